@@ -1,0 +1,3 @@
+from ai_workflow.cli import main
+
+raise SystemExit(main())

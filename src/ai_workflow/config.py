@@ -1,0 +1,351 @@
+"""Configuration: defaults < project file < environment < command line, validated by one schema.
+
+The project file is `.workflow-config.yaml` in the target, or `[tool.ai-workflow]` in its
+`pyproject.toml`. Environment variables are `AI_WORKFLOW_<SECTION>_<KEY>` (for example
+`AI_WORKFLOW_AI_MODEL`) or `AI_WORKFLOW_<KEY>` for run options (`AI_WORKFLOW_JOBS`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ai_workflow.errors import ConfigError
+
+CONFIG_FILE_NAMES = (".workflow-config.yaml", ".workflow-config.yml")
+ENV_PREFIX = "AI_WORKFLOW_"
+STEP_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProjectConfig(_Section):
+    name: str | None = None
+    kind: str | None = None
+
+
+class TechStackConfig(_Section):
+    """Overrides for what tech-stack detection finds; None means "detect it"."""
+
+    primary_language: str | None = None
+    languages: list[str] | None = None
+    build_system: str | None = None
+    package_manager: str | None = None
+    test_framework: str | None = None
+    test_command: str | None = None
+    lint_command: str | None = None
+    python: str | None = None  # interpreter that runs the target's tests
+    test_timeout_s: float = Field(default=900.0, gt=0)
+
+
+class StructureConfig(_Section):
+    source_dirs: list[str] | None = None
+    test_dirs: list[str] | None = None
+    docs_dirs: list[str] | None = None
+    exclude_dirs: list[str] = Field(default_factory=list)
+
+
+class DependenciesConfig(_Section):
+    ignore_unused: list[str] = Field(default_factory=list)
+    ignore_missing: list[str] = Field(default_factory=list)
+
+
+class CustomStepConfig(_Section):
+    id: str = Field(pattern=STEP_ID_PATTERN)
+    name: str | None = None
+    run: str = Field(min_length=1)
+    depends_on: list[str] = Field(default_factory=list)
+    inputs: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    estimate_s: float = Field(default=30.0, gt=0)
+    timeout_s: float | None = Field(default=None, gt=0)
+    mutates: bool = False
+
+
+class WorkflowConfig(_Section):
+    steps: list[CustomStepConfig] = Field(default_factory=list)
+    disable: list[str] = Field(default_factory=list)
+    extra_dependencies: dict[str, list[str]] = Field(default_factory=dict)
+    timeouts: dict[str, float] = Field(default_factory=dict)  # step id -> seconds
+
+
+class RunConfig(_Section):
+    """Run options; each is also a command-line flag."""
+
+    parallel: bool = False
+    jobs: int = Field(default=4, ge=1, le=64)
+    smart_execution: bool = False
+    ai_cache: bool = True
+    step_cache: bool = True
+    fail_fast: bool = False
+    auto: bool = False
+    verbose: bool = False
+    resume: bool | None = None  # None: ask on a TTY, resume with --auto
+    history_window: int = Field(default=10, ge=1)
+
+
+class AIConfig(_Section):
+    provider: Literal["none", "auto", "openai", "anthropic", "copilot"] = "none"
+    model: str | None = None
+    base_url: str | None = None
+    api_key_env: str | None = None
+    temperature: float = Field(default=0.0, ge=0, le=2)
+    max_output_tokens: int = Field(default=2048, ge=1)
+    timeout_s: float = Field(default=120.0, gt=0)
+    max_retries: int = Field(default=3, ge=0, le=10)
+    step_models: dict[str, str] = Field(default_factory=dict)
+    prompt_token_budget: int = Field(default=12000, ge=256)
+    step_budgets: dict[str, int] = Field(default_factory=dict)
+    exclude: list[str] = Field(default_factory=list)
+    cache_ttl_hours: float = Field(default=24.0, gt=0)
+    cache_max_mb: float = Field(default=100.0, gt=0)
+    cache_nondeterministic: bool = False
+    copilot_command: str = "copilot"
+
+
+class ImpactThresholds(_Section):
+    high_code_files: int = Field(default=5, ge=0)
+
+
+class SmartExecutionConfig(_Section):
+    base: str | None = None
+    categories: dict[str, list[str]] = Field(default_factory=dict)
+    impact: ImpactThresholds = Field(default_factory=ImpactThresholds)
+
+
+class Config(_Section):
+    project: ProjectConfig = Field(default_factory=ProjectConfig)
+    tech_stack: TechStackConfig = Field(default_factory=TechStackConfig)
+    structure: StructureConfig = Field(default_factory=StructureConfig)
+    dependencies: DependenciesConfig = Field(default_factory=DependenciesConfig)
+    workflow: WorkflowConfig = Field(default_factory=WorkflowConfig)
+    run: RunConfig = Field(default_factory=RunConfig)
+    ai: AIConfig = Field(default_factory=AIConfig)
+    smart_execution: SmartExecutionConfig = Field(default_factory=SmartExecutionConfig)
+
+
+SECTIONS: dict[str, type[BaseModel]] = {
+    name: field.annotation  # type: ignore[misc]
+    for name, field in Config.model_fields.items()
+}
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _Source:
+    """One configuration layer: its data plus how to name a key's origin in messages."""
+
+    def __init__(self, label: str, data: dict[str, Any], yaml_text: str | None = None) -> None:
+        self.label = label
+        self.data = data
+        self.yaml_text = yaml_text
+
+    def where(self, loc: tuple[str | int, ...]) -> str:
+        line = _yaml_line(self.yaml_text, loc) if self.yaml_text is not None else None
+        return f"{self.label}, line {line}" if line else self.label
+
+
+def _yaml_line(text: str, loc: tuple[str | int, ...]) -> int | None:
+    """1-based line of the deepest node of `loc` that exists in the YAML document."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((k for k, _ in node.value if k.value == part), None)
+            if match is None:
+                break
+            line = match.start_mark.line + 1
+            node = next(v for k, v in node.value if k is match)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _read_project_file(target: Path, explicit: Path | None) -> _Source | None:
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"config file not found: {explicit}")
+        return _read_file(explicit)
+    for name in CONFIG_FILE_NAMES:
+        path = target / name
+        if path.is_file():
+            return _read_file(path)
+    pyproject = target / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            # A broken pyproject is a finding for the steps, not a reason to stop the run.
+            return _Source(f"{pyproject} (unreadable: {exc})", {})
+        section = data.get("tool", {}).get("ai-workflow")
+        if section is not None:
+            if not isinstance(section, dict):
+                raise ConfigError(f"{pyproject}: [tool.ai-workflow] must be a table")
+            return _Source(f"{pyproject} [tool.ai-workflow]", section)
+    return None
+
+
+def _read_file(path: Path) -> _Source:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    if path.suffix == ".toml":
+        try:
+            data: Any = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        data = data.get("tool", {}).get("ai-workflow", data)
+        return _Source(str(path), data)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{path}{where}: invalid YAML: {problem}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of sections")
+    return _Source(str(path), data, yaml_text=text)
+
+
+def _env_layer(environ: Mapping[str, str]) -> _Source:
+    data: dict[str, Any] = {}
+    for var, raw in sorted(environ.items()):
+        if not var.startswith(ENV_PREFIX):
+            continue
+        rest = var[len(ENV_PREFIX) :].lower()
+        section, key = _env_key(rest)
+        if section is None or key is None:
+            continue  # e.g. AI_WORKFLOW_BASE is read by smart execution itself
+        value = _parse_env_value(var, raw)
+        data.setdefault(section, {})[key] = value
+    return _Source("environment", data)
+
+
+def _env_key(rest: str) -> tuple[str | None, str | None]:
+    for section, model in SECTIONS.items():
+        prefix = section + "_"
+        if rest.startswith(prefix) and rest[len(prefix) :] in model.model_fields:
+            return section, rest[len(prefix) :]
+    if rest in RunConfig.model_fields:
+        return "run", rest
+    return None, None
+
+
+def _parse_env_value(var: str, raw: str) -> Any:
+    try:
+        return yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        return raw
+
+
+def _deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _deep_merge(dict(out[key]), value)
+        else:
+            out[key] = value
+    return out
+
+
+def _validate(source: _Source) -> None:
+    try:
+        Config.model_validate(source.data)
+    except ValidationError as exc:
+        raise ConfigError(_describe_errors(exc, source)) from None
+
+
+def _describe_errors(exc: ValidationError, source: _Source) -> str:
+    lines = []
+    for err in exc.errors()[:5]:
+        loc = tuple(err["loc"])
+        key = ".".join(str(p) for p in loc)
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown key '{key}'"
+            hint = _suggest(loc)
+            if hint:
+                msg += f" (did you mean '{hint}'?)"
+        else:
+            msg = f"{key}: {err['msg']}"
+            if "input" in err and not isinstance(err["input"], dict | list):
+                msg += f" (got {err['input']!r})"
+        lines.append(f"{source.where(loc)}: {msg}")
+    more = len(exc.errors()) - 5
+    if more > 0:
+        lines.append(f"... and {more} more problem(s)")
+    return "invalid configuration:\n  " + "\n  ".join(lines)
+
+
+def _suggest(loc: tuple[str | int, ...]) -> str | None:
+    model: type[BaseModel] | None = Config
+    for part in loc[:-1]:
+        if model is None or isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        annotation = field.annotation if field else None
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+        else:
+            args = getattr(annotation, "__args__", ())
+            model = next(
+                (a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), None
+            )
+    if model is None:
+        return None
+    matches = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.6)
+    if not matches:
+        return None
+    return ".".join([*(str(p) for p in loc[:-1]), matches[0]])
+
+
+def load_config(
+    target: Path,
+    *,
+    config_file: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Merge and validate every layer; raise ConfigError naming the bad file, line and key."""
+    layers = []
+    project = _read_project_file(target, config_file)
+    if project is not None:
+        layers.append(project)
+    layers.append(_env_layer(os.environ if environ is None else environ))
+    if overrides:
+        layers.append(_Source("command line", dict(overrides)))
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        _validate(layer)
+        merged = _deep_merge(merged, layer.data)
+    try:
+        return Config.model_validate(merged)
+    except ValidationError as exc:
+        raise ConfigError(_describe_errors(exc, _Source("merged configuration", merged))) from None
+
+
+def config_source(target: Path, config_file: Path | None = None) -> str | None:
+    """A label for the project configuration file in use, for reports."""
+    source = _read_project_file(target, config_file)
+    return source.label if source else None

@@ -1,0 +1,94 @@
+"""Where a run's files go: everything lives under `<target>/.ai_workflow/`."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ai_workflow.engine.step import StepSpec
+
+WORKDIR_NAME = ".ai_workflow"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Paths of one run's artifacts. Directories are created on first write, never in dry runs."""
+
+    target: Path
+    run_id: str
+
+    @property
+    def root(self) -> Path:
+        return self.target / WORKDIR_NAME
+
+    @property
+    def backlog_dir(self) -> Path:
+        return self.root / "backlog" / self.run_id
+
+    @property
+    def summaries_dir(self) -> Path:
+        return self.root / "summaries" / self.run_id
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.root / "logs" / self.run_id
+
+    @property
+    def prompts_dir(self) -> Path:
+        return self.root / "prompts" / self.run_id
+
+    @property
+    def proposals_dir(self) -> Path:
+        return self.root / "proposals" / self.run_id
+
+    @property
+    def metrics_dir(self) -> Path:
+        return self.root / "metrics"
+
+    @property
+    def checkpoints_dir(self) -> Path:
+        return self.root / "checkpoints"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / "ai_cache"
+
+    @property
+    def step_cache_dir(self) -> Path:
+        return self.root / "step_cache"
+
+    @property
+    def workflow_log(self) -> Path:
+        return self.logs_dir / "workflow_execution.log"
+
+    def step_log(self, spec: StepSpec) -> Path:
+        return self.logs_dir / f"{spec.file_stem}.log"
+
+    def step_report(self, spec: StepSpec) -> Path:
+        return self.backlog_dir / f"{spec.file_stem}.md"
+
+    def step_summary(self, spec: StepSpec) -> Path:
+        return self.summaries_dir / f"{spec.file_stem}_summary.md"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader sees the old or the new file, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    write_atomic(path, json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")

@@ -1,0 +1,65 @@
+"""Extension points the engine calls, implemented outside it (AI review, smart execution).
+
+The engine ships no-op defaults, so it runs without either.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from ai_workflow.engine.step import StepContext, StepOutcome, StepResult, StepSpec
+
+
+class Reviewer(Protocol):
+    """Hands a step's deterministic findings to an AI persona; adds findings to the outcome."""
+
+    def review(self, ctx: StepContext, outcome: StepOutcome) -> None: ...
+
+    def stats(self) -> dict[str, Any]:
+        """The run summary's `ai` block."""
+        ...
+
+
+class SkipPolicy(Protocol):
+    """Decides, before the run, which steps smart execution skips and why."""
+
+    def skip_reason(self, spec: StepSpec) -> str | None: ...
+
+
+class StepCache(Protocol):
+    """Reuses a step's last successful result when its input fingerprint is unchanged."""
+
+    def lookup(self, ctx: StepContext) -> StepResult | None: ...
+
+    def store(self, ctx: StepContext, result: StepResult) -> None: ...
+
+
+AI_STATS_ZERO: dict[str, Any] = {
+    "calls": 0,
+    "cache_hits": 0,
+    "cache_misses": 0,
+    "tokens_in": 0,
+    "tokens_out": 0,
+    "tokens_saved": 0,
+}
+
+
+class NoReviewer:
+    def review(self, ctx: StepContext, outcome: StepOutcome) -> None:
+        return None
+
+    def stats(self) -> dict[str, Any]:
+        return dict(AI_STATS_ZERO)
+
+
+class NoSkips:
+    def skip_reason(self, spec: StepSpec) -> str | None:
+        return None
+
+
+class NoStepCache:
+    def lookup(self, ctx: StepContext) -> StepResult | None:
+        return None
+
+    def store(self, ctx: StepContext, result: StepResult) -> None:
+        return None

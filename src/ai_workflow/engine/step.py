@@ -1,0 +1,267 @@
+"""The small protocol every step implements, and the records the engine keeps about steps."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from ai_workflow.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from ai_workflow.config import Config
+    from ai_workflow.engine.artifacts import Workspace
+    from ai_workflow.engine.process import CommandResult
+
+T = TypeVar("T")
+
+ALWAYS = "*"
+"""A category that means "reads everything": smart execution never skips such a step."""
+
+
+class StepStatus(StrEnum):
+    PASSED = "passed"
+    WARNING = "warning"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    REUSED = "reused"
+    NOT_RUN = "not_run"
+    INTERRUPTED = "interrupted"
+    PLANNED = "planned"
+
+
+OK_STATUSES = frozenset({StepStatus.PASSED, StepStatus.WARNING, StepStatus.REUSED})
+"""Statuses that count as a success of the step."""
+
+SATISFIES_DEPENDENTS = OK_STATUSES | {StepStatus.SKIPPED}
+"""A dependent may run after a dependency with one of these statuses."""
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """A registry entry: everything the engine and smart execution know about a step."""
+
+    id: str
+    number: int
+    name: str
+    description: str = ""
+    depends_on: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # change categories the step reads; ALWAYS = every change
+    inputs: tuple[str, ...] = ()  # path globs the step reads (in addition to categories)
+    estimate_s: float = 60.0
+    persona: str | None = None
+    mutates: bool = False
+    timeout_s: float | None = None
+    builtin: bool = True
+
+    def replace(self, **changes: Any) -> StepSpec:
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}: {self.name}"
+
+    @property
+    def file_stem(self) -> str:
+        """The stem of this step's report files, e.g. `step07_test_execution`."""
+        return f"step{self.number:02d}_{self.id}"
+
+
+@dataclass
+class StepOutcome:
+    """What a step's `run` returns. The engine derives the status from it."""
+
+    findings: list[Finding] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)  # JSON-serialisable facts for dependents
+    checked: list[str] = field(default_factory=list)  # what was checked, one line each
+    skipped_checks: list[str] = field(default_factory=list)  # "eslint: not configured"
+    tool_error: str | None = None  # the step's own tool could not run: the step fails
+    summary: str = ""  # one line for the console
+
+    def add(
+        self,
+        rule: str,
+        severity: Severity | str,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        **extra: Any,
+    ) -> Finding:
+        finding = Finding(rule, Severity(severity), message, path, line, extra=extra)
+        self.findings.append(finding)
+        return finding
+
+    def status(self) -> StepStatus:
+        severities = {f.severity for f in self.findings}
+        if self.tool_error or Severity.ERROR in severities:
+            return StepStatus.FAILED
+        if Severity.WARNING in severities:
+            return StepStatus.WARNING
+        return StepStatus.PASSED
+
+
+@dataclass
+class StepResult:
+    """The engine's record of one step in one run (what metrics, checkpoints, reports show)."""
+
+    id: str
+    number: int
+    name: str
+    status: StepStatus
+    started_at: str | None = None
+    ended_at: str | None = None
+    duration_s: float | None = None
+    reason: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    summary: str = ""
+    checked: list[str] = field(default_factory=list)
+    skipped_checks: list[str] = field(default_factory=list)
+    reused_from: str | None = None  # run id a reused result came from
+
+    @classmethod
+    def for_spec(cls, spec: StepSpec, status: StepStatus, reason: str | None = None) -> StepResult:
+        return cls(id=spec.id, number=spec.number, name=spec.name, status=status, reason=reason)
+
+    def to_dict(self, *, with_data: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "number": self.number,
+            "name": self.name,
+            "status": self.status.value,
+            "started_at": self.started_at,
+            "ended_at": self.ended_at,
+            "duration_s": self.duration_s,
+            "reason": self.reason,
+            "summary": self.summary,
+            "findings": [f.to_dict() for f in self.findings],
+            "checked": list(self.checked),
+            "skipped_checks": list(self.skipped_checks),
+            "reused_from": self.reused_from,
+        }
+        if with_data:
+            out["data"] = self.data
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> StepResult:
+        return cls(
+            id=str(raw["id"]),
+            number=int(raw["number"]),
+            name=str(raw["name"]),
+            status=StepStatus(raw["status"]),
+            started_at=raw.get("started_at"),
+            ended_at=raw.get("ended_at"),
+            duration_s=raw.get("duration_s"),
+            reason=raw.get("reason"),
+            findings=[Finding.from_dict(f) for f in raw.get("findings", [])],
+            data=dict(raw.get("data") or {}),
+            summary=str(raw.get("summary", "")),
+            checked=list(raw.get("checked", [])),
+            skipped_checks=list(raw.get("skipped_checks", [])),
+            reused_from=raw.get("reused_from"),
+        )
+
+
+class StepLogger(Protocol):
+    def __call__(self, message: str) -> None: ...
+
+
+class StepContext:
+    """What a running step may use. One per step per run; shared facts are memoised per run."""
+
+    def __init__(
+        self,
+        *,
+        target: Path,
+        run_id: str,
+        spec: StepSpec,
+        config: Config,
+        workspace: Workspace,
+        results: Mapping[str, StepResult],
+        memo: RunMemo,
+        log: StepLogger,
+        cancel: threading.Event,
+        runner: Callable[..., CommandResult],
+    ) -> None:
+        self.target = target
+        self.run_id = run_id
+        self.spec = spec
+        self.config = config
+        self.workspace = workspace
+        self.results = results
+        self.memo = memo
+        self.log = log
+        self.cancel = cancel
+        self._runner = runner
+
+    def result_of(self, step_id: str) -> StepResult | None:
+        """The finished result of another step in this run (a dependency), if it ran."""
+        return self.results.get(step_id)
+
+    def run_command(
+        self,
+        args: Sequence[str] | str,
+        *,
+        timeout: float | None = None,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
+        shell: bool = False,
+        check_cancel: bool = True,
+    ) -> CommandResult:
+        """Run a subprocess in its own process group, logged to the step log, killable."""
+        return self._runner(
+            args,
+            cwd=cwd or self.target,
+            timeout=timeout,
+            env=env,
+            shell=shell,
+            cancel=self.cancel if check_cancel else None,
+            log=self.log,
+        )
+
+
+class RunMemo:
+    """Thread-safe, per-run memo for facts several steps need (tech stack, change set...)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[str, Any] = {}
+        self._key_locks: dict[str, threading.Lock] = {}
+
+    def get(self, key: str, factory: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._values:
+                return self._values[key]  # type: ignore[no-any-return]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]  # type: ignore[no-any-return]
+            value = factory()
+            with self._lock:
+                self._values[key] = value
+            return value
+
+
+class Step(Protocol):
+    """A workflow step: a registry entry plus the code that runs it."""
+
+    spec: StepSpec
+
+    def run(self, ctx: StepContext) -> StepOutcome: ...
+
+
+@dataclass
+class FunctionStep:
+    """A step whose work is a plain function (how every built-in step is written)."""
+
+    spec: StepSpec
+    func: Callable[[StepContext], StepOutcome]
+
+    def run(self, ctx: StepContext) -> StepOutcome:
+        return self.func(ctx)

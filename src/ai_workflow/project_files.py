@@ -1,0 +1,63 @@
+"""The project files steps see: tracked plus untracked-not-ignored, never our artifacts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ai_workflow.gitutil import GitError, git, is_git_repo
+
+ALWAYS_EXCLUDED_DIRS = frozenset(
+    {
+        ".git",
+        ".ai_workflow",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".tox",
+        ".nox",
+        ".hypothesis",
+    }
+)
+
+
+def list_project_files(target: Path, exclude_dirs: tuple[str, ...] = ()) -> list[str]:
+    """Relative POSIX paths of the project's files, sorted.
+
+    In a git work tree: tracked files plus untracked files git does not ignore (as they are on
+    disk: deleted tracked files are left out). Elsewhere: every file, minus the usual tool and
+    environment directories. `exclude_dirs` (from `structure.exclude_dirs`) are left out too.
+    """
+    excluded = ALWAYS_EXCLUDED_DIRS | set(exclude_dirs)
+    if is_git_repo(target):
+        try:
+            raw = git(target, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+        except GitError:
+            raw = None
+        if raw is not None:
+            paths = {p for p in raw.split("\0") if p}
+            return sorted(
+                p
+                for p in paths
+                if not _in_excluded(p, excluded, exclude_dirs) and (target / p).is_file()
+            )
+    found: list[str] = []
+    for root, dirs, files in os.walk(target):
+        dirs[:] = sorted(d for d in dirs if d not in excluded)
+        rel_root = Path(root).relative_to(target)
+        for name in files:
+            rel = (rel_root / name).as_posix()
+            if not _in_excluded(rel, excluded, exclude_dirs):
+                found.append(rel)
+    return sorted(found)
+
+
+def _in_excluded(path: str, names: set[str] | frozenset[str], prefixes: tuple[str, ...]) -> bool:
+    parts = path.split("/")
+    if any(part in names for part in parts[:-1]):
+        return True
+    return any(path.startswith(prefix.rstrip("/") + "/") for prefix in prefixes)
