@@ -90,6 +90,11 @@ class RunConfig(_Section):
     auto: bool = False
     verbose: bool = False
     resume: bool | None = None  # None: ask on a TTY, resume with --auto
+    force_steps: list[str] = Field(default_factory=list)  # run even if smart execution skips
+    no_skip: bool = False  # smart execution decides nothing: every selected step runs
+    commit: bool = False  # step 11 commits what the user staged
+    push: bool = False  # step 11 pushes after committing
+    apply_proposals: bool = False  # step 6 applies AI-proposed tests to the project
     history_window: int = Field(default=10, ge=1)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ai_workflow.engine.step import StepContext
 from ai_workflow.gitutil import GitError, git, is_git_repo
 
 ALWAYS_EXCLUDED_DIRS = frozenset(
@@ -61,3 +62,9 @@ def _in_excluded(path: str, names: set[str] | frozenset[str], prefixes: tuple[st
     if any(part in names for part in parts[:-1]):
         return True
     return any(path.startswith(prefix.rstrip("/") + "/") for prefix in prefixes)
+
+
+def project_files(ctx: StepContext) -> list[str]:
+    """`list_project_files` for a running step, computed once per run."""
+    exclude = tuple(ctx.config.structure.exclude_dirs)
+    return ctx.memo.get("project_files", lambda: list_project_files(ctx.target, exclude))

@@ -63,3 +63,19 @@ class NoStepCache:
 
     def store(self, ctx: StepContext, result: StepResult) -> None:
         return None
+
+
+class Reporter(Protocol):
+    """Writes a step's report files when it finishes, and the run's files at the end."""
+
+    def step_finished(self, spec: StepSpec, result: StepResult) -> None: ...
+
+    def run_finished(self, summary: dict[str, Any], results: list[StepResult]) -> None: ...
+
+
+class NoReporter:
+    def step_finished(self, spec: StepSpec, result: StepResult) -> None:
+        return None
+
+    def run_finished(self, summary: dict[str, Any], results: list[StepResult]) -> None:
+        return None
