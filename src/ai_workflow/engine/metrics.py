@@ -1,0 +1,84 @@
+"""Run metrics: `current_run.json` while a run goes on, one line per run in `history.jsonl`."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ai_workflow.engine.artifacts import WORKDIR_NAME, write_json_atomic
+
+SUMMARY_SCHEMA = "ai-workflow/run-summary@1"
+HISTORY_FILE = "history.jsonl"
+CURRENT_FILE = "current_run.json"
+
+
+def metrics_dir(target: Path) -> Path:
+    return target / WORKDIR_NAME / "metrics"
+
+
+def read_history(target: Path) -> list[dict[str, Any]]:
+    """Every run recorded for `target`, oldest first. A corrupt line is skipped with a warning."""
+    path = metrics_dir(target) / HISTORY_FILE
+    if not path.is_file():
+        return []
+    runs: list[dict[str, Any]] = []
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                run = json.loads(line)
+            except json.JSONDecodeError:
+                warnings.warn(f"{path}:{number}: skipped a corrupt history line", stacklevel=2)
+                continue
+            if isinstance(run, dict) and "run_id" in run:
+                runs.append(run)
+            else:
+                warnings.warn(
+                    f"{path}:{number}: skipped a history line without run_id", stacklevel=2
+                )
+    return runs
+
+
+def append_history(target: Path, summary: Mapping[str, Any]) -> None:
+    """Append one run as a single JSON line (O_APPEND, so concurrent writers never interleave)."""
+    path = metrics_dir(target) / HISTORY_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps(summary, separators=(",", ":"), default=str) + "\n"
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_current(target: Path, summary: Mapping[str, Any]) -> None:
+    write_json_atomic(metrics_dir(target) / CURRENT_FILE, summary)
+
+
+def last_successful(history: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    return next((run for run in reversed(history) if run.get("status") == "passed"), None)
+
+
+def step_durations(history: Iterable[Mapping[str, Any]], window: int) -> dict[str, list[float]]:
+    """Durations of each step's successful executions over the last `window` runs that ran it."""
+    durations: dict[str, list[float]] = {}
+    for run in reversed(list(history)):
+        for step in run.get("steps", []):
+            if step.get("status") not in ("passed", "warning"):
+                continue
+            value = step.get("duration_s")
+            series = durations.setdefault(str(step.get("id")), [])
+            if isinstance(value, int | float) and len(series) < window:
+                series.append(float(value))
+    return {step: values for step, values in durations.items() if values}
+
+
+def median_durations(history: Iterable[Mapping[str, Any]], window: int) -> dict[str, float]:
+    return {step: statistics.median(v) for step, v in step_durations(history, window).items()}
