@@ -1,0 +1,266 @@
+"""Python source inventory by `ast`: symbols with signatures and docstrings, and test functions.
+
+Nothing here imports or runs the analysed code. A file that does not parse raises
+`PySyntaxError` from the strict functions (`python_symbols`, `python_symbols_in`), and is
+reported in `PyModuleInfo.syntax_error` by the tolerant `analyse_python`.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+SymbolKind = Literal["function", "class", "method"]
+_FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+_DefNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+
+
+class PySyntaxError(ValueError):
+    """The source is not valid Python; `line` is 1-based when known."""
+
+    def __init__(self, message: str, line: int | None = None, path: str | None = None) -> None:
+        where = f"{path}:" if path else ""
+        where += f"{line}: " if line else (": " if path else "")
+        super().__init__(f"{where}{message}")
+        self.message = message
+        self.line = line
+        self.path = path
+
+
+@dataclass(frozen=True)
+class PySymbol:
+    """A function, class or method defined in a module (nested functions are not listed)."""
+
+    name: str
+    qualname: str  # "Class.method", "Outer.Inner"
+    kind: SymbolKind
+    line: int  # line of the `def`/`class` keyword (after decorators)
+    signature: str  # "def f(a: int, b=1) -> str", "async def g()", "class C(Base)"
+    has_docstring: bool
+    is_public: bool  # no leading underscore on it or its classes, not a dunder, in __all__
+    end_line: int = 0
+    decorators: tuple[str, ...] = ()
+
+    @property
+    def size(self) -> int:
+        """Number of lines the definition spans (decorators excluded)."""
+        return max(1, self.end_line - self.line + 1)
+
+
+@dataclass(frozen=True)
+class PyTestFunction:
+    """A test found by pytest/unittest naming rules, and whether it checks anything."""
+
+    name: str  # "test_x" or "TestThing.test_x"
+    line: int
+    asserts: bool
+
+
+@dataclass
+class PyModuleInfo:
+    """Everything the steps need from one Python file, whether or not it parses."""
+
+    symbols: list[PySymbol] = field(default_factory=list)
+    has_docstring: bool = False
+    tests: list[PyTestFunction] = field(default_factory=list)
+    lines: int = 0
+    syntax_error: PySyntaxError | None = None
+
+
+def parse_python(source: str, path: str | None = None) -> ast.Module:
+    """`ast.parse` that raises PySyntaxError (never SyntaxError/ValueError) and stays quiet."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not our concern
+            return ast.parse(source, filename=path or "<source>")
+    except SyntaxError as exc:
+        raise PySyntaxError(exc.msg or "invalid syntax", exc.lineno, path) from None
+    except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
+        raise PySyntaxError(str(exc), None, path) from None
+
+
+def read_source(path: Path) -> str:
+    """The text of a Python file; undecodable bytes are replaced, not fatal."""
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def module_has_docstring(source: str) -> bool:
+    """True when the module starts with a docstring; False also when it does not parse."""
+    try:
+        return ast.get_docstring(parse_python(source), clean=False) is not None
+    except PySyntaxError:
+        return False
+
+
+def python_symbols(source: str, path: str | None = None) -> list[PySymbol]:
+    """Top-level functions and classes, and methods of (nested) classes, in source order."""
+    return _symbols(parse_python(source, path))
+
+
+def python_symbols_in(path: Path) -> list[PySymbol]:
+    """`python_symbols` of a file; PySyntaxError names the file. OSError propagates."""
+    return python_symbols(read_source(path), str(path))
+
+
+def analyse_python(source: str, path: str | None = None) -> PyModuleInfo:
+    """Symbols, module docstring and test functions; never raises on bad syntax."""
+    info = PyModuleInfo(lines=source.count("\n") + (0 if source.endswith("\n") else 1))
+    if not source:
+        info.lines = 0
+    try:
+        tree = parse_python(source, path)
+    except PySyntaxError as exc:
+        info.syntax_error = exc
+        return info
+    info.symbols = _symbols(tree)
+    info.has_docstring = ast.get_docstring(tree, clean=False) is not None
+    info.tests = _tests(tree)
+    return info
+
+
+# --------------------------------------------------------------------------- symbols
+
+
+def _symbols(tree: ast.Module) -> list[PySymbol]:
+    exported = _dunder_all(tree)
+    out: list[PySymbol] = []
+    for node in tree.body:
+        if isinstance(node, _DefNode):
+            visible = exported is None or node.name in exported
+            _collect(node, prefix="", in_class=False, public_parent=visible, out=out)
+    return out
+
+
+def _collect(
+    node: _DefNode, *, prefix: str, in_class: bool, public_parent: bool, out: list[PySymbol]
+) -> None:
+    qualname = f"{prefix}{node.name}"
+    public = public_parent and _public_name(node.name)
+    kind: SymbolKind = (
+        "class" if isinstance(node, ast.ClassDef) else "method" if in_class else "function"
+    )
+    out.append(
+        PySymbol(
+            name=node.name,
+            qualname=qualname,
+            kind=kind,
+            line=node.lineno,
+            signature=_signature(node),
+            has_docstring=ast.get_docstring(node, clean=False) is not None,
+            is_public=public,
+            end_line=node.end_lineno or node.lineno,
+            decorators=tuple(_safe_unparse(d) for d in node.decorator_list),
+        )
+    )
+    if isinstance(node, ast.ClassDef):
+        for child in node.body:
+            if isinstance(child, _DefNode):
+                _collect(child, prefix=qualname + ".", in_class=True, public_parent=public, out=out)
+
+
+def _public_name(name: str) -> bool:
+    return not name.startswith("_")
+
+
+def _dunder_all(tree: ast.Module) -> set[str] | None:
+    """The literal names of a module-level `__all__`, or None when it is absent or computed."""
+    for node in tree.body:
+        targets: list[ast.expr] = []
+        value: ast.expr | None = None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            if not isinstance(value, ast.List | ast.Tuple):
+                return None
+            names = [e.value for e in value.elts if isinstance(e, ast.Constant)]
+            if len(names) != len(value.elts) or not all(isinstance(n, str) for n in names):
+                return None
+            return {str(n) for n in names}
+    return None
+
+
+def _signature(node: _DefNode) -> str:
+    if isinstance(node, ast.ClassDef):
+        bases = [_safe_unparse(b) for b in node.bases]
+        bases += [
+            f"{k.arg}={_safe_unparse(k.value)}" if k.arg else _safe_unparse(k.value)
+            for k in node.keywords
+        ]
+        return f"class {node.name}({', '.join(bases)})" if bases else f"class {node.name}"
+    keyword = "async def" if isinstance(node, ast.AsyncFunctionDef) else "def"
+    text = f"{keyword} {node.name}({_safe_unparse(node.args)})"
+    if node.returns is not None:
+        text += f" -> {_safe_unparse(node.returns)}"
+    return text
+
+
+def _safe_unparse(node: ast.AST) -> str:
+    try:
+        return ast.unparse(node)
+    except (ValueError, TypeError, AttributeError, RecursionError):  # pragma: no cover
+        return "..."
+
+
+# --------------------------------------------------------------------------- tests
+
+_ASSERT_CALL_PREFIXES = ("assert", "fail")  # self.assertEqual, mock.assert_called_once...
+_PYTEST_CHECKS = frozenset({"raises", "warns", "deprecated_call", "fail"})
+
+
+def _tests(tree: ast.Module) -> list[PyTestFunction]:
+    """pytest/unittest tests: `test*` functions, and `test*` methods of `Test*`/TestCase classes."""
+    found: list[PyTestFunction] = []
+    for node in tree.body:
+        if isinstance(node, _FunctionNode) and node.name.startswith("test"):
+            found.append(PyTestFunction(node.name, node.lineno, _checks_something(node)))
+        elif isinstance(node, ast.ClassDef) and _is_test_class(node):
+            for child in node.body:
+                if isinstance(child, _FunctionNode) and child.name.startswith("test"):
+                    name = f"{node.name}.{child.name}"
+                    found.append(PyTestFunction(name, child.lineno, _checks_something(child)))
+    return found
+
+
+def _is_test_class(node: ast.ClassDef) -> bool:
+    if node.name.startswith("Test"):
+        return True
+    return any(_safe_unparse(b).endswith("TestCase") for b in node.bases)
+
+
+def _checks_something(func: _FunctionNode) -> bool:
+    """True if the body asserts: `assert`, pytest.raises/warns/fail, self.assert*, mock asserts.
+
+    A call to a helper whose name contains "assert", "check", "verify" or "expect" counts too,
+    since tests commonly delegate their assertions.
+    """
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assert):
+            return True
+        if isinstance(node, ast.Raise):
+            return True  # `raise AssertionError(...)`, explicit failure paths
+        if isinstance(node, ast.Call) and _is_check_call(node.func):
+            return True
+    return False
+
+
+def _is_check_call(func: ast.expr) -> bool:
+    if isinstance(func, ast.Attribute):
+        name = func.attr
+        owner = func.value
+        if isinstance(owner, ast.Name) and owner.id == "pytest" and name in _PYTEST_CHECKS:
+            return True
+    elif isinstance(func, ast.Name):
+        name = func.id
+        if name in _PYTEST_CHECKS:  # `from pytest import raises`
+            return True
+    else:
+        return False
+    lowered = name.lower()
+    if lowered.startswith(_ASSERT_CALL_PREFIXES):
+        return True
+    return any(word in lowered for word in ("assert", "check", "verify", "expect"))
