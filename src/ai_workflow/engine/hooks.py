@@ -5,6 +5,7 @@ The engine ships no-op defaults, so it runs without either.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Protocol
 
 from ai_workflow.engine.step import StepContext, StepOutcome, StepResult, StepSpec
@@ -23,7 +24,21 @@ class Reviewer(Protocol):
 class SkipPolicy(Protocol):
     """Decides, before the run, which steps smart execution skips and why."""
 
+    warnings: list[str]
+
     def skip_reason(self, spec: StepSpec) -> str | None: ...
+
+    def describe(self) -> str:
+        """One console line: the base and why, files changed, change type, impact."""
+        ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """The run summary's `changes` block."""
+        ...
+
+    def write_report(self, path: Path) -> None:
+        """Write CHANGE_IMPACT_ANALYSIS.md."""
+        ...
 
 
 class StepCache(Protocol):
@@ -53,7 +68,21 @@ class NoReviewer:
 
 
 class NoSkips:
+    """Smart execution off: every step runs."""
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+
     def skip_reason(self, spec: StepSpec) -> str | None:
+        return None
+
+    def describe(self) -> str:
+        return "smart execution off: every selected step runs"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {}
+
+    def write_report(self, path: Path) -> None:
         return None
 
 

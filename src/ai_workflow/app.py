@@ -1,0 +1,228 @@
+"""The application layer: turns parsed arguments into configuration, a registry and a run.
+
+This is the one place that knows every part (engine, built-in steps, AI, smart execution,
+reports) and wires them together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ai_workflow.config import Config, load_config
+from ai_workflow.engine.graph import (
+    analyse,
+    estimate_steps,
+    render_dot,
+    render_mermaid,
+    render_text,
+)
+from ai_workflow.engine.metrics import median_durations, read_history, step_durations
+from ai_workflow.engine.registry import Registry, build_registry
+from ai_workflow.engine.runner import RunRequest, run_workflow
+from ai_workflow.errors import UsageError
+from ai_workflow.report.console import RunConsole
+from ai_workflow.steps import builtin_steps
+
+RUN_FLAGS = (
+    "smart_execution",
+    "no_skip",
+    "parallel",
+    "jobs",
+    "ai_cache",
+    "step_cache",
+    "auto",
+    "verbose",
+    "resume",
+    "fail_fast",
+    "commit",
+    "push",
+    "apply_proposals",
+)
+
+
+def resolve_target(raw: str) -> Path:
+    target = Path(raw).expanduser()
+    if not target.exists():
+        raise UsageError(f"target does not exist: {raw}")
+    if not target.is_dir():
+        raise UsageError(f"target is not a directory: {raw}")
+    return target.resolve()
+
+
+def load_project(
+    args: argparse.Namespace, run_overrides: Mapping[str, Any] | None = None
+) -> tuple[Path, Config, Registry]:
+    """Target, merged configuration and registry, or a UsageError saying what is wrong."""
+    target = resolve_target(args.target)
+    config_file = Path(args.config).expanduser() if getattr(args, "config", None) else None
+    overrides: dict[str, Any] = {"run": dict(run_overrides)} if run_overrides else {}
+    config = load_config(target, config_file=config_file, overrides=overrides)
+    registry = build_registry(builtin_steps(), config.workflow)
+    return target, config, registry
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    handlers = {"run": cmd_run, "graph": cmd_graph, "steps": cmd_steps, "metrics": cmd_metrics}
+    return handlers[args.command](args)
+
+
+# ------------------------------------------------------------------------------ run
+
+
+def _run_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    return {flag: getattr(args, flag) for flag in RUN_FLAGS if getattr(args, flag) is not None}
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    overrides = _run_overrides(args)
+    target, config, registry = load_project(args, overrides)
+    selected = registry.select(args.steps)
+    extra: dict[str, Any] = {}
+    if args.force_steps:
+        extra["force_steps"] = [registry.resolve(s) for s in args.force_steps]
+    if extra:
+        config = config.model_copy(update={"run": config.run.model_copy(update=extra)})
+    if args.base:
+        smart = config.smart_execution.model_copy(update={"base": args.base})
+        config = config.model_copy(update={"smart_execution": smart})
+    interactive = not config.run.auto and sys.stdin.isatty() and sys.stderr.isatty()
+    console = RunConsole(stderr=args.json, verbose=config.run.verbose, interactive=interactive)
+    request = RunRequest(
+        target=target,
+        config=config,
+        registry=registry,
+        selected=selected,
+        observer=console,
+        dry_run=args.dry_run,
+        show_graph=args.show_graph,
+        interactive=interactive,
+    )
+    report = run_workflow(request)
+    if args.json:
+        print(json.dumps(report.summary, indent=2))
+    return report.exit_code
+
+
+# ------------------------------------------------------------------------------ graph
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    target, config, registry = load_project(args)
+    graph = registry.graph(registry.select(args.steps))
+    history = read_history(target)
+    window = config.run.history_window
+    runs = {sid: len(v) for sid, v in step_durations(history, window).items()}
+    estimates = estimate_steps(graph.specs.values(), median_durations(history, window), runs)
+    analysis = analyse(graph, estimates, args.jobs or config.run.jobs)
+    renderers: dict[str, Callable[[], str]] = {
+        "mermaid": lambda: render_mermaid(graph, estimates, analysis.critical_path),
+        "dot": lambda: render_dot(graph, estimates, analysis.critical_path),
+        "json": analysis.to_json,
+        "text": lambda: render_text(analysis),
+    }
+    sys.stdout.write(renderers[args.format]())
+    return 0
+
+
+# ------------------------------------------------------------------------------ steps
+
+
+def cmd_steps(args: argparse.Namespace) -> int:
+    _, _, registry = load_project(args)
+    rows: list[dict[str, Any]] = [
+        {
+            "number": s.number,
+            "id": s.id,
+            "name": s.name,
+            "depends_on": list(s.depends_on),
+            "categories": list(s.categories),
+            "inputs": list(s.inputs),
+            "estimate_s": s.estimate_s,
+            "persona": s.persona,
+            "mutates": s.mutates,
+            "timeout_s": s.timeout_s,
+            "builtin": s.builtin,
+            "description": s.description,
+        }
+        for s in registry.specs
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    table = Table(title="Registered steps")
+    for column in ("#", "id", "depends on", "reads", "est.", "AI persona", "mutates"):
+        table.add_column(column)
+    for row in rows:
+        reads = ", ".join(row["categories"] + row["inputs"]) or "-"
+        table.add_row(
+            str(row["number"]),
+            row["id"],
+            ", ".join(row["depends_on"]) or "-",
+            reads,
+            f"{row['estimate_s']:.0f}s",
+            row["persona"] or "-",
+            "yes" if row["mutates"] else "",
+        )
+    Console().print(table)
+    return 0
+
+
+# ------------------------------------------------------------------------------ metrics
+
+
+def metrics_report(history: list[dict[str, Any]], last: int, window: int) -> dict[str, Any]:
+    finished = [r for r in history if r.get("status") in ("passed", "failed", "interrupted")]
+    passed = sum(1 for r in finished if r.get("status") == "passed")
+    return {
+        "runs": len(finished),
+        "passed": passed,
+        "success_rate": round(passed / len(finished), 4) if finished else None,
+        "median_step_duration_s": {
+            k: round(v, 3) for k, v in median_durations(finished, window).items()
+        },
+        "last_runs": [
+            {k: r.get(k) for k in ("run_id", "status", "duration_s", "started_at")}
+            | {"steps": len(r.get("steps", []))}
+            for r in finished[-last:]
+        ],
+    }
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    target = resolve_target(args.target)
+    config = load_config(target, config_file=Path(args.config) if args.config else None)
+    report = metrics_report(read_history(target), args.last, config.run.history_window)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    console = Console()
+    if not report["runs"]:
+        console.print(f"No runs recorded for {target} yet.")
+        return 0
+    console.print(
+        f"{report['runs']} run(s), {report['passed']} passed "
+        f"({100 * report['success_rate']:.0f}% success)"
+    )
+    steps = Table(title="Median duration per step (successful runs)")
+    steps.add_column("step")
+    steps.add_column("median")
+    for sid, seconds in report["median_step_duration_s"].items():
+        steps.add_row(sid, f"{seconds:.2f}s")
+    console.print(steps)
+    runs = Table(title=f"Last {len(report['last_runs'])} run(s)")
+    for column in ("run", "status", "duration", "steps"):
+        runs.add_column(column)
+    for run in report["last_runs"]:
+        runs.add_row(
+            run["run_id"], run["status"], f"{run['duration_s'] or 0:.2f}s", str(run["steps"])
+        )
+    console.print(runs)
+    return 0

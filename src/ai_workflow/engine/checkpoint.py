@@ -1,0 +1,169 @@
+"""Checkpoints (resume an interrupted or failed run) and the one-run-per-target lock.
+
+A checkpoint is JSON data written atomically after every step; it is never executed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import filelock
+
+from ai_workflow.engine.artifacts import WORKDIR_NAME, write_json_atomic
+from ai_workflow.engine.step import OK_STATUSES, StepResult, StepSpec
+from ai_workflow.errors import UsageError
+
+CHECKPOINT_SCHEMA = "ai-workflow/checkpoint@1"
+RETENTION_S = 7 * 24 * 3600
+RESUMABLE = ("failed", "interrupted", "running")
+
+
+def checkpoints_dir(target: Path) -> Path:
+    return target / WORKDIR_NAME / "checkpoints"
+
+
+@dataclass
+class Checkpoint:
+    run_id: str
+    status: str  # running | failed | interrupted | passed
+    tree_state: str | None
+    step_hashes: dict[str, str] = field(default_factory=dict)
+    results: dict[str, StepResult] = field(default_factory=dict)
+    updated_at: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": CHECKPOINT_SCHEMA,
+            "run_id": self.run_id,
+            "status": self.status,
+            "tree_state": self.tree_state,
+            "step_hashes": self.step_hashes,
+            "results": [r.to_dict() for r in self.results.values()],
+            "updated_at": self.updated_at,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Checkpoint:
+        if raw.get("schema") != CHECKPOINT_SCHEMA:
+            raise ValueError(f"unknown checkpoint schema {raw.get('schema')!r}")
+        results = [StepResult.from_dict(r) for r in raw.get("results", [])]
+        return cls(
+            run_id=str(raw["run_id"]),
+            status=str(raw["status"]),
+            tree_state=raw.get("tree_state"),
+            step_hashes=dict(raw.get("step_hashes", {})),
+            results={r.id: r for r in results},
+            updated_at=float(raw.get("updated_at", 0.0)),
+        )
+
+    def save(self, target: Path) -> None:
+        self.updated_at = time.time()
+        write_json_atomic(checkpoints_dir(target) / f"{self.run_id}.json", self.to_dict())
+
+    def reusable(self, step_id: str, tree_state: str | None, step_hash: str) -> StepResult | None:
+        """This checkpoint's result for a step, if it succeeded and nothing it saw changed."""
+        result = self.results.get(step_id)
+        if result is None or result.status not in OK_STATUSES or tree_state is None:
+            return None
+        if tree_state != self.tree_state or self.step_hashes.get(step_id) != step_hash:
+            return None
+        return result
+
+
+def load_checkpoints(target: Path) -> list[Checkpoint]:
+    """Every readable checkpoint, newest first; corrupt ones are skipped with a warning."""
+    folder = checkpoints_dir(target)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.glob("*.json"):
+        try:
+            found.append(Checkpoint.from_dict(json.loads(path.read_text(encoding="utf-8"))))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            warnings.warn(f"skipped unreadable checkpoint {path.name}: {exc}", stacklevel=2)
+    return sorted(found, key=lambda c: (c.updated_at, c.run_id), reverse=True)
+
+
+def find_resumable(target: Path) -> Checkpoint | None:
+    """The newest checkpoint of a run that did not complete, if any."""
+    return next((c for c in load_checkpoints(target) if c.status in RESUMABLE), None)
+
+
+def remove_checkpoints(target: Path, run_ids: Iterable[str]) -> None:
+    for run_id in run_ids:
+        (checkpoints_dir(target) / f"{run_id}.json").unlink(missing_ok=True)
+
+
+def prune_checkpoints(target: Path, now: float | None = None) -> int:
+    """Delete checkpoint files older than seven days; returns how many."""
+    folder = checkpoints_dir(target)
+    if not folder.is_dir():
+        return 0
+    cutoff = (now or time.time()) - RETENTION_S
+    removed = 0
+    for path in folder.glob("*.json"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def step_hash(spec: StepSpec, config_json: str) -> str:
+    """What a step's configuration looks like; a change means a checkpointed result is stale."""
+    payload = json.dumps([repr(spec), config_json], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def tree_state(target: Path, commit: str | None, files: Iterable[str]) -> str:
+    """A fingerprint of the commit plus every project file's size and modification time."""
+    digest = hashlib.sha256((commit or "no-commit").encode())
+    for rel in files:
+        try:
+            st = (target / rel).stat()
+        except OSError:
+            continue
+        digest.update(f"\0{rel}\0{st.st_size}\0{st.st_mtime_ns}".encode(errors="surrogateescape"))
+    return digest.hexdigest()[:24]
+
+
+class RunLock:
+    """One run per target. The OS releases the lock when its process dies, so a stale lock of a
+    crashed run is simply taken over."""
+
+    def __init__(self, target: Path) -> None:
+        self.root = target / WORKDIR_NAME
+        self._lock = filelock.FileLock(str(self.root / "run.lock"), timeout=0)
+
+    def __enter__(self) -> RunLock:
+        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            self._lock.acquire()
+        except filelock.Timeout:
+            owner = self._owner()
+            raise UsageError(
+                f"another ai-workflow run{owner} is using {self.root.parent}; "
+                "wait for it to finish or stop it"
+            ) from None
+        (self.root / "run.pid").write_text(str(os.getpid()), encoding="utf-8")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        (self.root / "run.pid").unlink(missing_ok=True)
+        self._lock.release()
+
+    def _owner(self) -> str:
+        try:
+            return f" (pid {int((self.root / 'run.pid').read_text().strip())})"
+        except (OSError, ValueError):
+            return ""

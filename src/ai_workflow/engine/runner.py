@@ -1,0 +1,547 @@
+"""One workflow run from plan to history line: the engine's top level.
+
+The runner knows the AI reviewer, smart execution, the step cache and the reports only through
+the protocols in `engine.hooks`; the application layer (`ai_workflow.app`) builds them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from ai_workflow import __version__
+from ai_workflow.config import Config
+from ai_workflow.engine import checkpoint as cp
+from ai_workflow.engine.artifacts import Workspace, write_atomic
+from ai_workflow.engine.graph import GraphAnalysis, analyse, estimate_steps, render_markdown
+from ai_workflow.engine.hooks import (
+    NoReporter,
+    NoReviewer,
+    NoSkips,
+    NoStepCache,
+    Reporter,
+    Reviewer,
+    SkipPolicy,
+    StepCache,
+)
+from ai_workflow.engine.metrics import (
+    SUMMARY_SCHEMA,
+    append_history,
+    read_history,
+    step_durations,
+    write_current,
+)
+from ai_workflow.engine.process import run_command
+from ai_workflow.engine.registry import Registry
+from ai_workflow.engine.scheduler import RunInterrupted, Scheduler
+from ai_workflow.engine.step import (
+    OK_STATUSES,
+    RunMemo,
+    StepContext,
+    StepResult,
+    StepSpec,
+    StepStatus,
+)
+from ai_workflow.errors import StepCancelled
+from ai_workflow.gitutil import GitState, git_state
+from ai_workflow.project_files import list_project_files
+
+
+class RunObserver(Protocol):
+    """What the console implements to show a run as it happens."""
+
+    def message(self, level: str, text: str) -> None: ...
+
+    def show_graph(self, analysis: GraphAnalysis) -> None: ...
+
+    def run_started(self, run_id: str, plan: list[tuple[StepSpec, str]]) -> None: ...
+
+    def show_plan(self, results: list[StepResult]) -> None: ...
+
+    def step_started(self, spec: StepSpec) -> None: ...
+
+    def step_finished(self, spec: StepSpec, result: StepResult) -> None: ...
+
+    def run_finished(self, summary: dict[str, Any], history: list[dict[str, Any]]) -> None: ...
+
+    def confirm(self, question: str, default: bool) -> bool:
+        """Ask on an interactive terminal; return `default` without asking otherwise."""
+        ...
+
+
+@dataclass
+class RunRequest:
+    target: Path
+    config: Config
+    registry: Registry
+    selected: list[str]
+    observer: RunObserver
+    dry_run: bool = False
+    show_graph: bool = False
+    interactive: bool = False  # a TTY without --auto: prompts allowed
+    make_reviewer: Callable[[Workspace], Reviewer] = lambda ws: NoReviewer()
+    make_step_cache: Callable[[Workspace], StepCache] = lambda ws: NoStepCache()
+    make_reporter: Callable[[Workspace, Mapping[str, StepSpec]], Reporter] = lambda ws, specs: (
+        NoReporter()
+    )
+    make_skip_policy: Callable[[list[dict[str, Any]], list[StepSpec]], SkipPolicy] = (
+        lambda history, specs: NoSkips()
+    )
+
+
+@dataclass
+class RunReport:
+    summary: dict[str, Any]
+    exit_code: int
+    results: list[StepResult] = field(default_factory=list)
+
+
+EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_run_id(target: Path, history: list[dict[str, Any]]) -> str:
+    """`workflow_YYYYMMDD_HHMMSS`, with a `_N` suffix if that second is already taken."""
+    base = datetime.now().strftime("workflow_%Y%m%d_%H%M%S")
+    taken = {str(run.get("run_id")) for run in history}
+    root = Workspace(target, base).root
+    candidate, n = base, 1
+    while candidate in taken or (root / "logs" / candidate).exists():
+        n += 1
+        candidate = f"{base}_{n}"
+    return candidate
+
+
+class StepLog:
+    """Appends timestamped lines to one step's log file (thread-safe)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, message: str) -> None:
+        if self.path is None:
+            return
+        stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+        with self._lock, self.path.open("a", encoding="utf-8", errors="replace") as handle:
+            for line in message.splitlines() or [""]:
+                handle.write(f"[{stamp}] {line}\n")
+
+
+class WorkflowLog(StepLog):
+    """The run log: `[YYYY-MM-DD HH:MM:SS] [LEVEL] message`."""
+
+    def write(self, level: str, message: str) -> None:
+        self(f"[{level}] {message}")
+
+
+@contextmanager
+def interrupt_signals() -> Iterator[None]:
+    """SIGTERM behaves like Ctrl-C; a second signal during clean-up is ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    fired = False
+
+    def handler(signum: int, frame: object) -> None:
+        nonlocal fired
+        if fired:
+            return
+        fired = True
+        raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+class WorkflowRun:
+    """The state of one run; `execute()` does it all and returns the report."""
+
+    def __init__(self, request: RunRequest) -> None:
+        self.req = request
+        self.target = request.target
+        self.config = request.config
+        self.history = read_history(self.target)
+        self.run_id = new_run_id(self.target, self.history)
+        self.workspace = Workspace(self.target, self.run_id)
+        self.graph = request.registry.graph(request.selected)
+        self.specs = dict(self.graph.specs)
+        self.memo = RunMemo()
+        self.started_at = utc_now()
+        self.started_clock = time.monotonic()
+        self.git: GitState | None = None
+        self.results: dict[str, StepResult] = {}
+        self.resumed_from: cp.Checkpoint | None = None
+        self.checkpoint: cp.Checkpoint | None = None
+        self.policy: SkipPolicy = NoSkips()
+        self.log = WorkflowLog(None if request.dry_run else self.workspace.workflow_log)
+        self.analysis = self._analyse()
+
+    # ----------------------------------------------------------------- plan
+
+    def _analyse(self) -> GraphAnalysis:
+        window = self.config.run.history_window
+        series = step_durations(self.history, window)
+        medians = {
+            sid: sorted(v)[len(v) // 2] if len(v) % 2 else _median(v) for sid, v in series.items()
+        }
+        runs = {sid: len(v) for sid, v in series.items()}
+        estimates = estimate_steps(self.specs.values(), medians, runs)
+        jobs = self.config.run.jobs if self.config.run.parallel else 1
+        return analyse(self.graph, estimates, jobs)
+
+    def _config_json(self) -> str:
+        data = self.config.model_dump(mode="json", exclude={"run"})
+        return json.dumps(data, sort_keys=True)
+
+    def _plan(self) -> tuple[dict[str, StepResult], list[str]]:
+        """Results decided before running (skipped, reused on resume) and the steps to run."""
+        decided: dict[str, StepResult] = {}
+        todo: list[str] = []
+        tree = self._tree_state()
+        config_json = self._config_json()
+        for sid in self.graph.order():
+            spec = self.specs[sid]
+            reason = self.policy.skip_reason(spec)
+            reused = None
+            if self.resumed_from is not None:
+                reused = self.resumed_from.reusable(sid, tree, cp.step_hash(spec, config_json))
+            if reason:
+                decided[sid] = StepResult.for_spec(spec, StepStatus.SKIPPED, reason)
+            elif reused is not None:
+                decided[sid] = _reuse(reused, f"resumed: passed in {self.resumed_from.run_id}")  # type: ignore[union-attr]
+            else:
+                todo.append(sid)
+        return decided, todo
+
+    def _tree_state(self) -> str | None:
+        files = list_project_files(self.target, tuple(self.config.structure.exclude_dirs))
+        commit = self.git.commit if self.git else None
+        return cp.tree_state(self.target, commit, files)
+
+    def _choose_resume(self) -> None:
+        run_opt = self.config.run.resume
+        if run_opt is False:
+            return
+        candidate = cp.find_resumable(self.target)
+        if candidate is None:
+            return
+        question = f"The last run {candidate.run_id} ended {candidate.status}. Resume it?"
+        asked = run_opt is None and self.req.interactive
+        if asked and not self.req.observer.confirm(question, default=True):
+            return
+        self.resumed_from = candidate
+        self.req.observer.message("info", f"resuming {candidate.run_id} ({candidate.status})")
+
+    # ----------------------------------------------------------------- run
+
+    def execute(self) -> RunReport:
+        self.git = git_state(self.target)
+        self.policy = self._make_policy()
+        if self.req.dry_run:
+            return self._dry_run()
+        with cp.RunLock(self.target), interrupt_signals():
+            return self._real_run()
+
+    def _make_policy(self) -> SkipPolicy:
+        if not self.config.run.smart_execution:
+            return NoSkips()
+        policy = self.req.make_skip_policy(self.history, list(self.specs.values()))
+        self.req.observer.message("info", policy.describe())
+        for warning in policy.warnings:
+            self.req.observer.message("warning", warning)
+        return policy
+
+    def _dry_run(self) -> RunReport:
+        if self.req.show_graph:
+            self.req.observer.show_graph(self.analysis)
+        decided, todo = self._plan()
+        for sid in self.graph.order():
+            spec = self.specs[sid]
+            result = decided.get(sid) or StepResult.for_spec(spec, StepStatus.PLANNED)
+            if sid in todo:
+                result.reason = f"would run (~{self.analysis.estimates[sid].seconds:.0f}s)"
+            self.results[sid] = result
+        self.req.observer.show_plan(list(self.results.values()))
+        summary = self._summary("dry_run", NoReviewer())
+        return RunReport(summary, EXIT_OK, list(self.results.values()))
+
+    def _real_run(self) -> RunReport:
+        self.log.write("INFO", f"run {self.run_id} on {self.target} (ai-workflow {__version__})")
+        cp.prune_checkpoints(self.target)
+        reviewer: Reviewer = NoReviewer()
+        reporter: Reporter = NoReporter()
+        status = "interrupted"
+        try:
+            if self.req.show_graph and not self._show_graph_and_confirm():
+                self.req.observer.message("info", "run cancelled at the graph prompt")
+                return RunReport(self._summary("cancelled", reviewer), EXIT_OK)
+            self._choose_resume()
+            decided, todo = self._plan()
+            reviewer = self.req.make_reviewer(self.workspace)
+            reporter = self.req.make_reporter(self.workspace, self.specs)
+            step_cache = (
+                self.req.make_step_cache(self.workspace)
+                if self.config.run.step_cache
+                else NoStepCache()
+            )
+            if self.config.run.smart_execution:
+                self.policy.write_report(self.workspace.backlog_dir / "CHANGE_IMPACT_ANALYSIS.md")
+            self.checkpoint = cp.Checkpoint(
+                self.run_id,
+                "running",
+                self._tree_state(),
+                {s: cp.step_hash(self.specs[s], self._config_json()) for s in self.specs},
+            )
+            plan = [
+                (self.specs[s], (decided[s].reason or "" if s in decided else ""))
+                for s in self.graph.order()
+            ]
+            self.req.observer.run_started(self.run_id, plan)
+            for sid, result in decided.items():
+                self._on_finish(self.specs[sid], result, reporter)
+            scheduler = Scheduler(
+                graph=self.graph,
+                execute=lambda spec, cancel, done: self._execute_step(
+                    spec, cancel, done, reviewer, step_cache
+                ),
+                jobs=self.config.run.jobs if self.config.run.parallel else 1,
+                fail_fast=self.config.run.fail_fast,
+                estimates={s: e.seconds for s, e in self.analysis.estimates.items()},
+                on_start=self._on_start,
+                on_finish=lambda spec, result: self._on_finish(spec, result, reporter),
+            )
+            self.results = scheduler.run(todo, decided)
+            status = self._final_status()
+        except (KeyboardInterrupt, RunInterrupted):
+            status = "interrupted"
+            self._mark_unfinished()
+        summary = self._summary(status, reviewer)
+        self._finish(summary, reporter)
+        code = {"passed": EXIT_OK, "failed": EXIT_FAILED}.get(status, EXIT_INTERRUPTED)
+        return RunReport(summary, code, list(self.results.values()))
+
+    def _show_graph_and_confirm(self) -> bool:
+        self.req.observer.show_graph(self.analysis)
+        write_atomic(
+            self.workspace.backlog_dir / "DEPENDENCY_GRAPH.md", render_markdown(self.analysis)
+        )
+        if not self.req.interactive:
+            return True
+        return self.req.observer.confirm("Start the run?", default=True)
+
+    def _final_status(self) -> str:
+        statuses = {r.status for r in self.results.values()}
+        if StepStatus.INTERRUPTED in statuses:
+            return "interrupted"
+        if statuses & {StepStatus.FAILED, StepStatus.NOT_RUN}:
+            return "failed"
+        return "passed"
+
+    def _mark_unfinished(self) -> None:
+        for sid in self.graph.order():
+            if sid not in self.results:
+                spec = self.specs[sid]
+                self.results[sid] = StepResult.for_spec(spec, StepStatus.NOT_RUN, "run interrupted")
+
+    # ----------------------------------------------------------------- one step
+
+    def _on_start(self, spec: StepSpec) -> None:
+        self.log.write("STEP", f"step {spec.number} {spec.id} started")
+        self.req.observer.step_started(spec)
+
+    def _on_finish(self, spec: StepSpec, result: StepResult, reporter: Reporter) -> None:
+        self.results[spec.id] = result
+        level = _LOG_LEVEL.get(result.status, "INFO")
+        reason = f": {result.reason}" if result.reason else ""
+        self.log.write(level, f"step {spec.number} {spec.id} {result.status.value}{reason}")
+        if self.checkpoint is not None:
+            self.checkpoint.results[spec.id] = result
+            self.checkpoint.save(self.target)
+        write_current(self.target, self._summary("running", NoReviewer()))
+        reporter.step_finished(spec, result)
+        self.req.observer.step_finished(spec, result)
+
+    def _execute_step(
+        self,
+        spec: StepSpec,
+        cancel: threading.Event,
+        finished: dict[str, StepResult],
+        reviewer: Reviewer,
+        step_cache: StepCache,
+    ) -> StepResult:
+        step = self.req.registry.steps[spec.id]
+        log = StepLog(self.workspace.step_log(spec))
+        ctx = StepContext(
+            target=self.target,
+            run_id=self.run_id,
+            spec=spec,
+            config=self.config,
+            workspace=self.workspace,
+            results=finished,
+            memo=self.memo,
+            log=log,
+            cancel=cancel,
+            runner=run_command,
+        )
+        started, clock = utc_now(), time.monotonic()
+        log(f"step {spec.number} {spec.id} started")
+        try:
+            cached = step_cache.lookup(ctx)
+            if cached is not None:
+                source = cached.reused_from or "an earlier run"
+                return _reuse(cached, f"inputs unchanged since {source}")
+            outcome = step.run(ctx)
+            if spec.persona:
+                reviewer.review(ctx, outcome)
+        except StepCancelled as exc:
+            result = StepResult.for_spec(spec, StepStatus.INTERRUPTED, str(exc))
+            return _timed(result, started, clock)
+        except Exception as exc:  # a bug in one step must not take the run down
+            log("internal error:\n" + traceback.format_exc())
+            reason = f"internal error: {exc!r} (traceback in {self.workspace.step_log(spec).name})"
+            return _timed(StepResult.for_spec(spec, StepStatus.FAILED, reason), started, clock)
+        status = outcome.status()
+        result = StepResult(
+            id=spec.id,
+            number=spec.number,
+            name=spec.name,
+            status=status,
+            reason=_reason(outcome.tool_error, outcome.findings, status),
+            findings=[
+                f if f.step else dataclasses.replace(f, step=spec.id) for f in outcome.findings
+            ],
+            data=outcome.data,
+            summary=outcome.summary,
+            checked=outcome.checked,
+            skipped_checks=outcome.skipped_checks,
+        )
+        _timed(result, started, clock)
+        log(f"step {spec.number} {spec.id} {status.value} in {result.duration_s:.2f}s")
+        if status in OK_STATUSES:
+            stored = dataclasses.replace(result, reused_from=self.run_id)
+            step_cache.store(ctx, stored)
+        return result
+
+    # ----------------------------------------------------------------- end
+
+    def _summary(self, status: str, reviewer: Reviewer) -> dict[str, Any]:
+        ordered = [self.results[s] for s in self.graph.order() if s in self.results]
+        counts: dict[str, Any] = {s.value: 0 for s in StepStatus}
+        findings = {"error": 0, "warning": 0, "info": 0}
+        for result in ordered:
+            counts[result.status.value] += 1
+            for finding in result.findings:
+                findings[finding.severity.value] += 1
+        counts["findings"] = findings
+        counts["total"] = len(self.specs)
+        opts = self.config.run
+        return {
+            "schema": SUMMARY_SCHEMA,
+            "run_id": self.run_id,
+            "version": __version__,
+            "target": str(self.target),
+            "status": status,
+            "started_at": self.started_at,
+            "ended_at": utc_now(),
+            "duration_s": round(time.monotonic() - self.started_clock, 3),
+            "options": {
+                "parallel": opts.parallel,
+                "jobs": opts.jobs,
+                "smart_execution": opts.smart_execution,
+                "dry_run": self.req.dry_run,
+                "ai_cache": opts.ai_cache,
+                "step_cache": opts.step_cache,
+                "fail_fast": opts.fail_fast,
+                "steps": list(self.graph.order()),
+                "resumed_from": self.resumed_from.run_id if self.resumed_from else None,
+            },
+            "git": self.git.to_dict() if self.git else None,
+            "steps": [r.to_dict(with_data=False) for r in ordered],
+            "counts": counts,
+            "ai": reviewer.stats(),
+            "changes": self.policy.to_dict() or None,
+            "estimates": {s: e.seconds for s, e in self.analysis.estimates.items()},
+        }
+
+    def _finish(self, summary: dict[str, Any], reporter: Reporter) -> None:
+        append_history(self.target, summary)
+        write_current(self.target, summary)
+        reporter.run_finished(summary, list(self.results.values()))
+        stale = [self.resumed_from.run_id] if self.resumed_from else []
+        if summary["status"] == "passed":
+            cp.remove_checkpoints(self.target, [*stale, self.run_id])
+        else:
+            if self.checkpoint is not None:
+                self.checkpoint.status = summary["status"]
+                self.checkpoint.save(self.target)
+            cp.remove_checkpoints(self.target, stale)
+        self.log.write(
+            "SUCCESS" if summary["status"] == "passed" else "ERROR",
+            f"run {self.run_id} {summary['status']} in {summary['duration_s']:.1f}s",
+        )
+        self.req.observer.run_finished(summary, [*self.history, summary])
+
+
+_LOG_LEVEL = {
+    StepStatus.PASSED: "SUCCESS",
+    StepStatus.WARNING: "WARNING",
+    StepStatus.FAILED: "ERROR",
+    StepStatus.INTERRUPTED: "ERROR",
+    StepStatus.NOT_RUN: "WARNING",
+}
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def _reuse(result: StepResult, reason: str) -> StepResult:
+    return dataclasses.replace(
+        result,
+        status=StepStatus.REUSED,
+        reason=reason,
+        reused_from=result.reused_from,
+        findings=list(result.findings),
+    )
+
+
+def _timed(result: StepResult, started: str, clock: float) -> StepResult:
+    result.started_at = started
+    result.ended_at = utc_now()
+    result.duration_s = round(time.monotonic() - clock, 3)
+    return result
+
+
+def _reason(tool_error: str | None, findings: list[Any], status: StepStatus) -> str | None:
+    if tool_error:
+        return tool_error
+    if status is StepStatus.FAILED:
+        errors = sum(1 for f in findings if f.severity.value == "error")
+        return f"{errors} error finding(s)"
+    return None
+
+
+def run_workflow(request: RunRequest) -> RunReport:
+    return WorkflowRun(request).execute()

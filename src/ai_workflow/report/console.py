@@ -1,0 +1,225 @@
+"""What a person sees while a run goes on: a live status table on a terminal, grouped lines in CI,
+and the closing "Performance Metrics & Statistics" block. Respects NO_COLOR (via rich)."""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from typing import Any
+
+from rich.console import Console, Group
+from rich.live import Live
+from rich.markup import escape
+from rich.prompt import Confirm
+from rich.table import Table
+from rich.text import Text
+
+from ai_workflow.engine.graph import GraphAnalysis, render_mermaid, render_text
+from ai_workflow.engine.step import StepResult, StepSpec
+
+STATUS_STYLE: dict[str, tuple[str, str]] = {
+    "passed": ("✓", "green"),
+    "warning": ("!", "yellow"),
+    "failed": ("✗", "bold red"),
+    "skipped": ("↷", "cyan"),
+    "reused": ("♻", "cyan"),
+    "not_run": ("-", "dim"),
+    "interrupted": ("■", "red"),
+    "planned": ("·", "blue"),
+    "running": ("…", "magenta"),
+    "pending": (" ", "dim"),
+}
+
+
+def status_text(status: str) -> Text:
+    icon, style = STATUS_STYLE.get(status, ("?", ""))
+    return Text(f"{icon} {status}", style=style)
+
+
+class RunConsole:
+    """Implements the engine's RunObserver for people (and CI logs)."""
+
+    def __init__(self, *, stderr: bool = False, verbose: bool = False, interactive: bool = False):
+        self.console = Console(stderr=stderr, highlight=False)
+        self.verbose = verbose
+        self.interactive = interactive
+        self.live_mode = self.console.is_terminal
+        self._lock = threading.Lock()
+        self._plan: list[tuple[StepSpec, str]] = []
+        self._state: dict[str, tuple[str, float | None, str]] = {}  # id -> status, t0, note
+        self._live: Live | None = None
+
+    # ------------------------------------------------------------ messages
+
+    def message(self, level: str, text: str) -> None:
+        style = {"warning": "yellow", "error": "bold red"}.get(level, "")
+        prefix = "" if level == "info" else f"{level}: "
+        self._print(Text(prefix + text, style=style))
+
+    def _print(self, renderable: Any) -> None:
+        if self._live is not None:
+            self._live.console.print(renderable)
+        else:
+            self.console.print(renderable)
+
+    def confirm(self, question: str, default: bool) -> bool:
+        if not self.interactive:
+            return default
+        self._stop_live()
+        return Confirm.ask(question, default=default, console=self.console)
+
+    def show_graph(self, analysis: GraphAnalysis) -> None:
+        mermaid = render_mermaid(analysis.graph, analysis.estimates, analysis.critical_path)
+        self.console.print(Text("Dependency graph (Mermaid)", style="bold"))
+        self.console.print(Text(mermaid))
+        self.console.print(Text(render_text(analysis)))
+
+    # ------------------------------------------------------------ progress
+
+    def run_started(self, run_id: str, plan: list[tuple[StepSpec, str]]) -> None:
+        self._plan = plan
+        self._state = {spec.id: ("pending", None, note) for spec, note in plan}
+        self.console.print(Text(f"ai-workflow run {run_id}: {len(plan)} step(s)", style="bold"))
+        if self.live_mode:
+            self._live = Live(
+                get_renderable=self._table,
+                console=self.console,
+                refresh_per_second=4,
+                transient=False,
+            )
+            self._live.start()
+
+    def show_plan(self, results: list[StepResult]) -> None:
+        table = Table(title="Plan", show_edge=False)
+        for column in ("#", "step", "status", "why"):
+            table.add_column(column)
+        for result in results:
+            table.add_row(
+                str(result.number),
+                result.id,
+                status_text(result.status.value),
+                escape(result.reason or ""),
+            )
+        self.console.print(table)
+
+    def step_started(self, spec: StepSpec) -> None:
+        with self._lock:
+            self._state[spec.id] = ("running", time.monotonic(), "")
+        if not self.live_mode and self.verbose:
+            self.console.print(f"▶ {spec.number} {spec.name}")
+
+    def step_finished(self, spec: StepSpec, result: StepResult) -> None:
+        note = result.summary or result.reason or ""
+        with self._lock:
+            self._state[spec.id] = (result.status.value, None, note)
+        if self.live_mode:
+            return
+        line = Text()
+        line.append_text(status_text(result.status.value))
+        line.append(f"  {spec.number} {spec.name}")
+        if result.duration_s is not None:
+            line.append(f"  {result.duration_s:.2f}s", style="dim")
+        if note:
+            line.append(f"  {note}", style="dim")
+        self.console.print(line)
+        if self.verbose:
+            for finding in result.findings[:10]:
+                where = f"{finding.path}:{finding.line}" if finding.line else (finding.path or "")
+                self.console.print(
+                    f"    {finding.severity.value} {finding.rule} {where} {finding.message}"
+                )
+
+    def _table(self) -> Table:
+        table = Table(show_edge=False, box=None, pad_edge=False)
+        for column in ("", "#", "step", "time", "note"):
+            table.add_column(column)
+        now = time.monotonic()
+        with self._lock:
+            for spec, _ in self._plan:
+                status, t0, note = self._state.get(spec.id, ("pending", None, ""))
+                elapsed = f"{now - t0:.1f}s" if t0 is not None else ""
+                table.add_row(
+                    status_text(status),
+                    str(spec.number),
+                    spec.name,
+                    elapsed,
+                    Text(note[:80], style="dim"),
+                )
+        return table
+
+    def _stop_live(self) -> None:
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+
+    # ------------------------------------------------------------ end
+
+    def run_finished(self, summary: dict[str, Any], history: list[dict[str, Any]]) -> None:
+        self._stop_live()
+        self.console.print(metrics_block(summary, history))
+
+
+def metrics_block(summary: dict[str, Any], history: list[dict[str, Any]]) -> Group:
+    """The closing "Performance Metrics & Statistics" block."""
+    steps = summary.get("steps", [])
+    executed = [s for s in steps if s["status"] in ("passed", "warning", "failed", "interrupted")]
+    ok = [s for s in steps if s["status"] in ("passed", "warning", "reused", "skipped")]
+    rate = (
+        100.0 * len([s for s in executed if s["status"] in ("passed", "warning")]) / len(executed)
+        if executed
+        else 100.0
+    )
+    head = Text()
+    head.append("Performance Metrics & Statistics\n", style="bold underline")
+    head.append(f"  Run ID: {summary['run_id']}   Status: ")
+    head.append_text(status_text(summary["status"]))
+    head.append(f"\n  Duration: {summary['duration_s']:.2f}s   Success rate: {rate:.0f}%   ")
+    head.append(f"Steps completed: {len(ok)}/{len(steps)}")
+    table = Table(show_edge=False, box=None, pad_edge=False)
+    for column in ("#", "step", "status", "duration", "findings", "note"):
+        table.add_column(column)
+    for step in steps:
+        counts = _finding_counts(step.get("findings", []))
+        duration = f"{step['duration_s']:.2f}s" if step.get("duration_s") is not None else "-"
+        table.add_row(
+            str(step["number"]),
+            step["name"],
+            status_text(step["status"]),
+            duration,
+            counts,
+            Text((step.get("reason") or step.get("summary") or "")[:70], style="dim"),
+        )
+    return Group(head, table, Text(_ai_line(summary)), Text(_history_line(history)))
+
+
+def _finding_counts(findings: list[dict[str, Any]]) -> str:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for finding in findings:
+        counts[finding["severity"]] = counts.get(finding["severity"], 0) + 1
+    return f"{counts['error']}E {counts['warning']}W {counts['info']}I"
+
+
+def _ai_line(summary: dict[str, Any]) -> str:
+    ai = summary.get("ai") or {}
+    hits, misses = ai.get("cache_hits", 0), ai.get("cache_misses", 0)
+    lookups = hits + misses
+    rate = f"{100.0 * hits / lookups:.1f}%" if lookups else "n/a"
+    return (
+        f"  AI: {ai.get('calls', 0)} call(s), cache hits {hits}, misses {misses}, "
+        f"hit rate {rate}, tokens in/out {ai.get('tokens_in', 0)}/{ai.get('tokens_out', 0)}, "
+        f"tokens saved {ai.get('tokens_saved', 0)}"
+    )
+
+
+def _history_line(history: list[dict[str, Any]]) -> str:
+    finished = [r for r in history if r.get("status") in ("passed", "failed", "interrupted")]
+    if not finished:
+        return "  History: no runs recorded yet"
+    passed = sum(1 for r in finished if r["status"] == "passed")
+    durations = [float(r["duration_s"]) for r in finished if r.get("duration_s") is not None]
+    median = statistics.median(durations) if durations else 0.0
+    return (
+        f"  History: {len(finished)} run(s), {100.0 * passed / len(finished):.0f}% passed, "
+        f"median duration {median:.2f}s"
+    )
