@@ -1,0 +1,833 @@
+"""Tech-stack detection: languages with confidence, test command, tools, layout and interpreter.
+
+Detection reads marker files and counts file extensions; it never guesses: a project with no
+evidence is `generic`. Every value can be overridden by `tech_stack.*` and `structure.*` in the
+configuration, and `evidence` says why each value was chosen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import tomllib
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ai_workflow.config import Config
+from ai_workflow.engine.step import StepContext
+from ai_workflow.project_files import list_project_files
+
+LANGUAGES = ("python", "javascript", "typescript", "shell", "go", "rust", "java", "ruby")
+GENERIC = "generic"
+PRIMARY_THRESHOLD = 0.3
+MARKER_WEIGHT = 0.7
+
+EXTENSIONS: dict[str, str] = {
+    ".py": "python",
+    ".pyi": "python",
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".jsx": "javascript",
+    ".ts": "typescript",
+    ".tsx": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".sh": "shell",
+    ".bash": "shell",
+    ".bats": "shell",
+    ".zsh": "shell",
+    ".go": "go",
+    ".rs": "rust",
+    ".java": "java",
+    ".kt": "java",
+    ".rb": "ruby",
+}
+
+MARKERS: dict[str, tuple[str, ...]] = {
+    "python": ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "tox.ini", "environment.yml"),
+    "javascript": ("package.json",),
+    "typescript": ("tsconfig.json",),
+    "go": ("go.mod",),
+    "rust": ("Cargo.toml",),
+    "java": ("pom.xml", "build.gradle", "build.gradle.kts", "settings.gradle"),
+    "ruby": ("Gemfile", "Rakefile"),
+    "shell": (),
+}
+
+MANIFEST_NAMES = frozenset(
+    {
+        "pyproject.toml",
+        "setup.py",
+        "setup.cfg",
+        "Pipfile",
+        "environment.yml",
+        "package.json",
+        "go.mod",
+        "Cargo.toml",
+        "pom.xml",
+        "build.gradle",
+        "build.gradle.kts",
+        "Gemfile",
+    }
+)
+REQUIREMENTS_RE = re.compile(r"^requirements([-_.][\w.-]*)?\.(txt|in)$")
+
+LOCKFILES: dict[str, str | None] = {  # lockfile -> package manager it implies
+    "uv.lock": "uv",
+    "poetry.lock": "poetry",
+    "Pipfile.lock": "pipenv",
+    "pdm.lock": "pdm",
+    "package-lock.json": "npm",
+    "npm-shrinkwrap.json": "npm",
+    "pnpm-lock.yaml": "pnpm",
+    "yarn.lock": "yarn",
+    "bun.lockb": "bun",
+    "bun.lock": "bun",
+    "Cargo.lock": "cargo",
+    "go.sum": "go",
+    "Gemfile.lock": "bundler",
+    "gradle.lockfile": "gradle",
+}
+
+LINTER_FILES: dict[str, tuple[str, ...]] = {
+    "ruff": ("ruff.toml", ".ruff.toml"),
+    "flake8": (".flake8",),
+    "pylint": (".pylintrc", "pylintrc"),
+    "mypy": ("mypy.ini", ".mypy.ini"),
+    "eslint": (
+        ".eslintrc",
+        ".eslintrc.js",
+        ".eslintrc.cjs",
+        ".eslintrc.json",
+        ".eslintrc.yml",
+        ".eslintrc.yaml",
+        "eslint.config.js",
+        "eslint.config.mjs",
+        "eslint.config.cjs",
+        "eslint.config.ts",
+    ),
+    "prettier": (".prettierrc", ".prettierrc.json", ".prettierrc.yml", "prettier.config.js"),
+    "biome": ("biome.json", "biome.jsonc"),
+    "shellcheck": (".shellcheckrc",),
+    "markdownlint": (
+        ".markdownlint.json",
+        ".markdownlint.jsonc",
+        ".markdownlint.yaml",
+        ".markdownlint.yml",
+        ".markdownlintrc",
+        ".pymarkdown",
+        ".pymarkdown.json",
+        ".pymarkdown.yaml",
+    ),
+    "golangci-lint": (".golangci.yml", ".golangci.yaml", ".golangci.toml"),
+    "rubocop": (".rubocop.yml",),
+    "clippy": ("clippy.toml", ".clippy.toml"),
+    "pre-commit": (".pre-commit-config.yaml",),
+}
+PYPROJECT_LINTERS = ("ruff", "pylint", "mypy", "black", "isort")
+INI_LINTER_SECTIONS = {"flake8": "flake8", "mypy": "mypy", "pylint": "pylint"}
+
+SOURCE_DIR_NAMES = ("src", "lib", "app", "cmd", "pkg", "internal")
+TEST_DIR_NAMES = ("tests", "test", "spec", "__tests__", "e2e", "testing")
+DOCS_DIR_NAMES = ("docs", "doc", "documentation")
+
+FRAMEWORK_ALIASES = {
+    "node": "node-test",
+    "node:test": "node-test",
+    "node --test": "node-test",
+    "go": "go-test",
+    "cargo": "cargo-test",
+    "npm": "npm-script",
+}
+NPM_PLACEHOLDER_TEST = "no test specified"
+JS_FRAMEWORKS = ("vitest", "jest", "mocha")
+SHELL_SHEBANG = re.compile(rb"^#!\s*\S*(/|env\s+)(ba|z|k|da)?sh\b")
+
+
+@dataclass(frozen=True)
+class TechStack:
+    """What a target project is made of and how its tests run. See `detect_stack_for`."""
+
+    languages: dict[str, float]  # language -> confidence 0..1, highest first, only detected ones
+    primary_language: str  # one of LANGUAGES, a configured name, or "generic"
+    evidence: dict[str, list[str]]  # field or language -> reasons
+    test_framework: str | None = None  # pytest, unittest, jest, vitest, mocha, node-test, ...
+    test_command: str | None = None  # as a shell would read it
+    test_argv: list[str] | None = None  # the detected command as arguments; None if configured
+    test_command_source: str | None = None  # "config" or "detected"
+    package_manager: str | None = None
+    build_system: str | None = None
+    manifests: list[str] = field(default_factory=list)
+    lockfiles: list[str] = field(default_factory=list)
+    linters: list[str] = field(default_factory=list)  # linters the project configures
+    lint_command: str | None = None  # only from the configuration
+    source_dirs: list[str] = field(default_factory=list)
+    test_dirs: list[str] = field(default_factory=list)
+    docs_dirs: list[str] = field(default_factory=list)
+    python: str | None = None  # interpreter that runs the target's Python tests
+    python_reason: str | None = None
+    file_counts: dict[str, int] = field(default_factory=dict)  # language -> number of files
+
+    def confidence(self, language: str) -> float:
+        return self.languages.get(language, 0.0)
+
+    def uses(self, language: str, threshold: float = PRIMARY_THRESHOLD) -> bool:
+        """True when `language` is detected with at least `threshold` confidence."""
+        return self.confidence(language) >= threshold
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> TechStack:
+        known = {k: raw[k] for k in cls.__dataclass_fields__ if k in raw}
+        return cls(**known)
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def detect_stack(ctx: StepContext) -> TechStack:
+    """The target's stack, detected once per run."""
+    return ctx.memo.get("tech_stack", lambda: detect_stack_for(ctx.target, ctx.config))
+
+
+def detect_stack_for(
+    target: Path, config: Config, environ: Mapping[str, str] | None = None
+) -> TechStack:
+    """Detect the stack of `target`; configuration values win over detection."""
+    env = os.environ if environ is None else environ
+    facts = _Facts.read(target, tuple(config.structure.exclude_dirs))
+    evidence: dict[str, list[str]] = {}
+    languages, counts = _languages(facts, evidence)
+    ts = config.tech_stack
+    if ts.languages is not None:
+        languages = {name: 1.0 for name in ts.languages}
+        evidence["languages"] = ["tech_stack.languages in the configuration"]
+    primary = _primary(languages, ts.primary_language, evidence)
+    dirs = _directories(facts, config, evidence)
+    needs_python = "python" in languages or ts.python is not None
+    python, python_reason = (None, None)
+    if needs_python:
+        python, python_reason = resolve_python(target, ts.python, env)
+        evidence["python_interpreter"] = [python_reason]
+    package_manager = _package_manager(facts, primary, languages, ts.package_manager, evidence)
+    framework, argv, command, source = _test_command(
+        facts, config, languages, python, package_manager, dirs["test_dirs"], evidence
+    )
+    return TechStack(
+        languages=languages,
+        primary_language=primary,
+        evidence=evidence,
+        test_framework=framework,
+        test_command=command,
+        test_argv=argv,
+        test_command_source=source,
+        package_manager=package_manager,
+        build_system=ts.build_system or _build_system(facts, primary),
+        manifests=facts.manifests(),
+        lockfiles=[name for name in facts.top if name in LOCKFILES],
+        linters=_linters(facts),
+        lint_command=ts.lint_command,
+        source_dirs=dirs["source_dirs"],
+        test_dirs=dirs["test_dirs"],
+        docs_dirs=dirs["docs_dirs"],
+        python=python,
+        python_reason=python_reason,
+        file_counts=counts,
+    )
+
+
+# --------------------------------------------------------------------------- facts
+
+
+class _Facts:
+    """The project's files plus lazily parsed manifests."""
+
+    def __init__(self, target: Path, files: list[str]) -> None:
+        self.target = target
+        self.files = files
+        self.top = sorted({f for f in files if "/" not in f})
+        self.top_dirs = sorted({f.split("/", 1)[0] for f in files if "/" in f})
+        self._cache: dict[str, Any] = {}
+
+    @classmethod
+    def read(cls, target: Path, exclude_dirs: tuple[str, ...]) -> _Facts:
+        return cls(target, list_project_files(target, exclude_dirs))
+
+    def has(self, name: str) -> bool:
+        return name in self.top
+
+    def text(self, name: str) -> str:
+        try:
+            return (self.target / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def pyproject(self) -> dict[str, Any]:
+        if "pyproject" not in self._cache:
+            data: dict[str, Any] = {}
+            if self.has("pyproject.toml"):
+                try:
+                    data = tomllib.loads(self.text("pyproject.toml"))
+                except tomllib.TOMLDecodeError:
+                    data = {}
+            self._cache["pyproject"] = data
+        return dict(self._cache["pyproject"])
+
+    def package_json(self) -> dict[str, Any]:
+        if "package" not in self._cache:
+            data: Any = {}
+            if self.has("package.json"):
+                try:
+                    data = json.loads(self.text("package.json"))
+                except json.JSONDecodeError:
+                    data = {}
+            self._cache["package"] = data if isinstance(data, dict) else {}
+        return dict(self._cache["package"])
+
+    def manifests(self) -> list[str]:
+        return [n for n in self.top if n in MANIFEST_NAMES or REQUIREMENTS_RE.match(n)] + [
+            n for n in self.top if n.endswith(".gemspec")
+        ]
+
+
+# --------------------------------------------------------------------------- languages
+
+
+def _languages(
+    facts: _Facts, evidence: dict[str, list[str]]
+) -> tuple[dict[str, float], dict[str, int]]:
+    counts = Counter(lang for path in facts.files if (lang := _language_of(facts, path)))
+    total = sum(counts.values())
+    scores: dict[str, float] = {}
+    for lang in LANGUAGES:
+        markers = [m for m in MARKERS[lang] if facts.has(m)]
+        if lang == "python":
+            markers += [n for n in facts.top if REQUIREMENTS_RE.match(n)]
+        if lang == "ruby":
+            markers += [n for n in facts.top if n.endswith(".gemspec")]
+        share = counts[lang] / total if total else 0.0
+        marker_score = MARKER_WEIGHT if markers else 0.0
+        score = 1 - (1 - marker_score) * (1 - share)
+        if score <= 0:
+            continue
+        scores[lang] = round(score, 2)
+        reasons = [f"marker file {m}" for m in markers]
+        if counts[lang]:
+            reasons.append(f"{counts[lang]} {lang} file(s), {share:.0%} of code files")
+        evidence[lang] = reasons
+    ordered = dict(sorted(scores.items(), key=lambda kv: (-kv[1], LANGUAGES.index(kv[0]))))
+    return ordered, dict(counts)
+
+
+def _language_of(facts: _Facts, path: str) -> str | None:
+    suffix = PurePosixPath(path).suffix
+    if suffix:
+        if path.endswith(".d.ts"):
+            return None  # type declarations are not a project's code
+        return EXTENSIONS.get(suffix)
+    return "shell" if _has_shell_shebang(facts.target / path) else None
+
+
+def _has_shell_shebang(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return False
+    return bool(SHELL_SHEBANG.match(head))
+
+
+def _primary(
+    languages: Mapping[str, float], configured: str | None, evidence: dict[str, list[str]]
+) -> str:
+    if configured:
+        evidence["primary_language"] = ["tech_stack.primary_language in the configuration"]
+        return configured
+    best = next(iter(languages.items()), None)
+    if best is None or best[1] < PRIMARY_THRESHOLD:
+        evidence["primary_language"] = ["no language has enough evidence: generic"]
+        return GENERIC
+    evidence["primary_language"] = [f"highest confidence: {best[0]} ({best[1]:.2f})"]
+    return best[0]
+
+
+# --------------------------------------------------------------------------- interpreter
+
+
+def resolve_python(
+    target: Path, configured: str | None, environ: Mapping[str, str]
+) -> tuple[str | None, str]:
+    """The interpreter for the target's tests, and why: config > $VIRTUAL_ENV > .venv > PATH.
+
+    ai-workflow's own interpreter (`sys.executable`) is never chosen implicitly.
+    """
+    path = environ.get("PATH", os.defpath)
+    if configured:
+        return _configured_python(target, configured, path)
+    venv = environ.get("VIRTUAL_ENV")
+    if venv:
+        candidate = Path(venv) / "bin" / "python"
+        if _is_executable(candidate):
+            return str(candidate), f"active virtual environment ($VIRTUAL_ENV={venv})"
+    for name in (".venv", "venv"):
+        candidate = target.absolute() / name / "bin" / "python"
+        if _is_executable(candidate):
+            return str(candidate), f"the project's virtual environment {name}/"
+    for name in ("python3", "python"):
+        found = shutil.which(name, path=path)
+        if found:
+            return found, f"{name} on PATH"
+    return None, "no Python interpreter found (set tech_stack.python)"
+
+
+def _configured_python(target: Path, configured: str, search_path: str) -> tuple[str, str]:
+    reason = "tech_stack.python in the configuration"
+    if "/" in configured:
+        path = Path(configured).expanduser()
+        if not path.is_absolute():
+            path = target.absolute() / path
+        return str(path), reason
+    found = shutil.which(configured, path=search_path)
+    return (found or configured), reason
+
+
+def _is_executable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+# --------------------------------------------------------------------------- layout and tools
+
+
+def _directories(
+    facts: _Facts, config: Config, evidence: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    structure = config.structure
+    out: dict[str, list[str]] = {}
+    for key, configured, names in (
+        ("source_dirs", structure.source_dirs, SOURCE_DIR_NAMES),
+        ("test_dirs", structure.test_dirs, TEST_DIR_NAMES),
+        ("docs_dirs", structure.docs_dirs, DOCS_DIR_NAMES),
+    ):
+        if configured is not None:
+            out[key] = list(configured)
+            evidence[key] = [f"structure.{key} in the configuration"]
+        else:
+            out[key] = [d for d in facts.top_dirs if d in names]
+            evidence[key] = [f"conventional directory {d}/" for d in out[key]]
+    if structure.source_dirs is None:
+        packages = _python_packages(facts, set(out["test_dirs"]) | set(out["docs_dirs"]))
+        out["source_dirs"] += [p for p in packages if p not in out["source_dirs"]]
+        evidence["source_dirs"] += [f"Python package {p}/" for p in packages]
+    return out
+
+
+def _python_packages(facts: _Facts, skip: set[str]) -> list[str]:
+    """Top-level directories that are Python packages (flat layout)."""
+    return [
+        d
+        for d in facts.top_dirs
+        if d not in skip and d not in SOURCE_DIR_NAMES and f"{d}/__init__.py" in facts.files
+    ]
+
+
+def _linters(facts: _Facts) -> list[str]:
+    found = {name for name, files in LINTER_FILES.items() if any(facts.has(f) for f in files)}
+    tool = facts.pyproject().get("tool", {})
+    if isinstance(tool, dict):
+        found |= {name for name in PYPROJECT_LINTERS if name in tool}
+    for ini in ("setup.cfg", "tox.ini"):
+        if facts.has(ini):
+            text = facts.text(ini)
+            found |= {
+                name
+                for section, name in INI_LINTER_SECTIONS.items()
+                if re.search(rf"^\[{section}(:[^\]]*)?\]", text, re.MULTILINE)
+            }
+    package = facts.package_json()
+    if "eslintConfig" in package:
+        found.add("eslint")
+    if "prettier" in package:
+        found.add("prettier")
+    return sorted(found)
+
+
+def _package_manager(
+    facts: _Facts,
+    primary: str,
+    languages: Mapping[str, float],
+    configured: str | None,
+    evidence: dict[str, list[str]],
+) -> str | None:
+    if configured:
+        evidence["package_manager"] = ["tech_stack.package_manager in the configuration"]
+        return configured
+    candidates = _package_manager_candidates(facts)
+    if not candidates:
+        return None
+    order = [primary, *languages]
+    language_of = {"javascript": "javascript", "typescript": "javascript"}
+    for lang in order:
+        for manager, reason, manager_lang in candidates:
+            if manager_lang == language_of.get(lang, lang):
+                evidence["package_manager"] = [reason]
+                return manager
+    manager, reason, _ = candidates[0]
+    evidence["package_manager"] = [reason]
+    return manager
+
+
+def _package_manager_candidates(facts: _Facts) -> list[tuple[str, str, str]]:
+    """(manager, reason, language) in order of strength of evidence."""
+    out: list[tuple[str, str, str]] = []
+    declared = facts.package_json().get("packageManager")
+    if isinstance(declared, str) and declared:
+        out.append(
+            (declared.split("@")[0], f"package.json packageManager {declared}", "javascript")
+        )
+    lang_of = {
+        "uv": "python",
+        "poetry": "python",
+        "pipenv": "python",
+        "pdm": "python",
+        "npm": "javascript",
+        "pnpm": "javascript",
+        "yarn": "javascript",
+        "bun": "javascript",
+        "cargo": "rust",
+        "go": "go",
+        "bundler": "ruby",
+        "gradle": "java",
+    }
+    for name, manager in LOCKFILES.items():
+        if manager and facts.has(name):
+            out.append((manager, f"lockfile {name}", lang_of[manager]))
+    fallbacks = (
+        ("package.json", "npm", "javascript"),
+        ("pyproject.toml", "pip", "python"),
+        ("setup.py", "pip", "python"),
+        ("Pipfile", "pipenv", "python"),
+        ("go.mod", "go", "go"),
+        ("Cargo.toml", "cargo", "rust"),
+        ("pom.xml", "maven", "java"),
+        ("build.gradle", "gradle", "java"),
+        ("build.gradle.kts", "gradle", "java"),
+        ("Gemfile", "bundler", "ruby"),
+    )
+    out += [(m, f"manifest {n}", lang) for n, m, lang in fallbacks if facts.has(n)]
+    if any(REQUIREMENTS_RE.match(n) for n in facts.top):
+        out.append(("pip", "requirements file", "python"))
+    return out
+
+
+def _build_system(facts: _Facts, primary: str) -> str | None:
+    backend = facts.pyproject().get("build-system", {})
+    if primary == "python" and isinstance(backend, dict) and backend.get("build-backend"):
+        return str(backend["build-backend"]).split(".")[0].split(":")[0]
+    if primary == "python" and facts.has("setup.py"):
+        return "setuptools"
+    by_marker = (
+        ("Cargo.toml", "cargo"),
+        ("go.mod", "go"),
+        ("pom.xml", "maven"),
+        ("build.gradle", "gradle"),
+        ("build.gradle.kts", "gradle"),
+        ("CMakeLists.txt", "cmake"),
+        ("Makefile", "make"),
+    )
+    return next((system for marker, system in by_marker if facts.has(marker)), None)
+
+
+# --------------------------------------------------------------------------- test command
+
+
+def is_test_path(path: str, test_dirs: Iterable[str] = ()) -> bool:
+    """True for test files by naming convention or location (any language)."""
+    pure = PurePosixPath(path)
+    name = pure.name
+    parts = pure.parts[:-1]
+    if any(path.startswith(d.rstrip("/") + "/") for d in test_dirs if d not in ("", ".")):
+        return True
+    if any(part in TEST_DIR_NAMES for part in parts):
+        return True
+    stem = name.split(".", 1)[0]
+    return (
+        stem.startswith("test_")
+        or stem.endswith(("_test", "-test", "_spec"))
+        or name == "conftest.py"
+        or ".test." in name
+        or ".spec." in name
+        or name.endswith(".bats")
+    )
+
+
+def _test_command(
+    facts: _Facts,
+    config: Config,
+    languages: Mapping[str, float],
+    python: str | None,
+    package_manager: str | None,
+    test_dirs: list[str],
+    evidence: dict[str, list[str]],
+) -> tuple[str | None, list[str] | None, str | None, str | None]:
+    """(framework, argv, command, source)."""
+    ts = config.tech_stack
+    configured_framework = normalise_framework(ts.test_framework)
+    if ts.test_command:
+        evidence["test_command"] = ["tech_stack.test_command in the configuration"]
+        framework = configured_framework or _framework_in_command(ts.test_command)
+        return framework, None, ts.test_command, "config"
+    detected = _detect_test(facts, languages, python, package_manager, test_dirs)
+    if configured_framework:
+        argv = _argv_for(configured_framework, facts, python, package_manager, test_dirs)
+        evidence["test_framework"] = ["tech_stack.test_framework in the configuration"]
+        if argv is None:
+            evidence["test_command"] = [f"no command known for {configured_framework}"]
+            return configured_framework, None, None, None
+        evidence["test_command"] = [f"the usual command for {configured_framework}"]
+        return configured_framework, argv, shlex.join(argv), "detected"
+    if detected is None:
+        evidence["test_command"] = ["no test framework detected"]
+        return None, None, None, None
+    framework, argv, reason = detected
+    evidence["test_framework"] = [reason]
+    if argv is None:
+        evidence["test_command"] = [f"no command: {framework} needs a Python interpreter"]
+        return framework, None, None, None
+    evidence["test_command"] = [f"the usual command for {framework}"]
+    return framework, argv, shlex.join(argv), "detected"
+
+
+def normalise_framework(name: str | None) -> str | None:
+    if not name:
+        return None
+    lowered = name.strip().lower()
+    return FRAMEWORK_ALIASES.get(lowered, lowered)
+
+
+def _framework_in_command(command: str) -> str | None:
+    for pattern, framework in (
+        (r"\bpytest\b", "pytest"),
+        (r"\bunittest\b", "unittest"),
+        (r"\bvitest\b", "vitest"),
+        (r"\bjest\b", "jest"),
+        (r"\bmocha\b", "mocha"),
+        (r"\bnode\s+(\S+\s+)*--test\b", "node-test"),
+        (r"\bgo\s+test\b", "go-test"),
+        (r"\bcargo\s+test\b", "cargo-test"),
+        (r"\bbats\b", "bats"),
+    ):
+        if re.search(pattern, command):
+            return framework
+    return None
+
+
+def _detect_test(
+    facts: _Facts,
+    languages: Mapping[str, float],
+    python: str | None,
+    package_manager: str | None,
+    test_dirs: list[str],
+) -> tuple[str, list[str] | None, str] | None:
+    """The first framework with evidence, in the order of the languages' confidence."""
+    for lang in languages:
+        found = _detect_for_language(lang, facts, python, package_manager, test_dirs)
+        if found is not None:
+            return found
+    return None
+
+
+def _detect_for_language(
+    lang: str,
+    facts: _Facts,
+    python: str | None,
+    package_manager: str | None,
+    test_dirs: list[str],
+) -> tuple[str, list[str] | None, str] | None:
+    if lang == "python":
+        found = _python_framework(facts)
+    elif lang in ("javascript", "typescript"):
+        found = _js_framework(facts)
+    elif lang == "go":
+        found = ("go-test", "go.mod") if facts.has("go.mod") else None
+    elif lang == "rust":
+        found = ("cargo-test", "Cargo.toml") if facts.has("Cargo.toml") else None
+    elif lang == "shell":
+        bats = [f for f in facts.files if f.endswith(".bats")]
+        found = ("bats", f"{len(bats)} .bats file(s)") if bats else None
+    elif lang == "java":
+        found = _java_framework(facts)
+    elif lang == "ruby":
+        found = _ruby_framework(facts)
+    else:
+        found = None
+    if found is None:
+        return None
+    framework, reason = found
+    pm = package_manager if lang in ("javascript", "typescript") else None
+    return framework, _argv_for(framework, facts, python, pm, test_dirs), reason
+
+
+def _python_framework(facts: _Facts) -> tuple[str, str] | None:
+    pyproject = facts.pyproject()
+    tool = pyproject.get("tool", {})
+    if isinstance(tool, dict) and isinstance(tool.get("pytest"), dict):
+        return "pytest", "[tool.pytest] in pyproject.toml"
+    if facts.has("pytest.ini"):
+        return "pytest", "pytest.ini present"
+    conftest = next((f for f in facts.files if PurePosixPath(f).name == "conftest.py"), None)
+    if conftest:
+        return "pytest", f"{conftest} present"
+    for ini, section in (("setup.cfg", "tool:pytest"), ("tox.ini", "pytest")):
+        if facts.has(ini) and f"[{section}]" in facts.text(ini):
+            return "pytest", f"[{section}] in {ini}"
+    tests = [f for f in facts.files if f.endswith(".py") and _is_python_test_file(f)]
+    if not tests:
+        return None
+    if _mentions_pytest(facts):
+        return "pytest", "pytest is a declared dependency"
+    sources = [facts.text(f) for f in tests[:50]]
+    if any(re.search(r"^\s*(import pytest|from pytest\b)", s, re.MULTILINE) for s in sources):
+        return "pytest", "test files import pytest"
+    if any(re.search(r"\bunittest\b", s) for s in sources):
+        return "unittest", f"{len(tests)} test file(s) use unittest"
+    return "pytest", f"{len(tests)} pytest-style test file(s)"
+
+
+def _is_python_test_file(path: str) -> bool:
+    name = PurePosixPath(path).name
+    return name.startswith("test_") or name.endswith("_test.py")
+
+
+def _mentions_pytest(facts: _Facts) -> bool:
+    texts = [facts.text(n) for n in facts.top if REQUIREMENTS_RE.match(n)]
+    if facts.has("pyproject.toml"):
+        texts.append(facts.text("pyproject.toml"))
+    return any(re.search(r"(^|[\s\"'\[,])pytest\b", t, re.MULTILINE) for t in texts)
+
+
+def _js_framework(facts: _Facts) -> tuple[str, str] | None:
+    package = facts.package_json()
+    script = _test_script(package)
+    if script:
+        for name in JS_FRAMEWORKS:
+            if re.search(rf"\b{name}\b", script):
+                return name, f"package.json scripts.test runs {name}: {script!r}"
+        if re.search(r"\bnode\b.*--test\b", script):
+            return "node-test", f"package.json scripts.test runs node --test: {script!r}"
+        return "npm-script", f"package.json scripts.test: {script!r}"
+    deps: dict[str, Any] = {}
+    for key in ("devDependencies", "dependencies"):
+        value = package.get(key)
+        if isinstance(value, dict):
+            deps.update(value)
+    for name in JS_FRAMEWORKS:
+        if name in deps:
+            return name, f"{name} is a dependency in package.json"
+    tests = [f for f in facts.files if _is_node_test_file(f)]
+    if tests:
+        return "node-test", f"{len(tests)} test file(s) for node's test runner"
+    return None
+
+
+def _test_script(package: Mapping[str, Any]) -> str | None:
+    scripts = package.get("scripts")
+    if not isinstance(scripts, dict):
+        return None
+    script = scripts.get("test")
+    if not isinstance(script, str) or not script.strip() or NPM_PLACEHOLDER_TEST in script:
+        return None
+    return script
+
+
+def _is_node_test_file(path: str) -> bool:
+    """Node 20's default patterns for `node --test` (JavaScript only)."""
+    pure = PurePosixPath(path)
+    if pure.suffix not in (".js", ".mjs", ".cjs"):
+        return False
+    stem = pure.name.rsplit(".", 1)[0]
+    return (
+        "test" in pure.parts[:-1]
+        or stem == "test"
+        or stem.startswith("test-")
+        or stem.endswith((".test", "-test", "_test"))
+    )
+
+
+def _java_framework(facts: _Facts) -> tuple[str, str] | None:
+    if facts.has("pom.xml"):
+        return "maven", "pom.xml"
+    if facts.has("build.gradle") or facts.has("build.gradle.kts"):
+        return "gradle", "build.gradle"
+    return None
+
+
+def _ruby_framework(facts: _Facts) -> tuple[str, str] | None:
+    if any(f.endswith("_spec.rb") for f in facts.files):
+        return "rspec", "*_spec.rb files"
+    if facts.has("Rakefile") and any(f.endswith(".rb") and is_test_path(f) for f in facts.files):
+        return "rake", "Rakefile and test files"
+    return None
+
+
+def _argv_for(
+    framework: str,
+    facts: _Facts,
+    python: str | None,
+    package_manager: str | None,
+    test_dirs: list[str],
+) -> list[str] | None:
+    """The usual command line for `framework` in this project."""
+    if framework in ("pytest", "unittest"):
+        if python is None:
+            return None
+        if framework == "pytest":
+            return [python, "-m", "pytest"]
+        return [python, "-m", "unittest", *_unittest_args(facts, test_dirs)]
+    if framework in (*JS_FRAMEWORKS, "node-test", "npm-script"):
+        return _js_argv(framework, facts, package_manager)
+    fixed = {
+        "go-test": ["go", "test", "./..."],
+        "cargo-test": ["cargo", "test"],
+        "maven": ["mvn", "-q", "test"],
+        "rspec": ["bundle", "exec", "rspec"],
+        "rake": ["bundle", "exec", "rake", "test"],
+    }
+    if framework in fixed:
+        return fixed[framework]
+    if framework == "gradle":
+        return ["./gradlew", "test"] if facts.has("gradlew") else ["gradle", "test"]
+    if framework == "bats":
+        dirs = [d for d in test_dirs if any(f.startswith(d + "/") for f in facts.files)]
+        return ["bats", "-r", *(dirs or ["."])]
+    return None
+
+
+def _unittest_args(facts: _Facts, test_dirs: list[str]) -> list[str]:
+    for d in test_dirs:
+        if f"{d}/__init__.py" not in facts.files and any(
+            f.startswith(d + "/") and f.endswith(".py") for f in facts.files
+        ):
+            return ["discover", "-s", d, "-t", d]
+    return ["discover"]
+
+
+def _js_argv(framework: str, facts: _Facts, package_manager: str | None) -> list[str]:
+    pm = package_manager if package_manager in ("npm", "pnpm", "yarn", "bun") else "npm"
+    if _test_script(facts.package_json()):
+        return [pm, "run", "test"] if pm == "bun" else [pm, "test"]
+    if framework == "node-test":
+        return ["node", "--test"]
+    local = f"node_modules/.bin/{framework}"
+    runner = (
+        [local] if (facts.target / local).exists() else ["npm", "exec", "--no", "--", framework]
+    )
+    return [*runner, "run"] if framework == "vitest" else runner

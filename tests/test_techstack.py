@@ -1,0 +1,417 @@
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ai_workflow.config import Config
+from ai_workflow.steps import pre_analysis
+from ai_workflow.techstack import (
+    GENERIC,
+    TechStack,
+    detect_stack,
+    detect_stack_for,
+    is_test_path,
+    resolve_python,
+)
+from tests.helpers import make_repo, step_context, write_files
+
+NO_ENV: dict[str, str] = {"PATH": ""}
+
+PY_PROJECT = {
+    "pyproject.toml": (
+        '[project]\nname = "calc"\nversion = "1.0"\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        "[tool.pytest.ini_options]\naddopts = '-q'\n[tool.ruff]\nline-length = 100\n"
+    ),
+    "src/calc/__init__.py": "",
+    "src/calc/ops.py": "def add(a, b):\n    return a + b\n",
+    "tests/test_ops.py": "from calc.ops import add\n\ndef test_add():\n    assert add(1, 2) == 3\n",
+    "docs/index.md": "# Calc\n",
+    "scripts/release.sh": "#!/bin/sh\necho release\n",
+}
+
+
+def config(**tech_stack: object) -> Config:
+    return Config.model_validate({"tech_stack": tech_stack})
+
+
+def detect(root: Path, cfg: Config | None = None, env: dict[str, str] | None = None) -> TechStack:
+    return detect_stack_for(root, cfg or Config(), NO_ENV if env is None else env)
+
+
+def test_python_project(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p", PY_PROJECT)
+    stack = detect(root, config(python=sys.executable))
+    assert stack.primary_language == "python"
+    assert stack.languages["python"] > 0.9
+    assert stack.languages["shell"] < 0.3
+    assert "marker file pyproject.toml" in stack.evidence["python"]
+    assert stack.test_framework == "pytest"
+    assert stack.test_argv == [sys.executable, "-m", "pytest"]
+    assert stack.test_command == f"{sys.executable} -m pytest"
+    assert stack.test_command_source == "detected"
+    assert stack.python == sys.executable
+    assert stack.python_reason == "tech_stack.python in the configuration"
+    assert stack.build_system == "hatchling"
+    assert stack.package_manager == "pip"
+    assert stack.manifests == ["pyproject.toml"]
+    assert stack.linters == ["ruff"]
+    assert stack.source_dirs == ["src"]
+    assert stack.test_dirs == ["tests"]
+    assert stack.docs_dirs == ["docs"]
+    assert stack.file_counts == {"python": 3, "shell": 1}
+    assert json.loads(json.dumps(stack.to_dict())) == stack.to_dict()
+    assert TechStack.from_dict(stack.to_dict()) == stack
+
+
+def test_flat_layout_package_and_unittest(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "u",
+        {
+            "setup.py": "from setuptools import setup\nsetup(name='m')\n",
+            "mylib/__init__.py": "",
+            "mylib/core.py": "X = 1\n",
+            "tests/test_core.py": "import unittest\n\nclass T(unittest.TestCase):\n    pass\n",
+        },
+    )
+    stack = detect(root, config(python="/opt/py/bin/python"))
+    assert stack.test_framework == "unittest"
+    assert stack.test_argv == [
+        "/opt/py/bin/python",
+        "-m",
+        "unittest",
+        "discover",
+        "-s",
+        "tests",
+        "-t",
+        "tests",
+    ]
+    assert stack.source_dirs == ["mylib"]
+    assert stack.build_system == "setuptools"
+
+
+def test_pytest_from_requirements_and_conftest(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "r",
+        {"requirements-dev.txt": "pytest>=8\n", "app.py": "", "test_app.py": "def test(): pass\n"},
+    )
+    stack = detect(root, config(python="python3"))
+    assert stack.test_framework == "pytest"
+    assert stack.evidence["test_framework"] == ["pytest is a declared dependency"]
+    assert stack.manifests == ["requirements-dev.txt"]
+    write_files(root, {"sub/conftest.py": ""})
+    assert detect(root).evidence["test_framework"] == ["sub/conftest.py present"]
+
+
+def test_python_without_interpreter_has_framework_but_no_command(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p", PY_PROJECT)
+    stack = detect(root, env={"PATH": str(tmp_path / "empty")})
+    assert stack.python is None
+    assert stack.test_framework == "pytest"
+    assert stack.test_command is None
+    assert "set tech_stack.python" in (stack.python_reason or "")
+
+
+def _fake_python(directory: Path, name: str = "python3") -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    exe = directory / name
+    exe.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    exe.chmod(0o755)
+    return exe
+
+
+def test_interpreter_precedence(tmp_path: Path) -> None:
+    target = tmp_path / "proj"
+    path_python = _fake_python(tmp_path / "pathbin")
+    env = {"PATH": str(path_python.parent)}
+    assert resolve_python(target, None, env) == (str(path_python), "python3 on PATH")
+
+    project_venv = _fake_python(target / ".venv" / "bin", "python")
+    found, reason = resolve_python(target, None, env)
+    assert found == str(project_venv.absolute())
+    assert ".venv/" in reason
+
+    active = _fake_python(tmp_path / "active" / "bin", "python")
+    found, reason = resolve_python(target, None, {**env, "VIRTUAL_ENV": str(active.parent.parent)})
+    assert found == str(active)
+    assert "$VIRTUAL_ENV" in reason
+
+    found, reason = resolve_python(target, "tools/py", {**env, "VIRTUAL_ENV": str(active)})
+    assert found == str(target.absolute() / "tools/py")
+    assert reason == "tech_stack.python in the configuration"
+    assert resolve_python(target, "python3", env)[0] == str(path_python)
+
+
+def test_interpreter_is_never_our_own_by_accident(tmp_path: Path) -> None:
+    target = tmp_path / "proj"
+    target.mkdir()
+    found, reason = resolve_python(target, None, {"PATH": str(tmp_path / "nothing")})
+    assert found is None
+    assert found != sys.executable
+    assert "no Python interpreter" in reason
+
+
+def test_node_test_script(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "js",
+        {
+            "package.json": json.dumps({"name": "x", "scripts": {"test": "node --test test/"}}),
+            "package-lock.json": "{}",
+            "index.js": "module.exports = 1;\n",
+            "test/index.test.js": "",
+        },
+    )
+    stack = detect(root)
+    assert stack.primary_language == "javascript"
+    assert stack.test_framework == "node-test"
+    assert stack.test_argv == ["npm", "test"]
+    assert stack.package_manager == "npm"
+    assert stack.lockfiles == ["package-lock.json"]
+    assert stack.python is None
+
+
+def test_node_test_files_without_script(tmp_path: Path) -> None:
+    package = {"name": "x", "scripts": {"test": 'echo "Error: no test specified" && exit 1'}}
+    root = make_repo(
+        tmp_path / "js",
+        {"package.json": json.dumps(package), "lib.mjs": "", "lib.test.mjs": ""},
+    )
+    stack = detect(root)
+    assert stack.test_framework == "node-test"
+    assert stack.test_argv == ["node", "--test"]
+
+
+@pytest.mark.parametrize(
+    ("files", "framework", "argv"),
+    [
+        (
+            {
+                "package.json": json.dumps({"devDependencies": {"vitest": "^1"}}),
+                "pnpm-lock.yaml": "",
+            },
+            "vitest",
+            ["npm", "exec", "--no", "--", "vitest", "run"],
+        ),
+        (
+            {"package.json": json.dumps({"scripts": {"test": "jest --ci"}}), "yarn.lock": ""},
+            "jest",
+            ["yarn", "test"],
+        ),
+        (
+            {"package.json": json.dumps({"scripts": {"test": "mocha"}}), "pnpm-lock.yaml": ""},
+            "mocha",
+            ["pnpm", "test"],
+        ),
+        (
+            {"package.json": json.dumps({"scripts": {"test": "make check"}})},
+            "npm-script",
+            ["npm", "test"],
+        ),
+        ({"go.mod": "module x\n", "main.go": "package main\n"}, "go-test", ["go", "test", "./..."]),
+        ({"Cargo.toml": "[package]\n", "src/main.rs": ""}, "cargo-test", ["cargo", "test"]),
+        ({"pom.xml": "<project/>", "src/A.java": ""}, "maven", ["mvn", "-q", "test"]),
+        ({"Gemfile": "", "spec/a_spec.rb": ""}, "rspec", ["bundle", "exec", "rspec"]),
+    ],
+)
+def test_other_frameworks(
+    tmp_path: Path, files: dict[str, str], framework: str, argv: list[str]
+) -> None:
+    root = make_repo(tmp_path / "x", files)
+    stack = detect(root)
+    assert stack.test_framework == framework
+    assert stack.test_argv == argv
+
+
+def test_typescript_project(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "ts",
+        {
+            "package.json": "{}",
+            "tsconfig.json": "{}",
+            "src/a.ts": "",
+            "src/b.tsx": "",
+            "types/x.d.ts": "",
+            "vite.config.js": "",
+        },
+    )
+    stack = detect(root)
+    assert stack.primary_language == "typescript"
+    assert stack.file_counts == {"typescript": 2, "javascript": 1}
+
+
+def test_shell_project_with_bats_and_shebang_scripts(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "sh",
+        {
+            "bin/deploy": "#!/usr/bin/env bash\necho hi\n",
+            "lib/util.sh": "f() { :; }\n",
+            "test/util.bats": "@test 'x' { true; }\n",
+            "README.md": "# Tools\n",
+            "LICENSE": "MIT\n",
+        },
+    )
+    stack = detect(root)
+    assert stack.primary_language == "shell"
+    assert stack.file_counts == {"shell": 3}
+    assert stack.test_framework == "bats"
+    assert stack.test_argv == ["bats", "-r", "test"]
+
+
+def test_unknown_project_is_generic_never_javascript(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "g", {"README.md": "# Notes\n", "data/a.csv": "1,2\n"})
+    stack = detect(root)
+    assert stack.primary_language == GENERIC
+    assert stack.languages == {}
+    assert stack.test_framework is None
+    assert stack.test_command is None
+    assert stack.package_manager is None
+    assert stack.evidence["test_command"] == ["no test framework detected"]
+
+
+def test_non_git_directory_and_broken_manifests(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "pyproject.toml": "[project\nname=",
+            "package.json": "{not json",
+            "m.py": "",
+            "node_modules/dep/index.js": "",
+        },
+    )
+    stack = detect(tmp_path)
+    assert stack.primary_language == "python"
+    assert "javascript" in stack.languages
+    assert stack.file_counts == {"python": 1}  # node_modules is never counted
+
+
+def test_linters_configured_in_the_project(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "l",
+        {
+            "pyproject.toml": "[tool.mypy]\nstrict = true\n[tool.black]\n",
+            "setup.cfg": "[flake8]\nmax-line-length = 99\n",
+            ".shellcheckrc": "",
+            ".markdownlint.yaml": "",
+            "package.json": json.dumps({"eslintConfig": {}}),
+        },
+    )
+    assert detect(root).linters == [
+        "black",
+        "eslint",
+        "flake8",
+        "markdownlint",
+        "mypy",
+        "shellcheck",
+    ]
+
+
+def test_configuration_overrides_everything(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p", PY_PROJECT)
+    cfg = Config.model_validate(
+        {
+            "tech_stack": {
+                "primary_language": "cpp",
+                "languages": ["cpp", "python"],
+                "test_command": "make check",
+                "package_manager": "conan",
+                "build_system": "cmake",
+                "lint_command": "make lint",
+                "python": "/usr/bin/python3",
+            },
+            "structure": {"source_dirs": ["lib"], "test_dirs": ["checks"], "docs_dirs": []},
+        }
+    )
+    stack = detect(root, cfg)
+    assert stack.primary_language == "cpp"
+    assert stack.languages == {"cpp": 1.0, "python": 1.0}
+    assert stack.test_command == "make check"
+    assert stack.test_argv is None
+    assert stack.test_command_source == "config"
+    assert stack.test_framework is None
+    assert stack.package_manager == "conan"
+    assert stack.build_system == "cmake"
+    assert stack.lint_command == "make lint"
+    assert stack.python == "/usr/bin/python3"
+    assert (stack.source_dirs, stack.test_dirs, stack.docs_dirs) == (["lib"], ["checks"], [])
+    assert stack.evidence["test_command"] == ["tech_stack.test_command in the configuration"]
+
+
+def test_configured_framework_builds_its_command(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p", PY_PROJECT)
+    stack = detect(root, config(test_framework="unittest", python="/x/python"))
+    assert stack.test_framework == "unittest"
+    assert stack.test_argv == [
+        "/x/python",
+        "-m",
+        "unittest",
+        "discover",
+        "-s",
+        "tests",
+        "-t",
+        "tests",
+    ]
+    custom = detect(root, config(test_command="python -m pytest -x tests"))
+    assert custom.test_framework == "pytest"
+
+
+def test_detect_stack_is_memoised_per_run(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p", PY_PROJECT)
+    ctx = step_context(root, pre_analysis.SPEC)
+    first = detect_stack(ctx)
+    write_files(root, {"go.mod": "module x\n"})
+    assert detect_stack(ctx) is first
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("tests/test_a.py", True),
+        ("pkg/test_a.py", True),
+        ("pkg/a_test.go", True),
+        ("src/a.test.ts", True),
+        ("src/__tests__/a.js", True),
+        ("spec/a_spec.rb", True),
+        ("t/run.bats", True),
+        ("pkg/conftest.py", True),
+        ("src/contest.py", False),
+        ("src/testing_utils.py", False),
+        ("src/latest.py", False),
+    ],
+)
+def test_is_test_path(path: str, expected: bool) -> None:
+    assert is_test_path(path) is expected
+
+
+def test_is_test_path_honours_test_dirs() -> None:
+    assert is_test_path("checks/a.py", ["checks"])
+    assert not is_test_path("checks/a.py", ["check"])
+
+
+names = st.sampled_from(
+    ["a.py", "b.js", "c.ts", "d.sh", "e.go", "f.rs", "g.java", "h.rb", "i.txt", "j.md"]
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(files=st.lists(st.tuples(st.sampled_from(["", "x/", "y/z/"]), names), max_size=12))
+def test_confidences_are_bounded_and_primary_is_best(
+    tmp_path_factory: pytest.TempPathFactory, files: list[tuple[str, str]]
+) -> None:
+    root = tmp_path_factory.mktemp("h")
+    write_files(root, {d + n: "" for d, n in files})
+    stack = detect(root)
+    assert all(0 < c <= 1 for c in stack.languages.values())
+    if stack.primary_language == GENERIC:
+        assert all(c < 0.3 for c in stack.languages.values())
+    else:
+        assert stack.languages[stack.primary_language] == max(stack.languages.values())
+    assert sum(stack.file_counts.values()) <= len({d + n for d, n in files})
+    assert os.path.basename(str(root)) not in stack.manifests
