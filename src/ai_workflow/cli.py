@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Sequence
 from types import ModuleType
 
@@ -218,7 +219,14 @@ def build_parser() -> tuple[_Parser, dict[str, ModuleType]]:
     return parser, extra
 
 
+def _show_warning(
+    message: Warning | str, category: type[Warning], *args: object, **kw: object
+) -> None:
+    print(f"ai-workflow: warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    warnings.showwarning = _show_warning
     args_list = list(sys.argv[1:] if argv is None else argv)
     if (
         args_list

@@ -1,0 +1,314 @@
+"""End-to-end runs through the real CLI with real command steps in real git repositories."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ai_workflow.cli import main
+from ai_workflow.engine.metrics import read_history
+from tests.helpers import commit_all, git
+
+Repo = Callable[..., Path]
+
+
+def run_json(
+    repo: Path, *args: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, dict[str, Any]]:
+    code = main(["run", "--target", str(repo), "--auto", "--json", *args])
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+def history(repo: Path) -> list[dict[str, Any]]:
+    return read_history(repo)
+
+
+def test_sequential_run_records_summary_history_and_logs(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = custom_repo(
+        [
+            {"id": "hello", "run": "echo hello-from-step"},
+            {"id": "after", "run": "true", "depends_on": ["hello"]},
+        ]
+    )
+    code, summary = run_json(repo, capsys=capsys)
+    assert code == 0
+    assert summary["status"] == "passed"
+    assert summary["schema"] == "ai-workflow/run-summary@1"
+    assert summary["run_id"].startswith("workflow_")
+    assert [s["id"] for s in summary["steps"]] == ["hello", "after"]
+    assert summary["git"]["branch"] == "main" and summary["git"]["dirty"] is False
+    assert set(summary["ai"]) >= {
+        "calls",
+        "cache_hits",
+        "cache_misses",
+        "tokens_in",
+        "tokens_out",
+        "tokens_saved",
+    }
+    runs = history(repo)
+    assert len(runs) == 1 and runs[0]["run_id"] == summary["run_id"]
+    log = repo / ".ai_workflow" / "logs" / summary["run_id"]
+    assert "hello-from-step" in (log / "step13_hello.log").read_text()
+    assert "[SUCCESS]" in (log / "workflow_execution.log").read_text()
+    # a passed run leaves nothing to resume
+    assert not list((repo / ".ai_workflow" / "checkpoints").glob("*.json"))
+    # the engine never touched the project's own files
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_failed_step_exit_1_dependents_not_run_independent_branch_goes_on(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = custom_repo(
+        [
+            {"id": "bad", "run": "exit 3"},
+            {"id": "child", "run": "true", "depends_on": ["bad"]},
+            {"id": "other", "run": "true"},
+        ]
+    )
+    code, summary = run_json(repo, "--parallel", capsys=capsys)
+    steps = {s["id"]: s for s in summary["steps"]}
+    assert code == 1 and summary["status"] == "failed"
+    assert steps["bad"]["status"] == "failed" and "status 3" in steps["bad"]["reason"]
+    assert (
+        steps["child"]["status"] == "not_run"
+        and steps["child"]["reason"] == "dependency bad failed"
+    )
+    assert steps["other"]["status"] == "passed"
+    assert history(repo)[-1]["status"] == "failed"  # failed runs are recorded too
+
+
+def test_parallel_run_overlaps_steps(custom_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    steps = [{"id": f"s{i}", "run": "sleep 0.6"} for i in range(4)]
+    repo = custom_repo(steps)
+    start = time.monotonic()
+    code, summary = run_json(repo, "--parallel", "--jobs", "4", capsys=capsys)
+    wall = time.monotonic() - start
+    assert code == 0
+    starts = sorted(s["started_at"] for s in summary["steps"])
+    ends = sorted(s["ended_at"] for s in summary["steps"])
+    assert starts[-1] < ends[0], "all four steps should have been running at the same time"
+    assert wall < 4 * 0.6 + 2  # loose sanity bound only; real figures are in bench/
+
+
+def test_resume_reuses_passed_steps_and_reruns_failed(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    flag = tmp_path / "fixed"
+    counter = tmp_path / "count"
+    repo = custom_repo(
+        [
+            {"id": "first", "run": f"echo x >> {counter}"},
+            {"id": "flaky", "run": f"test -f {flag}", "depends_on": ["first"]},
+        ]
+    )
+    code, first = run_json(repo, capsys=capsys)
+    assert code == 1
+    flag.write_text("ok")
+    code, second = run_json(repo, capsys=capsys)
+    steps = {s["id"]: s for s in second["steps"]}
+    assert code == 0
+    assert second["options"]["resumed_from"] == first["run_id"]
+    assert steps["first"]["status"] == "reused"
+    assert steps["flaky"]["status"] == "passed"
+    assert counter.read_text().count("x") == 1  # the passed step did not run again
+    # the completed run leaves nothing to resume: the next run runs everything
+    code, third = run_json(repo, capsys=capsys)
+    assert third["options"]["resumed_from"] is None
+    assert {s["status"] for s in third["steps"]} == {"passed"}
+
+
+def test_resume_does_not_reuse_after_the_tree_changed(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = custom_repo([{"id": "ok", "run": "true"}, {"id": "bad", "run": "exit 1"}])
+    run_json(repo, capsys=capsys)
+    (repo / "new.txt").write_text("changed\n")
+    commit_all(repo, "change")
+    _, second = run_json(repo, capsys=capsys)
+    assert {s["id"]: s["status"] for s in second["steps"]}["ok"] == "passed"
+
+
+def test_no_resume_runs_everything(custom_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = custom_repo([{"id": "ok", "run": "true"}, {"id": "bad", "run": "exit 1"}])
+    run_json(repo, capsys=capsys)
+    _, second = run_json(repo, "--no-resume", capsys=capsys)
+    assert second["options"]["resumed_from"] is None
+    assert {s["id"]: s["status"] for s in second["steps"]}["ok"] == "passed"
+
+
+def test_dry_run_changes_nothing(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    marker = tmp_path / "ran"
+    repo = custom_repo([{"id": "a", "run": f"touch {marker}"}])
+    code, summary = run_json(repo, "--dry-run", capsys=capsys)
+    assert code == 0 and summary["status"] == "dry_run"
+    assert [s["status"] for s in summary["steps"]] == ["planned"]
+    assert not marker.exists()
+    assert not (repo / ".ai_workflow").exists()
+
+
+def test_show_graph_writes_dependency_graph(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = custom_repo(
+        [
+            {"id": "a", "run": "true", "estimate_s": 5},
+            {"id": "b", "run": "true", "depends_on": ["a"], "estimate_s": 7},
+        ]
+    )
+    code, summary = run_json(repo, "--show-graph", capsys=capsys)
+    assert code == 0
+    graph_md = repo / ".ai_workflow" / "backlog" / summary["run_id"] / "DEPENDENCY_GRAPH.md"
+    text = graph_md.read_text()
+    assert "```mermaid" in text and "s13 --> s14" in text
+    assert "Critical path (~12s)" in text
+    assert "registry default" in text
+    # the second run estimates from history
+    main(["graph", "--target", str(repo), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert all(s["estimate_source"].startswith("history") for s in data["steps"])
+
+
+def test_timeout_fails_the_step(custom_repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = custom_repo([{"id": "slow", "run": "sleep 20", "timeout_s": 0.5}])
+    start = time.monotonic()
+    code, summary = run_json(repo, capsys=capsys)
+    assert code == 1 and time.monotonic() - start < 10
+    assert summary["steps"][0]["reason"] == "timed out after 0.5s"
+
+
+def test_non_git_target_still_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.engine.conftest import custom_only_config
+
+    (tmp_path / ".workflow-config.yaml").write_text(
+        custom_only_config([{"id": "a", "run": "true"}])
+    )
+    code, summary = run_json(tmp_path, capsys=capsys)
+    assert code == 0 and summary["git"] is None
+
+
+def test_corrupt_history_and_checkpoint_are_skipped_with_a_warning(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = custom_repo([{"id": "a", "run": "true"}])
+    run_json(repo, capsys=capsys)
+    metrics = repo / ".ai_workflow" / "metrics" / "history.jsonl"
+    with metrics.open("a") as handle:
+        handle.write("{not json\n")
+    (repo / ".ai_workflow" / "checkpoints").mkdir(exist_ok=True)
+    (repo / ".ai_workflow" / "checkpoints" / "broken.json").write_text("{")
+    with pytest.warns(UserWarning, match="unreadable checkpoint broken.json"):
+        code, summary = run_json(repo, capsys=capsys)
+    assert code == 0
+    with pytest.warns(UserWarning, match="corrupt history line"):
+        runs = history(repo)
+    assert len(runs) == 2  # the corrupt line is skipped, both runs are there
+
+
+def run_cli_process(repo: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "ai_workflow", "run", "--target", str(repo), "--auto", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def wait_for(path: Path, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_stops_children_records_interrupted_and_exits_130(
+    custom_repo: Repo, tmp_path: Path, sig: int
+) -> None:
+    started = tmp_path / "started"
+    child_pid = tmp_path / "child.pid"
+    repo = custom_repo(
+        [
+            {"id": "long", "run": f"sleep 60 & echo $! > {child_pid}; touch {started}; wait"},
+            {"id": "later", "run": "true", "depends_on": ["long"]},
+        ]
+    )
+    proc = run_cli_process(repo)
+    wait_for(started)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    runs = history(repo)
+    assert runs[-1]["status"] == "interrupted"
+    statuses = {s["id"]: s["status"] for s in runs[-1]["steps"]}
+    assert statuses == {"long": "interrupted", "later": "not_run"}
+    pid = int(child_pid.read_text())
+    time.sleep(0.3)
+    assert (
+        not Path(f"/proc/{pid}").exists() or "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
+    )
+
+
+def test_killed_run_is_resumed(
+    custom_repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gate = tmp_path / "gate"
+    counter = tmp_path / "count"
+    repo = custom_repo(
+        [
+            {"id": "one", "run": f"echo 1 >> {counter}"},
+            {
+                "id": "two",
+                "run": f"touch {gate}.reached; while [ ! -f {gate} ]; do sleep 0.1; done",
+                "depends_on": ["one"],
+            },
+        ]
+    )
+    proc = run_cli_process(repo)
+    wait_for(Path(f"{gate}.reached"))
+    os.killpg(
+        os.getpgid(proc.pid), signal.SIGKILL
+    ) if False else proc.kill()  # SIGKILL: no clean-up at all
+    proc.communicate(timeout=10)
+    gate.write_text("open")
+    code, summary = run_json(repo, capsys=capsys)
+    assert code == 0
+    statuses = {s["id"]: s["status"] for s in summary["steps"]}
+    assert statuses == {"one": "reused", "two": "passed"}
+    assert counter.read_text().count("1") == 1
+
+
+def test_second_concurrent_run_is_refused(custom_repo: Repo, tmp_path: Path) -> None:
+    started = tmp_path / "started"
+    repo = custom_repo([{"id": "long", "run": f"touch {started}; sleep 30"}])
+    first = run_cli_process(repo)
+    try:
+        wait_for(started)
+        second = subprocess.run(
+            [sys.executable, "-m", "ai_workflow", "run", "--target", str(repo), "--auto"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
+        assert second.returncode == 2
+        assert "another ai-workflow run" in second.stderr and f"pid {first.pid}" in second.stderr
+    finally:
+        first.send_signal(signal.SIGINT)
+        first.communicate(timeout=30)
