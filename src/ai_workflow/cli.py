@@ -226,7 +226,15 @@ def _show_warning(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    warnings.showwarning = _show_warning
+    previous = warnings.showwarning
+    warnings.showwarning = _show_warning  # warnings (corrupt history line...) read as messages
+    try:
+        return _main(argv)
+    finally:
+        warnings.showwarning = previous
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if (
         args_list
