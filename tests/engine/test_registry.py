@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import pytest
+
+from ai_workflow.config import CustomStepConfig, WorkflowConfig
+from ai_workflow.engine.registry import build_registry
+from ai_workflow.errors import ConfigError, UsageError
+from ai_workflow.steps import builtin_steps
+
+
+def registry(**workflow: object):  # type: ignore[no-untyped-def]
+    return build_registry(builtin_steps(), WorkflowConfig.model_validate(workflow))
+
+
+def test_thirteen_builtins_numbered_0_to_12() -> None:
+    specs = registry().specs
+    assert [s.number for s in specs] == list(range(13))
+    assert [s.id for s in specs][:3] == ["pre_analysis", "documentation", "consistency"]
+
+
+def test_resolve_by_number_id_or_name() -> None:
+    reg = registry()
+    assert reg.resolve("7") == "test_execution"
+    assert reg.resolve("code_quality") == "code_quality"
+    assert reg.resolve("Markdown Linting") == "markdown_lint"
+    assert reg.resolve("script-references") == "script_references"
+
+
+def test_unknown_step_lists_the_valid_ones() -> None:
+    with pytest.raises(
+        UsageError, match=r"unknown step 'tset_review'.*did you mean 'test_review'.*0 pre_analysis"
+    ):
+        registry().resolve("tset_review")
+
+
+def test_custom_steps_extra_dependencies_disable_and_timeouts() -> None:
+    reg = registry(
+        steps=[CustomStepConfig(id="lint", run="make lint", depends_on=["pre_analysis"])],
+        disable=["git_finalization"],
+        extra_dependencies={"code_quality": ["lint"]},
+        timeouts={"test_execution": 30},
+    )
+    assert "git_finalization" not in reg.steps
+    assert reg.steps["lint"].spec.number == 13 and not reg.steps["lint"].spec.builtin
+    assert "lint" in reg.steps["code_quality"].spec.depends_on
+    assert reg.steps["test_execution"].spec.timeout_s == 30
+
+
+@pytest.mark.parametrize(
+    ("workflow", "message"),
+    [
+        ({"steps": [{"id": "a", "run": "x", "depends_on": ["nope"]}]}, "depends on unknown step"),
+        ({"steps": [{"id": "test_review", "run": "x"}]}, "duplicate step id 'test_review'"),
+        ({"steps": [{"id": "a", "run": "x"}, {"id": "a", "run": "y"}]}, "duplicate step id 'a'"),
+        ({"disable": ["nope"]}, "workflow.disable: unknown step 'nope'"),
+        ({"timeouts": {"test_execution": -1}}, "must be a positive number"),
+        (
+            {
+                "steps": [
+                    {"id": "a", "run": "x", "depends_on": ["b"]},
+                    {"id": "b", "run": "y", "depends_on": ["a"]},
+                ]
+            },
+            "dependency cycle",
+        ),
+    ],
+)
+def test_bad_workflow_configuration(workflow: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        registry(**workflow)
