@@ -415,3 +415,29 @@ def test_confidences_are_bounded_and_primary_is_best(
         assert stack.languages[stack.primary_language] == max(stack.languages.values())
     assert sum(stack.file_counts.values()) <= len({d + n for d, n in files})
     assert os.path.basename(str(root)) not in stack.manifests
+
+
+def test_tech_stack_command_json_and_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ai_workflow.cli import main
+
+    root = make_repo(
+        tmp_path / "p", {**PY_PROJECT, ".workflow-config.yaml": "tech_stack:\n  python: /x/py\n"}
+    )
+    assert main(["tech-stack", "--target", str(root), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["target"] == str(root.resolve())
+    assert shown["primary_language"] == "python"
+    assert shown["test_command"] == "/x/py -m pytest"
+    assert main(["tech-stack", "--target", str(root)]) == 0
+    table = capsys.readouterr().out
+    assert "[tool.pytest] in" in table
+    assert "/x/py -m pytest" in table
+
+
+def test_tech_stack_command_bad_target(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ai_workflow.cli import main
+
+    assert main(["tech-stack", "--target", str(tmp_path / "missing")]) == 2
+    assert "target does not exist" in capsys.readouterr().err
