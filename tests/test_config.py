@@ -59,7 +59,7 @@ def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
 
 
 def test_bad_environment_value_is_named(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="environment.*run.jobs"):
+    with pytest.raises(ConfigError, match=r"environment.*run\.jobs"):
         load_config(tmp_path, environ={"AI_WORKFLOW_JOBS": "many"})
 
 

