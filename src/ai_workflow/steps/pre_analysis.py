@@ -1,8 +1,18 @@
-"""Step 0: Pre-Analysis. Git state, changed files and tech stack: the overview the other steps read."""
+"""Step 0: Pre-Analysis. Git state, changed files and tech stack: what the other steps read.
+
+`data` holds `git` (branch, commit, upstream, ahead/behind...), `changed_files` (working tree and
+staged changes vs HEAD, untracked files, and the files of the last commit; relative paths, never
+`.ai_workflow/`), `changes` (the same split by origin, plus deleted files) and `stack`
+(`TechStack.to_dict()`).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from ai_workflow.engine.artifacts import WORKDIR_NAME
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
+from ai_workflow.techstack import GENERIC, TechStack, detect_stack
 
 SPEC = StepSpec(
     id="pre_analysis",
@@ -15,6 +25,166 @@ SPEC = StepSpec(
     persona=None,
 )
 
+GIT_TIMEOUT_S = 60.0
+GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+
+class _Git:
+    """Read-only git commands through the step's killable runner."""
+
+    def __init__(self, ctx: StepContext) -> None:
+        self.ctx = ctx
+
+    def out(self, *args: str) -> str | None:
+        result = self.ctx.run_command(
+            ["git", "-C", str(self.ctx.target), *args], timeout=GIT_TIMEOUT_S, env=GIT_ENV
+        )
+        return result.stdout if result.ok else None
+
+    def paths(self, *args: str) -> list[str]:
+        """Paths from a `-z` listing, without our own work directory."""
+        raw = self.out(*args) or ""
+        return sorted({p for p in raw.split("\0") if p and not _is_ours(p)})
+
+
+def _is_ours(path: str) -> bool:
+    return path == WORKDIR_NAME or path.startswith(WORKDIR_NAME + "/")
+
 
 def run(ctx: StepContext) -> StepOutcome:
-    raise NotImplementedError("pre_analysis: to be implemented")
+    outcome = StepOutcome()
+    git = _Git(ctx)
+    inside = (git.out("rev-parse", "--is-inside-work-tree") or "").strip() == "true"
+    if inside:
+        facts = _git_facts(git)
+        changes = _changes(git, has_commits=facts["commit"] is not None)
+        _report_git(outcome, facts, changes)
+    else:
+        facts = {"is_repo": False}
+        changes = {"working_tree": [], "untracked": [], "last_commit": [], "deleted": []}
+        outcome.add(
+            "git/not-a-repository",
+            "info",
+            "the target is not a git work tree: branch, commit and changed files are unknown",
+        )
+    stack = detect_stack(ctx)
+    _report_stack(outcome, stack)
+    changed = sorted(
+        set(changes["working_tree"]) | set(changes["untracked"]) | set(changes["last_commit"])
+    )
+    outcome.data = {
+        "git": facts,
+        "changed_files": changed,
+        "changes": changes,
+        "stack": stack.to_dict(),
+    }
+    outcome.checked += [
+        "git state: branch, commit, upstream" if inside else "git state: not a repository",
+        "changed files: working tree, index, untracked, last commit",
+        "tech stack: languages, test command, tools, layout",
+    ]
+    outcome.summary = _summary(facts, changed, stack)
+    return outcome
+
+
+# --------------------------------------------------------------------------- git
+
+
+def _git_facts(git: _Git) -> dict[str, Any]:
+    commit = (git.out("rev-parse", "--verify", "-q", "HEAD") or "").strip() or None
+    branch = (git.out("symbolic-ref", "-q", "--short", "HEAD") or "").strip() or None
+    facts: dict[str, Any] = {
+        "is_repo": True,
+        "branch": branch,
+        "detached": commit is not None and branch is None,
+        "commit": commit,
+        "short_commit": commit[:12] if commit else None,
+        "subject": None,
+        "upstream": None,
+        "ahead": None,
+        "behind": None,
+        "dirty": False,
+    }
+    if commit:
+        facts["subject"] = (git.out("log", "-1", "--format=%s", "HEAD") or "").strip() or None
+        facts.update(_upstream(git))
+    return facts
+
+
+def _upstream(git: _Git) -> dict[str, Any]:
+    upstream = git.out("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
+    if not upstream or not upstream.strip():
+        return {}
+    counts = (git.out("rev-list", "--left-right", "--count", "HEAD...@{upstream}") or "").split()
+    if len(counts) != 2:
+        return {"upstream": upstream.strip()}
+    return {"upstream": upstream.strip(), "ahead": int(counts[0]), "behind": int(counts[1])}
+
+
+def _changes(git: _Git, *, has_commits: bool) -> dict[str, list[str]]:
+    untracked = git.paths("ls-files", "-z", "--others", "--exclude-standard")
+    if not has_commits:
+        staged = git.paths("ls-files", "-z", "--cached")
+        return {"working_tree": staged, "untracked": untracked, "last_commit": [], "deleted": []}
+    working = git.paths("diff", "-z", "--name-only", "--no-renames", "HEAD")
+    deleted = git.paths("diff", "-z", "--name-only", "--no-renames", "--diff-filter=D", "HEAD")
+    last = git.paths(
+        "diff-tree", "-z", "-r", "--root", "--no-commit-id", "--name-only", "--no-renames", "HEAD"
+    )
+    return {
+        "working_tree": working,
+        "untracked": untracked,
+        "last_commit": last,
+        "deleted": deleted,
+    }
+
+
+def _report_git(outcome: StepOutcome, facts: dict[str, Any], changes: dict[str, list[str]]) -> None:
+    facts["dirty"] = bool(changes["working_tree"] or changes["untracked"])
+    if facts["commit"] is None:
+        outcome.add("git/no-commits", "info", "the repository has no commits yet")
+    elif facts["detached"]:
+        outcome.add("git/detached-head", "info", f"HEAD is detached at {facts['short_commit']}")
+    if facts.get("behind"):
+        outcome.add(
+            "git/behind-upstream",
+            "info",
+            f"the branch is {facts['behind']} commit(s) behind {facts['upstream']}",
+        )
+
+
+# --------------------------------------------------------------------------- stack
+
+
+def _report_stack(outcome: StepOutcome, stack: TechStack) -> None:
+    if stack.primary_language == GENERIC:
+        outcome.add(
+            "stack/generic",
+            "info",
+            "no language detected with enough evidence: language-specific checks are skipped "
+            "(set tech_stack.primary_language to choose one)",
+        )
+    if stack.test_framework in ("pytest", "unittest") and stack.python is None:
+        outcome.add(
+            "stack/no-python",
+            "warning",
+            f"{stack.test_framework} tests found but no Python interpreter: "
+            "set tech_stack.python or activate the project's virtual environment",
+        )
+    if stack.test_command is None and stack.primary_language != GENERIC:
+        outcome.add(
+            "stack/no-test-command",
+            "info",
+            "no test command detected (set tech_stack.test_command to run the tests)",
+        )
+
+
+def _summary(facts: dict[str, Any], changed: list[str], stack: TechStack) -> str:
+    if facts.get("is_repo"):
+        where = facts.get("branch") or (facts.get("short_commit") or "no commits")
+        if facts.get("ahead") or facts.get("behind"):
+            where += f" (+{facts['ahead']}/-{facts['behind']})"
+    else:
+        where = "not a git repository"
+    tests = f", tests: {stack.test_command}" if stack.test_command else ""
+    return f"{where}; {len(changed)} changed file(s); {stack.primary_language}{tests}"
