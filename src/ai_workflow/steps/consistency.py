@@ -196,7 +196,7 @@ def _import_name(name: str) -> str:
 
 def _version_files(files: list[str], pyproject: dict[str, Any]) -> list[str]:
     """Files that may hold the project's `__version__`: its package's, or a configured path."""
-    configured = _dynamic_version_path(pyproject)
+    configured = _dynamic_version_path(pyproject, files)
     project = pyproject.get("project")
     name = project.get("name") if isinstance(project, dict) else None
     candidates = [
@@ -214,16 +214,28 @@ def _version_files(files: list[str], pyproject: dict[str, Any]) -> list[str]:
     return candidates
 
 
-def _dynamic_version_path(pyproject: dict[str, Any]) -> str | None:
-    tool = pyproject.get("tool") if isinstance(pyproject.get("tool"), dict) else {}
-    assert isinstance(tool, dict)
-    hatch = tool.get("hatch", {}).get("version", {}) if isinstance(tool.get("hatch"), dict) else {}
-    if isinstance(hatch, dict) and isinstance(hatch.get("path"), str):
-        return str(hatch["path"])
-    pdm = tool.get("pdm", {}).get("version", {}) if isinstance(tool.get("pdm"), dict) else {}
-    if isinstance(pdm, dict) and isinstance(pdm.get("path"), str):
-        return str(pdm["path"])
+def _dynamic_version_path(pyproject: dict[str, Any], files: list[str]) -> str | None:
+    """The file a build backend reads a dynamic version from (hatch, pdm, setuptools attr)."""
+    for tool_name in ("hatch", "pdm"):
+        path = _dig(pyproject, "tool", tool_name, "version", "path")
+        if isinstance(path, str):
+            return path
+    attr = _dig(pyproject, "tool", "setuptools", "dynamic", "version", "attr")
+    if isinstance(attr, str) and "." in attr:
+        module = attr.rsplit(".", 1)[0].replace(".", "/")
+        for root in ("", "src/"):
+            for candidate in (f"{root}{module}.py", f"{root}{module}/__init__.py"):
+                if candidate in files:
+                    return candidate
     return None
+
+
+def _dig(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
 
 
 def _package_json_version(target: Path, files: list[str]) -> list[VersionMention]:
@@ -236,7 +248,7 @@ def _package_json_version(target: Path, files: list[str]) -> list[VersionMention
         return []  # step 8 reports manifests that do not parse
     if not isinstance(data, dict) or not isinstance(data.get("version"), str):
         return []
-    line = _line_of(text, r'^\s*"version"\s*:')
+    line = _line_of(text, r'"version"\s*:')
     return [VersionMention("package.json", data["version"], "package.json", line)]
 
 
@@ -392,9 +404,9 @@ def _check_link(
         kind = "image" if link.is_image else "link"
         message = f"broken {kind}: '{raw}' ({resolved} does not exist)"
         return ("links/broken-link", message + _suggestion(target, resolved))
-    if fragment and is_markdown_path(resolved) and resolved in docs:
-        if not docs[resolved].has_anchor(fragment):
-            return _broken_anchor(resolved, fragment, docs[resolved])
+    linked = docs.get(resolved) if fragment and is_markdown_path(resolved) else None
+    if linked is not None and fragment and not linked.has_anchor(fragment):
+        return _broken_anchor(resolved, fragment, linked)
     return None
 
 
