@@ -1,0 +1,148 @@
+"""Per-step Markdown: the backlog report (findings table, what was checked and skipped) and a
+short summary. Steps that did not execute get a short file saying why."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ai_workflow.engine.step import StepResult, StepSpec, StepStatus
+from ai_workflow.findings import Finding, count_by_severity, sort_findings
+
+SUMMARY_TOP = 5
+"""How many findings a step summary lists; the report lists them all."""
+
+_NOT_EXECUTED = {
+    StepStatus.SKIPPED: "It was skipped, so it reports no findings in this run.",
+    StepStatus.NOT_RUN: "It did not run, so it reports no findings in this run.",
+    StepStatus.INTERRUPTED: "It was interrupted before it finished; its findings are unknown.",
+    StepStatus.PLANNED: "It was only planned (dry run).",
+}
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+_SPECIAL = re.compile(r"([\\*_\[\]<>#])")
+
+
+def escape_inline(text: str) -> str:
+    """Text safe in one Markdown table cell or list item: one line, Markdown characters
+    escaped outside code spans, pipes escaped everywhere."""
+    text = " ".join(text.split())
+    parts: list[str] = []
+    last = 0
+    for match in _CODE_SPAN.finditer(text):
+        parts.append(_SPECIAL.sub(r"\\\1", text[last : match.start()]))
+        parts.append(match.group(0))
+        last = match.end()
+    parts.append(_SPECIAL.sub(r"\\\1", text[last:]))
+    return "".join(parts).replace("|", "\\|")
+
+
+def code(text: str) -> str:
+    """`text` as a code span (pipes escaped for tables)."""
+    text = " ".join(text.split())
+    fence = "``" if "`" in text else "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}".replace("|", "\\|")
+
+
+def location(finding: Finding) -> str:
+    if not finding.path:
+        return ""
+    return f"{finding.path}:{finding.line}" if finding.line else finding.path
+
+
+def counts_line(findings: Iterable[Finding]) -> str:
+    counts = count_by_severity(findings)
+    total = sum(counts.values())
+    noun = "finding" if total == 1 else "findings"
+    return (
+        f"{total} {noun}: {counts['error']} error(s), {counts['warning']} warning(s), "
+        f"{counts['info']} info"
+    )
+
+
+def _header(spec: StepSpec, result: StepResult, run_id: str, title: str) -> list[str]:
+    facts = [f"Run {code(run_id)}", f"status **{result.status.value}**"]
+    if result.duration_s is not None:
+        facts.append(f"{result.duration_s:.2f} s")
+    lines = [f"# {title}", "", " · ".join(facts), ""]
+    if spec.description:
+        lines += [escape_inline(spec.description), ""]
+    return lines
+
+
+def _why(result: StepResult) -> list[str]:
+    lines: list[str] = []
+    if result.reason:
+        lines += [f"Why: {escape_inline(result.reason)}", ""]
+    if result.status is StepStatus.REUSED and result.reused_from:
+        lines += [f"Reused the result of run {code(result.reused_from)}.", ""]
+    return lines
+
+
+def findings_table(findings: list[Finding]) -> list[str]:
+    lines = [
+        "| # | Severity | Rule | Location | Message |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for number, finding in enumerate(sort_findings(findings), start=1):
+        where = location(finding)
+        source = " (AI)" if finding.source == "ai" else ""
+        lines.append(
+            f"| {number} | {finding.severity.value} | {code(finding.rule)}{source} | "
+            f"{code(where) if where else '-'} | {escape_inline(finding.message)} |"
+        )
+    return lines
+
+
+def _bullets(items: list[str]) -> list[str]:
+    return [f"- {escape_inline(item)}" for item in items]
+
+
+def step_report_markdown(spec: StepSpec, result: StepResult, run_id: str) -> str:
+    """`backlog/<run>/stepNN_<id>.md`: everything the step found and what it looked at."""
+    lines = _header(spec, result, run_id, f"Step {spec.number}: {escape_inline(spec.name)}")
+    lines += _why(result)
+    if result.status in _NOT_EXECUTED:
+        lines.append(_NOT_EXECUTED[result.status])
+        return "\n".join(lines) + "\n"
+    if result.summary:
+        lines += [f"Summary: {escape_inline(result.summary)}", ""]
+    lines += ["## Findings", "", counts_line(result.findings) + ".", ""]
+    if result.findings:
+        lines += [*findings_table(result.findings), ""]
+    lines += ["## Checked", ""]
+    lines += [*(_bullets(result.checked) or ["Nothing was recorded as checked."]), ""]
+    lines += ["## Skipped checks", ""]
+    lines += [*(_bullets(result.skipped_checks) or ["None."]), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def step_summary_markdown(spec: StepSpec, result: StepResult, run_id: str) -> str:
+    """`summaries/<run>/stepNN_<id>_summary.md`: status, counts and the top findings."""
+    title = f"Step {spec.number} summary: {escape_inline(spec.name)}"
+    lines = _header(spec, result, run_id, title)
+    lines += _why(result)
+    if result.status in _NOT_EXECUTED:
+        lines.append(_NOT_EXECUTED[result.status])
+        return "\n".join(lines) + "\n"
+    if result.summary:
+        lines += [f"Summary: {escape_inline(result.summary)}", ""]
+    lines += [counts_line(result.findings) + ".", ""]
+    top = sort_findings(result.findings)[:SUMMARY_TOP]
+    if top:
+        lines.append("Top findings:")
+        lines.append("")
+        for finding in top:
+            where = location(finding)
+            at = f" at {code(where)}" if where else ""
+            lines.append(
+                f"- {finding.severity.value} {code(finding.rule)}{at}: "
+                f"{escape_inline(finding.message)}"
+            )
+        hidden = len(result.findings) - len(top)
+        if hidden > 0:
+            lines.append(f"- (+{hidden} more in {code(spec.file_stem + '.md')})")
+        lines.append("")
+    if result.skipped_checks:
+        lines += [f"Skipped checks: {len(result.skipped_checks)} (see the step report).", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
