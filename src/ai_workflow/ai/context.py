@@ -1,0 +1,291 @@
+"""Build a step's prompt: static instructions first, variable context last, within a budget.
+
+The context is, in priority order: the step's deterministic findings, its data, the diff of the
+changed files, and excerpts of the files the findings point at. Every piece is redacted before
+it is measured; a piece that does not fit is left out and listed, never silently cut. Files on
+the secret deny-list are never read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ai_workflow.ai.redact import is_denied, redact
+from ai_workflow.ai.templates import PromptTemplate
+from ai_workflow.ai.tokens import TokenCounter
+from ai_workflow.engine.step import StepContext, StepOutcome
+from ai_workflow.findings import Finding, sort_findings
+from ai_workflow.gitutil import GitError, git
+
+OMISSION_RESERVE = 200  # tokens kept for the list of what was left out
+EXCERPT_RADIUS = 20  # lines either side of a finding's line
+EXCERPT_HEAD = 80  # lines shown of a file without a line number
+MAX_FILE_BYTES = 1_000_000
+MAX_EXCERPT_FILES = 20
+
+
+@dataclass
+class BuiltPrompt:
+    system: str
+    user: str
+    tokens: int
+    budget: int
+    tokenizer: str
+    omitted: list[str] = field(default_factory=list)  # "3 files omitted: budget"
+    excluded: list[str] = field(default_factory=list)  # deny-listed paths never read
+    redactions: Counter[str] = field(default_factory=Counter)
+
+
+class _Budget:
+    """Adds redacted pieces while they fit, counting what was left out by kind."""
+
+    def __init__(self, counter: TokenCounter, tokens_left: int) -> None:
+        self.counter = counter
+        self.left = tokens_left
+        self.redactions: Counter[str] = Counter()
+        self.dropped: Counter[str] = Counter()
+
+    def take(self, text: str, kind: str) -> str | None:
+        cleaned = redact(text)
+        cost = self.counter.count(cleaned.text)
+        if cost > self.left:
+            self.dropped[kind] += 1
+            return None
+        self.left -= cost
+        self.redactions.update(cleaned.counts)
+        return cleaned.text
+
+
+def step_budget(ctx: StepContext) -> int:
+    return ctx.config.ai.step_budgets.get(ctx.spec.id, ctx.config.ai.prompt_token_budget)
+
+
+def changed_files(ctx: StepContext) -> list[str]:
+    pre = ctx.result_of("pre_analysis")
+    raw = pre.data.get("changed_files", []) if pre is not None else []
+    paths = []
+    for item in raw if isinstance(raw, list) else []:
+        path = item.get("path") if isinstance(item, dict) else item
+        if isinstance(path, str) and path and not path.startswith(".ai_workflow/"):
+            paths.append(path)
+    return paths
+
+
+def _finding_line(finding: Finding) -> str:
+    where = finding.path or "-"
+    if finding.line:
+        where += f":{finding.line}"
+    return f"- [{finding.severity.value}] {finding.rule} {where}: {finding.message}"
+
+
+def _diff_base(target: Path) -> str | None:
+    for rev in ("HEAD~1", "HEAD"):
+        try:
+            git(target, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}")
+            return rev
+        except GitError:
+            continue
+    return None
+
+
+def file_diffs(target: Path, paths: list[str]) -> dict[str, str]:
+    """Per-file `git diff` of the working tree against the commit before the last one."""
+    if not paths:
+        return {}
+    base = _diff_base(target)
+    if base is None:
+        return {}
+    try:
+        raw = git(
+            target,
+            "--literal-pathspecs",
+            "diff",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            base,
+            "--",
+            *paths,
+        )
+    except GitError:
+        return {}
+    diffs: dict[str, str] = {}
+    current: list[str] = []
+    for line in raw.splitlines(keepends=True):
+        if line.startswith("diff --git ") and current:
+            _store_diff(diffs, current)
+            current = []
+        current.append(line)
+    if current:
+        _store_diff(diffs, current)
+    return diffs
+
+
+def _store_diff(diffs: dict[str, str], lines: list[str]) -> None:
+    header = lines[0].rstrip("\n")
+    path = next(
+        (ln[6:].rstrip("\n") for ln in lines if ln.startswith("+++ b/")),
+        header.rsplit(" b/", 1)[-1],
+    )
+    diffs[path] = "".join(lines)
+
+
+def _read_text(target: Path, rel: str) -> list[str] | None:
+    path = target / rel
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if b"\0" in data[:8192]:
+        return None
+    return data.decode("utf-8", errors="replace").splitlines()
+
+
+def _windows(lines: Iterable[int], total: int) -> list[tuple[int, int]]:
+    spans = sorted((max(1, n - EXCERPT_RADIUS), min(total, n + EXCERPT_RADIUS)) for n in lines)
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def excerpt(target: Path, rel: str, lines: set[int]) -> str | None:
+    """Numbered lines of `rel` around `lines` (or its head), as a Markdown block."""
+    text = _read_text(target, rel)
+    if text is None:
+        return None
+    spans = _windows(lines, len(text)) if lines else [(1, min(len(text), EXCERPT_HEAD))]
+    parts = [f"### {rel}\n"]
+    for start, end in spans:
+        body = "\n".join(f"{n:>5} | {text[n - 1]}" for n in range(start, end + 1))
+        parts.append(f"lines {start}-{end}:\n```\n{body}\n```\n")
+    if not lines and len(text) > EXCERPT_HEAD:
+        parts.append(f"({len(text) - EXCERPT_HEAD} more lines not shown)\n")
+    return "".join(parts)
+
+
+def _data_view(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != "ai"}
+
+
+def _omission_lines(dropped: Counter[str], excluded: list[str]) -> list[str]:
+    labels = {
+        "finding": "findings",
+        "data": "data keys",
+        "diff": "file diffs",
+        "file": "files",
+    }
+    lines = [f"{n} {labels[kind]} omitted: budget" for kind, n in dropped.items() if n]
+    if excluded:
+        lines.append(f"{len(excluded)} files excluded: secret deny-list or ai.exclude")
+    return lines
+
+
+class PromptBuilder:
+    def __init__(self, ctx: StepContext, template: PromptTemplate, counter: TokenCounter) -> None:
+        self.ctx = ctx
+        self.template = template
+        self.counter = counter
+        self.exclude = tuple(ctx.config.ai.exclude)
+
+    def build(self, outcome: StepOutcome) -> BuiltPrompt:
+        ctx = self.ctx
+        system = self.template.system_text(ctx.spec.persona)
+        header = (
+            f"{self.template.context_notice}\n\n## Step {ctx.spec.number}: {ctx.spec.name}\n"
+            f"{ctx.spec.description}\n"
+        )
+        budget = step_budget(ctx)
+        fixed = self.counter.count(system) + self.counter.count(header) + OMISSION_RESERVE
+        room = _Budget(self.counter, budget - fixed)
+        changed = changed_files(ctx)
+        allowed, excluded = self._split_denied(changed, outcome.findings)
+        diffs = file_diffs(ctx.target, [p for p in changed if p in allowed])
+        sections = [
+            self._findings(outcome.findings, room),
+            self._data(_data_view(outcome.data), room),
+            self._diffs(diffs, room),
+            self._excerpts(outcome.findings, [p for p in changed if p not in diffs], allowed, room),
+        ]
+        omitted = _omission_lines(room.dropped, excluded)
+        body = header + "".join(s for s in sections if s)
+        if omitted:
+            body += "\n## Left out of this prompt\n" + "".join(f"- {ln}\n" for ln in omitted)
+        final = redact(body)  # a second pass over the joined text: idempotent on clean text
+        room.redactions.update(final.counts)
+        tokens = self.counter.count(system) + self.counter.count(final.text)
+        return BuiltPrompt(
+            system=system,
+            user=final.text,
+            tokens=tokens,
+            budget=budget,
+            tokenizer=self.counter.name,
+            omitted=omitted,
+            excluded=excluded,
+            redactions=room.redactions,
+        )
+
+    def _split_denied(
+        self, changed: list[str], findings: list[Finding]
+    ) -> tuple[set[str], list[str]]:
+        paths = set(changed) | {f.path for f in findings if f.path}
+        excluded = sorted(p for p in paths if is_denied(p, self.exclude))
+        return paths - set(excluded), excluded
+
+    def _findings(self, findings: list[Finding], room: _Budget) -> str:
+        if not findings:
+            return "\n## Deterministic findings\nNone.\n"
+        kept = [room.take(_finding_line(f) + "\n", "finding") for f in sort_findings(findings)]
+        lines = "".join(k for k in kept if k is not None)
+        return f"\n## Deterministic findings ({len(findings)})\n{lines}"
+
+    def _data(self, data: dict[str, Any], room: _Budget) -> str:
+        if not data:
+            return ""
+        kept = []
+        for key in sorted(data):
+            piece = json.dumps({key: data[key]}, sort_keys=True, default=str, ensure_ascii=False)
+            taken = room.take(piece[1:-1] + "\n", "data")
+            if taken is not None:
+                kept.append(taken)
+        if not kept:
+            return ""
+        return "\n## Step data (JSON)\n```json\n" + "".join(kept) + "```\n"
+
+    def _diffs(self, diffs: dict[str, str], room: _Budget) -> str:
+        kept = [room.take(diffs[p], "diff") for p in sorted(diffs)]
+        text = "".join(k for k in kept if k is not None)
+        return f"\n## Diff of changed files\n```diff\n{text}```\n" if text else ""
+
+    def _excerpts(
+        self, findings: list[Finding], changed: list[str], allowed: set[str], room: _Budget
+    ) -> str:
+        wanted: dict[str, set[int]] = {}
+        for finding in sort_findings(findings):
+            if finding.path in allowed:
+                lines = wanted.setdefault(finding.path, set())
+                if finding.line:
+                    lines.add(finding.line)
+        for path in changed:  # changed files without a diff (untracked): show their head
+            if path in allowed:
+                wanted.setdefault(path, set())
+        blocks = []
+        for path in list(wanted)[:MAX_EXCERPT_FILES]:
+            block = excerpt(self.ctx.target, path, wanted[path])
+            if block is not None:
+                taken = room.take(block, "file")
+                if taken is not None:
+                    blocks.append(taken)
+        if len(wanted) > MAX_EXCERPT_FILES:
+            room.dropped["file"] += len(wanted) - MAX_EXCERPT_FILES
+        return "\n## File excerpts\n" + "".join(blocks) if blocks else ""

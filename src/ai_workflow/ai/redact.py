@@ -1,0 +1,191 @@
+"""Secret redaction: what never leaves the machine in a prompt, a cache entry, a log or a file.
+
+Two layers. Files on the deny-list (`.env*`, keys, certificates, credential files, plus the
+user's `ai.exclude` globs) are never read into a prompt at all. In everything else, values that
+look like secrets are replaced by `[REDACTED:<kind>]`: provider-specific token formats (after
+gitleaks' well-known rules), private-key blocks, passwords in URLs, and values assigned to
+secret-sounding names or with high entropy.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import PurePosixPath
+
+DENIED_NAME_GLOBS: tuple[str, ...] = (
+    ".env",
+    ".env.*",
+    "*.env",
+    "*.pem",
+    "*.key",
+    "*.p12",
+    "*.pfx",
+    "*.jks",
+    "*.keystore",
+    "*.kdbx",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    ".netrc",
+    ".pgpass",
+    ".pypirc",
+    ".npmrc",
+    ".htpasswd",
+    "credentials",
+    "credentials.*",
+    "*credentials*.json",
+    "service-account*.json",
+    "secrets.*",
+    "*.secrets",
+    "*.tfvars",
+    "*.tfstate",
+)
+"""Basenames whose files are never put in a prompt."""
+
+MARKER = "[REDACTED:{kind}]"
+_PLACEHOLDER = re.compile(r"^(\[REDACTED|\$\{?|<|\{\{|%\(|xxx|changeme|example|dummy)", re.I)
+_SECRET_NAME = (
+    r"[A-Za-z0-9_.\-]*(?:passw(?:or)?d|pwd|secret|token|api[_\-]?key|apikey|access[_\-]?key"
+    r"|auth[_\-]?key|credential|private[_\-]?key|client[_\-]?secret)[A-Za-z0-9_.\-]*"
+)
+_HASH_NAME = re.compile(r"(hash|sha\d*|digest|checksum|integrity|commit|etag|uuid)", re.I)
+
+
+def is_denied(path: str, extra_globs: Iterable[str] = ()) -> bool:
+    """True when `path` (relative, POSIX) must never be read into a prompt."""
+    name = PurePosixPath(path).name
+    if any(fnmatchcase(name, glob) for glob in DENIED_NAME_GLOBS):
+        return True
+    parts = PurePosixPath(path).parts
+    if ".ssh" in parts or ".aws" in parts or ".gnupg" in parts:
+        return True
+    return any(fnmatchcase(path, glob) or fnmatchcase(name, glob) for glob in extra_globs)
+
+
+def shannon_entropy(value: str) -> float:
+    """Bits per character of `value`."""
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    total = len(value)
+    return -sum(n / total * math.log2(n / total) for n in counts.values())
+
+
+@dataclass
+class Redaction:
+    """The redacted text and how many values of each kind were replaced."""
+
+    text: str
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: str
+    pattern: re.Pattern[str]
+    group: int = 0  # the group holding the secret; 0 = the whole match
+    accept: Callable[[re.Match[str]], bool] | None = None
+
+
+def _looks_secret(match: re.Match[str]) -> bool:
+    value = match.group("value")
+    if _PLACEHOLDER.match(value) or "(" in value or (value.isidentifier() and value.islower()):
+        return False
+    quoted = bool(match.group("quote"))
+    return quoted or shannon_entropy(value) >= 3.0
+
+
+def _high_entropy(match: re.Match[str]) -> bool:
+    if _HASH_NAME.search(match.group("name")):
+        return False
+    value = match.group("value")
+    if _PLACEHOLDER.match(value):
+        return False
+    has_digit = any(c.isdigit() for c in value)
+    has_alpha = any(c.isalpha() for c in value)
+    return has_digit and has_alpha and shannon_entropy(value) >= 4.0
+
+
+_RULES: tuple[_Rule, ...] = (
+    _Rule(
+        "private-key",
+        re.compile(
+            r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----.*?"
+            r"(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
+            re.S,
+        ),
+    ),
+    _Rule("aws-access-key", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\b")),
+    _Rule(
+        "github-token",
+        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b"),
+    ),
+    _Rule("anthropic-key", re.compile(r"\bsk-ant-[A-Za-z0-9_\-]{20,}")),
+    _Rule("openai-key", re.compile(r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}")),
+    _Rule("slack-token", re.compile(r"\bxox[abposr]-[A-Za-z0-9\-]{10,}")),
+    _Rule("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
+    _Rule("stripe-key", re.compile(r"\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}\b")),
+    _Rule("gitlab-token", re.compile(r"\bglpat-[0-9A-Za-z_\-]{20,}\b")),
+    _Rule(
+        "jwt",
+        re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"),
+    ),
+    _Rule(
+        "url-password",
+        re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@]+:([^@\s/]+)@"),
+        group=1,
+    ),
+    _Rule(
+        "secret-assignment",
+        re.compile(
+            rf"(?i)(?P<name>{_SECRET_NAME})[\"']?\s*(?::=|=>|[:=])\s*"
+            r"(?P<quote>[\"'`]?)(?P<value>[^\s\"'`,;]{6,})(?P=quote)"
+        ),
+        group=3,
+        accept=_looks_secret,
+    ),
+    _Rule(
+        "high-entropy",
+        re.compile(
+            r"(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)[\"']?\s*(?::=|=>|[:=])\s*"
+            r"(?P<quote>[\"'`]?)(?P<value>[A-Za-z0-9+/=_\-]{20,})(?P=quote)"
+        ),
+        group=3,
+        accept=_high_entropy,
+    ),
+)
+
+
+def _apply(rule: _Rule, text: str, counts: Counter[str]) -> str:
+    marker = MARKER.format(kind=rule.kind)
+
+    def replace(match: re.Match[str]) -> str:
+        if rule.accept is not None and not rule.accept(match):
+            return match.group(0)
+        counts[rule.kind] += 1
+        if rule.group == 0:
+            return marker
+        start, end = match.span(rule.group)
+        offset = match.start()
+        whole = match.group(0)
+        return whole[: start - offset] + marker + whole[end - offset :]
+
+    return rule.pattern.sub(replace, text)
+
+
+def redact(text: str) -> Redaction:
+    """Replace every secret-looking value in `text` by `[REDACTED:<kind>]`."""
+    counts: Counter[str] = Counter()
+    for rule in _RULES:
+        text = _apply(rule, text, counts)
+    return Redaction(text, counts)

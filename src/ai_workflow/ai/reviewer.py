@@ -1,0 +1,368 @@
+"""The AI review of a step: prompt, redaction, cache, provider call, validated findings.
+
+Called by the engine from a step's worker thread right after its deterministic `run`; several
+reviews may run at once, so shared state (counters, provider, cache) is guarded by a lock.
+`review` never raises: any failure of the AI part becomes a warning finding.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import traceback
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from ai_workflow.ai.cache import ResponseCache, cache_key
+from ai_workflow.ai.context import BuiltPrompt, PromptBuilder
+from ai_workflow.ai.proposals import apply_patch, write_proposals
+from ai_workflow.ai.providers.base import (
+    ChatRequest,
+    ChatResponse,
+    Provider,
+    ProviderError,
+    ProviderUnavailable,
+)
+from ai_workflow.ai.providers.factory import (
+    HOW_TO_CONFIGURE,
+    model_for,
+    provider_name,
+    resolve_provider,
+)
+from ai_workflow.ai.schema import COMMIT_STEP, PROPOSALS_STEP, ParsedResponse, ResponseError
+from ai_workflow.ai.schema import parse_response as parse_answer
+from ai_workflow.ai.templates import PromptTemplate, TemplateError, load_template
+from ai_workflow.ai.tokens import TokenCounter, default_counter
+from ai_workflow.config import Config
+from ai_workflow.engine.artifacts import Workspace, write_atomic
+from ai_workflow.engine.step import StepContext, StepOutcome
+from ai_workflow.findings import Finding, Severity
+
+RAW_RESPONSE_LIMIT = 20_000
+MB = 1024 * 1024
+
+
+def _rule_id(rule: str) -> str | None:
+    slug = re.sub(r"[^a-z0-9/-]+", "-", rule.strip().lower()).strip("-/")
+    slug = re.sub(r"-{2,}", "-", slug).removeprefix("ai/")
+    return f"ai/{slug}" if slug else None
+
+
+class AIReviewer:
+    """The engine's `Reviewer`: see `ai_workflow.engine.hooks.Reviewer`."""
+
+    def __init__(
+        self,
+        config: Config,
+        workspace: Workspace,
+        *,
+        use_cache: bool,
+        environ: Mapping[str, str] | None = None,
+        counter: TokenCounter | None = None,
+    ) -> None:
+        self.config = config
+        self.ai = config.ai
+        self.workspace = workspace
+        self.environ = dict(os.environ if environ is None else environ)
+        self.counter = counter or default_counter()
+        self.provider_label = provider_name(self.ai, self.environ)
+        self.cache = (
+            ResponseCache(
+                workspace.cache_dir,
+                ttl_s=self.ai.cache_ttl_hours * 3600,
+                max_bytes=int(self.ai.cache_max_mb * MB),
+            )
+            if use_cache
+            else None
+        )
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+        self._redactions: Counter[str] = Counter()
+        self._provider: Provider | None = None
+        self._unavailable: str | None = None
+        self._resolved = False
+
+    # ------------------------------------------------------------------ engine interface
+
+    def review(self, ctx: StepContext, outcome: StepOutcome) -> None:
+        try:
+            self._review(ctx, outcome)
+        except Exception as exc:  # the AI part must never break a step or the run
+            ctx.log("AI review failed unexpectedly:\n" + traceback.format_exc())
+            outcome.findings.append(
+                self._finding(ctx, "ai/internal-error", f"AI review failed: {exc!r}")
+            )
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            counts = dict(self._counts)
+            redactions = dict(self._redactions)
+        hits, misses = counts.get("cache_hits", 0), counts.get("cache_misses", 0)
+        cache_stats = self.cache.stats() if self.cache is not None else {}
+        return {
+            "provider": self.provider_label,
+            "calls": counts.get("calls", 0),
+            "cache_hits": hits,
+            "cache_misses": misses,
+            "hit_rate": round(hits / (hits + misses), 4) if hits + misses else None,
+            "tokens_in": counts.get("tokens_in", 0),
+            "tokens_out": counts.get("tokens_out", 0),
+            "tokens_saved": counts.get("tokens_saved", 0),
+            "errors": counts.get("errors", 0),
+            "reviews": counts.get("reviews", 0),
+            "redactions": sum(redactions.values()),
+            "redactions_by_kind": redactions,
+            "cache_enabled": self.cache is not None,
+            "cache_entries": cache_stats.get("entries", 0),
+            "cache_size_bytes": cache_stats.get("size_bytes", 0),
+        }
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+
+    # ------------------------------------------------------------------ one review
+
+    def _review(self, ctx: StepContext, outcome: StepOutcome) -> None:
+        try:
+            template = load_template(ctx.spec.id)
+        except TemplateError as exc:
+            outcome.skipped_checks.append(f"AI review skipped: {exc}")
+            return
+        prompt = PromptBuilder(ctx, template, self.counter).build(outcome)
+        model = model_for(self.ai, self.provider_label, ctx.spec.id)
+        info = self._save_prompt(ctx, template, prompt, model)
+        outcome.data["ai"] = info
+        self._note_prompt(outcome, prompt)
+        provider = self._get_provider()
+        if provider is None:
+            outcome.skipped_checks.append(
+                f"AI review skipped: {self._unavailable}; {HOW_TO_CONFIGURE}. "
+                f"The prompt is saved in {info['prompt_file']}"
+            )
+            return
+        request = ChatRequest(
+            provider=provider.name,
+            base_url=provider.base_url,
+            model=model,
+            system=prompt.system,
+            user=prompt.user,
+            temperature=self.ai.temperature,
+            max_output_tokens=self.ai.max_output_tokens,
+            template=f"{template.step_id}@{template.version}",
+        )
+        response = self._answer(ctx, provider, request, outcome, info)
+        if response is None:
+            return
+        usable = self._apply(ctx, outcome, response, info)
+        if usable and not info["cached"] and self._cacheable() and self.cache is not None:
+            # Only answers that parsed are kept: an unusable one is asked again next run.
+            info["stored_in_cache"] = self.cache.put(info["cache_key"], request, response)
+        else:
+            info.setdefault("stored_in_cache", False)
+
+    def _get_provider(self) -> Provider | None:
+        with self._lock:
+            if not self._resolved:
+                try:
+                    self._provider = resolve_provider(self.ai, self.environ)
+                except ProviderUnavailable as exc:
+                    self._unavailable = str(exc)
+                self._resolved = True
+            return self._provider
+
+    def _cacheable(self) -> bool:
+        deterministic = self.ai.temperature == 0 or self.ai.cache_nondeterministic
+        return self.cache is not None and deterministic
+
+    def _answer(
+        self,
+        ctx: StepContext,
+        provider: Provider,
+        request: ChatRequest,
+        outcome: StepOutcome,
+        info: dict[str, Any],
+    ) -> ChatResponse | None:
+        key = cache_key(request)
+        info["cache_key"] = key
+        use_cache = self._cacheable()
+        if use_cache and self.cache is not None:
+            hit = self.cache.get(key)
+            if hit is not None:
+                self._count(cache_hits=1, tokens_saved=hit.tokens, reviews=1)
+                info.update(cached=True, tokens_in=hit.response.tokens_in)
+                info["tokens_out"] = hit.response.tokens_out
+                ctx.log(f"AI: cache hit ({hit.tokens} tokens saved)")
+                return hit.response
+            self._count(cache_misses=1)
+        info["cached"] = False
+        ctx.log(f"AI: calling {provider.name} model={request.model}")
+        try:
+            response = provider.complete(request, ctx)
+        except ProviderError as exc:
+            self._count(errors=1, reviews=1)
+            ctx.log(f"AI: provider error: {exc}")
+            info["error"] = str(exc)
+            outcome.findings.append(
+                self._finding(
+                    ctx, "ai/provider-error", f"AI review by {provider.name} failed: {exc}"
+                )
+            )
+            return None
+        self._count(
+            calls=1, reviews=1, tokens_in=response.tokens_in, tokens_out=response.tokens_out
+        )
+        info.update(tokens_in=response.tokens_in, tokens_out=response.tokens_out)
+        info.update(finish_reason=response.finish_reason, model=response.model or request.model)
+        return response
+
+    def _apply(
+        self, ctx: StepContext, outcome: StepOutcome, response: ChatResponse, info: dict[str, Any]
+    ) -> bool:
+        """Turn the answer into findings; False when it was unusable (refused, cut, invalid)."""
+        self._save_response(ctx, response.text)
+        problem = None
+        if response.refused:
+            problem = ("ai/refused", f"the model declined to answer ({response.finish_reason})")
+        elif response.truncated:
+            problem = (
+                "ai/truncated-response",
+                "the answer hit ai.max_output_tokens and was cut; raise it to get a full answer",
+            )
+        parsed: ParsedResponse | None = None
+        if problem is None:
+            try:
+                parsed = parse_answer(response.text, ctx.spec.id)
+            except ResponseError as exc:
+                problem = ("ai/invalid-response", f"the model's answer is unusable: {exc}")
+        if parsed is None:
+            assert problem is not None
+            rule, message = problem
+            info["raw_response"] = response.text[:RAW_RESPONSE_LIMIT]
+            outcome.findings.append(
+                self._finding(ctx, rule, message + " (raw answer kept in the step report)")
+            )
+            return False
+        self._merge(ctx, outcome, parsed, info)
+        return True
+
+    def _merge(
+        self, ctx: StepContext, outcome: StepOutcome, parsed: ParsedResponse, info: dict[str, Any]
+    ) -> None:
+        added = 0
+        for item in parsed.findings:
+            rule = _rule_id(item.rule)
+            if rule is None:
+                parsed.rejected.append(f"finding dropped: unusable rule id {item.rule!r}")
+                continue
+            extra = {"model_severity": item.severity} if item.severity == "error" else {}
+            severity = Severity.WARNING if item.severity == "error" else Severity(item.severity)
+            outcome.findings.append(
+                Finding(
+                    rule, severity, item.message, item.path, item.line, ctx.spec.id, "ai", extra
+                )
+            )
+            added += 1
+        info["summary"] = parsed.summary
+        info["findings_added"] = added
+        if parsed.rejected:
+            info["rejected"] = parsed.rejected
+            outcome.skipped_checks.append(
+                f"AI: {len(parsed.rejected)} items of the answer dropped: {parsed.rejected[0]}"
+            )
+        cached = " (cached answer)" if info.get("cached") else ""
+        outcome.checked.append(
+            f"AI review by {self.provider_label}/{info.get('model') or 'default'}: "
+            f"{added} findings{cached}"
+        )
+        if ctx.spec.id == PROPOSALS_STEP:
+            self._proposals(ctx, outcome, parsed, info)
+        if ctx.spec.id == COMMIT_STEP and parsed.commit_message:
+            outcome.data["ai_commit_message"] = parsed.commit_message
+
+    def _proposals(
+        self, ctx: StepContext, outcome: StepOutcome, parsed: ParsedResponse, info: dict[str, Any]
+    ) -> None:
+        result = write_proposals(ctx, parsed.proposals)
+        info["proposals"] = result.written
+        if result.rejected:
+            info["proposals_rejected"] = result.rejected
+            outcome.skipped_checks.append(
+                f"AI: {len(result.rejected)} test proposals rejected: {result.rejected[0]}"
+            )
+        if not result.written:
+            return
+        where = ctx.workspace.proposals_dir.relative_to(ctx.target).as_posix()
+        if not ctx.config.run.apply_proposals:
+            outcome.checked.append(
+                f"AI: {len(result.written)} test files proposed in {where} "
+                "(not applied: use --apply-proposals)"
+            )
+            return
+        apply_patch(ctx, result)
+        info["proposals_applied"] = result.applied
+        if result.applied:
+            outcome.checked.append(f"AI: {len(result.written)} proposed test files applied")
+        else:
+            outcome.findings.append(
+                self._finding(
+                    ctx,
+                    "ai/proposal-not-applied",
+                    f"the proposed tests were not applied: {result.apply_error}",
+                )
+            )
+
+    # ------------------------------------------------------------------ helpers
+
+    def _finding(self, ctx: StepContext, rule: str, message: str) -> Finding:
+        return Finding(rule, Severity.WARNING, message, step=ctx.spec.id, source="ai")
+
+    def _count(self, **amounts: int) -> None:
+        with self._lock:
+            self._counts.update(amounts)
+
+    def _note_prompt(self, outcome: StepOutcome, prompt: BuiltPrompt) -> None:
+        with self._lock:
+            self._redactions.update(prompt.redactions)
+        total = sum(prompt.redactions.values())
+        if total:
+            outcome.checked.append(f"AI: {total} secrets redacted from the prompt")
+        outcome.skipped_checks.extend(f"AI: {line}" for line in prompt.omitted)
+
+    def _save_prompt(
+        self, ctx: StepContext, template: PromptTemplate, prompt: BuiltPrompt, model: str | None
+    ) -> dict[str, Any]:
+        path = ctx.workspace.prompts_dir / f"{ctx.spec.file_stem}.md"
+        header = (
+            f"<!-- ai-workflow prompt: step {ctx.spec.id}, template {template.file_name} "
+            f"v{template.version}, provider {self.provider_label}, model {model or 'default'}, "
+            f"{prompt.tokens}/{prompt.budget} tokens ({prompt.tokenizer}) -->\n"
+        )
+        write_atomic(
+            path,
+            f"{header}\n# System\n\n{prompt.system}\n# User\n\n{prompt.user}",
+        )
+        return {
+            "provider": self.provider_label,
+            "model": model,
+            "template": f"{template.step_id}@{template.version}",
+            "prompt_file": path.relative_to(ctx.target).as_posix(),
+            "prompt_tokens": prompt.tokens,
+            "budget": prompt.budget,
+            "tokenizer": prompt.tokenizer,
+            "redactions": dict(prompt.redactions),
+            "omitted": list(prompt.omitted),
+            "excluded_files": list(prompt.excluded),
+            "cached": False,
+        }
+
+    def _save_response(self, ctx: StepContext, text: str) -> None:
+        path = ctx.workspace.prompts_dir / f"{ctx.spec.file_stem}.response.txt"
+        write_atomic(path, text)
+
+
+def build_reviewer(config: Config, workspace: Workspace, *, use_cache: bool) -> AIReviewer:
+    """The reviewer the engine calls for every step with a persona."""
+    return AIReviewer(config, workspace, use_cache=use_cache)

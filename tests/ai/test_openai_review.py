@@ -1,0 +1,192 @@
+"""The reviewer against a local OpenAI-compatible server, through the official SDK."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from ai_workflow.findings import Severity
+from ai_workflow.steps import code_quality, documentation
+from tests.ai.fakes import Action, FakeLLMServer, findings_answer
+from tests.ai.support import ai_config, ai_findings, make_project, review, reviewer_for
+
+GOOD = findings_answer(
+    {
+        "rule": "Unused Import",
+        "severity": "warning",
+        "path": "src/demo/core.py",
+        "line": 1,
+        "message": "Remove the unused import of os.",
+    },
+    {"rule": "naming", "severity": "error", "path": None, "line": None, "message": "Bad name."},
+    summary="Two problems.",
+)
+
+
+def test_prompt_carries_findings_and_ai_findings_merge(tmp_path: Path) -> None:
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    with FakeLLMServer(answer=GOOD) as server:
+        config = ai_config(provider="openai", base_url=server.base_url)
+        reviewer = reviewer_for(target, config)
+        outcome = review(reviewer, target, config, changed=changed)
+    assert len(server.requests) == 1
+    request = server.requests[0]
+    assert request.path == "/v1/chat/completions"
+    assert request.body["model"] == "model-a"
+    assert request.body["temperature"] == 0
+    messages = request.body["messages"]
+    assert [m["role"] for m in messages] == ["system", "user"]
+    assert "software quality engineer" in messages[0]["content"]  # persona, static part first
+    user = messages[1]["content"]
+    assert "ruff/F401" in user and "`os` imported but unused" in user
+    assert "+    return a + b + 0" in user  # the diff of the changed file
+    found = ai_findings(outcome)
+    assert [(f.rule, f.severity, f.path, f.line) for f in found] == [
+        ("ai/unused-import", Severity.WARNING, "src/demo/core.py", 1),
+        ("ai/naming", Severity.WARNING, None, None),  # an AI "error" is capped at warning
+    ]
+    assert all(f.step == "code_quality" for f in found)
+    assert found[1].extra == {"model_severity": "error"}
+    info = outcome.data["ai"]
+    assert info["summary"] == "Two problems."
+    assert info["cached"] is False and info["tokens_in"] > 0 and info["tokens_out"] > 0
+    prompt_file = target / info["prompt_file"]
+    assert prompt_file.name == "step09_code_quality.md"
+    assert "ruff/F401" in prompt_file.read_text()
+    stats = reviewer.stats()
+    assert stats["calls"] == 1 and stats["cache_misses"] == 1 and stats["cache_hits"] == 0
+
+
+def test_second_identical_run_is_served_from_the_cache(tmp_path: Path) -> None:
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    with FakeLLMServer(answer=GOOD) as server:
+        config = ai_config(provider="openai", base_url=server.base_url)
+        first = reviewer_for(target, config)
+        for spec in (code_quality.SPEC, documentation.SPEC):
+            review(first, target, config, spec=spec, changed=changed)
+        assert len(server.requests) == 2
+        second = reviewer_for(target, config)
+        outcomes = [
+            review(second, target, config, spec=spec, changed=changed)
+            for spec in (code_quality.SPEC, documentation.SPEC)
+        ]
+        assert len(server.requests) == 2  # zero HTTP requests on the second run
+    s1, s2 = first.stats(), second.stats()
+    assert s2["cache_hits"] == s1["cache_misses"] == 2
+    assert s2["calls"] == 0 and s2["cache_misses"] == 0
+    assert s2["tokens_saved"] == s1["tokens_in"] + s1["tokens_out"] > 0
+    assert s2["hit_rate"] == 1.0 and s2["cache_entries"] == 2
+    assert all(o.data["ai"]["cached"] for o in outcomes)
+    assert len(ai_findings(outcomes[0])) == 2  # a cached answer gives the same findings
+
+
+def test_no_cache_changed_model_and_nonzero_temperature_call_again(tmp_path: Path) -> None:
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    with FakeLLMServer(answer=GOOD) as server:
+        config = ai_config(provider="openai", base_url=server.base_url)
+        review(reviewer_for(target, config), target, config, changed=changed)
+        no_cache = reviewer_for(target, config, use_cache=False)
+        review(no_cache, target, config, changed=changed)
+        assert len(server.requests) == 2
+        assert no_cache.stats()["cache_misses"] == 0 and not no_cache.stats()["cache_enabled"]
+        other_model = ai_config(provider="openai", base_url=server.base_url, model="model-b")
+        review(reviewer_for(target, other_model), target, other_model, changed=changed)
+        assert len(server.requests) == 3
+        assert server.requests[2].body["model"] == "model-b"
+        per_step = ai_config(
+            provider="openai", base_url=server.base_url, step_models={"code_quality": "model-c"}
+        )
+        review(reviewer_for(target, per_step), target, per_step, changed=changed)
+        assert server.requests[3].body["model"] == "model-c"
+        warm = ai_config(provider="openai", base_url=server.base_url, temperature=0.7)
+        for _ in range(2):
+            review(reviewer_for(target, warm), target, warm, changed=changed)
+        assert len(server.requests) == 6  # temperature > 0: never served from the cache
+        warm_cached = warm.model_copy(
+            update={"ai": warm.ai.model_copy(update={"cache_nondeterministic": True})}
+        )
+        for _ in range(2):
+            review(reviewer_for(target, warm_cached), target, warm_cached, changed=changed)
+        assert len(server.requests) == 7
+
+
+def test_malformed_json_is_a_warning_with_the_raw_answer(tmp_path: Path) -> None:
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    with FakeLLMServer(answer="Sure! Here are my thoughts: {not json") as server:
+        config = ai_config(provider="openai", base_url=server.base_url)
+        reviewer = reviewer_for(target, config)
+        outcome = review(reviewer, target, config, changed=changed)
+        review(reviewer_for(target, config), target, config, changed=changed)
+        assert len(server.requests) == 2  # an unusable answer is not cached
+    rules = [f.rule for f in ai_findings(outcome)]
+    assert rules == ["ai/invalid-response"]
+    assert outcome.data["ai"]["raw_response"] == "Sure! Here are my thoughts: {not json"
+    assert outcome.status().value == "warning"
+
+
+def test_truncated_answer_is_not_cached(tmp_path: Path) -> None:
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    script = [Action(text='{"summary": "cut', finish="length")]
+    with FakeLLMServer(answer=GOOD, script=script) as server:
+        config = ai_config(provider="openai", base_url=server.base_url)
+        outcome = review(reviewer_for(target, config), target, config, changed=changed)
+        again = review(reviewer_for(target, config), target, config, changed=changed)
+        assert len(server.requests) == 2
+    assert [f.rule for f in ai_findings(outcome)] == ["ai/truncated-response"]
+    assert outcome.data["ai"]["stored_in_cache"] is False
+    assert len(ai_findings(again)) == 2
+
+
+def test_429_with_retry_after_is_retried(tmp_path: Path) -> None:
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    script = [Action(status=429, headers={"Retry-After": "1"})]
+    with FakeLLMServer(answer=GOOD, script=script) as server:
+        config = ai_config(provider="openai", base_url=server.base_url, max_retries=2)
+        outcome = review(reviewer_for(target, config), target, config, changed=changed)
+    assert len(server.requests) == 2
+    assert server.requests[1].at - server.requests[0].at >= 0.9  # waited for Retry-After
+    assert len(ai_findings(outcome)) == 2
+
+
+def test_500_after_retries_is_a_provider_warning_and_not_cached(tmp_path: Path) -> None:
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    script = [Action(status=500), Action(status=500)]
+    with FakeLLMServer(answer=GOOD, script=script) as server:
+        config = ai_config(provider="openai", base_url=server.base_url, max_retries=1)
+        reviewer = reviewer_for(target, config)
+        outcome = review(reviewer, target, config, changed=changed)
+        assert len(server.requests) == 2
+        ok = review(reviewer_for(target, config), target, config, changed=changed)
+        assert len(server.requests) == 3  # the error was not cached
+    [finding] = ai_findings(outcome)
+    assert finding.rule == "ai/provider-error" and "HTTP 500" in finding.message
+    assert finding.severity == Severity.WARNING
+    assert any(f.rule == "ruff/F401" for f in outcome.findings)  # deterministic part intact
+    assert reviewer.stats()["errors"] == 1 and reviewer.stats()["calls"] == 0
+    assert len(ai_findings(ok)) == 2
+
+
+def test_timeout_is_a_warning_and_slow_answer_within_timeout_succeeds(tmp_path: Path) -> None:
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    script = [Action(delay_s=3.0), Action(delay_s=0.4)]
+    with FakeLLMServer(answer=GOOD, script=script) as server:
+        config = ai_config(provider="openai", base_url=server.base_url, timeout_s=0.5)
+        start = time.monotonic()
+        outcome = review(reviewer_for(target, config), target, config, changed=changed)
+        assert time.monotonic() - start < 2.5
+        [finding] = ai_findings(outcome)
+        assert finding.rule == "ai/provider-error" and "timed out" in finding.message
+        slow = review(reviewer_for(target, config), target, config, changed=changed)
+    assert len(ai_findings(slow)) == 2
+
+
+def test_expired_entries_miss(tmp_path: Path) -> None:
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    with FakeLLMServer(answer=GOOD) as server:
+        config = ai_config(provider="openai", base_url=server.base_url, cache_ttl_hours=0.0003)
+        review(reviewer_for(target, config), target, config, changed=changed)
+        time.sleep(1.3)  # the TTL is about 1.08 s
+        later = reviewer_for(target, config)
+        review(later, target, config, changed=changed)
+    assert len(server.requests) == 2
+    assert later.stats()["cache_misses"] == 1 and later.stats()["cache_hits"] == 0
