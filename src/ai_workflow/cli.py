@@ -236,6 +236,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list == ["--version"]:  # answer before importing any subcommand
+        print(f"ai-workflow {__version__}")
+        return 0
     if (
         args_list
         and args_list[0].startswith("-")
