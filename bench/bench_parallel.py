@@ -51,7 +51,9 @@ def main() -> None:
     ]
     with tempfile.TemporaryDirectory() as tmp:
         project = custom_project(Path(tmp) / "p", steps)
-        walls = [run_summary(project, "--parallel", "--jobs", "4")["duration_s"] for _ in range(repeats)]
+        walls = [
+            run_summary(project, "--parallel", "--jobs", "4")["duration_s"] for _ in range(repeats)
+        ]
         seq = [run_summary(project)["duration_s"] for _ in range(repeats)]
     wall, seq_wall = statistics.median(walls), statistics.median(seq)
     cp, total = critical_path(), sum(s for s, _ in DAG.values())
