@@ -1,0 +1,293 @@
+"""One category per changed file, from per-language tech-stack rules plus the user's globs.
+
+Order of the rules (first match wins), so that e.g. `tests/conftest.py` is `tests`, not `code`:
+user globs (`smart_execution.categories`) > deps (manifests, lockfiles) > tests > config (tool
+and CI configuration) > shell scripts > code (by extension; web styles and templates inside a
+docs directory are docs) > docs > scripts (Makefile, `scripts/`, `bin/`) > assets > config
+formats at the top level > anything else inside a source directory or Python package (package
+data is code) > other.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ai_workflow.changes.globs import compile_globs
+from ai_workflow.config import Config
+
+CATEGORIES = ("docs", "code", "tests", "deps", "config", "scripts", "assets", "other")
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    """File-name globs (matched against the base name) of one language's ecosystem."""
+
+    code: tuple[str, ...] = ()  # extensions
+    tests: tuple[str, ...] = ()
+    deps: tuple[str, ...] = ()
+    config: tuple[str, ...] = ()
+
+
+# fmt: off
+LANGUAGES: dict[str, LanguageRules] = {
+    "python": LanguageRules(
+        code=(".py", ".pyi", ".pyx", ".pxd", ".ipynb"),
+        tests=("test_*.py", "*_test.py", "tests.py", "test.py", "conftest.py"),
+        deps=(
+            "pyproject.toml", "setup.py", "setup.cfg", "requirements*.txt", "requirements*.in",
+            "*-requirements.txt", "*_requirements.txt", "constraints*.txt", "Pipfile",
+            "Pipfile.lock", "poetry.lock", "pdm.lock", "uv.lock", "environment.yml",
+            "environment.yaml", "MANIFEST.in",
+        ),
+        config=(
+            "tox.ini", "noxfile.py", "pytest.ini", "mypy.ini", ".mypy.ini", "ruff.toml",
+            ".ruff.toml", ".flake8", ".pylintrc", "pylintrc", ".isort.cfg", ".coveragerc",
+            "pyrightconfig.json", ".python-version", ".bandit",
+        ),
+    ),
+    "javascript": LanguageRules(
+        code=(
+            ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".vue", ".svelte",
+            ".astro", ".html", ".htm", ".css", ".scss", ".sass", ".less",
+        ),
+        tests=("*.test.*", "*.spec.*"),
+        deps=(
+            "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
+            "pnpm-lock.yaml", "pnpm-workspace.yaml", "bun.lockb", "bun.lock", ".npmrc",
+            ".yarnrc", ".yarnrc.yml",
+        ),
+        config=(
+            "tsconfig*.json", "jsconfig.json", ".eslintrc*", "eslint.config.*", ".eslintignore",
+            ".prettierrc*", "prettier.config.*", ".prettierignore", "jest.config.*",
+            "vitest.config.*", "babel.config.*", ".babelrc*", "webpack.config.*", "vite.config.*",
+            "rollup.config.*", "karma.conf.*", "playwright.config.*", ".stylelintrc*",
+            ".browserslistrc", ".nvmrc", ".node-version", ".swcrc",
+        ),
+    ),
+    "go": LanguageRules(
+        code=(".go",),
+        tests=("*_test.go",),
+        deps=("go.mod", "go.sum", "go.work", "go.work.sum"),
+        config=(".golangci.yml", ".golangci.yaml", ".golangci.toml"),
+    ),
+    "rust": LanguageRules(
+        code=(".rs",),
+        tests=("*_test.rs",),
+        deps=("Cargo.toml", "Cargo.lock"),
+        config=("rustfmt.toml", ".rustfmt.toml", "clippy.toml", "rust-toolchain*"),
+    ),
+    "java": LanguageRules(
+        code=(".java", ".kt", ".kts", ".scala", ".groovy", ".clj", ".cljs"),
+        tests=("*Test.java", "*Tests.java", "*IT.java", "*Test.kt", "*Tests.kt", "*Spec.scala"),
+        deps=(
+            "pom.xml", "build.gradle", "build.gradle.kts", "settings.gradle",
+            "settings.gradle.kts", "gradle.properties", "gradle.lockfile", "build.sbt",
+            "gradle-wrapper.properties",
+        ),
+        config=("checkstyle*.xml", ".sdkmanrc"),
+    ),
+    "ruby": LanguageRules(
+        code=(".rb", ".rake", ".erb"),
+        tests=("*_spec.rb", "*_test.rb"),
+        deps=("Gemfile", "Gemfile.lock", "*.gemspec"),
+        config=(".rubocop*.yml", ".ruby-version", ".rspec"),
+    ),
+    "cpp": LanguageRules(
+        code=(".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx", ".ipp", ".m", ".mm"),
+        tests=("*_test.c", "*_test.cc", "*_test.cpp", "*_unittest.cc"),
+        deps=("conanfile.txt", "conanfile.py", "vcpkg.json"),
+        config=("CMakeLists.txt", "*.cmake", "meson.build", ".clang-format", ".clang-tidy"),
+    ),
+    "bash": LanguageRules(
+        code=(),  # shell files are the `scripts` category
+        tests=("*.bats", "*_test.sh", "test_*.sh"),
+        config=(".shellcheckrc",),
+    ),
+    "other": LanguageRules(
+        code=(
+            ".cs", ".fs", ".vb", ".swift", ".php", ".pl", ".pm", ".lua", ".r", ".dart", ".ex",
+            ".exs", ".erl", ".hrl", ".hs", ".ml", ".mli", ".zig", ".nim", ".jl", ".sql",
+            ".proto", ".graphql", ".gql", ".thrift", ".j2", ".jinja", ".jinja2", ".ejs", ".hbs",
+            ".mustache", ".twig", ".wasm",
+        ),
+        tests=("*Test.php", "*Tests.cs", "*Test.cs", "*Tests.swift"),
+        deps=(
+            "composer.json", "composer.lock", "Package.swift", "Package.resolved", "mix.exs",
+            "mix.lock", "pubspec.yaml", "pubspec.lock", "*.csproj", "*.fsproj",
+            "packages.config", "Directory.Packages.props", "*.cabal", "stack.yaml", "*.nimble",
+        ),
+    ),
+}
+
+TEST_DIRS = frozenset({"tests", "test", "__tests__", "spec", "specs", "testdata", "e2e", "cypress"})
+CONFIG_NAMES = (
+    ".gitignore", ".gitattributes", ".gitmodules", ".editorconfig", ".pre-commit-config.yaml",
+    ".pre-commit-hooks.yaml", "pre-commit.yaml", ".gitlab-ci.yml", ".travis.yml",
+    "*azure-pipelines*.y*ml", "appveyor.yml", ".appveyor.yml", "Jenkinsfile", ".drone.yml",
+    "bitbucket-pipelines.yml", "codecov.yml", ".codecov.yml", ".dockerignore", "Dockerfile",
+    "Dockerfile.*", "*.dockerfile", "Containerfile", "docker-compose*.y*ml", "compose.y*ml",
+    ".workflow-config.y*ml", ".markdownlint*", ".pymarkdown*", ".mdlrc", ".yamllint*",
+    "renovate.json", ".renovaterc*", ".releaserc*", ".tool-versions", "Vagrantfile", "Procfile",
+    ".env.example", "sonar-project.properties", "netlify.toml", "vercel.json",
+)
+CONFIG_TOP_DIRS = frozenset(
+    {".github", ".gitlab", ".circleci", ".buildkite", ".devcontainer", ".vscode", ".idea",
+     ".husky", ".cargo", ".config", ".teamcity", ".azure", ".azuredevops", ".mvn", ".yarn"}
+)
+SHELL_EXT = frozenset({".sh", ".bash", ".zsh", ".ksh"})
+OTHER_SCRIPT_EXT = frozenset({".bat", ".cmd", ".ps1", ".psm1", ".fish", ".mk"})
+SCRIPT_NAMES = frozenset(
+    {"Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", ".justfile", "Taskfile.yml",
+     "Taskfile.yaml", "Rakefile"}
+)
+SCRIPT_TOP_DIRS = frozenset({"scripts", "script", "bin", "hack"})
+WEB_EXT = frozenset({".html", ".htm", ".css", ".scss", ".sass", ".less", ".j2", ".jinja"})
+DOC_NAMES = (
+    "readme*", "changes*", "changelog*", "history*", "news*", "license*", "licence*",
+    "copying*", "authors*", "contributors*", "contributing*", "code_of_conduct*", "security*",
+    "support*", "notice*", "maintainers*", "citation*", ".readthedocs.y*ml", "readthedocs.y*ml",
+    "mkdocs.y*ml",
+)
+DOC_EXT = frozenset(
+    {".md", ".markdown", ".mdx", ".rst", ".txt", ".adoc", ".asciidoc", ".org", ".tex", ".rtf",
+     ".pod", ".rdoc", ".texi"}
+)
+DOC_DIRS = frozenset({"docs", "doc", "documentation", "man"})
+ASSET_EXT = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".icns", ".webp", ".bmp", ".tif", ".tiff",
+     ".avif", ".psd", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".wav", ".ogg",
+     ".webm", ".mov", ".avi", ".pdf", ".eps", ".sketch", ".fig"}
+)
+ASSET_DIRS = frozenset({"assets", "static", "public", "images", "img", "media", "fonts"})
+TOP_CONFIG_EXT = frozenset(
+    {".toml", ".ini", ".cfg", ".conf", ".yaml", ".yml", ".json", ".jsonc", ".json5", ".xml",
+     ".properties", ".env"}
+)
+SOURCE_TOP_DIRS = frozenset({"src", "lib", "app", "pkg", "internal", "cmd", "source", "sources"})
+# fmt: on
+
+
+class _NameMatcher:
+    """Base-name globs: literal names in a set, wildcard globs in one regex."""
+
+    def __init__(self, globs: Iterable[str], *, fold_case: bool = False) -> None:
+        self.fold_case = fold_case
+        globs = [g.lower() if fold_case else g for g in globs]
+        self.names = frozenset(g for g in globs if not any(c in g for c in "*?["))
+        wild = tuple(g for g in globs if any(c in g for c in "*?["))
+        self.regex = compile_globs(wild)
+
+    def matches(self, name: str) -> bool:
+        if self.fold_case:
+            name = name.lower()
+        return name in self.names or (self.regex is not None and self.regex.match(name) is not None)
+
+
+def _suffix(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
+def _prefixes(dirs: Iterable[str] | None) -> tuple[str, ...]:
+    return tuple(d.strip("/") + "/" for d in dirs or () if d.strip("/"))
+
+
+class Classifier:
+    """Classifies relative POSIX paths. Cheap per path: set look-ups and a few regexes."""
+
+    def __init__(self, config: Config | None = None, target: Path | None = None) -> None:
+        config = config or Config()
+        self.target = target
+        self.user = [
+            (name, compile_globs(tuple(globs)))
+            for name, globs in config.smart_execution.categories.items()
+        ]
+        langs = LANGUAGES.values()
+        self.deps = _NameMatcher(g for lang in langs for g in lang.deps)
+        self.tests = _NameMatcher(g for lang in langs for g in lang.tests)
+        self.config = _NameMatcher([*CONFIG_NAMES, *(g for lang in langs for g in lang.config)])
+        self.code_ext = frozenset(ext for lang in langs for ext in lang.code)
+        self.doc_names = _NameMatcher(DOC_NAMES, fold_case=True)
+        structure = config.structure
+        self.test_prefixes = _prefixes(structure.test_dirs)
+        self.doc_prefixes = _prefixes(structure.docs_dirs)
+        self.source_prefixes = _prefixes(structure.source_dirs)
+        self._packages: dict[str, bool] = {}
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """Every category name this classifier can return."""
+        extra = tuple(name for name, _ in self.user if name not in CATEGORIES)
+        return CATEGORIES + extra
+
+    def classify(self, path: str) -> str:
+        for name, regex in self.user:
+            if regex is not None and regex.match(path):
+                return name
+        parts = path.split("/")
+        name, dirs = parts[-1], parts[:-1]
+        ext = _suffix(name)
+        if self.deps.matches(name) or "requirements" in dirs:
+            return "deps"
+        if self._is_test(path, name, dirs):
+            return "tests"
+        if self.config.matches(name) or (dirs and dirs[0] in CONFIG_TOP_DIRS):
+            return "config"
+        return self._by_kind(path, name, dirs, ext)
+
+    def _by_kind(self, path: str, name: str, dirs: list[str], ext: str) -> str:
+        in_docs = self._in_docs(path, dirs)
+        if ext in SHELL_EXT:
+            return "scripts"
+        if ext in self.code_ext:
+            return "docs" if in_docs and ext in WEB_EXT else "code"
+        if in_docs or ext in DOC_EXT or self.doc_names.matches(name):
+            return "docs"
+        if ext in OTHER_SCRIPT_EXT or name in SCRIPT_NAMES or (dirs and dirs[0] in SCRIPT_TOP_DIRS):
+            return "scripts"
+        if ext in ASSET_EXT or any(d in ASSET_DIRS for d in dirs):
+            return "assets"
+        if not dirs:
+            return "config" if ext in TOP_CONFIG_EXT else "other"
+        return "code" if self._in_source(path, dirs) else "other"
+
+    def _is_test(self, path: str, name: str, dirs: list[str]) -> bool:
+        if self.tests.matches(name) or any(d in TEST_DIRS for d in dirs):
+            return True
+        return bool(self.test_prefixes) and path.startswith(self.test_prefixes)
+
+    def _in_docs(self, path: str, dirs: list[str]) -> bool:
+        if any(d in DOC_DIRS for d in dirs):
+            return True
+        return bool(self.doc_prefixes) and path.startswith(self.doc_prefixes)
+
+    def _in_source(self, path: str, dirs: list[str]) -> bool:
+        """Inside a source directory or a top-level Python package (package data)."""
+        if dirs[0] in SOURCE_TOP_DIRS:
+            return True
+        if self.source_prefixes and path.startswith(self.source_prefixes):
+            return True
+        return self._is_package(dirs[0])
+
+    def _is_package(self, top: str) -> bool:
+        if self.target is None:
+            return False
+        known = self._packages.get(top)
+        if known is None:
+            known = os.path.isfile(os.path.join(self.target, top, "__init__.py"))
+            self._packages[top] = known
+        return known
+
+    def classify_all(self, paths: Iterable[str]) -> dict[str, list[str]]:
+        """Paths grouped by category, each list sorted; empty categories left out."""
+        grouped: dict[str, list[str]] = {}
+        for path in paths:
+            grouped.setdefault(self.classify(path), []).append(path)
+        return {cat: sorted(grouped[cat]) for cat in self.categories if cat in grouped}
+
+
+def category_counts(files: Mapping[str, list[str]]) -> dict[str, int]:
+    return {cat: len(paths) for cat, paths in files.items()}

@@ -1,0 +1,329 @@
+"""The change set: what differs between a base commit and the working tree, and why that base.
+
+Base precedence: `smart_execution.base` (`--base`) or `AI_WORKFLOW_BASE` > the CI's pull-request
+base (`GITHUB_BASE_REF`, GitLab's `CI_MERGE_REQUEST_TARGET_BRANCH_NAME`) > the commit of the last
+passed run when it is an ancestor of HEAD > `HEAD~1`. The change set is `git diff MERGE_BASE`
+against the working tree (committed, staged and unstaged changes in one pass; renames count for
+both paths because rename detection is off) plus untracked files git does not ignore. Every git
+call uses `-z` output, so names with spaces, newlines or any byte survive.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ai_workflow.config import CONFIG_FILE_NAMES, Config
+from ai_workflow.engine.artifacts import WORKDIR_NAME
+from ai_workflow.gitutil import GitError, git
+from ai_workflow.project_files import ALWAYS_EXCLUDED_DIRS
+
+UNTRACKED = "?"
+CI_BASE_VARIABLES = ("GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
+SHALLOW_FIX = (
+    "fetch more history: `git fetch --unshallow` (GitHub Actions: actions/checkout with "
+    "`fetch-depth: 0`)"
+)
+
+
+@dataclass(frozen=True)
+class Base:
+    """The commit changes are measured from, and why it was chosen."""
+
+    ref: str  # what was asked for: "origin/main", "HEAD~1", a run's commit
+    commit: str  # full commit id
+    source: str  # option | environment | ci | history | parent
+    reason: str  # one line for people: "--base origin/main"
+
+    @property
+    def short(self) -> str:
+        return self.commit[:7]
+
+
+@dataclass
+class ChangeSet:
+    """Changed paths (relative to the target, POSIX) with their git status letter.
+
+    `known` is False when the change set cannot be trusted (not git, shallow clone, unknown
+    base...): `unknown_reason` says why and `warnings` carry the fix.
+    """
+
+    known: bool
+    files: dict[str, str] = field(default_factory=dict)  # path -> A|M|D|T|?|...
+    base: Base | None = None
+    merge_base: str | None = None
+    head: str | None = None
+    unknown_reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the base was chosen, fallbacks
+    workflow_config_changed: bool = False
+
+    @classmethod
+    def unknown(cls, reason: str, fix: str, **kwargs: Any) -> ChangeSet:
+        warning = f"impact unknown: {reason}; every step runs. Fix: {fix}"
+        return cls(known=False, unknown_reason=reason, warnings=[warning], **kwargs)
+
+
+def display_path(path: str) -> str:
+    """A path as printable text (undecodable bytes become U+FFFD)."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _git(target: Path, *args: str) -> str:
+    return git(target, "--no-optional-locks", *args)
+
+
+def _try(target: Path, *args: str) -> str | None:
+    try:
+        return _git(target, *args)
+    except GitError:
+        return None
+
+
+def _resolve(target: Path, ref: str) -> str | None:
+    out = _try(target, "rev-parse", "--verify", "-q", "--end-of-options", ref + "^{commit}")
+    return out.strip() or None if out else None
+
+
+def _is_ancestor(target: Path, commit: str) -> bool:
+    return _try(target, "merge-base", "--is-ancestor", commit, "HEAD") is not None
+
+
+@dataclass
+class _Repo:
+    target: Path
+    head: str | None
+    branch: str | None
+    shallow: bool
+
+
+def _open_repo(target: Path) -> _Repo | None:
+    flags = _try(target, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository")
+    if flags is None or not flags.startswith("true"):
+        return None
+    head = _resolve(target, "HEAD")
+    branch = (_try(target, "symbolic-ref", "-q", "--short", "HEAD") or "").strip() or None
+    return _Repo(target, head, branch, flags.split()[-1] == "true")
+
+
+def detect_changes(
+    target: Path,
+    config: Config,
+    history: Sequence[Mapping[str, Any]] = (),
+    environ: Mapping[str, str] | None = None,
+) -> ChangeSet:
+    """Detect what changed in `target`; never raises for git problems (they make it unknown)."""
+    env = os.environ if environ is None else environ
+    repo = _open_repo(target)
+    if repo is None:
+        return ChangeSet.unknown(
+            "the target is not inside a git work tree",
+            "run it on a git repository (step fingerprints still reuse unchanged steps)",
+        )
+    if repo.head is None:
+        return ChangeSet.unknown(
+            "the repository has no commits yet", "commit once, then smart execution can compare"
+        )
+    try:
+        chosen = _choose_base(repo, config, history, env)
+        if isinstance(chosen, ChangeSet):
+            return chosen
+        base, notes = chosen
+        return _diff(repo, base, notes, config)
+    except GitError as exc:
+        return ChangeSet.unknown(f"git failed ({exc})", "check the repository with `git status`")
+
+
+def _explicit_base(config: Config, env: Mapping[str, str]) -> tuple[str, str, str] | None:
+    if config.smart_execution.base:
+        ref = config.smart_execution.base
+        return ref, "option", f"--base {ref} (smart_execution.base)"
+    if env.get("AI_WORKFLOW_BASE", "").strip():
+        ref = env["AI_WORKFLOW_BASE"].strip()
+        return ref, "environment", f"AI_WORKFLOW_BASE={ref}"
+    return None
+
+
+def _ci_base(env: Mapping[str, str]) -> tuple[str, str] | None:
+    for var in CI_BASE_VARIABLES:
+        value = env.get(var, "").strip()
+        if value:
+            return value, var
+    return None
+
+
+def _choose_base(
+    repo: _Repo, config: Config, history: Sequence[Mapping[str, Any]], env: Mapping[str, str]
+) -> tuple[Base, list[str]] | ChangeSet:
+    explicit = _explicit_base(config, env)
+    if explicit is not None:
+        ref, source, reason = explicit
+        commit = _resolve(repo.target, ref)
+        if commit is None:
+            return _missing_base(repo, f"the base '{ref}' ({reason}) does not exist here", ref)
+        return Base(ref, commit, source, reason), []
+    ci = _ci_base(env)
+    if ci is not None:
+        return _ci_choice(repo, *ci)
+    if repo.branch is None:
+        return ChangeSet.unknown(
+            "HEAD is detached and no base was given",
+            "check out a branch, or pass --base REF (or set AI_WORKFLOW_BASE)",
+            head=repo.head,
+        )
+    notes: list[str] = []
+    from_history = _history_base(repo, history, notes)
+    if from_history is not None:
+        return from_history, notes
+    return _parent_base(repo, notes)
+
+
+def _ci_choice(repo: _Repo, name: str, var: str) -> tuple[Base, list[str]] | ChangeSet:
+    for candidate in (f"origin/{name}", f"refs/remotes/origin/{name}", name):
+        commit = _resolve(repo.target, candidate)
+        if commit is not None:
+            return Base(candidate, commit, "ci", f"pull-request base {var}={name}"), []
+    return _missing_base(
+        repo, f"the pull-request base '{name}' ({var}) is not in the local history", name
+    )
+
+
+def _missing_base(repo: _Repo, reason: str, ref: str) -> ChangeSet:
+    fix = f"`git fetch origin {ref}`, or pass an existing commit with --base"
+    if repo.shallow:
+        fix = SHALLOW_FIX + f", then `git fetch origin {ref}`"
+    return ChangeSet.unknown(reason, fix, head=repo.head)
+
+
+def _history_base(
+    repo: _Repo, history: Sequence[Mapping[str, Any]], notes: list[str]
+) -> Base | None:
+    for run in reversed(history):
+        if run.get("status") != "passed":
+            continue
+        state = run.get("git") or {}
+        commit = state.get("commit") if isinstance(state, Mapping) else None
+        run_id = run.get("run_id", "?")
+        if not isinstance(commit, str) or not commit:
+            notes.append(f"last passed run {run_id} has no git commit recorded")
+            return None
+        if state.get("dirty"):
+            notes.append(f"last passed run {run_id} ran on uncommitted changes")
+            return None
+        if not _is_ancestor(repo.target, commit):
+            notes.append(f"last passed run {run_id} ({commit[:7]}) is not an ancestor of HEAD")
+            return None
+        return Base(commit, commit, "history", f"commit of the last passed run {run_id}")
+    return None
+
+
+def _parent_base(repo: _Repo, notes: list[str]) -> tuple[Base, list[str]] | ChangeSet:
+    commit = _resolve(repo.target, "HEAD~1")
+    if commit is not None:
+        reason = "HEAD~1: " + ("; ".join(notes) if notes else "no passed run recorded")
+        return Base("HEAD~1", commit, "parent", reason), notes
+    if repo.shallow:
+        return ChangeSet.unknown(
+            "shallow clone: HEAD~1 is not in the local history", SHALLOW_FIX, head=repo.head
+        )
+    return ChangeSet.unknown(
+        "HEAD is the repository's only commit, there is nothing to compare with",
+        "pass --base REF once there is history to compare with",
+        head=repo.head,
+    )
+
+
+def _diff(repo: _Repo, base: Base, notes: list[str], config: Config) -> ChangeSet:
+    merge_base = base.commit
+    if base.source in ("option", "environment", "ci"):
+        out = _try(repo.target, "merge-base", base.commit, "HEAD")
+        if not out or not out.strip():
+            fix = SHALLOW_FIX if repo.shallow else "pass a --base that shares history with HEAD"
+            return ChangeSet.unknown(
+                f"{base.ref} and HEAD have no common ancestor here", fix, base=base, head=repo.head
+            )
+        merge_base = out.strip()
+    files = _tracked_changes(repo.target, merge_base)
+    for path in _split(_git(repo.target, "ls-files", "-z", "--others", "--exclude-standard")):
+        files.setdefault(path, UNTRACKED)
+    files = _without_excluded(files, config.structure.exclude_dirs)
+    return ChangeSet(
+        known=True,
+        files=files,
+        base=base,
+        merge_base=merge_base,
+        head=repo.head,
+        notes=notes,
+        workflow_config_changed=_workflow_config_changed(repo.target, merge_base, files),
+    )
+
+
+def _split(raw: str) -> list[str]:
+    return [p for p in raw.split("\0") if p]
+
+
+def _tracked_changes(target: Path, merge_base: str) -> dict[str, str]:
+    raw = _git(
+        target, "diff", "-z", "--name-status", "--no-renames", "--no-ext-diff", "--relative",
+        merge_base, "--",
+    )  # fmt: skip
+    tokens = raw.split("\0")
+    files: dict[str, str] = {}
+    i = 0
+    while i + 1 < len(tokens):
+        status = tokens[i]
+        if not status:
+            i += 1
+            continue
+        if status[0] in "RC":  # only if a user config forces renames on: count both paths
+            files[tokens[i + 1]] = "D" if status[0] == "R" else "A"
+            files[tokens[i + 2]] = "A"
+            i += 3
+            continue
+        files[tokens[i + 1]] = status[0]
+        i += 2
+    return files
+
+
+def _without_excluded(files: dict[str, str], exclude_dirs: Sequence[str]) -> dict[str, str]:
+    """Drop our own artifacts and the directories no step reads."""
+    names = ALWAYS_EXCLUDED_DIRS | {WORKDIR_NAME}
+    prefixes = tuple(d.strip("/") + "/" for d in exclude_dirs if d.strip("/"))
+    kept: dict[str, str] = {}
+    for path, status in files.items():
+        if prefixes and path.startswith(prefixes):
+            continue
+        if "/" in path and not names.isdisjoint(path.split("/")[:-1]):
+            continue
+        kept[path] = status
+    return kept
+
+
+def _workflow_config_changed(target: Path, merge_base: str, files: Mapping[str, str]) -> bool:
+    """True when ai-workflow's own configuration differs from the base (every step may care)."""
+    if any(name in files for name in CONFIG_FILE_NAMES):
+        return True
+    if "pyproject.toml" not in files:
+        return False
+    old = _try(target, "show", f"{merge_base}:./pyproject.toml")
+    return bool(_tool_section(old) != _tool_section(_read_text(target / "pyproject.toml")))
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _tool_section(text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return tomllib.loads(text).get("tool", {}).get("ai-workflow")
+    except tomllib.TOMLDecodeError:
+        return "<unreadable>"

@@ -1,0 +1,213 @@
+"""Skip decisions on real repositories: the original's rules, always with a reason."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ai_workflow.changes import SmartPlan, build_skip_policy
+from ai_workflow.config import Config
+from ai_workflow.engine.step import StepSpec
+from tests.changes.util import BY_NUMBER, NO_ENV, SPECS, config, project_repo
+from tests.helpers import commit_all, git, make_repo, write_files
+
+TEST_STEPS = {5, 6, 7}
+
+
+def plan_for(repo: Path, cfg: Config | None = None, specs: list[StepSpec] = SPECS) -> SmartPlan:
+    return build_skip_policy(repo, cfg or Config(), specs, [], environ=NO_ENV)
+
+
+def skipped(plan: SmartPlan) -> set[int]:
+    return {spec.number for spec in SPECS if plan.skip_reason(spec) is not None}
+
+
+def change(tmp_path: Path, files: dict[str, str]) -> Path:
+    repo = project_repo(tmp_path / "p")
+    write_files(repo, files)
+    commit_all(repo, "change")
+    return repo
+
+
+def test_docs_only_change_skips_tests_dependencies_and_quality(tmp_path: Path) -> None:
+    plan = plan_for(change(tmp_path, {"README.md": "# demo, v2\n", "docs/new.rst": "x\n"}))
+    assert plan.change_type == "docs-only" and plan.impact == "low"
+    assert skipped(plan) == {5, 6, 7, 8, 9}
+    base = plan.changes.base
+    assert base is not None
+    reason = plan.skip_reason(BY_NUMBER[7])
+    assert reason == (
+        f"no change in categories code, tests, deps, config, scripts since {base.short}"
+    )
+    assert plan.skip_reason(BY_NUMBER[8]) == f"no change in categories deps since {base.short}"
+
+
+@pytest.mark.parametrize(
+    "path", ["src/demo/core.py", "web/app.ts", "cmd/tool/main.go", "src/lib.rs", "tools/x.sh"]
+)
+def test_code_change_in_any_language_runs_tests_and_code_quality(tmp_path: Path, path: str) -> None:
+    plan = plan_for(change(tmp_path, {path: "changed = 1\n"}))
+    assert plan.skip_reason(BY_NUMBER[7]) is None
+    assert plan.skip_reason(BY_NUMBER[9]) is None
+    assert plan.decide(BY_NUMBER[7]).reason.startswith("changed: ")
+
+
+@pytest.mark.parametrize(
+    "path", ["pyproject.toml", "package.json", "uv.lock", "package-lock.json", "go.sum"]
+)
+def test_manifest_or_lockfile_change_runs_dependencies(tmp_path: Path, path: str) -> None:
+    plan = plan_for(change(tmp_path, {path: '{"changed": 1}\n' if "json" in path else "x = 1\n"}))
+    assert plan.skip_reason(BY_NUMBER[8]) is None
+    assert plan.decide(BY_NUMBER[8]).reason == "changed: deps (1)"
+    assert plan.skip_reason(BY_NUMBER[7]) is None  # tests also read dependencies
+
+
+def test_tests_only_change_runs_tests_and_code_quality_follows_its_rule(tmp_path: Path) -> None:
+    plan = plan_for(change(tmp_path, {"tests/test_more.py": "def test_y():\n    pass\n"}))
+    assert plan.change_type == "tests-only" and plan.impact == "medium"
+    assert {5, 6, 7}.isdisjoint(skipped(plan))
+    assert plan.skip_reason(BY_NUMBER[9]) is not None  # no code, scripts or config change
+    assert plan.skip_reason(BY_NUMBER[8]) is not None
+
+
+def test_code_change_skips_only_steps_that_do_not_read_code(tmp_path: Path) -> None:
+    plan = plan_for(change(tmp_path, {"src/demo/core.py": "v2\n"}))
+    assert skipped(plan) == {3, 8, 12}  # script references, dependencies, Markdown lint
+
+
+def test_everything_with_always_category_runs(tmp_path: Path) -> None:
+    plan = plan_for(change(tmp_path, {"README.md": "v2\n"}))
+    for spec in SPECS:
+        if "*" in spec.categories:
+            assert plan.decide(spec).reason == "reads every change"
+
+
+def test_unknown_impact_runs_every_step(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "single", {"README.md": "x\n"})
+    plan = plan_for(repo)
+    assert plan.impact == "unknown" and plan.change_type == "unknown"
+    assert skipped(plan) == set()
+    assert plan.decide(BY_NUMBER[7]).reason.startswith("impact unknown: ")
+    assert plan.warnings and "Fix:" in plan.warnings[0]
+    assert "impact unknown" in plan.describe()
+
+
+def test_non_git_target_runs_every_step(tmp_path: Path) -> None:
+    write_files(tmp_path, {"README.md": "x\n"})
+    plan = plan_for(tmp_path)
+    assert skipped(plan) == set() and plan.impact == "unknown"
+
+
+def test_nothing_changed_skips_every_step_with_declared_inputs(tmp_path: Path) -> None:
+    repo = project_repo(tmp_path / "p")
+    plan = plan_for(repo, config(smart_execution={"base": "HEAD"}))
+    assert plan.change_type == "none" and plan.impact == "low"
+    expected = {spec.number for spec in SPECS if "*" not in spec.categories}
+    assert skipped(plan) == expected
+
+
+def test_force_steps_and_no_skip(tmp_path: Path) -> None:
+    repo = change(tmp_path, {"README.md": "v2\n"})
+    forced = plan_for(repo, config(run={"force_steps": ["test_execution", "8"]}))
+    assert skipped(forced) == {5, 6, 9}
+    assert forced.decide(BY_NUMBER[7]).reason.startswith("forced by --force-steps (would skip: ")
+    everything = plan_for(repo, config(run={"no_skip": True}))
+    assert skipped(everything) == set()
+    assert everything.decide(BY_NUMBER[5]).reason.startswith("--no-skip (would skip: ")
+
+
+def test_workflow_config_change_runs_every_step(tmp_path: Path) -> None:
+    plan = plan_for(change(tmp_path, {".workflow-config.yaml": "run:\n  jobs: 2\n"}))
+    assert skipped(plan) == set()
+    assert plan.decide(BY_NUMBER[8]).reason == "ai-workflow's configuration changed"
+
+
+def test_custom_step_inputs_and_categories(tmp_path: Path) -> None:
+    globbed = StepSpec("api_docs", 13, "API docs", inputs=("openapi/*.yaml",), builtin=False)
+    by_cat = StepSpec("proto", 14, "Protos", categories=("proto",), builtin=False)
+    silent = StepSpec("custom", 15, "Custom", builtin=False)
+    cfg = config(smart_execution={"categories": {"proto": ["*.proto"]}})
+    specs = [globbed, by_cat, silent]
+    plan = plan_for(change(tmp_path, {"openapi/v1.yaml": "x: 1\n"}), cfg, specs)
+    assert plan.decide(globbed).reason == "changed input openapi/v1.yaml (matches openapi/*.yaml)"
+    assert plan.skip_reason(by_cat) is not None and "categories proto" in plan.skip_reason(by_cat)
+    assert plan.decide(silent).reason.startswith("declares no inputs")
+    plan = plan_for(change(tmp_path / "2", {"api/x.proto": "syntax\n"}), cfg, specs)
+    assert plan.skip_reason(by_cat) is None
+    reason = plan.skip_reason(globbed)
+    assert reason is not None and "inputs openapi/*.yaml" in reason
+
+
+def test_describe_names_base_reason_count_type_and_impact(tmp_path: Path) -> None:
+    plan = plan_for(change(tmp_path, {"README.md": "v2\n"}))
+    base = plan.changes.base
+    assert base is not None
+    assert plan.describe() == (
+        f"smart execution: base {base.short} (HEAD~1: no passed run recorded), "
+        "1 changed file, change type docs-only, impact low"
+    )
+
+
+def test_to_dict_is_the_run_summary_block(tmp_path: Path) -> None:
+    plan = plan_for(change(tmp_path, {"README.md": "v2\n", "src/demo/core.py": "v2\n"}))
+    data = json.loads(json.dumps(plan.to_dict()))
+    assert data["base"] == git(tmp_path / "p", "rev-parse", "HEAD~1").strip()
+    assert data["base_reason"] == "HEAD~1: no passed run recorded"
+    assert data["files"] == {"docs": ["README.md"], "code": ["src/demo/core.py"]}
+    assert data["change_type"] == "mixed" and data["impact"] == "medium"
+    assert set(data["decisions"]) == {spec.id for spec in SPECS}
+    assert data["decisions"]["dependencies"]["decision"] == "skip"
+    assert data["decisions"]["test_execution"] == {
+        "step": "7: Test Execution",
+        "decision": "run",
+        "reason": "changed: code (1)",
+    }
+
+
+def test_summary_lists_are_capped_but_counts_are_exact(tmp_path: Path) -> None:
+    repo = project_repo(tmp_path / "p")
+    write_files(repo, {f"docs/page{i}.md": "x\n" for i in range(250)})
+    data = plan_for(repo).to_dict()
+    assert data["counts"]["docs"] == 251
+    assert len(data["files"]["docs"]) == 200 and data["files_truncated"]
+
+
+def test_report_lists_base_files_type_impact_and_every_decision(tmp_path: Path) -> None:
+    repo = change(tmp_path, {"docs/odd\nname `x`.md": "x\n", "src/demo/core.py": "v2\n"})
+    git(repo, "rm", "-q", "scripts/release.sh")
+    plan = plan_for(repo)
+    path = repo / ".ai_workflow" / "backlog" / "workflow_1" / "CHANGE_IMPACT_ANALYSIS.md"
+    plan.write_report(path)
+    text = path.read_text(encoding="utf-8")
+    base = plan.changes.base
+    assert base is not None
+    assert f"- Base: `{base.short}` (HEAD~1: no passed run recorded)" in text
+    assert "- Change type: mixed" in text
+    assert "- Impact: medium" in text
+    assert "### code (1)\n\n- `src/demo/core.py` (modified)" in text
+    assert "- `` docs/odd\\nname `x`.md `` (added)" in text
+    assert "- `scripts/release.sh` (deleted)" in text
+    for spec in SPECS:
+        assert f"| {spec.label} | " in text
+    assert "| 8: Dependency Validation | skip | no change in categories deps since" in text
+
+
+def test_report_for_unknown_impact_carries_the_warning(tmp_path: Path) -> None:
+    write_files(tmp_path / "plain", {"a.py": "x\n"})
+    plan = plan_for(tmp_path / "plain")
+    out = tmp_path / "report.md"
+    plan.write_report(out)
+    text = out.read_text(encoding="utf-8")
+    assert "- Changes: unknown (the target is not inside a git work tree)" in text
+    assert "## Warnings" in text and "Fix:" in text
+
+
+def test_non_utf8_file_name_survives_summary_and_report(tmp_path: Path) -> None:
+    repo = project_repo(tmp_path / "p")
+    (repo / "docs").joinpath(b"bad\xffname.md".decode("utf-8", "surrogateescape")).write_text("x")
+    plan = plan_for(repo)
+    assert "docs/bad\ufffdname.md" in plan.to_dict()["files"]["docs"]
+    plan.write_report(tmp_path / "r.md")
+    assert "bad\ufffdname.md" in (tmp_path / "r.md").read_text(encoding="utf-8")
