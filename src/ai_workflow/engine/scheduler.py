@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ai_workflow.engine.graph import StepGraph
 from ai_workflow.engine.process import kill_all_groups
 from ai_workflow.engine.step import SATISFIES_DEPENDENTS, StepResult, StepSpec, StepStatus
+from ai_workflow.errors import StepCancelled
 
 Execute = Callable[[StepSpec, threading.Event, dict[str, StepResult]], StepResult]
 """(spec, cancel event, results finished so far) -> the step's result; runs in a worker thread."""
@@ -129,7 +130,12 @@ class Scheduler:
     def _worker(
         self, spec: StepSpec, cancel: threading.Event, finished: dict[str, StepResult]
     ) -> None:
-        result = self.execute(spec, cancel, finished)
+        try:
+            result = self.execute(spec, cancel, finished)
+        except StepCancelled as exc:
+            result = StepResult.for_spec(spec, StepStatus.INTERRUPTED, str(exc))
+        except Exception as exc:  # execute() should not raise; never lose the step if it does
+            result = StepResult.for_spec(spec, StepStatus.FAILED, f"internal error: {exc!r}")
         self._finished.put((spec.id, result))
 
     # -------------------------------------------------------------- waiting
