@@ -1,20 +1,728 @@
-"""Step 1: Documentation Updates. README sections, missing docstrings/doc comments, docs naming things that no longer exist, code changed without docs."""
+"""Step 1: Documentation Updates. README sections, missing docstrings/doc comments, docs naming
+files or symbols that no longer exist, source changed without any documentation change.
+
+Severities: a stale reference (a file deleted from the project, a project symbol that is gone)
+is a warning; so is a missing docstring on a public function or class when the project
+documents most of its API (else information); methods, modules, doc comments on constants and
+"code changed, docs did not" are information. Nothing here is an error: the documentation may
+lag, the code still works.
+"""
 
 from __future__ import annotations
 
+import ast
+import builtins
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
+from ai_workflow.markdown_docs import DocFile, find_readme, is_doc_path, project_docs
+from ai_workflow.project_files import project_files
+from ai_workflow.pysource import (
+    PySymbol,
+    PySyntaxError,
+    analyse_python,
+    parse_python,
+    read_source,
+)
+from ai_workflow.techstack import detect_stack, is_test_path
 
 SPEC = StepSpec(
     id="documentation",
     number=1,
     name="Documentation Updates",
-    description="README sections, missing docstrings/doc comments, docs naming things that no longer exist, code changed without docs.",
+    description=(
+        "README sections, missing docstrings/doc comments, docs naming things that no longer "
+        "exist, code changed without docs."
+    ),
     depends_on=("pre_analysis",),
     categories=("docs", "code"),
     estimate_s=120.0,
     persona="technical documentation specialist",
 )
 
+SECTION_PATTERNS = {
+    "install": re.compile(r"install|set ?up|getting started|quick ?start|requirements", re.I),
+    "usage": re.compile(
+        r"usage|\buse\b|using|how to|getting started|quick ?start|example|tutorial|\brun|"
+        r"command|\bcli\b|guide",
+        re.I,
+    ),
+}
+JS_SUFFIXES = frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts"})
+CODE_SUFFIXES = frozenset({".py", ".sh", ".bash", ".go", ".rs", ".rb", ".java"}) | JS_SUFFIXES
+KNOWN_FILE_SUFFIXES = CODE_SUFFIXES | frozenset(
+    {".md", ".rst", ".txt", ".json", ".toml", ".yaml", ".yml", ".cfg", ".ini", ".lock", ".html"}
+)
+NON_SOURCE_DIRS = frozenset(
+    {"docs", "doc", "examples", "example", "migrations", "dist", "build", "vendor", "coverage"}
+)
+NON_SOURCE_FILES = frozenset({"setup.py", "conftest.py", "noxfile.py", "fabfile.py", "manage.py"})
+PY_DOC_LANGUAGES = frozenset({"python", "py", "python3", "pycon", "ipython", ""})
+JS_DOC_LANGUAGES = frozenset({"js", "javascript", "ts", "typescript", "jsx", "tsx", "mjs"})
+DELETED_HISTORY_LIMIT = "5000"
+DOCSTRING_CONVENTION = 50.0  # percent of public symbols documented
+
 
 def run(ctx: StepContext) -> StepOutcome:
-    raise NotImplementedError("documentation: to be implemented")
+    outcome = StepOutcome()
+    files = project_files(ctx)
+    docs = project_docs(ctx)
+    stack = detect_stack(ctx)
+    sources = source_files(files, stack.source_dirs, stack.test_dirs)
+    check_readme(ctx.target, files, docs, outcome)
+    py_index = PythonIndex.build(ctx.target, files)
+    check_python_docstrings(ctx.target, sources, outcome)
+    js_exports = check_js_doc_comments(ctx.target, sources, outcome)
+    deleted = deleted_paths(ctx)
+    check_references(docs, files, py_index, js_exports, deleted, outcome)
+    check_changes(ctx, files, docs, outcome)
+    outcome.summary = _summary(outcome)
+    return outcome
+
+
+def _summary(outcome: StepOutcome) -> str:
+    stats = outcome.data.get("docstrings", {})
+    coverage = stats.get("coverage_percent")
+    part = f"docstring coverage {coverage}%" if coverage is not None else "no public Python API"
+    stale = outcome.data.get("stale_references", 0)
+    return f"{part}; {stale} stale reference(s) in the docs"
+
+
+# --------------------------------------------------------------------------- source selection
+
+
+def source_files(files: Iterable[str], source_dirs: list[str], test_dirs: list[str]) -> list[str]:
+    """The project's own source code: no tests, docs, examples, build output or tool scripts."""
+    chosen = []
+    roots = [d.rstrip("/") + "/" for d in source_dirs if d not in ("", ".")]
+    for path in files:
+        pure = PurePosixPath(path)
+        if pure.suffix not in CODE_SUFFIXES or pure.name in NON_SOURCE_FILES:
+            continue
+        if is_test_path(path, test_dirs) or any(p in NON_SOURCE_DIRS for p in pure.parts[:-1]):
+            continue
+        if pure.name.endswith((".d.ts", ".min.js")) or ".config." in pure.name:
+            continue
+        in_root = any(path.startswith(root) for root in roots)
+        if in_root or len(pure.parts) == 1 or not roots:
+            chosen.append(path)
+    return chosen
+
+
+# --------------------------------------------------------------------------- README
+
+
+def check_readme(
+    target: Path, files: list[str], docs: dict[str, DocFile], outcome: StepOutcome
+) -> None:
+    readme = find_readme(files)
+    outcome.data["readme"] = readme
+    if readme is None:
+        outcome.add(
+            "docs/missing-readme",
+            "warning",
+            "no README at the top of the project: add one that says what it is, how to "
+            "install it and how to use it",
+        )
+        return
+    doc = docs.get(readme)
+    titles = [h.text for h in doc.headings] if doc else _plain_titles(target / readme)
+    found = {name: any(p.search(t) for t in titles) for name, p in SECTION_PATTERNS.items()}
+    outcome.data["readme_sections"] = {"headings": titles, **found}
+    for name, present in found.items():
+        if not present:
+            outcome.add(
+                "docs/readme-missing-section",
+                "warning",
+                f"{readme} has no {name} section (a heading such as '{name.capitalize()}')",
+                readme,
+            )
+    outcome.checked.append(f"README: {readme} ({len(titles)} headings)")
+
+
+# --------------------------------------------------------------------------- Python docstrings
+
+
+def _plain_titles(path: Path) -> list[str]:
+    """Short lines of a plain-text README: the closest thing it has to headings."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    return [line.strip() for line in lines if 0 < len(line.strip()) < 60]
+
+
+def _is_private_module(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    return any(p.startswith("_") and p not in ("__init__.py", "__main__.py") for p in parts)
+
+
+def check_python_docstrings(target: Path, sources: list[str], outcome: StepOutcome) -> None:
+    """Public functions, classes and methods without docstrings.
+
+    Severity follows the project's own convention: where most of the public API is documented
+    (>= DOCSTRING_CONVENTION), an undocumented function or class is a warning; in a project
+    that does not write docstrings as a rule, each one is information only.
+    """
+    public = unparsable = 0
+    missing: list[tuple[str, PySymbol]] = []
+    for path in sources:
+        if not path.endswith(".py") or _is_private_module(path):
+            continue
+        try:
+            source = read_source(target / path)
+        except OSError:
+            continue
+        info = analyse_python(source, path)
+        if info.syntax_error is not None:
+            unparsable += 1
+            continue
+        if not info.has_docstring and source.strip() and not path.endswith("__main__.py"):
+            outcome.add("docs/missing-module-docstring", "info", "module has no docstring", path, 1)
+        symbols = [s for s in info.symbols if s.is_public and not _exempt(s.decorators)]
+        public += len(symbols)
+        missing += [(path, s) for s in symbols if not s.has_docstring]
+    coverage = round(100 * (public - len(missing)) / public, 1) if public else None
+    convention = coverage is not None and coverage >= DOCSTRING_CONVENTION
+    for path, symbol in missing:
+        outcome.add(
+            "docs/missing-docstring",
+            "warning" if convention and symbol.kind != "method" else "info",
+            f"public {symbol.kind} {symbol.qualname} has no docstring",
+            path,
+            symbol.line,
+            symbol=symbol.qualname,
+            signature=symbol.signature,
+        )
+    outcome.data["docstrings"] = {
+        "public_symbols": public,
+        "documented": public - len(missing),
+        "coverage_percent": coverage,
+        "unparsable_files": unparsable,
+    }
+    outcome.checked.append(
+        f"Python docstrings: {public - len(missing)}/{public} public symbols documented"
+    )
+    if unparsable:
+        outcome.checked.append(f"{unparsable} Python file(s) do not parse (see code quality)")
+
+
+def _exempt(decorators: tuple[str, ...]) -> bool:
+    """Overloads, property setters/deleters and overrides document themselves elsewhere."""
+    return any(
+        d.endswith(("overload", "override", ".setter", ".deleter")) or d == "typing.overload"
+        for d in decorators
+    )
+
+
+# --------------------------------------------------------------------------- JS/TS doc comments
+
+_JS_EXPORT_RE = re.compile(
+    r"^\s*export\s+(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?"
+    r"(function\*?|class|const|let|var|interface|type|enum)\s+([A-Za-z_$][\w$]*)"
+)
+_JS_EXPORT_LIST_RE = re.compile(r"^\s*export\s*\{([^}]*)\}")
+_CJS_EXPORTS_RE = re.compile(r"^\s*(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=")
+_CJS_OBJECT_RE = re.compile(r"module\.exports\s*=\s*\{([^}]*)\}", re.S)
+_JS_DECL_RE = r"^\s*(?:export\s+)?(?:async\s+)?(?:function\*?|class|const|let|var)\s+{name}\b"
+
+
+@dataclass
+class JsExports:
+    names: set[str] = field(default_factory=set)
+    files: int = 0
+
+
+def check_js_doc_comments(target: Path, sources: list[str], outcome: StepOutcome) -> JsExports:
+    """Exported functions, classes and values without a `/** ... */` comment right above."""
+    exports = JsExports()
+    total = documented = 0
+    for path in sources:
+        if PurePosixPath(path).suffix not in JS_SUFFIXES:
+            continue
+        try:
+            lines = (target / path).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        exports.files += 1
+        for line_no, kind, name in _js_exported(lines):
+            exports.names.add(name)
+            total += 1
+            if _has_doc_comment(lines, line_no):
+                documented += 1
+                continue
+            severity = "warning" if kind in ("function", "class") else "info"
+            outcome.add(
+                "docs/missing-doc-comment",
+                severity,
+                f"exported {kind} {name} has no /** doc comment */",
+                path,
+                line_no,
+                symbol=name,
+            )
+    if exports.files:
+        outcome.checked.append(f"JS/TS doc comments: {documented}/{total} exports documented")
+    outcome.data["js_doc_comments"] = {"exports": total, "documented": documented}
+    return exports
+
+
+def _js_exported(lines: list[str]) -> Iterator[tuple[int, str, str]]:
+    """(line, kind, name) of each exported declaration; CommonJS exports point at the decl."""
+    seen: set[tuple[int, str]] = set()
+    for found in _js_export_candidates(lines):
+        if (found[0], found[2]) not in seen:
+            seen.add((found[0], found[2]))
+            yield found
+
+
+def _js_export_candidates(lines: list[str]) -> Iterator[tuple[int, str, str]]:
+    for index, line in enumerate(lines):
+        match = _JS_EXPORT_RE.match(line)
+        if match:
+            yield index + 1, match.group(1).rstrip("*"), match.group(2)
+            continue
+        listed = _JS_EXPORT_LIST_RE.match(line)
+        if listed and " from " not in line:
+            yield from _declarations(lines, _names_in_braces(listed.group(1)))
+            continue
+        cjs = _CJS_EXPORTS_RE.match(line)
+        if cjs:
+            value = line.split("=", 1)[1].strip().rstrip(";").strip()
+            if re.fullmatch(r"[A-Za-z_$][\w$]*", value):
+                yield from _declarations(lines, [value])
+            else:
+                kind = (
+                    "function" if re.match(r"(async\s+)?(function|\(|\w+\s*=>)", value) else "value"
+                )
+                yield index + 1, "class" if value.startswith("class") else kind, cjs.group(1)
+            continue
+        single = re.match(r"^\s*module\.exports\s*=\s*([A-Za-z_$][\w$]*)\s*;?\s*$", line)
+        if single:
+            yield from _declarations(lines, [single.group(1)])
+    for match in _CJS_OBJECT_RE.finditer("\n".join(lines)):
+        yield from _declarations(lines, _names_in_braces(match.group(1)))
+
+
+def _names_in_braces(body: str) -> list[str]:
+    names = []
+    for part in body.split(","):
+        token = part.split(":")[-1].split(" as ")[0].strip()
+        if re.fullmatch(r"[A-Za-z_$][\w$]*", token):
+            names.append(token)
+    return names
+
+
+def _declarations(lines: list[str], names: list[str]) -> Iterator[tuple[int, str, str]]:
+    for name in names:
+        pattern = re.compile(_JS_DECL_RE.format(name=re.escape(name)))
+        for index, line in enumerate(lines):
+            if pattern.match(line) and not line.lstrip().startswith("export"):
+                kind = (
+                    "class" if "class " in line else "function" if "function" in line else "value"
+                )
+                if kind == "value" and "=>" in line:
+                    kind = "function"
+                yield index + 1, kind, name
+                break
+
+
+def _has_doc_comment(lines: list[str], line_no: int) -> bool:
+    index = line_no - 2
+    while index >= 0 and (not lines[index].strip() or lines[index].lstrip().startswith("@")):
+        index -= 1
+    if index < 0 or not lines[index].rstrip().endswith("*/"):
+        return False
+    while index >= 0 and "/*" not in lines[index]:
+        index -= 1
+    return index >= 0 and "/**" in lines[index]
+
+
+# --------------------------------------------------------------------------- Python index
+
+
+@dataclass
+class PythonIndex:
+    """The project's importable Python modules (flat and src layouts) and their top names."""
+
+    target: Path
+    modules: dict[str, str]  # dotted name -> relative path
+    _names: dict[str, set[str] | None] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, target: Path, files: Iterable[str]) -> PythonIndex:
+        present = set(files)
+        modules: dict[str, str] = {}
+        for path in sorted(present):
+            if path.endswith(".py"):
+                name = _module_name(path, present)
+                if name and name not in modules:
+                    modules[name] = path
+        return cls(target, modules)
+
+    @property
+    def packages(self) -> set[str]:
+        """Top-level names that are packages (directories), not loose scripts."""
+        return {name.split(".")[0] for name, p in self.modules.items() if "." in name}
+
+    def top_level(self) -> set[str]:
+        return {name.split(".")[0] for name in self.modules}
+
+    def names_in(self, module: str) -> set[str] | None:
+        """Names a module defines or imports at top level, plus its submodules.
+
+        None means "cannot tell" (syntax error, `__getattr__`, or a star import).
+        """
+        if module not in self._names:
+            self._names[module] = self._read_names(module)
+        return self._names[module]
+
+    def _read_names(self, module: str) -> set[str] | None:
+        try:
+            tree = parse_python(read_source(self.target / self.modules[module]))
+        except (OSError, PySyntaxError):
+            return None
+        names = _top_level_names(tree)
+        if names is None:
+            return None
+        prefix = module + "."
+        names |= {m[len(prefix) :].split(".")[0] for m in self.modules if m.startswith(prefix)}
+        return names
+
+    def unresolved(self, dotted: str) -> str | None:
+        """The first part of a project reference that does not exist, or None if it resolves.
+
+        `dotted` must start with a project top-level name; `pkg.mod.func` resolves when module
+        `pkg.mod` exists and defines `func`. Attributes of classes are not followed.
+        """
+        parts = dotted.split(".")
+        for cut in range(len(parts), 0, -1):
+            module = ".".join(parts[:cut])
+            if module in self.modules:
+                if cut == len(parts):
+                    return None
+                names = self.names_in(module)
+                if names is None or parts[cut] in names:
+                    return None
+                return f"{module}.{parts[cut]}"
+        return parts[0]
+
+
+def _module_name(path: str, present: set[str]) -> str | None:
+    pure = PurePosixPath(path)
+    parts = list(pure.parts)
+    if parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+        base = "src/"
+    else:
+        base = ""
+    for depth in range(1, len(parts)):
+        if f"{base}{'/'.join(parts[:depth])}/__init__.py" not in present:
+            return None
+    stem = parts[-1][:-3]
+    dotted = parts[:-1] if stem == "__init__" else [*parts[:-1], stem]
+    if not dotted or not all(p.isidentifier() for p in dotted):
+        return None
+    return ".".join(dotted)
+
+
+def _top_level_names(tree: ast.Module) -> set[str] | None:
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if node.name == "__getattr__":
+                return None
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                if alias.name == "*":
+                    return None
+                names.add((alias.asname or alias.name).split(".")[0])
+        else:
+            names |= _assigned_names(node)
+    return names
+
+
+def _assigned_names(node: ast.stmt) -> set[str]:
+    """Names bound at module level by assignments and in if/try blocks (version shims)."""
+    if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    if isinstance(node, ast.If | ast.Try | ast.With):
+        found: set[str] = set()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.stmt):
+                nested = _top_level_names(ast.Module(body=[child], type_ignores=[]))
+                found |= nested or set()
+        return found
+    return set()
+
+
+# --------------------------------------------------------------------------- stale references
+
+_IMPORT_FROM_RE = re.compile(r"^\s*(?:>>>\s*|\.\.\.\s*)?from\s+([\w.]+)\s+import\s+\(?([\w\s,]+)")
+_IMPORT_RE = re.compile(r"^\s*(?:>>>\s*|\.\.\.\s*)?import\s+([\w.]+(?:\s*,\s*[\w.]+)*)")
+_DOTTED_RE = re.compile(r"^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)(?:\(.*\))?$")
+_JS_IMPORT_RE = re.compile(
+    r"""import\s*\{([^}]*)\}\s*from\s*["']([^"']+)["']|"""
+    r"""(?:const|let|var)\s*\{([^}]*)\}\s*=\s*require\(\s*["']([^"']+)["']\s*\)"""
+)
+_PATHLIKE_RE = re.compile(r"^[\w@.+-]+(?:/[\w@.+-]+)*$")
+
+
+@dataclass(frozen=True)
+class _Ref:
+    text: str
+    line: int
+
+
+def check_references(
+    docs: dict[str, DocFile],
+    files: list[str],
+    py_index: PythonIndex,
+    js: JsExports,
+    deleted: set[str],
+    outcome: StepOutcome,
+) -> None:
+    """Docs naming project files or symbols that do not exist (any more)."""
+    present = set(files)
+    suffixes = _suffix_index(files)
+    js_packages = _js_package_names(py_index.target)
+    stale = 0
+    for path in sorted(docs):
+        doc = docs[path]
+        for ref in _file_refs(doc):
+            problem = _missing_file(ref.text, path, present, suffixes, py_index.target, deleted)
+            if problem:
+                stale += 1
+                outcome.add("docs/stale-file-reference", "warning", problem, path, ref.line)
+        for line, name in _python_refs(doc, py_index):
+            stale += 1
+            outcome.add(
+                "docs/unknown-symbol",
+                "warning",
+                f"names {name}, which the project does not define (any more)",
+                path,
+                line,
+                symbol=name,
+            )
+        for line, name, package in _js_refs(doc, js_packages):
+            if js.files and name not in js.names:
+                stale += 1
+                outcome.add(
+                    "docs/unknown-symbol",
+                    "warning",
+                    f"imports {name} from {package}, which exports no such name",
+                    path,
+                    line,
+                    symbol=name,
+                )
+    outcome.data["stale_references"] = stale
+    outcome.checked.append(f"file and symbol references in {len(docs)} documents")
+
+
+def _suffix_index(files: list[str]) -> set[str]:
+    """Every trailing part of every path: `cli.py`, `pkg/cli.py`, `src/pkg/cli.py`."""
+    out = set()
+    for path in files:
+        parts = path.split("/")
+        for start in range(len(parts)):
+            out.add("/".join(parts[start:]))
+    return out
+
+
+def _file_refs(doc: DocFile) -> Iterator[_Ref]:
+    """Inline code that names a file: `src/pkg/cli.py`, `docs/guide.md`, `run.sh`."""
+    for code in doc.inline_code:
+        text = code.text.strip().strip("\"'").removeprefix("./")
+        if (
+            _PATHLIKE_RE.match(text)
+            and not text.startswith((".venv", "node_modules"))
+            and PurePosixPath(text).suffix.lower() in KNOWN_FILE_SUFFIXES
+        ):
+            yield _Ref(text, code.line)
+
+
+def _missing_file(
+    text: str,
+    doc_path: str,
+    present: set[str],
+    suffixes: set[str],
+    target: Path,
+    deleted: set[str],
+) -> str | None:
+    """Why a path named in the docs is stale, or None when it exists or cannot be judged.
+
+    A name the history shows deleted is stale; so is a path inside one of the project's own
+    top-level directories. Other names (`settings.json`, a user's file) are not judged.
+    """
+    relative = (PurePosixPath(doc_path).parent / text).as_posix()
+    if text in suffixes or relative in present or (target / text).exists():
+        return None
+    if (target / relative).exists() or any(p.startswith(text + "/") for p in present):
+        return None
+    if text in deleted or any(d.endswith("/" + text) for d in deleted):
+        return f"names `{text}`, which was deleted from the project"
+    top = text.split("/")[0]
+    if "/" in text and any(p.startswith(top + "/") for p in present):
+        return f"names `{text}`, which does not exist in the project"
+    return None
+
+
+def _python_refs(doc: DocFile, index: PythonIndex) -> Iterator[tuple[int, str]]:
+    """(line, dotted name) of project imports and dotted names in docs that do not resolve."""
+    tops = index.top_level() - {PurePosixPath(n).stem for n in NON_SOURCE_FILES}
+    if not tops:
+        return
+    candidates: list[tuple[int, str]] = []
+    for block in doc.code_blocks:
+        if block.language in PY_DOC_LANGUAGES:
+            for line, text in block.numbered_lines():
+                candidates += [(line, name) for name in _imported_names(text)]
+    for code in doc.inline_code:
+        candidates += [(code.line, n) for n in _imported_names(code.text)]
+        dotted = _DOTTED_RE.match(code.text.strip())
+        if dotted and "." + dotted.group(1).rsplit(".", 1)[1] not in KNOWN_FILE_SUFFIXES:
+            candidates.append((code.line, dotted.group(1)))
+    seen = set()
+    for line, name in candidates:
+        if name.split(".")[0] in tops and (line, name) not in seen:
+            seen.add((line, name))
+            missing = index.unresolved(name)
+            if missing:
+                yield line, missing
+
+
+def _imported_names(text: str) -> list[str]:
+    match = _IMPORT_FROM_RE.match(text)
+    if match:
+        module = match.group(1)
+        if module.startswith("."):
+            return []
+        names = [n.split(" as ")[0].strip() for n in match.group(2).split(",")]
+        return [f"{module}.{n}" for n in names if n.isidentifier()]
+    match = _IMPORT_RE.match(text)
+    if match:
+        return [m.strip().split(" as ")[0] for m in match.group(1).split(",")]
+    return []
+
+
+def _js_package_names(target: Path) -> set[str]:
+    try:
+        data = json.loads((target / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    name = data.get("name") if isinstance(data, dict) else None
+    return {name} if isinstance(name, str) else set()
+
+
+def _js_refs(doc: DocFile, packages: set[str]) -> Iterator[tuple[int, str, str]]:
+    if not packages:
+        return
+    for block in doc.code_blocks:
+        if block.language not in JS_DOC_LANGUAGES:
+            continue
+        for line, text in block.numbered_lines():
+            for match in _JS_IMPORT_RE.finditer(text):
+                body = match.group(1) or match.group(3) or ""
+                package = match.group(2) or match.group(4) or ""
+                if package in packages:
+                    for name in _names_in_braces(body.replace(" as ", ":")):
+                        yield line, _original_name(body, name), package
+
+
+def _original_name(body: str, local: str) -> str:
+    """`{ a as b }` / `{ a: b }` import `a` under the local name `b`."""
+    for part in body.split(","):
+        pieces = re.split(r"\s+as\s+|\s*:\s*", part.strip())
+        if len(pieces) == 2 and pieces[1] == local:
+            return pieces[0]
+    return local
+
+
+def deleted_paths(ctx: StepContext) -> set[str]:
+    """Paths deleted in the project's history (recent commits), for "no longer exists"."""
+    result = ctx.run_command(
+        [
+            "git",
+            "log",
+            "--no-renames",
+            "--diff-filter=D",
+            "--name-only",
+            "--format=",
+            "-n",
+            DELETED_HISTORY_LIMIT,
+        ],
+        timeout=60,
+    )
+    if not result.ok:
+        ctx.log("git history unavailable: deleted files are not distinguished")
+        return set()
+    return {line.strip() for line in result.stdout.splitlines() if line.strip()}
+
+
+# --------------------------------------------------------------------------- changes
+
+
+def check_changes(
+    ctx: StepContext, files: list[str], docs: dict[str, DocFile], outcome: StepOutcome
+) -> None:
+    """Source changed but no documentation did: which documents name the changed files."""
+    pre = ctx.result_of("pre_analysis")
+    changed = pre.data.get("changed_files") if pre is not None else None
+    if not isinstance(changed, list):
+        outcome.skipped_checks.append(
+            "changed files vs docs: the change overview of step 0 (pre_analysis) is not available"
+        )
+        return
+    changed = [str(p) for p in changed]
+    stack = detect_stack(ctx)
+    code = [p for p in source_files(changed, stack.source_dirs, stack.test_dirs)]
+    doc_changes = [p for p in changed if is_doc_path(p) or p.lower().startswith("docs/")]
+    outcome.data["changed_source"] = code
+    outcome.data["changed_docs"] = doc_changes
+    review = _docs_mentioning(docs, code)
+    outcome.data["docs_to_review"] = {d: sorted({f for _, f in hits}) for d, hits in review.items()}
+    if not code or doc_changes:
+        return
+    listed = ", ".join(code[:10]) + (f" and {len(code) - 10} more" if len(code) > 10 else "")
+    outcome.add(
+        "docs/code-changed-without-docs",
+        "info",
+        f"{len(code)} source file(s) changed without any documentation change: {listed}",
+    )
+    for doc_path, hits in sorted(review.items()):
+        line, changed_file = hits[0]
+        outcome.add(
+            "docs/review-doc",
+            "info",
+            f"mentions {changed_file}, which changed: check the text is still accurate",
+            doc_path,
+            line,
+        )
+
+
+def _docs_mentioning(
+    docs: dict[str, DocFile], changed: list[str]
+) -> dict[str, list[tuple[int, str]]]:
+    keys = {}
+    for path in changed:
+        pure = PurePosixPath(path)
+        keys[pure.name] = path
+        if pure.suffix == ".py":
+            dotted = ".".join(pure.with_suffix("").parts).removeprefix("src.")
+            keys[dotted.removesuffix(".__init__")] = path
+    keys = {k: v for k, v in keys.items() if len(k) > 3 and k not in dir(builtins)}
+    found: dict[str, list[tuple[int, str]]] = {}
+    for doc_path, doc in docs.items():
+        lines = doc.prose + [(c.line, c.text) for c in doc.inline_code]
+        for block in doc.code_blocks:
+            lines += list(block.numbered_lines())
+        for line, text in sorted(lines):
+            for key, path in keys.items():
+                if key in text:
+                    found.setdefault(doc_path, []).append((line, path))
+    return found

@@ -1,0 +1,276 @@
+"""Step 1 end to end: README sections, docstrings, doc comments, stale references, changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ai_workflow.engine.step import StepOutcome, StepResult, StepStatus
+from ai_workflow.findings import Severity
+from ai_workflow.steps import documentation, pre_analysis
+from ai_workflow.steps.documentation import PythonIndex
+from tests.helpers import commit_all, git, make_repo, step_context
+
+CORE = '''\
+"""Arithmetic."""
+
+from typing import overload
+
+
+def add(a: int, b: int) -> int:
+    """Add."""
+    return a + b
+
+
+def mul(a: int, b: int) -> int:
+    """Multiply."""
+    return a * b
+
+
+def sub(a: int, b: int) -> int:
+    return a - b
+
+
+class Calc:
+    """A calculator."""
+
+    def run(self) -> None:
+        pass
+
+    def _hidden(self) -> None:
+        pass
+
+
+@overload
+def conv(x: int) -> int: ...
+@overload
+def conv(x: str) -> str: ...
+def conv(x):
+    """Convert."""
+    return x
+
+
+def _private() -> None:
+    pass
+'''
+
+README = """\
+# proj
+
+A project.
+
+## Usage
+
+Edit `src/proj/core.py`, not `src/proj/old.py` nor `src/proj/never.py`.
+Your own `settings.json` is yours.
+
+```python
+from proj.core import add, gone
+import proj.missingmod
+```
+
+Call `proj.core.add()` or `proj.core.removed()`.
+"""
+
+
+def _pre(changed: list[str]) -> dict[str, StepResult]:
+    result = StepResult.for_spec(pre_analysis.SPEC, StepStatus.PASSED)
+    result.data = {"changed_files": changed}
+    return {"pre_analysis": result}
+
+
+def _run(root: Path, changed: list[str] | None = None) -> StepOutcome:
+    results = _pre(changed) if changed is not None else None
+    return documentation.run(step_context(root, documentation.SPEC, results=results))
+
+
+def _found(outcome: StepOutcome, rule: str) -> set[tuple[str | None, int | None, str]]:
+    return {(f.path, f.line, f.severity.value) for f in outcome.findings if f.rule == rule}
+
+
+def _python_project(tmp_path: Path) -> Path:
+    root = make_repo(
+        tmp_path / "py",
+        {
+            "pyproject.toml": '[project]\nname = "proj"\nversion = "1.0"\n',
+            "src/proj/__init__.py": '"""Proj."""\n',
+            "src/proj/core.py": CORE,
+            "src/proj/old.py": '"""Old."""\n',
+            "tests/test_core.py": "def test_x():\n    assert True\n",
+            "README.md": README,
+        },
+    )
+    (root / "src/proj/old.py").unlink()
+    commit_all(root, "remove old module")
+    return root
+
+
+def test_python_docstrings_readme_sections_and_stale_references(tmp_path: Path) -> None:
+    root = _python_project(tmp_path)
+    outcome = _run(root, changed=["src/proj/core.py"])
+    assert _found(outcome, "docs/missing-docstring") == {
+        ("src/proj/core.py", 16, "warning"),  # sub: most of the API is documented
+        ("src/proj/core.py", 23, "info"),  # Calc.run is a method
+    }
+    assert _found(outcome, "docs/readme-missing-section") == {("README.md", None, "warning")}
+    assert "install" in next(
+        f.message for f in outcome.findings if f.rule == "docs/readme-missing-section"
+    )
+    assert _found(outcome, "docs/stale-file-reference") == {
+        ("README.md", 7, "warning"),  # old.py: deleted
+    }
+    messages = [f.message for f in outcome.findings if f.rule == "docs/stale-file-reference"]
+    assert any("deleted" in m for m in messages) and any("never.py" in m for m in messages)
+    assert len(messages) == 2
+    assert _found(outcome, "docs/unknown-symbol") == {
+        ("README.md", 11, "warning"),
+        ("README.md", 12, "warning"),
+        ("README.md", 15, "warning"),
+    }
+    symbols = {f.extra["symbol"] for f in outcome.findings if f.rule == "docs/unknown-symbol"}
+    assert symbols == {"proj.core.gone", "proj.missingmod", "proj.core.removed"}
+    assert _found(outcome, "docs/code-changed-without-docs") == {(None, None, "info")}
+    assert _found(outcome, "docs/review-doc") == {("README.md", 7, "info")}
+    assert outcome.data["docstrings"]["public_symbols"] == 6
+    assert outcome.data["docs_to_review"] == {"README.md": ["src/proj/core.py"]}
+    assert not [f for f in outcome.findings if f.severity == Severity.ERROR]
+
+
+def test_low_docstring_coverage_gives_information_only(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "few",
+        {
+            "README.md": "# x\n\n## Install\n\n## Usage\n",
+            "pkg/__init__.py": "",
+            "pkg/a.py": "def one():\n    pass\n\n\ndef two():\n    pass\n",
+        },
+    )
+    outcome = _run(root, changed=[])
+    assert _found(outcome, "docs/missing-docstring") == {
+        ("pkg/a.py", 1, "info"),
+        ("pkg/a.py", 5, "info"),
+    }
+    assert _found(outcome, "docs/missing-module-docstring") == {("pkg/a.py", 1, "info")}
+    assert outcome.data["docstrings"]["coverage_percent"] == 0.0
+
+
+JS_INDEX = """\
+/**
+ * Documented.
+ */
+export function documented() {}
+
+export function undocumented() {}
+
+export const VALUE = 1;
+
+@decorator
+export class Thing {}
+
+/** Doc. */
+export default class Main {}
+"""
+
+JS_CJS = """\
+function helper() {}
+
+/** Other. */
+const other = () => 1;
+
+exports.inline = function () {};
+
+module.exports = { helper, other };
+"""
+
+
+def test_javascript_doc_comments_and_imports_in_docs(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "js",
+        {
+            "package.json": '{"name": "mylib", "version": "1.0.0"}\n',
+            "index.js": JS_INDEX,
+            "lib/cjs.js": JS_CJS,
+            "test/index.test.js": "export function notChecked() {}\n",
+            "README.md": "# mylib\n\n## Installation\n\n## Usage\n\n```js\n"
+            "import { documented, missingThing as m } from 'mylib';\n"
+            "const { helper } = require('mylib');\n```\n",
+        },
+    )
+    outcome = _run(root, changed=[])
+    assert _found(outcome, "docs/missing-doc-comment") == {
+        ("index.js", 6, "warning"),
+        ("index.js", 8, "info"),
+        ("index.js", 11, "warning"),
+        ("lib/cjs.js", 1, "warning"),
+        ("lib/cjs.js", 6, "warning"),
+    }
+    unknown = [f for f in outcome.findings if f.rule == "docs/unknown-symbol"]
+    assert [(f.path, f.line, f.extra["symbol"]) for f in unknown] == [
+        ("README.md", 8, "missingThing")
+    ]
+    assert outcome.data["js_doc_comments"] == {"exports": 8, "documented": 3}
+
+
+def test_clean_project_has_no_findings_and_reports_missing_change_overview(
+    tmp_path: Path,
+) -> None:
+    root = make_repo(
+        tmp_path / "clean",
+        {
+            "README.md": "# clean\n\n## Installation\n\n`pip install clean`\n\n## Usage\n\n"
+            "```python\nfrom clean.api import greet\n```\n\nSee `clean/api.py`.\n",
+            "clean/__init__.py": '"""Clean."""\n',
+            "clean/api.py": '"""API."""\n\n\ndef greet() -> str:\n    """Greet."""\n'
+            '    return "hi"\n',
+        },
+    )
+    outcome = _run(root)
+    assert outcome.findings == []
+    assert any("pre_analysis" in s for s in outcome.skipped_checks)
+    assert outcome.status().value == "passed"
+
+    (root / "clean/api.py").write_text('"""API."""\n\nX = 1\n', encoding="utf-8")
+    (root / "docs").mkdir()
+    (root / "docs/notes.md").write_text("# Notes\n", encoding="utf-8")
+    changed = _run(root, changed=["clean/api.py", "docs/notes.md"])
+    assert [f.rule for f in changed.findings] == ["docs/unknown-symbol"]  # greet is gone
+    assert changed.data["changed_docs"] == ["docs/notes.md"]
+
+
+def test_missing_readme_is_a_warning(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "bare", {"tool.sh": "echo hi\n"})
+    outcome = _run(root, changed=[])
+    assert _found(outcome, "docs/missing-readme") == {(None, None, "warning")}
+
+
+def test_plain_text_readme_sections(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "txt", {"README.txt": "Tool\n\nInstallation\n\nUsage\n"})
+    outcome = _run(root, changed=[])
+    assert not _found(outcome, "docs/readme-missing-section")
+
+
+def test_python_index_resolves_modules_and_names(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "idx",
+        {
+            "src/pkg/__init__.py": "from pkg.sub import thing as alias\n",
+            "src/pkg/sub.py": "thing = 1\ntry:\n    import fast\nexcept ImportError:\n"
+            "    fast = None\n",
+            "src/pkg/dyn.py": "def __getattr__(name):\n    return name\n",
+            "src/pkg/nested/__init__.py": "",
+            "src/pkg/nested/deep.py": "class K:\n    pass\n",
+            "loose.py": "def f():\n    pass\n",
+            "notpkg/mod.py": "x = 1\n",
+        },
+    )
+    git(root, "status")
+    index = PythonIndex.build(root, [str(p.relative_to(root)) for p in root.rglob("*.py")])
+    assert index.packages == {"pkg"}
+    assert "notpkg.mod" not in index.modules
+    assert index.unresolved("pkg.alias") is None
+    assert index.unresolved("pkg.sub.fast") is None
+    assert index.unresolved("pkg.nested.deep.K") is None
+    assert index.unresolved("pkg.nested") is None
+    assert index.unresolved("pkg.dyn.anything") is None
+    assert index.unresolved("loose.f") is None
+    assert index.unresolved("pkg.nested.deep.Gone") == "pkg.nested.deep.Gone"
+    assert index.unresolved("pkg.missing.x") == "pkg.missing"
