@@ -81,6 +81,21 @@ def _run_overrides(args: argparse.Namespace) -> dict[str, Any]:
     return {flag: getattr(args, flag) for flag in RUN_FLAGS if getattr(args, flag) is not None}
 
 
+def _run_parts(target: Path, config: Config) -> dict[str, Any]:
+    """The AI reviewer, smart execution and report writers, built lazily per run."""
+    from ai_workflow.ai import build_reviewer
+    from ai_workflow.changes import build_skip_policy
+    from ai_workflow.report.files import FileReporter
+
+    return {
+        "make_reviewer": lambda ws: build_reviewer(config, ws, use_cache=config.run.ai_cache),
+        "make_reporter": FileReporter,
+        "make_skip_policy": lambda history, specs: build_skip_policy(
+            target, config, specs, history
+        ),
+    }
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     overrides = _run_overrides(args)
     target, config, registry = load_project(args, overrides)
@@ -104,6 +119,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         show_graph=args.show_graph,
         interactive=interactive,
+        **_run_parts(target, config),
     )
     report = run_workflow(request)
     if args.json:

@@ -139,3 +139,16 @@ def process_alive(pid: int) -> bool:
     except OSError:
         return False
     return "State:\tZ" not in status
+
+
+def test_after_failures_step_runs_after_a_failed_dependency() -> None:
+    specs = [
+        StepSpec("bad", 1, "bad"),
+        StepSpec("report", 2, "report", depends_on=("bad",), after_failures=True),
+        StepSpec("strict", 3, "strict", depends_on=("bad",)),
+    ]
+    results = Scheduler(StepGraph(specs), Recorder(fail={"bad"}, sleep=0)).run(
+        ["bad", "report", "strict"], {}
+    )
+    assert results["report"].status is StepStatus.PASSED
+    assert results["strict"].status is StepStatus.NOT_RUN

@@ -93,11 +93,15 @@ class Scheduler:
         ready = []
         for sid in list(self._pending):
             deps = self.graph.deps[sid]
-            blocking = [
-                d
-                for d in deps
-                if d in self.results and self.results[d].status not in SATISFIES_DEPENDENTS
-            ]
+            blocking = (
+                []
+                if self.graph.specs[sid].after_failures
+                else [
+                    d
+                    for d in deps
+                    if d in self.results and self.results[d].status not in SATISFIES_DEPENDENTS
+                ]
+            )
             if blocking:
                 self._block(sid, blocking[0])
             elif all(d in self.results for d in deps):

@@ -57,6 +57,7 @@ class StepSpec:
     mutates: bool = False
     timeout_s: float | None = None
     builtin: bool = True
+    after_failures: bool = False  # runs even when a dependency failed (it reports on them)
 
     def replace(self, **changes: Any) -> StepSpec:
         return dataclasses.replace(self, **changes)

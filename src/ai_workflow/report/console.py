@@ -6,6 +6,7 @@ from __future__ import annotations
 import statistics
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console, Group
@@ -17,6 +18,7 @@ from rich.text import Text
 
 from ai_workflow.engine.graph import GraphAnalysis, render_mermaid, render_text
 from ai_workflow.engine.step import StepResult, StepSpec
+from ai_workflow.report.top_findings import findings_from_summary, render_top_findings
 
 STATUS_STYLE: dict[str, tuple[str, str]] = {
     "passed": ("✓", "green"),
@@ -157,7 +159,11 @@ class RunConsole:
 
     def run_finished(self, summary: dict[str, Any], history: list[dict[str, Any]]) -> None:
         self._stop_live()
+        self.console.print(render_top_findings(findings_from_summary(summary)))
         self.console.print(metrics_block(summary, history))
+        backlog = Path(summary["target"]) / ".ai_workflow" / "backlog" / summary["run_id"]
+        if backlog.is_dir():
+            self.console.print(Text(f"  Reports: {backlog}", style="dim"))
 
 
 def metrics_block(summary: dict[str, Any], history: list[dict[str, Any]]) -> Group:
