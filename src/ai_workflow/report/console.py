@@ -3,6 +3,7 @@ and the closing "Performance Metrics & Statistics" block. Respects NO_COLOR (via
 
 from __future__ import annotations
 
+import os
 import statistics
 import threading
 import time
@@ -44,6 +45,8 @@ class RunConsole:
 
     def __init__(self, *, stderr: bool = False, verbose: bool = False, interactive: bool = False):
         self.console = Console(stderr=stderr, highlight=False)
+        if not self.console.is_terminal and "COLUMNS" not in os.environ:
+            self.console.width = 120  # CI logs: wide lines beat wrapped tables
         self.verbose = verbose
         self.interactive = interactive
         self.live_mode = self.console.is_terminal
