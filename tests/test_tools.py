@@ -1,0 +1,169 @@
+"""Finding external tools: the project's own first, then ai-workflow's, then PATH; versions."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ai_workflow.config import Config, TechStackConfig
+from ai_workflow.engine.step import StepSpec
+from ai_workflow.tools import (
+    Tool,
+    ToolOrigin,
+    bundled_bin_dir,
+    find_tool,
+    parse_version,
+    project_bin_dirs,
+    resolve_tool,
+    target_python,
+    tool_version,
+)
+from tests.helpers import make_repo, step_context
+
+SPEC = StepSpec(id="tools_probe", number=99, name="Tools probe")
+RUFF = bundled_bin_dir() / "ruff"
+
+
+def _executable(path: Path, text: str = "#!/bin/sh\necho 'fake 1.2.3'\n") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    path.chmod(0o755)
+    return path
+
+
+def _no_path(tmp_path: Path) -> dict[str, str]:
+    empty = tmp_path / "empty-bin"
+    empty.mkdir(exist_ok=True)
+    return {"PATH": str(empty)}
+
+
+def test_project_virtualenv_tool_wins_over_the_bundled_one(tmp_path: Path) -> None:
+    target = make_repo(tmp_path / "proj", {"a.py": "x = 1\n"})
+    (target / ".venv" / "bin").mkdir(parents=True)
+    (target / ".venv" / "bin" / "ruff").symlink_to(RUFF)
+    tool = find_tool("ruff", target, environ=_no_path(tmp_path))
+    assert tool is not None
+    assert tool.origin is ToolOrigin.PROJECT
+    assert tool.path == target / ".venv" / "bin" / "ruff"
+
+
+def test_bundled_tool_is_used_when_the_project_has_none(tmp_path: Path) -> None:
+    target = make_repo(tmp_path / "proj", {"a.py": "x = 1\n"})
+    tool = find_tool("ruff", target, environ=_no_path(tmp_path))
+    assert tool == Tool("ruff", RUFF, ToolOrigin.BUNDLED)
+    shellcheck = find_tool("shellcheck", target, environ=_no_path(tmp_path))
+    assert shellcheck is not None and shellcheck.origin is ToolOrigin.BUNDLED
+
+
+def test_node_modules_bin_and_the_restrictions(tmp_path: Path) -> None:
+    target = tmp_path / "proj"
+    eslint = _executable(target / "node_modules" / ".bin" / "eslint")
+    env = _no_path(tmp_path)
+    found = find_tool("eslint", target, bundled=False, search_path=False, environ=env)
+    assert found == Tool("eslint", eslint, ToolOrigin.PROJECT)
+    assert find_tool("eslint", target, project=False, search_path=False, environ=env) is None
+
+
+def test_path_is_the_last_resort_and_non_executables_are_ignored(tmp_path: Path) -> None:
+    target = tmp_path / "proj"
+    target.mkdir()
+    on_path = _executable(tmp_path / "somebin" / "mytool")
+    not_exec = target / ".venv" / "bin" / "mytool"
+    not_exec.parent.mkdir(parents=True)
+    not_exec.write_text("not executable")
+    tool = find_tool("mytool", target, environ={"PATH": str(on_path.parent)})
+    assert tool == Tool("mytool", on_path, ToolOrigin.PATH)
+    assert find_tool("mytool", target, environ=_no_path(tmp_path)) is None
+
+
+def test_configured_interpreter_and_active_virtualenv_directories(tmp_path: Path) -> None:
+    target = tmp_path / "proj"
+    target.mkdir()
+    python = _executable(tmp_path / "envs" / "a" / "bin" / "python")
+    active = tmp_path / "envs" / "active"
+    tool = _executable(active / "bin" / "mytool")
+    dirs = project_bin_dirs(target, python, {"VIRTUAL_ENV": str(active)})
+    assert dirs[0] == python.parent
+    assert active / "bin" in dirs
+    found = find_tool("mytool", target, environ={"VIRTUAL_ENV": str(active), "PATH": ""})
+    assert found == Tool("mytool", tool, ToolOrigin.PROJECT)
+
+
+def test_ai_workflows_own_environment_is_not_the_projects(tmp_path: Path) -> None:
+    target = tmp_path / "proj"
+    target.mkdir()
+    dirs = project_bin_dirs(target, None, {"VIRTUAL_ENV": sys.prefix})
+    assert Path(sys.prefix) / "bin" not in dirs
+
+
+def test_resolve_tool_reports_the_real_version_once_per_run(tmp_path: Path) -> None:
+    target = make_repo(tmp_path / "proj", {"a.py": "x = 1\n"})
+    ctx = step_context(target, SPEC)
+    tool = resolve_tool(ctx, "ruff")
+    expected = subprocess.run([str(RUFF), "--version"], capture_output=True, text=True).stdout
+    assert tool is not None
+    assert tool.version is not None and tool.version in expected
+    assert tool.describe() == f"ruff {tool.version} (bundled with ai-workflow, {RUFF})"
+    assert tool_version(ctx, tool) == tool.version
+    log = ctx.workspace.step_log(SPEC).read_text()
+    assert log.count("--version") == 1  # the second answer came from the run's memo
+
+
+def test_version_of_a_tool_that_cannot_say_is_none(tmp_path: Path) -> None:
+    target = make_repo(tmp_path / "proj", {"a.py": "x = 1\n"})
+    broken = _executable(tmp_path / "bin" / "broken", "#!/bin/sh\necho nope >&2\nexit 3\n")
+    ctx = step_context(target, SPEC)
+    tool = Tool("broken", broken, ToolOrigin.PATH)
+    assert tool_version(ctx, tool) is None
+    assert "version unknown" in tool.describe()
+
+
+def test_configured_python_tool_directory_is_searched_first(tmp_path: Path) -> None:
+    target = make_repo(tmp_path / "proj", {"a.py": "x = 1\n"})
+    env_bin = tmp_path / "env" / "bin"
+    _executable(env_bin / "python")
+    (env_bin / "ruff").symlink_to(RUFF)
+    config = Config(tech_stack=TechStackConfig(python=str(env_bin / "python")))
+    tool = resolve_tool(step_context(target, SPEC, config=config), "ruff")
+    assert tool is not None and tool.origin is ToolOrigin.PROJECT
+    assert tool.path == env_bin / "ruff"
+
+
+def test_target_python(tmp_path: Path) -> None:
+    target = tmp_path / "proj"
+    target.mkdir()
+    assert target_python(target) is None
+    venv_python = _executable(target / "venv" / "bin" / "python")
+    assert target_python(target) == venv_python
+    other = _executable(target / "tools" / "py")
+    assert target_python(target, "tools/py") == other
+    assert target_python(target, "tools/missing") is None
+    assert target_python(target, "definitely-not-a-python-xyz") is None
+    assert os.access(venv_python, os.X_OK)
+
+
+_parts = st.integers(min_value=0, max_value=999)
+
+
+@given(
+    st.tuples(_parts, _parts, _parts),
+    st.sampled_from(["ruff ", "version: ", "v", "ShellCheck\nversion: ", "tool 0 "]),
+)
+def test_parse_version_finds_the_version_after_any_prefix(
+    version: tuple[int, int, int], prefix: str
+) -> None:
+    text = ".".join(map(str, version))
+    if prefix == "tool 0 ":
+        assert parse_version(prefix + text) == text  # "0" alone is not a version
+    else:
+        assert parse_version(f"{prefix}{text}\nmore text 9.9") == text
+
+
+def test_parse_version_without_a_version() -> None:
+    assert parse_version("no digits here") is None
+    assert parse_version("eslint v9.39.5-beta.1") == "9.39.5-beta.1"
