@@ -314,3 +314,32 @@ def test_second_concurrent_run_is_refused(custom_repo: Repo, tmp_path: Path) -> 
     finally:
         first.send_signal(signal.SIGINT)
         first.communicate(timeout=30)
+
+
+def test_resume_does_not_reuse_a_step_whose_configuration_changed(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.engine.conftest import custom_only_config
+
+    repo = custom_repo([{"id": "ok", "run": "true"}, {"id": "bad", "run": "exit 1"}])
+    run_json(repo, capsys=capsys)
+    (repo / ".workflow-config.yaml").write_text(
+        custom_only_config([{"id": "ok", "run": "true ok"}, {"id": "bad", "run": "exit 1"}])
+    )
+    _, second = run_json(repo, capsys=capsys)
+    assert second["options"]["resumed_from"] is not None
+    assert {s["id"]: s["status"] for s in second["steps"]}["ok"] == "passed"
+
+
+def test_checkpoints_older_than_seven_days_are_pruned(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = custom_repo([{"id": "bad", "run": "exit 1"}])
+    _, first = run_json(repo, capsys=capsys)
+    old = repo / ".ai_workflow" / "checkpoints" / f"{first['run_id']}.json"
+    assert old.exists()
+    eight_days_ago = time.time() - 8 * 24 * 3600
+    os.utime(old, (eight_days_ago, eight_days_ago))
+    _, second = run_json(repo, capsys=capsys)
+    assert not old.exists()
+    assert second["options"]["resumed_from"] is None  # a pruned run is not resumed

@@ -219,16 +219,17 @@ class WorkflowRun:
         todo: list[str] = []
         tree = self._tree_state()
         config_json = self._config_json()
+        resumed = self.resumed_from
         for sid in self.graph.order():
             spec = self.specs[sid]
             reason = self.policy.skip_reason(spec)
             reused = None
-            if self.resumed_from is not None:
-                reused = self.resumed_from.reusable(sid, tree, cp.step_hash(spec, config_json))
+            if resumed is not None:
+                reused = resumed.reusable(sid, tree, cp.step_hash(spec, config_json))
             if reason:
                 decided[sid] = StepResult.for_spec(spec, StepStatus.SKIPPED, reason)
-            elif reused is not None:
-                decided[sid] = _reuse(reused, f"resumed: passed in {self.resumed_from.run_id}")  # type: ignore[union-attr]
+            elif reused is not None and resumed is not None:
+                decided[sid] = _reuse(reused, f"resumed: passed in {resumed.run_id}")
             else:
                 todo.append(sid)
         return decided, todo
