@@ -135,7 +135,8 @@ class FakeLLMServer:
                 length = int(self.headers.get("Content-Length", "0"))
                 raw = self.rfile.read(length).decode("utf-8")
                 body = json.loads(raw) if raw else {}
-                fake._record(Recorded(self.path, body, raw, dict(self.headers), time.time()))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                fake._record(Recorded(self.path, body, raw, headers, time.time()))
                 action = fake._next_action()
                 if action.delay_s:
                     time.sleep(action.delay_s)

@@ -255,12 +255,12 @@ class PromptBuilder:
         kept = []
         for key in sorted(data):
             piece = json.dumps({key: data[key]}, sort_keys=True, default=str, ensure_ascii=False)
-            taken = room.take(piece[1:-1] + "\n", "data")
+            taken = room.take(piece[1:-1], "data")
             if taken is not None:
                 kept.append(taken)
         if not kept:
             return ""
-        return "\n## Step data (JSON)\n```json\n" + "".join(kept) + "```\n"
+        return "\n## Step data (JSON)\n```json\n{" + ",\n".join(kept) + "}\n```\n"
 
     def _diffs(self, diffs: dict[str, str], room: _Budget) -> str:
         kept = [room.take(diffs[p], "diff") for p in sorted(diffs)]

@@ -54,6 +54,7 @@ _SECRET_NAME = (
     r"[A-Za-z0-9_.\-]*(?:passw(?:or)?d|pwd|secret|token|api[_\-]?key|apikey|access[_\-]?key"
     r"|auth[_\-]?key|credential|private[_\-]?key|client[_\-]?secret)[A-Za-z0-9_.\-]*"
 )
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_\-]+")
 _HASH_NAME = re.compile(r"(hash|sha\d*|digest|checksum|integrity|commit|etag|uuid)", re.I)
 
 
@@ -98,11 +99,17 @@ class _Rule:
 
 
 def _looks_secret(match: re.Match[str]) -> bool:
+    """A quoted literal, or an unquoted token-like value (not code such as `a.b` or `f(x)`)."""
     value = match.group("value")
-    if _PLACEHOLDER.match(value) or "(" in value or (value.isidentifier() and value.islower()):
+    if _PLACEHOLDER.match(value):
         return False
-    quoted = bool(match.group("quote"))
-    return quoted or shannon_entropy(value) >= 3.0
+    if match.group("quote"):
+        return True
+    if not _TOKEN_CHARS.fullmatch(value):
+        return False
+    if value.isidentifier() and (value.islower() or value.isupper()):
+        return False  # a variable or constant name such as `api_token2`
+    return any(c.isdigit() for c in value) and shannon_entropy(value) >= 3.0
 
 
 def _high_entropy(match: re.Match[str]) -> bool:

@@ -33,7 +33,7 @@ class PromptTemplate:
     def system_text(self, persona: str | None) -> str:
         """The static instructions: identical from run to run, so provider prompt caching works."""
         approach = "\n".join(f"{n}. {step}" for n, step in enumerate(self.approach, start=1))
-        persona_line = f" (persona: {persona})" if persona else ""
+        persona_line = f" (persona: {persona})" if persona and persona not in self.role else ""
         return (
             f"# Role\n{self.role}{persona_line}\n\n# Task\n{self.task.strip()}\n\n"
             f"# Approach\n{approach}\n\n# Output format\n{self.output_format.strip()}\n"
@@ -71,7 +71,7 @@ def load_template(step_id: str) -> PromptTemplate:
     approach = data.get("approach", [])
     if not isinstance(approach, list) or not all(isinstance(a, str) for a in approach):
         raise TemplateError(f"prompt template {step_id}.toml: 'approach' must be a list of text")
-    schema = json.dumps(response_schema(step_id), indent=2, sort_keys=True)
+    schema = json.dumps(response_schema(step_id), sort_keys=True)
     output = _text(common, "output_format", COMMON).replace("{schema}", schema)
     extra = data.get("output_extra")
     if isinstance(extra, str) and extra.strip():

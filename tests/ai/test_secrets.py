@@ -1,0 +1,73 @@
+"""Planted secrets reach no request body, cache entry, log or artifact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ai_workflow.engine.step import StepOutcome
+from ai_workflow.steps import code_quality, consistency, documentation
+from tests.ai.fakes import FakeLLMServer, findings_answer
+from tests.ai.support import (
+    SECRETS,
+    ai_config,
+    make_project,
+    review,
+    reviewer_for,
+)
+
+
+def _leaky_outcome() -> StepOutcome:
+    """Deterministic findings and data that quote secrets, as a careless check might."""
+    outcome = StepOutcome(data={"env_sample": f"OPENAI_API_KEY={SECRETS['openai']}"})
+    outcome.add(
+        "quality/hardcoded-credential",
+        "error",
+        f"hard-coded key {SECRETS['aws']} next to token {SECRETS['github']}",
+        "src/demo/settings.py",
+        3,
+    )
+    outcome.add("docs/env", "info", "a .env file exists", ".env", 1)
+    return outcome
+
+
+def _all_bytes(root: Path) -> bytes:
+    return b"\n".join(p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file())
+
+
+def test_secrets_never_leave_redacted(tmp_path: Path) -> None:
+    target, changed = make_project(tmp_path / "p")
+    echo = findings_answer()  # the fake model answers nothing; what matters is what it got
+    with FakeLLMServer(answer=echo) as server:
+        config = ai_config(provider="openai", base_url=server.base_url)
+        for _ in range(2):  # second pass: served from the cache
+            reviewer = reviewer_for(target, config)
+            for spec in (code_quality.SPEC, documentation.SPEC, consistency.SPEC):
+                outcome = review(
+                    reviewer, target, config, spec=spec, changed=changed, outcome=_leaky_outcome()
+                )
+    assert len(server.requests) == 3
+    bodies = "\n".join(server.bodies())
+    artifacts = _all_bytes(target / ".ai_workflow")  # prompts, responses, logs, cache files
+    for name, secret in SECRETS.items():
+        assert secret not in bodies, name
+        assert secret.encode() not in artifacts, name
+    assert "[REDACTED:aws-access-key]" in bodies
+    assert "[REDACTED:github-token]" in bodies
+    assert "[REDACTED:openai-key]" in bodies
+    assert "[REDACTED:private-key]" in bodies
+    info = outcome.data["ai"]
+    assert {".env", "deploy/id_rsa"} <= set(info["excluded_files"])
+    assert info["redactions"]["aws-access-key"] >= 2
+    assert any("secrets redacted" in line for line in outcome.checked)
+    assert reviewer.stats()["redactions"] > 0
+    assert (target / ".ai_workflow" / "ai_cache").is_dir()
+
+
+def test_ai_exclude_globs_keep_files_out(tmp_path: Path) -> None:
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    config = ai_config(exclude=["src/demo/*"])
+    outcome = review(reviewer_for(target, config), target, config, changed=changed)
+    prompt = (target / outcome.data["ai"]["prompt_file"]).read_text()
+    assert "return a - b" not in prompt  # neither diff nor excerpt of the excluded file
+    assert "src/demo/core.py" in outcome.data["ai"]["excluded_files"]
+    assert "files excluded: secret deny-list or ai.exclude" in prompt
