@@ -297,6 +297,7 @@ class WorkflowRun:
                 self.req.observer.message("info", "run cancelled at the graph prompt")
                 return RunReport(self._summary("cancelled", reviewer), EXIT_OK)
             self._choose_resume()
+            self.started_at, self.started_clock = utc_now(), time.monotonic()  # after prompts
             decided, todo = self._plan()
             reviewer = self.req.make_reviewer(self.workspace)
             reporter = self.req.make_reporter(self.workspace, self.specs)
