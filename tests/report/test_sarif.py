@@ -125,8 +125,8 @@ def test_fingerprint_is_stable_when_only_the_line_moves(tmp_path: Path) -> None:
     moved = sarif_log(
         summary(str(tmp_path)), [result(1, "d", findings=[finding("x/y", path="a", line=9)])]
     )
-    fp = lambda log: log["runs"][0]["results"][0]["partialFingerprints"]  # noqa: E731
-    assert fp(first) == fp(moved)
+    prints = [log["runs"][0]["results"][0]["partialFingerprints"] for log in (first, moved)]
+    assert prints[0] == prints[1]
 
 
 findings_strategy = st.builds(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -30,16 +32,10 @@ def finding(
 
 
 def result(
-    number: int, sid: str, status: StepStatus, findings: list[Finding] = (), **kw: object
-) -> StepResult:  # type: ignore[assignment]
-    return StepResult(
-        id=sid,
-        number=number,
-        name=sid.replace("_", " ").title(),
-        status=status,
-        findings=list(findings),
-        **kw,
-    )  # type: ignore[arg-type]
+    number: int, sid: str, status: StepStatus, findings: Sequence[Finding] = (), **kw: Any
+) -> StepResult:
+    name = sid.replace("_", " ").title()
+    return StepResult(sid, number, name, status, findings=list(findings), **kw)
 
 
 def sample_results() -> dict[str, StepResult]:
