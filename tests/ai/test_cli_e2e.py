@@ -1,0 +1,94 @@
+"""End to end through `ai_workflow.cli.main`: a run with a local fake provider, the cache, and
+the `cache` command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ai_workflow.cli import main
+from tests.ai.fakes import FakeLLMServer, findings_answer
+from tests.ai.support import SECRETS, make_project
+
+STEPS = "pre_analysis,documentation,code_quality"
+ANSWER = findings_answer(
+    {
+        "rule": "outdated-readme",
+        "severity": "warning",
+        "path": "README.md",
+        "line": 1,
+        "message": "Document sub().",
+    }
+)
+
+
+def _run(capsys: pytest.CaptureFixture[str], target: Path, *extra: str) -> dict[str, Any]:
+    code = main(["run", "--target", str(target), "--auto", "--steps", STEPS, "--json", *extra])
+    out = capsys.readouterr().out
+    assert code in (0, 1), out
+    summary: dict[str, Any] = json.loads(out)
+    return summary
+
+
+def _cache_cmd(capsys: pytest.CaptureFixture[str], target: Path, action: str) -> dict[str, Any]:
+    assert main(["cache", action, "--target", str(target), "--json"]) == 0
+    result: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return result
+
+
+def test_run_cache_and_cache_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target, _ = make_project(tmp_path / "p")
+    with FakeLLMServer(answer=ANSWER) as server:
+        monkeypatch.setenv("AI_WORKFLOW_AI_PROVIDER", "openai")
+        monkeypatch.setenv("AI_WORKFLOW_AI_BASE_URL", server.base_url)
+        monkeypatch.setenv("AI_WORKFLOW_AI_MODEL", "local-model")
+        monkeypatch.setenv("AI_WORKFLOW_AI_MAX_RETRIES", "0")
+        first = _run(capsys, target)
+        assert len(server.requests) == 2  # documentation and code_quality have personas
+        second = _run(capsys, target, "--no-step-cache")
+        assert len(server.requests) == 2  # all from the AI cache
+        third = _run(capsys, target, "--no-ai-cache", "--no-step-cache")
+        assert len(server.requests) == 4
+    ai1, ai2, ai3 = first["ai"], second["ai"], third["ai"]
+    assert ai1["calls"] == 2 and ai1["cache_misses"] == 2 and ai1["cache_hits"] == 0
+    assert ai2["calls"] == 0 and ai2["cache_hits"] == ai1["cache_misses"]
+    assert ai2["tokens_saved"] == ai1["tokens_in"] + ai1["tokens_out"] > 0
+    assert ai3["calls"] == 2 and ai3["cache_hits"] == ai3["cache_misses"] == 0
+    history = (target / ".ai_workflow" / "metrics" / "history.jsonl").read_text().splitlines()
+    assert [json.loads(line)["ai"]["cache_hits"] for line in history] == [0, 2, 0]
+    findings = json.loads(
+        next((target / ".ai_workflow").rglob("findings.json")).read_text(encoding="utf-8")
+    )
+    items = findings if isinstance(findings, list) else findings.get("findings", [])
+    assert any(f["rule"] == "ai/outdated-readme" and f["source"] == "ai" for f in items)
+    for secret in SECRETS.values():
+        assert all(secret not in body for body in server.bodies())
+
+    stats = _cache_cmd(capsys, target, "stats")
+    assert stats["entries"] == 2 and stats["size_bytes"] > 0
+    assert stats["by_model"] == {"local-model": 2}
+    assert stats["tokens_stored"] == ai1["tokens_in"] + ai1["tokens_out"]
+    assert _cache_cmd(capsys, target, "prune")["removed"] == 0
+    cleared = _cache_cmd(capsys, target, "clear")
+    assert cleared["removed"] == 2 and cleared["entries"] == 0
+
+
+def test_cache_command_human_output_and_bad_target(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "empty"
+    target.mkdir()
+    assert main(["cache", "stats", "--target", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert "entries        0" in out and "least-recently-used" in out
+    assert not (target / ".ai_workflow").exists()  # looking creates nothing
+    assert main(["cache", "prune", "--target", str(target)]) == 0
+    assert "0 entries removed" in capsys.readouterr().out
+    assert main(["cache", "stats", "--target", str(tmp_path / "missing")]) == 2
+    assert "target does not exist" in capsys.readouterr().err
+    assert main(["cache", "explode", "--target", str(target)]) == 2
