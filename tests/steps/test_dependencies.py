@@ -1,0 +1,625 @@
+"""Step 8 on fixture projects with planted dependency defects (never any network)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ai_workflow.config import Config, DependenciesConfig, TechStackConfig
+from ai_workflow.engine.step import StepOutcome, StepStatus
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.steps import dependencies
+from ai_workflow.steps.dependencies import (
+    Report,
+    imports_of,
+    is_dev_file,
+    local_modules,
+    npm_locked,
+    parse_requirements,
+    pnpm_locked,
+    provided_modules,
+    providers,
+    yarn_locked,
+)
+from tests.helpers import make_repo, step_context
+
+PYPROJECT = textwrap.dedent(
+    """\
+    [project]
+    name = "demo-app"
+    version = "1.0.0"
+    dependencies = [
+        "requests>=2.31",
+        "PyYAML>=6",
+        "Pillow>=10",
+        "leftpad-unused>=1.0",
+    ]
+
+    [project.optional-dependencies]
+    dev = ["pytest>=8"]
+    """
+)
+
+APP = textwrap.dedent(
+    """\
+    \"\"\"The app.\"\"\"
+    from __future__ import annotations
+
+    import json
+    from typing import TYPE_CHECKING
+
+    import requests
+    import yaml
+    from PIL import Image
+
+    from demo_app import helpers
+    import numpy as np
+
+    try:
+        import ujson
+    except ImportError:
+        ujson = None
+
+    if TYPE_CHECKING:
+        import pandas
+    """
+)
+
+PYTHON_FILES = {
+    "pyproject.toml": PYPROJECT,
+    "src/demo_app/__init__.py": "",
+    "src/demo_app/app.py": APP,
+    "src/demo_app/helpers.py": "import sibling_free\n",
+    "tests/test_app.py": "import pytest\nimport hypothesis\nfrom demo_app import app\n",
+    "requirements.txt": "flask\nclick==8.1.7\nrequests==2.31.0\nclick==8.1.7\n",
+}
+
+
+def _run(target: Path, config: Config | None = None) -> StepOutcome:
+    return dependencies.run(step_context(target, dependencies.SPEC, config=config))
+
+
+def _find(outcome: StepOutcome, rule: str, path: str, text: str = "") -> Finding:
+    matches = [
+        f for f in outcome.findings if f.rule == rule and f.path == path and text in f.message
+    ]
+    assert matches, (
+        f"{rule} {path} {text!r}: {[(f.rule, f.path, f.message) for f in outcome.findings]}"
+    )
+    return matches[0]
+
+
+def _rules(outcome: StepOutcome) -> list[tuple[str, str | None, int | None]]:
+    return [(f.rule, f.path, f.line) for f in outcome.findings]
+
+
+@pytest.fixture(scope="module")
+def python_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, StepOutcome]:
+    target = make_repo(tmp_path_factory.mktemp("deps") / "proj", PYTHON_FILES)
+    return target, _run(target)
+
+
+def test_undeclared_import_is_reported_at_the_import(
+    python_project: tuple[Path, StepOutcome],
+) -> None:
+    _, outcome = python_project
+    numpy = _find(outcome, "deps/undeclared-import", "src/demo_app/app.py", "'numpy'")
+    assert numpy.line == 12 and numpy.severity is Severity.WARNING
+    other = _find(outcome, "deps/undeclared-import", "src/demo_app/helpers.py", "sibling_free")
+    assert other.line == 1
+
+
+def test_stdlib_local_aliased_optional_and_type_only_imports_are_not_reported(
+    python_project: tuple[Path, StepOutcome],
+) -> None:
+    _, outcome = python_project
+    reported = {
+        f.message.split("'")[1] for f in outcome.findings if f.rule == "deps/undeclared-import"
+    }
+    assert reported == {"numpy", "sibling_free", "hypothesis"}
+    assert outcome.data["python"]["missing"] == ["hypothesis", "numpy", "sibling_free"]
+
+
+def test_test_only_imports_are_checked_leniently(python_project: tuple[Path, StepOutcome]) -> None:
+    _, outcome = python_project
+    hypothesis = _find(outcome, "deps/undeclared-import", "tests/test_app.py", "hypothesis")
+    assert hypothesis.line == 2 and hypothesis.severity is Severity.INFO
+
+
+def test_unused_declared_dependency_is_reported_at_its_declaration(
+    python_project: tuple[Path, StepOutcome],
+) -> None:
+    _, outcome = python_project
+    unused = _find(outcome, "deps/unused-dependency", "pyproject.toml", "leftpad-unused")
+    assert unused.line == 8 and unused.severity is Severity.WARNING
+    flagged = {f.message.split()[0] for f in outcome.findings if f.rule == "deps/unused-dependency"}
+    assert flagged == {"leftpad-unused", "flask", "click"}
+
+
+def test_unpinned_and_duplicated_requirements(python_project: tuple[Path, StepOutcome]) -> None:
+    _, outcome = python_project
+    flask = _find(outcome, "deps/unpinned", "requirements.txt", "flask")
+    assert flask.line == 1 and flask.severity is Severity.WARNING
+    duplicate = _find(outcome, "deps/duplicate", "requirements.txt", "click")
+    assert duplicate.line == 4 and "line 2" in duplicate.message
+
+
+def test_checked_and_data_describe_the_work(python_project: tuple[Path, StepOutcome]) -> None:
+    _, outcome = python_project
+    assert "pyproject.toml: 5 dependencies declared" in outcome.checked
+    assert "requirements.txt: 4 dependencies declared" in outcome.checked
+    assert any(c.startswith("python imports: 4 files") for c in outcome.checked)
+    assert "requests" in outcome.data["python"]["declared"]
+    assert outcome.status() is StepStatus.WARNING
+
+
+def test_ignore_missing_and_ignore_unused_are_honoured(tmp_path: Path) -> None:
+    target = make_repo(tmp_path / "proj", PYTHON_FILES)
+    config = Config(
+        dependencies=DependenciesConfig(
+            ignore_missing=["numpy", "sibling-free", "hypothesis"],
+            ignore_unused=["leftpad_unused", "Flask", "click"],
+        )
+    )
+    outcome = _run(target, config)
+    rules = {f.rule for f in outcome.findings}
+    assert "deps/undeclared-import" not in rules
+    assert "deps/unused-dependency" not in rules
+
+
+def test_runtime_import_declared_only_for_development(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "x"\ndependencies = []\n'
+        '[dependency-groups]\ndev = ["rich>=13"]\n',
+        "x.py": "import rich\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    finding = _find(outcome, "deps/undeclared-import", "x.py", "development dependency")
+    assert finding.line == 1
+
+
+def test_project_without_manifest_reports_third_party_imports(tmp_path: Path) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", {"tool.py": "import os\nimport requests\n"}))
+    finding = _find(outcome, "deps/undeclared-import", "tool.py", "declares no dependencies")
+    assert finding.line == 2
+    assert any(s.startswith("dependencies: no manifest found") for s in outcome.skipped_checks)
+
+
+def test_nothing_to_check_is_skipped_not_failed(tmp_path: Path) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", {"README.md": "# hi\n"}))
+    assert outcome.findings == []
+    assert "python imports: no Python files" in outcome.skipped_checks
+    assert outcome.status() is StepStatus.PASSED
+
+
+# --------------------------------------------------------------------------- manifests
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        ("pyproject.toml", '[project]\nname = "x"\ndependencies = [\n  "a",\n  b\n]\n', 5),
+        ("package.json", '{\n  "name": "x",\n  "dependencies": {\n    "a": "1",\n  }\n}\n', 5),
+        ("Cargo.toml", '[package]\nname = "x"\n[dependencies\n', 3),
+        ("go.mod", "module example.com/x\n\ngo 1.22\nrequires foo v1\n", 4),
+        ("setup.cfg", "[options]\ninstall_requires\n  = x\n[broken\n", 2),
+    ],
+)
+def test_invalid_manifests_are_errors_with_a_line(
+    tmp_path: Path, name: str, text: str, line: int
+) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", {name: text}))
+    finding = _find(outcome, "deps/invalid-manifest", name)
+    assert finding.severity is Severity.ERROR and finding.line == line
+    assert outcome.status() is StepStatus.FAILED
+
+
+def test_invalid_requirement_line(tmp_path: Path) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", {"requirements.txt": "ok==1\nbad req ==\n"}))
+    finding = _find(outcome, "deps/invalid-requirement", "requirements.txt")
+    assert finding.line == 2 and finding.severity is Severity.ERROR
+
+
+def test_setup_cfg_and_setup_py_are_read(tmp_path: Path) -> None:
+    files = {
+        "setup.cfg": "[metadata]\nname = demo\n[options]\ninstall_requires =\n"
+        "    requests>=2\n    attrs\n",
+        "setup.py": "from setuptools import setup\nsetup(\n    name='demo',\n"
+        "    install_requires=['click>=8', 'click>=8'],\n)\n",
+        "demo.py": "import requests\nimport attr\nimport click\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert "setup.cfg: 2 dependencies declared" in outcome.checked
+    assert "setup.py: 2 dependencies declared" in outcome.checked
+    unpinned = _find(outcome, "deps/unpinned", "setup.cfg", "attrs")
+    assert unpinned.line == 6 and unpinned.severity is Severity.INFO
+    assert _find(outcome, "deps/duplicate", "setup.py", "click").line == 4
+    assert not any(f.rule == "deps/undeclared-import" for f in outcome.findings)
+
+
+def test_computed_setup_py_requirements_are_skipped(tmp_path: Path) -> None:
+    files = {
+        "setup.py": "from setuptools import setup\nREQS = ['a']\nsetup(install_requires=REQS)\n"
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert "setup.py: install_requires is computed, not a literal; not read" in (
+        outcome.skipped_checks
+    )
+
+
+def test_extras_may_repeat_a_requirement_but_a_list_may_not(tmp_path: Path) -> None:
+    pyproject = textwrap.dedent(
+        """\
+        [project]
+        name = "x"
+        dependencies = ["rich>=13", "rich>=13"]
+        [project.optional-dependencies]
+        a = ["openai>=1"]
+        b = ["openai>=1"]
+        """
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"pyproject.toml": pyproject}))
+    duplicates = [f for f in outcome.findings if f.rule == "deps/duplicate"]
+    assert [(f.path, f.line) for f in duplicates] == [("pyproject.toml", 3)]
+
+
+# --------------------------------------------------------------------------- lockfiles
+
+PACKAGE_JSON = json.dumps(
+    {
+        "name": "web",
+        "version": "1.0.0",
+        "dependencies": {"lodash": "^4.17.21", "left-pad": "*"},
+        "devDependencies": {"vitest": "^1.0.0", "lodash": "^4.17.21"},
+    },
+    indent=2,
+)
+
+
+def _package_lock(deps: dict[str, str], dev: dict[str, str]) -> str:
+    packages = {
+        "": {"name": "web", "version": "1.0.0", "dependencies": deps, "devDependencies": dev},
+        **{f"node_modules/{name}": {"version": "1.0.0"} for name in {**deps, **dev}},
+    }
+    return json.dumps({"name": "web", "lockfileVersion": 3, "packages": packages}, indent=2)
+
+
+def test_package_json_pins_duplicates_and_lockfile_in_step(tmp_path: Path) -> None:
+    lock = _package_lock({"lodash": "^4.17.21", "left-pad": "*"}, {"vitest": "^1.0.0"})
+    files = {"package.json": PACKAGE_JSON, "package-lock.json": lock}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert _find(outcome, "deps/unpinned", "package.json", "left-pad").line == 6
+    assert _find(outcome, "deps/duplicate", "package.json", "both runtime and dev").line == 10
+    assert not any(f.rule == "deps/lockfile-out-of-date" for f in outcome.findings)
+    assert any(c.startswith("package-lock.json agrees with package.json") for c in outcome.checked)
+
+
+def test_package_lock_out_of_step(tmp_path: Path) -> None:
+    lock = _package_lock({"lodash": "^4.17.0"}, {"vitest": "^1.0.0"})
+    files = {"package.json": PACKAGE_JSON, "package-lock.json": lock}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    stale = [f for f in outcome.findings if f.rule == "deps/lockfile-out-of-date"]
+    assert [(f.path, f.line) for f in stale] == [
+        ("package.json", 5),
+        ("package.json", 6),
+        ("package.json", 10),
+    ]
+    assert "locked as ^4.17.0" in stale[0].message and "is missing" in stale[1].message
+
+
+def test_missing_npm_lockfile(tmp_path: Path) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", {"package.json": PACKAGE_JSON}))
+    finding = _find(outcome, "deps/missing-lockfile", "package.json")
+    assert finding.severity is Severity.WARNING
+
+
+def test_nested_workspace_package_uses_the_root_lockfile(tmp_path: Path) -> None:
+    lock = {
+        "lockfileVersion": 3,
+        "packages": {
+            "": {"name": "root", "workspaces": ["packages/*"]},
+            "packages/app": {"name": "app", "dependencies": {"lodash": "^4"}},
+        },
+    }
+    files = {
+        "package.json": '{"name": "root", "workspaces": ["packages/*"]}',
+        "package-lock.json": json.dumps(lock),
+        "packages/app/package.json": '{"name": "app", "dependencies": {"lodash": "^4"}}',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert outcome.findings == []
+    assert "package-lock.json agrees with packages/app/package.json (1 dependencies)" in (
+        outcome.checked
+    )
+
+
+YARN_LOCK = textwrap.dedent(
+    """\
+    # THIS IS AN AUTOGENERATED FILE. DO NOT EDIT THIS FILE DIRECTLY.
+    # yarn lockfile v1
+
+
+    "@babel/core@^7.0.0", "@babel/core@^7.1.0":
+      version "7.2.0"
+
+    lodash@^4.17.21:
+      version "4.17.21"
+      resolved "https://registry.yarnpkg.com/lodash/-/lodash-4.17.21.tgz"
+    """
+)
+
+PNPM_LOCK = textwrap.dedent(
+    """\
+    lockfileVersion: '9.0'
+    importers:
+      .:
+        dependencies:
+          lodash:
+            specifier: ^4.17.21
+            version: 4.17.21
+        devDependencies:
+          vitest:
+            specifier: ^0.34.0
+            version: 0.34.6
+    """
+)
+
+
+def test_yarn_and_pnpm_lockfiles_are_read() -> None:
+    assert yarn_locked(YARN_LOCK) == {
+        "@babel/core": {"^7.0.0", "^7.1.0"},
+        "lodash": {"^4.17.21"},
+    }
+    assert pnpm_locked(PNPM_LOCK) == {"lodash": {"^4.17.21"}, "vitest": {"^0.34.0"}}
+    berry = '"lodash@npm:^4.17.21":\n  version: 4.17.21\n'
+    assert yarn_locked(berry) == {"lodash": {"^4.17.21"}}
+    assert npm_locked('{"lockfileVersion": 1, "dependencies": {"a": {}}}') == {"a": {"*"}}
+    assert npm_locked("not json") is None
+
+
+def test_yarn_lock_out_of_step(tmp_path: Path) -> None:
+    files = {"package.json": PACKAGE_JSON, "yarn.lock": YARN_LOCK}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    stale = {
+        f.message.split()[0] for f in outcome.findings if f.rule == "deps/lockfile-out-of-date"
+    }
+    assert stale == {"left-pad", "vitest"}
+
+
+def test_pnpm_lock_out_of_step(tmp_path: Path) -> None:
+    files = {"package.json": PACKAGE_JSON, "pnpm-lock.yaml": PNPM_LOCK}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    stale = [f for f in outcome.findings if f.rule == "deps/lockfile-out-of-date"]
+    assert {f.message.split()[0] for f in stale} == {"left-pad", "vitest"}
+    assert any("locked as ^0.34.0" in f.message for f in stale)
+
+
+def test_poetry_lock_missing_and_out_of_step(tmp_path: Path) -> None:
+    pyproject = textwrap.dedent(
+        """\
+        [tool.poetry]
+        name = "demo"
+
+        [tool.poetry.dependencies]
+        python = "^3.11"
+        requests = "^2.31"
+        rich = {version = "^13", optional = true}
+
+        [tool.poetry.group.dev.dependencies]
+        pytest = "*"
+        """
+    )
+    missing = _run(make_repo(tmp_path / "a", {"pyproject.toml": pyproject}))
+    assert _find(missing, "deps/missing-lockfile", "pyproject.toml", "poetry.lock")
+    lock = '[[package]]\nname = "requests"\nversion = "2.31.0"\n\n[[package]]\nname = "Rich"\n'
+    outcome = _run(make_repo(tmp_path / "b", {"pyproject.toml": pyproject, "poetry.lock": lock}))
+    stale = _find(outcome, "deps/lockfile-out-of-date", "pyproject.toml", "pytest")
+    assert stale.line == 10
+    assert _find(outcome, "deps/unpinned", "pyproject.toml", "pytest").severity is Severity.INFO
+    assert len([f for f in outcome.findings if f.rule == "deps/lockfile-out-of-date"]) == 1
+
+
+def test_uv_lock_in_step(tmp_path: Path) -> None:
+    pyproject = '[project]\nname = "demo"\ndependencies = ["typing_extensions>=4"]\n'
+    lock = (
+        'version = 1\n[[package]]\nname = "demo"\nversion = "0.1"\n'
+        '[[package]]\nname = "typing-extensions"\nversion = "4.12.2"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "p", {"pyproject.toml": pyproject, "uv.lock": lock}))
+    assert "uv.lock lists every dependency of pyproject.toml" in outcome.checked
+    assert not any(f.rule.startswith("deps/lockfile") for f in outcome.findings)
+
+
+def test_go_mod_and_go_sum(tmp_path: Path) -> None:
+    go_mod = textwrap.dedent(
+        """\
+        module example.com/demo
+
+        go 1.22
+
+        require (
+        \tgithub.com/pkg/errors v0.9.1
+        \tgolang.org/x/text v0.14.0 // indirect
+        )
+        require github.com/google/uuid v1.6.0
+        """
+    )
+    go_sum = (
+        "github.com/pkg/errors v0.9.1 h1:abc=\n"
+        "github.com/pkg/errors v0.9.1/go.mod h1:def=\n"
+        "golang.org/x/text v0.14.0/go.mod h1:ghi=\n"
+    )
+    outcome = _run(make_repo(tmp_path / "p", {"go.mod": go_mod, "go.sum": go_sum}))
+    stale = _find(outcome, "deps/lockfile-out-of-date", "go.mod", "github.com/google/uuid")
+    assert stale.line == 9
+    assert len(outcome.findings) == 1
+    missing = _run(make_repo(tmp_path / "q", {"go.mod": go_mod}))
+    assert _find(missing, "deps/missing-lockfile", "go.mod", "go.sum")
+
+
+def test_cargo_toml_and_lock(tmp_path: Path) -> None:
+    cargo = textwrap.dedent(
+        """\
+        [package]
+        name = "demo"
+        version = "0.1.0"
+
+        [dependencies]
+        serde = { version = "1", features = ["derive"] }
+        anyhow = "*"
+
+        [dev-dependencies]
+        proptest = "1"
+        """
+    )
+    lock = 'version = 3\n[[package]]\nname = "demo"\n[[package]]\nname = "serde"\n'
+    outcome = _run(make_repo(tmp_path / "p", {"Cargo.toml": cargo, "Cargo.lock": lock}))
+    assert _find(outcome, "deps/unpinned", "Cargo.toml", "anyhow").line == 7
+    stale = {f.message.split()[0]: f.line for f in outcome.findings if "out-of-date" in f.rule}
+    assert stale == {"anyhow": 7, "proptest": 10}
+    no_lock = _run(make_repo(tmp_path / "q", {"Cargo.toml": cargo}))
+    assert _find(no_lock, "deps/missing-lockfile", "Cargo.toml").severity is Severity.INFO
+
+
+# --------------------------------------------------------------------------- the target's env
+
+
+def test_target_interpreter_maps_import_names_and_spots_commands(tmp_path: Path) -> None:
+    """A real virtual environment whose installed distribution names differ from imports."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    _fake_dist(site, "fancy-dist", "fancy", console_scripts=False)
+    _fake_dist(site, "fancy-cli", "fancycli", console_scripts=True)
+    files = {
+        "pyproject.toml": '[project]\nname = "p"\ndependencies = ["fancy-dist", "fancy-cli"]\n',
+        "p.py": "import fancy\n",
+    }
+    target = make_repo(tmp_path / "proj", files)
+    config = Config(tech_stack=TechStackConfig(python=str(venv / "bin" / "python")))
+    outcome = _run(target, config)
+    assert not any(f.rule == "deps/undeclared-import" for f in outcome.findings)
+    unused = _find(outcome, "deps/unused-dependency", "pyproject.toml", "fancy-cli")
+    assert unused.severity is Severity.INFO and "installs commands" in unused.message
+    assert outcome.data["python"]["interpreter"] == str(venv / "bin" / "python")
+
+
+def _fake_dist(site: Path, name: str, module: str, *, console_scripts: bool) -> None:
+    """An installed distribution as pip leaves it: a package plus a .dist-info directory."""
+    (site / module).mkdir()
+    (site / module / "__init__.py").write_text("")
+    info = site / f"{name.replace('-', '_')}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    (info / "top_level.txt").write_text(module + "\n")
+    (info / "RECORD").write_text(f"{module}/__init__.py,,\n")
+    if console_scripts:
+        (info / "entry_points.txt").write_text(f"[console_scripts]\n{module} = {module}:main\n")
+
+
+# --------------------------------------------------------------------------- units
+
+
+def test_imports_of_marks_guarded_type_only_and_dynamic_imports_optional() -> None:
+    source = textwrap.dedent(
+        """\
+        import a.b
+        from c import d
+        from . import local
+        try:
+            import e
+        except (ImportError, OSError):
+            import f
+        if TYPE_CHECKING:
+            import g
+        def fn():
+            import h
+            return importlib.import_module("i.j")
+        """
+    )
+    import ast
+
+    uses = [(u.module, u.line, u.optional) for u in imports_of(ast.parse(source), "x.py", source)]
+    assert uses == [
+        ("a", 1, False),
+        ("c", 2, False),
+        ("e", 5, True),
+        ("f", 7, False),
+        ("g", 9, True),
+        ("h", 11, False),
+        ("i", 12, True),
+    ]
+
+
+def test_import_name_to_distribution_mapping() -> None:
+    env = dependencies.PythonEnvironment()
+    assert "pyyaml" in providers("yaml", env)
+    assert "scikit-learn" in providers("sklearn", env)
+    assert "typing-extensions" in providers("typing_extensions", env)
+    assert "dateutil" in provided_modules("python-dateutil", env)
+    assert "google" in provided_modules("google-cloud-storage", env)
+    assert "zope" in provided_modules("zope.interface", env)
+
+
+def test_dev_files_and_local_modules() -> None:
+    assert is_dev_file("tests/test_x.py")
+    assert is_dev_file("docs/conf.py")
+    assert is_dev_file("noxfile.py")
+    assert is_dev_file("pkg/check.py", ["pkg"])
+    assert not is_dev_file("src/pkg/core.py")
+    files = ["src/pkg/a.py", "tool.py", "tests/helpers.py", "lib/other/x.py"]
+    assert local_modules(files) == {"src", "pkg", "tool", "tests", "lib", "other"}
+
+
+_names = st.from_regex(r"[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,5})?", fullmatch=True)
+_versions = st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,3}){0,2}", fullmatch=True)
+
+
+@given(st.lists(st.tuples(_names, _versions, st.booleans()), min_size=1, max_size=12))
+def test_requirements_round_trip(entries: list[tuple[str, str, bool]]) -> None:
+    """Every written requirement is read back with its name, pin and line, comments ignored."""
+    lines = []
+    for name, version, comment in entries:
+        lines.append(f"{name}=={version}" + ("  # why" if comment else ""))
+        if comment:
+            lines.append("# a comment line")
+    report = Report()
+    manifest = parse_requirements("requirements.txt", "\n".join(lines) + "\n", report)
+    assert report.outcome.findings == []
+    assert [(d.name, d.spec) for d in manifest.dependencies] == [
+        (name, f"=={version}") for name, version, _ in entries
+    ]
+    expected_lines = [i + 1 for i, text in enumerate(lines) if not text.startswith("#")]
+    assert [d.line for d in manifest.dependencies] == expected_lines
+
+
+def test_requirements_options_urls_continuations_and_hashes() -> None:
+    text = textwrap.dedent(
+        """\
+        -r base.txt
+        --index-url https://example.invalid/simple
+        -e .
+        ./local/pkg
+        git+https://example.invalid/repo.git#egg=thing
+        pkg @ https://example.invalid/pkg-1.0.whl
+        multi \\
+            >=1.0 --hash=sha256:abc
+        name[extra]==1.0 ; python_version < "3.12"
+        """
+    )
+    report = Report()
+    manifest = parse_requirements("requirements/dev.txt", text, report)
+    assert report.outcome.findings == []
+    got = [(d.name, d.spec, d.line, d.group) for d in manifest.dependencies]
+    assert got == [
+        ("pkg", "@ https://example.invalid/pkg-1.0.whl", 6, "dev"),
+        ("multi", ">=1.0", 7, "dev"),
+        ("name", "==1.0", 9, "dev"),
+    ]
