@@ -1,20 +1,863 @@
-"""Step 3: Script Reference Validation. Commands the docs tell users to run exist; scripts are documented, have a shebang and the executable bit."""
+"""Step 3: Script Reference Validation. Commands the docs tell users to run exist; scripts are
+documented, have a shebang and the executable bit.
+
+Commands are read from the docs' shell code blocks and inline code (`./scripts/x.sh`,
+`bash x.sh`, `python x.py`, `python -m pkg`, `make target`, `npm run x`, `yarn x`, console
+scripts), and also from Makefile recipes, package.json scripts and CI workflow `run:` steps.
+A command whose script, module, Makefile target or npm script is missing is an error, at the
+file and line that names it.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
+import re
+import shlex
+import stat
+import sys
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
+from ai_workflow.markdown_docs import DocFile, project_docs
+from ai_workflow.project_files import project_files
+from ai_workflow.steps.documentation import PythonIndex
+from ai_workflow.techstack import is_test_path
 
 SPEC = StepSpec(
     id="script_references",
     number=3,
     name="Script Reference Validation",
-    description="Commands the docs tell users to run exist; scripts are documented, have a shebang and the executable bit.",
+    description=(
+        "Commands the docs tell users to run exist; scripts are documented, have a shebang and "
+        "the executable bit."
+    ),
     depends_on=("pre_analysis",),
     categories=("docs", "scripts", "deps", "config"),
     estimate_s=60.0,
     persona="DevOps documentation expert",
 )
 
+SHELL_LANGUAGES = frozenset(
+    {"", "bash", "sh", "shell", "zsh", "console", "shell-session", "shellsession", "terminal"}
+)
+PROMPT_ONLY_LANGUAGES = frozenset({"console", "shell-session", "shellsession", "terminal"})
+SCRIPT_SUFFIXES = frozenset({".sh", ".bash", ".zsh", ".ksh"})
+SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools", "hack", "ci"})
+SHELLS = frozenset({"bash", "sh", "zsh", "ksh", "dash"})
+SOURCING = frozenset({"source", "."})
+INTERPRETERS = frozenset({"node", "deno", "ruby", "perl", "php", "tsx", "ts-node", "bats"})
+WRAPPERS = frozenset({"sudo", "time", "env", "exec", "nohup", "command", "xargs", "npx"})
+RUNNERS = {"uv": "run", "poetry": "run", "pipenv": "run", "pdm": "run", "hatch": "run"}
+ENV_DIRS = frozenset({".venv", "venv", "env", "node_modules", ".tox", ".nox"})
+NPM_BUILTINS = frozenset(
+    {
+        "install", "i", "ci", "add", "remove", "rm", "uninstall", "update", "up", "upgrade",
+        "init", "create", "publish", "pack", "link", "unlink", "audit", "outdated", "list",
+        "ls", "why", "exec", "dlx", "x", "config", "cache", "login", "logout", "version",
+        "view", "info", "help", "bin", "root", "prune", "rebuild", "dedupe", "doctor",
+        "global", "workspace", "workspaces", "set", "plugin", "npm", "node", "import", "store",
+        "env", "setup", "licenses", "tag", "team", "whoami", "search", "fund", "explain",
+        "deploy", "patch", "server", "fetch", "install-test", "it", "owner", "access",
+        "completion", "edit", "explore", "help-search", "hook", "org", "ping", "prefix",
+        "profile", "query", "repo", "restart", "shrinkwrap", "star", "stars", "stop",
+        "token", "unpublish", "unstar", "self-update", "upgrade-interactive", "policies",
+        "constraints", "dedup", "sdks", "stage", "pnpm", "bun",
+    }
+)  # fmt: skip
+NPM_LIFECYCLE = frozenset({"test", "start", "stop", "restart", "t", "tst"})
+PYTHON_RE = re.compile(r"^(?:.*/)?(?:python(?:\d+(?:\.\d+)?)?|py|pypy3?)$")
+MAKEFILE_NAMES = ("GNUmakefile", "makefile", "Makefile")
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command line a project file tells someone (or something) to run."""
+
+    argv: tuple[str, ...]
+    path: str  # file that names it
+    line: int
+    cwd: str  # repository-relative directory it runs in ("" = root)
+    origin: str  # "docs", "Makefile", "package.json", "CI"
+    inline: bool = False  # from inline code in prose (a mention as much as a command)
+
+
+@dataclass(frozen=True)
+class Reference:
+    kind: str  # file, module, make, npm, console
+    value: str  # path, module, target, script name, command name
+    command: Command
+    direct: bool = False  # a file run as ./x (needs its executable bit)
+    via: str = ""  # interpreter, make file, package manager
+    extra: str = ""  # make: directory of the Makefile; npm: package.json dir
+
+
+@dataclass
+class Project:
+    """What the commands are checked against."""
+
+    target: Path
+    files: set[str]
+    python: PythonIndex
+    project_name: str | None = None
+    console_scripts: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    bins: dict[str, str] = field(default_factory=dict)
+    modes: dict[str, str] = field(default_factory=dict)  # git index modes of tracked files
+
+    def exists(self, path: str) -> bool:
+        return path in self.files or (self.target / path).exists()
+
 
 def run(ctx: StepContext) -> StepOutcome:
-    raise NotImplementedError("script_references: to be implemented")
+    outcome = StepOutcome()
+    files = project_files(ctx)
+    project = _project(ctx, files)
+    commands = list(doc_commands(project_docs(ctx)))
+    commands += automation_commands(ctx.target, files)
+    refs = [ref for command in commands for ref in classify(command, project)]
+    _check_entry_points(project, outcome)
+    for ref in refs:
+        _check_reference(project, ref, outcome)
+    scripts = find_scripts(ctx.target, files)
+    _check_scripts(project, scripts, refs, project_docs(ctx), files, outcome)
+    by_origin: dict[str, int] = {}
+    for command in commands:
+        by_origin[command.origin] = by_origin.get(command.origin, 0) + 1
+    outcome.data.update(
+        {
+            "commands": by_origin,
+            "references": len(refs),
+            "scripts": scripts,
+            "console_scripts": sorted(project.console_scripts),
+        }
+    )
+    outcome.checked.append(
+        f"{len(refs)} script/command references from {len(commands)} command lines "
+        f"({', '.join(f'{k}: {v}' for k, v in sorted(by_origin.items())) or 'none'})"
+    )
+    outcome.checked.append(f"{len(scripts)} scripts: shebang, executable bit, documentation")
+    outcome.summary = f"{len(refs)} command references, {len(scripts)} scripts"
+    return outcome
+
+
+# --------------------------------------------------------------------------- project facts
+
+
+def _project(ctx: StepContext, files: list[str]) -> Project:
+    project = Project(ctx.target, set(files), PythonIndex.build(ctx.target, files))
+    pyproject = _read_toml(ctx.target / "pyproject.toml")
+    text = _read_text(ctx.target / "pyproject.toml")
+    name = _dig(pyproject, "project", "name")
+    project.project_name = name if isinstance(name, str) else None
+    for table in (
+        ("project", "scripts"),
+        ("project", "gui-scripts"),
+        ("tool", "poetry", "scripts"),
+    ):
+        scripts = _dig(pyproject, *table)
+        if isinstance(scripts, dict):
+            for script, spec in scripts.items():
+                if isinstance(spec, str):
+                    line = _line_of(text, rf"^\s*[\"']?{re.escape(script)}[\"']?\s*=")
+                    project.console_scripts[script] = (spec, line)
+    package = _read_json(ctx.target / "package.json")
+    bins = package.get("bin")
+    if isinstance(bins, str) and isinstance(package.get("name"), str):
+        bins = {str(package["name"]).split("/")[-1]: bins}
+    if isinstance(bins, dict):
+        project.bins = {str(k): str(v) for k, v in bins.items()}
+    project.modes = _index_modes(ctx)
+    return project
+
+
+def _index_modes(ctx: StepContext) -> dict[str, str]:
+    result = ctx.run_command(["git", "ls-files", "-s", "-z"], timeout=60)
+    if not result.ok:
+        return {}
+    modes = {}
+    for entry in result.stdout.split("\0"):
+        meta, _, path = entry.partition("\t")
+        if path:
+            modes[path] = meta.split(" ")[0]
+    return modes
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _dig(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _line_of(text: str, pattern: str) -> int | None:
+    match = re.search(pattern, text, re.M)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def doc_commands(docs: dict[str, DocFile]) -> Iterator[Command]:
+    """Command lines in shell code blocks and inline code of every document."""
+    for path in sorted(docs):
+        doc = docs[path]
+        for block in doc.code_blocks:
+            if block.language not in SHELL_LANGUAGES:
+                continue
+            prompt_only = block.language in PROMPT_ONLY_LANGUAGES
+            yield from _block_commands(list(block.numbered_lines()), path, "docs", prompt_only)
+        for code in doc.inline_code:
+            yield from _line_commands(code.text, path, code.line, "", "docs", inline=True)
+
+
+def _block_commands(
+    lines: list[tuple[int, str]],
+    path: str,
+    origin: str,
+    prompt_only: bool = False,
+    keep_cwd: bool = True,
+) -> Iterator[Command]:
+    """Commands of a script-like block; `cd` carries over to later lines when `keep_cwd`."""
+    cwd = ""
+    pending = ""
+    start = 0
+    for number, raw in lines:
+        text = raw.strip()
+        if not pending:
+            start = number
+            stripped = _strip_prompt(text)
+            if stripped is None and prompt_only:
+                continue
+            text = stripped if stripped is not None else text
+        if text.endswith("\\"):
+            pending += text[:-1] + " "
+            continue
+        text, pending = pending + text, ""
+        cwd = cwd if keep_cwd else ""
+        for command in _line_commands(text, path, start, cwd, origin):
+            if command.argv[0] == "cd":
+                cwd = _cd(cwd, command.argv[1:])
+            else:
+                yield dataclasses.replace(command, cwd=cwd)
+
+
+def _strip_prompt(text: str) -> str | None:
+    match = re.match(r"^(?:\([\w.-]+\)\s*)?[\w@.~:/-]*[$%\u276f]\s+(.*)$", text)
+    return match.group(1) if match else None
+
+
+def _cd(cwd: str, args: tuple[str, ...]) -> str:
+    if not args or args[0].startswith(("/", "~", "-", "$")):
+        return "\0"  # unknown directory: later relative checks are skipped
+    if cwd == "\0":
+        return cwd
+    parts = [p for p in cwd.split("/") if p]
+    for part in args[0].split("/"):
+        if part == "..":
+            if not parts:
+                return "\0"
+            parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _line_commands(
+    text: str, path: str, line: int, cwd: str, origin: str, inline: bool = False
+) -> Iterator[Command]:
+    """Split one shell line into simple commands (`a && b | c; d`)."""
+    text = text.strip()
+    if not text or text.startswith("#"):
+        return
+    try:
+        lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|()<>")
+        lexer.whitespace_split = True
+        tokens = list(lexer)
+    except ValueError:
+        tokens = text.split()
+    current: list[str] = []
+    for token in [*tokens, ";"]:
+        if token and set(token) <= set(";&|()<>"):
+            if current:
+                yield Command(tuple(current), path, line, cwd, origin, inline)
+            current = []
+        else:
+            current.append(token)
+
+
+def automation_commands(target: Path, files: list[str]) -> list[Command]:
+    """Commands in Makefile recipes, package.json scripts and CI workflow `run:` steps."""
+    commands: list[Command] = []
+    for name in MAKEFILE_NAMES:
+        if name in files:
+            lines = _read_text(target / name).splitlines()
+            recipe = [(n, t.lstrip("\t@-+ ")) for n, t in enumerate(lines, 1) if t.startswith("\t")]
+            commands += _block_commands(recipe, name, "Makefile", keep_cwd=False)
+            break
+    package_text = _read_text(target / "package.json") if "package.json" in files else ""
+    scripts = _dig(_read_json(target / "package.json"), "scripts") if package_text else None
+    if isinstance(scripts, dict):
+        for key, value in scripts.items():
+            if isinstance(value, str):
+                line = _line_of(package_text, rf'"{re.escape(str(key))}"\s*:') or 1
+                commands += _line_commands(value, "package.json", line, "", "package.json")
+    for path in files:
+        if path.startswith(".github/workflows/") and path.endswith((".yml", ".yaml")):
+            for block in _workflow_runs(target / path):
+                commands += _block_commands(block, path, "CI")
+    return commands
+
+
+def _workflow_runs(path: Path) -> list[list[tuple[int, str]]]:
+    """The shell lines of each `run:` step, with their line numbers (one list per step)."""
+    runs: list[list[tuple[int, str]]] = []
+    block_indent: int | None = None
+    for number, line in enumerate(_read_text(path).splitlines(), start=1):
+        indent = len(line) - len(line.lstrip())
+        if block_indent is not None:
+            if not line.strip() or indent > block_indent:
+                runs[-1].append((number, line.strip()))
+                continue
+            block_indent = None
+        match = re.match(r"^\s*(?:-\s*)?run:\s*(.*)$", line)
+        if match:
+            value = match.group(1).strip()
+            runs.append([])
+            if value in ("|", ">", "|-", ">-", "|+", ">+"):
+                block_indent = len(line) - len(line.lstrip().lstrip("- "))
+            elif value:
+                runs[-1].append((number, value.strip("\"'")))
+    return runs
+
+
+# --------------------------------------------------------------------------- classification
+
+
+def classify(command: Command, project: Project) -> list[Reference]:
+    """The scripts, modules, targets and npm scripts one command refers to."""
+    argv = _unwrap(list(command.argv))
+    if not argv or command.cwd == "\0":
+        return []
+    head = argv[0]
+    if head in SHELLS or head in SOURCING or head in INTERPRETERS:
+        return _interpreted(head, argv[1:], command)
+    if PYTHON_RE.match(head):
+        return _python(argv[1:], command)
+    if head == "make":
+        return _make(argv[1:], command)
+    if head in ("npm", "yarn", "pnpm", "bun"):
+        return _npm(head, argv[1:], command)
+    if head in project.console_scripts or head in project.bins:
+        return [Reference("console", head, command)]
+    if _is_path_command(head, command.inline):
+        return [Reference("file", _clean_path(head), command, direct=True)]
+    return []
+
+
+def _unwrap(argv: list[str]) -> list[str]:
+    """Drop `VAR=x`, `sudo -E`, `env`, `uv run` and the like in front of the real command."""
+    while argv:
+        head = argv[0]
+        if re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", head):
+            argv = argv[1:]
+        elif head in WRAPPERS:
+            argv = argv[1:]
+            while argv and argv[0].startswith("-"):
+                argv = argv[1:]
+        elif head in RUNNERS and len(argv) > 1 and argv[1] == RUNNERS[head]:
+            argv = argv[2:]
+        else:
+            break
+    if argv and _in_env_dir(argv[0]):
+        name = PurePosixPath(argv[0]).name
+        argv = [name, *argv[1:]] if PYTHON_RE.match(name) else []
+    return argv
+
+
+_FILEISH_RE = re.compile(r"^[\w.@+-]+(?:/[\w.@+-]+)*/?$")
+
+
+def _plausible_path(value: str) -> bool:
+    """A literal relative path (no variables, globs, placeholders or absolute paths)."""
+    return bool(_FILEISH_RE.match(value)) and not _in_env_dir(value)
+
+
+def _in_env_dir(value: str) -> bool:
+    return _clean_path(value).split("/")[0] in ENV_DIRS
+
+
+def _is_path_command(head: str, inline: bool) -> bool:
+    """`./x`, `../x` anywhere; `scripts/x.sh`-like heads in code blocks only."""
+    if not _plausible_path(head) or head.endswith("/") or "/" not in head:
+        return False
+    if head.startswith(("./", "../")):
+        return True
+    pure = PurePosixPath(head)
+    return not inline and (pure.parts[0] in SCRIPT_DIRS or pure.suffix in SCRIPT_SUFFIXES)
+
+
+def _clean_path(value: str) -> str:
+    return value[2:] if value.startswith("./") else value
+
+
+EVAL_OPTIONS = frozenset({"-c", "-s", "-e", "-p", "--eval", "--print", "-"})
+VALUE_OPTIONS = frozenset({"-r", "--require", "--import", "--loader", "-o", "-O", "-I"})
+
+
+def _interpreted(head: str, args: list[str], command: Command) -> list[Reference]:
+    """`bash x.sh`, `source env.sh`, `node x.js`: the script file they run."""
+    index = 0
+    while index < len(args) and args[index].startswith("-"):
+        if args[index] in EVAL_OPTIONS:
+            return []
+        index += 2 if args[index] in VALUE_OPTIONS else 1
+    if index >= len(args) or not _plausible_path(args[index]):
+        return []
+    script = args[index]
+    if head in INTERPRETERS and "/" not in script and "." not in script:
+        return []  # `deno task x`, `node inspect`
+    return [Reference("file", _clean_path(script), command, via=head)]
+
+
+def _python(args: list[str], command: Command) -> list[Reference]:
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "-m" and index + 1 < len(args):
+            return [Reference("module", args[index + 1], command, via="python -m")]
+        if arg.startswith("-m") and len(arg) > 2:
+            return [Reference("module", arg[2:], command, via="python -m")]
+        if arg in ("-c",):
+            return []
+        if arg in ("-X", "-W"):
+            index += 2
+            continue
+        if arg.startswith("-"):
+            index += 1
+            continue
+        if arg.endswith(".py") and _plausible_path(arg):
+            return [Reference("file", _clean_path(arg), command, via="python")]
+        return []
+    return []
+
+
+def _make(args: list[str], command: Command) -> list[Reference]:
+    directory, makefile, targets = "", "", []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg in ("-C", "--directory") and index + 1 < len(args):
+            directory, index = args[index + 1], index + 2
+            continue
+        if arg in ("-f", "--file", "--makefile") and index + 1 < len(args):
+            makefile, index = args[index + 1], index + 2
+            continue
+        if arg in ("-j", "-l", "-o", "-W", "-I") and index + 1 < len(args):
+            index += 2  # option with a separate value
+            continue
+        if not arg.startswith("-") and "=" not in arg and _plausible_path(arg):
+            targets.append(arg)
+        index += 1
+    if not _plausible_path(directory or ".") or not _plausible_path(makefile or "Makefile"):
+        return []
+    base = _join(command.cwd, directory)
+    if not targets and command.inline:
+        return []  # "run `make`" in prose: too vague to check
+    targets = targets or [""]  # "" = the default goal
+    return [Reference("make", t, command, via=makefile, extra=base) for t in targets]
+
+
+PACKAGE_SELECTORS = frozenset(
+    {"-w", "--workspace", "--prefix", "-C", "--dir", "--cwd", "--filter", "-F", "-r", "--recursive"}
+)
+
+
+def _npm(manager: str, args: list[str], command: Command) -> list[Reference]:
+    """`npm run x`, `npm test`, `yarn x`, `pnpm x`, `bun run x`: the package.json script."""
+    if any(a.split("=")[0] in PACKAGE_SELECTORS for a in args):
+        return []  # runs in another package of a workspace
+    words = [a for a in args if not a.startswith("-")]
+    if not words or (manager == "bun" and words[0] != "run"):
+        return []  # `yarn` alone installs; `bun test`/`bun x.ts` are bun's own
+    verb = words[0]
+    if verb in ("run", "run-script", "rum", "urn"):
+        if len(words) < 2:
+            return []
+        script = words[1]
+    elif verb in NPM_LIFECYCLE:
+        script = {"t": "test", "tst": "test"}.get(verb, verb)
+    elif manager == "npm" or verb in NPM_BUILTINS:
+        return []
+    else:
+        script = verb  # `yarn build`, `pnpm lint`, `bun dev`
+    if not _plausible_path(script):
+        return []
+    return [Reference("npm", script, command, via=manager, extra=command.cwd)]
+
+
+def _join(cwd: str, path: str) -> str:
+    joined = "/".join(p for p in (cwd, path) if p and p != ".")
+    return _cd("", (joined,)) if joined else ""
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_reference(project: Project, ref: Reference, outcome: StepOutcome) -> None:
+    problem = _problem(project, ref)
+    if problem is None:
+        return
+    rule, message, severity = problem
+    command = " ".join(ref.command.argv)
+    outcome.add(rule, severity, f"{message} (in `{command}`)", ref.command.path, ref.command.line)
+
+
+def _problem(project: Project, ref: Reference) -> tuple[str, str, str] | None:
+    if ref.kind == "file" and _in_env_dir(ref.value):
+        return None
+    if ref.kind == "file":
+        return _file_problem(project, ref)
+    if ref.kind == "module":
+        return _module_problem(project, ref)
+    if ref.kind == "make":
+        return _make_problem(project, ref)
+    if ref.kind == "npm":
+        return _npm_problem(project, ref)
+    return None
+
+
+def _resolve_file(project: Project, ref: Reference) -> str | None:
+    candidates = [_join(ref.command.cwd, ref.value)]
+    if ref.command.origin == "docs":
+        candidates.append(_join(str(PurePosixPath(ref.command.path).parent), ref.value))
+    return next((c for c in candidates if c and project.exists(c)), None)
+
+
+def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | None:
+    found = _resolve_file(project, ref)
+    if found is None:
+        what = "script" if ref.direct or ref.via else "file"
+        return "scripts/missing-script", f"{what} {ref.value} does not exist", "error"
+    if ref.direct and not _is_executable(project, found) and (project.target / found).is_file():
+        return (
+            "scripts/not-executable",
+            f"{found} is run directly but has no executable bit (chmod +x, or git update-index "
+            "--chmod=+x)",
+            "error",
+        )
+    return None
+
+
+def _module_problem(project: Project, ref: Reference) -> tuple[str, str, str] | None:
+    module = ref.value
+    top = module.split(".")[0]
+    own_names = set(project.python.top_level())
+    if project.project_name:
+        own_names.add(re.sub(r"[-.]+", "_", project.project_name).lower())
+    if top not in own_names or top in sys.stdlib_module_names:
+        return None  # a third-party or standard-library module
+    if module in project.python.modules:
+        return None
+    missing = project.python.unresolved(module)
+    if missing is None:
+        return None
+    return (
+        "scripts/missing-module",
+        f"Python module {module} does not exist in the project",
+        "error",
+    )
+
+
+def _make_problem(project: Project, ref: Reference) -> tuple[str, str, str] | None:
+    makefile = _find_makefile(project, ref.extra, ref.via)
+    if makefile is None:
+        where = f" in {ref.extra}/" if ref.extra else ""
+        return (
+            "scripts/missing-makefile",
+            f"`make` is documented but there is no Makefile{where}",
+            "error",
+        )
+    if not ref.value:
+        return None
+    targets, dynamic = makefile_targets(project.target / makefile)
+    if ref.value in targets or _pattern_match(ref.value, targets):
+        return None
+    severity = "warning" if dynamic else "error"
+    return (
+        "scripts/missing-make-target",
+        f"{makefile} has no target '{ref.value}'",
+        severity,
+    )
+
+
+def _find_makefile(project: Project, directory: str, explicit: str) -> str | None:
+    names = [explicit] if explicit else list(MAKEFILE_NAMES)
+    for name in names:
+        path = _join(directory, name)
+        if project.exists(path):
+            return path
+    return None
+
+
+_TARGET_RE = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)")
+
+
+def makefile_targets(path: Path, _seen: set[Path] | None = None) -> tuple[set[str], bool]:
+    """Targets a Makefile defines (following `include`), and whether some are computed."""
+    seen = _seen or set()
+    if path in seen:
+        return set(), False
+    seen.add(path)
+    targets: set[str] = set()
+    dynamic = False
+    for line in _read_text(path).splitlines():
+        if line.startswith("\t"):
+            continue
+        include = re.match(r"^-?include\s+(.+)$", line)
+        if include:
+            for name in include.group(1).split():
+                more, more_dynamic = makefile_targets(path.parent / name, seen)
+                targets |= more
+                dynamic = dynamic or more_dynamic or "$" in name
+            continue
+        match = _TARGET_RE.match(line)
+        if match:
+            for name in match.group(1).split():
+                dynamic = dynamic or "$" in name
+                targets.add(name)
+    return targets, dynamic
+
+
+def _pattern_match(name: str, targets: set[str]) -> bool:
+    for target in targets:
+        if "%" in target:
+            prefix, _, suffix = target.partition("%")
+            if name.startswith(prefix) and name.endswith(suffix):
+                return True
+    return False
+
+
+def _npm_problem(project: Project, ref: Reference) -> tuple[str, str, str] | None:
+    package_path = _join(ref.extra, "package.json")
+    if not project.exists(package_path):
+        return (
+            "scripts/missing-npm-script",
+            f"`{ref.via}` is documented but there is no {package_path}",
+            "error",
+        )
+    scripts = _dig(_read_json(project.target / package_path), "scripts")
+    scripts = scripts if isinstance(scripts, dict) else {}
+    if ref.value in scripts:
+        return None
+    if ref.value == "start" and project.exists(_join(ref.extra, "server.js")):
+        return None  # npm's default start script
+    if ref.via in ("yarn", "pnpm", "bun") and _is_bin(project, ref.extra, ref.value):
+        return None  # `yarn eslint` runs a dependency's binary
+    return (
+        "scripts/missing-npm-script",
+        f"{package_path} has no script '{ref.value}'",
+        "error",
+    )
+
+
+def _is_bin(project: Project, directory: str, name: str) -> bool:
+    package = _read_json(project.target / _join(directory, "package.json"))
+    for key in ("dependencies", "devDependencies"):
+        deps = package.get(key)
+        if isinstance(deps, dict) and name in deps:
+            return True
+    return (project.target / _join(directory, f"node_modules/.bin/{name}")).exists()
+
+
+def _check_entry_points(project: Project, outcome: StepOutcome) -> None:
+    """Console scripts in pyproject.toml and package.json `bin` point at code that exists."""
+    for script, (spec, line) in sorted(project.console_scripts.items()):
+        module, _, attr = spec.partition(":")
+        module = module.strip()
+        dotted = f"{module}.{attr.strip().split('.')[0]}" if attr.strip() else module
+        top = module.split(".")[0]
+        if top not in project.python.top_level() and _somewhere(project, top):
+            continue  # a layout the index does not follow (package-dir, namespace package)
+        if top not in project.python.top_level():
+            outcome.add(
+                "scripts/broken-entry-point",
+                "error",
+                f"console script '{script}' points at {spec}, but module {module} is not in the "
+                "project",
+                "pyproject.toml",
+                line,
+            )
+        elif project.python.unresolved(dotted) is not None:
+            outcome.add(
+                "scripts/broken-entry-point",
+                "error",
+                f"console script '{script}' points at {spec}, which does not exist",
+                "pyproject.toml",
+                line,
+            )
+    package_text = _read_text(project.target / "package.json")
+    for name, path in sorted(project.bins.items()):
+        if not project.exists(_clean_path(path)):
+            line = _line_of(package_text, rf'"{re.escape(path)}"') or 1
+            outcome.add(
+                "scripts/missing-script",
+                "error",
+                f"package.json bin '{name}' points at {path}, which does not exist",
+                "package.json",
+                line,
+            )
+
+
+def _somewhere(project: Project, top: str) -> bool:
+    return any(f.endswith((f"/{top}/__init__.py", f"/{top}.py")) for f in project.files)
+
+
+# --------------------------------------------------------------------------- scripts
+
+
+def find_scripts(target: Path, files: Iterable[str]) -> list[str]:
+    """Shell scripts anywhere, and files with a shebang in script directories or at the top."""
+    found = []
+    for path in files:
+        pure = PurePosixPath(path)
+        if is_test_path(path) or pure.suffix == ".bats":
+            continue
+        if pure.suffix in SCRIPT_SUFFIXES:
+            found.append(path)
+            continue
+        in_script_dir = len(pure.parts) > 1 and pure.parts[0] in SCRIPT_DIRS
+        top_level_bare = len(pure.parts) == 1 and not pure.suffix
+        if (in_script_dir or top_level_bare) and _shebang(target / path):
+            found.append(path)
+    return sorted(found)
+
+
+def _shebang(path: Path) -> str | None:
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline(200)
+    except OSError:
+        return None
+    return first.decode("utf-8", "replace").strip() if first.startswith(b"#!") else None
+
+
+def _is_executable(project: Project, path: str) -> bool:
+    mode = project.modes.get(path)
+    if mode is not None:
+        return mode == "100755"
+    try:
+        return bool(os.stat(project.target / path).st_mode & stat.S_IXUSR)
+    except OSError:
+        return False
+
+
+def _check_scripts(
+    project: Project,
+    scripts: list[str],
+    refs: list[Reference],
+    docs: dict[str, DocFile],
+    files: list[str],
+    outcome: StepOutcome,
+) -> None:
+    doc_text = "\n".join(doc.text() for doc in docs.values())
+    automation = _automation_texts(project.target, files, set(scripts))
+    usage = _usage(project, refs)
+    for script in scripts:
+        _check_script_file(project, script, usage.get(script, set()), outcome)
+        name = PurePosixPath(script).name
+        mention = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w-])")
+        if script in doc_text or mention.search(doc_text):
+            continue
+        if any(mention.search(text) for path, text in automation.items() if path != script):
+            outcome.add(
+                "scripts/undocumented",
+                "info",
+                f"{script} is used by the build/CI but no document mentions it",
+                script,
+            )
+        else:
+            outcome.add(
+                "scripts/unreferenced",
+                "warning",
+                f"{script} is not mentioned by any document, Makefile, package.json or CI "
+                "workflow: document it or remove it",
+                script,
+            )
+
+
+def _usage(project: Project, refs: list[Reference]) -> dict[str, set[str]]:
+    """For each referenced file: how it is run ("direct", "source", or an interpreter)."""
+    usage: dict[str, set[str]] = {}
+    for ref in refs:
+        if ref.kind == "file":
+            found = _resolve_file(project, ref)
+            if found:
+                how = "direct" if ref.direct else ("source" if ref.via in SOURCING else ref.via)
+                usage.setdefault(found, set()).add(how)
+    return usage
+
+
+def _check_script_file(
+    project: Project, script: str, usage: set[str], outcome: StepOutcome
+) -> None:
+    if usage and usage <= SOURCING | {"source"}:
+        return  # a library that is only ever sourced needs neither
+    shebang = _shebang(project.target / script)
+    executable = _is_executable(project, script)
+    only_interpreted = bool(usage) and "direct" not in usage
+    if shebang is None and not only_interpreted:
+        outcome.add(
+            "scripts/missing-shebang",
+            "warning" if executable or "direct" in usage else "info",
+            f"{script} has no shebang line (e.g. #!/usr/bin/env bash)",
+            script,
+            1,
+        )
+    if not executable and shebang is not None and not only_interpreted and "direct" not in usage:
+        outcome.add(
+            "scripts/not-executable",
+            "warning",
+            f"{script} has a shebang but no executable bit",
+            script,
+            1,
+        )
+
+
+def _automation_texts(target: Path, files: list[str], scripts: set[str]) -> dict[str, str]:
+    """Build, CI and script files, whose mention of a script means it is in use."""
+    names = {*MAKEFILE_NAMES, "package.json", "pyproject.toml", "tox.ini", "noxfile.py"}
+    names |= {".pre-commit-config.yaml", "Dockerfile", "docker-compose.yml", "setup.cfg"}
+    chosen = [
+        f
+        for f in files
+        if f in names or f.startswith((".github/", ".gitlab-ci", ".circleci/")) or f in scripts
+    ]
+    return {f: _read_text(target / f) for f in chosen}

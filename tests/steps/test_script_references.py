@@ -1,0 +1,209 @@
+"""Step 3 end to end: commands in docs, Makefile, package.json and CI; script hygiene."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ai_workflow.engine.step import StepOutcome
+from ai_workflow.findings import Severity
+from ai_workflow.steps import script_references
+from ai_workflow.steps.script_references import Command, _line_commands, makefile_targets
+from tests.helpers import commit_all, make_repo, step_context
+
+README = """\
+# proj
+
+## Install
+
+```bash
+./scripts/setup.sh
+./scripts/missing.sh --flag
+bash scripts/build.sh
+python tools/gen.py
+python -m proj.cli
+python -m proj.nope
+python -m pytest -q
+make test
+make deploy
+npm run build
+npm run lint
+yarn start
+source .venv/bin/activate
+cd web && npm run dev
+```
+
+Then run `./scripts/noexec.sh` and see `scripts/noshebang.sh`.
+
+```console
+$ proj --help
+$ make -C sub all
+usage: proj [-h]
+```
+"""
+
+SHEBANG = "#!/usr/bin/env bash\nset -eu\n"
+
+WORKFLOW = """\
+name: ci
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: |
+          ./scripts/ci-only.sh
+          bash scripts/also-missing.sh
+      - name: single
+        run: make test
+"""
+
+PACKAGE = """\
+{
+  "name": "proj",
+  "bin": {"proj-js": "bin/proj.js"},
+  "scripts": {
+    "build": "node tools/build.js",
+    "test": "node --test"
+  }
+}
+"""
+
+PYPROJECT = """\
+[project]
+name = "proj"
+version = "1.0"
+
+[project.scripts]
+proj = "proj.cli:main"
+proj-old = "proj.old:main"
+broken-attr = "proj.cli:nomain"
+"""
+
+
+def _project(tmp_path: Path) -> Path:
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "README.md": README,
+            "pyproject.toml": PYPROJECT,
+            "package.json": PACKAGE,
+            "web/package.json": '{"scripts": {"dev": "vite"}}\n',
+            "Makefile": ".PHONY: test\ntest:\n\tpytest\n\nbuild:\n\t./scripts/gone.sh\n",
+            "src/proj/__init__.py": "",
+            "src/proj/cli.py": "def main():\n    pass\n",
+            "scripts/setup.sh": SHEBANG + "source lib/common.sh\n",
+            "scripts/noexec.sh": SHEBANG,
+            "scripts/build.sh": SHEBANG,
+            "scripts/orphan.sh": SHEBANG,
+            "scripts/ci-only.sh": SHEBANG,
+            "scripts/noshebang.sh": "echo hi\n",
+            "lib/common.sh": "helper() { :; }\n",
+            ".github/workflows/ci.yml": WORKFLOW,
+        },
+    )
+    for name in ("setup.sh", "orphan.sh", "ci-only.sh", "noshebang.sh"):
+        os.chmod(root / "scripts" / name, 0o755)
+    commit_all(root, "modes")
+    return root
+
+
+def _run(root: Path) -> StepOutcome:
+    return script_references.run(step_context(root, script_references.SPEC))
+
+
+def _found(outcome: StepOutcome, rule: str) -> set[tuple[str | None, int | None, str]]:
+    return {(f.path, f.line, f.severity.value) for f in outcome.findings if f.rule == rule}
+
+
+def test_planted_command_and_script_defects(tmp_path: Path) -> None:
+    outcome = _run(_project(tmp_path))
+    assert _found(outcome, "scripts/missing-script") == {
+        ("README.md", 7, "error"),  # ./scripts/missing.sh
+        ("README.md", 9, "error"),  # python tools/gen.py
+        ("Makefile", 6, "error"),  # ./scripts/gone.sh
+        ("package.json", 5, "error"),  # node tools/build.js
+        ("package.json", 3, "error"),  # bin/proj.js
+        (".github/workflows/ci.yml", 10, "error"),  # bash scripts/also-missing.sh
+    }
+    assert _found(outcome, "scripts/missing-module") == {("README.md", 11, "error")}
+    assert _found(outcome, "scripts/missing-make-target") == {("README.md", 14, "error")}
+    assert _found(outcome, "scripts/missing-npm-script") == {
+        ("README.md", 16, "error"),  # npm run lint
+        ("README.md", 17, "error"),  # yarn start
+    }
+    assert _found(outcome, "scripts/missing-makefile") == {("README.md", 26, "error")}
+    assert _found(outcome, "scripts/broken-entry-point") == {
+        ("pyproject.toml", 7, "error"),
+        ("pyproject.toml", 8, "error"),
+    }
+    assert _found(outcome, "scripts/not-executable") == {("README.md", 22, "error")}
+    assert _found(outcome, "scripts/missing-shebang") == {
+        ("scripts/noshebang.sh", 1, "warning"),
+        ("lib/common.sh", 1, "info"),
+    }
+    assert _found(outcome, "scripts/unreferenced") == {("scripts/orphan.sh", None, "warning")}
+    assert _found(outcome, "scripts/undocumented") == {
+        ("scripts/ci-only.sh", None, "info"),
+        ("lib/common.sh", None, "info"),
+    }
+    message = next(f.message for f in outcome.findings if f.line == 7 and f.path == "README.md")
+    assert "scripts/missing.sh" in message and "./scripts/missing.sh --flag" in message
+    assert outcome.data["console_scripts"] == ["broken-attr", "proj", "proj-old"]
+    assert "scripts/setup.sh" in outcome.data["scripts"]
+    assert outcome.data["commands"]["CI"] == 3
+
+
+def test_clean_project_has_no_error_findings(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "clean",
+        {
+            "README.md": "# c\n\n```sh\n$ ./run.sh\n$ make check\n$ npm test\n```\n\n"
+            "Or `bash scripts/lint.sh`.\n",
+            "run.sh": SHEBANG,
+            "scripts/lint.sh": SHEBANG,
+            "Makefile": "check: lint\nlint:\n\tbash scripts/lint.sh\n",
+            "package.json": '{"scripts": {"test": "node --test"}}\n',
+        },
+    )
+    os.chmod(root / "run.sh", 0o755)
+    commit_all(root, "exec")
+    outcome = _run(root)
+    assert outcome.findings == []
+    assert outcome.data["scripts"] == ["run.sh", "scripts/lint.sh"]
+
+
+def test_untracked_script_mode_comes_from_the_file_system(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "u", {"README.md": "# u\n\nRun `./new.sh`.\n"})
+    (root / "new.sh").write_text(SHEBANG, encoding="utf-8")
+    assert _found(_run(root), "scripts/not-executable") == {("README.md", 3, "error")}
+    os.chmod(root / "new.sh", 0o755)
+    assert not _found(_run(root), "scripts/not-executable")
+
+
+def test_command_splitting_and_makefile_targets(tmp_path: Path) -> None:
+    commands = list(_line_commands("A=1 sudo -E ./x.sh && make t | tee log; cd d", "f", 3, "", "d"))
+    assert [c.argv for c in commands] == [
+        ("A=1", "sudo", "-E", "./x.sh"),
+        ("make", "t"),
+        ("tee", "log"),
+        ("cd", "d"),
+    ]
+    assert all(isinstance(c, Command) and c.line == 3 for c in commands)
+    assert next(_line_commands("echo 'unbalanced", "f", 1, "", "d")).argv[0] == "echo"
+    (tmp_path / "inc.mk").write_text("included:\n\ttrue\n", encoding="utf-8")
+    (tmp_path / "Makefile").write_text(
+        "VAR := 1\nOTHER ?= 2\ninclude inc.mk\na b: c\n%.o: %.c\n$(GEN): x\nd::\n\techo e: f\n",
+        encoding="utf-8",
+    )
+    targets, dynamic = makefile_targets(tmp_path / "Makefile")
+    assert {"a", "b", "included", "%.o", "d"} <= targets
+    assert "VAR" not in targets and "OTHER" not in targets and "echo" not in targets
+    assert dynamic
+
+
+def test_severities_are_never_errors_for_hygiene_only(tmp_path: Path) -> None:
+    outcome = _run(_project(tmp_path))
+    hygiene = {"scripts/missing-shebang", "scripts/unreferenced", "scripts/undocumented"}
+    assert all(f.severity != Severity.ERROR for f in outcome.findings if f.rule in hygiene)
