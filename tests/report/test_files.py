@@ -11,20 +11,18 @@ import jsonschema
 
 from ai_workflow.config import Config
 from ai_workflow.engine.artifacts import Workspace
-from ai_workflow.engine.graph import GraphAnalysis
 from ai_workflow.engine.registry import Registry
 from ai_workflow.engine.runner import RunRequest, run_workflow
 from ai_workflow.engine.step import (
     FunctionStep,
     StepContext,
     StepOutcome,
-    StepResult,
     StepSpec,
     StepStatus,
 )
 from ai_workflow.report.files import FileReporter
 from tests.helpers import make_repo
-from tests.report.factories import finding, result, spec, summary
+from tests.report.factories import QuietObserver, finding, result, spec, summary
 
 RUN = "workflow_20260101_000000"
 
@@ -76,27 +74,6 @@ def test_unwritable_location_is_recorded_not_raised(tmp_path: Path) -> None:
     assert len(reporter.errors) == 3  # step report, findings.json, findings.sarif
     assert all(e.startswith("cannot write ") for e in reporter.errors)
     assert ws.step_summary(docs).is_file()  # the summaries directory was fine
-
-
-class QuietObserver:
-    """The engine's observer protocol, printing nothing."""
-
-    def message(self, level: str, text: str) -> None: ...
-
-    def show_graph(self, analysis: GraphAnalysis) -> None: ...
-
-    def run_started(self, run_id: str, plan: list[tuple[StepSpec, str]]) -> None: ...
-
-    def show_plan(self, results: list[StepResult]) -> None: ...
-
-    def step_started(self, spec: StepSpec) -> None: ...
-
-    def step_finished(self, spec: StepSpec, result: StepResult) -> None: ...
-
-    def run_finished(self, summary: dict[str, Any], history: list[dict[str, Any]]) -> None: ...
-
-    def confirm(self, question: str, default: bool) -> bool:
-        return default
 
 
 def _lint(ctx: StepContext) -> StepOutcome:

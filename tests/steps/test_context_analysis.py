@@ -11,11 +11,22 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ai_workflow.engine.step import StepOutcome, StepResult, StepStatus
+from ai_workflow.config import Config
+from ai_workflow.engine.registry import Registry
+from ai_workflow.engine.runner import RunRequest, run_workflow
+from ai_workflow.engine.step import (
+    FunctionStep,
+    StepContext,
+    StepOutcome,
+    StepResult,
+    StepSpec,
+    StepStatus,
+)
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.steps import context_analysis as ca
 from ai_workflow.steps import pre_analysis
 from tests.helpers import commit_all, make_repo, step_context, write_files
+from tests.report.factories import QuietObserver
 
 FILES = {".gitignore": ".ai_workflow/\n", "README.md": "# P\n", "p/core.py": "X = 1\n"}
 
@@ -226,3 +237,29 @@ def test_unwritable_summary_is_the_steps_own_failure(tmp_path: Path) -> None:
     outcome = ca.run(ctx)
     assert outcome.tool_error is not None and ca.SUMMARY_FILE in outcome.tool_error
     assert outcome.status() is StepStatus.FAILED
+
+
+def test_runs_in_the_engine_after_a_failed_dependency(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", FILES)
+
+    def failing_docs(ctx: StepContext) -> StepOutcome:
+        outcome = StepOutcome()
+        outcome.add("docs/missing-readme-section", "error", "no Usage section", "README.md", 1)
+        return outcome
+
+    docs_spec = StepSpec(id="documentation", number=1, name="Documentation Updates")
+    registry = Registry([FunctionStep(docs_spec, failing_docs), FunctionStep(ca.SPEC, ca.run)])
+    report = run_workflow(
+        RunRequest(
+            target=repo,
+            config=Config(),
+            registry=registry,
+            selected=["documentation", "context_analysis"],
+            observer=QuietObserver(),
+        )
+    )
+    statuses = {r.id: r.status for r in report.results}
+    assert statuses == {"documentation": StepStatus.FAILED, "context_analysis": StepStatus.PASSED}
+    latest = (repo / ".ai_workflow" / ca.SUMMARY_FILE).read_text()
+    assert "Score: **80/100** (fair)." in latest  # 100 - 15 failed step - 5 error
+    assert "`docs/missing-readme-section` at `README.md:1`" in latest

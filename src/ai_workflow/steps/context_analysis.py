@@ -48,6 +48,7 @@ SPEC = StepSpec(
     categories=("*",),
     estimate_s=120.0,
     persona="technical project manager",
+    after_failures=True,  # it reports on failed steps, so it runs after them
 )
 
 SUMMARY_FILE = "WORKFLOW_SUMMARY.md"
