@@ -158,3 +158,20 @@ def test_any_findings_give_a_valid_log_with_one_result_each(
     for res in run["results"]:
         assert rules[res["ruleIndex"]]["id"] == res["ruleId"]
         assert res["message"]["text"]
+
+
+def test_steps_that_broke_without_findings_become_tool_notifications(
+    tmp_path: Path, sarif_schema: dict[str, Any]
+) -> None:
+    results = [
+        result(4, "directory_structure", StepStatus.FAILED, reason="internal error: boom"),
+        result(7, "test_execution", StepStatus.FAILED, [finding("tests/failed", "error", "x")]),
+        result(9, "code_quality", StepStatus.INTERRUPTED, reason="run interrupted"),
+        result(5, "test_review", StepStatus.NOT_RUN, reason="dependency failed"),
+    ]
+    log = sarif_log(summary(str(tmp_path)), results)
+    validator(sarif_schema).validate(log)
+    notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert [n["descriptor"]["id"] for n in notes] == ["directory_structure", "code_quality"]
+    assert notes[0]["message"]["text"] == "step directory_structure failed: internal error: boom"
+    assert notes[0]["level"] == "error"

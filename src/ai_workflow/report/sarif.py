@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from ai_workflow import __version__
 from ai_workflow.engine.artifacts import write_json_atomic
-from ai_workflow.engine.step import StepResult
+from ai_workflow.engine.step import StepResult, StepStatus
 from ai_workflow.findings import SEVERITY_RANK, Finding, Severity
 from ai_workflow.report.findings_json import run_findings
 
@@ -56,6 +56,7 @@ def artifact_uri(path: str) -> str:
 
 def sarif_log(summary: Mapping[str, Any], results: Iterable[StepResult]) -> dict[str, Any]:
     """The SARIF log of one run: one `run` whose driver is ai-workflow."""
+    results = list(results)
     findings = run_findings(results)
     rules = _rules(findings)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
@@ -68,7 +69,7 @@ def sarif_log(summary: Mapping[str, Any], results: Iterable[StepResult]) -> dict
             }
         },
         "automationDetails": {"id": f"{TOOL_NAME}/{summary.get('run_id', 'run')}"},
-        "invocations": [_invocation(summary)],
+        "invocations": [_invocation(summary, results)],
         "results": [_result(f, index[f.rule]) for f in findings],
         "columnKind": "unicodeCodePoints",
     }
@@ -95,7 +96,7 @@ def _rules(findings: list[Finding]) -> list[dict[str, Any]]:
     ]
 
 
-def _invocation(summary: Mapping[str, Any]) -> dict[str, Any]:
+def _invocation(summary: Mapping[str, Any], results: list[StepResult]) -> dict[str, Any]:
     invocation: dict[str, Any] = {
         "executionSuccessful": summary.get("status") in ("passed", "failed"),
     }
@@ -103,7 +104,27 @@ def _invocation(summary: Mapping[str, Any]) -> dict[str, Any]:
         value = summary.get(key)
         if value:
             invocation[field] = str(value)
+    notifications = _step_failures(results)
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
     return invocation
+
+
+def _step_failures(results: list[StepResult]) -> list[dict[str, Any]]:
+    """Steps that failed or stopped without saying why in a finding (their tool broke)."""
+    out = []
+    for result in sorted(results, key=lambda r: (r.number, r.id)):
+        broken = result.status in (StepStatus.FAILED, StepStatus.INTERRUPTED)
+        if broken and not any(f.severity is Severity.ERROR for f in result.findings):
+            reason = result.reason or result.status.value
+            out.append(
+                {
+                    "level": "error",
+                    "message": {"text": f"step {result.id} {result.status.value}: {reason}"},
+                    "descriptor": {"id": result.id},
+                }
+            )
+    return out
 
 
 def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
