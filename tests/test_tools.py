@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -137,14 +136,15 @@ def test_configured_python_tool_directory_is_searched_first(tmp_path: Path) -> N
 def test_target_python(tmp_path: Path) -> None:
     target = tmp_path / "proj"
     target.mkdir()
-    assert target_python(target) is None
+    assert target_python(target, environ={}) is None  # never a bare python3 from PATH
     venv_python = _executable(target / "venv" / "bin" / "python")
-    assert target_python(target) == venv_python
+    assert target_python(target, environ={}) == venv_python
+    active = _executable(tmp_path / "active" / "bin" / "python")
+    assert target_python(target, environ={"VIRTUAL_ENV": str(active.parent.parent)}) == active
     other = _executable(target / "tools" / "py")
     assert target_python(target, "tools/py") == other
     assert target_python(target, "tools/missing") is None
     assert target_python(target, "definitely-not-a-python-xyz") is None
-    assert os.access(venv_python, os.X_OK)
 
 
 _parts = st.integers(min_value=0, max_value=999)

@@ -158,17 +158,23 @@ def resolve_tool(
     return replace(tool, version=tool_version(ctx, tool))
 
 
-def target_python(target: Path, configured: str | None = None) -> Path | None:
-    """The target project's own interpreter: the configured one, else its virtual environment.
+def target_python(
+    target: Path, configured: str | None = None, environ: Mapping[str, str] | None = None
+) -> Path | None:
+    """The target project's own interpreter: configured > active virtualenv > the target's venv.
 
-    Never ai-workflow's own interpreter by accident: without a configured interpreter or a
-    virtual environment in the target, the answer is None.
+    Never a bare `python3` from PATH, which may be any environment: without a configured
+    interpreter or a virtual environment the answer is None.
     """
     if configured:
         return _resolve_python(target, configured)
-    for name in PYTHON_ENV_DIRS:
+    env = os.environ if environ is None else environ
+    active = env.get("VIRTUAL_ENV")
+    dirs = [Path(active)] if active else []
+    dirs += [target / name for name in PYTHON_ENV_DIRS]
+    for directory in dirs:
         for exe in ("python", "python3"):
-            candidate = target / name / "bin" / exe
+            candidate = directory / "bin" / exe
             if is_executable(candidate):
                 return candidate
     return None

@@ -44,6 +44,7 @@ from ai_workflow.findings import Severity
 from ai_workflow.project_files import project_files
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.techstack import detect_stack, is_test_path
+from ai_workflow.tools import target_python
 
 SPEC = StepSpec(
     id="dependencies",
@@ -1042,13 +1043,14 @@ print(json.dumps({"packages": packages, "entry_points": eps}))
 
 
 def target_environment(ctx: StepContext) -> PythonEnvironment:
-    """Ask the target's interpreter (never ai-workflow's by accident) once per run."""
+    """Ask the target's own interpreter (see `tools.target_python`) once per run."""
 
     def ask() -> PythonEnvironment:
-        python = detect_stack(ctx).python
-        if not python:
+        python = target_python(ctx.target, ctx.config.tech_stack.python)
+        if python is None:
             return PythonEnvironment()
-        result = ctx.run_command([python, "-I", "-c", _ENV_SCRIPT], timeout=ENV_TIMEOUT_S)
+        argv = [str(python), "-I", "-c", _ENV_SCRIPT]
+        result = ctx.run_command(argv, timeout=ENV_TIMEOUT_S)
         if not result.ok:
             return PythonEnvironment()
         try:
@@ -1057,7 +1059,7 @@ def target_environment(ctx: StepContext) -> PythonEnvironment:
             return PythonEnvironment()
         packages = {str(k): [str(d) for d in v] for k, v in raw.get("packages", {}).items()}
         eps = {_canonical(k): list(v) for k, v in raw.get("entry_points", {}).items()}
-        return PythonEnvironment(python, packages, eps)
+        return PythonEnvironment(str(python), packages, eps)
 
     return ctx.memo.get("dependencies:target_environment", ask)
 
