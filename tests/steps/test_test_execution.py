@@ -1,0 +1,532 @@
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ai_workflow.config import Config
+from ai_workflow.engine.step import StepOutcome, StepStatus
+from ai_workflow.findings import Severity
+from ai_workflow.steps import test_execution
+from ai_workflow.steps.test_execution import (
+    locate,
+    parse_go_json,
+    parse_jest_json,
+    parse_junit,
+    parse_unittest_output,
+)
+from tests.helpers import git, make_repo, step_context
+
+PY_FILES = {
+    "pyproject.toml": (
+        '[project]\nname = "calc"\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n'
+    ),
+    "calc/__init__.py": "",
+    "calc/ops.py": "def add(a, b):\n    return a + b\n\n\ndef div(a, b):\n    return a / b\n",
+    "tests/test_ops.py": textwrap.dedent(
+        """\
+        import pytest
+
+        from calc.ops import add, div
+
+
+        def test_add():
+            assert add(1, 2) == 3
+
+
+        def test_add_wrong():
+            total = add(2, 2)
+            assert total == 5, "planted failure"
+
+
+        def test_div_by_zero_in_source():
+            div(1, 0)
+
+
+        @pytest.mark.skip(reason="later")
+        def test_skipped():
+            pass
+
+
+        @pytest.mark.xfail
+        def test_expected_failure():
+            assert False
+
+
+        def test_needs_missing_fixture(no_such_fixture):
+            pass
+        """
+    ),
+}
+
+
+def cfg(**tech_stack: object) -> Config:
+    return Config.model_validate({"tech_stack": {"python": sys.executable, **tech_stack}})
+
+
+def run_step(target: Path, config: Config) -> StepOutcome:
+    return test_execution.run(step_context(target, test_execution.SPEC, config=config))
+
+
+def errors(outcome: StepOutcome) -> list[tuple[str, str | None, int | None]]:
+    return [(f.rule, f.path, f.line) for f in outcome.findings if f.severity == Severity.ERROR]
+
+
+def pytest_direct_counts(target: Path) -> dict[str, int]:
+    """Run pytest the way a user would, and read its final summary line."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"],
+        cwd=target,
+        capture_output=True,
+        text=True,
+        env={"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin"},
+    )
+    last = proc.stdout.strip().splitlines()[-1]
+    found = {word: int(n) for n, word in re.findall(r"(\d+) (\w+)", last)}
+    return {
+        "passed": found.get("passed", 0),
+        "failed": found.get("failed", 0),
+        "errors": found.get("error", 0) + found.get("errors", 0),
+        "skipped": found.get("skipped", 0),
+        "xfailed": found.get("xfailed", 0),
+    }
+
+
+def test_pytest_counts_equal_running_pytest_directly(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "calc", PY_FILES)
+    outcome = run_step(root, cfg())
+    counts = outcome.data["counts"]
+    direct = pytest_direct_counts(root)
+    assert {k: counts[k] for k in direct} == direct
+    assert direct == {"passed": 1, "failed": 2, "errors": 1, "skipped": 1, "xfailed": 1}
+    assert outcome.status() == StepStatus.FAILED
+    assert sorted(errors(outcome)) == [
+        ("tests/error", "tests/test_ops.py", 29),  # the test's def line (setup error)
+        ("tests/failed", "calc/ops.py", 6),  # innermost frame: the division in the source
+        ("tests/failed", "tests/test_ops.py", 12),  # the planted assert
+    ]
+    planted = next(f for f in outcome.findings if f.line == 12)
+    assert "planted failure" in planted.message
+    assert "test_add_wrong" in planted.message
+    assert planted.extra["test"] == "tests.test_ops.test_add_wrong"
+    report = outcome.data["report_file"]
+    assert report == ".ai_workflow/logs/workflow_20260101_000000/junit-test_execution.xml"
+    assert outcome.data["framework"] == "pytest"
+    assert outcome.data["exit_code"] == 1
+    assert "1 passed, 2 failed, 1 errors, 1 skipped" in outcome.summary
+
+
+def test_pytest_run_leaves_the_project_untouched(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "calc", PY_FILES)
+    run_step(root, cfg())
+    status = git(root, "status", "--porcelain", "--untracked-files=all", "--ignored")
+    assert [line for line in status.splitlines() if ".ai_workflow/" not in line] == []
+    log = (
+        root / ".ai_workflow/logs/workflow_20260101_000000/step07_test_execution.log"
+    ).read_text()
+    assert "-p no:cacheprovider" in log
+    assert "test_add_wrong" in log  # the runner's output is in the step log
+
+
+def test_clean_project_passes(tmp_path: Path) -> None:
+    files = dict(PY_FILES)
+    files["tests/test_ops.py"] = (
+        "from calc.ops import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n"
+    )
+    root = make_repo(tmp_path / "calc", files)
+    outcome = run_step(root, cfg())
+    assert outcome.status() == StepStatus.PASSED
+    assert errors(outcome) == []
+    assert outcome.data["counts"]["passed"] == 1
+    assert outcome.data["counts"]["total"] == 1
+
+
+def test_pytest_missing_for_the_interpreter(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "calc", PY_FILES)
+    bare = tmp_path / "bare-python"
+    bare.write_text(f'#!/bin/sh\nexec "{sys.executable}" -S "$@"\n', encoding="utf-8")
+    bare.chmod(0o755)  # a real interpreter without site-packages: no pytest
+    outcome = run_step(root, cfg(python=str(bare)))
+    assert outcome.status() == StepStatus.FAILED
+    assert outcome.tool_error == (
+        f"pytest is not installed for {bare}: install it in the project's environment "
+        "or set tech_stack.python"
+    )
+
+
+def test_interpreter_that_does_not_exist(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "calc", PY_FILES)
+    outcome = run_step(root, cfg(python=str(tmp_path / "nope" / "python")))
+    assert outcome.status() == StepStatus.FAILED
+    assert "does not exist" in (outcome.tool_error or "")
+
+
+def test_no_tests_collected_is_a_warning(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "empty",
+        {"pyproject.toml": "[tool.pytest.ini_options]\n", "pkg/__init__.py": "", "pkg/m.py": ""},
+    )
+    outcome = run_step(root, cfg())
+    assert outcome.status() == StepStatus.WARNING
+    assert [f.rule for f in outcome.findings] == ["tests/none-collected"]
+    assert outcome.data["exit_code"] == 5
+
+
+UNITTEST_FILES = {
+    "setup.py": "from setuptools import setup\nsetup(name='u')\n",
+    "u/__init__.py": "",
+    "u/core.py": "def double(x):\n    return x * 2\n",
+    "tests/test_core.py": textwrap.dedent(
+        """\
+        import unittest
+
+        from u.core import double
+
+
+        class DoubleTest(unittest.TestCase):
+            def test_ok(self):
+                self.assertEqual(double(2), 4)
+
+            def test_wrong(self):
+                self.assertEqual(double(2), 5)
+
+            @unittest.skip("later")
+            def test_skip(self):
+                pass
+
+            def test_error(self):
+                raise RuntimeError("boom")
+        """
+    ),
+}
+
+
+def test_unittest_counts_and_failures(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "u", UNITTEST_FILES)
+    outcome = run_step(root, cfg())
+    assert outcome.data["framework"] == "unittest"
+    direct = subprocess.run(
+        [sys.executable, "-m", "unittest", "discover", "-s", "tests"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert "Ran 4 tests" in direct.stderr
+    assert "FAILED (failures=1, errors=1, skipped=1)" in direct.stderr
+    counts = outcome.data["counts"]
+    assert (counts["passed"], counts["failed"], counts["errors"], counts["skipped"]) == (1, 1, 1, 1)
+    assert sorted(errors(outcome)) == [
+        ("tests/error", "tests/test_core.py", 18),
+        ("tests/failed", "tests/test_core.py", 11),
+    ]
+    assert outcome.status() == StepStatus.FAILED
+
+
+JS_FILES = {
+    "package.json": json.dumps(
+        {"name": "jsx", "version": "1.0.0", "scripts": {"test": "node --test"}}
+    ),
+    "src/sum.js": "exports.sum = (a, b) => a + b;\n",
+    "test/sum.test.js": textwrap.dedent(
+        """\
+        const test = require('node:test');
+        const assert = require('node:assert');
+        const { sum } = require('../src/sum');
+
+        test('adds', () => {
+          assert.strictEqual(sum(1, 2), 3);
+        });
+
+        test('planted failure', () => {
+          assert.strictEqual(sum(2, 2), 5);
+        });
+
+        test('later', { skip: true }, () => {});
+
+        test.describe('group', () => {
+          test.it('inner', () => assert.ok(true));
+        });
+        """
+    ),
+}
+
+
+def node_direct_counts(target: Path) -> dict[str, int]:
+    proc = subprocess.run(["node", "--test"], cwd=target, capture_output=True, text=True)
+    figures = dict(re.findall(r"^# (pass|fail|skipped) (\d+)$", proc.stdout, re.MULTILINE))
+    return {
+        "passed": int(figures["pass"]),
+        "failed": int(figures["fail"]),
+        "skipped": int(figures["skipped"]),
+    }
+
+
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+
+
+@needs_node
+@pytest.mark.parametrize("with_script", [True, False])
+def test_node_test_runner(tmp_path: Path, with_script: bool) -> None:
+    files = dict(JS_FILES)
+    if not with_script:
+        files["package.json"] = json.dumps({"name": "jsx", "version": "1.0.0"})
+    root = make_repo(tmp_path / "js", files)
+    outcome = run_step(root, Config())
+    assert outcome.data["framework"] == "node-test"
+    assert outcome.data["command"] == ("npm test" if with_script else "node --test")
+    counts = outcome.data["counts"]
+    assert {k: counts[k] for k in ("passed", "failed", "skipped")} == node_direct_counts(root)
+    assert (counts["passed"], counts["failed"], counts["skipped"]) == (2, 1, 1)
+    assert errors(outcome) == [("tests/failed", "test/sum.test.js", 10)]
+    assert "planted failure" in outcome.findings[0].message
+    assert outcome.status() == StepStatus.FAILED
+
+
+def test_shell_project_without_bats_is_a_skipped_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo(
+        tmp_path / "sh",
+        {
+            "bin/tool.sh": "#!/bin/sh\necho hi\n",
+            "test/tool.bats": "@test 'runs' {\n  run true\n}\n",
+        },
+    )
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
+    outcome = run_step(root, Config())
+    assert outcome.skipped_checks == ["tests (bats): bats is not installed or not on PATH"]
+    assert [f.rule for f in outcome.findings] == ["tests/runner-missing"]
+    assert outcome.status() == StepStatus.WARNING
+    assert outcome.tool_error is None
+
+
+def test_generic_project_has_nothing_to_run(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "g", {"notes.txt": "hello\n"})
+    outcome = run_step(root, Config())
+    assert outcome.status() == StepStatus.PASSED
+    assert outcome.skipped_checks == [
+        "tests: no test command detected (set tech_stack.test_command)"
+    ]
+
+
+def test_custom_command_exit_status(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "c", {"Makefile": "check:\n\t@exit 3\n"})
+    failing = run_step(root, cfg(test_command="echo checking && exit 3"))
+    assert failing.status() == StepStatus.FAILED
+    assert failing.data["exit_code"] == 3
+    assert [f.rule for f in failing.findings] == ["tests/command-failed"]
+    assert "checking" in failing.findings[0].message
+    passing = run_step(root, cfg(test_command="true"))
+    assert passing.status() == StepStatus.PASSED
+    assert passing.data["counts"] is None
+
+
+def test_custom_command_writing_junit_is_parsed(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "calc", PY_FILES)
+    command = (
+        f'"{sys.executable}" -m pytest -q -p no:cacheprovider --junitxml="$AI_WORKFLOW_JUNIT_XML"'
+    )
+    outcome = run_step(root, cfg(test_command=command))
+    assert outcome.data["framework"] == "pytest"
+    assert outcome.data["counts"]["failed"] == 2
+    assert ("tests/failed", "tests/test_ops.py", 12) in errors(outcome)
+
+
+def test_custom_command_not_found(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "c", {"a.txt": ""})
+    outcome = run_step(root, cfg(test_command="no-such-test-runner-xyz --all"))
+    assert outcome.status() == StepStatus.FAILED
+    assert "cannot run `no-such-test-runner-xyz --all`" in (outcome.tool_error or "")
+
+
+def test_timeout_kills_the_tests(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "c", {"a.txt": ""})
+    outcome = run_step(root, cfg(test_command="sleep 30", test_timeout_s=0.5))
+    assert outcome.status() == StepStatus.FAILED
+    assert "did not finish within 0.5s" in (outcome.tool_error or "")
+    assert outcome.data["timed_out"] is True
+
+
+def _rust_toolchain_env() -> dict[str, str] | None:
+    """rustup's real homes (the tests run with a temporary HOME), if a toolchain works."""
+    home = Path(pwd.getpwuid(os.getuid()).pw_dir)
+    env = {"RUSTUP_HOME": str(home / ".rustup"), "CARGO_HOME": str(home / ".cargo")}
+    if shutil.which("cargo") is None:
+        return None
+    probe = subprocess.run(["cargo", "--version"], capture_output=True, env={**os.environ, **env})
+    return env if probe.returncode == 0 else None
+
+
+RUST_ENV = _rust_toolchain_env()
+
+
+@pytest.mark.skipif(RUST_ENV is None, reason="no working cargo toolchain")
+def test_cargo_test(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in (RUST_ENV or {}).items():
+        monkeypatch.setenv(key, value)
+    lib = textwrap.dedent(
+        """\
+        pub fn add(a: i32, b: i32) -> i32 { a + b }
+
+        #[cfg(test)]
+        mod tests {
+            use super::*;
+            #[test]
+            fn adds() { assert_eq!(add(1, 2), 3); }
+            #[test]
+            fn planted() { assert_eq!(add(2, 2), 5); }
+            #[test]
+            #[ignore]
+            fn later() {}
+        }
+        """
+    )
+    root = make_repo(
+        tmp_path / "rs",
+        {
+            "Cargo.toml": '[package]\nname = "rs"\nversion = "0.1.0"\nedition = "2021"\n',
+            "src/lib.rs": lib,
+        },
+    )
+    outcome = run_step(root, Config())
+    counts = outcome.data["counts"]
+    assert (counts["passed"], counts["failed"], counts["skipped"]) == (1, 1, 1)
+    assert errors(outcome) == [("tests/failed", "src/lib.rs", 9)]
+    assert not (root / "target").exists()  # builds go to .ai_workflow/cargo-target
+
+
+# --------------------------------------------------------------------------- parsers
+
+
+def test_locate_prefers_the_innermost_project_frame(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_text("", encoding="utf-8")
+    (tmp_path / "node_modules" / "dep").mkdir(parents=True)
+    trace = (
+        f'File "{tmp_path}/pkg/a.py", line 3, in f\n'
+        f'File "/usr/lib/python3/x.py", line 9, in g\n'
+        f'File "{tmp_path}/pkg/a.py", line 7, in h\n'
+    )
+    assert locate(trace, tmp_path, "last") == ("pkg/a.py", 7)
+    assert locate(trace, tmp_path, "first") == ("pkg/a.py", 3)
+    js = f"at x (file://{tmp_path}/t.test.mjs:4:2)\nat y ({tmp_path}/node_modules/dep/i.js:1:1)"
+    assert locate(js, tmp_path, "first") == ("t.test.mjs", 4)
+    assert locate("at z (/elsewhere/a.js:1:1)", tmp_path) == (None, None)
+
+
+def test_junit_with_testsuite_root_and_nested_suites(tmp_path: Path) -> None:
+    report = tmp_path / "r.xml"
+    report.write_text(
+        textwrap.dedent(
+            """\
+            <testsuite name="Mocha Tests" tests="4">
+              <testcase classname="" name="ok"/>
+              <testsuite name="outer">
+                <testsuite name="inner">
+                  <testcase name="deep"><failure message="1 != 2">x</failure></testcase>
+                </testsuite>
+              </testsuite>
+              <testcase name="s"><skipped/></testcase>
+              <testcase name="e"><error message="TypeError: nope"/></testcase>
+            </testsuite>
+            """
+        ),
+        encoding="utf-8",
+    )
+    parsed = parse_junit(report, tmp_path)
+    assert (parsed.counts.passed, parsed.counts.failed, parsed.counts.skipped) == (1, 1, 1)
+    assert parsed.counts.errors == 1
+    assert [f.name for f in parsed.failures] == [
+        "Mocha Tests > e",
+        "Mocha Tests > outer > inner > deep",
+    ]
+
+
+def test_unreadable_junit_is_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<testsuites><testcase", encoding="utf-8")
+    with pytest.raises(test_execution.ReportError, match=r"cannot read the JUnit report bad\.xml"):
+        parse_junit(bad, tmp_path)
+
+
+def test_go_json_events(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/m\n", encoding="utf-8")
+    events = [
+        {"Action": "run", "Package": "example.com/m/calc", "Test": "TestAdd"},
+        {"Action": "pass", "Package": "example.com/m/calc", "Test": "TestAdd"},
+        {"Action": "run", "Package": "example.com/m/calc", "Test": "TestSub"},
+        {
+            "Action": "output",
+            "Package": "example.com/m/calc",
+            "Test": "TestSub",
+            "Output": "    calc_test.go:14: got 1, want 2\n",
+        },
+        {"Action": "fail", "Package": "example.com/m/calc", "Test": "TestSub"},
+        {"Action": "skip", "Package": "example.com/m/calc", "Test": "TestLater"},
+        {"Action": "output", "Package": "example.com/m/broken", "Output": "syntax error\n"},
+        {"Action": "fail", "Package": "example.com/m/broken"},
+    ]
+    text = "\n".join(json.dumps(e) for e in events) + "\nnot json\n"
+    report = parse_go_json(text, tmp_path)
+    assert report is not None
+    assert (report.counts.passed, report.counts.failed, report.counts.skipped) == (1, 1, 1)
+    assert report.counts.errors == 1
+    sub = report.failures[0]
+    assert (sub.path, sub.line, sub.message) == ("calc/calc_test.go", 14, "got 1, want 2")
+    assert report.failures[1].name == "example.com/m/broken"
+    assert parse_go_json("no events", tmp_path) is None
+
+
+def test_jest_json_report(tmp_path: Path) -> None:
+    (tmp_path / "sum.test.js").write_text("", encoding="utf-8")
+    data = {
+        "testResults": [
+            {
+                "name": str(tmp_path / "sum.test.js"),
+                "status": "failed",
+                "assertionResults": [
+                    {"fullName": "sum adds", "status": "passed", "failureMessages": []},
+                    {
+                        "fullName": "sum breaks",
+                        "status": "failed",
+                        "failureMessages": [
+                            f"Error: expect(received).toBe(expected)\n    at Object.<anonymous> "
+                            f"({tmp_path}/sum.test.js:8:17)"
+                        ],
+                        "location": {"line": 7, "column": 3},
+                    },
+                    {"fullName": "sum later", "status": "pending", "failureMessages": []},
+                ],
+            },
+            {
+                "name": str(tmp_path / "broken.test.js"),
+                "status": "failed",
+                "message": "SyntaxError",
+                "assertionResults": [],
+            },
+        ]
+    }
+    path = tmp_path / "jest.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    report = parse_jest_json(path, tmp_path)
+    counts = report.counts
+    assert (counts.passed, counts.failed, counts.skipped, counts.errors) == (1, 1, 1, 1)
+    assert (report.failures[0].path, report.failures[0].line) == ("sum.test.js", 8)
+
+
+def test_unittest_summary_variants(tmp_path: Path) -> None:
+    ok = parse_unittest_output(
+        "...\n" + "-" * 70 + "\nRan 3 tests in 0.001s\n\nOK (skipped=1, expected failures=1)\n",
+        tmp_path,
+    )
+    assert ok is not None
+    assert (ok.counts.passed, ok.counts.skipped, ok.counts.xfailed) == (1, 1, 1)
+    assert parse_unittest_output("no summary here", tmp_path) is None
