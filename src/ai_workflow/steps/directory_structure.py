@@ -1,8 +1,27 @@
-"""Step 4: Directory Structure Validation. Top-level layout vs what the docs describe; committed build or cache artefacts."""
+"""Step 4: Directory Structure Validation. Top-level layout vs what the docs describe; committed
+build or cache artefacts; tracked files `.gitignore` excludes; the stack's expected layout.
+
+Severities: committed caches, bytecode, `node_modules`, virtual environments and `.DS_Store` are
+errors (never intended); `dist/`/`build/` output, tracked-but-ignored files, directories the
+docs do not describe, paths the docs describe that do not exist and a missing tests directory
+are warnings.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
+from ai_workflow.markdown_docs import CodeBlock, DocFile, project_docs
+from ai_workflow.project_files import project_files
+from ai_workflow.techstack import detect_stack, is_test_path
 
 SPEC = StepSpec(
     id="directory_structure",
@@ -15,6 +34,441 @@ SPEC = StepSpec(
     persona="software architect",
 )
 
+SELF_EXPLANATORY = frozenset({"src", "tests", "test", "docs", "doc", "spec", "__tests__"})
+CACHE_DIRS = frozenset(
+    {
+        "__pycache__",
+        ".pytest_cache",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".hypothesis",
+        ".tox",
+        ".nox",
+        "node_modules",
+        ".venv",
+        ".ipynb_checkpoints",
+        ".ai_workflow",
+    }
+)
+JUNK_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+JUNK_SUFFIXES = frozenset({".pyc", ".pyo"})
+OUTPUT_DIRS = frozenset({"dist", "htmlcov"})
+BUILD_ARTEFACT_SUFFIXES = frozenset({".whl", ".so", ".o", ".pyd", ".class", ".pyc", ".egg"})
+GENERATED_NAMES = CACHE_DIRS | OUTPUT_DIRS | {"build", "venv", "env", "coverage", "site", "out"}
+TREE_GLYPHS = re.compile(r"[├└│]|\|--|\+--|`--")
+_TREE_NAME = re.compile(r"^[\s│├└─|+`\-]*")
+GROUP_THRESHOLD = 5
+
 
 def run(ctx: StepContext) -> StepOutcome:
-    raise NotImplementedError("directory_structure: to be implemented")
+    outcome = StepOutcome()
+    files = project_files(ctx)
+    docs = project_docs(ctx)
+    tracked = _git_lines(ctx, ["git", "ls-files", "-z"])
+    check_top_level(files, docs, outcome)
+    check_documented_paths(ctx, files, docs, outcome)
+    if tracked is None:
+        outcome.skipped_checks.append("committed artefacts and ignored files: not a git work tree")
+    else:
+        check_artefacts(tracked, outcome)
+        ignored = _git_lines(ctx, ["git", "ls-files", "-z", "-ci", "--exclude-standard"]) or []
+        check_tracked_ignored(ignored, outcome)
+    check_layout(ctx, files, outcome)
+    undocumented = len(outcome.data.get("undocumented_dirs", []))
+    artefacts = len(outcome.data.get("artefacts", []))
+    outcome.summary = (
+        f"{len(outcome.data.get('top_level_dirs', []))} top-level directories, "
+        f"{undocumented} undocumented; {artefacts} committed artefact(s)"
+    )
+    return outcome
+
+
+def _git_lines(ctx: StepContext, args: list[str]) -> list[str] | None:
+    result = ctx.run_command(args, timeout=60)
+    if not result.ok:
+        return None
+    return [p for p in result.stdout.split("\0") if p]
+
+
+# --------------------------------------------------------------------------- top level
+
+
+def check_top_level(files: list[str], docs: dict[str, DocFile], outcome: StepOutcome) -> None:
+    """Top-level directories that no document names (hidden and self-explanatory ones aside)."""
+    top = sorted({f.split("/")[0] for f in files if "/" in f})
+    text = "\n".join(doc.text() for doc in docs.values())
+    documented, undocumented = [], []
+    for name in top:
+        if name.startswith(".") or name in SELF_EXPLANATORY or _generated(name):
+            continue  # hidden, obvious, or output (reported as an artefact if committed)
+        if re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", text):
+            documented.append(name)
+            continue
+        undocumented.append(name)
+        outcome.add(
+            "structure/undocumented-dir",
+            "warning",
+            f"top-level directory {name}/ is not described in the README or docs",
+            name,
+        )
+    outcome.data.update(
+        {"top_level_dirs": top, "documented_dirs": documented, "undocumented_dirs": undocumented}
+    )
+    outcome.checked.append(f"top-level directories: {len(top)}, {len(undocumented)} undocumented")
+
+
+# --------------------------------------------------------------------------- documented paths
+
+
+@dataclass(frozen=True)
+class DocumentedPath:
+    path: str  # repository-relative
+    doc: str
+    line: int
+    directory: bool
+
+
+def check_documented_paths(
+    ctx: StepContext, files: list[str], docs: dict[str, DocFile], outcome: StepOutcome
+) -> None:
+    """Directory trees and `dir/` mentions in the docs that name paths that do not exist."""
+    present = set(files)
+    dirs = {str(p) for f in files for p in PurePosixPath(f).parents if str(p) != "."}
+    candidates: list[DocumentedPath] = []
+    trees = 0
+    for path in sorted(docs):
+        for block in docs[path].code_blocks:
+            entries = list(tree_entries(block, path, dirs))
+            if entries:
+                trees += 1
+                if any(_exists(e, present, dirs) for e in entries):
+                    candidates += entries
+        candidates += _dir_mentions(docs[path], dirs)
+    missing = [c for c in candidates if not _exists(c, present, dirs) and not _generated(c.path)]
+    ignored = _ignored(ctx, [c.path for c in missing])
+    for entry in missing:
+        if entry.path in ignored or (ctx.target / entry.path).exists():
+            continue  # generated output the project ignores, or present but untracked-ignored
+        kind = "directory" if entry.directory else "file"
+        outcome.add(
+            "structure/documented-path-missing",
+            "warning",
+            f"the docs describe {kind} {entry.path}{'/' if entry.directory else ''}, "
+            "which does not exist",
+            entry.doc,
+            entry.line,
+        )
+    outcome.data["documented_trees"] = trees
+    outcome.checked.append(f"documented layout: {trees} directory tree(s), {len(candidates)} paths")
+
+
+def _exists(entry: DocumentedPath, present: set[str], dirs: set[str]) -> bool:
+    """Exists relative to the repository root or to the directory of the document."""
+    folder = str(PurePosixPath(entry.doc).parent)
+    for path in (entry.path, entry.path if folder == "." else f"{folder}/{entry.path}"):
+        if path in dirs or (not entry.directory and path in present):
+            return True
+    return False
+
+
+def _generated(path: str) -> bool:
+    return any(part in GENERATED_NAMES or part.endswith(".egg-info") for part in path.split("/"))
+
+
+def tree_entries(block: CodeBlock, doc: str, dirs: set[str]) -> Iterator[DocumentedPath]:
+    """The paths of a `tree`-style listing (├── └── │ or |-- +-- `--) in a code block."""
+    lines = list(block.numbered_lines())
+    if sum(1 for _, text in lines if TREE_GLYPHS.search(text)) < 2:
+        return
+    base = ""
+    stack: list[tuple[int, str]] = []
+    for index, (number, raw) in enumerate(lines):
+        if not raw.strip():
+            continue
+        if not TREE_GLYPHS.search(raw) and not stack and index == _first_line(lines):
+            root = _clean_name(raw.strip())
+            if root and root.rstrip("/") in dirs:
+                base = root.rstrip("/")
+            continue
+        prefix = _TREE_NAME.match(raw)
+        column = prefix.end() if prefix else 0
+        name = _clean_name(raw[column:])
+        if not name:
+            continue
+        while stack and stack[-1][0] >= column:
+            stack.pop()
+        parts = [base, *(n for _, n in stack), name.rstrip("/")]
+        path = "/".join(p for p in parts if p)
+        is_dir = name.endswith("/") or _deeper(lines, index, column)
+        if not _placeholder(name):
+            yield DocumentedPath(path, doc, number, is_dir)
+        if is_dir:
+            stack.append((column, name.rstrip("/")))
+
+
+def _first_line(lines: list[tuple[int, str]]) -> int:
+    return next((i for i, (_, text) in enumerate(lines) if text.strip()), 0)
+
+
+def _deeper(lines: list[tuple[int, str]], index: int, column: int) -> bool:
+    for _, text in lines[index + 1 :]:
+        if text.strip():
+            prefix = _TREE_NAME.match(text)
+            return (prefix.end() if prefix else 0) > column and bool(TREE_GLYPHS.search(text))
+    return False
+
+
+def _clean_name(text: str) -> str:
+    """The file name of a tree line, without `# comments`, `<- notes` or trailing text."""
+    text = re.split(r"\s+(?:#|<-|←|--|//)|\s{2,}", text.strip(), maxsplit=1)[0].strip()
+    return text.split(" ")[0] if " " in text else text
+
+
+def _placeholder(name: str) -> bool:
+    return any(mark in name for mark in ("...", "…", "*", "<", ">", "{", "}", "$")) or name in (
+        ".",
+        "..",
+    )
+
+
+def _dir_mentions(doc: DocFile, dirs: set[str]) -> Iterator[DocumentedPath]:
+    """Inline code such as `scripts/` or `src/pkg/` whose parent directory exists."""
+    for code in doc.inline_code:
+        text = code.text.strip().removeprefix("./")
+        if not re.fullmatch(r"[\w.-]+(?:/[\w.-]+)*/", text) or _placeholder(text):
+            continue
+        path = text.rstrip("/")
+        parent = str(PurePosixPath(path).parent)
+        folder = str(PurePosixPath(doc.path).parent)
+        if parent == "." or parent in dirs or f"{folder}/{parent}" in dirs:
+            yield DocumentedPath(path, doc.path, code.line, True)
+
+
+def _ignored(ctx: StepContext, paths: list[str]) -> set[str]:
+    """Which of `paths` `.gitignore` excludes (documented output directories are fine)."""
+    if not paths:
+        return set()
+    asked = sorted({p for p in paths} | {p + "/" for p in paths})
+    result = ctx.run_command(["git", "check-ignore", "--no-index", *asked], timeout=60)
+    return {line.strip().rstrip("/") for line in result.stdout.splitlines() if line.strip()}
+
+
+# --------------------------------------------------------------------------- artefacts
+
+
+@dataclass(frozen=True)
+class Artefact:
+    path: str  # the artefact directory or file
+    kind: str
+    severity: str
+    files: int
+
+
+def find_artefacts(tracked: Iterable[str]) -> list[Artefact]:
+    """Committed caches, bytecode, dependency trees, build output and OS junk, grouped."""
+    groups: dict[tuple[str, str, str], int] = defaultdict(int)
+    for path in tracked:
+        found = _artefact_of(path)
+        if found is not None:
+            groups[found] += 1
+    return [Artefact(path, kind, sev, count) for (path, kind, sev), count in sorted(groups.items())]
+
+
+def _artefact_of(path: str) -> tuple[str, str, str] | None:
+    parts = path.split("/")
+    for depth, part in enumerate(parts[:-1]):
+        root = "/".join(parts[: depth + 1])
+        if part in CACHE_DIRS or part.endswith(".egg-info"):
+            return root, f"{part} directory", "error"
+        if part == "venv" and "pyvenv.cfg" in parts[depth + 1 :]:
+            return root, "virtual environment", "error"
+        if part in OUTPUT_DIRS:
+            return root, f"{part}/ output", "warning"
+        if part == "build" and _looks_built(parts[depth + 1 :]):
+            return root, "build/ output", "warning"
+    name = parts[-1]
+    if name in JUNK_FILES or PurePosixPath(name).suffix in JUNK_SUFFIXES:
+        return path, name if name in JUNK_FILES else "bytecode file", "error"
+    if name == ".coverage":
+        return path, "coverage data", "warning"
+    return None
+
+
+def _looks_built(rest: list[str]) -> bool:
+    return (bool(rest) and rest[0] in ("lib", "bdist", "temp")) or any(
+        PurePosixPath(p).suffix in BUILD_ARTEFACT_SUFFIXES or p.endswith(".tar.gz") for p in rest
+    )
+
+
+def check_artefacts(tracked: list[str], outcome: StepOutcome) -> None:
+    artefacts = find_artefacts(tracked)
+    for item in artefacts:
+        count = f" ({item.files} files)" if item.files > 1 else ""
+        outcome.add(
+            "structure/committed-artifact",
+            item.severity,
+            f"committed {item.kind}: {item.path}{count}; remove it from git (git rm -r --cached) "
+            "and add it to .gitignore",
+            item.path,
+        )
+    outcome.data["artefacts"] = [
+        {"path": a.path, "kind": a.kind, "files": a.files} for a in artefacts
+    ]
+    outcome.checked.append(f"committed artefacts among {len(tracked)} tracked files")
+
+
+def check_tracked_ignored(ignored: list[str], outcome: StepOutcome) -> None:
+    """Tracked files that `.gitignore` says should not be tracked (grouped by directory)."""
+    artefact_paths = {a["path"] for a in outcome.data.get("artefacts", [])}
+    by_dir: dict[str, list[str]] = defaultdict(list)
+    for path in ignored:
+        artefact = _artefact_of(path)
+        if artefact is None or artefact[0] not in artefact_paths:  # reported once, as artefact
+            by_dir[str(PurePosixPath(path).parent)].append(path)
+    for folder, paths in sorted(by_dir.items()):
+        if len(paths) >= GROUP_THRESHOLD:
+            outcome.add(
+                "structure/tracked-ignored-file",
+                "warning",
+                f"{len(paths)} tracked files in {folder}/ match .gitignore",
+                folder,
+            )
+            continue
+        for path in paths:
+            outcome.add(
+                "structure/tracked-ignored-file",
+                "warning",
+                f"{path} is tracked although .gitignore excludes it",
+                path,
+            )
+    outcome.data["tracked_ignored"] = len(ignored)
+    outcome.checked.append(f"tracked files that .gitignore excludes: {len(ignored)}")
+
+
+# --------------------------------------------------------------------------- expected layout
+
+
+def check_layout(ctx: StepContext, files: list[str], outcome: StepOutcome) -> None:
+    """Per stack: a tests directory; Python: the package directory; JS: the `main` file."""
+    stack = detect_stack(ctx)
+    has_tests = bool(stack.test_dirs) or any(is_test_path(f, stack.test_dirs) for f in files)
+    checked = []
+    for language in ("python", "javascript", "typescript", "shell"):
+        if not stack.uses(language):
+            continue
+        checked.append(language)
+        if not has_tests:
+            outcome.add(
+                "structure/no-tests",
+                "info" if language == "shell" else "warning",
+                f"no tests directory or test files for this {language} project",
+            )
+            has_tests = True  # one finding is enough
+    if stack.uses("python"):
+        _check_python_package(ctx.target, files, outcome)
+    if stack.uses("javascript") or stack.uses("typescript"):
+        _check_js_entry(ctx.target, files, outcome)
+    outcome.data["layout_checked_for"] = checked
+    outcome.checked.append(f"expected layout for: {', '.join(checked) or 'no known stack'}")
+
+
+def _check_python_package(target: Path, files: list[str], outcome: StepOutcome) -> None:
+    if "pyproject.toml" not in files:
+        return
+    text = _read_text(target / "pyproject.toml")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return  # step 8 reports a manifest that does not parse
+    present = set(files)
+    dirs = {str(p) for f in files for p in PurePosixPath(f).parents}
+    declared = list(_declared_packages(data))
+    for path in declared:
+        if path not in dirs and path not in present:
+            line = _line_of(text, re.escape(f'"{path}"')) or _line_of(text, re.escape(path))
+            outcome.add(
+                "structure/package-dir-missing",
+                "error",
+                f"pyproject.toml declares package {path}, which does not exist: the build fails",
+                "pyproject.toml",
+                line,
+            )
+    name = _dig(data, "project", "name")
+    if declared or not isinstance(name, str):
+        return
+    module = re.sub(r"[-.]+", "_", name).lower()
+    candidates = (f"{module}/__init__.py", f"src/{module}/__init__.py", f"{module}.py")
+    if not any(c in present for c in candidates):
+        outcome.add(
+            "structure/package-dir-missing",
+            "info",
+            f"no package directory {module}/ or src/{module}/ for project '{name}' (fine if the "
+            "build backend is configured to find another one)",
+            "pyproject.toml",
+            _line_of(text, r"^\s*name\s*="),
+        )
+
+
+def _declared_packages(data: dict[str, Any]) -> Iterator[str]:
+    """Package paths named by hatch, setuptools and poetry configuration."""
+    hatch = _dig(data, "tool", "hatch", "build", "targets", "wheel", "packages")
+    if isinstance(hatch, list):
+        yield from (str(p).rstrip("/") for p in hatch if isinstance(p, str))
+    setuptools = _dig(data, "tool", "setuptools", "packages")
+    base = _dig(data, "tool", "setuptools", "package-dir", "")
+    if isinstance(setuptools, list):
+        prefix = f"{base.strip('/')}/" if isinstance(base, str) and base.strip("/") else ""
+        yield from (prefix + str(p).replace(".", "/") for p in setuptools if isinstance(p, str))
+    poetry = _dig(data, "tool", "poetry", "packages")
+    if isinstance(poetry, list):
+        for entry in poetry:
+            if isinstance(entry, dict) and isinstance(entry.get("include"), str):
+                if any(c in entry["include"] for c in "*?["):
+                    continue
+                origin = str(entry.get("from", "")).strip("/")
+                yield "/".join(p for p in (origin, entry["include"].replace(".", "/")) if p)
+
+
+def _check_js_entry(target: Path, files: list[str], outcome: StepOutcome) -> None:
+    if "package.json" not in files:
+        return
+    text = _read_text(target / "package.json")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return
+    main = data.get("main") if isinstance(data, dict) else None
+    if not isinstance(main, str) or not main.strip():
+        return
+    path = main.strip().removeprefix("./")
+    if _generated(path) or (path.split("/")[0] == "lib" and path not in files):
+        return  # built output
+    candidates = (path, f"{path}.js", f"{path}/index.js")
+    if not any((target / c).exists() for c in candidates):
+        outcome.add(
+            "structure/missing-entry",
+            "warning",
+            f'package.json "main" is {main}, which does not exist',
+            "package.json",
+            _line_of(text, r'"main"\s*:'),
+        )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _line_of(text: str, pattern: str) -> int | None:
+    match = re.search(pattern, text, re.M)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _dig(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data

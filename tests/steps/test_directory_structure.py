@@ -1,0 +1,182 @@
+"""Step 4 end to end: documented layout, undocumented directories, artefacts, expected layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ai_workflow.engine.step import StepOutcome
+from ai_workflow.markdown_docs import CodeBlock
+from ai_workflow.steps import directory_structure
+from ai_workflow.steps.directory_structure import find_artefacts, tree_entries
+from tests.helpers import git, make_repo, step_context, write_files
+
+README = """\
+# proj
+
+## Layout
+
+```text
+proj/
+├── src/
+│   └── proj/
+│       ├── __init__.py
+│       └── gone.py        # removed module
+├── tests/
+├── tools/                 <- helper tools
+├── dist/
+└── README.md
+```
+
+Scripts live in `scripts/`; old code was in `src/legacy/`. Output goes to `build/`
+and `output/`.
+"""
+
+PYPROJECT = """\
+[project]
+name = "proj"
+version = "1.0"
+
+[tool.hatch.build.targets.wheel]
+packages = ["src/proj", "src/missing"]
+"""
+
+
+def _run(root: Path) -> StepOutcome:
+    return directory_structure.run(step_context(root, directory_structure.SPEC))
+
+
+def _found(outcome: StepOutcome, rule: str) -> set[tuple[str | None, int | None, str]]:
+    return {(f.path, f.line, f.severity.value) for f in outcome.findings if f.rule == rule}
+
+
+def test_planted_layout_defects(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "README.md": README,
+            "pyproject.toml": PYPROJECT,
+            ".gitignore": "__pycache__/\n*.log\noutput/\n",
+            ".github/workflows/ci.yml": "on: push\n",
+            "src/proj/__init__.py": "",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            "scripts/run.sh": "#!/bin/sh\n",
+            "data/sample.csv": "a,b\n",
+        },
+    )
+    write_files(
+        root,
+        {
+            "src/proj/__pycache__/__init__.cpython-311.pyc": "x",
+            "src/proj/__pycache__/core.cpython-311.pyc": "x",
+            ".DS_Store": "x",
+            "dist/proj-1.0.tar.gz": "x",
+            "build/lib/proj/__init__.py": "",
+            "node_modules/left-pad/index.js": "",
+            "secret.log": "x",
+        },
+    )
+    git(root, "add", "-f", ".")
+    git(root, "commit", "-q", "-m", "artefacts")
+    outcome = _run(root)
+    assert _found(outcome, "structure/undocumented-dir") == {("data", None, "warning")}
+    assert _found(outcome, "structure/documented-path-missing") == {
+        ("README.md", 10, "warning"),  # src/proj/gone.py
+        ("README.md", 12, "warning"),  # tools/
+        ("README.md", 17, "warning"),  # src/legacy/
+    }
+    assert _found(outcome, "structure/committed-artifact") == {
+        ("src/proj/__pycache__", None, "error"),
+        (".DS_Store", None, "error"),
+        ("node_modules", None, "error"),
+        ("dist", None, "warning"),
+        ("build", None, "warning"),
+    }
+    pycache = next(f for f in outcome.findings if f.path == "src/proj/__pycache__")
+    assert "(2 files)" in pycache.message
+    assert _found(outcome, "structure/tracked-ignored-file") == {("secret.log", None, "warning")}
+    assert _found(outcome, "structure/package-dir-missing") == {("pyproject.toml", 6, "error")}
+    assert not _found(outcome, "structure/no-tests")
+    assert outcome.data["undocumented_dirs"] == ["data"]
+    assert outcome.data["documented_trees"] == 1
+    assert {a["path"] for a in outcome.data["artefacts"]} >= {"dist", "node_modules"}
+
+
+def test_clean_project_has_no_findings(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "clean",
+        {
+            "README.md": "# c\n\n```\n.\n├── clean/      package\n└── tests/\n```\n\n"
+            "Example data is in `examples/`.\n",
+            "pyproject.toml": '[project]\nname = "clean"\nversion = "1"\n',
+            ".gitignore": "dist/\n",
+            "clean/__init__.py": "",
+            "tests/test_a.py": "def test_a():\n    assert 1\n",
+            "examples/a.py": "print(1)\n",
+        },
+    )
+    outcome = _run(root)
+    assert outcome.findings == []
+    assert outcome.data["documented_dirs"] == ["clean", "examples"]
+
+
+def test_missing_tests_and_package_and_js_entry(tmp_path: Path) -> None:
+    py = make_repo(
+        tmp_path / "py",
+        {
+            "README.md": "# x\n",
+            "pyproject.toml": '[project]\nname = "my-lib"\nversion = "1"\n',
+            "other/__init__.py": "",
+            "setup.py": "",
+        },
+    )
+    outcome = _run(py)
+    assert _found(outcome, "structure/no-tests") == {(None, None, "warning")}
+    assert _found(outcome, "structure/package-dir-missing") == {("pyproject.toml", 2, "info")}
+
+    js = make_repo(
+        tmp_path / "js",
+        {
+            "README.md": "# x\n",
+            "package.json": '{\n  "name": "x",\n  "main": "index.js"\n}\n',
+            "src/a.js": "module.exports = 1;\n",
+            "src/a.test.js": "test('a', () => {});\n",
+        },
+    )
+    outcome = _run(js)
+    assert _found(outcome, "structure/missing-entry") == {("package.json", 3, "warning")}
+    assert not _found(outcome, "structure/no-tests")
+
+
+def test_not_a_git_repository_skips_git_checks(tmp_path: Path) -> None:
+    write_files(tmp_path / "plain", {"README.md": "# p\n", "lib/a.sh": "echo\n"})
+    outcome = _run(tmp_path / "plain")
+    assert any("not a git work tree" in s for s in outcome.skipped_checks)
+    assert _found(outcome, "structure/undocumented-dir") == {("lib", None, "warning")}
+
+
+def test_tree_parsing_with_ascii_glyphs_and_nested_base(tmp_path: Path) -> None:
+    block = CodeBlock(
+        "",
+        "src/\n|-- app/\n|   |-- main.py  # entry\n|   `-- util.py\n+-- ...\n`-- conf.yaml\n",
+        5,
+    )
+    entries = list(tree_entries(block, "docs/x.md", {"src", "src/app"}))
+    assert [(e.path, e.line, e.directory) for e in entries] == [
+        ("src/app", 6, True),
+        ("src/app/main.py", 7, False),
+        ("src/app/util.py", 8, False),
+        ("src/conf.yaml", 10, False),
+    ]
+
+
+@given(
+    st.lists(st.sampled_from(["a", "b", "__pycache__", "x.pyc", ".DS_Store", "dist"]), max_size=5)
+)
+def test_artefacts_are_grouped_once_per_root(parts: list[str]) -> None:
+    path = "/".join([*parts, "file.txt"])
+    found = find_artefacts([path, path])
+    assert len(found) <= 1
+    assert all(a.files == 2 and path.startswith(a.path) for a in found)
