@@ -69,6 +69,7 @@ class CustomStepConfig(_Section):
     estimate_s: float = Field(default=30.0, gt=0)
     timeout_s: float | None = Field(default=None, gt=0)
     mutates: bool = False
+    after_failures: bool = False  # run even when a dependency failed (e.g. a report step)
 
 
 class WorkflowConfig(_Section):

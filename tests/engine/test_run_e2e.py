@@ -343,3 +343,29 @@ def test_checkpoints_older_than_seven_days_are_pruned(
     _, second = run_json(repo, capsys=capsys)
     assert not old.exists()
     assert second["options"]["resumed_from"] is None  # a pruned run is not resumed
+
+
+def test_resume_reruns_a_step_whose_dependency_reruns(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    flag, reports = tmp_path / "fixed", tmp_path / "reports"
+    repo = custom_repo(
+        [
+            {"id": "flaky", "run": f"test -f {flag}"},
+            {
+                "id": "report",
+                "run": f"echo r >> {reports}",
+                "depends_on": ["flaky"],
+                "after_failures": True,
+            },
+            {"id": "writer", "run": "true", "mutates": True},
+        ]
+    )
+    code, first = run_json(repo, capsys=capsys)
+    statuses = {s["id"]: s["status"] for s in first["steps"]}
+    assert code == 1 and statuses["report"] == "passed"  # it ran although flaky failed
+    flag.write_text("ok")
+    _, second = run_json(repo, capsys=capsys)
+    statuses = {s["id"]: s["status"] for s in second["steps"]}
+    assert statuses == {"flaky": "passed", "report": "passed", "writer": "passed"}
+    assert reports.read_text().count("r") == 2  # the report was made again from fresh results

@@ -95,7 +95,12 @@ class NoStepCache:
 
 
 class Reporter(Protocol):
-    """Writes a step's report files when it finishes, and the run's files at the end."""
+    """Writes a step's report files when it finishes, and the run's files at the end.
+
+    A file it cannot write is recorded in `errors` (shown at the end), never raised.
+    """
+
+    errors: list[str]
 
     def step_finished(self, spec: StepSpec, result: StepResult) -> None: ...
 
@@ -103,6 +108,9 @@ class Reporter(Protocol):
 
 
 class NoReporter:
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
     def step_finished(self, spec: StepSpec, result: StepResult) -> None:
         return None
 

@@ -130,6 +130,7 @@ def _custom_spec(custom: CustomStepConfig, number: int) -> StepSpec:
         inputs=tuple(custom.inputs),
         estimate_s=custom.estimate_s,
         mutates=custom.mutates,
+        after_failures=custom.after_failures,
         timeout_s=custom.timeout_s,
         builtin=False,
     )

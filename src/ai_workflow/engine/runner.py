@@ -224,7 +224,9 @@ class WorkflowRun:
             spec = self.specs[sid]
             reason = self.policy.skip_reason(spec)
             reused = None
-            if resumed is not None:
+            # Reuse only what nothing upstream re-runs, and never a step with side effects.
+            upstream_reruns = any(d in todo for d in self.graph.deps[sid])
+            if resumed is not None and not spec.mutates and not upstream_reruns:
                 reused = resumed.reusable(sid, tree, cp.step_hash(spec, config_json))
             if reason:
                 decided[sid] = StepResult.for_spec(spec, StepStatus.SKIPPED, reason)
@@ -408,7 +410,7 @@ class WorkflowRun:
         started, clock = utc_now(), time.monotonic()
         log(f"step {spec.number} {spec.id} started")
         try:
-            cached = step_cache.lookup(ctx)
+            cached = None if spec.mutates else step_cache.lookup(ctx)
             if cached is not None:
                 source = cached.reused_from or "an earlier run"
                 return _reuse(cached, f"inputs unchanged since {source}")
@@ -489,6 +491,8 @@ class WorkflowRun:
         append_history(self.target, summary)
         write_current(self.target, summary)
         reporter.run_finished(summary, list(self.results.values()))
+        for error in reporter.errors:
+            self.req.observer.message("warning", f"report not written: {error}")
         stale = [self.resumed_from.run_id] if self.resumed_from else []
         if summary["status"] == "passed":
             cp.remove_checkpoints(self.target, [*stale, self.run_id])
