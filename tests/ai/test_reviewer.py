@@ -6,7 +6,7 @@ import json
 import threading
 from pathlib import Path
 
-from ai_workflow.ai import build_reviewer
+from ai_workflow.ai import AIReviewer, build_reviewer
 from ai_workflow.engine.artifacts import Workspace
 from ai_workflow.engine.step import StepOutcome
 from ai_workflow.steps import BUILTIN_MODULES, code_quality, git_finalization, test_generation
@@ -19,7 +19,7 @@ from tests.ai.support import (
     review,
     reviewer_for,
 )
-from tests.helpers import git
+from tests.helpers import git, step_context
 
 
 def test_provider_none_saves_the_prompt_and_says_how_to_configure(tmp_path: Path) -> None:
@@ -202,3 +202,25 @@ def test_stats_block_is_json_serialisable(tmp_path: Path) -> None:
         assert stats[key] == 0
     assert stats["cache_entries"] == 0 and stats["redactions"] == 0
     assert code_quality.SPEC.persona is not None
+
+
+def test_prompts_are_stable_across_runs_so_the_cache_hits(tmp_path: Path) -> None:
+    """Timings and run ids in step data must not change the request (or every run misses)."""
+    target, _ = make_project(tmp_path / "p", secrets=False)
+    prompts = []
+    for run_id, duration in (("workflow_20260101_000000", 1.5), ("workflow_20260102_120000", 2.5)):
+        outcome = StepOutcome(
+            data={
+                "duration_s": duration,
+                "report": f".ai_workflow/logs/{run_id}/junit.xml",
+                "tests": [{"name": "t", "duration_s": duration, "ok": True}],
+            }
+        )
+        config = ai_config(provider="none")
+        reviewer = AIReviewer(config, Workspace(target, run_id), use_cache=False)
+        ctx = step_context(target, code_quality.SPEC, config=config, run_id=run_id)
+        reviewer.review(ctx, outcome)
+        prompts.append((target / outcome.data["ai"]["prompt_file"]).read_text())
+    assert prompts[0].split("\n", 1)[1] == prompts[1].split("\n", 1)[1]
+    assert ".ai_workflow/logs/<run>/junit.xml" in prompts[0]
+    assert '"ok": true' in prompts[0] and "duration_s" not in prompts[0]

@@ -9,6 +9,7 @@ the secret deny-list are never read.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -174,8 +175,24 @@ def excerpt(target: Path, rel: str, lines: set[int]) -> str | None:
     return "".join(parts)
 
 
+VOLATILE_KEYS = frozenset(
+    {"duration_s", "started_at", "ended_at", "elapsed_s", "timestamp", "generated_at", "run_id"}
+)
+"""Data keys that change on every run: left out so an unchanged project keeps its cache key."""
+RUN_ID_PATTERN = re.compile(r"workflow_\d{8}_\d{6}")
+
+
+def stable(value: Any) -> Any:
+    """`value` without timing keys, recursively."""
+    if isinstance(value, dict):
+        return {k: stable(v) for k, v in value.items() if k not in VOLATILE_KEYS}
+    if isinstance(value, list):
+        return [stable(v) for v in value]
+    return value
+
+
 def _data_view(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k != "ai"}
+    return {k: stable(v) for k, v in data.items() if k != "ai" and k not in VOLATILE_KEYS}
 
 
 def _omission_lines(dropped: Counter[str], excluded: list[str]) -> list[str]:
@@ -210,7 +227,9 @@ class PromptBuilder:
         room = _Budget(self.counter, budget - fixed)
         changed = changed_files(ctx)
         allowed, excluded = self._split_denied(changed, outcome.findings)
-        diffs = file_diffs(ctx.target, [p for p in changed if p in allowed])
+        wanted = tuple(p for p in changed if p in allowed)
+        key = "ai.diffs:" + "\0".join(wanted)  # the same for every step of a run: once
+        diffs = ctx.memo.get(key, lambda: file_diffs(ctx.target, list(wanted)))
         sections = [
             self._findings(outcome.findings, room),
             self._data(_data_view(outcome.data), room),
@@ -221,6 +240,7 @@ class PromptBuilder:
         body = header + "".join(s for s in sections if s)
         if omitted:
             body += "\n## Left out of this prompt\n" + "".join(f"- {ln}\n" for ln in omitted)
+        body = RUN_ID_PATTERN.sub("<run>", body)  # run ids would defeat the AI cache
         final = redact(body)  # a second pass over the joined text: idempotent on clean text
         room.redactions.update(final.counts)
         tokens = self.counter.count(system) + self.counter.count(final.text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 import traceback
 from collections import Counter
 from collections.abc import Mapping
@@ -83,10 +84,12 @@ class AIReviewer:
         self._provider: Provider | None = None
         self._unavailable: str | None = None
         self._resolved = False
+        self._seconds = 0.0  # wall time spent in reviews (summed over threads)
 
     # ------------------------------------------------------------------ engine interface
 
     def review(self, ctx: StepContext, outcome: StepOutcome) -> None:
+        start = time.monotonic()
         try:
             self._review(ctx, outcome)
         except Exception as exc:  # the AI part must never break a step or the run
@@ -94,11 +97,18 @@ class AIReviewer:
             outcome.findings.append(
                 self._finding(ctx, "ai/internal-error", f"AI review failed: {exc!r}")
             )
+        finally:
+            elapsed = time.monotonic() - start
+            with self._lock:
+                self._seconds += elapsed
+            if isinstance(outcome.data.get("ai"), dict):
+                outcome.data["ai"]["duration_s"] = round(elapsed, 4)
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
             counts = dict(self._counts)
             redactions = dict(self._redactions)
+            seconds = self._seconds
         hits, misses = counts.get("cache_hits", 0), counts.get("cache_misses", 0)
         cache_stats = self.cache.stats() if self.cache is not None else {}
         return {
@@ -112,6 +122,7 @@ class AIReviewer:
             "tokens_saved": counts.get("tokens_saved", 0),
             "errors": counts.get("errors", 0),
             "reviews": counts.get("reviews", 0),
+            "time_s": round(seconds, 3),
             "redactions": sum(redactions.values()),
             "redactions_by_kind": redactions,
             "cache_enabled": self.cache is not None,
