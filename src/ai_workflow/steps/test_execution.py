@@ -57,6 +57,8 @@ _LOCATION_RE = re.compile(
 
 @dataclass
 class TestCounts:
+    __test__ = False  # not a pytest test class
+
     passed: int = 0
     failed: int = 0
     errors: int = 0
@@ -82,6 +84,8 @@ class FailedTest:
 
 @dataclass
 class TestReport:
+    __test__ = False  # not a pytest test class
+
     counts: TestCounts = field(default_factory=TestCounts)
     failures: list[FailedTest] = field(default_factory=list)
     source: str = ""  # where the figures come from

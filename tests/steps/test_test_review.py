@@ -1,0 +1,305 @@
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ai_workflow.config import Config
+from ai_workflow.engine.step import StepOutcome, StepStatus
+from ai_workflow.steps import test_review
+from ai_workflow.steps.test_review import module_key, module_under_test, read_coverage
+from tests.helpers import make_repo, step_context, write_files
+
+PY_FILES = {
+    "pyproject.toml": '[project]\nname = "calc"\n',
+    "src/calc/__init__.py": "",
+    "src/calc/ops.py": "def add(a, b):\n    return a + b\n",
+    "src/calc/geometry.py": "def area(w, h):\n    return w * h\n\n\nclass Shape:\n    pass\n",
+    "src/calc/parser.py": "def parse(text):\n    return text.split()\n",
+    "src/calc/_internal.py": "def _helper():\n    return 1\n",
+    "src/calc/constants.py": "PI = 3.14\n",
+    "tests/conftest.py": "import pytest\n",
+    "tests/test_ops.py": textwrap.dedent(
+        """\
+        from calc.ops import add
+
+
+        def test_add():
+            assert add(1, 2) == 3
+
+
+        def test_add_runs():
+            add(1, 2)
+        """
+    ),
+    "tests/test_text.py": (
+        "from calc import parser\n\n\n"
+        "def test_parse():\n    assert parser.parse('a b') == ['a', 'b']\n"
+    ),
+}
+
+
+def run(root: Path, config: Config | None = None) -> StepOutcome:
+    return test_review.run(step_context(root, test_review.SPEC, config=config))
+
+
+def located(outcome: StepOutcome, rule: str) -> list[tuple[str | None, int | None]]:
+    return [(f.path, f.line) for f in outcome.findings if f.rule == rule]
+
+
+def test_python_inventory_untested_and_empty_tests(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "calc", PY_FILES)
+    outcome = run(root)
+    inventory = outcome.data["inventory"]
+    assert inventory["test_file_count"] == 3  # conftest.py is a test support file
+    assert inventory["test_count"] == 3
+    assert inventory["by_language"] == {"python": {"files": 3, "tests": 3}}
+    assert outcome.data["untested_modules"] == ["src/calc/geometry.py"]
+    assert inventory["source_module_count"] == 3  # _internal and constants have no public API
+    assert located(outcome, "tests/no-assertions") == [("tests/test_ops.py", 8)]
+    assert located(outcome, "tests/untested-module") == [("src/calc/geometry.py", None)]
+    assert outcome.status() == StepStatus.WARNING
+    assert not [f for f in outcome.findings if f.severity == "error"]
+    assert "3 tests in 3 files" in outcome.summary
+    assert outcome.skipped_checks == [
+        "coverage: no report found (coverage.xml, lcov.info, coverage-summary.json)"
+    ]
+
+
+def test_fully_tested_project_is_clean(tmp_path: Path) -> None:
+    files = {k: v for k, v in PY_FILES.items() if k != "src/calc/geometry.py"}
+    files["tests/test_ops.py"] = (
+        "from calc.ops import add\n\ndef test_add():\n    assert add(1, 1)\n"
+    )
+    outcome = run(make_repo(tmp_path / "calc", files))
+    assert outcome.findings == []
+    assert outcome.status() == StepStatus.PASSED
+
+
+def test_unittest_style_and_syntax_errors(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "u",
+        {
+            "pkg/__init__.py": "",
+            "pkg/core.py": "def run():\n    pass\n",
+            "tests/test_core.py": textwrap.dedent(
+                """\
+                import unittest
+                from pkg import core
+
+                class CoreTest(unittest.TestCase):
+                    def test_run(self):
+                        self.assertIsNone(core.run())
+
+                    def test_silent(self):
+                        core.run()
+                """
+            ),
+            "tests/test_broken.py": "def test_x(:\n    pass\n",
+        },
+    )
+    outcome = run(root)
+    assert located(outcome, "tests/no-assertions") == [("tests/test_core.py", 8)]
+    assert located(outcome, "tests/unreadable-test-file") == [("tests/test_broken.py", 1)]
+    assert outcome.data["untested_modules"] == []
+
+
+JS_FILES = {
+    "package.json": json.dumps({"name": "js", "scripts": {"test": "node --test"}}),
+    "src/sum.js": "exports.sum = (a, b) => a + b;\n",
+    "src/unused.js": "export function unused() { return 1; }\n",
+    "src/cli.js": "console.log('no exports here');\n",
+    "src/widgets/index.js": "module.exports = { widget: 1 };\n",
+    "test/sum.test.js": textwrap.dedent(
+        """\
+        const test = require('node:test');
+        const assert = require('node:assert');
+        const { sum } = require('../src/sum');
+        const widgets = require('../src/widgets');
+
+        test('adds', () => {
+          assert.strictEqual(sum(1, 2), 3);
+        });
+
+        test('runs without checking', () => {
+          sum(1, 2);
+        });
+
+        test.skip('later', () => {});
+
+        test('not yet', { skip: true }, () => {});
+
+        describe('group', () => {
+          it("uses expect", () => {
+            expect(widgets.widget).toBe(1);
+          });
+        });
+        """
+    ),
+    "web/app.spec.ts": "it('renders', () => {\n  render();\n});\n",
+}
+
+
+def test_javascript_and_typescript_tests_by_pattern(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "js", JS_FILES)
+    outcome = run(root)
+    inventory = outcome.data["inventory"]
+    assert inventory["by_language"] == {
+        "javascript": {"files": 1, "tests": 5},
+        "typescript": {"files": 1, "tests": 1},
+    }
+    assert sorted(located(outcome, "tests/no-assertions")) == [
+        ("test/sum.test.js", 10),
+        ("web/app.spec.ts", 1),
+    ]
+    messages = [f.message for f in outcome.findings if f.rule == "tests/no-assertions"]
+    assert "test 'runs without checking' asserts nothing" in messages[0]
+    assert outcome.data["untested_modules"] == ["src/unused.js"]
+
+
+def test_go_tests_by_pattern(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "go",
+        {
+            "go.mod": "module example.com/m\n",
+            "calc/calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
+            "calc/calc_test.go": textwrap.dedent(
+                """\
+                package calc
+
+                import "testing"
+
+                func TestAdd(t *testing.T) {
+                    if Add(1, 2) != 3 {
+                        t.Errorf("wrong")
+                    }
+                }
+
+                func TestNothing(t *testing.T) {
+                    Add(1, 2)
+                }
+                """
+            ),
+        },
+    )
+    outcome = run(root)
+    assert outcome.data["inventory"]["by_language"] == {"go": {"files": 1, "tests": 2}}
+    assert located(outcome, "tests/no-assertions") == [("calc/calc_test.go", 11)]
+
+
+def test_project_without_tests(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "n", {"app/__init__.py": "", "app/main.py": "def main():\n    pass\n"}
+    )
+    outcome = run(root)
+    assert [f.rule for f in outcome.findings] == ["tests/no-tests"]
+    assert outcome.data["untested_modules"] == ["app/main.py"]
+
+
+def test_shell_tests_are_counted(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "sh",
+        {"bin/tool.sh": "#!/bin/sh\n", "test/tool.bats": "@test 'one' {\n  run true\n}\n"},
+    )
+    outcome = run(root)
+    assert outcome.data["inventory"]["by_language"] == {"shell": {"files": 1, "tests": 1}}
+    assert outcome.findings == []
+
+
+COBERTURA = """\
+<?xml version="1.0" ?>
+<coverage line-rate="0.45" branch-rate="0" version="7.4">
+  <sources><source>{root}/src</source></sources>
+  <packages><package name="calc"><classes>
+    <class name="ops.py" filename="calc/ops.py" line-rate="1"/>
+    <class name="geometry.py" filename="calc/geometry.py" line-rate="0.2"/>
+  </classes></package></packages>
+</coverage>
+"""
+
+
+def test_cobertura_coverage_report(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "calc", PY_FILES)
+    write_files(root, {"coverage.xml": COBERTURA.format(root=root)})
+    outcome = run(root)
+    coverage = outcome.data["coverage"]
+    assert coverage["percent"] == 45.0
+    assert coverage["format"] == "cobertura"
+    assert coverage["files"] == 2
+    assert coverage["lowest"][0] == {"path": "src/calc/geometry.py", "percent": 20.0}
+    assert located(outcome, "tests/low-coverage") == [("coverage.xml", None)]
+    assert located(outcome, "tests/low-coverage-file") == [("src/calc/geometry.py", None)]
+    assert "coverage 45%" in outcome.summary
+
+
+def test_lcov_and_istanbul_reports(tmp_path: Path) -> None:
+    write_files(tmp_path, {"src/a.js": "", "src/b.js": ""})
+    lcov = (
+        f"TN:\nSF:{tmp_path}/src/a.js\nLF:10\nLH:9\nend_of_record\n"
+        "SF:src/b.js\nLF:10\nLH:3\nend_of_record\n"
+    )
+    write_files(tmp_path, {"coverage/lcov.info": lcov})
+    parsed = read_coverage(tmp_path, "coverage/lcov.info")
+    assert parsed.percent == 60.0
+    assert parsed.files == {"src/a.js": 90.0, "src/b.js": 30.0}
+    summary = {
+        "total": {"lines": {"pct": 81.5}},
+        str(tmp_path / "src/a.js"): {"lines": {"pct": 100}},
+        "/elsewhere/x.js": {"lines": {"pct": 0}},
+    }
+    write_files(tmp_path, {"coverage/coverage-summary.json": json.dumps(summary)})
+    istanbul = read_coverage(tmp_path, "coverage/coverage-summary.json")
+    assert istanbul.percent == 81.5
+    assert istanbul.files == {"src/a.js": 100.0, "/elsewhere/x.js": 0.0}
+
+
+def test_unreadable_and_stale_coverage(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "calc", PY_FILES)
+    write_files(root, {"lcov.info": "garbage\n"})
+    outcome = run(root)
+    assert located(outcome, "tests/coverage-unreadable") == [("lcov.info", None)]
+    assert outcome.data["coverage"] is None
+
+    (root / "lcov.info").unlink()
+    write_files(root, {"coverage.xml": COBERTURA.format(root=root).replace("0.45", "0.95")})
+    os.utime(root / "coverage.xml", (1_000_000, 1_000_000))
+    outcome = run(root)
+    stale = [f for f in outcome.findings if f.rule == "tests/stale-coverage"]
+    assert len(stale) == 1 and stale[0].path == "coverage.xml"
+    assert located(outcome, "tests/low-coverage") == []
+
+
+def test_configured_source_dirs(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "calc", PY_FILES)
+    config = Config.model_validate({"structure": {"source_dirs": ["src/calc/sub"]}})
+    outcome = run(root, config)
+    assert outcome.data["untested_modules"] == []
+    assert outcome.data["inventory"]["source_module_count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "subject"),
+    [
+        ("tests/test_ops.py", "ops"),
+        ("pkg/ops_test.py", "ops"),
+        ("calc/calc_test.go", "calc"),
+        ("test/sum.test.js", "sum"),
+        ("web/app.spec.ts", "app"),
+        ("spec/user_spec.rb", "user"),
+        ("test/test-cli.js", "cli"),
+    ],
+)
+def test_module_under_test(path: str, subject: str) -> None:
+    assert module_under_test(path) == subject
+
+
+@given(st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True))
+def test_test_file_names_map_back_to_their_module(name: str) -> None:
+    """A test named after a module by any convention refers to that module's key."""
+    for test_name in (f"tests/test_{name}.py", f"t/{name}.test.js", f"x/{name}_test.go"):
+        assert module_under_test(test_name) == module_key(f"src/{name}.py")
