@@ -1,0 +1,204 @@
+"""Step 12 end to end: PyMarkdown over the project's Markdown, with the project's configuration."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from ai_workflow.engine.step import StepOutcome
+from ai_workflow.steps import markdown_lint
+from ai_workflow.steps.markdown_lint import (
+    LintConfig,
+    Suppressions,
+    _strip_json_comments,
+    load_lint_config,
+    parse_output,
+    rule_id,
+    translate_markdownlint,
+)
+from tests.helpers import make_repo, step_context, write_files
+
+LONG = "word " * 20  # 100 characters
+
+README = f"""\
+# Title
+
+#Broken heading
+
+{LONG.strip()}
+
+## Hello:
+
+<b>inline html</b>
+
+<!-- markdownlint-disable-next-line MD033 -->
+<i>allowed here</i>
+"""
+
+
+def _run(root: Path) -> StepOutcome:
+    return markdown_lint.run(step_context(root, markdown_lint.SPEC))
+
+
+def _found(outcome: StepOutcome) -> set[tuple[str, str | None, int | None, str]]:
+    return {(f.rule, f.path, f.line, f.severity.value) for f in outcome.findings}
+
+
+def test_unconfigured_project_uses_defaults_and_style_is_information(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "README.md": README,
+            "CHANGES.markdown": "# Changes\n\n* a\n+ b\n",
+            "docs/ok.md": "# Fine\n\nShort text.\n",
+        },
+    )
+    write_files(root, {".ai_workflow/backlog/x.md": "#bad\n"})
+    outcome = _run(root)
+    found = _found(outcome)
+    assert ("md/MD018", "README.md", 3, "warning") in found
+    assert ("md/MD013", "README.md", 5, "info") in found
+    assert ("md/MD026", "README.md", 7, "info") in found
+    assert ("md/MD033", "README.md", 9, "info") in found
+    assert not any(f[0] == "md/MD033" and f[2] == 12 for f in found)  # inline directive
+    assert ("md/MD004", "CHANGES.markdown", 4, "info") in found
+    assert not any(f[1].startswith(".ai_workflow") or f[1] == "docs/ok.md" for f in found)
+    assert outcome.data["version"] and outcome.data["configured"] is False
+    assert outcome.data["suppressed"] == 1
+    assert any(
+        line.startswith("pymarkdownlnt ") and "3 Markdown files" in line for line in outcome.checked
+    )
+    assert all(f.severity.value != "error" for f in outcome.findings)
+    column = next(f for f in outcome.findings if f.rule == "md/MD018").extra["column"]
+    assert column == 1
+
+
+def test_markdownlint_yaml_config_is_honoured(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "cfg",
+        {
+            "README.md": README,
+            ".markdownlint.yaml": "default: true\nMD013:\n  line_length: 120\n"
+            "no-trailing-punctuation: false\nwhitespace: false\n",
+        },
+    )
+    outcome = _run(root)
+    rules = {f.rule for f in outcome.findings}
+    assert "md/MD013" not in rules and "md/MD026" not in rules
+    assert ("md/MD018", "README.md", 3, "warning") in _found(outcome)
+    assert ("md/MD033", "README.md", 9, "warning") in _found(outcome)
+    assert outcome.data["config_sources"] == [".markdownlint.yaml"]
+    assert any("not translated: whitespace" in line for line in outcome.checked)
+
+
+def test_default_false_and_jsonc(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "jsonc",
+        {
+            "README.md": README,
+            ".markdownlint.jsonc": '{\n  // only broken headings\n  "default": false,\n'
+            '  "no-missing-space-atx": true, /* alias */\n}\n',
+        },
+    )
+    outcome = _run(root)
+    assert _found(outcome) == {("md/MD018", "README.md", 3, "warning")}
+
+
+def test_pymarkdown_own_configuration_in_pyproject(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "pyproj",
+        {
+            "README.md": f"# T\n\n{LONG.strip()}\n",
+            "pyproject.toml": "[tool.pymarkdown]\nplugins.md013.enabled = false\n",
+        },
+    )
+    outcome = _run(root)
+    assert outcome.findings == []
+    assert outcome.data["config_sources"] == [
+        "pyproject.toml [tool.pymarkdown] (read by PyMarkdown)"
+    ]
+
+
+def test_clean_project_and_no_markdown(tmp_path: Path) -> None:
+    clean = make_repo(tmp_path / "clean", {"README.md": "# Clean\n\nAll good.\n"})
+    outcome = _run(clean)
+    assert outcome.findings == [] and outcome.status().value == "passed"
+    empty = make_repo(tmp_path / "empty", {"main.py": "x = 1\n"})
+    assert _run(empty).checked == ["no Markdown files in the project"]
+
+
+def test_undecodable_file_is_skipped_not_fatal(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "bad", {"README.md": "#Broken\n"})
+    (root / "latin1.md").write_bytes(b"# caf\xe9\n")
+    outcome = _run(root)
+    assert ("md/MD018", "README.md", 1, "warning") in _found(outcome)
+    assert any("latin1.md" in s for s in outcome.skipped_checks)
+    assert outcome.tool_error is None
+
+
+def test_missing_linter_is_a_skipped_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wrapper = tmp_path / "python-without-site"
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -S "$@"\n', encoding="utf-8")
+    os.chmod(wrapper, 0o755)
+    root = make_repo(tmp_path / "p", {"README.md": "#Broken\n"})
+    monkeypatch.setattr(sys, "executable", str(wrapper))
+    outcome = _run(root)
+    assert outcome.findings == [] and outcome.tool_error is None
+    assert any("pymarkdownlnt is not installed" in s for s in outcome.skipped_checks)
+
+
+def test_suppression_comments() -> None:
+    text = "\n".join(
+        [
+            "a",  # 1
+            "<!-- markdownlint-disable MD013 line-length -->",  # 2
+            "b",  # 3
+            "<!-- markdownlint-enable MD013 -->",  # 4
+            "<!-- markdownlint-disable -->",  # 5
+            "<!-- markdownlint-enable no-bare-urls -->",  # 6
+            "c",  # 7
+            "<!-- markdownlint-enable -->",  # 8
+            "d <!-- markdownlint-disable-line MD009 -->",  # 9
+        ]
+    )
+    s = Suppressions(text)
+    assert not s.suppressed("MD013", 1) and s.suppressed("MD013", 3)
+    assert not s.suppressed("MD013", 4)
+    assert s.suppressed("MD013", 7) and not s.suppressed("MD034", 7)
+    assert not s.suppressed("MD013", 8)
+    assert s.suppressed("MD009", 9) and not s.suppressed("MD010", 9)
+    whole = Suppressions("x\n<!-- markdownlint-disable-file MD041 -->\n")
+    assert whole.suppressed("MD041", 1) and not whole.suppressed("MD013", 1)
+
+
+def test_config_translation_and_helpers(tmp_path: Path) -> None:
+    config = LintConfig()
+    translate_markdownlint(
+        {"default": False, "MD033": {"allowed_elements": ["br", "img"]}, "header-style": True},
+        config,
+    )
+    assert config.plugins["md033"] == {"enabled": True, "allowed_elements": "br,img"}
+    assert config.plugins["md003"] == {"enabled": True}
+    assert config.plugins["md013"] == {"enabled": False}
+    assert rule_id("Line-Length") == "MD013" and rule_id("md001") == "MD001"
+    assert rule_id("whitespace") is None
+    assert _strip_json_comments('{"a": "//x", /* c */ "b": [1,],}') == '{"a": "//x",  "b": [1]}'
+    (tmp_path / ".markdownlint-cli2.yaml").write_text("config:\n  MD013: false\n", "utf-8")
+    (tmp_path / ".pymarkdown.json").write_text(
+        '{"plugins": {"md001": {"enabled": false}}}', "utf-8"
+    )
+    loaded = load_lint_config(tmp_path, [])
+    assert loaded.sources == [".markdownlint-cli2.yaml", ".pymarkdown.json"]
+    assert loaded.pymarkdown_json()["plugins"] == {
+        "md013": {"enabled": False},
+        "md001": {"enabled": False},
+    }
+    out = parse_output(
+        f"{tmp_path}/docs/a.md:3:1: MD013: Line length (line-length)\nnoise\n", tmp_path
+    )
+    assert [(f.path, f.line, f.rule, f.aliases) for f in out] == [
+        ("docs/a.md", 3, "MD013", "line-length")
+    ]
