@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from pathlib import Path
 
-import ai_workflow.steps
-from ai_workflow.config import Config
+from ai_workflow.changes import build_skip_policy, build_step_cache
+from ai_workflow.config import Config, load_config
+from ai_workflow.engine.registry import build_registry
+from ai_workflow.engine.runner import RunReport, RunRequest, run_workflow
 from ai_workflow.engine.step import StepSpec
+from ai_workflow.report.console import RunConsole
+from ai_workflow.steps import BUILTIN_MODULES, builtin_steps
 from tests.helpers import commit_all, make_repo, write_files
 
 NO_ENV: dict[str, str] = {}
@@ -25,16 +27,7 @@ PROJECT = {
 }
 
 
-def builtin_specs() -> list[StepSpec]:
-    """Every built-in step's registry entry, in step-number order."""
-    specs = [
-        importlib.import_module(f"ai_workflow.steps.{info.name}").SPEC
-        for info in pkgutil.iter_modules(ai_workflow.steps.__path__)
-    ]
-    return sorted(specs, key=lambda spec: spec.number)
-
-
-SPECS = builtin_specs()
+SPECS: list[StepSpec] = sorted((m.SPEC for m in BUILTIN_MODULES), key=lambda s: s.number)
 BY_NUMBER = {spec.number: spec for spec in SPECS}
 
 
@@ -48,3 +41,27 @@ def project_repo(root: Path, extra: dict[str, str] | None = None) -> Path:
 
 def config(**sections: object) -> Config:
     return Config.model_validate(sections)
+
+
+def run_engine(
+    repo: Path, *, smart: bool = False, step_cache: bool = True, **run_options: object
+) -> RunReport:
+    """One real workflow run (engine, registry from the project's config) with our hooks."""
+    cfg = load_config(repo)
+    updates = {"resume": False, "smart_execution": smart, "step_cache": step_cache, **run_options}
+    cfg = cfg.model_copy(update={"run": cfg.run.model_copy(update=updates)})
+    registry = build_registry(builtin_steps(), cfg.workflow)
+    request = RunRequest(
+        target=repo,
+        config=cfg,
+        registry=registry,
+        selected=list(registry.steps),
+        observer=RunConsole(stderr=True),
+        make_step_cache=lambda ws: build_step_cache(repo, cfg, ws),
+        make_skip_policy=lambda history, specs: build_skip_policy(repo, cfg, specs, history),
+    )
+    return run_workflow(request)
+
+
+def statuses(report: RunReport) -> dict[str, str]:
+    return {result.id: result.status.value for result in report.results}

@@ -1,0 +1,127 @@
+"""The step cache: reuse a step's last successful result when its fingerprint is unchanged.
+
+One entry per step under `.ai_workflow/step_cache/`: `<step>.json` (key, components, readable
+details, the run it came from and the result) and `<step>.files.json` (the content id of every
+file the step read, for `ai-workflow explain`). Both are written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ai_workflow.changes.fingerprint import (
+    KEY_SCHEMA,
+    Fingerprint,
+    cacheable,
+    compute_fingerprint,
+)
+from ai_workflow.changes.toolprobe import tool_versions
+from ai_workflow.config import Config
+from ai_workflow.engine.artifacts import Workspace, write_atomic
+from ai_workflow.engine.step import StepContext, StepResult
+
+ToolVersions = Callable[[StepContext], Mapping[str, str]]
+
+
+def entry_path(cache_dir: Path, step_id: str) -> Path:
+    return cache_dir / f"{step_id}.json"
+
+
+def files_path(cache_dir: Path, step_id: str) -> Path:
+    return cache_dir / f"{step_id}.files.json"
+
+
+def load_entry(cache_dir: Path, step_id: str) -> dict[str, Any] | None:
+    """The stored entry of a step, or None (missing, unreadable or from another key schema)."""
+    try:
+        entry = json.loads(entry_path(cache_dir, step_id).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or entry.get("schema") != KEY_SCHEMA:
+        return None
+    return entry
+
+
+def load_files(cache_dir: Path, step_id: str) -> dict[str, str] | None:
+    try:
+        files = json.loads(files_path(cache_dir, step_id).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return files if isinstance(files, dict) else None
+
+
+class FingerprintCache:
+    """Implements the engine's StepCache protocol."""
+
+    def __init__(self, cache_dir: Path, tools: ToolVersions = tool_versions) -> None:
+        self.cache_dir = cache_dir
+        self.tools = tools
+        self._pending: dict[str, Fingerprint] = {}
+        self._lock = threading.Lock()
+
+    def fingerprint(self, ctx: StepContext) -> Fingerprint:
+        return compute_fingerprint(ctx, self.tools)
+
+    def lookup(self, ctx: StepContext) -> StepResult | None:
+        """The stored result when the fingerprint matches; None otherwise (also on any error)."""
+        if not cacheable(ctx.spec):
+            return None
+        try:
+            current = self.fingerprint(ctx)
+        except Exception as exc:  # a fingerprint problem must never fail the step
+            ctx.log(f"step cache: no fingerprint ({exc!r}); the step runs")
+            return None
+        with self._lock:
+            self._pending[ctx.spec.id] = current
+        entry = load_entry(self.cache_dir, ctx.spec.id)
+        if entry is None or entry.get("key") != current.key:
+            ctx.log("step cache: " + ("no entry" if entry is None else "fingerprint changed"))
+            return None
+        try:
+            result = StepResult.from_dict(entry["result"])
+        except (KeyError, TypeError, ValueError) as exc:
+            ctx.log(f"step cache: unreadable entry ({exc!r}); the step runs")
+            return None
+        result.reused_from = result.reused_from or str(entry.get("run_id"))
+        ctx.log(f"step cache: fingerprint {current.key[:12]} unchanged since {entry['run_id']}")
+        return result
+
+    def store(self, ctx: StepContext, result: StepResult) -> None:
+        """Remember a passed or warning result under the fingerprint taken before it ran."""
+        if not cacheable(ctx.spec):
+            return
+        with self._lock:
+            fingerprint = self._pending.pop(ctx.spec.id, None)
+        try:
+            if fingerprint is None:
+                fingerprint = self.fingerprint(ctx)
+            self._write(ctx, fingerprint, result)
+        except Exception as exc:  # the result stands even if it cannot be cached
+            ctx.log(f"step cache: not stored ({exc!r})")
+
+    def _write(self, ctx: StepContext, fingerprint: Fingerprint, result: StepResult) -> None:
+        step_id = ctx.spec.id
+        files_text = json.dumps(fingerprint.files, separators=(",", ":"), ensure_ascii=True)
+        write_atomic(files_path(self.cache_dir, step_id), files_text)
+        entry = {
+            "schema": KEY_SCHEMA,
+            "step": step_id,
+            "key": fingerprint.key,
+            "components": fingerprint.components,
+            "details": fingerprint.details,
+            "run_id": result.reused_from or ctx.run_id,
+            "stored_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "result": result.to_dict(with_data=True),
+        }
+        text = json.dumps(entry, indent=1, default=str, ensure_ascii=True)
+        write_atomic(entry_path(self.cache_dir, step_id), text + "\n")
+
+
+def build_step_cache(target: Path, config: Config, workspace: Workspace) -> FingerprintCache:
+    """The StepCache the engine uses when `run.step_cache` is on."""
+    return FingerprintCache(workspace.step_cache_dir)

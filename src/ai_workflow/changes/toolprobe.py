@@ -1,0 +1,120 @@
+"""Versions of the tools each step runs, for its fingerprint. Cheap, asked once per run.
+
+A tool that is missing is recorded as `absent` (installing it changes the fingerprint). When a
+tool cannot tell its version, its path, size and modification time stand in for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from ai_workflow.engine.step import StepContext
+from ai_workflow.techstack import detect_stack
+from ai_workflow.tools import Tool, find_tool, tool_version
+
+PROBE_TIMEOUT_S = 20.0
+_PYTHON_PROBE = (
+    "import os, site, sys\n"
+    "print(sys.version.replace(chr(10), ' '))\n"
+    "dirs = [*site.getsitepackages(), site.getusersitepackages()]\n"
+    "for d in dirs:\n"
+    "    if os.path.isdir(d):\n"
+    "        print(d, os.stat(d).st_mtime_ns)\n"
+)  # the interpreter's version, and when packages were last (un)installed
+
+Probe = Callable[[StepContext], str]
+
+
+def _identity(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        return f"{path} (unreadable)"
+    return f"{path} size={info.st_size} mtime={info.st_mtime_ns}"
+
+
+def _describe(ctx: StepContext, tool: Tool) -> str:
+    version = tool_version(ctx, tool)
+    return f"{version} {tool.path}" if version else _identity(tool.path)
+
+
+def cli_tool(name: str, *, project_only: bool = False) -> Probe:
+    def probe(ctx: StepContext) -> str:
+        tool = find_tool(
+            name,
+            ctx.target,
+            python=ctx.config.tech_stack.python,
+            bundled=not project_only,
+            search_path=not project_only,
+        )
+        return "absent" if tool is None else _describe(ctx, tool)
+
+    return probe
+
+
+def node_package(name: str) -> Probe:
+    """A tool from the project's node_modules: the version in its package.json (no node run)."""
+
+    def probe(ctx: StepContext) -> str:
+        manifest = ctx.target / "node_modules" / name / "package.json"
+        try:
+            return str(json.loads(manifest.read_text(encoding="utf-8")).get("version"))
+        except (OSError, ValueError):
+            return "absent"
+
+    return probe
+
+
+def target_python(ctx: StepContext) -> str:
+    """The target's interpreter: its version and its site-packages directories' mtimes."""
+    python = detect_stack(ctx).python
+    if not python:
+        return "absent"
+    result = ctx.run_command([python, "-c", _PYTHON_PROBE], timeout=PROBE_TIMEOUT_S)
+    if not result.ok:
+        return f"{python}: unusable (exit {result.returncode})"
+    return f"{python}\n{result.stdout.strip()}"
+
+
+def runtime(command: str, marker: str, *args: str) -> Probe:
+    """A language runtime, asked only when the project has its marker file."""
+
+    def probe(ctx: StepContext) -> str:
+        if not (ctx.target / marker).exists():
+            return "not used"
+        tool = find_tool(command, ctx.target, python=ctx.config.tech_stack.python)
+        if tool is None:
+            return "absent"
+        result = ctx.run_command([str(tool.path), *args], timeout=PROBE_TIMEOUT_S)
+        out = (result.stdout or result.stderr).strip()
+        return f"{out} {tool.path}" if result.ok and out else _identity(tool.path)
+
+    return probe
+
+
+STEP_TOOLS: dict[str, dict[str, Probe]] = {
+    "code_quality": {
+        "ruff": cli_tool("ruff"),
+        "shellcheck": cli_tool("shellcheck"),
+        "eslint": node_package("eslint"),
+    },
+    "test_execution": {
+        "python": target_python,
+        "node": runtime("node", "package.json", "--version"),
+        "go": runtime("go", "go.mod", "version"),
+        "cargo": runtime("cargo", "Cargo.toml", "--version"),
+    },
+    "dependencies": {"python": target_python},
+    "markdown_lint": {"pymarkdown": cli_tool("pymarkdown")},
+}
+
+
+def tool_versions(ctx: StepContext) -> Mapping[str, str]:
+    """The step's tools and their versions (memoised per run: several steps share tools)."""
+    return {
+        name: ctx.memo.get(f"changes.tool:{name}", functools.partial(probe, ctx))
+        for name, probe in STEP_TOOLS.get(ctx.spec.id, {}).items()
+    }

@@ -1,0 +1,109 @@
+"""`ai-workflow changes` and `ai-workflow explain` through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ai_workflow.cli import main
+from tests.changes.test_step_cache import custom_project
+from tests.changes.util import project_repo, run_engine
+from tests.helpers import commit_all, git, write_files
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_changes_prints_base_files_and_decisions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = project_repo(tmp_path / "p")
+    write_files(repo, {"docs/new\nline.md": "x\n"})
+    code, out, _ = cli(capsys, "changes", "--target", str(repo))
+    assert code == 0
+    base = git(repo, "rev-parse", "--short=7", "HEAD~1").strip()
+    assert out.startswith(f"smart execution: base {base} (HEAD~1: no passed run recorded), ")
+    assert "change type docs-only, impact low" in out
+    assert "docs (2)" in out and "'docs/new\\nline.md'" in out
+    assert "7: Test Execution" in out and "skip" in out
+
+
+def test_changes_json_with_base(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = project_repo(tmp_path / "p")
+    write_files(repo, {"src/demo/core.py": "v = 2\n"})
+    commit_all(repo, "code")
+    code, out, _ = cli(capsys, "changes", "--target", str(repo), "--base", "HEAD~2", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["base_ref"] == "HEAD~2" and data["base_source"] == "option"
+    assert data["files"] == {"docs": ["docs/guide.md"], "code": ["src/demo/core.py"]}
+    assert data["decisions"]["test_execution"]["decision"] == "run"
+    assert data["decisions"]["dependencies"]["decision"] == "skip"
+
+
+def test_changes_on_a_non_git_target_warns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_files(tmp_path / "plain", {"a.py": "x\n"})
+    code, out, _ = cli(capsys, "changes", "--target", str(tmp_path / "plain"))
+    assert code == 0
+    assert "impact unknown" in out and "warning:" in out and "Fix:" in out
+
+
+def test_changes_bad_target_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = cli(capsys, "changes", "--target", str(tmp_path / "missing"))
+    assert code == 2 and "target does not exist" in err
+
+
+def test_explain_reused_changed_and_never_cached(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = custom_project(tmp_path / "p")
+    first = run_engine(repo).summary["run_id"]
+    code, out, _ = cli(capsys, "explain", "docs_check", "--target", str(repo))
+    assert code == 0
+    assert f"would be reused from {first} (inputs unchanged)" in out
+    write_files(repo, {"docs/guide.md": "new\n", "docs/added.md": "x\n"})
+    code, out, _ = cli(capsys, "explain", "docs_check", "--target", str(repo))
+    assert code == 0 and f"runs again; changed since {first}: files." in out
+    assert "1 modified: docs/guide.md" in out and "1 added: docs/added.md" in out
+    code, out, _ = cli(capsys, "explain", "everything", "--target", str(repo), "--json")
+    data = json.loads(out)
+    assert data["verdict"] == "runs"
+    assert set(data["changed"]) == {"files", "dependencies"}
+    assert data["changed"]["dependencies"] == [
+        "unknown: docs_check would run again (`ai-workflow explain docs_check`)"
+    ]
+    code, out, _ = cli(capsys, "explain", "tests_check", "--target", str(repo))
+    assert "would be reused" in out  # its dependency code_check would be reused too
+    code, out, _ = cli(capsys, "explain", "unscoped", "--target", str(repo))
+    assert "never reused" in out
+
+
+def test_explain_names_the_config_key_that_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = custom_project(tmp_path / "p")
+    run_engine(repo)
+    with (repo / ".workflow-config.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("tech_stack:\n  test_command: make check\n")
+    code, out, _ = cli(capsys, "explain", "code_check", "--target", str(repo))
+    assert code == 0 and "config: changed" in out
+    assert "tech_stack.test_command: None -> make check" in out
+
+
+def test_explain_without_stored_result_and_unknown_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = custom_project(tmp_path / "p")
+    code, out, _ = cli(capsys, "explain", "docs_check", "--target", str(repo))
+    assert code == 0 and "no stored fingerprint yet" in out
+    code, _, err = cli(capsys, "explain", "nope", "--target", str(repo))
+    assert code == 2 and "unknown step 'nope'" in err

@@ -1,0 +1,239 @@
+"""Fingerprint components on real repositories and directories, one step context at a time."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from ai_workflow.changes.fingerprint import (
+    DEPENDENCY_READS,
+    NEVER_CACHED,
+    blob_id,
+    cacheable,
+    compute_fingerprint,
+    dependencies_read,
+    digest,
+    file_ids,
+    result_values,
+    step_files,
+)
+from ai_workflow.changes.toolprobe import STEP_TOOLS, tool_versions
+from ai_workflow.config import Config
+from ai_workflow.engine.step import RunMemo, StepResult, StepSpec, StepStatus
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.steps import BUILTIN_MODULES
+from tests.changes.util import BY_NUMBER, PROJECT, config
+from tests.helpers import git, make_repo, step_context, write_files
+
+DOCS_STEP = StepSpec("docs_check", 20, "Docs", categories=("docs",), builtin=False)
+CODE_STEP = StepSpec("code_check", 21, "Code", categories=("code",), builtin=False)
+GLOB_STEP = StepSpec("manifest", 22, "Manifest", inputs=("pyproject.toml",), builtin=False)
+ALL_STEP = StepSpec("all", 23, "All", categories=("*",), builtin=False)
+
+
+def no_tools(ctx: object) -> dict[str, str]:
+    return {}
+
+
+def key(repo: Path, spec: StepSpec, cfg: Config | None = None) -> str:
+    return compute_fingerprint(step_context(repo, spec, config=cfg), no_tools).key
+
+
+def test_tracked_ids_are_git_blob_ids_and_modified_files_hash_the_same_way(
+    tmp_path: Path,
+) -> None:
+    repo = make_repo(tmp_path / "p", PROJECT)
+    ids = file_ids(step_context(repo, DOCS_STEP))
+    head_blob = git(repo, "rev-parse", "HEAD:README.md").strip()
+    assert ids["README.md"] == f"{head_blob}:-:t"
+    write_files(repo, {"README.md": "changed\n", "new file.md": "n\n"})
+    os.chmod(repo / "scripts/release.sh", 0o755)
+    ids = file_ids(step_context(repo, DOCS_STEP))
+    assert ids["README.md"] == git(repo, "hash-object", "README.md").strip() + ":-:t"
+    assert ids["new file.md"].endswith(":-:u")
+    assert ids["scripts/release.sh"].split(":")[1] == "x"
+    assert blob_id(repo / "new file.md") == git(repo, "hash-object", "new file.md").strip()
+
+
+def test_step_reads_its_categories_globs_or_everything(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "p", PROJECT)
+    assert set(step_files(step_context(repo, DOCS_STEP))) == {"README.md", "docs/guide.md"}
+    assert set(step_files(step_context(repo, CODE_STEP))) == {
+        "src/demo/__init__.py",
+        "src/demo/core.py",
+    }
+    assert set(step_files(step_context(repo, GLOB_STEP))) == {"pyproject.toml"}
+    assert set(step_files(step_context(repo, ALL_STEP))) == set(PROJECT)
+
+
+def test_ai_reviewed_step_reads_every_file(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "p", PROJECT)
+    spec = dataclasses.replace(DOCS_STEP, persona="writer")
+    assert set(step_files(step_context(repo, spec))) == {"README.md", "docs/guide.md"}
+    with_ai = config(ai={"provider": "openai"})
+    assert set(step_files(step_context(repo, spec, config=with_ai))) == set(PROJECT)
+
+
+def test_key_changes_only_with_a_read_file(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "p", PROJECT)
+    docs, code = key(repo, DOCS_STEP), key(repo, CODE_STEP)
+    assert key(repo, DOCS_STEP) == docs  # stable across runs (fresh memo each time)
+    write_files(repo, {"src/demo/core.py": "def add(a, b):\n    return b + a\n"})
+    assert key(repo, DOCS_STEP) == docs
+    assert key(repo, CODE_STEP) != code
+    write_files(repo, {"src/demo/core.py": PROJECT["src/demo/core.py"]})
+    assert key(repo, CODE_STEP) == code  # back to the stored content: same key
+
+
+def test_key_without_git(tmp_path: Path) -> None:
+    write_files(tmp_path, PROJECT)
+    docs = key(tmp_path, DOCS_STEP)
+    write_files(tmp_path, {"tests/test_core.py": "changed\n"})
+    assert key(tmp_path, DOCS_STEP) == docs
+    write_files(tmp_path, {"docs/guide.md": "changed\n"})
+    assert key(tmp_path, DOCS_STEP) != docs
+
+
+def test_run_options_without_effect_do_not_change_the_key(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "p", PROJECT)
+    base = key(repo, DOCS_STEP)
+    quiet = config(
+        run={"jobs": 2, "parallel": True, "verbose": True, "force_steps": ["x"]},
+        smart_execution={"base": "HEAD~3"},
+    )
+    assert key(repo, DOCS_STEP, quiet) == base
+    assert key(repo, DOCS_STEP, config(tech_stack={"test_command": "make test"})) != base
+    assert key(repo, DOCS_STEP, config(run={"commit": True})) != base
+
+
+def test_dependency_results_without_timing_reason_or_status_word(tmp_path: Path) -> None:
+    finding = Finding("docs/x", Severity.WARNING, "m", "a.md", 1)
+    first = StepResult("pre", 0, "Pre", StepStatus.WARNING, "t1", "t2", 1.0, None, [finding])
+    first.data = {"files": ("a", "b")}
+    again = dataclasses.replace(
+        first, status=StepStatus.REUSED, duration_s=9.0, reason="inputs unchanged", summary="x"
+    )
+    again.data = {"files": ["a", "b"]}  # after a JSON round trip
+    assert result_values(first) != result_values(None)
+    assert digest(result_values(first)) == digest(result_values(again))
+    failed = dataclasses.replace(first, status=StepStatus.FAILED)
+    assert digest(result_values(failed)) != digest(result_values(first))
+
+
+def test_dependency_component_follows_what_the_step_reads(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "p", PROJECT)
+    pre = StepResult("pre_analysis", 0, "Pre", StepStatus.PASSED, data={"changed_files": ["a"]})
+    other = dataclasses.replace(pre, data={"changed_files": ["b"]})
+    documentation, code_quality = BY_NUMBER[1], BY_NUMBER[9]
+    memo = RunMemo()
+
+    def fp(spec: StepSpec, result: StepResult, cfg: Config | None = None) -> str:
+        ctx = step_context(repo, spec, config=cfg, results={"pre_analysis": result}, memo=memo)
+        return compute_fingerprint(ctx, no_tools).key
+
+    assert fp(documentation, pre) != fp(documentation, other)
+    assert fp(code_quality, pre) == fp(code_quality, other)  # orders after step 0 only
+    with_ai = config(ai={"provider": "openai"})
+    assert fp(code_quality, pre, with_ai) != fp(code_quality, other, with_ai)
+    custom = StepSpec("c", 30, "C", depends_on=("pre_analysis",), inputs=("*.md",), builtin=False)
+    assert dependencies_read(step_context(repo, custom)) == ["pre_analysis"]
+
+
+def test_what_is_never_cached() -> None:
+    assert not cacheable(BY_NUMBER[11]) and not cacheable(BY_NUMBER[10])
+    assert {"git_finalization", "context_analysis"} == NEVER_CACHED
+    assert not cacheable(StepSpec("w", 30, "W", inputs=("*",), mutates=True, builtin=False))
+    assert not cacheable(StepSpec("silent", 31, "Silent", builtin=False))
+    assert cacheable(DOCS_STEP) and cacheable(BY_NUMBER[7])
+
+
+def test_tool_probes_report_real_versions(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "p", PROJECT)
+    cfg = config(tech_stack={"python": sys.executable})
+    memo = RunMemo()
+    quality = tool_versions(step_context(repo, BY_NUMBER[9], config=cfg, memo=memo))
+    assert set(quality) == {"ruff", "shellcheck", "eslint"}
+    assert quality["ruff"].split()[0][0].isdigit()  # "0.x.y /path/to/ruff"
+    assert quality["eslint"] == "absent"
+    tests = tool_versions(step_context(repo, BY_NUMBER[7], config=cfg, memo=memo))
+    assert tests["python"].startswith(sys.executable)
+    assert f"{sys.version_info.major}.{sys.version_info.minor}" in tests["python"]
+    assert tests["node"] == "not used" and tests["go"] == "not used"
+    assert tool_versions(step_context(repo, BY_NUMBER[2], memo=memo)) == {}
+    assert set(STEP_TOOLS) <= {m.SPEC.id for m in BUILTIN_MODULES}
+
+
+def _reads_in(tree: ast.AST) -> tuple[set[str], bool]:
+    """`result_of("x")` literals, and whether `.results` is used directly."""
+    reads: set[str] = set()
+    direct = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "result_of":
+            arg = node.args[0] if node.args else None
+            reads.add(arg.value if isinstance(arg, ast.Constant) else "<dynamic>")
+        if isinstance(node, ast.Attribute) and node.attr == "results":
+            direct = True
+    return reads, direct
+
+
+IGNORED = ("ai_workflow.engine", "ai_workflow.changes", "ai_workflow.ai")  # AI: see AI_READS
+
+
+def _reachable_reads(
+    module: str, names: set[str], seen: set[tuple[str, str]]
+) -> tuple[set[str], bool]:
+    """What the functions `names` of `module`, and everything they call, read of results."""
+    if module.startswith(IGNORED):
+        return set(), False
+    path = Path(__import__(module, fromlist=["_"]).__file__ or "")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top = {
+        node.name: node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    }
+    imported: dict[str, tuple[str, str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ai_workflow."):
+            for alias in node.names:
+                imported[alias.asname or alias.name] = (node.module or "", alias.name)
+        elif isinstance(node, ast.Import) and any(
+            a.name.startswith("ai_workflow") for a in node.names
+        ):
+            return _reads_in(tree)  # module objects: scan it all
+    reads: set[str] = set()
+    direct = False
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if (module, name) in seen:
+            continue
+        seen.add((module, name))
+        if name in imported:
+            source, original = imported[name]
+            more, more_direct = _reachable_reads(source, {original}, seen)
+            reads, direct = reads | more, direct or more_direct
+            continue
+        if name not in top:
+            continue
+        found, uses = _reads_in(top[name])
+        reads, direct = reads | found, direct or uses
+        todo += [n.id for n in ast.walk(top[name]) if isinstance(n, ast.Name)]
+    return reads, direct
+
+
+@pytest.mark.parametrize("module", BUILTIN_MODULES, ids=lambda m: m.SPEC.id)
+def test_dependency_reads_table_matches_the_steps_source(module: object) -> None:
+    spec = module.SPEC  # type: ignore[attr-defined]
+    declared = DEPENDENCY_READS.get(spec.id)
+    if declared is None:
+        return  # not listed: the step's fingerprint covers all its dependencies
+    reads, direct = _reachable_reads(module.__name__, {"run"}, set())  # type: ignore[attr-defined]
+    assert not direct, f"{spec.id} uses ctx.results directly: remove it from DEPENDENCY_READS"
+    assert reads <= declared, f"{spec.id} reads {reads - declared}: add to DEPENDENCY_READS"
+    assert declared <= set(spec.depends_on)

@@ -1,0 +1,153 @@
+"""Step fingerprints through the real engine: reuse on unchanged inputs, re-run what changed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+from ai_workflow.changes.cache import entry_path, load_entry
+from ai_workflow.changes.fingerprint import cacheable
+from ai_workflow.engine.artifacts import Workspace
+from ai_workflow.steps import BUILTIN_MODULES
+from tests.changes.util import PROJECT, run_engine, statuses
+from tests.helpers import make_repo, write_files
+
+CUSTOM_STEPS = [
+    {"id": "docs_check", "run": "cat README.md docs/*.md > /dev/null", "categories": ["docs"]},
+    {"id": "code_check", "run": "test -f src/demo/core.py", "categories": ["code"]},
+    {"id": "tests_check", "run": "true", "categories": ["tests"], "depends_on": ["code_check"]},
+    {"id": "manifest_check", "run": "true", "inputs": ["pyproject.toml"]},
+    {"id": "everything", "run": "true", "categories": ["*"], "depends_on": ["docs_check"]},
+    {"id": "unscoped", "run": "true"},
+]
+CACHED = {"docs_check", "code_check", "tests_check", "manifest_check", "everything"}
+
+
+def custom_project(root: Path, steps: list[dict[str, object]] | None = None) -> Path:
+    workflow = {
+        "disable": [m.SPEC.id for m in BUILTIN_MODULES],
+        "steps": steps or CUSTOM_STEPS,
+    }
+    files = {**PROJECT, ".workflow-config.yaml": yaml.safe_dump({"workflow": workflow})}
+    return make_repo(root, {**files, ".gitignore": ".ai_workflow/\n"})
+
+
+def test_unchanged_rerun_reuses_every_step_that_declares_inputs(tmp_path: Path) -> None:
+    repo = custom_project(tmp_path / "p")
+    first = run_engine(repo)
+    assert set(statuses(first).values()) == {"passed"}
+    second = run_engine(repo)
+    assert statuses(second) == {
+        **{sid: "reused" for sid in CACHED},
+        "unscoped": "passed",  # declares no inputs: never reused
+    }
+    run_id = first.summary["run_id"]
+    for result in second.results:
+        if result.id in CACHED:
+            assert result.reused_from == run_id
+            assert result.reason == f"inputs unchanged since {run_id}"
+    assert second.exit_code == 0 and second.summary["status"] == "passed"
+
+
+def test_touching_one_input_reruns_exactly_the_steps_that_read_it(tmp_path: Path) -> None:
+    repo = custom_project(tmp_path / "p")
+    run_engine(repo)
+    write_files(repo, {"docs/guide.md": "a new edition\n"})
+    assert statuses(run_engine(repo)) == {
+        "docs_check": "passed",
+        "code_check": "reused",
+        "tests_check": "reused",
+        "manifest_check": "reused",
+        "everything": "passed",  # reads every file (and docs_check's result)
+        "unscoped": "passed",
+    }
+    write_files(repo, {"src/demo/core.py": "def add(a, b):\n    return b + a\n"})
+    after_code = statuses(run_engine(repo))
+    assert after_code["code_check"] == "passed"
+    assert after_code["tests_check"] == "reused"  # its dependency's result is the same
+    assert after_code["docs_check"] == "reused"
+    write_files(repo, {"pyproject.toml": '[project]\nname = "demo"\nversion = "0.2.0"\n'})
+    after_manifest = statuses(run_engine(repo))
+    assert after_manifest["manifest_check"] == "passed"
+    assert after_manifest["code_check"] == after_manifest["docs_check"] == "reused"
+
+
+def test_reuse_works_without_git(tmp_path: Path) -> None:
+    repo = custom_project(tmp_path / "p")
+    (repo / ".git").rename(tmp_path / "moved-git")
+    run_engine(repo)
+    assert statuses(run_engine(repo))["docs_check"] == "reused"
+    write_files(repo, {"README.md": "changed\n"})
+    again = statuses(run_engine(repo))
+    assert again["docs_check"] == "passed" and again["code_check"] == "reused"
+
+
+def test_failed_step_is_not_stored_and_runs_again(tmp_path: Path) -> None:
+    steps = [{"id": "flaky", "run": "test -f ok.flag", "inputs": ["README.md"]}]
+    repo = custom_project(tmp_path / "p", steps)
+    assert statuses(run_engine(repo)) == {"flaky": "failed"}
+    assert not entry_path(Workspace(repo, "x").step_cache_dir, "flaky").exists()
+    write_files(repo, {"ok.flag": ""})  # not an input: the key is the same, yet nothing stored
+    assert statuses(run_engine(repo)) == {"flaky": "passed"}
+    assert statuses(run_engine(repo)) == {"flaky": "reused"}
+
+
+def test_cache_disabled_runs_everything(tmp_path: Path) -> None:
+    repo = custom_project(tmp_path / "p")
+    run_engine(repo)
+    assert set(statuses(run_engine(repo, step_cache=False)).values()) == {"passed"}
+
+
+def test_corrupt_or_foreign_entries_are_ignored(tmp_path: Path) -> None:
+    repo = custom_project(tmp_path / "p")
+    run_engine(repo)
+    cache_dir = Workspace(repo, "x").step_cache_dir
+    entry_path(cache_dir, "docs_check").write_text("{not json", encoding="utf-8")
+    entry = load_entry(cache_dir, "code_check")
+    assert entry is not None
+    entry["schema"] = "ai-workflow/step-fingerprint@0"
+    entry_path(cache_dir, "code_check").write_text(json.dumps(entry), encoding="utf-8")
+    result = statuses(run_engine(repo))
+    assert result["docs_check"] == result["code_check"] == "passed"
+    assert result["manifest_check"] == "reused"
+    assert statuses(run_engine(repo))["docs_check"] == "reused"  # stored again
+
+
+def test_config_change_reruns(tmp_path: Path) -> None:
+    repo = custom_project(tmp_path / "p")
+    run_engine(repo)
+    config_file = repo / ".workflow-config.yaml"
+    data = yaml.safe_load(config_file.read_text())
+    data["tech_stack"] = {"test_command": "make check"}
+    config_file.write_text(yaml.safe_dump(data))
+    assert statuses(run_engine(repo))["docs_check"] == "passed"
+    assert statuses(run_engine(repo, jobs=3, verbose=True))["docs_check"] == "reused"
+
+
+def test_builtin_steps_reuse_and_rerun_only_what_reads_the_change(tmp_path: Path) -> None:
+    cfg = {"tech_stack": {"python": sys.executable}}
+    repo = make_repo(
+        tmp_path / "p",
+        {**PROJECT, ".gitignore": ".ai_workflow/\n", ".workflow-config.yaml": yaml.safe_dump(cfg)},
+    )
+    first = statuses(run_engine(repo))
+    specs = {m.SPEC.id: m.SPEC for m in BUILTIN_MODULES}
+    stored = {
+        sid for sid, st in first.items() if st in ("passed", "warning") and cacheable(specs[sid])
+    }
+    assert {"pre_analysis", "test_execution", "code_quality"} <= stored
+    second = statuses(run_engine(repo))
+    assert {sid for sid, st in second.items() if st == "reused"} == stored
+    write_files(repo, {"README.md": "# demo, reworded\n"})
+    third = statuses(run_engine(repo))
+    reads_docs = {
+        "pre_analysis", "documentation", "consistency", "script_references",
+        "directory_structure", "markdown_lint",
+    }  # fmt: skip
+    assert {sid for sid, st in third.items() if st == "reused"} == stored - reads_docs
+    assert {"test_execution", "code_quality", "dependencies"} & stored <= {
+        sid for sid, st in third.items() if st == "reused"
+    }
