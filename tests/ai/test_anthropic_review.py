@@ -73,3 +73,17 @@ def test_missing_key_skips_with_the_reason(tmp_path: Path) -> None:
     [note] = [s for s in outcome.skipped_checks if s.startswith("AI review skipped")]
     assert "ANTHROPIC_API_KEY is not set" in note
     assert (target / outcome.data["ai"]["prompt_file"]).is_file()
+
+
+def test_timeout_is_honoured(tmp_path: Path) -> None:
+    import time
+
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    env = {"ANTHROPIC_API_KEY": "k"}
+    with FakeLLMServer("anthropic", answer=ANSWER, script=[Action(delay_s=3.0)]) as server:
+        config = ai_config(provider="anthropic", base_url=server.base_url, timeout_s=0.5)
+        start = time.monotonic()
+        outcome = review(reviewer_for(target, config, environ=env), target, config, changed=changed)
+        assert time.monotonic() - start < 2.5
+    [finding] = ai_findings(outcome)
+    assert finding.rule == "ai/provider-error" and "timed out" in finding.message

@@ -14,6 +14,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from ai_workflow.ai.cache import ResponseCache, cache_key
@@ -37,7 +38,7 @@ from ai_workflow.ai.schema import parse_response as parse_answer
 from ai_workflow.ai.templates import PromptTemplate, TemplateError, load_template
 from ai_workflow.ai.tokens import TokenCounter, default_counter
 from ai_workflow.config import Config
-from ai_workflow.engine.artifacts import Workspace, write_atomic
+from ai_workflow.engine.artifacts import Workspace
 from ai_workflow.engine.step import StepContext, StepOutcome
 from ai_workflow.findings import Finding, Severity
 
@@ -351,10 +352,7 @@ class AIReviewer:
             f"v{template.version}, provider {self.provider_label}, model {model or 'default'}, "
             f"{prompt.tokens}/{prompt.budget} tokens ({prompt.tokenizer}) -->\n"
         )
-        write_atomic(
-            path,
-            f"{header}\n# System\n\n{prompt.system}\n# User\n\n{prompt.user}",
-        )
+        _write_text(path, f"{header}\n# System\n\n{prompt.system}\n# User\n\n{prompt.user}")
         return {
             "provider": self.provider_label,
             "model": model,
@@ -371,7 +369,16 @@ class AIReviewer:
 
     def _save_response(self, ctx: StepContext, text: str) -> None:
         path = ctx.workspace.prompts_dir / f"{ctx.spec.file_stem}.response.txt"
-        write_atomic(path, text)
+        _write_text(path, text)
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Replace `path` atomically, without fsync: prompts are records, not state (fsync would
+    cost more than a cached review)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def build_reviewer(config: Config, workspace: Workspace, *, use_cache: bool) -> AIReviewer:
