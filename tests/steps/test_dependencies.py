@@ -511,6 +511,21 @@ def test_target_interpreter_maps_import_names_and_spots_commands(tmp_path: Path)
     assert outcome.data["python"]["interpreter"] == str(venv / "bin" / "python")
 
 
+def test_interpreter_is_not_asked_when_everything_resolves(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "p"\ndependencies = ["PyYAML>=6"]\n',
+        "p.py": "import yaml\n",
+    }
+    target = make_repo(tmp_path / "proj", files)
+    config = Config(tech_stack=TechStackConfig(python=sys.executable))
+    ctx = step_context(target, dependencies.SPEC, config=config)
+    outcome = dependencies.run(ctx)
+    assert outcome.findings == []
+    assert outcome.data["python"]["interpreter"] is None
+    log = ctx.workspace.step_log(dependencies.SPEC)
+    assert not log.exists() or sys.executable not in log.read_text()
+
+
 def _fake_dist(site: Path, name: str, module: str, *, console_scripts: bool) -> None:
     """An installed distribution as pip leaves it: a package plus a .dist-info directory."""
     (site / module).mkdir()

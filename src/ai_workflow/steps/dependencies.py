@@ -1161,17 +1161,21 @@ def analyse_python_imports(
     declared = [d for m in roots for d in m.dependencies]
     own = {_canonical(m.project_name) for m in roots if m.project_name}
     scan = scan_imports(ctx.target, py_files, detect_stack(ctx).test_dirs, own)
-    env = target_environment(ctx)
-    missing = _report_missing(ctx, scan, declared, env, report)
-    unused: list[str] = []
-    if scan.runtime_files:
-        unused = _report_unused(ctx, scan, declared, env, own, report)
-    else:
+    if not scan.runtime_files:
         report.skipped("unused dependencies: no runtime Python code (only tests and tooling)")
-    source = f"the target's interpreter {env.interpreter}" if env.interpreter else "no interpreter"
+    # The target's interpreter can only resolve more: ask it only when something is unresolved.
+    env = PythonEnvironment()
+    if _import_findings(ctx, scan, declared, env, own, Report()) != ([], []):
+        env = target_environment(ctx)
+    missing, unused = _import_findings(ctx, scan, declared, env, own, report)
+    source = (
+        f"the target's interpreter {env.interpreter}, the alias table"
+        if env.interpreter
+        else "the alias table"
+    )
     report.checked(
         f"python imports: {len(py_files)} files against {len(declared)} declared requirements "
-        f"(import names from {source} and the alias table)"
+        f"(import names from {source} and distribution names)"
     )
     return {
         "declared": sorted({d.key for d in declared}),
@@ -1180,6 +1184,20 @@ def analyse_python_imports(
         "unused": unused,
         "interpreter": env.interpreter,
     }
+
+
+def _import_findings(
+    ctx: StepContext,
+    scan: ImportScan,
+    declared: list[Dependency],
+    env: PythonEnvironment,
+    own: set[str],
+    report: Report,
+) -> tuple[list[str], list[str]]:
+    """(undeclared modules, unused distributions), reported into `report`."""
+    missing = _report_missing(ctx, scan, declared, env, report)
+    unused = _report_unused(ctx, scan, declared, env, own, report) if scan.runtime_files else []
+    return missing, unused
 
 
 def scan_imports(
