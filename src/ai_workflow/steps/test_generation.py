@@ -1,20 +1,306 @@
-"""Step 6: Test Generation. Untested public functions with their signatures, ranked; proposals never touch the project."""
+"""Step 6: Test Generation. Untested public functions with their signatures, ranked.
+
+A public function, class or method is untested when no test file names it (Python: by `ast`
+identifiers; JavaScript/TypeScript: by word). Candidates are ranked so the AI layer (and the
+reader) start with what matters: recently changed code first, then modules with no test at
+all, then larger definitions. This step writes nothing into the project.
+"""
 
 from __future__ import annotations
 
+import ast
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
+from ai_workflow.pysource import PySymbol, PySyntaxError, parse_python, python_symbols, read_source
+from ai_workflow.steps import test_review
+from ai_workflow.techstack import EXTENSIONS
 
 SPEC = StepSpec(
     id="test_generation",
     number=6,
     name="Test Generation",
-    description="Untested public functions with their signatures, ranked; proposals never touch the project.",
+    description="Untested public functions and classes with signatures, ranked; writes nothing.",
     depends_on=("test_review",),
     categories=("code", "tests"),
     estimate_s=180.0,
     persona="TDD expert",
 )
 
+MAX_FINDINGS = 100
+CHANGED_WEIGHT = 4.0
+UNTESTED_MODULE_WEIGHT = 1.5
+KIND_WEIGHT = {"class": 1.2, "function": 1.0, "method": 0.8}
+WORD_RE = re.compile(r"[A-Za-z_$][\w$]*")
+JS_EXPORT_RES = (
+    re.compile(
+        r"^[ \t]*export\s+(?:default\s+)?(?:async\s+)?function\s*\*?\s*(?P<name>\w+)\s*"
+        r"\((?P<params>[^)]*)\)",
+        re.MULTILINE,
+    ),
+    re.compile(
+        r"^[ \t]*export\s+(?:default\s+)?(?:abstract\s+)?class\s+(?P<name>\w+)", re.MULTILINE
+    ),
+    re.compile(
+        r"^[ \t]*export\s+const\s+(?P<name>\w+)\s*(?::[^=]+)?=\s*(?:async\s+)?"
+        r"(?:\((?P<params>[^)]*)\)|(?P<param>\w+))\s*(?::[^=]+)?=>",
+        re.MULTILINE,
+    ),
+)
+JS_COMMONJS_RE = re.compile(r"\b(?:module\.)?exports\.(?P<name>\w+)\s*=", re.MULTILINE)
+JS_EXPORT_OBJECT_RE = re.compile(r"\bmodule\.exports\s*=\s*\{(?P<body>[^}]*)\}", re.MULTILINE)
+
+
+@dataclass
+class Candidate:
+    """An untested public definition, with why it ranks where it does."""
+
+    path: str
+    line: int
+    qualname: str
+    kind: str  # function, class, method
+    signature: str
+    language: str
+    size: int  # lines
+    changed: bool
+    module_untested: bool
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+    def rank(self) -> None:
+        self.score = round(
+            KIND_WEIGHT.get(self.kind, 1.0)
+            * math.log2(self.size + 1)
+            * (CHANGED_WEIGHT if self.changed else 1.0)
+            * (UNTESTED_MODULE_WEIGHT if self.module_untested else 1.0),
+            3,
+        )
+        self.reasons = [
+            *(["recently changed"] if self.changed else []),
+            *(["its module has no test"] if self.module_untested else []),
+            f"{self.size} line(s)",
+        ]
+
+
+# --------------------------------------------------------------------------- what tests use
+
+
+def names_used_by_tests(target: Path, test_paths: list[str]) -> set[str]:
+    """Every name the test files use: Python by `ast`, other languages by word."""
+    names: set[str] = set()
+    for rel in test_paths:
+        try:
+            text = read_source(target / rel)
+        except OSError:
+            continue
+        if rel.endswith(".py"):
+            names |= _python_names(text)
+        else:
+            names |= set(WORD_RE.findall(text))
+    return names
+
+
+def _python_names(text: str) -> set[str]:
+    try:
+        tree = parse_python(text)
+    except PySyntaxError:
+        return set(WORD_RE.findall(text))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, ast.alias):
+            names.update((node.asname or node.name).split("."))
+            names.update(node.name.split("."))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names.update(WORD_RE.findall(node.value))  # getattr(obj, "name"), mock.patch("x.y")
+    return names
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def python_candidates(
+    target: Path, path: str, used: set[str], *, changed: bool, module_untested: bool
+) -> list[Candidate]:
+    try:
+        symbols = python_symbols(read_source(target / path), path)
+    except (OSError, PySyntaxError):
+        return []
+    untested_classes: set[str] = set()
+    out = []
+    for symbol in symbols:
+        if not symbol.is_public or symbol.name.startswith("__"):
+            continue
+        owner = symbol.qualname.rsplit(".", 1)[0] if "." in symbol.qualname else None
+        if owner in untested_classes:
+            continue  # the class itself is listed
+        if symbol.name in used:
+            continue
+        if symbol.kind == "class":
+            untested_classes.add(symbol.qualname)
+        out.append(_from_symbol(path, symbol, changed, module_untested))
+    return out
+
+
+def _from_symbol(path: str, symbol: PySymbol, changed: bool, module_untested: bool) -> Candidate:
+    return Candidate(
+        path=path,
+        line=symbol.line,
+        qualname=symbol.qualname,
+        kind=symbol.kind,
+        signature=symbol.signature,
+        language="python",
+        size=symbol.size,
+        changed=changed,
+        module_untested=module_untested,
+    )
+
+
+def js_candidates(
+    target: Path, path: str, used: set[str], *, changed: bool, module_untested: bool
+) -> list[Candidate]:
+    try:
+        text = read_source(target / path)
+    except OSError:
+        return []
+    language = EXTENSIONS.get(PurePosixPath(path).suffix, "javascript")
+    found: dict[str, Candidate] = {}
+    for name, line, signature, kind in _js_exports(text):
+        if name in used or name in found:
+            continue
+        size = _js_size(text, line)
+        found[name] = Candidate(
+            path, line, name, kind, signature, language, size, changed, module_untested
+        )
+    return sorted(found.values(), key=lambda c: c.line)
+
+
+def _js_exports(text: str) -> list[tuple[str, int, str, str]]:
+    """(name, line, signature, kind) of what a JS/TS module exports."""
+    out = []
+    for regex in JS_EXPORT_RES:
+        for match in regex.finditer(text):
+            line = text.count("\n", 0, match.start("name")) + 1
+            signature = " ".join(match.group(0).split())
+            kind = "class" if " class " in f" {signature} " else "function"
+            out.append((match.group("name"), line, signature.removeprefix("export "), kind))
+    names = [m.group("name") for m in JS_COMMONJS_RE.finditer(text)]
+    for match in JS_EXPORT_OBJECT_RE.finditer(text):
+        names += [n.split(":")[0].strip() for n in match.group("body").split(",") if n.strip()]
+    for name in names:
+        if re.fullmatch(r"\w+", name):
+            line, signature = _js_definition(text, name)
+            out.append((name, line, signature, "function"))
+    return out
+
+
+def _js_definition(text: str, name: str) -> tuple[int, str]:
+    pattern = re.compile(
+        rf"^[ \t]*(?:async\s+)?function\s*\*?\s*{name}\s*\([^)]*\)"
+        rf"|^[ \t]*(?:const|let|var)\s+{name}\s*=\s*[^\n]*"
+        rf"|\bexports\.{name}\s*=\s*[^\n]*",
+        re.MULTILINE,
+    )
+    match = pattern.search(text)
+    if match is None:
+        return 1, name
+    line = text.count("\n", 0, match.start()) + 1
+    return line, " ".join(match.group(0).split()).rstrip("{ ").rstrip(";")
+
+
+def _js_size(text: str, line: int) -> int:
+    """Lines until the next top-level statement: a rough size of a JS definition."""
+    lines = text.splitlines()
+    end = line
+    while end < len(lines) and (not lines[end].strip() or lines[end][:1] in (" ", "\t", "}")):
+        end += 1
+    return max(1, end - line + 1)
+
+
+# --------------------------------------------------------------------------- the step
+
+
+def _review_data(ctx: StepContext) -> tuple[list[str], list[str], list[str]]:
+    """(source modules, untested modules, test files): step 5's data or recomputed."""
+    inv = test_review.inventory(ctx)
+    result = ctx.result_of("test_review")
+    untested = inv.untested
+    if result is not None and isinstance(result.data.get("untested_modules"), list):
+        untested = [str(p) for p in result.data["untested_modules"]]
+    return inv.source_modules, untested, [f.path for f in inv.test_files]
+
+
+def _changed_files(ctx: StepContext) -> set[str]:
+    result = ctx.result_of("pre_analysis")
+    changed = result.data.get("changed_files") if result is not None else None
+    return {str(p) for p in changed} if isinstance(changed, list) else set()
+
 
 def run(ctx: StepContext) -> StepOutcome:
-    raise NotImplementedError("test_generation: to be implemented")
+    outcome = StepOutcome()
+    sources, untested_modules, test_paths = _review_data(ctx)
+    used = names_used_by_tests(ctx.target, test_paths)
+    changed = _changed_files(ctx)
+    untested_set = set(untested_modules)
+    candidates: list[Candidate] = []
+    for path in sources:
+        finder = python_candidates if path.endswith((".py", ".pyi")) else js_candidates
+        candidates += finder(
+            ctx.target,
+            path,
+            used,
+            changed=path in changed,
+            module_untested=path in untested_set,
+        )
+    for candidate in candidates:
+        candidate.rank()
+    candidates.sort(key=lambda c: (-c.score, c.path, c.line))
+    _report(outcome, candidates)
+    outcome.data = {
+        "candidates": [asdict(c) for c in candidates],
+        "count": len(candidates),
+        "untested_modules": untested_modules,
+        "modules_scanned": len(sources),
+    }
+    outcome.checked += [
+        f"public definitions in {len(sources)} source module(s) against "
+        f"{len(test_paths)} test file(s)",
+        "ranked by: recently changed, module without tests, size",
+    ]
+    outcome.summary = f"{len(candidates)} untested public definition(s) in {len(sources)} module(s)"
+    return outcome
+
+
+def _report(outcome: StepOutcome, candidates: list[Candidate]) -> None:
+    for rank, candidate in enumerate(candidates[:MAX_FINDINGS], start=1):
+        rule = "tests/untested-class" if candidate.kind == "class" else "tests/untested-function"
+        outcome.add(
+            rule,
+            "info",
+            f"#{rank} untested {candidate.kind} {candidate.qualname}: {candidate.signature} "
+            f"({', '.join(candidate.reasons)})",
+            candidate.path,
+            candidate.line,
+            signature=candidate.signature,
+            score=candidate.score,
+        )
+    if len(candidates) > MAX_FINDINGS:
+        outcome.checked.append(
+            f"listed the top {MAX_FINDINGS} of {len(candidates)} as findings; all are in the data"
+        )
+
+
+def to_markdown(candidates: list[dict[str, Any]], limit: int = 20) -> str:
+    """A short ranked list, for prompts and summaries."""
+    lines = [
+        f"{i}. `{c['path']}:{c['line']}` {c['kind']} `{c['signature']}`"
+        for i, c in enumerate(candidates[:limit], start=1)
+    ]
+    return "\n".join(lines)
