@@ -120,6 +120,8 @@ Usage
 """
     doc = parse_rst(text, "docs/x.rst")
     assert [(h.text, h.line) for h in doc.headings] == [("Title", 1), ("Usage", 21)]
+    escaped = parse_rst("\\$ click\\_\n==========\n", "r.rst")
+    assert [h.text for h in escaped.headings] == ["$ click_"]
     assert {"install", "usage", "title", "guide", "external"} <= doc.rst_targets
     assert {(link.target, link.line, link.kind) for link in doc.links} == {
         ("guide.rst", 6, "rst"),

@@ -339,7 +339,7 @@ def parse_rst(text: str, path: str = "") -> DocFile:
         if number in code_lines:
             continue
         if _is_rst_title(lines, index):
-            titles.append((number, line.strip()))
+            titles.append((number, re.sub(r"\\(.)", r"\1", line.strip())))
         _scan_rst_line(doc, line, number)
     for (number, title), slug in zip(titles, unique_slugs(t for _, t in titles), strict=True):
         doc.headings.append(Heading(0, title, slug, number))

@@ -210,6 +210,26 @@ def test_javascript_doc_comments_and_imports_in_docs(tmp_path: Path) -> None:
     assert outcome.data["js_doc_comments"] == {"exports": 8, "documented": 3}
 
 
+def test_reexports_count_as_exports_and_star_exports_stop_guessing(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "re",
+        {
+            "package.json": '{"name": "pkg"}\n',
+            "index.js": "export {\n  red,\n  blue as azure,\n} from './colors.js';\n",
+            "README.md": "# pkg\n\n## Install\n\n## Usage\n\n```js\n"
+            "import { red, azure, blue } from 'pkg';\n```\n",
+            "CHANGELOG.md": "# Changes\n\n## 2.0\n\n- removed `pkg.core.old()` and `lib/old.js`\n",
+        },
+    )
+    outcome = _run(root, changed=["index.js"])
+    unknown = [f.extra["symbol"] for f in outcome.findings if f.rule == "docs/unknown-symbol"]
+    assert unknown == ["blue"]
+    assert not _found(outcome, "docs/missing-doc-comment")  # re-exports are documented at home
+    assert "CHANGELOG.md" not in outcome.data["docs_to_review"]
+    (root / "index.js").write_text("export * from './colors.js';\n", encoding="utf-8")
+    assert not _found(_run(root, changed=[]), "docs/unknown-symbol")
+
+
 def test_clean_project_has_no_findings_and_reports_missing_change_overview(
     tmp_path: Path,
 ) -> None:

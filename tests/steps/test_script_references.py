@@ -174,6 +174,17 @@ def test_clean_project_has_no_error_findings(tmp_path: Path) -> None:
     assert outcome.data["scripts"] == ["run.sh", "scripts/lint.sh"]
 
 
+def test_bare_script_names_are_judged_leniently(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "bare",
+        {
+            "README.md": "# b\n\n```\nnode split.js\npython hello.py\n```\n",
+            "examples/split.js": "console.log(1);\n",
+        },
+    )
+    assert _found(_run(root), "scripts/missing-script") == {("README.md", 5, "info")}
+
+
 def test_untracked_script_mode_comes_from_the_file_system(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "u", {"README.md": "# u\n\nRun `./new.sh`.\n"})
     (root / "new.sh").write_text(SHEBANG, encoding="utf-8")

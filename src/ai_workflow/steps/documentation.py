@@ -225,7 +225,10 @@ _JS_EXPORT_RE = re.compile(
     r"^\s*export\s+(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?"
     r"(function\*?|class|const|let|var|interface|type|enum)\s+([A-Za-z_$][\w$]*)"
 )
-_JS_EXPORT_LIST_RE = re.compile(r"^\s*export\s*\{([^}]*)\}")
+_JS_EXPORT_LIST_RE = re.compile(
+    r"^\s*export\s+(?:type\s+)?\{([^}]*)\}(\s*from\s*[\"'][^\"']+[\"'])?", re.M
+)
+_JS_EXPORT_STAR_RE = re.compile(r"^\s*export\s*\*\s*(?:as\s+([A-Za-z_$][\w$]*)\s*)?from", re.M)
 _CJS_EXPORTS_RE = re.compile(r"^\s*(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=")
 _CJS_OBJECT_RE = re.compile(r"module\.exports\s*=\s*\{([^}]*)\}", re.S)
 _JS_DECL_RE = r"^\s*(?:export\s+)?(?:async\s+)?(?:function\*?|class|const|let|var)\s+{name}\b"
@@ -233,8 +236,9 @@ _JS_DECL_RE = r"^\s*(?:export\s+)?(?:async\s+)?(?:function\*?|class|const|let|va
 
 @dataclass
 class JsExports:
-    names: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)  # every exported name, re-exports included
     files: int = 0
+    complete: bool = True  # False when an `export * from` hides some names
 
 
 def check_js_doc_comments(target: Path, sources: list[str], outcome: StepOutcome) -> JsExports:
@@ -249,6 +253,7 @@ def check_js_doc_comments(target: Path, sources: list[str], outcome: StepOutcome
         except OSError:
             continue
         exports.files += 1
+        _js_reexports("\n".join(lines), exports)
         for line_no, kind, name in _js_exported(lines):
             exports.names.add(name)
             total += 1
@@ -285,10 +290,6 @@ def _js_export_candidates(lines: list[str]) -> Iterator[tuple[int, str, str]]:
         if match:
             yield index + 1, match.group(1).rstrip("*"), match.group(2)
             continue
-        listed = _JS_EXPORT_LIST_RE.match(line)
-        if listed and " from " not in line:
-            yield from _declarations(lines, _names_in_braces(listed.group(1)))
-            continue
         cjs = _CJS_EXPORTS_RE.match(line)
         if cjs:
             value = line.split("=", 1)[1].strip().rstrip(";").strip()
@@ -303,8 +304,26 @@ def _js_export_candidates(lines: list[str]) -> Iterator[tuple[int, str, str]]:
         single = re.match(r"^\s*module\.exports\s*=\s*([A-Za-z_$][\w$]*)\s*;?\s*$", line)
         if single:
             yield from _declarations(lines, [single.group(1)])
-    for match in _CJS_OBJECT_RE.finditer("\n".join(lines)):
+    text = "\n".join(lines)
+    for match in _CJS_OBJECT_RE.finditer(text):
         yield from _declarations(lines, _names_in_braces(match.group(1)))
+    for match in _JS_EXPORT_LIST_RE.finditer(text):
+        if not match.group(2):  # `export { a, b as c }`: the local declarations
+            yield from _declarations(lines, _names_in_braces(match.group(1)))
+
+
+def _js_reexports(text: str, exports: JsExports) -> None:
+    """Names exported under another name or from another module (no doc comment needed here)."""
+    for match in _JS_EXPORT_LIST_RE.finditer(text):
+        for part in match.group(1).split(","):
+            pieces = re.split(r"\s+as\s+", part.strip())
+            if pieces[-1] and re.fullmatch(r"[A-Za-z_$][\w$]*", pieces[-1]):
+                exports.names.add(pieces[-1])
+    for match in _JS_EXPORT_STAR_RE.finditer(text):
+        if match.group(1):
+            exports.names.add(match.group(1))
+        else:
+            exports.complete = False
 
 
 def _names_in_braces(body: str) -> list[str]:
@@ -493,6 +512,8 @@ def check_references(
     js_packages = _js_package_names(py_index.target)
     stale = 0
     for path in sorted(docs):
+        if is_changelog(path):
+            continue  # a changelog names removed things on purpose
         doc = docs[path]
         for ref in _file_refs(doc):
             problem = _missing_file(ref.text, path, present, suffixes, py_index.target, deleted)
@@ -510,7 +531,7 @@ def check_references(
                 symbol=name,
             )
         for line, name, package in _js_refs(doc, js_packages):
-            if js.files and name not in js.names:
+            if js.files and js.complete and name not in js.names:
                 stale += 1
                 outcome.add(
                     "docs/unknown-symbol",
@@ -522,6 +543,16 @@ def check_references(
                 )
     outcome.data["stale_references"] = stale
     outcome.checked.append(f"file and symbol references in {len(docs)} documents")
+
+
+CHANGELOG_STEMS = frozenset(
+    {"changelog", "changes", "history", "news", "release_notes", "releases", "release-notes"}
+)
+
+
+def is_changelog(path: str) -> bool:
+    """CHANGELOG.md, CHANGES.rst, docs/changes.rst, HISTORY, NEWS..."""
+    return PurePosixPath(path).stem.lower() in CHANGELOG_STEMS
 
 
 def _suffix_index(files: list[str]) -> set[str]:
@@ -718,6 +749,8 @@ def _docs_mentioning(
     keys = {k: v for k, v in keys.items() if len(k) > 3 and k not in dir(builtins)}
     found: dict[str, list[tuple[int, str]]] = {}
     for doc_path, doc in docs.items():
+        if is_changelog(doc_path):
+            continue
         lines = doc.prose + [(c.line, c.text) for c in doc.inline_code]
         for block in doc.code_blocks:
             lines += list(block.numbered_lines())
