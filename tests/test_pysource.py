@@ -232,3 +232,21 @@ def test_generated_modules_round_trip(defs: list[tuple[str, bool, bool]]) -> Non
     found = [(s.name, s.kind, s.line, s.has_docstring) for s in python_symbols(source)]
     assert found == expected
     assert all(s.is_public == (not s.name.startswith("_")) for s in python_symbols(source))
+
+
+def test_imports_and_used_names() -> None:
+    source = textwrap.dedent(
+        """\
+        import os.path as osp
+        from pkg.sub import thing, other as alias
+        from . import sibling
+
+        def test_x(mocker):
+            mocker.patch("pkg.sub.helper_func")
+            assert thing.attribute == osp.join("a")
+        """
+    )
+    info = analyse_python(source)
+    assert info.imports == {"os", "path", "pkg", "sub", "thing", "other", "sibling"}
+    assert {"attribute", "join", "helper_func", "alias", "osp", "mocker"} <= info.names
+    assert analyse_python("def (:\n").names == set()

@@ -8,6 +8,7 @@ reported in `PyModuleInfo.syntax_error` by the tolerant `analyse_python`.
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +69,8 @@ class PyModuleInfo:
     tests: list[PyTestFunction] = field(default_factory=list)
     lines: int = 0
     syntax_error: PySyntaxError | None = None
+    imports: set[str] = field(default_factory=set)  # parts of imported module and names
+    names: set[str] = field(default_factory=set)  # every identifier the module uses
 
 
 def parse_python(source: str, path: str | None = None) -> ast.Module:
@@ -118,7 +121,47 @@ def analyse_python(source: str, path: str | None = None) -> PyModuleInfo:
     info.symbols = _symbols(tree)
     info.has_docstring = ast.get_docstring(tree, clean=False) is not None
     info.tests = _tests(tree)
+    info.imports = imported_names(tree)
+    info.names = used_names(tree)
     return info
+
+
+def imported_names(tree: ast.AST) -> set[str]:
+    """Every dotted part of imported modules, plus the names imported from them."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                names.update(alias.name.split("."))
+        elif isinstance(node, ast.ImportFrom):
+            if node.module:
+                names.update(node.module.split("."))
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+_WORD_RE = re.compile(r"[A-Za-z_]\w*")
+
+
+def used_names(tree: ast.AST) -> set[str]:
+    """Identifiers a module uses: names, attributes, import aliases, and words in strings.
+
+    Words in string constants count because tests reach code through them too
+    (`getattr(obj, "name")`, `mock.patch("pkg.mod.func")`).
+    """
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, ast.alias):
+            names.update(node.name.split("."))
+            if node.asname:
+                names.add(node.asname)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names.update(_WORD_RE.findall(node.value))
+    return names
 
 
 # --------------------------------------------------------------------------- symbols

@@ -8,7 +8,6 @@ all, then larger definitions. This step writes nothing into the project.
 
 from __future__ import annotations
 
-import ast
 import math
 import re
 from dataclasses import asdict, dataclass, field
@@ -16,7 +15,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
-from ai_workflow.pysource import PySymbol, PySyntaxError, parse_python, python_symbols, read_source
+from ai_workflow.pysource import (
+    PySymbol,
+    PySyntaxError,
+    analyse_python,
+    python_symbols,
+    read_source,
+)
 from ai_workflow.steps import test_review
 from ai_workflow.techstack import EXTENSIONS
 
@@ -97,29 +102,11 @@ def names_used_by_tests(target: Path, test_paths: list[str]) -> set[str]:
             text = read_source(target / rel)
         except OSError:
             continue
-        if rel.endswith(".py"):
-            names |= _python_names(text)
+        info = analyse_python(text, rel) if rel.endswith(".py") else None
+        if info is not None and info.syntax_error is None:
+            names |= info.names
         else:
             names |= set(WORD_RE.findall(text))
-    return names
-
-
-def _python_names(text: str) -> set[str]:
-    try:
-        tree = parse_python(text)
-    except PySyntaxError:
-        return set(WORD_RE.findall(text))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            names.add(node.id)
-        elif isinstance(node, ast.Attribute):
-            names.add(node.attr)
-        elif isinstance(node, ast.alias):
-            names.update((node.asname or node.name).split("."))
-            names.update(node.name.split("."))
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            names.update(WORD_RE.findall(node.value))  # getattr(obj, "name"), mock.patch("x.y")
     return names
 
 
@@ -127,12 +114,9 @@ def _python_names(text: str) -> set[str]:
 
 
 def python_candidates(
-    target: Path, path: str, used: set[str], *, changed: bool, module_untested: bool
+    symbols: list[PySymbol], path: str, used: set[str], *, changed: bool, module_untested: bool
 ) -> list[Candidate]:
-    try:
-        symbols = python_symbols(read_source(target / path), path)
-    except (OSError, PySyntaxError):
-        return []
+    """Public functions, classes and methods of one module that no test names."""
     untested_classes: set[str] = set()
     out = []
     for symbol in symbols:
@@ -147,6 +131,13 @@ def python_candidates(
             untested_classes.add(symbol.qualname)
         out.append(_from_symbol(path, symbol, changed, module_untested))
     return out
+
+
+def _python_symbols(target: Path, path: str) -> list[PySymbol]:
+    try:
+        return python_symbols(read_source(target / path), path)
+    except (OSError, PySyntaxError):
+        return []
 
 
 def _from_symbol(path: str, symbol: PySymbol, changed: bool, module_untested: bool) -> Candidate:
@@ -227,14 +218,14 @@ def _js_size(text: str, line: int) -> int:
 # --------------------------------------------------------------------------- the step
 
 
-def _review_data(ctx: StepContext) -> tuple[list[str], list[str], list[str]]:
-    """(source modules, untested modules, test files): step 5's data or recomputed."""
+def _review_data(ctx: StepContext) -> tuple[test_review.Inventory, list[str]]:
+    """The inventory (memoised per run, shared with step 5) and the untested modules."""
     inv = test_review.inventory(ctx)
     result = ctx.result_of("test_review")
     untested = inv.untested
     if result is not None and isinstance(result.data.get("untested_modules"), list):
         untested = [str(p) for p in result.data["untested_modules"]]
-    return inv.source_modules, untested, [f.path for f in inv.test_files]
+    return inv, untested
 
 
 def _changed_files(ctx: StepContext) -> set[str]:
@@ -245,24 +236,12 @@ def _changed_files(ctx: StepContext) -> set[str]:
 
 def run(ctx: StepContext) -> StepOutcome:
     outcome = StepOutcome()
-    sources, untested_modules, test_paths = _review_data(ctx)
-    used = names_used_by_tests(ctx.target, test_paths)
+    inv, untested_modules = _review_data(ctx)
+    used: set[str] = set().union(*(f.names for f in inv.test_files))
     changed = _changed_files(ctx)
-    untested_set = set(untested_modules)
-    candidates: list[Candidate] = []
-    for path in sources:
-        finder = python_candidates if path.endswith((".py", ".pyi")) else js_candidates
-        candidates += finder(
-            ctx.target,
-            path,
-            used,
-            changed=path in changed,
-            module_untested=path in untested_set,
-        )
-    for candidate in candidates:
-        candidate.rank()
-    candidates.sort(key=lambda c: (-c.score, c.path, c.line))
+    candidates = _candidates(ctx.target, inv, used, changed, set(untested_modules))
     _report(outcome, candidates)
+    sources = inv.source_modules
     outcome.data = {
         "candidates": [asdict(c) for c in candidates],
         "count": len(candidates),
@@ -271,11 +250,33 @@ def run(ctx: StepContext) -> StepOutcome:
     }
     outcome.checked += [
         f"public definitions in {len(sources)} source module(s) against "
-        f"{len(test_paths)} test file(s)",
+        f"{len(inv.test_files)} test file(s)",
         "ranked by: recently changed, module without tests, size",
     ]
     outcome.summary = f"{len(candidates)} untested public definition(s) in {len(sources)} module(s)"
     return outcome
+
+
+def _candidates(
+    target: Path,
+    inv: test_review.Inventory,
+    used: set[str],
+    changed: set[str],
+    untested: set[str],
+) -> list[Candidate]:
+    candidates: list[Candidate] = []
+    for path in inv.source_modules:
+        flags = {"changed": path in changed, "module_untested": path in untested}
+        if path.endswith((".py", ".pyi")):
+            symbols = inv.symbols.get(path)
+            if symbols is None:
+                symbols = _python_symbols(target, path)
+            candidates += python_candidates(symbols, path, used, **flags)
+        else:
+            candidates += js_candidates(target, path, used, **flags)
+    for candidate in candidates:
+        candidate.rank()
+    return sorted(candidates, key=lambda c: (-c.score, c.path, c.line))
 
 
 def _report(outcome: StepOutcome, candidates: list[Candidate]) -> None:

@@ -8,7 +8,6 @@ step 6 reads.
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -19,7 +18,7 @@ from typing import Any
 
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.project_files import project_files
-from ai_workflow.pysource import PySyntaxError, analyse_python, parse_python, read_source
+from ai_workflow.pysource import PySymbol, analyse_python, read_source
 from ai_workflow.techstack import EXTENSIONS, TechStack, detect_stack, is_test_path
 
 SPEC = StepSpec(
@@ -71,6 +70,7 @@ JS_IMPORT_RE = re.compile(
     r"""(?:\bfrom\s+|\brequire\s*\(\s*|\bimport\s*\(\s*|^\s*import\s+)['"](?P<spec>[^'"]+)['"]""",
     re.MULTILINE,
 )
+WORD_RE = re.compile(r"[A-Za-z_$][\w$]*")
 GO_TEST_RE = re.compile(r"^func\s+(Test\w*)\s*\(\s*\w+\s+\*testing\.T\s*\)", re.MULTILINE)
 GO_ASSERT_RE = re.compile(
     r"\bt\.(Error|Errorf|Fatal|Fatalf|Fail|FailNow|Run)\b|\b(assert|require)\."
@@ -92,6 +92,7 @@ class TestFile:
     language: str
     tests: list[FoundTest] = field(default_factory=list)
     references: set[str] = field(default_factory=set)  # module names it imports
+    names: set[str] = field(default_factory=set)  # identifiers it uses (for step 6)
     error: str | None = None
     error_line: int | None = None
 
@@ -101,6 +102,7 @@ class Inventory:
     test_files: list[TestFile]
     source_modules: list[str]
     untested: list[str]
+    symbols: dict[str, list[PySymbol]] = field(default_factory=dict)  # Python sources
 
     @property
     def test_count(self) -> int:
@@ -140,13 +142,16 @@ def inventory(ctx: StepContext) -> Inventory:
 
 
 def collect_inventory(target: Path, files: list[str], stack: TechStack) -> Inventory:
-    code = [(f, lang) for f in files if (lang := _language(f))]
+    code = [(f, lang) for f, lang in ((f, _language(f)) for f in files) if lang]
     test_files = [
         _read_test_file(target, f, lang) for f, lang in code if is_test_path(f, stack.test_dirs)
     ]
-    sources = [f for f, lang in code if _is_source_module(target, f, lang, stack)]
+    symbols: dict[str, list[PySymbol]] = {}
+    sources = [f for f, lang in code if _is_source_module(target, f, lang, stack, symbols)]
     untested = _untested(sources, test_files)
-    return Inventory(test_files, sources, untested)
+    return Inventory(
+        test_files, sources, untested, {k: symbols[k] for k in sources if k in symbols}
+    )
 
 
 def _language(path: str) -> str | None:
@@ -164,7 +169,9 @@ def _read_test_file(target: Path, path: str, language: str) -> TestFile:
         return result
     if language == "python":
         _python_tests(result, text)
-    elif language in ("javascript", "typescript"):
+        return result
+    result.names = set(WORD_RE.findall(text))
+    if language in ("javascript", "typescript"):
         result.tests = _segmented_tests(text, JS_TEST_RE, JS_ASSERT_RE, _js_skipped)
         result.references = _js_references(text)
     elif language == "go":
@@ -179,26 +186,11 @@ def _python_tests(result: TestFile, text: str) -> None:
     if info.syntax_error is not None:
         result.error = info.syntax_error.message
         result.error_line = info.syntax_error.line
+        result.names = set(WORD_RE.findall(text))
         return
     result.tests = [FoundTest(t.name, t.line, t.asserts) for t in info.tests]
-    result.references = _python_references(text)
-
-
-def _python_references(text: str) -> set[str]:
-    try:
-        tree = parse_python(text)
-    except PySyntaxError:
-        return set()
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                names.update(alias.name.split("."))
-        elif isinstance(node, ast.ImportFrom):
-            if node.module:
-                names.update(node.module.split("."))
-            names.update(alias.name for alias in node.names)
-    return names
+    result.references = info.imports
+    result.names = info.names
 
 
 def _segmented_tests(
@@ -263,7 +255,9 @@ def _counted_tests(text: str, language: str) -> list[FoundTest]:
     return found
 
 
-def _is_source_module(target: Path, path: str, language: str, stack: TechStack) -> bool:
+def _is_source_module(
+    target: Path, path: str, language: str, stack: TechStack, symbols: dict[str, list[PySymbol]]
+) -> bool:
     if is_test_path(path, stack.test_dirs) or language not in (
         "python",
         "javascript",
@@ -277,21 +271,22 @@ def _is_source_module(target: Path, path: str, language: str, stack: TechStack) 
         return False
     if stack.source_dirs and not _under(path, stack.source_dirs):
         return False
-    return _has_api(target / path, language)
+    return _has_api(target / path, path, language, symbols)
 
 
 def _under(path: str, dirs: list[str]) -> bool:
     return any(d in ("", ".") or path.startswith(d.rstrip("/") + "/") for d in dirs)
 
 
-def _has_api(path: Path, language: str) -> bool:
-    """True when the module defines something a test could call."""
+def _has_api(path: Path, rel: str, language: str, symbols: dict[str, list[PySymbol]]) -> bool:
+    """True when the module defines something a test could call (Python symbols are kept)."""
     try:
         text = read_source(path)
     except OSError:
         return False
     if language == "python":
-        info = analyse_python(text)
+        info = analyse_python(text, rel)
+        symbols[rel] = info.symbols
         return any(s.is_public and s.kind != "method" for s in info.symbols)
     return bool(re.search(r"^\s*export\b|\bmodule\.exports\b|\bexports\.\w+\s*=", text, re.M))
 
