@@ -180,3 +180,16 @@ def test_artefacts_are_grouped_once_per_root(parts: list[str]) -> None:
     found = find_artefacts([path, path])
     assert len(found) <= 1
     assert all(a.files == 2 and path.startswith(a.path) for a in found)
+
+
+def test_hidden_directory_mentions_are_the_readers_not_the_projects(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "h",
+        {
+            "README.md": "# h\n\nNever read `.ssh/` or `.aws/`; code is in `lib/` and `app/`.\n",
+            "lib/a.py": "",
+        },
+    )
+    outcome = _run(root)
+    assert _found(outcome, "structure/documented-path-missing") == {("README.md", 3, "warning")}
+    assert "app/" in outcome.findings[0].message

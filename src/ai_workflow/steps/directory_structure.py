@@ -237,6 +237,8 @@ def _dir_mentions(doc: DocFile, dirs: set[str]) -> Iterator[DocumentedPath]:
         text = code.text.strip().removeprefix("./")
         if not re.fullmatch(r"[\w.-]+(?:/[\w.-]+)*/", text) or _placeholder(text):
             continue
+        if text.startswith("."):
+            continue  # `.ssh/`, `.config/`: the reader's directories, not the project's
         path = text.rstrip("/")
         parent = str(PurePosixPath(path).parent)
         folder = str(PurePosixPath(doc.path).parent)

@@ -64,7 +64,7 @@ NON_SOURCE_FILES = frozenset({"setup.py", "conftest.py", "noxfile.py", "fabfile.
 PY_DOC_LANGUAGES = frozenset({"python", "py", "python3", "pycon", "ipython", ""})
 JS_DOC_LANGUAGES = frozenset({"js", "javascript", "ts", "typescript", "jsx", "tsx", "mjs"})
 DELETED_HISTORY_LIMIT = "5000"
-DOCSTRING_CONVENTION = 50.0  # percent of public symbols documented
+DOCSTRING_CONVENTION = 80.0  # percent of public symbols documented
 
 
 def run(ctx: StepContext) -> StepOutcome:
