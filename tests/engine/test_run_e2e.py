@@ -369,3 +369,18 @@ def test_resume_reruns_a_step_whose_dependency_reruns(
     statuses = {s["id"]: s["status"] for s in second["steps"]}
     assert statuses == {"flaky": "passed", "report": "passed", "writer": "passed"}
     assert reports.read_text().count("r") == 2  # the report was made again from fresh results
+
+
+def test_artifacts_stay_out_of_git_status_without_a_gitignore_entry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.engine.conftest import custom_only_config
+    from tests.helpers import make_repo
+
+    repo = make_repo(
+        tmp_path / "p", {".workflow-config.yaml": custom_only_config([{"id": "a", "run": "true"}])}
+    )
+    code, _ = run_json(repo, capsys=capsys)
+    assert code == 0
+    assert (repo / ".ai_workflow" / "history.jsonl").exists() is False  # sanity: metrics/ holds it
+    assert git(repo, "status", "--porcelain") == ""

@@ -148,6 +148,9 @@ class RunLock:
 
     def __enter__(self) -> RunLock:
         self.root.mkdir(parents=True, exist_ok=True)
+        ignore = self.root / ".gitignore"
+        if not ignore.exists():  # keep our artifacts out of the project's `git status`
+            ignore.write_text("# written by ai-workflow\n*\n", encoding="utf-8")
         try:
             self._lock.acquire()
         except filelock.Timeout:
