@@ -382,5 +382,5 @@ def test_artifacts_stay_out_of_git_status_without_a_gitignore_entry(
     )
     code, _ = run_json(repo, capsys=capsys)
     assert code == 0
-    assert (repo / ".ai_workflow" / "history.jsonl").exists() is False  # sanity: metrics/ holds it
+    assert (repo / ".ai_workflow" / "metrics" / "history.jsonl").exists()
     assert git(repo, "status", "--porcelain") == ""

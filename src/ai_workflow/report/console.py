@@ -218,6 +218,11 @@ def _ai_line(summary: dict[str, Any]) -> str:
         f"  AI: {ai.get('calls', 0)} call(s), cache hits {hits}, misses {misses}, "
         f"hit rate {rate}, tokens in/out {ai.get('tokens_in', 0)}/{ai.get('tokens_out', 0)}, "
         f"tokens saved {ai.get('tokens_saved', 0)}"
+        + (
+            f", cache {ai['cache_entries']} entries / {ai.get('cache_size_bytes', 0) / 1e6:.1f} MB"
+            if "cache_entries" in ai
+            else ""
+        )
     )
 
 
