@@ -169,6 +169,20 @@ def test_javascript_versions_and_dynamic_python_version(tmp_path: Path) -> None:
     assert _at(outcome, "version/changelog-mismatch") == {("CHANGES.rst", 4)}
 
 
+def test_plain_text_changelog(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "txt",
+        {
+            "pyproject.toml": PYPROJECT.format(version="3.0.0"),
+            "CHANGES.txt": "Release notes\n\n  indented 9.9.9 is a detail\n\nv2.9.0 (2024-01-01)\n"
+            "  * fixes\n3.0.0\n",
+        },
+    )
+    outcome = _run(root)
+    assert outcome.data["changelog_version"] == "2.9.0"
+    assert _at(outcome, "version/changelog-mismatch") == {("CHANGES.txt", 5)}
+
+
 def test_manifests_disagreeing_across_ecosystems_is_a_warning(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path / "both",

@@ -123,7 +123,7 @@ def check_versions(
             js[0].path,
             js[0].line,
         )
-    changelog = _changelog_version(files, docs)
+    changelog = _changelog_version(target, files, docs)
     readme = _readme_versions(target, files, _project_names(pyproject, target))
     if project is not None:
         _compare_documented(project, changelog, readme, outcome)
@@ -276,18 +276,28 @@ def _report_disagreements(mentions: list[VersionMention], what: str, outcome: St
             )
 
 
-def _changelog_version(files: list[str], docs: dict[str, DocFile]) -> VersionMention | None:
+def _changelog_version(
+    target: Path, files: list[str], docs: dict[str, DocFile]
+) -> VersionMention | None:
     """The newest (first) versioned entry of the top-level (or docs/) changelog."""
     for path in sorted(files, key=lambda f: (f.count("/"), f)):
-        stem = PurePosixPath(path).stem.lower().replace("-", "_")
-        if stem not in _CHANGELOG_STEMS or path.count("/") > 1 or path not in docs:
+        pure = PurePosixPath(path)
+        stem = pure.stem.lower().replace("-", "_")
+        if stem not in _CHANGELOG_STEMS or path.count("/") > 1:
             continue
-        for heading in docs[path].headings:
-            if "unreleased" in heading.text.lower():
+        if path in docs:
+            entries = [(h.line, h.text) for h in docs[path].headings]
+        elif pure.suffix.lower() in ("", ".txt"):
+            lines = _read_text(target / path).splitlines()
+            entries = [(n, t) for n, t in enumerate(lines, 1) if t and not t[0].isspace()]
+        else:
+            continue
+        for line, text in entries:
+            if "unreleased" in text.lower():
                 continue
-            match = _VERSION_RE.search(heading.text)
-            if match:
-                return VersionMention("changelog", match.group(1), path, heading.line)
+            match = _VERSION_RE.search(text)
+            if match and (path in docs or match.start() < 12):
+                return VersionMention("changelog", match.group(1), path, line)
     return None
 
 
