@@ -139,3 +139,16 @@ def test_reads_git_without_writing_the_index(tmp_path: Path) -> None:
     before = index.stat().st_mtime_ns
     run(root)
     assert index.stat().st_mtime_ns == before
+
+
+def test_last_commit_of_a_merge_is_compared_with_its_first_parent(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "r", FILES)
+    git(root, "checkout", "-q", "-b", "feature")
+    write_files(root, {"p/feature.py": "X = 1\n"})
+    commit_all(root, "feature")
+    git(root, "checkout", "-q", "main")
+    write_files(root, {"docs/main.md": "# Main\n"})
+    commit_all(root, "main work")
+    git(root, "merge", "-q", "--no-ff", "-m", "merge feature", "feature")
+    outcome = run(root)
+    assert outcome.data["changes"]["last_commit"] == ["p/feature.py"]

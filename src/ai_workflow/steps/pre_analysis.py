@@ -128,9 +128,10 @@ def _changes(git: _Git, *, has_commits: bool) -> dict[str, list[str]]:
         return {"working_tree": staged, "untracked": untracked, "last_commit": [], "deleted": []}
     working = git.paths("diff", "-z", "--name-only", "--no-renames", "HEAD")
     deleted = git.paths("diff", "-z", "--name-only", "--no-renames", "--diff-filter=D", "HEAD")
-    last = git.paths(
-        "diff-tree", "-z", "-r", "--root", "--no-commit-id", "--name-only", "--no-renames", "HEAD"
-    )
+    if git.out("rev-parse", "--verify", "-q", "HEAD~1") is not None:
+        last = git.paths("diff", "-z", "--name-only", "--no-renames", "HEAD~1", "HEAD")
+    else:  # the first commit: everything it added
+        last = git.paths("diff-tree", "-z", "-r", "--root", "--no-commit-id", "--name-only", "HEAD")
     return {
         "working_tree": working,
         "untracked": untracked,

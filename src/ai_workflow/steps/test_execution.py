@@ -640,7 +640,8 @@ def _interpret(
 
 def _cannot_run(plan: _Plan, stack: TechStack, result: CommandResult) -> str | None:
     output = result.stderr + result.stdout
-    if plan.framework == "pytest" and re.search(r"No module named pytest\b", output):
+    ran = plan.report_file is not None and plan.report_file.exists()
+    if plan.framework == "pytest" and not ran and re.search(r"No module named pytest\b", output):
         return (
             f"pytest is not installed for {stack.python}: install it in the project's "
             "environment or set tech_stack.python"
