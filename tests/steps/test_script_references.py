@@ -5,9 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ai_workflow.engine.step import StepOutcome
+from ai_workflow.engine.step import StepOutcome, StepResult, StepStatus
 from ai_workflow.findings import Severity
-from ai_workflow.steps import script_references
+from ai_workflow.steps import (
+    consistency,
+    directory_structure,
+    documentation,
+    markdown_lint,
+    pre_analysis,
+    script_references,
+)
 from ai_workflow.steps.script_references import Command, _line_commands, makefile_targets
 from tests.helpers import commit_all, make_repo, step_context
 
@@ -218,3 +225,31 @@ def test_severities_are_never_errors_for_hygiene_only(tmp_path: Path) -> None:
     outcome = _run(_project(tmp_path))
     hygiene = {"scripts/missing-shebang", "scripts/unreferenced", "scripts/undocumented"}
     assert all(f.severity != Severity.ERROR for f in outcome.findings if f.rule in hygiene)
+
+
+def test_clean_shell_project_has_no_errors_in_any_documentation_step(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "sh",
+        {
+            "README.md": "# shtool\n\nVersion 1.0.0.\n\n## Install\n\n```sh\n./install.sh\n```\n\n"
+            "## Usage\n\n`bin/shtool --help`; tests are in `test/` ([how](docs/testing.md)).\n",
+            "docs/testing.md": "# Testing\n\nRun `bats test/shtool.bats`.\n",
+            "CHANGELOG.md": "# Changelog\n\n## 1.0.0\n\n- First release.\n",
+            "install.sh": SHEBANG + 'cp bin/shtool "$HOME/bin"\n',
+            "bin/shtool": SHEBANG + "echo shtool\n",
+            "test/shtool.bats": "@test 'runs' {\n  run bin/shtool\n}\n",
+        },
+    )
+    os.chmod(root / "install.sh", 0o755)
+    os.chmod(root / "bin/shtool", 0o755)
+    commit_all(root, "modes")
+    pre = StepResult.for_spec(pre_analysis.SPEC, StepStatus.PASSED)
+    pre.data = {"changed_files": ["install.sh", "README.md"]}
+    for module in (documentation, consistency, script_references, directory_structure):
+        outcome = module.run(step_context(root, module.SPEC, results={"pre_analysis": pre}))
+        assert [f for f in outcome.findings if f.severity == Severity.ERROR] == [], module
+        assert outcome.tool_error is None
+    lint = markdown_lint.run(step_context(root, markdown_lint.SPEC))
+    assert lint.findings == [] and lint.data["files"] == 3
+    refs = script_references.run(step_context(root, script_references.SPEC))
+    assert refs.findings == [] and refs.data["scripts"] == ["bin/shtool", "install.sh"]
