@@ -58,6 +58,7 @@ GENERATED_NAMES = CACHE_DIRS | OUTPUT_DIRS | {"build", "venv", "env", "coverage"
 TREE_GLYPHS = re.compile(r"[├└│]|\|--|\+--|`--")
 _TREE_NAME = re.compile(r"^[\s│├└─|+`\-]*")
 GROUP_THRESHOLD = 5
+MAX_IGNORE_QUERIES = 500  # paths asked of `git check-ignore` at once (command-line length)
 
 
 def run(ctx: StepContext) -> StepOutcome:
@@ -250,7 +251,8 @@ def _ignored(ctx: StepContext, paths: list[str]) -> set[str]:
     """Which of `paths` `.gitignore` excludes (documented output directories are fine)."""
     if not paths:
         return set()
-    asked = sorted({p for p in paths} | {p + "/" for p in paths})
+    unique = sorted(set(paths))[:MAX_IGNORE_QUERIES]
+    asked = sorted({*unique, *(p + "/" for p in unique)})
     result = ctx.run_command(["git", "check-ignore", "--no-index", *asked], timeout=60)
     return {line.strip().rstrip("/") for line in result.stdout.splitlines() if line.strip()}
 

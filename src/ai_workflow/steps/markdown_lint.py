@@ -469,7 +469,10 @@ def _report(
     suppressions: dict[str, Suppressions] = {}
     for item in findings:
         if item.path not in suppressions:
-            text = (target / item.path).read_text(encoding="utf-8", errors="replace")
+            try:
+                text = (target / item.path).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
             suppressions[item.path] = Suppressions(text)
         if suppressions[item.path].suppressed(item.rule, item.line):
             continue
