@@ -186,3 +186,28 @@ def test_impact_threshold_is_configurable() -> None:
         "high",
         "2 code files changed (more than 1)",
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "roles"),
+    [
+        ("pyproject.toml", ("deps", "config")),  # [tool.ruff], [tool.pytest] ...
+        ("package.json", ("deps", "config")),
+        ("setup.cfg", ("deps", "config")),
+        ("setup.py", ("deps", "code")),  # ruff lints it
+        ("noxfile.py", ("config", "code")),
+        ("jest.config.ts", ("config", "code")),
+        ("uv.lock", ("deps",)),
+        ("tox.ini", ("config",)),
+        ("src/demo/core.py", ("code",)),
+        ("tests/test_core.py", ("tests",)),
+    ],
+)
+def test_files_with_several_roles(path: str, roles: tuple[str, ...]) -> None:
+    assert Classifier().categories_of(path) == roles
+
+
+def test_user_globs_decide_roles_alone() -> None:
+    classifier = Classifier(config(smart_execution={"categories": {"deps": ["setup.py"]}}))
+    assert classifier.categories_of("setup.py") == ("deps",)
+    assert classifier.roles_all(["setup.py", "a.py"]) == {"code": ["a.py"], "deps": ["setup.py"]}

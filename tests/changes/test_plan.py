@@ -64,6 +64,21 @@ def test_manifest_or_lockfile_change_runs_dependencies(tmp_path: Path, path: str
     assert plan.skip_reason(BY_NUMBER[7]) is None  # tests also read dependencies
 
 
+def test_pyproject_and_setup_py_also_run_code_quality(tmp_path: Path) -> None:
+    plan = plan_for(change(tmp_path, {"pyproject.toml": "[tool.ruff]\nline-length = 90\n"}))
+    assert plan.change_type == "deps-only" and plan.files == {"deps": ["pyproject.toml"]}
+    assert plan.decide(BY_NUMBER[9]).reason == "changed: config (1)"
+    assert plan.skip_reason(BY_NUMBER[12]) is None  # [tool.pymarkdown] may live there too
+    plan = plan_for(change(tmp_path / "2", {"setup.py": "from setuptools import setup\n"}))
+    assert plan.decide(BY_NUMBER[9]).reason == "changed: code (1)"
+    assert plan.impact == "low"  # by its category (deps), setup.py is no code change
+
+
+def test_lockfile_only_change_skips_code_quality(tmp_path: Path) -> None:
+    plan = plan_for(change(tmp_path, {"uv.lock": "version = 1\n"}))
+    assert skipped(plan) == {1, 5, 6, 9, 12}
+
+
 def test_tests_only_change_runs_tests_and_code_quality_follows_its_rule(tmp_path: Path) -> None:
     plan = plan_for(change(tmp_path, {"tests/test_more.py": "def test_y():\n    pass\n"}))
     assert plan.change_type == "tests-only" and plan.impact == "medium"

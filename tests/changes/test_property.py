@@ -81,4 +81,4 @@ def test_no_step_reading_a_changed_path_is_skipped(
         if plan.skip_reason(spec) is None:
             continue
         inputs = StepInputs(spec)
-        assert not any(inputs.reads(p, classifier.classify(p)) for p in changed), spec.id
+        assert not any(inputs.reads(p, classifier.categories_of(p)) for p in changed), spec.id

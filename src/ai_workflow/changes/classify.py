@@ -11,7 +11,7 @@ data is code) > other.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,6 +167,7 @@ TOP_CONFIG_EXT = frozenset(
      ".properties", ".env"}
 )
 SOURCE_TOP_DIRS = frozenset({"src", "lib", "app", "pkg", "internal", "cmd", "source", "sources"})
+TOOL_CONFIG_MANIFESTS = frozenset({"pyproject.toml", "setup.cfg", "package.json", "Cargo.toml"})
 # fmt: on
 
 
@@ -238,6 +239,26 @@ class Classifier:
             return "config"
         return self._by_kind(path, name, dirs, ext)
 
+    def categories_of(self, path: str) -> tuple[str, ...]:
+        """The category, then the other roles the file plays, for deciding which steps read it.
+
+        A manifest that also configures tools (`pyproject.toml`: ruff, pytest...) is `deps` and
+        `config`; a deps or config file written in a programming language (`setup.py`,
+        `noxfile.py`, `jest.config.ts`) is also `code`. User globs decide alone.
+        """
+        primary = self.classify(path)
+        if primary not in ("deps", "config"):
+            return (primary,)
+        if any(regex is not None and regex.match(path) for _, regex in self.user):
+            return (primary,)
+        name = path.rsplit("/", 1)[-1]
+        roles = [primary]
+        if name in TOOL_CONFIG_MANIFESTS and primary == "deps":
+            roles.append("config")
+        if _suffix(name) in self.code_ext:
+            roles.append("code")
+        return tuple(roles)
+
     def _by_kind(self, path: str, name: str, dirs: list[str], ext: str) -> str:
         in_docs = self._in_docs(path, dirs)
         if ext in SHELL_EXT:
@@ -288,6 +309,10 @@ class Classifier:
             grouped.setdefault(self.classify(path), []).append(path)
         return {cat: sorted(grouped[cat]) for cat in self.categories if cat in grouped}
 
-
-def category_counts(files: Mapping[str, list[str]]) -> dict[str, int]:
-    return {cat: len(paths) for cat, paths in files.items()}
+    def roles_all(self, paths: Iterable[str]) -> dict[str, list[str]]:
+        """Paths under every category they play a role in (see `categories_of`)."""
+        grouped: dict[str, list[str]] = {}
+        for path in paths:
+            for category in self.categories_of(path):
+                grouped.setdefault(category, []).append(path)
+        return {cat: sorted(grouped[cat]) for cat in self.categories if cat in grouped}

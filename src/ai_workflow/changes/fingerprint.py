@@ -167,10 +167,10 @@ def file_ids(ctx: StepContext) -> dict[str, str]:
     return ctx.memo.get("changes.file_ids", compute)
 
 
-def file_categories(ctx: StepContext) -> dict[str, str]:
-    def compute() -> dict[str, str]:
+def file_categories(ctx: StepContext) -> dict[str, tuple[str, ...]]:
+    def compute() -> dict[str, tuple[str, ...]]:
         classifier = Classifier(ctx.config, ctx.target)
-        return {p: classifier.classify(p) for p in project_files(ctx)}
+        return {p: classifier.categories_of(p) for p in project_files(ctx)}
 
     return ctx.memo.get("changes.file_categories", compute)
 

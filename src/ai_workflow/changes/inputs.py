@@ -22,8 +22,11 @@ class StepInputs:
         """False for a step that says nothing about what it reads (it is never skipped)."""
         return self.reads_everything or bool(self.categories) or bool(self.globs)
 
-    def reads(self, path: str, category: str) -> bool:
-        return self.reads_everything or category in self.categories or self.globs.matches(path)
+    def reads(self, path: str, categories: Sequence[str]) -> bool:
+        """Whether the step reads `path`, given the categories the path plays a role in."""
+        if self.reads_everything or any(cat in self.categories for cat in categories):
+            return True
+        return self.globs.matches(path)
 
     def changed_categories(self, files: Mapping[str, Sequence[str]]) -> list[str]:
         return [cat for cat in self.categories if files.get(cat)]

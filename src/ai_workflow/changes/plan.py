@@ -40,9 +40,12 @@ class SmartPlan:
     def __init__(self, changes: ChangeSet, config: Config, classifier: Classifier) -> None:
         self.changes = changes
         self.config = config
+        known = changes.known
         self.files: dict[str, list[str]] | None = (
-            classifier.classify_all(changes.files) if changes.known else None
-        )
+            classifier.classify_all(changes.files) if known else None
+        )  # by category, for people: type, impact, report
+        self.roles: dict[str, list[str]] = classifier.roles_all(changes.files) if known else {}
+        # by every role a file plays, for decisions: pyproject.toml is deps and config
         self.change_type = change_type(self.files)
         self.impact, self.impact_reason = impact(self.files, config.smart_execution.impact)
         self.warnings: list[str] = list(changes.warnings)
@@ -84,11 +87,11 @@ class SmartPlan:
             return "ai-workflow's configuration changed", None
         if not inputs.declared:
             return "declares no inputs (categories or inputs), so it always runs", None
-        hits = inputs.changed_categories(self.files)
+        hits = inputs.changed_categories(self.roles)
         if hits:
-            counts = ", ".join(f"{cat} ({len(self.files[cat])})" for cat in hits)
+            counts = ", ".join(f"{cat} ({len(self.roles[cat])})" for cat in hits)
             return f"changed: {counts}", None
-        matched = inputs.changed_input(self.files)
+        matched = inputs.changed_input(self.roles)
         if matched is not None:
             return f"changed input {display_path(matched[0])} (matches {matched[1]})", None
         return None, f"no change in {inputs.describe()} since {self.since}"
