@@ -84,12 +84,13 @@ def _run_overrides(args: argparse.Namespace) -> dict[str, Any]:
 def _run_parts(target: Path, config: Config) -> dict[str, Any]:
     """The AI reviewer, smart execution and report writers, built lazily per run."""
     from ai_workflow.ai import build_reviewer
-    from ai_workflow.changes import build_skip_policy
+    from ai_workflow.changes import build_skip_policy, build_step_cache
     from ai_workflow.report.files import FileReporter
 
     return {
         "make_reviewer": lambda ws: build_reviewer(config, ws, use_cache=config.run.ai_cache),
         "make_reporter": FileReporter,
+        "make_step_cache": lambda ws: build_step_cache(target, config, ws),
         "make_skip_policy": lambda history, specs: build_skip_policy(
             target, config, specs, history
         ),

@@ -413,7 +413,7 @@ class WorkflowRun:
             cached = None if spec.mutates else step_cache.lookup(ctx)
             if cached is not None:
                 source = cached.reused_from or "an earlier run"
-                return _reuse(cached, f"inputs unchanged since {source}")
+                return _timed(_reuse(cached, f"inputs unchanged since {source}"), started, clock)
             outcome = step.run(ctx)
             if spec.persona:
                 reviewer.review(ctx, outcome)
@@ -524,12 +524,16 @@ def _median(values: list[float]) -> float:
 
 
 def _reuse(result: StepResult, reason: str) -> StepResult:
+    """A copy of an earlier result, as reused by this run (it took no time of its own)."""
     return dataclasses.replace(
         result,
         status=StepStatus.REUSED,
         reason=reason,
         reused_from=result.reused_from,
         findings=list(result.findings),
+        started_at=None,
+        ended_at=None,
+        duration_s=0.0,
     )
 
 
