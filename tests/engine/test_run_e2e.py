@@ -122,6 +122,7 @@ def test_resume_reuses_passed_steps_and_reruns_failed(
     assert code == 0
     assert second["options"]["resumed_from"] == first["run_id"]
     assert steps["first"]["status"] == "reused"
+    assert steps["first"]["reused_from"] == first["run_id"]
     assert steps["flaky"]["status"] == "passed"
     assert counter.read_text().count("x") == 1  # the passed step did not run again
     # the completed run leaves nothing to resume: the next run runs everything

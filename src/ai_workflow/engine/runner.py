@@ -231,7 +231,9 @@ class WorkflowRun:
             if reason:
                 decided[sid] = StepResult.for_spec(spec, StepStatus.SKIPPED, reason)
             elif reused is not None and resumed is not None:
-                decided[sid] = _reuse(reused, f"resumed: passed in {resumed.run_id}")
+                origin = reused.reused_from or resumed.run_id
+                decided[sid] = _reuse(reused, f"resumed: passed in {origin}")
+                decided[sid].reused_from = origin
             else:
                 todo.append(sid)
         return decided, todo
