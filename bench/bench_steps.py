@@ -4,8 +4,9 @@
     python bench/bench_steps.py [--modules N] [--repeats N] [--no-self]
 
 1. Generates a Python project of N modules (default 220) with one test file per module in a
-   temporary git repository, runs `ai-workflow run --auto --json` on it `--repeats` times, and
-   times `python -m pytest` and `ruff check` run directly there, alternating with the workflow.
+   temporary git repository, runs `ai-workflow run --auto --json --no-step-cache` on it
+   `--repeats` times, and times `python -m pytest` and `ruff check` run directly there,
+   alternating with the workflow.
    Overhead ratio = (test_execution + code_quality step durations) / (pytest + ruff wall times),
    medians over the repeats (goal <= 1.10).
 2. Runs the workflow once on this repository (its test_execution runs this repo's whole suite;
@@ -175,9 +176,10 @@ def timed(args: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProces
 
 
 def workflow_run(target: Path, *extra: str) -> tuple[float, dict[str, Any]]:
-    """`ai-workflow run --auto --json` as a user runs it; (wall seconds, JSON summary)."""
+    """`ai-workflow run --auto --json` as a user runs it, with every step doing its work (no
+    results reused from the step cache); (wall seconds, JSON summary)."""
     args = [PYTHON, "-m", "ai_workflow", "run", "--target", str(target), "--auto", "--json"]
-    wall, proc = timed([*args, "--no-resume", *extra], REPO_ROOT)
+    wall, proc = timed([*args, "--no-resume", "--no-step-cache", *extra], REPO_ROOT)
     try:
         return wall, json.loads(proc.stdout)
     except json.JSONDecodeError:
