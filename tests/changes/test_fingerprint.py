@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import importlib.metadata
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -165,6 +167,8 @@ def test_tool_probes_report_real_versions(tmp_path: Path) -> None:
     assert f"{sys.version_info.major}.{sys.version_info.minor}" in tests["python"]
     assert tests["node"] == "not used" and tests["go"] == "not used"
     assert tool_versions(step_context(repo, BY_NUMBER[2], memo=memo)) == {}
+    lint = tool_versions(step_context(repo, BY_NUMBER[12], memo=memo))
+    assert lint == {"pymarkdownlnt": importlib.metadata.version("pymarkdownlnt")}
     assert set(STEP_TOOLS) <= {m.SPEC.id for m in BUILTIN_MODULES}
 
 
@@ -237,3 +241,47 @@ def test_dependency_reads_table_matches_the_steps_source(module: object) -> None
     assert not direct, f"{spec.id} uses ctx.results directly: remove it from DEPENDENCY_READS"
     assert reads <= declared, f"{spec.id} reads {reads - declared}: add to DEPENDENCY_READS"
     assert declared <= set(spec.depends_on)
+
+
+def test_git_state_is_part_of_the_steps_that_read_it(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "p", PROJECT)
+    pre, quality = BY_NUMBER[0], BY_NUMBER[9]
+
+    def keys() -> tuple[str, str]:
+        memo = RunMemo()
+        return tuple(  # type: ignore[return-value]
+            compute_fingerprint(step_context(repo, s, memo=memo), no_tools).key
+            for s in (pre, quality)
+        )
+
+    first = keys()
+    git(repo, "commit", "-q", "--allow-empty", "-m", "same files, new HEAD")
+    second = keys()
+    assert second[0] != first[0] and second[1] == first[1]
+    git(repo, "checkout", "-q", "--detach")
+    assert keys()[0] != second[0]
+    git(repo, "checkout", "-q", "main")
+    git(repo, "add", "--intent-to-add", "README.md")
+    assert keys() == second
+    write_files(repo, {"new.md": "x\n"})
+    git(repo, "add", "new.md")  # staging changes the index: step 0 reports it
+    staged = keys()
+    assert staged[0] != second[0]
+
+
+def test_installing_a_package_in_the_target_environment_changes_the_tests_key(
+    tmp_path: Path,
+) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    repo = make_repo(tmp_path / "p", PROJECT)
+    cfg = config(tech_stack={"python": str(venv / "bin" / "python")})
+
+    def probe() -> str:
+        return tool_versions(step_context(repo, BY_NUMBER[7], config=cfg))["python"]
+
+    before = probe()
+    assert "pyvenv.cfg" not in before and "version" in before  # pyvenv.cfg's content
+    site = next(venv.glob("lib/python3*/site-packages"))
+    (site / "newpkg-1.0.dist-info").mkdir()
+    assert probe() != before

@@ -265,18 +265,21 @@ def git_values(ctx: StepContext) -> dict[str, Any]:
 
 
 def _git_state(ctx: StepContext) -> dict[str, Any]:
-    def ask(*args: str) -> str | None:
-        try:
-            return git(ctx.target, "--no-optional-locks", *args).strip() or None
-        except GitError:
-            return None
+    """HEAD, its symbolic name, the upstream and its commit, the index: two git calls."""
 
+    def ask(*args: str) -> list[str]:
+        try:
+            return git(ctx.target, "--no-optional-locks", "rev-parse", *args).split()
+        except GitError:
+            return []
+
+    head = ask("HEAD", "--symbolic-full-name", "HEAD")  # commit, then refs/heads/x or HEAD
+    upstream = ask("@{upstream}", "--symbolic-full-name", "@{upstream}")
     index = index_of(ctx)
-    upstream = ask("rev-parse", "--symbolic-full-name", "@{upstream}")
     return {
-        "head": ask("rev-parse", "--verify", "-q", "HEAD"),
-        "branch": ask("symbolic-ref", "-q", "HEAD"),
-        "upstream": f"{upstream} {ask('rev-parse', '@{upstream}')}" if upstream else None,
+        "head": head[0] if head else None,
+        "branch": head[1] if len(head) > 1 and head[1] != "HEAD" else None,
+        "upstream": " ".join(upstream) or None,
         "index": index.digest if index else None,
     }
 

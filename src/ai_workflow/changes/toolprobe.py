@@ -7,6 +7,7 @@ tool cannot tell its version, its path, size and modification time stand in for 
 from __future__ import annotations
 
 import functools
+import importlib.metadata
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -16,14 +17,11 @@ from ai_workflow.techstack import detect_stack
 from ai_workflow.tools import Tool, find_tool, tool_version
 
 PROBE_TIMEOUT_S = 20.0
-_PYTHON_PROBE = (
-    "import os, site, sys\n"
-    "print(sys.version.replace(chr(10), ' '))\n"
-    "dirs = [*site.getsitepackages(), site.getusersitepackages()]\n"
-    "for d in dirs:\n"
-    "    if os.path.isdir(d):\n"
-    "        print(d, os.stat(d).st_mtime_ns)\n"
-)  # the interpreter's version, and when packages were last (un)installed
+SITE_PATTERNS = (
+    "lib/python3*/site-packages",
+    "lib/python3*/dist-packages",
+    "lib64/python3*/site-packages",
+)
 
 Probe = Callable[[StepContext], str]
 
@@ -68,15 +66,39 @@ def node_package(name: str) -> Probe:
     return probe
 
 
+def python_package(distribution: str) -> Probe:
+    """A tool ai-workflow runs with its own interpreter (`python -m ...`): its installed version."""
+
+    def probe(ctx: StepContext) -> str:
+        try:
+            return importlib.metadata.version(distribution)
+        except importlib.metadata.PackageNotFoundError:
+            return "absent"
+
+    return probe
+
+
 def target_python(ctx: StepContext) -> str:
-    """The target's interpreter: its version and its site-packages directories' mtimes."""
+    """The target's interpreter and its installed packages, without starting it.
+
+    The interpreter's resolved binary (size, mtime: an upgrade replaces it), its environment's
+    `pyvenv.cfg`, and the mtimes of its site-packages directories (installing or removing a
+    distribution adds or removes entries there).
+    """
     python = detect_stack(ctx).python
     if not python:
         return "absent"
-    result = ctx.run_command([python, "-c", _PYTHON_PROBE], timeout=PROBE_TIMEOUT_S)
-    if not result.ok:
-        return f"{python}: unusable (exit {result.returncode})"
-    return f"{python}\n{result.stdout.strip()}"
+    exe = Path(python)
+    real = exe.resolve()
+    lines = [f"{python} -> {_identity(real)}"]
+    prefixes = dict.fromkeys([exe.parent.parent, real.parent.parent, Path.home() / ".local"])
+    config = exe.parent.parent / "pyvenv.cfg"
+    if config.is_file():
+        lines.append(config.read_text(encoding="utf-8", errors="replace").strip())
+    for prefix in prefixes:
+        for pattern in SITE_PATTERNS:
+            lines += [_identity(site) for site in sorted(prefix.glob(pattern))]
+    return "\n".join(lines)
 
 
 def runtime(command: str, marker: str, *args: str) -> Probe:
@@ -108,7 +130,7 @@ STEP_TOOLS: dict[str, dict[str, Probe]] = {
         "cargo": runtime("cargo", "Cargo.toml", "--version"),
     },
     "dependencies": {"python": target_python},
-    "markdown_lint": {"pymarkdown": cli_tool("pymarkdown")},
+    "markdown_lint": {"pymarkdownlnt": python_package("pymarkdownlnt")},
 }
 
 
