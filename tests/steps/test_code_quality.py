@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -289,7 +290,7 @@ def _function(source: str) -> ast.FunctionDef:
     return node
 
 
-def test_complexity_counts_branches_boolean_operators_and_comprehensions() -> None:
+def test_complexity_counts_branches_not_boolean_operators() -> None:
     func = _function(
         """\
         def f(a, b):
@@ -303,8 +304,69 @@ def test_complexity_counts_branches_boolean_operators_and_comprehensions() -> No
             return 1 if a else 2
         """
     )
-    # 1 + if + and + comprehension(for + if) + elif + except + ternary
-    assert cyclomatic_complexity(func) == 8
+    # 1 + if + elif + except; `and`, the comprehension and the ternary do not count (as in C901)
+    assert cyclomatic_complexity(func) == 4
+
+
+COMPLEXITY_SAMPLES = textwrap.dedent(
+    """\
+    def tryelse(x):
+        try:
+            pass
+        except ValueError:
+            try:
+                pass
+            except OSError:
+                pass
+        else:
+            pass
+
+    def loops(x):
+        for i in x:
+            pass
+        else:
+            pass
+        while x:
+            break
+        return [i for i in x if i and x]
+
+    def matcher(x):
+        match x:
+            case 1:
+                pass
+            case 2 if x:
+                pass
+            case _:
+                pass
+
+    def outer(x):
+        async def inner():
+            async for i in x:
+                if i:
+                    pass
+        class Local:
+            def method(self):
+                if x or self:
+                    return 1
+        return inner, Local
+    """
+)
+
+
+def test_complexity_equals_ruffs_c901(tmp_path: Path) -> None:
+    """The same number ruff's mccabe rule reports, for every function in the samples."""
+    (tmp_path / "samples.py").write_text(COMPLEXITY_SAMPLES)
+    ruff = Path(sys.executable).parent / "ruff"
+    args = [str(ruff), "check", "--isolated", "--no-cache", "--select", "C901"]
+    args += ["--config", "lint.mccabe.max-complexity=0", "--output-format", "json", "samples.py"]
+    proc = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, check=False)
+    expected = {
+        item["location"]["row"]: int(item["message"].rsplit("(", 1)[1].split()[0])
+        for item in json.loads(proc.stdout)
+    }
+    ours = {m.line: m.complexity for m in function_metrics(ast.parse(COMPLEXITY_SAMPLES))}
+    assert len(expected) == 6
+    assert ours == expected
 
 
 def test_elif_chains_do_not_count_as_nesting_and_nested_functions_are_separate() -> None:

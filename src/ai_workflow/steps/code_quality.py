@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import ast
 import json
-import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -393,9 +392,15 @@ def eslint_findings(results: list[dict[str, Any]], target: Path) -> list[Finding
 
 # --------------------------------------------------------------------------- hot spots
 
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_BRANCHES = (ast.If, ast.IfExp, ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler)
+_DECISIONS = (
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+)
 _BLOCKS = (
     ast.If,
     ast.For,
@@ -454,7 +459,7 @@ def _function_hotspots(rel: str, text: str) -> list[Finding]:
     except PySyntaxError:
         return []  # ruff reports the syntax error
     findings = []
-    for metrics in function_metrics(tree, text):
+    for metrics in function_metrics(tree):
         findings += _judge(rel, metrics)
     return findings
 
@@ -502,35 +507,15 @@ def _judge(rel: str, m: FunctionMetrics) -> list[Finding]:
     return out
 
 
-def function_metrics(tree: ast.Module, source: str | None = None) -> list[FunctionMetrics]:
-    """Metrics of every function and method in the module, nested ones included, in order.
-
-    With `source`, a function whose text holds at most COMPLEXITY_LIMIT decision keywords gets
-    that count (an upper bound of its complexity) instead of the exact value, which saves a
-    walk over every expression: the cheap path `find_hotspots` takes.
-    """
+def function_metrics(tree: ast.Module) -> list[FunctionMetrics]:
+    """Metrics of every function and method in the module, nested ones included, in order."""
     found: list[FunctionMetrics] = []
-    lines = source.splitlines() if source is not None else None
-    _collect_functions(tree.body, "", found, lines)
+    _collect_functions(tree.body, "", found)
     found.sort(key=lambda m: m.line)
     return found
 
 
-_DECISION_WORDS = re.compile(r"\b(?:el)?if\b|\bfor\b|\bwhile\b|\bexcept\b|\band\b|\bor\b|\bcase\b")
-
-
-def _complexity(func: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str] | None) -> int:
-    if lines is not None:
-        text = "\n".join(lines[func.lineno - 1 : func.end_lineno])
-        bound = 1 + len(_DECISION_WORDS.findall(text))
-        if bound <= COMPLEXITY_LIMIT:
-            return bound  # every decision point has a keyword: the exact value is <= bound
-    return cyclomatic_complexity(func)
-
-
-def _collect_functions(
-    body: list[ast.stmt], prefix: str, found: list[FunctionMetrics], lines: list[str] | None
-) -> None:
+def _collect_functions(body: list[ast.stmt], prefix: str, found: list[FunctionMetrics]) -> None:
     """Functions are statements: walking statement lists finds them all, at a fraction of the
     cost of visiting every expression node."""
     for stmt in body:
@@ -541,20 +526,21 @@ def _collect_functions(
                     qualname=prefix + stmt.name,
                     line=stmt.lineno,
                     length=(stmt.end_lineno or stmt.lineno) - stmt.lineno + 1,
-                    complexity=_complexity(stmt, lines),
+                    complexity=cyclomatic_complexity(stmt),
                     nesting=depth,
                     deepest_line=deepest or stmt.lineno,
                 )
             )
-            _collect_functions(stmt.body, f"{prefix}{stmt.name}.", found, lines)
+            _collect_functions(stmt.body, f"{prefix}{stmt.name}.", found)
         elif isinstance(stmt, ast.ClassDef):
-            _collect_functions(stmt.body, f"{prefix}{stmt.name}.", found, lines)
+            _collect_functions(stmt.body, f"{prefix}{stmt.name}.", found)
         elif isinstance(stmt, _BLOCKS):  # only compound statements hold statements
             for nested in _statement_lists(stmt):
-                _collect_functions(nested, prefix, found, lines)
+                _collect_functions(nested, prefix, found)
 
 
 def _statement_lists(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
+    """The statement lists directly inside a compound statement or a function."""
     if isinstance(stmt, ast.Match):
         yield from (case.body for case in stmt.cases)
         return
@@ -566,30 +552,33 @@ def _statement_lists(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
         yield from (handler.body for handler in stmt.handlers)
 
 
-def _own_nodes(func: ast.AST) -> Iterator[ast.AST]:
-    """Descendants of `func` outside nested functions, classes and lambdas."""
-    stack = list(ast.iter_child_nodes(func))
+def cyclomatic_complexity(func: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """McCabe complexity, counted as ruff's C901 and the mccabe plugin count it.
+
+    1 + each `if`/`elif`, loop, `except` clause, `try ... else`, match case (not a final bare
+    `case _`) and nested function with its own decisions (also inside nested classes).
+    `and`/`or`, ternaries and comprehensions do not count. All of these are statements, so
+    only statements are walked.
+    """
+    score = 1
+    stack: list[ast.stmt] = list(func.body)
     while stack:
         node = stack.pop()
-        yield node
-        if not isinstance(node, _SCOPES):
-            stack.extend(ast.iter_child_nodes(node))
-
-
-def cyclomatic_complexity(func: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
-    """McCabe complexity: 1 + branches (if, loops, except, ternaries, comprehension loops and
-    filters, match cases) + extra operands of `and`/`or`."""
-    score = 1
-    for node in _own_nodes(func):
-        if isinstance(node, _BRANCHES):
+        if isinstance(node, _DECISIONS):
             score += 1
-        elif isinstance(node, ast.comprehension):
-            score += 1 + len(node.ifs)
-        elif isinstance(node, ast.BoolOp):
-            score += len(node.values) - 1
-        elif isinstance(node, ast.match_case):
-            score += 1
+        elif isinstance(node, ast.Try | ast.TryStar):
+            score += len(node.handlers) + (1 if node.orelse else 0)
+        elif isinstance(node, ast.Match):
+            score += len(node.cases) - (1 if _is_wildcard(node.cases[-1]) else 0)
+        if isinstance(node, (*_BLOCKS, *_FUNCTIONS, ast.ClassDef)):
+            for nested in _statement_lists(node):
+                stack.extend(nested)
     return score
+
+
+def _is_wildcard(case: ast.match_case) -> bool:
+    pattern = case.pattern
+    return case.guard is None and isinstance(pattern, ast.MatchAs) and pattern.pattern is None
 
 
 def nesting_depth(body: list[ast.stmt], depth: int = 0) -> tuple[int, int | None]:
