@@ -539,6 +539,28 @@ def _fake_dist(site: Path, name: str, module: str, *, console_scripts: bool) -> 
         (info / "entry_points.txt").write_text(f"[console_scripts]\n{module} = {module}:main\n")
 
 
+def test_clean_python_and_js_project_has_no_findings(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "clean"\ndependencies = ["PyYAML>=6", "rich>=13"]\n',
+        "uv.lock": '[[package]]\nname = "pyyaml"\n[[package]]\nname = "rich"\n',
+        "src/clean/__init__.py": "import yaml\nfrom rich.console import Console\n",
+        "tests/test_clean.py": "import clean\n",
+        "package.json": '{"name": "web", "dependencies": {"lodash": "^4.17.21"}}',
+        "package-lock.json": _package_lock({"lodash": "^4.17.21"}, {}),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert outcome.findings == []
+    assert outcome.status() is StepStatus.PASSED
+
+
+@given(st.text(max_size=300), st.sampled_from(sorted(dependencies._PARSERS)))
+def test_parsers_never_raise_on_arbitrary_text(text: str, kind: str) -> None:
+    """Bad input is a finding, never a traceback."""
+    report = Report()
+    manifest = dependencies._PARSERS[kind]("m", text, report)
+    assert manifest.valid or any(f.severity is Severity.ERROR for f in report.outcome.findings)
+
+
 # --------------------------------------------------------------------------- units
 
 
