@@ -133,21 +133,23 @@ def test_builtin_steps_reuse_and_rerun_only_what_reads_the_change(tmp_path: Path
         tmp_path / "p",
         {**PROJECT, ".gitignore": ".ai_workflow/\n", ".workflow-config.yaml": yaml.safe_dump(cfg)},
     )
-    first = statuses(run_engine(repo))
     specs = {m.SPEC.id: m.SPEC for m in BUILTIN_MODULES}
-    stored = {
-        sid for sid, st in first.items() if st in ("passed", "warning") and cacheable(specs[sid])
-    }
-    assert {"pre_analysis", "test_execution", "code_quality"} <= stored
+
+    def ok(run: dict[str, str]) -> set[str]:
+        return {sid for sid, st in run.items() if st in ("passed", "warning", "reused")}
+
+    first = statuses(run_engine(repo))
+    stored = {sid for sid in ok(first) if cacheable(specs[sid])}
+    assert {"pre_analysis", "test_execution", "code_quality"} <= stored, first
     second = statuses(run_engine(repo))
-    assert {sid for sid, st in second.items() if st == "reused"} == stored
+    assert {sid for sid, st in second.items() if st == "reused"} == stored, (first, second)
+    stored = {sid for sid in ok(second) if cacheable(specs[sid])}  # a flaky step may pass now
     write_files(repo, {"README.md": "# demo, reworded\n"})
     third = statuses(run_engine(repo))
     reads_docs = {
         "pre_analysis", "documentation", "consistency", "script_references",
         "directory_structure", "markdown_lint",
     }  # fmt: skip
-    assert {sid for sid, st in third.items() if st == "reused"} == stored - reads_docs
-    assert {"test_execution", "code_quality", "dependencies"} & stored <= {
-        sid for sid, st in third.items() if st == "reused"
-    }
+    reused = {sid for sid, st in third.items() if st == "reused"}
+    assert reused == stored - reads_docs, (second, third)
+    assert {"test_execution", "code_quality"} <= reused
