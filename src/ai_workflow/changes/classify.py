@@ -171,6 +171,26 @@ TOOL_CONFIG_MANIFESTS = frozenset({"pyproject.toml", "setup.cfg", "package.json"
 # fmt: on
 
 
+@dataclass(frozen=True)
+class _NameFacts:
+    deps: bool
+    tests: bool
+    config: bool
+    ext: str
+
+
+@dataclass(frozen=True)
+class _DirFacts:
+    top: bool = False  # the project root itself
+    deps: bool = False
+    tests: bool = False
+    config: bool = False
+    docs: bool = False
+    scripts: bool = False
+    assets: bool = False
+    source: bool = False  # a source directory or Python package: unknown files are code
+
+
 class _NameMatcher:
     """Base-name globs: literal names in a set, wildcard globs in one regex."""
 
@@ -216,7 +236,8 @@ class Classifier:
         self.test_prefixes = _prefixes(structure.test_dirs)
         self.doc_prefixes = _prefixes(structure.docs_dirs)
         self.source_prefixes = _prefixes(structure.source_dirs)
-        self._packages: dict[str, bool] = {}
+        self._names: dict[str, _NameFacts] = {}
+        self._dirs: dict[str, _DirFacts] = {}
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -225,19 +246,18 @@ class Classifier:
         return CATEGORIES + extra
 
     def classify(self, path: str) -> str:
-        for name, regex in self.user:
+        for category, regex in self.user:
             if regex is not None and regex.match(path):
-                return name
-        parts = path.split("/")
-        name, dirs = parts[-1], parts[:-1]
-        ext = _suffix(name)
-        if self.deps.matches(name) or "requirements" in dirs:
+                return category
+        parent, _, name = path.rpartition("/")
+        where, what = self._dir(parent), self._name(name)
+        if what.deps or where.deps:
             return "deps"
-        if self._is_test(path, name, dirs):
+        if what.tests or where.tests:
             return "tests"
-        if self.config.matches(name) or (dirs and dirs[0] in CONFIG_TOP_DIRS):
+        if what.config or where.config:
             return "config"
-        return self._by_kind(path, name, dirs, ext)
+        return self._by_kind(name, what.ext, where)
 
     def categories_of(self, path: str) -> tuple[str, ...]:
         """The category, then the other roles the file plays, for deciding which steps read it.
@@ -259,48 +279,63 @@ class Classifier:
             roles.append("code")
         return tuple(roles)
 
-    def _by_kind(self, path: str, name: str, dirs: list[str], ext: str) -> str:
-        in_docs = self._in_docs(path, dirs)
+    def _by_kind(self, name: str, ext: str, where: _DirFacts) -> str:
         if ext in SHELL_EXT:
             return "scripts"
         if ext in self.code_ext:
-            return "docs" if in_docs and ext in WEB_EXT else "code"
-        if in_docs or ext in DOC_EXT or self.doc_names.matches(name):
+            return "docs" if where.docs and ext in WEB_EXT else "code"
+        if where.docs or ext in DOC_EXT or self.doc_names.matches(name):
             return "docs"
-        if ext in OTHER_SCRIPT_EXT or name in SCRIPT_NAMES or (dirs and dirs[0] in SCRIPT_TOP_DIRS):
+        if ext in OTHER_SCRIPT_EXT or name in SCRIPT_NAMES or where.scripts:
             return "scripts"
-        if ext in ASSET_EXT or any(d in ASSET_DIRS for d in dirs):
+        if ext in ASSET_EXT or where.assets:
             return "assets"
-        if not dirs:
+        if where.top:
             return "config" if ext in TOP_CONFIG_EXT else "other"
-        return "code" if self._in_source(path, dirs) else "other"
+        return "code" if where.source else "other"
 
-    def _is_test(self, path: str, name: str, dirs: list[str]) -> bool:
-        if self.tests.matches(name) or any(d in TEST_DIRS for d in dirs):
-            return True
-        return bool(self.test_prefixes) and path.startswith(self.test_prefixes)
+    def _name(self, name: str) -> _NameFacts:
+        facts = self._names.get(name)
+        if facts is None:
+            facts = _NameFacts(
+                deps=self.deps.matches(name),
+                tests=self.tests.matches(name),
+                config=self.config.matches(name),
+                ext=_suffix(name),
+            )
+            self._names[name] = facts
+        return facts
 
-    def _in_docs(self, path: str, dirs: list[str]) -> bool:
-        if any(d in DOC_DIRS for d in dirs):
-            return True
-        return bool(self.doc_prefixes) and path.startswith(self.doc_prefixes)
+    def _dir(self, parent: str) -> _DirFacts:
+        """What a directory says about the files in it (cached: many files share one)."""
+        facts = self._dirs.get(parent)
+        if facts is None:
+            facts = self._dir_facts(parent)
+            self._dirs[parent] = facts
+        return facts
 
-    def _in_source(self, path: str, dirs: list[str]) -> bool:
-        """Inside a source directory or a top-level Python package (package data)."""
-        if dirs[0] in SOURCE_TOP_DIRS:
-            return True
-        if self.source_prefixes and path.startswith(self.source_prefixes):
-            return True
-        return self._is_package(dirs[0])
+    def _dir_facts(self, parent: str) -> _DirFacts:
+        if not parent:
+            return _DirFacts(top=True)
+        dirs = parent.split("/")
+        inside = parent + "/"
+        return _DirFacts(
+            deps="requirements" in dirs,
+            tests=any(d in TEST_DIRS for d in dirs) or inside.startswith(self.test_prefixes),
+            config=dirs[0] in CONFIG_TOP_DIRS,
+            docs=any(d in DOC_DIRS for d in dirs) or inside.startswith(self.doc_prefixes),
+            scripts=dirs[0] in SCRIPT_TOP_DIRS,
+            assets=any(d in ASSET_DIRS for d in dirs),
+            source=dirs[0] in SOURCE_TOP_DIRS
+            or inside.startswith(self.source_prefixes)
+            or self._is_package(dirs[0]),
+        )
 
     def _is_package(self, top: str) -> bool:
-        if self.target is None:
-            return False
-        known = self._packages.get(top)
-        if known is None:
-            known = os.path.isfile(os.path.join(self.target, top, "__init__.py"))
-            self._packages[top] = known
-        return known
+        """A top-level directory with `__init__.py` on disk: a Python package (flat layout)."""
+        return self.target is not None and os.path.isfile(
+            os.path.join(self.target, top, "__init__.py")
+        )
 
     def classify_all(self, paths: Iterable[str]) -> dict[str, list[str]]:
         """Paths grouped by category, each list sorted; empty categories left out."""
