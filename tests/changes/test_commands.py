@@ -107,3 +107,47 @@ def test_explain_without_stored_result_and_unknown_step(
     assert code == 0 and "no stored fingerprint yet" in out
     code, _, err = cli(capsys, "explain", "nope", "--target", str(repo))
     assert code == 2 and "unknown step 'nope'" in err
+
+
+def test_run_smart_execution_dry_run_shows_every_decision(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = project_repo(tmp_path / "p")  # HEAD~1 -> HEAD changed docs only
+    code, out, _ = cli(
+        capsys, "run", "--target", str(repo), "--smart-execution", "--dry-run", "--json", "--auto"
+    )
+    summary = json.loads(out)
+    assert code == 0
+    steps = {s["id"]: s for s in summary["steps"]}
+    skipped = {sid for sid, s in steps.items() if s["status"] == "skipped"}
+    assert skipped == {
+        "test_review",
+        "test_generation",
+        "test_execution",
+        "dependencies",
+        "code_quality",
+    }
+    assert steps["test_execution"]["reason"].startswith("no change in categories code, tests")
+    assert summary["changes"]["change_type"] == "docs-only"
+    assert summary["changes"]["decisions"]["pre_analysis"]["reason"] == "reads every change"
+
+
+def test_run_smart_execution_writes_the_change_impact_analysis(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = custom_project(tmp_path / "p")
+    write_files(repo, {"src/demo/core.py": "def add(a, b):\n    return a + b + 0\n"})
+    commit_all(repo, "code")
+    code, out, _ = cli(
+        capsys, "run", "--target", str(repo), "--smart-execution", "--json", "--auto"
+    )
+    summary = json.loads(out)
+    assert code == 0
+    statuses = {s["id"]: s["status"] for s in summary["steps"]}
+    assert statuses["docs_check"] == "skipped" and statuses["code_check"] == "passed"
+    report = repo / ".ai_workflow" / "backlog" / summary["run_id"] / "CHANGE_IMPACT_ANALYSIS.md"
+    text = report.read_text(encoding="utf-8")
+    assert "- Change type: code-only" in text
+    base = git(repo, "rev-parse", "--short=7", "HEAD~1").strip()
+    assert f"| 13: docs_check | skip | no change in categories docs since {base} |" in text
+    assert "| 14: code_check | run | changed: code (1) |" in text
