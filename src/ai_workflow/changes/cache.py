@@ -88,7 +88,7 @@ class FingerprintCache:
             ctx.log(f"step cache: unreadable entry ({exc!r}); the step runs")
             return None
         result.reused_from = result.reused_from or str(entry.get("run_id"))
-        ctx.log(f"step cache: fingerprint {current.key[:12]} unchanged since {entry['run_id']}")
+        ctx.log(f"step cache: fingerprint {current.key[:12]} unchanged since {result.reused_from}")
         return result
 
     def store(self, ctx: StepContext, result: StepResult) -> None:

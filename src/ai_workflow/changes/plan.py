@@ -9,7 +9,7 @@ from typing import Any
 
 from ai_workflow.changes.classify import Classifier
 from ai_workflow.changes.detect import ChangeSet, detect_changes, display_path
-from ai_workflow.changes.impact import UNKNOWN, change_type, impact
+from ai_workflow.changes.impact import change_type, impact
 from ai_workflow.changes.inputs import StepInputs
 from ai_workflow.changes.report import render_report
 from ai_workflow.config import Config
@@ -159,10 +159,6 @@ class SmartPlan:
     def write_report(self, path: Path) -> None:
         """CHANGE_IMPACT_ANALYSIS.md: base, files by category, change type, impact, decisions."""
         write_atomic(path, render_report(self))
-
-    @property
-    def is_unknown(self) -> bool:
-        return self.impact == UNKNOWN
 
 
 def build_skip_policy(
