@@ -32,6 +32,7 @@ class StepGraph:
         cycle = self.find_cycle()
         if cycle:
             raise ConfigError("dependency cycle between steps: " + " -> ".join(cycle))
+        self._order = self._topological_order()
 
     def __contains__(self, step_id: object) -> bool:
         return step_id in self.specs
@@ -60,6 +61,9 @@ class StepGraph:
 
     def order(self) -> list[str]:
         """Topological order, ties broken by step number."""
+        return list(self._order)
+
+    def _topological_order(self) -> list[str]:
         indegree = {sid: len(deps) for sid, deps in self.deps.items()}
         ready = [(self.specs[s].number, s) for s, n in indegree.items() if n == 0]
         heapq.heapify(ready)

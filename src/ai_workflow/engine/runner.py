@@ -193,6 +193,7 @@ class WorkflowRun:
         self.resumed_from: cp.Checkpoint | None = None
         self.checkpoint: cp.Checkpoint | None = None
         self.policy: SkipPolicy = NoSkips()
+        self._tree: str | None = None
         self.log = WorkflowLog(None if request.dry_run else self.workspace.workflow_log)
         self.analysis = self._analyse()
 
@@ -239,9 +240,12 @@ class WorkflowRun:
         return decided, todo
 
     def _tree_state(self) -> str | None:
-        files = list_project_files(self.target, tuple(self.config.structure.exclude_dirs))
-        commit = self.git.commit if self.git else None
-        return cp.tree_state(self.target, commit, files)
+        """The project's state when the run starts (computed once: steps never change it)."""
+        if self._tree is None:
+            files = list_project_files(self.target, tuple(self.config.structure.exclude_dirs))
+            commit = self.git.commit if self.git else None
+            self._tree = cp.tree_state(self.target, commit, files)
+        return self._tree
 
     def _choose_resume(self) -> None:
         run_opt = self.config.run.resume
