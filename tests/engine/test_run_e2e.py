@@ -385,3 +385,50 @@ def test_artifacts_stay_out_of_git_status_without_a_gitignore_entry(
     assert code == 0
     assert (repo / ".ai_workflow" / "metrics" / "history.jsonl").exists()
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_later_run_supersedes_older_checkpoints(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    flag = tmp_path / "fixed"
+    repo = custom_repo([{"id": "flaky", "run": f"test -f {flag}"}])
+    run_json(repo, capsys=capsys)  # fails: leaves a checkpoint
+    flag.write_text("ok")
+    code, _ = run_json(repo, "--no-resume", capsys=capsys)  # passes without resuming
+    assert code == 0
+    _, third = run_json(repo, capsys=capsys)
+    assert third["options"]["resumed_from"] is None  # nothing stale is resumed
+    assert third["steps"][0]["status"] == "passed"
+
+
+def test_checkpoint_that_is_not_an_object_is_skipped(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = custom_repo([{"id": "a", "run": "true"}])
+    (repo / ".ai_workflow" / "checkpoints").mkdir(parents=True)
+    (repo / ".ai_workflow" / "checkpoints" / "workflow_z.json").write_text("[]")
+    code = main(["run", "--target", str(repo), "--auto"])
+    assert code == 0
+    assert "skipped unreadable checkpoint workflow_z.json" in capsys.readouterr().err
+
+
+def test_workspace_that_is_a_file_is_a_usage_error(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = custom_repo([{"id": "a", "run": "true"}])
+    (repo / ".ai_workflow").write_text("not a directory")
+    assert main(["run", "--target", str(repo), "--auto"]) == 2
+    assert "cannot use" in capsys.readouterr().err
+    assert (repo / ".ai_workflow").read_text() == "not a directory"  # nothing of the user's lost
+
+
+def test_a_closed_output_pipe_does_not_lose_the_run(custom_repo: Repo) -> None:
+    repo = custom_repo([{"id": f"s{i}", "run": "true"} for i in range(5)])
+    proc = run_cli_process(repo)
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # like `ai-workflow run | head -1`
+    proc.wait(timeout=60)
+    assert proc.returncode == 0
+    runs = history(repo)
+    assert runs and runs[-1]["status"] == "passed" and len(runs[-1]["steps"]) == 5

@@ -152,3 +152,21 @@ def test_after_failures_step_runs_after_a_failed_dependency() -> None:
     )
     assert results["report"].status is StepStatus.PASSED
     assert results["strict"].status is StepStatus.NOT_RUN
+
+
+def test_a_timed_out_step_keeps_its_slot_until_its_thread_ends() -> None:
+    """A step stuck in Python code (it cannot be killed) still counts against --jobs."""
+    specs = [StepSpec("stuck", 1, "stuck", timeout_s=0.2), StepSpec("next", 2, "next")]
+    times: dict[str, float] = {}
+
+    def execute(spec: StepSpec, cancel: threading.Event, done: dict) -> StepResult:
+        times[f"{spec.id}-start"] = time.monotonic()
+        if spec.id == "stuck":
+            time.sleep(1.0)  # ignores the cancel event, like pure-Python work would
+            times["stuck-end"] = time.monotonic()
+        return StepResult.for_spec(spec, StepStatus.PASSED)
+
+    results = Scheduler(StepGraph(specs), execute, jobs=1).run(["stuck", "next"], {})
+    assert results["stuck"].status is StepStatus.FAILED
+    assert results["next"].status is StepStatus.PASSED
+    assert times["next-start"] >= times["stuck-end"]

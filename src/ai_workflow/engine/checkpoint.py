@@ -10,7 +10,7 @@ import json
 import os
 import time
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,9 @@ class Checkpoint:
         }
 
     @classmethod
-    def from_dict(cls, raw: Mapping[str, Any]) -> Checkpoint:
+    def from_dict(cls, raw: Any) -> Checkpoint:
+        if not isinstance(raw, dict) or not isinstance(raw.get("results", []), list):
+            raise ValueError("not a checkpoint object")
         if raw.get("schema") != CHECKPOINT_SCHEMA:
             raise ValueError(f"unknown checkpoint schema {raw.get('schema')!r}")
         results = [StepResult.from_dict(r) for r in raw.get("results", [])]
@@ -88,7 +90,7 @@ def load_checkpoints(target: Path) -> list[Checkpoint]:
     for path in folder.glob("*.json"):
         try:
             found.append(Checkpoint.from_dict(json.loads(path.read_text(encoding="utf-8"))))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             warnings.warn(f"skipped unreadable checkpoint {path.name}: {exc}", stacklevel=2)
     return sorted(found, key=lambda c: (c.updated_at, c.run_id), reverse=True)
 
@@ -98,9 +100,13 @@ def find_resumable(target: Path) -> Checkpoint | None:
     return next((c for c in load_checkpoints(target) if c.status in RESUMABLE), None)
 
 
-def remove_checkpoints(target: Path, run_ids: Iterable[str]) -> None:
-    for run_id in run_ids:
-        (checkpoints_dir(target) / f"{run_id}.json").unlink(missing_ok=True)
+def clear_checkpoints(target: Path, keep: str | None = None) -> None:
+    """Remove every checkpoint but `keep`'s: a finished run supersedes all earlier ones."""
+    folder = checkpoints_dir(target)
+    if folder.is_dir():
+        for path in folder.glob("*.json"):
+            if path.stem != keep:
+                path.unlink(missing_ok=True)
 
 
 def prune_checkpoints(target: Path, now: float | None = None) -> int:
@@ -147,10 +153,13 @@ class RunLock:
         self._lock = filelock.FileLock(str(self.root / "run.lock"), timeout=0)
 
     def __enter__(self) -> RunLock:
-        self.root.mkdir(parents=True, exist_ok=True)
-        ignore = self.root / ".gitignore"
-        if not ignore.exists():  # keep our artifacts out of the project's `git status`
-            ignore.write_text("# written by ai-workflow\n*\n", encoding="utf-8")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            ignore = self.root / ".gitignore"
+            if not ignore.exists():  # keep our artifacts out of the project's `git status`
+                ignore.write_text("# written by ai-workflow\n*\n", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot use {self.root} for the run's files: {exc}") from None
         try:
             self._lock.acquire()
         except filelock.Timeout:

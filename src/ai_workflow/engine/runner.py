@@ -6,6 +6,7 @@ the protocols in `engine.hooks`; the application layer (`ai_workflow.app`) build
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import signal
@@ -131,14 +132,18 @@ class StepLog:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._lock = threading.Lock()
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
 
     def __call__(self, message: str) -> None:
         if self.path is None:
             return
         stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-        with self._lock, self.path.open("a", encoding="utf-8", errors="replace") as handle:
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._append(message, stamp)
+
+    def _append(self, message: str, stamp: str) -> None:
+        assert self.path is not None
+        with self.path.open("a", encoding="utf-8", errors="replace") as handle:
             for line in message.splitlines() or [""]:
                 handle.write(f"[{stamp}] {line}\n")
 
@@ -345,6 +350,11 @@ class WorkflowRun:
         except (KeyboardInterrupt, RunInterrupted):
             status = "interrupted"
             self._mark_unfinished()
+        except BaseException:  # an internal error: still record the run, then let it surface
+            self._mark_unfinished()
+            with contextlib.suppress(Exception):
+                self._finish(self._summary("failed", reviewer), reporter)
+            raise
         summary = self._summary(status, reviewer)
         self._finish(summary, reporter)
         code = {"passed": EXIT_OK, "failed": EXIT_FAILED}.get(status, EXIT_INTERRUPTED)
@@ -499,14 +509,13 @@ class WorkflowRun:
         reporter.run_finished(summary, list(self.results.values()))
         for error in reporter.errors:
             self.req.observer.message("warning", f"report not written: {error}")
-        stale = [self.resumed_from.run_id] if self.resumed_from else []
-        if summary["status"] == "passed":
-            cp.remove_checkpoints(self.target, [*stale, self.run_id])
+        # This run supersedes every earlier one: only its own checkpoint may be resumed next.
+        if summary["status"] != "passed" and self.checkpoint is not None:
+            self.checkpoint.status = summary["status"]
+            self.checkpoint.save(self.target)
+            cp.clear_checkpoints(self.target, keep=self.run_id)
         else:
-            if self.checkpoint is not None:
-                self.checkpoint.status = summary["status"]
-                self.checkpoint.save(self.target)
-            cp.remove_checkpoints(self.target, stale)
+            cp.clear_checkpoints(self.target)
         self.log.write(
             "SUCCESS" if summary["status"] == "passed" else "ERROR",
             f"run {self.run_id} {summary['status']} in {summary['duration_s']:.1f}s",

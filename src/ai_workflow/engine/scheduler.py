@@ -21,6 +21,7 @@ from ai_workflow.errors import StepCancelled
 Execute = Callable[[StepSpec, threading.Event, dict[str, StepResult]], StepResult]
 """(spec, cancel event, results finished so far) -> the step's result; runs in a worker thread."""
 INTERRUPT_GRACE_S = 5.0
+ZOMBIE_GRACE_S = 10.0
 
 
 class RunInterrupted(Exception):
@@ -56,7 +57,7 @@ class Scheduler:
         self._pending = [s for s in self.graph.order() if s in set(todo)]
         self._running: dict[str, _Running] = {}
         self._finished: queue.Queue[tuple[str, StepResult]] = queue.Queue()
-        self._stopped = False
+        self._zombies: list[_Running] = []  # timed out, thread possibly still running
         estimates = {
             s: self.estimates.get(s, self.graph.specs[s].estimate_s) for s in self.graph.specs
         }
@@ -64,7 +65,7 @@ class Scheduler:
         try:
             while self._pending or self._running:
                 self._start_ready()
-                if not self._running:
+                if not self._running and not self._busy_zombies():
                     break  # nothing can start
                 self._wait_for_one()
             for sid in list(self._pending):  # only reachable if a dependency was never planned
@@ -80,14 +81,26 @@ class Scheduler:
 
     def _start_ready(self) -> None:
         for sid in self._ready_steps():
-            if len(self._running) >= self.jobs:
+            busy = [*self._running.values(), *self._busy_zombies()]
+            if len(busy) >= self.jobs:
                 return
             spec = self.graph.specs[sid]
-            if spec.mutates and self._running:
+            if spec.mutates and busy:
                 continue
-            if any(r.spec.mutates for r in self._running.values()):
+            if any(r.spec.mutates for r in busy):
                 return
             self._launch(spec)
+
+    def _busy_zombies(self) -> list[_Running]:
+        """Timed-out steps whose thread has not ended yet: they still hold their slot (and
+        exclusivity, if they mutate) for up to ZOMBIE_GRACE_S after the timeout."""
+        now = time.monotonic()
+        self._zombies = [
+            z
+            for z in self._zombies
+            if z.thread.is_alive() and now - (z.deadline or now) < ZOMBIE_GRACE_S
+        ]
+        return self._zombies
 
     def _ready_steps(self) -> list[str]:
         ready = []
@@ -170,6 +183,7 @@ class Scheduler:
             if run.deadline is not None and now >= run.deadline:
                 run.cancel.set()
                 del self._running[sid]
+                self._zombies.append(run)
                 result = StepResult.for_spec(
                     run.spec, StepStatus.FAILED, f"timed out after {run.spec.timeout_s:g}s"
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import sys
 import threading
 import time
 from pathlib import Path
@@ -40,11 +41,20 @@ def status_text(status: str) -> Text:
     return Text(f"{icon} {status}", style=style)
 
 
+class _QuietOnBrokenPipe(Console):
+    """A reader that goes away (`ai-workflow run | head`) must not stop the run: go quiet."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, (sys.stderr if self.stderr else sys.stdout).fileno())
+
+
 class RunConsole:
     """Implements the engine's RunObserver for people (and CI logs)."""
 
     def __init__(self, *, stderr: bool = False, verbose: bool = False, interactive: bool = False):
-        self.console = Console(stderr=stderr, highlight=False)
+        self.console: Console = _QuietOnBrokenPipe(stderr=stderr, highlight=False)
         if not self.console.is_terminal and "COLUMNS" not in os.environ:
             self.console.width = 120  # CI logs: wide lines beat wrapped tables
         self.verbose = verbose
