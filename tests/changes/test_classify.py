@@ -25,6 +25,9 @@ EXPECTED = {
     "docs/conf.py": "code",  # Python is code wherever it lives (ruff lints it)
     "src/demo/py.typed": "code",  # package data in a source directory
     "src/demo/templates/page.html": "code",
+    "src/demo/data.txt": "code",  # package data the code may read, not documentation
+    "src/demo/README.md": "code",
+    "lib/words.rst": "code",
     # tests, never code
     "tests/test_core.py": "tests",
     "tests/conftest.py": "tests",
@@ -89,6 +92,7 @@ EXPECTED = {
     "docs/_static/logo.png": "docs",
     "docs/_themes/flask/layout.html": "docs",
     "notes/design.txt": "docs",
+    "src/demo/docs/usage.md": "docs",  # a docs directory stays docs, even in a package
     ".readthedocs.yaml": "docs",
     # assets and other
     "static/logo.png": "assets",
@@ -121,6 +125,9 @@ def test_python_package_data_outside_src(tmp_path: Path) -> None:
     classifier = Classifier(target=tmp_path)
     assert classifier.classify("mypkg/schema.dat") == "code"
     assert classifier.classify("other/schema.dat") == "other"
+    assert classifier.categories_of("mypkg/data.txt") == ("code", "docs")
+    assert classifier.categories_of("mypkg/schema.json") == ("code",)
+    assert classifier.categories_of("other/data.txt") == ("docs",)
 
 
 def test_user_categories_override_and_extend() -> None:
@@ -201,6 +208,16 @@ def test_impact_threshold_is_configurable() -> None:
         ("tox.ini", ("config",)),
         ("src/demo/core.py", ("code",)),
         ("tests/test_core.py", ("tests",)),
+        # doc-like files inside a source directory: package data (code) and still docs
+        ("src/demo/data.txt", ("code", "docs")),
+        ("src/demo/README.md", ("code", "docs")),
+        ("src/demo/LICENSE", ("code", "docs")),
+        ("src/demo/docs/usage.md", ("docs",)),
+        ("src/demo/changes.py", ("code",)),  # a module named like a doc file is code only
+        ("README.md", ("docs",)),
+        ("docs/guide.md", ("docs",)),
+        ("CHANGES.rst", ("docs",)),
+        ("notes/design.txt", ("docs",)),
     ],
 )
 def test_files_with_several_roles(path: str, roles: tuple[str, ...]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from ai_workflow.cli import main
 from tests.changes.test_step_cache import custom_project
 from tests.changes.util import project_repo, run_engine
-from tests.helpers import commit_all, git, write_files
+from tests.helpers import commit_all, git, make_repo, write_files
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -151,3 +152,35 @@ def test_run_smart_execution_writes_the_change_impact_analysis(
     base = git(repo, "rev-parse", "--short=7", "HEAD~1").strip()
     assert f"| 13: docs_check | skip | no change in categories docs since {base} |" in text
     assert "| 14: code_check | run | changed: code (1) |" in text
+
+
+PACKAGE_DATA_PROJECT = {
+    ".gitignore": ".ai_workflow/\n",
+    "pkg/__init__.py": (
+        "from pathlib import Path\n\n\ndef read():\n"
+        '    return (Path(__file__).parent / "data.txt").read_text().strip()\n'
+    ),
+    "pkg/data.txt": "ok\n",
+    "tests/test_data.py": "import pkg\n\n\ndef test_data():\n    assert pkg.read() == 'ok'\n",
+}
+
+
+def test_package_data_file_change_reruns_the_tests(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A `.txt` the package reads is not documentation: step 7 is neither reused nor skipped."""
+    config = f"tech_stack:\n  python: {sys.executable}\n"
+    repo = make_repo(tmp_path / "p", {**PACKAGE_DATA_PROJECT, ".workflow-config.yaml": config})
+    run = ("run", "--target", str(repo), "--auto", "--steps", "7", "--json")
+    code, out, _ = cli(capsys, *run)
+    assert code == 0 and json.loads(out)["steps"][0]["status"] == "passed"
+    write_files(repo, {"pkg/data.txt": "bad\n"})
+    commit_all(repo, "data")
+    code, out, _ = cli(capsys, "changes", "--target", str(repo), "--base", "HEAD~1", "--json")
+    changes = json.loads(out)
+    assert changes["change_type"] != "docs-only"
+    for step in ("test_review", "test_execution", "code_quality"):
+        assert changes["decisions"][step]["decision"] == "run", step
+    code, out, _ = cli(capsys, *run)
+    step = json.loads(out)["steps"][0]
+    assert code != 0 and step["status"] == "failed", step

@@ -73,6 +73,20 @@ def test_step_reads_its_categories_globs_or_everything(tmp_path: Path) -> None:
     assert set(step_files(step_context(repo, ALL_STEP))) == set(PROJECT)
 
 
+def test_package_data_with_a_docs_extension_is_part_of_the_tests_key(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "p", {**PROJECT, "src/demo/data.txt": "ok\n"})
+    tests = BY_NUMBER[7]
+    assert "src/demo/data.txt" in step_files(step_context(repo, tests))
+    assert "src/demo/data.txt" in step_files(step_context(repo, DOCS_STEP))
+    assert "README.md" not in step_files(step_context(repo, tests))
+    before = key(repo, tests)
+    write_files(repo, {"src/demo/data.txt": "bad\n"})
+    assert key(repo, tests) != before
+    after = key(repo, tests)
+    write_files(repo, {"README.md": "# reworded\n", "docs/guide.md": "new\n"})
+    assert key(repo, tests) == after
+
+
 def test_ai_reviewed_step_reads_every_file(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "p", PROJECT)
     spec = dataclasses.replace(DOCS_STEP, persona="writer")

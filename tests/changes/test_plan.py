@@ -44,6 +44,28 @@ def test_docs_only_change_skips_tests_dependencies_and_quality(tmp_path: Path) -
     assert plan.skip_reason(BY_NUMBER[8]) == f"no change in categories deps since {base.short}"
 
 
+@pytest.mark.parametrize("path", ["src/demo/data.txt", "src/demo/README.md", "src/demo/LICENSE"])
+def test_package_data_with_a_docs_extension_runs_the_code_steps(tmp_path: Path, path: str) -> None:
+    plan = plan_for(change(tmp_path, {path: "bad\n"}))
+    assert plan.change_type == "code-only" and plan.impact == "medium"
+    assert skipped(plan) == {8}
+    assert plan.decide(BY_NUMBER[7]).reason == "changed: code (1)"
+    assert plan.decide(BY_NUMBER[12]).reason == "changed: docs (1)"  # still linted as docs
+
+
+def test_docs_directories_and_root_docs_still_skip_the_code_steps(tmp_path: Path) -> None:
+    files = {
+        "README.md": "# v3\n",
+        "CHANGES.rst": "v3\n",
+        "notes.txt": "n\n",
+        "docs/guide.txt": "g\n",
+        "src/demo/docs/usage.md": "u\n",
+    }
+    plan = plan_for(change(tmp_path, files))
+    assert plan.change_type == "docs-only"
+    assert skipped(plan) == {5, 6, 7, 8, 9}
+
+
 @pytest.mark.parametrize(
     "path", ["src/demo/core.py", "web/app.ts", "cmd/tool/main.go", "src/lib.rs", "tools/x.sh"]
 )

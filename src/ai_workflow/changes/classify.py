@@ -3,9 +3,10 @@
 Order of the rules (first match wins), so that e.g. `tests/conftest.py` is `tests`, not `code`:
 user globs (`smart_execution.categories`) > deps (manifests, lockfiles) > tests > config (tool
 and CI configuration) > shell scripts > code (by extension; web styles and templates inside a
-docs directory are docs) > docs > scripts (Makefile, `scripts/`, `bin/`) > assets > config
-formats at the top level > anything else inside a source directory or Python package (package
-data is code) > other.
+docs directory are docs) > docs (a doc extension or name inside a source directory or Python
+package, outside a docs directory, is package data: `code`, with `docs` as a second role) >
+scripts (Makefile, `scripts/`, `bin/`) > assets > config formats at the top level > anything
+else inside a source directory or Python package (package data is code) > other.
 """
 
 from __future__ import annotations
@@ -264,14 +265,18 @@ class Classifier:
 
         A manifest that also configures tools (`pyproject.toml`: ruff, pytest...) is `deps` and
         `config`; a deps or config file written in a programming language (`setup.py`,
-        `noxfile.py`, `jest.config.ts`) is also `code`. User globs decide alone.
+        `noxfile.py`, `jest.config.ts`) is also `code`; a doc-like file inside a package
+        (`src/pkg/data.txt`, `src/pkg/README.md`) is `code` (its code may read it) and `docs`.
+        User globs decide alone.
         """
         primary = self.classify(path)
-        if primary not in ("deps", "config"):
+        if primary not in ("deps", "config", "code"):
             return (primary,)
         if any(regex is not None and regex.match(path) for _, regex in self.user):
             return (primary,)
-        name = path.rsplit("/", 1)[-1]
+        parent, _, name = path.rpartition("/")
+        if primary == "code":
+            return ("code", "docs") if self._package_doc(name, self._dir(parent)) else (primary,)
         roles = [primary]
         if name in TOOL_CONFIG_MANIFESTS and primary == "deps":
             roles.append("config")
@@ -284,8 +289,10 @@ class Classifier:
             return "scripts"
         if ext in self.code_ext:
             return "docs" if where.docs and ext in WEB_EXT else "code"
-        if where.docs or ext in DOC_EXT or self.doc_names.matches(name):
+        if where.docs:
             return "docs"
+        if ext in DOC_EXT or self.doc_names.matches(name):
+            return "code" if where.source else "docs"
         if ext in OTHER_SCRIPT_EXT or name in SCRIPT_NAMES or where.scripts:
             return "scripts"
         if ext in ASSET_EXT or where.assets:
@@ -293,6 +300,13 @@ class Classifier:
         if where.top:
             return "config" if ext in TOP_CONFIG_EXT else "other"
         return "code" if where.source else "other"
+
+    def _package_doc(self, name: str, where: _DirFacts) -> bool:
+        """A doc extension or name inside a source directory or package, not a docs directory."""
+        ext = _suffix(name)
+        if not where.source or where.docs or ext in self.code_ext:
+            return False
+        return ext in DOC_EXT or self.doc_names.matches(name)
 
     def _name(self, name: str) -> _NameFacts:
         facts = self._names.get(name)
