@@ -13,21 +13,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ai_workflow.config import Config, DependenciesConfig, TechStackConfig
+from ai_workflow.deps.distributions import PythonEnvironment, provided_modules, providers
+from ai_workflow.deps.imports import imports_of, is_dev_file, local_modules
+from ai_workflow.deps.lockfiles import npm_locked, pnpm_locked, yarn_locked
+from ai_workflow.deps.manifests import PARSERS, parse_requirements
+from ai_workflow.deps.model import Report
 from ai_workflow.engine.step import StepOutcome, StepStatus
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.steps import dependencies
-from ai_workflow.steps.dependencies import (
-    Report,
-    imports_of,
-    is_dev_file,
-    local_modules,
-    npm_locked,
-    parse_requirements,
-    pnpm_locked,
-    provided_modules,
-    providers,
-    yarn_locked,
-)
 from tests.helpers import make_repo, step_context
 
 PYPROJECT = textwrap.dedent(
@@ -553,11 +546,11 @@ def test_clean_python_and_js_project_has_no_findings(tmp_path: Path) -> None:
     assert outcome.status() is StepStatus.PASSED
 
 
-@given(st.text(max_size=300), st.sampled_from(sorted(dependencies._PARSERS)))
+@given(st.text(max_size=300), st.sampled_from(sorted(PARSERS)))
 def test_parsers_never_raise_on_arbitrary_text(text: str, kind: str) -> None:
     """Bad input is a finding, never a traceback."""
     report = Report()
-    manifest = dependencies._PARSERS[kind]("m", text, report)
+    manifest = PARSERS[kind]("m", text, report)
     assert manifest.valid or any(f.severity is Severity.ERROR for f in report.outcome.findings)
 
 
@@ -596,7 +589,7 @@ def test_imports_of_marks_guarded_type_only_and_dynamic_imports_optional() -> No
 
 
 def test_import_name_to_distribution_mapping() -> None:
-    env = dependencies.PythonEnvironment()
+    env = PythonEnvironment()
     assert "pyyaml" in providers("yaml", env)
     assert "scikit-learn" in providers("sklearn", env)
     assert "typing-extensions" in providers("typing_extensions", env)

@@ -1,0 +1,177 @@
+"""The third-party imports of a project's Python code, found with `ast` (never by running it).
+
+Imports under `try: ... except ImportError` or `if TYPE_CHECKING:` and literal
+`importlib.import_module("x")` calls are optional. Standard-library modules, the project's own
+modules and a script's neighbours are left out; tests and tooling are told apart from shipped
+code.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ai_workflow.pysource import PySyntaxError, parse_python
+from ai_workflow.techstack import is_test_path
+
+# Files that are development tooling, not shipped code (their imports are checked leniently).
+DEV_DIRS = frozenset(
+    {"docs", "doc", "examples", "example", "bench", "benchmarks", "benchmark", "scripts", "tools"}
+)
+DEV_FILES = frozenset(
+    {"setup.py", "noxfile.py", "tasks.py", "fabfile.py", "dodo.py", "conftest.py", "conf.py"}
+)
+BUILD_MODULES = frozenset({"setuptools", "pkg_resources", "wheel"})
+IMPORT_ROOTS = ("", "src", "lib", "python")
+GUARD_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+@dataclass(frozen=True)
+class ImportUse:
+    """A top-level module name imported by a file."""
+
+    module: str
+    path: str
+    line: int
+    optional: bool  # inside try/except ImportError or `if TYPE_CHECKING:`
+
+
+def imports_of(tree: ast.Module, path: str, source: str = "") -> list[ImportUse]:
+    """Absolute imports (top-level names). Imports under `try: ... except ImportError` or
+    `if TYPE_CHECKING:` are optional, as are `importlib.import_module("x")` literals (which are
+    only looked for when `source` mentions them)."""
+    uses: list[ImportUse] = []
+    _visit_statements(tree.body, path, False, uses)
+    if "import_module" in source or "__import__" in source:
+        uses += [u for n in ast.walk(tree) if (u := _dynamic_import(n, path)) is not None]
+    return uses
+
+
+def _visit_statements(
+    body: list[ast.stmt], path: str, optional: bool, uses: list[ImportUse]
+) -> None:
+    """Walk statements only (imports are statements): much cheaper than a full `ast.walk`."""
+    for stmt in body:
+        if isinstance(stmt, ast.Import):
+            uses += [
+                ImportUse(a.name.split(".")[0], path, stmt.lineno, optional) for a in stmt.names
+            ]
+        elif isinstance(stmt, ast.ImportFrom):
+            if stmt.level == 0 and stmt.module:
+                uses.append(ImportUse(stmt.module.split(".")[0], path, stmt.lineno, optional))
+        elif isinstance(stmt, ast.Try | ast.TryStar):
+            guarded = optional or any(_catches_import_error(h) for h in stmt.handlers)
+            _visit_statements(stmt.body, path, guarded, uses)
+            for part in [*(h.body for h in stmt.handlers), stmt.orelse, stmt.finalbody]:
+                _visit_statements(part, path, optional, uses)
+        elif isinstance(stmt, ast.If):
+            _visit_statements(stmt.body, path, optional or _is_type_checking(stmt.test), uses)
+            _visit_statements(stmt.orelse, path, optional, uses)
+        elif isinstance(stmt, ast.Match):
+            for case in stmt.cases:
+                _visit_statements(case.body, path, optional, uses)
+        else:
+            for field_name in ("body", "orelse", "finalbody"):
+                nested = getattr(stmt, field_name, None)
+                if isinstance(nested, list):
+                    _visit_statements(nested, path, optional, uses)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", "")
+    return name == "TYPE_CHECKING"
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(
+        (n.id if isinstance(n, ast.Name) else getattr(n, "attr", "")) in GUARD_EXCEPTIONS
+        for n in names
+    )
+
+
+def _dynamic_import(node: ast.AST, path: str) -> ImportUse | None:
+    """`importlib.import_module("x.y")` / `__import__("x")` with a literal name."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    func = node.func
+    dynamic = (isinstance(func, ast.Name) and func.id in ("__import__", "import_module")) or (
+        isinstance(func, ast.Attribute) and func.attr == "import_module"
+    )
+    first = node.args[0]
+    name = first.value if isinstance(first, ast.Constant) else None
+    if not dynamic or not isinstance(name, str) or not name or name.startswith("."):
+        return None
+    return ImportUse(name.split(".")[0], path, node.lineno, True)
+
+
+def is_dev_file(path: str, test_dirs: Iterable[str] = ()) -> bool:
+    """Tests and tooling (docs, examples, benchmarks, scripts, setup.py...): not shipped code."""
+    pure = PurePosixPath(path)
+    if pure.name in DEV_FILES or any(part in DEV_DIRS for part in pure.parts[:-1]):
+        return True
+    return is_test_path(path, test_dirs)
+
+
+def local_modules(python_files: Iterable[str]) -> set[str]:
+    """Top-level names importable from the project itself (root, src/, lib/, python/)."""
+    names: set[str] = set()
+    for rel in python_files:
+        parts = PurePosixPath(rel).with_suffix("").parts
+        for root in IMPORT_ROOTS:
+            prefix = tuple(PurePosixPath(root).parts)
+            if parts[: len(prefix)] == prefix and len(parts) > len(prefix):
+                names.add(parts[len(prefix)])
+    return names
+
+
+def _sibling_modules(python_files: Iterable[str]) -> dict[str, set[str]]:
+    """Directory -> module and package names in it (scripts import their neighbours)."""
+    siblings: dict[str, set[str]] = defaultdict(set)
+    for rel in python_files:
+        pure = PurePosixPath(rel)
+        siblings[pure.parent.as_posix()].add(pure.stem)
+        if pure.parent.parent != pure.parent:
+            siblings[pure.parent.parent.as_posix()].add(pure.parent.name)
+    return siblings
+
+
+@dataclass
+class ImportScan:
+    """Third-party imports of the project, split into shipped code and tests/tooling."""
+
+    runtime: list[ImportUse] = field(default_factory=list)
+    dev: list[ImportUse] = field(default_factory=list)
+    runtime_files: int = 0
+
+
+def scan_imports(
+    target: Path, py_files: list[str], test_dirs: list[str], own: Iterable[str] = ()
+) -> ImportScan:
+    """Imports of modules that are neither standard library nor part of the project."""
+    local = local_modules(py_files) | {n.replace("-", "_") for n in own}
+    siblings = _sibling_modules(py_files)
+    scan = ImportScan()
+    for rel in py_files:
+        try:
+            text = (target / rel).read_bytes().decode("utf-8", errors="replace")
+            tree = parse_python(text, rel)
+        except (OSError, PySyntaxError):
+            continue  # code_quality reports syntax errors
+        dev = is_dev_file(rel, test_dirs)
+        scan.runtime_files += not dev
+        here = siblings.get(PurePosixPath(rel).parent.as_posix(), set())
+        for use in imports_of(tree, rel, text):
+            name = use.module
+            if name in sys.stdlib_module_names or name in local or name in here:
+                continue
+            if dev and name in BUILD_MODULES:
+                continue  # setup.py and friends get setuptools from the build system
+            (scan.dev if dev else scan.runtime).append(use)
+    return scan

@@ -1,0 +1,117 @@
+"""Read lockfiles: what package-lock.json, yarn.lock, pnpm-lock.yaml and the TOML lockfiles
+(poetry.lock, uv.lock, pdm.lock, Cargo.lock) record, and which lockfile serves a manifest."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+from typing import Any
+
+import yaml
+
+from ai_workflow.deps.manifests import NPM_SECTIONS, dig_table
+from ai_workflow.deps.model import canonical
+
+NPM_LOCKFILES = (
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "bun.lockb",
+    "bun.lock",
+)
+PYTHON_LOCKFILES = ("poetry.lock", "uv.lock", "pdm.lock")
+ALL_LOCKFILES = frozenset({*NPM_LOCKFILES, *PYTHON_LOCKFILES, "go.sum", "Cargo.lock"})
+
+
+def nearest_lockfile(rel_dir: PurePosixPath, names: Iterable[str], files: set[str]) -> str | None:
+    """The first of `names` in `rel_dir` or its ancestors (within the project)."""
+    current = rel_dir
+    while True:
+        for name in names:
+            candidate = (current / name).as_posix().removeprefix("./")
+            if candidate in files:
+                return candidate
+        if current == PurePosixPath(".") or current == current.parent:
+            return None
+        current = current.parent
+
+
+ANY_SPEC = "*"
+"""In a lockfile reading: the lockfile records the package but not the range it was asked for."""
+
+
+def npm_locked(text: str, importer: str = ".") -> dict[str, set[str]] | None:
+    """name -> ranges package-lock.json records for the manifest in directory `importer`."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    packages = data.get("packages")
+    if isinstance(packages, dict):
+        root = packages.get("" if importer == "." else importer)
+        out: dict[str, set[str]] = {}
+        for section in NPM_SECTIONS:
+            table = root.get(section) if isinstance(root, dict) else None
+            if isinstance(table, dict):
+                for key, value in table.items():
+                    out.setdefault(key, set()).add(str(value))
+        return out
+    legacy = data.get("dependencies")  # lockfileVersion 1: versions only
+    return {k: {ANY_SPEC} for k in legacy} if isinstance(legacy, dict) else {}
+
+
+def yarn_locked(text: str, importer: str = ".") -> dict[str, set[str]]:
+    """name -> ranges from yarn.lock entry keys (`"a@^1", a@^1.2:`; berry's `a@npm:^1`)."""
+    out: dict[str, set[str]] = {}
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if not line or line[0].isspace() or line.startswith("#") or not line.endswith(":"):
+            continue
+        for entry in line[:-1].split(","):
+            entry = entry.strip().strip('"')
+            at = entry.rfind("@")
+            if at > 0:
+                out.setdefault(entry[:at], set()).add(entry[at + 1 :].removeprefix("npm:"))
+    return out
+
+
+def pnpm_locked(text: str, importer: str = ".") -> dict[str, set[str]] | None:
+    """name -> specifier from pnpm-lock.yaml (v5 `specifiers`, v6+ `importers`/`specifier`)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    node: Any = data
+    if isinstance(data.get("importers"), dict):
+        node = data["importers"].get(importer) or {}
+    if not isinstance(node, dict):
+        return {}
+    specifiers = dig_table(node, "specifiers")
+    out: dict[str, set[str]] = {}
+    for section in NPM_SECTIONS:
+        table = node.get(section)
+        if not isinstance(table, dict):
+            continue
+        for name, value in table.items():
+            spec = value.get("specifier") if isinstance(value, dict) else specifiers.get(name)
+            out.setdefault(name, set()).add(str(spec) if spec is not None else ANY_SPEC)
+    return out
+
+
+def lock_package_names(text: str) -> set[str] | None:
+    """Canonical names of `[[package]]` entries of a TOML lockfile (poetry, uv, pdm, Cargo)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    packages = data.get("package")
+    if not isinstance(packages, list):
+        return set()
+    return {canonical(str(p.get("name", ""))) for p in packages if isinstance(p, dict)}

@@ -1,0 +1,464 @@
+"""Read dependency manifests: pyproject.toml, requirements*.txt/.in, setup.cfg, setup.py
+(literal `install_requires` only), package.json, go.mod and Cargo.toml.
+
+A manifest that does not parse is `deps/invalid-manifest` and an unparsable requirement is
+`deps/invalid-requirement` (errors), noted in the `Report` the parser is given; each declared
+dependency keeps the line it is declared on.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import json
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+
+from ai_workflow.deps.model import Dependency, Manifest, Report
+from ai_workflow.findings import Severity
+from ai_workflow.pysource import PySyntaxError, parse_python
+
+REQUIREMENTS_NAME = re.compile(r"(^|[-_.])requirements?([-_.][\w.-]*)?\.(txt|in)$")
+DEV_GROUP_WORDS = re.compile(r"dev|test|lint|doc|ci|build|type|check|bench", re.IGNORECASE)
+NPM_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
+TOML_LINE = re.compile(r"at line (\d+)")
+
+
+def manifest_kind(path: str) -> str | None:
+    """The kind of manifest a project file is, if it is one."""
+    name = PurePosixPath(path).name
+    if name in ("pyproject.toml", "setup.cfg", "setup.py", "package.json", "go.mod", "Cargo.toml"):
+        return name
+    parent = PurePosixPath(path).parent.name
+    if REQUIREMENTS_NAME.search(name) or (parent == "requirements" and name.endswith(".txt")):
+        return "requirements"
+    return None
+
+
+def read_manifest(target: Path, rel: str, report: Report) -> Manifest | None:
+    """The manifest at `rel` parsed, or None when the file is not a manifest."""
+    kind = manifest_kind(rel)
+    if kind is None:
+        return None
+    try:
+        text = (target / rel).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        report.add("deps/invalid-manifest", Severity.ERROR, f"cannot read: {exc}", rel, None)
+        return Manifest(rel, kind, valid=False)
+    parser = PARSERS[kind]
+    manifest = parser(rel, text, report)
+    if manifest.valid:
+        report.checked(f"{rel}: {len(manifest.dependencies)} dependencies declared")
+    return manifest
+
+
+def _invalid(rel: str, kind: str, message: str, line: int | None, report: Report) -> Manifest:
+    report.add("deps/invalid-manifest", Severity.ERROR, message, rel, line)
+    return Manifest(rel, kind, valid=False)
+
+
+class _Lines:
+    """Line lookups in a manifest's text. A line is handed out once, so repeats get their own."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.used: Counter[tuple[int, str]] = Counter()
+
+    def find(self, *needles: str, start: int = 0) -> int | None:
+        """1-based number of the first line at or after `start` with an unused needle."""
+        for index in range(max(start, 0), len(self.lines)):
+            for needle in needles:
+                if self.lines[index].count(needle) > self.used[index, needle]:
+                    self.used[index, needle] += 1
+                    return index + 1
+        return None
+
+    def section(self, pattern: str) -> int:
+        """0-based index of the first line matching `pattern` (0 if none): where to look."""
+        regex = re.compile(pattern)
+        return next((i for i, line in enumerate(self.lines) if regex.search(line)), 0)
+
+
+def _pep508(
+    raw: str, rel: str, line: int | None, group: str, section: str, report: Report
+) -> Dependency | None:
+    try:
+        req = Requirement(raw)
+    except InvalidRequirement as exc:
+        message = f"invalid requirement {raw!r}: {exc}"
+        report.add("deps/invalid-requirement", Severity.ERROR, message, rel, line)
+        return None
+    spec = str(req.specifier) or (f"@ {req.url}" if req.url else "")
+    markers = str(req.marker or "")
+    return Dependency(req.name, spec, rel, line, group, "python", markers, section)
+
+
+# ----- requirements files
+
+
+def parse_requirements(rel: str, text: str, report: Report) -> Manifest:
+    """pip requirements: one PEP 508 requirement a line; options, includes and paths skipped."""
+    group = "dev" if DEV_GROUP_WORDS.search(_requirements_label(rel)) else "runtime"
+    manifest = Manifest(rel, "requirements")
+    for line_no, line in _logical_lines(text):
+        if not line or line.startswith("-") or _is_local_path(line):
+            continue  # -r/-c/-e/--index-url..., ./pkg, file paths: nothing to check here
+        line = re.sub(r"\s--hash[= ]\S+", "", line).strip()
+        dep = _pep508(line, rel, line_no, group, "", report)
+        if dep:
+            manifest.dependencies.append(dep)
+    return manifest
+
+
+def _requirements_label(rel: str) -> str:
+    """The part of a requirements file's path that says what it is for."""
+    path = PurePosixPath(rel)
+    name = path.name.split(".")[0]
+    return f"{path.parent.as_posix()}/{name}" if path.parent.name == "requirements" else name
+
+
+def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(first line number, content) with comments stripped and `\\` continuations joined."""
+    pending, start = "", 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
+        if not pending:
+            start = number
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        yield start, (pending + line).strip()
+        pending = ""
+    if pending:
+        yield start, pending.strip()
+
+
+def _is_local_path(line: str) -> bool:
+    return line.startswith((".", "/", "~")) or re.match(r"^[\w+]+://", line) is not None
+
+
+# ----- pyproject.toml
+
+
+def _toml(rel: str, kind: str, text: str, report: Report) -> dict[str, Any] | Manifest:
+    """The parsed document, or an invalid Manifest after reporting where the TOML breaks."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = TOML_LINE.search(str(exc))
+        line = int(match.group(1)) if match else None
+        return _invalid(rel, kind, f"invalid TOML: {exc}", line, report)
+
+
+def parse_pyproject(rel: str, text: str, report: Report) -> Manifest:
+    data = _toml(rel, "pyproject.toml", text, report)
+    if isinstance(data, Manifest):
+        return data
+    lines = _Lines(text)
+    poetry = dig_table(data, "tool", "poetry")
+    manifest = Manifest(rel, "pyproject.toml")
+    manifest.project_name = dig_table(data, "project").get("name") or poetry.get("name")
+    for group, section, raw in _pep621_requirements(data):
+        line = lines.find(f'"{raw}"', f"'{raw}'")
+        dep = _pep508(raw, rel, line, group, section, report)
+        if dep:
+            manifest.dependencies.append(dep)
+    poetry_deps = _poetry_dependencies(rel, poetry, lines)
+    manifest.dependencies += poetry_deps
+    if poetry_deps:
+        manifest.expected_lock = "poetry.lock"
+    return manifest
+
+
+def dig_table(data: Mapping[str, Any], *keys: str) -> dict[str, Any]:
+    """The table at `keys` in a parsed document ({} when it is missing or not a table)."""
+    node: Any = data
+    for key in keys:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, dict) else {}
+
+
+def _pep621_requirements(data: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """(group, section, requirement) from [project], [dependency-groups] and tool dev lists."""
+    for raw in _strings(dig_table(data, "project").get("dependencies")):
+        yield "runtime", "project.dependencies", raw
+    tables = [
+        ("optional", "optional-dependencies", dig_table(data, "project", "optional-dependencies")),
+        ("dev", "dependency-groups", dig_table(data, "dependency-groups")),
+        ("dev", "tool.pdm.dev-dependencies", dig_table(data, "tool", "pdm", "dev-dependencies")),
+        (
+            "dev",
+            "tool.uv",
+            {"dev-dependencies": dig_table(data, "tool", "uv").get("dev-dependencies")},
+        ),
+    ]
+    for group, prefix, table in tables:
+        for name, values in table.items():
+            for raw in _strings(values):
+                yield group, f"{prefix}.{name}", raw
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _poetry_dependencies(rel: str, poetry: dict[str, Any], lines: _Lines) -> list[Dependency]:
+    tables: list[tuple[str, str, dict[str, Any]]] = [
+        ("runtime", "tool.poetry.dependencies", dig_table(poetry, "dependencies")),
+        ("dev", "tool.poetry.dev-dependencies", dig_table(poetry, "dev-dependencies")),
+    ]
+    for name, group in dig_table(poetry, "group").items():
+        tables.append(
+            ("dev", f"tool.poetry.group.{name}.dependencies", dig_table(group, "dependencies"))
+        )
+    out = []
+    for group, section, table in tables:
+        start = lines.section(rf"^\[{re.escape(section)}\]")
+        for name, value in table.items():
+            if name.lower() == "python":
+                continue
+            spec = value if isinstance(value, str) else _table_spec(value)
+            optional = isinstance(value, dict) and bool(value.get("optional"))
+            line = lines.find(f"{name} =", f'"{name}" =', f"{name}=", start=start)
+            kind = "optional" if optional else group
+            out.append(Dependency(name, spec, rel, line, kind, "python", "", section))
+    return out
+
+
+# ----- setup.cfg and setup.py
+
+
+def parse_setup_cfg(rel: str, text: str, report: Report) -> Manifest:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text, source=rel)
+    except configparser.Error as exc:
+        line, detail = _ini_error(exc)
+        return _invalid(rel, "setup.cfg", f"invalid setup.cfg: {detail}", line, report)
+    manifest = Manifest(rel, "setup.cfg")
+    manifest.project_name = parser.get("metadata", "name", fallback=None)
+    lines = _Lines(text)
+    entries = [
+        ("runtime", "install_requires", parser.get("options", "install_requires", fallback=""))
+    ]
+    if parser.has_section("options.extras_require"):
+        entries += [
+            ("optional", f"extras_require.{k}", v)
+            for k, v in parser.items("options.extras_require")
+        ]
+    for group, section, block in entries:
+        if block.strip().startswith("file:"):
+            report.skipped(f"{rel}: requirements read from a file ({block.strip()})")
+            continue
+        for raw in (r.strip() for r in block.splitlines()):
+            if raw and not raw.startswith("#"):
+                dep = _pep508(raw, rel, lines.find(raw), group, section, report)
+                if dep:
+                    manifest.dependencies.append(dep)
+    return manifest
+
+
+def _ini_error(exc: configparser.Error) -> tuple[int | None, str]:
+    """The first bad line of a configparser error and a one-line description."""
+    errors = getattr(exc, "errors", None)
+    if errors:
+        bad = int(errors[0][0])
+        return bad, f"line {bad} is neither a [section] nor a 'key = value' line"
+    lineno = getattr(exc, "lineno", None)
+    return (int(lineno) if lineno else None), str(exc).splitlines()[0]
+
+
+def parse_setup_py(rel: str, text: str, report: Report) -> Manifest:
+    """`install_requires`/`extras_require` of a `setup(...)` call, when they are literals."""
+    manifest = Manifest(rel, "setup.py")
+    try:
+        tree = parse_python(text, rel)
+    except PySyntaxError as exc:
+        return _invalid(rel, "setup.py", f"invalid Python: {exc.message}", exc.line, report)
+    call = next((n for n in ast.walk(tree) if _is_setup_call(n)), None)
+    if not isinstance(call, ast.Call):
+        return manifest
+    lines = _Lines(text)
+    for keyword in call.keywords:
+        if keyword.arg not in ("install_requires", "extras_require", "name"):
+            continue
+        try:
+            value = ast.literal_eval(keyword.value)
+        except (ValueError, TypeError, SyntaxError, RecursionError):
+            report.skipped(f"{rel}: {keyword.arg} is computed, not a literal; not read")
+            continue
+        if keyword.arg == "name" and isinstance(value, str):
+            manifest.project_name = value
+        for group, section, raw in _setup_entries(keyword.arg, value):
+            start = keyword.value.lineno
+            line = lines.find(f'"{raw}"', f"'{raw}'", start=start - 1) or start
+            dep = _pep508(raw, rel, line, group, section, report)
+            if dep:
+                manifest.dependencies.append(dep)
+    return manifest
+
+
+def _is_setup_call(node: ast.AST) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        return func.attr == "setup"
+    return isinstance(func, ast.Name) and func.id == "setup"
+
+
+def _setup_entries(arg: str | None, value: Any) -> Iterator[tuple[str, str, str]]:
+    if arg == "install_requires" and isinstance(value, list | tuple):
+        yield from (("runtime", "install_requires", v) for v in value if isinstance(v, str))
+    elif arg == "extras_require" and isinstance(value, dict):
+        for extra, values in value.items():
+            if isinstance(values, list | tuple):
+                section = f"extras_require.{extra}"
+                yield from (("optional", section, v) for v in values if isinstance(v, str))
+
+
+# ----- package.json
+
+NPM_GROUPS = {
+    "dependencies": "runtime",
+    "devDependencies": "dev",
+    "optionalDependencies": "optional",
+    "peerDependencies": "peer",
+}
+
+
+def parse_package_json(rel: str, text: str, report: Report) -> Manifest:
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in items:
+            if key in seen:
+                duplicates.append(key)
+            seen[key] = value
+        return seen
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        return _invalid(rel, "package.json", f"invalid JSON: {exc.msg}", exc.lineno, report)
+    if not isinstance(data, dict):
+        return _invalid(rel, "package.json", "the top level is not an object", 1, report)
+    lines = _Lines(text)
+    manifest = Manifest(rel, "package.json", project_name=data.get("name"))
+    for section in NPM_SECTIONS:
+        table = data.get(section)
+        if not isinstance(table, dict):
+            continue
+        start = lines.section(rf'"{section}"\s*:')
+        for name, spec in table.items():
+            line = lines.find(f'"{name}"', start=start)
+            group = NPM_GROUPS[section]
+            dep = Dependency(name, str(spec), rel, line, group, "javascript", "", section)
+            manifest.dependencies.append(dep)
+    for key in duplicates:  # json keeps the last value: the repeat is the first unused line
+        report.add(
+            "deps/duplicate",
+            Severity.WARNING,
+            f"key {key!r} appears twice",
+            rel,
+            lines.find(f'"{key}"'),
+        )
+    return manifest
+
+
+# ----- go.mod and Cargo.toml
+
+_GO_DIRECTIVES = frozenset(
+    {"module", "go", "toolchain", "require", "replace", "exclude", "retract", "godebug", "tool"}
+)
+
+
+def parse_go_mod(rel: str, text: str, report: Report) -> Manifest:
+    manifest = Manifest(rel, "go.mod")
+    block: str | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("//", 1)[0].strip()
+        if not line:
+            continue
+        if block is not None:
+            if line == ")":
+                block = None
+            elif block == "require" and not _go_require(rel, number, line, manifest, report):
+                return manifest
+            continue
+        words = line.split()
+        if words[0] not in _GO_DIRECTIVES:
+            return _invalid(rel, "go.mod", f"unknown directive {words[0]!r}", number, report)
+        if words[0] == "module" and len(words) > 1:
+            manifest.project_name = words[1].strip('"')
+        if len(words) > 1 and words[1] == "(":
+            block = words[0]
+            continue
+        requirement = " ".join(words[1:])
+        if words[0] == "require" and not _go_require(rel, number, requirement, manifest, report):
+            return manifest
+    return manifest
+
+
+def _go_require(rel: str, number: int, line: str, manifest: Manifest, report: Report) -> bool:
+    words = line.split()
+    if len(words) < 2 or not words[1].startswith("v"):
+        message = f"bad require line: {line!r}"
+        report.add("deps/invalid-manifest", Severity.ERROR, message, rel, number)
+        manifest.valid = False
+        return False
+    dep = Dependency(words[0], words[1], rel, number, "runtime", "go", "", "require")
+    manifest.dependencies.append(dep)
+    return True
+
+
+CARGO_SECTIONS = (
+    ("dependencies", "runtime"),
+    ("dev-dependencies", "dev"),
+    ("build-dependencies", "dev"),
+    ("workspace.dependencies", "runtime"),
+)
+
+
+def parse_cargo_toml(rel: str, text: str, report: Report) -> Manifest:
+    data = _toml(rel, "Cargo.toml", text, report)
+    if isinstance(data, Manifest):
+        return data
+    manifest = Manifest(rel, "Cargo.toml", project_name=dig_table(data, "package").get("name"))
+    lines = _Lines(text)
+    for section, group in CARGO_SECTIONS:
+        start = lines.section(rf"^\[{re.escape(section)}\]")
+        for name, value in dig_table(data, *section.split(".")).items():
+            spec = value if isinstance(value, str) else _table_spec(value)
+            line = lines.find(f"{name} =", f"{name}=", start=start)
+            dep = Dependency(name, spec, rel, line, group, "rust", "", section)
+            manifest.dependencies.append(dep)
+    return manifest
+
+
+def _table_spec(value: Any) -> str:
+    """The constraint of a table-form dependency (`{version = "1"}`, `{path = "../x"}`)."""
+    if not isinstance(value, dict):
+        return ""
+    for key in ("version", "path", "git"):
+        if key in value:
+            return f"{key} {value[key]}" if key != "version" else str(value[key])
+    return "workspace" if value.get("workspace") else ""
+
+
+PARSERS = {
+    "requirements": parse_requirements,
+    "pyproject.toml": parse_pyproject,
+    "setup.cfg": parse_setup_cfg,
+    "setup.py": parse_setup_py,
+    "package.json": parse_package_json,
+    "go.mod": parse_go_mod,
+    "Cargo.toml": parse_cargo_toml,
+}
