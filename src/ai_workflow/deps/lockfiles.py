@@ -11,8 +11,9 @@ from typing import Any
 
 import yaml
 
-from ai_workflow.deps.manifests import NPM_SECTIONS, dig_table
+from ai_workflow.deps.manifests import NPM_SECTIONS
 from ai_workflow.deps.model import canonical
+from ai_workflow.nested import dig_table
 
 NPM_LOCKFILES = (
     "package-lock.json",

@@ -22,6 +22,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from ai_workflow.deps.model import Dependency, Manifest, Report
 from ai_workflow.findings import Severity
+from ai_workflow.nested import dig_table
 from ai_workflow.pysource import PySyntaxError, parse_python
 
 REQUIREMENTS_NAME = re.compile(r"(^|[-_.])requirements?([-_.][\w.-]*)?\.(txt|in)$")
@@ -174,14 +175,6 @@ def parse_pyproject(rel: str, text: str, report: Report) -> Manifest:
     if poetry_deps:
         manifest.expected_lock = "poetry.lock"
     return manifest
-
-
-def dig_table(data: Mapping[str, Any], *keys: str) -> dict[str, Any]:
-    """The table at `keys` in a parsed document ({} when it is missing or not a table)."""
-    node: Any = data
-    for key in keys:
-        node = node.get(key) if isinstance(node, dict) else None
-    return node if isinstance(node, dict) else {}
 
 
 def _pep621_requirements(data: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:

@@ -26,6 +26,7 @@ from ai_workflow.markdown_docs import (
     rst_name,
     split_target,
 )
+from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
 
 SPEC = StepSpec(
@@ -217,10 +218,10 @@ def _version_files(files: list[str], pyproject: dict[str, Any]) -> list[str]:
 def _dynamic_version_path(pyproject: dict[str, Any], files: list[str]) -> str | None:
     """The file a build backend reads a dynamic version from (hatch, pdm, setuptools attr)."""
     for tool_name in ("hatch", "pdm"):
-        path = _dig(pyproject, "tool", tool_name, "version", "path")
+        path = dig(pyproject, "tool", tool_name, "version", "path")
         if isinstance(path, str):
             return path
-    attr = _dig(pyproject, "tool", "setuptools", "dynamic", "version", "attr")
+    attr = dig(pyproject, "tool", "setuptools", "dynamic", "version", "attr")
     if isinstance(attr, str) and "." in attr:
         module = attr.rsplit(".", 1)[0].replace(".", "/")
         for root in ("", "src/"):
@@ -228,14 +229,6 @@ def _dynamic_version_path(pyproject: dict[str, Any], files: list[str]) -> str | 
                 if candidate in files:
                     return candidate
     return None
-
-
-def _dig(data: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
 
 
 def _package_json_version(target: Path, files: list[str]) -> list[VersionMention]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.markdown_docs import CodeBlock, DocFile, project_docs
+from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
 from ai_workflow.techstack import detect_stack, is_test_path
 
@@ -397,7 +398,7 @@ def _check_python_package(target: Path, files: list[str], outcome: StepOutcome) 
                 "pyproject.toml",
                 line,
             )
-    name = _dig(data, "project", "name")
+    name = dig(data, "project", "name")
     if declared or not isinstance(name, str):
         return
     module = re.sub(r"[-.]+", "_", name).lower()
@@ -415,15 +416,15 @@ def _check_python_package(target: Path, files: list[str], outcome: StepOutcome) 
 
 def _declared_packages(data: dict[str, Any]) -> Iterator[str]:
     """Package paths named by hatch, setuptools and poetry configuration."""
-    hatch = _dig(data, "tool", "hatch", "build", "targets", "wheel", "packages")
+    hatch = dig(data, "tool", "hatch", "build", "targets", "wheel", "packages")
     if isinstance(hatch, list):
         yield from (str(p).rstrip("/") for p in hatch if isinstance(p, str))
-    setuptools = _dig(data, "tool", "setuptools", "packages")
-    base = _dig(data, "tool", "setuptools", "package-dir", "")
+    setuptools = dig(data, "tool", "setuptools", "packages")
+    base = dig(data, "tool", "setuptools", "package-dir", "")
     if isinstance(setuptools, list):
         prefix = f"{base.strip('/')}/" if isinstance(base, str) and base.strip("/") else ""
         yield from (prefix + str(p).replace(".", "/") for p in setuptools if isinstance(p, str))
-    poetry = _dig(data, "tool", "poetry", "packages")
+    poetry = dig(data, "tool", "poetry", "packages")
     if isinstance(poetry, list):
         for entry in poetry:
             if isinstance(entry, dict) and isinstance(entry.get("include"), str):
@@ -468,11 +469,3 @@ def _read_text(path: Path) -> str:
 def _line_of(text: str, pattern: str) -> int | None:
     match = re.search(pattern, text, re.M)
     return text.count("\n", 0, match.start()) + 1 if match else None
-
-
-def _dig(data: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data

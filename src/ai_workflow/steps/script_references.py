@@ -25,6 +25,7 @@ from typing import Any
 
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.markdown_docs import DocFile, project_docs
+from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
 from ai_workflow.steps.documentation import PythonIndex
 from ai_workflow.techstack import is_test_path
@@ -152,14 +153,14 @@ def _project(ctx: StepContext, files: list[str]) -> Project:
     project = Project(ctx.target, set(files), PythonIndex.build(ctx.target, files))
     pyproject = _read_toml(ctx.target / "pyproject.toml")
     text = _read_text(ctx.target / "pyproject.toml")
-    name = _dig(pyproject, "project", "name")
+    name = dig(pyproject, "project", "name")
     project.project_name = name if isinstance(name, str) else None
     for table in (
         ("project", "scripts"),
         ("project", "gui-scripts"),
         ("tool", "poetry", "scripts"),
     ):
-        scripts = _dig(pyproject, *table)
+        scripts = dig(pyproject, *table)
         if isinstance(scripts, dict):
             for script, spec in scripts.items():
                 if isinstance(spec, str):
@@ -207,14 +208,6 @@ def _read_text(path: Path) -> str:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
-
-
-def _dig(data: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
 
 
 def _line_of(text: str, pattern: str) -> int | None:
@@ -323,7 +316,7 @@ def automation_commands(target: Path, files: list[str]) -> list[Command]:
             commands += _block_commands(recipe, name, "Makefile", keep_cwd=False)
             break
     package_text = _read_text(target / "package.json") if "package.json" in files else ""
-    scripts = _dig(_read_json(target / "package.json"), "scripts") if package_text else None
+    scripts = dig(_read_json(target / "package.json"), "scripts") if package_text else None
     if isinstance(scripts, dict):
         for key, value in scripts.items():
             if isinstance(value, str):
@@ -678,7 +671,7 @@ def _npm_problem(project: Project, ref: Reference) -> tuple[str, str, str] | Non
             f"`{ref.via}` is documented but there is no {package_path}",
             "error",
         )
-    scripts = _dig(_read_json(project.target / package_path), "scripts")
+    scripts = dig(_read_json(project.target / package_path), "scripts")
     scripts = scripts if isinstance(scripts, dict) else {}
     if ref.value in scripts:
         return None
