@@ -87,6 +87,15 @@ def test_package_data_with_a_docs_extension_is_part_of_the_tests_key(tmp_path: P
     assert key(repo, tests) == after
 
 
+def test_code_quality_key_covers_the_test_files_it_lints(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "p", PROJECT)
+    quality = BY_NUMBER[9]
+    assert "tests/test_core.py" in step_files(step_context(repo, quality))
+    before = key(repo, quality)
+    write_files(repo, {"tests/test_core.py": "import os\n"})
+    assert key(repo, quality) != before
+
+
 def test_ai_reviewed_step_reads_every_file(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "p", PROJECT)
     spec = dataclasses.replace(DOCS_STEP, persona="writer")

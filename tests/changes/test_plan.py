@@ -101,11 +101,11 @@ def test_lockfile_only_change_skips_code_quality(tmp_path: Path) -> None:
     assert skipped(plan) == {1, 5, 6, 9, 12}
 
 
-def test_tests_only_change_runs_tests_and_code_quality_follows_its_rule(tmp_path: Path) -> None:
+def test_tests_only_change_runs_tests_and_code_quality(tmp_path: Path) -> None:
     plan = plan_for(change(tmp_path, {"tests/test_more.py": "def test_y():\n    pass\n"}))
     assert plan.change_type == "tests-only" and plan.impact == "medium"
-    assert {5, 6, 7}.isdisjoint(skipped(plan))
-    assert plan.skip_reason(BY_NUMBER[9]) is not None  # no code, scripts or config change
+    assert {5, 6, 7, 9}.isdisjoint(skipped(plan))  # ruff lints test files too
+    assert plan.decide(BY_NUMBER[9]).reason == "changed: tests (1)"
     assert plan.skip_reason(BY_NUMBER[8]) is not None
 
 

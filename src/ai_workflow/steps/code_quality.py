@@ -39,7 +39,7 @@ SPEC = StepSpec(
     name="Code Quality",
     description="ruff, shellcheck and eslint findings; long files and complex functions.",
     depends_on=("pre_analysis",),
-    categories=("code", "scripts", "config"),
+    categories=("code", "tests", "scripts", "config"),  # ruff and eslint lint test files too
     estimate_s=150.0,
     persona="software quality engineer",
 )
