@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -28,6 +27,7 @@ from ai_workflow.markdown_docs import (
 )
 from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
+from ai_workflow.textfiles import line_of, read_text, read_toml
 
 SPEC = StepSpec(
     id="consistency",
@@ -105,7 +105,7 @@ def check_versions(
     target: Path, files: list[str], docs: dict[str, DocFile], outcome: StepOutcome
 ) -> dict[str, Any]:
     """Collect declared and documented versions and report disagreements."""
-    pyproject = _read_toml(target / "pyproject.toml") if "pyproject.toml" in files else {}
+    pyproject = read_toml(target / "pyproject.toml") if "pyproject.toml" in files else {}
     python = _python_versions(target, files, pyproject)
     js = _package_json_version(target, files)
     project = python[0] if python else (js[0] if js else None)
@@ -140,25 +140,13 @@ def check_versions(
     }
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return {}
-
-
-def _line_of(text: str, pattern: str, start: int = 0) -> int | None:
-    match = re.compile(pattern, re.M).search(text, start)
-    return text.count("\n", 0, match.start()) + 1 if match else None
-
-
 def _toml_key_line(text: str, table: str, key: str) -> int | None:
     header = re.search(rf"^\[{re.escape(table)}\]\s*$", text, re.M)
     if header is None:
         return None
     end = re.search(r"^\[", text[header.end() :], re.M)
     stop = header.end() + end.start() if end else len(text)
-    line = _line_of(text[:stop], rf"^\s*{re.escape(key)}\s*=", header.end())
+    line = line_of(text[:stop], rf"^\s*{re.escape(key)}\s*=", header.end())
     return line
 
 
@@ -166,19 +154,19 @@ def _python_versions(
     target: Path, files: list[str], pyproject: dict[str, Any]
 ) -> list[VersionMention]:
     found: list[VersionMention] = []
-    text = _read_text(target / "pyproject.toml")
+    text = read_text(target / "pyproject.toml")
     for table, data in (("project", pyproject.get("project")), ("tool.poetry", _poetry(pyproject))):
         if isinstance(data, dict) and isinstance(data.get("version"), str):
             line = _toml_key_line(text, table, "version")
             found.append(VersionMention("pyproject", data["version"], "pyproject.toml", line))
     if "setup.cfg" in files:
-        cfg = _read_text(target / "setup.cfg")
+        cfg = read_text(target / "setup.cfg")
         match = re.search(r"^\[metadata\][^\[]*?^version\s*=\s*(\d[^\s#]*)\s*$", cfg, re.M | re.S)
         if match:
             line = cfg.count("\n", 0, match.start(1)) + 1
             found.append(VersionMention("setup.cfg", match.group(1), "setup.cfg", line))
     for path in _version_files(files, pyproject):
-        source = _read_text(target / path)
+        source = read_text(target / path)
         match = _DUNDER_VERSION_RE.search(source)
         if match:
             line = source.count("\n", 0, match.start()) + 1
@@ -234,20 +222,20 @@ def _dynamic_version_path(pyproject: dict[str, Any], files: list[str]) -> str | 
 def _package_json_version(target: Path, files: list[str]) -> list[VersionMention]:
     if "package.json" not in files:
         return []
-    text = _read_text(target / "package.json")
+    text = read_text(target / "package.json")
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
         return []  # step 8 reports manifests that do not parse
     if not isinstance(data, dict) or not isinstance(data.get("version"), str):
         return []
-    line = _line_of(text, r'"version"\s*:')
+    line = line_of(text, r'"version"\s*:')
     return [VersionMention("package.json", data["version"], "package.json", line)]
 
 
 def _private_package(target: Path) -> bool:
     try:
-        data = json.loads(_read_text(target / "package.json"))
+        data = json.loads(read_text(target / "package.json"))
     except json.JSONDecodeError:
         return True
     return isinstance(data, dict) and data.get("private") is True
@@ -281,7 +269,7 @@ def _changelog_version(
         if path in docs:
             entries = [(h.line, h.text) for h in docs[path].headings]
         elif pure.suffix.lower() in ("", ".txt"):
-            lines = _read_text(target / path).splitlines()
+            lines = read_text(target / path).splitlines()
             entries = [(n, t) for n, t in enumerate(lines, 1) if t and not t[0].isspace()]
         else:
             continue
@@ -300,7 +288,7 @@ def _project_names(pyproject: dict[str, Any], target: Path) -> set[str]:
     if isinstance(project, dict) and isinstance(project.get("name"), str):
         names.add(project["name"].lower())
     try:
-        package = json.loads(_read_text(target / "package.json") or "{}")
+        package = json.loads(read_text(target / "package.json") or "{}")
     except json.JSONDecodeError:
         package = {}
     if isinstance(package, dict) and isinstance(package.get("name"), str):
@@ -318,7 +306,7 @@ def _readme_versions(target: Path, files: list[str], names: set[str]) -> list[Ve
         escaped = "[-_.]".join(re.escape(part) for part in re.split(r"[-_.]", name))
         patterns.append(re.compile(rf"(?<![\w/@-]){escaped}\s*(?:==|@)\s*v?({VERSION})", re.I))
     found = []
-    for number, line in enumerate(_read_text(target / readme).splitlines(), start=1):
+    for number, line in enumerate(read_text(target / readme).splitlines(), start=1):
         for index, pattern in enumerate(patterns):
             for match in pattern.finditer(line):
                 if index == 0 and _HISTORY_WORDS.search(line[: match.start()]):
@@ -352,13 +340,6 @@ def _compare_documented(
                 mention.path,
                 mention.line,
             )
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
 
 
 # --------------------------------------------------------------------------- links

@@ -23,6 +23,7 @@ from ai_workflow.markdown_docs import CodeBlock, DocFile, project_docs
 from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
 from ai_workflow.techstack import detect_stack, is_test_path
+from ai_workflow.textfiles import line_of, read_text
 
 SPEC = StepSpec(
     id="directory_structure",
@@ -380,7 +381,7 @@ def check_layout(ctx: StepContext, files: list[str], outcome: StepOutcome) -> No
 def _check_python_package(target: Path, files: list[str], outcome: StepOutcome) -> None:
     if "pyproject.toml" not in files:
         return
-    text = _read_text(target / "pyproject.toml")
+    text = read_text(target / "pyproject.toml")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -390,7 +391,7 @@ def _check_python_package(target: Path, files: list[str], outcome: StepOutcome) 
     declared = list(_declared_packages(data))
     for path in declared:
         if path not in dirs and path not in present:
-            line = _line_of(text, re.escape(f'"{path}"')) or _line_of(text, re.escape(path))
+            line = line_of(text, re.escape(f'"{path}"')) or line_of(text, re.escape(path))
             outcome.add(
                 "structure/package-dir-missing",
                 "error",
@@ -410,7 +411,7 @@ def _check_python_package(target: Path, files: list[str], outcome: StepOutcome) 
             f"no package directory {module}/ or src/{module}/ for project '{name}' (fine if the "
             "build backend is configured to find another one)",
             "pyproject.toml",
-            _line_of(text, r"^\s*name\s*="),
+            line_of(text, r"^\s*name\s*="),
         )
 
 
@@ -437,7 +438,7 @@ def _declared_packages(data: dict[str, Any]) -> Iterator[str]:
 def _check_js_entry(target: Path, files: list[str], outcome: StepOutcome) -> None:
     if "package.json" not in files:
         return
-    text = _read_text(target / "package.json")
+    text = read_text(target / "package.json")
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
@@ -455,17 +456,5 @@ def _check_js_entry(target: Path, files: list[str], outcome: StepOutcome) -> Non
             "warning",
             f'package.json "main" is {main}, which does not exist',
             "package.json",
-            _line_of(text, r'"main"\s*:'),
+            line_of(text, r'"main"\s*:'),
         )
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-
-
-def _line_of(text: str, pattern: str) -> int | None:
-    match = re.search(pattern, text, re.M)
-    return text.count("\n", 0, match.start()) + 1 if match else None

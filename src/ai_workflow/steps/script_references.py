@@ -17,7 +17,6 @@ import re
 import shlex
 import stat
 import sys
-import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -29,6 +28,7 @@ from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
 from ai_workflow.steps.documentation import PythonIndex
 from ai_workflow.techstack import is_test_path
+from ai_workflow.textfiles import line_of, read_text, read_toml
 
 SPEC = StepSpec(
     id="script_references",
@@ -151,8 +151,8 @@ def run(ctx: StepContext) -> StepOutcome:
 
 def _project(ctx: StepContext, files: list[str]) -> Project:
     project = Project(ctx.target, set(files), PythonIndex.build(ctx.target, files))
-    pyproject = _read_toml(ctx.target / "pyproject.toml")
-    text = _read_text(ctx.target / "pyproject.toml")
+    pyproject = read_toml(ctx.target / "pyproject.toml")
+    text = read_text(ctx.target / "pyproject.toml")
     name = dig(pyproject, "project", "name")
     project.project_name = name if isinstance(name, str) else None
     for table in (
@@ -164,7 +164,7 @@ def _project(ctx: StepContext, files: list[str]) -> Project:
         if isinstance(scripts, dict):
             for script, spec in scripts.items():
                 if isinstance(spec, str):
-                    line = _line_of(text, rf"^\s*[\"']?{re.escape(script)}[\"']?\s*=")
+                    line = line_of(text, rf"^\s*[\"']?{re.escape(script)}[\"']?\s*=")
                     project.console_scripts[script] = (spec, line)
     package = _read_json(ctx.target / "package.json")
     bins = package.get("bin")
@@ -188,31 +188,12 @@ def _index_modes(ctx: StepContext) -> dict[str, str]:
     return modes
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return {}
-
-
 def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-
-
-def _line_of(text: str, pattern: str) -> int | None:
-    match = re.search(pattern, text, re.M)
-    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 # --------------------------------------------------------------------------- commands
@@ -311,16 +292,16 @@ def automation_commands(target: Path, files: list[str]) -> list[Command]:
     commands: list[Command] = []
     for name in MAKEFILE_NAMES:
         if name in files:
-            lines = _read_text(target / name).splitlines()
+            lines = read_text(target / name).splitlines()
             recipe = [(n, t.lstrip("\t@-+ ")) for n, t in enumerate(lines, 1) if t.startswith("\t")]
             commands += _block_commands(recipe, name, "Makefile", keep_cwd=False)
             break
-    package_text = _read_text(target / "package.json") if "package.json" in files else ""
+    package_text = read_text(target / "package.json") if "package.json" in files else ""
     scripts = dig(_read_json(target / "package.json"), "scripts") if package_text else None
     if isinstance(scripts, dict):
         for key, value in scripts.items():
             if isinstance(value, str):
-                line = _line_of(package_text, rf'"{re.escape(str(key))}"\s*:') or 1
+                line = line_of(package_text, rf'"{re.escape(str(key))}"\s*:') or 1
                 commands += _line_commands(value, "package.json", line, "", "package.json")
     for path in files:
         if path.startswith(".github/workflows/") and path.endswith((".yml", ".yaml")):
@@ -333,7 +314,7 @@ def _workflow_runs(path: Path) -> list[list[tuple[int, str]]]:
     """The shell lines of each `run:` step, with their line numbers (one list per step)."""
     runs: list[list[tuple[int, str]]] = []
     block_indent: int | None = None
-    for number, line in enumerate(_read_text(path).splitlines(), start=1):
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
         indent = len(line) - len(line.lstrip())
         if block_indent is not None:
             if not line.strip() or indent > block_indent:
@@ -636,7 +617,7 @@ def makefile_targets(path: Path, _seen: set[Path] | None = None) -> tuple[set[st
     seen.add(path)
     targets: set[str] = set()
     dynamic = False
-    for line in _read_text(path).splitlines():
+    for line in read_text(path).splitlines():
         if line.startswith("\t"):
             continue
         include = re.match(r"^-?include\s+(.+)$", line)
@@ -721,10 +702,10 @@ def _check_entry_points(project: Project, outcome: StepOutcome) -> None:
                 "pyproject.toml",
                 line,
             )
-    package_text = _read_text(project.target / "package.json")
+    package_text = read_text(project.target / "package.json")
     for name, path in sorted(project.bins.items()):
         if not project.exists(_clean_path(path)):
-            line = _line_of(package_text, rf'"{re.escape(path)}"') or 1
+            line = line_of(package_text, rf'"{re.escape(path)}"') or 1
             outcome.add(
                 "scripts/missing-script",
                 "error",
@@ -858,4 +839,4 @@ def _automation_texts(target: Path, files: list[str], scripts: set[str]) -> dict
         for f in files
         if f in names or f.startswith((".github/", ".gitlab-ci", ".circleci/")) or f in scripts
     ]
-    return {f: _read_text(target / f) for f in chosen}
+    return {f: read_text(target / f) for f in chosen}
