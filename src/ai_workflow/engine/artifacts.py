@@ -75,10 +75,11 @@ class Workspace:
         return self.summaries_dir / f"{spec.file_stem}_summary.md"
 
 
-def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
+def write_atomic(path: Path, text: str, *, durable: bool = False) -> None:
     """Write `text` to `path` so that a reader sees the old or the new file, never half of one.
 
-    `durable` also fsyncs the data before the rename, so it survives a power cut.
+    `durable` also fsyncs the data before the rename, so it survives a power cut: only the
+    checkpoint needs that; reports are rewritten by every run.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -95,7 +96,7 @@ def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
 
 
 def write_json_atomic(
-    path: Path, data: Any, *, durable: bool = True, compact: bool = False
+    path: Path, data: Any, *, durable: bool = False, compact: bool = False
 ) -> None:
     """JSON via `write_atomic`; `compact` uses the fast C encoder (no indentation)."""
     if compact:

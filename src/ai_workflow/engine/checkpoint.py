@@ -69,7 +69,7 @@ class Checkpoint:
     def save(self, target: Path) -> None:
         self.updated_at = time.time()
         path = checkpoints_dir(target) / f"{self.run_id}.json"
-        write_json_atomic(path, self.to_dict(), compact=True)
+        write_json_atomic(path, self.to_dict(), durable=True, compact=True)
 
     def reusable(self, step_id: str, tree_state: str | None, step_hash: str) -> StepResult | None:
         """This checkpoint's result for a step, if it succeeded and nothing it saw changed."""

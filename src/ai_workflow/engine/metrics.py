@@ -59,8 +59,8 @@ def append_history(target: Path, summary: Mapping[str, Any]) -> None:
 
 
 def write_current(target: Path, summary: Mapping[str, Any]) -> None:
-    """The live status file: atomic, but not fsynced (the checkpoint is the durable record)."""
-    write_json_atomic(metrics_dir(target) / CURRENT_FILE, summary, durable=False, compact=True)
+    """The live status file (the checkpoint is the durable record)."""
+    write_json_atomic(metrics_dir(target) / CURRENT_FILE, summary, compact=True)
 
 
 def last_successful(history: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:

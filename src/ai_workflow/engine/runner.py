@@ -108,6 +108,8 @@ class RunReport:
 
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
+CURRENT_RUN_INTERVAL_S = 0.25
+"""`metrics/current_run.json` is rewritten as steps finish, at most this often (and at the end)."""
 
 
 def utc_now() -> str:
@@ -199,6 +201,7 @@ class WorkflowRun:
         self.checkpoint: cp.Checkpoint | None = None
         self.policy: SkipPolicy = NoSkips()
         self._tree: str | None = None
+        self._current_written = float("-inf")
         self.log = WorkflowLog(None if request.dry_run else self.workspace.workflow_log)
         self.analysis = self._analyse()
 
@@ -397,7 +400,10 @@ class WorkflowRun:
         if self.checkpoint is not None:
             self.checkpoint.results[spec.id] = result
             self.checkpoint.save(self.target)
-        write_current(self.target, self._summary("running", NoReviewer()))
+        now = time.monotonic()
+        if now - self._current_written >= CURRENT_RUN_INTERVAL_S:  # live file, throttled
+            write_current(self.target, self._summary("running", NoReviewer()))
+            self._current_written = now
         reporter.step_finished(spec, result)
         self.req.observer.step_finished(spec, result)
 
