@@ -8,14 +8,18 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ai_workflow.changes.fingerprint import compute_fingerprint
 from ai_workflow.config import Config, StructureConfig
 from ai_workflow.engine.step import StepOutcome, StepStatus
+from ai_workflow.errors import StepCancelled
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.steps import code_quality
 from ai_workflow.steps.code_quality import (
@@ -426,3 +430,83 @@ def test_long_file_threshold_is_exclusive(tmp_path: Path) -> None:
     target = make_repo(tmp_path / "proj", {"exact.py": exact, "over.py": exact + "B = 1\n"})
     hotspots = code_quality.find_hotspots(target, ["exact.py", "over.py"])
     assert [(f.rule, f.path) for f in hotspots] == [("quality/long-file", "over.py")]
+
+
+# --------------------------------------------------------------------------- lint command
+
+
+def _lint_config(command: str) -> Config:
+    return Config.model_validate({"tech_stack": {"lint_command": command}})
+
+
+def _ruff_command(select: str) -> str:
+    return f"{sys.executable} -m ruff check --no-cache --select {select} pkg"
+
+
+def test_lint_command_that_passes_is_reported_as_checked(tmp_path: Path) -> None:
+    target = make_repo(tmp_path / "clean", CLEAN)
+    command = _ruff_command("F")
+    outcome = _run(target, _lint_config(command))
+    assert f"lint command `{command}`: exit 0" in outcome.checked
+    assert outcome.findings == [] and outcome.status() is StepStatus.PASSED
+    assert outcome.data["counts"]["lint_command"] == 0
+
+
+def test_lint_command_that_fails_is_an_error_with_exit_status_and_output_tail(
+    tmp_path: Path,
+) -> None:
+    target = make_repo(tmp_path / "defects", DEFECTS)
+    command = _ruff_command("F401")  # the project's own lint: one unused import
+    outcome = _run(target, _lint_config(command))
+    failed = [f for f in outcome.findings if f.rule == "lint/command-failed"]
+    assert len(failed) == 1 and failed[0].severity is Severity.ERROR
+    assert failed[0].message.startswith(f"lint command `{command}` failed with exit status 1:")
+    assert "F401" in failed[0].message and "pkg/mod.py" in failed[0].message
+    assert failed[0].extra["exit_status"] == 1
+    assert f"lint command `{command}`: failed with exit status 1" in outcome.checked
+    assert outcome.status() is StepStatus.FAILED
+
+
+def test_lint_command_output_is_cut_to_its_last_lines(tmp_path: Path) -> None:
+    target = make_repo(tmp_path / "clean", CLEAN)
+    outcome = _run(target, _lint_config("seq 1 100; echo 'oops' >&2; exit 3"))
+    message = next(f.message for f in outcome.findings if f.rule == "lint/command-failed")
+    assert "exit status 3" in message and message.endswith("\noops")
+    assert "\n100\n" in message and "\n80\n" not in message
+
+
+def test_lint_command_runs_in_the_target(tmp_path: Path) -> None:
+    target = make_repo(tmp_path / "clean", CLEAN)
+    assert _run(target, _lint_config("test -f pkg/core.py")).findings == []
+    assert _run(target, _lint_config("test -f pkg/absent.py")).findings != []
+
+
+def test_no_lint_command_runs_nothing_extra(tmp_path: Path) -> None:
+    outcome = _run(make_repo(tmp_path / "clean", CLEAN))
+    assert not any(c.startswith("lint command") for c in outcome.checked)
+    assert "lint_command" not in outcome.data["counts"]
+
+
+def test_lint_command_is_stopped_by_the_steps_cancel(tmp_path: Path) -> None:
+    target = make_repo(tmp_path / "clean", CLEAN)
+    ctx = step_context(target, code_quality.SPEC, config=_lint_config("sleep 60"))
+    timer = threading.Timer(1.0, ctx.cancel.set)
+    timer.start()
+    started = time.monotonic()
+    with pytest.raises(StepCancelled):
+        code_quality.run(ctx)
+    timer.cancel()
+    assert time.monotonic() - started < 20
+
+
+def test_changing_the_lint_command_changes_the_steps_fingerprint(tmp_path: Path) -> None:
+    target = make_repo(tmp_path / "clean", CLEAN)
+
+    def key(config: Config) -> str:
+        ctx = step_context(target, code_quality.SPEC, config=config)
+        return compute_fingerprint(ctx, lambda _: {}).key
+
+    first = key(_lint_config("true"))
+    assert key(_lint_config("true")) == first
+    assert key(_lint_config("make lint")) != first
+    assert key(Config()) != first

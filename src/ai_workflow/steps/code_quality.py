@@ -11,6 +11,8 @@ Severity mapping:
 - shellcheck: `error` -> error, `warning` and `info` -> warning (its "info" includes unquoted
   expansions, SC2086, a common real bug), `style` -> info.
 - eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
+- `tech_stack.lint_command` (the project's own lint command, run through the shell in the
+  target): a non-zero exit or a timeout is an error (`lint/command-failed`).
 - hot spots (defaults below): a code file over LONG_FILE_LINES lines and a function over
   LONG_FUNCTION_LINES lines are info; a function whose cyclomatic complexity exceeds
   COMPLEXITY_LIMIT or whose blocks nest deeper than NESTING_LIMIT is a warning.
@@ -50,6 +52,7 @@ COMPLEXITY_LIMIT = 10
 NESTING_LIMIT = 4
 TOOL_TIMEOUT_S = 600.0
 SHELLCHECK_BATCH = 200
+LINT_OUTPUT_TAIL_LINES = 15
 MAX_HOTSPOTS_IN_DATA = 50
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -104,6 +107,7 @@ def run(ctx: StepContext) -> StepOutcome:
         run_ruff,
         run_shellcheck,
         run_eslint,
+        run_lint_command,
     ]
     with ThreadPoolExecutor(max_workers=len(linters), thread_name_prefix="lint") as pool:
         futures = [pool.submit(linter, ctx, files) for linter in linters]
@@ -174,6 +178,41 @@ def _failure_detail(result: CommandResult) -> str:
     if result.timed_out:
         return f"timed out after {TOOL_TIMEOUT_S:g}s"
     return f"exit {result.returncode}: {result.stderr}"
+
+
+# --------------------------------------------------------------------------- lint command
+
+
+def run_lint_command(ctx: StepContext, files: list[str]) -> LintReport:
+    """The project's own `tech_stack.lint_command`, through the shell, in the target."""
+    command = ctx.config.tech_stack.lint_command
+    if not command or not command.strip():
+        return LintReport("lint_command")
+    result = ctx.run_command(command, shell=True, timeout=TOOL_TIMEOUT_S)
+    if not result.timed_out and result.returncode == 0:
+        return LintReport("lint_command", checked=f"lint command `{command}`: exit 0")
+    status = (
+        f"timed out after {TOOL_TIMEOUT_S:g}s"
+        if result.timed_out
+        else f"failed with exit status {result.returncode}"
+    )
+    tail = _output_tail(result)
+    message = f"lint command `{command}` {status}" + (f":\n{tail}" if tail else " (no output)")
+    finding = Finding(
+        "lint/command-failed",
+        Severity.ERROR,
+        message,
+        extra={"command": command, "exit_status": result.returncode},
+    )
+    return LintReport(
+        "lint_command", findings=[finding], checked=f"lint command `{command}`: {status}"
+    )
+
+
+def _output_tail(result: CommandResult) -> str:
+    """The last lines of a command's output (stdout, then stderr)."""
+    lines = (result.stdout + "\n" + result.stderr).strip("\n").splitlines()
+    return "\n".join(line.rstrip() for line in lines[-LINT_OUTPUT_TAIL_LINES:])
 
 
 # --------------------------------------------------------------------------- ruff
