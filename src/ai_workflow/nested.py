@@ -3,7 +3,6 @@ wrong type (a project's manifests are not trusted to have the expected shape).""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 
@@ -17,7 +16,7 @@ def dig(data: Any, *keys: str) -> Any:
     return data
 
 
-def dig_table(data: Mapping[str, Any], *keys: str) -> dict[str, Any]:
+def dig_table(data: Any, *keys: str) -> dict[str, Any]:
     """The table at `keys`, {} when it is missing or not a table."""
     node = dig(data, *keys)
     return node if isinstance(node, dict) else {}

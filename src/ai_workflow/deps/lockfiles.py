@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -46,21 +46,16 @@ ANY_SPEC = "*"
 
 def npm_locked(text: str, importer: str = ".") -> dict[str, set[str]] | None:
     """name -> ranges package-lock.json records for the manifest in directory `importer`."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(data, dict):
+    data = _object(text, json.loads, json.JSONDecodeError)
+    if data is None:
         return None
     packages = data.get("packages")
     if isinstance(packages, dict):
         root = packages.get("" if importer == "." else importer)
         out: dict[str, set[str]] = {}
         for section in NPM_SECTIONS:
-            table = root.get(section) if isinstance(root, dict) else None
-            if isinstance(table, dict):
-                for key, value in table.items():
-                    out.setdefault(key, set()).add(str(value))
+            for key, value in dig_table(root, section).items():
+                out.setdefault(key, set()).add(str(value))
         return out
     legacy = data.get("dependencies")  # lockfileVersion 1: versions only
     return {k: {ANY_SPEC} for k in legacy} if isinstance(legacy, dict) else {}
@@ -83,11 +78,8 @@ def yarn_locked(text: str, importer: str = ".") -> dict[str, set[str]]:
 
 def pnpm_locked(text: str, importer: str = ".") -> dict[str, set[str]] | None:
     """name -> specifier from pnpm-lock.yaml (v5 `specifiers`, v6+ `importers`/`specifier`)."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return None
-    if not isinstance(data, dict):
+    data = _object(text, yaml.safe_load, yaml.YAMLError)
+    if data is None:
         return None
     node: Any = data
     if isinstance(data.get("importers"), dict):
@@ -97,13 +89,21 @@ def pnpm_locked(text: str, importer: str = ".") -> dict[str, set[str]] | None:
     specifiers = dig_table(node, "specifiers")
     out: dict[str, set[str]] = {}
     for section in NPM_SECTIONS:
-        table = node.get(section)
-        if not isinstance(table, dict):
-            continue
-        for name, value in table.items():
+        for name, value in dig_table(node, section).items():
             spec = value.get("specifier") if isinstance(value, dict) else specifiers.get(name)
             out.setdefault(name, set()).add(str(spec) if spec is not None else ANY_SPEC)
     return out
+
+
+def _object(
+    text: str, load: Callable[[str], Any], errors: type[Exception]
+) -> dict[str, Any] | None:
+    """The document's top-level object; None when it does not parse or is not an object."""
+    try:
+        data = load(text)
+    except errors:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def lock_package_names(text: str) -> set[str] | None:
