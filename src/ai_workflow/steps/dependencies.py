@@ -24,9 +24,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ai_workflow.config import DependenciesConfig
 from ai_workflow.deps.distributions import (
     PythonEnvironment,
     provided_modules,
@@ -303,11 +305,12 @@ def analyse_python_imports(
     scan = scan_imports(ctx.target, py_files, detect_stack(ctx).test_dirs, own)
     if not scan.runtime_files:
         report.skipped("unused dependencies: no runtime Python code (only tests and tooling)")
+    facts = _ImportFacts(scan, declared, own, ctx.config.dependencies)
     # The target's interpreter can only resolve more: ask it only when something is unresolved.
-    env = PythonEnvironment()
-    if _import_findings(ctx, scan, declared, env, own, Report()) != ([], []):
-        env = target_environment(ctx)
-    missing, unused = _import_findings(ctx, scan, declared, env, own, report)
+    if _import_findings(facts, Report()) != ([], []):
+        facts = replace(facts, env=target_environment(ctx))
+    missing, unused = _import_findings(facts, report)
+    env = facts.env
     source = (
         f"the target's interpreter {env.interpreter}, the alias table"
         if env.interpreter
@@ -326,17 +329,21 @@ def analyse_python_imports(
     }
 
 
-def _import_findings(
-    ctx: StepContext,
-    scan: ImportScan,
-    declared: list[Dependency],
-    env: PythonEnvironment,
-    own: set[str],
-    report: Report,
-) -> tuple[list[str], list[str]]:
+@dataclass(frozen=True)
+class _ImportFacts:
+    """What the import checks compare: the root project's imports and declarations."""
+
+    scan: ImportScan
+    declared: list[Dependency]
+    own: set[str]  # the project's own distribution names
+    config: DependenciesConfig
+    env: PythonEnvironment = field(default_factory=PythonEnvironment)
+
+
+def _import_findings(facts: _ImportFacts, report: Report) -> tuple[list[str], list[str]]:
     """(undeclared modules, unused distributions), reported into `report`."""
-    missing = _report_missing(ctx, scan, declared, env, report)
-    unused = _report_unused(ctx, scan, declared, env, own, report) if scan.runtime_files else []
+    missing = _report_missing(facts, report)
+    unused = _report_unused(facts, report) if facts.scan.runtime_files else []
     return missing, unused
 
 
@@ -353,20 +360,15 @@ def _by_module(uses: Iterable[ImportUse]) -> dict[str, list[ImportUse]]:
     return grouped
 
 
-def _report_missing(
-    ctx: StepContext,
-    scan: ImportScan,
-    declared: list[Dependency],
-    env: PythonEnvironment,
-    report: Report,
-) -> list[str]:
+def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
+    scan, declared = facts.scan, facts.declared
     runtime_keys = {d.key for d in declared if d.group in ("runtime", "optional")}
     all_keys = {d.key for d in declared}
     runtime, dev = _by_module(scan.runtime), _by_module(scan.dev)
     missing = []
     for module in sorted(set(runtime) | set(dev)):
-        dists = providers(module, env)
-        if _ignored([module, *dists], ctx.config.dependencies.ignore_missing):
+        dists = providers(module, facts.env)
+        if _ignored([module, *dists], facts.config.ignore_missing):
             continue
         if module in runtime and not dists & runtime_keys:
             dev_only = bool(dists & all_keys)
@@ -398,30 +400,23 @@ def _missing(
     report.add("deps/undeclared-import", severity, message, first.path, first.line)
 
 
-def _report_unused(
-    ctx: StepContext,
-    scan: ImportScan,
-    declared: list[Dependency],
-    env: PythonEnvironment,
-    own: set[str],
-    report: Report,
-) -> list[str]:
-    runtime_modules = {u.module for u in scan.runtime}
-    dev_modules = {u.module for u in scan.dev}
+def _report_unused(facts: _ImportFacts, report: Report) -> list[str]:
+    runtime_modules = {u.module for u in facts.scan.runtime}
+    dev_modules = {u.module for u in facts.scan.dev}
     unused = []
-    for dep in declared:
-        if dep.group != "runtime" or dep.key in own:
+    for dep in facts.declared:
+        if dep.group != "runtime" or dep.key in facts.own:
             continue
-        if _ignored([dep.name], ctx.config.dependencies.ignore_unused):
+        if _ignored([dep.name], facts.config.ignore_unused):
             continue
-        modules = provided_modules(dep.name, env)
+        modules = provided_modules(dep.name, facts.env)
         if modules & runtime_modules:
             continue
         if modules & dev_modules:
             message = f"{dep.name} is a runtime dependency but only tests or tooling import it"
             report.add("deps/test-only-dependency", Severity.INFO, message, dep.path, dep.line)
             continue
-        groups = env.entry_points.get(dep.key, [])
+        groups = facts.env.entry_points.get(dep.key, [])
         message = f"{dep.name} is declared but never imported{_installs(groups)}"
         severity = Severity.INFO if groups else Severity.WARNING
         report.add("deps/unused-dependency", severity, message, dep.path, dep.line)
