@@ -378,14 +378,24 @@ def check_layout(ctx: StepContext, files: list[str], outcome: StepOutcome) -> No
     outcome.checked.append(f"expected layout for: {', '.join(checked) or 'no known stack'}")
 
 
-def _check_python_package(target: Path, files: list[str], outcome: StepOutcome) -> None:
-    if "pyproject.toml" not in files:
-        return
-    text = read_text(target / "pyproject.toml")
+def _manifest(target: Path, files: list[str], name: str) -> tuple[str, Any] | None:
+    """(text, document) of the top-level pyproject.toml or package.json; None when there is
+    none or it does not parse (step 8 reports a manifest that does not parse)."""
+    if name not in files:
+        return None
+    text = read_text(target / name)
+    load = tomllib.loads if name.endswith(".toml") else json.loads
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return  # step 8 reports a manifest that does not parse
+        return text, load(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError):
+        return None
+
+
+def _check_python_package(target: Path, files: list[str], outcome: StepOutcome) -> None:
+    manifest = _manifest(target, files, "pyproject.toml")
+    if manifest is None:
+        return
+    text, data = manifest
     present = set(files)
     dirs = {str(p) for f in files for p in PurePosixPath(f).parents}
     declared = list(_declared_packages(data))
@@ -436,13 +446,10 @@ def _declared_packages(data: dict[str, Any]) -> Iterator[str]:
 
 
 def _check_js_entry(target: Path, files: list[str], outcome: StepOutcome) -> None:
-    if "package.json" not in files:
+    manifest = _manifest(target, files, "package.json")
+    if manifest is None:
         return
-    text = read_text(target / "package.json")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return
+    text, data = manifest
     main = data.get("main") if isinstance(data, dict) else None
     if not isinstance(main, str) or not main.strip():
         return
