@@ -98,28 +98,9 @@ def _bullets(items: list[str]) -> list[str]:
     return [f"- {escape_inline(item)}" for item in items]
 
 
-def step_report_markdown(spec: StepSpec, result: StepResult, run_id: str) -> str:
-    """`backlog/<run>/stepNN_<id>.md`: everything the step found and what it looked at."""
-    lines = _header(spec, result, run_id, f"Step {spec.number}: {escape_inline(spec.name)}")
-    lines += _why(result)
-    if result.status in _NOT_EXECUTED:
-        lines.append(_NOT_EXECUTED[result.status])
-        return "\n".join(lines) + "\n"
-    if result.summary:
-        lines += [f"Summary: {escape_inline(result.summary)}", ""]
-    lines += ["## Findings", "", counts_line(result.findings) + ".", ""]
-    if result.findings:
-        lines += [*findings_table(result.findings), ""]
-    lines += ["## Checked", ""]
-    lines += [*(_bullets(result.checked) or ["Nothing was recorded as checked."]), ""]
-    lines += ["## Skipped checks", ""]
-    lines += [*(_bullets(result.skipped_checks) or ["None."]), ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def step_summary_markdown(spec: StepSpec, result: StepResult, run_id: str) -> str:
-    """`summaries/<run>/stepNN_<id>_summary.md`: status, counts and the top findings."""
-    title = f"Step {spec.number} summary: {escape_inline(spec.name)}"
+def _document(spec: StepSpec, result: StepResult, run_id: str, title: str, body: list[str]) -> str:
+    """Header and why, then the step's summary line and `body`, or (for a step that did not
+    execute) the reason it reports nothing."""
     lines = _header(spec, result, run_id, title)
     lines += _why(result)
     if result.status in _NOT_EXECUTED:
@@ -127,7 +108,35 @@ def step_summary_markdown(spec: StepSpec, result: StepResult, run_id: str) -> st
         return "\n".join(lines) + "\n"
     if result.summary:
         lines += [f"Summary: {escape_inline(result.summary)}", ""]
-    lines += [counts_line(result.findings) + ".", ""]
+    lines += body
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def step_report_markdown(spec: StepSpec, result: StepResult, run_id: str) -> str:
+    """`backlog/<run>/stepNN_<id>.md`: everything the step found and what it looked at."""
+    title = f"Step {spec.number}: {escape_inline(spec.name)}"
+    return _document(spec, result, run_id, title, _report_body(result))
+
+
+def _report_body(result: StepResult) -> list[str]:
+    lines = ["## Findings", "", counts_line(result.findings) + ".", ""]
+    if result.findings:
+        lines += [*findings_table(result.findings), ""]
+    lines += ["## Checked", ""]
+    lines += [*(_bullets(result.checked) or ["Nothing was recorded as checked."]), ""]
+    lines += ["## Skipped checks", ""]
+    lines += [*(_bullets(result.skipped_checks) or ["None."]), ""]
+    return lines
+
+
+def step_summary_markdown(spec: StepSpec, result: StepResult, run_id: str) -> str:
+    """`summaries/<run>/stepNN_<id>_summary.md`: status, counts and the top findings."""
+    title = f"Step {spec.number} summary: {escape_inline(spec.name)}"
+    return _document(spec, result, run_id, title, _summary_body(spec, result))
+
+
+def _summary_body(spec: StepSpec, result: StepResult) -> list[str]:
+    lines = [counts_line(result.findings) + ".", ""]
     top = sort_findings(result.findings)[:SUMMARY_TOP]
     if top:
         lines.append("Top findings:")
@@ -145,4 +154,4 @@ def step_summary_markdown(spec: StepSpec, result: StepResult, run_id: str) -> st
         lines.append("")
     if result.skipped_checks:
         lines += [f"Skipped checks: {len(result.skipped_checks)} (see the step report).", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return lines
