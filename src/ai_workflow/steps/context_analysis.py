@@ -98,31 +98,51 @@ def health_score(results: Iterable[StepResult]) -> Health:
     return Health(score, grade, penalties)
 
 
+@dataclass(frozen=True)
+class Overview:
+    """What the summary is made of: the steps that finished before this one and their findings."""
+
+    results: list[StepResult]
+    health: Health
+    findings: list[Finding]  # sorted, most severe first
+    missing: list[str]  # steps this one depends on that are not part of the run
+    changed: list[str] | None  # None when pre_analysis did not run
+    commits: list[str]
+
+
 def run(ctx: StepContext) -> StepOutcome:
     outcome = StepOutcome()
-    results = sorted(
-        (r for sid, r in ctx.results.items() if sid not in (SPEC.id, "git_finalization")),
-        key=lambda r: (r.number, r.id),
-    )
-    health = health_score(results)
-    findings = sort_findings(f for r in results for f in r.findings)
-    missing = [d for d in SPEC.depends_on if d not in ctx.results]
-    changed = _changed_files(ctx, outcome)
-    commits = _recent_commits(ctx)
-    document = render_summary(ctx, results, health, findings, missing, changed, commits)
-    outcome.data = _data(ctx, results, health, findings, missing, changed)
+    overview = _overview(ctx, outcome)
+    document = render_summary(ctx, overview)
+    outcome.data = _data(ctx, overview)
     _write(ctx, outcome, document)
-    _own_findings(outcome, results, health, missing)
+    _own_findings(outcome, overview)
     outcome.checked += [
-        f"results of {len(results)} finished step(s)",
+        f"results of {len(overview.results)} finished step(s)",
         "health score from failed steps, errors, warnings and steps that could not run",
     ]
-    counts = count_by_severity(findings)
+    counts = count_by_severity(overview.findings)
+    health = overview.health
     outcome.summary = (
         f"health {health.score}/100 ({health.grade}); {counts['error']} error(s), "
         f"{counts['warning']} warning(s); {SUMMARY_FILE}"
     )
     return outcome
+
+
+def _overview(ctx: StepContext, outcome: StepOutcome) -> Overview:
+    results = sorted(
+        (r for sid, r in ctx.results.items() if sid not in (SPEC.id, "git_finalization")),
+        key=lambda r: (r.number, r.id),
+    )
+    return Overview(
+        results=results,
+        health=health_score(results),
+        findings=sort_findings(f for r in results for f in r.findings),
+        missing=[d for d in SPEC.depends_on if d not in ctx.results],
+        changed=_changed_files(ctx, outcome),
+        commits=_recent_commits(ctx),
+    )
 
 
 def _changed_files(ctx: StepContext, outcome: StepOutcome) -> list[str] | None:
@@ -158,23 +178,17 @@ def _not_run(results: list[StepResult], missing: list[str]) -> list[dict[str, An
     return rows
 
 
-def _data(
-    ctx: StepContext,
-    results: list[StepResult],
-    health: Health,
-    findings: list[Finding],
-    missing: list[str],
-    changed: list[str] | None,
-) -> dict[str, Any]:
+def _data(ctx: StepContext, overview: Overview) -> dict[str, Any]:
+    results, changed = overview.results, overview.changed
     return {
-        **health.to_dict(),
+        **overview.health.to_dict(),
         "counts": {
-            "findings": count_by_severity(findings),
+            "findings": count_by_severity(overview.findings),
             "steps": dict(Counter(r.status.value for r in results)),
         },
         "failed_steps": [r.id for r in results if r.status is StepStatus.FAILED],
-        "not_run": _not_run(results, missing),
-        "top_issues": [f.to_dict() for f in _top_issues(findings)],
+        "not_run": _not_run(results, overview.missing),
+        "top_issues": [f.to_dict() for f in _top_issues(overview.findings)],
         "changed_files_count": None if changed is None else len(changed),
         "summary_file": (ctx.workspace.backlog_dir / SUMMARY_FILE).as_posix(),
     }
@@ -192,9 +206,8 @@ def _write(ctx: StepContext, outcome: StepOutcome, document: str) -> None:
         outcome.tool_error = f"cannot write {SUMMARY_FILE}: {exc.strerror or exc}"
 
 
-def _own_findings(
-    outcome: StepOutcome, results: list[StepResult], health: Health, missing: list[str]
-) -> None:
+def _own_findings(outcome: StepOutcome, overview: Overview) -> None:
+    health = overview.health
     p = health.penalties
     outcome.add(
         "context/health-score",
@@ -204,7 +217,7 @@ def _own_findings(
         f"{p['not_run_steps']['count']} step(s) that could not run",
         score=health.score,
     )
-    not_run = _not_run(results, missing)
+    not_run = _not_run(overview.results, overview.missing)
     if not_run:
         listed = ", ".join(f"{row['id']} ({row['status']})" for row in not_run)
         outcome.add(
@@ -215,24 +228,16 @@ def _own_findings(
 # --------------------------------------------------------------------------- Markdown
 
 
-def render_summary(
-    ctx: StepContext,
-    results: list[StepResult],
-    health: Health,
-    findings: list[Finding],
-    missing: list[str],
-    changed: list[str] | None,
-    commits: list[str],
-) -> str:
+def render_summary(ctx: StepContext, overview: Overview) -> str:
     """WORKFLOW_SUMMARY.md."""
     sections = [
         _intro(ctx),
-        _health_section(health),
-        _steps_section(results),
-        _issues_section(findings),
-        _changes_section(changed),
-        _not_run_section(results, missing),
-        _commits_section(commits),
+        _health_section(overview.health),
+        _steps_section(overview.results),
+        _issues_section(overview.findings),
+        _changes_section(overview.changed),
+        _not_run_section(overview.results, overview.missing),
+        _commits_section(overview.commits),
     ]
     return "\n\n".join(s for s in sections if s).rstrip("\n") + "\n"
 
