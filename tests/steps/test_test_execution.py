@@ -136,6 +136,82 @@ def test_pytest_run_leaves_the_project_untouched(tmp_path: Path) -> None:
     assert "test_add_wrong" in log  # the runner's output is in the step log
 
 
+HYPOTHESIS_FILES = {
+    "pyproject.toml": '[project]\nname = "prop"\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+    "tests/test_prop.py": textwrap.dedent(
+        """\
+        from hypothesis import given
+        from hypothesis import strategies as st
+
+
+        @given(st.integers())
+        def test_round_trip(n):
+            assert int(str(n)) == n
+
+
+        @given(st.integers())
+        def test_small(n):
+            assert n < 1000, "planted failure"
+        """
+    ),
+}
+
+
+def ignored_or_untracked(root: Path) -> list[str]:
+    status = git(root, "status", "--porcelain", "--untracked-files=all", "--ignored")
+    return [line for line in status.splitlines() if ".ai_workflow/" not in line]
+
+
+def test_hypothesis_database_goes_to_the_workspace_not_the_project(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "prop", HYPOTHESIS_FILES)
+    outcome = run_step(root, cfg())
+    assert outcome.data["counts"]["passed"] == 1 and outcome.data["counts"]["failed"] == 1
+    assert ignored_or_untracked(root) == [] and not (root / ".hypothesis").exists()
+    examples = root / ".ai_workflow" / "tool_state" / "hypothesis" / "examples"
+    assert any(p.is_file() for p in examples.rglob("*"))  # the failing example is kept
+    run_step(root, cfg(test_command=f"{sys.executable} -m pytest -q -p no:cacheprovider"))
+    assert ignored_or_untracked(root) == []  # a custom command gets the same environment
+
+
+BASE_PYTHON = Path(sys.base_prefix) / "bin" / "python3"
+
+
+def imports(python: Path | str, module: str) -> bool:
+    probe = subprocess.run([str(python), "-c", f"import {module}"], capture_output=True)
+    return probe.returncode == 0
+
+
+def test_pytest_benchmark_detection_matches_what_the_interpreter_imports(tmp_path: Path) -> None:
+    interpreters: list[Path | str] = [sys.executable]  # a venv without system site-packages
+    if BASE_PYTHON.is_file():
+        venv = tmp_path / "with-system-site"
+        subprocess.run(
+            [str(BASE_PYTHON), "-m", "venv", "--without-pip", "--system-site-packages", str(venv)],
+            check=True,
+        )
+        interpreters += [BASE_PYTHON, venv / "bin" / "python"]
+    for python in interpreters:
+        found = test_execution.has_pytest_benchmark(str(python))
+        assert found == imports(python, "pytest_benchmark"), python
+
+
+@pytest.mark.skipif(
+    not (BASE_PYTHON.is_file() and imports(BASE_PYTHON, "pytest_benchmark")),
+    reason="needs an interpreter with pytest and pytest-benchmark (the base of this venv)",
+)
+def test_pytest_benchmark_storage_goes_to_the_workspace(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": "[tool.pytest.ini_options]\n",
+        "tests/test_speed.py": "def test_sum(benchmark):\n    assert benchmark(sum, [1, 2]) == 3\n",
+    }
+    root = make_repo(tmp_path / "bench", files)
+    outcome = run_step(root, cfg(python=str(BASE_PYTHON)))
+    assert outcome.data["counts"]["passed"] == 1, outcome.summary
+    assert ignored_or_untracked(root) == []
+    assert not (root / ".benchmarks").exists()  # git status does not show an empty directory
+    assert (root / ".ai_workflow" / "tool_state" / "benchmarks").is_dir()
+
+
 def test_clean_project_passes(tmp_path: Path) -> None:
     files = dict(PY_FILES)
     files["tests/test_ops.py"] = (

@@ -6,6 +6,13 @@ node's test runner, vitest, mocha, bats), jest's JSON, `go test -json`; unittest
 read from their text summary. Reports go under `.ai_workflow/logs/<run>/`, never into the
 project. A custom `tech_stack.test_command` runs through the shell as given; it may write a
 JUnit report to `$AI_WORKFLOW_JUNIT_XML`, which is then parsed.
+
+What the project's own test tooling would write into the tree goes elsewhere: no bytecode
+(`PYTHONDONTWRITEBYTECODE=1`), Hypothesis' database and caches in
+`.ai_workflow/tool_state/hypothesis/` (`HYPOTHESIS_STORAGE_DIRECTORY`, for every command), cargo's
+build in `.ai_workflow/cargo-target/`; the detected pytest runs without its cache provider and,
+when the interpreter has pytest-benchmark, with `--benchmark-storage` in
+`.ai_workflow/tool_state/benchmarks/`.
 """
 
 from __future__ import annotations
@@ -41,6 +48,8 @@ SPEC = StepSpec(
 )
 
 JUNIT_ENV = "AI_WORKFLOW_JUNIT_XML"
+TOOL_STATE_DIR = "tool_state"  # under the workspace root, kept across runs
+SITE_PACKAGES_PATTERNS = ("lib/python3*/site-packages", "lib64/python3*/site-packages")
 OUTPUT_TAIL_LINES = 15
 MESSAGE_DETAIL_CHARS = 4000
 PYTEST_NO_TESTS = 5
@@ -426,8 +435,52 @@ def _junit_reader(
     return read
 
 
+def _tool_state(ctx: StepContext, tool: str) -> Path:
+    """Where a test tool keeps its state for this project: the workspace, not the tree."""
+    return ctx.workspace.root / TOOL_STATE_DIR / tool
+
+
+def _site_packages(python: str) -> Iterator[Path]:
+    """The interpreter's site-packages directories, found without starting it.
+
+    A virtual environment sees its own, and its base interpreter's only with
+    `include-system-site-packages = true`. User site-packages are left out: a plugin missed
+    here is only not redirected, while one wrongly assumed would make pytest refuse its option.
+    """
+    exe = Path(python)
+    prefixes = [exe.parent.parent]
+    config = exe.parent.parent / "pyvenv.cfg"
+    if not config.is_file() or _includes_system_site(config):
+        prefixes.append(exe.resolve().parent.parent)
+    for prefix in dict.fromkeys(prefixes):
+        for pattern in SITE_PACKAGES_PATTERNS:
+            yield from prefix.glob(pattern)
+
+
+def _includes_system_site(config: Path) -> bool:
+    try:
+        lines = config.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return False
+    for line in lines:
+        key, _, value = line.partition("=")
+        if key.strip() == "include-system-site-packages":
+            return value.strip().lower() == "true"
+    return False
+
+
+def has_pytest_benchmark(python: str) -> bool:
+    """Whether pytest-benchmark is installed in the interpreter's environment (no process)."""
+    return any(
+        (site / "pytest_benchmark" / "plugin.py").is_file() for site in _site_packages(python)
+    )
+
+
 def _plan(ctx: StepContext, stack: TechStack) -> _Plan | None:
-    env = {"PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "HYPOTHESIS_STORAGE_DIRECTORY": str(_tool_state(ctx, "hypothesis")),
+    }
     if stack.test_command_source == "config" and stack.test_command:
         junit = _report_path(ctx, "junit", ".xml")
         env[JUNIT_ENV] = str(junit)
@@ -446,6 +499,8 @@ def _plan(ctx: StepContext, stack: TechStack) -> _Plan | None:
 def _pytest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> _Plan:
     junit = _report_path(ctx, "junit", ".xml")
     argv += ["-p", "no:cacheprovider", "-o", "junit_family=xunit1", f"--junitxml={junit}"]
+    if has_pytest_benchmark(argv[0]) and not os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
+        argv.append(f"--benchmark-storage=file://{_tool_state(ctx, 'benchmarks')}")
     return _Plan(
         argv, "pytest", env, _junit_reader(junit, ctx.target, "last", zero_based=True), junit
     )
