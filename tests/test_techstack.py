@@ -17,7 +17,6 @@ from ai_workflow.techstack import (
     detect_stack,
     detect_stack_for,
     is_test_path,
-    resolve_python,
 )
 from tests.helpers import make_repo, step_context, write_files
 
@@ -116,45 +115,6 @@ def test_python_without_interpreter_has_framework_but_no_command(tmp_path: Path)
     assert stack.test_framework == "pytest"
     assert stack.test_command is None
     assert "set tech_stack.python" in (stack.python_reason or "")
-
-
-def _fake_python(directory: Path, name: str = "python3") -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    exe = directory / name
-    exe.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
-    exe.chmod(0o755)
-    return exe
-
-
-def test_interpreter_precedence(tmp_path: Path) -> None:
-    target = tmp_path / "proj"
-    path_python = _fake_python(tmp_path / "pathbin")
-    env = {"PATH": str(path_python.parent)}
-    assert resolve_python(target, None, env) == (str(path_python), "python3 on PATH")
-
-    project_venv = _fake_python(target / ".venv" / "bin", "python")
-    found, reason = resolve_python(target, None, env)
-    assert found == str(project_venv.absolute())
-    assert ".venv/" in reason
-
-    active = _fake_python(tmp_path / "active" / "bin", "python")
-    found, reason = resolve_python(target, None, {**env, "VIRTUAL_ENV": str(active.parent.parent)})
-    assert found == str(active)
-    assert "$VIRTUAL_ENV" in reason
-
-    found, reason = resolve_python(target, "tools/py", {**env, "VIRTUAL_ENV": str(active)})
-    assert found == str(target.absolute() / "tools/py")
-    assert reason == "tech_stack.python in the configuration"
-    assert resolve_python(target, "python3", env)[0] == str(path_python)
-
-
-def test_interpreter_is_never_our_own_by_accident(tmp_path: Path) -> None:
-    target = tmp_path / "proj"
-    target.mkdir()
-    found, reason = resolve_python(target, None, {"PATH": str(tmp_path / "nothing")})
-    assert found is None
-    assert found != sys.executable
-    assert "no Python interpreter" in reason
 
 
 def test_node_test_script(tmp_path: Path) -> None:

@@ -12,14 +12,15 @@ from hypothesis import strategies as st
 from ai_workflow.config import Config, TechStackConfig
 from ai_workflow.engine.step import StepSpec
 from ai_workflow.tools import (
+    PYTHON_ENV_DIRS,
     Tool,
     ToolOrigin,
     bundled_bin_dir,
     find_tool,
     parse_version,
     project_bin_dirs,
+    resolve_python,
     resolve_tool,
-    target_python,
     tool_version,
 )
 from tests.helpers import make_repo, step_context
@@ -133,18 +134,81 @@ def test_configured_python_tool_directory_is_searched_first(tmp_path: Path) -> N
     assert tool.path == env_bin / "ruff"
 
 
-def test_target_python(tmp_path: Path) -> None:
+def _fake_python(directory: Path, name: str = "python3") -> Path:
+    return _executable(directory / name, "#!/bin/sh\nexit 0\n")
+
+
+def test_interpreter_precedence(tmp_path: Path) -> None:
+    target = tmp_path / "proj"
+    path_python = _fake_python(tmp_path / "pathbin")
+    env = {"PATH": str(path_python.parent)}
+    assert resolve_python(target, None, env) == (str(path_python), "python3 on PATH")
+
+    project_venv = _fake_python(target / ".venv" / "bin", "python")
+    found, reason = resolve_python(target, None, env)
+    assert found == str(project_venv.absolute())
+    assert ".venv/" in reason
+
+    active = _fake_python(tmp_path / "active" / "bin", "python")
+    found, reason = resolve_python(target, None, {**env, "VIRTUAL_ENV": str(active.parent.parent)})
+    assert found == str(active)
+    assert "$VIRTUAL_ENV" in reason
+
+    found, reason = resolve_python(target, "tools/py", {**env, "VIRTUAL_ENV": str(active)})
+    assert found == str(target.absolute() / "tools/py")
+    assert reason == "tech_stack.python in the configuration"
+    assert resolve_python(target, "python3", env)[0] == str(path_python)
+
+
+def test_a_configured_interpreter_is_kept_even_when_missing(tmp_path: Path) -> None:
+    """The step that runs it reports that it does not exist; nothing else is silently used."""
+    target = tmp_path / "proj"
+    env = {"PATH": str(_fake_python(tmp_path / "pathbin").parent)}
+    _fake_python(target / ".venv" / "bin", "python")
+    configured = "tech_stack.python in the configuration"
+    assert resolve_python(target, "tools/missing", env) == (
+        str(target.absolute() / "tools" / "missing"),
+        configured,
+    )
+    assert resolve_python(target, "no-such-python-xyz", env) == ("no-such-python-xyz", configured)
+
+
+def test_project_environments_in_order_and_a_dotenv_file_is_not_one(tmp_path: Path) -> None:
+    env = {"PATH": str(tmp_path / "nothing")}
     target = tmp_path / "proj"
     target.mkdir()
-    assert target_python(target, environ={}) is None  # never a bare python3 from PATH
-    venv_python = _executable(target / "venv" / "bin" / "python")
-    assert target_python(target, environ={}) == venv_python
-    active = _executable(tmp_path / "active" / "bin" / "python")
-    assert target_python(target, environ={"VIRTUAL_ENV": str(active.parent.parent)}) == active
-    other = _executable(target / "tools" / "py")
-    assert target_python(target, "tools/py") == other
-    assert target_python(target, "tools/missing") is None
-    assert target_python(target, "definitely-not-a-python-xyz") is None
+    (target / ".env").write_text("SECRET=not-an-environment\n")
+    assert resolve_python(target, None, env)[0] is None
+    assert PYTHON_ENV_DIRS == (".venv", "venv", "env", ".env")
+    for name in ("env", "venv", ".venv"):  # each one created outranks the ones before it
+        python = _fake_python(target / name / "bin", "python")
+        assert resolve_python(target, None, env) == (
+            str(python),
+            f"the project's virtual environment {name}/",
+        )
+    other = tmp_path / "other"
+    dotenv_venv = _fake_python(other / ".env" / "bin", "python")
+    assert resolve_python(other, None, env)[0] == str(dotenv_venv)
+
+
+def test_interpreter_is_never_our_own_by_accident(tmp_path: Path) -> None:
+    target = tmp_path / "proj"
+    target.mkdir()
+    found, reason = resolve_python(target, None, {"PATH": str(tmp_path / "nothing")})
+    assert found is None
+    assert found != sys.executable
+    assert "no Python interpreter" in reason
+
+
+def test_configured_interpreter_directory_holds_the_projects_tools(tmp_path: Path) -> None:
+    target = tmp_path / "proj"
+    target.mkdir()
+    named = _fake_python(tmp_path / "named-bin", "mypython")
+    env = {"PATH": str(named.parent)}
+    assert project_bin_dirs(target, "mypython", env) == [named.parent]
+    relative = _fake_python(target / "tools", "py")
+    assert project_bin_dirs(target, "tools/py", env) == [relative.parent]
+    assert project_bin_dirs(target, "tools/missing", env) == []  # tools/ exists, no interpreter
 
 
 _parts = st.integers(min_value=0, max_value=999)

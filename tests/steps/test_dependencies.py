@@ -21,6 +21,7 @@ from ai_workflow.deps.model import Report
 from ai_workflow.engine.step import StepOutcome, StepStatus
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.steps import dependencies
+from ai_workflow.techstack import detect_stack
 from tests.helpers import make_repo, step_context
 
 PYPROJECT = textwrap.dedent(
@@ -502,6 +503,33 @@ def test_target_interpreter_maps_import_names_and_spots_commands(tmp_path: Path)
     unused = _find(outcome, "deps/unused-dependency", "pyproject.toml", "fancy-cli")
     assert unused.severity is Severity.INFO and "installs commands" in unused.message
     assert outcome.data["python"]["interpreter"] == str(venv / "bin" / "python")
+
+
+def test_the_projects_venv_is_asked_the_interpreter_tests_run_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Steps 7 and 8 agree: both use `TechStack.python`, here the project's own env/
+    (which the stack detection once skipped for python3 on PATH)."""
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    files = {
+        ".gitignore": "env/\n",
+        "pyproject.toml": '[project]\nname = "p"\ndependencies = ["fancy-dist"]\n',
+        "p.py": "import fancy\n",
+    }
+    target = make_repo(tmp_path / "proj", files)
+    venv = target / "env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    _fake_dist(
+        next((venv / "lib").glob("python3*/site-packages")),
+        "fancy-dist",
+        "fancy",
+        console_scripts=False,
+    )
+    ctx = step_context(target, dependencies.SPEC)
+    outcome = dependencies.run(ctx)
+    assert not any(f.rule == "deps/undeclared-import" for f in outcome.findings)
+    assert outcome.data["python"]["interpreter"] == str(venv / "bin" / "python")
+    assert detect_stack(ctx).python == outcome.data["python"]["interpreter"]
 
 
 def test_interpreter_is_not_asked_when_everything_resolves(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ai_workflow.deps.model import canonical
 from ai_workflow.engine.step import StepContext
-from ai_workflow.tools import target_python
+from ai_workflow.techstack import detect_stack
 
 ENV_TIMEOUT_S = 60.0
 
@@ -112,13 +112,14 @@ print(json.dumps({"packages": packages, "entry_points": eps}))
 
 
 def target_environment(ctx: StepContext) -> PythonEnvironment:
-    """Ask the target's own interpreter (see `tools.target_python`) once per run."""
+    """Ask the target's interpreter once per run: the one its tests run with
+    (`TechStack.python`, see `tools.resolve_python`)."""
 
     def ask() -> PythonEnvironment:
-        python = target_python(ctx.target, ctx.config.tech_stack.python)
+        python = detect_stack(ctx).python
         if python is None:
             return PythonEnvironment()
-        argv = [str(python), "-I", "-c", _ENV_SCRIPT]
+        argv = [python, "-I", "-c", _ENV_SCRIPT]
         result = ctx.run_command(argv, timeout=ENV_TIMEOUT_S)
         if not result.ok:
             return PythonEnvironment()
@@ -128,7 +129,7 @@ def target_environment(ctx: StepContext) -> PythonEnvironment:
             return PythonEnvironment()
         packages = {str(k): [str(d) for d in v] for k, v in raw.get("packages", {}).items()}
         eps = {canonical(k): list(v) for k, v in raw.get("entry_points", {}).items()}
-        return PythonEnvironment(str(python), packages, eps)
+        return PythonEnvironment(python, packages, eps)
 
     return ctx.memo.get("dependencies:target_environment", ask)
 
