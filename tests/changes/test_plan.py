@@ -39,7 +39,7 @@ def test_docs_only_change_skips_tests_dependencies_and_quality(tmp_path: Path) -
     assert base is not None
     reason = plan.skip_reason(BY_NUMBER[7])
     assert reason == (
-        f"no change in categories code, tests, deps, config, scripts since {base.short}"
+        f"no change in categories code, tests, deps, config, scripts, assets, other since {base.short}"
     )
     assert plan.skip_reason(BY_NUMBER[8]) == f"no change in categories deps since {base.short}"
 
@@ -248,3 +248,13 @@ def test_non_utf8_file_name_survives_summary_and_report(tmp_path: Path) -> None:
     assert "docs/bad\ufffdname.md" in plan.to_dict()["files"]["docs"]
     plan.write_report(tmp_path / "r.md")
     assert "bad\ufffdname.md" in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
+def test_data_file_outside_packages_still_runs_the_tests(tmp_path: Path) -> None:
+    plan = plan_for(change(tmp_path, {"data/fixture.bin": "bytes\n"}))
+    assert plan.skip_reason(BY_NUMBER[7]) is None
+
+
+def test_coverage_report_change_runs_test_review(tmp_path: Path) -> None:
+    plan = plan_for(change(tmp_path, {"coverage.xml": "<coverage/>\n"}))
+    assert plan.skip_reason(BY_NUMBER[5]) is None

@@ -42,7 +42,8 @@ SPEC = StepSpec(
     name="Test Execution",
     description="Runs the project's test command and parses the results.",
     depends_on=("pre_analysis",),
-    categories=("code", "tests", "deps", "config", "scripts"),
+    # Tests may read any file (fixtures, data): only a docs-only change may skip them.
+    categories=("code", "tests", "deps", "config", "scripts", "assets", "other"),
     estimate_s=240.0,
     persona="CI/CD engineer and test-results analyst",
 )

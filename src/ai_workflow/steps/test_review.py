@@ -28,6 +28,7 @@ SPEC = StepSpec(
     description="Test inventory, modules without tests, tests that assert nothing, coverage.",
     depends_on=("pre_analysis",),
     categories=("code", "tests"),
+    inputs=("coverage.xml", "**/coverage.xml", "**/lcov.info", "**/coverage-summary.json"),
     estimate_s=120.0,
     persona="QA engineer and test automation specialist",
 )
