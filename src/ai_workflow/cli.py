@@ -61,7 +61,11 @@ def add_target(parser: argparse.ArgumentParser) -> None:
 
 def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
     run = sub.add_parser(
-        "run", help="run the workflow", description="Run the workflow steps over a target project."
+        "run",
+        epilog="exit codes: 0 every step passed (warnings allowed), 1 a step failed, "
+        "2 usage or configuration error, 130 interrupted",
+        help="run the workflow",
+        description="Run the workflow steps over a target project.",
     )
     add_target(run)
     run.add_argument(
