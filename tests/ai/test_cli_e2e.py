@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ai_workflow.cli import main
-from tests.ai.fakes import FakeLLMServer, findings_answer
+from tests.ai.fakes import Action, FakeLLMServer, findings_answer
 from tests.ai.support import SECRETS, make_project
 
 STEPS = "pre_analysis,documentation,code_quality"
@@ -92,3 +92,29 @@ def test_cache_command_human_output_and_bad_target(
     assert main(["cache", "stats", "--target", str(tmp_path / "missing")]) == 2
     assert "target does not exist" in capsys.readouterr().err
     assert main(["cache", "explode", "--target", str(target)]) == 2
+
+
+def test_step_cache_never_freezes_ai_results(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reused steps get a fresh AI review: a provider error is retried, --no-ai-cache asks again."""
+    target, _ = make_project(tmp_path / "p")
+    monkeypatch.setenv("AI_WORKFLOW_AI_PROVIDER", "openai")
+    monkeypatch.setenv("AI_WORKFLOW_AI_MODEL", "local-model")
+    monkeypatch.setenv("AI_WORKFLOW_AI_MAX_RETRIES", "0")
+    failing = [Action(status=500), Action(status=500)]  # the first run's two reviews fail
+    with FakeLLMServer(answer=ANSWER, script=failing) as server:
+        monkeypatch.setenv("AI_WORKFLOW_AI_BASE_URL", server.base_url)
+        first = _run(capsys, target)
+        assert len(server.requests) == 2
+        second = _run(capsys, target)
+        assert len(server.requests) == 4  # the reviews are retried although the steps are reused
+        third = _run(capsys, target, "--no-ai-cache")
+        assert len(server.requests) == 6  # --no-ai-cache really asks again
+    first_rules = {f["rule"] for s in first["steps"] for f in s["findings"]}
+    assert "ai/provider-error" in first_rules
+    reused = {s["id"] for s in second["steps"] if s["status"] == "reused"}
+    assert {"documentation", "code_quality"} <= reused
+    rules = {f["rule"] for s in second["steps"] for f in s["findings"]}
+    assert "ai/provider-error" not in rules and "ai/outdated-readme" in rules
+    assert third["ai"]["calls"] == 2

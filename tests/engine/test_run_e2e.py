@@ -432,3 +432,67 @@ def test_a_closed_output_pipe_does_not_lose_the_run(custom_repo: Repo) -> None:
     assert proc.returncode == 0
     runs = history(repo)
     assert runs and runs[-1]["status"] == "passed" and len(runs[-1]["steps"]) == 5
+
+
+def test_resume_runs_what_failed_even_if_smart_execution_would_skip_it(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    flag = tmp_path / "fixed"
+    repo = custom_repo([{"id": "tests", "run": f"test -f {flag}", "categories": ["code"]}])
+    (repo / "app.py").write_text("x = 1\n")
+    commit_all(repo, "code")
+    code, _ = run_json(repo, capsys=capsys)
+    assert code == 1
+    (repo / "README.md").write_text("# project\n\nMore docs.\n")
+    commit_all(repo, "docs only")
+    code, second = run_json(repo, "--smart-execution", capsys=capsys)
+    assert second["options"]["resumed_from"] is not None
+    assert second["steps"][0]["status"] == "failed"  # run again, not skipped as docs-only
+    assert code == 1
+
+
+def test_a_run_of_selected_steps_is_not_a_smart_execution_base(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    flag = tmp_path / "ok"
+    flag.write_text("ok")
+    repo = custom_repo(
+        [
+            {"id": "tests", "run": f"test -f {flag}", "categories": ["code"]},
+            {"id": "docs", "run": "true", "categories": ["docs"]},
+        ]
+    )
+    assert run_json(repo, capsys=capsys)[0] == 0  # full run passes: a valid base
+    (repo / "app.py").write_text("x = 1\n")
+    commit_all(repo, "code change that breaks the tests")
+    flag.unlink()
+    assert run_json(repo, "--steps", "docs", capsys=capsys)[0] == 0  # partial run passes
+    (repo / "README.md").write_text("# project\n\nMore docs.\n")
+    commit_all(repo, "docs only")
+    code, summary = run_json(repo, "--smart-execution", "--no-resume", capsys=capsys)
+    statuses = {s["id"]: s["status"] for s in summary["steps"]}
+    assert statuses["tests"] == "failed"  # the code change since the last full run is seen
+    assert code == 1
+
+
+def test_resume_defers_to_step_fingerprints_where_they_exist(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Resume must not reuse a step whose input content changed behind the checkpoint's back."""
+    repo = custom_repo(
+        [
+            {"id": "check", "run": "grep -q ok data.txt", "inputs": ["data.txt"]},
+            {"id": "bad", "run": "exit 1"},
+        ]
+    )
+    data = repo / "data.txt"
+    data.write_text("ok\n")
+    commit_all(repo, "data")
+    code, _ = run_json(repo, capsys=capsys)
+    assert code == 1
+    stamp = data.stat()
+    data.write_text("no\n")  # same size, same modification time: invisible to the checkpoint
+    os.utime(data, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    _, second = run_json(repo, capsys=capsys)
+    assert second["options"]["resumed_from"] is not None
+    assert {s["id"]: s["status"] for s in second["steps"]}["check"] == "failed"

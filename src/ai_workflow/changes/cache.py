@@ -23,7 +23,7 @@ from ai_workflow.changes.fingerprint import (
 from ai_workflow.changes.toolprobe import tool_versions
 from ai_workflow.config import Config
 from ai_workflow.engine.artifacts import Workspace, write_atomic
-from ai_workflow.engine.step import StepContext, StepResult
+from ai_workflow.engine.step import StepContext, StepResult, StepSpec
 
 ToolVersions = Callable[[StepContext], Mapping[str, str]]
 
@@ -66,6 +66,10 @@ class FingerprintCache:
 
     def fingerprint(self, ctx: StepContext) -> Fingerprint:
         return compute_fingerprint(ctx, self.tools)
+
+    def vouches_for(self, spec: StepSpec) -> bool:
+        """Whether this cache fingerprints the step at all (the engine's resume defers to it)."""
+        return cacheable(spec)
 
     def lookup(self, ctx: StepContext) -> StepResult | None:
         """The stored result when the fingerprint matches; None otherwise (also on any error)."""

@@ -205,6 +205,9 @@ def _history_base(
     for run in reversed(history):
         if run.get("status") != "passed":
             continue
+        options = run.get("options") or {}
+        if isinstance(options, Mapping) and options.get("all_steps") is False:
+            continue  # a run of selected steps vouches for nothing about the others
         state = run.get("git") or {}
         commit = state.get("commit") if isinstance(state, Mapping) else None
         run_id = run.get("run_id", "?")

@@ -48,6 +48,11 @@ class StepCache(Protocol):
 
     def store(self, ctx: StepContext, result: StepResult) -> None: ...
 
+    def vouches_for(self, spec: StepSpec) -> bool:
+        """True when this cache can tell whether the step's inputs changed (then a resumed
+        run leaves reuse to it: it also sees tool versions, which a checkpoint does not)."""
+        ...
+
 
 AI_STATS_ZERO: dict[str, Any] = {
     "calls": 0,
@@ -89,6 +94,9 @@ class NoSkips:
 class NoStepCache:
     def lookup(self, ctx: StepContext) -> StepResult | None:
         return None
+
+    def vouches_for(self, spec: StepSpec) -> bool:
+        return False
 
     def store(self, ctx: StepContext, result: StepResult) -> None:
         return None

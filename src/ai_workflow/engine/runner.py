@@ -7,6 +7,7 @@ the protocols in `engine.hooks`; the application layer (`ai_workflow.app`) build
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import json
 import signal
@@ -49,6 +50,7 @@ from ai_workflow.engine.step import (
     OK_STATUSES,
     RunMemo,
     StepContext,
+    StepOutcome,
     StepResult,
     StepSpec,
     StepStatus,
@@ -222,7 +224,7 @@ class WorkflowRun:
         data = self.config.model_dump(mode="json", exclude={"run"})
         return json.dumps(data, sort_keys=True)
 
-    def _plan(self) -> tuple[dict[str, StepResult], list[str]]:
+    def _plan(self, step_cache: StepCache | None = None) -> tuple[dict[str, StepResult], list[str]]:
         """Results decided before running (skipped, reused on resume) and the steps to run."""
         decided: dict[str, StepResult] = {}
         todo: list[str] = []
@@ -232,10 +234,13 @@ class WorkflowRun:
         for sid in self.graph.order():
             spec = self.specs[sid]
             reason = self.policy.skip_reason(spec)
+            if resumed is not None and not _succeeded(resumed.results.get(sid)):
+                reason = None  # what the resumed run did not finish must run, changes or not
             reused = None
             # Reuse only what nothing upstream re-runs, and never a step with side effects.
             upstream_reruns = any(d in todo for d in self.graph.deps[sid])
-            if resumed is not None and not spec.mutates and not upstream_reruns:
+            fingerprinted = step_cache is not None and step_cache.vouches_for(spec)
+            if resumed is not None and not (spec.mutates or upstream_reruns or fingerprinted):
                 reused = resumed.reusable(sid, tree, cp.step_hash(spec, config_json))
             if reason:
                 decided[sid] = StepResult.for_spec(spec, StepStatus.SKIPPED, reason)
@@ -314,14 +319,14 @@ class WorkflowRun:
                 return RunReport(self._summary("cancelled", reviewer), EXIT_OK)
             self._choose_resume()
             self.started_at, self.started_clock = utc_now(), time.monotonic()  # after prompts
-            decided, todo = self._plan()
-            reviewer = self.req.make_reviewer(self.workspace)
-            reporter = self.req.make_reporter(self.workspace, self.specs)
             step_cache = (
                 self.req.make_step_cache(self.workspace)
                 if self.config.run.step_cache
                 else NoStepCache()
             )
+            decided, todo = self._plan(step_cache)
+            reviewer = self.req.make_reviewer(self.workspace)
+            reporter = self.req.make_reporter(self.workspace, self.specs)
             if self.config.run.smart_execution:
                 self.policy.write_report(self.workspace.backlog_dir / "CHANGE_IMPACT_ANALYSIS.md")
             self.checkpoint = cp.Checkpoint(
@@ -432,11 +437,16 @@ class WorkflowRun:
         started, clock = utc_now(), time.monotonic()
         log(f"step {spec.number} {spec.id} started")
         try:
+            # The step cache holds deterministic results only; the AI review always runs on top
+            # (its own response cache, with its own rules, decides whether a request is sent).
             cached = None if spec.mutates else step_cache.lookup(ctx)
             if cached is not None:
-                source = cached.reused_from or "an earlier run"
-                return _timed(_reuse(cached, f"inputs unchanged since {source}"), started, clock)
-            outcome = step.run(ctx)
+                outcome = _deterministic_outcome(cached)
+            else:
+                outcome = step.run(ctx)
+                deterministic = self._result(spec, outcome)
+                if deterministic.status in OK_STATUSES:
+                    step_cache.store(ctx, _snapshot(deterministic, self.run_id))
             if spec.persona:
                 reviewer.review(ctx, outcome)
         except StepCancelled as exc:
@@ -446,8 +456,19 @@ class WorkflowRun:
             log("internal error:\n" + traceback.format_exc())
             reason = f"internal error: {exc!r} (traceback in {self.workspace.step_log(spec).name})"
             return _timed(StepResult.for_spec(spec, StepStatus.FAILED, reason), started, clock)
+        result = self._result(spec, outcome)
+        if cached is not None:
+            source = cached.reused_from or "an earlier run"
+            result = _reuse(result, f"inputs unchanged since {source}")
+            result.reused_from = cached.reused_from
+        _timed(result, started, clock)
+        log(f"step {spec.number} {spec.id} {result.status.value} in {result.duration_s:.2f}s")
+        return result
+
+    @staticmethod
+    def _result(spec: StepSpec, outcome: StepOutcome) -> StepResult:
         status = outcome.status()
-        result = StepResult(
+        return StepResult(
             id=spec.id,
             number=spec.number,
             name=spec.name,
@@ -461,12 +482,6 @@ class WorkflowRun:
             checked=outcome.checked,
             skipped_checks=outcome.skipped_checks,
         )
-        _timed(result, started, clock)
-        log(f"step {spec.number} {spec.id} {status.value} in {result.duration_s:.2f}s")
-        if status in OK_STATUSES:
-            stored = dataclasses.replace(result, reused_from=self.run_id)
-            step_cache.store(ctx, stored)
-        return result
 
     # ----------------------------------------------------------------- end
 
@@ -499,6 +514,7 @@ class WorkflowRun:
                 "step_cache": opts.step_cache,
                 "fail_fast": opts.fail_fast,
                 "steps": list(self.graph.order()),
+                "all_steps": set(self.specs) == set(self.req.registry.steps),
                 "resumed_from": self.resumed_from.run_id if self.resumed_from else None,
             },
             "git": self.git.to_dict() if self.git else None,
@@ -555,6 +571,26 @@ def _reuse(result: StepResult, reason: str) -> StepResult:
         started_at=None,
         ended_at=None,
         duration_s=0.0,
+    )
+
+
+def _succeeded(result: StepResult | None) -> bool:
+    return result is not None and result.status in OK_STATUSES
+
+
+def _snapshot(result: StepResult, run_id: str) -> StepResult:
+    """A deep copy to store: the AI review goes on to add to the live outcome."""
+    return StepResult.from_dict({**copy.deepcopy(result.to_dict()), "reused_from": run_id})
+
+
+def _deterministic_outcome(cached: StepResult) -> StepOutcome:
+    """A cached result as a fresh outcome of the deterministic checks (AI findings left out)."""
+    return StepOutcome(
+        findings=[f for f in cached.findings if f.source != "ai"],
+        data=copy.deepcopy(cached.data),
+        checked=list(cached.checked),
+        skipped_checks=list(cached.skipped_checks),
+        summary=cached.summary,
     )
 
 
