@@ -118,3 +118,21 @@ def test_step_cache_never_freezes_ai_results(
     rules = {f["rule"] for s in second["steps"] for f in s["findings"]}
     assert "ai/provider-error" not in rules and "ai/outdated-readme" in rules
     assert third["ai"]["calls"] == 2
+
+
+def test_unchanged_rerun_with_reused_steps_sends_no_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reused steps read the same to every reviewer (context analysis included): all hits."""
+    target, _ = make_project(tmp_path / "p")
+    with FakeLLMServer(answer=ANSWER) as server:
+        monkeypatch.setenv("AI_WORKFLOW_AI_PROVIDER", "openai")
+        monkeypatch.setenv("AI_WORKFLOW_AI_BASE_URL", server.base_url)
+        monkeypatch.setenv("AI_WORKFLOW_AI_MODEL", "local-model")
+        first = _run(capsys, target)
+        sent = len(server.requests)
+        second = _run(capsys, target)
+        assert len(server.requests) == sent
+    assert any(s["status"] == "reused" for s in second["steps"])
+    assert second["ai"]["calls"] == 0
+    assert second["ai"]["cache_hits"] == first["ai"]["cache_misses"] > 0

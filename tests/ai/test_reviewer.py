@@ -224,3 +224,10 @@ def test_prompts_are_stable_across_runs_so_the_cache_hits(tmp_path: Path) -> Non
     assert prompts[0].split("\n", 1)[1] == prompts[1].split("\n", 1)[1]
     assert ".ai_workflow/logs/<run>/junit.xml" in prompts[0]
     assert '"ok": true' in prompts[0] and "duration_s" not in prompts[0]
+
+
+def test_run_ids_with_a_same_second_suffix_are_masked_whole() -> None:
+    from ai_workflow.ai.context import RUN_ID_PATTERN
+
+    text = "backlog/workflow_20261124_075913_2/WORKFLOW_SUMMARY.md and workflow_20261124_075913/x"
+    assert RUN_ID_PATTERN.sub("<run>", text) == "backlog/<run>/WORKFLOW_SUMMARY.md and <run>/x"

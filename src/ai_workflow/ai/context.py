@@ -179,7 +179,7 @@ VOLATILE_KEYS = frozenset(
     {"duration_s", "started_at", "ended_at", "elapsed_s", "timestamp", "generated_at", "run_id"}
 )
 """Data keys that change on every run: left out so an unchanged project keeps its cache key."""
-RUN_ID_PATTERN = re.compile(r"workflow_\d{8}_\d{6}")
+RUN_ID_PATTERN = re.compile(r"workflow_\d{8}_\d{6}(?:_\d+)?")  # with the same-second suffix
 
 
 def stable(value: Any) -> Any:

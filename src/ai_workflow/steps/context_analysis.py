@@ -184,7 +184,7 @@ def _data(ctx: StepContext, overview: Overview) -> dict[str, Any]:
         **overview.health.to_dict(),
         "counts": {
             "findings": count_by_severity(overview.findings),
-            "steps": dict(Counter(r.status.value for r in results)),
+            "steps": dict(Counter(_outcome_status(r) for r in results)),
         },
         "failed_steps": [r.id for r in results if r.status is StepStatus.FAILED],
         "not_run": _not_run(results, overview.missing),
@@ -192,6 +192,15 @@ def _data(ctx: StepContext, overview: Overview) -> dict[str, Any]:
         "changed_files_count": None if changed is None else len(changed),
         "summary_file": (ctx.workspace.backlog_dir / SUMMARY_FILE).as_posix(),
     }
+
+
+def _outcome_status(result: StepResult) -> str:
+    """A reused result counts as what it was when it ran, so an unchanged project reads (and
+    prompts the AI) the same on every run."""
+    if result.status is not StepStatus.REUSED:
+        return result.status.value
+    warned = any(f.severity is Severity.WARNING for f in result.findings)
+    return StepStatus.WARNING.value if warned else StepStatus.PASSED.value
 
 
 def _top_issues(findings: list[Finding]) -> list[Finding]:
