@@ -195,3 +195,13 @@ def test_shell_project_shellcheck_and_exec_bit(
     assert has(summary, "script_references", "scripts/not-executable", "README.md", 9)
     statuses = {s["id"]: s["status"] for s in summary["steps"]}
     assert statuses["test_execution"] in ("passed", "warning")  # no tests: said, not a crash
+
+
+def test_unchanged_rerun_reuses_every_fingerprinted_step(
+    python_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(python_project, capsys)
+    _, second = run(python_project, capsys)
+    statuses = {s["id"]: s["status"] for s in second["steps"]}
+    always_run = {"context_analysis", "git_finalization"}  # they report on this very run
+    assert {sid for sid, st in statuses.items() if st != "reused"} == always_run, statuses

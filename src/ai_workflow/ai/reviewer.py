@@ -89,6 +89,12 @@ class AIReviewer:
 
     # ------------------------------------------------------------------ engine interface
 
+
+    @property
+    def sends_requests(self) -> bool:
+        """Whether a provider is configured (with `none`, a review only saves the prompt)."""
+        return self.ai.provider != "none"
+
     def review(self, ctx: StepContext, outcome: StepOutcome) -> None:
         start = time.monotonic()
         try:

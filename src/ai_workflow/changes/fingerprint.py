@@ -219,6 +219,12 @@ def result_values(result: StepResult | None) -> Any:
     for key in ("started_at", "ended_at", "duration_s", "reason", "reused_from", "summary"):
         data.pop(key, None)
     data["status"] = "ok" if result.status in OK_STATUSES else result.status.value
+    # Only the deterministic part: the AI review runs afresh on every run (and records its
+    # prompt file, per run), so it must not change what dependents see as their input.
+    data["findings"] = [f for f in data["findings"] if f.get("source") != "ai"]
+    data["data"] = {k: v for k, v in data.get("data", {}).items() if k != "ai"}
+    for key in ("checked", "skipped_checks"):
+        data.pop(key, None)
     return data
 
 

@@ -16,6 +16,12 @@ class Reviewer(Protocol):
 
     def review(self, ctx: StepContext, outcome: StepOutcome) -> None: ...
 
+    @property
+    def sends_requests(self) -> bool:
+        """False when no provider is configured: then a reused step is not reviewed again
+        (its review would only save the same prompt once more)."""
+        ...
+
     def stats(self) -> dict[str, Any]:
         """The run summary's `ai` block."""
         ...
@@ -65,6 +71,8 @@ AI_STATS_ZERO: dict[str, Any] = {
 
 
 class NoReviewer:
+    sends_requests = False
+
     def review(self, ctx: StepContext, outcome: StepOutcome) -> None:
         return None
 

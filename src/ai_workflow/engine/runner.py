@@ -447,7 +447,7 @@ class WorkflowRun:
                 deterministic = self._result(spec, outcome)
                 if deterministic.status in OK_STATUSES:
                     step_cache.store(ctx, _snapshot(deterministic, self.run_id))
-            if spec.persona:
+            if spec.persona and (cached is None or reviewer.sends_requests):
                 reviewer.review(ctx, outcome)
         except StepCancelled as exc:
             result = StepResult.for_spec(spec, StepStatus.INTERRUPTED, str(exc))
