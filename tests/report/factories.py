@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ai_workflow.engine.graph import GraphAnalysis
 from ai_workflow.engine.step import StepResult, StepSpec, StepStatus
 from ai_workflow.findings import Finding, Severity
 
@@ -57,24 +56,3 @@ def summary(
         "duration_s": 60.0,
         "steps": [],
     }
-
-
-class QuietObserver:
-    """The engine's observer protocol, printing nothing."""
-
-    def message(self, level: str, text: str) -> None: ...
-
-    def show_graph(self, analysis: GraphAnalysis) -> None: ...
-
-    def run_started(self, run_id: str, plan: list[tuple[StepSpec, str]]) -> None: ...
-
-    def show_plan(self, results: list[StepResult]) -> None: ...
-
-    def step_started(self, spec: StepSpec) -> None: ...
-
-    def step_finished(self, spec: StepSpec, result: StepResult) -> None: ...
-
-    def run_finished(self, summary: dict[str, Any], history: list[dict[str, Any]]) -> None: ...
-
-    def confirm(self, question: str, default: bool) -> bool:
-        return default

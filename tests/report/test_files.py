@@ -12,7 +12,7 @@ import jsonschema
 from ai_workflow.config import Config
 from ai_workflow.engine.artifacts import Workspace
 from ai_workflow.engine.registry import Registry
-from ai_workflow.engine.runner import RunRequest, run_workflow
+from ai_workflow.engine.runner import QuietObserver, RunRequest, run_workflow
 from ai_workflow.engine.step import (
     FunctionStep,
     StepContext,
@@ -22,7 +22,7 @@ from ai_workflow.engine.step import (
 )
 from ai_workflow.report.files import FileReporter
 from tests.helpers import make_repo
-from tests.report.factories import QuietObserver, finding, result, spec, summary
+from tests.report.factories import finding, result, spec, summary
 
 RUN = "workflow_20260101_000000"
 

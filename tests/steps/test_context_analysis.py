@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from ai_workflow.config import Config
 from ai_workflow.engine.registry import Registry
-from ai_workflow.engine.runner import RunRequest, run_workflow
+from ai_workflow.engine.runner import QuietObserver, RunRequest, run_workflow
 from ai_workflow.engine.step import (
     FunctionStep,
     StepContext,
@@ -26,7 +26,6 @@ from ai_workflow.findings import Finding, Severity
 from ai_workflow.steps import context_analysis as ca
 from ai_workflow.steps import pre_analysis
 from tests.helpers import commit_all, make_repo, step_context, write_files
-from tests.report.factories import QuietObserver
 
 FILES = {".gitignore": ".ai_workflow/\n", "README.md": "# P\n", "p/core.py": "X = 1\n"}
 

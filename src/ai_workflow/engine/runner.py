@@ -82,6 +82,34 @@ class RunObserver(Protocol):
         ...
 
 
+class QuietObserver:
+    """A RunObserver that shows nothing and never asks (for library use and tests)."""
+
+    def message(self, level: str, text: str) -> None:
+        return None
+
+    def show_graph(self, analysis: GraphAnalysis) -> None:
+        return None
+
+    def run_started(self, run_id: str, plan: list[tuple[StepSpec, str]]) -> None:
+        return None
+
+    def show_plan(self, results: list[StepResult]) -> None:
+        return None
+
+    def step_started(self, spec: StepSpec) -> None:
+        return None
+
+    def step_finished(self, spec: StepSpec, result: StepResult) -> None:
+        return None
+
+    def run_finished(self, summary: dict[str, Any], history: list[dict[str, Any]]) -> None:
+        return None
+
+    def confirm(self, question: str, default: bool) -> bool:
+        return default
+
+
 @dataclass
 class RunRequest:
     target: Path
