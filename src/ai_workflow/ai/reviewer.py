@@ -89,7 +89,6 @@ class AIReviewer:
 
     # ------------------------------------------------------------------ engine interface
 
-
     @property
     def sends_requests(self) -> bool:
         """Whether a provider is configured (with `none`, a review only saves the prompt)."""
