@@ -39,15 +39,21 @@ def _cache_cmd(capsys: pytest.CaptureFixture[str], target: Path, action: str) ->
     return result
 
 
+def _use_server(monkeypatch: pytest.MonkeyPatch, base_url: str, *, retries: bool = True) -> None:
+    """Point the AI layer at a local OpenAI-compatible server through AI_WORKFLOW_* variables."""
+    monkeypatch.setenv("AI_WORKFLOW_AI_PROVIDER", "openai")
+    monkeypatch.setenv("AI_WORKFLOW_AI_BASE_URL", base_url)
+    monkeypatch.setenv("AI_WORKFLOW_AI_MODEL", "local-model")
+    if not retries:
+        monkeypatch.setenv("AI_WORKFLOW_AI_MAX_RETRIES", "0")
+
+
 def test_run_cache_and_cache_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target, _ = make_project(tmp_path / "p")
     with FakeLLMServer(answer=ANSWER) as server:
-        monkeypatch.setenv("AI_WORKFLOW_AI_PROVIDER", "openai")
-        monkeypatch.setenv("AI_WORKFLOW_AI_BASE_URL", server.base_url)
-        monkeypatch.setenv("AI_WORKFLOW_AI_MODEL", "local-model")
-        monkeypatch.setenv("AI_WORKFLOW_AI_MAX_RETRIES", "0")
+        _use_server(monkeypatch, server.base_url, retries=False)
         first = _run(capsys, target)
         assert len(server.requests) == 2  # documentation and code_quality have personas
         second = _run(capsys, target, "--no-step-cache")
@@ -99,12 +105,9 @@ def test_step_cache_never_freezes_ai_results(
 ) -> None:
     """Reused steps get a fresh AI review: a provider error is retried, --no-ai-cache asks again."""
     target, _ = make_project(tmp_path / "p")
-    monkeypatch.setenv("AI_WORKFLOW_AI_PROVIDER", "openai")
-    monkeypatch.setenv("AI_WORKFLOW_AI_MODEL", "local-model")
-    monkeypatch.setenv("AI_WORKFLOW_AI_MAX_RETRIES", "0")
     failing = [Action(status=500), Action(status=500)]  # the first run's two reviews fail
     with FakeLLMServer(answer=ANSWER, script=failing) as server:
-        monkeypatch.setenv("AI_WORKFLOW_AI_BASE_URL", server.base_url)
+        _use_server(monkeypatch, server.base_url, retries=False)
         first = _run(capsys, target)
         assert len(server.requests) == 2
         second = _run(capsys, target)
@@ -126,9 +129,7 @@ def test_unchanged_rerun_with_reused_steps_sends_no_request(
     """Reused steps read the same to every reviewer (context analysis included): all hits."""
     target, _ = make_project(tmp_path / "p")
     with FakeLLMServer(answer=ANSWER) as server:
-        monkeypatch.setenv("AI_WORKFLOW_AI_PROVIDER", "openai")
-        monkeypatch.setenv("AI_WORKFLOW_AI_BASE_URL", server.base_url)
-        monkeypatch.setenv("AI_WORKFLOW_AI_MODEL", "local-model")
+        _use_server(monkeypatch, server.base_url)
         first = _run(capsys, target)
         sent = len(server.requests)
         second = _run(capsys, target)

@@ -349,7 +349,8 @@ def test_push_to_a_missing_remote_reports_gits_reason(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- refusals
 
 
-def merge_conflict(tmp_path: Path) -> Path:
+def _diverged(tmp_path: Path) -> Path:
+    """main and other both changed README.md: merging one into the other conflicts."""
     repo = make_repo(tmp_path / "r", FILES)
     git(repo, "checkout", "-q", "-b", "other")
     write_files(repo, {"README.md": "# Other\n"})
@@ -357,33 +358,30 @@ def merge_conflict(tmp_path: Path) -> Path:
     git(repo, "checkout", "-q", "main")
     write_files(repo, {"README.md": "# Main\n"})
     commit_all(repo, "main")
-    subprocess.run(["git", "-C", str(repo), "merge", "other"], capture_output=True)
+    return repo
+
+
+def _stopped(tmp_path: Path, operation: str) -> Path:
+    """A repository left mid-`operation` (merge, cherry-pick, rebase) by a conflict."""
+    repo = _diverged(tmp_path)
+    subprocess.run(["git", "-C", str(repo), operation, "other"], capture_output=True)
+    return repo
+
+
+def merge_conflict(tmp_path: Path) -> Path:
+    repo = _stopped(tmp_path, "merge")
     assert (repo / ".git" / "MERGE_HEAD").exists()
     return repo
 
 
 def cherry_pick_conflict(tmp_path: Path) -> Path:
-    repo = make_repo(tmp_path / "r", FILES)
-    git(repo, "checkout", "-q", "-b", "other")
-    write_files(repo, {"README.md": "# Other\n"})
-    commit_all(repo, "other")
-    git(repo, "checkout", "-q", "main")
-    write_files(repo, {"README.md": "# Main\n"})
-    commit_all(repo, "main")
-    subprocess.run(["git", "-C", str(repo), "cherry-pick", "other"], capture_output=True)
+    repo = _stopped(tmp_path, "cherry-pick")
     assert (repo / ".git" / "CHERRY_PICK_HEAD").exists()
     return repo
 
 
 def rebase_conflict(tmp_path: Path) -> Path:
-    repo = make_repo(tmp_path / "r", FILES)
-    git(repo, "checkout", "-q", "-b", "other")
-    write_files(repo, {"README.md": "# Other\n"})
-    commit_all(repo, "other")
-    git(repo, "checkout", "-q", "main")
-    write_files(repo, {"README.md": "# Main\n"})
-    commit_all(repo, "main")
-    subprocess.run(["git", "-C", str(repo), "rebase", "other"], capture_output=True)
+    repo = _stopped(tmp_path, "rebase")
     assert (repo / ".git" / "rebase-merge").exists() or (repo / ".git" / "rebase-apply").exists()
     return repo
 
