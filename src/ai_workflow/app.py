@@ -101,11 +101,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     overrides = _run_overrides(args)
     target, config, registry = load_project(args, overrides)
     selected = registry.select(args.steps)
-    extra: dict[str, Any] = {}
-    if args.force_steps:
-        extra["force_steps"] = [registry.resolve(s) for s in args.force_steps]
-    if extra:
-        config = config.model_copy(update={"run": config.run.model_copy(update=extra)})
+    if args.force_steps:  # resolved only now: numbers and names need the registry
+        forced = [registry.resolve(s) for s in args.force_steps]
+        config = config.model_copy(
+            update={"run": config.run.model_copy(update={"force_steps": forced})}
+        )
     if args.base:
         smart = config.smart_execution.model_copy(update={"base": args.base})
         config = config.model_copy(update={"smart_execution": smart})
