@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
-from ai_workflow.engine.step import StepContext
+from ai_workflow.engine.step import RunMemo, StepContext
 from ai_workflow.gitutil import GitError, git, is_git_repo
 
 ALWAYS_EXCLUDED_DIRS = frozenset(
@@ -64,7 +65,12 @@ def _in_excluded(path: str, names: set[str] | frozenset[str], prefixes: tuple[st
     return any(path.startswith(prefix.rstrip("/") + "/") for prefix in prefixes)
 
 
+def run_project_files(memo: RunMemo, target: Path, exclude_dirs: Sequence[str]) -> list[str]:
+    """`list_project_files`, listed once per run and shared by the engine and every step."""
+    exclude = tuple(exclude_dirs)
+    return memo.get("project_files", lambda: list_project_files(target, exclude))
+
+
 def project_files(ctx: StepContext) -> list[str]:
-    """`list_project_files` for a running step, computed once per run."""
-    exclude = tuple(ctx.config.structure.exclude_dirs)
-    return ctx.memo.get("project_files", lambda: list_project_files(ctx.target, exclude))
+    """The project's files for a running step (see `run_project_files`)."""
+    return run_project_files(ctx.memo, ctx.target, ctx.config.structure.exclude_dirs)

@@ -57,7 +57,7 @@ from ai_workflow.engine.step import (
 )
 from ai_workflow.errors import StepCancelled
 from ai_workflow.gitutil import GitState, git_state
-from ai_workflow.project_files import list_project_files
+from ai_workflow.project_files import run_project_files
 
 
 class RunObserver(Protocol):
@@ -283,7 +283,8 @@ class WorkflowRun:
     def _tree_state(self) -> str | None:
         """The project's state when the run starts (computed once: steps never change it)."""
         if self._tree is None:
-            files = list_project_files(self.target, tuple(self.config.structure.exclude_dirs))
+            exclude = self.config.structure.exclude_dirs
+            files = run_project_files(self.memo, self.target, exclude)
             commit = self.git.commit if self.git else None
             self._tree = cp.tree_state(self.target, commit, files)
         return self._tree
