@@ -138,6 +138,8 @@ def test_pytest_run_leaves_the_project_untouched(tmp_path: Path) -> None:
 
 HYPOTHESIS_FILES = {
     "pyproject.toml": '[project]\nname = "prop"\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+    # Hypothesis' CI profile (loaded when CI=true) keeps no database: this project keeps it.
+    "tests/conftest.py": 'from hypothesis import settings\n\nsettings.load_profile("default")\n',
     "tests/test_prop.py": textwrap.dedent(
         """\
         from hypothesis import given
