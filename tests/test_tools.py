@@ -101,6 +101,19 @@ def test_ai_workflows_own_environment_is_not_the_projects(tmp_path: Path) -> Non
     assert Path(sys.prefix) / "bin" not in dirs
 
 
+def test_an_active_ai_workflow_environment_yields_to_the_projects_venv(tmp_path: Path) -> None:
+    target = tmp_path / "proj"
+    ours = {"PATH": str(tmp_path / "nothing"), "VIRTUAL_ENV": sys.prefix}
+    found, reason = resolve_python(target, None, ours)
+    assert found == str(Path(sys.prefix) / "bin" / "python")
+    assert "also ai-workflow's own" in reason  # used only when the project has none, and said
+    project_venv = _fake_python(target / ".venv" / "bin", "python")
+    assert resolve_python(target, None, ours) == (
+        str(project_venv),
+        "the project's virtual environment .venv/",
+    )
+
+
 def test_resolve_tool_reports_the_real_version_once_per_run(tmp_path: Path) -> None:
     target = make_repo(tmp_path / "proj", {"a.py": "x = 1\n"})
     ctx = step_context(target, SPEC)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -172,21 +173,27 @@ def resolve_python(
     """The target's interpreter and why: config > $VIRTUAL_ENV > the project's venv > PATH.
 
     A configured interpreter is returned even when it does not exist (the step that runs it
-    says so). ai-workflow's own interpreter (`sys.executable`) is never chosen implicitly.
+    says so). ai-workflow's own interpreter (`sys.executable`) is never chosen implicitly: an
+    active virtual environment that is ai-workflow's own ranks below the project's own venv.
     """
     path = environ.get("PATH", os.defpath)
     if configured:
         chosen = configured_python(target, configured, path)
         return (str(chosen) if chosen else configured), "tech_stack.python in the configuration"
     venv = environ.get("VIRTUAL_ENV")
-    if venv:
-        candidate = Path(venv) / "bin" / "python"
-        if is_executable(candidate):
-            return str(candidate), f"active virtual environment ($VIRTUAL_ENV={venv})"
+    active = Path(venv) / "bin" / "python" if venv else None
+    ours = venv is not None and Path(venv).resolve() == Path(sys.prefix).resolve()
+    if active is not None and not ours and is_executable(active):
+        return str(active), f"active virtual environment ($VIRTUAL_ENV={venv})"
     for name in PYTHON_ENV_DIRS:
         candidate = target.absolute() / name / "bin" / "python"
         if is_executable(candidate):
             return str(candidate), f"the project's virtual environment {name}/"
+    if active is not None and is_executable(active):
+        return str(active), (
+            f"active virtual environment ($VIRTUAL_ENV={venv}), which is also ai-workflow's "
+            "own: the project has no virtual environment of its own"
+        )
     for name in ("python3", "python"):
         found = shutil.which(name, path=path)
         if found:
@@ -212,3 +219,27 @@ def _unique_existing(dirs: Iterable[Path]) -> list[Path]:
             seen.add(directory)
             out.append(directory)
     return out
+
+
+SHIM_PROBE_TIMEOUT_S = 30
+
+
+def real_interpreter(python: str) -> str:
+    """`python` itself, or, when it is a script (a pyenv or asdf shim), the interpreter it
+    runs: a shim's own directory holds no site-packages."""
+    try:
+        with open(python, "rb") as handle:
+            if handle.read(2) != b"#!":
+                return python
+        probe = subprocess.run(
+            [python, "-c", "import sys; print(sys.executable)"],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=SHIM_PROBE_TIMEOUT_S,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return python
+    answer = probe.stdout.strip()
+    return answer if probe.returncode == 0 and answer else python
