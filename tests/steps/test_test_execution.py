@@ -23,6 +23,7 @@ from ai_workflow.steps.test_execution import (
     parse_junit,
     parse_unittest_output,
 )
+from ai_workflow.tools import real_interpreter
 from tests.helpers import git, make_repo, step_context
 
 PY_FILES = {
@@ -195,6 +196,16 @@ def test_pytest_benchmark_detection_matches_what_the_interpreter_imports(tmp_pat
     for python in interpreters:
         found = test_execution.has_pytest_benchmark(str(python))
         assert found == imports(python, "pytest_benchmark"), python
+
+
+def test_a_shim_is_asked_for_the_interpreter_it_runs(tmp_path: Path) -> None:
+    shim = tmp_path / "shims" / "python3"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    shim.chmod(0o755)
+    assert real_interpreter(str(shim)) == sys.executable
+    assert real_interpreter(sys.executable) == sys.executable  # no process
+    assert test_execution.has_pytest_benchmark(str(shim)) == imports(shim, "pytest_benchmark")
 
 
 @pytest.mark.skipif(

@@ -35,6 +35,7 @@ from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.project_files import ALWAYS_EXCLUDED_DIRS
 from ai_workflow.techstack import TechStack, detect_stack
+from ai_workflow.tools import real_interpreter
 
 SPEC = StepSpec(
     id="test_execution",
@@ -471,9 +472,11 @@ def _includes_system_site(config: Path) -> bool:
 
 
 def has_pytest_benchmark(python: str) -> bool:
-    """Whether pytest-benchmark is installed in the interpreter's environment (no process)."""
+    """Whether pytest-benchmark is installed in the interpreter's environment (no process,
+    except to ask a pyenv/asdf shim which interpreter it stands for)."""
     return any(
-        (site / "pytest_benchmark" / "plugin.py").is_file() for site in _site_packages(python)
+        (site / "pytest_benchmark" / "plugin.py").is_file()
+        for site in _site_packages(real_interpreter(python))
     )
 
 
