@@ -224,6 +224,13 @@ def test_workdir_not_ignored_is_pointed_out(tmp_path: Path) -> None:
     assert outcome.data["untracked"] == []  # our own directory is never counted
 
 
+def test_workdir_ignored_by_its_own_gitignore_is_not_pointed_out(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {"README.md": "# P\n"})
+    (repo / ".ai_workflow").mkdir()
+    (repo / ".ai_workflow" / ".gitignore").write_text("*\n")  # as every real run writes it
+    assert "git/workdir-not-ignored" not in rules(run(repo))
+
+
 def test_not_a_git_repository(tmp_path: Path) -> None:
     plain = tmp_path / "plain"
     plain.mkdir()

@@ -393,8 +393,7 @@ def _report_state(
         outcome.add("git/conflict", "warning", "unresolved merge conflict", path)
     if operation:
         outcome.add("git/operation-in-progress", "info", f"{operation} is in progress")
-    workdir = ctx.target / WORKDIR_NAME
-    if workdir.is_dir() and git.run("check-ignore", "-q", WORKDIR_NAME).returncode == 1:
+    if _workdir_shows_in_status(ctx, git):
         outcome.add(
             "git/workdir-not-ignored",
             "info",
@@ -402,6 +401,15 @@ def _report_state(
             "out of commits",
             ".gitignore",
         )
+
+
+def _workdir_shows_in_status(ctx: StepContext, git: _Git) -> bool:
+    """Whether files of ours would show as untracked (ignored by the project's .gitignore or by
+    the `*` in the workspace's own .gitignore, they do not)."""
+    if not (ctx.target / WORKDIR_NAME).is_dir():
+        return False
+    listed = git.out("ls-files", "-z", "--others", "--exclude-standard", "--", WORKDIR_NAME)
+    return bool(listed)
 
 
 def _write_if_asked(
