@@ -409,6 +409,9 @@ class _Plan:
     read: Callable[[CommandResult], TestReport | None]
     report_file: Path | None = None
     notes: list[str] = field(default_factory=list)
+    # Project files the runner writes when they are missing (Cargo.lock): removed again
+    # after the run when they were not there before, so the project is left as it was.
+    side_files: tuple[str, ...] = ()
 
     @property
     def display(self) -> str:
@@ -567,7 +570,13 @@ def _cargo_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> _Plan
     target = ctx.target
     env["CARGO_TARGET_DIR"] = str(ctx.workspace.root / "cargo-target")  # not the project's target/
     env["CARGO_TERM_COLOR"] = "never"
-    return _Plan(argv, "cargo-test", env, lambda r: parse_cargo_output(r.stdout + r.stderr, target))
+    return _Plan(
+        argv,
+        "cargo-test",
+        env,
+        lambda r: parse_cargo_output(r.stdout + r.stderr, target),
+        side_files=("Cargo.lock",),
+    )
 
 
 def _bats_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> _Plan:
@@ -604,14 +613,31 @@ def run(ctx: StepContext) -> StepOutcome:
     if missing is not None:
         return _runner_missing(outcome, plan, missing)
     timeout = ctx.config.tech_stack.test_timeout_s
+    absent = [name for name in plan.side_files if not (ctx.target / name).exists()]
     result = ctx.run_command(
         plan.command, timeout=timeout, env=plan.env, shell=isinstance(plan.command, str)
     )
     outcome.checked.append(
         f"ran `{plan.display}` ({plan.framework or 'custom'}, timeout {timeout:g}s)"
     )
+    _remove_created(ctx, outcome, absent)
     _interpret(ctx, outcome, plan, stack, result)
     return outcome
+
+
+def _remove_created(ctx: StepContext, outcome: StepOutcome, absent: list[str]) -> None:
+    """Remove the side files the runner created (they were absent before it ran)."""
+    for name in absent:
+        path = ctx.target / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            outcome.add(
+                "tests/runner-wrote-file",
+                "info",
+                f"the test runner created {name}, which the project does not have; it was "
+                "removed again (commit one to make test runs reproducible)",
+                name,
+            )
 
 
 def _no_command(outcome: StepOutcome, stack: TechStack) -> StepOutcome:
@@ -741,9 +767,11 @@ def _report(outcome: StepOutcome, plan: _Plan, result: CommandResult, report: Te
             f"`{plan.display}` exited with {result.returncode} although no test failed: "
             f"{_tail(result.stderr + result.stdout, 3)}",
         )
+    xfailed = f", {counts.xfailed} xfailed" if counts.xfailed else ""
     outcome.summary = (
         f"{counts.passed} passed, {counts.failed} failed, {counts.errors} errors, "
-        f"{counts.skipped} skipped in {result.duration_s:.1f}s ({plan.framework or 'custom'})"
+        f"{counts.skipped} skipped{xfailed} in {result.duration_s:.1f}s "
+        f"({plan.framework or 'custom'})"
     )
 
 
