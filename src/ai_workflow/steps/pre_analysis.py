@@ -79,15 +79,60 @@ def run(ctx: StepContext) -> StepOutcome:
         "stack": stack.to_dict(),
     }
     outcome.checked += [
-        "git state: branch, commit, upstream" if inside else "git state: not a repository",
-        "changed files: working tree, index, untracked, last commit",
-        "tech stack: languages, test command, tools, layout",
+        _describe_git(facts) if inside else "git state: not a repository",
+        _describe_changes(changes),
+        f"tech stack: {_describe_stack(stack)}",
     ]
     outcome.summary = _summary(facts, changed, stack)
     return outcome
 
 
 # --------------------------------------------------------------------------- git
+
+CHANGED_FILES_SHOWN = 20
+
+
+def _describe_git(facts: dict[str, Any]) -> str:
+    """The git facts as one line of the step report."""
+    if facts["commit"] is None:
+        return f"git state: branch {facts['branch'] or '?'}, no commits yet"
+    where = f"branch {facts['branch']}" if facts["branch"] else "detached HEAD"
+    line = f"git state: {where} at {facts['short_commit']}"
+    if facts["subject"]:
+        line += f" ({facts['subject']})"
+    if facts["upstream"] is None:
+        return line + "; no upstream branch"
+    if facts["ahead"] is None:
+        return line + f"; upstream {facts['upstream']}"
+    return line + f"; {facts['ahead']} ahead of, {facts['behind']} behind {facts['upstream']}"
+
+
+def _describe_changes(changes: dict[str, list[str]]) -> str:
+    """Changed files by origin, the first few named."""
+    parts = []
+    for key, label in (
+        ("working_tree", "changed in the working tree or index"),
+        ("untracked", "untracked"),
+        ("last_commit", "in the last commit"),
+    ):
+        paths = changes[key]
+        if not paths:
+            continue
+        shown = ", ".join(f"`{p}`" for p in paths[:CHANGED_FILES_SHOWN])
+        more = (
+            f" (+{len(paths) - CHANGED_FILES_SHOWN} more)"
+            if len(paths) > CHANGED_FILES_SHOWN
+            else ""
+        )
+        parts.append(f"{len(paths)} {label}: {shown}{more}")
+    return "changed files: " + ("; ".join(parts) if parts else "none")
+
+
+def _describe_stack(stack: TechStack) -> str:
+    languages = ", ".join(f"{name} {share:.0%}" for name, share in stack.languages.items())
+    languages = languages or GENERIC
+    tests = stack.test_command or "no test command"
+    return f"{languages}; tests: {tests}"
 
 
 def _git_facts(git: _Git) -> dict[str, Any]:
