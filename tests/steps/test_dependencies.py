@@ -681,3 +681,13 @@ def test_requirements_options_urls_continuations_and_hashes() -> None:
         ("multi", ">=1.0", 7, "dev"),
         ("name", "==1.0", 9, "dev"),
     ]
+
+
+def test_a_requirement_declared_twice_is_one_duplicate_and_one_unused(tmp_path: Path) -> None:
+    files = {"requirements.txt": "requests\nrequests\n", "app.py": "import os\n"}
+    outcome = _run(make_repo(tmp_path / "twice", files))
+    duplicate = _find(outcome, "deps/duplicate", "requirements.txt", "requests")
+    assert duplicate.line == 2
+    assert duplicate.message == "requests is declared twice (also line 1, without a version)"
+    unused = [f for f in outcome.findings if f.rule == "deps/unused-dependency"]
+    assert [(f.path, f.line) for f in unused] == [("requirements.txt", 1)]

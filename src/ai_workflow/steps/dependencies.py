@@ -108,7 +108,8 @@ def _check_duplicates(manifest: Manifest, report: Report) -> None:
         key = (dep.key, dep.section, dep.markers)
         if key in seen:
             first = seen[key]
-            message = f"{dep.name} is declared twice (also line {first.line}: {first.spec!r})"
+            spec = f": {first.spec!r}" if first.spec.strip() else ", without a version"
+            message = f"{dep.name} is declared twice (also line {first.line}{spec})"
             report.add("deps/duplicate", Severity.WARNING, message, dep.path, dep.line)
         seen.setdefault(key, dep)
         if manifest.kind == "package.json" and dep.group in ("runtime", "dev"):
@@ -404,9 +405,11 @@ def _report_unused(facts: _ImportFacts, report: Report) -> list[str]:
     runtime_modules = {u.module for u in facts.scan.runtime}
     dev_modules = {u.module for u in facts.scan.dev}
     unused = []
+    reported: set[str] = set()  # a requirement declared twice is reported once
     for dep in facts.declared:
-        if dep.group != "runtime" or dep.key in facts.own:
+        if dep.group != "runtime" or dep.key in facts.own or dep.key in reported:
             continue
+        reported.add(dep.key)
         if _ignored([dep.name], facts.config.ignore_unused):
             continue
         modules = provided_modules(dep.name, facts.env)
