@@ -394,6 +394,7 @@ def test_tech_stack_command_json_and_table(
     table = capsys.readouterr().out
     assert "[tool.pytest] in" in table
     assert "/x/py -m pytest" in table
+    assert "configured linters" in table and "ruff and" in table  # what runs regardless
 
 
 def test_tech_stack_command_bad_target(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -53,19 +53,32 @@ def render(stack: TechStack, target: Path) -> Table:
         ("test command", stack.test_command, "test_command"),
         ("python", stack.python, "python_interpreter"),
         ("package manager", stack.package_manager, "package_manager"),
-        ("build system", stack.build_system, ""),
-        ("manifests", _join(stack.manifests), ""),
-        ("lockfiles", _join(stack.lockfiles), ""),
-        ("linters", _join(stack.linters), ""),
-        ("lint command", stack.lint_command, ""),
+        ("build system", stack.build_system, FOUND_IN_MANIFEST),
+        ("manifests", _join(stack.manifests), FOUND_FILES),
+        ("lockfiles", _join(stack.lockfiles), FOUND_FILES),
+        ("configured linters", _join(stack.linters), LINTERS),
+        ("lint command", stack.lint_command, LINT_COMMAND),
         ("source dirs", _join(stack.source_dirs), "source_dirs"),
         ("test dirs", _join(stack.test_dirs), "test_dirs"),
         ("docs dirs", _join(stack.docs_dirs), "docs_dirs"),
     )
     for label, value, key in rows:
-        why = "; ".join(stack.evidence.get(key, []))
-        table.add_row(label, Text(value or "-"), Text(why))
+        why = STATIC_WHY.get(key) or "; ".join(stack.evidence.get(key, []))
+        table.add_row(label, Text(value or "-"), Text(why if value or key == LINTERS else ""))
     return table
+
+
+FOUND_IN_MANIFEST = "@manifest"
+FOUND_FILES = "@files"
+LINTERS = "@linters"
+LINT_COMMAND = "@lint_command"
+STATIC_WHY = {
+    FOUND_IN_MANIFEST: "the build backend named in the manifest",
+    FOUND_FILES: "files present in the target",
+    LINTERS: "their configuration files; code quality runs ruff and shellcheck (bundled) "
+    "either way, eslint when configured and installed",
+    LINT_COMMAND: "tech_stack.lint_command in the configuration (run by code quality)",
+}
 
 
 def _join(items: list[str]) -> str:
