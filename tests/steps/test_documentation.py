@@ -315,3 +315,17 @@ def test_python_index_resolves_modules_and_names(tmp_path: Path) -> None:
     assert index.unresolved("loose.f") is None
     assert index.unresolved("pkg.nested.deep.Gone") == "pkg.nested.deep.Gone"
     assert index.unresolved("pkg.missing.x") == "pkg.missing"
+
+
+def test_a_typescript_const_enum_is_an_enum(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "ts",
+        {
+            "package.json": '{"name": "e", "version": "1.0.0"}\n',
+            "index.ts": "export const enum Color { Red }\n\nexport const LIMIT = 3;\n",
+        },
+    )
+    outcome = _run(root, changed=[])
+    messages = {f.message for f in outcome.findings if f.rule == "docs/missing-doc-comment"}
+    assert "exported enum Color has no /** doc comment */" in messages
+    assert not any("const enum" in m or " enum LIMIT" in m for m in messages)

@@ -223,7 +223,7 @@ def _exempt(decorators: tuple[str, ...]) -> bool:
 
 _JS_EXPORT_RE = re.compile(
     r"^\s*export\s+(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?"
-    r"(function\*?|class|const|let|var|interface|type|enum)\s+([A-Za-z_$][\w$]*)"
+    r"(function\*?|class|const\s+enum|const|let|var|interface|type|enum)\s+([A-Za-z_$][\w$]*)"
 )
 _JS_EXPORT_LIST_RE = re.compile(
     r"^\s*export\s+(?:type\s+)?\{([^}]*)\}(\s*from\s*[\"'][^\"']+[\"'])?", re.M
@@ -288,7 +288,7 @@ def _js_export_candidates(lines: list[str]) -> Iterator[tuple[int, str, str]]:
     for index, line in enumerate(lines):
         match = _JS_EXPORT_RE.match(line)
         if match:
-            yield index + 1, match.group(1).rstrip("*"), match.group(2)
+            yield index + 1, match.group(1).split()[-1].rstrip("*"), match.group(2)
             continue
         cjs = _CJS_EXPORTS_RE.match(line)
         if cjs:
