@@ -52,6 +52,52 @@ def kill_group(pgid: int, grace_s: float = KILL_GRACE_S) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
+class CancelScope(threading.Event):
+    """A step's cancel event that also knows the process groups the step started.
+
+    The scheduler sets it on timeout, --fail-fast or Ctrl-C: from then on `run_command` starts
+    nothing more in this scope, and `close()` kills every group still alive, so no process of a
+    step outlives the run even when the step's thread never notices the cancel.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._groups: set[int] = set()
+        self._groups_lock = threading.Lock()
+
+    def track(self, pgid: int) -> bool:
+        """Remember a started group; False (the caller must kill it) once cancelled."""
+        with self._groups_lock:
+            if self.is_set():
+                return False
+            self._groups.add(pgid)
+            return True
+
+    def untrack(self, pgid: int) -> None:
+        with self._groups_lock:
+            self._groups.discard(pgid)
+
+    def _cancel(self) -> list[int]:
+        with self._groups_lock:
+            self.set()
+            return list(self._groups)
+
+    def terminate(self) -> None:
+        """Cancel, and SIGTERM every live group now without waiting for it to end."""
+        for pgid in self._cancel():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, signal.SIGTERM)
+
+    def close(self, grace_s: float = KILL_GRACE_S) -> None:
+        """Cancel, and kill every live group (SIGTERM, then SIGKILL after `grace_s`)."""
+        groups = self._cancel()
+        for pgid in groups:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, signal.SIGTERM)
+        for pgid in groups:
+            kill_group(pgid, grace_s=grace_s)
+
+
 def kill_all_groups() -> None:
     """Stop every process group started through `run_command` (used on Ctrl-C)."""
     with _live_lock:
@@ -72,13 +118,20 @@ def run_command(
     shell: bool = False,
     cancel: threading.Event | None = None,
     log: Callable[[str], None] | None = None,
+    scope: CancelScope | None = None,
 ) -> CommandResult:
     """Run `args`, capture its output, and kill its whole process group on timeout or cancel.
 
-    Raises StepCancelled when `cancel` is set while it runs. A command that cannot be started
-    (not found, not executable) returns returncode 127 with the reason in stderr.
+    Raises StepCancelled when `cancel` is set before or while it runs. The group is tracked by
+    `scope` (by default `cancel`, when it is a CancelScope), which kills it when closed even if
+    `cancel` is not checked. A command that cannot be started (not found, not executable)
+    returns returncode 127 with the reason in stderr.
     """
     shown = args if isinstance(args, str) else " ".join(args)
+    if scope is None and isinstance(cancel, CancelScope):
+        scope = cancel
+    if (cancel is not None and cancel.is_set()) or (scope is not None and scope.is_set()):
+        raise StepCancelled(f"cancelled before running: {shown}")
     if log:
         log(f"$ {shown}")
     full_env = {**os.environ, **env} if env is not None else None
@@ -102,6 +155,12 @@ def run_command(
         return CommandResult(args, 127, "", str(exc), time.monotonic() - start)
     with _live_lock:
         _live_groups.add(proc.pid)
+    if scope is not None and not scope.track(proc.pid):
+        with _live_lock:
+            _live_groups.discard(proc.pid)
+        kill_group(proc.pid, grace_s=0.5)
+        proc.communicate()
+        raise StepCancelled(f"cancelled while starting: {shown}")
     timed_out = False
     try:
         while True:
@@ -119,10 +178,13 @@ def run_command(
                     out, err = proc.communicate()
                     break
     finally:
+        # Whatever the command left behind in its group (a background child) dies with it.
+        proc.poll()  # reap the leader if it has exited, so only live members keep the group
+        kill_group(proc.pid, grace_s=0.5)
         with _live_lock:
             _live_groups.discard(proc.pid)
-        if proc.poll() is None:
-            kill_group(proc.pid, grace_s=0.5)
+        if scope is not None:
+            scope.untrack(proc.pid)
     duration = time.monotonic() - start
     if log:
         for stream in (out, err):

@@ -407,10 +407,10 @@ class WorkflowRun:
         return self.req.observer.confirm("Start the run?", default=True)
 
     def _final_status(self) -> str:
+        """The status of a run the scheduler finished (Ctrl-C/SIGTERM never get here: they
+        make it "interrupted"); steps that --fail-fast stopped are `interrupted`, the run failed."""
         statuses = {r.status for r in self.results.values()}
-        if StepStatus.INTERRUPTED in statuses:
-            return "interrupted"
-        if statuses & {StepStatus.FAILED, StepStatus.NOT_RUN}:
+        if statuses & {StepStatus.FAILED, StepStatus.NOT_RUN, StepStatus.INTERRUPTED}:
             return "failed"
         return "passed"
 

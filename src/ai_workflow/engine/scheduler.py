@@ -1,8 +1,9 @@
 """Runs a step graph: sequentially or with up to `jobs` steps at once, never breaking a dependency.
 
-Each step runs in a daemon thread; its subprocesses run in their own process groups, so a
-timeout or Ctrl-C kills them. Ready steps start longest-remaining-path first; a step that
-mutates the project runs alone. A failed step marks its dependents `not_run`.
+Each step runs in a daemon thread; its subprocesses run in their own process groups, tracked
+by the step's CancelScope, so a timeout, --fail-fast or Ctrl-C kills them, and none outlives
+`run()`. Ready steps start longest-remaining-path first; a step that mutates the project runs
+alone. A failed step marks its dependents `not_run`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ai_workflow.engine.graph import StepGraph
-from ai_workflow.engine.process import kill_all_groups
+from ai_workflow.engine.process import CancelScope, kill_all_groups
 from ai_workflow.engine.step import SATISFIES_DEPENDENTS, StepResult, StepSpec, StepStatus
 from ai_workflow.errors import StepCancelled
 
@@ -31,7 +32,7 @@ class RunInterrupted(Exception):
 @dataclass
 class _Running:
     spec: StepSpec
-    cancel: threading.Event
+    cancel: CancelScope
     thread: threading.Thread
     started: float
     deadline: float | None
@@ -58,6 +59,7 @@ class Scheduler:
         self._running: dict[str, _Running] = {}
         self._finished: queue.Queue[tuple[str, StepResult]] = queue.Queue()
         self._zombies: list[_Running] = []  # timed out, thread possibly still running
+        self._scopes: list[CancelScope] = []  # every step started by this run
         estimates = {
             s: self.estimates.get(s, self.graph.specs[s].estimate_s) for s in self.graph.specs
         }
@@ -75,6 +77,8 @@ class Scheduler:
         except KeyboardInterrupt:
             self._interrupt()
             raise RunInterrupted from None
+        finally:
+            self._close_scopes()
         return self.results
 
     # -------------------------------------------------------------- starting
@@ -131,7 +135,8 @@ class Scheduler:
 
     def _launch(self, spec: StepSpec) -> None:
         self._pending.remove(spec.id)
-        cancel = threading.Event()
+        cancel = CancelScope()
+        self._scopes.append(cancel)
         thread = threading.Thread(
             target=self._worker,
             args=(spec, cancel, dict(self.results)),
@@ -169,7 +174,7 @@ class Scheduler:
         del self._running[sid]
         self._record(sid, result)
         if self.fail_fast and result.status is StepStatus.FAILED:
-            self._stop_all(f"--fail-fast: step {sid} failed")
+            self._stop_all(f"stopped by --fail-fast: step {sid} failed")
 
     def _next_deadline(self) -> float | None:
         deadlines = [r.deadline for r in self._running.values() if r.deadline is not None]
@@ -181,7 +186,7 @@ class Scheduler:
         now = time.monotonic()
         for sid, run in list(self._running.items()):
             if run.deadline is not None and now >= run.deadline:
-                run.cancel.set()
+                run.cancel.terminate()  # its processes get SIGTERM now, SIGKILL by the end
                 del self._running[sid]
                 self._zombies.append(run)
                 result = StepResult.for_spec(
@@ -190,7 +195,7 @@ class Scheduler:
                 result.duration_s = round(now - run.started, 3)
                 self._record(sid, result)
                 if self.fail_fast:
-                    self._stop_all(f"--fail-fast: step {sid} timed out")
+                    self._stop_all(f"stopped by --fail-fast: step {sid} timed out")
 
     def _record(self, sid: str, result: StepResult) -> None:
         self.results[sid] = result
@@ -200,9 +205,10 @@ class Scheduler:
 
     def _stop_all(self, reason: str) -> None:
         for run in self._running.values():
-            run.cancel.set()
+            run.cancel.terminate()
         for sid, run in list(self._running.items()):
             run.thread.join(timeout=INTERRUPT_GRACE_S)
+            run.cancel.close()
             del self._running[sid]
             self._record(sid, StepResult.for_spec(run.spec, StepStatus.INTERRUPTED, reason))
         for sid in list(self._pending):
@@ -216,3 +222,11 @@ class Scheduler:
             run.cancel.set()
         kill_all_groups()
         self._stop_all("run interrupted")
+
+    def _close_scopes(self) -> None:
+        """Kill what any step of this run still has running (a timed-out step's processes):
+        the process may exit right after `run()`, taking the daemon step threads with it."""
+        for scope in self._scopes:
+            scope.close()
+        for zombie in self._zombies:
+            zombie.thread.join(timeout=1.0)  # let it log its end if it can

@@ -10,6 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from ai_workflow.engine.process import CancelScope
 from ai_workflow.findings import Finding, Severity
 
 if TYPE_CHECKING:
@@ -214,7 +215,12 @@ class StepContext:
         shell: bool = False,
         check_cancel: bool = True,
     ) -> CommandResult:
-        """Run a subprocess in its own process group, logged to the step log, killable."""
+        """Run a subprocess in its own process group, logged to the step log, killable.
+
+        Even with `check_cancel=False` the group belongs to the step: the engine kills it when
+        the step times out or the run stops.
+        """
+        scope = self.cancel if isinstance(self.cancel, CancelScope) else None
         return self._runner(
             args,
             cwd=cwd or self.target,
@@ -223,6 +229,7 @@ class StepContext:
             shell=shell,
             cancel=self.cancel if check_cancel else None,
             log=self.log,
+            scope=scope,
         )
 
 
