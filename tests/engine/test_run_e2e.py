@@ -222,6 +222,23 @@ def test_corrupt_history_and_checkpoint_are_skipped_with_a_warning(
     assert len(runs) == 2  # the corrupt line is skipped, both runs are there
 
 
+def test_history_line_without_newline_does_not_swallow_the_next_run(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = custom_repo([{"id": "a", "run": "true"}])
+    _, first = run_json(repo, capsys=capsys)
+    metrics = repo / ".ai_workflow" / "metrics" / "history.jsonl"
+    with metrics.open("a") as handle:
+        handle.write('{"partial": ')  # a truncated write: no trailing newline
+    _, second = run_json(repo, capsys=capsys)
+    lines = metrics.read_text().splitlines()
+    assert lines[1] == '{"partial": '
+    assert json.loads(lines[2])["run_id"] == second["run_id"]
+    with pytest.warns(UserWarning, match=r"history.jsonl:2: skipped a corrupt history line"):
+        runs = history(repo)
+    assert [r["run_id"] for r in runs] == [first["run_id"], second["run_id"]]
+
+
 def run_cli_process(repo: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "ai_workflow", "run", "--target", str(repo), "--auto", *args],

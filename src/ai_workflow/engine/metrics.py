@@ -46,12 +46,19 @@ def read_history(target: Path) -> list[dict[str, Any]]:
 
 
 def append_history(target: Path, summary: Mapping[str, Any]) -> None:
-    """Append one run as a single JSON line (O_APPEND, so concurrent writers never interleave)."""
+    """Append one run as a single JSON line (O_APPEND, so concurrent writers never interleave).
+
+    The line always starts a line of its own: after a truncated last line (a crash mid-write,
+    a hand edit) only that line is corrupt, never the record appended after it.
+    """
     path = metrics_dir(target) / HISTORY_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps(summary, separators=(",", ":"), default=str) + "\n"
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
     try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            line = "\n" + line
         os.write(fd, line.encode("utf-8"))
         os.fsync(fd)
     finally:
