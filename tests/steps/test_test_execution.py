@@ -624,3 +624,17 @@ def test_unittest_summary_variants(tmp_path: Path) -> None:
     assert ok is not None
     assert (ok.counts.passed, ok.counts.skipped, ok.counts.xfailed) == (1, 1, 1)
     assert parse_unittest_output("no summary here", tmp_path) is None
+
+
+def test_a_collection_error_names_its_reason(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": "[tool.pytest.ini_options]\n",
+        "tests/test_imports.py": "import os\nimport not_installed_anywhere\n\n\ndef test_x():\n    pass\n",
+    }
+    outcome = run_step(make_repo(tmp_path / "col", files), cfg())
+    [finding] = [f for f in outcome.findings if f.rule == "tests/error"]
+    assert (finding.path, finding.line) == ("tests/test_imports.py", 2)
+    assert finding.message.endswith(
+        "collection failure: ModuleNotFoundError: No module named 'not_installed_anywhere'"
+    )
+    assert "Traceback" in finding.extra["details"]  # the runner's whole output is kept

@@ -205,8 +205,21 @@ def _add_case(
             path = project_path(case.file, target)
             if path is not None and case.line is not None:
                 line = case.line + 1 if zero_based_lines else case.line
-        message = (problem.message or problem.text or kind).strip()
-        report.failures.append(FailedTest(name, kind, message, path, line))
+        report.failures.append(FailedTest(name, kind, _failure_text(problem, kind), path, line))
+
+
+def _failure_text(problem: Failure | Error, kind: str) -> str:
+    """The runner's message, with the reason from the output when the message is only a label
+    (pytest's "collection failure"), then the full output: the first line is the finding."""
+    message = (problem.message or "").strip()
+    output = (problem.text or "").strip()
+    reasons = [ln[1:].strip() for ln in output.splitlines() if ln.startswith("E ")]
+    headline = message.splitlines()[0] if message else ""
+    if reasons and reasons[-1] not in message:
+        headline = f"{headline}: {reasons[-1]}" if headline else reasons[-1]
+    headline = headline or (output.splitlines()[0] if output else kind)
+    rest = [part for part in (message, output) if part and part not in headline]
+    return "\n".join([headline, *rest])
 
 
 def _case_name(chain: tuple[str, ...], case: _Case) -> str:
