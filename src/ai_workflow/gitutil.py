@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +12,16 @@ class GitError(Exception):
     pass
 
 
+READ_ONLY_ENV = {"GIT_OPTIONAL_LOCKS": "0"}
+"""No optional locks: `git status` and friends never refresh (rewrite) the project's index."""
+
+
 def git(target: Path, *args: str, check: bool = True, timeout: float = 60.0) -> str:
-    """Run `git -C target args...` and return stdout; GitError on failure when `check`."""
+    """Run `git -C target args...` and return stdout; GitError on failure when `check`.
+
+    Optional locks are off (GIT_OPTIONAL_LOCKS=0): a read never writes `.git/index`, and never
+    collides with the user's own git commands; a write still takes the locks it needs.
+    """
     try:
         proc = subprocess.run(
             ["git", "-C", str(target), *args],
@@ -21,6 +30,7 @@ def git(target: Path, *args: str, check: bool = True, timeout: float = 60.0) -> 
             errors="surrogateescape",
             timeout=timeout,
             stdin=subprocess.DEVNULL,
+            env={**os.environ, **READ_ONLY_ENV},
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise GitError(f"git {' '.join(args)}: {exc}") from None
@@ -59,7 +69,14 @@ def git_state(target: Path) -> GitState | None:
         return None
     branch = git(target, "rev-parse", "--abbrev-ref", "HEAD", check=False).strip()
     commit = git(target, "rev-parse", "--verify", "-q", "HEAD", check=False).strip() or None
-    status = git(target, "status", "--porcelain", "--untracked-files=normal", check=False)
+    status = git(
+        target,
+        "--no-optional-locks",
+        "status",
+        "--porcelain",
+        "--untracked-files=normal",
+        check=False,
+    )
     dirty = any(line and not _is_workdir_artifact(line) for line in status.splitlines())
     return GitState(
         branch=None if branch in ("", "HEAD") else branch,

@@ -1,0 +1,45 @@
+"""gitutil reads a real repository without ever writing to its `.git` directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ai_workflow.cli import main
+from ai_workflow.gitutil import git_state
+from tests.engine.conftest import custom_only_config
+from tests.helpers import git, make_repo
+
+
+def stale_index_repo(root: Path) -> Path:
+    """A clean repo whose index has stale stat data: a plain `git status` would rewrite it."""
+    repo = make_repo(
+        root,
+        {
+            "README.md": "# project\n",
+            ".gitignore": ".ai_workflow/\n",
+            ".workflow-config.yaml": custom_only_config([{"id": "a", "run": "true"}]),
+        },
+    )
+    stat = (repo / "README.md").stat()
+    os.utime(repo / "README.md", ns=(stat.st_atime_ns, stat.st_mtime_ns - 10**10))
+    return repo
+
+
+def test_git_state_does_not_refresh_the_index(tmp_path: Path) -> None:
+    repo = stale_index_repo(tmp_path / "project")
+    before = (repo / ".git" / "index").read_bytes()
+    state = git_state(repo)
+    assert state is not None and state.dirty is False and state.branch == "main"
+    assert (repo / ".git" / "index").read_bytes() == before
+    # the control: git's own status, with optional locks, does rewrite this index
+    git(repo, "status", "--porcelain")
+    assert (repo / ".git" / "index").read_bytes() != before
+
+
+def test_dry_run_leaves_dot_git_untouched(tmp_path: Path) -> None:
+    repo = stale_index_repo(tmp_path / "project")
+    before = {p: p.read_bytes() for p in (repo / ".git").rglob("*") if p.is_file()}
+    assert main(["run", "--target", str(repo), "--dry-run"]) == 0
+    after = {p: p.read_bytes() for p in (repo / ".git").rglob("*") if p.is_file()}
+    assert after == before
