@@ -9,15 +9,29 @@ of step executions and of step time skipped. Verified for every commit: the dete
 is the commit's real change list, and no step is skipped that an independent oracle, written
 here from first principles and sharing nothing with ai-workflow's classifier, says must run
 (zero false skips):
+- every change: pre_analysis, directory_structure, context_analysis and git_finalization must
+  run (they report on the whole tree);
 - a path outside the documentation (docs directories, root-level README/CHANGES/LICENSE...
   files, root-level *.md/*.rst/*.txt, the docs build's own configuration) may be read by the
   tests: test_execution must run;
 - a file test review opens (a source file, a file in a test directory or named like a test,
-  a coverage report): test_review must run. Stricter, "anything outside the documentation",
-  it would also flag CI, packaging and editor files, which test review never opens;
+  a coverage report): test_review and test_generation (which ranks what test review found)
+  must run. Stricter, "anything outside the documentation", it would also flag CI, packaging
+  and editor files, which test review never opens;
 - a manifest or lockfile (pyproject.toml, setup.py, requirements*.txt, package.json, go.mod,
-  Cargo.toml, any *.lock...) wherever it is: dependencies must run;
-- a source file (.py, .js, .ts, .go, .rs, .sh, .rb, .java) wherever it is: code_quality must run.
+  Cargo.toml, any *.lock...) wherever it is, or any Python file (its imports): dependencies
+  must run;
+- a source file (.py, .js, .ts, .go, .rs, .sh, .rb, .java) wherever it is: code_quality must run;
+- any Markdown file, a Markdown linter's configuration or pyproject.toml: markdown_lint must run;
+- documentation text (the documentation above, or any .md/.rst/.txt file) or a source file
+  that is not a test:
+  documentation, consistency and script_references must run (docstrings, `__version__`,
+  modules that commands and entry points name); a manifest: consistency and
+  script_references; package.json: documentation; an automation file (Makefile, tox.ini,
+  noxfile.py, CI workflows, pre-commit, a shell script): script_references;
+- a file added or deleted (either side of a rename), whatever it is: documentation,
+  consistency and script_references must run (a link, a command or a path in the docs may name
+  it).
 
 Step time is weighted by the median durations of a metrics history (`--durations TARGET`, e.g.
 a project the full workflow ran on) or else by the registry's estimates.
@@ -43,8 +57,9 @@ from _common import GIT, REPO_ROOT, machine, run_summary
 from ai_workflow.changes import build_skip_policy
 from ai_workflow.config import Config
 from ai_workflow.engine.metrics import median_durations, read_history
+from ai_workflow.engine.registry import build_registry
 from ai_workflow.engine.step import StepSpec
-from ai_workflow.steps import BUILTIN_MODULES
+from ai_workflow.steps import builtin_steps
 
 DATA = REPO_ROOT.parent / "shared" / "data" / "itsdangerous-history.jsonl"
 
@@ -106,17 +121,58 @@ def is_documentation(path: str) -> bool:
     )
 
 
-def must_run(path: str) -> set[str]:
-    """The steps a change to `path` must not skip."""
-    steps = set()
+ALWAYS_RUN = frozenset(
+    {"pre_analysis", "directory_structure", "context_analysis", "git_finalization"}
+)
+DOC_TEXT_SUFFIXES = (".md", ".markdown", ".rst", ".txt")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
+MARKDOWN_LINT_CONFIG = (".markdownlint", ".pymarkdown", ".mdlrc")
+AUTOMATION_NAMES = frozenset(
+    {"Makefile", "makefile", "GNUmakefile", "justfile", "tox.ini", "noxfile.py", "Taskfile.yml",
+     ".pre-commit-config.yaml", ".gitlab-ci.yml", ".travis.yml", "appveyor.yml"}
+)  # fmt: skip
+AUTOMATION_DIRS = (".github/", ".circleci/", "scripts/", "script/", "bin/")
+LISTING_STATUSES = frozenset({"A", "D"})
+
+
+def is_test(path: str) -> bool:
+    """A test file: in a test directory, or named like a test."""
+    *dirs, name = path.split("/")
+    return (
+        bool(TEST_DIRS.intersection(dirs))
+        or name in TEST_NAMES
+        or name.startswith("test_")
+        or any(marker in name for marker in TEST_NAME_MARKERS)
+    )
+
+
+def must_run(path: str, status: str = "M") -> set[str]:
+    """The steps a change to `path` (git status letter `status`) must not skip."""
+    name = path.rsplit("/", 1)[-1]
+    steps = set(ALWAYS_RUN)
+    source = path.endswith(SOURCE_SUFFIXES)
+    text = path.lower().endswith(DOC_TEXT_SUFFIXES) and not is_manifest(path)
+    doc_text = is_documentation(path) or text
     if not is_documentation(path):
         steps.add("test_execution")
     if test_review_opens(path) and not path.startswith(DOC_DIRS):
-        steps.add("test_review")
-    if is_manifest(path):
+        steps |= {"test_review", "test_generation"}
+    if is_manifest(path) or path.endswith((".py", ".pyi")):
         steps.add("dependencies")
-    if path.endswith(SOURCE_SUFFIXES):
+    if source:
         steps.add("code_quality")
+    if path.lower().endswith(MARKDOWN_SUFFIXES) or name.startswith(MARKDOWN_LINT_CONFIG):
+        steps.add("markdown_lint")
+    if name == "pyproject.toml":
+        steps.add("markdown_lint")  # [tool.pymarkdown]
+    if doc_text or (source and not is_test(path)) or status in LISTING_STATUSES:
+        steps |= {"documentation", "consistency", "script_references"}
+    if is_manifest(path):
+        steps |= {"consistency", "script_references"}
+    if name == "package.json":
+        steps.add("documentation")
+    if name in AUTOMATION_NAMES or path.startswith(AUTOMATION_DIRS) or name.endswith(".sh"):
+        steps.add("script_references")
     return steps
 
 
@@ -124,13 +180,15 @@ def load_history(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def touched(commit: dict[str, Any]) -> set[str]:
-    """Every path the commit changed: both sides of a rename, the new side of a copy."""
-    paths = set()
+def touched(commit: dict[str, Any]) -> dict[str, str]:
+    """Every path the commit changed, with its status: a rename deletes the old side and adds
+    the new one, a copy adds the new side."""
+    paths: dict[str, str] = {}
     for change in commit["files"]:
-        paths.add(change["path"])
-        if change["status"] == "R" and change.get("old"):
-            paths.add(change["old"])
+        status = change["status"][:1]
+        paths[change["path"]] = "A" if status in ("R", "C") else status
+        if status == "R" and change.get("old"):
+            paths[change["old"]] = "D"
     return paths
 
 
@@ -225,16 +283,16 @@ class Tally:
         ]
 
 
-def verify(sha: str, truth: set[str], decision: dict[str, Any], tally: Tally) -> None:
+def verify(sha: str, truth: dict[str, str], decision: dict[str, Any], tally: Tally) -> None:
     changes = decision["changes"]
     if changes.get("known"):
         listed = {p for paths in changes.get("files", {}).values() for p in paths}
-        if changes.get("file_count") != len(truth) or not listed <= truth:
+        if changes.get("file_count") != len(truth) or not listed <= set(truth):
             tally.detection_errors.append(sha)
     for step, reason in decision["skips"].items():
         if not reason:
             continue
-        culprit = next((p for p in sorted(truth) if step in must_run(p)), None)
+        culprit = next((p for p in sorted(truth) if step in must_run(p, truth[p])), None)
         if culprit is not None:
             tally.false_skips.append(f"{sha[:7]} skipped {step} though {culprit} changed")
 
@@ -250,7 +308,7 @@ def weights_for(args: argparse.Namespace, specs: list[StepSpec]) -> tuple[dict[s
 
 def replay(args: argparse.Namespace) -> dict[str, Any]:
     history = load_history(DATA)
-    specs = [m.SPEC for m in BUILTIN_MODULES]
+    specs = build_registry(builtin_steps(), Config().workflow).specs  # as the CLI declares them
     weights, weight_source = weights_for(args, specs)
     tally = Tally(weights)
     with tempfile.TemporaryDirectory(prefix="bench-replay-") as tmp:

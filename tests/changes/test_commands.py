@@ -44,7 +44,8 @@ def test_changes_json_with_base(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert data["base_ref"] == "HEAD~2" and data["base_source"] == "option"
     assert data["files"] == {"docs": ["docs/guide.md"], "code": ["src/demo/core.py"]}
     assert data["decisions"]["test_execution"]["decision"] == "run"
-    assert data["decisions"]["dependencies"]["decision"] == "skip"
+    assert data["decisions"]["dependencies"]["decision"] == "run"  # it reads the imports
+    assert data["decisions"]["git_finalization"]["decision"] == "run"
 
 
 def test_changes_on_a_non_git_target_warns(

@@ -41,7 +41,9 @@ def test_docs_only_change_skips_tests_dependencies_and_quality(tmp_path: Path) -
     assert reason == (
         f"no change in categories code, tests, deps, config, scripts, assets, other since {base.short}"
     )
-    assert plan.skip_reason(BY_NUMBER[8]) == f"no change in categories deps since {base.short}"
+    assert plan.skip_reason(BY_NUMBER[8]) == (
+        f"no change in categories deps or inputs *.py, *.pyi since {base.short}"
+    )
 
 
 @pytest.mark.parametrize("path", ["src/demo/data.txt", "src/demo/README.md", "src/demo/LICENSE"])
@@ -98,7 +100,8 @@ def test_pyproject_and_setup_py_also_run_code_quality(tmp_path: Path) -> None:
 
 def test_lockfile_only_change_skips_code_quality(tmp_path: Path) -> None:
     plan = plan_for(change(tmp_path, {"uv.lock": "version = 1\n"}))
-    assert skipped(plan) == {1, 5, 6, 9, 12}
+    assert skipped(plan) == {5, 6, 9, 12}  # documentation checks the files docs name exist
+    assert plan.decide(BY_NUMBER[1]).reason == "file added or deleted: uv.lock"
 
 
 def test_tests_only_change_runs_tests_and_code_quality(tmp_path: Path) -> None:
@@ -106,12 +109,46 @@ def test_tests_only_change_runs_tests_and_code_quality(tmp_path: Path) -> None:
     assert plan.change_type == "tests-only" and plan.impact == "medium"
     assert {5, 6, 7, 9}.isdisjoint(skipped(plan))  # ruff lints test files too
     assert plan.decide(BY_NUMBER[9]).reason == "changed: tests (1)"
-    assert plan.skip_reason(BY_NUMBER[8]) is not None
+    # test files' imports are the project's development dependencies
+    assert plan.decide(BY_NUMBER[8]).reason.startswith("changed input tests/test_more.py")
+    assert plan.decide(BY_NUMBER[3]).reason == "file added or deleted: tests/test_more.py"
 
 
-def test_code_change_skips_only_steps_that_do_not_read_code(tmp_path: Path) -> None:
+def test_code_change_runs_every_step_that_reads_code(tmp_path: Path) -> None:
+    # Step 3 resolves entry points and `python -m` modules in the code, step 8 reads the
+    # imports of every Python file: only Markdown lint has nothing to do with a code edit.
     plan = plan_for(change(tmp_path, {"src/demo/core.py": "v2\n"}))
-    assert skipped(plan) == {3, 8, 12}  # script references, dependencies, Markdown lint
+    assert skipped(plan) == {12}
+    assert plan.decide(BY_NUMBER[3]).reason == "changed: code (1)"
+    assert plan.decide(BY_NUMBER[8]).reason.startswith("changed input src/demo/core.py")
+
+
+def test_deleting_a_file_runs_the_steps_that_check_files_exist(tmp_path: Path) -> None:
+    # The reviewer's case: docs name `python -m demo.cli`, `python tools/gen.py` and a logo.
+    extra = {
+        "README.md": "# demo\n\n![logo](assets/logo.png)\n\n```sh\npython tools/gen.py\n```\n",
+        "tools/gen.py": "print('gen')\n",
+        "assets/logo.png": "png\n",
+    }
+    repo = project_repo(tmp_path / "p", extra)
+    git(repo, "rm", "-q", "assets/logo.png")
+    commit_all(repo, "remove the logo")
+    plan = plan_for(repo)
+    for number in (1, 2, 3):
+        assert plan.decide(BY_NUMBER[number]).reason == "file added or deleted: assets/logo.png"
+    git(repo, "rm", "-q", "tools/gen.py")
+    commit_all(repo, "remove the generator")
+    assert plan_for(repo).decide(BY_NUMBER[3]).reason == "changed: code (1)"
+
+
+def test_editing_an_asset_skips_the_steps_that_only_check_it_exists(tmp_path: Path) -> None:
+    repo = project_repo(tmp_path / "p", {"assets/logo.png": "png\n"})
+    write_files(repo, {"assets/logo.png": "another png\n"})
+    commit_all(repo, "new logo")
+    plan = plan_for(repo)
+    assert skipped(plan) >= {1, 2, 3}
+    reason = plan.skip_reason(BY_NUMBER[2]) or ""
+    assert "added or deleted files" in reason
 
 
 def test_everything_with_always_category_runs(tmp_path: Path) -> None:
@@ -195,7 +232,7 @@ def test_to_dict_is_the_run_summary_block(tmp_path: Path) -> None:
     assert data["files"] == {"docs": ["README.md"], "code": ["src/demo/core.py"]}
     assert data["change_type"] == "mixed" and data["impact"] == "medium"
     assert set(data["decisions"]) == {spec.id for spec in SPECS}
-    assert data["decisions"]["dependencies"]["decision"] == "skip"
+    assert data["decisions"]["dependencies"]["decision"] == "run"  # it reads the imports
     assert data["decisions"]["test_execution"] == {
         "step": "7: Test Execution",
         "decision": "run",
@@ -228,7 +265,8 @@ def test_report_lists_base_files_type_impact_and_every_decision(tmp_path: Path) 
     assert "- `scripts/release.sh` (deleted)" in text
     for spec in SPECS:
         assert f"| {spec.label} | " in text
-    assert "| 8: Dependency Validation | skip | no change in categories deps since" in text
+    row = "| 8: Dependency Validation | run | changed input src/demo/core.py (matches *.py) |"
+    assert row in text
 
 
 def test_report_for_unknown_impact_carries_the_warning(tmp_path: Path) -> None:

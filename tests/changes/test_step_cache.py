@@ -13,7 +13,7 @@ from ai_workflow.changes.fingerprint import cacheable
 from ai_workflow.engine.artifacts import Workspace
 from ai_workflow.steps import BUILTIN_MODULES
 from tests.changes.util import PROJECT, run_engine, statuses
-from tests.helpers import make_repo, write_files
+from tests.helpers import commit_all, git, make_repo, write_files
 
 CUSTOM_STEPS = [
     {"id": "docs_check", "run": "cat README.md docs/*.md > /dev/null", "categories": ["docs"]},
@@ -153,3 +153,66 @@ def test_builtin_steps_reuse_and_rerun_only_what_reads_the_change(tmp_path: Path
     reused = {sid for sid, st in third.items() if st == "reused"}
     assert reused == stored - reads_docs, (second, third)
     assert {"test_execution", "code_quality"} <= reused
+
+
+def _only(*keep: str) -> dict[str, object]:
+    return {"disable": [m.SPEC.id for m in BUILTIN_MODULES if m.SPEC.id not in keep]}
+
+
+def test_deleting_files_the_docs_name_reruns_steps_2_and_3(tmp_path: Path) -> None:
+    """The reviewer's case: `git rm` of a module and a script the README runs, and of a logo
+    it shows, must not reuse (or, with smart execution, skip) the steps that check them."""
+    workflow = _only("pre_analysis", "consistency", "script_references")
+    readme = (
+        "# demo\n\n![logo](assets/logo.png)\n\n"
+        "```sh\npython -m demo.cli\npython tools/gen.py\n```\n"
+    )
+    repo = make_repo(
+        tmp_path / "p",
+        {
+            **PROJECT,
+            "README.md": readme,
+            "src/demo/cli.py": "print('cli')\n",
+            "tools/gen.py": "print('gen')\n",
+            "assets/logo.png": "png\n",
+            ".gitignore": ".ai_workflow/\n",
+            ".workflow-config.yaml": yaml.safe_dump({"workflow": workflow}),
+        },
+    )
+    first = statuses(run_engine(repo))
+    assert first["consistency"] in ("passed", "warning"), first
+    assert first["script_references"] in ("passed", "warning"), first
+    git(repo, "rm", "-q", "src/demo/cli.py", "tools/gen.py", "assets/logo.png")
+    commit_all(repo, "remove the cli, the generator and the logo")
+    for smart in (False, True):
+        report = run_engine(repo, smart=smart)
+        assert statuses(report)["script_references"] == "failed", (smart, statuses(report))
+        assert statuses(report)["consistency"] in ("failed", "warning"), statuses(report)
+        messages = " ".join(f.message for r in report.results for f in r.findings)
+        assert "demo.cli" in messages and "tools/gen.py" in messages
+        assert "assets/logo.png" in messages
+
+
+def test_test_generation_is_not_reused_with_another_set_of_changed_files(tmp_path: Path) -> None:
+    """Step 6 ranks by pre_analysis's changed files: same code, other changes, other ranking."""
+    workflow = _only("pre_analysis", "test_review", "test_generation")
+    files = {
+        **PROJECT,
+        "src/demo/other.py": "def other(a):\n    return a\n",
+        ".gitignore": ".ai_workflow/\n",
+        ".workflow-config.yaml": yaml.safe_dump({"workflow": workflow}),
+    }
+    repo = make_repo(tmp_path / "p", files)
+    write_files(repo, {"docs/guide.md": "v2\n"})
+    commit_all(repo, "docs")  # HEAD~1..HEAD: docs only, nothing recently changed in the code
+    first = run_engine(repo)
+    assert statuses(first)["test_generation"] in ("passed", "warning"), statuses(first)
+    write_files(repo, {"src/demo/other.py": "def other(a):\n    return a\n\n\n# touched\n"})
+    commit_all(repo, "touch other")
+    write_files(repo, {"src/demo/other.py": files["src/demo/other.py"]})
+    commit_all(repo, "restore other")  # same content as the first run, but recently changed
+    second = run_engine(repo)
+    result = next(r for r in second.results if r.id == "test_generation")
+    assert result.status.value != "reused", result.reason
+    ranked = result.data["candidates"]
+    assert ranked and ranked[0]["path"] == "src/demo/other.py", ranked

@@ -10,7 +10,7 @@ from ai_workflow.engine.registry import build_registry
 from ai_workflow.engine.runner import RunReport, RunRequest, run_workflow
 from ai_workflow.engine.step import StepSpec
 from ai_workflow.report.console import RunConsole
-from ai_workflow.steps import BUILTIN_MODULES, builtin_steps
+from ai_workflow.steps import builtin_steps
 from tests.helpers import commit_all, make_repo, write_files
 
 NO_ENV: dict[str, str] = {}
@@ -27,7 +27,8 @@ PROJECT = {
 }
 
 
-SPECS: list[StepSpec] = sorted((m.SPEC for m in BUILTIN_MODULES), key=lambda s: s.number)
+SPECS: list[StepSpec] = build_registry(builtin_steps(), Config().workflow).specs
+"""The built-in specs as the registry declares them (with `BUILTIN_INPUTS`)."""
 BY_NUMBER = {spec.number: spec for spec in SPECS}
 
 

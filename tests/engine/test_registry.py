@@ -68,3 +68,13 @@ def test_custom_steps_extra_dependencies_disable_and_timeouts() -> None:
 def test_bad_workflow_configuration(workflow: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         registry(**workflow)
+
+
+def test_builtin_steps_declare_what_their_modules_read() -> None:
+    specs = {s.id: s for s in registry().specs}
+    assert {"code", "paths"} <= set(specs["script_references"].categories)  # python -m, files
+    assert "paths" in specs["consistency"].categories  # links to images and any file
+    assert "paths" in specs["documentation"].categories
+    assert "*.py" in specs["dependencies"].inputs  # imports of every Python file
+    assert "*.md" in specs["markdown_lint"].inputs  # Markdown in tests/ or .github/ too
+    assert "pre_analysis" in specs["test_generation"].depends_on  # ranks by changed files

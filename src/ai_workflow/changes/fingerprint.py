@@ -66,10 +66,17 @@ DEPENDENCY_READS: dict[str, frozenset[str]] = {
     "script_references": frozenset(),
     "directory_structure": frozenset(),
     "test_review": frozenset(),
+    "test_generation": frozenset({"test_review", "pre_analysis"}),
     "test_execution": frozenset(),
     "dependencies": frozenset(),
     "code_quality": frozenset(),
     "markdown_lint": frozenset(),
+}
+DEPENDENCY_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    # (step, dependency) -> the only `data` keys of the dependency's result the step reads,
+    # so that an unrelated part of it (HEAD, the branch...) does not invalidate the step.
+    # Ignored when the AI reviewer reads the same dependency (it reads more of it).
+    "test_generation": {"pre_analysis": ("changed_files",)},
 }
 AI_READS = frozenset({"pre_analysis"})  # the reviewer reads the changed files from step 0
 HASH_CHUNK = 1 << 20
@@ -179,14 +186,33 @@ def ai_reviewed(ctx: StepContext) -> bool:
     return ctx.spec.persona is not None and ctx.config.ai.provider != "none"
 
 
+def _listing_id(target: Path, path: str, index: _Index | None) -> str:
+    """What a step that only checks a file's existence sees of it: present, executable bit."""
+    entry = index.entries.get(path) if index else None
+    if entry is not None and path not in (index.modified if index else ()):
+        return f"listed:{'x' if entry[1] else '-'}"
+    try:
+        mode = os.stat(target / path).st_mode
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
+    return f"listed:{'x' if mode & stat.S_IXUSR else '-'}"
+
+
 def step_files(ctx: StepContext) -> dict[str, str]:
-    """The files this step reads, with their content ids."""
+    """The files this step reads, with their content ids (for a step that reads the file
+    listing, `paths`, every other project file too, with its presence and executable bit)."""
     ids = file_ids(ctx)
     inputs = StepInputs(ctx.spec)
     if inputs.reads_everything or ai_reviewed(ctx):
         return ids
     categories = file_categories(ctx)
-    return {p: i for p, i in ids.items() if inputs.reads(p, categories[p])}
+    if not inputs.reads_listing:
+        return {p: i for p, i in ids.items() if inputs.reads(p, categories[p])}
+    index = index_of(ctx)
+    return {
+        p: i if inputs.reads(p, categories[p]) else _listing_id(ctx.target, p, index)
+        for p, i in ids.items()
+    }
 
 
 # --------------------------------------------------------------------------- other parts
@@ -239,7 +265,16 @@ def dependencies_read(ctx: StepContext) -> list[str]:
 
 
 def dependency_digests(ctx: StepContext) -> dict[str, str]:
-    return {dep: digest(result_values(ctx.result_of(dep))) for dep in dependencies_read(ctx)}
+    fields = {} if ai_reviewed(ctx) else DEPENDENCY_FIELDS.get(ctx.spec.id, {})
+    digests = {}
+    for dep in dependencies_read(ctx):
+        result = ctx.result_of(dep)
+        if dep in fields:
+            data = result.data if result is not None else {}
+            digests[dep] = digest({key: data.get(key) for key in fields[dep]})
+        else:
+            digests[dep] = digest(result_values(result))
+    return digests
 
 
 def stack_values(ctx: StepContext) -> dict[str, Any] | None:

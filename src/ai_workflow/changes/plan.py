@@ -94,6 +94,10 @@ class SmartPlan:
         matched = inputs.changed_input(self.roles)
         if matched is not None:
             return f"changed input {display_path(matched[0])} (matches {matched[1]})", None
+        listed = inputs.listing_changes(self.changes.files)
+        if listed:
+            more = f" and {len(listed) - 1} more" if len(listed) > 1 else ""
+            return f"file added or deleted: {display_path(listed[0])}{more}", None
         return None, f"no change in {inputs.describe()} since {self.since}"
 
     @property

@@ -37,7 +37,8 @@ SPEC = StepSpec(
         "Versions agree across manifests, CHANGELOG and README; Markdown links and anchors resolve."
     ),
     depends_on=("pre_analysis",),
-    categories=("docs", "deps", "code"),
+    # paths: links may point at any file (an image, a script): deleting one breaks them.
+    categories=("docs", "deps", "code", "paths"),
     estimate_s=90.0,
     persona="documentation specialist and information architect",
 )

@@ -39,7 +39,9 @@ SPEC = StepSpec(
         "the executable bit."
     ),
     depends_on=("pre_analysis",),
-    categories=("docs", "scripts", "deps", "config"),
+    # code: entry points and `python -m` modules resolve in the code; paths: any file a
+    # command names (`python tools/gen.py`) must exist.
+    categories=("docs", "scripts", "deps", "config", "code", "paths"),
     estimate_s=60.0,
     persona="DevOps documentation expert",
 )
