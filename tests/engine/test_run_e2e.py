@@ -192,6 +192,37 @@ def test_timeout_fails_the_step(custom_repo: Repo, capsys: pytest.CaptureFixture
     assert summary["steps"][0]["reason"] == "timed out after 0.5s"
 
 
+def test_failed_step_without_findings_gets_an_error_finding_in_every_report(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = custom_repo(
+        [
+            {"id": "slow", "run": "sleep 20", "timeout_s": 0.5},
+            {"id": "bad", "run": "exit 1"},  # has its own error finding: gets no second one
+        ]
+    )
+    code = main(["run", "--target", str(repo), "--auto"])
+    out = capsys.readouterr().out
+    assert code == 1
+    top = out[out.index("Top findings") :]
+    assert "workflow/step-failed" in top and "timed out after 0.5s" in top
+    summary = history(repo)[-1]
+    assert summary["counts"]["findings"]["error"] == 2
+    backlog = repo / ".ai_workflow" / "backlog" / summary["run_id"]
+    findings = json.loads((backlog / "findings.json").read_text())["findings"]
+    assert sorted((f["rule"], f["severity"], f["step"]) for f in findings) == [
+        ("custom/exit-status", "error", "bad"),
+        ("workflow/step-failed", "error", "slow"),
+    ]
+    failed = next(f for f in findings if f["rule"] == "workflow/step-failed")
+    assert failed["message"] == "timed out after 0.5s"
+    sarif = json.loads((backlog / "findings.sarif").read_text())["runs"][0]["results"]
+    assert sorted((r["ruleId"], r["level"]) for r in sarif) == [
+        ("custom/exit-status", "error"),
+        ("workflow/step-failed", "error"),
+    ]
+
+
 def test_non_git_target_still_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from tests.engine.conftest import custom_only_config
 

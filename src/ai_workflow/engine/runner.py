@@ -56,6 +56,7 @@ from ai_workflow.engine.step import (
     StepStatus,
 )
 from ai_workflow.errors import StepCancelled
+from ai_workflow.findings import Finding, Severity
 from ai_workflow.gitutil import GitState, git_state
 from ai_workflow.project_files import run_project_files
 
@@ -427,6 +428,7 @@ class WorkflowRun:
         self.req.observer.step_started(spec)
 
     def _on_finish(self, spec: StepSpec, result: StepResult, reporter: Reporter) -> None:
+        _ensure_failure_finding(result)
         self.results[spec.id] = result
         level = _LOG_LEVEL.get(result.status, "INFO")
         reason = f": {result.reason}" if result.reason else ""
@@ -621,6 +623,22 @@ def _deterministic_outcome(cached: StepResult) -> StepOutcome:
         skipped_checks=list(cached.skipped_checks),
         summary=cached.summary,
     )
+
+
+STEP_FAILED_RULE = "workflow/step-failed"
+
+
+def _ensure_failure_finding(result: StepResult) -> None:
+    """A failed step always has an error finding: when it failed without one (its tool could
+    not run, it timed out, an internal error) one is added from its reason, so the failure
+    reaches findings.json, SARIF, the top findings and the error count."""
+    if result.status is not StepStatus.FAILED:
+        return
+    if any(f.severity is Severity.ERROR for f in result.findings):
+        return
+    message = result.reason or result.summary or "the step failed"
+    finding = Finding(STEP_FAILED_RULE, Severity.ERROR, message, step=result.id)
+    result.findings = [*result.findings, finding]
 
 
 def _timed(result: StepResult, started: str, clock: float) -> StepResult:
