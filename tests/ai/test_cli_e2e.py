@@ -12,6 +12,7 @@ import pytest
 from ai_workflow.cli import main
 from tests.ai.fakes import Action, FakeLLMServer, findings_answer
 from tests.ai.support import SECRETS, make_project
+from tests.helpers import commit_all
 
 STEPS = "pre_analysis,documentation,code_quality"
 ANSWER = findings_answer(
@@ -137,3 +138,32 @@ def test_unchanged_rerun_with_reused_steps_sends_no_request(
     assert any(s["status"] == "reused" for s in second["steps"])
     assert second["ai"]["calls"] == 0
     assert second["ai"]["cache_hits"] == first["ai"]["cache_misses"] > 0
+
+
+def test_latin1_text_in_a_changed_file_keeps_every_review_working(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A committed Latin-1 notes.txt (git gives its bytes as surrogate escapes) used to fail
+    saving the prompt of every step: `ai/internal-error` on all of them."""
+    target, _ = make_project(tmp_path / "p", secrets=False)
+    commit_all(target, "sub")
+    (target / "notes.txt").write_bytes(
+        "caf\xe9 cr\xe8me, na\xefve r\xe9sum\xe9\n".encode("latin-1")
+    )
+    commit_all(target, "notes in Latin-1")
+    (target / "notes.txt").write_bytes("d\xe9j\xe0 vu\n".encode("latin-1"))  # and a diff
+    with FakeLLMServer(answer=ANSWER) as server:
+        _use_server(monkeypatch, server.base_url, retries=False)
+        summary = _run(capsys, target, "--no-step-cache")
+        bodies = server.bodies()
+    assert len(bodies) == 2
+    findings = json.loads(next((target / ".ai_workflow").rglob("findings.json")).read_text())
+    items = findings if isinstance(findings, list) else findings.get("findings", [])
+    assert not [f for f in items if f["rule"] == "ai/internal-error"], items
+    assert any(f["rule"] == "ai/outdated-readme" for f in items)
+    prompts = sorted((target / ".ai_workflow").rglob("prompts/**/step*_*.md"))
+    assert len(prompts) == 2, prompts
+    for prompt in prompts:
+        text = prompt.read_bytes().decode("utf-8")  # valid UTF-8
+        assert "notes.txt" in text and "\ufffd" in text
+    assert summary["ai"]["calls"] == 2

@@ -84,6 +84,15 @@ def _finding_line(finding: Finding) -> str:
     return f"- [{finding.severity.value}] {finding.rule} {where}: {finding.message}"
 
 
+def valid_text(text: str) -> str:
+    """`text` as valid UTF-8: bytes git or a file held that are not UTF-8 (surrogate escapes,
+    lone surrogates) become U+FFFD, so a prompt can always be saved and sent."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _diff_base(target: Path) -> str | None:
     for rev in ("HEAD~1", "HEAD"):
         try:
@@ -133,7 +142,7 @@ def _store_diff(diffs: dict[str, str], lines: list[str]) -> None:
         (ln[6:].rstrip("\n") for ln in lines if ln.startswith("+++ b/")),
         header.rsplit(" b/", 1)[-1],
     )
-    diffs[path] = "".join(lines)
+    diffs[path] = valid_text("".join(lines))  # Latin-1 notes.txt: git gives surrogates
 
 
 def _read_text(target: Path, rel: str) -> list[str] | None:
@@ -217,7 +226,7 @@ class PromptBuilder:
 
     def build(self, outcome: StepOutcome) -> BuiltPrompt:
         ctx = self.ctx
-        system = self.template.system_text(ctx.spec.persona)
+        system = valid_text(self.template.system_text(ctx.spec.persona))
         header = (
             f"{self.template.context_notice}\n\n## Step {ctx.spec.number}: {ctx.spec.name}\n"
             f"{ctx.spec.description}\n"
@@ -240,7 +249,7 @@ class PromptBuilder:
         body = header + "".join(s for s in sections if s)
         if omitted:
             body += "\n## Left out of this prompt\n" + "".join(f"- {ln}\n" for ln in omitted)
-        body = RUN_ID_PATTERN.sub("<run>", body)  # run ids would defeat the AI cache
+        body = valid_text(RUN_ID_PATTERN.sub("<run>", body))  # run ids defeat the AI cache
         final = redact(body)  # a second pass over the joined text: idempotent on clean text
         room.redactions.update(final.counts)
         tokens = self.counter.count(system) + self.counter.count(final.text)
