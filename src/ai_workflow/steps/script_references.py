@@ -280,8 +280,16 @@ def _line_commands(
     except ValueError:
         tokens = text.split()
     current: list[str] = []
+    call_depth = 0  # inside `name(...)`: a function call in an -e/-c string, not a subshell
     for token in [*tokens, ";"]:
+        if call_depth:
+            call_depth += token.count("(") - token.count(")")
+            call_depth = max(call_depth, 0)
+            continue
         if token and set(token) <= set(";&|()<>"):
+            if token.startswith("(") and current and not current[-1].endswith("$"):
+                call_depth = token.count("(") - token.count(")")
+                continue  # a subshell `(` never follows words of its command; `$(` may
             if current:
                 yield Command(tuple(current), path, line, cwd, origin, inline)
             current = []
@@ -771,17 +779,19 @@ def _check_scripts(
     doc_text = "\n".join(doc.text() for doc in docs.values())
     automation = _automation_texts(project.target, files, set(scripts))
     usage = _usage(project, refs)
+    sourced = _sourced_names(automation.values())
     for script in scripts:
-        _check_script_file(project, script, usage.get(script, set()), outcome)
         name = PurePosixPath(script).name
+        how = usage.get(script, set()) | ({"source"} if name in sourced else set())
+        _check_script_file(project, script, how, outcome)
         mention = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w-])")
-        if script in doc_text or mention.search(doc_text):
-            continue
+        if script in doc_text or mention.search(doc_text) or name in sourced:
+            continue  # documented, or a library that other scripts load
         if any(mention.search(text) for path, text in automation.items() if path != script):
             outcome.add(
                 "scripts/undocumented",
                 "info",
-                f"{script} is used by the build/CI but no document mentions it",
+                f"{script} is used by the build, CI or another script but no document mentions it",
                 script,
             )
         else:
@@ -832,13 +842,41 @@ def _check_script_file(
         )
 
 
+_SOURCE_RE = re.compile(
+    r"""(?:^|[;&|{(]|\bthen|\bdo)\s*(?:source|\.)\s+["']?([^\s"';&|)]+)""", re.M
+)
+
+
+def _sourced_names(texts: Iterable[str]) -> set[str]:
+    """File names that some script loads with `source x` or `. x` (often via a variable,
+    `source "$ROOT/lib/common.bash"`): libraries, which need no shebang or executable bit."""
+    return {
+        PurePosixPath(match.group(1)).name for text in texts for match in _SOURCE_RE.finditer(text)
+    }
+
+
 def _automation_texts(target: Path, files: list[str], scripts: set[str]) -> dict[str, str]:
-    """Build, CI and script files, whose mention of a script means it is in use."""
+    """Build, CI and script files (also suffix-less executables with a shell shebang, such as
+    `libexec/tool-run`), whose mention of a script means it is in use."""
     names = {*MAKEFILE_NAMES, "package.json", "pyproject.toml", "tox.ini", "noxfile.py"}
     names |= {".pre-commit-config.yaml", "Dockerfile", "docker-compose.yml", "setup.cfg"}
     chosen = [
         f
         for f in files
-        if f in names or f.startswith((".github/", ".gitlab-ci", ".circleci/")) or f in scripts
+        if f in names
+        or f.startswith((".github/", ".gitlab-ci", ".circleci/"))
+        or f in scripts
+        or PurePosixPath(f).suffix in {*SCRIPT_SUFFIXES, ".bats"}  # test helpers too
+        or (not PurePosixPath(f).suffix and _is_shell_shebang(_shebang(target / f)))
     ]
     return {f: read_text(target / f) for f in chosen}
+
+
+def _is_shell_shebang(shebang: str | None) -> bool:
+    if shebang is None:
+        return False
+    words = shebang[2:].split()
+    program = PurePosixPath(words[0]).name if words else ""
+    if program == "env" and len(words) > 1:
+        program = words[1]
+    return program in SHELLS
