@@ -6,7 +6,10 @@ import json
 import threading
 from pathlib import Path
 
+import pytest
+
 from ai_workflow.ai import AIReviewer, build_reviewer
+from ai_workflow.ai.proposals import apply_refusal
 from ai_workflow.engine.artifacts import Workspace
 from ai_workflow.engine.step import StepOutcome
 from ai_workflow.steps import BUILTIN_MODULES, code_quality, git_finalization, test_generation
@@ -137,6 +140,63 @@ def test_step6_applies_proposals_only_when_asked(tmp_path: Path) -> None:
     )
     assert outcome.data["ai"]["proposals_applied"] is True
     assert not any(f.rule == "ai/proposal-not-applied" for f in outcome.findings)
+
+
+def test_applied_proposals_are_only_test_files_in_test_directories(tmp_path: Path) -> None:
+    """A model may not smuggle code the tools run by themselves into the project: conftest.py
+    (pytest loads it), CI workflows, package files. They stay in the workspace, with why."""
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    planted = "open('PWNED', 'w').write('x')\n"
+    answer = findings_answer(
+        proposals=[
+            {"path": "tests/test_sub_ai.py", "content": "def test_sub():\n    assert True\n"},
+            {"path": "conftest.py", "content": planted},
+            {"path": "tests/conftest.py", "content": planted},
+            {"path": "tests/__init__.py", "content": planted},
+            {"path": ".github/workflows/x.yml", "content": "on: push\n"},
+        ]
+    )
+    with FakeLLMServer(answer=answer) as server:
+        config = ai_config(
+            provider="openai", base_url=server.base_url, run={"apply_proposals": True}
+        )
+        outcome = review(
+            reviewer_for(target, config), target, config, spec=test_generation.SPEC, changed=changed
+        )
+    info = outcome.data["ai"]
+    assert info["proposals_applied"] is True and info["proposals"] == ["tests/test_sub_ai.py"]
+    assert (target / "tests" / "test_sub_ai.py").is_file()
+    held = ["conftest.py", "tests/conftest.py", "tests/__init__.py", ".github/workflows/x.yml"]
+    assert info["proposals_held"] == held
+    for path in held:
+        assert not (target / path).exists(), path
+    proposals = target / ".ai_workflow" / "proposals" / RUN_ID
+    rejected = (proposals / "REJECTED.md").read_text()
+    for path in held:
+        assert (proposals / path).read_text()  # kept to read
+        assert f"- {path}: never applied: " in rejected
+    assert "conftest.py is code the test runner loads by itself" in rejected
+    assert "tests/conftest.py" not in (proposals / "proposals.patch").read_text()
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("tests/test_a.py", None),
+        ("tests/unit/a_test.py", None),
+        ("web/__tests__/a.test.ts", None),
+        ("test/a.spec.js", None),
+        ("src/demo/test_a.py", "not inside one of the project's test directories"),
+        ("tests/helpers.py", "not named like a test file"),
+        ("tests/conftest.py", "conftest.py is code"),
+        ("tests/.hidden/test_a.py", "hidden files"),
+        ("setup.py", "setup.py is code"),
+        ("tests/pytest.ini", "not named like a test file"),
+    ],
+)
+def test_apply_refusal(path: str, reason: str | None) -> None:
+    refusal = apply_refusal(path, ["tests"])
+    assert (refusal is None) if reason is None else (refusal or "").startswith(reason), refusal
 
 
 def test_step11_commit_message_is_validated(tmp_path: Path) -> None:

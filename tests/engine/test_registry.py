@@ -78,3 +78,14 @@ def test_builtin_steps_declare_what_their_modules_read() -> None:
     assert "*.py" in specs["dependencies"].inputs  # imports of every Python file
     assert "*.md" in specs["markdown_lint"].inputs  # Markdown in tests/ or .github/ too
     assert "pre_analysis" in specs["test_generation"].depends_on  # ranks by changed files
+
+
+def test_test_generation_mutates_only_when_it_applies_proposals() -> None:
+    plain = {s.id: s for s in registry().specs}
+    assert not plain["test_generation"].mutates
+    applying = build_registry(builtin_steps(), WorkflowConfig(), apply_proposals=True)
+    specs = {s.id: s for s in applying.specs}
+    assert specs["test_generation"].mutates
+    assert [s for s in specs.values() if s.mutates and s.id != "test_generation"] == [
+        specs["git_finalization"]
+    ]

@@ -304,6 +304,8 @@ class AIReviewer:
     ) -> None:
         result = write_proposals(ctx, parsed.proposals)
         info["proposals"] = result.written
+        if result.held:
+            info["proposals_held"] = result.held
         if result.rejected:
             info["proposals_rejected"] = result.rejected
             outcome.skipped_checks.append(

@@ -29,6 +29,9 @@ BUILTIN_INPUTS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+PROPOSING_STEP = "test_generation"  # writes AI-proposed tests on --apply-proposals
+
+
 def declare_builtin_inputs(step: Step) -> Step:
     """A built-in step with the inputs `BUILTIN_INPUTS` declares for it (union with its own)."""
     extra = BUILTIN_INPUTS.get(step.spec.id)
@@ -105,14 +108,22 @@ def _normalise(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", text.strip().lower())
 
 
-def build_registry(builtin: Sequence[Step], workflow: WorkflowConfig) -> Registry:
-    """Apply `workflow.disable`, `extra_dependencies`, `timeouts` and custom `steps`."""
+def build_registry(
+    builtin: Sequence[Step], workflow: WorkflowConfig, *, apply_proposals: bool = False
+) -> Registry:
+    """Apply `workflow.disable`, `extra_dependencies`, `timeouts` and custom `steps`.
+
+    With `apply_proposals` (`--apply-proposals`) test generation writes test files into the
+    project, so it counts as mutating: it runs alone and is never reused from the step cache.
+    """
     known = {s.spec.id for s in builtin}
     _check_known(workflow.disable, known, "workflow.disable")
     disabled = set(workflow.disable)
     steps: dict[str, Step] = {
         s.spec.id: declare_builtin_inputs(s) for s in builtin if s.spec.id not in disabled
     }
+    if apply_proposals and PROPOSING_STEP in steps and steps[PROPOSING_STEP].spec.builtin:
+        steps[PROPOSING_STEP] = _respec(steps[PROPOSING_STEP], mutates=True)
     next_number = max((s.spec.number for s in builtin), default=-1) + 1
     for offset, custom in enumerate(workflow.steps):
         if custom.id in steps or custom.id in disabled:
