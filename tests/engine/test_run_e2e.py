@@ -162,6 +162,34 @@ def test_dry_run_changes_nothing(
     assert not (repo / ".ai_workflow").exists()
 
 
+def test_dry_run_shows_phases_and_what_would_run_or_be_skipped(
+    custom_repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = custom_repo(
+        [
+            {"id": "first", "run": "true", "categories": ["docs"]},
+            {"id": "second", "run": "true", "depends_on": ["first"], "categories": ["docs"]},
+            {"id": "alone", "run": "true", "categories": ["*"]},
+        ]
+    )
+    assert main(["run", "--target", str(repo), "--auto"]) == 0
+    capsys.readouterr()
+    assert main(["run", "--target", str(repo), "--dry-run", "--smart-execution"]) == 0
+    out = capsys.readouterr().out
+    assert "Execution phases:" in out
+    assert "Phase 1: 13 first, 15 alone (1 would run, 1 skipped)" in out
+    assert "Phase 2: 14 second (0 would run, 1 skipped)" in out
+    assert out.count("no change in categories docs") == 2  # why each is skipped
+    code, summary = run_json(repo, "--dry-run", "--smart-execution", capsys=capsys)
+    assert code == 0
+    steps = {s["id"]: (s["phase"], s["status"]) for s in summary["steps"]}
+    assert steps == {"first": (1, "skipped"), "second": (2, "skipped"), "alone": (1, "planned")}
+    assert summary["phases"] == [
+        {"phase": 1, "steps": ["first", "alone"]},
+        {"phase": 2, "steps": ["second"]},
+    ]
+
+
 def test_show_graph_writes_dependency_graph(
     custom_repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

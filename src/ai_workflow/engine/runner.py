@@ -70,7 +70,9 @@ class RunObserver(Protocol):
 
     def run_started(self, run_id: str, plan: list[tuple[StepSpec, str]]) -> None: ...
 
-    def show_plan(self, results: list[StepResult]) -> None: ...
+    def show_plan(self, results: list[StepResult], phases: list[list[str]]) -> None:
+        """The dry-run plan: results in run order, and the phases (topological generations)."""
+        ...
 
     def step_started(self, spec: StepSpec) -> None: ...
 
@@ -95,7 +97,7 @@ class QuietObserver:
     def run_started(self, run_id: str, plan: list[tuple[StepSpec, str]]) -> None:
         return None
 
-    def show_plan(self, results: list[StepResult]) -> None:
+    def show_plan(self, results: list[StepResult], phases: list[list[str]]) -> None:
         return None
 
     def step_started(self, spec: StepSpec) -> None:
@@ -333,8 +335,15 @@ class WorkflowRun:
             if sid in todo:
                 result.reason = f"would run (~{self.analysis.estimates[sid].seconds:.0f}s)"
             self.results[sid] = result
-        self.req.observer.show_plan(list(self.results.values()))
+        phases = self.analysis.phases
+        self.req.observer.show_plan(list(self.results.values()), phases)
         summary = self._summary("dry_run", NoReviewer())
+        phase_of = {sid: n for n, phase in enumerate(phases, start=1) for sid in phase}
+        for step in summary["steps"]:
+            step["phase"] = phase_of[step["id"]]
+        summary["phases"] = [
+            {"phase": n, "steps": list(phase)} for n, phase in enumerate(phases, start=1)
+        ]
         return RunReport(summary, EXIT_OK, list(self.results.values()))
 
     def _real_run(self) -> RunReport:

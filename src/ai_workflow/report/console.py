@@ -105,18 +105,31 @@ class RunConsole:
             )
             self._live.start()
 
-    def show_plan(self, results: list[StepResult]) -> None:
+    def show_plan(self, results: list[StepResult], phases: list[list[str]]) -> None:
+        """The dry run: every step in run order with its phase, whether it would run or be
+        skipped and why, then each phase's steps (a phase's steps may run at the same time)."""
+        phase_of = {sid: n for n, phase in enumerate(phases, start=1) for sid in phase}
+        by_id = {r.id: r for r in results}
         table = Table(title="Plan", show_edge=False)
-        for column in ("#", "step", "status", "why"):
+        for column in ("#", "phase", "step", "status", "why"):
             table.add_column(column)
         for result in results:
             table.add_row(
                 str(result.number),
+                str(phase_of.get(result.id, "")),
                 result.id,
                 status_text(result.status.value),
                 escape(result.reason or ""),
             )
         self.console.print(table)
+        lines = Text("Execution phases:")
+        for n, phase in enumerate(phases, start=1):
+            runs = [s for s in phase if s in by_id and by_id[s].status.value == "planned"]
+            rest = len(phase) - len(runs)
+            named = ", ".join(f"{by_id[s].number} {s}" if s in by_id else s for s in phase)
+            counts = f"{len(runs)} would run" + (f", {rest} skipped" if rest else "")
+            lines.append(f"\n  Phase {n}: {named} ({counts})")
+        self.console.print(lines)
 
     def step_started(self, spec: StepSpec) -> None:
         with self._lock:
