@@ -638,3 +638,28 @@ def test_a_collection_error_names_its_reason(tmp_path: Path) -> None:
         "collection failure: ModuleNotFoundError: No module named 'not_installed_anywhere'"
     )
     assert "Traceback" in finding.extra["details"]  # the runner's whole output is kept
+
+
+TAP_SCRIPT = """\
+echo 'TAP version 13'
+echo '# arithmetic'
+echo 'ok 1 adds'
+echo 'not ok 2 subtracts'
+echo '  ---'
+echo '    at: Test.<anonymous> (test/math.js:7:3)'
+echo '  ...'
+echo 'ok 3 divides # SKIP later'
+echo '1..3'
+exit 1
+"""
+
+
+def test_tap_output_is_read_when_there_is_no_report_file(tmp_path: Path) -> None:
+    """tape, node-tap and friends print TAP; a runner without JUnit output is still counted."""
+    root = make_repo(tmp_path / "tap", {"tap.sh": TAP_SCRIPT, "test/math.js": "\n" * 10})
+    outcome = run_step(root, cfg(test_command="sh tap.sh"))
+    counts = outcome.data["counts"]
+    assert (counts["passed"], counts["failed"], counts["skipped"]) == (1, 1, 1)
+    assert errors(outcome) == [("tests/failed", "test/math.js", 7)]
+    assert "parsed TAP output" in outcome.checked
+    assert outcome.status() == StepStatus.FAILED

@@ -233,6 +233,40 @@ def _case_name(chain: tuple[str, ...], case: _Case) -> str:
 # --------------------------------------------------------------------------- other formats
 
 
+_TAP_RESULT_RE = re.compile(
+    r"^(?P<not>not )?ok\b(?: \d+)?(?: -)? ?(?P<name>[^#\n]*?)\s*(?:#\s*(?P<directive>\w+)[^\n]*)?$",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def parse_tap_output(text: str, target: Path) -> TestReport | None:
+    """TAP (tape, node-tap, bats, `node --test` with the tap reporter): the top-level `ok` and
+    `not ok` lines (indented subtests are folded into their parent), with `# SKIP` and
+    `# TODO`. None when the output holds no TAP plan or result lines."""
+    if not re.search(r"^(?:TAP version \d+|1\.\.\d+)\s*$", text, re.MULTILINE):
+        return None
+    report = TestReport(source="TAP output")
+    results = list(_TAP_RESULT_RE.finditer(text))
+    if not results:
+        return None
+    for index, match in enumerate(results):
+        directive = (match.group("directive") or "").lower()
+        name = match.group("name").strip() or "?"
+        if directive == "skip":
+            report.counts.skipped += 1
+        elif directive == "todo":
+            report.counts.xfailed += 1
+        elif not match.group("not"):
+            report.counts.passed += 1
+        else:
+            report.counts.failed += 1
+            end = results[index + 1].start() if index + 1 < len(results) else len(text)
+            body = text[match.end() : end]
+            path, line = locate(body, target, "first")
+            report.failures.append(FailedTest(name, "failed", f"{name}{body}".strip(), path, line))
+    return report
+
+
 def parse_unittest_output(text: str, target: Path) -> TestReport | None:
     """unittest's text summary: `Ran N tests` and `FAILED (failures=1, errors=2, ...)`."""
     ran = re.search(r"^Ran (\d+) tests? in ", text, re.MULTILINE)
@@ -729,6 +763,8 @@ def _interpret(
     except ReportError as exc:
         outcome.add("tests/report-unreadable", "warning", str(exc))
         report = None
+    if report is None:
+        report = parse_tap_output(result.stdout, ctx.target)
     if report is None:
         _by_exit_status(outcome, plan, result)
         return
