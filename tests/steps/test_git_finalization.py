@@ -435,3 +435,32 @@ def test_detached_head_without_write_options_is_fine(tmp_path: Path) -> None:
     outcome = run(repo)
     assert outcome.status().value == "passed"
     assert outcome.data["detached"] is True
+
+
+@pytest.mark.parametrize(
+    ("added", "is_definition"),
+    [
+        ("+def parse(text):", True),
+        ("+    async def fetch(self):", True),
+        ("+class Cache:", True),
+        ("+export function render() {", True),
+        ("+export const LIMIT = 3;", True),
+        ("+func (s *Server) Start() error {", True),
+        ("+pub fn add(a: i32) -> i32 {", True),
+        ("+cleanup() {", True),
+        ("+    return value + 1", False),
+        ("-def removed():", False),
+        ("+# def commented_out", False),
+    ],
+)
+def test_added_definitions_are_recognised(added: str, is_definition: bool) -> None:
+    assert gf.adds_definition(f"@@ -1 +1 @@\n{added}\n") is is_definition
+
+
+def test_a_new_function_in_an_existing_file_is_a_feature(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {"src/calc/core.py": "def add(a, b):\n    return a + b\n"})
+    core = repo / "src/calc/core.py"
+    core.write_text(core.read_text() + "\n\ndef sub(a, b):\n    return a - b\n")
+    assert run(repo).data["commit_type"] == "feat"
+    core.write_text("def add(a, b):\n    return b + a\n")  # a change inside a definition
+    assert run(repo).data["commit_type"] == "fix"

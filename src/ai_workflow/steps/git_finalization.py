@@ -1,13 +1,15 @@
 """Step 11: Git Finalization. Working tree state and a proposed conventional commit message;
 commits or pushes only when asked.
 
-The message is built from the changed paths alone (never from any tool's output, so log lines
-cannot leak into it). Type inference, first match wins:
+The message is built from the changed paths and, to tell a feature from a fix, whether the
+diff adds a function or class definition (never from any tool's output, so log lines cannot
+leak into it). Type inference, first match wins:
 
 | what changed                                   | type     |
 | ---------------------------------------------- | -------- |
 | code with at least one new file                | feat     |
 | code, only deleted or renamed files            | refactor |
+| code, modified files that add a definition     | feat     |
 | code, modified files                           | fix      |
 | only docs / tests / CI / build files / other   | docs / test / ci / build / chore |
 | several of those, no code                      | test > build > ci > docs > chore |
@@ -186,13 +188,27 @@ class CommitMessage:
         return f"{self.subject}\n\n{self.body}" if self.body else self.subject
 
 
-def infer_type(changes: Sequence[Change]) -> str | None:
+# An added line that defines something: Python, JS/TS, Go, Rust, Ruby, shell functions.
+ADDED_DEFINITION_RE = re.compile(
+    r"^\+\s*(?:(?:async\s+)?def\s+\w|class\s+\w|(?:export\s+(?:default\s+)?)?"
+    r"(?:async\s+)?function\*?\s+\w|export\s+(?:const|class|interface|type|enum)\s+\w|"
+    r"func\s+(?:\([^)]*\)\s*)?\w|(?:pub(?:\([^)]*\))?\s+)?fn\s+\w|\w+\s*\(\)\s*\{)",
+    re.MULTILINE,
+)
+
+
+def adds_definition(diff: str) -> bool:
+    """Whether a unified diff adds a function, class or exported symbol."""
+    return ADDED_DEFINITION_RE.search(diff) is not None
+
+
+def infer_type(changes: Sequence[Change], new_definitions: bool = False) -> str | None:
     if not changes:
         return None
     categories = {categorize(c.path) for c in changes}
     if "code" in categories:
         code = [c for c in changes if categorize(c.path) == "code"]
-        if any(c.status in {"A", "?"} for c in code):
+        if any(c.status in {"A", "?"} for c in code) or new_definitions:
             return "feat"
         if all(c.status in {"D", "R"} for c in code):
             return "refactor"
@@ -249,9 +265,12 @@ def _descriptions(changes: Sequence[Change]) -> list[str]:
     return [f"{verb} {listed}", count]
 
 
-def propose_message(changes: Sequence[Change]) -> CommitMessage | None:
-    """A conventional commit message for `changes`; None when nothing changed."""
-    commit_type = infer_type(changes)
+def propose_message(
+    changes: Sequence[Change], new_definitions: bool = False
+) -> CommitMessage | None:
+    """A conventional commit message for `changes` (whose diff adds a definition when
+    `new_definitions`); None when nothing changed."""
+    commit_type = infer_type(changes, new_definitions)
     if commit_type is None:
         return None
     deciding = [c.path for c in changes if categorize(c.path) == "code"] or [
@@ -344,8 +363,8 @@ def run(ctx: StepContext) -> StepOutcome:
     state = parse_status(raw)
     branch = (git.out("symbolic-ref", "-q", "--short", "HEAD") or "").strip() or None
     operation = _operation_in_progress(ctx, git)
-    basis = state.staged or [*state.staged, *state.unstaged, *state.untracked]
-    message = propose_message(_unique(basis))
+    basis = _unique(state.staged or [*state.staged, *state.unstaged, *state.untracked])
+    message = propose_message(basis, _code_diff_adds_definition(git, basis, bool(state.staged)))
     outcome.data = {
         "is_repo": True,
         "branch": branch,
@@ -369,6 +388,16 @@ def run(ctx: StepContext) -> StepOutcome:
     _write_if_asked(ctx, git, outcome, state, branch, operation, message)
     outcome.summary = _summary(state, message, outcome.data)
     return outcome
+
+
+def _code_diff_adds_definition(git: _Git, basis: list[Change], staged: bool) -> bool:
+    """Whether the modified code files' diff (staged, else against HEAD) adds a definition."""
+    modified = [c.path for c in basis if c.status == "M" and categorize(c.path) == "code"]
+    if not modified:
+        return False
+    against = ["--cached"] if staged else ["HEAD"]
+    diff = git.out("diff", "--no-color", "--no-ext-diff", "-U0", *against, "--", *modified)
+    return adds_definition(diff or "")
 
 
 def _unique(changes: list[Change]) -> list[Change]:
