@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
+from ai_workflow.ai.providers.openai_provider import is_openai_api
 from ai_workflow.findings import Severity
 from ai_workflow.steps import code_quality, documentation
 from tests.ai.fakes import Action, FakeLLMServer, findings_answer
@@ -190,3 +193,41 @@ def test_expired_entries_miss(tmp_path: Path) -> None:
         review(later, target, config, changed=changed)
     assert len(server.requests) == 2
     assert later.stats()["cache_misses"] == 1 and later.stats()["cache_hits"] == 0
+
+
+@pytest.mark.parametrize(
+    ("provider", "variable"), [("openai", "OPENAI_BASE_URL"), ("anthropic", "ANTHROPIC_BASE_URL")]
+)
+def test_cache_key_uses_the_endpoint_the_sdk_really_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, provider: str, variable: str
+) -> None:
+    """No ai.base_url: the SDK reads OPENAI_BASE_URL / ANTHROPIC_BASE_URL. Server B must not
+    get server A's cached answer."""
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-unused")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-unused")
+    finding = {"rule": "r", "severity": "warning", "path": "src/demo/core.py", "line": 1}
+    answer_a = findings_answer({**finding, "message": "answer from A"})
+    answer_b = findings_answer({**finding, "message": "answer from B"})
+    config = ai_config(provider=provider)
+    with (
+        FakeLLMServer(provider, answer=answer_a) as a,
+        FakeLLMServer(provider, answer=answer_b) as b,
+    ):
+        monkeypatch.setenv(variable, a.base_url)
+        first = review(reviewer_for(target, config), target, config, changed=changed)
+        monkeypatch.setenv(variable, b.base_url)
+        second = review(reviewer_for(target, config), target, config, changed=changed)
+        assert len(a.requests) == 1 and len(b.requests) == 1
+    assert [f.message for f in ai_findings(first)] == ["answer from A"]
+    assert [f.message for f in ai_findings(second)] == ["answer from B"]
+    if provider == "openai":  # a compatible server gets the classic limit parameter
+        assert "max_tokens" in b.requests[0].body
+        assert "max_completion_tokens" not in b.requests[0].body
+
+
+def test_only_openai_itself_gets_max_completion_tokens() -> None:
+    assert is_openai_api("https://api.openai.com/v1")
+    assert is_openai_api(None)
+    assert not is_openai_api("http://127.0.0.1:11434/v1")
+    assert not is_openai_api("https://api.openai.com.evil.example/v1")

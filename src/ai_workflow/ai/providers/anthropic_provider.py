@@ -23,10 +23,12 @@ class AnthropicProvider:
         import anthropic
 
         self._anthropic = anthropic
-        self.base_url = base_url
         self._client = anthropic.Anthropic(
             api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=max_retries
         )
+        # The endpoint the client really calls (ANTHROPIC_BASE_URL when ai.base_url is unset):
+        # part of the AI cache key.
+        self.base_url: str | None = str(self._client.base_url).rstrip("/")
         # Recent SDKs (and the API behind them) no longer take a temperature: send it only to
         # an SDK that still declares it.
         create = type(self._client.messages).create

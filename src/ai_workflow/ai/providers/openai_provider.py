@@ -7,12 +7,24 @@ honouring `Retry-After`; `ai.max_retries` and `ai.timeout_s` are passed to it.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from ai_workflow.ai.providers.base import ChatRequest, ChatResponse, ProviderError
 from ai_workflow.ai.tokens import default_counter
 from ai_workflow.engine.step import StepContext
 
 NO_KEY = "unused"  # local servers (Ollama, vLLM, llama.cpp) accept any key
+
+
+OPENAI_API_HOST = "api.openai.com"
+
+
+def is_openai_api(base_url: str | None) -> bool:
+    """Whether `base_url` is OpenAI's own API (not an OpenAI-compatible server)."""
+    if not base_url:
+        return True
+    host = urlsplit(base_url).hostname or ""
+    return host == OPENAI_API_HOST
 
 
 class OpenAIProvider:
@@ -24,10 +36,12 @@ class OpenAIProvider:
         import openai
 
         self._openai = openai
-        self.base_url = base_url
         self._client = openai.OpenAI(
             api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=max_retries
         )
+        # The endpoint the client really calls (the SDK falls back to OPENAI_BASE_URL, then
+        # api.openai.com): part of the AI cache key, so server B never gets server A's answer.
+        self.base_url: str | None = str(self._client.base_url).rstrip("/")
 
     def _params(self, request: ChatRequest) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -38,8 +52,10 @@ class OpenAIProvider:
             ],
             "temperature": request.temperature,
         }
-        # OpenAI's own API wants max_completion_tokens; compatible servers know max_tokens.
-        limit_key = "max_tokens" if self.base_url else "max_completion_tokens"
+        # OpenAI's own API wants max_completion_tokens (max_tokens is deprecated there and
+        # refused by reasoning models); compatible servers (vLLM, Ollama, llama.cpp...) know
+        # the classic max_tokens.
+        limit_key = "max_completion_tokens" if is_openai_api(self.base_url) else "max_tokens"
         params[limit_key] = request.max_output_tokens
         return params
 
