@@ -139,6 +139,15 @@ def test_undecodable_file_is_skipped_not_fatal(tmp_path: Path) -> None:
     assert outcome.tool_error is None
 
 
+def test_a_file_name_with_a_line_break_is_skipped_not_misread(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "nl", {"README.md": "# Fine\n"})
+    (root / "new\nline.md").write_text("#Broken\n")
+    (root / "line.md").write_text("# Fine too\n")
+    outcome = _run(root)
+    assert _found(outcome) == set()  # no finding is pinned on line.md
+    assert any("line break" in s for s in outcome.skipped_checks)
+
+
 def test_missing_linter_is_a_skipped_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     wrapper = tmp_path / "python-without-site"
     wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -S "$@"\n', encoding="utf-8")
