@@ -62,6 +62,92 @@ def test_bad_input_exits_2_without_traceback(args: list[str], message: str, tmp_
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("command", ["run", "graph"])
+def test_jobs_limit_is_the_same_for_run_and_graph(command: str, tmp_path: Path) -> None:
+    make_repo(tmp_path, {".workflow-config.yaml": custom_only_config([{"id": "a", "run": "true"}])})
+    too_many = cli(command, "--target", str(tmp_path), "--jobs", "999")
+    assert too_many.returncode == 2, too_many.stderr
+    assert "run.jobs: Input should be less than or equal to 64 (got 999)" in too_many.stderr
+    assert "Traceback" not in too_many.stderr
+
+
+def test_graph_jobs_within_the_limit_is_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_repo(tmp_path, {".workflow-config.yaml": custom_only_config([{"id": "a", "run": "true"}])})
+    assert main(["graph", "--target", str(tmp_path), "--jobs", "64", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["jobs"] == 64
+
+
+def test_config_path_that_is_a_directory_exits_2(tmp_path: Path) -> None:
+    result = cli("run", "--target", str(tmp_path), "--auto", "--config", str(tmp_path))
+    assert result.returncode == 2
+    assert f"config file {tmp_path} is a directory" in result.stderr
+    (tmp_path / ".workflow-config.yaml").mkdir()
+    result = cli("run", "--target", str(tmp_path), "--auto")
+    assert result.returncode == 2
+    assert f"config file {tmp_path / '.workflow-config.yaml'} is a directory" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_broken_pyproject_with_our_table_exits_2_naming_file_and_toml_error(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.ai-workflow\nrun = 1\n")
+    result = cli("run", "--target", str(tmp_path), "--auto", "--dry-run")
+    assert result.returncode == 2
+    assert f"{tmp_path / 'pyproject.toml'}: invalid TOML" in result.stderr
+    assert "[tool.ai-workflow] configuration cannot be read" in result.stderr
+    assert "(at line 1, column 18)" in result.stderr  # tomllib's own position of the error
+    assert "Traceback" not in result.stderr
+
+
+def test_broken_pyproject_mentioning_us_warns_and_runs(tmp_path: Path) -> None:
+    make_repo(tmp_path, {".gitignore": ".ai_workflow/\n"})
+    (tmp_path / "pyproject.toml").write_text(
+        "# settings live in tool.ai-workflow, see docs\n[project\nname = 'x'\n"
+    )
+    result = cli("run", "--target", str(tmp_path), "--auto", "--dry-run", "--steps", "0")
+    assert result.returncode == 0, result.stderr
+    assert f"warning: {tmp_path / 'pyproject.toml'}: invalid TOML (" in result.stderr
+    assert "any tool.ai-workflow configuration in it is ignored" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("workflow", "message"),
+    [
+        (
+            "  steps:\n    - {id: a, run: 'true', depends_on: [b]}\n"
+            "    - {id: b, run: 'true', depends_on: [a]}\n",
+            "line 3: dependency cycle between steps: a -> b -> a",
+        ),
+        (
+            "  steps:\n    - {id: a, run: 'true'}\n    - {id: a, run: 'true'}\n",
+            "line 6: workflow.steps[1]: duplicate step id 'a'",
+        ),
+        (
+            "  steps:\n    - {id: a, run: 'true', depends_on: [zzz]}\n",
+            "line 3: step 'a' depends on unknown step(s): zzz",
+        ),
+        (
+            "  timeouts:\n    test_execution: 3\n    nope: 3\n",
+            "line 6: workflow.timeouts: unknown step 'nope'",
+        ),
+        (
+            "  timeouts:\n    test_execution: -1\n",
+            "line 5: workflow.timeouts.test_execution: must be a positive number of seconds",
+        ),
+    ],
+)
+def test_workflow_errors_name_the_config_file_and_line(
+    workflow: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / ".workflow-config.yaml"
+    config.write_text(f"run:\n  jobs: 2\nworkflow:\n{workflow}")
+    assert main(["graph", "--target", str(tmp_path)]) == 2
+    assert f"ai-workflow: error: {config}, {message}" in capsys.readouterr().err
+
+
 def test_target_that_is_a_file(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x")
     result = cli("run", "--target", str(tmp_path / "f"))

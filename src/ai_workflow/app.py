@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ai_workflow.config import Config, load_config
+from ai_workflow.config import Config, load_config, section_source
 from ai_workflow.engine.graph import (
     analyse,
     estimate_steps,
@@ -27,7 +28,7 @@ from ai_workflow.engine.graph import (
 from ai_workflow.engine.metrics import median_durations, read_history, step_durations
 from ai_workflow.engine.registry import Registry, build_registry
 from ai_workflow.engine.runner import RunRequest, run_workflow
-from ai_workflow.errors import UsageError
+from ai_workflow.errors import ConfigError, UsageError
 from ai_workflow.report.console import RunConsole
 from ai_workflow.steps import builtin_steps
 
@@ -65,8 +66,29 @@ def load_project(
     config_file = Path(args.config).expanduser() if getattr(args, "config", None) else None
     overrides: dict[str, Any] = {"run": dict(run_overrides)} if run_overrides else {}
     config = load_config(target, config_file=config_file, overrides=overrides)
-    registry = build_registry(builtin_steps(), config.workflow)
+    try:
+        registry = build_registry(builtin_steps(), config.workflow)
+    except ConfigError as exc:  # a cycle, a duplicate id, an unknown step: name the file
+        where = section_source(target, _workflow_loc(str(exc)), config_file)
+        if where is None:
+            raise
+        raise ConfigError(f"{where}: {exc}") from None
     return target, config, registry
+
+
+def _workflow_loc(message: str) -> tuple[str | int, ...]:
+    """The key a registry error is about: `workflow.steps[1]: ...` -> ("workflow", "steps", 1),
+    `workflow.timeouts.x` -> ("workflow", "timeouts", "x"), otherwise ("workflow",)."""
+    match = re.match(r"workflow\.(\w+)(?:\[(\d+)\]|\.(\w+))?", message)
+    if not match:
+        return ("workflow",)
+    key, index, name = match.groups()
+    unknown = re.search(r": unknown step '(\w+)'", message)
+    if name is None and unknown and key in ("timeouts", "extra_dependencies"):
+        name = unknown.group(1)  # a mapping keyed by the unknown step: point at its line
+    if index is not None:
+        return ("workflow", key, int(index))
+    return ("workflow", key, name) if name else ("workflow", key)
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -132,13 +154,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    target, config, registry = load_project(args)
+    # --jobs is validated like `run --jobs` (1..64), as a command-line override of run.jobs.
+    target, config, registry = load_project(args, {"jobs": args.jobs} if args.jobs else None)
     graph = registry.graph(registry.select(args.steps))
     history = read_history(target)
     window = config.run.history_window
     runs = {sid: len(v) for sid, v in step_durations(history, window).items()}
     estimates = estimate_steps(graph.specs.values(), median_durations(history, window), runs)
-    analysis = analyse(graph, estimates, args.jobs or config.run.jobs)
+    analysis = analyse(graph, estimates, config.run.jobs)
     renderers: dict[str, Callable[[], str]] = {
         "mermaid": lambda: render_mermaid(graph, estimates, analysis.critical_path),
         "dot": lambda: render_dot(graph, estimates, analysis.critical_path),

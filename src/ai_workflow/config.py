@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -185,27 +187,62 @@ def _yaml_line(text: str, loc: tuple[str | int, ...]) -> int | None:
     return line
 
 
+TOOL_TABLE_HEADER = re.compile(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*[\"']?ai-workflow\b", re.M)
+"""A `[tool.ai-workflow]` (or `[tool.ai-workflow.<section>]`) header line in a pyproject.toml."""
+
+
+def _not_a_file(path: Path) -> str:
+    kind = "a directory" if path.is_dir() else "not a regular file"
+    return f"config file {path} is {kind}"
+
+
 def _read_project_file(target: Path, explicit: Path | None) -> _Source | None:
     if explicit is not None:
-        if not explicit.is_file():
+        if not explicit.exists():
             raise ConfigError(f"config file not found: {explicit}")
+        if not explicit.is_file():
+            raise ConfigError(_not_a_file(explicit))
         return _read_file(explicit)
     for name in CONFIG_FILE_NAMES:
         path = target / name
         if path.is_file():
             return _read_file(path)
+        if path.exists():
+            raise ConfigError(_not_a_file(path))
     pyproject = target / "pyproject.toml"
     if pyproject.is_file():
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            text = pyproject.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            # A broken pyproject is a finding for the steps, not a reason to stop the run.
-            return _Source(f"{pyproject} (unreadable: {exc})", {})
+            return _broken_pyproject(pyproject, exc)
         section = data.get("tool", {}).get("ai-workflow")
         if section is not None:
             if not isinstance(section, dict):
                 raise ConfigError(f"{pyproject}: [tool.ai-workflow] must be a table")
             return _Source(f"{pyproject} [tool.ai-workflow]", section)
+    return None
+
+
+def _broken_pyproject(pyproject: Path, exc: Exception) -> _Source | None:
+    """A pyproject.toml that is not valid TOML. With a [tool.ai-workflow] table in it, the
+    configuration it holds cannot be ignored: exit 2. Otherwise it is a finding for the steps,
+    not a reason to stop the run, but a mention of tool.ai-workflow still gets a warning."""
+    try:
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    if TOOL_TABLE_HEADER.search(text):
+        raise ConfigError(
+            f"{pyproject}: invalid TOML, so its [tool.ai-workflow] configuration cannot be "
+            f"read: {exc}"
+        )
+    if "tool.ai-workflow" in text:
+        warnings.warn(
+            f"{pyproject}: invalid TOML ({exc}); any tool.ai-workflow configuration in it is "
+            "ignored",
+            stacklevel=3,
+        )
     return None
 
 
@@ -355,3 +392,15 @@ def config_source(target: Path, config_file: Path | None = None) -> str | None:
     """A label for the project configuration file in use, for reports."""
     source = _read_project_file(target, config_file)
     return source.label if source else None
+
+
+def section_source(
+    target: Path, loc: tuple[str | int, ...], config_file: Path | None = None
+) -> str | None:
+    """Where the key at `loc` (e.g. ("workflow", "steps", 1)) was configured, for messages about
+    a section as a whole: the project file, with the line of the deepest part of `loc` found,
+    or None when the project file does not set `loc[0]`."""
+    source = _read_project_file(target, config_file)
+    if source is None or loc[0] not in source.data:
+        return None
+    return source.where(loc)
