@@ -30,6 +30,19 @@ class Finding:
     source: str = "check"  # "check" for deterministic checks, "ai" for model findings
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Messages quote tool output (a failing test's print, a linter's source line): a
+        # secret in it must reach no artifact (findings.json, SARIF, reports, history, the
+        # checkpoint, the console). Redacting here covers every finding, however it is built.
+        from ai_workflow.ai.redact import redact  # lazy: ai_workflow.ai imports this module
+
+        message = redact(self.message).text
+        if message != self.message:
+            object.__setattr__(self, "message", message)
+        if any(isinstance(v, str) for v in self.extra.values()):
+            extra = {k: redact(v).text if isinstance(v, str) else v for k, v in self.extra.items()}
+            object.__setattr__(self, "extra", extra)
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["severity"] = self.severity.value

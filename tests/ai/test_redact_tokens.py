@@ -150,3 +150,38 @@ def test_real_tokenizer_when_installed() -> None:
     assert counter.name.startswith("tiktoken cl100k_base")
     assert counter.count("hello world") == 2
     assert counter.count("def add(a, b):\n    return a + b\n") == 12
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("POSTGRES_PASSWORD: mysecretpassword", "mysecretpassword"),
+        ("DB_PASSWORD=SuperSecretPassword", "SuperSecretPassword"),
+        ("PASSWORD=p@ss:word!", "p@ss:word!"),
+        ("Authorization: Bearer abcdefghij1234567890XYZ", "abcdefghij1234567890XYZ"),
+        ('password = "correct horse battery staple"', "correct horse"),
+    ],
+)
+def test_reviewer_reported_secret_shapes_are_redacted(text: str, secret: str) -> None:
+    assert secret not in redact(text).text
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'password = os.environ["X"]',
+        "password: str",
+        'PASSWORD = os.environ.get("X")',
+        'password_prompt = "Enter your password please"',
+        "def check_token(token: str) -> bool:",
+        "Bearer <token>",
+        "password = password_input",
+    ],
+)
+def test_code_that_names_secrets_is_left_alone(code: str) -> None:
+    assert redact(code).text == code
+
+
+@pytest.mark.parametrize("path", [".git-credentials", "kubeconfig", "home/.kube/config"])
+def test_more_credential_files_are_denied(path: str) -> None:
+    assert is_denied(path)

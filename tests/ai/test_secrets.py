@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import pytest
+
+from ai_workflow.cli import main
 from ai_workflow.engine.step import StepOutcome
 from ai_workflow.steps import code_quality, consistency, documentation
 from tests.ai.fakes import FakeLLMServer, findings_answer
@@ -14,6 +18,7 @@ from tests.ai.support import (
     review,
     reviewer_for,
 )
+from tests.helpers import make_repo
 
 
 def _leaky_outcome() -> StepOutcome:
@@ -57,7 +62,8 @@ def test_secrets_never_leave_redacted(tmp_path: Path) -> None:
     assert "[REDACTED:private-key]" in bodies
     info = outcome.data["ai"]
     assert {".env", "deploy/id_rsa"} <= set(info["excluded_files"])
-    assert info["redactions"]["aws-access-key"] >= 2
+    # the finding quoting the key was already redacted when it was built: only the diff
+    assert info["redactions"]["aws-access-key"] >= 1
     assert any("secrets redacted" in line for line in outcome.checked)
     assert reviewer.stats()["redactions"] > 0
     assert (target / ".ai_workflow" / "ai_cache").is_dir()
@@ -71,3 +77,40 @@ def test_ai_exclude_globs_keep_files_out(tmp_path: Path) -> None:
     assert "return a - b" not in prompt  # neither diff nor excerpt of the excluded file
     assert "src/demo/core.py" in outcome.data["ai"]["excluded_files"]
     assert "files excluded: secret deny-list or ai.exclude" in prompt
+
+
+def test_secrets_printed_by_a_failing_test_reach_no_artifact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """findings.json, SARIF, step reports, history, console: all clean. logs/ keeps the raw
+    tool output (it is the record of what the tools printed). Known gap, outside the AI and
+    findings layers: the checkpoint stores test_execution's raw `data.failures` messages."""
+    planted = [SECRETS["aws"], SECRETS["github"], SECRETS["openai"]]
+    test = (
+        "def test_leaks():\n"
+        f"    print('{planted[0]} {planted[1]} {planted[2]}')\n"
+        f"    assert '{planted[0]}' == '{planted[1]} {planted[2]}'\n"
+    )
+    config = f"tech_stack:\n  python: {sys.executable}\nai:\n  provider: none\n"
+    target = make_repo(
+        tmp_path / "p",
+        {
+            "README.md": "# demo\n",
+            "tests/test_leak.py": test,
+            ".gitignore": ".ai_workflow/\n",
+            ".workflow-config.yaml": config,
+        },
+    )
+    code = main(["run", "--target", str(target), "--auto", "--steps", "test_execution"])
+    console = capsys.readouterr()
+    assert code == 1
+    workdir = target / ".ai_workflow"
+    skipped = {"logs", "checkpoints"}
+    files = [p for p in workdir.rglob("*") if p.is_file() and not skipped & set(p.parts)]
+    texts = {p: p.read_text(encoding="utf-8", errors="replace") for p in files}
+    assert any("test_leaks" in t for t in texts.values())  # the failure is reported
+    assert any("[REDACTED:" in t for p, t in texts.items() if p.name == "findings.json")
+    for secret in planted:
+        assert secret not in console.out + console.err
+        leaking = [p.relative_to(target).as_posix() for p, t in texts.items() if secret in t]
+        assert not leaking, (secret, leaking)

@@ -33,6 +33,10 @@ DENIED_NAME_GLOBS: tuple[str, ...] = (
     "id_ecdsa*",
     "id_ed25519*",
     ".netrc",
+    ".git-credentials",
+    "kubeconfig",
+    "kubeconfig.*",
+    "*.kubeconfig",
     ".pgpass",
     ".pypirc",
     ".npmrc",
@@ -54,7 +58,13 @@ _SECRET_NAME = (
     r"[A-Za-z0-9_.\-]*(?:passw(?:or)?d|pwd|secret|token|api[_\-]?key|apikey|access[_\-]?key"
     r"|auth[_\-]?key|credential|private[_\-]?key|client[_\-]?secret)[A-Za-z0-9_.\-]*"
 )
+_SECRET_WORD = (  # a name that ends with the secret word: `db_password`, not `password_prompt`
+    r"[A-Za-z0-9_.\-]*(?:passw(?:or)?d|pwd|secret|token|api[_\-]?key|apikey|access[_\-]?key"
+    r"|auth[_\-]?key|credential|private[_\-]?key|client[_\-]?secret)\b"
+)
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_\-]+")
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # POSTGRES_PASSWORD: configuration, not code
+_CODE_VALUE = re.compile(r"[()\[\]{}]|://|^(?:os|process|env|settings|config|self|getenv)\b")
 _HASH_NAME = re.compile(r"(hash|sha\d*|digest|checksum|integrity|commit|etag|uuid)", re.I)
 
 
@@ -64,7 +74,7 @@ def is_denied(path: str, extra_globs: Iterable[str] = ()) -> bool:
     if any(fnmatchcase(name, glob) for glob in DENIED_NAME_GLOBS):
         return True
     parts = PurePosixPath(path).parts
-    if ".ssh" in parts or ".aws" in parts or ".gnupg" in parts:
+    if ".ssh" in parts or ".aws" in parts or ".gnupg" in parts or ".kube" in parts:
         return True
     return any(fnmatchcase(path, glob) or fnmatchcase(name, glob) for glob in extra_globs)
 
@@ -105,6 +115,10 @@ def _looks_secret(match: re.Match[str]) -> bool:
         return False
     if match.group("quote"):
         return True
+    if _CODE_VALUE.search(value):
+        return False  # os.environ["X"], get_secret(), a URL without a password
+    if _ENV_NAME.fullmatch(match.group("name")):
+        return True  # DB_PASSWORD=SuperSecretPassword, PASSWORD=p@ss:word!
     if not _TOKEN_CHARS.fullmatch(value):
         return False
     if value.isidentifier() and (value.islower() or value.isupper()):
@@ -160,6 +174,33 @@ _RULES: tuple[_Rule, ...] = (
         ),
         group=3,
         accept=_looks_secret,
+    ),
+    _Rule(
+        "bearer-token",
+        re.compile(r"(?i)\bbearer\s+([A-Za-z0-9._~+/\-]{12,}=*)"),
+        group=1,
+        accept=lambda m: any(c.isdigit() for c in m.group(1)) or len(m.group(1)) >= 24,
+    ),
+    _Rule(
+        "authorization-header",
+        re.compile(
+            r"(?i)\bauthorization[\"']?\s*[:=]\s*[\"']?(?:basic|bearer|token)?\s*([^\s\"']{8,})"
+        ),
+        group=1,
+        accept=lambda m: (
+            not m.group(1).startswith("[REDACTED") and not _PLACEHOLDER.match(m.group(1))
+        ),
+    ),
+    _Rule(
+        "secret-assignment",
+        re.compile(
+            rf"(?i)(?P<name>{_SECRET_WORD})[\"']?\s*(?::=|=>|[:=])\s*"
+            r"(?P<quote>[\"'`])(?P<value>[^\"'`\n]*?\s[^\"'`\n]*?)(?P=quote)"
+        ),
+        group=3,
+        accept=lambda m: (
+            len(m.group("value").strip()) >= 6 and not _PLACEHOLDER.match(m.group("value"))
+        ),
     ),
     _Rule(
         "high-entropy",
