@@ -67,7 +67,9 @@ def load_project(
     overrides: dict[str, Any] = {"run": dict(run_overrides)} if run_overrides else {}
     config = load_config(target, config_file=config_file, overrides=overrides)
     try:
-        registry = build_registry(builtin_steps(), config.workflow)
+        registry = build_registry(
+            builtin_steps(), config.workflow, apply_proposals=config.run.apply_proposals
+        )
     except ConfigError as exc:  # a cycle, a duplicate id, an unknown step: name the file
         where = section_source(target, _workflow_loc(str(exc)), config_file)
         if where is None:

@@ -28,7 +28,7 @@ PROJECT = {
 
 
 SPECS: list[StepSpec] = build_registry(builtin_steps(), Config().workflow).specs
-"""The built-in specs as the registry declares them (with `BUILTIN_INPUTS`)."""
+"""The built-in specs as the registry declares them."""
 BY_NUMBER = {spec.number: spec for spec in SPECS}
 
 

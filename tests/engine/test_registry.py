@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ai_workflow.config import CustomStepConfig, WorkflowConfig
@@ -89,3 +91,14 @@ def test_test_generation_mutates_only_when_it_applies_proposals() -> None:
     assert [s for s in specs.values() if s.mutates and s.id != "test_generation"] == [
         specs["git_finalization"]
     ]
+
+
+def test_run_apply_proposals_makes_test_generation_mutating(tmp_path: Path) -> None:
+    from ai_workflow.app import load_project
+    from ai_workflow.cli import build_parser
+
+    parser, _ = build_parser()
+    args = parser.parse_args(["run", "--apply-proposals", "--target", str(tmp_path)])
+    for overrides, mutates in ((None, False), ({"apply_proposals": args.apply_proposals}, True)):
+        _, _, loaded = load_project(args, overrides)
+        assert {s.id: s for s in loaded.specs}["test_generation"].mutates is mutates

@@ -12,35 +12,7 @@ from ai_workflow.engine.graph import StepGraph
 from ai_workflow.engine.step import FunctionStep, Step, StepContext, StepOutcome, StepSpec
 from ai_workflow.errors import ConfigError, UsageError
 
-BUILTIN_INPUTS: dict[str, dict[str, tuple[str, ...]]] = {
-    # What built-in steps read beyond the categories their module's SPEC declares, audited
-    # against the modules' source (a missing input means a false skip under smart execution
-    # and a stale step-cache reuse). `paths` is the file listing: the step checks that files
-    # it finds named somewhere exist (see `ai_workflow.changes.inputs`).
-    # documentation: package.json's name (deps); "docs name things that no longer exist".
-    "documentation": {"categories": ("docs", "code", "paths"), "inputs": ("package.json",)},
-    # dependencies: the imports of every Python file, wherever it is (tests, noxfile.py...).
-    "dependencies": {"categories": ("deps",), "inputs": ("*.py", "*.pyi")},
-    # markdown_lint: every Markdown file, also those in test or config directories.
-    "markdown_lint": {
-        "categories": ("docs", "config"),
-        "inputs": ("*.md", "*.markdown", "*.mdown", "*.mkd", "*.mkdn"),
-    },
-}
-
-
 PROPOSING_STEP = "test_generation"  # writes AI-proposed tests on --apply-proposals
-
-
-def declare_builtin_inputs(step: Step) -> Step:
-    """A built-in step with the inputs `BUILTIN_INPUTS` declares for it (union with its own)."""
-    extra = BUILTIN_INPUTS.get(step.spec.id)
-    if extra is None or not step.spec.builtin:
-        return step
-    spec = step.spec
-    categories = tuple(dict.fromkeys((*spec.categories, *extra.get("categories", ()))))
-    inputs = tuple(dict.fromkeys((*spec.inputs, *extra.get("inputs", ()))))
-    return _respec(step, categories=categories, inputs=inputs)
 
 
 @dataclass
@@ -119,9 +91,7 @@ def build_registry(
     known = {s.spec.id for s in builtin}
     _check_known(workflow.disable, known, "workflow.disable")
     disabled = set(workflow.disable)
-    steps: dict[str, Step] = {
-        s.spec.id: declare_builtin_inputs(s) for s in builtin if s.spec.id not in disabled
-    }
+    steps: dict[str, Step] = {s.spec.id: s for s in builtin if s.spec.id not in disabled}
     if apply_proposals and PROPOSING_STEP in steps and steps[PROPOSING_STEP].spec.builtin:
         steps[PROPOSING_STEP] = _respec(steps[PROPOSING_STEP], mutates=True)
     next_number = max((s.spec.number for s in builtin), default=-1) + 1

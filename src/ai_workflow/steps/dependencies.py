@@ -61,6 +61,7 @@ SPEC = StepSpec(
     description="Manifests parse, lockfiles agree, requirements pinned, imports declared.",
     depends_on=("pre_analysis",),
     categories=("deps",),
+    inputs=("*.py", "*.pyi"),  # the imports of every Python file (tests, noxfile.py...)
     estimate_s=60.0,
     persona="DevOps and package management specialist",
 )

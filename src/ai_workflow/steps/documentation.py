@@ -39,7 +39,9 @@ SPEC = StepSpec(
         "exist, code changed without docs."
     ),
     depends_on=("pre_analysis",),
-    categories=("docs", "code"),
+    # paths: "docs name files that no longer exist"; package.json: the package's name
+    categories=("docs", "code", "paths"),
+    inputs=("package.json",),
     estimate_s=120.0,
     persona="technical documentation specialist",
 )

@@ -46,6 +46,8 @@ SPEC = StepSpec(
     ),
     depends_on=("pre_analysis",),
     categories=("docs", "config"),
+    # every Markdown file, also those in test or config directories
+    inputs=("*.md", "*.markdown", "*.mdown", "*.mkd", "*.mkdn"),
     estimate_s=45.0,
     persona="technical documentation specialist",
 )
