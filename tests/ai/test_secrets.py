@@ -82,9 +82,8 @@ def test_ai_exclude_globs_keep_files_out(tmp_path: Path) -> None:
 def test_secrets_printed_by_a_failing_test_reach_no_artifact(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """findings.json, SARIF, step reports, history, console: all clean. logs/ keeps the raw
-    tool output (it is the record of what the tools printed). Known gap, outside the AI and
-    findings layers: the checkpoint stores test_execution's raw `data.failures` messages."""
+    """findings.json, SARIF, step reports, history, the checkpoint, console: all clean. logs/
+    keeps the raw tool output (it is the record of what the tools printed)."""
     planted = [SECRETS["aws"], SECRETS["github"], SECRETS["openai"]]
     test = (
         "def test_leaks():\n"
@@ -105,10 +104,11 @@ def test_secrets_printed_by_a_failing_test_reach_no_artifact(
     console = capsys.readouterr()
     assert code == 1
     workdir = target / ".ai_workflow"
-    skipped = {"logs", "checkpoints"}
+    skipped = {"logs"}
     files = [p for p in workdir.rglob("*") if p.is_file() and not skipped & set(p.parts)]
     texts = {p: p.read_text(encoding="utf-8", errors="replace") for p in files}
     assert any("test_leaks" in t for t in texts.values())  # the failure is reported
+    assert any(p.parent.name == "checkpoints" for p in texts)  # the failed run's checkpoint
     assert any("[REDACTED:" in t for p, t in texts.items() if p.name == "findings.json")
     for secret in planted:
         assert secret not in console.out + console.err

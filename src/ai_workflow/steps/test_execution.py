@@ -31,6 +31,7 @@ from typing import Any, Literal
 from junitparser import Attr, Error, Failure, IntAttr, JUnitXml, Skipped, TestCase, TestSuite
 from junitparser.junitparser import JUnitXmlError
 
+from ai_workflow.ai.redact import redact
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.project_files import ALWAYS_EXCLUDED_DIRS
@@ -791,7 +792,10 @@ def _cannot_run(plan: _Plan, stack: TechStack, result: CommandResult) -> str | N
 def _report(outcome: StepOutcome, plan: _Plan, result: CommandResult, report: TestReport) -> None:
     counts = report.counts
     outcome.data["counts"] = counts.to_dict()
-    outcome.data["failures"] = [asdict(f) for f in report.failures]
+    # the data reaches the checkpoint and dependent steps: no secret a test printed goes along
+    outcome.data["failures"] = [
+        {**asdict(f), "message": redact(f.message).text} for f in report.failures
+    ]
     for failure in report.failures:
         rule = "tests/failed" if failure.kind == "failed" else "tests/error"
         first = failure.message.strip().splitlines()[0] if failure.message.strip() else failure.kind
