@@ -224,9 +224,10 @@ def _unique_existing(dirs: Iterable[Path]) -> list[Path]:
 SHIM_PROBE_TIMEOUT_S = 30
 
 
-def real_interpreter(python: str) -> str:
+def real_interpreter(python: str, cwd: Path | None = None) -> str:
     """`python` itself, or, when it is a script (a pyenv or asdf shim), the interpreter it
-    runs: a shim's own directory holds no site-packages."""
+    runs from `cwd` (the target: a `.python-version` there chooses it): a shim's own directory
+    holds no site-packages."""
     try:
         with open(python, "rb") as handle:
             if handle.read(2) != b"#!":
@@ -236,6 +237,7 @@ def real_interpreter(python: str) -> str:
             capture_output=True,
             text=True,
             stdin=subprocess.DEVNULL,
+            cwd=cwd,
             timeout=SHIM_PROBE_TIMEOUT_S,
             check=False,
         )

@@ -195,6 +195,27 @@ def test_tool_probes_report_real_versions(tmp_path: Path) -> None:
     assert set(STEP_TOOLS) <= {m.SPEC.id for m in BUILTIN_MODULES}
 
 
+def test_a_shim_is_fingerprinted_by_the_interpreter_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyenv/asdf: the same shim runs another interpreter when PYENV_VERSION (or the target's
+    .python-version) changes, so the tests' fingerprint must follow the real one."""
+    repo = make_repo(tmp_path / "p", PROJECT)
+    shim = tmp_path / "shims" / "python3"
+    shim.parent.mkdir()
+    shim.write_text('#!/bin/sh\nexec "$SHIM_TARGET" "$@"\n')
+    shim.chmod(0o755)
+    venv = tmp_path / "other-env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    seen = []
+    for real in (sys.executable, str(venv / "bin" / "python")):
+        monkeypatch.setenv("SHIM_TARGET", real)
+        ctx = step_context(repo, BY_NUMBER[7], config=config(tech_stack={"python": str(shim)}))
+        seen.append(tool_versions(ctx)["python"])
+    assert seen[0] != seen[1]
+    assert str(venv) in seen[1]  # its own site-packages and pyvenv.cfg are in the key
+
+
 def _reads_in(tree: ast.AST) -> tuple[set[str], bool]:
     """`result_of("x")` literals, and whether `.results` is used directly."""
     reads: set[str] = set()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ai_workflow.engine.step import StepContext
 from ai_workflow.techstack import detect_stack
-from ai_workflow.tools import Tool, find_tool, tool_version
+from ai_workflow.tools import Tool, find_tool, real_interpreter, tool_version
 
 PROBE_TIMEOUT_S = 20.0
 SITE_PATTERNS = (
@@ -81,14 +81,15 @@ def python_package(distribution: str) -> Probe:
 def target_python(ctx: StepContext) -> str:
     """The target's interpreter and its installed packages, without starting it.
 
-    The interpreter's resolved binary (size, mtime: an upgrade replaces it), its environment's
+    The interpreter's resolved binary (behind a pyenv/asdf shim, the one it runs in the
+    target) (size, mtime: an upgrade replaces it), its environment's
     `pyvenv.cfg`, and the mtimes of its site-packages directories (installing or removing a
     distribution adds or removes entries there).
     """
     python = detect_stack(ctx).python
     if not python:
         return "absent"
-    exe = Path(python)
+    exe = Path(real_interpreter(python, ctx.target))  # a pyenv/asdf shim: what it runs here
     real = exe.resolve()
     lines = [f"{python} -> {_identity(real)}"]
     prefixes = dict.fromkeys([exe.parent.parent, real.parent.parent, Path.home() / ".local"])
