@@ -365,6 +365,7 @@ class WorkflowRun:
             )
             decided, todo = self._plan(step_cache)
             reviewer = self.req.make_reviewer(self.workspace)
+            self._review_resumed(decided, reviewer)
             reporter = self.req.make_reporter(self.workspace, self.specs)
             if self.config.run.smart_execution:
                 self.policy.write_report(self.workspace.backlog_dir / "CHANGE_IMPACT_ANALYSIS.md")
@@ -461,19 +462,8 @@ class WorkflowRun:
         step_cache: StepCache,
     ) -> StepResult:
         step = self.req.registry.steps[spec.id]
-        log = StepLog(self.workspace.step_log(spec))
-        ctx = StepContext(
-            target=self.target,
-            run_id=self.run_id,
-            spec=spec,
-            config=self.config,
-            workspace=self.workspace,
-            results=finished,
-            memo=self.memo,
-            log=log,
-            cancel=cancel,
-            runner=run_command,
-        )
+        ctx = self._context(spec, cancel, finished)
+        log = ctx.log
         started, clock = utc_now(), time.monotonic()
         log(f"step {spec.number} {spec.id} started")
         try:
@@ -487,7 +477,7 @@ class WorkflowRun:
                 deterministic = self._result(spec, outcome)
                 if deterministic.status in OK_STATUSES:
                     step_cache.store(ctx, _snapshot(deterministic, self.run_id))
-            if spec.persona and (cached is None or reviewer.sends_requests):
+            if spec.persona:  # reused too: with provider `none` it saves the prompt and says so
                 reviewer.review(ctx, outcome)
         except StepCancelled as exc:
             result = StepResult.for_spec(spec, StepStatus.INTERRUPTED, str(exc))
@@ -504,6 +494,38 @@ class WorkflowRun:
         _timed(result, started, clock)
         log(f"step {spec.number} {spec.id} {result.status.value} in {result.duration_s:.2f}s")
         return result
+
+    def _context(
+        self, spec: StepSpec, cancel: threading.Event, finished: Mapping[str, StepResult]
+    ) -> StepContext:
+        return StepContext(
+            target=self.target,
+            run_id=self.run_id,
+            spec=spec,
+            config=self.config,
+            workspace=self.workspace,
+            results=finished,
+            memo=self.memo,
+            log=StepLog(self.workspace.step_log(spec)),
+            cancel=cancel,
+            runner=run_command,
+        )
+
+    def _review_resumed(self, decided: dict[str, StepResult], reviewer: Reviewer) -> None:
+        """Steps reused on resume get this run's prompt and AI notes, like steps reused from
+        the step cache, when no request would be sent (cheap: the prompt is built from their
+        deterministic findings). With a provider they keep the resumed run's AI review."""
+        if reviewer.sends_requests:
+            return
+        for sid in self.graph.order():
+            result, spec = decided.get(sid), self.specs[sid]
+            if result is None or result.status is not StepStatus.REUSED or not spec.persona:
+                continue
+            outcome = _deterministic_outcome(result)
+            reviewer.review(self._context(spec, threading.Event(), decided), outcome)
+            reviewed = _reuse(self._result(spec, outcome), result.reason or "resumed")
+            reviewed.reused_from = result.reused_from
+            decided[sid] = reviewed
 
     @staticmethod
     def _result(spec: StepSpec, outcome: StepOutcome) -> StepResult:
@@ -623,13 +645,19 @@ def _snapshot(result: StepResult, run_id: str) -> StepResult:
     return StepResult.from_dict({**copy.deepcopy(result.to_dict()), "reused_from": run_id})
 
 
+AI_NOTE_PREFIXES = ("AI review ", "AI: ")
+"""How the AI reviewer's lines in `checked` and `skipped_checks` begin."""
+AI_DATA_KEYS = ("ai", "ai_commit_message")
+
+
 def _deterministic_outcome(cached: StepResult) -> StepOutcome:
-    """A cached result as a fresh outcome of the deterministic checks (AI findings left out)."""
+    """A cached or resumed result as a fresh outcome of the deterministic checks: the AI
+    review's findings, notes and data left out (the review runs again on top)."""
     return StepOutcome(
         findings=[f for f in cached.findings if f.source != "ai"],
-        data=copy.deepcopy(cached.data),
-        checked=list(cached.checked),
-        skipped_checks=list(cached.skipped_checks),
+        data={k: copy.deepcopy(v) for k, v in cached.data.items() if k not in AI_DATA_KEYS},
+        checked=[c for c in cached.checked if not c.startswith(AI_NOTE_PREFIXES)],
+        skipped_checks=[c for c in cached.skipped_checks if not c.startswith(AI_NOTE_PREFIXES)],
         summary=cached.summary,
     )
 
