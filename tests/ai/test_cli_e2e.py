@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from ai_workflow.ai.redact import redact
 from ai_workflow.cli import main
 from tests.ai.fakes import Action, FakeLLMServer, findings_answer
 from tests.ai.support import SECRETS, make_project
@@ -167,3 +168,51 @@ def test_latin1_text_in_a_changed_file_keeps_every_review_working(
         text = prompt.read_bytes().decode("utf-8")  # valid UTF-8
         assert "notes.txt" in text and "\ufffd" in text
     assert summary["ai"]["calls"] == 2
+
+
+def test_unusable_answer_is_shown_in_the_step_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer that is not the JSON object asked for becomes a warning pointing at the step
+    report, which shows it redacted, in a fence no backtick run inside can close, capped."""
+    target, _ = make_project(tmp_path / "p", secrets=False)
+    head = (
+        'Sure! Here is my review:\n```json\n{"summary": oops}\n```\n'
+        f"token {SECRETS['github']} and a run of ```` backticks\n"
+    )
+    filler = "".join(f"line {n:04d} of a rambling answer\n" for n in range(250))
+    answer = head + filler + "THE END OF THE ANSWER\n"
+    with FakeLLMServer(answer=answer) as server:
+        _use_server(monkeypatch, server.base_url, retries=False)
+        code = main(
+            [
+                "run",
+                "--target",
+                str(target),
+                "--auto",
+                "--json",
+                "--steps",
+                "pre_analysis,code_quality",
+            ]
+        )
+        out = capsys.readouterr().out
+        assert code in (0, 1), out
+        summary = json.loads(out)
+    step = next(s for s in summary["steps"] if s["id"] == "code_quality")
+    invalid = [f for f in step["findings"] if f["rule"] == "ai/invalid-response"]
+    assert len(invalid) == 1
+    assert (
+        'under "Raw AI answer" in the step report step09_code_quality.md' in (invalid[0]["message"])
+    )
+    run_dir = target / ".ai_workflow"
+    report = (run_dir / "backlog" / summary["run_id"] / "step09_code_quality.md").read_text()
+    assert "## Raw AI answer" in report
+    section = report.split("## Raw AI answer", 1)[1]
+    assert "`````text\nSure! Here is my review:\n```json\n" in section  # 5 backticks > 4
+    assert "token [REDACTED:" in section and SECRETS["github"] not in report
+    assert "line 0000 of a rambling answer" in section
+    assert "THE END OF THE ANSWER" not in section  # capped at 4,000 characters
+    response_file = f".ai_workflow/prompts/{summary['run_id']}/step09_code_quality.response.txt"
+    redacted_length = len(redact(answer).text)
+    assert f"… ({redacted_length - 4000} more characters in `{response_file}`)" in section
+    assert "THE END OF THE ANSWER" in (target / response_file).read_text()

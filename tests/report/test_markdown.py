@@ -9,10 +9,12 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ai_workflow.engine.step import StepStatus
+from ai_workflow.engine.step import StepResult, StepStatus
 from ai_workflow.report.markdown import (
+    RAW_ANSWER_LIMIT,
     SUMMARY_TOP,
     escape_inline,
+    fenced,
     step_report_markdown,
     step_summary_markdown,
 )
@@ -135,6 +137,45 @@ def test_ai_findings_are_marked() -> None:
     assert "`ai/docs` (AI)" in step_report_markdown(spec(1, "documentation"), res, RUN)
 
 
+def raw_answer_result(raw: str, **ai: object) -> StepResult:
+    bad = finding("ai/invalid-response", message="unusable (raw answer in the report)", source="ai")
+    data = {"ai": {"raw_response": raw, "raw_response_chars": len(raw), **ai}}
+    return result(9, "code_quality", StepStatus.WARNING, [bad], data=data)
+
+
+def test_unusable_ai_answer_is_shown_fenced_and_redacted() -> None:
+    raw = "Here you go:\n```json\n{oops\n```\npassword = 'hunter2hunter2xyz'"
+    report = step_report_markdown(spec(9, "code_quality"), raw_answer_result(raw), RUN)
+    section = report.split("## Raw AI answer\n", 1)[1]
+    assert "````text\nHere you go:\n```json\n{oops\n```\n" in section
+    assert "hunter2hunter2xyz" not in report and "[REDACTED:" in section
+    assert section.rstrip().endswith("````") and "more characters" not in section
+
+
+def test_long_unusable_answer_is_capped_and_points_at_the_response_file() -> None:
+    raw = "x" * (RAW_ANSWER_LIMIT + 123)
+    where = ".ai_workflow/prompts/workflow_20260101_000000/step09_code_quality.response.txt"
+    res = raw_answer_result(raw, response_file=where, raw_response_chars=len(raw) + 1000)
+    report = step_report_markdown(spec(9, "code_quality"), res, RUN)
+    assert "x" * RAW_ANSWER_LIMIT + "\n```\n" in report
+    assert "x" * (RAW_ANSWER_LIMIT + 1) not in report
+    assert f"… (1123 more characters in `{where}`)" in report
+
+
+def test_steps_without_an_unusable_answer_have_no_raw_answer_section() -> None:
+    res = result(9, "code_quality", data={"ai": {"summary": "fine"}})
+    assert "Raw AI answer" not in step_report_markdown(spec(9, "code_quality"), res, RUN)
+
+
+@given(st.text(alphabet="`a\n", max_size=40))
+def test_no_backtick_run_inside_closes_the_fence(text: str) -> None:
+    block = fenced(text)
+    fence = block.split("\n", 1)[0]
+    inner = block[len(fence) + 1 : -len(fence)]
+    assert len(fence) >= 3 and set(fence) == {"`"}
+    assert fence not in inner and inner.rstrip("\n") == text.rstrip("\n")
+
+
 @given(st.text(max_size=60))
 def test_escaped_text_is_one_line_without_bare_pipes(text: str) -> None:
     out = escape_inline(text)
@@ -146,6 +187,11 @@ def test_reports_pass_the_markdown_linter(tmp_path: Path) -> None:
     files = {
         "report.md": step_report_markdown(SPEC, failed_result(), RUN),  # type: ignore[arg-type]
         "summary.md": step_summary_markdown(SPEC, failed_result(), RUN),  # type: ignore[arg-type]
+        "raw.md": step_report_markdown(
+            spec(9, "code_quality"),
+            raw_answer_result("```\nnot json ```` here"),
+            RUN,
+        ),
         "skipped.md": step_report_markdown(
             spec(5, "test_review"), result(5, "test_review", StepStatus.SKIPPED, reason="x"), RUN
         ),

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ai_workflow.ai.cache import ResponseCache, cache_key
-from ai_workflow.ai.context import BuiltPrompt, PromptBuilder
+from ai_workflow.ai.context import BuiltPrompt, PromptBuilder, valid_text
 from ai_workflow.ai.proposals import apply_patch, write_proposals
 from ai_workflow.ai.providers.base import (
     ChatRequest,
@@ -33,6 +33,7 @@ from ai_workflow.ai.providers.factory import (
     provider_name,
     resolve_provider,
 )
+from ai_workflow.ai.redact import redact
 from ai_workflow.ai.schema import COMMIT_STEP, PROPOSALS_STEP, ParsedResponse, ResponseError
 from ai_workflow.ai.schema import parse_response as parse_answer
 from ai_workflow.ai.templates import PromptTemplate, TemplateError, load_template
@@ -239,7 +240,7 @@ class AIReviewer:
         self, ctx: StepContext, outcome: StepOutcome, response: ChatResponse, info: dict[str, Any]
     ) -> bool:
         """Turn the answer into findings; False when it was unusable (refused, cut, invalid)."""
-        self._save_response(ctx, response.text)
+        response_file = self._save_response(ctx, response.text)
         problem = None
         if response.refused:
             problem = ("ai/refused", f"the model declined to answer ({response.finish_reason})")
@@ -257,10 +258,12 @@ class AIReviewer:
         if parsed is None:
             assert problem is not None
             rule, message = problem
-            info["raw_response"] = response.text[:RAW_RESPONSE_LIMIT]
-            outcome.findings.append(
-                self._finding(ctx, rule, message + " (raw answer kept in the step report)")
-            )
+            raw = redact(valid_text(response.text)).text  # the step report shows it
+            info["raw_response"] = raw[:RAW_RESPONSE_LIMIT]
+            info["raw_response_chars"] = len(raw)
+            info["response_file"] = response_file
+            where = f'under "Raw AI answer" in the step report {ctx.spec.file_stem}.md'
+            outcome.findings.append(self._finding(ctx, rule, f"{message} (raw answer {where})"))
             return False
         self._merge(ctx, outcome, parsed, info)
         return True
@@ -374,9 +377,11 @@ class AIReviewer:
             "cached": False,
         }
 
-    def _save_response(self, ctx: StepContext, text: str) -> None:
+    def _save_response(self, ctx: StepContext, text: str) -> str:
+        """Save the answer as received; its path relative to the target."""
         path = ctx.workspace.prompts_dir / f"{ctx.spec.file_stem}.response.txt"
-        _write_text(path, text)
+        _write_text(path, valid_text(text))
+        return path.relative_to(ctx.target).as_posix()
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ai_workflow.ai.redact import redact
 from ai_workflow.engine.step import StepResult, StepSpec, StepStatus
 from ai_workflow.findings import Finding, count_by_severity, sort_findings
 
 SUMMARY_TOP = 5
 """How many findings a step summary lists; the report lists them all."""
+RAW_ANSWER_LIMIT = 4_000
+"""How many characters of an unusable AI answer a step report shows."""
 
 _NOT_EXECUTED = {
     StepStatus.SKIPPED: "It was skipped, so it reports no findings in this run.",
@@ -126,6 +129,43 @@ def _report_body(result: StepResult) -> list[str]:
     lines += [*(_bullets(result.checked) or ["Nothing was recorded as checked."]), ""]
     lines += ["## Skipped checks", ""]
     lines += [*(_bullets(result.skipped_checks) or ["None."]), ""]
+    lines += _raw_answer(result)
+    return lines
+
+
+def fenced(text: str, info: str = "") -> str:
+    """`text` as a fenced code block whose fence is longer than any backtick run in it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    body = text if text.endswith("\n") or not text else text + "\n"
+    return f"{fence}{info}\n{body}{fence}"
+
+
+def _raw_answer(result: StepResult) -> list[str]:
+    """The AI answer that could not be used (kept by the reviewer in `data.ai`): redacted,
+    fenced, at most RAW_ANSWER_LIMIT characters."""
+    info = result.data.get("ai")
+    raw = info.get("raw_response") if isinstance(info, dict) else None
+    if not isinstance(info, dict) or not isinstance(raw, str):
+        return []
+    text = redact(raw).text
+    total = info.get("raw_response_chars")
+    total = total if isinstance(total, int) and total >= len(text) else len(text)
+    shown = text[:RAW_ANSWER_LIMIT]
+    where = info.get("response_file")
+    lines = ["## Raw AI answer", ""]
+    if not text:
+        return [*lines, "The model's answer could not be used, and it was empty.", ""]
+    lines += [
+        "The model's answer could not be used (see the AI finding above); "
+        "as received, secrets redacted:",
+        "",
+        fenced(shown, "text"),
+        "",
+    ]
+    if total > len(shown):
+        file = f" in {code(where)}" if isinstance(where, str) and where else ""
+        lines += [f"… ({total - len(shown)} more characters{file})", ""]
     return lines
 
 
