@@ -1,9 +1,10 @@
 """Build a step's prompt: static instructions first, variable context last, within a budget.
 
 The context is, in priority order: the step's deterministic findings, its data, the diff of the
-changed files, and excerpts of the files the findings point at. Every piece is redacted before
-it is measured; a piece that does not fit is left out and listed, never silently cut. Files on
-the secret deny-list are never read.
+changed files (against smart execution's change base when the run has one, else HEAD~1), and
+excerpts of the files the findings point at. Every piece is redacted before it is measured; a
+piece that does not fit is left out and listed, never silently cut. Files on the secret
+deny-list are never read.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def valid_text(text: str) -> str:
         return text.encode("utf-8", "replace").decode("utf-8")
 
 
-def _diff_base(target: Path) -> str | None:
+def _parent_base(target: Path) -> str | None:
     for rev in ("HEAD~1", "HEAD"):
         try:
             git(target, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}")
@@ -103,11 +104,46 @@ def _diff_base(target: Path) -> str | None:
     return None
 
 
-def file_diffs(target: Path, paths: list[str]) -> dict[str, str]:
-    """Per-file `git diff` of the working tree against the commit before the last one."""
+@dataclass(frozen=True)
+class DiffBase:
+    rev: str  # what `git diff` is given
+    change_base: bool  # True: smart execution's base; False: HEAD~1 (HEAD with one commit)
+
+
+def _change_base(ctx: StepContext) -> str | None:
+    """The commit smart execution measures this run's changes from (the merge base with
+    `--base`/CI base, or the last passed run's commit), when it is on and the base is known.
+    The same detection as the run's skip policy, from the same inputs (config, history)."""
+    if not ctx.config.run.smart_execution:
+        return None
+    from ai_workflow.changes.detect import detect_changes  # lazy: only with smart execution
+    from ai_workflow.engine.metrics import read_history
+
+    changes = detect_changes(ctx.target, ctx.config, read_history(ctx.target))
+    if not changes.known or changes.base is None:
+        return None
+    return changes.merge_base or changes.base.commit
+
+
+def diff_base(ctx: StepContext) -> DiffBase | None:
+    """What the prompt's diff is taken against (once per run): the change base, else HEAD~1."""
+
+    def compute() -> DiffBase | None:
+        base = _change_base(ctx)
+        if base is not None:
+            return DiffBase(base, True)
+        parent = _parent_base(ctx.target)
+        return DiffBase(parent, False) if parent is not None else None
+
+    return ctx.memo.get("ai.diff_base", compute)
+
+
+def file_diffs(target: Path, paths: list[str], base: str | None = None) -> dict[str, str]:
+    """Per-file `git diff` of the working tree against `base` (default: the commit before the
+    last one)."""
     if not paths:
         return {}
-    base = _diff_base(target)
+    base = base or _parent_base(target)
     if base is None:
         return {}
     try:
@@ -237,12 +273,15 @@ class PromptBuilder:
         changed = changed_files(ctx)
         allowed, excluded = self._split_denied(changed, outcome.findings)
         wanted = tuple(p for p in changed if p in allowed)
+        base = diff_base(ctx)
         key = "ai.diffs:" + "\0".join(wanted)  # the same for every step of a run: once
-        diffs = ctx.memo.get(key, lambda: file_diffs(ctx.target, list(wanted)))
+        diffs = ctx.memo.get(
+            key, lambda: file_diffs(ctx.target, list(wanted), base.rev) if base else {}
+        )
         sections = [
             self._findings(outcome.findings, room),
             self._data(_data_view(outcome.data), room),
-            self._diffs(diffs, room),
+            self._diffs(diffs, room, base),
             self._excerpts(outcome.findings, [p for p in changed if p not in diffs], allowed, room),
         ]
         omitted = _omission_lines(room.dropped, excluded)
@@ -291,10 +330,13 @@ class PromptBuilder:
             return ""
         return "\n## Step data (JSON)\n```json\n{" + ",\n".join(kept) + "}\n```\n"
 
-    def _diffs(self, diffs: dict[str, str], room: _Budget) -> str:
+    def _diffs(self, diffs: dict[str, str], room: _Budget, base: DiffBase | None) -> str:
         kept = [room.take(diffs[p], "diff") for p in sorted(diffs)]
         text = "".join(k for k in kept if k is not None)
-        return f"\n## Diff of changed files\n```diff\n{text}```\n" if text else ""
+        if not text:
+            return ""
+        against = f" (against the change base {base.rev[:12]})" if base and base.change_base else ""
+        return f"\n## Diff of changed files{against}\n```diff\n{text}```\n"
 
     def _excerpts(
         self, findings: list[Finding], changed: list[str], allowed: set[str], room: _Budget
