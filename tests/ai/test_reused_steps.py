@@ -1,5 +1,6 @@
-"""With provider `none`, a step reused from the step cache or on resume still saves its prompt in
-this run's prompts folder and says the AI review was skipped, like a step that ran."""
+"""With provider `none`, a step reused from the step cache or on resume says the AI review was
+skipped and where the prompt of its result is saved (by the run it came from), without building
+the prompt again."""
 
 from __future__ import annotations
 
@@ -42,21 +43,30 @@ def _persona_stems() -> dict[str, str]:
     return {m.SPEC.id: m.SPEC.file_stem for m in BUILTIN_MODULES if m.SPEC.persona}
 
 
-def _assert_prompt_and_note(target: Path, summary: dict[str, Any], reused: set[str]) -> None:
+def _assert_prompt_and_note(
+    target: Path, summary: dict[str, Any], reused: set[str], source: str | None = None
+) -> None:
+    """Every AI-assisted step has one note; a step that ran saved its prompt in this run, a
+    reused one points at the prompt the run it came from (`source`) saved."""
     run_id = summary["run_id"]
-    prompts = target / ".ai_workflow" / "prompts" / run_id
     steps = {s["id"]: s for s in summary["steps"]}
     stems = _persona_stems()
     assert {s["number"] for s in steps.values() if s["id"] in stems} >= set(range(1, 12))
     for sid, stem in stems.items():
-        assert (prompts / f"{stem}.md").is_file(), sid
+        saved_by = source if sid in reused else run_id
+        prompt = f"prompts/{saved_by}/{stem}.md"
+        assert (target / ".ai_workflow" / prompt).is_file(), sid
         notes = [c for c in steps[sid]["skipped_checks"] if c.startswith(SKIPPED)]
         assert len(notes) == 1, (sid, steps[sid]["skipped_checks"])
-        assert f"prompts/{run_id}/{stem}.md" in notes[0]  # this run's prompt, not the old one
+        assert prompt in notes[0], notes[0]
+    if reused:
+        assert not (
+            target / ".ai_workflow" / "prompts" / run_id / "step01_documentation.md"
+        ).exists()
     assert reused <= {sid for sid, s in steps.items() if s["status"] == "reused"}
 
 
-def test_steps_reused_from_the_step_cache_save_their_prompts(
+def test_steps_reused_from_the_step_cache_point_at_their_prompts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = _project(tmp_path / "p")
@@ -65,10 +75,10 @@ def test_steps_reused_from_the_step_cache_save_their_prompts(
     reused = {s["id"] for s in second["steps"] if s["status"] == "reused"}
     assert {"documentation", "code_quality", "dependencies"} <= reused
     _assert_prompt_and_note(target, first, set())
-    _assert_prompt_and_note(target, second, reused)
+    _assert_prompt_and_note(target, second, reused, first["run_id"])
 
 
-def test_steps_reused_on_resume_save_their_prompts(
+def test_steps_reused_on_resume_point_at_their_prompts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gate = {"id": "gate", "run": 'test -n "$AIW_TEST_GATE_OPEN"'}
@@ -84,7 +94,7 @@ def test_steps_reused_on_resume_save_their_prompts(
     assert steps["gate"]["status"] == "passed"
     reused = {sid for sid, s in steps.items() if s["status"] == "reused"}
     assert {"documentation", "code_quality", "dependencies"} <= reused
-    _assert_prompt_and_note(target, second, reused)
+    _assert_prompt_and_note(target, second, reused, first["run_id"])
     report = target / ".ai_workflow" / "backlog" / second["run_id"] / "step01_documentation.md"
     text = report.read_text(encoding="utf-8")
     assert f"Reused the result of run `{first['run_id']}`" in text

@@ -111,6 +111,22 @@ class AIReviewer:
             if isinstance(outcome.data.get("ai"), dict):
                 outcome.data["ai"]["duration_s"] = round(elapsed, 4)
 
+    def review_reused(self, ctx: StepContext, outcome: StepOutcome, source_run: str | None) -> None:
+        if self.sends_requests:
+            self.review(ctx, outcome)
+            return
+        self._get_provider()  # (none: this says why)
+        earlier = ctx.workspace.root / "prompts" / (source_run or "?") / f"{ctx.spec.file_stem}.md"
+        where = (
+            f"the prompt of this result is saved in {earlier.relative_to(ctx.target).as_posix()}"
+            if source_run and earlier.is_file()
+            else "run with --no-step-cache to save its prompt again"
+        )
+        outcome.skipped_checks.append(
+            f"AI review skipped: {self._unavailable}; {HOW_TO_CONFIGURE}. The result was reused "
+            f"from {source_run or 'an earlier run'}: {where}"
+        )
+
     def stats(self) -> dict[str, Any]:
         with self._lock:
             counts = dict(self._counts)

@@ -16,10 +16,16 @@ class Reviewer(Protocol):
 
     def review(self, ctx: StepContext, outcome: StepOutcome) -> None: ...
 
+    def review_reused(self, ctx: StepContext, outcome: StepOutcome, source_run: str | None) -> None:
+        """A step whose deterministic result was reused from `source_run`: reviewed again when a
+        provider is configured (its response cache answers an unchanged prompt); without one,
+        only a note pointing at the prompt that run saved (building it again costs more than
+        the reused step)."""
+        ...
+
     @property
     def sends_requests(self) -> bool:
-        """False when no provider is configured: then a reused step is not reviewed again
-        (its review would only save the same prompt once more)."""
+        """False when no provider is configured: a review only saves the prompt."""
         ...
 
     def stats(self) -> dict[str, Any]:
@@ -74,6 +80,9 @@ class NoReviewer:
     sends_requests = False
 
     def review(self, ctx: StepContext, outcome: StepOutcome) -> None:
+        return None
+
+    def review_reused(self, ctx: StepContext, outcome: StepOutcome, source_run: str | None) -> None:
         return None
 
     def stats(self) -> dict[str, Any]:

@@ -477,7 +477,9 @@ class WorkflowRun:
                 deterministic = self._result(spec, outcome)
                 if deterministic.status in OK_STATUSES:
                     step_cache.store(ctx, _snapshot(deterministic, self.run_id))
-            if spec.persona:  # reused too: with provider `none` it saves the prompt and says so
+            if spec.persona and cached is not None:
+                reviewer.review_reused(ctx, outcome, cached.reused_from)
+            elif spec.persona:
                 reviewer.review(ctx, outcome)
         except StepCancelled as exc:
             result = StepResult.for_spec(spec, StepStatus.INTERRUPTED, str(exc))
@@ -512,9 +514,8 @@ class WorkflowRun:
         )
 
     def _review_resumed(self, decided: dict[str, StepResult], reviewer: Reviewer) -> None:
-        """Steps reused on resume get this run's prompt and AI notes, like steps reused from
-        the step cache, when no request would be sent (cheap: the prompt is built from their
-        deterministic findings). With a provider they keep the resumed run's AI review."""
+        """Steps reused on resume get this run's AI note, like steps reused from the step cache,
+        when no request would be sent. With a provider they keep the resumed run's AI review."""
         if reviewer.sends_requests:
             return
         for sid in self.graph.order():
@@ -522,7 +523,8 @@ class WorkflowRun:
             if result is None or result.status is not StepStatus.REUSED or not spec.persona:
                 continue
             outcome = _deterministic_outcome(result)
-            reviewer.review(self._context(spec, threading.Event(), decided), outcome)
+            ctx = self._context(spec, threading.Event(), decided)
+            reviewer.review_reused(ctx, outcome, result.reused_from)
             reviewed = _reuse(self._result(spec, outcome), result.reason or "resumed")
             reviewed.reused_from = result.reused_from
             decided[sid] = reviewed

@@ -130,6 +130,7 @@ class TreeState:
     unstaged: list[Change] = field(default_factory=list)
     untracked: list[Change] = field(default_factory=list)
     conflicted: list[str] = field(default_factory=list)
+    workdir_untracked: bool = False  # files of ours show as untracked: .ai_workflow/ not ignored
 
     def to_dict(self) -> dict[str, Any]:
         def paths(changes: list[Change]) -> list[dict[str, str]]:
@@ -160,6 +161,7 @@ def parse_status(raw: str) -> TreeState:
         if x in "RC":
             next(entries, None)  # the source path of a rename or copy
         if WORKDIR_NAME in PurePosixPath(path).parts:
+            state.workdir_untracked |= x == "?"
             continue  # our artefacts (also when the target is a subdirectory of the repo)
         if x == "?":
             state.untracked.append(Change("?", path))
@@ -422,7 +424,7 @@ def _report_state(
         outcome.add("git/conflict", "warning", "unresolved merge conflict", path)
     if operation:
         outcome.add("git/operation-in-progress", "info", f"{operation} is in progress")
-    if _workdir_shows_in_status(ctx, git):
+    if state.workdir_untracked:
         outcome.add(
             "git/workdir-not-ignored",
             "info",
@@ -430,15 +432,6 @@ def _report_state(
             "out of commits",
             ".gitignore",
         )
-
-
-def _workdir_shows_in_status(ctx: StepContext, git: _Git) -> bool:
-    """Whether files of ours would show as untracked (ignored by the project's .gitignore or by
-    the `*` in the workspace's own .gitignore, they do not)."""
-    if not (ctx.target / WORKDIR_NAME).is_dir():
-        return False
-    listed = git.out("ls-files", "-z", "--others", "--exclude-standard", "--", WORKDIR_NAME)
-    return bool(listed)
 
 
 def _write_if_asked(
