@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ai_workflow.ai.redact import is_denied, redact, shannon_entropy
+from ai_workflow.ai.redact import DENIED_NAME_GLOBS, is_denied, redact, shannon_entropy
 from ai_workflow.ai.tokens import ESTIMATE, OFFLINE_ENCODING, default_counter, estimate_tokens
 
 PLANTED = {
@@ -185,3 +187,11 @@ def test_code_that_names_secrets_is_left_alone(code: str) -> None:
 @pytest.mark.parametrize("path", [".git-credentials", "kubeconfig", "home/.kube/config"])
 def test_more_credential_files_are_denied(path: str) -> None:
     assert is_denied(path)
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("abcdenvpmkyrsit._-*ENV")), max_size=24)
+    | st.sampled_from(DENIED_NAME_GLOBS).map(lambda g: g.replace("*", "x"))
+)
+def test_the_deny_list_pattern_is_exactly_its_globs(name: str) -> None:
+    assert is_denied(name) is any(fnmatchcase(name, glob) for glob in DENIED_NAME_GLOBS)

@@ -9,6 +9,7 @@ secret-sounding names or with high entropy.
 
 from __future__ import annotations
 
+import fnmatch
 import math
 import re
 from collections import Counter
@@ -68,10 +69,14 @@ _CODE_VALUE = re.compile(r"[()\[\]{}]|://|^(?:os|process|env|settings|config|sel
 _HASH_NAME = re.compile(r"(hash|sha\d*|digest|checksum|integrity|commit|etag|uuid)", re.I)
 
 
+_DENIED_NAME_RE = re.compile("|".join(fnmatch.translate(glob) for glob in DENIED_NAME_GLOBS))
+"""`DENIED_NAME_GLOBS` as one pattern (a prompt checks hundreds of paths against all of them)."""
+
+
 def is_denied(path: str, extra_globs: Iterable[str] = ()) -> bool:
     """True when `path` (relative, POSIX) must never be read into a prompt."""
     name = PurePosixPath(path).name
-    if any(fnmatchcase(name, glob) for glob in DENIED_NAME_GLOBS):
+    if _DENIED_NAME_RE.match(name):
         return True
     parts = PurePosixPath(path).parts
     if ".ssh" in parts or ".aws" in parts or ".gnupg" in parts or ".kube" in parts:
