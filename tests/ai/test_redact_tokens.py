@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from fnmatch import fnmatchcase
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import ai_workflow.ai.redact as redact_module
 from ai_workflow.ai.redact import DENIED_NAME_GLOBS, is_denied, redact, shannon_entropy
 from ai_workflow.ai.tokens import ESTIMATE, OFFLINE_ENCODING, default_counter, estimate_tokens
 
@@ -195,3 +197,45 @@ def test_more_credential_files_are_denied(path: str) -> None:
 )
 def test_the_deny_list_pattern_is_exactly_its_globs(name: str) -> None:
     assert is_denied(name) is any(fnmatchcase(name, glob) for glob in DENIED_NAME_GLOBS)
+
+
+def _redact_with_every_rule(text: str) -> str:
+    counts: Counter[str] = Counter()
+    for rule in redact_module._RULES:
+        text = redact_module._apply(rule, text, counts)
+    return text
+
+
+FRAGMENTS = [
+    "AKIAIOSFODNN7EXAMPLE",
+    "ghp_" + "a1" * 18,
+    "sk-ant-" + "b2" * 12,
+    "sk-" + "c3d" * 8,
+    "xoxb-1234567890ab",
+    "AIza" + "d" * 35,
+    "sk_live_" + "e5" * 8,
+    "glpat-" + "f6" * 10,
+    "eyJhbGciOiJI.eyJzdWIiOjEy.SflKxwRJSMeK",
+    "https://user:pa55w0rd@host/x",
+    "password = 'hunter2 two'",
+    "DB_PASSWORD=SuperSecret9",
+    "token: Zx81kLm2Qp0Rt7Yv3Wn5",
+    "Authorization: Bearer abc123def456ghi789",
+    "BEARER Q9w8E7r6T5y4U3i2",
+    "api_key=",
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
+    "key: value",
+    "secret",
+    "=",
+    ":",
+    " ",
+    "\n",
+    "plain words",
+    "x" * 30,
+    "[REDACTED:jwt]",
+]
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=12), max_size=8).map("".join))
+def test_skipping_rules_whose_literals_are_absent_changes_nothing(text: str) -> None:
+    assert redact(text).text == _redact_with_every_rule(text)

@@ -111,6 +111,15 @@ class _Rule:
     pattern: re.Pattern[str]
     group: int = 0  # the group holding the secret; 0 = the whole match
     accept: Callable[[re.Match[str]], bool] | None = None
+    # Literals the pattern cannot match without (one of them is in every match), lowercase
+    # when the pattern ignores case: a text without any skips the rule. Redaction runs on
+    # every finding and prompt piece, most of which hold none.
+    needs: tuple[str, ...] = ()
+    folded: bool = False
+
+    def may_match(self, text: str, lowered: str) -> bool:
+        haystack = lowered if self.folded else text
+        return not self.needs or any(literal in haystack for literal in self.needs)
 
 
 def _looks_secret(match: re.Match[str]) -> bool:
@@ -150,26 +159,42 @@ _RULES: tuple[_Rule, ...] = (
             r"(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
             re.S,
         ),
+        needs=("-----BEGIN",),
     ),
-    _Rule("aws-access-key", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\b")),
+    _Rule(
+        "aws-access-key",
+        re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\b"),
+        needs=("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
+    ),
     _Rule(
         "github-token",
         re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b"),
+        needs=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
     ),
-    _Rule("anthropic-key", re.compile(r"\bsk-ant-[A-Za-z0-9_\-]{20,}")),
-    _Rule("openai-key", re.compile(r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}")),
-    _Rule("slack-token", re.compile(r"\bxox[abposr]-[A-Za-z0-9\-]{10,}")),
-    _Rule("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
-    _Rule("stripe-key", re.compile(r"\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}\b")),
-    _Rule("gitlab-token", re.compile(r"\bglpat-[0-9A-Za-z_\-]{20,}\b")),
+    _Rule("anthropic-key", re.compile(r"\bsk-ant-[A-Za-z0-9_\-]{20,}"), needs=("sk-ant-",)),
+    _Rule(
+        "openai-key",
+        re.compile(r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}"),
+        needs=("sk-",),
+    ),
+    _Rule("slack-token", re.compile(r"\bxox[abposr]-[A-Za-z0-9\-]{10,}"), needs=("xox",)),
+    _Rule("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b"), needs=("AIza",)),
+    _Rule(
+        "stripe-key",
+        re.compile(r"\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}\b"),
+        needs=("_live_", "_test_"),
+    ),
+    _Rule("gitlab-token", re.compile(r"\bglpat-[0-9A-Za-z_\-]{20,}\b"), needs=("glpat-",)),
     _Rule(
         "jwt",
         re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"),
+        needs=("eyJ",),
     ),
     _Rule(
         "url-password",
         re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@]+:([^@\s/]+)@"),
         group=1,
+        needs=("://",),
     ),
     _Rule(
         "secret-assignment",
@@ -179,12 +204,15 @@ _RULES: tuple[_Rule, ...] = (
         ),
         group=3,
         accept=_looks_secret,
+        needs=(":", "="),
     ),
     _Rule(
         "bearer-token",
         re.compile(r"(?i)\bbearer\s+([A-Za-z0-9._~+/\-]{12,}=*)"),
         group=1,
         accept=lambda m: any(c.isdigit() for c in m.group(1)) or len(m.group(1)) >= 24,
+        needs=("bearer",),
+        folded=True,
     ),
     _Rule(
         "authorization-header",
@@ -195,6 +223,8 @@ _RULES: tuple[_Rule, ...] = (
         accept=lambda m: (
             not m.group(1).startswith("[REDACTED") and not _PLACEHOLDER.match(m.group(1))
         ),
+        needs=("authorization",),
+        folded=True,
     ),
     _Rule(
         "secret-assignment",
@@ -206,6 +236,7 @@ _RULES: tuple[_Rule, ...] = (
         accept=lambda m: (
             len(m.group("value").strip()) >= 6 and not _PLACEHOLDER.match(m.group("value"))
         ),
+        needs=(":", "="),
     ),
     _Rule(
         "high-entropy",
@@ -215,6 +246,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
         group=3,
         accept=_high_entropy,
+        needs=(":", "="),
     ),
 )
 
@@ -239,6 +271,9 @@ def _apply(rule: _Rule, text: str, counts: Counter[str]) -> str:
 def redact(text: str) -> Redaction:
     """Replace every secret-looking value in `text` by `[REDACTED:<kind>]`."""
     counts: Counter[str] = Counter()
+    lowered = text.lower()
     for rule in _RULES:
-        text = _apply(rule, text, counts)
+        if rule.may_match(text, lowered):
+            text = _apply(rule, text, counts)
+            lowered = text.lower() if counts else lowered
     return Redaction(text, counts)
