@@ -66,10 +66,12 @@ class Checkpoint:
             updated_at=float(raw.get("updated_at", 0.0)),
         )
 
-    def save(self, target: Path) -> None:
+    def save(self, target: Path, durable: bool = True) -> None:
+        """Write atomically; `durable` also fsyncs (skipped when what was added costs nothing
+        to redo, such as a reused result: atomic is enough then)."""
         self.updated_at = time.time()
         path = checkpoints_dir(target) / f"{self.run_id}.json"
-        write_json_atomic(path, self.to_dict(), durable=True, compact=True)
+        write_json_atomic(path, self.to_dict(), durable=durable, compact=True)
 
     def reusable(self, step_id: str, tree_state: str | None, step_hash: str) -> StepResult | None:
         """This checkpoint's result for a step, if it succeeded and nothing it saw changed."""

@@ -445,7 +445,8 @@ class WorkflowRun:
         self.log.write(level, f"step {spec.number} {spec.id} {result.status.value}{reason}")
         if self.checkpoint is not None:
             self.checkpoint.results[spec.id] = result
-            self.checkpoint.save(self.target)
+            # a reused result costs nothing to redo: no fsync for it
+            self.checkpoint.save(self.target, durable=result.status is not StepStatus.REUSED)
         now = time.monotonic()
         if now - self._current_written >= CURRENT_RUN_INTERVAL_S:  # live file, throttled
             write_current(self.target, self._summary("running", NoReviewer()))

@@ -339,9 +339,17 @@ def _git_failure(result: CommandResult) -> str:
     return " | ".join(reasons[:3]) or f"exit status {result.returncode}"
 
 
-def _operation_in_progress(ctx: StepContext, git: _Git) -> str | None:
+def _repository_facts(git: _Git) -> list[str] | None:
+    """One `git rev-parse`: None outside a work tree, else the paths of the marker files of
+    an operation in progress (merge, rebase...), in `IN_PROGRESS` order."""
     args = [a for name in IN_PROGRESS for a in ("--git-path", name)]
-    listed = (git.out("rev-parse", *args) or "").splitlines()
+    lines = (git.out("rev-parse", "--is-inside-work-tree", *args) or "").splitlines()
+    if not lines or lines[0].strip() != "true":
+        return None
+    return lines[1:]
+
+
+def _operation_in_progress(ctx: StepContext, listed: list[str]) -> str | None:
     for name, raw in zip(IN_PROGRESS, listed, strict=False):
         path = Path(raw.strip())
         if (path if path.is_absolute() else ctx.target / path).exists():
@@ -352,7 +360,8 @@ def _operation_in_progress(ctx: StepContext, git: _Git) -> str | None:
 def run(ctx: StepContext) -> StepOutcome:
     outcome = StepOutcome()
     git = _Git(ctx)
-    if (git.out("rev-parse", "--is-inside-work-tree") or "").strip() != "true":
+    markers = _repository_facts(git)
+    if markers is None:
         outcome.add("git/not-a-repository", "info", "the target is not a git work tree")
         outcome.checked.append("git state: not a repository")
         outcome.summary = "not a git repository: nothing to finalize"
@@ -364,7 +373,7 @@ def run(ctx: StepContext) -> StepOutcome:
         return outcome
     state = parse_status(raw)
     branch = (git.out("symbolic-ref", "-q", "--short", "HEAD") or "").strip() or None
-    operation = _operation_in_progress(ctx, git)
+    operation = _operation_in_progress(ctx, markers)
     basis = _unique(state.staged or [*state.staged, *state.unstaged, *state.untracked])
     message = propose_message(basis, _code_diff_adds_definition(git, basis, bool(state.staged)))
     outcome.data = {
