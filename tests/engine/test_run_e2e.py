@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from ai_workflow.cli import main
-from ai_workflow.engine.metrics import read_history
+from ai_workflow.engine.metrics import DIED_REASON, read_history, record_dead_run
 from tests.helpers import commit_all, git
 
 Repo = Callable[..., Path]
@@ -369,6 +369,11 @@ def test_killed_run_is_resumed(
     statuses = {s["id"]: s["status"] for s in summary["steps"]}
     assert statuses == {"one": "reused", "two": "passed"}
     assert counter.read_text().count("1") == 1
+    killed, resumed = read_history(repo)  # the killed run is in the history too
+    assert (killed["status"], killed["reason"]) == ("interrupted", DIED_REASON)
+    assert killed["run_id"] == summary["options"]["resumed_from"]
+    assert [(s["id"], s["status"]) for s in killed["steps"]] == [("one", "passed")]
+    assert killed["duration_s"] >= 0 and resumed["run_id"] == summary["run_id"]
 
 
 def test_second_concurrent_run_is_refused(custom_repo: Repo, tmp_path: Path) -> None:
@@ -570,3 +575,21 @@ def test_resume_defers_to_step_fingerprints_where_they_exist(
     _, second = run_json(repo, capsys=capsys)
     assert second["options"]["resumed_from"] is not None
     assert {s["id"]: s["status"] for s in second["steps"]}["check"] == "failed"
+
+
+def test_a_dead_run_is_recorded_once_and_a_finished_one_never(tmp_path: Path) -> None:
+    metrics = tmp_path / ".ai_workflow" / "metrics"
+    metrics.mkdir(parents=True)
+    live = {"run_id": "workflow_20260101_000000", "status": "running", "steps": []}
+    (metrics / "current_run.json").write_text(json.dumps({**live, "started_at": "x"}))
+    assert record_dead_run(tmp_path, "workflow_20260101_000001") == live["run_id"]
+    assert record_dead_run(tmp_path, "workflow_20260101_000002") is None  # already recorded
+    [record] = read_history(tmp_path)
+    assert record["status"] == "interrupted" and "duration_s" not in record  # no valid start
+    (metrics / "current_run.json").write_text(
+        json.dumps({**live, "run_id": "b", "status": "passed"})
+    )
+    assert record_dead_run(tmp_path, "c") is None
+    (metrics / "current_run.json").write_text(json.dumps({**live, "run_id": "d"}))
+    assert record_dead_run(tmp_path, "d") is None  # the live file of the run asking
+    assert len(read_history(tmp_path)) == 1

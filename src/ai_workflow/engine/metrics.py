@@ -7,6 +7,7 @@ import os
 import statistics
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,51 @@ def append_history(target: Path, summary: Mapping[str, Any]) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+DIED_REASON = "its process died before the run ended (killed, or the machine stopped)"
+
+
+def record_dead_run(target: Path, live_run_id: str) -> str | None:
+    """Append the history line a dead run could not write; its run id, or None.
+
+    A run killed with SIGKILL (or by a power cut) leaves `current_run.json` saying `running`
+    and no history line. Called with the run lock held, so that run is surely dead: its last
+    live summary is recorded as `interrupted`, ending at the file's last write.
+    """
+    path = metrics_dir(target) / CURRENT_FILE
+    try:
+        live = json.loads(path.read_text(encoding="utf-8"))
+        last_write = path.stat().st_mtime
+    except (OSError, ValueError):
+        return None
+    if not isinstance(live, dict) or live.get("status") != "running":
+        return None
+    run_id = live.get("run_id")
+    if not isinstance(run_id, str) or run_id == live_run_id or _in_history(target, run_id):
+        return None
+    ended = datetime.fromtimestamp(last_write, UTC)
+    record = {
+        **live,
+        "status": "interrupted",
+        "reason": DIED_REASON,
+        "ended_at": ended.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+    }
+    try:
+        started = datetime.fromisoformat(str(live.get("started_at")).replace("Z", "+00:00"))
+        record["duration_s"] = round(max(0.0, (ended - started).total_seconds()), 3)
+    except ValueError:
+        pass
+    append_history(target, record)
+    return run_id
+
+
+def _in_history(target: Path, run_id: str) -> bool:
+    try:
+        text = (metrics_dir(target) / HISTORY_FILE).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return f'"run_id":"{run_id}"' in text
 
 
 def write_current(target: Path, summary: Mapping[str, Any]) -> None:

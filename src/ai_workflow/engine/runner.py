@@ -40,6 +40,7 @@ from ai_workflow.engine.metrics import (
     SUMMARY_SCHEMA,
     append_history,
     read_history,
+    record_dead_run,
     step_durations,
     write_current,
 )
@@ -349,6 +350,9 @@ class WorkflowRun:
     def _real_run(self) -> RunReport:
         self.log.write("INFO", f"run {self.run_id} on {self.target} (ai-workflow {__version__})")
         cp.prune_checkpoints(self.target)
+        dead = record_dead_run(self.target, self.run_id)
+        if dead is not None:
+            self.req.observer.message("warning", f"run {dead} died without ending: recorded")
         reviewer: Reviewer = NoReviewer()
         reporter: Reporter = NoReporter()
         status = "interrupted"
@@ -380,6 +384,7 @@ class WorkflowRun:
                 for s in self.graph.order()
             ]
             self.req.observer.run_started(self.run_id, plan)
+            write_current(self.target, self._summary("running", NoReviewer()))  # killed: seen
             for sid, result in decided.items():
                 self._on_finish(self.specs[sid], result, reporter)
             scheduler = Scheduler(
