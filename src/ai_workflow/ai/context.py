@@ -20,6 +20,7 @@ from typing import Any
 from ai_workflow.ai.redact import is_denied, redact
 from ai_workflow.ai.templates import PromptTemplate
 from ai_workflow.ai.tokens import TokenCounter
+from ai_workflow.engine.hooks import CHANGES_MEMO_KEY
 from ai_workflow.engine.step import StepContext, StepOutcome
 from ai_workflow.findings import Finding, sort_findings
 from ai_workflow.gitutil import GitError, git
@@ -112,17 +113,12 @@ class DiffBase:
 
 def _change_base(ctx: StepContext) -> str | None:
     """The commit smart execution measures this run's changes from (the merge base with
-    `--base`/CI base, or the last passed run's commit), when it is on and the base is known.
-    The same detection as the run's skip policy, from the same inputs (config, history)."""
-    if not ctx.config.run.smart_execution:
+    `--base`/CI base, or the last passed run's commit), when it is on and the base is known:
+    what the run's skip policy found, as the engine keeps it in the run memo."""
+    changes: dict[str, Any] = ctx.memo.get(CHANGES_MEMO_KEY, dict)
+    if not changes.get("known") or not changes.get("base"):
         return None
-    from ai_workflow.changes.detect import detect_changes  # lazy: only with smart execution
-    from ai_workflow.engine.metrics import read_history
-
-    changes = detect_changes(ctx.target, ctx.config, read_history(ctx.target))
-    if not changes.known or changes.base is None:
-        return None
-    return changes.merge_base or changes.base.commit
+    return str(changes.get("merge_base") or changes["base"])
 
 
 def diff_base(ctx: StepContext) -> DiffBase | None:

@@ -33,6 +33,10 @@ class Reviewer(Protocol):
         ...
 
 
+CHANGES_MEMO_KEY = "run.changes"
+"""The run memo's copy of the skip policy's `to_dict()` (the change base, for AI diffs)."""
+
+
 class SkipPolicy(Protocol):
     """Decides, before the run, which steps smart execution skips and why."""
 

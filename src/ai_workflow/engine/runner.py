@@ -27,6 +27,7 @@ from ai_workflow.engine import checkpoint as cp
 from ai_workflow.engine.artifacts import Workspace, write_atomic
 from ai_workflow.engine.graph import GraphAnalysis, analyse, estimate_steps, render_markdown
 from ai_workflow.engine.hooks import (
+    CHANGES_MEMO_KEY,
     NoReporter,
     NoReviewer,
     NoSkips,
@@ -312,6 +313,7 @@ class WorkflowRun:
     def execute(self) -> RunReport:
         self.git = git_state(self.target)
         self.policy = self._make_policy()
+        self.memo.get(CHANGES_MEMO_KEY, self.policy.to_dict)  # the change base, for the AI layer
         if self.req.dry_run:
             return self._dry_run()
         with cp.RunLock(self.target), interrupt_signals():
