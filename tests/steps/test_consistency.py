@@ -217,3 +217,15 @@ def test_trailing_zeros_do_not_change_a_version(major: int, minor: int, zeros: i
     assert same_version(base, base + ".0" * zeros)
     assert same_version("v" + base, base)
     assert normalise_version(base + "rc1") != normalise_version(base)
+
+
+def test_sample_output_blocks_quote_other_versions_but_pins_still_count(tmp_path: Path) -> None:
+    readme = (
+        "# mylib\n\nThis is version 2.0.0.\n\n"
+        "```text\n$ tool run\nchecked demo: version 0.3.0\n```\n\n"
+        "```console\n$ npm install mylib@1.9.0\n```\n\n"
+        "````markdown\n```text\nnested\n```\nversion 1.0.0 in a Markdown sample\n````\n"
+    )
+    files = {"package.json": '{"name": "mylib", "version": "2.0.0"}\n', "README.md": readme}
+    outcome = _run(make_repo(tmp_path / "js", files))
+    assert _at(outcome, "version/readme-mismatch") == {("README.md", 11), ("README.md", 18)}

@@ -307,13 +307,30 @@ def _readme_versions(target: Path, files: list[str], names: set[str]) -> list[Ve
         escaped = "[-_.]".join(re.escape(part) for part in re.split(r"[-_.]", name))
         patterns.append(re.compile(rf"(?<![\w/@-]){escaped}\s*(?:==|@)\s*v?({VERSION})", re.I))
     found = []
+    fence: str | None = None  # the open fence, and whether its block is a transcript
+    transcript = False
     for number, line in enumerate(read_text(target / readme).splitlines(), start=1):
+        opened = _FENCE_RE.match(line)
+        if opened and (fence is None or opened.group(1).startswith(fence)):
+            fence, transcript = (
+                (None, False)
+                if fence
+                else (opened.group(1), opened.group(2).strip().lower() in TRANSCRIPT_LANGUAGES)
+            )
+            continue
         for index, pattern in enumerate(patterns):
+            if index == 0 and transcript:
+                continue  # sample output quotes whatever project it ran on; pins still count
             for match in pattern.finditer(line):
                 if index == 0 and _HISTORY_WORDS.search(line[: match.start()]):
                     continue
                 found.append(VersionMention("readme", match.group(1), readme, number))
     return found
+
+
+_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([\w+-]*)")
+TRANSCRIPT_LANGUAGES = frozenset({"text", "output", "console", "log", "shell-session", "terminal"})
+"""Fenced blocks of captured output, where `version X` describes the run, not the project."""
 
 
 def _compare_documented(
