@@ -39,13 +39,6 @@ def git(target: Path, *args: str, check: bool = True, timeout: float = 60.0) -> 
     return proc.stdout
 
 
-def is_git_repo(target: Path) -> bool:
-    try:
-        return git(target, "rev-parse", "--is-inside-work-tree").strip() == "true"
-    except GitError:
-        return False
-
-
 def repo_root(target: Path) -> Path | None:
     try:
         return Path(git(target, "rev-parse", "--show-toplevel").strip())
@@ -64,26 +57,38 @@ class GitState:
 
 
 def git_state(target: Path) -> GitState | None:
-    """Branch, commit and dirtiness; None when the target is not inside a git work tree."""
-    if not is_git_repo(target):
+    """Branch, commit and dirtiness, from one `git status`; None when the target is not inside
+    a git work tree (git refuses there)."""
+    try:
+        raw = git(
+            target,
+            "--no-optional-locks",
+            "status",
+            "--porcelain=v2",
+            "--branch",
+            "-z",
+            "--untracked-files=normal",
+        )
+    except GitError:
         return None
-    branch = git(target, "rev-parse", "--abbrev-ref", "HEAD", check=False).strip()
-    commit = git(target, "rev-parse", "--verify", "-q", "HEAD", check=False).strip() or None
-    status = git(
-        target,
-        "--no-optional-locks",
-        "status",
-        "--porcelain",
-        "--untracked-files=normal",
-        check=False,
-    )
-    dirty = any(line and not _is_workdir_artifact(line) for line in status.splitlines())
-    return GitState(
-        branch=None if branch in ("", "HEAD") else branch,
-        commit=commit,
-        dirty=dirty,
-    )
+    branch = commit = None
+    dirty = False
+    fields = iter(raw.split("\0"))
+    for entry in fields:
+        if entry.startswith("# branch.oid "):
+            commit = None if entry.endswith("(initial)") else entry.split()[-1]
+        elif entry.startswith("# branch.head "):
+            branch = None if entry.endswith("(detached)") else entry[len("# branch.head ") :]
+        elif entry and not entry.startswith("#"):
+            if entry.startswith("2 "):
+                next(fields, None)  # a rename's original path
+            dirty = dirty or not _porcelain_v2_path(entry).startswith(".ai_workflow/")
+    return GitState(branch=branch, commit=commit, dirty=dirty)
 
 
-def _is_workdir_artifact(status_line: str) -> bool:
-    return status_line[3:].strip('"').startswith(".ai_workflow/")
+_V2_FIELDS_BEFORE_PATH = {"1": 8, "2": 9, "u": 10, "?": 1, "!": 1}
+
+
+def _porcelain_v2_path(entry: str) -> str:
+    """The path of a `git status --porcelain=v2 -z` entry (its last space-separated field)."""
+    return entry.split(" ", _V2_FIELDS_BEFORE_PATH.get(entry[:1], 1))[-1]

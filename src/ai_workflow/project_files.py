@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ai_workflow.engine.step import RunMemo, StepContext
-from ai_workflow.gitutil import GitError, git, is_git_repo
+from ai_workflow.gitutil import GitError, git
 
 ALWAYS_EXCLUDED_DIRS = frozenset(
     {
@@ -35,18 +35,17 @@ def list_project_files(target: Path, exclude_dirs: tuple[str, ...] = ()) -> list
     environment directories. `exclude_dirs` (from `structure.exclude_dirs`) are left out too.
     """
     excluded = ALWAYS_EXCLUDED_DIRS | set(exclude_dirs)
-    if is_git_repo(target):
-        try:
-            raw = git(target, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-        except GitError:
-            raw = None
-        if raw is not None:
-            paths = {p for p in raw.split("\0") if p}
-            return sorted(
-                p
-                for p in paths
-                if not _in_excluded(p, excluded, exclude_dirs) and (target / p).is_file()
-            )
+    try:  # git refuses outside a work tree: then every file on disk
+        raw = git(target, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    except GitError:
+        raw = None
+    if raw is not None:
+        paths = {p for p in raw.split("\0") if p}
+        return sorted(
+            p
+            for p in paths
+            if not _in_excluded(p, excluded, exclude_dirs) and (target / p).is_file()
+        )
     found: list[str] = []
     for root, dirs, files in os.walk(target):
         dirs[:] = sorted(d for d in dirs if d not in excluded)

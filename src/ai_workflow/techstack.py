@@ -20,7 +20,7 @@ from typing import Any
 
 from ai_workflow.config import Config
 from ai_workflow.engine.step import StepContext
-from ai_workflow.project_files import list_project_files
+from ai_workflow.project_files import list_project_files, project_files
 from ai_workflow.tools import resolve_python
 
 LANGUAGES = ("python", "javascript", "typescript", "shell", "go", "rust", "java", "ruby")
@@ -195,16 +195,23 @@ class TechStack:
 
 
 def detect_stack(ctx: StepContext) -> TechStack:
-    """The target's stack, detected once per run."""
-    return ctx.memo.get("tech_stack", lambda: detect_stack_for(ctx.target, ctx.config))
+    """The target's stack, detected once per run (from the run's one listing of its files)."""
+    return ctx.memo.get(
+        "tech_stack", lambda: detect_stack_for(ctx.target, ctx.config, files=project_files(ctx))
+    )
 
 
 def detect_stack_for(
-    target: Path, config: Config, environ: Mapping[str, str] | None = None
+    target: Path,
+    config: Config,
+    environ: Mapping[str, str] | None = None,
+    files: list[str] | None = None,
 ) -> TechStack:
-    """Detect the stack of `target`; configuration values win over detection."""
+    """Detect the stack of `target` (whose `list_project_files`, when already listed, are
+    `files`); configuration values win over detection."""
     env = os.environ if environ is None else environ
-    facts = _Facts.read(target, tuple(config.structure.exclude_dirs))
+    exclude = tuple(config.structure.exclude_dirs)
+    facts = _Facts(target, files) if files is not None else _Facts.read(target, exclude)
     evidence: dict[str, list[str]] = {}
     languages, counts = _languages(facts, evidence)
     ts = config.tech_stack

@@ -25,7 +25,6 @@ from ai_workflow import __version__
 from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.step import StepContext, StepOutcome, StepResult, StepSpec, StepStatus
 from ai_workflow.findings import Finding, Severity, count_by_severity, sort_findings
-from ai_workflow.gitutil import is_git_repo
 from ai_workflow.report.markdown import code, escape_inline, location
 
 SPEC = StepSpec(
@@ -155,8 +154,7 @@ def _changed_files(ctx: StepContext, outcome: StepOutcome) -> list[str] | None:
 
 
 def _recent_commits(ctx: StepContext) -> list[str]:
-    if not is_git_repo(ctx.target):
-        return []
+    """The last commits' subjects; none outside a git work tree (git log refuses there)."""
     result = ctx.run_command(
         ["git", "log", f"-{RECENT_COMMITS}", "--format=%h %s"],
         timeout=60,
