@@ -63,6 +63,19 @@ _SECRET_WORD = (  # a name that ends with the secret word: `db_password`, not `p
     r"[A-Za-z0-9_.\-]*(?:passw(?:or)?d|pwd|secret|token|api[_\-]?key|apikey|access[_\-]?key"
     r"|auth[_\-]?key|credential|private[_\-]?key|client[_\-]?secret)\b"
 )
+SECRET_NAME_WORDS = (
+    "passw",
+    "pwd",
+    "secret",
+    "token",
+    "api",
+    "access",
+    "auth",
+    "credential",
+    "private",
+    "client",
+)
+"""One of these is in every name `_SECRET_NAME` and `_SECRET_WORD` match (lowercased)."""
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_\-]+")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # POSTGRES_PASSWORD: configuration, not code
 _CODE_VALUE = re.compile(r"[()\[\]{}]|://|^(?:os|process|env|settings|config|self|getenv)\b")
@@ -204,7 +217,8 @@ _RULES: tuple[_Rule, ...] = (
         ),
         group=3,
         accept=_looks_secret,
-        needs=(":", "="),
+        needs=SECRET_NAME_WORDS,
+        folded=True,
     ),
     _Rule(
         "bearer-token",
@@ -236,7 +250,8 @@ _RULES: tuple[_Rule, ...] = (
         accept=lambda m: (
             len(m.group("value").strip()) >= 6 and not _PLACEHOLDER.match(m.group("value"))
         ),
-        needs=(":", "="),
+        needs=SECRET_NAME_WORDS,
+        folded=True,
     ),
     _Rule(
         "high-entropy",
