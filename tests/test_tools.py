@@ -127,6 +127,23 @@ def test_resolve_tool_reports_the_real_version_once_per_run(tmp_path: Path) -> N
     assert log.count("--version") == 1  # the second answer came from the run's memo
 
 
+def test_a_tool_version_is_remembered_until_its_binary_changes(tmp_path: Path) -> None:
+    target = make_repo(tmp_path / "proj", {"a.py": "x = 1\n"})
+    script = _executable(tmp_path / "bin" / "mytool", "#!/bin/sh\necho mytool 1.2.3\n")
+    tool = Tool("mytool", script, ToolOrigin.PATH)
+
+    def asked(run_id: str) -> tuple[str | None, int]:
+        ctx = step_context(target, SPEC, run_id=run_id)  # a new run: a new memo
+        version = tool_version(ctx, tool)
+        log = ctx.workspace.step_log(SPEC)  # (no command run, no log)
+        return version, log.read_text().count("mytool --version") if log.exists() else 0
+
+    assert asked("workflow_20260101_000001") == ("1.2.3", 1)
+    assert asked("workflow_20260101_000002") == ("1.2.3", 0)  # remembered: not asked again
+    script.write_text("#!/bin/sh\necho mytool 1.3.0 upgraded\n")  # a new binary
+    assert asked("workflow_20260101_000003") == ("1.3.0", 1)
+
+
 def test_version_of_a_tool_that_cannot_say_is_none(tmp_path: Path) -> None:
     target = make_repo(tmp_path / "proj", {"a.py": "x = 1\n"})
     broken = _executable(tmp_path / "bin" / "broken", "#!/bin/sh\necho nope >&2\nexit 3\n")

@@ -14,16 +14,19 @@ then `PATH`. Reports name which one ran, from where, and its version.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
+from ai_workflow.engine.artifacts import write_json_atomic
 from ai_workflow.engine.step import StepContext
 
 VERSION_TIMEOUT_S = 30.0
@@ -133,16 +136,60 @@ def parse_version(text: str) -> str | None:
 
 
 def tool_version(ctx: StepContext, tool: Tool, args: Iterable[str] = ("--version",)) -> str | None:
-    """Ask the tool for its version once per run; None when it cannot say."""
+    """The tool's version, asked once per run and remembered across runs for as long as its
+    binary (resolved path, size, modification time) is the same; None when it cannot say."""
     argv = [str(tool.path), *args]
+    key = " ".join(argv)
 
     def ask() -> str | None:
+        identity = _binary_identity(tool.path)
+        known = _known_versions(ctx)
+        if identity is not None and known.get(key, {}).get("binary") == identity:
+            return known[key].get("version")
         result = ctx.run_command(argv, timeout=VERSION_TIMEOUT_S)
         if result.returncode != 0 or result.timed_out:
             return None
-        return parse_version(result.stdout + "\n" + result.stderr)
+        version = parse_version(result.stdout + "\n" + result.stderr)
+        if identity is not None and version is not None:
+            _remember_version(ctx, key, {"binary": identity, "version": version})
+        return version
 
-    return ctx.memo.get("tool_version:" + " ".join(argv), ask)
+    return ctx.memo.get("tool_version:" + key, ask)
+
+
+TOOL_VERSIONS_FILE = "tool_versions.json"
+
+
+def _binary_identity(path: Path) -> str | None:
+    try:
+        real = path.resolve()
+        info = real.stat()
+    except OSError:
+        return None
+    return f"{real}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def _known_versions(ctx: StepContext) -> dict[str, dict[str, str]]:
+    """Versions remembered by earlier runs (read once per run; unreadable means none)."""
+
+    def read() -> dict[str, dict[str, str]]:
+        try:
+            data = json.loads((ctx.workspace.step_cache_dir / TOOL_VERSIONS_FILE).read_text())
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    return ctx.memo.get("tool_versions_file", read)
+
+
+_VERSIONS_LOCK = threading.Lock()  # steps of one run probe tools in parallel
+
+
+def _remember_version(ctx: StepContext, key: str, entry: dict[str, str]) -> None:
+    with _VERSIONS_LOCK:
+        known = _known_versions(ctx)
+        known[key] = entry
+        write_json_atomic(ctx.workspace.step_cache_dir / TOOL_VERSIONS_FILE, dict(known))
 
 
 def resolve_tool(
