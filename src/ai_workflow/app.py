@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -71,26 +70,11 @@ def load_project(
             builtin_steps(), config.workflow, apply_proposals=config.run.apply_proposals
         )
     except ConfigError as exc:  # a cycle, a duplicate id, an unknown step: name the file
-        where = section_source(target, _workflow_loc(str(exc)), config_file)
+        where = section_source(target, exc.loc or ("workflow",), config_file)
         if where is None:
             raise
         raise ConfigError(f"{where}: {exc}") from None
     return target, config, registry
-
-
-def _workflow_loc(message: str) -> tuple[str | int, ...]:
-    """The key a registry error is about: `workflow.steps[1]: ...` -> ("workflow", "steps", 1),
-    `workflow.timeouts.x` -> ("workflow", "timeouts", "x"), otherwise ("workflow",)."""
-    match = re.match(r"workflow\.(\w+)(?:\[(\d+)\]|\.(\w+))?", message)
-    if not match:
-        return ("workflow",)
-    key, index, name = match.groups()
-    unknown = re.search(r": unknown step '(\w+)'", message)
-    if name is None and unknown and key in ("timeouts", "extra_dependencies"):
-        name = unknown.group(1)  # a mapping keyed by the unknown step: point at its line
-    if index is not None:
-        return ("workflow", key, int(index))
-    return ("workflow", key, name) if name else ("workflow", key)
 
 
 def dispatch(args: argparse.Namespace) -> int:

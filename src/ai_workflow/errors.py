@@ -8,7 +8,15 @@ class UsageError(Exception):
 
 
 class ConfigError(UsageError):
-    """An invalid configuration; the message names the file, line and key where known."""
+    """An invalid configuration; the message names the file, line and key where known.
+
+    `loc` is the configuration key it is about (`("workflow", "steps", 1)`), for an error
+    raised after loading, so the caller can name the file and line.
+    """
+
+    def __init__(self, message: str, loc: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.loc = loc
 
 
 class StepCancelled(Exception):

@@ -89,7 +89,7 @@ def build_registry(
     project, so it counts as mutating: it runs alone and is never reused from the step cache.
     """
     known = {s.spec.id for s in builtin}
-    _check_known(workflow.disable, known, "workflow.disable")
+    _check_known(workflow.disable, known, ("workflow", "disable"))
     disabled = set(workflow.disable)
     steps: dict[str, Step] = {s.spec.id: s for s in builtin if s.spec.id not in disabled}
     if apply_proposals and PROPOSING_STEP in steps and steps[PROPOSING_STEP].spec.builtin:
@@ -97,19 +97,25 @@ def build_registry(
     next_number = max((s.spec.number for s in builtin), default=-1) + 1
     for offset, custom in enumerate(workflow.steps):
         if custom.id in steps or custom.id in disabled:
-            raise ConfigError(f"workflow.steps[{offset}]: duplicate step id '{custom.id}'")
+            raise ConfigError(
+                f"workflow.steps[{offset}]: duplicate step id '{custom.id}'",
+                ("workflow", "steps", offset),
+            )
         steps[custom.id] = CommandStep(_custom_spec(custom, next_number + offset), custom.run)
     all_ids = set(steps) | disabled
-    _check_known(workflow.extra_dependencies, all_ids, "workflow.extra_dependencies")
-    _check_known(workflow.timeouts, all_ids, "workflow.timeouts")
+    _check_known(workflow.extra_dependencies, all_ids, ("workflow", "extra_dependencies"), True)
+    _check_known(workflow.timeouts, all_ids, ("workflow", "timeouts"), True)
     for sid, extra in workflow.extra_dependencies.items():
-        _check_known(extra, all_ids, f"workflow.extra_dependencies.{sid}")
+        _check_known(extra, all_ids, ("workflow", "extra_dependencies", sid))
         if sid in steps:
             spec = steps[sid].spec
             steps[sid] = _respec(steps[sid], depends_on=(*spec.depends_on, *extra))
     for sid, seconds in workflow.timeouts.items():
         if seconds <= 0:
-            raise ConfigError(f"workflow.timeouts.{sid}: must be a positive number of seconds")
+            raise ConfigError(
+                f"workflow.timeouts.{sid}: must be a positive number of seconds",
+                ("workflow", "timeouts", sid),
+            )
         if sid in steps:
             steps[sid] = _respec(steps[sid], timeout_s=float(seconds))
     for sid, step in steps.items():
@@ -121,12 +127,19 @@ def build_registry(
     return registry
 
 
-def _check_known(names: Iterable[str], known: set[str], where: str) -> None:
+def _check_known(
+    names: Iterable[str], known: set[str], loc: tuple[str, ...], keyed: bool = False
+) -> None:
+    """Every name a known step id; `keyed`: the names are the keys of the mapping at `loc`
+    (then the error points at the key's own line)."""
     for name in names:
         if name not in known:
             close = difflib.get_close_matches(name, sorted(known), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise ConfigError(f"{where}: unknown step '{name}'{hint}")
+            where = ".".join(loc)
+            raise ConfigError(
+                f"{where}: unknown step '{name}'{hint}", (*loc, name) if keyed else loc
+            )
 
 
 def _custom_spec(custom: CustomStepConfig, number: int) -> StepSpec:
