@@ -582,14 +582,16 @@ def test_a_dead_run_is_recorded_once_and_a_finished_one_never(tmp_path: Path) ->
     metrics.mkdir(parents=True)
     live = {"run_id": "workflow_20260101_000000", "status": "running", "steps": []}
     (metrics / "current_run.json").write_text(json.dumps({**live, "started_at": "x"}))
-    assert record_dead_run(tmp_path, "workflow_20260101_000001") == live["run_id"]
-    assert record_dead_run(tmp_path, "workflow_20260101_000002") is None  # already recorded
+    assert record_dead_run(tmp_path, "workflow_20260101_000001", []) == live["run_id"]
+    assert (
+        record_dead_run(tmp_path, "workflow_20260101_000002", read_history(tmp_path)) is None
+    )  # already recorded
     [record] = read_history(tmp_path)
     assert record["status"] == "interrupted" and "duration_s" not in record  # no valid start
     (metrics / "current_run.json").write_text(
         json.dumps({**live, "run_id": "b", "status": "passed"})
     )
-    assert record_dead_run(tmp_path, "c") is None
+    assert record_dead_run(tmp_path, "c", []) is None
     (metrics / "current_run.json").write_text(json.dumps({**live, "run_id": "d"}))
-    assert record_dead_run(tmp_path, "d") is None  # the live file of the run asking
+    assert record_dead_run(tmp_path, "d", []) is None  # the live file of the run asking
     assert len(read_history(tmp_path)) == 1

@@ -69,8 +69,11 @@ def append_history(target: Path, summary: Mapping[str, Any]) -> None:
 DIED_REASON = "its process died before the run ended (killed, or the machine stopped)"
 
 
-def record_dead_run(target: Path, live_run_id: str) -> str | None:
-    """Append the history line a dead run could not write; its run id, or None.
+def record_dead_run(
+    target: Path, live_run_id: str, history: Sequence[Mapping[str, Any]]
+) -> str | None:
+    """Append the history line a dead run could not write; its run id, or None. `history`
+    is what `read_history` gave this run.
 
     A run killed with SIGKILL (or by a power cut) leaves `current_run.json` saying `running`
     and no history line. Called with the run lock held, so that run is surely dead: its last
@@ -85,7 +88,9 @@ def record_dead_run(target: Path, live_run_id: str) -> str | None:
     if not isinstance(live, dict) or live.get("status") != "running":
         return None
     run_id = live.get("run_id")
-    if not isinstance(run_id, str) or run_id == live_run_id or _in_history(target, run_id):
+    if not isinstance(run_id, str) or run_id == live_run_id:
+        return None
+    if any(run.get("run_id") == run_id for run in history):
         return None
     ended = datetime.fromtimestamp(last_write, UTC)
     record = {
@@ -101,14 +106,6 @@ def record_dead_run(target: Path, live_run_id: str) -> str | None:
         pass
     append_history(target, record)
     return run_id
-
-
-def _in_history(target: Path, run_id: str) -> bool:
-    try:
-        text = (metrics_dir(target) / HISTORY_FILE).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return f'"run_id":"{run_id}"' in text
 
 
 def write_current(target: Path, summary: Mapping[str, Any]) -> None:

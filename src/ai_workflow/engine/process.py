@@ -82,19 +82,18 @@ class CancelScope(threading.Event):
             self.set()
             return list(self._groups)
 
-    def terminate(self) -> None:
-        """Cancel, and SIGTERM every live group now without waiting for it to end."""
-        for pgid in self._cancel():
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pgid, signal.SIGTERM)
-
-    def close(self, grace_s: float = KILL_GRACE_S) -> None:
-        """Cancel, and kill every live group (SIGTERM, then SIGKILL after `grace_s`)."""
+    def terminate(self) -> list[int]:
+        """Cancel, and SIGTERM every live group now without waiting for it to end; the groups."""
         groups = self._cancel()
         for pgid in groups:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pgid, signal.SIGTERM)
-        for pgid in groups:
+        return groups
+
+    def close(self, grace_s: float = KILL_GRACE_S) -> None:
+        """Cancel, and kill every live group (SIGTERM to all at once, then SIGKILL to what is
+        left after `grace_s`)."""
+        for pgid in self.terminate():
             kill_group(pgid, grace_s=grace_s)
 
 

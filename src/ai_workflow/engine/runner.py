@@ -352,7 +352,7 @@ class WorkflowRun:
     def _real_run(self) -> RunReport:
         self.log.write("INFO", f"run {self.run_id} on {self.target} (ai-workflow {__version__})")
         cp.prune_checkpoints(self.target)
-        dead = record_dead_run(self.target, self.run_id)
+        dead = record_dead_run(self.target, self.run_id, self.history)
         if dead is not None:
             self.req.observer.message("warning", f"run {dead} died without ending: recorded")
         reviewer: Reviewer = NoReviewer()
