@@ -271,6 +271,12 @@ def _unique_existing(dirs: Iterable[Path]) -> list[Path]:
 SHIM_PROBE_TIMEOUT_S = 30
 
 
+def run_interpreter(ctx: StepContext, python: str) -> str:
+    """`real_interpreter` for the target, asked once per run (the tests' fingerprint and the
+    test run both need it, and asking a shim starts it)."""
+    return ctx.memo.get(f"real_interpreter:{python}", lambda: real_interpreter(python, ctx.target))
+
+
 def real_interpreter(python: str, cwd: Path | None = None) -> str:
     """`python` itself, or, when it is a script (a pyenv or asdf shim), the interpreter it
     runs from `cwd` (the target: a `.python-version` there chooses it): a shim's own directory

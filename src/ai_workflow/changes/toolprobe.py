@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ai_workflow.engine.step import StepContext
 from ai_workflow.techstack import detect_stack
-from ai_workflow.tools import Tool, find_tool, real_interpreter, tool_version
+from ai_workflow.tools import Tool, find_tool, run_interpreter, tool_version
 
 PROBE_TIMEOUT_S = 20.0
 SITE_PATTERNS = (
@@ -89,7 +89,7 @@ def target_python(ctx: StepContext) -> str:
     python = detect_stack(ctx).python
     if not python:
         return "absent"
-    exe = Path(real_interpreter(python, ctx.target))  # a pyenv/asdf shim: what it runs here
+    exe = Path(run_interpreter(ctx, python))  # a pyenv/asdf shim: what it runs here
     real = exe.resolve()
     lines = [f"{python} -> {_identity(real)}"]
     prefixes = dict.fromkeys([exe.parent.parent, real.parent.parent, Path.home() / ".local"])

@@ -36,7 +36,7 @@ from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.project_files import ALWAYS_EXCLUDED_DIRS
 from ai_workflow.techstack import TechStack, detect_stack
-from ai_workflow.tools import real_interpreter
+from ai_workflow.tools import real_interpreter, run_interpreter
 
 SPEC = StepSpec(
     id="test_execution",
@@ -522,12 +522,12 @@ def _includes_system_site(config: Path) -> bool:
     return False
 
 
-def has_pytest_benchmark(python: str, cwd: Path | None = None) -> bool:
+def has_pytest_benchmark(python: str) -> bool:
     """Whether pytest-benchmark is installed in the interpreter's environment (no process,
     except to ask a pyenv/asdf shim which interpreter it stands for)."""
     return any(
         (site / "pytest_benchmark" / "plugin.py").is_file()
-        for site in _site_packages(real_interpreter(python, cwd))
+        for site in _site_packages(real_interpreter(python))
     )
 
 
@@ -554,7 +554,7 @@ def _plan(ctx: StepContext, stack: TechStack) -> _Plan | None:
 def _pytest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> _Plan:
     junit = _report_path(ctx, "junit", ".xml")
     argv += ["-p", "no:cacheprovider", "-o", "junit_family=xunit1", f"--junitxml={junit}"]
-    if has_pytest_benchmark(argv[0], ctx.target) and not os.environ.get(
+    if has_pytest_benchmark(run_interpreter(ctx, argv[0])) and not os.environ.get(
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
     ):
         argv.append(f"--benchmark-storage=file://{_tool_state(ctx, 'benchmarks')}")
