@@ -62,7 +62,6 @@ def git_state(target: Path) -> GitState | None:
     try:
         raw = git(
             target,
-            "--no-optional-locks",
             "status",
             "--porcelain=v2",
             "--branch",

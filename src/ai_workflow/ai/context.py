@@ -134,13 +134,9 @@ def diff_base(ctx: StepContext) -> DiffBase | None:
     return ctx.memo.get("ai.diff_base", compute)
 
 
-def file_diffs(target: Path, paths: list[str], base: str | None = None) -> dict[str, str]:
-    """Per-file `git diff` of the working tree against `base` (default: the commit before the
-    last one)."""
+def file_diffs(target: Path, paths: list[str], base: str) -> dict[str, str]:
+    """Per-file `git diff` of the working tree against `base` (see `diff_base`)."""
     if not paths:
-        return {}
-    base = base or _parent_base(target)
-    if base is None:
         return {}
     try:
         raw = git(

@@ -73,13 +73,9 @@ def display_path(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _git(target: Path, *args: str) -> str:
-    return git(target, "--no-optional-locks", *args)
-
-
 def _try(target: Path, *args: str) -> str | None:
     try:
-        return _git(target, *args)
+        return git(target, *args)
     except GitError:
         return None
 
@@ -251,7 +247,7 @@ def _diff(repo: _Repo, base: Base, notes: list[str], config: Config) -> ChangeSe
             )
         merge_base = out.strip()
     files = _tracked_changes(repo.target, merge_base)
-    for path in _split(_git(repo.target, "ls-files", "-z", "--others", "--exclude-standard")):
+    for path in _split(git(repo.target, "ls-files", "-z", "--others", "--exclude-standard")):
         files.setdefault(path, UNTRACKED)
     files = _without_excluded(files, config.structure.exclude_dirs)
     return ChangeSet(
@@ -270,7 +266,7 @@ def _split(raw: str) -> list[str]:
 
 
 def _tracked_changes(target: Path, merge_base: str) -> dict[str, str]:
-    raw = _git(
+    raw = git(
         target, "diff", "-z", "--name-status", "--no-renames", "--no-ext-diff", "--relative",
         merge_base, "--",
     )  # fmt: skip

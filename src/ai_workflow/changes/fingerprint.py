@@ -129,8 +129,8 @@ class _Index:
 
 def _read_index(target: Path) -> _Index | None:
     try:
-        raw = git(target, "--no-optional-locks", "ls-files", "-s", "-z")
-        dirty = git(target, "--no-optional-locks", "diff-files", "-z", "--name-only", "--relative")
+        raw = git(target, "ls-files", "-s", "-z")  # (gitutil: no optional locks)
+        dirty = git(target, "diff-files", "-z", "--name-only", "--relative")
     except GitError:
         return None
     entries: dict[str, tuple[str, bool]] = {}
@@ -310,7 +310,7 @@ def _git_state(ctx: StepContext) -> dict[str, Any]:
 
     def ask(*args: str) -> list[str]:
         try:
-            return git(ctx.target, "--no-optional-locks", "rev-parse", *args).split()
+            return git(ctx.target, "rev-parse", *args).split()
         except GitError:
             return []
 
