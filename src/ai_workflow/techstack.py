@@ -21,6 +21,7 @@ from typing import Any
 from ai_workflow.config import Config
 from ai_workflow.engine.step import StepContext
 from ai_workflow.project_files import list_project_files, project_files
+from ai_workflow.textfiles import has_shell_shebang
 from ai_workflow.tools import resolve_python
 
 LANGUAGES = ("python", "javascript", "typescript", "shell", "go", "rust", "java", "ruby")
@@ -148,7 +149,6 @@ FRAMEWORK_ALIASES = {
 }
 NPM_PLACEHOLDER_TEST = "no test specified"
 JS_FRAMEWORKS = ("vitest", "jest", "mocha")
-SHELL_SHEBANG = re.compile(rb"^#!\s*\S*(/|env\s+)(ba|z|k|da)?sh\b")
 
 
 @dataclass(frozen=True)
@@ -341,16 +341,7 @@ def _language_of(facts: _Facts, path: str) -> str | None:
         if path.endswith(".d.ts"):
             return None  # type declarations are not a project's code
         return EXTENSIONS.get(suffix)
-    return "shell" if _has_shell_shebang(facts.target / path) else None
-
-
-def _has_shell_shebang(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(64)
-    except OSError:
-        return False
-    return bool(SHELL_SHEBANG.match(head))
+    return "shell" if has_shell_shebang(facts.target / path) else None
 
 
 def _primary(

@@ -32,3 +32,16 @@ def line_of(text: str, pattern: str, start: int = 0) -> int | None:
     """1-based line of the first match of `pattern` (multiline) at or after offset `start`."""
     match = re.compile(pattern, re.M).search(text, start)
     return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+SHELL_SHEBANG = re.compile(rb"^#!\s*\S*(/|env\s+)(ba|z|k|da)?sh\b")
+
+
+def has_shell_shebang(path: Path) -> bool:
+    """Whether the file starts with a sh/bash/zsh/ksh/dash shebang (a suffix-less script)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return False
+    return bool(SHELL_SHEBANG.match(head))

@@ -28,7 +28,7 @@ from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
 from ai_workflow.steps.documentation import PythonIndex
 from ai_workflow.techstack import is_test_path
-from ai_workflow.textfiles import line_of, read_text, read_toml
+from ai_workflow.textfiles import has_shell_shebang, line_of, read_text, read_toml
 
 SPEC = StepSpec(
     id="script_references",
@@ -867,16 +867,6 @@ def _automation_texts(target: Path, files: list[str], scripts: set[str]) -> dict
         or f.startswith((".github/", ".gitlab-ci", ".circleci/"))
         or f in scripts
         or PurePosixPath(f).suffix in {*SCRIPT_SUFFIXES, ".bats"}  # test helpers too
-        or (not PurePosixPath(f).suffix and _is_shell_shebang(_shebang(target / f)))
+        or (not PurePosixPath(f).suffix and has_shell_shebang(target / f))
     ]
     return {f: read_text(target / f) for f in chosen}
-
-
-def _is_shell_shebang(shebang: str | None) -> bool:
-    if shebang is None:
-        return False
-    words = shebang[2:].split()
-    program = PurePosixPath(words[0]).name if words else ""
-    if program == "env" and len(words) > 1:
-        program = words[1]
-    return program in SHELLS
