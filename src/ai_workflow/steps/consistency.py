@@ -126,7 +126,7 @@ def check_versions(
             js[0].line,
         )
     changelog = _changelog_version(target, files, docs)
-    readme = _readme_versions(target, files, _project_names(pyproject, target))
+    readme = _readme_versions(target, files, docs, _project_names(pyproject, target))
     if project is not None:
         _compare_documented(project, changelog, readme, outcome)
     mentions = python + js + ([changelog] if changelog else []) + readme
@@ -297,8 +297,11 @@ def _project_names(pyproject: dict[str, Any], target: Path) -> set[str]:
     return names
 
 
-def _readme_versions(target: Path, files: list[str], names: set[str]) -> list[VersionMention]:
-    """`version 1.2.3`, a version badge, or an install pin of the project itself in the README."""
+def _readme_versions(
+    target: Path, files: list[str], docs: dict[str, DocFile], names: set[str]
+) -> list[VersionMention]:
+    """`version 1.2.3`, a version badge, or an install pin of the project itself in the README
+    (a bare `version X` in a block of captured output describes whatever project it ran on)."""
     readme = find_readme(files)
     if readme is None:
         return []
@@ -307,19 +310,16 @@ def _readme_versions(target: Path, files: list[str], names: set[str]) -> list[Ve
         escaped = "[-_.]".join(re.escape(part) for part in re.split(r"[-_.]", name))
         patterns.append(re.compile(rf"(?<![\w/@-]){escaped}\s*(?:==|@)\s*v?({VERSION})", re.I))
     found = []
-    fence: str | None = None  # the open fence, and whether its block is a transcript
-    transcript = False
+    doc = docs.get(readme)
+    transcript = {
+        number
+        for block in (doc.code_blocks if doc else [])
+        if block.language.lower() in TRANSCRIPT_LANGUAGES
+        for number, _ in block.numbered_lines()
+    }
     for number, line in enumerate(read_text(target / readme).splitlines(), start=1):
-        opened = _FENCE_RE.match(line)
-        if opened and (fence is None or opened.group(1).startswith(fence)):
-            fence, transcript = (
-                (None, False)
-                if fence
-                else (opened.group(1), opened.group(2).strip().lower() in TRANSCRIPT_LANGUAGES)
-            )
-            continue
         for index, pattern in enumerate(patterns):
-            if index == 0 and transcript:
+            if index == 0 and number in transcript:
                 continue  # sample output quotes whatever project it ran on; pins still count
             for match in pattern.finditer(line):
                 if index == 0 and _HISTORY_WORDS.search(line[: match.start()]):
@@ -328,7 +328,6 @@ def _readme_versions(target: Path, files: list[str], names: set[str]) -> list[Ve
     return found
 
 
-_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([\w+-]*)")
 TRANSCRIPT_LANGUAGES = frozenset({"text", "output", "console", "log", "shell-session", "terminal"})
 """Fenced blocks of captured output, where `version X` describes the run, not the project."""
 
