@@ -47,38 +47,40 @@ def render(stack: TechStack, target: Path) -> Table:
         f"{name}: {', '.join(stack.evidence.get(name, []))}" for name in stack.languages
     )
     table.add_row("languages", Text(languages or "-"), Text(why_lang))
-    rows = (
-        ("primary language", stack.primary_language, "primary_language"),
-        ("test framework", stack.test_framework, "test_framework"),
-        ("test command", stack.test_command, "test_command"),
-        ("python", stack.python, "python_interpreter"),
-        ("package manager", stack.package_manager, "package_manager"),
-        ("build system", stack.build_system, FOUND_IN_MANIFEST),
+
+    def evidence(key: str) -> str:
+        return "; ".join(stack.evidence.get(key, []))
+
+    rows = (  # (label, value, why it was detected: shown with a value, and for the linters)
+        ("primary language", stack.primary_language, evidence("primary_language")),
+        ("test framework", stack.test_framework, evidence("test_framework")),
+        ("test command", stack.test_command, evidence("test_command")),
+        ("python", stack.python, evidence("python_interpreter")),
+        ("package manager", stack.package_manager, evidence("package_manager")),
+        ("build system", stack.build_system, "the build backend named in the manifest"),
         ("manifests", _join(stack.manifests), FOUND_FILES),
         ("lockfiles", _join(stack.lockfiles), FOUND_FILES),
-        ("configured linters", _join(stack.linters), LINTERS),
-        ("lint command", stack.lint_command, LINT_COMMAND),
-        ("source dirs", _join(stack.source_dirs), "source_dirs"),
-        ("test dirs", _join(stack.test_dirs), "test_dirs"),
-        ("docs dirs", _join(stack.docs_dirs), "docs_dirs"),
+        (LINTERS, _join(stack.linters), LINTERS_WHY),  # code quality lints either way
+        (
+            "lint command",
+            stack.lint_command,
+            "tech_stack.lint_command in the configuration (run by code quality)",
+        ),
+        ("source dirs", _join(stack.source_dirs), evidence("source_dirs")),
+        ("test dirs", _join(stack.test_dirs), evidence("test_dirs")),
+        ("docs dirs", _join(stack.docs_dirs), evidence("docs_dirs")),
     )
-    for label, value, key in rows:
-        why = STATIC_WHY.get(key) or "; ".join(stack.evidence.get(key, []))
-        table.add_row(label, Text(value or "-"), Text(why if value or key == LINTERS else ""))
+    for label, value, why in rows:
+        table.add_row(label, Text(value or "-"), Text(why if value or label == LINTERS else ""))
     return table
 
 
-FOUND_IN_MANIFEST = "@manifest"
-FOUND_FILES = "@files"
-LINTERS = "@linters"
-LINT_COMMAND = "@lint_command"
-STATIC_WHY = {
-    FOUND_IN_MANIFEST: "the build backend named in the manifest",
-    FOUND_FILES: "files present in the target",
-    LINTERS: "their configuration files; code quality runs ruff and shellcheck (bundled) "
-    "either way, eslint when configured and installed",
-    LINT_COMMAND: "tech_stack.lint_command in the configuration (run by code quality)",
-}
+FOUND_FILES = "files present in the target"
+LINTERS = "configured linters"
+LINTERS_WHY = (
+    "their configuration files; code quality runs ruff and shellcheck (bundled) either way, "
+    "eslint when configured and installed"
+)
 
 
 def _join(items: list[str]) -> str:
