@@ -144,6 +144,19 @@ def test_project_ruff_configuration_is_honoured(tmp_path: Path) -> None:
     assert any("config: pyproject.toml [tool.ruff]" in c for c in outcome.checked)
 
 
+def test_project_ruff_fix_setting_never_rewrites_files(tmp_path: Path) -> None:
+    """flask sets `fix = true` in [tool.ruff]: checking must still leave every file as it was."""
+    unsorted = "import sys\nimport os\n\nprint(os, sys)\n"
+    files = {
+        "pkg/mod.py": unsorted,
+        "pyproject.toml": '[tool.ruff]\nfix = true\n\n[tool.ruff.lint]\nselect = ["I"]\n',
+    }
+    repo = make_repo(tmp_path / "proj", files)
+    outcome = _run(repo)
+    assert (repo / "pkg/mod.py").read_text() == unsorted
+    assert _find(outcome, "ruff/I001", "pkg/mod.py").line == 1
+
+
 def test_project_shellcheckrc_is_honoured(tmp_path: Path) -> None:
     files = {"run.sh": "#!/bin/bash\necho $1\n", ".shellcheckrc": "disable=SC2086\n"}
     outcome = _run(make_repo(tmp_path / "proj", files))

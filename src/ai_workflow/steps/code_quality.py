@@ -241,7 +241,9 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     tool = resolve_tool(ctx, "ruff")
     if tool is None:
         return LintReport("ruff", skipped="ruff: not installed (project, ai-workflow or PATH)")
-    args = [str(tool.path), "check", "--output-format", "json", "--no-cache", "--exit-zero"]
+    # --no-fix: a project's `fix = true` must not make a check rewrite its files.
+    args = [str(tool.path), "check", "--no-fix", "--output-format", "json", "--no-cache"]
+    args.append("--exit-zero")
     for excluded in [".ai_workflow", *ctx.config.structure.exclude_dirs]:
         args += ["--extend-exclude", excluded]
     result = ctx.run_command([*args, "."], timeout=TOOL_TIMEOUT_S)
