@@ -130,6 +130,25 @@ class SmartExecutionConfig(_Section):
     impact: ImpactThresholds = Field(default_factory=ImpactThresholds)
 
 
+class ThresholdsConfig(_Section):
+    """Limits of the code-quality hot spots (code_quality's quality/* rules)."""
+
+    complexity: int = Field(default=10, ge=1, le=1000)  # cyclomatic complexity of a function
+    nesting: int = Field(default=4, ge=1, le=100)  # depth of nested blocks in a function
+    function_lines: int = Field(default=60, ge=1, le=100_000)
+    file_lines: int = Field(default=500, ge=1, le=10_000_000)
+
+
+class RulesConfig(_Section):
+    """Which findings are reported and how severe they are (rule ids or prefixes like `md/`)."""
+
+    select: list[str] = Field(default_factory=list)  # turn on rules that are off by default
+    ignore: list[str] = Field(default_factory=list)
+    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
+    per_path_ignores: dict[str, list[str]] = Field(default_factory=dict)  # glob -> rule ids
+    thresholds: ThresholdsConfig = Field(default_factory=ThresholdsConfig)
+
+
 class Config(_Section):
     project: ProjectConfig = Field(default_factory=ProjectConfig)
     tech_stack: TechStackConfig = Field(default_factory=TechStackConfig)
@@ -139,6 +158,7 @@ class Config(_Section):
     run: RunConfig = Field(default_factory=RunConfig)
     ai: AIConfig = Field(default_factory=AIConfig)
     smart_execution: SmartExecutionConfig = Field(default_factory=SmartExecutionConfig)
+    rules: RulesConfig = Field(default_factory=RulesConfig)
 
 
 SECTIONS: dict[str, type[BaseModel]] = {
