@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ai_workflow.doc_kinds import is_changelog
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.markdown_docs import (
     DocFile,
@@ -47,7 +48,6 @@ VERSION = r"\d+\.\d+(?:\.\d+)*(?:[-.]?(?:a|b|c|rc|alpha|beta|pre|preview|dev|pos
 _VERSION_RE = re.compile(rf"(?<![\w.])v?({VERSION})(?![\w.]*\d)", re.I)
 _DUNDER_VERSION_RE = re.compile(r"""^__version__\s*(?::\s*\w+\s*)?=\s*["']([^"']+)["']""", re.M)
 _VERSION_FILES = frozenset({"__init__.py", "_version.py", "version.py", "__about__.py"})
-_CHANGELOG_STEMS = ("changelog", "changes", "history", "news", "release_notes", "releases")
 _TEMPLATE_MARKERS = ("{{", "{%", "<", ">", "$")
 _HISTORY_WORDS = re.compile(
     r"\b(since|in|from|before|after|until|prior|as of|added|removed|changed|deprecated|"
@@ -264,8 +264,7 @@ def _changelog_version(
     """The newest (first) versioned entry of the top-level (or docs/) changelog."""
     for path in sorted(files, key=lambda f: (f.count("/"), f)):
         pure = PurePosixPath(path)
-        stem = pure.stem.lower().replace("-", "_")
-        if stem not in _CHANGELOG_STEMS or path.count("/") > 1:
+        if not is_changelog(path) or path.count("/") > 1:
             continue
         if path in docs:
             entries = [(h.line, h.text) for h in docs[path].headings]

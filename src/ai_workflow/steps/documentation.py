@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ai_workflow.doc_kinds import is_changelog
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.markdown_docs import DocFile, find_readme, is_doc_path, project_docs
 from ai_workflow.project_files import project_files
@@ -545,16 +546,6 @@ def check_references(
                 )
     outcome.data["stale_references"] = stale
     outcome.checked.append(f"file and symbol references in {len(docs)} documents")
-
-
-CHANGELOG_STEMS = frozenset(
-    {"changelog", "changes", "history", "news", "release_notes", "releases", "release-notes"}
-)
-
-
-def is_changelog(path: str) -> bool:
-    """CHANGELOG.md, CHANGES.rst, docs/changes.rst, HISTORY, NEWS..."""
-    return PurePosixPath(path).stem.lower() in CHANGELOG_STEMS
 
 
 def _suffix_index(files: list[str]) -> set[str]:
