@@ -1,0 +1,284 @@
+"""Findings precision on real projects, scored against labels a person wrote by reading the files.
+
+For each project in `bench/labels/<name>.tsv` (its header names the bundle, branch, commit and
+how to prepare the project's own environment), this clones the bundle into a work directory,
+prepares it, runs the whole workflow (`run --auto --no-resume --no-step-cache`, no AI), and scores
+every finding shown by default (error and warning, not baselined) against the labels:
+
+- real: a maintainer of that project would fix it;
+- noise: true, but not worth acting on (or not the project's concern);
+- wrong: false.
+
+Precision = real / labelled shown findings. A false error is an error finding labelled noise or
+wrong. A *lost* finding is one labelled real that the run no longer shows (recall dropped).
+Shown findings with no label are listed: label them (`--write-unlabeled` appends them to the
+label file with the label `?`) by opening the cited file, never by guessing.
+
+    .venv-test/bin/python bench/precision.py [--projects flask,express] [--work DIR]
+
+Prints a table per project and one summary line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+LABELS_DIR = REPO_ROOT / "bench" / "labels"
+DEFAULT_REPOS = REPO_ROOT.parent / "shared" / "data" / "repos"
+LABELS = ("real", "noise", "wrong")
+SHOWN = ("error", "warning")
+WORKFLOW = [sys.executable, "-m", "ai_workflow", "run"]
+
+
+# --------------------------------------------------------------------------- labels
+
+
+@dataclass(frozen=True)
+class Label:
+    rule: str
+    path: str
+    line: int | None
+    digest: str
+    label: str
+    reason: str
+
+
+@dataclass
+class LabelFile:
+    path: Path
+    header: dict[str, str]
+    labels: list[Label] = field(default_factory=list)
+
+
+def normalise(message: str, target: str) -> str:
+    """A message without what changes from one checkout or run to the next."""
+    text = message.replace(target, "<target>")
+    text = re.sub(r"workflow_\d{8}_\d{6}(?:_\d+)?", "<run>", text)
+    text = re.sub(r"\b\d+(?:\.\d+)?\s?(?:ms|s)\b", "<time>", text)
+    return " ".join(text.split())
+
+
+def digest(message: str, target: str) -> str:
+    return hashlib.sha256(normalise(message, target).encode()).hexdigest()[:12]
+
+
+def read_labels(path: Path) -> LabelFile:
+    header: dict[str, str] = {}
+    labels = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip():
+            continue
+        if raw.startswith("#"):
+            key, _, value = raw[1:].partition(":")
+            header[key.strip()] = value.strip()
+            continue
+        cols = raw.split("\t")
+        if len(cols) < 6:
+            raise SystemExit(f"{path}:{number}: expected 6+ tab-separated columns")
+        rule, rel, line, dig, label, reason = cols[:6]
+        if label not in (*LABELS, "?"):
+            raise SystemExit(f"{path}:{number}: label must be one of {LABELS}, not {label!r}")
+        labels.append(Label(rule, rel, int(line) if line else None, dig, label, reason))
+    for key in ("bundle", "branch", "commit"):
+        if key not in header:
+            raise SystemExit(f"{path}: header line '# {key}: ...' is missing")
+    return LabelFile(path, header, labels)
+
+
+# --------------------------------------------------------------------------- running
+
+
+def checkout(project: LabelFile, repos: Path, work: Path) -> Path:
+    """A clone at the labelled commit, prepared once (reused while its marker is there)."""
+    name = project.path.stem
+    target = work / name
+    marker = target / ".git" / "bench-prepared"
+    if marker.is_file() and marker.read_text() == project.header["commit"]:
+        return target
+    if target.exists():
+        shutil.rmtree(target)
+    bundle = repos / project.header["bundle"]
+    if not bundle.is_file():
+        raise SystemExit(f"bundle not found: {bundle}")
+    branch = project.header["branch"]
+    subprocess.run(["git", "clone", "-q", "-b", branch, str(bundle), str(target)], check=True)
+    subprocess.run(
+        ["git", "-C", str(target), "checkout", "-q", project.header["commit"]], check=True
+    )
+    prepare = project.header.get("prepare")
+    if prepare:
+        print(f"[{name}] preparing: {prepare}", file=sys.stderr)
+        done = subprocess.run(prepare, shell=True, cwd=target, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"[{name}] prepare failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    marker.write_text(project.header["commit"])
+    return target
+
+
+def run_workflow(target: Path) -> dict[str, Any]:
+    shutil.rmtree(target / ".ai_workflow", ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AI_WORKFLOW_")}
+    proc = subprocess.run(
+        [*WORKFLOW, "--target", str(target), "--auto", "--no-resume", "--no-step-cache", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"run on {target} exited {proc.returncode}:\n{proc.stderr[-2000:]}")
+    summary: dict[str, Any] = json.loads(proc.stdout)
+    return summary
+
+
+def shown_findings(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for step in summary["steps"]:
+        for finding in step["findings"]:
+            if finding["severity"] in SHOWN and not finding.get("baselined"):
+                found.append(finding)
+    return found
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+@dataclass
+class Score:
+    project: str
+    counts: Counter[str] = field(default_factory=Counter)
+    false_errors: list[str] = field(default_factory=list)
+    unlabelled: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+    lost: list[Label] = field(default_factory=list)
+    by_rule: dict[str, Counter[str]] = field(default_factory=dict)
+
+    @property
+    def labelled(self) -> int:
+        return sum(self.counts[label] for label in LABELS)
+
+    @property
+    def precision(self) -> float | None:
+        return self.counts["real"] / self.labelled if self.labelled else None
+
+
+def score(project: LabelFile, findings: list[dict[str, Any]], target: str) -> Score:
+    result = Score(project.path.stem)
+    pool: dict[tuple[str, str, str], list[Label]] = {}
+    for label in project.labels:
+        pool.setdefault((label.rule, label.path, label.digest), []).append(label)
+    for finding in findings:
+        dig = digest(finding["message"], target)
+        candidates = pool.get((finding["rule"], finding["path"] or "", dig), [])
+        label = _take(candidates, finding.get("line"))
+        if label is None or label.label == "?":
+            result.unlabelled.append((finding, dig))
+            result.counts["unlabelled"] += 1
+            continue
+        result.counts[label.label] += 1
+        result.by_rule.setdefault(finding["rule"], Counter())[label.label] += 1
+        if finding["severity"] == "error" and label.label != "real":
+            where = f"{finding['path']}:{finding.get('line')}"
+            result.false_errors.append(f"{finding['rule']} {where} ({label.label})")
+    result.lost = [lab for rest in pool.values() for lab in rest if lab.label == "real"]
+    return result
+
+
+def _take(candidates: list[Label], line: int | None) -> Label | None:
+    """The label of this finding: same line first, else any with the same rule/path/message."""
+    if not candidates:
+        return None
+    index = next((i for i, c in enumerate(candidates) if c.line == line), 0)
+    return candidates.pop(index)
+
+
+def append_unlabelled(project: LabelFile, result: Score) -> None:
+    with project.path.open("a", encoding="utf-8") as handle:
+        for finding, dig in result.unlabelled:
+            message = " ".join(finding["message"].split())[:200]
+            line = "" if finding.get("line") is None else str(finding["line"])
+            cols = [finding["rule"], finding["path"] or "", line, dig, "?", "", message]
+            handle.write("\t".join(cols) + "\n")
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}%"
+
+
+def report(result: Score) -> None:
+    c = result.counts
+    print(
+        f"== {result.project}: {result.labelled + c['unlabelled']} shown; real {c['real']}, "
+        f"noise {c['noise']}, wrong {c['wrong']}, unlabelled {c['unlabelled']}; "
+        f"precision {_pct(result.precision)}; false errors {len(result.false_errors)}; "
+        f"lost real findings {len(result.lost)}"
+    )
+    for rule, counts in sorted(result.by_rule.items()):
+        parts = ", ".join(f"{k} {counts[k]}" for k in LABELS if counts[k])
+        print(f"   {rule}: {parts}")
+    for text in result.false_errors:
+        print(f"   false error: {text}")
+    for label in result.lost:
+        print(f"   lost: {label.rule} {label.path}:{label.line} ({label.reason})")
+    for finding, _ in result.unlabelled:
+        where = f"{finding['path']}:{finding.get('line')}"
+        text = finding["message"][:90]
+        print(f"   unlabelled: {finding['severity']} {finding['rule']} {where} {text!r}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--projects", help="comma-separated label-file names (default: all)")
+    parser.add_argument("--repos", type=Path, default=DEFAULT_REPOS, help="where the bundles are")
+    parser.add_argument("--work", type=Path, help="keep prepared clones here (default: temp)")
+    parser.add_argument(
+        "--write-unlabeled", action="store_true", help="append unlabelled findings with label ?"
+    )
+    args = parser.parse_args()
+    files = sorted(LABELS_DIR.glob("*.tsv"))
+    if args.projects:
+        wanted = set(args.projects.split(","))
+        files = [f for f in files if f.stem in wanted]
+    if not files:
+        raise SystemExit("no label files selected")
+    work = args.work or Path(tempfile.mkdtemp(prefix="precision-"))
+    work.mkdir(parents=True, exist_ok=True)
+    results = []
+    for path in files:
+        project = read_labels(path)
+        target = checkout(project, args.repos, work)
+        summary = run_workflow(target)
+        result = score(project, shown_findings(summary), str(target))
+        report(result)
+        if args.write_unlabeled and result.unlabelled:
+            append_unlabelled(project, result)
+        results.append(result)
+    total = sum((r.counts for r in results), Counter())
+    labelled = sum(total[label] for label in LABELS)
+    overall = total["real"] / labelled if labelled else None
+    per_project = "; ".join(f"{r.project} {_pct(r.precision)}" for r in results)
+    print(
+        f"precision: {_pct(overall)} overall ({total['real']} real of {labelled} labelled shown "
+        f"findings; {total['unlabelled']} unlabelled); false errors "
+        f"{sum(len(r.false_errors) for r in results)}; lost real findings "
+        f"{sum(len(r.lost) for r in results)}; {per_project}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
