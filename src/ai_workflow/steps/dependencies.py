@@ -6,9 +6,14 @@ Never uses the network. Checks:
   an unparsable requirement is `deps/invalid-requirement`, error);
 - a lockfile exists and lists what the manifest declares (`deps/missing-lockfile`,
   `deps/lockfile-out-of-date`, warnings): package-lock.json, yarn.lock, pnpm-lock.yaml for
-  package.json; poetry.lock, uv.lock, pdm.lock for pyproject.toml; go.sum; Cargo.lock;
-- requirements without any version constraint (`deps/unpinned`: warning in requirements files
-  and package.json, info in pyproject/setup.cfg where ranges are the norm) and the same
+  package.json; poetry.lock, uv.lock, pdm.lock for pyproject.toml; go.sum; Cargo.lock. A nested
+  manifest is held to an ancestor's lockfile only as a member of that workspace (see
+  `ai_workflow.deps.workspaces`); otherwise it is a project of its own. A missing lockfile is
+  info when the project keeps none on purpose (`package-lock=false`, a gitignored lockfile) or
+  the manifest is an example, docs or test project, and is not reported for a workspace member;
+- requirements without any version constraint (`deps/unpinned`: warning for runtime and
+  optional requirements in requirements files and package.json; info for development, docs
+  and test requirements and in pyproject/setup.cfg, where ranges are the norm) and the same
   requirement declared twice (`deps/duplicate`, warning);
 - Python imports (by `ast`) that no declared distribution provides (`deps/undeclared-import`:
   warning for runtime code, info for tests and tooling), and runtime distributions never
