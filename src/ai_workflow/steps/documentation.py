@@ -3,8 +3,9 @@ files or symbols that no longer exist, source changed without any documentation 
 
 Severities: a stale reference (a file deleted from the project, a project symbol that is gone)
 is a warning; so is a missing docstring on a public function or class when the project
-documents most of its API (else information); methods, modules, doc comments on constants and
-"code changed, docs did not" are information. Nothing here is an error: the documentation may
+documents most of its API (else information; see `check_python_docstrings` for inherited
+docstrings and internal helpers); methods, modules, doc comments on constants and "code
+changed, docs did not" are information. Nothing here is an error: the documentation may
 lag, the code still works.
 """
 
