@@ -51,8 +51,8 @@ def selects(selector: str, code: str) -> bool:
         return selector == code
     prefix, digits = wanted.groups()
     linter, number = rule.groups()
-    if prefix == "PL" and not digits:
-        return linter in PYLINT_CATEGORIES
+    if prefix == "PL" and not digits and linter in PYLINT_CATEGORIES:
+        return True
     return prefix == linter and number.startswith(digits)
 
 

@@ -690,3 +690,11 @@ def test_hot_spot_thresholds_come_from_the_configuration(tmp_path: Path) -> None
     assert all(f.severity is Severity.INFO for f in hot.values())
     assert "(limit 3)" in hot["quality/complex-function"].message
     assert any("complexity > 3" in c for c in outcome.checked)
+
+
+@given(st.from_regex(r"[A-Z]{1,4}", fullmatch=True), st.from_regex(r"[0-9]{1,4}", fullmatch=True))
+def test_a_code_is_selected_by_itself_its_linter_and_all(linter: str, number: str) -> None:
+    code = linter + number
+    assert selects(code, code) and selects(linter, code) and selects("ALL", code)
+    assert selects(linter + number[:1], code)
+    assert not selects(linter + "X", code)

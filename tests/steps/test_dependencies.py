@@ -877,3 +877,15 @@ def test_unpinned_development_requirements_are_information(tmp_path: Path) -> No
 )
 def test_workspace_globs_match_path_parts(rel: str, pattern: str, expected: bool) -> None:
     assert glob_match(rel, pattern) is expected
+
+
+_PART = st.from_regex(r"[a-z][a-z0-9_-]{0,6}", fullmatch=True)
+
+
+@given(st.lists(_PART, min_size=1, max_size=5))
+def test_workspace_glob_invariants(parts: list[str]) -> None:
+    rel = "/".join(parts)
+    assert glob_match(rel, rel) and glob_match(rel, "**")
+    assert glob_match(rel, f"{parts[0]}/*") is (len(parts) == 2)
+    assert glob_match(rel, f"{parts[0]}/**") is (len(parts) >= 1)
+    assert not glob_match(rel, rel + "/extra")
