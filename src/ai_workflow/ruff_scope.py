@@ -1,112 +1,152 @@
-"""Which ruff rules a project asked for, file by file, so a newer bundled ruff does not flood it.
+"""Which ruff rules a project chose, file by file, found the way ruff finds its configuration.
 
-ruff's default rule set is a property of the ruff *version*: up to 0.15 it was `E4, E7, E9, F`;
-later releases enable several hundred rules by default. A project that configures ruff without
-`select` (flask's nested `examples/*/pyproject.toml`, or no configuration at all) is linted by
-its own pinned ruff with the old defaults. When ai-workflow lints with the ruff it ships (not the
-project's own installation), a finding is kept only if the project's configuration governing that
-file selects it: explicitly (`select`, kept as ruff applied it), or by the conservative defaults
-plus `extend-select`.
-
-The governing configuration follows ruff's own discovery: the closest `.ruff.toml`, `ruff.toml`
-or `pyproject.toml` with a `[tool.ruff]` table in the file's directory or above (within the
-project), following `extend = "<path>"` chains.
+ruff uses the configuration closest to each file (`.ruff.toml`, `ruff.toml`, or a
+`pyproject.toml` with a `[tool.ruff]` table, following `extend`). A configuration that sets
+`lint.select` (or the older top-level `select`) chooses its rules. One that does not, and a file
+with no configuration at all, gets ruff's *default* rule set, which depends on the ruff version:
+59 rules (`E4`, `E7`, `E9`, `F`) up to 0.15, some 400 (import sorting, bugbear, pyupgrade,
+pylint, ...) since 0.16. A project that never chose those rules is held to the classic set
+(`CLASSIC_DEFAULT_RULES`) plus its `extend-select`, whichever ruff runs.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-CONSERVATIVE_DEFAULTS = ("E4", "E7", "E9", "F")
-"""ruff's long-standing default selection (before releases that enabled hundreds of rules)."""
+from ai_workflow.nested import dig_table
 
-_CONFIG_NAMES = (".ruff.toml", "ruff.toml", "pyproject.toml")
-_MAX_EXTEND_DEPTH = 8
+CLASSIC_DEFAULT_RULES = ("E4", "E7", "E9", "F")
+CONFIG_NAMES = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's order within a directory
+MAX_EXTEND_DEPTH = 10
+_SELECTOR = re.compile(r"([A-Z]+)(\d*)")
+_CODE = re.compile(r"([A-Z]+)(\d+)")
+PYLINT_CATEGORIES = frozenset({"PLC", "PLE", "PLR", "PLW"})  # selected together by "PL"
 
 
 @dataclass(frozen=True)
-class Selection:
-    """The selection of one configuration: `select` (None when absent) and `extend-select`."""
+class RuleScope:
+    """The rule choice that applies to a file."""
 
-    select: tuple[str, ...] | None
-    extend_select: tuple[str, ...] = ()
+    config: str | None  # target-relative configuration file; None: no configuration
+    chooses_rules: bool  # the configuration sets `select`: every finding is its choice
+    extra: tuple[str, ...] = ()  # `extend-select` of a configuration that does not choose
 
     def keeps(self, code: str) -> bool:
-        """Whether a finding with rule `code` is one the project asked for."""
-        if self.select is not None:
-            return True  # ruff applied the explicit selection itself
-        return any(_matches(code, s) for s in (*CONSERVATIVE_DEFAULTS, *self.extend_select))
+        """True when a finding of rule `code` belongs to what the project chose."""
+        if self.chooses_rules:
+            return True
+        return any(selects(s, code) for s in (*CLASSIC_DEFAULT_RULES, *self.extra))
 
 
-def _matches(code: str, selector: str) -> bool:
-    return selector == "ALL" or code.startswith(selector)
+def selects(selector: str, code: str) -> bool:
+    """True when a ruff rule selector (`ALL`, `F`, `E4`, `PL`, `C90`, `B006`) covers `code`."""
+    if selector == "ALL":
+        return True
+    wanted, rule = _SELECTOR.fullmatch(selector), _CODE.fullmatch(code)
+    if wanted is None or rule is None:
+        return selector == code
+    prefix, digits = wanted.groups()
+    linter, number = rule.groups()
+    if prefix == "PL" and not digits and linter in PYLINT_CATEGORIES:
+        return True
+    return prefix == linter and number.startswith(digits)
 
 
-class RuffScope:
-    """Answers `keeps(path, code)` for the files of one project, caching per directory."""
+@dataclass
+class RuffScopes:
+    """Rule scopes of a project's files, one configuration lookup per directory."""
 
-    def __init__(self, target: Path) -> None:
-        self.target = target.resolve()
-        self._by_dir: dict[str, Selection] = {}
+    target: Path
+    _by_dir: dict[PurePosixPath, RuleScope] = field(default_factory=dict)
 
-    def keeps(self, rel_path: str, code: str) -> bool:
-        return self.selection_for(rel_path).keeps(code)
+    def for_file(self, rel: str) -> RuleScope:
+        return self._for_dir(PurePosixPath(rel).parent)
 
-    def selection_for(self, rel_path: str) -> Selection:
-        rel_dir = str(PurePosixPath(rel_path).parent)
-        if rel_dir not in self._by_dir:
-            self._by_dir[rel_dir] = self._find(rel_dir)
-        return self._by_dir[rel_dir]
+    def _for_dir(self, directory: PurePosixPath) -> RuleScope:
+        if directory not in self._by_dir:
+            scope = self._own_config(directory)
+            if scope is None:
+                top = directory == PurePosixPath(".") or directory == directory.parent
+                scope = RuleScope(None, False) if top else self._for_dir(directory.parent)
+            self._by_dir[directory] = scope
+        return self._by_dir[directory]
 
-    def _find(self, rel_dir: str) -> Selection:
-        directory = (self.target / rel_dir).resolve()
-        while True:
-            config = _config_in(directory)
-            if config is not None:
-                return _selection_of(config, 0)
-            if directory == self.target or self.target not in directory.parents:
-                return Selection(select=None)
-            directory = directory.parent
+    def _own_config(self, directory: PurePosixPath) -> RuleScope | None:
+        for name in CONFIG_NAMES:
+            path = self.target / directory / name
+            table = _ruff_table(path)
+            if table is not None:
+                rel = (directory / name).as_posix().removeprefix("./")
+                return _scope(rel, table, path.parent, MAX_EXTEND_DEPTH)
+        return None
 
-
-def _config_in(directory: Path) -> Path | None:
-    for name in _CONFIG_NAMES:
-        path = directory / name
-        if path.is_file() and (name != "pyproject.toml" or _ruff_table(path) is not None):
-            return path
-    return None
+    def describe(self) -> str:
+        """Which configurations the looked-up files use and whether they choose their rules."""
+        scopes = {s.config: s for s in self._by_dir.values()}
+        parts = []
+        for config, scope in sorted(scopes.items(), key=lambda item: item[0] or ""):
+            name = config or "no configuration"
+            rules = ", ".join((*CLASSIC_DEFAULT_RULES, *scope.extra))
+            parts.append(f"{name} ({'its rule selection' if scope.chooses_rules else rules})")
+        return "; ".join(parts)
 
 
 def _ruff_table(path: Path) -> dict[str, Any] | None:
-    """The ruff settings of a configuration file (a pyproject's `[tool.ruff]`), None if none."""
+    """The ruff settings in a configuration file; None when it holds none or does not parse
+    (ruff itself then reports the broken file)."""
+    if not path.is_file():
+        return None
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None
-    if path.name != "pyproject.toml":
-        return data
-    tool = data.get("tool")
-    table = tool.get("ruff") if isinstance(tool, dict) else None
-    return table if isinstance(table, dict) else None
+        return {"select": ["ALL"]} if path.name != "pyproject.toml" else None
+    if path.name == "pyproject.toml":
+        tool = dig_table(data, "tool")
+        return dig_table(tool, "ruff") if "ruff" in tool else None
+    return data
 
 
-def _selection_of(path: Path, depth: int) -> Selection:
-    table = _ruff_table(path) or {}
-    lint_table = table.get("lint")
-    lint: dict[str, Any] = lint_table if isinstance(lint_table, dict) else {}
-    select = _codes(lint.get("select", table.get("select")))
-    extend = _codes(lint.get("extend-select", table.get("extend-select"))) or ()
-    base = table.get("extend")
-    if select is None and isinstance(base, str) and depth < _MAX_EXTEND_DEPTH:
-        inherited = _selection_of((path.parent / base).resolve(), depth + 1)
-        return Selection(inherited.select, (*inherited.extend_select, *extend))
-    return Selection(select, extend)
+def _scope(rel: str, table: dict[str, Any], base: Path, depth: int) -> RuleScope:
+    """A configuration's rule choice, following `extend` (its own settings win)."""
+    lint = dig_table(table, "lint")
+    if _strings(lint.get("select", table.get("select"))) is not None:
+        return RuleScope(rel, True)
+    extra = tuple(_strings(lint.get("extend-select", table.get("extend-select"))) or ())
+    parent = table.get("extend")
+    if isinstance(parent, str) and depth > 0:
+        path = (base / parent).resolve()
+        inherited = _ruff_table(path)
+        if inherited is not None:
+            scope = _scope(rel, inherited, path.parent, depth - 1)
+            if scope.chooses_rules:
+                return scope
+            extra = (*scope.extra, *extra)
+    return RuleScope(rel, False, extra)
 
 
-def _codes(value: Any) -> tuple[str, ...] | None:
+def _strings(value: Any) -> list[str] | None:
     if not isinstance(value, list):
         return None
-    return tuple(str(v).strip().upper() for v in value if str(v).strip())
+    return [v for v in value if isinstance(v, str)]
+
+
+_PRE_COMMIT_RUFF = re.compile(
+    r"astral-sh/ruff-pre-commit\S*\s*\n\s*rev:\s*['\"]?([\w.\-]+)['\"]?(?:\s*#\s*frozen:\s*(\S+))?"
+)
+
+
+def pinned_ruff(target: Path) -> str | None:
+    """The ruff version the project's pre-commit configuration pins (`v0.15.9`), if any."""
+    try:
+        text = (target / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    match = _PRE_COMMIT_RUFF.search(text)
+    if match is None:
+        return None
+    version = match.group(2) or match.group(1)
+    return version.removeprefix("v") if re.match(r"v?\d", version) else None

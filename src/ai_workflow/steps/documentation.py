@@ -3,8 +3,9 @@ files or symbols that no longer exist, source changed without any documentation 
 
 Severities: a stale reference (a file deleted from the project, a project symbol that is gone)
 is a warning; so is a missing docstring on a public function or class when the project
-documents most of its API (else information); methods, modules, doc comments on constants and
-"code changed, docs did not" are information. Nothing here is an error: the documentation may
+documents most of its API (else information; see `check_python_docstrings` for inherited
+docstrings and internal helpers); methods, modules, doc comments on constants and "code
+changed, docs did not" are information. Nothing here is an error: the documentation may
 lag, the code still works.
 """
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ai_workflow.doc_kinds import is_changelog
+from ai_workflow.docstrings import InheritanceIndex, documented_api, module_name
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.markdown_docs import DocFile, find_readme, is_doc_path, project_docs
 from ai_workflow.project_files import project_files
@@ -78,7 +80,7 @@ def run(ctx: StepContext) -> StepOutcome:
     sources = source_files(files, stack.source_dirs, stack.test_dirs)
     check_readme(ctx.target, files, docs, outcome)
     py_index = PythonIndex.build(ctx.target, files)
-    check_python_docstrings(ctx.target, sources, outcome)
+    check_python_docstrings(ctx.target, sources, outcome, files)
     js_exports = check_js_doc_comments(ctx.target, sources, outcome)
     deleted = deleted_paths(ctx)
     check_references(docs, files, py_index, js_exports, deleted, outcome)
@@ -164,12 +166,17 @@ def _is_private_module(path: str) -> bool:
     return any(p.startswith("_") and p not in ("__init__.py", "__main__.py") for p in parts)
 
 
-def check_python_docstrings(target: Path, sources: list[str], outcome: StepOutcome) -> None:
+def check_python_docstrings(
+    target: Path, sources: list[str], outcome: StepOutcome, files: Iterable[str] = ()
+) -> None:
     """Public functions, classes and methods without docstrings.
 
     Severity follows the project's own convention: where most of the public API is documented
     (>= DOCSTRING_CONVENTION), an undocumented function or class is a warning; in a project
-    that does not write docstrings as a rule, each one is information only.
+    that does not write docstrings as a rule, each one is information only. A class or method
+    that inherits a project base class's docstring counts as documented; where the project's
+    docs list its API (autodoc, mkdocstrings), a function or class they do not name is an
+    internal helper: information (see `ai_workflow.docstrings`).
     """
     public = unparsable = 0
     missing: list[tuple[str, PySymbol]] = []
@@ -189,13 +196,23 @@ def check_python_docstrings(target: Path, sources: list[str], outcome: StepOutco
         symbols = [s for s in info.symbols if s.is_public and not _exempt(s.decorators)]
         public += len(symbols)
         missing += [(path, s) for s in symbols if not s.has_docstring]
+    python = [p for p in sources if p.endswith(".py")]
+    missing, inherited = _without_inherited(target, python, missing)
     coverage = round(100 * (public - len(missing)) / public, 1) if public else None
     convention = coverage is not None and coverage >= DOCSTRING_CONVENTION
+    api = documented_api(target, files) if missing and convention else None
     for path, symbol in missing:
+        internal = (
+            api is not None
+            and symbol.kind != "method"
+            and not api.names_symbol(module_name(path) or "", symbol.qualname)
+        )
+        severity = "warning" if convention and symbol.kind != "method" and not internal else "info"
         outcome.add(
             "docs/missing-docstring",
-            "warning" if convention and symbol.kind != "method" else "info",
-            f"public {symbol.kind} {symbol.qualname} has no docstring",
+            severity,
+            f"public {symbol.kind} {symbol.qualname} has no docstring"
+            + (" (an internal helper: the API documentation does not name it)" if internal else ""),
             path,
             symbol.line,
             symbol=symbol.qualname,
@@ -204,14 +221,34 @@ def check_python_docstrings(target: Path, sources: list[str], outcome: StepOutco
     outcome.data["docstrings"] = {
         "public_symbols": public,
         "documented": public - len(missing),
+        "inherited": inherited,
         "coverage_percent": coverage,
         "unparsable_files": unparsable,
     }
     outcome.checked.append(
         f"Python docstrings: {public - len(missing)}/{public} public symbols documented"
+        + (f" ({inherited} inherited from a base class)" if inherited else "")
+        + ("; API documentation read for which symbols are public" if api is not None else "")
     )
     if unparsable:
         outcome.checked.append(f"{unparsable} Python file(s) do not parse (see code quality)")
+
+
+def _without_inherited(
+    target: Path, paths: list[str], missing: list[tuple[str, PySymbol]]
+) -> tuple[list[tuple[str, PySymbol]], int]:
+    """`missing` less the classes and methods that inherit a project base class's docstring,
+    and how many those were."""
+    if not any(s.kind in ("class", "method") for _, s in missing):
+        return missing, 0
+    index = InheritanceIndex.build(target, paths)
+    kept = [
+        (path, symbol)
+        for path, symbol in missing
+        if symbol.kind == "function"
+        or index.documented_base(module_name(path) or "", symbol.qualname, symbol.kind) is None
+    ]
+    return kept, len(missing) - len(kept)
 
 
 def _exempt(decorators: tuple[str, ...]) -> bool:
