@@ -23,9 +23,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from ai_workflow.markdown_docs import DocFile, rst_name
+if TYPE_CHECKING:  # only for annotations: the parser may import the slug rules from here
+    from ai_workflow.markdown_docs import DocFile
 
 _KEPT_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "Pc"})
 _JOIN_CONTROLS = frozenset({"\u200c", "\u200d"})
@@ -104,6 +106,11 @@ def rst_plain_text(title: str) -> str:
     return re.sub(r"\\(.)", r"\1", text).strip()
 
 
+def reference_name(text: str) -> str:
+    """docutils' reference-name normalisation (labels, `:ref:`): blanks and case ignored."""
+    return " ".join(text.split()).lower()
+
+
 def myst_target(line: str) -> str | None:
     """The name of a MyST `(name)=` target line, else None."""
     match = _MYST_TARGET_RE.match(line.strip())
@@ -152,7 +159,7 @@ def document_anchors(doc: DocFile, *, sphinx: bool = False) -> Anchors:
 def section_labels(doc: DocFile) -> set[str]:
     """Section titles as Sphinx's autosectionlabel names them (normalised reference names)."""
     titles = (rst_plain_text(h.text) if doc.format == "rst" else h.text for h in doc.headings)
-    return {rst_name(title) for title in titles}
+    return {reference_name(title) for title in titles}
 
 
 def _html_heading_slugs(doc: DocFile) -> set[str]:

@@ -28,6 +28,15 @@ class SphinxTree:
     autosectionlabel: bool = False
     prefix_document: bool = False  # autosectionlabel_prefix_document: labels are "doc:Title"
     intersphinx: bool = False
+    # keys of a literal `intersphinx_mapping`; None when it is computed (any prefix may be one)
+    inventories: frozenset[str] | None = frozenset()
+
+    def is_external_label(self, label: str) -> bool:
+        """`python:tut-intro`: a label of another project's documentation (intersphinx)."""
+        prefix, colon, _ = label.partition(":")
+        if not (self.intersphinx and colon) or " " in prefix:
+            return False
+        return self.inventories is None or prefix in self.inventories
 
     def contains(self, path: str) -> bool:
         return not self.root or path.startswith(self.root + "/")
@@ -55,6 +64,7 @@ def find_sphinx_trees(target: Path, files: Iterable[str]) -> list[SphinxTree]:
                 autosectionlabel="sphinx.ext.autosectionlabel" in strings,
                 prefix_document=assigned.get("autosectionlabel_prefix_document") is True,
                 intersphinx="sphinx.ext.intersphinx" in strings,
+                inventories=_literal_keys(assigned.get("intersphinx_mapping")),
             )
         )
     return sorted(trees, key=lambda tree: -tree.root.count("/") - bool(tree.root))
@@ -78,8 +88,8 @@ def html_source(resolved: str, tree: SphinxTree, exists: set[str]) -> str | None
 
 
 def _settings(source: str) -> tuple[set[str], dict[str, object]] | None:
-    """Every string constant, and the settings assigned a constant (other values: None); None
-    if this is not Sphinx's conf.py."""
+    """Every string constant, and each setting's value (a constant's value, else its AST node);
+    None if this is not Sphinx's conf.py."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
@@ -90,7 +100,7 @@ def _settings(source: str) -> tuple[set[str], dict[str, object]] | None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for name in (t.id for t in targets if isinstance(t, ast.Name)):
                 value = node.value
-                assigned[name] = value.value if isinstance(value, ast.Constant) else None
+                assigned[name] = value.value if isinstance(value, ast.Constant) else value
     strings = {
         node.value
         for node in ast.walk(tree)
@@ -99,3 +109,14 @@ def _settings(source: str) -> tuple[set[str], dict[str, object]] | None:
     if not (_SPHINX_SETTINGS & assigned.keys() or any(s.startswith("sphinx") for s in strings)):
         return None
     return strings, assigned
+
+
+def _literal_keys(node: object) -> frozenset[str] | None:
+    """The string keys of a dict literal; None for anything else (not knowable without running)."""
+    if node is None:
+        return frozenset()
+    if not isinstance(node, ast.Dict):
+        return None
+    keys = [k.value if isinstance(k, ast.Constant) else None for k in node.keys]
+    names = frozenset(k for k in keys if isinstance(k, str))
+    return names if len(names) == len(keys) else None

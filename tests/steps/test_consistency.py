@@ -376,8 +376,9 @@ def test_sphinx_pages_and_autosectionlabel_resolve(tmp_path: Path) -> None:
     without = make_repo(  # the same label without autosectionlabel names nothing
         tmp_path / "plain",
         {
-            "docs/conf.py": 'extensions = ["myst_parser"]\n',
-            "docs/faq.rst": FAQ_RST,
+            "docs/conf.py": 'extensions = ["myst_parser", "sphinx.ext.intersphinx"]\n'
+            'intersphinx_mapping = {"python": ("https://docs.python.org/3", None)}\n',
+            "docs/faq.rst": FAQ_RST + "\nSee :ref:`python:tut-intro` (another project's label).\n",
             "docs/writing-tests.md": WRITING_TESTS_MD,
         },
     )

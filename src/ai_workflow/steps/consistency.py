@@ -63,7 +63,7 @@ _HISTORY_WORDS = re.compile(
 
 @dataclass(frozen=True)
 class VersionMention:
-    source: str  # pyproject, setup.cfg, __version__, package.json, changelog, readme
+    source: str  # pyproject, setup.cfg, __version__, package.json, changelog, readme, ...
     value: str
     path: str
     line: int | None
@@ -319,7 +319,8 @@ def _entries(
         unreleased = bool(_UNRELEASED_HEADING_RE.search(text)) or (
             under is not None and bool(_UNRELEASED_LINE_RE.match(under))
         )
-        yield ChangelogEntry(VersionMention("changelog", match.group(1), path, line), unreleased)
+        source = "changelog (unreleased)" if unreleased else "changelog"
+        yield ChangelogEntry(VersionMention(source, match.group(1), path, line), unreleased)
 
 
 def _line_under(line: int, lines: dict[int, str], starts: set[int]) -> str | None:
@@ -502,7 +503,7 @@ def _check_rst_references(
                 ref.line,
             )
         elif ref.role == "ref" and name not in labels:
-            if tree is not None and tree.intersphinx and ":" in name:
+            if tree is not None and tree.is_external_label(name):
                 continue  # a label of another project's documentation
             outcome.add(
                 "links/unknown-label",
