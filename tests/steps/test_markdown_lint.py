@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ai_workflow.config import Config
 from ai_workflow.engine.step import StepOutcome
 from ai_workflow.steps import markdown_lint
 from ai_workflow.steps.markdown_lint import (
@@ -17,6 +18,7 @@ from ai_workflow.steps.markdown_lint import (
     load_lint_config,
     parse_output,
     rule_id,
+    selected_rules,
     translate_markdownlint,
 )
 from tests.helpers import make_repo, step_context, write_files
@@ -47,33 +49,84 @@ def _found(outcome: StepOutcome) -> set[tuple[str, str | None, int | None, str]]
     return {(f.rule, f.path, f.line, f.severity.value) for f in outcome.findings}
 
 
-def test_unconfigured_project_uses_defaults_and_style_is_information(tmp_path: Path) -> None:
+BROKEN_RENDERING = """\
+# Broken rendering
+
+(reversed)[https://example.com] link, an [empty link]() and a [dead one](#).
+
+#123 was fixed. A #hashtag is no heading either:
+#Continued paragraph line
+
+| a | b |
+|---|---|
+| 1 | 2 | 3 |
+
+[broken fragment](#nowhere)
+"""
+
+
+def test_unconfigured_project_runs_only_rules_that_find_broken_rendering(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path / "p",
         {
             "README.md": README,
+            "docs/broken.md": BROKEN_RENDERING,
             "CHANGES.markdown": "# Changes\n\n* a\n+ b\n",
             "docs/ok.md": "# Fine\n\nShort text.\n",
         },
     )
     write_files(root, {".ai_workflow/backlog/x.md": "#bad\n"})
     outcome = _run(root)
-    found = _found(outcome)
-    assert ("md/MD018", "README.md", 3, "warning") in found
-    assert ("md/MD013", "README.md", 5, "info") in found
-    assert ("md/MD026", "README.md", 7, "info") in found
-    assert ("md/MD033", "README.md", 9, "info") in found
-    assert not any(f[0] == "md/MD033" and f[2] == 12 for f in found)  # inline directive
-    assert ("md/MD004", "CHANGES.markdown", 4, "info") in found
-    assert not any(f[1].startswith(".ai_workflow") or f[1] == "docs/ok.md" for f in found)
+    assert _found(outcome) == {
+        ("md/MD018", "README.md", 3, "warning"),  # `#Broken heading` starts a block
+        ("md/MD011", "docs/broken.md", 3, "warning"),
+        ("md/MD042", "docs/broken.md", 3, "warning"),
+        ("md/MD056", "docs/broken.md", 10, "warning"),
+    }
+    md042 = [f for f in outcome.findings if f.rule == "md/MD042"]
+    assert len(md042) == 2  # `[]()` and `[](#)`
+    # no style rules (MD013 line length, MD026, MD033, MD004), no `#123`/`#hashtag` lines, and
+    # no MD051: link fragments are step 2's (links/broken-anchor), reported once
     assert outcome.data["version"] and outcome.data["configured"] is False
-    assert outcome.data["suppressed"] == 1
+    assert any("MD011, MD018, MD020, MD042, MD056" in line for line in outcome.checked)
     assert any(
-        line.startswith("pymarkdownlnt ") and "3 Markdown files" in line for line in outcome.checked
+        line.startswith("pymarkdownlnt ") and "4 Markdown files" in line for line in outcome.checked
     )
-    assert all(f.severity.value != "error" for f in outcome.findings)
     column = next(f for f in outcome.findings if f.rule == "md/MD018").extra["column"]
     assert column == 1
+
+
+def test_rules_select_turns_on_style_rules_but_never_link_fragments(tmp_path: Path) -> None:
+    myst = "(intro-label)=\n# Introduction\n\nText.\n"
+    files = {"README.md": README, "docs/intro.md": myst, "docs/broken.md": BROKEN_RENDERING}
+    root = make_repo(tmp_path / "sel", files)
+    one = Config.model_validate({"rules": {"select": ["md/MD013"]}})
+    outcome = markdown_lint.run(step_context(root, markdown_lint.SPEC, config=one))
+    rules = {f.rule for f in outcome.findings}
+    assert "md/MD013" in rules and "md/MD033" not in rules and "md/MD018" in rules
+    assert outcome.data["selected"] == ["MD013"]
+
+    every = Config.model_validate({"rules": {"select": ["md/"]}})
+    outcome = markdown_lint.run(step_context(root, markdown_lint.SPEC, config=every))
+    found = _found(outcome)
+    assert ("md/MD026", "README.md", 7, "warning") in found
+    assert ("md/MD033", "README.md", 9, "warning") in found
+    assert not any(f[0] == "md/MD033" and f[2] == 12 for f in found)  # inline directive
+    assert outcome.data["suppressed"] >= 1
+    assert ("md/MD041", "docs/broken.md", 1, "warning") not in found  # it starts with a heading
+    assert not any(f[0] == "md/MD041" and f[1] == "docs/intro.md" for f in found)  # MyST label
+    assert not any(f[0] == "md/MD051" for f in found)
+    # selected explicitly, MD018 is reported as PyMarkdown finds it, `#123` included
+    assert ("md/MD018", "docs/broken.md", 5, "warning") in found
+
+
+def test_selected_rules_matching() -> None:
+    assert selected_rules(["md/MD013"]) == {"MD013"}
+    assert selected_rules(["MD/md013", "md/MD999", "links/"]) == {"MD013"}
+    assert (
+        selected_rules(["md/"]) == selected_rules(["md"]) == set(markdown_lint.MARKDOWNLINT_ALIASES)
+    )
+    assert selected_rules([]) == set()
 
 
 def test_markdownlint_yaml_config_is_honoured(tmp_path: Path) -> None:
@@ -91,6 +144,7 @@ def test_markdownlint_yaml_config_is_honoured(tmp_path: Path) -> None:
     assert ("md/MD018", "README.md", 3, "warning") in _found(outcome)
     assert ("md/MD033", "README.md", 9, "warning") in _found(outcome)
     assert outcome.data["config_sources"] == [".markdownlint.yaml"]
+    assert not any(f.rule == "md/MD051" for f in outcome.findings)
     assert any("not translated: whitespace" in line for line in outcome.checked)
 
 

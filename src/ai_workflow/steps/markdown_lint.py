@@ -14,9 +14,13 @@ ai-workflow's own interpreter. Configuration honoured:
 - markdownlint's inline comments (`<!-- markdownlint-disable MD013 -->`, `-enable`,
   `-disable-line`, `-disable-next-line`, `-disable-file`) filter the findings.
 
-Severities: lint findings are never errors. In a project that configures a Markdown linter,
-every finding is a warning (the project asked for these rules); without configuration, rules
-that point at broken rendering or links are warnings and pure style rules are information.
+Which rules run: in a project that configures a Markdown linter, the rules it configures (the
+project asked for them). Without a configuration, only `DEFAULT_RULES`, each of which finds
+Markdown that renders broken; style rules (line length, heading style, ...) run only when
+`rules.select` names them (`md/MD013`, or `md/` for all). Link fragments (MD051) are never
+checked here: step 2 owns them, with the shared anchor rules of `ai_workflow.anchors`, so a
+broken anchor is reported once. GitHub tables are parsed (`markdown-tables`) as GitHub renders
+them. Every finding is a warning: lint findings are never errors.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from typing import Any
 
 import yaml
 
+from ai_workflow.anchors import myst_target
 from ai_workflow.engine.artifacts import write_json_atomic
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.markdown_docs import MARKDOWN_SUFFIXES, is_markdown_path
@@ -67,9 +72,21 @@ MARKDOWNLINT_CLI2_FILES = (
     ".markdownlint-cli2.yml",
 )
 PYMARKDOWN_AUTO_FILES = (".pymarkdown", ".pymarkdown.yaml", ".pymarkdown.yml")
-CORRECTNESS_RULES = frozenset(
-    {"MD001", "MD011", "MD018", "MD020", "MD042", "MD045", "MD051", "MD052", "MD056"}
-)
+DEFAULT_RULES: dict[str, str] = {
+    "MD011": "reversed link syntax `(text)[url]` renders as text, not as a link",
+    "MD018": "`#Heading` without a space is a paragraph: no heading, no anchor to link to",
+    "MD020": "`#Heading#` without spaces is a paragraph: no heading, no anchor to link to",
+    "MD042": "an empty link (`[text]()`, `[text](#)`) goes nowhere",
+    "MD056": "a table row with too many cells loses them on rendering (too few: shifted data)",
+}
+"""The rules that run without a project configuration: each finds something that renders
+broken. Style rules (line length, heading style, blank lines, ...) run only when the project's
+configuration or `rules.select` asks for them."""
+DEFERRED_RULES: dict[str, str] = {
+    "MD051": "link fragments are checked by step 2 (consistency) as links/broken-anchor",
+}
+"""Rules another step owns: never run here, so one broken thing is reported once."""
+OTHER_PYMARKDOWN_RULES = ("md002", "md006", "pml100", "pml101", "pml102")
 MARKDOWNLINT_ALIASES: dict[str, tuple[str, ...]] = {
     "MD001": ("heading-increment", "header-increment"),
     "MD003": ("heading-style", "header-style"),
@@ -154,10 +171,30 @@ class LintConfig:
     extra: dict[str, Any] = field(default_factory=dict)  # other pymarkdown settings
     not_translated: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    selected: frozenset[str] = frozenset()  # rules `rules.select` turns on (MD013, ...)
 
     @property
     def configured(self) -> bool:
         return bool(self.sources)
+
+    def runs(self, rule: str) -> bool:
+        """Whether findings of `rule` are reported (the project's own configuration decides
+        which of its rules PyMarkdown runs; without one, only the default set and selected)."""
+        if rule in DEFERRED_RULES:
+            return False
+        return self.configured or rule in DEFAULT_RULES or rule in self.selected
+
+    def rule_switches(self) -> list[str]:
+        """PyMarkdown `-e`/`-d` arguments: deferred rules off; without a configuration every
+        rule outside the default set and the selection off."""
+        enabled = sorted(r.lower() for r in self.selected if r not in DEFERRED_RULES)
+        disabled = [r.lower() for r in DEFERRED_RULES]
+        if not self.configured:
+            enabled = sorted({*enabled, *(r.lower() for r in DEFAULT_RULES)})
+            disabled += [r.lower() for r in MARKDOWNLINT_ALIASES if r.lower() not in enabled]
+            disabled += OTHER_PYMARKDOWN_RULES
+        switches = ["-d", ",".join(sorted(set(disabled)))]
+        return switches + (["-e", ",".join(enabled)] if enabled else [])
 
     def pymarkdown_json(self) -> dict[str, Any]:
         data = dict(self.extra)
@@ -391,11 +428,25 @@ def run(ctx: StepContext) -> StepOutcome:
         outcome.summary = "skipped: pymarkdownlnt missing"
         return outcome
     config = load_lint_config(ctx.target, project_files(ctx))
+    config.selected = selected_rules(ctx.config.rules.select)
     readable = _readable(ctx.target, files, outcome)
     findings = _lint(ctx, readable, config, outcome)
     _report(ctx.target, findings, config, outcome)
     _describe(outcome, version, readable, config, findings)
     return outcome
+
+
+def selected_rules(select: Iterable[str]) -> frozenset[str]:
+    """The PyMarkdown rules `rules.select` names, by id (`md/MD013`) or prefix (`md/`, `md`).
+
+    A small local matcher: the engine's shared select/ignore matching replaces it."""
+    chosen = set()
+    for entry in (e.strip().lower().rstrip("/") for e in select):
+        for rule in MARKDOWNLINT_ALIASES:
+            finding_id = f"md/{rule.lower()}"
+            if entry and (finding_id == entry or finding_id.startswith(entry + "/")):
+                chosen.add(rule)
+    return frozenset(chosen)
 
 
 def _linter_version(ctx: StepContext) -> str | None:
@@ -429,7 +480,9 @@ def _command(ctx: StepContext, config: LintConfig) -> list[str]:
         path = ctx.workspace.logs_dir / f"{ctx.spec.file_stem}.pymarkdown.json"
         write_json_atomic(path, settings, durable=False)
         args += ["--config", str(path)]
-    args += ["--enable-extensions", "front-matter", "--return-code-scheme", "explicit"]
+    args += config.rule_switches()
+    args += ["--enable-extensions", "front-matter,markdown-tables"]
+    args += ["--return-code-scheme", "explicit"]
     args += ["--continue-on-error", "scan", "-ae", ",".join(sorted(MARKDOWN_SUFFIXES))]
     return args
 
@@ -472,25 +525,63 @@ def _reason(stderr: str) -> str:
 def _report(
     target: Path, findings: list[LintFinding], config: LintConfig, outcome: StepOutcome
 ) -> None:
+    texts: dict[str, str] = {}
     suppressions: dict[str, Suppressions] = {}
     for item in findings:
-        if item.path not in suppressions:
+        if item.path not in texts:
             try:
-                text = (target / item.path).read_text(encoding="utf-8", errors="replace")
+                texts[item.path] = (target / item.path).read_text(
+                    encoding="utf-8", errors="replace"
+                )
             except OSError:
-                text = ""
-            suppressions[item.path] = Suppressions(text)
+                texts[item.path] = ""
+            suppressions[item.path] = Suppressions(texts[item.path])
         if suppressions[item.path].suppressed(item.rule, item.line):
             continue
-        severity = "warning" if config.configured or item.rule in CORRECTNESS_RULES else "info"
+        if not config.runs(item.rule) or _false_alarm(item, texts[item.path], config):
+            continue
         outcome.add(
             f"md/{item.rule}",
-            severity,
+            "warning",
             item.message + (f" ({item.aliases})" if item.aliases else ""),
             item.path,
             item.line,
             column=item.column,
         )
+
+
+_LIKELY_HEADING_RE = re.compile(r"^ {0,3}(?:#{2,6}[^\W\d_]|#[^\W\d_a-z])")
+
+
+def _false_alarm(item: LintFinding, text: str, config: LintConfig) -> bool:
+    """Findings that are not what the rule means to catch:
+
+    - MD018 run by default (not asked for): a line like `#123 fixed`, `#hashtag` or `#!/bin/sh`
+      is not a heading without its space; kept only for `##word` or `#Word` starting a block.
+    - MD041 on a file whose first line is a MyST `(label)=` target: the label belongs to the
+      heading under it, which is the document's first line as Sphinx reads it.
+    """
+    lines = text.splitlines()
+    if item.rule == "MD018" and not config.configured and "MD018" not in config.selected:
+        line = lines[item.line - 1] if 0 < item.line <= len(lines) else ""
+        above = lines[item.line - 2] if item.line >= 2 else ""
+        return not (_LIKELY_HEADING_RE.match(line) and not above.strip())
+    if item.rule == "MD041":
+        first = next((line for line in lines if line.strip()), "")
+        return myst_target(first) is not None
+    return False
+
+
+def _rules_description(config: LintConfig) -> str:
+    if config.configured:
+        rules = "the project's configuration"
+    else:
+        rules = "rules that find broken rendering: " + ", ".join(sorted(DEFAULT_RULES))
+    extra = config.selected - DEFAULT_RULES.keys() - DEFERRED_RULES.keys()
+    if extra:
+        rules += "; selected in rules.select: " + ", ".join(sorted(extra))
+    deferred = "; ".join(f"{rule}: {why}" for rule, why in DEFERRED_RULES.items())
+    return f"rules: {rules} (not here: {deferred})"
 
 
 def _describe(
@@ -504,8 +595,9 @@ def _describe(
         f"pymarkdownlnt {version} ({sys.executable} -m pymarkdown) over {len(files)} Markdown files"
     )
     outcome.checked.append(
-        "configuration: " + (", ".join(config.sources) if config.sources else "defaults")
+        "configuration: " + (", ".join(config.sources) if config.sources else "none in the project")
     )
+    outcome.checked.append(_rules_description(config))
     if config.not_translated:
         outcome.checked.append(
             "markdownlint keys not translated: " + ", ".join(sorted(config.not_translated))
@@ -520,6 +612,7 @@ def _describe(
             "version": version,
             "files": len(files),
             "configured": config.configured,
+            "selected": sorted(config.selected),
             "config_sources": config.sources,
             "by_rule": dict(sorted(by_rule.items())),
             "suppressed": len(findings) - len(outcome.findings),
