@@ -502,12 +502,13 @@ class WorkflowRun:
             cached = None if spec.mutates else step_cache.lookup(ctx)
             if cached is not None:
                 outcome = _deterministic_outcome(cached)
+                screen = self._screen(spec, outcome)
             else:
                 outcome = step.run(ctx)
                 deterministic = self._result(spec, outcome)
-                if deterministic.status in OK_STATUSES:
+                screen = self._screen(spec, outcome)
+                if outcome.status() in OK_STATUSES:  # it passes under this run's policy
                     step_cache.store(ctx, _snapshot(deterministic, self.run_id))
-            screen = self._screen(spec, outcome)
             before = {id(f) for f in outcome.findings}
             if spec.persona and cached is not None:
                 reviewer.review_reused(ctx, outcome, cached.reused_from)
