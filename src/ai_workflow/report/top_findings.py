@@ -39,7 +39,7 @@ class TopFindings:
     groups: list[RuleGroup]
     omitted_rules: int = 0  # rules beyond `max_rules`
     omitted_findings: int = 0  # their findings
-    below_threshold: int = 0  # findings less severe than `min_severity` (info, at least)
+    below_threshold: int = 0  # new findings less severe than `min_severity` (info, at least)
     baselined: int = 0  # errors and warnings the baseline knows
 
     @property
@@ -72,11 +72,11 @@ def select_top(
     by_rule: dict[str, list[Finding]] = {}
     below = baselined = 0
     for finding in sort_findings(findings):
+        if finding.baselined:  # counted only where it would have been shown
+            baselined += SEVERITY_RANK[finding.severity] <= threshold
+            continue
         if SEVERITY_RANK[finding.severity] > threshold:
             below += 1
-            continue
-        if finding.baselined:
-            baselined += 1
             continue
         by_rule.setdefault(finding.rule, []).append(finding)
     ordered = sorted(
