@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -50,6 +51,17 @@ class Finding:
         if any(isinstance(v, str) for v in self.extra.values()):
             extra = {k: redact(v).text if isinstance(v, str) else v for k, v in self.extra.items()}
             object.__setattr__(self, "extra", extra)
+
+    def graded(
+        self, *, severity: Severity | None = None, fingerprint: str | None, baselined: bool
+    ) -> Finding:
+        """A copy as the rule policy grades it. The text is unchanged, so it is not redacted
+        a second time (that is most of the cost of `dataclasses.replace` on many findings)."""
+        clone = copy.copy(self)
+        object.__setattr__(clone, "severity", severity or self.severity)
+        object.__setattr__(clone, "fingerprint", fingerprint)
+        object.__setattr__(clone, "baselined", baselined)
+        return clone
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

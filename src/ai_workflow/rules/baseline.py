@@ -3,7 +3,8 @@
 A fingerprint is rule + path + normalised message + normalised content of the cited line, never
 the line number, so findings keep their fingerprint when lines move. Messages are normalised by
 collapsing whitespace and every run of digits (they quote line numbers, counts and ranks that
-move with the code). The baseline is a multiset: two identical findings need two entries.
+move with the code). The baseline is a multiset per step: two identical findings need two
+entries, and an entry is only matched by a finding of the step that recorded it.
 """
 
 from __future__ import annotations

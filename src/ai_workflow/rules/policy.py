@@ -17,7 +17,6 @@ Patterns are rule ids or prefixes: see `rule_matches`.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -126,16 +125,13 @@ class RulePolicy:
         used up)."""
         from ai_workflow.rules.baseline import finding_fingerprint
 
-        changes: dict[str, Any] = {"baselined": False}
         pattern = best_match(finding.rule, self.rules.severity)
-        if pattern is not None:
-            changes["severity"] = Severity(self.rules.severity[pattern])
+        severity = Severity(self.rules.severity[pattern]) if pattern is not None else None
         print_ = finding.fingerprint or finding_fingerprint(finding, self.sources)
-        changes["fingerprint"] = print_
-        if baseline is not None and baseline[print_] > 0:
+        known = baseline is not None and baseline[print_] > 0
+        if known and baseline is not None:
             baseline[print_] -= 1
-            changes["baselined"] = True
-        return dataclasses.replace(finding, **changes)
+        return finding.graded(severity=severity, fingerprint=print_, baselined=known)
 
 
 class StepFilter:
