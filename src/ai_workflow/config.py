@@ -14,10 +14,11 @@ import tomllib
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from ai_workflow.errors import ConfigError
 
@@ -99,6 +100,8 @@ class RunConfig(_Section):
     push: bool = False  # step 11 pushes after committing
     apply_proposals: bool = False  # step 6 applies AI-proposed tests to the project
     history_window: int = Field(default=10, ge=1)
+    fail_on: Literal["error", "warning", "never"] = "error"  # what makes the exit status 1
+    new_only: bool = False  # report only findings on lines changed since the base
 
 
 class AIConfig(_Section):
@@ -139,13 +142,32 @@ class ThresholdsConfig(_Section):
     file_lines: int = Field(default=500, ge=1, le=10_000_000)
 
 
+UNKNOWN_RULE = "unknown_rule"
+"""The pydantic error type of a rule id or prefix the catalog does not know."""
+
+
+def _known_rule_pattern(pattern: str) -> str:
+    """A rule id or prefix of the catalog (`ai_workflow.rules`), else an error with the
+    closest known one."""
+    from ai_workflow.rules.catalog import load_catalog  # lazy: only configs with rules pay
+
+    problem = load_catalog().check_pattern(pattern)
+    if problem is not None:
+        raise PydanticCustomError(UNKNOWN_RULE, problem)
+    return pattern
+
+
+RulePattern = Annotated[str, AfterValidator(_known_rule_pattern)]
+"""A rule id (`md/MD013`) or prefix (`quality/`, `ruff/E5`): see `ai_workflow.rules.policy`."""
+
+
 class RulesConfig(_Section):
     """Which findings are reported and how severe they are (rule ids or prefixes like `md/`)."""
 
-    select: list[str] = Field(default_factory=list)  # turn on rules that are off by default
-    ignore: list[str] = Field(default_factory=list)
-    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
-    per_path_ignores: dict[str, list[str]] = Field(default_factory=dict)  # glob -> rule ids
+    select: list[RulePattern] = Field(default_factory=list)  # turn on rules off by default
+    ignore: list[RulePattern] = Field(default_factory=list)
+    severity: dict[RulePattern, Literal["error", "warning", "info"]] = Field(default_factory=dict)
+    per_path_ignores: dict[str, list[RulePattern]] = Field(default_factory=dict)  # glob -> ids
     thresholds: ThresholdsConfig = Field(default_factory=ThresholdsConfig)
 
 
@@ -173,14 +195,37 @@ SECTIONS: dict[str, type[BaseModel]] = {
 class _Source:
     """One configuration layer: its data plus how to name a key's origin in messages."""
 
-    def __init__(self, label: str, data: dict[str, Any], yaml_text: str | None = None) -> None:
+    def __init__(
+        self,
+        label: str,
+        data: dict[str, Any],
+        yaml_text: str | None = None,
+        toml_text: str | None = None,
+    ) -> None:
         self.label = label
         self.data = data
         self.yaml_text = yaml_text
+        self.toml_text = toml_text
 
-    def where(self, loc: tuple[str | int, ...]) -> str:
-        line = _yaml_line(self.yaml_text, loc) if self.yaml_text is not None else None
+    def where(self, loc: tuple[str | int, ...], value: object = None) -> str:
+        """The label, with the line of `loc` in YAML, or of the string `value` in TOML (where
+        the parser keeps no positions: its first quoted occurrence, for a rule id)."""
+        line = None
+        if self.yaml_text is not None:
+            line = _yaml_line(self.yaml_text, loc)
+        elif self.toml_text is not None and isinstance(value, str) and value:
+            line = _toml_string_line(self.toml_text, value)
         return f"{self.label}, line {line}" if line else self.label
+
+
+def _toml_string_line(text: str, value: str) -> int | None:
+    """1-based line of the first `"value"` or `'value'` after the [tool.ai-workflow] header
+    (the whole file when there is none)."""
+    header = TOOL_TABLE_HEADER.search(text)
+    start = header.start() if header else 0
+    quoted = re.compile(rf"""(["']){re.escape(value)}\1""")
+    match = quoted.search(text, start)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _yaml_line(text: str, loc: tuple[str | int, ...]) -> int | None:
@@ -240,7 +285,7 @@ def _read_project_file(target: Path, explicit: Path | None) -> _Source | None:
         if section is not None:
             if not isinstance(section, dict):
                 raise ConfigError(f"{pyproject}: [tool.ai-workflow] must be a table")
-            return _Source(f"{pyproject} [tool.ai-workflow]", section)
+            return _Source(f"{pyproject} [tool.ai-workflow]", section, toml_text=text)
     return None
 
 
@@ -277,7 +322,7 @@ def _read_file(path: Path) -> _Source:
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
         data = data.get("tool", {}).get("ai-workflow", data)
-        return _Source(str(path), data)
+        return _Source(str(path), data, toml_text=text)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -350,11 +395,15 @@ def _describe_errors(exc: ValidationError, source: _Source) -> str:
             hint = _suggest(loc)
             if hint:
                 msg += f" (did you mean '{hint}'?)"
+        elif err["type"] == UNKNOWN_RULE:
+            loc = tuple(p for p in loc if p != "[key]")  # a dict key: its own line
+            msg = f"{'.'.join(str(p) for p in loc[:2])}: {err['msg']}"
         else:
             msg = f"{key}: {err['msg']}"
             if "input" in err and not isinstance(err["input"], dict | list):
                 msg += f" (got {err['input']!r})"
-        lines.append(f"{source.where(loc)}: {msg}")
+        value = err.get("input") if err["type"] == UNKNOWN_RULE else None
+        lines.append(f"{source.where(loc, value)}: {msg}")
     more = len(exc.errors()) - 5
     if more > 0:
         lines.append(f"... and {more} more problem(s)")
