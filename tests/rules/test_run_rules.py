@@ -101,7 +101,7 @@ def test_defaults_report_every_defect_but_rules_that_are_off(
         ("links/broken-link", "error", "README.md", 9),
         ("ruff/F401", "warning", "pkg/core.py", 3),
         ("ruff/F821", "error", "pkg/core.py", 33),
-        ("quality/complex-function", "warning", "pkg/core.py", 6),
+        ("quality/complex-function", "info", "pkg/core.py", 6),
     } <= found(summary)
     assert "docs/missing-module-docstring" not in rules(summary)  # pkg/extra.py: off by default
     assert summary["rules"]["counts"] == {"disabled": 1}
