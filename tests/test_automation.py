@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from ai_workflow.automation import (
     UNKNOWN_DIR,
     ScriptBlock,
@@ -289,3 +292,34 @@ def test_broken_files_run_nothing_and_automation_files_are_recognised(tmp_path: 
 def test_make_expansions_become_one_word() -> None:
     assert make_recipe_line("go test -v $(GO_TEST_FLAGS) ./...") == "go test -v $MAKEVAR ./..."
     assert make_recipe_line("echo $${HOME} $(call f,$(X)) $@") == "echo ${HOME} $MAKEVAR $MAKEVAR"
+
+
+TOOLING_PATHS = [
+    ".github/workflows/ci.yml",
+    ".gitlab-ci.yml",
+    ".circleci/config.yml",
+    "azure-pipelines.yml",
+    ".buildkite/pipeline.yml",
+    "Taskfile.yml",
+    ".pre-commit-config.yaml",
+    ".devcontainer/devcontainer.json",
+    ".vscode/tasks.json",
+    "justfile",
+    "tox.ini",
+    "noxfile.py",
+    "Makefile",
+    "package.json",
+]
+FRAGMENTS = ["jobs:", "  a:", "    steps:", "      - run: x", "tasks:", "[", "{", '"k": 1', "- 1",
+             "script:", "  - ./a.sh", "[testenv]", "commands = ./x", "def f(s):", "  s.run('a')",
+             "\tcmd", "x:", "*", "&a", "<<: *a", "null", "", "    "]  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.sampled_from(TOOLING_PATHS), st.lists(st.sampled_from(FRAGMENTS), max_size=12))
+def test_any_content_parses_or_runs_nothing(tmp_path: Path, path: str, lines: list[str]) -> None:
+    write_files(tmp_path, {path: "\n".join(lines) + "\n"})
+    for block in automation_blocks(tmp_path, [path]):
+        assert all(isinstance(line, int) and line >= 1 for line, _ in block.lines)

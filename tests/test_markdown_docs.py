@@ -210,6 +210,13 @@ FACTS = ProjectFacts(
 )
 
 
+SHAPES = [
+    "# T", "Output:", "Your project:", "```console", "```", "$ ./x.sh", "out", "├── a/",
+    "│   └── b.py", "└── c", "| Old | New |", "|---|---|", "| `a/b` | `c/d` |", "`x` -> `y`",
+    "    $ git clone https://h/p.git", "    $ cd p", ".. code-block:: console", "",
+]  # fmt: skip
+
+
 def _classified(path: str, text: str, facts: ProjectFacts = FACTS) -> DocFile:
     docs = {path: parse_doc(text, path)}
     classify_docs(docs, facts)
@@ -312,3 +319,14 @@ def test_own_programs_come_from_entry_points_not_package_names(tmp_path: Path) -
     assert "lib-only" not in programs and "pkg" not in programs
     facts = ProjectFacts.of(tmp_path, files)
     assert facts.names == {"lib-only", "pkg"}
+
+
+@given(st.lists(st.sampled_from(SHAPES), max_size=10), st.sampled_from(["a.md", "tutorial.rst"]))
+def test_classification_never_fails_and_only_marks_blocks_it_has(
+    parts: list[str], path: str
+) -> None:
+    doc = _classified(path, "\n".join(parts))
+    assert set(doc.not_claims) <= {b.line for b in doc.code_blocks}
+    assert doc.claim_blocks() == (
+        [] if doc.role else [b for b in doc.code_blocks if b.line not in doc.not_claims]
+    )
