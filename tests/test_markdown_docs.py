@@ -258,6 +258,8 @@ def test_trees_of_another_project_are_examples_and_this_projects_tree_is_a_claim
     assert _claim_lines(doc) == [] and doc.claim_inline() == []  # `root.go` is the example's
     ours = "```\n├── src/\n│   └── proj/\n│       ├── cli.py\n│       └── gone.py\n└── install.sh\n```\n"
     assert _claim_lines(_classified("README.md", ours)) == [1 + 1]
+    introduced = "As the listing below shows:\n\n" + ours  # a layout, however introduced
+    assert _claim_lines(_classified("README.md", introduced)) == [4]
 
 
 def test_a_tutorial_building_the_readers_project_is_not_about_this_one() -> None:

@@ -863,13 +863,13 @@ def classify_docs(docs: dict[str, DocFile], facts: ProjectFacts) -> None:
 def _block_reason(doc: DocFile, block: CodeBlock, facts: ProjectFacts) -> str | None:
     if block.language in _DIFF_LANGUAGES:
         return "a diff"
-    if _OUTPUT_SECTION_RE.search(block.section) or _is_output_lead(block.lead):
-        return "output"
-    if is_tree(block):
+    if is_tree(block):  # a layout, whatever introduces it: this project's or another's
         root = tree_root(block)
         exists = [facts.has(e.path, doc.path) for e in tree_entries(block, facts.dirs)]
         foreign = root.startswith(("/", "~")) or _mostly_missing(exists)
         return "another project" if foreign else None
+    if _OUTPUT_SECTION_RE.search(block.section) or _is_output_lead(block.lead):
+        return "output"
     if block.language not in SHELL_BLOCK_LANGUAGES:
         return None
     if not is_transcript(block) and not _READER_LEAD_RE.search(block.lead):

@@ -763,15 +763,17 @@ def _check_scripts(
             outcome.add(
                 "scripts/undocumented",
                 "info",
-                f"{script} is used by the build, CI or another script but no document mentions it",
+                f"{script} is used by the build, CI, tooling or another script but no document "
+                "mentions it",
                 script,
             )
         else:
             outcome.add(
                 "scripts/unreferenced",
                 "warning",
-                f"{script} is not mentioned by any document, Makefile, package.json or CI "
-                "workflow: document it or remove it",
+                f"{script} is not mentioned by any document, build, CI or tooling file (Makefile, "
+                "package.json, CI workflow, task runner, pre-commit, dev container): document it "
+                "or remove it",
                 script,
             )
 
