@@ -138,6 +138,15 @@ INI_LINTER_SECTIONS = {"flake8": "flake8", "mypy": "mypy", "pylint": "pylint"}
 SOURCE_DIR_NAMES = ("src", "lib", "app", "cmd", "pkg", "internal")
 TEST_DIR_NAMES = ("tests", "test", "spec", "__tests__", "e2e", "testing")
 DOCS_DIR_NAMES = ("docs", "doc", "documentation")
+OTHER_DIR_NAMES = (
+    "bin", "scripts", "script", "examples", "example", "benchmarks", "benchmark", "bench",
+    ".github",
+)  # fmt: skip
+CONVENTIONAL_DIR_NAMES = frozenset(
+    SOURCE_DIR_NAMES + TEST_DIR_NAMES + DOCS_DIR_NAMES + OTHER_DIR_NAMES
+)
+"""Top-level directories whose role every reader knows from the name alone: the one list that
+source/test/docs detection and the "undocumented directory" check share."""
 
 FRAMEWORK_ALIASES = {
     "node": "node-test",
@@ -501,6 +510,11 @@ def _build_system(facts: _Facts, primary: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- test command
+
+
+def is_conventional_dir(name: str) -> bool:
+    """A top-level directory named by convention (`src/`, `lib/`, `bin/`, `examples/`, ...)."""
+    return name in CONVENTIONAL_DIR_NAMES
 
 
 def is_test_path(path: str, test_dirs: Iterable[str] = ()) -> bool:

@@ -492,3 +492,35 @@ def test_documented_api_reads_autodoc_autosummary_and_mkdocstrings(tmp_path: Pat
     assert api.names_symbol("pkg.extra", "Widget")
     assert not api.names_symbol("pkg.core", "helper")
     assert documented_api(target, []) is None
+
+
+def test_examples_of_other_projects_history_and_names_the_code_spells(tmp_path: Path) -> None:
+    """Found on cobra (`root.go` of the user guide's example tree, deleted from cobra long
+    ago) and flask (``flask.commands`` is an entry-point group the code names as a string).
+    A stale path and a stale symbol of the project itself are still reported."""
+    guide = (
+        "# Guide\n\nFor example, consider the following directory structure:\n\n"
+        "```console\n├── cmd\n│   ├── root.go\n│   └── sub1.go\n└── main.go\n```\n\n"
+        "The `init` function of `root.go` adds the command; see `src/proj/gone.py`.\n\n"
+        "Plugins register in the `proj.commands` entry point; `proj.core.nothere` is gone.\n"
+    )
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "pyproject.toml": '[project]\nname = "proj"\nversion = "1.0"\n',
+            "src/proj/__init__.py": '"""Proj."""\n',
+            "src/proj/core.py": '"""Core."""\n\nGROUP = "proj.commands"\n',
+            "src/proj/gone.py": '"""Gone."""\n',
+            "cmd/root.go": "package cmd\n",
+            "docs/guide.md": guide,
+            "docs/upgrading.md": "# Upgrading\n\n`src/proj/gone.py` became `src/proj/core.py`.\n",
+        },
+    )
+    (root / "src/proj/gone.py").unlink()
+    (root / "cmd/root.go").unlink()
+    commit_all(root, "remove")
+    outcome = _run(root)
+    assert _found(outcome, "docs/stale-file-reference") == {("docs/guide.md", 12, "warning")}
+    assert _found(outcome, "docs/unknown-symbol") == {("docs/guide.md", 14, "warning")}
+    symbols = {f.extra["symbol"] for f in outcome.findings if f.rule == "docs/unknown-symbol"}
+    assert symbols == {"proj.core.nothere"}

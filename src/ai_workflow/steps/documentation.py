@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ai_workflow.doc_kinds import is_changelog
+from ai_workflow.doc_kinds import is_history_document
 from ai_workflow.docstrings import InheritanceIndex, documented_api, module_name
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.markdown_docs import DocFile, find_readme, is_doc_path, project_docs
@@ -546,21 +546,30 @@ def check_references(
     deleted: set[str],
     outcome: StepOutcome,
 ) -> None:
-    """Docs naming project files or symbols that do not exist (any more)."""
+    """Docs naming project files or symbols that do not exist (any more).
+
+    Only what claims something about the project now is read (`DocFile.is_claim`): not a
+    changelog or migration guide, not an example of another project, not the old side of
+    `old -> new`. A dotted name the project's code spells as a string (an entry-point group
+    such as `flask.commands`, a logger name) is a name the project defines, not a stale symbol.
+    """
     present = set(files)
     suffixes = _suffix_index(files)
     js_packages = _js_package_names(py_index.target)
+    strings = _CodeStrings(py_index)
     stale = 0
     for path in sorted(docs):
-        if is_changelog(path):
-            continue  # a changelog names removed things on purpose
         doc = docs[path]
+        if is_history_document(path) or doc.role is not None:
+            continue  # names removed things on purpose, or describes another project
         for ref in _file_refs(doc):
             problem = _missing_file(ref.text, path, present, suffixes, py_index.target, deleted)
             if problem:
                 stale += 1
                 outcome.add("docs/stale-file-reference", "warning", problem, path, ref.line)
         for line, name in _python_refs(doc, py_index):
+            if strings.spells(name):
+                continue
             stale += 1
             outcome.add(
                 "docs/unknown-symbol",
@@ -595,9 +604,28 @@ def _suffix_index(files: list[str]) -> set[str]:
     return out
 
 
+class _CodeStrings:
+    """Whether the project's Python code spells a name as a string literal (read lazily)."""
+
+    def __init__(self, index: PythonIndex) -> None:
+        self._index = index
+        self._text: str | None = None
+
+    def spells(self, name: str) -> bool:
+        if self._text is None:
+            self._text = "\n".join(map(self._read, sorted(set(self._index.modules.values()))))
+        return re.search(rf"""(["']){re.escape(name)}\1""", self._text) is not None
+
+    def _read(self, path: str) -> str:
+        try:
+            return (self._index.target / path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+
 def _file_refs(doc: DocFile) -> Iterator[_Ref]:
     """Inline code that names a file: `src/pkg/cli.py`, `docs/guide.md`, `run.sh`."""
-    for code in doc.inline_code:
+    for code in doc.claim_inline():
         text = code.text.strip().strip("\"'").removeprefix("./")
         if (
             _PATHLIKE_RE.match(text)
@@ -639,11 +667,11 @@ def _python_refs(doc: DocFile, index: PythonIndex) -> Iterator[tuple[int, str]]:
     if not tops:
         return
     candidates: list[tuple[int, str]] = []
-    for block in doc.code_blocks:
+    for block in doc.claim_blocks():
         if block.language in PY_DOC_LANGUAGES:
             for line, text in block.numbered_lines():
                 candidates += [(line, name) for name in _imported_names(text)]
-    for code in doc.inline_code:
+    for code in doc.claim_inline():
         candidates += [(code.line, n) for n in _imported_names(code.text)]
         dotted = _DOTTED_RE.match(code.text.strip())
         if dotted and "." + dotted.group(1).rsplit(".", 1)[1] not in KNOWN_FILE_SUFFIXES:
@@ -683,7 +711,7 @@ def _js_package_names(target: Path) -> set[str]:
 def _js_refs(doc: DocFile, packages: set[str]) -> Iterator[tuple[int, str, str]]:
     if not packages:
         return
-    for block in doc.code_blocks:
+    for block in doc.claim_blocks():
         if block.language not in JS_DOC_LANGUAGES:
             continue
         for line, text in block.numbered_lines():
@@ -779,10 +807,10 @@ def _docs_mentioning(
     keys = {k: v for k, v in keys.items() if len(k) > 3 and k not in dir(builtins)}
     found: dict[str, list[tuple[int, str]]] = {}
     for doc_path, doc in docs.items():
-        if is_changelog(doc_path):
+        if is_history_document(doc_path) or doc.role is not None:
             continue
-        lines = doc.prose + [(c.line, c.text) for c in doc.inline_code]
-        for block in doc.code_blocks:
+        lines = doc.prose + [(c.line, c.text) for c in doc.claim_inline()]
+        for block in doc.claim_blocks():
             lines += list(block.numbered_lines())
         for line, text in sorted(lines):
             for key, path in keys.items():
