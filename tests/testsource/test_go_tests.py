@@ -36,6 +36,18 @@ FILES = {
 
         type sumCase struct{ a, b, want int }
 
+        type checker struct{ t *testing.T }
+
+        func newChecker(t *testing.T) *checker { return &checker{t: t} }
+
+        func (c *checker) equal(got, want int) {
+            if got != want {
+                c.t.Errorf("got %d, want %d", got, want)
+            }
+        }
+
+        func (c *checker) note(msg string) { c.t.Log(msg) }
+
         func (c sumCase) test(t *testing.T) {
             expectSum(Add(c.a, c.b), c.want, t)
         }
@@ -90,6 +102,16 @@ FILES = {
             Add(1, 2)
         }
 
+        func TestHelperStruct(t *testing.T) {
+            c := newChecker(t)
+            c.equal(Add(1, 2), 3)
+        }
+
+        func TestHelperStructLogsOnly(t *testing.T) {
+            c := newChecker(t)
+            c.note("hi")
+        }
+
         func TestNothing(t *testing.T) {
             Add(1, 2)
         }
@@ -120,6 +142,8 @@ def test_go_verdicts(tmp_path: Path) -> None:
         "TestCompileTime": True,
         "TestPanickingHelper": True,
         "TestOnlyLogs": False,
+        "TestHelperStruct": True,
+        "TestHelperStructLogsOnly": False,
         "TestNothing": False,
         "TestSkipped": False,
     }

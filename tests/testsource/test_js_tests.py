@@ -6,9 +6,13 @@ import json
 import textwrap
 from pathlib import Path
 
+import pytest
+
+from ai_workflow.steps import test_review
 from ai_workflow.techstack import is_test_path
+from ai_workflow.testsource import treesitter
 from ai_workflow.testsource.readers import ProjectTests
-from tests.helpers import write_files
+from tests.helpers import make_repo, step_context, write_files
 
 SOURCES = {
     "package.json": json.dumps({"name": "app", "main": "index.js", "dependencies": {"qs": "1"}}),
@@ -70,6 +74,11 @@ def test_helpers_are_followed_and_local_wrappers_are_not_tests(tmp_path: Path) -
             exports.expectBody = function (res) { assert.ok(res.body); };
             exports.shouldHaveBody = shouldHaveBody;
             exports.quiet = function quiet(x) { return x; };
+            class Page {
+              shows(text) { assert.ok(this.body.includes(text)); }
+              visit(url) { return url; }
+            }
+            exports.Page = Page;
             function shouldHaveBody(res) { assert.ok(res); }
             """,
         "test/helpers.test.js": """
@@ -95,6 +104,8 @@ def test_helpers_are_followed_and_local_wrappers_are_not_tests(tmp_path: Path) -
             it('imported helper', () => { utils.expectBody(app.create()); });
             it('imported helper by name', () => { utils.shouldHaveBody(app.create()); });
             it('imported quiet helper', () => { quiet(app.create()); });
+            it('page object checks', () => { new utils.Page().shows('hi'); });
+            it('page object visits', () => { new utils.Page().visit('/'); });
             """,
     }
     assert verdicts(tmp_path, files, "test/helpers.test.js") == {
@@ -104,6 +115,8 @@ def test_helpers_are_followed_and_local_wrappers_are_not_tests(tmp_path: Path) -
         "imported helper": True,
         "imported helper by name": True,
         "imported quiet helper": False,
+        "page object checks": True,
+        "page object visits": False,
     }
 
 
@@ -146,3 +159,26 @@ def test_typescript(tmp_path: Path) -> None:
             """,
     }
     assert verdicts(tmp_path, files, "test/sum.spec.ts") == {"adds": True, "runs": False}
+
+
+def test_without_a_grammar_nothing_is_judged_or_called_untested(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken install (no JavaScript grammar) reports nothing it could not read."""
+    files = {
+        **SOURCES,
+        "test/app.test.js": "const app = require('..');\nit('runs', () => { app.create(); });\n",
+    }
+    root = make_repo(tmp_path / "js", files)
+    monkeypatch.setitem(treesitter.GRAMMARS, "javascript", ("no_such_grammar", "language"))
+    treesitter._parser.cache_clear()
+    try:
+        outcome = test_review.run(step_context(root, test_review.SPEC))
+    finally:
+        monkeypatch.undo()
+        treesitter._parser.cache_clear()
+    assert [f.rule for f in outcome.findings] == []
+    assert any("tree-sitter grammar not installed" in n for n in outcome.skipped_checks)
+    assert any("import graph is incomplete" in n for n in outcome.skipped_checks)
+    with_grammar = test_review.run(step_context(root, test_review.SPEC))
+    assert [f.rule for f in with_grammar.findings] == ["tests/no-assertions"]

@@ -217,3 +217,40 @@ def test_helpers_from_test_support_modules_and_base_classes(tmp_path: Path) -> N
         "test_raises": True,
         "test_mock": True,
     }
+
+
+def test_methods_of_helper_objects_defined_in_test_files(tmp_path: Path) -> None:
+    files = {
+        "tests/conftest.py": """
+            import pytest
+
+            class Page:
+                def __init__(self, client):
+                    self.client = client
+
+                def shows(self, text):
+                    assert text in self.client.get("/").text
+
+                def visit(self, url):
+                    return self.client.get(url)
+
+            @pytest.fixture
+            def page(client):
+                return Page(client)
+
+            @pytest.fixture
+            def client():
+                return object()
+            """,
+        "tests/test_pages.py": """
+            def test_page_object(page):
+                page.shows("Welcome")
+
+            def test_only_visits(page):
+                page.visit("/")
+            """,
+    }
+    assert verdicts(tmp_path, files, "tests/test_pages.py") == {
+        "test_page_object": True,
+        "test_only_visits": False,
+    }

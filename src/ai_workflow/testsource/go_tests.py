@@ -1,9 +1,10 @@
 """Go tests (`func TestXxx(t *testing.T)`) and whether each one can fail other than by crashing.
 
-A Go test checks something when it calls `t.Error*`/`t.Fatal*`/`t.Fail*`, panics, or hands
-its `t` to a function: a function of the same package is followed (with `t` bound to the
-matching parameter), anything else taking `t` (testify's `assert`/`require`, a method, a
-closure in a variable) is assumed to check. Subtests (`t.Run(name, func(t *testing.T) {...})`)
+A Go test checks something when it calls `t.Error*`/`t.Fatal*`/`t.Fail*` (on `t` or on any
+value: a helper struct holding `t`), panics, or hands its `t` to a function: a function of the
+same package is followed (with `t` bound to the matching parameter), and so is a method of a
+test file's type; anything else taking `t` (testify's `assert`/`require`, a closure in a
+variable) is assumed to check. Subtests (`t.Run(name, func(t *testing.T) {...})`)
 are part of the test, and so is a subtest given as a function or method value of the package. A
 compile-time assertion (`var _ Interface = value`) is a check too. A function that does not
 parse is not judged.
@@ -159,13 +160,23 @@ class GoTests:
             field_node = function.child_by_field_name("field")
             owner = ts.text(operand) if operand is not None else ""
             method = ts.text(field_node) if field_node is not None else ""
+            if method in FAIL_METHODS:
+                return True  # t.Errorf, or a helper struct's h.t.Fatal / h.Fatalf
             if owner in tnames:
-                return method in FAIL_METHODS or self._run(frame, method, args)
+                return self._run(frame, method, args)
             if owner == "log" and method.startswith(("Fatal", "Panic")):
                 return True
         t_positions = [
             i for i, a in enumerate(args) if a.type == "identifier" and ts.text(a) in tnames
         ]
+        if function.type == "selector_expression":
+            field_node = function.child_by_field_name("field")
+            name = ts.text(field_node) if field_node is not None else ""
+            found = self._package_function(frame.file, name, methods=True)
+            if found is not None and found[0].path.endswith("_test.go"):  # a test helper's method
+                names = _names_at(found[1], t_positions) if t_positions else frozenset()
+                verdict = self.judge(_Frame(found[0], found[1], names, frame.depth + 1))
+                return True if t_positions else verdict
         if function.type == "identifier":
             name = ts.text(function)
             if name == "panic":

@@ -6,8 +6,9 @@ that wraps `it(...)` calls is a helper, not a test). Its callback checks somethi
 a helper it calls, asserts: `expect(...)`, `assert...`, `should`, a chained `.expect(...)`
 (supertest), a call on the test context `t`, `throw`, or the test's `done` handed to the code
 (`server.close(done)`, `{ end: done }`: the test fails unless the code calls it back cleanly).
-Helpers are followed into functions of the same file and into functions exported by the
-project's test-support files. A call of a name declared nowhere
+Helpers are followed into functions of the same file, functions exported by the project's
+test-support files, and methods that test files define (page objects, helper classes) when called
+on an object. A call of a name declared nowhere
 (neither in the file nor a JavaScript global), or of a callable held in a variable, leaves the
 verdict unknown, and a test whose code does not parse is not judged.
 """
@@ -19,7 +20,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ai_workflow.testsource import treesitter as ts
-from ai_workflow.testsource.jsmodules import FUNCTION_TYPES, JsModule, JsProject, required
+from ai_workflow.testsource.jsmodules import (
+    FUNCTION_TYPES,
+    JS_SUFFIXES,
+    JsModule,
+    JsProject,
+    required,
+)
 from ai_workflow.testsource.model import FoundTest, Verdict, combine
 from ai_workflow.testsource.treesitter import Node
 
@@ -73,6 +80,7 @@ class JsTests:
         self.project = project
         self.is_test_file = is_test_file
         self._verdicts: dict[tuple[str, int, tuple[str, ...]], Verdict] = {}
+        self._methods: dict[str, list[tuple[JsModule, Node]]] | None = None
 
     def tests(self, path: str) -> list[FoundTest] | None:
         """The tests of one file; None when it cannot be parsed at all (no grammar)."""
@@ -190,7 +198,7 @@ class JsTests:
         if spec is not None and properties:  # require('./helpers').check(...)
             return self._imported(frame.module, spec, properties[0], frame.depth)
         if root is None:
-            return False
+            return self._support_method(properties[-1], frame.depth) if properties else False
         if CHECK_NAME_RE.match(root):
             return True  # assert.equal, expect(x).toBe
         if frame.test_params and root == frame.test_params[0] and properties:
@@ -202,7 +210,23 @@ class JsTests:
                 return True
             if export is None and properties:
                 return self._imported(frame.module, spec, properties[0], frame.depth)
-        return False
+        return self._support_method(properties[-1], frame.depth) if properties else False
+
+    def _support_method(self, name: str, depth: int) -> Verdict:
+        """`obj.name()` on an object we cannot type: if the project's test files define a method
+        of that name (a page object, a helper class), judge those; else it is the code under
+        test."""
+        if self._methods is None:
+            self._methods = {}
+            test_files = [p for p in sorted(self.project.files) if p.endswith(JS_SUFFIXES)]
+            for path in filter(self.is_test_file, test_files):
+                module = self.project.module(path)
+                if module is None:
+                    continue
+                for method, nodes in module.methods.items():
+                    self._methods.setdefault(method, []).extend((module, n) for n in nodes)
+        found = self._methods.get(name, [])
+        return combine(self._function(module, node, depth) for module, node in found)
 
     def _function(self, module: JsModule, func: Node, depth: int) -> Verdict:
         return self.judge(_Frame(module, func, (), depth + 1))

@@ -54,6 +54,7 @@ DEFINITION_PARENTS = frozenset(
 
 USE_TYPES = frozenset({"identifier", "property_identifier", "shorthand_property_identifier"})
 COLLECTED_TYPES = DEFINITION_PARENTS | {
+    "pair",
     "variable_declarator",
     "formal_parameters",
     "catch_clause",
@@ -79,6 +80,7 @@ class JsModule:
     specifiers: list[str] = field(default_factory=list)
     used: set[str] = field(default_factory=set)  # identifiers used, definition sites excluded
     calls: list[Node] = field(default_factory=list)  # every call expression, in source order
+    methods: dict[str, list[Node]] = field(default_factory=dict)  # class and object methods
 
     @property
     def has_error(self) -> bool:
@@ -124,6 +126,12 @@ def _collect(module: JsModule, node: Node, skip: set[tuple[int, int]]) -> None:
             module.declared.add(ts.text(name))
             if kind in FUNCTION_TYPES and kind.endswith("declaration"):
                 module.functions.setdefault(ts.text(name), node)
+            elif kind == "method_definition":
+                module.methods.setdefault(ts.text(name), []).append(node)
+    elif kind == "pair":  # { check: function () {...} }: a method of an object literal
+        key, value = node.child_by_field_name("key"), node.child_by_field_name("value")
+        if key is not None and value is not None and value.type in FUNCTION_TYPES:
+            module.methods.setdefault(ts.text(key), []).append(value)
     elif kind == "variable_declarator":
         _declarator(module, node, skip)
     elif kind in ("formal_parameters", "catch_clause"):

@@ -4,10 +4,11 @@ A test checks something when its body, or any helper it calls, asserts: `assert`
 `pytest.raises`/`warns`/`fail`, a call named like a check (`self.assertEqual`,
 `mock.assert_called_once`, `check_output`...), or a fixture it requests that does. Helpers are
 followed into functions of the same module, methods of the test class and its bases, functions
-imported from the project's test-support modules, and fixtures from the module and the
-`conftest.py` files above it. A call that cannot be resolved (a fixture used as a function, a
-callable held in a variable, a name from nowhere) makes the verdict unknown: such a test is
-never reported. Functions in `conftest.py` and fixtures are not tests.
+imported from the project's test-support modules, fixtures from the module and the
+`conftest.py` files above it, and methods of the test files' own classes called on an object
+(a page object or helper a fixture returns). A call that cannot be resolved (a fixture used as
+a function, a callable held in a variable, a name from nowhere) makes the verdict unknown: such
+a test is never reported. Functions in `conftest.py` and fixtures are not tests.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class PythonTests:
         self.is_test_file = is_test_file
         self._scopes: dict[str, _Scope | None] = {}
         self._verdicts: dict[tuple[str, int], Verdict] = {}
+        self._methods: dict[str, list[tuple[str, FunctionNode, ast.ClassDef]]] | None = None
 
     # ----------------------------------------------------------------- tests of a file
 
@@ -154,8 +156,27 @@ class PythonTests:
             if owner in ("self", "cls") and frame.cls is not None:
                 return self._method(frame.path, frame.cls, func.attr, frame.depth + 1, set())
             if owner not in params and owner not in assigned:
-                return self._module_attribute(frame.path, owner, func.attr, frame.depth + 1)
-        return False  # a method of some object: the code under test
+                verdict = self._module_attribute(frame.path, owner, func.attr, frame.depth + 1)
+                if verdict is not False:
+                    return verdict
+        if isinstance(func, ast.Attribute):
+            return self._support_method(func.attr, frame.depth + 1)
+        return False  # a call of a call's result, a subscript...
+
+    def _support_method(self, name: str, depth: int) -> Verdict:
+        """`obj.name()` on an object we cannot type: if the project's test files define a
+        method of that name (a page object, a helper class a fixture returns), judge those;
+        otherwise it is the code under test."""
+        if self._methods is None:
+            self._methods = {}
+            for path in sorted(p for p in self.index.files if self.is_test_file(p)):
+                scope = self.scope(path)
+                for cls in scope.classes.values() if scope else []:
+                    for child in cls.body:
+                        if isinstance(child, FunctionNode) and not child.name.startswith("test"):
+                            self._methods.setdefault(child.name, []).append((path, child, cls))
+        found = self._methods.get(name, [])
+        return combine(self.judge(_Frame(p, f, c, "helper", depth)) for p, f, c in found)
 
     # ----------------------------------------------------------------- name resolution
 

@@ -157,6 +157,8 @@ def _js_modules(js: JsProject, tests: list[str], reach: Reach) -> set[str]:
         seen.add(path)
         module = js.module(path) if path.endswith(JS_SUFFIXES) else None
         if module is None:
+            if (js.target / path).is_file():
+                reach.incomplete.setdefault("javascript", f"{path}: cannot be parsed here")
             continue
         for spec in module.specifiers:
             found = js.resolve(path, spec)
