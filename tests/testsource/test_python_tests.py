@@ -143,6 +143,18 @@ def test_a_callable_that_cannot_be_followed_is_unknown(tmp_path: Path) -> None:
 
             def test_builtin_only():
                 print(len("x"))
+
+            def test_assertion_library():
+                from nose.tools import eq_
+                eq_(1, 1)
+
+            def test_checked_subprocess():
+                import subprocess
+                subprocess.run(["true"], check=True)
+
+            def test_unchecked_subprocess():
+                import subprocess
+                subprocess.run(["true"])
             """
     }
     assert verdicts(tmp_path, files, "tests/test_c.py") == {
@@ -150,6 +162,9 @@ def test_a_callable_that_cannot_be_followed_is_unknown(tmp_path: Path) -> None:
         "test_partial": None,
         "test_star": None,
         "test_builtin_only": False,
+        "test_assertion_library": True,
+        "test_checked_subprocess": True,
+        "test_unchecked_subprocess": False,
     }
 
 

@@ -25,9 +25,11 @@ PY_PROJECT = {
     "src/pkg/sansio/base.py": "class Base:\n    def helper(self):\n        return 1\n",
     "src/pkg/orphan.py": "def lonely():\n    return 1\n",
     "src/pkg/patched.py": "def target():\n    return 1\n",
+    "scripts/tool.py": "def main():\n    return 1\n",
     "tests/test_app.py": "import pkg\nfrom unittest import mock\n\n"
     "def test_call():\n    assert pkg.App()()\n\n"
-    "def test_patch():\n    with mock.patch('pkg.patched.target'):\n        assert True\n",
+    "def test_patch():\n    with mock.patch('pkg.patched.target'):\n        assert True\n\n"
+    "def test_script():\n    import runpy\n    assert runpy.run_path('scripts/tool.py')\n",
 }
 
 
@@ -43,7 +45,7 @@ def reach_of(root: Path, files: dict[str, str], coverage: CoverageData | None = 
 
 def test_python_modules_reached_through_the_package_and_namespace_dirs(tmp_path: Path) -> None:
     reach = reach_of(tmp_path, PY_PROJECT)
-    untested = {p for p in PY_PROJECT if p.startswith("src/") and reach.module_evidence(p)}
+    untested = {p for p in PY_PROJECT if p.endswith(".py") and reach.module_evidence(p)}
     assert untested == {"src/pkg/orphan.py"}  # ctx and sansio/base only via pkg's own imports
     assert "no test imports it" in str(reach.module_evidence("src/pkg/orphan.py"))
     assert reach.incomplete == {}
@@ -92,8 +94,11 @@ JS_PROJECT = {
     "lib/view.js": "exports.compile = function compile() { return 1; };\n"
     "exports.unused = function () { return 2; };\n",
     "lib/orphan.js": "exports.lonely = function () {};\n",
+    "lib/types.d.ts": "export interface Options { name: string }\n",
+    "bin/cli.js": "exports.main = function () {};\n",
     "src/widget.ts": "export function widget(): number { return 1; }\n",
     "test/app.test.js": "var web = require('../');\nvar ts = require('../src/widget.js');\n"
+    "import type { Options } from '../lib/types';\nspawn('node', ['bin/cli.js']);\n"
     "it('renders', () => { expect(web.render()).toBe(1); });\n",
 }
 
@@ -101,9 +106,10 @@ JS_PROJECT = {
 def test_js_modules_reached_through_requires(tmp_path: Path) -> None:
     reach = reach_of(tmp_path, JS_PROJECT)
     untested = {
-        p for p in JS_PROJECT if p.startswith(("lib/", "src/")) and reach.module_evidence(p)
+        p for p in JS_PROJECT if p.startswith(("lib/", "src/", "bin/")) and reach.module_evidence(p)
     }
-    assert untested == {"lib/orphan.js"}
+    assert untested == {"lib/orphan.js"}  # bin/cli.js is named by the test, types.d.ts imported
+    assert reach.incomplete == {}
     assert reach.js_reached("lib/view.js", "compile")
     assert not reach.js_reached("lib/view.js", "unused")
 

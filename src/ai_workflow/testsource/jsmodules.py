@@ -28,7 +28,7 @@ FUNCTION_TYPES = frozenset(
     }
 )
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts")
-RESOLVE_SUFFIXES = ("", *JS_SUFFIXES, ".json", ".node")
+RESOLVE_SUFFIXES = ("", *JS_SUFFIXES, ".d.ts", ".json", ".node")
 NODE_BUILTINS = frozenset(
     {
         "assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants",
@@ -81,6 +81,7 @@ class JsModule:
     used: set[str] = field(default_factory=set)  # identifiers used, definition sites excluded
     calls: list[Node] = field(default_factory=list)  # every call expression, in source order
     methods: dict[str, list[Node]] = field(default_factory=dict)  # class and object methods
+    named_files: list[str] = field(default_factory=list)  # strings that look like JS file paths
 
     @property
     def has_error(self) -> bool:
@@ -99,7 +100,10 @@ def parse_module(path: str, text: str) -> JsModule | None:
         if kind in USE_TYPES:
             names.append(node)
         elif kind == "string_fragment":
-            module.used.update(_words(ts.text(node)))
+            fragment = ts.text(node)
+            module.used.update(_words(fragment))
+            if fragment.endswith(JS_SUFFIXES):
+                module.named_files.append(fragment)
         elif kind in COLLECTED_TYPES:
             _collect(module, node, skip)
     module.used |= {ts.text(n) for n in names if (n.start_byte, n.end_byte) not in skip}

@@ -2,9 +2,11 @@
 
 A test checks something when its body, or any helper it calls, asserts: `assert`, `raise`,
 `pytest.raises`/`warns`/`fail`, a call named like a check (`self.assertEqual`,
-`mock.assert_called_once`, `check_output`...), or a fixture it requests that does. Helpers are
-followed into functions of the same module, methods of the test class and its bases, functions
-imported from the project's test-support modules, fixtures from the module and the
+`mock.assert_called_once`, `check_output`...) or given `check=True`, a name from an assertion
+library (`nose.tools.eq_`, `numpy.testing`, hamcrest...), or a fixture it requests that does.
+Helpers are followed into functions of the same module (and imports inside the test), methods
+of the test class and its bases, functions imported from the project's test-support modules,
+fixtures from the module and the
 `conftest.py` files above it, and methods of the test files' own classes called on an object
 (a page object or helper a fixture returns). A call that cannot be resolved (a fixture used as
 a function, a callable held in a variable, a name from nowhere) makes the verdict unknown: such
@@ -35,6 +37,9 @@ BUILTIN_FIXTURES = frozenset(
         "doctest_namespace", "pytester", "testdir", "subtests",
     }
 )  # fmt: skip
+ASSERTION_LIBRARIES = frozenset(
+    {"nose", "hamcrest", "sure", "expects", "assertpy", "pytest_check", "testfixtures"}
+)
 MAX_DEPTH = 12  # helper chains deeper than this are not followed (unknown)
 
 
@@ -48,6 +53,26 @@ class _Scope:
     assigned: set[str] = field(default_factory=set)
     star_imports: list[str | None] = field(default_factory=list)
     fixtures: dict[str, FunctionNode] = field(default_factory=dict)
+
+
+@dataclass
+class _Locals:
+    """Names a function binds itself: parameters, nested defs, assignments, imports."""
+
+    params: set[str]
+    defs: dict[str, FunctionNode] = field(default_factory=dict)
+    assigned: set[str] = field(default_factory=set)
+    scope: _Scope = field(default_factory=_Scope)  # imports inside the function
+
+    def add(self, index: PyIndex, frame: _Frame, node: ast.AST) -> None:
+        if isinstance(node, FunctionNode) and node is not frame.func:
+            self.defs[node.name] = node
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            self.assigned.add(node.id)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            self.assigned.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            _add_import(index, frame.path, node, self.scope)
 
 
 @dataclass
@@ -110,57 +135,52 @@ class PythonTests:
     def _evidence(self, frame: _Frame) -> Iterator[Verdict]:
         if frame.kind in ("test", "fixture"):
             yield from (self._fixture(frame, name) for name in _fixture_params(frame.func))
-        params = _param_names(frame.func)
-        local_defs: dict[str, FunctionNode] = {}
-        assigned: set[str] = set()
+        local = _Locals(_param_names(frame.func))
         calls: list[ast.Call] = []
         for node in ast.walk(frame.func):  # one pass: checks, calls and local names
             if isinstance(node, ast.Assert | ast.Raise):
                 yield True
                 return
             if isinstance(node, ast.Call):
+                if _raises_on_failure(node):
+                    yield True
+                    return
                 calls.append(node)
-            elif isinstance(node, FunctionNode) and node is not frame.func:
-                local_defs[node.name] = node
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                assigned.add(node.id)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                assigned.add(node.name)
+            else:
+                local.add(self.index, frame, node)
         for call in calls:
-            verdict = self._call(frame, call.func, params, local_defs, assigned)
+            verdict = self._call(frame, call.func, local)
             yield verdict
             if verdict is True:
                 return
 
-    def _call(
-        self,
-        frame: _Frame,
-        func: ast.expr,
-        params: set[str],
-        local_defs: dict[str, FunctionNode],
-        assigned: set[str],
-    ) -> Verdict:
+    def _call(self, frame: _Frame, func: ast.expr, local: _Locals) -> Verdict:
         if _is_check_call(func):
             return True
+        depth = frame.depth + 1
         if isinstance(func, ast.Name):
             name = func.id
-            if name in local_defs:
-                return self.judge(
-                    _Frame(frame.path, local_defs[name], None, "helper", frame.depth + 1)
-                )
-            if name in params or name in assigned:
+            if name in local.defs:
+                return self.judge(_Frame(frame.path, local.defs[name], None, "helper", depth))
+            if name in local.scope.imports:
+                return self._imported(frame.path, *local.scope.imports[name], depth)
+            if name in local.params or name in local.assigned:
                 return None  # a callable passed in or held in a variable: cannot follow it
-            return self._module_name(frame.path, name, frame.depth + 1)
+            return self._module_name(frame.path, name, depth)
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             owner = func.value.id
             if owner in ("self", "cls") and frame.cls is not None:
-                return self._method(frame.path, frame.cls, func.attr, frame.depth + 1, set())
-            if owner not in params and owner not in assigned:
-                verdict = self._module_attribute(frame.path, owner, func.attr, frame.depth + 1)
+                return self._method(frame.path, frame.cls, func.attr, depth, set())
+            if owner in local.scope.imports:
+                module, member = local.scope.imports[owner]
+                target = f"{module}.{member}" if module and member else module
+                return self._imported(frame.path, target, func.attr, depth)
+            if owner not in local.params and owner not in local.assigned:
+                verdict = self._module_attribute(frame.path, owner, func.attr, depth)
                 if verdict is not False:
                     return verdict
         if isinstance(func, ast.Attribute):
-            return self._support_method(func.attr, frame.depth + 1)
+            return self._support_method(func.attr, depth)
         return False  # a call of a call's result, a subscript...
 
     def _support_method(self, name: str, depth: int) -> Verdict:
@@ -219,6 +239,8 @@ class PythonTests:
         """A name imported from `module`: followed into test-support files, else not a check."""
         if module is None:
             return None
+        if module.split(".")[0] in ASSERTION_LIBRARIES or module.endswith(".testing"):
+            return True  # nose's eq_, numpy.testing, hamcrest, sure, expects...
         paths = self.index.find(module, importer)
         if not paths:
             return False  # an external library (checks are recognised by their names)
@@ -432,6 +454,14 @@ def _is_skipped(node: FunctionNode | ast.ClassDef) -> bool:
         if _dotted(target).split(".")[-1] == "skip":
             return True
     return False
+
+
+def _raises_on_failure(call: ast.Call) -> bool:
+    """`subprocess.run(..., check=True)`: the call itself checks the outcome."""
+    return any(
+        k.arg == "check" and isinstance(k.value, ast.Constant) and k.value.value is True
+        for k in call.keywords
+    )
 
 
 def _is_check_call(func: ast.expr) -> bool:

@@ -115,6 +115,7 @@ def _python_modules(index: PyIndex, tests: list[str], reach: Reach) -> set[str]:
                     )
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 todo += _dotted_modules(index, node.value, path)
+                todo += _named_files(index.files, node.value)
     return seen
 
 
@@ -129,6 +130,16 @@ def _dotted_modules(index: PyIndex, text: str, near: str) -> list[str]:
         if found:
             return found
     return []
+
+
+def _named_files(files: set[str], text: str) -> list[str]:
+    """`"scripts/tool.py"`, `runpy.run_path(".../pkg/cli.py")`: a file named by its path."""
+    if len(text) > 300 or "\n" in text or not text.endswith((".py", *JS_SUFFIXES)):
+        return []
+    tail = text.replace("\\", "/").lstrip("./")
+    if tail in files:
+        return [tail]
+    return [f for f in files if f.endswith("/" + tail)] if "/" in tail else []
 
 
 def _python_definitions(index: PyIndex, tests: list[str], sources: list[str], reach: Reach) -> None:
@@ -160,6 +171,8 @@ def _js_modules(js: JsProject, tests: list[str], reach: Reach) -> set[str]:
             if (js.target / path).is_file():
                 reach.incomplete.setdefault("javascript", f"{path}: cannot be parsed here")
             continue
+        for text in module.named_files:  # spawn('node', ['bin/cli.js']), fixtures by path
+            todo += _named_files(js.files, text)
         for spec in module.specifiers:
             found = js.resolve(path, spec)
             if found is not None:
