@@ -5,10 +5,11 @@ Evidence, strongest first:
    of whose body lines ran;
 2. the reference graph: modules the test files import, transitively through the project's own
    imports/requires (Python `import`, JS/TS `require`/`import`, strings naming a dotted module
-   such as `mock.patch("pkg.mod.f")`), then definitions reached by name from the tests and the
-   reached code (`pyreach`). When the graph cannot be followed for a language (a relative import
-   of a missing file, a path alias it cannot resolve), every module of that language counts as
-   reached: nothing is called untested on incomplete evidence.
+   such as `mock.patch("pkg.mod.f")`, files named by path, every module under `pkg.commands`
+   for `import_module(f"pkg.commands.{name}")`), then definitions reached by name from the
+   tests and the reached code (`pyreach`). When the graph cannot be followed for a language (a
+   relative import of a missing file, a path alias it cannot resolve), every module of that
+   language counts as reached: nothing is called untested on incomplete evidence.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ai_workflow.testsource.jsmodules import JS_SUFFIXES, JsProject
 from ai_workflow.testsource.pyindex import PyIndex
 
 DOTTED_RE = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+DYNAMIC_IMPORTS = frozenset({"import_module", "__import__", "import_string", "run_module"})
 
 
 @dataclass
@@ -116,7 +118,43 @@ def _python_modules(index: PyIndex, tests: list[str], reach: Reach) -> set[str]:
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 todo += _dotted_modules(index, node.value, path)
                 todo += _named_files(index.files, node.value)
+            elif isinstance(node, ast.Call) and _last_name(node.func) in DYNAMIC_IMPORTS:
+                todo += _dynamic_import(index, node)
     return seen
+
+
+def _dynamic_import(index: PyIndex, call: ast.Call) -> list[str]:
+    """`import_module(f"pkg.commands.{name}")` may load any module under `pkg.commands`.
+
+    A name computed from nothing literal (`__import__(name)`) is not followed: projects use it
+    mostly to probe optional packages, and their own modules' names then appear as strings.
+    """
+    prefix = _constant_head(call.args[0]) if call.args else ""
+    package = prefix.rpartition(".")[0]
+    if not package or not DOTTED_RE.match(package + ".x"):
+        return []
+    return [
+        p for name, paths in index.by_name.items() if name.startswith(package + ".") for p in paths
+    ]
+
+
+def _constant_head(node: ast.expr) -> str:
+    """The literal start of a computed string: f"a.b.{x}", "a.b." + x, "a.b.%s" % x."""
+    if isinstance(node, ast.JoinedStr) and node.values:
+        first = node.values[0]
+        return (
+            first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
+        )
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
+        left = node.left
+        return left.value if isinstance(left, ast.Constant) and isinstance(left.value, str) else ""
+    return ""
+
+
+def _last_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
 
 
 def _dotted_modules(index: PyIndex, text: str, near: str) -> list[str]:
