@@ -95,10 +95,12 @@ JS_PROJECT = {
     "index.js": "module.exports = require('./lib/web');\n",
     "lib/web.js": "var app = require('./application');\nexports = module.exports = app;\n",
     "lib/application.js": "var view = require('./view.js');\nvar debug = require('debug');\n"
+    "exports.command = function (name) { return require('./commands/' + name); };\n"
     "exports.render = function () { return view.compile(); };\n",
     "lib/view.js": "exports.compile = function compile() { return 1; };\n"
     "exports.unused = function () { return 2; };\n",
     "lib/orphan.js": "exports.lonely = function () {};\n",
+    "lib/commands/serve.js": "exports.run = function () {};\n",
     "lib/types.d.ts": "export interface Options { name: string }\n",
     "bin/cli.js": "exports.main = function () {};\n",
     "src/widget.ts": "export function widget(): number { return 1; }\n",

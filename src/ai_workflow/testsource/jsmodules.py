@@ -82,6 +82,9 @@ class JsModule:
     calls: list[Node] = field(default_factory=list)  # every call expression, in source order
     methods: dict[str, list[Node]] = field(default_factory=dict)  # class and object methods
     named_files: list[str] = field(default_factory=list)  # strings that look like JS file paths
+    prefixes: list[str] = field(
+        default_factory=list
+    )  # require('./commands/' + name) -> './commands/'
 
     @property
     def has_error(self) -> bool:
@@ -151,6 +154,10 @@ def _collect(module: JsModule, node: Node, skip: set[tuple[int, int]]) -> None:
         spec = required(node)
         if spec is not None:
             module.specifiers.append(spec)
+        else:
+            prefix = _computed_prefix(node)
+            if prefix:
+                module.prefixes.append(prefix)
 
 
 def _declarator(module: JsModule, node: Node, skip: set[tuple[int, int]]) -> None:
@@ -189,6 +196,24 @@ def required(node: Node) -> str | None:
         return None
     first = arguments.named_children[0] if arguments.named_children else None
     return ts.string_value(first) if first is not None else None
+
+
+def _computed_prefix(node: Node) -> str | None:
+    """The literal head of `require('./cmd/' + name)` or `import(`./cmd/${name}`)`."""
+    function = node.child_by_field_name("function")
+    arguments = node.child_by_field_name("arguments")
+    if function is None or arguments is None or ts.text(function) not in ("require", "import"):
+        return None
+    first = arguments.named_children[0] if arguments.named_children else None
+    if first is None:
+        return None
+    if first.type == "binary_expression":
+        left = first.child_by_field_name("left")
+        return ts.string_value(left) if left is not None else None
+    if first.type == "template_string" and first.named_children:
+        head = first.named_children[0]
+        return ts.text(head) if head.type == "string_fragment" else None
+    return None
 
 
 def _required_member(value: Node) -> tuple[str | None, str | None]:

@@ -15,6 +15,7 @@ Evidence, strongest first:
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -211,6 +212,11 @@ def _js_modules(js: JsProject, tests: list[str], reach: Reach) -> set[str]:
             continue
         for text in module.named_files:  # spawn('node', ['bin/cli.js']), fixtures by path
             todo += _named_files(js.files, text)
+        for prefix in module.prefixes:  # require('./commands/' + name): any file there
+            if prefix.startswith("."):
+                base = posixpath.normpath(posixpath.join(posixpath.dirname(path), prefix))
+                head = base + ("/" if prefix.endswith("/") else "")
+                todo += [f for f in js.files if f.startswith(head) and f.endswith(JS_SUFFIXES)]
         for spec in module.specifiers:
             found = js.resolve(path, spec)
             if found is not None:
