@@ -27,8 +27,6 @@ from ai_workflow.testsource.pyreach import behaviourless
 from ai_workflow.testsource.reach import CoverageData, Reach, compute_reach
 from ai_workflow.testsource.readers import ProjectTests
 
-__all__ = ["FoundTest", "Inventory", "TestFile", "inventory"]
-
 SPEC = StepSpec(
     id="test_review",
     number=5,
