@@ -7,13 +7,13 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ai_workflow.anchors import collision_free_slugs, github_slug
 from ai_workflow.doc_kinds import is_tutorial_document
 from ai_workflow.markdown_docs import (
     DocFile,
     ProjectFacts,
     classify_docs,
     find_readme,
-    github_slug,
     is_external,
     is_transcript,
     load_docs,
@@ -23,7 +23,6 @@ from ai_workflow.markdown_docs import (
     parse_rst,
     resolve_target,
     split_target,
-    unique_slugs,
 )
 
 MARKDOWN = """\
@@ -183,7 +182,7 @@ def test_slugs_are_idempotent(text: str) -> None:
 
 @given(st.lists(st.sampled_from(["Usage", "usage", "Usage 1", "usage-1", "A", "a!"]), max_size=8))
 def test_unique_slugs_never_repeat(texts: list[str]) -> None:
-    slugs = unique_slugs(texts)
+    slugs = collision_free_slugs(texts)
     assert len(set(slugs)) == len(slugs) == len(texts)
 
 

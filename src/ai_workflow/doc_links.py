@@ -13,8 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from ai_workflow.anchors import Anchors, document_anchors, myst_target, section_labels
-from ai_workflow.markdown_docs import DocFile, Link, resolve_target, rst_name, split_target
+from ai_workflow.anchors import (
+    Anchors,
+    document_anchors,
+    myst_target,
+    reference_name,
+    section_labels,
+)
+from ai_workflow.markdown_docs import DocFile, Link, resolve_target, split_target
 from ai_workflow.sphinx_docs import SphinxTree, find_sphinx_trees, html_source, tree_of
 
 Level = Literal["error", "warning", "info"]
@@ -125,11 +131,11 @@ def rst_labels(docs: dict[str, DocFile], trees: list[SphinxTree]) -> set[str]:
     for doc in docs.values():
         labels |= doc.rst_targets
         if doc.format == "markdown":
-            labels |= {rst_name(t) for _, line in doc.prose if (t := myst_target(line))}
+            labels |= {reference_name(t) for _, line in doc.prose if (t := myst_target(line))}
         tree = tree_of(doc.path, trees)
         if tree is not None and tree.autosectionlabel:
             titles = section_labels(doc)
             labels |= titles
             if tree.prefix_document:
-                labels |= {f"{rst_name(tree.docname(doc.path))}:{t}" for t in titles}
+                labels |= {f"{reference_name(tree.docname(doc.path))}:{t}" for t in titles}
     return labels

@@ -36,7 +36,6 @@ import dataclasses
 import html
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -46,6 +45,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ai_workflow.anchors import collision_free_slugs, github_slug, reference_name
 from ai_workflow.doc_kinds import is_history_document, is_tutorial_document
 from ai_workflow.engine.step import StepContext
 from ai_workflow.project_files import project_files
@@ -176,41 +176,6 @@ class DocFile:
 
 
 # --------------------------------------------------------------------------- anchors
-
-
-def github_slug(text: str) -> str:
-    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
-    out = []
-    for ch in text.strip().lower():
-        if ch == " ":
-            out.append("-")
-        elif ch in "-_" or unicodedata.category(ch)[0] in "LMN":
-            out.append(ch)
-    return "".join(out)
-
-
-def unique_slugs(texts: Iterable[str]) -> list[str]:
-    """GitHub's de-duplication: the second "Usage" is `usage-1`, the third `usage-2`."""
-    seen: dict[str, int] = {}
-    taken: set[str] = set()
-    slugs = []
-    for text in texts:
-        base = github_slug(text)
-        slug = base
-        if slug in taken:
-            count = seen.get(base, 0)
-            while slug in taken:
-                count += 1
-                slug = f"{base}-{count}"
-            seen[base] = count
-        taken.add(slug)
-        slugs.append(slug)
-    return slugs
-
-
-def rst_name(text: str) -> str:
-    """docutils' reference-name normalisation: case- and whitespace-insensitive."""
-    return " ".join(text.split()).lower()
 
 
 # --------------------------------------------------------------------------- link targets
@@ -402,7 +367,7 @@ def _heading_text(token: Token) -> tuple[str, str | None]:
 
 
 def _add_headings(doc: DocFile, found: list[tuple[int, int, str, str | None]]) -> None:
-    slugs = unique_slugs(text for _, _, text, _ in found)
+    slugs = collision_free_slugs(text for _, _, text, _ in found)
     for (level, line, text, custom), slug in zip(found, slugs, strict=True):
         doc.headings.append(Heading(level, text, custom or slug, line))
         doc.anchors.add(slug)
@@ -445,10 +410,11 @@ def parse_rst(text: str, path: str = "") -> DocFile:
         if _is_rst_title(lines, index):
             titles.append((number, re.sub(r"\\(.)", r"\1", line.strip())))
         _scan_rst_line(doc, line, number)
-    for (number, title), slug in zip(titles, unique_slugs(t for _, t in titles), strict=True):
+    slugs = collision_free_slugs(t for _, t in titles)
+    for (number, title), slug in zip(titles, slugs, strict=True):
         doc.headings.append(Heading(0, title, slug, number))
         doc.anchors.add(slug)
-        doc.rst_targets.add(rst_name(title))
+        doc.rst_targets.add(reference_name(title))
     doc.prose = [
         (n, _RST_LITERAL_RE.sub(" ", line))
         for n, line in enumerate(lines, start=1)
@@ -518,7 +484,7 @@ def _scan_rst_line(doc: DocFile, line: str, number: int) -> None:
     target = _RST_TARGET_RE.match(line)
     if target:
         name = target.group(1).strip("`")
-        doc.rst_targets.add(rst_name(name))
+        doc.rst_targets.add(reference_name(name))
         doc.anchors.add(github_slug(name))
         if target.group(2) and not target.group(2).endswith("_"):
             doc.links.append(Link(target.group(2).strip(), number, name, "rst"))
@@ -532,7 +498,7 @@ def _scan_rst_line(doc: DocFile, line: str, number: int) -> None:
     for match in _RST_HYPERLINK_RE.finditer(line):
         label, target_text, underscores = match.groups()
         if underscores == "_" and label:
-            doc.rst_targets.add(rst_name(label))
+            doc.rst_targets.add(reference_name(label))
         if not target_text.endswith("_"):
             doc.links.append(Link(target_text.strip(), number, label, "rst"))
     for match in _RST_NAMED_REF_RE.finditer(line):

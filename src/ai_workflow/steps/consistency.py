@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ai_workflow.anchors import reference_name
 from ai_workflow.doc_kinds import is_changelog, is_history_document
 from ai_workflow.doc_links import Level, LinkChecker, rst_labels
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
@@ -26,7 +27,6 @@ from ai_workflow.markdown_docs import (
     find_readme,
     is_external,
     project_docs,
-    rst_name,
 )
 from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
@@ -491,7 +491,7 @@ def _check_rst_references(
     broken = 0
     tree = tree_of(doc.path, trees)
     for ref in doc.rst_references:
-        name = rst_name(ref.name)
+        name = reference_name(ref.name)
         if ref.role == "named" and name not in doc.rst_targets:
             broken += 1
             outcome.add(
