@@ -183,6 +183,8 @@ def test_disagreeing_ci_commands_leave_the_choice_to_conventions(tmp_path: Path)
         "m_test.go": "package m\n",
         "tests/test_x.py": "",
         ".github/workflows/ci.yml": workflow("go test -race ./...", "pytest tests"),
+        # one of them is also a test target: that does not settle it for the whole project
+        "Makefile": "test:\n\tpytest tests\n",
     }
     root = make_repo(tmp_path / "m", files)
     runner, _, notes = declared(root)
@@ -369,3 +371,33 @@ def test_tech_stack_command_shows_the_chosen_command_and_why(
     bare = make_repo(tmp_path / "c", {"src/a.c": "", "test/t.c": ""})
     assert main(["tech-stack", "--target", str(bare)]) == 0
     assert "tests found" in capsys.readouterr().out
+
+
+def test_commands_run_in_another_directory_are_not_the_roots(tmp_path: Path) -> None:
+    ci = textwrap.dedent(
+        """\
+        on: push
+        jobs:
+          web:
+            runs-on: ubuntu-latest
+            defaults: {run: {working-directory: web}}
+            steps:
+              - run: npx jest
+          api:
+            runs-on: ubuntu-latest
+            steps:
+              - run: cd api && go test ./...
+              - run: cd "$GITHUB_WORKSPACE" && go test -short ./...
+              - run: go test -short ./...
+        """
+    )
+    files = {
+        ".github/workflows/ci.yml": ci,
+        "go.mod": "module m\n",
+        "m.go": "",
+        "api/go.mod": "module api\n",
+        "web/package.json": "{}",
+    }
+    runner, _, notes = declared(make_repo(tmp_path / "m", files))
+    assert notes == []
+    assert runner is not None and runner.args == ("-short", "./...")

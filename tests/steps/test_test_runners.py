@@ -352,3 +352,183 @@ def test_a_declared_python_dependency_not_installed_is_the_environment(tmp_path:
     assert "(not-installed-dist-xyz)" in warning.message
     c = outcome.data["counts"]
     assert (c["passed"], c["errors"]) == (0, 2)  # pytest's own figures: collection errors stop it
+
+
+# --------------------------------------------------------------------------- JVM, CTest
+
+
+needs_mvn = pytest.mark.skipif(shutil.which("mvn") is None, reason="maven is not installed")
+
+
+@needs_mvn
+def test_maven_that_cannot_download_its_plugins_could_not_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tests run with an empty HOME: no local Maven repository, and no network here."""
+    pom = (
+        '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
+        "<groupId>x</groupId><artifactId>y</artifactId><version>1</version></project>\n"
+    )
+    monkeypatch.setenv("MAVEN_OPTS", "-Dmaven.wagon.http.retryHandler.count=0")
+    root = make_repo(tmp_path / "mvn", {"pom.xml": pom, "src/test/java/ATest.java": ""})
+    outcome = run_step(root)
+    if outcome.data.get("exit_code") == 0:
+        pytest.skip("maven could download its plugins: this machine has network")
+    assert shown(outcome) == [("warning", "tests/environment-incomplete", None, None)]
+    assert "maven could not download dependencies" in outcome.findings[0].message
+    assert "\x1b" not in outcome.findings[0].message
+
+
+def test_a_dependency_that_does_not_exist_is_not_the_environment() -> None:
+    from ai_workflow.testcmd.environment import download_failure
+
+    missing = (
+        "[ERROR] Failed to execute goal on project y: Could not resolve dependencies for project "
+        "x:y:jar:1: The following artifacts could not be resolved: com.example:nope:jar:9.9: "
+        "com.example:nope:jar:9.9 was not found in https://repo.maven.apache.org/maven2"
+    )
+    assert download_failure("maven", missing) is None
+    go_404 = "go: example.com/dep@v9.9.9: reading https://proxy.golang.org/...: 404 Not Found"
+    assert download_failure("go-test", go_404) is None
+    offline = 'go: example.com/dep@v1.0.0: Get "https://proxy.golang.org/x": dial tcp: i/o timeout'
+    found = download_failure("make", offline)  # through an entry point too
+    assert found is not None and found.reason.startswith("go could not download modules")
+
+
+needs_cmake = pytest.mark.skipif(
+    shutil.which("cmake") is None or shutil.which("cc") is None, reason="cmake or cc missing"
+)
+
+
+@needs_cmake
+def test_ctest_in_a_configured_build_directory(tmp_path: Path) -> None:
+    files = {
+        "CMakeLists.txt": textwrap.dedent(
+            """\
+            cmake_minimum_required(VERSION 3.10)
+            project(calc C)
+            enable_testing()
+            add_executable(pass pass.c)
+            add_executable(fail fail.c)
+            add_test(NAME adds COMMAND pass)
+            add_test(NAME planted COMMAND fail)
+            """
+        ),
+        "pass.c": "int main(void) { return 0; }\n",
+        "fail.c": '#include <stdio.h>\nint main(void) { puts("planted failure"); return 1; }\n',
+        ".gitignore": "build/\n",
+    }
+    root = make_repo(tmp_path / "c", files)
+    unconfigured = run_step(root)
+    assert [rule for _, rule, _, _ in shown(unconfigured)] == ["tests/no-runner"]
+    assert "cmake -B build" in unconfigured.findings[0].message
+    for step in (["cmake", "-S", ".", "-B", "build"], ["cmake", "--build", "build"]):
+        subprocess.run(step, cwd=root, check=True, capture_output=True)
+    outcome = run_step(root)
+    assert outcome.data["framework"] == "ctest"
+    assert counts(outcome) == (1, 1, 0)
+    assert [rule for _, rule, _, _ in shown(outcome)] == ["tests/failed"]
+    assert "planted" in outcome.findings[0].message
+
+
+# --------------------------------------------------------------------------- report parsers
+
+
+def test_rspec_json_report(tmp_path: Path) -> None:
+    from ai_workflow.testcmd.reports import parse_rspec_json
+
+    (tmp_path / "spec").mkdir()
+    (tmp_path / "spec" / "calc_spec.rb").write_text("\n" * 20)
+    data = {
+        "examples": [
+            {
+                "full_description": "Calc adds",
+                "status": "passed",
+                "file_path": "./spec/calc_spec.rb",
+            },
+            {
+                "full_description": "Calc breaks",
+                "status": "failed",
+                "file_path": "./spec/calc_spec.rb",
+                "line_number": 7,
+                "exception": {
+                    "class": "RSpec::Expectations::ExpectationNotMetError",
+                    "message": "expected: 5\n     got: 4",
+                    "backtrace": [
+                        "/gems/rspec-support/lib/rspec/support.rb:102:in `block'",
+                        "./spec/calc_spec.rb:9:in `block (2 levels) in <top (required)>'",
+                    ],
+                },
+            },
+            {"full_description": "Calc later", "status": "pending"},
+        ],
+        "summary": {"errors_outside_of_examples_count": 1},
+        "messages": ["An error occurred while loading ./spec/broken_spec.rb."],
+    }
+    path = tmp_path / "rspec.json"
+    path.write_text(json.dumps(data))
+    report = parse_rspec_json(path, tmp_path)
+    c = report.counts
+    assert (c.passed, c.failed, c.skipped, c.errors) == (1, 1, 1, 1)
+    failure = report.failures[0]
+    assert (failure.path, failure.line) == ("spec/calc_spec.rb", 9)
+    assert failure.message.startswith("RSpec::Expectations::ExpectationNotMetError: expected: 5")
+
+
+def test_minitest_summary_and_failures(tmp_path: Path) -> None:
+    from ai_workflow.testcmd.reports import parse_minitest_output
+
+    (tmp_path / "test").mkdir()
+    (tmp_path / "test" / "calc_test.rb").write_text("\n" * 20)
+    output = textwrap.dedent(
+        f"""\
+        Run options: --seed 1
+
+        # Running:
+
+        .FSE
+
+          1) Failure:
+        CalcTest#test_planted [{tmp_path}/test/calc_test.rb:12]:
+        Expected: 5
+          Actual: 4
+
+          2) Error:
+        CalcTest#test_boom:
+        RuntimeError: boom
+            test/calc_test.rb:16:in `test_boom'
+
+        4 runs, 3 assertions, 1 failures, 1 errors, 1 skips
+        """
+    )
+    report = parse_minitest_output(output, tmp_path)
+    assert report is not None
+    c = report.counts
+    assert (c.passed, c.failed, c.errors, c.skipped) == (1, 1, 1, 1)
+    assert [(f.kind, f.path, f.line, f.message) for f in report.failures] == [
+        ("failed", "test/calc_test.rb", 12, "Expected: 5"),
+        ("error", "test/calc_test.rb", 16, "RuntimeError: boom"),
+    ]
+    assert parse_minitest_output("no summary", tmp_path) is None
+
+
+def test_junit_files_of_a_build_are_merged(tmp_path: Path) -> None:
+    from ai_workflow.testcmd.reports import parse_junit_files
+
+    reports = tmp_path / "target" / "surefire-reports"
+    reports.mkdir(parents=True)
+    (reports / "TEST-a.ATest.xml").write_text(
+        '<testsuite name="a.ATest"><testcase classname="a.ATest" name="ok"/>'
+        '<testcase classname="a.ATest" name="bad"><failure message="expected 1"/></testcase>'
+        "</testsuite>"
+    )
+    (reports / "TEST-a.BTest.xml").write_text(
+        '<testsuite name="a.BTest"><testcase classname="a.BTest" name="s"><skipped/></testcase>'
+        "</testsuite>"
+    )
+    report = parse_junit_files(reports.glob("*.xml"), tmp_path)
+    assert report is not None
+    c = report.counts
+    assert (c.passed, c.failed, c.skipped) == (1, 1, 1)
+    assert report.failures[0].name == "a.ATest.bad"
+    assert parse_junit_files([], tmp_path) is None

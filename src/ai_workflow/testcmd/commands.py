@@ -33,6 +33,10 @@ WRAPPERS = frozenset(
     {"nyc", "c8", "kcov", "coverage", "npx", "pnpx", "bunx", "cross-env", "dotenv", "uv",
      "poetry", "pipenv", "pdm", "hatch", "rye", "timeout", "script"}
 )  # fmt: skip
+# How CI scripts name the checkout's root (a `cd` there keeps the root's paths).
+ROOT_DIRECTORIES = frozenset(
+    {".", "$GITHUB_WORKSPACE", "${GITHUB_WORKSPACE}", "$CI_PROJECT_DIR", "${CI_PROJECT_DIR}"}
+)
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh"})
 JS_RUNNERS = ("vitest", "jest", "mocha")
 TEST_TARGET = re.compile(r"test|(?:^|[-_:.])(?:check|specs?)(?:$|[-_:.])", re.IGNORECASE)
@@ -196,10 +200,10 @@ def resolve(
     if depth > MAX_DEPTH:
         return found
     for words, negated in simple_commands(script):
-        if negated:
-            continue
-        invocation = recognise(words, project, via, depth)
-        found.extend(invocation)
+        if words[0] in ("cd", "pushd") and normalise_path(words[-1]) not in ROOT_DIRECTORIES:
+            break  # what follows runs in another directory: its paths are not ours
+        if not negated:
+            found.extend(recognise(words, project, via, depth))
     return found
 
 

@@ -232,15 +232,25 @@ def ci_scripts(sources: ProjectSources) -> Iterator[tuple[str, str]]:
 
 
 def _github_steps(rel: str, data: Any) -> Iterator[tuple[str, str]]:
+    """Steps that run shell from the repository's root (another working directory's paths
+    are not the root's)."""
     jobs = data.get("jobs") if isinstance(data, dict) else None
     for name, job in (jobs or {}).items() if isinstance(jobs, dict) else ():
         steps = job.get("steps") if isinstance(job, dict) else None
+        defaults = _run_defaults(data) | _run_defaults(job)
         for step in steps if isinstance(steps, list) else []:
             if not isinstance(step, dict) or not isinstance(step.get("run"), str):
                 continue
-            shell = str(step.get("shell") or "").split(" ")[0]
-            if shell not in NOT_SHELL:
+            shell = str(step.get("shell") or defaults.get("shell") or "").split(" ")[0]
+            directory = step.get("working-directory") or defaults.get("working-directory")
+            if shell not in NOT_SHELL and normalise_path(str(directory or ".")) == ".":
                 yield f"{rel} (job {name})", step["run"]
+
+
+def _run_defaults(node: Any) -> dict[str, Any]:
+    defaults = node.get("defaults") if isinstance(node, dict) else None
+    run = defaults.get("run") if isinstance(defaults, dict) else None
+    return run if isinstance(run, dict) else {}
 
 
 def _gitlab_jobs(data: Any) -> Iterator[tuple[str, str]]:
@@ -268,18 +278,20 @@ MANIFEST_ENTRIES = (
 
 def declared_tests(sources: ProjectSources) -> DeclaredTests:
     """The runner the project's CI (else its manifests' test targets) agree on, and the entry
-    points to fall back to."""
+    points to fall back to. A CI that runs several runners is a project with several kinds of
+    tests: then no single declaration speaks for it, and conventions decide."""
     out = DeclaredTests()
     ci = [(where, i) for where, script in ci_scripts(sources) for i in resolve(script, sources)]
     manifest = [(where, i) for where, words in MANIFEST_ENTRIES for i in recognise(words, sources)]
     for label, pool in (("the CI", ci), ("the project's test targets", manifest)):
         runners = [(where, i) for where, i in pool if i.direct]
-        chosen = _agreed(runners, label, sources, out.notes)
-        if chosen is not None:
-            out.runner, out.reason = chosen
-            others = [w for w, i in (ci + manifest) if i.key == out.runner.key]
-            out.reason = _where(others)
-            break
+        if not runners:
+            continue
+        out.runner = _agreed(runners, label, sources, out.notes)
+        if out.runner is not None:
+            key = out.runner.key
+            out.reason = _where([w for w, i in ci + manifest if i.key == key])
+        break
     entries = [(i, w) for w, i in ci + manifest if not i.direct]
     entries += _scripts(sources) + _environment_managers(sources)
     seen: set[tuple[str, ...]] = set()
@@ -295,17 +307,15 @@ def _agreed(
     label: str,
     sources: ProjectSources,
     notes: list[str],
-) -> tuple[Invocation, str] | None:
-    if not runners:
-        return None
+) -> Invocation | None:
+    """The one runner (with its paths) they all run, the project's own copy first."""
     keys = {i.key for _, i in runners}
     if len(keys) > 1:
         shown = "; ".join(f"{i.describe()} ({where})" for where, i in _first_per_key(runners))
         notes.append(f"{label} runs different test commands, so none was taken from it: {shown}")
         return None
-    own = [(w, i) for w, i in runners if _is_project_program(i.program[0], sources)]
-    where, chosen = (own or runners)[0]
-    return chosen, where
+    own = [i for _, i in runners if _is_project_program(i.program[0], sources)]
+    return (own or [i for _, i in runners])[0]
 
 
 def _first_per_key(runners: list[tuple[str, Invocation]]) -> list[tuple[str, Invocation]]:

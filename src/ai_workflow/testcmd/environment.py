@@ -23,7 +23,8 @@ NETWORK = re.compile(
     r"dial tcp|no such host|name resolution|could not resolve host|couldn't resolve host|"
     r"network is unreachable|connection refused|connection timed out|i/o timeout|proxyconnect|"
     r"TLS handshake timeout|getaddrinfo|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH|"
-    r"UnknownHostException|NewConnectionError|Max retries exceeded|offline mode|--offline",
+    r"UnknownHostException|unknown host|name or service not known|NewConnectionError|"
+    r"Max retries exceeded|offline mode|--offline",
     re.IGNORECASE,
 )
 GO_FETCH = re.compile(r'(?:Get|reading|verifying|downloading|finding) "?https?://|verifying ')
