@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ai_workflow.config import Config
 from ai_workflow.project_files import list_project_files
 from ai_workflow.techstack import TechStack, detect_stack_for
-from ai_workflow.testcmd.commands import Invocation, is_test_target, simple_commands
+from ai_workflow.testcmd.commands import Invocation, is_test_target, resolve, simple_commands
 from ai_workflow.testcmd.declared import (
     ProjectSources,
     declared_tests,
@@ -72,6 +72,24 @@ def test_simple_commands_split_and_strip_what_only_prepares_a_command() -> None:
 def test_simple_commands_never_raise(script: str) -> None:
     for words, negated in simple_commands(script):
         assert words and isinstance(negated, bool)
+
+
+WORDS = st.sampled_from(
+    ["npm", "test", "run", "make", "bats", "go", "./...", "!", "&&", "|", ";", "bash", "-c",
+     "nyc", "uv", "pytest", "tests", "test/", "FOO=1", "'", '"', "$(X)", "cd", "sub", "\n"]
+)  # fmt: skip
+
+
+@given(st.lists(WORDS, max_size=12))
+def test_resolving_any_script_gives_well_formed_invocations(words: list[str]) -> None:
+    sources = ProjectSources(
+        Path("/nonexistent"),
+        ["test/a.bats", "tests/test_a.py", "go.mod"],
+        {"scripts": {"test": "bats test", "run": "npm test"}},  # a script calling itself too
+    )
+    for invocation in resolve(" ".join(words), sources):
+        assert invocation.framework and invocation.program
+        assert invocation.direct or not invocation.args
 
 
 @pytest.mark.parametrize(

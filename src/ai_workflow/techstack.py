@@ -626,12 +626,14 @@ def _detect_test(
     if declared.runner is not None:
         runner = declared.runner
         own = f", the project's own {runner.program[0]}" if "/" in runner.program[0] else ""
+        how = f"its paths{own}"
+        if runner.npm_script and runner.framework in (*JS_FRAMEWORKS, "node-test"):
+            how = f"through package.json scripts.{runner.npm_script}, which starts it"
         return _Choice(
             runner.framework,
             _argv_for_invocation(runner, facts, python, package_manager),
             f"run by {declared.reason}",
-            f"{runner.describe()} as declared: its paths{own} (ai-workflow adds the options "
-            "for its report)",
+            f"{runner.describe()} as declared: {how} (ai-workflow adds the options for its report)",
         )
     for lang in languages:
         found = _detect_for_language(lang, facts, python, package_manager, test_dirs)

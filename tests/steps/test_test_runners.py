@@ -393,6 +393,7 @@ def test_a_dependency_that_does_not_exist_is_not_the_environment() -> None:
     offline = 'go: example.com/dep@v1.0.0: Get "https://proxy.golang.org/x": dial tcp: i/o timeout'
     found = download_failure("make", offline)  # through an entry point too
     assert found is not None and found.reason.startswith("go could not download modules")
+    assert download_failure("pytest", offline) is None  # a test printing it is a test
 
 
 needs_cmake = pytest.mark.skipif(

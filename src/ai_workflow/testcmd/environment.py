@@ -59,6 +59,10 @@ NODE_MISSING = re.compile(
 PY_MISSING = re.compile(r"No module named '(?P<module>[\w.]+)'")
 
 
+# Commands that may run any ecosystem's build: configured ones, entry points we cannot read.
+OPAQUE = frozenset({"", "make", "just", "task", "script", "tox", "nox", "npm-script"})
+
+
 @dataclass(frozen=True)
 class Unavailable:
     """Why the tests could not run on this machine, and how to let them."""
@@ -72,8 +76,10 @@ class Unavailable:
 
 def download_failure(framework: str, output: str) -> Unavailable | None:
     """A runner that stopped because it could not download the project's dependencies (for a
-    command we do not know, such as `make test`, any ecosystem's way of saying so)."""
+    command we cannot look into, such as `make test`, any ecosystem's way of saying so)."""
     known = framework in ("go-test", "cargo-test", "maven", "gradle")
+    if not known and framework not in OPAQUE:
+        return None  # runners that download nothing themselves (pytest, bats, node)
     if framework == "go-test" or not known:
         line = _go_download_error(output)
         if line:
