@@ -220,7 +220,7 @@ def test_shell_project_with_bats_and_shebang_scripts(tmp_path: Path) -> None:
     assert stack.primary_language == "shell"
     assert stack.file_counts == {"shell": 3}
     assert stack.test_framework == "bats"
-    assert stack.test_argv == ["bats", "-r", "test"]
+    assert stack.test_argv == ["bats", "test"]
 
 
 def test_unknown_project_is_generic_never_javascript(tmp_path: Path) -> None:
