@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ai_workflow.engine.artifacts import WORKDIR_NAME, write_json_atomic
+from ai_workflow.engine.step import StepResult, StepStatus
 
 SUMMARY_SCHEMA = "ai-workflow/run-summary@1"
 HISTORY_FILE = "history.jsonl"
@@ -133,3 +134,18 @@ def step_durations(history: Iterable[Mapping[str, Any]], window: int) -> dict[st
 
 def median_durations(history: Iterable[Mapping[str, Any]], window: int) -> dict[str, float]:
     return {step: statistics.median(v) for step, v in step_durations(history, window).items()}
+
+
+TEST_STEP = "test_execution"
+"""The step whose test counts the run summary carries (`tests`), for trends over the history."""
+
+
+def suite_counts(results: Iterable[StepResult]) -> dict[str, int] | None:
+    """This run's test counts (passed, failed, errors, skipped, xfailed, total) when the test
+    step ran in it; step data stays out of the history, these few figures go in."""
+    for result in results:
+        if result.id == TEST_STEP and result.status is not StepStatus.REUSED:
+            counts = result.data.get("counts")
+            if isinstance(counts, dict):
+                return {str(k): int(v) for k, v in counts.items() if isinstance(v, int)}
+    return None

@@ -43,6 +43,7 @@ from ai_workflow.engine.metrics import (
     read_history,
     record_dead_run,
     step_durations,
+    suite_counts,
     write_current,
 )
 from ai_workflow.engine.process import run_command
@@ -595,6 +596,7 @@ class WorkflowRun:
             "ai": reviewer.stats(),
             "changes": self.policy.to_dict() or None,
             "estimates": {s: e.seconds for s, e in self.analysis.estimates.items()},
+            "tests": suite_counts(ordered),
         }
 
     def _finish(self, summary: dict[str, Any], reporter: Reporter) -> None:
