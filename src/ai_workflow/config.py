@@ -161,6 +161,7 @@ class RegressionConfig(_Section):
     min_increase_ratio: float = Field(default=0.2, ge=0)  # ... and at least 20% above median
     test_min_increase_s: float = Field(default=0.5, ge=0)  # one test (JUnit timings)
     slowest_tests: int = Field(default=20, ge=0, le=10_000)  # how many tests are compared
+    max_load_per_cpu: float = Field(default=2.0, gt=0)  # busier machine: durations not judged
 
 
 SOURCE_URL_FIELDS = ("path", "line", "commit", "branch")

@@ -11,6 +11,10 @@ reused, not failed) in runs with the same execution mode (`--parallel` and `--jo
 steps that share the machine take longer. Tests are compared by their JUnit timings
 (`.ai_workflow/logs/<run>/`, where test_execution asks the runner to write them).
 
+Durations measured on an oversubscribed machine (a 1-minute load average above
+`max_load_per_cpu` per CPU when the check runs) say nothing about the code: then nothing is
+judged, and the step says why.
+
 Called by context_analysis (which runs after every other checking step and before
 git_finalization), so the findings reach the console line, WORKFLOW_SUMMARY.md, findings.json,
 SARIF and the HTML report like any other finding, without a hook in the engine.
@@ -19,7 +23,9 @@ SARIF and the HTML report like any other finding, without a hook in the engine.
 from __future__ import annotations
 
 import dataclasses
+import os
 import statistics
+import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -270,20 +276,40 @@ def test_regressions(
 # ----------------------------------------------------------------------------- entry point
 
 
-def regression_findings(
+@dataclass(frozen=True)
+class RegressionCheck:
+    """The run's regressions, and one line saying what was compared (or why nothing was)."""
+
+    findings: list[Finding]
+    note: str
+    skipped: bool = False
+
+
+def check_run(
     target: Path,
     run_id: str,
     results: Mapping[str, StepResult],
     config: Config,
     step: str,
-) -> list[Finding]:
-    """Info findings (attributed to `step`) for every step and test of this run that is slower
-    than its comparable history. `results` are this run's finished steps."""
+    load: float | None = None,
+) -> RegressionCheck:
+    """Info findings (attributed to `step`) for every step and test of this run slower than in
+    its comparable history. `results` are this run's finished steps; `load` is the machine's
+    1-minute load average (read here when not given)."""
     settings = config.report.regression
     if not settings.enabled:
-        return []
+        return RegressionCheck([], "performance regressions: off (report.regression)", True)
     window = config.run.history_window
-    runs = comparable_runs(read_history(target), config.run.parallel, config.run.jobs)
+    with warnings.catch_warnings():  # a corrupt history line was reported when the run started
+        warnings.simplefilter("ignore")
+        history = read_history(target)
+    runs = comparable_runs(history, config.run.parallel, config.run.jobs)
+    if len(runs) < settings.min_runs:
+        note = f"performance regressions: {len(runs)} comparable run(s) on record, too few"
+        return RegressionCheck([], note)
+    busy = _busy(settings, load)
+    if busy:
+        return RegressionCheck([], f"performance regressions: not judged, {busy}", True)
     executed = {
         sid: float(r.duration_s)
         for sid, r in results.items()
@@ -292,8 +318,31 @@ def regression_findings(
     found = step_regressions(executed, runs, settings, window)
     tests = results.get(TEST_STEP)
     report_file = tests.data.get("report_file") if tests and tests.id in executed else None
+    compared_tests = 0
     if isinstance(report_file, str):
         current = junit_timings(target / report_file, target)
         earlier = junit_history(target, report_file, run_id, runs, window)
+        compared_tests = min(len(current), settings.slowest_tests) if earlier else 0
         found += test_regressions(current, earlier, settings)
-    return [r.finding(settings.mad_k, step) for r in found]
+    note = (
+        f"performance regressions: {len(executed)} step(s) and {compared_tests} test(s) against "
+        f"their last {window} successful runs of {len(runs)} comparable run(s) on record"
+    )
+    return RegressionCheck([r.finding(settings.mad_k, step) for r in found], note)
+
+
+def _busy(settings: RegressionConfig, load: float | None) -> str | None:
+    """Why the durations cannot be trusted: the machine ran more than `max_load_per_cpu`
+    processes per CPU (other jobs make every step slower, whatever the code does)."""
+    if load is None:
+        try:
+            load = os.getloadavg()[0]
+        except OSError:  # not available on this platform
+            return None
+    cpus = os.cpu_count() or 1
+    if load / cpus <= settings.max_load_per_cpu:
+        return None
+    return (
+        f"the machine was busy (load average {load:.1f} on {cpus} CPU(s), above "
+        f"report.regression.max_load_per_cpu {settings.max_load_per_cpu:g})"
+    )

@@ -4,6 +4,7 @@ reported (perf/step-regression, perf/test-regression); a noisy but stable one ne
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 from pathlib import Path
@@ -16,12 +17,13 @@ from hypothesis import strategies as st
 from ai_workflow.cli import main
 from ai_workflow.config import Config, RegressionConfig
 from ai_workflow.engine.step import StepStatus
+from ai_workflow.findings import Finding
 from ai_workflow.perf_regression import (
     STEP_RULE,
     TEST_RULE,
+    check_run,
     comparable_runs,
     judge,
-    regression_findings,
     step_regressions,
 )
 from tests.helpers import make_repo
@@ -204,9 +206,11 @@ def test_a_test_that_got_slower_is_flagged_from_the_junit_timings(tmp_path: Path
     (target / report).write_text(junit(now))
     tests = result(7, "test_execution", duration_s=5.2, data={"report_file": report})
 
-    found = regression_findings(
-        target, current_id, {"test_execution": tests}, Config(), "context_analysis"
-    )
+    def check() -> list[Finding]:
+        results = {"test_execution": tests}
+        return check_run(target, current_id, results, Config(), "context_analysis", 0.0).findings
+
+    found = check()
     assert [(f.rule, f.extra.get("test")) for f in found] == [
         (TEST_RULE, "tests.test_app.test_slow_now")
     ]
@@ -215,20 +219,27 @@ def test_a_test_that_got_slower_is_flagged_from_the_junit_timings(tmp_path: Path
 
     # a failing test has no timing to compare; a failed test step none at all
     (target / report).write_text(junit(now, failed=("tests.test_app.test_slow_now",)))
-    assert (
-        regression_findings(
-            target, current_id, {"test_execution": tests}, Config(), "context_analysis"
-        )
-        == []
-    )
+    assert check() == []
     tests.status = StepStatus.FAILED
     (target / report).write_text(junit(now))
-    assert (
-        regression_findings(
-            target, current_id, {"test_execution": tests}, Config(), "context_analysis"
-        )
-        == []
-    )
+    assert check() == []
+
+
+def test_on_a_busy_machine_nothing_is_judged_and_the_step_says_why(tmp_path: Path) -> None:
+    """Other jobs make every step slower whatever the code does: with more processes per CPU
+    than report.regression.max_load_per_cpu, durations are not compared."""
+    target = tmp_path / "p"
+    metrics = target / ".ai_workflow" / "metrics"
+    metrics.mkdir(parents=True)
+    past = history({"test_execution": [10.0] * 6})
+    (metrics / "history.jsonl").write_text("".join(json.dumps(r) + "\n" for r in past))
+    slow = {"test_execution": result(7, "test_execution", duration_s=60.0)}
+    cpus = os.cpu_count() or 1
+    quiet = check_run(target, "r", slow, Config(), "context_analysis", load=0.5 * cpus)
+    assert [f.rule for f in quiet.findings] == [STEP_RULE] and not quiet.skipped
+    busy = check_run(target, "r", slow, Config(), "context_analysis", load=8.0 * cpus)
+    assert busy.findings == [] and busy.skipped
+    assert "the machine was busy" in busy.note and "max_load_per_cpu 2" in busy.note
 
 
 # ----------------------------------------------------------------------------- end to end
@@ -246,7 +257,7 @@ def test_a_real_run_reports_the_slower_step_in_console_summary_and_report(
         f"    - {{id: steady, run: '{sys.executable} -c \"import time; time.sleep(0.2)\"'}}\n"
         "  extra_dependencies: {context_analysis: [slow, steady]}\n"
         "report:\n"
-        "  regression: {min_increase_s: 0.3}\n"
+        "  regression: {min_increase_s: 0.3, max_load_per_cpu: 1000}\n"  # busy CI: still judged
     )
     target = make_repo(tmp_path / "proj", {".workflow-config.yaml": config, "README.md": "# p\n"})
     steady = [0.05, 0.35, 0.1, 0.3, 0.2, 0.33, 0.07, 0.25]

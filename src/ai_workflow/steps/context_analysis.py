@@ -26,7 +26,7 @@ from ai_workflow import __version__
 from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.step import StepContext, StepOutcome, StepResult, StepSpec, StepStatus
 from ai_workflow.findings import Finding, Severity, count_by_severity, sort_findings
-from ai_workflow.perf_regression import regression_findings
+from ai_workflow.perf_regression import check_run
 from ai_workflow.report.markdown import code, escape_inline, location
 
 SPEC = StepSpec(
@@ -114,7 +114,8 @@ class Overview:
 def run(ctx: StepContext) -> StepOutcome:
     outcome = StepOutcome()
     overview = _overview(ctx, outcome)
-    regressions = regression_findings(ctx.target, ctx.run_id, ctx.results, ctx.config, SPEC.id)
+    perf = check_run(ctx.target, ctx.run_id, ctx.results, ctx.config, SPEC.id)
+    regressions = perf.findings
     document = render_summary(ctx, overview) + _performance_section(regressions)
     outcome.data = _data(ctx, overview)
     _write(ctx, outcome, document)
@@ -123,8 +124,8 @@ def run(ctx: StepContext) -> StepOutcome:
     outcome.checked += [
         f"results of {len(overview.results)} finished step(s)",
         "health score from failed steps, errors, warnings and steps that could not run",
-        "step and test durations against their recent runs (performance regressions)",
     ]
+    (outcome.skipped_checks if perf.skipped else outcome.checked).append(perf.note)
     counts = count_by_severity(overview.findings)
     health = overview.health
     outcome.summary = (
