@@ -195,14 +195,14 @@
       if (s.wait > 0) {
         row.append("rect").attr("class", "tl-wait").attr("x", x(s.start - s.wait)).attr("y", y + 7)
           .attr("width", Math.max(1, x(s.start) - x(s.start - s.wait))).attr("height", rowHeight - 14)
-          .append("title").text("waited " + secs(s.wait) + " after its dependencies ended");
+          .append("title").text("waited " + secs(s.wait) + (s.deps.length ? " after its dependencies ended" : " after the run started"));
       }
       var bar = row.append("rect").attr("class", "tl-bar" + (critical[s.id] ? " critical" : ""))
         .attr("data-step", s.id).attr("x", x(s.start)).attr("y", y + 3)
         .attr("width", Math.max(2, x(s.end) - x(s.start))).attr("height", rowHeight - 6).attr("rx", 3)
         .attr("fill", STATUS_COLOUR[s.status] || "#8c959f");
       bar.append("title").text(stepLabel(s) + "\n" + s.status + "\nstart " + secs(s.start) + ", end " + secs(s.end) +
-        ", took " + secs(s.duration) + "\nwaited " + secs(s.wait) + " after its dependencies" +
+        ", took " + secs(s.duration) + "\nwaited " + secs(s.wait) + (s.deps.length ? " after its dependencies" : " after the run started") +
         (critical[s.id] ? "\non the critical path" : "") + (slower[s.id] ? "\n" + slower[s.id] : ""));
       var label = row.append("text").attr("x", x(s.end) + 4).attr("y", y + 15).text(secs(s.duration));
       if (slower[s.id]) {
@@ -439,7 +439,7 @@
     var runs = data.trends;
     var box = el("div", { "class": "chart" }, [el("h3", { text: title })]);
     document.getElementById("charts").appendChild(box);
-    var width = 440, height = 170, left = 46, right = 12, top = 8, bottom = 24;
+    var width = 560, height = 180, left = 46, right = 44, top = 8, bottom = 24;
     var values = [];
     series.forEach(function (s) { runs.forEach(function (r, i) { var v = s.value(r); if (v !== null && v !== undefined) values.push(v); }); });
     if (!values.length) {
@@ -448,7 +448,8 @@
     }
     var x = d3.scaleLinear().domain([0, Math.max(1, runs.length - 1)]).range([left, width - right]);
     var y = d3.scaleLinear().domain([0, d3.max(values) || 1]).nice().range([height - bottom, top]);
-    var svg = d3.select(box).append("svg").attr("class", "trend").attr("width", width).attr("height", height);
+    var svg = d3.select(box).append("svg").attr("class", "trend").attr("viewBox", "0 0 " + width + " " + height)
+      .attr("width", "100%").attr("style", "max-width:" + width + "px");
     svg.append("g").attr("class", "axis").attr("transform", "translate(" + left + ",0)").call(d3.axisLeft(y).ticks(5).tickFormat(format));
     var step = Math.max(1, Math.ceil(runs.length / 6));
     svg.append("g").attr("class", "axis").attr("transform", "translate(0," + (height - bottom) + ")")
