@@ -186,7 +186,8 @@
       var y = top + i * rowHeight;
       var row = svg.append("g").attr("class", "tl-row").attr("data-step", s.id);
       row.append("rect").attr("class", "tl-bg").attr("x", 0).attr("y", y).attr("width", width).attr("height", rowHeight);
-      row.append("text").attr("class", "tl-label").attr("x", 4).attr("y", y + 15).text(stepLabel(s))
+      row.append("text").attr("class", "tl-label" + (critical[s.id] ? " critical" : "")).attr("x", 4).attr("y", y + 15)
+        .text(stepLabel(s))
         .on("click", function () { jumpToStep(s.id); });
       if (s.start === null) {
         row.append("text").attr("class", "tl-note").attr("x", labelWidth).attr("y", y + 15).text(notRunNote(s));
@@ -197,9 +198,11 @@
           .attr("width", Math.max(1, x(s.start) - x(s.start - s.wait))).attr("height", rowHeight - 14)
           .append("title").text("waited " + secs(s.wait) + (s.deps.length ? " after its dependencies ended" : " after the run started"));
       }
-      var bar = row.append("rect").attr("class", "tl-bar" + (critical[s.id] ? " critical" : ""))
+      var barWidth = Math.max(2, x(s.end) - x(s.start));
+      var bar = row.append("rect")
+        .attr("class", "tl-bar" + (critical[s.id] ? " critical" : "") + (barWidth < 8 ? " narrow" : ""))
         .attr("data-step", s.id).attr("x", x(s.start)).attr("y", y + 3)
-        .attr("width", Math.max(2, x(s.end) - x(s.start))).attr("height", rowHeight - 6).attr("rx", 3)
+        .attr("width", barWidth).attr("height", rowHeight - 6).attr("rx", 3)
         .attr("fill", STATUS_COLOUR[s.status] || "#8c959f");
       bar.append("title").text(stepLabel(s) + "\n" + s.status + "\nstart " + secs(s.start) + ", end " + secs(s.end) +
         ", took " + secs(s.duration) + "\nwaited " + secs(s.wait) + (s.deps.length ? " after its dependencies" : " after the run started") +
