@@ -131,5 +131,8 @@ def test_the_report_of_a_real_run_in_chromium(
     node.click()  # jumps to that step's row, which flashes
     row = browser.find_element(By.ID, "step-" + str(node.get_attribute("data-step")))
     assert "flash" in str(row.get_attribute("class"))
+    height = browser.execute_script("return document.body.scrollHeight")
+    browser.set_window_size(1400, min(int(height) + 100, 8000))  # the whole page, top to bottom
+    browser.execute_script("window.scrollTo(0, 0)")
     browser.save_screenshot(str(tmp_path / "report.png"))  # for a person to look at
     assert (tmp_path / "report.png").stat().st_size > 10_000
