@@ -102,6 +102,7 @@ def test_the_report_of_a_real_run_in_chromium(
     assert errors == []
     assert _requests(browser) == [report.as_uri()]  # the page itself, nothing else
 
+    assert summary["tests"]["passed"] == 4  # the (reused) test step's counts, for the trends
     steps = summary["steps"]
     nodes = browser.find_elements(By.CSS_SELECTOR, "#dag g.dag-node")
     assert sorted(n.get_attribute("data-step") for n in nodes) == sorted(s["id"] for s in steps)

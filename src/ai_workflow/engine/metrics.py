@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ai_workflow.engine.artifacts import WORKDIR_NAME, write_json_atomic
-from ai_workflow.engine.step import StepResult, StepStatus
+from ai_workflow.engine.step import StepResult
 
 SUMMARY_SCHEMA = "ai-workflow/run-summary@1"
 HISTORY_FILE = "history.jsonl"
@@ -142,9 +142,10 @@ TEST_STEP = "test_execution"
 
 def suite_counts(results: Iterable[StepResult]) -> dict[str, int] | None:
     """This run's test counts (passed, failed, errors, skipped, xfailed, total) when the test
-    step ran in it; step data stays out of the history, these few figures go in."""
+    step ran in it or its result was reused (the same tests, unchanged inputs); step data stays
+    out of the history, these few figures go in."""
     for result in results:
-        if result.id == TEST_STEP and result.status is not StepStatus.REUSED:
+        if result.id == TEST_STEP:
             counts = result.data.get("counts")
             if isinstance(counts, dict):
                 return {str(k): int(v) for k, v in counts.items() if isinstance(v, int)}

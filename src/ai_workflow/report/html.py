@@ -166,10 +166,11 @@ def _steps(
 
 
 def _critical_path(graph: StepGraph, steps: Sequence[Mapping[str, Any]]) -> list[str]:
-    """The chain of dependent steps with the longest measured time (empty when nothing ran)."""
+    """The chain of dependent steps with the longest measured time, less the steps on it that
+    took none (empty when nothing ran)."""
     durations = {s["id"]: float(s["duration"] or 0.0) for s in steps}
-    path, total = graph.critical_path(durations)
-    return path if total > 0 else []
+    path, _ = graph.critical_path(durations)
+    return [sid for sid in path if durations[sid] > 0]  # a reused or skipped step took no time
 
 
 def _lanes(steps: Sequence[Mapping[str, Any]]) -> dict[str, int]:
