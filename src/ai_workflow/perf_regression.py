@@ -25,7 +25,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import statistics
-import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from junitparser import Attr, Error, Failure, JUnitXml, Skipped, TestCase, TestS
 from junitparser.junitparser import JUnitXmlError
 
 from ai_workflow.config import Config, RegressionConfig
-from ai_workflow.engine.metrics import read_history
+from ai_workflow.engine.metrics import read_recent_history
 from ai_workflow.engine.step import StepResult, StepStatus
 from ai_workflow.findings import Finding, Severity
 
@@ -46,6 +45,9 @@ MAD_SCALE = 1.4826
 """MAD x 1.4826 estimates the standard deviation of normally distributed values."""
 SUCCEEDED = ("passed", "warning")
 TEST_STEP = "test_execution"
+LOOKBACK_RUNS = 10
+"""Runs read from the history per run of `run.history_window`: enough to find that many
+comparable successful executions of a step among runs of other modes or with other steps."""
 
 
 @dataclass(frozen=True)
@@ -300,9 +302,7 @@ def check_run(
     if not settings.enabled:
         return RegressionCheck([], "performance regressions: off (report.regression)", True)
     window = config.run.history_window
-    with warnings.catch_warnings():  # a corrupt history line was reported when the run started
-        warnings.simplefilter("ignore")
-        history = read_history(target)
+    history = read_recent_history(target, LOOKBACK_RUNS * window)
     runs = comparable_runs(history, config.run.parallel, config.run.jobs)
     if len(runs) < settings.min_runs:
         note = f"performance regressions: {len(runs)} comparable run(s) on record, too few"

@@ -47,6 +47,45 @@ def read_history(target: Path) -> list[dict[str, Any]]:
     return runs
 
 
+TAIL_BLOCK = 1 << 20
+
+
+def read_recent_history(target: Path, runs: int, block: int = TAIL_BLOCK) -> list[dict[str, Any]]:
+    """The last `runs` runs recorded for `target`, oldest first, read from the end of the file:
+    a long history of large runs (every finding of each) is not parsed whole. Corrupt lines are
+    skipped quietly (`read_history`, at the start of each run, reports them)."""
+    path = metrics_dir(target) / HISTORY_FILE
+    try:
+        handle = path.open("rb")
+    except OSError:
+        return []
+    found: list[dict[str, Any]] = []
+    with handle:
+        pos = handle.seek(0, os.SEEK_END)
+        rest = b""  # the start of a line whose beginning is in the block before
+        while pos > 0 and len(found) < runs:
+            size = min(block, pos)
+            pos -= size
+            handle.seek(pos)
+            lines = (handle.read(size) + rest).split(b"\n")
+            rest = lines.pop(0) if pos > 0 else b""
+            for line in reversed(lines):
+                run = _parse_line(line)
+                if run is not None:
+                    found.append(run)
+    return found[:runs][::-1]
+
+
+def _parse_line(line: bytes) -> dict[str, Any] | None:
+    if not line.strip():
+        return None
+    try:
+        run = json.loads(line.decode("utf-8", errors="replace"))
+    except json.JSONDecodeError:
+        return None
+    return run if isinstance(run, dict) and "run_id" in run else None
+
+
 def append_history(target: Path, summary: Mapping[str, Any]) -> None:
     """Append one run as a single JSON line (O_APPEND, so concurrent writers never interleave).
 

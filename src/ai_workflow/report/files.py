@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import threading
-import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ai_workflow.config import ReportConfig
 from ai_workflow.engine.artifacts import Workspace, write_atomic
-from ai_workflow.engine.metrics import read_history
+from ai_workflow.engine.metrics import read_recent_history
 from ai_workflow.engine.step import StepResult, StepSpec
 from ai_workflow.report.findings_json import FINDINGS_FILE, write_findings_json
 from ai_workflow.report.html import REPORT_FILE, write_report_html
@@ -67,9 +66,7 @@ class FileReporter:
         """report.html, with the history (this run's line included) for its trends. The run is
         over: a bug here is reported like a file that cannot be written, never a crash."""
         try:
-            with warnings.catch_warnings():  # a corrupt history line was reported at the start
-                warnings.simplefilter("ignore")
-                history = read_history(self.workspace.target)
+            history = read_recent_history(self.workspace.target, self.report.trend_runs)
             write_report_html(self.report_html, summary, results, self.specs, history, self.report)
         except OSError:
             raise
