@@ -373,7 +373,8 @@
       box.addEventListener("change", function () { filter.severities[s] = box.checked; page = 0; renderFindings(); });
       sev.appendChild(el("label", {}, [box, " " + s + " (" + (bySeverity[i] || 0) + ")"]));
     });
-    if (findings.rows.some(function (r) { return r[7] !== -1; })) document.getElementById("f-base-label").hidden = false;
+    // the baseline filter, once some finding is known to a baseline (every finding is new otherwise)
+    if (findings.rows.some(function (r) { return r[7] === 1; })) document.getElementById("f-base-label").hidden = false;
     [["f-step", "step"], ["f-rule", "rule"], ["f-base", "base"], ["f-source", "source"]].forEach(function (pair) {
       document.getElementById(pair[0]).addEventListener("change", function (ev) { filter[pair[1]] = ev.target.value; page = 0; renderFindings(); });
     });
