@@ -218,8 +218,10 @@ def _intern(table: dict[str, int], value: str) -> int:
 
 
 def _baselined(data: Mapping[str, Any]) -> int:
-    value = data.get("baselined", (data.get("extra") or {}).get("baselined"))
-    return -1 if value is None else int(bool(value))
+    """1 when a baseline knows the finding, 0 when it is new, -1 when nothing says."""
+    flags = [data.get("baselined"), (data.get("extra") or {}).get("baselined")]
+    known = [flag for flag in flags if flag is not None]
+    return int(any(known)) if known else -1
 
 
 NOTE_KEYS = {"triage": ("triage", "triage_label", "label"), "comment": ("ai_comment", "comment")}
