@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "explain",
     "rules",
     "baseline",
+    "report",
 )
 """Extra subcommands: module names under `ai_workflow.commands`."""
 

@@ -186,11 +186,14 @@ class RunConsole:
 
     def run_finished(self, summary: dict[str, Any], history: list[dict[str, Any]]) -> None:
         self._stop_live()
-        self.console.print(render_top_findings(findings_from_summary(summary)))
+        findings = findings_from_summary(summary)
+        self.console.print(render_top_findings(findings))
         policy = policy_line(summary)
         if policy:
             self.console.print(Text(policy, style="dim"))
         self.console.print(metrics_block(summary, history))
+        for finding in [f for f in findings if f.rule.startswith("perf/")]:  # info, shown anyway
+            self.console.print(Text(f"  Slower: {finding.message}", style="yellow"))
         backlog = Path(summary["target"]) / ".ai_workflow" / "backlog" / summary["run_id"]
         if backlog.is_dir():
             self.console.print(Text(f"  Reports: {backlog}", style="dim"))
