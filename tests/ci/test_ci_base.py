@@ -123,7 +123,10 @@ def test_pull_request_wins_over_push(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("env_of", "fix"),
     [
-        (lambda sha, event: {"GITHUB_BASE_REF": "main", "GITHUB_EVENT_PATH": event}, "fetch-depth: 0"),
+        (
+            lambda sha, event: {"GITHUB_BASE_REF": "main", "GITHUB_EVENT_PATH": event},
+            "fetch-depth: 0",
+        ),
         (lambda sha, event: {"CI_MERGE_REQUEST_DIFF_BASE_SHA": sha}, "GIT_DEPTH: 0"),
         (lambda sha, event: {"CI_COMMIT_BEFORE_SHA": sha}, "GIT_DEPTH: 0"),
     ],
@@ -180,7 +183,9 @@ def test_full_clone_falls_back_to_the_base_branch_when_the_commit_is_gone(tmp_pa
 
 
 @pytest.mark.parametrize("content", ["{not json", "[1, 2]", None])
-def test_unreadable_event_payload_is_a_note_not_a_crash(tmp_path: Path, content: str | None) -> None:
+def test_unreadable_event_payload_is_a_note_not_a_crash(
+    tmp_path: Path, content: str | None
+) -> None:
     origin, _ = _feature_repo(tmp_path)
     event = tmp_path / "event.json"
     if content is not None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from ai_workflow.engine.artifacts import Workspace, write_atomic
 from ai_workflow.engine.step import StepResult, StepSpec
+from ai_workflow.report.codequality import CODEQUALITY_FILE, write_codequality
 from ai_workflow.report.findings_json import FINDINGS_FILE, write_findings_json
 from ai_workflow.report.markdown import step_report_markdown, step_summary_markdown
 from ai_workflow.report.sarif import SARIF_FILE, write_sarif
@@ -16,7 +17,7 @@ from ai_workflow.report.sarif import SARIF_FILE, write_sarif
 
 class FileReporter:
     """Writes `backlog/<run>/stepNN_<id>.md`, `summaries/<run>/stepNN_<id>_summary.md`, and at
-    the end `backlog/<run>/findings.json` and `findings.sarif`.
+    the end `backlog/<run>/findings.json`, `findings.sarif` and `findings.codequality.json`.
 
     A file that cannot be written (disk full, permissions) is recorded in `errors` instead of
     stopping the run; the caller shows them.
@@ -47,6 +48,8 @@ class FileReporter:
             self.findings_json, lambda: write_findings_json(self.findings_json, summary, results)
         )
         self._guard(self.findings_sarif, lambda: write_sarif(self.findings_sarif, summary, results))
+        quality = self.workspace.backlog_dir / CODEQUALITY_FILE  # GitLab Code Quality
+        self._guard(quality, lambda: write_codequality(quality, summary, results))
 
     def _write(self, path: Path, text: str) -> None:
         self._guard(path, lambda: write_atomic(path, text))
