@@ -16,7 +16,10 @@ from types import ModuleType
 from ai_workflow import __version__
 from ai_workflow.errors import UsageError
 
-COMMAND_MODULES: tuple[str, ...] = ("tech_stack", "cache", "changes", "explain")
+COMMAND_MODULES: tuple[str, ...] = (
+    *("tech_stack", "cache", "changes", "explain"),
+    *("ci",),  # issue 14: CI, init, configuration
+)
 """Extra subcommands: module names under `ai_workflow.commands`."""
 
 EXIT_USAGE = 2
