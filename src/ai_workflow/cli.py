@@ -18,7 +18,7 @@ from ai_workflow.errors import UsageError
 
 COMMAND_MODULES: tuple[str, ...] = (
     *("tech_stack", "cache", "changes", "explain"),
-    *("init", "config", "ci"),  # issue 14: CI, init, configuration
+    *("init", "config", "ci", "completion"),  # issue 14: CI, init, configuration
 )
 """Extra subcommands: module names under `ai_workflow.commands`."""
 
