@@ -68,3 +68,22 @@ def test_the_written_workflow_uses_real_inputs_and_uploads_sarif() -> None:
     assert workflow["permissions"]["security-events"] == "write"
     commented = re.findall(r"#\s+([\w-]+): ", github_workflow().split("uses: OWNER")[1])
     assert {"fail-on", "steps", "smart-execution"} <= set(commented) <= set(action()["inputs"])
+
+
+def readme_blocks(language: str) -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(rf"```{language}\n(.*?)```", text, re.S)
+
+
+def test_readme_workflows_are_the_real_ones() -> None:
+    from ai_workflow.ci.templates import gitlab_job
+
+    docs = [yaml.safe_load(block) for block in readme_blocks("yaml")]
+    github = next(d for d in docs if isinstance(d, dict) and "jobs" in d)
+    steps = github["jobs"]["ai-workflow"]["steps"]
+    assert steps[0]["with"]["fetch-depth"] == 0
+    ours = next(step for step in steps if step.get("id") == "ai-workflow")
+    assert set(ours["with"]) <= set(action()["inputs"])
+    assert steps[-1]["uses"].startswith("github/codeql-action/upload-sarif@")
+    gitlab = next(d for d in docs if isinstance(d, dict) and "ai-workflow" in d and "jobs" not in d)
+    assert gitlab == yaml.safe_load(gitlab_job())
