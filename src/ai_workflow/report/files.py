@@ -11,6 +11,7 @@ from ai_workflow.config import ReportConfig
 from ai_workflow.engine.artifacts import Workspace, write_atomic
 from ai_workflow.engine.metrics import read_recent_history
 from ai_workflow.engine.step import StepResult, StepSpec
+from ai_workflow.report.codequality import CODEQUALITY_FILE, write_codequality
 from ai_workflow.report.findings_json import FINDINGS_FILE, write_findings_json
 from ai_workflow.report.html import REPORT_FILE, write_report_html
 from ai_workflow.report.markdown import step_report_markdown, step_summary_markdown
@@ -19,7 +20,7 @@ from ai_workflow.report.sarif import SARIF_FILE, write_sarif
 
 class FileReporter:
     """Writes `backlog/<run>/stepNN_<id>.md`, `summaries/<run>/stepNN_<id>_summary.md`, and at
-    the end `backlog/<run>/findings.json`, `findings.sarif` and `report.html`.
+    the end `backlog/<run>/findings.json`, `findings.sarif`, `findings.codequality.json` (GitLab) and `report.html`.
 
     A file that cannot be written (disk full, permissions) is recorded in `errors` instead of
     stopping the run; the caller shows them.
@@ -60,6 +61,8 @@ class FileReporter:
             self.findings_json, lambda: write_findings_json(self.findings_json, summary, results)
         )
         self._guard(self.findings_sarif, lambda: write_sarif(self.findings_sarif, summary, results))
+        quality = self.workspace.backlog_dir / CODEQUALITY_FILE  # GitLab Code Quality
+        self._guard(quality, lambda: write_codequality(quality, summary, results))
         self._guard(self.report_html, lambda: self._write_html(summary, results))
 
     def _write_html(self, summary: dict[str, Any], results: list[StepResult]) -> None:
