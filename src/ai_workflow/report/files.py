@@ -20,7 +20,8 @@ from ai_workflow.report.sarif import SARIF_FILE, write_sarif
 
 class FileReporter:
     """Writes `backlog/<run>/stepNN_<id>.md`, `summaries/<run>/stepNN_<id>_summary.md`, and at
-    the end `backlog/<run>/findings.json`, `findings.sarif`, `findings.codequality.json` (GitLab) and `report.html`.
+    the end `backlog/<run>/findings.json`, `findings.sarif`, `findings.codequality.json`
+    (GitLab) and `report.html`.
 
     A file that cannot be written (disk full, permissions) is recorded in `errors` instead of
     stopping the run; the caller shows them.
