@@ -60,6 +60,7 @@ _HTML_ATTR_RE = re.compile(
     r"""<(a|img|source|link)\b[^>]*?\b(href|src)\s*=\s*["']([^"']+)["']""", re.I
 )
 _HTML_ID_RE = re.compile(r"""<[a-z][^>]*?\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.I)
+_HTML_COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _CUSTOM_ID_RE = re.compile(r"\s*\{#([\w.:-]+)\}\s*$")
 _CODE_SPAN_RE = re.compile(r"(`+)(.+?)\1")
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -309,6 +310,9 @@ def _add_code_block(doc: DocFile, token: Token, start: int, code_lines: set[int]
 
 
 def _add_html(doc: DocFile, content: str, start: int) -> None:
+    """Links and ids of raw HTML; a comment (`<!-- ... -->`, often a generator's template such
+    as a cog or Jinja block) is not rendered, so what it holds is neither."""
+    content = _HTML_COMMENT_RE.sub(lambda m: "\n" * m.group(0).count("\n"), content)
     for match in _HTML_ATTR_RE.finditer(content):
         line = start + content.count("\n", 0, match.start())
         tag = match.group(1).lower()
