@@ -524,3 +524,63 @@ def test_examples_of_other_projects_history_and_names_the_code_spells(tmp_path: 
     assert _found(outcome, "docs/unknown-symbol") == {("docs/guide.md", 14, "warning")}
     symbols = {f.extra["symbol"] for f in outcome.findings if f.rule == "docs/unknown-symbol"}
     assert symbols == {"proj.core.nothere"}
+
+
+CONTRIBUTING_EXAMPLES = """\
+# Contributing
+
+- Add a news fragment to `changelog.d` named after the pull request:
+  For example, `changelog.d/42.change.md` for pull request #42.
+- Refer to symbols by their full names. For example, `proj.Foo` -- not just `Foo`.
+- Add parentheses to functions: `proj.func()` or `proj.Class.method()`, `proj.MyClass`.
+- The entry point is `proj.core.add()`; `proj.core.gone()` and `changelog.d/old.md` are stale.
+"""
+
+
+def test_names_given_as_examples_or_placeholders_are_not_stale(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "examples",
+        {
+            "src/proj/__init__.py": '"""Proj."""\n',
+            "src/proj/core.py": CORE,
+            "changelog.d/.gitkeep": "",
+            "README.md": "# proj\n\n## Install\n\n## Usage\n",
+            "CONTRIBUTING.md": CONTRIBUTING_EXAMPLES,
+        },
+    )
+    outcome = _run(root, changed=[])
+    assert _found(outcome, "docs/stale-file-reference") == {("CONTRIBUTING.md", 7, "warning")}
+    unknown = [
+        (f.line, f.extra["symbol"]) for f in outcome.findings if f.rule == "docs/unknown-symbol"
+    ]
+    assert unknown == [(7, "proj.core.gone")]
+
+
+def test_readme_sections_the_project_documents_elsewhere_are_information(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "elsewhere",
+        {
+            "README": "Tool\n\nSee the man page for documentation.\n",
+            "INSTALL": "Simply type make install.\n",
+            "requirements.txt": "click\n",
+            ".github/CONTRIBUTING.md": "# Contributing\n\n## Usage of the test suite\n",
+        },
+    )
+    found = {
+        (f.severity.value, f.message.split(";")[0])
+        for f in _run(root, changed=[]).findings
+        if f.rule == "docs/readme-missing-section"
+    }
+    assert found == {
+        ("info", "README has no install section (a heading such as 'Install')"),
+        ("warning", "README has no usage section (a heading such as 'Usage')"),
+    }
+    (root / "docs").mkdir()
+    (root / "docs/index.md").write_text("# Tool\n\n## Getting Started\n", encoding="utf-8")
+    (root / "INSTALL").unlink()
+    severities = {
+        f.severity.value
+        for f in _run(root, changed=[]).findings
+        if f.rule == "docs/readme-missing-section"
+    }
+    assert severities == {"info"}

@@ -139,17 +139,46 @@ def check_readme(
     found = {name: any(p.search(t) for t in titles) for name, p in SECTION_PATTERNS.items()}
     outcome.data["readme_sections"] = {"headings": titles, **found}
     for name, present in found.items():
-        if not present:
-            outcome.add(
-                "docs/readme-missing-section",
-                "warning",
-                f"{readme} has no {name} section (a heading such as '{name.capitalize()}')",
-                readme,
-            )
+        if present:
+            continue
+        message = f"{readme} has no {name} section (a heading such as '{name.capitalize()}')"
+        elsewhere = _section_elsewhere(name, readme, files, docs)
+        if elsewhere:
+            message += f"; the project documents it in {elsewhere}, which is enough"
+        severity = "info" if elsewhere else "warning"
+        outcome.add("docs/readme-missing-section", severity, message, readme)
     outcome.checked.append(f"README: {readme} ({len(titles)} headings)")
 
 
 # --------------------------------------------------------------------------- Python docstrings
+
+
+_SECTION_FILE_RE = re.compile(
+    r"(install(?:ing|ation)?|usage)(?:\.(?:md|markdown|rst|txt))?$", re.I
+)
+_CONTRIBUTOR_DOC_RE = re.compile(
+    r"(?:^|/)(?:\.github/|contributing|code_of_conduct|security)", re.I
+)
+
+
+def _section_elsewhere(
+    name: str, readme: str, files: list[str], docs: dict[str, DocFile]
+) -> str | None:
+    """Where else the project covers a README section: a top-level file named for it
+    (`INSTALL`, `INSTALL.md`, `USAGE.md`), or a heading of another document that is not history
+    (docs/installation.rst's "Installation", docs/index.md's "Getting Started")."""
+    pattern = SECTION_PATTERNS[name]
+    for path in sorted(files):
+        match = _SECTION_FILE_RE.match(path)
+        if match and match.group(1).lower().startswith(name):
+            return path
+    for path in sorted(docs):
+        if path == readme or is_history_document(path) or _CONTRIBUTOR_DOC_RE.search(path):
+            continue
+        heading = next((h.text for h in docs[path].headings if pattern.search(h.text)), None)
+        if heading:
+            return f"{path} ('{heading}')"
+    return None
 
 
 def _plain_titles(path: Path) -> list[str]:
@@ -624,8 +653,11 @@ class _CodeStrings:
 
 
 def _file_refs(doc: DocFile) -> Iterator[_Ref]:
-    """Inline code that names a file: `src/pkg/cli.py`, `docs/guide.md`, `run.sh`."""
+    """Inline code that names a file: `src/pkg/cli.py`, `docs/guide.md`, `run.sh` (not one
+    given as an example: "For example, `changelog.d/42.change.md`" shows a pattern)."""
     for code in doc.claim_inline():
+        if code.example:
+            continue
         text = code.text.strip().strip("\"'").removeprefix("./")
         if (
             _PATHLIKE_RE.match(text)
@@ -672,6 +704,8 @@ def _python_refs(doc: DocFile, index: PythonIndex) -> Iterator[tuple[int, str]]:
             for line, text in block.numbered_lines():
                 candidates += [(line, name) for name in _imported_names(text)]
     for code in doc.claim_inline():
+        if code.example:
+            continue  # "For example, `pkg.Foo`": a made-up name
         candidates += [(code.line, n) for n in _imported_names(code.text)]
         dotted = _DOTTED_RE.match(code.text.strip())
         if dotted and "." + dotted.group(1).rsplit(".", 1)[1] not in KNOWN_FILE_SUFFIXES:
@@ -681,8 +715,20 @@ def _python_refs(doc: DocFile, index: PythonIndex) -> Iterator[tuple[int, str]]:
         if name.split(".")[0] in tops and (line, name) not in seen:
             seen.add((line, name))
             missing = index.unresolved(name)
-            if missing:
+            if missing and not is_placeholder_name(missing.rsplit(".", 1)[-1]):
                 yield line, missing
+
+
+_PLACEHOLDER_NAMES = frozenset(
+    {"foo", "bar", "baz", "qux", "quux", "spam", "eggs", "ham", "func", "function", "method"}
+    | {"meth", "cls", "klass", "class", "obj", "something", "xxx", "yyy", "example"}
+)
+
+
+def is_placeholder_name(name: str) -> bool:
+    """A conventional made-up name (`Foo`, `func`, `Class`, `MyClass`, `my_func`): a document
+    writing `pkg.func()` shows how to spell a name, it does not name one."""
+    return name.lower() in _PLACEHOLDER_NAMES or bool(re.match(r"[Mm]y(?:[A-Z]|_\w)", name))
 
 
 def _imported_names(text: str) -> list[str]:
