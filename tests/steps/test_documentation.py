@@ -584,3 +584,64 @@ def test_readme_sections_the_project_documents_elsewhere_are_information(tmp_pat
         if f.rule == "docs/readme-missing-section"
     }
     assert severities == {"info"}
+
+
+JS_CLASSES = """\
+// @ts-check
+
+class Documented {
+  /**
+   * Make a documented thing.
+   * @param {string} name
+   */
+
+  constructor(name) {
+    this.name = name;
+  }
+}
+
+// Methods are static in style, to allow overriding them one by one.
+class Commented {
+  constructor() {}
+}
+
+class Bare {
+  run() {}
+}
+
+exports.Documented = Documented;
+exports.Commented = Commented;
+exports.Bare = Bare;
+"""
+
+ESM_WRAPPER = """\
+import lib from './index.js';
+
+// named exports for ESM
+export const {
+  Documented,
+  createThing, // made by the default export
+  Bare
+} = lib;
+"""
+
+
+def test_constructor_doc_comments_and_destructured_exports(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "jsclasses",
+        {
+            "package.json": '{"name": "things", "version": "1.0.0"}\n',
+            "index.js": JS_CLASSES,
+            "esm.mjs": ESM_WRAPPER,
+            "README.md": "# things\n\n## Install\n\n## Usage\n\n```js\n"
+            "const { createThing, Documented } = require('things');\n"
+            "import { removedThing } from 'things';\n```\n",
+        },
+    )
+    outcome = _run(root, changed=[])
+    assert _found(outcome, "docs/missing-doc-comment") == {
+        ("index.js", 15, "info"),  # a // comment explains it
+        ("index.js", 19, "warning"),
+    }
+    unknown = [f.extra["symbol"] for f in outcome.findings if f.rule == "docs/unknown-symbol"]
+    assert unknown == ["removedThing"]

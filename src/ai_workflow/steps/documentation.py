@@ -297,6 +297,11 @@ _JS_EXPORT_RE = re.compile(
 _JS_EXPORT_LIST_RE = re.compile(
     r"^\s*export\s+(?:type\s+)?\{([^}]*)\}(\s*from\s*[\"'][^\"']+[\"'])?", re.M
 )
+_JS_EXPORT_DESTRUCTURED_RE = re.compile(r"^\s*export\s+(?:const|let|var)\s*\{([^}]*)\}\s*=", re.M)
+_JS_COMMENT_RE = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+_JS_DIRECTIVE_COMMENT_RE = re.compile(
+    r"//\s*(?:@|#|eslint|prettier|istanbul|c8|jshint|global|tslint|biome|deno-lint|region|endregion)"
+)
 _JS_EXPORT_STAR_RE = re.compile(r"^\s*export\s*\*\s*(?:as\s+([A-Za-z_$][\w$]*)\s*)?from", re.M)
 _CJS_EXPORTS_RE = re.compile(r"^\s*(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=")
 _CJS_OBJECT_RE = re.compile(r"module\.exports\s*=\s*\{([^}]*)\}", re.S)
@@ -311,7 +316,12 @@ class JsExports:
 
 
 def check_js_doc_comments(target: Path, sources: list[str], outcome: StepOutcome) -> JsExports:
-    """Exported functions, classes and values without a `/** ... */` comment right above."""
+    """Exported functions, classes and values without a `/** ... */` comment right above.
+
+    A class is documented by a doc comment above it or on its constructor (JSDoc reads either).
+    A declaration with a plain `//` comment right above it is explained, only not in the form
+    editors show: information, not a warning.
+    """
     exports = JsExports()
     total = documented = 0
     for path in sources:
@@ -326,14 +336,18 @@ def check_js_doc_comments(target: Path, sources: list[str], outcome: StepOutcome
         for line_no, kind, name in _js_exported(lines):
             exports.names.add(name)
             total += 1
-            if _has_doc_comment(lines, line_no):
+            if _has_doc_comment(lines, line_no) or (
+                kind == "class" and _constructor_documented(lines, line_no)
+            ):
                 documented += 1
                 continue
-            severity = "warning" if kind in ("function", "class") else "info"
+            commented = _has_line_comment(lines, line_no)
+            severity = "warning" if kind in ("function", "class") and not commented else "info"
+            how = " (only a // comment)" if commented else ""
             outcome.add(
                 "docs/missing-doc-comment",
                 severity,
-                f"exported {kind} {name} has no /** doc comment */",
+                f"exported {kind} {name} has no /** doc comment */{how}",
                 path,
                 line_no,
                 symbol=name,
@@ -382,12 +396,16 @@ def _js_export_candidates(lines: list[str]) -> Iterator[tuple[int, str, str]]:
 
 
 def _js_reexports(text: str, exports: JsExports) -> None:
-    """Names exported under another name or from another module (no doc comment needed here)."""
+    """Names exported under another name or from another module (no doc comment needed here),
+    and names exported by destructuring (`export const { a, b } = lib`)."""
     for match in _JS_EXPORT_LIST_RE.finditer(text):
         for part in match.group(1).split(","):
             pieces = re.split(r"\s+as\s+", part.strip())
             if pieces[-1] and re.fullmatch(r"[A-Za-z_$][\w$]*", pieces[-1]):
                 exports.names.add(pieces[-1])
+    for match in _JS_EXPORT_DESTRUCTURED_RE.finditer(text):
+        body = _JS_COMMENT_RE.sub("", match.group(1))
+        exports.names.update(_names_in_braces(re.sub(r"=[^,]*", "", body)))
     for match in _JS_EXPORT_STAR_RE.finditer(text):
         if match.group(1):
             exports.names.add(match.group(1))
@@ -416,6 +434,27 @@ def _declarations(lines: list[str], names: list[str]) -> Iterator[tuple[int, str
                     kind = "function"
                 yield index + 1, kind, name
                 break
+
+
+def _constructor_documented(lines: list[str], line_no: int) -> bool:
+    """Whether the class declared at `line_no` opens with a `/** ... */` constructor."""
+    index = line_no  # the line after the declaration
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    if index >= len(lines) or not lines[index].lstrip().startswith("/**"):
+        return False
+    while index < len(lines) and "*/" not in lines[index]:
+        index += 1
+    index += 1
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    return index < len(lines) and re.match(r"\s*constructor\s*\(", lines[index]) is not None
+
+
+def _has_line_comment(lines: list[str], line_no: int) -> bool:
+    """A `//` comment (not a tool directive such as `// @ts-check`) right above the line."""
+    above = lines[line_no - 2].strip() if line_no >= 2 else ""
+    return above.startswith("//") and not _JS_DIRECTIVE_COMMENT_RE.match(above)
 
 
 def _has_doc_comment(lines: list[str], line_no: int) -> bool:
