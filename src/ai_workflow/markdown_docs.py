@@ -622,6 +622,15 @@ def is_placeholder(name: str) -> bool:
     )
 
 
+_PLACEHOLDER_PATH_RE = re.compile(r"(?:^|/)path/to(?:/|$)|^(?:\.{1,2}/)?your(?:[-_]\w+)?/", re.I)
+
+
+def is_placeholder_path(path: str) -> bool:
+    """`path/to/cli/script`, `your-app/bin/run`: the conventional stand-in for wherever the
+    reader keeps a file, not a path of this project."""
+    return bool(_PLACEHOLDER_PATH_RE.search(path))
+
+
 def has_prompts(block: CodeBlock) -> bool:
     """Whether the block shows prompts (`$ make`): then only prompt lines are commands."""
     return any(strip_prompt(line.strip()) is not None for line in block.content.splitlines())
