@@ -494,7 +494,7 @@ def test_links_in_html_comments_and_templates_are_not_checked(tmp_path: Path) ->
         "# Demo\n\n"
         "<!-- [[[cog\n"
         "for s in sponsors:\n"
-        "    print(f'<a href=\"{s[\"url\"]}\"><img src=\"img/{s[\"img\"]}\" /></a>')\n"
+        '    print(f\'<a href="{s["url"]}"><img src="img/{s["img"]}" /></a>\')\n'
         "]]] -->\n"
         '<a href="https://example.com"><img src="img/there.svg" /></a>\n'
         '<a href="https://example.com"><img src="img/gone.svg" /></a>\n'

@@ -6,6 +6,9 @@ import json
 import os
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from ai_workflow.engine.step import StepOutcome, StepResult, StepStatus
 from ai_workflow.findings import Severity
 from ai_workflow.steps import (
@@ -16,7 +19,12 @@ from ai_workflow.steps import (
     pre_analysis,
     script_references,
 )
-from ai_workflow.steps.script_references import Command, _line_commands, makefile_targets
+from ai_workflow.steps.script_references import (
+    Command,
+    _line_commands,
+    makefile_targets,
+    path_patterns,
+)
 from tests.helpers import commit_all, make_repo, step_context
 
 README = """\
@@ -423,7 +431,7 @@ def test_computed_paths_placeholders_and_contributed_scripts(tmp_path: Path) -> 
     makefile = (
         "PLATFORMFILE := src/platform/$(shell uname | cut -d _ -f 1 | tr '[:upper:]' "
         "'[:lower:]').sh\n"
-        "install:\n\tinstall -m 0644 \"$(PLATFORMFILE)\" \"$(DESTDIR)$(LIBDIR)/platform.sh\"\n"
+        'install:\n\tinstall -m 0644 "$(PLATFORMFILE)" "$(DESTDIR)$(LIBDIR)/platform.sh"\n'
         "lint:\n\tshellcheck tools/*.sh\n"
     )
     readme = (
@@ -453,3 +461,18 @@ def test_computed_paths_placeholders_and_contributed_scripts(tmp_path: Path) -> 
         ("src/platform/darwin.sh", None, "info"),
         ("tools/lint-helper.sh", None, "info"),
     }
+
+
+_SEGMENT = st.from_regex(r"[a-z][a-z0-9_-]{0,8}", fullmatch=True)
+
+
+@given(folder=st.lists(_SEGMENT, min_size=1, max_size=3), stem=_SEGMENT, other=_SEGMENT)
+def test_a_computed_path_matches_the_files_it_can_expand_to(
+    folder: list[str], stem: str, other: str
+) -> None:
+    directory = "/".join(folder)
+    for text in (f"install {directory}/$(shell uname | tr A-Z a-z).sh", f"lint {directory}/*.sh"):
+        patterns = path_patterns(text)
+        assert any(p.fullmatch(f"{directory}/{stem}.sh") for p in patterns)
+        assert not any(p.fullmatch(f"{directory}/{stem}/{other}.sh") for p in patterns)
+        assert not any(p.fullmatch(f"{other}x/{stem}.sh") for p in patterns)

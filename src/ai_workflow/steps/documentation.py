@@ -153,9 +153,7 @@ def check_readme(
 # --------------------------------------------------------------------------- Python docstrings
 
 
-_SECTION_FILE_RE = re.compile(
-    r"(install(?:ing|ation)?|usage)(?:\.(?:md|markdown|rst|txt))?$", re.I
-)
+_SECTION_FILE_RE = re.compile(r"(install(?:ing|ation)?|usage)(?:\.(?:md|markdown|rst|txt))?$", re.I)
 _CONTRIBUTOR_DOC_RE = re.compile(
     r"(?:^|/)(?:\.github/|contributing|code_of_conduct|security)", re.I
 )
