@@ -3,8 +3,11 @@
 Two layers. Files on the deny-list (`.env*`, keys, certificates, credential files, plus the
 user's `ai.exclude` globs) are never read into a prompt at all. In everything else, values that
 look like secrets are replaced by `[REDACTED:<kind>]`: provider-specific token formats (after
-gitleaks' well-known rules), private-key blocks, passwords in URLs, and values assigned to
-secret-sounding names or with high entropy.
+gitleaks' well-known rules), private-key blocks, passwords in URLs (an empty user too), netrc
+entries, and values given to secret-sounding names or with high entropy. A value given to a
+secret-sounding name in any other syntax (`--password VALUE`, `<token>VALUE</token>`,
+`ENV DB_PASSWORD VALUE`) is redacted when it looks random, as detect-secrets' keyword and
+entropy checks decide: letters and digits, at least 3 bits of entropy per character.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ DENIED_NAME_GLOBS: tuple[str, ...] = (
     "id_ecdsa*",
     "id_ed25519*",
     ".netrc",
+    "*.netrc",
+    "_netrc",
     ".git-credentials",
     "kubeconfig",
     "kubeconfig.*",
@@ -79,6 +84,7 @@ SECRET_NAME_WORDS = (
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_\-]+")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # POSTGRES_PASSWORD: configuration, not code
 _CODE_VALUE = re.compile(r"[()\[\]{}]|://|^(?:os|process|env|settings|config|self|getenv)\b")
+_WORD = re.compile(r"[A-Za-z]{4,}")
 _HASH_NAME = re.compile(r"(hash|sha\d*|digest|checksum|integrity|commit|etag|uuid)", re.I)
 
 
@@ -153,6 +159,18 @@ def _looks_secret(match: re.Match[str]) -> bool:
     return any(c.isdigit() for c in value) and shannon_entropy(value) >= 3.0
 
 
+def _random_looking(value: str) -> bool:
+    """A value that is no word, name or placeholder: letters and digits mixed, at least three
+    bits of entropy per character (detect-secrets' threshold for hex strings)."""
+    if _PLACEHOLDER.match(value) or _CODE_VALUE.search(value):
+        return False
+    if value.isidentifier() and (value.islower() or value.isupper()) and _WORD.search(value):
+        return False  # a name such as `tokenizer123` or `API_TOKEN_2`
+    has_digit = any(c.isdigit() for c in value)
+    has_alpha = any(c.isalpha() for c in value)
+    return has_digit and has_alpha and shannon_entropy(value) >= 3.0
+
+
 def _high_entropy(match: re.Match[str]) -> bool:
     if _HASH_NAME.search(match.group("name")):
         return False
@@ -205,9 +223,21 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         "url-password",
-        re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@]+:([^@\s/]+)@"),
+        re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@]*:([^@\s/]+)@"),
         group=1,
+        accept=lambda m: not _PLACEHOLDER.match(m.group(1)),
         needs=("://",),
+    ),
+    _Rule(
+        "netrc-password",
+        re.compile(
+            r"(?im)(?:\bmachine\s+\S+|^[ \t]*default)(?:\s+(?:login|account)\s+\S+)*"
+            r"\s+password\s+(?P<value>\S+)"
+        ),
+        group=1,
+        accept=lambda m: not _PLACEHOLDER.match(m.group("value")),
+        needs=("password",),
+        folded=True,
     ),
     _Rule(
         "secret-assignment",
@@ -250,6 +280,17 @@ _RULES: tuple[_Rule, ...] = (
         accept=lambda m: (
             len(m.group("value").strip()) >= 6 and not _PLACEHOLDER.match(m.group("value"))
         ),
+        needs=SECRET_NAME_WORDS,
+        folded=True,
+    ),
+    _Rule(
+        "secret-assignment",
+        re.compile(
+            rf"(?i)(?P<name>{_SECRET_WORD})[\"']?(?:[ \t]+|[ \t]*(?:->|>)[ \t]*)"
+            r"(?P<quote>[\"'`]?)(?P<value>[^\s\"'`<>,;]{8,})(?P=quote)"
+        ),
+        group=3,
+        accept=lambda m: _random_looking(m.group("value")),
         needs=SECRET_NAME_WORDS,
         folded=True,
     ),
