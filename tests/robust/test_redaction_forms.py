@@ -3,6 +3,8 @@ be touched."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from ai_workflow.ai.redact import is_denied, redact
@@ -73,3 +75,20 @@ def test_ordinary_text_next_to_them_is_left_alone(text: str) -> None:
 def test_netrc_files_are_secret_files(name: str) -> None:
     assert is_denied(name)
     assert not is_denied("netrc.md")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 200_000 + " token: Zx81kLm2Qp0Rt7Yv3Wn5",
+        "a_" * 100_000 + "=api_key",
+        '{"summary": "' + "token" * 40_000 + '"}',
+        "https://" * 20_000 + "x",
+    ],
+)
+def test_long_tokens_cost_linear_time(text: str) -> None:
+    """A minified file, a base64 blob or a huge answer must not stall redaction (the name
+    patterns used to backtrack quadratically: 20 s for 20 KB)."""
+    start = time.monotonic()
+    redact(text)
+    assert time.monotonic() - start < 5

@@ -60,14 +60,19 @@ DENIED_NAME_GLOBS: tuple[str, ...] = (
 
 MARKER = "[REDACTED:{kind}]"
 _PLACEHOLDER = re.compile(r"^(\[REDACTED|\$\{?|<|\{\{|%\(|xxx|changeme|example|dummy)", re.I)
-_SECRET_NAME = (
-    r"[A-Za-z0-9_.\-]*(?:passw(?:or)?d|pwd|secret|token|api[_\-]?key|apikey|access[_\-]?key"
-    r"|auth[_\-]?key|credential|private[_\-]?key|client[_\-]?secret)[A-Za-z0-9_.\-]*"
+_NAME_CHAR = r"[A-Za-z0-9_.\-]"
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+_SECRET_WORDS = (
+    r"passw(?:or)?d|pwd|secret|token|api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key"
+    r"|credential|private[_\-]?key|client[_\-]?secret"
 )
-_SECRET_WORD = (  # a name that ends with the secret word: `db_password`, not `password_prompt`
-    r"[A-Za-z0-9_.\-]*(?:passw(?:or)?d|pwd|secret|token|api[_\-]?key|apikey|access[_\-]?key"
-    r"|auth[_\-]?key|credential|private[_\-]?key|client[_\-]?secret)\b"
-)
+# A match starts at the secret word (what precedes it in the name is read by `_full_name`), and
+# name tails are bounded and taken without backtracking (possessive `{m,n}+`): a 200 KB token in
+# a diff or in test output costs linear time, where `[...]*` prefixes took minutes to fail.
+_SECRET_NAME = rf"(?:{_SECRET_WORDS}){_NAME_CHAR}{{0,64}}+"
+"""From a secret word to the end of its name (`token` in `api_token_v2`)."""
+_SECRET_WORD = rf"(?:{_SECRET_WORDS})\b"
+"""A secret word that ends its name: `db_password`, not `password_prompt`."""
 SECRET_NAME_WORDS = (
     "passw",
     "pwd",
@@ -81,6 +86,16 @@ SECRET_NAME_WORDS = (
     "client",
 )
 """One of these is in every name `_SECRET_NAME` and `_SECRET_WORD` match (lowercased)."""
+NAME_LOOKBACK = 64
+
+
+def _full_name(match: re.Match[str]) -> str:
+    """The whole name a match's `name` group ends: with the part before the secret word."""
+    text, start = match.string, match.start("name")
+    first = start
+    while first > 0 and start - first < NAME_LOOKBACK and text[first - 1] in _NAME_CHARS:
+        first -= 1
+    return text[first : match.end("name")]
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_\-]+")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # POSTGRES_PASSWORD: configuration, not code
 _CODE_VALUE = re.compile(r"[()\[\]{}]|://|^(?:os|process|env|settings|config|self|getenv)\b")
@@ -150,7 +165,7 @@ def _looks_secret(match: re.Match[str]) -> bool:
         return True
     if _CODE_VALUE.search(value):
         return False  # os.environ["X"], get_secret(), a URL without a password
-    if _ENV_NAME.fullmatch(match.group("name")):
+    if _ENV_NAME.fullmatch(_full_name(match)):
         return True  # DB_PASSWORD=SuperSecretPassword, PASSWORD=p@ss:word!
     if not _TOKEN_CHARS.fullmatch(value):
         return False
@@ -172,7 +187,7 @@ def _random_looking(value: str) -> bool:
 
 
 def _high_entropy(match: re.Match[str]) -> bool:
-    if _HASH_NAME.search(match.group("name")):
+    if _HASH_NAME.search(_full_name(match)):
         return False
     value = match.group("value")
     if _PLACEHOLDER.match(value):
@@ -223,7 +238,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         "url-password",
-        re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@]*:([^@\s/]+)@"),
+        re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]{0,30}://[^/\s:@]{0,256}:([^@\s/]{1,256})@"),
         group=1,
         accept=lambda m: not _PLACEHOLDER.match(m.group(1)),
         needs=("://",),
@@ -297,7 +312,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "high-entropy",
         re.compile(
-            r"(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)[\"']?\s*(?::=|=>|[:=])\s*"
+            rf"(?P<name>[A-Za-z_]{_NAME_CHAR}{{0,127}}+)[\"']?\s*(?::=|=>|[:=])\s*"
             r"(?P<quote>[\"'`]?)(?P<value>[A-Za-z0-9+/=_\-]{20,})(?P=quote)"
         ),
         group=3,
