@@ -24,6 +24,10 @@ LEAKED_BEFORE = [
     ("ENV DB_PASSWORD Zx81kLm2Qp0Rt7Yv", "Zx81kLm2Qp0Rt7Yv"),
     ("api_token -> Zx81kLm2Qp0Rt7Yv", "Zx81kLm2Qp0Rt7Yv"),
     ("client_secret\tq1w2e3r4t5y6", "q1w2e3r4t5y6"),
+    # quotes escaped inside a string: test source, JSON in a log line (found by torture.py)
+    ('print("DB_PASSWORD = \\"snULgM0Uqbq99vhz\\"")', "snULgM0Uqbq99vhz"),
+    ('"{\\"api_key\\": \\"Zx81kLm2Qp0Rt7Yv\\"}"', "Zx81kLm2Qp0Rt7Yv"),
+    ('x = "password = \\"correct horse battery\\""', "correct horse"),
 ]
 
 HELD_BEFORE = [

@@ -72,6 +72,13 @@ _SECRET_WORDS = (
 _SECRET_NAME = rf"(?:{_SECRET_WORDS}){_NAME_CHAR}{{0,64}}+"
 """From a secret word to the end of its name (`token` in `api_token_v2`)."""
 _SECRET_WORD = rf"(?:{_SECRET_WORDS})\b"
+_QUOTE_AFTER_NAME = r"\\?[\"']?"
+"""A name's closing quote, escaped or not: `"password":` and `\\"password\\":` in a string."""
+_OPEN_QUOTE = r"(?P<esc>\\?)(?P<quote>[\"'`]?)"
+"""A value's opening quote, escaped or not (the same closes it)."""
+_UNQUOTED = r"(?(esc)[^\s\"'`,;\\]|[^\s\"'`,;]){{{n}}}"
+"""Value characters: up to a quote, space or separator (and a backslash, after an escaped
+quote: it starts the escaped closing quote)."""
 """A secret word that ends its name: `db_password`, not `password_prompt`."""
 SECRET_NAME_WORDS = (
     "passw",
@@ -143,7 +150,7 @@ class Redaction:
 class _Rule:
     kind: str
     pattern: re.Pattern[str]
-    group: int = 0  # the group holding the secret; 0 = the whole match
+    group: int | str = 0  # the group holding the secret; 0 = the whole match
     accept: Callable[[re.Match[str]], bool] | None = None
     # Literals the pattern cannot match without (one of them is in every match), lowercase
     # when the pattern ignores case: a text without any skips the rule. Redaction runs on
@@ -257,10 +264,10 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "secret-assignment",
         re.compile(
-            rf"(?i)(?P<name>{_SECRET_NAME})[\"']?\s*(?::=|=>|[:=])\s*"
-            r"(?P<quote>[\"'`]?)(?P<value>[^\s\"'`,;]{6,})(?P=quote)"
+            rf"(?i)(?P<name>{_SECRET_NAME}){_QUOTE_AFTER_NAME}\s*(?::=|=>|[:=])\s*"
+            rf"{_OPEN_QUOTE}(?P<value>{_UNQUOTED.format(n='6,')})(?P=esc)(?P=quote)"
         ),
-        group=3,
+        group="value",
         accept=_looks_secret,
         needs=SECRET_NAME_WORDS,
         folded=True,
@@ -288,10 +295,10 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "secret-assignment",
         re.compile(
-            rf"(?i)(?P<name>{_SECRET_WORD})[\"']?\s*(?::=|=>|[:=])\s*"
-            r"(?P<quote>[\"'`])(?P<value>[^\"'`\n]*?\s[^\"'`\n]*?)(?P=quote)"
+            rf"(?i)(?P<name>{_SECRET_WORD}){_QUOTE_AFTER_NAME}\s*(?::=|=>|[:=])\s*"
+            r"(?P<esc>\\?)(?P<quote>[\"'`])(?P<value>[^\"'`\n]*?\s[^\"'`\n]*?)(?P=esc)(?P=quote)"
         ),
-        group=3,
+        group="value",
         accept=lambda m: (
             len(m.group("value").strip()) >= 6 and not _PLACEHOLDER.match(m.group("value"))
         ),
@@ -301,10 +308,10 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "secret-assignment",
         re.compile(
-            rf"(?i)(?P<name>{_SECRET_WORD})[\"']?(?:[ \t]+|[ \t]*(?:->|>)[ \t]*)"
-            r"(?P<quote>[\"'`]?)(?P<value>[^\s\"'`<>,;]{8,})(?P=quote)"
+            rf"(?i)(?P<name>{_SECRET_WORD}){_QUOTE_AFTER_NAME}(?:[ \t]+|[ \t]*(?:->|>)[ \t]*)"
+            rf"{_OPEN_QUOTE}(?P<value>(?(esc)[^\s\"'`<>,;\\]|[^\s\"'`<>,;]){{8,}})(?P=esc)(?P=quote)"
         ),
-        group=3,
+        group="value",
         accept=lambda m: _random_looking(m.group("value")),
         needs=SECRET_NAME_WORDS,
         folded=True,
@@ -312,10 +319,10 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "high-entropy",
         re.compile(
-            rf"(?P<name>[A-Za-z_]{_NAME_CHAR}{{0,127}}+)[\"']?\s*(?::=|=>|[:=])\s*"
-            r"(?P<quote>[\"'`]?)(?P<value>[A-Za-z0-9+/=_\-]{20,})(?P=quote)"
+            rf"(?P<name>[A-Za-z_]{_NAME_CHAR}{{0,127}}+){_QUOTE_AFTER_NAME}\s*(?::=|=>|[:=])\s*"
+            rf"{_OPEN_QUOTE}(?P<value>[A-Za-z0-9+/=_\-]{{20,}})(?P=esc)(?P=quote)"
         ),
-        group=3,
+        group="value",
         accept=_high_entropy,
         needs=(":", "="),
     ),
