@@ -9,6 +9,7 @@ killed outright left behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import threading
@@ -168,37 +169,57 @@ def _kill_leftovers(live: Mapping[str, Any], run_id: str) -> None:
 
 # --------------------------------------------------------------------------- the live file
 
-_live: dict[Path, Mapping[str, Any]] = {}  # target -> summary of a run going on there
+_live: dict[Path, str] = {}  # target -> JSON of the summary of a run going on there
 _live_lock = threading.Lock()
 
 
 def write_current(target: Path, summary: Mapping[str, Any]) -> None:
     """The live status file (the checkpoint is the durable record). While the run goes on it
     also holds the run's live process groups and owner token (`processes`)."""
+    text = records.dumps(summary, separators=(",", ":"))
     with _live_lock:
         if summary.get("status") == "running":
-            _live[target] = summary
+            _live[target] = text
+            text = _with_processes(text)
         else:
             _live.pop(target, None)
-        _write_live(target, summary)
+        _write_live(target, text)
 
 
-def _write_live(target: Path, summary: Mapping[str, Any]) -> None:
-    data = dict(summary)
-    if summary.get("status") == "running":
-        data["processes"] = {
-            "owner": process.owner_token(),
-            "groups": [g.to_dict() for g in process.live_groups()],
-        }
+def _with_processes(summary_json: str) -> str:
+    """The summary's JSON object with `processes` added (spliced in: no second encoding)."""
+    processes = {
+        "owner": process.owner_token(),
+        "groups": [g.to_dict() for g in process.live_groups()],
+    }
+    return summary_json[:-1] + ',"processes":' + records.dumps(processes) + "}"
+
+
+def _write_live(target: Path, text: str) -> None:
     path = records.directory_slot(metrics_dir(target)) / CURRENT_FILE
     records.file_slot(path)
-    write_atomic(path, records.dumps(data, separators=(",", ":")) + "\n")
+    write_atomic(path, text + "\n")
 
 
 def _groups_changed() -> None:
+    """Rewrite each live file with the groups running now: called as each command starts, so
+    cheap (under the lock, one temp file per process, no fsync)."""
     with _live_lock:
-        for target, summary in list(_live.items()):
-            _write_live(target, summary)
+        for target, summary_json in list(_live.items()):
+            path = metrics_dir(target) / CURRENT_FILE
+            tmp = path.with_name(f".{CURRENT_FILE}.{os.getpid()}.tmp")
+            data = (_with_processes(summary_json) + "\n").encode("utf-8")
+            try:
+                flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+                fd = os.open(tmp, flags, 0o644)
+                try:
+                    os.write(fd, data)
+                finally:
+                    os.close(fd)
+                os.replace(tmp, path)
+            except OSError:  # the next full write repairs it (and says why)
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
 
 
 process.add_group_listener(_groups_changed)
