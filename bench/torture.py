@@ -255,6 +255,8 @@ def _damage(rng: random.Random, path: Path, outside: Path) -> str:
     mode = rng.choice(
         ["truncate", "garbage", "empty", "directory", "fifo", "symlink", "json", "json", "json"]
     )
+    if not path.parent.is_dir() or path.parent.is_symlink():
+        return "skipped (an earlier damage replaced its directory)"
     is_file = path.is_file()
     if mode == "json" and is_file:
         text = path.read_text(errors="replace")

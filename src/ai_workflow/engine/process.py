@@ -99,6 +99,9 @@ class _Watchdog:
                 self._fd = None
 
     def _start(self) -> None:
+        if self._fd is not None:  # a forked child's copy of its parent's pipe: not ours
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
         self._pid, self._fd = os.getpid(), None
         if not sys.executable:
             return
