@@ -20,6 +20,31 @@ if [ -z "${ESLINT_TEST_DIR:-}" ] && command -v npm >/dev/null 2>&1; then
     echo "(npm could not install eslint: the real-eslint test will be skipped)"
   fi
 fi
+# bats for the tests that run a bats project: Debian's package when we are root with apt,
+# else bats-core from npm into the test venv; without either those tests skip.
+BATS_DIR="$VENV/bats"
+if ! command -v bats >/dev/null 2>&1 && [ ! -x "$BATS_DIR/node_modules/bats/bin/bats" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+    && { apt-get install -y -qq bats >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bats >/dev/null 2>&1; }; }; then
+    :
+  elif ! { command -v npm >/dev/null 2>&1 && npm install -q --prefix "$BATS_DIR" --no-audit \
+      --no-fund --no-save "bats@^1" >/dev/null 2>&1; }; then
+    echo "(bats could not be installed: the bats tests will be skipped)"
+  fi
+fi
+if [ -x "$BATS_DIR/node_modules/bats/bin/bats" ]; then export PATH="$BATS_DIR/node_modules/bats/bin:$PATH"; fi
+# A real browser for the HTML report's test: Debian's chromium and its driver, installed as root
+# where apt exists (elsewhere that test skips, saying why).
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "(installing chromium and chromium-driver for the HTML report test)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null && apt-get install -y -qq chromium chromium-driver >/dev/null; } \
+      || echo "(apt-get could not install chromium: the HTML report's browser test will fail)"
+  fi
+fi
 echo "== ruff"; "$VENV/bin/ruff" check src tests bench
 echo "== mypy"; "$VENV/bin/mypy" src
 echo "== pytest"; "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"

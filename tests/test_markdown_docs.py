@@ -7,16 +7,22 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ai_workflow.anchors import collision_free_slugs, github_slug
+from ai_workflow.doc_kinds import is_tutorial_document
 from ai_workflow.markdown_docs import (
+    DocFile,
+    ProjectFacts,
+    classify_docs,
     find_readme,
-    github_slug,
     is_external,
+    is_transcript,
     load_docs,
+    own_programs,
+    parse_doc,
     parse_markdown,
     parse_rst,
     resolve_target,
     split_target,
-    unique_slugs,
 )
 
 MARKDOWN = """\
@@ -176,7 +182,7 @@ def test_slugs_are_idempotent(text: str) -> None:
 
 @given(st.lists(st.sampled_from(["Usage", "usage", "Usage 1", "usage-1", "A", "a!"]), max_size=8))
 def test_unique_slugs_never_repeat(texts: list[str]) -> None:
-    slugs = unique_slugs(texts)
+    slugs = collision_free_slugs(texts)
     assert len(set(slugs)) == len(slugs) == len(texts)
 
 
@@ -192,3 +198,136 @@ def test_parsing_never_fails_and_lines_stay_in_range(text: str) -> None:
 def test_resolved_targets_stay_inside_the_repository(parts: list[str]) -> None:
     resolved = resolve_target("docs/x.md", "/".join(parts))
     assert resolved is None or ".." not in resolved.split("/")
+
+
+# --------------------------------------------------------------------------- claims
+
+FACTS = ProjectFacts(
+    files=frozenset({"README.md", "install.sh", "src/proj/__init__.py", "src/proj/cli.py"}),
+    dirs=frozenset({"src", "src/proj"}),
+    programs=frozenset({"proj"}),
+)
+
+
+SHAPES = [
+    "# T", "Output:", "Your project:", "```console", "```", "$ ./x.sh", "out", "├── a/",
+    "│   └── b.py", "└── c", "| Old | New |", "|---|---|", "| `a/b` | `c/d` |", "`x` -> `y`",
+    "    $ git clone https://h/p.git", "    $ cd p", ".. code-block:: console", "",
+]  # fmt: skip
+
+
+def _classified(path: str, text: str, facts: ProjectFacts = FACTS) -> DocFile:
+    docs = {path: parse_doc(text, path)}
+    classify_docs(docs, facts)
+    return docs[path]
+
+
+def _claim_lines(doc: DocFile) -> list[int]:
+    return [b.line for b in doc.claim_blocks()]
+
+
+def test_history_documents_are_not_claims_about_the_project_now() -> None:
+    text = "# Changes\n\n```\nmake test\n```\n\nRemoved `src/old.py`.\n"
+    assert _classified("CHANGELOG.md", text).role == "history"
+    assert _classified("docs/migration-2.0.md", text).role == "history"
+    readme = _classified("README.md", text)
+    assert readme.role is None and _claim_lines(readme) == [4]
+    assert [c.text for c in readme.claim_inline()] == ["src/old.py"]
+
+
+def test_transcripts_of_another_program_are_examples_but_instructions_stay_claims() -> None:
+    text = (
+        "# Help\n\nFor example,\n\n```console\n$ bin/helm package [tab]\n"
+        "Please specify the path to the chart\n```\n\n"  # another program: foreign
+        "Deploy with:\n\n```bash\n./scripts/deploy.sh\n```\n\n"  # an instruction: a claim
+        "```console\n$ proj --help\n$ ./scripts/gone.sh\nusage: proj\n```\n"  # our program
+    )
+    doc = _classified("docs/help.md", text)
+    foreign = next(b for b in doc.code_blocks if "helm" in b.content)
+    assert is_transcript(foreign) and doc.not_claims[foreign.line] == "another project"
+    assert len(doc.claim_blocks()) == 2
+    assert "bin/helm" in doc.foreign_names and "helm" in doc.foreign_names
+
+
+def test_trees_of_another_project_are_examples_and_this_projects_tree_is_a_claim() -> None:
+    other = "# Layout\n\n```\n/home/u/flaskr-app\n├── app/\n│   └── views.py\n└── src/\n```\n"
+    assert _claim_lines(_classified("docs/layout.md", other)) == []
+    mostly_missing = "```\n├── cmd/\n│   └── root.go\n└── main.go\n```\n\nThe `root.go` file.\n"
+    doc = _classified("docs/guide.md", mostly_missing)
+    assert _claim_lines(doc) == [] and doc.claim_inline() == []  # `root.go` is the example's
+    ours = "```\n├── src/\n│   └── proj/\n│       ├── cli.py\n│       └── gone.py\n└── install.sh\n```\n"
+    assert _claim_lines(_classified("README.md", ours)) == [1 + 1]
+    introduced = "As the listing below shows:\n\n" + ours  # a layout, however introduced
+    assert _claim_lines(_classified("README.md", introduced)) == [4]
+
+
+def test_a_tutorial_building_the_readers_project_is_not_about_this_one() -> None:
+    tutorial = (
+        "Tutorial\n========\n\n.. code-block:: console\n\n"
+        "    $ ./test/bats/bin/bats test/test.bats\n     ✗ can run our script\n\n"
+        "We create ``src/project.sh`` now.\n"
+    )
+    assert is_tutorial_document("docs/source/tutorial.rst")
+    assert is_tutorial_document("docs/tutorial/layout.rst")
+    assert not is_tutorial_document("docs/usage.rst")
+    assert _classified("docs/source/tutorial.rst", tutorial).role == "another project"
+    about_us = "Tutorial\n========\n\nRun ``install.sh`` and edit ``src/proj/cli.py``.\n"
+    assert _classified("docs/tutorial.rst", about_us).role is None
+
+
+def test_output_illustrations_and_diffs_are_not_claims() -> None:
+    text = (
+        "# Use\n\nThe check prints:\n\n```\n./scripts/missing.sh: not found\n```\n\n"
+        "## Example output\n\n```sh\n./scripts/other.sh\n```\n\n"
+        "## Patch\n\n```diff\n-./old.sh\n+./new.sh\n```\n\n"
+        "## Control\n\nCallbacks give some control of the output:\n\n```sh\n./scripts/x.sh\n```\n"
+    )
+    doc = _classified("README.md", text)
+    assert sorted(doc.not_claims.values()) == ["a diff", "output", "output"]
+    assert [b.content for b in doc.claim_blocks()] == ["./scripts/x.sh\n"]
+
+
+def test_old_names_in_renames_and_old_columns_and_tables_of_other_projects() -> None:
+    text = (
+        "# Moves\n\n`src/old.py` → `src/proj/cli.py`; `src/kept.py` -> prose.\n\n"
+        "| Old | New |\n|---|---|\n| `tools/a.sh` | `install.sh` |\n\n"
+        "| stack | layout |\n|---|---|\n| go | `cmd/x/main.go` |\n| rust | `src/main.rs` |\n\n"
+        "| file | role |\n|---|---|\n| `install.sh` | installs |\n| `src/proj/cli.py` | CLI |\n"
+    )
+    doc = _classified("README.md", text)
+    claims = [c.text for c in doc.claim_inline()]
+    assert claims == [
+        "src/proj/cli.py",
+        "src/kept.py",
+        "install.sh",
+        "install.sh",
+        "src/proj/cli.py",
+    ]
+
+
+def test_own_programs_come_from_entry_points_not_package_names(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "lib-only"\n[project.scripts]\nmytool = "m:main"\n',
+        "package.json": '{"name": "@s/pkg", "bin": {"jstool": "b.js"}}',
+        "bin/runner.sh": "",
+        "cmd/server/main.go": "",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    programs = own_programs(tmp_path, frozenset(files))
+    assert {"mytool", "jstool", "runner", "runner.sh", "server"} <= programs
+    assert "lib-only" not in programs and "pkg" not in programs
+    facts = ProjectFacts.of(tmp_path, files)
+    assert facts.names == {"lib-only", "pkg"}
+
+
+@given(st.lists(st.sampled_from(SHAPES), max_size=10), st.sampled_from(["a.md", "tutorial.rst"]))
+def test_classification_never_fails_and_only_marks_blocks_it_has(
+    parts: list[str], path: str
+) -> None:
+    doc = _classified(path, "\n".join(parts))
+    assert set(doc.not_claims) <= {b.line for b in doc.code_blocks}
+    assert doc.claim_blocks() == (
+        [] if doc.role else [b for b in doc.code_blocks if b.line not in doc.not_claims]
+    )

@@ -220,7 +220,7 @@ def test_shell_project_with_bats_and_shebang_scripts(tmp_path: Path) -> None:
     assert stack.primary_language == "shell"
     assert stack.file_counts == {"shell": 3}
     assert stack.test_framework == "bats"
-    assert stack.test_argv == ["bats", "-r", "test"]
+    assert stack.test_argv == ["bats", "test"]
 
 
 def test_unknown_project_is_generic_never_javascript(tmp_path: Path) -> None:
@@ -402,3 +402,26 @@ def test_tech_stack_command_bad_target(tmp_path: Path, capsys: pytest.CaptureFix
 
     assert main(["tech-stack", "--target", str(tmp_path / "missing")]) == 2
     assert "target does not exist" in capsys.readouterr().err
+
+
+def test_one_list_of_conventional_directories_for_detection_and_documentation(
+    tmp_path: Path,
+) -> None:
+    from ai_workflow.techstack import (
+        CONVENTIONAL_DIR_NAMES,
+        DOCS_DIR_NAMES,
+        SOURCE_DIR_NAMES,
+        TEST_DIR_NAMES,
+        is_conventional_dir,
+    )
+
+    assert {*SOURCE_DIR_NAMES, *TEST_DIR_NAMES, *DOCS_DIR_NAMES} <= CONVENTIONAL_DIR_NAMES
+    for name in ("lib", "src", "cmd", "internal", "pkg", "bin", "examples", "benchmarks"):
+        assert is_conventional_dir(name), name
+    assert not is_conventional_dir("data") and not is_conventional_dir("misc")
+    root = make_repo(tmp_path / "p", {"lib/a.js": "", "test/a.test.js": "", "docs/x.md": "# x\n"})
+    stack = detect_stack(step_context(root, pre_analysis.SPEC))
+    assert (
+        "lib" in stack.source_dirs
+        and "conventional directory lib/" in stack.evidence["source_dirs"]
+    )

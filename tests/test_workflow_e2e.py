@@ -119,7 +119,7 @@ def test_markdown_problem_is_reported_with_rule_and_line(
     python_project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (python_project / "docs" / "notes.md").write_text(
-        "# Notes\n\n\n\nToo many blank lines above.\n"
+        "# Notes\n\n\n\nAn [empty link]() goes nowhere.\n"
     )
     commit_all(python_project, "notes")
     _, summary = run(python_project, capsys, "--steps", "markdown_lint")
@@ -128,7 +128,8 @@ def test_markdown_problem_is_reported_with_rule_and_line(
         for f in findings(summary)
         if f["step"] == "markdown_lint" and f["path"] == "docs/notes.md"
     ]
-    assert any(f["rule"] == "md/MD012" and f["line"] == 4 for f in md), md
+    assert any(f["rule"] == "md/MD042" and f["line"] == 5 for f in md), md
+    assert not any(f["rule"] == "md/MD012" for f in md)  # style: only when the project asks
 
 
 def test_js_project_with_node_test_runner(

@@ -24,6 +24,7 @@ from ai_workflow.engine.graph import (
     render_mermaid,
     render_text,
 )
+from ai_workflow.engine.hooks import FindingPolicy
 from ai_workflow.engine.metrics import median_durations, read_history, step_durations
 from ai_workflow.engine.registry import Registry, build_registry
 from ai_workflow.engine.runner import RunRequest, run_workflow
@@ -45,6 +46,8 @@ RUN_FLAGS = (
     "commit",
     "push",
     "apply_proposals",
+    "fail_on",
+    "new_only",
 )
 
 
@@ -97,12 +100,22 @@ def _run_parts(target: Path, config: Config) -> dict[str, Any]:
 
     return {
         "make_reviewer": lambda ws: build_reviewer(config, ws, use_cache=config.run.ai_cache),
-        "make_reporter": FileReporter,
+        "make_reporter": lambda ws, specs: FileReporter(ws, specs, config.report),
         "make_step_cache": lambda ws: build_step_cache(target, config, ws),
         "make_skip_policy": lambda history, specs: build_skip_policy(
             target, config, specs, history
         ),
     }
+
+
+def _finding_policy(target: Path, config: Config, console: RunConsole) -> FindingPolicy:
+    """The run's rule policy (a bad baseline or --new-only without a base: exit 2)."""
+    from ai_workflow.rules.build import build_run_policy, describe
+
+    policy = build_run_policy(target, config)
+    for line in describe(policy):
+        console.message("info", line)
+    return policy
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -119,6 +132,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         config = config.model_copy(update={"smart_execution": smart})
     interactive = not config.run.auto and sys.stdin.isatty() and sys.stderr.isatty()
     console = RunConsole(stderr=args.json, verbose=config.run.verbose, interactive=interactive)
+    finding_policy = None if args.dry_run else _finding_policy(target, config, console)
     request = RunRequest(
         target=target,
         config=config,
@@ -130,6 +144,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         interactive=interactive,
         **_run_parts(target, config),
     )
+    if finding_policy is not None:
+        request.finding_policy = finding_policy
     report = run_workflow(request)
     if args.json:
         print(json.dumps(report.summary, indent=2))

@@ -17,7 +17,10 @@ from types import ModuleType
 from ai_workflow import __version__
 from ai_workflow.errors import UsageError
 
-COMMAND_MODULES: tuple[str, ...] = ("tech_stack", "cache", "changes", "explain")
+COMMAND_MODULES: tuple[str, ...] = (
+    *("tech_stack", "cache", "changes", "explain", "rules", "baseline", "report"),
+    *("init", "config", "ci", "completion"),  # CI, init, configuration
+)
 """Extra subcommands: module names under `ai_workflow.commands`."""
 
 EXIT_USAGE = 2
@@ -77,8 +80,8 @@ def add_target(parser: argparse.ArgumentParser) -> None:
 def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
     run = sub.add_parser(
         "run",
-        epilog="exit codes: 0 every step passed (warnings allowed), 1 a step failed, "
-        "2 usage or configuration error, 130 interrupted",
+        epilog="exit codes: 0 nothing to fail on, 1 a step failed or a new finding reached "
+        "--fail-on, 2 usage or configuration error, 130 interrupted",
         help="run the workflow",
         description="Run the workflow steps over a target project.",
     )
@@ -178,6 +181,20 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
         action="store_true",
         default=None,
         help="step 6 applies AI-proposed tests to the project",
+    )
+    run.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "never"),
+        default=None,
+        help="exit 1 on a failed step or a new error finding (error, the default), also on a "
+        "new warning (warning), or never",
+    )
+    run.add_argument(
+        "--new-only",
+        action="store_true",
+        default=None,
+        help="report only findings on lines changed since the base (--base, else smart "
+        "execution's)",
     )
     run.add_argument(
         "--json",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import string
 import tomllib
 import warnings
 from collections.abc import Mapping
@@ -21,7 +22,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from ai_workflow.errors import ConfigError
 
@@ -115,6 +124,8 @@ class RunConfig(_Section):
     push: bool = False  # step 11 pushes after committing
     apply_proposals: bool = False  # step 6 applies AI-proposed tests to the project
     history_window: int = Field(default=10, ge=1, le=10_000)
+    fail_on: Literal["error", "warning", "never"] = "error"  # what makes the exit status 1
+    new_only: bool = False  # report only findings on lines changed since the base
 
 
 class AIConfig(_Section):
@@ -156,14 +167,76 @@ class ThresholdsConfig(_Section):
     file_lines: int = Field(default=500, ge=1, le=10_000_000)
 
 
+UNKNOWN_RULE = "unknown_rule"
+"""The pydantic error type of a rule id or prefix the catalog does not know."""
+
+
+def _known_rule_pattern(pattern: str) -> str:
+    """A rule id or prefix of the catalog (`ai_workflow.rules`), else an error with the
+    closest known one."""
+    from ai_workflow.rules.catalog import load_catalog  # lazy: only configs with rules pay
+
+    problem = load_catalog().check_pattern(pattern)
+    if problem is not None:
+        raise PydanticCustomError(UNKNOWN_RULE, problem)
+    return pattern
+
+
+RulePattern = Annotated[str, AfterValidator(_known_rule_pattern)]
+"""A rule id (`md/MD013`) or prefix (`quality/`, `ruff/E5`): see `ai_workflow.rules.policy`."""
+
+
 class RulesConfig(_Section):
     """Which findings are reported and how severe they are (rule ids or prefixes like `md/`)."""
 
-    select: list[str] = Field(default_factory=list)  # turn on rules that are off by default
-    ignore: list[str] = Field(default_factory=list)
-    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
-    per_path_ignores: dict[str, list[str]] = Field(default_factory=dict)  # glob -> rule ids
+    select: list[RulePattern] = Field(default_factory=list)  # turn on rules off by default
+    ignore: list[RulePattern] = Field(default_factory=list)
+    severity: dict[RulePattern, Literal["error", "warning", "info"]] = Field(default_factory=dict)
+    per_path_ignores: dict[str, list[RulePattern]] = Field(default_factory=dict)  # glob -> ids
     thresholds: ThresholdsConfig = Field(default_factory=ThresholdsConfig)
+
+
+class RegressionConfig(_Section):
+    """Performance regression detection: a duration above median + k x MAD of its recent
+    successful runs, by at least `min_increase_s` and `min_increase_ratio`, is reported."""
+
+    enabled: bool = True
+    mad_k: float = Field(default=3.0, gt=0, le=100)  # k, in units of the scaled MAD (~sigma)
+    min_runs: int = Field(default=5, ge=2, le=1000)  # earlier runs needed before judging
+    min_increase_s: float = Field(default=1.0, ge=0)  # a step: below this, noise
+    min_increase_ratio: float = Field(default=0.2, ge=0)  # ... and at least 20% above median
+    test_min_increase_s: float = Field(default=0.5, ge=0)  # one test (JUnit timings)
+    slowest_tests: int = Field(default=20, ge=0, le=10_000)  # how many tests are compared
+    max_load_per_cpu: float = Field(default=2.0, gt=0)  # busier machine: durations not judged
+
+
+SOURCE_URL_FIELDS = ("path", "line", "commit", "branch")
+"""The placeholders of `report.source_url`."""
+
+
+class ReportConfig(_Section):
+    """The run's HTML report (`backlog/<run>/report.html`)."""
+
+    # Link of a finding's file and line, e.g. "https://github.com/o/r/blob/{commit}/{path}#L{line}";
+    # None: derived from the git remote (GitHub, GitLab, Bitbucket), else a relative file link.
+    source_url: str | None = None
+    trend_runs: int = Field(default=30, ge=1, le=10_000)  # runs shown in the trends section
+    regression: RegressionConfig = Field(default_factory=RegressionConfig)
+
+    @field_validator("source_url")
+    @classmethod
+    def _known_placeholders(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError as exc:
+            raise ValueError(f"not a valid template: {exc}") from None
+        unknown = sorted(names - set(SOURCE_URL_FIELDS))
+        if unknown:
+            allowed = ", ".join("{" + f + "}" for f in SOURCE_URL_FIELDS)
+            raise ValueError(f"unknown placeholder {{{unknown[0]}}} (use {allowed})")
+        return value
 
 
 class Config(_Section):
@@ -176,6 +249,7 @@ class Config(_Section):
     ai: AIConfig = Field(default_factory=AIConfig)
     smart_execution: SmartExecutionConfig = Field(default_factory=SmartExecutionConfig)
     rules: RulesConfig = Field(default_factory=RulesConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
 
 
 SECTIONS: dict[str, type[BaseModel]] = {
@@ -190,13 +264,26 @@ SECTIONS: dict[str, type[BaseModel]] = {
 class _Source:
     """One configuration layer: its data plus how to name a key's origin in messages."""
 
-    def __init__(self, label: str, data: dict[str, Any], yaml_text: str | None = None) -> None:
+    def __init__(
+        self,
+        label: str,
+        data: dict[str, Any],
+        yaml_text: str | None = None,
+        toml_text: str | None = None,
+    ) -> None:
         self.label = label
         self.data = data
         self.yaml_text = yaml_text
+        self.toml_text = toml_text
 
-    def where(self, loc: tuple[str | int, ...]) -> str:
-        line = _yaml_line(self.yaml_text, loc) if self.yaml_text is not None else None
+    def where(self, loc: tuple[str | int, ...], value: object = None) -> str:
+        """The label, with the line of `loc` in YAML, or of the string `value` in TOML (where
+        the parser keeps no positions: its first quoted occurrence, for a rule id)."""
+        line = None
+        if self.yaml_text is not None:
+            line = _yaml_line(self.yaml_text, loc)
+        elif self.toml_text is not None and isinstance(value, str) and value:
+            line = _toml_string_line(self.toml_text, value)
         return f"{self.label}, line {line}" if line else self.label
 
 
@@ -240,6 +327,16 @@ def _parse_problem(exc: BaseException) -> str:
 def load_yaml(text: str) -> Any:
     """`text` parsed with `_StrictLoader`; raises yaml.YAMLError or one of PARSE_FAILURES."""
     return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass: safe
+
+
+def _toml_string_line(text: str, value: str) -> int | None:
+    """1-based line of the first `"value"` or `'value'` after the [tool.ai-workflow] header
+    (the whole file when there is none)."""
+    header = TOOL_TABLE_HEADER.search(text)
+    start = header.start() if header else 0
+    quoted = re.compile(rf"""(["']){re.escape(value)}\1""")
+    match = quoted.search(text, start)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _yaml_line(text: str, loc: tuple[str | int, ...]) -> int | None:
@@ -299,7 +396,7 @@ def _read_project_file(target: Path, explicit: Path | None) -> _Source | None:
         if section is not None:
             if not isinstance(section, dict):
                 raise ConfigError(f"{pyproject}: [tool.ai-workflow] must be a table")
-            return _Source(f"{pyproject} [tool.ai-workflow]", section)
+            return _Source(f"{pyproject} [tool.ai-workflow]", section, toml_text=text)
     return None
 
 
@@ -346,7 +443,7 @@ def _read_file(path: Path) -> _Source:
         section = _tool_table(data)
         if section is not None and not isinstance(section, dict):
             raise ConfigError(f"{path}: [tool.ai-workflow] must be a table")
-        return _Source(str(path), data if section is None else section)
+        return _Source(str(path), data if section is None else section, toml_text=text)
     try:
         data = load_yaml(text)
     except yaml.YAMLError as exc:
@@ -421,11 +518,15 @@ def _describe_errors(exc: ValidationError, source: _Source) -> str:
             hint = _suggest(loc)
             if hint:
                 msg += f" (did you mean '{hint}'?)"
+        elif err["type"] == UNKNOWN_RULE:
+            loc = tuple(p for p in loc if p != "[key]")  # a dict key: its own line
+            msg = f"{'.'.join(str(p) for p in loc[:2])}: {err['msg']}"
         else:
             msg = f"{key}: {err['msg']}"
             if "input" in err and not isinstance(err["input"], dict | list):
                 msg += f" (got {shown(err['input'])})"
-        lines.append(f"{source.where(loc)}: {msg}")
+        value = err.get("input") if err["type"] == UNKNOWN_RULE else None
+        lines.append(f"{source.where(loc, value)}: {msg}")
     more = len(exc.errors()) - 5
     if more > 0:
         lines.append(f"... and {more} more problem(s)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -19,7 +20,13 @@ SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem found by a step. `path` is relative to the target, POSIX style."""
+    """One problem found by a step. `path` is relative to the target, POSIX style.
+
+    The run's rule policy (`ai_workflow.rules.policy`) sets `fingerprint` (what the baseline
+    matches: rule, path, message and cited line's content, never the line number) and
+    `baselined` (a known finding: kept in the files, but it neither fails its step nor counts
+    for the exit code, the console or the counts).
+    """
 
     rule: str
     severity: Severity
@@ -29,6 +36,8 @@ class Finding:
     step: str = ""
     source: str = "check"  # "check" for deterministic checks, "ai" for model findings
     extra: Mapping[str, Any] = field(default_factory=dict)
+    fingerprint: str | None = None
+    baselined: bool = False
 
     def __post_init__(self) -> None:
         # Messages quote tool output (a failing test's print, a linter's source line): a
@@ -42,6 +51,17 @@ class Finding:
         if any(isinstance(v, str) for v in self.extra.values()):
             extra = {k: redact(v).text if isinstance(v, str) else v for k, v in self.extra.items()}
             object.__setattr__(self, "extra", extra)
+
+    def graded(
+        self, *, severity: Severity | None = None, fingerprint: str | None, baselined: bool
+    ) -> Finding:
+        """A copy as the rule policy grades it. The text is unchanged, so it is not redacted
+        a second time (that is most of the cost of `dataclasses.replace` on many findings)."""
+        clone = copy.copy(self)
+        object.__setattr__(clone, "severity", severity or self.severity)
+        object.__setattr__(clone, "fingerprint", fingerprint)
+        object.__setattr__(clone, "baselined", baselined)
+        return clone
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -60,6 +80,8 @@ class Finding:
             step=str(data.get("step", "")),
             source=str(data.get("source", "check")),
             extra=dict(data.get("extra") or {}),
+            fingerprint=data.get("fingerprint"),
+            baselined=bool(data.get("baselined", False)),
         )
 
 
@@ -72,7 +94,14 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
+    """Findings to act on per severity: baselined findings are not counted."""
     counts = {s.value: 0 for s in Severity}
     for finding in findings:
-        counts[finding.severity.value] += 1
+        if not finding.baselined:
+            counts[finding.severity.value] += 1
     return counts
+
+
+def new_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings the baseline does not know."""
+    return [f for f in findings if not f.baselined]

@@ -1,27 +1,56 @@
-"""Documentation files as data: headings and anchors, links, code, and the prose around them.
+"""Documentation files as data: headings and anchors, links, code, and the prose around them;
+and which parts of them are claims about this project.
 
 Markdown is parsed with markdown-it-py (CommonMark plus tables), so links, code spans and code
 blocks are found the way a renderer sees them, with 1-based line numbers. Heading anchors follow
 GitHub's rules. reStructuredText gets a simpler line-based reading: section titles, explicit
 targets, hyperlinks, file-naming directives, literal blocks and inline literals.
+
+Claims. The steps that check what documents name (files, scripts, commands, directories,
+symbols) check only text that claims something about *this* project as it is now. One rule,
+applied by `classify_docs` and asked through `DocFile.is_claim`, says what is not:
+
+1. History: a changelog, release notes or a migration guide (`doc_kinds.is_history_document`)
+   describes other versions of the project; so does the "old" side of `old -> new` (inline code
+   followed by an arrow, or a table column headed old/before/deprecated/removed/...).
+2. Illustrations: a `diff`/`patch` block, and a block shown as output: under a heading such as
+   "Example output" or "Detected issues", or after a lead-in that ends with "prints:",
+   "you will see:", "gives us", "looks like this:".
+3. Another project: a tutorial document (`doc_kinds.is_tutorial_document`) most of whose named
+   paths do not exist here builds the reader's project; so does a code block that is a console
+   transcript (commands with their output), a directory tree, or a listing introduced as "your
+   project/app/program", when fewer than half of the local paths it names exist here and none
+   of the programs it runs is this project's own (`ProjectFacts.programs`); a tree rooted at an
+   absolute path is another project's too; and a table whose paths mostly do not exist here
+   describes other kinds of project. Inline code naming a path that such an example shows
+   (`root.go` of a tree of the reader's program) is part of the example.
+
+A plain instruction block (```` ```bash\n./scripts/deploy.sh\n``` ````) stays a claim whatever
+exists: telling users to run a missing script is exactly what must be reported.
 """
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import html
+import json
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ai_workflow.anchors import collision_free_slugs, github_slug, reference_name
+from ai_workflow.doc_kinds import is_history_document, is_tutorial_document
 from ai_workflow.engine.step import StepContext
 from ai_workflow.project_files import project_files
+from ai_workflow.shell_commands import UNKNOWN_DIR, Session, join, strip_prompt, unwrap
+from ai_workflow.textfiles import read_text, read_toml
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn"})
 RST_SUFFIXES = frozenset({".rst"})
@@ -65,6 +94,9 @@ class CodeBlock:
     language: str  # "" when the fence has no info string (or an indented/literal block)
     content: str
     line: int  # 1-based line of the first content line
+    section: str = ""  # title of the enclosing section ("" before the first heading)
+    section_line: int = 0  # line of that title (0 before the first heading)
+    lead: str = ""  # the last line of prose before the block (its lead-in)
 
     def numbered_lines(self) -> Iterator[tuple[int, str]]:
         for offset, text in enumerate(self.content.splitlines()):
@@ -75,6 +107,8 @@ class CodeBlock:
 class InlineCode:
     text: str
     line: int
+    table: int | None = None  # index of the Markdown table it is in
+    old: bool = False  # the "old" side of `old` -> `new`, or an old/deprecated table column
 
 
 @dataclass(frozen=True)
@@ -101,6 +135,28 @@ class DocFile:
     rst_targets: set[str] = field(default_factory=set)  # normalised reference names
     rst_references: list[RstReference] = field(default_factory=list)
     line_count: int = 0
+    # set by `classify_docs`: what is not a claim about this project, and why
+    role: str | None = None  # the whole document: "history" or "another project"
+    not_claims: dict[int, str] = field(default_factory=dict)  # code block line -> reason
+    foreign_tables: set[int] = field(default_factory=set)
+    foreign_names: set[str] = field(default_factory=set)  # paths its examples show
+
+    def is_claim(self, item: CodeBlock | InlineCode) -> bool:
+        """Whether this block or inline code claims something about this project now."""
+        if self.role is not None:
+            return False
+        if isinstance(item, CodeBlock):
+            return item.line not in self.not_claims
+        if item.old or (item.table is not None and item.table in self.foreign_tables):
+            return False
+        text = _clean_path(item.text)
+        return text not in self.foreign_names
+
+    def claim_blocks(self) -> list[CodeBlock]:
+        return [b for b in self.code_blocks if self.is_claim(b)]
+
+    def claim_inline(self) -> list[InlineCode]:
+        return [c for c in self.inline_code if self.is_claim(c)]
 
     def has_anchor(self, fragment: str) -> bool:
         """Whether `#fragment` resolves in this document (decoded, case-insensitive fallback)."""
@@ -120,41 +176,6 @@ class DocFile:
 
 
 # --------------------------------------------------------------------------- anchors
-
-
-def github_slug(text: str) -> str:
-    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
-    out = []
-    for ch in text.strip().lower():
-        if ch == " ":
-            out.append("-")
-        elif ch in "-_" or unicodedata.category(ch)[0] in "LMN":
-            out.append(ch)
-    return "".join(out)
-
-
-def unique_slugs(texts: Iterable[str]) -> list[str]:
-    """GitHub's de-duplication: the second "Usage" is `usage-1`, the third `usage-2`."""
-    seen: dict[str, int] = {}
-    taken: set[str] = set()
-    slugs = []
-    for text in texts:
-        base = github_slug(text)
-        slug = base
-        if slug in taken:
-            count = seen.get(base, 0)
-            while slug in taken:
-                count += 1
-                slug = f"{base}-{count}"
-            seen[base] = count
-        taken.add(slug)
-        slugs.append(slug)
-    return slugs
-
-
-def rst_name(text: str) -> str:
-    """docutils' reference-name normalisation: case- and whitespace-insensitive."""
-    return " ".join(text.split()).lower()
 
 
 # --------------------------------------------------------------------------- link targets
@@ -208,21 +229,60 @@ def parse_markdown(text: str, path: str = "") -> DocFile:
     tokens = _MD.parse(text)
     code_lines: set[int] = set()
     heading_texts: list[tuple[int, int, str, str | None]] = []
+    table = _TableState()
     for index, token in enumerate(tokens):
         start = (token.map[0] + 1) if token.map else 1
+        table.see(token)
         if token.type in ("fence", "code_block"):
             _add_code_block(doc, token, start, code_lines)
         elif token.type == "html_block":
             _add_html(doc, token.content, start)
         elif token.type == "inline":
-            _scan_inline(doc, token, start)
-            if index > 0 and tokens[index - 1].type == "heading_open":
+            previous = tokens[index - 1].type if index > 0 else ""
+            if previous == "th_open":
+                table.headers.append(_heading_text(token)[0])
+            _scan_inline(doc, token, start, table.cell())
+            if previous == "heading_open":
                 level = int(tokens[index - 1].tag[1:])
                 plain, custom = _heading_text(token)
                 heading_texts.append((level, start, plain, custom))
     _add_headings(doc, heading_texts)
     doc.prose = _prose_lines(text, code_lines)
+    _annotate_blocks(doc)
     return doc
+
+
+_OLD_COLUMN_RE = re.compile(
+    r"\b(?:old|before|previous|formerly|deprecated|removed|legacy|was|from|v\d[\w.]*)\b", re.I
+)
+_ARROW_RE = re.compile(r"\s*(?:→|->|=>|⇒|⟶)\s*")
+
+
+@dataclass
+class _TableState:
+    """Where the parser is in a Markdown table: which table, which column, the header texts."""
+
+    index: int = -1
+    inside: bool = False
+    column: int = -1
+    headers: list[str] = field(default_factory=list)
+
+    def see(self, token: Token) -> None:
+        if token.type == "table_open":
+            self.index, self.inside, self.headers = self.index + 1, True, []
+        elif token.type == "table_close":
+            self.inside = False
+        elif token.type == "tr_open":
+            self.column = -1
+        elif token.type in ("th_open", "td_open"):
+            self.column += 1
+
+    def cell(self) -> tuple[int, bool] | None:
+        """(table index, whether this column holds old names) inside a table, else None."""
+        if not self.inside:
+            return None
+        header = self.headers[self.column] if 0 <= self.column < len(self.headers) else ""
+        return self.index, bool(_OLD_COLUMN_RE.search(header))
 
 
 def _blank_front_matter(text: str) -> str:
@@ -257,10 +317,12 @@ def _add_html(doc: DocFile, content: str, start: int) -> None:
         doc.anchors.add(html.unescape(match.group(1)))
 
 
-def _scan_inline(doc: DocFile, token: Token, start: int) -> None:
+def _scan_inline(doc: DocFile, token: Token, start: int, cell: tuple[int, bool] | None) -> None:
     line = start
     link_stack: list[tuple[str, int, list[str]]] = []
-    for child in token.children or []:
+    children = token.children or []
+    table, old_column = cell if cell else (None, False)
+    for index, child in enumerate(children):
         if child.type in ("softbreak", "hardbreak"):
             line += 1
         elif child.type == "link_open":
@@ -273,7 +335,14 @@ def _scan_inline(doc: DocFile, token: Token, start: int) -> None:
                 Link(unquote(str(child.attrs.get("src", ""))), line, child.content, "image")
             )
         elif child.type == "code_inline":
-            doc.inline_code.append(InlineCode(child.content, line))
+            after = children[index + 1 : index + 3]
+            renamed = (
+                len(after) == 2
+                and bool(_ARROW_RE.fullmatch(after[0].content))
+                and after[1].type == "code_inline"
+            )  # `old` -> `new`
+            old = old_column or renamed
+            doc.inline_code.append(InlineCode(child.content, line, table, old))
         elif child.type == "html_inline":
             _add_html(doc, child.content, line)
         if child.type in ("text", "code_inline") and link_stack:
@@ -298,7 +367,7 @@ def _heading_text(token: Token) -> tuple[str, str | None]:
 
 
 def _add_headings(doc: DocFile, found: list[tuple[int, int, str, str | None]]) -> None:
-    slugs = unique_slugs(text for _, _, text, _ in found)
+    slugs = collision_free_slugs(text for _, _, text, _ in found)
     for (level, line, text, custom), slug in zip(found, slugs, strict=True):
         doc.headings.append(Heading(level, text, custom or slug, line))
         doc.anchors.add(slug)
@@ -341,15 +410,17 @@ def parse_rst(text: str, path: str = "") -> DocFile:
         if _is_rst_title(lines, index):
             titles.append((number, re.sub(r"\\(.)", r"\1", line.strip())))
         _scan_rst_line(doc, line, number)
-    for (number, title), slug in zip(titles, unique_slugs(t for _, t in titles), strict=True):
+    slugs = collision_free_slugs(t for _, t in titles)
+    for (number, title), slug in zip(titles, slugs, strict=True):
         doc.headings.append(Heading(0, title, slug, number))
         doc.anchors.add(slug)
-        doc.rst_targets.add(rst_name(title))
+        doc.rst_targets.add(reference_name(title))
     doc.prose = [
         (n, _RST_LITERAL_RE.sub(" ", line))
         for n, line in enumerate(lines, start=1)
         if n not in code_lines and line.strip()
     ]
+    _annotate_blocks(doc)
     return doc
 
 
@@ -413,7 +484,7 @@ def _scan_rst_line(doc: DocFile, line: str, number: int) -> None:
     target = _RST_TARGET_RE.match(line)
     if target:
         name = target.group(1).strip("`")
-        doc.rst_targets.add(rst_name(name))
+        doc.rst_targets.add(reference_name(name))
         doc.anchors.add(github_slug(name))
         if target.group(2) and not target.group(2).endswith("_"):
             doc.links.append(Link(target.group(2).strip(), number, name, "rst"))
@@ -427,7 +498,7 @@ def _scan_rst_line(doc: DocFile, line: str, number: int) -> None:
     for match in _RST_HYPERLINK_RE.finditer(line):
         label, target_text, underscores = match.groups()
         if underscores == "_" and label:
-            doc.rst_targets.add(rst_name(label))
+            doc.rst_targets.add(reference_name(label))
         if not target_text.endswith("_"):
             doc.links.append(Link(target_text.strip(), number, label, "rst"))
     for match in _RST_NAMED_REF_RE.finditer(line):
@@ -440,7 +511,415 @@ def _scan_rst_line(doc: DocFile, line: str, number: int) -> None:
         else:
             doc.rst_references.append(RstReference(value, number, "ref"))
     for match in _RST_LITERAL_RE.finditer(line):
-        doc.inline_code.append(InlineCode(match.group(1), number))
+        old = bool(re.match(_ARROW_RE.pattern + "``", line[match.end() :]))  # ``old`` -> ``new``
+        doc.inline_code.append(InlineCode(match.group(1), number, old=old))
+
+
+# --------------------------------------------------------------------------- block shapes
+
+TREE_GLYPHS = re.compile(r"[├└│]|\|--|\+--|`--")
+_TREE_PREFIX = re.compile(r"^[\s│├└─|+`\-]*")
+SHELL_BLOCK_LANGUAGES = frozenset(
+    {"", "bash", "sh", "shell", "zsh", "console", "shell-session", "shellsession", "terminal"}
+)
+_DIFF_LANGUAGES = frozenset({"diff", "patch", "udiff"})
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    path: str  # relative to the tree's root (or to the directory the root line names)
+    line: int
+    directory: bool
+
+
+def is_tree(block: CodeBlock) -> bool:
+    """A `tree`-style listing: at least two lines drawn with ├── └── │ or |-- +-- `--."""
+    return sum(1 for line in block.content.splitlines() if TREE_GLYPHS.search(line)) >= 2
+
+
+def tree_root(block: CodeBlock) -> str:
+    """The first line of a tree when it is its root (no glyph): `proj/`, `/home/u/app`."""
+    for line in block.content.splitlines():
+        if line.strip():
+            return "" if TREE_GLYPHS.search(line) else line.strip()
+    return ""
+
+
+def tree_entries(block: CodeBlock, dirs: set[str] | frozenset[str]) -> Iterator[TreeEntry]:
+    """The paths of a tree listing. A root line naming one of `dirs` prefixes every path."""
+    if not is_tree(block):
+        return
+    lines = list(block.numbered_lines())
+    base = ""
+    root = _clean_tree_name(tree_root(block))
+    if root and root.rstrip("/") in dirs:
+        base = root.rstrip("/")
+    stack: list[tuple[int, str]] = []
+    first = _first_line(lines)
+    for index, (number, raw) in enumerate(lines):
+        if not raw.strip() or (index == first and not TREE_GLYPHS.search(raw)):
+            continue  # blank, or the root line
+        prefix = _TREE_PREFIX.match(raw)
+        column = prefix.end() if prefix else 0
+        name = _clean_tree_name(raw[column:])
+        if not name:
+            continue
+        while stack and stack[-1][0] >= column:
+            stack.pop()
+        parts = [base, *(n for _, n in stack), name.rstrip("/")]
+        path = "/".join(p for p in parts if p)
+        is_dir = name.endswith("/") or _deeper(lines, index, column)
+        if not is_placeholder(name):
+            yield TreeEntry(path, number, is_dir)
+        if is_dir:
+            stack.append((column, name.rstrip("/")))
+
+
+def _first_line(lines: list[tuple[int, str]]) -> int:
+    return next((i for i, (_, text) in enumerate(lines) if text.strip()), 0)
+
+
+def _deeper(lines: list[tuple[int, str]], index: int, column: int) -> bool:
+    for _, text in lines[index + 1 :]:
+        if text.strip():
+            prefix = _TREE_PREFIX.match(text)
+            return (prefix.end() if prefix else 0) > column and bool(TREE_GLYPHS.search(text))
+    return False
+
+
+def _clean_tree_name(text: str) -> str:
+    """The file name of a tree line, without `# comments`, `<- notes` or trailing text."""
+    text = re.split(r"\s+(?:#|<-|←|--|//)|\s{2,}", text.strip(), maxsplit=1)[0].strip()
+    return text.split(" ")[0] if " " in text else text
+
+
+def is_placeholder(name: str) -> bool:
+    """`...`, `<name>`, `*.py`, `{app}`, `$DIR`: a stand-in, not a real path."""
+    return any(mark in name for mark in ("...", "…", "*", "<", ">", "{", "}", "$")) or name in (
+        ".",
+        "..",
+    )
+
+
+def has_prompts(block: CodeBlock) -> bool:
+    """Whether the block shows prompts (`$ make`): then only prompt lines are commands."""
+    return any(strip_prompt(line.strip()) is not None for line in block.content.splitlines())
+
+
+def is_transcript(block: CodeBlock) -> bool:
+    """Prompt lines followed by what the commands printed: a console session."""
+    continuation = seen_prompt = False
+    for raw in block.content.splitlines():
+        text = raw.strip()
+        command = strip_prompt(text)
+        if command is not None:
+            seen_prompt, continuation = True, command.endswith("\\")
+        elif continuation:
+            continuation = text.endswith("\\")
+        elif text and not text.startswith("#") and seen_prompt:
+            return True
+    return False
+
+
+@dataclass
+class _Named:
+    """What a shell block names: whether each local path exists here, and its programs."""
+
+    exists: list[bool] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    programs: set[str] = field(default_factory=set)
+
+
+def _named_by_commands(block: CodeBlock, doc_path: str, facts: ProjectFacts) -> _Named:
+    """Run the block's commands through a shell session: paths it creates itself (a clone, a
+    download, `mkdir`) are neither here nor missing; `cd` somewhere unknown ends the count."""
+    named = _Named()
+    session = Session()
+    lines = block.numbered_lines()
+    for command in session.run(lines, doc_path, "docs", prompt_only=has_prompts(block)):
+        if command.cwd == UNKNOWN_DIR:
+            continue
+        argv = unwrap(list(command.argv))
+        named.programs.add(argv[0] if argv else "")
+        for word in argv:
+            token = path_token(word)
+            path = join(command.cwd, token) if token else ""
+            if not token or command.produced(path) or command.maybe_from(path) is not None:
+                continue
+            named.paths.append(path)
+            named.exists.append(facts.has(path, doc_path) or facts.has(token, doc_path))
+    return named
+
+
+_PATH_TOKEN_RE = re.compile(r"^(?:\.\.?/)?[\w@+-][\w.@+-]*(?:/[\w.@+-]+)*/?$")
+_DOMAIN_RE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$")
+
+
+def path_token(word: str) -> str | None:
+    """A relative path a command or tree names (`./x.sh`, `src/a.py`, `docs/`), cleaned."""
+    if not _PATH_TOKEN_RE.match(word) or word.startswith("@") or "/" not in word:
+        return None
+    parts = [p for p in word.split("/") if p]
+    if any(p == "..." for p in parts) or (
+        parts and not parts[0].startswith(".") and _DOMAIN_RE.match(parts[0])
+    ):
+        return None  # `./...` (Go packages), `github.com/x/y` (an import path)
+    return _clean_path(word)
+
+
+def _clean_path(text: str) -> str:
+    text = text.strip()
+    while text.startswith("./"):
+        text = text[2:]
+    return text.rstrip("/") if text != "/" else text
+
+
+# --------------------------------------------------------------------------- claims
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What a document is compared with to tell this project's paths from an example's."""
+
+    files: frozenset[str]
+    dirs: frozenset[str]
+    programs: frozenset[str]  # names of the project's own commands
+    names: frozenset[str] = frozenset()  # the project's package names (lower case)
+
+    @classmethod
+    def of(cls, target: Path, files: Iterable[str]) -> ProjectFacts:
+        present = frozenset(files)
+        dirs = frozenset(str(p) for f in present for p in PurePosixPath(f).parents) - {"."}
+        programs = frozenset(own_programs(target, present))
+        return cls(present, dirs, programs, frozenset(own_names(target, present)))
+
+    def has(self, path: str, doc_path: str) -> bool:
+        """Whether `path` exists relative to the repository root or to the document."""
+        clean = _clean_path(path)
+        relative = resolve_target(doc_path, clean)
+        return any(c in self.files or c in self.dirs for c in (clean, relative) if c)
+
+
+def own_programs(target: Path, files: frozenset[str]) -> set[str]:
+    """The commands this project provides: `bin/*`, Go `cmd/*` (and the module when its root
+    is a `main` package), console scripts, package.json `bin`, Cargo binaries."""
+    programs: set[str] = set()
+    for path in files:
+        parts = path.split("/")
+        if len(parts) == 2 and parts[0] == "bin":
+            programs |= {parts[1], PurePosixPath(parts[1]).stem}
+        elif len(parts) >= 3 and parts[0] == "cmd":
+            programs.add(parts[1])
+    manifests = _Manifests(target, files)
+    for table in (manifests.pyproject.get("project"), manifests.poetry):
+        if isinstance(table, dict):
+            for key in ("scripts", "gui-scripts"):
+                programs |= _names(table.get(key))
+    bins = manifests.package.get("bin")
+    package_name = {n.split("/")[-1] for n in _names(manifests.package.get("name"))}
+    programs |= package_name if isinstance(bins, str) else _names(bins)
+    if "main.go" in files:
+        programs |= manifests.go_module
+    cargo_bins = manifests.cargo.get("bin")
+    for binary in cargo_bins if isinstance(cargo_bins, list) else []:
+        programs |= _names(binary.get("name") if isinstance(binary, dict) else None)
+    if "src/main.rs" in files:
+        programs |= manifests.cargo_name
+    return programs | {n.lower() for n in programs}
+
+
+def own_names(target: Path, files: frozenset[str]) -> set[str]:
+    """The names the project goes by: its package names in pyproject.toml, package.json,
+    go.mod and Cargo.toml (what a clone of it is usually called)."""
+    manifests = _Manifests(target, files)
+    names = {n.split("/")[-1] for n in _names(manifests.package.get("name"))}
+    names |= manifests.go_module | manifests.cargo_name
+    for table in (manifests.pyproject.get("project"), manifests.poetry):
+        names |= _names(table.get("name")) if isinstance(table, dict) else set()
+    return {n.lower() for n in names}
+
+
+class _Manifests:
+    """The project's top-level manifests, parsed (empty when absent or invalid)."""
+
+    def __init__(self, target: Path, files: frozenset[str]) -> None:
+        def toml(name: str) -> dict[str, Any]:
+            return read_toml(target / name) if name in files else {}
+
+        self.pyproject = toml("pyproject.toml")
+        tool = self.pyproject.get("tool")
+        poetry = tool.get("poetry") if isinstance(tool, dict) else None
+        self.poetry: dict[str, Any] = poetry if isinstance(poetry, dict) else {}
+        self.package = _json_object(target / "package.json") if "package.json" in files else {}
+        self.cargo = toml("Cargo.toml")
+        package = self.cargo.get("package")
+        self.cargo_name = _names(package.get("name")) if isinstance(package, dict) else set()
+        self.go_module: set[str] = set()
+        module = re.search(r"^module\s+(\S+)", read_text(target / "go.mod"), re.M)
+        if "go.mod" in files and module:
+            parts = [p for p in module.group(1).split("/") if not re.fullmatch(r"v\d+", p)]
+            self.go_module = {parts[-1]} if parts else set()
+
+
+def _names(value: object) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return {str(k) for k in value}
+    return set()
+
+
+def _json_object(path: Path) -> dict[str, object]:
+    try:
+        data = json.loads(read_text(path))
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+_OUTPUT_SECTION_RE = re.compile(
+    r"\b(?:(?:example|sample|expected)\s+(?:output|run|session|report|result)s?|"
+    r"output\s+examples?|detected\s+issues|transcripts?|screenshots?)\b",
+    re.I,
+)
+_OUTPUT_LEAD_RE = re.compile(
+    r"(?:\b(?:prints?|printed|outputs|displays?|produces?|gives?(?:\s+(?:us|you))?|shows?)|"
+    r"\b(?:you|we)(?:'ll|\s+will|\s+should|\s+would|\s+might|\s+can)?\s+(?:now\s+)?(?:see|get)|"
+    r"\band\s+get|\b(?:example|sample|expected)\s+(?:output|results?|report))"
+    r"\s*(?:something\s+like(?:\s+this)?|the\s+following|this|e\.g\.)?\s*[:.]?\s*$",
+    re.I,
+)  # a lead-in that ends by announcing output: "prints:", "and you'll see:", "gives us"
+_OUTPUT_NOUN_LEAD_RE = re.compile(
+    r"^(?:(?:the|example|sample|expected|its|typical)\s+)*output"
+    r"(?:\s+(?:is|was|will\s+be|looks\s+like(?:\s+this)?))?\s*[:.]?$",
+    re.I,
+)  # a lead-in that is only "Output:" / "The output is:"
+_READER_LEAD_RE = re.compile(
+    r"\b(?:your\s+(?:own\s+)?|(?:the\s+)?(?:tutorial|example|sample|demo)(?:'s)?\s+)"
+    r"(?:project|app|application|program|package|module|repo|repository|codebase|cli|tool|"
+    r"library|service)\b",
+    re.I,
+)
+
+
+def classify_docs(docs: dict[str, DocFile], facts: ProjectFacts) -> None:
+    """Mark what in each document is not a claim about this project (see the module doc)."""
+    for path, doc in docs.items():
+        doc.role, doc.not_claims, doc.foreign_names = None, {}, set()
+        doc.foreign_tables = set()
+        if is_history_document(path):
+            doc.role = "history"
+            continue
+        if is_tutorial_document(path) and _mostly_missing(_doc_paths(doc, facts)):
+            doc.role = "another project"
+            continue
+        for block in doc.code_blocks:
+            reason = _block_reason(doc, block, facts)
+            if reason is not None:
+                doc.not_claims[block.line] = reason
+                if reason == "another project":
+                    doc.foreign_names |= _example_names(block, path, facts)
+        doc.foreign_tables = {
+            table
+            for table, paths in _table_paths(doc).items()
+            if len(paths) >= 2 and _mostly_missing([facts.has(p, path) for p in paths])
+        }
+
+
+def _block_reason(doc: DocFile, block: CodeBlock, facts: ProjectFacts) -> str | None:
+    if block.language in _DIFF_LANGUAGES:
+        return "a diff"
+    if is_tree(block):  # a layout, whatever introduces it: this project's or another's
+        root = tree_root(block)
+        exists = [facts.has(e.path, doc.path) for e in tree_entries(block, facts.dirs)]
+        foreign = root.startswith(("/", "~")) or _mostly_missing(exists)
+        return "another project" if foreign else None
+    if _OUTPUT_SECTION_RE.search(block.section) or _is_output_lead(block.lead):
+        return "output"
+    if block.language not in SHELL_BLOCK_LANGUAGES:
+        return None
+    if not is_transcript(block) and not _READER_LEAD_RE.search(block.lead):
+        return None  # an instruction: a claim whatever exists
+    named = _named_by_commands(block, doc.path, facts)
+    if named.programs & facts.programs:
+        return None  # this project's own program, run on the reader's files
+    return "another project" if _mostly_missing(named.exists) else None
+
+
+def _is_output_lead(lead: str) -> bool:
+    return bool(_OUTPUT_LEAD_RE.search(lead) or _OUTPUT_NOUN_LEAD_RE.match(lead))
+
+
+def _mostly_missing(exists: list[bool]) -> bool:
+    """At least one path, and fewer than half of them exist in the project."""
+    return bool(exists) and 2 * sum(exists) < len(exists)
+
+
+def _example_names(block: CodeBlock, doc_path: str, facts: ProjectFacts) -> set[str]:
+    """Paths an example of another project shows, with their file names (`cmd/root.go`,
+    `root.go`), so that prose naming them is read as part of the example."""
+    if is_tree(block):
+        paths = [e.path for e in tree_entries(block, facts.dirs)]
+    else:
+        paths = _named_by_commands(block, doc_path, facts).paths
+    return {n for p in paths for n in (p, PurePosixPath(p).name)}
+
+
+def _doc_paths(doc: DocFile, facts: ProjectFacts) -> list[bool]:
+    """Whether each path the document's trees, shell blocks and inline code name exists."""
+    exists: list[bool] = []
+    for block in doc.code_blocks:
+        if is_tree(block):
+            exists += [facts.has(e.path, doc.path) for e in tree_entries(block, frozenset())]
+        elif block.language in SHELL_BLOCK_LANGUAGES:
+            exists += _named_by_commands(block, doc.path, facts).exists
+    inline = [p for c in doc.inline_code if (p := path_token(c.text.strip()))]
+    return exists + [facts.has(p, doc.path) for p in inline]
+
+
+def _table_paths(doc: DocFile) -> dict[int, list[str]]:
+    tables: dict[int, list[str]] = {}
+    for code in doc.inline_code:
+        if code.table is not None:
+            path = path_token(code.text.strip())
+            tables.setdefault(code.table, [])
+            if path:
+                tables[code.table].append(path)
+    return tables
+
+
+def _annotate_blocks(doc: DocFile) -> None:
+    """Give each code block its section title and lead-in (the last prose line before it in
+    the same section, with no other block in between)."""
+    heading_lines = {h.line for h in doc.headings}
+    headings = sorted((h.line, h.text) for h in doc.headings)
+    prose = [(n, t) for n, t in doc.prose if n not in heading_lines and _is_lead_text(t)]
+    prose_numbers = [n for n, _ in prose]
+    heading_numbers = [line for line, _ in headings]
+    annotated: list[CodeBlock] = []
+    previous_end = 0
+    for block in doc.code_blocks:
+        index = bisect.bisect_left(heading_numbers, block.line) - 1
+        section_line, section = headings[index] if index >= 0 else (0, "")
+        at = bisect.bisect_left(prose_numbers, block.line) - 1
+        lead = ""
+        if at >= 0 and prose[at][0] > max(section_line, previous_end):
+            lead = prose[at][1].strip().rstrip(":").strip()
+        annotated.append(
+            dataclasses.replace(block, section=section, section_line=section_line, lead=lead)
+        )
+        previous_end = block.line + block.content.count("\n")
+    doc.code_blocks = annotated
+
+
+def _is_lead_text(text: str) -> bool:
+    stripped = text.strip()
+    return not (
+        _RST_ADORNMENT_RE.match(stripped)
+        or stripped.startswith("..")
+        or re.match(r"^:[\w-]+:", stripped)
+        or set(stripped) <= set("|-: ")
+    )
 
 
 # --------------------------------------------------------------------------- project docs
@@ -484,9 +963,21 @@ def load_docs(target: Path, files: Iterable[str]) -> dict[str, DocFile]:
     return docs
 
 
+def project_facts(ctx: StepContext) -> ProjectFacts:
+    """The project's files, directories and programs, computed once per run."""
+    return ctx.memo.get("project_facts", lambda: ProjectFacts.of(ctx.target, project_files(ctx)))
+
+
 def project_docs(ctx: StepContext) -> dict[str, DocFile]:
-    """`load_docs` over the project's files, parsed once per run and shared by the steps."""
-    return ctx.memo.get("markdown_docs", lambda: load_docs(ctx.target, project_files(ctx)))
+    """`load_docs` over the project's files, parsed and classified (`classify_docs`) once per
+    run and shared by the steps."""
+
+    def load() -> dict[str, DocFile]:
+        docs = load_docs(ctx.target, project_files(ctx))
+        classify_docs(docs, project_facts(ctx))
+        return docs
+
+    return ctx.memo.get("markdown_docs", load)
 
 
 README_NAMES = ("README.md", "README.rst", "README.markdown", "README.txt", "README")

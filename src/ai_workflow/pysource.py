@@ -103,6 +103,11 @@ def python_symbols(source: str, path: str | None = None) -> list[PySymbol]:
     return _symbols(parse_python(source, path))
 
 
+def tree_symbols(tree: ast.Module) -> list[PySymbol]:
+    """`python_symbols` of an already parsed module."""
+    return _symbols(tree)
+
+
 def python_symbols_in(path: Path) -> list[PySymbol]:
     """`python_symbols` of a file; PySyntaxError names the file. OSError propagates."""
     return python_symbols(read_source(path), str(path))

@@ -13,7 +13,7 @@ import re
 import shlex
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -21,6 +21,13 @@ from typing import Any
 from ai_workflow.config import Config
 from ai_workflow.engine.step import StepContext
 from ai_workflow.project_files import list_project_files, project_files
+from ai_workflow.testcmd.commands import Invocation
+from ai_workflow.testcmd.declared import (
+    NPM_PLACEHOLDER_TEST,
+    DeclaredTests,
+    ProjectSources,
+    declared_tests,
+)
 from ai_workflow.textfiles import has_shell_shebang
 from ai_workflow.tools import resolve_python
 
@@ -138,6 +145,15 @@ INI_LINTER_SECTIONS = {"flake8": "flake8", "mypy": "mypy", "pylint": "pylint"}
 SOURCE_DIR_NAMES = ("src", "lib", "app", "cmd", "pkg", "internal")
 TEST_DIR_NAMES = ("tests", "test", "spec", "__tests__", "e2e", "testing")
 DOCS_DIR_NAMES = ("docs", "doc", "documentation")
+OTHER_DIR_NAMES = (
+    "bin", "scripts", "script", "examples", "example", "benchmarks", "benchmark", "bench",
+    ".github",
+)  # fmt: skip
+CONVENTIONAL_DIR_NAMES = frozenset(
+    SOURCE_DIR_NAMES + TEST_DIR_NAMES + DOCS_DIR_NAMES + OTHER_DIR_NAMES
+)
+"""Top-level directories whose role every reader knows from the name alone: the one list that
+source/test/docs detection and the "undocumented directory" check share."""
 
 FRAMEWORK_ALIASES = {
     "node": "node-test",
@@ -147,7 +163,6 @@ FRAMEWORK_ALIASES = {
     "cargo": "cargo-test",
     "npm": "npm-script",
 }
-NPM_PLACEHOLDER_TEST = "no test specified"
 JS_FRAMEWORKS = ("vitest", "jest", "mocha")
 
 
@@ -299,6 +314,13 @@ class _Facts:
                     data = {}
             self._cache["package"] = data if isinstance(data, dict) else {}
         return dict(self._cache["package"])
+
+    def sources(self) -> ProjectSources:
+        """The files the declared test commands are read from (CI, Makefile, package.json)."""
+        if "sources" not in self._cache:
+            self._cache["sources"] = ProjectSources(self.target, self.files, self.package_json())
+        sources: ProjectSources = self._cache["sources"]
+        return sources
 
     def manifests(self) -> list[str]:
         return [n for n in self.top if n in MANIFEST_NAMES or REQUIREMENTS_RE.match(n)] + [
@@ -503,6 +525,11 @@ def _build_system(facts: _Facts, primary: str) -> str | None:
 # --------------------------------------------------------------------------- test command
 
 
+def is_conventional_dir(name: str) -> bool:
+    """A top-level directory named by convention (`src/`, `lib/`, `bin/`, `examples/`, ...)."""
+    return name in CONVENTIONAL_DIR_NAMES
+
+
 def is_test_path(path: str, test_dirs: Iterable[str] = ()) -> bool:
     """True for test files by naming convention or location (any language)."""
     pure = PurePosixPath(path)
@@ -523,6 +550,16 @@ def is_test_path(path: str, test_dirs: Iterable[str] = ()) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _Choice:
+    """The chosen test command: its framework, argv (None: needs an interpreter), why."""
+
+    framework: str
+    argv: list[str] | None
+    framework_reason: str  # why this framework
+    command_reason: str  # why this command line
+
+
 def _test_command(
     facts: _Facts,
     config: Config,
@@ -539,7 +576,6 @@ def _test_command(
         evidence["test_command"] = ["tech_stack.test_command in the configuration"]
         framework = configured_framework or _framework_in_command(ts.test_command)
         return framework, None, ts.test_command, "config"
-    detected = _detect_test(facts, languages, python, package_manager, test_dirs)
     if configured_framework:
         argv = _argv_for(configured_framework, facts, python, package_manager, test_dirs)
         evidence["test_framework"] = ["tech_stack.test_framework in the configuration"]
@@ -548,16 +584,22 @@ def _test_command(
             return configured_framework, None, None, None
         evidence["test_command"] = [f"the usual command for {configured_framework}"]
         return configured_framework, argv, shlex.join(argv), "detected"
-    if detected is None:
+    declared = declared_tests(facts.sources())
+    choice = _detect_test(facts, languages, python, package_manager, test_dirs, declared)
+    if declared.notes:
+        evidence["test_candidates"] = list(declared.notes)
+    if choice is None:
         evidence["test_command"] = ["no test framework detected"]
+        found = tests_found(facts.files, test_dirs, facts.target)
+        if found:
+            evidence["tests_found"] = found
         return None, None, None, None
-    framework, argv, reason = detected
-    evidence["test_framework"] = [reason]
-    if argv is None:
-        evidence["test_command"] = [f"no command: {framework} needs a Python interpreter"]
-        return framework, None, None, None
-    evidence["test_command"] = [f"the usual command for {framework}"]
-    return framework, argv, shlex.join(argv), "detected"
+    evidence["test_framework"] = [choice.framework_reason]
+    if choice.argv is None:
+        evidence["test_command"] = [f"no command: {choice.framework} needs a Python interpreter"]
+        return choice.framework, None, None, None
+    evidence["test_command"] = [choice.command_reason]
+    return choice.framework, choice.argv, shlex.join(choice.argv), "detected"
 
 
 def normalise_framework(name: str | None) -> str | None:
@@ -590,12 +632,40 @@ def _detect_test(
     python: str | None,
     package_manager: str | None,
     test_dirs: list[str],
-) -> tuple[str, list[str] | None, str] | None:
-    """The first framework with evidence, in the order of the languages' confidence."""
+    declared: DeclaredTests,
+) -> _Choice | None:
+    """What the project's CI or test targets run; else the first framework with evidence, in
+    the order of the languages' confidence; else an entry point it declares (a test target or
+    script ai-workflow can only run); else CTest in a configured build directory."""
+    if declared.runner is not None:
+        runner = declared.runner
+        own = f", the project's own {runner.program[0]}" if "/" in runner.program[0] else ""
+        how = f"its paths{own}"
+        if runner.npm_script and runner.framework in (*JS_FRAMEWORKS, "node-test"):
+            how = f"through package.json scripts.{runner.npm_script}, which starts it"
+        return _Choice(
+            runner.framework,
+            _argv_for_invocation(runner, facts, python, package_manager),
+            f"run by {declared.reason}",
+            f"{runner.describe()} as declared: {how} (ai-workflow adds the options for its report)",
+        )
     for lang in languages:
         found = _detect_for_language(lang, facts, python, package_manager, test_dirs)
         if found is not None:
-            return found
+            framework, argv, reason = found
+            return _Choice(framework, argv, reason, f"the usual command for {framework}")
+    if declared.entries:
+        entry, where = declared.entries[0]
+        return _Choice(
+            entry.framework,
+            list(entry.program),
+            f"{entry.describe()} ({where})",
+            f"the project's own test entry point ({where}); its output is read as TAP, "
+            "else only its exit status counts",
+        )
+    ctest = _ctest(facts)
+    if ctest is not None:
+        return _Choice("ctest", ctest[0], ctest[1], "the usual command for ctest")
     return None
 
 
@@ -615,7 +685,7 @@ def _detect_for_language(
     elif lang == "rust":
         found = ("cargo-test", "Cargo.toml") if facts.has("Cargo.toml") else None
     elif lang == "shell":
-        bats = [f for f in facts.files if f.endswith(".bats")]
+        bats = _bats_files(facts.files)
         found = ("bats", f"{len(bats)} .bats file(s)") if bats else None
     elif lang == "java":
         found = _java_framework(facts)
@@ -732,6 +802,20 @@ def _ruby_framework(facts: _Facts) -> tuple[str, str] | None:
     return None
 
 
+FIXTURE_DIRS = frozenset({"fixtures", "fixture", "__fixtures__", "testdata", "vendor"})
+
+
+def _bats_files(files: Iterable[str]) -> list[str]:
+    """`.bats` files that are tests, not fixtures (which may be broken on purpose)."""
+    return [f for f in files if f.endswith(".bats") and not FIXTURE_DIRS & set(f.split("/")[:-1])]
+
+
+def _bats_dirs(files: Iterable[str]) -> list[str]:
+    """The directories holding test `.bats` files: bats runs a directory's files, and only
+    `-r` (which would reach fixtures too) goes deeper."""
+    return sorted({PurePosixPath(f).parent.as_posix() for f in _bats_files(files)})
+
+
 def _argv_for(
     framework: str,
     facts: _Facts,
@@ -747,22 +831,47 @@ def _argv_for(
             return [python, "-m", "pytest"]
         return [python, "-m", "unittest", *_unittest_args(facts, test_dirs)]
     if framework in (*JS_FRAMEWORKS, "node-test", "npm-script"):
-        return _js_argv(framework, facts, package_manager)
+        script = "test" if _test_script(facts.package_json()) else None
+        return _js_argv(framework, facts, package_manager, script, ())
     fixed = {
         "go-test": ["go", "test", "./..."],
         "cargo-test": ["cargo", "test"],
-        "maven": ["mvn", "-q", "test"],
         "rspec": ["bundle", "exec", "rspec"],
         "rake": ["bundle", "exec", "rake", "test"],
+        "tox": ["tox"],
+        "nox": ["nox"],
+        "make": ["make", "test"],
+        "just": ["just", "test"],
+        "task": ["task", "test"],
     }
     if framework in fixed:
         return fixed[framework]
+    if framework == "maven":
+        return ["./mvnw", "-q", "test"] if facts.has("mvnw") else ["mvn", "-q", "test"]
     if framework == "gradle":
         return ["./gradlew", "test"] if facts.has("gradlew") else ["gradle", "test"]
     if framework == "bats":
-        dirs = [d for d in test_dirs if any(f.startswith(d + "/") for f in facts.files)]
-        return ["bats", "-r", *(dirs or ["."])]
+        return ["bats", *(_bats_dirs(facts.files) or ["."])]
+    if framework == "ctest":
+        found = _ctest(facts)
+        return found[0] if found else None
     return None
+
+
+def _argv_for_invocation(
+    runner: Invocation, facts: _Facts, python: str | None, package_manager: str | None
+) -> list[str] | None:
+    """The command line for a runner the project declares: its own program and paths."""
+    args = list(runner.args)
+    if runner.framework in ("pytest", "unittest"):
+        return None if python is None else [python, "-m", runner.framework, *args]
+    if runner.framework in (*JS_FRAMEWORKS, "node-test"):
+        return _js_argv(runner.framework, facts, package_manager, runner.npm_script, args)
+    if runner.framework == "maven":
+        return [*runner.program, "-q", *args]
+    if runner.framework == "go-test" and not args:
+        return ["go", "test", "."]  # what `go test` alone tests
+    return [*runner.program, *args]
 
 
 def _unittest_args(facts: _Facts, test_dirs: list[str]) -> list[str]:
@@ -774,14 +883,84 @@ def _unittest_args(facts: _Facts, test_dirs: list[str]) -> list[str]:
     return ["discover"]
 
 
-def _js_argv(framework: str, facts: _Facts, package_manager: str | None) -> list[str]:
+def _js_argv(
+    framework: str,
+    facts: _Facts,
+    package_manager: str | None,
+    script: str | None,
+    args: Sequence[str],
+) -> list[str]:
+    """Through the package script that runs the framework (so its options and hooks apply),
+    else the project's installed runner with `args`."""
     pm = package_manager if package_manager in ("npm", "pnpm", "yarn", "bun") else "npm"
-    if _test_script(facts.package_json()):
+    if script == "test":
         return [pm, "run", "test"] if pm == "bun" else [pm, "test"]
+    if script:
+        return [pm, "run", script]
     if framework == "node-test":
-        return ["node", "--test"]
+        return ["node", "--test", *args]
     local = f"node_modules/.bin/{framework}"
     runner = (
         [local] if (facts.target / local).exists() else ["npm", "exec", "--no", "--", framework]
     )
-    return [*runner, "run"] if framework == "vitest" else runner
+    return [*runner, "run", *args] if framework == "vitest" else [*runner, *args]
+
+
+# --------------------------------------------------------------------------- tests found
+
+
+CTEST_BUILD_DIRS = ("build", "_build", "cmake-build-debug", "cmake-build-release", "out/build")
+CODE_SUFFIXES = frozenset(EXTENSIONS) | {
+    ".c", ".cc", ".cpp", ".cxx", ".h", ".hpp", ".cs", ".php", ".swift", ".scala", ".ex", ".exs",
+    ".lua", ".pl", ".t", ".zig", ".nim", ".dart", ".r", ".R", ".jl", ".clj", ".hs", ".ml",
+}  # fmt: skip
+
+
+def _ctest(facts: _Facts) -> tuple[list[str], str] | None:
+    """CTest, when CMake declares tests and a configured build directory holds them."""
+    if not facts.has("CMakeLists.txt") or not re.search(
+        r"\b(enable_testing|add_test)\s*\(", facts.text("CMakeLists.txt")
+    ):
+        return None
+    for build in CTEST_BUILD_DIRS:
+        if (facts.target / build / "CTestTestfile.cmake").is_file():
+            why = f"CMakeLists.txt declares tests; {build}/ is configured"
+            return ["ctest", "--test-dir", build], why
+    return None
+
+
+def tests_found(files: list[str], test_dirs: Iterable[str], target: Path) -> list[str]:
+    """What looks like tests in the project, for saying so when no runner was found."""
+    found: list[str] = []
+    dirs = [d for d in dict.fromkeys([*test_dirs, "tests", "test"]) if d]
+    for d in dirs:
+        code = [
+            f for f in files if f.startswith(d + "/") and PurePosixPath(f).suffix in CODE_SUFFIXES
+        ]
+        if code:
+            found.append(f"{d}/ with {len(code)} code file(s)")
+    patterns = (
+        ("*_test.go", lambda n: n.endswith("_test.go")),
+        ("*.bats", lambda n: n.endswith(".bats")),
+        ("*.spec.*", lambda n: ".spec." in n),
+        ("*.test.*", lambda n: ".test." in n),
+    )
+    for label, match in patterns:
+        count = sum(1 for f in files if match(PurePosixPath(f).name))
+        if count:
+            found.append(f"{count} {label} file(s)")
+    if "CMakeLists.txt" in files and re.search(
+        r"\badd_test\s*\(", _read(target / "CMakeLists.txt")
+    ):
+        found.append(
+            "CMakeLists.txt declares tests (add_test) but no build directory is configured "
+            "(cmake -B build && cmake --build build)"
+        )
+    return found
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -83,3 +84,15 @@ def test_counts_add_up(items: list[tuple[Severity, str]]) -> None:
     counts = doc["counts"]
     assert counts["error"] + counts["warning"] + counts["info"] == counts["total"] == len(items)
     assert sum(counts["by_rule"].values()) == len(items)
+
+
+def test_baselined_findings_are_marked_and_counted_apart(tmp_path: Path) -> None:
+    known = dataclasses.replace(finding("tests/failed", "error", "old"), baselined=True)
+    fresh = finding("ruff/F401", "warning", "new", "a.py", 1)
+    data = {**summary(str(tmp_path)), "rules": {"baseline": {"entries": 1}, "counts": {}}}
+    doc = findings_document(data, [result(9, "code_quality", findings=[known, fresh])])
+    assert doc["counts"]["error"] == 0 and doc["counts"]["warning"] == 1
+    assert doc["counts"]["baselined"] == 1 and doc["counts"]["total"] == 2
+    assert doc["counts"]["by_rule"] == {"ruff/F401": 1}
+    assert [f["baselined"] for f in doc["findings"]] == [True, False]
+    assert doc["rules"]["baseline"] == {"entries": 1}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ai_workflow.engine.hooks import POLICY_DATA_KEY
 from ai_workflow.engine.step import StepResult, StepStatus
 from ai_workflow.report.markdown import (
     RAW_ANSWER_LIMIT,
@@ -126,6 +128,28 @@ def test_summary_lists_top_findings_and_points_to_the_report_for_the_rest() -> N
     assert f"(+{8 - SUMMARY_TOP} more in `step01_documentation.md`)" in text
     report = step_report_markdown(spec(1, "documentation"), res, RUN)
     assert len(table_rows(report)) == 9  # the report lists all eight
+
+
+def test_baselined_findings_have_their_own_table_and_stay_out_of_the_summary() -> None:
+    known = dataclasses.replace(
+        finding("ruff/F401", "warning", "old import", "a.py", 1), baselined=True
+    )
+    res = result(
+        9,
+        "code_quality",
+        StepStatus.WARNING,
+        [known, finding("ruff/F401", "warning", "new import", "b.py", 2)],
+        data={POLICY_DATA_KEY: {"suppressed": 2, "outside_diff": 1, "baselined": 1}},
+    )
+    report = step_report_markdown(spec(9, "code_quality"), res, RUN)
+    assert "1 new finding: 0 error(s), 1 warning(s), 0 info; 1 baselined." in report
+    findings, baselined = report.split("## Baselined findings")
+    assert "new import" in findings and "old import" not in findings
+    assert "old import" in baselined.split("## Checked")[0]
+    assert "2 suppressed by `ai-workflow: ignore[...]` comments" in report
+    assert "1 outside the lines changed since the base (--new-only)" in report
+    summary_md = step_summary_markdown(spec(9, "code_quality"), res, RUN)
+    assert "new import" in summary_md and "old import" not in summary_md
 
 
 def test_ai_findings_are_marked() -> None:

@@ -175,3 +175,36 @@ def test_steps_that_broke_without_findings_become_tool_notifications(
     assert [n["descriptor"]["id"] for n in notes] == ["directory_structure", "code_quality"]
     assert notes[0]["message"]["text"] == "step directory_structure failed: internal error: boom"
     assert notes[0]["level"] == "error"
+
+
+def test_rules_carry_the_catalog_description_fix_and_docs(tmp_path: Path) -> None:
+    url = "https://docs.astral.sh/ruff/rules/unused-import"
+    ruff = Finding("ruff/F401", Severity.WARNING, "m", "a.py", 1, extra={"url": url})
+    log = sarif_log(
+        summary(str(tmp_path)),
+        [result(9, "code_quality", findings=[ruff, finding("links/broken-anchor", "error")])],
+    )
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    anchor = rules["links/broken-anchor"]
+    assert anchor["shortDescription"]["text"].startswith("A link's #fragment names no heading")
+    assert anchor["help"]["text"].startswith("Use the heading's current anchor")
+    assert "helpUri" not in anchor
+    assert rules["ruff/F401"]["helpUri"] == url  # the linter's own page for the code
+    assert rules["ruff/F401"]["shortDescription"]["text"] == "Ruff: F401"
+
+
+def test_baseline_state_only_when_the_run_had_a_baseline(
+    tmp_path: Path, sarif_schema: dict[str, Any]
+) -> None:
+    known = Finding("x/y", Severity.ERROR, "old", fingerprint="f" * 32, baselined=True)
+    fresh = Finding("x/y", Severity.ERROR, "new", fingerprint="e" * 32)
+    results = [result(1, "d", findings=[known, fresh])]
+    plain = sarif_log(summary(str(tmp_path)), results)
+    assert all("baselineState" not in r for r in plain["runs"][0]["results"])
+    with_baseline = {**summary(str(tmp_path)), "rules": {"baseline": {"entries": 1}}}
+    log = sarif_log(with_baseline, results)
+    validator(sarif_schema).validate(log)
+    states = {r["message"]["text"]: r["baselineState"] for r in log["runs"][0]["results"]}
+    assert states == {"old": "unchanged", "new": "new"}
+    prints = log["runs"][0]["results"][0]["partialFingerprints"]
+    assert prints["aiWorkflowBaseline/v1"] in ("f" * 32, "e" * 32)

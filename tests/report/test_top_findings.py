@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
@@ -43,10 +45,21 @@ def test_errors_first_then_rules_capped_with_more_in_findings_json() -> None:
     assert "(1 less severe finding(s) in findings.json)" in text  # ...but counted
 
 
-def test_info_can_be_included_and_rules_limited() -> None:
+def test_info_is_never_shown_and_rules_limited() -> None:
     text = rendered(sample(), min_severity=Severity.INFO, max_rules=2, more_in="x.json")
-    assert "900 lines" not in text and "no README" not in text  # rules past the first two...
-    assert "(+2 more from 2 other rule(s) in x.json)" in text  # ...and counted
+    assert "900 lines" not in text  # info stays in the files even when asked for
+    assert "(1 less severe finding(s) in x.json)" in text
+    assert "no README" not in text  # rules past the first two...
+    assert "(+1 more from 1 other rule(s) in x.json)" in text  # ...and counted
+
+
+def test_baselined_findings_are_counted_not_shown() -> None:
+    known = dataclasses.replace(finding("docs/x", "error", "known one"), baselined=True)
+    text = rendered([known, finding("docs/y", "warning", "new one")])
+    assert "new one" in text and "known one" not in text
+    assert "(1 baselined finding(s) not shown)" in text
+    text = rendered([known])
+    assert "no new errors or warnings" in text and "(1 baselined finding(s) not shown)" in text
 
 
 def test_nothing_to_show() -> None:
@@ -82,7 +95,8 @@ def test_every_finding_is_shown_or_counted(
     findings = [finding(rule, sev.value, f"m{i}") for i, (sev, rule) in enumerate(items)]
     top = select_top(findings, per_rule=per_rule, max_rules=max_rules, min_severity=threshold)
     accounted = sum(g.total for g in top.groups) + top.omitted_findings + top.below_threshold
-    assert accounted == len(findings)
+    assert accounted == len(findings)  # none is baselined here
+    assert all(f.severity is not Severity.INFO for f in top.shown)
     assert all(len(g.shown) <= per_rule for g in top.groups)
     assert len(top.groups) <= max_rules
     ranks = [list(Severity).index(g.severity) for g in top.groups]

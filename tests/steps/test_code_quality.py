@@ -17,15 +17,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ai_workflow.changes.fingerprint import compute_fingerprint
-from ai_workflow.config import Config, StructureConfig
+from ai_workflow.config import Config, StructureConfig, ThresholdsConfig
 from ai_workflow.engine.step import StepOutcome, StepStatus
 from ai_workflow.errors import StepCancelled
 from ai_workflow.findings import Finding, Severity
+from ai_workflow.ruff_scope import RuffScopes, selects
 from ai_workflow.steps import code_quality
 from ai_workflow.steps.code_quality import (
-    COMPLEXITY_LIMIT,
-    LONG_FILE_LINES,
-    NESTING_LIMIT,
     cyclomatic_complexity,
     function_metrics,
     nesting_depth,
@@ -109,7 +107,7 @@ def test_hot_spots_long_file_and_deeply_nested_function(defects: tuple[Path, Ste
     assert long_file.line == 1 and long_file.severity is Severity.INFO
     assert "600 lines" in long_file.message
     nesting = _find(outcome, "quality/deep-nesting", "pkg/nested.py")
-    assert nesting.line == 1 and nesting.severity is Severity.WARNING
+    assert nesting.line == 1 and nesting.severity is Severity.INFO
     assert nesting.extra["nesting"] == 6 and nesting.extra["deepest_line"] == 8
 
 
@@ -119,7 +117,7 @@ def test_checked_names_tool_path_and_version_and_no_cache_is_written(
     target, outcome = defects
     ruff_line = next(c for c in outcome.checked if c.startswith("ruff "))
     assert "bundled with ai-workflow" in ruff_line and str(Path(sys.executable).parent) in ruff_line
-    assert "ruff's defaults" in ruff_line
+    assert "rules: no configuration (E4, E7, E9, F)" in ruff_line
     assert any(c.startswith("shellcheck ") and "2 shell scripts" in c for c in outcome.checked)
     assert outcome.data["tools"]["ruff"]["version"]
     assert outcome.data["counts"]["hotspots"] >= 2
@@ -141,7 +139,7 @@ def test_project_ruff_configuration_is_honoured(tmp_path: Path) -> None:
     rules = {f.rule for f in outcome.findings}
     assert "ruff/F401" not in rules
     assert "ruff/F821" in rules
-    assert any("config: pyproject.toml [tool.ruff]" in c for c in outcome.checked)
+    assert any("rules: pyproject.toml (E4, E7, E9, F)" in c for c in outcome.checked)
 
 
 def test_project_ruff_fix_setting_never_rewrites_files(tmp_path: Path) -> None:
@@ -418,12 +416,15 @@ def test_nesting_and_complexity_of_a_generated_if_ladder(depth: int) -> None:
     func = _function("\n".join(lines) + "\n")
     assert nesting_depth(func.body)[0] == depth
     assert cyclomatic_complexity(func) == depth + 1
-    flagged = depth > NESTING_LIMIT
-    findings = code_quality._judge("f.py", function_metrics(ast.parse("\n".join(lines)))[0])
+    limits = ThresholdsConfig()
+    flagged = depth > limits.nesting
+    metrics = function_metrics(ast.parse("\n".join(lines)))[0]
+    findings = code_quality._judge("f.py", metrics, limits)
     assert any(f.rule == "quality/deep-nesting" for f in findings) == flagged
     assert any(f.rule == "quality/complex-function" for f in findings) == (
-        depth + 1 > COMPLEXITY_LIMIT
+        depth + 1 > limits.complexity
     )
+    assert all(f.severity is Severity.INFO for f in findings)
 
 
 def test_shell_scripts_by_suffix_and_shebang(tmp_path: Path) -> None:
@@ -439,7 +440,7 @@ def test_shell_scripts_by_suffix_and_shebang(tmp_path: Path) -> None:
 
 
 def test_long_file_threshold_is_exclusive(tmp_path: Path) -> None:
-    exact = "".join(f"A{i} = {i}\n" for i in range(LONG_FILE_LINES))
+    exact = "".join(f"A{i} = {i}\n" for i in range(ThresholdsConfig().file_lines))
     target = make_repo(tmp_path / "proj", {"exact.py": exact, "over.py": exact + "B = 1\n"})
     hotspots = code_quality.find_hotspots(target, ["exact.py", "over.py"])
     assert [(f.rule, f.path) for f in hotspots] == [("quality/long-file", "over.py")]
@@ -523,3 +524,201 @@ def test_changing_the_lint_command_changes_the_steps_fingerprint(tmp_path: Path)
     assert key(_lint_config("true")) == first
     assert key(_lint_config("make lint")) != first
     assert key(Config()) != first
+
+
+# --------------------------------------------------------------------------- rule choice
+
+UNSORTED = "import sys\nimport os\n\n\ndef f():\n    return dict(a=os.sep, b=sys.argv)\n"
+UNUSED = "import json\n"
+
+
+def _rules_at(outcome: StepOutcome) -> set[tuple[str, str | None]]:
+    return {(f.rule, f.path) for f in outcome.findings}
+
+
+def test_without_a_rule_selection_only_the_classic_default_rules_are_reported(
+    tmp_path: Path,
+) -> None:
+    """ruff >= 0.16 enables some 400 rules by default (import order, `dict()` calls...): a
+    project that never chose them (flask's examples, a project without ruff configuration)
+    is held to E4, E7, E9 and F; a configuration that selects rules gets all of them."""
+    files = {
+        "pyproject.toml": '[tool.ruff.lint]\nselect = ["F", "I"]\n',
+        "pkg/core.py": UNSORTED,
+        "examples/app/pyproject.toml": '[project]\nname = "app"\n\n[tool.ruff]\nsrc = ["src"]\n',
+        "examples/app/app.py": UNSORTED + UNUSED,
+        "examples/more/pyproject.toml": '[tool.ruff.lint]\nextend-select = ["C4"]\n',
+        "examples/more/more.py": UNSORTED,
+        "examples/child/ruff.toml": 'extend = "../../pyproject.toml"\n',
+        "examples/child/child.py": UNSORTED,
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert _rules_at(outcome) == {
+        ("ruff/I001", "pkg/core.py"),  # the root configuration selects I
+        ("ruff/F401", "examples/app/app.py"),  # F: a classic default rule
+        ("ruff/C408", "examples/more/more.py"),  # its extend-select
+        ("ruff/I001", "examples/child/child.py"),  # inherits the root's selection
+    }
+    ruff_line = next(c for c in outcome.checked if c.startswith("ruff "))
+    assert "examples/app/pyproject.toml (E4, E7, E9, F)" in ruff_line
+    assert "pyproject.toml (its rule selection)" in ruff_line
+    assert "examples/more/pyproject.toml (E4, E7, E9, F, C4)" in ruff_line
+    assert "left out where the configuration chooses no rules" in ruff_line
+
+
+def test_the_projects_own_ruff_runs_with_its_own_defaults(tmp_path: Path) -> None:
+    target = make_repo(tmp_path / "proj", {"pkg/core.py": UNSORTED})
+    (target / ".venv" / "bin").mkdir(parents=True)
+    (target / ".venv" / "bin" / "ruff").symlink_to(Path(sys.executable).parent / "ruff")
+    outcome = _run(target)
+    assert ("ruff/I001", "pkg/core.py") in _rules_at(outcome)
+    assert any("project's own" in c for c in outcome.checked)
+
+
+def test_unused_noqa_is_information(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[tool.ruff.lint]\nselect = ["F", "RUF100"]\n',
+        "mod.py": "import os  # noqa: E402\nimport sys  # noqa: F401\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    unused_noqa = _find(outcome, "ruff/RUF100", "mod.py")
+    assert unused_noqa.severity is Severity.INFO
+    assert _find(outcome, "ruff/F401", "mod.py").severity is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("selector", "code", "expected"),
+    [
+        ("F", "F401", True),
+        ("F", "FA100", False),
+        ("F", "FURB101", False),
+        ("E4", "E402", True),
+        ("E4", "E501", False),
+        ("C4", "C408", True),
+        ("C4", "C901", False),
+        ("PL", "PLR0913", True),
+        ("PLR", "PLE0100", False),
+        ("ALL", "D100", True),
+        ("B006", "B006", True),
+        ("B00", "B017", False),
+    ],
+)
+def test_ruff_selectors(selector: str, code: str, expected: bool) -> None:
+    assert selects(selector, code) is expected
+
+
+def test_rule_scopes_follow_ruffs_configuration_lookup(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "x"\n',  # no [tool.ruff]: not a ruff config
+        "a/ruff.toml": '[lint]\nselect = ["E"]\n',
+        "a/.ruff.toml": 'select = ["B"]\n',  # .ruff.toml wins within a directory
+        "a/b/pyproject.toml": "[tool.black]\n",
+        "c/ruff.toml": 'extend = "../d/ruff.toml"\n[lint]\nextend-select = ["I"]\n',
+        "d/ruff.toml": '[lint]\nextend-select = ["UP"]\n',
+    }
+    scopes = RuffScopes(make_repo(tmp_path / "proj", files))
+    assert scopes.for_file("top.py").config is None
+    assert scopes.for_file("a/b/deep.py").config == "a/.ruff.toml"
+    assert scopes.for_file("a/b/deep.py").chooses_rules
+    child = scopes.for_file("c/x.py")
+    assert (child.config, child.chooses_rules, child.extra) == ("c/ruff.toml", False, ("UP", "I"))
+    assert child.keeps("I001") and child.keeps("UP006") and child.keeps("E711")
+    assert not child.keeps("B006")
+
+
+# --------------------------------------------------------------------------- shellcheck levels
+
+
+def test_shellcheck_environment_and_indirect_call_findings_are_information(
+    tmp_path: Path,
+) -> None:
+    files = {
+        # flask's .devcontainer script: the sourced file is not part of the check
+        "on-create.sh": '#!/bin/bash\nset -e\nsource .venv/bin/activate\necho "$PATH"\n',
+        # bats-core's contrib/semver: a command run through a computed function name
+        "dispatch.sh": (
+            '#!/bin/bash\nfunction command-get {\n  exit 0\n  echo "never"\n}\n'
+            'cmd="command-$1"\n"$cmd"\n'
+        ),
+        # an input taken from the environment under `set -u` (bats-core's docs example)
+        "strict.sh": '#!/usr/bin/env bash\nset -o errexit -o nounset\ntar -czf "$dst_tarball" .\n',
+        # the same without `set -u`: an unset variable silently expands to nothing
+        "lax.sh": '#!/usr/bin/env bash\nset -e\nrm -rf "$build_dir"/*\n',
+        # an unquoted expansion in a script users run stays a warning
+        "run.sh": "#!/bin/bash\necho $1\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    severity = {(f.rule, f.path): f.severity for f in outcome.findings}
+    assert severity[("shellcheck/SC1091", "on-create.sh")] is Severity.INFO
+    assert severity[("shellcheck/SC2317", "dispatch.sh")] is Severity.INFO
+    assert severity[("shellcheck/SC2154", "strict.sh")] is Severity.INFO
+    assert severity[("shellcheck/SC2154", "lax.sh")] is Severity.WARNING
+    assert severity[("shellcheck/SC2086", "run.sh")] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("script", "nounset"),
+    [
+        ("set -u\n", True),
+        ("set -euo pipefail\n", True),
+        ("  set -o errexit -o nounset\n", True),
+        ("#!/bin/bash -eu\n", True),
+        ("set -e\n", False),
+        ("set +u\n", False),
+        ("# set -u is off here\n", False),
+    ],
+)
+def test_nounset_detection(tmp_path: Path, script: str, nounset: bool) -> None:
+    path = tmp_path / "s.sh"
+    path.write_text(script)
+    assert code_quality._sets_nounset(path) is nounset
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+def test_hot_spot_thresholds_come_from_the_configuration(tmp_path: Path) -> None:
+    branches = "def f(x):\n" + "".join(f"    if x == {i}:\n        return {i}\n" for i in range(4))
+    target = make_repo(tmp_path / "proj", {"mod.py": branches})
+    assert not any(f.rule.startswith("quality/") for f in _run(target).findings)
+    config = Config.model_validate(
+        {"rules": {"thresholds": {"complexity": 3, "function_lines": 5, "file_lines": 8}}}
+    )
+    outcome = _run(target, config)
+    hot = {f.rule: f for f in outcome.findings if f.rule.startswith("quality/")}
+    assert set(hot) == {"quality/complex-function", "quality/long-function", "quality/long-file"}
+    assert all(f.severity is Severity.INFO for f in hot.values())
+    assert "(limit 3)" in hot["quality/complex-function"].message
+    assert any("complexity > 3" in c for c in outcome.checked)
+
+
+@given(st.from_regex(r"[A-Z]{1,4}", fullmatch=True), st.from_regex(r"[0-9]{1,4}", fullmatch=True))
+def test_a_code_is_selected_by_itself_its_linter_and_all(linter: str, number: str) -> None:
+    code = linter + number
+    assert selects(code, code) and selects(linter, code) and selects("ALL", code)
+    assert selects(linter + number[:1], code)
+    assert not selects(linter + "X", code)
+
+
+def test_only_changed_files_are_linted_again(tmp_path: Path) -> None:
+    from ai_workflow.engine.step import RunMemo
+
+    root = make_repo(
+        tmp_path / "inc",
+        {"a.py": "import os\n", "b.py": "x = 1\n", "run.sh": "#!/bin/sh\necho $1\n"},
+    )
+    first = code_quality.run(step_context(root, code_quality.SPEC, memo=RunMemo()))
+    (root / "b.py").write_text("import sys\n")
+    second = code_quality.run(step_context(root, code_quality.SPEC, memo=RunMemo()))
+    assert "per-file results (ruff): 2 of 2 file(s) checked (2 no stored results), 0 reused" in (
+        first.checked
+    )
+    assert (
+        "per-file results (ruff): 1 of 2 file(s) checked (1 content changed), 1 reused"
+        in second.checked
+    )
+    assert "per-file results (shellcheck): 0 of 1 file(s) checked, 1 reused" in second.checked
+    assert {(f.rule, f.path) for f in second.findings if f.rule.startswith("ruff/")} == {
+        ("ruff/F401", "a.py"),
+        ("ruff/F401", "b.py"),
+    }

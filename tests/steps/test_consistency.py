@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from ai_workflow.engine.step import StepOutcome
 from ai_workflow.findings import Severity
 from ai_workflow.steps import consistency
-from ai_workflow.steps.consistency import normalise_version, same_version
+from ai_workflow.version_schemes import same_version
 from tests.helpers import make_repo, step_context
 
 PYPROJECT = """\
@@ -214,9 +214,10 @@ def test_links_never_leave_the_repository_and_tolerate_odd_targets(tmp_path: Pat
 @given(st.integers(0, 30), st.integers(0, 30), st.integers(0, 3))
 def test_trailing_zeros_do_not_change_a_version(major: int, minor: int, zeros: int) -> None:
     base = f"{major}.{minor}"
-    assert same_version(base, base + ".0" * zeros)
-    assert same_version("v" + base, base)
-    assert normalise_version(base + "rc1") != normalise_version(base)
+    assert same_version(base, base + ".0" * zeros, "pep440")
+    assert same_version("v" + base, base, "pep440")
+    assert same_version(base + "rc1", base, "pep440") is False
+    assert same_version(f"v{base}.0", f"{base}.0", "semver")
 
 
 def test_sample_output_blocks_quote_other_versions_but_pins_still_count(tmp_path: Path) -> None:
@@ -229,3 +230,224 @@ def test_sample_output_blocks_quote_other_versions_but_pins_still_count(tmp_path
     files = {"package.json": '{"name": "mylib", "version": "2.0.0"}\n', "README.md": readme}
     outcome = _run(make_repo(tmp_path / "js", files))
     assert _at(outcome, "version/readme-mismatch") == {("README.md", 11), ("README.md", 18)}
+
+
+# --------------------------------------------------------------------------- changelog vs version
+
+FLASK_STYLE_CHANGES = """\
+Version 3.2.0
+-------------
+
+Unreleased
+
+-   Drop support for Python 3.9.
+
+
+Version 3.1.0
+-------------
+
+Released 2024-11-13
+
+-   Things.
+"""
+
+
+def _changelog_findings(
+    tmp_path: Path, name: str, files: dict[str, str]
+) -> set[tuple[str | None, int | None]]:
+    return _at(_run(make_repo(tmp_path / name, files)), "version/changelog-mismatch")
+
+
+def test_an_unreleased_entry_and_a_dev_version_of_it_are_consistent(tmp_path: Path) -> None:
+    consistent = {
+        "under": ("3.2.0.dev", "CHANGES.rst", FLASK_STYLE_CHANGES),
+        "heading": ("8.5.0rc1", "CHANGELOG.md", "# Changes\n\n## 8.5.0 (unreleased)\n\n## 8.4.0\n"),
+        "placeholder": (
+            "2.0.0.dev0",
+            "CHANGELOG.md",
+            "## [2.0.0] - YYYY-MM-DD\n\n## [1.9.0] - 2024-01-01\n",
+        ),
+        "tbd-under": (
+            "2.0.0b1",
+            "HISTORY.md",
+            "# History\n\n## 2.0.0\n\n*Released: TBD*\n\n## 1.0.0\n",
+        ),
+        "not-bumped": ("3.1.0", "CHANGES.rst", FLASK_STYLE_CHANGES),  # next release still pending
+        "next-dev": (
+            "3.3.0.dev",
+            "CHANGES.rst",
+            FLASK_STYLE_CHANGES.replace("Unreleased", "Released 2025-01-01"),
+        ),
+    }
+    for name, (version, path, text) in consistent.items():
+        files = {"pyproject.toml": PYPROJECT.format(version=version), path: text}
+        assert _changelog_findings(tmp_path, name, files) == set(), name
+
+
+def test_a_changelog_ahead_of_or_behind_the_package_is_still_reported(tmp_path: Path) -> None:
+    ahead = "# Changes\n\n## 2.1.0 - 2024-05-01\n\n## 2.0.0 - 2024-01-01\n"
+    behind = "# Changes\n\n## 2.0.0 - 2024-01-01\n"
+    released = FLASK_STYLE_CHANGES.replace("Unreleased", "Released 2025-01-01")
+    reported = {
+        "ahead": ("2.0.0", "CHANGELOG.md", ahead, 3),
+        "behind": ("2.1.0", "CHANGELOG.md", behind, 3),
+        "dev-of-released": ("3.2.0.dev", "CHANGES.rst", released, 1),
+        "other-pending": ("2.5.0", "CHANGELOG.md", "## 3.0.0 (unreleased)\n\n## 2.4.0\n", 3),
+    }
+    for name, (version, path, text, line) in reported.items():
+        files = {"pyproject.toml": PYPROJECT.format(version=version), path: text}
+        assert _changelog_findings(tmp_path, name, files) == {(path, line)}, name
+
+
+def test_javascript_versions_compare_as_semver(tmp_path: Path) -> None:
+    def package(version: str) -> str:
+        return f'{{"name": "lib", "version": "{version}"}}\n'
+
+    pending = "# Changes\n\n## v1.0.0 (unreleased)\n\n## v0.9.0\n"
+    files = {"package.json": package("1.0.0-beta.2"), "CHANGELOG.md": pending}
+    assert _changelog_findings(tmp_path, "beta", files) == set()
+    files = {"package.json": package("1.0.0-alpha.beta"), "CHANGELOG.md": "## 1.0.0-alpha.beta\n"}
+    assert _changelog_findings(tmp_path, "alpha-beta", files) == set()
+    files = {
+        "package.json": package("0.9.0"),
+        "CHANGELOG.md": "## 1.0.0 - 2024-01-01\n\n## 0.9.0\n",
+    }
+    assert _changelog_findings(tmp_path, "behind", files) == {("CHANGELOG.md", 1)}
+
+
+# --------------------------------------------------------------------------- links and anchors
+
+SPHINX_CONF = """\
+project = "demo"
+extensions = ["recommonmark", "sphinx.ext.autosectionlabel"]
+"""
+
+GOTCHAS_RST = """\
+Gotchas
+=======
+
+My negated statement (e.g. ! true) does not fail the test, even when it should.
+-------------------------------------------------------------------------------
+
+See `when not to use run <writing-tests.html#when-not-to-use-run>`_ and
+`nowhere <writing-tests.html#no-such-section>`_ and `gone <removed-page.html>`_.
+"""
+
+WRITING_TESTS_MD = """\
+# Writing tests
+
+## `setup` and `teardown`: Pre- and post-test hooks
+
+### When not to use `run`
+
+See [the gotcha](gotchas.html#my-negated-statement-e-g-true-does-not-fail-the-test-even-when-it-should)
+and the [index](genindex.html).
+"""
+
+FAQ_RST = """\
+FAQ
+===
+
+See :ref:`setup and teardown: pre- and post-test hooks` and :ref:`no such section`.
+"""
+
+
+def test_sphinx_pages_and_autosectionlabel_resolve(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "sphinx",
+        {
+            "docs/source/conf.py": SPHINX_CONF,
+            "docs/source/gotchas.rst": GOTCHAS_RST,
+            "docs/source/writing-tests.md": WRITING_TESTS_MD,
+            "docs/source/faq.rst": FAQ_RST,
+            "README.md": "# Demo\n\nRead [the docs](docs/source/writing-tests.html).\n",
+        },
+    )
+    outcome = _run(root)
+    found = {(f.rule, f.path, f.line, f.severity.value) for f in outcome.findings}
+    assert found == {
+        ("links/broken-anchor", "docs/source/gotchas.rst", 8, "warning"),
+        ("links/broken-link", "docs/source/gotchas.rst", 8, "error"),
+        ("links/unknown-label", "docs/source/faq.rst", 4, "warning"),
+        ("links/broken-link", "README.md", 3, "error"),  # outside the Sphinx tree: no page
+    }
+    assert any("docs/source" in line for line in outcome.checked)
+
+    without = make_repo(  # the same label without autosectionlabel names nothing
+        tmp_path / "plain",
+        {
+            "docs/conf.py": 'extensions = ["myst_parser", "sphinx.ext.intersphinx"]\n'
+            'intersphinx_mapping = {"python": ("https://docs.python.org/3", None)}\n',
+            "docs/faq.rst": FAQ_RST + "\nSee :ref:`python:tut-intro` (another project's label).\n",
+            "docs/writing-tests.md": WRITING_TESTS_MD,
+        },
+    )
+    labels = [f.line for f in _run(without).findings if f.rule == "links/unknown-label"]
+    assert labels == [4, 4]
+
+
+def test_github_anchor_rules_and_real_broken_anchors(tmp_path: Path) -> None:
+    readme = (
+        "# Project\n\n"
+        "- [What's the plan and why?](#whats-the-plan-and-why)\n"
+        "- [Docs & Community](#docs--community)\n"
+        "- [Second usage](#usage-1)\n"
+        "- [Über](#%C3%BCber-uns)\n"
+        "- [Legacy](#legacy)\n"
+        "- [Back to top](#top)\n"
+        "- [Gotchas](#gotchas)\n"
+        "- [Contributing](docs/CONTRIBUTING.md#open-source-license)\n\n"
+        "## What's the plan and why?\n\n## Docs & Community\n\n## Usage\n\n## Usage\n\n"
+        '## Über uns\n\n<a name="legacy"></a>\n'
+    )
+    root = make_repo(
+        tmp_path / "anchors",
+        {"README.md": readme, "docs/CONTRIBUTING.md": "# Contributing\n\n## Credits\n"},
+    )
+    outcome = _run(root)
+    assert {(f.rule, f.line, f.severity.value) for f in outcome.findings} == {
+        ("links/broken-anchor", 9, "error"),
+        ("links/broken-anchor", 10, "error"),
+    }
+
+
+def test_links_above_the_repository_root_are_information(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "versions",
+        {
+            "docs/versions.md": "# Versions\n\n- [v1.2.0](../../v1.2.0/README.md)\n"
+            "- [missing](../READMEE.md)\n",
+            "README.md": "# R\n",
+        },
+    )
+    outcome = _run(root)
+    found = {(f.rule, f.line, f.severity.value) for f in outcome.findings}
+    assert found == {
+        ("links/outside-repository", 3, "info"),
+        ("links/broken-link", 4, "error"),
+    }
+    outside = next(f for f in outcome.findings if f.rule == "links/outside-repository")
+    assert "hosting site" in outside.message
+
+
+def test_broken_links_in_history_documents_are_never_errors(tmp_path: Path) -> None:
+    changelog = (
+        "# Changelog\n\n## 2.0.0\n\n- See [the guide](docs/gone.md).\n\n"
+        "## 1.0.0\n\n- Moved [the script](scripts/old.sh).\n"
+    )
+    root = make_repo(
+        tmp_path / "history",
+        {
+            "CHANGELOG.md": changelog,
+            "MIGRATION.md": "# Migrating\n\nUse [the new API](docs/api.md).\n",
+            "README.md": "# R\n\nSee [the guide](docs/gone.md).\n",
+        },
+    )
+    outcome = _run(root)
+    found = {(f.path, f.line, f.severity.value) for f in outcome.findings}
+    assert found == {
+        ("CHANGELOG.md", 5, "warning"),  # the newest entry: worth a look
+        ("CHANGELOG.md", 9, "info"),  # an old release note describes the project as it was
+        ("MIGRATION.md", 3, "warning"),
+        ("README.md", 3, "error"),
+    }

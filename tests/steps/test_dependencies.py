@@ -18,6 +18,7 @@ from ai_workflow.deps.imports import imports_of, is_dev_file, local_modules
 from ai_workflow.deps.lockfiles import npm_locked, pnpm_locked, yarn_locked
 from ai_workflow.deps.manifests import PARSERS, parse_requirements
 from ai_workflow.deps.model import Report
+from ai_workflow.deps.workspaces import glob_match
 from ai_workflow.engine.step import StepOutcome, StepStatus
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.steps import dependencies
@@ -691,3 +692,200 @@ def test_a_requirement_declared_twice_is_one_duplicate_and_one_unused(tmp_path: 
     assert duplicate.message == "requests is declared twice (also line 1, without a version)"
     unused = [f for f in outcome.findings if f.rule == "deps/unused-dependency"]
     assert [(f.path, f.line) for f in unused] == [("requirements.txt", 1)]
+
+
+# --------------------------------------------------------------------------- nested projects
+
+UV_WORKSPACE_LOCK = textwrap.dedent(
+    """\
+    version = 1
+
+    [manifest]
+    members = ["root", "app"]
+
+    [[package]]
+    name = "root"
+    version = "1.0"
+    source = { editable = "." }
+
+    [[package]]
+    name = "app"
+    version = "1.0"
+    source = { editable = "packages/app" }
+
+    [[package]]
+    name = "util"
+    version = "1.0"
+    source = { editable = "libs/util" }
+
+    [[package]]
+    name = "requests"
+    version = "2.32.0"
+    source = { registry = "https://pypi.org/simple" }
+    """
+)
+
+
+def _pyproject(name: str, *deps: str, extra: str = "") -> str:
+    listed = ", ".join(f'"{d}"' for d in deps)
+    return f'[project]\nname = "{name}"\nversion = "1.0"\ndependencies = [{listed}]\n{extra}'
+
+
+def test_nested_project_is_not_checked_against_the_root_lockfile_but_members_are(
+    tmp_path: Path,
+) -> None:
+    workspace = '\n[tool.uv.workspace]\nmembers = ["packages/*"]\nexclude = ["packages/old"]\n'
+    files = {
+        "pyproject.toml": _pyproject("root", "requests>=2", extra=workspace),
+        "uv.lock": UV_WORKSPACE_LOCK,
+        # a member whose new dependency the lock lacks: out of date (true positive)
+        "packages/app/pyproject.toml": _pyproject("app", "requests>=2", "httpx"),
+        # excluded from the workspace, not in the lock: a project of its own
+        "packages/old/pyproject.toml": _pyproject("old", "celery"),
+        # not a member, but the lock records its directory (an editable path dependency)
+        "libs/util/pyproject.toml": _pyproject("util", "requests", "rich"),
+        # an example app with its own dependencies: its own project, no lockfile
+        "examples/celery/pyproject.toml": _pyproject("example-celery", "flask", "celery[redis]"),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    stale = [f for f in outcome.findings if f.rule == "deps/lockfile-out-of-date"]
+    assert sorted((f.path, f.message) for f in stale) == [
+        ("libs/util/pyproject.toml", "rich is missing in uv.lock: the lockfile is out of date"),
+        ("packages/app/pyproject.toml", "httpx is missing in uv.lock: the lockfile is out of date"),
+    ]
+    assert all(f.severity is Severity.WARNING for f in stale)
+    assert "examples/celery/pyproject.toml: a project of its own, not a workspace member " in (
+        "\n".join(outcome.checked)
+    )
+
+
+def test_nested_project_with_its_own_lockfile_is_checked_against_it(tmp_path: Path) -> None:
+    own_lock = '[[package]]\nname = "flask"\nversion = "3"\n'
+    files = {
+        "pyproject.toml": _pyproject("root", "requests>=2"),
+        "uv.lock": UV_WORKSPACE_LOCK,
+        "examples/site/pyproject.toml": _pyproject("site", "flask", "celery"),
+        "examples/site/uv.lock": own_lock,
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    stale = _find(outcome, "deps/lockfile-out-of-date", "examples/site/pyproject.toml", "celery")
+    assert "examples/site/uv.lock" in stale.message
+    assert len([f for f in outcome.findings if f.rule == "deps/lockfile-out-of-date"]) == 1
+
+
+def test_nested_npm_package_outside_the_workspaces_has_its_own_lockfile(tmp_path: Path) -> None:
+    lock = {"lockfileVersion": 3, "packages": {"": {"name": "root", "dependencies": {"a": "^1"}}}}
+    files = {
+        "package.json": '{"name": "root", "dependencies": {"a": "^1"}}',
+        "package-lock.json": json.dumps(lock),
+        "examples/demo/package.json": '{"name": "demo", "dependencies": {"express": "^5"}}',
+        "services/api/package.json": '{"name": "api", "dependencies": {"fastify": "^4"}}',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert not any(f.rule == "deps/lockfile-out-of-date" for f in outcome.findings)
+    example = _find(outcome, "deps/missing-lockfile", "examples/demo/package.json")
+    assert example.severity is Severity.INFO and "example" in example.message
+    service = _find(outcome, "deps/missing-lockfile", "services/api/package.json")
+    assert service.severity is Severity.WARNING
+
+
+def test_pnpm_workspace_member_is_checked_and_a_lockless_member_is_not_reported(
+    tmp_path: Path,
+) -> None:
+    lock = "lockfileVersion: '9.0'\nimporters:\n  .: {}\n  packages/web:\n    dependencies: {}\n"
+    files = {
+        "package.json": '{"name": "root", "private": true}',
+        "pnpm-workspace.yaml": "packages:\n  - 'packages/*'\n  - '!packages/skip'\n",
+        "pnpm-lock.yaml": lock,
+        "packages/web/package.json": '{"name": "web", "dependencies": {"vue": "^3"}}',
+        "packages/skip/package.json": '{"name": "skip", "dependencies": {"vue": "^3"}}',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert _find(outcome, "deps/lockfile-out-of-date", "packages/web/package.json", "vue")
+    assert _find(outcome, "deps/missing-lockfile", "packages/skip/package.json")
+    # a declared member without any lockfile: the workspace root's finding covers it
+    files = {
+        "package.json": '{"name": "root", "workspaces": ["packages/*"], "dependencies": {"a": "1"}}',
+        "packages/web/package.json": '{"name": "web", "dependencies": {"vue": "^3"}}',
+    }
+    outcome = _run(make_repo(tmp_path / "bare", files))
+    assert [f.path for f in outcome.findings if f.rule == "deps/missing-lockfile"] == [
+        "package.json"
+    ]
+
+
+def test_a_lockfile_kept_out_on_purpose_is_information(tmp_path: Path) -> None:
+    npmrc = _run(
+        make_repo(tmp_path / "a", {"package.json": PACKAGE_JSON, ".npmrc": "package-lock=false\n"})
+    )
+    finding = _find(
+        npmrc, "deps/missing-lockfile", "package.json", ".npmrc sets package-lock=false"
+    )
+    assert finding.severity is Severity.INFO
+    ignored = {"package.json": PACKAGE_JSON, ".gitignore": "node_modules\npackage-lock.json\n"}
+    finding = _find(
+        _run(make_repo(tmp_path / "b", ignored)), "deps/missing-lockfile", "package.json"
+    )
+    assert finding.severity is Severity.INFO and "git ignores package-lock.json" in finding.message
+    poetry = '[tool.poetry]\nname = "lib"\n[tool.poetry.dependencies]\nrequests = "^2"\n'
+    ignored = {"pyproject.toml": poetry, ".gitignore": "poetry.lock\n"}
+    finding = _find(
+        _run(make_repo(tmp_path / "c", ignored)), "deps/missing-lockfile", "pyproject.toml"
+    )
+    assert finding.severity is Severity.INFO
+
+
+def test_unpinned_development_requirements_are_information(tmp_path: Path) -> None:
+    files = {
+        "requirements.txt": "flask\n",
+        "docs/source/requirements.txt": "sphinx\nrecommonmark\n",
+        "ci/requirements.txt": "tox\n",
+        "package.json": '{"name": "w", "dependencies": {"a": "*"}, "devDependencies": {"b": "*"}}',
+        "package-lock.json": json.dumps(
+            {
+                "lockfileVersion": 3,
+                "packages": {"": {"dependencies": {"a": "*"}, "devDependencies": {"b": "*"}}},
+            }
+        ),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    unpinned = {
+        (f.path, f.message.split()[0]): f.severity
+        for f in outcome.findings
+        if f.rule == "deps/unpinned"
+    }
+    assert unpinned == {
+        ("requirements.txt", "flask"): Severity.WARNING,
+        ("docs/source/requirements.txt", "sphinx"): Severity.INFO,
+        ("docs/source/requirements.txt", "recommonmark"): Severity.INFO,
+        ("ci/requirements.txt", "tox"): Severity.INFO,
+        ("package.json", "a"): Severity.WARNING,
+        ("package.json", "b"): Severity.INFO,
+    }
+
+
+@pytest.mark.parametrize(
+    ("rel", "pattern", "expected"),
+    [
+        ("packages/app", "packages/*", True),
+        ("packages/app/sub", "packages/*", False),
+        ("packages/app/sub", "packages/**", True),
+        ("apps/web", "./apps/web/", True),
+        ("apps/web", "libs/*", False),
+        ("a/b/c", "a/**/c", True),
+    ],
+)
+def test_workspace_globs_match_path_parts(rel: str, pattern: str, expected: bool) -> None:
+    assert glob_match(rel, pattern) is expected
+
+
+_PART = st.from_regex(r"[a-z][a-z0-9_-]{0,6}", fullmatch=True)
+
+
+@given(st.lists(_PART, min_size=1, max_size=5))
+def test_workspace_glob_invariants(parts: list[str]) -> None:
+    rel = "/".join(parts)
+    assert glob_match(rel, rel) and glob_match(rel, "**")
+    assert glob_match(rel, f"{parts[0]}/*") is (len(parts) == 2)
+    assert glob_match(rel, f"{parts[0]}/**") is (len(parts) >= 1)
+    assert not glob_match(rel, rel + "/extra")

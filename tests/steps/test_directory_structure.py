@@ -119,7 +119,7 @@ def test_clean_project_has_no_findings(tmp_path: Path) -> None:
     )
     outcome = _run(root)
     assert outcome.findings == []
-    assert outcome.data["documented_dirs"] == ["clean", "examples"]
+    assert outcome.data["undocumented_dirs"] == []
 
 
 def test_missing_tests_and_package_and_js_entry(tmp_path: Path) -> None:
@@ -151,10 +151,10 @@ def test_missing_tests_and_package_and_js_entry(tmp_path: Path) -> None:
 
 
 def test_not_a_git_repository_skips_git_checks(tmp_path: Path) -> None:
-    write_files(tmp_path / "plain", {"README.md": "# p\n", "lib/a.sh": "echo\n"})
+    write_files(tmp_path / "plain", {"README.md": "# p\n", "misc/a.sh": "echo\n"})
     outcome = _run(tmp_path / "plain")
     assert any("not a git work tree" in s for s in outcome.skipped_checks)
-    assert _found(outcome, "structure/undocumented-dir") == {("lib", None, "warning")}
+    assert _found(outcome, "structure/undocumented-dir") == {("misc", None, "warning")}
 
 
 def test_tree_parsing_with_ascii_glyphs_and_nested_base(tmp_path: Path) -> None:
@@ -193,3 +193,42 @@ def test_hidden_directory_mentions_are_the_readers_not_the_projects(tmp_path: Pa
     outcome = _run(root)
     assert _found(outcome, "structure/documented-path-missing") == {("README.md", 3, "warning")}
     assert "app/" in outcome.findings[0].message
+
+
+def test_trees_of_other_projects_and_conventional_directories(tmp_path: Path) -> None:
+    """Found on flask (docs/tutorial/layout.rst draws the tutorial's own project), express
+    (`lib/` is conventional) and bats-core (a `.gitkeep` force-added to keep an ignored
+    directory). The project's own stale tree and undocumented directory are still reported."""
+    tutorial = (
+        "Layout\n======\n\nBy the end, your project layout will look like this:\n\n"
+        ".. code-block:: none\n\n    /home/user/Projects/flask-tutorial\n"
+        "    ├── flaskr/\n    │   ├── __init__.py\n    │   └── db.py\n    ├── tests/\n"
+        "    │   └── test_db.py\n    └── MANIFEST.in\n"
+    )
+    readme = (
+        "# p\n\n```\n.\n├── lib/\n│   ├── index.js\n│   └── gone.js\n├── test/\n"
+        "└── package.json\n```\n"
+    )
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "README.md": readme,
+            "docs/tutorial/layout.rst": tutorial,
+            "CHANGELOG.md": "# Changes\n\n## 1.0\n\n- Moved `old/` to `lib/`.\n",
+            "package.json": '{"name": "p", "main": "lib/index.js"}\n',
+            "lib/index.js": "module.exports = 1;\n",
+            "test/index.test.js": "test('x', () => {});\n",
+            "data/sample.csv": "a\n",
+            ".gitignore": "run-logs/\n*.log\n",
+        },
+    )
+    write_files(root, {"test/run-logs/.gitkeep": "", "test/run-logs/kept.log": "x"})
+    git(root, "add", "-f", ".")
+    git(root, "commit", "-q", "-m", "keep")
+    outcome = _run(root)
+    assert _found(outcome, "structure/documented-path-missing") == {("README.md", 7, "warning")}
+    assert _found(outcome, "structure/undocumented-dir") == {("data", None, "warning")}
+    assert _found(outcome, "structure/tracked-ignored-file") == {
+        ("test/run-logs/.gitkeep", None, "info"),
+        ("test/run-logs/kept.log", None, "warning"),
+    }

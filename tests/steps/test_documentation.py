@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ai_workflow.docstrings import documented_api
 from ai_workflow.engine.step import StepOutcome, StepResult, StepStatus
 from ai_workflow.findings import Severity
 from ai_workflow.steps import documentation, pre_analysis
@@ -329,3 +330,197 @@ def test_a_typescript_const_enum_is_an_enum(tmp_path: Path) -> None:
     messages = {f.message for f in outcome.findings if f.rule == "docs/missing-doc-comment"}
     assert "exported enum Color has no /** doc comment */" in messages
     assert not any("const enum" in m or " enum LIMIT" in m for m in messages)
+
+
+# --------------------------------------------------------------------------- docstrings that matter
+
+DOC_BASE = '''\
+"""Base classes."""
+
+
+class Base:
+    """A documented base class."""
+
+    def run(self):
+        """Run it."""
+
+    def stop(self):
+        pass
+'''
+
+DOC_IMPL = '''\
+"""Implementations."""
+
+import json
+from . import base
+from .base import Base as B
+
+
+class Impl(B):
+    def run(self):
+        return 1
+
+    def stop(self):
+        return 2
+
+
+class Deeper(base.Base):
+    pass
+
+
+class Decoder(json.JSONDecoder):
+    pass
+
+
+def helper():
+    return 3
+
+
+def one():
+    """One."""
+
+
+def two():
+    """Two."""
+
+
+def three():
+    """Three."""
+
+
+def four():
+    """Four."""
+
+
+def five():
+    """Five."""
+
+
+def six():
+    """Six."""
+
+
+def seven():
+    """Seven."""
+
+
+def eight():
+    """Eight."""
+
+
+def nine():
+    """Nine."""
+
+
+def ten():
+    """Ten."""
+
+
+def eleven():
+    """Eleven."""
+
+
+def twelve():
+    """Twelve."""
+'''
+
+
+def _docstring_project(tmp_path: Path, name: str, extra: dict[str, str]) -> StepOutcome:
+    files = {
+        "README.md": "# x\n\n## Install\n\n## Usage\n",
+        "pkg/__init__.py": '"""Pkg."""\n',
+        "pkg/base.py": DOC_BASE,
+        "pkg/impl.py": DOC_IMPL,
+        **extra,
+    }
+    return _run(make_repo(tmp_path / name, files), changed=[])
+
+
+def _missing(outcome: StepOutcome) -> dict[str, str]:
+    return {
+        f.extra["symbol"]: f.severity.value
+        for f in outcome.findings
+        if f.rule == "docs/missing-docstring"
+    }
+
+
+def test_inherited_docstrings_count_as_documented(tmp_path: Path) -> None:
+    outcome = _docstring_project(tmp_path, "plain", {})
+    assert _missing(outcome) == {
+        "Base.stop": "info",  # a method: information
+        "Impl.stop": "info",  # overrides an undocumented method
+        "Decoder": "warning",  # a base class from outside the project documents nothing here
+        "helper": "warning",  # no API documentation: every public function counts
+    }
+    assert outcome.data["docstrings"]["inherited"] == 3  # Impl, Impl.run, Deeper
+
+
+def test_functions_the_api_documentation_does_not_name_are_internal_helpers(
+    tmp_path: Path,
+) -> None:
+    api = (
+        ".. currentmodule:: pkg\n\n.. autoclass:: Decoder\n    :members:\n\n.. autofunction:: one\n"
+    )
+    outcome = _docstring_project(tmp_path, "api", {"docs/api.rst": api})
+    missing = _missing(outcome)
+    assert missing["helper"] == "info"  # not in the API documentation: an internal helper
+    assert missing["Decoder"] == "warning"  # documented in the API pages without a docstring
+    message = next(f.message for f in outcome.findings if f.extra.get("symbol") == "helper")
+    assert "internal helper" in message
+    # API pages generated from the code name nothing by hand: every public symbol counts
+    generated = {"docs/api.rst": api, "docs/conf.py": 'extensions = ["autoapi.extension"]\n'}
+    assert _missing(_docstring_project(tmp_path, "gen", generated))["helper"] == "warning"
+
+
+def test_documented_api_reads_autodoc_autosummary_and_mkdocstrings(tmp_path: Path) -> None:
+    files = {
+        "docs/api.rst": (
+            ".. automodule:: pkg.tools\n   :members:\n\n.. automodule:: pkg.bare\n\n"
+            ".. autosummary::\n   :toctree: gen\n\n   pkg.core.Engine\n   pkg.core.start\n"
+        ),
+        "docs/ref.md": "# Reference\n\n::: pkg.extra.Widget\n",
+    }
+    target = tmp_path / "p"
+    for rel, text in files.items():
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        (target / rel).write_text(text)
+    api = documented_api(target, sorted(files))
+    assert api is not None
+    assert api.names_symbol("pkg.tools", "anything")  # :members: of a documented module
+    assert not api.names_symbol("pkg.bare", "anything")  # automodule without :members:
+    assert api.names_symbol("pkg.core", "Engine") and api.names_symbol("pkg.core", "start")
+    assert api.names_symbol("pkg.extra", "Widget")
+    assert not api.names_symbol("pkg.core", "helper")
+    assert documented_api(target, []) is None
+
+
+def test_examples_of_other_projects_history_and_names_the_code_spells(tmp_path: Path) -> None:
+    """Found on cobra (`root.go` of the user guide's example tree, deleted from cobra long
+    ago) and flask (``flask.commands`` is an entry-point group the code names as a string).
+    A stale path and a stale symbol of the project itself are still reported."""
+    guide = (
+        "# Guide\n\nFor example, consider the following directory structure:\n\n"
+        "```console\n├── cmd\n│   ├── root.go\n│   └── sub1.go\n└── main.go\n```\n\n"
+        "The `init` function of `root.go` adds the command; see `src/proj/gone.py`.\n\n"
+        "Plugins register in the `proj.commands` entry point; `proj.core.nothere` is gone.\n"
+    )
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "pyproject.toml": '[project]\nname = "proj"\nversion = "1.0"\n',
+            "src/proj/__init__.py": '"""Proj."""\n',
+            "src/proj/core.py": '"""Core."""\n\nGROUP = "proj.commands"\n',
+            "src/proj/gone.py": '"""Gone."""\n',
+            "cmd/root.go": "package cmd\n",
+            "docs/guide.md": guide,
+            "docs/upgrading.md": "# Upgrading\n\n`src/proj/gone.py` became `src/proj/core.py`.\n",
+        },
+    )
+    (root / "src/proj/gone.py").unlink()
+    (root / "cmd/root.go").unlink()
+    commit_all(root, "remove")
+    outcome = _run(root)
+    assert _found(outcome, "docs/stale-file-reference") == {("docs/guide.md", 12, "warning")}
+    assert _found(outcome, "docs/unknown-symbol") == {("docs/guide.md", 14, "warning")}
+    symbols = {f.extra["symbol"] for f in outcome.findings if f.rule == "docs/unknown-symbol"}
+    assert symbols == {"proj.core.nothere"}

@@ -281,3 +281,137 @@ def test_function_calls_in_scripts_and_libraries_loaded_through_variables(tmp_pa
     assert not _found(outcome, "scripts/missing-shebang")
     assert not _found(outcome, "scripts/unreferenced")
     assert outcome.data["references"] >= 1  # `./gen.sh` inside `$(...)` is still checked
+
+
+def _shown(outcome: StepOutcome) -> set[tuple[str, str | None, int | None, str]]:
+    return {
+        (f.rule, f.path, f.line, f.severity.value)
+        for f in outcome.findings
+        if f.severity != Severity.INFO and f.rule.startswith("scripts/missing")
+    }
+
+
+def test_changelogs_tutorials_and_other_programs_are_not_instructions(tmp_path: Path) -> None:
+    """Found on express (History.md), bats-core (tutorial.rst) and cobra (active_help.md):
+    a changelog, a tutorial building the reader's project and a transcript of another program
+    name commands that are not this project's. The README's instructions still are."""
+    files = {
+        "README.md": "# p\n\n## Deploy\n\n```bash\n./scripts/deploy.sh\nmake test\n```\n",
+        "CHANGELOG.md": "# Changes\n\n## 0.1\n\n- `make install` replaced by `./old.sh`\n\n"
+        "```\nmake test\n./examples/say\n```\n",
+        "docs/tutorial.md": "# Tutorial\n\nAdd bats to your project:\n\n```console\n"
+        "$ git submodule add https://x/bats-core.git test/bats\n$ ./test/bats/bin/bats test/t.bats\n"
+        " ✓ runs\n```\n\n```bash\n@test 'x' {\n  ./project.sh\n}\n```\n",
+        "docs/completion.md": "# Completion\n\nFor example,\n\n```console\n"
+        "$ helm repo add [tab]\nYou must choose a name\n$ bin/helm package [tab]\n"
+        "bin/  internal/  pkg/\n```\n",
+    }
+    root = make_repo(tmp_path / "p", files)
+    assert _shown(_run(root)) == {
+        ("scripts/missing-script", "README.md", 6, "error"),  # ./scripts/deploy.sh
+        ("scripts/missing-makefile", "README.md", 7, "error"),  # make test
+    }
+
+
+def test_what_a_session_produced_and_go_package_patterns_are_not_missing(tmp_path: Path) -> None:
+    """Found on bats-core's CI (`./shfmt` downloaded, `./usr/local/bin/kcov` extracted by an
+    earlier step of the job) and cobra's Makefile (`go test $(FLAGS) ./...`)."""
+    workflow = """\
+on: push
+jobs:
+  fmt:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          curl https://x/shfmt -o shfmt
+          chmod a+x shfmt
+      - run: ./shfmt --diff .
+  coverage:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          wget https://x/kcov-amd64.tar.gz
+          tar -xf kcov-amd64.tar.gz
+      - run: ./usr/local/bin/kcov ./bin/tool
+      - run: ./scripts/ci-missing.sh
+  other:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./shfmt --diff .
+"""
+    files = {
+        "README.md": "# p\n\nRun `make test`.\n",
+        "Makefile": "FLAGS := -race\ntest:\n\tgo test -v $(FLAGS) ./...\n\t./scripts/gone.sh\n"
+        "tool:\n\tgo build -o bin/tool .\n",
+        ".github/workflows/ci.yml": workflow,
+        ".gitignore": "/out/\n",
+        "scripts/ok.sh": SHEBANG,
+        "docs/build.md": "# Build\n\n```sh\n./out/tool --help\n./bin/tool\n```\n",
+    }
+    root = make_repo(tmp_path / "p", files)
+    outcome = _run(root)
+    assert _shown(outcome) == {
+        ("scripts/missing-script", "Makefile", 4, "error"),  # ./scripts/gone.sh
+        ("scripts/missing-script", ".github/workflows/ci.yml", 17, "error"),  # ci-missing.sh
+        ("scripts/missing-script", ".github/workflows/ci.yml", 21, "error"),  # other job
+    }
+    infos = {(f.path, f.line) for f in outcome.findings if f.severity == Severity.INFO}
+    assert (".github/workflows/ci.yml", 16) in infos  # kcov: maybe from the archive
+    assert ("docs/build.md", 4) in infos  # ./out/tool: .gitignore says build output
+    assert ("docs/build.md", 5) in infos  # ./bin/tool: the Makefile's `go build -o` makes it
+
+
+def test_a_clone_of_this_project_and_its_own_program_with_the_readers_files(
+    tmp_path: Path,
+) -> None:
+    """Found on bats-core: `git clone .../bats-core.git; cd bats-core; ./install.sh` runs the
+    root's install.sh; `bats test/a.bats ...` names the reader's test files; the README of
+    express: `cd /tmp/foo` in one block holds for `npm start` in the next."""
+    files = {
+        "package.json": '{"name": "bats", "bin": {"bats": "bin/bats"}}\n',
+        "bin/bats": SHEBANG,
+        "install.sh": SHEBANG,
+        "docs/install.md": "# Install\n\n```\n$ git clone https://github.com/o/bats-core.git\n"
+        "$ cd bats-core\n$ ./install.sh /usr/local\n$ ./uninstall.sh\n```\n\n"
+        "## Other\n\n```\ngit clone https://github.com/o/helper.git\ncd helper\n./setup.sh\n```\n",
+        "docs/faq.md": "# FAQ\n\n```bash\n$ bats test/a.bats test/b.bats ...\n"
+        "$ bash scripts/missing.sh\n```\n",
+        "README.md": "# bats\n\n## Quick start\n\n```bash\nexpress /tmp/foo && cd /tmp/foo\n```\n\n"
+        "```bash\nnpm start\n```\n\n## Dev\n\n```bash\nnpm run lint\n```\n",
+    }
+    root = make_repo(tmp_path / "bats-core", files)
+    for name in ("bin/bats", "install.sh"):
+        (root / name).chmod(0o755)
+    commit_all(root, "modes")
+    assert _shown(_run(root)) == {
+        ("scripts/missing-script", "docs/install.md", 7, "error"),  # ./uninstall.sh
+        ("scripts/missing-script", "docs/faq.md", 5, "error"),  # bash scripts/missing.sh
+        ("scripts/missing-npm-script", "README.md", 16, "error"),  # npm run lint
+    }
+
+
+def test_scripts_that_tooling_runs_are_referenced(tmp_path: Path) -> None:
+    """Found on flask: `.devcontainer/on-create-command.sh` is what devcontainer.json runs.
+    A script nothing runs is still reported; a script tooling names but lacks is an error."""
+    files = {
+        "README.md": "# p\n",
+        ".devcontainer/devcontainer.json": '{\n  // dev\n  "onCreateCommand": '
+        '".devcontainer/on-create.sh",\n  "postCreateCommand": "./scripts/gone.sh",\n}\n',
+        ".devcontainer/on-create.sh": SHEBANG,
+        "justfile": "lint:\n    ./scripts/lint.sh\n",
+        "scripts/lint.sh": SHEBANG,
+        "scripts/orphan.sh": SHEBANG,
+    }
+    root = make_repo(tmp_path / "p", files)
+    for name in (".devcontainer/on-create.sh", "scripts/lint.sh", "scripts/orphan.sh"):
+        (root / name).chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/unreferenced") == {("scripts/orphan.sh", None, "warning")}
+    assert _found(outcome, "scripts/undocumented") == {
+        (".devcontainer/on-create.sh", None, "info"),
+        ("scripts/lint.sh", None, "info"),
+    }
+    assert _shown(outcome) == {
+        ("scripts/missing-script", ".devcontainer/devcontainer.json", 4, "error")
+    }

@@ -51,7 +51,7 @@ GEOMETRY = textwrap.dedent(
 
     class Shape:
         def grow(self):
-            pass
+            return self
     """
 )
 
@@ -103,8 +103,8 @@ def test_python_candidates_ranked(tmp_path: Path) -> None:
     ]
     sub = candidates[3]
     assert sub["signature"] == "def sub(a: int, b: int=0) -> int"
-    assert sub["reasons"] == ["2 line(s)"]
-    assert candidates[0]["reasons"] == ["its module has no test", "9 line(s)"]
+    assert sub["reasons"] == ["no test reaches it", "2 line(s)"]
+    assert candidates[0]["reasons"] == ["no test reaches it", "its module has no test", "9 line(s)"]
     assert all(f.severity == Severity.INFO for f in outcome.findings)
     assert outcome.findings[0].rule == "tests/untested-function"
     assert outcome.findings[1].rule == "tests/untested-class"
@@ -123,7 +123,7 @@ def test_recently_changed_code_ranks_first(tmp_path: Path) -> None:
     outcome = run(root, results)
     order = [c["qualname"] for c in outcome.data["candidates"]]
     assert order[:3] == ["Calc.reset", "sub", "mul"]
-    assert outcome.data["candidates"][0]["reasons"][0] == "recently changed"
+    assert outcome.data["candidates"][0]["reasons"][:2] == ["no test reaches it", "recently changed"]
 
 
 def test_uses_step5_data_when_present(tmp_path: Path) -> None:
@@ -199,10 +199,58 @@ def test_many_candidates_are_capped_in_findings_not_in_data(tmp_path: Path) -> N
     assert any("top 100 of 120" in line for line in outcome.checked)
 
 
-def test_names_used_by_tests_reads_strings_and_attributes(tmp_path: Path) -> None:
-    (tmp_path / "test_a.py").write_text(
-        "import pkg.mod as m\nm.helper()\ngetattr(m, 'dynamic')\nx.attr\n", encoding="utf-8"
+def test_definitions_without_behaviour_are_never_listed(tmp_path: Path) -> None:
+    source = textwrap.dedent(
+        """\
+        import enum
+        from typing import Protocol, TypedDict, overload
+
+
+        class Options(TypedDict):
+            name: str
+
+
+        class Reader(Protocol):
+            def read(self) -> bytes: ...
+
+
+        class Color(enum.Enum):
+            RED = 1
+
+
+        class Failure(Exception):
+            pass
+
+
+        @overload
+        def pick(x: int) -> int: ...
+        def pick(x):
+            return x
+
+
+        def untested(x):
+            return x * 2
+        """
     )
-    (tmp_path / "a.test.js").write_text("expect(jsName()).toBe(1)\n", encoding="utf-8")
-    names = test_generation.names_used_by_tests(tmp_path, ["test_a.py", "a.test.js", "gone.py"])
-    assert {"pkg", "mod", "m", "helper", "dynamic", "attr", "jsName"} <= names
+    root = make_repo(tmp_path / "b", {"pkg/__init__.py": "", "pkg/kinds.py": source})
+    outcome = run(root)
+    assert [c["qualname"] for c in outcome.data["candidates"]] == ["pick", "untested"]
+
+
+def test_coverage_lines_decide_which_definitions_ran(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "calc", PY_FILES)
+    lines = "".join(f'<line number="{n}" hits="{1 if n in (6, 7) else 0}"/>' for n in range(1, 24))
+    report = (
+        '<?xml version="1.0" ?><coverage line-rate="0.5"><sources><source>'
+        f"{root}/src</source></sources><packages><package><classes>"
+        f'<class filename="calc/ops.py" line-rate="0.5"><lines>{lines}</lines></class>'
+        "</classes></package></packages></coverage>"
+    )
+    write_files(root, {"coverage.xml": report})
+    outcome = run(root)
+    found = {c["qualname"]: c["reasons"][0] for c in outcome.data["candidates"]}
+    # sub (lines 5-6) ran although no test names it; add ran in no line although a test names it
+    assert "sub" not in found
+    assert found["add"] == "no line ran (coverage.xml)"
+    assert found["Calc"] == "no line ran (coverage.xml)"
+    assert found["area"] == "no test reaches it"  # geometry.py is not in the report

@@ -141,28 +141,40 @@ JS_FILES = {
         });
         """
     ),
-    "web/app.spec.ts": "it('renders', () => {\n  render();\n});\n",
+    "web/app.spec.ts": textwrap.dedent(
+        """\
+        import { sum } from '../src/sum';
+        it('renders', () => {
+          sum(1, 2);
+        });
+        it('uses a helper the runner sets up', () => {
+          renderAndCheck();
+        });
+        """
+    ),
 }
 
 
-def test_javascript_and_typescript_tests_by_pattern(tmp_path: Path) -> None:
+def test_javascript_and_typescript_tests(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "js", JS_FILES)
     outcome = run(root)
     inventory = outcome.data["inventory"]
     assert inventory["by_language"] == {
         "javascript": {"files": 1, "tests": 5},
-        "typescript": {"files": 1, "tests": 1},
+        "typescript": {"files": 1, "tests": 2},
     }
+    # a call of a name declared nowhere cannot be followed: not judged, not reported
     assert sorted(located(outcome, "tests/no-assertions")) == [
         ("test/sum.test.js", 10),
-        ("web/app.spec.ts", 1),
+        ("web/app.spec.ts", 2),
     ]
+    assert inventory["not_judged"] == 1
     messages = [f.message for f in outcome.findings if f.rule == "tests/no-assertions"]
     assert "test 'runs without checking' asserts nothing" in messages[0]
     assert outcome.data["untested_modules"] == ["src/unused.js"]
 
 
-def test_go_tests_by_pattern(tmp_path: Path) -> None:
+def test_go_tests(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path / "go",
         {
@@ -303,3 +315,45 @@ def test_test_file_names_map_back_to_their_module(name: str) -> None:
     """A test named after a module by any convention refers to that module's key."""
     for test_name in (f"tests/test_{name}.py", f"t/{name}.test.js", f"x/{name}_test.go"):
         assert module_under_test(test_name) == module_key(f"src/{name}.py")
+
+
+def test_modules_reached_through_the_package_are_tested(tmp_path: Path) -> None:
+    """A module the tests reach through the package's own imports is not untested (flask's
+    ctx.py, express's lib/application.js); one nothing reaches still is."""
+    root = make_repo(
+        tmp_path / "web",
+        {
+            "src/web/__init__.py": "from .app import App\n",
+            "src/web/app.py": "from .ctx import Context\n\nclass App:\n    def ctx(self):\n        return Context()\n",
+            "src/web/ctx.py": "class Context:\n    def push(self):\n        return 1\n",
+            "src/web/orphan.py": "def lonely():\n    return 1\n",
+            "tests/test_web.py": "import web\n\ndef test_app():\n    assert web.App().ctx()\n",
+        },
+    )
+    outcome = run(root)
+    assert outcome.data["untested_modules"] == ["src/web/orphan.py"]
+    [finding] = [f for f in outcome.findings if f.rule == "tests/untested-module"]
+    assert finding.severity == "warning"
+    assert "no test imports it, directly or through the modules the tests import" in finding.message
+
+
+def test_coverage_report_decides_untested_modules(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "calc", PY_FILES)
+    report = COBERTURA.format(root=root).replace(
+        '<class name="ops.py" filename="calc/ops.py" line-rate="1"/>',
+        '<class name="ops.py" filename="calc/ops.py" line-rate="0">'
+        '<lines><line number="1" hits="0"/></lines></class>',
+    )
+    write_files(root, {"coverage.xml": report})
+    outcome = run(root)
+    # ops.py is imported by a test but none of its lines ran; geometry ran 20% of its lines
+    assert outcome.data["untested_modules"] == ["src/calc/ops.py"]
+    [finding] = [f for f in outcome.findings if f.rule == "tests/untested-module"]
+    assert finding.message == "untested: none of its lines ran under the tests (coverage.xml)"
+
+
+def test_tests_whose_name_says_they_check_for_no_crash(tmp_path: Path) -> None:
+    files = dict(PY_FILES)
+    files["tests/test_ops.py"] += "\n\ndef test_add_does_not_raise():\n    add(1, 2)\n"
+    outcome = run(make_repo(tmp_path / "calc", files))
+    assert located(outcome, "tests/no-assertions") == [("tests/test_ops.py", 8)]

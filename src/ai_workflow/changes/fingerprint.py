@@ -51,8 +51,10 @@ NEVER_CACHED = frozenset(
 )
 RUN_OPTIONS_WITHOUT_EFFECT = frozenset(
     {"parallel", "jobs", "smart_execution", "ai_cache", "step_cache", "fail_fast", "auto",
-     "verbose", "resume", "force_steps", "no_skip", "history_window"}
+     "verbose", "resume", "force_steps", "no_skip", "history_window", "fail_on", "new_only"}
 )  # fmt: skip
+RULE_POLICY_KEYS = ("select", "ignore", "severity", "per_path_ignores")
+"""The rule policy's settings: the engine applies them to the cached raw findings every run."""
 GIT_STEPS: dict[str, tuple[str, ...]] = {
     "pre_analysis": ("head", "branch", "upstream", "index"),
     "documentation": ("head",),  # reads the history of deleted files
@@ -234,6 +236,8 @@ def config_values(ctx: StepContext) -> dict[str, Any]:
     data["run"] = {k: v for k, v in data["run"].items() if k not in RUN_OPTIONS_WITHOUT_EFFECT}
     data["smart_execution"].pop("base", None)
     data.pop("workflow", None)  # this step's own entry is in `spec`
+    for key in RULE_POLICY_KEYS:  # `rules.thresholds` stays: it changes what a step finds
+        data["rules"].pop(key, None)
     return data
 
 

@@ -1,4 +1,5 @@
-"""`ai-workflow tech-stack`: print what tech-stack detection found in a target, and why."""
+"""`ai-workflow tech-stack`: print what tech-stack detection found in a target, and why (for the
+test command: which one was chosen, from where, and what was considered and left)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,8 @@ def render(stack: TechStack, target: Path) -> Table:
         ("primary language", stack.primary_language, evidence("primary_language")),
         ("test framework", stack.test_framework, evidence("test_framework")),
         ("test command", stack.test_command, evidence("test_command")),
+        ("not chosen", evidence("test_candidates"), "declared test commands left to conventions"),
+        ("tests found", evidence("tests_found"), "no runner for them: set tech_stack.test_command"),
         ("python", stack.python, evidence("python_interpreter")),
         ("package manager", stack.package_manager, evidence("package_manager")),
         ("build system", stack.build_system, "the build backend named in the manifest"),
@@ -71,11 +74,14 @@ def render(stack: TechStack, target: Path) -> Table:
         ("docs dirs", _join(stack.docs_dirs), evidence("docs_dirs")),
     )
     for label, value, why in rows:
+        if label in OPTIONAL_ROWS and not value:
+            continue
         table.add_row(label, Text(value or "-"), Text(why if value or label == LINTERS else ""))
     return table
 
 
 FOUND_FILES = "files present in the target"
+OPTIONAL_ROWS = ("not chosen", "tests found")  # shown only when there is something to say
 LINTERS = "configured linters"
 LINTERS_WHY = (
     "their configuration files; code quality runs ruff and shellcheck (bundled) either way, "

@@ -27,6 +27,12 @@ from ai_workflow.pysource import PySyntaxError, parse_python
 
 REQUIREMENTS_NAME = re.compile(r"(^|[-_.])requirements?([-_.][\w.-]*)?\.(txt|in)$")
 DEV_GROUP_WORDS = re.compile(r"dev|test|lint|doc|ci|build|type|check|bench", re.IGNORECASE)
+DEV_DIR_WORDS = frozenset(
+    {"dev", "docs", "doc", "documentation", "test", "tests", "testing", "ci", "lint", "bench"}
+    | {"benchmark", "benchmarks", "typing", "build"}
+)
+"""Words in a directory name that make the requirements files inside it development-only
+(`docs/source/requirements.txt` builds the documentation, `ci/requirements.txt` runs CI)."""
 NPM_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
 TOML_LINE = re.compile(r"at line (\d+)")
 
@@ -105,8 +111,8 @@ def _pep508(
 
 def parse_requirements(rel: str, text: str, report: Report) -> Manifest:
     """pip requirements: one PEP 508 requirement a line; options, includes and paths skipped."""
-    group = "dev" if DEV_GROUP_WORDS.search(_requirements_label(rel)) else "runtime"
     manifest = Manifest(rel, "requirements")
+    group = "dev" if _development_requirements(rel) else "runtime"
     for line_no, line in _logical_lines(text):
         if not line or line.startswith("-") or _is_local_path(line):
             continue  # -r/-c/-e/--index-url..., ./pkg, file paths: nothing to check here
@@ -115,6 +121,15 @@ def parse_requirements(rel: str, text: str, report: Report) -> Manifest:
         if dep:
             manifest.dependencies.append(dep)
     return manifest
+
+
+def _development_requirements(rel: str) -> bool:
+    """True for requirements files of development work: named so (`requirements-dev.txt`,
+    `requirements/test.txt`) or inside a development directory (`docs/requirements.txt`)."""
+    if DEV_GROUP_WORDS.search(_requirements_label(rel)):
+        return True
+    parts = PurePosixPath(rel).parent.parts
+    return any(w in DEV_DIR_WORDS for part in parts for w in re.split(r"[-_.]", part.lower()))
 
 
 def _requirements_label(rel: str) -> str:

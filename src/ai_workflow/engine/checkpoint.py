@@ -51,7 +51,7 @@ class Checkpoint:
             "status": self.status,
             "tree_state": self.tree_state,
             "step_hashes": self.step_hashes,
-            "results": [r.to_dict() for r in self.results.values()],
+            "results": [r.to_dict(with_raw=True) for r in self.results.values()],
             "updated_at": self.updated_at,
         }
 

@@ -5,10 +5,12 @@ The engine ships no-op defaults, so it runs without either.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from ai_workflow.engine.step import StepContext, StepOutcome, StepResult, StepSpec
+from ai_workflow.findings import Finding
 
 
 class Reviewer(Protocol):
@@ -121,6 +123,61 @@ class NoStepCache:
 
     def store(self, ctx: StepContext, result: StepResult) -> None:
         return None
+
+
+POLICY_DATA_KEY = "rule_policy"
+"""`StepResult.data` key of a FindingFilter's counts (when it dropped or marked anything)."""
+
+
+class FindingFilter(Protocol):
+    """One step's findings through the run's rule policy (see `ai_workflow.rules.policy`)."""
+
+    raw: list[Finding]
+    """Every finding given to `apply`, as given."""
+
+    def apply(self, findings: Sequence[Finding]) -> list[Finding]:
+        """The findings the policy keeps, re-graded and marked; may be called again for
+        findings added later (the AI review's)."""
+        ...
+
+    def counts(self) -> dict[str, int]:
+        """What was dropped or marked, by reason (only reasons that happened)."""
+        ...
+
+
+class FindingPolicy(Protocol):
+    """Decides which findings a run reports and how (ignore, severity, suppression, baseline,
+    --new-only). The engine applies it before a step's status is derived."""
+
+    def for_step(self, step_id: str) -> FindingFilter: ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """The run summary's `rules` block."""
+        ...
+
+
+class KeepAll:
+    """A FindingFilter that keeps every finding as it is."""
+
+    def __init__(self) -> None:
+        self.raw: list[Finding] = []
+
+    def apply(self, findings: Sequence[Finding]) -> list[Finding]:
+        self.raw.extend(findings)
+        return list(findings)
+
+    def counts(self) -> dict[str, int]:
+        return {}
+
+
+class NoFindingPolicy:
+    """No rule policy: every finding is reported as its step made it."""
+
+    def for_step(self, step_id: str) -> FindingFilter:
+        return KeepAll()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {}
 
 
 class Reporter(Protocol):

@@ -21,6 +21,7 @@ from typing import Any
 
 from ai_workflow.engine import process, records
 from ai_workflow.engine.artifacts import WORKDIR_NAME, write_atomic
+from ai_workflow.engine.step import StepResult
 
 SUMMARY_SCHEMA = "ai-workflow/run-summary@1"
 HISTORY_FILE = "history.jsonl"
@@ -62,6 +63,50 @@ def read_history(target: Path) -> list[dict[str, Any]]:
                 continue
             runs.append(run)
     return runs
+
+
+TAIL_BLOCK = 1 << 20
+
+
+def read_recent_history(target: Path, runs: int, block: int = TAIL_BLOCK) -> list[dict[str, Any]]:
+    """The last `runs` runs recorded for `target`, oldest first, read from the end of the file:
+    a long history of large runs (every finding of each) is not parsed whole. Lines that are no
+    valid run record are skipped quietly (`read_history`, at the start of each run, reports
+    them); a history that is no regular file is moved aside, never opened."""
+    path = metrics_dir(target) / HISTORY_FILE
+    if not records.file_slot(path):
+        return []
+    try:
+        handle = path.open("rb")
+    except OSError:
+        return []
+    found: list[dict[str, Any]] = []
+    with handle:
+        pos = handle.seek(0, os.SEEK_END)
+        rest = b""  # the start of a line whose beginning is in the block before
+        while pos > 0 and len(found) < runs:
+            size = min(block, pos)
+            pos -= size
+            handle.seek(pos)
+            lines = (handle.read(size) + rest).split(b"\n")
+            rest = lines.pop(0) if pos > 0 else b""
+            for line in reversed(lines):
+                run = _parse_line(line)
+                if run is not None:
+                    found.append(run)
+    return found[:runs][::-1]
+
+
+def _parse_line(line: bytes) -> dict[str, Any] | None:
+    if not line.strip():
+        return None
+    try:
+        run = records.loads(line.decode("utf-8", errors="replace"))
+    except ValueError:
+        return None
+    if not isinstance(run, dict) or "run_id" not in run:
+        return None
+    return run if records.problem(records.RunRecord, run) is None else None
 
 
 def append_history(target: Path, summary: Mapping[str, Any]) -> None:
@@ -245,3 +290,19 @@ def step_durations(history: Iterable[Mapping[str, Any]], window: int) -> dict[st
 
 def median_durations(history: Iterable[Mapping[str, Any]], window: int) -> dict[str, float]:
     return {step: statistics.median(v) for step, v in step_durations(history, window).items()}
+
+
+TEST_STEP = "test_execution"
+"""The step whose test counts the run summary carries (`tests`), for trends over the history."""
+
+
+def suite_counts(results: Iterable[StepResult]) -> dict[str, int] | None:
+    """This run's test counts (passed, failed, errors, skipped, xfailed, total) when the test
+    step ran in it or its result was reused (the same tests, unchanged inputs); step data stays
+    out of the history, these few figures go in."""
+    for result in results:
+        if result.id == TEST_STEP:
+            counts = result.data.get("counts")
+            if isinstance(counts, dict):
+                return {str(k): int(v) for k, v in counts.items() if isinstance(v, int)}
+    return None

@@ -28,6 +28,10 @@ from ai_workflow.engine.artifacts import Workspace, write_atomic
 from ai_workflow.engine.graph import GraphAnalysis, analyse, estimate_steps, render_markdown
 from ai_workflow.engine.hooks import (
     CHANGES_MEMO_KEY,
+    POLICY_DATA_KEY,
+    FindingFilter,
+    FindingPolicy,
+    NoFindingPolicy,
     NoReporter,
     NoReviewer,
     NoSkips,
@@ -43,6 +47,7 @@ from ai_workflow.engine.metrics import (
     read_history,
     record_dead_run,
     step_durations,
+    suite_counts,
     write_current,
 )
 from ai_workflow.engine.process import run_command
@@ -58,7 +63,7 @@ from ai_workflow.engine.step import (
     StepStatus,
 )
 from ai_workflow.errors import StepCancelled
-from ai_workflow.findings import Finding, Severity
+from ai_workflow.findings import Finding, Severity, count_by_severity
 from ai_workflow.gitutil import GitState, git_state
 from ai_workflow.project_files import run_project_files
 
@@ -133,6 +138,7 @@ class RunRequest:
     make_skip_policy: Callable[[list[dict[str, Any]], list[StepSpec]], SkipPolicy] = (
         lambda history, specs: NoSkips()
     )
+    finding_policy: FindingPolicy = field(default_factory=NoFindingPolicy)
 
 
 @dataclass
@@ -235,6 +241,7 @@ class WorkflowRun:
         self.resumed_from: cp.Checkpoint | None = None
         self.checkpoint: cp.Checkpoint | None = None
         self.policy: SkipPolicy = NoSkips()
+        self.finding_policy = request.finding_policy
         self._tree: str | None = None
         self._current_written = float("-inf")
         self.log = WorkflowLog(None if request.dry_run else self.workspace.workflow_log)
@@ -279,7 +286,7 @@ class WorkflowRun:
                 decided[sid] = StepResult.for_spec(spec, StepStatus.SKIPPED, reason)
             elif reused is not None and resumed is not None:
                 origin = reused.reused_from or resumed.run_id
-                decided[sid] = _reuse(reused, f"resumed: passed in {origin}")
+                decided[sid] = self._reapply(spec, reused, f"resumed: passed in {origin}")
                 decided[sid].reused_from = origin
             else:
                 todo.append(sid)
@@ -412,8 +419,7 @@ class WorkflowRun:
             raise
         summary = self._summary(status, reviewer)
         self._finish(summary, reporter)
-        code = {"passed": EXIT_OK, "failed": EXIT_FAILED}.get(status, EXIT_INTERRUPTED)
-        return RunReport(summary, code, list(self.results.values()))
+        return RunReport(summary, self._exit_code(status), list(self.results.values()))
 
     def _show_graph_and_confirm(self) -> bool:
         self.req.observer.show_graph(self.analysis)
@@ -431,6 +437,22 @@ class WorkflowRun:
         if statuses & {StepStatus.FAILED, StepStatus.NOT_RUN, StepStatus.INTERRUPTED}:
             return "failed"
         return "passed"
+
+    def _exit_code(self, status: str) -> int:
+        """0 or 1 by `run.fail_on` from the findings the baseline does not know (error: a
+        failed step or an error finding; warning: also a warning finding; never: 0), 130 for
+        an interrupted run."""
+        if status not in ("passed", "failed"):
+            return EXIT_INTERRUPTED
+        fail_on = self.config.run.fail_on
+        if fail_on == "never":
+            return EXIT_OK
+        if status == "failed":
+            return EXIT_FAILED
+        counts = count_by_severity(f for r in self.results.values() for f in r.findings)
+        if counts["error"] or (fail_on == "warning" and counts["warning"]):
+            return EXIT_FAILED
+        return EXIT_OK
 
     def _mark_unfinished(self) -> None:
         for sid in self.graph.order():
@@ -475,20 +497,25 @@ class WorkflowRun:
         started, clock = utc_now(), time.monotonic()
         log(f"step {spec.number} {spec.id} started")
         try:
-            # The step cache holds deterministic results only; the AI review always runs on top
-            # (its own response cache, with its own rules, decides whether a request is sent).
+            # The step cache holds deterministic results only, before the rule policy; the AI
+            # review always runs on top (its own response cache, with its own rules, decides
+            # whether a request is sent), and the policy applies to both, in every run.
             cached = None if spec.mutates else step_cache.lookup(ctx)
             if cached is not None:
                 outcome = _deterministic_outcome(cached)
+                screen = self._screen(spec, outcome)
             else:
                 outcome = step.run(ctx)
                 deterministic = self._result(spec, outcome)
-                if deterministic.status in OK_STATUSES:
+                screen = self._screen(spec, outcome)
+                if outcome.status() in OK_STATUSES:  # it passes under this run's policy
                     step_cache.store(ctx, _snapshot(deterministic, self.run_id))
+            before = {id(f) for f in outcome.findings}
             if spec.persona and cached is not None:
                 reviewer.review_reused(ctx, outcome, cached.reused_from)
             elif spec.persona:
                 reviewer.review(ctx, outcome)
+            _screen_added(outcome, screen, before)
         except StepCancelled as exc:
             result = StepResult.for_spec(spec, StepStatus.INTERRUPTED, str(exc))
             return _timed(result, started, clock)
@@ -496,7 +523,7 @@ class WorkflowRun:
             log("internal error:\n" + traceback.format_exc())
             reason = f"internal error: {exc!r} (traceback in {self.workspace.step_log(spec).name})"
             return _timed(StepResult.for_spec(spec, StepStatus.FAILED, reason), started, clock)
-        result = self._result(spec, outcome)
+        result = self._result(spec, outcome, screen)
         if cached is not None:
             source = cached.reused_from or "an earlier run"
             result = _reuse(result, f"inputs unchanged since {source}")
@@ -532,27 +559,56 @@ class WorkflowRun:
                 continue
             outcome = _deterministic_outcome(result)
             ctx = self._context(spec, threading.Event(), decided)
+            screen = self._screen(spec, outcome)
+            before = {id(f) for f in outcome.findings}
             reviewer.review_reused(ctx, outcome, result.reused_from)
-            reviewed = _reuse(self._result(spec, outcome), result.reason or "resumed")
+            _screen_added(outcome, screen, before)
+            reviewed = _reuse(self._result(spec, outcome, screen), result.reason or "resumed")
             reviewed.reused_from = result.reused_from
             decided[sid] = reviewed
 
+    def _screen(self, spec: StepSpec, outcome: StepOutcome) -> FindingFilter:
+        """Apply the run's rule policy to `outcome.findings` (in place); the filter it used."""
+        screen = self.finding_policy.for_step(spec.id)
+        outcome.findings = screen.apply(outcome.findings)
+        return screen
+
+    def _reapply(self, spec: StepSpec, stored: StepResult, reason: str) -> StepResult:
+        """A checkpointed result as reused by this run: its raw findings (AI ones included:
+        with a provider, a resumed step keeps the resumed run's review) through this run's
+        rule policy, which may differ from the one that ran (baseline, --new-only)."""
+        outcome = _deterministic_outcome(stored, keep_ai=True)
+        screen = self._screen(spec, outcome)
+        return _reuse(self._result(spec, outcome, screen), reason)
+
     @staticmethod
-    def _result(spec: StepSpec, outcome: StepOutcome) -> StepResult:
+    def _result(
+        spec: StepSpec, outcome: StepOutcome, screen: FindingFilter | None = None
+    ) -> StepResult:
+        """The step's result from its outcome; with `screen`, the findings went through the
+        rule policy (the raw ones are kept, and what the policy did is counted in the data)."""
         status = outcome.status()
+        data = outcome.data
+
+        def tagged(findings: list[Finding]) -> list[Finding]:
+            return [f if f.step else dataclasses.replace(f, step=spec.id) for f in findings]
+
+        if screen is not None:
+            data = {k: v for k, v in data.items() if k != POLICY_DATA_KEY}
+            if screen.counts():
+                data[POLICY_DATA_KEY] = screen.counts()
         return StepResult(
             id=spec.id,
             number=spec.number,
             name=spec.name,
             status=status,
             reason=_reason(outcome.tool_error, outcome.findings, status),
-            findings=[
-                f if f.step else dataclasses.replace(f, step=spec.id) for f in outcome.findings
-            ],
-            data=outcome.data,
+            findings=tagged(outcome.findings),
+            data=data,
             summary=outcome.summary,
             checked=outcome.checked,
             skipped_checks=outcome.skipped_checks,
+            raw_findings=tagged(screen.raw) if screen is not None else None,
         )
 
     # ----------------------------------------------------------------- end
@@ -560,12 +616,11 @@ class WorkflowRun:
     def _summary(self, status: str, reviewer: Reviewer) -> dict[str, Any]:
         ordered = [self.results[s] for s in self.graph.order() if s in self.results]
         counts: dict[str, Any] = {s.value: 0 for s in StepStatus}
-        findings = {"error": 0, "warning": 0, "info": 0}
         for result in ordered:
             counts[result.status.value] += 1
-            for finding in result.findings:
-                findings[finding.severity.value] += 1
-        counts["findings"] = findings
+        every = [f for result in ordered for f in result.findings]
+        counts["findings"] = count_by_severity(every)  # baselined findings not counted...
+        counts["findings"]["baselined"] = sum(1 for f in every if f.baselined)  # ...but here
         counts["total"] = len(self.specs)
         opts = self.config.run
         return {
@@ -585,6 +640,8 @@ class WorkflowRun:
                 "ai_cache": opts.ai_cache,
                 "step_cache": opts.step_cache,
                 "fail_fast": opts.fail_fast,
+                "fail_on": opts.fail_on,
+                "new_only": opts.new_only,
                 "steps": list(self.graph.order()),
                 "all_steps": set(self.specs) == set(self.req.registry.steps),
                 "resumed_from": self.resumed_from.run_id if self.resumed_from else None,
@@ -594,8 +651,21 @@ class WorkflowRun:
             "counts": counts,
             "ai": reviewer.stats(),
             "changes": self.policy.to_dict() or None,
+            "rules": self._rules_block(ordered),
             "estimates": {s: e.seconds for s, e in self.analysis.estimates.items()},
+            "tests": suite_counts(ordered),
         }
+
+    def _rules_block(self, results: list[StepResult]) -> dict[str, Any] | None:
+        """The rule policy's part of the summary: its own facts plus what it did, in total."""
+        block = dict(self.finding_policy.to_dict())
+        totals: dict[str, int] = {}
+        for result in results:
+            for key, value in (result.data.get(POLICY_DATA_KEY) or {}).items():
+                totals[key] = totals.get(key, 0) + int(value)
+        if totals:
+            block["counts"] = totals
+        return block or None
 
     def _finish(self, summary: dict[str, Any], reporter: Reporter) -> None:
         append_history(self.target, summary)
@@ -633,11 +703,14 @@ def _median(values: list[float]) -> float:
 
 
 def _reuse(result: StepResult, reason: str) -> StepResult:
-    """A copy of an earlier result, as reused by this run (it took no time of its own)."""
+    """A copy of an earlier result, as reused by this run (it took no time of its own).
+    A result this run's rule policy makes fail stays failed: running the step again would
+    give the same findings."""
+    ok = result.status in OK_STATUSES
     return dataclasses.replace(
         result,
-        status=StepStatus.REUSED,
-        reason=reason,
+        status=StepStatus.REUSED if ok else result.status,
+        reason=reason if ok else f"{result.reason}; {reason}",
         reused_from=result.reused_from,
         findings=list(result.findings),
         started_at=None,
@@ -660,11 +733,21 @@ AI_NOTE_PREFIXES = ("AI review ", "AI: ")
 AI_DATA_KEYS = ("ai", "ai_commit_message")
 
 
-def _deterministic_outcome(cached: StepResult) -> StepOutcome:
-    """A cached or resumed result as a fresh outcome of the deterministic checks: the AI
-    review's findings, notes and data left out (the review runs again on top)."""
+def _deterministic_outcome(cached: StepResult, *, keep_ai: bool = False) -> StepOutcome:
+    """A cached or resumed result as a fresh outcome of the deterministic checks, with the
+    findings from before the rule policy: the AI review's findings, notes and data left out
+    (the review runs again on top), unless `keep_ai`."""
+    raw = cached.raw_findings if cached.raw_findings is not None else cached.findings
+    if keep_ai:
+        return StepOutcome(
+            findings=list(raw),
+            data=copy.deepcopy(cached.data),
+            checked=list(cached.checked),
+            skipped_checks=list(cached.skipped_checks),
+            summary=cached.summary,
+        )
     return StepOutcome(
-        findings=[f for f in cached.findings if f.source != "ai"],
+        findings=[f for f in raw if f.source != "ai"],
         data={k: copy.deepcopy(v) for k, v in cached.data.items() if k not in AI_DATA_KEYS},
         checked=[c for c in cached.checked if not c.startswith(AI_NOTE_PREFIXES)],
         skipped_checks=[c for c in cached.skipped_checks if not c.startswith(AI_NOTE_PREFIXES)],
@@ -681,7 +764,7 @@ def _ensure_failure_finding(result: StepResult) -> None:
     reaches findings.json, SARIF, the top findings and the error count."""
     if result.status is not StepStatus.FAILED:
         return
-    if any(f.severity is Severity.ERROR for f in result.findings):
+    if any(f.severity is Severity.ERROR and not f.baselined for f in result.findings):
         return
     message = result.reason or result.summary or "the step failed"
     finding = Finding(STEP_FAILED_RULE, Severity.ERROR, message, step=result.id)
@@ -699,9 +782,17 @@ def _reason(tool_error: str | None, findings: list[Any], status: StepStatus) -> 
     if tool_error:
         return tool_error
     if status is StepStatus.FAILED:
-        errors = sum(1 for f in findings if f.severity.value == "error")
+        errors = sum(1 for f in findings if f.severity.value == "error" and not f.baselined)
         return f"{errors} error finding(s)"
     return None
+
+
+def _screen_added(outcome: StepOutcome, screen: FindingFilter, before: set[int]) -> None:
+    """Put the findings the AI review added (those not in `before`) through the same filter."""
+    added = [f for f in outcome.findings if id(f) not in before]
+    if added:
+        kept = [f for f in outcome.findings if id(f) in before]
+        outcome.findings = kept + screen.apply(added)
 
 
 def run_workflow(request: RunRequest) -> RunReport:

@@ -98,7 +98,9 @@ class StepOutcome:
         return finding
 
     def status(self) -> StepStatus:
-        severities = {f.severity for f in self.findings}
+        """failed on a tool error or an error finding, warning on a warning finding; baselined
+        findings (known before, see `ai_workflow.rules`) do not count."""
+        severities = {f.severity for f in self.findings if not f.baselined}
         if self.tool_error or Severity.ERROR in severities:
             return StepStatus.FAILED
         if Severity.WARNING in severities:
@@ -124,12 +126,17 @@ class StepResult:
     checked: list[str] = field(default_factory=list)
     skipped_checks: list[str] = field(default_factory=list)
     reused_from: str | None = None  # run id a reused result came from
+    raw_findings: list[Finding] | None = None
+    """The findings before the run's rule policy (None: `findings` are raw): kept in the
+    checkpoint, so a resumed run applies its own policy to them."""
 
     @classmethod
     def for_spec(cls, spec: StepSpec, status: StepStatus, reason: str | None = None) -> StepResult:
         return cls(id=spec.id, number=spec.number, name=spec.name, status=status, reason=reason)
 
-    def to_dict(self, *, with_data: bool = True) -> dict[str, Any]:
+    def to_dict(self, *, with_data: bool = True, with_raw: bool = False) -> dict[str, Any]:
+        """`with_raw` adds `raw_findings` (for the checkpoint; a dependent's view of the
+        result, the summary and the reports never include them)."""
         out: dict[str, Any] = {
             "id": self.id,
             "number": self.number,
@@ -147,6 +154,8 @@ class StepResult:
         }
         if with_data:
             out["data"] = self.data
+        if with_raw and self.raw_findings is not None:
+            out["raw_findings"] = [f.to_dict() for f in self.raw_findings]
         return out
 
     @classmethod
@@ -166,6 +175,11 @@ class StepResult:
             checked=list(raw.get("checked", [])),
             skipped_checks=list(raw.get("skipped_checks", [])),
             reused_from=raw.get("reused_from"),
+            raw_findings=(
+                [Finding.from_dict(f) for f in raw["raw_findings"]]
+                if isinstance(raw.get("raw_findings"), list)
+                else None
+            ),
         )
 
 

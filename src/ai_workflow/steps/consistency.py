@@ -1,34 +1,38 @@
-"""Step 2: Consistency Analysis. Versions agree across manifests, CHANGELOG and README; Markdown
-links and anchors resolve (reStructuredText links, targets and `:doc:`/`:ref:` where simple).
+"""Step 2: Consistency Analysis. Versions agree across manifests, CHANGELOG and README; links,
+images and anchors of Markdown and reStructuredText documents resolve (`ai_workflow.doc_links`).
 
-Links to http(s) URLs are never followed: the step needs no network.
+Versions are compared in their ecosystem's scheme (`ai_workflow.version_schemes`): PEP 440 for
+Python, Semantic Versioning for package.json. A changelog entry marked unreleased (in its
+heading, or on the line under it: `Unreleased`, `TBD`, a date placeholder) is the release in
+progress: the project may declare it, or a pre-release of it, while its newest released entry is
+older. Links to http(s) URLs are never followed: the step needs no network. Link fragments are
+this step's (step 12 does not report them), so each broken anchor is reported once.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ai_workflow.doc_kinds import is_changelog
+from ai_workflow.anchors import reference_name
+from ai_workflow.doc_kinds import is_changelog, is_history_document
+from ai_workflow.doc_links import Level, LinkChecker, rst_labels
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.markdown_docs import (
     DocFile,
-    Link,
     find_readme,
     is_external,
-    is_markdown_path,
     project_docs,
-    resolve_target,
-    rst_name,
-    split_target,
 )
 from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
+from ai_workflow.sphinx_docs import SphinxTree, tree_of
 from ai_workflow.textfiles import line_of, read_text, read_toml
+from ai_workflow.version_schemes import Scheme, parse_version, same_version
 
 SPEC = StepSpec(
     id="consistency",
@@ -59,7 +63,7 @@ _HISTORY_WORDS = re.compile(
 
 @dataclass(frozen=True)
 class VersionMention:
-    source: str  # pyproject, setup.cfg, __version__, package.json, changelog, readme
+    source: str  # pyproject, setup.cfg, __version__, package.json, changelog, readme, ...
     value: str
     path: str
     line: int | None
@@ -73,7 +77,7 @@ def run(ctx: StepContext) -> StepOutcome:
     files = project_files(ctx)
     docs = project_docs(ctx)
     versions = check_versions(ctx.target, files, docs, outcome)
-    link_stats = check_links(ctx.target, docs, outcome)
+    link_stats = check_links(ctx.target, files, docs, outcome)
     outcome.data.update(versions)
     outcome.data["links"] = link_stats
     outcome.summary = (
@@ -87,19 +91,14 @@ def run(ctx: StepContext) -> StepOutcome:
 # --------------------------------------------------------------------------- versions
 
 
-def normalise_version(value: str) -> tuple[tuple[int, ...], str]:
-    """Comparable form: `v1.2` == `1.2.0`; pre/post-release suffixes compared as text."""
-    match = re.match(r"v?(\d+(?:\.\d+)*)(.*)", value.strip(), re.I)
-    if not match:
-        return (), value.strip().lower()
-    numbers = [int(n) for n in match.group(1).split(".")]
-    while len(numbers) > 1 and numbers[-1] == 0:
-        numbers.pop()
-    return tuple(numbers), match.group(2).lstrip("-.").lower()
+def _scheme(mention: VersionMention) -> Scheme:
+    """PEP 440 for versions a Python manifest declares, Semantic Versioning for package.json."""
+    return "semver" if mention.source == "package.json" else "pep440"
 
 
-def same_version(a: str, b: str) -> bool:
-    return normalise_version(a) == normalise_version(b)
+def _differ(a: str, b: str, scheme: Scheme) -> bool:
+    """True only when both versions parse in `scheme` and are not equal."""
+    return same_version(a, b, scheme) is False
 
 
 def check_versions(
@@ -115,7 +114,7 @@ def check_versions(
         python
         and js
         and not _private_package(target)
-        and not same_version(python[0].value, js[0].value)
+        and _cross_ecosystem_differ(python[0].value, js[0].value)
     ):
         outcome.add(
             "version/mismatch",
@@ -125,20 +124,32 @@ def check_versions(
             js[0].path,
             js[0].line,
         )
-    changelog = _changelog_version(target, files, docs)
+    entries = changelog_entries(target, files, docs)
+    released = next((e for e in entries if not e.unreleased), None)
     readme = _readme_versions(target, files, docs, _project_names(pyproject, target))
     if project is not None:
-        _compare_documented(project, changelog, readme, outcome)
-    mentions = python + js + ([changelog] if changelog else []) + readme
+        _compare_changelog(project, entries, outcome)
+        _compare_readme(project, readme, outcome)
+    mentions = python + js + [e.mention for e in entries[:2]] + readme
     outcome.checked.append(
         "versions: "
         + (", ".join(f"{m.source} {m.value} ({m.where()})" for m in mentions) or "none declared")
     )
     return {
         "project_version": project.value if project else None,
-        "changelog_version": changelog.value if changelog else None,
+        "changelog_version": released.mention.value if released else None,
+        "changelog_unreleased": [e.mention.value for e in entries if e.unreleased],
         "versions": [asdict(m) for m in mentions],
     }
+
+
+def _cross_ecosystem_differ(python: str, js: str) -> bool:
+    """A Python and a package.json version differ: compared in the first scheme both parse in."""
+    for scheme in ("pep440", "semver"):
+        equal = same_version(python, js, scheme)
+        if equal is not None:
+            return not equal
+    return False
 
 
 def _toml_key_line(text: str, table: str, key: str) -> int | None:
@@ -247,7 +258,7 @@ def _report_disagreements(mentions: list[VersionMention], what: str, outcome: St
         return
     first = mentions[0]
     for other in mentions[1:]:
-        if not same_version(first.value, other.value):
+        if _differ(first.value, other.value, "pep440"):
             outcome.add(
                 "version/mismatch",
                 "error",
@@ -258,27 +269,69 @@ def _report_disagreements(mentions: list[VersionMention], what: str, outcome: St
             )
 
 
-def _changelog_version(
+@dataclass(frozen=True)
+class ChangelogEntry:
+    mention: VersionMention
+    unreleased: bool  # marked as not released yet (in its heading or on the line under it)
+
+
+_UNRELEASED = (
+    r"unreleased|not\s+(?:yet\s+)?released|in\s+(?:development|progress)|upcoming|tbd|tba"
+    r"|(?:\d{4}|yyyy|x{4})-(?:mm|xx|\?\?)-(?:dd|xx|\?\?)"
+)
+_UNRELEASED_HEADING_RE = re.compile(rf"(?<![\w-])(?:{_UNRELEASED})(?![\w-])", re.I)
+_UNRELEASED_LINE_RE = re.compile(
+    rf"^(?:release[sd]?(?:\s+(?:on|date))?\s*[:-]?\s*)?(?:{_UNRELEASED})(?![\w-])", re.I
+)
+_RST_ADORNMENT_RE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}\s*$")
+
+
+def changelog_entries(
     target: Path, files: list[str], docs: dict[str, DocFile]
-) -> VersionMention | None:
-    """The newest (first) versioned entry of the top-level (or docs/) changelog."""
+) -> list[ChangelogEntry]:
+    """The versioned entries, newest (first) first, of the top-level (or docs/) changelog."""
     for path in sorted(files, key=lambda f: (f.count("/"), f)):
-        pure = PurePosixPath(path)
         if not is_changelog(path) or path.count("/") > 1:
             continue
         if path in docs:
-            entries = [(h.line, h.text) for h in docs[path].headings]
-        elif pure.suffix.lower() in ("", ".txt"):
-            lines = read_text(target / path).splitlines()
-            entries = [(n, t) for n, t in enumerate(lines, 1) if t and not t[0].isspace()]
+            lines = dict(docs[path].prose)
+            heads = [(h.line, h.text) for h in docs[path].headings]
+        elif PurePosixPath(path).suffix.lower() in ("", ".txt"):
+            lines = dict(enumerate(read_text(target / path).splitlines(), 1))
+            heads = [(n, t) for n, t in lines.items() if t.strip() and not t[0].isspace()]
         else:
             continue
-        for line, text in entries:
-            if "unreleased" in text.lower():
-                continue
-            match = _VERSION_RE.search(text)
-            if match and (path in docs or match.start() < 12):
-                return VersionMention("changelog", match.group(1), path, line)
+        entries = list(_entries(path, heads, lines, plain=path not in docs))
+        if entries:
+            return entries
+    return []
+
+
+def _entries(
+    path: str, heads: list[tuple[int, str]], lines: dict[int, str], *, plain: bool
+) -> Iterator[ChangelogEntry]:
+    starts = {line for line, _ in heads}
+    for line, text in heads:
+        match = _VERSION_RE.search(text)
+        if match is None or (plain and match.start() >= 12):
+            continue
+        under = _line_under(line, lines, starts)
+        unreleased = bool(_UNRELEASED_HEADING_RE.search(text)) or (
+            under is not None and bool(_UNRELEASED_LINE_RE.match(under))
+        )
+        source = "changelog (unreleased)" if unreleased else "changelog"
+        yield ChangelogEntry(VersionMention(source, match.group(1), path, line), unreleased)
+
+
+def _line_under(line: int, lines: dict[int, str], starts: set[int]) -> str | None:
+    """The first text line under a heading (its underline skipped), without emphasis marks."""
+    for number in sorted(n for n in lines if n > line):
+        text = lines[number].strip()
+        if not text or _RST_ADORNMENT_RE.match(text):
+            continue
+        if number in starts:
+            return None
+        return re.sub(r"[*_`\[\]()>]", "", text).strip()
     return None
 
 
@@ -331,23 +384,46 @@ TRANSCRIPT_LANGUAGES = frozenset({"text", "output", "console", "log", "shell-ses
 """Fenced blocks of captured output, where `version X` describes the run, not the project."""
 
 
-def _compare_documented(
-    project: VersionMention,
-    changelog: VersionMention | None,
-    readme: list[VersionMention],
-    outcome: StepOutcome,
+def _compare_changelog(
+    project: VersionMention, entries: list[ChangelogEntry], outcome: StepOutcome
 ) -> None:
-    if changelog is not None and not same_version(changelog.value, project.value):
-        outcome.add(
-            "version/changelog-mismatch",
-            "warning",
-            f"newest CHANGELOG entry is {changelog.value} but the project declares "
-            f"{project.value} ({project.where()})",
-            changelog.path,
-            changelog.line,
-        )
+    """Report a changelog whose newest released entry does not match the declared version.
+
+    Consistent: the project declares the newest released entry; or it declares (a pre-release
+    of) an entry marked unreleased above it; or it declares a pre-release of a newer version
+    than the newest released entry (work on the next release has started).
+    """
+    scheme = _scheme(project)
+    declared = parse_version(project.value, scheme)
+    released = next((e for e in entries if not e.unreleased), None)
+    if declared is None or released is None:
+        return
+    newest = parse_version(released.mention.value, scheme)
+    if newest is None or declared == newest:
+        return
+    for entry in entries:
+        if not entry.unreleased:
+            break
+        pending = parse_version(entry.mention.value, scheme)
+        if pending is not None and declared.release() == pending.release():
+            return
+    if declared.is_prerelease and declared.release() > newest:
+        return
+    outcome.add(
+        "version/changelog-mismatch",
+        "warning",
+        f"newest released CHANGELOG entry is {released.mention.value} but the project declares "
+        f"{project.value} ({project.where()})",
+        released.mention.path,
+        released.mention.line,
+    )
+
+
+def _compare_readme(
+    project: VersionMention, readme: list[VersionMention], outcome: StepOutcome
+) -> None:
     for mention in readme:
-        if not same_version(mention.value, project.value):
+        if _differ(mention.value, project.value, _scheme(project)):
             outcome.add(
                 "version/readme-mismatch",
                 "warning",
@@ -361,25 +437,47 @@ def _compare_documented(
 # --------------------------------------------------------------------------- links
 
 
-def check_links(target: Path, docs: dict[str, DocFile], outcome: StepOutcome) -> dict[str, int]:
+def check_links(
+    target: Path, files: list[str], docs: dict[str, DocFile], outcome: StepOutcome
+) -> dict[str, int]:
     """Relative links, images and anchors in every document; RST references where simple."""
     checked = broken = 0
-    labels = _rst_labels(docs)
+    checker = LinkChecker(target, files, docs)
+    labels = rst_labels(docs, checker.trees)
     for path in sorted(docs):
         doc = docs[path]
         for link in doc.links:
             if not _checkable(link.target):
                 continue
             checked += 1
-            problem = _check_link(target, doc, link, docs)
-            if problem is not None:
-                broken += 1
-                rule, message = problem
-                outcome.add(rule, "error", message, path, link.line, target=link.target)
-        broken += _check_rst_references(doc, labels, outcome)
+            problem = checker.check(doc, link)
+            if problem is None:
+                continue
+            broken += problem.severity != "info"
+            severity = _history_severity(doc, link.line, problem.severity)
+            outcome.add(
+                problem.rule, severity, problem.message, path, link.line, target=link.target
+            )
+        broken += _check_rst_references(doc, labels, checker.trees, outcome)
     outcome.checked.append(f"links: {checked} relative links in {len(docs)} documents")
-    outcome.checked.append("external (http/https) links are not followed")
+    outcome.checked.append(
+        "anchors: GitHub's heading slugs for Markdown, docutils ids for reStructuredText and "
+        "Sphinx-built pages; external (http/https) links are not followed"
+    )
+    if checker.trees:
+        outcome.checked.append(
+            "Sphinx source trees: " + ", ".join(t.root or "." for t in checker.trees)
+        )
     return {"checked": checked, "broken": broken, "documents": len(docs)}
+
+
+def _history_severity(doc: DocFile, line: int, severity: Level) -> Level:
+    """A changelog or migration guide describes the project as it was: a broken link in an old
+    release entry is information, in its newest entry (or a guide) a warning, never an error."""
+    if severity != "error" or not is_history_document(doc.path):
+        return severity
+    versioned = [h.line for h in doc.headings if _VERSION_RE.search(h.text)]
+    return "info" if len(versioned) > 1 and line > versioned[1] else "warning"
 
 
 def _checkable(raw: str) -> bool:
@@ -387,87 +485,13 @@ def _checkable(raw: str) -> bool:
     return bool(raw) and not is_external(raw) and not any(m in raw for m in _TEMPLATE_MARKERS)
 
 
-def _check_link(
-    target: Path, doc: DocFile, link: Link, docs: dict[str, DocFile]
-) -> tuple[str, str] | None:
-    """(rule, message) when the link is broken, else None."""
-    raw = link.target.strip()
-    path, fragment = split_target(raw)
-    if not path:
-        if fragment is None or doc.format != "markdown" or doc.has_anchor(fragment):
-            return None
-        return _broken_anchor(doc.path, fragment, doc)
-    resolved = _resolve(target, doc, link, path)
-    if resolved is None:
-        return ("links/outside-repository", f"link '{raw}' points outside the repository")
-    if not (target / resolved).exists():
-        kind = "image" if link.is_image else "link"
-        message = f"broken {kind}: '{raw}' ({resolved} does not exist)"
-        return ("links/broken-link", message + _suggestion(target, resolved))
-    linked = docs.get(resolved) if fragment and is_markdown_path(resolved) else None
-    if linked is not None and fragment and not linked.has_anchor(fragment):
-        return _broken_anchor(resolved, fragment, linked)
-    return None
-
-
-def _resolve(target: Path, doc: DocFile, link: Link, path: str) -> str | None:
-    if doc.format == "rst" and path.startswith("/"):
-        root = _sphinx_root(target, doc.path)
-        path = f"{root}/{path.lstrip('/')}" if root else path
-        path = "/" + path.lstrip("/")
-    resolved = resolve_target(doc.path, path)
-    if resolved is not None and link.kind == "rst-doc" and not (target / resolved).is_file():
-        for suffix in (".rst", ".md", ".txt"):
-            if (target / (resolved + suffix)).is_file():
-                return resolved + suffix
-    return resolved
-
-
-def _sphinx_root(target: Path, doc_path: str) -> str:
-    """The directory of the nearest `conf.py` above an RST file (Sphinx's source root)."""
-    parent = PurePosixPath(doc_path).parent
-    for folder in (parent, *parent.parents):
-        if (target / folder / "conf.py").is_file():
-            return "" if str(folder) == "." else folder.as_posix()
-    return ""
-
-
-def _broken_anchor(path: str, fragment: str, doc: DocFile) -> tuple[str, str]:
-    known = sorted(doc.anchors)
-    close = difflib.get_close_matches(fragment.lower(), known, n=1)
-    hint = f" (did you mean #{close[0]}?)" if close else ""
-    return ("links/broken-anchor", f"no heading or anchor '#{fragment}' in {path}{hint}")
-
-
-def _suggestion(target: Path, resolved: str) -> str:
-    folder = (target / resolved).parent
-    if not folder.is_dir():
-        return ""
-    try:
-        names = [p.name for p in folder.iterdir()]
-    except OSError:
-        return ""
-    close = difflib.get_close_matches(PurePosixPath(resolved).name, names, n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _rst_labels(docs: dict[str, DocFile]) -> set[str]:
-    """Every target name in the project's RST files and MyST `(label)=` lines."""
-    labels: set[str] = set()
-    for doc in docs.values():
-        labels |= doc.rst_targets
-        if doc.format == "markdown":
-            for _, line in doc.prose:
-                match = re.match(r"^\(([^)\s]+)\)=\s*$", line.strip())
-                if match:
-                    labels.add(rst_name(match.group(1)))
-    return labels
-
-
-def _check_rst_references(doc: DocFile, labels: set[str], outcome: StepOutcome) -> int:
+def _check_rst_references(
+    doc: DocFile, labels: set[str], trees: list[SphinxTree], outcome: StepOutcome
+) -> int:
     broken = 0
+    tree = tree_of(doc.path, trees)
     for ref in doc.rst_references:
-        name = rst_name(ref.name)
+        name = reference_name(ref.name)
         if ref.role == "named" and name not in doc.rst_targets:
             broken += 1
             outcome.add(
@@ -479,6 +503,8 @@ def _check_rst_references(doc: DocFile, labels: set[str], outcome: StepOutcome) 
                 ref.line,
             )
         elif ref.role == "ref" and name not in labels:
+            if tree is not None and tree.is_external_label(name):
+                continue  # a label of another project's documentation
             outcome.add(
                 "links/unknown-label",
                 "warning",

@@ -6,9 +6,14 @@ Never uses the network. Checks:
   an unparsable requirement is `deps/invalid-requirement`, error);
 - a lockfile exists and lists what the manifest declares (`deps/missing-lockfile`,
   `deps/lockfile-out-of-date`, warnings): package-lock.json, yarn.lock, pnpm-lock.yaml for
-  package.json; poetry.lock, uv.lock, pdm.lock for pyproject.toml; go.sum; Cargo.lock;
-- requirements without any version constraint (`deps/unpinned`: warning in requirements files
-  and package.json, info in pyproject/setup.cfg where ranges are the norm) and the same
+  package.json; poetry.lock, uv.lock, pdm.lock for pyproject.toml; go.sum; Cargo.lock. A nested
+  manifest is held to an ancestor's lockfile only as a member of that workspace (see
+  `ai_workflow.deps.workspaces`); otherwise it is a project of its own. A missing lockfile is
+  info when the project keeps none on purpose (`package-lock=false`, a gitignored lockfile) or
+  the manifest is an example, docs or test project, and is not reported for a workspace member;
+- requirements without any version constraint (`deps/unpinned`: warning for runtime and
+  optional requirements in requirements files and package.json; info for development, docs
+  and test requirements and in pyproject/setup.cfg, where ranges are the norm) and the same
   requirement declared twice (`deps/duplicate`, warning);
 - Python imports (by `ast`) that no declared distribution provides (`deps/undeclared-import`:
   warning for runtime code, info for tests and tooling), and runtime distributions never
@@ -49,6 +54,7 @@ from ai_workflow.deps.lockfiles import (
 )
 from ai_workflow.deps.manifests import read_manifest
 from ai_workflow.deps.model import Dependency, Manifest, Report, canonical
+from ai_workflow.deps.workspaces import lockfile_declined, serving_lockfile, workspace_root
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.findings import Severity
 from ai_workflow.project_files import project_files
@@ -67,6 +73,12 @@ SPEC = StepSpec(
 )
 
 NPM_UNPINNED = frozenset({"", "*", "latest", "x", "next"})
+NPM_EXPECTED_LOCKFILES = ("package-lock.json", "yarn.lock", "pnpm-lock.yaml")
+ILLUSTRATIVE_DIRS = frozenset(
+    {"examples", "example", "samples", "sample", "demo", "demos", "docs", "doc"}
+    | {"test", "tests", "testing", "fixtures", "fixture", "testdata", "__fixtures__"}
+)
+"""Directories whose nested projects illustrate or test the main one (not shipped with it)."""
 
 
 # --------------------------------------------------------------------------- step
@@ -84,7 +96,7 @@ def run(ctx: StepContext) -> StepOutcome:
     for manifest in manifests:
         _check_duplicates(manifest, report)
         _check_unpinned(manifest, report)
-        _check_lockfiles(ctx.target, manifest, set(files), report)
+        _check_lockfiles(ctx, manifest, set(files), report)
     python = analyse_python_imports(ctx, files, manifests, report)
     report.outcome.data = {
         "manifests": [
@@ -122,35 +134,47 @@ def _check_duplicates(manifest: Manifest, report: Report) -> None:
 
 
 def _check_unpinned(manifest: Manifest, report: Report) -> None:
+    """Requirements without a constraint. A warning only for what users install (runtime and
+    optional requirements of requirements files and package.json); development, docs and test
+    requirements, and pyproject/setup.cfg ranges, are information."""
     if manifest.kind in ("go.mod",):
         return
     strict = manifest.kind in ("requirements", "package.json")
-    severity = Severity.WARNING if strict else Severity.INFO
     for dep in manifest.dependencies:
         if dep.group == "peer":
             continue  # a peer range of "*" is the norm
         spec = dep.spec.strip()
         unpinned = spec in NPM_UNPINNED if dep.ecosystem != "python" else spec in ("", "*")
         if unpinned:
-            message = f"{dep.name} has no version constraint"
+            shipped = strict and dep.group in ("runtime", "optional")
+            severity = Severity.WARNING if shipped else Severity.INFO
+            kind = "" if dep.group in ("runtime", "optional") else f" ({dep.group} dependency)"
+            message = f"{dep.name} has no version constraint{kind}"
             report.add("deps/unpinned", severity, message, dep.path, dep.line)
 
 
 # --------------------------------------------------------------------------- lockfiles
 
 
-def _check_lockfiles(target: Path, manifest: Manifest, files: set[str], report: Report) -> None:
+def _check_lockfiles(ctx: StepContext, manifest: Manifest, files: set[str], report: Report) -> None:
     if not manifest.valid:
         return
-    where = PurePosixPath(manifest.path).parent
-    if manifest.kind == "package.json":
-        _check_npm_lock(target, manifest, nearest_lockfile(where, NPM_LOCKFILES, files), report)
-    elif manifest.kind == "pyproject.toml":
-        lock = nearest_lockfile(where, PYTHON_LOCKFILES, files)
-        _check_python_lock(target, manifest, lock, report)
-    elif manifest.kind == "go.mod":
-        _check_go_sum(target, manifest, nearest_lockfile(where, ("go.sum",), files), report)
-    elif manifest.kind == "Cargo.toml":
+    target, path = ctx.target, manifest.path
+    where = PurePosixPath(path).parent
+    if manifest.kind in ("package.json", "pyproject.toml"):
+        names = NPM_LOCKFILES if manifest.kind == "package.json" else PYTHON_LOCKFILES
+        lock = serving_lockfile(target, path, names, files, manifest.project_name)
+        other = nearest_lockfile(where, names, files) if lock is None else None
+        if other is not None:
+            report.checked(
+                f"{path}: a project of its own, not a workspace member locked by {other}"
+            )
+        check = _check_npm_lock if manifest.kind == "package.json" else _check_python_lock
+        check(ctx, manifest, lock, report)
+    elif manifest.kind == "go.mod":  # every Go module has its own go.sum
+        own = (where / "go.sum").as_posix().removeprefix("./")
+        _check_go_sum(target, manifest, own if own in files else None, report)
+    elif manifest.kind == "Cargo.toml":  # a Cargo workspace shares the root Cargo.lock
         _check_cargo_lock(target, manifest, nearest_lockfile(where, ("Cargo.lock",), files), report)
 
 
@@ -163,8 +187,36 @@ def _missing_lock(manifest: Manifest, expected: str, severity: Severity, report:
     report.add("deps/missing-lockfile", severity, message, manifest.path, None)
 
 
+def _report_missing_lock(
+    ctx: StepContext, manifest: Manifest, lockfiles: tuple[str, ...], report: Report
+) -> None:
+    """No lockfile serves the manifest. Not reported for a workspace member (its workspace
+    root's manifest is); information when the project keeps none on purpose or the manifest
+    is an example, docs or test project nested in the repository; else a warning."""
+    if workspace_root(ctx.target, manifest.path) is not None:
+        return
+    expected = " or ".join(
+        [", ".join(lockfiles[:-1]), lockfiles[-1]] if lockfiles[1:] else lockfiles
+    )
+    message = f"no lockfile ({expected}) for {len(manifest.dependencies)} declared dependencies"
+    declined = lockfile_declined(ctx, manifest.path, lockfiles)
+    nested = _illustrative(manifest.path)
+    if declined:
+        message += f": the project keeps none on purpose ({declined})"
+    elif nested:
+        message += " (an example, docs or test project nested in the repository)"
+    severity = Severity.INFO if declined or nested else Severity.WARNING
+    report.add("deps/missing-lockfile", severity, message, manifest.path, None)
+
+
+def _illustrative(path: str) -> bool:
+    """True for a manifest below an examples, docs, test or fixtures directory."""
+    return any(part.lower() in ILLUSTRATIVE_DIRS for part in PurePosixPath(path).parts[:-1])
+
+
 def _out_of_date(dep: Dependency, lock: str, detail: str, report: Report) -> None:
-    message = f"{dep.name} {dep.spec} {detail} in {lock}: the lockfile is out of date"
+    requirement = " ".join(part for part in (dep.name, dep.spec.strip(), detail) if part)
+    message = f"{requirement} in {lock}: the lockfile is out of date"
     report.add("deps/lockfile-out-of-date", Severity.WARNING, message, dep.path, dep.line)
 
 
@@ -176,13 +228,13 @@ def _read_lock(target: Path, lock: str, report: Report) -> str | None:
         return None
 
 
-def _check_npm_lock(target: Path, manifest: Manifest, lock: str | None, report: Report) -> None:
+def _check_npm_lock(ctx: StepContext, manifest: Manifest, lock: str | None, report: Report) -> None:
     deps = _installable(manifest)
     if not deps:
         return
     if lock is None:
-        expected = "package-lock.json, yarn.lock or pnpm-lock.yaml"
-        return _missing_lock(manifest, expected, Severity.WARNING, report)
+        return _report_missing_lock(ctx, manifest, NPM_EXPECTED_LOCKFILES, report)
+    target = ctx.target
     name = PurePosixPath(lock).name
     if name in ("bun.lockb", "bun.lock"):
         report.checked(f"{lock}: present (bun lockfiles are not compared)")
@@ -210,12 +262,14 @@ def _check_npm_lock(target: Path, manifest: Manifest, lock: str | None, report: 
     return None
 
 
-def _check_python_lock(target: Path, manifest: Manifest, lock: str | None, report: Report) -> None:
+def _check_python_lock(
+    ctx: StepContext, manifest: Manifest, lock: str | None, report: Report
+) -> None:
     if lock is None:
         if manifest.expected_lock and manifest.dependencies:
-            _missing_lock(manifest, manifest.expected_lock, Severity.WARNING, report)
+            _report_missing_lock(ctx, manifest, (manifest.expected_lock,), report)
         return
-    text = _read_lock(target, lock, report)
+    text = _read_lock(ctx.target, lock, report)
     if text is None:
         return
     names = lock_package_names(text)

@@ -4,7 +4,13 @@ build or cache artefacts; tracked files `.gitignore` excludes; the stack's expec
 Severities: committed caches, bytecode, `node_modules`, virtual environments and `.DS_Store` are
 errors (never intended); `dist/`/`build/` output, tracked-but-ignored files, directories the
 docs do not describe, paths the docs describe that do not exist and a missing tests directory
-are warnings.
+are warnings. A `.gitkeep`-style placeholder force-added to keep an ignored directory is
+information: tracking it is the point.
+
+Documented paths come only from what claims something about this project
+(`markdown_docs.classify_docs`): not a changelog, not a tree of a tutorial's or the reader's
+project. A conventional directory (`techstack.CONVENTIONAL_DIR_NAMES`: `lib/`, `bin/`,
+`examples/`, ...) or one the configuration names needs no description.
 """
 
 from __future__ import annotations
@@ -19,10 +25,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
-from ai_workflow.markdown_docs import CodeBlock, DocFile, project_docs
+from ai_workflow.markdown_docs import CodeBlock, DocFile, is_placeholder, project_docs
+from ai_workflow.markdown_docs import tree_entries as doc_tree_entries
 from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
-from ai_workflow.techstack import detect_stack, is_test_path
+from ai_workflow.techstack import TechStack, detect_stack, is_conventional_dir, is_test_path
 from ai_workflow.textfiles import line_of, read_text
 
 SPEC = StepSpec(
@@ -36,7 +43,6 @@ SPEC = StepSpec(
     persona="software architect",
 )
 
-SELF_EXPLANATORY = frozenset({"src", "tests", "test", "docs", "doc", "spec", "__tests__"})
 CACHE_DIRS = frozenset(
     {
         "__pycache__",
@@ -57,8 +63,7 @@ JUNK_SUFFIXES = frozenset({".pyc", ".pyo"})
 OUTPUT_DIRS = frozenset({"dist", "htmlcov"})
 BUILD_ARTEFACT_SUFFIXES = frozenset({".whl", ".so", ".o", ".pyd", ".class", ".pyc", ".egg"})
 GENERATED_NAMES = CACHE_DIRS | OUTPUT_DIRS | {"build", "venv", "env", "coverage", "site", "out"}
-TREE_GLYPHS = re.compile(r"[├└│]|\|--|\+--|`--")
-_TREE_NAME = re.compile(r"^[\s│├└─|+`\-]*")
+PLACEHOLDER_FILES = frozenset({".gitkeep", ".keep", ".gitignore", ".placeholder", ".empty"})
 GROUP_THRESHOLD = 5
 MAX_IGNORE_QUERIES = 500  # paths asked of `git check-ignore` at once (command-line length)
 
@@ -68,7 +73,7 @@ def run(ctx: StepContext) -> StepOutcome:
     files = project_files(ctx)
     docs = project_docs(ctx)
     tracked = _git_lines(ctx, ["git", "ls-files", "-z"])
-    check_top_level(files, docs, outcome)
+    check_top_level(files, docs, outcome, detect_stack(ctx))
     check_documented_paths(ctx, files, docs, outcome)
     if tracked is None:
         outcome.skipped_checks.append("committed artefacts and ignored files: not a git work tree")
@@ -96,14 +101,23 @@ def _git_lines(ctx: StepContext, args: list[str]) -> list[str] | None:
 # --------------------------------------------------------------------------- top level
 
 
-def check_top_level(files: list[str], docs: dict[str, DocFile], outcome: StepOutcome) -> None:
-    """Top-level directories that no document names (hidden and self-explanatory ones aside)."""
+def check_top_level(
+    files: list[str],
+    docs: dict[str, DocFile],
+    outcome: StepOutcome,
+    stack: TechStack | None = None,
+) -> None:
+    """Top-level directories that no document names (hidden, conventional and configured
+    source/test/docs directories aside)."""
     top = sorted({f.split("/")[0] for f in files if "/" in f})
     text = "\n".join(doc.text() for doc in docs.values())
+    known = set(stack.source_dirs + stack.test_dirs + stack.docs_dirs) if stack else set()
     documented, undocumented = [], []
     for name in top:
-        if name.startswith(".") or name in SELF_EXPLANATORY or _generated(name):
-            continue  # hidden, obvious, or output (reported as an artefact if committed)
+        if name.startswith(".") or is_conventional_dir(name) or name in known:
+            continue  # hidden, or its role is clear from its name or the configuration
+        if _generated(name):
+            continue  # output (reported as an artefact if committed)
         if re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", text):
             documented.append(name)
             continue
@@ -140,12 +154,11 @@ def check_documented_paths(
     candidates: list[DocumentedPath] = []
     trees = 0
     for path in sorted(docs):
-        for block in docs[path].code_blocks:
+        for block in docs[path].claim_blocks():
             entries = list(tree_entries(block, path, dirs))
             if entries:
                 trees += 1
-                if any(_exists(e, present, dirs) for e in entries):
-                    candidates += entries
+                candidates += entries
         candidates += _dir_mentions(docs[path], dirs)
     missing = [c for c in candidates if not _exists(c, present, dirs) and not _generated(c.path)]
     ignored = _ignored(ctx, [c.path for c in missing])
@@ -180,65 +193,15 @@ def _generated(path: str) -> bool:
 
 def tree_entries(block: CodeBlock, doc: str, dirs: set[str]) -> Iterator[DocumentedPath]:
     """The paths of a `tree`-style listing (├── └── │ or |-- +-- `--) in a code block."""
-    lines = list(block.numbered_lines())
-    if sum(1 for _, text in lines if TREE_GLYPHS.search(text)) < 2:
-        return
-    base = ""
-    stack: list[tuple[int, str]] = []
-    for index, (number, raw) in enumerate(lines):
-        if not raw.strip():
-            continue
-        if not TREE_GLYPHS.search(raw) and not stack and index == _first_line(lines):
-            root = _clean_name(raw.strip())
-            if root and root.rstrip("/") in dirs:
-                base = root.rstrip("/")
-            continue
-        prefix = _TREE_NAME.match(raw)
-        column = prefix.end() if prefix else 0
-        name = _clean_name(raw[column:])
-        if not name:
-            continue
-        while stack and stack[-1][0] >= column:
-            stack.pop()
-        parts = [base, *(n for _, n in stack), name.rstrip("/")]
-        path = "/".join(p for p in parts if p)
-        is_dir = name.endswith("/") or _deeper(lines, index, column)
-        if not _placeholder(name):
-            yield DocumentedPath(path, doc, number, is_dir)
-        if is_dir:
-            stack.append((column, name.rstrip("/")))
-
-
-def _first_line(lines: list[tuple[int, str]]) -> int:
-    return next((i for i, (_, text) in enumerate(lines) if text.strip()), 0)
-
-
-def _deeper(lines: list[tuple[int, str]], index: int, column: int) -> bool:
-    for _, text in lines[index + 1 :]:
-        if text.strip():
-            prefix = _TREE_NAME.match(text)
-            return (prefix.end() if prefix else 0) > column and bool(TREE_GLYPHS.search(text))
-    return False
-
-
-def _clean_name(text: str) -> str:
-    """The file name of a tree line, without `# comments`, `<- notes` or trailing text."""
-    text = re.split(r"\s+(?:#|<-|←|--|//)|\s{2,}", text.strip(), maxsplit=1)[0].strip()
-    return text.split(" ")[0] if " " in text else text
-
-
-def _placeholder(name: str) -> bool:
-    return any(mark in name for mark in ("...", "…", "*", "<", ">", "{", "}", "$")) or name in (
-        ".",
-        "..",
-    )
+    for entry in doc_tree_entries(block, dirs):
+        yield DocumentedPath(entry.path, doc, entry.line, entry.directory)
 
 
 def _dir_mentions(doc: DocFile, dirs: set[str]) -> Iterator[DocumentedPath]:
     """Inline code such as `scripts/` or `src/pkg/` whose parent directory exists."""
-    for code in doc.inline_code:
+    for code in doc.claim_inline():
         text = code.text.strip().removeprefix("./")
-        if not re.fullmatch(r"[\w.-]+(?:/[\w.-]+)*/", text) or _placeholder(text):
+        if not re.fullmatch(r"[\w.-]+(?:/[\w.-]+)*/", text) or is_placeholder(text):
             continue
         if text.startswith("."):
             continue  # `.ssh/`, `.config/`: the reader's directories, not the project's
@@ -329,7 +292,15 @@ def check_tracked_ignored(ignored: list[str], outcome: StepOutcome) -> None:
     by_dir: dict[str, list[str]] = defaultdict(list)
     for path in ignored:
         artefact = _artefact_of(path)
-        if artefact is None or artefact[0] not in artefact_paths:  # reported once, as artefact
+        if PurePosixPath(path).name in PLACEHOLDER_FILES:
+            outcome.add(
+                "structure/tracked-ignored-file",
+                "info",
+                f"{path} is tracked although .gitignore excludes its directory: a placeholder "
+                "force-added to keep that directory in the checkout",
+                path,
+            )
+        elif artefact is None or artefact[0] not in artefact_paths:  # reported once, as artefact
             by_dir[str(PurePosixPath(path).parent)].append(path)
     for folder, paths in sorted(by_dir.items()):
         if len(paths) >= GROUP_THRESHOLD:

@@ -3,8 +3,9 @@ files or symbols that no longer exist, source changed without any documentation 
 
 Severities: a stale reference (a file deleted from the project, a project symbol that is gone)
 is a warning; so is a missing docstring on a public function or class when the project
-documents most of its API (else information); methods, modules, doc comments on constants and
-"code changed, docs did not" are information. Nothing here is an error: the documentation may
+documents most of its API (else information; see `check_python_docstrings` for inherited
+docstrings and internal helpers); methods, modules, doc comments on constants and "code
+changed, docs did not" are information. Nothing here is an error: the documentation may
 lag, the code still works.
 """
 
@@ -18,7 +19,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ai_workflow.doc_kinds import is_changelog
+from ai_workflow.doc_kinds import is_history_document
+from ai_workflow.docstrings import InheritanceIndex, documented_api, module_name
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.markdown_docs import DocFile, find_readme, is_doc_path, project_docs
 from ai_workflow.project_files import project_files
@@ -78,7 +80,7 @@ def run(ctx: StepContext) -> StepOutcome:
     sources = source_files(files, stack.source_dirs, stack.test_dirs)
     check_readme(ctx.target, files, docs, outcome)
     py_index = PythonIndex.build(ctx.target, files)
-    check_python_docstrings(ctx.target, sources, outcome)
+    check_python_docstrings(ctx.target, sources, outcome, files)
     js_exports = check_js_doc_comments(ctx.target, sources, outcome)
     deleted = deleted_paths(ctx)
     check_references(docs, files, py_index, js_exports, deleted, outcome)
@@ -164,12 +166,17 @@ def _is_private_module(path: str) -> bool:
     return any(p.startswith("_") and p not in ("__init__.py", "__main__.py") for p in parts)
 
 
-def check_python_docstrings(target: Path, sources: list[str], outcome: StepOutcome) -> None:
+def check_python_docstrings(
+    target: Path, sources: list[str], outcome: StepOutcome, files: Iterable[str] = ()
+) -> None:
     """Public functions, classes and methods without docstrings.
 
     Severity follows the project's own convention: where most of the public API is documented
     (>= DOCSTRING_CONVENTION), an undocumented function or class is a warning; in a project
-    that does not write docstrings as a rule, each one is information only.
+    that does not write docstrings as a rule, each one is information only. A class or method
+    that inherits a project base class's docstring counts as documented; where the project's
+    docs list its API (autodoc, mkdocstrings), a function or class they do not name is an
+    internal helper: information (see `ai_workflow.docstrings`).
     """
     public = unparsable = 0
     missing: list[tuple[str, PySymbol]] = []
@@ -189,13 +196,23 @@ def check_python_docstrings(target: Path, sources: list[str], outcome: StepOutco
         symbols = [s for s in info.symbols if s.is_public and not _exempt(s.decorators)]
         public += len(symbols)
         missing += [(path, s) for s in symbols if not s.has_docstring]
+    python = [p for p in sources if p.endswith(".py")]
+    missing, inherited = _without_inherited(target, python, missing)
     coverage = round(100 * (public - len(missing)) / public, 1) if public else None
     convention = coverage is not None and coverage >= DOCSTRING_CONVENTION
+    api = documented_api(target, files) if missing and convention else None
     for path, symbol in missing:
+        internal = (
+            api is not None
+            and symbol.kind != "method"
+            and not api.names_symbol(module_name(path) or "", symbol.qualname)
+        )
+        severity = "warning" if convention and symbol.kind != "method" and not internal else "info"
         outcome.add(
             "docs/missing-docstring",
-            "warning" if convention and symbol.kind != "method" else "info",
-            f"public {symbol.kind} {symbol.qualname} has no docstring",
+            severity,
+            f"public {symbol.kind} {symbol.qualname} has no docstring"
+            + (" (an internal helper: the API documentation does not name it)" if internal else ""),
             path,
             symbol.line,
             symbol=symbol.qualname,
@@ -204,14 +221,34 @@ def check_python_docstrings(target: Path, sources: list[str], outcome: StepOutco
     outcome.data["docstrings"] = {
         "public_symbols": public,
         "documented": public - len(missing),
+        "inherited": inherited,
         "coverage_percent": coverage,
         "unparsable_files": unparsable,
     }
     outcome.checked.append(
         f"Python docstrings: {public - len(missing)}/{public} public symbols documented"
+        + (f" ({inherited} inherited from a base class)" if inherited else "")
+        + ("; API documentation read for which symbols are public" if api is not None else "")
     )
     if unparsable:
         outcome.checked.append(f"{unparsable} Python file(s) do not parse (see code quality)")
+
+
+def _without_inherited(
+    target: Path, paths: list[str], missing: list[tuple[str, PySymbol]]
+) -> tuple[list[tuple[str, PySymbol]], int]:
+    """`missing` less the classes and methods that inherit a project base class's docstring,
+    and how many those were."""
+    if not any(s.kind in ("class", "method") for _, s in missing):
+        return missing, 0
+    index = InheritanceIndex.build(target, paths)
+    kept = [
+        (path, symbol)
+        for path, symbol in missing
+        if symbol.kind == "function"
+        or index.documented_base(module_name(path) or "", symbol.qualname, symbol.kind) is None
+    ]
+    return kept, len(missing) - len(kept)
 
 
 def _exempt(decorators: tuple[str, ...]) -> bool:
@@ -509,21 +546,30 @@ def check_references(
     deleted: set[str],
     outcome: StepOutcome,
 ) -> None:
-    """Docs naming project files or symbols that do not exist (any more)."""
+    """Docs naming project files or symbols that do not exist (any more).
+
+    Only what claims something about the project now is read (`DocFile.is_claim`): not a
+    changelog or migration guide, not an example of another project, not the old side of
+    `old -> new`. A dotted name the project's code spells as a string (an entry-point group
+    such as `flask.commands`, a logger name) is a name the project defines, not a stale symbol.
+    """
     present = set(files)
     suffixes = _suffix_index(files)
     js_packages = _js_package_names(py_index.target)
+    strings = _CodeStrings(py_index)
     stale = 0
     for path in sorted(docs):
-        if is_changelog(path):
-            continue  # a changelog names removed things on purpose
         doc = docs[path]
+        if is_history_document(path) or doc.role is not None:
+            continue  # names removed things on purpose, or describes another project
         for ref in _file_refs(doc):
             problem = _missing_file(ref.text, path, present, suffixes, py_index.target, deleted)
             if problem:
                 stale += 1
                 outcome.add("docs/stale-file-reference", "warning", problem, path, ref.line)
         for line, name in _python_refs(doc, py_index):
+            if strings.spells(name):
+                continue
             stale += 1
             outcome.add(
                 "docs/unknown-symbol",
@@ -558,9 +604,28 @@ def _suffix_index(files: list[str]) -> set[str]:
     return out
 
 
+class _CodeStrings:
+    """Whether the project's Python code spells a name as a string literal (read lazily)."""
+
+    def __init__(self, index: PythonIndex) -> None:
+        self._index = index
+        self._text: str | None = None
+
+    def spells(self, name: str) -> bool:
+        if self._text is None:
+            self._text = "\n".join(map(self._read, sorted(set(self._index.modules.values()))))
+        return re.search(rf"""(["']){re.escape(name)}\1""", self._text) is not None
+
+    def _read(self, path: str) -> str:
+        try:
+            return (self._index.target / path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+
 def _file_refs(doc: DocFile) -> Iterator[_Ref]:
     """Inline code that names a file: `src/pkg/cli.py`, `docs/guide.md`, `run.sh`."""
-    for code in doc.inline_code:
+    for code in doc.claim_inline():
         text = code.text.strip().strip("\"'").removeprefix("./")
         if (
             _PATHLIKE_RE.match(text)
@@ -602,11 +667,11 @@ def _python_refs(doc: DocFile, index: PythonIndex) -> Iterator[tuple[int, str]]:
     if not tops:
         return
     candidates: list[tuple[int, str]] = []
-    for block in doc.code_blocks:
+    for block in doc.claim_blocks():
         if block.language in PY_DOC_LANGUAGES:
             for line, text in block.numbered_lines():
                 candidates += [(line, name) for name in _imported_names(text)]
-    for code in doc.inline_code:
+    for code in doc.claim_inline():
         candidates += [(code.line, n) for n in _imported_names(code.text)]
         dotted = _DOTTED_RE.match(code.text.strip())
         if dotted and "." + dotted.group(1).rsplit(".", 1)[1] not in KNOWN_FILE_SUFFIXES:
@@ -646,7 +711,7 @@ def _js_package_names(target: Path) -> set[str]:
 def _js_refs(doc: DocFile, packages: set[str]) -> Iterator[tuple[int, str, str]]:
     if not packages:
         return
-    for block in doc.code_blocks:
+    for block in doc.claim_blocks():
         if block.language not in JS_DOC_LANGUAGES:
             continue
         for line, text in block.numbered_lines():
@@ -742,10 +807,10 @@ def _docs_mentioning(
     keys = {k: v for k, v in keys.items() if len(k) > 3 and k not in dir(builtins)}
     found: dict[str, list[tuple[int, str]]] = {}
     for doc_path, doc in docs.items():
-        if is_changelog(doc_path):
+        if is_history_document(doc_path) or doc.role is not None:
             continue
-        lines = doc.prose + [(c.line, c.text) for c in doc.inline_code]
-        for block in doc.code_blocks:
+        lines = doc.prose + [(c.line, c.text) for c in doc.claim_inline()]
+        for block in doc.claim_blocks():
             lines += list(block.numbered_lines())
         for line, text in sorted(lines):
             for key, path in keys.items():

@@ -3,29 +3,49 @@ documented, have a shebang and the executable bit.
 
 Commands are read from the docs' shell code blocks and inline code (`./scripts/x.sh`,
 `bash x.sh`, `python x.py`, `python -m pkg`, `make target`, `npm run x`, `yarn x`, console
-scripts), and also from Makefile recipes, package.json scripts and CI workflow `run:` steps.
-A command whose script, module, Makefile target or npm script is missing is an error, at the
-file and line that names it.
+scripts), and from what the project's build, CI and tooling files run (`automation`: Makefile,
+package.json, GitHub/GitLab/CircleCI/Azure/Buildkite CI, Taskfile, justfile, tox, nox, local
+pre-commit hooks, dev containers, VS Code tasks). Only documents' claims about this project are
+read (`markdown_docs.classify_docs`): not changelogs, not examples of another program.
+
+Severity of a missing script: an error when a document or automation file tells users of this
+project to run it and nothing could produce it. It is nothing when an earlier command of the
+same session (CI job, document section) produced it or a Makefile target builds it; information
+when an archive extracted before it may hold it, when `.gitignore` ignores it (build output),
+or when it is a bare name (`python hello.py`: maybe the reader's own file). The arguments of
+the project's own program (`bats test/a.bats`) are the reader's files, not the project's.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
-import shlex
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ai_workflow.automation import (
+    MAKEFILE_NAMES,
+    UNKNOWN_DIR,
+    automation_blocks,
+    is_automation_file,
+)
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
-from ai_workflow.markdown_docs import DocFile, project_docs
+from ai_workflow.markdown_docs import (
+    SHELL_BLOCK_LANGUAGES,
+    DocFile,
+    has_prompts,
+    project_docs,
+    project_facts,
+)
 from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
+from ai_workflow.shell_commands import Command, Session, join, split_line
+from ai_workflow.shell_commands import unwrap as _unwrap_wrappers
 from ai_workflow.steps.documentation import PythonIndex
 from ai_workflow.techstack import is_test_path
 from ai_workflow.textfiles import has_shell_shebang, line_of, read_text, read_toml
@@ -46,16 +66,13 @@ SPEC = StepSpec(
     persona="DevOps documentation expert",
 )
 
-SHELL_LANGUAGES = frozenset(
-    {"", "bash", "sh", "shell", "zsh", "console", "shell-session", "shellsession", "terminal"}
-)
+SHELL_LANGUAGES = SHELL_BLOCK_LANGUAGES
 PROMPT_ONLY_LANGUAGES = frozenset({"console", "shell-session", "shellsession", "terminal"})
 SCRIPT_SUFFIXES = frozenset({".sh", ".bash", ".zsh", ".ksh"})
 SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools", "hack", "ci"})
 SHELLS = frozenset({"bash", "sh", "zsh", "ksh", "dash"})
 SOURCING = frozenset({"source", "."})
 INTERPRETERS = frozenset({"node", "deno", "ruby", "perl", "php", "tsx", "ts-node", "bats"})
-WRAPPERS = frozenset({"sudo", "time", "env", "exec", "nohup", "command", "xargs", "npx"})
 RUNNERS = {"uv": "run", "poetry": "run", "pipenv": "run", "pdm": "run", "hatch": "run"}
 ENV_DIRS = frozenset({".venv", "venv", "env", "node_modules", ".tox", ".nox"})
 NPM_BUILTINS = frozenset(
@@ -75,19 +92,6 @@ NPM_BUILTINS = frozenset(
 )  # fmt: skip
 NPM_LIFECYCLE = frozenset({"test", "start", "stop", "restart", "t", "tst"})
 PYTHON_RE = re.compile(r"^(?:.*/)?(?:python(?:\d+(?:\.\d+)?)?|py|pypy3?)$")
-MAKEFILE_NAMES = ("GNUmakefile", "makefile", "Makefile")
-
-
-@dataclass(frozen=True)
-class Command:
-    """One command line a project file tells someone (or something) to run."""
-
-    argv: tuple[str, ...]
-    path: str  # file that names it
-    line: int
-    cwd: str  # repository-relative directory it runs in ("" = root)
-    origin: str  # "docs", "Makefile", "package.json", "CI"
-    inline: bool = False  # from inline code in prose (a mention as much as a command)
 
 
 @dataclass(frozen=True)
@@ -111,18 +115,30 @@ class Project:
     console_scripts: dict[str, tuple[str, int | None]] = field(default_factory=dict)
     bins: dict[str, str] = field(default_factory=dict)
     modes: dict[str, str] = field(default_factory=dict)  # git index modes of tracked files
+    programs: frozenset[str] = frozenset()  # the project's own commands
+    names: frozenset[str] = frozenset()  # what a clone of this project is called
+    make_targets: frozenset[str] = frozenset()  # files the root Makefile can build
+    producible: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (file, origin)
+    ignored: set[str] = field(default_factory=set)  # missing paths .gitignore excludes
 
     def exists(self, path: str) -> bool:
         return path in self.files or (self.target / path).exists()
+
+    def is_clone(self, url: str) -> bool:
+        """Whether `git clone URL` clones this project (its name is one of the project's)."""
+        name = re.split(r"[/:]", url.rstrip("/"))[-1].removesuffix(".git").lower()
+        return not self.names or name in self.names
 
 
 def run(ctx: StepContext) -> StepOutcome:
     outcome = StepOutcome()
     files = project_files(ctx)
     project = _project(ctx, files)
-    commands = list(doc_commands(project_docs(ctx)))
-    commands += automation_commands(ctx.target, files)
+    commands = list(doc_commands(project_docs(ctx), project.is_clone))
+    automation, project.producible = _automation(ctx.target, files, project.is_clone)
+    commands += automation
     refs = [ref for command in commands for ref in classify(command, project)]
+    project.ignored = _ignored(ctx, [p for ref in refs for p in _missing_candidates(project, ref)])
     _check_entry_points(project, outcome)
     for ref in refs:
         _check_reference(project, ref, outcome)
@@ -175,7 +191,30 @@ def _project(ctx: StepContext, files: list[str]) -> Project:
     if isinstance(bins, dict):
         project.bins = {str(k): str(v) for k, v in bins.items()}
     project.modes = _index_modes(ctx)
+    facts = project_facts(ctx)
+    project.programs = facts.programs | set(project.console_scripts) | set(project.bins)
+    names = {*project.programs, *facts.names, ctx.target.name, *_remote_names(ctx)}
+    project.names = frozenset(n.lower() for n in names)
+    makefile = next((n for n in MAKEFILE_NAMES if n in project.files), None)
+    if makefile:
+        project.make_targets = frozenset(makefile_targets(ctx.target / makefile)[0])
     return project
+
+
+def _remote_names(ctx: StepContext) -> list[str]:
+    result = ctx.run_command(["git", "remote", "get-url", "origin"], timeout=30)
+    url = result.stdout.strip() if result.ok else ""
+    name = re.split(r"[/:]", url.rstrip("/"))[-1] if url else ""
+    return [re.sub(r"\.(?:git|bundle)$", "", name)] if name else []
+
+
+def _ignored(ctx: StepContext, paths: list[str]) -> set[str]:
+    """Which of `paths` `.gitignore` excludes: build output, not part of the repository."""
+    unique = sorted({p for p in paths if p and p != UNKNOWN_DIR})[:500]
+    if not unique:
+        return set()
+    result = ctx.run_command(["git", "check-ignore", "--no-index", *unique], timeout=60)
+    return {line.strip() for line in result.stdout.splitlines() if line.strip()}
 
 
 def _index_modes(ctx: StepContext) -> dict[str, str]:
@@ -201,145 +240,61 @@ def _read_json(path: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------- commands
 
 
-def doc_commands(docs: dict[str, DocFile]) -> Iterator[Command]:
-    """Command lines in shell code blocks and inline code of every document."""
+def doc_commands(
+    docs: dict[str, DocFile], is_clone: Callable[[str], bool] = lambda url: False
+) -> Iterator[Command]:
+    """Command lines in the shell code blocks and inline code that claim something about this
+    project. The blocks of one section run as one session: `cd /tmp/app` in one block holds
+    for the next."""
     for path in sorted(docs):
         doc = docs[path]
-        for block in doc.code_blocks:
+        section, session = -1, Session(is_clone)
+        for block in doc.claim_blocks():
             if block.language not in SHELL_LANGUAGES:
                 continue
-            prompt_only = block.language in PROMPT_ONLY_LANGUAGES
-            yield from _block_commands(list(block.numbered_lines()), path, "docs", prompt_only)
-        for code in doc.inline_code:
-            yield from _line_commands(code.text, path, code.line, "", "docs", inline=True)
-
-
-def _block_commands(
-    lines: list[tuple[int, str]],
-    path: str,
-    origin: str,
-    prompt_only: bool = False,
-    keep_cwd: bool = True,
-) -> Iterator[Command]:
-    """Commands of a script-like block; `cd` carries over to later lines when `keep_cwd`."""
-    cwd = ""
-    pending = ""
-    start = 0
-    for number, raw in lines:
-        text = raw.strip()
-        if not pending:
-            start = number
-            stripped = _strip_prompt(text)
-            if stripped is None and prompt_only:
-                continue
-            text = stripped if stripped is not None else text
-        if text.endswith("\\"):
-            pending += text[:-1] + " "
-            continue
-        text, pending = pending + text, ""
-        cwd = cwd if keep_cwd else ""
-        for command in _line_commands(text, path, start, cwd, origin):
-            if command.argv[0] == "cd":
-                cwd = _cd(cwd, command.argv[1:])
-            else:
-                yield dataclasses.replace(command, cwd=cwd)
-
-
-def _strip_prompt(text: str) -> str | None:
-    match = re.match(r"^(?:\([\w.-]+\)\s*)?[\w@.~:/-]*[$%\u276f]\s+(.*)$", text)
-    return match.group(1) if match else None
-
-
-def _cd(cwd: str, args: tuple[str, ...]) -> str:
-    if not args or args[0].startswith(("/", "~", "-", "$")):
-        return "\0"  # unknown directory: later relative checks are skipped
-    if cwd == "\0":
-        return cwd
-    parts = [p for p in cwd.split("/") if p]
-    for part in args[0].split("/"):
-        if part == "..":
-            if not parts:
-                return "\0"
-            parts.pop()
-        elif part not in ("", "."):
-            parts.append(part)
-    return "/".join(parts)
+            if block.section_line != section:
+                section, session = block.section_line, Session(is_clone)
+            prompt_only = block.language in PROMPT_ONLY_LANGUAGES or has_prompts(block)
+            yield from session.run(block.numbered_lines(), path, "docs", prompt_only=prompt_only)
+        for code in doc.claim_inline():
+            yield from Session(is_clone).line(code.text, path, code.line, "docs", inline=True)
 
 
 def _line_commands(
     text: str, path: str, line: int, cwd: str, origin: str, inline: bool = False
 ) -> Iterator[Command]:
     """Split one shell line into simple commands (`a && b | c; d`)."""
-    text = text.strip()
-    if not text or text.startswith("#"):
-        return
-    try:
-        lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|()<>")
-        lexer.whitespace_split = True
-        tokens = list(lexer)
-    except ValueError:
-        tokens = text.split()
-    current: list[str] = []
-    call_depth = 0  # inside `name(...)`: a function call in an -e/-c string, not a subshell
-    for token in [*tokens, ";"]:
-        if call_depth:
-            call_depth += token.count("(") - token.count(")")
-            call_depth = max(call_depth, 0)
-            continue
-        if token and set(token) <= set(";&|()<>"):
-            if token.startswith("(") and current and not current[-1].endswith("$"):
-                call_depth = token.count("(") - token.count(")")
-                continue  # a subshell `(` never follows words of its command; `$(` may
-            if current:
-                yield Command(tuple(current), path, line, cwd, origin, inline)
-            current = []
-        else:
-            current.append(token)
+    for simple in split_line(text.strip()):
+        yield Command(tuple(simple.argv), path, line, cwd, origin, inline)
 
 
-def automation_commands(target: Path, files: list[str]) -> list[Command]:
-    """Commands in Makefile recipes, package.json scripts and CI workflow `run:` steps."""
+def automation_commands(
+    target: Path, files: list[str], is_clone: Callable[[str], bool] = lambda url: False
+) -> list[Command]:
+    """Commands the build, CI and tooling files run; one session per job, task or hook."""
+    return _automation(target, files, is_clone)[0]
+
+
+def _automation(
+    target: Path, files: list[str], is_clone: Callable[[str], bool]
+) -> tuple[list[Command], dict[str, tuple[str, str]]]:
+    """The commands, and the paths they produce (`go build -o bin/tool` in a Makefile recipe)
+    with the file and origin of the command that makes each: what a document, or another
+    file than a CI job (jobs do not share files), may run after building."""
     commands: list[Command] = []
-    for name in MAKEFILE_NAMES:
-        if name in files:
-            lines = read_text(target / name).splitlines()
-            recipe = [(n, t.lstrip("\t@-+ ")) for n, t in enumerate(lines, 1) if t.startswith("\t")]
-            commands += _block_commands(recipe, name, "Makefile", keep_cwd=False)
-            break
-    package_text = read_text(target / "package.json") if "package.json" in files else ""
-    scripts = dig(_read_json(target / "package.json"), "scripts") if package_text else None
-    if isinstance(scripts, dict):
-        for key, value in scripts.items():
-            if isinstance(value, str):
-                line = line_of(package_text, rf'"{re.escape(str(key))}"\s*:') or 1
-                commands += _line_commands(value, "package.json", line, "", "package.json")
-    for path in files:
-        if path.startswith(".github/workflows/") and path.endswith((".yml", ".yaml")):
-            for block in _workflow_runs(target / path):
-                commands += _block_commands(block, path, "CI")
-    return commands
-
-
-def _workflow_runs(path: Path) -> list[list[tuple[int, str]]]:
-    """The shell lines of each `run:` step, with their line numbers (one list per step)."""
-    runs: list[list[tuple[int, str]]] = []
-    block_indent: int | None = None
-    for number, line in enumerate(read_text(path).splitlines(), start=1):
-        indent = len(line) - len(line.lstrip())
-        if block_indent is not None:
-            if not line.strip() or indent > block_indent:
-                runs[-1].append((number, line.strip()))
-                continue
-            block_indent = None
-        match = re.match(r"^\s*(?:-\s*)?run:\s*(.*)$", line)
-        if match:
-            value = match.group(1).strip()
-            runs.append([])
-            if value in ("|", ">", "|-", ">-", "|+", ">+"):
-                block_indent = len(line) - len(line.lstrip().lstrip("- "))
-            elif value:
-                runs[-1].append((number, value.strip("\"'")))
-    return runs
+    sessions: dict[tuple[str, str, str], Session] = {}
+    for block in automation_blocks(target, files):
+        key = (block.path, block.origin, block.session)
+        session = sessions.setdefault(key, Session(is_clone))
+        session.produce(block.produces)
+        commands += session.run(
+            block.lines, block.path, block.origin, keep_cwd=block.keep_cwd, cwd=block.cwd
+        )
+    producible: dict[str, tuple[str, str]] = {}
+    for (path, origin, _), session in sessions.items():
+        for made in session.made:
+            producible.setdefault(made, (path, origin))
+    return commands, producible
 
 
 # --------------------------------------------------------------------------- classification
@@ -348,9 +303,11 @@ def _workflow_runs(path: Path) -> list[list[tuple[int, str]]]:
 def classify(command: Command, project: Project) -> list[Reference]:
     """The scripts, modules, targets and npm scripts one command refers to."""
     argv = _unwrap(list(command.argv))
-    if not argv or command.cwd == "\0":
+    if not argv or command.cwd == UNKNOWN_DIR:
         return []
     head = argv[0]
+    if head in project.programs and "/" not in head:
+        return [Reference("console", head, command)]  # its arguments are the reader's files
     if head in SHELLS or head in SOURCING or head in INTERPRETERS:
         return _interpreted(head, argv[1:], command)
     if PYTHON_RE.match(head):
@@ -368,18 +325,9 @@ def classify(command: Command, project: Project) -> list[Reference]:
 
 def _unwrap(argv: list[str]) -> list[str]:
     """Drop `VAR=x`, `sudo -E`, `env`, `uv run` and the like in front of the real command."""
-    while argv:
-        head = argv[0]
-        if re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", head):
-            argv = argv[1:]
-        elif head in WRAPPERS:
-            argv = argv[1:]
-            while argv and argv[0].startswith("-"):
-                argv = argv[1:]
-        elif head in RUNNERS and len(argv) > 1 and argv[1] == RUNNERS[head]:
-            argv = argv[2:]
-        else:
-            break
+    argv = _unwrap_wrappers(argv)
+    while argv and argv[0] in RUNNERS and len(argv) > 1 and argv[1] == RUNNERS[argv[0]]:
+        argv = _unwrap_wrappers(argv[2:])
     if argv and _in_env_dir(argv[0]):
         name = PurePosixPath(argv[0]).name
         argv = [name, *argv[1:]] if PYTHON_RE.match(name) else []
@@ -390,8 +338,11 @@ _FILEISH_RE = re.compile(r"^[\w.@+-]+(?:/[\w.@+-]+)*/?$")
 
 
 def _plausible_path(value: str) -> bool:
-    """A literal relative path (no variables, globs, placeholders or absolute paths)."""
-    return bool(_FILEISH_RE.match(value)) and not _in_env_dir(value)
+    """A literal relative path (no variables, globs, placeholders, absolute paths or Go
+    package patterns such as `./...`)."""
+    return (
+        bool(_FILEISH_RE.match(value)) and "..." not in value.split("/") and not _in_env_dir(value)
+    )
 
 
 def _in_env_dir(value: str) -> bool:
@@ -508,8 +459,7 @@ def _npm(manager: str, args: list[str], command: Command) -> list[Reference]:
 
 
 def _join(cwd: str, path: str) -> str:
-    joined = "/".join(p for p in (cwd, path) if p and p != ".")
-    return _cd("", (joined,)) if joined else ""
+    return join(cwd, path)
 
 
 # --------------------------------------------------------------------------- checks
@@ -545,8 +495,30 @@ def _resolve_file(project: Project, ref: Reference) -> str | None:
     return next((c for c in candidates if c and project.exists(c)), None)
 
 
+def _missing_candidates(project: Project, ref: Reference) -> list[str]:
+    """The repository paths a file reference may mean, when none of them exists."""
+    if ref.kind != "file" or _resolve_file(project, ref) is not None:
+        return []
+    return [_join(ref.command.cwd, ref.value)]
+
+
 def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | None:
     found = _resolve_file(project, ref)
+    if found is None:
+        path = _join(ref.command.cwd, ref.value)
+        if ref.command.produced(path) or path in project.make_targets:
+            return None  # made by an earlier command of its job, or by a make target
+        source = ref.command.maybe_from(path, project.exists)
+        if source is not None:
+            message = f"{ref.value} is not in the repository; `{source}` may have extracted it"
+            return "scripts/missing-script", message, "info"
+        builder, builder_origin = project.producible.get(path, ("", ""))
+        if builder and (ref.command.origin != "CI" or builder_origin != "CI"):
+            message = f"{ref.value} is not in the repository; {builder} builds it"
+            return "scripts/missing-script", message, "info"
+        if path in project.ignored:
+            message = f"{ref.value} is not in the repository: .gitignore excludes it (build output)"
+            return "scripts/missing-script", message, "info"
     if found is None and "/" not in ref.value and not ref.direct:
         if any(f.rsplit("/", 1)[-1] == ref.value for f in project.files):
             return None  # `node split.js` run from the directory that holds it
@@ -791,15 +763,17 @@ def _check_scripts(
             outcome.add(
                 "scripts/undocumented",
                 "info",
-                f"{script} is used by the build, CI or another script but no document mentions it",
+                f"{script} is used by the build, CI, tooling or another script but no document "
+                "mentions it",
                 script,
             )
         else:
             outcome.add(
                 "scripts/unreferenced",
                 "warning",
-                f"{script} is not mentioned by any document, Makefile, package.json or CI "
-                "workflow: document it or remove it",
+                f"{script} is not mentioned by any document, build, CI or tooling file (Makefile, "
+                "package.json, CI workflow, task runner, pre-commit, dev container): document it "
+                "or remove it",
                 script,
             )
 
@@ -858,13 +832,10 @@ def _sourced_names(texts: Iterable[str]) -> set[str]:
 def _automation_texts(target: Path, files: list[str], scripts: set[str]) -> dict[str, str]:
     """Build, CI and script files (also suffix-less executables with a shell shebang, such as
     `libexec/tool-run`), whose mention of a script means it is in use."""
-    names = {*MAKEFILE_NAMES, "package.json", "pyproject.toml", "tox.ini", "noxfile.py"}
-    names |= {".pre-commit-config.yaml", "Dockerfile", "docker-compose.yml", "setup.cfg"}
     chosen = [
         f
         for f in files
-        if f in names
-        or f.startswith((".github/", ".gitlab-ci", ".circleci/"))
+        if is_automation_file(f)
         or f in scripts
         or PurePosixPath(f).suffix in {*SCRIPT_SUFFIXES, ".bats"}  # test helpers too
         or (not PurePosixPath(f).suffix and has_shell_shebang(target / f))

@@ -1,7 +1,11 @@
 """Step 6: Test Generation. Untested public functions with their signatures, ranked.
 
-A public function, class or method is untested when no test file names it (Python: by `ast`
-identifiers; JavaScript/TypeScript: by word). Candidates are ranked so the AI layer (and the
+A public function, class or method is untested on the evidence step 5 gathered
+(`test_review.inventory`): with a coverage report that has its lines, none of its body lines
+ran; otherwise nothing reaches it from the tests (its module is not imported by any test,
+directly or transitively, or no test or reached code calls it, by name). Definitions with no
+behaviour (TypedDicts, Protocols, NamedTuples, enums, classes without methods, `@overload`s,
+abstract methods, stub bodies) are never listed. Candidates are ranked so the AI layer (and the
 reader) start with what matters: recently changed code first, then modules with no test at
 all, then larger definitions. This step writes nothing into the project.
 """
@@ -15,15 +19,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
-from ai_workflow.pysource import (
-    PySymbol,
-    PySyntaxError,
-    analyse_python,
-    python_symbols,
-    read_source,
-)
+from ai_workflow.pysource import PySymbol, read_source
 from ai_workflow.steps import test_review
 from ai_workflow.techstack import EXTENSIONS
+from ai_workflow.testsource.reach import Reach
 
 SPEC = StepSpec(
     id="test_generation",
@@ -40,7 +39,6 @@ MAX_FINDINGS = 100
 CHANGED_WEIGHT = 4.0
 UNTESTED_MODULE_WEIGHT = 1.5
 KIND_WEIGHT = {"class": 1.2, "function": 1.0, "method": 0.8}
-WORD_RE = re.compile(r"[A-Za-z_$][\w$]*")
 JS_EXPORT_RES = (
     re.compile(
         r"^[ \t]*export\s+(?:default\s+)?(?:async\s+)?function\s*\*?\s*(?P<name>\w+)\s*"
@@ -73,6 +71,7 @@ class Candidate:
     size: int  # lines
     changed: bool
     module_untested: bool
+    evidence: str = ""  # why it counts as untested
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
 
@@ -85,78 +84,87 @@ class Candidate:
             3,
         )
         self.reasons = [
+            *([self.evidence] if self.evidence else []),
             *(["recently changed"] if self.changed else []),
             *(["its module has no test"] if self.module_untested else []),
             f"{self.size} line(s)",
         ]
 
 
-# --------------------------------------------------------------------------- what tests use
-
-
-def names_used_by_tests(target: Path, test_paths: list[str]) -> set[str]:
-    """Every name the test files use: Python by `ast`, other languages by word."""
-    names: set[str] = set()
-    for rel in test_paths:
-        try:
-            text = read_source(target / rel)
-        except OSError:
-            continue
-        info = analyse_python(text, rel) if rel.endswith(".py") else None
-        if info is not None and info.syntax_error is None:
-            names |= info.names
-        else:
-            names |= set(WORD_RE.findall(text))
-    return names
-
-
 # --------------------------------------------------------------------------- candidates
 
 
+@dataclass
+class Evidence:
+    """How one module's definitions are judged: its coverage lines, else the reach graph."""
+
+    path: str
+    reach: Reach
+    changed: bool
+    module_untested: bool
+
+    def untested(self, line: int, end: int, reached: bool) -> str | None:
+        """Why a definition spanning line..end is untested, or None."""
+        first = line + 1 if end > line else line  # the `def` line itself runs on import
+        covered = self.reach.covered(self.path, first, end)
+        if covered is not None:
+            report = self.reach.coverage.report if self.reach.coverage else "coverage"
+            return None if covered else f"no line ran ({report})"
+        return None if reached else "no test reaches it"
+
+
 def python_candidates(
-    symbols: list[PySymbol], path: str, used: set[str], *, changed: bool, module_untested: bool
+    symbols: list[PySymbol], evidence: Evidence, no_behaviour: set[tuple[str, int]]
 ) -> list[Candidate]:
-    """Public functions, classes and methods of one module that no test names."""
+    """Public functions, classes and methods of one module that the tests do not reach."""
     untested_classes: set[str] = set()
     out = []
     for symbol in symbols:
+        if (symbol.qualname, symbol.line) in no_behaviour:
+            continue  # nothing to test: a TypedDict, a Protocol, an @overload, a stub...
         if not symbol.is_public or symbol.name.startswith("__"):
             continue
         owner = symbol.qualname.rsplit(".", 1)[0] if "." in symbol.qualname else None
         if owner in untested_classes:
             continue  # the class itself is listed
-        if symbol.name in used:
+        why = _python_untested(symbol, symbols, evidence)
+        if why is None:
             continue
         if symbol.kind == "class":
             untested_classes.add(symbol.qualname)
-        out.append(_from_symbol(path, symbol, changed, module_untested))
+        out.append(_from_symbol(evidence, symbol, why))
     return out
 
 
-def _python_symbols(target: Path, path: str) -> list[PySymbol]:
-    try:
-        return python_symbols(read_source(target / path), path)
-    except (OSError, PySyntaxError):
-        return []
+def _python_untested(symbol: PySymbol, symbols: list[PySymbol], evidence: Evidence) -> str | None:
+    reached = evidence.reach.python_reached(evidence.path, symbol.qualname)
+    if symbol.kind != "class":
+        return evidence.untested(symbol.line, symbol.end_line, reached)
+    if evidence.reach.covered(evidence.path, symbol.line, symbol.end_line) is None:
+        return None if reached else "no test reaches it"
+    prefix = symbol.qualname + "."
+    methods = [s for s in symbols if s.kind == "method" and s.qualname.startswith(prefix)]
+    whys = [evidence.untested(m.line, m.end_line, True) for m in methods]
+    return whys[0] if whys and all(w is not None for w in whys) else None
 
 
-def _from_symbol(path: str, symbol: PySymbol, changed: bool, module_untested: bool) -> Candidate:
+def _from_symbol(evidence: Evidence, symbol: PySymbol, why: str) -> Candidate:
     return Candidate(
-        path=path,
+        path=evidence.path,
         line=symbol.line,
         qualname=symbol.qualname,
         kind=symbol.kind,
         signature=symbol.signature,
         language="python",
         size=symbol.size,
-        changed=changed,
-        module_untested=module_untested,
+        changed=evidence.changed,
+        module_untested=evidence.module_untested,
+        evidence=why,
     )
 
 
-def js_candidates(
-    target: Path, path: str, used: set[str], *, changed: bool, module_untested: bool
-) -> list[Candidate]:
+def js_candidates(target: Path, evidence: Evidence) -> list[Candidate]:
+    path = evidence.path
     try:
         text = read_source(target / path)
     except OSError:
@@ -164,12 +172,23 @@ def js_candidates(
     language = EXTENSIONS.get(PurePosixPath(path).suffix, "javascript")
     found: dict[str, Candidate] = {}
     for name, line, signature, kind in _js_exports(text):
-        if name in used or name in found:
+        if name in found:
             continue
         size = _js_size(text, line)
-        found[name] = Candidate(
-            path, line, name, kind, signature, language, size, changed, module_untested
-        )
+        why = evidence.untested(line, line + size - 1, evidence.reach.js_reached(path, name))
+        if why is not None:
+            found[name] = Candidate(
+                path,
+                line,
+                name,
+                kind,
+                signature,
+                language,
+                size,
+                evidence.changed,
+                evidence.module_untested,
+                evidence=why,
+            )
     return sorted(found.values(), key=lambda c: c.line)
 
 
@@ -237,9 +256,8 @@ def _changed_files(ctx: StepContext) -> set[str]:
 def run(ctx: StepContext) -> StepOutcome:
     outcome = StepOutcome()
     inv, untested_modules = _review_data(ctx)
-    used: set[str] = set().union(*(f.names for f in inv.test_files))
     changed = _changed_files(ctx)
-    candidates = _candidates(ctx.target, inv, used, changed, set(untested_modules))
+    candidates = _candidates(ctx.target, inv, changed, set(untested_modules))
     _report(outcome, candidates)
     sources = inv.source_modules
     outcome.data = {
@@ -248,11 +266,14 @@ def run(ctx: StepContext) -> StepOutcome:
         "untested_modules": untested_modules,
         "modules_scanned": len(sources),
     }
+    evidence = "the coverage report's lines, else " if inv.coverage and inv.coverage.lines else ""
     outcome.checked += [
         f"public definitions in {len(sources)} source module(s) against "
         f"{len(inv.test_files)} test file(s)",
+        f"evidence: {evidence}what the tests reach through imports and calls (by name)",
         "ranked by: recently changed, module without tests, size",
     ]
+    outcome.skipped_checks += [n for n in inv.notes if n.startswith("untested")]
     outcome.summary = f"{len(candidates)} untested public definition(s) in {len(sources)} module(s)"
     return outcome
 
@@ -260,20 +281,17 @@ def run(ctx: StepContext) -> StepOutcome:
 def _candidates(
     target: Path,
     inv: test_review.Inventory,
-    used: set[str],
     changed: set[str],
     untested: set[str],
 ) -> list[Candidate]:
     candidates: list[Candidate] = []
     for path in inv.source_modules:
-        flags = {"changed": path in changed, "module_untested": path in untested}
+        evidence = Evidence(path, inv.reach, path in changed, path in untested)
         if path.endswith((".py", ".pyi")):
-            symbols = inv.symbols.get(path)
-            if symbols is None:
-                symbols = _python_symbols(target, path)
-            candidates += python_candidates(symbols, path, used, **flags)
+            symbols = inv.symbols.get(path, [])
+            candidates += python_candidates(symbols, evidence, inv.no_behaviour.get(path, set()))
         else:
-            candidates += js_candidates(target, path, used, **flags)
+            candidates += js_candidates(target, evidence)
     for candidate in candidates:
         candidate.rank()
     return sorted(candidates, key=lambda c: (-c.score, c.path, c.line))

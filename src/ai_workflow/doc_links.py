@@ -1,0 +1,141 @@
+"""Relative links of the project's documents, checked offline: does the file exist, does the
+`#fragment` name an anchor of the linked document, and which `:ref:` labels exist.
+
+Anchor rules come from `ai_workflow.anchors`; inside a Sphinx source tree (`ai_workflow.
+sphinx_docs`) a link to `X.html` is valid when Sphinx builds it from `X.md`/`X.rst`. A link that
+climbs above the repository root only works on a hosting site and is reported as information.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from ai_workflow.anchors import (
+    Anchors,
+    document_anchors,
+    myst_target,
+    reference_name,
+    section_labels,
+)
+from ai_workflow.markdown_docs import DocFile, Link, resolve_target, split_target
+from ai_workflow.sphinx_docs import SphinxTree, find_sphinx_trees, html_source, tree_of
+
+Level = Literal["error", "warning", "info"]
+_SPHINX_ID_PREFIXES = ("module-", "cmdoption-", "term-", "envvar-", "index-", "std-")
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    rule: str
+    severity: Level
+    message: str
+
+
+class LinkChecker:
+    """Checks relative links and fragments of the project's documents (no network)."""
+
+    def __init__(self, target: Path, files: list[str], docs: dict[str, DocFile]) -> None:
+        self.target = target
+        self.files = set(files)
+        self.docs = docs
+        self.trees = find_sphinx_trees(target, files)
+        self._anchors: dict[tuple[str, bool], Anchors] = {}
+
+    def anchors(self, doc: DocFile) -> Anchors:
+        sphinx = tree_of(doc.path, self.trees) is not None
+        key = (doc.path, sphinx)
+        if key not in self._anchors:
+            self._anchors[key] = document_anchors(doc, sphinx=sphinx)
+        return self._anchors[key]
+
+    def check(self, doc: DocFile, link: Link) -> LinkProblem | None:
+        """The problem with one link, None when it resolves (or cannot be checked offline)."""
+        raw = link.target.strip()
+        path, fragment = split_target(raw)
+        if not path:
+            return self._fragment(doc, fragment) if fragment else None
+        resolved = self._resolve(doc, link, path)
+        if resolved is None:
+            return LinkProblem(
+                "links/outside-repository",
+                "info",
+                f"link '{raw}' climbs above the repository root: it can only work on a hosting "
+                "site (such as another tag's or repository's page), so it was not checked",
+            )
+        built_from = self._sphinx_source(doc, resolved)
+        if built_from is None and not (self.target / resolved).exists():
+            kind = "image" if link.is_image else "link"
+            message = f"broken {kind}: '{raw}' ({resolved} does not exist)"
+            return LinkProblem("links/broken-link", "error", message + self._suggest(resolved))
+        linked = self.docs.get(built_from or resolved)
+        if linked is None or not fragment:
+            return None
+        return self._fragment(linked, fragment, via_sphinx=built_from is not None)
+
+    def _fragment(
+        self, linked: DocFile, fragment: str, *, via_sphinx: bool = False
+    ) -> LinkProblem | None:
+        """A broken `#fragment` into `linked`: an error where the anchor rules are certain
+        (Markdown on the hosting site), a warning where Sphinx directives may add ids we do not
+        read (reStructuredText, pages Sphinx builds)."""
+        anchors = self.anchors(linked)
+        if anchors.resolves(fragment):
+            return None
+        certain = linked.format == "markdown" and not via_sphinx
+        if not certain and ("." in fragment or fragment.startswith(_SPHINX_ID_PREFIXES)):
+            return None  # ids of Sphinx objects (functions, options, terms) are not read
+        close = anchors.closest(fragment)
+        hint = f" (did you mean #{close}?)" if close else ""
+        return LinkProblem(
+            "links/broken-anchor",
+            "error" if certain else "warning",
+            f"no heading or anchor '#{fragment}' in {linked.path}{hint}",
+        )
+
+    def _resolve(self, doc: DocFile, link: Link, path: str) -> str | None:
+        if doc.format == "rst" and path.startswith("/"):
+            tree = tree_of(doc.path, self.trees)
+            root = tree.root if tree else ""
+            path = "/" + f"{root}/{path.lstrip('/')}".lstrip("/")
+        resolved = resolve_target(doc.path, path)
+        if resolved is not None and link.kind == "rst-doc" and resolved not in self.files:
+            for suffix in (".rst", ".md", ".txt"):
+                if resolved + suffix in self.files or (self.target / (resolved + suffix)).is_file():
+                    return resolved + suffix
+        return resolved
+
+    def _sphinx_source(self, doc: DocFile, resolved: str) -> str | None:
+        """The source of an `X.html` page Sphinx builds, for links inside its source tree."""
+        tree = tree_of(doc.path, self.trees)
+        if tree is None or (self.target / resolved).exists():
+            return None
+        return html_source(resolved, tree, self.files)
+
+    def _suggest(self, resolved: str) -> str:
+        folder = (self.target / resolved).parent
+        try:
+            names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+        except OSError:
+            return ""
+        close = difflib.get_close_matches(PurePosixPath(resolved).name, names, n=1)
+        return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def rst_labels(docs: dict[str, DocFile], trees: list[SphinxTree]) -> set[str]:
+    """Every `:ref:` label: RST targets and titles, MyST `(label)=` lines, and every section
+    title of a Sphinx tree that enables `sphinx.ext.autosectionlabel`."""
+    labels: set[str] = set()
+    for doc in docs.values():
+        labels |= doc.rst_targets
+        if doc.format == "markdown":
+            labels |= {reference_name(t) for _, line in doc.prose if (t := myst_target(line))}
+        tree = tree_of(doc.path, trees)
+        if tree is not None and tree.autosectionlabel:
+            titles = section_labels(doc)
+            labels |= titles
+            if tree.prefix_document:
+                labels |= {f"{reference_name(tree.docname(doc.path))}:{t}" for t in titles}
+    return labels

@@ -1,0 +1,152 @@
+"""Which ruff rules a project chose, file by file, found the way ruff finds its configuration.
+
+ruff uses the configuration closest to each file (`.ruff.toml`, `ruff.toml`, or a
+`pyproject.toml` with a `[tool.ruff]` table, following `extend`). A configuration that sets
+`lint.select` (or the older top-level `select`) chooses its rules. One that does not, and a file
+with no configuration at all, gets ruff's *default* rule set, which depends on the ruff version:
+59 rules (`E4`, `E7`, `E9`, `F`) up to 0.15, some 400 (import sorting, bugbear, pyupgrade,
+pylint, ...) since 0.16. A project that never chose those rules is held to the classic set
+(`CLASSIC_DEFAULT_RULES`) plus its `extend-select`, whichever ruff runs.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ai_workflow.nested import dig_table
+
+CLASSIC_DEFAULT_RULES = ("E4", "E7", "E9", "F")
+CONFIG_NAMES = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's order within a directory
+MAX_EXTEND_DEPTH = 10
+_SELECTOR = re.compile(r"([A-Z]+)(\d*)")
+_CODE = re.compile(r"([A-Z]+)(\d+)")
+PYLINT_CATEGORIES = frozenset({"PLC", "PLE", "PLR", "PLW"})  # selected together by "PL"
+
+
+@dataclass(frozen=True)
+class RuleScope:
+    """The rule choice that applies to a file."""
+
+    config: str | None  # target-relative configuration file; None: no configuration
+    chooses_rules: bool  # the configuration sets `select`: every finding is its choice
+    extra: tuple[str, ...] = ()  # `extend-select` of a configuration that does not choose
+
+    def keeps(self, code: str) -> bool:
+        """True when a finding of rule `code` belongs to what the project chose."""
+        if self.chooses_rules:
+            return True
+        return any(selects(s, code) for s in (*CLASSIC_DEFAULT_RULES, *self.extra))
+
+
+def selects(selector: str, code: str) -> bool:
+    """True when a ruff rule selector (`ALL`, `F`, `E4`, `PL`, `C90`, `B006`) covers `code`."""
+    if selector == "ALL":
+        return True
+    wanted, rule = _SELECTOR.fullmatch(selector), _CODE.fullmatch(code)
+    if wanted is None or rule is None:
+        return selector == code
+    prefix, digits = wanted.groups()
+    linter, number = rule.groups()
+    if prefix == "PL" and not digits and linter in PYLINT_CATEGORIES:
+        return True
+    return prefix == linter and number.startswith(digits)
+
+
+@dataclass
+class RuffScopes:
+    """Rule scopes of a project's files, one configuration lookup per directory."""
+
+    target: Path
+    _by_dir: dict[PurePosixPath, RuleScope] = field(default_factory=dict)
+
+    def for_file(self, rel: str) -> RuleScope:
+        return self._for_dir(PurePosixPath(rel).parent)
+
+    def _for_dir(self, directory: PurePosixPath) -> RuleScope:
+        if directory not in self._by_dir:
+            scope = self._own_config(directory)
+            if scope is None:
+                top = directory == PurePosixPath(".") or directory == directory.parent
+                scope = RuleScope(None, False) if top else self._for_dir(directory.parent)
+            self._by_dir[directory] = scope
+        return self._by_dir[directory]
+
+    def _own_config(self, directory: PurePosixPath) -> RuleScope | None:
+        for name in CONFIG_NAMES:
+            path = self.target / directory / name
+            table = _ruff_table(path)
+            if table is not None:
+                rel = (directory / name).as_posix().removeprefix("./")
+                return _scope(rel, table, path.parent, MAX_EXTEND_DEPTH)
+        return None
+
+    def describe(self) -> str:
+        """Which configurations the looked-up files use and whether they choose their rules."""
+        scopes = {s.config: s for s in self._by_dir.values()}
+        parts = []
+        for config, scope in sorted(scopes.items(), key=lambda item: item[0] or ""):
+            name = config or "no configuration"
+            rules = ", ".join((*CLASSIC_DEFAULT_RULES, *scope.extra))
+            parts.append(f"{name} ({'its rule selection' if scope.chooses_rules else rules})")
+        return "; ".join(parts)
+
+
+def _ruff_table(path: Path) -> dict[str, Any] | None:
+    """The ruff settings in a configuration file; None when it holds none or does not parse
+    (ruff itself then reports the broken file)."""
+    if not path.is_file():
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {"select": ["ALL"]} if path.name != "pyproject.toml" else None
+    if path.name == "pyproject.toml":
+        tool = dig_table(data, "tool")
+        return dig_table(tool, "ruff") if "ruff" in tool else None
+    return data
+
+
+def _scope(rel: str, table: dict[str, Any], base: Path, depth: int) -> RuleScope:
+    """A configuration's rule choice, following `extend` (its own settings win)."""
+    lint = dig_table(table, "lint")
+    if _strings(lint.get("select", table.get("select"))) is not None:
+        return RuleScope(rel, True)
+    extra = tuple(_strings(lint.get("extend-select", table.get("extend-select"))) or ())
+    parent = table.get("extend")
+    if isinstance(parent, str) and depth > 0:
+        path = (base / parent).resolve()
+        inherited = _ruff_table(path)
+        if inherited is not None:
+            scope = _scope(rel, inherited, path.parent, depth - 1)
+            if scope.chooses_rules:
+                return scope
+            extra = (*scope.extra, *extra)
+    return RuleScope(rel, False, extra)
+
+
+def _strings(value: Any) -> list[str] | None:
+    if not isinstance(value, list):
+        return None
+    return [v for v in value if isinstance(v, str)]
+
+
+_PRE_COMMIT_RUFF = re.compile(
+    r"astral-sh/ruff-pre-commit\S*\s*\n\s*rev:\s*['\"]?([\w.\-]+)['\"]?(?:\s*#\s*frozen:\s*(\S+))?"
+)
+
+
+def pinned_ruff(target: Path) -> str | None:
+    """The ruff version the project's pre-commit configuration pins (`v0.15.9`), if any."""
+    try:
+        text = (target / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    match = _PRE_COMMIT_RUFF.search(text)
+    if match is None:
+        return None
+    version = match.group(2) or match.group(1)
+    return version.removeprefix("v") if re.match(r"v?\d", version) else None

@@ -1,0 +1,313 @@
+"""Shell lines as commands: split into simple commands, each with the directory it runs in and
+what earlier commands of the same session produced.
+
+A session is what runs in order in one place: one CI job, one task, the shell blocks of one
+section of a document. Within it `cd` changes where later lines run (unless every line is its
+own shell, as in make), and a path that an earlier command produced is not missing when a
+later command runs it: downloaded (`curl -o`, `wget`), created (`mkdir`, `touch`, `> file`,
+the target of `cp`/`mv`/`ln`, `-o out` of a compiler), cloned (`git clone`, `git submodule
+add`) or extracted (`tar -x`, `unzip`: anything may then appear in that directory, so what is
+below it is only "maybe there"). `cd` into a fresh clone of this very project goes back to the
+repository root; into a clone of anything else, to an unknown directory.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from ai_workflow.automation import UNKNOWN_DIR
+
+__all__ = ["UNKNOWN_DIR", "Command", "Session", "join", "split_line", "strip_prompt", "unwrap"]
+
+WRAPPERS = frozenset({"sudo", "time", "env", "exec", "nohup", "command", "xargs", "npx"})
+_PROMPT_RE = re.compile(r"^(?:\([\w.-]+\)\s*)?[\w@.~:/-]*[$%\u276f]\s+(.*)$")
+_OPERATORS = re.compile(r"&&|\|\||;;|>>|&>|>&|>\||<<<|<<|[;&|()<>]")
+_HEREDOC = re.compile(r"(?<!<)<<-?\s*(['\"]?)([\w.-]+)\1")
+_OUTPUT_OPTIONS = frozenset({"-o", "--output", "--out", "--outfile", "--out-file", "--output-file"})
+_COPIES = frozenset({"cp", "mv", "ln", "install", "rsync"})
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command line a project file tells someone (or something) to run."""
+
+    argv: tuple[str, ...]
+    path: str  # file that names it
+    line: int
+    cwd: str  # repository-relative directory it runs in ("" = root, UNKNOWN_DIR = unknown)
+    origin: str  # "docs", "Makefile", "package.json", "CI", "tooling"
+    inline: bool = False  # from inline code in prose (a mention as much as a command)
+    made: frozenset[str] = frozenset()  # paths earlier commands of its session produced
+    extracted: tuple[tuple[str, str], ...] = ()  # (directory, command) archives unpacked into
+
+    def produced(self, path: str) -> bool:
+        return any(path == m or path.startswith(m + "/") for m in self.made)
+
+    def maybe_from(self, path: str, exists: Callable[[str], bool] = lambda p: False) -> str | None:
+        """The extraction that may have put `path` there, if one ran before in its directory
+        and the entry it would have added there is not one of the repository's (`exists`)."""
+        for directory, what in self.extracted:
+            if directory and not path.startswith(directory + "/"):
+                continue
+            entry = join(directory, path[len(directory) :].lstrip("/").split("/")[0])
+            if not exists(entry):
+                return what
+        return None
+
+
+@dataclass
+class SimpleCommand:
+    argv: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)  # files written by `>` and `>>`
+
+
+def strip_prompt(text: str) -> str | None:
+    """The command of a prompt line (`$ make`, `(venv) ~/p$ make`, `% make`), else None."""
+    match = _PROMPT_RE.match(text)
+    return match.group(1) if match else None
+
+
+def split_line(text: str) -> list[SimpleCommand]:
+    """The simple commands of one shell line (`a && b | c; d`, `x $(y) > out`): the inner
+    command of a substitution comes first and leaves a word in the outer one."""
+    try:
+        lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|()<>")
+        lexer.whitespace_split = True
+        tokens = list(lexer)
+    except ValueError:
+        tokens = text.split()
+    done: list[SimpleCommand] = []
+    outer: list[SimpleCommand] = []
+    current = SimpleCommand()
+    redirect: str | None = None
+    call_depth = 0  # inside `name(...)`: a function call in an -e/-c string, not a subshell
+    for token in [*tokens, ";"]:
+        if call_depth:
+            call_depth = max(call_depth + token.count("(") - token.count(")"), 0)
+            continue
+        if not token or not set(token) <= set(";&|()<>"):
+            if redirect == "out" and not token.isdigit() and not token.startswith("&"):
+                current.outputs.append(token)
+            elif redirect is None:
+                current.argv.append(token)
+            redirect = None
+            continue
+        for op in _OPERATORS.findall(token):
+            if op in (">", ">>", "&>", ">|"):
+                redirect = "out"
+            elif op in ("<", "<<", "<<<", ">&"):
+                redirect = "in"
+            elif op == "(" and current.argv and current.argv[-1].endswith("$"):
+                current.argv[-1] = current.argv[-1][:-1] + "$SUBSTITUTION"
+                outer.append(current)  # `$(`: a command substitution
+                current = SimpleCommand()
+            elif op == "(" and current.argv:
+                call_depth = max(token.count("(") - token.count(")"), 0)
+                break  # a subshell `(` never follows words of its command: a function call
+            elif op == ")" and outer:
+                if current.argv:
+                    done.append(current)
+                current = outer.pop()
+            elif current.argv or current.outputs:
+                done.append(current)
+                current = SimpleCommand()
+    return [c for c in done if c.argv]
+
+
+def unwrap(argv: list[str]) -> list[str]:
+    """Drop `VAR=x`, `sudo -E`, `env`, `time` and the like in front of the real command."""
+    while argv:
+        head = argv[0]
+        if re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", head):
+            argv = argv[1:]
+        elif head in WRAPPERS:
+            argv = argv[1:]
+            while argv and argv[0].startswith("-"):
+                argv = argv[1:]
+        else:
+            break
+    return argv
+
+
+def _basename(url: str) -> str:
+    return re.split(r"[/:]", url.rstrip("/"))[-1].split("?")[0].removesuffix(".git")
+
+
+class Session:
+    """Commands that run one after another in one place (see the module docstring)."""
+
+    def __init__(self, is_this_project: Callable[[str], bool] = lambda url: False) -> None:
+        self.cwd = ""
+        self.made: set[str] = set()
+        self.extracted: dict[str, str] = {}
+        self.clones: dict[str, str] = {}  # directory -> URL
+        self._is_this_project = is_this_project
+
+    def run(
+        self,
+        lines: Iterable[tuple[int, str]],
+        path: str,
+        origin: str,
+        *,
+        prompt_only: bool = False,
+        keep_cwd: bool = True,
+        cwd: str | None = None,
+    ) -> Iterator[Command]:
+        """The commands of a script-like block. `cwd` starts the block in that directory;
+        `prompt_only`: only `$ ` lines are commands (the rest is their output)."""
+        if cwd is not None:
+            self.cwd = cwd
+        start_cwd = self.cwd
+        pending, start, heredoc = "", 0, ""
+        for number, raw in lines:
+            text = raw.strip()
+            if heredoc:
+                heredoc = "" if text == heredoc else heredoc
+                continue
+            if not pending:
+                start = number
+                stripped = strip_prompt(text)
+                if stripped is None and prompt_only:
+                    continue
+                text = stripped if stripped is not None else text
+            if text.endswith("\\"):
+                pending += text[:-1] + " "
+                continue
+            text, pending = pending + text, ""
+            if not keep_cwd:
+                self.cwd = start_cwd
+            opened = _HEREDOC.search(text)
+            heredoc = opened.group(2) if opened else ""
+            yield from self.line(text, path, start, origin)
+
+    def line(
+        self, text: str, path: str, number: int, origin: str, inline: bool = False
+    ) -> Iterator[Command]:
+        text = text.strip()
+        if not text or text.startswith("#"):
+            return
+        for simple in split_line(text):
+            argv = unwrap(simple.argv)
+            if argv and argv[0] in ("cd", "pushd", "popd"):
+                self.cwd = self._cd(argv[1:] if argv[0] != "popd" else ["-"])
+                continue
+            if argv:
+                yield Command(
+                    tuple(simple.argv),
+                    path,
+                    number,
+                    self.cwd,
+                    origin,
+                    inline,
+                    frozenset(self.made),
+                    tuple(self.extracted.items()),
+                )
+            self._record(argv, simple.outputs)
+
+    def produce(self, paths: Iterable[str]) -> None:
+        """Paths made before the next commands (a CI checkout into `path:`)."""
+        for path in paths:
+            self._made(path)
+
+    # ------------------------------------------------------------------ effects
+
+    def _cd(self, args: list[str]) -> str:
+        if not args or args[0].startswith(("/", "~", "-", "$")) or self.cwd == UNKNOWN_DIR:
+            return UNKNOWN_DIR  # outside the repository, or somewhere we cannot know
+        target = join(self.cwd, args[0])
+        if target in self.clones:
+            return "" if self._is_this_project(self.clones[target]) else UNKNOWN_DIR
+        return target
+
+    def _made(self, path: str) -> None:
+        if self.cwd != UNKNOWN_DIR and path and not path.startswith(("/", "~", "$", "-")):
+            joined = join(self.cwd, path)
+            if joined and joined != UNKNOWN_DIR:
+                self.made.add(joined)
+
+    def _record(self, argv: list[str], outputs: list[str]) -> None:
+        """Remember what this command produces for the commands after it."""
+        for output in outputs:
+            self._made(output)
+        if not argv:
+            return
+        head, args = argv[0], argv[1:]
+        words = [a for a in args if not a.startswith("-")]
+        for index, arg in enumerate(args[:-1]):
+            if arg in _OUTPUT_OPTIONS or (head == "wget" and arg in ("-O", "-P")):
+                self._made(args[index + 1])
+        for arg in args:
+            if arg.startswith(tuple(o + "=" for o in _OUTPUT_OPTIONS)):
+                self._made(arg.split("=", 1)[1])
+        if head in ("mkdir", "touch"):
+            for word in words:
+                self._made(word)
+        elif head in _COPIES and len(words) >= 2:
+            self._made(words[-1])
+        elif head in ("curl", "wget") and ("-O" in args or head == "wget"):
+            for url in (w for w in words if "://" in w):
+                self._made(_basename(url))
+        elif head == "git" and words[:1] == ["clone"] and len(words) >= 2:
+            directory = words[2] if len(words) > 2 else _basename(words[1])
+            self._made(directory)
+            if self.cwd != UNKNOWN_DIR:
+                self.clones[join(self.cwd, directory)] = words[1]
+        elif head == "git" and words[:2] == ["submodule", "add"] and len(words) >= 3:
+            self._made(words[3] if len(words) > 3 else _basename(words[2]))
+        elif head in ("tar", "bsdtar") and args and _extracts(args):
+            self._extract(_option_value(args, ("-C", "--directory")), " ".join(argv))
+        elif head == "unzip":
+            self._extract(_option_value(args, ("-d",)), " ".join(argv))
+        elif head in ("gunzip", "bunzip2", "unxz") or (head in ("gzip", "xz") and "-d" in args):
+            for word in words:
+                self._made(re.sub(r"\.(?:gz|bz2|xz)$", "", word))
+        elif head in ("npm", "yarn", "pnpm", "bun") and words[:1] in (["install"], ["ci"], ["i"]):
+            self._made("node_modules")
+
+    def _extract(self, directory: str | None, what: str) -> None:
+        if self.cwd == UNKNOWN_DIR:
+            return
+        where = join(self.cwd, directory) if directory else self.cwd
+        if where != UNKNOWN_DIR:
+            self.extracted[where] = what
+
+
+def _extracts(args: list[str]) -> bool:
+    first = args[0]
+    return (
+        "--extract" in args
+        or "--get" in args
+        or (
+            "x" in first
+            and not first.startswith("--")
+            and re.fullmatch(r"-?[a-zA-Z]+", first) is not None
+        )
+    )
+
+
+def _option_value(args: list[str], names: tuple[str, ...]) -> str | None:
+    for index, arg in enumerate(args):
+        if arg in names and index + 1 < len(args):
+            return args[index + 1]
+        for name in names:
+            if arg.startswith(name) and len(arg) > len(name) and not name.startswith("--"):
+                return arg[len(name) :]
+    return None
+
+
+def join(cwd: str, path: str) -> str:
+    """`path` relative to the repository root when run in `cwd`; UNKNOWN_DIR if it leaves it."""
+    if cwd == UNKNOWN_DIR:
+        return UNKNOWN_DIR
+    parts = [p for p in cwd.split("/") if p]
+    for part in path.split("/"):
+        if part == "..":
+            if not parts:
+                return UNKNOWN_DIR
+            parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)

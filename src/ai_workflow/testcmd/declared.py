@@ -1,0 +1,387 @@
+"""The test commands a project declares, and which of them to run.
+
+Sources, read without running anything: the CI (`.github/workflows/*.yml` steps' `run`,
+`.gitlab-ci.yml` jobs' `script`), package.json `scripts.test`, the Makefile's `test`/`check`
+targets, the justfile's and Taskfile's `test`, test scripts (`run_tests.sh`, `test.sh`,
+`tests/run_all_tests.sh`, or one a tests README names) and tox/nox.
+
+`declared_tests` chooses, in this order: the one test runner every CI step that runs tests
+agrees on (its paths; the project's own copy of the runner, like `bin/bats` or `./gradlew`,
+over one from PATH); else the one the package.json test script, Makefile, justfile and Taskfile
+test targets agree on. When they disagree nothing is chosen here (conventions decide), and
+entry points ai-workflow can run but not read (a recipe with its own logic, a test script, tox)
+are offered as a fallback, for when no convention applies.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from ai_workflow.testcmd.commands import (
+    Invocation,
+    glob_matches,
+    normalise_path,
+    recognise,
+    resolve,
+)
+
+NPM_PLACEHOLDER_TEST = "no test specified"
+RUNNER_SCRIPTS = frozenset(
+    {"run_all_tests.sh", "run_tests.sh", "run-tests.sh", "runtests.sh", "test.sh", "tests.sh",
+     "run_tests", "run-tests", "runtests"}
+)  # fmt: skip
+RUNNER_SCRIPT_DIRS = frozenset({"tests", "test", "t", "spec", "scripts", "script", "bin", "ci"})
+README_SCRIPT = re.compile(r"(?<![\w/.-])((?:\./)?[\w./-]+\.sh)\b")
+JUSTFILES = ("justfile", "Justfile", ".justfile")
+TASKFILES = ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml")
+MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
+NOT_SHELL = frozenset({"pwsh", "powershell", "cmd", "python"})
+MAKE_VARIABLE = re.compile(r"\$[({]([^(){}]*)[)}]")
+MAKE_ASSIGNMENT = re.compile(r"^([A-Za-z_][\w.-]*)\s*(?::{1,3}=|\?=|\+=|=)\s*(.*)$")
+MAKE_RULE = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)(.*)$")
+
+
+@dataclass
+class DeclaredTests:
+    """What the project's own files say about running its tests."""
+
+    runner: Invocation | None = None  # the runner its entry points agree on
+    reason: str = ""  # where that runner was declared
+    # entry points to fall back to, best first: (entry, where it is declared)
+    entries: list[tuple[Invocation, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was considered and not chosen
+
+
+class ProjectSources:
+    """The project's files, read on demand (the `commands.Project` that resolving needs)."""
+
+    def __init__(self, target: Path, files: list[str], package: Mapping[str, Any]) -> None:
+        self.target = target
+        self.files = files
+        self.file_set = frozenset(files)
+        self.dirs = frozenset(str(p) for f in files for p in PurePosixPath(f).parents)
+        self.package = package
+        self._cache: dict[str, Any] = {}
+
+    def exists(self, path: str) -> bool:
+        return path in self.file_set or path in self.dirs
+
+    def matches(self, pattern: str) -> bool:
+        return glob_matches(pattern, self.files)
+
+    def text(self, rel: str) -> str:
+        try:
+            return (self.target / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def yaml(self, rel: str) -> Any:
+        try:
+            return yaml.safe_load(self.text(rel))
+        except yaml.YAMLError:
+            return None
+
+    def npm_script(self, name: str) -> str | None:
+        scripts = self.package.get("scripts")
+        script = scripts.get(name) if isinstance(scripts, dict) else None
+        if not isinstance(script, str) or not script.strip() or NPM_PLACEHOLDER_TEST in script:
+            return None
+        return script
+
+    def make_recipe(self, target: str) -> str | None:
+        return self._memo("make", self._read_makefile).get(target)
+
+    def just_recipe(self, name: str) -> str | None:
+        return self._memo("just", self._read_justfile).get(name)
+
+    def task_recipe(self, name: str) -> str | None:
+        return self._memo("task", self._read_taskfile).get(name)
+
+    def _memo(self, key: str, read: Any) -> dict[str, str]:
+        if key not in self._cache:
+            self._cache[key] = read()
+        result: dict[str, str] = self._cache[key]
+        return result
+
+    def _read_makefile(self) -> dict[str, str]:
+        name = next((n for n in MAKEFILES if n in self.file_set), None)
+        return parse_makefile(self.text(name)) if name else {}
+
+    def _read_justfile(self) -> dict[str, str]:
+        name = next((n for n in JUSTFILES if n in self.file_set), None)
+        return parse_justfile(self.text(name)) if name else {}
+
+    def _read_taskfile(self) -> dict[str, str]:
+        name = next((n for n in TASKFILES if n in self.file_set), None)
+        return parse_taskfile(self.yaml(name)) if name else {}
+
+
+# --------------------------------------------------------------------------- recipe files
+
+
+def parse_makefile(text: str) -> dict[str, str]:
+    """target -> its recipe, with the Makefile's simple variables expanded (undefined ones, as
+    make does, to nothing; functions such as `$(info ...)` too)."""
+    variables: dict[str, str] = {}
+    recipes: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for raw in text.replace("\\\n", " ").splitlines():
+        if raw.startswith("\t"):
+            if current is not None:
+                current.append(raw[1:].lstrip("@-+ "))
+            continue
+        line = raw.split("#", 1)[0].rstrip()
+        if not line.strip():
+            continue
+        current = None
+        assignment = MAKE_ASSIGNMENT.match(line)
+        rule = MAKE_RULE.match(line)
+        if assignment and not (rule and len(rule.group(1)) < len(assignment.group(1))):
+            variables[assignment.group(1)] = assignment.group(2)
+        elif rule:
+            current = []
+            for target in rule.group(1).split():
+                recipes.setdefault(target, current)
+            inline = rule.group(2).partition(";")[2].strip()
+            if inline:
+                current.append(inline)
+    return {t: _expand_make("\n".join(lines), variables) for t, lines in recipes.items()}
+
+
+def _expand_make(text: str, variables: Mapping[str, str], depth: int = 0) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1).strip()
+        if depth > 5 or " " in name:
+            return ""  # a function call, or too deep
+        return _expand_make(variables.get(name, ""), variables, depth + 1)
+
+    return MAKE_VARIABLE.sub(value, text).replace("$$", "$")
+
+
+JUST_RECIPE = re.compile(r"^@?([A-Za-z_][\w-]*)(?:\s+[^:=]*)?:(?!=)(.*)$")
+JUST_VARIABLE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+
+
+def parse_justfile(text: str) -> dict[str, str]:
+    """recipe -> its body (`{{ variable }}` expanded when it is a plain assignment)."""
+    variables: dict[str, str] = {}
+    recipes: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for raw in text.splitlines():
+        if raw[:1] in (" ", "\t"):
+            if current is not None and raw.strip():
+                current.append(raw.strip().lstrip("@-"))
+            continue
+        current = None
+        line = raw.split("#", 1)[0].rstrip()
+        assignment = re.match(r"^(?:export\s+)?([A-Za-z_][\w-]*)\s*:=\s*(.*)$", line)
+        recipe = JUST_RECIPE.match(line)
+        if assignment:
+            variables[assignment.group(1)] = assignment.group(2).strip().strip("'\"")
+        elif recipe:
+            current = recipes.setdefault(recipe.group(1), [])
+            current += [f"just {dep}" for dep in recipe.group(2).split() if dep.isidentifier()]
+    return {
+        name: JUST_VARIABLE.sub(lambda m: variables.get(m.group(1), ""), "\n".join(lines))
+        for name, lines in recipes.items()
+    }
+
+
+def parse_taskfile(data: Any) -> dict[str, str]:
+    """task -> its commands (`task: other` becomes `task other`; templates dropped)."""
+    tasks = data.get("tasks") if isinstance(data, dict) else None
+    if not isinstance(tasks, dict):
+        return {}
+    out: dict[str, str] = {}
+    for name, task in tasks.items():
+        if isinstance(task, str | list):
+            commands: Any = [task] if isinstance(task, str) else task
+        elif isinstance(task, dict):
+            commands = [task["cmd"]] if isinstance(task.get("cmd"), str) else task.get("cmds")
+        else:
+            commands = []
+        lines = []
+        for command in commands if isinstance(commands, list) else []:
+            if isinstance(command, dict):
+                called = f"task {command['task']}" if "task" in command else ""
+                command = command.get("cmd") or called
+            if isinstance(command, str):
+                lines.append(re.sub(r"\{\{.*?\}\}", "", command))
+        out[str(name)] = "\n".join(lines)
+    return out
+
+
+# --------------------------------------------------------------------------- CI
+
+
+def ci_scripts(sources: ProjectSources) -> Iterator[tuple[str, str]]:
+    """(where, shell script) of every CI step: GitHub Actions `run`, GitLab CI `script`."""
+    for rel in sources.files:
+        path = PurePosixPath(rel)
+        if path.parent.as_posix() == ".github/workflows" and path.suffix in (".yml", ".yaml"):
+            yield from _github_steps(rel, sources.yaml(rel))
+    if ".gitlab-ci.yml" in sources.file_set:
+        yield from _gitlab_jobs(sources.yaml(".gitlab-ci.yml"))
+
+
+def _github_steps(rel: str, data: Any) -> Iterator[tuple[str, str]]:
+    """Steps that run shell from the repository's root (another working directory's paths
+    are not the root's)."""
+    jobs = data.get("jobs") if isinstance(data, dict) else None
+    for name, job in (jobs or {}).items() if isinstance(jobs, dict) else ():
+        steps = job.get("steps") if isinstance(job, dict) else None
+        defaults = _run_defaults(data) | _run_defaults(job)
+        for step in steps if isinstance(steps, list) else []:
+            if not isinstance(step, dict) or not isinstance(step.get("run"), str):
+                continue
+            shell = str(step.get("shell") or defaults.get("shell") or "").split(" ")[0]
+            directory = step.get("working-directory") or defaults.get("working-directory")
+            if shell not in NOT_SHELL and normalise_path(str(directory or ".")) == ".":
+                yield f"{rel} (job {name})", step["run"]
+
+
+def _run_defaults(node: Any) -> dict[str, Any]:
+    defaults = node.get("defaults") if isinstance(node, dict) else None
+    run = defaults.get("run") if isinstance(defaults, dict) else None
+    return run if isinstance(run, dict) else {}
+
+
+def _gitlab_jobs(data: Any) -> Iterator[tuple[str, str]]:
+    for name, job in data.items() if isinstance(data, dict) else ():
+        if str(name).startswith(".") or not isinstance(job, dict):
+            continue
+        script = job.get("script")
+        lines = script if isinstance(script, list) else [script]
+        text = "\n".join(line for line in lines if isinstance(line, str))
+        if text:
+            yield f".gitlab-ci.yml (job {name})", text
+
+
+# --------------------------------------------------------------------------- choosing
+
+
+MANIFEST_ENTRIES = (
+    ("package.json scripts.test", ("npm", "test")),
+    ("Makefile target test", ("make", "test")),
+    ("Makefile target check", ("make", "check")),
+    ("justfile recipe test", ("just", "test")),
+    ("Taskfile task test", ("task", "test")),
+)
+
+
+def declared_tests(sources: ProjectSources) -> DeclaredTests:
+    """The runner the project's CI (else its manifests' test targets) agree on, and the entry
+    points to fall back to. A CI that runs several runners is a project with several kinds of
+    tests: then no single declaration speaks for it, and conventions decide."""
+    out = DeclaredTests()
+    ci = [(where, i) for where, script in ci_scripts(sources) for i in resolve(script, sources)]
+    manifest = [(where, i) for where, words in MANIFEST_ENTRIES for i in recognise(words, sources)]
+    for label, pool in (("the CI", ci), ("the project's test targets", manifest)):
+        runners = [(where, i) for where, i in pool if i.direct]
+        if not runners:
+            continue
+        out.runner = _agreed(runners, label, sources, out.notes)
+        if out.runner is not None:
+            key = out.runner.key
+            out.reason = _where([w for w, i in ci + manifest if i.key == key])
+        break
+    entries = [(i, w) for w, i in ci + manifest if not i.direct]
+    entries += _scripts(sources) + _environment_managers(sources)
+    seen: set[tuple[str, ...]] = set()
+    for entry, where in entries:
+        if entry.program not in seen:
+            seen.add(entry.program)
+            out.entries.append((entry, where))
+    return out
+
+
+def _agreed(
+    runners: list[tuple[str, Invocation]],
+    label: str,
+    sources: ProjectSources,
+    notes: list[str],
+) -> Invocation | None:
+    """The one runner (with its paths) they all run, the project's own copy first."""
+    keys = {i.key for _, i in runners}
+    if len(keys) > 1:
+        shown = "; ".join(f"{i.describe()} ({where})" for where, i in _first_per_key(runners))
+        notes.append(f"{label} runs different test commands, so none was taken from it: {shown}")
+        return None
+    own = [i for _, i in runners if _is_project_program(i.program[0], sources)]
+    return (own or [i for _, i in runners])[0]
+
+
+def _first_per_key(runners: list[tuple[str, Invocation]]) -> list[tuple[str, Invocation]]:
+    seen: dict[tuple[str, tuple[str, ...]], tuple[str, Invocation]] = {}
+    for where, invocation in runners:
+        seen.setdefault(invocation.key, (where, invocation))
+    return list(seen.values())
+
+
+def _is_project_program(program: str, sources: ProjectSources) -> bool:
+    return "/" in program and normalise_path(program) in sources.file_set
+
+
+def _where(places: list[str]) -> str:
+    """`a.yml (jobs x, y)`, one entry per file, from `a.yml (job x)` labels."""
+    jobs: dict[str, list[str]] = {}
+    for place in places:
+        file, _, job = place.partition(" (job ")
+        names = jobs.setdefault(file, [])
+        if job and job[:-1] not in names:
+            names.append(job[:-1])
+    parts = []
+    for file, names in jobs.items():
+        if not names:
+            parts.append(file)
+        else:
+            label = "job" if len(names) == 1 else "jobs"
+            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+            parts.append(f"{file} ({label} {', '.join(names[:3])}{more})")
+    return ", ".join(parts)
+
+
+def _scripts(sources: ProjectSources) -> list[tuple[Invocation, str]]:
+    """Test scripts by their conventional names, then those a tests README names."""
+    found: list[tuple[Invocation, str]] = []
+    for rel in sources.files:
+        path = PurePosixPath(rel)
+        top = len(path.parts) == 1 or (len(path.parts) <= 3 and path.parts[0] in RUNNER_SCRIPT_DIRS)
+        if path.name in RUNNER_SCRIPTS and top:
+            found.append((_script_entry(rel, sources), "a test script by its name"))
+    for rel in sources.files:
+        path = PurePosixPath(rel)
+        if path.parts[0] in RUNNER_SCRIPT_DIRS and path.stem.upper() == "README":
+            for name in README_SCRIPT.findall(sources.text(rel)):
+                for candidate in (normalise_path(str(path.parent / name)), normalise_path(name)):
+                    if candidate in sources.file_set:
+                        found.append((_script_entry(candidate, sources), f"named in {rel}"))
+                        break
+    return found
+
+
+def _script_entry(rel: str, sources: ProjectSources) -> Invocation:
+    if os.access(sources.target / rel, os.X_OK):
+        program: tuple[str, ...] = (rel if "/" in rel else f"./{rel}",)
+    else:
+        first = sources.text(rel).split("\n", 1)[0]
+        shell = re.search(r"\b(bash|zsh|ksh|dash|sh)\b", first) if first.startswith("#!") else None
+        program = (shell.group(1) if shell else "sh", rel)
+    return Invocation("script", program, (), " ".join(program), direct=False)
+
+
+def _environment_managers(sources: ProjectSources) -> list[tuple[Invocation, str]]:
+    found: list[tuple[Invocation, str]] = []
+    pyproject = sources.text("pyproject.toml") if "pyproject.toml" in sources.file_set else ""
+    if {"tox.ini", "tox.toml"} & sources.file_set or "[tool.tox" in pyproject:
+        found.append((Invocation("tox", ("tox",), (), "tox", direct=False), "tox configuration"))
+    if "noxfile.py" in sources.file_set:
+        found.append((Invocation("nox", ("nox",), (), "nox", direct=False), "noxfile.py"))
+    return found

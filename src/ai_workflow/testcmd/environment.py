@@ -1,0 +1,189 @@
+"""Tell a machine that cannot provide a project's dependencies from a project whose tests fail.
+
+A runner that could not fetch or find what the project declares (no network to the Go module
+proxy or a package registry, `node_modules` never installed, a declared Python dependency or
+pytest missing from the interpreter) has tested nothing: the step reports "tests could not run"
+with the reason and how to provide the environment, never a failing project. What the project
+itself must provide stays a real failure: a missing module of its own, a relative import, an
+import of something it does not declare, a `go.sum` entry it lacks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ai_workflow.deps.manifests import read_manifest
+from ai_workflow.deps.model import Report, canonical
+
+NETWORK = re.compile(
+    r"dial tcp|no such host|name resolution|could not resolve host|couldn't resolve host|"
+    r"network is unreachable|connection refused|connection timed out|i/o timeout|proxyconnect|"
+    r"TLS handshake timeout|getaddrinfo|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH|"
+    r"UnknownHostException|unknown host|name or service not known|NewConnectionError|"
+    r"Max retries exceeded|offline mode|--offline",
+    re.IGNORECASE,
+)
+GO_FETCH = re.compile(r'(?:Get|reading|verifying|downloading|finding) "?https?://|verifying ')
+GO_FIX = (
+    "download the modules where the module proxy is reachable (`go mod download`), or point "
+    "GOPROXY at a reachable proxy, or vendor them (`go mod vendor`, then GOFLAGS=-mod=vendor)"
+)
+CARGO_DOWNLOAD = re.compile(
+    r"^(?:error|warning): .*(?:failed to (?:get|download|load source for|update|query)"
+    r"|attempting to make an HTTP request, but --offline was specified).*$",
+    re.MULTILINE,
+)
+CARGO_FIX = (
+    "fetch the crates where the registry is reachable (`cargo fetch`), or vendor them "
+    "(`cargo vendor`)"
+)
+JVM_DOWNLOAD = re.compile(
+    r"^.*(?:Could not transfer artifact|Could not resolve dependencies|Could not resolve all "
+    r"(?:files|dependencies)|Could not GET|Could not download|Downloading https?://"
+    r"services\.gradle\.org).*$",
+    re.MULTILINE,
+)
+JVM_FIX = (
+    "resolve the dependencies where the repository is reachable (`mvn dependency:go-offline`, "
+    "`./gradlew dependencies`), or configure a reachable mirror"
+)
+NODE_MISSING = re.compile(
+    r"Cannot find (?:module|package) '(?P<module>[^']+)'"
+    r"|(?:^|\s)(?P<bin>[\w.@/-]+): (?:command )?not found",
+    re.MULTILINE,
+)
+PY_MISSING = re.compile(r"No module named '(?P<module>[\w.]+)'")
+
+
+# Commands that may run any ecosystem's build: configured ones, entry points we cannot read.
+OPAQUE = frozenset({"", "make", "just", "task", "script", "tox", "nox", "npm-script"})
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """Why the tests could not run on this machine, and how to let them."""
+
+    reason: str
+    fix: str
+
+    def message(self) -> str:
+        return f"the tests could not run: {self.reason}; to run them, {self.fix}"
+
+
+def download_failure(framework: str, output: str) -> Unavailable | None:
+    """A runner that stopped because it could not download the project's dependencies (for a
+    command we cannot look into, such as `make test`, any ecosystem's way of saying so)."""
+    known = framework in ("go-test", "cargo-test", "maven", "gradle")
+    if not known and framework not in OPAQUE:
+        return None  # runners that download nothing themselves (pytest, bats, node)
+    if framework == "go-test" or not known:
+        line = _go_download_error(output)
+        if line:
+            return Unavailable(f"go could not download modules ({_clip(line)})", GO_FIX)
+    network = NETWORK.search(output) is not None
+    if (framework == "cargo-test" or not known) and network:
+        found = CARGO_DOWNLOAD.search(output)
+        if found:
+            reason = f"cargo could not download crates ({_clip(found.group(0))})"
+            return Unavailable(reason, CARGO_FIX)
+    if (framework in ("maven", "gradle") or not known) and network:
+        found = JVM_DOWNLOAD.search(output)
+        if found:
+            tool = framework if known else "the build"
+            reason = f"{tool} could not download dependencies ({_clip(found.group(0))})"
+            return Unavailable(reason, JVM_FIX)
+    return None
+
+
+def _go_download_error(output: str) -> str | None:
+    """The `go: ...` line saying a module could not be fetched (not one saying it does not
+    exist: a version the proxy answers 404 for is the project's to fix)."""
+    for line in output.splitlines():
+        if "module lookup disabled by GOPROXY=off" in line:
+            return line
+        if GO_FETCH.search(line) and NETWORK.search(line):
+            return line
+    return None
+
+
+def missing_node_packages(target: Path, output: str) -> Unavailable | None:
+    """Packages the project declares in package.json that are not installed, as the output of
+    a failed run names them (`Cannot find module 'x'`, `mocha: not found`)."""
+    declared = _npm_declared(target)
+    if not declared:
+        return None
+    missing: list[str] = []
+    for match in NODE_MISSING.finditer(output):
+        module, binary = match.group("module"), match.group("bin")
+        if module and not module.startswith((".", "/")):
+            package = _npm_package(module)
+            if package in declared and not (target / "node_modules" / package).is_dir():
+                missing.append(package)
+        elif binary in declared and not (target / "node_modules" / ".bin" / binary).exists():
+            missing.append(binary)
+    if not missing:
+        return None
+    names = ", ".join(dict.fromkeys(missing))
+    where = (
+        "node_modules is missing"
+        if not (target / "node_modules").is_dir()
+        else "not in node_modules"
+    )
+    return Unavailable(
+        f"the project's declared packages are not installed ({names}: {where})",
+        "install them (`npm ci`, or `npm install` / `pnpm install` / `yarn install`)",
+    )
+
+
+def _npm_declared(target: Path) -> set[str]:
+    try:
+        package = json.loads((target / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(package, dict):
+        return set()
+    names: set[str] = set()
+    for section in ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies"):
+        value = package.get(section)
+        if isinstance(value, dict):
+            names.update(value)
+    return names
+
+
+def _npm_package(specifier: str) -> str:
+    parts = specifier.split("/")
+    return "/".join(parts[:2]) if specifier.startswith("@") else parts[0]
+
+
+def python_declared(target: Path, files: Iterable[str]) -> set[str]:
+    """Canonical names of the Python distributions the project's top-level manifests declare."""
+    names: set[str] = set()
+    for rel in files:
+        if "/" in rel:
+            continue
+        manifest = read_manifest(target, rel, Report())
+        if manifest is not None and manifest.kind != "package.json":
+            names.update(d.key for d in manifest.dependencies if d.ecosystem == "python")
+    return names
+
+
+def missing_python_module(message: str, declared: set[str]) -> str | None:
+    """The declared distribution a `No module named 'x'` message says is not installed (None:
+    the module is the project's own, or nothing declares it: a real failure)."""
+    found = PY_MISSING.search(message)
+    if found is None:
+        return None
+    top = found.group("module").split(".")[0]
+    for name in (top, f"python-{top}", f"py{top}"):
+        if canonical(name) in declared:
+            return canonical(name)
+    return None
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

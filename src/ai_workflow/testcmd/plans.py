@@ -1,0 +1,315 @@
+"""How each test runner is started and read: the command line with the options that make it
+write a machine-readable report, and the reader of that report.
+
+Reports go under `.ai_workflow/logs/<run>/`, never into the project, where the runner lets us
+choose (pytest, node, jest, vitest, mocha, bats, CTest, RSpec); Maven and Gradle write theirs
+into their build directories (`target/`, `build/`), read from there. What the project's own test
+tooling would write into the tree goes elsewhere: no bytecode (`PYTHONDONTWRITEBYTECODE=1`),
+Hypothesis' database in `.ai_workflow/tool_state/hypothesis/`, cargo's build in
+`.ai_workflow/cargo-target/`, pytest without its cache provider and, when the interpreter has
+pytest-benchmark, with `--benchmark-storage` in `.ai_workflow/tool_state/benchmarks/`; Gradle
+runs without a daemon (no process outlives the run). An entry point we cannot look into (a
+Makefile target, a test script, tox) is run as it is; its output is read as TAP, or from a
+JUnit file it writes to `$AI_WORKFLOW_JUNIT_XML`.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ai_workflow.engine.process import CommandResult
+from ai_workflow.engine.step import StepContext
+from ai_workflow.techstack import TechStack
+from ai_workflow.testcmd.reports import (
+    Innermost,
+    TestReport,
+    parse_cargo_output,
+    parse_go_json,
+    parse_jest_json,
+    parse_junit,
+    parse_junit_files,
+    parse_minitest_output,
+    parse_rspec_json,
+    parse_unittest_output,
+)
+from ai_workflow.tools import real_interpreter, run_interpreter
+
+JUNIT_ENV = "AI_WORKFLOW_JUNIT_XML"
+TOOL_STATE_DIR = "tool_state"  # under the workspace root, kept across runs
+SITE_PACKAGES_PATTERNS = ("lib/python3*/site-packages", "lib64/python3*/site-packages")
+# Where Maven and Gradle write one JUnit file per test class.
+BUILD_REPORTS = {
+    "maven": ("**/target/surefire-reports/TEST-*.xml", "**/target/failsafe-reports/TEST-*.xml"),
+    "gradle": ("**/build/test-results/**/TEST-*.xml",),
+}
+
+
+@dataclass
+class Plan:
+    """How to run the tests and read their results."""
+
+    command: list[str] | str
+    framework: str | None
+    env: dict[str, str]
+    read: Callable[[CommandResult], TestReport | None]
+    report_file: Path | None = None
+    notes: list[str] = field(default_factory=list)
+    # Project files the runner writes when they are missing (Cargo.lock): removed again
+    # after the run when they were not there before, so the project is left as it was.
+    side_files: tuple[str, ...] = ()
+
+    @property
+    def display(self) -> str:
+        return self.command if isinstance(self.command, str) else shlex.join(self.command)
+
+
+def _report_path(ctx: StepContext, prefix: str, suffix: str = "") -> Path:
+    """A fresh path for a runner's report, e.g. `logs/<run>/junit-test_execution.xml`."""
+    path = ctx.workspace.logs_dir / f"{prefix}-{ctx.spec.id}{suffix}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)  # never read a report left by an earlier run
+    return path
+
+
+def _junit_reader(
+    path: Path, target: Path, innermost: Innermost = "first", zero_based: bool = False
+) -> Callable[[CommandResult], TestReport | None]:
+    def read(_: CommandResult) -> TestReport | None:
+        if not path.is_file():
+            return None
+        return parse_junit(path, target, innermost=innermost, zero_based_lines=zero_based)
+
+    return read
+
+
+def _tool_state(ctx: StepContext, tool: str) -> Path:
+    """Where a test tool keeps its state for this project: the workspace, not the tree."""
+    return ctx.workspace.root / TOOL_STATE_DIR / tool
+
+
+def _site_packages(python: str) -> Iterator[Path]:
+    """The interpreter's site-packages directories, found without starting it.
+
+    A virtual environment sees its own, and its base interpreter's only with
+    `include-system-site-packages = true`. User site-packages are left out: a plugin missed
+    here is only not redirected, while one wrongly assumed would make pytest refuse its option.
+    """
+    exe = Path(python)
+    prefixes = [exe.parent.parent]
+    config = exe.parent.parent / "pyvenv.cfg"
+    if not config.is_file() or _includes_system_site(config):
+        prefixes.append(exe.resolve().parent.parent)
+    for prefix in dict.fromkeys(prefixes):
+        for pattern in SITE_PACKAGES_PATTERNS:
+            yield from prefix.glob(pattern)
+
+
+def _includes_system_site(config: Path) -> bool:
+    try:
+        lines = config.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return False
+    for line in lines:
+        key, _, value = line.partition("=")
+        if key.strip() == "include-system-site-packages":
+            return value.strip().lower() == "true"
+    return False
+
+
+def has_pytest_benchmark(python: str) -> bool:
+    """Whether pytest-benchmark is installed in the interpreter's environment (no process,
+    except to ask a pyenv/asdf shim which interpreter it stands for)."""
+    return any(
+        (site / "pytest_benchmark" / "plugin.py").is_file()
+        for site in _site_packages(real_interpreter(python))
+    )
+
+
+def plan_for(ctx: StepContext, stack: TechStack) -> Plan | None:
+    """How to run the stack's test command (None: there is none)."""
+    env = {
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "HYPOTHESIS_STORAGE_DIRECTORY": str(_tool_state(ctx, "hypothesis")),
+    }
+    if stack.test_command_source == "config" and stack.test_command:
+        return _entry_plan(ctx, stack.test_command, stack.test_framework, env)
+    if not stack.test_argv:
+        return None
+    argv = list(stack.test_argv)
+    framework = stack.test_framework or ""
+    builder = _BUILDERS.get(framework)
+    if builder is None:
+        return _entry_plan(ctx, argv, framework, env)
+    return builder(ctx, argv, env)
+
+
+def _entry_plan(
+    ctx: StepContext, command: list[str] | str, framework: str | None, env: dict[str, str]
+) -> Plan:
+    """A command we run as it is (configured, or an entry point such as `make test`): it may
+    write JUnit XML to `$AI_WORKFLOW_JUNIT_XML`; else its output is read as TAP."""
+    junit = _report_path(ctx, "junit", ".xml")
+    env[JUNIT_ENV] = str(junit)
+    return Plan(command, framework, env, _junit_reader(junit, ctx.target, "last"), junit)
+
+
+def _pytest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    junit = _report_path(ctx, "junit", ".xml")
+    argv += ["-p", "no:cacheprovider", "-o", "junit_family=xunit1", f"--junitxml={junit}"]
+    if has_pytest_benchmark(run_interpreter(ctx, argv[0])) and not os.environ.get(
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
+    ):
+        argv.append(f"--benchmark-storage=file://{_tool_state(ctx, 'benchmarks')}")
+    return Plan(
+        argv, "pytest", env, _junit_reader(junit, ctx.target, "last", zero_based=True), junit
+    )
+
+
+def _unittest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    target = ctx.target
+    return Plan(argv, "unittest", env, lambda r: parse_unittest_output(r.stderr, target))
+
+
+def _node_test_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    junit = _report_path(ctx, "junit", ".xml")
+    reporters = (
+        "--test-reporter=spec --test-reporter-destination=stdout "
+        f"--test-reporter=junit --test-reporter-destination={junit}"
+    )
+    env["NODE_OPTIONS"] = f"{os.environ.get('NODE_OPTIONS', '')} {reporters}".strip()
+    return Plan(argv, "node-test", env, _junit_reader(junit, ctx.target), junit)
+
+
+def _script_args(argv: list[str], extra: list[str]) -> list[str]:
+    """Extra arguments for the runner, through `npm test --` or `npm run X --` when a package
+    script runs it."""
+    if argv[0] == "npm" and argv[1:2] in (["test"], ["run"]):
+        return [*argv, "--", *extra]
+    return [*argv, *extra]
+
+
+def _jest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    report = _report_path(ctx, "jest", ".json")
+    extra = ["--ci", "--json", f"--outputFile={report}", "--testLocationInResults"]
+    target = ctx.target
+    env["CI"] = "true"
+
+    def read(_: CommandResult) -> TestReport | None:
+        return parse_jest_json(report, target) if report.is_file() else None
+
+    return Plan(_script_args(argv, extra), "jest", env, read, report)
+
+
+def _vitest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    junit = _report_path(ctx, "junit", ".xml")
+    extra = ["--reporter=default", "--reporter=junit", f"--outputFile.junit={junit}"]
+    env["CI"] = "true"
+    return Plan(_script_args(argv, extra), "vitest", env, _junit_reader(junit, ctx.target), junit)
+
+
+def _mocha_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    junit = _report_path(ctx, "junit", ".xml")
+    extra = ["--reporter", "xunit", "--reporter-option", f"output={junit}"]
+    return Plan(_script_args(argv, extra), "mocha", env, _junit_reader(junit, ctx.target), junit)
+
+
+def _go_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    target = ctx.target
+    argv = [argv[0], argv[1], "-json", *argv[2:]]
+    return Plan(argv, "go-test", env, lambda r: parse_go_json(r.stdout, target))
+
+
+def _cargo_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    target = ctx.target
+    env["CARGO_TARGET_DIR"] = str(ctx.workspace.root / "cargo-target")  # not the project's target/
+    env["CARGO_TERM_COLOR"] = "never"
+    return Plan(
+        argv,
+        "cargo-test",
+        env,
+        lambda r: parse_cargo_output(r.stdout + r.stderr, target),
+        side_files=("Cargo.lock",),
+    )
+
+
+def _bats_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    out_dir = _report_path(ctx, "bats")
+    out_dir.mkdir(parents=True)
+    argv = [argv[0], "--report-formatter", "junit", "--output", str(out_dir), *argv[1:]]
+    junit = out_dir / "report.xml"
+    return Plan(argv, "bats", env, _junit_reader(junit, ctx.target), junit)
+
+
+def _maven_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    argv = [argv[0], "-B", *argv[1:]]  # batch mode: no colours, no progress
+    return Plan(argv, "maven", env, _build_reports_reader(ctx.target, "maven"))
+
+
+def _gradle_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    argv = [argv[0], "--no-daemon", "--console=plain", *argv[1:]]
+    return Plan(argv, "gradle", env, _build_reports_reader(ctx.target, "gradle"))
+
+
+def _build_reports_reader(target: Path, tool: str) -> Callable[[CommandResult], TestReport | None]:
+    """The JUnit files the build wrote during this run (older ones are another run's)."""
+    since = time.time() - 1
+
+    def read(_: CommandResult) -> TestReport | None:
+        files = {
+            path
+            for pattern in BUILD_REPORTS[tool]
+            for path in target.glob(pattern)
+            if path.is_file() and path.stat().st_mtime >= since
+        }
+        return parse_junit_files(files, target) if files else None
+
+    return read
+
+
+def _ctest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    junit = _report_path(ctx, "junit", ".xml")
+    argv = [*argv, "--output-on-failure", "--output-junit", str(junit)]
+    return Plan(argv, "ctest", env, _junit_reader(junit, ctx.target), junit)
+
+
+def _rspec_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    report = _report_path(ctx, "rspec", ".json")
+    argv = [*argv, "--format", "progress", "--format", "json", "--out", str(report)]
+    target = ctx.target
+
+    def read(_: CommandResult) -> TestReport | None:
+        return parse_rspec_json(report, target) if report.is_file() else None
+
+    return Plan(argv, "rspec", env, read, report)
+
+
+def _rake_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    target = ctx.target
+    return Plan(argv, "rake", env, lambda r: parse_minitest_output(r.stdout + r.stderr, target))
+
+
+_BUILDERS: dict[str, Callable[[StepContext, list[str], dict[str, str]], Plan]] = {
+    "pytest": _pytest_plan,
+    "unittest": _unittest_plan,
+    "node-test": _node_test_plan,
+    "jest": _jest_plan,
+    "vitest": _vitest_plan,
+    "mocha": _mocha_plan,
+    "go-test": _go_plan,
+    "cargo-test": _cargo_plan,
+    "bats": _bats_plan,
+    "maven": _maven_plan,
+    "gradle": _gradle_plan,
+    "ctest": _ctest_plan,
+    "rspec": _rspec_plan,
+    "rake": _rake_plan,
+}

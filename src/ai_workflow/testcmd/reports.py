@@ -1,0 +1,501 @@
+"""Test reports into counts and failures: JUnit XML (pytest, node, vitest, mocha, bats,
+Surefire, Gradle, CTest), jest's and RSpec's JSON, `go test -json` events, TAP, and the text
+summaries of unittest, libtest (`cargo test`) and Minitest.
+
+A failure's location is the innermost frame of the project a traceback or stack trace names
+(never a dependency's); `strip_ansi` removes a terminal's escape sequences from any text that
+becomes a message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from junitparser import Attr, Error, Failure, IntAttr, JUnitXml, Skipped, TestCase, TestSuite
+from junitparser.junitparser import JUnitXmlError
+from rich.text import Text
+
+from ai_workflow.project_files import ALWAYS_EXCLUDED_DIRS
+
+Innermost = Literal["first", "last"]  # where a runner prints the innermost stack frame
+CODE_EXT = r"(?:py|js|mjs|cjs|jsx|ts|mts|cts|tsx|go|rs|rb|sh|bats)"
+_LOCATION_RE = re.compile(
+    r'File "(?P<py>[^"]+)", line (?P<pyline>\d+)'
+    r"|in (?:test|setup_suite|teardown_suite) file (?P<bats>\S+), line (?P<batsline>\d+)"
+    rf"|(?P<path>(?:file://)?[^\s():'\"<>\[\]]+\.{CODE_EXT}):(?P<line>\d+)"
+)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class TestCounts:
+    __test__ = False  # not a pytest test class
+
+    passed: int = 0
+    failed: int = 0
+    errors: int = 0
+    skipped: int = 0
+    xfailed: int = 0  # expected failures (pytest xfail, unittest expectedFailure)
+
+    @property
+    def total(self) -> int:
+        return self.passed + self.failed + self.errors + self.skipped + self.xfailed
+
+    def to_dict(self) -> dict[str, int]:
+        return {**asdict(self), "total": self.total}
+
+
+@dataclass
+class FailedTest:
+    name: str
+    kind: Literal["failed", "error"]
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class TestReport:
+    __test__ = False  # not a pytest test class
+
+    counts: TestCounts = field(default_factory=TestCounts)
+    failures: list[FailedTest] = field(default_factory=list)
+    source: str = ""  # where the figures come from
+
+
+class ReportError(Exception):
+    """A report file that exists but cannot be read."""
+
+
+# --------------------------------------------------------------------------- text
+
+
+def strip_ansi(text: str) -> str:
+    """`text` as a terminal would show it, without colours, cursor moves or hyperlinks."""
+    return Text.from_ansi(text.replace("\r\n", "\n")).plain
+
+
+# --------------------------------------------------------------------------- locations
+
+
+def locate(text: str, target: Path, innermost: Innermost = "last") -> tuple[str | None, int | None]:
+    """The innermost `file:line` of the project named in a traceback or stack trace."""
+    found: list[tuple[str, int]] = []
+    for match in _LOCATION_RE.finditer(text):
+        raw = match.group("py") or match.group("bats") or match.group("path")
+        line = int(match.group("pyline") or match.group("batsline") or match.group("line"))
+        rel = project_path(raw, target)
+        if rel is not None:
+            found.append((rel, line))
+    if not found:
+        return None, None
+    return found[-1] if innermost == "last" else found[0]
+
+
+def project_path(raw: str, target: Path) -> str | None:
+    """`raw` as a path relative to the target, if it names a project file (not a dependency)."""
+    raw = raw.removeprefix("file://")
+    path = Path(raw)
+    root = target.resolve()
+    if path.is_absolute():
+        try:
+            rel = path.resolve().relative_to(root)
+        except (ValueError, OSError):
+            return None
+    else:
+        if not (root / path).is_file():
+            return None
+        rel = Path(os.path.normpath(path))
+    if rel.parts and (rel.parts[0] == ".." or set(rel.parts[:-1]) & ALWAYS_EXCLUDED_DIRS):
+        return None
+    return rel.as_posix()
+
+
+# --------------------------------------------------------------------------- JUnit XML
+
+
+class _Case(TestCase):
+    """A testcase with the `file` and `line` attributes some runners (pytest) write."""
+
+    file = Attr()
+    line = IntAttr()
+
+
+def parse_junit(
+    path: Path, target: Path, *, innermost: Innermost = "last", zero_based_lines: bool = False
+) -> TestReport:
+    """Counts and failures from a JUnit/xUnit XML file (nested suites included)."""
+    try:
+        xml = JUnitXml.fromfile(str(path))
+    except (ET.ParseError, JUnitXmlError, OSError, ValueError) as exc:
+        raise ReportError(f"cannot read the JUnit report {path.name}: {exc}") from None
+    report = TestReport(source=f"JUnit XML {path.name}")
+    for chain, case in _walk(xml, ()):
+        _add_case(report, chain, case, target, innermost, zero_based_lines)
+    return report
+
+
+def parse_junit_files(paths: Iterable[Path], target: Path) -> TestReport | None:
+    """One report from several JUnit files (Surefire, Gradle: one per test class)."""
+    merged: TestReport | None = None
+    for path in sorted(paths):
+        part = parse_junit(path, target)
+        if merged is None:
+            merged = TestReport(source=f"JUnit XML {path.parent.name}/*.xml")
+        for name in ("passed", "failed", "errors", "skipped", "xfailed"):
+            setattr(merged.counts, name, getattr(merged.counts, name) + getattr(part.counts, name))
+        merged.failures += part.failures
+    return merged
+
+
+def _walk(node: Any, chain: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], _Case]]:
+    for case in node.iterchildren(_Case):
+        yield chain, case
+    for suite in node.iterchildren(TestSuite):
+        yield from _walk(suite, (*chain, suite.name or ""))
+
+
+def _add_case(
+    report: TestReport,
+    chain: tuple[str, ...],
+    case: _Case,
+    target: Path,
+    innermost: Innermost,
+    zero_based_lines: bool,
+) -> None:
+    results = list(case.result)
+    problems = [r for r in results if isinstance(r, Failure | Error)]
+    if not problems:
+        skipped = [r for r in results if isinstance(r, Skipped)]
+        if not skipped:
+            report.counts.passed += 1
+        elif (skipped[0].type or "") == "pytest.xfail":
+            report.counts.xfailed += 1
+        else:
+            report.counts.skipped += 1
+        return
+    name = _case_name(chain, case)
+    for problem in problems:
+        kind: Literal["failed", "error"] = "error" if isinstance(problem, Error) else "failed"
+        if kind == "error":
+            report.counts.errors += 1
+        else:
+            report.counts.failed += 1
+        text = "\n".join(p for p in (problem.message, problem.text) if p)
+        path, line = locate(text, target, innermost)
+        if path is None and case.file:
+            path = project_path(case.file, target)
+            if path is not None and case.line is not None:
+                line = case.line + 1 if zero_based_lines else case.line
+        report.failures.append(FailedTest(name, kind, _failure_text(problem, kind), path, line))
+
+
+def _failure_text(problem: Failure | Error, kind: str) -> str:
+    """The runner's message, with the reason from the output when the message is only a label
+    (pytest's "collection failure"), then the full output: the first line is the finding."""
+    message = (problem.message or "").strip()
+    output = (problem.text or "").strip()
+    reasons = [ln[1:].strip() for ln in output.splitlines() if ln.startswith("E ")]
+    headline = message.splitlines()[0] if message else ""
+    if reasons and reasons[-1] not in message:
+        headline = f"{headline}: {reasons[-1]}" if headline else reasons[-1]
+    headline = headline or (output.splitlines()[0] if output else kind)
+    rest = [part for part in (message, output) if part and part not in headline]
+    return "\n".join([headline, *rest])
+
+
+def _case_name(chain: tuple[str, ...], case: _Case) -> str:
+    classname = case.classname or ""
+    if classname and classname != "test":
+        return f"{classname}.{case.name}"
+    suites = [s for s in chain if s]
+    return " > ".join([*suites, case.name or "?"])
+
+
+# --------------------------------------------------------------------------- other formats
+
+
+_TAP_RESULT_RE = re.compile(
+    r"^(?P<not>not )?ok\b(?: \d+)?(?: -)? ?(?P<name>[^#\n]*?)[ \t]*"
+    r"(?:#[ \t]*(?P<directive>\w+)[^\n]*)?$",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def parse_tap_output(text: str, target: Path) -> TestReport | None:
+    """TAP (tape, node-tap, bats, `node --test` with the tap reporter): the top-level `ok` and
+    `not ok` lines (indented subtests are folded into their parent), with `# SKIP` and
+    `# TODO`. None when the output holds no TAP plan or result lines."""
+    if not re.search(r"^(?:TAP version \d+|1\.\.\d+)\s*$", text, re.MULTILINE):
+        return None
+    report = TestReport(source="TAP output")
+    results = list(_TAP_RESULT_RE.finditer(text))
+    if not results:
+        return None
+    for index, match in enumerate(results):
+        directive = (match.group("directive") or "").lower()
+        name = match.group("name").strip() or "?"
+        if directive == "skip":
+            report.counts.skipped += 1
+        elif directive == "todo":
+            report.counts.xfailed += 1
+        elif not match.group("not"):
+            report.counts.passed += 1
+        else:
+            report.counts.failed += 1
+            end = results[index + 1].start() if index + 1 < len(results) else len(text)
+            body = text[match.end() : end]
+            path, line = locate(body, target, "first")
+            report.failures.append(FailedTest(name, "failed", f"{name}{body}".strip(), path, line))
+    return report
+
+
+def parse_unittest_output(text: str, target: Path) -> TestReport | None:
+    """unittest's text summary: `Ran N tests` and `FAILED (failures=1, errors=2, ...)`."""
+    ran = re.search(r"^Ran (\d+) tests? in ", text, re.MULTILINE)
+    if ran is None:
+        return None
+    total = int(ran.group(1))
+    summary = re.search(r"^(OK|FAILED|NO TESTS RAN)\b(?: \((.*)\))?\s*$", text, re.MULTILINE)
+    figures = dict.fromkeys(("failures", "errors", "skipped", "expected failures"), 0)
+    if summary and summary.group(2):
+        for part in summary.group(2).split(","):
+            key, _, value = part.strip().partition("=")
+            if key in figures and value.isdigit():
+                figures[key] = int(value)
+    counts = TestCounts(
+        failed=figures["failures"],
+        errors=figures["errors"],
+        skipped=figures["skipped"],
+        xfailed=figures["expected failures"],
+    )
+    counts.passed = max(0, total - counts.failed - counts.errors - counts.skipped - counts.xfailed)
+    report = TestReport(counts, source="unittest output")
+    block = re.compile(
+        r"^(?P<kind>FAIL|ERROR): (?P<name>.+?)\n-{70}\n(?P<body>.*?)(?=^={70}$|^-{70}$)",
+        re.MULTILINE | re.DOTALL,
+    )
+    for match in block.finditer(text):
+        body = match.group("body").strip()
+        path, line = locate(body, target, "last")
+        message = body.splitlines()[-1] if body else match.group("kind")
+        kind: Literal["failed", "error"] = "failed" if match.group("kind") == "FAIL" else "error"
+        report.failures.append(FailedTest(match.group("name"), kind, message, path, line))
+    return report
+
+
+def parse_cargo_output(text: str, target: Path) -> TestReport | None:
+    """`cargo test` summaries (one per test binary) and the panics of failing tests."""
+    results = re.findall(
+        r"^test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored", text, re.MULTILINE
+    )
+    if not results:
+        return None
+    counts = TestCounts()
+    for passed, failed, ignored in results:
+        counts.passed += int(passed)
+        counts.failed += int(failed)
+        counts.skipped += int(ignored)
+    report = TestReport(counts, source="cargo test output")
+    for name in re.findall(r"^test (\S+) \.\.\. FAILED$", text, re.MULTILINE):
+        panic = re.search(
+            rf"thread '{re.escape(name)}'(?: \(\d+\))? panicked at "
+            r"(?P<file>[^\n:]+):(?P<line>\d+):\d+:\n(?P<msg>[^\n]*)",
+            text,
+        )
+        path, line, message = None, None, "failed"
+        if panic:
+            path = project_path(panic.group("file"), target)
+            line = int(panic.group("line")) if path else None
+            message = panic.group("msg")
+        report.failures.append(FailedTest(name, "failed", message, path, line))
+    return report
+
+
+def parse_go_json(text: str, target: Path) -> TestReport | None:
+    """`go test -json` events: the last action of each test, its output on failure."""
+    module = _go_module(target)
+    final: dict[tuple[str, str], str] = {}
+    output: dict[tuple[str, str], list[str]] = {}
+    broken: dict[str, list[str]] = {}
+    for raw in text.splitlines():
+        try:
+            event = json.loads(raw)
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(event, dict):
+            continue
+        package, test, action = event.get("Package", ""), event.get("Test"), event.get("Action")
+        if test:
+            key = (package, test)
+            if action in ("pass", "fail", "skip"):
+                final[key] = action
+            elif action == "output":
+                output.setdefault(key, []).append(event.get("Output", ""))
+        elif action == "output":
+            broken.setdefault(package, []).append(event.get("Output", ""))
+        elif action == "fail":
+            broken.setdefault(package, [])
+            broken[package].append("\0failed")
+    if not final and not broken:
+        return None
+    report = TestReport(source="go test -json")
+    for (package, test), action in sorted(final.items()):
+        if action == "pass":
+            report.counts.passed += 1
+        elif action == "skip":
+            report.counts.skipped += 1
+        else:
+            report.counts.failed += 1
+            report.failures.append(
+                _go_failure(package, test, output.get((package, test), []), module)
+            )
+    for package, lines in sorted(broken.items()):
+        if "\0failed" in lines and not any(p == package for p, _ in final):
+            report.counts.errors += 1
+            text_out = "".join(line for line in lines if line != "\0failed").strip()
+            report.failures.append(
+                FailedTest(package, "error", text_out.splitlines()[-1] if text_out else "failed")
+            )
+    return report
+
+
+def _go_module(target: Path) -> str | None:
+    try:
+        text = (target / "go.mod").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    match = re.search(r"^module\s+(\S+)", text, re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def _go_failure(package: str, test: str, lines: list[str], module: str | None) -> FailedTest:
+    directory = ""
+    if module and package.startswith(module + "/"):
+        directory = package[len(module) + 1 :] + "/"
+    for line in lines:
+        match = re.match(r"^\s+(?P<file>[\w.-]+\.go):(?P<line>\d+): (?P<msg>.*)", line)
+        if match:
+            return FailedTest(
+                f"{package}.{test}",
+                "failed",
+                match.group("msg").strip(),
+                directory + match.group("file") if module else None,
+                int(match.group("line")) if module else None,
+            )
+    return FailedTest(f"{package}.{test}", "failed", "failed")
+
+
+def parse_jest_json(path: Path, target: Path) -> TestReport:
+    """jest's `--json --outputFile` report."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ReportError(f"cannot read the jest report {path.name}: {exc}") from None
+    report = TestReport(source=f"jest JSON {path.name}")
+    for suite in data.get("testResults", []):
+        file_path = project_path(str(suite.get("name", "")), target)
+        assertions = suite.get("assertionResults", [])
+        if not assertions and suite.get("status") == "failed":
+            report.counts.errors += 1
+            message = str(suite.get("message") or "the test file failed to run").strip()
+            report.failures.append(FailedTest(file_path or "?", "error", message, file_path))
+        for case in assertions:
+            _add_jest_case(report, case, file_path, target)
+    return report
+
+
+def _add_jest_case(
+    report: TestReport, case: dict[str, Any], file_path: str | None, target: Path
+) -> None:
+    status = case.get("status")
+    if status == "passed":
+        report.counts.passed += 1
+    elif status in ("pending", "skipped", "todo", "disabled"):
+        report.counts.skipped += 1
+    elif status == "failed":
+        report.counts.failed += 1
+        text = "\n".join(str(m) for m in case.get("failureMessages", []))
+        path, line = locate(text, target, "first")
+        if path is None:
+            path = file_path
+            line = (case.get("location") or {}).get("line")
+        message = text.strip().splitlines()[0] if text.strip() else "failed"
+        report.failures.append(
+            FailedTest(str(case.get("fullName", "?")), "failed", message, path, line)
+        )
+
+
+def parse_rspec_json(path: Path, target: Path) -> TestReport:
+    """RSpec's `--format json` report."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ReportError(f"cannot read the RSpec report {path.name}: {exc}") from None
+    report = TestReport(source=f"RSpec JSON {path.name}")
+    for example in data.get("examples", []):
+        status = example.get("status")
+        if status == "passed":
+            report.counts.passed += 1
+        elif status == "pending":
+            report.counts.skipped += 1
+        elif status == "failed":
+            report.counts.failed += 1
+            exception = example.get("exception") or {}
+            trace = "\n".join(str(line) for line in exception.get("backtrace") or [])
+            path_, line = locate(trace, target, "first")
+            if path_ is None:
+                path_ = project_path(str(example.get("file_path", "")), target)
+                line = example.get("line_number") if path_ else None
+            message = f"{exception.get('class', 'failed')}: {exception.get('message', '')}"
+            name = str(example.get("full_description") or example.get("id") or "?")
+            report.failures.append(FailedTest(name, "failed", message.strip(), path_, line))
+    outside = int((data.get("summary") or {}).get("errors_outside_of_examples_count") or 0)
+    for message in (data.get("messages") or [])[:outside]:
+        report.counts.errors += 1
+        path_, line = locate(str(message), target, "first")
+        report.failures.append(
+            FailedTest("rspec (outside examples)", "error", str(message), path_, line)
+        )
+    return report
+
+
+_MINITEST_SUMMARY = re.compile(
+    r"^(\d+) (?:runs|tests), \d+ assertions, (\d+) failures, (\d+) errors, (\d+) skips",
+    re.MULTILINE,
+)
+_MINITEST_FAILURE = re.compile(
+    r"^\s*\d+\) (?P<kind>Failure|Error):\n(?P<name>[^\n]+?)(?: \[(?P<where>[^\]]+)\])?:\n"
+    r"(?P<body>.*?)(?=^\s*\d+\) (?:Failure|Error):|^\d+ (?:runs|tests), |\Z)",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def parse_minitest_output(text: str, target: Path) -> TestReport | None:
+    """Minitest's (`rake test`) summaries and its numbered failures."""
+    summaries = _MINITEST_SUMMARY.findall(text)
+    if not summaries:
+        return None
+    report = TestReport(source="Minitest output")
+    for runs, failures, errors, skips in summaries:
+        report.counts.failed += int(failures)
+        report.counts.errors += int(errors)
+        report.counts.skipped += int(skips)
+        report.counts.passed += int(runs) - int(failures) - int(errors) - int(skips)
+    for match in _MINITEST_FAILURE.finditer(text):
+        where = match.group("where") or match.group("body")
+        path_, line = locate(where, target, "first")
+        kind: Literal["failed", "error"] = "failed" if match.group("kind") == "Failure" else "error"
+        body = match.group("body").strip()
+        message = body.splitlines()[0] if body else kind
+        report.failures.append(FailedTest(match.group("name").strip(), kind, message, path_, line))
+    return report

@@ -1,0 +1,249 @@
+"""Go tests (`func TestXxx(t *testing.T)`) and whether each one can fail other than by crashing.
+
+A Go test checks something when it calls `t.Error*`/`t.Fatal*`/`t.Fail*` (on `t` or on any
+value: a helper struct holding `t`), panics, or hands its `t` to a function: a function of the
+same package is followed (with `t` bound to the matching parameter), and so is a method of a
+test file's type; anything else taking `t` (testify's `assert`/`require`, a closure in a
+variable) is assumed to check. Subtests (`t.Run(name, func(t *testing.T) {...})`)
+are part of the test, and so is a subtest given as a function or method value of the package. A
+compile-time assertion (`var _ Interface = value`) is a check too. A function that does not
+parse is not judged.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ai_workflow.pysource import read_source
+from ai_workflow.testsource import treesitter as ts
+from ai_workflow.testsource.model import FoundTest, Verdict, combine
+from ai_workflow.testsource.treesitter import Node
+
+TEST_NAME_RE = re.compile(r"^Test(?![a-z])")
+FAIL_METHODS = frozenset({"Error", "Errorf", "Fatal", "Fatalf", "Fail", "FailNow"})
+SKIP_METHODS = frozenset({"Skip", "Skipf", "SkipNow"})
+TESTING_TYPES = frozenset({"*testing.T", "testing.TB", "*testing.B", "*testing.F"})
+MAX_DEPTH = 12
+
+
+@dataclass
+class _GoFile:
+    path: str
+    package: str
+    root: Node
+    functions: dict[str, Node] = field(default_factory=dict)
+    methods: dict[str, Node] = field(default_factory=dict)  # by method name, any receiver
+
+
+@dataclass
+class _Frame:
+    file: _GoFile
+    func: Node
+    tnames: frozenset[str]
+    depth: int
+
+
+class GoTests:
+    """Reads Go test files; resolves helpers among the files of the same package."""
+
+    def __init__(self, target: Path, files: list[str]) -> None:
+        self.target = target
+        self.by_dir: dict[str, list[str]] = {}
+        for path in files:
+            if path.endswith(".go"):
+                self.by_dir.setdefault(posixpath.dirname(path), []).append(path)
+        self._files: dict[str, _GoFile | None] = {}
+        self._verdicts: dict[tuple[str, int, frozenset[str]], Verdict] = {}
+
+    def tests(self, path: str) -> list[FoundTest] | None:
+        go_file = self._file(path)
+        if go_file is None:
+            return None
+        found = []
+        for name, func in go_file.functions.items():
+            if not TEST_NAME_RE.match(name) or func.type != "function_declaration":
+                continue
+            params = _params(func)
+            if len(params) != 1 or params[0][1] != "*testing.T":
+                continue
+            tnames = frozenset(p for p, _ in params if p not in ("", "_"))
+            verdict = None if func.has_error else self.judge(_Frame(go_file, func, tnames, 0))
+            found.append(FoundTest(name, ts.line(func), verdict, _skips_first(func, tnames)))
+        return sorted(found, key=lambda t: t.line)
+
+    def _file(self, path: str) -> _GoFile | None:
+        if path not in self._files:
+            self._files[path] = self._parse(path)
+        return self._files[path]
+
+    def _parse(self, path: str) -> _GoFile | None:
+        try:
+            root = ts.parse(read_source(self.target / path), path)
+        except OSError:
+            return None
+        if root is None:
+            return None
+        package = next(
+            (
+                ts.text(c.named_children[0])
+                for c in root.named_children
+                if c.type == "package_clause" and c.named_children
+            ),
+            "",
+        )
+        go_file = _GoFile(path, package, root)
+        for child in root.named_children:
+            if child.type in ("function_declaration", "method_declaration"):
+                name = child.child_by_field_name("name")
+                table = (
+                    go_file.functions if child.type == "function_declaration" else go_file.methods
+                )
+                if name is not None:
+                    table.setdefault(ts.text(name), child)
+        return go_file
+
+    def _package_function(
+        self, go_file: _GoFile, name: str, *, methods: bool = False
+    ) -> tuple[_GoFile, Node] | None:
+        """A function (or, with `methods`, a method) of `go_file`'s package named `name`."""
+        for path in self.by_dir.get(posixpath.dirname(go_file.path), []):
+            other = self._file(path)
+            if other is None or other.package != go_file.package:
+                continue
+            table = other.methods if methods else other.functions
+            if name in table:
+                return other, table[name]
+        return None
+
+    # ----------------------------------------------------------------- judging
+
+    def judge(self, frame: _Frame) -> Verdict:
+        key = (frame.file.path, frame.func.start_byte, frame.tnames)
+        if key in self._verdicts:
+            return self._verdicts[key]
+        if frame.depth > MAX_DEPTH or frame.func.has_error:
+            return None
+        self._verdicts[key] = False
+        verdict = combine(self._evidence(frame))
+        self._verdicts[key] = verdict
+        return verdict
+
+    def _evidence(self, frame: _Frame) -> Iterator[Verdict]:
+        body = frame.func.child_by_field_name("body")
+        if body is None:
+            return
+        tnames = set(frame.tnames)
+        for node in ts.walk(body):
+            if node.type == "func_literal":  # subtests and closures bring their own t
+                tnames |= {p for p, kind in _params(node) if kind in TESTING_TYPES}
+            elif _is_static_assertion(node):
+                yield True
+                return
+            elif node.type == "call_expression":
+                verdict = self._call(frame, node, tnames)
+                yield verdict
+                if verdict is True:
+                    return
+
+    def _call(self, frame: _Frame, call: Node, tnames: set[str]) -> Verdict:
+        function = call.child_by_field_name("function")
+        arguments = call.child_by_field_name("arguments")
+        args = arguments.named_children if arguments is not None else []
+        if function is None:
+            return None
+        if function.type == "selector_expression":
+            operand = function.child_by_field_name("operand")
+            field_node = function.child_by_field_name("field")
+            owner = ts.text(operand) if operand is not None else ""
+            method = ts.text(field_node) if field_node is not None else ""
+            if method in FAIL_METHODS:
+                return True  # t.Errorf, or a helper struct's h.t.Fatal / h.Fatalf
+            if owner in tnames:
+                return self._run(frame, method, args)
+            if owner == "log" and method.startswith(("Fatal", "Panic")):
+                return True
+        t_positions = [
+            i for i, a in enumerate(args) if a.type == "identifier" and ts.text(a) in tnames
+        ]
+        if function.type == "selector_expression":
+            field_node = function.child_by_field_name("field")
+            name = ts.text(field_node) if field_node is not None else ""
+            found = self._package_function(frame.file, name, methods=True)
+            if found is not None and found[0].path.endswith("_test.go"):  # a test helper's method
+                names = _names_at(found[1], t_positions) if t_positions else frozenset()
+                verdict = self.judge(_Frame(found[0], found[1], names, frame.depth + 1))
+                return True if t_positions else verdict
+        if function.type == "identifier":
+            name = ts.text(function)
+            if name == "panic":
+                return True
+            found = self._package_function(frame.file, name)
+            if found is not None and (t_positions or found[0].path.endswith("_test.go")):
+                helper_file, helper = found
+                names = _names_at(helper, t_positions)
+                return self.judge(_Frame(helper_file, helper, names, frame.depth + 1))
+        return bool(t_positions)  # anything else given the test's t may fail it
+
+    def _run(self, frame: _Frame, method: str, args: list[Node]) -> Verdict:
+        """`t.Run(name, fn)` where fn is a function or method of the package, not a literal."""
+        if method != "Run" or len(args) < 2 or args[1].type == "func_literal":
+            return False  # a literal subtest is walked as part of the test
+        subtest = args[1]
+        if subtest.type == "selector_expression":  # a method value: tc.test
+            field_node = subtest.child_by_field_name("field")
+            name = ts.text(field_node) if field_node is not None else ""
+            found = self._package_function(frame.file, name, methods=True)
+        else:
+            found = self._package_function(frame.file, ts.text(subtest))
+        if found is None:
+            return True  # a subtest we cannot see is given a t: assume it checks
+        return self.judge(_Frame(found[0], found[1], _names_at(found[1], [0]), frame.depth + 1))
+
+
+def _is_static_assertion(node: Node) -> bool:
+    """`var _ Interface = value`: a compile-time check of a type."""
+    if node.type != "var_spec" or node.child_by_field_name("type") is None:
+        return False
+    names = node.children_by_field_name("name")
+    return bool(names) and all(ts.text(n) == "_" for n in names)
+
+
+def _params(func: Node) -> list[tuple[str, str]]:
+    """(name, type text) of each parameter, grouped names expanded; unnamed ones as ''."""
+    params = func.child_by_field_name("parameters")
+    out: list[tuple[str, str]] = []
+    for decl in params.named_children if params is not None else []:
+        if decl.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        type_node = decl.child_by_field_name("type")
+        kind = ts.text(type_node).replace(" ", "") if type_node is not None else ""
+        names = [ts.text(c) for c in decl.children_by_field_name("name")]
+        out += [(n, kind) for n in names] or [("", kind)]
+    return out
+
+
+def _names_at(func: Node, positions: list[int]) -> frozenset[str]:
+    params = _params(func)
+    names = set()
+    for position in positions:
+        if params:
+            name = params[min(position, len(params) - 1)][0]
+            if name not in ("", "_"):
+                names.add(name)
+    return frozenset(names)
+
+
+def _skips_first(func: Node, tnames: frozenset[str]) -> bool:
+    """The test's first statement is `t.Skip(...)`."""
+    body = func.child_by_field_name("body")
+    for node in ts.walk(body) if body is not None else []:
+        if node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            text = ts.text(function) if function is not None else ""
+            owner, _, method = text.partition(".")
+            return owner in tnames and method in SKIP_METHODS
+    return False

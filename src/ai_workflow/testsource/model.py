@@ -1,0 +1,44 @@
+"""What the test readers return, and how partial verdicts combine."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+Verdict = bool | None  # True: checks something; False: provably nothing; None: cannot tell
+
+
+@dataclass
+class FoundTest:
+    """One test: where it is and whether it checks anything (None: not judged)."""
+
+    name: str
+    line: int
+    asserts: Verdict
+    skipped: bool = False
+
+
+def combine(verdicts: Iterable[Verdict]) -> Verdict:
+    """Any check makes a check; otherwise anything unknown leaves the whole unknown."""
+    unknown = False
+    for verdict in verdicts:
+        if verdict is True:
+            return True
+        if verdict is None:
+            unknown = True
+    return None if unknown else False
+
+
+NO_CRASH_RE = re.compile(
+    r"\b(?:not|never|without|doesn't|don't|won't|cannot)\s+(?:\w+\s+)?"
+    r"(?:throw|raise|crash|panic|fail|error|overflow|hang|blow)"
+    r"|\bno\s+(?:panic|crash|throw|raise|exception)|\bsmoke\b"
+)
+
+
+def states_no_crash(name: str) -> bool:
+    """The test's name says that not crashing is what it checks ("should not throw if ...",
+    `test_does_not_raise`, `TestNoPanicOnEmpty`): asserting nothing else is then its point."""
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).replace("_", " ").replace("-", " ")
+    return bool(NO_CRASH_RE.search(words.lower()))

@@ -1,0 +1,238 @@
+"""What the tests reach: evidence for "this module / definition is untested".
+
+Evidence, strongest first:
+1. a coverage report that lists the file: a module none of whose lines ran, a definition none
+   of whose body lines ran;
+2. the reference graph: modules the test files import, transitively through the project's own
+   imports/requires (Python `import`, JS/TS `require`/`import`, strings naming a dotted module
+   such as `mock.patch("pkg.mod.f")`, files named by path, every module under `pkg.commands`
+   for `import_module(f"pkg.commands.{name}")`), then definitions reached by name from the
+   tests and the reached code (`pyreach`). When the graph cannot be followed for a language (a
+   relative import of a missing file, a path alias it cannot resolve), every module of that
+   language counts as reached: nothing is called untested on incomplete evidence.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from ai_workflow.testsource import pyreach
+from ai_workflow.testsource.jsmodules import JS_SUFFIXES, JsProject
+from ai_workflow.testsource.pyindex import PyIndex
+
+DOTTED_RE = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+DYNAMIC_IMPORTS = frozenset({"import_module", "__import__", "import_string", "run_module"})
+
+
+@dataclass
+class CoverageData:
+    """Per-file figures of a coverage report, keyed by project path."""
+
+    report: str
+    percent: dict[str, float] = field(default_factory=dict)
+    hits: dict[str, dict[int, int]] = field(default_factory=dict)  # line -> hit count
+
+
+@dataclass
+class Reach:
+    modules: set[str] = field(default_factory=set)  # reached source and test files
+    incomplete: dict[str, str] = field(default_factory=dict)  # language -> why
+    python_units: set[tuple[str, str]] = field(default_factory=set)
+    js_names: set[str] = field(default_factory=set)
+    coverage: CoverageData | None = None
+
+    def module_evidence(self, path: str) -> str | None:
+        """Why `path` is untested, or None when something reaches it (or we cannot tell)."""
+        cov = self.coverage
+        if cov is not None and path in cov.percent:
+            if cov.percent[path] > 0 or any(cov.hits.get(path, {}).values()):
+                return None
+            return f"none of its lines ran under the tests ({cov.report})"
+        if path in self.modules:
+            return None
+        return "no test imports it, directly or through the modules the tests import"
+
+    def covered(self, path: str, first: int, last: int) -> bool | None:
+        """Whether any line in first..last ran; None when the report has no lines for `path`."""
+        if self.coverage is None or path not in self.coverage.hits:
+            return None
+        hits = self.coverage.hits[path]
+        return any(hits.get(n, 0) > 0 for n in range(first, last + 1))
+
+    def python_reached(self, path: str, qualname: str) -> bool:
+        return (path, qualname) in self.python_units
+
+    def js_reached(self, path: str, name: str) -> bool:
+        return path in self.modules and name in self.js_names
+
+
+def compute_reach(
+    index: PyIndex,
+    js: JsProject,
+    test_files: list[str],
+    sources: list[str],
+    coverage: CoverageData | None,
+) -> Reach:
+    reach = Reach(coverage=coverage)
+    py_tests = [f for f in test_files if f.endswith(".py")]
+    js_tests = [f for f in test_files if f.endswith(JS_SUFFIXES)]
+    reach.modules |= _python_modules(index, py_tests, reach)
+    reach.modules |= _js_modules(js, js_tests, reach)
+    for language, suffixes in (("python", (".py", ".pyi")), ("javascript", JS_SUFFIXES)):
+        if language in reach.incomplete:
+            reach.modules |= {s for s in sources if s.endswith(suffixes)}
+    _python_definitions(index, py_tests, sources, reach)
+    for path in [*js_tests, *(s for s in sources if s in reach.modules)]:
+        module = js.module(path) if path.endswith(JS_SUFFIXES) else None
+        if module is not None:
+            reach.js_names |= module.used
+    known = {*sources, *test_files}
+    reach.modules &= known
+    return reach
+
+
+# --------------------------------------------------------------------------- Python
+
+
+def _python_modules(index: PyIndex, tests: list[str], reach: Reach) -> set[str]:
+    seen: set[str] = set()
+    todo = list(tests)
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        tree = index.tree(path)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                todo += index.imported_modules(path, node)
+                if isinstance(node, ast.ImportFrom) and index.unresolved_relative(path, node):
+                    reach.incomplete.setdefault(
+                        "python", f"{path}:{node.lineno}: a relative import names no project file"
+                    )
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                todo += _dotted_modules(index, node.value, path)
+                todo += _named_files(index.files, node.value)
+            elif isinstance(node, ast.Call) and _last_name(node.func) in DYNAMIC_IMPORTS:
+                todo += _dynamic_import(index, node)
+    return seen
+
+
+def _dynamic_import(index: PyIndex, call: ast.Call) -> list[str]:
+    """`import_module(f"pkg.commands.{name}")` may load any module under `pkg.commands`.
+
+    A name computed from nothing literal (`__import__(name)`) is not followed: projects use it
+    mostly to probe optional packages, and their own modules' names then appear as strings.
+    """
+    prefix = _constant_head(call.args[0]) if call.args else ""
+    package = prefix.rpartition(".")[0]
+    if not package or not DOTTED_RE.match(package + ".x"):
+        return []
+    return [
+        p for name, paths in index.by_name.items() if name.startswith(package + ".") for p in paths
+    ]
+
+
+def _constant_head(node: ast.expr) -> str:
+    """The literal start of a computed string: f"a.b.{x}", "a.b." + x, "a.b.%s" % x."""
+    if isinstance(node, ast.JoinedStr) and node.values:
+        first = node.values[0]
+        return (
+            first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
+        )
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
+        left = node.left
+        return left.value if isinstance(left, ast.Constant) and isinstance(left.value, str) else ""
+    return ""
+
+
+def _last_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _dotted_modules(index: PyIndex, text: str, near: str) -> list[str]:
+    """`"pkg.mod.func"` names the module `pkg.mod` (mock.patch targets, `-m` arguments)."""
+    match = DOTTED_RE.match(text)
+    if match is None or len(text) > 200:
+        return []
+    parts = match.group(0).split(".")
+    for end in range(len(parts), 0, -1):
+        found = index.find(".".join(parts[:end]), near)
+        if found:
+            return found
+    return []
+
+
+def _named_files(files: set[str], text: str) -> list[str]:
+    """`"scripts/tool.py"`, `runpy.run_path(".../pkg/cli.py")`: a file named by its path."""
+    if len(text) > 300 or "\n" in text or not text.endswith((".py", *JS_SUFFIXES)):
+        return []
+    tail = text.replace("\\", "/").lstrip("./")
+    if tail in files:
+        return [tail]
+    return [f for f in files if f.endswith("/" + tail)] if "/" in tail else []
+
+
+def _python_definitions(index: PyIndex, tests: list[str], sources: list[str], reach: Reach) -> None:
+    trees = {s: index.tree(s) for s in sources if s.endswith(".py")}
+    parsed = {p: t for p, t in trees.items() if t is not None}
+    classes = pyreach.class_bases(parsed.values())
+    units = [u for p, t in parsed.items() for u in pyreach.module_units(p, t, classes)]
+    seeds: set[str] = set()
+    for path in tests:
+        tree = index.tree(path)
+        if tree is not None:
+            seeds |= pyreach.names_in(tree)
+    reach.python_units = pyreach.reached_units(units, reach.modules, seeds)
+
+
+# --------------------------------------------------------------------------- JavaScript
+
+
+def _js_modules(js: JsProject, tests: list[str], reach: Reach) -> set[str]:
+    seen: set[str] = set()
+    todo = list(tests)
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        module = js.module(path) if path.endswith(JS_SUFFIXES) else None
+        if module is None:
+            if (js.target / path).is_file():
+                reach.incomplete.setdefault("javascript", f"{path}: cannot be parsed here")
+            continue
+        for text in module.named_files:  # spawn('node', ['bin/cli.js']), fixtures by path
+            todo += _named_files(js.files, text)
+        for prefix in module.prefixes:  # require('./commands/' + name): any file there
+            if prefix.startswith("."):
+                base = posixpath.normpath(posixpath.join(posixpath.dirname(path), prefix))
+                head = base + ("/" if prefix.endswith("/") else "")
+                todo += [f for f in js.files if f.startswith(head) and f.endswith(JS_SUFFIXES)]
+        for spec in module.specifiers:
+            found = js.resolve(path, spec)
+            if found is not None:
+                todo.append(found)
+            elif _looks_internal(js, spec):
+                reach.incomplete.setdefault(
+                    "javascript", f"{path}: cannot resolve '{spec}' to a project file"
+                )
+    return seen
+
+
+def _looks_internal(js: JsProject, spec: str) -> bool:
+    """An unresolved specifier that may name project code (not an asset, not a package)."""
+    suffix = PurePosixPath(spec).suffix
+    if suffix and suffix not in JS_SUFFIXES:
+        return False  # a stylesheet, an image, JSON...
+    if spec.startswith("."):
+        return True
+    return not js.is_external(spec)

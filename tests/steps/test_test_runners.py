@@ -1,0 +1,535 @@
+"""Step 7 with the runners beyond pytest and node: bats (the system's and a project's own copy),
+test scripts, make targets, go test; what the CI runs; environments that cannot provide a
+project's dependencies; projects whose tests have no runner; terminal escapes in messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ai_workflow.config import Config
+from ai_workflow.engine.step import StepOutcome, StepStatus
+from ai_workflow.findings import Severity
+from ai_workflow.steps import test_execution
+from tests.helpers import commit_all, make_repo, step_context
+
+needs_bats = pytest.mark.skipif(
+    shutil.which("bats") is None,
+    reason="bats is not installed (./scripts/test.sh installs it: apt-get install bats, or npm)",
+)
+needs_go = pytest.mark.skipif(shutil.which("go") is None, reason="go is not installed")
+needs_npm = pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
+
+
+def run_step(target: Path, config: Config | None = None) -> StepOutcome:
+    ctx = step_context(target, test_execution.SPEC, config=config or Config())
+    return test_execution.run(ctx)
+
+
+def shown(outcome: StepOutcome) -> list[tuple[str, str, str | None, int | None]]:
+    return [
+        (f.severity.value, f.rule, f.path, f.line)
+        for f in outcome.findings
+        if f.severity in (Severity.ERROR, Severity.WARNING)
+    ]
+
+
+def counts(outcome: StepOutcome) -> tuple[int, int, int]:
+    c = outcome.data["counts"]
+    return c["passed"], c["failed"], c["skipped"]
+
+
+def executable(root: Path, *paths: str) -> None:
+    for rel in paths:
+        (root / rel).chmod(0o755)
+    commit_all(root, "executable")
+
+
+def tap_counts(stdout: str) -> tuple[int, int, int]:
+    """(passed, failed, skipped) as a TAP stream reports them."""
+    results = re.findall(r"^(not )?ok \d+(.*)$", stdout, re.MULTILINE)
+    skipped = sum(1 for failed, rest in results if not failed and "# skip" in rest.lower())
+    failed = sum(1 for failed, _ in results if failed)
+    return len(results) - failed - skipped, failed, skipped
+
+
+def bats_direct(root: Path, *paths: str) -> tuple[int, int, int]:
+    proc = subprocess.run(
+        ["bats", "--formatter", "tap", *paths], cwd=root, capture_output=True, text=True
+    )
+    return tap_counts(proc.stdout)
+
+
+def workflow(*runs: str) -> str:
+    steps = "\n".join(f"      - run: {json.dumps(run)}" for run in runs)
+    return f"on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n{steps}\n"
+
+
+# --------------------------------------------------------------------------- bats
+
+
+BATS_TESTS = {
+    "lib/math.sh": "add() { echo $(($1 + $2)); }\n",
+    "test/math.bats": textwrap.dedent(
+        """\
+        setup() { source lib/math.sh; }
+
+        @test "adds" {
+          [ "$(add 1 2)" -eq 3 ]
+        }
+
+        @test "planted failure" {
+          [ "$(add 2 2)" -eq 5 ]
+        }
+
+        @test "later" {
+          skip "not yet"
+        }
+        """
+    ),
+    # a fixture that is broken on purpose (bats refuses duplicate names): `bats -r` would stop
+    "test/fixtures/duplicate.bats": "@test 'x' { true; }\n@test 'x' { true; }\n",
+}
+
+
+@needs_bats
+def test_bats_project_counts_equal_running_bats_directly(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "sh", BATS_TESTS)
+    outcome = run_step(root)
+    assert outcome.data["framework"] == "bats"
+    assert counts(outcome) == bats_direct(root, "test") == (1, 1, 1)
+    assert shown(outcome) == [("error", "tests/failed", "test/math.bats", 8)]
+    assert "planted failure" in outcome.findings[0].message
+    assert outcome.status() == StepStatus.FAILED
+
+
+@needs_bats
+def test_the_ci_runner_and_the_projects_own_bats_are_used(tmp_path: Path) -> None:
+    files = {
+        **BATS_TESTS,
+        # the project ships its runner (here a wrapper of the installed bats)
+        "bin/bats": '#!/usr/bin/env bash\nexec bats "$@"\n',
+        # tests the CI does not run (they need a service this machine lacks)
+        "test/integration/service.bats": "@test 'needs the service' { false; }\n",
+        ".github/workflows/ci.yml": workflow(
+            "! bin/bats test/fixtures/duplicate.bats",
+            "bin/bats --print-output-on-failure test",
+        ),
+    }
+    root = make_repo(tmp_path / "sh", files)
+    executable(root, "bin/bats")
+    outcome = run_step(root)
+    assert outcome.data["command"].startswith("bin/bats --report-formatter junit --output ")
+    assert outcome.data["command"].endswith(" test")
+    assert counts(outcome) == bats_direct(root, "test") == (1, 1, 1)  # not test/integration
+
+
+def test_shell_project_without_bats_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo(tmp_path / "sh", BATS_TESTS)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
+    outcome = run_step(root)
+    assert shown(outcome) == [("warning", "tests/runner-missing", None, None)]
+    assert outcome.skipped_checks == ["tests (bats): bats is not installed or not on PATH"]
+
+
+# --------------------------------------------------------------------------- scripts and make
+
+
+TAP_RUNNER = """\
+#!/bin/sh
+# runs every tests/test_*.sh and reports TAP
+echo "1..3"
+n=0
+for t in tests/test_*.sh; do
+  n=$((n + 1))
+  if sh "$t"; then echo "ok $n $t"; else echo "not ok $n $t"; echo "# at $t:2"; fi
+done
+echo "ok 3 network # SKIP offline"
+"""
+SHELL_RUNNER_PROJECT = {
+    "lib/greet.sh": 'greet() { echo "hello $1"; }\n',
+    "tests/run_all_tests.sh": TAP_RUNNER,
+    "tests/test_greet.sh": '. lib/greet.sh\n[ "$(greet you)" = "hello you" ]\n',
+    "tests/test_planted.sh": '. lib/greet.sh\n[ "$(greet you)" = "bye" ]\n',
+}
+
+
+def test_a_projects_test_script_is_run_and_its_tap_read(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "sh", SHELL_RUNNER_PROJECT)
+    executable(root, "tests/run_all_tests.sh")
+    outcome = run_step(root)
+    assert (outcome.data["framework"], outcome.data["command"]) == (
+        "script",
+        "tests/run_all_tests.sh",
+    )
+    direct = subprocess.run(["tests/run_all_tests.sh"], cwd=root, capture_output=True, text=True)
+    assert counts(outcome) == tap_counts(direct.stdout) == (1, 1, 1)
+    assert shown(outcome) == [("error", "tests/failed", "tests/test_planted.sh", 2)]
+
+
+def test_a_make_target_is_run_when_it_is_the_only_way_in(tmp_path: Path) -> None:
+    files = {**SHELL_RUNNER_PROJECT, "Makefile": "check:\n\t@sh tests/run_all_tests.sh\n"}
+    outcome = run_step(make_repo(tmp_path / "c", files))
+    assert (outcome.data["framework"], outcome.data["command"]) == ("make", "make check")
+    assert counts(outcome) == (1, 1, 1)
+
+
+def test_tests_without_a_runner_are_a_warning(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "c", {"src/app.c": "", "test/check_app.c": ""})
+    outcome = run_step(root)
+    assert shown(outcome) == [("warning", "tests/no-runner", None, None)]
+    message = outcome.findings[0].message
+    assert "test/ with 1 code file(s)" in message
+    assert "set tech_stack.test_command in .workflow-config.yaml" in message
+    assert outcome.status() == StepStatus.WARNING
+    nothing = run_step(make_repo(tmp_path / "d", {"src/app.c": ""}))
+    assert shown(nothing) == [] and nothing.status() == StepStatus.PASSED
+
+
+def test_terminal_escapes_never_reach_a_message(tmp_path: Path) -> None:
+    printer = (
+        "printf '\\033[1m\\033[31mFAIL\\033[0m check \\033]8;;http://x\\033\\\\link\\033]8;;"
+        "\\033\\\\ broke\\r\\n'; exit 2"
+    )
+    root = make_repo(tmp_path / "c", {"a.txt": ""})
+    outcome = run_step(root, Config.model_validate({"tech_stack": {"test_command": printer}}))
+    [finding] = outcome.findings
+    assert finding.rule == "tests/command-failed"
+    assert finding.message.endswith("exited with 2: FAIL check link broke")
+    assert "\x1b" not in finding.message
+    tap = "printf '1..1\\n\\033[31mnot ok 1 red\\033[0m\\n'; exit 1"
+    colored = run_step(root, Config.model_validate({"tech_stack": {"test_command": tap}}))
+    assert counts(colored) == (0, 1, 0)
+    assert colored.findings[0].message == "red: red"
+
+
+# --------------------------------------------------------------------------- go
+
+
+GO_MODULE = {
+    "go.mod": "module example.com/calc\n\ngo 1.18\n",
+    "calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
+    "calc_test.go": textwrap.dedent(
+        """\
+        package calc
+
+        import "testing"
+
+        func TestAdd(t *testing.T) {
+        \tif Add(1, 2) != 3 {
+        \t\tt.Fatal("1 + 2")
+        \t}
+        }
+
+        func TestPlanted(t *testing.T) {
+        \tif Add(2, 2) != 5 {
+        \t\tt.Errorf("planted failure: got %d", Add(2, 2))
+        \t}
+        }
+
+        func TestLater(t *testing.T) { t.Skip("later") }
+        """
+    ),
+}
+OFFLINE = {"GOPROXY": "off", "GOFLAGS": "-mod=mod"}
+
+
+def go_direct_counts(root: Path) -> tuple[int, int, int]:
+    proc = subprocess.run(
+        ["go", "test", "-v", "./..."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **OFFLINE},
+    )
+    found = re.findall(r"^\s*--- (PASS|FAIL|SKIP):", proc.stdout, re.MULTILINE)
+    return found.count("PASS"), found.count("FAIL"), found.count("SKIP")
+
+
+@needs_go
+def test_go_module_counts_equal_go_test(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in OFFLINE.items():
+        monkeypatch.setenv(key, value)
+    root = make_repo(tmp_path / "go", GO_MODULE)
+    outcome = run_step(root)
+    assert outcome.data["command"] == "go test -json ./..."
+    assert counts(outcome) == go_direct_counts(root) == (1, 1, 1)
+    assert shown(outcome) == [("error", "tests/failed", "calc_test.go", 13)]
+
+
+@needs_go
+def test_modules_that_cannot_be_downloaded_mean_the_tests_could_not_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in OFFLINE.items():  # no module proxy: like a machine without network
+        monkeypatch.setenv(key, value)
+    files = {
+        **GO_MODULE,
+        "go.mod": "module example.com/calc\n\ngo 1.18\n\nrequire example.com/dep v1.0.0\n",
+        "dep.go": 'package calc\n\nimport _ "example.com/dep"\n',
+    }
+    root = make_repo(tmp_path / "go", files)
+    outcome = run_step(root)
+    assert shown(outcome) == [("warning", "tests/environment-incomplete", None, None)]
+    message = outcome.findings[0].message
+    assert message.startswith("the tests could not run: go could not download modules")
+    assert "module lookup disabled by GOPROXY=off" in message
+    assert "`go mod download`" in message and "GOFLAGS=-mod=vendor" in message
+    assert outcome.status() == StepStatus.WARNING and outcome.tool_error is None
+    # the same module with the download allowed but its go.sum entry missing: the project's
+    # own mistake, still an error
+    monkeypatch.setenv("GOFLAGS", "-mod=readonly")
+    broken = run_step(root)
+    assert [rule for _, rule, _, _ in shown(broken)] == ["tests/command-failed"]
+    assert "missing go.sum entry" in broken.findings[0].message
+
+
+# --------------------------------------------------------------------------- npm and pip
+
+
+@needs_npm
+def test_npm_project_without_node_modules_could_not_run(tmp_path: Path) -> None:
+    package = {
+        "name": "x",
+        "version": "1.0.0",
+        "scripts": {"test": "mocha"},
+        "devDependencies": {"mocha": "^10"},
+    }
+    root = make_repo(tmp_path / "js", {"package.json": json.dumps(package), "test/a.js": ""})
+    outcome = run_step(root)
+    assert shown(outcome) == [("warning", "tests/environment-incomplete", None, None)]
+    assert "(mocha: node_modules is missing)" in outcome.findings[0].message
+    assert "`npm ci`" in outcome.findings[0].message
+
+
+@needs_npm
+def test_a_missing_module_of_the_project_itself_is_a_real_failure(tmp_path: Path) -> None:
+    files = {
+        "package.json": json.dumps(
+            {"name": "x", "version": "1.0.0", "scripts": {"test": "node --test"}}
+        ),
+        "test/a.test.js": "const test = require('node:test');\nconst m = require('../lib/gone');\n"
+        "test('uses it', () => m());\n",
+    }
+    outcome = run_step(make_repo(tmp_path / "js", files))
+    assert [(severity, rule) for severity, rule, _, _ in shown(outcome)] == [
+        ("error", "tests/failed")
+    ]
+
+
+PY_DEPS_PROJECT = {
+    "pyproject.toml": (
+        "[project]\nname = 'app'\ndependencies = ['not-installed-dist-xyz']\n"
+        "[tool.pytest.ini_options]\ntestpaths = ['tests']\n"
+    ),
+    "app/__init__.py": "",
+    "tests/test_uses_dep.py": "import not_installed_dist_xyz\n\n\ndef test_x():\n    pass\n",
+    "tests/test_own.py": "from app import gone\n\n\ndef test_y():\n    pass\n",
+    "tests/test_ok.py": "def test_z():\n    assert True\n",
+}
+
+
+def test_a_declared_python_dependency_not_installed_is_the_environment(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "py", PY_DEPS_PROJECT)
+    config = Config.model_validate({"tech_stack": {"python": sys.executable}})
+    outcome = run_step(root, config)
+    rules = sorted((severity, rule, path) for severity, rule, path, _ in shown(outcome))
+    assert rules == [
+        ("error", "tests/error", "tests/test_own.py"),  # the project's own module is missing
+        ("warning", "tests/environment-incomplete", None),
+    ]
+    warning = next(f for f in outcome.findings if f.rule == "tests/environment-incomplete")
+    assert "(not-installed-dist-xyz)" in warning.message
+    c = outcome.data["counts"]
+    assert (c["passed"], c["errors"]) == (0, 2)  # pytest's own figures: collection errors stop it
+
+
+# --------------------------------------------------------------------------- JVM, CTest
+
+
+needs_mvn = pytest.mark.skipif(shutil.which("mvn") is None, reason="maven is not installed")
+
+
+@needs_mvn
+def test_maven_that_cannot_download_its_plugins_could_not_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tests run with an empty HOME: no local Maven repository, and no network here."""
+    pom = (
+        '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
+        "<groupId>x</groupId><artifactId>y</artifactId><version>1</version></project>\n"
+    )
+    monkeypatch.setenv("MAVEN_OPTS", "-Dmaven.wagon.http.retryHandler.count=0")
+    root = make_repo(tmp_path / "mvn", {"pom.xml": pom, "src/test/java/ATest.java": ""})
+    outcome = run_step(root)
+    if outcome.data.get("exit_code") == 0:
+        pytest.skip("maven could download its plugins: this machine has network")
+    assert shown(outcome) == [("warning", "tests/environment-incomplete", None, None)]
+    assert "maven could not download dependencies" in outcome.findings[0].message
+    assert "\x1b" not in outcome.findings[0].message
+
+
+def test_a_dependency_that_does_not_exist_is_not_the_environment() -> None:
+    from ai_workflow.testcmd.environment import download_failure
+
+    missing = (
+        "[ERROR] Failed to execute goal on project y: Could not resolve dependencies for project "
+        "x:y:jar:1: The following artifacts could not be resolved: com.example:nope:jar:9.9: "
+        "com.example:nope:jar:9.9 was not found in https://repo.maven.apache.org/maven2"
+    )
+    assert download_failure("maven", missing) is None
+    go_404 = "go: example.com/dep@v9.9.9: reading https://proxy.golang.org/...: 404 Not Found"
+    assert download_failure("go-test", go_404) is None
+    offline = 'go: example.com/dep@v1.0.0: Get "https://proxy.golang.org/x": dial tcp: i/o timeout'
+    found = download_failure("make", offline)  # through an entry point too
+    assert found is not None and found.reason.startswith("go could not download modules")
+    assert download_failure("pytest", offline) is None  # a test printing it is a test
+
+
+needs_cmake = pytest.mark.skipif(
+    shutil.which("cmake") is None or shutil.which("cc") is None, reason="cmake or cc missing"
+)
+
+
+@needs_cmake
+def test_ctest_in_a_configured_build_directory(tmp_path: Path) -> None:
+    files = {
+        "CMakeLists.txt": textwrap.dedent(
+            """\
+            cmake_minimum_required(VERSION 3.10)
+            project(calc C)
+            enable_testing()
+            add_executable(pass pass.c)
+            add_executable(fail fail.c)
+            add_test(NAME adds COMMAND pass)
+            add_test(NAME planted COMMAND fail)
+            """
+        ),
+        "pass.c": "int main(void) { return 0; }\n",
+        "fail.c": '#include <stdio.h>\nint main(void) { puts("planted failure"); return 1; }\n',
+        ".gitignore": "build/\n",
+    }
+    root = make_repo(tmp_path / "c", files)
+    unconfigured = run_step(root)
+    assert [rule for _, rule, _, _ in shown(unconfigured)] == ["tests/no-runner"]
+    assert "cmake -B build" in unconfigured.findings[0].message
+    for step in (["cmake", "-S", ".", "-B", "build"], ["cmake", "--build", "build"]):
+        subprocess.run(step, cwd=root, check=True, capture_output=True)
+    outcome = run_step(root)
+    assert outcome.data["framework"] == "ctest"
+    assert counts(outcome) == (1, 1, 0)
+    assert [rule for _, rule, _, _ in shown(outcome)] == ["tests/failed"]
+    assert "planted" in outcome.findings[0].message
+
+
+# --------------------------------------------------------------------------- report parsers
+
+
+def test_rspec_json_report(tmp_path: Path) -> None:
+    from ai_workflow.testcmd.reports import parse_rspec_json
+
+    (tmp_path / "spec").mkdir()
+    (tmp_path / "spec" / "calc_spec.rb").write_text("\n" * 20)
+    data = {
+        "examples": [
+            {
+                "full_description": "Calc adds",
+                "status": "passed",
+                "file_path": "./spec/calc_spec.rb",
+            },
+            {
+                "full_description": "Calc breaks",
+                "status": "failed",
+                "file_path": "./spec/calc_spec.rb",
+                "line_number": 7,
+                "exception": {
+                    "class": "RSpec::Expectations::ExpectationNotMetError",
+                    "message": "expected: 5\n     got: 4",
+                    "backtrace": [
+                        "/gems/rspec-support/lib/rspec/support.rb:102:in `block'",
+                        "./spec/calc_spec.rb:9:in `block (2 levels) in <top (required)>'",
+                    ],
+                },
+            },
+            {"full_description": "Calc later", "status": "pending"},
+        ],
+        "summary": {"errors_outside_of_examples_count": 1},
+        "messages": ["An error occurred while loading ./spec/broken_spec.rb."],
+    }
+    path = tmp_path / "rspec.json"
+    path.write_text(json.dumps(data))
+    report = parse_rspec_json(path, tmp_path)
+    c = report.counts
+    assert (c.passed, c.failed, c.skipped, c.errors) == (1, 1, 1, 1)
+    failure = report.failures[0]
+    assert (failure.path, failure.line) == ("spec/calc_spec.rb", 9)
+    assert failure.message.startswith("RSpec::Expectations::ExpectationNotMetError: expected: 5")
+
+
+def test_minitest_summary_and_failures(tmp_path: Path) -> None:
+    from ai_workflow.testcmd.reports import parse_minitest_output
+
+    (tmp_path / "test").mkdir()
+    (tmp_path / "test" / "calc_test.rb").write_text("\n" * 20)
+    output = textwrap.dedent(
+        f"""\
+        Run options: --seed 1
+
+        # Running:
+
+        .FSE
+
+          1) Failure:
+        CalcTest#test_planted [{tmp_path}/test/calc_test.rb:12]:
+        Expected: 5
+          Actual: 4
+
+          2) Error:
+        CalcTest#test_boom:
+        RuntimeError: boom
+            test/calc_test.rb:16:in `test_boom'
+
+        4 runs, 3 assertions, 1 failures, 1 errors, 1 skips
+        """
+    )
+    report = parse_minitest_output(output, tmp_path)
+    assert report is not None
+    c = report.counts
+    assert (c.passed, c.failed, c.errors, c.skipped) == (1, 1, 1, 1)
+    assert [(f.kind, f.path, f.line, f.message) for f in report.failures] == [
+        ("failed", "test/calc_test.rb", 12, "Expected: 5"),
+        ("error", "test/calc_test.rb", 16, "RuntimeError: boom"),
+    ]
+    assert parse_minitest_output("no summary", tmp_path) is None
+
+
+def test_junit_files_of_a_build_are_merged(tmp_path: Path) -> None:
+    from ai_workflow.testcmd.reports import parse_junit_files
+
+    reports = tmp_path / "target" / "surefire-reports"
+    reports.mkdir(parents=True)
+    (reports / "TEST-a.ATest.xml").write_text(
+        '<testsuite name="a.ATest"><testcase classname="a.ATest" name="ok"/>'
+        '<testcase classname="a.ATest" name="bad"><failure message="expected 1"/></testcase>'
+        "</testsuite>"
+    )
+    (reports / "TEST-a.BTest.xml").write_text(
+        '<testsuite name="a.BTest"><testcase classname="a.BTest" name="s"><skipped/></testcase>'
+        "</testsuite>"
+    )
+    report = parse_junit_files(reports.glob("*.xml"), tmp_path)
+    assert report is not None
+    c = report.counts
+    assert (c.passed, c.failed, c.skipped) == (1, 1, 1)
+    assert report.failures[0].name == "a.ATest.bad"
+    assert parse_junit_files([], tmp_path) is None

@@ -1,0 +1,75 @@
+"""Shell sessions: simple commands, working directories and what earlier commands produced."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ai_workflow.shell_commands import UNKNOWN_DIR, Command, Session, join, split_line
+
+
+def _run(lines: list[str], prompt_only: bool = False, keep_cwd: bool = True) -> list[Command]:
+    session = Session(lambda url: url.endswith("/proj.git"))
+    numbered = list(enumerate(lines, start=1))
+    return list(session.run(numbered, "doc.md", "docs", prompt_only=prompt_only, keep_cwd=keep_cwd))
+
+
+def test_split_keeps_substitutions_and_redirections_apart() -> None:
+    assert [(c.argv, c.outputs) for c in split_line("echo $(./gen.sh) > out/x.txt 2>&1")] == [
+        (["./gen.sh"], []),
+        (["echo", "$SUBSTITUTION", "2"], ["out/x.txt"]),
+    ]
+    assert [c.argv for c in split_line("go test $MAKEVAR ./... && make")] == [
+        ["go", "test", "$MAKEVAR", "./..."],
+        ["make"],
+    ]
+
+
+def test_downloads_and_created_files_exist_for_later_commands() -> None:
+    commands = _run(
+        [
+            "curl https://x/shfmt -o shfmt",
+            "chmod +x shfmt && ./shfmt -d .",
+            "mkdir -p build && echo hi > build/out.txt",
+            "git submodule add https://x/bats-core.git test/bats",
+            "./test/bats/bin/bats test",
+            "./never-made.sh",
+        ]
+    )
+    run_shfmt = next(c for c in commands if c.argv[0] == "./shfmt")
+    assert run_shfmt.produced("shfmt") and not run_shfmt.produced("other")
+    bats = next(c for c in commands if c.argv[0].startswith("./test/bats"))
+    assert bats.produced("test/bats/bin/bats") and bats.produced("build/out.txt")
+    assert not commands[-1].produced("never-made.sh")
+
+
+def test_extracted_archives_may_hold_anything_below_their_directory() -> None:
+    commands = _run(["wget https://x/kcov.tar.gz", "tar -xf kcov.tar.gz -C opt", "./opt/bin/kcov"])
+    assert commands[-1].maybe_from("opt/bin/kcov") == "tar -xf kcov.tar.gz -C opt"
+    assert commands[-1].maybe_from("bin/kcov") is None
+    assert commands[-1].produced("kcov.tar.gz")
+
+
+def test_cd_into_a_clone_of_this_project_is_the_root_and_of_another_is_unknown() -> None:
+    ours = _run(["git clone https://github.com/o/proj.git", "cd proj", "./install.sh"])
+    assert ours[-1].cwd == ""
+    theirs = _run(["git clone https://github.com/o/other.git", "cd other/", "./install.sh"])
+    assert theirs[-1].cwd == UNKNOWN_DIR
+    assert _run(["cd /tmp/foo && npm start"])[0].cwd == UNKNOWN_DIR
+    assert _run(["cd docs", "make html"])[0].cwd == "docs"
+    each_line_alone = _run(["cd docs", "make html"], keep_cwd=False)
+    assert each_line_alone[0].cwd == ""
+
+
+def test_here_documents_and_output_lines_are_not_commands() -> None:
+    commands = _run(["cat > run.sh <<EOF", "./inside-heredoc.sh", "EOF", "./run.sh"])
+    assert [c.argv[0] for c in commands] == ["cat", "./run.sh"]
+    assert commands[-1].produced("run.sh")
+    transcript = _run(["$ ./tool.sh", "./printed/by/tool", "$ make"], prompt_only=True)
+    assert [c.argv[0] for c in transcript] == ["./tool.sh", "make"]
+
+
+@given(st.lists(st.sampled_from(["a", "b", "..", ".", ""]), max_size=6))
+def test_join_never_leaves_the_repository(parts: list[str]) -> None:
+    joined = join("x", "/".join(parts))
+    assert joined == UNKNOWN_DIR or not joined.startswith(("/", ".."))

@@ -1,0 +1,421 @@
+"""Reading the test commands a project declares (CI, package.json, Makefile, justfile,
+Taskfile, test scripts) and choosing the one to run."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ai_workflow.config import Config
+from ai_workflow.project_files import list_project_files
+from ai_workflow.techstack import TechStack, detect_stack_for
+from ai_workflow.testcmd.commands import Invocation, is_test_target, resolve, simple_commands
+from ai_workflow.testcmd.declared import (
+    ProjectSources,
+    declared_tests,
+    parse_justfile,
+    parse_makefile,
+    parse_taskfile,
+)
+from tests.helpers import make_repo
+
+NO_ENV: dict[str, str] = {"PATH": ""}
+
+
+def detect(root: Path, python: str | None = None) -> TechStack:
+    config = Config.model_validate({"tech_stack": {"python": python}} if python else {})
+    return detect_stack_for(root, config, NO_ENV)
+
+
+def declared(root: Path) -> tuple[Invocation | None, list[tuple[Invocation, str]], list[str]]:
+    package = root / "package.json"
+    data = json.loads(package.read_text()) if package.is_file() else {}
+    found = declared_tests(ProjectSources(root, list_project_files(root), data))
+    return found.runner, found.entries, found.notes
+
+
+def workflow(*runs: str) -> str:
+    steps = "\n".join(f"      - run: {json.dumps(run)}" for run in runs)
+    return f"on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n{steps}\n"
+
+
+# --------------------------------------------------------------------------- shell reading
+
+
+def test_simple_commands_split_and_strip_what_only_prepares_a_command() -> None:
+    script = textwrap.dedent(
+        """\
+        set -e
+        time ${{ matrix.env }} FOO=1 bin/bats --tap test/ 2>&1 | tee out.log
+        ! bin/bats test/fixtures/failing.bats
+        if [ -n "$CI" ]; then env -u X BAR=2 go test \\
+          -race ./...; fi
+        bash -c "npm test && echo done" > /dev/null  # comment
+        """
+    )
+    commands = list(simple_commands(script))
+    assert (["bin/bats", "--tap", "test/"], False) in commands
+    assert (["tee", "out.log"], False) in commands
+    assert (["bin/bats", "test/fixtures/failing.bats"], True) in commands
+    assert (["go", "test", "-race", "./..."], False) in commands
+    assert (["bash", "-c", "npm test && echo done"], False) in commands
+    assert all("${{" not in word for words, _ in commands for word in words)
+
+
+@given(st.text(max_size=200))
+def test_simple_commands_never_raise(script: str) -> None:
+    for words, negated in simple_commands(script):
+        assert words and isinstance(negated, bool)
+
+
+WORDS = st.sampled_from(
+    ["npm", "test", "run", "make", "bats", "go", "./...", "!", "&&", "|", ";", "bash", "-c",
+     "nyc", "uv", "pytest", "tests", "test/", "FOO=1", "'", '"', "$(X)", "cd", "sub", "\n"]
+)  # fmt: skip
+
+
+@given(st.lists(WORDS, max_size=12))
+def test_resolving_any_script_gives_well_formed_invocations(words: list[str]) -> None:
+    sources = ProjectSources(
+        Path("/nonexistent"),
+        ["test/a.bats", "tests/test_a.py", "go.mod"],
+        {"scripts": {"test": "bats test", "run": "npm test"}},  # a script calling itself too
+    )
+    for invocation in resolve(" ".join(words), sources):
+        assert invocation.framework and invocation.program
+        assert invocation.direct or not invocation.args
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("test", True),
+        ("test-ci", True),
+        ("test:unit", True),
+        ("richtest", True),
+        ("check", True),
+        ("unit-check", True),
+        ("spec", True),
+        ("lint", False),
+        ("typecheck", False),
+        ("type-check", False),
+        ("format", False),
+        ("shellcheck", False),
+        ("build", False),
+    ],
+)
+def test_test_target_names(name: str, expected: bool) -> None:
+    assert is_test_target(name) is expected
+
+
+# --------------------------------------------------------------------------- recipe files
+
+
+def test_makefile_recipes_with_variables_and_functions() -> None:
+    recipes = parse_makefile(
+        textwrap.dedent(
+            """\
+            PKGS := ./...
+            FLAGS ?= -race
+            .PHONY: test check
+            test: deps
+            \t$(info running tests)
+            \t@go test -v $(FLAGS) $(UNDEFINED) $(PKGS)
+            check: ; ./run_checks.sh
+            deps:
+            \tgo mod download
+            """
+        )
+    )
+    assert recipes["test"].split("\n")[1] == "go test -v -race  ./..."
+    assert recipes["check"] == "./run_checks.sh"
+    assert recipes["deps"] == "go mod download"
+
+
+def test_justfile_and_taskfile_recipes() -> None:
+    just = parse_justfile(
+        'flags := "--workspace"\n\ntest: build\n    cargo test {{flags}}\n\nbuild:\n    cargo build\n'
+    )
+    assert just["test"] == "just build\ncargo test --workspace"
+    tasks = parse_taskfile(
+        {"tasks": {"test": {"cmds": ["go test {{.ARGS}} ./...", {"task": "lint"}]}, "lint": "x"}}
+    )
+    assert tasks["test"] == "go test  ./...\ntask lint"
+
+
+# --------------------------------------------------------------------------- choosing
+
+
+BATS_PROJECT = {
+    "bin/bats": '#!/usr/bin/env bash\nexec bats "$@"\n',
+    "test/a.bats": "@test 'a' { true; }\n",
+    "test/fixtures/dup.bats": "@test 'x' { true; }\n@test 'x' { true; }\n",
+}
+
+
+def test_ci_runner_is_preferred_with_the_projects_own_copy(tmp_path: Path) -> None:
+    files = {
+        **BATS_PROJECT,
+        ".github/workflows/tests.yml": workflow(
+            "! bin/bats test/fixtures/dup.bats",  # expected to fail: not how tests run
+            'bash -c "time ${{ matrix.env }} bin/bats --print-output-on-failure test"',
+            "npm install -g . && bats -T test/",  # the same tests with an installed copy
+            "bats --tap bats-*/test/",  # another project's tests, checked out in CI
+            "./shellcheck.sh",  # not a test script
+        ),
+        "shellcheck.sh": "#!/bin/sh\n",
+        "package.json": json.dumps({"scripts": {"test": "bin/bats test"}}),
+    }
+    root = make_repo(tmp_path / "b", files)
+    runner, entries, notes = declared(root)
+    assert runner is not None
+    assert (runner.framework, runner.program, runner.args) == ("bats", ("bin/bats",), ("test",))
+    assert entries == [] and notes == []
+    stack = detect(root)
+    assert stack.test_framework == "bats"
+    assert stack.test_argv == ["bin/bats", "test"]
+    assert stack.evidence["test_framework"] == [
+        "run by .github/workflows/tests.yml (job test), package.json scripts.test"
+    ]
+    assert "the project's own bin/bats" in stack.evidence["test_command"][0]
+
+
+def test_without_a_declaration_bats_runs_test_directories_not_fixtures(tmp_path: Path) -> None:
+    files = {**BATS_PROJECT, "test/unit/b.bats": "@test 'b' { true; }\n"}
+    root = make_repo(tmp_path / "b", files)
+    stack = detect(root)
+    assert stack.test_argv == ["bats", "test", "test/unit"]  # never -r into test/fixtures
+    assert stack.evidence["test_command"] == ["the usual command for bats"]
+
+
+def test_disagreeing_ci_commands_leave_the_choice_to_conventions(tmp_path: Path) -> None:
+    files = {
+        "go.mod": "module example.com/m\n",
+        "m.go": "package m\n",
+        "m_test.go": "package m\n",
+        "tests/test_x.py": "",
+        ".github/workflows/ci.yml": workflow("go test -race ./...", "pytest tests"),
+        # one of them is also a test target: that does not settle it for the whole project
+        "Makefile": "test:\n\tpytest tests\n",
+    }
+    root = make_repo(tmp_path / "m", files)
+    runner, _, notes = declared(root)
+    assert runner is None
+    assert notes and notes[0].startswith("the CI runs different test commands")
+    stack = detect(root)
+    assert stack.test_argv == ["go", "test", "./..."]
+    assert stack.evidence["test_candidates"] == notes
+
+
+def test_makefile_test_target_that_runs_go_test(tmp_path: Path) -> None:
+    files = {
+        "go.mod": "module example.com/m\n",
+        "m.go": "package m\n",
+        "Makefile": "test: install_deps\n\tgo test -v $(GO_TEST_FLAGS) ./...\ninstall_deps:\n\tgo get ./...\n",
+        # CI runs a target whose runner (richgo) we do not read: it is only an entry point
+        ".github/workflows/test.yml": workflow("make richtest"),
+    }
+    files["Makefile"] += "richtest: install_deps\n\trichgo test -v ./...\n"
+    root = make_repo(tmp_path / "m", files)
+    runner, entries, _ = declared(root)
+    assert runner is not None and runner.via == ("make test",)
+    assert [e.program for e, _ in entries] == [("make", "richtest")]
+    stack = detect(root)
+    assert stack.test_argv == ["go", "test", "./..."]
+    assert stack.evidence["test_framework"] == ["run by Makefile target test"]
+
+
+def test_npm_scripts_are_followed_to_the_runner(tmp_path: Path) -> None:
+    scripts = {
+        "test": "mocha --require test/support/env --check-leaks test/ test/acceptance/",
+        "test-ci": "nyc --exclude examples --reporter=lcovonly npm test",
+        "lint": "eslint .",
+    }
+    files = {
+        "package.json": json.dumps({"scripts": scripts, "devDependencies": {"mocha": "^10"}}),
+        "test/a.js": "",
+        "test/acceptance/b.js": "",
+        ".github/workflows/ci.yml": workflow("npm ci", "npm run lint", "npm run test-ci"),
+    }
+    root = make_repo(tmp_path / "js", files)
+    runner, _, _ = declared(root)
+    assert runner is not None
+    assert runner.framework == "mocha" and runner.npm_script == "test"
+    assert runner.via == ("npm run test-ci", "npm test")
+    assert runner.args == ("test", "test/acceptance")
+    assert detect(root).test_argv == ["npm", "test"]
+
+
+def test_justfile_and_taskfile_runners(tmp_path: Path) -> None:
+    rust = make_repo(
+        tmp_path / "rs",
+        {
+            "Cargo.toml": "[package]\n",
+            "src/lib.rs": "",
+            "justfile": "test:\n    cargo test --workspace --color always\n",
+        },
+    )
+    assert detect(rust).test_argv == ["cargo", "test", "--workspace"]
+    go = make_repo(
+        tmp_path / "go",
+        {
+            "go.mod": "module m\n",
+            "m.go": "",
+            "Taskfile.yml": "version: '3'\ntasks:\n  test:\n    cmds:\n      - go test -short ./pkg/...\n",
+        },
+    )
+    assert detect(go).test_argv == ["go", "test", "-short", "./pkg/..."]
+
+
+def test_a_declared_pytest_uses_the_projects_interpreter(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": "[project]\nname = 'p'\n",
+        "tests/unit/test_a.py": "",
+        "tests/slow/test_b.py": "",
+        ".github/workflows/ci.yml": workflow("uv run --locked pytest -n auto tests/unit"),
+    }
+    root = make_repo(tmp_path / "p", files)
+    assert detect(root, python=sys.executable).test_argv == [
+        sys.executable,
+        "-m",
+        "pytest",
+        "tests/unit",
+    ]
+
+
+def test_entry_points_are_a_fallback_for_projects_without_a_convention(tmp_path: Path) -> None:
+    c_project = make_repo(
+        tmp_path / "c",
+        {
+            "Makefile": "check: all\n\t./tests/run.sh\nall:\n\tcc -o app app.c\n",
+            "app.c": "int main(void) { return 0; }\n",
+            "tests/run.sh": "#!/bin/sh\necho ok\n",
+        },
+    )
+    stack = detect(c_project)
+    assert (stack.test_framework, stack.test_argv) == ("make", ["make", "check"])
+    assert "Makefile target check" in stack.evidence["test_framework"][0]
+    scripts = make_repo(
+        tmp_path / "sh",
+        {
+            "lib/tool.sh": "#!/bin/sh\n",
+            "tests/run_all_tests.sh": "#!/bin/bash\necho 1..0\n",
+        },
+    )
+    stack = detect(scripts)
+    assert (stack.test_framework, stack.test_argv) == (
+        "script",
+        ["bash", "tests/run_all_tests.sh"],  # not executable: its shebang's shell runs it
+    )
+    readme = make_repo(
+        tmp_path / "readme",
+        {
+            "lib/tool.sh": "#!/bin/sh\n",
+            "t/README.md": "Run `./harness/go.sh` from the repository root.\n",
+            "t/harness/go.sh": "#!/bin/sh\n",
+        },
+    )
+    entries = declared(readme)[1]
+    assert [(e.program, where) for e, where in entries] == [
+        (("sh", "t/harness/go.sh"), "named in t/README.md")
+    ]
+
+
+def test_a_python_project_runs_pytest_not_tox(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": "[tool.tox]\nenv_list = ['py3']\n[tool.pytest.ini_options]\n",
+        "tests/test_a.py": "",
+        ".github/workflows/ci.yml": workflow("uv run --locked tox run -e ${{ matrix.tox }}"),
+    }
+    root = make_repo(tmp_path / "p", files)
+    entries = declared(root)[1]
+    assert [e.program for e, _ in entries] == [("tox",)]
+    stack = detect(root, python=sys.executable)
+    assert stack.test_argv == [sys.executable, "-m", "pytest"]  # in the project's environment
+
+
+def test_tests_without_a_runner_are_named(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "x",
+        {"src/main.c": "", "test/check_main.c": "", "test/data.txt": "", "pkg/a_test.go": ""},
+    )
+    stack = detect(root)
+    assert stack.test_command is None
+    assert stack.evidence["tests_found"] == ["test/ with 1 code file(s)", "1 *_test.go file(s)"]
+    empty = make_repo(tmp_path / "y", {"src/main.c": "", "README.md": ""})
+    assert "tests_found" not in detect(empty).evidence
+
+
+def test_maven_and_gradle_wrappers_the_project_ships(tmp_path: Path) -> None:
+    maven = make_repo(tmp_path / "mvn", {"pom.xml": "<project/>", "mvnw": "", "A.java": ""})
+    assert detect(maven).test_argv == ["./mvnw", "-q", "test"]
+    gradle = make_repo(
+        tmp_path / "gradle",
+        {
+            "build.gradle": "",
+            "gradlew": "",
+            "A.java": "",
+            ".github/workflows/ci.yml": workflow("./gradlew --no-daemon check"),
+        },
+    )
+    assert detect(gradle).test_argv == ["./gradlew", "test"]
+
+
+def test_tech_stack_command_shows_the_chosen_command_and_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ai_workflow.cli import main
+
+    files = {
+        **BATS_PROJECT,
+        ".github/workflows/tests.yml": workflow("bin/bats test", "go test ./..."),
+        "go.mod": "module m\n",
+        "m_test.go": "",
+    }
+    root = make_repo(tmp_path / "b", files)
+    assert main(["tech-stack", "--target", str(root), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["test_command"] == "go test ./..."  # the CI disagrees: conventions decide
+    assert shown["evidence"]["test_candidates"][0].startswith("the CI runs different test")
+    assert main(["tech-stack", "--target", str(root)]) == 0
+    table = capsys.readouterr().out
+    assert "not chosen" in table and "tests found" not in table
+    bare = make_repo(tmp_path / "c", {"src/a.c": "", "test/t.c": ""})
+    assert main(["tech-stack", "--target", str(bare)]) == 0
+    assert "tests found" in capsys.readouterr().out
+
+
+def test_commands_run_in_another_directory_are_not_the_roots(tmp_path: Path) -> None:
+    ci = textwrap.dedent(
+        """\
+        on: push
+        jobs:
+          web:
+            runs-on: ubuntu-latest
+            defaults: {run: {working-directory: web}}
+            steps:
+              - run: npx jest
+          api:
+            runs-on: ubuntu-latest
+            steps:
+              - run: cd api && go test ./...
+              - run: cd "$GITHUB_WORKSPACE" && go test -short ./...
+              - run: go test -short ./...
+        """
+    )
+    files = {
+        ".github/workflows/ci.yml": ci,
+        "go.mod": "module m\n",
+        "m.go": "",
+        "api/go.mod": "module api\n",
+        "web/package.json": "{}",
+    }
+    runner, _, notes = declared(make_repo(tmp_path / "m", files))
+    assert notes == []
+    assert runner is not None and runner.args == ("-short", "./...")
