@@ -203,11 +203,11 @@ class RegressionConfig(_Section):
     enabled: bool = True
     mad_k: float = Field(default=3.0, gt=0, le=100)  # k, in units of the scaled MAD (~sigma)
     min_runs: int = Field(default=5, ge=2, le=1000)  # earlier runs needed before judging
-    min_increase_s: float = Field(default=1.0, ge=0)  # a step: below this, noise
-    min_increase_ratio: float = Field(default=0.2, ge=0)  # ... and at least 20% above median
-    test_min_increase_s: float = Field(default=0.5, ge=0)  # one test (JUnit timings)
+    min_increase_s: float = Field(default=1.0, ge=0, le=7 * 24 * 3600)  # a step: below, noise
+    min_increase_ratio: float = Field(default=0.2, ge=0, le=1000)  # ... and 20% above median
+    test_min_increase_s: float = Field(default=0.5, ge=0, le=7 * 24 * 3600)  # one test (JUnit)
     slowest_tests: int = Field(default=20, ge=0, le=10_000)  # how many tests are compared
-    max_load_per_cpu: float = Field(default=2.0, gt=0)  # busier machine: durations not judged
+    max_load_per_cpu: float = Field(default=2.0, gt=0, le=1000)  # busier: durations not judged
 
 
 SOURCE_URL_FIELDS = ("path", "line", "commit", "branch")

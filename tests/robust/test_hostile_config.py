@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from ai_workflow.changes.classify import CATEGORIES
 from ai_workflow.cli import main
 from ai_workflow.config import CHANGE_CATEGORIES, load_config
+from ai_workflow.config_schema import config_schema
 from ai_workflow.errors import ConfigError
 
 BIG_INT = "1" * 5001
@@ -186,3 +187,22 @@ def test_any_value_is_accepted_or_a_config_error(
     target = tmp_path_factory.mktemp("cfg")
     with contextlib.suppress(ConfigError):  # anything else (a traceback) fails the test
         load_config(target, overrides={section: {key: value}}, environ={})
+
+
+def _unbounded_numbers(node: object, path: str = "") -> list[str]:
+    found = []
+    if isinstance(node, dict):
+        if node.get("type") in ("integer", "number") and not (
+            {"maximum", "exclusiveMaximum"} & node.keys()
+        ):
+            found.append(path)
+        for key, value in node.items():
+            found += _unbounded_numbers(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for n, value in enumerate(node):
+            found += _unbounded_numbers(value, f"{path}/{n}")
+    return found
+
+
+def test_every_numeric_option_is_bounded() -> None:
+    assert _unbounded_numbers(config_schema()) == []
