@@ -54,6 +54,7 @@ from ai_workflow.findings import Finding, Severity
 from ai_workflow.project_files import project_files
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, pinned_ruff
+from ai_workflow.textfiles import readable_file
 from ai_workflow.tools import Tool, ToolOrigin, resolve_tool
 
 SPEC = StepSpec(
@@ -269,7 +270,9 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     listed = ctx.run_command([*args, "--show-files", "."], timeout=TOOL_TIMEOUT_S)
     if listed.timed_out or listed.returncode != 0:
         return _tool_failure("ruff", tool, _failure_detail(listed))
-    linted = sorted({_relpath(ctx.target, line) for line in listed.stdout.splitlines() if line})
+    # Only regular files inside the target: ruff would wait forever on a FIFO named x.py.
+    shown = {_relpath(ctx.target, line) for line in listed.stdout.splitlines() if line}
+    linted = sorted(rel for rel in shown if readable_file(ctx.target / rel, ctx.target))
     context = {
         "tool": tool.to_dict(),
         "args": args,
