@@ -20,6 +20,7 @@ from ai_workflow.ai.context import never_read
 from ai_workflow.changes.fingerprint import blob_id
 from ai_workflow.cli import main
 from ai_workflow.project_files import list_project_files
+from ai_workflow.steps import BUILTIN_MODULES
 from ai_workflow.textfiles import has_shell_shebang, read_bytes, read_text, read_toml
 from tests.ai.fakes import FakeLLMServer, findings_answer
 from tests.helpers import make_repo, write_files
@@ -144,3 +145,25 @@ def test_links_out_of_the_project_and_to_secret_files_reach_no_request_or_artifa
     assert "x = 2" in bodies  # the real change did reach the model
     docs = next(s for s in summary["steps"] if s["id"] == "documentation")
     assert docs["status"] != "failed"
+
+
+FIFO_NAMES = (
+    "pyproject.toml", "package.json", "package-lock.json", ".shellcheckrc", ".rumdl.toml",
+    ".markdownlint.json", ".pre-commit-config.yaml", "ruff.toml", "setup.cfg", "tox.ini",
+    "Makefile", "go.mod", "requirements.txt", "run.sh", "a.js", "docs/index.md", "conftest.py",
+)  # fmt: skip
+
+
+def test_fifos_named_like_config_files_stop_no_step(tmp_path: Path) -> None:
+    target = make_repo(tmp_path / "p", {"README.md": "# p\n\nRun `make test`.\n", "p/a.py": ""})
+    (target / ".workflow-config.yaml").write_text(
+        "workflow:\n  timeouts: {"
+        + ", ".join(f"{m.SPEC.id}: 20" for m in BUILTIN_MODULES)
+        + "}\n"
+    )
+    for name in FIFO_NAMES:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(target / name)
+    proc = _run_cli(target, "--json", "--jobs", "4")
+    steps = json.loads(proc.stdout)["steps"]
+    assert [s["id"] for s in steps if "timed out" in (s.get("reason") or "")] == []

@@ -38,11 +38,13 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow.changes.filecache import FileResults, decode_findings, encode_findings
@@ -255,6 +257,23 @@ def _output_tail(result: CommandResult) -> str:
 # --------------------------------------------------------------------------- ruff
 
 
+def _special_configs(target: Path, files: list[str], names: Sequence[str]) -> str | None:
+    """The first configuration file a tool would open for `files` that exists but is no
+    regular file (a FIFO named pyproject.toml would make the tool wait forever)."""
+    dirs = {PurePosixPath(".")}
+    for rel in files:
+        dirs.update(PurePosixPath(rel).parents)
+    for directory in sorted(dirs):
+        for name in names:
+            try:
+                mode = os.stat(target / directory / name).st_mode
+            except OSError:
+                continue
+            if not stat.S_ISREG(mode):
+                return (directory / name).as_posix()
+    return None
+
+
 def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     python_files = [f for f in files if f.endswith((*PYTHON_SUFFIXES, ".ipynb"))]
     if not python_files:
@@ -262,6 +281,9 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     tool = resolve_tool(ctx, "ruff")
     if tool is None:
         return LintReport("ruff", skipped="ruff: not installed (project, ai-workflow or PATH)")
+    blocked = _special_configs(ctx.target, python_files, RUFF_CONFIG_FILES)
+    if blocked:
+        return LintReport("ruff", skipped=f"ruff: {blocked} is no regular file (ruff would wait)")
     # --no-fix: a project's `fix = true` must not make a check rewrite its files.
     args = [str(tool.path), "check", "--no-fix", "--output-format", "json", "--no-cache"]
     args.append("--exit-zero")
