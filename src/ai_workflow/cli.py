@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 import warnings
 from collections.abc import Sequence
@@ -47,12 +48,26 @@ def step_list(text: str) -> list[str]:
     items = [part.strip() for part in text.split(",") if part.strip()]
     if not items:
         raise argparse.ArgumentTypeError("expected a comma-separated list of steps")
+    signed = next((item for item in items if re.fullmatch(r"[-+]\d+", item)), None)
+    if signed is not None:  # "-1" must not become step 1 once separators are ignored
+        raise argparse.ArgumentTypeError(f"step numbers have no sign: '{signed}'")
     return items
+
+
+def target_path(text: str) -> str:
+    if not text.strip():  # Path("") is the current directory: never check it by accident
+        raise argparse.ArgumentTypeError("expected a directory, got an empty path")
+    return text
 
 
 def add_target(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--target", "-t", default=".", metavar="PATH", help="project directory (default: .)"
+        "--target",
+        "-t",
+        default=".",
+        type=target_path,
+        metavar="PATH",
+        help="project directory (default: .)",
     )
     parser.add_argument(
         "--config",

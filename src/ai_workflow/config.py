@@ -3,6 +3,10 @@
 The project file is `.workflow-config.yaml` in the target, or `[tool.ai-workflow]` in its
 `pyproject.toml`. Environment variables are `AI_WORKFLOW_<SECTION>_<KEY>` (for example
 `AI_WORKFLOW_AI_MODEL`) or `AI_WORKFLOW_<KEY>` for run options (`AI_WORKFLOW_JOBS`).
+
+Values are strictly typed (`jobs: true` is no number), finite and bounded; a file that cannot be
+parsed at all (bad syntax, a duplicate YAML key, a 5,000-digit number, 5,000 levels of nesting)
+is a `ConfigError` naming the file and line, like any invalid value.
 """
 
 from __future__ import annotations
@@ -33,10 +37,21 @@ from ai_workflow.errors import ConfigError
 CONFIG_FILE_NAMES = (".workflow-config.yaml", ".workflow-config.yml")
 ENV_PREFIX = "AI_WORKFLOW_"
 STEP_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+WEEK_S = 7 * 24 * 3600.0
+CHANGE_CATEGORIES = ("docs", "code", "tests", "deps", "config", "scripts", "assets", "other")
+"""The built-in change categories (`changes.classify.CATEGORIES`; a test keeps them equal)."""
+STEP_PSEUDO_CATEGORIES = ("*", "paths")
+"""What a custom step may read besides categories: everything, or which files exist."""
+
+Seconds = Annotated[float, Field(gt=0, le=WEEK_S)]
+"""A duration in seconds: positive, at most a week."""
+Tokens = Annotated[int, Field(ge=256, le=10_000_000)]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Strict types (no `true` for a number, no "3" for an integer), finite numbers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class ProjectConfig(_Section):
@@ -56,7 +71,7 @@ class TechStackConfig(_Section):
     lint_command: str | None = None
     python: str | None = None  # interpreter that runs the target's tests
     pinned_tools: bool = True  # run the linter version the project pins (installed on first use)
-    test_timeout_s: float = Field(default=900.0, gt=0)
+    test_timeout_s: Seconds = 900.0
 
 
 class StructureConfig(_Section):
@@ -78,8 +93,8 @@ class CustomStepConfig(_Section):
     depends_on: list[str] = Field(default_factory=list)
     inputs: list[str] = Field(default_factory=list)
     categories: list[str] = Field(default_factory=list)
-    estimate_s: float = Field(default=30.0, gt=0)
-    timeout_s: float | None = Field(default=None, gt=0)
+    estimate_s: Seconds = 30.0
+    timeout_s: Seconds | None = None
     mutates: bool = False
     after_failures: bool = False  # run even when a dependency failed (e.g. a report step)
 
@@ -88,7 +103,8 @@ class WorkflowConfig(_Section):
     steps: list[CustomStepConfig] = Field(default_factory=list)
     disable: list[str] = Field(default_factory=list)
     extra_dependencies: dict[str, list[str]] = Field(default_factory=dict)
-    timeouts: dict[str, float] = Field(default_factory=dict)  # step id -> seconds
+    # step id -> seconds (finite, at most a week; the registry names one that is not positive)
+    timeouts: dict[str, Annotated[float, Field(le=WEEK_S)]] = Field(default_factory=dict)
 
 
 class RunConfig(_Section):
@@ -108,7 +124,7 @@ class RunConfig(_Section):
     commit: bool = False  # step 11 commits what the user staged
     push: bool = False  # step 11 pushes after committing
     apply_proposals: bool = False  # step 6 applies AI-proposed tests to the project
-    history_window: int = Field(default=10, ge=1)
+    history_window: int = Field(default=10, ge=1, le=10_000)
     fail_on: Literal["error", "warning", "never"] = "error"  # what makes the exit status 1
     new_only: bool = False  # report only findings on lines changed since the base
 
@@ -119,21 +135,22 @@ class AIConfig(_Section):
     base_url: str | None = None
     api_key_env: str | None = None
     temperature: float = Field(default=0.0, ge=0, le=2)
-    max_output_tokens: int = Field(default=2048, ge=1)
-    timeout_s: float = Field(default=120.0, gt=0)
+    max_output_tokens: int = Field(default=2048, ge=1, le=1_000_000)
+    timeout_s: float = Field(default=120.0, gt=0, le=24 * 3600)
     max_retries: int = Field(default=3, ge=0, le=10)
     step_models: dict[str, str] = Field(default_factory=dict)
-    prompt_token_budget: int = Field(default=12000, ge=256)
-    step_budgets: dict[str, int] = Field(default_factory=dict)
+    prompt_token_budget: Tokens = 12000
+    step_budgets: dict[str, Tokens] = Field(default_factory=dict)
     exclude: list[str] = Field(default_factory=list)
-    cache_ttl_hours: float = Field(default=24.0, gt=0)
-    cache_max_mb: float = Field(default=100.0, gt=0)
+    cache_ttl_hours: float = Field(default=24.0, gt=0, le=10 * 365 * 24)
+    cache_max_mb: float = Field(default=100.0, gt=0, le=1024 * 1024)
+    max_answer_kb: int = Field(default=256, ge=1, le=64 * 1024)  # longer answers are cut
     cache_nondeterministic: bool = False
     copilot_command: str = "copilot"
 
 
 class ImpactThresholds(_Section):
-    high_code_files: int = Field(default=5, ge=0)
+    high_code_files: int = Field(default=5, ge=0, le=10_000_000)
 
 
 class SmartExecutionConfig(_Section):
@@ -187,11 +204,11 @@ class RegressionConfig(_Section):
     enabled: bool = True
     mad_k: float = Field(default=3.0, gt=0, le=100)  # k, in units of the scaled MAD (~sigma)
     min_runs: int = Field(default=5, ge=2, le=1000)  # earlier runs needed before judging
-    min_increase_s: float = Field(default=1.0, ge=0)  # a step: below this, noise
-    min_increase_ratio: float = Field(default=0.2, ge=0)  # ... and at least 20% above median
-    test_min_increase_s: float = Field(default=0.5, ge=0)  # one test (JUnit timings)
+    min_increase_s: float = Field(default=1.0, ge=0, le=7 * 24 * 3600)  # a step: below, noise
+    min_increase_ratio: float = Field(default=0.2, ge=0, le=1000)  # ... and 20% above median
+    test_min_increase_s: float = Field(default=0.5, ge=0, le=7 * 24 * 3600)  # one test (JUnit)
     slowest_tests: int = Field(default=20, ge=0, le=10_000)  # how many tests are compared
-    max_load_per_cpu: float = Field(default=2.0, gt=0)  # busier machine: durations not judged
+    max_load_per_cpu: float = Field(default=2.0, gt=0, le=1000)  # busier: durations not judged
 
 
 SOURCE_URL_FIELDS = ("path", "line", "commit", "branch")
@@ -271,6 +288,48 @@ class _Source:
         return f"{self.label}, line {line}" if line else self.label
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, but a key given twice in one mapping is an error naming both lines
+    (PyYAML keeps the last silently). Keys merged in with `<<` may still be overridden."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[str, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
+                continue
+            first = seen.setdefault(key_node.value, key_node)
+            if first is not key_node:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key '{key_node.value}' (first on line "
+                    f"{first.start_mark.line + 1}, again on line {key_node.start_mark.line + 1})",
+                    key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep=deep)
+
+
+PARSE_FAILURES = (ValueError, RecursionError, MemoryError)
+"""Besides the parsers' own errors: a number too long to convert (Python refuses integers over
+4,300 digits), nesting too deep for the parser's recursion."""
+
+
+def _parse_problem(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if isinstance(exc, MemoryError):
+        return "too large"
+    return str(exc) or type(exc).__name__
+
+
+def load_yaml(text: str) -> Any:
+    """`text` parsed with `_StrictLoader`; raises yaml.YAMLError or one of PARSE_FAILURES."""
+    return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass: safe
+
+
 def _toml_string_line(text: str, value: str) -> int | None:
     """1-based line of the first `"value"` or `'value'` after the [tool.ai-workflow] header
     (the whole file when there is none)."""
@@ -284,8 +343,8 @@ def _toml_string_line(text: str, value: str) -> int | None:
 def _yaml_line(text: str, loc: tuple[str | int, ...]) -> int | None:
     """1-based line of the deepest node of `loc` that exists in the YAML document."""
     try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, *PARSE_FAILURES):
         return None
     line = None
     for part in loc:
@@ -332,9 +391,9 @@ def _read_project_file(target: Path, explicit: Path | None) -> _Source | None:
         try:
             text = pyproject.read_text(encoding="utf-8")
             data = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, *PARSE_FAILURES) as exc:
             return _broken_pyproject(pyproject, exc)
-        section = data.get("tool", {}).get("ai-workflow")
+        section = _tool_table(data)
         if section is not None:
             if not isinstance(section, dict):
                 raise ConfigError(f"{pyproject}: [tool.ai-workflow] must be a table")
@@ -350,18 +409,26 @@ def _broken_pyproject(pyproject: Path, exc: Exception) -> _Source | None:
         text = pyproject.read_text(encoding="utf-8", errors="replace")
     except OSError:
         text = ""
+    problem = _parse_problem(exc)
     if TOOL_TABLE_HEADER.search(text):
         raise ConfigError(
             f"{pyproject}: invalid TOML, so its [tool.ai-workflow] configuration cannot be "
-            f"read: {exc}"
+            f"read: {problem}"
         )
     if "tool.ai-workflow" in text:
         warnings.warn(
-            f"{pyproject}: invalid TOML ({exc}); any tool.ai-workflow configuration in it is "
-            "ignored",
+            f"{pyproject}: invalid TOML ({problem}); any tool.ai-workflow configuration in it "
+            "is ignored",
             stacklevel=3,
         )
     return None
+
+
+def _tool_table(data: dict[str, Any]) -> Any:
+    """`[tool.ai-workflow]` of a parsed pyproject.toml, None without one (also when `tool`
+    is no table at all, as in `tool = 5`)."""
+    tool = data.get("tool")
+    return tool.get("ai-workflow") if isinstance(tool, dict) else None
 
 
 def _read_file(path: Path) -> _Source:
@@ -372,17 +439,21 @@ def _read_file(path: Path) -> _Source:
     if path.suffix == ".toml":
         try:
             data: Any = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-        data = data.get("tool", {}).get("ai-workflow", data)
-        return _Source(str(path), data, toml_text=text)
+        except (tomllib.TOMLDecodeError, *PARSE_FAILURES) as exc:
+            raise ConfigError(f"{path}: invalid TOML: {_parse_problem(exc)}") from None
+        section = _tool_table(data)
+        if section is not None and not isinstance(section, dict):
+            raise ConfigError(f"{path}: [tool.ai-workflow] must be a table")
+        return _Source(str(path), data if section is None else section, toml_text=text)
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(f"{path}{where}: invalid YAML: {problem}") from None
+    except PARSE_FAILURES as exc:
+        raise ConfigError(f"{path}: invalid YAML: {_parse_problem(exc)}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -416,9 +487,9 @@ def _env_key(rest: str) -> tuple[str | None, str | None]:
 
 def _parse_env_value(var: str, raw: str) -> Any:
     try:
-        return yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError:
-        return raw
+        return load_yaml(raw) if raw.strip() else None
+    except (yaml.YAMLError, *PARSE_FAILURES):
+        return raw  # validation then says what type was expected
 
 
 def _deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -454,13 +525,21 @@ def _describe_errors(exc: ValidationError, source: _Source) -> str:
         else:
             msg = f"{key}: {err['msg']}"
             if "input" in err and not isinstance(err["input"], dict | list):
-                msg += f" (got {err['input']!r})"
+                msg += f" (got {shown(err['input'])})"
         value = err.get("input") if err["type"] == UNKNOWN_RULE else None
         lines.append(f"{source.where(loc, value)}: {msg}")
     more = len(exc.errors()) - 5
     if more > 0:
         lines.append(f"... and {more} more problem(s)")
     return "invalid configuration:\n  " + "\n  ".join(lines)
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """A short repr for messages: a 5,000-digit integer cannot even be printed by Python."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _suggest(loc: tuple[str | int, ...]) -> str | None:
@@ -505,9 +584,55 @@ def load_config(
         _validate(layer)
         merged = _deep_merge(merged, layer.data)
     try:
-        return Config.model_validate(merged)
+        config = Config.model_validate(merged)
     except ValidationError as exc:
         raise ConfigError(_describe_errors(exc, _Source("merged configuration", merged))) from None
+    _check_categories(config, layers)
+    return config
+
+
+def _check_categories(config: Config, layers: list[_Source]) -> None:
+    """Every change category named is one files can fall into and a step reads: a misspelt
+    name would silently match nothing (a step never re-run) or be read by nothing."""
+    defined = config.smart_execution.categories
+    read = {c for step in config.workflow.steps for c in step.categories}
+    readable = (*CHANGE_CATEGORIES, *STEP_PSEUDO_CATEGORIES, *defined)
+    problems: list[tuple[tuple[str | int, ...], str]] = [
+        (
+            ("smart_execution", "categories", name),
+            f"unknown change category '{name}'{_hint(name)}: no step reads it "
+            "(use 'other' for files no step should react to)",
+        )
+        for name in defined
+        if name not in CHANGE_CATEGORIES and name not in read
+    ]
+    problems += [
+        (
+            ("workflow", "steps", index, "categories"),
+            f"step '{step.id}' reads the unknown change category '{name}'{_hint(name)}; "
+            "define it in smart_execution.categories",
+        )
+        for index, step in enumerate(config.workflow.steps)
+        for name in step.categories
+        if name not in readable
+    ]
+    if problems:
+        lines = [f"{_where(layers, loc)}: {message}" for loc, message in problems[:5]]
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines))
+
+
+def _hint(name: str) -> str:
+    close = difflib.get_close_matches(name, CHANGE_CATEGORIES, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _where(layers: list[_Source], loc: tuple[str | int, ...]) -> str:
+    """The last layer that sets the section `loc` is in, with the line where known."""
+    for layer in reversed(layers):
+        section = layer.data.get(str(loc[0]))
+        if isinstance(section, dict) and loc[1] in section:
+            return layer.where(loc)
+    return "configuration"
 
 
 def config_source(target: Path, config_file: Path | None = None) -> str | None:

@@ -1,13 +1,20 @@
-"""The project files steps see: tracked plus untracked-not-ignored, never our artifacts."""
+"""The project files steps see: tracked plus untracked-not-ignored, never our artifacts.
+
+Only regular files inside the target are project files: a FIFO, socket or device, a dangling
+symlink and a symlink whose real path is outside the target are left out, so no step that
+reads the listing can hang on a FIFO or read a file from outside the project.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
 from ai_workflow.engine.step import RunMemo, StepContext
 from ai_workflow.gitutil import GitError, git
+from ai_workflow.textfiles import inside, register_root
 
 ALWAYS_EXCLUDED_DIRS = frozenset(
     {
@@ -33,7 +40,9 @@ def list_project_files(target: Path, exclude_dirs: tuple[str, ...] = ()) -> list
     In a git work tree: tracked files plus untracked files git does not ignore (as they are on
     disk: deleted tracked files are left out). Elsewhere: every file, minus the usual tool and
     environment directories. `exclude_dirs` (from `structure.exclude_dirs`) are left out too.
+    Only regular files inside the target count (see the module docstring).
     """
+    register_root(target)  # reads under the target stay inside it (textfiles)
     excluded = ALWAYS_EXCLUDED_DIRS | set(exclude_dirs)
     try:  # git refuses outside a work tree: then every file on disk
         raw = git(target, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
@@ -44,7 +53,7 @@ def list_project_files(target: Path, exclude_dirs: tuple[str, ...] = ()) -> list
         return sorted(
             p
             for p in paths
-            if not _in_excluded(p, excluded, exclude_dirs) and (target / p).is_file()
+            if not _in_excluded(p, excluded, exclude_dirs) and is_project_file(target, p)
         )
     found: list[str] = []
     for root, dirs, files in os.walk(target):
@@ -52,9 +61,24 @@ def list_project_files(target: Path, exclude_dirs: tuple[str, ...] = ()) -> list
         rel_root = Path(root).relative_to(target)
         for name in files:
             rel = (rel_root / name).as_posix()
-            if not _in_excluded(rel, excluded, exclude_dirs):
+            if not _in_excluded(rel, excluded, exclude_dirs) and is_project_file(target, rel):
                 found.append(rel)
     return sorted(found)
+
+
+def is_project_file(target: Path, rel: str) -> bool:
+    """A regular file, or a symlink to a regular file inside `target` (one lstat when it is
+    a plain file)."""
+    path = os.path.join(target, rel)
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISREG(mode):
+            return True
+        if not stat.S_ISLNK(mode) or not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+    except (OSError, ValueError):
+        return False
+    return inside(path, target)
 
 
 def _in_excluded(path: str, names: set[str] | frozenset[str], prefixes: tuple[str, ...]) -> bool:

@@ -2,29 +2,104 @@
 
 A file that is missing, unreadable or malformed reads as empty: the step that owns that file
 (step 8 for manifests) reports the problem, the others just find nothing in it.
+
+Only regular files are read, and only inside the project: a FIFO, a socket or a device is
+never opened for reading (a FIFO would block the run forever), and a symlink whose real path
+leads out of the project reads as empty, so nothing outside the target can reach a prompt, a
+report or a cache. Which directory is "the project" is explicit (`root=`) or, for paths under
+a target whose files were listed (`project_files.list_project_files` registers it), implied.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import threading
 import tomllib
 from pathlib import Path
 from typing import Any
 
+READ_CHUNK = 1 << 20
 
-def read_text(path: Path) -> str:
-    """The file's text (undecodable bytes replaced), "" when it cannot be read."""
+_roots: set[str] = set()
+_roots_lock = threading.Lock()
+
+
+def register_root(root: Path) -> None:
+    """Confine reads of files under `root` (a target being checked) to its real path."""
+    with _roots_lock:
+        _roots.add(os.path.abspath(root))
+
+
+def _root_of(path: str) -> str | None:
+    """The innermost registered project root that `path` lies under, lexically."""
+    with _roots_lock:
+        roots = [r for r in _roots if path == r or path.startswith(r.rstrip(os.sep) + os.sep)]
+    return max(roots, key=len) if roots else None
+
+
+def inside(path: Path | str, root: Path | str) -> bool:
+    """Whether the real path of `path` (all symlinks followed) is `root`'s or below it."""
+    real = os.path.realpath(path)
+    base = os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def readable_file(path: Path | str, root: Path | str | None = None) -> bool:
+    """A regular file (after symlinks) whose real path is inside its project: safe to read."""
+    where = os.path.abspath(path)
+    base = root if root is not None else _root_of(where)
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        if not stat.S_ISREG(os.stat(where).st_mode):
+            return False
+    except (OSError, ValueError):
+        return False
+    return base is None or inside(where, base)
+
+
+def read_bytes(
+    path: Path | str, *, limit: int | None = None, root: Path | str | None = None
+) -> bytes | None:
+    """The bytes of a regular file inside its project (see the module docstring), or None:
+    not a regular file, a symlink out of the project, unreadable, or longer than `limit`."""
+    if not readable_file(path, root):
+        return None
+    try:  # O_NONBLOCK: should the file have become a FIFO since the check, open cannot block
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(fd, READ_CHUNK):
+            size += len(chunk)
+            if limit is not None and size > limit:
+                return None
+            chunks.append(chunk)
+        return b"".join(chunks)
     except OSError:
-        return ""
+        return None
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path, *, root: Path | str | None = None) -> str:
+    """The file's text (undecodable bytes replaced), "" when it cannot be read."""
+    data = read_bytes(path, root=root)
+    return "" if data is None else data.decode("utf-8", errors="replace")
 
 
 def read_toml(path: Path) -> dict[str, Any]:
     """The parsed TOML document, {} when the file cannot be read or does not parse."""
+    data = read_bytes(path)
+    if data is None:
+        return {}
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError):
         return {}
 
 
@@ -39,9 +114,21 @@ SHELL_SHEBANG = re.compile(rb"^#!\s*\S*(/|env\s+)(ba|z|k|da)?sh\b")
 
 def has_shell_shebang(path: Path) -> bool:
     """Whether the file starts with a sh/bash/zsh/ksh/dash shebang (a suffix-less script)."""
+    head = read_head(path, 64)
+    return bool(head and SHELL_SHEBANG.match(head))
+
+
+def read_head(path: Path | str, size: int, root: Path | str | None = None) -> bytes | None:
+    """The first `size` bytes of a readable file (see `read_bytes`), or None."""
+    if not readable_file(path, root):
+        return None
     try:
-        with path.open("rb") as handle:
-            head = handle.read(64)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except (OSError, ValueError):
+        return None
+    try:
+        return os.read(fd, size) if stat.S_ISREG(os.fstat(fd).st_mode) else None
     except OSError:
-        return False
-    return bool(SHELL_SHEBANG.match(head))
+        return None
+    finally:
+        os.close(fd)

@@ -14,7 +14,6 @@ then `PATH`. Reports name which one ran, from where, and its version.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -26,6 +25,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
+from ai_workflow.engine import records
 from ai_workflow.engine.artifacts import write_json_atomic
 from ai_workflow.engine.step import StepContext
 
@@ -175,11 +175,18 @@ def _known_versions(ctx: StepContext) -> dict[str, dict[str, str]]:
     """Versions remembered by earlier runs (read once per run; unreadable means none)."""
 
     def read() -> dict[str, dict[str, str]]:
+        text = records.read_text(ctx.workspace.step_cache_dir / TOOL_VERSIONS_FILE)
         try:
-            data = json.loads((ctx.workspace.step_cache_dir / TOOL_VERSIONS_FILE).read_text())
-        except (OSError, ValueError):
+            data = records.loads(text) if text is not None else {}
+        except ValueError:
             return {}
-        return data if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        return {  # only well-formed entries: a damaged one is asked again
+            k: v
+            for k, v in data.items()
+            if isinstance(v, dict) and all(isinstance(x, str) for x in v.values())
+        }
 
     return ctx.memo.get("tool_versions_file", read)
 

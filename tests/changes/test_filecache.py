@@ -4,6 +4,7 @@ incremental run always equals a full run over random edit sequences on a generat
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,26 @@ def test_a_damaged_store_is_ignored_with_a_warning(tmp_path: Path, damage: bytes
     assert [(f.rule, f.path) for f in outcome.findings] == [("md/MD018", "a.md")]
     assert any("1 of 1 file(s) checked" in line for line in outcome.checked)
     json.loads(path.read_text())  # rewritten whole
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "symlink"])
+def test_a_store_that_is_no_file_is_moved_aside_never_opened(tmp_path: Path, kind: str) -> None:
+    root = make_repo(tmp_path / "p", {"a.md": "#Broken\n"})
+    ctx = _ctx(root)
+    path = store_path(ctx.workspace.step_cache_dir, "markdown_lint", "rumdl")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    outside = tmp_path / "outside.json"
+    outside.write_text("{}")
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it for reading would wait forever
+    elif kind == "directory":
+        path.mkdir()
+    else:
+        path.symlink_to(outside)
+    with pytest.warns(UserWarning, match="moved aside"):
+        outcome = markdown_lint.run(ctx)
+    assert [(f.rule, f.path) for f in outcome.findings] == [("md/MD018", "a.md")]
+    assert path.is_file() and not path.is_symlink() and outside.read_text() == "{}"
 
 
 def test_a_damaged_entry_value_is_checked_again(tmp_path: Path) -> None:

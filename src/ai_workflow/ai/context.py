@@ -4,12 +4,14 @@ The context is, in priority order: the step's deterministic findings, its data, 
 changed files (against smart execution's change base when the run has one, else HEAD~1), and
 excerpts of the files the findings point at. Every piece is redacted before it is measured; a
 piece that does not fit is left out and listed, never silently cut. Files on the secret
-deny-list are never read.
+deny-list (by their own name or, for a symlink, the name of the file it leads to) are never
+read, nor is anything but a regular file inside the target (`textfiles.read_bytes`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -24,6 +26,7 @@ from ai_workflow.engine.hooks import CHANGES_MEMO_KEY
 from ai_workflow.engine.step import StepContext, StepOutcome
 from ai_workflow.findings import Finding, sort_findings
 from ai_workflow.gitutil import GitError, git
+from ai_workflow.textfiles import inside, read_bytes
 
 OMISSION_RESERVE = 200  # tokens kept for the list of what was left out
 EXCERPT_RADIUS = 20  # lines either side of a finding's line
@@ -174,12 +177,8 @@ def _store_diff(diffs: dict[str, str], lines: list[str]) -> None:
 
 
 def _read_text(target: Path, rel: str) -> list[str] | None:
-    path = target / rel
-    try:
-        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
-            return None
-        data = path.read_bytes()
-    except OSError:
+    data = read_bytes(target / rel, limit=MAX_FILE_BYTES, root=target)
+    if data is None:
         return None
     if b"\0" in data[:8192]:
         return None
@@ -241,8 +240,25 @@ def _omission_lines(dropped: Counter[str], excluded: list[str]) -> list[str]:
     }
     lines = [f"{n} {labels[kind]} omitted: budget" for kind, n in dropped.items() if n]
     if excluded:
-        lines.append(f"{len(excluded)} files excluded: secret deny-list or ai.exclude")
+        lines.append(
+            f"{len(excluded)} files excluded: secret deny-list or ai.exclude, or a link out of "
+            "the project"
+        )
     return lines
+
+
+def never_read(target: Path, rel: str, exclude: tuple[str, ...]) -> bool:
+    """Whether `rel` must stay out of a prompt: its name or, through a symlink, the name of
+    what it leads to is on the deny-list (`ai.exclude` too), or it leads out of the target."""
+    if is_denied(rel, exclude):
+        return True
+    base = os.path.realpath(target)
+    real = os.path.realpath(os.path.join(base, rel))
+    if real == os.path.normpath(os.path.join(base, rel)):
+        return False  # no symlink on the way
+    if not inside(real, base):
+        return True
+    return is_denied(Path(os.path.relpath(real, base)).as_posix(), exclude)
 
 
 class PromptBuilder:
@@ -299,7 +315,7 @@ class PromptBuilder:
         self, changed: list[str], findings: list[Finding]
     ) -> tuple[set[str], list[str]]:
         paths = set(changed) | {f.path for f in findings if f.path}
-        excluded = sorted(p for p in paths if is_denied(p, self.exclude))
+        excluded = sorted(p for p in paths if never_read(self.ctx.target, p, self.exclude))
         return paths - set(excluded), excluded
 
     def _findings(self, findings: list[Finding], room: _Budget) -> str:

@@ -3,8 +3,11 @@
 Two layers. Files on the deny-list (`.env*`, keys, certificates, credential files, plus the
 user's `ai.exclude` globs) are never read into a prompt at all. In everything else, values that
 look like secrets are replaced by `[REDACTED:<kind>]`: provider-specific token formats (after
-gitleaks' well-known rules), private-key blocks, passwords in URLs, and values assigned to
-secret-sounding names or with high entropy.
+gitleaks' well-known rules), private-key blocks, passwords in URLs (an empty user too), netrc
+entries, and values given to secret-sounding names or with high entropy. A value given to a
+secret-sounding name in any other syntax (`--password VALUE`, `<token>VALUE</token>`,
+`ENV DB_PASSWORD VALUE`) is redacted when it looks random, as detect-secrets' keyword and
+entropy checks decide: letters and digits, at least 3 bits of entropy per character.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ DENIED_NAME_GLOBS: tuple[str, ...] = (
     "id_ecdsa*",
     "id_ed25519*",
     ".netrc",
+    "*.netrc",
+    "_netrc",
     ".git-credentials",
     "kubeconfig",
     "kubeconfig.*",
@@ -55,14 +60,26 @@ DENIED_NAME_GLOBS: tuple[str, ...] = (
 
 MARKER = "[REDACTED:{kind}]"
 _PLACEHOLDER = re.compile(r"^(\[REDACTED|\$\{?|<|\{\{|%\(|xxx|changeme|example|dummy)", re.I)
-_SECRET_NAME = (
-    r"[A-Za-z0-9_.\-]*(?:passw(?:or)?d|pwd|secret|token|api[_\-]?key|apikey|access[_\-]?key"
-    r"|auth[_\-]?key|credential|private[_\-]?key|client[_\-]?secret)[A-Za-z0-9_.\-]*"
+_NAME_CHAR = r"[A-Za-z0-9_.\-]"
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+_SECRET_WORDS = (
+    r"passw(?:or)?d|pwd|secret|token|api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key"
+    r"|credential|private[_\-]?key|client[_\-]?secret"
 )
-_SECRET_WORD = (  # a name that ends with the secret word: `db_password`, not `password_prompt`
-    r"[A-Za-z0-9_.\-]*(?:passw(?:or)?d|pwd|secret|token|api[_\-]?key|apikey|access[_\-]?key"
-    r"|auth[_\-]?key|credential|private[_\-]?key|client[_\-]?secret)\b"
-)
+# A match starts at the secret word (what precedes it in the name is read by `_full_name`), and
+# name tails are bounded and taken without backtracking (possessive `{m,n}+`): a 200 KB token in
+# a diff or in test output costs linear time, where `[...]*` prefixes took minutes to fail.
+_SECRET_NAME = rf"(?:{_SECRET_WORDS}){_NAME_CHAR}{{0,64}}+"
+"""From a secret word to the end of its name (`token` in `api_token_v2`)."""
+_SECRET_WORD = rf"(?:{_SECRET_WORDS})\b"
+_QUOTE_AFTER_NAME = r"\\?[\"']?"
+"""A name's closing quote, escaped or not: `"password":` and `\\"password\\":` in a string."""
+_OPEN_QUOTE = r"(?P<esc>\\?)(?P<quote>[\"'`]?)"
+"""A value's opening quote, escaped or not (the same closes it)."""
+_UNQUOTED = r"(?(esc)[^\s\"'`,;\\]|[^\s\"'`,;]){{{n}}}"
+"""Value characters: up to a quote, space or separator (and a backslash, after an escaped
+quote: it starts the escaped closing quote)."""
+"""A secret word that ends its name: `db_password`, not `password_prompt`."""
 SECRET_NAME_WORDS = (
     "passw",
     "pwd",
@@ -76,9 +93,20 @@ SECRET_NAME_WORDS = (
     "client",
 )
 """One of these is in every name `_SECRET_NAME` and `_SECRET_WORD` match (lowercased)."""
+NAME_LOOKBACK = 64
+
+
+def _full_name(match: re.Match[str]) -> str:
+    """The whole name a match's `name` group ends: with the part before the secret word."""
+    text, start = match.string, match.start("name")
+    first = start
+    while first > 0 and start - first < NAME_LOOKBACK and text[first - 1] in _NAME_CHARS:
+        first -= 1
+    return text[first : match.end("name")]
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_\-]+")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # POSTGRES_PASSWORD: configuration, not code
 _CODE_VALUE = re.compile(r"[()\[\]{}]|://|^(?:os|process|env|settings|config|self|getenv)\b")
+_WORD = re.compile(r"[A-Za-z]{4,}")
 _HASH_NAME = re.compile(r"(hash|sha\d*|digest|checksum|integrity|commit|etag|uuid)", re.I)
 
 
@@ -122,7 +150,7 @@ class Redaction:
 class _Rule:
     kind: str
     pattern: re.Pattern[str]
-    group: int = 0  # the group holding the secret; 0 = the whole match
+    group: int | str = 0  # the group holding the secret; 0 = the whole match
     accept: Callable[[re.Match[str]], bool] | None = None
     # Literals the pattern cannot match without (one of them is in every match), lowercase
     # when the pattern ignores case: a text without any skips the rule. Redaction runs on
@@ -144,7 +172,7 @@ def _looks_secret(match: re.Match[str]) -> bool:
         return True
     if _CODE_VALUE.search(value):
         return False  # os.environ["X"], get_secret(), a URL without a password
-    if _ENV_NAME.fullmatch(match.group("name")):
+    if _ENV_NAME.fullmatch(_full_name(match)):
         return True  # DB_PASSWORD=SuperSecretPassword, PASSWORD=p@ss:word!
     if not _TOKEN_CHARS.fullmatch(value):
         return False
@@ -153,8 +181,20 @@ def _looks_secret(match: re.Match[str]) -> bool:
     return any(c.isdigit() for c in value) and shannon_entropy(value) >= 3.0
 
 
+def _random_looking(value: str) -> bool:
+    """A value that is no word, name or placeholder: letters and digits mixed, at least three
+    bits of entropy per character (detect-secrets' threshold for hex strings)."""
+    if _PLACEHOLDER.match(value) or _CODE_VALUE.search(value):
+        return False
+    if value.isidentifier() and (value.islower() or value.isupper()) and _WORD.search(value):
+        return False  # a name such as `tokenizer123` or `API_TOKEN_2`
+    has_digit = any(c.isdigit() for c in value)
+    has_alpha = any(c.isalpha() for c in value)
+    return has_digit and has_alpha and shannon_entropy(value) >= 3.0
+
+
 def _high_entropy(match: re.Match[str]) -> bool:
-    if _HASH_NAME.search(match.group("name")):
+    if _HASH_NAME.search(_full_name(match)):
         return False
     value = match.group("value")
     if _PLACEHOLDER.match(value):
@@ -205,17 +245,29 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         "url-password",
-        re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@]+:([^@\s/]+)@"),
+        re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]{0,30}://[^/\s:@]{0,256}:([^@\s/]{1,256})@"),
         group=1,
+        accept=lambda m: not _PLACEHOLDER.match(m.group(1)),
         needs=("://",),
+    ),
+    _Rule(
+        "netrc-password",
+        re.compile(
+            r"(?im)(?:\bmachine\s+\S+|^[ \t]*default)(?:\s+(?:login|account)\s+\S+)*"
+            r"\s+password\s+(?P<value>\S+)"
+        ),
+        group=1,
+        accept=lambda m: not _PLACEHOLDER.match(m.group("value")),
+        needs=("password",),
+        folded=True,
     ),
     _Rule(
         "secret-assignment",
         re.compile(
-            rf"(?i)(?P<name>{_SECRET_NAME})[\"']?\s*(?::=|=>|[:=])\s*"
-            r"(?P<quote>[\"'`]?)(?P<value>[^\s\"'`,;]{6,})(?P=quote)"
+            rf"(?i)(?P<name>{_SECRET_NAME}){_QUOTE_AFTER_NAME}\s*(?::=|=>|[:=])\s*"
+            rf"{_OPEN_QUOTE}(?P<value>{_UNQUOTED.format(n='6,')})(?P=esc)(?P=quote)"
         ),
-        group=3,
+        group="value",
         accept=_looks_secret,
         needs=SECRET_NAME_WORDS,
         folded=True,
@@ -243,10 +295,10 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "secret-assignment",
         re.compile(
-            rf"(?i)(?P<name>{_SECRET_WORD})[\"']?\s*(?::=|=>|[:=])\s*"
-            r"(?P<quote>[\"'`])(?P<value>[^\"'`\n]*?\s[^\"'`\n]*?)(?P=quote)"
+            rf"(?i)(?P<name>{_SECRET_WORD}){_QUOTE_AFTER_NAME}\s*(?::=|=>|[:=])\s*"
+            r"(?P<esc>\\?)(?P<quote>[\"'`])(?P<value>[^\"'`\n]*?\s[^\"'`\n]*?)(?P=esc)(?P=quote)"
         ),
-        group=3,
+        group="value",
         accept=lambda m: (
             len(m.group("value").strip()) >= 6 and not _PLACEHOLDER.match(m.group("value"))
         ),
@@ -254,12 +306,23 @@ _RULES: tuple[_Rule, ...] = (
         folded=True,
     ),
     _Rule(
+        "secret-assignment",
+        re.compile(
+            rf"(?i)(?P<name>{_SECRET_WORD}){_QUOTE_AFTER_NAME}(?:[ \t]+|[ \t]*(?:->|>)[ \t]*)"
+            rf"{_OPEN_QUOTE}(?P<value>(?(esc)[^\s\"'`<>,;\\]|[^\s\"'`<>,;]){{8,}})(?P=esc)(?P=quote)"
+        ),
+        group="value",
+        accept=lambda m: _random_looking(m.group("value")),
+        needs=SECRET_NAME_WORDS,
+        folded=True,
+    ),
+    _Rule(
         "high-entropy",
         re.compile(
-            r"(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)[\"']?\s*(?::=|=>|[:=])\s*"
-            r"(?P<quote>[\"'`]?)(?P<value>[A-Za-z0-9+/=_\-]{20,})(?P=quote)"
+            rf"(?P<name>[A-Za-z_]{_NAME_CHAR}{{0,127}}+){_QUOTE_AFTER_NAME}\s*(?::=|=>|[:=])\s*"
+            rf"{_OPEN_QUOTE}(?P<value>[A-Za-z0-9+/=_\-]{{20,}})(?P=esc)(?P=quote)"
         ),
-        group=3,
+        group="value",
         accept=_high_entropy,
         needs=(":", "="),
     ),

@@ -265,6 +265,12 @@ class AIReviewer:
                 "ai/truncated-response",
                 "the answer hit ai.max_output_tokens and was cut; raise it to get a full answer",
             )
+        elif response.oversized:
+            problem = (
+                "ai/truncated-response",
+                f"the answer was over ai.max_answer_kb ({self.ai.max_answer_kb} KB) and was "
+                "cut; it is neither used nor cached",
+            )
         parsed: ParsedResponse | None = None
         if problem is None:
             try:

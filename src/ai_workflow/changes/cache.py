@@ -2,13 +2,14 @@
 
 One entry per step under `.ai_workflow/step_cache/`: `<step>.json` (key, components, readable
 details, the run it came from and the result) and `<step>.files.json` (the content id of every
-file the step read, for `ai-workflow explain`). Both are written atomically.
+file the step read, for `ai-workflow explain`). Both are written atomically and read back only
+through their schema (`records.StepCacheEntry`): a damaged entry is a miss, with a warning.
 """
 
 from __future__ import annotations
 
-import json
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from ai_workflow.changes.fingerprint import (
 )
 from ai_workflow.changes.toolprobe import tool_versions
 from ai_workflow.config import Config
+from ai_workflow.engine import records
 from ai_workflow.engine.artifacts import Workspace, write_atomic
 from ai_workflow.engine.step import StepContext, StepResult, StepSpec
 
@@ -36,23 +38,38 @@ def files_path(cache_dir: Path, step_id: str) -> Path:
     return cache_dir / f"{step_id}.files.json"
 
 
-def load_entry(cache_dir: Path, step_id: str) -> dict[str, Any] | None:
-    """The stored entry of a step, or None (missing, unreadable or from another key schema)."""
-    try:
-        entry = json.loads(entry_path(cache_dir, step_id).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def _read_json(path: Path) -> Any:
+    text = records.read_text(path)
+    if text is None:
         return None
+    try:
+        return records.loads(text)
+    except ValueError as exc:
+        warnings.warn(f"{path}: skipped a damaged step-cache entry ({exc})", stacklevel=3)
+        return None
+
+
+def load_entry(cache_dir: Path, step_id: str) -> dict[str, Any] | None:
+    """The stored entry of a step, or None (missing, damaged or from another key schema)."""
+    path = entry_path(cache_dir, step_id)
+    entry = _read_json(path)
     if not isinstance(entry, dict) or entry.get("schema") != KEY_SCHEMA:
+        return None  # (an entry of an older layout is simply not used)
+    problem = records.problem(records.StepCacheEntry, entry)
+    if problem is not None or entry.get("step") != step_id:
+        why = problem or f"it is the entry of step {str(entry.get('step'))[:80]!r}"
+        warnings.warn(f"{path}: skipped a damaged step-cache entry ({why})", stacklevel=2)
         return None
     return entry
 
 
 def load_files(cache_dir: Path, step_id: str) -> dict[str, str] | None:
-    try:
-        files = json.loads(files_path(cache_dir, step_id).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    files = _read_json(files_path(cache_dir, step_id))
+    if not isinstance(files, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in files.items()
+    ):
         return None
-    return files if isinstance(files, dict) else None
+    return files
 
 
 class FingerprintCache:
@@ -110,7 +127,10 @@ class FingerprintCache:
 
     def _write(self, ctx: StepContext, fingerprint: Fingerprint, result: StepResult) -> None:
         step_id = ctx.spec.id
-        files_text = json.dumps(fingerprint.files, separators=(",", ":"), ensure_ascii=True)
+        records.directory_slot(self.cache_dir)
+        for path in (files_path(self.cache_dir, step_id), entry_path(self.cache_dir, step_id)):
+            records.file_slot(path)
+        files_text = records.dumps(fingerprint.files, separators=(",", ":"), ensure_ascii=True)
         write_atomic(files_path(self.cache_dir, step_id), files_text)
         entry = {
             "schema": KEY_SCHEMA,
@@ -122,7 +142,7 @@ class FingerprintCache:
             "stored_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "result": result.to_dict(with_data=True),
         }
-        text = json.dumps(entry, indent=1, default=str, ensure_ascii=True)
+        text = records.dumps(entry, indent=1, ensure_ascii=True)
         write_atomic(entry_path(self.cache_dir, step_id), text + "\n")
 
 

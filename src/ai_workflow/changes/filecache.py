@@ -19,13 +19,13 @@ A missing store means every file is checked; a damaged one is ignored with a war
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ai_workflow.changes.fingerprint import blob_id, digest, file_ids
+from ai_workflow.engine import records
 from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.step import StepContext
 from ai_workflow.findings import Finding
@@ -57,11 +57,12 @@ def stores_of(cache_dir: Path, step_id: str) -> list[Path]:
 
 def read_store(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     """A store's content, or None and why (a missing file is no warning)."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    text = records.read_text(path)  # a FIFO, directory or symlink there is moved aside
+    if text is None:
         return None, None
-    except (OSError, ValueError) as exc:
+    try:
+        raw = records.loads(text)
+    except ValueError as exc:
         return None, f"{path.name} unreadable ({type(exc).__name__}); ignored"
     if not isinstance(raw, dict) or not isinstance(raw.get("entries"), dict):
         return None, f"{path.name} is not a per-file store; ignored"
@@ -169,7 +170,7 @@ class FileResults:
             "entries": self._new,
         }
         try:
-            text = json.dumps(data, separators=(",", ":"), ensure_ascii=True, default=str)
+            text = records.dumps(data, separators=(",", ":"), ensure_ascii=True)
             write_atomic(self.path, text + "\n")
         except (OSError, TypeError, ValueError) as exc:
             self._warn(f"{self.path.name} not written ({exc})")

@@ -20,6 +20,7 @@ Everything expensive is computed once per run through `ctx.memo`.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import json
 import os
@@ -113,12 +114,21 @@ class Fingerprint:
 
 
 def blob_id(path: Path) -> str:
-    """git's blob id of a file's bytes (equal to the index id when no filters apply)."""
-    size = os.stat(path).st_size
-    sha = hashlib.sha1(f"blob {size}\0".encode(), usedforsecurity=False)
-    with open(path, "rb") as handle:
-        while chunk := handle.read(HASH_CHUNK):
+    """git's blob id of a file's bytes (equal to the index id when no filters apply).
+
+    Only a regular file is read (opened without blocking, so a FIFO cannot hang the run);
+    anything else raises OSError.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        sha = hashlib.sha1(f"blob {info.st_size}\0".encode(), usedforsecurity=False)
+        while chunk := os.read(fd, HASH_CHUNK):
             sha.update(chunk)
+    finally:
+        os.close(fd)
     return sha.hexdigest()
 
 

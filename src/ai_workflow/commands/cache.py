@@ -1,9 +1,14 @@
-"""`ai-workflow cache stats|clear|prune`: inspect and manage the AI response cache."""
+"""`ai-workflow cache stats|clear|prune`: inspect and manage the AI response cache.
+
+They work on a damaged cache too: it is moved aside with a warning and a fresh one is used
+(see `ai.cache`); `clear` also removes the damaged copies moved aside earlier.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +52,7 @@ def open_cache(target: Path, config_file: Path | None) -> tuple[ResponseCache, d
 
 def _stats(cache: ResponseCache, settings: dict[str, Any]) -> dict[str, Any]:
     stats = cache.stats()
-    exists = cache.directory.is_dir()
-    entries = cache.entries() if exists else []
+    entries = cache.entries() if cache.directory.is_dir() else []
     saved = sum(e["usage"]["tokens_in"] + e["usage"]["tokens_out"] for e in entries)
     by_model: dict[str, int] = {}
     for entry in entries:
@@ -61,6 +65,7 @@ def _stats(cache: ResponseCache, settings: dict[str, Any]) -> dict[str, Any]:
         "by_model": by_model,
         "oldest": min((e["created"] for e in entries), default=None),
         "newest": max((e["created"] for e in entries), default=None),
+        "damaged_copies": [p.name for p in cache.damaged_copies()],
     }
 
 
@@ -71,10 +76,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.action == "stats":
             result: dict[str, Any] = {"action": "stats", **_stats(cache, settings)}
-        elif not cache.directory.is_dir():
-            result = {"action": args.action, "removed": 0, **cache.stats()}
+        elif args.action == "clear":
+            removed = cache.clear() if os.path.lexists(cache.directory) else 0
+            damaged = cache.remove_damaged_copies()
+            result = {"action": "clear", "removed": removed, **cache.stats()}
+            result["damaged_copies_removed"] = damaged
         else:
-            removed = cache.clear() if args.action == "clear" else cache.prune()
+            removed = cache.prune() if os.path.lexists(cache.directory) else 0
             result = {"action": args.action, "removed": removed, **cache.stats()}
     finally:
         cache.close()
@@ -87,19 +95,23 @@ def _human(result: dict[str, Any]) -> str:
     where = result["directory"]
     if result["action"] != "stats":
         verb = "cleared" if result["action"] == "clear" else "pruned"
+        damaged = result.get("damaged_copies_removed")
+        also = f" and {damaged} damaged copies" if damaged else ""
         return (
-            f"AI cache {verb}: {result['removed']} entries removed; "
+            f"AI cache {verb}: {result['removed']} entries{also} removed; "
             f"{result['entries']} left ({size}) in {where}"
         )
     settings = result["settings"]
     models = ", ".join(f"{m}: {n}" for m, n in sorted(result["by_model"].items())) or "-"
-    return "\n".join(
-        [
-            f"AI cache: {where}",
-            f"  entries        {result['entries']} ({models})",
-            f"  size           {size} of {settings['max_mb']:g} MB "
-            f"({settings['eviction_policy']} eviction)",
-            f"  ttl            {settings['ttl_hours']:g} h",
-            f"  tokens stored  {result['tokens_stored']} (what hits on these entries save)",
-        ]
-    )
+    lines = [
+        f"AI cache: {where}",
+        f"  entries        {result['entries']} ({models})",
+        f"  size           {size} of {settings['max_mb']:g} MB "
+        f"({settings['eviction_policy']} eviction)",
+        f"  ttl            {settings['ttl_hours']:g} h",
+        f"  tokens stored  {result['tokens_stored']} (what hits on these entries save)",
+    ]
+    if result["damaged_copies"]:
+        copies = ", ".join(result["damaged_copies"])
+        lines.append(f"  damaged copies {copies} ('cache clear' removes them)")
+    return "\n".join(lines)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -98,9 +97,9 @@ def write_atomic(path: Path, text: str, *, durable: bool = False) -> None:
 def write_json_atomic(
     path: Path, data: Any, *, durable: bool = False, compact: bool = False
 ) -> None:
-    """JSON via `write_atomic`; `compact` uses the fast C encoder (no indentation)."""
-    if compact:
-        text = json.dumps(data, separators=(",", ":"), default=str) + "\n"
-    else:
-        text = json.dumps(data, indent=2, default=str) + "\n"
-    write_atomic(path, text, durable=durable)
+    """Strict JSON (no NaN or Infinity, see `records.dumps`) via `write_atomic`; `compact`
+    uses the fast C encoder (no indentation)."""
+    from ai_workflow.engine.records import dumps
+
+    options: dict[str, Any] = {"separators": (",", ":")} if compact else {"indent": 2}
+    write_atomic(path, dumps(data, **options) + "\n", durable=durable)

@@ -1,10 +1,14 @@
 """Checkpoints (resume an interrupted or failed run) and the one-run-per-target lock.
 
-A checkpoint is JSON data written atomically after every step; it is never executed.
+A checkpoint is JSON data written atomically after every step; it is never executed, and it is
+read back only through its schema (`records.CheckpointRecord`): a damaged one is skipped with
+a warning. Taking the lock also checks the layout of `.ai_workflow/`: an entry replaced by the
+wrong kind of file is moved aside (see `records`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -17,7 +21,8 @@ from typing import Any
 
 import filelock
 
-from ai_workflow.engine.artifacts import WORKDIR_NAME, write_json_atomic
+from ai_workflow.engine import records
+from ai_workflow.engine.artifacts import WORKDIR_NAME, write_atomic
 from ai_workflow.engine.step import OK_STATUSES, StepResult, StepSpec
 from ai_workflow.errors import UsageError
 
@@ -52,10 +57,14 @@ class Checkpoint:
 
     @classmethod
     def from_dict(cls, raw: Any) -> Checkpoint:
-        if not isinstance(raw, dict) or not isinstance(raw.get("results", []), list):
+        """Raises ValueError saying what is wrong when `raw` is no valid checkpoint."""
+        if not isinstance(raw, dict):
             raise ValueError("not a checkpoint object")
         if raw.get("schema") != CHECKPOINT_SCHEMA:
-            raise ValueError(f"unknown checkpoint schema {raw.get('schema')!r}")
+            raise ValueError(f"unknown checkpoint schema {repr(raw.get('schema'))[:80]}")
+        problem = records.problem(records.CheckpointRecord, raw)
+        if problem is not None:
+            raise ValueError(problem)
         results = [StepResult.from_dict(r) for r in raw.get("results", [])]
         return cls(
             run_id=str(raw["run_id"]),
@@ -70,8 +79,10 @@ class Checkpoint:
         """Write atomically; `durable` also fsyncs (skipped when what was added costs nothing
         to redo, such as a reused result: atomic is enough then)."""
         self.updated_at = time.time()
-        path = checkpoints_dir(target) / f"{self.run_id}.json"
-        write_json_atomic(path, self.to_dict(), durable=durable, compact=True)
+        path = records.directory_slot(checkpoints_dir(target)) / f"{self.run_id}.json"
+        records.file_slot(path)
+        text = records.dumps(self.to_dict(), separators=(",", ":")) + "\n"
+        write_atomic(path, text, durable=durable)
 
     def reusable(self, step_id: str, tree_state: str | None, step_hash: str) -> StepResult | None:
         """This checkpoint's result for a step, if it succeeded and nothing it saw changed."""
@@ -83,15 +94,28 @@ class Checkpoint:
         return result
 
 
+def _checkpoint_files(target: Path) -> list[Path]:
+    """The checkpoint files; anything else in their place (a directory) is moved aside."""
+    folder = checkpoints_dir(target)
+    try:
+        if not folder.is_dir() or folder.is_symlink():
+            if os.path.lexists(folder):
+                records.directory_slot(folder)
+            return []
+        return [path for path in sorted(folder.glob("*.json")) if records.file_slot(path)]
+    except OSError:
+        return []
+
+
 def load_checkpoints(target: Path) -> list[Checkpoint]:
     """Every readable checkpoint, newest first; corrupt ones are skipped with a warning."""
-    folder = checkpoints_dir(target)
-    if not folder.is_dir():
-        return []
     found = []
-    for path in folder.glob("*.json"):
+    for path in _checkpoint_files(target):
         try:
-            found.append(Checkpoint.from_dict(json.loads(path.read_text(encoding="utf-8"))))
+            checkpoint = Checkpoint.from_dict(records.loads(path.read_bytes()))
+            if checkpoint.run_id != path.stem:
+                raise ValueError(f"it holds run {checkpoint.run_id}")
+            found.append(checkpoint)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             warnings.warn(f"skipped unreadable checkpoint {path.name}: {exc}", stacklevel=2)
     return sorted(found, key=lambda c: (c.updated_at, c.run_id), reverse=True)
@@ -104,21 +128,16 @@ def find_resumable(target: Path) -> Checkpoint | None:
 
 def clear_checkpoints(target: Path, keep: str | None = None) -> None:
     """Remove every checkpoint but `keep`'s: a finished run supersedes all earlier ones."""
-    folder = checkpoints_dir(target)
-    if folder.is_dir():
-        for path in folder.glob("*.json"):
-            if path.stem != keep:
-                path.unlink(missing_ok=True)
+    for path in _checkpoint_files(target):
+        if path.stem != keep:
+            path.unlink(missing_ok=True)
 
 
 def prune_checkpoints(target: Path, now: float | None = None) -> int:
     """Delete checkpoint files older than seven days; returns how many."""
-    folder = checkpoints_dir(target)
-    if not folder.is_dir():
-        return 0
     cutoff = (now or time.time()) - RETENTION_S
     removed = 0
-    for path in folder.glob("*.json"):
+    for path in _checkpoint_files(target):
         try:
             if path.stat().st_mtime < cutoff:
                 path.unlink()
@@ -146,6 +165,13 @@ def tree_state(target: Path, commit: str | None, files: Iterable[str]) -> str:
     return digest.hexdigest()[:24]
 
 
+WORKSPACE_DIRS = (
+    "backlog", "summaries", "logs", "prompts", "proposals", "metrics", "checkpoints",
+    "ai_cache", "step_cache", "tool_state",
+)  # fmt: skip
+"""Directories of `.ai_workflow/` (`artifacts.Workspace`, plus test_execution's tool state)."""
+
+
 class RunLock:
     """One run per target. The OS releases the lock when its process dies, so a stale lock of a
     crashed run is simply taken over."""
@@ -156,12 +182,20 @@ class RunLock:
 
     def __enter__(self) -> RunLock:
         try:
+            if os.path.lexists(self.root) and not self.root.is_dir():
+                raise OSError(f"{self.root} is no directory")
             self.root.mkdir(parents=True, exist_ok=True)
             ignore = self.root / ".gitignore"
-            if not ignore.exists():  # keep our artifacts out of the project's `git status`
-                ignore.write_text("# written by ai-workflow\n*\n", encoding="utf-8")
+            if not records.file_slot(ignore):  # keep our artifacts out of `git status`
+                write_atomic(ignore, "# written by ai-workflow\n*\n")
+            records.file_slot(self.root / "run.lock")
+            records.file_slot(self.root / "run.pid")
         except OSError as exc:
             raise UsageError(f"cannot use {self.root} for the run's files: {exc}") from None
+        for name in WORKSPACE_DIRS:  # an entry of the wrong kind is moved aside
+            path = self.root / name
+            if os.path.lexists(path) and not (path.is_dir() and not path.is_symlink()):
+                records.directory_slot(path)
         try:
             self._lock.acquire()
         except filelock.Timeout:
@@ -170,11 +204,12 @@ class RunLock:
                 f"another ai-workflow run{owner} is using {self.root.parent}; "
                 "wait for it to finish or stop it"
             ) from None
-        (self.root / "run.pid").write_text(str(os.getpid()), encoding="utf-8")
+        write_atomic(self.root / "run.pid", str(os.getpid()))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        (self.root / "run.pid").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            (self.root / "run.pid").unlink(missing_ok=True)
         self._lock.release()
 
     def _owner(self) -> str:

@@ -1,17 +1,26 @@
-"""Run metrics: `current_run.json` while a run goes on, one line per run in `history.jsonl`."""
+"""Run metrics: `current_run.json` while a run goes on, one line per run in `history.jsonl`.
+
+Both are read back only through their schema (`records.RunRecord`): a history line that is not
+a run record is skipped with a warning naming the file and line, and a damaged live file is
+never copied into the history. While a run goes on, its live file also lists the process
+groups it has running (rewritten whenever one starts), so the next run can kill what a run
+killed outright left behind.
+"""
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import statistics
+import threading
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ai_workflow.engine.artifacts import WORKDIR_NAME, write_json_atomic
+from ai_workflow.engine import process, records
+from ai_workflow.engine.artifacts import WORKDIR_NAME, write_atomic
 from ai_workflow.engine.step import StepResult
 
 SUMMARY_SCHEMA = "ai-workflow/run-summary@1"
@@ -24,9 +33,10 @@ def metrics_dir(target: Path) -> Path:
 
 
 def read_history(target: Path) -> list[dict[str, Any]]:
-    """Every run recorded for `target`, oldest first. A corrupt line is skipped with a warning."""
+    """Every run recorded for `target`, oldest first. A line that is not a valid run record
+    is skipped with a warning naming the file and line."""
     path = metrics_dir(target) / HISTORY_FILE
-    if not path.is_file():
+    if not records.file_slot(path):
         return []
     runs: list[dict[str, Any]] = []
     with path.open(encoding="utf-8", errors="replace") as handle:
@@ -34,16 +44,24 @@ def read_history(target: Path) -> list[dict[str, Any]]:
             if not line.strip():
                 continue
             try:
-                run = json.loads(line)
-            except json.JSONDecodeError:
+                run = records.loads(line)
+            except ValueError:
                 warnings.warn(f"{path}:{number}: skipped a corrupt history line", stacklevel=2)
                 continue
-            if isinstance(run, dict) and "run_id" in run:
-                runs.append(run)
-            else:
+            if not isinstance(run, dict) or "run_id" not in run:
                 warnings.warn(
                     f"{path}:{number}: skipped a history line without run_id", stacklevel=2
                 )
+                continue
+            problem = records.problem(records.RunRecord, run)
+            if problem is not None:
+                warnings.warn(
+                    f"{path}:{number}: skipped a history line that is no valid run record "
+                    f"({problem})",
+                    stacklevel=2,
+                )
+                continue
+            runs.append(run)
     return runs
 
 
@@ -52,9 +70,12 @@ TAIL_BLOCK = 1 << 20
 
 def read_recent_history(target: Path, runs: int, block: int = TAIL_BLOCK) -> list[dict[str, Any]]:
     """The last `runs` runs recorded for `target`, oldest first, read from the end of the file:
-    a long history of large runs (every finding of each) is not parsed whole. Corrupt lines are
-    skipped quietly (`read_history`, at the start of each run, reports them)."""
+    a long history of large runs (every finding of each) is not parsed whole. Lines that are no
+    valid run record are skipped quietly (`read_history`, at the start of each run, reports
+    them); a history that is no regular file is moved aside, never opened."""
     path = metrics_dir(target) / HISTORY_FILE
+    if not records.file_slot(path):
+        return []
     try:
         handle = path.open("rb")
     except OSError:
@@ -80,22 +101,26 @@ def _parse_line(line: bytes) -> dict[str, Any] | None:
     if not line.strip():
         return None
     try:
-        run = json.loads(line.decode("utf-8", errors="replace"))
-    except json.JSONDecodeError:
+        run = records.loads(line.decode("utf-8", errors="replace"))
+    except ValueError:
         return None
-    return run if isinstance(run, dict) and "run_id" in run else None
+    if not isinstance(run, dict) or "run_id" not in run:
+        return None
+    return run if records.problem(records.RunRecord, run) is None else None
 
 
 def append_history(target: Path, summary: Mapping[str, Any]) -> None:
     """Append one run as a single JSON line (O_APPEND, so concurrent writers never interleave).
 
     The line always starts a line of its own: after a truncated last line (a crash mid-write,
-    a hand edit) only that line is corrupt, never the record appended after it.
+    a hand edit) only that line is corrupt, never the record appended after it. A history
+    that is no file (a directory, a symlink) is moved aside first: nothing is written through
+    a link.
     """
-    path = metrics_dir(target) / HISTORY_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(summary, separators=(",", ":"), default=str) + "\n"
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    path = records.directory_slot(metrics_dir(target)) / HISTORY_FILE
+    records.file_slot(path)
+    line = records.dumps(summary, separators=(",", ":")) + "\n"
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     try:
         size = os.fstat(fd).st_size
         if size and os.pread(fd, 1, size - 1) != b"\n":
@@ -113,28 +138,48 @@ def record_dead_run(
     target: Path, live_run_id: str, history: Sequence[Mapping[str, Any]]
 ) -> str | None:
     """Append the history line a dead run could not write; its run id, or None. `history`
-    is what `read_history` gave this run.
+    is what `read_history` gave this run. Processes the dead run left running are killed, with
+    a warning saying so.
 
     A run killed with SIGKILL (or by a power cut) leaves `current_run.json` saying `running`
     and no history line. Called with the run lock held, so that run is surely dead: its last
-    live summary is recorded as `interrupted`, ending at the file's last write.
+    live summary is recorded as `interrupted`, ending at the file's last write. A live record
+    that is not a valid run record is not copied into the history (a warning says so).
     """
     path = metrics_dir(target) / CURRENT_FILE
+    text = records.read_text(path)
+    if text is None:
+        return None
     try:
-        live = json.loads(path.read_text(encoding="utf-8"))
+        live = records.loads(text)
         last_write = path.stat().st_mtime
     except (OSError, ValueError):
+        warnings.warn(f"{path}: unreadable live run record, not recorded", stacklevel=2)
         return None
     if not isinstance(live, dict) or live.get("status") != "running":
         return None
     run_id = live.get("run_id")
     if not isinstance(run_id, str) or run_id == live_run_id:
         return None
+    _kill_leftovers(live, run_id)
     if any(run.get("run_id") == run_id for run in history):
         return None
+    problem = records.problem(records.RunRecord, live)
+    if problem is not None:
+        warnings.warn(
+            f"{path}: the live record of run {run_id[:80]!r}, which died, is damaged "
+            f"({problem}): it is not copied into the history",
+            stacklevel=2,
+        )
+        return None
+    append_history(target, _dead_record(live, last_write))
+    return run_id
+
+
+def _dead_record(live: dict[str, Any], last_write: float) -> dict[str, Any]:
     ended = datetime.fromtimestamp(last_write, UTC)
     record = {
-        **live,
+        **{k: v for k, v in live.items() if k != "processes"},
         "status": "interrupted",
         "reason": DIED_REASON,
         "ended_at": ended.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
@@ -142,15 +187,87 @@ def record_dead_run(
     try:
         started = datetime.fromisoformat(str(live.get("started_at")).replace("Z", "+00:00"))
         record["duration_s"] = round(max(0.0, (ended - started).total_seconds()), 3)
-    except ValueError:
+    except (ValueError, TypeError):
         pass
-    append_history(target, record)
-    return run_id
+    return record
+
+
+def _kill_leftovers(live: Mapping[str, Any], run_id: str) -> None:
+    """Kill the processes of a dead run that are provably its own (see `engine.watchdog`)."""
+    raw = live.get("processes")
+    if raw is None or records.problem(records.ProcessesRecord, raw) is not None:
+        return
+    info = records.ProcessesRecord.model_validate(raw)
+    if info.owner == process.owner_token():
+        return  # a run of this very process: alive, whatever its live file says
+    groups = [(g.pgid, g.start) for g in info.groups]
+    if not groups and not info.owner:
+        return
+    killed = process.kill_leftovers(info.owner, groups)
+    if killed:
+        warnings.warn(
+            f"run {run_id[:80]} died and left {len(killed)} process group(s) running "
+            f"({', '.join(map(str, killed[:10]))}): killed them",
+            stacklevel=3,
+        )
+
+
+# --------------------------------------------------------------------------- the live file
+
+_live: dict[Path, str] = {}  # target -> JSON of the summary of a run going on there
+_live_lock = threading.Lock()
 
 
 def write_current(target: Path, summary: Mapping[str, Any]) -> None:
-    """The live status file (the checkpoint is the durable record)."""
-    write_json_atomic(metrics_dir(target) / CURRENT_FILE, summary, compact=True)
+    """The live status file (the checkpoint is the durable record). While the run goes on it
+    also holds the run's live process groups and owner token (`processes`)."""
+    text = records.dumps(summary, separators=(",", ":"))
+    with _live_lock:
+        if summary.get("status") == "running":
+            _live[target] = text
+            text = _with_processes(text)
+        else:
+            _live.pop(target, None)
+        _write_live(target, text)
+
+
+def _with_processes(summary_json: str) -> str:
+    """The summary's JSON object with `processes` added (spliced in: no second encoding)."""
+    processes = {
+        "owner": process.owner_token(),
+        "groups": [g.to_dict() for g in process.live_groups()],
+    }
+    return summary_json[:-1] + ',"processes":' + records.dumps(processes) + "}"
+
+
+def _write_live(target: Path, text: str) -> None:
+    path = records.directory_slot(metrics_dir(target)) / CURRENT_FILE
+    records.file_slot(path)
+    write_atomic(path, text + "\n")
+
+
+def _groups_changed() -> None:
+    """Rewrite each live file with the groups running now: called as each command starts, so
+    cheap (under the lock, one temp file per process, no fsync)."""
+    with _live_lock:
+        for target, summary_json in list(_live.items()):
+            path = metrics_dir(target) / CURRENT_FILE
+            tmp = path.with_name(f".{CURRENT_FILE}.{os.getpid()}.tmp")
+            data = (_with_processes(summary_json) + "\n").encode("utf-8")
+            try:
+                flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+                fd = os.open(tmp, flags, 0o644)
+                try:
+                    os.write(fd, data)
+                finally:
+                    os.close(fd)
+                os.replace(tmp, path)
+            except OSError:  # the next full write repairs it (and says why)
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+
+
+process.add_group_listener(_groups_changed)
 
 
 def last_successful(history: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:

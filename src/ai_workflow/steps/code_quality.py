@@ -44,11 +44,13 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow.changes.filecache import FileResults, decode_findings, encode_findings
@@ -62,6 +64,7 @@ from ai_workflow.pinned_tools import pinned_tool
 from ai_workflow.project_files import project_files
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, pinned_ruff
+from ai_workflow.textfiles import readable_file
 from ai_workflow.tools import Tool, ToolOrigin, resolve_tool
 
 SPEC = StepSpec(
@@ -275,6 +278,23 @@ def _output_tail(result: CommandResult) -> str:
 # --------------------------------------------------------------------------- ruff
 
 
+def _special_configs(target: Path, files: list[str], names: Sequence[str]) -> str | None:
+    """The first configuration file a tool would open for `files` that exists but is no
+    regular file (a FIFO named pyproject.toml would make the tool wait forever)."""
+    dirs = {PurePosixPath(".")}
+    for rel in files:
+        dirs.update(PurePosixPath(rel).parents)
+    for directory in sorted(dirs):
+        for name in names:
+            try:
+                mode = os.stat(target / directory / name).st_mode
+            except OSError:
+                continue
+            if not stat.S_ISREG(mode):
+                return (directory / name).as_posix()
+    return None
+
+
 def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     python_files = [f for f in files if f.endswith((*PYTHON_SUFFIXES, ".ipynb"))]
     if not python_files:
@@ -282,6 +302,9 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     tool = resolve_tool(ctx, "ruff")
     if tool is None:
         return LintReport("ruff", skipped="ruff: not installed (project, ai-workflow or PATH)")
+    blocked = _special_configs(ctx.target, python_files, RUFF_CONFIG_FILES)
+    if blocked:
+        return LintReport("ruff", skipped=f"ruff: {blocked} is no regular file (ruff would wait)")
     tool, pin_note = _pinned_ruff(ctx, tool)
     # --no-fix: a project's `fix = true` must not make a check rewrite its files.
     args = [str(tool.path), "check", "--no-fix", "--output-format", "json", "--no-cache"]
@@ -291,7 +314,9 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     listed = ctx.run_command([*args, "--show-files", "."], timeout=TOOL_TIMEOUT_S)
     if listed.timed_out or listed.returncode != 0:
         return _tool_failure("ruff", tool, _failure_detail(listed))
-    linted = sorted({_relpath(ctx.target, line) for line in listed.stdout.splitlines() if line})
+    # Only regular files inside the target: ruff would wait forever on a FIFO named x.py.
+    shown = {_relpath(ctx.target, line) for line in listed.stdout.splitlines() if line}
+    linted = sorted(rel for rel in shown if readable_file(ctx.target / rel, ctx.target))
     context = {
         "tool": tool.to_dict(),
         "args": args,

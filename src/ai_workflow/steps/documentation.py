@@ -32,6 +32,7 @@ from ai_workflow.pysource import (
     read_source,
 )
 from ai_workflow.techstack import detect_stack, is_test_path
+from ai_workflow.textfiles import read_text
 
 SPEC = StepSpec(
     id="documentation",
@@ -181,10 +182,7 @@ def _section_elsewhere(
 
 def _plain_titles(path: Path) -> list[str]:
     """Short lines of a plain-text README: the closest thing it has to headings."""
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
+    lines = read_text(path).splitlines()  # only a regular file inside the target
     return [line.strip() for line in lines if 0 < len(line.strip()) < 60]
 
 
@@ -325,10 +323,7 @@ def check_js_doc_comments(target: Path, sources: list[str], outcome: StepOutcome
     for path in sources:
         if PurePosixPath(path).suffix not in JS_SUFFIXES:
             continue
-        try:
-            lines = (target / path).read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            continue
+        lines = read_text(target / path, root=target).splitlines()
         exports.files += 1
         _js_reexports("\n".join(lines), exports)
         for line_no, kind, name in _js_exported(lines):
@@ -683,10 +678,7 @@ class _CodeStrings:
         return re.search(rf"""(["']){re.escape(name)}\1""", self._text) is not None
 
     def _read(self, path: str) -> str:
-        try:
-            return (self._index.target / path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
+        return read_text(self._index.target / path, root=self._index.target)
 
 
 def _file_refs(doc: DocFile) -> Iterator[_Ref]:
@@ -783,9 +775,9 @@ def _imported_names(text: str) -> list[str]:
 
 
 def _js_package_names(target: Path) -> set[str]:
-    try:
-        data = json.loads((target / "package.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    try:  # read_text: a FIFO named package.json is never opened (it would block)
+        data = json.loads(read_text(target / "package.json", root=target))
+    except ValueError:
         return set()
     name = data.get("name") if isinstance(data, dict) else None
     return {name} if isinstance(name, str) else set()

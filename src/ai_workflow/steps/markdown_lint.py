@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +49,7 @@ from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.markdown_docs import is_markdown_path
 from ai_workflow.project_files import project_files
+from ai_workflow.textfiles import read_toml
 from ai_workflow.tools import Tool, resolve_tool
 
 SPEC = StepSpec(
@@ -264,6 +264,8 @@ def load_lint_config(target: Path, files: Iterable[str]) -> LintConfig:
 
 def _read_config(path: Path, config: LintConfig) -> Any:
     try:
+        if path.exists() and not path.is_file():  # a FIFO would block the run forever
+            raise OSError("not a regular file")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         config.errors.append(f"{path.name}: unreadable ({exc})")
@@ -329,11 +331,7 @@ def _strip_json_comments(text: str) -> str:
 
 
 def _pyproject_tools(path: Path) -> dict[str, Any]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return {}
-    tool = data.get("tool")
+    tool = read_toml(path).get("tool")  # {} for a FIFO, a link out of the target, bad TOML
     return tool if isinstance(tool, dict) else {}
 
 

@@ -49,7 +49,7 @@ from ai_workflow.shell_commands import Command, Session, join, split_line
 from ai_workflow.shell_commands import unwrap as _unwrap_wrappers
 from ai_workflow.steps.documentation import PythonIndex
 from ai_workflow.techstack import is_test_path
-from ai_workflow.textfiles import has_shell_shebang, line_of, read_text, read_toml
+from ai_workflow.textfiles import has_shell_shebang, line_of, read_bytes, read_text, read_toml
 
 SPEC = StepSpec(
     id="script_references",
@@ -232,9 +232,10 @@ def _index_modes(ctx: StepContext) -> dict[str, str]:
 
 
 def _read_json(path: Path) -> dict[str, Any]:
+    raw = read_bytes(path)  # None for a FIFO, a link out of the target, ...
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        data = json.loads(raw.decode("utf-8")) if raw is not None else None
+    except (UnicodeDecodeError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -1,7 +1,9 @@
 """Anthropic's Messages API through the official `anthropic` SDK.
 
 The system prompt (the static persona instructions) is marked for provider-side prompt
-caching. The SDK retries 408/409/429/5xx with exponential backoff, honouring `Retry-After`.
+caching. The SDK retries 408/409/429/5xx with exponential backoff, honouring `Retry-After`; an
+HTTP 200 whose body is no message is retried here as often, and an answer over
+`ai.max_answer_kb` is cut and marked (see `base`).
 """
 
 from __future__ import annotations
@@ -9,8 +11,15 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from ai_workflow.ai.providers.base import ChatRequest, ChatResponse, ProviderError
-from ai_workflow.ai.providers.openai_provider import _short
+from ai_workflow.ai.providers.base import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    ChatRequest,
+    ChatResponse,
+    MalformedAnswer,
+    ProviderError,
+    retry_malformed,
+)
+from ai_workflow.ai.providers.openai_provider import _count, _short
 from ai_workflow.engine.step import StepContext
 
 
@@ -18,11 +27,19 @@ class AnthropicProvider:
     name = "anthropic"
 
     def __init__(
-        self, *, api_key: str, base_url: str | None, timeout_s: float, max_retries: int
+        self,
+        *,
+        api_key: str,
+        base_url: str | None,
+        timeout_s: float,
+        max_retries: int,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
         import anthropic
 
         self._anthropic = anthropic
+        self.max_retries = max_retries
+        self.max_answer_bytes = max_answer_bytes
         self._client = anthropic.Anthropic(
             api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=max_retries
         )
@@ -35,6 +52,10 @@ class AnthropicProvider:
         self._supports_temperature = "temperature" in inspect.signature(create).parameters
 
     def complete(self, request: ChatRequest, ctx: StepContext) -> ChatResponse:
+        response = retry_malformed(lambda: self._call(request), self.max_retries)
+        return response.capped(self.max_answer_bytes)
+
+    def _call(self, request: ChatRequest) -> ChatResponse:
         errors = self._anthropic
         params: dict[str, Any] = {
             "model": request.model or "",
@@ -48,6 +69,10 @@ class AnthropicProvider:
             params["temperature"] = request.temperature
         try:
             message = self._client.messages.create(**params)
+        except ValueError as exc:  # the body is no JSON (json.JSONDecodeError)
+            raise MalformedAnswer(
+                f"HTTP 200 with a body that is no JSON: {_short(str(exc))}"
+            ) from None
         except errors.APITimeoutError:
             raise ProviderError("the request timed out (ai.timeout_s)") from None
         except errors.APIStatusError as exc:
@@ -60,20 +85,26 @@ class AnthropicProvider:
 
 
 def _response(message: Any, request: ChatRequest) -> ChatResponse:
-    blocks = getattr(message, "content", None) or []
-    text = "".join(getattr(b, "text", "") for b in blocks if getattr(b, "type", "") == "text")
-    usage = message.usage
-    tokens_in = (
-        int(usage.input_tokens or 0)
-        + int(getattr(usage, "cache_read_input_tokens", 0) or 0)
-        + int(getattr(usage, "cache_creation_input_tokens", 0) or 0)
+    """The answer in a message; MalformedAnswer when it has none of the expected shape."""
+    blocks = getattr(message, "content", None)
+    stop = getattr(message, "stop_reason", None)
+    if not isinstance(blocks, list) or not isinstance(stop, str | None):
+        raise MalformedAnswer("HTTP 200 with a body that holds no message")
+    texts = [getattr(b, "text", None) for b in blocks if getattr(b, "type", "") == "text"]
+    if not all(isinstance(t, str) for t in texts):
+        raise MalformedAnswer("HTTP 200 with a message whose text is no text")
+    text = "".join(t for t in texts if isinstance(t, str))
+    usage = getattr(message, "usage", None)
+    tokens_in = sum(
+        _count(getattr(usage, name, None)) or 0
+        for name in ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
     )
-    stop = message.stop_reason
+    model = getattr(message, "model", None)
     return ChatResponse(
         text=text,
-        model=getattr(message, "model", None) or request.model,
+        model=model if isinstance(model, str) and model else request.model,
         tokens_in=tokens_in,
-        tokens_out=int(usage.output_tokens or 0),
+        tokens_out=_count(getattr(usage, "output_tokens", None)) or 0,
         finish_reason=stop,
         truncated=stop == "max_tokens",
         refused=stop == "refusal",

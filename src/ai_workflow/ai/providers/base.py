@@ -1,11 +1,24 @@
-"""What every provider takes and returns."""
+"""What every provider takes and returns, and the limits every provider applies to answers.
+
+An answer longer than `ai.max_answer_kb` is cut to that size and marked `oversized`: never
+cached (one 8 MB answer per step grew `.ai_workflow/` by 200 MB in one run). An HTTP 200 whose
+body is no well-formed answer is a provider failure and is retried with backoff, like a 500.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ai_workflow.engine.step import StepContext
+
+DEFAULT_MAX_ANSWER_BYTES = 256 * 1024
+RETRY_BACKOFF_S = 0.5  # first wait before retrying a malformed answer; doubles, at most 8 s
+RETRY_BACKOFF_MAX_S = 8.0
+T = TypeVar("T")
 
 
 class ProviderError(Exception):
@@ -14,6 +27,25 @@ class ProviderError(Exception):
 
 class ProviderUnavailable(Exception):
     """The provider cannot be used at all (no key, SDK missing): the AI part is skipped."""
+
+
+class MalformedAnswer(ProviderError):
+    """The provider answered (HTTP 200) with something that is no well-formed answer."""
+
+
+def retry_malformed(
+    call: Callable[[], T], retries: int, sleep: Callable[[float], None] = time.sleep
+) -> T:
+    """`call()`, called again (at most `retries` times, with exponential backoff) while it
+    raises MalformedAnswer; the last one is raised."""
+    for attempt in range(retries + 1):
+        try:
+            return call()
+        except MalformedAnswer:
+            if attempt == retries:
+                raise
+            sleep(min(RETRY_BACKOFF_S * 2**attempt, RETRY_BACKOFF_MAX_S))
+    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)
@@ -54,10 +86,20 @@ class ChatResponse:
     truncated: bool = False  # the answer hit the output limit
     refused: bool = False  # the model or a content filter declined
     usage_estimated: bool = False  # the provider reported no usage: counted locally
+    oversized: bool = False  # longer than ai.max_answer_kb: `text` was cut to it
 
     @property
     def cacheable(self) -> bool:
-        return not (self.truncated or self.refused) and bool(self.text.strip())
+        cut = self.truncated or self.oversized
+        return not (cut or self.refused) and bool(self.text.strip())
+
+    def capped(self, limit_bytes: int) -> ChatResponse:
+        """This answer, cut to `limit_bytes` of UTF-8 and marked `oversized` if longer."""
+        data = self.text.encode("utf-8", "surrogatepass")
+        if len(data) <= limit_bytes:
+            return self
+        text = data[:limit_bytes].decode("utf-8", "ignore")  # never half a character
+        return dataclasses.replace(self, text=text, oversized=True)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +111,7 @@ class ChatResponse:
             "truncated": self.truncated,
             "refused": self.refused,
             "usage_estimated": self.usage_estimated,
+            "oversized": self.oversized,
         }
 
     @classmethod
@@ -82,6 +125,7 @@ class ChatResponse:
             truncated=bool(raw.get("truncated", False)),
             refused=bool(raw.get("refused", False)),
             usage_estimated=bool(raw.get("usage_estimated", False)),
+            oversized=bool(raw.get("oversized", False)),
         )
 
 

@@ -11,7 +11,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from ai_workflow.ai.providers.base import ChatRequest, ChatResponse, ProviderError
+from ai_workflow.ai.providers.base import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    ChatRequest,
+    ChatResponse,
+    ProviderError,
+)
 from ai_workflow.ai.tokens import default_counter
 from ai_workflow.engine.step import StepContext
 
@@ -24,10 +29,18 @@ class CopilotProvider:
     name = "copilot"
     base_url: str | None = None
 
-    def __init__(self, *, command: list[str], timeout_s: float, max_retries: int) -> None:
+    def __init__(
+        self,
+        *,
+        command: list[str],
+        timeout_s: float,
+        max_retries: int,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+    ) -> None:
         self.command = list(command)
         self.timeout_s = timeout_s
         self.max_retries = max_retries
+        self.max_answer_bytes = max_answer_bytes
 
     def arguments(self, request: ChatRequest) -> list[str]:
         prompt = f"{request.system}\n\n{request.user}"
@@ -48,7 +61,7 @@ class CopilotProvider:
             with tempfile.TemporaryDirectory(prefix="ai-workflow-copilot-") as empty:
                 result = ctx.run_command(args, timeout=self.timeout_s, cwd=Path(empty))
             if result.ok and result.stdout.strip():
-                return self._response(result.stdout, request)
+                return self._response(result.stdout, request).capped(self.max_answer_bytes)
             last = _failure(result.returncode, result.timed_out, result.stderr)
             if result.returncode == 127:
                 break  # not installed: retrying cannot help

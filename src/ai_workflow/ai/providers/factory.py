@@ -66,7 +66,11 @@ def resolve_provider(ai: AIConfig, environ: Mapping[str, str] | None = None) -> 
 
         key = _api_key(ai, name, env)
         return OpenAIProvider(
-            api_key=key, base_url=ai.base_url, timeout_s=ai.timeout_s, max_retries=ai.max_retries
+            api_key=key,
+            base_url=ai.base_url,
+            timeout_s=ai.timeout_s,
+            max_retries=ai.max_retries,
+            max_answer_bytes=ai.max_answer_kb * 1024,
         )
     if name == "anthropic":
         _require("anthropic")
@@ -74,7 +78,11 @@ def resolve_provider(ai: AIConfig, environ: Mapping[str, str] | None = None) -> 
 
         key = _api_key(ai, name, env)
         return AnthropicProvider(
-            api_key=key, base_url=ai.base_url, timeout_s=ai.timeout_s, max_retries=ai.max_retries
+            api_key=key,
+            base_url=ai.base_url,
+            timeout_s=ai.timeout_s,
+            max_retries=ai.max_retries,
+            max_answer_bytes=ai.max_answer_kb * 1024,
         )
     from ai_workflow.ai.providers.copilot import CopilotProvider
 
@@ -86,5 +94,8 @@ def resolve_provider(ai: AIConfig, environ: Mapping[str, str] | None = None) -> 
             "ai.copilot_command)"
         )
     return CopilotProvider(
-        command=[found, *command[1:]], timeout_s=ai.timeout_s, max_retries=ai.max_retries
+        command=[found, *command[1:]],
+        timeout_s=ai.timeout_s,
+        max_retries=ai.max_retries,
+        max_answer_bytes=ai.max_answer_kb * 1024,
     )

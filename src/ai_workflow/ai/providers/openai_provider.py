@@ -1,7 +1,9 @@
 """Any OpenAI-compatible chat-completions endpoint, through the official `openai` SDK.
 
 The SDK retries 408/409/429/5xx and connection errors itself with exponential backoff,
-honouring `Retry-After`; `ai.max_retries` and `ai.timeout_s` are passed to it.
+honouring `Retry-After`; `ai.max_retries` and `ai.timeout_s` are passed to it. An HTTP 200 whose
+body is no chat completion (not JSON, no choices, no message) is retried the same number of
+times here; an answer over `ai.max_answer_kb` is cut and marked (see `base`).
 """
 
 from __future__ import annotations
@@ -9,7 +11,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from ai_workflow.ai.providers.base import ChatRequest, ChatResponse, ProviderError
+from ai_workflow.ai.providers.base import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    ChatRequest,
+    ChatResponse,
+    MalformedAnswer,
+    ProviderError,
+    retry_malformed,
+)
 from ai_workflow.ai.tokens import default_counter
 from ai_workflow.engine.step import StepContext
 
@@ -31,11 +40,19 @@ class OpenAIProvider:
     name = "openai"
 
     def __init__(
-        self, *, api_key: str, base_url: str | None, timeout_s: float, max_retries: int
+        self,
+        *,
+        api_key: str,
+        base_url: str | None,
+        timeout_s: float,
+        max_retries: int,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
         import openai
 
         self._openai = openai
+        self.max_retries = max_retries
+        self.max_answer_bytes = max_answer_bytes
         self._client = openai.OpenAI(
             api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=max_retries
         )
@@ -60,8 +77,16 @@ class OpenAIProvider:
         return params
 
     def complete(self, request: ChatRequest, ctx: StepContext) -> ChatResponse:
+        response = retry_malformed(lambda: self._call(request), self.max_retries)
+        return response.capped(self.max_answer_bytes)
+
+    def _call(self, request: ChatRequest) -> ChatResponse:
         try:
             completion = self._client.chat.completions.create(**self._params(request))
+        except ValueError as exc:  # the body is no JSON (json.JSONDecodeError)
+            raise MalformedAnswer(
+                f"HTTP 200 with a body that is no JSON: {_short(str(exc))}"
+            ) from None
         except self._openai.APITimeoutError:
             raise ProviderError("the request timed out (ai.timeout_s)") from None
         except self._openai.APIStatusError as exc:
@@ -74,29 +99,42 @@ class OpenAIProvider:
 
 
 def _response(completion: Any, request: ChatRequest) -> ChatResponse:
-    choices = getattr(completion, "choices", None) or []
-    if not choices:
-        raise ProviderError("the response has no choices")
+    """The answer in a completion; MalformedAnswer when it has none of the expected shape."""
+    choices = getattr(completion, "choices", None)
+    if not isinstance(choices, list) or not choices:
+        raise MalformedAnswer("HTTP 200 with a body that has no choices")
     choice = choices[0]
-    message = choice.message
-    text = message.content or ""
+    message = getattr(choice, "message", None)
+    text = getattr(message, "content", None)
+    finish = getattr(choice, "finish_reason", None)
+    if message is None or not isinstance(text, str | None) or not isinstance(finish, str | None):
+        raise MalformedAnswer("HTTP 200 with a body that holds no chat message")
+    text = text or ""
     usage = getattr(completion, "usage", None)
-    tokens_in = getattr(usage, "prompt_tokens", None)
-    tokens_out = getattr(usage, "completion_tokens", None)
+    tokens_in = _count(getattr(usage, "prompt_tokens", None))
+    tokens_out = _count(getattr(usage, "completion_tokens", None))
     estimated = tokens_in is None or tokens_out is None
     counter = default_counter()
+    model = getattr(completion, "model", None)
     return ChatResponse(
         text=text,
-        model=getattr(completion, "model", None) or request.model,
+        model=model if isinstance(model, str) and model else request.model,
         tokens_in=int(tokens_in)
         if tokens_in is not None
         else counter.count(request.system) + counter.count(request.user),
         tokens_out=int(tokens_out) if tokens_out is not None else counter.count(text),
-        finish_reason=choice.finish_reason,
-        truncated=choice.finish_reason == "length",
-        refused=choice.finish_reason == "content_filter" or bool(getattr(message, "refusal", None)),
+        finish_reason=finish,
+        truncated=finish == "length",
+        refused=finish == "content_filter" or bool(getattr(message, "refusal", None)),
         usage_estimated=estimated,
     )
+
+
+def _count(value: Any) -> int | None:
+    """A token count the provider reported, None when it reported none (or nonsense)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
 
 
 def _short(text: str, limit: int = 300) -> str:
