@@ -133,6 +133,7 @@ class RunRequest:
     make_skip_policy: Callable[[list[dict[str, Any]], list[StepSpec]], SkipPolicy] = (
         lambda history, specs: NoSkips()
     )
+    remote_stats: Callable[[], dict[str, Any] | None] = lambda: None  # the team cache's
 
 
 @dataclass
@@ -593,6 +594,7 @@ class WorkflowRun:
             "steps": [r.to_dict(with_data=False) for r in ordered],
             "counts": counts,
             "ai": reviewer.stats(),
+            "remote_cache": self.req.remote_stats(),
             "changes": self.policy.to_dict() or None,
             "estimates": {s: e.seconds for s, e in self.analysis.estimates.items()},
         }
