@@ -203,6 +203,9 @@ def remote_url_problem(url: str) -> str | None:
 
 
 ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+"""An environment variable's name (for settings that name one)."""
+
+
 def safe_url(url: str) -> str:
     """The URL without its password, for messages and reports."""
     return re.sub(r"(://[^/@:]*:)[^/]*@", r"\1***@", url)

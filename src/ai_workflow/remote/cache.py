@@ -170,9 +170,10 @@ class RemoteCache:
         except (zlib.error, ValueError):
             body = None
         expected = (ENTRY_SCHEMA, self.settings.namespace, kind, key)
-        if not isinstance(body, dict) or tuple(
-            body.get(f) for f in ("schema", "namespace", "kind", "key")
-        ) != expected:
+        if (
+            not isinstance(body, dict)
+            or tuple(body.get(f) for f in ("schema", "namespace", "kind", "key")) != expected
+        ):
             return self._reject("damaged")
         return body.get("payload")
 
