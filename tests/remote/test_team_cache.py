@@ -115,6 +115,18 @@ def test_two_runners_share_one_redis(
     assert any(f["rule"] == "ai/outdated-readme" for f in findings)
     assert str(runner_a) not in json.dumps(second)  # nothing of runner A's checkout leaks
 
+    assert main(["cache", "stats", "--target", str(runner_b), "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["remote"]["usable"] is True and stats["remote"]["mode"] == "read-write"
+    assert stats["entries"] == PERSONA_STEPS  # the remote answers, now also local
+    used = stats["usage"]
+    assert used["ai_remote_hits"] == PERSONA_STEPS and used["ai_local_hits"] == 0
+    assert used["remote_hits"] == remote_b["hits"] and used["steps_reused"] == 3
+    assert used["bytes_read"] == remote_b["bytes_read"] and used["remote_time_saved_s"] > 0
+    assert main(["cache", "stats", "--target", str(runner_b)]) == 0
+    human = capsys.readouterr().out
+    assert "Team cache: redis://127.0.0.1" in human and "AI hits        local 0, remote 2" in human
+
     # The remote hits were written locally: runner B now answers from its own disk.
     monkeypatch.setenv("AI_WORKFLOW_REMOTE_CACHE", "")
     third, _ = run(capsys, runner_b, "--no-step-cache")
@@ -365,9 +377,12 @@ def test_a_refused_connection_warns_once(
         port = closed.getsockname()[1]  # bound, never listening: connections are refused
         use_remote(monkeypatch, f"redis://:hunter2-password@127.0.0.1:{port}/0")
         summary, err = run(capsys, clone(origin, tmp_path / "a"))
+        assert main(["cache", "stats", "--target", str(tmp_path / "a"), "--json"]) == 0
+        out, err_stats = capsys.readouterr()
     assert len(remote_warnings(err)) == 1
-    assert "hunter2" not in err and "hunter2" not in json.dumps(summary)
+    assert "hunter2" not in err + out + err_stats and "hunter2" not in json.dumps(summary)
     assert summary["remote_cache"]["url"] == f"redis://:***@127.0.0.1:{port}/0"
+    assert json.loads(out)["remote"]["usable"] is False
 
 
 # --------------------------------------------------------------------------- secrets

@@ -135,6 +135,12 @@ class RemoteCache:
         self._count("writes", bytes_written=len(value))
         return True
 
+    def ping(self) -> float | None:
+        """Round-trip time of a PING in seconds, or None (with the one warning) when down."""
+        start = time.monotonic()
+        answered = self._call(lambda client: client.ping())
+        return time.monotonic() - start if answered else None
+
     def note_saved(self, seconds: float) -> None:
         """Time a remote hit saved (the original duration of what it replaced)."""
         with self._lock:
