@@ -134,6 +134,29 @@ def test_two_runners_share_one_redis(
     assert third["ai"]["cache_hits"] == PERSONA_STEPS and len(llm.requests) == PERSONA_STEPS
 
 
+def test_answers_about_the_checkout_are_shared_too(
+    tmp_path: Path,
+    redis_db: RedisServer,
+    llm: FakeLLMServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A failing test's traceback names the runner's checkout: the prompt says `<project>`
+    instead, so runner B asks nothing (a failed step is never reused: it runs again)."""
+    failing = {**FILES, "tests/test_core.py": "import not_installed_anywhere\n"}
+    origin = make_repo(tmp_path / "origin", failing)
+    use_remote(monkeypatch, redis_db.url)
+    steps = "pre_analysis,test_execution"
+    runner_a, runner_b = clone(origin, tmp_path / "a"), clone(origin, tmp_path / "b")
+    first, _ = run(capsys, runner_a, "--steps", steps)
+    assert statuses(first)["test_execution"] == "failed" and len(llm.requests) == 1
+    prompt = llm.bodies()[0]
+    assert str(runner_a) not in prompt and "<project>/tests/test_core.py" in prompt
+    second, _ = run(capsys, runner_b, "--steps", steps)
+    assert statuses(second)["test_execution"] == "failed"
+    assert len(llm.requests) == 1 and second["ai"]["remote_hits"] == 1
+
+
 def test_unix_socket(
     tmp_path: Path,
     origin: Path,

@@ -218,6 +218,19 @@ VOLATILE_KEYS = frozenset(
 RUN_ID_PATTERN = re.compile(r"workflow_\d{8}_\d{6}(?:_\d+)?")  # with the same-second suffix
 
 
+PROJECT_PLACEHOLDER = "<project>"
+
+
+def without_checkout(text: str, target: Path) -> str:
+    """`text` with the checkout's absolute location as `<project>`: like run ids, it differs
+    between runs that are otherwise the same (two CI runners, a moved clone) and would keep
+    them from sharing cached answers."""
+    for location in sorted({str(target), os.path.realpath(target)}, key=len, reverse=True):
+        if len(location) > 1:  # (only where the location ends: /tmp/p, not /tmp/p2)
+            text = re.sub(re.escape(location) + r"(?![\w.-])", PROJECT_PLACEHOLDER, text)
+    return text
+
+
 def stable(value: Any) -> Any:
     """`value` without timing keys, recursively."""
     if isinstance(value, dict):
@@ -296,7 +309,7 @@ class PromptBuilder:
         body = header + "".join(s for s in sections if s)
         if omitted:
             body += "\n## Left out of this prompt\n" + "".join(f"- {ln}\n" for ln in omitted)
-        body = valid_text(RUN_ID_PATTERN.sub("<run>", body))  # run ids defeat the AI cache
+        body = valid_text(RUN_ID_PATTERN.sub("<run>", without_checkout(body, ctx.target)))
         final = redact(body)  # a second pass over the joined text: idempotent on clean text
         room.redactions.update(final.counts)
         tokens = self.counter.count(system) + self.counter.count(final.text)
