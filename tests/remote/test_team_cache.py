@@ -157,6 +157,28 @@ def test_answers_about_the_checkout_are_shared_too(
     assert len(llm.requests) == 1 and second["ai"]["remote_hits"] == 1
 
 
+def test_a_reused_result_names_its_own_checkout(
+    tmp_path: Path,
+    redis_db: RedisServer,
+    llm: FakeLLMServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """test_execution's data holds the command with the junit path in the checkout: stored as
+    `<project>`, it reads as runner B's own location there, and B's prompt is A's prompt."""
+    passing = {**FILES, "tests/test_core.py": "def test_add():\n    assert 1 + 1 == 2\n"}
+    origin = make_repo(tmp_path / "origin", passing)
+    use_remote(monkeypatch, redis_db.url)
+    steps = "pre_analysis,test_execution"
+    runner_a, runner_b = clone(origin, tmp_path / "a"), clone(origin, tmp_path / "b")
+    run(capsys, runner_a, "--steps", steps)
+    second, _ = run(capsys, runner_b, "--steps", steps)
+    assert statuses(second)["test_execution"] == "reused"
+    assert len(llm.requests) == 1 and second["ai"]["remote_hits"] == 1
+    entry = (runner_b / ".ai_workflow" / "step_cache" / "test_execution.json").read_text()
+    assert f"--junitxml={runner_b}/.ai_workflow" in entry and str(runner_a) not in entry
+
+
 def test_unix_socket(
     tmp_path: Path,
     origin: Path,

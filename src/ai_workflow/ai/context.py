@@ -22,6 +22,7 @@ from typing import Any
 from ai_workflow.ai.redact import is_denied, redact
 from ai_workflow.ai.templates import PromptTemplate
 from ai_workflow.ai.tokens import TokenCounter
+from ai_workflow.checkout import without_checkout
 from ai_workflow.engine.hooks import CHANGES_MEMO_KEY
 from ai_workflow.engine.step import StepContext, StepOutcome
 from ai_workflow.findings import Finding, sort_findings
@@ -216,19 +217,6 @@ VOLATILE_KEYS = frozenset(
 )
 """Data keys that change on every run: left out so an unchanged project keeps its cache key."""
 RUN_ID_PATTERN = re.compile(r"workflow_\d{8}_\d{6}(?:_\d+)?")  # with the same-second suffix
-
-
-PROJECT_PLACEHOLDER = "<project>"
-
-
-def without_checkout(text: str, target: Path) -> str:
-    """`text` with the checkout's absolute location as `<project>`: like run ids, it differs
-    between runs that are otherwise the same (two CI runners, a moved clone) and would keep
-    them from sharing cached answers."""
-    for location in sorted({str(target), os.path.realpath(target)}, key=len, reverse=True):
-        if len(location) > 1:  # (only where the location ends: /tmp/p, not /tmp/p2)
-            text = re.sub(re.escape(location) + r"(?![\w.-])", PROJECT_PLACEHOLDER, text)
-    return text
 
 
 def stable(value: Any) -> Any:

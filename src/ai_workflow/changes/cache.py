@@ -27,6 +27,7 @@ from ai_workflow.changes.fingerprint import (
     compute_fingerprint,
 )
 from ai_workflow.changes.toolprobe import tool_versions
+from ai_workflow.checkout import map_strings, with_checkout, without_checkout
 from ai_workflow.config import Config
 from ai_workflow.engine import records
 from ai_workflow.engine.artifacts import Workspace, write_atomic
@@ -140,6 +141,7 @@ class FingerprintCache:
         payload = self.remote.get(REMOTE_KIND, current.key)
         if payload is None:
             return None
+        payload = map_strings(payload, lambda text: with_checkout(text, ctx.target))
         where = f"{self.remote.settings.shown_url} {REMOTE_KIND}:{current.key[:16]}"
         entry = checked_entry(payload, ctx.spec.id, where)
         if entry is None or entry.get("key") != current.key:
@@ -182,8 +184,9 @@ class FingerprintCache:
             "result": result.to_dict(with_data=True),
         }
         self._write_entry(step_id, entry, fingerprint.files)
-        if self.remote is not None:
-            self.remote.put(REMOTE_KIND, fingerprint.key, entry)
+        if self.remote is not None:  # (another runner's checkout is elsewhere: `<project>`)
+            shared = map_strings(entry, lambda text: without_checkout(text, ctx.target))
+            self.remote.put(REMOTE_KIND, fingerprint.key, shared)
 
     def _write_entry(self, step_id: str, entry: dict[str, Any], files: dict[str, str]) -> None:
         records.directory_slot(self.cache_dir)

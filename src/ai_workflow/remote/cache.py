@@ -29,6 +29,7 @@ from typing import Any
 
 from ai_workflow.ai.cache import canonical_json
 from ai_workflow.ai.redact import redact
+from ai_workflow.checkout import map_strings
 from ai_workflow.engine import records
 from ai_workflow.remote.settings import RemoteSettings
 
@@ -71,13 +72,7 @@ def connect(settings: RemoteSettings) -> Client:
 
 def redacted(value: Any) -> Any:
     """`value` with every string redacted (keys of mappings too)."""
-    if isinstance(value, str):
-        return redact(value).text
-    if isinstance(value, dict):
-        return {redacted(k): redacted(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [redacted(v) for v in value]
-    return value
+    return map_strings(value, lambda text: redact(text).text)
 
 
 class RemoteCache:
