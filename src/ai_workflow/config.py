@@ -227,6 +227,7 @@ class CacheConfig(_Section):
     remote_timeout_s: float = Field(default=2.0, gt=0, le=60)
     remote_key_env: str = Field(default="AI_WORKFLOW_CACHE_KEY", pattern=ENV_NAME)  # HMAC key
     remote_password_env: str | None = Field(default=None, pattern=ENV_NAME)  # Redis password
+    remote_ca_file: str | None = None  # CA certificates for rediss:// (a private CA)
 
 
 class Config(_Section):

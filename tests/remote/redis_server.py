@@ -110,3 +110,52 @@ def start_cluster_node(directory: Path) -> RedisServer:
         time.sleep(0.05)
     server.stop()
     raise RuntimeError("the one-node cluster did not become ready")
+
+
+def make_certificates(directory: Path) -> tuple[Path, Path, Path]:
+    """A private CA and a server certificate for 127.0.0.1 it signed (openssl): CA, cert, key."""
+    directory.mkdir(parents=True, exist_ok=True)
+    ca_key, ca, key, csr, cert = (directory / n for n in ("ca.key", "ca.crt", "s.key", "s.csr", "s.crt"))  # fmt: skip
+    ext = directory / "san.ext"
+    ext.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    for args in (
+        ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca,
+         "-days", "2", "-subj", "/CN=ai-workflow test CA"],
+        ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr,
+         "-subj", "/CN=127.0.0.1"],
+        ["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
+         "-out", cert, "-days", "2", "-extfile", ext],
+    ):  # fmt: skip
+        subprocess.run(["openssl", *map(str, args)], check=True, capture_output=True)
+    return ca, cert, key
+
+
+def start_tls_redis(directory: Path) -> tuple[RedisServer, Path]:
+    """redis-server on a TLS-only port (rediss://) with a private CA; the server and the CA."""
+    ca, cert, key = make_certificates(directory / "tls")
+    directory.mkdir(parents=True, exist_ok=True)
+    tls_port = free_port()
+    binary = redis_binary()
+    assert binary is not None
+    log = (directory / "redis-tls.log").open("ab")
+    args = [binary, "--port", "0", "--tls-port", str(tls_port), "--bind", "127.0.0.1",
+            "--tls-cert-file", str(cert), "--tls-key-file", str(key), "--tls-ca-cert-file",
+            str(ca), "--tls-auth-clients", "no", "--save", "", "--appendonly", "no",
+            "--dir", str(directory)]  # fmt: skip
+    process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    tls = RedisServer(directory, tls_port, process)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            client = redis.Redis(
+                host="127.0.0.1", port=tls_port, ssl=True, ssl_ca_certs=str(ca), socket_timeout=5
+            )
+            if client.ping():
+                return tls, ca
+        except redis.RedisError:
+            time.sleep(0.05)
+    tls.stop()
+    raise RuntimeError(
+        f"TLS redis-server did not start: {(directory / 'redis-tls.log').read_text()}"
+    )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -21,7 +22,12 @@ from ai_workflow.remote.cache import MAGIC, SIG_BYTES
 from tests.ai.fakes import FakeLLMServer, findings_answer
 from tests.helpers import make_repo
 from tests.remote.conftest import TEAM_KEY
-from tests.remote.redis_server import RedisServer, start_cluster_node, start_redis
+from tests.remote.redis_server import (
+    RedisServer,
+    start_cluster_node,
+    start_redis,
+    start_tls_redis,
+)
 
 STEPS = "pre_analysis,documentation,code_quality"
 PERSONA_STEPS = 2  # documentation and code_quality are reviewed by the AI
@@ -192,6 +198,31 @@ def test_unix_socket(
     assert first["remote_cache"]["writes"] == 3 and first["remote_cache"]["url"].startswith("unix:")
     assert second["remote_cache"]["hits"] == 3
     assert set(statuses(second).values()) == {"reused"}
+
+
+def test_rediss_with_a_private_ca(
+    tmp_path: Path,
+    origin: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: no certificates for the TLS server")
+    server, ca = start_tls_redis(tmp_path / "tls-redis")
+    try:
+        use_remote(monkeypatch, f"rediss://127.0.0.1:{server.port}/0")
+        monkeypatch.setenv("AI_WORKFLOW_CACHE_REMOTE_CA_FILE", str(ca))
+        first, _ = run(capsys, clone(origin, tmp_path / "a"))
+        second, err = run(capsys, clone(origin, tmp_path / "b"))
+        monkeypatch.delenv("AI_WORKFLOW_CACHE_REMOTE_CA_FILE")  # the system CAs do not know it
+        untrusted, err_untrusted = run(capsys, clone(origin, tmp_path / "c"))
+    finally:
+        server.stop()
+    assert remote_warnings(err) == [] and first["remote_cache"]["writes"] == 3
+    assert second["remote_cache"]["hits"] == 3 and set(statuses(second).values()) == {"reused"}
+    assert untrusted["remote_cache"]["available"] is False
+    assert "certificate" in untrusted["remote_cache"]["warning"].lower()
+    assert len(remote_warnings(err_untrusted)) == 1
 
 
 def test_redis_cluster(

@@ -65,6 +65,8 @@ def connect(settings: RemoteSettings) -> Client:
     }
     if settings.password is not None:
         options["password"] = settings.password
+    if settings.ca_file is not None and settings.url.startswith("rediss:"):
+        options["ssl_ca_certs"] = settings.ca_file
     if settings.cluster:
         return RedisCluster.from_url(settings.url, **options)
     return redis.Redis.from_url(settings.url, **options)

@@ -70,6 +70,7 @@ class RemoteSettings:
     timeout_s: float
     key: bytes
     password: str | None
+    ca_file: str | None = None  # for rediss://, relative to the target
 
     @property
     def shown_url(self) -> str:
@@ -112,6 +113,7 @@ def resolve_settings(
         timeout_s=cache.remote_timeout_s,
         key=key.encode("utf-8"),
         password=password or None,
+        ca_file=str(target / cache.remote_ca_file) if cache.remote_ca_file else None,
     )
 
 
