@@ -10,7 +10,7 @@ project, each in its own directory with an empty work directory (a CI runner):
 Per run: steps reused, AI requests sent, wall time, bytes read/written. Medians of the repeats.
 
 Usage: .venv-test/bin/python bench/team_cache.py [--repeats 3] [--delay 0.25] [--modules 60]
-       [--bundle path/to/project.bundle --branch main]
+       [--bundle path/to/project.bundle --branch main] [--no-ai]
 """
 
 from __future__ import annotations
@@ -153,6 +153,7 @@ def main_bench() -> None:
     parser.add_argument("--modules", type=int, default=60, help="modules of the generated project")
     parser.add_argument("--bundle", type=Path, help="a git bundle of a real project instead")
     parser.add_argument("--branch", default="main")
+    parser.add_argument("--no-ai", action="store_true", help="no provider: step results only")
     args = parser.parse_args()
     if redis_binary() is None:
         raise SystemExit("redis-server is not installed (Debian package redis-server)")
@@ -166,7 +167,7 @@ def main_bench() -> None:
         redis_server = start_redis(Path(tmp) / "redis")
         os.environ.pop("GITHUB_EVENT_NAME", None)
         os.environ.update(
-            AI_WORKFLOW_AI_PROVIDER="openai",
+            AI_WORKFLOW_AI_PROVIDER="none" if args.no_ai else "openai",
             AI_WORKFLOW_AI_BASE_URL=srv.base_url,
             AI_WORKFLOW_AI_MODEL="bench",
             AI_WORKFLOW_CACHE_KEY=KEY,
@@ -193,6 +194,7 @@ def main_bench() -> None:
 
 def report(args: argparse.Namespace, rows: dict[str, dict[str, Any]]) -> None:
     project = args.bundle.name if args.bundle else f"generated, {args.modules} modules"
+    project += ", no AI provider" if args.no_ai else ""
     print(f"machine: {machine()}; project: {project}; provider delay {args.delay:g}s; "
           f"medians of {args.repeats}")  # fmt: skip
     for name, row in rows.items():
