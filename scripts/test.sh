@@ -45,6 +45,15 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
       || echo "(apt-get could not install chromium: the HTML report's browser test will fail)"
   fi
 fi
+# A real redis-server for the team-cache tests (tests/remote): Debian's package, installed as root
+# where apt exists (elsewhere those tests skip, saying why).
+if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "(installing redis-server for the team-cache tests)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq redis-server >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq redis-server >/dev/null 2>&1; } \
+    || echo "(apt-get could not install redis-server: the team-cache tests will be skipped)"
+fi
 echo "== ruff"; "$VENV/bin/ruff" check src tests bench
 echo "== mypy"; "$VENV/bin/mypy" src
 echo "== pytest"; "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"

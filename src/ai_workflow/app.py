@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -31,6 +31,9 @@ from ai_workflow.engine.runner import RunRequest, run_workflow
 from ai_workflow.errors import ConfigError, UsageError
 from ai_workflow.report.console import RunConsole
 from ai_workflow.steps import builtin_steps
+
+if TYPE_CHECKING:
+    from ai_workflow.remote import RemoteCache
 
 RUN_FLAGS = (
     "smart_execution",
@@ -92,16 +95,20 @@ def _run_overrides(args: argparse.Namespace) -> dict[str, Any]:
     return {flag: getattr(args, flag) for flag in RUN_FLAGS if getattr(args, flag) is not None}
 
 
-def _run_parts(target: Path, config: Config) -> dict[str, Any]:
-    """The AI reviewer, smart execution and report writers, built lazily per run."""
+def _run_parts(target: Path, config: Config, remote: RemoteCache | None) -> dict[str, Any]:
+    """The AI reviewer, smart execution and report writers, built lazily per run; both caches
+    share the run's remote team cache."""
     from ai_workflow.ai import build_reviewer
     from ai_workflow.changes import build_skip_policy, build_step_cache
     from ai_workflow.report.files import FileReporter
 
     return {
-        "make_reviewer": lambda ws: build_reviewer(config, ws, use_cache=config.run.ai_cache),
+        "make_reviewer": lambda ws: build_reviewer(
+            config, ws, use_cache=config.run.ai_cache, remote=remote
+        ),
         "make_reporter": lambda ws, specs: FileReporter(ws, specs, config.report),
-        "make_step_cache": lambda ws: build_step_cache(target, config, ws),
+        "make_step_cache": lambda ws: build_step_cache(target, config, ws, remote),
+        "remote_stats": lambda: remote.stats() if remote is not None else None,
         "make_skip_policy": lambda history, specs: build_skip_policy(
             target, config, specs, history
         ),
@@ -133,6 +140,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     interactive = not config.run.auto and sys.stdin.isatty() and sys.stderr.isatty()
     console = RunConsole(stderr=args.json, verbose=config.run.verbose, interactive=interactive)
     finding_policy = None if args.dry_run else _finding_policy(target, config, console)
+    from ai_workflow.remote import build_remote
+
+    remote = None if args.dry_run else build_remote(target, config)
     request = RunRequest(
         target=target,
         config=config,
@@ -142,11 +152,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         show_graph=args.show_graph,
         interactive=interactive,
-        **_run_parts(target, config),
+        **_run_parts(target, config, remote),
     )
     if finding_policy is not None:
         request.finding_policy = finding_policy
-    report = run_workflow(request)
+    try:
+        report = run_workflow(request)
+    finally:
+        if remote is not None:
+            remote.close()
     if args.json:
         print(json.dumps(report.summary, indent=2))
     return report.exit_code

@@ -20,6 +20,7 @@ import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
@@ -238,6 +239,67 @@ class ReportConfig(_Section):
             allowed = ", ".join("{" + f + "}" for f in SOURCE_URL_FIELDS)
             raise ValueError(f"unknown placeholder {{{unknown[0]}}} (use {allowed})")
         return value
+REMOTE_SCHEMES = ("redis", "rediss", "unix")
+REMOTE_EXAMPLES = "redis://host:6379/0, rediss://host:6380/0 or unix:///run/redis/redis.sock"
+
+
+def _remote_url(value: str | None) -> str | None:
+    """A Redis URL redis-py can connect to (also Valkey's and a cluster node's), or None/""."""
+    if not value:
+        return None
+    problem = remote_url_problem(value)
+    if problem is not None:
+        raise ValueError(f"{problem} (use {REMOTE_EXAMPLES})")
+    return value
+
+
+def remote_url_problem(url: str) -> str | None:
+    """What is wrong with a remote cache URL, or None."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        return f"not a valid URL: {exc}"
+    if parts.scheme not in REMOTE_SCHEMES:
+        return f"unsupported scheme {parts.scheme + ':' if parts.scheme else '(none)'}"
+    if parts.scheme == "unix":
+        return None if parts.path.startswith("/") else "a unix:// URL needs an absolute socket path"
+    if not parts.hostname:
+        return "no host"
+    if port == 0:
+        return "port 0"
+    db = parts.path.strip("/")
+    if db and not (db.isdigit() and int(db) < 1_000_000):
+        return f"the database must be a number, not {db[:40]!r}"
+    return None
+
+
+ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+"""An environment variable's name (for settings that name one)."""
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages and reports."""
+    return re.sub(r"(://[^/@:]*:)[^/]*@", r"\1***@", url)
+
+
+RemoteUrl = Annotated[str | None, AfterValidator(_remote_url)]
+
+
+class CacheConfig(_Section):
+    """The shared team cache (`ai_workflow.remote`): step results and AI answers in Redis."""
+
+    remote: RemoteUrl = None  # also AI_WORKFLOW_REMOTE_CACHE; None/"": no remote cache
+    remote_mode: Literal["auto", "read-write", "read-only", "off"] = "auto"  # auto: PR CI reads
+    remote_cluster: bool = False  # the URL is a node of a Redis Cluster
+    remote_namespace: str | None = Field(default=None, min_length=1, max_length=200)
+    remote_prefix: str = Field(default="ai-workflow", min_length=1, max_length=100)
+    remote_ttl_hours: float = Field(default=168.0, gt=0, le=10 * 365 * 24)
+    remote_max_entry_kb: int = Field(default=1024, ge=1, le=512 * 1024)
+    remote_timeout_s: float = Field(default=2.0, gt=0, le=60)
+    remote_key_env: str = Field(default="AI_WORKFLOW_CACHE_KEY", pattern=ENV_NAME)  # HMAC key
+    remote_password_env: str | None = Field(default=None, pattern=ENV_NAME)  # Redis password
+    remote_ca_file: str | None = None  # CA certificates for rediss:// (a private CA)
 
 
 class Config(_Section):
@@ -251,6 +313,7 @@ class Config(_Section):
     smart_execution: SmartExecutionConfig = Field(default_factory=SmartExecutionConfig)
     rules: RulesConfig = Field(default_factory=RulesConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    cache: CacheConfig = Field(default_factory=CacheConfig)
 
 
 SECTIONS: dict[str, type[BaseModel]] = {
@@ -461,13 +524,17 @@ def _read_file(path: Path) -> _Source:
     return _Source(str(path), data, yaml_text=text)
 
 
+ENV_ALIASES = {"remote_cache": ("cache", "remote")}
+"""Variables named otherwise than `AI_WORKFLOW_<SECTION>_<KEY>`: AI_WORKFLOW_REMOTE_CACHE."""
+
+
 def _env_layer(environ: Mapping[str, str]) -> _Source:
     data: dict[str, Any] = {}
     for var, raw in sorted(environ.items()):
         if not var.startswith(ENV_PREFIX):
             continue
         rest = var[len(ENV_PREFIX) :].lower()
-        section, key = _env_key(rest)
+        section, key = ENV_ALIASES.get(rest) or _env_key(rest)
         if section is None or key is None:
             continue  # e.g. AI_WORKFLOW_BASE is read by smart execution itself
         value = _parse_env_value(var, raw)
@@ -525,7 +592,10 @@ def _describe_errors(exc: ValidationError, source: _Source) -> str:
         else:
             msg = f"{key}: {err['msg']}"
             if "input" in err and not isinstance(err["input"], dict | list):
-                msg += f" (got {shown(err['input'])})"
+                got = err["input"]
+                if loc == ("cache", "remote") and isinstance(got, str):
+                    got = safe_url(got)  # never print a password
+                msg += f" (got {shown(got)})"
         value = err.get("input") if err["type"] == UNKNOWN_RULE else None
         lines.append(f"{source.where(loc, value)}: {msg}")
     more = len(exc.errors()) - 5

@@ -29,7 +29,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import diskcache
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -38,8 +38,12 @@ from ai_workflow.ai.providers.base import ChatRequest, ChatResponse
 from ai_workflow.engine import records
 from ai_workflow.textfiles import read_head
 
+if TYPE_CHECKING:
+    from ai_workflow.remote import RemoteCache
+
 KEY_SCHEMA = "ai-workflow/ai-cache-key@1"
 EVICTION_POLICY = "least-recently-used"
+REMOTE_KIND = "ai"  # the kind of AI answers in the shared team cache (`ai_workflow.remote`)
 SQLITE_TIMEOUT_S = 60
 DB_FILE = "cache.db"  # diskcache's database file in the cache directory
 SQLITE_MAGIC = b"SQLite format 3\0"
@@ -89,6 +93,7 @@ class CacheEntry(_Strict):
     template: str = ""
     created: float = Field(ge=0)
     last_access: float = Field(ge=0)
+    elapsed_s: float = Field(default=0.0, ge=0)  # how long the provider took to answer
     usage: _Usage
     response: _Response
 
@@ -99,6 +104,7 @@ class CachedAnswer:
     created: float
     last_access: float
     template: str
+    source: str = "local"  # or "remote": the shared team cache
 
     @property
     def tokens(self) -> int:
@@ -153,10 +159,20 @@ def header_problem(db_file: Path) -> str | None:
 
 
 class ResponseCache:
-    """Thread- and process-safe. Opened lazily: nothing is created until first used."""
+    """Thread- and process-safe. Opened lazily: nothing is created until first used. With a
+    `remote` (the shared team cache), a local miss is looked up there and a remote hit is
+    written locally; what is stored goes to both."""
 
-    def __init__(self, directory: Path, *, ttl_s: float, max_bytes: int) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        ttl_s: float,
+        max_bytes: int,
+        remote: RemoteCache | None = None,
+    ) -> None:
         self.directory = directory
+        self.remote = remote
         self.ttl_s = ttl_s
         self.max_bytes = max_bytes
         self._store: diskcache.Cache | None = None
@@ -250,7 +266,30 @@ class ResponseCache:
 
     def get(self, key: str) -> CachedAnswer | None:
         """The stored answer, or None (absent, expired or damaged). Records the access."""
-        return self._guarded(lambda store: self._get(store, key), None)
+        local = self._guarded(lambda store: self._get(store, key), None)
+        return local if local is not None or self.remote is None else self._get_remote(key)
+
+    def _get_remote(self, key: str) -> CachedAnswer | None:
+        """A signed answer of the team cache, written to the local cache as it is used."""
+        assert self.remote is not None
+        payload = self.remote.get(REMOTE_KIND, key)
+        if not isinstance(payload, dict):
+            return None
+        entry = self._decode(canonical_json(payload), key)
+        if entry is None:
+            return None
+        now = time.time()
+        entry["last_access"] = now
+        text = canonical_json(entry)
+        self._guarded(lambda store: store.set(key, text, expire=self.ttl_s, retry=True), False)
+        self.remote.note_saved(float(entry.get("elapsed_s", 0.0)))
+        return CachedAnswer(
+            response=ChatResponse.from_dict(entry["response"]),
+            created=float(entry["created"]),
+            last_access=now,
+            template=str(entry.get("template", "")),
+            source="remote",
+        )
 
     def _get(self, store: diskcache.Cache, key: str) -> CachedAnswer | None:
         try:
@@ -278,7 +317,9 @@ class ResponseCache:
             template=str(entry.get("template", "")),
         )
 
-    def put(self, key: str, request: ChatRequest, response: ChatResponse) -> bool:
+    def put(
+        self, key: str, request: ChatRequest, response: ChatResponse, elapsed_s: float = 0.0
+    ) -> bool:
         """Store a complete answer; errors, refusals and truncated answers are refused."""
         if not response.cacheable:
             return False
@@ -290,13 +331,17 @@ class ResponseCache:
             "template": request.template,
             "created": now,
             "last_access": now,
+            "elapsed_s": round(max(0.0, elapsed_s), 3),
             "usage": {"tokens_in": response.tokens_in, "tokens_out": response.tokens_out},
             "response": response.to_dict(),
         }
         text = canonical_json(entry)
-        return self._guarded(
+        stored = self._guarded(
             lambda store: bool(store.set(key, text, expire=self.ttl_s, retry=True)), False
         )
+        if self.remote is not None:
+            self.remote.put(REMOTE_KIND, key, entry)
+        return stored
 
     def stats(self) -> dict[str, Any]:
         empty = {"entries": 0, "size_bytes": 0, "directory": str(self.directory)}

@@ -14,7 +14,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 from ai_workflow.ai.redact import is_denied, redact
 from ai_workflow.ai.templates import PromptTemplate
 from ai_workflow.ai.tokens import TokenCounter
+from ai_workflow.checkout import without_checkout
 from ai_workflow.engine.hooks import CHANGES_MEMO_KEY
 from ai_workflow.engine.step import StepContext, StepOutcome
 from ai_workflow.findings import Finding, sort_findings
@@ -48,16 +49,21 @@ class BuiltPrompt:
 
 
 class _Budget:
-    """Adds redacted pieces while they fit, counting what was left out by kind."""
+    """Adds redacted pieces while they fit, counting what was left out by kind. Each piece is
+    first made the same for every run and runner (`prepare`), so that redaction, which looks
+    at the text around a value, decides alike on every runner."""
 
-    def __init__(self, counter: TokenCounter, tokens_left: int) -> None:
+    def __init__(
+        self, counter: TokenCounter, tokens_left: int, prepare: Callable[[str], str] = str
+    ) -> None:
         self.counter = counter
+        self.prepare = prepare
         self.left = tokens_left
         self.redactions: Counter[str] = Counter()
         self.dropped: Counter[str] = Counter()
 
     def take(self, text: str, kind: str) -> str | None:
-        cleaned = redact(text)
+        cleaned = redact(self.prepare(text))
         cost = self.counter.count(cleaned.text)
         if cost > self.left:
             self.dropped[kind] += 1
@@ -277,7 +283,7 @@ class PromptBuilder:
         )
         budget = step_budget(ctx)
         fixed = self.counter.count(system) + self.counter.count(header) + OMISSION_RESERVE
-        room = _Budget(self.counter, budget - fixed)
+        room = _Budget(self.counter, budget - fixed, self._same_everywhere)
         changed = changed_files(ctx)
         allowed, excluded = self._split_denied(changed, outcome.findings)
         wanted = tuple(p for p in changed if p in allowed)
@@ -296,7 +302,7 @@ class PromptBuilder:
         body = header + "".join(s for s in sections if s)
         if omitted:
             body += "\n## Left out of this prompt\n" + "".join(f"- {ln}\n" for ln in omitted)
-        body = valid_text(RUN_ID_PATTERN.sub("<run>", body))  # run ids defeat the AI cache
+        body = valid_text(self._same_everywhere(body))
         final = redact(body)  # a second pass over the joined text: idempotent on clean text
         room.redactions.update(final.counts)
         tokens = self.counter.count(system) + self.counter.count(final.text)
@@ -310,6 +316,11 @@ class PromptBuilder:
             excluded=excluded,
             redactions=room.redactions,
         )
+
+    def _same_everywhere(self, text: str) -> str:
+        """Run ids as `<run>` and the checkout as `<project>`: both differ between runs that
+        are otherwise the same (another run, another runner) and would defeat the AI cache."""
+        return RUN_ID_PATTERN.sub("<run>", without_checkout(text, self.ctx.target))
 
     def _split_denied(
         self, changed: list[str], findings: list[Finding]

@@ -15,7 +15,7 @@ import traceback
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ai_workflow.ai.cache import ResponseCache, cache_key
 from ai_workflow.ai.context import BuiltPrompt, PromptBuilder, valid_text
@@ -43,6 +43,9 @@ from ai_workflow.engine.artifacts import Workspace
 from ai_workflow.engine.step import StepContext, StepOutcome
 from ai_workflow.findings import Finding, Severity
 
+if TYPE_CHECKING:
+    from ai_workflow.remote import RemoteCache
+
 RAW_RESPONSE_LIMIT = 20_000
 MB = 1024 * 1024
 
@@ -64,6 +67,7 @@ class AIReviewer:
         use_cache: bool,
         environ: Mapping[str, str] | None = None,
         counter: TokenCounter | None = None,
+        remote: RemoteCache | None = None,
     ) -> None:
         self.config = config
         self.ai = config.ai
@@ -76,6 +80,7 @@ class AIReviewer:
                 workspace.cache_dir,
                 ttl_s=self.ai.cache_ttl_hours * 3600,
                 max_bytes=int(self.ai.cache_max_mb * MB),
+                remote=remote,
             )
             if use_cache
             else None
@@ -138,6 +143,7 @@ class AIReviewer:
             "provider": self.provider_label,
             "calls": counts.get("calls", 0),
             "cache_hits": hits,
+            "remote_hits": counts.get("remote_hits", 0),
             "cache_misses": misses,
             "hit_rate": round(hits / (hits + misses), 4) if hits + misses else None,
             "tokens_in": counts.get("tokens_in", 0),
@@ -193,7 +199,8 @@ class AIReviewer:
         usable = self._apply(ctx, outcome, response, info)
         if usable and not info["cached"] and self._cacheable() and self.cache is not None:
             # Only answers that parsed are kept: an unusable one is asked again next run.
-            info["stored_in_cache"] = self.cache.put(info["cache_key"], request, response)
+            elapsed = float(info.get("elapsed_s", 0.0))
+            info["stored_in_cache"] = self.cache.put(info["cache_key"], request, response, elapsed)
         else:
             info.setdefault("stored_in_cache", False)
 
@@ -225,14 +232,16 @@ class AIReviewer:
         if use_cache and self.cache is not None:
             hit = self.cache.get(key)
             if hit is not None:
-                self._count(cache_hits=1, tokens_saved=hit.tokens, reviews=1)
-                info.update(cached=True, tokens_in=hit.response.tokens_in)
+                remote = int(hit.source == "remote")
+                self._count(cache_hits=1, remote_hits=remote, tokens_saved=hit.tokens, reviews=1)
+                info.update(cached=True, cache=hit.source, tokens_in=hit.response.tokens_in)
                 info["tokens_out"] = hit.response.tokens_out
-                ctx.log(f"AI: cache hit ({hit.tokens} tokens saved)")
+                ctx.log(f"AI: {hit.source} cache hit ({hit.tokens} tokens saved)")
                 return hit.response
             self._count(cache_misses=1)
         info["cached"] = False
         ctx.log(f"AI: calling {provider.name} model={request.model}")
+        started = time.monotonic()
         try:
             response = provider.complete(request, ctx)
         except ProviderError as exc:
@@ -250,6 +259,7 @@ class AIReviewer:
         )
         info.update(tokens_in=response.tokens_in, tokens_out=response.tokens_out)
         info.update(finish_reason=response.finish_reason, model=response.model or request.model)
+        info["elapsed_s"] = round(time.monotonic() - started, 3)
         return response
 
     def _apply(
@@ -415,6 +425,8 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def build_reviewer(config: Config, workspace: Workspace, *, use_cache: bool) -> AIReviewer:
+def build_reviewer(
+    config: Config, workspace: Workspace, *, use_cache: bool, remote: RemoteCache | None = None
+) -> AIReviewer:
     """The reviewer the engine calls for every step with a persona."""
-    return AIReviewer(config, workspace, use_cache=use_cache)
+    return AIReviewer(config, workspace, use_cache=use_cache, remote=remote)

@@ -139,6 +139,7 @@ class RunRequest:
         lambda history, specs: NoSkips()
     )
     finding_policy: FindingPolicy = field(default_factory=NoFindingPolicy)
+    remote_stats: Callable[[], dict[str, Any] | None] = lambda: None  # the team cache's
 
 
 @dataclass
@@ -650,6 +651,7 @@ class WorkflowRun:
             "steps": [r.to_dict(with_data=False) for r in ordered],
             "counts": counts,
             "ai": reviewer.stats(),
+            "remote_cache": self.req.remote_stats(),
             "changes": self.policy.to_dict() or None,
             "rules": self._rules_block(ordered),
             "estimates": {s: e.seconds for s, e in self.analysis.estimates.items()},

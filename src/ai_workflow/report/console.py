@@ -244,7 +244,10 @@ def metrics_block(summary: dict[str, Any], history: list[dict[str, Any]]) -> Gro
             counts,
             Text((step.get("reason") or step.get("summary") or "")[:70], style="dim"),
         )
-    return Group(head, table, Text(_ai_line(summary)), Text(_history_line(history)))
+    lines = [Text(_ai_line(summary))]
+    if summary.get("remote_cache"):
+        lines.append(Text(remote_line(summary["remote_cache"])))
+    return Group(head, table, *lines, Text(_history_line(history)))
 
 
 def _finding_counts(findings: list[dict[str, Any]]) -> str:
@@ -269,6 +272,23 @@ def _ai_line(summary: dict[str, Any]) -> str:
             if "cache_entries" in ai
             else ""
         )
+    )
+
+
+def remote_line(remote: dict[str, Any]) -> str:
+    """The team cache's line: hits, bytes moved, time saved, and why it is read-only."""
+    mode = remote.get("mode", "?")
+    if remote.get("mode_reason") not in (None, "configured"):
+        mode += f": {remote['mode_reason']}"
+    rejected = sum((remote.get("rejected") or {}).values())
+    return (
+        f"  Team cache ({remote.get('url')}, {mode}): hits {remote.get('hits', 0)}, "
+        f"misses {remote.get('misses', 0)}, writes {remote.get('writes', 0)}, "
+        f"{remote.get('bytes_read', 0) / 1e3:.1f} kB read / "
+        f"{remote.get('bytes_written', 0) / 1e3:.1f} kB written, "
+        f"time saved {remote.get('time_saved_s', 0):.1f}s"
+        + (f", {rejected} unsigned or tampered entries refused" if rejected else "")
+        + ("" if remote.get("available", True) else ", unavailable")
     )
 
 

@@ -1,0 +1,161 @@
+"""A real redis-server on a free loopback port (and a Unix socket) in a temporary directory."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import redis
+
+START_TIMEOUT_S = 10.0
+NO_SERVER = (
+    "redis-server is not installed (Debian package redis-server; scripts/test.sh installs it "
+    "when run as root with apt-get)"
+)
+
+
+def redis_binary() -> str | None:
+    return shutil.which("redis-server")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class RedisServer:
+    directory: Path
+    port: int
+    process: subprocess.Popen[bytes]
+    extra: list[str] = field(default_factory=list)
+
+    @property
+    def socket_path(self) -> Path:
+        return self.directory / "redis.sock"
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def unix_url(self) -> str:
+        return f"unix://{self.socket_path}"
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=5)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_redis(directory: Path, *extra: str) -> RedisServer:
+    """Start redis-server (no persistence) and wait until it answers PING."""
+    binary = redis_binary()
+    assert binary is not None, NO_SERVER
+    directory.mkdir(parents=True, exist_ok=True)
+    for _attempt in range(3):  # another process may take the free port first
+        port = free_port()
+        log = (directory / "redis.log").open("ab")
+        args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no", "--dir", str(directory), "--unixsocket",
+                str(directory / "redis.sock"), "--unixsocketperm", "700", *extra]  # fmt: skip
+        process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        server = RedisServer(directory, port, process, list(extra))
+        if _wait_ready(server):
+            return server
+        server.stop()
+    raise RuntimeError(f"redis-server did not start: {(directory / 'redis.log').read_text()}")
+
+
+def _wait_ready(server: RedisServer) -> bool:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            return False
+        try:
+            if server.client().ping():
+                return True
+        except redis.RedisError:
+            time.sleep(0.05)
+    return False
+
+
+def start_cluster_node(directory: Path) -> RedisServer:
+    """A one-node Redis Cluster that owns every slot."""
+    server = start_redis(
+        directory, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"
+    )
+    client = server.client()
+    client.execute_command("CLUSTER", "ADDSLOTSRANGE", "0", "16383")
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        info = client.execute_command("CLUSTER", "INFO")
+        text = info.decode() if isinstance(info, bytes) else str(info)
+        if "cluster_state:ok" in text:
+            return server
+        time.sleep(0.05)
+    server.stop()
+    raise RuntimeError("the one-node cluster did not become ready")
+
+
+def make_certificates(directory: Path) -> tuple[Path, Path, Path]:
+    """A private CA and a server certificate for 127.0.0.1 it signed (openssl): CA, cert, key."""
+    directory.mkdir(parents=True, exist_ok=True)
+    ca_key, ca, key, csr, cert = (directory / n for n in ("ca.key", "ca.crt", "s.key", "s.csr", "s.crt"))  # fmt: skip
+    ext = directory / "san.ext"
+    ext.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    for args in (
+        ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca,
+         "-days", "2", "-subj", "/CN=ai-workflow test CA"],
+        ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr,
+         "-subj", "/CN=127.0.0.1"],
+        ["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
+         "-out", cert, "-days", "2", "-extfile", ext],
+    ):  # fmt: skip
+        subprocess.run(["openssl", *map(str, args)], check=True, capture_output=True)
+    return ca, cert, key
+
+
+def start_tls_redis(directory: Path) -> tuple[RedisServer, Path]:
+    """redis-server on a TLS-only port (rediss://) with a private CA; the server and the CA."""
+    ca, cert, key = make_certificates(directory / "tls")
+    directory.mkdir(parents=True, exist_ok=True)
+    tls_port = free_port()
+    binary = redis_binary()
+    assert binary is not None
+    log = (directory / "redis-tls.log").open("ab")
+    args = [binary, "--port", "0", "--tls-port", str(tls_port), "--bind", "127.0.0.1",
+            "--tls-cert-file", str(cert), "--tls-key-file", str(key), "--tls-ca-cert-file",
+            str(ca), "--tls-auth-clients", "no", "--save", "", "--appendonly", "no",
+            "--dir", str(directory)]  # fmt: skip
+    process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    tls = RedisServer(directory, tls_port, process)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            client = redis.Redis(
+                host="127.0.0.1", port=tls_port, ssl=True, ssl_ca_certs=str(ca), socket_timeout=5
+            )
+            if client.ping():
+                return tls, ca
+        except redis.RedisError:
+            time.sleep(0.05)
+    tls.stop()
+    raise RuntimeError(
+        f"TLS redis-server did not start: {(directory / 'redis-tls.log').read_text()}"
+    )
