@@ -5,11 +5,11 @@ the blocks of one session (the steps of one CI job, the commands of one task or 
 after another, so a file an earlier block downloads, builds or extracts exists for a later one.
 
 Sources: Makefile recipes, package.json scripts, GitHub Actions workflows and composite actions,
-GitLab CI, CircleCI, Azure Pipelines, Buildkite, Taskfile, local pre-commit hooks, dev
-containers (`devcontainer.json`), VS Code tasks, justfiles, tox and nox. Structured files are
-read with real parsers: YAML through PyYAML's composer (which keeps line numbers), JSON with
-comments through json5, INI through configparser, noxfiles through `ast`. Makefiles and
-justfiles have no parser library; their recipes are read line by line.
+GitLab CI, CircleCI, Azure Pipelines, Buildkite, Travis CI, Drone, Taskfile, local pre-commit
+hooks, dev containers (`devcontainer.json`), VS Code tasks, justfiles, tox and nox. Structured
+files are read with real parsers: YAML through PyYAML's composer (which keeps line numbers),
+JSON with comments through json5, INI through configparser, noxfiles through `ast`. Makefiles
+and justfiles have no parser library; their recipes are read line by line.
 """
 
 from __future__ import annotations
@@ -111,6 +111,10 @@ def _reader(path: str) -> Callable[[Path, str], list[ScriptBlock]] | None:
         return _buildkite
     if yaml_file and len(parts) == 1 and pure.stem.lower() in ("taskfile", "taskfile.dist"):
         return _taskfile
+    if path == ".travis.yml":
+        return _travis
+    if path in (".drone.yml", ".drone.yaml"):
+        return _drone
     return _TOOLING_FILES.get(path) or (
         _devcontainer if name == "devcontainer.json" and parts[0] == ".devcontainer" else None
     )
@@ -275,6 +279,36 @@ def _circleci(target: Path, path: str) -> list[ScriptBlock]:
                 command = _get(run, "command") if isinstance(run, yaml.MappingNode) else run
                 where = _directory(_text(_get(run, "working_directory")))
                 blocks += _block(path, "CI", _script(command), f"{section}.{job}", cwd=where)
+    return blocks
+
+
+_TRAVIS_PHASES = (
+    "before_install", "install", "before_script", "script", "after_success", "after_failure",
+    "after_script", "before_deploy", "after_deploy",
+)  # fmt: skip
+
+
+def _travis(target: Path, path: str) -> list[ScriptBlock]:
+    """The phases at the top and in each `jobs.include` / `matrix.include` entry."""
+    root = _compose(target, path)
+    entries = [("build", root)]
+    for section in ("jobs", "matrix"):
+        for index, item in enumerate(_items(_get(_get(root, section), "include"))):
+            entries.append((_text(_get(item, "name")) or f"{section}.{index}", item))
+    blocks: list[ScriptBlock] = []
+    for session, node in entries:
+        lines = []
+        for phase in _TRAVIS_PHASES:
+            lines += _script(_get(node, phase))
+        blocks += _block(path, "CI", lines, session)
+    return blocks
+
+
+def _drone(target: Path, path: str) -> list[ScriptBlock]:
+    blocks: list[ScriptBlock] = []
+    for index, step in enumerate(_items(_get(_compose(target, path), "steps"))):
+        name = _text(_get(step, "name")) or str(index)
+        blocks += _block(path, "CI", _script(_get(step, "commands")), name)
     return blocks
 
 

@@ -51,6 +51,9 @@ ObjectResolver = Callable[[str], bool | None]
 """Whether the project defines a Python object of this (dotted or bare) name: None when the name
 is not in the project's namespace (it may be another project's)."""
 
+_SPHINX_BUILD_DIR = "_build"
+"""Sphinx's build directory (sphinx-quickstart's default): what is under it is generated."""
+
 
 @dataclass(frozen=True)
 class LinkProblem:
@@ -99,6 +102,8 @@ class LinkChecker:
                 "site (such as another tag's or repository's page), so it was not checked",
             )
         built_from = self._sphinx_source(doc, resolved)
+        if built_from is None and _SPHINX_BUILD_DIR in Path(resolved).parts:
+            return None  # written by the docs build (conf.py writes _build/README.pprst)
         if built_from is None and not (self.target / resolved).exists():
             tree = self._myst_tree(doc, link, path)
             if tree is not None:

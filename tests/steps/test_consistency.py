@@ -506,3 +506,24 @@ def test_links_in_html_comments_and_templates_are_not_checked(tmp_path: Path) ->
     assert found == {
         ("links/broken-link", 8, "broken image: 'img/gone.svg' (img/gone.svg does not exist)"),
     }
+
+
+def test_a_minimum_version_for_users_is_not_the_project_version(tmp_path: Path) -> None:
+    """minimist's security note: "Please use version 1.2.6 or later" (the project is 1.2.8)."""
+    readme = (
+        "# mylib\n\nPlease use version 1.9.0 or later:\n\nNeeds 1.9+ of mylib.\n\n"
+        "    npm install mylib@1.9.0\n"
+    )
+    files = {
+        "package.json": '{\n  "name": "mylib",\n  "version": "2.0.0"\n}\n',
+        "README.md": readme,
+    }
+    outcome = _run(make_repo(tmp_path / "js", files))
+    assert _at(outcome, "version/readme-mismatch") == {("README.md", 7)}  # the pin is a claim
+
+
+def test_an_include_of_the_docs_build_output_is_generated_not_broken(tmp_path: Path) -> None:
+    """more-itertools' docs/index.rst includes ./_build/README.pprst, which conf.py writes."""
+    index = ".. include:: ./_build/README.pprst\n\n.. include:: ./missing.rst\n"
+    root = make_repo(tmp_path / "p", {"README.md": "# p\n", "docs/index.rst": index})
+    assert _at(_run(root), "links/broken-link") == {("docs/index.rst", 3)}

@@ -81,7 +81,7 @@ def test_planted_layout_defects(tmp_path: Path) -> None:
     git(root, "add", "-f", ".")
     git(root, "commit", "-q", "-m", "artefacts")
     outcome = _run(root)
-    assert _found(outcome, "structure/undocumented-dir") == {("data", None, "warning")}
+    assert _found(outcome, "structure/undocumented-dir") == {("data", None, "info")}
     assert _found(outcome, "structure/documented-path-missing") == {
         ("README.md", 10, "warning"),  # src/proj/gone.py
         ("README.md", 12, "warning"),  # tools/
@@ -154,7 +154,7 @@ def test_not_a_git_repository_skips_git_checks(tmp_path: Path) -> None:
     write_files(tmp_path / "plain", {"README.md": "# p\n", "misc/a.sh": "echo\n"})
     outcome = _run(tmp_path / "plain")
     assert any("not a git work tree" in s for s in outcome.skipped_checks)
-    assert _found(outcome, "structure/undocumented-dir") == {("misc", None, "warning")}
+    assert _found(outcome, "structure/undocumented-dir") == {("misc", None, "info")}
 
 
 def test_tree_parsing_with_ascii_glyphs_and_nested_base(tmp_path: Path) -> None:
@@ -227,7 +227,7 @@ def test_trees_of_other_projects_and_conventional_directories(tmp_path: Path) ->
     git(root, "commit", "-q", "-m", "keep")
     outcome = _run(root)
     assert _found(outcome, "structure/documented-path-missing") == {("README.md", 7, "warning")}
-    assert _found(outcome, "structure/undocumented-dir") == {("data", None, "warning")}
+    assert _found(outcome, "structure/undocumented-dir") == {("data", None, "info")}
     assert _found(outcome, "structure/tracked-ignored-file") == {
         ("test/run-logs/.gitkeep", None, "info"),
         ("test/run-logs/kept.log", None, "warning"),
@@ -252,10 +252,10 @@ def test_language_conventions_and_a_plain_text_readme_describe_directories(
             "fixtures/a.txt": "x\n",
         },
     )
-    assert _found(_run(root), "structure/undocumented-dir") == {("fixtures", None, "warning")}
+    assert _found(_run(root), "structure/undocumented-dir") == {("fixtures", None, "info")}
     # testdata/ is a convention of Go projects only
     write_files(root, {"app.py": "x = 1\n"})
     for name in ("go.mod", "main.go", "main_test.go"):
         (root / name).unlink()
     found = _found(_run(root), "structure/undocumented-dir")
-    assert found == {("fixtures", None, "warning"), ("testdata", None, "warning")}
+    assert found == {("fixtures", None, "info"), ("testdata", None, "info")}

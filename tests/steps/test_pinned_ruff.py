@@ -137,3 +137,15 @@ def test_syntax_newer_than_the_target_python_is_a_warning(tmp_path: Path) -> Non
     outcome = _run(make_repo(tmp_path / "proj", files))
     (syntax,) = [f for f in outcome.findings if f.rule == "ruff/syntax-error"]
     assert syntax.severity.value == "warning" and "Python 3.8" in syntax.message
+
+
+def test_a_py_file_in_another_language_is_not_linted_as_python(tmp_path: Path) -> None:
+    """bash-completion ships `completions/btdownloadheadless.py`: the Bash completion of a command
+    of that name (an Emacs mode line says so); a shebang for another interpreter says it too."""
+    files = {
+        "completions/tool.py": "# tool.py completion    -*- shell-script -*-\n_t() { :; }\n",
+        "bin/run.py": "#!/bin/sh\nexec python3 -m tool \"$@\"\n",
+        "real.py": "#!/usr/bin/env python3\nprint 'py2'\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert {f.path for f in outcome.findings if f.rule == "ruff/syntax-error"} == {"real.py"}

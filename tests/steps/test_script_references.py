@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -157,7 +158,7 @@ def test_planted_command_and_script_defects(tmp_path: Path) -> None:
     assert _found(outcome, "scripts/not-executable") == {("README.md", 22, "error")}
     # lib/common.sh is a library that scripts/setup.sh sources: no shebang or docs needed
     assert _found(outcome, "scripts/missing-shebang") == {("scripts/noshebang.sh", 1, "warning")}
-    assert _found(outcome, "scripts/unreferenced") == {("scripts/orphan.sh", None, "warning")}
+    assert _found(outcome, "scripts/unreferenced") == {("scripts/orphan.sh", None, "info")}
     assert _found(outcome, "scripts/undocumented") == {("scripts/ci-only.sh", None, "info")}
     message = next(f.message for f in outcome.findings if f.line == 7 and f.path == "README.md")
     assert "scripts/missing.sh" in message and "./scripts/missing.sh --flag" in message
@@ -415,7 +416,7 @@ def test_scripts_that_tooling_runs_are_referenced(tmp_path: Path) -> None:
         (root / name).chmod(0o755)
     commit_all(root, "modes")
     outcome = _run(root)
-    assert _found(outcome, "scripts/unreferenced") == {("scripts/orphan.sh", None, "warning")}
+    assert _found(outcome, "scripts/unreferenced") == {("scripts/orphan.sh", None, "info")}
     assert _found(outcome, "scripts/undocumented") == {
         (".devcontainer/on-create.sh", None, "info"),
         ("scripts/lint.sh", None, "info"),
@@ -454,9 +455,11 @@ def test_computed_paths_placeholders_and_contributed_scripts(tmp_path: Path) -> 
     outcome = _run(root)
     assert _shown(outcome) == {("scripts/missing-script", "README.md", 6, "error")}
     assert _found(outcome, "scripts/unreferenced") == {
-        ("other/orphan.sh", None, "warning"),
+        ("other/orphan.sh", None, "info"),
         ("contrib/importers/old2new.sh", None, "info"),
     }
+    contributed = next(f for f in outcome.findings if f.path == "contrib/importers/old2new.sh")
+    assert "contributed extra" in contributed.message
     assert _found(outcome, "scripts/undocumented") == {
         ("src/platform/darwin.sh", None, "info"),
         ("tools/lint-helper.sh", None, "info"),
@@ -476,3 +479,16 @@ def test_a_computed_path_matches_the_files_it_can_expand_to(
         assert any(p.fullmatch(f"{directory}/{stem}.sh") for p in patterns)
         assert not any(p.fullmatch(f"{directory}/{stem}/{other}.sh") for p in patterns)
         assert not any(p.fullmatch(f"{other}x/{stem}.sh") for p in patterns)
+
+
+@pytest.mark.parametrize(
+    "generator", ["configure.ac", "Makefile.am", "CMakeLists.txt", "meson.build", "configure"]
+)
+def test_a_generated_makefile_is_not_missing(tmp_path: Path, generator: str) -> None:
+    """bash-completion's README: `./configure && make && make install` (autotools writes the
+    Makefile); the same README without a build system that writes one stays an error."""
+    readme = "# p\n\n## Install\n\n```shell\n./configure\nmake\nmake install\n```\n"
+    root = make_repo(tmp_path / "gen", {"README.md": readme, generator: "# build\n"})
+    assert not _found(_run(root), "scripts/missing-makefile")
+    bare = make_repo(tmp_path / "bare", {"README.md": readme.replace("./configure\n", "")})
+    assert ("README.md", 6, "error") in _found(_run(bare), "scripts/missing-makefile")

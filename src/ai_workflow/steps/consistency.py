@@ -64,6 +64,13 @@ _HISTORY_WORDS = re.compile(
 )
 
 
+_MINIMUM_AFTER = re.compile(
+    r"\s*(?:\+|or (?:later|newer|higher|above|greater|up)|and (?:later|newer|up|above))\b", re.I
+)
+"""`use version 1.2.6 or later`: a minimum for users (minimist's security note), not a claim
+about the project's own version."""
+
+
 @dataclass(frozen=True)
 class VersionMention:
     source: str  # pyproject, setup.cfg, __version__, package.json, changelog, readme, ...
@@ -377,7 +384,10 @@ def _readme_versions(
             if index == 0 and number in transcript:
                 continue  # sample output quotes whatever project it ran on; pins still count
             for match in pattern.finditer(line):
-                if index == 0 and _HISTORY_WORDS.search(line[: match.start()]):
+                if index == 0 and (
+                    _HISTORY_WORDS.search(line[: match.start()])
+                    or _MINIMUM_AFTER.match(line[match.end() :])
+                ):
                     continue
                 found.append(VersionMention("readme", match.group(1), readme, number))
     return found
