@@ -144,8 +144,10 @@ def test_workflow_errors_name_the_config_file_and_line(
 ) -> None:
     config = tmp_path / ".workflow-config.yaml"
     config.write_text(f"run:\n  jobs: 2\nworkflow:\n{workflow}")
-    assert main(["graph", "--target", str(tmp_path)]) == 2
+    assert main(["run", "--dry-run", "--target", str(tmp_path)]) == 2
     assert f"ai-workflow: error: {config}, {message}" in capsys.readouterr().err
+    assert main(["graph", "--target", str(tmp_path)]) == 0  # needs only the work directory
+    assert f"ai-workflow: warning: {config}, {message}" in capsys.readouterr().err
 
 
 def test_target_that_is_a_file(tmp_path: Path) -> None:

@@ -82,11 +82,27 @@ class WorkflowConfig(_Section):
     timeouts: dict[str, float] = Field(default_factory=dict)  # step id -> seconds
 
 
+MAX_DEFAULT_JOBS = 4
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def default_jobs() -> int:
+    """`run.jobs` when not set: one step per usable CPU, at most 4."""
+    return min(MAX_DEFAULT_JOBS, usable_cpus())
+
+
 class RunConfig(_Section):
     """Run options; each is also a command-line flag."""
 
     parallel: bool = False
-    jobs: int = Field(default=4, ge=1, le=64)
+    jobs: int = Field(default_factory=default_jobs, ge=1, le=64)
     smart_execution: bool = False
     ai_cache: bool = True
     step_cache: bool = True
@@ -102,6 +118,8 @@ class RunConfig(_Section):
     history_window: int = Field(default=10, ge=1)
     fail_on: Literal["error", "warning", "never"] = "error"  # what makes the exit status 1
     new_only: bool = False  # report only findings on lines changed since the base
+    workdir: str | None = None  # where our files go (see ai_workflow.workdir)
+    keep_runs: int = Field(default=20, ge=0, le=100_000)  # run folders kept; 0 keeps every run
 
 
 class AIConfig(_Section):
@@ -438,12 +456,14 @@ def load_config(
     config_file: Path | None = None,
     overrides: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
+    project_file: bool = True,
 ) -> Config:
-    """Merge and validate every layer; raise ConfigError naming the bad file, line and key."""
+    """Merge and validate every layer; raise ConfigError naming the bad file, line and key.
+    `project_file=False` leaves the target's own file out (`--config FILE` is still read)."""
     layers = []
-    project = _read_project_file(target, config_file)
+    project = _read_project_file(target, config_file) if project_file or config_file else None
     if project is not None:
-        layers.append(project)
+        layers.append(_from_original_format(project))
     layers.append(_env_layer(os.environ if environ is None else environ))
     if overrides:
         layers.append(_Source("command line", dict(overrides)))
@@ -455,6 +475,28 @@ def load_config(
         return Config.model_validate(merged)
     except ValidationError as exc:
         raise ConfigError(_describe_errors(exc, _Source("merged configuration", merged))) from None
+
+
+def _from_original_format(source: _Source) -> _Source:
+    """A YAML file written for the original Bash tool as the configuration of ours it amounts
+    to (`ai_workflow.original_config`), with one warning naming what is used and ignored."""
+    if source.yaml_text is None:
+        return source
+    from ai_workflow import original_config  # lazy: it needs this module's Config
+
+    if not original_config.is_original_format(source.data, Config):
+        return source
+    translation = original_config.translate(source.data)
+    warnings.warn(original_config.describe(source.label, translation), stacklevel=3)
+    return _Source(f"{source.label} (original format)", translation.data)
+
+
+def read_project_file(
+    target: Path, config_file: Path | None = None
+) -> tuple[str, dict[str, Any], bool] | None:
+    """The project configuration file as it is: its label, its data and whether it is YAML."""
+    source = _read_project_file(target, config_file)
+    return (source.label, source.data, source.yaml_text is not None) if source else None
 
 
 def config_source(target: Path, config_file: Path | None = None) -> str | None:

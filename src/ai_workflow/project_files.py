@@ -8,11 +8,12 @@ from pathlib import Path
 
 from ai_workflow.engine.step import RunMemo, StepContext
 from ai_workflow.gitutil import GitError, git
+from ai_workflow.workdir import DEFAULT_WORKDIR, excluded_workdirs
 
 ALWAYS_EXCLUDED_DIRS = frozenset(
     {
         ".git",
-        ".ai_workflow",
+        DEFAULT_WORKDIR,
         "node_modules",
         ".venv",
         "venv",
@@ -34,6 +35,7 @@ def list_project_files(target: Path, exclude_dirs: tuple[str, ...] = ()) -> list
     disk: deleted tracked files are left out). Elsewhere: every file, minus the usual tool and
     environment directories. `exclude_dirs` (from `structure.exclude_dirs`) are left out too.
     """
+    exclude_dirs = (*exclude_dirs, *excluded_workdirs(target))
     excluded = ALWAYS_EXCLUDED_DIRS | set(exclude_dirs)
     try:  # git refuses outside a work tree: then every file on disk
         raw = git(target, "ls-files", "-z", "--cached", "--others", "--exclude-standard")

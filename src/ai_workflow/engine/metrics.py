@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ai_workflow.engine.artifacts import WORKDIR_NAME, write_json_atomic
+from ai_workflow.engine.artifacts import write_json_atomic
+from ai_workflow.workdir import workdir
 
 SUMMARY_SCHEMA = "ai-workflow/run-summary@1"
 HISTORY_FILE = "history.jsonl"
@@ -19,7 +20,7 @@ CURRENT_FILE = "current_run.json"
 
 
 def metrics_dir(target: Path) -> Path:
-    return target / WORKDIR_NAME / "metrics"
+    return workdir(target) / "metrics"
 
 
 def read_history(target: Path) -> list[dict[str, Any]]:

@@ -8,6 +8,8 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from rich.text import Text
 from ai_workflow.engine.graph import GraphAnalysis, render_mermaid, render_text
 from ai_workflow.engine.step import StepResult, StepSpec
 from ai_workflow.report.top_findings import findings_from_summary, render_top_findings
+from ai_workflow.workdir import workdir
 
 STATUS_STYLE: dict[str, tuple[str, str]] = {
     "passed": ("✓", "green"),
@@ -39,6 +42,22 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
 def status_text(status: str) -> Text:
     icon, style = STATUS_STYLE.get(status, ("?", ""))
     return Text(f"{icon} {status}", style=style)
+
+
+@dataclass(frozen=True)
+class _Progress:
+    """One step in the live table: its status, when it started (while it runs) or how long it
+    took (once it finished: the time stays in the table), and its note."""
+
+    status: str
+    started: float | None = None
+    duration: float | None = None
+    note: str = ""
+
+    def time(self, now: float) -> str:
+        if self.duration is not None:
+            return f"{self.duration:.2f}s"
+        return f"{now - self.started:.1f}s" if self.started is not None else ""
 
 
 class _QuietOnBrokenPipe(Console):
@@ -62,8 +81,9 @@ class RunConsole:
         self.live_mode = self.console.is_terminal
         self._lock = threading.Lock()
         self._plan: list[tuple[StepSpec, str]] = []
-        self._state: dict[str, tuple[str, float | None, str]] = {}  # id -> status, t0, note
+        self._state: dict[str, _Progress] = {}
         self._live: Live | None = None
+        self.header_notes: list[str] = []  # said once, under the run's first line
 
     # ------------------------------------------------------------ messages
 
@@ -94,8 +114,9 @@ class RunConsole:
 
     def run_started(self, run_id: str, plan: list[tuple[StepSpec, str]]) -> None:
         self._plan = plan
-        self._state = {spec.id: ("pending", None, note) for spec, note in plan}
+        self._state = {spec.id: _Progress("pending", note=note) for spec, note in plan}
         self.console.print(Text(f"ai-workflow run {run_id}: {len(plan)} step(s)", style="bold"))
+        self._print_header_notes()
         if self.live_mode:
             self._live = Live(
                 get_renderable=self._table,
@@ -108,11 +129,13 @@ class RunConsole:
     def show_plan(self, results: list[StepResult], phases: list[list[str]]) -> None:
         """The dry run: every step in run order with its phase, whether it would run or be
         skipped and why, then each phase's steps (a phase's steps may run at the same time)."""
+        self._print_header_notes()
         phase_of = {sid: n for n, phase in enumerate(phases, start=1) for sid in phase}
         by_id = {r.id: r for r in results}
         table = Table(title="Plan", show_edge=False)
-        for column in ("#", "phase", "step", "status", "why"):
-            table.add_column(column)
+        for column in ("#", "phase", "step", "status"):
+            table.add_column(column, no_wrap=True)  # step ids are never cut
+        table.add_column("why", overflow="fold")
         for result in results:
             table.add_row(
                 str(result.number),
@@ -131,16 +154,23 @@ class RunConsole:
             lines.append(f"\n  Phase {n}: {named} ({counts})")
         self.console.print(lines)
 
+    def _print_header_notes(self) -> None:
+        for note in self.header_notes:
+            self.console.print(Text(f"  {note}", style="dim"))
+        self.header_notes = []
+
     def step_started(self, spec: StepSpec) -> None:
         with self._lock:
-            self._state[spec.id] = ("running", time.monotonic(), "")
+            self._state[spec.id] = _Progress("running", started=time.monotonic())
         if not self.live_mode and self.verbose:
             self.console.print(f"▶ {spec.number} {spec.name}")
 
     def step_finished(self, spec: StepSpec, result: StepResult) -> None:
         note = result.summary or result.reason or ""
         with self._lock:
-            self._state[spec.id] = (result.status.value, None, note)
+            self._state[spec.id] = _Progress(
+                result.status.value, duration=result.duration_s, note=note
+            )
         if self.live_mode:
             return
         line = Text()
@@ -160,20 +190,21 @@ class RunConsole:
                 )
 
     def _table(self) -> Table:
+        """The live table: one line per step (a note too long for the terminal ends in "…")."""
         table = Table(show_edge=False, box=None, pad_edge=False)
-        for column in ("", "#", "step", "time", "note"):
-            table.add_column(column)
+        for column in ("", "#", "step", "time"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("note", no_wrap=True, overflow="ellipsis")
         now = time.monotonic()
         with self._lock:
             for spec, _ in self._plan:
-                status, t0, note = self._state.get(spec.id, ("pending", None, ""))
-                elapsed = f"{now - t0:.1f}s" if t0 is not None else ""
+                state = self._state.get(spec.id, _Progress("pending"))
                 table.add_row(
-                    status_text(status),
+                    status_text(state.status),
                     str(spec.number),
                     spec.name,
-                    elapsed,
-                    Text(note[:80], style="dim"),
+                    state.time(now),
+                    Text(state.note, style="dim"),
                 )
         return table
 
@@ -191,7 +222,7 @@ class RunConsole:
         if policy:
             self.console.print(Text(policy, style="dim"))
         self.console.print(metrics_block(summary, history))
-        backlog = Path(summary["target"]) / ".ai_workflow" / "backlog" / summary["run_id"]
+        backlog = workdir(Path(summary["target"])) / "backlog" / summary["run_id"]
         if backlog.is_dir():
             self.console.print(Text(f"  Reports: {backlog}", style="dim"))
 
@@ -228,8 +259,9 @@ def metrics_block(summary: dict[str, Any], history: list[dict[str, Any]]) -> Gro
     head.append(f"\n  Duration: {summary['duration_s']:.2f}s   Success rate: {rate:.0f}%   ")
     head.append(f"Steps completed: {len(ok)}/{len(steps)}")
     table = Table(show_edge=False, box=None, pad_edge=False)
-    for column in ("#", "step", "status", "duration", "findings", "note"):
-        table.add_column(column)
+    for column in ("#", "step", "status", "duration", "findings"):
+        table.add_column(column, no_wrap=column != "step")
+    table.add_column("note", overflow="fold")  # wraps between words; never cut
     for step in steps:
         counts = _finding_counts(step.get("findings", []))
         duration = f"{step['duration_s']:.2f}s" if step.get("duration_s") is not None else "-"
@@ -239,7 +271,7 @@ def metrics_block(summary: dict[str, Any], history: list[dict[str, Any]]) -> Gro
             status_text(step["status"]),
             duration,
             counts,
-            Text((step.get("reason") or step.get("summary") or "")[:70], style="dim"),
+            Text(step.get("reason") or step.get("summary") or "", style="dim"),
         )
     return Group(head, table, Text(_ai_line(summary)), Text(_history_line(history)))
 
@@ -280,3 +312,33 @@ def _history_line(history: list[dict[str, Any]]) -> str:
         f"  History: {len(finished)} run(s), {100.0 * passed / len(finished):.0f}% passed, "
         f"median duration {median:.2f}s"
     )
+
+
+def print_records(
+    console: Console,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    keys: int = 1,
+    title: str | None = None,
+) -> None:
+    """Rows for a person. On a terminal a table whose first `keys` columns (ids, paths) never
+    wrap and whose other columns wrap; elsewhere (a pipe, a CI log of 80 columns) one record per
+    line, never wrapped nor cut, so no column is squeezed until an id or a path is cut."""
+    if console.is_terminal:
+        table = Table(title=title, title_justify="left")
+        for index, column in enumerate(columns):
+            table.add_column(column, no_wrap=index < keys, overflow="fold")
+        for row in rows:
+            table.add_row(*(Text(cell) for cell in row))
+        console.print(table)
+        return
+    if title:
+        console.print(Text(title, style="bold"), soft_wrap=True)
+    for row in rows:
+        line = Text("  ".join(cell for cell in row[:keys] if cell))
+        pairs = zip(columns[keys:], row[keys:], strict=False)
+        rest = [f"{col}: {cell}" if col else cell for col, cell in pairs if cell]
+        if rest:
+            line.append("  " + "; ".join(rest))
+        console.print(line, soft_wrap=True)

@@ -46,6 +46,7 @@ from ai_workflow.project_files import project_files
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, pinned_ruff
 from ai_workflow.tools import Tool, ToolOrigin, resolve_tool
+from ai_workflow.workdir import excluded_workdirs
 
 SPEC = StepSpec(
     id="code_quality",
@@ -250,7 +251,7 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     # --no-fix: a project's `fix = true` must not make a check rewrite its files.
     args = [str(tool.path), "check", "--no-fix", "--output-format", "json", "--no-cache"]
     args.append("--exit-zero")
-    for excluded in [".ai_workflow", *ctx.config.structure.exclude_dirs]:
+    for excluded in [*excluded_workdirs(ctx.target), *ctx.config.structure.exclude_dirs]:
         args += ["--extend-exclude", excluded]
     result = ctx.run_command([*args, "."], timeout=TOOL_TIMEOUT_S)
     if result.timed_out or result.returncode != 0:
