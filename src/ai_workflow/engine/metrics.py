@@ -47,6 +47,56 @@ def read_history(target: Path) -> list[dict[str, Any]]:
     return runs
 
 
+HISTORY_STEP_KEYS = (
+    "id", "number", "name", "status", "started_at", "ended_at", "duration_s", "reason",
+    "summary", "reused_from",
+)  # fmt: skip
+"""What a history line keeps of each step: findings stay in the run's own files."""
+HISTORY_TEXT_LIMIT = 500
+"""A step's reason or summary in a history line is cut to this many characters."""
+
+
+def history_record(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """A run summary as its compact history line: the run's own keys, and per step its status,
+    timing, reason and finding counts (`finding_counts`), never the findings themselves (they
+    are in the run's `findings.json`), nor the full list of changed files."""
+    record = dict(summary)
+    record["steps"] = [_history_step(step) for step in summary.get("steps") or []]
+    changes = summary.get("changes")
+    if isinstance(changes, Mapping) and "files" in changes:
+        record["changes"] = {k: v for k, v in changes.items() if k != "files"}
+    return record
+
+
+def _history_step(step: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in HISTORY_STEP_KEYS:
+        value = step.get(key)
+        if isinstance(value, str) and len(value) > HISTORY_TEXT_LIMIT:
+            value = value[: HISTORY_TEXT_LIMIT - 1] + "…"
+        if key in step:
+            out[key] = value
+    findings = step.get("findings")
+    if isinstance(findings, list):
+        out["finding_counts"] = finding_counts(findings)
+    elif isinstance(step.get("finding_counts"), Mapping):
+        out["finding_counts"] = dict(step["finding_counts"])
+    return out
+
+
+def finding_counts(findings: Iterable[Any]) -> dict[str, int]:
+    """Findings (as dicts) by severity, baselined ones counted apart (as in the summary)."""
+    counts = {"error": 0, "warning": 0, "info": 0, "baselined": 0}
+    for finding in findings:
+        if not isinstance(finding, Mapping):
+            continue
+        if finding.get("baselined"):
+            counts["baselined"] += 1
+        elif finding.get("severity") in counts:
+            counts[str(finding["severity"])] += 1
+    return counts
+
+
 def append_history(target: Path, summary: Mapping[str, Any]) -> None:
     """Append one run as a single JSON line (O_APPEND, so concurrent writers never interleave).
 
@@ -55,7 +105,7 @@ def append_history(target: Path, summary: Mapping[str, Any]) -> None:
     """
     path = metrics_dir(target) / HISTORY_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(summary, separators=(",", ":"), default=str) + "\n"
+    line = json.dumps(history_record(summary), separators=(",", ":"), default=str) + "\n"
     fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         size = os.fstat(fd).st_size
@@ -110,8 +160,9 @@ def record_dead_run(
 
 
 def write_current(target: Path, summary: Mapping[str, Any]) -> None:
-    """The live status file (the checkpoint is the durable record)."""
-    write_json_atomic(metrics_dir(target) / CURRENT_FILE, summary, compact=True)
+    """The live status file, as compact as a history line (the checkpoint is the durable
+    record)."""
+    write_json_atomic(metrics_dir(target) / CURRENT_FILE, history_record(summary), compact=True)
 
 
 def last_successful(history: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
