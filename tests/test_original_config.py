@@ -15,6 +15,7 @@ from ai_workflow.cli import main
 from ai_workflow.config import Config, load_config
 from ai_workflow.errors import ConfigError
 from ai_workflow.original_config import is_original_format, translate
+from ai_workflow.steps.directory_structure import find_artefacts
 from tests.helpers import commit_all, git, make_repo
 
 # A realistic file of the original tool (its configuration wizard's layout, its documented keys,
@@ -194,13 +195,15 @@ def test_a_project_of_the_original_tool_runs_and_its_tracked_workdir_is_left_alo
 ) -> None:
     repo = original_project(tmp_path / "toolkit")
     tracked = {p: (repo / p).read_bytes() for p in git(repo, "ls-files").split()}
-    code = main(["run", "--target", str(repo), "--steps", "0,7", "--auto", "--json"])
+    code = main(["run", "--target", str(repo), "--steps", "0,4,7", "--auto", "--json"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     summary = json.loads(captured.out)
     assert captured.err.count("is written for the original ai_workflow Bash tool") == 1
     note = "work directory: .ai-workflow/ (.ai_workflow/ holds files tracked by git: left alone)"
     assert captured.err.count(note) == 1
+    structure = next(s for s in summary["steps"] if s["id"] == "directory_structure")
+    assert not [f for f in structure["findings"] if f["rule"] == "structure/committed-artifact"]
     tests = next(s for s in summary["steps"] if s["id"] == "test_execution")
     assert tests["status"] == "passed" and "run_all_tests.sh" in tests["summary"]
     # nothing written into the tracked directory, nothing changed in the project
@@ -256,3 +259,11 @@ def test_no_project_config_ignores_the_targets_file(
     assert "did you mean 'ai.model'?" in capsys.readouterr().err
     assert main([*args, "--no-project-config"]) == 0
     assert main(["tech-stack", "--target", str(tmp_path), "--no-project-config", "--json"]) == 0
+
+
+def test_the_original_tools_tracked_records_are_no_committed_artefact() -> None:
+    """It commits `.ai_workflow/` on purpose; a cache committed next to it is still found."""
+    tracked = [".ai_workflow/backlog/r/step0.md", "pkg/__pycache__/m.cpython-311.pyc"]
+    assert [(a.path, a.kind) for a in find_artefacts(tracked)] == [
+        ("pkg/__pycache__", "__pycache__ directory")
+    ]

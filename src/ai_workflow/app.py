@@ -93,9 +93,7 @@ def load_target_config(
         if not lenient or not use_file:
             raise
         config = load_config(target, overrides=overrides, project_file=False)
-        warnings.warn(
-            f"{exc}\n  (left out: `{args.command}` works without it)", stacklevel=2
-        )
+        warnings.warn(f"{exc}\n  (left out: `{args.command}` works without it)", stacklevel=2)
     choose_workdir(target, config.run.workdir)
     return target, config
 

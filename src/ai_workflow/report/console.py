@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.live import Live
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.prompt import Confirm
 from rich.table import Table
 from rich.text import Text
@@ -156,7 +157,7 @@ class RunConsole:
 
     def _print_header_notes(self) -> None:
         for note in self.header_notes:
-            self.console.print(Text(f"  {note}", style="dim"))
+            self.console.print(Text(f"  {note}", style="dim"), soft_wrap=True)
         self.header_notes = []
 
     def step_started(self, spec: StepSpec) -> None:
@@ -180,7 +181,7 @@ class RunConsole:
             line.append(f"  {result.duration_s:.2f}s", style="dim")
         if note:
             line.append(f"  {note}", style="dim")
-        self.console.print(line)
+        self.console.print(line, soft_wrap=True)  # one line, never broken inside a path
         if self.verbose:
             shown = [f for f in result.findings if f.severity.value != "info" and not f.baselined]
             for finding in shown[:10]:
@@ -217,11 +218,14 @@ class RunConsole:
 
     def run_finished(self, summary: dict[str, Any], history: list[dict[str, Any]]) -> None:
         self._stop_live()
-        self.console.print(render_top_findings(findings_from_summary(summary)))
+        print_wide(self.console, render_top_findings(findings_from_summary(summary)))
         policy = policy_line(summary)
         if policy:
             self.console.print(Text(policy, style="dim"))
-        self.console.print(metrics_block(summary, history))
+        head, table, *tail = metrics_block(summary, history).renderables
+        self.console.print(head)
+        print_wide(self.console, table)
+        self.console.print(Group(*tail))
         backlog = workdir(Path(summary["target"])) / "backlog" / summary["run_id"]
         if backlog.is_dir():
             self.console.print(Text(f"  Reports: {backlog}", style="dim"))
@@ -232,6 +236,25 @@ POLICY_WORDS = {
     "suppressed": "suppressed inline",
     "outside_diff": "outside the changed lines",
 }
+
+
+def print_wide(console: Console, renderable: RenderableType) -> None:
+    """Without a terminal (a pipe, a CI log of 80 columns), `renderable` as wide as its content
+    needs: no cell is wrapped or cut, and a log viewer wraps the long lines. On a terminal, as
+    wide as the terminal."""
+    if console.is_terminal:
+        console.print(renderable)
+        return
+    needed = Measurement.get(console, console.options.update_width(MAX_WIDTH), renderable)
+    width = console.width
+    console.width = max(width, needed.maximum)
+    try:
+        console.print(renderable, crop=False)
+    finally:
+        console.width = width
+
+
+MAX_WIDTH = 10_000
 
 
 def policy_line(summary: dict[str, Any]) -> str:
