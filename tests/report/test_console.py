@@ -125,3 +125,12 @@ def test_live_table_keeps_the_duration_of_a_finished_step() -> None:
     assert "1.23s" in row and "done" in row
     running = next(line for line in text.splitlines() if "Documentation" in line)
     assert re.search(r"\d+\.\ds", running)  # still counting
+
+
+def test_verbose_finding_lines_have_no_gap_where_a_location_is_missing() -> None:
+    console, buffer = quiet_console()
+    console.verbose = True
+    step = spec(9, "code_quality", "Code Quality")
+    found = [finding("lint/command-failed", "warning", "lint command failed", step="code_quality")]
+    console.step_finished(step, result(9, "code_quality", StepStatus.WARNING, found))
+    assert "    warning lint/command-failed lint command failed" in buffer.getvalue()

@@ -185,10 +185,10 @@ class RunConsole:
         if self.verbose:
             shown = [f for f in result.findings if f.severity.value != "info" and not f.baselined]
             for finding in shown[:10]:
-                where = f"{finding.path}:{finding.line}" if finding.line else (finding.path or "")
-                self.console.print(
-                    f"    {finding.severity.value} {finding.rule} {where} {finding.message}"
-                )
+                where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+                parts = (finding.severity.value, finding.rule, where, finding.message)
+                text = Text("    " + " ".join(p for p in parts if p))  # no "rule  message"
+                self.console.print(text, soft_wrap=True)
 
     def _table(self) -> Table:
         """The live table: one line per step (a note too long for the terminal ends in "…")."""
@@ -225,10 +225,11 @@ class RunConsole:
         head, table, *tail = metrics_block(summary, history).renderables
         self.console.print(head)
         print_wide(self.console, table)
-        self.console.print(Group(*tail))
+        for line in tail:  # each on a line of its own, never broken inside a path
+            self.console.print(line, soft_wrap=True)
         backlog = workdir(Path(summary["target"])) / "backlog" / summary["run_id"]
         if backlog.is_dir():
-            self.console.print(Text(f"  Reports: {backlog}", style="dim"))
+            self.console.print(Text(f"  Reports: {backlog}", style="dim"), soft_wrap=True)
 
 
 POLICY_WORDS = {
