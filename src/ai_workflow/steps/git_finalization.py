@@ -30,7 +30,7 @@ from typing import Any
 
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
-from ai_workflow.workdir import is_workdir_path, workdir
+from ai_workflow.workdir import DEFAULT_WORKDIR, is_workdir_path, workdir
 
 SPEC = StepSpec(
     id="git_finalization",
@@ -150,9 +150,13 @@ class TreeState:
         }
 
 
-def parse_status(raw: str, is_ours: Callable[[str], bool] = lambda path: False) -> TreeState:
+def _in_default_workdir(path: str) -> bool:
+    return DEFAULT_WORKDIR in PurePosixPath(path).parts
+
+
+def parse_status(raw: str, is_ours: Callable[[str], bool] = _in_default_workdir) -> TreeState:
     """`git status --porcelain=v1 -z --untracked-files=all`, without the paths `is_ours`
-    (our work directory: `ai_workflow.workdir.is_workdir_path`)."""
+    (our work directory: `ai_workflow.workdir.is_workdir_path`; by default `.ai_workflow/`)."""
     state = TreeState()
     entries = iter(raw.split("\0"))
     for entry in entries:
