@@ -92,7 +92,8 @@ def read_labels(path: Path) -> LabelFile:
         if label not in (*LABELS, "?"):
             raise SystemExit(f"{path}:{number}: label must be one of {LABELS}, not {label!r}")
         labels.append(Label(rule, rel, int(line) if line else None, dig, label, reason))
-    for key in ("bundle", "branch", "commit"):
+    needed = ("fetch", "commit") if "fetch" in header else ("bundle", "branch", "commit")
+    for key in needed:
         if key not in header:
             raise SystemExit(f"{path}: header line '# {key}: ...' is missing")
     return LabelFile(path, header, labels)
@@ -102,30 +103,74 @@ def read_labels(path: Path) -> LabelFile:
 
 
 def checkout(project: LabelFile, repos: Path, work: Path) -> Path:
-    """A clone at the labelled commit, prepared once (reused while its marker is there)."""
+    """The project at its labelled version, prepared once (reused while its marker is there).
+
+    A label file names either a git bundle (`bundle`, `branch`, `commit`) or a `fetch` command
+    that unpacks a released source archive from a package registry into the current directory;
+    the latter becomes a one-commit repository with a fixed author and date, so its commit id
+    is the same on every machine (checked against `commit`).
+    """
     name = project.path.stem
     target = work / name
     marker = target / ".git" / "bench-prepared"
-    if marker.is_file() and marker.read_text() == project.header["commit"]:
+    commit = project.header["commit"]
+    if marker.is_file() and marker.read_text() == commit:
         return target
     if target.exists():
         shutil.rmtree(target)
-    bundle = repos / project.header["bundle"]
-    if not bundle.is_file():
-        raise SystemExit(f"bundle not found: {bundle}")
-    branch = project.header["branch"]
-    subprocess.run(["git", "clone", "-q", "-b", branch, str(bundle), str(target)], check=True)
-    subprocess.run(
-        ["git", "-C", str(target), "checkout", "-q", project.header["commit"]], check=True
-    )
+    if "fetch" in project.header:
+        _fetch(project, target)
+    else:
+        _clone(project, repos, target)
     prepare = project.header.get("prepare")
     if prepare:
         print(f"[{name}] preparing: {prepare}", file=sys.stderr)
         done = subprocess.run(prepare, shell=True, cwd=target, capture_output=True, text=True)
         if done.returncode != 0:
             raise SystemExit(f"[{name}] prepare failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    marker.write_text(project.header["commit"])
+    marker.write_text(commit)
     return target
+
+
+def _clone(project: LabelFile, repos: Path, target: Path) -> None:
+    bundle = repos / project.header["bundle"]
+    if not bundle.is_file():
+        raise SystemExit(f"bundle not found: {bundle}")
+    branch = project.header["branch"]
+    subprocess.run(["git", "clone", "-q", "-b", branch, str(bundle), str(target)], check=True)
+    commit = project.header["commit"]
+    subprocess.run(["git", "-C", str(target), "checkout", "-q", commit], check=True)
+
+
+FIXED_AUTHOR = {
+    "GIT_AUTHOR_NAME": "bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+    "GIT_COMMITTER_NAME": "bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+    "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
+    "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
+}
+
+
+def _fetch(project: LabelFile, target: Path) -> None:
+    target.mkdir(parents=True)
+    fetch = project.header["fetch"]
+    print(f"[{target.name}] fetching: {fetch}", file=sys.stderr)
+    done = subprocess.run(fetch, shell=True, cwd=target, capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = done.stderr[-2000:]
+        raise SystemExit(f"[{target.name}] fetch failed ({done.returncode}):\n{tail}")
+    env = {**os.environ, **FIXED_AUTHOR}
+    git = ["git", "-C", str(target)]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "--no-gpg-sign", "-m", "release"], check=True, env=env)
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    if head.strip() != project.header["commit"]:
+        raise SystemExit(
+            f"[{target.name}] the fetched source is not the labelled one: commit {head.strip()}, "
+            f"labels are for {project.header['commit']}"
+        )
 
 
 def run_workflow(target: Path) -> dict[str, Any]:

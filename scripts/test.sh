@@ -34,6 +34,17 @@ if ! command -v bats >/dev/null 2>&1 && [ ! -x "$BATS_DIR/node_modules/bats/bin/
   fi
 fi
 if [ -x "$BATS_DIR/node_modules/bats/bin/bats" ]; then export PATH="$BATS_DIR/node_modules/bats/bin:$PATH"; fi
+# A real browser for the HTML report's test: Debian's chromium and its driver, installed as root
+# where apt exists (elsewhere that test skips, saying why).
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "(installing chromium and chromium-driver for the HTML report test)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null && apt-get install -y -qq chromium chromium-driver >/dev/null; } \
+      || echo "(apt-get could not install chromium: the HTML report's browser test will fail)"
+  fi
+fi
 echo "== ruff"; "$VENV/bin/ruff" check src tests bench
 echo "== mypy"; "$VENV/bin/mypy" src
 echo "== pytest"; "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"

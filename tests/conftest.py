@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from ai_workflow.changes.ci_base import CI_BASE_VARIABLES
 from tests.helpers import GIT_ENV
 
 
@@ -20,7 +21,7 @@ def _isolated_environment(
         if key.startswith("AI_WORKFLOW_") or key in {
             "OPENAI_API_KEY",
             "ANTHROPIC_API_KEY",
-            "GITHUB_BASE_REF",
+            *CI_BASE_VARIABLES,  # a CI's change base (pull request, push) must not leak in
             "NO_COLOR",
         }:
             monkeypatch.delenv(key, raising=False)

@@ -143,7 +143,7 @@ def _run_parts(target: Path, config: Config) -> dict[str, Any]:
 
     return {
         "make_reviewer": lambda ws: build_reviewer(config, ws, use_cache=config.run.ai_cache),
-        "make_reporter": FileReporter,
+        "make_reporter": lambda ws, specs: FileReporter(ws, specs, config.report),
         "make_step_cache": lambda ws: build_step_cache(target, config, ws),
         "make_skip_policy": lambda history, specs: build_skip_policy(
             target, config, specs, history

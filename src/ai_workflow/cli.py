@@ -17,13 +17,9 @@ from ai_workflow import __version__
 from ai_workflow.errors import UsageError
 
 COMMAND_MODULES: tuple[str, ...] = (
-    "tech_stack",
-    "cache",
-    "changes",
-    "explain",
-    "rules",
-    "baseline",
+    *("tech_stack", "cache", "changes", "explain", "rules", "baseline", "report"),
     "migrate_config",
+    *("init", "config", "ci", "completion"),  # CI, init, configuration
 )
 """Extra subcommands: module names under `ai_workflow.commands`."""
 

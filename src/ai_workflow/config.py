@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import string
 import tomllib
 import warnings
 from collections.abc import Mapping
@@ -17,7 +18,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from ai_workflow.errors import ConfigError
@@ -189,6 +197,49 @@ class RulesConfig(_Section):
     thresholds: ThresholdsConfig = Field(default_factory=ThresholdsConfig)
 
 
+class RegressionConfig(_Section):
+    """Performance regression detection: a duration above median + k x MAD of its recent
+    successful runs, by at least `min_increase_s` and `min_increase_ratio`, is reported."""
+
+    enabled: bool = True
+    mad_k: float = Field(default=3.0, gt=0, le=100)  # k, in units of the scaled MAD (~sigma)
+    min_runs: int = Field(default=5, ge=2, le=1000)  # earlier runs needed before judging
+    min_increase_s: float = Field(default=1.0, ge=0)  # a step: below this, noise
+    min_increase_ratio: float = Field(default=0.2, ge=0)  # ... and at least 20% above median
+    test_min_increase_s: float = Field(default=0.5, ge=0)  # one test (JUnit timings)
+    slowest_tests: int = Field(default=20, ge=0, le=10_000)  # how many tests are compared
+    max_load_per_cpu: float = Field(default=2.0, gt=0)  # busier machine: durations not judged
+
+
+SOURCE_URL_FIELDS = ("path", "line", "commit", "branch")
+"""The placeholders of `report.source_url`."""
+
+
+class ReportConfig(_Section):
+    """The run's HTML report (`backlog/<run>/report.html`)."""
+
+    # Link of a finding's file and line, e.g. "https://github.com/o/r/blob/{commit}/{path}#L{line}";
+    # None: derived from the git remote (GitHub, GitLab, Bitbucket), else a relative file link.
+    source_url: str | None = None
+    trend_runs: int = Field(default=30, ge=1, le=10_000)  # runs shown in the trends section
+    regression: RegressionConfig = Field(default_factory=RegressionConfig)
+
+    @field_validator("source_url")
+    @classmethod
+    def _known_placeholders(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError as exc:
+            raise ValueError(f"not a valid template: {exc}") from None
+        unknown = sorted(names - set(SOURCE_URL_FIELDS))
+        if unknown:
+            allowed = ", ".join("{" + f + "}" for f in SOURCE_URL_FIELDS)
+            raise ValueError(f"unknown placeholder {{{unknown[0]}}} (use {allowed})")
+        return value
+
+
 class Config(_Section):
     project: ProjectConfig = Field(default_factory=ProjectConfig)
     tech_stack: TechStackConfig = Field(default_factory=TechStackConfig)
@@ -199,6 +250,7 @@ class Config(_Section):
     ai: AIConfig = Field(default_factory=AIConfig)
     smart_execution: SmartExecutionConfig = Field(default_factory=SmartExecutionConfig)
     rules: RulesConfig = Field(default_factory=RulesConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
 
 
 SECTIONS: dict[str, type[BaseModel]] = {

@@ -191,7 +191,7 @@ def test_tool_probes_report_real_versions(tmp_path: Path) -> None:
     assert tests["node"] == "not used" and tests["go"] == "not used"
     assert tool_versions(step_context(repo, BY_NUMBER[2], memo=memo)) == {}
     lint = tool_versions(step_context(repo, BY_NUMBER[12], memo=memo))
-    assert lint == {"pymarkdownlnt": importlib.metadata.version("pymarkdownlnt")}
+    assert lint == {"rumdl": importlib.metadata.version("rumdl")}
     assert set(STEP_TOOLS) <= {m.SPEC.id for m in BUILTIN_MODULES}
 
 

@@ -698,3 +698,27 @@ def test_a_code_is_selected_by_itself_its_linter_and_all(linter: str, number: st
     assert selects(code, code) and selects(linter, code) and selects("ALL", code)
     assert selects(linter + number[:1], code)
     assert not selects(linter + "X", code)
+
+
+def test_only_changed_files_are_linted_again(tmp_path: Path) -> None:
+    from ai_workflow.engine.step import RunMemo
+
+    root = make_repo(
+        tmp_path / "inc",
+        {"a.py": "import os\n", "b.py": "x = 1\n", "run.sh": "#!/bin/sh\necho $1\n"},
+    )
+    first = code_quality.run(step_context(root, code_quality.SPEC, memo=RunMemo()))
+    (root / "b.py").write_text("import sys\n")
+    second = code_quality.run(step_context(root, code_quality.SPEC, memo=RunMemo()))
+    assert "per-file results (ruff): 2 of 2 file(s) checked (2 no stored results), 0 reused" in (
+        first.checked
+    )
+    assert (
+        "per-file results (ruff): 1 of 2 file(s) checked (1 content changed), 1 reused"
+        in second.checked
+    )
+    assert "per-file results (shellcheck): 0 of 1 file(s) checked, 1 reused" in second.checked
+    assert {(f.rule, f.path) for f in second.findings if f.rule.startswith("ruff/")} == {
+        ("ruff/F401", "a.py"),
+        ("ruff/F401", "b.py"),
+    }

@@ -1,4 +1,4 @@
-"""Step 12 end to end: PyMarkdown over the project's Markdown, with the project's configuration."""
+"""Step 12 end to end: rumdl over the project's Markdown, with the project's configuration."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from ai_workflow.steps.markdown_lint import (
     rule_id,
     selected_rules,
     translate_markdownlint,
+    translate_pymarkdown,
 )
 from tests.helpers import make_repo, step_context, write_files
 
@@ -89,11 +90,9 @@ def test_unconfigured_project_runs_only_rules_that_find_broken_rendering(tmp_pat
     # no MD051: link fragments are step 2's (links/broken-anchor), reported once
     assert outcome.data["version"] and outcome.data["configured"] is False
     assert any("MD011, MD018, MD020, MD042, MD056" in line for line in outcome.checked)
-    assert any(
-        line.startswith("pymarkdownlnt ") and "4 Markdown files" in line for line in outcome.checked
-    )
+    assert any(line.startswith("rumdl ") and "4 Markdown files" in line for line in outcome.checked)
     column = next(f for f in outcome.findings if f.rule == "md/MD018").extra["column"]
-    assert column == 1
+    assert column == 2  # where the missing space goes
 
 
 def test_rules_select_turns_on_style_rules_but_never_link_fragments(tmp_path: Path) -> None:
@@ -112,11 +111,11 @@ def test_rules_select_turns_on_style_rules_but_never_link_fragments(tmp_path: Pa
     assert ("md/MD026", "README.md", 7, "warning") in found
     assert ("md/MD033", "README.md", 9, "warning") in found
     assert not any(f[0] == "md/MD033" and f[2] == 12 for f in found)  # inline directive
-    assert outcome.data["suppressed"] >= 1
+    assert outcome.data["suppressed"] == 0  # rumdl honours the directives itself
     assert ("md/MD041", "docs/broken.md", 1, "warning") not in found  # it starts with a heading
     assert not any(f[0] == "md/MD041" and f[1] == "docs/intro.md" for f in found)  # MyST label
     assert not any(f[0] == "md/MD051" for f in found)
-    # selected explicitly, MD018 is reported as PyMarkdown finds it, `#123` included
+    # selected explicitly, MD018 is reported as the linter finds it, `#123` included
     assert ("md/MD018", "docs/broken.md", 5, "warning") in found
 
 
@@ -165,15 +164,28 @@ def test_pymarkdown_own_configuration_in_pyproject(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path / "pyproj",
         {
-            "README.md": f"# T\n\n{LONG.strip()}\n",
+            "README.md": f"# T\n\n{LONG.strip()}\n\n#Broken\n",
             "pyproject.toml": "[tool.pymarkdown]\nplugins.md013.enabled = false\n",
         },
     )
     outcome = _run(root)
-    assert outcome.findings == []
-    assert outcome.data["config_sources"] == [
-        "pyproject.toml [tool.pymarkdown] (read by PyMarkdown)"
-    ]
+    # a configured project: every rule but the one it turns off (MD018 still found)
+    assert _found(outcome) == {("md/MD018", "README.md", 5, "warning")}
+    assert outcome.data["config_sources"] == ["pyproject.toml [tool.pymarkdown]"]
+
+
+def test_native_rumdl_configuration_is_passed_as_it_is(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "native",
+        {
+            "README.md": f"# T\n\n{LONG.strip()}\n\n#Broken\n",
+            ".rumdl.toml": '[global]\ndisable = ["MD018"]\n\n[MD013]\nline-length = 40\n',
+        },
+    )
+    outcome = _run(root)
+    assert _found(outcome) == {("md/MD013", "README.md", 3, "warning")}
+    assert outcome.data["config_sources"] == [".rumdl.toml"]
+    assert not (root / ".rumdl_cache").exists()  # rumdl never writes into the project
 
 
 def test_clean_project_and_no_markdown(tmp_path: Path) -> None:
@@ -193,24 +205,24 @@ def test_undecodable_file_is_skipped_not_fatal(tmp_path: Path) -> None:
     assert outcome.tool_error is None
 
 
-def test_a_file_name_with_a_line_break_is_skipped_not_misread(tmp_path: Path) -> None:
+def test_a_file_name_with_a_line_break_is_linted_not_misread(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "nl", {"README.md": "# Fine\n"})
     (root / "new\nline.md").write_text("#Broken\n")
     (root / "line.md").write_text("# Fine too\n")
     outcome = _run(root)
-    assert _found(outcome) == set()  # no finding is pinned on line.md
-    assert any("line break" in s for s in outcome.skipped_checks)
+    assert _found(outcome) == {("md/MD018", "new\nline.md", 1, "warning")}
 
 
 def test_missing_linter_is_a_skipped_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    wrapper = tmp_path / "python-without-site"
-    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -S "$@"\n', encoding="utf-8")
-    os.chmod(wrapper, 0o755)
+    bare = tmp_path / "bare-env" / "bin"
+    bare.mkdir(parents=True)
+    os.symlink(sys.executable, bare / "python")
     root = make_repo(tmp_path / "p", {"README.md": "#Broken\n"})
-    monkeypatch.setattr(sys, "executable", str(wrapper))
+    monkeypatch.setattr(sys, "executable", str(bare / "python"))
+    monkeypatch.setenv("PATH", str(bare))
     outcome = _run(root)
     assert outcome.findings == [] and outcome.tool_error is None
-    assert any("pymarkdownlnt is not installed" in s for s in outcome.skipped_checks)
+    assert any("rumdl is not installed" in s for s in outcome.skipped_checks)
 
 
 def test_suppression_comments() -> None:
@@ -240,12 +252,18 @@ def test_suppression_comments() -> None:
 def test_config_translation_and_helpers(tmp_path: Path) -> None:
     config = LintConfig()
     translate_markdownlint(
-        {"default": False, "MD033": {"allowed_elements": ["br", "img"]}, "header-style": True},
+        {"default": False, "MD033": {"allowed_elements": ["br", "img"]}, "header-style": "error"},
         config,
     )
-    assert config.plugins["md033"] == {"enabled": True, "allowed_elements": "br,img"}
-    assert config.plugins["md003"] == {"enabled": True}
-    assert config.plugins["md013"] == {"enabled": False}
+    assert config.rules == {
+        "default": False,
+        "MD033": {"allowed_elements": ["br", "img"]},
+        "MD003": True,
+    }
+    translate_pymarkdown(
+        {"plugins": {"line-length": {"line_length": 120}, "md041": {"enabled": False}}}, config
+    )
+    assert config.rules["MD013"] == {"line_length": 120} and config.rules["MD041"] is False
     assert rule_id("Line-Length") == "MD013" and rule_id("md001") == "MD001"
     assert rule_id("whitespace") is None
     assert _strip_json_comments('{"a": "//x", /* c */ "b": [1,],}') == '{"a": "//x",  "b": [1]}'
@@ -255,13 +273,28 @@ def test_config_translation_and_helpers(tmp_path: Path) -> None:
     )
     loaded = load_lint_config(tmp_path, [])
     assert loaded.sources == [".markdownlint-cli2.yaml", ".pymarkdown.json"]
-    assert loaded.pymarkdown_json()["plugins"] == {
-        "md013": {"enabled": False},
-        "md001": {"enabled": False},
-    }
+    assert loaded.markdownlint_json() == {"MD013": False, "MD001": False}
     out = parse_output(
-        f"{tmp_path}/docs/a.md:3:1: MD013: Line length (line-length)\nnoise\n", tmp_path
+        f'[{{"file": "{tmp_path}/docs/a.md", "line": 3, "column": 1, "rule": "MD013", '
+        '"message": "Line length"}]',
+        tmp_path,
     )
-    assert [(f.path, f.line, f.rule, f.aliases) for f in out] == [
-        ("docs/a.md", 3, "MD013", "line-length")
+    assert [(f.path, f.line, f.rule, f.message) for f in out] == [
+        ("docs/a.md", 3, "MD013", "Line length")
     ]
+
+
+def test_extends_is_resolved_relative_to_the_configuration(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "ext",
+        {
+            "README.md": f"# T\n\n{LONG.strip()}\n\n#Broken\n",
+            "config/base.json": '{"default": false, "MD013": {"line_length": 40}}',
+            ".markdownlint.json": '{"extends": "config/base.json", "MD018": true}',
+        },
+    )
+    outcome = _run(root)
+    assert _found(outcome) == {
+        ("md/MD013", "README.md", 3, "warning"),
+        ("md/MD018", "README.md", 5, "warning"),
+    }

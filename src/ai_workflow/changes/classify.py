@@ -131,6 +131,7 @@ CONFIG_NAMES = (
     "bitbucket-pipelines.yml", "codecov.yml", ".codecov.yml", ".dockerignore", "Dockerfile",
     "Dockerfile.*", "*.dockerfile", "Containerfile", "docker-compose*.y*ml", "compose.y*ml",
     ".workflow-config.y*ml", ".markdownlint*", ".pymarkdown*", ".mdlrc", ".yamllint*",
+    ".rumdl.toml", "rumdl.toml",
     "renovate.json", ".renovaterc*", ".releaserc*", ".tool-versions", "Vagrantfile", "Procfile",
     ".env.example", "sonar-project.properties", "netlify.toml", "vercel.json",
 )

@@ -1,11 +1,12 @@
 """The change set: what differs between a base commit and the working tree, and why that base.
 
-Base precedence: `smart_execution.base` (`--base`) or `AI_WORKFLOW_BASE` > the CI's pull-request
-base (`GITHUB_BASE_REF`, GitLab's `CI_MERGE_REQUEST_TARGET_BRANCH_NAME`) > the commit of the last
-passed run when it is an ancestor of HEAD > `HEAD~1`. The change set is `git diff MERGE_BASE`
-against the working tree (committed, staged and unstaged changes in one pass; renames count for
-both paths because rename detection is off) plus untracked files git does not ignore. Every git
-call uses `-z` output, so names with spaces, newlines or any byte survive.
+Base precedence: `smart_execution.base` (`--base`) or `AI_WORKFLOW_BASE` > the CI's base (see
+`ai_workflow.changes.ci_base`: the pull or merge request's base, else the commit before the
+pushed ones) > the commit of the last passed run when it is an ancestor of HEAD > `HEAD~1`.
+The change set is `git diff MERGE_BASE` against the working tree (committed, staged and
+unstaged changes in one pass; renames count for both paths because rename detection is off)
+plus untracked files git does not ignore. Every git call uses `-z` output, so names with
+spaces, newlines or any byte survive.
 """
 
 from __future__ import annotations
@@ -17,17 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ai_workflow.changes.ci_base import CI_BASE_VARIABLES, GITHUB_FIX, GITLAB_FIX, CiBase, ci_base
 from ai_workflow.config import CONFIG_FILE_NAMES, Config
 from ai_workflow.gitutil import GitError, git
 from ai_workflow.project_files import ALWAYS_EXCLUDED_DIRS
 from ai_workflow.workdir import excluded_workdirs
 
 UNTRACKED = "?"
-CI_BASE_VARIABLES = ("GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
-SHALLOW_FIX = (
-    "fetch more history: `git fetch --unshallow` (GitHub Actions: actions/checkout with "
-    "`fetch-depth: 0`)"
-)
+__all__ = ["CI_BASE_VARIABLES", "Base", "ChangeSet", "detect_changes", "display_path"]
+SHALLOW_FIX = f"fetch more history: `git fetch --unshallow` ({GITHUB_FIX}; {GITLAB_FIX})"
 
 
 @dataclass(frozen=True)
@@ -144,14 +143,6 @@ def _explicit_base(config: Config, env: Mapping[str, str]) -> tuple[str, str, st
     return None
 
 
-def _ci_base(env: Mapping[str, str]) -> tuple[str, str] | None:
-    for var in CI_BASE_VARIABLES:
-        value = env.get(var, "").strip()
-        if value:
-            return value, var
-    return None
-
-
 def _choose_base(
     repo: _Repo, config: Config, history: Sequence[Mapping[str, Any]], env: Mapping[str, str]
 ) -> tuple[Base, list[str]] | ChangeSet:
@@ -162,36 +153,52 @@ def _choose_base(
         if commit is None:
             return _missing_base(repo, f"the base '{ref}' ({reason}) does not exist here", ref)
         return Base(ref, commit, source, reason), []
-    ci = _ci_base(env)
+    ci, ci_notes = ci_base(env)
     if ci is not None:
-        return _ci_choice(repo, *ci)
+        return _ci_choice(repo, ci, ci_notes)
     if repo.branch is None:
         return ChangeSet.unknown(
             "HEAD is detached and no base was given",
             "check out a branch, or pass --base REF (or set AI_WORKFLOW_BASE)",
             head=repo.head,
         )
-    notes: list[str] = []
+    notes: list[str] = list(ci_notes)
     from_history = _history_base(repo, history, notes)
     if from_history is not None:
         return from_history, notes
     return _parent_base(repo, notes)
 
 
-def _ci_choice(repo: _Repo, name: str, var: str) -> tuple[Base, list[str]] | ChangeSet:
-    for candidate in (f"origin/{name}", f"refs/remotes/origin/{name}", name):
+def _ci_choice(repo: _Repo, ci: CiBase, notes: list[str]) -> tuple[Base, list[str]] | ChangeSet:
+    reason = f"{ci.kind} {ci.origin}"
+    if ci.commit is not None:
+        commit = _resolve(repo.target, ci.commit)
+        if commit is not None:
+            return Base(ci.commit, commit, "ci", reason), notes
+        if repo.shallow or not ci.branch_refs:
+            return _ci_missing(repo, ci)
+        notes = [*notes, f"the {ci.kind} commit {ci.commit[:7]} is not in the local history"]
+    for candidate in ci.branch_refs:
         commit = _resolve(repo.target, candidate)
         if commit is not None:
-            return Base(candidate, commit, "ci", f"pull-request base {var}={name}"), []
-    return _missing_base(
-        repo, f"the pull-request base '{name}' ({var}) is not in the local history", name
-    )
+            return Base(candidate, commit, "ci", reason), notes
+    return _ci_missing(repo, ci)
 
 
-def _missing_base(repo: _Repo, reason: str, ref: str) -> ChangeSet:
+def _ci_missing(repo: _Repo, ci: CiBase) -> ChangeSet:
+    name = f"'{ci.branch}'" if ci.branch else str(ci.commit)[:7]
+    reason = f"the {ci.kind} {name} ({ci.origin}) is not in the local history"
+    if ci.kind == "previous push" and not repo.shallow:
+        reason += " (rewritten by a force push?)"
+    shallow_fix = f"fetch the whole history ({ci.shallow_fix}, or `git fetch --unshallow`)"
+    return _missing_base(repo, reason, ci.fetch, shallow_fix)
+
+
+def _missing_base(repo: _Repo, reason: str, ref: str, shallow_fix: str = SHALLOW_FIX) -> ChangeSet:
     fix = f"`git fetch origin {ref}`, or pass an existing commit with --base"
     if repo.shallow:
-        fix = SHALLOW_FIX + f", then `git fetch origin {ref}`"
+        reason = f"shallow clone: {reason}"
+        fix = shallow_fix + f", then `git fetch origin {ref}`"
     return ChangeSet.unknown(reason, fix, head=repo.head)
 
 
@@ -242,9 +249,10 @@ def _diff(repo: _Repo, base: Base, notes: list[str], config: Config) -> ChangeSe
         out = _try(repo.target, "merge-base", base.commit, "HEAD")
         if not out or not out.strip():
             fix = SHALLOW_FIX if repo.shallow else "pass a --base that shares history with HEAD"
-            return ChangeSet.unknown(
-                f"{base.ref} and HEAD have no common ancestor here", fix, base=base, head=repo.head
-            )
+            reason = f"{base.ref} and HEAD have no common ancestor here"
+            if repo.shallow:
+                reason = f"shallow clone: {reason} (the history between them was not fetched)"
+            return ChangeSet.unknown(reason, fix, base=base, head=repo.head)
         merge_base = out.strip()
     files = _tracked_changes(repo.target, merge_base)
     for path in _split(git(repo.target, "ls-files", "-z", "--others", "--exclude-standard")):

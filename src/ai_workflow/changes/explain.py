@@ -15,12 +15,14 @@ from typing import Any
 
 from ai_workflow.changes.cache import load_entry, load_files
 from ai_workflow.changes.detect import display_path
+from ai_workflow.changes.filecache import explain_stores
 from ai_workflow.changes.fingerprint import (
     COMPONENTS,
     Fingerprint,
     cacheable,
     compute_fingerprint,
     dependencies_read,
+    file_ids,
 )
 from ai_workflow.changes.toolprobe import tool_versions
 from ai_workflow.config import Config
@@ -39,6 +41,7 @@ class Explanation:
     changed: dict[str, list[str]] = field(default_factory=dict)  # component -> detail lines
     unchanged: list[str] = field(default_factory=list)
     stored_run: str | None = None
+    per_file: list[str] = field(default_factory=list)  # per-file results: what runs again
 
     def render(self) -> str:
         lines = [self.headline]
@@ -47,6 +50,7 @@ class Explanation:
             lines += [f"    {line}" for line in details]
         if self.unchanged:
             lines.append(f"  unchanged: {', '.join(self.unchanged)}")
+        lines += self.per_file
         return "\n".join(lines) + "\n"
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,6 +61,7 @@ class Explanation:
             "stored_run": self.stored_run,
             "changed": self.changed,
             "unchanged": self.unchanged,
+            "per_file": self.per_file,
         }
 
 
@@ -121,6 +126,12 @@ class _Explainer:
         return StepResult.from_dict(entry["result"]), "reused"
 
     def explain(self, spec: StepSpec) -> Explanation:
+        explanation = self._explain(spec)
+        ids = file_ids(self.context(spec, {}))
+        explanation.per_file = explain_stores(self.cache_dir, spec.id, ids)
+        return explanation
+
+    def _explain(self, spec: StepSpec) -> Explanation:
         if not cacheable(spec):
             why = "it mutates the project" if spec.mutates else "its result is about this run"
             headline = f"Step {spec.label}: never reused ({why}); it runs every time."

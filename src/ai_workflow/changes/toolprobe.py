@@ -131,7 +131,7 @@ STEP_TOOLS: dict[str, dict[str, Probe]] = {
         "cargo": runtime("cargo", "Cargo.toml", "--version"),
     },
     "dependencies": {"python": target_python},
-    "markdown_lint": {"pymarkdownlnt": python_package("pymarkdownlnt")},
+    "markdown_lint": {"rumdl": python_package("rumdl")},
 }
 
 

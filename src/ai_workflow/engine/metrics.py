@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ai_workflow.engine.artifacts import write_json_atomic
+from ai_workflow.engine.step import StepResult
 from ai_workflow.workdir import workdir
 
 SUMMARY_SCHEMA = "ai-workflow/run-summary@1"
@@ -95,6 +96,45 @@ def finding_counts(findings: Iterable[Any]) -> dict[str, int]:
         elif finding.get("severity") in counts:
             counts[str(finding["severity"])] += 1
     return counts
+
+
+TAIL_BLOCK = 1 << 20
+
+
+def read_recent_history(target: Path, runs: int, block: int = TAIL_BLOCK) -> list[dict[str, Any]]:
+    """The last `runs` runs recorded for `target`, oldest first, read from the end of the file:
+    a long history is not parsed whole (older versions' lines held every finding of a run).
+    Corrupt lines are skipped quietly (`read_history`, at the start of each run, reports them)."""
+    path = metrics_dir(target) / HISTORY_FILE
+    try:
+        handle = path.open("rb")
+    except OSError:
+        return []
+    found: list[dict[str, Any]] = []
+    with handle:
+        pos = handle.seek(0, os.SEEK_END)
+        rest = b""  # the start of a line whose beginning is in the block before
+        while pos > 0 and len(found) < runs:
+            size = min(block, pos)
+            pos -= size
+            handle.seek(pos)
+            lines = (handle.read(size) + rest).split(b"\n")
+            rest = lines.pop(0) if pos > 0 else b""
+            for line in reversed(lines):
+                run = _parse_line(line)
+                if run is not None:
+                    found.append(run)
+    return found[:runs][::-1]
+
+
+def _parse_line(line: bytes) -> dict[str, Any] | None:
+    if not line.strip():
+        return None
+    try:
+        run = json.loads(line.decode("utf-8", errors="replace"))
+    except json.JSONDecodeError:
+        return None
+    return run if isinstance(run, dict) and "run_id" in run else None
 
 
 def append_history(target: Path, summary: Mapping[str, Any]) -> None:
@@ -185,3 +225,19 @@ def step_durations(history: Iterable[Mapping[str, Any]], window: int) -> dict[st
 
 def median_durations(history: Iterable[Mapping[str, Any]], window: int) -> dict[str, float]:
     return {step: statistics.median(v) for step, v in step_durations(history, window).items()}
+
+
+TEST_STEP = "test_execution"
+"""The step whose test counts the run summary carries (`tests`), for trends over the history."""
+
+
+def suite_counts(results: Iterable[StepResult]) -> dict[str, int] | None:
+    """This run's test counts (passed, failed, errors, skipped, xfailed, total) when the test
+    step ran in it or its result was reused (the same tests, unchanged inputs); step data stays
+    out of the history, these few figures go in."""
+    for result in results:
+        if result.id == TEST_STEP:
+            counts = result.data.get("counts")
+            if isinstance(counts, dict):
+                return {str(k): int(v) for k, v in counts.items() if isinstance(v, int)}
+    return None

@@ -48,6 +48,7 @@ from ai_workflow.engine.metrics import (
     read_history,
     record_dead_run,
     step_durations,
+    suite_counts,
     write_current,
 )
 from ai_workflow.engine.process import run_command
@@ -654,6 +655,7 @@ class WorkflowRun:
             "changes": self.policy.to_dict() or None,
             "rules": self._rules_block(ordered),
             "estimates": {s: e.seconds for s, e in self.analysis.estimates.items()},
+            "tests": suite_counts(ordered),
         }
 
     def _rules_block(self, results: list[StepResult]) -> dict[str, Any] | None:

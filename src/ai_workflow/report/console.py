@@ -218,7 +218,8 @@ class RunConsole:
 
     def run_finished(self, summary: dict[str, Any], history: list[dict[str, Any]]) -> None:
         self._stop_live()
-        print_wide(self.console, render_top_findings(findings_from_summary(summary)))
+        findings = findings_from_summary(summary)
+        print_wide(self.console, render_top_findings(findings))
         policy = policy_line(summary)
         if policy:
             self.console.print(Text(policy, style="dim"))
@@ -227,6 +228,8 @@ class RunConsole:
         print_wide(self.console, table)
         for line in tail:  # each on a line of its own, never broken inside a path
             self.console.print(line, soft_wrap=True)
+        for finding in [f for f in findings if f.rule.startswith("perf/")]:  # info, shown anyway
+            self.console.print(Text(f"  Slower: {finding.message}", style="yellow"), soft_wrap=True)
         backlog = workdir(Path(summary["target"])) / "backlog" / summary["run_id"]
         if backlog.is_dir():
             self.console.print(Text(f"  Reports: {backlog}", style="dim"), soft_wrap=True)

