@@ -110,7 +110,12 @@ class RunConfig(_Section):
     """Run options; each is also a command-line flag."""
 
     parallel: bool = False
-    jobs: int = Field(default_factory=default_jobs, ge=1, le=64)
+    jobs: int = Field(
+        default_factory=default_jobs,
+        ge=1,
+        le=64,
+        description="Steps at once with parallel (default: the usable CPUs, at most 4).",
+    )
     smart_execution: bool = False
     ai_cache: bool = True
     step_cache: bool = True
@@ -126,8 +131,18 @@ class RunConfig(_Section):
     history_window: int = Field(default=10, ge=1)
     fail_on: Literal["error", "warning", "never"] = "error"  # what makes the exit status 1
     new_only: bool = False  # report only findings on lines changed since the base
-    workdir: str | None = None  # where our files go (see ai_workflow.workdir)
-    keep_runs: int = Field(default=20, ge=0, le=100_000)  # run folders kept; 0 keeps every run
+    workdir: str | None = Field(  # see ai_workflow.workdir
+        default=None,
+        description="Where ai-workflow keeps its files, relative to the target (default: "
+        ".ai_workflow, or .ai-workflow when git tracks .ai_workflow).",
+    )
+    keep_runs: int = Field(
+        default=20,
+        ge=0,
+        le=100_000,
+        description="Runs whose folders (backlog, summaries, logs, prompts, proposals) are "
+        "kept; 0 keeps every run.",
+    )
 
 
 class AIConfig(_Section):
