@@ -72,9 +72,11 @@ class Translation:
     data: dict[str, Any] = field(default_factory=dict)
     used: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    origins: dict[tuple[str, str], str] = field(default_factory=dict)  # ours -> the original key
 
     def put(self, section: str, key: str, value: Any, origin: str) -> None:
         self.data.setdefault(section, {})[key] = value
+        self.origins[(section, key)] = origin
         if origin not in self.used:
             self.used.append(origin)
 

@@ -68,15 +68,22 @@ def chosen_workdir(target: Path) -> WorkdirChoice:
     return found if found is not None else choose_workdir(key)
 
 
+def relative_workdir(target: Path) -> str | None:
+    """The work directory of `target` as a POSIX path relative to it (as `.gitignore` or a CI
+    file names it), None when it lies outside the target."""
+    try:
+        rel = workdir(target).relative_to(_key(target)).as_posix()
+    except ValueError:
+        return None
+    return rel if rel not in ("", ".") else None
+
+
 def excluded_workdirs(target: Path) -> tuple[str, ...]:
     """Work directories inside `target` that no step reads, as POSIX paths relative to it: the
     default name (ours, or the original tool's when ours moved) and the one in use."""
     names = [DEFAULT_WORKDIR]
-    try:
-        rel = workdir(target).relative_to(_key(target)).as_posix()
-    except ValueError:  # outside the target: nothing of the project to leave out
-        rel = ""
-    if rel and rel != "." and rel not in names:
+    rel = relative_workdir(target)  # None outside the target: nothing of the project to leave out
+    if rel and rel not in names:
         names.append(rel)
     return tuple(names)
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
-from ai_workflow.workdir import DEFAULT_WORKDIR, is_workdir_path, workdir
+from ai_workflow.workdir import DEFAULT_WORKDIR, is_workdir_path, relative_workdir, workdir
 
 SPEC = StepSpec(
     id="git_finalization",
@@ -450,8 +450,8 @@ def _report_state(
 
 def _workdir_label(target: Path) -> str:
     """The work directory as the user would name it in .gitignore."""
-    root = workdir(target)
-    return f"{root.relative_to(target).as_posix()}/" if root.is_relative_to(target) else str(root)
+    rel = relative_workdir(target)
+    return f"{rel}/" if rel else str(workdir(target))
 
 
 def _write_if_asked(
