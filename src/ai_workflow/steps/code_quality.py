@@ -263,7 +263,7 @@ RECIPE_STATUS = re.compile(
 """make's and just's line for a recipe command that failed, with its exit status."""
 MISSING_PROGRAM = re.compile(
     r"^(?:\S+: )?(?:line \d+: |\d+: )?(?P<program>[^\s:][^:\n]*): "
-    r"(?:command not found|not found|Permission denied|No such file or directory)\s*$",
+    r"(?P<why>command not found|not found|Permission denied|No such file or directory)\s*$",
     re.MULTILINE,
 )
 """A shell's (or make's) message for a program it could not find or execute."""
@@ -277,10 +277,12 @@ def command_unavailable(result: CommandResult) -> str | None:
         statuses = [int(m["make"] or m["just"]) for m in RECIPE_STATUS.finditer(output)]
         if not statuses or any(status not in CANNOT_EXECUTE for status in statuses):
             return None
-    programs = list(dict.fromkeys(m["program"].strip() for m in MISSING_PROGRAM.finditer(output)))
-    named = ", ".join(f"`{p}`" for p in programs[:3])
-    if named:
-        return f"{named} not found or not executable"
+    found: dict[str, str] = {}
+    for match in MISSING_PROGRAM.finditer(output):
+        why = "is not executable" if match["why"] == "Permission denied" else "was not found"
+        found.setdefault(match["program"].strip(), why)
+    if found:
+        return "; ".join(f"`{program}` {why}" for program, why in list(found.items())[:3])
     return f"a program it calls was not found or is not executable (exit {result.returncode})"
 
 
