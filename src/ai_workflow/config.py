@@ -55,6 +55,7 @@ class TechStackConfig(_Section):
     test_command: str | None = None
     lint_command: str | None = None
     python: str | None = None  # interpreter that runs the target's tests
+    pinned_tools: bool = True  # run the linter version the project pins (installed on first use)
     test_timeout_s: float = Field(default=900.0, gt=0)
 
 

@@ -41,12 +41,14 @@ class ToolOrigin(StrEnum):
     PROJECT = "project"  # installed in the target project (its venv, node_modules)
     BUNDLED = "bundled"  # shipped in ai-workflow's own environment
     PATH = "path"  # found on PATH
+    PINNED = "pinned"  # the version the project pins, installed in the work directory
 
 
 _ORIGIN_LABEL = {
     ToolOrigin.PROJECT: "project's own",
     ToolOrigin.BUNDLED: "bundled with ai-workflow",
     ToolOrigin.PATH: "from PATH",
+    ToolOrigin.PINNED: "the version the project pins, installed in the work directory",
 }
 
 

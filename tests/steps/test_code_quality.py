@@ -99,7 +99,7 @@ def test_shellcheck_findings_including_a_script_found_by_its_shebang(
 ) -> None:
     _, outcome = defects
     sc2086 = _find(outcome, "shellcheck/SC2086", "scripts/run.sh")
-    assert sc2086.line == 2 and sc2086.severity is Severity.WARNING
+    assert sc2086.line == 2 and sc2086.severity is Severity.INFO  # shellcheck's "info" level
     assert any(f.path == "scripts/deploy" and f.line == 2 for f in outcome.findings)
 
 
@@ -696,7 +696,7 @@ def test_shellcheck_environment_and_indirect_call_findings_are_information(
         "strict.sh": '#!/usr/bin/env bash\nset -o errexit -o nounset\ntar -czf "$dst_tarball" .\n',
         # the same without `set -u`: an unset variable silently expands to nothing
         "lax.sh": '#!/usr/bin/env bash\nset -e\nrm -rf "$build_dir"/*\n',
-        # an unquoted expansion in a script users run stays a warning
+        # an unquoted expansion: shellcheck's own level, info (a suggestion)
         "run.sh": "#!/bin/bash\necho $1\n",
     }
     outcome = _run(make_repo(tmp_path / "proj", files))
@@ -705,7 +705,36 @@ def test_shellcheck_environment_and_indirect_call_findings_are_information(
     assert severity[("shellcheck/SC2317", "dispatch.sh")] is Severity.INFO
     assert severity[("shellcheck/SC2154", "strict.sh")] is Severity.INFO
     assert severity[("shellcheck/SC2154", "lax.sh")] is Severity.WARNING
-    assert severity[("shellcheck/SC2086", "run.sh")] is Severity.WARNING
+    assert severity[("shellcheck/SC2086", "run.sh")] is Severity.INFO
+
+
+def test_shellcheck_levels_follow_what_the_script_shows(tmp_path: Path) -> None:
+    """password-store's layout: a platform file without a shebang that the main script sources,
+    test scripts that set variables for the harness they source, `local x=$(cmd)` with and
+    without `set -e`, a parse error and a likely-bug "error"."""
+    files = {
+        "platform.sh": "GETOPT=gnu-getopt\n",  # no shebang: a library; SC2148, SC2034
+        "main.sh": '#!/usr/bin/env bash\nsource "$(dirname "$0")/platform.sh"\necho "$GETOPT"\n',
+        "t0001.sh": "#!/usr/bin/env bash\ntest_description='Sanity'\n. ./setup.sh\n",
+        "standalone.sh": "#!/usr/bin/env bash\nunused=1\necho hi\n",
+        "lax.sh": '#!/bin/bash\nf() {\n  local x="$(false)"\n  echo "$x"\n}\nf\n',
+        "strict.sh": '#!/bin/bash\nset -e\nf() {\n  local x="$(false)"\n  echo "$x"\n}\nf\n',
+        "broken.sh": "#!/bin/bash\nif true; then\necho missing fi\n",
+        "args.sh": '#!/bin/bash\nfor a in $@; do echo "$a"; done\n',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    severity = {(f.rule, f.path): f.severity for f in outcome.findings}
+    assert severity[("shellcheck/SC2148", "platform.sh")] is Severity.INFO
+    assert severity[("shellcheck/SC2034", "platform.sh")] is Severity.INFO
+    assert severity[("shellcheck/SC2034", "t0001.sh")] is Severity.INFO
+    assert severity[("shellcheck/SC2034", "standalone.sh")] is Severity.WARNING
+    assert severity[("shellcheck/SC2155", "lax.sh")] is Severity.INFO
+    assert severity[("shellcheck/SC2155", "strict.sh")] is Severity.WARNING
+    parse_errors = [
+        f for f in outcome.findings if f.path == "broken.sh" and f.severity.value == "error"
+    ]
+    assert len(parse_errors) == 1 and parse_errors[0].rule.startswith("shellcheck/SC1")
+    assert severity[("shellcheck/SC2068", "args.sh")] is Severity.WARNING  # a likely bug
 
 
 @pytest.mark.parametrize(
@@ -723,7 +752,7 @@ def test_shellcheck_environment_and_indirect_call_findings_are_information(
 def test_nounset_detection(tmp_path: Path, script: str, nounset: bool) -> None:
     path = tmp_path / "s.sh"
     path.write_text(script)
-    assert code_quality._sets_nounset(path) is nounset
+    assert code_quality.ScriptTraits.of(path).nounset is nounset
 
 
 # --------------------------------------------------------------------------- thresholds

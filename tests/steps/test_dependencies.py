@@ -50,6 +50,9 @@ APP = textwrap.dedent(
     import json
     from typing import TYPE_CHECKING
 
+    import annotationlib  # the standard library of Python 3.14 (attrs imports it)
+    import imp  # and of Pythons before 3.12
+
     import requests
     import yaml
     from PIL import Image
@@ -106,7 +109,7 @@ def test_undeclared_import_is_reported_at_the_import(
 ) -> None:
     _, outcome = python_project
     numpy = _find(outcome, "deps/undeclared-import", "src/demo_app/app.py", "'numpy'")
-    assert numpy.line == 12 and numpy.severity is Severity.WARNING
+    assert numpy.line == 15 and numpy.severity is Severity.WARNING
     other = _find(outcome, "deps/undeclared-import", "src/demo_app/helpers.py", "sibling_free")
     assert other.line == 1
 

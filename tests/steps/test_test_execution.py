@@ -240,6 +240,40 @@ def test_clean_project_passes(tmp_path: Path) -> None:
     assert outcome.data["counts"]["total"] == 1
 
 
+def test_tests_run_inside_their_activated_virtual_environment(tmp_path: Path) -> None:
+    """A test that starts a tool of the project's environment by name (as pytest-mypy-plugins
+    starts `mypy`) finds it: the environment's bin is first on PATH, as after `activate`."""
+    files = dict(PY_FILES)
+    files[".gitignore"] = ".venv/\n"
+    files["tests/test_ops.py"] = textwrap.dedent(
+        """\
+        import os
+        import shutil
+        import subprocess
+
+
+        def test_environment_tool_is_found():
+            assert shutil.which("project-tool"), os.environ["PATH"]
+            assert subprocess.run(["project-tool"], capture_output=True, text=True).stdout == "ok\\n"
+            assert os.environ["VIRTUAL_ENV"].endswith(".venv")
+        """
+    )
+    root = make_repo(tmp_path / "calc", files)
+    venv = root / ".venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = next(venv.glob("lib/python3*/site-packages"))
+    ours = [p for p in sys.path if p.endswith("site-packages")]
+    (site / "ours.pth").write_text("\n".join(ours) + "\n")  # pytest importable in the venv
+    tool = venv / "bin" / "project-tool"
+    tool.write_text("#!/bin/sh\necho ok\n")
+    tool.chmod(0o755)
+    outcome = run_step(root, cfg(python=str(venv / "bin" / "python")))
+    assert errors(outcome) == []
+    assert outcome.data["counts"]["passed"] == 1
+    assert plans.activated_venv(root, ".venv/bin/python")["VIRTUAL_ENV"] == str(venv)
+    assert plans.activated_venv(root, "python3") == {}  # not an environment: PATH unchanged
+
+
 def test_pytest_missing_for_the_interpreter(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "calc", PY_FILES)
     bare = tmp_path / "bare-python"

@@ -357,3 +357,69 @@ def test_tests_whose_name_says_they_check_for_no_crash(tmp_path: Path) -> None:
     files["tests/test_ops.py"] += "\n\ndef test_add_does_not_raise():\n    add(1, 2)\n"
     outcome = run(make_repo(tmp_path / "calc", files))
     assert located(outcome, "tests/no-assertions") == [("tests/test_ops.py", 8)]
+
+
+def test_docstrings_that_say_it_works_and_empty_bodies(tmp_path: Path) -> None:
+    """attrs' style: a test without an assertion whose docstring says what not failing shows
+    ("Instantiation works.", "It's possible to ...", "... doesn't cause a crash") checks exactly
+    that; a test whose body is empty checks nothing, whatever it says."""
+    files = dict(PY_FILES)
+    files["tests/test_intent.py"] = textwrap.dedent(
+        '''\
+        from calc.ops import add
+
+
+        def test_instantiation():
+            """Instantiation works."""
+            add(1, 2)
+
+
+        def test_subclass():
+            """It's possible to add negative numbers."""
+            add(-1, -2)
+
+
+        def test_converter():
+            """A strange argument doesn't cause a crash."""
+            add(1, 2.5)
+
+
+        def test_deprecated():
+            """Using the old argument is deprecated."""
+
+
+        def test_silent():
+            """The sum of two numbers."""
+            add(1, 2)
+        '''
+    )
+    outcome = run(make_repo(tmp_path / "calc", files))
+    found = {
+        (f.path, f.line): f.message for f in outcome.findings if f.rule == "tests/no-assertions"
+    }
+    intent = {line: m for (path, line), m in found.items() if path == "tests/test_intent.py"}
+    assert sorted(intent) == [19, 23]
+    assert "empty body" in intent[19] and "asserts nothing" in intent[23]
+
+
+@pytest.mark.parametrize(
+    ("config", "judged"),
+    [
+        ("", {"tests/test_ops.py", "bench/test_speed.py"}),
+        ('[tool.pytest.ini_options]\ntestpaths = ["tests"]\n', {"tests/test_ops.py"}),
+        ('[tool.pytest.ini_options]\npython_files = "check_*.py"\n', {"tests/check_x.py"}),
+    ],
+)
+def test_only_modules_pytest_collects_are_judged(
+    tmp_path: Path, config: str, judged: set[str]
+) -> None:
+    """A benchmark directory outside `testpaths`, or a module no `python_files` pattern names
+    (a typing example under tests/), is not part of the suite pytest runs."""
+    files = dict(PY_FILES)
+    files["pyproject.toml"] += config
+    files["bench/test_speed.py"] = (
+        "from calc.ops import add\n\n\ndef test_speed():\n    add(1, 2)\n"
+    )
+    files["tests/check_x.py"] = "from calc.ops import add\n\n\ndef test_x():\n    add(1, 2)\n"
+    outcome = run(make_repo(tmp_path / "calc", files))
+    assert {p for p, _ in located(outcome, "tests/no-assertions")} == judged

@@ -26,6 +26,15 @@ DEV_FILES = frozenset(
     {"setup.py", "noxfile.py", "tasks.py", "fabfile.py", "dodo.py", "conftest.py", "conf.py"}
 )
 BUILD_MODULES = frozenset({"setuptools", "pkg_resources", "wheel"})
+# The standard library of every Python a project may target, not only the one running us:
+# modules added after 3.11 and those removed since (a project may support both sides).
+STDLIB_MODULES = sys.stdlib_module_names | {
+    "annotationlib", "compression",  # 3.14
+    "asynchat", "asyncore", "distutils", "imp", "smtpd",  # removed in 3.12
+    "aifc", "audioop", "cgi", "cgitb", "chunk", "crypt", "imghdr", "lib2to3", "mailcap",
+    "msilib", "nis", "nntplib", "ossaudiodev", "pipes", "sndhdr", "spwd", "sunau", "telnetlib",
+    "uu", "xdrlib",  # removed in 3.13
+}  # fmt: skip
 IMPORT_ROOTS = ("", "src", "lib", "python")
 GUARD_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
@@ -169,7 +178,7 @@ def scan_imports(
         here = siblings.get(PurePosixPath(rel).parent.as_posix(), set())
         for use in imports_of(tree, rel, text):
             name = use.module
-            if name in sys.stdlib_module_names or name in local or name in here:
+            if name in STDLIB_MODULES or name in local or name in here:
                 continue
             if dev and name in BUILD_MODULES:
                 continue  # setup.py and friends get setuptools from the build system

@@ -5,19 +5,24 @@ and prefer the project's own installation (see `ai_workflow.tools`). A linter th
 does not apply is listed in `skipped_checks`; a linter that crashes is an error finding.
 
 Severity mapping:
-- ruff: syntax errors (`invalid-syntax`, `E999`), `E902` (unreadable file), undefined names
-  (`F821`-`F823`) and statements outside their block (`F7xx`) are errors; `RUF100`/`RUF101`
-  (noqa comments that the running ruff version finds unused or redirected: about the linter,
-  not the code) are info; every other rule is a warning (ruff has no severities of its own).
-  Where the project's configuration chooses no rules, only the classic default set and its
-  `extend-select` are reported, whatever ruff's version enables by default (`ai_workflow.
-  ruff_scope`), unless the project's own ruff ran.
-- shellcheck: `error` -> error, `warning` and `info` -> warning (its "info" includes unquoted
-  expansions, SC2086, a common real bug), `style` -> info. Info whatever their level: SC1090/
-  SC1091 (a sourced file shellcheck was not given: its environment, not the script),
-  SC2317/SC2329 (code it believes unreachable or never called: it cannot see functions called
-  indirectly), and SC2154 (variable referenced but not assigned) in a script that runs with
-  `set -u`, where an unset variable stops the script instead of expanding to nothing.
+- ruff: syntax errors (`invalid-syntax`, `E999`; one per file, the first; a warning when the code
+  parses but not on the oldest Python the project targets), `E902` (unreadable file), undefined
+  names (`F821`-`F823`) and statements outside their block (`F7xx`) are errors; `RUF100`/`RUF101`
+  (noqa comments that the running ruff version finds unused or redirected: about the linter, not
+  the code) are info; every other rule is a warning (ruff has no severities of its own). Where the
+  project's configuration chooses no rules, only the classic default set and its `extend-select`
+  are reported, whatever ruff's version enables by default (`ai_workflow.ruff_scope`), unless the
+  project's own ruff or the version it pins ran (`ai_workflow.pinned_tools`).
+- shellcheck: its levels, with `error` kept for what does not parse (SC1xxx): its other
+  "errors" are likely bugs, not certain ones (SC2068, SC2145) -> warning; `warning` -> warning;
+  `info` and `style` (suggestions, as `shellcheck -S warning` leaves them out) -> info. Info
+  whatever their level, where the file alone cannot show the problem: SC1090/SC1091 (a sourced
+  file shellcheck was not given), SC2317/SC2329 (code it believes unreachable or never called:
+  it cannot see functions called indirectly), SC2148 (no shebang: a library for `source`),
+  SC2034 (a variable "unused") in a script that sources others or is one without a shebang
+  that others source, where the other side uses it; SC2154 (referenced but not assigned) in a
+  script that runs with `set -u`, where an unset variable stops the script; SC2155 (`local
+  x=$(cmd)` masks cmd's status) in a script without `set -e`, where no status stops it.
 - eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
 - `tech_stack.lint_command` (the project's own lint command, run through the shell in the
   target): a non-zero exit or a timeout is an error (`lint/command-failed`). A command (or the
@@ -44,7 +49,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +58,9 @@ from ai_workflow.changes.fingerprint import file_ids
 from ai_workflow.config import ThresholdsConfig
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
+from ai_workflow.eslint_scripts import WHOLE_PROJECT, eslint_invocations
 from ai_workflow.findings import Finding, Severity
+from ai_workflow.pinned_tools import pinned_tool
 from ai_workflow.project_files import project_files
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, pinned_ruff
@@ -105,23 +112,31 @@ ESLINT_CONFIG_FILES = (
     ".eslintrc.yml",
 )
 RUFF_ERROR_CODES = frozenset({"E902", "E999", "F821", "F822", "F823", "invalid-syntax"})
+VERSION_SYNTAX = re.compile(r"on Python \d+\.\d+ \(syntax was (?:added|removed) in Python")
 RUFF_INFO_CODES = frozenset({"RUF100", "RUF101"})  # unused or redirected suppressions
 SHELLCHECK_INFO_CODES = frozenset(
     {
         1090,  # can't follow a non-constant source
         1091,  # not following a sourced file that was not given as input
+        2148,  # no shebang or shell directive: a library for `source`, its shell is the caller's
         2317,  # command appears unreachable (a function invoked indirectly)
         2329,  # function never invoked (it may be invoked indirectly)
     }
 )
 SHELLCHECK_UNASSIGNED = 2154  # referenced but not assigned: harmless under `set -u`
+SHELLCHECK_UNUSED = 2034  # assigned but unused: the sourcing or sourced script may use it
+SHELLCHECK_MASKED_STATUS = 2155  # `local x=$(cmd)`: the status matters only under `set -e`
 NOUNSET = re.compile(
     r"^\s*set\s+(?:-[a-zA-Z]*u[a-zA-Z]*\b|.*-o\s+nounset\b)|^#!.*\s-[a-zA-Z]*u[a-zA-Z]*\b", re.M
 )
+ERREXIT = re.compile(
+    r"^\s*set\s+(?:-[a-zA-Z]*e[a-zA-Z]*\b|.*-o\s+errexit\b)|^#!.*\s-[a-zA-Z]*e[a-zA-Z]*\b", re.M
+)
+SOURCES = re.compile(r"^\s*(?:source|\.)\s+\S", re.M)
 SHELLCHECK_SEVERITY = {
-    "error": Severity.ERROR,
+    "error": Severity.WARNING,  # SC1xxx (parse errors) stay errors: see shellcheck_findings
     "warning": Severity.WARNING,
-    "info": Severity.WARNING,
+    "info": Severity.INFO,
     "style": Severity.INFO,
 }
 
@@ -314,6 +329,7 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     tool = resolve_tool(ctx, "ruff")
     if tool is None:
         return LintReport("ruff", skipped="ruff: not installed (project, ai-workflow or PATH)")
+    tool, pin_note = _pinned_ruff(ctx, tool)
     # --no-fix: a project's `fix = true` must not make a check rewrite its files.
     args = [str(tool.path), "check", "--no-fix", "--output-format", "json", "--no-cache"]
     args.append("--exit-zero")
@@ -338,7 +354,9 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
         if result.timed_out or result.returncode != 0:
             return _tool_failure("ruff", tool, _failure_detail(result))
         try:
-            found = ruff_findings(json.loads(result.stdout or "[]"), ctx.target)
+            found = first_syntax_errors(
+                ruff_findings(json.loads(result.stdout or "[]"), ctx.target)
+            )
         except (ValueError, TypeError, KeyError) as exc:
             return _tool_failure("ruff", tool, f"unreadable JSON output ({exc})")
         findings += _store_per_file(cache, batch, found)
@@ -347,19 +365,34 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     scopes = RuffScopes(ctx.target)
     for rel in python_files:
         scopes.for_file(rel)
-    kept, left_out = _chosen_rules(findings, scopes, own_ruff=tool.origin is ToolOrigin.PROJECT)
+    own = tool.origin in (ToolOrigin.PROJECT, ToolOrigin.PINNED)
+    kept, left_out = _chosen_rules(findings, scopes, own_ruff=own)
     checked = f"{tool.describe()}: {len(python_files)} Python files; rules: {scopes.describe()}"
     if left_out:
         checked += (
             f"; {left_out} finding(s) of rules this ruff enables by default beyond "
             f"{', '.join(CLASSIC_DEFAULT_RULES)} left out where the configuration chooses no rules"
         )
-    pinned = pinned_ruff(ctx.target)
-    if pinned and tool.version and pinned != tool.version:
-        checked += f"; the project pins ruff {pinned} (.pre-commit-config.yaml)"
+    if pin_note:
+        checked += f"; {pin_note}"
     return LintReport(
         "ruff", tool, kept, checked=checked, reuse=[cache.describe(), *cache.warnings]
     )
+
+
+def _pinned_ruff(ctx: StepContext, found: Tool) -> tuple[Tool, str | None]:
+    """The ruff the project pins in `.pre-commit-config.yaml` in place of a different bundled
+    or PATH one (see `ai_workflow.pinned_tools`); a project's own installation stays."""
+    pinned = pinned_ruff(ctx.target)
+    if found.origin is ToolOrigin.PROJECT or not pinned or pinned == found.version:
+        return found, None
+    where = f"the project pins ruff {pinned} (.pre-commit-config.yaml)"
+    if not ctx.config.tech_stack.pinned_tools:
+        return found, f"{where}; tech_stack.pinned_tools is off"
+    tool, problem = pinned_tool(ctx, "ruff", pinned)
+    if tool is None:
+        return found, f"{where}: {problem}; ran {found.name} {found.version} instead"
+    return tool, None
 
 
 def _config_ids(ctx: StepContext, files: list[str], names: tuple[str, ...]) -> dict[str, str]:
@@ -431,6 +464,8 @@ def ruff_findings(items: list[dict[str, Any]], target: Path) -> list[Finding]:
             if code in RUFF_INFO_CODES
             else Severity.WARNING
         )
+        if syntax and VERSION_SYNTAX.search(str(item.get("message", ""))):
+            severity = Severity.WARNING  # parses, but not on the oldest Python configured
         location = item.get("location") or {}
         rule = "ruff/syntax-error" if syntax else f"ruff/{code}"
         extra: dict[str, Any] = {"column": location.get("column"), "tool": "ruff"}
@@ -447,6 +482,32 @@ def ruff_findings(items: list[dict[str, Any]], target: Path) -> list[Finding]:
             )
         )
     return findings
+
+
+def first_syntax_errors(
+    findings: list[Finding],
+    is_syntax: Callable[[Finding], bool] = lambda f: f.rule == "ruff/syntax-error",
+) -> list[Finding]:
+    """One syntax error per file: what follows the first is mostly the parser losing its
+    place (a Python 2 file has one per print statement), and one fix is what is asked."""
+    later: dict[str, int] = {}
+    first: dict[str, Finding] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        if not is_syntax(finding) or finding.path is None:
+            kept.append(finding)
+        elif finding.path in first:
+            later[finding.path] = later.get(finding.path, 0) + 1
+        else:
+            first[finding.path] = finding
+            kept.append(finding)
+    note = " (and {} more syntax error(s) after it in this file)"
+    return [
+        replace(f, message=f.message + note.format(later[f.path]))
+        if f.path in later and f is first[f.path]
+        else f
+        for f in kept
+    ]
 
 
 # --------------------------------------------------------------------------- shellcheck
@@ -500,7 +561,10 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
         if result.timed_out or result.returncode not in (0, 1):
             return _tool_failure("shellcheck", tool, _failure_detail(result))
         try:
-            found = shellcheck_findings(json.loads(result.stdout or "{}"), ctx.target)
+            found = first_syntax_errors(
+                shellcheck_findings(json.loads(result.stdout or "{}"), ctx.target),
+                lambda f: f.severity is Severity.ERROR,  # only SC1xxx parse errors are errors
+            )
         except (ValueError, TypeError, KeyError) as exc:
             return _tool_failure("shellcheck", tool, f"unreadable JSON output ({exc})")
         findings += _store_per_file(cache, batch, found)
@@ -534,19 +598,16 @@ def _follows_sources(rc: Path) -> bool:
 def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
     """shellcheck's `-f json1` report as findings (`shellcheck/SC2086`)."""
     findings = []
-    nounset: dict[str, bool] = {}
+    scripts: dict[str, ScriptTraits] = {}
     for item in report.get("comments", []):
         path = _relpath(target, str(item["file"]))
-        severity = SHELLCHECK_SEVERITY.get(str(item.get("level")), Severity.WARNING)
         code = int(item["code"])
-        if code == SHELLCHECK_UNASSIGNED and path not in nounset:
-            nounset[path] = _sets_nounset(target / path)
-        if code in SHELLCHECK_INFO_CODES or (code == SHELLCHECK_UNASSIGNED and nounset[path]):
-            severity = Severity.INFO
+        if path not in scripts:
+            scripts[path] = ScriptTraits.of(target / path)
         findings.append(
             Finding(
                 f"shellcheck/SC{item['code']}",
-                severity,
+                _shellcheck_severity(code, str(item.get("level")), scripts[path]),
                 str(item.get("message", "")),
                 path,
                 item.get("line"),
@@ -561,13 +622,40 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
     return findings
 
 
-def _sets_nounset(script: Path) -> bool:
-    """True when the script turns on `set -u` (`set -eu`, `set -o nounset`, `bash -u`)."""
-    try:
-        text = script.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        return False
-    return NOUNSET.search(text) is not None
+@dataclass(frozen=True)
+class ScriptTraits:
+    """What a shell script's own text says about how it runs (see the module docstring)."""
+
+    shebang: bool
+    sources: bool  # runs `source`/`.` on another file
+    nounset: bool
+    errexit: bool
+
+    @classmethod
+    def of(cls, script: Path) -> ScriptTraits:
+        try:
+            text = script.read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            text = ""
+        return cls(
+            text.startswith("#!"),
+            SOURCES.search(text) is not None,
+            NOUNSET.search(text) is not None,
+            ERREXIT.search(text) is not None,
+        )
+
+
+def _shellcheck_severity(code: int, level: str, script: ScriptTraits) -> Severity:
+    if level == "error" and code < 2000:
+        return Severity.ERROR  # SC1xxx: the script does not parse
+    if (
+        code in SHELLCHECK_INFO_CODES
+        or (code == SHELLCHECK_UNASSIGNED and script.nounset)
+        or (code == SHELLCHECK_UNUSED and (script.sources or not script.shebang))
+        or (code == SHELLCHECK_MASKED_STATUS and not script.errexit)
+    ):
+        return Severity.INFO
+    return SHELLCHECK_SEVERITY.get(level, Severity.WARNING)
 
 
 # --------------------------------------------------------------------------- eslint
@@ -600,16 +688,31 @@ def run_eslint(ctx: StepContext, files: list[str]) -> LintReport:
         return LintReport(
             "eslint", skipped=f"eslint: configured ({config}) but not installed in node_modules"
         )
-    result = ctx.run_command([str(tool.path), "--format", "json", "."], timeout=TOOL_TIMEOUT_S)
-    if result.returncode == 127:
-        return LintReport("eslint", skipped=f"eslint: cannot start ({result.stderr.strip()})")
-    if result.timed_out or result.returncode not in (0, 1):
-        return _tool_failure("eslint", tool, _failure_detail(result))
-    try:
-        findings = eslint_findings(json.loads(result.stdout or "[]"), ctx.target)
-    except (ValueError, TypeError, KeyError) as exc:
-        return _tool_failure("eslint", tool, f"unreadable JSON output ({exc})")
-    return LintReport("eslint", tool, findings, checked=f"{tool.describe()}: config {config}")
+    invocations = eslint_invocations(ctx.target)
+    findings: dict[tuple[str | None, int | None, str, str], Finding] = {}
+    for args in invocations:
+        command = [str(tool.path), *args, "--format", "json", "--no-error-on-unmatched-pattern"]
+        result = ctx.run_command(command, timeout=TOOL_TIMEOUT_S)
+        if result.returncode == 127:
+            return LintReport("eslint", skipped=f"eslint: cannot start ({result.stderr.strip()})")
+        if result.timed_out or result.returncode not in (0, 1):
+            return _tool_failure("eslint", tool, _failure_detail(result))
+        try:
+            found = eslint_findings(json.loads(result.stdout or "[]"), ctx.target)
+        except (ValueError, TypeError, KeyError) as exc:
+            return _tool_failure("eslint", tool, f"unreadable JSON output ({exc})")
+        for finding in found:  # a file two scripts lint is reported once
+            findings.setdefault(
+                (finding.path, finding.line, finding.rule, finding.message), finding
+            )
+    scope = (
+        "the whole project"
+        if invocations == [WHOLE_PROJECT]
+        else "what the package.json scripts lint: "
+        + "; ".join(" ".join(a for a in args if not a.startswith("-")) for args in invocations)
+    )
+    checked = f"{tool.describe()}: config {config}; files: {scope}"
+    return LintReport("eslint", tool, list(findings.values()), checked=checked)
 
 
 def eslint_findings(results: list[dict[str, Any]], target: Path) -> list[Finding]:

@@ -22,7 +22,6 @@ import json
 import os
 import re
 import stat
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -34,6 +33,7 @@ from ai_workflow.automation import (
     automation_blocks,
     is_automation_file,
 )
+from ai_workflow.deps.imports import STDLIB_MODULES
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.markdown_docs import (
     SHELL_BLOCK_LANGUAGES,
@@ -543,7 +543,7 @@ def _module_problem(project: Project, ref: Reference) -> tuple[str, str, str] | 
     own_names = set(project.python.top_level())
     if project.project_name:
         own_names.add(re.sub(r"[-.]+", "_", project.project_name).lower())
-    if top not in own_names or top in sys.stdlib_module_names:
+    if top not in own_names or top in STDLIB_MODULES:
         return None  # a third-party or standard-library module
     if module in project.python.modules:
         return None

@@ -22,8 +22,9 @@ from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.project_files import project_files
 from ai_workflow.pysource import PySymbol, read_source, tree_symbols
 from ai_workflow.techstack import EXTENSIONS, TechStack, detect_stack, is_test_path
-from ai_workflow.testsource.model import FoundTest, states_no_crash
+from ai_workflow.testsource.model import FoundTest, states_it_works, states_no_crash
 from ai_workflow.testsource.pyreach import behaviourless
+from ai_workflow.testsource.pytest_collection import PytestCollection, read_collection
 from ai_workflow.testsource.reach import CoverageData, Reach, compute_reach
 from ai_workflow.testsource.readers import ProjectTests
 
@@ -90,6 +91,7 @@ class Inventory:
     coverage_error: str | None = None
     notes: list[str] = field(default_factory=list)  # checks that could not be made, and why
     no_behaviour: dict[str, set[tuple[str, int]]] = field(default_factory=dict)  # (qualname, line)
+    pytest: PytestCollection = field(default_factory=PytestCollection)  # the suite's modules
 
     @property
     def test_count(self) -> int:
@@ -169,6 +171,7 @@ def collect_inventory(target: Path, files: list[str], stack: TechStack) -> Inven
         coverage_error,
     )
     inv.notes = _notes(project, test_files, reach)
+    inv.pytest = read_collection(target)
     for source in inv.symbols:
         tree = project.index.tree(source)
         inv.no_behaviour[source] = behaviourless(tree) if tree is not None else set()
@@ -480,6 +483,18 @@ def run(ctx: StepContext) -> StepOutcome:
     return outcome
 
 
+def _checks_nothing(test: FoundTest) -> str | None:
+    """Why the test checks nothing, or None when it checks something or says that not failing
+    is its point (its name or docstring: "does not raise", "Instantiation works.")."""
+    if test.asserts is not False or test.skipped:
+        return None
+    if test.empty:
+        return f"test '{test.name}' has an empty body: it runs nothing and always passes"
+    if states_no_crash(test.name) or states_it_works(test.intent):
+        return None
+    return f"test '{test.name}' asserts nothing: it can only fail by crashing"
+
+
 def _report_tests(outcome: StepOutcome, inv: Inventory) -> None:
     for test_file in inv.test_files:
         if test_file.error:
@@ -490,15 +505,12 @@ def _report_tests(outcome: StepOutcome, inv: Inventory) -> None:
                 test_file.path,
                 test_file.error_line,
             )
+        if test_file.language == "python" and not inv.pytest.collects(test_file.path):
+            continue  # not a module of the suite pytest runs (a benchmark, a typing example)
         for test in test_file.tests:
-            if test.asserts is False and not test.skipped and not states_no_crash(test.name):
-                outcome.add(
-                    "tests/no-assertions",
-                    "warning",
-                    f"test '{test.name}' asserts nothing: it can only fail by crashing",
-                    test_file.path,
-                    test.line,
-                )
+            problem = _checks_nothing(test)
+            if problem:
+                outcome.add("tests/no-assertions", "warning", problem, test_file.path, test.line)
     if not inv.test_files and inv.source_modules:
         outcome.add(
             "tests/no-tests",

@@ -139,6 +139,7 @@ def plan_for(ctx: StepContext, stack: TechStack) -> Plan | None:
     env = {
         "PYTHONDONTWRITEBYTECODE": "1",
         "HYPOTHESIS_STORAGE_DIRECTORY": str(_tool_state(ctx, "hypothesis")),
+        **activated_venv(ctx.target, stack.python),
     }
     if stack.test_command_source == "config" and stack.test_command:
         return _entry_plan(ctx, stack.test_command, stack.test_framework, env)
@@ -150,6 +151,25 @@ def plan_for(ctx: StepContext, stack: TechStack) -> Plan | None:
     if builder is None:
         return _entry_plan(ctx, argv, framework, env)
     return builder(ctx, argv, env)
+
+
+def activated_venv(target: Path, python: str | None) -> dict[str, str]:
+    """What activating the interpreter's virtual environment sets: its `bin` first on PATH and
+    `VIRTUAL_ENV`. Tests that start the environment's tools by name (mypy from a pytest plugin,
+    a console script under test) find them, as they do when the project runs its own tests;
+    an interpreter outside a virtual environment changes nothing."""
+    if not python:
+        return {}
+    exe = Path(python)
+    if not exe.is_absolute():
+        if "/" not in python:
+            return {}  # a name looked up on PATH: not an environment of the project's
+        exe = target / exe
+    venv = exe.parent.parent  # not resolved: a venv's python links to its base interpreter
+    if not (venv / "pyvenv.cfg").is_file():
+        return {}
+    path = os.environ.get("PATH", os.defpath)
+    return {"VIRTUAL_ENV": str(venv), "PATH": f"{exe.parent}{os.pathsep}{path}"}
 
 
 def _entry_plan(

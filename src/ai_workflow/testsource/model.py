@@ -17,6 +17,8 @@ class FoundTest:
     line: int
     asserts: Verdict
     skipped: bool = False
+    intent: str = ""  # what the test says it checks (a Python docstring)
+    empty: bool = False  # no statement at all besides a docstring, `pass` or `...`
 
 
 def combine(verdicts: Iterable[Verdict]) -> Verdict:
@@ -31,10 +33,22 @@ def combine(verdicts: Iterable[Verdict]) -> Verdict:
 
 
 NO_CRASH_RE = re.compile(
-    r"\b(?:not|never|without|doesn't|don't|won't|cannot)\s+(?:\w+\s+)?"
+    r"\b(?:not|never|without|doesn't|don't|won't|cannot)\s+(?:\w+\s+){0,2}?"
     r"(?:throw|raise|crash|panic|fail|error|overflow|hang|blow)"
     r"|\bno\s+(?:panic|crash|throw|raise|exception)|\bsmoke\b"
 )
+WORKS_RE = re.compile(
+    r"\b(?:works?|succeeds?|can\s+(?:be\s+)?\w+"
+    r"|(?:is|are|it's|it\s+is)\s+(?:possible|legal|allowed|accepted|fine|ok|valid))\b",
+    re.IGNORECASE,
+)
+
+
+def states_it_works(doc: str) -> bool:
+    """The test's docstring says that doing something works ("Instantiation works.", "It's
+    possible to subclass ...", "X can create ...", "... doesn't cause a crash"): a test without
+    an assertion then checks exactly that, by not failing."""
+    return bool(WORKS_RE.search(doc)) or states_no_crash(doc)
 
 
 def states_no_crash(name: str) -> bool:

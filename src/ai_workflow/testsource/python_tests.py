@@ -117,7 +117,8 @@ class PythonTests:
     ) -> FoundTest:
         skipped = _is_skipped(func) or (cls is not None and _is_skipped(cls))
         verdict = self.judge(_Frame(path, func, cls, "test", 0))
-        return FoundTest(name, func.lineno, verdict, skipped)
+        doc = ast.get_docstring(func) or ""
+        return FoundTest(name, func.lineno, verdict, skipped, doc, _is_empty(func))
 
     # ----------------------------------------------------------------- judging a function
 
@@ -437,6 +438,17 @@ def _dotted(node: ast.expr) -> str:
     if isinstance(node, ast.Attribute):
         return f"{_dotted(node.value)}.{node.attr}"
     return ""
+
+
+def _is_empty(func: FunctionNode) -> bool:
+    """Nothing but a docstring, `pass` or `...`: the test runs no code at all."""
+    for stmt in func.body:
+        if isinstance(stmt, ast.Pass):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue  # the docstring, or `...`
+        return False
+    return True
 
 
 def _is_test_function(func: FunctionNode) -> bool:

@@ -1,0 +1,100 @@
+"""Which Python files pytest collects as the project's test suite, read from its configuration.
+
+pytest takes its settings from the first of `pytest.ini`, `.pytest.ini`, `pyproject.toml`
+(`[tool.pytest.ini_options]`), `tox.ini` (`[pytest]`) and `setup.cfg` (`[tool:pytest]`) at the
+root that has them. `python_files` (default `test_*.py *_test.py`) names test modules; with
+`testpaths`, a bare `pytest` collects only under those paths. A `test` function elsewhere (a
+benchmark directory outside `testpaths`, a typing example under `tests/` that no pattern names)
+is not part of the suite, so whether it asserts is not a question about the tests.
+"""
+
+from __future__ import annotations
+
+import configparser
+import fnmatch
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+DEFAULT_PYTHON_FILES = ("test_*.py", "*_test.py")
+_INI_SOURCES = (("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("tox.ini", "pytest"))
+
+
+@dataclass(frozen=True)
+class PytestCollection:
+    python_files: tuple[str, ...] = DEFAULT_PYTHON_FILES
+    testpaths: tuple[str, ...] = ()
+
+    def collects(self, path: str) -> bool:
+        """True when a bare `pytest` at the root would collect the module at `path`."""
+        pure = PurePosixPath(path)
+        if self.testpaths and not any(_under(pure, p) for p in self.testpaths):
+            return False
+        return any(
+            fnmatch.fnmatch(path if "/" in pattern else pure.name, pattern)
+            for pattern in self.python_files
+        )
+
+
+def _under(path: PurePosixPath, testpath: str) -> bool:
+    testpath = testpath.strip("/").removeprefix("./") or "."
+    if testpath == ".":
+        return True
+    parts = PurePosixPath(testpath).parts
+    return len(path.parts) >= len(parts) and all(
+        fnmatch.fnmatch(part, wanted) for part, wanted in zip(path.parts, parts, strict=False)
+    )
+
+
+def read_collection(root: Path) -> PytestCollection:
+    """The collection settings of the project at `root` (pytest's defaults when none)."""
+    for name, section in _INI_SOURCES[:2]:
+        found = _ini(root / name, section)
+        if found is not None:
+            return found
+    found = _pyproject(root / "pyproject.toml")
+    if found is not None:
+        return found
+    for name, section in (_INI_SOURCES[2], ("setup.cfg", "tool:pytest")):
+        found = _ini(root / name, section)
+        if found is not None:
+            return found
+    return PytestCollection()
+
+
+def _pyproject(path: Path) -> PytestCollection | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    options = data.get("tool", {}).get("pytest", {}).get("ini_options")
+    if not isinstance(options, dict):
+        return None
+    return _settings(options.get("python_files"), options.get("testpaths"))
+
+
+def _ini(path: Path, section: str) -> PytestCollection | None:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, configparser.Error):
+        return None
+    if not parser.has_section(section):
+        return None
+    values = parser[section]
+    return _settings(values.get("python_files"), values.get("testpaths"))
+
+
+def _settings(python_files: Any, testpaths: Any) -> PytestCollection:
+    patterns = _words(python_files) or DEFAULT_PYTHON_FILES
+    return PytestCollection(patterns, _words(testpaths))
+
+
+def _words(value: Any) -> tuple[str, ...]:
+    """An ini value is whitespace-separated; a TOML one a string or a list of strings."""
+    if isinstance(value, str):
+        return tuple(value.split())
+    if isinstance(value, list):
+        return tuple(w for item in value if isinstance(item, str) for w in item.split())
+    return ()
