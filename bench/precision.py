@@ -68,6 +68,7 @@ def normalise(message: str, target: str) -> str:
     text = message.replace(target, "<target>")
     text = re.sub(r"workflow_\d{8}_\d{6}(?:_\d+)?", "<run>", text)
     text = re.sub(r"\b\d+(?:\.\d+)?\s?(?:ms|s)\b", "<time>", text)
+    text = re.sub(r"\b0x[0-9a-fA-F]{6,}\b", "<address>", text)  # Python object reprs
     return " ".join(text.split())
 
 
@@ -226,16 +227,16 @@ def score(project: LabelFile, findings: list[dict[str, Any]], target: str) -> Sc
     for finding in findings:
         dig = digest(finding["message"], target)
         candidates = pool.get((finding["rule"], finding["path"] or "", dig), [])
-        label = _take(candidates, finding.get("line"))
-        if label is None or label.label == "?":
+        match = _take(candidates, finding.get("line"))
+        if match is None or match.label == "?":
             result.unlabelled.append((finding, dig))
             result.counts["unlabelled"] += 1
             continue
-        result.counts[label.label] += 1
-        result.by_rule.setdefault(finding["rule"], Counter())[label.label] += 1
-        if finding["severity"] == "error" and label.label != "real":
+        result.counts[match.label] += 1
+        result.by_rule.setdefault(finding["rule"], Counter())[match.label] += 1
+        if finding["severity"] == "error" and match.label != "real":
             where = f"{finding['path']}:{finding.get('line')}"
-            result.false_errors.append(f"{finding['rule']} {where} ({label.label})")
+            result.false_errors.append(f"{finding['rule']} {where} ({match.label})")
     result.lost = [lab for rest in pool.values() for lab in rest if lab.label == "real"]
     return result
 
@@ -311,18 +312,27 @@ def main() -> int:
         report(result)
         if args.write_unlabeled and result.unlabelled:
             append_unlabelled(project, result)
-        results.append(result)
+        results.append((project.header.get("set", "tuning"), result))
+    by_set: dict[str, list[Score]] = {}
+    for name, result in results:
+        by_set.setdefault(name, []).append(result)
+    parts = [_summary(name, scores) for name, scores in sorted(by_set.items())]
+    print(f"precision: {' | '.join(parts)}")
+    return 0
+
+
+def _summary(name: str, results: list[Score]) -> str:
+    """One set's line: precision over its labelled shown findings, false errors, lost reals."""
     total = sum((r.counts for r in results), Counter())
     labelled = sum(total[label] for label in LABELS)
     overall = total["real"] / labelled if labelled else None
-    per_project = "; ".join(f"{r.project} {_pct(r.precision)}" for r in results)
-    print(
-        f"precision: {_pct(overall)} overall ({total['real']} real of {labelled} labelled shown "
-        f"findings; {total['unlabelled']} unlabelled); false errors "
-        f"{sum(len(r.false_errors) for r in results)}; lost real findings "
-        f"{sum(len(r.lost) for r in results)}; {per_project}"
+    per_project = ", ".join(f"{r.project} {_pct(r.precision)}" for r in results)
+    false_errors = sum(len(r.false_errors) for r in results)
+    return (
+        f"{name} {_pct(overall)} ({total['real']} real of {labelled} shown; "
+        f"{total['unlabelled']} unlabelled; false errors {false_errors}; "
+        f"lost real {sum(len(r.lost) for r in results)}; {per_project})"
     )
-    return 0
 
 
 if __name__ == "__main__":

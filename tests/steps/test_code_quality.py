@@ -721,6 +721,8 @@ def test_shellcheck_levels_follow_what_the_script_shows(tmp_path: Path) -> None:
         "strict.sh": '#!/bin/bash\nset -e\nf() {\n  local x="$(false)"\n  echo "$x"\n}\nf\n',
         "broken.sh": "#!/bin/bash\nif true; then\necho missing fi\n",
         "args.sh": '#!/bin/bash\nfor a in $@; do echo "$a"; done\n',
+        "own_dir.sh": '#!/bin/bash\ncd "$(dirname "$0")"\necho ok\n',
+        "other_dir.sh": '#!/bin/bash\ncd "$1"\nrm -f ./*.tmp\n',
     }
     outcome = _run(make_repo(tmp_path / "proj", files))
     severity = {(f.rule, f.path): f.severity for f in outcome.findings}
@@ -735,6 +737,8 @@ def test_shellcheck_levels_follow_what_the_script_shows(tmp_path: Path) -> None:
     ]
     assert len(parse_errors) == 1 and parse_errors[0].rule.startswith("shellcheck/SC1")
     assert severity[("shellcheck/SC2068", "args.sh")] is Severity.WARNING  # a likely bug
+    assert severity[("shellcheck/SC2164", "own_dir.sh")] is Severity.INFO
+    assert severity[("shellcheck/SC2164", "other_dir.sh")] is Severity.WARNING
 
 
 @pytest.mark.parametrize(

@@ -132,7 +132,7 @@ def test_python_docstrings_readme_sections_and_stale_references(tmp_path: Path) 
         ("src/proj/core.py", 16, "warning"),  # sub: 80% of the API is documented
         ("src/proj/core.py", 23, "info"),  # Calc.run is a method
     }
-    assert _found(outcome, "docs/readme-missing-section") == {("README.md", None, "warning")}
+    assert _found(outcome, "docs/readme-missing-section") == {("README.md", None, "info")}
     assert "install" in next(
         f.message for f in outcome.findings if f.rule == "docs/readme-missing-section"
     )
@@ -282,6 +282,15 @@ def test_missing_readme_is_a_warning(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "bare", {"tool.sh": "echo hi\n"})
     outcome = _run(root, changed=[])
     assert _found(outcome, "docs/missing-readme") == {(None, None, "warning")}
+
+
+def test_an_install_file_next_to_the_readme_is_its_install_section(tmp_path: Path) -> None:
+    files = {"README": "pass\n\nUsage\n", "INSTALL": "make install\n"}
+    outcome = _run(make_repo(tmp_path / "pass", files), changed=[])
+    assert not _found(outcome, "docs/readme-missing-section")
+    del files["INSTALL"]
+    outcome = _run(make_repo(tmp_path / "bare", files), changed=[])
+    assert _found(outcome, "docs/readme-missing-section") == {("README", None, "info")}
 
 
 def test_plain_text_readme_sections(tmp_path: Path) -> None:

@@ -22,7 +22,8 @@ Severity mapping:
   SC2034 (a variable "unused") in a script that sources others or is one without a shebang
   that others source, where the other side uses it; SC2154 (referenced but not assigned) in a
   script that runs with `set -u`, where an unset variable stops the script; SC2155 (`local
-  x=$(cmd)` masks cmd's status) in a script without `set -e`, where no status stops it.
+  x=$(cmd)` masks cmd's status) in a script without `set -e`, where no status stops it; SC2164
+  on a `cd` to the script's own directory (`cd "$(dirname "$0")"`), which exists while it runs.
 - eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
 - `tech_stack.lint_command` (the project's own lint command, run through the shell in the
   target): a non-zero exit or a timeout is an error (`lint/command-failed`). A command (or the
@@ -133,6 +134,11 @@ ERREXIT = re.compile(
     r"^\s*set\s+(?:-[a-zA-Z]*e[a-zA-Z]*\b|.*-o\s+errexit\b)|^#!.*\s-[a-zA-Z]*e[a-zA-Z]*\b", re.M
 )
 SOURCES = re.compile(r"^\s*(?:source|\.)\s+\S", re.M)
+SHELLCHECK_CD = 2164  # `cd` without `|| exit`
+_SCRIPT = r'"?\$(?:0|\{0\}|\{?BASH_SOURCE(?:\[0\])?\}?)"?'
+CD_OWN_DIR = re.compile(  # cd to the script's own directory: it exists while the script runs
+    rf'^\s*cd\s+(?:--\s+)?(?:"?\$\(\s*dirname\s+(?:--\s+)?{_SCRIPT}\s*\)"?|"?\$\{{0%/\*\}}"?)\s*$'
+)
 SHELLCHECK_SEVERITY = {
     "error": Severity.WARNING,  # SC1xxx (parse errors) stay errors: see shellcheck_findings
     "warning": Severity.WARNING,
@@ -607,7 +613,7 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         findings.append(
             Finding(
                 f"shellcheck/SC{item['code']}",
-                _shellcheck_severity(code, str(item.get("level")), scripts[path]),
+                _shellcheck_severity(code, str(item.get("level")), scripts[path], item.get("line")),
                 str(item.get("message", "")),
                 path,
                 item.get("line"),
@@ -630,6 +636,7 @@ class ScriptTraits:
     sources: bool  # runs `source`/`.` on another file
     nounset: bool
     errexit: bool
+    cd_own_dir: frozenset[int] = frozenset()  # lines that `cd` to the script's own directory
 
     @classmethod
     def of(cls, script: Path) -> ScriptTraits:
@@ -642,10 +649,11 @@ class ScriptTraits:
             SOURCES.search(text) is not None,
             NOUNSET.search(text) is not None,
             ERREXIT.search(text) is not None,
+            frozenset(n for n, line in enumerate(text.splitlines(), 1) if CD_OWN_DIR.match(line)),
         )
 
 
-def _shellcheck_severity(code: int, level: str, script: ScriptTraits) -> Severity:
+def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any) -> Severity:
     if level == "error" and code < 2000:
         return Severity.ERROR  # SC1xxx: the script does not parse
     if (
@@ -653,6 +661,7 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits) -> Severit
         or (code == SHELLCHECK_UNASSIGNED and script.nounset)
         or (code == SHELLCHECK_UNUSED and (script.sources or not script.shebang))
         or (code == SHELLCHECK_MASKED_STATUS and not script.errexit)
+        or (code == SHELLCHECK_CD and line in script.cd_own_dir)
     ):
         return Severity.INFO
     return SHELLCHECK_SEVERITY.get(level, Severity.WARNING)
