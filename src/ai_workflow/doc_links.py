@@ -4,11 +4,21 @@
 Anchor rules come from `ai_workflow.anchors`; inside a Sphinx source tree (`ai_workflow.
 sphinx_docs`) a link to `X.html` is valid when Sphinx builds it from `X.md`/`X.rst`. A link that
 climbs above the repository root only works on a hosting site and is reported as information.
+
+In a Sphinx tree that parses Markdown with MyST, `[text](target)` whose target is not a file is a
+cross-reference, resolved like Sphinx's `any` role: a label (`(name)=`, `.. _name:`), a
+document, a page Sphinx generates (`genindex`), or a Python object. Objects are asked of the
+caller (`objects`), and a name that may come from another project's inventory (intersphinx) is
+not judged. Only a reference that resolves nowhere is broken: a warning, since directives may
+define names (`:name:` options, glossary terms) that are not read here.
 """
 
 from __future__ import annotations
 
 import difflib
+import posixpath
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -21,10 +31,25 @@ from ai_workflow.anchors import (
     section_labels,
 )
 from ai_workflow.markdown_docs import DocFile, Link, resolve_target, split_target
-from ai_workflow.sphinx_docs import SphinxTree, find_sphinx_trees, html_source, tree_of
+from ai_workflow.sphinx_docs import (
+    GENERATED_DOCNAMES,
+    SOURCE_SUFFIXES,
+    SphinxTree,
+    find_sphinx_trees,
+    html_source,
+    tree_of,
+)
 
 Level = Literal["error", "warning", "info"]
 _SPHINX_ID_PREFIXES = ("module-", "cmdoption-", "term-", "envvar-", "index-", "std-")
+_FILE_SUFFIXES = frozenset(SOURCE_SUFFIXES) | frozenset(
+    {".html", ".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".py", ".json", ".toml"}
+    | {".yaml", ".yml", ".cfg", ".ini", ".csv", ".zip", ".gz", ".sh"}
+)
+_DOTTED_NAME_RE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+ObjectResolver = Callable[[str], bool | None]
+"""Whether the project defines a Python object of this (dotted or bare) name: None when the name
+is not in the project's namespace (it may be another project's)."""
 
 
 @dataclass(frozen=True)
@@ -37,11 +62,19 @@ class LinkProblem:
 class LinkChecker:
     """Checks relative links and fragments of the project's documents (no network)."""
 
-    def __init__(self, target: Path, files: list[str], docs: dict[str, DocFile]) -> None:
+    def __init__(
+        self,
+        target: Path,
+        files: list[str],
+        docs: dict[str, DocFile],
+        objects: ObjectResolver | None = None,
+    ) -> None:
         self.target = target
         self.files = set(files)
         self.docs = docs
         self.trees = find_sphinx_trees(target, files)
+        self.labels = rst_labels(docs, self.trees)
+        self.objects = objects
         self._anchors: dict[tuple[str, bool], Anchors] = {}
 
     def anchors(self, doc: DocFile) -> Anchors:
@@ -67,6 +100,9 @@ class LinkChecker:
             )
         built_from = self._sphinx_source(doc, resolved)
         if built_from is None and not (self.target / resolved).exists():
+            tree = self._myst_tree(doc, link, path)
+            if tree is not None:
+                return self._myst_reference(doc, tree, raw, path)
             kind = "image" if link.is_image else "link"
             message = f"broken {kind}: '{raw}' ({resolved} does not exist)"
             return LinkProblem("links/broken-link", "error", message + self._suggest(resolved))
@@ -94,6 +130,42 @@ class LinkChecker:
             "error" if certain else "warning",
             f"no heading or anchor '#{fragment}' in {linked.path}{hint}",
         )
+
+    def _myst_tree(self, doc: DocFile, link: Link, path: str) -> SphinxTree | None:
+        """The MyST Sphinx tree of a Markdown link, when its target may be a cross-reference
+        (it does not name a file: `guide.md`, `img/logo.png`, `dir/`)."""
+        if doc.format != "markdown" or link.kind != "link" or path.endswith("/"):
+            return None
+        if PurePosixPath(path).suffix.lower() in _FILE_SUFFIXES:
+            return None
+        tree = tree_of(doc.path, self.trees)
+        return tree if tree is not None and tree.myst else None
+
+    def _myst_reference(
+        self, doc: DocFile, tree: SphinxTree, raw: str, name: str
+    ) -> LinkProblem | None:
+        """A MyST cross-reference that resolves nowhere (None when it resolves, or may)."""
+        here = PurePosixPath(tree.docname(doc.path)).parent
+        relative = posixpath.normpath((here / name.lstrip("/")).as_posix())
+        if (
+            reference_name(name) in self.labels
+            or {relative, name.lstrip("/")} & (self._docnames(tree) | GENERATED_DOCNAMES)
+            or tree.is_external_label(name)
+        ):
+            return None
+        if _DOTTED_NAME_RE.fullmatch(name):
+            defined = self.objects(name) if self.objects is not None else None
+            if defined or (defined is None and (tree.intersphinx or self.objects is None)):
+                return None  # the project's object, or maybe another project's (intersphinx)
+        return LinkProblem(
+            "links/broken-link",
+            "warning",
+            f"broken reference: '{raw}' is no file, and no label, document or Python object of "
+            "the documentation (MyST reads a link that is not a file as a cross-reference)",
+        )
+
+    def _docnames(self, tree: SphinxTree) -> set[str]:
+        return {tree.docname(path) for path in self.docs if tree.contains(path)}
 
     def _resolve(self, doc: DocFile, link: Link, path: str) -> str | None:
         if doc.format == "rst" and path.startswith("/"):

@@ -60,6 +60,7 @@ _HTML_ATTR_RE = re.compile(
     r"""<(a|img|source|link)\b[^>]*?\b(href|src)\s*=\s*["']([^"']+)["']""", re.I
 )
 _HTML_ID_RE = re.compile(r"""<[a-z][^>]*?\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.I)
+_HTML_COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _CUSTOM_ID_RE = re.compile(r"\s*\{#([\w.:-]+)\}\s*$")
 _CODE_SPAN_RE = re.compile(r"(`+)(.+?)\1")
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -109,6 +110,7 @@ class InlineCode:
     line: int
     table: int | None = None  # index of the Markdown table it is in
     old: bool = False  # the "old" side of `old` -> `new`, or an old/deprecated table column
+    example: bool = False  # in a sentence introduced as an example ("For example, `x`")
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,16 @@ _OLD_COLUMN_RE = re.compile(
     r"\b(?:old|before|previous|formerly|deprecated|removed|legacy|was|from|v\d[\w.]*)\b", re.I
 )
 _ARROW_RE = re.compile(r"\s*(?:→|->|=>|⇒|⟶)\s*")
+_SENTENCE_END_RE = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)[.!?;:](?:\s+|$)")
+_EXAMPLE_LEAD_RE = re.compile(r"\b(?:for (?:example|instance)|e\.g\.)", re.I)
+
+
+def is_example_lead(text: str) -> bool:
+    """Whether the sentence that `text` ends in is introduced as an example ("For example,
+    ...", "e.g. ..."): what follows illustrates a pattern (a file the reader will create, a
+    made-up name), it does not name a part of the project."""
+    sentence = _SENTENCE_END_RE.split(text)[-1]
+    return bool(_EXAMPLE_LEAD_RE.search(sentence))
 
 
 @dataclass
@@ -309,6 +321,9 @@ def _add_code_block(doc: DocFile, token: Token, start: int, code_lines: set[int]
 
 
 def _add_html(doc: DocFile, content: str, start: int) -> None:
+    """Links and ids of raw HTML; a comment (`<!-- ... -->`, often a generator's template such
+    as a cog or Jinja block) is not rendered, so what it holds is neither."""
+    content = _HTML_COMMENT_RE.sub(lambda m: "\n" * m.group(0).count("\n"), content)
     for match in _HTML_ATTR_RE.finditer(content):
         line = start + content.count("\n", 0, match.start())
         tag = match.group(1).lower()
@@ -322,6 +337,7 @@ def _scan_inline(doc: DocFile, token: Token, start: int, cell: tuple[int, bool] 
     link_stack: list[tuple[str, int, list[str]]] = []
     children = token.children or []
     table, old_column = cell if cell else (None, False)
+    before = ""  # the paragraph's text so far, for "For example, `x`"
     for index, child in enumerate(children):
         if child.type in ("softbreak", "hardbreak"):
             line += 1
@@ -342,13 +358,17 @@ def _scan_inline(doc: DocFile, token: Token, start: int, cell: tuple[int, bool] 
                 and after[1].type == "code_inline"
             )  # `old` -> `new`
             old = old_column or renamed
-            doc.inline_code.append(InlineCode(child.content, line, table, old))
+            example = is_example_lead(before)
+            doc.inline_code.append(InlineCode(child.content, line, table, old, example))
         elif child.type == "html_inline":
             _add_html(doc, child.content, line)
         if child.type in ("text", "code_inline") and link_stack:
             link_stack[-1][2].append(child.content)
         if child.content and child.type in ("text", "code_inline"):
             line += child.content.count("\n")
+            before += child.content
+        elif child.type in ("softbreak", "hardbreak"):
+            before += " "
 
 
 def _heading_text(token: Token) -> tuple[str, str | None]:
@@ -512,7 +532,8 @@ def _scan_rst_line(doc: DocFile, line: str, number: int) -> None:
             doc.rst_references.append(RstReference(value, number, "ref"))
     for match in _RST_LITERAL_RE.finditer(line):
         old = bool(re.match(_ARROW_RE.pattern + "``", line[match.end() :]))  # ``old`` -> ``new``
-        doc.inline_code.append(InlineCode(match.group(1), number, old=old))
+        example = is_example_lead(line[: match.start()])
+        doc.inline_code.append(InlineCode(match.group(1), number, old=old, example=example))
 
 
 # --------------------------------------------------------------------------- block shapes
@@ -599,6 +620,15 @@ def is_placeholder(name: str) -> bool:
         ".",
         "..",
     )
+
+
+_PLACEHOLDER_PATH_RE = re.compile(r"(?:^|/)path/to(?:/|$)|^(?:\.{1,2}/)?your(?:[-_]\w+)?/", re.I)
+
+
+def is_placeholder_path(path: str) -> bool:
+    """`path/to/cli/script`, `your-app/bin/run`: the conventional stand-in for wherever the
+    reader keeps a file, not a path of this project."""
+    return bool(_PLACEHOLDER_PATH_RE.search(path))
 
 
 def has_prompts(block: CodeBlock) -> bool:

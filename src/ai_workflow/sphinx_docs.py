@@ -3,7 +3,9 @@
 A `conf.py` that configures Sphinx (it sets `extensions`, `project`, `html_theme`, ...) marks its
 directory as a source root. Inside it, Sphinx builds `X.md`/`X.rst` into `X.html` (so a
 relative link to `X.html` is valid when the source exists), and `sphinx.ext.autosectionlabel`
-makes every section title a `:ref:` label. conf.py is read with `ast`, never executed.
+makes every section title a `:ref:` label. With MyST (`myst_parser`, `myst_nb`), a Markdown link
+whose target is not a file is a cross-reference (a label, a document, a Python object, an
+entry of another project's inventory). conf.py is read with `ast`, never executed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from ai_workflow.textfiles import read_text
 
 SOURCE_SUFFIXES = (".rst", ".md", ".txt", ".ipynb", ".markdown")
 GENERATED_PAGES = frozenset({"genindex.html", "search.html", "py-modindex.html", "modindex.html"})
+GENERATED_DOCNAMES = frozenset(page.removesuffix(".html") for page in GENERATED_PAGES)
+_MYST_EXTENSIONS = frozenset({"myst_parser", "myst_nb"})
 _SPHINX_SETTINGS = frozenset(
     {"extensions", "html_theme", "master_doc", "root_doc", "source_suffix", "templates_path"}
 )
@@ -30,6 +34,7 @@ class SphinxTree:
     intersphinx: bool = False
     # keys of a literal `intersphinx_mapping`; None when it is computed (any prefix may be one)
     inventories: frozenset[str] | None = frozenset()
+    myst: bool = False  # Markdown links that are not files are cross-references
 
     def is_external_label(self, label: str) -> bool:
         """`python:tut-intro`: a label of another project's documentation (intersphinx)."""
@@ -65,6 +70,7 @@ def find_sphinx_trees(target: Path, files: Iterable[str]) -> list[SphinxTree]:
                 prefix_document=assigned.get("autosectionlabel_prefix_document") is True,
                 intersphinx="sphinx.ext.intersphinx" in strings,
                 inventories=_literal_keys(assigned.get("intersphinx_mapping")),
+                myst=bool(_MYST_EXTENSIONS & strings),
             )
         )
     return sorted(trees, key=lambda tree: -tree.root.count("/") - bool(tree.root))
@@ -81,7 +87,7 @@ def html_source(resolved: str, tree: SphinxTree, exists: set[str]) -> str | None
     pure = PurePosixPath(resolved)
     if pure.suffix.lower() != ".html" or not tree.contains(resolved):
         return None
-    if tree.docname(resolved) in {page[: -len(".html")] for page in GENERATED_PAGES}:
+    if tree.docname(resolved) in GENERATED_DOCNAMES:
         return resolved
     stem = str(pure.with_suffix(""))
     return next((stem + s for s in SOURCE_SUFFIXES if stem + s in exists), None)

@@ -147,13 +147,20 @@ TEST_DIR_NAMES = ("tests", "test", "spec", "__tests__", "e2e", "testing")
 DOCS_DIR_NAMES = ("docs", "doc", "documentation")
 OTHER_DIR_NAMES = (
     "bin", "scripts", "script", "examples", "example", "benchmarks", "benchmark", "bench",
-    ".github",
+    ".github", "contrib", "man",
 )  # fmt: skip
 CONVENTIONAL_DIR_NAMES = frozenset(
     SOURCE_DIR_NAMES + TEST_DIR_NAMES + DOCS_DIR_NAMES + OTHER_DIR_NAMES
 )
 """Top-level directories whose role every reader knows from the name alone: the one list that
 source/test/docs detection and the "undocumented directory" check share."""
+STACK_DIR_NAMES: dict[str, tuple[str, ...]] = {
+    "go": ("testdata", "vendor"),  # the go tool ignores testdata/ and builds from vendor/
+    "rust": ("benches",),  # cargo's benchmark targets
+    "ruby": ("exe",),  # bundler's executables
+}
+"""Directories a language's toolchain gives a role by name: conventional in projects of that
+language only."""
 
 FRAMEWORK_ALIASES = {
     "node": "node-test",
@@ -525,9 +532,13 @@ def _build_system(facts: _Facts, primary: str) -> str | None:
 # --------------------------------------------------------------------------- test command
 
 
-def is_conventional_dir(name: str) -> bool:
-    """A top-level directory named by convention (`src/`, `lib/`, `bin/`, `examples/`, ...)."""
-    return name in CONVENTIONAL_DIR_NAMES
+def is_conventional_dir(name: str, stack: TechStack | None = None) -> bool:
+    """A top-level directory named by convention (`src/`, `lib/`, `bin/`, `examples/`, ...),
+    or by the convention of a language the project uses (Go's `testdata/`)."""
+    if name in CONVENTIONAL_DIR_NAMES:
+        return True
+    languages = stack.languages if stack else {}
+    return any(name in STACK_DIR_NAMES.get(language, ()) for language in languages)
 
 
 def is_test_path(path: str, test_dirs: Iterable[str] = ()) -> bool:

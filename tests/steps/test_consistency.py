@@ -451,3 +451,58 @@ def test_broken_links_in_history_documents_are_never_errors(tmp_path: Path) -> N
         ("MIGRATION.md", 3, "warning"),
         ("README.md", 3, "error"),
     }
+
+
+MYST_GUIDE = """\
+(how-frozen)=
+# Guide
+
+Use [`frozen`](pkg.frozen), [the helper](pkg.api.helper), [by its name](frozen),
+[validators](api-validators), [how](how-frozen), [the overview](overview), [Index](genindex)
+and [dataclasses](dataclasses.dataclass) (another project's object, via intersphinx).
+Broken: [gone](pkg.gone), [no label](no-such-label) and [missing file](missing.md).
+"""
+
+
+def test_myst_links_that_are_not_files_are_cross_references(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "myst",
+        {
+            "docs/conf.py": 'extensions = ["myst_parser", "sphinx.ext.intersphinx"]\n',
+            "docs/guide.md": MYST_GUIDE,
+            "docs/overview.md": "# Overview\n",
+            "docs/api.rst": "API\n===\n\n.. _api-validators:\n\nValidators\n----------\n",
+            "pkg/__init__.py": "from pkg.api import helper\n\n\ndef frozen():\n    pass\n",
+            "pkg/api.py": "def helper():\n    pass\n",
+            # outside the Sphinx tree a link is a path, whatever it looks like
+            "README.md": "# Demo\n\nSee [the guide](pkg.frozen).\n",
+        },
+    )
+    found = {(f.rule, f.path, f.line, f.severity.value) for f in _run(root).findings}
+    assert found == {
+        ("links/broken-link", "docs/guide.md", 7, "warning"),  # pkg.gone, no-such-label
+        ("links/broken-link", "docs/guide.md", 7, "error"),  # missing.md names a file
+        ("links/broken-link", "README.md", 3, "error"),
+    }
+    messages = sorted(f.message for f in _run(root).findings if f.severity.value == "warning")
+    assert ["no-such-label" in m for m in messages] == [True, False]
+    assert "'pkg.gone'" in messages[0] + messages[1]
+
+
+def test_links_in_html_comments_and_templates_are_not_checked(tmp_path: Path) -> None:
+    readme = (
+        "# Demo\n\n"
+        "<!-- [[[cog\n"
+        "for s in sponsors:\n"
+        '    print(f\'<a href="{s["url"]}"><img src="img/{s["img"]}" /></a>\')\n'
+        "]]] -->\n"
+        '<a href="https://example.com"><img src="img/there.svg" /></a>\n'
+        '<a href="https://example.com"><img src="img/gone.svg" /></a>\n'
+        "<!-- [[[end]]] -->\n\n"
+        "A [template link](docs/{version}/index.md) and <!-- [old](old.md) --> a comment.\n"
+    )
+    root = make_repo(tmp_path / "cog", {"README.md": readme, "img/there.svg": "<svg/>"})
+    found = {(f.rule, f.line, f.message) for f in _run(root).findings}
+    assert found == {
+        ("links/broken-link", 8, "broken image: 'img/gone.svg' (img/gone.svg does not exist)"),
+    }

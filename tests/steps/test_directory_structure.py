@@ -232,3 +232,30 @@ def test_trees_of_other_projects_and_conventional_directories(tmp_path: Path) ->
         ("test/run-logs/.gitkeep", None, "info"),
         ("test/run-logs/kept.log", None, "warning"),
     }
+
+
+def test_language_conventions_and_a_plain_text_readme_describe_directories(
+    tmp_path: Path,
+) -> None:
+    """Found on urfave/cli (Go's testdata/) and password-store (a plain README names the man
+    page; contrib/ holds contributed extras)."""
+    root = make_repo(
+        tmp_path / "goproj",
+        {
+            "README": "Tool\n\nPlease see the man page for documentation.\n",
+            "go.mod": "module example.com/tool\n\ngo 1.21\n",
+            "main.go": "package main\n\nfunc main() {}\n",
+            "main_test.go": "package main\n",
+            "testdata/expected.txt": "x\n",
+            "man/tool.1": ".TH TOOL 1\n",
+            "contrib/extra.sh": "echo\n",
+            "fixtures/a.txt": "x\n",
+        },
+    )
+    assert _found(_run(root), "structure/undocumented-dir") == {("fixtures", None, "warning")}
+    # testdata/ is a convention of Go projects only
+    write_files(root, {"app.py": "x = 1\n"})
+    for name in ("go.mod", "main.go", "main_test.go"):
+        (root / name).unlink()
+    found = _found(_run(root), "structure/undocumented-dir")
+    assert found == {("fixtures", None, "warning"), ("testdata", None, "warning")}

@@ -284,15 +284,6 @@ def test_missing_readme_is_a_warning(tmp_path: Path) -> None:
     assert _found(outcome, "docs/missing-readme") == {(None, None, "warning")}
 
 
-def test_an_install_file_next_to_the_readme_is_its_install_section(tmp_path: Path) -> None:
-    files = {"README": "pass\n\nUsage\n", "INSTALL": "make install\n"}
-    outcome = _run(make_repo(tmp_path / "pass", files), changed=[])
-    assert not _found(outcome, "docs/readme-missing-section")
-    del files["INSTALL"]
-    outcome = _run(make_repo(tmp_path / "bare", files), changed=[])
-    assert _found(outcome, "docs/readme-missing-section") == {("README", None, "info")}
-
-
 def test_plain_text_readme_sections(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "txt", {"README.txt": "Tool\n\nInstallation\n\nUsage\n"})
     outcome = _run(root, changed=[])
@@ -533,3 +524,123 @@ def test_examples_of_other_projects_history_and_names_the_code_spells(tmp_path: 
     assert _found(outcome, "docs/unknown-symbol") == {("docs/guide.md", 14, "warning")}
     symbols = {f.extra["symbol"] for f in outcome.findings if f.rule == "docs/unknown-symbol"}
     assert symbols == {"proj.core.nothere"}
+
+
+CONTRIBUTING_EXAMPLES = """\
+# Contributing
+
+- Add a news fragment to `changelog.d` named after the pull request:
+  For example, `changelog.d/42.change.md` for pull request #42.
+- Refer to symbols by their full names. For example, `proj.Foo` -- not just `Foo`.
+- Add parentheses to functions: `proj.func()` or `proj.Class.method()`, `proj.MyClass`.
+- The entry point is `proj.core.add()`; `proj.core.gone()` and `changelog.d/old.md` are stale.
+"""
+
+
+def test_names_given_as_examples_or_placeholders_are_not_stale(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "examples",
+        {
+            "src/proj/__init__.py": '"""Proj."""\n',
+            "src/proj/core.py": CORE,
+            "changelog.d/.gitkeep": "",
+            "README.md": "# proj\n\n## Install\n\n## Usage\n",
+            "CONTRIBUTING.md": CONTRIBUTING_EXAMPLES,
+        },
+    )
+    outcome = _run(root, changed=[])
+    assert _found(outcome, "docs/stale-file-reference") == {("CONTRIBUTING.md", 7, "warning")}
+    unknown = [
+        (f.line, f.extra["symbol"]) for f in outcome.findings if f.rule == "docs/unknown-symbol"
+    ]
+    assert unknown == [(7, "proj.core.gone")]
+
+
+def test_readme_sections_the_project_documents_elsewhere_are_named(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "elsewhere",
+        {
+            "README": "Tool\n\nSee the man page for documentation.\n",
+            "INSTALL": "Simply type make install.\n",
+            "requirements.txt": "click\n",
+            ".github/CONTRIBUTING.md": "# Contributing\n\n## Usage of the test suite\n",
+        },
+    )
+    found = {
+        f.message.split(" section")[0]: (f.severity.value, f.message)
+        for f in _run(root, changed=[]).findings
+        if f.rule == "docs/readme-missing-section"
+    }
+    assert found["README has no install"][0] == "info"  # info by default, like every one
+    assert "the project documents it in INSTALL" in found["README has no install"][1]
+    assert "documents it" not in found["README has no usage"][1]  # a contributor doc is not it
+    (root / "docs").mkdir()
+    (root / "docs/index.md").write_text("# Tool\n\n## Getting Started\n", encoding="utf-8")
+    (root / "INSTALL").unlink()
+    messages = [
+        f.message
+        for f in _run(root, changed=[]).findings
+        if f.rule == "docs/readme-missing-section"
+    ]
+    assert messages and all("docs/index.md ('Getting Started')" in m for m in messages)
+
+
+JS_CLASSES = """\
+// @ts-check
+
+class Documented {
+  /**
+   * Make a documented thing.
+   * @param {string} name
+   */
+
+  constructor(name) {
+    this.name = name;
+  }
+}
+
+// Methods are static in style, to allow overriding them one by one.
+class Commented {
+  constructor() {}
+}
+
+class Bare {
+  run() {}
+}
+
+exports.Documented = Documented;
+exports.Commented = Commented;
+exports.Bare = Bare;
+"""
+
+ESM_WRAPPER = """\
+import lib from './index.js';
+
+// named exports for ESM
+export const {
+  Documented,
+  createThing, // made by the default export
+  Bare
+} = lib;
+"""
+
+
+def test_constructor_doc_comments_and_destructured_exports(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "jsclasses",
+        {
+            "package.json": '{"name": "things", "version": "1.0.0"}\n',
+            "index.js": JS_CLASSES,
+            "esm.mjs": ESM_WRAPPER,
+            "README.md": "# things\n\n## Install\n\n## Usage\n\n```js\n"
+            "const { createThing, Documented } = require('things');\n"
+            "import { removedThing } from 'things';\n```\n",
+        },
+    )
+    outcome = _run(root, changed=[])
+    assert _found(outcome, "docs/missing-doc-comment") == {
+        ("index.js", 15, "info"),  # a // comment explains it
+        ("index.js", 19, "warning"),
+    }
+    unknown = [f.extra["symbol"] for f in outcome.findings if f.rule == "docs/unknown-symbol"]
+    assert unknown == ["removedThing"]

@@ -6,6 +6,9 @@ import json
 import os
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from ai_workflow.engine.step import StepOutcome, StepResult, StepStatus
 from ai_workflow.findings import Severity
 from ai_workflow.steps import (
@@ -16,7 +19,12 @@ from ai_workflow.steps import (
     pre_analysis,
     script_references,
 )
-from ai_workflow.steps.script_references import Command, _line_commands, makefile_targets
+from ai_workflow.steps.script_references import (
+    Command,
+    _line_commands,
+    makefile_targets,
+    path_patterns,
+)
 from tests.helpers import commit_all, make_repo, step_context
 
 README = """\
@@ -415,3 +423,56 @@ def test_scripts_that_tooling_runs_are_referenced(tmp_path: Path) -> None:
     assert _shown(outcome) == {
         ("scripts/missing-script", ".devcontainer/devcontainer.json", 4, "error")
     }
+
+
+def test_computed_paths_placeholders_and_contributed_scripts(tmp_path: Path) -> None:
+    """Found on password-store (a Makefile installs `src/platform/$(shell uname ...).sh`,
+    contrib/ holds contributed importers) and urfave/cli (`source path/to/cli/script`)."""
+    makefile = (
+        "PLATFORMFILE := src/platform/$(shell uname | cut -d _ -f 1 | tr '[:upper:]' "
+        "'[:lower:]').sh\n"
+        'install:\n\tinstall -m 0644 "$(PLATFORMFILE)" "$(DESTDIR)$(LIBDIR)/platform.sh"\n'
+        "lint:\n\tshellcheck tools/*.sh\n"
+    )
+    readme = (
+        "# p\n\n```\nsource path/to/cli/autocomplete/bash_autocomplete\n"
+        "source your-app/completion.sh\nsource autocomplete/zsh_gone\n```\n"
+    )
+    files = {
+        "README.md": readme,
+        "Makefile": makefile,
+        "autocomplete/bash_autocomplete": "complete -F _cli cli\n",
+        "src/platform/darwin.sh": "GETOPT=getopt\n",
+        "tools/lint-helper.sh": SHEBANG,
+        "contrib/importers/old2new.sh": SHEBANG,
+        "other/orphan.sh": SHEBANG,
+    }
+    root = make_repo(tmp_path / "p", files)
+    for name in ("tools/lint-helper.sh", "contrib/importers/old2new.sh", "other/orphan.sh"):
+        (root / name).chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _shown(outcome) == {("scripts/missing-script", "README.md", 6, "error")}
+    assert _found(outcome, "scripts/unreferenced") == {
+        ("other/orphan.sh", None, "warning"),
+        ("contrib/importers/old2new.sh", None, "info"),
+    }
+    assert _found(outcome, "scripts/undocumented") == {
+        ("src/platform/darwin.sh", None, "info"),
+        ("tools/lint-helper.sh", None, "info"),
+    }
+
+
+_SEGMENT = st.from_regex(r"[a-z][a-z0-9_-]{0,8}", fullmatch=True)
+
+
+@given(folder=st.lists(_SEGMENT, min_size=1, max_size=3), stem=_SEGMENT, other=_SEGMENT)
+def test_a_computed_path_matches_the_files_it_can_expand_to(
+    folder: list[str], stem: str, other: str
+) -> None:
+    directory = "/".join(folder)
+    for text in (f"install {directory}/$(shell uname | tr A-Z a-z).sh", f"lint {directory}/*.sh"):
+        patterns = path_patterns(text)
+        assert any(p.fullmatch(f"{directory}/{stem}.sh") for p in patterns)
+        assert not any(p.fullmatch(f"{directory}/{stem}/{other}.sh") for p in patterns)
+        assert not any(p.fullmatch(f"{other}x/{stem}.sh") for p in patterns)

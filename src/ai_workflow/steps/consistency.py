@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow.anchors import reference_name
 from ai_workflow.doc_kinds import is_changelog, is_history_document
-from ai_workflow.doc_links import Level, LinkChecker, rst_labels
+from ai_workflow.doc_links import Level, LinkChecker
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.markdown_docs import (
     DocFile,
@@ -31,6 +31,7 @@ from ai_workflow.markdown_docs import (
 from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
 from ai_workflow.sphinx_docs import SphinxTree, tree_of
+from ai_workflow.steps.documentation import PythonIndex
 from ai_workflow.textfiles import line_of, read_text, read_toml
 from ai_workflow.version_schemes import Scheme, parse_version, same_version
 
@@ -52,7 +53,9 @@ VERSION = r"\d+\.\d+(?:\.\d+)*(?:[-.]?(?:a|b|c|rc|alpha|beta|pre|preview|dev|pos
 _VERSION_RE = re.compile(rf"(?<![\w.])v?({VERSION})(?![\w.]*\d)", re.I)
 _DUNDER_VERSION_RE = re.compile(r"""^__version__\s*(?::\s*\w+\s*)?=\s*["']([^"']+)["']""", re.M)
 _VERSION_FILES = frozenset({"__init__.py", "_version.py", "version.py", "__about__.py"})
-_TEMPLATE_MARKERS = ("{{", "{%", "<", ">", "$")
+_TEMPLATE_MARKERS = ("{", "<", ">", "$")
+"""Placeholders of a template (`{{ url }}`, `{% ... %}`, `{name}`, `<path>`, `$VAR`): the link is
+filled in when the page is generated, so its raw text is not a path."""
 _HISTORY_WORDS = re.compile(
     r"\b(since|in|from|before|after|until|prior|as of|added|removed|changed|deprecated|"
     r"introduced|python|node|node\.js|npm|pip|java|go|rust|ruby|git|docker|bash|ubuntu|"
@@ -442,8 +445,8 @@ def check_links(
 ) -> dict[str, int]:
     """Relative links, images and anchors in every document; RST references where simple."""
     checked = broken = 0
-    checker = LinkChecker(target, files, docs)
-    labels = rst_labels(docs, checker.trees)
+    checker = LinkChecker(target, files, docs, python_objects(PythonIndex.build(target, files)))
+    labels = checker.labels
     for path in sorted(docs):
         doc = docs[path]
         for link in doc.links:
@@ -469,6 +472,23 @@ def check_links(
             "Sphinx source trees: " + ", ".join(t.root or "." for t in checker.trees)
         )
     return {"checked": checked, "broken": broken, "documents": len(docs)}
+
+
+def python_objects(index: PythonIndex) -> Callable[[str], bool | None]:
+    """Whether the project defines a Python object, as Sphinx's `any` role finds one: by its
+    dotted name (`pkg.mod.func`), or by the end of it (`func`, `mod.func`); None for a name
+    outside the project's namespace."""
+    tops = index.top_level()
+
+    def defined(name: str) -> bool | None:
+        first = name.split(".")[0]
+        if first in tops:
+            return index.unresolved(name) is None
+        if any(first in (index.names_in(module) or ()) for module in index.modules):
+            return True
+        return None
+
+    return defined
 
 
 def _history_severity(doc: DocFile, line: int, severity: Level) -> Level:

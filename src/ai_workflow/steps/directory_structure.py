@@ -10,7 +10,9 @@ information: tracking it is the point.
 Documented paths come only from what claims something about this project
 (`markdown_docs.classify_docs`): not a changelog, not a tree of a tutorial's or the reader's
 project. A conventional directory (`techstack.CONVENTIONAL_DIR_NAMES`: `lib/`, `bin/`,
-`examples/`, ...) or one the configuration names needs no description.
+`examples/`, `contrib/`, ...; or one of a language the project uses, `techstack.STACK_DIR_NAMES`:
+Go's `testdata/`) or one the configuration names needs no description. A plain-text README
+(`README`, `README.txt`) describes directories too.
 """
 
 from __future__ import annotations
@@ -25,7 +27,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
-from ai_workflow.markdown_docs import CodeBlock, DocFile, is_placeholder, project_docs
+from ai_workflow.markdown_docs import (
+    CodeBlock,
+    DocFile,
+    find_readme,
+    is_placeholder,
+    project_docs,
+)
 from ai_workflow.markdown_docs import tree_entries as doc_tree_entries
 from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
@@ -72,7 +80,7 @@ def run(ctx: StepContext) -> StepOutcome:
     files = project_files(ctx)
     docs = project_docs(ctx)
     tracked = _git_lines(ctx, ["git", "ls-files", "-z"])
-    check_top_level(files, docs, outcome, detect_stack(ctx))
+    check_top_level(files, docs, outcome, detect_stack(ctx), _plain_readme(ctx.target, files, docs))
     check_documented_paths(ctx, files, docs, outcome)
     if tracked is None:
         outcome.skipped_checks.append("committed artefacts and ignored files: not a git work tree")
@@ -105,15 +113,17 @@ def check_top_level(
     docs: dict[str, DocFile],
     outcome: StepOutcome,
     stack: TechStack | None = None,
+    readme_text: str = "",
 ) -> None:
     """Top-level directories that no document names (hidden, conventional and configured
-    source/test/docs directories aside)."""
+    source/test/docs directories aside). `readme_text`: a plain-text README, which is not one
+    of the parsed documents."""
     top = sorted({f.split("/")[0] for f in files if "/" in f})
-    text = "\n".join(doc.text() for doc in docs.values())
+    text = "\n".join([*(doc.text() for doc in docs.values()), readme_text])
     known = set(stack.source_dirs + stack.test_dirs + stack.docs_dirs) if stack else set()
     documented, undocumented = [], []
     for name in top:
-        if name.startswith(".") or is_conventional_dir(name) or name in known:
+        if name.startswith(".") or is_conventional_dir(name, stack) or name in known:
             continue  # hidden, or its role is clear from its name or the configuration
         if _generated(name):
             continue  # output (reported as an artefact if committed)
@@ -131,6 +141,12 @@ def check_top_level(
         {"top_level_dirs": top, "documented_dirs": documented, "undocumented_dirs": undocumented}
     )
     outcome.checked.append(f"top-level directories: {len(top)}, {len(undocumented)} undocumented")
+
+
+def _plain_readme(target: Path, files: list[str], docs: dict[str, DocFile]) -> str:
+    """The text of a README that is not Markdown or reStructuredText (`README`, `README.txt`)."""
+    readme = find_readme(files)
+    return read_text(target / readme) if readme and readme not in docs else ""
 
 
 # --------------------------------------------------------------------------- documented paths

@@ -138,24 +138,45 @@ def check_readme(
     titles = [h.text for h in doc.headings] if doc else _plain_titles(target / readme)
     found = {name: any(p.search(t) for t in titles) for name, p in SECTION_PATTERNS.items()}
     outcome.data["readme_sections"] = {"headings": titles, **found}
-    found["install"] = found["install"] or _install_document(files)
     for name, present in found.items():
-        if not present:
-            outcome.add(
-                "docs/readme-missing-section",
-                "info",  # a layout preference: on 8 real projects it was never a real problem
-                f"{readme} has no {name} section (a heading such as '{name.capitalize()}')",
-                readme,
-            )
+        if present:
+            continue
+        message = f"{readme} has no {name} section (a heading such as '{name.capitalize()}')"
+        elsewhere = _section_elsewhere(name, readme, files, docs)
+        if elsewhere:
+            message += f"; the project documents it in {elsewhere}, which is enough"
+        # info: a layout preference; on eight labelled projects it was never a real problem
+        outcome.add("docs/readme-missing-section", "info", message, readme)
     outcome.checked.append(f"README: {readme} ({len(titles)} headings)")
 
 
 # --------------------------------------------------------------------------- Python docstrings
 
 
-def _install_document(files: Iterable[str]) -> bool:
-    """An INSTALL file next to the README (password-store, GNU projects) is the section."""
-    return any(re.fullmatch(r"(?i)install(?:ation)?(?:\.\w+)?", f) for f in files)
+_SECTION_FILE_RE = re.compile(r"(install(?:ing|ation)?|usage)(?:\.(?:md|markdown|rst|txt))?$", re.I)
+_CONTRIBUTOR_DOC_RE = re.compile(
+    r"(?:^|/)(?:\.github/|contributing|code_of_conduct|security)", re.I
+)
+
+
+def _section_elsewhere(
+    name: str, readme: str, files: list[str], docs: dict[str, DocFile]
+) -> str | None:
+    """Where else the project covers a README section: a top-level file named for it
+    (`INSTALL`, `INSTALL.md`, `USAGE.md`), or a heading of another document that is not history
+    (docs/installation.rst's "Installation", docs/index.md's "Getting Started")."""
+    pattern = SECTION_PATTERNS[name]
+    for path in sorted(files):
+        match = _SECTION_FILE_RE.match(path)
+        if match and match.group(1).lower().startswith(name):
+            return path
+    for path in sorted(docs):
+        if path == readme or is_history_document(path) or _CONTRIBUTOR_DOC_RE.search(path):
+            continue
+        heading = next((h.text for h in docs[path].headings if pattern.search(h.text)), None)
+        if heading:
+            return f"{path} ('{heading}')"
+    return None
 
 
 def _plain_titles(path: Path) -> list[str]:
@@ -274,6 +295,11 @@ _JS_EXPORT_RE = re.compile(
 _JS_EXPORT_LIST_RE = re.compile(
     r"^\s*export\s+(?:type\s+)?\{([^}]*)\}(\s*from\s*[\"'][^\"']+[\"'])?", re.M
 )
+_JS_EXPORT_DESTRUCTURED_RE = re.compile(r"^\s*export\s+(?:const|let|var)\s*\{([^}]*)\}\s*=", re.M)
+_JS_COMMENT_RE = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+_JS_DIRECTIVE_COMMENT_RE = re.compile(
+    r"//\s*(?:@|#|eslint|prettier|istanbul|c8|jshint|global|tslint|biome|deno-lint|region|endregion)"
+)
 _JS_EXPORT_STAR_RE = re.compile(r"^\s*export\s*\*\s*(?:as\s+([A-Za-z_$][\w$]*)\s*)?from", re.M)
 _CJS_EXPORTS_RE = re.compile(r"^\s*(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=")
 _CJS_OBJECT_RE = re.compile(r"module\.exports\s*=\s*\{([^}]*)\}", re.S)
@@ -288,7 +314,12 @@ class JsExports:
 
 
 def check_js_doc_comments(target: Path, sources: list[str], outcome: StepOutcome) -> JsExports:
-    """Exported functions, classes and values without a `/** ... */` comment right above."""
+    """Exported functions, classes and values without a `/** ... */` comment right above.
+
+    A class is documented by a doc comment above it or on its constructor (JSDoc reads either).
+    A declaration with a plain `//` comment right above it is explained, only not in the form
+    editors show: information, not a warning.
+    """
     exports = JsExports()
     total = documented = 0
     for path in sources:
@@ -303,14 +334,18 @@ def check_js_doc_comments(target: Path, sources: list[str], outcome: StepOutcome
         for line_no, kind, name in _js_exported(lines):
             exports.names.add(name)
             total += 1
-            if _has_doc_comment(lines, line_no):
+            if _has_doc_comment(lines, line_no) or (
+                kind == "class" and _constructor_documented(lines, line_no)
+            ):
                 documented += 1
                 continue
-            severity = "warning" if kind in ("function", "class") else "info"
+            commented = _has_line_comment(lines, line_no)
+            severity = "warning" if kind in ("function", "class") and not commented else "info"
+            how = " (only a // comment)" if commented else ""
             outcome.add(
                 "docs/missing-doc-comment",
                 severity,
-                f"exported {kind} {name} has no /** doc comment */",
+                f"exported {kind} {name} has no /** doc comment */{how}",
                 path,
                 line_no,
                 symbol=name,
@@ -359,12 +394,16 @@ def _js_export_candidates(lines: list[str]) -> Iterator[tuple[int, str, str]]:
 
 
 def _js_reexports(text: str, exports: JsExports) -> None:
-    """Names exported under another name or from another module (no doc comment needed here)."""
+    """Names exported under another name or from another module (no doc comment needed here),
+    and names exported by destructuring (`export const { a, b } = lib`)."""
     for match in _JS_EXPORT_LIST_RE.finditer(text):
         for part in match.group(1).split(","):
             pieces = re.split(r"\s+as\s+", part.strip())
             if pieces[-1] and re.fullmatch(r"[A-Za-z_$][\w$]*", pieces[-1]):
                 exports.names.add(pieces[-1])
+    for match in _JS_EXPORT_DESTRUCTURED_RE.finditer(text):
+        body = _JS_COMMENT_RE.sub("", match.group(1))
+        exports.names.update(_names_in_braces(re.sub(r"=[^,]*", "", body)))
     for match in _JS_EXPORT_STAR_RE.finditer(text):
         if match.group(1):
             exports.names.add(match.group(1))
@@ -393,6 +432,27 @@ def _declarations(lines: list[str], names: list[str]) -> Iterator[tuple[int, str
                     kind = "function"
                 yield index + 1, kind, name
                 break
+
+
+def _constructor_documented(lines: list[str], line_no: int) -> bool:
+    """Whether the class declared at `line_no` opens with a `/** ... */` constructor."""
+    index = line_no  # the line after the declaration
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    if index >= len(lines) or not lines[index].lstrip().startswith("/**"):
+        return False
+    while index < len(lines) and "*/" not in lines[index]:
+        index += 1
+    index += 1
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    return index < len(lines) and re.match(r"\s*constructor\s*\(", lines[index]) is not None
+
+
+def _has_line_comment(lines: list[str], line_no: int) -> bool:
+    """A `//` comment (not a tool directive such as `// @ts-check`) right above the line."""
+    above = lines[line_no - 2].strip() if line_no >= 2 else ""
+    return above.startswith("//") and not _JS_DIRECTIVE_COMMENT_RE.match(above)
 
 
 def _has_doc_comment(lines: list[str], line_no: int) -> bool:
@@ -630,8 +690,11 @@ class _CodeStrings:
 
 
 def _file_refs(doc: DocFile) -> Iterator[_Ref]:
-    """Inline code that names a file: `src/pkg/cli.py`, `docs/guide.md`, `run.sh`."""
+    """Inline code that names a file: `src/pkg/cli.py`, `docs/guide.md`, `run.sh` (not one
+    given as an example: "For example, `changelog.d/42.change.md`" shows a pattern)."""
     for code in doc.claim_inline():
+        if code.example:
+            continue
         text = code.text.strip().strip("\"'").removeprefix("./")
         if (
             _PATHLIKE_RE.match(text)
@@ -678,6 +741,8 @@ def _python_refs(doc: DocFile, index: PythonIndex) -> Iterator[tuple[int, str]]:
             for line, text in block.numbered_lines():
                 candidates += [(line, name) for name in _imported_names(text)]
     for code in doc.claim_inline():
+        if code.example:
+            continue  # "For example, `pkg.Foo`": a made-up name
         candidates += [(code.line, n) for n in _imported_names(code.text)]
         dotted = _DOTTED_RE.match(code.text.strip())
         if dotted and "." + dotted.group(1).rsplit(".", 1)[1] not in KNOWN_FILE_SUFFIXES:
@@ -687,8 +752,20 @@ def _python_refs(doc: DocFile, index: PythonIndex) -> Iterator[tuple[int, str]]:
         if name.split(".")[0] in tops and (line, name) not in seen:
             seen.add((line, name))
             missing = index.unresolved(name)
-            if missing:
+            if missing and not is_placeholder_name(missing.rsplit(".", 1)[-1]):
                 yield line, missing
+
+
+_PLACEHOLDER_NAMES = frozenset(
+    {"foo", "bar", "baz", "qux", "quux", "spam", "eggs", "ham", "func", "function", "method"}
+    | {"meth", "cls", "klass", "class", "obj", "something", "xxx", "yyy", "example"}
+)
+
+
+def is_placeholder_name(name: str) -> bool:
+    """A conventional made-up name (`Foo`, `func`, `Class`, `MyClass`, `my_func`): a document
+    writing `pkg.func()` shows how to spell a name, it does not name one."""
+    return name.lower() in _PLACEHOLDER_NAMES or bool(re.match(r"[Mm]y(?:[A-Z]|_\w)", name))
 
 
 def _imported_names(text: str) -> list[str]:

@@ -39,6 +39,7 @@ from ai_workflow.markdown_docs import (
     SHELL_BLOCK_LANGUAGES,
     DocFile,
     has_prompts,
+    is_placeholder_path,
     project_docs,
     project_facts,
 )
@@ -74,6 +75,7 @@ SHELLS = frozenset({"bash", "sh", "zsh", "ksh", "dash"})
 SOURCING = frozenset({"source", "."})
 INTERPRETERS = frozenset({"node", "deno", "ruby", "perl", "php", "tsx", "ts-node", "bats"})
 RUNNERS = {"uv": "run", "poetry": "run", "pipenv": "run", "pdm": "run", "hatch": "run"}
+CONTRIB_DIR = "contrib"  # contributed extras, shipped as they are: nothing has to run them
 ENV_DIRS = frozenset({".venv", "venv", "env", "node_modules", ".tox", ".nox"})
 NPM_BUILTINS = frozenset(
     {
@@ -338,10 +340,13 @@ _FILEISH_RE = re.compile(r"^[\w.@+-]+(?:/[\w.@+-]+)*/?$")
 
 
 def _plausible_path(value: str) -> bool:
-    """A literal relative path (no variables, globs, placeholders, absolute paths or Go
-    package patterns such as `./...`)."""
+    """A literal relative path (no variables, globs, placeholders such as `path/to/x`,
+    absolute paths or Go package patterns such as `./...`)."""
     return (
-        bool(_FILEISH_RE.match(value)) and "..." not in value.split("/") and not _in_env_dir(value)
+        bool(_FILEISH_RE.match(value))
+        and "..." not in value.split("/")
+        and not _in_env_dir(value)
+        and not is_placeholder_path(value)
     )
 
 
@@ -752,6 +757,7 @@ def _check_scripts(
     automation = _automation_texts(project.target, files, set(scripts))
     usage = _usage(project, refs)
     sourced = _sourced_names(automation.values())
+    patterns = {path: path_patterns(text) for path, text in automation.items()}
     for script in scripts:
         name = PurePosixPath(script).name
         how = usage.get(script, set()) | ({"source"} if name in sourced else set())
@@ -759,7 +765,9 @@ def _check_scripts(
         mention = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w-])")
         if script in doc_text or mention.search(doc_text) or name in sourced:
             continue  # documented, or a library that other scripts load
-        if any(mention.search(text) for path, text in automation.items() if path != script):
+        if any(mention.search(text) for path, text in automation.items() if path != script) or any(
+            p.fullmatch(script) for path, found in patterns.items() if path != script for p in found
+        ):
             outcome.add(
                 "scripts/undocumented",
                 "info",
@@ -768,12 +776,17 @@ def _check_scripts(
                 script,
             )
         else:
+            contributed = CONTRIB_DIR in PurePosixPath(script).parts[:-1]
             outcome.add(
                 "scripts/unreferenced",
-                "warning",
+                "info" if contributed else "warning",
                 f"{script} is not mentioned by any document, build, CI or tooling file (Makefile, "
-                "package.json, CI workflow, task runner, pre-commit, dev container): document it "
-                "or remove it",
+                "package.json, CI workflow, task runner, pre-commit, dev container): "
+                + (
+                    "a contributed extra (contrib/), kept as it is by convention"
+                    if contributed
+                    else "document it or remove it"
+                ),
                 script,
             )
 
@@ -827,6 +840,52 @@ def _sourced_names(texts: Iterable[str]) -> set[str]:
     return {
         PurePosixPath(match.group(1)).name for text in texts for match in _SOURCE_RE.finditer(text)
     }
+
+
+_EXPANSION_OPEN_RE = re.compile(r"\$[({]")
+_SIMPLE_EXPANSION_RE = re.compile(r"\$(?:\w+|[@<*^?%])")
+_PATTERN_TOKEN_RE = re.compile(r"[\w.@+\-*\x00]*/[\w.@+\-*/\x00]*")
+_HOLE = "\x00"
+
+
+def path_patterns(text: str) -> list[re.Pattern[str]]:
+    """Paths a build or tooling file names with a variable or glob part, as patterns:
+    `src/platform/$(shell uname | tr A-Z a-z).sh` and `scripts/*.sh` name every file they can
+    expand to. A pattern needs a literal directory (`$(BINDIR)/x` names no file here)."""
+    holed = _SIMPLE_EXPANSION_RE.sub(_HOLE, _fill_expansions(text)).replace("*", _HOLE)
+    patterns = []
+    for token in _PATTERN_TOKEN_RE.findall(holed):
+        token = token.removeprefix("./")
+        folder = token.rpartition("/")[0]
+        if _HOLE not in token or not folder or _HOLE in folder.split("/")[0]:
+            continue
+        literal = [re.escape(part) for part in token.split(_HOLE)]
+        patterns.append(re.compile("[^/]*".join(literal)))
+    return patterns
+
+
+def _fill_expansions(text: str) -> str:
+    """Every `$(...)`/`${...}` (nested ones too) replaced by one hole character."""
+    out: list[str] = []
+    position = 0
+    for match in _EXPANSION_OPEN_RE.finditer(text):
+        if match.start() < position:
+            continue  # inside an expansion already filled
+        depth, index = 0, match.start() + 1
+        while index < len(text):
+            if text[index] in "({":
+                depth += 1
+            elif text[index] in ")}":
+                depth -= 1
+                if depth == 0:
+                    break
+            elif text[index] == "\n":
+                break
+            index += 1
+        out += [text[position : match.start()], _HOLE]
+        position = index + 1
+    out.append(text[position:])
+    return "".join(out)
 
 
 def _automation_texts(target: Path, files: list[str], scripts: set[str]) -> dict[str, str]:
