@@ -144,8 +144,10 @@ def test_workflow_errors_name_the_config_file_and_line(
 ) -> None:
     config = tmp_path / ".workflow-config.yaml"
     config.write_text(f"run:\n  jobs: 2\nworkflow:\n{workflow}")
-    assert main(["graph", "--target", str(tmp_path)]) == 2
+    assert main(["run", "--dry-run", "--target", str(tmp_path)]) == 2
     assert f"ai-workflow: error: {config}, {message}" in capsys.readouterr().err
+    assert main(["graph", "--target", str(tmp_path)]) == 0  # needs only the work directory
+    assert f"ai-workflow: warning: {config}, {message}" in capsys.readouterr().err
 
 
 def test_target_that_is_a_file(tmp_path: Path) -> None:
@@ -206,3 +208,22 @@ def test_metrics_after_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert set(report["median_step_duration_s"]) == {"a"}
     assert main(["metrics", "--target", str(tmp_path)]) == 0
     assert "2 run(s), 0 passed" in capsys.readouterr().out
+
+
+def test_every_option_of_every_command_has_help_text() -> None:
+    """`graph --format`, `graph --steps` and every other option say what they do in --help."""
+    import argparse
+
+    from ai_workflow.cli import build_parser
+
+    parser, _ = build_parser()
+    missing = []
+    pending: list[tuple[str, argparse.ArgumentParser]] = [("ai-workflow", parser)]
+    while pending:
+        name, current = pending.pop()
+        for action in current._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                pending += [(f"{name} {sub}", p) for sub, p in action.choices.items()]
+            elif action.option_strings and not action.help:
+                missing.append(f"{name} {action.option_strings[0]}")
+    assert missing == []

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ai_workflow.config import Config, load_config
+from ai_workflow.config import Config, load_config, usable_cpus
 from ai_workflow.errors import ConfigError
 
 
@@ -18,7 +18,7 @@ def write(tmp_path: Path, text: str, name: str = ".workflow-config.yaml") -> Pat
 def test_defaults_without_any_file(tmp_path: Path) -> None:
     config = load_config(tmp_path, environ={})
     assert config == Config()
-    assert config.run.jobs == 4 and config.ai.provider == "none"
+    assert config.run.jobs == min(4, usable_cpus()) and config.ai.provider == "none"
 
 
 def test_precedence_cli_over_env_over_file(tmp_path: Path) -> None:

@@ -340,6 +340,11 @@ def test_a_python_project_runs_pytest_not_tox(tmp_path: Path) -> None:
     assert stack.test_argv == [sys.executable, "-m", "pytest"]  # in the project's environment
 
 
+def test_a_noxfile_is_a_declared_entry_point(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "n", {"noxfile.py": "import nox\n", "lib/a.sh": "#!/bin/sh\n"})
+    assert [(e.program, where) for e, where in declared(root)[1]] == [(("nox",), "noxfile.py")]
+
+
 def test_tests_without_a_runner_are_named(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path / "x",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
-from ai_workflow.config import Config, load_config, section_source
+from ai_workflow.config import Config, load_config, section_source, usable_cpus
 from ai_workflow.engine.graph import (
     analyse,
     estimate_steps,
@@ -29,8 +30,9 @@ from ai_workflow.engine.metrics import median_durations, read_history, step_dura
 from ai_workflow.engine.registry import Registry, build_registry
 from ai_workflow.engine.runner import RunRequest, run_workflow
 from ai_workflow.errors import ConfigError, UsageError
-from ai_workflow.report.console import RunConsole
+from ai_workflow.report.console import RunConsole, print_records
 from ai_workflow.steps import builtin_steps
+from ai_workflow.workdir import choose_workdir, chosen_workdir
 
 if TYPE_CHECKING:
     from ai_workflow.remote import RemoteCache
@@ -63,23 +65,64 @@ def resolve_target(raw: str) -> Path:
     return target.resolve()
 
 
-def load_project(
-    args: argparse.Namespace, run_overrides: Mapping[str, Any] | None = None
-) -> tuple[Path, Config, Registry]:
-    """Target, merged configuration and registry, or a UsageError saying what is wrong."""
+def _config_file(args: argparse.Namespace) -> Path | None:
+    return Path(args.config).expanduser() if getattr(args, "config", None) else None
+
+
+def load_target_config(
+    args: argparse.Namespace,
+    run_overrides: Mapping[str, Any] | None = None,
+    *,
+    lenient: bool = False,
+) -> tuple[Path, Config]:
+    """The target and its merged configuration (`--config`, `--no-project-config`,
+    `--workdir`), with its work directory chosen (`ai_workflow.workdir`).
+
+    `lenient` (commands that only need the work directory): an invalid project file is a
+    warning and is left out; the environment and the command line must still be valid.
+    """
     target = resolve_target(args.target)
-    config_file = Path(args.config).expanduser() if getattr(args, "config", None) else None
-    overrides: dict[str, Any] = {"run": dict(run_overrides)} if run_overrides else {}
-    config = load_config(target, config_file=config_file, overrides=overrides)
+    config_file = _config_file(args)
+    run = dict(run_overrides or {})
+    if getattr(args, "workdir", None):
+        run["workdir"] = args.workdir
+    overrides: dict[str, Any] = {"run": run} if run else {}
+    use_file = not getattr(args, "no_project_config", False)
+    try:
+        config = load_config(
+            target, config_file=config_file, overrides=overrides, project_file=use_file
+        )
+    except ConfigError as exc:
+        if not lenient or not use_file:
+            raise
+        config = load_config(target, overrides=overrides, project_file=False)
+        warnings.warn(f"{exc}\n  (left out: `{args.command}` works without it)", stacklevel=2)
+    choose_workdir(target, config.run.workdir)
+    return target, config
+
+
+def load_project(
+    args: argparse.Namespace,
+    run_overrides: Mapping[str, Any] | None = None,
+    *,
+    lenient: bool = False,
+) -> tuple[Path, Config, Registry]:
+    """Target, merged configuration and registry, or a UsageError saying what is wrong
+    (`lenient`: see `load_target_config`; invalid custom steps leave the built-in ones)."""
+    target, config = load_target_config(args, run_overrides, lenient=lenient)
     try:
         registry = build_registry(
             builtin_steps(), config.workflow, apply_proposals=config.run.apply_proposals
         )
     except ConfigError as exc:  # a cycle, a duplicate id, an unknown step: name the file
-        where = section_source(target, exc.loc or ("workflow",), config_file)
-        if where is None:
-            raise
-        raise ConfigError(f"{where}: {exc}") from None
+        where = section_source(target, exc.loc or ("workflow",), _config_file(args))
+        message = f"{where}: {exc}" if where else str(exc)
+        if not lenient:
+            raise ConfigError(message) from None
+        warnings.warn(
+            f"{message}\n  (left out: `{args.command}` shows the built-in steps)", stacklevel=2
+        )
+        registry = build_registry(builtin_steps(), Config().workflow)
     return target, config, registry
 
 
@@ -125,6 +168,21 @@ def _finding_policy(target: Path, config: Config, console: RunConsole) -> Findin
     return policy
 
 
+def _header_notes(target: Path, config: Config) -> list[str]:
+    """What the run header says once: a moved work directory, more jobs than CPUs."""
+    notes = []
+    note = chosen_workdir(target).note
+    if note:
+        notes.append(note)
+    cpus = usable_cpus()
+    if config.run.parallel and config.run.jobs > cpus:
+        notes.append(
+            f"--jobs {config.run.jobs} is more than the {cpus} CPU(s) here: steps that run "
+            "at once compete for them"
+        )
+    return notes
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     overrides = _run_overrides(args)
     target, config, registry = load_project(args, overrides)
@@ -139,6 +197,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         config = config.model_copy(update={"smart_execution": smart})
     interactive = not config.run.auto and sys.stdin.isatty() and sys.stderr.isatty()
     console = RunConsole(stderr=args.json, verbose=config.run.verbose, interactive=interactive)
+    console.header_notes = _header_notes(target, config)
     finding_policy = None if args.dry_run else _finding_policy(target, config, console)
     from ai_workflow.remote import build_remote
 
@@ -171,7 +230,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_graph(args: argparse.Namespace) -> int:
     # --jobs is validated like `run --jobs` (1..64), as a command-line override of run.jobs.
-    target, config, registry = load_project(args, {"jobs": args.jobs} if args.jobs else None)
+    jobs = {"jobs": args.jobs} if args.jobs else None
+    target, config, registry = load_project(args, jobs, lenient=True)
     graph = registry.graph(registry.select(args.steps))
     history = read_history(target)
     window = config.run.history_window
@@ -192,7 +252,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 
 def cmd_steps(args: argparse.Namespace) -> int:
-    _, _, registry = load_project(args)
+    _, _, registry = load_project(args, lenient=True)
     rows: list[dict[str, Any]] = [
         {
             "number": s.number,
@@ -213,21 +273,20 @@ def cmd_steps(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    table = Table(title="Registered steps")
-    for column in ("#", "id", "depends on", "reads", "est.", "AI persona", "mutates"):
-        table.add_column(column)
-    for row in rows:
-        reads = ", ".join(row["categories"] + row["inputs"]) or "-"
-        table.add_row(
+    columns = ("#", "id", "depends on", "reads", "est.", "AI persona", "mutates")
+    cells = [
+        (
             str(row["number"]),
             row["id"],
             ", ".join(row["depends_on"]) or "-",
-            reads,
+            ", ".join(row["categories"] + row["inputs"]) or "-",
             f"{row['estimate_s']:.0f}s",
             row["persona"] or "-",
-            "yes" if row["mutates"] else "",
+            "yes" if row["mutates"] else "no",
         )
-    Console().print(table)
+        for row in rows
+    ]
+    print_records(Console(highlight=False), columns, cells, keys=2, title="Registered steps")
     return 0
 
 
@@ -253,8 +312,7 @@ def metrics_report(history: list[dict[str, Any]], last: int, window: int) -> dic
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
-    target = resolve_target(args.target)
-    config = load_config(target, config_file=Path(args.config) if args.config else None)
+    target, config = load_target_config(args, lenient=True)
     report = metrics_report(read_history(target), args.last, config.run.history_window)
     if args.json:
         print(json.dumps(report, indent=2))

@@ -19,6 +19,7 @@ from ai_workflow.errors import UsageError
 
 COMMAND_MODULES: tuple[str, ...] = (
     *("tech_stack", "cache", "changes", "explain", "rules", "baseline", "report"),
+    "migrate_config",
     *("init", "config", "ci", "completion"),  # CI, init, configuration
 )
 """Extra subcommands: module names under `ai_workflow.commands`."""
@@ -75,6 +76,18 @@ def add_target(parser: argparse.ArgumentParser) -> None:
         help="configuration file to use instead of "
         "the project's .workflow-config.yaml / pyproject.toml",
     )
+    parser.add_argument(
+        "--no-project-config",
+        action="store_true",
+        help="ignore the project's .workflow-config.yaml / [tool.ai-workflow] (defaults, "
+        "environment and command line only)",
+    )
+    parser.add_argument(
+        "--workdir",
+        metavar="DIR",
+        help="where ai-workflow keeps its files (default: .ai_workflow/ in the target, or "
+        ".ai-workflow/ when git tracks .ai_workflow/; also AI_WORKFLOW_WORKDIR, run.workdir)",
+    )
 
 
 def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
@@ -119,7 +132,7 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
         "-j",
         type=positive_int,
         metavar="N",
-        help="steps at once with --parallel (default 4)",
+        help="steps at once with --parallel (default: the number of CPUs, at most 4)",
     )
     run.add_argument(
         "--show-graph",
@@ -206,8 +219,20 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
 def _add_graph(sub: argparse._SubParsersAction[_Parser]) -> None:
     graph = sub.add_parser("graph", help="print the dependency graph")
     add_target(graph)
-    graph.add_argument("--format", choices=("mermaid", "dot", "json", "text"), default="text")
-    graph.add_argument("--steps", type=step_list, metavar="LIST")
+    graph.add_argument(
+        "--format",
+        choices=("mermaid", "dot", "json", "text"),
+        default="text",
+        help="text: phases, critical path and estimates (default); mermaid or dot: the graph "
+        "with the critical path highlighted; json: everything, for tools",
+    )
+    graph.add_argument(
+        "--steps",
+        type=step_list,
+        metavar="LIST",
+        help="only these steps: comma-separated numbers, ids or names (edges to other steps "
+        "are left out)",
+    )
     graph.add_argument(
         "--jobs",
         "-j",
@@ -220,7 +245,7 @@ def _add_graph(sub: argparse._SubParsersAction[_Parser]) -> None:
 def _add_steps(sub: argparse._SubParsersAction[_Parser]) -> None:
     steps = sub.add_parser("steps", help="list the registered steps")
     add_target(steps)
-    steps.add_argument("--json", action="store_true")
+    steps.add_argument("--json", action="store_true", help="print the steps as JSON")
 
 
 def _add_metrics(sub: argparse._SubParsersAction[_Parser]) -> None:
@@ -233,7 +258,7 @@ def _add_metrics(sub: argparse._SubParsersAction[_Parser]) -> None:
         metavar="N",
         help="how many recent runs to list (default 10)",
     )
-    metrics.add_argument("--json", action="store_true")
+    metrics.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
 def build_parser() -> tuple[_Parser, dict[str, ModuleType]]:

@@ -108,11 +108,32 @@ class WorkflowConfig(_Section):
     timeouts: dict[str, Annotated[float, Field(le=WEEK_S)]] = Field(default_factory=dict)
 
 
+MAX_DEFAULT_JOBS = 4
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def default_jobs() -> int:
+    """`run.jobs` when not set: one step per usable CPU, at most 4."""
+    return min(MAX_DEFAULT_JOBS, usable_cpus())
+
+
 class RunConfig(_Section):
     """Run options; each is also a command-line flag."""
 
     parallel: bool = False
-    jobs: int = Field(default=4, ge=1, le=64)
+    jobs: int = Field(
+        default_factory=default_jobs,
+        ge=1,
+        le=64,
+        description="Steps at once with parallel (default: the usable CPUs, at most 4).",
+    )
     smart_execution: bool = False
     ai_cache: bool = True
     step_cache: bool = True
@@ -128,6 +149,18 @@ class RunConfig(_Section):
     history_window: int = Field(default=10, ge=1, le=10_000)
     fail_on: Literal["error", "warning", "never"] = "error"  # what makes the exit status 1
     new_only: bool = False  # report only findings on lines changed since the base
+    workdir: str | None = Field(  # see ai_workflow.workdir
+        default=None,
+        description="Where ai-workflow keeps its files, relative to the target (default: "
+        ".ai_workflow, or .ai-workflow when git tracks .ai_workflow).",
+    )
+    keep_runs: int = Field(
+        default=20,
+        ge=0,
+        le=100_000,
+        description="Runs whose folders (backlog, summaries, logs, prompts, proposals) are "
+        "kept; 0 keeps every run.",
+    )
 
 
 class AIConfig(_Section):
@@ -640,12 +673,14 @@ def load_config(
     config_file: Path | None = None,
     overrides: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
+    project_file: bool = True,
 ) -> Config:
-    """Merge and validate every layer; raise ConfigError naming the bad file, line and key."""
+    """Merge and validate every layer; raise ConfigError naming the bad file, line and key.
+    `project_file=False` leaves the target's own file out (`--config FILE` is still read)."""
     layers = []
-    project = _read_project_file(target, config_file)
+    project = _read_project_file(target, config_file) if project_file or config_file else None
     if project is not None:
-        layers.append(project)
+        layers.append(_from_original_format(project))
     layers.append(_env_layer(os.environ if environ is None else environ))
     if overrides:
         layers.append(_Source("command line", dict(overrides)))
@@ -703,6 +738,28 @@ def _where(layers: list[_Source], loc: tuple[str | int, ...]) -> str:
         if isinstance(section, dict) and loc[1] in section:
             return layer.where(loc)
     return "configuration"
+
+
+def _from_original_format(source: _Source) -> _Source:
+    """A YAML file written for the original Bash tool as the configuration of ours it amounts
+    to (`ai_workflow.original_config`), with one warning naming what is used and ignored."""
+    if source.yaml_text is None:
+        return source
+    from ai_workflow import original_config  # lazy: it needs this module's Config
+
+    if not original_config.is_original_format(source.data, Config):
+        return source
+    translation = original_config.translate(source.data)
+    warnings.warn(original_config.describe(source.label, translation), stacklevel=3)
+    return _Source(f"{source.label} (original format)", translation.data)
+
+
+def read_project_file(
+    target: Path, config_file: Path | None = None
+) -> tuple[str, dict[str, Any], bool] | None:
+    """The project configuration file as it is: its label, its data and whether it is YAML."""
+    source = _read_project_file(target, config_file)
+    return (source.label, source.data, source.yaml_text is not None) if source else None
 
 
 def config_source(target: Path, config_file: Path | None = None) -> str | None:

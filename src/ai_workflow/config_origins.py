@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ai_workflow import original_config
 from ai_workflow.config import (
     ENV_PREFIX,
+    Config,
     _env_key,
     _read_project_file,
+    _Source,
     load_config,
 )
 
@@ -50,24 +53,52 @@ def effective_settings(
     config_file: Path | None = None,
     overrides: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
+    project_file: bool = True,
 ) -> tuple[list[Setting], str | None]:
-    """Every setting of the merged configuration with its origin, and the project file's label.
-    Raises ConfigError exactly as a run would."""
+    """Every setting of the merged configuration with its origin, and the project file's label
+    (`project_file=False`: `--no-project-config`). Raises ConfigError exactly as a run would."""
     env = os.environ if environ is None else environ
-    config = load_config(target, config_file=config_file, overrides=overrides, environ=env)
-    project = _read_project_file(target, config_file)
+    config = load_config(
+        target,
+        config_file=config_file,
+        overrides=overrides,
+        environ=env,
+        project_file=project_file,
+    )
+    read = project_file or config_file is not None
+    project = _read_project_file(target, config_file) if read else None
     layers = []  # highest precedence first
     if overrides:
         layers.append(_Layer(overrides, lambda path: "command line"))
     env_data, env_names = _environment(env)
     layers.append(_Layer(env_data, lambda path: f"environment {env_names[path[:2]]}"))
+    label = project.label if project else None
     if project is not None:
-        layers.append(_Layer(project.data, project.where))
+        original = _original_layer(project)
+        layers.append(original or _Layer(project.data, project.where))
+        label = f"{label} (original format)" if original else label
     settings = [
         Setting(".".join(path), value, _origin(path, layers))
         for path, value in _leaves(config.model_dump(mode="json"), ())
     ]
-    return settings, project.label if project else None
+    return settings, label
+
+
+def _original_layer(project: _Source) -> _Layer | None:
+    """The original Bash tool's file as the layer it amounts to: each value is named by the
+    original key it came from (`structure.src_dirs` for `structure.source_dirs`)."""
+    if project.yaml_text is None or not original_config.is_original_format(project.data, Config):
+        return None
+    translation = original_config.translate(project.data)
+
+    def describe(path: tuple[str, ...]) -> str:
+        origin = translation.origins.get((path[0], path[1])) if len(path) > 1 else None
+        if origin is None:
+            return project.label
+        where = project.where(tuple(origin.split(".")))
+        return where if origin == ".".join(path[:2]) else f"{where} ({origin})"
+
+    return _Layer(translation.data, describe)
 
 
 def _environment(environ: Mapping[str, str]) -> tuple[dict[str, Any], dict[tuple[str, ...], str]]:

@@ -70,6 +70,8 @@ def git_state(target: Path) -> GitState | None:
         )
     except GitError:
         return None
+    from ai_workflow.workdir import is_workdir_path  # it uses `git`: imported here
+
     branch = commit = None
     dirty = False
     fields = iter(raw.split("\0"))
@@ -81,7 +83,7 @@ def git_state(target: Path) -> GitState | None:
         elif entry and not entry.startswith("#"):
             if entry.startswith("2 "):
                 next(fields, None)  # a rename's original path
-            dirty = dirty or not _porcelain_v2_path(entry).startswith(".ai_workflow/")
+            dirty = dirty or not is_workdir_path(target, _porcelain_v2_path(entry))
     return GitState(branch=branch, commit=commit, dirty=dirty)
 
 

@@ -9,7 +9,7 @@ slow run in the history neither hides a later regression nor makes one.
 Only comparable runs are compared: a step's successful executions (`passed` or `warning`, not
 reused, not failed) in runs with the same execution mode (`--parallel` and `--jobs`), since
 steps that share the machine take longer. Tests are compared by their JUnit timings
-(`.ai_workflow/logs/<run>/`, where test_execution asks the runner to write them).
+(`logs/<run>/` in the work directory, where test_execution asks the runner to write them).
 
 Durations measured on an oversubscribed machine (a 1-minute load average above
 `max_load_per_cpu` per CPU when the check runs) say nothing about the code: then nothing is
@@ -248,7 +248,7 @@ def junit_history(
         step = next((s for s in run.get("steps") or [] if s.get("id") == TEST_STEP), None)
         if step is None or step.get("status") not in SUCCEEDED:
             continue
-        earlier = f"/{report_file}".replace(marker, f"/{run['run_id']}/", 1).lstrip("/")
+        earlier = f"/{report_file}".replace(marker, f"/{run['run_id']}/", 1)[1:]  # may be absolute
         timings = junit_timings(target / earlier, target)
         if timings:
             found.append(timings)

@@ -15,11 +15,12 @@ from pathlib import Path
 from ai_workflow.engine.step import RunMemo, StepContext
 from ai_workflow.gitutil import GitError, git
 from ai_workflow.textfiles import inside, register_root
+from ai_workflow.workdir import DEFAULT_WORKDIR, excluded_workdirs
 
 ALWAYS_EXCLUDED_DIRS = frozenset(
     {
         ".git",
-        ".ai_workflow",
+        DEFAULT_WORKDIR,
         "node_modules",
         ".venv",
         "venv",
@@ -43,6 +44,7 @@ def list_project_files(target: Path, exclude_dirs: tuple[str, ...] = ()) -> list
     Only regular files inside the target count (see the module docstring).
     """
     register_root(target)  # reads under the target stay inside it (textfiles)
+    exclude_dirs = (*exclude_dirs, *excluded_workdirs(target))
     excluded = ALWAYS_EXCLUDED_DIRS | set(exclude_dirs)
     try:  # git refuses outside a work tree: then every file on disk
         raw = git(target, "ls-files", "-z", "--cached", "--others", "--exclude-standard")

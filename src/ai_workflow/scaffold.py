@@ -29,10 +29,11 @@ from ai_workflow import __version__
 from ai_workflow.ci import templates
 from ai_workflow.config import CONFIG_FILE_NAMES
 from ai_workflow.config_schema import SCHEMA_FILE
-from ai_workflow.engine.artifacts import WORKDIR_NAME, write_atomic
+from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.errors import UsageError
 from ai_workflow.gitutil import GitError, git
 from ai_workflow.techstack import TechStack
+from ai_workflow.workdir import DEFAULT_WORKDIR, relative_workdir
 
 CONFIG_FILE = CONFIG_FILE_NAMES[0]
 
@@ -115,8 +116,10 @@ def config_text(target: Path, stack: TechStack, schema_ref: str) -> str:
             "run",
             [
                 ("parallel", True, "run independent steps at once"),
-                ("jobs", 4, "at most this many"),
+                ("jobs", 4, "at most this many (default: the CPUs, at most 4)"),
                 ("smart_execution", True, "skip steps whose inputs did not change"),
+                _workdir_row(target),
+                ("keep_runs", 20, "run folders kept in the work directory (0: all)"),
             ],
         ),
         *_commented_section(
@@ -138,6 +141,14 @@ def config_text(target: Path, stack: TechStack, schema_ref: str) -> str:
 
 
 Row = tuple[str, Any, str]
+
+
+def _workdir_row(target: Path) -> Row:
+    """The work directory a run would use here, and why when it is not the default."""
+    rel = relative_workdir(target) or DEFAULT_WORKDIR
+    if rel == DEFAULT_WORKDIR:
+        return ("workdir", rel, "where ai-workflow keeps its files")
+    return ("workdir", rel, f"used because git tracks {DEFAULT_WORKDIR}/ (left alone)")
 
 
 def _tech_stack_rows(stack: TechStack, target: Path) -> list[Row]:
@@ -212,7 +223,8 @@ def plan_init(
                 "repository that holds ai-workflow's action.yml (or pass --action)"
             )
     elif ci == "gitlab":
-        _add(plan, target, templates.GITLAB_JOB_FILE, templates.gitlab_job(), force)
+        job = templates.gitlab_job(workdir=relative_workdir(target) or DEFAULT_WORKDIR)
+        _add(plan, target, templates.GITLAB_JOB_FILE, job, force)
         if (target / ".gitlab-ci.yml").exists():
             plan.notes.append(
                 f".gitlab-ci.yml exists and was left alone: add `include: [{{local: "
@@ -225,8 +237,9 @@ def plan_init(
         )
     if pre_commit:
         _add_pre_commit(plan, target)
-    if not _ignored(target):
-        plan.notes.append(f"add {WORKDIR_NAME}/ to .gitignore: the runs' reports go there")
+    own = relative_workdir(target)
+    if own is not None and not _ignored(target, own):
+        plan.notes.append(f"add {own}/ to .gitignore: the runs' reports go there")
     return plan
 
 
@@ -251,9 +264,9 @@ def _pyproject_has_table(target: Path) -> bool:
     return isinstance(tool, dict) and "ai-workflow" in tool
 
 
-def _ignored(target: Path) -> bool:
+def _ignored(target: Path, rel: str) -> bool:
     try:
-        git(target, "check-ignore", "-q", "--no-index", f"{WORKDIR_NAME}/")
+        git(target, "check-ignore", "-q", "--no-index", f"{rel}/")
     except GitError:
         return False
     return True

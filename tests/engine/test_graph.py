@@ -133,10 +133,10 @@ def test_renderings_come_from_the_graph() -> None:
     estimates = {s.id: Estimate(s.estimate_s, "registry default") for s in specs}
     analysis = analyse(graph, estimates, jobs=2)
     mermaid = render_mermaid(graph, estimates, analysis.critical_path)
-    assert "s0 --> s1" in mermaid and "s0 --> s2" in mermaid
-    assert "class s0,s1 critical" in mermaid
+    assert "a --> b" in mermaid and "a --> c" in mermaid
+    assert "class a,b critical" in mermaid
     dot = render_dot(graph, estimates, analysis.critical_path)
-    assert "s0 -> s1" in dot
+    assert '"a" -> "b" [color="red"' in dot and '"a" -> "c";' in dot
     data = json.loads(analysis.to_json())
     assert data["critical_path"] == ["a", "b"]
     assert data["critical_path_s"] == 30
@@ -144,3 +144,56 @@ def test_renderings_come_from_the_graph() -> None:
     assert data["parallel_s"] == 30
     text = render_text(analysis)
     assert "Phase 2" in text and "2 independent steps: b, c" in text
+
+
+def _highlighted_edges(mermaid: str) -> set[tuple[str, str]]:
+    """The edges a Mermaid chart styles, from its `linkStyle <index>` lines."""
+    edges = [tuple(line.split(" --> ")) for line in mermaid.splitlines() if " --> " in line]
+    styled = [int(line.split()[1]) for line in mermaid.splitlines() if "linkStyle" in line]
+    return {(a.strip(), b.strip()) for a, b in (edges[i] for i in styled)}
+
+
+def test_mermaid_highlights_only_the_critical_paths_own_edges() -> None:
+    """In the default graph the path is 0 -> 5 -> 6 -> 10 -> 11; 0 -> 6 and 5 -> 10 join two
+    steps of the path but are not on it (they were highlighted)."""
+    graph = StepGraph([s.spec for s in builtin_steps()])
+    estimates = {
+        sid: Estimate(spec.estimate_s, "registry default") for sid, spec in graph.specs.items()
+    }
+    analysis = analyse(graph, estimates, jobs=4)
+    path = analysis.critical_path
+    assert path == ["pre_analysis", "test_review", "test_generation", "context_analysis",
+                    "git_finalization"]  # fmt: skip
+    mermaid = render_mermaid(graph, estimates, path)
+    assert _highlighted_edges(mermaid) == set(itertools.pairwise(path))
+    assert "pre_analysis --> test_generation" in mermaid  # drawn, not highlighted
+    assert "test_review --> context_analysis" in mermaid
+    assert '    test_execution["7: Test Execution' in mermaid  # node ids are step ids
+    assert " s0 " not in mermaid and "s5 -->" not in mermaid
+    dot = render_dot(graph, estimates, path)
+    assert '"pre_analysis" -> "test_generation";' in dot
+    assert '"test_review" -> "test_generation" [color="red", penwidth=2];' in dot
+
+
+@given(random_dags())
+@settings(max_examples=60)
+def test_mermaid_highlights_exactly_the_path_edges(specs: list[StepSpec]) -> None:
+    graph = StepGraph(specs)
+    estimates = {s.id: Estimate(s.estimate_s, "registry default") for s in specs}
+    path = analyse(graph, estimates, jobs=2).critical_path
+    assert _highlighted_edges(render_mermaid(graph, estimates, path)) == set(
+        itertools.pairwise(path)
+    )
+
+
+def test_a_custom_step_named_like_a_number_or_a_keyword_keeps_its_own_node() -> None:
+    specs = [
+        StepSpec("s1", 0, "Custom one", estimate_s=1),
+        StepSpec("end", 1, "The end", depends_on=("s1",), estimate_s=1),
+        StepSpec("s01", 2, "Custom s01", depends_on=("s1",), estimate_s=1),
+    ]
+    graph = StepGraph(specs)
+    estimates = {s.id: Estimate(s.estimate_s, "registry default") for s in specs}
+    mermaid = render_mermaid(graph, estimates, ["s1", "end"])
+    assert "s1 --> End" in mermaid and "s1 --> s01" in mermaid  # `end` is Mermaid syntax
+    assert 'End["1: The end' in mermaid and 's01["2: Custom s01' in mermaid

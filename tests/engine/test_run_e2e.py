@@ -203,7 +203,7 @@ def test_show_graph_writes_dependency_graph(
     assert code == 0
     graph_md = repo / ".ai_workflow" / "backlog" / summary["run_id"] / "DEPENDENCY_GRAPH.md"
     text = graph_md.read_text()
-    assert "```mermaid" in text and "s13 --> s14" in text
+    assert "```mermaid" in text and "a --> b" in text
     assert "Critical path (~12s)" in text
     assert "registry default" in text
     # the second run estimates from history

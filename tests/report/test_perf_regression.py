@@ -26,6 +26,7 @@ from ai_workflow.perf_regression import (
     judge,
     step_regressions,
 )
+from ai_workflow.workdir import choose_workdir
 from tests.helpers import make_repo
 from tests.report.factories import result
 
@@ -183,9 +184,14 @@ def junit(cases: dict[str, float], failed: tuple[str, ...] = ()) -> str:
     return f'<testsuites><testsuite name="pytest">{"".join(rows)}</testsuite></testsuites>'
 
 
-def test_a_test_that_got_slower_is_flagged_from_the_junit_timings(tmp_path: Path) -> None:
+@pytest.mark.parametrize("outside", [False, True], ids=["default-workdir", "workdir-outside"])
+def test_a_test_that_got_slower_is_flagged_from_the_junit_timings(
+    tmp_path: Path, outside: bool
+) -> None:
+    """Also with a work directory outside the target, where the report file's path is absolute."""
     target = make_repo(tmp_path / "p", {"tests/test_app.py": "def test_a(): pass\n"})
-    logs = target / ".ai_workflow" / "logs"
+    root = choose_workdir(target, str(tmp_path / "state") if outside else None).path
+    logs = root / "logs"
     past_ids = [f"workflow_2026010{i}_000000" for i in range(1, 7)]
     for n, run_id in enumerate(past_ids):
         (logs / run_id).mkdir(parents=True)
@@ -196,11 +202,12 @@ def test_a_test_that_got_slower_is_flagged_from_the_junit_timings(tmp_path: Path
         }
         (logs / run_id / "junit-test_execution.xml").write_text(junit(timings))
     lines = [json.dumps(run_record(r, {"test_execution": 5.0})) for r in past_ids]
-    (target / ".ai_workflow" / "metrics").mkdir(parents=True)
-    (target / ".ai_workflow" / "metrics" / "history.jsonl").write_text("\n".join(lines) + "\n")
+    (root / "metrics").mkdir(parents=True)
+    (root / "metrics" / "history.jsonl").write_text("\n".join(lines) + "\n")
 
     current_id = "workflow_20260201_000000"
-    report = f".ai_workflow/logs/{current_id}/junit-test_execution.xml"
+    report = f"logs/{current_id}/junit-test_execution.xml"
+    report = str(root / report) if outside else f".ai_workflow/{report}"
     (target / report).parent.mkdir(parents=True)
     now = {"tests.test_app.test_slow_now": 6.0, "tests.test_app.test_noisy": 1.5}
     (target / report).write_text(junit(now))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from ai_workflow.changes.fingerprint import compute_fingerprint
 from ai_workflow.config import Config, StructureConfig, ThresholdsConfig
+from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepOutcome, StepStatus
 from ai_workflow.errors import StepCancelled
 from ai_workflow.findings import Finding, Severity
@@ -479,6 +481,56 @@ def test_lint_command_that_fails_is_an_error_with_exit_status_and_output_tail(
     assert failed[0].extra["exit_status"] == 1
     assert f"lint command `{command}`: failed with exit status 1" in outcome.checked
     assert outcome.status() is StepStatus.FAILED
+
+
+@pytest.mark.parametrize(
+    ("command", "files", "named"),
+    [
+        ("aiw-absent-linter --check .", {}, "`aiw-absent-linter`"),  # the shell: exit 127
+        ("./lint.sh", {"lint.sh": "#!/bin/sh\nexit 0\n"}, "`./lint.sh`"),  # not executable: 126
+        ("make lint", {"Makefile": "lint:\n\taiw-absent-linter src\n"}, "`aiw-absent-linter`"),
+    ],
+)
+def test_lint_command_that_cannot_run_here_is_a_skipped_check_not_an_error(
+    tmp_path: Path, command: str, files: dict[str, str], named: str
+) -> None:
+    if command.startswith("make") and shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    target = make_repo(tmp_path / "clean", {**CLEAN, **files})
+    outcome = _run(target, _lint_config(command))
+    assert [f.rule for f in outcome.findings] == ["lint/command-unavailable"]
+    info = outcome.findings[0]
+    assert info.severity is Severity.INFO and named in info.message
+    assert "tech_stack.lint_command" in info.message
+    skipped = [s for s in outcome.skipped_checks if s.startswith(f"lint command `{command}`")]
+    assert len(skipped) == 1 and named in skipped[0]
+    assert outcome.status() is StepStatus.PASSED
+
+
+def test_make_lint_that_finds_problems_is_still_a_failure(tmp_path: Path) -> None:
+    """The true positive next to the make case above: a recipe that ran and failed."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    files = {**CLEAN, "Makefile": "lint:\n\t@echo 'src/a.py:1: E1 bad'; exit 1\n"}
+    target = make_repo(tmp_path / "clean", files)
+    outcome = _run(target, _lint_config("make lint"))
+    assert [f.rule for f in outcome.findings] == ["lint/command-failed"]
+    assert "E1 bad" in outcome.findings[0].message
+    assert outcome.status() is StepStatus.FAILED
+
+
+def test_command_unavailable_reads_exit_status_and_recipe_lines() -> None:
+    def result(code: int, stderr: str) -> CommandResult:
+        return CommandResult(["sh"], code, "", stderr, 0.1)
+
+    shell = "/bin/sh: 1: x: not found"
+    assert code_quality.command_unavailable(result(1, shell)) is None
+    assert "`x`" in (code_quality.command_unavailable(result(127, shell)) or "")
+    both = "make: *** [Makefile:2: a] Error 127\nmake: *** [Makefile:4: b] Error 1\n"
+    assert code_quality.command_unavailable(result(2, both)) is None  # -k: one recipe really failed
+    just = "error: Recipe `lint` failed on line 2 with exit code 127"
+    assert code_quality.command_unavailable(result(127, just)) is not None
+    assert code_quality.command_unavailable(result(1, just)) is not None
 
 
 def test_lint_command_output_is_cut_to_its_last_lines(tmp_path: Path) -> None:

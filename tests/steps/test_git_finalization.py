@@ -224,6 +224,14 @@ def test_workdir_not_ignored_is_pointed_out(tmp_path: Path) -> None:
     assert outcome.data["untracked"] == []  # our own directory is never counted
 
 
+def test_a_moved_workdir_is_named_and_never_counted(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {"README.md": "# P\n", ".ai_workflow/old.md": "# x\n"})
+    outcome = run(repo)  # git tracks .ai_workflow/: the step context's log went to .ai-workflow/
+    assert (repo / ".ai-workflow").is_dir() and outcome.data["untracked"] == []
+    found = [f for f in outcome.findings if f.rule == "git/workdir-not-ignored"]
+    assert [f.message.split(" is not")[0] for f in found] == [".ai-workflow/"]
+
+
 def test_workdir_ignored_by_its_own_gitignore_is_not_pointed_out(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r", {"README.md": "# P\n"})
     (repo / ".ai_workflow").mkdir()

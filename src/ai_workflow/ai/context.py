@@ -28,6 +28,7 @@ from ai_workflow.engine.step import StepContext, StepOutcome
 from ai_workflow.findings import Finding, sort_findings
 from ai_workflow.gitutil import GitError, git
 from ai_workflow.textfiles import inside, read_bytes
+from ai_workflow.workdir import is_workdir_path
 
 OMISSION_RESERVE = 200  # tokens kept for the list of what was left out
 EXCERPT_RADIUS = 20  # lines either side of a finding's line
@@ -83,7 +84,7 @@ def changed_files(ctx: StepContext) -> list[str]:
     paths = []
     for item in raw if isinstance(raw, list) else []:
         path = item.get("path") if isinstance(item, dict) else item
-        if isinstance(path, str) and path and not path.startswith(".ai_workflow/"):
+        if isinstance(path, str) and path and not is_workdir_path(ctx.target, path):
             paths.append(path)
     return paths
 

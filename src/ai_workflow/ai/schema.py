@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ai_workflow.workdir import WORKDIR_NAMES
+
 PROPOSALS_STEP = "test_generation"
 COMMIT_STEP = "git_finalization"
 MAX_FINDINGS = 50
@@ -33,7 +35,7 @@ _SUBJECT = re.compile(
     rf"^(?P<type>{'|'.join(CONVENTIONAL_TYPES)})(?:\((?P<scope>[A-Za-z0-9._/\- ]+)\))?!?: \S"
 )
 _LOG_LINE = re.compile(r"^\s*\[(?:\d{4}-\d\d-\d\d[^\]]*|INFO|SUCCESS|WARNING|ERROR|STEP)\]")
-_FORBIDDEN_PARTS = {".git", ".ai_workflow"}
+_FORBIDDEN_PARTS = {".git", *WORKDIR_NAMES}
 
 
 class AIFinding(BaseModel):
@@ -120,7 +122,7 @@ def extract_json(text: str) -> Any:
 
 
 def safe_relative_path(path: str) -> str | None:
-    """`path` normalised if it stays inside the project and outside .git/.ai_workflow."""
+    """`path` normalised if it stays inside the project and outside .git and our work directory."""
     if not path or "\\" in path or "\0" in path or re.match(r"^[A-Za-z]:", path):
         return None
     pure = PurePosixPath(path)

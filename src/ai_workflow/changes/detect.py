@@ -20,9 +20,9 @@ from typing import Any
 
 from ai_workflow.changes.ci_base import CI_BASE_VARIABLES, GITHUB_FIX, GITLAB_FIX, CiBase, ci_base
 from ai_workflow.config import CONFIG_FILE_NAMES, Config
-from ai_workflow.engine.artifacts import WORKDIR_NAME
 from ai_workflow.gitutil import GitError, git
 from ai_workflow.project_files import ALWAYS_EXCLUDED_DIRS
+from ai_workflow.workdir import excluded_workdirs
 
 UNTRACKED = "?"
 __all__ = ["CI_BASE_VARIABLES", "Base", "ChangeSet", "detect_changes", "display_path"]
@@ -257,7 +257,9 @@ def _diff(repo: _Repo, base: Base, notes: list[str], config: Config) -> ChangeSe
     files = _tracked_changes(repo.target, merge_base)
     for path in _split(git(repo.target, "ls-files", "-z", "--others", "--exclude-standard")):
         files.setdefault(path, UNTRACKED)
-    files = _without_excluded(files, config.structure.exclude_dirs)
+    files = _without_excluded(
+        files, [*config.structure.exclude_dirs, *excluded_workdirs(repo.target)]
+    )
     return ChangeSet(
         known=True,
         files=files,
@@ -298,7 +300,7 @@ def _tracked_changes(target: Path, merge_base: str) -> dict[str, str]:
 
 def _without_excluded(files: dict[str, str], exclude_dirs: Sequence[str]) -> dict[str, str]:
     """Drop our own artifacts and the directories no step reads."""
-    names = ALWAYS_EXCLUDED_DIRS | {WORKDIR_NAME}
+    names = ALWAYS_EXCLUDED_DIRS
     prefixes = tuple(d.strip("/") + "/" for d in exclude_dirs if d.strip("/"))
     kept: dict[str, str] = {}
     for path, status in files.items():

@@ -7,6 +7,8 @@ written file and `init` both point out.
 
 from __future__ import annotations
 
+from ai_workflow.workdir import DEFAULT_WORKDIR
+
 ACTION = "OWNER/ai-workflow@main"
 PACKAGE = "ai-workflow"
 GITLAB_JOB_FILE = ".gitlab/ai-workflow.gitlab-ci.yml"
@@ -67,9 +69,11 @@ jobs:
 """
 
 
-def gitlab_job(package: str = PACKAGE) -> str:
+def gitlab_job(package: str = PACKAGE, workdir: str = DEFAULT_WORKDIR) -> str:
     """`.gitlab/ai-workflow.gitlab-ci.yml`: a job whose Code Quality report GitLab shows in
-    merge requests."""
+    merge requests. `workdir`: the project's work directory, relative to it (`init` passes the
+    one a run would use: `.ai-workflow` where git tracks `.ai_workflow/`)."""
+    workdir = workdir.strip("/")
     return f"""\
 # ai-workflow in GitLab CI: include it from .gitlab-ci.yml with
 #   include:
@@ -85,14 +89,14 @@ ai-workflow:
     - /tmp/ai-workflow/bin/pip install --quiet "$AIW_PACKAGE"
     - /tmp/ai-workflow/bin/ai-workflow run --auto
   after_script:
-    - run_dir="$(ls -td .ai_workflow/backlog/workflow_*/ | head -n 1)"
+    - run_dir="$(ls -td {workdir}/backlog/workflow_*/ | head -n 1)"
     - cp "${{run_dir}}findings.codequality.json" gl-code-quality-report.json || true
   artifacts:
     when: always
     reports:
       codequality: gl-code-quality-report.json
     paths:
-      - .ai_workflow/backlog/
+      - {workdir}/backlog/
 """
 
 

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ai_workflow.app import resolve_target
+from ai_workflow.app import load_target_config
+from ai_workflow.cli import add_target
 from ai_workflow.engine.artifacts import Workspace
 from ai_workflow.engine.metrics import read_history
 from ai_workflow.errors import UsageError
@@ -36,13 +37,11 @@ NOT_BASELINED = frozenset({"workflow/step-failed"})
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--target", "-t", default=".", metavar="PATH", help="project directory (default: .)"
-    )
+    add_target(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    target = resolve_target(args.target)
+    target, _ = load_target_config(args, lenient=True)  # for the work directory
     run_id, document = latest_findings(target)
     sources = SourceLines(target)
     entries = [_entry(raw, sources) for raw in document.get("findings", [])]

@@ -15,35 +15,35 @@ from pathlib import Path
 from typing import Any
 
 from ai_workflow.ai.cache import EVICTION_POLICY, ResponseCache
-from ai_workflow.app import resolve_target
+from ai_workflow.app import load_target_config
 from ai_workflow.cli import add_target
-from ai_workflow.config import Config, load_config
-from ai_workflow.engine.artifacts import WORKDIR_NAME
+from ai_workflow.config import AIConfig, Config
 from ai_workflow.engine.metrics import read_history
+from ai_workflow.errors import UsageError
 from ai_workflow.remote import RemoteCache, RemoteSettings
 from ai_workflow.remote.settings import resolve_settings
+from ai_workflow.workdir import workdir
 
 NAME = "cache"
 HELP = "show, prune or clear the AI response cache of a target"
 ACTIONS = ("stats", "clear", "prune")
+ACTIONS_HELP = (
+    "stats: entries, size and settings; prune: drop expired entries and evict to the size "
+    "limit; clear: drop every entry"
+)
 MB = 1024 * 1024
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "action",
-        choices=ACTIONS,
-        help="stats: entries, size and settings; prune: drop expired entries and evict to the "
-        "size limit; clear: drop every entry",
-    )
+    parser.add_argument("action", nargs="?", choices=ACTIONS, help=ACTIONS_HELP)
+    parser.set_defaults(cache_parser=parser)
     add_target(parser)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
-def open_cache(target: Path, config_file: Path | None) -> tuple[ResponseCache, dict[str, Any]]:
-    ai = load_config(target, config_file=config_file).ai
+def open_cache(target: Path, ai: AIConfig) -> tuple[ResponseCache, dict[str, Any]]:
     cache = ResponseCache(
-        target / WORKDIR_NAME / "ai_cache",
+        workdir(target) / "ai_cache",
         ttl_s=ai.cache_ttl_hours * 3600,
         max_bytes=int(ai.cache_max_mb * MB),
     )
@@ -139,13 +139,15 @@ def _describe(settings: RemoteSettings) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    target = resolve_target(args.target)
-    config_file = Path(args.config).expanduser() if getattr(args, "config", None) else None
-    cache, settings = open_cache(target, config_file)
+    if args.action is None:  # the actions and the usage, rather than argparse's bare complaint
+        actions = ACTIONS_HELP.replace("; ", "\n  ")
+        usage = args.cache_parser.format_usage().strip()
+        raise UsageError(f"cache needs an action:\n  {actions}\n{usage}")
+    target, config = load_target_config(args, lenient=True)
+    cache, settings = open_cache(target, config.ai)
     try:
         if args.action == "stats":
             result: dict[str, Any] = {"action": "stats", **_stats(cache, settings)}
-            config = load_config(target, config_file=config_file)
             result["remote"] = remote_status(target, config)
             result["usage"] = usage(read_history(target))
         elif args.action == "clear":

@@ -96,10 +96,18 @@ def run(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- GitHub
 
 
+def _project_args(args: argparse.Namespace) -> list[str]:
+    """The `run` options that choose the configuration and the work directory, as given."""
+    out = ["--config", args.config] if args.config else []
+    if args.no_project_config:
+        out.append("--no-project-config")
+    if args.workdir:
+        out += ["--workdir", args.workdir]
+    return out
+
+
 def _github_run_args(args: argparse.Namespace) -> list[str]:
-    run_args = ["--target", args.target, "--auto"]
-    if args.config:
-        run_args += ["--config", args.config]
+    run_args = ["--target", args.target, "--auto", *_project_args(args)]
     if args.steps.strip():
         run_args += ["--steps", args.steps.strip()]
     if args.smart_execution:
@@ -176,7 +184,7 @@ def _append_env_file(variable: str, text: str) -> None:
 
 def _pre_commit(args: argparse.Namespace) -> int:
     target = resolve_target(args.target)
-    common = ["--config", args.config] if args.config else []
+    common = _project_args(args)
     env = without_own_virtualenv(os.environ)
     if args.full:
         return run_workflow_json(["--target", str(target), "--auto", *common], env).exit_code

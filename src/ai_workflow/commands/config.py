@@ -54,8 +54,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     target = resolve_target(args.target)
     config_file = Path(args.config).expanduser() if args.config else None
+    overrides = _command_line(args.run_options)
+    if args.workdir:  # as `run --workdir` would set it
+        overrides.setdefault("run", {})["workdir"] = args.workdir
     settings, source = effective_settings(
-        target, config_file=config_file, overrides=_command_line(args.run_options)
+        target,
+        config_file=config_file,
+        overrides=overrides,
+        project_file=not args.no_project_config,
     )
     if args.set_only:
         settings = [s for s in settings if not s.is_default]
@@ -77,6 +83,8 @@ def _command_line(options: list[str]) -> dict[str, Any]:
         raise UsageError(f"run options after --: {exc}") from None
     overrides: dict[str, Any] = {}
     run = {f: getattr(parsed, f) for f in RUN_FLAGS if getattr(parsed, f, None) is not None}
+    if getattr(parsed, "workdir", None):
+        run["workdir"] = parsed.workdir
     if run:
         overrides["run"] = run
     if getattr(parsed, "base", None):

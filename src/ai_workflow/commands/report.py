@@ -9,11 +9,11 @@ import sys
 import webbrowser
 from pathlib import Path
 
-from ai_workflow.app import resolve_target
+from ai_workflow.app import load_target_config
 from ai_workflow.cli import add_target
-from ai_workflow.engine.artifacts import WORKDIR_NAME
 from ai_workflow.errors import UsageError
 from ai_workflow.report.html import REPORT_FILE
+from ai_workflow.workdir import workdir
 
 NAME = "report"
 HELP = "print the path of a run's HTML report (the last run's by default), or open it"
@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    target = resolve_target(args.target)
+    target, _ = load_target_config(args, lenient=True)  # for the work directory
     path = find_report(target, args.run_id)
     print(path)
     if args.open:
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
 def find_report(target: Path, run_id: str | None) -> Path:
     """The report of `run_id`, or of the last run that has one; UsageError saying why not."""
-    backlog = target / WORKDIR_NAME / "backlog"
+    backlog = workdir(target) / "backlog"
     known = _runs_with_report(backlog)
     if run_id is None:
         if not known:

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from ai_workflow.app import resolve_target
+from ai_workflow.app import load_target_config
 from ai_workflow.cli import add_target
-from ai_workflow.config import load_config
+from ai_workflow.report.console import print_records
 from ai_workflow.techstack import TechStack, detect_stack_for
 
 NAME = "tech-stack"
@@ -26,28 +23,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    target = resolve_target(args.target)
-    config_file = Path(args.config) if getattr(args, "config", None) else None
-    config = load_config(target, config_file=config_file)
+    target, config = load_target_config(args)
     stack = detect_stack_for(target, config)
     if args.json:
         print(json.dumps({"target": str(target), **stack.to_dict()}, indent=2))
     else:
-        Console(highlight=False).print(render(stack, target))
+        console = Console(highlight=False)
+        title = f"Tech stack of {target}"
+        print_records(console, ("", "detected", "why"), rows(stack), title=title)
     return 0
 
 
-def render(stack: TechStack, target: Path) -> Table:
-    """A two-column table: each detected value with the evidence behind it."""
-    table = Table(title=f"Tech stack of {target}", show_lines=False, title_justify="left")
-    table.add_column("", style="bold", no_wrap=True)
-    table.add_column("detected")
-    table.add_column("why", style="dim")
+def rows(stack: TechStack) -> list[tuple[str, str, str]]:
+    """Each detected value with the evidence behind it: (what, value, why)."""
+    table: list[tuple[str, str, str]] = []
     languages = ", ".join(f"{name} {score:.2f}" for name, score in stack.languages.items())
     why_lang = "; ".join(
         f"{name}: {', '.join(stack.evidence.get(name, []))}" for name in stack.languages
     )
-    table.add_row("languages", Text(languages or "-"), Text(why_lang))
+    table.append(("languages", languages or "-", why_lang))
 
     def evidence(key: str) -> str:
         return "; ".join(stack.evidence.get(key, []))
@@ -76,7 +70,7 @@ def render(stack: TechStack, target: Path) -> Table:
     for label, value, why in rows:
         if label in OPTIONAL_ROWS and not value:
             continue
-        table.add_row(label, Text(value or "-"), Text(why if value or label == LINTERS else ""))
+        table.append((label, value or "-", why if value or label == LINTERS else ""))
     return table
 
 

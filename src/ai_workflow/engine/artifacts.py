@@ -1,4 +1,5 @@
-"""Where a run's files go: everything lives under `<target>/.ai_workflow/`."""
+"""Where a run's files go: everything lives under the work directory, `<target>/.ai_workflow/`
+unless configured (`ai_workflow.workdir`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from ai_workflow.engine.step import StepSpec
+from ai_workflow.workdir import DEFAULT_WORKDIR, workdir
 
-WORKDIR_NAME = ".ai_workflow"
+WORKDIR_NAME = DEFAULT_WORKDIR
+"""The default name only: the directory in use is `workdir(target)`."""
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,7 @@ class Workspace:
 
     @property
     def root(self) -> Path:
-        return self.target / WORKDIR_NAME
+        return workdir(self.target)
 
     @property
     def backlog_dir(self) -> Path:

@@ -22,9 +22,10 @@ from typing import Any
 import filelock
 
 from ai_workflow.engine import records
-from ai_workflow.engine.artifacts import WORKDIR_NAME, write_atomic
+from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.step import OK_STATUSES, StepResult, StepSpec
 from ai_workflow.errors import UsageError
+from ai_workflow.workdir import workdir
 
 CHECKPOINT_SCHEMA = "ai-workflow/checkpoint@1"
 RETENTION_S = 7 * 24 * 3600
@@ -32,7 +33,7 @@ RESUMABLE = ("failed", "interrupted", "running")
 
 
 def checkpoints_dir(target: Path) -> Path:
-    return target / WORKDIR_NAME / "checkpoints"
+    return workdir(target) / "checkpoints"
 
 
 @dataclass
@@ -177,7 +178,7 @@ class RunLock:
     crashed run is simply taken over."""
 
     def __init__(self, target: Path) -> None:
-        self.root = target / WORKDIR_NAME
+        self.root = workdir(target)
         self._lock = filelock.FileLock(str(self.root / "run.lock"), timeout=0)
 
     def __enter__(self) -> RunLock:

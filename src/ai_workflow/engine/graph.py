@@ -6,6 +6,7 @@ import heapq
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ai_workflow.engine.step import StepSpec
 from ai_workflow.errors import ConfigError
@@ -153,48 +154,65 @@ def fmt_seconds(seconds: float) -> str:
     return f"~{seconds:.1f}s" if seconds < 10 else f"~{seconds:.0f}s"
 
 
-def _node(spec: StepSpec) -> str:
-    return f"s{spec.number}"
+MERMAID_KEYWORDS = frozenset(
+    {"end", "graph", "flowchart", "subgraph", "class", "classdef", "click", "style", "linkstyle",
+     "direction", "call", "href", "default"}
+)  # fmt: skip
+"""Words Mermaid reads as syntax where a node id stands (step ids are lower case)."""
+
+
+def mermaid_id(step_id: str) -> str:
+    """A step's Mermaid node id: the step id itself, so a custom step `s01` is never mistaken
+    for step 1; a Mermaid keyword (`end`) is capitalised, which no step id can be."""
+    return step_id.capitalize() if step_id in MERMAID_KEYWORDS else step_id
+
+
+def critical_edges(critical: Sequence[str]) -> set[tuple[str, str]]:
+    """The edges of the critical path itself: each step to the next one on it (two steps of
+    the path may have an edge between them that the path does not take)."""
+    return set(pairwise(critical))
 
 
 def render_mermaid(
-    graph: StepGraph, estimates: Mapping[str, Estimate], critical: Iterable[str] = ()
+    graph: StepGraph, estimates: Mapping[str, Estimate], critical: Sequence[str] = ()
 ) -> str:
-    critical_set = set(critical)
+    on_path = critical_edges(critical)
     lines = ["flowchart TD"]
     for sid, spec in graph.specs.items():
         label = f"{spec.number}: {spec.name}<br/>{fmt_seconds(estimates[sid].seconds)}"
-        lines.append(f'    {_node(spec)}["{label}"]')
+        lines.append(f'    {mermaid_id(sid)}["{label}"]')
     edge_index = 0
-    critical_edges: list[int] = []
+    highlighted: list[int] = []
     for sid in graph.order():
         for dep in graph.deps[sid]:
-            lines.append(f"    {_node(graph.specs[dep])} --> {_node(graph.specs[sid])}")
-            if dep in critical_set and sid in critical_set:
-                critical_edges.append(edge_index)
+            lines.append(f"    {mermaid_id(dep)} --> {mermaid_id(sid)}")
+            if (dep, sid) in on_path:
+                highlighted.append(edge_index)
             edge_index += 1
-    if critical_set:
+    if critical:
         lines.append("    classDef critical fill:#ffe0e0,stroke:#d33,stroke-width:3px")
-        nodes = ",".join(_node(graph.specs[s]) for s in graph.order() if s in critical_set)
+        nodes = ",".join(mermaid_id(s) for s in graph.order() if s in set(critical))
         lines.append(f"    class {nodes} critical")
-        for index in critical_edges:
+        for index in highlighted:
             lines.append(f"    linkStyle {index} stroke:#d33,stroke-width:3px")
     return "\n".join(lines) + "\n"
 
 
 def render_dot(
-    graph: StepGraph, estimates: Mapping[str, Estimate], critical: Iterable[str] = ()
+    graph: StepGraph, estimates: Mapping[str, Estimate], critical: Sequence[str] = ()
 ) -> str:
-    critical_set = set(critical)
+    """Graphviz DOT; node ids are the quoted step ids (DOT keywords such as `node` are fine
+    quoted)."""
+    on_path = critical_edges(critical)
     lines = ["digraph workflow {", "    rankdir=TB;", "    node [shape=box];"]
     for sid, spec in graph.specs.items():
-        style = ', color="red", penwidth=2' if sid in critical_set else ""
+        style = ', color="red", penwidth=2' if sid in critical else ""
         label = f"{spec.number}: {spec.name}\\n{fmt_seconds(estimates[sid].seconds)}"
-        lines.append(f'    {_node(spec)} [label="{label}"{style}];')
+        lines.append(f'    "{sid}" [label="{label}"{style}];')
     for sid in graph.order():
         for dep in graph.deps[sid]:
-            style = ' [color="red", penwidth=2]' if {dep, sid} <= critical_set else ""
-            lines.append(f"    {_node(graph.specs[dep])} -> {_node(graph.specs[sid])}{style};")
+            style = ' [color="red", penwidth=2]' if (dep, sid) in on_path else ""
+            lines.append(f'    "{dep}" -> "{sid}"{style};')
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ai_workflow.engine import process, records
-from ai_workflow.engine.artifacts import WORKDIR_NAME, write_atomic
+from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.step import StepResult
+from ai_workflow.workdir import workdir
 
 SUMMARY_SCHEMA = "ai-workflow/run-summary@1"
 HISTORY_FILE = "history.jsonl"
@@ -29,7 +30,7 @@ CURRENT_FILE = "current_run.json"
 
 
 def metrics_dir(target: Path) -> Path:
-    return target / WORKDIR_NAME / "metrics"
+    return workdir(target) / "metrics"
 
 
 def read_history(target: Path) -> list[dict[str, Any]]:
@@ -65,14 +66,64 @@ def read_history(target: Path) -> list[dict[str, Any]]:
     return runs
 
 
+HISTORY_STEP_KEYS = (
+    "id", "number", "name", "status", "started_at", "ended_at", "duration_s", "reason",
+    "summary", "reused_from",
+)  # fmt: skip
+"""What a history line keeps of each step: findings stay in the run's own files."""
+HISTORY_TEXT_LIMIT = 500
+"""A step's reason or summary in a history line is cut to this many characters."""
+
+
+def history_record(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """A run summary as its compact history line: the run's own keys, and per step its status,
+    timing, reason and finding counts (`finding_counts`), never the findings themselves (they
+    are in the run's `findings.json`), nor the full list of changed files."""
+    record = dict(summary)
+    record["steps"] = [_history_step(step) for step in summary.get("steps") or []]
+    changes = summary.get("changes")
+    if isinstance(changes, Mapping) and "files" in changes:
+        record["changes"] = {k: v for k, v in changes.items() if k != "files"}
+    return record
+
+
+def _history_step(step: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in HISTORY_STEP_KEYS:
+        value = step.get(key)
+        if isinstance(value, str) and len(value) > HISTORY_TEXT_LIMIT:
+            value = value[: HISTORY_TEXT_LIMIT - 1] + "…"
+        if key in step:
+            out[key] = value
+    findings = step.get("findings")
+    if isinstance(findings, list):
+        out["finding_counts"] = finding_counts(findings)
+    elif isinstance(step.get("finding_counts"), Mapping):
+        out["finding_counts"] = dict(step["finding_counts"])
+    return out
+
+
+def finding_counts(findings: Iterable[Any]) -> dict[str, int]:
+    """Findings (as dicts) by severity, baselined ones counted apart (as in the summary)."""
+    counts = {"error": 0, "warning": 0, "info": 0, "baselined": 0}
+    for finding in findings:
+        if not isinstance(finding, Mapping):
+            continue
+        if finding.get("baselined"):
+            counts["baselined"] += 1
+        elif finding.get("severity") in counts:
+            counts[str(finding["severity"])] += 1
+    return counts
+
+
 TAIL_BLOCK = 1 << 20
 
 
 def read_recent_history(target: Path, runs: int, block: int = TAIL_BLOCK) -> list[dict[str, Any]]:
     """The last `runs` runs recorded for `target`, oldest first, read from the end of the file:
-    a long history of large runs (every finding of each) is not parsed whole. Lines that are no
-    valid run record are skipped quietly (`read_history`, at the start of each run, reports
-    them); a history that is no regular file is moved aside, never opened."""
+    a long history is not parsed whole (older versions' lines held every finding of a run).
+    Lines that are no valid run record are skipped quietly (`read_history`, at the start of each
+    run, reports them); a history that is no regular file is moved aside, never opened."""
     path = metrics_dir(target) / HISTORY_FILE
     if not records.file_slot(path):
         return []
@@ -119,7 +170,7 @@ def append_history(target: Path, summary: Mapping[str, Any]) -> None:
     """
     path = records.directory_slot(metrics_dir(target)) / HISTORY_FILE
     records.file_slot(path)
-    line = records.dumps(summary, separators=(",", ":")) + "\n"
+    line = records.dumps(history_record(summary), separators=(",", ":")) + "\n"
     fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     try:
         size = os.fstat(fd).st_size
@@ -219,9 +270,10 @@ _live_lock = threading.Lock()
 
 
 def write_current(target: Path, summary: Mapping[str, Any]) -> None:
-    """The live status file (the checkpoint is the durable record). While the run goes on it
-    also holds the run's live process groups and owner token (`processes`)."""
-    text = records.dumps(summary, separators=(",", ":"))
+    """The live status file, as compact as a history line (the checkpoint is the durable
+    record). While the run goes on it also holds the run's live process groups and owner token
+    (`processes`)."""
+    text = records.dumps(history_record(summary), separators=(",", ":"))
     with _live_lock:
         if summary.get("status") == "running":
             _live[target] = text

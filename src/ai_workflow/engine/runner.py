@@ -44,6 +44,7 @@ from ai_workflow.engine.hooks import (
 from ai_workflow.engine.metrics import (
     SUMMARY_SCHEMA,
     append_history,
+    history_record,
     read_history,
     record_dead_run,
     step_durations,
@@ -52,6 +53,7 @@ from ai_workflow.engine.metrics import (
 )
 from ai_workflow.engine.process import run_command
 from ai_workflow.engine.registry import Registry
+from ai_workflow.engine.retention import prune_runs
 from ai_workflow.engine.scheduler import RunInterrupted, Scheduler
 from ai_workflow.engine.step import (
     OK_STATUSES,
@@ -686,7 +688,18 @@ class WorkflowRun:
             "SUCCESS" if summary["status"] == "passed" else "ERROR",
             f"run {self.run_id} {summary['status']} in {summary['duration_s']:.1f}s",
         )
-        self.req.observer.run_finished(summary, [*self.history, summary])
+        self._prune_old_runs()
+        self.req.observer.run_finished(summary, [*self.history, history_record(summary)])
+
+    def _prune_old_runs(self) -> None:
+        """Retention (`run.keep_runs`): the folders of older runs go, and the run says so."""
+        keep = self.config.run.keep_runs
+        pruned = prune_runs(self.workspace.root, keep, current=self.run_id)
+        if pruned.runs:
+            self.log.write("INFO", pruned.describe(keep))
+            self.req.observer.message("info", pruned.describe(keep))
+        for error in pruned.errors:
+            self.req.observer.message("warning", f"could not remove an old run's folder: {error}")
 
 
 _LOG_LEVEL = {

@@ -8,12 +8,15 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.live import Live
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.prompt import Confirm
 from rich.table import Table
 from rich.text import Text
@@ -21,6 +24,7 @@ from rich.text import Text
 from ai_workflow.engine.graph import GraphAnalysis, render_mermaid, render_text
 from ai_workflow.engine.step import StepResult, StepSpec
 from ai_workflow.report.top_findings import findings_from_summary, render_top_findings
+from ai_workflow.workdir import workdir
 
 STATUS_STYLE: dict[str, tuple[str, str]] = {
     "passed": ("✓", "green"),
@@ -39,6 +43,22 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
 def status_text(status: str) -> Text:
     icon, style = STATUS_STYLE.get(status, ("?", ""))
     return Text(f"{icon} {status}", style=style)
+
+
+@dataclass(frozen=True)
+class _Progress:
+    """One step in the live table: its status, when it started (while it runs) or how long it
+    took (once it finished: the time stays in the table), and its note."""
+
+    status: str
+    started: float | None = None
+    duration: float | None = None
+    note: str = ""
+
+    def time(self, now: float) -> str:
+        if self.duration is not None:
+            return f"{self.duration:.2f}s"
+        return f"{now - self.started:.1f}s" if self.started is not None else ""
 
 
 class _QuietOnBrokenPipe(Console):
@@ -62,8 +82,9 @@ class RunConsole:
         self.live_mode = self.console.is_terminal
         self._lock = threading.Lock()
         self._plan: list[tuple[StepSpec, str]] = []
-        self._state: dict[str, tuple[str, float | None, str]] = {}  # id -> status, t0, note
+        self._state: dict[str, _Progress] = {}
         self._live: Live | None = None
+        self.header_notes: list[str] = []  # said once, under the run's first line
 
     # ------------------------------------------------------------ messages
 
@@ -94,8 +115,9 @@ class RunConsole:
 
     def run_started(self, run_id: str, plan: list[tuple[StepSpec, str]]) -> None:
         self._plan = plan
-        self._state = {spec.id: ("pending", None, note) for spec, note in plan}
+        self._state = {spec.id: _Progress("pending", note=note) for spec, note in plan}
         self.console.print(Text(f"ai-workflow run {run_id}: {len(plan)} step(s)", style="bold"))
+        self._print_header_notes()
         if self.live_mode:
             self._live = Live(
                 get_renderable=self._table,
@@ -108,11 +130,13 @@ class RunConsole:
     def show_plan(self, results: list[StepResult], phases: list[list[str]]) -> None:
         """The dry run: every step in run order with its phase, whether it would run or be
         skipped and why, then each phase's steps (a phase's steps may run at the same time)."""
+        self._print_header_notes()
         phase_of = {sid: n for n, phase in enumerate(phases, start=1) for sid in phase}
         by_id = {r.id: r for r in results}
         table = Table(title="Plan", show_edge=False)
-        for column in ("#", "phase", "step", "status", "why"):
-            table.add_column(column)
+        for column in ("#", "phase", "step", "status"):
+            table.add_column(column, no_wrap=True)  # step ids are never cut
+        table.add_column("why", overflow="fold")
         for result in results:
             table.add_row(
                 str(result.number),
@@ -131,16 +155,23 @@ class RunConsole:
             lines.append(f"\n  Phase {n}: {named} ({counts})")
         self.console.print(lines)
 
+    def _print_header_notes(self) -> None:
+        for note in self.header_notes:
+            self.console.print(Text(f"  {note}", style="dim"), soft_wrap=True)
+        self.header_notes = []
+
     def step_started(self, spec: StepSpec) -> None:
         with self._lock:
-            self._state[spec.id] = ("running", time.monotonic(), "")
+            self._state[spec.id] = _Progress("running", started=time.monotonic())
         if not self.live_mode and self.verbose:
             self.console.print(f"▶ {spec.number} {spec.name}")
 
     def step_finished(self, spec: StepSpec, result: StepResult) -> None:
         note = result.summary or result.reason or ""
         with self._lock:
-            self._state[spec.id] = (result.status.value, None, note)
+            self._state[spec.id] = _Progress(
+                result.status.value, duration=result.duration_s, note=note
+            )
         if self.live_mode:
             return
         line = Text()
@@ -150,30 +181,31 @@ class RunConsole:
             line.append(f"  {result.duration_s:.2f}s", style="dim")
         if note:
             line.append(f"  {note}", style="dim")
-        self.console.print(line)
+        self.console.print(line, soft_wrap=True)  # one line, never broken inside a path
         if self.verbose:
             shown = [f for f in result.findings if f.severity.value != "info" and not f.baselined]
             for finding in shown[:10]:
-                where = f"{finding.path}:{finding.line}" if finding.line else (finding.path or "")
-                self.console.print(
-                    f"    {finding.severity.value} {finding.rule} {where} {finding.message}"
-                )
+                where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+                parts = (finding.severity.value, finding.rule, where, finding.message)
+                text = Text("    " + " ".join(p for p in parts if p))  # no "rule  message"
+                self.console.print(text, soft_wrap=True)
 
     def _table(self) -> Table:
+        """The live table: one line per step (a note too long for the terminal ends in "…")."""
         table = Table(show_edge=False, box=None, pad_edge=False)
-        for column in ("", "#", "step", "time", "note"):
-            table.add_column(column)
+        for column in ("", "#", "step", "time"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("note", no_wrap=True, overflow="ellipsis")
         now = time.monotonic()
         with self._lock:
             for spec, _ in self._plan:
-                status, t0, note = self._state.get(spec.id, ("pending", None, ""))
-                elapsed = f"{now - t0:.1f}s" if t0 is not None else ""
+                state = self._state.get(spec.id, _Progress("pending"))
                 table.add_row(
-                    status_text(status),
+                    status_text(state.status),
                     str(spec.number),
                     spec.name,
-                    elapsed,
-                    Text(note[:80], style="dim"),
+                    state.time(now),
+                    Text(state.note, style="dim"),
                 )
         return table
 
@@ -187,16 +219,20 @@ class RunConsole:
     def run_finished(self, summary: dict[str, Any], history: list[dict[str, Any]]) -> None:
         self._stop_live()
         findings = findings_from_summary(summary)
-        self.console.print(render_top_findings(findings))
+        print_wide(self.console, render_top_findings(findings))
         policy = policy_line(summary)
         if policy:
             self.console.print(Text(policy, style="dim"))
-        self.console.print(metrics_block(summary, history))
+        head, table, *tail = metrics_block(summary, history).renderables
+        self.console.print(head)
+        print_wide(self.console, table)
+        for line in tail:  # each on a line of its own, never broken inside a path
+            self.console.print(line, soft_wrap=True)
         for finding in [f for f in findings if f.rule.startswith("perf/")]:  # info, shown anyway
-            self.console.print(Text(f"  Slower: {finding.message}", style="yellow"))
-        backlog = Path(summary["target"]) / ".ai_workflow" / "backlog" / summary["run_id"]
+            self.console.print(Text(f"  Slower: {finding.message}", style="yellow"), soft_wrap=True)
+        backlog = workdir(Path(summary["target"])) / "backlog" / summary["run_id"]
         if backlog.is_dir():
-            self.console.print(Text(f"  Reports: {backlog}", style="dim"))
+            self.console.print(Text(f"  Reports: {backlog}", style="dim"), soft_wrap=True)
 
 
 POLICY_WORDS = {
@@ -204,6 +240,25 @@ POLICY_WORDS = {
     "suppressed": "suppressed inline",
     "outside_diff": "outside the changed lines",
 }
+
+
+def print_wide(console: Console, renderable: RenderableType) -> None:
+    """Without a terminal (a pipe, a CI log of 80 columns), `renderable` as wide as its content
+    needs: no cell is wrapped or cut, and a log viewer wraps the long lines. On a terminal, as
+    wide as the terminal."""
+    if console.is_terminal:
+        console.print(renderable)
+        return
+    needed = Measurement.get(console, console.options.update_width(MAX_WIDTH), renderable)
+    width = console.width
+    console.width = max(width, needed.maximum)
+    try:
+        console.print(renderable, crop=False)
+    finally:
+        console.width = width
+
+
+MAX_WIDTH = 10_000
 
 
 def policy_line(summary: dict[str, Any]) -> str:
@@ -231,8 +286,9 @@ def metrics_block(summary: dict[str, Any], history: list[dict[str, Any]]) -> Gro
     head.append(f"\n  Duration: {summary['duration_s']:.2f}s   Success rate: {rate:.0f}%   ")
     head.append(f"Steps completed: {len(ok)}/{len(steps)}")
     table = Table(show_edge=False, box=None, pad_edge=False)
-    for column in ("#", "step", "status", "duration", "findings", "note"):
-        table.add_column(column)
+    for column in ("#", "step", "status", "duration", "findings"):
+        table.add_column(column, no_wrap=column != "step")
+    table.add_column("note", overflow="fold")  # wraps between words; never cut
     for step in steps:
         counts = _finding_counts(step.get("findings", []))
         duration = f"{step['duration_s']:.2f}s" if step.get("duration_s") is not None else "-"
@@ -242,7 +298,7 @@ def metrics_block(summary: dict[str, Any], history: list[dict[str, Any]]) -> Gro
             status_text(step["status"]),
             duration,
             counts,
-            Text((step.get("reason") or step.get("summary") or "")[:70], style="dim"),
+            Text(step.get("reason") or step.get("summary") or "", style="dim"),
         )
     lines = [Text(_ai_line(summary))]
     if summary.get("remote_cache"):
@@ -303,3 +359,33 @@ def _history_line(history: list[dict[str, Any]]) -> str:
         f"  History: {len(finished)} run(s), {100.0 * passed / len(finished):.0f}% passed, "
         f"median duration {median:.2f}s"
     )
+
+
+def print_records(
+    console: Console,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    keys: int = 1,
+    title: str | None = None,
+) -> None:
+    """Rows for a person. On a terminal a table whose first `keys` columns (ids, paths) never
+    wrap and whose other columns wrap; elsewhere (a pipe, a CI log of 80 columns) one record per
+    line, never wrapped nor cut, so no column is squeezed until an id or a path is cut."""
+    if console.is_terminal:
+        table = Table(title=title, title_justify="left")
+        for index, column in enumerate(columns):
+            table.add_column(column, no_wrap=index < keys, overflow="fold")
+        for row in rows:
+            table.add_row(*(Text(cell) for cell in row))
+        console.print(table)
+        return
+    if title:
+        console.print(Text(title, style="bold"), soft_wrap=True)
+    for row in rows:
+        line = Text("  ".join(cell for cell in row[:keys] if cell))
+        pairs = zip(columns[keys:], row[keys:], strict=False)
+        rest = [f"{col}: {cell}" if col else cell for col, cell in pairs if cell]
+        if rest:
+            line.append("  " + "; ".join(rest))
+        console.print(line, soft_wrap=True)

@@ -11,6 +11,7 @@ at a time, so 5,000 findings stay well under 2 MB.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -53,7 +54,8 @@ EXTRA_MIN, EXTRA_MAX = 80, 2_000
 MESSAGE_CHARS = 2_000
 PLACEHOLDER = re.compile(r"\{\{[A-Z]+\}\}")
 TO_ROOT = "../../../"
-"""From `.ai_workflow/backlog/<run>/report.html` back to the target."""
+"""From `<work directory>/backlog/<run>/report.html` back to the target, for the default work
+directory (`write_report_html` works it out from where the page goes)."""
 EXECUTED = ("passed", "warning", "failed", "interrupted")
 
 
@@ -66,8 +68,10 @@ def report_data(
     specs: Mapping[str, StepSpec],
     history: Sequence[Mapping[str, Any]],
     settings: ReportConfig,
+    root: str = TO_ROOT,
 ) -> dict[str, Any]:
-    """Everything the page shows, as one JSON-ready dict."""
+    """Everything the page shows, as one JSON-ready dict (`root`: the target relative to the
+    page, for links to its files)."""
     by_id = {r.id: r for r in results}
     graph = StepGraph(list(specs.values()))
     target = Path(str(summary.get("target", ".")))
@@ -79,7 +83,7 @@ def report_data(
         "links": source_links(
             target, settings.source_url, git.get("commit"), git.get("branch")
         ).to_dict()
-        | {"root": TO_ROOT},
+        | {"root": root},
         "steps": steps,
         "edges": [[dep, sid] for sid in graph.order() for dep in graph.deps[sid]],
         "critical": _critical_path(graph, steps),
@@ -360,4 +364,7 @@ def write_report_html(
     history: Sequence[Mapping[str, Any]],
     settings: ReportConfig,
 ) -> None:
-    write_atomic(path, render_html(report_data(summary, results, specs, history, settings)))
+    target = Path(str(summary.get("target", ".")))
+    root = Path(os.path.relpath(target.resolve(), path.parent.resolve())).as_posix() + "/"
+    data = report_data(summary, results, specs, history, settings, root)
+    write_atomic(path, render_html(data))

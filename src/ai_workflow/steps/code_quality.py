@@ -27,7 +27,10 @@ Severity mapping:
   (`cd` without `|| exit`: none of 13 labelled findings on real projects was a real problem).
 - eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
 - `tech_stack.lint_command` (the project's own lint command, run through the shell in the
-  target): a non-zero exit or a timeout is an error (`lint/command-failed`).
+  target): a non-zero exit or a timeout is an error (`lint/command-failed`). A command (or the
+  tool it calls) that is not installed or not executable here is no lint failure: exit 126 or
+  127, or a make/just recipe that stopped with one, is a skipped check with an info finding
+  naming the missing program (`lint/command-unavailable`).
 - per-file results (`ai_workflow.changes.filecache`): ruff and shellcheck look at one file at a
   time, so a run lints only the files whose content changed and reuses the others' findings. The
   key holds the tool (path, version), its arguments, the content of every configuration file it
@@ -65,8 +68,10 @@ from ai_workflow.pinned_tools import pinned_tool
 from ai_workflow.project_files import project_files
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, pinned_ruff
+from ai_workflow.testcmd.reports import strip_ansi
 from ai_workflow.textfiles import readable_file
 from ai_workflow.tools import Tool, ToolOrigin, resolve_tool
+from ai_workflow.workdir import excluded_workdirs
 
 SPEC = StepSpec(
     id="code_quality",
@@ -249,6 +254,9 @@ def run_lint_command(ctx: StepContext, files: list[str]) -> LintReport:
     result = ctx.run_command(command, shell=True, timeout=TOOL_TIMEOUT_S)
     if not result.timed_out and result.returncode == 0:
         return LintReport("lint_command", checked=f"lint command `{command}`: exit 0")
+    missing = None if result.timed_out else command_unavailable(result)
+    if missing is not None:
+        return _lint_command_unavailable(command, result, missing)
     status = (
         f"timed out after {TOOL_TIMEOUT_S:g}s"
         if result.timed_out
@@ -265,6 +273,51 @@ def run_lint_command(ctx: StepContext, files: list[str]) -> LintReport:
     return LintReport(
         "lint_command", findings=[finding], checked=f"lint command `{command}`: {status}"
     )
+
+
+CANNOT_EXECUTE = (126, 127)
+"""The shell's exit statuses for a command it could not execute (126) or find (127)."""
+RECIPE_STATUS = re.compile(
+    r"^\S*make(?:\[\d+\])?: \*\*\* \[[^\]\n]*\] Error (?P<make>\d+)"
+    r"|^error: Recipe `[^`\n]+` failed on line \d+ with exit code (?P<just>\d+)",
+    re.MULTILINE,
+)
+"""make's and just's line for a recipe command that failed, with its exit status."""
+MISSING_PROGRAM = re.compile(
+    r"^(?:\S+: )?(?:line \d+: |\d+: )?(?P<program>[^\s:][^:\n]*): "
+    r"(?P<why>command not found|not found|Permission denied|No such file or directory)\s*$",
+    re.MULTILINE,
+)
+"""A shell's (or make's) message for a program it could not find or execute."""
+
+
+def command_unavailable(result: CommandResult) -> str | None:
+    """Why the command could not run at all, None when it ran (whatever it found): exit 126 or
+    127, or every failed make/just recipe line of the output saying 126 or 127."""
+    output = strip_ansi(result.stdout + "\n" + result.stderr)
+    if result.returncode not in CANNOT_EXECUTE:
+        statuses = [int(m["make"] or m["just"]) for m in RECIPE_STATUS.finditer(output)]
+        if not statuses or any(status not in CANNOT_EXECUTE for status in statuses):
+            return None
+    found: dict[str, str] = {}
+    for match in MISSING_PROGRAM.finditer(output):
+        why = "is not executable" if match["why"] == "Permission denied" else "was not found"
+        found.setdefault(match["program"].strip(), why)
+    if found:
+        return "; ".join(f"`{program}` {why}" for program, why in list(found.items())[:3])
+    return f"a program it calls was not found or is not executable (exit {result.returncode})"
+
+
+def _lint_command_unavailable(command: str, result: CommandResult, missing: str) -> LintReport:
+    reason = f"lint command `{command}`: not run here: {missing}"
+    finding = Finding(
+        "lint/command-unavailable",
+        Severity.INFO,
+        f"lint command `{command}` could not run: {missing}; install what it needs to run "
+        "it here, or change tech_stack.lint_command",
+        extra={"command": command, "exit_status": result.returncode},
+    )
+    return LintReport("lint_command", findings=[finding], skipped=reason)
 
 
 def _output_tail(result: CommandResult) -> str:
@@ -307,7 +360,7 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     # --no-fix: a project's `fix = true` must not make a check rewrite its files.
     args = [str(tool.path), "check", "--no-fix", "--output-format", "json", "--no-cache"]
     args.append("--exit-zero")
-    for excluded in [".ai_workflow", *ctx.config.structure.exclude_dirs]:
+    for excluded in [*excluded_workdirs(ctx.target), *ctx.config.structure.exclude_dirs]:
         args += ["--extend-exclude", excluded]
     listed = ctx.run_command([*args, "--show-files", "."], timeout=TOOL_TIMEOUT_S)
     if listed.timed_out or listed.returncode != 0:

@@ -1,5 +1,6 @@
 """Step 10: Context Analysis. Aggregates every finished step into a health overview and writes
-`WORKFLOW_SUMMARY.md` (in the run's backlog, and a copy of the latest in `.ai_workflow/`).
+`WORKFLOW_SUMMARY.md`: in the run's backlog (`<workdir>/backlog/<run_id>/`), and the latest run's
+copy at the top of the work directory (`.ai_workflow/WORKFLOW_SUMMARY.md` by default).
 
 Health score (0-100), from the results of the steps that finished before this one:
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow import __version__
@@ -130,11 +131,16 @@ def run(ctx: StepContext) -> StepOutcome:
     health = overview.health
     outcome.summary = (
         f"health {health.score}/100 ({health.grade}); {counts['error']} error(s), "
-        f"{counts['warning']} warning(s); {SUMMARY_FILE}"
+        f"{counts['warning']} warning(s); {_shown_path(ctx, ctx.workspace.root / SUMMARY_FILE)}"
     )
     if regressions:
         outcome.summary += f"; {len(regressions)} performance regression(s)"
     return outcome
+
+
+def _shown_path(ctx: StepContext, path: Path) -> str:
+    """`path` relative to the target when it is inside it (the work directory usually is)."""
+    return path.relative_to(ctx.target).as_posix() if path.is_relative_to(ctx.target) else str(path)
 
 
 def _overview(ctx: StepContext, outcome: StepOutcome) -> Overview:

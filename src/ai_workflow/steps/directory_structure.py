@@ -63,8 +63,7 @@ CACHE_DIRS = frozenset(
         "node_modules",
         ".venv",
         ".ipynb_checkpoints",
-        ".ai_workflow",
-    }
+    }  # not .ai_workflow: git tracks it only for the original Bash tool, on purpose
 )
 JUNK_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 JUNK_SUFFIXES = frozenset({".pyc", ".pyo"})

@@ -23,14 +23,14 @@ a detached HEAD and during a merge, rebase, cherry-pick or revert.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ai_workflow.engine.artifacts import WORKDIR_NAME
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
+from ai_workflow.workdir import DEFAULT_WORKDIR, is_workdir_path, relative_workdir, workdir
 
 SPEC = StepSpec(
     id="git_finalization",
@@ -130,7 +130,7 @@ class TreeState:
     unstaged: list[Change] = field(default_factory=list)
     untracked: list[Change] = field(default_factory=list)
     conflicted: list[str] = field(default_factory=list)
-    workdir_untracked: bool = False  # files of ours show as untracked: .ai_workflow/ not ignored
+    workdir_untracked: bool = False  # files of ours show as untracked: the workdir not ignored
 
     def to_dict(self) -> dict[str, Any]:
         def paths(changes: list[Change]) -> list[dict[str, str]]:
@@ -150,8 +150,13 @@ class TreeState:
         }
 
 
-def parse_status(raw: str) -> TreeState:
-    """`git status --porcelain=v1 -z --untracked-files=all`, without our own work directory."""
+def _in_default_workdir(path: str) -> bool:
+    return DEFAULT_WORKDIR in PurePosixPath(path).parts
+
+
+def parse_status(raw: str, is_ours: Callable[[str], bool] = _in_default_workdir) -> TreeState:
+    """`git status --porcelain=v1 -z --untracked-files=all`, without the paths `is_ours`
+    (our work directory: `ai_workflow.workdir.is_workdir_path`; by default `.ai_workflow/`)."""
     state = TreeState()
     entries = iter(raw.split("\0"))
     for entry in entries:
@@ -160,7 +165,7 @@ def parse_status(raw: str) -> TreeState:
         x, y, path = entry[0], entry[1], entry[3:]
         if x in "RC":
             next(entries, None)  # the source path of a rename or copy
-        if WORKDIR_NAME in PurePosixPath(path).parts:
+        if is_ours(path):
             state.workdir_untracked |= x == "?"
             continue  # our artefacts (also when the target is a subdirectory of the repo)
         if x == "?":
@@ -371,7 +376,7 @@ def run(ctx: StepContext) -> StepOutcome:
     if raw is None:
         outcome.tool_error = "git status failed (see the step log)"
         return outcome
-    state = parse_status(raw)
+    state = parse_status(raw, lambda path: is_workdir_path(ctx.target, path))
     branch = (git.out("symbolic-ref", "-q", "--short", "HEAD") or "").strip() or None
     operation = _operation_in_progress(ctx, markers)
     basis = _unique(state.staged or [*state.staged, *state.unstaged, *state.untracked])
@@ -437,10 +442,16 @@ def _report_state(
         outcome.add(
             "git/workdir-not-ignored",
             "info",
-            f"{WORKDIR_NAME}/ is not ignored: add it to .gitignore so run artefacts stay "
-            "out of commits",
+            f"{_workdir_label(ctx.target)} is not ignored: add it to .gitignore so run "
+            "artefacts stay out of commits",
             ".gitignore",
         )
+
+
+def _workdir_label(target: Path) -> str:
+    """The work directory as the user would name it in .gitignore."""
+    rel = relative_workdir(target)
+    return f"{rel}/" if rel else str(workdir(target))
 
 
 def _write_if_asked(

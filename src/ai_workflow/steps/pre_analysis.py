@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ai_workflow.engine.artifacts import WORKDIR_NAME
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.techstack import GENERIC, TechStack, detect_stack
+from ai_workflow.workdir import is_workdir_path
 
 SPEC = StepSpec(
     id="pre_analysis",
@@ -44,11 +44,7 @@ class _Git:
     def paths(self, *args: str) -> list[str]:
         """Paths from a `-z` listing, without our own work directory."""
         raw = self.out(*args) or ""
-        return sorted({p for p in raw.split("\0") if p and not _is_ours(p)})
-
-
-def _is_ours(path: str) -> bool:
-    return path == WORKDIR_NAME or path.startswith(WORKDIR_NAME + "/")
+        return sorted({p for p in raw.split("\0") if p and not is_workdir_path(self.ctx.target, p)})
 
 
 def run(ctx: StepContext) -> StepOutcome:
