@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from ai_workflow.shell_commands import split_line, unwrap
+from ai_workflow.textfiles import read_text
 
 WHOLE_PROJECT = (".",)
 # options that take a value, and whether we keep them
@@ -43,8 +44,8 @@ def eslint_invocations(target: Path) -> list[tuple[str, ...]]:
 
 def _scripts(target: Path) -> list[str]:
     try:
-        package = json.loads((target / "package.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        package = json.loads(read_text(target / "package.json", root=target) or "null")
+    except ValueError:
         return []
     scripts = package.get("scripts") if isinstance(package, dict) else None
     if not isinstance(scripts, dict):

@@ -141,8 +141,8 @@ def _describe(settings: RemoteSettings) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     if args.action is None:  # the actions and the usage, rather than argparse's bare complaint
         actions = ACTIONS_HELP.replace("; ", "\n  ")
-        usage = args.cache_parser.format_usage().strip()
-        raise UsageError(f"cache needs an action:\n  {actions}\n{usage}")
+        usage_line = args.cache_parser.format_usage().strip()
+        raise UsageError(f"cache needs an action:\n  {actions}\n{usage_line}")
     target, config = load_target_config(args, lenient=True)
     cache, settings = open_cache(target, config.ai)
     try:

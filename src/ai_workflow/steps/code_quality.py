@@ -69,7 +69,7 @@ from ai_workflow.project_files import project_files
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, pinned_ruff
 from ai_workflow.testcmd.reports import strip_ansi
-from ai_workflow.textfiles import readable_file
+from ai_workflow.textfiles import read_head, read_text, readable_file
 from ai_workflow.tools import Tool, ToolOrigin, resolve_tool
 from ai_workflow.workdir import excluded_workdirs
 
@@ -527,12 +527,8 @@ OTHER_LANGUAGE = re.compile(
 def _other_language(path: Path) -> bool:
     """A `.py` file that says it is something else: a shebang for another interpreter, or an
     editor mode line (bash-completion's completion for a command named `x.py` is Bash)."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(512)
-    except OSError:
-        return False
-    return path.suffix == ".py" and OTHER_LANGUAGE.search(head) is not None
+    head = read_head(path, 512) if path.suffix == ".py" else None
+    return head is not None and OTHER_LANGUAGE.search(head) is not None
 
 
 def first_syntax_errors(
@@ -685,10 +681,7 @@ class ScriptTraits:
 
     @classmethod
     def of(cls, script: Path) -> ScriptTraits:
-        try:
-            text = script.read_bytes().decode("utf-8", errors="replace")
-        except OSError:
-            text = ""
+        text = read_text(script)  # a regular file only: never blocks on a FIFO
         return cls(
             text.startswith("#!"),
             SOURCES.search(text) is not None,

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import configparser
 import fnmatch
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+from ai_workflow.textfiles import read_text, read_toml
 
 DEFAULT_PYTHON_FILES = ("test_*.py", "*_test.py")
 _INI_SOURCES = (("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("tox.ini", "pytest"))
@@ -64,10 +65,7 @@ def read_collection(root: Path) -> PytestCollection:
 
 
 def _pyproject(path: Path) -> PytestCollection | None:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None
+    data = read_toml(path)  # a regular file inside the target only (never blocks on a FIFO)
     options = data.get("tool", {}).get("pytest", {}).get("ini_options")
     if not isinstance(options, dict):
         return None
@@ -77,8 +75,8 @@ def _pyproject(path: Path) -> PytestCollection | None:
 def _ini(path: Path, section: str) -> PytestCollection | None:
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read_string(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, configparser.Error):
+        parser.read_string(read_text(path))
+    except configparser.Error:
         return None
     if not parser.has_section(section):
         return None
