@@ -27,19 +27,29 @@ def machine() -> str:
     return f"{platform.machine()} {cpus} cores, Python {platform.python_version()}"
 
 
+def git_project(root: Path, files: dict[str, str], message: str = "init") -> Path:
+    """A git repository at `root` with these files (relative path -> text), committed once."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    subprocess.run([*GIT, "-C", str(root), "add", "-A"], check=True)
+    subprocess.run([*GIT, "-C", str(root), "commit", "-q", "-m", message], check=True)
+    return root
+
+
 def custom_project(root: Path, steps: list[dict[str, Any]], **run: Any) -> Path:
     """A git repository whose workflow is only the given custom command steps."""
-    root.mkdir(parents=True, exist_ok=True)
     config = {
         "workflow": {"disable": [m.SPEC.id for m in BUILTIN_MODULES], "steps": steps},
         "run": run,
     }
-    (root / ".workflow-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-    (root / ".gitignore").write_text(".ai_workflow/\n")
-    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
-    subprocess.run([*GIT, "-C", str(root), "add", "-A"], check=True)
-    subprocess.run([*GIT, "-C", str(root), "commit", "-q", "-m", "bench"], check=True)
-    return root
+    files = {
+        ".workflow-config.yaml": yaml.safe_dump(config, sort_keys=False),
+        ".gitignore": ".ai_workflow/\n",
+    }
+    return git_project(root, files, message="bench")
 
 
 def run_summary(target: Path, *args: str) -> dict[str, Any]:

@@ -19,7 +19,6 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,9 +31,9 @@ sys.path.insert(0, str(REPO_ROOT))
 from ai_workflow.ai.cache import ResponseCache, cache_key  # noqa: E402
 from ai_workflow.ai.providers.base import ChatRequest, ChatResponse  # noqa: E402
 from ai_workflow.cli import main  # noqa: E402
+from bench._common import git_project  # noqa: E402
 from tests.ai.fakes import FakeLLMServer, findings_answer  # noqa: E402
 
-GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
 ENV_KEYS = ("AI_WORKFLOW_AI_PROVIDER", "AI_WORKFLOW_AI_BASE_URL", "AI_WORKFLOW_AI_MODEL")
 
 
@@ -98,13 +97,7 @@ def _project(root: Path) -> Path:
         "    assert f1(1) == 2\n",
         ".gitignore": ".ai_workflow/\n",
     }
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
-    subprocess.run([*GIT, "-C", str(root), "add", "-A"], check=True)
-    subprocess.run([*GIT, "-C", str(root), "commit", "-q", "-m", "init"], check=True)
+    git_project(root, files)
     (root / "src/bench/core.py").write_text(
         files["src/bench/core.py"] + "def g(y):\n    return y\n"
     )

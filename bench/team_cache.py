@@ -32,7 +32,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from ai_workflow.cli import main  # noqa: E402
-from bench._common import GIT, machine  # noqa: E402
+from bench._common import GIT, git_project, machine  # noqa: E402
 from tests.ai.fakes import FakeLLMServer, findings_answer  # noqa: E402
 from tests.remote.redis_server import redis_binary, start_redis  # noqa: E402
 
@@ -58,14 +58,7 @@ def generated_origin(root: Path, modules: int) -> Path:
         )
         files[f"tests/test_m{n}.py"] = f"from bench.m{n} import f1\n\n\ndef test_f1():\n"
         files[f"tests/test_m{n}.py"] += "    assert f1(1) == 2\n"
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
-    subprocess.run([*GIT, "-C", str(root), "add", "-A"], check=True)
-    subprocess.run([*GIT, "-C", str(root), "commit", "-q", "-m", "init"], check=True)
-    return root
+    return git_project(root, files)
 
 
 def bundle_origin(root: Path, bundle: Path, branch: str) -> Path:

@@ -56,7 +56,7 @@ from ai_workflow.ai.providers.base import ChatRequest, ChatResponse  # noqa: E40
 from ai_workflow.cli import main  # noqa: E402
 from ai_workflow.config import SECTIONS  # noqa: E402
 from ai_workflow.steps import BUILTIN_MODULES  # noqa: E402
-from bench._common import GIT, machine  # noqa: E402
+from bench._common import git_project, machine  # noqa: E402
 from tests.ai.fakes import FakeLLMServer, findings_answer  # noqa: E402
 
 TRACEBACK = "Traceback (most recent call last)"
@@ -100,17 +100,6 @@ def in_process(*args: str) -> tuple[int | None, str]:
             return main(list(args)), err.getvalue()
         except BaseException as exc:  # what a user would see as a traceback
             return None, f"{err.getvalue()}\n{TRACEBACK}\n{type(exc).__name__}: {exc}"
-
-
-def git_project(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
-    subprocess.run([*GIT, "-C", str(root), "add", "-A"], check=True)
-    subprocess.run([*GIT, "-C", str(root), "commit", "-q", "-m", "init"], check=True)
-    return root
 
 
 def custom_config(steps: list[dict[str, Any]], keep: tuple[str, ...] = ()) -> str:
