@@ -152,6 +152,7 @@ def _run_parts(target: Path, config: Config, remote: RemoteCache | None) -> dict
         "make_reporter": lambda ws, specs: FileReporter(ws, specs, config.report),
         "make_step_cache": lambda ws: build_step_cache(target, config, ws, remote),
         "remote_stats": lambda: remote.stats() if remote is not None else None,
+        "shared_store": remote,
         "make_skip_policy": lambda history, specs: build_skip_policy(
             target, config, specs, history
         ),

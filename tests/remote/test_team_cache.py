@@ -31,6 +31,8 @@ from tests.remote.redis_server import (
 
 STEPS = "pre_analysis,documentation,code_quality"
 PERSONA_STEPS = 2  # documentation and code_quality are reviewed by the AI
+LINTED = 2  # ruff's per-file results (src/demo/*.py) are entries of their own
+WRITES = len(STEPS.split(",")) + LINTED  # what a run without AI stores
 ANSWER = findings_answer(
     {"rule": "outdated-readme", "severity": "warning", "path": "README.md", "line": 1,
      "message": "Document sub()."}
@@ -104,15 +106,16 @@ def test_two_runners_share_one_redis(
     assert len(llm.requests) == PERSONA_STEPS
     remote_a = first["remote_cache"]
     assert remote_a["mode"] == "read-write" and remote_a["hits"] == 0
-    assert remote_a["writes"] == len(STEPS.split(",")) + PERSONA_STEPS  # 3 steps, 2 answers
+    assert remote_a["writes"] == WRITES + PERSONA_STEPS
     assert remote_a["bytes_written"] > 0
     assert redis_db.client().dbsize() == remote_a["writes"]
 
     second, err = run(capsys, runner_b)
     assert len(llm.requests) == PERSONA_STEPS  # runner B sent no request at all
     remote_b = second["remote_cache"]
-    assert remote_b["hits"] == remote_a["writes"] and remote_b["misses"] == 0
-    assert remote_b["bytes_read"] == remote_a["bytes_written"]
+    # Every step is reused whole: no per-file lookups at all.
+    assert remote_b["hits"] == remote_a["writes"] - LINTED and remote_b["misses"] == 0
+    assert 0 < remote_b["bytes_read"] < remote_a["bytes_written"]
     assert remote_b["time_saved_s"] > 0 and remote_b["writes"] == 0
     assert set(statuses(second).values()) == {"reused"}
     assert second["ai"]["calls"] == 0 and second["ai"]["remote_hits"] == PERSONA_STEPS
@@ -195,7 +198,9 @@ def test_unix_socket(
     use_remote(monkeypatch, redis_db.unix_url)
     first, _ = run(capsys, clone(origin, tmp_path / "a"))
     second, _ = run(capsys, clone(origin, tmp_path / "b"))
-    assert first["remote_cache"]["writes"] == 3 and first["remote_cache"]["url"].startswith("unix:")
+    assert first["remote_cache"]["writes"] == WRITES and first["remote_cache"]["url"].startswith(
+        "unix:"
+    )
     assert second["remote_cache"]["hits"] == 3
     assert set(statuses(second).values()) == {"reused"}
 
@@ -218,7 +223,7 @@ def test_rediss_with_a_private_ca(
         untrusted, err_untrusted = run(capsys, clone(origin, tmp_path / "c"))
     finally:
         server.stop()
-    assert remote_warnings(err) == [] and first["remote_cache"]["writes"] == 3
+    assert remote_warnings(err) == [] and first["remote_cache"]["writes"] == WRITES
     assert second["remote_cache"]["hits"] == 3 and set(statuses(second).values()) == {"reused"}
     assert untrusted["remote_cache"]["available"] is False
     assert "certificate" in untrusted["remote_cache"]["warning"].lower()
@@ -241,7 +246,7 @@ def test_redis_cluster(
     finally:
         node.stop()
     assert remote_warnings(err) == []
-    assert first["remote_cache"]["writes"] == 3 and second["remote_cache"]["hits"] == 3
+    assert first["remote_cache"]["writes"] == WRITES and second["remote_cache"]["hits"] == 3
 
 
 def test_another_repository_does_not_share(
@@ -286,10 +291,10 @@ def test_pull_request_builds_read_but_write_nothing(
 
     monkeypatch.setenv("GITHUB_EVENT_NAME", "push")  # the trusted branch writes ...
     run(capsys, clone(origin, tmp_path / "main"))
-    assert redis_db.client().dbsize() == 3
+    assert redis_db.client().dbsize() == WRITES
     monkeypatch.setenv("GITHUB_EVENT_NAME", "pull_request")  # ... and the next PR reads it
     pr, _ = run(capsys, clone(origin, tmp_path / "pr2"))
-    assert pr["remote_cache"]["hits"] == 3 and redis_db.client().dbsize() == 3
+    assert pr["remote_cache"]["hits"] == 3 and redis_db.client().dbsize() == WRITES
 
 
 def test_read_only_from_the_config_file(
@@ -344,14 +349,15 @@ def test_tampered_and_unsigned_entries_are_refused(
 ) -> None:
     use_remote(monkeypatch, redis_db.url)
     run(capsys, clone(origin, tmp_path / "a"))
-    assert _tamper(redis_db.client(), how) == 5
+    stored = WRITES + PERSONA_STEPS
+    assert _tamper(redis_db.client(), how) == stored
     second, err = run(capsys, clone(origin, tmp_path / "b"))
     remote = second["remote_cache"]
-    assert remote["hits"] == 0 and remote["rejected"][counter] == 5
+    assert remote["hits"] == 0 and remote["rejected"][counter] == stored
     assert len(llm.requests) == 2 * PERSONA_STEPS  # nothing of the tampered answers was used
     assert "reused" not in statuses(second).values()
     assert "FORGED" not in json.dumps(second)
-    assert "5 unsigned or tampered entries refused" in err
+    assert f"{stored} unsigned or tampered entries refused" in err
 
 
 def test_another_teams_key_is_refused(
@@ -366,7 +372,7 @@ def test_another_teams_key_is_refused(
     use_remote(monkeypatch, redis_db.url, key="another-secret-0123456789")
     second, _ = run(capsys, clone(origin, tmp_path / "b"))
     assert second["remote_cache"]["hits"] == 0
-    assert second["remote_cache"]["rejected"]["bad_signature"] == 3
+    assert second["remote_cache"]["rejected"]["bad_signature"] == WRITES
 
 
 def test_without_a_signing_key_the_remote_is_off(
@@ -491,6 +497,48 @@ def test_no_secret_goes_into_an_entry(
     bodies = [
         zlib.decompress(client.get(k)[len(MAGIC) + SIG_BYTES :]) for k in client.scan_iter("*")
     ]
-    assert len(bodies) == 5 and all(token.encode() not in body for body in bodies)
+    assert len(bodies) == WRITES + PERSONA_STEPS and all(
+        token.encode() not in body for body in bodies
+    )
     messages = [f["message"] for s in second["steps"] for f in s["findings"] if f["source"] == "ai"]
     assert messages and all(token not in m and "[REDACTED:github" in m for m in messages)
+
+
+def test_per_file_results_are_shared_when_the_step_runs_again(
+    tmp_path: Path,
+    redis_db: RedisServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Runner B changed one module: code_quality runs again (its fingerprint changed), yet ruff
+    re-lints only that module; the others' results come from runner A's entries."""
+    use_remote(monkeypatch, redis_db.url)
+    modules = {
+        f"src/demo/m{n}.py": f"import os\n\n\ndef f{n}(x):\n    return x\n" for n in range(3)
+    }
+    origin = make_repo(tmp_path / "origin", {"README.md": "# Demo\n", **modules})
+    runner_a = clone(origin, tmp_path / "runner-a" / "demo")
+    runner_b = clone(origin, tmp_path / "runner-b" / "demo")
+
+    first, _ = run(capsys, runner_a, "--steps", "code_quality")
+    file_keys = [k for k in redis_db.client().keys("*") if b":file:" in k]
+    assert len(file_keys) == 3  # one entry per linted module
+    unused = [f for f in steps_findings(first) if f["rule"] == "ruff/F401"]
+    assert len(unused) == 3
+
+    (runner_b / "src/demo/m2.py").write_text("import sys\n\n\ndef f2(x):\n    return x\n")
+    second, _ = run(capsys, runner_b, "--steps", "code_quality")
+    step = next(s for s in second["steps"] if s["id"] == "code_quality")
+    assert step["status"] != "reused"
+    reuse_line = next(c for c in step["checked"] if c.startswith("per-file results (ruff)"))
+    assert "1 of 3 file(s) checked" in reuse_line and "2 from the team cache" in reuse_line
+    found = sorted(
+        (f["path"], f["message"]) for f in steps_findings(second) if f["rule"] == "ruff/F401"
+    )
+    assert [path for path, _ in found] == [f"src/demo/m{n}.py" for n in range(3)]
+    assert "sys" in found[2][1] and "os" in found[0][1]  # m2 linted now, the others shared
+    assert str(runner_a) not in json.dumps(second)
+
+
+def steps_findings(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    return [f for s in summary["steps"] for f in s["findings"]]

@@ -15,6 +15,11 @@ new set (files no longer checked are dropped). The result is the same as a full 
 as the step names every input of the check in the key; the property tests compare both.
 A missing store means every file is checked; a damaged one is ignored with a warning. With
 `run.step_cache` off (`--no-step-cache`) nothing is read or written.
+
+With a team cache (`ctx.shared`, Redis), a file missed locally is looked up there under the same
+key, and every file checked in a run is stored there too: a runner reuses the per-file results
+of another runner's run on the files they have in common, even when the step's other inputs
+changed. The checkout's location is `<project>` in keys and values, as in the step cache.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ai_workflow.changes.fingerprint import blob_id, digest, file_ids
+from ai_workflow.checkout import map_strings, with_checkout, without_checkout
 from ai_workflow.engine import records
 from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.step import StepContext
@@ -33,6 +39,7 @@ from ai_workflow.findings import Finding
 SCHEMA = "ai-workflow/file-results@1"
 LISTED = 10  # files named per reason in the summary
 ABSENT = "absent"
+REMOTE_KIND = "file"
 
 T = TypeVar("T")
 
@@ -81,12 +88,14 @@ class FileResults:
     enabled: bool | None = None
     warnings: list[str] = field(default_factory=list)
     reused: int = 0
+    shared_hits: int = 0  # of `reused`, found in the team cache
     rechecked: dict[str, list[str]] = field(default_factory=dict)  # reason -> paths
 
     def __post_init__(self) -> None:
         if self.enabled is None:
             self.enabled = self.ctx.config.run.step_cache
-        self.context_key = digest(self.context)
+        self.shared = self.ctx.shared if self.enabled else None
+        self.context_key = digest(self._portable(self.context))
         self.path = store_path(self.ctx.workspace.step_cache_dir, self.ctx.spec.id, self.check)
         self._ids: Mapping[str, str] = file_ids(self.ctx) if self.enabled else {}
         self._old: dict[str, Any] = {}
@@ -99,6 +108,11 @@ class FileResults:
                 self._old = raw["entries"]
                 self._cold = raw.get("context") != self.context_key
         self._new: dict[str, dict[str, Any]] = {}
+        self._checked: set[str] = set()  # files checked in this run (shared when saved)
+
+    def _portable(self, value: Any) -> Any:
+        """`value` with this checkout's location as `<project>` (the same on every runner)."""
+        return map_strings(value, lambda text: without_checkout(text, self.ctx.target))
 
     # ------------------------------------------------------------------ ids and keys
 
@@ -144,8 +158,28 @@ class FileResults:
             self._new[path] = entry
             self.reused += 1
             return value
+        shared = self._shared_value(key, decode)
+        if shared is not None:
+            raw, value = shared
+            self._new[path] = {"key": key, "content": content, "depends": depends, "value": raw}
+            self.reused += 1
+            self.shared_hits += 1
+            return value
         self._miss(self._reason(entry, content, depends), path)
         return None
+
+    def _shared_value(self, key: str, decode: Callable[[Any], T]) -> tuple[Any, T] | None:
+        """(stored value, decoded) from the team cache under `key`, or None."""
+        if self.shared is None:
+            return None
+        payload = self.shared.get(REMOTE_KIND, key)
+        if not isinstance(payload, dict) or payload.get("key") != key or "value" not in payload:
+            return None
+        raw = map_strings(payload["value"], lambda text: with_checkout(text, self.ctx.target))
+        try:
+            return raw, decode(raw)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
 
     def store(self, path: str, value: Any, depends: Mapping[str, str] | None = None) -> None:
         """Remember the result of a file just checked (a JSON value)."""
@@ -155,6 +189,7 @@ class FileResults:
         content = self.content_id(path)
         key = self._key(path, content, depends)
         self._new[path] = {"key": key, "content": content, "depends": depends, "value": value}
+        self._checked.add(path)
 
     def save(self) -> None:
         """Write this run's entries (only the files checked or reused in it)."""
@@ -174,6 +209,17 @@ class FileResults:
             write_atomic(self.path, text + "\n")
         except (OSError, TypeError, ValueError) as exc:
             self._warn(f"{self.path.name} not written ({exc})")
+        self._share()
+
+    def _share(self) -> None:
+        """Store the files checked in this run in the team cache (read-only: nothing)."""
+        if self.shared is None or not self.shared.writable:
+            return
+        for path in sorted(self._checked):
+            entry = self._new.get(path)
+            if entry is not None:
+                payload = {"key": entry["key"], "value": self._portable(entry["value"])}
+                self.shared.put(REMOTE_KIND, entry["key"], payload)  # never raises
 
     # ------------------------------------------------------------------ reporting
 
@@ -203,6 +249,7 @@ class FileResults:
             "files": checked + self.reused,
             "rechecked": checked,
             "reused": self.reused,
+            "reused_from_team_cache": self.shared_hits,
             "reasons": {REASONS[r]: len(p) for r, p in sorted(self.rechecked.items())},
             "examples": {REASONS[r]: p[:LISTED] for r, p in sorted(self.rechecked.items())},
         }
@@ -217,7 +264,8 @@ class FileResults:
             f"per-file results ({self.check}): {stats['rechecked']} of {stats['files']} "
             f"file(s) checked"
         )
-        return line + (f" ({reasons})" if reasons else "") + f", {stats['reused']} reused"
+        shared = f" ({self.shared_hits} from the team cache)" if self.shared_hits else ""
+        return line + (f" ({reasons})" if reasons else "") + f", {stats['reused']} reused{shared}"
 
 
 # --------------------------------------------------------------------------- findings

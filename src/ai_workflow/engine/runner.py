@@ -58,6 +58,7 @@ from ai_workflow.engine.scheduler import RunInterrupted, Scheduler
 from ai_workflow.engine.step import (
     OK_STATUSES,
     RunMemo,
+    SharedStore,
     StepContext,
     StepOutcome,
     StepResult,
@@ -142,6 +143,7 @@ class RunRequest:
     )
     finding_policy: FindingPolicy = field(default_factory=NoFindingPolicy)
     remote_stats: Callable[[], dict[str, Any] | None] = lambda: None  # the team cache's
+    shared_store: SharedStore | None = None  # the team cache, for steps' per-file results
 
 
 @dataclass
@@ -549,6 +551,7 @@ class WorkflowRun:
             log=StepLog(self.workspace.step_log(spec)),
             cancel=cancel,
             runner=run_command,
+            shared=self.req.shared_store,
         )
 
     def _review_resumed(self, decided: dict[str, StepResult], reviewer: Reviewer) -> None:

@@ -203,8 +203,10 @@ class StepContext:
         log: StepLogger,
         cancel: threading.Event,
         runner: Callable[..., CommandResult],
+        shared: SharedStore | None = None,
     ) -> None:
         self.target = target
+        self.shared = shared  # the team cache, when one is configured
         self.run_id = run_id
         self.spec = spec
         self.config = config
@@ -245,6 +247,18 @@ class StepContext:
             log=self.log,
             scope=scope,
         )
+
+
+class SharedStore(Protocol):
+    """A content-addressed store shared by a team's runners (the Redis team cache): steps may
+    keep results under keys that name all their inputs. Never raises; None on a miss."""
+
+    @property
+    def writable(self) -> bool: ...
+
+    def get(self, kind: str, key: str) -> Any | None: ...
+
+    def put(self, kind: str, key: str, payload: Any) -> bool: ...
 
 
 class RunMemo:
