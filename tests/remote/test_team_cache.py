@@ -23,10 +23,13 @@ from tests.ai.fakes import FakeLLMServer, findings_answer
 from tests.helpers import make_repo
 from tests.remote.conftest import TEAM_KEY
 from tests.remote.redis_server import (
+    NO_VALKEY,
     RedisServer,
+    start_cluster,
     start_cluster_node,
     start_redis,
     start_tls_redis,
+    valkey_binary,
 )
 
 STEPS = "pre_analysis,documentation,code_quality"
@@ -247,6 +250,53 @@ def test_redis_cluster(
         node.stop()
     assert remote_warnings(err) == []
     assert first["remote_cache"]["writes"] == WRITES and second["remote_cache"]["hits"] == 3
+
+
+def test_redis_cluster_of_three_nodes(
+    tmp_path: Path,
+    origin: Path,
+    redis_server: RedisServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Entries land on the nodes that own their slots; the client follows the redirections."""
+    nodes = start_cluster(tmp_path / "cluster", nodes=3)
+    try:
+        use_remote(monkeypatch, f"redis://127.0.0.1:{nodes[1].port}")
+        monkeypatch.setenv("AI_WORKFLOW_CACHE_REMOTE_CLUSTER", "true")
+        first, _ = run(capsys, clone(origin, tmp_path / "a"))
+        second, err = run(capsys, clone(origin, tmp_path / "b"))
+        stored = [node.client().dbsize() for node in nodes]
+    finally:
+        for node in nodes:
+            node.stop()
+    assert remote_warnings(err) == []
+    assert first["remote_cache"]["writes"] == WRITES == sum(stored)
+    assert second["remote_cache"]["hits"] == 3 and set(statuses(second).values()) == {"reused"}
+
+
+def test_valkey(
+    tmp_path: Path,
+    origin: Path,
+    llm: FakeLLMServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same sharing against a real valkey-server (Redis's open-source fork)."""
+    binary = valkey_binary()
+    if binary is None:
+        pytest.skip(NO_VALKEY)
+    server = start_redis(tmp_path / "valkey", binary=binary)
+    try:
+        assert server.client().info("server")["server_name"] == "valkey"
+        use_remote(monkeypatch, server.url)
+        first, _ = run(capsys, clone(origin, tmp_path / "a"))
+        second, err = run(capsys, clone(origin, tmp_path / "b"))
+    finally:
+        server.stop()
+    assert remote_warnings(err) == [] and len(llm.requests) == PERSONA_STEPS
+    assert first["remote_cache"]["writes"] == WRITES + PERSONA_STEPS
+    assert set(statuses(second).values()) == {"reused"} and second["ai"]["calls"] == 0
 
 
 def test_another_repository_does_not_share(
