@@ -157,9 +157,7 @@ FIFO_NAMES = (
 def test_fifos_named_like_config_files_stop_no_step(tmp_path: Path) -> None:
     target = make_repo(tmp_path / "p", {"README.md": "# p\n\nRun `make test`.\n", "p/a.py": ""})
     (target / ".workflow-config.yaml").write_text(
-        "workflow:\n  timeouts: {"
-        + ", ".join(f"{m.SPEC.id}: 20" for m in BUILTIN_MODULES)
-        + "}\n"
+        "workflow:\n  timeouts: {" + ", ".join(f"{m.SPEC.id}: 20" for m in BUILTIN_MODULES) + "}\n"
     )
     for name in FIFO_NAMES:
         (target / name).parent.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,7 @@ from ai_workflow.testcmd.reports import (
     parse_rspec_json,
     parse_unittest_output,
 )
+from ai_workflow.textfiles import read_text
 from ai_workflow.tools import real_interpreter, run_interpreter
 
 JUNIT_ENV = "AI_WORKFLOW_JUNIT_XML"
@@ -114,11 +115,8 @@ def _site_packages(python: str) -> Iterator[Path]:
 
 
 def _includes_system_site(config: Path) -> bool:
-    try:
-        lines = config.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return False
-    for line in lines:
+    # the interpreter's environment, wherever it is: a regular file only
+    for line in read_text(config, root=config.parent).splitlines():
         key, _, value = line.partition("=")
         if key.strip() == "include-system-site-packages":
             return value.strip().lower() == "true"
