@@ -24,6 +24,7 @@ from ai_workflow.steps import BUILTIN_MODULES
 from ai_workflow.textfiles import has_shell_shebang, read_bytes, read_text, read_toml
 from tests.ai.fakes import FakeLLMServer, findings_answer
 from tests.helpers import make_repo, write_files
+from tests.robust.test_planted_names import read_names
 
 OUTSIDE_TOKEN = "OUTSIDE-FILE-CONTENT-7f3a9c"
 DOTENV_TOKEN = "DotEnvValueBehindALink-55e1"
@@ -147,20 +148,15 @@ def test_links_out_of_the_project_and_to_secret_files_reach_no_request_or_artifa
     assert docs["status"] != "failed"
 
 
-FIFO_NAMES = (
-    "pyproject.toml", "package.json", "package-lock.json", ".shellcheckrc", ".rumdl.toml",
-    ".markdownlint.json", ".pre-commit-config.yaml", "ruff.toml", "setup.cfg", "tox.ini",
-    "Makefile", "go.mod", "requirements.txt", "run.sh", "a.js", "docs/index.md", "conftest.py",
-)  # fmt: skip
-
-
 def test_fifos_named_like_config_files_stop_no_step(tmp_path: Path) -> None:
     target = make_repo(tmp_path / "p", {"README.md": "# p\n\nRun `make test`.\n", "p/a.py": ""})
     (target / ".workflow-config.yaml").write_text(
         "workflow:\n  timeouts: {" + ", ".join(f"{m.SPEC.id}: 20" for m in BUILTIN_MODULES) + "}\n"
     )
-    for name in FIFO_NAMES:
+    for name in read_names():  # every file name in src/ (see test_planted_names)
         (target / name).parent.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(target / name):
+            (target / name).unlink()
         os.mkfifo(target / name)
     proc = _run_cli(target, "--json", "--jobs", "4")
     steps = json.loads(proc.stdout)["steps"]

