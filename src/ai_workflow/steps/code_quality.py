@@ -239,10 +239,14 @@ def _tool_failure(name: str, tool: Tool, detail: str) -> LintReport:
 
 
 def tool_timeout(ctx: StepContext) -> float:
-    """How long one linter command may run: TOOL_TIMEOUT_S, or less when the step's own
-    timeout (`workflow.timeouts.code_quality`) is shorter."""
-    limit = ctx.spec.timeout_s
-    return min(TOOL_TIMEOUT_S, limit) if limit else TOOL_TIMEOUT_S
+    """How long one linter command may run (`step_tool_timeout`)."""
+    return step_tool_timeout(ctx.spec)
+
+
+def step_tool_timeout(spec: StepSpec) -> float:
+    """TOOL_TIMEOUT_S, or less when the step's own timeout (`workflow.timeouts.code_quality`)
+    is shorter."""
+    return min(TOOL_TIMEOUT_S, spec.timeout_s) if spec.timeout_s else TOOL_TIMEOUT_S
 
 
 def _failure_detail(result: CommandResult, ctx: StepContext) -> str:
