@@ -182,3 +182,19 @@ def test_a_config_or_baseline_file_that_is_a_fifo_or_a_link_out_is_exit_2(tmp_pa
         assert "Traceback" not in proc.stderr and TOKEN not in proc.stderr + proc.stdout
         expected = "not a regular file" if make == "fifo" else "outside the project"
         assert expected in proc.stderr
+
+
+def test_a_fifo_git_would_open_is_exit_2_in_a_git_repository(tmp_path: Path) -> None:
+    for rel in (".gitignore", "deep/dir/.gitattributes"):
+        target = make_repo(tmp_path / rel.replace("/", "_"), BASE_FILES)
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(target / rel)
+        proc = subprocess.run(
+            [sys.executable, "-m", "ai_workflow", "run", "--target", str(target), "--auto"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
+        assert proc.returncode == 2, proc.stderr
+        assert f"{rel} is no regular file" in proc.stderr and "Traceback" not in proc.stderr
