@@ -26,6 +26,11 @@ Severity mapping:
   on `$BASH_SOURCE` (its first element, the current file, is what the idiom means); SC2164
   (`cd` without `|| exit`: none of 13 labelled findings on real projects was a real problem).
 - eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
+  eslint walks the project itself: it gets an `--ignore-pattern` for the work directory and
+  for every entry that is no regular file of the project (`project_files.unsafe_entries`: a
+  FIFO named x.js would make it wait forever, a link out would have it read and quote a file
+  from elsewhere); no tool runs when a configuration file it would open is such an entry
+  (ruff, eslint: skipped; shellcheck: `--norc`). Each command is bounded by the step timeout.
 - `tech_stack.lint_command` (the project's own lint command, run through the shell in the
   target): a non-zero exit or a timeout is an error (`lint/command-failed`). A command (or the
   tool it calls) that is not installed or not executable here is no lint failure: exit 126 or
