@@ -229,3 +229,26 @@ def test_linter_commands_are_bounded_by_the_step_timeout() -> None:
     spec = code_quality.SPEC
     assert code_quality.step_tool_timeout(spec) == code_quality.TOOL_TIMEOUT_S
     assert code_quality.step_tool_timeout(spec.replace(timeout_s=7.0)) == 7.0
+
+
+def test_pytest_collects_no_fifo_nor_link_out_and_imports_no_such_conftest(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "outside.py"
+    outside.write_text(f"{OUTSIDE_WORD} broken\n")  # a SyntaxError quoting the word
+    files = {
+        "pyproject.toml": '[project]\nname = "p"\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+        "tests/test_ok.py": "def test_ok():\n    assert True\n",
+    }
+    target = make_repo(tmp_path / "p", files)
+    os.mkfifo(target / "tests" / "test_fifo.py")
+    (target / "tests" / "test_leak.py").symlink_to(outside)
+    proc = _run_cli(target, "--steps", "test_execution", "--json")
+    step = json.loads(proc.stdout)["steps"][0]
+    assert step["status"] == "passed", step  # test_ok ran; the FIFO and the link were left out
+    assert OUTSIDE_WORD not in proc.stdout + proc.stderr
+    (target / "tests" / "conftest.py").symlink_to(outside)
+    proc = _run_cli(target, "--steps", "test_execution", "--json", "--no-step-cache")
+    step = json.loads(proc.stdout)["steps"][0]
+    assert "tests/unsafe-file" in {f["rule"] for f in step["findings"]}, step
+    assert OUTSIDE_WORD not in proc.stdout + proc.stderr
