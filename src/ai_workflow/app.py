@@ -30,6 +30,7 @@ from ai_workflow.engine.metrics import median_durations, read_history, step_dura
 from ai_workflow.engine.registry import Registry, build_registry
 from ai_workflow.engine.runner import RunRequest, run_workflow
 from ai_workflow.errors import ConfigError, UsageError
+from ai_workflow.gitutil import blocking_git_files
 from ai_workflow.report.console import RunConsole, print_records
 from ai_workflow.steps import builtin_steps
 from ai_workflow.workdir import choose_workdir, chosen_workdir
@@ -82,6 +83,12 @@ def load_target_config(
     warning and is left out; the environment and the command line must still be valid.
     """
     target = resolve_target(args.target)
+    blocking = blocking_git_files(target)
+    if blocking:
+        raise UsageError(
+            f"{target / blocking[0]} is no regular file (a FIFO?): git opens it and would wait "
+            "forever; remove it or make it a regular file"
+        )
     config_file = _config_file(args)
     run = dict(run_overrides or {})
     if getattr(args, "workdir", None):

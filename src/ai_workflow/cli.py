@@ -325,5 +325,6 @@ def _main(argv: Sequence[str] | None) -> int:
         print("ai-workflow: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader of our output went away: nothing more to say
+        # raw read: the null device, for writing
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

@@ -33,6 +33,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ai_workflow import textfiles
 from ai_workflow.errors import ConfigError
 
 CONFIG_FILE_NAMES = (".workflow-config.yaml", ".workflow-config.yml")
@@ -272,6 +273,8 @@ class ReportConfig(_Section):
             allowed = ", ".join("{" + f + "}" for f in SOURCE_URL_FIELDS)
             raise ValueError(f"unknown placeholder {{{unknown[0]}}} (use {allowed})")
         return value
+
+
 REMOTE_SCHEMES = ("redis", "rediss", "unix")
 REMOTE_EXAMPLES = "redis://host:6379/0, rediss://host:6380/0 or unix:///run/redis/redis.sock"
 
@@ -475,19 +478,25 @@ def _read_project_file(target: Path, explicit: Path | None) -> _Source | None:
             raise ConfigError(f"config file not found: {explicit}")
         if not explicit.is_file():
             raise ConfigError(_not_a_file(explicit))
-        return _read_file(explicit)
+        return _read_file(explicit, Path("/"))  # named by the user: it may lead anywhere
     for name in CONFIG_FILE_NAMES:
         path = target / name
-        if path.is_file():
-            return _read_file(path)
-        if path.exists():
+        if path.is_file() and textfiles.inside(path, target):
+            return _read_file(path, target)
+        if path.exists() or path.is_symlink():
+            if path.is_file():
+                raise ConfigError(
+                    f"config file {path} is a link to a file outside the project; "
+                    "name that file with --config to use it"
+                )
             raise ConfigError(_not_a_file(path))
     pyproject = target / "pyproject.toml"
-    if pyproject.is_file():
+    raw = textfiles.read_bytes(pyproject, root=target)  # none: absent, or not the project's
+    if raw is not None:
         try:
-            text = pyproject.read_text(encoding="utf-8")
+            text = raw.decode("utf-8")
             data = tomllib.loads(text)
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, *PARSE_FAILURES) as exc:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, *PARSE_FAILURES) as exc:
             return _broken_pyproject(pyproject, exc)
         section = _tool_table(data)
         if section is not None:
@@ -501,10 +510,7 @@ def _broken_pyproject(pyproject: Path, exc: Exception) -> _Source | None:
     """A pyproject.toml that is not valid TOML. With a [tool.ai-workflow] table in it, the
     configuration it holds cannot be ignored: exit 2. Otherwise it is a finding for the steps,
     not a reason to stop the run, but a mention of tool.ai-workflow still gets a warning."""
-    try:
-        text = pyproject.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        text = ""
+    text = textfiles.read_text(pyproject)
     problem = _parse_problem(exc)
     if TOOL_TABLE_HEADER.search(text):
         raise ConfigError(
@@ -527,10 +533,15 @@ def _tool_table(data: dict[str, Any]) -> Any:
     return tool.get("ai-workflow") if isinstance(tool, dict) else None
 
 
-def _read_file(path: Path) -> _Source:
+def _read_file(path: Path, root: Path) -> _Source:
+    """A configuration file (a regular file, its real path inside `root`), parsed."""
+    raw = textfiles.read_bytes(path, root=root)
+    if raw is None:
+        problem = textfiles.why_unreadable(path, root) or "unreadable"
+        raise ConfigError(f"cannot read config file {path}: {problem}")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
     if path.suffix == ".toml":
         try:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ai_workflow.pysource import PySyntaxError, parse_python, read_source
+from ai_workflow.textfiles import read_text
 
 MAX_ALIAS_HOPS = 8
 _Ref = tuple[str, str]  # (dotted module, name in it)
@@ -263,7 +264,4 @@ def _directive_body(lines: list[str], start: int, indent: str) -> list[str]:
 
 
 def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
+    return read_text(path)  # a regular file inside the target only

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,41 @@ def git(target: Path, *args: str, check: bool = True, timeout: float = 60.0) -> 
     if check and proc.returncode != 0:
         raise GitError(f"git {' '.join(args)}: {proc.stderr.strip() or proc.returncode}")
     return proc.stdout
+
+
+GIT_READS = frozenset({".gitignore", ".gitattributes"})
+"""Files git opens in every directory it walks: one that is a FIFO makes git wait forever."""
+GIT_WALK_SKIPPED = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__"})
+
+
+def blocking_git_files(target: Path) -> list[str]:
+    """`.gitignore`/`.gitattributes` files git would open in `target`'s work tree (the target,
+    its subdirectories and the directories above it up to the repository) that are no
+    regular file and no symlink (git does not follow those), as paths relative to the
+    target; [] outside a git work tree."""
+    top = next((d for d in (target, *target.parents) if (d / ".git").exists()), None)
+    if top is None:
+        return []
+    found: list[str] = []
+    dirs_above = [d for d in target.parents if d == top or top in d.parents]
+    for directory in dirs_above:
+        found += [os.path.relpath(directory / n, target) for n in _blocking_in(directory)]
+    for root, dirs, _files in os.walk(target):
+        dirs[:] = [d for d in dirs if d not in GIT_WALK_SKIPPED]
+        found += [os.path.relpath(Path(root) / n, target) for n in _blocking_in(Path(root))]
+    return sorted(found)
+
+
+def _blocking_in(directory: Path) -> list[str]:
+    blocking = []
+    for name in GIT_READS:
+        try:
+            mode = os.lstat(directory / name).st_mode
+        except OSError:
+            continue
+        if not stat.S_ISREG(mode) and not stat.S_ISLNK(mode):
+            blocking.append(name)
+    return blocking
 
 
 def repo_root(target: Path) -> Path | None:

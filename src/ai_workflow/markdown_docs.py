@@ -50,7 +50,7 @@ from ai_workflow.doc_kinds import is_history_document, is_tutorial_document
 from ai_workflow.engine.step import StepContext
 from ai_workflow.project_files import project_files
 from ai_workflow.shell_commands import UNKNOWN_DIR, Session, join, strip_prompt, unwrap
-from ai_workflow.textfiles import read_text, read_toml
+from ai_workflow.textfiles import read_bytes, read_text, read_toml
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn"})
 RST_SUFFIXES = frozenset({".rst"})
@@ -972,14 +972,10 @@ def parse_doc(text: str, path: str) -> DocFile:
 
 def read_doc(target: Path, path: str) -> DocFile | None:
     """Parse one documentation file of the project; None if it is unreadable or too big."""
-    file = target / path
-    try:
-        if file.stat().st_size > MAX_DOC_BYTES:
-            return None
-        text = file.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
+    data = read_bytes(target / path, limit=MAX_DOC_BYTES, root=target)
+    if data is None:
         return None
-    return parse_doc(text, path)
+    return parse_doc(data.decode("utf-8", errors="replace"), path)
 
 
 def load_docs(target: Path, files: Iterable[str]) -> dict[str, DocFile]:

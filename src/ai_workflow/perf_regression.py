@@ -31,13 +31,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from junitparser import Attr, Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
+from junitparser import Attr, Error, Failure, Skipped, TestCase, TestSuite
 from junitparser.junitparser import JUnitXmlError
 
 from ai_workflow.config import Config, RegressionConfig
 from ai_workflow.engine.metrics import read_recent_history
 from ai_workflow.engine.step import StepResult, StepStatus
 from ai_workflow.findings import Finding, Severity
+from ai_workflow.testcmd.reports import read_junit
 
 STEP_RULE = "perf/step-regression"
 TEST_RULE = "perf/test-regression"
@@ -189,7 +190,7 @@ def junit_timings(path: Path, target: Path) -> dict[str, TestTiming]:
     their file; empty when the file is missing or unreadable (history is evidence, never a
     failure)."""
     try:
-        xml = JUnitXml.fromfile(str(path))
+        xml = read_junit(path, target)
     except (ET.ParseError, JUnitXmlError, OSError, ValueError):
         return {}
     out: dict[str, TestTiming] = {}

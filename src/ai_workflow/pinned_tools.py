@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from ai_workflow.engine.step import StepContext
+from ai_workflow.textfiles import read_text
 from ai_workflow.tools import Tool, ToolOrigin, is_executable
 
 TOOLS_DIR = "tools"
@@ -81,6 +82,7 @@ def _recent_failure(marker: Path) -> str | None:
     try:
         if time.time() - marker.stat().st_mtime > RETRY_AFTER_S:
             return None
-        return marker.read_text(encoding="utf-8", errors="replace").strip()[:200] or "no detail"
+        # our own marker in the tools cache; a regular file only
+        return read_text(marker, root=marker.parent).strip()[:200] or "no detail"
     except OSError:
         return None

@@ -83,6 +83,39 @@ def is_project_file(target: Path, rel: str) -> bool:
     return inside(path, target)
 
 
+TOOL_WALK_SKIPPED = frozenset({".git", "node_modules"})
+"""Directories a linter walking the project skips by itself (ESLint's defaults)."""
+
+
+def unsafe_entries(target: Path, skipped: Sequence[str] = ()) -> list[str]:
+    """What a tool walking the target on its own must be told to leave alone, as relative
+    POSIX paths, sorted: every entry that is neither a directory nor a project file (a FIFO,
+    a socket, a device, a dangling symlink, a link to something outside the target) and every
+    directory link leading out of the target. `.git`, `node_modules` and the `skipped`
+    directories (relative paths: the work directories, which the tool is told to skip) are
+    not walked."""
+    left_out = {s.strip("/") for s in skipped}
+    found: list[str] = []
+    for root, dirs, files in os.walk(target):
+        rel_root = Path(root).relative_to(target)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in TOOL_WALK_SKIPPED and (rel_root / d).as_posix() not in left_out
+        )
+        for name in list(dirs):
+            path = os.path.join(root, name)
+            if os.path.islink(path) and not inside(path, target):
+                found.append((rel_root / name).as_posix())
+                dirs.remove(name)
+        found += [
+            (rel_root / name).as_posix()
+            for name in files
+            if not is_project_file(target, (rel_root / name).as_posix())
+        ]
+    return sorted(found)
+
+
 def _in_excluded(path: str, names: set[str] | frozenset[str], prefixes: tuple[str, ...]) -> bool:
     parts = path.split("/")
     if any(part in names for part in parts[:-1]):

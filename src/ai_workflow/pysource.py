@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from ai_workflow.textfiles import read_text
+
 SymbolKind = Literal["function", "class", "method"]
 _FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _DefNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
@@ -86,8 +88,9 @@ def parse_python(source: str, path: str | None = None) -> ast.Module:
 
 
 def read_source(path: Path) -> str:
-    """The text of a Python file; undecodable bytes are replaced, not fatal."""
-    return path.read_bytes().decode("utf-8", errors="replace")
+    """The text of a Python file; undecodable bytes are replaced, not fatal; "" for what is
+    no regular file or leads out of the target (`textfiles.read_text`)."""
+    return read_text(path)
 
 
 def module_has_docstring(source: str) -> bool:

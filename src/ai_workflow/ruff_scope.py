@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow.nested import dig_table
+from ai_workflow.textfiles import read_utf8, readable_file
 
 CLASSIC_DEFAULT_RULES = ("E4", "E7", "E9", "F")
 CONFIG_NAMES = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's order within a directory
@@ -98,11 +99,11 @@ class RuffScopes:
 def _ruff_table(path: Path) -> dict[str, Any] | None:
     """The ruff settings in a configuration file; None when it holds none or does not parse
     (ruff itself then reports the broken file)."""
-    if not path.is_file():
+    if not readable_file(path):  # a FIFO or a link out of the target is not read
         return None
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = tomllib.loads(read_utf8(path) or "\0")
+    except (tomllib.TOMLDecodeError, RecursionError):
         return {"select": ["ALL"]} if path.name != "pyproject.toml" else None
     if path.name == "pyproject.toml":
         tool = dig_table(data, "tool")
@@ -141,9 +142,8 @@ _PRE_COMMIT_RUFF = re.compile(
 
 def pinned_ruff(target: Path) -> str | None:
     """The ruff version the project's pre-commit configuration pins (`v0.15.9`), if any."""
-    try:
-        text = (target / ".pre-commit-config.yaml").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    text = read_utf8(target / ".pre-commit-config.yaml", root=target)
+    if text is None:
         return None
     match = _PRE_COMMIT_RUFF.search(text)
     if match is None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.errors import UsageError
 from ai_workflow.gitutil import GitError, git
 from ai_workflow.techstack import TechStack
+from ai_workflow.textfiles import read_toml, read_utf8, why_unreadable
 from ai_workflow.workdir import DEFAULT_WORKDIR, relative_workdir
 
 CONFIG_FILE = CONFIG_FILE_NAMES[0]
@@ -256,10 +256,7 @@ def _add(plan: InitPlan, target: Path, rel: str, text: str, force: bool) -> None
 
 
 def _pyproject_has_table(target: Path) -> bool:
-    try:
-        data = tomllib.loads((target / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
+    data = read_toml(target / "pyproject.toml", root=target)
     tool = data.get("tool")
     return isinstance(tool, dict) and "ai-workflow" in tool
 
@@ -282,9 +279,11 @@ def _add_pre_commit(plan: InitPlan, target: Path) -> None:
         plan.files.append(FilePlan(rel, templates.pre_commit_config(), "create"))
         return
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_utf8(path, root=target)
+        if text is None:
+            raise ValueError(why_unreadable(path, target) or "unreadable or not UTF-8")
         updated = append_pre_commit_entry(text)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except ValueError as exc:
         entry = templates.pre_commit_repo_entry()
         plan.blocked.append(f"{rel}: {exc}; add this entry under `repos:` by hand:\n{entry}")
         return

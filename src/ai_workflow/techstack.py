@@ -28,7 +28,7 @@ from ai_workflow.testcmd.declared import (
     ProjectSources,
     declared_tests,
 )
-from ai_workflow.textfiles import has_shell_shebang
+from ai_workflow.textfiles import has_shell_shebang, read_text
 from ai_workflow.tools import resolve_python
 
 LANGUAGES = ("python", "javascript", "typescript", "shell", "go", "rust", "java", "ruby")
@@ -295,10 +295,7 @@ class _Facts:
         return name in self.top
 
     def text(self, name: str) -> str:
-        try:
-            return (self.target / name).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
+        return read_text(self.target / name, root=self.target)
 
     def pyproject(self) -> dict[str, Any]:
         if "pyproject" not in self._cache:
@@ -971,7 +968,4 @@ def tests_found(files: list[str], test_dirs: Iterable[str], target: Path) -> lis
 
 
 def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
+    return read_text(path)  # a regular file inside the target only

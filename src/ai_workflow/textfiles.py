@@ -12,6 +12,7 @@ a target whose files were listed (`project_files.list_project_files` registers i
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -92,9 +93,46 @@ def read_text(path: Path, *, root: Path | str | None = None) -> str:
     return "" if data is None else data.decode("utf-8", errors="replace")
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+def read_utf8(path: Path | str, *, root: Path | str | None = None) -> str | None:
+    """The file's text, None when it cannot be read (see `read_bytes`) or is not UTF-8."""
+    data = read_bytes(path, root=root)
+    try:
+        return None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def read_json(path: Path | str, *, root: Path | str | None = None) -> Any:
+    """The parsed JSON document, None when the file cannot be read or does not parse."""
+    text = read_utf8(path, root=root)
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def why_unreadable(path: Path | str, root: Path | str | None = None) -> str | None:
+    """Why `read_bytes` would refuse `path` (for a message), None when it is readable or
+    absent: not a regular file, or a link out of the project."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None if not os.path.islink(path) else "a dangling link"
+    except (OSError, ValueError) as exc:
+        return f"unreadable ({exc.strerror or exc})" if isinstance(exc, OSError) else str(exc)
+    if not stat.S_ISREG(mode):
+        return "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+    base = root if root is not None else _root_of(os.path.abspath(path))
+    if base is not None and not inside(path, base):
+        return "a link to a file outside the project"
+    return None
+
+
+def read_toml(path: Path, *, root: Path | str | None = None) -> dict[str, Any]:
     """The parsed TOML document, {} when the file cannot be read or does not parse."""
-    data = read_bytes(path)
+    data = read_bytes(path, root=root)
     if data is None:
         return {}
     try:

@@ -28,6 +28,7 @@ from pathlib import Path
 from ai_workflow.engine import records
 from ai_workflow.engine.artifacts import write_json_atomic
 from ai_workflow.engine.step import StepContext
+from ai_workflow.textfiles import read_head
 
 VERSION_TIMEOUT_S = 30.0
 PYTHON_ENV_DIRS = (".venv", "venv", "env", ".env")
@@ -291,9 +292,8 @@ def real_interpreter(python: str, cwd: Path | None = None) -> str:
     runs from `cwd` (the target: a `.python-version` there chooses it): a shim's own directory
     holds no site-packages."""
     try:
-        with open(python, "rb") as handle:
-            if handle.read(2) != b"#!":
-                return python
+        if read_head(python, 2, root="/") != b"#!":  # wherever it is; a regular file only
+            return python
         probe = subprocess.run(
             [python, "-c", "import sys; print(sys.executable)"],
             capture_output=True,

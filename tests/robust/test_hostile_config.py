@@ -21,9 +21,7 @@ DEEP_YAML = "[" * 5000 + "]" * 5000
 DEEP_TOML = "[" * 5000 + "]" * 5000
 
 
-def _exit_code(
-    capsys: pytest.CaptureFixture[str], target: Path, *args: str
-) -> tuple[int, str]:
+def _exit_code(capsys: pytest.CaptureFixture[str], target: Path, *args: str) -> tuple[int, str]:
     code = main(["run", "--target", str(target), "--auto", "--dry-run", *args])
     err = capsys.readouterr().err
     return code, err

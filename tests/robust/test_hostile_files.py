@@ -19,11 +19,14 @@ import pytest
 from ai_workflow.ai.context import never_read
 from ai_workflow.changes.fingerprint import blob_id
 from ai_workflow.cli import main
+from ai_workflow.gitutil import GIT_READS
 from ai_workflow.project_files import list_project_files
-from ai_workflow.steps import BUILTIN_MODULES
+from ai_workflow.steps import BUILTIN_MODULES, code_quality
+from ai_workflow.steps.code_quality import safe_eslint_arguments
 from ai_workflow.textfiles import has_shell_shebang, read_bytes, read_text, read_toml
 from tests.ai.fakes import FakeLLMServer, findings_answer
 from tests.helpers import make_repo, write_files
+from tests.robust.test_planted_names import read_names
 
 OUTSIDE_TOKEN = "OUTSIDE-FILE-CONTENT-7f3a9c"
 DOTENV_TOKEN = "DotEnvValueBehindALink-55e1"
@@ -147,23 +150,105 @@ def test_links_out_of_the_project_and_to_secret_files_reach_no_request_or_artifa
     assert docs["status"] != "failed"
 
 
-FIFO_NAMES = (
-    "pyproject.toml", "package.json", "package-lock.json", ".shellcheckrc", ".rumdl.toml",
-    ".markdownlint.json", ".pre-commit-config.yaml", "ruff.toml", "setup.cfg", "tox.ini",
-    "Makefile", "go.mod", "requirements.txt", "run.sh", "a.js", "docs/index.md", "conftest.py",
-)  # fmt: skip
-
-
 def test_fifos_named_like_config_files_stop_no_step(tmp_path: Path) -> None:
     target = make_repo(tmp_path / "p", {"README.md": "# p\n\nRun `make test`.\n", "p/a.py": ""})
     (target / ".workflow-config.yaml").write_text(
-        "workflow:\n  timeouts: {"
-        + ", ".join(f"{m.SPEC.id}: 20" for m in BUILTIN_MODULES)
-        + "}\n"
+        "workflow:\n  timeouts: {" + ", ".join(f"{m.SPEC.id}: 20" for m in BUILTIN_MODULES) + "}\n"
     )
-    for name in FIFO_NAMES:
+    for name in set(read_names()) - GIT_READS:  # every file name in src/ (test_planted_names)
         (target / name).parent.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(target / name):
+            (target / name).unlink()
         os.mkfifo(target / name)
     proc = _run_cli(target, "--json", "--jobs", "4")
     steps = json.loads(proc.stdout)["steps"]
     assert [s["id"] for s in steps if "timed out" in (s.get("reason") or "")] == []
+
+
+OUTSIDE_WORD = "OutsideSecretWord"
+
+
+@pytest.mark.skipif(
+    not os.environ.get("ESLINT_TEST_DIR"),
+    reason="set ESLINT_TEST_DIR to a directory with node_modules/.bin/eslint and @eslint/js",
+)
+def test_eslint_never_opens_a_fifo_nor_a_link_out(tmp_path: Path) -> None:
+    """Real eslint 9 on `eslint .` and on a lint script naming a FIFO and a glob over FIFOs."""
+    install = Path(os.environ["ESLINT_TEST_DIR"]) / "node_modules"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "leak.js").write_text(f"leaked {OUTSIDE_WORD}\n")  # a parse error quotes it
+    scripts = {"lint": "eslint .", "lint:src": 'eslint src/x.js "src/*.js"'}
+    files = {
+        "eslint.config.cjs": 'module.exports = [require("@eslint/js").configs.recommended];\n',
+        "package.json": json.dumps({"name": "demo", "scripts": scripts}),
+        "src/a.js": "const unused = 1;\n",
+        ".workflow-config.yaml": "workflow:\n  timeouts: {code_quality: 60}\n",
+    }
+    for git_repo in (True, False):
+        target = tmp_path / f"p{git_repo}"
+        if git_repo:
+            make_repo(target, files)
+        else:
+            write_files(target, files)
+        (target / "node_modules").symlink_to(install, target_is_directory=True)
+        for fifo in ("src/x.js", "src/we[i]rd (1)*.js", "lib/deep/c.js", ".ai_workflow/w.js"):
+            (target / fifo).parent.mkdir(parents=True, exist_ok=True)
+            os.mkfifo(target / fifo)
+        (target / "src" / "pw.js").symlink_to(outside / "leak.js")
+        (target / "lib-out").symlink_to(outside, target_is_directory=True)
+        start = time.monotonic()
+        proc = _run_cli(target, "--steps", "code_quality", "--json")
+        assert time.monotonic() - start < 60, "eslint waited on a FIFO"
+        assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr
+        step = json.loads(proc.stdout)["steps"][0]
+        assert "timed out" not in (step.get("reason") or "")
+        found = {(f["rule"], f.get("path")) for f in step["findings"]}
+        assert ("eslint/no-unused-vars", "src/a.js") in found, step
+        assert {p for _, p in found if p and p != "src/a.js" and p.endswith(".js")} == set()
+        artifacts = b"\n".join(
+            p.read_bytes() for p in (target / ".ai_workflow").rglob("*") if p.is_file()
+        )
+        assert OUTSIDE_WORD not in proc.stdout and OUTSIDE_WORD.encode() not in artifacts
+
+
+def test_eslint_arguments_skip_what_must_not_be_opened() -> None:
+    skipped = [".ai_workflow", "src/x.js", "src/we[i]rd (1)*.js"]
+    args = safe_eslint_arguments(("src/x.js", "src/*.js", "--no-ignore", "--ext", ".js"), skipped)
+    assert args == [
+        "src/*.js", "--ext", ".js",
+        "--ignore-pattern", ".ai_workflow",
+        "--ignore-pattern", "src/x.js",
+        "--ignore-pattern", r"src/we\[i\]rd \(1\)\*.js",
+    ]  # fmt: skip
+    assert safe_eslint_arguments(("./src/x.js",), skipped) is None  # nothing left to lint
+    assert safe_eslint_arguments((".",), []) == ["."]
+
+
+def test_linter_commands_are_bounded_by_the_step_timeout() -> None:
+    spec = code_quality.SPEC
+    assert code_quality.step_tool_timeout(spec) == code_quality.TOOL_TIMEOUT_S
+    assert code_quality.step_tool_timeout(spec.replace(timeout_s=7.0)) == 7.0
+
+
+def test_pytest_collects_no_fifo_nor_link_out_and_imports_no_such_conftest(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "outside.py"
+    outside.write_text(f"{OUTSIDE_WORD} broken\n")  # a SyntaxError quoting the word
+    files = {
+        "pyproject.toml": '[project]\nname = "p"\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+        "tests/test_ok.py": "def test_ok():\n    assert True\n",
+    }
+    target = make_repo(tmp_path / "p", files)
+    os.mkfifo(target / "tests" / "test_fifo.py")
+    (target / "tests" / "test_leak.py").symlink_to(outside)
+    proc = _run_cli(target, "--steps", "test_execution", "--json")
+    step = json.loads(proc.stdout)["steps"][0]
+    assert step["status"] == "passed", step  # test_ok ran; the FIFO and the link were left out
+    assert OUTSIDE_WORD not in proc.stdout + proc.stderr
+    (target / "tests" / "conftest.py").symlink_to(outside)
+    proc = _run_cli(target, "--steps", "test_execution", "--json", "--no-step-cache")
+    step = json.loads(proc.stdout)["steps"][0]
+    assert "tests/unsafe-file" in {f["rule"] for f in step["findings"]}, step
+    assert OUTSIDE_WORD not in proc.stdout + proc.stderr

@@ -42,6 +42,7 @@ class PromptTemplate:
 
 def _load_toml(name: str) -> dict[str, Any]:
     try:
+        # raw read: package data shipped with ai-workflow
         text = resources.files(PROMPTS_PACKAGE).joinpath(f"{name}.toml").read_text("utf-8")
         return tomllib.loads(text)
     except FileNotFoundError:

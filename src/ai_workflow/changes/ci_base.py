@@ -21,8 +21,9 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
+
+from ai_workflow.textfiles import read_utf8, why_unreadable
 
 CI_BASE_VARIABLES = (
     "GITHUB_BASE_REF",
@@ -92,10 +93,15 @@ def _github_event(environ: Mapping[str, str], notes: list[str]) -> dict[str, Any
     path = _value(environ, "GITHUB_EVENT_PATH")
     if not path:
         return {}
+    # the CI runner's file, outside the target by design: a regular file only
+    problem = why_unreadable(path)
+    text = None if problem else read_utf8(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        notes.append(f"GitHub event payload {path} could not be read ({exc})")
+        data = json.loads(text) if text is not None else None
+    except (ValueError, RecursionError) as exc:
+        problem = str(exc)
+    if text is None or problem:
+        notes.append(f"GitHub event payload {path} could not be read ({problem or 'unreadable'})")
         return {}
     return data if isinstance(data, dict) else {}
 

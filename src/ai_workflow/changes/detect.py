@@ -22,6 +22,7 @@ from ai_workflow.changes.ci_base import CI_BASE_VARIABLES, GITHUB_FIX, GITLAB_FI
 from ai_workflow.config import CONFIG_FILE_NAMES, Config
 from ai_workflow.gitutil import GitError, git
 from ai_workflow.project_files import ALWAYS_EXCLUDED_DIRS
+from ai_workflow.textfiles import read_utf8
 from ai_workflow.workdir import excluded_workdirs
 
 UNTRACKED = "?"
@@ -319,14 +320,8 @@ def _workflow_config_changed(target: Path, merge_base: str, files: Mapping[str, 
     if "pyproject.toml" not in files:
         return False
     old = _try(target, "show", f"{merge_base}:./pyproject.toml")
-    return bool(_tool_section(old) != _tool_section(_read_text(target / "pyproject.toml")))
-
-
-def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+    new = read_utf8(target / "pyproject.toml", root=target)
+    return bool(_tool_section(old) != _tool_section(new))
 
 
 def _tool_section(text: str | None) -> Any:

@@ -119,6 +119,7 @@ def blob_id(path: Path) -> str:
     Only a regular file is read (opened without blocking, so a FIFO cannot hang the run);
     anything else raises OSError.
     """
+    # raw read: O_NONBLOCK, then fstat: only a regular file is hashed (a digest is kept)
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
     try:
         info = os.fstat(fd)

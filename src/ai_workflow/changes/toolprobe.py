@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
-import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ai_workflow.engine.step import StepContext
 from ai_workflow.techstack import detect_stack
+from ai_workflow.textfiles import read_json, read_text
 from ai_workflow.tools import Tool, find_tool, run_interpreter, tool_version
 
 PROBE_TIMEOUT_S = 20.0
@@ -58,10 +58,10 @@ def node_package(name: str) -> Probe:
 
     def probe(ctx: StepContext) -> str:
         manifest = ctx.target / "node_modules" / name / "package.json"
-        try:
-            return str(json.loads(manifest.read_text(encoding="utf-8")).get("version"))
-        except (OSError, ValueError):
-            return "absent"
+        # the tool's own manifest, wherever node_modules leads (the tool runs from there):
+        # only its version is kept, and only from a regular file
+        data = read_json(manifest, root=manifest.parent)
+        return str(data.get("version")) if isinstance(data, dict) else "absent"
 
     return probe
 
@@ -94,8 +94,8 @@ def target_python(ctx: StepContext) -> str:
     lines = [f"{python} -> {_identity(real)}"]
     prefixes = dict.fromkeys([exe.parent.parent, real.parent.parent, Path.home() / ".local"])
     config = exe.parent.parent / "pyvenv.cfg"
-    if config.is_file():
-        lines.append(config.read_text(encoding="utf-8", errors="replace").strip())
+    if config.is_file():  # the interpreter's environment, wherever it is; a regular file only
+        lines.append(read_text(config, root=config.parent).strip())
     for prefix in prefixes:
         for pattern in SITE_PATTERNS:
             lines += [_identity(site) for site in sorted(prefix.glob(pattern))]

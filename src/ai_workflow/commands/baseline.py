@@ -10,7 +10,6 @@ command says to run the workflow first. The baseline goes to `<target>/.ai-workf
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from ai_workflow.rules.baseline import (
     write_baseline,
 )
 from ai_workflow.rules.sources import SourceLines
+from ai_workflow.textfiles import read_json
 
 NAME = "baseline"
 HELP = "record the latest complete run's findings as known, so later runs report only new ones"
@@ -78,9 +78,8 @@ def latest_findings(target: Path) -> tuple[str, dict[str, Any]]:
     for entry in complete_runs(read_history(target)):
         run_id = str(entry.get("run_id"))
         path = Workspace(target, run_id).backlog_dir / FINDINGS_FILE
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        document = read_json(path)  # a regular file only: a FIFO there cannot block
+        if document is None:
             continue  # its reports were not written (or were removed): an older run may do
         if isinstance(document, dict) and document.get("schema") == FINDINGS_SCHEMA:
             return run_id, document

@@ -173,7 +173,7 @@ def _append_env_file(variable: str, text: str) -> None:
     if not path:
         return
     try:
-        with open(path, "a", encoding="utf-8") as handle:
+        with open(path, "a", encoding="utf-8") as handle:  # raw read: GitHub's own file (write)
             handle.write(text)
     except OSError as exc:
         print(f"ai-workflow: warning: cannot write ${variable} ({path}): {exc}", file=sys.stderr)

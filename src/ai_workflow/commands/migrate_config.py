@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     destination = Path(label + NEW_SUFFIX)
     try:
+        # raw read: creates a new file (O_EXCL), never reads
         fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
         raise UsageError(f"{destination} exists already: remove it first") from None

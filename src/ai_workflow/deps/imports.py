@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.techstack import is_test_path
+from ai_workflow.textfiles import read_text
 
 # Files that are development tooling, not shipped code (their imports are checked leniently).
 DEV_DIRS = frozenset(
@@ -169,9 +170,9 @@ def scan_imports(
     scan = ImportScan()
     for rel in py_files:
         try:
-            text = (target / rel).read_bytes().decode("utf-8", errors="replace")
+            text = read_text(target / rel, root=target)
             tree = parse_python(text, rel)
-        except (OSError, PySyntaxError):
+        except PySyntaxError:
             continue  # code_quality reports syntax errors
         dev = is_dev_file(rel, test_dirs)
         scan.runtime_files += not dev

@@ -24,6 +24,7 @@ from ai_workflow.deps.model import Dependency, Manifest, Report
 from ai_workflow.findings import Severity
 from ai_workflow.nested import dig_table
 from ai_workflow.pysource import PySyntaxError, parse_python
+from ai_workflow.textfiles import read_utf8, why_unreadable
 
 REQUIREMENTS_NAME = re.compile(r"(^|[-_.])requirements?([-_.][\w.-]*)?\.(txt|in)$")
 DEV_GROUP_WORDS = re.compile(r"dev|test|lint|doc|ci|build|type|check|bench", re.IGNORECASE)
@@ -53,10 +54,10 @@ def read_manifest(target: Path, rel: str, report: Report) -> Manifest | None:
     kind = manifest_kind(rel)
     if kind is None:
         return None
-    try:
-        text = (target / rel).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        report.add("deps/invalid-manifest", Severity.ERROR, f"cannot read: {exc}", rel, None)
+    text = read_utf8(target / rel, root=target)
+    if text is None:
+        problem = why_unreadable(target / rel, target) or "unreadable or not UTF-8"
+        report.add("deps/invalid-manifest", Severity.ERROR, f"cannot read: {problem}", rel, None)
         return Manifest(rel, kind, valid=False)
     parser = PARSERS[kind]
     manifest = parser(rel, text, report)

@@ -25,6 +25,7 @@ from ai_workflow.deps.lockfiles import PYTHON_LOCKFILES
 from ai_workflow.deps.model import canonical
 from ai_workflow.engine.step import StepContext
 from ai_workflow.nested import dig, dig_table
+from ai_workflow.textfiles import read_utf8
 
 SOURCE_PATH_KEYS = ("editable", "virtual", "directory", "path", "url")
 """Keys of a TOML lockfile's package (or its `source` table) that name a local directory."""
@@ -178,10 +179,7 @@ def _strings(value: Any) -> list[str]:
 
 
 def _text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+    return read_utf8(path)  # a regular file inside the target only
 
 
 def _load(path: Path, loader: Any) -> Any:

@@ -21,6 +21,7 @@ from typing import Any
 
 import filelock
 
+from ai_workflow import textfiles
 from ai_workflow.engine import records
 from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.step import OK_STATUSES, StepResult, StepSpec
@@ -113,6 +114,7 @@ def load_checkpoints(target: Path) -> list[Checkpoint]:
     found = []
     for path in _checkpoint_files(target):
         try:
+            # raw read: our own checkpoint, a regular file (records.file_slot checked)
             checkpoint = Checkpoint.from_dict(records.loads(path.read_bytes()))
             if checkpoint.run_id != path.stem:
                 raise ValueError(f"it holds run {checkpoint.run_id}")
@@ -215,6 +217,6 @@ class RunLock:
 
     def _owner(self) -> str:
         try:
-            return f" (pid {int((self.root / 'run.pid').read_text().strip())})"
-        except (OSError, ValueError):
+            return f" (pid {int(textfiles.read_text(self.root / 'run.pid').strip())})"
+        except ValueError:
             return ""

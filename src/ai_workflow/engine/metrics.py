@@ -40,6 +40,7 @@ def read_history(target: Path) -> list[dict[str, Any]]:
     if not records.file_slot(path):
         return []
     runs: list[dict[str, Any]] = []
+    # raw read: our own history, a regular file (records.file_slot above)
     with path.open(encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -128,6 +129,7 @@ def read_recent_history(target: Path, runs: int, block: int = TAIL_BLOCK) -> lis
     if not records.file_slot(path):
         return []
     try:
+        # raw read: our own history, a regular file (records.file_slot above)
         handle = path.open("rb")
     except OSError:
         return []
@@ -171,6 +173,7 @@ def append_history(target: Path, summary: Mapping[str, Any]) -> None:
     path = records.directory_slot(metrics_dir(target)) / HISTORY_FILE
     records.file_slot(path)
     line = records.dumps(history_record(summary), separators=(",", ":")) + "\n"
+    # raw read: our own history, appended to; O_NOFOLLOW
     fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     try:
         size = os.fstat(fd).st_size
@@ -308,6 +311,7 @@ def _groups_changed() -> None:
             data = (_with_processes(summary_json) + "\n").encode("utf-8")
             try:
                 flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+                # raw read: a new temporary file of ours, written
                 fd = os.open(tmp, flags, 0o644)
                 try:
                     os.write(fd, data)

@@ -129,6 +129,7 @@ def read_text(path: Path) -> str | None:
     if not file_slot(path):
         return None
     try:
+        # raw read: our own state file, a regular file (file_slot moved anything else aside)
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None

@@ -191,6 +191,7 @@ class StepLog:
 
     def _append(self, message: str, stamp: str) -> None:
         assert self.path is not None
+        # raw read: this run's own log, appended to, in a folder the run created
         with self.path.open("a", encoding="utf-8", errors="replace") as handle:
             for line in message.splitlines() or [""]:
                 handle.write(f"[{stamp}] {line}\n")

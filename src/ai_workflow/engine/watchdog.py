@@ -37,6 +37,7 @@ class ProcInfo:
 
 def boot_id() -> str | None:
     try:
+        # raw read: /proc, the kernel's
         with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as handle:
             return handle.read().strip() or None
     except OSError:
@@ -46,6 +47,7 @@ def boot_id() -> str | None:
 def _stat(pid: int) -> ProcInfo | None:
     """pid, process group and start time from /proc/<pid>/stat (None: gone, or no /proc)."""
     try:
+        # raw read: /proc, the kernel's
         with open(f"/proc/{pid}/stat", "rb") as handle:
             raw = handle.read()
     except OSError:
@@ -84,6 +86,7 @@ def _processes() -> list[ProcInfo]:
 
 def _carries(pid: int, marker: bytes) -> bool:
     try:
+        # raw read: /proc, the kernel's
         with open(f"/proc/{pid}/environ", "rb") as handle:
             return marker in handle.read().split(b"\0")
     except OSError:

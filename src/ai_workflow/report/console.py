@@ -66,6 +66,7 @@ class _QuietOnBrokenPipe(Console):
 
     def on_broken_pipe(self) -> None:
         self.quiet = True
+        # raw read: the null device, for writing
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, (sys.stderr if self.stderr else sys.stdout).fileno())
 

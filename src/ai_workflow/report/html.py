@@ -325,6 +325,7 @@ def _trend_point(run: Mapping[str, Any]) -> dict[str, Any]:
 
 @cache
 def _asset(name: str) -> str:
+    # raw read: package data shipped with ai-workflow
     return (resources.files("ai_workflow.report") / "html_assets" / name).read_text("utf-8")
 
 

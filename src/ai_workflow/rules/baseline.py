@@ -23,6 +23,7 @@ from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.errors import UsageError
 from ai_workflow.findings import Finding
 from ai_workflow.rules.sources import SourceLines
+from ai_workflow.textfiles import read_bytes, why_unreadable
 
 BASELINE_FILE = ".ai-workflow-baseline.json"
 BASELINE_SCHEMA = "ai-workflow/baseline@1"
@@ -77,10 +78,13 @@ class Baseline:
 
 def load_baseline(path: Path) -> Baseline | None:
     """The baseline at `path`; None when there is none; BaselineError when it is unusable."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return None
+    raw = read_bytes(path, root=path.parent)  # a regular file of the project, never a link out
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        if raw is None:
+            raise OSError(why_unreadable(path, path.parent) or "unreadable")
+        data = json.loads(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(f"cannot read the baseline {path}: {exc}") from None
     except json.JSONDecodeError as exc:

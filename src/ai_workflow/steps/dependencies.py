@@ -59,6 +59,7 @@ from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.findings import Severity
 from ai_workflow.project_files import project_files
 from ai_workflow.techstack import detect_stack
+from ai_workflow.textfiles import read_utf8, why_unreadable
 
 SPEC = StepSpec(
     id="dependencies",
@@ -221,11 +222,11 @@ def _out_of_date(dep: Dependency, lock: str, detail: str, report: Report) -> Non
 
 
 def _read_lock(target: Path, lock: str, report: Report) -> str | None:
-    try:
-        return (target / lock).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        report.add("deps/invalid-lockfile", Severity.ERROR, f"cannot read: {exc}", lock, None)
-        return None
+    text = read_utf8(target / lock, root=target)
+    if text is None:
+        problem = why_unreadable(target / lock, target) or "unreadable or not UTF-8"
+        report.add("deps/invalid-lockfile", Severity.ERROR, f"cannot read: {problem}", lock, None)
+    return text
 
 
 def _check_npm_lock(ctx: StepContext, manifest: Manifest, lock: str | None, report: Report) -> None:

@@ -34,6 +34,7 @@ content, the configuration or rumdl's version changed; every rule that runs look
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -49,7 +50,7 @@ from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.markdown_docs import is_markdown_path
 from ai_workflow.project_files import project_files
-from ai_workflow.textfiles import read_toml
+from ai_workflow.textfiles import read_text, read_toml, read_utf8, readable_file, why_unreadable
 from ai_workflow.tools import Tool, resolve_tool
 
 SPEC = StepSpec(
@@ -216,11 +217,8 @@ class LintConfig:
     def key_values(self) -> dict[str, Any]:
         """What the findings depend on besides each file (the per-file results key)."""
         native = None
-        if self.native is not None:
-            try:
-                native = self.native.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                native = "unreadable"
+        if self.native is not None:  # chosen by `load_lint_config`: inside the target
+            native = read_text(self.native) or "unreadable"
         return {
             "rules": self.rules,
             "native": native,
@@ -234,17 +232,18 @@ def load_lint_config(target: Path, files: Iterable[str]) -> LintConfig:
     present = set(files)
     config = LintConfig()
     for name in (*MARKDOWNLINT_FILES, *MARKDOWNLINT_CLI2_FILES):
-        if name in present or (target / name).is_file():
-            raw = _read_config(target / name, config)
+        if name in present or (target / name).exists() or os.path.islink(target / name):
+            raw = _read_config(target / name, config, target)
             if name in MARKDOWNLINT_CLI2_FILES and isinstance(raw, dict):
                 raw = raw.get("config")
             if isinstance(raw, dict):
                 config.sources.append(name)
-                translate_markdownlint(_resolve_extends(target / name, raw, config), config)
+                extended = _resolve_extends(target / name, raw, config, target)
+                translate_markdownlint(extended, config)
             break
     for name in PYMARKDOWN_FILES:
-        if (target / name).is_file():
-            raw = _read_config(target / name, config)
+        if (target / name).exists() or os.path.islink(target / name):
+            raw = _read_config(target / name, config, target)
             if isinstance(raw, dict):
                 config.sources.append(name)
                 translate_pymarkdown(raw, config)
@@ -252,7 +251,7 @@ def load_lint_config(target: Path, files: Iterable[str]) -> LintConfig:
     if isinstance(pyproject.get("pymarkdown"), dict):
         config.sources.append("pyproject.toml [tool.pymarkdown]")
         translate_pymarkdown(pyproject["pymarkdown"], config)
-    native = next((target / n for n in RUMDL_FILES if (target / n).is_file()), None)
+    native = next((target / n for n in RUMDL_FILES if readable_file(target / n, target)), None)
     if native is None and isinstance(pyproject.get("rumdl"), dict):
         native = target / "pyproject.toml"
     if native is not None:
@@ -262,13 +261,11 @@ def load_lint_config(target: Path, files: Iterable[str]) -> LintConfig:
     return config
 
 
-def _read_config(path: Path, config: LintConfig) -> Any:
-    try:
-        if path.exists() and not path.is_file():  # a FIFO would block the run forever
-            raise OSError("not a regular file")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        config.errors.append(f"{path.name}: unreadable ({exc})")
+def _read_config(path: Path, config: LintConfig, target: Path) -> Any:
+    text = read_utf8(path, root=target)  # never a FIFO, never a link out of the target
+    if text is None:
+        problem = why_unreadable(path, target) or "unreadable or not UTF-8"
+        config.errors.append(f"{path.name}: unreadable ({problem})")
         return None
     try:
         return json.loads(_strip_json_comments(text))
@@ -281,7 +278,9 @@ def _read_config(path: Path, config: LintConfig) -> Any:
         return None
 
 
-def _resolve_extends(path: Path, raw: dict[str, Any], config: LintConfig) -> dict[str, Any]:
+def _resolve_extends(
+    path: Path, raw: dict[str, Any], config: LintConfig, target: Path
+) -> dict[str, Any]:
     """markdownlint's `extends`: the named file (relative to this one) under this one."""
     merged = dict(raw)
     seen = {path.resolve()}
@@ -291,7 +290,7 @@ def _resolve_extends(path: Path, raw: dict[str, Any], config: LintConfig) -> dic
             config.errors.append(f"{path.name}: extends {base_path.name}: not found or a cycle")
             break
         seen.add(base_path)
-        base = _read_config(base_path, config)
+        base = _read_config(base_path, config, target)
         if not isinstance(base, dict):
             break
         merged = {**base, **merged}
@@ -518,10 +517,9 @@ def _readable(target: Path, files: list[str], outcome: StepOutcome) -> list[str]
     """Files that are UTF-8 text (the others are reported, not linted)."""
     readable = []
     for path in files:
-        try:
-            (target / path).read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            outcome.skipped_checks.append(f"markdown lint: {path} is not readable UTF-8 ({exc})")
+        if read_utf8(target / path, root=target) is None:
+            problem = why_unreadable(target / path, target) or "unreadable or not UTF-8"
+            outcome.skipped_checks.append(f"markdown lint: {path} is not readable ({problem})")
             continue
         readable.append(path)
     return readable
@@ -623,10 +621,7 @@ def judge_file(
     false alarms left out), ordered by line."""
     if not items:
         return FileResult([])
-    try:
-        text = (target / path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        text = ""
+    text = read_text(target / path, root=target)
     suppressions = Suppressions(text)
     closed = {i.line for i in items if i.rule == "MD020"}
     result = FileResult([])

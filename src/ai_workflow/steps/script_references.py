@@ -49,7 +49,14 @@ from ai_workflow.shell_commands import Command, Session, join, split_line
 from ai_workflow.shell_commands import unwrap as _unwrap_wrappers
 from ai_workflow.steps.documentation import PythonIndex
 from ai_workflow.techstack import is_test_path
-from ai_workflow.textfiles import has_shell_shebang, line_of, read_bytes, read_text, read_toml
+from ai_workflow.textfiles import (
+    has_shell_shebang,
+    line_of,
+    read_bytes,
+    read_head,
+    read_text,
+    read_toml,
+)
 
 SPEC = StepSpec(
     id="script_references",
@@ -741,11 +748,7 @@ def find_scripts(target: Path, files: Iterable[str]) -> list[str]:
 
 
 def _shebang(path: Path) -> str | None:
-    try:
-        with path.open("rb") as handle:
-            first = handle.readline(200)
-    except OSError:
-        return None
+    first = (read_head(path, 200) or b"").split(b"\n", 1)[0]
     return first.decode("utf-8", "replace").strip() if first.startswith(b"#!") else None
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import shutil
 from dataclasses import asdict
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ai_workflow.ai.redact import redact
 from ai_workflow.engine.process import CommandResult
@@ -34,7 +34,7 @@ from ai_workflow.testcmd.environment import (
     missing_python_module,
     python_declared,
 )
-from ai_workflow.testcmd.plans import Plan, plan_for
+from ai_workflow.testcmd.plans import Plan, plan_for, unsafe_test_entries
 from ai_workflow.testcmd.reports import (
     FailedTest,
     ReportError,
@@ -73,6 +73,9 @@ def run(ctx: StepContext) -> StepOutcome:
     missing = _missing_runner(ctx.target, plan, stack)
     if missing is not None:
         return _runner_missing(outcome, plan, missing)
+    hostile = _unsafe_conftest(ctx, plan)
+    if hostile is not None:
+        return _not_run_for(outcome, plan, hostile)
     timeout = ctx.config.tech_stack.test_timeout_s
     absent = [name for name in plan.side_files if not (ctx.target / name).exists()]
     result = ctx.run_command(
@@ -83,6 +86,27 @@ def run(ctx: StepContext) -> StepOutcome:
     )
     _remove_created(ctx, outcome, absent)
     _interpret(ctx, outcome, plan, stack, result)
+    return outcome
+
+
+def _unsafe_conftest(ctx: StepContext, plan: Plan) -> str | None:
+    """A conftest.py pytest would import that is no regular file of the project (a link out of
+    the target, a FIFO): `--ignore` does not keep pytest from importing it."""
+    if plan.framework != "pytest":
+        return None
+    found = (r for r in unsafe_test_entries(ctx) if PurePosixPath(r).name == "conftest.py")
+    return next(found, None)
+
+
+def _not_run_for(outcome: StepOutcome, plan: Plan, rel: str) -> StepOutcome:
+    why = f"{rel} is no regular file of the project (a FIFO, or a link out of it)"
+    outcome.skipped_checks.append(f"tests ({plan.framework}): not run: {why}")
+    outcome.add(
+        "tests/unsafe-file",
+        "warning",
+        f"the tests were not run: {why}, and pytest would import it; replace it with a file",
+        rel,
+    )
     return outcome
 
 

@@ -27,6 +27,7 @@ from ai_workflow.testsource.pyreach import behaviourless
 from ai_workflow.testsource.pytest_collection import PytestCollection, read_collection
 from ai_workflow.testsource.reach import CoverageData, Reach, compute_reach
 from ai_workflow.testsource.readers import ProjectTests
+from ai_workflow.textfiles import read_bytes, why_unreadable
 
 SPEC = StepSpec(
     id="test_review",
@@ -363,14 +364,16 @@ def find_coverage_report(target: Path, files: list[str]) -> str | None:
 
 
 def read_coverage(target: Path, rel: str) -> Coverage:
-    path = target / rel
+    data = read_bytes(target / rel, root=target)
     try:
+        if data is None:
+            raise ValueError(why_unreadable(target / rel, target) or "unreadable")
         if rel.endswith(".xml"):
-            return _cobertura(target, rel, ET.parse(path).getroot())
+            return _cobertura(target, rel, ET.fromstring(data))
         if rel.endswith(".info"):
-            return _lcov(target, rel, path.read_text(encoding="utf-8", errors="replace"))
-        return _istanbul(target, rel, json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ET.ParseError, json.JSONDecodeError, ValueError, KeyError, TypeError) as exc:
+            return _lcov(target, rel, data.decode("utf-8", errors="replace"))
+        return _istanbul(target, rel, json.loads(data.decode("utf-8")))
+    except (ET.ParseError, ValueError, KeyError, TypeError, RecursionError) as exc:
         raise CoverageError(f"cannot read the coverage report {rel}: {exc}") from None
 
 

@@ -31,6 +31,7 @@ from ai_workflow.testcmd.commands import (
     recognise,
     resolve,
 )
+from ai_workflow.textfiles import read_text
 
 NPM_PLACEHOLDER_TEST = "no test specified"
 RUNNER_SCRIPTS = frozenset(
@@ -77,10 +78,7 @@ class ProjectSources:
         return glob_matches(pattern, self.files)
 
     def text(self, rel: str) -> str:
-        try:
-            return (self.target / rel).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
+        return read_text(self.target / rel, root=self.target)
 
     def yaml(self, rel: str) -> Any:
         try:

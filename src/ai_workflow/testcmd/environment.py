@@ -10,7 +10,6 @@ import of something it does not declare, a `go.sum` entry it lacks.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from ai_workflow.deps.manifests import read_manifest
 from ai_workflow.deps.model import Report, canonical
+from ai_workflow.textfiles import read_json
 
 NETWORK = re.compile(
     r"dial tcp|no such host|name resolution|could not resolve host|couldn't resolve host|"
@@ -140,10 +140,7 @@ def missing_node_packages(target: Path, output: str) -> Unavailable | None:
 
 
 def _npm_declared(target: Path) -> set[str]:
-    try:
-        package = json.loads((target / "package.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return set()
+    package = read_json(target / "package.json", root=target)
     if not isinstance(package, dict):
         return set()
     names: set[str] = set()

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext
+from ai_workflow.project_files import unsafe_entries
 from ai_workflow.techstack import TechStack
 from ai_workflow.testcmd.reports import (
     Innermost,
@@ -38,7 +39,9 @@ from ai_workflow.testcmd.reports import (
     parse_rspec_json,
     parse_unittest_output,
 )
+from ai_workflow.textfiles import read_text
 from ai_workflow.tools import real_interpreter, run_interpreter
+from ai_workflow.workdir import excluded_workdirs
 
 JUNIT_ENV = "AI_WORKFLOW_JUNIT_XML"
 TOOL_STATE_DIR = "tool_state"  # under the workspace root, kept across runs
@@ -114,11 +117,8 @@ def _site_packages(python: str) -> Iterator[Path]:
 
 
 def _includes_system_site(config: Path) -> bool:
-    try:
-        lines = config.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return False
-    for line in lines:
+    # the interpreter's environment, wherever it is: a regular file only
+    for line in read_text(config, root=config.parent).splitlines():
         key, _, value = line.partition("=")
         if key.strip() == "include-system-site-packages":
             return value.strip().lower() == "true"
@@ -185,6 +185,9 @@ def _entry_plan(
 def _pytest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
     junit = _report_path(ctx, "junit", ".xml")
     argv += ["-p", "no:cacheprovider", "-o", "junit_family=xunit1", f"--junitxml={junit}"]
+    # never collected: what is no regular file of the project (a FIFO named test_x.py, a link
+    # out of the target); a conftest.py among them stops the run first (test_execution)
+    argv += [f"--ignore={ctx.target / rel}" for rel in unsafe_test_entries(ctx)]
     if has_pytest_benchmark(run_interpreter(ctx, argv[0])) and not os.environ.get(
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
     ):
@@ -192,6 +195,12 @@ def _pytest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan
     return Plan(
         argv, "pytest", env, _junit_reader(junit, ctx.target, "last", zero_based=True), junit
     )
+
+
+def unsafe_test_entries(ctx: StepContext) -> list[str]:
+    """`project_files.unsafe_entries` of the target, once per run."""
+    workdirs = excluded_workdirs(ctx.target)
+    return ctx.memo.get("unsafe_entries", lambda: unsafe_entries(ctx.target, workdirs))
 
 
 def _unittest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:

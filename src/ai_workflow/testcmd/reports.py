@@ -9,6 +9,7 @@ becomes a message.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -23,6 +24,7 @@ from junitparser.junitparser import JUnitXmlError
 from rich.text import Text
 
 from ai_workflow.project_files import ALWAYS_EXCLUDED_DIRS
+from ai_workflow.textfiles import read_bytes, read_text, why_unreadable
 
 Innermost = Literal["first", "last"]  # where a runner prints the innermost stack frame
 CODE_EXT = r"(?:py|js|mjs|cjs|jsx|ts|mts|cts|tsx|go|rs|rb|sh|bats)"
@@ -135,7 +137,7 @@ def parse_junit(
 ) -> TestReport:
     """Counts and failures from a JUnit/xUnit XML file (nested suites included)."""
     try:
-        xml = JUnitXml.fromfile(str(path))
+        xml = read_junit(path, target)
     except (ET.ParseError, JUnitXmlError, OSError, ValueError) as exc:
         raise ReportError(f"cannot read the JUnit report {path.name}: {exc}") from None
     report = TestReport(source=f"JUnit XML {path.name}")
@@ -370,10 +372,7 @@ def parse_go_json(text: str, target: Path) -> TestReport | None:
 
 
 def _go_module(target: Path) -> str | None:
-    try:
-        text = (target / "go.mod").read_text(encoding="utf-8")
-    except OSError:
-        return None
+    text = read_text(target / "go.mod", root=target)
     match = re.search(r"^module\s+(\S+)", text, re.MULTILINE)
     return match.group(1) if match else None
 
@@ -395,12 +394,44 @@ def _go_failure(package: str, test: str, lines: list[str], module: str | None) -
     return FailedTest(f"{package}.{test}", "failed", "failed")
 
 
+def _report_json(path: Path, target: Path, runner: str) -> Any:
+    """A runner's JSON report (in the work directory, or the target): a regular file that
+    does not lead out of the target; ReportError otherwise."""
+    data = read_bytes(path, root=_report_root(path, target))
+    try:
+        if data is None:
+            raise ValueError(why_unreadable(path, _report_root(path, target)) or "unreadable")
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise ReportError(f"cannot read the {runner} report {path.name}: {exc}") from None
+
+
+def _report_root(path: Path, target: Path) -> Path:
+    """Where a report may lead: the target, or the directory a report the tool asked for
+    was written to (the work directory can be outside the target)."""
+    return target if _under(path, target) else path.parent
+
+
+def _under(path: Path, base: Path) -> bool:
+    try:
+        path.absolute().relative_to(base.absolute())
+    except ValueError:
+        return False
+    return True
+
+
+def read_junit(path: Path, target: Path) -> JUnitXml:
+    """A JUnit XML file read like `_report_json` (never a FIFO, never a link out)."""
+    data = read_bytes(path, root=_report_root(path, target))
+    if data is None:
+        raise OSError(why_unreadable(path, _report_root(path, target)) or "unreadable")
+    # raw read: bytes already read by read_bytes
+    return JUnitXml.fromfile(io.BytesIO(data))
+
+
 def parse_jest_json(path: Path, target: Path) -> TestReport:
     """jest's `--json --outputFile` report."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ReportError(f"cannot read the jest report {path.name}: {exc}") from None
+    data = _report_json(path, target, "jest")
     report = TestReport(source=f"jest JSON {path.name}")
     for suite in data.get("testResults", []):
         file_path = project_path(str(suite.get("name", "")), target)
@@ -437,10 +468,7 @@ def _add_jest_case(
 
 def parse_rspec_json(path: Path, target: Path) -> TestReport:
     """RSpec's `--format json` report."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ReportError(f"cannot read the RSpec report {path.name}: {exc}") from None
+    data = _report_json(path, target, "RSpec")
     report = TestReport(source=f"RSpec JSON {path.name}")
     for example in data.get("examples", []):
         status = example.get("status")

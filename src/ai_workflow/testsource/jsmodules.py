@@ -8,7 +8,6 @@ the name of any package the repository itself holds (workspaces, self-reference)
 
 from __future__ import annotations
 
-import json
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -16,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from ai_workflow.pysource import read_source
 from ai_workflow.testsource import treesitter as ts
 from ai_workflow.testsource.treesitter import Node
+from ai_workflow.textfiles import read_json
 
 FUNCTION_TYPES = frozenset(
     {
@@ -350,10 +350,7 @@ class JsProject:
             self._read_manifest(manifest)
 
     def _read_manifest(self, manifest: str) -> None:
-        try:
-            data = json.loads((self.target / manifest).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
+        data = read_json(self.target / manifest, root=self.target)
         if not isinstance(data, dict):
             return
         directory = posixpath.dirname(manifest)
