@@ -546,6 +546,7 @@ def test_junit_files_of_a_build_are_merged(tmp_path: Path) -> None:
         ('exec: "no-such-tool-xyz": executable file not found in $PATH', "", "program"),
         ("Error: spawn no-such-tool-xyz ENOENT", "", "program"),
         ("sh: 1: no-such-tool-xyz: not found", "", "program"),
+        ("bash: line 1: no-such-tool-xyz: command not found", "", "program"),
         (
             "FileNotFoundError: [Errno 2] No such file or directory: 'no-such-tool-xyz'",
             "in _execute_child\n    raise child_exception_type(errno_num, err_msg, err_filename)",
@@ -568,6 +569,7 @@ def test_machine_causes_read_from_the_failure(headline: str, text: str, kind: st
         # open() of a missing data file: the same errno, but no subprocess started it
         ("FileNotFoundError: [Errno 2] No such file or directory: 'expected'", "open('expected')"),
         ("sh: 1: ls: not found", ""),  # ls is installed: something else went wrong
+        ("AssertionError: user: not found", ""),  # the project's own message, not a shell's
         ("sh: 1: build-helper: not found", ""),  # the project's own file: its to fix
         ("sh: 1: ./no-such-tool-xyz: not found", ""),  # a path: the project's
     ],

@@ -200,7 +200,9 @@ TIMED_OUT = re.compile(
 )
 MISSING_PROGRAM = re.compile(
     r"\[Errno 2\] No such file or directory: '(?P<py>[^'/]+)'"
-    r"|(?:^|[\s:])(?P<sh>[\w.+-]+): (?:command )?not found\b"
+    r"|\b(?:sh|bash|dash|zsh|ksh)(?::\s*(?:line\s+)?\d+)?:\s+"
+    r"(?P<sh>[\w.+-]+): (?:command )?not found"
+    r"|(?P<cmd>[\w.+-]+): command not found"
     r'|exec: "(?P<go>[^"/]+)": executable file not found'
     r"|\bspawn (?P<node>[^\s/]+) ENOENT\b"
     r'|Cannot run program "(?P<jvm>[^"/]+)"',
