@@ -125,7 +125,7 @@ SHELLCHECK_INFO_CODES = frozenset(
         1090,  # can't follow a non-constant source
         1091,  # not following a sourced file that was not given as input
         2034,  # "appears unused": sourcing scripts, indirect expansion and child processes read
-        # variables shellcheck cannot see (0 of 33 labelled findings real); a misspelt name is
+        # variables shellcheck cannot see (0 of 29 labelled findings real); a misspelt name is
         # still found where it is read (SC2154, referenced but not assigned)
         2148,  # no shebang or shell directive: a library for `source`, its shell is the caller's
         2164,  # `cd` without `|| exit`: 0 of 13 labelled findings real (script's own dir, pushd)
