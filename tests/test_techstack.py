@@ -95,6 +95,18 @@ def test_flat_layout_package_and_unittest(tmp_path: Path) -> None:
     assert stack.build_system == "setuptools"
 
 
+def test_usual_pytest_command_leaves_fixture_test_modules_out(tmp_path: Path) -> None:
+    files = {
+        **PY_PROJECT,
+        "test/t/conftest.py": "",
+        "test/t/test_completion.py": "def test_x():\n    assert True\n",
+        "test/fixtures/pytest/test_async.py": "async def test_positive():\n    pass\n",
+        "test/fixtures/readme.txt": "data\n",
+    }
+    stack = detect(make_repo(tmp_path / "p", files), config(python=sys.executable))
+    assert stack.test_argv == [sys.executable, "-m", "pytest", "--ignore=test/fixtures"]
+
+
 def test_pytest_from_requirements_and_conftest(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path / "r",

@@ -53,11 +53,19 @@ class Finding:
             object.__setattr__(self, "extra", extra)
 
     def graded(
-        self, *, severity: Severity | None = None, fingerprint: str | None, baselined: bool
+        self,
+        *,
+        severity: Severity | None = None,
+        fingerprint: str | None,
+        baselined: bool,
+        extra: Mapping[str, Any] | None = None,
     ) -> Finding:
-        """A copy as the rule policy grades it. The text is unchanged, so it is not redacted
-        a second time (that is most of the cost of `dataclasses.replace` on many findings)."""
+        """A copy as the rule policy grades it (`extra`: entries it adds). The text is
+        unchanged, so it is not redacted a second time (that is most of the cost of
+        `dataclasses.replace` on many findings)."""
         clone = copy.copy(self)
+        if extra:
+            object.__setattr__(clone, "extra", {**self.extra, **extra})
         object.__setattr__(clone, "severity", severity or self.severity)
         object.__setattr__(clone, "fingerprint", fingerprint)
         object.__setattr__(clone, "baselined", baselined)

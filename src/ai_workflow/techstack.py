@@ -28,6 +28,7 @@ from ai_workflow.testcmd.declared import (
     ProjectSources,
     declared_tests,
 )
+from ai_workflow.testsource.pytest_collection import FIXTURE_DIRS, read_collection
 from ai_workflow.textfiles import has_shell_shebang, read_text
 from ai_workflow.tools import resolve_python
 
@@ -810,9 +811,6 @@ def _ruby_framework(facts: _Facts) -> tuple[str, str] | None:
     return None
 
 
-FIXTURE_DIRS = frozenset({"fixtures", "fixture", "__fixtures__", "testdata", "vendor"})
-
-
 def _bats_files(files: Iterable[str]) -> list[str]:
     """`.bats` files that are tests, not fixtures (which may be broken on purpose)."""
     return [f for f in files if f.endswith(".bats") and not FIXTURE_DIRS & set(f.split("/")[:-1])]
@@ -836,7 +834,8 @@ def _argv_for(
         if python is None:
             return None
         if framework == "pytest":
-            return [python, "-m", "pytest"]
+            ignores = read_collection(facts.target).fixture_ignores(list(facts.files))
+            return [python, "-m", "pytest", *(f"--ignore={d}" for d in ignores)]
         return [python, "-m", "unittest", *_unittest_args(facts, test_dirs)]
     if framework in (*JS_FRAMEWORKS, "node-test", "npm-script"):
         script = "test" if _test_script(facts.package_json()) else None

@@ -723,13 +723,22 @@ def test_shellcheck_levels_follow_what_the_script_shows(tmp_path: Path) -> None:
         "args.sh": '#!/bin/bash\nfor a in $@; do echo "$a"; done\n',
         "here.sh": '#!/bin/bash\nhere=$(dirname "$BASH_SOURCE")\necho "$here"\n',
         "words.sh": '#!/bin/bash\nwords=(a b)\necho "$words"\n',
+        "typo.sh": '#!/bin/bash\ncolour=red\necho "$color"\n',
+        "complete.bash": '#!/bin/bash\n_f() {\n  COMPREPLY=($(compgen -W "a b" -- "$2"))\n}\n'
+        'files=($(ls))\necho "${files[@]}"\n',
     }
     outcome = _run(make_repo(tmp_path / "proj", files))
     severity = {(f.rule, f.path): f.severity for f in outcome.findings}
     assert severity[("shellcheck/SC2148", "platform.sh")] is Severity.INFO
     assert severity[("shellcheck/SC2034", "platform.sh")] is Severity.INFO
     assert severity[("shellcheck/SC2034", "t0001.sh")] is Severity.INFO
-    assert severity[("shellcheck/SC2034", "standalone.sh")] is Severity.WARNING
+    # "unused" alone is info (others may read it); a misspelt name is found where it is read
+    assert severity[("shellcheck/SC2034", "standalone.sh")] is Severity.INFO
+    assert severity[("shellcheck/SC2034", "typo.sh")] is Severity.INFO
+    assert severity[("shellcheck/SC2154", "typo.sh")] is Severity.WARNING
+    # COMPREPLY=($(compgen ...)) is the completion idiom; other arrays split by accident
+    replies = {f.line: f.severity for f in outcome.findings if f.rule == "shellcheck/SC2207"}
+    assert replies == {3: Severity.INFO, 5: Severity.WARNING}
     assert severity[("shellcheck/SC2155", "lax.sh")] is Severity.INFO
     assert severity[("shellcheck/SC2155", "strict.sh")] is Severity.WARNING
     parse_errors = [

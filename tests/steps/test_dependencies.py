@@ -190,6 +190,34 @@ def test_project_without_manifest_reports_third_party_imports(tmp_path: Path) ->
     assert any(s.startswith("dependencies: no manifest found") for s in outcome.skipped_checks)
 
 
+def test_helper_script_of_a_project_declaring_no_python_dependency_is_info(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "pass.sh": "#!/bin/sh\necho hi\n",
+        "contrib/importer.py": "#!/usr/bin/env python3\nimport pandas\n",
+        "lib/module.py": "import requests\n",  # not a program: still the project's problem
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    script = _find(outcome, "deps/undeclared-import", "contrib/importer.py")
+    assert script.severity is Severity.INFO
+    module = _find(outcome, "deps/undeclared-import", "lib/module.py")
+    assert module.severity is Severity.WARNING
+
+
+def test_helper_script_import_is_a_warning_once_the_project_declares_dependencies(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "x"\ndependencies = ["click"]\n',
+        "x/__init__.py": "import click\n",
+        "release.py": "#!/usr/bin/env python3\nimport requests\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    finding = _find(outcome, "deps/undeclared-import", "release.py")
+    assert finding.severity is Severity.WARNING
+
+
 def test_nothing_to_check_is_skipped_not_failed(tmp_path: Path) -> None:
     outcome = _run(make_repo(tmp_path / "proj", {"README.md": "# hi\n"}))
     assert outcome.findings == []

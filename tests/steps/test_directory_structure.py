@@ -195,6 +195,15 @@ def test_hidden_directory_mentions_are_the_readers_not_the_projects(tmp_path: Pa
     assert "app/" in outcome.findings[0].message
 
 
+def test_key_bindings_are_not_directories(tmp_path: Path) -> None:
+    """bash-completion's FAQ: "Use `M-/` to attempt file name completion"."""
+    readme = "# k\n\nUse `M-/` or `C-M-/` to complete; the code is in `lib/` and `app/`.\n"
+    root = make_repo(tmp_path / "k", {"README.md": readme, "lib/a.py": ""})
+    outcome = _run(root)
+    found = [f.message for f in outcome.findings if f.rule == "structure/documented-path-missing"]
+    assert found == ["the docs describe directory app/, which does not exist"]
+
+
 def test_trees_of_other_projects_and_conventional_directories(tmp_path: Path) -> None:
     """Found on flask (docs/tutorial/layout.rst draws the tutorial's own project), express
     (`lib/` is conventional) and bats-core (a `.gitkeep` force-added to keep an ignored

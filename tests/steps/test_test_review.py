@@ -402,6 +402,45 @@ def test_docstrings_that_say_it_works_and_empty_bodies(tmp_path: Path) -> None:
     assert "empty body" in intent[19] and "asserts nothing" in intent[23]
 
 
+def test_a_comment_saying_it_would_raise_is_the_tests_point(tmp_path: Path) -> None:
+    """more-itertools' style: `e.send('hi')  # without @consumer, would raise TypeError`."""
+    files = dict(PY_FILES)
+    files["tests/test_comments.py"] = textwrap.dedent(
+        """\
+        from calc.ops import add
+
+
+        class ConsumerTests:
+            def test_consumer(self):
+                total = add(1, 2)  # without @consumer, would raise TypeError
+
+
+        def test_no_claim():
+            # add two numbers
+            add(1, 2)
+        """
+    )
+    outcome = run(make_repo(tmp_path / "calc", files))
+    found = {
+        line
+        for path, line in located(outcome, "tests/no-assertions")
+        if path == "tests/test_comments.py"
+    }
+    assert found == {9}  # only the test whose comment claims nothing
+
+
+def test_test_modules_in_fixture_directories_are_data_not_tests(tmp_path: Path) -> None:
+    """A project's test reads `test/fixtures/pytest/test_async.py` as data (a completion test
+    lists its functions): its empty test bodies are not the suite's; the suite's own are."""
+    files = dict(PY_FILES)
+    files["test/fixtures/pytest/test_async.py"] = "def test_positive():\n    pass\n"
+    files["test/t/test_real.py"] = "def test_empty():\n    pass\n"
+    outcome = run(make_repo(tmp_path / "calc", files))
+    judged = {p for p, _ in located(outcome, "tests/no-assertions")}
+    assert "test/t/test_real.py" in judged
+    assert "test/fixtures/pytest/test_async.py" not in judged
+
+
 @pytest.mark.parametrize(
     ("config", "judged"),
     [

@@ -19,6 +19,7 @@ from ai_workflow.config import Config
 from ai_workflow.engine.step import StepOutcome, StepStatus
 from ai_workflow.findings import Severity
 from ai_workflow.steps import test_execution
+from ai_workflow.testcmd.environment import machine_cause
 from tests.helpers import commit_all, make_repo, step_context
 
 needs_bats = pytest.mark.skipif(
@@ -533,3 +534,45 @@ def test_junit_files_of_a_build_are_merged(tmp_path: Path) -> None:
     assert (c.passed, c.failed, c.skipped) == (1, 1, 1)
     assert report.failures[0].name == "a.ATest.bad"
     assert parse_junit_files([], tmp_path) is None
+
+
+@pytest.mark.parametrize(
+    ("headline", "text", "kind"),
+    [
+        ('failed on setup with "pexpect.exceptions.TIMEOUT: Timeout exceeded.', "", "timeout"),
+        ("Failed: Timeout >5.0s", "", "timeout"),
+        ("Error: Timeout of 2000ms exceeded. For async tests and hooks, ensure", "", "timeout"),
+        ("thrown: Exceeded timeout of 5000 ms for a test.", "", "timeout"),
+        ('exec: "no-such-tool-xyz": executable file not found in $PATH', "", "program"),
+        ("Error: spawn no-such-tool-xyz ENOENT", "", "program"),
+        ("sh: 1: no-such-tool-xyz: not found", "", "program"),
+        ("bash: line 1: no-such-tool-xyz: command not found", "", "program"),
+        (
+            "FileNotFoundError: [Errno 2] No such file or directory: 'no-such-tool-xyz'",
+            "in _execute_child\n    raise child_exception_type(errno_num, err_msg, err_filename)",
+            "program",
+        ),
+        ("_tkinter.TclError: no display name and no $DISPLAY environment variable", "", "display"),
+        ("socket.gaierror: [Errno -3] Temporary failure in name resolution", "", "network"),
+    ],
+)
+def test_machine_causes_read_from_the_failure(headline: str, text: str, kind: str) -> None:
+    cause = machine_cause(headline, {"setup.py"}, text)
+    assert cause is not None and cause.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("headline", "text"),
+    [
+        ("AssertionError: assert 2 == 3", ""),
+        ("Failed: DID NOT RAISE <class 'TimeoutError'>", ""),  # expected a timeout: a real failure
+        # open() of a missing data file: the same errno, but no subprocess started it
+        ("FileNotFoundError: [Errno 2] No such file or directory: 'expected'", "open('expected')"),
+        ("sh: 1: ls: not found", ""),  # ls is installed: something else went wrong
+        ("AssertionError: user: not found", ""),  # the project's own message, not a shell's
+        ("sh: 1: build-helper: not found", ""),  # the project's own file: its to fix
+        ("sh: 1: ./no-such-tool-xyz: not found", ""),  # a path: the project's
+    ],
+)
+def test_failures_that_stay_the_projects(headline: str, text: str) -> None:
+    assert machine_cause(headline, {"build-helper"}, text) is None

@@ -7,7 +7,9 @@ is derived, in this order:
 2. `rules.ignore` and `rules.per_path_ignores` drop findings (`ignored`);
 3. an inline `ai-workflow: ignore[...]` directive drops a finding of our own rules
    (`suppressed`; linter rules keep the linter's own directive);
-4. `rules.severity` re-grades findings (the longest matching id or prefix wins);
+4. a warning in a vendored file (a copy of another project: `ai_workflow.vendored`) becomes
+   info, with the reason in `extra.vendored`; then `rules.severity` re-grades findings (the
+   longest matching id or prefix wins);
 5. `--new-only` drops findings outside the lines changed since the base (`outside_diff`);
 6. every finding gets its fingerprint, and those the baseline knows are marked `baselined`
    (they stay in the files but neither fail the step nor count for the exit code).
@@ -74,6 +76,7 @@ class RulePolicy:
         from ai_workflow.changes.globs import GlobSet
         from ai_workflow.rules.sources import SourceLines
         from ai_workflow.rules.suppress import Suppressions
+        from ai_workflow.vendored import VendoredFiles
 
         self.target = target
         self.rules = rules
@@ -83,6 +86,7 @@ class RulePolicy:
         self.sources = SourceLines(target)
         self.suppressions = Suppressions(self.sources)
         self.per_path = [(GlobSet([glob]), ids) for glob, ids in rules.per_path_ignores.items()]
+        self.vendored = VendoredFiles(target)
 
     def for_step(self, step_id: str) -> StepFilter:
         return StepFilter(self, step_id)
@@ -127,11 +131,17 @@ class RulePolicy:
 
         pattern = best_match(finding.rule, self.rules.severity)
         severity = Severity(self.rules.severity[pattern]) if pattern is not None else None
+        vendored = None
+        if finding.severity is Severity.WARNING:
+            vendored = self.vendored.reason(finding.path)
+            if vendored is not None and severity is None:
+                severity = Severity.INFO
         print_ = finding.fingerprint or finding_fingerprint(finding, self.sources)
         known = baseline is not None and baseline[print_] > 0
         if known and baseline is not None:
             baseline[print_] -= 1
-        return finding.graded(severity=severity, fingerprint=print_, baselined=known)
+        extra = {"vendored": vendored} if vendored is not None else None
+        return finding.graded(severity=severity, fingerprint=print_, baselined=known, extra=extra)
 
 
 class StepFilter:

@@ -19,8 +19,9 @@ Severity mapping:
   whatever their level, where the file alone cannot show the problem: SC1090/SC1091 (a sourced
   file shellcheck was not given), SC2317/SC2329 (code it believes unreachable or never called:
   it cannot see functions called indirectly), SC2148 (no shebang: a library for `source`),
-  SC2034 (a variable "unused") in a script that sources others or is one without a shebang
-  that others source, where the other side uses it; SC2154 (referenced but not assigned) in a
+  SC2034 (a variable "unused": a sourcing script, indirect expansion or a child process may
+  read it; a misspelt name is still reported where it is read, SC2154); SC2207 on
+  `COMPREPLY=($(compgen ...))`, the completion idiom; SC2154 (referenced but not assigned) in a
   script that runs with `set -u`, where an unset variable stops the script; SC2155 (`local
   x=$(cmd)` masks cmd's status) in a script without `set -e`, where no status stops it; SC2128
   on `$BASH_SOURCE` (its first element, the current file, is what the idiom means); SC2164
@@ -129,6 +130,9 @@ SHELLCHECK_INFO_CODES = frozenset(
     {
         1090,  # can't follow a non-constant source
         1091,  # not following a sourced file that was not given as input
+        2034,  # "appears unused": sourcing scripts, indirect expansion and child processes read
+        # variables shellcheck cannot see (0 of 29 labelled findings real); a misspelt name is
+        # still found where it is read (SC2154, referenced but not assigned)
         2148,  # no shebang or shell directive: a library for `source`, its shell is the caller's
         2164,  # `cd` without `|| exit`: 0 of 13 labelled findings real (script's own dir, pushd)
         2317,  # command appears unreachable (a function invoked indirectly)
@@ -136,7 +140,8 @@ SHELLCHECK_INFO_CODES = frozenset(
     }
 )
 SHELLCHECK_UNASSIGNED = 2154  # referenced but not assigned: harmless under `set -u`
-SHELLCHECK_UNUSED = 2034  # assigned but unused: the sourcing or sourced script may use it
+SHELLCHECK_SPLIT_ARRAY = 2207  # `arr=($(cmd))`: for COMPREPLY the completion idiom
+COMPREPLY = re.compile(r"\bCOMPREPLY\+?=\(")
 SHELLCHECK_MASKED_STATUS = 2155  # `local x=$(cmd)`: the status matters only under `set -e`
 NOUNSET = re.compile(
     r"^\s*set\s+(?:-[a-zA-Z]*u[a-zA-Z]*\b|.*-o\s+nounset\b)|^#!.*\s-[a-zA-Z]*u[a-zA-Z]*\b", re.M
@@ -690,6 +695,7 @@ class ScriptTraits:
     nounset: bool
     errexit: bool
     first_of_bash_source: frozenset[int] = frozenset()  # lines that expand `$BASH_SOURCE`
+    completion_replies: frozenset[int] = frozenset()  # lines that assign COMPREPLY=(...)
 
     @classmethod
     def of(cls, script: Path) -> ScriptTraits:
@@ -700,6 +706,7 @@ class ScriptTraits:
             NOUNSET.search(text) is not None,
             ERREXIT.search(text) is not None,
             frozenset(n for n, line in enumerate(text.splitlines(), 1) if "BASH_SOURCE" in line),
+            frozenset(n for n, line in enumerate(text.splitlines(), 1) if COMPREPLY.search(line)),
         )
 
 
@@ -709,7 +716,7 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
     if (
         code in SHELLCHECK_INFO_CODES
         or (code == SHELLCHECK_UNASSIGNED and script.nounset)
-        or (code == SHELLCHECK_UNUSED and (script.sources or not script.shebang))
+        or (code == SHELLCHECK_SPLIT_ARRAY and line in script.completion_replies)
         or (code == SHELLCHECK_MASKED_STATUS and not script.errexit)
         or (code == SHELLCHECK_ARRAY_FIRST and line in script.first_of_bash_source)
     ):

@@ -59,7 +59,7 @@ from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.findings import Severity
 from ai_workflow.project_files import project_files
 from ai_workflow.techstack import detect_stack
-from ai_workflow.textfiles import read_utf8, why_unreadable
+from ai_workflow.textfiles import read_head, read_utf8, why_unreadable
 
 SPEC = StepSpec(
     id="dependencies",
@@ -362,7 +362,8 @@ def analyse_python_imports(
     scan = scan_imports(ctx.target, py_files, detect_stack(ctx).test_dirs, own)
     if not scan.runtime_files:
         report.skipped("unused dependencies: no runtime Python code (only tests and tooling)")
-    facts = _ImportFacts(scan, declared, own, ctx.config.dependencies)
+    scripts = frozenset() if declared else _standalone_scripts(ctx.target, py_files)
+    facts = _ImportFacts(scan, declared, own, ctx.config.dependencies, scripts=scripts)
     # The target's interpreter can only resolve more: ask it only when something is unresolved.
     if _import_findings(facts, Report()) != ([], []):
         facts = replace(facts, env=target_environment(ctx))
@@ -395,6 +396,13 @@ class _ImportFacts:
     own: set[str]  # the project's own distribution names
     config: DependenciesConfig
     env: PythonEnvironment = field(default_factory=PythonEnvironment)
+    # Files run as programs (a `#!` line), in a project that declares no Python dependency
+    scripts: frozenset[str] = frozenset()
+
+
+def _standalone_scripts(target: Path, py_files: list[str]) -> frozenset[str]:
+    """The Python files that are programs of their own (they start with `#!`)."""
+    return frozenset(f for f in py_files if (read_head(target / f, 2, target) or b"") == b"#!")
 
 
 def _import_findings(facts: _ImportFacts, report: Report) -> tuple[list[str], list[str]]:
@@ -429,7 +437,11 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
             continue
         if module in runtime and not dists & runtime_keys:
             dev_only = bool(dists & all_keys)
-            _missing(module, runtime[module], Severity.WARNING, dev_only, bool(declared), report)
+            # A project that declares no Python dependency at all is no Python package: what a
+            # helper script of its own (a program, `#!`) imports is that script's business.
+            helper = not declared and all(u.path in facts.scripts for u in runtime[module])
+            severity = Severity.INFO if helper else Severity.WARNING
+            _missing(module, runtime[module], severity, dev_only, bool(declared), report)
             missing.append(module)
         elif module not in runtime and not dists & all_keys:
             _missing(module, dev[module], Severity.INFO, False, bool(declared), report)

@@ -221,6 +221,8 @@ def _dir_mentions(doc: DocFile, dirs: set[str]) -> Iterator[DocumentedPath]:
         if text.startswith("."):
             continue  # `.ssh/`, `.config/`: the reader's directories, not the project's
         path = text.rstrip("/")
+        if any(part.endswith("-") for part in path.split("/")):
+            continue  # a key binding (`M-/`, `C-M-/`), not a name: no directory ends in "-"
         parent = str(PurePosixPath(path).parent)
         folder = str(PurePosixPath(doc.path).parent)
         if parent == "." or parent in dirs or f"{folder}/{parent}" in dirs:

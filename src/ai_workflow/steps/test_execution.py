@@ -28,8 +28,10 @@ from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.project_files import project_files
 from ai_workflow.techstack import TechStack, detect_stack
 from ai_workflow.testcmd.environment import (
+    MachineCause,
     Unavailable,
     download_failure,
+    machine_cause,
     missing_node_packages,
     missing_python_module,
     python_declared,
@@ -202,9 +204,14 @@ def _interpret(
         "failures": [],
     }
     if result.timed_out:
-        outcome.tool_error = (
-            f"the tests did not finish within {ctx.config.tech_stack.test_timeout_s:g}s "
-            "(raise tech_stack.test_timeout_s)"
+        limit = ctx.config.tech_stack.test_timeout_s
+        outcome.skipped_checks.append(f"tests: did not finish within {limit:g}s")
+        outcome.add(
+            "tests/timed-out",
+            "warning",
+            f"the tests did not finish within {limit:g}s on this machine, so there are no "
+            "results (a slow or loaded machine, or a test that hangs): raise "
+            "tech_stack.test_timeout_s to let them finish",
         )
         outcome.summary = "tests timed out"
         return
@@ -289,6 +296,7 @@ def _report(
     # the data reaches the checkpoint and dependent steps: no secret a test printed goes along
     outcome.data["failures"] = [{**asdict(f), "message": redact(f.message).text} for f in failures]
     failures, missing = _environment_failures(ctx, plan, stack, failures)
+    failures = _machine_failures(ctx, outcome, failures)
     for failure in failures:
         rule = "tests/failed" if failure.kind == "failed" else "tests/error"
         first = failure.message.strip().splitlines()[0] if failure.message.strip() else failure.kind
@@ -359,6 +367,69 @@ def _environment_failures(
         "install the project's dependencies into that environment (e.g. `pip install -e .` "
         "or `pip install -r requirements.txt`)",
     )
+
+
+def _machine_failures(
+    ctx: StepContext, outcome: StepOutcome, failures: list[FailedTest]
+) -> list[FailedTest]:
+    """The failures that are the project's; those this machine caused (a timeout, a program,
+    display or network it lacks, read from the failure's own message) become one warning per
+    kind, never an error: the project is not shown broken by them."""
+    names = {rel.rsplit("/", 1)[-1] for rel in project_files(ctx)}
+    by_kind: dict[str, list[tuple[FailedTest, MachineCause]]] = {}
+    kept = []
+    for failure in failures:
+        headline = failure.message.strip().splitlines()[0] if failure.message.strip() else ""
+        cause = machine_cause(headline, names, failure.message)
+        if cause is None:
+            kept.append(failure)
+        else:
+            by_kind.setdefault("timeout" if cause.kind == "timeout" else "env", []).append(
+                (failure, cause)
+            )
+    timed_out = by_kind.get("timeout", [])
+    if timed_out:
+        outcome.add(
+            "tests/timed-out",
+            "warning",
+            f"{_count(timed_out)} timed out on this machine ({timed_out[0][1].detail}): "
+            f"{_names(timed_out)}; a timeout is no failed assertion (a slow or loaded machine, "
+            "or a test that hangs): run them again on an idle machine",
+            *_single_place(timed_out),
+        )
+    lacking = by_kind.get("env", [])
+    if lacking:
+        what = ", ".join(_lack(cause) for cause in dict.fromkeys(cause for _, cause in lacking))
+        outcome.skipped_checks.append(f"tests: {_count(lacking)} could not run here ({what})")
+        outcome.add(
+            "tests/environment-incomplete",
+            "warning",
+            f"{_count(lacking)} could not run on this machine, which lacks {what}: "
+            f"{_names(lacking)}; provide it to run them",
+            *_single_place(lacking),
+        )
+    return kept
+
+
+def _count(items: list[tuple[FailedTest, MachineCause]]) -> str:
+    return f"{len(items)} test{'s' if len(items) != 1 else ''}"
+
+
+def _names(items: list[tuple[FailedTest, MachineCause]], shown: int = 5) -> str:
+    names = [failure.name for failure, _ in items[:shown]]
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(names) + more
+
+
+def _lack(cause: MachineCause) -> str:
+    return f"the program `{cause.detail}`" if cause.kind == "program" else cause.detail
+
+
+def _single_place(items: list[tuple[FailedTest, MachineCause]]) -> tuple[str | None, int | None]:
+    """The test's file and line when there is one test, else no place (several tests)."""
+    if len(items) == 1:
+        return items[0][0].path, items[0][0].line
+    return None, None
 
 
 def _by_exit_status(outcome: StepOutcome, plan: Plan, result: CommandResult) -> None:

@@ -22,7 +22,12 @@ from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.project_files import project_files
 from ai_workflow.pysource import PySymbol, read_source, tree_symbols
 from ai_workflow.techstack import EXTENSIONS, TechStack, detect_stack, is_test_path
-from ai_workflow.testsource.model import FoundTest, states_it_works, states_no_crash
+from ai_workflow.testsource.model import (
+    FoundTest,
+    comments_say_no_crash,
+    states_it_works,
+    states_no_crash,
+)
 from ai_workflow.testsource.pyreach import behaviourless
 from ai_workflow.testsource.pytest_collection import PytestCollection, read_collection
 from ai_workflow.testsource.reach import CoverageData, Reach, compute_reach
@@ -488,12 +493,15 @@ def run(ctx: StepContext) -> StepOutcome:
 
 def _checks_nothing(test: FoundTest) -> str | None:
     """Why the test checks nothing, or None when it checks something or says that not failing
-    is its point (its name or docstring: "does not raise", "Instantiation works.")."""
+    is its point (its name or docstring: "does not raise", "Instantiation works."; a comment
+    in it: "without @consumer, would raise TypeError")."""
     if test.asserts is not False or test.skipped:
         return None
     if test.empty:
         return f"test '{test.name}' has an empty body: it runs nothing and always passes"
     if states_no_crash(test.name) or states_it_works(test.intent):
+        return None
+    if comments_say_no_crash(test.comments):
         return None
     return f"test '{test.name}' asserts nothing: it can only fail by crashing"
 

@@ -11,7 +11,8 @@ import of something it does not declare, a `go.sum` entry it lacks.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import shutil
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,3 +185,77 @@ def missing_python_module(message: str, declared: set[str]) -> str | None:
 def _clip(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------- one failed test
+
+TIMED_OUT = re.compile(
+    r"\bpexpect(?:\.exceptions)?\.TIMEOUT\b|\bsubprocess\.TimeoutExpired\b|"
+    r"^(?:E\s+)?(?:[\w.]*\.)?TimeoutError\b|\bFailed: Timeout >|"
+    r"\bTimeout of \d+ ?ms exceeded|\bExceeded timeout of \d+ ?ms|\btest timed out after\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+MISSING_PROGRAM = re.compile(
+    r"\[Errno 2\] No such file or directory: '(?P<py>[^'/]+)'"
+    r"|\b(?:sh|bash|dash|zsh|ksh)(?::\s*(?:line\s+)?\d+)?:\s+"
+    r"(?P<sh>[\w.+-]+): (?:command )?not found"
+    r"|(?P<cmd>[\w.+-]+): command not found"
+    r'|exec: "(?P<go>[^"/]+)": executable file not found'
+    r"|\bspawn (?P<node>[^\s/]+) ENOENT\b"
+    r'|Cannot run program "(?P<jvm>[^"/]+)"',
+)
+SPAWNED = re.compile(r"\b_execute_child\b|\bsubprocess\.|\bPopen\b|\bos\.exec\w*|\bpexpect\b")
+NO_DISPLAY = re.compile(
+    r"cannot open display|no display name|could not connect to display|"
+    r"\$DISPLAY (?:is not set|environment variable)",
+    re.IGNORECASE,
+)
+NO_NAME_RESOLUTION = re.compile(
+    r"Temporary failure in name resolution|Name or service not known|"
+    r"nodename nor servname provided|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|"
+    r"Could not resolve host|Network is unreachable|dial tcp: lookup \S+: no such host",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class MachineCause:
+    """Why one test failed because of this machine, not the project: `kind` is `timeout`
+    (it did not finish in its time on this machine: a slow or loaded machine, or a hang),
+    `program` (a program it starts is not installed here), `display` or `network`."""
+
+    kind: str
+    detail: str
+
+
+def machine_cause(
+    headline: str, project_names: Collection[str], text: str = ""
+) -> MachineCause | None:
+    """What this machine lacks, read from the failure's own message (the exception or error
+    that ended the test, its first line), or None: a failed assertion, and anything else, is
+    the project's.
+
+    A program counts as missing only when its name has no path and no extension (a data file
+    opened by name is the project's own) and it is neither on PATH nor the base name of one of
+    the project's files (`project_names`); Python's `[Errno 2]`, which `open()` raises too, only
+    when the failure's whole `text` shows a subprocess starting it.
+    """
+    if TIMED_OUT.search(headline):
+        return MachineCause("timeout", _clip(headline, 120))
+    for match in MISSING_PROGRAM.finditer(headline):
+        name = next(group for group in match.groups() if group)
+        if match.group("py") and not SPAWNED.search(text):
+            continue
+        if _absent_program(name, project_names):
+            return MachineCause("program", name)
+    if NO_DISPLAY.search(headline):
+        return MachineCause("display", "no display (X11/Wayland) to open windows on")
+    if NO_NAME_RESOLUTION.search(headline):
+        return MachineCause("network", "no network (host names do not resolve)")
+    return None
+
+
+def _absent_program(name: str, project_names: Collection[str]) -> bool:
+    if "." in name or not re.fullmatch(r"[\w+-]+", name) or name in project_names:
+        return False
+    return shutil.which(name) is None

@@ -19,6 +19,7 @@ class FoundTest:
     skipped: bool = False
     intent: str = ""  # what the test says it checks (a Python docstring)
     empty: bool = False  # no statement at all besides a docstring, `pass` or `...`
+    comments: str = ""  # the comments in its body, one a line (Python)
 
 
 def combine(verdicts: Iterable[Verdict]) -> Verdict:
@@ -49,6 +50,18 @@ def states_it_works(doc: str) -> bool:
     possible to subclass ...", "X can create ...", "... doesn't cause a crash"): a test without
     an assertion then checks exactly that, by not failing."""
     return bool(WORKS_RE.search(doc)) or states_no_crash(doc)
+
+
+WOULD_FAIL_RE = re.compile(r"\bwould\s+(?:\w+\s+)?(?:throw|raise|crash|panic|fail|error)", re.I)
+
+
+def comments_say_no_crash(comments: str) -> bool:
+    """A comment in the test says that not failing is the check: "without @consumer, would
+    raise TypeError", "must not raise"."""
+    return any(
+        WOULD_FAIL_RE.search(line) or states_no_crash(re.sub(r"[^\w\s']", " ", line))
+        for line in comments.splitlines()
+    )
 
 
 def states_no_crash(name: str) -> bool:

@@ -6,6 +6,11 @@ root that has them. `python_files` (default `test_*.py *_test.py`) names test mo
 `testpaths`, a bare `pytest` collects only under those paths. A `test` function elsewhere (a
 benchmark directory outside `testpaths`, a typing example under `tests/` that no pattern names)
 is not part of the suite, so whether it asserts is not a question about the tests.
+
+Test modules under a fixture directory (`fixtures/`, `testdata/`, `vendor/`...) are data: a
+project's tests read them (a completion test lists their functions, a linter test lints them),
+and they may fail on purpose. When ai-workflow chooses the pytest command itself it leaves them
+out (`--ignore`), and they are never judged as tests.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from typing import Any
 from ai_workflow.textfiles import read_text, read_toml
 
 DEFAULT_PYTHON_FILES = ("test_*.py", "*_test.py")
+FIXTURE_DIRS = frozenset({"fixtures", "fixture", "__fixtures__", "testdata", "vendor"})
+"""Directories of test data, not tests (also bats fixtures: `ai_workflow.techstack`)."""
 _INI_SOURCES = (("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("tox.ini", "pytest"))
 
 
@@ -28,14 +35,35 @@ class PytestCollection:
     testpaths: tuple[str, ...] = ()
 
     def collects(self, path: str) -> bool:
-        """True when a bare `pytest` at the root would collect the module at `path`."""
+        """True when a bare `pytest` at the root would collect the module at `path` as a test
+        of the project (a module under a fixture directory is data: see the module doc)."""
         pure = PurePosixPath(path)
         if self.testpaths and not any(_under(pure, p) for p in self.testpaths):
             return False
+        return self.names_test(path) and fixture_dir(path) is None
+
+    def names_test(self, path: str) -> bool:
+        """True when `python_files` names the module at `path` (wherever it is)."""
+        name = PurePosixPath(path).name
         return any(
-            fnmatch.fnmatch(path if "/" in pattern else pure.name, pattern)
+            fnmatch.fnmatch(path if "/" in pattern else name, pattern)
             for pattern in self.python_files
         )
+
+    def fixture_ignores(self, files: list[str]) -> list[str]:
+        """The fixture directories holding modules `python_files` names: what a pytest
+        command of ours leaves out (`--ignore`)."""
+        found = {fixture_dir(f) for f in files if f.endswith(".py") and self.names_test(f)}
+        return sorted(d for d in found if d is not None)
+
+
+def fixture_dir(path: str) -> str | None:
+    """The outermost fixture directory `path` lies in (None: it is in none)."""
+    parts = PurePosixPath(path).parts[:-1]
+    for index, part in enumerate(parts):
+        if part in FIXTURE_DIRS:
+            return "/".join(parts[: index + 1])
+    return None
 
 
 def _under(path: PurePosixPath, testpath: str) -> bool:

@@ -17,12 +17,27 @@ from __future__ import annotations
 
 import ast
 import builtins
+import io
+import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from ai_workflow.pysource import read_source
 from ai_workflow.testsource.model import FoundTest, Verdict, combine
 from ai_workflow.testsource.pyindex import PyIndex
+
+
+def _tokens(source: str) -> list[tokenize.TokenInfo]:
+    """The tokens of a piece of source, as far as it tokenizes (a function's lines)."""
+    found: list[tokenize.TokenInfo] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            found.append(token)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        pass
+    return found
+
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 CHECK_PREFIXES = ("assert", "fail")
@@ -118,7 +133,19 @@ class PythonTests:
         skipped = _is_skipped(func) or (cls is not None and _is_skipped(cls))
         verdict = self.judge(_Frame(path, func, cls, "test", 0))
         doc = ast.get_docstring(func) or ""
-        return FoundTest(name, func.lineno, verdict, skipped, doc, _is_empty(func))
+        comments = self._comments(path, func) if verdict is False else ""
+        return FoundTest(name, func.lineno, verdict, skipped, doc, _is_empty(func), comments)
+
+    def _comments(self, path: str, func: FunctionNode) -> str:
+        """The comments inside the function's lines (only asked of a test that asserts
+        nothing, to read whether not failing is its point)."""
+        lines = read_source(self.index.target / path).splitlines()
+        body = lines[func.lineno - 1 : func.end_lineno or func.lineno]
+        found = []
+        for token in _tokens("\n".join(body)):
+            if token.type == tokenize.COMMENT:
+                found.append(token.string.lstrip("#").strip())
+        return "\n".join(found)
 
     # ----------------------------------------------------------------- judging a function
 
