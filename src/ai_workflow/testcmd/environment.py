@@ -237,8 +237,8 @@ def machine_cause(
 
     A program counts as missing only when its name has no path and no extension (a data file
     opened by name is the project's own) and it is neither on PATH nor the base name of one of
-    the project's files (`project_names`); Python's `[Errno 2]`, which opening a missing file raises too, only
-    when the failure's whole `text` shows a subprocess starting it.
+    the project's files (`project_names`); Python's `[Errno 2]`, which opening a missing file
+    raises too, only when the failure's whole `text` shows a subprocess starting it.
     """
     if TIMED_OUT.search(headline):
         return MachineCause("timeout", _clip(headline, 120))
