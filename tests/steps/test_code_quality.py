@@ -850,3 +850,19 @@ def test_shellcheck_splits_and_tildes_a_line_shows_are_meant(tmp_path: Path) -> 
 )
 def test_displayed_tilde_lines(lines: list[str], displayed: set[int]) -> None:
     assert code_quality._displayed_tilde(lines) == displayed
+
+
+def test_shellcheck_variables_bats_sets_in_a_helper_beside_bats_files(tmp_path: Path) -> None:
+    """rbenv's test/test_helper.bash reads `$status` and `$output`, which bats' `run` sets for
+    the .bats files that load it: info there; the same in a script with no bats suite stays."""
+    helper = '#!/usr/bin/env bash\nassert_success() {\n  [ "$status" -eq 0 ] || echo "$output"\n}\n'
+    files = {
+        "test/test_helper.bash": helper,
+        "test/a.bats": "#!/usr/bin/env bats\nload test_helper\n@test 'a' {\n  run true\n}\n",
+        "tools/check.sh": helper,
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    severity = {(f.path, f.message.split()[0]): f.severity for f in outcome.findings}
+    assert severity[("test/test_helper.bash", "status")] is Severity.INFO
+    assert severity[("test/test_helper.bash", "output")] is Severity.INFO
+    assert severity[("tools/check.sh", "status")] is Severity.WARNING

@@ -27,7 +27,8 @@ Severity mapping:
   (`cd` without `|| exit`: none of 13 labelled findings on real projects was a real problem);
   SC2206/SC2207 where the line says it splits on purpose (`IFS=: dirs=($PATH)`, Bash
   completion's `COMPREPLY=($(compgen ...))`); SC2088 on a quoted `~` that is only shown to a
-  person (an `echo`/`printf` line, or a variable only such lines use).
+  person (an `echo`/`printf` line, or a variable only such lines use); SC2154 on what bats
+  sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files.
 - eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
 - `tech_stack.lint_command` (the project's own lint command, run through the shell in the
   target): a non-zero exit or a timeout is an error (`lint/command-failed`). A command (or the
@@ -143,6 +144,7 @@ ERREXIT = re.compile(
 )
 SOURCES = re.compile(r"^\s*(?:source|\.)\s+\S", re.M)
 SHELLCHECK_ARRAY_FIRST = 2128  # `$BASH_SOURCE`: meaning its first element is the idiom
+BATS_VARIABLES = frozenset({"status", "output", "lines", "stderr", "stderr_lines"})  # `run` sets
 SHELLCHECK_ARRAY_SPLIT = frozenset({2206, 2207})  # `a=($x)`, `a=($(cmd))`: split into words
 SHELLCHECK_QUOTED_TILDE = 2088  # `"~/x"`: tilde does not expand in quotes
 # `IFS=: dirs=($PATH)` (the split says on what it splits) and `COMPREPLY=($(compgen ...))`
@@ -665,10 +667,17 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         code = int(item["code"])
         if path not in scripts:
             scripts[path] = ScriptTraits.of(target / path)
+        severity = _shellcheck_severity(
+            code, str(item.get("level")), scripts[path], item.get("line")
+        )
+        if code == SHELLCHECK_UNASSIGNED and _set_by_bats(
+            str(item.get("message", "")), target / path
+        ):
+            severity = Severity.INFO
         findings.append(
             Finding(
                 f"shellcheck/SC{item['code']}",
-                _shellcheck_severity(code, str(item.get("level")), scripts[path], item.get("line")),
+                severity,
                 str(item.get("message", "")),
                 path,
                 item.get("line"),
@@ -681,6 +690,18 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
             )
         )
     return findings
+
+
+def _set_by_bats(message: str, script: Path) -> bool:
+    """`$status`, `$output`, `${lines[@]}`, `$BATS_*` in a helper beside `.bats` files (which
+    `load` it): bats' `run` and bats itself set them, the helper alone cannot show it."""
+    name = message.split(" ", 1)[0]
+    if name not in BATS_VARIABLES and not name.startswith("BATS_"):
+        return False
+    try:
+        return script.suffix == ".bats" or any(script.parent.glob("*.bats"))
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
