@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -331,3 +332,21 @@ def test_classification_never_fails_and_only_marks_blocks_it_has(
     assert doc.claim_blocks() == (
         [] if doc.role else [b for b in doc.code_blocks if b.line not in doc.not_claims]
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        # marshmallow's docs: the text between two roles is not a reference
+        (
+            "implement :meth:`_serialize <F._serialize>` and/or :meth:`_deserialize <F.x>` methods",
+            [],
+        ),
+        (":exc:`Error <e.Error>` in their `_deserialize` and `_serialize` methods", []),
+        ("see `Usage`_ and `the guide <guide.rst>`_ or ``literal`_`` and `anon`__", ["Usage"]),
+        ("a :ref:`label` then `Missing Section`_.", ["Missing Section"]),
+    ],
+)
+def test_rst_named_references_pair_backticks_left_to_right(line: str, names: list[str]) -> None:
+    doc = parse_rst(f"Title\n=====\n\n{line}\n", "x.rst")
+    assert [r.name for r in doc.rst_references if r.role == "named"] == names

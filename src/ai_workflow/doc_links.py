@@ -4,6 +4,8 @@
 Anchor rules come from `ai_workflow.anchors`; inside a Sphinx source tree (`ai_workflow.
 sphinx_docs`) a link to `X.html` is valid when Sphinx builds it from `X.md`/`X.rst`. A link that
 climbs above the repository root only works on a hosting site and is reported as information.
+A reStructuredText file that another one `.. include::`s is read there: a link of it that
+resolves from the including document is not broken.
 
 In a Sphinx tree that parses Markdown with MyST, `[text](target)` whose target is not a file is a
 cross-reference, resolved like Sphinx's `any` role: a label (`(name)=`, `.. _name:`), a
@@ -79,6 +81,7 @@ class LinkChecker:
         self.labels = rst_labels(docs, self.trees)
         self.objects = objects
         self._anchors: dict[tuple[str, bool], Anchors] = {}
+        self.includers = rst_includers(docs)
 
     def anchors(self, doc: DocFile) -> Anchors:
         sphinx = tree_of(doc.path, self.trees) is not None
@@ -105,6 +108,8 @@ class LinkChecker:
         if built_from is None and _SPHINX_BUILD_DIR in Path(resolved).parts:
             return None  # written by the docs build (conf.py writes _build/README.pprst)
         if built_from is None and not (self.target / resolved).exists():
+            if self._resolves_where_included(doc, link, path):
+                return None  # `.. include::`d: its text, links and all, is read there
             tree = self._myst_tree(doc, link, path)
             if tree is not None:
                 return self._myst_reference(doc, tree, raw, path)
@@ -169,6 +174,16 @@ class LinkChecker:
             "the documentation (MyST reads a link that is not a file as a cross-reference)",
         )
 
+    def _resolves_where_included(self, doc: DocFile, link: Link, path: str) -> bool:
+        """A reStructuredText file another one includes (CONTRIBUTING.rst in docs/contributing.rst)
+        is read at the include: its relative links and `:doc:` roles resolve from there."""
+        for includer in self.includers.get(doc.path, ()):
+            host = self.docs[includer]
+            resolved = self._resolve(host, link, path)
+            if resolved is not None and (self.target / resolved).exists():
+                return True
+        return False
+
     def _docnames(self, tree: SphinxTree) -> set[str]:
         return {tree.docname(path) for path in self.docs if tree.contains(path)}
 
@@ -199,6 +214,18 @@ class LinkChecker:
             return ""
         close = difflib.get_close_matches(PurePosixPath(resolved).name, names, n=1)
         return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def rst_includers(docs: dict[str, DocFile]) -> dict[str, list[str]]:
+    """For each document, the reStructuredText documents that `.. include::` it."""
+    includers: dict[str, list[str]] = {}
+    for doc in docs.values():
+        for link in doc.links:
+            if link.kind == "rst-directive" and link.text == "include":
+                included = resolve_target(doc.path, link.target.strip())
+                if included is not None and included != doc.path:
+                    includers.setdefault(included, []).append(doc.path)
+    return includers
 
 
 def rst_labels(docs: dict[str, DocFile], trees: list[SphinxTree]) -> set[str]:

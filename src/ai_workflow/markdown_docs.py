@@ -410,11 +410,33 @@ _RST_ADORNMENT_RE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}\s*$")
 _RST_TARGET_RE = re.compile(r"^\s*\.\.\s+_([^:]+|`[^`]+`):\s*(\S.*)?$")
 _RST_DIRECTIVE_RE = re.compile(r"^(\s*)\.\.\s+([\w:-]+)::\s*(.*)$")
 _RST_HYPERLINK_RE = re.compile(r"`([^`<]*?)\s*<([^<>`]+)>`(__?)")
-_RST_NAMED_REF_RE = re.compile(r"(?<![:\w])`([^`<>]+)`_(?!_)")
+# interpreted text, taken left to right so that each backtick closes the span it opened: the
+# text between two spans (`:meth:`a` and/or :meth:`b``) is never read as a reference
+_RST_INTERPRETED_RE = re.compile(r"(:[\w:+.-]+:)?`([^`]+)`(__?)?")
 _RST_ROLE_RE = re.compile(r":(ref|doc):`([^`]+)`")
 _RST_LITERAL_RE = re.compile(r"``(.+?)``")
 _RST_FILE_DIRECTIVES = frozenset({"image", "figure", "include", "literalinclude"})
 _RST_CODE_DIRECTIVES = frozenset({"code", "code-block", "sourcecode"})
+
+
+def _rst_named_references(line: str) -> list[str]:
+    """The names of the `name`_ references of one line (not roles, literals or `text <url>`_)."""
+    line = _RST_LITERAL_RE.sub(lambda m: " " * len(m.group()), line)
+    names = []
+    for match in _RST_INTERPRETED_RE.finditer(line):
+        role, body, underscores = match.groups()
+        before = line[match.start() - 1] if match.start() else " "
+        if (
+            role
+            or underscores != "_"
+            or "<" in body
+            or ">" in body
+            or before.isalnum()
+            or before == "_"
+        ):
+            continue
+        names.append(body)
+    return names
 
 
 def parse_rst(text: str, path: str = "") -> DocFile:
@@ -521,8 +543,8 @@ def _scan_rst_line(doc: DocFile, line: str, number: int) -> None:
             doc.rst_targets.add(reference_name(label))
         if not target_text.endswith("_"):
             doc.links.append(Link(target_text.strip(), number, label, "rst"))
-    for match in _RST_NAMED_REF_RE.finditer(line):
-        doc.rst_references.append(RstReference(match.group(1), number, "named"))
+    for name in _rst_named_references(line):
+        doc.rst_references.append(RstReference(name, number, "named"))
     for role, body in _RST_ROLE_RE.findall(line):
         inner = re.search(r"<([^<>]+)>\s*$", body)
         value = (inner.group(1) if inner else body).strip()

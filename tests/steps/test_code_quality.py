@@ -816,3 +816,62 @@ def test_only_changed_files_are_linted_again(tmp_path: Path) -> None:
         ("ruff/F401", "a.py"),
         ("ruff/F401", "b.py"),
     }
+
+
+def test_shellcheck_splits_and_tildes_a_line_shows_are_meant(tmp_path: Path) -> None:
+    """rbenv's idioms: a split whose line sets IFS, Bash completion's COMPREPLY=($(compgen)), a
+    quoted `~` only ever printed, are info; the same warnings without that evidence stay."""
+    files = {
+        "hooks.sh": (
+            "#!/bin/bash\nIFS=: dirs=($PATH)\nIFS=$'\\n' hooks=(`ls`)\n"
+            'echo "${dirs[@]}" "${hooks[@]}"\n'
+        ),
+        "words.sh": '#!/bin/bash\nwords=( $(cat "$1") )\necho "${words[@]}"\n',
+        "complete.bash": (
+            '_c() {\n  COMPREPLY=( $(compgen -W "$(ls)" -- "$2") )\n  other=( $(ls) )\n'
+            '  echo "${other[@]}"\n}\ncomplete -F _c c\n'
+        ),
+        "init.sh": (
+            "#!/bin/bash\nprofile='~/.bashrc'\necho \"# add this to ${profile}:\"\n"
+            'dir="~/cache"\nmkdir -p "$dir"\n'
+        ),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    assert severity[("shellcheck/SC2206", "hooks.sh", 2)] is Severity.INFO
+    assert severity[("shellcheck/SC2207", "hooks.sh", 3)] is Severity.INFO
+    assert severity[("shellcheck/SC2207", "words.sh", 2)] is Severity.WARNING
+    assert severity[("shellcheck/SC2207", "complete.bash", 2)] is Severity.INFO
+    assert severity[("shellcheck/SC2207", "complete.bash", 3)] is Severity.WARNING
+    assert severity[("shellcheck/SC2088", "init.sh", 2)] is Severity.INFO  # only printed
+    assert severity[("shellcheck/SC2088", "init.sh", 4)] is Severity.WARNING  # used as a path
+
+
+@pytest.mark.parametrize(
+    ("lines", "displayed"),
+    [
+        (['echo "see ~/.bashrc"'], {1}),
+        (["p='~/.zshrc'", 'printf "%s\\n" "$p"'], {1}),
+        (["p='~/.zshrc'", 'echo "$p"', 'cat "${p}"'], set()),
+        (["p='~/.zshrc'"], set()),  # never used: nothing shows it is text
+        (['cd "~/x"'], set()),
+    ],
+)
+def test_displayed_tilde_lines(lines: list[str], displayed: set[int]) -> None:
+    assert code_quality._displayed_tilde(lines) == displayed
+
+
+def test_shellcheck_variables_bats_sets_in_a_helper_beside_bats_files(tmp_path: Path) -> None:
+    """rbenv's test/test_helper.bash reads `$status` and `$output`, which bats' `run` sets for
+    the .bats files that load it: info there; the same in a script with no bats suite stays."""
+    helper = '#!/usr/bin/env bash\nassert_success() {\n  [ "$status" -eq 0 ] || echo "$output"\n}\n'
+    files = {
+        "test/test_helper.bash": helper,
+        "test/a.bats": "#!/usr/bin/env bats\nload test_helper\n@test 'a' {\n  run true\n}\n",
+        "tools/check.sh": helper,
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    severity = {(f.path, f.message.split()[0]): f.severity for f in outcome.findings}
+    assert severity[("test/test_helper.bash", "status")] is Severity.INFO
+    assert severity[("test/test_helper.bash", "output")] is Severity.INFO
+    assert severity[("tools/check.sh", "status")] is Severity.WARNING

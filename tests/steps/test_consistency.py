@@ -527,3 +527,21 @@ def test_an_include_of_the_docs_build_output_is_generated_not_broken(tmp_path: P
     index = ".. include:: ./_build/README.pprst\n\n.. include:: ./missing.rst\n"
     root = make_repo(tmp_path / "p", {"README.md": "# p\n", "docs/index.rst": index})
     assert _at(_run(root), "links/broken-link") == {("docs/index.rst", 3)}
+
+
+def test_an_included_rst_file_links_from_where_it_is_included(tmp_path: Path) -> None:
+    """marshmallow's CONTRIBUTING.rst says :doc:`code_of_conduct`, read inside
+    docs/contributing.rst (`.. include:: ../CONTRIBUTING.rst`): docs/code_of_conduct.rst; a
+    name that exists from neither place is still broken."""
+    root = make_repo(
+        tmp_path / "inc",
+        {
+            "CONTRIBUTING.rst": "Contributing\n============\n\nSee :doc:`code_of_conduct` "
+            "and :doc:`missing_page`.\n",
+            "docs/contributing.rst": ".. include:: ../CONTRIBUTING.rst\n",
+            "docs/code_of_conduct.rst": "Code of conduct\n===============\n\nBe kind.\n",
+            "docs/index.rst": "Index\n=====\n\n.. toctree::\n\n   contributing\n",
+        },
+    )
+    broken = [f for f in _run(root).findings if f.rule == "links/broken-link"]
+    assert [(f.path, "missing_page" in f.message) for f in broken] == [("CONTRIBUTING.rst", True)]

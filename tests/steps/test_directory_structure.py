@@ -268,3 +268,15 @@ def test_language_conventions_and_a_plain_text_readme_describe_directories(
         (root / name).unlink()
     found = _found(_run(root), "structure/undocumented-dir")
     assert found == {("fixtures", None, "info"), ("testdata", None, "info")}
+
+
+def test_node_modules_in_test_data_is_a_fixture() -> None:
+    """resolve's test/shadowed_core/node_modules is test data for a module resolver: info; a
+    node_modules at the root or under src/ is still an error."""
+    tracked = ["test/shadowed_core/node_modules/util/index.js", "node_modules/a/index.js"]
+    found = find_artefacts([*tracked, "src/node_modules/b.js"])
+    assert {(a.path, a.severity) for a in found} == {
+        ("test/shadowed_core/node_modules", "info"),
+        ("node_modules", "error"),
+        ("src/node_modules", "error"),
+    }

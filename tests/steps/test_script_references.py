@@ -492,3 +492,43 @@ def test_a_generated_makefile_is_not_missing(tmp_path: Path, generator: str) -> 
     assert not _found(_run(root), "scripts/missing-makefile")
     bare = make_repo(tmp_path / "bare", {"README.md": readme.replace("./configure\n", "")})
     assert ("README.md", 6, "error") in _found(_run(bare), "scripts/missing-makefile")
+
+
+def test_node_resolves_a_script_named_without_its_extension(tmp_path: Path) -> None:
+    """resolve's `pretests-only`: `cd fixture && node mylib/sync` runs fixture/mylib/sync.js;
+    a script that does not exist under any name node tries is still an error."""
+    scripts = {
+        "pretest": "cd ./test/fixture && node mylib/sync && node mylib && node mylib/gone",
+    }
+    root = make_repo(
+        tmp_path / "node",
+        {
+            "package.json": json.dumps({"scripts": scripts}),
+            "test/fixture/mylib/sync.js": "module.exports = 1;\n",
+            "test/fixture/mylib/index.js": "module.exports = 2;\n",
+        },
+    )
+    outcome = _run(root)
+    missing = [f for f in outcome.findings if f.rule == "scripts/missing-script"]
+    assert [(f.severity.value, "mylib/gone" in f.message) for f in missing] == [("error", True)]
+
+
+def test_a_script_linked_to_an_executable_file_is_executable(tmp_path: Path) -> None:
+    """rbenv's bin/rbenv is a symbolic link to libexec/rbenv (100755): not "no executable bit";
+    a link to a file without the bit still is."""
+    root = make_repo(
+        tmp_path / "links",
+        {
+            "libexec/tool": SHEBANG,
+            "libexec/plain": SHEBANG,
+            "README.md": "# t\n\nRun `bin/tool`.\n",
+        },
+    )
+    os.chmod(root / "libexec/tool", 0o755)
+    (root / "bin").mkdir()
+    os.symlink("../libexec/tool", root / "bin/tool")
+    os.symlink("../libexec/plain", root / "bin/plain")
+    commit_all(root, "links")
+    flagged = {f.path for f in _run(root).findings if f.rule == "scripts/not-executable"}
+    assert "bin/tool" not in flagged
+    assert "bin/plain" in flagged

@@ -25,7 +25,11 @@ Severity mapping:
   script that runs with `set -u`, where an unset variable stops the script; SC2155 (`local
   x=$(cmd)` masks cmd's status) in a script without `set -e`, where no status stops it; SC2128
   on `$BASH_SOURCE` (its first element, the current file, is what the idiom means); SC2164
-  (`cd` without `|| exit`: none of 13 labelled findings on real projects was a real problem).
+  (`cd` without `|| exit`: none of 13 labelled findings on real projects was a real problem);
+  SC2206/SC2207 where the line says it splits on purpose (`IFS=: dirs=($PATH)`, Bash
+  completion's `COMPREPLY=($(compgen ...))`); SC2088 on a quoted `~` that is only shown to a
+  person (an `echo`/`printf` line, or a variable only such lines use); SC2154 on what bats
+  sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files.
 - eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
   eslint walks the project itself: it gets an `--ignore-pattern` for the work directory and
   for every entry that is no regular file of the project (`project_files.unsafe_entries`: a
@@ -151,6 +155,18 @@ ERREXIT = re.compile(
 )
 SOURCES = re.compile(r"^\s*(?:source|\.)\s+\S", re.M)
 SHELLCHECK_ARRAY_FIRST = 2128  # `$BASH_SOURCE`: meaning its first element is the idiom
+BATS_VARIABLES = frozenset({"status", "output", "lines", "stderr", "stderr_lines"})  # `run` sets
+SHELLCHECK_ARRAY_SPLIT = frozenset({2206, 2207})  # `a=($x)`, `a=($(cmd))`: split into words
+SHELLCHECK_QUOTED_TILDE = 2088  # `"~/x"`: tilde does not expand in quotes
+# `IFS=: dirs=($PATH)` (the split says on what it splits) and `COMPREPLY=($(compgen ...))`
+# (Bash completion's own idiom: compgen prints one candidate a line)
+DELIBERATE_SPLIT = re.compile(
+    r"""^\s*(?:IFS=(?:\$?'[^']*'|"[^"]*"|[^\s'"]+)\s+\w+\+?=\(|COMPREPLY\+?=\(\s*\$\(\s*compgen\b)"""
+)
+DISPLAY_LINE = re.compile(r"^\s*(?:echo|printf)\b")  # text shown to a person, not a path used
+TILDE_ASSIGNMENT = re.compile(
+    r"""^\s*(?:(?:local|export|declare|readonly|typeset)\s+(?:-\w+\s+)*)?(\w+)=["']~"""
+)
 SHELLCHECK_SEVERITY = {
     "error": Severity.WARNING,  # SC1xxx (parse errors) stay errors: see shellcheck_findings
     "warning": Severity.WARNING,
@@ -668,10 +684,17 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         code = int(item["code"])
         if path not in scripts:
             scripts[path] = ScriptTraits.of(target / path)
+        severity = _shellcheck_severity(
+            code, str(item.get("level")), scripts[path], item.get("line")
+        )
+        if code == SHELLCHECK_UNASSIGNED and _set_by_bats(
+            str(item.get("message", "")), target / path
+        ):
+            severity = Severity.INFO
         findings.append(
             Finding(
                 f"shellcheck/SC{item['code']}",
-                _shellcheck_severity(code, str(item.get("level")), scripts[path], item.get("line")),
+                severity,
                 str(item.get("message", "")),
                 path,
                 item.get("line"),
@@ -686,6 +709,18 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
     return findings
 
 
+def _set_by_bats(message: str, script: Path) -> bool:
+    """`$status`, `$output`, `${lines[@]}`, `$BATS_*` in a helper beside `.bats` files (which
+    `load` it): bats' `run` and bats itself set them, the helper alone cannot show it."""
+    name = message.split(" ", 1)[0]
+    if name not in BATS_VARIABLES and not name.startswith("BATS_"):
+        return False
+    try:
+        return script.suffix == ".bats" or any(script.parent.glob("*.bats"))
+    except OSError:
+        return False
+
+
 @dataclass(frozen=True)
 class ScriptTraits:
     """What a shell script's own text says about how it runs (see the module docstring)."""
@@ -696,18 +731,43 @@ class ScriptTraits:
     errexit: bool
     first_of_bash_source: frozenset[int] = frozenset()  # lines that expand `$BASH_SOURCE`
     completion_replies: frozenset[int] = frozenset()  # lines that assign COMPREPLY=(...)
+    deliberate_split: frozenset[int] = frozenset()  # lines that split on purpose (SC2206/7)
+    displayed_tilde: frozenset[int] = frozenset()  # a quoted `~` only ever shown (SC2088)
 
     @classmethod
     def of(cls, script: Path) -> ScriptTraits:
         text = read_text(script)  # a regular file only: never blocks on a FIFO
+        lines = text.splitlines()
         return cls(
             text.startswith("#!"),
             SOURCES.search(text) is not None,
             NOUNSET.search(text) is not None,
             ERREXIT.search(text) is not None,
-            frozenset(n for n, line in enumerate(text.splitlines(), 1) if "BASH_SOURCE" in line),
-            frozenset(n for n, line in enumerate(text.splitlines(), 1) if COMPREPLY.search(line)),
+            frozenset(n for n, line in enumerate(lines, 1) if "BASH_SOURCE" in line),
+            frozenset(n for n, line in enumerate(lines, 1) if COMPREPLY.search(line)),
+            frozenset(n for n, line in enumerate(lines, 1) if DELIBERATE_SPLIT.match(line)),
+            _displayed_tilde(lines),
         )
+
+
+def _displayed_tilde(lines: list[str]) -> frozenset[int]:
+    """Lines whose quoted `~` is text for a person: an `echo`/`printf` line, or the value of a
+    variable that every other line uses only in an `echo`/`printf` ("add this to ~/.bashrc")."""
+    found = set()
+    for number, line in enumerate(lines, 1):
+        if "~" not in line:
+            continue
+        if DISPLAY_LINE.match(line):
+            found.add(number)
+            continue
+        assigned = TILDE_ASSIGNMENT.match(line)
+        if assigned is None:
+            continue
+        use = re.compile(rf"\$\{{?{assigned.group(1)}\b")
+        uses = [other for n, other in enumerate(lines, 1) if n != number and use.search(other)]
+        if uses and all(DISPLAY_LINE.match(other) for other in uses):
+            found.add(number)
+    return frozenset(found)
 
 
 def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any) -> Severity:
@@ -719,6 +779,8 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         or (code == SHELLCHECK_SPLIT_ARRAY and line in script.completion_replies)
         or (code == SHELLCHECK_MASKED_STATUS and not script.errexit)
         or (code == SHELLCHECK_ARRAY_FIRST and line in script.first_of_bash_source)
+        or (code in SHELLCHECK_ARRAY_SPLIT and line in script.deliberate_split)
+        or (code == SHELLCHECK_QUOTED_TILDE and line in script.displayed_tilde)
     ):
         return Severity.INFO
     return SHELLCHECK_SEVERITY.get(level, Severity.WARNING)

@@ -2,10 +2,11 @@
 build or cache artefacts; tracked files `.gitignore` excludes; the stack's expected layout.
 
 Severities: committed caches, bytecode, `node_modules`, virtual environments and `.DS_Store` are
-errors (never intended); `dist/`/`build/` output, tracked-but-ignored files, directories the
-docs do not describe, paths the docs describe that do not exist and a missing tests directory
-are warnings. A `.gitkeep`-style placeholder force-added to keep an ignored directory is
-information: tracking it is the point.
+errors (never intended), except a `node_modules` inside a test directory, a fixture of a module
+resolver or bundler (information); `dist/`/`build/` output, tracked-but-ignored files,
+directories the docs do not describe, paths the docs describe that do not exist and a missing
+tests directory are warnings. A `.gitkeep`-style placeholder force-added to keep an ignored
+directory is information: tracking it is the point.
 
 Documented paths come only from what claims something about this project
 (`markdown_docs.classify_docs`): not a changelog, not a tree of a tutorial's or the reader's
@@ -264,6 +265,9 @@ def _artefact_of(path: str) -> tuple[str, str, str] | None:
     parts = path.split("/")
     for depth, part in enumerate(parts[:-1]):
         root = "/".join(parts[: depth + 1])
+        if part == "node_modules" and is_test_path(root + "/x"):
+            # a resolver's or bundler's fixture (resolve's test/shadowed_core/node_modules)
+            return root, "node_modules directory in test data (a fixture?)", "info"
         if part in CACHE_DIRS or part.endswith(".egg-info"):
             return root, f"{part} directory", "error"
         if part == "venv" and "pyvenv.cfg" in parts[depth + 1 :]:

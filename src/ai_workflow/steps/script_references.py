@@ -81,6 +81,8 @@ SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools", "hack", "ci"})
 SHELLS = frozenset({"bash", "sh", "zsh", "ksh", "dash"})
 SOURCING = frozenset({"source", "."})
 INTERPRETERS = frozenset({"node", "deno", "ruby", "perl", "php", "tsx", "ts-node", "bats"})
+NODE_RESOLVED = (".js", ".cjs", ".mjs", ".json", "/index.js")  # what `node x` tries after `x`
+SYMLINK_MODE = "120000"  # git's mode for a symbolic link
 RUNNERS = {"uv": "run", "poetry": "run", "pipenv": "run", "pdm": "run", "hatch": "run"}
 CONTRIB_DIR = "contrib"  # contributed extras, shipped as they are: nothing has to run them
 ENV_DIRS = frozenset({".venv", "venv", "env", "node_modules", ".tox", ".nox"})
@@ -505,6 +507,9 @@ def _resolve_file(project: Project, ref: Reference) -> str | None:
     candidates = [_join(ref.command.cwd, ref.value)]
     if ref.command.origin == "docs":
         candidates.append(_join(str(PurePosixPath(ref.command.path).parent), ref.value))
+    if ref.via == "node" and not PurePosixPath(ref.value).suffix:
+        # `node lib/cli` runs lib/cli.js (or .cjs, .mjs, .json, lib/cli/index.js), as require does
+        candidates += [c + tail for c in candidates if c for tail in NODE_RESOLVED]
     return next((c for c in candidates if c and project.exists(c)), None)
 
 
@@ -752,8 +757,15 @@ def _shebang(path: Path) -> str | None:
     return first.decode("utf-8", "replace").strip() if first.startswith(b"#!") else None
 
 
-def _is_executable(project: Project, path: str) -> bool:
+def _is_executable(project: Project, path: str, _hops: int = 0) -> bool:
     mode = project.modes.get(path)
+    if mode == SYMLINK_MODE and _hops < 8:
+        link = project.target / path
+        try:
+            resolved = link.resolve().relative_to(project.target.resolve()).as_posix()
+        except (OSError, ValueError):  # a loop, or a link out of the repository
+            return os.access(link, os.X_OK)
+        return _is_executable(project, resolved, _hops + 1)  # what the link runs
     if mode is not None:
         return mode == "100755"
     try:
