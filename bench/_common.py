@@ -22,7 +22,11 @@ from ai_workflow.cli import main  # noqa: E402
 from ai_workflow.steps import BUILTIN_MODULES  # noqa: E402
 
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
-DEFAULT_REPOS = REPO_ROOT.parent / "shared" / "data" / "repos"
+# ../shared/data/repos beside the checkout (or beside a worktree's parent directory)
+DEFAULT_REPOS = next(
+    (d / "shared" / "data" / "repos" for d in REPO_ROOT.parents if (d / "shared").is_dir()),
+    REPO_ROOT.parent / "shared" / "data" / "repos",
+)
 WORKFLOW = [sys.executable, "-m", "ai_workflow"]
 
 
