@@ -372,6 +372,13 @@ OUTCOME = {"passed": "ok", "warning": "ok", "reused": "ok", "interrupted": "fail
 """A reused result is one that passed (with or without warnings): compared as "ok"."""
 ABOUT_THE_RUN = frozenset({"context/steps-not-run"})
 """Findings that describe the run (which steps it skipped), not the project: not compared."""
+ABOUT_THE_LAST_COMMIT = frozenset(
+    {"docs/code-changed-without-docs", "docs/review-doc",  # what the last commit changed
+     "tests/untested-function", "tests/untested-class"}  # ranked by what it changed
+)  # fmt: skip
+"""Findings about the last commit's change (step 0's changed files): a skipped step stands for
+its last result without them (the change they were about is no longer the last one); they are
+compared where the step ran or was reused (the step cache keys on the changed files)."""
 
 GO_SOURCES = Path("/usr/share/gocode/src")  # Debian's golang-*-dev packages
 GO_MODULES = {  # module cobra requires -> (Debian source directory, module path it declares)
@@ -564,8 +571,10 @@ class RealTally:
         problems: list[str] = []
         row["problems"] = problems
         for step_id in theirs.keys() | mine.keys():
+            full_result = theirs.get(step_id)
             if step_id in skipped:
-                how, result = "skipped", self.carried.get(step_id)
+                how, result = "skipped", _tree_only(self.carried.get(step_id))
+                full_result = _tree_only(full_result)
             else:
                 how = (
                     "reused"
@@ -575,7 +584,7 @@ class RealTally:
                 result = self.carried[step_id] = mine[step_id]
             row[how] += 1
             self.compared[how] += 1
-            problem = difference(result, theirs.get(step_id))
+            problem = difference(result, full_result)
             if problem:
                 text = f"{sha[:7]} {change_type} {step_id} ({how}): {problem}"
                 (self.ran_differences if how == "ran" else self.wrong).append(text)
@@ -610,6 +619,13 @@ class RealTally:
             for key in [*order, "all"]
             if (cat := self.categories[key]).commits
         ]
+
+
+def _tree_only(result: StepOutcome | None) -> StepOutcome | None:
+    if result is None:
+        return None
+    kept = tuple(f for f in result.findings if f[0] not in ABOUT_THE_LAST_COMMIT)
+    return StepOutcome(result.outcome, kept)
 
 
 def _reused(summary: dict[str, Any], step_id: str) -> bool:
