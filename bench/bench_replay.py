@@ -49,8 +49,15 @@ severity, path, line, message without paths, run ids, times and addresses). A st
 execution skipped stands for the result it last had in the incremental chain. A difference in
 a reused or skipped step is a wrong result; one in a step that ran is listed apart. Reported
 per change type (the tool's own classification): incremental step time / full step time.
+Findings about the last commit's change (code changed without docs, test candidates ranked by
+it) are not carried by a skip. Each clone gets the project's own environment (flask: the
+virtual environment of its label file, prepared as precision.py does; cobra: its Go modules
+from Debian's golang-*-dev packages through a go.work beside the clone, as no Go module proxy
+is reachable here) and, unless `--as-found`, the deselection of a test that fails only on
+this machine.
 
-    python bench/bench_replay.py --real [--projects flask,cobra] [--commits 20] [--json]
+    python bench/bench_replay.py --real [--projects flask,cobra] [--commits 20] [--as-found]
+        [--end REF] [--work DIR] [--json]
 """
 
 from __future__ import annotations
@@ -398,12 +405,27 @@ class RealProject:
     branch: str
     prepare: str | None = None  # shell command run in each clone (its own environment)
     go: bool = False  # Go modules from Debian's packages, through a go.work outside the clone
+    machine_fixes: tuple[tuple[str, str], ...] = ()  # environment for tests this machine fails
+
+
+FLASK_MACHINE_FIXES = (
+    # Fails with the Werkzeug installed here at every commit before 7ef2946 (which removed it):
+    # the run fails, and smart execution rightly re-runs the suite after every failure.
+    ("PYTEST_ADDOPTS", "--deselect tests/test_reqctx.py::test_bad_environ_raises_bad_request"),
+)
 
 
 def real_projects() -> dict[str, RealProject]:
     flask = read_labels(LABELS_DIR / "flask.tsv").header  # prepared as precision.py does
     return {
-        "flask": RealProject("flask", flask["bundle"], flask["branch"], flask.get("prepare")),
+        "flask": RealProject(
+            "flask",
+            flask["bundle"],
+            flask["branch"],
+            flask.get("prepare"),
+            False,
+            FLASK_MACHINE_FIXES,
+        ),
         "cobra": RealProject("cobra", "cobra.bundle", "main", go=True),
     }
 
@@ -633,7 +655,12 @@ def _reused(summary: dict[str, Any], step_id: str) -> bool:
 
 
 def replay_real(
-    project: RealProject, commits: int, work: Path, repos: Path, end: str | None = None
+    project: RealProject,
+    commits: int,
+    work: Path,
+    repos: Path,
+    end: str | None = None,
+    machine_fixes: bool = True,
 ) -> dict[str, Any]:
     """Replay `commits` consecutive first-parent commits of `project` ending at `end`."""
     incremental, full = work / f"{project.name}-incremental", work / f"{project.name}-full"
@@ -648,6 +675,8 @@ def replay_real(
         if project.prepare:
             prepare_project(clone, project.prepare)
         env[clone] = go_workspace(clone, mods) if mods else {}
+        if machine_fixes:
+            env[clone].update(project.machine_fixes)
     tip = end or project.branch
     shas = git_out(incremental, "rev-list", "--first-parent", f"-n{commits + 1}", tip).split()
     shas.reverse()
@@ -679,6 +708,7 @@ def replay_real(
         "last": shas[-1],
         "test_selection": bool(all_tests),
         "go_modules": "debian" if mods else ("absent" if project.go else None),
+        "machine_fixes": dict(project.machine_fixes) if machine_fixes else {},
         "rows": tally.rows(),
         "compared": dict(tally.compared),
         "wrong": tally.wrong,
@@ -709,7 +739,9 @@ def report_real(result: dict[str, Any]) -> None:
         f"{compared.get('reused', 0)} reused + {compared.get('skipped', 0)} skipped step results "
         f"(target 0); differences in steps that ran {len(result['ran_differences'])} of "
         f"{compared.get('ran', 0)}; test selection "
-        f"{'on' if result['test_selection'] else 'not offered by this ai-workflow'} [{machine()}]"
+        f"{'on' if result['test_selection'] else 'not offered by this ai-workflow'}"
+        f"{''.join(f'; {k}={v}' for k, v in result['machine_fixes'].items())}"
+        f" [{machine()}]"
     )
 
 
@@ -729,7 +761,8 @@ def main_real(args: argparse.Namespace) -> int:
     work.mkdir(parents=True, exist_ok=True)
     results = []
     for name in names:
-        result = replay_real(projects[name], args.commits, work, args.repos, args.end)
+        fixes = not args.as_found
+        result = replay_real(projects[name], args.commits, work, args.repos, args.end, fixes)
         report_real(result)
         results.append(result)
     if args.json:
@@ -749,6 +782,9 @@ def main() -> None:
     real.add_argument("--end", help="last commit to replay (default: the branch's tip)")
     real.add_argument("--repos", type=Path, default=DEFAULT_REPOS, help="where the bundles are")
     real.add_argument("--work", type=Path, help="keep the clones here (default: a temp dir)")
+    real.add_argument(
+        "--as-found", action="store_true", help="keep the tests that fail only on this machine"
+    )
     args = parser.parse_args()
     if args.real:
         sys.exit(main_real(args))
