@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import platform
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +22,12 @@ from ai_workflow.cli import main  # noqa: E402
 from ai_workflow.steps import BUILTIN_MODULES  # noqa: E402
 
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+# ../shared/data/repos beside the checkout (or beside a worktree's parent directory)
+DEFAULT_REPOS = next(
+    (d / "shared" / "data" / "repos" for d in REPO_ROOT.parents if (d / "shared").is_dir()),
+    REPO_ROOT.parent / "shared" / "data" / "repos",
+)
+WORKFLOW = [sys.executable, "-m", "ai_workflow"]
 
 
 def machine() -> str:
@@ -60,4 +68,47 @@ def run_summary(target: Path, *args: str) -> dict[str, Any]:
     summary: dict[str, Any] = json.loads(out.getvalue())
     if code not in (0, 1):
         raise SystemExit(f"run failed with exit {code}")
+    return summary
+
+
+def normalise(message: str, target: str) -> str:
+    """A message without what changes from one checkout or run to the next."""
+    text = message.replace(target, "<target>")
+    text = re.sub(r"workflow_\d{8}_\d{6}(?:_\d+)?", "<run>", text)
+    text = re.sub(r"\b\d+(?:\.\d+)?\s?(?:ms|s)\b", "<time>", text)
+    text = re.sub(r"\b0x[0-9a-fA-F]{6,}\b", "<address>", text)  # Python object reprs
+    return " ".join(text.split())
+
+
+def clone_bundle(bundle: Path, branch: str, target: Path, commit: str | None = None) -> None:
+    """A clone of a git bundle (one of `DEFAULT_REPOS`), at `commit` if given."""
+    if not bundle.is_file():
+        raise SystemExit(f"bundle not found: {bundle}")
+    subprocess.run(["git", "clone", "-q", "-b", branch, str(bundle), str(target)], check=True)
+    if commit:
+        subprocess.run(["git", "-C", str(target), "checkout", "-q", commit], check=True)
+
+
+def prepare_project(target: Path, command: str) -> None:
+    """Run a project's preparation command (its own environment: a venv, `npm ci`) in it."""
+    print(f"[{target.name}] preparing: {command}", file=sys.stderr)
+    done = subprocess.run(command, shell=True, cwd=target, capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = done.stderr[-2000:]
+        raise SystemExit(f"[{target.name}] prepare failed ({done.returncode}):\n{tail}")
+
+
+def workflow_json(target: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """`ai-workflow run --auto --no-resume --json ARGS` on `target` in a subprocess, without
+    the caller's AI_WORKFLOW_* variables; its JSON summary."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("AI_WORKFLOW_")}
+    proc = subprocess.run(
+        [*WORKFLOW, "run", "--target", str(target), "--auto", "--no-resume", "--json", *args],
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+    )
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"run on {target} exited {proc.returncode}:\n{proc.stderr[-2000:]}")
+    summary: dict[str, Any] = json.loads(proc.stdout)
     return summary

@@ -37,22 +37,57 @@ Step time is weighted by the median durations of a metrics history (`--durations
 a project the full workflow ran on) or else by the registry's estimates.
 
     python bench/bench_replay.py [--via cli|api] [--durations TARGET] [--json]
+
+`--real` replays the real history of real projects instead (flask and cobra from
+`../shared/data/repos/`): for each of N consecutive first-parent commits, an incremental run
+(`--smart-execution`, the step cache, test selection when the CLI offers `--all-tests`; the work
+directory carried from commit to commit, after a seed run at the commit before the first) and
+a full run at the same commit in a second clone (`--no-step-cache`, no smart execution,
+`--all-tests` when offered, a fresh work directory). Every step result of the incremental run
+is compared with the full run's: the outcome (ok, failed, skipped) and the findings (rule,
+severity, path, line, message without paths, run ids, times and addresses). A step smart
+execution skipped stands for the result it last had in the incremental chain. A difference in
+a reused or skipped step is a wrong result; one in a step that ran is listed apart. Reported
+per change type (the tool's own classification): incremental step time / full step time.
+Findings about the last commit's change (code changed without docs, test candidates ranked by
+it) are not carried by a skip. Each clone gets the project's own environment (flask: the
+virtual environment of its label file, prepared as precision.py does; cobra: its Go modules
+from Debian's golang-*-dev packages through a go.work beside the clone, as no Go module proxy
+is reachable here) and, unless `--as-found`, the deselection of a test that fails only on
+this machine.
+
+    python bench/bench_replay.py --real [--projects flask,cobra] [--commits 20] [--as-found]
+        [--end REF] [--work DIR] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _common import GIT, REPO_ROOT, machine, run_summary
+from _common import (
+    DEFAULT_REPOS,
+    GIT,
+    REPO_ROOT,
+    WORKFLOW,
+    clone_bundle,
+    machine,
+    normalise,
+    prepare_project,
+    run_summary,
+    workflow_json,
+)
+from precision import LABELS_DIR, read_labels
 
 from ai_workflow.changes import build_skip_policy
 from ai_workflow.config import Config
@@ -338,12 +373,421 @@ def replay(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+# --------------------------------------------------------------------------- real history
+
+OUTCOME = {"passed": "ok", "warning": "ok", "reused": "ok", "interrupted": "failed"}
+"""A reused result is one that passed (with or without warnings): compared as "ok"."""
+ABOUT_THE_RUN = frozenset({"context/steps-not-run"})
+"""Findings that describe the run (which steps it skipped), not the project: not compared."""
+ABOUT_THE_LAST_COMMIT = frozenset(
+    {"docs/code-changed-without-docs", "docs/review-doc",  # what the last commit changed
+     "tests/untested-function", "tests/untested-class"}  # ranked by what it changed
+)  # fmt: skip
+"""Findings about the last commit's change (step 0's changed files): a skipped step stands for
+its last result without them (the change they were about is no longer the last one); they are
+compared where the step ran or was reused (the step cache keys on the changed files)."""
+
+GO_SOURCES = Path("/usr/share/gocode/src")  # Debian's golang-*-dev packages
+GO_MODULES = {  # module cobra requires -> (Debian source directory, module path it declares)
+    "github.com/spf13/pflag": "github.com/spf13/pflag",
+    "github.com/cpuguy83/go-md2man/v2": "github.com/cpuguy83/go-md2man/v2",
+    "github.com/russross/blackfriday/v2": "github.com/russross/blackfriday/v2",
+    "github.com/inconshreveable/mousetrap": "github.com/inconshreveable/mousetrap",
+    "gopkg.in/yaml.v3": "gopkg.in/yaml.v3",
+    "go.yaml.in/yaml/v3": "gopkg.in/yaml.v3",  # the same code under its new module path
+}
+
+
+@dataclass(frozen=True)
+class RealProject:
+    name: str
+    bundle: str
+    branch: str
+    prepare: str | None = None  # shell command run in each clone (its own environment)
+    go: bool = False  # Go modules from Debian's packages, through a go.work outside the clone
+    machine_fixes: tuple[tuple[str, str], ...] = ()  # environment for tests this machine fails
+
+
+FLASK_MACHINE_FIXES = (
+    # Fails with the Werkzeug installed here at every commit before 7ef2946 (which removed it):
+    # the run fails, and smart execution rightly re-runs the suite after every failure.
+    ("PYTEST_ADDOPTS", "--deselect tests/test_reqctx.py::test_bad_environ_raises_bad_request"),
+)
+
+
+def real_projects() -> dict[str, RealProject]:
+    flask = read_labels(LABELS_DIR / "flask.tsv").header  # prepared as precision.py does
+    return {
+        "flask": RealProject(
+            "flask",
+            flask["bundle"],
+            flask["branch"],
+            flask.get("prepare"),
+            False,
+            FLASK_MACHINE_FIXES,
+        ),
+        "cobra": RealProject("cobra", "cobra.bundle", "main", go=True),
+    }
+
+
+def go_modules(work: Path) -> Path | None:
+    """Cobra's dependencies from Debian's packages (no Go module proxy here), each as a
+    module directory, or None when the packages are absent. pflag 1.0.6 gets the
+    `ParseErrorsAllowlist` name that pflag 1.0.8 gave `ParseErrorsWhitelist`."""
+    mods = work / "go-modules"
+    if mods.is_dir():
+        return mods
+    if not all((GO_SOURCES / source).is_dir() for source in GO_MODULES.values()):
+        return None
+    for module, source in GO_MODULES.items():
+        dest = mods / module
+        shutil.copytree(GO_SOURCES / source, dest)
+        for test in dest.glob("*_test.go"):
+            test.unlink()
+        declared = dest / "go.mod"
+        if not declared.is_file() or f"module {module}\n" not in declared.read_text():
+            declared.write_text(f"module {module}\n\ngo 1.16\n")  # the path cobra requires
+    pflag = mods / "github.com/spf13/pflag"
+    flag = pflag / "flag.go"
+    text = flag.read_text().replace(
+        "\tParseErrorsWhitelist ParseErrorsWhitelist\n",
+        "\tParseErrorsWhitelist ParseErrorsWhitelist\n"
+        "\tParseErrorsAllowlist ParseErrorsAllowlist\n",
+    )
+    flag.write_text(
+        text.replace(
+            "case f.ParseErrorsWhitelist.UnknownFlags:",
+            "case f.ParseErrorsWhitelist.UnknownFlags || f.ParseErrorsAllowlist.UnknownFlags:",
+        )
+    )
+    (pflag / "allowlist.go").write_text(
+        "package pflag\n\ntype ParseErrorsAllowlist = ParseErrorsWhitelist\n"
+    )
+    return mods
+
+
+def go_workspace(clone: Path, mods: Path) -> dict[str, str]:
+    """The environment that builds `clone` with the local modules: a go.work beside it."""
+    work = clone.parent / f"{clone.name}.go.work"
+    lines = ["go 1.19", "", f"use {clone}", ""]
+    lines += [f"replace {module} => {mods / module}" for module in GO_MODULES]
+    work.write_text("\n".join(lines) + "\n")
+    return {"GOWORK": str(work), "GOPROXY": "off", "GOFLAGS": ""}
+
+
+def git_out(clone: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(clone), *args], capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def switch(clone: Path, sha: str) -> None:
+    """Check out `sha` on a branch (a detached HEAD has no base for smart execution)."""
+    subprocess.run(
+        ["git", "-C", str(clone), "checkout", "-q", "-f", "-B", "replay", sha], check=True
+    )
+
+
+def supports_all_tests() -> bool:
+    """Whether this ai-workflow selects tests (it then offers `--all-tests` to run them all)."""
+    done = subprocess.run([*WORKFLOW, "run", "--help"], capture_output=True, text=True)
+    return "--all-tests" in done.stdout
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    outcome: str
+    findings: tuple[tuple[Any, ...], ...]
+
+
+def step_outcomes(summary: dict[str, Any]) -> dict[str, StepOutcome]:
+    """Each step's outcome and findings, without what differs between checkouts and runs."""
+    target = summary["target"]
+    outcomes = {}
+    for step in summary["steps"]:
+        findings = sorted(
+            (
+                f["rule"],
+                f["severity"],
+                f.get("path") or "",
+                f.get("line") or 0,
+                normalise(f["message"], target),
+            )
+            for f in step["findings"]
+            if f["rule"] not in ABOUT_THE_RUN
+        )
+        status = step["status"]
+        outcomes[step["id"]] = StepOutcome(OUTCOME.get(status, status), tuple(findings))
+    return outcomes
+
+
+def smart_skips(summary: dict[str, Any]) -> set[str]:
+    """The steps this run's smart execution skipped."""
+    decisions = (summary.get("changes") or {}).get("decisions") or {}
+    return {
+        s["id"]
+        for s in summary["steps"]
+        if s["status"] == "skipped" and (decisions.get(s["id"]) or {}).get("decision") == "skip"
+    }
+
+
+def step_time(summary: dict[str, Any]) -> float:
+    return sum(s.get("duration_s") or 0.0 for s in summary["steps"])
+
+
+def difference(mine: StepOutcome | None, full: StepOutcome | None) -> str | None:
+    """What differs between a result and the full run's, or None."""
+    if mine is None or full is None:
+        return None if mine == full else "absent in one run"
+    parts = []
+    if mine.outcome != full.outcome:
+        parts.append(f"outcome {mine.outcome} vs full {full.outcome}")
+    extra = sorted(set(mine.findings) - set(full.findings))
+    missing = sorted(set(full.findings) - set(mine.findings))
+    if extra:
+        parts.append(f"{len(extra)} finding(s) not in the full run, e.g. {_show(extra[0])}")
+    if missing:
+        parts.append(f"{len(missing)} finding(s) of the full run missing, e.g. {_show(missing[0])}")
+    if not parts and mine.findings != full.findings:
+        parts.append("the same findings a different number of times")
+    return "; ".join(parts) or None
+
+
+def _show(finding: tuple[Any, ...]) -> str:
+    rule, severity, path, line, message = finding
+    return f"{severity} {rule} {path}:{line} {message[:120]!r}"
+
+
+@dataclass
+class Category:
+    commits: int = 0
+    incremental_s: float = 0.0
+    full_s: float = 0.0
+    steps: int = 0
+    skipped: int = 0
+    reused: int = 0
+
+
+@dataclass
+class RealTally:
+    """Step time per change type, and every incremental result that differs from the full one."""
+
+    carried: dict[str, StepOutcome] = field(default_factory=dict)
+    categories: dict[str, Category] = field(default_factory=lambda: defaultdict(Category))
+    compared: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    wrong: list[str] = field(default_factory=list)  # a reused or skipped step
+    ran_differences: list[str] = field(default_factory=list)
+    commits: list[dict[str, Any]] = field(default_factory=list)
+
+    def seed(self, summary: dict[str, Any]) -> None:
+        self.carried = step_outcomes(summary)
+
+    def add(self, sha: str, incremental: dict[str, Any], full: dict[str, Any]) -> dict[str, Any]:
+        change_type = (incremental.get("changes") or {}).get("change_type") or "unknown"
+        mine, theirs, skipped = (
+            step_outcomes(incremental),
+            step_outcomes(full),
+            smart_skips(incremental),
+        )
+        row: dict[str, Any] = {"commit": sha, "change_type": change_type}
+        row.update(ran=0, reused=0, skipped=0)
+        problems: list[str] = []
+        row["problems"] = problems
+        for step_id in theirs.keys() | mine.keys():
+            full_result = theirs.get(step_id)
+            if step_id in skipped:
+                how, result = "skipped", _tree_only(self.carried.get(step_id))
+                full_result = _tree_only(full_result)
+            else:
+                how = (
+                    "reused"
+                    if mine[step_id].outcome == "ok" and _reused(incremental, step_id)
+                    else "ran"
+                )
+                result = self.carried[step_id] = mine[step_id]
+            row[how] += 1
+            self.compared[how] += 1
+            problem = difference(result, full_result)
+            if problem:
+                text = f"{sha[:7]} {change_type} {step_id} ({how}): {problem}"
+                (self.ran_differences if how == "ran" else self.wrong).append(text)
+                problems.append(text)
+        row["incremental_s"], row["full_s"] = step_time(incremental), step_time(full)
+        for key in (change_type, "all"):
+            cat = self.categories[key]
+            cat.commits += 1
+            cat.incremental_s += row["incremental_s"]
+            cat.full_s += row["full_s"]
+            cat.steps += len(mine)
+            cat.skipped += row["skipped"]
+            cat.reused += row["reused"]
+        self.commits.append(row)
+        return row
+
+    def rows(self) -> list[dict[str, Any]]:
+        order = sorted(
+            (k for k in self.categories if k != "all"), key=lambda k: -self.categories[k].commits
+        )
+        return [
+            {
+                "change_type": key,
+                "commits": cat.commits,
+                "incremental_s": round(cat.incremental_s, 2),
+                "full_s": round(cat.full_s, 2),
+                "ratio": round(cat.incremental_s / cat.full_s, 4) if cat.full_s else None,
+                "steps_skipped": cat.skipped,
+                "steps_reused": cat.reused,
+                "steps": cat.steps,
+            }
+            for key in [*order, "all"]
+            if (cat := self.categories[key]).commits
+        ]
+
+
+def _tree_only(result: StepOutcome | None) -> StepOutcome | None:
+    if result is None:
+        return None
+    kept = tuple(f for f in result.findings if f[0] not in ABOUT_THE_LAST_COMMIT)
+    return StepOutcome(result.outcome, kept)
+
+
+def _reused(summary: dict[str, Any], step_id: str) -> bool:
+    return any(s["id"] == step_id and s["status"] == "reused" for s in summary["steps"])
+
+
+def replay_real(
+    project: RealProject,
+    commits: int,
+    work: Path,
+    repos: Path,
+    end: str | None = None,
+    machine_fixes: bool = True,
+) -> dict[str, Any]:
+    """Replay `commits` consecutive first-parent commits of `project` ending at `end`."""
+    incremental, full = work / f"{project.name}-incremental", work / f"{project.name}-full"
+    env: dict[Path, dict[str, str]] = {}
+    mods = go_modules(work) if project.go else None
+    for clone in (incremental, full):
+        if clone.exists():
+            shutil.rmtree(clone)
+        clone_bundle(repos / project.bundle, project.branch, clone)
+        with (clone / ".git" / "info" / "exclude").open("a") as exclude:
+            exclude.write(".venv/\n")
+        if project.prepare:
+            prepare_project(clone, project.prepare)
+        env[clone] = go_workspace(clone, mods) if mods else {}
+        if machine_fixes:
+            env[clone].update(project.machine_fixes)
+    tip = end or project.branch
+    shas = git_out(incremental, "rev-list", "--first-parent", f"-n{commits + 1}", tip).split()
+    shas.reverse()
+    all_tests = ("--all-tests",) if supports_all_tests() else ()
+    tally = RealTally()
+    for clone in (incremental, full):
+        switch(clone, shas[0])
+    tally.seed(workflow_json(incremental, env=env[incremental]))
+    for sha in shas[1:]:
+        for clone in (incremental, full):
+            switch(clone, sha)
+        inc = workflow_json(incremental, "--smart-execution", env=env[incremental])
+        shutil.rmtree(full / ".ai_workflow", ignore_errors=True)
+        whole = workflow_json(full, "--no-step-cache", *all_tests, env=env[full])
+        row = tally.add(sha, inc, whole)
+        print(
+            f"  [{project.name}] {sha[:7]} {row['change_type']:<12} incremental "
+            f"{row['incremental_s']:6.2f}s full {row['full_s']:6.2f}s  ran {row['ran']:>2} "
+            f"reused {row['reused']:>2} skipped {row['skipped']:>2}  "
+            f"differences {len(row['problems'])}",
+            file=sys.stderr,
+        )
+        for problem in row["problems"]:
+            print(f"      {problem}", file=sys.stderr)
+    return {
+        "project": project.name,
+        "commits": len(shas) - 1,
+        "first": shas[1] if len(shas) > 1 else None,
+        "last": shas[-1],
+        "test_selection": bool(all_tests),
+        "go_modules": "debian" if mods else ("absent" if project.go else None),
+        "machine_fixes": dict(project.machine_fixes) if machine_fixes else {},
+        "rows": tally.rows(),
+        "compared": dict(tally.compared),
+        "wrong": tally.wrong,
+        "ran_differences": tally.ran_differences,
+        "per_commit": tally.commits,
+    }
+
+
+def report_real(result: dict[str, Any]) -> None:
+    for row in result["rows"]:
+        ratio = "n/a" if row["ratio"] is None else f"{row['ratio']:6.1%}"
+        print(
+            f"  {result['project']:<6} {row['change_type']:<12} {row['commits']:>3} commits  "
+            f"step time {row['incremental_s']:7.2f}s / {row['full_s']:7.2f}s = {ratio}  "
+            f"skipped {row['steps_skipped']}, reused {row['steps_reused']} of {row['steps']} steps",
+            file=sys.stderr,
+        )
+    overall = (
+        result["rows"][-1] if result["rows"] else {"incremental_s": 0, "full_s": 0, "ratio": None}
+    )
+    compared = result["compared"]
+    ratio = "n/a" if overall["ratio"] is None else f"{overall['ratio']:.1%}"
+    print(
+        f"bench_replay[{result['project']}]: {result['commits']} commits "
+        f"({result['first'][:7] if result['first'] else '-'}..{result['last'][:7]}): incremental "
+        f"step time {overall['incremental_s']:.1f}s / full {overall['full_s']:.1f}s = {ratio} "
+        f"(target <= 25%); wrong results {len(result['wrong'])} of "
+        f"{compared.get('reused', 0)} reused + {compared.get('skipped', 0)} skipped step results "
+        f"(target 0); differences in steps that ran {len(result['ran_differences'])} of "
+        f"{compared.get('ran', 0)}; test selection "
+        f"{'on' if result['test_selection'] else 'not offered by this ai-workflow'}"
+        f"{''.join(f'; {k}={v}' for k, v in result['machine_fixes'].items())}"
+        f" [{machine()}]"
+    )
+
+
+def main_real(args: argparse.Namespace) -> int:
+    projects = real_projects()
+    names = args.projects.split(",")
+    unknown = [n for n in names if n not in projects]
+    if unknown:
+        print(
+            f"bench_replay: unknown project(s) {', '.join(unknown)}; known: {', '.join(projects)}"
+        )
+        return 2
+    if args.commits < 1:
+        print("bench_replay: --commits must be at least 1")
+        return 2
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-replay-real-"))
+    work.mkdir(parents=True, exist_ok=True)
+    results = []
+    for name in names:
+        fixes = not args.as_found
+        result = replay_real(projects[name], args.commits, work, args.repos, args.end, fixes)
+        report_real(result)
+        results.append(result)
+    if args.json:
+        print(json.dumps(results, indent=2))
+    return 1 if any(r["wrong"] for r in results) else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--via", choices=("auto", "cli", "api"), default="auto")
     parser.add_argument("--durations", metavar="TARGET", help="weight steps by this history")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    real = parser.add_argument_group("real history (--real)")
+    real.add_argument("--real", action="store_true", help="replay real projects' history")
+    real.add_argument("--projects", default="flask,cobra", help="comma-separated (flask, cobra)")
+    real.add_argument("--commits", type=int, default=20, help="consecutive commits per project")
+    real.add_argument("--end", help="last commit to replay (default: the branch's tip)")
+    real.add_argument("--repos", type=Path, default=DEFAULT_REPOS, help="where the bundles are")
+    real.add_argument("--work", type=Path, help="keep the clones here (default: a temp dir)")
+    real.add_argument(
+        "--as-found", action="store_true", help="keep the tests that fail only on this machine"
+    )
     args = parser.parse_args()
+    if args.real:
+        sys.exit(main_real(args))
     if not DATA.is_file():
         print(f"bench_replay: skipped, {DATA} is absent")
         return

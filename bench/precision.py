@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -35,12 +33,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from _common import (
+    DEFAULT_REPOS,
+    REPO_ROOT,
+    clone_bundle,
+    normalise,
+    prepare_project,
+    workflow_json,
+)
+
 LABELS_DIR = REPO_ROOT / "bench" / "labels"
-DEFAULT_REPOS = REPO_ROOT.parent / "shared" / "data" / "repos"
 LABELS = ("real", "noise", "wrong")
 SHOWN = ("error", "warning")
-WORKFLOW = [sys.executable, "-m", "ai_workflow", "run"]
 
 
 # --------------------------------------------------------------------------- labels
@@ -61,15 +65,6 @@ class LabelFile:
     path: Path
     header: dict[str, str]
     labels: list[Label] = field(default_factory=list)
-
-
-def normalise(message: str, target: str) -> str:
-    """A message without what changes from one checkout or run to the next."""
-    text = message.replace(target, "<target>")
-    text = re.sub(r"workflow_\d{8}_\d{6}(?:_\d+)?", "<run>", text)
-    text = re.sub(r"\b\d+(?:\.\d+)?\s?(?:ms|s)\b", "<time>", text)
-    text = re.sub(r"\b0x[0-9a-fA-F]{6,}\b", "<address>", text)  # Python object reprs
-    return " ".join(text.split())
 
 
 def digest(message: str, target: str) -> str:
@@ -122,25 +117,13 @@ def checkout(project: LabelFile, repos: Path, work: Path) -> Path:
     if "fetch" in project.header:
         _fetch(project, target)
     else:
-        _clone(project, repos, target)
+        bundle = repos / project.header["bundle"]
+        clone_bundle(bundle, project.header["branch"], target, commit)
     prepare = project.header.get("prepare")
     if prepare:
-        print(f"[{name}] preparing: {prepare}", file=sys.stderr)
-        done = subprocess.run(prepare, shell=True, cwd=target, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise SystemExit(f"[{name}] prepare failed ({done.returncode}):\n{done.stderr[-2000:]}")
+        prepare_project(target, prepare)
     marker.write_text(commit)
     return target
-
-
-def _clone(project: LabelFile, repos: Path, target: Path) -> None:
-    bundle = repos / project.header["bundle"]
-    if not bundle.is_file():
-        raise SystemExit(f"bundle not found: {bundle}")
-    branch = project.header["branch"]
-    subprocess.run(["git", "clone", "-q", "-b", branch, str(bundle), str(target)], check=True)
-    commit = project.header["commit"]
-    subprocess.run(["git", "-C", str(target), "checkout", "-q", commit], check=True)
 
 
 FIXED_AUTHOR = {
@@ -176,17 +159,7 @@ def _fetch(project: LabelFile, target: Path) -> None:
 
 def run_workflow(target: Path) -> dict[str, Any]:
     shutil.rmtree(target / ".ai_workflow", ignore_errors=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AI_WORKFLOW_")}
-    proc = subprocess.run(
-        [*WORKFLOW, "--target", str(target), "--auto", "--no-resume", "--no-step-cache", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"run on {target} exited {proc.returncode}:\n{proc.stderr[-2000:]}")
-    summary: dict[str, Any] = json.loads(proc.stdout)
-    return summary
+    return workflow_json(target, "--no-step-cache")
 
 
 def shown_findings(summary: dict[str, Any]) -> list[dict[str, Any]]:

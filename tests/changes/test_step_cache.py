@@ -216,3 +216,31 @@ def test_test_generation_is_not_reused_with_another_set_of_changed_files(tmp_pat
     assert result.status.value != "reused", result.reason
     ranked = result.data["candidates"]
     assert ranked and ranked[0]["path"] == "src/demo/other.py", ranked
+
+
+def test_a_step_that_failed_last_time_is_not_skipped_until_it_passes(tmp_path: Path) -> None:
+    # Found replaying cobra's history: its tests failed at one commit, the next commit only
+    # edited the README, and smart execution skipped the tests: the run passed (health 100)
+    # where a full run fails. Skipping says "the result at the base holds"; that was a failure.
+    steps = [
+        {"id": "code_check", "run": "! grep -q bad src/demo/core.py", "categories": ["code"]},
+        {"id": "docs_check", "run": "cat README.md > /dev/null", "categories": ["docs"]},
+    ]
+    repo = custom_project(tmp_path / "p", steps)
+    write_files(repo, {"src/demo/core.py": "bad = 1\n"})
+    commit_all(repo, "a failing change")
+    first = run_engine(repo, smart=True)
+    assert statuses(first)["code_check"] == "failed"
+    write_files(repo, {"README.md": "# Demo\n\nreworded\n"})
+    commit_all(repo, "docs only")
+    second = run_engine(repo, smart=True)
+    assert statuses(second)["code_check"] == "failed"  # ran again, as a full run would
+    reason = second.summary["changes"]["decisions"]["code_check"]["reason"]
+    assert reason == f"failed the last time it ran ({first.summary['run_id']})"
+    assert second.summary["status"] == "failed"
+    write_files(repo, {"src/demo/core.py": "good = 1\n"})
+    commit_all(repo, "fixed")
+    assert statuses(run_engine(repo, smart=True))["code_check"] == "passed"
+    write_files(repo, {"README.md": "# Demo\n\nreworded again\n"})
+    commit_all(repo, "docs only again")
+    assert statuses(run_engine(repo, smart=True))["code_check"] == "skipped"  # passed last time

@@ -17,6 +17,8 @@ from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.step import StepSpec
 
 SUMMARY_FILES_PER_CATEGORY = 200  # the run summary lists this many paths per category at most
+RAN = frozenset({"passed", "warning", "reused", "failed", "interrupted"})
+FAILED = frozenset({"failed", "interrupted"})
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,16 @@ class Decision:
 class SmartPlan:
     """The change set, its classification, and a run/skip decision with a reason per step."""
 
-    def __init__(self, changes: ChangeSet, config: Config, classifier: Classifier) -> None:
+    def __init__(
+        self,
+        changes: ChangeSet,
+        config: Config,
+        classifier: Classifier,
+        failed_before: Mapping[str, str] | None = None,
+    ) -> None:
         self.changes = changes
         self.config = config
+        self.failed_before = dict(failed_before or {})  # step id -> the run it last failed in
         known = changes.known
         self.files: dict[str, list[str]] | None = (
             classifier.classify_all(changes.files) if known else None
@@ -87,6 +96,9 @@ class SmartPlan:
             return "ai-workflow's configuration changed", None
         if not inputs.declared:
             return "declares no inputs (categories or inputs), so it always runs", None
+        if spec.id in self.failed_before:
+            # Skipping says "the result at the base still holds"; this one was a failure.
+            return f"failed the last time it ran ({self.failed_before[spec.id]})", None
         hits = inputs.changed_categories(self.roles)
         if hits:
             counts = ", ".join(f"{cat} ({len(self.roles[cat])})" for cat in hits)
@@ -174,6 +186,21 @@ def build_skip_policy(
 ) -> SmartPlan:
     """Detect and classify the changes, and decide every step in `specs` up front."""
     changes = detect_changes(target, config, history, environ)
-    plan = SmartPlan(changes, config, Classifier(config, target))
+    plan = SmartPlan(changes, config, Classifier(config, target), last_failures(history))
     plan.decisions(specs)
     return plan
+
+
+def last_failures(history: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The steps whose latest result in the history (a run that ran or reused them) failed,
+    each with that run's id: smart execution runs them again until they pass."""
+    latest: dict[str, tuple[str, str]] = {}
+    for run in reversed(history):
+        steps = run.get("steps")
+        for step in steps if isinstance(steps, list) else ():
+            if not isinstance(step, Mapping):
+                continue
+            step_id, status = step.get("id"), step.get("status")
+            if isinstance(step_id, str) and status in RAN and step_id not in latest:
+                latest[step_id] = (str(status), str(run.get("run_id", "?")))
+    return {step: run_id for step, (status, run_id) in latest.items() if status in FAILED}

@@ -1,0 +1,120 @@
+"""The real-history replay's comparison (bench/bench_replay.py --real): the normaliser, the
+result a skipped step stands for, and the accounting per change type, on a tiny real repository."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+
+
+@pytest.fixture(scope="module")
+def replay() -> ModuleType:
+    sys.path.insert(0, str(BENCH))
+    try:
+        return importlib.import_module("bench_replay")
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+def _step(step_id: str, status: str, *messages: str, duration: float = 1.0) -> dict[str, Any]:
+    findings = [
+        {"rule": "r/x", "severity": "warning", "path": "a.py", "line": 3, "message": m}
+        for m in messages
+    ]
+    return {"id": step_id, "status": status, "duration_s": duration, "findings": findings}
+
+
+def _summary(target: str, steps: list[dict[str, Any]], skipped: tuple[str, ...] = ()) -> Any:
+    decisions = {s["id"]: {"decision": "skip" if s["id"] in skipped else "run"} for s in steps}
+    return {
+        "target": target,
+        "steps": steps,
+        "changes": {"change_type": "docs-only", "decisions": decisions},
+    }
+
+
+def test_messages_equal_once_paths_run_ids_times_and_addresses_are_normalised(
+    replay: ModuleType,
+) -> None:
+    one = _summary("/w/p-incremental", [_step("s", "warning",
+        "in /w/p-incremental/a.py: <Obj at 0x7f00aa12bc> took 1.25s, workflow_20261205_072046")])  # fmt: skip
+    two = _summary("/w/p-full", [_step("s", "passed",
+        "in /w/p-full/a.py: <Obj at 0x7f99ee34ff> took 30 ms, workflow_20261204_101010_2")])  # fmt: skip
+    assert replay.step_outcomes(one) == replay.step_outcomes(two)  # warning and passed: ok
+    three = _summary("/w/p-full", [_step("s", "passed", "in /w/p-full/b.py: other")])
+    difference = replay.difference(replay.step_outcomes(one)["s"], replay.step_outcomes(three)["s"])
+    assert difference is not None and "not in the full run" in difference
+    failed = _summary("/w/p-full", [_step("s", "failed", "in <target>/a.py")])
+    assert "outcome ok vs full failed" in replay.difference(
+        replay.step_outcomes(one)["s"], replay.step_outcomes(failed)["s"]
+    )
+
+
+def test_a_skipped_step_stands_for_its_last_result_and_a_stale_one_is_a_wrong_result(
+    replay: ModuleType,
+) -> None:
+    tally = replay.RealTally()
+    tally.seed(_summary("/i", [_step("docs", "passed", "old"), _step("tests", "passed")]))
+    # docs skipped; its last result ("old") still holds: right
+    incremental = _summary("/i", [_step("docs", "skipped"), _step("tests", "passed")], ("docs",))
+    full = _summary("/f", [_step("docs", "passed", "old"), _step("tests", "passed")])
+    row = tally.add("a" * 40, incremental, full)
+    assert row["skipped"] == 1 and row["ran"] == 1 and not row["problems"]
+    # docs skipped again, but the full run now finds something else: a wrong result
+    full = _summary("/f", [_step("docs", "passed", "new"), _step("tests", "passed")])
+    tally.add("b" * 40, incremental, full)
+    assert len(tally.wrong) == 1 and "docs (skipped)" in tally.wrong[0]
+    # a reused result is compared too; a step that ran and differs is listed apart
+    incremental = _summary("/i", [_step("docs", "reused", "new"), _step("tests", "failed", "x")])
+    tally.add("c" * 40, incremental, full)
+    assert len(tally.wrong) == 1 and len(tally.ran_differences) == 1
+    assert dict(tally.compared) == {"skipped": 2, "ran": 3, "reused": 1}
+
+
+def _commit(repo: Path, files: dict[str, str], message: str) -> None:
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text)
+    subprocess.run([*GIT, "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run([*GIT, "-C", str(repo), "commit", "-q", "-m", message], check=True)
+
+
+@pytest.mark.slow
+def test_replay_of_a_tiny_repository_accounts_each_commit_to_its_change_type(
+    replay: ModuleType, tmp_path: Path
+) -> None:
+    repo = tmp_path / "tiny"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    _commit(
+        repo,
+        {
+            "README.md": "# Tiny\n\nAdds numbers.\n",
+            "tiny/__init__.py": '"""Tiny."""\n\n\ndef add(a, b):\n    """Sum."""\n    return a + b\n',
+            "tests/test_tiny.py": "from tiny import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n",
+            ".gitignore": ".ai_workflow/\n__pycache__/\n.pytest_cache/\n",
+        },
+        "start",
+    )
+    _commit(repo, {"README.md": "# Tiny\n\nAdds two numbers.\n"}, "docs")
+    _commit(repo, {"tiny/__init__.py": '"""Tiny."""\n\n\ndef add(a, b):\n    """Sum."""\n    return b + a\n'}, "code")  # fmt: skip
+    repos = tmp_path / "repos"
+    repos.mkdir()
+    subprocess.run(["git", "-C", str(repo), "bundle", "create", "-q", str(repos / "tiny.bundle"), "main"], check=True)  # fmt: skip
+    project = replay.RealProject("tiny", "tiny.bundle", "main")
+    result = replay.replay_real(project, 2, tmp_path / "work", repos)
+    assert [c["change_type"] for c in result["per_commit"]] == ["docs-only", "code-only"]
+    rows = {row["change_type"]: row for row in result["rows"]}
+    assert rows["docs-only"]["commits"] == rows["code-only"]["commits"] == 1
+    assert rows["all"]["commits"] == 2
+    assert rows["all"]["full_s"] == pytest.approx(rows["docs-only"]["full_s"] + rows["code-only"]["full_s"], abs=0.02)  # fmt: skip
+    assert rows["docs-only"]["steps_skipped"] > 0  # the tests did not run for a README edit
+    assert result["wrong"] == [] and result["compared"]["skipped"] > 0
