@@ -38,7 +38,7 @@ def related_argv(
 
 
 def _jest(argv: list[str], files: list[str]) -> list[str]:
-    extra = ["--findRelatedTests", *files]
+    extra = ["--passWithNoTests", "--findRelatedTests", *files]
     if argv[0] == "npm" and "--" in argv:
         return [*argv, *extra]
     if argv[0] == "npm":
