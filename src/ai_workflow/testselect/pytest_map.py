@@ -235,7 +235,8 @@ def _affected(
             i for i, (p, q) in enumerate(units) if p == path and _within(q, change.functions)
         }
     selection.selected = {t for t, ids in tests.items() if hit_units.intersection(ids)}
-    selection.selected |= set(stored.get("failed") or []) & set(tests)
+    failed = set(stored.get("failed") or []) | last_failed(ctx)
+    selection.selected |= failed & set(tests)
     if selection.changed:
         selection.selected |= set(stored.get("spawning") or []) & set(tests)
     selection.selected |= {t for t in tests if test_file_of(t) in selection.full_files}
@@ -426,9 +427,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def plugin_env(out: Path | None, select_file: Path | None, target: Path) -> dict[str, str]:
+def plugin_env(
+    out: Path | None, select_file: Path | None, target: Path, trace: bool = True
+) -> dict[str, str]:
     """The environment that loads the plugin into pytest (recording into `out`, applying the
-    selection in `select_file`)."""
+    selection in `select_file`; without `trace`, only which tests ran and failed)."""
     python_path = os.environ.get("PYTHONPATH", "")
     env = {
         "PYTHONPATH": os.pathsep.join(p for p in (str(PLUGIN_DIR), python_path) if p),
@@ -439,4 +442,26 @@ def plugin_env(out: Path | None, select_file: Path | None, target: Path) -> dict
         env["AI_WORKFLOW_TESTMAP_OUT"] = str(out)
     if select_file is not None:
         env["AI_WORKFLOW_TESTMAP_SELECT"] = str(select_file)
+    if not trace:
+        env["AI_WORKFLOW_TESTMAP_TRACE"] = "0"
     return env
+
+
+def failed_path(ctx: StepContext) -> Path:
+    return ctx.workspace.step_cache_dir / f"{ctx.spec.id}.testmap-failed.json"
+
+
+def last_failed(ctx: StepContext) -> set[str]:
+    """The tests that failed in the last selected run (they run again until they pass)."""
+    text = records.read_text(failed_path(ctx))
+    try:
+        raw = json.loads(text) if text else []
+    except ValueError:
+        return set()
+    return {t for t in raw if isinstance(t, str)} if isinstance(raw, list) else set()
+
+
+def save_failed(ctx: StepContext, failed: Iterable[str]) -> None:
+    path = failed_path(ctx)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(sorted(set(failed))))

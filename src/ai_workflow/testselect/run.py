@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ai_workflow.changes.fingerprint import file_ids
 from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.hooks import CHANGES_MEMO_KEY
 from ai_workflow.engine.process import CommandResult
@@ -32,8 +33,10 @@ from ai_workflow.testselect.pytest_map import (
     map_key,
     plugin_env,
     read_records,
+    save_failed,
     save_map,
     select,
+    test_file_of,
 )
 
 ANCESTORS = 2000  # commits of HEAD's history a stored map may come from
@@ -120,7 +123,9 @@ def _pytest(ctx: StepContext, plan: Plan, stack: TechStack) -> TestRun:
     write_atomic(
         select_file, json.dumps({"deselect": selection.deselect, "ignore": selection.ignore})
     )
-    test_run.env = plugin_env(record, select_file, ctx.target)
+    # a selected run does not trace (its overhead would eat what selection saves): the map
+    # stays the one of `base`, compared by content, and only the failures are kept
+    test_run.env = plugin_env(record, select_file, ctx.target, trace=False)
     test_run.nothing_to_run = not selection.selected and not selection.full_files
     return test_run
 
@@ -234,6 +239,9 @@ def _record(
         )
         return
     recs: list[dict[str, Any]] = []
+    if test_run.mode == "affected":
+        _record_failures(ctx, outcome, test_run, result)
+        return
     if result is not None:
         recs, broken = read_records(test_run.record)
         if broken is not None:
@@ -252,3 +260,23 @@ def _record(
         f"test map of {test_run.commit[:7]} recorded: {len(data['tests'])} tests, "
         f"{len(data['units'])} functions"
     )
+
+
+def _record_failures(
+    ctx: StepContext, outcome: StepOutcome, test_run: TestRun, result: CommandResult | None
+) -> None:
+    """After a selected run: which tests failed (they run next time too), and the suite's size
+    (the map's tests that still exist, and those this run found)."""
+    assert test_run.record is not None and test_run.selection is not None
+    selection = test_run.selection
+    recs = read_records(test_run.record)[0] if result is not None else []
+    failed = {t for rec in recs for t in rec.get("failed") or []}
+    ran = {t for rec in recs for t in rec.get("ran") or []}
+    save_failed(ctx, failed)
+    current = file_ids(ctx)
+    known = {
+        t
+        for t in (test_run.previous or {}).get("tests") or {}
+        if test_file_of(t) in current and test_file_of(t) not in selection.full_files
+    }
+    test_run.total = len(known | ran)

@@ -31,6 +31,7 @@ SCHEMA = "ai-workflow/testmap-record@1"
 OUT = os.environ.get("AI_WORKFLOW_TESTMAP_OUT") or ""
 ROOT = os.environ.get("AI_WORKFLOW_TESTMAP_ROOT") or os.getcwd()
 SELECT = os.environ.get("AI_WORKFLOW_TESTMAP_SELECT") or ""
+TRACE = os.environ.get("AI_WORKFLOW_TESTMAP_TRACE", "1") != "0"  # 0: only which tests failed
 SPAWN_EVENTS = frozenset(
     ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
      "os.forkpty", "pty.spawn")
@@ -102,6 +103,7 @@ class Recorder:
         self.shared = {}  # id(fixturedef) -> Window
         self.current = None  # node id of the running test
         self.untraced = set()  # tests that changed the trace function
+        self.ran = set()  # node ids of the tests run (also when not tracing)
 
     def relative(self, filename):
         known = self.paths.get(filename)
@@ -177,6 +179,7 @@ class Recorder:
             "opened": self.opened,
             "spawning": sorted(self.spawning),
             "failed": sorted(self.failed),
+            "ran": sorted(self.ran),
         }
         path = "%s.%s.json" % (OUT, worker)
         with open(path + ".tmp", "w", encoding="utf-8") as handle:
@@ -201,6 +204,9 @@ def _start():
     if not OUT:
         return
     _recorder = Recorder(ROOT)
+    if not TRACE:
+        _broken = "not traced"
+        return
     if sys.gettrace() is not None:
         _broken = "another tracer was active (coverage.py or a debugger)"
         return
@@ -249,6 +255,8 @@ def pytest_collection_modifyitems(session, config, items):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
+    if _recorder is not None:
+        _recorder.ran.add(item.nodeid)
     if not _recording():
         yield
         return
