@@ -26,6 +26,7 @@ import io
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import time
@@ -162,7 +163,9 @@ def main_bench() -> None:
     repo, venv = prepare(args.work, args.bundle)
     python = venv / "bin" / "python"
     os.environ["AI_WORKFLOW_TECH_STACK_PYTHON"] = str(python)
-    base = sh("git", "rev-parse", "HEAD", cwd=repo).strip()
+    base = sh("git", "rev-parse", "origin/main", cwd=repo).strip()  # the bundle's tip
+    sh("git", "reset", "-q", "--hard", base, cwd=repo)
+    shutil.rmtree(repo / ".ai_workflow", ignore_errors=True)
     maps = repo / ".ai_workflow/step_cache/test_execution.testmap"
     plain = run_step(repo, "--all-tests", "--base", base)
     for old in maps.glob("*.json") if maps.is_dir() else []:
