@@ -418,3 +418,33 @@ def test_jest_runs_the_tests_related_to_the_change(
     assert summary["selection"]["mode"] == "affected"
     assert summary["selection"]["reason"] == "related to 1 changed file"
     assert summary["tests"]["selected"] == 1 and summary["tests"]["passed"] == 1
+
+
+def test_a_test_that_starts_pytest_is_always_selected_and_cannot_spoil_the_map(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {
+        **PROJECT,
+        "inner/test_inner.py": "def test_inner():\n    assert True\n",
+        "tests/test_nested.py": (
+            "import subprocess, sys\n\n\ndef test_nested():\n"
+            "    done = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p',\n"
+            "                           'no:cacheprovider', 'inner'], capture_output=True)\n"
+            "    assert done.returncode == 0\n"
+        ),
+    }
+    repo = make_repo(tmp_path / "nested", files)
+    (repo / "src/calc/extra.py").write_text("def unused():\n    return 0\n", encoding="utf-8")
+    commit_all(repo, "extra")
+    first = run(repo, capsys)
+    assert first["tests"]["selected"] == 5
+    stored = json.loads(
+        next(repo.glob(".ai_workflow/step_cache/test_execution.testmap/*.json")).read_text()
+    )
+    assert set(stored["tests"]) == ALL | {"tests/test_nested.py::test_nested"}
+    assert stored["spawning"] == ["tests/test_nested.py::test_nested"]
+    edit(repo, "src/calc/ops.py", "return a * b", "return b * a")
+    commit_all(repo, "mul")
+    summary = run(repo, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    assert ran_tests(repo) == {"tests/test_ops.py::test_mul", "tests/test_nested.py::test_nested"}

@@ -220,6 +220,28 @@ if SELECT:
 _start()
 
 
+ENV_NAMES = (
+    "AI_WORKFLOW_TESTMAP_OUT", "AI_WORKFLOW_TESTMAP_SELECT", "AI_WORKFLOW_TESTMAP_TRACE",
+    "AI_WORKFLOW_TESTMAP_ROOT",
+)  # fmt: skip
+
+
+def pytest_configure(config):
+    """A pytest the tests start (a plugin's own test suite) must not write our record or
+    apply our selection: the processes that run tests drop the variables that load us
+    (the controller of pytest-xdist keeps them for the workers it starts)."""
+    distributed = getattr(config.option, "numprocesses", None) or getattr(
+        config.option, "dist", "no"
+    ) not in ("no", None)
+    if distributed and not hasattr(config, "workerinput"):
+        return
+    for name in ENV_NAMES:
+        os.environ.pop(name, None)
+    addopts = os.environ.get("PYTEST_ADDOPTS")
+    if addopts is not None:
+        os.environ["PYTEST_ADDOPTS"] = addopts.replace("-p ai_workflow_testmap", "").strip()
+
+
 def _recording():
     return _recorder is not None and not _broken
 
