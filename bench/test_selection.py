@@ -28,6 +28,7 @@ import os
 import random
 import resource
 import shutil
+import xml.etree.ElementTree as ET
 import subprocess
 import sys
 import time
@@ -78,13 +79,24 @@ def run_step(repo: Path, *extra: str) -> dict[str, Any]:
     cpu = _cpu() - before
     summary: dict[str, Any] = json.loads(out.getvalue())
     step = summary["steps"][0]
+    junit = repo / ".ai_workflow" / "logs" / summary["run_id"] / "junit-test_execution.xml"
     return {
+        "tests_s": _test_seconds(junit),
         "tests": summary.get("tests") or {},
         "selection": summary.get("selection") or {},
         "duration_s": float(step.get("duration_s") or 0.0),
         "cpu_s": cpu,
         "summary": step.get("summary"),
     }
+
+
+def _test_seconds(junit: Path) -> float:
+    """The time the tests themselves took (setup, call and teardown of each, as pytest's JUnit
+    report gives it): what selection can save, without pytest's start and collection."""
+    if not junit.is_file():
+        return 0.0
+    cases = ET.parse(junit).getroot().iter("testcase")
+    return sum(float(case.get("time") or 0.0) for case in cases)
 
 
 def _cpu() -> float:
@@ -209,7 +221,8 @@ def main_bench() -> None:
             f"{chosen['selection']['mode']} "
             f"{chosen['tests']['selected']} tests "
             f"{'caught' if caught(chosen) else 'missed'} {chosen['duration_s']:.1f}s "
-            f"({chosen['cpu_s']:.1f}s CPU) [{chosen['selection']['reason'][:80]}]",
+            f"({chosen['cpu_s']:.1f}s CPU; tests {full['tests_s']:.2f}s vs "
+            f"{chosen['tests_s']:.2f}s) [{chosen['selection']['reason'][:80]}]",
             file=sys.stderr,
         )
     sh("git", "reset", "-q", "--hard", base, cwd=repo)
@@ -218,6 +231,8 @@ def main_bench() -> None:
     full_time = sum(r[3]["duration_s"] for r in rows)
     chosen_time = sum(r[4]["duration_s"] for r in rows)
     full_cpu = sum(r[3]["cpu_s"] for r in rows)
+    full_tests = sum(r[3]["tests_s"] for r in rows)
+    chosen_tests = sum(r[4]["tests_s"] for r in rows)
     chosen_cpu = sum(r[4]["cpu_s"] for r in rows)
     selected = sum(r[4]["tests"]["selected"] or 0 for r in rows)
     total = sum(r[4]["tests"]["total"] or 0 for r in rows)
@@ -227,7 +242,9 @@ def main_bench() -> None:
         f"{len(by_both)}/{len(by_full)} caught by the full suite "
         f"({100 * len(by_both) / max(1, len(by_full)):.0f}%); selected test time "
         f"{chosen_time:.1f}s / full {full_time:.1f}s ({100 * chosen_time / full_time:.1f}%), "
-        f"CPU {chosen_cpu:.1f}s / {full_cpu:.1f}s ({100 * chosen_cpu / full_cpu:.1f}%); "
+        f"CPU {chosen_cpu:.1f}s / {full_cpu:.1f}s ({100 * chosen_cpu / full_cpu:.1f}%), "
+        f"in the tests themselves {chosen_tests:.1f}s / {full_tests:.1f}s "
+        f"({100 * chosen_tests / max(full_tests, 1e-9):.1f}%); "
         f"tests run {selected}/{total}; map recording overhead {100 * overhead:+.0f}% "
         f"(CPU {plain['cpu_s']:.1f}s -> {recorded['cpu_s']:.1f}s); "
         f"{time.monotonic() - started:.0f}s; {machine()}"
