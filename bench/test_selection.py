@@ -28,10 +28,10 @@ import os
 import random
 import resource
 import shutil
-import xml.etree.ElementTree as ET
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
