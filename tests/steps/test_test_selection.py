@@ -238,6 +238,7 @@ def test_nothing_reachable_runs_nothing(project: Path, capsys: pytest.CaptureFix
     assert summary["selection"]["mode"] == "affected"
     assert summary["tests"]["selected"] == 0 and summary["tests"]["total"] == 4
     assert summary["steps"][0]["summary"].startswith("ran 0 of 4 tests")
+    assert summary["steps"][0]["status"] == "passed" and not summary["steps"][0]["findings"]
 
 
 def test_all_tests_flag_and_config_run_everything(

@@ -200,6 +200,10 @@ def finish(
     framework: str | None,
 ) -> None:
     """Record the map, and put `tests` and `selection` in the step's data and summary."""
+    if test_run.mode == "affected" and result is not None and result.returncode == 5:
+        # every known test deselected and no new one: pytest says "no tests ran"
+        outcome.findings = [f for f in outcome.findings if f.rule != "tests/none-collected"]
+        outcome.summary = "no test is affected by the change"
     if test_run.record is not None:
         _record(ctx, outcome, test_run, result, report)
     elif framework in ("jest", "vitest") and ctx.config.run.smart_execution:
