@@ -214,6 +214,9 @@ def main_bench() -> None:
         for extra in maps.glob("*.json"):
             if extra.name != f"{base}.json":
                 extra.unlink()
+        # the failures of this fault would run with the next one ("failed last time"): every
+        # fault is measured against B's state, where every test passed
+        (maps.parent / "test_execution.testmap-failed.json").unlink(missing_ok=True)
         rows.append((path, name, kind, full, chosen))
         print(
             f"  {path}:{name} ({kind}): full {'caught' if caught(full) else 'missed'} "
@@ -225,7 +228,16 @@ def main_bench() -> None:
             f"{chosen['tests_s']:.2f}s) [{chosen['selection']['reason'][:80]}]",
             file=sys.stderr,
         )
+        print(
+            "  so far: " + summary_line(rows, plain, recorded, args.seed, started), file=sys.stderr
+        )
     sh("git", "reset", "-q", "--hard", base, cwd=repo)
+    print(summary_line(rows, plain, recorded, args.seed, started))
+
+
+def summary_line(
+    rows: list[Any], plain: dict[str, Any], recorded: dict[str, Any], seed: int, started: float
+) -> str:
     by_full = [r for r in rows if caught(r[3])]
     by_both = [r for r in by_full if caught(r[4])]
     full_time = sum(r[3]["duration_s"] for r in rows)
@@ -237,8 +249,8 @@ def main_bench() -> None:
     selected = sum(r[4]["tests"]["selected"] or 0 for r in rows)
     total = sum(r[4]["tests"]["total"] or 0 for r in rows)
     overhead = recorded["cpu_s"] / plain["cpu_s"] - 1
-    print(
-        f"test_selection: flask, {len(rows)} faults (seed {args.seed}): caught by selection "
+    return (
+        f"test_selection: flask, {len(rows)} faults (seed {seed}): caught by selection "
         f"{len(by_both)}/{len(by_full)} caught by the full suite "
         f"({100 * len(by_both) / max(1, len(by_full)):.0f}%); selected test time "
         f"{chosen_time:.1f}s / full {full_time:.1f}s ({100 * chosen_time / full_time:.1f}%), "
