@@ -15,8 +15,9 @@ test, and says why, when that is not safe: no map, a map recorded with another c
 interpreter, a changed conftest.py, pytest configuration, dependency manifest or lockfile, a
 changed non-Python file a test opened, module-level code that changed in a module the tests
 imported, a function that changed and ran at import time, or a base smart execution could
-not determine. A selected run records the tests it ran into the map; the others keep their
-entries, so the map stays complete commit after commit.
+not determine. A selected run does not trace (its overhead would eat the saving): the map
+stays the base's, compared by content, and only the tests that failed are kept
+(`last_failed`), so they run again until they pass.
 """
 
 from __future__ import annotations
@@ -219,7 +220,7 @@ def _affected(
         if not path.endswith(".py"):
             continue
         is_test_file = path in test_files
-        if is_test_file or (path not in old_or_current(stored, current)):
+        if is_test_file or path not in (stored.get("content") or {}):
             selection.full_files.add(path)  # new and changed test files run whole
         change = _py_change(ctx, py_prints.get(path), path, current)
         if change.module_level:
@@ -240,11 +241,6 @@ def _affected(
     if selection.changed:
         selection.selected |= set(stored.get("spawning") or []) & set(tests)
     selection.selected |= {t for t in tests if test_file_of(t) in selection.full_files}
-
-
-def old_or_current(stored: dict[str, Any], current: Mapping[str, str]) -> set[str]:
-    """The files the map knew (a path not among them is new)."""
-    return set(stored.get("content") or {})
 
 
 def _within(qualname: str, changed: set[str]) -> bool:
@@ -325,10 +321,9 @@ def build_map(
     commit: str,
     recs: list[dict[str, Any]],
     previous: dict[str, Any] | None,
-    selection: Selection | None,
 ) -> dict[str, Any]:
-    """This run's map: what it recorded, plus the previous map's entries of the tests it did
-    not run (their inputs did not change) when it ran a selection."""
+    """This run's map (a full run's record; `previous`: a map whose Python digests are reused
+    for the files that did not change)."""
     units: list[list[str]] = []
     index: dict[tuple[str, str], int] = {}
 
@@ -345,18 +340,14 @@ def build_map(
     spawning: set[str] = set()
     failed: set[str] = set()
     outside: set[int] = set()
-    ran: set[str] = set()
     for rec in recs:
         rec_units = rec.get("units") or []
         for test, ids in (rec.get("tests") or {}).items():
             tests[test] = sorted({unit(*rec_units[i]) for i in ids})
-            ran.add(test)
         outside |= {unit(*rec_units[i]) for i in rec.get("outside") or []}
         opened.update(rec.get("opened") or {})
         spawning |= set(rec.get("spawning") or [])
         failed |= set(rec.get("failed") or [])
-    if previous is not None and selection is not None and selection.mode == "affected":
-        _carry_over(previous, selection, current, unit, tests, opened, spawning, outside, ran)
     return {
         "schema": MAP_SCHEMA,
         "key": key,
@@ -377,30 +368,6 @@ def build_map(
         "spawning": sorted(spawning & set(tests)),
         "failed": sorted(failed),
     }
-
-
-def _carry_over(
-    previous: dict[str, Any],
-    selection: Selection,
-    current: Mapping[str, str],
-    unit: Any,
-    tests: dict[str, list[int]],
-    opened: dict[str, list[str]],
-    spawning: set[str],
-    outside: set[int],
-    ran: set[str],
-) -> None:
-    old_units = previous.get("units") or []
-    for test, ids in (previous.get("tests") or {}).items():
-        path = test_file_of(test)
-        if test in ran or path in selection.full_files or path not in current:
-            continue
-        tests[test] = sorted({unit(*old_units[i]) for i in ids if i < len(old_units)})
-        if test in (previous.get("opened") or {}):
-            opened[test] = previous["opened"][test]
-        if test in (previous.get("spawning") or []):
-            spawning.add(test)
-    outside |= {unit(*old_units[i]) for i in previous.get("outside") or [] if i < len(old_units)}
 
 
 def _python_fingerprints(

@@ -251,9 +251,7 @@ def _record(
         if broken is not None:
             outcome.checked.append(f"test map not recorded: {broken}")
             return
-    data = build_map(
-        ctx, test_run.key, test_run.commit, recs, test_run.previous, test_run.selection
-    )
+    data = build_map(ctx, test_run.key, test_run.commit, recs, test_run.previous)
     try:
         save_map(ctx, data)
     except OSError as exc:
