@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 RUN_FLAGS = (
     "smart_execution",
+    "test_selection",
     "no_skip",
     "parallel",
     "jobs",

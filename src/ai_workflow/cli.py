@@ -113,6 +113,14 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     run.add_argument("--base", metavar="REF", help="git base for change detection")
     run.add_argument(
+        "--all-tests",
+        dest="test_selection",
+        action="store_const",
+        const="all",
+        default=None,
+        help="with --smart-execution, run every test (not only those the changes can affect)",
+    )
+    run.add_argument(
         "--force-steps",
         type=step_list,
         metavar="LIST",

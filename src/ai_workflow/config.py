@@ -136,6 +136,11 @@ class RunConfig(_Section):
         description="Steps at once with parallel (default: the usable CPUs, at most 4).",
     )
     smart_execution: bool = False
+    test_selection: Literal["auto", "all"] = Field(
+        default="auto",
+        description="With smart execution, test_execution runs only the tests the changes "
+        "can affect (auto) or every test (all; also --all-tests).",
+    )
     ai_cache: bool = True
     step_cache: bool = True
     fail_fast: bool = False

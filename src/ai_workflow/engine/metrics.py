@@ -355,10 +355,25 @@ TEST_STEP = "test_execution"
 def suite_counts(results: Iterable[StepResult]) -> dict[str, int] | None:
     """This run's test counts (passed, failed, errors, skipped, xfailed, total) when the test
     step ran in it or its result was reused (the same tests, unchanged inputs); step data stays
-    out of the history, these few figures go in."""
+    out of the history, these few figures go in. With test selection, `total` is the suite's
+    size and `selected` how many of its tests ran."""
     for result in results:
         if result.id == TEST_STEP:
             counts = result.data.get("counts")
+            tests = result.data.get("tests")
+            out: dict[str, int] = {}
             if isinstance(counts, dict):
-                return {str(k): int(v) for k, v in counts.items() if isinstance(v, int)}
+                out = {str(k): int(v) for k, v in counts.items() if isinstance(v, int)}
+            if isinstance(tests, dict):
+                out.update({str(k): int(v) for k, v in tests.items() if isinstance(v, int)})
+            return out or None
+    return None
+
+
+def suite_selection(results: Iterable[StepResult]) -> dict[str, Any] | None:
+    """How the test step chose its tests: `{mode: affected|all, reason, base}`."""
+    for result in results:
+        if result.id == TEST_STEP:
+            selection = result.data.get("selection")
+            return dict(selection) if isinstance(selection, dict) else None
     return None

@@ -49,6 +49,7 @@ from ai_workflow.engine.metrics import (
     record_dead_run,
     step_durations,
     suite_counts,
+    suite_selection,
     write_current,
 )
 from ai_workflow.engine.process import run_command
@@ -662,6 +663,7 @@ class WorkflowRun:
             "rules": self._rules_block(ordered),
             "estimates": {s: e.seconds for s, e in self.analysis.estimates.items()},
             "tests": suite_counts(ordered),
+            "selection": suite_selection(ordered),
         }
 
     def _rules_block(self, results: list[StepResult]) -> dict[str, Any] | None:

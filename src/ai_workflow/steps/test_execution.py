@@ -44,6 +44,7 @@ from ai_workflow.testcmd.reports import (
     parse_tap_output,
     strip_ansi,
 )
+from ai_workflow.testselect import run as selection
 
 SPEC = StepSpec(
     id="test_execution",
@@ -78,16 +79,37 @@ def run(ctx: StepContext) -> StepOutcome:
     hostile = _unsafe_conftest(ctx, plan)
     if hostile is not None:
         return _not_run_for(outcome, plan, hostile)
+    chosen = selection.choose(ctx, plan, stack)
+    if chosen.nothing_to_run:
+        return _nothing_to_run(ctx, outcome, plan, chosen)
+    if chosen.command is not None:
+        plan.command = chosen.command
     timeout = ctx.config.tech_stack.test_timeout_s
     absent = [name for name in plan.side_files if not (ctx.target / name).exists()]
     result = ctx.run_command(
-        plan.command, timeout=timeout, env=plan.env, shell=isinstance(plan.command, str)
+        plan.command,
+        timeout=timeout,
+        env={**plan.env, **chosen.env},
+        shell=isinstance(plan.command, str),
     )
     outcome.checked.append(
         f"ran `{plan.display}` ({plan.framework or 'custom'}, timeout {timeout:g}s)"
     )
     _remove_created(ctx, outcome, absent)
-    _interpret(ctx, outcome, plan, stack, result)
+    report = _interpret(ctx, outcome, plan, stack, result)
+    selection.finish(ctx, outcome, chosen, result, report, plan.framework)
+    return outcome
+
+
+def _nothing_to_run(
+    ctx: StepContext, outcome: StepOutcome, plan: Plan, chosen: selection.TestRun
+) -> StepOutcome:
+    """No test can be affected by the changes (and none failed last time): none runs."""
+    outcome.data = {"framework": plan.framework, "command": plan.display, "counts": None}
+    outcome.checked.append("no test ran: no change reaches a test the test map knows")
+    selection.finish(ctx, outcome, chosen, None, None, plan.framework)
+    total = outcome.data["tests"]["total"]
+    outcome.summary = f"ran 0 of {total} tests ({chosen.reason}): no change reaches a test"
     return outcome
 
 
@@ -192,7 +214,8 @@ def _runner_missing(outcome: StepOutcome, plan: Plan, why: str) -> StepOutcome:
 
 def _interpret(
     ctx: StepContext, outcome: StepOutcome, plan: Plan, stack: TechStack, result: CommandResult
-) -> None:
+) -> TestReport | None:
+    """Read the run into the outcome; the runner's report, when there is one."""
     outcome.data = {
         "framework": plan.framework,
         "command": plan.display,
@@ -214,23 +237,24 @@ def _interpret(
             "tech_stack.test_timeout_s to let them finish",
         )
         outcome.summary = "tests timed out"
-        return
+        return None
     report = _read(outcome, plan, result, ctx.target)
     ran = report is not None and report.counts.total > report.counts.errors
     unavailable = None if ran or result.returncode == 0 else _unavailable(ctx, plan, stack, result)
     if unavailable is not None:
         _not_run(outcome, unavailable)
-        return
+        return None
     problem = _cannot_run(plan, result)
     if problem:
         outcome.tool_error = problem
         outcome.summary = "tests could not run"
-        return
+        return None
     if report is None:
         _by_exit_status(outcome, plan, result)
-        return
+        return None
     outcome.checked.append(f"parsed {report.source}")
     _report(ctx, outcome, plan, stack, result, report)
+    return report
 
 
 def _read(

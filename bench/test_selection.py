@@ -1,0 +1,267 @@
+"""Test selection against injected faults on a real Python project (flask).
+
+Clones the flask bundle, prepares a virtual environment with flask installed editable and the
+test dependencies its uv.lock pins (pytest, asgiref, python-dotenv), and records the test map
+with a full `ai-workflow run --steps test_execution --smart-execution` at the clean commit B.
+Then, for N functions of `src/flask/` that the tests run (chosen with a seed from the map, not
+those that run at import time: a change to those runs every test anyway), one at a time:
+commit a fault on top of B (the function raises, or returns a wrong value: alternately), run
+the test step with every test (`--all-tests`) and with selection (`--base B`), both without
+the step cache, and compare: was the fault caught (a failed or erroring test) by each, and how
+long did the test command take (the step's own figure: the runner's wall time). Maps recorded
+by the fault runs are removed, so every fault is measured against B's map.
+
+Prints one line: faults caught by selection / caught by the full suite, selected test time /
+full test time, faults and the recording overhead (full run recording the map vs not).
+
+    .venv-test/bin/python bench/test_selection.py [--faults 30] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import io
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import machine
+
+from ai_workflow.cli import main
+
+BUNDLE = Path("/work/shared/data/repos/flask.bundle")
+PINNED = ("pytest", "asgiref", "python-dotenv")
+
+
+def sh(*args: str, cwd: Path | None = None) -> str:
+    return subprocess.run(args, cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def prepare(work: Path, bundle: Path) -> tuple[Path, Path]:
+    repo, venv = work / "flask", work / "venv"
+    if not repo.exists():
+        sh("git", "clone", "-q", "-b", "main", str(bundle), str(repo))
+    if not (venv / "bin" / "python").exists():
+        sh(sys.executable, "-m", "venv", str(venv))
+        lock = (repo / "uv.lock").read_text(encoding="utf-8")
+        pins = [f"{name}=={_locked(lock, name)}" for name in PINNED]
+        sh(str(venv / "bin" / "pip"), "install", "-q", "-e", str(repo), *pins)
+    (repo / ".git" / "info" / "exclude").write_text(".ai_workflow/\n", encoding="utf-8")
+    return repo, venv
+
+
+def _locked(lock: str, name: str) -> str:
+    marker = f'name = "{name}"\nversion = "'
+    start = lock.index(marker) + len(marker)
+    return lock[start : lock.index('"', start)]
+
+
+def run_step(repo: Path, *extra: str) -> dict[str, Any]:
+    """The test step's figures from one run: tests, selection and the step's wall time
+    (the test command plus choosing the tests and recording the map)."""
+    out = io.StringIO()
+    args = ["run", "--target", str(repo), "--steps", "test_execution", "--smart-execution"]
+    args += ["--auto", "--json", "--no-step-cache", "--no-resume", "--no-skip", *extra]
+    before = _cpu()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        main(args)
+    cpu = _cpu() - before
+    summary: dict[str, Any] = json.loads(out.getvalue())
+    step = summary["steps"][0]
+    junit = repo / ".ai_workflow" / "logs" / summary["run_id"] / "junit-test_execution.xml"
+    return {
+        "tests_s": _test_seconds(junit),
+        "tests": summary.get("tests") or {},
+        "selection": summary.get("selection") or {},
+        "duration_s": float(step.get("duration_s") or 0.0),
+        "cpu_s": cpu,
+        "summary": step.get("summary"),
+    }
+
+
+def _test_seconds(junit: Path) -> float:
+    """The time the tests themselves took (setup, call and teardown of each, as pytest's JUnit
+    report gives it): what selection can save, without pytest's start and collection."""
+    if not junit.is_file():
+        return 0.0
+    cases = ET.parse(junit).getroot().iter("testcase")
+    return sum(float(case.get("time") or 0.0) for case in cases)
+
+
+def _cpu() -> float:
+    """CPU time of this process and its finished children (the test command, git): stable
+    where wall time is not, on a machine shared with other work."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def candidates(repo: Path, base: str) -> list[tuple[str, str]]:
+    raw = json.loads(
+        (repo / ".ai_workflow/step_cache/test_execution.testmap" / f"{base}.json").read_text()
+    )
+    units = raw["units"]
+    outside = {tuple(units[i]) for i in raw["outside"]}
+    ran = {i for ids in raw["tests"].values() for i in ids}
+    found = set()
+    for i in ran:
+        path, name = units[i]
+        if not path.startswith("src/flask/") or (path, name) in outside:
+            continue
+        if name == "*" or "<" in name:
+            continue
+        found.add((path, name))
+    return sorted(found)
+
+
+def inject(repo: Path, path: str, qualname: str, kind: str) -> bool:
+    file = repo / path
+    text = file.read_text(encoding="utf-8")
+    node = _function(ast.parse(text), qualname)
+    if node is None:
+        return False
+    body = node.body
+    first = body[1] if len(body) > 1 and _is_docstring(body[0]) else body[0]
+    if first.lineno == node.lineno:
+        return False  # a one-line function
+    lines = text.splitlines(keepends=True)
+    indent = " " * first.col_offset
+    fault = "raise RuntimeError('injected fault')" if kind == "raise" else "return None"
+    if kind == "return" and isinstance(node, ast.FunctionDef) and _returns_none(node):
+        fault = "return 0"
+    lines.insert(first.lineno - 1, f"{indent}{fault}\n")
+    file.write_text("".join(lines), encoding="utf-8")
+    return True
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+
+
+def _returns_none(node: ast.FunctionDef) -> bool:
+    return not any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(node))
+
+
+def _function(tree: ast.Module, qualname: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    parts = qualname.split(".")
+    nodes: list[ast.stmt] = tree.body
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        match = None
+        for node in nodes:
+            if last and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                match = node if node.name == part else match
+            elif not last and isinstance(node, ast.ClassDef) and node.name == part:
+                match = node
+        if match is None:
+            return None
+        if last:
+            return match if isinstance(match, ast.FunctionDef | ast.AsyncFunctionDef) else None
+        nodes = match.body
+    return None
+
+
+def caught(data: dict[str, Any]) -> bool:
+    tests = data.get("tests") or {}
+    return bool(tests.get("failed") or tests.get("errors"))
+
+
+def main_bench() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--faults", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/bench-test-selection"))
+    parser.add_argument("--bundle", type=Path, default=BUNDLE)
+    args = parser.parse_args()
+    repo, venv = prepare(args.work, args.bundle)
+    python = venv / "bin" / "python"
+    os.environ["AI_WORKFLOW_TECH_STACK_PYTHON"] = str(python)
+    base = sh("git", "rev-parse", "origin/main", cwd=repo).strip()  # the bundle's tip
+    sh("git", "reset", "-q", "--hard", base, cwd=repo)
+    shutil.rmtree(repo / ".ai_workflow", ignore_errors=True)
+    maps = repo / ".ai_workflow/step_cache/test_execution.testmap"
+    plain = run_step(repo, "--all-tests", "--base", base)
+    for old in maps.glob("*.json") if maps.is_dir() else []:
+        old.unlink()
+    recorded = run_step(repo, "--base", base)
+    if not (maps / f"{base}.json").exists():
+        raise SystemExit(f"no test map recorded: {recorded.get('selection')}")
+    pool = candidates(repo, base)
+    rng = random.Random(args.seed)
+    rng.shuffle(pool)
+    rows = []
+    started = time.monotonic()
+    for path, name in pool:
+        if len(rows) >= args.faults:
+            break
+        kind = "raise" if len(rows) % 2 == 0 else "return"
+        sh("git", "reset", "-q", "--hard", base, cwd=repo)
+        if not inject(repo, path, name, kind):
+            continue
+        sh("git", "commit", "-q", "-am", f"fault in {name}", cwd=repo)
+        full = run_step(repo, "--all-tests", "--base", base)
+        chosen = run_step(repo, "--base", base)
+        for extra in maps.glob("*.json"):
+            if extra.name != f"{base}.json":
+                extra.unlink()
+        # the failures of this fault would run with the next one ("failed last time"): every
+        # fault is measured against B's state, where every test passed
+        (maps.parent / "test_execution.testmap-failed.json").unlink(missing_ok=True)
+        rows.append((path, name, kind, full, chosen))
+        print(
+            f"  {path}:{name} ({kind}): full {'caught' if caught(full) else 'missed'} "
+            f"{full['duration_s']:.1f}s ({full['cpu_s']:.1f}s CPU), selection "
+            f"{chosen['selection']['mode']} "
+            f"{chosen['tests']['selected']} tests "
+            f"{'caught' if caught(chosen) else 'missed'} {chosen['duration_s']:.1f}s "
+            f"({chosen['cpu_s']:.1f}s CPU; tests {full['tests_s']:.2f}s vs "
+            f"{chosen['tests_s']:.2f}s) [{chosen['selection']['reason'][:80]}]",
+            file=sys.stderr,
+        )
+        print(
+            "  so far: " + summary_line(rows, plain, recorded, args.seed, started), file=sys.stderr
+        )
+    sh("git", "reset", "-q", "--hard", base, cwd=repo)
+    print(summary_line(rows, plain, recorded, args.seed, started))
+
+
+def summary_line(
+    rows: list[Any], plain: dict[str, Any], recorded: dict[str, Any], seed: int, started: float
+) -> str:
+    by_full = [r for r in rows if caught(r[3])]
+    by_both = [r for r in by_full if caught(r[4])]
+    full_time = sum(r[3]["duration_s"] for r in rows)
+    chosen_time = sum(r[4]["duration_s"] for r in rows)
+    full_cpu = sum(r[3]["cpu_s"] for r in rows)
+    full_tests = sum(r[3]["tests_s"] for r in rows)
+    chosen_tests = sum(r[4]["tests_s"] for r in rows)
+    chosen_cpu = sum(r[4]["cpu_s"] for r in rows)
+    selected = sum(r[4]["tests"]["selected"] or 0 for r in rows)
+    total = sum(r[4]["tests"]["total"] or 0 for r in rows)
+    overhead = recorded["cpu_s"] / plain["cpu_s"] - 1
+    return (
+        f"test_selection: flask, {len(rows)} faults (seed {seed}): caught by selection "
+        f"{len(by_both)}/{len(by_full)} caught by the full suite "
+        f"({100 * len(by_both) / max(1, len(by_full)):.0f}%); selected test time "
+        f"{chosen_time:.1f}s / full {full_time:.1f}s ({100 * chosen_time / full_time:.1f}%), "
+        f"CPU {chosen_cpu:.1f}s / {full_cpu:.1f}s ({100 * chosen_cpu / full_cpu:.1f}%), "
+        f"in the tests themselves {chosen_tests:.1f}s / {full_tests:.1f}s "
+        f"({100 * chosen_tests / max(full_tests, 1e-9):.1f}%); "
+        f"tests run {selected}/{total}; map recording overhead {100 * overhead:+.0f}% "
+        f"(CPU {plain['cpu_s']:.1f}s -> {recorded['cpu_s']:.1f}s); "
+        f"{time.monotonic() - started:.0f}s; {machine()}"
+    )
+
+
+if __name__ == "__main__":
+    main_bench()

@@ -1,0 +1,1 @@
+"""Test impact analysis: run only the tests a change can affect (see `testselect.run`)."""

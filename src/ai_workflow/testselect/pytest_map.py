@@ -1,0 +1,434 @@
+"""Test impact analysis for pytest: the test map, and the tests a change can affect.
+
+A run that records (smart execution with `run.test_selection: auto`) loads our plugin
+(`plugin/ai_workflow_testmap.py`) into the project's pytest run. It gives, for every test, the
+functions of the project it ran (file and qualified name), the files it opened and whether it
+started a process; plus what ran outside any test (imports, collection) and which tests failed.
+The step keeps that as the test map of the commit, with the content id of every project file
+and a digest of each Python file's module-level code and function bodies
+(`testselect.pydiff`), in `.ai_workflow/step_cache/test_execution.testmap/<commit>.json`.
+
+The next run compares the files with the map's and selects: the tests that ran a function
+whose body changed, every test of a changed or new test file, the tests that failed last time
+and the tests that start processes (what runs in a child process is not seen). It runs every
+test, and says why, when that is not safe: no map, a map recorded with another command or
+interpreter, a changed conftest.py, pytest configuration, dependency manifest or lockfile, a
+changed non-Python file a test opened, module-level code that changed in a module the tests
+imported, a function that changed and ran at import time, or a base smart execution could
+not determine. A selected run does not trace (its overhead would eat the saving): the map
+stays the base's, compared by content, and only the tests that failed are kept
+(`last_failed`), so they run again until they pass.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ai_workflow.changes.fingerprint import file_ids
+from ai_workflow.engine import records
+from ai_workflow.engine.artifacts import write_atomic
+from ai_workflow.engine.step import StepContext
+from ai_workflow.testselect.pydiff import PyChange, compare, source_fingerprint
+
+MAP_SCHEMA = "ai-workflow/testmap@1"
+PLUGIN = "ai_workflow_testmap"
+PLUGIN_DIR = Path(__file__).parent / "plugin"
+MAPS_KEPT = 5
+SHOWN = 5
+PYTEST_CONFIGS = frozenset({"pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg"})
+DEPENDENCY_FILES = frozenset(
+    {"setup.py", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock", "pdm.lock",
+     "requirements.txt", "constraints.txt", "environment.yml", "environment.yaml",
+     "pylock.toml", "hatch.toml"}
+)  # fmt: skip
+
+
+@dataclass
+class Selection:
+    """What to run: every test (`mode` all) or the affected ones, and why."""
+
+    mode: str  # "affected" | "all"
+    reason: str
+    base: str | None = None  # the commit of the map the change is measured from
+    deselect: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    selected: set[str] = field(default_factory=set)  # known tests chosen (new ones come on top)
+    full_files: set[str] = field(default_factory=set)  # test files that run whole
+    changed: list[str] = field(default_factory=list)
+    known_tests: int | None = None  # tests in the map
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mode": self.mode, "reason": self.reason, "base": self.base}
+
+
+def maps_dir(ctx: StepContext) -> Path:
+    return ctx.workspace.step_cache_dir / f"{ctx.spec.id}.testmap"
+
+
+def map_key(command: str, python: str | None) -> dict[str, Any]:
+    """What a map is only valid for: the same test command and interpreter."""
+    return {"schema": MAP_SCHEMA, "command": command, "python": python}
+
+
+# --------------------------------------------------------------------------- the store
+
+
+def load_maps(ctx: StepContext) -> list[dict[str, Any]]:
+    """Every readable stored map, newest first."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    directory = maps_dir(ctx)
+    if not directory.is_dir():
+        return []
+    for path in directory.glob("*.json"):
+        text = records.read_text(path)
+        if text is None:
+            continue
+        try:
+            raw = json.loads(text)
+        except ValueError:
+            continue
+        if isinstance(raw, dict) and raw.get("schema") == MAP_SCHEMA:
+            found.append((str(raw.get("recorded_at", "")), raw))
+    return [raw for _, raw in sorted(found, key=lambda pair: pair[0], reverse=True)]
+
+
+def choose_map(
+    maps: list[dict[str, Any]], base: str | None, ancestors: Iterable[str]
+) -> dict[str, Any] | None:
+    """The map of the change base when there is one, else the newest map of HEAD or one of
+    its ancestors (the comparison is by file content, so any complete map is sound)."""
+    for raw in maps:
+        if base is not None and raw.get("commit") == base:
+            return raw
+    known = set(ancestors)
+    for raw in maps:
+        if raw.get("commit") in known:
+            return raw
+    return None
+
+
+def save_map(ctx: StepContext, data: dict[str, Any]) -> None:
+    directory = maps_dir(ctx)
+    directory.mkdir(parents=True, exist_ok=True)
+    write_atomic(directory / f"{data['commit']}.json", json.dumps(data, separators=(",", ":")))
+    stored = sorted(directory.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in stored[MAPS_KEPT:]:
+        old.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- selecting
+
+
+def _content(ids: Mapping[str, str], path: str) -> str | None:
+    value = ids.get(path)
+    return value.split(":", 1)[0] if value else None
+
+
+def test_file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def select(ctx: StepContext, stored: dict[str, Any], key: dict[str, Any]) -> Selection:
+    """The tests the changes since `stored` can affect (or every test, and why)."""
+    base = str(stored.get("commit"))
+    if stored.get("key") != key:
+        return Selection("all", "the test map was recorded with another command or interpreter")
+    current = file_ids(ctx)
+    old_ids: Mapping[str, str] = stored.get("content") or {}
+    changed = sorted(
+        p for p in set(current) | set(old_ids) if _content(current, p) != old_ids.get(p)
+    )
+    tests: dict[str, list[int]] = stored.get("tests") or {}
+    selection = Selection("affected", "", base, changed=changed, known_tests=len(tests))
+    reason = _run_everything(ctx, stored, changed, current)
+    if reason is not None:
+        return Selection("all", reason, base, changed=changed, known_tests=len(tests))
+    _affected(ctx, stored, selection, current)
+    if selection.mode == "all":
+        return selection
+    _plan_collection(ctx, stored, selection, current)
+    selection.reason = _describe(selection)
+    return selection
+
+
+def _run_everything(
+    ctx: StepContext, stored: dict[str, Any], changed: list[str], current: Mapping[str, str]
+) -> str | None:
+    """Why every test must run (None: selection is safe)."""
+    opened = {path for paths in (stored.get("opened") or {}).values() for path in paths}
+    for path in changed:
+        name = PurePosixPath(path).name
+        if name == "conftest.py":
+            return f"{path} changed (fixtures and hooks reach every test)"
+        if name in PYTEST_CONFIGS:
+            return f"the test configuration {path} changed"
+        if name == "pyproject.toml" and _pyproject_matters(ctx, stored, path, current):
+            return f"{path} changed outside [tool.*] tables other than pytest's"
+        if name in DEPENDENCY_FILES or _requirements(name):
+            return f"the dependency manifest or lockfile {path} changed"
+        if not path.endswith(".py") and path in opened:
+            return f"{path}, a file the tests read, changed"
+    return None
+
+
+def _requirements(name: str) -> bool:
+    return name.startswith(("requirements", "constraints")) and name.endswith((".txt", ".in"))
+
+
+def _pyproject_matters(
+    ctx: StepContext, stored: dict[str, Any], path: str, current: Mapping[str, str]
+) -> bool:
+    """Whether pyproject.toml changed anywhere but in other tools' tables."""
+    old = (stored.get("pyproject") or {}).get(path)
+    new = _pyproject_digest(ctx.target / path) if path in current else None
+    return old is None or old != new
+
+
+def _pyproject_digest(path: Path) -> str | None:
+    import hashlib
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    tools = data.get("tool")
+    if isinstance(tools, dict):
+        data["tool"] = {k: v for k, v in tools.items() if k == "pytest" or k.startswith("pytest")}
+    text = json.dumps(data, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _affected(
+    ctx: StepContext, stored: dict[str, Any], selection: Selection, current: Mapping[str, str]
+) -> None:
+    """Fill `selection.selected` and `full_files`, or switch it to all (with the reason)."""
+    units: list[list[str]] = stored.get("units") or []
+    tests: dict[str, list[int]] = stored.get("tests") or {}
+    outside = {tuple(units[i]) for i in stored.get("outside") or [] if i < len(units)}
+    outside_files = {path for path, _ in outside}
+    ran_files = {units[i][0] for ids in tests.values() for i in ids if i < len(units)}
+    test_files = {test_file_of(t) for t in tests}
+    py_prints: dict[str, Any] = stored.get("python_files") or {}
+    hit_units: set[int] = set()
+    for path in selection.changed:
+        if not path.endswith(".py"):
+            continue
+        is_test_file = path in test_files
+        if is_test_file or path not in (stored.get("content") or {}):
+            selection.full_files.add(path)  # new and changed test files run whole
+        change = _py_change(ctx, py_prints.get(path), path, current)
+        if change.module_level:
+            executed = path in outside_files or path in ran_files
+            if executed and not is_test_file:
+                return _all(selection, f"{path}: {change.why} in a module the tests import")
+            hit_units |= {i for i, u in enumerate(units) if u[0] == path}
+            continue
+        for name in sorted(change.functions):
+            if (path, name) in outside:
+                return _all(selection, f"{path}: {name} changed and runs at import time")
+        hit_units |= {
+            i for i, (p, q) in enumerate(units) if p == path and _within(q, change.functions)
+        }
+    selection.selected = {t for t, ids in tests.items() if hit_units.intersection(ids)}
+    failed = set(stored.get("failed") or []) | last_failed(ctx)
+    selection.selected |= failed & set(tests)
+    if selection.changed:
+        selection.selected |= set(stored.get("spawning") or []) & set(tests)
+    selection.selected |= {t for t in tests if test_file_of(t) in selection.full_files}
+
+
+def _within(qualname: str, changed: set[str]) -> bool:
+    if qualname == "*":  # recorded by a Python without qualified names: the whole file
+        return True
+    return any(qualname == name or qualname.startswith(name + ".") for name in changed)
+
+
+def _py_change(
+    ctx: StepContext, old: Mapping[str, Any] | None, path: str, current: Mapping[str, str]
+) -> PyChange:
+    if path not in current:
+        return PyChange(True, why="deleted")
+    return compare(old, source_fingerprint(_read(ctx.target / path)))
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _all(selection: Selection, reason: str) -> None:
+    selection.mode = "all"
+    selection.reason = reason
+
+
+def _plan_collection(
+    ctx: StepContext, stored: dict[str, Any], selection: Selection, current: Mapping[str, str]
+) -> None:
+    """Which test files pytest need not even collect, and which known tests to deselect."""
+    if selection.mode == "all":
+        return
+    tests: dict[str, list[int]] = stored.get("tests") or {}
+    by_file: dict[str, list[str]] = {}
+    for test in tests:
+        by_file.setdefault(test_file_of(test), []).append(test)
+    for path, names in sorted(by_file.items()):
+        if path in selection.full_files or path not in current:
+            continue
+        chosen = [t for t in names if t in selection.selected]
+        if not chosen and path.endswith(".py"):
+            selection.ignore.append(path)
+        else:
+            selection.deselect += [t for t in names if t not in selection.selected]
+
+
+def _describe(selection: Selection) -> str:
+    count = len(selection.changed)
+    shown = ", ".join(selection.changed[:SHOWN]) + (" ..." if count > SHOWN else "")
+    line = f"affected by {count} changed file{'s' if count != 1 else ''}"
+    return f"{line}: {shown}" if count else line
+
+
+# --------------------------------------------------------------------------- recording
+
+
+def read_records(prefix: Path) -> tuple[list[dict[str, Any]], str | None]:
+    """The plugin's records (one per pytest process: xdist workers write their own)."""
+    found = []
+    for path in sorted(prefix.parent.glob(prefix.name + ".*.json")):
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return [], f"the test map record {path.name} is unreadable"
+        if isinstance(raw, dict):
+            found.append(raw)
+    if not found:
+        return [], "the test command did not load the recording plugin (no record written)"
+    broken = next((str(r["broken"]) for r in found if r.get("broken")), None)
+    return found, broken
+
+
+def build_map(
+    ctx: StepContext,
+    key: dict[str, Any],
+    commit: str,
+    recs: list[dict[str, Any]],
+    previous: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """This run's map (a full run's record; `previous`: a map whose Python digests are reused
+    for the files that did not change)."""
+    units: list[list[str]] = []
+    index: dict[tuple[str, str], int] = {}
+
+    def unit(path: str, qualname: str) -> int:
+        found = index.get((path, qualname))
+        if found is None:
+            found = index[(path, qualname)] = len(units)
+            units.append([path, qualname])
+        return found
+
+    current = file_ids(ctx)
+    tests: dict[str, list[int]] = {}
+    opened: dict[str, list[str]] = {}
+    spawning: set[str] = set()
+    failed: set[str] = set()
+    outside: set[int] = set()
+    for rec in recs:
+        rec_units = rec.get("units") or []
+        for test, ids in (rec.get("tests") or {}).items():
+            tests[test] = sorted({unit(*rec_units[i]) for i in ids})
+        outside |= {unit(*rec_units[i]) for i in rec.get("outside") or []}
+        opened.update(rec.get("opened") or {})
+        spawning |= set(rec.get("spawning") or [])
+        failed |= set(rec.get("failed") or [])
+    return {
+        "schema": MAP_SCHEMA,
+        "key": key,
+        "commit": commit,
+        "run_id": ctx.run_id,
+        "recorded_at": _now(),
+        "content": {p: _content(current, p) for p in current},
+        "python_files": _python_fingerprints(ctx, current, previous),
+        "pyproject": {
+            p: _pyproject_digest(ctx.target / p)
+            for p in current
+            if PurePosixPath(p).name == "pyproject.toml"
+        },
+        "units": units,
+        "tests": tests,
+        "outside": sorted(outside),
+        "opened": opened,
+        "spawning": sorted(spawning & set(tests)),
+        "failed": sorted(failed),
+    }
+
+
+def _python_fingerprints(
+    ctx: StepContext, current: Mapping[str, str], previous: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The module-level and per-function digests of every Python file (reused from the
+    previous map for files whose content did not change)."""
+    old_content = (previous or {}).get("content") or {}
+    old_prints = (previous or {}).get("python_files") or {}
+    out: dict[str, Any] = {}
+    for path in current:
+        if not path.endswith(".py"):
+            continue
+        if path in old_prints and old_content.get(path) == _content(current, path):
+            out[path] = old_prints[path]
+        else:
+            out[path] = source_fingerprint(_read(ctx.target / path))
+    return out
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def plugin_env(
+    out: Path | None, select_file: Path | None, target: Path, trace: bool = True
+) -> dict[str, str]:
+    """The environment that loads the plugin into pytest (recording into `out`, applying the
+    selection in `select_file`; without `trace`, only which tests ran and failed)."""
+    python_path = os.environ.get("PYTHONPATH", "")
+    env = {
+        "PYTHONPATH": os.pathsep.join(p for p in (str(PLUGIN_DIR), python_path) if p),
+        "PYTEST_ADDOPTS": f"{os.environ.get('PYTEST_ADDOPTS', '')} -p {PLUGIN}".strip(),
+        "AI_WORKFLOW_TESTMAP_ROOT": str(target),
+    }
+    if out is not None:
+        env["AI_WORKFLOW_TESTMAP_OUT"] = str(out)
+    if select_file is not None:
+        env["AI_WORKFLOW_TESTMAP_SELECT"] = str(select_file)
+    if not trace:
+        env["AI_WORKFLOW_TESTMAP_TRACE"] = "0"
+    return env
+
+
+def failed_path(ctx: StepContext) -> Path:
+    return ctx.workspace.step_cache_dir / f"{ctx.spec.id}.testmap-failed.json"
+
+
+def last_failed(ctx: StepContext) -> set[str]:
+    """The tests that failed in the last selected run (they run again until they pass)."""
+    text = records.read_text(failed_path(ctx))
+    try:
+        raw = json.loads(text) if text else []
+    except ValueError:
+        return set()
+    return {t for t in raw if isinstance(t, str)} if isinstance(raw, list) else set()
+
+
+def save_failed(ctx: StepContext, failed: Iterable[str]) -> None:
+    path = failed_path(ctx)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(sorted(set(failed))))

@@ -1,0 +1,284 @@
+"""Test selection in test_execution: which tests this run runs, and what it records.
+
+On with smart execution and `run.test_selection: auto` (the default; `all` or `--all-tests`
+turns it off). pytest: the test map (`testselect.pytest_map`); jest and vitest: their
+related-tests modes (`testselect.node`); any other runner runs every test, and the step says
+so. The step's data gets `tests` (total, selected, passed, failed, errors, skipped) and
+`selection` (mode, reason, base); its summary line says "ran 37 of 1991 tests (affected by 3
+changed files)".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ai_workflow.changes.fingerprint import file_ids
+from ai_workflow.engine.artifacts import write_atomic
+from ai_workflow.engine.hooks import CHANGES_MEMO_KEY
+from ai_workflow.engine.process import CommandResult
+from ai_workflow.engine.step import StepContext, StepOutcome
+from ai_workflow.gitutil import GitError, git
+from ai_workflow.techstack import TechStack
+from ai_workflow.testcmd.plans import Plan
+from ai_workflow.testcmd.reports import TestReport
+from ai_workflow.testselect import node
+from ai_workflow.testselect.pytest_map import (
+    Selection,
+    build_map,
+    choose_map,
+    load_maps,
+    map_key,
+    plugin_env,
+    read_records,
+    save_failed,
+    save_map,
+    select,
+    test_file_of,
+)
+
+ANCESTORS = 2000  # commits of HEAD's history a stored map may come from
+FAILED_STORE = "node-failed.json"
+
+
+@dataclass
+class TestRun:
+    """This run's choice: the command and environment, and what to record afterwards."""
+
+    __test__ = False  # not a pytest test class
+
+    mode: str = "all"
+    reason: str = ""
+    base: str | None = None
+    command: list[str] | str | None = None  # None: the plan's
+    env: dict[str, str] = field(default_factory=dict)
+    nothing_to_run: bool = False
+    record: Path | None = None  # where the plugin writes its records
+    key: dict[str, Any] | None = None
+    previous: dict[str, Any] | None = None
+    selection: Selection | None = None
+    commit: str | None = None
+    total: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mode": self.mode, "reason": self.reason, "base": self.base}
+
+
+def _changes(ctx: StepContext) -> dict[str, Any]:
+    changes: dict[str, Any] = ctx.memo.get(CHANGES_MEMO_KEY, dict)
+    return changes
+
+
+def _head(ctx: StepContext) -> str | None:
+    try:
+        return git(ctx.target, "rev-parse", "--verify", "-q", "HEAD^{commit}").strip() or None
+    except GitError:
+        return None
+
+
+def choose(ctx: StepContext, plan: Plan, stack: TechStack) -> TestRun:
+    """What this run of the tests runs."""
+    run = ctx.config.run
+    if not run.smart_execution:
+        return TestRun(reason="smart execution is off")
+    if run.test_selection == "all":
+        return TestRun(reason="test selection is off (run.test_selection: all, or --all-tests)")
+    framework = plan.framework or ""
+    if framework == "pytest":
+        return _pytest(ctx, plan, stack)
+    if framework in ("jest", "vitest"):
+        return _node(ctx, plan, framework)
+    return TestRun(reason=f"{framework or 'this test command'} has no test selection here")
+
+
+# --------------------------------------------------------------------------- pytest
+
+
+def _pytest(ctx: StepContext, plan: Plan, stack: TechStack) -> TestRun:
+    command = " ".join(stack.test_argv) if stack.test_argv else str(stack.test_command)
+    key = map_key(command, stack.python)
+    record = ctx.workspace.logs_dir / f"testmap-{ctx.spec.id}"
+    for old in record.parent.glob(record.name + ".*"):
+        old.unlink(missing_ok=True)
+    test_run = TestRun(record=record, key=key, commit=_head(ctx))
+    test_run.env = plugin_env(record, None, ctx.target)
+    changes = _changes(ctx)
+    if not changes.get("known") or not changes.get("base"):
+        test_run.reason = f"the change base is unknown ({changes.get('base_reason') or '?'})"
+        return test_run
+    ancestors = _ancestors(ctx)
+    previous = choose_map(load_maps(ctx), changes.get("merge_base") or changes["base"], ancestors)
+    if previous is None:
+        test_run.reason = "no test map recorded for this history yet (this run records one)"
+        return test_run
+    selection = select(ctx, previous, key)
+    test_run.base = selection.base
+    test_run.reason = selection.reason
+    if selection.mode == "all":
+        return test_run
+    test_run.mode, test_run.previous, test_run.selection = "affected", previous, selection
+    select_file = ctx.workspace.logs_dir / f"testselect-{ctx.spec.id}.json"
+    write_atomic(
+        select_file, json.dumps({"deselect": selection.deselect, "ignore": selection.ignore})
+    )
+    # a selected run does not trace (its overhead would eat what selection saves): the map
+    # stays the one of `base`, compared by content, and only the failures are kept
+    test_run.env = plugin_env(record, select_file, ctx.target, trace=False)
+    test_run.nothing_to_run = not selection.selected and not selection.full_files
+    return test_run
+
+
+def _ancestors(ctx: StepContext) -> list[str]:
+    try:
+        out = git(ctx.target, "rev-list", f"--max-count={ANCESTORS}", "HEAD")
+    except GitError:
+        return []
+    return out.split()
+
+
+# --------------------------------------------------------------------------- node
+
+
+def _node(ctx: StepContext, plan: Plan, framework: str) -> TestRun:
+    if isinstance(plan.command, str):
+        return TestRun(reason=f"a configured command: {framework}'s related mode is not added")
+    changes = _changes(ctx)
+    merge_base = changes.get("merge_base") or changes.get("base")
+    if not changes.get("known") or not merge_base:
+        return TestRun(reason=f"the change base is unknown ({changes.get('base_reason') or '?'})")
+    changed = _changed_files(ctx, str(merge_base))
+    if changed is None:
+        return TestRun(reason="git could not list the changed files")
+    failed = _failed_files(ctx)
+    argv, why = node.related_argv(framework, list(plan.command), changed, failed)
+    if argv is None:
+        return TestRun(reason=why, base=str(merge_base))
+    count = len(changed)
+    reason = f"related to {count} changed file{'s' if count != 1 else ''}"
+    return TestRun("affected", reason, str(merge_base), command=argv)
+
+
+def _changed_files(ctx: StepContext, base: str) -> list[str] | None:
+    try:
+        tracked = git(ctx.target, "diff", "-z", "--name-only", "--no-renames", base, "--")
+        untracked = git(ctx.target, "ls-files", "-z", "--others", "--exclude-standard")
+    except GitError:
+        return None
+    paths = {p for p in (tracked + "\0" + untracked).split("\0") if p}
+    return sorted(p for p in paths if (ctx.target / p).is_file())
+
+
+def _failed_files(ctx: StepContext) -> list[str]:
+    path = ctx.workspace.step_cache_dir / f"{ctx.spec.id}.{FAILED_STORE}"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [p for p in raw if isinstance(p, str) and (ctx.target / p).is_file()]
+
+
+def _store_failed_files(ctx: StepContext, report: TestReport | None) -> None:
+    if report is None:
+        return
+    files = sorted({f.path for f in report.failures if f.path})
+    path = ctx.workspace.step_cache_dir / f"{ctx.spec.id}.{FAILED_STORE}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(files))
+
+
+# --------------------------------------------------------------------------- afterwards
+
+
+def finish(
+    ctx: StepContext,
+    outcome: StepOutcome,
+    test_run: TestRun,
+    result: CommandResult | None,
+    report: TestReport | None,
+    framework: str | None,
+) -> None:
+    """Record the map, and put `tests` and `selection` in the step's data and summary."""
+    if test_run.mode == "affected" and result is not None and result.returncode == 5:
+        # every known test deselected and no new one: pytest says "no tests ran"
+        outcome.findings = [f for f in outcome.findings if f.rule != "tests/none-collected"]
+        outcome.summary = "no test is affected by the change"
+    if test_run.record is not None:
+        _record(ctx, outcome, test_run, result, report)
+    elif framework in ("jest", "vitest") and ctx.config.run.smart_execution:
+        _store_failed_files(ctx, report)
+    counts = outcome.data.get("counts") or {}
+    ran = int(counts.get("total", 0)) if counts else (0 if test_run.nothing_to_run else None)
+    total = (
+        test_run.total if test_run.total is not None else (ran if test_run.mode == "all" else None)
+    )
+    outcome.data["tests"] = {
+        "total": total,
+        "selected": ran,
+        **{k: int(counts.get(k, 0)) for k in ("passed", "failed", "errors", "skipped")},
+    }
+    outcome.data["selection"] = test_run.to_dict()
+    outcome.checked.append(f"test selection: {test_run.mode} ({test_run.reason})")
+    if test_run.mode == "affected":
+        of = f" of {total}" if total is not None else ""
+        line = f"ran {ran}{of} tests ({test_run.reason})"
+        outcome.summary = f"{line}: {outcome.summary}" if outcome.summary else line
+
+
+def _record(
+    ctx: StepContext,
+    outcome: StepOutcome,
+    test_run: TestRun,
+    result: CommandResult | None,
+    report: TestReport | None,
+) -> None:
+    assert test_run.record is not None and test_run.key is not None
+    if test_run.commit is None:
+        outcome.checked.append("test map not recorded: the project has no commit yet")
+        return
+    if result is not None and (result.timed_out or result.returncode not in (0, 1, 5)):
+        outcome.checked.append(
+            f"test map not recorded: pytest ended with exit status {result.returncode}"
+        )
+        return
+    recs: list[dict[str, Any]] = []
+    if test_run.mode == "affected":
+        _record_failures(ctx, outcome, test_run, result)
+        return
+    if result is not None:
+        recs, broken = read_records(test_run.record)
+        if broken is not None:
+            outcome.checked.append(f"test map not recorded: {broken}")
+            return
+    data = build_map(ctx, test_run.key, test_run.commit, recs, test_run.previous)
+    try:
+        save_map(ctx, data)
+    except OSError as exc:
+        outcome.checked.append(f"test map not saved ({exc})")
+        return
+    test_run.total = len(data["tests"])
+    outcome.checked.append(
+        f"test map of {test_run.commit[:7]} recorded: {len(data['tests'])} tests, "
+        f"{len(data['units'])} functions"
+    )
+
+
+def _record_failures(
+    ctx: StepContext, outcome: StepOutcome, test_run: TestRun, result: CommandResult | None
+) -> None:
+    """After a selected run: which tests failed (they run next time too), and the suite's size
+    (the map's tests that still exist, and those this run found)."""
+    assert test_run.record is not None and test_run.selection is not None
+    selection = test_run.selection
+    recs = read_records(test_run.record)[0] if result is not None else []
+    failed = {t for rec in recs for t in rec.get("failed") or []}
+    ran = {t for rec in recs for t in rec.get("ran") or []}
+    save_failed(ctx, failed)
+    current = file_ids(ctx)
+    known = {
+        t
+        for t in (test_run.previous or {}).get("tests") or {}
+        if test_file_of(t) in current and test_file_of(t) not in selection.full_files
+    }
+    test_run.total = len(known | ran)

@@ -1,0 +1,451 @@
+"""Test impact analysis in test_execution: real git repositories with a small real pytest
+project, run through the CLI with smart execution; the test map our pytest plugin records on a
+full run, and the tests a change then selects (or every test, and why)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ai_workflow.cli import main
+from ai_workflow.testselect.node import related_argv
+from ai_workflow.testselect.pydiff import compare_sources
+from tests.helpers import commit_all, make_repo
+
+PROJECT = {
+    ".gitignore": ".ai_workflow/\n",
+    "pyproject.toml": (
+        '[project]\nname = "calc"\nversion = "0.1"\n'
+        '[tool.pytest.ini_options]\ntestpaths = ["tests"]\npythonpath = ["src"]\n'
+    ),
+    "src/calc/__init__.py": "",
+    "src/calc/ops.py": ("def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    return a * b\n"),
+    "src/calc/text.py": (
+        "from pathlib import Path\n\n\ndef shout(s):\n    return s.upper() + '!'\n\n\n"
+        "def greeting():\n    return (Path(__file__).parent / 'greeting.txt').read_text().strip()\n"
+    ),
+    "src/calc/greeting.txt": "hello\n",
+    "tests/conftest.py": "import pytest\n\n\n@pytest.fixture\ndef two():\n    return 2\n",
+    "tests/test_ops.py": (
+        "from calc.ops import add, mul\n\n\ndef test_add():\n    assert add(1, 2) == 3\n\n\n"
+        "def test_mul(two):\n    assert mul(two, 3) == 6\n"
+    ),
+    "tests/test_text.py": (
+        "from calc.text import greeting, shout\n\n\ndef test_shout():\n"
+        "    assert shout('a') == 'A!'\n\n\ndef test_greeting():\n"
+        "    assert greeting() == 'hello'\n"
+    ),
+}
+ALL = {
+    "tests/test_ops.py::test_add",
+    "tests/test_ops.py::test_mul",
+    "tests/test_text.py::test_shout",
+    "tests/test_text.py::test_greeting",
+}
+
+
+def run(repo: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, Any]:
+    code = main(
+        [
+            *("run", "--target", str(repo), "--steps", "test_execution", "--smart-execution"),
+            *("--auto", "--json", *extra),
+        ]
+    )
+    summary: dict[str, Any] = json.loads(capsys.readouterr().out)
+    assert code in (0, 1)
+    return summary
+
+
+def ran_tests(repo: Path) -> set[str]:
+    """The tests the last run ran, from its JUnit report."""
+    reports = sorted(repo.glob(".ai_workflow/logs/*/junit-test_execution.xml"))
+    text = reports[-1].read_text(encoding="utf-8")
+    import xml.etree.ElementTree as ET
+
+    found = set()
+    for case in ET.fromstring(text).iter("testcase"):
+        module = case.get("classname", "").replace(".", "/")
+        found.add(f"{module}.py::{case.get('name')}")
+    return found
+
+
+def edit(repo: Path, path: str, old: str, new: str) -> None:
+    file = repo / path
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """The project with two commits, and the full run on the second that records the map."""
+    repo = make_repo(tmp_path / "calc", PROJECT)
+    (repo / "src/calc/extra.py").write_text("def unused():\n    return 0\n", encoding="utf-8")
+    commit_all(repo, "extra")
+    summary = run(repo, capsys)
+    assert summary["selection"]["mode"] == "all"
+    assert summary["selection"]["reason"].startswith("no test map recorded")
+    assert summary["tests"]["total"] == summary["tests"]["selected"] == 4
+    maps = list(repo.glob(".ai_workflow/step_cache/test_execution.testmap/*.json"))
+    assert len(maps) == 1
+    recorded = json.loads(maps[0].read_text(encoding="utf-8"))
+    assert set(recorded["tests"]) == ALL
+    units = recorded["units"]
+    mul = {units[i][1] for i in recorded["tests"]["tests/test_ops.py::test_mul"]}
+    assert {"mul", "test_mul", "two"} <= mul and "add" not in mul
+    return repo
+
+
+def test_a_change_to_one_function_selects_only_the_tests_that_ran_it(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(project, "src/calc/ops.py", "return a * b", "return b * a")
+    commit_all(project, "mul")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    assert summary["selection"]["base"] is not None
+    assert summary["tests"]["selected"] == 1 and summary["tests"]["total"] == 4
+    assert summary["tests"]["passed"] == 1
+    assert ran_tests(project) == {"tests/test_ops.py::test_mul"}
+    step = summary["steps"][0]
+    assert step["summary"].startswith("ran 1 of 4 tests (affected by 1 changed file")
+
+
+def test_a_fault_in_a_selected_function_is_caught(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(project, "src/calc/ops.py", "return a + b", "return a - b")
+    commit_all(project, "broken add")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    assert summary["tests"]["failed"] == 1 and summary["tests"]["selected"] == 1
+    assert summary["status"] == "failed"
+
+
+def test_conftest_change_runs_every_test(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(project, "tests/conftest.py", "return 2", "return 1 + 1")
+    commit_all(project, "conftest")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "all"
+    assert "tests/conftest.py changed" in summary["selection"]["reason"]
+    assert summary["tests"]["selected"] == 4
+
+
+def test_a_data_file_the_tests_read_runs_every_test(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "src/calc/greeting.txt").write_text("hi\n", encoding="utf-8")
+    commit_all(project, "greeting")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "all"
+    assert "src/calc/greeting.txt, a file the tests read" in summary["selection"]["reason"]
+    assert summary["tests"]["failed"] == 1
+
+
+def test_module_level_change_in_an_imported_module_runs_every_test(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(project, "src/calc/ops.py", "def add", "LIMIT = 3\n\n\ndef add")
+    commit_all(project, "constant")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "all"
+    assert "module-level code changed" in summary["selection"]["reason"]
+
+
+def test_dependency_manifest_change_runs_every_test(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(project, "pyproject.toml", 'version = "0.1"', 'version = "0.2"')
+    commit_all(project, "version")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "all"
+    assert "pyproject.toml changed" in summary["selection"]["reason"]
+
+
+def test_other_tools_tables_in_pyproject_do_not_run_every_test(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with (project / "pyproject.toml").open("a", encoding="utf-8") as handle:
+        handle.write("[tool.black]\nline-length = 90\n")
+    edit(project, "src/calc/text.py", "+ '!'", "+ '!' * 1")
+    commit_all(project, "black and shout")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    assert ran_tests(project) == {"tests/test_text.py::test_shout"}
+
+
+def test_tests_that_failed_last_time_run_again(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(project, "src/calc/text.py", "+ '!'", "+ '?'")
+    commit_all(project, "break shout")
+    failed = run(project, capsys)
+    assert failed["tests"]["failed"] == 1
+    edit(project, "src/calc/text.py", "+ '?'", "+ '!'")  # back as the map knows it
+    edit(project, "src/calc/ops.py", "return a * b", "return b * a")
+    commit_all(project, "mul, shout fixed")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    assert ran_tests(project) == {"tests/test_ops.py::test_mul", "tests/test_text.py::test_shout"}
+    assert summary["tests"]["passed"] == 2 and summary["tests"]["total"] == 4
+
+
+def test_a_new_test_file_and_a_changed_test_file_run_whole(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "tests/test_more.py").write_text(
+        "from calc.ops import add\n\n\ndef test_more():\n    assert add(2, 2) == 4\n",
+        encoding="utf-8",
+    )
+    edit(project, "tests/test_text.py", "== 'A!'", "== 'A' + '!'")
+    commit_all(project, "more tests")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    assert ran_tests(project) == {
+        "tests/test_more.py::test_more",
+        "tests/test_text.py::test_shout",
+        "tests/test_text.py::test_greeting",
+    }
+    assert summary["tests"]["total"] == 5  # the map now knows the new test
+
+
+def test_selected_runs_are_measured_from_the_recorded_map(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(project, "src/calc/ops.py", "return a * b", "return b * a")
+    commit_all(project, "mul")
+    run(project, capsys)
+    edit(project, "src/calc/ops.py", "return a + b", "return b + a")
+    commit_all(project, "add")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    # a selected run does not trace: both changes since the map's commit count
+    assert ran_tests(project) == {"tests/test_ops.py::test_add", "tests/test_ops.py::test_mul"}
+    assert summary["tests"]["total"] == 4
+
+
+def test_nothing_reachable_runs_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "tools.py").write_text("def helper():\n    return 1\n", encoding="utf-8")
+    commit_all(project, "a script no test runs")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    assert summary["tests"]["selected"] == 0 and summary["tests"]["total"] == 4
+    assert summary["steps"][0]["summary"].startswith("ran 0 of 4 tests")
+    assert summary["steps"][0]["status"] == "passed" and not summary["steps"][0]["findings"]
+
+
+def test_all_tests_flag_and_config_run_everything(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(project, "src/calc/ops.py", "return a * b", "return b * a")
+    commit_all(project, "mul")
+    summary = run(project, capsys, "--all-tests")
+    assert summary["selection"] == {
+        "mode": "all",
+        "reason": "test selection is off (run.test_selection: all, or --all-tests)",
+        "base": None,
+    }
+    assert summary["tests"]["selected"] == 4
+
+
+def test_an_unknown_base_runs_every_test(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path / "one", PROJECT)  # one commit: nothing to compare with
+    summary = run(repo, capsys)
+    assert summary["selection"]["mode"] == "all"
+    assert summary["selection"]["reason"].startswith("the change base is unknown")
+    assert summary["tests"]["selected"] == 4
+
+
+def test_without_smart_execution_nothing_is_recorded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_repo(tmp_path / "plain", PROJECT)
+    code = main(["run", "--target", str(repo), "--steps", "test_execution", "--auto", "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert summary["selection"]["reason"] == "smart execution is off"
+    assert not list(repo.glob(".ai_workflow/step_cache/test_execution.testmap/*.json"))
+
+
+# --------------------------------------------------------------------------- what a change reaches
+
+
+MODULE = '''"""A module."""
+import os
+
+LIMIT = 3
+
+
+def first(x):
+    """Doc."""
+    return x + 1
+
+
+class Box:
+    size = 2
+
+    def get(self):
+        return self.size
+
+    async def fetch(self):
+        return 1
+'''
+
+
+def test_body_changes_are_told_from_module_level_changes() -> None:
+    body = compare_sources(MODULE, MODULE.replace("return self.size", "return self.size * 2"))
+    assert (body.module_level, body.functions) == (False, {"Box.get"})
+    docs = compare_sources(MODULE, MODULE.replace('"""Doc."""', '"""Other doc."""'))
+    assert (docs.module_level, docs.functions) == (False, set())
+    assert compare_sources(MODULE, MODULE.replace("LIMIT = 3", "LIMIT = 4")).module_level
+    assert compare_sources(MODULE, MODULE.replace("size = 2", "size = 3")).module_level
+    assert compare_sources(MODULE, MODULE.replace("def first(x)", "def first(x=1)")).module_level
+    assert compare_sources(MODULE, MODULE + "\n\ndef later():\n    pass\n").module_level
+    assert compare_sources(MODULE, "def broken(:\n").module_level
+    assert compare_sources(None, MODULE).module_level
+
+
+NAMES = [f"f{i}" for i in range(6)]
+
+
+def module_of(bodies: dict[str, int]) -> str:
+    return "X = 1\n\n" + "".join(
+        f"def {name}(a):\n    return a + {value}\n\n\n" for name, value in bodies.items()
+    )
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    old=st.lists(st.integers(0, 9), min_size=len(NAMES), max_size=len(NAMES)),
+    new=st.lists(st.integers(0, 9), min_size=len(NAMES), max_size=len(NAMES)),
+)
+def test_every_edited_body_is_reported_and_nothing_else(old: list[int], new: list[int]) -> None:
+    """The invariant selection rests on: the functions reported changed are exactly those
+    whose body differs, so the tests that ran them are a superset of the tests a body edit
+    can affect."""
+    change = compare_sources(
+        module_of(dict(zip(NAMES, old, strict=True))), module_of(dict(zip(NAMES, new, strict=True)))
+    )
+    assert not change.module_level
+    assert change.functions == {n for n, a, b in zip(NAMES, old, new, strict=True) if a != b}
+
+
+# --------------------------------------------------------------------------- node
+
+
+def test_jest_and_vitest_commands_relate_changed_sources() -> None:
+    argv, _ = related_argv("jest", ["npm", "test"], ["src/a.js"], ["test/b.test.js"])
+    assert argv == [
+        "npm", "test", "--", "--passWithNoTests", "--findRelatedTests", "src/a.js",
+        "test/b.test.js",
+    ]  # fmt: skip
+    argv, _ = related_argv("vitest", ["npx", "vitest", "run"], ["src/a.ts"], [])
+    assert argv == ["npx", "vitest", "related", "--run", "src/a.ts"]
+    argv, why = related_argv("jest", ["jest"], ["package.json"], [])
+    assert argv is None and "package.json changed" in why
+    argv, why = related_argv("jest", ["jest"], ["jest.config.js"], [])
+    assert argv is None and "configuration" in why
+    argv, why = related_argv("vitest", ["npm", "test"], ["a.js"], [])
+    assert argv is None and "script" in why
+
+
+JEST_DIR = Path("/tmp/ai-workflow-test-jest")
+
+
+def _jest_modules() -> Path | None:
+    """node_modules with jest, installed once from the npm registry (None: cannot)."""
+    if shutil.which("npm") is None:
+        return None
+    if (JEST_DIR / "node_modules/.bin/jest").exists():
+        return JEST_DIR / "node_modules"
+    JEST_DIR.mkdir(parents=True, exist_ok=True)
+    (JEST_DIR / "package.json").write_text(
+        '{"name": "jest-home", "version": "1.0.0", "devDependencies": {"jest": "^29.7.0"}}\n',
+        encoding="utf-8",
+    )
+    try:
+        proc = subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--prefer-offline"],
+            cwd=JEST_DIR,
+            capture_output=True,
+            timeout=300,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    ok = proc.returncode == 0 and (JEST_DIR / "node_modules/.bin/jest").exists()
+    return JEST_DIR / "node_modules" if ok else None
+
+
+def test_jest_runs_the_tests_related_to_the_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    modules = _jest_modules()
+    if modules is None:
+        pytest.skip("jest could not be installed from the npm registry")
+    files = {
+        ".gitignore": ".ai_workflow/\nnode_modules\n",
+        "package.json": json.dumps(
+            {
+                "name": "j",
+                "version": "1.0.0",
+                "scripts": {"test": "jest"},
+                "devDependencies": {"jest": "^29.7.0"},
+            }
+        ),
+        "src/a.js": "module.exports = (x) => x + 1;\n",
+        "src/b.js": "module.exports = (x) => x * 2;\n",
+        "test/a.test.js": "const a = require('../src/a');\ntest('a', () => expect(a(1)).toBe(2));\n",
+        "test/b.test.js": "const b = require('../src/b');\ntest('b', () => expect(b(2)).toBe(4));\n",
+    }
+    repo = make_repo(tmp_path / "j", files)
+    (repo / "node_modules").symlink_to(modules)
+    (repo / "src/c.js").write_text("module.exports = 1;\n", encoding="utf-8")
+    commit_all(repo, "c")
+    first = run(repo, capsys)
+    assert first["selection"]["mode"] == "affected", first["selection"]
+    assert first["tests"]["selected"] == 0 and first["status"] == "passed"  # none imports c.js
+    edit(repo, "src/b.js", "x * 2", "2 * x")
+    commit_all(repo, "b")
+    summary = run(repo, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    assert summary["selection"]["reason"] == "related to 1 changed file"
+    assert summary["tests"]["selected"] == 1 and summary["tests"]["passed"] == 1
+
+
+def test_a_test_that_starts_pytest_is_always_selected_and_cannot_spoil_the_map(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {
+        **PROJECT,
+        "inner/test_inner.py": "def test_inner():\n    assert True\n",
+        "tests/test_nested.py": (
+            "import subprocess, sys\n\n\ndef test_nested():\n"
+            "    done = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p',\n"
+            "                           'no:cacheprovider', 'inner'], capture_output=True)\n"
+            "    assert done.returncode == 0\n"
+        ),
+    }
+    repo = make_repo(tmp_path / "nested", files)
+    (repo / "src/calc/extra.py").write_text("def unused():\n    return 0\n", encoding="utf-8")
+    commit_all(repo, "extra")
+    first = run(repo, capsys)
+    assert first["tests"]["selected"] == 5
+    stored = json.loads(
+        next(repo.glob(".ai_workflow/step_cache/test_execution.testmap/*.json")).read_text()
+    )
+    assert set(stored["tests"]) == ALL | {"tests/test_nested.py::test_nested"}
+    assert stored["spawning"] == ["tests/test_nested.py::test_nested"]
+    edit(repo, "src/calc/ops.py", "return a * b", "return b * a")
+    commit_all(repo, "mul")
+    summary = run(repo, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    assert ran_tests(repo) == {"tests/test_ops.py::test_mul", "tests/test_nested.py::test_nested"}
