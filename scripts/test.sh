@@ -20,6 +20,17 @@ if [ -z "${ESLINT_TEST_DIR:-}" ] && command -v npm >/dev/null 2>&1; then
     echo "(npm could not install eslint: the real-eslint test will be skipped)"
   fi
 fi
+# A real jest for the test-selection test of `jest --findRelatedTests` (npm registry); without
+# npm that test skips. Installed here, never by a test.
+if [ -z "${JEST_TEST_DIR:-}" ] && command -v npm >/dev/null 2>&1; then
+  JEST_DIR="$PWD/.jest-test"
+  if [ -x "$JEST_DIR/node_modules/.bin/jest" ] \
+    || npm install -q --prefix "$JEST_DIR" --no-audit --no-fund --no-save "jest@^29.7" >/dev/null 2>&1; then
+    export JEST_TEST_DIR="$JEST_DIR"
+  else
+    echo "(npm could not install jest: the real-jest test will be skipped)"
+  fi
+fi
 # bats for the tests that run a bats project: Debian's package when we are root with apt,
 # else bats-core from npm into the test venv; without either those tests skip.
 BATS_DIR="$VENV/bats"
