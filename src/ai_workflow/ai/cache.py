@@ -261,7 +261,6 @@ class ResponseCache:
             self._disabled = why
             warnings.warn(f"{why}; the cache is off for this run", stacklevel=5)
 
-
     # ------------------------------------------------------------------ entries
 
     def get(self, key: str) -> CachedAnswer | None:

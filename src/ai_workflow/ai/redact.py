@@ -103,6 +103,8 @@ def _full_name(match: re.Match[str]) -> str:
     while first > 0 and start - first < NAME_LOOKBACK and text[first - 1] in _NAME_CHARS:
         first -= 1
     return text[first : match.end("name")]
+
+
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_\-]+")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # POSTGRES_PASSWORD: configuration, not code
 _CODE_VALUE = re.compile(r"[()\[\]{}]|://|^(?:os|process|env|settings|config|self|getenv)\b")
