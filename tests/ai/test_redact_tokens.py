@@ -126,11 +126,12 @@ def test_entropy() -> None:
     assert shannon_entropy("abcd") == pytest.approx(2.0)
 
 
-def test_estimate_is_chars_over_four_rounded_up() -> None:
+def test_estimate_is_ascii_chars_over_three_plus_other_bytes() -> None:
     assert estimate_tokens("") == 0
-    assert estimate_tokens("abcd") == 1
-    assert estimate_tokens("abcde") == 2
-    assert ESTIMATE.count("x" * 400) == 100
+    assert estimate_tokens("abc") == 1
+    assert estimate_tokens("abcd") == 2
+    assert ESTIMATE.count("x" * 300) == 100
+    assert estimate_tokens("é") == 2  # two UTF-8 bytes: at most two tokens, never fewer counted
 
 
 @settings(max_examples=80, deadline=None)
