@@ -82,6 +82,19 @@ def _request(url: str, body: dict[str, Any] | None, timeout: float) -> Any | Non
         return None
 
 
+def unreachable(base_url: str, timeout: float = PROBE_TIMEOUT_S) -> str | None:
+    """Why nothing answers at `base_url`'s host and port (None: something listens)."""
+    import socket
+
+    parts = urlsplit(base_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "localhost", port), timeout=timeout):
+            return None
+    except OSError as exc:
+        return f"cannot connect to {base_url}: {exc.strerror or exc} (is the server running?)"
+
+
 def get_json(url: str, timeout: float = PROBE_TIMEOUT_S) -> Any | None:
     return _request(url, None, timeout)
 
