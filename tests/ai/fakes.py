@@ -92,7 +92,8 @@ class FakeLLMServer:
         self.context_window = context_window  # prompts over it are rejected with HTTP 400
         self.props = props  # llama.cpp's GET /props tells the window
         self.tokenize = tokenize  # "llama.cpp" (/tokenize) or "llama-cpp-python"
-        self.models = models  # GET /v1/models entries (None: no such route)
+        # GET /v1/models entries, as every OpenAI-compatible server has them (None: no route)
+        self.models = models if models is not None else [{"id": "fake-model", "object": "model"}]
         self.ollama_show = ollama_show  # POST /api/show answer (None: no such route)
         self.stream_delay_s = stream_delay_s  # between streamed chunks
         self.stream_closed_early = threading.Event()  # the client closed a stream midway

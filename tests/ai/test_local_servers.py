@@ -262,3 +262,13 @@ def test_the_estimate_does_not_undercount_this_projects_code() -> None:
     for path in sorted(root.rglob("*.py"))[:60]:
         text = path.read_text(encoding="utf-8")
         assert estimate_tokens(text) >= counter.count(text), path
+
+
+def test_a_server_listing_no_model_asks_for_ai_model(tmp_path: Path) -> None:
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    with FakeLLMServer(answer=GOOD, models=[]) as server:
+        config = ai_config(provider="lmstudio", base_url=server.base_url, model=None)
+        outcome = review(reviewer_for(target, config), target, config, changed=changed)
+        assert server.requests == []
+    [note] = [s for s in outcome.skipped_checks if s.startswith("AI review skipped")]
+    assert "lists no model: set ai.model" in note
