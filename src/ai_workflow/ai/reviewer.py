@@ -45,6 +45,7 @@ from ai_workflow.ai.schema import (
     ParsedResponse,
     ResponseError,
     response_schema,
+    structured_output_schema,
 )
 from ai_workflow.ai.schema import parse_response as parse_answer
 from ai_workflow.ai.templates import PromptTemplate, TemplateError, load_template
@@ -229,7 +230,7 @@ class AIReviewer:
                 temperature=self.ai.temperature,
                 max_output_tokens=budget.output,
                 template=f"{template.step_id}@{template.version}",
-                schema=response_schema(ctx.spec.id),
+                schema=structured_output_schema(response_schema(ctx.spec.id)),
             )
             try:
                 response = self._answer(ctx, provider, request, outcome, info)
