@@ -83,6 +83,7 @@ class FakeLLMServer:
         models: list[dict[str, Any]] | None = None,
         ollama_show: dict[str, Any] | None = None,
         stream_delay_s: float = 0.0,
+        window_error_in_stream: bool = False,
     ) -> None:
         self.protocol = protocol
         self.answer = answer if answer is not None else findings_answer()
@@ -96,6 +97,9 @@ class FakeLLMServer:
         self.models = models if models is not None else [{"id": "fake-model", "object": "model"}]
         self.ollama_show = ollama_show  # POST /api/show answer (None: no such route)
         self.stream_delay_s = stream_delay_s  # between streamed chunks
+        # llama-cpp-python checks the window only once a stream has begun: HTTP 200, then the
+        # stream ends without a chunk (its error goes to the server's console)
+        self.window_error_in_stream = window_error_in_stream
         self.stream_closed_early = threading.Event()  # the client closed a stream midway
         self.probes: list[str] = []  # "GET /props", "POST /tokenize", ...
         self.requests: list[Recorded] = []
@@ -333,6 +337,10 @@ class FakeLLMServer:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 fake._record(Recorded(self.path, body, raw, headers, time.time()))
                 rejected = fake.rejection(body)
+                over = rejected is not None and rejected[0] == 400
+                if over and body.get("stream") and fake.window_error_in_stream:
+                    self._stream([])
+                    return
                 if rejected is not None:
                     self._send(rejected[0], json.dumps(rejected[1]))
                     return

@@ -109,16 +109,19 @@ def test_the_window_from_props_bounds_the_prompt_and_a_smaller_one_is_learned(
             outcome.add("ruff/E501", "warning", f"line too long ({100 + n} > 100)", "src/x.py", n)
         return outcome
 
-    with FakeLLMServer(answer=GOOD, context_window=3000) as quiet:
+    with FakeLLMServer(answer=GOOD, context_window=3000, window_error_in_stream=True) as quiet:
         config = ai_config(provider="llamacpp", base_url=quiet.base_url, max_output_tokens=512)
         reviewer = reviewer_for(target, config)
         outcome = review(reviewer, target, config, changed=changed, outcome=many_findings())
-        assert len(quiet.requests) == 2  # refused once, then within the window it named
+        # the stream ended empty, asked again without streaming the server named its window,
+        # then the rebuilt prompt
+        assert len(quiet.requests) == 3
+        assert [r.body.get("stream") for r in quiet.requests] == [True, None, True]
         assert outcome.data["ai"]["context_window"] == 3000
         assert len(ai_findings(outcome)) == 1
         spec = documentation.SPEC
         review(reviewer, target, config, spec=spec, changed=changed, outcome=many_findings())
-        assert len(quiet.requests) == 3  # learned for the rest of the run
+        assert len(quiet.requests) == 4  # learned for the rest of the run
 
 
 def test_truncated_answer_advice_names_the_window(tmp_path: Path) -> None:

@@ -230,7 +230,10 @@ class OpenAIProvider:
             mode = self._mode
             try:
                 if self.stream:
-                    return self._streamed(client, request, mode, progress)
+                    try:
+                        return self._streamed(client, request, mode, progress)
+                    except _EmptyStream:
+                        pass  # asked again without streaming: that shows the server's error
                 completion = client.chat.completions.create(**self._params(request, mode))
                 return _response(completion, request)
             except ValueError as exc:  # the body is no JSON (json.JSONDecodeError)
@@ -312,7 +315,15 @@ class OpenAIProvider:
                     progress(received)
         finally:
             stream.close()  # on a timeout too: the closed connection stops the generation
+        if not parts and finish is None:
+            # llama-cpp-python fails a streamed request (a prompt over the window) after its
+            # HTTP 200: the stream just ends
+            raise _EmptyStream()
         return _build(request, "".join(parts), finish, usage, model, refused=False)
+
+
+class _EmptyStream(Exception):
+    """A stream that ended without a token or a finish reason."""
 
 
 class _Retryable(Exception):
