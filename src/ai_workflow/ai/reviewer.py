@@ -38,6 +38,7 @@ from ai_workflow.ai.providers.factory import (
     provider_name,
     resolve_provider,
 )
+from ai_workflow.ai.providers.server import unreachable
 from ai_workflow.ai.redact import redact
 from ai_workflow.ai.schema import (
     COMMIT_STEP,
@@ -221,6 +222,10 @@ class AIReviewer:
                     f"{info['prompt_file']}"
                 )
                 return
+            if budget.window is not None and prompt.tokens > budget.budget:
+                self._note_prompt(outcome, prompt)
+                self._too_small(ctx, outcome, provider, info, prompt, budget)
+                return
             request = ChatRequest(
                 provider=provider.name,
                 base_url=provider.base_url,
@@ -252,6 +257,25 @@ class AIReviewer:
         else:
             info.setdefault("stored_in_cache", False)
 
+    def _too_small(
+        self,
+        ctx: StepContext,
+        outcome: StepOutcome,
+        provider: Provider,
+        info: dict[str, Any],
+        prompt: BuiltPrompt,
+        budget: Plan,
+    ) -> None:
+        """The instructions alone do not fit the window: sending would only be refused."""
+        assert budget.window is not None
+        why = (
+            f"the prompt's fixed part takes {prompt.tokens} tokens, more than the "
+            f"{budget.budget} that the model's context window of {budget.window.tokens} "
+            f"({budget.window.source}) leaves beside {budget.output} for the answer: use a model "
+            "with a larger window"
+        )
+        self._problem(ctx, outcome, provider, info, ProviderError(why))
+
     def _model(self, ctx: StepContext, provider: Provider | None) -> str | None:
         configured = self.ai.step_models.get(ctx.spec.id) or self.ai.model
         if configured or provider is None:
@@ -265,6 +289,13 @@ class AIReviewer:
         if self._disabled:
             return self._disabled
         if model is None and getattr(provider, "requires_model", False):
+            down = unreachable(provider.base_url or "")
+            if down:  # no model because nothing answers: the same as a refused request
+                with self._lock:
+                    self._disabled = f"{down}; AI is off for the rest of this run"
+                self._notify_once("unreachable", "warning", f"AI: {self._disabled}")
+                self._problem_once("unreachable", down)
+                return self._disabled
             reason = (
                 f"the server at {provider.base_url} lists no model: set ai.model (for Ollama, "
                 "a name `ollama list` shows)"
@@ -387,8 +418,7 @@ class AIReviewer:
             if any(p.get("key") == key for p in self._problems):
                 return
             self._problems.append({"key": key, "error": text})
-        if self.notify is not None:
-            self.notify("warning", f"AI: {text}")
+        self._notify_once(key, "warning", f"AI: {text}")
 
     def _notify_once(self, key: str, level: str, text: str) -> None:
         with self._lock:

@@ -18,6 +18,7 @@ the token count, and a timeout closes the stream, which makes the server stop ge
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from typing import Any
@@ -234,6 +235,13 @@ class OpenAIProvider:
                         return self._streamed(client, request, mode, progress)
                     except _EmptyStream:
                         pass  # asked again without streaming: that shows the server's error
+                    except errors.APIConnectionError as exc:
+                        if isinstance(exc, errors.APITimeoutError) or _refused(exc):
+                            raise
+                        # llama-cpp-python drops a stream it cannot serve (a prompt over its
+                        # window) before any byte: without streaming, it says why
+                    # ...on a new connection: the pool may still hold the one the server cut
+                    client = client.with_options(max_retries=max(1, client.max_retries))
                 completion = client.chat.completions.create(**self._params(request, mode))
                 return _response(completion, request)
             except ValueError as exc:  # the body is no JSON (json.JSONDecodeError)
@@ -273,7 +281,7 @@ class OpenAIProvider:
         return True
 
     def _raise_status(self, exc: Any, request: ChatRequest) -> None:
-        message = _short(exc.message)
+        message = _short(re.sub(r"^Error code: \d+ - ", "", str(exc.message)))
         if exc.status_code in (400, 413, 422) and is_context_error(exc.message, exc.body):
             window = window_from_error(exc.message, exc.body)
             raise ContextExceeded(f"HTTP {exc.status_code}: {message}", window) from None
@@ -313,6 +321,15 @@ class OpenAIProvider:
                     finish = getattr(choice, "finish_reason", None) or finish
                 if progress is not None:
                     progress(received)
+        except (ProviderError, self._openai.APIStatusError):
+            raise
+        except Exception as exc:  # the connection broke off inside the stream
+            if not parts:
+                raise _EmptyStream() from None
+            raise ProviderError(
+                f"the answer from {self.base_url} broke off after {received} tokens: "
+                f"{_short(str(exc)) or type(exc).__name__}"
+            ) from None
         finally:
             stream.close()  # on a timeout too: the closed connection stops the generation
         if not parts and finish is None:
