@@ -146,7 +146,9 @@ def _run_overrides(args: argparse.Namespace) -> dict[str, Any]:
     return {flag: getattr(args, flag) for flag in RUN_FLAGS if getattr(args, flag) is not None}
 
 
-def _run_parts(target: Path, config: Config, remote: RemoteCache | None) -> dict[str, Any]:
+def _run_parts(
+    target: Path, config: Config, remote: RemoteCache | None, console: RunConsole | None = None
+) -> dict[str, Any]:
     """The AI reviewer, smart execution and report writers, built lazily per run; both caches
     share the run's remote team cache."""
     from ai_workflow.ai import build_reviewer
@@ -155,7 +157,12 @@ def _run_parts(target: Path, config: Config, remote: RemoteCache | None) -> dict
 
     return {
         "make_reviewer": lambda ws: build_reviewer(
-            config, ws, use_cache=config.run.ai_cache, remote=remote
+            config,
+            ws,
+            use_cache=config.run.ai_cache,
+            remote=remote,
+            notify=console.message if console is not None else None,
+            step_note=console.step_note if console is not None else None,
         ),
         "make_reporter": lambda ws, specs: FileReporter(ws, specs, config.report),
         "make_step_cache": lambda ws: build_step_cache(target, config, ws, remote),
@@ -220,7 +227,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         show_graph=args.show_graph,
         interactive=interactive,
-        **_run_parts(target, config, remote),
+        **_run_parts(target, config, remote, console),
     )
     if finding_policy is not None:
         request.finding_policy = finding_policy

@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     *("tech_stack", "cache", "changes", "explain", "rules", "baseline", "report"),
     "migrate_config",
     *("init", "config", "ci", "completion"),  # CI, init, configuration
+    "ai",  # ai check
 )
 """Extra subcommands: module names under `ai_workflow.commands`."""
 

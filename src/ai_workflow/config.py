@@ -170,9 +170,25 @@ class RunConfig(_Section):
 
 
 class AIConfig(_Section):
-    provider: Literal["none", "auto", "openai", "anthropic", "copilot"] = "none"
+    # ollama, llamacpp, lmstudio, vllm: presets of the OpenAI-compatible provider (local servers)
+    provider: Literal[
+        "none", "auto", "openai", "anthropic", "copilot", "ollama", "llamacpp", "lmstudio", "vllm"
+    ] = "none"
     model: str | None = None
     base_url: str | None = None
+    context_window: int | None = Field(
+        default=None,
+        ge=512,
+        le=100_000_000,
+        description="The model's context window in tokens (prompt + answer). None: asked from "
+        "the server where it tells (llama.cpp /props, vLLM /v1/models, Ollama /api/show), else "
+        "a table of known hosted models, else 8192.",
+    )
+    stream: bool | None = Field(
+        default=None,
+        description="Stream answers (live token count; a timeout closes the stream so the "
+        "server stops generating). None: on for the local-server presets, off otherwise.",
+    )
     api_key_env: str | None = None
     temperature: float = Field(default=0.0, ge=0, le=2)
     max_output_tokens: int = Field(default=2048, ge=1, le=1_000_000)

@@ -100,3 +100,11 @@ def review(
 
 def ai_findings(outcome: StepOutcome) -> list[Any]:
     return [f for f in outcome.findings if f.source == "ai"]
+
+
+def provider_problem(outcome: StepOutcome) -> str:
+    """The provider failure of a review: in the step's AI data and notes, never a finding."""
+    assert not any(f.rule == "ai/provider-error" for f in outcome.findings)
+    error = str(outcome.data["ai"]["error"])
+    assert any(error in note for note in outcome.skipped_checks)
+    return error

@@ -117,7 +117,9 @@ def test_step_cache_never_freezes_ai_results(
         third = _run(capsys, target, "--no-ai-cache")
         assert len(server.requests) == 6  # --no-ai-cache really asks again
     first_rules = {f["rule"] for s in first["steps"] for f in s["findings"]}
-    assert "ai/provider-error" in first_rules
+    assert not {r for r in first_rules if r.startswith("ai/")}  # provider errors: no findings
+    problems = first["ai"]["problems"]  # ...but the run's ai block
+    assert len(problems) == 2 and all("HTTP 500" in p["error"] for p in problems)
     reused = {s["id"] for s in second["steps"] if s["status"] == "reused"}
     assert {"documentation", "code_quality"} <= reused
     rules = {f["rule"] for s in second["steps"] for f in s["findings"]}

@@ -126,11 +126,14 @@ def test_entropy() -> None:
     assert shannon_entropy("abcd") == pytest.approx(2.0)
 
 
-def test_estimate_is_chars_over_four_rounded_up() -> None:
+def test_estimate_charges_each_piece_conservatively() -> None:
     assert estimate_tokens("") == 0
-    assert estimate_tokens("abcd") == 1
-    assert estimate_tokens("abcde") == 2
-    assert ESTIMATE.count("x" * 400) == 100
+    assert estimate_tokens("abcde") == 1 and estimate_tokens("abcdef") == 2  # letters / 5
+    assert estimate_tokens("12") == 2  # digit by digit
+    assert estimate_tokens("();") == 2  # punctuation / 2
+    assert estimate_tokens(" " * 8) == 1  # spaces / 8
+    assert estimate_tokens("é") == 2  # two UTF-8 bytes: at most two tokens, never fewer counted
+    assert estimate_tokens("a\x00b") == 3  # a control character: one token
 
 
 @settings(max_examples=80, deadline=None)

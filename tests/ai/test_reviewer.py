@@ -49,7 +49,8 @@ def test_auto_picks_the_provider_from_the_key(tmp_path: Path) -> None:
         with_key = reviewer_for(target, config, environ={"OPENAI_API_KEY": "k"})
         review(with_key, target, config, changed=changed)
         assert len(server.requests) == 1
-        assert server.requests[0].headers["authorization"] == "Bearer k"
+        # OPENAI_API_KEY goes to OpenAI's API only, never to another host
+        assert server.requests[0].headers["authorization"] == "Bearer unused"
     assert with_key.stats()["provider"] == "openai"
     without = reviewer_for(target, config, environ={})
     outcome = review(without, target, config, changed=changed)

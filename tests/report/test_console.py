@@ -134,3 +134,19 @@ def test_verbose_finding_lines_have_no_gap_where_a_location_is_missing() -> None
     found = [finding("lint/command-failed", "warning", "lint command failed", step="code_quality")]
     console.step_finished(step, result(9, "code_quality", StepStatus.WARNING, found))
     assert "    warning lint/command-failed lint command failed" in buffer.getvalue()
+
+
+def test_a_streamed_answer_shows_its_token_count_live_and_nothing_without_a_terminal() -> None:
+    console, buffer = quiet_console(width=200)
+    step = spec(1, "documentation")
+    console.run_started("workflow_20260101_000000", [(step, "")])
+    console.step_started(step)
+    console.live_mode = True  # as on a terminal: the note goes to the live table
+    console.step_note("documentation", "AI answer: 42 tokens")
+    render = Console(file=io.StringIO(), width=200, no_color=True)
+    render.print(console._table())
+    assert "AI answer: 42 tokens" in render.file.getvalue()  # type: ignore[attr-defined]
+    console.live_mode = False  # a pipe or a CI log: no progress lines at all
+    before = buffer.getvalue()
+    console.step_note("documentation", "AI answer: 43 tokens")
+    assert buffer.getvalue() == before

@@ -269,10 +269,17 @@ def never_read(target: Path, rel: str, exclude: tuple[str, ...]) -> bool:
 
 
 class PromptBuilder:
-    def __init__(self, ctx: StepContext, template: PromptTemplate, counter: TokenCounter) -> None:
+    def __init__(
+        self,
+        ctx: StepContext,
+        template: PromptTemplate,
+        counter: TokenCounter,
+        budget: int | None = None,
+    ) -> None:
         self.ctx = ctx
         self.template = template
         self.counter = counter
+        self.budget = budget  # None: the configured budget (the model's window not known)
         self.exclude = tuple(ctx.config.ai.exclude)
 
     def build(self, outcome: StepOutcome) -> BuiltPrompt:
@@ -282,7 +289,7 @@ class PromptBuilder:
             f"{self.template.context_notice}\n\n## Step {ctx.spec.number}: {ctx.spec.name}\n"
             f"{ctx.spec.description}\n"
         )
-        budget = step_budget(ctx)
+        budget = step_budget(ctx) if self.budget is None else self.budget
         fixed = self.counter.count(system) + self.counter.count(header) + OMISSION_RESERVE
         room = _Budget(self.counter, budget - fixed, self._same_everywhere)
         changed = changed_files(ctx)

@@ -7,25 +7,30 @@ reviews may run at once, so shared state (counters, provider, cache) is guarded 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import threading
 import time
 import traceback
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ai_workflow.ai.budget import Plan, plan
 from ai_workflow.ai.cache import ResponseCache, cache_key
-from ai_workflow.ai.context import BuiltPrompt, PromptBuilder, valid_text
+from ai_workflow.ai.context import BuiltPrompt, PromptBuilder, step_budget, valid_text
 from ai_workflow.ai.proposals import apply_patch, write_proposals
+from ai_workflow.ai.providers import retry_log
 from ai_workflow.ai.providers.base import (
     ChatRequest,
     ChatResponse,
+    ContextExceeded,
     Provider,
     ProviderError,
     ProviderUnavailable,
+    ProviderUnreachable,
 )
 from ai_workflow.ai.providers.factory import (
     HOW_TO_CONFIGURE,
@@ -33,8 +38,16 @@ from ai_workflow.ai.providers.factory import (
     provider_name,
     resolve_provider,
 )
+from ai_workflow.ai.providers.server import unreachable
 from ai_workflow.ai.redact import redact
-from ai_workflow.ai.schema import COMMIT_STEP, PROPOSALS_STEP, ParsedResponse, ResponseError
+from ai_workflow.ai.schema import (
+    COMMIT_STEP,
+    PROPOSALS_STEP,
+    ParsedResponse,
+    ResponseError,
+    response_schema,
+    structured_output_schema,
+)
 from ai_workflow.ai.schema import parse_response as parse_answer
 from ai_workflow.ai.templates import PromptTemplate, TemplateError, load_template
 from ai_workflow.ai.tokens import TokenCounter, default_counter
@@ -48,6 +61,9 @@ if TYPE_CHECKING:
 
 RAW_RESPONSE_LIMIT = 20_000
 MB = 1024 * 1024
+REPAIR_ANSWER_LIMIT = 4_000  # characters of the unusable answer shown back to the model
+Notify = Callable[[str, str], None]  # (level, text): a console message
+StepNote = Callable[[str, str], None]  # (step id, text): the running step's live note
 
 
 def _rule_id(rule: str) -> str | None:
@@ -68,6 +84,8 @@ class AIReviewer:
         environ: Mapping[str, str] | None = None,
         counter: TokenCounter | None = None,
         remote: RemoteCache | None = None,
+        notify: Notify | None = None,
+        step_note: StepNote | None = None,
     ) -> None:
         self.config = config
         self.ai = config.ai
@@ -92,6 +110,12 @@ class AIReviewer:
         self._unavailable: str | None = None
         self._resolved = False
         self._seconds = 0.0  # wall time spent in reviews (summed over threads)
+        self.notify = notify
+        self.step_note = step_note
+        self._problems: list[dict[str, str]] = []  # provider problems: the summary's `ai` block
+        self._disabled: str | None = None  # the server is unreachable: no more requests
+        self._said: set[str] = set()  # console messages said once per run
+        self._retries_before = retry_log.retries_seen[0]
 
     # ------------------------------------------------------------------ engine interface
 
@@ -137,6 +161,8 @@ class AIReviewer:
             counts = dict(self._counts)
             redactions = dict(self._redactions)
             seconds = self._seconds
+            problems = [dict(p) for p in self._problems]
+            disabled = self._disabled
         hits, misses = counts.get("cache_hits", 0), counts.get("cache_misses", 0)
         cache_stats = self.cache.stats() if self.cache is not None else {}
         return {
@@ -154,6 +180,11 @@ class AIReviewer:
             "time_s": round(seconds, 3),
             "redactions": sum(redactions.values()),
             "redactions_by_kind": redactions,
+            "repairs": counts.get("repairs", 0),
+            "repaired": counts.get("repaired", 0),
+            "retries": retry_log.retries_seen[0] - self._retries_before,
+            "problems": problems,
+            "disabled": disabled,
             "cache_enabled": self.cache is not None,
             "cache_entries": cache_stats.get("entries", 0),
             "cache_size_bytes": cache_stats.get("size_bytes", 0),
@@ -171,31 +202,53 @@ class AIReviewer:
         except TemplateError as exc:
             outcome.skipped_checks.append(f"AI review skipped: {exc}")
             return
-        prompt = PromptBuilder(ctx, template, self.counter).build(outcome)
-        model = model_for(self.ai, self.provider_label, ctx.spec.id)
-        info = self._save_prompt(ctx, template, prompt, model)
-        outcome.data["ai"] = info
-        self._note_prompt(outcome, prompt)
         provider = self._get_provider()
-        if provider is None:
-            outcome.skipped_checks.append(
-                f"AI review skipped: {self._unavailable}; {HOW_TO_CONFIGURE}. "
-                f"The prompt is saved in {info['prompt_file']}"
+        model = self._model(ctx, provider)
+        counter = provider.token_counter(model) if provider is not None else self.counter
+        for attempt in range(2):
+            budget = self._plan(ctx, provider, model)
+            prompt = PromptBuilder(ctx, template, counter, budget.budget).build(outcome)
+            info = self._save_prompt(ctx, template, prompt, model)
+            info.update(self._window_info(budget))
+            outcome.data["ai"] = info
+            why_not = self._why_not(provider, model)
+            if provider is None or why_not is not None:
+                self._note_prompt(outcome, prompt)
+                outcome.skipped_checks.append(
+                    f"AI review skipped: {why_not}; {HOW_TO_CONFIGURE}. "
+                    f"The prompt is saved in {info['prompt_file']}"
+                    if provider is None
+                    else f"AI review skipped: {why_not}. The prompt is saved in "
+                    f"{info['prompt_file']}"
+                )
+                return
+            if budget.window is not None and prompt.tokens > budget.budget:
+                self._note_prompt(outcome, prompt)
+                self._too_small(ctx, outcome, provider, info, prompt, budget)
+                return
+            request = ChatRequest(
+                provider=provider.name,
+                base_url=provider.base_url,
+                model=model,
+                system=prompt.system,
+                user=prompt.user,
+                temperature=self.ai.temperature,
+                max_output_tokens=budget.output,
+                template=f"{template.step_id}@{template.version}",
+                schema=structured_output_schema(response_schema(ctx.spec.id)),
             )
+            try:
+                response = self._answer(ctx, provider, request, outcome, info)
+            except ContextExceeded as exc:
+                if attempt == 0 and self._learn(ctx, provider, model, budget, exc):
+                    continue  # the prompt again, within the window the server named
+                self._problem(ctx, outcome, provider, info, exc)
+                response = None
+            self._note_prompt(outcome, prompt)
+            break
+        if response is None or provider is None:
             return
-        request = ChatRequest(
-            provider=provider.name,
-            base_url=provider.base_url,
-            model=model,
-            system=prompt.system,
-            user=prompt.user,
-            temperature=self.ai.temperature,
-            max_output_tokens=self.ai.max_output_tokens,
-            template=f"{template.step_id}@{template.version}",
-        )
-        response = self._answer(ctx, provider, request, outcome, info)
-        if response is None:
-            return
+        response = self._repair(ctx, provider, request, response, info)
         usable = self._apply(ctx, outcome, response, info)
         if usable and not info["cached"] and self._cacheable() and self.cache is not None:
             # Only answers that parsed are kept: an unusable one is asked again next run.
@@ -203,6 +256,177 @@ class AIReviewer:
             info["stored_in_cache"] = self.cache.put(info["cache_key"], request, response, elapsed)
         else:
             info.setdefault("stored_in_cache", False)
+
+    def _too_small(
+        self,
+        ctx: StepContext,
+        outcome: StepOutcome,
+        provider: Provider,
+        info: dict[str, Any],
+        prompt: BuiltPrompt,
+        budget: Plan,
+    ) -> None:
+        """The instructions alone do not fit the window: sending would only be refused."""
+        assert budget.window is not None
+        why = (
+            f"the prompt's fixed part takes {prompt.tokens} tokens, more than the "
+            f"{budget.budget} that the model's context window of {budget.window.tokens} "
+            f"({budget.window.source}) leaves beside {budget.output} for the answer: use a model "
+            "with a larger window"
+        )
+        self._problem(ctx, outcome, provider, info, ProviderError(why))
+
+    def _model(self, ctx: StepContext, provider: Provider | None) -> str | None:
+        configured = self.ai.step_models.get(ctx.spec.id) or self.ai.model
+        if configured or provider is None:
+            return configured or model_for(self.ai, self.provider_label, ctx.spec.id)
+        return provider.default_model()
+
+    def _why_not(self, provider: Provider | None, model: str | None) -> str | None:
+        """Why no request is sent (None: it is)."""
+        if provider is None:
+            return self._unavailable
+        if self._disabled:
+            return self._disabled
+        if model is None and getattr(provider, "requires_model", False):
+            down = unreachable(provider.base_url or "")
+            if down:  # no model because nothing answers: the same as a refused request
+                with self._lock:
+                    self._disabled = f"{down}; AI is off for the rest of this run"
+                self._notify_once("unreachable", "warning", f"AI: {self._disabled}")
+                self._problem_once("unreachable", down)
+                return self._disabled
+            reason = (
+                f"the server at {provider.base_url} lists no model: set ai.model (for Ollama, "
+                "a name `ollama list` shows)"
+            )
+            self._problem_once("no-model", reason)
+            return reason
+        return None
+
+    def _plan(self, ctx: StepContext, provider: Provider | None, model: str | None) -> Plan:
+        configured = step_budget(ctx)
+        if provider is None:
+            return plan(configured, None, self.ai.max_output_tokens)
+        return plan(configured, provider.context_window(model), self.ai.max_output_tokens)
+
+    def _window_info(self, budget: Plan) -> dict[str, Any]:
+        info: dict[str, Any] = {
+            "max_output_tokens": budget.output,
+            "output_advice": budget.truncated_advice(self.ai.max_output_tokens),
+        }
+        if budget.window is not None:
+            info["context_window"] = budget.window.tokens
+            info["context_window_source"] = budget.window.source
+        if budget.note:
+            info["output_note"] = budget.note
+        return info
+
+    def _learn(
+        self,
+        ctx: StepContext,
+        provider: Provider,
+        model: str | None,
+        budget: Plan,
+        exc: ContextExceeded,
+    ) -> bool:
+        """Take the window a "context length exceeded" error named; True when it is new."""
+        known = budget.window.tokens if budget.window is not None else None
+        if exc.window is None or (known is not None and exc.window >= known):
+            return False
+        provider.learn_window(model, exc.window)
+        ctx.log(f"AI: the server's context window is {exc.window} tokens: prompt rebuilt")
+        self._notify_once(
+            f"window:{model}",
+            "info",
+            f"AI: the server says the context window of {model or 'the model'} is {exc.window} "
+            "tokens: prompts are built for it (set ai.context_window to skip this)",
+        )
+        return True
+
+    def _repair(
+        self,
+        ctx: StepContext,
+        provider: Provider,
+        request: ChatRequest,
+        response: ChatResponse,
+        info: dict[str, Any],
+    ) -> ChatResponse:
+        """An answer that is no JSON object of the asked shape gets one more request, with
+        the parse error; the repaired answer replaces it when it is usable."""
+        if info.get("cached") or response.truncated or response.refused or response.oversized:
+            return response
+        try:
+            parse_answer(response.text, ctx.spec.id)
+            return response
+        except ResponseError as exc:
+            error = str(exc)
+        self._count(repairs=1)
+        ctx.log(f"AI: unusable answer ({error}): asking once more with the error")
+        answer = valid_text(response.text)[:REPAIR_ANSWER_LIMIT]
+        again = dataclasses.replace(request, repair=(answer, error))
+        try:
+            second = provider.complete(again, ctx, self._progress(ctx))
+        except ProviderError as failed:
+            ctx.log(f"AI: the repair request failed: {failed}")
+            info["repair"] = {"error": error, "usable": False, "failed": str(failed)}
+            return response
+        self._count(calls=1, tokens_in=second.tokens_in, tokens_out=second.tokens_out)
+        repair: dict[str, Any] = {"error": error, "tokens_in": second.tokens_in}
+        repair["tokens_out"] = second.tokens_out
+        info["repair"] = repair
+        try:
+            parse_answer(second.text, ctx.spec.id)
+        except ResponseError:
+            repair["usable"] = False
+            return response
+        repair["usable"] = not (second.truncated or second.refused or second.oversized)
+        if repair["usable"]:
+            self._count(repaired=1)
+            return second
+        return response
+
+    def _progress(self, ctx: StepContext) -> Callable[[int], None] | None:
+        """The live token count of a streamed answer, in the running step's note."""
+        note = self.step_note
+        if note is None:
+            return None
+        step_id = ctx.spec.id
+        return lambda tokens: note(step_id, f"AI answer: {tokens} tokens")
+
+    def _problem(
+        self,
+        ctx: StepContext,
+        outcome: StepOutcome,
+        provider: Provider,
+        info: dict[str, Any],
+        exc: ProviderError,
+    ) -> None:
+        """A provider failure: the summary's `ai` block and the step's notes, never a project
+        finding (it says nothing about the project) and so never the health score."""
+        self._count(errors=1, reviews=1)
+        ctx.log(f"AI: provider error: {exc}")
+        info["error"] = str(exc)
+        with self._lock:
+            self._problems.append(
+                {"step": ctx.spec.id, "provider": provider.name, "error": str(exc)}
+            )
+        outcome.skipped_checks.append(f"AI review by {provider.name} failed: {exc}")
+
+    def _problem_once(self, key: str, text: str) -> None:
+        with self._lock:
+            if any(p.get("key") == key for p in self._problems):
+                return
+            self._problems.append({"key": key, "error": text})
+        self._notify_once(key, "warning", f"AI: {text}")
+
+    def _notify_once(self, key: str, level: str, text: str) -> None:
+        with self._lock:
+            if key in self._said:
+                return
+            self._said.add(key)
+        if self.notify is not None:
+            self.notify(level, text)
 
     def _get_provider(self) -> Provider | None:
         with self._lock:
@@ -212,6 +436,9 @@ class AIReviewer:
                 except ProviderUnavailable as exc:
                     self._unavailable = str(exc)
                 self._resolved = True
+                note = getattr(self._provider, "note", None)
+                if note and self.notify is not None:
+                    self.notify("info", f"AI: {note}")
             return self._provider
 
     def _cacheable(self) -> bool:
@@ -243,17 +470,23 @@ class AIReviewer:
         ctx.log(f"AI: calling {provider.name} model={request.model}")
         started = time.monotonic()
         try:
-            response = provider.complete(request, ctx)
-        except ProviderError as exc:
-            self._count(errors=1, reviews=1)
-            ctx.log(f"AI: provider error: {exc}")
-            info["error"] = str(exc)
-            outcome.findings.append(
-                self._finding(
-                    ctx, "ai/provider-error", f"AI review by {provider.name} failed: {exc}"
-                )
-            )
+            response = provider.complete(request, ctx, self._progress(ctx))
+        except ContextExceeded:
+            raise
+        except ProviderUnreachable as exc:
+            with self._lock:
+                first = self._disabled is None
+                self._disabled = f"{exc}; AI is off for the rest of this run"
+            if first:
+                self._notify_once("unreachable", "warning", f"AI: {self._disabled}")
+            self._problem(ctx, outcome, provider, info, exc)
             return None
+        except ProviderError as exc:
+            self._problem(ctx, outcome, provider, info, exc)
+            return None
+        finally:
+            if self.step_note is not None:
+                self.step_note(ctx.spec.id, "")
         self._count(
             calls=1, reviews=1, tokens_in=response.tokens_in, tokens_out=response.tokens_out
         )
@@ -271,9 +504,10 @@ class AIReviewer:
         if response.refused:
             problem = ("ai/refused", f"the model declined to answer ({response.finish_reason})")
         elif response.truncated:
+            advice = info.get("output_advice") or "raise ai.max_output_tokens"
             problem = (
                 "ai/truncated-response",
-                "the answer hit ai.max_output_tokens and was cut; raise it to get a full answer",
+                f"the answer hit the output limit and was cut: {advice}",
             )
         elif response.oversized:
             problem = (
@@ -426,7 +660,17 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def build_reviewer(
-    config: Config, workspace: Workspace, *, use_cache: bool, remote: RemoteCache | None = None
+    config: Config,
+    workspace: Workspace,
+    *,
+    use_cache: bool,
+    remote: RemoteCache | None = None,
+    notify: Notify | None = None,
+    step_note: StepNote | None = None,
 ) -> AIReviewer:
-    """The reviewer the engine calls for every step with a persona."""
-    return AIReviewer(config, workspace, use_cache=use_cache, remote=remote)
+    """The reviewer the engine calls for every step with a persona; `notify` says what the
+    run should hear once (an unreachable server), `step_note` shows a streamed answer's
+    token count."""
+    return AIReviewer(
+        config, workspace, use_cache=use_cache, remote=remote, notify=notify, step_note=step_note
+    )

@@ -90,6 +90,22 @@ def response_schema(step_id: str) -> dict[str, Any]:
     return {"type": "object", "required": ["summary", "findings"], "properties": properties}
 
 
+LENGTH_KEYWORDS = frozenset({"minLength", "maxLength", "minItems", "maxItems"})
+
+
+def structured_output_schema(schema: Any) -> Any:
+    """`schema` without length limits, for a server's structured-output mode: llama.cpp turns
+    `maxLength: 2000` into a grammar of 2,000 nested rules that it then fails to parse, and
+    OpenAI's strict mode refuses the keywords. The limits are still checked on the answer."""
+    if isinstance(schema, dict):
+        return {
+            k: structured_output_schema(v) for k, v in schema.items() if k not in LENGTH_KEYWORDS
+        }
+    if isinstance(schema, list):
+        return [structured_output_schema(v) for v in schema]
+    return schema
+
+
 class ResponseError(ValueError):
     """The model's answer is not the JSON object asked for."""
 

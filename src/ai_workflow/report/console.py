@@ -3,6 +3,7 @@ and the closing "Performance Metrics & Statistics" block. Respects NO_COLOR (via
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import statistics
 import sys
@@ -167,6 +168,16 @@ class RunConsole:
         if not self.live_mode and self.verbose:
             self.console.print(f"▶ {spec.number} {spec.name}")
 
+    def step_note(self, step_id: str, note: str) -> None:
+        """The running step's note in the live table (a streamed answer's token count); without
+        a terminal, nothing: a log gets no progress lines."""
+        if not self.live_mode:
+            return
+        with self._lock:
+            state = self._state.get(step_id)
+            if state is not None and state.status == "running":
+                self._state[step_id] = dataclasses.replace(state, note=note)
+
     def step_finished(self, spec: StepSpec, result: StepResult) -> None:
         note = result.summary or result.reason or ""
         with self._lock:
@@ -320,6 +331,10 @@ def _ai_line(summary: dict[str, Any]) -> str:
     hits, misses = ai.get("cache_hits", 0), ai.get("cache_misses", 0)
     lookups = hits + misses
     rate = f"{100.0 * hits / lookups:.1f}%" if lookups else "n/a"
+    problems = ai.get("problems") or []
+    trouble = f"; AI off: {ai['disabled']}" if ai.get("disabled") else ""
+    if problems and not trouble:
+        trouble = f"; {len(problems)} provider problem(s), first: {problems[0].get('error')}"
     return (
         f"  AI: {ai.get('calls', 0)} call(s), cache hits {hits}, misses {misses}, "
         f"hit rate {rate}, tokens in/out {ai.get('tokens_in', 0)}/{ai.get('tokens_out', 0)}, "
@@ -329,6 +344,7 @@ def _ai_line(summary: dict[str, Any]) -> str:
             if "cache_entries" in ai
             else ""
         )
+        + trouble
     )
 
 

@@ -8,11 +8,14 @@ body is no well-formed answer is a provider failure and is retried with backoff,
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from ai_workflow.ai.providers.server import DEFAULT_WINDOW, Window, known_window
+from ai_workflow.ai.tokens import TokenCounter
 from ai_workflow.engine.step import StepContext
 
 DEFAULT_MAX_ANSWER_BYTES = 256 * 1024
@@ -31,6 +34,29 @@ class ProviderUnavailable(Exception):
 
 class MalformedAnswer(ProviderError):
     """The provider answered (HTTP 200) with something that is no well-formed answer."""
+
+
+class ProviderUnreachable(ProviderError):
+    """Nothing listens at the provider's address (connection refused): asking again in the
+    same run cannot help, so the reviewer stops sending after the first attempt."""
+
+
+class ContextExceeded(ProviderError):
+    """The server refused the prompt as longer than the model's context window; `window` is
+    the window its error named, when it named one."""
+
+    def __init__(self, message: str, window: int | None) -> None:
+        super().__init__(message)
+        self.window = window
+
+
+Progress = Callable[[int], None]
+"""Called while an answer streams in, with the number of tokens received so far."""
+
+REPAIR_INSTRUCTION = (
+    "Your previous answer could not be used: {error}. Answer again with only the JSON object "
+    "described in the instructions (no prose, no Markdown fence)."
+)
 
 
 def retry_malformed(
@@ -60,20 +86,34 @@ class ChatRequest:
     temperature: float
     max_output_tokens: int
     template: str  # "<step id>@<template version>"
+    schema: dict[str, Any] | None = None  # the JSON schema the answer must follow
+    repair: tuple[str, str] | None = None  # (the unusable answer, why): ask once more
+
+    def messages(self) -> list[dict[str, str]]:
+        """System and user message; for a repair, the unusable answer and what was wrong."""
+        messages = [
+            {"role": "system", "content": self.system},
+            {"role": "user", "content": self.user},
+        ]
+        if self.repair is not None:
+            answer, error = self.repair
+            messages.append({"role": "assistant", "content": answer})
+            messages.append({"role": "user", "content": REPAIR_INSTRUCTION.format(error=error)})
+        return messages
 
     def key_material(self) -> dict[str, Any]:
-        return {
+        material: dict[str, Any] = {
             "provider": self.provider,
             "base_url": self.base_url,
             "model": self.model,
             "temperature": self.temperature,
             "max_output_tokens": self.max_output_tokens,
-            "messages": [
-                {"role": "system", "content": self.system},
-                {"role": "user", "content": self.user},
-            ],
+            "messages": self.messages(),
             "template": self.template,
         }
+        if self.schema is not None:
+            material["response_schema"] = self.schema
+        return material
 
 
 @dataclass(frozen=True)
@@ -133,4 +173,57 @@ class Provider(Protocol):
     name: str
     base_url: str | None
 
-    def complete(self, request: ChatRequest, ctx: StepContext) -> ChatResponse: ...
+    def complete(
+        self, request: ChatRequest, ctx: StepContext, progress: Progress | None = None
+    ) -> ChatResponse: ...
+
+    def default_model(self) -> str | None:
+        """The model used when ai.model is unset (a local server: the first it lists)."""
+        ...
+
+    def context_window(self, model: str | None) -> Window:
+        """The model's context window in tokens (prompt + answer), and where it comes from."""
+        ...
+
+    def learn_window(self, model: str | None, tokens: int) -> None:
+        """Remember a window a server's error named, for the rest of the run."""
+        ...
+
+    def token_counter(self, model: str | None) -> TokenCounter:
+        """The best counter for `model`'s tokens that can be had here."""
+        ...
+
+
+class WindowBook:
+    """A provider's knowledge of context windows, per model, for one run: `ai.context_window`,
+    else a window learned from an error, else what the server tells (asked once), else the
+    table of known models, else the default."""
+
+    def __init__(
+        self, configured: int | None, ask_server: Callable[[str | None], Window | None]
+    ) -> None:
+        self.configured = configured
+        self._ask_server = ask_server
+        self._lock = threading.Lock()
+        self._learned: dict[str | None, int] = {}
+        self._told: dict[str | None, Window | None] = {}
+
+    def get(self, model: str | None) -> Window:
+        if self.configured:
+            return Window(self.configured, "ai.context_window")
+        with self._lock:
+            if model in self._learned:
+                return Window(self._learned[model], "the server's error (learned this run)")
+            if model not in self._told:
+                self._told[model] = self._ask_server(model)
+            told = self._told[model]
+        if told is not None:
+            return told
+        known = known_window(model)
+        if known:
+            return Window(known, "table of known models")
+        return Window(DEFAULT_WINDOW, "default (the server does not tell)")
+
+    def learn(self, model: str | None, tokens: int) -> None:
+        with self._lock:
+            self._learned[model] = tokens

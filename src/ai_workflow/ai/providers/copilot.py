@@ -15,9 +15,12 @@ from ai_workflow.ai.providers.base import (
     DEFAULT_MAX_ANSWER_BYTES,
     ChatRequest,
     ChatResponse,
+    Progress,
     ProviderError,
+    WindowBook,
 )
-from ai_workflow.ai.tokens import default_counter
+from ai_workflow.ai.providers.server import Window
+from ai_workflow.ai.tokens import ESTIMATE, TokenCounter, default_counter
 from ai_workflow.engine.step import StepContext
 
 DENIED_TOOLS = ("shell", "write", "url")
@@ -36,21 +39,37 @@ class CopilotProvider:
         timeout_s: float,
         max_retries: int,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+        context_window: int | None = None,
     ) -> None:
         self.command = list(command)
         self.timeout_s = timeout_s
         self.max_retries = max_retries
         self.max_answer_bytes = max_answer_bytes
+        self.windows = WindowBook(context_window, lambda model: None)
 
     def arguments(self, request: ChatRequest) -> list[str]:
-        prompt = f"{request.system}\n\n{request.user}"
+        prompt = "\n\n".join(m["content"] for m in request.messages())
         args = [*self.command, "-p", prompt, "-s", "--no-ask-user"]
         args += [f"--deny-tool={tool}" for tool in DENIED_TOOLS]
         if request.model:
             args.append(f"--model={request.model}")
         return args
 
-    def complete(self, request: ChatRequest, ctx: StepContext) -> ChatResponse:
+    def default_model(self) -> str | None:
+        return None  # Copilot's own default
+
+    def context_window(self, model: str | None) -> Window:
+        return self.windows.get(model)
+
+    def learn_window(self, model: str | None, tokens: int) -> None:
+        self.windows.learn(model, tokens)
+
+    def token_counter(self, model: str | None) -> TokenCounter:
+        return ESTIMATE
+
+    def complete(
+        self, request: ChatRequest, ctx: StepContext, progress: Progress | None = None
+    ) -> ChatResponse:
         args = self.arguments(request)
         if len(args[len(self.command) + 1].encode()) > MAX_PROMPT_BYTES:
             raise ProviderError(f"the prompt is over {MAX_PROMPT_BYTES} bytes: lower the budget")
