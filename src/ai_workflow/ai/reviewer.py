@@ -8,7 +8,6 @@ reviews may run at once, so shared state (counters, provider, cache) is guarded 
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 import traceback
@@ -17,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ai_workflow.ai.answers import checked_rule, location_problem
 from ai_workflow.ai.cache import ResponseCache, cache_key
 from ai_workflow.ai.context import BuiltPrompt, PromptBuilder, valid_text
 from ai_workflow.ai.proposals import apply_patch, write_proposals
@@ -48,12 +48,6 @@ if TYPE_CHECKING:
 
 RAW_RESPONSE_LIMIT = 20_000
 MB = 1024 * 1024
-
-
-def _rule_id(rule: str) -> str | None:
-    slug = re.sub(r"[^a-z0-9/-]+", "-", rule.strip().lower()).strip("-/")
-    slug = re.sub(r"-{2,}", "-", slug).removeprefix("ai/")
-    return f"ai/{slug}" if slug else None
 
 
 class AIReviewer:
@@ -150,6 +144,7 @@ class AIReviewer:
             "tokens_out": counts.get("tokens_out", 0),
             "tokens_saved": counts.get("tokens_saved", 0),
             "errors": counts.get("errors", 0),
+            "findings_dropped": counts.get("findings_dropped", 0),
             "reviews": counts.get("reviews", 0),
             "time_s": round(seconds, 3),
             "redactions": sum(redactions.values()),
@@ -303,13 +298,18 @@ class AIReviewer:
     def _merge(
         self, ctx: StepContext, outcome: StepOutcome, parsed: ParsedResponse, info: dict[str, Any]
     ) -> None:
-        added = 0
+        added = mapped = 0
+        dropped: list[str] = []
         for item in parsed.findings:
-            rule = _rule_id(item.rule)
-            if rule is None:
-                parsed.rejected.append(f"finding dropped: unusable rule id {item.rule!r}")
+            problem = location_problem(ctx.target, item.path, item.line)
+            if problem is not None:
+                dropped.append(problem)
                 continue
-            extra = {"model_severity": item.severity} if item.severity == "error" else {}
+            rule, own = checked_rule(item.rule, ctx.spec.id)
+            extra: dict[str, Any] = {} if own else {"model_rule": item.rule}
+            mapped += not own
+            if item.severity == "error":
+                extra["model_severity"] = "error"
             severity = Severity.WARNING if item.severity == "error" else Severity(item.severity)
             outcome.findings.append(
                 Finding(
@@ -319,6 +319,16 @@ class AIReviewer:
             added += 1
         info["summary"] = parsed.summary
         info["findings_added"] = added
+        invalid = sum(1 for why in parsed.rejected if why.startswith("finding dropped"))
+        info["findings_dropped"] = len(dropped) + invalid  # not cited right, or malformed
+        info["rules_mapped"] = mapped
+        self._count(findings_dropped=len(dropped) + invalid)
+        if dropped:
+            info["dropped"] = dropped
+            outcome.skipped_checks.append(
+                f"AI: {len(dropped)} findings dropped: they cite no existing file and line of "
+                f"the project (first: {dropped[0]})"
+            )
         if parsed.rejected:
             info["rejected"] = parsed.rejected
             outcome.skipped_checks.append(
