@@ -38,9 +38,10 @@ from ai_workflow.ai.schema import COMMIT_STEP, PROPOSALS_STEP, ParsedResponse, R
 from ai_workflow.ai.schema import parse_response as parse_answer
 from ai_workflow.ai.templates import PromptTemplate, TemplateError, load_template
 from ai_workflow.ai.tokens import TokenCounter, default_counter
+from ai_workflow.ai.triage import TriageReport, run_triage
 from ai_workflow.config import Config
 from ai_workflow.engine.artifacts import Workspace
-from ai_workflow.engine.step import StepContext, StepOutcome
+from ai_workflow.engine.step import StepContext, StepOutcome, StepResult
 from ai_workflow.findings import Finding, Severity
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ class AIReviewer:
         self._unavailable: str | None = None
         self._resolved = False
         self._seconds = 0.0  # wall time spent in reviews (summed over threads)
+        self._triage_stats: dict[str, Any] | None = None
 
     # ------------------------------------------------------------------ engine interface
 
@@ -126,6 +128,15 @@ class AIReviewer:
             f"from {source_run or 'an earlier run'}: {where}"
         )
 
+    def triage(self, results: Mapping[str, StepResult], ctx: StepContext) -> TriageReport:
+        """Label the run's shown findings actionable or noise (`ai.triage`); see `triage.py`."""
+        start = time.monotonic()
+        report = run_triage(self, ctx, results)
+        with self._lock:
+            self._triage_stats = dict(report.stats)
+            self._seconds += time.monotonic() - start
+        return report
+
     def stats(self) -> dict[str, Any]:
         with self._lock:
             counts = dict(self._counts)
@@ -152,6 +163,7 @@ class AIReviewer:
             "cache_enabled": self.cache is not None,
             "cache_entries": cache_stats.get("entries", 0),
             "cache_size_bytes": cache_stats.get("size_bytes", 0),
+            **({"triage": self._triage_stats} if self._triage_stats is not None else {}),
         }
 
     def close(self) -> None:
