@@ -89,7 +89,7 @@ def test_invalid_items_are_dropped_and_counted(tmp_path: Path) -> None:
     assert [f.rule for f in ai_findings(outcome)] == ["ai/review"]  # outside the closed set
     assert len(outcome.data["ai"]["rejected"]) == 3  # bad severity, path outside, no path
     assert outcome.data["ai"]["findings_dropped"] == 3
-    assert any("3 items of the answer dropped" in s for s in outcome.skipped_checks)
+    assert any("3 findings dropped" in s for s in outcome.skipped_checks)
 
 
 def _proposal_answer() -> str:

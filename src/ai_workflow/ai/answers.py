@@ -36,7 +36,9 @@ GENERIC_RULE = "ai/review"
 """What a finding under any other rule id is reported as."""
 MAX_CITED_BYTES = 5_000_000
 """A cited file longer than this is not read to check the line: the finding is dropped."""
-_PSEUDO_STEPS = frozenset({"any", "custom"})
+_TOOL_STATE = re.compile(r"/(?:.*-failed|.*-unavailable|.*unreadable.*|committed|pushed)$")
+"""Ids that report on a tool's own run (it failed, is missing, wrote nothing readable), not on
+the project: the model cannot know these, so it is not offered them."""
 
 
 @functools.cache
@@ -45,7 +47,9 @@ def allowed_rules(step_id: str) -> tuple[str, ...]:
     own = {
         rule.id
         for rule in load_catalog().rules.values()
-        if step_id in rule.steps and not rule.id.startswith("ai/")
+        if step_id in rule.steps
+        and not rule.id.startswith("ai/")
+        and not _TOOL_STATE.search(rule.id)
     }
     return tuple(sorted(own)) + REVIEW_RULES + (GENERIC_RULE,)
 

@@ -331,21 +331,24 @@ class AIReviewer:
             added += 1
         info["summary"] = parsed.summary
         info["findings_added"] = added
-        invalid = sum(1 for why in parsed.rejected if why.startswith("finding dropped"))
-        info["findings_dropped"] = len(dropped) + invalid  # not cited right, or malformed
+        invalid = [why for why in parsed.rejected if why.startswith("finding dropped")]
+        dropped += invalid
+        info["findings_dropped"] = len(dropped)  # not cited right, or malformed
         info["rules_mapped"] = mapped
-        self._count(findings_dropped=len(dropped) + invalid)
+        self._count(findings_dropped=len(dropped))
         if dropped:
             info["dropped"] = dropped
             outcome.skipped_checks.append(
-                f"AI: {len(dropped)} findings dropped: they cite no existing file and line of "
-                f"the project (first: {dropped[0]})"
+                f"AI: {len(dropped)} findings dropped: a finding must cite an existing file of "
+                f"the project and a line in it (first: {dropped[0]})"
             )
         if parsed.rejected:
             info["rejected"] = parsed.rejected
-            outcome.skipped_checks.append(
-                f"AI: {len(parsed.rejected)} items of the answer dropped: {parsed.rejected[0]}"
-            )
+            others = [why for why in parsed.rejected if why not in invalid]
+            if others:
+                outcome.skipped_checks.append(
+                    f"AI: {len(others)} items of the answer dropped: {others[0]}"
+                )
         cached = " (cached answer)" if info.get("cached") else ""
         outcome.checked.append(
             f"AI review by {self.provider_label}/{info.get('model') or 'default'}: "
