@@ -5,13 +5,22 @@ step's closed set, the model's summary in every report, AI findings marked in JS
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ai_workflow.ai.answers import GENERIC_RULE, REVIEW_RULES, allowed_rules, checked_rule
+from ai_workflow.ai.answers import (
+    GENERIC_RULE,
+    REVIEW_RULES,
+    allowed_rules,
+    checked_rule,
+    location_problem,
+)
 from ai_workflow.cli import main
 from ai_workflow.rules.catalog import load_catalog
 from tests.ai.fakes import FakeLLMServer, findings_answer
@@ -113,3 +122,14 @@ def test_every_ai_id_of_the_catalog_is_emitted_or_offered_to_the_model() -> None
     assert ai_ids <= emitted | offered, ai_ids - emitted - offered
     for rule in ai_ids:
         assert catalog.rules[rule].severity.value == "warning"  # AI never fails a run
+
+
+@settings(max_examples=50, deadline=None)
+@given(lines=st.integers(0, 6), line=st.integers(-2, 9), newline=st.booleans())
+def test_a_cited_line_must_be_in_the_file(lines: int, line: int, newline: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        body = "\n".join(f"x{n}" for n in range(lines)) + ("\n" if newline and lines else "")
+        (root / "f.txt").write_text(body)
+        problem = location_problem(root, "f.txt", line)
+        assert (problem is None) is (1 <= line <= lines)

@@ -187,3 +187,17 @@ def test_triage_answers_are_parsed_tolerantly() -> None:
     )
     labels = parse_labels(text)
     assert list(labels) == [1] and labels[1].label == "noise"
+
+
+def test_batches_are_bounded_by_the_output_room(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With room for one label per answer (`ai.max_output_tokens` 80), one finding a request."""
+    with FakeLLMServer(answer=model) as server:
+        target = _setup(monkeypatch, server.base_url, tmp_path)
+        monkeypatch.setenv("AI_WORKFLOW_AI_MAX_OUTPUT_TOKENS", "80")
+        _run(capsys, target)
+        asked = [r.body for r in server.requests if is_triage(r.body)]
+    labelled = [f for f in _findings(target) if "triage" in f]
+    assert len(labelled) >= 2 and len(asked) == len(labelled)
+    assert all(b["messages"][-1]["content"].count("### Finding ") == 1 for b in asked)
