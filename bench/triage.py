@@ -8,7 +8,7 @@ did not call noise (after).
 
     .venv-test/bin/python bench/triage.py --url http://127.0.0.1:8080/v1 [--model NAME]
         [--provider openai|anthropic] [--projects flask,express] [--work DIR]
-        [--max-output-tokens N] [--budget TOKENS]
+        [--max-output-tokens N] [--budget TOKENS] [--reuse-runs]
     .venv-test/bin/python bench/triage.py --fake [--projects flask]   # mechanics only
 
 `--fake` starts the tests' local OpenAI-compatible server with a fixed rule (every `docs/`
@@ -85,6 +85,18 @@ def triage(
     return steps, report.stats
 
 
+def workflow_summary(commit: str, target: Path, work: Path, reuse: bool) -> dict[str, Any]:
+    """The project's workflow run (no AI), kept in `work` to be reused with --reuse-runs."""
+    kept = work / f"{target.name}.run.json"
+    if reuse and kept.is_file():
+        saved: dict[str, Any] = json.loads(kept.read_text())
+        if saved.get("commit") == commit:
+            return dict(saved["summary"])
+    summary = run_workflow(target)
+    kept.write_text(json.dumps({"commit": commit, "summary": summary}))
+    return summary
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     where = parser.add_mutually_exclusive_group(required=True)
@@ -99,6 +111,11 @@ def main() -> int:
     parser.add_argument("--projects", help="comma-separated label-file names (default: all)")
     parser.add_argument("--repos", type=Path, default=DEFAULT_REPOS, help="where the bundles are")
     parser.add_argument("--work", type=Path, help="keep prepared clones here (default: temp)")
+    parser.add_argument(
+        "--reuse-runs",
+        action="store_true",
+        help="reuse each project's workflow run kept in --work by an earlier bench run",
+    )
     args = parser.parse_args()
     files = sorted(LABELS_DIR.glob("*.tsv"))
     if args.projects:
@@ -126,7 +143,7 @@ def main() -> int:
         for path in files:
             project = read_labels(path)
             target = checkout(project, args.repos, work)
-            summary = run_workflow(target)
+            summary = workflow_summary(project.header["commit"], target, work, args.reuse_runs)
             shown = shown_findings(summary)
             steps, stats = triage(target, summary, ai)
             kept = [f for f in shown_findings({"steps": steps})

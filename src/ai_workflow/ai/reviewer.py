@@ -137,6 +137,21 @@ class AIReviewer:
             self._seconds += time.monotonic() - start
         return report
 
+    # ------------------------------------------------------------------ for the triage
+
+    def provider(self) -> tuple[Provider | None, str | None]:
+        """The run's provider, or None and why there is none."""
+        return self._get_provider(), self._unavailable
+
+    @property
+    def cache_for_answers(self) -> ResponseCache | None:
+        """The response cache when answers may be kept in it (temperature 0, cache on)."""
+        return self.cache if self._cacheable() else None
+
+    def count(self, **amounts: int) -> None:
+        """Add to the run's `ai` counters (calls, tokens, cache hits, ...)."""
+        self._count(**amounts)
+
     def stats(self) -> dict[str, Any]:
         with self._lock:
             counts = dict(self._counts)

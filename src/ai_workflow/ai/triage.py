@@ -233,9 +233,9 @@ class Triage:
         report = TriageReport(stats=self.stats)
         if not chosen:
             return report
-        provider = self.reviewer._get_provider()
+        provider, unavailable = self.reviewer.provider()
         if provider is None:
-            why = self.reviewer._unavailable or "no AI provider"
+            why = unavailable or "no AI provider"
             return self._skipped(report, chosen, f"AI triage skipped: {why}")
         model = model_for(self.ai, self.reviewer.provider_label, TRIAGE_STEP)
         requests = {(c.step, c.index): self._request(provider, model, c.block) for c in chosen}
@@ -263,8 +263,8 @@ class Triage:
         )
 
     def _from_cache(self, candidate: Candidate, request: ChatRequest) -> bool:
-        cache = self.reviewer.cache
-        if cache is None or not self.reviewer._cacheable():
+        cache = self.reviewer.cache_for_answers
+        if cache is None:
             return False
         hit = cache.get(cache_key(request))
         if hit is None:
@@ -275,7 +275,7 @@ class Triage:
             return False
         self.labels[(candidate.step, candidate.index)] = label
         self.stats["cache_hits"] += 1
-        self.reviewer._count(cache_hits=1, tokens_saved=hit.tokens)
+        self.reviewer.count(cache_hits=1, tokens_saved=hit.tokens)
         return True
 
     def _batches(self, todo: list[Candidate]) -> list[list[Candidate]]:
@@ -313,12 +313,13 @@ class Triage:
             try:
                 response = provider.complete(request, self.ctx)
             except ProviderError as exc:
-                self.reviewer._count(errors=1)
+                self.reviewer.count(errors=1)
                 self.ctx.log(f"AI triage: provider error: {exc}")
                 return f"{provider.name} failed: {exc}"
             self.stats["requests"] += 1
-            self.reviewer._count(
-                calls=1, cache_misses=1, tokens_in=response.tokens_in,
+            misses = len(batch) if self.reviewer.cache_for_answers is not None else 0
+            self.reviewer.count(
+                calls=1, cache_misses=misses, tokens_in=response.tokens_in,
                 tokens_out=response.tokens_out,
             )  # fmt: skip
             self._take(batch, response, requests, time.monotonic() - started)
@@ -346,8 +347,8 @@ class Triage:
             if label is None:
                 continue
             self.labels[(candidate.step, candidate.index)] = label
-            cache = self.reviewer.cache
-            if cache is not None and self.reviewer._cacheable():
+            cache = self.reviewer.cache_for_answers
+            if cache is not None:
                 one = ChatResponse(
                     text=label.model_dump_json(),
                     model=response.model,
