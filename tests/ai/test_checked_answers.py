@@ -63,6 +63,7 @@ def test_answers_are_checked_and_reported(
     with FakeLLMServer(answer=ANSWER) as server:
         monkeypatch.setenv("AI_WORKFLOW_AI_PROVIDER", "openai")
         monkeypatch.setenv("AI_WORKFLOW_AI_BASE_URL", server.base_url)
+        monkeypatch.setenv("AI_WORKFLOW_AI_MODEL", "local-model")
         monkeypatch.setenv("AI_WORKFLOW_AI_MAX_RETRIES", "0")
         summary = _run(capsys, target)
         [request] = server.requests
