@@ -149,7 +149,8 @@ def test_triage_with_the_provider_down_labels_nothing_and_says_so_once(
     out, err = _run(capsys, target)
     assert not [f for f in _findings(target) if "triage" in f]
     notes = [line for line in (out + err).splitlines() if "AI triage" in line]
-    assert len(notes) == 1 and "AI triage stopped" in notes[0], notes
+    # stopped at its first request, or skipped when the reviews already found the server down
+    assert len(notes) == 1 and re.search(r"AI triage (stopped|skipped)", notes[0]), notes
     history = (target / ".ai_workflow" / "metrics" / "history.jsonl").read_text().splitlines()
     triage = json.loads(history[-1])["ai"]["triage"]
     assert triage["triaged"] == 0 and triage["skipped"]
