@@ -32,7 +32,7 @@ from tests.remote.redis_server import (
 STEPS = "pre_analysis,documentation,code_quality"
 PERSONA_STEPS = 2  # documentation and code_quality are reviewed by the AI
 ANSWER = findings_answer(
-    {"rule": "outdated-readme", "severity": "warning", "path": "README.md", "line": 1,
+    {"rule": "docs-mismatch", "severity": "warning", "path": "README.md", "line": 1,
      "message": "Document sub()."}
 )  # fmt: skip
 FILES = {
@@ -118,7 +118,7 @@ def test_two_runners_share_one_redis(
     assert second["ai"]["calls"] == 0 and second["ai"]["remote_hits"] == PERSONA_STEPS
     assert "Team cache (redis://127.0.0.1" in err and remote_warnings(err) == []
     findings = [f for s in second["steps"] for f in s["findings"]]
-    assert any(f["rule"] == "ai/outdated-readme" for f in findings)
+    assert any(f["rule"] == "ai/docs-mismatch" for f in findings)
     assert str(runner_a) not in json.dumps(second)  # nothing of runner A's checkout leaks
 
     assert main(["cache", "stats", "--target", str(runner_b), "--json"]) == 0
