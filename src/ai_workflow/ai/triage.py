@@ -340,6 +340,11 @@ class Triage:
         except ResponseError as exc:
             self.ctx.log(f"AI triage: unusable answer: {exc}")
             return
+        usable = sum(1 for n in range(1, len(batch) + 1) if n in labels)
+        self.ctx.log(f"AI triage: the answer labelled {usable} of {len(batch)} findings")
+        if usable < len(batch):
+            shown = redact(valid_text(response.text)).text[:2000]
+            self.ctx.log(f"AI triage: the answer, redacted: {shown!r}")
         share_in = response.tokens_in // len(batch)
         share_out = response.tokens_out // len(batch)
         for number, candidate in enumerate(batch, start=1):
