@@ -203,6 +203,7 @@ class AIConfig(_Section):
     max_answer_kb: int = Field(default=256, ge=1, le=64 * 1024)  # longer answers are cut
     cache_nondeterministic: bool = False
     copilot_command: str = "copilot"
+    triage: bool = False  # after the steps: the model labels each shown finding actionable/noise
 
 
 class ImpactThresholds(_Section):

@@ -38,6 +38,7 @@ class Finding:
     extra: Mapping[str, Any] = field(default_factory=dict)
     fingerprint: str | None = None
     baselined: bool = False
+    triage: Mapping[str, str] | None = None  # the AI triage's {"label", "reason"}, when asked
 
     def __post_init__(self) -> None:
         # Messages quote tool output (a failing test's print, a linter's source line): a
@@ -75,7 +76,24 @@ class Finding:
         data = asdict(self)
         data["severity"] = self.severity.value
         data["extra"] = dict(self.extra)
+        if self.triage is None:
+            del data["triage"]  # only findings the AI triage labelled carry it
+        else:
+            data["triage"] = dict(self.triage)
         return data
+
+    def triaged(self, label: str, reason: str) -> Finding:
+        """A copy labelled by the AI triage (`actionable` or `noise`); the reason is redacted."""
+        from ai_workflow.ai.redact import redact  # lazy: ai_workflow.ai imports this module
+
+        clone = copy.copy(self)
+        object.__setattr__(clone, "triage", {"label": label, "reason": redact(reason).text})
+        return clone
+
+    @property
+    def is_noise(self) -> bool:
+        """Labelled noise by the AI triage: hidden from the console and summaries."""
+        return bool(self.triage) and (self.triage or {}).get("label") == "noise"
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:
@@ -90,7 +108,14 @@ class Finding:
             extra=dict(data.get("extra") or {}),
             fingerprint=data.get("fingerprint"),
             baselined=bool(data.get("baselined", False)),
+            triage=_triage(data.get("triage")),
         )
+
+
+def _triage(raw: Any) -> dict[str, str] | None:
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("label"), str):
+        return None
+    return {"label": str(raw["label"]), "reason": str(raw.get("reason") or "")}
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -18,7 +18,7 @@ from tests.helpers import commit_all
 STEPS = "pre_analysis,documentation,code_quality"
 ANSWER = findings_answer(
     {
-        "rule": "outdated-readme",
+        "rule": "ai/docs-mismatch",
         "severity": "warning",
         "path": "README.md",
         "line": 1,
@@ -73,7 +73,7 @@ def test_run_cache_and_cache_command(
         next((target / ".ai_workflow").rglob("findings.json")).read_text(encoding="utf-8")
     )
     items = findings if isinstance(findings, list) else findings.get("findings", [])
-    assert any(f["rule"] == "ai/outdated-readme" and f["source"] == "ai" for f in items)
+    assert any(f["rule"] == "ai/docs-mismatch" and f["source"] == "ai" for f in items)
     for secret in SECRETS.values():
         assert all(secret not in body for body in server.bodies())
 
@@ -123,7 +123,7 @@ def test_step_cache_never_freezes_ai_results(
     reused = {s["id"] for s in second["steps"] if s["status"] == "reused"}
     assert {"documentation", "code_quality"} <= reused
     rules = {f["rule"] for s in second["steps"] for f in s["findings"]}
-    assert "ai/provider-error" not in rules and "ai/outdated-readme" in rules
+    assert "ai/provider-error" not in rules and "ai/docs-mismatch" in rules
     assert third["ai"]["calls"] == 2
 
 
@@ -163,7 +163,7 @@ def test_latin1_text_in_a_changed_file_keeps_every_review_working(
     findings = json.loads(next((target / ".ai_workflow").rglob("findings.json")).read_text())
     items = findings if isinstance(findings, list) else findings.get("findings", [])
     assert not [f for f in items if f["rule"] == "ai/internal-error"], items
-    assert any(f["rule"] == "ai/outdated-readme" for f in items)
+    assert any(f["rule"] == "ai/docs-mismatch" for f in items)
     prompts = sorted((target / ".ai_workflow").rglob("prompts/**/step*_*.md"))
     assert len(prompts) == 2, prompts
     for prompt in prompts:

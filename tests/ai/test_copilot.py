@@ -44,7 +44,7 @@ def fake_copilot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("FAKE_COPILOT_RECORD", str(record))
     answer = findings_answer(
-        {"rule": "doc-gap", "severity": "info", "path": "README.md", "line": 1, "message": "m"}
+        {"rule": "docs-mismatch", "severity": "info", "path": "README.md", "line": 1, "message": "m"}
     )
     monkeypatch.setenv("FAKE_COPILOT_ANSWER", answer)
     return record
@@ -70,7 +70,7 @@ def test_copilot_runs_non_interactively_with_no_tools(tmp_path: Path, fake_copil
     assert call["cwd"] != str(target) and not str(call["cwd"]).startswith(str(target))
     assert call["stdin_tty"] is False
     [finding] = ai_findings(outcome)
-    assert finding.rule == "ai/doc-gap" and finding.path == "README.md"
+    assert finding.rule == "ai/docs-mismatch" and finding.path == "README.md"
     after = {p: p.read_bytes() for p in target.rglob("*") if p.is_file() and ".git" not in p.parts}
     assert {p: b for p, b in after.items() if ".ai_workflow" not in p.parts} == before
     assert reviewer.stats()["calls"] == 1 and reviewer.stats()["tokens_in"] > 0

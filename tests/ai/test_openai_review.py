@@ -28,7 +28,8 @@ GOOD = findings_answer(
         "line": 1,
         "message": "Remove the unused import of os.",
     },
-    {"rule": "naming", "severity": "error", "path": None, "line": None, "message": "Bad name."},
+    {"rule": "ai/maintainability", "severity": "error", "path": "src/demo/core.py", "line": 2,
+     "message": "Bad name."},
     summary="Two problems.",
 )
 
@@ -52,10 +53,11 @@ def test_prompt_carries_findings_and_ai_findings_merge(tmp_path: Path) -> None:
     assert "+    return a + b + 0" in user  # the diff of the changed file
     found = ai_findings(outcome)
     assert [(f.rule, f.severity, f.path, f.line) for f in found] == [
-        ("ai/unused-import", Severity.WARNING, "src/demo/core.py", 1),
-        ("ai/naming", Severity.WARNING, None, None),  # an AI "error" is capped at warning
+        ("ai/review", Severity.WARNING, "src/demo/core.py", 1),  # not in the step's set
+        ("ai/maintainability", Severity.WARNING, "src/demo/core.py", 2),  # never an error
     ]
     assert all(f.step == "code_quality" for f in found)
+    assert found[0].extra == {"model_rule": "Unused Import"}
     assert found[1].extra == {"model_severity": "error"}
     info = outcome.data["ai"]
     assert info["summary"] == "Two problems."

@@ -78,7 +78,8 @@ def test_budget_omissions_are_listed_never_silent(tmp_path: Path) -> None:
 def test_invalid_items_are_dropped_and_counted(tmp_path: Path) -> None:
     target, changed = make_project(tmp_path / "p", secrets=False)
     answer = findings_answer(
-        {"rule": "ok-rule", "severity": "info", "path": "src/demo/core.py", "message": "fine"},
+        {"rule": "ok-rule", "severity": "info", "path": "src/demo/core.py", "line": 2,
+         "message": "fine"},
         {"rule": "bad", "severity": "critical", "message": "unknown severity"},
         {"rule": "escape", "severity": "warning", "path": "../etc/passwd", "message": "x"},
         {"rule": "!!!", "severity": "warning", "message": "no usable rule id"},
@@ -86,9 +87,10 @@ def test_invalid_items_are_dropped_and_counted(tmp_path: Path) -> None:
     with FakeLLMServer(answer=answer) as server:
         config = ai_config(provider="openai", base_url=server.base_url)
         outcome = review(reviewer_for(target, config), target, config, changed=changed)
-    assert [f.rule for f in ai_findings(outcome)] == ["ai/ok-rule"]
-    assert len(outcome.data["ai"]["rejected"]) == 3
-    assert any("3 items of the answer dropped" in s for s in outcome.skipped_checks)
+    assert [f.rule for f in ai_findings(outcome)] == ["ai/review"]  # outside the closed set
+    assert len(outcome.data["ai"]["rejected"]) == 3  # bad severity, path outside, no path
+    assert outcome.data["ai"]["findings_dropped"] == 3
+    assert any("3 findings dropped" in s for s in outcome.skipped_checks)
 
 
 def _proposal_answer() -> str:
@@ -221,7 +223,9 @@ def test_step11_commit_message_is_validated(tmp_path: Path) -> None:
 def test_parallel_reviews_share_one_reviewer_safely(tmp_path: Path) -> None:
     target, changed = make_project(tmp_path / "p", secrets=False)
     specs = [m.SPEC for m in BUILTIN_MODULES if m.SPEC.persona]
-    answer = findings_answer({"rule": "r", "severity": "info", "message": "m"})
+    answer = findings_answer(
+        {"rule": "r", "severity": "info", "path": "README.md", "line": 1, "message": "m"}
+    )
     with FakeLLMServer(answer=answer, script=[]) as server:
         server.delay_s = 0.2
         config = ai_config(provider="openai", base_url=server.base_url)

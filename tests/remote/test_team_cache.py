@@ -37,7 +37,7 @@ PERSONA_STEPS = 2  # documentation and code_quality are reviewed by the AI
 LINTED = 2  # ruff's per-file results (src/demo/*.py) are entries of their own
 WRITES = len(STEPS.split(",")) + LINTED  # what a run without AI stores
 ANSWER = findings_answer(
-    {"rule": "outdated-readme", "severity": "warning", "path": "README.md", "line": 1,
+    {"rule": "docs-mismatch", "severity": "warning", "path": "README.md", "line": 1,
      "message": "Document sub()."}
 )  # fmt: skip
 FILES = {
@@ -124,7 +124,7 @@ def test_two_runners_share_one_redis(
     assert second["ai"]["calls"] == 0 and second["ai"]["remote_hits"] == PERSONA_STEPS
     assert "Team cache (redis://127.0.0.1" in err and remote_warnings(err) == []
     findings = [f for s in second["steps"] for f in s["findings"]]
-    assert any(f["rule"] == "ai/outdated-readme" for f in findings)
+    assert any(f["rule"] == "ai/docs-mismatch" for f in findings)
     assert str(runner_a) not in json.dumps(second)  # nothing of runner A's checkout leaks
 
     assert main(["cache", "stats", "--target", str(runner_b), "--json"]) == 0

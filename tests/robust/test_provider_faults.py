@@ -60,13 +60,13 @@ MALFORMED = [
 def test_a_malformed_200_is_retried_like_a_500(body: str, tmp_path: Path) -> None:
     target, changed = make_project(tmp_path / "p", secrets=False)
     good = findings_answer(
-        {"rule": "doc-gap", "severity": "info", "path": "README.md", "line": 1, "message": "m"}
+        {"rule": "docs-mismatch", "severity": "info", "path": "README.md", "line": 1, "message": "m"}
     )
     with FakeLLMServer(answer=good, script=[Action(raw_body=body)]) as server:
         config = ai_config(provider="openai", base_url=server.base_url, max_retries=1)
         outcome = review(reviewer_for(target, config), target, config, changed=changed)
     assert len(server.requests) == 2
-    assert [f.rule for f in ai_findings(outcome)] == ["ai/doc-gap"]
+    assert [f.rule for f in ai_findings(outcome)] == ["ai/docs-mismatch"]
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from tests.helpers import make_repo
 
 ANSWER = findings_answer(
     {
-        "rule": "outdated-readme",
+        "rule": "docs-mismatch",
         "severity": "warning",
         "path": "README.md",
         "line": 3,
@@ -53,7 +53,7 @@ def test_ai_findings_go_through_the_policy(
     target = make_repo(tmp_path / "p", FILES)
     with FakeLLMServer(answer=ANSWER) as server:
         plain = _findings(_run(target, capsys, monkeypatch, server.base_url))
-        assert plain["ai/outdated-readme"]["severity"] == "warning"
+        assert plain["ai/docs-mismatch"]["severity"] == "warning"
         assert "docs/missing-docstring" in plain  # add() has none
         assert "docs/missing-docstring" in json.dumps(server.requests[-1].body)
 
@@ -61,13 +61,15 @@ def test_ai_findings_go_through_the_policy(
             "rules:\n  severity: {ai/: info}\n  ignore: [docs/missing-docstring]\n"
         )
         graded = _run(target, capsys, monkeypatch, server.base_url)
-        assert _findings(graded)["ai/outdated-readme"]["severity"] == "info"
+        assert _findings(graded)["ai/docs-mismatch"]["severity"] == "info"
         assert "docs/missing-docstring" not in _findings(graded)
-        assert "docs/missing-docstring" not in json.dumps(server.requests[-1].body)
+        # not sent as a finding (the schema still lists it among the step's rule ids)
+        user = server.requests[-1].body["messages"][-1]["content"]
+        assert "docs/missing-docstring" not in user
 
         (target / "README.md").write_text(
             "# Demo\n\n<!-- ai-workflow: ignore[ai/] --> A demo project.\n"
         )
         suppressed = _run(target, capsys, monkeypatch, server.base_url)
-        assert "ai/outdated-readme" not in _findings(suppressed)
+        assert "ai/docs-mismatch" not in _findings(suppressed)
         assert suppressed["rules"]["counts"] == {"ignored": 1, "suppressed": 1}

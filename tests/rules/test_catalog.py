@@ -136,7 +136,7 @@ def test_unknown_patterns_get_the_closest_known_one(pattern: str, hint: str | No
 
 @pytest.mark.parametrize(
     "pattern",
-    ["md/MD013", "ruff/F401", "ruff/E5", "quality/", "ruff/", "ai/whatever", "eslint/react/x"],
+    ["md/MD013", "ruff/F401", "ruff/E5", "quality/", "ruff/", "ai/", "ai/bug", "eslint/react/x"],
 )
 def test_known_patterns(pattern: str) -> None:
     assert load_catalog().check_pattern(pattern) is None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import threading
 import time
 import traceback
@@ -18,6 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ai_workflow.ai.answers import checked_rule, location_problem
 from ai_workflow.ai.budget import Plan, plan
 from ai_workflow.ai.cache import ResponseCache, cache_key
 from ai_workflow.ai.context import BuiltPrompt, PromptBuilder, step_budget, valid_text
@@ -51,9 +51,10 @@ from ai_workflow.ai.schema import (
 from ai_workflow.ai.schema import parse_response as parse_answer
 from ai_workflow.ai.templates import PromptTemplate, TemplateError, load_template
 from ai_workflow.ai.tokens import TokenCounter, default_counter
+from ai_workflow.ai.triage import TriageReport, run_triage
 from ai_workflow.config import Config
 from ai_workflow.engine.artifacts import Workspace
-from ai_workflow.engine.step import StepContext, StepOutcome
+from ai_workflow.engine.step import StepContext, StepOutcome, StepResult
 from ai_workflow.findings import Finding, Severity
 
 if TYPE_CHECKING:
@@ -64,12 +65,6 @@ MB = 1024 * 1024
 REPAIR_ANSWER_LIMIT = 4_000  # characters of the unusable answer shown back to the model
 Notify = Callable[[str, str], None]  # (level, text): a console message
 StepNote = Callable[[str, str], None]  # (step id, text): the running step's live note
-
-
-def _rule_id(rule: str) -> str | None:
-    slug = re.sub(r"[^a-z0-9/-]+", "-", rule.strip().lower()).strip("-/")
-    slug = re.sub(r"-{2,}", "-", slug).removeprefix("ai/")
-    return f"ai/{slug}" if slug else None
 
 
 class AIReviewer:
@@ -116,6 +111,7 @@ class AIReviewer:
         self._disabled: str | None = None  # the server is unreachable: no more requests
         self._said: set[str] = set()  # console messages said once per run
         self._retries_before = retry_log.retries_seen[0]
+        self._triage_stats: dict[str, Any] | None = None
 
     # ------------------------------------------------------------------ engine interface
 
@@ -156,6 +152,34 @@ class AIReviewer:
             f"from {source_run or 'an earlier run'}: {where}"
         )
 
+    def triage(self, results: Mapping[str, StepResult], ctx: StepContext) -> TriageReport:
+        """Label the run's shown findings actionable or noise (`ai.triage`); see `triage.py`."""
+        start = time.monotonic()
+        report = run_triage(self, ctx, results)
+        with self._lock:
+            self._triage_stats = dict(report.stats)
+            self._seconds += time.monotonic() - start
+        return report
+
+    # ------------------------------------------------------------------ for the triage
+
+    def provider(self) -> tuple[Provider | None, str | None]:
+        """The run's provider, or None and why there is none (also once the server was found
+        unreachable in this run)."""
+        provider = self._get_provider()
+        if provider is None or self._disabled:
+            return None, self._disabled or self._unavailable
+        return provider, None
+
+    @property
+    def cache_for_answers(self) -> ResponseCache | None:
+        """The response cache when answers may be kept in it (temperature 0, cache on)."""
+        return self.cache if self._cacheable() else None
+
+    def count(self, **amounts: int) -> None:
+        """Add to the run's `ai` counters (calls, tokens, cache hits, ...)."""
+        self._count(**amounts)
+
     def stats(self) -> dict[str, Any]:
         with self._lock:
             counts = dict(self._counts)
@@ -176,6 +200,7 @@ class AIReviewer:
             "tokens_out": counts.get("tokens_out", 0),
             "tokens_saved": counts.get("tokens_saved", 0),
             "errors": counts.get("errors", 0),
+            "findings_dropped": counts.get("findings_dropped", 0),
             "reviews": counts.get("reviews", 0),
             "time_s": round(seconds, 3),
             "redactions": sum(redactions.values()),
@@ -188,6 +213,7 @@ class AIReviewer:
             "cache_enabled": self.cache is not None,
             "cache_entries": cache_stats.get("entries", 0),
             "cache_size_bytes": cache_stats.get("size_bytes", 0),
+            **({"triage": self._triage_stats} if self._triage_stats is not None else {}),
         }
 
     def close(self) -> None:
@@ -537,13 +563,18 @@ class AIReviewer:
     def _merge(
         self, ctx: StepContext, outcome: StepOutcome, parsed: ParsedResponse, info: dict[str, Any]
     ) -> None:
-        added = 0
+        added = mapped = 0
+        dropped: list[str] = []
         for item in parsed.findings:
-            rule = _rule_id(item.rule)
-            if rule is None:
-                parsed.rejected.append(f"finding dropped: unusable rule id {item.rule!r}")
+            problem = location_problem(ctx.target, item.path, item.line)
+            if problem is not None:
+                dropped.append(problem)
                 continue
-            extra = {"model_severity": item.severity} if item.severity == "error" else {}
+            rule, own = checked_rule(item.rule, ctx.spec.id)
+            extra: dict[str, Any] = {} if own else {"model_rule": item.rule}
+            mapped += not own
+            if item.severity == "error":
+                extra["model_severity"] = "error"
             severity = Severity.WARNING if item.severity == "error" else Severity(item.severity)
             outcome.findings.append(
                 Finding(
@@ -553,11 +584,24 @@ class AIReviewer:
             added += 1
         info["summary"] = parsed.summary
         info["findings_added"] = added
+        invalid = [why for why in parsed.rejected if why.startswith("finding dropped")]
+        dropped += invalid
+        info["findings_dropped"] = len(dropped)  # not cited right, or malformed
+        info["rules_mapped"] = mapped
+        self._count(findings_dropped=len(dropped))
+        if dropped:
+            info["dropped"] = dropped
+            outcome.skipped_checks.append(
+                f"AI: {len(dropped)} findings dropped: a finding must cite an existing file of "
+                f"the project and a line in it (first: {dropped[0]})"
+            )
         if parsed.rejected:
             info["rejected"] = parsed.rejected
-            outcome.skipped_checks.append(
-                f"AI: {len(parsed.rejected)} items of the answer dropped: {parsed.rejected[0]}"
-            )
+            others = [why for why in parsed.rejected if why not in invalid]
+            if others:
+                outcome.skipped_checks.append(
+                    f"AI: {len(others)} items of the answer dropped: {others[0]}"
+                )
         cached = " (cached answer)" if info.get("cached") else ""
         outcome.checked.append(
             f"AI review by {self.provider_label}/{info.get('model') or 'default'}: "

@@ -43,8 +43,8 @@ class AIFinding(BaseModel):
 
     rule: str = Field(min_length=1, max_length=80)
     severity: Literal["error", "warning", "info"]
-    path: str | None = Field(default=None, max_length=500)
-    line: int | None = Field(default=None, ge=1)
+    path: str = Field(min_length=1, max_length=500)  # checked against the project later
+    line: int = Field(ge=1)
     message: str = Field(min_length=1, max_length=2000)
 
 
@@ -57,14 +57,16 @@ class Proposal(BaseModel):
 
 def response_schema(step_id: str) -> dict[str, Any]:
     """The JSON Schema shown to the model (and checked against the validator in the tests)."""
+    from ai_workflow.ai.answers import allowed_rules  # lazy: answers imports this module
+
     finding = {
         "type": "object",
-        "required": ["rule", "severity", "message"],
+        "required": ["rule", "severity", "path", "line", "message"],
         "properties": {
-            "rule": {"type": "string", "minLength": 1, "maxLength": 80},
+            "rule": {"enum": list(allowed_rules(step_id))},
             "severity": {"enum": ["error", "warning", "info"]},
-            "path": {"type": ["string", "null"], "maxLength": 500},
-            "line": {"type": ["integer", "null"], "minimum": 1},
+            "path": {"type": "string", "minLength": 1, "maxLength": 500},
+            "line": {"type": "integer", "minimum": 1},
             "message": {"type": "string", "minLength": 1, "maxLength": 2000},
         },
     }

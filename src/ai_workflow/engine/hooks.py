@@ -5,7 +5,7 @@ The engine ships no-op defaults, so it runs without either.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,6 +33,16 @@ class Reviewer(Protocol):
     def stats(self) -> dict[str, Any]:
         """The run summary's `ai` block."""
         ...
+
+    def triage(self, results: Mapping[str, StepResult], ctx: StepContext) -> Triaged | None:
+        """After the steps (`ai.triage`): the results whose findings got an AI label, and
+        notes for the console (None: no triage)."""
+        ...
+
+
+class Triaged(Protocol):
+    results: dict[str, StepResult]  # the step results whose findings were labelled
+    notes: list[str]  # one line each (the triage was skipped or stopped, and why)
 
 
 CHANGES_MEMO_KEY = "run.changes"
@@ -93,6 +103,9 @@ class NoReviewer:
 
     def stats(self) -> dict[str, Any]:
         return dict(AI_STATS_ZERO)
+
+    def triage(self, results: Mapping[str, StepResult], ctx: StepContext) -> Triaged | None:
+        return None
 
 
 class NoSkips:

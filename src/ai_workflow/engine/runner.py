@@ -416,6 +416,8 @@ class WorkflowRun:
             )
             self.results = scheduler.run(todo, decided)
             status = self._final_status()
+            if self.config.ai.triage:
+                self._triage(reviewer, reporter)
         except (KeyboardInterrupt, RunInterrupted):
             status = "interrupted"
             self._mark_unfinished()
@@ -427,6 +429,21 @@ class WorkflowRun:
         summary = self._summary(status, reviewer)
         self._finish(summary, reporter)
         return RunReport(summary, self._exit_code(status), list(self.results.values()))
+
+    def _triage(self, reviewer: Reviewer, reporter: Reporter) -> None:
+        """The AI triage of the shown findings: labelled results replace theirs, and their
+        step reports are written again (noise leaves the summaries)."""
+        spec = StepSpec(id="ai_triage", number=99, name="AI triage", builtin=False)
+        ctx = self._context(spec, threading.Event(), dict(self.results))
+        done = reviewer.triage(dict(self.results), ctx)
+        if done is None:
+            return
+        for sid, result in done.results.items():
+            self.results[sid] = result
+            reporter.step_finished(self.specs[sid], result)
+        for note in done.notes:
+            self.log.write("WARNING", note)
+            self.req.observer.message("warning", note)
 
     def _show_graph_and_confirm(self) -> bool:
         self.req.observer.show_graph(self.analysis)

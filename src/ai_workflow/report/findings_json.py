@@ -66,7 +66,18 @@ def _step_entry(result: StepResult) -> dict[str, Any]:
         "reason": result.reason,
         "findings": count_by_severity(result.findings),
         "skipped_checks": list(result.skipped_checks),
+        **_ai_entry(result),
     }
+
+
+def _ai_entry(result: StepResult) -> dict[str, Any]:
+    """The step's AI review in brief (`ai`: the model's summary and what became of its
+    findings), when the model answered."""
+    info = result.data.get("ai")
+    if not isinstance(info, dict) or "summary" not in info:
+        return {}
+    keys = ("summary", "model", "cached", "findings_added", "findings_dropped", "rules_mapped")
+    return {"ai": {key: info.get(key) for key in keys}}
 
 
 def write_findings_json(

@@ -236,6 +236,12 @@ def _notes(data: Mapping[str, Any], limit: int) -> dict[str, Any] | None:
     """Triage label, AI comment and the other extra values, in about `limit` characters."""
     extra = dict(data.get("extra") or {})
     notes: dict[str, Any] = {}
+    triage = data.get("triage")
+    if isinstance(triage, Mapping) and triage.get("label"):  # the AI triage's {label, reason}
+        reason = str(triage.get("reason") or "").strip()
+        label = f"AI triage: {triage['label']}" + (f" ({reason})" if reason else "")
+        notes["triage"] = _cut(label, limit + 40)
+        data = {k: v for k, v in data.items() if k != "triage"}
     for name, keys in NOTE_KEYS.items():
         for key in keys:
             value = data.get(key, extra.get(key))
@@ -284,6 +290,8 @@ def _ai_steps(graph: StepGraph, by_id: Mapping[str, StepResult]) -> list[dict[st
                 "tokens_saved": tokens_in + tokens_out if cached else 0,
                 "duration_s": info.get("duration_s"),
                 "findings_added": info.get("findings_added"),
+                "findings_dropped": info.get("findings_dropped"),
+                "summary": info.get("summary") if isinstance(info.get("summary"), str) else None,
                 "error": info.get("error"),
                 "prompt_file": info.get("prompt_file"),
             }

@@ -113,9 +113,19 @@ def findings_table(findings: list[Finding]) -> list[str]:
         source = " (AI)" if finding.source == "ai" else ""
         lines.append(
             f"| {number} | {finding.severity.value} | {code(finding.rule)}{source} | "
-            f"{code(where) if where else '-'} | {escape_inline(finding.message)} |"
+            f"{code(where) if where else '-'} | {escape_inline(finding.message)}"
+            f"{_triage_note(finding)} |"
         )
     return lines
+
+
+def _triage_note(finding: Finding) -> str:
+    """` — AI triage: noise (reason)`, for a finding the AI triage labelled."""
+    if not finding.triage:
+        return ""
+    reason = finding.triage.get("reason") or ""
+    said = f" ({reason})" if reason else ""
+    return f" — *AI triage: {escape_inline(finding.triage.get('label', '') + said)}*"
 
 
 def _bullets(items: list[str]) -> list[str]:
@@ -156,7 +166,33 @@ def _report_body(result: StepResult) -> list[str]:
     lines += [*(_bullets(result.checked) or ["Nothing was recorded as checked."]), ""]
     lines += ["## Skipped checks", ""]
     lines += [*(_bullets(result.skipped_checks) or ["None."]), ""]
+    lines += ai_review_section(result)
     lines += _raw_answer(result)
+    return lines
+
+
+def ai_review_section(result: StepResult) -> list[str]:
+    """The model's summary of the step and what became of its findings (none: no answer)."""
+    info = result.data.get("ai")
+    if not isinstance(info, dict) or "summary" not in info:
+        return []
+    lines = ["## AI review", ""]
+    summary = info.get("summary")
+    if isinstance(summary, str) and summary.strip():
+        lines += [f"> {escape_inline(summary)}", ""]
+    else:
+        lines += ["The model gave no summary.", ""]
+    facts = [f"{info.get('findings_added', 0)} findings added"]
+    if info.get("findings_dropped"):
+        facts.append(
+            f"{info['findings_dropped']} dropped (no existing file and line cited, or malformed)"
+        )
+    if info.get("rules_mapped"):
+        mapped = info["rules_mapped"]
+        facts.append(f"{mapped} reported as {code('ai/review')} (rule outside the set)")
+    model = info.get("model") or "default model"
+    cached = ", cached answer" if info.get("cached") else ""
+    lines += [f"{escape_inline(str(model))}{cached}: {'; '.join(facts)}.", ""]
     return lines
 
 
@@ -204,7 +240,14 @@ def step_summary_markdown(spec: StepSpec, result: StepResult, run_id: str) -> st
 
 def _summary_body(spec: StepSpec, result: StepResult) -> list[str]:
     lines = [counts_line(result.findings) + ".", ""]
-    fresh = new_findings(result.findings)
+    fresh = [f for f in new_findings(result.findings) if not f.is_noise]
+    noise = sum(1 for f in new_findings(result.findings) if f.is_noise)
+    if noise:
+        lines += [
+            f"{noise} labelled noise by the AI triage, not listed here "
+            f"(see {code(spec.file_stem + '.md')}).",
+            "",
+        ]
     top = sort_findings(fresh)[:SUMMARY_TOP]
     if top:
         lines.append("Top findings:")

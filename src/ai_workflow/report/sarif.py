@@ -155,13 +155,24 @@ def _result(finding: Finding, rule_index: int, with_baseline: bool) -> dict[str,
         "level": sarif_level(finding.severity),
         "message": {"text": finding.message or finding.rule},
         "partialFingerprints": prints,
-        "properties": {"step": finding.step, "source": finding.source},
+        "properties": _properties(finding),
     }
     if with_baseline:
         result["baselineState"] = "unchanged" if finding.baselined else "new"
     if finding.path:
         result["locations"] = [{"physicalLocation": _physical_location(finding)}]
     return result
+
+
+def _properties(finding: Finding) -> dict[str, Any]:
+    """`step`, `source` ("ai" for a model's finding, tagged `ai-generated` too) and the AI
+    triage's `{label, reason}` when the finding has one."""
+    props: dict[str, Any] = {"step": finding.step, "source": finding.source}
+    if finding.source == "ai":
+        props["tags"] = ["ai-generated"]
+    if finding.triage:
+        props["triage"] = dict(finding.triage)
+    return props
 
 
 def _physical_location(finding: Finding) -> dict[str, Any]:

@@ -41,6 +41,7 @@ class TopFindings:
     omitted_findings: int = 0  # their findings
     below_threshold: int = 0  # new findings less severe than `min_severity` (info, at least)
     baselined: int = 0  # errors and warnings the baseline knows
+    noise: int = 0  # errors and warnings the AI triage labelled noise
 
     @property
     def shown(self) -> list[Finding]:
@@ -70,10 +71,13 @@ def select_top(
     Info findings are never shown, whatever `min_severity` says; nor are baselined ones."""
     threshold = min(SEVERITY_RANK[min_severity], SEVERITY_RANK[Severity.WARNING])
     by_rule: dict[str, list[Finding]] = {}
-    below = baselined = 0
+    below = baselined = noise = 0
     for finding in sort_findings(findings):
         if finding.baselined:  # counted only where it would have been shown
             baselined += SEVERITY_RANK[finding.severity] <= threshold
+            continue
+        if finding.is_noise:
+            noise += SEVERITY_RANK[finding.severity] <= threshold
             continue
         if SEVERITY_RANK[finding.severity] > threshold:
             below += 1
@@ -94,6 +98,7 @@ def select_top(
         omitted_findings=sum(len(items) for _, items in rest),
         below_threshold=below,
         baselined=baselined,
+        noise=noise,
     )
 
 
@@ -113,6 +118,12 @@ def render_top_findings(
         if top.baselined
         else None
     )
+    if top.noise:
+        noise = Text(
+            f"  ({top.noise} finding(s) labelled noise by the AI triage not shown; in {more_in})",
+            style="dim",
+        )
+        known = Text.assemble(known, "\n", noise) if known else noise
     if not top.groups:
         note = "  no new errors or warnings" if top.baselined else "  no errors or warnings"
         if top.below_threshold:

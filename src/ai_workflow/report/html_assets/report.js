@@ -418,7 +418,7 @@
     if (!t.provider || t.provider === "none") {
       body.appendChild(el("p", { "class": "hint", text: "No AI provider is configured: each step's prompt was saved, nothing was sent (see the README's AI review section)." }));
     }
-    var table = el("table", { "class": "grid" }, [el("thead", {}, [el("tr", {}, ["step", "model", "calls", "cache hit", "tokens in", "tokens out", "tokens saved", "time", "findings added", "prompt / error"]
+    var table = el("table", { "class": "grid" }, [el("thead", {}, [el("tr", {}, ["step", "model", "calls", "cache hit", "tokens in", "tokens out", "tokens saved", "time", "findings added", "dropped", "prompt / error"]
       .map(function (h) { return el("th", { text: h }); }))])]);
     var tbody = el("tbody");
     rows.forEach(function (r) {
@@ -428,11 +428,25 @@
         el("td", { "class": "num", text: String(r.tokens_out) }), el("td", { "class": "num", text: String(r.tokens_saved) }),
         el("td", { "class": "num", text: r.duration_s === null || r.duration_s === undefined ? "–" : secs(r.duration_s) }),
         el("td", { "class": "num", text: r.findings_added === null || r.findings_added === undefined ? "–" : String(r.findings_added) }),
+        el("td", { "class": "num", text: r.findings_dropped ? String(r.findings_dropped) : "–" }),
         el("td", { "class": "loc", text: r.error || r.prompt_file || "" })
       ]));
     });
     table.appendChild(tbody);
     body.appendChild(table);
+    var said = rows.filter(function (r) { return r.summary; });
+    if (said.length) {
+      body.appendChild(el("h3", { text: "The model's summaries" }));
+      body.appendChild(el("dl", { "class": "ai-summaries" }, [].concat.apply([], said.map(function (r) {
+        return [el("dt", { text: r.id }), el("dd", { text: r.summary })];
+      }))));
+    }
+    if (t.triage) {
+      var tr = t.triage;
+      body.appendChild(el("p", { "class": "hint", text: tr.skipped
+        ? "AI triage skipped: " + tr.skipped
+        : "AI triage: " + (tr.triaged || 0) + " findings labelled, " + (tr.noise || 0) + " noise (hidden from the console and summaries, shown here with their label), " + (tr.requests || 0) + " request(s), " + (tr.cache_hits || 0) + " cached." }));
+    }
   }
 
   // ------------------------------------------------------------------ trends
