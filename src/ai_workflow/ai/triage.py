@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ai_workflow.ai.budget import plan
 from ai_workflow.ai.cache import cache_key
 from ai_workflow.ai.context import RUN_ID_PATTERN, never_read, valid_text
 from ai_workflow.ai.providers.base import ChatRequest, ChatResponse, Provider, ProviderError
-from ai_workflow.ai.budget import plan
 from ai_workflow.ai.providers.factory import model_for
 from ai_workflow.ai.redact import redact
 from ai_workflow.ai.schema import ResponseError, extract_json, safe_relative_path
