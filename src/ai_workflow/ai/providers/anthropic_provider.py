@@ -28,10 +28,9 @@ from ai_workflow.ai.providers.base import (
     ProviderError,
     ProviderUnreachable,
     WindowBook,
-    retry_malformed,
+    complete_guarded,
 )
 from ai_workflow.ai.providers.openai_provider import FIRST_RETRY_WAIT_S, _count, _refused, _short
-from ai_workflow.ai.providers.retry_log import step_log_scope
 from ai_workflow.ai.providers.server import Window, is_context_error, window_from_error
 from ai_workflow.ai.tokens import ESTIMATE, TokenCounter
 from ai_workflow.engine.step import StepContext
@@ -92,11 +91,13 @@ class AnthropicProvider:
     def complete(
         self, request: ChatRequest, ctx: StepContext, progress: Progress | None = None
     ) -> ChatResponse:
-        if self.unreachable:
-            raise ProviderUnreachable(self.unreachable)
-        with step_log_scope(ctx.log):
-            response = retry_malformed(lambda: self._call(request, progress), self.max_retries)
-        return response.capped(self.max_answer_bytes)
+        return complete_guarded(
+            lambda: self._call(request, progress),
+            unreachable=self.unreachable,
+            log=ctx.log,
+            retries=self.max_retries,
+            max_answer_bytes=self.max_answer_bytes,
+        )
 
     def _params(self, request: ChatRequest) -> dict[str, Any]:
         messages: list[dict[str, Any]] = [

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from ai_workflow.ai.providers.retry_log import step_log_scope
 from ai_workflow.ai.providers.server import DEFAULT_WINDOW, Window, known_window
 from ai_workflow.ai.tokens import TokenCounter
 from ai_workflow.engine.step import StepContext
@@ -72,6 +73,24 @@ def retry_malformed(
                 raise
             sleep(min(RETRY_BACKOFF_S * 2**attempt, RETRY_BACKOFF_MAX_S))
     raise AssertionError("unreachable")
+
+
+def complete_guarded(
+    call: Callable[[], ChatResponse],
+    *,
+    unreachable: str | None,
+    log: Callable[[str], None],
+    retries: int,
+    max_answer_bytes: int,
+) -> ChatResponse:
+    """What every SDK provider's `complete` does around its own call: refuse at once once the
+    server was found unreachable, log SDK retries to the step's log, ask again while the body
+    is no JSON, cap the answer."""
+    if unreachable:
+        raise ProviderUnreachable(unreachable)
+    with step_log_scope(log):
+        response = retry_malformed(call, retries)
+    return response.capped(max_answer_bytes)
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,8 @@ from ai_workflow.ai.providers.base import (
     ProviderError,
     ProviderUnreachable,
     WindowBook,
-    retry_malformed,
+    complete_guarded,
 )
-from ai_workflow.ai.providers.retry_log import step_log_scope
 from ai_workflow.ai.providers.server import (
     Tokenizer,
     Window,
@@ -196,11 +195,13 @@ class OpenAIProvider:
     def complete(
         self, request: ChatRequest, ctx: StepContext, progress: Progress | None = None
     ) -> ChatResponse:
-        if self.unreachable:
-            raise ProviderUnreachable(self.unreachable)
-        with step_log_scope(ctx.log):
-            response = retry_malformed(lambda: self._call(request, progress), self.max_retries)
-        return response.capped(self.max_answer_bytes)
+        return complete_guarded(
+            lambda: self._call(request, progress),
+            unreachable=self.unreachable,
+            log=ctx.log,
+            retries=self.max_retries,
+            max_answer_bytes=self.max_answer_bytes,
+        )
 
     def _call(self, request: ChatRequest, progress: Progress | None) -> ChatResponse:
         while True:
