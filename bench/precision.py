@@ -259,6 +259,17 @@ def report(result: Score) -> None:
         print(f"   unlabelled: {finding['severity']} {finding['rule']} {where} {text!r}")
 
 
+def label_files(projects: str | None) -> list[Path]:
+    """The label files of `--projects` (comma-separated names; None: all); exits when none."""
+    files = sorted(LABELS_DIR.glob("*.tsv"))
+    if projects:
+        wanted = set(projects.split(","))
+        files = [f for f in files if f.stem in wanted]
+    if not files:
+        raise SystemExit("no label files selected")
+    return files
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--projects", help="comma-separated label-file names (default: all)")
@@ -268,12 +279,7 @@ def main() -> int:
         "--write-unlabeled", action="store_true", help="append unlabelled findings with label ?"
     )
     args = parser.parse_args()
-    files = sorted(LABELS_DIR.glob("*.tsv"))
-    if args.projects:
-        wanted = set(args.projects.split(","))
-        files = [f for f in files if f.stem in wanted]
-    if not files:
-        raise SystemExit("no label files selected")
+    files = label_files(args.projects)
     work = args.work or Path(tempfile.mkdtemp(prefix="precision-"))
     work.mkdir(parents=True, exist_ok=True)
     results = []

@@ -35,8 +35,8 @@ import _common  # noqa: F401  (puts the repository on sys.path)
 from precision import (
     DEFAULT_REPOS,
     LABELS,
-    LABELS_DIR,
     checkout,
+    label_files,
     read_labels,
     run_workflow,
     score,
@@ -117,12 +117,7 @@ def main() -> int:
         help="reuse each project's workflow run kept in --work by an earlier bench run",
     )
     args = parser.parse_args()
-    files = sorted(LABELS_DIR.glob("*.tsv"))
-    if args.projects:
-        wanted = set(args.projects.split(","))
-        files = [f for f in files if f.stem in wanted]
-    if not files:
-        raise SystemExit("no label files selected")
+    files = label_files(args.projects)
     work = args.work or Path(tempfile.mkdtemp(prefix="triage-"))
     work.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
