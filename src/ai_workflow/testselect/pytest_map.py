@@ -34,6 +34,7 @@ from ai_workflow.engine import records
 from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.step import StepContext
 from ai_workflow.testselect.pydiff import PyChange, compare, source_fingerprint
+from ai_workflow.textfiles import read_utf8
 
 MAP_SCHEMA = "ai-workflow/testmap@1"
 PLUGIN = "ai_workflow_testmap"
@@ -193,9 +194,12 @@ def _pyproject_digest(path: Path) -> str | None:
     import hashlib
     import tomllib
 
+    text = read_utf8(path)  # a regular file of the project only
+    if text is None:
+        return None
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
         return None
     tools = data.get("tool")
     if isinstance(tools, dict):
@@ -258,10 +262,7 @@ def _py_change(
 
 
 def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+    return read_utf8(path)  # a regular file of the project only: never a FIFO or a link out
 
 
 def _all(selection: Selection, reason: str) -> None:
@@ -304,7 +305,7 @@ def read_records(prefix: Path) -> tuple[list[dict[str, Any]], str | None]:
     found = []
     for path in sorted(prefix.parent.glob(prefix.name + ".*.json")):
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            raw = json.loads(path.read_text(encoding="utf-8"))  # raw read: our plugin's record
         except (OSError, ValueError):
             return [], f"the test map record {path.name} is unreadable"
         if isinstance(raw, dict):

@@ -173,7 +173,7 @@ def _changed_files(ctx: StepContext, base: str) -> list[str] | None:
 def _failed_files(ctx: StepContext) -> list[str]:
     path = ctx.workspace.step_cache_dir / f"{ctx.spec.id}.{FAILED_STORE}"
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(path.read_text(encoding="utf-8"))  # raw read: our own state file
     except (OSError, ValueError):
         return []
     return [p for p in raw if isinstance(p, str) and (ctx.target / p).is_file()]

@@ -182,7 +182,7 @@ class Recorder:
             "ran": sorted(self.ran),
         }
         path = "%s.%s.json" % (OUT, worker)
-        with open(path + ".tmp", "w", encoding="utf-8") as handle:
+        with open(path + ".tmp", "w", encoding="utf-8") as handle:  # raw read: our record
             json.dump(data, handle, separators=(",", ":"))
         os.replace(path + ".tmp", path)
 
@@ -192,8 +192,8 @@ _selection = None
 
 
 def _load_selection():
-    with open(SELECT, encoding="utf-8") as handle:
-        raw = json.load(handle)
+    with open(SELECT, encoding="utf-8") as handle:  # raw read: the selection we wrote
+        raw = json.load(handle)  # raw read: (same file)
     root = os.path.realpath(ROOT)
     ignore = {os.path.join(root, *p.split("/")) for p in raw.get("ignore", [])}
     return set(raw.get("deselect", [])), ignore
