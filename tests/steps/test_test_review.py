@@ -462,3 +462,52 @@ def test_only_modules_pytest_collects_are_judged(
     files["tests/check_x.py"] = "from calc.ops import add\n\n\ndef test_x():\n    add(1, 2)\n"
     outcome = run(make_repo(tmp_path / "calc", files))
     assert {p for p, _ in located(outcome, "tests/no-assertions")} == judged
+
+
+def test_a_smoke_test_is_info_but_a_result_filled_and_never_read_is_a_warning(
+    tmp_path: Path,
+) -> None:
+    """marshmallow's `RequiredUserSchema().dump(user)` checks that nothing raises, by design
+    (info); flask's `rv = {}` filled by a mock and never read is a forgotten check (warning),
+    like an empty body."""
+    files = dict(PY_FILES)
+    files["tests/test_smoke.py"] = textwrap.dedent(
+        """\
+        from calc.ops import add
+
+
+        def test_dump_with_none():
+            value = 1
+            add(value, 2)
+
+
+        def test_passthrough(monkeypatch):
+            rv = {}
+
+            def fake(*args, **kwargs):
+                rv["seen"] = kwargs.get("seen")
+
+            monkeypatch.setattr("calc.ops.add", fake)
+            add(1, 2)
+
+
+        def test_collected_and_read():
+            seen = []
+            seen.append(add(1, 2))
+            print(seen)
+
+
+        def test_nothing():
+            pass
+        """
+    )
+    outcome = run(make_repo(tmp_path / "calc", files))
+    found = {
+        f.line: (f.severity.value, f.message)
+        for f in outcome.findings
+        if f.rule == "tests/no-assertions" and f.path == "tests/test_smoke.py"
+    }
+    assert found[4][0] == "info" and "do not raise" in found[4][1]
+    assert found[9][0] == "warning" and "fills 'rv' but never reads it" in found[9][1]
+    assert found[19][0] == "info"  # `seen` is read (printed): a smoke test, no forgotten result
+    assert found[25][0] == "warning" and "empty body" in found[25][1]

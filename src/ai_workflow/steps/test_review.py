@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
+from ai_workflow.findings import Severity
 from ai_workflow.project_files import project_files
 from ai_workflow.pysource import PySymbol, read_source, tree_symbols
 from ai_workflow.techstack import EXTENSIONS, TechStack, detect_stack, is_test_path
@@ -491,19 +492,37 @@ def run(ctx: StepContext) -> StepOutcome:
     return outcome
 
 
-def _checks_nothing(test: FoundTest) -> str | None:
+def _checks_nothing(test: FoundTest) -> tuple[Severity, str] | None:
     """Why the test checks nothing, or None when it checks something or says that not failing
     is its point (its name or docstring: "does not raise", "Instantiation works."; a comment
-    in it: "without @consumer, would raise TypeError")."""
+    in it: "without @consumer, would raise TypeError").
+
+    A Python smoke test (it runs code and keeps no result it could have checked) is info: on
+    the labelled projects such tests were "does not raise" tests by design. An empty body, or a
+    container filled and never read (`rv = {}` filled by a mock, then ignored), stays a warning.
+    """
     if test.asserts is not False or test.skipped:
         return None
     if test.empty:
-        return f"test '{test.name}' has an empty body: it runs nothing and always passes"
+        why = f"test '{test.name}' has an empty body: it runs nothing and always passes"
+        return Severity.WARNING, why
     if states_no_crash(test.name) or states_it_works(test.intent):
         return None
     if comments_say_no_crash(test.comments):
         return None
-    return f"test '{test.name}' asserts nothing: it can only fail by crashing"
+    if test.unread:
+        why = (
+            f"test '{test.name}' fills '{test.unread}' but never reads it, and asserts nothing: "
+            "it can only fail by crashing"
+        )
+        return Severity.WARNING, why
+    if test.smoke:
+        why = (
+            f"test '{test.name}' asserts nothing: it checks only that its calls do not raise "
+            "(say so in its name or docstring, or assert on a result)"
+        )
+        return Severity.INFO, why
+    return Severity.WARNING, f"test '{test.name}' asserts nothing: it can only fail by crashing"
 
 
 def _report_tests(outcome: StepOutcome, inv: Inventory) -> None:
@@ -521,7 +540,8 @@ def _report_tests(outcome: StepOutcome, inv: Inventory) -> None:
         for test in test_file.tests:
             problem = _checks_nothing(test)
             if problem:
-                outcome.add("tests/no-assertions", "warning", problem, test_file.path, test.line)
+                severity, why = problem
+                outcome.add("tests/no-assertions", severity, why, test_file.path, test.line)
     if not inv.test_files and inv.source_modules:
         outcome.add(
             "tests/no-tests",

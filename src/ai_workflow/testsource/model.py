@@ -20,6 +20,10 @@ class FoundTest:
     intent: str = ""  # what the test says it checks (a Python docstring)
     empty: bool = False  # no statement at all besides a docstring, `pass` or `...`
     comments: str = ""  # the comments in its body, one a line (Python)
+    # Python, asserting nothing: a container it fills and never reads ("" when none), and
+    # whether it is a smoke test (it runs code and keeps no result it could have checked)
+    unread: str = ""
+    smoke: bool = False
 
 
 def combine(verdicts: Iterable[Verdict]) -> Verdict:

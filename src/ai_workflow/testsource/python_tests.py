@@ -134,7 +134,12 @@ class PythonTests:
         verdict = self.judge(_Frame(path, func, cls, "test", 0))
         doc = ast.get_docstring(func) or ""
         comments = self._comments(path, func) if verdict is False else ""
-        return FoundTest(name, func.lineno, verdict, skipped, doc, _is_empty(func), comments)
+        empty = _is_empty(func)
+        unread = unread_collector(func) if verdict is False and not empty else None
+        smoke = verdict is False and not empty and unread is None
+        return FoundTest(
+            name, func.lineno, verdict, skipped, doc, empty, comments, unread or "", smoke
+        )
 
     def _comments(self, path: str, func: FunctionNode) -> str:
         """The comments inside the function's lines (only asked of a test that asserts
@@ -465,6 +470,54 @@ def _dotted(node: ast.expr) -> str:
     if isinstance(node, ast.Attribute):
         return f"{_dotted(node.value)}.{node.attr}"
     return ""
+
+
+COLLECTOR_WRITES = frozenset({"append", "add", "update", "extend", "insert", "setdefault"})
+
+
+def unread_collector(func: FunctionNode) -> str | None:
+    """A container the test creates empty (`rv = {}`, `seen = []`) and only ever writes to
+    (`rv[k] = v`, `seen.append(x)`), never reads: a result it meant to check and forgot."""
+    parents = {child: node for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
+    created = [
+        node.targets[0].id
+        for node in ast.walk(func)
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and _is_empty_container(node.value)
+    ]
+    for name in created:
+        uses = [
+            n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == name
+            and isinstance(n.ctx, ast.Load)
+        ]  # fmt: skip
+        if uses and all(_writes_into(use, parents) for use in uses):
+            return name
+    return None
+
+
+def _is_empty_container(node: ast.expr) -> bool:
+    if isinstance(node, ast.Dict | ast.List | ast.Set):
+        return not (node.keys if isinstance(node, ast.Dict) else node.elts)
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in {"dict", "list", "set"}
+        and not node.args
+        and not node.keywords
+    )
+
+
+def _writes_into(use: ast.Name, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether this use of a name only stores into it (`x[k] = v`, `x.append(v)`)."""
+    parent = parents.get(use)
+    if isinstance(parent, ast.Subscript) and parent.value is use:
+        return isinstance(parent.ctx, ast.Store)
+    if isinstance(parent, ast.Attribute) and parent.attr in COLLECTOR_WRITES:
+        call = parents.get(parent)
+        return isinstance(call, ast.Call) and call.func is parent
+    return False
 
 
 def _is_empty(func: FunctionNode) -> bool:
