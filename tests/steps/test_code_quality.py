@@ -875,3 +875,17 @@ def test_shellcheck_variables_bats_sets_in_a_helper_beside_bats_files(tmp_path: 
     assert severity[("test/test_helper.bash", "status")] is Severity.INFO
     assert severity[("test/test_helper.bash", "output")] is Severity.INFO
     assert severity[("tools/check.sh", "status")] is Severity.WARNING
+
+
+def test_eslint_older_than_6_8_gets_no_unmatched_pattern_option() -> None:
+    """json5 pins ESLint 5.15.3, which refuses `--no-error-on-unmatched-pattern` (added in 6.8)
+    and so failed the whole lint; newer or unknown versions keep the option."""
+    from ai_workflow.steps.code_quality import _unmatched_option
+    from ai_workflow.tools import Tool, ToolOrigin
+
+    def option(version: str | None) -> list[str]:
+        return _unmatched_option(Tool("eslint", Path("eslint"), ToolOrigin.PROJECT, version))
+
+    assert option("5.15.3") == []
+    assert option("6.8.0") == option("9.12.0") == ["--no-error-on-unmatched-pattern"]
+    assert option(None) == option("not-a-version") == ["--no-error-on-unmatched-pattern"]
