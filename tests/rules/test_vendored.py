@@ -73,6 +73,7 @@ def test_warnings_and_document_errors_in_vendored_files_are_info_code_errors_sta
     parse_error = Finding("shellcheck/SC1009", Severity.ERROR, "parse", "tests/sharness.sh", 9)
     link = Finding("links/broken-link", Severity.ERROR, "broken link", "third_party/lib/a.md", 3)
     own_link = Finding("links/broken-link", Severity.ERROR, "broken link", "README.md", 3)
+    script = Finding("scripts/missing-script", Severity.ERROR, "x", "third_party/lib/faq.rst", 6)
     kept = screen.apply(
         [
             _warning("tests/sharness.sh"),
@@ -80,6 +81,7 @@ def test_warnings_and_document_errors_in_vendored_files_are_info_code_errors_sta
             parse_error,
             link,
             own_link,
+            script,
         ]
     )
     assert [(f.path, f.severity) for f in kept] == [
@@ -88,6 +90,7 @@ def test_warnings_and_document_errors_in_vendored_files_are_info_code_errors_sta
         ("tests/sharness.sh", Severity.ERROR),  # does not parse: broken wherever it came from
         ("third_party/lib/a.md", Severity.INFO),  # the copy's documents are not the project's
         ("README.md", Severity.ERROR),
+        ("third_party/lib/faq.rst", Severity.INFO),  # an example command in the copy's FAQ
     ]
     assert "sharness 0.3.0" in kept[0].extra["vendored"]
     assert "vendored" not in kept[1].extra

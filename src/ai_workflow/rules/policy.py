@@ -8,8 +8,9 @@ is derived, in this order:
 3. an inline `ai-workflow: ignore[...]` directive drops a finding of our own rules
    (`suppressed`; linter rules keep the linter's own directive);
 4. a warning in a vendored file (a copy of another project: `ai_workflow.vendored`) becomes
-   info, and so does an error about its documents (links, Markdown: the copy is kept as
-   distributed and the project does not publish its docs, as git-secret's vendored bats-core);
+   info, and so does an error found in one of its documents (a link, a script it names: the
+   copy is kept as distributed and the project does not publish its docs, as git-secret's
+   vendored bats-core);
    an error in vendored code (it does not parse) stays; the reason is in `extra.vendored`;
    then `rules.severity` re-grades findings (the longest matching id or prefix wins);
 5. `--new-only` drops findings outside the lines changed since the base (`outside_diff`);
@@ -35,8 +36,8 @@ if TYPE_CHECKING:
     from ai_workflow.rules.newonly import ChangedLines
 
 COUNT_KEYS = ("disabled", "ignored", "suppressed", "outside_diff", "baselined")
-VENDORED_DOC_RULES = ("links/", "md/", "docs/")
-"""Rules about documents: their errors in a vendored copy are info like its warnings."""
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc")
+"""Documents: an error found in a vendored copy's document is info like its warnings."""
 """What the policy did to a step's findings (the engine keeps the counts in the step's data)."""
 
 
@@ -137,7 +138,8 @@ class RulePolicy:
         severity = Severity(self.rules.severity[pattern]) if pattern is not None else None
         vendored = None
         if finding.severity is Severity.WARNING or (
-            finding.severity is Severity.ERROR and finding.rule.startswith(VENDORED_DOC_RULES)
+            finding.severity is Severity.ERROR
+            and (finding.path or "").lower().endswith(DOCUMENT_SUFFIXES)
         ):
             vendored = self.vendored.reason(finding.path)
             if vendored is not None and severity is None:
