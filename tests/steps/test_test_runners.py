@@ -613,3 +613,18 @@ def test_bats_failures_from_a_package_the_ci_installs_are_the_machines(tmp_path:
     (root / ".github/workflows/ci.yml").write_text(workflow("bats test"))
     commit_all(root, "no install")
     assert [s for s, *_ in shown(run_step(root))] == ["error", "error"]
+
+
+@needs_bats
+def test_a_suite_that_deletes_the_checkouts_git_directory_is_reported(tmp_path: Path) -> None:
+    """git-secret's teardown runs `rm -rf .git` where it stands: run from the checkout, it
+    removed the checkout's own; the step says so at once."""
+    files = {"test/a.bats": "teardown() { rm -rf .git; }\n@test 'a' { true; }\n"}
+    root = make_repo(tmp_path / "b", files)
+    outcome = run_step(root)
+    damaged = [f for f in outcome.findings if f.rule == "tests/checkout-damaged"]
+    assert len(damaged) == 1 and damaged[0].severity is Severity.ERROR
+    assert "removed the checkout's .git directory" in damaged[0].message
+    assert not (root / ".git").exists()
+    safe = make_repo(tmp_path / "s", {"test/a.bats": "@test 'a' { true; }\n"})
+    assert not [f for f in run_step(safe).findings if f.rule == "tests/checkout-damaged"]

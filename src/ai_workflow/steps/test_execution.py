@@ -87,6 +87,7 @@ def run(ctx: StepContext) -> StepOutcome:
         plan.command = chosen.command
     timeout = ctx.config.tech_stack.test_timeout_s
     absent = [name for name in plan.side_files if not (ctx.target / name).exists()]
+    had_git = (ctx.target / ".git").exists()
     result = ctx.run_command(
         plan.command,
         timeout=timeout,
@@ -97,6 +98,14 @@ def run(ctx: StepContext) -> StepOutcome:
         f"ran `{plan.display}` ({plan.framework or 'custom'}, timeout {timeout:g}s)"
     )
     _remove_created(ctx, outcome, absent)
+    if had_git and not (ctx.target / ".git").exists():
+        outcome.add(
+            "tests/checkout-damaged",
+            "error",
+            f"`{plan.display}` removed the checkout's .git directory: the project's tests "
+            "delete files where they run; clone the project again and set "
+            "tech_stack.test_command to the way the project runs them",
+        )
     report = _interpret(ctx, outcome, plan, stack, result)
     selection.finish(ctx, outcome, chosen, result, report, plan.framework)
     return outcome
