@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from ai_workflow.config import Config
 from ai_workflow.project_files import list_project_files
 from ai_workflow.techstack import TechStack, detect_stack_for
+from ai_workflow.testcmd.ci_packages import ci_installed_packages, missing_packages
 from ai_workflow.testcmd.commands import Invocation, is_test_target, resolve, simple_commands
 from ai_workflow.testcmd.declared import (
     ProjectSources,
@@ -23,6 +24,7 @@ from ai_workflow.testcmd.declared import (
     parse_makefile,
     parse_taskfile,
 )
+from ai_workflow.testcmd.environment import machine_cause
 from tests.helpers import make_repo
 
 NO_ENV: dict[str, str] = {"PATH": ""}
@@ -424,3 +426,62 @@ def test_commands_run_in_another_directory_are_not_the_roots(tmp_path: Path) -> 
     runner, _, notes = declared(make_repo(tmp_path / "m", files))
     assert notes == []
     assert runner is not None and runner.args == ("-short", "./...")
+
+
+def test_a_ci_entry_point_that_sets_up_the_tests_comes_before_conventions(tmp_path: Path) -> None:
+    """git-secret: the CI runs `make test`, whose recipe exports what the suite needs; a bare
+    `bats tests` would fail every test (and let its teardown run in the checkout)."""
+    set_up = 'test:\n\texport PROJECT_ROOT="$$PWD"; \\\n\t"$${SHELL}" ./utils/tests.sh\n'
+    files = {
+        "tests/a.bats": "@test 'a' { true; }\n",
+        "utils/tests.sh": 'cd "$(mktemp -d)" && bats "$PROJECT_ROOT/tests"\n',
+        "Makefile": set_up,
+        ".github/workflows/ci.yml": workflow("brew install gawk", "make test"),
+    }
+    root = make_repo(tmp_path / "s", files)
+    stack = detect(root)
+    assert stack.test_argv == ["make", "test"]
+    assert "sets up the tests' environment" in stack.evidence["test_command"][0]
+    # the same entry point without set-up: the convention still decides
+    (root / "Makefile").write_text('test:\n\t"$${SHELL}" ./utils/tests.sh\n')
+    assert detect(root).test_argv == ["bats", "tests"]
+
+
+def test_ci_installed_packages_and_which_are_missing(tmp_path: Path) -> None:
+    ci = textwrap.dedent(
+        """\
+        on: push
+        jobs:
+          mac:
+            steps:
+              - run: brew install gawk gnupg && make test
+          wsl:
+            steps:
+              - uses: Vampire/setup-wsl@v1
+                with:
+                  additional-packages: git no-such-package-xyz
+          bsd:
+            steps:
+              - uses: vmactions/freebsd-vm@v0
+                with:
+                  prepare: pkg install -y gmake
+          linux:
+            steps:
+              - run: sudo apt-get install -y --no-install-recommends shellcheck ${{ matrix.extra }}
+        """
+    )
+    root = make_repo(tmp_path / "c", {".github/workflows/t.yml": ci})
+    found = ci_installed_packages(root, list_project_files(root))
+    assert list(found) == ["gawk", "gnupg", "git", "no-such-package-xyz", "shellcheck"]
+    assert set(found.values()) == {".github/workflows/t.yml"}
+    assert "no-such-package-xyz" in missing_packages(list(found))
+    assert "git" not in missing_packages(["git"])  # on PATH
+
+
+def test_status_127_is_the_machines_only_when_the_ci_installs_what_is_missing() -> None:
+    text = "(from function `setup' in test file t.bats, line 3)\n`helper' failed with status 127"
+    cause = machine_cause("t", set(), text, ["gawk"])
+    assert cause is not None and (cause.kind, cause.detail) == ("packages", "gawk")
+    assert machine_cause("t", set(), text) is None  # nothing missing: the project's failure
+    assertion = '(in test file t.bats, line 4)\n`[ "$status" -eq 0 ]\' failed'
+    assert machine_cause("t", set(), assertion, ["gawk"]) is None

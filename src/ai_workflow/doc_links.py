@@ -96,6 +96,12 @@ class LinkChecker:
         path, fragment = split_target(raw)
         if not path:
             return self._fragment(doc, fragment) if fragment else None
+        web = _template_web_path(doc.path, path)
+        if web is not None:  # GitHub shows it at /issues/new: `../blob/main/X` is the root's X
+            if (self.target / web).exists():
+                return None
+            message = f"broken link: '{raw}' ({web} does not exist)"
+            return LinkProblem("links/broken-link", "error", message + self._suggest(web))
         resolved = self._resolve(doc, link, path)
         if resolved is None:
             return LinkProblem(
@@ -214,6 +220,23 @@ class LinkChecker:
             return ""
         close = difflib.get_close_matches(PurePosixPath(resolved).name, names, n=1)
         return f"; did you mean '{close[0]}'?" if close else ""
+
+
+GITHUB_TEMPLATE = re.compile(
+    r"(?i)^\.github/(?:(?:issue|pull_request)_template(?:\.\w+)?|"
+    r"(?:ISSUE|PULL_REQUEST)_TEMPLATE/[^/]+)$"
+)
+WEB_RELATIVE = re.compile(r"^(?:\.\./)+(?:blob|tree)/[^/]+/(?P<path>[^?#]+)$")
+
+
+def _template_web_path(doc_path: str, path: str) -> str | None:
+    """The repository path a link in a GitHub issue or pull-request template names in GitHub's
+    web form (`../blob/main/SECURITY.md`: the template is shown at /issues/new, so the link
+    lands on the repository's file), else None (an ordinary link)."""
+    if not GITHUB_TEMPLATE.match(doc_path):
+        return None
+    match = WEB_RELATIVE.match(path)
+    return match.group("path").rstrip("/") if match else None
 
 
 def rst_includers(docs: dict[str, DocFile]) -> dict[str, list[str]]:

@@ -643,7 +643,8 @@ def _detect_test(
     test_dirs: list[str],
     declared: DeclaredTests,
 ) -> _Choice | None:
-    """What the project's CI or test targets run; else the first framework with evidence, in
+    """What the project's CI or test targets run; else the CI's one test entry point when it sets
+    up the tests' environment; else the first framework with evidence, in
     the order of the languages' confidence; else an entry point it declares (a test target or
     script ai-workflow can only run); else CTest in a configured build directory."""
     if declared.runner is not None:
@@ -657,6 +658,15 @@ def _detect_test(
             _argv_for_invocation(runner, facts, python, package_manager),
             f"run by {declared.reason}",
             f"{runner.describe()} as declared: {how} (ai-workflow adds the options for its report)",
+        )
+    if declared.set_up_entry is not None:
+        entry, where = declared.set_up_entry
+        return _Choice(
+            entry.framework,
+            list(entry.program),
+            f"{entry.describe()} ({where})",
+            f"the project's own test entry point ({where}), which sets up the tests' environment "
+            "before running them; its output is read as TAP, else only its exit status counts",
         )
     for lang in languages:
         found = _detect_for_language(lang, facts, python, package_manager, test_dirs)

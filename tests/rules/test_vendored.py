@@ -67,17 +67,30 @@ def test_a_project_is_never_vendored_in_itself(tmp_path: Path) -> None:
     assert files.reason("sharness.sh") is None
 
 
-def test_warnings_in_vendored_files_are_info_errors_stay(tmp_path: Path) -> None:
+def test_warnings_and_document_errors_in_vendored_files_are_info_code_errors_stay(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "password-store", FILES)
     screen = build_policy(root, RulesConfig()).for_step("s")
     parse_error = Finding("shellcheck/SC1009", Severity.ERROR, "parse", "tests/sharness.sh", 9)
+    link = Finding("links/broken-link", Severity.ERROR, "broken link", "third_party/lib/a.md", 3)
+    own_link = Finding("links/broken-link", Severity.ERROR, "broken link", "README.md", 3)
+    script = Finding("scripts/missing-script", Severity.ERROR, "x", "third_party/lib/faq.rst", 6)
     kept = screen.apply(
-        [_warning("tests/sharness.sh"), _warning("src/password-store.sh"), parse_error]
+        [
+            _warning("tests/sharness.sh"),
+            _warning("src/password-store.sh"),
+            parse_error,
+            link,
+            own_link,
+            script,
+        ]
     )
     assert [(f.path, f.severity) for f in kept] == [
         ("tests/sharness.sh", Severity.INFO),
         ("src/password-store.sh", Severity.WARNING),  # the project's own: still shown
         ("tests/sharness.sh", Severity.ERROR),  # does not parse: broken wherever it came from
+        ("third_party/lib/a.md", Severity.INFO),  # the copy's documents are not the project's
+        ("README.md", Severity.ERROR),
+        ("third_party/lib/faq.rst", Severity.INFO),  # an example command in the copy's FAQ
     ]
     assert "sharness 0.3.0" in kept[0].extra["vendored"]
     assert "vendored" not in kept[1].extra

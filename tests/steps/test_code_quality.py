@@ -957,3 +957,17 @@ def test_a_directive_in_a_vendored_copy_does_not(tmp_path: Path) -> None:
     outcome = _run(make_repo(tmp_path / "vendored", {**UNASKED_SCRIPTS, **copy}))
     found = {(f.rule, f.path): f.severity for f in outcome.findings}
     assert found[("shellcheck/SC2207", "tools/words.sh")] is Severity.INFO
+
+
+def test_eslint_older_than_6_8_gets_no_unmatched_pattern_option() -> None:
+    """json5 pins ESLint 5.15.3, which refuses `--no-error-on-unmatched-pattern` (added in 6.8)
+    and so failed the whole lint; newer or unknown versions keep the option."""
+    from ai_workflow.steps.code_quality import _unmatched_option
+    from ai_workflow.tools import Tool, ToolOrigin
+
+    def option(version: str | None) -> list[str]:
+        return _unmatched_option(Tool("eslint", Path("eslint"), ToolOrigin.PROJECT, version))
+
+    assert option("5.15.3") == []
+    assert option("6.8.0") == option("9.12.0") == ["--no-error-on-unmatched-pattern"]
+    assert option(None) == option("not-a-version") == ["--no-error-on-unmatched-pattern"]

@@ -545,3 +545,30 @@ def test_an_included_rst_file_links_from_where_it_is_included(tmp_path: Path) ->
     )
     broken = [f for f in _run(root).findings if f.rule == "links/broken-link"]
     assert [(f.path, "missing_page" in f.message) for f in broken] == [("CONTRIBUTING.rst", True)]
+
+
+def test_links_in_github_templates_use_githubs_web_form(tmp_path: Path) -> None:
+    """json5's issue and pull-request templates link `../blob/main/SECURITY.md`: GitHub shows
+    them at /issues/new, so that is the root's SECURITY.md; a web-form link to a file that
+    is not there is still broken, and an ordinary document keeps the ordinary rule."""
+    root = make_repo(
+        tmp_path / "tpl",
+        {
+            "SECURITY.md": "# Security\n",
+            ".github/issue_template.md": "See [policy](../blob/main/SECURITY.md).\n",
+            ".github/ISSUE_TEMPLATE/bug.md": "Read [guide](../../blob/main/GUIDE.md).\n",
+            ".github/pull_request_template.md": "[sec](../tree/main/SECURITY.md)\n",
+            "docs/a.md": "# A\n\n[x](../blob/main/SECURITY.md)\n",
+        },
+    )
+    broken = {(f.path, f.message) for f in _run(root).findings if f.rule == "links/broken-link"}
+    assert broken == {
+        (
+            ".github/ISSUE_TEMPLATE/bug.md",
+            "broken link: '../../blob/main/GUIDE.md' (GUIDE.md does not exist)",
+        ),
+        (
+            "docs/a.md",
+            "broken link: '../blob/main/SECURITY.md' (blob/main/SECURITY.md does not exist)",
+        ),
+    }

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ai_workflow.cli import main
 from ai_workflow.config import Config
 from ai_workflow.engine.registry import Registry
 from ai_workflow.engine.runner import QuietObserver, RunRequest, run_workflow
@@ -262,3 +265,66 @@ def test_runs_in_the_engine_after_a_failed_dependency(tmp_path: Path) -> None:
     latest = (repo / ".ai_workflow" / ca.SUMMARY_FILE).read_text()
     assert "Score: **80/100** (fair)." in latest  # 100 - 15 failed step - 5 error
     assert "`docs/missing-readme-section` at `README.md:1`" in latest
+
+
+def test_carried_results_take_each_skipped_steps_latest_run_that_ran_it() -> None:
+    history = [
+        {
+            "run_id": "r1",
+            "steps": [{"id": "a", "status": "warning", "finding_counts": {"warning": 2}}],
+        },
+        {
+            "run_id": "r2",
+            "steps": [{"id": "a", "status": "passed", "finding_counts": {"warning": 1}}],
+        },
+        {
+            "run_id": "r3",
+            "steps": [{"id": "a", "status": "skipped"}, {"id": "b", "status": "failed"}],
+        },
+    ]
+    carried = ca.carried_results(history, ["a", "b", "c"])
+    assert carried == {"a": ca.Carried("r2", errors=0, warnings=1)}  # b failed: never carried
+    skipped = result(1, "a", StepStatus.SKIPPED, [])
+    health = ca.health_score([skipped], carried)
+    assert health.penalties["warnings"]["count"] == 1 and health.carried == {"a": "r2"}
+    ran = result(1, "a", StepStatus.PASSED, [])  # a step that ran counts only its own findings
+    assert ca.health_score([ran], carried).penalties["warnings"]["count"] == 0
+
+
+def test_a_smart_run_scores_skipped_steps_as_of_their_last_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A docs-only commit skips test review; its empty-body warning still costs the point a
+    full run takes, and the summary says where the count comes from."""
+    repo = make_repo(
+        tmp_path / "p",
+        {
+            ".gitignore": ".ai_workflow/\n",
+            "README.md": "# demo\n",
+            "src/demo/core.py": "def add(a, b):\n    return a + b\n",
+            "tests/test_core.py": "from demo.core import add\n\n\ndef test_add():\n    pass\n",
+        },
+    )
+    run = [
+        "run",
+        "--target",
+        str(repo),
+        "--auto",
+        "--json",
+        "--steps",
+        "test_review,context_analysis",
+    ]
+    assert main(run) == 0
+    full = json.loads(capsys.readouterr().out)
+    write_files(repo, {"README.md": "# demo\n\nMore.\n"})
+    commit_all(repo, "docs")
+    assert main([*run, "--smart-execution"]) == 0
+    smart = json.loads(capsys.readouterr().out)
+    statuses = {s["id"]: s["status"] for s in smart["steps"]}
+    assert statuses["test_review"] == "skipped"
+    score = {s["id"]: s["summary"] for s in smart["steps"]}["context_analysis"]
+    full_score = {s["id"]: s["summary"] for s in full["steps"]}["context_analysis"]
+    assert score.startswith("health 99/100") and full_score.startswith("health 99/100")
+    assert "1 warning(s) of 1 skipped step(s) as of their last run" in score
+    text = (repo / ".ai_workflow" / "WORKFLOW_SUMMARY.md").read_text(encoding="utf-8")
+    assert f"test_review ({full['run_id']})" in text

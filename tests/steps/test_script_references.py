@@ -532,3 +532,25 @@ def test_a_script_linked_to_an_executable_file_is_executable(tmp_path: Path) -> 
     flagged = {f.path for f in _run(root).findings if f.rule == "scripts/not-executable"}
     assert "bin/tool" not in flagged
     assert "bin/plain" in flagged
+
+
+def test_a_script_nothing_runs_directly_needs_no_executable_bit(tmp_path: Path) -> None:
+    """git-secret's command fragments (concatenated by `make build`) and scripts its Makefile
+    runs as `"${SHELL}" docs/build.sh`: info; a script a document runs as `./x.sh` stays an
+    error."""
+    root = make_repo(
+        tmp_path / "frag",
+        {
+            "src/commands/add.sh": SHEBANG,
+            "run.sh": SHEBANG,
+            "README.md": "# t\n\nRun `./run.sh`.\n",
+            "Makefile": "build:\n\tcat src/commands/*.sh > tool\n",
+        },
+    )
+    found = {
+        (f.path, f.severity.value)
+        for f in _run(root).findings
+        if f.rule == "scripts/not-executable"
+    }
+    assert ("src/commands/add.sh", "info") in found
+    assert ("README.md", "error") in found

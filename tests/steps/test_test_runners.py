@@ -576,3 +576,55 @@ def test_machine_causes_read_from_the_failure(headline: str, text: str, kind: st
 )
 def test_failures_that_stay_the_projects(headline: str, text: str) -> None:
     assert machine_cause(headline, {"build-helper"}, text) is None
+
+
+@needs_bats
+def test_bats_failures_from_a_package_the_ci_installs_are_the_machines(tmp_path: Path) -> None:
+    """A helper whose program is missing fails with status 127 and no name (its stderr is
+    silenced, as git-secret's is): with the CI installing a package this machine lacks, that
+    is one environment warning; a failed assertion beside it stays an error."""
+    files = {
+        "test/helper.bash": "prepare() { no-such-tool-xyz --init 2>/dev/null; }\n",
+        "test/a.bats": textwrap.dedent(
+            """\
+            load helper
+            @test 'needs the tool' {
+              prepare
+            }
+            @test 'asserts' {
+              [ 1 -eq 2 ]
+            }
+            """
+        ),
+        ".github/workflows/ci.yml": workflow(
+            "sudo apt-get install -y no-such-tool-xyz", "bats test"
+        ),
+    }
+    root = make_repo(tmp_path / "b", files)
+    outcome = run_step(root)
+    assert counts(outcome) == (0, 2, 0)
+    assert shown(outcome) == [
+        ("warning", "tests/environment-incomplete", "test/a.bats", 3),
+        ("error", "tests/failed", "test/a.bats", 6),
+    ]
+    warning = outcome.findings[0].message
+    assert "packages the project's CI installs (no-such-tool-xyz" in warning
+    # without the CI's install line the same failure is the project's
+    (root / ".github/workflows/ci.yml").write_text(workflow("bats test"))
+    commit_all(root, "no install")
+    assert [s for s, *_ in shown(run_step(root))] == ["error", "error"]
+
+
+@needs_bats
+def test_a_suite_that_deletes_the_checkouts_git_directory_is_reported(tmp_path: Path) -> None:
+    """git-secret's teardown runs `rm -rf .git` where it stands: run from the checkout, it
+    removed the checkout's own; the step says so at once."""
+    files = {"test/a.bats": "teardown() { rm -rf .git; }\n@test 'a' { true; }\n"}
+    root = make_repo(tmp_path / "b", files)
+    outcome = run_step(root)
+    damaged = [f for f in outcome.findings if f.rule == "tests/checkout-damaged"]
+    assert len(damaged) == 1 and damaged[0].severity is Severity.ERROR
+    assert "removed the checkout's .git directory" in damaged[0].message
+    assert not (root / ".git").exists()
+    safe = make_repo(tmp_path / "s", {"test/a.bats": "@test 'a' { true; }\n"})
+    assert not [f for f in run_step(safe).findings if f.rule == "tests/checkout-damaged"]

@@ -8,9 +8,12 @@ is derived, in this order:
 3. an inline `ai-workflow: ignore[...]` directive drops a finding of our own rules
    (`suppressed`; linter rules keep the linter's own directive);
 4. a warning in a vendored file (a copy of another project: `ai_workflow.vendored`) becomes
-   info, with the reason in `extra.vendored`; in a release archive committed as is (a tracked
-   `PKG-INFO`: `ai_workflow.release_archive`) a finding that a named file does not exist
-   becomes info, its message saying the archive may leave the file out (`extra.release_archive`);
+   info, and so does an error found in one of its documents (a link, a script it names: the
+   copy is kept as distributed and the project does not publish its docs, as git-secret's
+   vendored bats-core); an error in vendored code (it does not parse) stays; the reason is in
+   `extra.vendored`; in a release archive committed as is (a tracked `PKG-INFO`:
+   `ai_workflow.release_archive`) a finding that a named file does not exist becomes info, its
+   message saying the archive may leave the file out (`extra.release_archive`);
    then `rules.severity` re-grades findings (the longest matching id or prefix wins);
 5. `--new-only` drops findings outside the lines changed since the base (`outside_diff`);
 6. every finding gets its fingerprint, and those the baseline knows are marked `baselined`
@@ -36,6 +39,8 @@ if TYPE_CHECKING:
     from ai_workflow.rules.newonly import ChangedLines
 
 COUNT_KEYS = ("disabled", "ignored", "suppressed", "outside_diff", "baselined")
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc")
+"""Documents: an error found in a vendored copy's document is info like its warnings."""
 """What the policy did to a step's findings (the engine keeps the counts in the step's data)."""
 
 
@@ -136,7 +141,10 @@ class RulePolicy:
         pattern = best_match(finding.rule, self.rules.severity)
         severity = Severity(self.rules.severity[pattern]) if pattern is not None else None
         vendored = None
-        if finding.severity is Severity.WARNING:
+        if finding.severity is Severity.WARNING or (
+            finding.severity is Severity.ERROR
+            and (finding.path or "").lower().endswith(DOCUMENT_SUFFIXES)
+        ):
             vendored = self.vendored.reason(finding.path)
             if vendored is not None and severity is None:
                 severity = Severity.INFO

@@ -71,6 +71,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
+
 from ai_workflow.changes.filecache import FileResults, decode_findings, encode_findings
 from ai_workflow.changes.fingerprint import file_ids
 from ai_workflow.config import ThresholdsConfig
@@ -833,7 +835,7 @@ def run_eslint(ctx: StepContext, files: list[str]) -> LintReport:
         kept = safe_eslint_arguments(args, skipped)
         if kept is None:
             continue  # every file it names is one eslint must not open
-        command = [str(tool.path), *kept, "--format", "json", "--no-error-on-unmatched-pattern"]
+        command = [str(tool.path), *kept, "--format", "json", *_unmatched_option(tool)]
         result = ctx.run_command(command, timeout=tool_timeout(ctx))
         if result.returncode == 127:
             return LintReport("eslint", skipped=f"eslint: cannot start ({result.stderr.strip()})")
@@ -855,6 +857,20 @@ def run_eslint(ctx: StepContext, files: list[str]) -> LintReport:
     )
     checked = f"{tool.describe()}: config {config}; files: {scope}"
     return LintReport("eslint", tool, list(findings.values()), checked=checked)
+
+
+ESLINT_UNMATCHED_SINCE = Version("6.8.0")
+
+
+def _unmatched_option(tool: Tool) -> list[str]:
+    """`--no-error-on-unmatched-pattern` where ESLint has it (6.8 and later; an older ESLint,
+    as json5 pins 5.15.3, refuses the whole run on an option it does not know)."""
+    try:
+        if tool.version is not None and Version(tool.version) < ESLINT_UNMATCHED_SINCE:
+            return []
+    except InvalidVersion:
+        pass
+    return ["--no-error-on-unmatched-pattern"]
 
 
 ESLINT_IGNORED_NOTE = "File ignored because of a matching ignore pattern"

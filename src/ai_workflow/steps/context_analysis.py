@@ -9,7 +9,10 @@ Health score (0-100), from the results of the steps that finished before this on
                 - min(15,  1 x warning findings)
                 - min(10,  5 x steps that could not run: not_run or interrupted)
 
-Skipped steps (smart execution) and info findings cost nothing. Grades: >= 90 good, >= 75 fair,
+Info findings cost nothing. A step smart execution skipped counts with the errors and warnings of
+its latest run that ran it (the history's finding counts): skipping says the result at the base
+still holds, so a smart run scores the project as a full run would, not only the steps it ran.
+A skipped step with no earlier run costs nothing. Grades: >= 90 good, >= 75 fair,
 >= 50 poor, else critical. This step's own findings are aggregate info only: the findings of
 the other steps stay theirs. Among them are the performance regressions of this run's steps and
 tests (`ai_workflow.perf_regression`): every checking step has finished when this one runs.
@@ -18,13 +21,14 @@ tests (`ai_workflow.perf_regression`): every checking step has finished when thi
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow import __version__
 from ai_workflow.engine.artifacts import write_atomic
+from ai_workflow.engine.metrics import read_recent_history
 from ai_workflow.engine.step import StepContext, StepOutcome, StepResult, StepSpec, StepStatus
 from ai_workflow.findings import Finding, Severity, count_by_severity, sort_findings
 from ai_workflow.perf_regression import check_run
@@ -68,6 +72,9 @@ PENALTIES = {
 }
 GRADES = ((90, "good"), (75, "fair"), (50, "poor"), (0, "critical"))
 COULD_NOT_RUN = {StepStatus.NOT_RUN, StepStatus.INTERRUPTED}
+CARRIED_STATUSES = frozenset({"passed", "warning", "reused"})
+HISTORY_RUNS = 50
+"""How many recent runs are searched for a skipped step's latest result."""
 DID_NOT_RUN = COULD_NOT_RUN | {StepStatus.SKIPPED, StepStatus.PLANNED}
 
 
@@ -76,19 +83,67 @@ class Health:
     score: int
     grade: str
     penalties: dict[str, dict[str, int]]  # name -> {"count", "points"}
+    carried: dict[str, str] = field(default_factory=dict)  # skipped step -> run its counts are of
 
     def to_dict(self) -> dict[str, Any]:
-        return {"score": self.score, "grade": self.grade, "penalties": self.penalties}
+        return {
+            "score": self.score,
+            "grade": self.grade,
+            "penalties": self.penalties,
+            "carried_from": self.carried,
+        }
 
 
-def health_score(results: Iterable[StepResult]) -> Health:
-    """The documented score of the module docstring."""
+@dataclass(frozen=True)
+class Carried:
+    """A skipped step's errors and warnings as of the latest run that ran it."""
+
+    run_id: str
+    errors: int
+    warnings: int
+
+
+def carried_results(
+    history: Sequence[Mapping[str, Any]], skipped: Iterable[str]
+) -> dict[str, Carried]:
+    """For each skipped step id, its counts in the latest history run that ran it (if any)."""
+    wanted = set(skipped)
+    found: dict[str, Carried] = {}
+    for run in reversed(history):
+        steps = run.get("steps")
+        for step in steps if isinstance(steps, list) else ():
+            if not isinstance(step, Mapping) or step.get("id") not in wanted:
+                continue
+            counts = step.get("finding_counts")
+            sid = str(step["id"])
+            if sid in found or step.get("status") not in CARRIED_STATUSES:
+                continue
+            if isinstance(counts, Mapping):
+                found[sid] = Carried(
+                    str(run.get("run_id", "?")),
+                    _count(counts.get("error")),
+                    _count(counts.get("warning")),
+                )
+    return found
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and value > 0 else 0
+
+
+def health_score(
+    results: Iterable[StepResult], carried: Mapping[str, Carried] | None = None
+) -> Health:
+    """The documented score of the module docstring; `carried` holds the counts of skipped
+    steps (only those whose result here is SKIPPED are counted)."""
     results = list(results)
     findings = count_by_severity(f for r in results for f in r.findings)
+    skipped = {r.id for r in results if r.status is StepStatus.SKIPPED}
+    kept = {sid: c for sid, c in (carried or {}).items() if sid in skipped}
     counts = {
         "failed_steps": sum(r.status is StepStatus.FAILED for r in results),
-        "errors": findings["error"],
-        "warnings": findings["warning"],
+        "errors": findings["error"] + sum(c.errors for c in kept.values()),
+        "warnings": findings["warning"] + sum(c.warnings for c in kept.values()),
         "not_run_steps": sum(r.status in COULD_NOT_RUN for r in results),
     }
     penalties = {
@@ -97,7 +152,7 @@ def health_score(results: Iterable[StepResult]) -> Health:
     }
     score = max(0, 100 - sum(p["points"] for p in penalties.values()))
     grade = next(label for floor, label in GRADES if score >= floor)
-    return Health(score, grade, penalties)
+    return Health(score, grade, penalties, {sid: c.run_id for sid, c in sorted(kept.items())})
 
 
 @dataclass(frozen=True)
@@ -133,6 +188,13 @@ def run(ctx: StepContext) -> StepOutcome:
         f"health {health.score}/100 ({health.grade}); {counts['error']} error(s), "
         f"{counts['warning']} warning(s); {_shown_path(ctx, ctx.workspace.root / SUMMARY_FILE)}"
     )
+    if health.carried:
+        errors = health.penalties["errors"]["count"] - counts["error"]
+        warnings = health.penalties["warnings"]["count"] - counts["warning"]
+        outcome.summary += (
+            f"; the score counts {errors} error(s) and {warnings} warning(s) of "
+            f"{len(health.carried)} skipped step(s) as of their last run"
+        )
     if regressions:
         outcome.summary += f"; {len(regressions)} performance regression(s)"
     return outcome
@@ -150,12 +212,19 @@ def _overview(ctx: StepContext, outcome: StepOutcome) -> Overview:
     )
     return Overview(
         results=results,
-        health=health_score(results),
+        health=health_score(results, _carried(ctx, results)),
         findings=sort_findings(f for r in results for f in r.findings),
         missing=[d for d in SPEC.depends_on if d not in ctx.results],
         changed=_changed_files(ctx, outcome),
         commits=_recent_commits(ctx),
     )
+
+
+def _carried(ctx: StepContext, results: list[StepResult]) -> dict[str, Carried]:
+    skipped = [r.id for r in results if r.status is StepStatus.SKIPPED]
+    if not skipped:
+        return {}
+    return carried_results(read_recent_history(ctx.target, HISTORY_RUNS), skipped)
 
 
 def _changed_files(ctx: StepContext, outcome: StepOutcome) -> list[str] | None:
@@ -285,9 +354,16 @@ def _health_section(health: Health) -> str:
         lines.append(f"| {label} | {entry['count']} | -{entry['points']} | {per} | {cap} |")
     lines += [
         "",
-        "The score starts at 100; skipped steps and info findings cost nothing. "
+        "The score starts at 100; info findings cost nothing. "
         "Grades: 90 good, 75 fair, 50 poor, below that critical.",
     ]
+    if health.carried:
+        listed = ", ".join(f"{sid} ({run})" for sid, run in health.carried.items())
+        lines += [
+            "",
+            f"Errors and warnings include those of the steps smart execution skipped, as of "
+            f"the latest run that ran them: {listed}.",
+        ]
     return "\n".join(lines)
 
 

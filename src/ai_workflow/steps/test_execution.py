@@ -27,6 +27,7 @@ from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.project_files import project_files
 from ai_workflow.techstack import TechStack, detect_stack
+from ai_workflow.testcmd.ci_packages import ci_installed_packages, missing_packages
 from ai_workflow.testcmd.environment import (
     MachineCause,
     Unavailable,
@@ -86,6 +87,7 @@ def run(ctx: StepContext) -> StepOutcome:
         plan.command = chosen.command
     timeout = ctx.config.tech_stack.test_timeout_s
     absent = [name for name in plan.side_files if not (ctx.target / name).exists()]
+    had_git = (ctx.target / ".git").exists()
     result = ctx.run_command(
         plan.command,
         timeout=timeout,
@@ -96,6 +98,14 @@ def run(ctx: StepContext) -> StepOutcome:
         f"ran `{plan.display}` ({plan.framework or 'custom'}, timeout {timeout:g}s)"
     )
     _remove_created(ctx, outcome, absent)
+    if had_git and not (ctx.target / ".git").exists():
+        outcome.add(
+            "tests/checkout-damaged",
+            "error",
+            f"`{plan.display}` removed the checkout's .git directory: the project's tests "
+            "delete files where they run; clone the project again and set "
+            "tech_stack.test_command to the way the project runs them",
+        )
     report = _interpret(ctx, outcome, plan, stack, result)
     selection.finish(ctx, outcome, chosen, result, report, plan.framework)
     return outcome
@@ -399,12 +409,14 @@ def _machine_failures(
     """The failures that are the project's; those this machine caused (a timeout, a program,
     display or network it lacks, read from the failure's own message) become one warning per
     kind, never an error: the project is not shown broken by them."""
-    names = {rel.rsplit("/", 1)[-1] for rel in project_files(ctx)}
+    files = project_files(ctx)
+    names = {rel.rsplit("/", 1)[-1] for rel in files}
+    lacking = missing_packages(list(ci_installed_packages(ctx.target, files))) if failures else []
     by_kind: dict[str, list[tuple[FailedTest, MachineCause]]] = {}
     kept = []
     for failure in failures:
         headline = failure.message.strip().splitlines()[0] if failure.message.strip() else ""
-        cause = machine_cause(headline, names, failure.message)
+        cause = machine_cause(headline, names, failure.message, lacking)
         if cause is None:
             kept.append(failure)
         else:
@@ -421,16 +433,16 @@ def _machine_failures(
             "or a test that hangs): run them again on an idle machine",
             *_single_place(timed_out),
         )
-    lacking = by_kind.get("env", [])
-    if lacking:
-        what = ", ".join(_lack(cause) for cause in dict.fromkeys(cause for _, cause in lacking))
-        outcome.skipped_checks.append(f"tests: {_count(lacking)} could not run here ({what})")
+    unrunnable = by_kind.get("env", [])
+    if unrunnable:
+        what = ", ".join(_lack(c) for c in dict.fromkeys(cause for _, cause in unrunnable))
+        outcome.skipped_checks.append(f"tests: {_count(unrunnable)} could not run here ({what})")
         outcome.add(
             "tests/environment-incomplete",
             "warning",
-            f"{_count(lacking)} could not run on this machine, which lacks {what}: "
-            f"{_names(lacking)}; provide it to run them",
-            *_single_place(lacking),
+            f"{_count(unrunnable)} could not run on this machine, which lacks {what}: "
+            f"{_names(unrunnable)}; provide it to run them",
+            *_single_place(unrunnable),
         )
     return kept
 
@@ -446,6 +458,8 @@ def _names(items: list[tuple[FailedTest, MachineCause]], shown: int = 5) -> str:
 
 
 def _lack(cause: MachineCause) -> str:
+    if cause.kind == "packages":
+        return f"packages the project's CI installs ({cause.detail}; a command exited 127)"
     return f"the program `{cause.detail}`" if cause.kind == "program" else cause.detail
 
 

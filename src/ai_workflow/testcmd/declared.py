@@ -10,7 +10,12 @@ agrees on (its paths; the project's own copy of the runner, like `bin/bats` or `
 over one from PATH); else the one the package.json test script, Makefile, justfile and Taskfile
 test targets agree on. When they disagree nothing is chosen here (conventions decide), and
 entry points ai-workflow can run but not read (a recipe with its own logic, a test script, tox)
-are offered as a fallback, for when no convention applies.
+are offered as a fallback, for when no convention applies. One exception: when every CI step
+that runs tests goes through one entry point whose recipe prepares the tests' environment first
+(`export`, a `VAR=value` prefix, `cd`), that entry point (`set_up_entry`) comes before the
+conventions, because running the runner bare would skip that set-up: git-secret's `make test`
+exports `SECRETS_PROJECT_ROOT` and `PATH` and runs bats from a temporary directory, and a bare
+`bats tests` fails every test and lets their teardown's `rm -rf .git` run in the checkout.
 """
 
 from __future__ import annotations
@@ -58,6 +63,8 @@ class DeclaredTests:
     # entry points to fall back to, best first: (entry, where it is declared)
     entries: list[tuple[Invocation, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was considered and not chosen
+    # the CI's one test entry point when its recipe prepares the environment (see above)
+    set_up_entry: tuple[Invocation, str] | None = None
 
 
 class ProjectSources:
@@ -290,6 +297,8 @@ def declared_tests(sources: ProjectSources) -> DeclaredTests:
             key = out.runner.key
             out.reason = _where([w for w, i in ci + manifest if i.key == key])
         break
+    if out.runner is None:
+        out.set_up_entry = _set_up_entry(ci, sources)
     entries = [(i, w) for w, i in ci + manifest if not i.direct]
     entries += _scripts(sources) + _environment_managers(sources)
     seen: set[tuple[str, ...]] = set()
@@ -298,6 +307,46 @@ def declared_tests(sources: ProjectSources) -> DeclaredTests:
             seen.add(entry.program)
             out.entries.append((entry, where))
     return out
+
+
+SET_UP = re.compile(
+    r"(?:^|[;&|(]|\b(?:then|do)\b)\s*(?:export\s+[A-Za-z_]\w*=|[A-Za-z_]\w*=\S*\s+\S|cd\s)",
+    re.MULTILINE,
+)
+"""A command that prepares what follows: an exported variable, a `VAR=value cmd` prefix, `cd`."""
+ENVIRONMENT_MANAGERS = frozenset({"tox", "nox"})
+
+
+def _set_up_entry(
+    ci: list[tuple[str, Invocation]], sources: ProjectSources
+) -> tuple[Invocation, str] | None:
+    """The one entry point every CI test step runs, when its recipe or script sets up the
+    environment before the tests run; None when the CI runs several or a bare runner."""
+    if not ci or any(i.direct for _, i in ci):
+        return None
+    programs = {i.program for _, i in ci}
+    if len(programs) != 1:
+        return None
+    entry = ci[0][1]
+    if entry.framework in ENVIRONMENT_MANAGERS or not SET_UP.search(_entry_text(entry, sources)):
+        return None
+    return entry, _where([w for w, _ in ci])
+
+
+def _entry_text(entry: Invocation, sources: ProjectSources) -> str:
+    """The recipe or script an entry point runs ("" when it cannot be read)."""
+    name = entry.program[-1]
+    if entry.framework == "make":
+        return sources.make_recipe(name) or ""
+    if entry.framework == "just":
+        return sources.just_recipe(name) or ""
+    if entry.framework == "task":
+        return sources.task_recipe(name) or ""
+    if entry.framework == "npm-script":
+        return sources.npm_script(entry.npm_script or name) or ""
+    if entry.framework == "script" and normalise_path(name) in sources.file_set:
+        return sources.text(normalise_path(name))
+    return ""
 
 
 def _agreed(

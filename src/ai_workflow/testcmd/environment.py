@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ai_workflow.deps.manifests import read_manifest
 from ai_workflow.deps.model import Report, canonical
+from ai_workflow.testcmd.ci_packages import COMMAND_NOT_FOUND_STATUS
 from ai_workflow.textfiles import read_json
 
 NETWORK = re.compile(
@@ -224,12 +225,15 @@ class MachineCause:
     (it did not finish in its time on this machine: a slow or loaded machine, or a hang),
     `program` (a program it starts is not installed here), `display` or `network`."""
 
-    kind: str
+    kind: str  # timeout, program, packages (the CI installs them), display, network
     detail: str
 
 
 def machine_cause(
-    headline: str, project_names: Collection[str], text: str = ""
+    headline: str,
+    project_names: Collection[str],
+    text: str = "",
+    lacking_packages: Sequence[str] = (),
 ) -> MachineCause | None:
     """What this machine lacks, read from the failure's own message (the exception or error
     that ended the test, its first line), or None: a failed assertion, and anything else, is
@@ -239,6 +243,10 @@ def machine_cause(
     opened by name is the project's own) and it is neither on PATH nor the base name of one of
     the project's files (`project_names`); Python's `[Errno 2]`, which opening a missing file
     raises too, only when the failure's whole `text` shows a subprocess starting it.
+
+    `lacking_packages` are packages the project's CI installs and this machine lacks
+    (`ci_packages`): a failure whose text says a command exited 127 ("command not found") is
+    then theirs, though it does not name the program.
     """
     if TIMED_OUT.search(headline):
         return MachineCause("timeout", _clip(headline, 120))
@@ -248,6 +256,8 @@ def machine_cause(
             continue
         if _absent_program(name, project_names):
             return MachineCause("program", name)
+    if lacking_packages and COMMAND_NOT_FOUND_STATUS.search(text or headline):
+        return MachineCause("packages", ", ".join(lacking_packages))
     if NO_DISPLAY.search(headline):
         return MachineCause("display", "no display (X11/Wayland) to open windows on")
     if NO_NAME_RESOLUTION.search(headline):

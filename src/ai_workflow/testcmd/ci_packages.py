@@ -1,0 +1,92 @@
+"""The system packages a project's CI installs before its tests, and which this machine lacks.
+
+A test suite that needs `gawk` fails every test on a machine without it, and often says no more
+than "failed with status 127" (the shell's "command not found"). When the CI installs packages
+this machine does not have, such failures are the machine's, not the project's: the test step
+names the packages instead of reporting each test as broken. Read from GitHub Actions workflows
+(install commands in `run` steps and in actions' inputs, `additional-packages`) and GitLab CI;
+FreeBSD's `pkg` names are left out (they differ from the Linux and Homebrew ones).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from ai_workflow.textfiles import read_text
+
+INSTALL = re.compile(
+    r"\b(?:apt-get|apt|brew|apk|dnf|yum|zypper)\s+(?:-\S+\s+)*(?:install|add)\s+([^;&|\n]*)"
+)
+PACKAGE_LIST_KEYS = frozenset({"additional-packages", "packages", "apt-packages"})
+EXPRESSION = re.compile(r"\$\{\{.*?\}\}|\$\{?\w+\}?")  # ${{ matrix.x }}, $VAR: not names
+PACKAGE_NAME = re.compile(r"[a-z0-9][a-z0-9.+-]*")
+COMMAND_NOT_FOUND_STATUS = re.compile(
+    r"\b(?:status|exit code|exit status|exited with code|returned)\s*:?\s*127\b", re.IGNORECASE
+)
+"""A failure that says a command exited 127: what a shell returns for "command not found"."""
+
+
+def ci_installed_packages(target: Path, files: Sequence[str]) -> dict[str, str]:
+    """Package name -> the CI file that installs it."""
+    found: dict[str, str] = {}
+    for rel in _ci_files(files):
+        try:
+            data = yaml.safe_load(read_text(target / rel, root=target))
+        except (yaml.YAMLError, OSError, UnicodeDecodeError):
+            continue
+        for name in _packages(data):
+            found.setdefault(name, rel)
+    return found
+
+
+def _ci_files(files: Sequence[str]) -> Iterator[str]:
+    for rel in files:
+        path = PurePosixPath(rel)
+        workflow = path.parent.as_posix() == ".github/workflows"
+        if (workflow and path.suffix in (".yml", ".yaml")) or rel == ".gitlab-ci.yml":
+            yield rel
+
+
+def _packages(node: Any, key: str = "") -> Iterator[str]:
+    if isinstance(node, dict):
+        for k, value in node.items():
+            yield from _packages(value, str(k))
+    elif isinstance(node, list):
+        for item in node:
+            yield from _packages(item, key)
+    elif isinstance(node, str):
+        if key in PACKAGE_LIST_KEYS:
+            yield from _names(node)
+        for match in INSTALL.finditer(node):
+            yield from _names(match.group(1))
+
+
+def _names(words: str) -> Iterator[str]:
+    for word in EXPRESSION.sub(" ", words).split():
+        if PACKAGE_NAME.fullmatch(word):
+            yield word
+
+
+def missing_packages(packages: Sequence[str]) -> list[str]:
+    """The packages with neither a program of their name on PATH nor a dpkg installation."""
+    absent = [name for name in packages if shutil.which(name) is None]
+    if not absent or shutil.which("dpkg-query") is None:
+        return absent
+    done = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Package} ${Status}\n", *absent],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    installed = {
+        line.split()[0] for line in done.stdout.splitlines() if line.endswith(" installed")
+    }
+    return [name for name in absent if name not in installed]
