@@ -60,11 +60,14 @@ class Finding:
         fingerprint: str | None,
         baselined: bool,
         extra: Mapping[str, Any] | None = None,
+        message: str | None = None,
     ) -> Finding:
-        """A copy as the rule policy grades it (`extra`: entries it adds). The text is
-        unchanged, so it is not redacted a second time (that is most of the cost of
-        `dataclasses.replace` on many findings)."""
+        """A copy as the rule policy grades it (`extra`: entries it adds; `message`: the text
+        with the policy's own words added, already redacted). The text is not redacted a
+        second time (that is most of the cost of `dataclasses.replace` on many findings)."""
         clone = copy.copy(self)
+        if message is not None:
+            object.__setattr__(clone, "message", message)
         if extra:
             object.__setattr__(clone, "extra", {**self.extra, **extra})
         object.__setattr__(clone, "severity", severity or self.severity)

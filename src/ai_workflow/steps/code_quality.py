@@ -29,7 +29,10 @@ Severity mapping:
   SC2206/SC2207 where the line says it splits on purpose (`IFS=: dirs=($PATH)`, Bash
   completion's `COMPREPLY=($(compgen ...))`); SC2088 on a quoted `~` that is only shown to a
   person (an `echo`/`printf` line, or a variable only such lines use); SC2154 on what bats
-  sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files.
+  sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files. In a
+  project that does not ask for shellcheck (no `.shellcheckrc`, no CI, hook, make, just, task,
+  tox, nox or package.json command naming it) only breakage stays shown: its error level, SC1xxx
+  and SC3xxx in a POSIX `sh` script; the rest is info (`ai_workflow.unasked_linters`).
 - eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
   eslint walks the project itself: it gets an `--ignore-pattern` for the work directory and
   for every entry that is no regular file of the project (`project_files.unsafe_entries`: a
@@ -81,6 +84,7 @@ from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, pinned_ruf
 from ai_workflow.testcmd.reports import strip_ansi
 from ai_workflow.textfiles import read_bytes, read_head, read_json, read_text, readable_file
 from ai_workflow.tools import Tool, ToolOrigin, resolve_tool
+from ai_workflow.unasked_linters import ShellcheckScope
 from ai_workflow.workdir import excluded_workdirs
 
 SPEC = StepSpec(
@@ -651,7 +655,9 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
         findings += _store_per_file(cache, batch, found)
     cache.save()
     findings.sort(key=_finding_order)
-    checked = f"{tool.describe()}: {len(scripts)} shell scripts"
+    scope = ShellcheckScope.of(ctx.target, files, ctx.config.rules.select)
+    findings, lowered = scope.grade(findings)
+    checked = f"{tool.describe()}: {len(scripts)} shell scripts; {scope.describe(lowered)}"
     if blocked:
         checked += f"; no rc file read ({blocked} is {NOT_OURS})"
     reuse = [cache.describe(), *cache.warnings]

@@ -1,0 +1,127 @@
+"""Linters the project did not ask for report only breakage.
+
+A maintainer acts on a linter's style and "likely bug" findings when they chose that linter: they
+run it in CI or a hook and keep its configuration. A project that never runs it has scripts
+written to other habits, and its warnings there are mostly true but not acted on (on the
+labelled projects, most shellcheck warnings of projects that do not run it were noise). What
+breaks is another matter: a script that does not parse, or a Bash feature in a `#!/bin/sh`
+script that dash (Debian's `/bin/sh`) rejects, breaks whoever runs it.
+
+The same principle holds for every linter we run:
+
+- markdownlint (`ai_workflow.steps.markdown_lint`): without a project configuration only the
+  rules that find broken rendering run;
+- ruff (`ai_workflow.ruff_scope`): without a configuration that chooses rules, only the classic
+  default set (E4, E7, E9, F: syntax, undefined names, unused imports and variables);
+- ESLint: only with the project's own configuration;
+- shellcheck (`ShellcheckScope` here): a project asks for it with a `.shellcheckrc` or by naming
+  shellcheck in a file that runs its tooling (`ai_workflow.automation.is_automation_file`: CI
+  configurations, `.pre-commit-config.yaml`, Makefile, justfile, Taskfile, tox, nox,
+  package.json, pyproject.toml). Then its own levels apply. Otherwise only what breaks stays
+  shown: its error level, its parse errors (SC1xxx) and the portability codes (SC3xxx) that it
+  reports in a script for a POSIX shell (`#!/bin/sh`, `#!/bin/dash`); its warnings become info
+  (still in the findings files), and `rules.select` naming a code (or `shellcheck/`) or
+  `rules.severity` raises them again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ai_workflow.automation import is_automation_file
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.rules.policy import rule_matches
+from ai_workflow.textfiles import read_text
+
+SHELLCHECK_RC_NAMES = frozenset({".shellcheckrc", "shellcheckrc"})
+NAMES_SHELLCHECK = re.compile(r"\bshellcheck\b", re.IGNORECASE)
+POSIX_SHELLS = frozenset({"sh", "dash"})
+SHELL_DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+shell=(\w+)", re.M)
+NOT_ASKED = "shellcheck is not configured by this project: only breakage shown"
+
+
+def shellcheck_asked_by(target: Path, files: Iterable[str]) -> str | None:
+    """The file by which the project asks for shellcheck (None: it does not)."""
+    candidates = []
+    for rel in files:
+        if rel.rsplit("/", 1)[-1] in SHELLCHECK_RC_NAMES:
+            return rel
+        if is_automation_file(rel):
+            candidates.append(rel)
+    for rel in sorted(candidates):
+        if NAMES_SHELLCHECK.search(read_text(target / rel, root=target)):
+            return rel
+    return None
+
+
+@dataclass(frozen=True)
+class ShellcheckScope:
+    """Which shellcheck findings stay shown in one project (see the module docstring)."""
+
+    target: Path
+    asked_by: str | None
+    selected: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, target: Path, files: Iterable[str], selected: Sequence[str]) -> ShellcheckScope:
+        return cls(target, shellcheck_asked_by(target, files), tuple(selected))
+
+    def grade(self, findings: Sequence[Finding]) -> tuple[list[Finding], int]:
+        """The findings with what the project did not ask for at info, and how many were
+        lowered."""
+        if self.asked_by is not None:
+            return list(findings), 0
+        graded, lowered = [], 0
+        posix: dict[str, bool] = {}
+        for finding in findings:
+            if self._breakage(finding, posix) or finding.severity is Severity.INFO:
+                graded.append(finding)
+                continue
+            lowered += 1
+            extra = {**finding.extra, "not_configured": NOT_ASKED}
+            graded.append(replace(finding, severity=Severity.INFO, extra=extra))
+        return graded, lowered
+
+    def describe(self, lowered: int) -> str:
+        if self.asked_by is not None:
+            return f"shellcheck is configured by this project ({self.asked_by}): its own levels"
+        return f"{NOT_ASKED} ({lowered} more at info)"
+
+    def _breakage(self, finding: Finding, posix: dict[str, bool]) -> bool:
+        code = _code(finding.rule)
+        if code is None or rule_matches(finding.rule, self.selected):
+            return True  # not a shellcheck code (tool-failed), or the user asked for it
+        if code < 2000 or finding.extra.get("level") == "error":
+            return True
+        if 3000 <= code < 4000 and finding.path:
+            if finding.path not in posix:
+                posix[finding.path] = posix_script(self.target / finding.path, self.target)
+            return posix[finding.path]
+        return False
+
+
+def _code(rule: str) -> int | None:
+    digits = rule.removeprefix("shellcheck/SC")
+    return int(digits) if digits != rule and digits.isdigit() else None
+
+
+def posix_script(path: Path, root: Path) -> bool:
+    """Whether the script runs under a POSIX shell: its `#!` names sh or dash, or a
+    `# shellcheck shell=sh` directive says so."""
+    text = read_text(path, root=root)
+    directive = SHELL_DIRECTIVE.search(text)
+    if directive is not None:
+        return directive.group(1) in POSIX_SHELLS
+    first = text.split("\n", 1)[0]
+    if not first.startswith("#!"):
+        return False
+    words = first[2:].split()
+    if not words:
+        return False
+    program = words[0].rsplit("/", 1)[-1]
+    if program == "env":
+        program = next((w for w in words[1:] if not w.startswith("-")), "")
+    return program in POSIX_SHELLS

@@ -1,0 +1,91 @@
+"""A release archive committed as is (a tracked PKG-INFO): a named file that does not exist may
+be one the archive leaves out, so it is info with that said; everywhere else it stays an error,
+and in the archive a broken anchor of a shipped document stays an error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ai_workflow.cli import main
+from ai_workflow.release_archive import release_archive
+from tests.helpers import git, make_repo
+
+PKG_INFO = "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n"
+FAST = (
+    "workflow:\n  disable: [directory_structure, test_review, test_generation, test_execution, "
+    "dependencies, context_analysis, git_finalization, markdown_lint, code_quality, "
+    "documentation]\n"
+)
+FILES = {
+    "README.md": (
+        "# Demo\n\n## Usage\n\nSee [the example](examples/app.py) and "
+        "[the install notes](README.md#installing).\n"
+    ),
+    "tox.ini": "[testenv:bench]\ncommands = python performance/benchmark.py\n",
+    "demo/__init__.py": '"""Demo."""\n',
+    ".workflow-config.yaml": FAST,
+}
+
+
+def _run(target: Path, capsys: pytest.CaptureFixture[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    main(["run", "--target", str(target), "--auto", "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    return {
+        (f["rule"], f["path"]): f
+        for step in summary["steps"]
+        for f in step["findings"]
+        if f["rule"] in ("links/broken-link", "links/broken-anchor", "scripts/missing-script")
+    }
+
+
+def test_in_a_release_archive_a_missing_file_is_info_and_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo(tmp_path / "sdist", {**FILES, "PKG-INFO": PKG_INFO})
+    found = _run(root, capsys)
+    link = found[("links/broken-link", "README.md")]
+    script = found[("scripts/missing-script", "tox.ini")]
+    for finding in (link, script):
+        assert finding["severity"] == "info"
+        assert "release archive may leave the file out" in finding["message"]
+        assert finding["extra"]["release_archive"].startswith("a source distribution")
+    # a shipped document's missing anchor is broken in the archive as in the repository
+    assert found[("links/broken-anchor", "README.md")]["severity"] == "error"
+
+
+def test_in_a_repository_a_missing_file_stays_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = _run(make_repo(tmp_path / "repo", FILES), capsys)
+    for key in (("links/broken-link", "README.md"), ("scripts/missing-script", "tox.ini")):
+        assert found[key]["severity"] == "error"
+        assert "release archive" not in found[key]["message"]
+
+
+def test_rules_severity_raises_it_again_in_an_archive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = FAST + "rules:\n  severity:\n    links/broken-link: error\n"
+    files = {**FILES, "PKG-INFO": PKG_INFO, ".workflow-config.yaml": config}
+    found = _run(make_repo(tmp_path / "sdist", files), capsys)
+    assert found[("links/broken-link", "README.md")]["severity"] == "error"
+    assert found[("scripts/missing-script", "tox.ini")]["severity"] == "info"
+
+
+def test_the_marker_is_a_tracked_top_level_pkg_info_with_core_metadata(tmp_path: Path) -> None:
+    sdist = make_repo(tmp_path / "sdist", {"PKG-INFO": PKG_INFO})
+    assert release_archive(sdist) == "a source distribution committed as is (tracked PKG-INFO)"
+    untracked = make_repo(tmp_path / "untracked", {"README.md": "# x\n"})
+    (untracked / "PKG-INFO").write_text(PKG_INFO)  # a build left it there: not the archive
+    assert release_archive(untracked) is None
+    other = make_repo(tmp_path / "other", {"PKG-INFO": "notes about packaging\n"})
+    assert release_archive(other) is None
+    nested = make_repo(tmp_path / "nested", {"vendor/lib/PKG-INFO": PKG_INFO})
+    assert release_archive(nested) is None
+    git(sdist, "rm", "-q", "--cached", "PKG-INFO")
+    assert release_archive(sdist) is None
+    assert release_archive(tmp_path / "not-a-repo") is None
