@@ -14,10 +14,12 @@ The same principle holds for every linter we run:
 - ruff (`ai_workflow.ruff_scope`): without a configuration that chooses rules, only the classic
   default set (E4, E7, E9, F: syntax, undefined names, unused imports and variables);
 - ESLint: only with the project's own configuration;
-- shellcheck (`ShellcheckScope` here): a project asks for it with a `.shellcheckrc` or by naming
+- shellcheck (`ShellcheckScope` here): a project asks for it with a `.shellcheckrc`, by naming
   shellcheck in a file that runs its tooling (`ai_workflow.automation.is_automation_file`: CI
   configurations, `.pre-commit-config.yaml`, Makefile, justfile, Taskfile, tox, nox,
-  package.json, pyproject.toml). Then its own levels apply. Otherwise only what breaks stays
+  package.json, pyproject.toml), or with a `# shellcheck disable=...` (or `source=`, `shell=`)
+  directive in one of its own scripts (not a vendored copy): nobody writes one without running
+  shellcheck on the script. Then its own levels apply. Otherwise only what breaks stays
   shown: its error level, its parse errors (SC1xxx) and the portability codes (SC3xxx) that it
   reports in a script for a POSIX shell (`#!/bin/sh`, `#!/bin/dash`); its warnings become info
   (still in the findings files), and `rules.select` naming a code (or `shellcheck/`) or
@@ -35,16 +37,21 @@ from ai_workflow.automation import is_automation_file
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.rules.policy import rule_matches
 from ai_workflow.textfiles import read_text
+from ai_workflow.vendored import VendoredFiles
 
 SHELLCHECK_RC_NAMES = frozenset({".shellcheckrc", "shellcheckrc"})
 NAMES_SHELLCHECK = re.compile(r"\bshellcheck\b", re.IGNORECASE)
 POSIX_SHELLS = frozenset({"sh", "dash"})
 SHELL_DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+shell=(\w+)", re.M)
+DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+(?:disable|enable|source|shell)=", re.M)
 NOT_ASKED = "shellcheck is not configured by this project: only breakage shown"
 
 
-def shellcheck_asked_by(target: Path, files: Iterable[str]) -> str | None:
-    """The file by which the project asks for shellcheck (None: it does not)."""
+def shellcheck_asked_by(
+    target: Path, files: Iterable[str], scripts: Sequence[str] = ()
+) -> str | None:
+    """The file by which the project asks for shellcheck (None: it does not): an rc file, a
+    tooling file naming it, or one of `scripts` (its shell scripts) with a directive."""
     candidates = []
     for rel in files:
         if rel.rsplit("/", 1)[-1] in SHELLCHECK_RC_NAMES:
@@ -54,6 +61,10 @@ def shellcheck_asked_by(target: Path, files: Iterable[str]) -> str | None:
     for rel in sorted(candidates):
         if NAMES_SHELLCHECK.search(read_text(target / rel, root=target)):
             return rel
+    vendored = VendoredFiles(target)
+    for rel in scripts:
+        if DIRECTIVE.search(read_text(target / rel, root=target)) and not vendored.reason(rel):
+            return f"{rel}: a shellcheck directive"
     return None
 
 
@@ -66,8 +77,10 @@ class ShellcheckScope:
     selected: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, target: Path, files: Iterable[str], selected: Sequence[str]) -> ShellcheckScope:
-        return cls(target, shellcheck_asked_by(target, files), tuple(selected))
+    def of(
+        cls, target: Path, files: Iterable[str], scripts: Sequence[str], selected: Sequence[str]
+    ) -> ShellcheckScope:
+        return cls(target, shellcheck_asked_by(target, files, scripts), tuple(selected))
 
     def grade(self, findings: Sequence[Finding]) -> tuple[list[Finding], int]:
         """The findings with what the project did not ask for at info, and how many were

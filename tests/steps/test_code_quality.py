@@ -941,3 +941,19 @@ def test_rules_select_shows_a_shellcheck_code_the_project_does_not_run(tmp_path:
 def test_a_readme_naming_shellcheck_is_no_request(tmp_path: Path) -> None:
     files = {**UNASKED_SCRIPTS, "README.md": "# x\n\nYou may run shellcheck on the tools.\n"}
     assert shellcheck_asked_by(make_repo(tmp_path / "p", files), [*files]) is None
+
+
+def test_a_shellcheck_directive_in_the_projects_own_script_asks_for_it(tmp_path: Path) -> None:
+    """rbenv writes `# shellcheck disable=SC2046` in its scripts: its maintainers run shellcheck."""
+    own = {"tools/rehash.sh": "#!/bin/bash\n# shellcheck disable=SC2046\necho $(ls)\n"}
+    outcome = _run(make_repo(tmp_path / "own", {**UNASKED_SCRIPTS, **own}))
+    found = {(f.rule, f.path): f.severity for f in outcome.findings}
+    assert found[("shellcheck/SC2207", "tools/words.sh")] is Severity.WARNING
+    assert any("tools/rehash.sh: a shellcheck directive" in c for c in outcome.checked)
+
+
+def test_a_directive_in_a_vendored_copy_does_not(tmp_path: Path) -> None:
+    copy = {"third_party/lib.sh": "#!/bin/bash\n# shellcheck disable=SC2046\necho $(ls)\n"}
+    outcome = _run(make_repo(tmp_path / "vendored", {**UNASKED_SCRIPTS, **copy}))
+    found = {(f.rule, f.path): f.severity for f in outcome.findings}
+    assert found[("shellcheck/SC2207", "tools/words.sh")] is Severity.INFO

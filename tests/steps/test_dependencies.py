@@ -144,7 +144,7 @@ def test_unused_declared_dependency_is_reported_at_its_declaration(
 def test_unpinned_and_duplicated_requirements(python_project: tuple[Path, StepOutcome]) -> None:
     _, outcome = python_project
     flask = _find(outcome, "deps/unpinned", "requirements.txt", "flask")
-    assert flask.line == 1 and flask.severity is Severity.WARNING
+    assert flask.line == 1 and flask.severity is Severity.INFO  # a policy choice, not breakage
     duplicate = _find(outcome, "deps/duplicate", "requirements.txt", "click")
     assert duplicate.line == 4 and "line 2" in duplicate.message
 
@@ -886,11 +886,11 @@ def test_unpinned_development_requirements_are_information(tmp_path: Path) -> No
         if f.rule == "deps/unpinned"
     }
     assert unpinned == {
-        ("requirements.txt", "flask"): Severity.WARNING,
+        ("requirements.txt", "flask"): Severity.INFO,
         ("docs/source/requirements.txt", "sphinx"): Severity.INFO,
         ("docs/source/requirements.txt", "recommonmark"): Severity.INFO,
         ("ci/requirements.txt", "tox"): Severity.INFO,
-        ("package.json", "a"): Severity.WARNING,
+        ("package.json", "a"): Severity.INFO,
         ("package.json", "b"): Severity.INFO,
     }
 

@@ -63,7 +63,8 @@ def test_python_inventory_untested_and_empty_tests(tmp_path: Path) -> None:
     assert inventory["source_module_count"] == 3  # _internal and constants have no public API
     assert located(outcome, "tests/no-assertions") == [("tests/test_ops.py", 8)]
     assert located(outcome, "tests/untested-module") == [("src/calc/geometry.py", None)]
-    assert outcome.status() == StepStatus.WARNING
+    # info by default (never real on the labelled projects: bench/rule_precision.py)
+    assert {f.severity for f in outcome.findings if f.rule == "tests/untested-module"} == {"info"}
     assert not [f for f in outcome.findings if f.severity == "error"]
     assert "3 tests in 3 files" in outcome.summary
     assert outcome.skipped_checks == [
@@ -333,7 +334,7 @@ def test_modules_reached_through_the_package_are_tested(tmp_path: Path) -> None:
     outcome = run(root)
     assert outcome.data["untested_modules"] == ["src/web/orphan.py"]
     [finding] = [f for f in outcome.findings if f.rule == "tests/untested-module"]
-    assert finding.severity == "warning"
+    assert finding.severity == "info"
     assert "no test imports it, directly or through the modules the tests import" in finding.message
 
 

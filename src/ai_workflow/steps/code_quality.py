@@ -31,7 +31,8 @@ Severity mapping:
   person (an `echo`/`printf` line, or a variable only such lines use); SC2154 on what bats
   sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files. In a
   project that does not ask for shellcheck (no `.shellcheckrc`, no CI, hook, make, just, task,
-  tox, nox or package.json command naming it) only breakage stays shown: its error level, SC1xxx
+  tox, nox or package.json command naming it, no directive in its scripts) only breakage stays
+  shown: its error level, SC1xxx
   and SC3xxx in a POSIX `sh` script; the rest is info (`ai_workflow.unasked_linters`).
 - eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
   eslint walks the project itself: it gets an `--ignore-pattern` for the work directory and
@@ -655,7 +656,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
         findings += _store_per_file(cache, batch, found)
     cache.save()
     findings.sort(key=_finding_order)
-    scope = ShellcheckScope.of(ctx.target, files, ctx.config.rules.select)
+    scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)
     findings, lowered = scope.grade(findings)
     checked = f"{tool.describe()}: {len(scripts)} shell scripts; {scope.describe(lowered)}"
     if blocked:

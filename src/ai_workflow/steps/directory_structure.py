@@ -184,7 +184,7 @@ def check_documented_paths(
         kind = "directory" if entry.directory else "file"
         outcome.add(
             "structure/documented-path-missing",
-            "warning",
+            "info",
             f"the docs describe {kind} {entry.path}{'/' if entry.directory else ''}, "
             "which does not exist",
             entry.doc,

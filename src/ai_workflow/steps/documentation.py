@@ -634,7 +634,7 @@ def check_references(
             stale += 1
             outcome.add(
                 "docs/unknown-symbol",
-                "warning",
+                "info",
                 f"names {name}, which the project does not define (any more)",
                 path,
                 line,
@@ -645,7 +645,7 @@ def check_references(
                 stale += 1
                 outcome.add(
                     "docs/unknown-symbol",
-                    "warning",
+                    "info",
                     f"imports {name} from {package}, which exports no such name",
                     path,
                     line,
