@@ -7,7 +7,7 @@ in at least `--min-projects` projects and `--min-findings` findings, is listed a
 for info by default: the README's "Findings precision, measured" section records the decision
 taken on each (a rule that finds breakage stays shown whatever its share: recall first).
 
-    .venv-test/bin/python bench/rule_precision.py [--exclude-set held-out-4] [--markdown]
+    .venv-test/bin/python bench/rule_precision.py [--exclude-set held-out-4] [--markdown] [--ours]
 
 Prints one summary line, then the table (plain text, or a Markdown table with --markdown).
 Labels `?` (not yet labelled) are counted apart and never in the precision.
@@ -76,6 +76,7 @@ def main() -> int:
     parser.add_argument("--min-findings", type=int, default=3)
     parser.add_argument("--min-projects", type=int, default=2)
     parser.add_argument("--markdown", action="store_true", help="the table as Markdown")
+    parser.add_argument("--ours", action="store_true", help="only our own rules in the table")
     args = parser.parse_args()
     excluded = set(args.exclude_set or DEFAULT_EXCLUDED_SETS)
     files = [p for p in sorted(LABELS_DIR.glob("*.tsv")) if label_set(p) not in excluded]
@@ -109,6 +110,8 @@ def main() -> int:
     else:
         print("  ".join(f"{h:>9}" if i else f"{h:<36}" for i, h in enumerate(header)))
     for entry, kind, severity, never in rows:
+        if args.ours and kind != "ours":
+            continue
         c = entry.counts
         share = "n/a" if entry.precision is None else f"{100 * entry.precision:.0f}%"
         mark = " (never real)" if never else ""
