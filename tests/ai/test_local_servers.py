@@ -16,7 +16,14 @@ from ai_workflow.config import AIConfig
 from ai_workflow.engine.step import StepOutcome
 from ai_workflow.steps import code_quality, documentation
 from tests.ai.fakes import FakeLLMServer, findings_answer
-from tests.ai.support import ai_config, ai_findings, make_project, review, reviewer_for
+from tests.ai.support import (
+    ai_config,
+    ai_findings,
+    make_project,
+    review,
+    reviewer_for,
+    unusable_answer,
+)
 
 FINDING = {
     "rule": "naming",
@@ -131,9 +138,10 @@ def test_truncated_answer_advice_names_the_window(tmp_path: Path) -> None:
     with FakeLLMServer(answer=GOOD, script=script, context_window=4096, props=True) as server:
         config = ai_config(provider="llamacpp", base_url=server.base_url, max_output_tokens=4000)
         outcome = review(reviewer_for(target, config), target, config, changed=changed)
-    [finding] = ai_findings(outcome)
-    assert "raise ai.max_output_tokens" not in finding.message
-    assert "context window of 4096" in finding.message
+    assert unusable_answer(outcome) == "ai/truncated-response"
+    message = outcome.data["ai"]["error"]
+    assert "raise ai.max_output_tokens" not in message
+    assert "context window of 4096" in message
     assert server.requests[0].body["max_tokens"] == 2048  # half the window
 
 
