@@ -47,6 +47,7 @@ from ai_workflow.ai.schema import (
     PROPOSALS_STEP,
     ParsedResponse,
     ResponseError,
+    findings_room,
     response_schema,
     structured_output_schema,
 )
@@ -264,7 +265,9 @@ class AIReviewer:
                 temperature=self.ai.temperature,
                 max_output_tokens=budget.output,
                 template=f"{template.step_id}@{template.version}",
-                schema=structured_output_schema(response_schema(ctx.spec.id)),
+                schema=structured_output_schema(
+                    response_schema(ctx.spec.id), findings_room(budget.output)
+                ),
             )
             try:
                 response = self._answer(ctx, provider, request, outcome, info)
