@@ -94,7 +94,9 @@ def test_triage_hides_noise_from_the_console_and_keeps_it_labelled_in_the_files(
     # the output limit and the grammar are sized to the batch: a small model cannot ramble on
     assert triage_bodies[0]["max_tokens"] == LABELS_OVERHEAD + asked * TOKENS_PER_LABEL
     schema = triage_bodies[0]["response_format"]["json_schema"]["schema"]
-    assert schema["properties"]["labels"]["maxItems"] == asked
+    labels = schema["properties"]["labels"]
+    assert labels["maxItems"] == labels["minItems"] == asked  # one label per finding
+    assert labels["items"]["properties"]["id"] == {"enum": list(range(1, asked + 1))}
     assert "maxLength" not in json.dumps(schema)
     for secret in SECRETS.values():
         assert secret not in user  # redacted like every prompt

@@ -100,6 +100,17 @@ def triage_schema() -> dict[str, Any]:
     }
 
 
+def batch_schema(items: int) -> dict[str, Any]:
+    """The schema sent with a request about `items` findings (a server's grammar): exactly one
+    label per finding, ids 1..items, no string length limits. SmolLM2-135M, under a grammar
+    that allowed it, answered `{"labels": []}`."""
+    schema: dict[str, Any] = structured_output_schema(triage_schema(), items)
+    labels = schema["properties"]["labels"]
+    labels["minItems"] = items
+    labels["items"]["properties"]["id"] = {"enum": list(range(1, items + 1))}
+    return schema
+
+
 def system_text() -> str:
     return SYSTEM.replace("{schema}", json.dumps(triage_schema(), sort_keys=True))
 
@@ -285,7 +296,7 @@ class Triage:
             temperature=self.ai.temperature,
             max_output_tokens=min(self.plan.output, LABELS_OVERHEAD + items * TOKENS_PER_LABEL),
             template=TEMPLATE,
-            schema=structured_output_schema(triage_schema(), items),
+            schema=batch_schema(items),
         )
 
     def _from_cache(self, candidate: Candidate, request: ChatRequest) -> bool:
