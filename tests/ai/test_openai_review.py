@@ -165,6 +165,19 @@ def test_an_unusable_answer_leaves_the_status_and_health_score_alone(
     assert health_score([result]).score == 100
 
 
+def test_a_repeated_finding_is_kept_once(tmp_path: Path) -> None:
+    """SmolLM2-135M filled its list with one finding four times: the repeats are dropped."""
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    item = {"rule": "ai/bug", "severity": "warning", "path": "src/demo/core.py", "line": 1,
+            "message": "Looks wrong."}  # fmt: skip
+    with FakeLLMServer(answer=findings_answer(item, item, item, item)) as server:
+        config = ai_config(provider="openai", base_url=server.base_url)
+        outcome = review(reviewer_for(target, config), target, config, changed=changed)
+    assert [f.rule for f in ai_findings(outcome)] == ["ai/bug"]
+    assert outcome.data["ai"]["findings_dropped"] == 3
+    assert outcome.data["ai"]["dropped"][0] == "a repeat of an earlier finding (src/demo/core.py:1)"
+
+
 def test_truncated_answer_is_not_cached(tmp_path: Path) -> None:
     target, changed = make_project(tmp_path / "p", secrets=False)
     script = [Action(text='{"summary": "cut', finish="length")]

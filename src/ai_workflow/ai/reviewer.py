@@ -588,7 +588,13 @@ class AIReviewer:
     ) -> None:
         added = mapped = 0
         dropped: list[str] = []
+        seen: set[tuple[str, str, int, str]] = set()
         for item in parsed.findings:
+            same = (item.rule, item.path, item.line, item.message)
+            if same in seen:  # a small model repeats itself: once is enough
+                dropped.append(f"a repeat of an earlier finding ({item.path}:{item.line})")
+                continue
+            seen.add(same)
             problem = location_problem(ctx.target, item.path, item.line)
             if problem is not None:
                 dropped.append(problem)
