@@ -31,7 +31,6 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = REPO_ROOT / "examples" / "sample-project"
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
-UNUSABLE = {"ai/invalid-response", "ai/truncated-response", "ai/refused"}
 
 
 def project(root: Path) -> Path:
@@ -66,8 +65,7 @@ def run_once(target: Path, args: argparse.Namespace) -> tuple[dict[str, Any], fl
 
 def describe(label: str, summary: dict[str, Any], elapsed: float) -> str:
     ai = summary["ai"]
-    findings = [f for s in summary["steps"] for f in s.get("findings", [])]
-    unusable = sum(1 for f in findings if f["rule"] in UNUSABLE)
+    unusable = int(ai.get("unusable", 0))  # invalid, cut or refused answers (provider problems)
     reviews = int(ai.get("reviews", 0))
     usable = reviews - int(ai.get("errors", 0)) - unusable
     rate = f"{100 * usable / reviews:.0f}%" if reviews else "n/a"

@@ -135,6 +135,7 @@ def main() -> int:
             "max_retries": 0,
         }
         before, after, totals = Counter[str](), Counter[str](), Counter[str]()
+        agreement = Counter[str]()
         for path in files:
             project = read_labels(path)
             target = checkout(project, args.repos, work)
@@ -144,6 +145,7 @@ def main() -> int:
             kept = [f for f in shown_findings({"steps": steps})
                     if (f.get("triage") or {}).get("label") != "noise"]  # fmt: skip
             first, second = score(project, shown, str(target)), score(project, kept, str(target))
+            agreement.update(_agreement(project, shown_findings({"steps": steps}), str(target)))
             before.update(first.counts)
             after.update(second.counts)
             totals.update({k: v for k, v in stats.items() if isinstance(v, int)})
@@ -157,7 +159,30 @@ def main() -> int:
                 file=sys.stderr,
             )
     print(_line(before, after, totals, "fake server" if args.fake else f"{args.model} at {url}"))
+    print(_agreement_line(agreement))
     return 0
+
+
+def _agreement(project: Any, findings: list[dict[str, Any]], target: str) -> Counter[str]:
+    """(triage label, person's label) pairs: actionable should be real, noise noise or wrong."""
+    pairs = Counter[str]()
+    for finding in findings:
+        label = (finding.get("triage") or {}).get("label")
+        person = next(iter(score(project, [finding], target).counts), "unlabelled")
+        if label in ("actionable", "noise") and person in LABELS:
+            pairs[f"{label}/{'real' if person == 'real' else 'not-real'}"] += 1
+    return pairs
+
+
+def _agreement_line(pairs: Counter[str]) -> str:
+    agree = pairs["actionable/real"] + pairs["noise/not-real"]
+    total = sum(pairs.values())
+    rate = f"{100 * agree / total:.1f}%" if total else "n/a"
+    return (
+        f"triage agreement with the labels: {agree} of {total} ({rate}); actionable and real "
+        f"{pairs['actionable/real']}, actionable but noise/wrong {pairs['actionable/not-real']}, "
+        f"noise but real {pairs['noise/real']}, noise and noise/wrong {pairs['noise/not-real']}"
+    )
 
 
 def _precision(counts: Counter[str]) -> tuple[float | None, int, int]:

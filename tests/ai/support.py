@@ -108,3 +108,13 @@ def provider_problem(outcome: StepOutcome) -> str:
     error = str(outcome.data["ai"]["error"])
     assert any(error in note for note in outcome.skipped_checks)
     return error
+
+
+def unusable_answer(outcome: StepOutcome) -> str:
+    """The kind of an answer that could not be used (`ai/invalid-response`, ...): in the
+    step's AI data and notes like a provider problem, never a finding of the project."""
+    assert not any(f.rule.startswith("ai/") for f in outcome.findings), outcome.findings
+    kind = str(outcome.data["ai"]["unusable"])
+    error = str(outcome.data["ai"]["error"])
+    assert any(kind in note and error in note for note in outcome.skipped_checks)
+    return kind

@@ -13,6 +13,7 @@ from tests.ai.support import (
     provider_problem,
     review,
     reviewer_for,
+    unusable_answer,
 )
 
 ANSWER = findings_answer(
@@ -57,7 +58,7 @@ def test_messages_protocol_findings_and_cache(tmp_path: Path) -> None:
     assert s2["cache_hits"] == 1 and s2["tokens_saved"] == s1["tokens_in"] + s1["tokens_out"]
 
 
-def test_max_tokens_stop_and_overload_are_warnings(tmp_path: Path) -> None:
+def test_max_tokens_stop_and_overload_are_provider_problems(tmp_path: Path) -> None:
     target, changed = make_project(tmp_path / "p", secrets=False)
     env = {"ANTHROPIC_API_KEY": "k"}
     script = [Action(text='{"summ', finish="max_tokens"), Action(status=529), Action(status=529)]
@@ -66,7 +67,7 @@ def test_max_tokens_stop_and_overload_are_warnings(tmp_path: Path) -> None:
         cut = review(reviewer_for(target, config, environ=env), target, config, changed=changed)
         failed = review(reviewer_for(target, config, environ=env), target, config, changed=changed)
         assert len(server.requests) == 3
-    assert [f.rule for f in ai_findings(cut)] == ["ai/truncated-response"]
+    assert unusable_answer(cut) == "ai/truncated-response"
     assert ai_findings(failed) == [] and "529" in provider_problem(failed)
 
 

@@ -175,8 +175,9 @@ def test_latin1_text_in_a_changed_file_keeps_every_review_working(
 def test_unusable_answer_is_shown_in_the_step_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An answer that is not the JSON object asked for becomes a warning pointing at the step
-    report, which shows it redacted, in a fence no backtick run inside can close, capped."""
+    """An answer that is not the JSON object asked for is a provider problem (the run's `ai`
+    block), no finding, pointing at the step report, which shows it redacted, in a fence no
+    backtick run inside can close, capped."""
     target, _ = make_project(tmp_path / "p", secrets=False)
     head = (
         'Sure! Here is my review:\n```json\n{"summary": oops}\n```\n'
@@ -201,14 +202,15 @@ def test_unusable_answer_is_shown_in_the_step_report(
         assert code in (0, 1), out
         summary = json.loads(out)
     step = next(s for s in summary["steps"] if s["id"] == "code_quality")
-    invalid = [f for f in step["findings"] if f["rule"] == "ai/invalid-response"]
-    assert len(invalid) == 1
-    assert (
-        'under "Raw AI answer" in the step report step09_code_quality.md' in (invalid[0]["message"])
-    )
+    assert not [f for f in step["findings"] if f["rule"].startswith("ai/")]  # not the project's
+    [problem] = summary["ai"]["problems"]
+    assert problem["kind"] == "ai/invalid-response" and problem["step"] == "code_quality"
+    assert 'under "Raw AI answer" in the step report step09_code_quality.md' in problem["error"]
+    assert summary["ai"]["unusable"] == 1
     run_dir = target / ".ai_workflow"
     report = (run_dir / "backlog" / summary["run_id"] / "step09_code_quality.md").read_text()
     assert "## Raw AI answer" in report
+    assert "AI answer unusable (ai/invalid-response)" in report.split("## Skipped checks", 1)[1]
     section = report.split("## Raw AI answer", 1)[1]
     assert "`````text\nSure! Here is my review:\n```json\n" in section  # 5 backticks > 4
     assert "token [REDACTED:" in section and SECRETS["github"] not in report

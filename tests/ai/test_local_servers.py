@@ -10,13 +10,21 @@ from pathlib import Path
 import pytest
 
 from ai_workflow.ai.providers import resolve_provider
+from ai_workflow.ai.schema import findings_room
 from ai_workflow.ai.tokens import estimate_tokens
 from ai_workflow.cli import main
 from ai_workflow.config import AIConfig
 from ai_workflow.engine.step import StepOutcome
 from ai_workflow.steps import code_quality, documentation
 from tests.ai.fakes import FakeLLMServer, findings_answer
-from tests.ai.support import ai_config, ai_findings, make_project, review, reviewer_for
+from tests.ai.support import (
+    ai_config,
+    ai_findings,
+    make_project,
+    review,
+    reviewer_for,
+    unusable_answer,
+)
 
 FINDING = {
     "rule": "naming",
@@ -53,6 +61,20 @@ def test_json_schema_is_sent_and_a_server_without_it_gets_json_mode(tmp_path: Pa
     # rejected once (HTTP 500, llama-cpp-python's text), then JSON mode for the rest of the run
     assert kinds == ["json_schema", "json_object", "json_object"]
     assert "schema" in old.requests[1].body["response_format"]  # llama-cpp-python's grammar
+
+
+def test_the_grammar_caps_the_findings_to_what_the_output_limit_holds(tmp_path: Path) -> None:
+    """Under an open-ended grammar SmolLM2-135M repeated one finding until its answer was cut:
+    the schema sent caps the list at what `max_tokens` can hold."""
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    with FakeLLMServer(answer=GOOD) as server:
+        config = ai_config(provider="openai", base_url=server.base_url, max_output_tokens=512)
+        review(reviewer_for(target, config), target, config, changed=changed)
+    body = server.requests[0].body
+    schema = body["response_format"]["json_schema"]["schema"]
+    assert body["max_tokens"] == 512
+    assert schema["properties"]["findings"]["maxItems"] == findings_room(512) == 4
+    assert "maxLength" not in json.dumps(schema)
 
 
 def test_anthropic_answers_through_the_answer_tool(tmp_path: Path) -> None:
@@ -131,9 +153,10 @@ def test_truncated_answer_advice_names_the_window(tmp_path: Path) -> None:
     with FakeLLMServer(answer=GOOD, script=script, context_window=4096, props=True) as server:
         config = ai_config(provider="llamacpp", base_url=server.base_url, max_output_tokens=4000)
         outcome = review(reviewer_for(target, config), target, config, changed=changed)
-    [finding] = ai_findings(outcome)
-    assert "raise ai.max_output_tokens" not in finding.message
-    assert "context window of 4096" in finding.message
+    assert unusable_answer(outcome) == "ai/truncated-response"
+    message = outcome.data["ai"]["error"]
+    assert "raise ai.max_output_tokens" not in message
+    assert "context window of 4096" in message
     assert server.requests[0].body["max_tokens"] == 2048  # half the window
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from ai_workflow.ai.providers.openai_provider import is_openai_api
+from ai_workflow.engine.step import StepOutcome, StepResult, StepStatus
 from ai_workflow.findings import Severity
 from ai_workflow.steps import code_quality, documentation
+from ai_workflow.steps.context_analysis import health_score
 from tests.ai.fakes import Action, FakeLLMServer, findings_answer
 from tests.ai.support import (
     ai_config,
@@ -18,6 +20,7 @@ from tests.ai.support import (
     provider_problem,
     review,
     reviewer_for,
+    unusable_answer,
 )
 
 GOOD = findings_answer(
@@ -122,7 +125,7 @@ def test_no_cache_changed_model_and_nonzero_temperature_call_again(tmp_path: Pat
         assert len(server.requests) == 7
 
 
-def test_malformed_json_is_a_warning_with_the_raw_answer(tmp_path: Path) -> None:
+def test_malformed_json_is_a_provider_problem_with_the_raw_answer(tmp_path: Path) -> None:
     target, changed = make_project(tmp_path / "p", secrets=False)
     with FakeLLMServer(answer="Sure! Here are my thoughts: {not json") as server:
         config = ai_config(provider="openai", base_url=server.base_url)
@@ -135,11 +138,44 @@ def test_malformed_json_is_a_warning_with_the_raw_answer(tmp_path: Path) -> None
         assert [m["role"] for m in repair] == ["system", "user", "assistant", "user"]
         assert repair[2]["content"] == "Sure! Here are my thoughts: {not json"
         assert "not valid JSON" in repair[3]["content"]
-    assert reviewer.stats()["repairs"] == 1 and reviewer.stats()["repaired"] == 0
-    rules = [f.rule for f in ai_findings(outcome)]
-    assert rules == ["ai/invalid-response"]
+    stats = reviewer.stats()
+    assert stats["repairs"] == 1 and stats["repaired"] == 0 and stats["unusable"] == 1
+    assert unusable_answer(outcome) == "ai/invalid-response"
+    [problem] = stats["problems"]
+    assert problem["kind"] == "ai/invalid-response" and problem["step"] == "code_quality"
     assert outcome.data["ai"]["raw_response"] == "Sure! Here are my thoughts: {not json"
-    assert outcome.status().value == "warning"
+
+
+@pytest.mark.parametrize("finish", ["stop", "length"])
+def test_an_unusable_answer_leaves_the_status_and_health_score_alone(
+    finish: str, tmp_path: Path
+) -> None:
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    before = StepOutcome(data={"files_checked": 1})
+    before.add("quality/long-function", "info", "fine", "src/demo/core.py", 1)
+    with FakeLLMServer(script=[Action(text="no JSON here", finish=finish)] * 2) as server:
+        config = ai_config(provider="openai", base_url=server.base_url)
+        after = review(reviewer_for(target, config), target, config, changed=changed,
+                       outcome=before)  # fmt: skip
+    assert unusable_answer(after) == ("ai/invalid-response" if finish == "stop"
+                                      else "ai/truncated-response")  # fmt: skip
+    result = StepResult.for_spec(code_quality.SPEC, after.status())
+    result.findings = after.findings
+    assert after.status() is StepStatus.PASSED
+    assert health_score([result]).score == 100
+
+
+def test_a_repeated_finding_is_kept_once(tmp_path: Path) -> None:
+    """SmolLM2-135M filled its list with one finding four times: the repeats are dropped."""
+    target, changed = make_project(tmp_path / "p", secrets=False)
+    item = {"rule": "ai/bug", "severity": "warning", "path": "src/demo/core.py", "line": 1,
+            "message": "Looks wrong."}  # fmt: skip
+    with FakeLLMServer(answer=findings_answer(item, item, item, item)) as server:
+        config = ai_config(provider="openai", base_url=server.base_url)
+        outcome = review(reviewer_for(target, config), target, config, changed=changed)
+    assert [f.rule for f in ai_findings(outcome)] == ["ai/bug"]
+    assert outcome.data["ai"]["findings_dropped"] == 3
+    assert outcome.data["ai"]["dropped"][0] == "a repeat of an earlier finding (src/demo/core.py:1)"
 
 
 def test_truncated_answer_is_not_cached(tmp_path: Path) -> None:
@@ -150,7 +186,7 @@ def test_truncated_answer_is_not_cached(tmp_path: Path) -> None:
         outcome = review(reviewer_for(target, config), target, config, changed=changed)
         again = review(reviewer_for(target, config), target, config, changed=changed)
         assert len(server.requests) == 2
-    assert [f.rule for f in ai_findings(outcome)] == ["ai/truncated-response"]
+    assert unusable_answer(outcome) == "ai/truncated-response"
     assert outcome.data["ai"]["stored_in_cache"] is False
     assert len(ai_findings(again)) == 2
 

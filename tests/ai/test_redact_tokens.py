@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from fnmatch import fnmatchcase
 
@@ -11,7 +12,14 @@ from hypothesis import strategies as st
 
 import ai_workflow.ai.redact as redact_module
 from ai_workflow.ai.redact import DENIED_NAME_GLOBS, is_denied, redact, shannon_entropy
-from ai_workflow.ai.tokens import ESTIMATE, OFFLINE_ENCODING, default_counter, estimate_tokens
+from ai_workflow.ai.tokens import (
+    ESTIMATE,
+    OFFLINE_ENCODING,
+    SAFETY,
+    _raw_estimate,
+    default_counter,
+    estimate_tokens,
+)
 
 PLANTED = {
     "aws-access-key": "AKIAZ7QW3ERT5YUI8OPL",
@@ -128,12 +136,16 @@ def test_entropy() -> None:
 
 def test_estimate_charges_each_piece_conservatively() -> None:
     assert estimate_tokens("") == 0
-    assert estimate_tokens("abcde") == 1 and estimate_tokens("abcdef") == 2  # letters / 5
-    assert estimate_tokens("12") == 2  # digit by digit
-    assert estimate_tokens("();") == 2  # punctuation / 2
-    assert estimate_tokens(" " * 8) == 1  # spaces / 8
-    assert estimate_tokens("é") == 2  # two UTF-8 bytes: at most two tokens, never fewer counted
-    assert estimate_tokens("a\x00b") == 3  # a control character: one token
+    assert _raw_estimate("abcdefg") == 1 and _raw_estimate("abcdefgh") == 2  # letters / 7
+    assert _raw_estimate("12") == 2  # digit by digit
+    assert _raw_estimate("();") == 3  # each punctuation character
+    assert _raw_estimate("a b") == 2  # the space goes with the word after it
+    assert _raw_estimate("a  b") == 3  # a longer run keeps one token
+    assert _raw_estimate("a\n\n\nb") == 5  # one per line break
+    assert _raw_estimate(" " * 16) == 1 and _raw_estimate(" " * 17 + "1") == 3  # spaces / 16
+    assert _raw_estimate("é") == 2  # two UTF-8 bytes: at most two tokens, never fewer counted
+    assert _raw_estimate("a\x00b") == 3  # a control character: one token
+    assert estimate_tokens("def f(x):\n    return x\n") == math.ceil(SAFETY * 10)
 
 
 @settings(max_examples=80, deadline=None)

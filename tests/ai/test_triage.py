@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 
-from ai_workflow.ai.triage import RADIUS, SYSTEM, parse_labels
+from ai_workflow.ai.triage import (
+    LABELS_OVERHEAD,
+    RADIUS,
+    SYSTEM,
+    TOKENS_PER_LABEL,
+    parse_labels,
+)
 from ai_workflow.cli import main
 from tests.ai.fakes import FakeLLMServer, findings_answer
 from tests.ai.support import SECRETS, make_project
@@ -84,6 +90,14 @@ def test_triage_hides_noise_from_the_console_and_keeps_it_labelled_in_the_files(
         triage_bodies = [r.body for r in server.requests if is_triage(r.body)]
     assert len(triage_bodies) == 1  # one batch holds every shown finding of this project
     user = triage_bodies[0]["messages"][-1]["content"]
+    asked = len(re.findall(r"^### Finding \d+$", user, re.M))
+    # the output limit and the grammar are sized to the batch: a small model cannot ramble on
+    assert triage_bodies[0]["max_tokens"] == LABELS_OVERHEAD + asked * TOKENS_PER_LABEL
+    schema = triage_bodies[0]["response_format"]["json_schema"]["schema"]
+    labels = schema["properties"]["labels"]
+    assert labels["maxItems"] == labels["minItems"] == asked  # one label per finding
+    assert labels["items"]["properties"]["id"] == {"enum": list(range(1, asked + 1))}
+    assert "maxLength" not in json.dumps(schema)
     for secret in SECRETS.values():
         assert secret not in user  # redacted like every prompt
     assert str(target) not in user
@@ -125,7 +139,9 @@ def test_triage_answers_are_cached_per_finding(
         target = _setup(monkeypatch, server.base_url, tmp_path)
         _run(capsys, target, "--no-step-cache")
         first = len(server.requests)
-        first_labels = {(f["rule"], f["path"], f["line"]): f.get("triage") for f in _findings(target)}
+        first_labels = {
+            (f["rule"], f["path"], f["line"]): f.get("triage") for f in _findings(target)
+        }
         _run(capsys, target, "--no-step-cache")
         assert len(server.requests) == first  # second run: 0 requests, reviews and triage
         again = {(f["rule"], f["path"], f["line"]): f.get("triage") for f in _findings(target)}

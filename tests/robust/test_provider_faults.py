@@ -19,6 +19,7 @@ from tests.ai.support import (
     provider_problem,
     review,
     reviewer_for,
+    unusable_answer,
 )
 
 BIG = findings_answer(summary="x" * (8 * 1024 * 1024))  # an 8 MB answer
@@ -40,8 +41,8 @@ def test_an_oversized_answer_is_cut_with_a_warning_and_not_cached(
             reviewer = reviewer_for(target, config, environ=KEYS)
             outcome = review(reviewer, target, config, changed=changed)
     assert len(server.requests) == 2  # never served from the cache
-    [finding] = ai_findings(outcome)
-    assert finding.rule == "ai/truncated-response" and "max_answer_kb (64 KB)" in finding.message
+    assert unusable_answer(outcome) == "ai/truncated-response"
+    assert "max_answer_kb (64 KB)" in outcome.data["ai"]["error"]
     assert outcome.data["ai"]["stored_in_cache"] is False
     assert _tree_size(target / ".ai_workflow") < 1024 * 1024
 
@@ -95,7 +96,7 @@ def test_a_copilot_answer_is_capped_too(tmp_path: Path, monkeypatch: pytest.Monk
     target, changed = make_project(tmp_path / "p", secrets=False)
     config = ai_config(provider="copilot", max_answer_kb=16)
     outcome = review(reviewer_for(target, config), target, config, changed=changed)
-    assert [f.rule for f in ai_findings(outcome)] == ["ai/truncated-response"]
+    assert unusable_answer(outcome) == "ai/truncated-response"
     saved = target / outcome.data["ai"]["response_file"]
     assert saved.stat().st_size <= 16 * 1024
 

@@ -2,10 +2,15 @@
 
 The context is, in priority order: the step's deterministic findings, its data, the diff of the
 changed files (against smart execution's change base when the run has one, else HEAD~1), and
-excerpts of the files the findings point at. Every piece is redacted before it is measured; a
-piece that does not fit is left out and listed, never silently cut. Files on the secret
-deny-list (by their own name or, for a symlink, the name of the file it leads to) are never
-read, nor is anything but a regular file inside the target (`textfiles.read_bytes`).
+excerpts of the files the findings point at. Pieces are taken in that order while they fit
+(a section's heading is charged with its first piece), so what is left out is always the
+lowest-priority part that did not fit; it is listed, never silently cut. Findings are shown
+once: an entry of the step data that repeats one of the step's findings (same rule, file and
+line, as code_quality's `hotspots`) is left out of the data, and a whole finding kept in the
+data (context_analysis's `top_issues`) is shown as its one-line form. Every piece is redacted
+before it is measured. Files on the secret deny-list (by their own name or, for a symlink, the
+name of the file it leads to) are never read, nor is anything but a regular file inside the
+target (`textfiles.read_bytes`).
 """
 
 from __future__ import annotations
@@ -63,15 +68,27 @@ class _Budget:
         self.redactions: Counter[str] = Counter()
         self.dropped: Counter[str] = Counter()
 
-    def take(self, text: str, kind: str) -> str | None:
+    def take(self, text: str, kind: str, overhead: str = "") -> str | None:
+        """`text` redacted when it fits, with `overhead` (its section's heading, charged with
+        the section's first piece); None (and counted as left out) when it does not."""
         cleaned = redact(self.prepare(text))
-        cost = self.counter.count(cleaned.text)
+        cost = self.counter.count(cleaned.text) + self.counter.count(overhead)
         if cost > self.left:
             self.dropped[kind] += 1
             return None
         self.left -= cost
         self.redactions.update(cleaned.counts)
         return cleaned.text
+
+    def section(self, kind: str, heading: str, pieces: Iterable[str], closing: str = "") -> str:
+        """`heading`, the pieces that fit (in the order given: the first have priority) and
+        `closing`; "" when none fits."""
+        kept: list[str] = []
+        for piece in pieces:
+            taken = self.take(piece, kind, "" if kept else heading + closing)
+            if taken is not None:
+                kept.append(taken)
+        return heading + "".join(kept) + closing if kept else ""
 
 
 def step_budget(ctx: StepContext) -> int:
@@ -94,6 +111,60 @@ def _finding_line(finding: Finding) -> str:
     if finding.line:
         where += f":{finding.line}"
     return f"- [{finding.severity.value}] {finding.rule} {where}: {finding.message}"
+
+
+FindingKey = tuple[str, str | None, int | None]
+
+
+def _finding_key(finding: Finding) -> FindingKey:
+    return finding.rule, finding.path, finding.line or None
+
+
+def _entry_key(value: dict[str, Any]) -> FindingKey | None:
+    """The (rule, path, line) a data entry is about, when it names a rule like a finding."""
+    rule, path, line = value.get("rule"), value.get("path"), value.get("line")
+    if not isinstance(rule, str) or "/" not in rule:
+        return None
+    return rule, path if isinstance(path, str) else None, line if isinstance(line, int) else None
+
+
+def _entry_line(value: dict[str, Any]) -> str | None:
+    """A whole finding kept in step data (rule, severity, message), as its one-line form."""
+    key, severity, message = _entry_key(value), value.get("severity"), value.get("message")
+    if key is None or not isinstance(message, str) or not isinstance(severity, str):
+        return None
+    rule, path, line = key
+    where = (path or "-") + (f":{line}" if line else "")
+    step = value.get("step")
+    of_step = f" (step {step})" if isinstance(step, str) and step else ""
+    return f"[{severity}] {rule} {where}: {message}{of_step}"
+
+
+def without_findings(value: Any, shown: set[FindingKey]) -> tuple[Any, int]:
+    """`value` (step data) without the entries that repeat a finding in `shown`, and whole
+    findings as their one-line form; with the number of entries left out."""
+    if isinstance(value, dict):
+        line = _entry_line(value)
+        if line is not None:
+            return line, 0
+        kept: dict[str, Any] = {}
+        removed = 0
+        for key, item in value.items():
+            kept[key], n = without_findings(item, shown)
+            removed += n
+        return kept, removed
+    if isinstance(value, list):
+        items: list[Any] = []
+        removed = 0
+        for item in value:
+            if isinstance(item, dict) and _entry_key(item) in shown:
+                removed += 1
+                continue
+            clean, n = without_findings(item, shown)
+            items.append(clean)
+            removed += n
+        return items, removed
+    return value, 0
 
 
 def valid_text(text: str) -> str:
@@ -290,8 +361,20 @@ class PromptBuilder:
             f"{ctx.spec.description}\n"
         )
         budget = step_budget(ctx) if self.budget is None else self.budget
+        prompt = self._pack(outcome, system, header, budget, budget)
+        excess = prompt.tokens - budget
+        if excess > 0 and prompt.tokens > self.counter.count(system) + self.counter.count(header):
+            # Counted piece by piece the context fitted, counted whole it does not (a tokenizer
+            # merges across the joins differently): pack again with that much less room.
+            prompt = self._pack(outcome, system, header, budget, budget - excess)
+        return prompt
+
+    def _pack(
+        self, outcome: StepOutcome, system: str, header: str, budget: int, room_for: int
+    ) -> BuiltPrompt:
+        ctx = self.ctx
         fixed = self.counter.count(system) + self.counter.count(header) + OMISSION_RESERVE
-        room = _Budget(self.counter, budget - fixed, self._same_everywhere)
+        room = _Budget(self.counter, room_for - fixed, self._same_everywhere)
         changed = changed_files(ctx)
         allowed, excluded = self._split_denied(changed, outcome.findings)
         wanted = tuple(p for p in changed if p in allowed)
@@ -300,9 +383,10 @@ class PromptBuilder:
         diffs = ctx.memo.get(
             key, lambda: file_diffs(ctx.target, list(wanted), base.rev) if base else {}
         )
+        shown = {_finding_key(f) for f in outcome.findings}
         sections = [
             self._findings(outcome.findings, room),
-            self._data(_data_view(outcome.data), room),
+            self._data(_data_view(outcome.data), shown, room),
             self._diffs(diffs, room, base),
             self._excerpts(outcome.findings, [p for p in changed if p not in diffs], allowed, room),
         ]
@@ -339,31 +423,34 @@ class PromptBuilder:
 
     def _findings(self, findings: list[Finding], room: _Budget) -> str:
         if not findings:
-            return "\n## Deterministic findings\nNone.\n"
-        kept = [room.take(_finding_line(f) + "\n", "finding") for f in sort_findings(findings)]
-        lines = "".join(k for k in kept if k is not None)
-        return f"\n## Deterministic findings ({len(findings)})\n{lines}"
+            none = "\n## Deterministic findings\nNone.\n"
+            room.left -= self.counter.count(none)
+            return none
+        heading = f"\n## Deterministic findings ({len(findings)})\n"
+        lines = (_finding_line(f) + "\n" for f in sort_findings(findings))
+        return room.section("finding", heading, lines)
 
-    def _data(self, data: dict[str, Any], room: _Budget) -> str:
+    def _data(self, data: dict[str, Any], shown: set[FindingKey], room: _Budget) -> str:
+        data, repeats = without_findings(data, shown)
         if not data:
             return ""
-        kept = []
+        note = (
+            f"({repeats} entries that repeat a finding listed above are left out.)\n"
+            if repeats
+            else ""
+        )
+        pieces = []
         for key in sorted(data):
             piece = json.dumps({key: data[key]}, sort_keys=True, default=str, ensure_ascii=False)
-            taken = room.take(piece[1:-1], "data")
-            if taken is not None:
-                kept.append(taken)
-        if not kept:
-            return ""
-        return "\n## Step data (JSON)\n```json\n{" + ",\n".join(kept) + "}\n```\n"
+            pieces.append(piece[1:-1] + ",\n")
+        packed = room.section("data", "\n## Step data (JSON)\n" + note + "```json\n{", pieces,
+                              "}\n```\n")  # fmt: skip
+        return packed.replace(",\n}\n```", "}\n```")  # no comma after the last key
 
     def _diffs(self, diffs: dict[str, str], room: _Budget, base: DiffBase | None) -> str:
-        kept = [room.take(diffs[p], "diff") for p in sorted(diffs)]
-        text = "".join(k for k in kept if k is not None)
-        if not text:
-            return ""
         against = f" (against the change base {base.rev[:12]})" if base and base.change_base else ""
-        return f"\n## Diff of changed files{against}\n```diff\n{text}```\n"
+        heading = f"\n## Diff of changed files{against}\n```diff\n"
+        return room.section("diff", heading, (diffs[p] for p in sorted(diffs)), "```\n")
 
     def _excerpts(
         self, findings: list[Finding], changed: list[str], allowed: set[str], room: _Budget
@@ -377,13 +464,8 @@ class PromptBuilder:
         for path in changed:  # changed files without a diff (untracked): show their head
             if path in allowed:
                 wanted.setdefault(path, set())
-        blocks = []
-        for path in list(wanted)[:MAX_EXCERPT_FILES]:
-            block = excerpt(self.ctx.target, path, wanted[path])
-            if block is not None:
-                taken = room.take(block, "file")
-                if taken is not None:
-                    blocks.append(taken)
+        blocks = (excerpt(self.ctx.target, p, wanted[p]) for p in list(wanted)[:MAX_EXCERPT_FILES])
+        packed = room.section("file", "\n## File excerpts\n", (b for b in blocks if b is not None))
         if len(wanted) > MAX_EXCERPT_FILES:
             room.dropped["file"] += len(wanted) - MAX_EXCERPT_FILES
-        return "\n## File excerpts\n" + "".join(blocks) if blocks else ""
+        return packed

@@ -2,7 +2,9 @@
 
 Called by the engine from a step's worker thread right after its deterministic `run`; several
 reviews may run at once, so shared state (counters, provider, cache) is guarded by a lock.
-`review` never raises: any failure of the AI part becomes a warning finding.
+`review` never raises. What goes wrong on the provider's side (a failed request, an answer that
+cannot be used) is reported in the run's `ai` block and the step's notes, never as a finding of
+the project; only a crash of our own code is a finding (`ai/internal-error`).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from ai_workflow.ai.schema import (
     PROPOSALS_STEP,
     ParsedResponse,
     ResponseError,
+    findings_room,
     response_schema,
     structured_output_schema,
 )
@@ -200,6 +203,7 @@ class AIReviewer:
             "tokens_out": counts.get("tokens_out", 0),
             "tokens_saved": counts.get("tokens_saved", 0),
             "errors": counts.get("errors", 0),
+            "unusable": counts.get("unusable", 0),
             "findings_dropped": counts.get("findings_dropped", 0),
             "reviews": counts.get("reviews", 0),
             "time_s": round(seconds, 3),
@@ -261,7 +265,9 @@ class AIReviewer:
                 temperature=self.ai.temperature,
                 max_output_tokens=budget.output,
                 template=f"{template.step_id}@{template.version}",
-                schema=structured_output_schema(response_schema(ctx.spec.id)),
+                schema=structured_output_schema(
+                    response_schema(ctx.spec.id), findings_room(budget.output)
+                ),
             )
             try:
                 response = self._answer(ctx, provider, request, outcome, info)
@@ -439,6 +445,25 @@ class AIReviewer:
             )
         outcome.skipped_checks.append(f"AI review by {provider.name} failed: {exc}")
 
+    def _unusable(
+        self, ctx: StepContext, outcome: StepOutcome, info: dict[str, Any], kind: str, why: str
+    ) -> None:
+        """An answer that cannot be used (invalid, cut, refused): a problem of the provider
+        and its model, reported like a failed request (the run's `ai` block and the step's
+        notes), never a finding of the project, so never the health score."""
+        where = f'raw answer under "Raw AI answer" in the step report {ctx.spec.file_stem}.md'
+        message = f"{why} ({where})"
+        self._count(unusable=1)
+        ctx.log(f"AI: unusable answer ({kind}): {why}")
+        info["error"] = message
+        info["unusable"] = kind
+        with self._lock:
+            self._problems.append(
+                {"step": ctx.spec.id, "provider": self.provider_label, "kind": kind,
+                 "error": message}
+            )  # fmt: skip
+        outcome.skipped_checks.append(f"AI answer unusable ({kind}): {message}")
+
     def _problem_once(self, key: str, text: str) -> None:
         with self._lock:
             if any(p.get("key") == key for p in self._problems):
@@ -549,13 +574,11 @@ class AIReviewer:
                 problem = ("ai/invalid-response", f"the model's answer is unusable: {exc}")
         if parsed is None:
             assert problem is not None
-            rule, message = problem
             raw = redact(valid_text(response.text)).text  # the step report shows it
             info["raw_response"] = raw[:RAW_RESPONSE_LIMIT]
             info["raw_response_chars"] = len(raw)
             info["response_file"] = response_file
-            where = f'under "Raw AI answer" in the step report {ctx.spec.file_stem}.md'
-            outcome.findings.append(self._finding(ctx, rule, f"{message} (raw answer {where})"))
+            self._unusable(ctx, outcome, info, *problem)
             return False
         self._merge(ctx, outcome, parsed, info)
         return True
@@ -565,7 +588,13 @@ class AIReviewer:
     ) -> None:
         added = mapped = 0
         dropped: list[str] = []
+        seen: set[tuple[str, str, int, str]] = set()
         for item in parsed.findings:
+            same = (item.rule, item.path, item.line, item.message)
+            if same in seen:  # a small model repeats itself: once is enough
+                dropped.append(f"a repeat of an earlier finding ({item.path}:{item.line})")
+                continue
+            seen.add(same)
             problem = location_problem(ctx.target, item.path, item.line)
             if problem is not None:
                 dropped.append(problem)

@@ -93,18 +93,33 @@ def response_schema(step_id: str) -> dict[str, Any]:
 
 
 LENGTH_KEYWORDS = frozenset({"minLength", "maxLength", "minItems", "maxItems"})
+TOKENS_PER_FINDING = 100  # output room one finding of an answer takes, about
+SUMMARY_TOKENS = 100
 
 
-def structured_output_schema(schema: Any) -> Any:
-    """`schema` without length limits, for a server's structured-output mode: llama.cpp turns
-    `maxLength: 2000` into a grammar of 2,000 nested rules that it then fails to parse, and
-    OpenAI's strict mode refuses the keywords. The limits are still checked on the answer."""
+def findings_room(output_tokens: int) -> int:
+    """How many findings an answer can hold within `output_tokens` (at least 1)."""
+    return max(1, min(MAX_FINDINGS, (output_tokens - SUMMARY_TOKENS) // TOKENS_PER_FINDING))
+
+
+def structured_output_schema(schema: Any, max_items: int | None = None) -> Any:
+    """`schema` for a server's structured-output mode: without string length limits (llama.cpp
+    turns `maxLength: 2000` into a grammar of 2,000 nested rules that it then fails to parse,
+    and OpenAI's strict mode refuses the keywords; the limits are still checked on the
+    answer), and, with `max_items`, every array capped at that many items. The cap is what
+    lets a small model finish: under a grammar with no end to the list, SmolLM2-135M repeated
+    one finding until the output limit cut the answer; with the cap the grammar closes it."""
     if isinstance(schema, dict):
-        return {
-            k: structured_output_schema(v) for k, v in schema.items() if k not in LENGTH_KEYWORDS
+        kept = {
+            k: structured_output_schema(v, max_items)
+            for k, v in schema.items()
+            if k not in LENGTH_KEYWORDS
         }
+        if max_items is not None and schema.get("type") == "array":
+            kept["maxItems"] = min(max_items, int(schema.get("maxItems", max_items)))
+        return kept
     if isinstance(schema, list):
-        return [structured_output_schema(v) for v in schema]
+        return [structured_output_schema(v, max_items) for v in schema]
     return schema
 
 

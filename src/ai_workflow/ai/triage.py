@@ -31,7 +31,12 @@ from ai_workflow.ai.context import RUN_ID_PATTERN, never_read, valid_text
 from ai_workflow.ai.providers.base import ChatRequest, ChatResponse, Provider, ProviderError
 from ai_workflow.ai.providers.factory import model_for
 from ai_workflow.ai.redact import redact
-from ai_workflow.ai.schema import ResponseError, extract_json, safe_relative_path
+from ai_workflow.ai.schema import (
+    ResponseError,
+    extract_json,
+    safe_relative_path,
+    structured_output_schema,
+)
 from ai_workflow.checkout import without_checkout
 from ai_workflow.engine.step import StepContext, StepResult
 from ai_workflow.findings import Finding, Severity, sort_findings
@@ -50,6 +55,7 @@ MAX_BATCH = 20  # findings per request
 MAX_TRIAGED = 300  # findings per run
 MESSAGE_CHARS = 1_000  # of a finding's message, in its block
 TOKENS_PER_LABEL = 80  # output room per finding in a batch
+LABELS_OVERHEAD = 40  # output room for the answer's frame
 MAX_FILE_BYTES = 1_000_000
 REASON_CHARS = 300
 SKIPPED_RULE_AREAS = ("ai/", "workflow/")
@@ -92,6 +98,17 @@ def triage_schema() -> dict[str, Any]:
         "required": ["labels"],
         "properties": {"labels": {"type": "array", "items": label}},
     }
+
+
+def batch_schema(items: int) -> dict[str, Any]:
+    """The schema sent with a request about `items` findings (a server's grammar): exactly one
+    label per finding, ids 1..items, no string length limits. SmolLM2-135M, under a grammar
+    that allowed it, answered `{"labels": []}`."""
+    schema: dict[str, Any] = structured_output_schema(triage_schema(), items)
+    labels = schema["properties"]["labels"]
+    labels["minItems"] = items
+    labels["items"]["properties"]["id"] = {"enum": list(range(1, items + 1))}
+    return schema
 
 
 def system_text() -> str:
@@ -265,7 +282,11 @@ class Triage:
 
     # ------------------------------------------------------------------ asking
 
-    def _request(self, provider: Provider, model: str | None, user: str) -> ChatRequest:
+    def _request(
+        self, provider: Provider, model: str | None, user: str, items: int = 1
+    ) -> ChatRequest:
+        """The request for `items` findings: an output limit and a grammar sized to them (a
+        small model under an open-ended grammar writes until the limit cuts its answer)."""
         return ChatRequest(
             provider=provider.name,
             base_url=provider.base_url,
@@ -273,9 +294,9 @@ class Triage:
             system=self.system,
             user=user,
             temperature=self.ai.temperature,
-            max_output_tokens=self.plan.output,
+            max_output_tokens=min(self.plan.output, LABELS_OVERHEAD + items * TOKENS_PER_LABEL),
             template=TEMPLATE,
-            schema=triage_schema(),
+            schema=batch_schema(items),
         )
 
     def _from_cache(self, candidate: Candidate, request: ChatRequest) -> bool:
@@ -323,7 +344,7 @@ class Triage:
         """Ask for every batch; the first provider failure stops the triage (its reason)."""
         for batch in self._batches(todo):
             user = "".join(f"\n### Finding {n}\n{c.block}" for n, c in enumerate(batch, start=1))
-            request = self._request(provider, model, f"# Findings to triage\n{user}")
+            request = self._request(provider, model, f"# Findings to triage\n{user}", len(batch))
             started = time.monotonic()
             self.ctx.log(f"AI triage: asking {provider.name} about {len(batch)} findings")
             try:
