@@ -534,6 +534,23 @@ def step_time(summary: dict[str, Any]) -> float:
     return sum(s.get("duration_s") or 0.0 for s in summary["steps"])
 
 
+def per_step_time(incremental: dict[str, Any], full: dict[str, Any]) -> dict[str, list[float]]:
+    """Each step's time in the incremental run and in the full run, in seconds."""
+    out: dict[str, list[float]] = {}
+    for index, summary in enumerate((incremental, full)):
+        for step in summary["steps"]:
+            times = out.setdefault(step["id"], [0.0, 0.0])
+            times[index] = round(step.get("duration_s") or 0.0, 3)
+    return out
+
+
+def test_selection_of(summary: dict[str, Any]) -> dict[str, Any] | None:
+    """What the incremental run's test step selected (mode, reason, tests), if it ran."""
+    if not summary.get("selection") and not summary.get("tests"):
+        return None
+    return {"selection": summary.get("selection"), "tests": summary.get("tests")}
+
+
 def difference(mine: StepOutcome | None, full: StepOutcome | None) -> str | None:
     """What differs between a result and the full run's, or None."""
     if mine is None or full is None:
@@ -612,6 +629,8 @@ class RealTally:
                 (self.ran_differences if how == "ran" else self.wrong).append(text)
                 problems.append(text)
         row["incremental_s"], row["full_s"] = step_time(incremental), step_time(full)
+        row["steps_s"] = per_step_time(incremental, full)
+        row["selection"] = test_selection_of(incremental)
         for key in (change_type, "all"):
             cat = self.categories[key]
             cat.commits += 1
@@ -699,6 +718,7 @@ def replay_real(
             f"differences {len(row['problems'])}",
             file=sys.stderr,
         )
+        print(f"      {_slowest(row)}", file=sys.stderr)
         for problem in row["problems"]:
             print(f"      {problem}", file=sys.stderr)
     return {
@@ -715,6 +735,20 @@ def replay_real(
         "ran_differences": tally.ran_differences,
         "per_commit": tally.commits,
     }
+
+
+def _slowest(row: dict[str, Any]) -> str:
+    """The steps that took longest in the incremental run, and what the tests selected."""
+    steps = sorted(row["steps_s"].items(), key=lambda kv: -kv[1][0])[:4]
+    shown = ", ".join(f"{k} {inc:.2f}/{full:.2f}s" for k, (inc, full) in steps)
+    chosen = (row.get("selection") or {}).get("selection") or {}
+    tests = (row.get("selection") or {}).get("tests") or {}
+    if chosen:
+        shown += (
+            f"; tests {chosen.get('mode')} {tests.get('selected')}/{tests.get('total')}: "
+            f"{str(chosen.get('reason'))[:90]}"
+        )
+    return shown
 
 
 def report_real(result: dict[str, Any]) -> None:

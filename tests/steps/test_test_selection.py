@@ -432,3 +432,42 @@ def test_a_test_that_starts_pytest_is_always_selected_and_cannot_spoil_the_map(
     summary = run(repo, capsys)
     assert summary["selection"]["mode"] == "affected"
     assert ran_tests(repo) == {"tests/test_ops.py::test_mul", "tests/test_nested.py::test_nested"}
+
+
+def test_code_run_in_threads_is_recorded_and_a_test_that_drops_the_hook_is_always_selected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {
+        **PROJECT,
+        "tests/test_thread.py": (
+            "import threading\n\nfrom calc.ops import mul\n\n\ndef test_in_thread():\n"
+            "    out = []\n    worker = threading.Thread(target=lambda: out.append(mul(2, 3)))\n"
+            "    worker.start()\n    worker.join()\n    assert out == [6]\n"
+        ),
+        "tests/test_a_unhooked.py": (
+            "import sys\n\nfrom calc.text import shout\n\n\ndef test_unhooked():\n"
+            "    sys.setprofile(None)\n    assert shout('b') == 'B!'\n"
+        ),
+    }
+    repo = make_repo(tmp_path / "threads", files)
+    (repo / "src/calc/extra.py").write_text("def unused():\n    return 0\n", encoding="utf-8")
+    commit_all(repo, "extra")
+    assert run(repo, capsys)["tests"]["selected"] == 6
+    stored = json.loads(
+        next(repo.glob(".ai_workflow/step_cache/test_execution.testmap/*.json")).read_text()
+    )
+    units = stored["units"]
+    in_thread = {units[i][1] for i in stored["tests"]["tests/test_thread.py::test_in_thread"]}
+    assert "mul" in in_thread and "add" not in in_thread
+    assert stored["spawning"] == ["tests/test_a_unhooked.py::test_unhooked"]
+    after = {units[i][1] for i in stored["tests"]["tests/test_text.py::test_shout"]}
+    assert "shout" in after  # the hook is back for the tests that follow
+    edit(repo, "src/calc/ops.py", "return a * b", "return b * a")
+    commit_all(repo, "mul")
+    summary = run(repo, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    assert ran_tests(repo) == {
+        "tests/test_ops.py::test_mul",
+        "tests/test_thread.py::test_in_thread",
+        "tests/test_a_unhooked.py::test_unhooked",
+    }
