@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -158,14 +159,78 @@ def test_module_level_change_in_an_imported_module_runs_every_test(
     assert "module-level code changed" in summary["selection"]["reason"]
 
 
-def test_dependency_manifest_change_runs_every_test(
+def _fake_distribution(site: Path, name: str, version: str) -> None:
+    info = site / f"{name}-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Name: {name}\nVersion: {version}\n", encoding="utf-8")
+    (info / "RECORD").write_text(f"{name}-{version}.dist-info/METADATA,,\n", encoding="utf-8")
+
+
+def test_a_lockfile_change_runs_every_test_only_when_the_installed_packages_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"  # a directory of installed distributions on the test's sys.path
+    _fake_distribution(site, "dep", "1.0")
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    repo = make_repo(tmp_path / "calc", {**PROJECT, "uv.lock": "dep 1.0\n"})
+    (repo / "requirements.txt").write_text("dep==1.0\n", encoding="utf-8")
+    commit_all(repo, "requirements")
+    assert run(repo, capsys)["selection"]["mode"] == "all"
+    recorded = json.loads(
+        next(repo.glob(".ai_workflow/step_cache/test_execution.testmap/*.json")).read_text()
+    )
+    assert recorded["environment"]
+    # the lockfile and a manifest change, the installed packages do not (another platform's
+    # wheels, a dependency group this environment does not install): selection holds
+    (repo / "uv.lock").write_text("dep 1.0\nother-platform-wheel\n", encoding="utf-8")
+    (repo / "requirements.txt").write_text("dep==1.0\nextra; sys_platform == 'win32'\n")
+    edit(repo, "src/calc/ops.py", "return a * b", "return b * a")
+    commit_all(repo, "lock")
+    summary = run(repo, capsys)
+    assert summary["selection"]["mode"] == "affected", summary["selection"]
+    assert ran_tests(repo) == {"tests/test_ops.py::test_mul"}
+    # the environment is synced to a new version: every test runs
+    (repo / "uv.lock").write_text("dep 2.0\n", encoding="utf-8")
+    commit_all(repo, "dep 2")
+    shutil.rmtree(site / "dep-1.0.dist-info")
+    _fake_distribution(site, "dep", "2.0")
+    summary = run(repo, capsys)
+    assert summary["selection"]["mode"] == "all"
+    assert "changed and so did the packages installed" in summary["selection"]["reason"]
+
+
+def test_an_environment_that_changed_without_a_manifest_change_runs_every_test(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    repo = make_repo(tmp_path / "calc", PROJECT)
+    (repo / "src/calc/extra.py").write_text("def unused():\n    return 0\n", encoding="utf-8")
+    commit_all(repo, "extra")
+    assert run(repo, capsys)["selection"]["mode"] == "all"
+    _fake_distribution(site, "plugin", "0.1")  # installed by hand since the map
+    edit(repo, "src/calc/ops.py", "return a * b", "return b * a")
+    commit_all(repo, "mul")
+    summary = run(repo, capsys)
+    assert summary["selection"]["mode"] == "all"
+    assert summary["selection"]["reason"].startswith("the packages installed")
+
+
+def test_pyproject_changes_run_every_test_when_they_reach_pytest_or_the_environment(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     edit(project, "pyproject.toml", 'version = "0.1"', 'version = "0.2"')
+    edit(project, "src/calc/ops.py", "return a * b", "return b * a")
     commit_all(project, "version")
+    summary = run(project, capsys)  # not installed here: the version reaches no test
+    assert summary["selection"]["mode"] == "affected", summary["selection"]
+    assert ran_tests(project) == {"tests/test_ops.py::test_mul"}
+    edit(project, "pyproject.toml", 'testpaths = ["tests"]', 'testpaths = ["tests", "src"]')
+    commit_all(project, "testpaths")
     summary = run(project, capsys)
     assert summary["selection"]["mode"] == "all"
-    assert "pyproject.toml changed" in summary["selection"]["reason"]
+    assert "the pytest configuration in pyproject.toml changed" in summary["selection"]["reason"]
 
 
 def test_other_tools_tables_in_pyproject_do_not_run_every_test(

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -39,6 +39,7 @@ from ai_workflow.textfiles import read_utf8
 MAP_SCHEMA = "ai-workflow/testmap@1"
 PLUGIN = "ai_workflow_testmap"
 PLUGIN_DIR = Path(__file__).parent / "plugin"
+ENV_SCRIPT = PLUGIN_DIR / "ai_workflow_testenv.py"
 MAPS_KEPT = 5
 SHOWN = 5
 PYTEST_CONFIGS = frozenset({"pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg"})
@@ -134,8 +135,18 @@ def test_file_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
-def select(ctx: StepContext, stored: dict[str, Any], key: dict[str, Any]) -> Selection:
-    """The tests the changes since `stored` can affect (or every test, and why)."""
+EnvironmentProbe = Callable[[], str | None]
+
+
+def select(
+    ctx: StepContext,
+    stored: dict[str, Any],
+    key: dict[str, Any],
+    environment: EnvironmentProbe | None = None,
+) -> Selection:
+    """The tests the changes since `stored` can affect (or every test, and why).
+    `environment`: the digest of what the test interpreter has installed now (a change to it
+    runs every test; a manifest or lockfile change that left it equal does not)."""
     base = str(stored.get("commit"))
     if stored.get("key") != key:
         return Selection("all", "the test map was recorded with another command or interpreter")
@@ -146,7 +157,10 @@ def select(ctx: StepContext, stored: dict[str, Any], key: dict[str, Any]) -> Sel
     )
     tests: dict[str, list[int]] = stored.get("tests") or {}
     selection = Selection("affected", "", base, changed=changed, known_tests=len(tests))
-    reason = _run_everything(ctx, stored, changed, current)
+    reason = _run_everything(ctx, stored, changed, current, environment)
+    recorded_env = stored.get("environment")
+    if reason is None and recorded_env and environment and environment() != recorded_env:
+        reason = "the packages installed where the tests run changed since the map"
     if reason is not None:
         return Selection("all", reason, base, changed=changed, known_tests=len(tests))
     _affected(ctx, stored, selection, current)
@@ -158,23 +172,52 @@ def select(ctx: StepContext, stored: dict[str, Any], key: dict[str, Any]) -> Sel
 
 
 def _run_everything(
-    ctx: StepContext, stored: dict[str, Any], changed: list[str], current: Mapping[str, str]
+    ctx: StepContext,
+    stored: dict[str, Any],
+    changed: list[str],
+    current: Mapping[str, str],
+    environment: EnvironmentProbe | None = None,
 ) -> str | None:
     """Why every test must run (None: selection is safe)."""
     opened = {path for paths in (stored.get("opened") or {}).values() for path in paths}
     for path in changed:
         name = PurePosixPath(path).name
+        if not path.endswith(".py") and path in opened:
+            return f"{path}, a file the tests read, changed"
         if name == "conftest.py":
             return f"{path} changed (fixtures and hooks reach every test)"
         if name in PYTEST_CONFIGS:
             return f"the test configuration {path} changed"
         if name == "pyproject.toml" and _pyproject_matters(ctx, stored, path, current):
-            return f"{path} changed outside [tool.*] tables other than pytest's"
-        if name in DEPENDENCY_FILES or _requirements(name):
-            return f"the dependency manifest or lockfile {path} changed"
-        if not path.endswith(".py") and path in opened:
-            return f"{path}, a file the tests read, changed"
+            if _pytest_table_changed(ctx, stored, path, current):
+                return f"the pytest configuration in {path} changed"
+            if not _same_environment(stored, environment):
+                return f"{path} changed outside [tool.*] tables {_ENV_CHANGED}"
+        manifest = name in DEPENDENCY_FILES or _requirements(name)
+        if manifest and not _same_environment(stored, environment):
+            return f"the dependency manifest or lockfile {path} changed {_ENV_CHANGED}"
     return None
+
+
+_ENV_CHANGED = "and so did the packages installed where the tests run (or it is not known)"
+
+
+def _same_environment(stored: dict[str, Any], environment: EnvironmentProbe | None) -> bool:
+    """Whether the test interpreter has the same packages installed as when `stored` was
+    recorded (a manifest or lockfile change that did not reach the environment cannot change
+    what the tests do; a test that reads the file is caught by the files it opened)."""
+    recorded = stored.get("environment")
+    if not recorded or environment is None:
+        return False
+    return bool(environment() == recorded)
+
+
+def _pytest_table_changed(
+    ctx: StepContext, stored: dict[str, Any], path: str, current: Mapping[str, str]
+) -> bool:
+    old = (stored.get("pytest_tables") or {}).get(path)
+    new = _pyproject_digest(ctx.target / path, pytest_only=True) if path in current else None
+    return old is None or old != new
 
 
 def _requirements(name: str) -> bool:
@@ -190,7 +233,9 @@ def _pyproject_matters(
     return old is None or old != new
 
 
-def _pyproject_digest(path: Path) -> str | None:
+def _pyproject_digest(path: Path, pytest_only: bool = False) -> str | None:
+    """A digest of pyproject.toml without other tools' tables (`pytest_only`: of pytest's
+    tables alone, what pytest reads of it)."""
     import hashlib
     import tomllib
 
@@ -204,6 +249,8 @@ def _pyproject_digest(path: Path) -> str | None:
     tools = data.get("tool")
     if isinstance(tools, dict):
         data["tool"] = {k: v for k, v in tools.items() if k == "pytest" or k.startswith("pytest")}
+    if pytest_only:
+        data = {"tool": data.get("tool")}
     text = json.dumps(data, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -322,9 +369,11 @@ def build_map(
     commit: str,
     recs: list[dict[str, Any]],
     previous: dict[str, Any] | None,
+    environment: str | None = None,
 ) -> dict[str, Any]:
     """This run's map (a full run's record; `previous`: a map whose Python digests are reused
-    for the files that did not change)."""
+    for the files that did not change; `environment`: the digest of the packages installed
+    where the tests ran)."""
     units: list[list[str]] = []
     index: dict[tuple[str, str], int] = {}
 
@@ -362,6 +411,12 @@ def build_map(
             for p in current
             if PurePosixPath(p).name == "pyproject.toml"
         },
+        "pytest_tables": {
+            p: _pyproject_digest(ctx.target / p, pytest_only=True)
+            for p in current
+            if PurePosixPath(p).name == "pyproject.toml"
+        },
+        "environment": environment,
         "units": units,
         "tests": tests,
         "outside": sorted(outside),
@@ -413,6 +468,21 @@ def plugin_env(
     if not trace:
         env["AI_WORKFLOW_TESTMAP_TRACE"] = "0"
     return env
+
+
+def environment_digest(ctx: StepContext, python: str | None, env: Mapping[str, str]) -> str | None:
+    """The digest of the packages the test interpreter has installed (`ENV_SCRIPT` run by
+    `python` in the test command's environment), or None when it cannot be told."""
+    if not python:
+        return None
+    result = ctx.run_command([python, str(ENV_SCRIPT)], timeout=120, env=env)
+    if result.returncode != 0 or result.timed_out:
+        return None
+    try:
+        digest = json.loads(result.stdout.strip().splitlines()[-1]).get("digest")
+    except (ValueError, IndexError, AttributeError):
+        return None
+    return digest if isinstance(digest, str) and digest else None
 
 
 def failed_path(ctx: StepContext) -> Path:

@@ -29,6 +29,7 @@ from ai_workflow.testselect.pytest_map import (
     Selection,
     build_map,
     choose_map,
+    environment_digest,
     load_maps,
     map_key,
     plugin_env,
@@ -61,6 +62,15 @@ class TestRun:
     selection: Selection | None = None
     commit: str | None = None
     total: int | None = None
+    probe_env: dict[str, str] = field(default_factory=dict)  # the environment digest's
+    python: str | None = None
+    environment: list[str | None] = field(default_factory=list)  # the digest, once asked
+
+    def environment_digest(self, ctx: StepContext) -> str | None:
+        """What the test interpreter has installed (asked once per run)."""
+        if not self.environment:
+            self.environment.append(environment_digest(ctx, self.python, self.probe_env))
+        return self.environment[0]
 
     def to_dict(self) -> dict[str, Any]:
         return {"mode": self.mode, "reason": self.reason, "base": self.base}
@@ -102,8 +112,9 @@ def _pytest(ctx: StepContext, plan: Plan, stack: TechStack) -> TestRun:
     record = ctx.workspace.logs_dir / f"testmap-{ctx.spec.id}"
     for old in record.parent.glob(record.name + ".*"):
         old.unlink(missing_ok=True)
-    test_run = TestRun(record=record, key=key, commit=_head(ctx))
+    test_run = TestRun(record=record, key=key, commit=_head(ctx), python=stack.python)
     test_run.env = plugin_env(record, None, ctx.target)
+    test_run.probe_env = {**plan.env, **plugin_env(None, None, ctx.target)}
     changes = _changes(ctx)
     if not changes.get("known") or not changes.get("base"):
         test_run.reason = f"the change base is unknown ({changes.get('base_reason') or '?'})"
@@ -113,7 +124,7 @@ def _pytest(ctx: StepContext, plan: Plan, stack: TechStack) -> TestRun:
     if previous is None:
         test_run.reason = "no test map recorded for this history yet (this run records one)"
         return test_run
-    selection = select(ctx, previous, key)
+    selection = select(ctx, previous, key, lambda: test_run.environment_digest(ctx))
     test_run.base = selection.base
     test_run.reason = selection.reason
     if selection.mode == "all":
@@ -251,7 +262,8 @@ def _record(
         if broken is not None:
             outcome.checked.append(f"test map not recorded: {broken}")
             return
-    data = build_map(ctx, test_run.key, test_run.commit, recs, test_run.previous)
+    environment = test_run.environment_digest(ctx) if result is not None else None
+    data = build_map(ctx, test_run.key, test_run.commit, recs, test_run.previous, environment)
     try:
         save_map(ctx, data)
     except OSError as exc:
