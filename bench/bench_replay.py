@@ -41,7 +41,9 @@ a project the full workflow ran on) or else by the registry's estimates.
 `--real` replays the real history of real projects instead (flask and cobra from
 `../shared/data/repos/`): for each of N consecutive first-parent commits, an incremental run
 (`--smart-execution`, the step cache, test selection when the CLI offers `--all-tests`; the work
-directory carried from commit to commit, after a seed run at the commit before the first) and
+directory carried from commit to commit, after a seed run at the commit before the first, not
+counted, that runs every step with `--smart-execution --no-skip` and so records the first test
+map) and
 a full run at the same commit in a second clone (`--no-step-cache`, no smart execution,
 `--all-tests` when offered, a fresh work directory). Every step result of the incremental run
 is compared with the full run's: the outcome (ok, failed, skipped) and the findings (rule,
@@ -703,7 +705,10 @@ def replay_real(
     tally = RealTally()
     for clone in (incremental, full):
         switch(clone, shas[0])
-    tally.seed(workflow_json(incremental, env=env[incremental]))
+    # the seed run (not counted) runs every step, as smart runs: with test selection it records
+    # the first test map, as the run before any smart run of a chain would
+    seed_flags = ("--smart-execution", "--no-skip") if all_tests else ()
+    tally.seed(workflow_json(incremental, *seed_flags, env=env[incremental]))
     for sha in shas[1:]:
         for clone in (incremental, full):
             switch(clone, sha)
