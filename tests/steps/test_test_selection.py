@@ -373,7 +373,12 @@ def test_body_changes_are_told_from_module_level_changes() -> None:
     assert compare_sources(MODULE, MODULE.replace("LIMIT = 3", "LIMIT = 4")).module_level
     assert compare_sources(MODULE, MODULE.replace("size = 2", "size = 3")).module_level
     assert compare_sources(MODULE, MODULE.replace("def first(x)", "def first(x=1)")).module_level
-    assert compare_sources(MODULE, MODULE + "\n\ndef later():\n    pass\n").module_level
+    added = compare_sources(MODULE, MODULE + "\n\ndef later():\n    pass\n")
+    assert (added.module_level, added.added) == (False, ["later"])
+    assert compare_sources(MODULE, MODULE + "\n\n@cache\ndef later():\n    pass\n").module_level
+    assert compare_sources(
+        MODULE, MODULE.replace("    size = 2\n", "    size = 2\n    n = 1\n")
+    ).module_level
     assert compare_sources(MODULE, "def broken(:\n").module_level
     assert compare_sources(None, MODULE).module_level
 
@@ -536,3 +541,97 @@ def test_code_run_in_threads_is_recorded_and_a_test_that_drops_the_hook_is_alway
         "tests/test_thread.py::test_in_thread",
         "tests/test_a_unhooked.py::test_unhooked",
     }
+
+
+def test_added_definitions_and_imports_of_loaded_modules_do_not_run_every_test(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(project, "src/calc/ops.py", "return a * b", "return b * a")
+    with (project / "src/calc/ops.py").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n\nfrom calc.text import shout\nimport pathlib\n\n\n"
+            "def louder(s, times=2):\n    return shout(s) * times\n\n\n"
+            "class Counter:\n    start = 0\n\n    def up(self):\n        return self.start + 1\n"
+        )
+    commit_all(project, "new definitions")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "affected", summary["selection"]
+    assert ran_tests(project) == {"tests/test_ops.py::test_mul"}
+    assert summary["status"] == "passed"
+
+
+def test_an_added_import_that_fails_fails_the_selected_run(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with (project / "src/calc/text.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n\nfrom calc.ops import no_such_name\n")
+    commit_all(project, "broken import")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "affected", summary["selection"]
+    assert summary["status"] == "failed"
+    step = summary["steps"][0]
+    assert step["status"] == "failed"
+
+
+@pytest.mark.parametrize(
+    ("added", "why"),
+    [
+        ("import calc.extra\n", "an added import loads calc.extra"),
+        ("@staticmethod\ndef helper():\n    return 1\n", "module-level code changed"),
+        ("def helper(x=print('side effect')):\n    return x\n", "module-level code changed"),
+        ("class Sub(dict, metaclass=type):\n    pass\n", "module-level code changed"),
+        ("def open():\n    return 1\n", "module-level code changed"),  # shadows a built-in
+        ("def add(a, b):\n    return 0\n", "module-level code changed"),  # rebinds a name
+    ],
+)
+def test_additions_that_could_reach_existing_tests_run_every_test(
+    project: Path, capsys: pytest.CaptureFixture[str], added: str, why: str
+) -> None:
+    with (project / "src/calc/ops.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n\n" + added)
+    commit_all(project, "addition")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "all"
+    assert why in summary["selection"]["reason"]
+
+
+ADDABLE = [
+    "def added_{n}(x, y=2):\n    return x * y\n",
+    "class Added{n}(Exception):\n    code = {n}\n\n    def get(self):\n        return self.code\n",
+    "import os\n",
+    "from os import path as path_{n}\n",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    old=st.lists(st.integers(0, 30), unique=True, min_size=1, max_size=6),
+    inserts=st.lists(st.tuples(st.integers(0, 6), st.integers(0, 3)), min_size=1, max_size=4),
+    touch=st.integers(0, 5),
+)
+def test_only_added_definitions_bind_new_names_and_any_other_edit_is_module_level(
+    old: list[int], inserts: list[tuple[int, int]], touch: int
+) -> None:
+    """Statements inserted anywhere that bind new names are additions with exactly those
+    names; also changing one old statement makes it a module-level change again."""
+    stmts = [f"C{n} = {n}\n" if n % 2 else f"def f{n}():\n    return {n}\n" for n in old]
+    new = list(stmts)
+    names: list[str] = []
+    for index, (position, kind) in enumerate(inserts):
+        text = ADDABLE[kind].format(n=index)
+        bound = [f"added_{index}", f"Added{index}", "os", f"path_{index}"][kind]
+        if bound in names:
+            continue
+        names.append(bound)
+        new.insert(min(position, len(new)), text)
+    before, after = "\n\n".join(stmts), "\n\n".join(new)
+    change = compare_sources(before, after)
+    assert not change.module_level
+    assert sorted(change.added) == sorted(names)
+    assert len(change.imports) == sum(1 for n in names if n == "os" or n.startswith("path_"))
+    victim = old[touch % len(old)]
+    edited = after.replace(f"C{victim} = {victim}", f"C{victim} = -1").replace(
+        f"def f{victim}():", f"def f{victim}(z=1):"
+    )
+    assert compare_sources(before, edited).module_level
+    assert compare_sources(before, "\n\n".join(stmts[1:])).module_level  # one removed

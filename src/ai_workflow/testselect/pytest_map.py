@@ -61,6 +61,7 @@ class Selection:
     ignore: list[str] = field(default_factory=list)
     selected: set[str] = field(default_factory=set)  # known tests chosen (new ones come on top)
     full_files: set[str] = field(default_factory=set)  # test files that run whole
+    verify: list[str] = field(default_factory=list)  # modules the run imports (added code)
     changed: list[str] = field(default_factory=list)
     known_tests: int | None = None  # tests in the map
 
@@ -274,6 +275,14 @@ def _affected(
         if is_test_file or path not in (stored.get("content") or {}):
             selection.full_files.add(path)  # new and changed test files run whole
         change = _py_change(ctx, py_prints.get(path), path, current)
+        if change.added:
+            unsafe = _unsafe_additions(stored, path, change, current, py_prints)
+            if unsafe:
+                change = PyChange(True, why=unsafe)
+            elif path in outside_files or path in ran_files:
+                selection.verify.append(stored["project_modules"][path])
+                hit_units |= {i for i, u in enumerate(units) if u == [path, "__getattr__"]}
+                hit_units |= {i for i, u in enumerate(units) if u == [path, "__dir__"]}
         if change.module_level:
             executed = path in outside_files or path in ran_files
             if executed and not is_test_file:
@@ -292,6 +301,67 @@ def _affected(
     if selection.changed:
         selection.selected |= set(stored.get("spawning") or []) & set(tests)
     selection.selected |= {t for t in tests if test_file_of(t) in selection.full_files}
+
+
+def _unsafe_additions(
+    stored: dict[str, Any],
+    path: str,
+    change: PyChange,
+    current: Mapping[str, str],
+    py_prints: Mapping[str, Any],
+) -> str | None:
+    """Why definitions and imports added to `path` could reach an existing test (None: they
+    cannot): a star import anywhere, a module the recorded run did not know by name, or an
+    import that would load a module not loaded before the tests started."""
+    if any((fp or {}).get("star") for fp in py_prints.values()):
+        return "definitions added, and the project has a star import (it could carry them)"
+    modules: Mapping[str, bool] | None = stored.get("modules")
+    names: Mapping[str, str] = stored.get("project_modules") or {}
+    own = names.get(path)
+    if modules is None or own is None:
+        return "module-level code changed (the map does not know this module's name)"
+    for kind in change.imports:
+        target = _import_target(own, path, kind[1], kind[2])
+        loads = _loads_new_module(target, kind[3], kind[4], modules, names, current)
+        if loads:
+            return f"an added import loads {loads}, which was not loaded before the tests"
+    return None
+
+
+def _import_target(own: str, path: str, level: int, module: str) -> str:
+    if not level:
+        return module
+    package = own if path.endswith("__init__.py") else own.rpartition(".")[0]
+    for _ in range(level - 1):
+        package = package.rpartition(".")[0]
+    return f"{package}.{module}" if module else package
+
+
+def _loads_new_module(
+    target: str,
+    is_from: bool,
+    pairs: list[list[str]],
+    modules: Mapping[str, bool],
+    names: Mapping[str, str],
+    current: Mapping[str, str],
+) -> str | None:
+    """The module an added import would load that was not loaded yet (None: none)."""
+    if not is_from:
+        return next((name for name, _ in pairs if name not in modules), None)
+    if target not in modules:
+        return target
+    if not modules[target]:
+        return None  # a plain module: `from m import x` only reads an attribute
+    files = [rel for rel, name in names.items() if name == target]
+    for name, _ in pairs:
+        if f"{target}.{name}" in modules:
+            continue
+        if not files:  # a package outside the project: `name` could be a submodule
+            return f"{target}.{name}"
+        folder = files[0].rpartition("/")[0]
+        if f"{folder}/{name}.py" in current or f"{folder}/{name}/__init__.py" in current:
+            return f"{target}.{name}"
+    return None
 
 
 def _within(qualname: str, changed: set[str]) -> bool:
@@ -390,6 +460,8 @@ def build_map(
     spawning: set[str] = set()
     failed: set[str] = set()
     outside: set[int] = set()
+    modules: dict[str, bool] = {}
+    project_modules: dict[str, str] = {}
     for rec in recs:
         rec_units = rec.get("units") or []
         for test, ids in (rec.get("tests") or {}).items():
@@ -398,6 +470,9 @@ def build_map(
         opened.update(rec.get("opened") or {})
         spawning |= set(rec.get("spawning") or [])
         failed |= set(rec.get("failed") or [])
+        for name, package in (rec.get("modules") or {}).items():
+            modules[name] = bool(modules.get(name)) or bool(package)
+        project_modules.update(rec.get("project_modules") or {})
     return {
         "schema": MAP_SCHEMA,
         "key": key,
@@ -423,6 +498,8 @@ def build_map(
         "opened": opened,
         "spawning": sorted(spawning & set(tests)),
         "failed": sorted(failed),
+        "modules": modules if recs else None,
+        "project_modules": project_modules,
     }
 
 

@@ -132,12 +132,19 @@ def _pytest(ctx: StepContext, plan: Plan, stack: TechStack) -> TestRun:
     test_run.mode, test_run.previous, test_run.selection = "affected", previous, selection
     select_file = ctx.workspace.logs_dir / f"testselect-{ctx.spec.id}.json"
     write_atomic(
-        select_file, json.dumps({"deselect": selection.deselect, "ignore": selection.ignore})
+        select_file,
+        json.dumps(
+            {
+                "deselect": selection.deselect,
+                "ignore": selection.ignore,
+                "verify": selection.verify,
+            }
+        ),
     )
     # a selected run does not trace (its overhead would eat what selection saves): the map
     # stays the one of `base`, compared by content, and only the failures are kept
     test_run.env = plugin_env(record, select_file, ctx.target, trace=False)
-    test_run.nothing_to_run = not selection.selected and not selection.full_files
+    test_run.nothing_to_run = not (selection.selected or selection.full_files or selection.verify)
     return test_run
 
 
@@ -233,7 +240,8 @@ def finish(
     outcome.checked.append(f"test selection: {test_run.mode} ({test_run.reason})")
     if test_run.mode == "affected":
         of = f" of {total}" if total is not None else ""
-        line = f"ran {ran}{of} tests ({test_run.reason})"
+        count = f"ran {ran}{of} tests" if ran is not None else "selected tests"
+        line = f"{count} ({test_run.reason})"
         outcome.summary = f"{line}: {outcome.summary}" if outcome.summary else line
 
 

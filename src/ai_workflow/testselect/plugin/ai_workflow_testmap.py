@@ -155,6 +155,20 @@ class Recorder:
         self.current = None  # node id of the running test
         self.untraced = set()  # tests that changed the trace function
         self.ran = set()  # node ids of the tests run (also when not tracing)
+        self.modules = {}  # module name -> is a package, loaded before the first test
+        self.project_modules = {}  # project file -> module name
+
+    def note_modules(self):
+        """The modules loaded once collection is done (an import added later can only bind a
+        module already loaded by then without running anything new)."""
+        for name, module in list(sys.modules.items()):
+            if module is None:
+                continue
+            self.modules[name] = bool(getattr(module, "__path__", None))
+            filename = getattr(module, "__file__", None)
+            rel = self.relative(filename) if isinstance(filename, str) else None
+            if rel is not None and rel.endswith(".py"):
+                self.project_modules[rel] = name
 
     def relative(self, filename):
         known = self.paths.get(filename)
@@ -231,6 +245,8 @@ class Recorder:
             "spawning": sorted(self.spawning),
             "failed": sorted(self.failed),
             "ran": sorted(self.ran),
+            "modules": self.modules,
+            "project_modules": self.project_modules,
         }
         path = "%s.%s.json" % (OUT, worker)
         with open(path + ".tmp", "w", encoding="utf-8") as handle:  # raw read: our record
@@ -247,7 +263,7 @@ def _load_selection():
         raw = json.load(handle)  # raw read: (same file)
     root = os.path.realpath(ROOT)
     ignore = {os.path.join(root, *p.split("/")) for p in raw.get("ignore", [])}
-    return set(raw.get("deselect", [])), ignore
+    return set(raw.get("deselect", [])), ignore, list(raw.get("verify", []))
 
 
 def _start():
@@ -331,6 +347,25 @@ def pytest_collection_modifyitems(session, config, items):
         dropped = [item for item in items if item.nodeid in deselect]
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+def pytest_collection_finish(session):
+    """Recording: which modules collection loaded. Selecting: import the changed modules whose
+    change was only added definitions and imports, which no selected test may import (an
+    import that fails must fail this run as it fails a full one)."""
+    if _recorder is not None and not _selection:
+        _recorder.note_modules()
+    if _selection is None:
+        return
+    import importlib
+
+    for name in _selection[2]:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:
+            raise pytest.UsageError(
+                "ai-workflow: importing the changed module %s failed: %r" % (name, exc)
+            ) from exc
 
 
 @pytest.hookimpl(hookwrapper=True)
