@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -290,9 +291,24 @@ def test_selected_runs_are_measured_from_the_recorded_map(
     commit_all(project, "add")
     summary = run(project, capsys)
     assert summary["selection"]["mode"] == "affected"
-    # a selected run does not trace: both changes since the map's commit count
-    assert ran_tests(project) == {"tests/test_ops.py::test_add", "tests/test_ops.py::test_mul"}
+    # the selected run moved the map to its commit: only the change since then counts
+    assert ran_tests(project) == {"tests/test_ops.py::test_add"}
     assert summary["tests"]["total"] == 4
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    maps = project / ".ai_workflow/step_cache/test_execution.testmap"
+    stored = json.loads((maps / f"{head}.json").read_text(encoding="utf-8"))
+    assert stored["merged_from"] and set(stored["tests"]) == ALL
+    units = stored["units"]
+    shout = {units[i][1] for i in stored["tests"]["tests/test_text.py::test_shout"]}
+    assert "shout" in shout  # kept from the full run's record
+    edit(project, "src/calc/text.py", "+ '!'", "+ '!!'")
+    commit_all(project, "shout")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    assert ran_tests(project) == {"tests/test_text.py::test_shout"}
+    assert summary["tests"]["failed"] == 1
 
 
 def test_nothing_reachable_runs_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -503,6 +503,59 @@ def build_map(
     }
 
 
+def merge_map(
+    ctx: StepContext,
+    key: dict[str, Any],
+    commit: str,
+    recs: list[dict[str, Any]],
+    previous: dict[str, Any],
+    selection: Selection,
+    environment: str | None,
+) -> dict[str, Any]:
+    """The map of this commit after a selected run (recorded too): the tests that ran are
+    recorded anew; every other test of `previous` is kept as it was, which is selection's own
+    premise (the change reaches none of the code it ran, so it runs the same code now), unless
+    its file is gone or ran whole. What ran outside tests and the modules loaded are the union
+    of both. So the next change is measured from this commit, not from an old full run."""
+    fresh = build_map(ctx, key, commit, recs, previous, environment)
+    ran = set(fresh["tests"])
+    current = file_ids(ctx)
+    old_units: list[list[str]] = previous.get("units") or []
+    units: list[list[str]] = fresh["units"]
+    index = {(u[0], u[1]): i for i, u in enumerate(units)}
+
+    def unit(i: int) -> int:
+        path, qualname = old_units[i]
+        found = index.get((path, qualname))
+        if found is None:
+            found = index[(path, qualname)] = len(units)
+            units.append([path, qualname])
+        return found
+
+    kept = set()
+    for test, ids in (previous.get("tests") or {}).items():
+        path = test_file_of(test)
+        if test in ran or path in selection.full_files or path not in current:
+            continue
+        kept.add(test)
+        fresh["tests"][test] = sorted({unit(i) for i in ids if i < len(old_units)})
+    outside = {unit(i) for i in previous.get("outside") or [] if i < len(old_units)}
+    fresh["outside"] = sorted(set(fresh["outside"]) | outside)
+    old_opened = previous.get("opened") or {}
+    fresh["opened"].update({t: old_opened[t] for t in kept if t in old_opened})
+    spawning = set(fresh["spawning"]) | (set(previous.get("spawning") or []) & kept)
+    fresh["spawning"] = sorted(spawning & set(fresh["tests"]))
+    modules = dict(previous.get("modules") or {})
+    modules.update(fresh.get("modules") or {})
+    fresh["modules"] = modules if previous.get("modules") is not None else fresh["modules"]
+    fresh["project_modules"] = {
+        **(previous.get("project_modules") or {}),
+        **fresh["project_modules"],
+    }
+    fresh["merged_from"] = previous.get("commit")
+    return fresh
+
+
 def _python_fingerprints(
     ctx: StepContext, current: Mapping[str, str], previous: dict[str, Any] | None
 ) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from ai_workflow.testselect.pytest_map import (
     environment_digest,
     load_maps,
     map_key,
+    merge_map,
     plugin_env,
     read_records,
     save_failed,
@@ -141,9 +142,9 @@ def _pytest(ctx: StepContext, plan: Plan, stack: TechStack) -> TestRun:
             }
         ),
     )
-    # a selected run does not trace (its overhead would eat what selection saves): the map
-    # stays the one of `base`, compared by content, and only the failures are kept
-    test_run.env = plugin_env(record, select_file, ctx.target, trace=False)
+    # a selected run records the tests it runs: the map then moves to this commit (the other
+    # tests kept as they were), so the next change is measured from here
+    test_run.env = plugin_env(record, select_file, ctx.target)
     test_run.nothing_to_run = not (selection.selected or selection.full_files or selection.verify)
     return test_run
 
@@ -263,7 +264,7 @@ def _record(
         return
     recs: list[dict[str, Any]] = []
     if test_run.mode == "affected":
-        _record_failures(ctx, outcome, test_run, result)
+        _advance(ctx, outcome, test_run, result)
         return
     if result is not None:
         recs, broken = read_records(test_run.record)
@@ -281,6 +282,39 @@ def _record(
     outcome.checked.append(
         f"test map of {test_run.commit[:7]} recorded: {len(data['tests'])} tests, "
         f"{len(data['units'])} functions"
+    )
+
+
+def _advance(
+    ctx: StepContext, outcome: StepOutcome, test_run: TestRun, result: CommandResult | None
+) -> None:
+    """After a selected run: the map of this commit (the tests that ran recorded anew, the
+    others kept), or, when the run could not record, only which tests failed."""
+    assert test_run.record is not None and test_run.selection is not None
+    assert test_run.key is not None and test_run.commit is not None
+    assert test_run.previous is not None
+    recs: list[dict[str, Any]] = []
+    if result is not None:
+        recs, broken = read_records(test_run.record)
+        if broken is not None:
+            outcome.checked.append(f"test map not moved to this commit: {broken}")
+            _record_failures(ctx, outcome, test_run, result)
+            return
+    save_failed(ctx, {t for rec in recs for t in rec.get("failed") or []})
+    environment = test_run.environment_digest(ctx)
+    data = merge_map(
+        ctx, test_run.key, test_run.commit, recs, test_run.previous, test_run.selection,
+        environment,
+    )  # fmt: skip
+    try:
+        save_map(ctx, data)
+    except OSError as exc:
+        outcome.checked.append(f"test map not saved ({exc})")
+    test_run.total = len(data["tests"])
+    ran = sum(len(rec.get("tests") or {}) for rec in recs)
+    outcome.checked.append(
+        f"test map of {test_run.commit[:7]}: {ran} tests recorded by this run, the other "
+        f"{len(data['tests']) - ran} kept from {str(test_run.previous.get('commit'))[:7]}"
     )
 
 
