@@ -39,7 +39,10 @@ def _entry(directory, name):
 
 def digest():
     rows = []
+    here = os.path.dirname(os.path.abspath(__file__))  # ai-workflow's, wherever it is installed
     for directory in sys.path[1:]:
+        if directory and os.path.abspath(directory) == here:
+            continue
         try:
             names = sorted(os.listdir(directory or "."))
         except OSError:

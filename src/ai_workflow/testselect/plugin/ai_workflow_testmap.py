@@ -84,7 +84,7 @@ def _trace(frame, event, arg):
 
 def _flush():
     """Move the code objects the profiler saw into the current window, and go on."""
-    if _profiler is None or not _recording():
+    if _profiler is None or _pending or not _recording():
         return
     _profiler.disable()
     codes = _window.codes
@@ -274,6 +274,14 @@ def _start():
     if not TRACE:
         _broken = "not traced"
         return
+    sys.addaudithook(_audit)
+    if not SELECT:  # a selected run hooks in at its first test (see pytest_runtest_protocol)
+        _hook_on()
+
+
+def _hook_on():
+    global _broken, _pending
+    _pending = False
     if _profiler is not None:
         if sys.getprofile() is not None:
             _broken = "another profiler was active"
@@ -286,7 +294,12 @@ def _start():
             return
         sys.settrace(_trace)
         threading.settrace(_trace)
-    sys.addaudithook(_audit)
+
+
+# A selected run records only its tests, not imports and collection: the map it updates keeps
+# what ran outside tests from the full run (an import-time change runs every test anyway), and
+# the C profiler's cost then falls on the selected tests alone.
+_pending = bool(OUT and TRACE and SELECT)
 
 
 if SELECT:
@@ -372,6 +385,8 @@ def pytest_collection_finish(session):
 def pytest_runtest_protocol(item, nextitem):
     if _recorder is not None:
         _recorder.ran.add(item.nodeid)
+    if _pending and _recorder is not None and not _broken:
+        _hook_on()
     if not _recording():
         yield
         return
@@ -405,6 +420,22 @@ def pytest_fixture_setup(fixturedef, request):
             known.codes |= window.codes
             known.opened |= window.opened
             known.spawned = known.spawned or window.spawned
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """The profiler pauses while pytest builds a phase's report: formatting a failure (the
+    costly part of a run where many tests fail) runs no code a passing test depends on, and a
+    test that failed runs again next time anyway."""
+    paused = _profiler is not None and not _pending and _recording()
+    if paused:
+        _flush()
+        _profiler.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            _profiler.enable(subcalls=False, builtins=False)
 
 
 def pytest_runtest_logreport(report):
