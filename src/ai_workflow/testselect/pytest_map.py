@@ -12,12 +12,14 @@ The next run compares the files with the map's and selects: the tests that ran a
 whose body changed, every test of a changed or new test file, the tests that failed last time
 and the tests that start processes (what runs in a child process is not seen). It runs every
 test, and says why, when that is not safe: no map, a map recorded with another command or
-interpreter, a changed conftest.py, pytest configuration, dependency manifest or lockfile, a
+interpreter, a changed conftest.py or pytest configuration, packages installed where the tests
+run that changed (a manifest or lockfile change alone does not count when they did not), a
 changed non-Python file a test opened, module-level code that changed in a module the tests
-imported, a function that changed and ran at import time, or a base smart execution could
-not determine. A selected run does not trace (its overhead would eat the saving): the map
-stays the base's, compared by content, and only the tests that failed are kept
-(`last_failed`), so they run again until they pass.
+imported (statements only added that bind new names excepted: `pydiff`), a function that
+changed and ran at import time, or a base smart execution could not determine. A selected run
+records the tests it runs and moves the map to its commit (`merge_map`: the other tests kept
+as they were); the tests that failed are kept (`last_failed`), so they run again until they
+pass.
 """
 
 from __future__ import annotations
