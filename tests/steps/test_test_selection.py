@@ -651,3 +651,66 @@ def test_only_added_definitions_bind_new_names_and_any_other_edit_is_module_leve
     )
     assert compare_sources(before, edited).module_level
     assert compare_sources(before, "\n\n".join(stmts[1:])).module_level  # one removed
+
+
+ADD_BODIES = ["return a + b", "return b + a", "return mul(a, 1) + b"]
+MUL_BODIES = ["return a * b", "return b * a", "return sum([a] * b) if b >= 0 else a * b"]
+
+
+def _units_by_test(stored: dict[str, Any]) -> dict[str, set[tuple[str, str]]]:
+    units = stored["units"]
+    return {t: {tuple(units[i]) for i in ids} for t, ids in stored["tests"].items()}
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), min_size=1, max_size=3))
+def test_a_chain_of_selected_runs_keeps_the_map_a_full_run_records(
+    edits: list[tuple[int, int]],
+) -> None:
+    """After any chain of selected runs (each moving the map to its commit), the map holds for
+    every test the functions a full run records at that commit: merging loses nothing, also
+    when an edit makes a function call another one."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="aiw-chain-") as tmp:
+        repo = make_repo(Path(tmp) / "calc", PROJECT)
+        (repo / "src/calc/extra.py").write_text("def unused():\n    return 0\n", encoding="utf-8")
+        commit_all(repo, "extra")
+        assert _run_quietly(repo)["selection"]["mode"] == "all"
+        ops = repo / "src/calc/ops.py"
+        for step, (add, mul) in enumerate(edits):
+            ops.write_text(
+                f"# edit {step}\ndef add(a, b):\n    {ADD_BODIES[add]}\n\n\ndef mul(a, b):\n    {MUL_BODIES[mul]}\n",
+                encoding="utf-8",
+            )
+            commit_all(repo, f"add {add}, mul {mul}")
+            summary = _run_quietly(repo)
+            assert summary["status"] == "passed"
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        maps = repo / ".ai_workflow/step_cache/test_execution.testmap"
+        merged = json.loads((maps / f"{head}.json").read_text(encoding="utf-8"))
+        shutil.rmtree(maps)
+        full_run = _run_quietly(repo, "--no-skip", "--no-step-cache")
+        assert full_run["selection"]["mode"] == "all"  # no map: a full recording
+        full = json.loads((maps / f"{head}.json").read_text(encoding="utf-8"))
+        assert _units_by_test(merged) == _units_by_test(full)
+
+
+def _run_quietly(repo: Path, *extra: str) -> dict[str, Any]:
+    """`run` for a hypothesis test (capsys, function-scoped, cannot serve every example)."""
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(
+            [
+                *("run", "--target", str(repo), "--steps", "test_execution"),
+                *("--smart-execution", "--auto", "--json", *extra),
+            ]
+        )
+    assert code in (0, 1)
+    summary: dict[str, Any] = json.loads(out.getvalue())
+    return summary
