@@ -8,19 +8,23 @@ Recording (`AI_WORKFLOW_TESTMAP_OUT`): the standard library's C profiler (`cProf
 built-in functions) notes every code object that starts, per window: outside the tests
 (collection, imports), per test (setup, call and teardown), and per fixture of a wider scope
 than the function (its setup is shared by every test that uses it). At each window boundary
-the profiler's entries are moved into the window and cleared. A C hook costs about half of
-what a Python trace function called at every frame costs (flask's suite: +80% CPU instead of
-+160% on Python 3.11); threads started during the run get a Python profile function
-(`threading.setprofile`) that notes the same. An audit hook notes the files a test opens and
-whether it starts a process. At the end it writes, for each test, the project's `(file,
-qualified name)` units it ran, the files it opened, whether it started a process, and which
-tests failed. When another profiler is active (a profiling plugin, a debugger) it records
-nothing and says so: it never replaces someone else's hook; a test that replaces it is
-treated as one that starts a process (always selected).
+the profiler's entries are moved into the window and cleared. A C hook costs less than a
+Python trace function called at every frame (see the README's benchmarks); threads started
+during the run get a Python profile function (`threading.setprofile`) that notes the same.
+The profiler pauses while pytest builds a report (formatting a failure), and a selected run
+hooks in at its first test (its map keeps the full run's imports and collection). An audit
+hook notes the files a test opens and whether it starts a process. At the end it writes,
+for each test, the project's `(file, qualified name)` units it ran, the files it opened,
+whether it started a process, and which tests failed. When another profiler is active (a
+profiling plugin, a debugger) it records nothing and says so: it never replaces someone
+else's hook; a test that replaces it is treated as one that starts a process (always
+selected).
 
 Selecting (`AI_WORKFLOW_TESTMAP_SELECT`): a JSON file `{"deselect": [node ids], "ignore":
-[paths]}`: the test files in `ignore` are not collected at all, the tests in `deselect` are
-deselected (pytest reports them as such); every other test runs, new ones included.
+[paths], "verify": [modules]}`: the test files in `ignore` are not collected at all, the tests
+in `deselect` are deselected (pytest reports them as such); every other test runs, new ones
+included; the modules in `verify` are imported once collection is done (a failing import
+stops the run).
 """
 
 from __future__ import annotations
