@@ -433,6 +433,8 @@ def pytest_runtest_makereport(item, call):
     test that failed runs again next time anyway."""
     paused = _profiler is not None and not _pending and _recording()
     if paused:
+        if _hook_lost():  # the test replaced our hook: what it ran is not all seen
+            _recorder.untraced.add(item.nodeid)
         _flush()
         _profiler.disable()
     try:
