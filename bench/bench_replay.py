@@ -41,7 +41,9 @@ a project the full workflow ran on) or else by the registry's estimates.
 `--real` replays the real history of real projects instead (flask and cobra from
 `../shared/data/repos/`): for each of N consecutive first-parent commits, an incremental run
 (`--smart-execution`, the step cache, test selection when the CLI offers `--all-tests`; the work
-directory carried from commit to commit, after a seed run at the commit before the first) and
+directory carried from commit to commit, after a seed run at the commit before the first, not
+counted, that runs every step with `--smart-execution --no-skip` and so records the first test
+map) and
 a full run at the same commit in a second clone (`--no-step-cache`, no smart execution,
 `--all-tests` when offered, a fresh work directory). Every step result of the incremental run
 is compared with the full run's: the outcome (ok, failed, skipped) and the findings (rule,
@@ -534,6 +536,23 @@ def step_time(summary: dict[str, Any]) -> float:
     return sum(s.get("duration_s") or 0.0 for s in summary["steps"])
 
 
+def per_step_time(incremental: dict[str, Any], full: dict[str, Any]) -> dict[str, list[float]]:
+    """Each step's time in the incremental run and in the full run, in seconds."""
+    out: dict[str, list[float]] = {}
+    for index, summary in enumerate((incremental, full)):
+        for step in summary["steps"]:
+            times = out.setdefault(step["id"], [0.0, 0.0])
+            times[index] = round(step.get("duration_s") or 0.0, 3)
+    return out
+
+
+def test_selection_of(summary: dict[str, Any]) -> dict[str, Any] | None:
+    """What the incremental run's test step selected (mode, reason, tests), if it ran."""
+    if not summary.get("selection") and not summary.get("tests"):
+        return None
+    return {"selection": summary.get("selection"), "tests": summary.get("tests")}
+
+
 def difference(mine: StepOutcome | None, full: StepOutcome | None) -> str | None:
     """What differs between a result and the full run's, or None."""
     if mine is None or full is None:
@@ -612,6 +631,8 @@ class RealTally:
                 (self.ran_differences if how == "ran" else self.wrong).append(text)
                 problems.append(text)
         row["incremental_s"], row["full_s"] = step_time(incremental), step_time(full)
+        row["steps_s"] = per_step_time(incremental, full)
+        row["selection"] = test_selection_of(incremental)
         for key in (change_type, "all"):
             cat = self.categories[key]
             cat.commits += 1
@@ -684,7 +705,10 @@ def replay_real(
     tally = RealTally()
     for clone in (incremental, full):
         switch(clone, shas[0])
-    tally.seed(workflow_json(incremental, env=env[incremental]))
+    # the seed run (not counted) runs every step, as smart runs: with test selection it records
+    # the first test map, as the run before any smart run of a chain would
+    seed_flags = ("--smart-execution", "--no-skip") if all_tests else ()
+    tally.seed(workflow_json(incremental, *seed_flags, env=env[incremental]))
     for sha in shas[1:]:
         for clone in (incremental, full):
             switch(clone, sha)
@@ -699,6 +723,7 @@ def replay_real(
             f"differences {len(row['problems'])}",
             file=sys.stderr,
         )
+        print(f"      {_slowest(row)}", file=sys.stderr)
         for problem in row["problems"]:
             print(f"      {problem}", file=sys.stderr)
     return {
@@ -715,6 +740,20 @@ def replay_real(
         "ran_differences": tally.ran_differences,
         "per_commit": tally.commits,
     }
+
+
+def _slowest(row: dict[str, Any]) -> str:
+    """The steps that took longest in the incremental run, and what the tests selected."""
+    steps = sorted(row["steps_s"].items(), key=lambda kv: -kv[1][0])[:4]
+    shown = ", ".join(f"{k} {inc:.2f}/{full:.2f}s" for k, (inc, full) in steps)
+    chosen = (row.get("selection") or {}).get("selection") or {}
+    tests = (row.get("selection") or {}).get("tests") or {}
+    if chosen:
+        shown += (
+            f"; tests {chosen.get('mode')} {tests.get('selected')}/{tests.get('total')}: "
+            f"{str(chosen.get('reason'))[:90]}"
+        )
+    return shown
 
 
 def report_real(result: dict[str, Any]) -> None:

@@ -13,8 +13,10 @@ by the fault runs are removed, so every fault is measured against B's map.
 
 Prints one line: faults caught by selection / caught by the full suite, selected test time /
 full test time, faults and the recording overhead (full run recording the map vs not).
+`--harmless` edits the same functions without changing what they do (a `pass` before the
+first statement): a code-only change after which every test passes, the common commit.
 
-    .venv-test/bin/python bench/test_selection.py [--faults 30] [--seed 7]
+    .venv-test/bin/python bench/test_selection.py [--faults 30] [--seed 7] [--harmless]
 """
 
 from __future__ import annotations
@@ -139,6 +141,8 @@ def inject(repo: Path, path: str, qualname: str, kind: str) -> bool:
     fault = "raise RuntimeError('injected fault')" if kind == "raise" else "return None"
     if kind == "return" and isinstance(node, ast.FunctionDef) and _returns_none(node):
         fault = "return 0"
+    if kind == "harmless":
+        fault = "pass"  # changes the body's digest, not what it does
     lines.insert(first.lineno - 1, f"{indent}{fault}\n")
     file.write_text("".join(lines), encoding="utf-8")
     return True
@@ -182,6 +186,11 @@ def main_bench() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench-test-selection"))
     parser.add_argument("--bundle", type=Path, default=BUNDLE)
+    parser.add_argument(
+        "--harmless",
+        action="store_true",
+        help="edit each function without changing what it does (a passing code-only change)",
+    )
     args = parser.parse_args()
     repo, venv = prepare(args.work, args.bundle)
     python = venv / "bin" / "python"
@@ -204,7 +213,7 @@ def main_bench() -> None:
     for path, name in pool:
         if len(rows) >= args.faults:
             break
-        kind = "raise" if len(rows) % 2 == 0 else "return"
+        kind = "harmless" if args.harmless else ("raise" if len(rows) % 2 == 0 else "return")
         sh("git", "reset", "-q", "--hard", base, cwd=repo)
         if not inject(repo, path, name, kind):
             continue
@@ -249,10 +258,19 @@ def summary_line(
     selected = sum(r[4]["tests"]["selected"] or 0 for r in rows)
     total = sum(r[4]["tests"]["total"] or 0 for r in rows)
     overhead = recorded["cpu_s"] / plain["cpu_s"] - 1
+    harmless = bool(rows) and rows[0][2] == "harmless"
+    if harmless:
+        failing = sum(1 for r in rows if caught(r[4]) or caught(r[3]))
+        head = (
+            f"test_selection: flask, {len(rows)} harmless edits (seed {seed}): runs with a "
+            f"failure {failing} (target 0); "
+        )
+    else:
+        head = f"test_selection: flask, {len(rows)} faults (seed {seed}): caught by selection "
+        head += f"{len(by_both)}/{len(by_full)} caught by the full suite "
+        head += f"({100 * len(by_both) / max(1, len(by_full)):.0f}%); "
     return (
-        f"test_selection: flask, {len(rows)} faults (seed {seed}): caught by selection "
-        f"{len(by_both)}/{len(by_full)} caught by the full suite "
-        f"({100 * len(by_both) / max(1, len(by_full)):.0f}%); selected test time "
+        head + "selected test time "
         f"{chosen_time:.1f}s / full {full_time:.1f}s ({100 * chosen_time / full_time:.1f}%), "
         f"CPU {chosen_cpu:.1f}s / {full_cpu:.1f}s ({100 * chosen_cpu / full_cpu:.1f}%), "
         f"in the tests themselves {chosen_tests:.1f}s / {full_tests:.1f}s "

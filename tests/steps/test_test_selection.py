@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -158,14 +160,78 @@ def test_module_level_change_in_an_imported_module_runs_every_test(
     assert "module-level code changed" in summary["selection"]["reason"]
 
 
-def test_dependency_manifest_change_runs_every_test(
+def _fake_distribution(site: Path, name: str, version: str) -> None:
+    info = site / f"{name}-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Name: {name}\nVersion: {version}\n", encoding="utf-8")
+    (info / "RECORD").write_text(f"{name}-{version}.dist-info/METADATA,,\n", encoding="utf-8")
+
+
+def test_a_lockfile_change_runs_every_test_only_when_the_installed_packages_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"  # a directory of installed distributions on the test's sys.path
+    _fake_distribution(site, "dep", "1.0")
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    repo = make_repo(tmp_path / "calc", {**PROJECT, "uv.lock": "dep 1.0\n"})
+    (repo / "requirements.txt").write_text("dep==1.0\n", encoding="utf-8")
+    commit_all(repo, "requirements")
+    assert run(repo, capsys)["selection"]["mode"] == "all"
+    recorded = json.loads(
+        next(repo.glob(".ai_workflow/step_cache/test_execution.testmap/*.json")).read_text()
+    )
+    assert recorded["environment"]
+    # the lockfile and a manifest change, the installed packages do not (another platform's
+    # wheels, a dependency group this environment does not install): selection holds
+    (repo / "uv.lock").write_text("dep 1.0\nother-platform-wheel\n", encoding="utf-8")
+    (repo / "requirements.txt").write_text("dep==1.0\nextra; sys_platform == 'win32'\n")
+    edit(repo, "src/calc/ops.py", "return a * b", "return b * a")
+    commit_all(repo, "lock")
+    summary = run(repo, capsys)
+    assert summary["selection"]["mode"] == "affected", summary["selection"]
+    assert ran_tests(repo) == {"tests/test_ops.py::test_mul"}
+    # the environment is synced to a new version: every test runs
+    (repo / "uv.lock").write_text("dep 2.0\n", encoding="utf-8")
+    commit_all(repo, "dep 2")
+    shutil.rmtree(site / "dep-1.0.dist-info")
+    _fake_distribution(site, "dep", "2.0")
+    summary = run(repo, capsys)
+    assert summary["selection"]["mode"] == "all"
+    assert "changed and so did the packages installed" in summary["selection"]["reason"]
+
+
+def test_an_environment_that_changed_without_a_manifest_change_runs_every_test(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    repo = make_repo(tmp_path / "calc", PROJECT)
+    (repo / "src/calc/extra.py").write_text("def unused():\n    return 0\n", encoding="utf-8")
+    commit_all(repo, "extra")
+    assert run(repo, capsys)["selection"]["mode"] == "all"
+    _fake_distribution(site, "plugin", "0.1")  # installed by hand since the map
+    edit(repo, "src/calc/ops.py", "return a * b", "return b * a")
+    commit_all(repo, "mul")
+    summary = run(repo, capsys)
+    assert summary["selection"]["mode"] == "all"
+    assert summary["selection"]["reason"].startswith("the packages installed")
+
+
+def test_pyproject_changes_run_every_test_when_they_reach_pytest_or_the_environment(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     edit(project, "pyproject.toml", 'version = "0.1"', 'version = "0.2"')
+    edit(project, "src/calc/ops.py", "return a * b", "return b * a")
     commit_all(project, "version")
+    summary = run(project, capsys)  # not installed here: the version reaches no test
+    assert summary["selection"]["mode"] == "affected", summary["selection"]
+    assert ran_tests(project) == {"tests/test_ops.py::test_mul"}
+    edit(project, "pyproject.toml", 'testpaths = ["tests"]', 'testpaths = ["tests", "src"]')
+    commit_all(project, "testpaths")
     summary = run(project, capsys)
     assert summary["selection"]["mode"] == "all"
-    assert "pyproject.toml changed" in summary["selection"]["reason"]
+    assert "the pytest configuration in pyproject.toml changed" in summary["selection"]["reason"]
 
 
 def test_other_tools_tables_in_pyproject_do_not_run_every_test(
@@ -225,9 +291,24 @@ def test_selected_runs_are_measured_from_the_recorded_map(
     commit_all(project, "add")
     summary = run(project, capsys)
     assert summary["selection"]["mode"] == "affected"
-    # a selected run does not trace: both changes since the map's commit count
-    assert ran_tests(project) == {"tests/test_ops.py::test_add", "tests/test_ops.py::test_mul"}
+    # the selected run moved the map to its commit: only the change since then counts
+    assert ran_tests(project) == {"tests/test_ops.py::test_add"}
     assert summary["tests"]["total"] == 4
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    maps = project / ".ai_workflow/step_cache/test_execution.testmap"
+    stored = json.loads((maps / f"{head}.json").read_text(encoding="utf-8"))
+    assert stored["merged_from"] and set(stored["tests"]) == ALL
+    units = stored["units"]
+    shout = {units[i][1] for i in stored["tests"]["tests/test_text.py::test_shout"]}
+    assert "shout" in shout  # kept from the full run's record
+    edit(project, "src/calc/text.py", "+ '!'", "+ '!!'")
+    commit_all(project, "shout")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    assert ran_tests(project) == {"tests/test_text.py::test_shout"}
+    assert summary["tests"]["failed"] == 1
 
 
 def test_nothing_reachable_runs_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -308,7 +389,12 @@ def test_body_changes_are_told_from_module_level_changes() -> None:
     assert compare_sources(MODULE, MODULE.replace("LIMIT = 3", "LIMIT = 4")).module_level
     assert compare_sources(MODULE, MODULE.replace("size = 2", "size = 3")).module_level
     assert compare_sources(MODULE, MODULE.replace("def first(x)", "def first(x=1)")).module_level
-    assert compare_sources(MODULE, MODULE + "\n\ndef later():\n    pass\n").module_level
+    added = compare_sources(MODULE, MODULE + "\n\ndef later():\n    pass\n")
+    assert (added.module_level, added.added) == (False, ["later"])
+    assert compare_sources(MODULE, MODULE + "\n\n@cache\ndef later():\n    pass\n").module_level
+    assert compare_sources(
+        MODULE, MODULE.replace("    size = 2\n", "    size = 2\n    n = 1\n")
+    ).module_level
     assert compare_sources(MODULE, "def broken(:\n").module_level
     assert compare_sources(None, MODULE).module_level
 
@@ -432,3 +518,199 @@ def test_a_test_that_starts_pytest_is_always_selected_and_cannot_spoil_the_map(
     summary = run(repo, capsys)
     assert summary["selection"]["mode"] == "affected"
     assert ran_tests(repo) == {"tests/test_ops.py::test_mul", "tests/test_nested.py::test_nested"}
+
+
+def test_code_run_in_threads_is_recorded_and_a_test_that_drops_the_hook_is_always_selected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {
+        **PROJECT,
+        "tests/test_thread.py": (
+            "import threading\n\nfrom calc.ops import mul\n\n\ndef test_in_thread():\n"
+            "    out = []\n    worker = threading.Thread(target=lambda: out.append(mul(2, 3)))\n"
+            "    worker.start()\n    worker.join()\n    assert out == [6]\n"
+        ),
+        "tests/test_a_unhooked.py": (
+            "import sys\n\nfrom calc.text import shout\n\n\ndef test_unhooked():\n"
+            "    sys.setprofile(None)\n    assert shout('b') == 'B!'\n"
+        ),
+    }
+    repo = make_repo(tmp_path / "threads", files)
+    (repo / "src/calc/extra.py").write_text("def unused():\n    return 0\n", encoding="utf-8")
+    commit_all(repo, "extra")
+    assert run(repo, capsys)["tests"]["selected"] == 6
+    stored = json.loads(
+        next(repo.glob(".ai_workflow/step_cache/test_execution.testmap/*.json")).read_text()
+    )
+    units = stored["units"]
+    in_thread = {units[i][1] for i in stored["tests"]["tests/test_thread.py::test_in_thread"]}
+    assert "mul" in in_thread and "add" not in in_thread
+    assert stored["spawning"] == ["tests/test_a_unhooked.py::test_unhooked"]
+    after = {units[i][1] for i in stored["tests"]["tests/test_text.py::test_shout"]}
+    assert "shout" in after  # the hook is back for the tests that follow
+    edit(repo, "src/calc/ops.py", "return a * b", "return b * a")
+    commit_all(repo, "mul")
+    summary = run(repo, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    assert ran_tests(repo) == {
+        "tests/test_ops.py::test_mul",
+        "tests/test_thread.py::test_in_thread",
+        "tests/test_a_unhooked.py::test_unhooked",
+    }
+
+
+def test_added_definitions_and_imports_of_loaded_modules_do_not_run_every_test(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(project, "src/calc/ops.py", "return a * b", "return b * a")
+    with (project / "src/calc/ops.py").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n\nfrom calc.text import shout\nimport pathlib\n\n\n"
+            "def louder(s, times=2):\n    return shout(s) * times\n\n\n"
+            "class Counter:\n    start = 0\n\n    def up(self):\n        return self.start + 1\n"
+        )
+    commit_all(project, "new definitions")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "affected", summary["selection"]
+    assert ran_tests(project) == {"tests/test_ops.py::test_mul"}
+    assert summary["status"] == "passed"
+
+
+def test_an_added_import_that_fails_fails_the_selected_run(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with (project / "src/calc/text.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n\nfrom calc.ops import no_such_name\n")
+    commit_all(project, "broken import")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "affected", summary["selection"]
+    assert summary["status"] == "failed"
+    step = summary["steps"][0]
+    assert step["status"] == "failed"
+
+
+@pytest.mark.parametrize(
+    ("added", "why"),
+    [
+        ("import calc.extra\n", "an added import loads calc.extra"),
+        ("@staticmethod\ndef helper():\n    return 1\n", "module-level code changed"),
+        ("def helper(x=print('side effect')):\n    return x\n", "module-level code changed"),
+        ("class Sub(dict, metaclass=type):\n    pass\n", "module-level code changed"),
+        ("def open():\n    return 1\n", "module-level code changed"),  # shadows a built-in
+        ("def add(a, b):\n    return 0\n", "module-level code changed"),  # rebinds a name
+    ],
+)
+def test_additions_that_could_reach_existing_tests_run_every_test(
+    project: Path, capsys: pytest.CaptureFixture[str], added: str, why: str
+) -> None:
+    with (project / "src/calc/ops.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n\n" + added)
+    commit_all(project, "addition")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "all"
+    assert why in summary["selection"]["reason"]
+
+
+ADDABLE = [
+    "def added_{n}(x, y=2):\n    return x * y\n",
+    "class Added{n}(Exception):\n    code = {n}\n\n    def get(self):\n        return self.code\n",
+    "import os\n",
+    "from os import path as path_{n}\n",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    old=st.lists(st.integers(0, 30), unique=True, min_size=1, max_size=6),
+    inserts=st.lists(st.tuples(st.integers(0, 6), st.integers(0, 3)), min_size=1, max_size=4),
+    touch=st.integers(0, 5),
+)
+def test_only_added_definitions_bind_new_names_and_any_other_edit_is_module_level(
+    old: list[int], inserts: list[tuple[int, int]], touch: int
+) -> None:
+    """Statements inserted anywhere that bind new names are additions with exactly those
+    names; also changing one old statement makes it a module-level change again."""
+    stmts = [f"C{n} = {n}\n" if n % 2 else f"def f{n}():\n    return {n}\n" for n in old]
+    new = list(stmts)
+    names: list[str] = []
+    for index, (position, kind) in enumerate(inserts):
+        text = ADDABLE[kind].format(n=index)
+        bound = [f"added_{index}", f"Added{index}", "os", f"path_{index}"][kind]
+        if bound in names:
+            continue
+        names.append(bound)
+        new.insert(min(position, len(new)), text)
+    before, after = "\n\n".join(stmts), "\n\n".join(new)
+    change = compare_sources(before, after)
+    assert not change.module_level
+    assert sorted(change.added) == sorted(names)
+    assert len(change.imports) == sum(1 for n in names if n == "os" or n.startswith("path_"))
+    victim = old[touch % len(old)]
+    edited = after.replace(f"C{victim} = {victim}", f"C{victim} = -1").replace(
+        f"def f{victim}():", f"def f{victim}(z=1):"
+    )
+    assert compare_sources(before, edited).module_level
+    assert compare_sources(before, "\n\n".join(stmts[1:])).module_level  # one removed
+
+
+ADD_BODIES = ["return a + b", "return b + a", "return mul(a, 1) + b"]
+MUL_BODIES = ["return a * b", "return b * a", "return sum([a] * b) if b >= 0 else a * b"]
+
+
+def _units_by_test(stored: dict[str, Any]) -> dict[str, set[tuple[str, str]]]:
+    units = stored["units"]
+    return {t: {tuple(units[i]) for i in ids} for t, ids in stored["tests"].items()}
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), min_size=1, max_size=3))
+def test_a_chain_of_selected_runs_keeps_the_map_a_full_run_records(
+    edits: list[tuple[int, int]],
+) -> None:
+    """After any chain of selected runs (each moving the map to its commit), the map holds for
+    every test the functions a full run records at that commit: merging loses nothing, also
+    when an edit makes a function call another one."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="aiw-chain-") as tmp:
+        repo = make_repo(Path(tmp) / "calc", PROJECT)
+        (repo / "src/calc/extra.py").write_text("def unused():\n    return 0\n", encoding="utf-8")
+        commit_all(repo, "extra")
+        assert _run_quietly(repo)["selection"]["mode"] == "all"
+        ops = repo / "src/calc/ops.py"
+        for step, (add, mul) in enumerate(edits):
+            ops.write_text(
+                f"# edit {step}\ndef add(a, b):\n    {ADD_BODIES[add]}\n\n\ndef mul(a, b):\n    {MUL_BODIES[mul]}\n",
+                encoding="utf-8",
+            )
+            commit_all(repo, f"add {add}, mul {mul}")
+            summary = _run_quietly(repo)
+            assert summary["status"] == "passed"
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        maps = repo / ".ai_workflow/step_cache/test_execution.testmap"
+        merged = json.loads((maps / f"{head}.json").read_text(encoding="utf-8"))
+        shutil.rmtree(maps)
+        full_run = _run_quietly(repo, "--no-skip", "--no-step-cache")
+        assert full_run["selection"]["mode"] == "all"  # no map: a full recording
+        full = json.loads((maps / f"{head}.json").read_text(encoding="utf-8"))
+        assert _units_by_test(merged) == _units_by_test(full)
+
+
+def _run_quietly(repo: Path, *extra: str) -> dict[str, Any]:
+    """`run` for a hypothesis test (capsys, function-scoped, cannot serve every example)."""
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(
+            [
+                *("run", "--target", str(repo), "--steps", "test_execution"),
+                *("--smart-execution", "--auto", "--json", *extra),
+            ]
+        )
+    assert code in (0, 1)
+    summary: dict[str, Any] = json.loads(out.getvalue())
+    return summary

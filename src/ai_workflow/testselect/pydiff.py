@@ -3,14 +3,27 @@
 A function's body runs only when the function is called, so a change confined to function
 bodies can only affect the tests that ran those functions (or ran them at import time, which
 the caller checks). Anything else (an import, a constant, a class attribute, a decorator, a
-default value, a new or removed definition) is module-level code: it runs when the module is
+default value, a removed definition) is module-level code: it runs when the module is
 imported, and its effects reach every test that imported it. Docstrings and comments count
 for nothing here (doctests are collected from their files, which then run whole).
+
+One module-level change is narrower: statements only *added* at module level (the old ones all
+still there, in order, unchanged) that only bind new names, none bound anywhere in the old
+module, none a built-in's and none a dunder, where each is an inert definition or an import.
+An existing test cannot have used a name that did not exist, so such an addition reaches no
+existing test, provided defining it has no side effect: a function without decorators whose
+defaults are constants and whose annotations are not evaluated (`from __future__ import
+annotations`, or constants), or a class without decorators or keywords whose bases are
+built-in names and whose body holds only such functions (`staticmethod`, `classmethod` and
+`property` allowed), constant assignments and docstrings. Imports are kept for the caller
+(`PyChange.imports`), which knows which modules were already loaded; a module with a star
+import, and one whose `__getattr__` could have answered the new name, are the caller's too.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,6 +40,8 @@ class PyChange:
     module_level: bool
     functions: set[str] = field(default_factory=set)
     why: str = ""
+    added: list[str] = field(default_factory=list)  # names bound by added definitions/imports
+    imports: list[list[Any]] = field(default_factory=list)  # added imports (see `_top_kind`)
 
 
 def source_fingerprint(text: str | None) -> dict[str, Any] | None:
@@ -39,18 +54,197 @@ def source_fingerprint(text: str | None) -> dict[str, Any] | None:
     except (SyntaxError, ValueError):
         return None
     bodies = {name: _hash(body) for name, body in _bodies(tree).items()}
-    return {"skeleton": _hash(ast.dump(_skeleton(tree))), "bodies": bodies}
+    lazy = _future_annotations(tree)
+    bound = sorted(_bound_names(tree))
+    star = any(
+        isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names)
+        for n in ast.walk(tree)
+    )
+    skeleton = _skeleton(tree)
+    top = [[_hash(ast.dump(stmt)), _top_kind(stmt, lazy)] for stmt in skeleton.body]
+    return {
+        "skeleton": _hash(ast.dump(skeleton)),
+        "bodies": bodies,
+        "top": top,
+        "bound": bound,
+        "star": star,
+    }
 
 
 def compare(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> PyChange:
     """How the version fingerprinted `new` differs from the one fingerprinted `old`."""
     if old is None or new is None:
         return PyChange(True, why="added, removed or not parseable")
-    if old.get("skeleton") != new.get("skeleton"):
-        return PyChange(True, why="module-level code changed")
     old_bodies, new_bodies = old.get("bodies") or {}, new.get("bodies") or {}
     changed = {name for name, body in new_bodies.items() if old_bodies.get(name) != body}
+    if old.get("skeleton") != new.get("skeleton"):
+        added = _additions(old, new)
+        if added is None:
+            return PyChange(True, why="module-level code changed")
+        names, imports = added
+        why = "only new definitions or imports added at module level"
+        return PyChange(False, changed, why, added=names, imports=imports)
     return PyChange(False, changed)
+
+
+def _additions(
+    old: Mapping[str, Any], new: Mapping[str, Any]
+) -> tuple[list[str], list[list[Any]]] | None:
+    """The names bound and the imports of the statements `new` only adds to `old` at module
+    level, or None when the change is anything else (or a fingerprint predates `top`)."""
+    old_top, new_top = old.get("top"), new.get("top")
+    if old_top is None or new_top is None or old.get("bound") is None:
+        return None
+    taken = set(old["bound"]) | BUILTIN_NAMES
+    remaining = iter(h for h, _ in old_top)
+    wanted = next(remaining, None)
+    names: list[str] = []
+    imports: list[list[Any]] = []
+    for digest, kind in new_top:
+        if digest == wanted:
+            wanted = next(remaining, None)
+            continue
+        if not kind:
+            return None
+        bound = kind[1] if kind[0] == "def" else [alias[1] for alias in kind[4]]
+        if isinstance(bound, str):
+            bound = [bound]
+        if any(n in taken or n in names or n.startswith("__") for n in bound):
+            return None
+        names += bound
+        if kind[0] == "import":
+            imports.append(kind)
+    if wanted is not None:  # an old statement is gone or changed
+        return None
+    return names, imports
+
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+INERT_DECORATORS = frozenset({"staticmethod", "classmethod", "property"})
+
+
+def _top_kind(stmt: ast.stmt, lazy: bool) -> list[Any] | None:
+    """What a module-level statement is, for `_additions`: ["def", name] (an inert function or
+    class), ["import", level, module, is_from, [[name, bound name], ...]], or None."""
+    if isinstance(stmt, FunctionNode | ast.ClassDef) and _inert(stmt, lazy, top=True):
+        return ["def", stmt.name]
+    if isinstance(stmt, ast.Import):
+        pairs = [[a.name, a.asname or a.name.split(".")[0]] for a in stmt.names]
+        return ["import", 0, "", False, pairs]
+    if isinstance(stmt, ast.ImportFrom) and all(a.name != "*" for a in stmt.names):
+        pairs = [[a.name, a.asname or a.name] for a in stmt.names]
+        return ["import", stmt.level, stmt.module or "", True, pairs]
+    return None
+
+
+def _inert(node: ast.stmt, lazy: bool, top: bool) -> bool:
+    """Whether defining `node` runs nothing but building the function or class."""
+    if isinstance(node, FunctionNode):
+        if top and node.decorator_list:
+            return False
+        if not all(_inert_decorator(d) for d in node.decorator_list):
+            return False
+        args = node.args
+        defaults = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
+        if not all(_constant(d) for d in defaults):
+            return False
+        return lazy or all(_constant(a) for a in _annotations(node) if a is not None)
+    if isinstance(node, ast.ClassDef):
+        if node.decorator_list or node.keywords:
+            return False
+        if not all(isinstance(b, ast.Name) and b.id in BUILTIN_NAMES for b in node.bases):
+            return False
+        return all(_inert_member(stmt, lazy) for stmt in node.body)
+    return False
+
+
+def _inert_member(stmt: ast.stmt, lazy: bool) -> bool:
+    if isinstance(stmt, ast.Pass) or _is_docstring(stmt):
+        return True
+    if isinstance(stmt, FunctionNode | ast.ClassDef):
+        return _inert(stmt, lazy, top=False)
+    if isinstance(stmt, ast.Assign):
+        names = all(isinstance(t, ast.Name) for t in stmt.targets)
+        return names and _constant(stmt.value)
+    if isinstance(stmt, ast.AnnAssign):
+        value_ok = stmt.value is None or _constant(stmt.value)
+        return (
+            isinstance(stmt.target, ast.Name) and value_ok and (lazy or _constant(stmt.annotation))
+        )
+    return False
+
+
+def _inert_decorator(node: ast.expr) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in INERT_DECORATORS
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr in ("setter", "getter", "deleter")
+        and isinstance(node.value, ast.Name)
+    )
+
+
+def _constant(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        return isinstance(node.operand, ast.Constant)
+    if isinstance(node, ast.Tuple):
+        return all(_constant(e) for e in node.elts)
+    return False
+
+
+def _annotations(node: FunctionNode) -> list[ast.expr | None]:
+    args = node.args
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+    return [a.annotation for a in every if a is not None] + [node.returns]
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
+    )
+
+
+def _future_annotations(tree: ast.Module) -> bool:
+    return any(
+        isinstance(stmt, ast.ImportFrom)
+        and stmt.module == "__future__"
+        and any(a.name == "annotations" for a in stmt.names)
+        for stmt in tree.body
+    )
+
+
+def _bound_names(tree: ast.Module) -> set[str]:
+    """Every name the module binds or could bind as a global: anywhere outside function
+    bodies, plus the names functions declare `global`, plus `__getattr__`/`__dir__` markers."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Global):
+            names.update(node.names)
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, FunctionNode | ast.ClassDef):
+            names.add(node.name)
+            pending.extend(node.decorator_list)
+            if isinstance(node, ast.ClassDef):
+                pending.extend([*node.bases, *node.keywords])
+            else:
+                pending.append(node.args)  # defaults run at module level (a walrus binds)
+            continue  # what a function or class body binds is not a module global
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            names.add(node.id)
+        elif isinstance(node, ast.alias):
+            names.add(node.asname or node.name.split(".")[0])
+        elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
+        pending.extend(ast.iter_child_nodes(node))
+    return names
 
 
 def compare_sources(old: str | None, new: str | None) -> PyChange:
@@ -95,14 +289,7 @@ def _nested_blocks(node: ast.stmt) -> list[list[ast.stmt]]:
 
 
 def _without_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
-    if (
-        body
-        and isinstance(body[0], ast.Expr)
-        and isinstance(body[0].value, ast.Constant)
-        and isinstance(body[0].value.value, str)
-    ):
-        return body[1:]
-    return body
+    return body[1:] if body and _is_docstring(body[0]) else body
 
 
 class _Skeleton(ast.NodeTransformer):

@@ -12,19 +12,21 @@ The next run compares the files with the map's and selects: the tests that ran a
 whose body changed, every test of a changed or new test file, the tests that failed last time
 and the tests that start processes (what runs in a child process is not seen). It runs every
 test, and says why, when that is not safe: no map, a map recorded with another command or
-interpreter, a changed conftest.py, pytest configuration, dependency manifest or lockfile, a
+interpreter, a changed conftest.py or pytest configuration, packages installed where the tests
+run that changed (a manifest or lockfile change alone does not count when they did not), a
 changed non-Python file a test opened, module-level code that changed in a module the tests
-imported, a function that changed and ran at import time, or a base smart execution could
-not determine. A selected run does not trace (its overhead would eat the saving): the map
-stays the base's, compared by content, and only the tests that failed are kept
-(`last_failed`), so they run again until they pass.
+imported (statements only added that bind new names excepted: `pydiff`), a function that
+changed and ran at import time, or a base smart execution could not determine. A selected run
+records the tests it runs and moves the map to its commit (`merge_map`: the other tests kept
+as they were); the tests that failed are kept (`last_failed`), so they run again until they
+pass.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -39,6 +41,7 @@ from ai_workflow.textfiles import read_utf8
 MAP_SCHEMA = "ai-workflow/testmap@1"
 PLUGIN = "ai_workflow_testmap"
 PLUGIN_DIR = Path(__file__).parent / "plugin"
+ENV_SCRIPT = PLUGIN_DIR / "ai_workflow_testenv.py"
 MAPS_KEPT = 5
 SHOWN = 5
 PYTEST_CONFIGS = frozenset({"pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg"})
@@ -60,6 +63,7 @@ class Selection:
     ignore: list[str] = field(default_factory=list)
     selected: set[str] = field(default_factory=set)  # known tests chosen (new ones come on top)
     full_files: set[str] = field(default_factory=set)  # test files that run whole
+    verify: list[str] = field(default_factory=list)  # modules the run imports (added code)
     changed: list[str] = field(default_factory=list)
     known_tests: int | None = None  # tests in the map
 
@@ -134,8 +138,18 @@ def test_file_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
-def select(ctx: StepContext, stored: dict[str, Any], key: dict[str, Any]) -> Selection:
-    """The tests the changes since `stored` can affect (or every test, and why)."""
+EnvironmentProbe = Callable[[], str | None]
+
+
+def select(
+    ctx: StepContext,
+    stored: dict[str, Any],
+    key: dict[str, Any],
+    environment: EnvironmentProbe | None = None,
+) -> Selection:
+    """The tests the changes since `stored` can affect (or every test, and why).
+    `environment`: the digest of what the test interpreter has installed now (a change to it
+    runs every test; a manifest or lockfile change that left it equal does not)."""
     base = str(stored.get("commit"))
     if stored.get("key") != key:
         return Selection("all", "the test map was recorded with another command or interpreter")
@@ -146,7 +160,10 @@ def select(ctx: StepContext, stored: dict[str, Any], key: dict[str, Any]) -> Sel
     )
     tests: dict[str, list[int]] = stored.get("tests") or {}
     selection = Selection("affected", "", base, changed=changed, known_tests=len(tests))
-    reason = _run_everything(ctx, stored, changed, current)
+    reason = _run_everything(ctx, stored, changed, current, environment)
+    recorded_env = stored.get("environment")
+    if reason is None and recorded_env and environment and environment() != recorded_env:
+        reason = "the packages installed where the tests run changed since the map"
     if reason is not None:
         return Selection("all", reason, base, changed=changed, known_tests=len(tests))
     _affected(ctx, stored, selection, current)
@@ -158,23 +175,52 @@ def select(ctx: StepContext, stored: dict[str, Any], key: dict[str, Any]) -> Sel
 
 
 def _run_everything(
-    ctx: StepContext, stored: dict[str, Any], changed: list[str], current: Mapping[str, str]
+    ctx: StepContext,
+    stored: dict[str, Any],
+    changed: list[str],
+    current: Mapping[str, str],
+    environment: EnvironmentProbe | None = None,
 ) -> str | None:
     """Why every test must run (None: selection is safe)."""
     opened = {path for paths in (stored.get("opened") or {}).values() for path in paths}
     for path in changed:
         name = PurePosixPath(path).name
+        if not path.endswith(".py") and path in opened:
+            return f"{path}, a file the tests read, changed"
         if name == "conftest.py":
             return f"{path} changed (fixtures and hooks reach every test)"
         if name in PYTEST_CONFIGS:
             return f"the test configuration {path} changed"
         if name == "pyproject.toml" and _pyproject_matters(ctx, stored, path, current):
-            return f"{path} changed outside [tool.*] tables other than pytest's"
-        if name in DEPENDENCY_FILES or _requirements(name):
-            return f"the dependency manifest or lockfile {path} changed"
-        if not path.endswith(".py") and path in opened:
-            return f"{path}, a file the tests read, changed"
+            if _pytest_table_changed(ctx, stored, path, current):
+                return f"the pytest configuration in {path} changed"
+            if not _same_environment(stored, environment):
+                return f"{path} changed outside [tool.*] tables {_ENV_CHANGED}"
+        manifest = name in DEPENDENCY_FILES or _requirements(name)
+        if manifest and not _same_environment(stored, environment):
+            return f"the dependency manifest or lockfile {path} changed {_ENV_CHANGED}"
     return None
+
+
+_ENV_CHANGED = "and so did the packages installed where the tests run (or it is not known)"
+
+
+def _same_environment(stored: dict[str, Any], environment: EnvironmentProbe | None) -> bool:
+    """Whether the test interpreter has the same packages installed as when `stored` was
+    recorded (a manifest or lockfile change that did not reach the environment cannot change
+    what the tests do; a test that reads the file is caught by the files it opened)."""
+    recorded = stored.get("environment")
+    if not recorded or environment is None:
+        return False
+    return bool(environment() == recorded)
+
+
+def _pytest_table_changed(
+    ctx: StepContext, stored: dict[str, Any], path: str, current: Mapping[str, str]
+) -> bool:
+    old = (stored.get("pytest_tables") or {}).get(path)
+    new = _pyproject_digest(ctx.target / path, pytest_only=True) if path in current else None
+    return old is None or old != new
 
 
 def _requirements(name: str) -> bool:
@@ -190,7 +236,9 @@ def _pyproject_matters(
     return old is None or old != new
 
 
-def _pyproject_digest(path: Path) -> str | None:
+def _pyproject_digest(path: Path, pytest_only: bool = False) -> str | None:
+    """A digest of pyproject.toml without other tools' tables (`pytest_only`: of pytest's
+    tables alone, what pytest reads of it)."""
     import hashlib
     import tomllib
 
@@ -204,6 +252,8 @@ def _pyproject_digest(path: Path) -> str | None:
     tools = data.get("tool")
     if isinstance(tools, dict):
         data["tool"] = {k: v for k, v in tools.items() if k == "pytest" or k.startswith("pytest")}
+    if pytest_only:
+        data = {"tool": data.get("tool")}
     text = json.dumps(data, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -227,6 +277,14 @@ def _affected(
         if is_test_file or path not in (stored.get("content") or {}):
             selection.full_files.add(path)  # new and changed test files run whole
         change = _py_change(ctx, py_prints.get(path), path, current)
+        if change.added:
+            unsafe = _unsafe_additions(stored, path, change, current, py_prints)
+            if unsafe:
+                change = PyChange(True, why=unsafe)
+            elif path in outside_files or path in ran_files:
+                selection.verify.append(stored["project_modules"][path])
+                hit_units |= {i for i, u in enumerate(units) if u == [path, "__getattr__"]}
+                hit_units |= {i for i, u in enumerate(units) if u == [path, "__dir__"]}
         if change.module_level:
             executed = path in outside_files or path in ran_files
             if executed and not is_test_file:
@@ -245,6 +303,67 @@ def _affected(
     if selection.changed:
         selection.selected |= set(stored.get("spawning") or []) & set(tests)
     selection.selected |= {t for t in tests if test_file_of(t) in selection.full_files}
+
+
+def _unsafe_additions(
+    stored: dict[str, Any],
+    path: str,
+    change: PyChange,
+    current: Mapping[str, str],
+    py_prints: Mapping[str, Any],
+) -> str | None:
+    """Why definitions and imports added to `path` could reach an existing test (None: they
+    cannot): a star import anywhere, a module the recorded run did not know by name, or an
+    import that would load a module not loaded before the tests started."""
+    if any((fp or {}).get("star") for fp in py_prints.values()):
+        return "definitions added, and the project has a star import (it could carry them)"
+    modules: Mapping[str, bool] | None = stored.get("modules")
+    names: Mapping[str, str] = stored.get("project_modules") or {}
+    own = names.get(path)
+    if modules is None or own is None:
+        return "module-level code changed (the map does not know this module's name)"
+    for kind in change.imports:
+        target = _import_target(own, path, kind[1], kind[2])
+        loads = _loads_new_module(target, kind[3], kind[4], modules, names, current)
+        if loads:
+            return f"an added import loads {loads}, which was not loaded before the tests"
+    return None
+
+
+def _import_target(own: str, path: str, level: int, module: str) -> str:
+    if not level:
+        return module
+    package = own if path.endswith("__init__.py") else own.rpartition(".")[0]
+    for _ in range(level - 1):
+        package = package.rpartition(".")[0]
+    return f"{package}.{module}" if module else package
+
+
+def _loads_new_module(
+    target: str,
+    is_from: bool,
+    pairs: list[list[str]],
+    modules: Mapping[str, bool],
+    names: Mapping[str, str],
+    current: Mapping[str, str],
+) -> str | None:
+    """The module an added import would load that was not loaded yet (None: none)."""
+    if not is_from:
+        return next((name for name, _ in pairs if name not in modules), None)
+    if target not in modules:
+        return target
+    if not modules[target]:
+        return None  # a plain module: `from m import x` only reads an attribute
+    files = [rel for rel, name in names.items() if name == target]
+    for name, _ in pairs:
+        if f"{target}.{name}" in modules:
+            continue
+        if not files:  # a package outside the project: `name` could be a submodule
+            return f"{target}.{name}"
+        folder = files[0].rpartition("/")[0]
+        if f"{folder}/{name}.py" in current or f"{folder}/{name}/__init__.py" in current:
+            return f"{target}.{name}"
+    return None
 
 
 def _within(qualname: str, changed: set[str]) -> bool:
@@ -322,9 +441,11 @@ def build_map(
     commit: str,
     recs: list[dict[str, Any]],
     previous: dict[str, Any] | None,
+    environment: str | None = None,
 ) -> dict[str, Any]:
     """This run's map (a full run's record; `previous`: a map whose Python digests are reused
-    for the files that did not change)."""
+    for the files that did not change; `environment`: the digest of the packages installed
+    where the tests ran)."""
     units: list[list[str]] = []
     index: dict[tuple[str, str], int] = {}
 
@@ -341,6 +462,8 @@ def build_map(
     spawning: set[str] = set()
     failed: set[str] = set()
     outside: set[int] = set()
+    modules: dict[str, bool] = {}
+    project_modules: dict[str, str] = {}
     for rec in recs:
         rec_units = rec.get("units") or []
         for test, ids in (rec.get("tests") or {}).items():
@@ -349,6 +472,9 @@ def build_map(
         opened.update(rec.get("opened") or {})
         spawning |= set(rec.get("spawning") or [])
         failed |= set(rec.get("failed") or [])
+        for name, package in (rec.get("modules") or {}).items():
+            modules[name] = bool(modules.get(name)) or bool(package)
+        project_modules.update(rec.get("project_modules") or {})
     return {
         "schema": MAP_SCHEMA,
         "key": key,
@@ -362,13 +488,74 @@ def build_map(
             for p in current
             if PurePosixPath(p).name == "pyproject.toml"
         },
+        "pytest_tables": {
+            p: _pyproject_digest(ctx.target / p, pytest_only=True)
+            for p in current
+            if PurePosixPath(p).name == "pyproject.toml"
+        },
+        "environment": environment,
         "units": units,
         "tests": tests,
         "outside": sorted(outside),
         "opened": opened,
         "spawning": sorted(spawning & set(tests)),
         "failed": sorted(failed),
+        "modules": modules if recs else None,
+        "project_modules": project_modules,
     }
+
+
+def merge_map(
+    ctx: StepContext,
+    key: dict[str, Any],
+    commit: str,
+    recs: list[dict[str, Any]],
+    previous: dict[str, Any],
+    selection: Selection,
+    environment: str | None,
+) -> dict[str, Any]:
+    """The map of this commit after a selected run (recorded too): the tests that ran are
+    recorded anew; every other test of `previous` is kept as it was, which is selection's own
+    premise (the change reaches none of the code it ran, so it runs the same code now), unless
+    its file is gone or ran whole. What ran outside tests and the modules loaded are the union
+    of both. So the next change is measured from this commit, not from an old full run."""
+    fresh = build_map(ctx, key, commit, recs, previous, environment)
+    ran = set(fresh["tests"])
+    current = file_ids(ctx)
+    old_units: list[list[str]] = previous.get("units") or []
+    units: list[list[str]] = fresh["units"]
+    index = {(u[0], u[1]): i for i, u in enumerate(units)}
+
+    def unit(i: int) -> int:
+        path, qualname = old_units[i]
+        found = index.get((path, qualname))
+        if found is None:
+            found = index[(path, qualname)] = len(units)
+            units.append([path, qualname])
+        return found
+
+    kept = set()
+    for test, ids in (previous.get("tests") or {}).items():
+        path = test_file_of(test)
+        if test in ran or path in selection.full_files or path not in current:
+            continue
+        kept.add(test)
+        fresh["tests"][test] = sorted({unit(i) for i in ids if i < len(old_units)})
+    outside = {unit(i) for i in previous.get("outside") or [] if i < len(old_units)}
+    fresh["outside"] = sorted(set(fresh["outside"]) | outside)
+    old_opened = previous.get("opened") or {}
+    fresh["opened"].update({t: old_opened[t] for t in kept if t in old_opened})
+    spawning = set(fresh["spawning"]) | (set(previous.get("spawning") or []) & kept)
+    fresh["spawning"] = sorted(spawning & set(fresh["tests"]))
+    modules = dict(previous.get("modules") or {})
+    modules.update(fresh.get("modules") or {})
+    fresh["modules"] = modules if previous.get("modules") is not None else fresh["modules"]
+    fresh["project_modules"] = {
+        **(previous.get("project_modules") or {}),
+        **fresh["project_modules"],
+    }
+    fresh["merged_from"] = previous.get("commit")
+    return fresh
 
 
 def _python_fingerprints(
@@ -413,6 +600,21 @@ def plugin_env(
     if not trace:
         env["AI_WORKFLOW_TESTMAP_TRACE"] = "0"
     return env
+
+
+def environment_digest(ctx: StepContext, python: str | None, env: Mapping[str, str]) -> str | None:
+    """The digest of the packages the test interpreter has installed (`ENV_SCRIPT` run by
+    `python` in the test command's environment), or None when it cannot be told."""
+    if not python:
+        return None
+    result = ctx.run_command([python, str(ENV_SCRIPT)], timeout=120, env=env)
+    if result.returncode != 0 or result.timed_out:
+        return None
+    try:
+        digest = json.loads(result.stdout.strip().splitlines()[-1]).get("digest")
+    except (ValueError, IndexError, AttributeError):
+        return None
+    return digest if isinstance(digest, str) and digest else None
 
 
 def failed_path(ctx: StepContext) -> Path:

@@ -29,8 +29,10 @@ from ai_workflow.testselect.pytest_map import (
     Selection,
     build_map,
     choose_map,
+    environment_digest,
     load_maps,
     map_key,
+    merge_map,
     plugin_env,
     read_records,
     save_failed,
@@ -61,6 +63,15 @@ class TestRun:
     selection: Selection | None = None
     commit: str | None = None
     total: int | None = None
+    probe_env: dict[str, str] = field(default_factory=dict)  # the environment digest's
+    python: str | None = None
+    environment: list[str | None] = field(default_factory=list)  # the digest, once asked
+
+    def environment_digest(self, ctx: StepContext) -> str | None:
+        """What the test interpreter has installed (asked once per run)."""
+        if not self.environment:
+            self.environment.append(environment_digest(ctx, self.python, self.probe_env))
+        return self.environment[0]
 
     def to_dict(self) -> dict[str, Any]:
         return {"mode": self.mode, "reason": self.reason, "base": self.base}
@@ -102,8 +113,9 @@ def _pytest(ctx: StepContext, plan: Plan, stack: TechStack) -> TestRun:
     record = ctx.workspace.logs_dir / f"testmap-{ctx.spec.id}"
     for old in record.parent.glob(record.name + ".*"):
         old.unlink(missing_ok=True)
-    test_run = TestRun(record=record, key=key, commit=_head(ctx))
+    test_run = TestRun(record=record, key=key, commit=_head(ctx), python=stack.python)
     test_run.env = plugin_env(record, None, ctx.target)
+    test_run.probe_env = {**plan.env, **plugin_env(None, None, ctx.target)}
     changes = _changes(ctx)
     if not changes.get("known") or not changes.get("base"):
         test_run.reason = f"the change base is unknown ({changes.get('base_reason') or '?'})"
@@ -113,7 +125,7 @@ def _pytest(ctx: StepContext, plan: Plan, stack: TechStack) -> TestRun:
     if previous is None:
         test_run.reason = "no test map recorded for this history yet (this run records one)"
         return test_run
-    selection = select(ctx, previous, key)
+    selection = select(ctx, previous, key, lambda: test_run.environment_digest(ctx))
     test_run.base = selection.base
     test_run.reason = selection.reason
     if selection.mode == "all":
@@ -121,12 +133,19 @@ def _pytest(ctx: StepContext, plan: Plan, stack: TechStack) -> TestRun:
     test_run.mode, test_run.previous, test_run.selection = "affected", previous, selection
     select_file = ctx.workspace.logs_dir / f"testselect-{ctx.spec.id}.json"
     write_atomic(
-        select_file, json.dumps({"deselect": selection.deselect, "ignore": selection.ignore})
+        select_file,
+        json.dumps(
+            {
+                "deselect": selection.deselect,
+                "ignore": selection.ignore,
+                "verify": selection.verify,
+            }
+        ),
     )
-    # a selected run does not trace (its overhead would eat what selection saves): the map
-    # stays the one of `base`, compared by content, and only the failures are kept
-    test_run.env = plugin_env(record, select_file, ctx.target, trace=False)
-    test_run.nothing_to_run = not selection.selected and not selection.full_files
+    # a selected run records the tests it runs: the map then moves to this commit (the other
+    # tests kept as they were), so the next change is measured from here
+    test_run.env = plugin_env(record, select_file, ctx.target)
+    test_run.nothing_to_run = not (selection.selected or selection.full_files or selection.verify)
     return test_run
 
 
@@ -222,7 +241,8 @@ def finish(
     outcome.checked.append(f"test selection: {test_run.mode} ({test_run.reason})")
     if test_run.mode == "affected":
         of = f" of {total}" if total is not None else ""
-        line = f"ran {ran}{of} tests ({test_run.reason})"
+        count = f"ran {ran}{of} tests" if ran is not None else "selected tests"
+        line = f"{count} ({test_run.reason})"
         outcome.summary = f"{line}: {outcome.summary}" if outcome.summary else line
 
 
@@ -244,14 +264,15 @@ def _record(
         return
     recs: list[dict[str, Any]] = []
     if test_run.mode == "affected":
-        _record_failures(ctx, outcome, test_run, result)
+        _advance(ctx, outcome, test_run, result)
         return
     if result is not None:
         recs, broken = read_records(test_run.record)
         if broken is not None:
             outcome.checked.append(f"test map not recorded: {broken}")
             return
-    data = build_map(ctx, test_run.key, test_run.commit, recs, test_run.previous)
+    environment = test_run.environment_digest(ctx) if result is not None else None
+    data = build_map(ctx, test_run.key, test_run.commit, recs, test_run.previous, environment)
     try:
         save_map(ctx, data)
     except OSError as exc:
@@ -261,6 +282,39 @@ def _record(
     outcome.checked.append(
         f"test map of {test_run.commit[:7]} recorded: {len(data['tests'])} tests, "
         f"{len(data['units'])} functions"
+    )
+
+
+def _advance(
+    ctx: StepContext, outcome: StepOutcome, test_run: TestRun, result: CommandResult | None
+) -> None:
+    """After a selected run: the map of this commit (the tests that ran recorded anew, the
+    others kept), or, when the run could not record, only which tests failed."""
+    assert test_run.record is not None and test_run.selection is not None
+    assert test_run.key is not None and test_run.commit is not None
+    assert test_run.previous is not None
+    recs: list[dict[str, Any]] = []
+    if result is not None:
+        recs, broken = read_records(test_run.record)
+        if broken is not None:
+            outcome.checked.append(f"test map not moved to this commit: {broken}")
+            _record_failures(ctx, outcome, test_run, result)
+            return
+    save_failed(ctx, {t for rec in recs for t in rec.get("failed") or []})
+    environment = test_run.environment_digest(ctx)
+    data = merge_map(
+        ctx, test_run.key, test_run.commit, recs, test_run.previous, test_run.selection,
+        environment,
+    )  # fmt: skip
+    try:
+        save_map(ctx, data)
+    except OSError as exc:
+        outcome.checked.append(f"test map not saved ({exc})")
+    test_run.total = len(data["tests"])
+    ran = sum(len(rec.get("tests") or {}) for rec in recs)
+    outcome.checked.append(
+        f"test map of {test_run.commit[:7]}: {ran} tests recorded by this run, the other "
+        f"{len(data['tests']) - ran} kept from {str(test_run.previous.get('commit'))[:7]}"
     )
 
 

@@ -4,18 +4,27 @@ ai-workflow loads it into the project's own test run (`PYTEST_ADDOPTS=-p ai_work
 with this directory on PYTHONPATH): the project needs nothing but pytest. Standard library
 only, and Python 3.8+ syntax, because it runs in the project's interpreter.
 
-Recording (`AI_WORKFLOW_TESTMAP_OUT`): a global trace function (`sys.settrace`, one call per
-Python frame and no line events) notes every code object that starts, per window: outside the
-tests (collection, imports), per test (setup, call and teardown), and per fixture of a wider
-scope than the function (its setup is shared by every test that uses it). An audit hook notes
-the files a test opens and whether it starts a process. At the end it writes, for each test,
-the project's `(file, qualified name)` units it ran, the files it opened, whether it started a
-process, and which tests failed. When another tracer is active (coverage.py, a debugger) it
-records nothing and says so: it never replaces someone else's tracer.
+Recording (`AI_WORKFLOW_TESTMAP_OUT`): the standard library's C profiler (`cProfile`, without
+built-in functions) notes every code object that starts, per window: outside the tests
+(collection, imports), per test (setup, call and teardown), and per fixture of a wider scope
+than the function (its setup is shared by every test that uses it). At each window boundary
+the profiler's entries are moved into the window and cleared. A C hook costs less than a
+Python trace function called at every frame (see the README's benchmarks); threads started
+during the run get a Python profile function (`threading.setprofile`) that notes the same.
+The profiler pauses while pytest builds a report (formatting a failure), and a selected run
+hooks in at its first test (its map keeps the full run's imports and collection). An audit
+hook notes the files a test opens and whether it starts a process. At the end it writes,
+for each test, the project's `(file, qualified name)` units it ran, the files it opened,
+whether it started a process, and which tests failed. When another profiler is active (a
+profiling plugin, a debugger) it records nothing and says so: it never replaces someone
+else's hook; a test that replaces it is treated as one that starts a process (always
+selected).
 
 Selecting (`AI_WORKFLOW_TESTMAP_SELECT`): a JSON file `{"deselect": [node ids], "ignore":
-[paths]}`: the test files in `ignore` are not collected at all, the tests in `deselect` are
-deselected (pytest reports them as such); every other test runs, new ones included.
+[paths], "verify": [modules]}`: the test files in `ignore` are not collected at all, the tests
+in `deselect` are deselected (pytest reports them as such); every other test runs, new ones
+included; the modules in `verify` are imported once collection is done (a failing import
+stops the run).
 """
 
 from __future__ import annotations
@@ -24,6 +33,11 @@ import json
 import os
 import sys
 import threading
+
+try:
+    import cProfile
+except ImportError:  # pragma: no cover - an interpreter without the C profiler
+    cProfile = None
 
 import pytest
 
@@ -56,9 +70,48 @@ _stack = []
 _broken = ""  # why nothing could be recorded
 
 
+_profiler = cProfile.Profile(subcalls=False, builtins=False) if cProfile else None
+
+
+def _thread_profile(frame, event, arg):
+    """The profile function of threads started during the run (the C profiler sees only the
+    thread that enabled it)."""
+    if event == "call":
+        _window.codes.add(frame.f_code)
+
+
 def _trace(frame, event, arg):
+    """Without the C profiler: a trace function called once per frame (no line events)."""
     _window.codes.add(frame.f_code)
-    return None  # no line events: one call per frame
+    return None
+
+
+def _flush():
+    """Move the code objects the profiler saw into the current window, and go on."""
+    if _profiler is None or _pending or not _recording():
+        return
+    _profiler.disable()
+    codes = _window.codes
+    for entry in _profiler.getstats():
+        code = entry.code
+        if not isinstance(code, str):  # a built-in is named by a string
+            codes.add(code)
+    _profiler.clear()
+    _profiler.enable(subcalls=False, builtins=False)
+
+
+def _hook_lost():
+    """Whether a test replaced our hook (the profiler, or the trace function)."""
+    if _profiler is not None:
+        return sys.getprofile() is not _profiler
+    return sys.gettrace() is not _trace
+
+
+def _restore_hook():
+    if _profiler is not None:
+        _profiler.enable(subcalls=False, builtins=False)
+    else:
+        sys.settrace(_trace)
 
 
 def _audit(event, args):
@@ -72,6 +125,7 @@ def _audit(event, args):
 
 def _enter():
     global _window
+    _flush()
     _stack.append(_window)
     _window = Window()
 
@@ -80,6 +134,7 @@ def _leave(merge=True):
     """Back to the enclosing window, which also gets what this one saw when `merge` (a
     fixture's window is part of its test's; a test's is not part of what ran outside tests)."""
     global _window
+    _flush()
     inner = _window
     _window = _stack.pop()
     if not merge:
@@ -104,6 +159,20 @@ class Recorder:
         self.current = None  # node id of the running test
         self.untraced = set()  # tests that changed the trace function
         self.ran = set()  # node ids of the tests run (also when not tracing)
+        self.modules = {}  # module name -> is a package, loaded before the first test
+        self.project_modules = {}  # project file -> module name
+
+    def note_modules(self):
+        """The modules loaded once collection is done (an import added later can only bind a
+        module already loaded by then without running anything new)."""
+        for name, module in list(sys.modules.items()):
+            if module is None:
+                continue
+            self.modules[name] = bool(getattr(module, "__path__", None))
+            filename = getattr(module, "__file__", None)
+            rel = self.relative(filename) if isinstance(filename, str) else None
+            if rel is not None and rel.endswith(".py"):
+                self.project_modules[rel] = name
 
     def relative(self, filename):
         known = self.paths.get(filename)
@@ -180,6 +249,8 @@ class Recorder:
             "spawning": sorted(self.spawning),
             "failed": sorted(self.failed),
             "ran": sorted(self.ran),
+            "modules": self.modules,
+            "project_modules": self.project_modules,
         }
         path = "%s.%s.json" % (OUT, worker)
         with open(path + ".tmp", "w", encoding="utf-8") as handle:  # raw read: our record
@@ -196,7 +267,7 @@ def _load_selection():
         raw = json.load(handle)  # raw read: (same file)
     root = os.path.realpath(ROOT)
     ignore = {os.path.join(root, *p.split("/")) for p in raw.get("ignore", [])}
-    return set(raw.get("deselect", [])), ignore
+    return set(raw.get("deselect", [])), ignore, list(raw.get("verify", []))
 
 
 def _start():
@@ -207,12 +278,32 @@ def _start():
     if not TRACE:
         _broken = "not traced"
         return
-    if sys.gettrace() is not None:
-        _broken = "another tracer was active (coverage.py or a debugger)"
-        return
-    sys.settrace(_trace)
-    threading.settrace(_trace)
     sys.addaudithook(_audit)
+    if not SELECT:  # a selected run hooks in at its first test (see pytest_runtest_protocol)
+        _hook_on()
+
+
+def _hook_on():
+    global _broken, _pending
+    _pending = False
+    if _profiler is not None:
+        if sys.getprofile() is not None:
+            _broken = "another profiler was active"
+            return
+        threading.setprofile(_thread_profile)
+        _profiler.enable(subcalls=False, builtins=False)
+    else:
+        if sys.gettrace() is not None:
+            _broken = "another tracer was active (coverage.py or a debugger)"
+            return
+        sys.settrace(_trace)
+        threading.settrace(_trace)
+
+
+# A selected run records only its tests, not imports and collection: the map it updates keeps
+# what ran outside tests from the full run (an import-time change runs every test anyway), and
+# the C profiler's cost then falls on the selected tests alone.
+_pending = bool(OUT and TRACE and SELECT)
 
 
 if SELECT:
@@ -275,10 +366,31 @@ def pytest_collection_modifyitems(session, config, items):
         items[:] = kept
 
 
+def pytest_collection_finish(session):
+    """Recording: which modules collection loaded. Selecting: import the changed modules whose
+    change was only added definitions and imports, which no selected test may import (an
+    import that fails must fail this run as it fails a full one)."""
+    if _recorder is not None and not _selection:
+        _recorder.note_modules()
+    if _selection is None:
+        return
+    import importlib
+
+    for name in _selection[2]:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:
+            raise pytest.UsageError(
+                "ai-workflow: importing the changed module %s failed: %r" % (name, exc)
+            ) from exc
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     if _recorder is not None:
         _recorder.ran.add(item.nodeid)
+    if _pending and _recorder is not None and not _broken:
+        _hook_on()
     if not _recording():
         yield
         return
@@ -287,9 +399,9 @@ def pytest_runtest_protocol(item, nextitem):
     try:
         yield
     finally:
-        if sys.gettrace() is not _trace:  # the test replaced the trace function
+        if _hook_lost():  # the test replaced our hook: what it ran is not all seen
             _recorder.untraced.add(item.nodeid)
-            sys.settrace(_trace)
+            _restore_hook()
         window = _leave(merge=False)
         _recorder.current = None
         _recorder.finish_test(item, window)
@@ -314,6 +426,24 @@ def pytest_fixture_setup(fixturedef, request):
             known.spawned = known.spawned or window.spawned
 
 
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """The profiler pauses while pytest builds a phase's report: formatting a failure (the
+    costly part of a run where many tests fail) runs no code a passing test depends on, and a
+    test that failed runs again next time anyway."""
+    paused = _profiler is not None and not _pending and _recording()
+    if paused:
+        if _hook_lost():  # the test replaced our hook: what it ran is not all seen
+            _recorder.untraced.add(item.nodeid)
+        _flush()
+        _profiler.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            _profiler.enable(subcalls=False, builtins=False)
+
+
 def pytest_runtest_logreport(report):
     if _recorder is not None and report.failed:
         _recorder.failed.add(report.nodeid)
@@ -329,6 +459,11 @@ def pytest_sessionfinish(session, exitstatus):
     if _recorder is None:
         return
     if _recording():
-        sys.settrace(None)
-        threading.settrace(None)  # type: ignore[arg-type]
+        _flush()
+        if _profiler is not None:
+            _profiler.disable()
+            threading.setprofile(None)  # type: ignore[arg-type]
+        else:
+            sys.settrace(None)
+            threading.settrace(None)  # type: ignore[arg-type]
     _recorder.write(session.config)
