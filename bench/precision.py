@@ -174,14 +174,10 @@ def shown_findings(summary: dict[str, Any]) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- scoring
 
 
-@dataclass
-class Score:
-    project: str
-    counts: Counter[str] = field(default_factory=Counter)
-    false_errors: list[str] = field(default_factory=list)
-    unlabelled: list[tuple[dict[str, Any], str]] = field(default_factory=list)
-    lost: list[Label] = field(default_factory=list)
-    by_rule: dict[str, Counter[str]] = field(default_factory=dict)
+class LabelCounts:
+    """Counts of labels (`counts`): how many are labelled, and the share that is real."""
+
+    counts: Counter[str]
 
     @property
     def labelled(self) -> int:
@@ -190,6 +186,16 @@ class Score:
     @property
     def precision(self) -> float | None:
         return self.counts["real"] / self.labelled if self.labelled else None
+
+
+@dataclass
+class Score(LabelCounts):
+    project: str
+    counts: Counter[str] = field(default_factory=Counter)
+    false_errors: list[str] = field(default_factory=list)
+    unlabelled: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+    lost: list[Label] = field(default_factory=list)
+    by_rule: dict[str, Counter[str]] = field(default_factory=dict)
 
 
 def score(project: LabelFile, findings: list[dict[str, Any]], target: str) -> Score:

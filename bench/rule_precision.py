@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from precision import LABELS, LABELS_DIR, read_labels
+from precision import LABELS, LABELS_DIR, LabelCounts, read_labels
 
 from ai_workflow.rules.catalog import load_catalog
 
@@ -29,18 +29,10 @@ DEFAULT_EXCLUDED_SETS = ("held-out-4",)
 
 
 @dataclass
-class RuleCounts:
+class RuleCounts(LabelCounts):
     rule: str
     counts: Counter[str] = field(default_factory=Counter)
     projects: set[str] = field(default_factory=set)
-
-    @property
-    def labelled(self) -> int:
-        return sum(self.counts[label] for label in LABELS)
-
-    @property
-    def precision(self) -> float | None:
-        return self.counts["real"] / self.labelled if self.labelled else None
 
 
 def label_set(path: Path) -> str:
