@@ -330,14 +330,14 @@ def _report(
     # the data reaches the checkpoint and dependent steps: no secret a test printed goes along
     outcome.data["failures"] = [{**asdict(f), "message": redact(f.message).text} for f in failures]
     failures, missing = _environment_failures(ctx, plan, stack, failures)
-    failures = _machine_failures(ctx, outcome, failures)
+    failures, doubt = _machine_failures(ctx, outcome, failures)
     for failure in failures:
         rule = "tests/failed" if failure.kind == "failed" else "tests/error"
         first = failure.message.strip().splitlines()[0] if failure.message.strip() else failure.kind
         outcome.add(
             rule,
-            "error",
-            f"{failure.name}: {first}",
+            "warning" if doubt else "error",
+            f"{failure.name}: {first}" + (f" ({doubt})" if doubt else ""),
             failure.path,
             failure.line,
             test=failure.name,
@@ -405,10 +405,13 @@ def _environment_failures(
 
 def _machine_failures(
     ctx: StepContext, outcome: StepOutcome, failures: list[FailedTest]
-) -> list[FailedTest]:
+) -> tuple[list[FailedTest], str | None]:
     """The failures that are the project's; those this machine caused (a timeout, a program,
     display or network it lacks, read from the failure's own message) become one warning per
-    kind, never an error: the project is not shown broken by them."""
+    kind, never an error: the project is not shown broken by them. With them, why the others
+    are in doubt: when some failures come from packages the CI installs and this machine
+    lacks, the rest ran on a machine known to be incomplete (git-secret runs gawk as it loads,
+    so assertions on its output fail too), and they are warnings that say so."""
     files = project_files(ctx)
     names = {rel.rsplit("/", 1)[-1] for rel in files}
     lacking = missing_packages(list(ci_installed_packages(ctx.target, files))) if failures else []
@@ -444,7 +447,14 @@ def _machine_failures(
             f"{_names(unrunnable)}; provide it to run them",
             *_single_place(unrunnable),
         )
-    return kept
+    packages = [c.detail for _, c in unrunnable if c.kind == "packages"]
+    doubt = None
+    if packages and kept:
+        doubt = (
+            f"this machine lacks {packages[0]}, which the project's CI installs and which made "
+            f"{len(packages)} other test(s) fail: this failure may come from that too"
+        )
+    return kept, doubt
 
 
 def _count(items: list[tuple[FailedTest, MachineCause]]) -> str:
