@@ -65,6 +65,6 @@ if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v
     || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq redis-server >/dev/null 2>&1; } \
     || echo "(apt-get could not install redis-server: the team-cache tests will be skipped)"
 fi
-echo "== ruff"; "$VENV/bin/ruff" check src tests bench
+echo "== ruff"; "$VENV/bin/ruff" check src tests bench && "$VENV/bin/ruff" format --check src tests bench
 echo "== mypy"; "$VENV/bin/mypy" src
 echo "== pytest"; "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"

@@ -28,7 +28,8 @@ def test_history_documents(path: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["README.md", "docs/usage.md", "docs/history-of-bash.txt.md", "changes.py.md", "src/x.md"]
+    "path",
+    ["README.md", "docs/usage.md", "docs/history-of-bash.txt.md", "changes.py.md", "src/x.md"],
 )
 def test_present_tense_documents(path: str) -> None:
     assert not is_history_document(path)

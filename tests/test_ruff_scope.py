@@ -78,8 +78,20 @@ def test_unparsable_configuration_keeps_everything(tmp_path: Path) -> None:
 def _ruff_codes(cwd: Path, *args: str) -> set[tuple[str, str]]:
     ruff = Path(sys.executable).with_name("ruff")
     out = subprocess.run(
-        [str(ruff), "check", "--no-fix", "--no-cache", "--exit-zero", "--output-format", "json", *args],
-        cwd=cwd, capture_output=True, text=True, check=True,
+        [
+            str(ruff),
+            "check",
+            "--no-fix",
+            "--no-cache",
+            "--exit-zero",
+            "--output-format",
+            "json",
+            *args,
+        ],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return {(Path(i["filename"]).relative_to(cwd).as_posix(), i["code"]) for i in json.loads(out)}
 
@@ -103,7 +115,9 @@ def test_agrees_with_ruff_run_with_the_conservative_defaults(tmp_path: Path) -> 
 
 
 @given(st.from_regex(r"[A-Z]{1,4}", fullmatch=True), st.from_regex(r"[0-9]{1,4}", fullmatch=True))
-def test_explicit_select_never_drops_and_defaults_are_the_classic_set(linter: str, number: str) -> None:
+def test_explicit_select_never_drops_and_defaults_are_the_classic_set(
+    linter: str, number: str
+) -> None:
     code = linter + number
     assert RuleScope(None, True).keeps(code)
     classic = linter == "F" or (linter == "E" and number[0] in "479")

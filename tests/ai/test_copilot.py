@@ -44,7 +44,13 @@ def fake_copilot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("FAKE_COPILOT_RECORD", str(record))
     answer = findings_answer(
-        {"rule": "docs-mismatch", "severity": "info", "path": "README.md", "line": 1, "message": "m"}
+        {
+            "rule": "docs-mismatch",
+            "severity": "info",
+            "path": "README.md",
+            "line": 1,
+            "message": "m",
+        }
     )
     monkeypatch.setenv("FAKE_COPILOT_ANSWER", answer)
     return record

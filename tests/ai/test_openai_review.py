@@ -31,8 +31,13 @@ GOOD = findings_answer(
         "line": 1,
         "message": "Remove the unused import of os.",
     },
-    {"rule": "ai/maintainability", "severity": "error", "path": "src/demo/core.py", "line": 2,
-     "message": "Bad name."},
+    {
+        "rule": "ai/maintainability",
+        "severity": "error",
+        "path": "src/demo/core.py",
+        "line": 2,
+        "message": "Bad name.",
+    },
     summary="Two problems.",
 )
 

@@ -78,8 +78,13 @@ def test_budget_omissions_are_listed_never_silent(tmp_path: Path) -> None:
 def test_invalid_items_are_dropped_and_counted(tmp_path: Path) -> None:
     target, changed = make_project(tmp_path / "p", secrets=False)
     answer = findings_answer(
-        {"rule": "ok-rule", "severity": "info", "path": "src/demo/core.py", "line": 2,
-         "message": "fine"},
+        {
+            "rule": "ok-rule",
+            "severity": "info",
+            "path": "src/demo/core.py",
+            "line": 2,
+            "message": "fine",
+        },
         {"rule": "bad", "severity": "critical", "message": "unknown severity"},
         {"rule": "escape", "severity": "warning", "path": "../etc/passwd", "message": "x"},
         {"rule": "!!!", "severity": "warning", "message": "no usable rule id"},

@@ -71,7 +71,9 @@ def test_unwritable_location_is_recorded_not_raised(tmp_path: Path) -> None:
     docs = spec(1, "documentation")
     reporter.step_finished(docs, result(1, "documentation"))
     reporter.run_finished(summary(str(tmp_path)), [])
-    assert len(reporter.errors) == 5  # step report, findings.json, .sarif, .codequality.json, report.html
+    assert (
+        len(reporter.errors) == 5
+    )  # step report, findings.json, .sarif, .codequality.json, report.html
     assert all(e.startswith("cannot write ") for e in reporter.errors)
     assert ws.step_summary(docs).is_file()  # the summaries directory was fine
 

@@ -61,7 +61,13 @@ MALFORMED = [
 def test_a_malformed_200_is_retried_like_a_500(body: str, tmp_path: Path) -> None:
     target, changed = make_project(tmp_path / "p", secrets=False)
     good = findings_answer(
-        {"rule": "docs-mismatch", "severity": "info", "path": "README.md", "line": 1, "message": "m"}
+        {
+            "rule": "docs-mismatch",
+            "severity": "info",
+            "path": "README.md",
+            "line": 1,
+            "message": "m",
+        }
     )
     with FakeLLMServer(answer=good, script=[Action(raw_body=body)]) as server:
         config = ai_config(provider="openai", base_url=server.base_url, max_retries=1)

@@ -67,7 +67,9 @@ def test_a_project_is_never_vendored_in_itself(tmp_path: Path) -> None:
     assert files.reason("sharness.sh") is None
 
 
-def test_warnings_and_document_errors_in_vendored_files_are_info_code_errors_stay(tmp_path: Path) -> None:
+def test_warnings_and_document_errors_in_vendored_files_are_info_code_errors_stay(
+    tmp_path: Path,
+) -> None:
     root = make_repo(tmp_path / "password-store", FILES)
     screen = build_policy(root, RulesConfig()).for_step("s")
     parse_error = Finding("shellcheck/SC1009", Severity.ERROR, "parse", "tests/sharness.sh", 9)

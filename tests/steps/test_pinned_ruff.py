@@ -144,7 +144,7 @@ def test_a_py_file_in_another_language_is_not_linted_as_python(tmp_path: Path) -
     of that name (an Emacs mode line says so); a shebang for another interpreter says it too."""
     files = {
         "completions/tool.py": "# tool.py completion    -*- shell-script -*-\n_t() { :; }\n",
-        "bin/run.py": "#!/bin/sh\nexec python3 -m tool \"$@\"\n",
+        "bin/run.py": '#!/bin/sh\nexec python3 -m tool "$@"\n',
         "real.py": "#!/usr/bin/env python3\nprint 'py2'\n",
     }
     outcome = _run(make_repo(tmp_path / "proj", files))

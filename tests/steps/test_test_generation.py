@@ -123,7 +123,10 @@ def test_recently_changed_code_ranks_first(tmp_path: Path) -> None:
     outcome = run(root, results)
     order = [c["qualname"] for c in outcome.data["candidates"]]
     assert order[:3] == ["Calc.reset", "sub", "mul"]
-    assert outcome.data["candidates"][0]["reasons"][:2] == ["no test reaches it", "recently changed"]
+    assert outcome.data["candidates"][0]["reasons"][:2] == [
+        "no test reaches it",
+        "recently changed",
+    ]
 
 
 def test_uses_step5_data_when_present(tmp_path: Path) -> None:

@@ -220,7 +220,7 @@ def _raw_answer(result: StepResult) -> list[str]:
     if not text:
         return [*lines, "The model's answer could not be used, and it was empty.", ""]
     lines += [
-        "The model's answer could not be used (see \"AI answer unusable\" under Skipped checks); "
+        'The model\'s answer could not be used (see "AI answer unusable" under Skipped checks); '
         "as received, secrets redacted:",
         "",
         fenced(shown, "text"),
