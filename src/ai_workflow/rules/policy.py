@@ -39,9 +39,9 @@ if TYPE_CHECKING:
     from ai_workflow.rules.newonly import ChangedLines
 
 COUNT_KEYS = ("disabled", "ignored", "suppressed", "outside_diff", "baselined")
+"""What the policy did to a step's findings (the engine keeps the counts in the step's data)."""
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc")
 """Documents: an error found in a vendored copy's document is info like its warnings."""
-"""What the policy did to a step's findings (the engine keeps the counts in the step's data)."""
 
 
 def pattern_matches(rule_id: str, pattern: str) -> bool:
