@@ -14,11 +14,12 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ai_workflow.testcmd.declared import ci_files
 from ai_workflow.textfiles import read_text
 
 INSTALL = re.compile(
@@ -36,7 +37,7 @@ COMMAND_NOT_FOUND_STATUS = re.compile(
 def ci_installed_packages(target: Path, files: Sequence[str]) -> dict[str, str]:
     """Package name -> the CI file that installs it."""
     found: dict[str, str] = {}
-    for rel in _ci_files(files):
+    for rel in ci_files(files):
         try:
             data = yaml.safe_load(read_text(target / rel, root=target))
         except (yaml.YAMLError, OSError, UnicodeDecodeError):
@@ -44,14 +45,6 @@ def ci_installed_packages(target: Path, files: Sequence[str]) -> dict[str, str]:
         for name in _packages(data):
             found.setdefault(name, rel)
     return found
-
-
-def _ci_files(files: Sequence[str]) -> Iterator[str]:
-    for rel in files:
-        path = PurePosixPath(rel)
-        workflow = path.parent.as_posix() == ".github/workflows"
-        if (workflow and path.suffix in (".yml", ".yaml")) or rel == ".gitlab-ci.yml":
-            yield rel
 
 
 def _packages(node: Any, key: str = "") -> Iterator[str]:

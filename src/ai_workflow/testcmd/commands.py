@@ -432,17 +432,21 @@ def _recipe(
     name = _first_target(words[1:])
     if name is None:
         return []
-    lookup = {
-        "just": project.just_recipe,
-        "task": project.task_recipe,
-    }.get(tool, project.make_recipe)
-    recipe = lookup(name)
+    recipe = recipe_of(project, tool, name)
     if recipe is None:
         return []
     kind = "make" if tool == "gmake" else tool
     entry = (tool, name)
     inner = resolve(recipe, project, (*via, shlex.join(entry)), depth + 1)
     return _through(inner, kind, entry, command, via, name)
+
+
+def recipe_of(project: Project, tool: str, name: str) -> str | None:
+    """The text of recipe `name` of `tool`'s file (make and gmake read the Makefile)."""
+    lookup = {"just": project.just_recipe, "task": project.task_recipe}.get(
+        tool, project.make_recipe
+    )
+    return lookup(name)
 
 
 ELSEWHERE = frozenset({"-C", "-f", "--file", "--directory", "-d", "--dir", "--working-directory",

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -33,6 +33,7 @@ from ai_workflow.testcmd.commands import (
     Invocation,
     glob_matches,
     normalise_path,
+    recipe_of,
     recognise,
     resolve,
 )
@@ -226,14 +227,25 @@ def parse_taskfile(data: Any) -> dict[str, str]:
 # --------------------------------------------------------------------------- CI
 
 
+GITLAB_CI = ".gitlab-ci.yml"
+
+
+def ci_files(files: Iterable[str]) -> list[str]:
+    """The CI configurations read: GitHub Actions workflows, then `.gitlab-ci.yml`."""
+    files = list(files)
+    workflows = [rel for rel in files if _is_workflow(PurePosixPath(rel))]
+    return workflows + ([GITLAB_CI] if GITLAB_CI in files else [])
+
+
+def _is_workflow(path: PurePosixPath) -> bool:
+    return path.parent.as_posix() == ".github/workflows" and path.suffix in (".yml", ".yaml")
+
+
 def ci_scripts(sources: ProjectSources) -> Iterator[tuple[str, str]]:
     """(where, shell script) of every CI step: GitHub Actions `run`, GitLab CI `script`."""
-    for rel in sources.files:
-        path = PurePosixPath(rel)
-        if path.parent.as_posix() == ".github/workflows" and path.suffix in (".yml", ".yaml"):
-            yield from _github_steps(rel, sources.yaml(rel))
-    if ".gitlab-ci.yml" in sources.file_set:
-        yield from _gitlab_jobs(sources.yaml(".gitlab-ci.yml"))
+    for rel in ci_files(sources.files):
+        data = sources.yaml(rel)
+        yield from _gitlab_jobs(data) if rel == GITLAB_CI else _github_steps(rel, data)
 
 
 def _github_steps(rel: str, data: Any) -> Iterator[tuple[str, str]]:
@@ -336,12 +348,8 @@ def _set_up_entry(
 def _entry_text(entry: Invocation, sources: ProjectSources) -> str:
     """The recipe or script an entry point runs ("" when it cannot be read)."""
     name = entry.program[-1]
-    if entry.framework == "make":
-        return sources.make_recipe(name) or ""
-    if entry.framework == "just":
-        return sources.just_recipe(name) or ""
-    if entry.framework == "task":
-        return sources.task_recipe(name) or ""
+    if entry.framework in ("make", "just", "task"):
+        return recipe_of(sources, entry.framework, name) or ""
     if entry.framework == "npm-script":
         return sources.npm_script(entry.npm_script or name) or ""
     if entry.framework == "script" and normalise_path(name) in sources.file_set:
