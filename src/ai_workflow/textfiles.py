@@ -150,6 +150,20 @@ def line_of(text: str, pattern: str, start: int = 0) -> int | None:
 SHELL_SHEBANG = re.compile(rb"^#!\s*\S*(/|env\s+)(ba|z|k|da)?sh\b")
 
 
+def shebang_program(first_line: str) -> str | None:
+    """The program a `#!` line starts, by its base name (`env`'s first argument for
+    `#!/usr/bin/env bash`); None when the line is no shebang or names nothing."""
+    if not first_line.startswith("#!"):
+        return None
+    words = first_line[2:].split()
+    if not words:
+        return None
+    program = words[0].rsplit("/", 1)[-1]
+    if program == "env":
+        program = next((w for w in words[1:] if not w.startswith("-")), "")
+    return program
+
+
 def has_shell_shebang(path: Path) -> bool:
     """Whether the file starts with a sh/bash/zsh/ksh/dash shebang (a suffix-less script)."""
     head = read_head(path, 64)

@@ -36,7 +36,7 @@ from pathlib import Path
 from ai_workflow.automation import is_automation_file
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.rules.policy import rule_matches
-from ai_workflow.textfiles import read_text
+from ai_workflow.textfiles import read_text, shebang_program
 from ai_workflow.vendored import VendoredFiles
 
 SHELLCHECK_RC_NAMES = frozenset({".shellcheckrc", "shellcheckrc"})
@@ -128,13 +128,4 @@ def posix_script(path: Path, root: Path) -> bool:
     directive = SHELL_DIRECTIVE.search(text)
     if directive is not None:
         return directive.group(1) in POSIX_SHELLS
-    first = text.split("\n", 1)[0]
-    if not first.startswith("#!"):
-        return False
-    words = first[2:].split()
-    if not words:
-        return False
-    program = words[0].rsplit("/", 1)[-1]
-    if program == "env":
-        program = next((w for w in words[1:] if not w.startswith("-")), "")
-    return program in POSIX_SHELLS
+    return shebang_program(text.split("\n", 1)[0]) in POSIX_SHELLS

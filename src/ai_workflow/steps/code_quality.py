@@ -85,7 +85,14 @@ from ai_workflow.project_files import project_files, unsafe_entries
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, pinned_ruff
 from ai_workflow.testcmd.reports import strip_ansi
-from ai_workflow.textfiles import read_bytes, read_head, read_json, read_text, readable_file
+from ai_workflow.textfiles import (
+    read_bytes,
+    read_head,
+    read_json,
+    read_text,
+    readable_file,
+    shebang_program,
+)
 from ai_workflow.tools import Tool, ToolOrigin, resolve_tool
 from ai_workflow.unasked_linters import ShellcheckScope
 from ai_workflow.workdir import excluded_workdirs
@@ -616,15 +623,7 @@ def shell_scripts(target: Path, files: list[str]) -> list[str]:
 
 def _shell_shebang(path: Path) -> bool:
     first = (read_head(path, 200) or b"").split(b"\n", 1)[0]
-    if not first.startswith(b"#!"):
-        return False
-    words = first[2:].decode("utf-8", errors="replace").split()
-    if not words:
-        return False
-    program = words[0].rsplit("/", 1)[-1]
-    if program == "env" and len(words) > 1:
-        program = next((w for w in words[1:] if not w.startswith("-")), "")
-    return program in SHELL_INTERPRETERS
+    return shebang_program(first.decode("utf-8", errors="replace")) in SHELL_INTERPRETERS
 
 
 def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
