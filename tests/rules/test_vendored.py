@@ -76,6 +76,7 @@ def test_warnings_and_document_errors_in_vendored_files_are_info_code_errors_sta
     link = Finding("links/broken-link", Severity.ERROR, "broken link", "third_party/lib/a.md", 3)
     own_link = Finding("links/broken-link", Severity.ERROR, "broken link", "README.md", 3)
     script = Finding("scripts/missing-script", Severity.ERROR, "x", "third_party/lib/faq.rst", 6)
+    mdx = Finding("links/broken-link", Severity.ERROR, "broken link", "third_party/lib/B.MDX", 1)
     kept = screen.apply(
         [
             _warning("tests/sharness.sh"),
@@ -84,6 +85,7 @@ def test_warnings_and_document_errors_in_vendored_files_are_info_code_errors_sta
             link,
             own_link,
             script,
+            mdx,
         ]
     )
     assert [(f.path, f.severity) for f in kept] == [
@@ -93,6 +95,7 @@ def test_warnings_and_document_errors_in_vendored_files_are_info_code_errors_sta
         ("third_party/lib/a.md", Severity.INFO),  # the copy's documents are not the project's
         ("README.md", Severity.ERROR),
         ("third_party/lib/faq.rst", Severity.INFO),  # an example command in the copy's FAQ
+        ("third_party/lib/B.MDX", Severity.INFO),  # any document kind change detection knows
     ]
     assert "sharness 0.3.0" in kept[0].extra["vendored"]
     assert "vendored" not in kept[1].extra

@@ -26,9 +26,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from ai_workflow.changes.classify import DOC_EXT
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.release_archive import MISSING_PATH_RULES, archive_note, release_archive
 
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
 
 COUNT_KEYS = ("disabled", "ignored", "suppressed", "outside_diff", "baselined")
 """What the policy did to a step's findings (the engine keeps the counts in the step's data)."""
-DOCUMENT_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc")
-"""Documents: an error found in a vendored copy's document is info like its warnings."""
 
 
 def pattern_matches(rule_id: str, pattern: str) -> bool:
@@ -143,7 +142,7 @@ class RulePolicy:
         vendored = None
         if finding.severity is Severity.WARNING or (
             finding.severity is Severity.ERROR
-            and (finding.path or "").lower().endswith(DOCUMENT_SUFFIXES)
+            and PurePosixPath((finding.path or "").lower()).suffix in DOC_EXT
         ):
             vendored = self.vendored.reason(finding.path)
             if vendored is not None and severity is None:
