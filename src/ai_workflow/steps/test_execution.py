@@ -10,7 +10,9 @@ only the exit status counts.
 A run that could not test anything because this machine lacks what the project declares (no
 network to download its modules, its packages not installed, pytest missing from its
 interpreter) is "tests could not run", a warning with how to fix the environment, never an
-error about the project (`ai_workflow.testcmd.environment`). A project that has tests but no
+error about the project (`ai_workflow.testcmd.environment`). A permission test that fails because
+the suite runs as root (root ignores file permissions) is a warning that says so
+(`ai_workflow.testcmd.as_root`). A project that has tests but no
 runner we can find is a warning too, never a silent pass. Text from the runner's output is
 stripped of terminal escapes before it becomes a message.
 """
@@ -27,6 +29,7 @@ from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.project_files import project_files
 from ai_workflow.techstack import TechStack, detect_stack
+from ai_workflow.testcmd.as_root import ROOT_NOTE, root_caused, running_as_root
 from ai_workflow.testcmd.ci_packages import ci_installed_packages, missing_packages
 from ai_workflow.testcmd.environment import (
     MachineCause,
@@ -331,13 +334,15 @@ def _report(
     outcome.data["failures"] = [{**asdict(f), "message": redact(f.message).text} for f in failures]
     failures, missing = _environment_failures(ctx, plan, stack, failures)
     failures, doubt = _machine_failures(ctx, outcome, failures)
+    as_root = running_as_root()
     for failure in failures:
         rule = "tests/failed" if failure.kind == "failed" else "tests/error"
         first = failure.message.strip().splitlines()[0] if failure.message.strip() else failure.kind
+        why = ROOT_NOTE if root_caused(ctx.target, failure, as_root=as_root) else doubt
         outcome.add(
             rule,
-            "warning" if doubt else "error",
-            f"{failure.name}: {first}" + (f" ({doubt})" if doubt else ""),
+            "warning" if why else "error",
+            f"{failure.name}: {first}" + (f" ({why})" if why else ""),
             failure.path,
             failure.line,
             test=failure.name,
