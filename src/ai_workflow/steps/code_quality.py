@@ -9,7 +9,8 @@ Severity mapping:
   parses but not on the oldest Python the project targets), `E902` (unreadable file), undefined
   names (`F821`-`F823`) and statements outside their block (`F7xx`) are errors; `RUF100`/`RUF101`
   (noqa comments that the running ruff version finds unused or redirected: about the linter, not
-  the code) are info; every other rule is a warning (ruff has no severities of its own). Where the
+  the code) are info, and so is `F401` on a package's `__init__.py` re-exporting its own modules
+  (`from .x import y`: its public API, `ai_workflow.ruff_reexports`); every other rule is a warning (ruff has no severities of its own). Where the
   project's configuration chooses no rules, only the classic default set and its `extend-select`
   are reported, whatever ruff's version enables by default (`ai_workflow.ruff_scope`), unless the
   project's own ruff or the version it pins ran (`ai_workflow.pinned_tools`).
@@ -83,6 +84,7 @@ from ai_workflow.findings import Finding, Severity
 from ai_workflow.pinned_tools import pinned_tool
 from ai_workflow.project_files import project_files, unsafe_entries
 from ai_workflow.pysource import PySyntaxError, parse_python
+from ai_workflow.ruff_reexports import reexports_as_info
 from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, pinned_ruff
 from ai_workflow.testcmd.reports import strip_ansi
 from ai_workflow.textfiles import (
@@ -451,6 +453,7 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
         scopes.for_file(rel)
     own = tool.origin in (ToolOrigin.PROJECT, ToolOrigin.PINNED)
     kept, left_out = _chosen_rules(findings, scopes, own_ruff=own)
+    kept = reexports_as_info(kept, ctx.target)
     checked = f"{tool.describe()}: {len(python_files)} Python files; rules: {scopes.describe()}"
     if left_out:
         checked += (
