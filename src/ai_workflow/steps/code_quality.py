@@ -10,9 +10,9 @@ Severity mapping:
   names (`F821`-`F823`) and statements outside their block (`F7xx`) are errors; `RUF100`/`RUF101`
   (noqa comments that the running ruff version finds unused or redirected: about the linter, not
   the code) are info, and so is `F401` on a package's `__init__.py` re-exporting its own modules
-  (`from .x import y`: its public API, `ai_workflow.ruff_reexports`); every other rule is a warning (ruff has no severities of its own). Where the
-  project's configuration chooses no rules, only the classic default set and its `extend-select`
-  are reported, whatever ruff's version enables by default (`ai_workflow.ruff_scope`), unless the
+  (`from .x import y`: its public API, `ai_workflow.ruff_reexports`); every other rule is a
+  warning (ruff has no severities of its own). Where the project's configuration chooses no
+  rules, only the classic default set and its `extend-select` are reported, whatever ruff's version enables by default (`ai_workflow.ruff_scope`), unless the
   project's own ruff or the version it pins ran (`ai_workflow.pinned_tools`).
 - shellcheck: its levels, with `error` kept for what does not parse (SC1xxx): its other
   "errors" are likely bugs, not certain ones (SC2068, SC2145) -> warning; `warning` -> warning;
