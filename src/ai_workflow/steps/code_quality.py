@@ -12,8 +12,9 @@ Severity mapping:
   the code) are info, and so is `F401` on a package's `__init__.py` re-exporting its own modules
   (`from .x import y`: its public API, `ai_workflow.ruff_reexports`); every other rule is a
   warning (ruff has no severities of its own). Where the project's configuration chooses no
-  rules, only the classic default set and its `extend-select` are reported, whatever ruff's version enables by default (`ai_workflow.ruff_scope`), unless the
-  project's own ruff or the version it pins ran (`ai_workflow.pinned_tools`).
+  rules, only the classic default set and its `extend-select` are reported, whatever ruff's
+  version enables by default (`ai_workflow.ruff_scope`), unless the project's own ruff or the
+  version it pins ran (`ai_workflow.pinned_tools`).
 - shellcheck: its levels, with `error` kept for what does not parse (SC1xxx): its other
   "errors" are likely bugs, not certain ones (SC2068, SC2145) -> warning; `warning` -> warning;
   `info` and `style` (suggestions, as `shellcheck -S warning` leaves them out) -> info. Info
