@@ -85,8 +85,9 @@ from ai_workflow.findings import Finding, Severity
 from ai_workflow.pinned_tools import pinned_tool
 from ai_workflow.project_files import project_files, unsafe_entries
 from ai_workflow.pysource import PySyntaxError, parse_python
+from ai_workflow.ruff_pin import ruff_pin
 from ai_workflow.ruff_reexports import reexports_as_info
-from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, pinned_ruff
+from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes
 from ai_workflow.testcmd.reports import strip_ansi
 from ai_workflow.textfiles import (
     read_bytes,
@@ -469,15 +470,16 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
 
 
 def _pinned_ruff(ctx: StepContext, found: Tool) -> tuple[Tool, str | None]:
-    """The ruff the project pins in `.pre-commit-config.yaml` in place of a different bundled
-    or PATH one (see `ai_workflow.pinned_tools`); a project's own installation stays."""
-    pinned = pinned_ruff(ctx.target)
-    if found.origin is ToolOrigin.PROJECT or not pinned or pinned == found.version:
+    """The ruff the project pins (`ai_workflow.ruff_pin`: its required-version, pre-commit
+    hook, lockfile or requirements) in place of a different bundled or PATH one (see
+    `ai_workflow.pinned_tools`); a project's own installation stays."""
+    pin = ruff_pin(ctx.target)
+    if found.origin is ToolOrigin.PROJECT or pin is None or pin.version == found.version:
         return found, None
-    where = f"the project pins ruff {pinned} (.pre-commit-config.yaml)"
+    where = f"the project pins ruff {pin.version} ({pin.source})"
     if not ctx.config.tech_stack.pinned_tools:
         return found, f"{where}; tech_stack.pinned_tools is off"
-    tool, problem = pinned_tool(ctx, "ruff", pinned)
+    tool, problem = pinned_tool(ctx, "ruff", pin.version)
     if tool is None:
         return found, f"{where}: {problem}; ran {found.name} {found.version} instead"
     return tool, None
