@@ -32,9 +32,11 @@ from ai_workflow.techstack import TechStack, detect_stack
 from ai_workflow.testcmd.as_root import ROOT_NOTE, root_caused, running_as_root
 from ai_workflow.testcmd.ci_packages import ci_installed_packages, missing_packages
 from ai_workflow.testcmd.environment import (
+    GoDownloads,
     MachineCause,
     Unavailable,
     download_failure,
+    go_partial_download,
     machine_cause,
     missing_node_packages,
     missing_python_module,
@@ -333,6 +335,7 @@ def _report(
     # the data reaches the checkpoint and dependent steps: no secret a test printed goes along
     outcome.data["failures"] = [{**asdict(f), "message": redact(f.message).text} for f in failures]
     failures, missing = _environment_failures(ctx, plan, stack, failures)
+    failures, unbuilt = _go_downloads(plan, result, failures)
     failures, doubt = _machine_failures(ctx, outcome, failures)
     as_root = running_as_root()
     for failure in failures:
@@ -350,12 +353,14 @@ def _report(
         )
     if missing is not None:
         _not_run(outcome, missing)
+    if unbuilt is not None:
+        _not_run(outcome, unbuilt.unavailable())
     no_tests = counts.total == 0 or (
         plan.framework == "pytest" and result.returncode == PYTEST_NO_TESTS
     )
-    if no_tests and missing is None:
+    if no_tests and missing is None and unbuilt is None:
         outcome.add("tests/none-collected", "warning", f"`{plan.display}` found no tests to run")
-    elif result.returncode != 0 and not report.failures:
+    elif result.returncode != 0 and not report.failures and (unbuilt is None or unbuilt.others):
         outcome.add(
             "tests/command-failed",
             "error",
@@ -406,6 +411,21 @@ def _environment_failures(
         "install the project's dependencies into that environment (e.g. `pip install -e .` "
         "or `pip install -r requirements.txt`)",
     )
+
+
+def _go_downloads(
+    plan: Plan, result: CommandResult, failures: list[FailedTest]
+) -> tuple[list[FailedTest], GoDownloads | None]:
+    """The failures that are the project's, and the go packages that could not be built
+    because their modules could not be downloaded here (one warning for all, not an error
+    per package); a test that ran and failed stays a failure."""
+    if plan.framework != "go-test" or result.returncode == 0:
+        return failures, None
+    unbuilt = go_partial_download(strip_ansi(result.stderr + "\n" + result.stdout))
+    if unbuilt is None:
+        return failures, None
+    kept = [f for f in failures if not (f.kind == "error" and f.name in unbuilt.packages)]
+    return kept, unbuilt
 
 
 def _machine_failures(
