@@ -3,11 +3,11 @@
 A runner that could not fetch or find what the project declares (no network to the Go module
 proxy or a package registry, `node_modules` never installed, a declared Python dependency or
 pytest missing from the interpreter) has tested nothing: the step reports "tests could not run"
-with the reason and how to provide the environment, never a failing project. What the project
-itself must provide stays a real failure (and when only some go packages lacked their modules
-while the others ran, those packages are one warning, `go_partial_download`, and the tests that
-ran keep their results): a missing module of its own, a relative import, an
-import of something it does not declare, a `go.sum` entry it lacks.
+with the reason and how to provide the environment, never a failing project. When only some go
+packages could not be built for want of their modules while the others ran, those packages are
+one such warning (`go_partial_download`) and the tests that ran keep their results. What the
+project itself must provide stays a real failure: a missing module of its own, a relative
+import, an import of something it does not declare, a `go.sum` entry it lacks.
 """
 
 from __future__ import annotations
