@@ -7,11 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ai_workflow.config import Config
 from ai_workflow.findings import Severity
 from ai_workflow.steps import test_execution
-from ai_workflow.testcmd.as_root import root_caused, running_as_root
+from ai_workflow.testcmd.as_root import _removes_permission, root_caused, running_as_root
 from ai_workflow.testcmd.reports import FailedTest
 from tests.helpers import make_repo, step_context
 
@@ -89,3 +91,11 @@ def test_which_chmods_take_a_permission_away(tmp_path: Path, line: str, removes:
     (tmp_path / "t.bats").write_text(f'@test "x" {{\n  {line}\n  false\n}}\n', encoding="utf-8")
     failure = FailedTest("t.bats.x", "failed", "failed", "t.bats", 3)
     assert root_caused(tmp_path, failure, as_root=True) is removes
+
+
+@given(mode=st.integers(min_value=0, max_value=0o777))
+@settings(max_examples=60, deadline=None)
+def test_an_octal_chmod_counts_exactly_when_the_owner_loses_read_or_write(mode: int) -> None:
+    owner = mode >> 6
+    assert _removes_permission(f" {mode:03o} file") is (owner & 0o6 != 0o6)
+    assert _removes_permission(f"(path, 0o{mode:o})") is (owner & 0o6 != 0o6)
