@@ -1,9 +1,10 @@
 """Run the linter version a project pins, as its own checks do.
 
-A project that pins ruff (`.pre-commit-config.yaml`) is lint-clean at that version. A newer ruff,
-such as the one ai-workflow ships, adds rules and changes others: on a project that selects `ALL`
-it reports dozens of findings the maintainers never see and would not act on. Like pre-commit,
-we install the pinned version once, from the package index, into the work directory
+A project that pins ruff (`ai_workflow.ruff_pin`: its required-version, pre-commit hook,
+lockfile or requirements) is lint-clean at that version. A newer ruff, such as the one
+ai-workflow ships, adds rules and changes others: on a project that selects `ALL` it reports
+dozens of findings the maintainers never see and would not act on. Like pre-commit, we install
+the pinned version once, from the package index, into the work directory
 (`tools/<name>-<version>/`) and run that. When it cannot be installed (offline, no pip) the
 bundled copy runs and the report says so; a failed installation is retried a day later, not on
 every run.

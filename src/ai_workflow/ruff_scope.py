@@ -133,20 +133,3 @@ def _strings(value: Any) -> list[str] | None:
     if not isinstance(value, list):
         return None
     return [v for v in value if isinstance(v, str)]
-
-
-_PRE_COMMIT_RUFF = re.compile(
-    r"astral-sh/ruff-pre-commit\S*\s*\n\s*rev:\s*['\"]?([\w.\-]+)['\"]?(?:\s*#\s*frozen:\s*(\S+))?"
-)
-
-
-def pinned_ruff(target: Path) -> str | None:
-    """The ruff version the project's pre-commit configuration pins (`v0.15.9`), if any."""
-    text = read_utf8(target / ".pre-commit-config.yaml", root=target)
-    if text is None:
-        return None
-    match = _PRE_COMMIT_RUFF.search(text)
-    if match is None:
-        return None
-    version = match.group(2) or match.group(1)
-    return version.removeprefix("v") if re.match(r"v?\d", version) else None

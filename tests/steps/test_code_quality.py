@@ -971,3 +971,31 @@ def test_eslint_older_than_6_8_gets_no_unmatched_pattern_option() -> None:
     assert option("5.15.3") == []
     assert option("6.8.0") == option("9.12.0") == ["--no-error-on-unmatched-pattern"]
     assert option(None) == option("not-a-version") == ["--no-error-on-unmatched-pattern"]
+
+
+REEXPORTS = {
+    "src/pkg/__init__.py": (
+        "from .fields import Field\nfrom pkg.schema import Schema\nfrom . import fields\nimport os\n"
+    ),
+    "src/pkg/fields.py": "class Field:\n    pass\n",
+    "src/pkg/schema.py": "import json\n\nclass Schema:\n    pass\n",
+    "src/pkg/sub/__init__.py": "from pkg.sub.x import y\n",
+    "src/pkg/sub/x.py": "y = 1\n",
+}
+
+
+def test_unused_imports_re_exported_by_a_packages_init_are_info(tmp_path: Path) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", REEXPORTS))
+    unused = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F401"}
+    assert unused == {
+        # the package's own modules re-exported by its __init__.py: its public API
+        ("src/pkg/__init__.py", 1): Severity.INFO,
+        ("src/pkg/__init__.py", 2): Severity.INFO,
+        ("src/pkg/__init__.py", 3): Severity.INFO,
+        ("src/pkg/sub/__init__.py", 1): Severity.INFO,
+        # another distribution's module in __init__.py, and an unused import in a module
+        ("src/pkg/__init__.py", 4): Severity.WARNING,
+        ("src/pkg/schema.py", 1): Severity.WARNING,
+    }
+    info = _find(outcome, "ruff/F401", "src/pkg/sub/__init__.py")
+    assert "public API" in info.message

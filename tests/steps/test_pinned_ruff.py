@@ -149,3 +149,18 @@ def test_a_py_file_in_another_language_is_not_linted_as_python(tmp_path: Path) -
     }
     outcome = _run(make_repo(tmp_path / "proj", files))
     assert {f.path for f in outcome.findings if f.rule == "ruff/syntax-error"} == {"real.py"}
+
+
+def test_a_pin_in_a_lockfile_runs_that_release_a_range_runs_the_bundled_ruff(
+    tmp_path: Path, local_index: Path
+) -> None:
+    build_wheel(local_index)
+    locked = {
+        "mod.py": "import os\n",
+        "uv.lock": f'version = 1\n\n[[package]]\nname = "ruff"\nversion = "{PIN}"\n',
+    }
+    outcome = _run(make_repo(tmp_path / "locked", locked))
+    assert _rules(outcome) == {"ruff/PIN001"}  # only what the pinned release reports
+    # a range pins no release: the bundled ruff runs and its findings stay
+    ranged = {"mod.py": "import os\n", "requirements-dev.txt": f"ruff>={PIN}\n"}
+    assert _rules(_run(make_repo(tmp_path / "ranged", ranged))) == {"ruff/F401"}

@@ -295,6 +295,43 @@ def test_modules_that_cannot_be_downloaded_mean_the_tests_could_not_run(
     assert "missing go.sum entry" in broken.findings[0].message
 
 
+UNREACHABLE_PROXY = {  # a module proxy that refuses connections: no network, deterministic
+    "GOPROXY": "http://127.0.0.1:9",
+    "GOFLAGS": "-mod=readonly",
+    "GOSUMDB": "off",
+}
+FAKE_SUM = "h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+
+@needs_go
+def test_packages_whose_modules_cannot_be_downloaded_are_one_warning_beside_real_failures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in UNREACHABLE_PROXY.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("GOMODCACHE", str(tmp_path / "modcache"))  # nothing downloaded before
+    uses_dep = 'package {0}\n\nimport (\n\t"testing"\n\n\t_ "example.com/dep"\n)\n\nfunc TestX(t *testing.T) {{}}\n'
+    files = {
+        **GO_MODULE,  # builds and runs: TestPlanted fails, a real failure
+        "go.mod": "module example.com/calc\n\ngo 1.18\n\nrequire example.com/dep v1.0.0\n",
+        "go.sum": f"example.com/dep v1.0.0 {FAKE_SUM}\nexample.com/dep v1.0.0/go.mod {FAKE_SUM}\n",
+        "wrap/wrap.go": "package wrap\n",
+        "wrap/wrap_test.go": uses_dep.format("wrap"),
+        "more/more.go": "package more\n",
+        "more/more_test.go": uses_dep.format("more"),
+    }
+    root = make_repo(tmp_path / "go", files)
+    outcome = run_step(root)
+    assert shown(outcome) == [
+        ("error", "tests/failed", "calc_test.go", 13),
+        ("warning", "tests/environment-incomplete", None, None),
+    ]
+    message = outcome.findings[1].message
+    assert "2 package(s) could not be built" in message
+    assert "example.com/calc/more, example.com/calc/wrap" in message
+    assert "example.com/dep@v1.0.0" in message and "`go mod download`" in message
+
+
 # --------------------------------------------------------------------------- npm and pip
 
 

@@ -9,10 +9,12 @@ Severity mapping:
   parses but not on the oldest Python the project targets), `E902` (unreadable file), undefined
   names (`F821`-`F823`) and statements outside their block (`F7xx`) are errors; `RUF100`/`RUF101`
   (noqa comments that the running ruff version finds unused or redirected: about the linter, not
-  the code) are info; every other rule is a warning (ruff has no severities of its own). Where the
-  project's configuration chooses no rules, only the classic default set and its `extend-select`
-  are reported, whatever ruff's version enables by default (`ai_workflow.ruff_scope`), unless the
-  project's own ruff or the version it pins ran (`ai_workflow.pinned_tools`).
+  the code) are info, and so is `F401` on a package's `__init__.py` re-exporting its own modules
+  (`from .x import y`: its public API, `ai_workflow.ruff_reexports`); every other rule is a
+  warning (ruff has no severities of its own). Where the project's configuration chooses no
+  rules, only the classic default set and its `extend-select` are reported, whatever ruff's
+  version enables by default (`ai_workflow.ruff_scope`), unless the project's own ruff or the
+  version it pins ran (`ai_workflow.pinned_tools`).
 - shellcheck: its levels, with `error` kept for what does not parse (SC1xxx): its other
   "errors" are likely bugs, not certain ones (SC2068, SC2145) -> warning; `warning` -> warning;
   `info` and `style` (suggestions, as `shellcheck -S warning` leaves them out) -> info. Info
@@ -83,7 +85,9 @@ from ai_workflow.findings import Finding, Severity
 from ai_workflow.pinned_tools import pinned_tool
 from ai_workflow.project_files import project_files, unsafe_entries
 from ai_workflow.pysource import PySyntaxError, parse_python
-from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, pinned_ruff
+from ai_workflow.ruff_pin import ruff_pin
+from ai_workflow.ruff_reexports import reexports_as_info
+from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes
 from ai_workflow.testcmd.reports import strip_ansi
 from ai_workflow.textfiles import (
     read_bytes,
@@ -451,6 +455,7 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
         scopes.for_file(rel)
     own = tool.origin in (ToolOrigin.PROJECT, ToolOrigin.PINNED)
     kept, left_out = _chosen_rules(findings, scopes, own_ruff=own)
+    kept = reexports_as_info(kept, ctx.target)
     checked = f"{tool.describe()}: {len(python_files)} Python files; rules: {scopes.describe()}"
     if left_out:
         checked += (
@@ -465,15 +470,16 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
 
 
 def _pinned_ruff(ctx: StepContext, found: Tool) -> tuple[Tool, str | None]:
-    """The ruff the project pins in `.pre-commit-config.yaml` in place of a different bundled
-    or PATH one (see `ai_workflow.pinned_tools`); a project's own installation stays."""
-    pinned = pinned_ruff(ctx.target)
-    if found.origin is ToolOrigin.PROJECT or not pinned or pinned == found.version:
+    """The ruff the project pins (`ai_workflow.ruff_pin`: its required-version, pre-commit
+    hook, lockfile or requirements) in place of a different bundled or PATH one (see
+    `ai_workflow.pinned_tools`); a project's own installation stays."""
+    pin = ruff_pin(ctx.target)
+    if found.origin is ToolOrigin.PROJECT or pin is None or pin.version == found.version:
         return found, None
-    where = f"the project pins ruff {pinned} (.pre-commit-config.yaml)"
+    where = f"the project pins ruff {pin.version} ({pin.source})"
     if not ctx.config.tech_stack.pinned_tools:
         return found, f"{where}; tech_stack.pinned_tools is off"
-    tool, problem = pinned_tool(ctx, "ruff", pinned)
+    tool, problem = pinned_tool(ctx, "ruff", pin.version)
     if tool is None:
         return found, f"{where}: {problem}; ran {found.name} {found.version} instead"
     return tool, None

@@ -10,7 +10,9 @@ only the exit status counts.
 A run that could not test anything because this machine lacks what the project declares (no
 network to download its modules, its packages not installed, pytest missing from its
 interpreter) is "tests could not run", a warning with how to fix the environment, never an
-error about the project (`ai_workflow.testcmd.environment`). A project that has tests but no
+error about the project (`ai_workflow.testcmd.environment`). A permission test that fails because
+the suite runs as root (root ignores file permissions) is a warning that says so
+(`ai_workflow.testcmd.as_root`). A project that has tests but no
 runner we can find is a warning too, never a silent pass. Text from the runner's output is
 stripped of terminal escapes before it becomes a message.
 """
@@ -27,11 +29,14 @@ from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.project_files import project_files
 from ai_workflow.techstack import TechStack, detect_stack
+from ai_workflow.testcmd.as_root import ROOT_NOTE, root_caused, running_as_root
 from ai_workflow.testcmd.ci_packages import ci_installed_packages, missing_packages
 from ai_workflow.testcmd.environment import (
+    GoDownloads,
     MachineCause,
     Unavailable,
     download_failure,
+    go_partial_download,
     machine_cause,
     missing_node_packages,
     missing_python_module,
@@ -330,14 +335,17 @@ def _report(
     # the data reaches the checkpoint and dependent steps: no secret a test printed goes along
     outcome.data["failures"] = [{**asdict(f), "message": redact(f.message).text} for f in failures]
     failures, missing = _environment_failures(ctx, plan, stack, failures)
+    failures, unbuilt = _go_downloads(plan, result, failures)
     failures, doubt = _machine_failures(ctx, outcome, failures)
+    as_root = running_as_root()
     for failure in failures:
         rule = "tests/failed" if failure.kind == "failed" else "tests/error"
         first = failure.message.strip().splitlines()[0] if failure.message.strip() else failure.kind
+        why = ROOT_NOTE if root_caused(ctx.target, failure, as_root=as_root) else doubt
         outcome.add(
             rule,
-            "warning" if doubt else "error",
-            f"{failure.name}: {first}" + (f" ({doubt})" if doubt else ""),
+            "warning" if why else "error",
+            f"{failure.name}: {first}" + (f" ({why})" if why else ""),
             failure.path,
             failure.line,
             test=failure.name,
@@ -345,12 +353,14 @@ def _report(
         )
     if missing is not None:
         _not_run(outcome, missing)
+    if unbuilt is not None:
+        _not_run(outcome, unbuilt.unavailable())
     no_tests = counts.total == 0 or (
         plan.framework == "pytest" and result.returncode == PYTEST_NO_TESTS
     )
-    if no_tests and missing is None:
+    if no_tests and missing is None and unbuilt is None:
         outcome.add("tests/none-collected", "warning", f"`{plan.display}` found no tests to run")
-    elif result.returncode != 0 and not report.failures:
+    elif result.returncode != 0 and not report.failures and (unbuilt is None or unbuilt.others):
         outcome.add(
             "tests/command-failed",
             "error",
@@ -401,6 +411,21 @@ def _environment_failures(
         "install the project's dependencies into that environment (e.g. `pip install -e .` "
         "or `pip install -r requirements.txt`)",
     )
+
+
+def _go_downloads(
+    plan: Plan, result: CommandResult, failures: list[FailedTest]
+) -> tuple[list[FailedTest], GoDownloads | None]:
+    """The failures that are the project's, and the go packages that could not be built
+    because their modules could not be downloaded here (one warning for all, not an error
+    per package); a test that ran and failed stays a failure."""
+    if plan.framework != "go-test" or result.returncode == 0:
+        return failures, None
+    unbuilt = go_partial_download(strip_ansi(result.stderr + "\n" + result.stdout))
+    if unbuilt is None:
+        return failures, None
+    kept = [f for f in failures if not (f.kind == "error" and f.name in unbuilt.packages)]
+    return kept, unbuilt
 
 
 def _machine_failures(

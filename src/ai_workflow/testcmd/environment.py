@@ -3,13 +3,16 @@
 A runner that could not fetch or find what the project declares (no network to the Go module
 proxy or a package registry, `node_modules` never installed, a declared Python dependency or
 pytest missing from the interpreter) has tested nothing: the step reports "tests could not run"
-with the reason and how to provide the environment, never a failing project. What the project
-itself must provide stays a real failure: a missing module of its own, a relative import, an
-import of something it does not declare, a `go.sum` entry it lacks.
+with the reason and how to provide the environment, never a failing project. When only some go
+packages could not be built for want of their modules while the others ran, those packages are
+one such warning (`go_partial_download`) and the tests that ran keep their results. What the
+project itself must provide stays a real failure: a missing module of its own, a relative
+import, an import of something it does not declare, a `go.sum` entry it lacks.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Collection, Iterable, Sequence
@@ -110,6 +113,86 @@ def _go_download_error(output: str) -> str | None:
         if GO_FETCH.search(line) and NETWORK.search(line):
             return line
     return None
+
+
+GO_PACKAGE_HEADER = re.compile(r"^# (?P<package>\S+)")
+GO_PACKAGE_FAILED = re.compile(r"^FAIL\s+(?P<package>\S+) \[(?:setup|build) failed\]", re.MULTILINE)
+GO_MODULE = re.compile(r"(?P<module>[\w.~/-]+@v[\w.+-]+): ")
+
+
+@dataclass(frozen=True)
+class GoDownloads:
+    """`go test` packages that could not be built because their modules could not be
+    downloaded, beside packages that built and ran; `others` failed to build for another
+    reason (the project's own)."""
+
+    packages: tuple[str, ...]
+    modules: tuple[str, ...]
+    others: tuple[str, ...]
+
+    def unavailable(self) -> Unavailable:
+        shown = ", ".join(self.packages[:5]) + (
+            f" and {len(self.packages) - 5} more" if len(self.packages) > 5 else ""
+        )
+        modules = f" ({', '.join(self.modules)})" if self.modules else ""
+        return Unavailable(
+            f"{len(self.packages)} package(s) could not be built, because go could not "
+            f"download the modules they need{modules}: {shown}",
+            GO_FIX,
+        )
+
+
+def go_partial_download(output: str) -> GoDownloads | None:
+    """The packages of a `go test` run (whose other packages ran) that failed to build only
+    because a module could not be downloaded here (no network to the module proxy), read
+    from go's `# package` blocks (text, or `build-output` events of `go test -json`). None
+    when no package failed that way: a compile error, a missing `go.sum` entry or a module
+    the proxy does not have is the project's."""
+    text = _go_build_text(output)
+    blocks: dict[str, list[str]] = {}
+    package = ""
+    for line in text.splitlines():
+        header = GO_PACKAGE_HEADER.match(line)
+        if header:
+            package = header.group("package").split(" ", 1)[0]
+            blocks.setdefault(package, [])
+        elif package:
+            blocks[package].append(line)
+    downloads = {
+        name: [line for line in lines if _go_download_error(line)] for name, lines in blocks.items()
+    }
+    packages = sorted(name for name, lines in downloads.items() if lines)
+    if not packages:
+        return None
+    modules = sorted(
+        {
+            m.group("module")
+            for name in packages
+            for line in downloads[name]
+            for m in GO_MODULE.finditer(line)
+        }
+    )
+    failed = {m.group("package") for m in GO_PACKAGE_FAILED.finditer(text)} | set(blocks)
+    others = sorted(failed - set(packages))
+    return GoDownloads(tuple(packages), tuple(modules), tuple(others))
+
+
+def _go_build_text(output: str) -> str:
+    """go's build output as text: `build-output` events of `go test -json` (Go 1.24 and
+    later) become the `# package` blocks older versions print."""
+    lines = []
+    for line in output.splitlines():
+        event = None
+        if line.startswith("{"):
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:
+                event = None
+        if not isinstance(event, dict):
+            lines.append(line)
+        elif "Test" not in event and event.get("Action") in ("build-output", "output"):
+            lines.append(str(event.get("Output", "")).rstrip("\n"))
+    return "\n".join(lines)
 
 
 def missing_node_packages(target: Path, output: str) -> Unavailable | None:

@@ -1,0 +1,101 @@
+"""A permission test that fails only because the suite runs as root is a warning naming root;
+any other failed test stays an error."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ai_workflow.config import Config
+from ai_workflow.findings import Severity
+from ai_workflow.steps import test_execution
+from ai_workflow.testcmd.as_root import _removes_permission, root_caused, running_as_root
+from ai_workflow.testcmd.reports import FailedTest
+from tests.helpers import make_repo, step_context
+
+BATS_FILES = {
+    "bin/tool": '#!/usr/bin/env bash\nset -e\ntouch "$1/out"\necho 2\n',
+    "test/tool.bats": (
+        "#!/usr/bin/env bats\n"
+        "\n"
+        '@test "refuses a read-only directory" {\n'
+        '  dir="$BATS_TEST_TMPDIR/ro"\n'
+        '  mkdir -p "$dir"\n'
+        '  chmod -w "$dir"\n'
+        '  run bash bin/tool "$dir"\n'
+        '  [ "$status" -ne 0 ]\n'
+        "}\n"
+        "\n"
+        '@test "prints one" {\n'
+        '  dir="$BATS_TEST_TMPDIR/rw"\n'
+        '  mkdir -p "$dir"\n'
+        '  run bash bin/tool "$dir"\n'
+        '  [ "$output" = 1 ]\n'
+        "}\n"
+    ),
+}
+
+
+@pytest.mark.skipif(shutil.which("bats") is None, reason="bats is not installed")
+@pytest.mark.skipif(not running_as_root(), reason="the class shows only when run as root")
+def test_a_permission_test_failing_as_root_is_a_warning_the_other_failure_an_error(
+    tmp_path: Path,
+) -> None:
+    root = make_repo(tmp_path / "tool", BATS_FILES)
+    outcome = test_execution.run(step_context(root, test_execution.SPEC, config=Config()))
+    failed = {
+        f.extra["test"].rsplit(".", 1)[-1]: f for f in outcome.findings if f.rule == "tests/failed"
+    }
+    assert set(failed) == {"refuses a read-only directory", "prints one"}
+    denied = failed["refuses a read-only directory"]
+    assert denied.severity == Severity.WARNING
+    assert "run as root" in denied.message
+    real = failed["prints one"]
+    assert real.severity == Severity.ERROR
+    assert "root" not in real.message
+
+
+def test_root_cause_needs_root_and_a_permission_test(tmp_path: Path) -> None:
+    (tmp_path / "t.bats").write_text(BATS_FILES["test/tool.bats"], encoding="utf-8")
+    chmods = FailedTest("t.bats.refuses a read-only directory", "failed", "failed", "t.bats", 8)
+    other = FailedTest("t.bats.prints one", "failed", '`[ "$output" = 1 ]\' failed', "t.bats", 15)
+    said = FailedTest(
+        "test_save", "failed", "expected PermissionError: [Errno 13] Permission denied"
+    )
+    assert root_caused(tmp_path, chmods, as_root=True)
+    assert root_caused(tmp_path, said, as_root=True)
+    assert not root_caused(tmp_path, other, as_root=True)  # the chmod is in another test
+    # as a normal user, a permission test that fails is the project's
+    assert not root_caused(tmp_path, chmods, as_root=False)
+    assert not root_caused(tmp_path, said, as_root=False)
+
+
+@pytest.mark.parametrize(
+    ("line", "removes"),
+    [
+        ("chmod -w dir", True),
+        ("chmod a-r file", True),
+        ("chmod 000 file", True),
+        ("os.chmod(path, 0o444)", True),
+        ("chmod 0555 dir", True),
+        ("chmod +x script", False),
+        ("chmod 755 script", False),
+        ("os.chmod(path, 0o644)", False),
+    ],
+)
+def test_which_chmods_take_a_permission_away(tmp_path: Path, line: str, removes: bool) -> None:
+    (tmp_path / "t.bats").write_text(f'@test "x" {{\n  {line}\n  false\n}}\n', encoding="utf-8")
+    failure = FailedTest("t.bats.x", "failed", "failed", "t.bats", 3)
+    assert root_caused(tmp_path, failure, as_root=True) is removes
+
+
+@given(mode=st.integers(min_value=0, max_value=0o777))
+@settings(max_examples=60, deadline=None)
+def test_an_octal_chmod_counts_exactly_when_the_owner_loses_read_or_write(mode: int) -> None:
+    owner = mode >> 6
+    assert _removes_permission(f" {mode:03o} file") is (owner & 0o6 != 0o6)
+    assert _removes_permission(f"(path, 0o{mode:o})") is (owner & 0o6 != 0o6)
