@@ -679,3 +679,11 @@ def test_an_offline_download_is_the_environment_only_for_commands_we_cannot_look
     assert download_failure("make", "wget: unable to resolve host address 'x.org'") is not None
     assert download_failure("pytest", curl) is None  # a runner's own report says what failed
     assert download_failure("script", "curl: (22) The requested URL returned error: 404") is None
+
+
+def test_an_offline_download_is_quoted_without_curls_progress_meter() -> None:
+    from ai_workflow.testcmd.environment import download_failure
+
+    meter = "  0     0    0     0    0     0      0      0 --:--:-- --:--:-- --:--:--     0"
+    found = download_failure("script", f"{meter}curl: (6) Could not resolve host: x.org\n")
+    assert found is not None and "(curl: (6) Could not resolve host: x.org)" in found.reason

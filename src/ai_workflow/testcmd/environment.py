@@ -54,11 +54,12 @@ JVM_FIX = (
     "`./gradlew dependencies`), or configure a reachable mirror"
 )
 OFFLINE_DOWNLOAD = re.compile(
-    r"^.*(?:curl: \(\d+\) (?:Could not resolve (?:host|proxy)|Failed to connect|"
+    r"(?:curl: \(\d+\) (?:Could not resolve (?:host|proxy)|Failed to connect|"
     r"Couldn't connect|Connection timed out|Resolving timed out)"
     r"|wget: unable to resolve host address"
     r"|Resolving \S+ \([^)]*\)?\.*\s*failed: (?:Name or service not known|Temporary failure)"
-    r"|fatal: unable to access '[^']+': (?:Could not resolve host|Failed to connect)).*$",
+    r"|fatal: unable to access '[^']+': (?:Could not resolve host|Failed to connect)).*$",  # not
+    # from the line's start: curl's progress meter, ended by \r, comes before its message
     re.MULTILINE | re.IGNORECASE,
 )
 OFFLINE_FIX = (
