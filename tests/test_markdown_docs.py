@@ -350,3 +350,18 @@ def test_classification_never_fails_and_only_marks_blocks_it_has(
 def test_rst_named_references_pair_backticks_left_to_right(line: str, names: list[str]) -> None:
     doc = parse_rst(f"Title\n=====\n\n{line}\n", "x.rst")
     assert [r.name for r in doc.rst_references if r.role == "named"] == names
+
+
+def test_rst_comments_hold_no_links_or_references() -> None:
+    text = (
+        "Title\n=====\n\n"
+        ".. `old <gone.html>`_ and :ref:`old-label`\n"
+        "..\n   `indented <gone2.html>`_ under an empty explicit markup start\n\n"
+        "`kept <here.html>`_ and :ref:`kept-label`\n\n"
+        ".. _target: there.html\n"
+        ".. image:: logo.png\n"
+    )
+    doc = parse_rst(text, "x.rst")
+    assert sorted(link.target for link in doc.links) == ["here.html", "logo.png", "there.html"]
+    assert [r.name for r in doc.rst_references] == ["kept-label"]
+    assert "target" in doc.rst_targets

@@ -443,7 +443,7 @@ def parse_rst(text: str, path: str = "") -> DocFile:
     """A line-based reading of reStructuredText: enough to check links, targets and files."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     doc = DocFile(path=path, format="rst", line_count=len(lines))
-    code_lines = _rst_code_lines(lines, doc)
+    code_lines = _rst_code_lines(lines, doc) | rst_comment_lines(lines)
     titles: list[tuple[int, str]] = []
     for index, line in enumerate(lines):
         number = index + 1
@@ -464,6 +464,38 @@ def parse_rst(text: str, path: str = "") -> DocFile:
     ]
     _annotate_blocks(doc)
     return doc
+
+
+_RST_EXPLICIT_RE = re.compile(r"^(\s*)\.\.(?:\s+(.*))?$")
+_RST_NOT_COMMENT_RE = re.compile(r"^(?:_|\||\[|[\w:-]+::)")
+
+
+def rst_comment_lines(lines: list[str]) -> set[int]:
+    """Line numbers (1-based) of reStructuredText comments: `.. text` that is no directive,
+    target, substitution, footnote or citation, with the lines indented under it. Docutils
+    renders none of them, so nothing in them is a link or a reference."""
+    comments: set[int] = set()
+    index = 0
+    while index < len(lines):
+        match = _RST_EXPLICIT_RE.match(lines[index])
+        rest = (match.group(2) or "").strip() if match else ""
+        if match is None or _RST_NOT_COMMENT_RE.match(rest):
+            index += 1
+            continue
+        indent = len(match.group(1))
+        end = index + 1
+        while end < len(lines):
+            line = lines[end]
+            if line.strip() and len(line) - len(line.lstrip()) <= indent:
+                break
+            if not line.strip() and not rest and end == index + 1:
+                break  # `..` then a blank line: an empty comment
+            end += 1
+        while end > index + 1 and not lines[end - 1].strip():
+            end -= 1
+        comments.update(range(index + 1, end + 1))
+        index = end
+    return comments
 
 
 def _is_rst_title(lines: list[str], index: int) -> bool:

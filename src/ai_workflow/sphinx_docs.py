@@ -20,6 +20,8 @@ from ai_workflow.textfiles import read_text
 SOURCE_SUFFIXES = (".rst", ".md", ".txt", ".ipynb", ".markdown")
 GENERATED_PAGES = frozenset({"genindex.html", "search.html", "py-modindex.html", "modindex.html"})
 GENERATED_DOCNAMES = frozenset(page.removesuffix(".html") for page in GENERATED_PAGES)
+# labels Sphinx defines in every project (its std and Python domains): `:ref:`genindex`` works
+BUILTIN_LABELS = GENERATED_DOCNAMES
 _MYST_EXTENSIONS = frozenset({"myst_parser", "myst_nb"})
 _SPHINX_SETTINGS = frozenset(
     {"extensions", "html_theme", "master_doc", "root_doc", "source_suffix", "templates_path"}

@@ -19,11 +19,15 @@ The same principle holds for every linter we run:
   configurations, `.pre-commit-config.yaml`, Makefile, justfile, Taskfile, tox, nox,
   package.json, pyproject.toml), or with a `# shellcheck disable=...` (or `source=`, `shell=`)
   directive in one of its own scripts (not a vendored copy): nobody writes one without running
-  shellcheck on the script. Then its own levels apply. Otherwise only what breaks stays
-  shown: its error level, its parse errors (SC1xxx) and the portability codes (SC3xxx) that it
-  reports in a script for a POSIX shell (`#!/bin/sh`, `#!/bin/dash`); its warnings become info
-  (still in the findings files), and `rules.select` naming a code (or `shellcheck/`) or
-  `rules.severity` raises them again.
+  shellcheck on the script. Then its own levels apply, in the files its own runs check when every
+  run names them (`ai_workflow.shellcheck_runs`: liquidprompt's `shellcheck.sh` checks
+  `liquidprompt tools/*` and what they source, not its tests nor `contrib/`). Otherwise (and
+  outside those files) only what breaks stays shown: its error level (parse errors included),
+  the parser's other messages in a script that does not parse (SC1010 says why), and the
+  portability codes (SC3xxx) that it reports in a script for a POSIX shell (`#!/bin/sh`,
+  `#!/bin/dash`); its warnings, the parser's warnings in a script that parsed (SC1078, SC1007)
+  included, become info (still in the findings files), and `rules.select` naming a code (or
+  `shellcheck/`) or `rules.severity` raises them again.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from pathlib import Path
 from ai_workflow.automation import is_automation_file
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.rules.policy import rule_matches
+from ai_workflow.shellcheck_runs import DIRECTIVE, Scope, shellcheck_scope
 from ai_workflow.textfiles import read_text, shebang_program
 from ai_workflow.vendored import VendoredFiles
 
@@ -43,8 +48,8 @@ SHELLCHECK_RC_NAMES = frozenset({".shellcheckrc", "shellcheckrc"})
 NAMES_SHELLCHECK = re.compile(r"\bshellcheck\b", re.IGNORECASE)
 POSIX_SHELLS = frozenset({"sh", "dash"})
 SHELL_DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+shell=(\w+)", re.M)
-DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+(?:disable|enable|source|shell)=", re.M)
 NOT_ASKED = "shellcheck is not configured by this project: only breakage shown"
+OUTSIDE = "outside the files the project's own shellcheck runs check"
 
 
 def shellcheck_asked_by(
@@ -75,30 +80,49 @@ class ShellcheckScope:
     target: Path
     asked_by: str | None
     selected: tuple[str, ...] = ()
+    runs: Scope | None = None  # the files its own runs check, when they name them
 
     @classmethod
     def of(
         cls, target: Path, files: Iterable[str], scripts: Sequence[str], selected: Sequence[str]
     ) -> ShellcheckScope:
-        return cls(target, shellcheck_asked_by(target, files, scripts), tuple(selected))
+        files = list(files)
+        asked_by = shellcheck_asked_by(target, files, scripts)
+        runs = shellcheck_scope(target, files, scripts) if asked_by is not None else None
+        return cls(target, asked_by, tuple(selected), runs)
 
     def grade(self, findings: Sequence[Finding]) -> tuple[list[Finding], int]:
         """The findings with what the project did not ask for at info, and how many were
         lowered."""
-        if self.asked_by is not None:
+        if self.asked_by is not None and self.runs is None:
             return list(findings), 0
         graded, lowered = [], 0
         posix: dict[str, bool] = {}
+        unparsed = {f.path for f in findings if _parse_error(f)}
         for finding in findings:
-            if self._breakage(finding, posix) or finding.severity is Severity.INFO:
+            if (
+                self._breakage(finding, posix)
+                or finding.severity is Severity.INFO
+                or (finding.path in unparsed and (_code(finding.rule) or 2000) < 2000)
+            ):
+                graded.append(finding)
+                continue
+            if self.runs is not None and finding.path in self.runs.paths:
                 graded.append(finding)
                 continue
             lowered += 1
-            extra = {**finding.extra, "not_configured": NOT_ASKED}
+            why = NOT_ASKED if self.runs is None else f"{OUTSIDE} ({self.runs.where})"
+            extra = {**finding.extra, "not_configured": why}
             graded.append(replace(finding, severity=Severity.INFO, extra=extra))
         return graded, lowered
 
     def describe(self, lowered: int) -> str:
+        if self.asked_by is not None and self.runs is not None:
+            return (
+                f"shellcheck is configured by this project ({self.asked_by}): its own levels in "
+                f"the {len(self.runs.paths)} files its runs check ({self.runs.where}), only "
+                f"breakage elsewhere ({lowered} more at info)"
+            )
         if self.asked_by is not None:
             return f"shellcheck is configured by this project ({self.asked_by}): its own levels"
         return f"{NOT_ASKED} ({lowered} more at info)"
@@ -107,13 +131,18 @@ class ShellcheckScope:
         code = _code(finding.rule)
         if code is None or rule_matches(finding.rule, self.selected):
             return True  # not a shellcheck code (tool-failed), or the user asked for it
-        if code < 2000 or finding.extra.get("level") == "error":
-            return True
+        if finding.extra.get("level") == "error":
+            return True  # a parse error (SC1xxx at error level) or a likely bug
         if 3000 <= code < 4000 and finding.path:
             if finding.path not in posix:
                 posix[finding.path] = posix_script(self.target / finding.path, self.target)
             return posix[finding.path]
         return False
+
+
+def _parse_error(finding: Finding) -> bool:
+    code = _code(finding.rule)
+    return code is not None and code < 2000 and finding.extra.get("level") == "error"
 
 
 def _code(rule: str) -> int | None:

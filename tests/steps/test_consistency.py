@@ -572,3 +572,46 @@ def test_links_in_github_templates_use_githubs_web_form(tmp_path: Path) -> None:
             "broken link: '../blob/main/SECURITY.md' (blob/main/SECURITY.md does not exist)",
         ),
     }
+
+
+INDEX_WITH_INDICES = """\
+Demo
+====
+
+.. _intro:
+
+See :ref:`intro` and :ref:`nowhere`.
+
+Indices and tables
+==================
+
+* :ref:`genindex`
+* :ref:`modindex`
+* :ref:`py-modindex`
+* :ref:`search`
+
+.. * :ref:`commented-out`
+.. Indices, commented out as a block:
+
+   * :ref:`also-commented`
+
+.. note:: A directive, not a comment: :ref:`in-a-note`.
+"""
+
+
+def test_sphinx_builtin_labels_and_rst_comments_are_not_unknown_labels(tmp_path: Path) -> None:
+    # held-out 5: pluggy's and liquidprompt's `:ref:`genindex`` (a label Sphinx defines in every
+    # project), pluggy's in a comment; a label that is nowhere is still reported beside them
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "docs/conf.py": 'project = "demo"\nextensions = []\n',
+            "docs/index.rst": INDEX_WITH_INDICES,
+        },
+    )
+    labels = {
+        (f.line, f.message.split("`")[1])
+        for f in _run(root).findings
+        if f.rule == "links/unknown-label"
+    }
+    assert labels == {(6, "nowhere"), (21, "in-a-note")}

@@ -280,3 +280,20 @@ def test_node_modules_in_test_data_is_a_fixture() -> None:
         ("node_modules", "error"),
         ("src/node_modules", "error"),
     }
+
+
+def test_packaging_recipes_under_dist_are_not_build_output() -> None:
+    """liquidprompt's contrib/dist (held-out 5) holds an Arch PKGBUILD, its .install hook, a
+    Debian control file and a script that builds the .deb: written by hand, info; built files
+    in a dist/ (a wheel, a bundle) beside them stay a warning."""
+    tracked = [
+        "contrib/dist/archlinux-aur/PKGBUILD",
+        "contrib/dist/archlinux-aur/liquidprompt.install",
+        "contrib/dist/debian/create_deb.sh",
+        "contrib/dist/debian/liquidprompt/DEBIAN/control",
+        "dist/rpm/tool.spec",
+        "dist/tool-1.0-py3-none-any.whl",
+        "dist/tool.min.js",
+    ]
+    found = {(a.path, a.severity, a.files) for a in find_artefacts(tracked)}
+    assert found == {("contrib/dist", "info", 4), ("dist", "info", 1), ("dist", "warning", 2)}

@@ -644,3 +644,21 @@ def test_constructor_doc_comments_and_destructured_exports(tmp_path: Path) -> No
     }
     unknown = [f.extra["symbol"] for f in outcome.findings if f.rule == "docs/unknown-symbol"]
     assert unknown == ["removedThing"]
+
+
+def test_missing_doc_comments_are_info_in_a_project_that_writes_none(tmp_path: Path) -> None:
+    """js-yaml (held-out 5) writes no /** */ anywhere and documents its API in the README:
+    its undocumented exports are information; the same export in a project that writes doc
+    comments elsewhere stays a warning."""
+    source = (
+        "'use strict';\n\nfunction load(text) {\n  return text;\n}\n\nmodule.exports.load = load;\n"
+    )
+    files = {"package.json": '{"name": "y", "version": "1.0.0"}\n', "lib/loader.js": source}
+    outcome = _run(make_repo(tmp_path / "none", files), changed=[])
+    assert _found(outcome, "docs/missing-doc-comment") == {("lib/loader.js", 3, "info")}
+    habit = {
+        **files,
+        "lib/dumper.js": "/** Dump. */\nfunction dump() {}\n\nmodule.exports.dump = dump;\n",
+    }
+    outcome = _run(make_repo(tmp_path / "some", habit), changed=[])
+    assert _found(outcome, "docs/missing-doc-comment") == {("lib/loader.js", 3, "warning")}

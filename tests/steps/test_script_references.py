@@ -554,3 +554,53 @@ def test_a_script_nothing_runs_directly_needs_no_executable_bit(tmp_path: Path) 
     }
     assert ("src/commands/add.sh", "info") in found
     assert ("README.md", "error") in found
+
+
+def test_make_in_a_document_of_a_subdirectory_runs_there(tmp_path: Path) -> None:
+    """liquidprompt's docs/README.md: "try the HTML target: `make html`" means docs/Makefile
+    (Sphinx's, with its catch-all `%:` target); a subdirectory document naming a target no
+    Makefile has, or `make` where there is no Makefile at all, is still reported."""
+    sphinx_makefile = (
+        "help:\n\t@sphinx-build -M help . _build\n\n%: Makefile\n\t@sphinx-build -M $@ . _build\n"
+    )
+    docs_readme = (
+        "Build docs\n==========\n\nTry the HTML target: `make html`.\n\n```shell\nmake lint\n```\n"
+    )
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "docs/README.md": docs_readme,
+            "docs/Makefile": sphinx_makefile,
+            "tools/README.md": "# Tools\n\n```shell\nmake tools\n```\n",
+            "Makefile": "lint:\n\t@echo lint\n",
+        },
+    )
+    outcome = _run(root)
+    # lint: the root Makefile; html: docs/Makefile; tools: in neither
+    assert _found(outcome, "scripts/missing-make-target") == {("tools/README.md", 4, "error")}
+    bare = make_repo(
+        tmp_path / "bare",
+        {
+            "docs/README.md": docs_readme,
+            "tools/README.md": "# Tools\n\n```shell\nmake tools\n```\n",
+        },
+    )
+    assert _found(_run(bare), "scripts/missing-makefile") == {
+        ("docs/README.md", 4, "error"),
+        ("docs/README.md", 7, "error"),
+        ("tools/README.md", 4, "error"),
+    }
+    strict = make_repo(
+        tmp_path / "strict",
+        {"docs/README.md": docs_readme, "docs/Makefile": "html:\n\t@echo html\n"},
+    )
+    assert _found(_run(strict), "scripts/missing-make-target") == {("docs/README.md", 7, "error")}
+
+
+def test_npm_in_a_document_of_a_subdirectory_reads_the_package_json_beside_it(
+    tmp_path: Path,
+) -> None:
+    readme = "# Site\n\n```shell\nnpm run serve\nnpm run deploy\n```\n"
+    package = '{"name": "site", "scripts": {"serve": "vite"}}\n'
+    root = make_repo(tmp_path / "p", {"site/README.md": readme, "site/package.json": package})
+    assert _found(_run(root), "scripts/missing-npm-script") == {("site/README.md", 5, "error")}

@@ -667,3 +667,60 @@ def test_a_suite_that_deletes_the_checkouts_git_directory_is_reported(tmp_path: 
     assert not (root / ".git").exists()
     safe = make_repo(tmp_path / "s", {"test/a.bats": "@test 'a' { true; }\n"})
     assert not [f for f in run_step(safe).findings if f.rule == "tests/checkout-damaged"]
+
+
+OFFLINE_RUNNER = """\
+#!/bin/bash
+# like liquidprompt's tests.sh: fetch the test framework, then run every test with it
+cd "${0%/*}/tests"
+if [ ! -r shunit2 ]; then
+  curl -sS https://shunit2.invalid/shunit2 -O
+fi
+fail=0
+for t in ./test_*.sh; do
+  bash "$t" || fail=$((fail + 1))
+done
+exit "$fail"
+"""
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_a_test_script_that_cannot_download_its_framework_could_not_run(tmp_path: Path) -> None:
+    """held-out 5: liquidprompt's tests.sh downloads shunit2 with curl (a `.invalid` host never
+    resolves, with or without network): nothing was tested, a warning that says why; the same
+    script with its framework present and a failing test is still an error."""
+    files = {
+        "tests.sh": OFFLINE_RUNNER,
+        "tests/test_greet.sh": 'test_greet() { [ "hello" = "hello" ]; }\n. ./shunit2\n',
+    }
+    root = make_repo(tmp_path / "offline", files)
+    executable(root, "tests.sh")
+    outcome = run_step(root)
+    assert outcome.data["command"] == "./tests.sh"
+    assert shown(outcome) == [("warning", "tests/environment-incomplete", None, None)]
+    assert "Could not resolve host: shunit2.invalid" in outcome.findings[0].message
+    present = make_repo(
+        tmp_path / "present",
+        {**files, "tests/shunit2": "exit_if_failed() { :; }\n", "tests/test_greet.sh": "false\n"},
+    )
+    executable(present, "tests.sh")
+    assert [rule for _, rule, _, _ in shown(run_step(present))] == ["tests/command-failed"]
+
+
+def test_an_offline_download_is_the_environment_only_for_commands_we_cannot_look_into() -> None:
+    from ai_workflow.testcmd.environment import download_failure
+
+    curl = "curl: (6) Could not resolve host: raw.githubusercontent.com\n./shunit2: No such file"
+    found = download_failure("script", curl)
+    assert found is not None and "raw.githubusercontent.com" in found.reason
+    assert download_failure("make", "wget: unable to resolve host address 'x.org'") is not None
+    assert download_failure("pytest", curl) is None  # a runner's own report says what failed
+    assert download_failure("script", "curl: (22) The requested URL returned error: 404") is None
+
+
+def test_an_offline_download_is_quoted_without_curls_progress_meter() -> None:
+    from ai_workflow.testcmd.environment import download_failure
+
+    meter = "  0     0    0     0    0     0      0      0 --:--:-- --:--:-- --:--:--     0"
+    found = download_failure("script", f"{meter}curl: (6) Could not resolve host: x.org\n")
+    assert found is not None and "(curl: (6) Could not resolve host: x.org)" in found.reason

@@ -30,7 +30,7 @@ from ai_workflow.markdown_docs import (
 )
 from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
-from ai_workflow.sphinx_docs import SphinxTree, tree_of
+from ai_workflow.sphinx_docs import BUILTIN_LABELS, SphinxTree, tree_of
 from ai_workflow.steps.documentation import PythonIndex
 from ai_workflow.textfiles import line_of, read_text, read_toml
 from ai_workflow.version_schemes import Scheme, parse_version, same_version
@@ -532,7 +532,7 @@ def _check_rst_references(
                 doc.path,
                 ref.line,
             )
-        elif ref.role == "ref" and name not in labels:
+        elif ref.role == "ref" and name not in labels and name not in BUILTIN_LABELS:
             if tree is not None and tree.is_external_label(name):
                 continue  # a label of another project's documentation
             outcome.add(

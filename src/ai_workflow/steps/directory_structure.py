@@ -272,6 +272,8 @@ def _artefact_of(path: str) -> tuple[str, str, str] | None:
             return root, f"{part} directory", "error"
         if part == "venv" and "pyvenv.cfg" in parts[depth + 1 :]:
             return root, "virtual environment", "error"
+        if part == "dist" and is_packaging_recipe(parts[depth + 1 :]):
+            return root, RECIPES, "info"
         if part in OUTPUT_DIRS:
             return root, f"{part}/ output", "warning"
         if part == "build" and _looks_built(parts[depth + 1 :]):
@@ -284,6 +286,26 @@ def _artefact_of(path: str) -> tuple[str, str, str] | None:
     return None
 
 
+RECIPES = "packaging recipes in dist/"
+PACKAGING_DIRS = frozenset({"debian", "DEBIAN", "rpm", "SPECS", "homebrew", "Formula"})
+PACKAGING_NAMES = frozenset(
+    {"PKGBUILD", "APKBUILD", "Portfile", "Dockerfile", "snapcraft.yaml", "flake.nix"}
+)
+PACKAGING_SUFFIXES = frozenset({".spec", ".install", ".sh", ".nuspec", ".desktop", ".service"})
+
+
+def is_packaging_recipe(rest: list[str]) -> bool:
+    """A file under dist/ that packagers write by hand (an Arch PKGBUILD, an RPM spec, a
+    Debian control directory, a build script): `dist/` names a distribution's recipes as often
+    as a build's output."""
+    name = rest[-1] if rest else ""
+    return bool(rest) and (
+        any(part in PACKAGING_DIRS for part in rest[:-1])
+        or name in PACKAGING_NAMES
+        or PurePosixPath(name).suffix in PACKAGING_SUFFIXES
+    )
+
+
 def _looks_built(rest: list[str]) -> bool:
     return (bool(rest) and rest[0] in ("lib", "bdist", "temp")) or any(
         PurePosixPath(p).suffix in BUILD_ARTEFACT_SUFFIXES or p.endswith(".tar.gz") for p in rest
@@ -294,11 +316,15 @@ def check_artefacts(tracked: list[str], outcome: StepOutcome) -> None:
     artefacts = find_artefacts(tracked)
     for item in artefacts:
         count = f" ({item.files} files)" if item.files > 1 else ""
+        advice = (
+            "written by hand, not build output: fine to keep"
+            if item.kind == RECIPES
+            else "remove it from git (git rm -r --cached) and add it to .gitignore"
+        )
         outcome.add(
             "structure/committed-artifact",
             item.severity,
-            f"committed {item.kind}: {item.path}{count}; remove it from git (git rm -r --cached) "
-            "and add it to .gitignore",
+            f"committed {item.kind}: {item.path}{count}; {advice}",
             item.path,
         )
     outcome.data["artefacts"] = [

@@ -295,6 +295,8 @@ _JS_EXPORT_LIST_RE = re.compile(
 )
 _JS_EXPORT_DESTRUCTURED_RE = re.compile(r"^\s*export\s+(?:const|let|var)\s*\{([^}]*)\}\s*=", re.M)
 _JS_COMMENT_RE = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+_JS_DOC_COMMENT_RE = re.compile(r"/\*\*(?!/)")
+NO_DOC_COMMENTS = "the project writes no /** doc comments */ in its code"
 _JS_DIRECTIVE_COMMENT_RE = re.compile(
     r"//\s*(?:@|#|eslint|prettier|istanbul|c8|jshint|global|tslint|biome|deno-lint|region|endregion)"
 )
@@ -316,14 +318,20 @@ def check_js_doc_comments(target: Path, sources: list[str], outcome: StepOutcome
 
     A class is documented by a doc comment above it or on its constructor (JSDoc reads either).
     A declaration with a plain `//` comment right above it is explained, only not in the form
-    editors show: information, not a warning.
+    editors show: information, not a warning. So is every missing one in a project that writes
+    no doc comment anywhere in its code: it documents its API elsewhere (a README), and asking
+    for JSDoc on each export is asking it to change its habit, not to fix something.
     """
     exports = JsExports()
     total = documented = 0
-    for path in sources:
-        if PurePosixPath(path).suffix not in JS_SUFFIXES:
-            continue
-        lines = read_text(target / path, root=target).splitlines()
+    texts = {
+        path: read_text(target / path, root=target)
+        for path in sources
+        if PurePosixPath(path).suffix in JS_SUFFIXES
+    }
+    habit = any(_JS_DOC_COMMENT_RE.search(text) for text in texts.values())
+    for path, text in texts.items():
+        lines = text.splitlines()
         exports.files += 1
         _js_reexports("\n".join(lines), exports)
         for line_no, kind, name in _js_exported(lines):
@@ -335,18 +343,23 @@ def check_js_doc_comments(target: Path, sources: list[str], outcome: StepOutcome
                 documented += 1
                 continue
             commented = _has_line_comment(lines, line_no)
-            severity = "warning" if kind in ("function", "class") and not commented else "info"
+            shown = kind in ("function", "class") and not commented and habit
             how = " (only a // comment)" if commented else ""
+            extra = {} if habit else {"not_the_habit": NO_DOC_COMMENTS}
             outcome.add(
                 "docs/missing-doc-comment",
-                severity,
+                "warning" if shown else "info",
                 f"exported {kind} {name} has no /** doc comment */{how}",
                 path,
                 line_no,
                 symbol=name,
+                **extra,
             )
     if exports.files:
-        outcome.checked.append(f"JS/TS doc comments: {documented}/{total} exports documented")
+        where = "" if habit else f" ({NO_DOC_COMMENTS}: info)"
+        outcome.checked.append(
+            f"JS/TS doc comments: {documented}/{total} exports documented{where}"
+        )
     outcome.data["js_doc_comments"] = {"exports": total, "documented": documented}
     return exports
 

@@ -576,10 +576,11 @@ def _module_problem(project: Project, ref: Reference) -> tuple[str, str, str] | 
 
 
 def _make_problem(project: Project, ref: Reference) -> tuple[str, str, str] | None:
-    makefile = _find_makefile(project, ref.extra, ref.via)
-    if makefile is None and _generates_makefile(project, ref.extra):
+    directories = _run_directories(ref)
+    found = [m for d in directories if (m := _find_makefile(project, d, ref.via)) is not None]
+    if not found and any(_generates_makefile(project, d) for d in directories):
         return None  # ./configure, cmake or meson writes it: nothing to check before a build
-    if makefile is None:
+    if not found:
         where = f" in {ref.extra}/" if ref.extra else ""
         return (
             "scripts/missing-makefile",
@@ -588,15 +589,29 @@ def _make_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
         )
     if not ref.value:
         return None
-    targets, dynamic = makefile_targets(project.target / makefile)
-    if ref.value in targets or _pattern_match(ref.value, targets):
-        return None
+    dynamic = False
+    for makefile in found:
+        targets, computed = makefile_targets(project.target / makefile)
+        if ref.value in targets or _pattern_match(ref.value, targets):
+            return None
+        dynamic = dynamic or computed
     severity = "warning" if dynamic else "error"
     return (
         "scripts/missing-make-target",
-        f"{makefile} has no target '{ref.value}'",
+        f"{found[0]} has no target '{ref.value}'",
         severity,
     )
+
+
+def _run_directories(ref: Reference) -> list[str]:
+    """Where a command may run: its directory, and for a document that does not say (no `cd`
+    before it), also the document's own directory, as for files (`docs/README.md`: "run
+    `make html`" means docs/Makefile)."""
+    directories = [ref.extra]
+    parent = str(PurePosixPath(ref.command.path).parent)
+    if ref.command.origin == "docs" and not ref.command.cwd and parent != ".":
+        directories.append(_join(parent, ref.extra))
+    return directories
 
 
 MAKEFILE_GENERATORS = (
@@ -658,7 +673,10 @@ def _pattern_match(name: str, targets: set[str]) -> bool:
 
 
 def _npm_problem(project: Project, ref: Reference) -> tuple[str, str, str] | None:
-    package_path = _join(ref.extra, "package.json")
+    package_path = next(
+        (p for d in _run_directories(ref) if project.exists(p := _join(d, "package.json"))),
+        _join(ref.extra, "package.json"),
+    )
     if not project.exists(package_path):
         return (
             "scripts/missing-npm-script",
@@ -669,9 +687,10 @@ def _npm_problem(project: Project, ref: Reference) -> tuple[str, str, str] | Non
     scripts = scripts if isinstance(scripts, dict) else {}
     if ref.value in scripts:
         return None
-    if ref.value == "start" and project.exists(_join(ref.extra, "server.js")):
+    directory = package_path.rpartition("/")[0]
+    if ref.value == "start" and project.exists(_join(directory, "server.js")):
         return None  # npm's default start script
-    if ref.via in ("yarn", "pnpm", "bun") and _is_bin(project, ref.extra, ref.value):
+    if ref.via in ("yarn", "pnpm", "bun") and _is_bin(project, directory, ref.value):
         return None  # `yarn eslint` runs a dependency's binary
     return (
         "scripts/missing-npm-script",

@@ -56,6 +56,18 @@ JVM_FIX = (
     "resolve the dependencies where the repository is reachable (`mvn dependency:go-offline`, "
     "`./gradlew dependencies`), or configure a reachable mirror"
 )
+OFFLINE_DOWNLOAD = re.compile(
+    r"(?:curl: \(\d+\) (?:Could not resolve (?:host|proxy)|Failed to connect|"
+    r"Couldn't connect|Connection timed out|Resolving timed out)"
+    r"|wget: unable to resolve host address"
+    r"|Resolving \S+ \([^)]*\)?\.*\s*failed: (?:Name or service not known|Temporary failure)"
+    r"|fatal: unable to access '[^']+': (?:Could not resolve host|Failed to connect)).*$",  # not
+    # from the line's start: curl's progress meter, ended by \r, comes before its message
+    re.MULTILINE | re.IGNORECASE,
+)
+OFFLINE_FIX = (
+    "run them where the network is reachable, or put what the test command downloads in place first"
+)
 NODE_MISSING = re.compile(
     r"Cannot find (?:module|package) '(?P<module>[^']+)'"
     r"|(?:^|\s)(?P<bin>[\w.@/-]+): (?:command )?not found",
@@ -81,7 +93,9 @@ class Unavailable:
 
 def download_failure(framework: str, output: str) -> Unavailable | None:
     """A runner that stopped because it could not download the project's dependencies (for a
-    command we cannot look into, such as `make test`, any ecosystem's way of saying so)."""
+    command we cannot look into, such as `make test`, any ecosystem's way of saying so, and a
+    download of its own by curl, wget or git that found no network: a test script that fetches
+    its test framework, like liquidprompt's `tests.sh` fetching shunit2, tested nothing)."""
     known = framework in ("go-test", "cargo-test", "maven", "gradle")
     if not known and framework not in OPAQUE:
         return None  # runners that download nothing themselves (pytest, bats, node)
@@ -101,6 +115,13 @@ def download_failure(framework: str, output: str) -> Unavailable | None:
             tool = framework if known else "the build"
             reason = f"{tool} could not download dependencies ({_clip(found.group(0))})"
             return Unavailable(reason, JVM_FIX)
+    found = None if known else OFFLINE_DOWNLOAD.search(output)
+    if found:
+        reason = (
+            "the test command downloads what it needs (curl, wget, git) and this machine "
+            f"has no network ({_clip(found.group(0))})"
+        )
+        return Unavailable(reason, OFFLINE_FIX)
     return None
 
 
