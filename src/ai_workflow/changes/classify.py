@@ -286,7 +286,9 @@ class Classifier:
         A manifest that also configures tools (`pyproject.toml`: ruff, pytest...) is `deps` and
         `config`; a deps or config file written in a programming language (`setup.py`,
         `noxfile.py`, `jest.config.ts`) is also `code`; a doc-like file inside a package
-        (`src/pkg/data.txt`, `src/pkg/README.md`) is `code` (its code may read it) and `docs`.
+        (`src/pkg/data.txt`, `src/pkg/README.md`) is `code` (its code may read it) and `docs`;
+        so is a doc-like file a Go package embeds, and one a Python test names is `tests` and
+        `docs`.
         User globs decide alone.
         """
         primary = self.classify(path)
