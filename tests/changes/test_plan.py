@@ -296,3 +296,28 @@ def test_data_file_outside_packages_still_runs_the_tests(tmp_path: Path) -> None
 def test_coverage_report_change_runs_test_review(tmp_path: Path) -> None:
     plan = plan_for(change(tmp_path, {"coverage.xml": "<coverage/>\n"}))
     assert plan.skip_reason(BY_NUMBER[5]) is None
+
+
+@pytest.mark.parametrize(
+    "path", ["fixtures/expected.md", "test_data/out.txt", "web/__snapshots__/page.md", "x.golden"]
+)
+def test_a_test_data_file_is_not_docs_and_runs_the_tests(tmp_path: Path, path: str) -> None:
+    plan = plan_for(change(tmp_path, {path: "changed\n"}))
+    assert plan.change_type == "tests-only"
+    assert plan.decide(BY_NUMBER[7]).reason == "changed: tests (1)"
+
+
+def test_docs_only_skips_the_tests_of_a_project_whose_tests_read_data_files(
+    tmp_path: Path,
+) -> None:
+    reader = "def test_x():\n    assert open('data/expected.txt').read()\n"
+    repo = project_repo(tmp_path / "p", {"tests/test_data.py": reader, "data/expected.txt": "x\n"})
+    write_files(repo, {"README.md": "# v2\n", "docs/guide.md": "v3\n"})
+    commit_all(repo, "docs")
+    plan = plan_for(repo)
+    assert plan.change_type == "docs-only"
+    assert 7 in skipped(plan)
+    write_files(repo, {"data/expected.txt": "y\n"})  # the file the test names: runs them
+    commit_all(repo, "data")
+    plan = plan_for(repo)
+    assert plan.change_type == "tests-only" and 7 not in skipped(plan)

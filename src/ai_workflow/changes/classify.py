@@ -3,10 +3,16 @@
 Order of the rules (first match wins), so that e.g. `tests/conftest.py` is `tests`, not `code`:
 user globs (`smart_execution.categories`) > deps (manifests, lockfiles) > tests > config (tool
 and CI configuration) > shell scripts > code (by extension; web styles and templates inside a
-docs directory are docs) > docs (a doc extension or name inside a source directory or Python
-package, outside a docs directory, is package data: `code`, with `docs` as a second role) >
-scripts (Makefile, `scripts/`, `bin/`) > assets > config formats at the top level > anything
-else inside a source directory or Python package (package data is code) > other.
+docs directory are docs) > test data (any other file under a test-data directory such as
+`fixtures/` or `__snapshots__/`, or a `.snap`/`.golden` file: `tests`) > docs (a doc extension
+or name inside a source directory or Python package, outside a docs directory, is package
+data: `code`, with `docs` as a second role) > scripts (Makefile, `scripts/`, `bin/`) > assets >
+config formats at the top level > anything else inside a source directory or Python package
+(package data is code) > other.
+
+A file those rules call `docs` that the project's tests or code read is not documentation
+(`ai_workflow.changes.test_inputs`, with a target): one a Go `//go:embed` line embeds is `code`,
+one a Python test names by a string literal is `tests`; both keep `docs` as a second role.
 """
 
 from __future__ import annotations
@@ -17,7 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ai_workflow.changes.globs import compile_globs
+from ai_workflow.changes.test_inputs import TestInputs
 from ai_workflow.config import Config
+from ai_workflow.project_files import list_project_files
+from ai_workflow.testsource.data_dirs import TEST_DATA_SUFFIXES, in_test_data_dir
 
 CATEGORIES = ("docs", "code", "tests", "deps", "config", "scripts", "assets", "other")
 
@@ -190,6 +199,7 @@ class _DirFacts:
     docs: bool = False
     scripts: bool = False
     assets: bool = False
+    test_data: bool = False  # a test-data directory (or one inside it): files are test inputs
     source: bool = False  # a source directory or Python package: unknown files are code
 
 
@@ -238,6 +248,8 @@ class Classifier:
         self.test_prefixes = _prefixes(structure.test_dirs)
         self.doc_prefixes = _prefixes(structure.docs_dirs)
         self.source_prefixes = _prefixes(structure.source_dirs)
+        self.exclude_dirs = tuple(structure.exclude_dirs)
+        self._inputs: TestInputs | None = None  # scanned once, on the first doc-like file
         self._names: dict[str, _NameFacts] = {}
         self._dirs: dict[str, _DirFacts] = {}
 
@@ -251,6 +263,13 @@ class Classifier:
         for category, regex in self.user:
             if regex is not None and regex.match(path):
                 return category
+        category = self._by_rules(path)
+        if category == "docs":
+            return self._read_as_input(path) or category
+        return category
+
+    def _by_rules(self, path: str) -> str:
+        """The category from the path alone (no user globs, no scan of the project)."""
         parent, _, name = path.rpartition("/")
         where, what = self._dir(parent), self._name(name)
         if what.deps or where.deps:
@@ -267,13 +286,19 @@ class Classifier:
         A manifest that also configures tools (`pyproject.toml`: ruff, pytest...) is `deps` and
         `config`; a deps or config file written in a programming language (`setup.py`,
         `noxfile.py`, `jest.config.ts`) is also `code`; a doc-like file inside a package
-        (`src/pkg/data.txt`, `src/pkg/README.md`) is `code` (its code may read it) and `docs`.
+        (`src/pkg/data.txt`, `src/pkg/README.md`) is `code` (its code may read it) and `docs`;
+        so is a doc-like file a Go package embeds, and one a Python test names is `tests` and
+        `docs`.
         User globs decide alone.
         """
         primary = self.classify(path)
-        if primary not in ("deps", "config", "code"):
+        if primary not in ("deps", "config", "code", "tests"):
             return (primary,)
         if any(regex is not None and regex.match(path) for _, regex in self.user):
+            return (primary,)
+        if primary in ("code", "tests") and self._by_rules(path) == "docs":
+            return (primary, "docs")  # documentation the tests or the code read
+        if primary == "tests":
             return (primary,)
         parent, _, name = path.rpartition("/")
         if primary == "code":
@@ -290,6 +315,8 @@ class Classifier:
             return "scripts"
         if ext in self.code_ext:
             return "docs" if where.docs and ext in WEB_EXT else "code"
+        if where.test_data or ext in TEST_DATA_SUFFIXES:
+            return "tests"
         if where.docs:
             return "docs"
         if ext in DOC_EXT or self.doc_names.matches(name):
@@ -341,10 +368,21 @@ class Classifier:
             docs=any(d in DOC_DIRS for d in dirs) or inside.startswith(self.doc_prefixes),
             scripts=dirs[0] in SCRIPT_TOP_DIRS,
             assets=any(d in ASSET_DIRS for d in dirs),
+            test_data=in_test_data_dir(dirs),
             source=dirs[0] in SOURCE_TOP_DIRS
             or inside.startswith(self.source_prefixes)
             or self._is_package(dirs[0]),
         )
+
+    def _read_as_input(self, path: str) -> str | None:
+        """`code` or `tests` for a doc-like file the code embeds or a test names (None: it is
+        documentation, or there is no target to scan)."""
+        if self.target is None:
+            return None
+        if self._inputs is None:
+            files = list_project_files(self.target, self.exclude_dirs)
+            self._inputs = TestInputs(self.target, files, lambda f: self._by_rules(f) == "tests")
+        return self._inputs.role(path)
 
     def _is_package(self, top: str) -> bool:
         """A top-level directory with `__init__.py` on disk: a Python package (flat layout)."""

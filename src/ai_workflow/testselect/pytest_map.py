@@ -14,7 +14,10 @@ and the tests that start processes (what runs in a child process is not seen). I
 test, and says why, when that is not safe: no map, a map recorded with another command or
 interpreter, a changed conftest.py or pytest configuration, packages installed where the tests
 run that changed (a manifest or lockfile change alone does not count when they did not), a
-changed non-Python file a test opened, module-level code that changed in a module the tests
+changed non-Python file a test opened or that was opened while the tests were collected and
+imported (a test module reading its expected output at import time, parameters read from a
+file; a map recorded before such files were noted runs every test on any non-Python change),
+module-level code that changed in a module the tests
 imported (statements only added that bind new names excepted: `pydiff`), a function that
 changed and ran at import time, or a base smart execution could not determine. A selected run
 records the tests it runs and moves the map to its commit (`merge_map`: the other tests kept
@@ -183,10 +186,16 @@ def _run_everything(
 ) -> str | None:
     """Why every test must run (None: selection is safe)."""
     opened = {path for paths in (stored.get("opened") or {}).values() for path in paths}
+    outside = stored.get("outside_opened")
     for path in changed:
         name = PurePosixPath(path).name
         if not path.endswith(".py") and path in opened:
             return f"{path}, a file the tests read, changed"
+        if not path.endswith(".py") and not _own_rule(name):
+            if outside is None:
+                return f"{path} changed, and the test map does not say which files collection read"
+            if path in outside:
+                return f"{path}, a file read while collecting or importing the tests, changed"
         if name == "conftest.py":
             return f"{path} changed (fixtures and hooks reach every test)"
         if name in PYTEST_CONFIGS:
@@ -200,6 +209,16 @@ def _run_everything(
         if manifest and not _same_environment(stored, environment):
             return f"the dependency manifest or lockfile {path} changed {_ENV_CHANGED}"
     return None
+
+
+def _own_rule(name: str) -> bool:
+    """A file the rules below decide on (pytest reads its configuration at start-up)."""
+    return (
+        name in ("pyproject.toml", "conftest.py")
+        or name in PYTEST_CONFIGS
+        or name in DEPENDENCY_FILES
+        or _requirements(name)
+    )
 
 
 _ENV_CHANGED = "and so did the packages installed where the tests run (or it is not known)"
@@ -459,6 +478,7 @@ def build_map(
     current = file_ids(ctx)
     tests: dict[str, list[int]] = {}
     opened: dict[str, list[str]] = {}
+    outside_opened: set[str] = set()
     spawning: set[str] = set()
     failed: set[str] = set()
     outside: set[int] = set()
@@ -470,6 +490,7 @@ def build_map(
             tests[test] = sorted({unit(*rec_units[i]) for i in ids})
         outside |= {unit(*rec_units[i]) for i in rec.get("outside") or []}
         opened.update(rec.get("opened") or {})
+        outside_opened |= set(rec.get("outside_opened") or [])
         spawning |= set(rec.get("spawning") or [])
         failed |= set(rec.get("failed") or [])
         for name, package in (rec.get("modules") or {}).items():
@@ -498,6 +519,7 @@ def build_map(
         "tests": tests,
         "outside": sorted(outside),
         "opened": opened,
+        "outside_opened": sorted(outside_opened),
         "spawning": sorted(spawning & set(tests)),
         "failed": sorted(failed),
         "modules": modules if recs else None,
@@ -545,6 +567,11 @@ def merge_map(
     fresh["outside"] = sorted(set(fresh["outside"]) | outside)
     old_opened = previous.get("opened") or {}
     fresh["opened"].update({t: old_opened[t] for t in kept if t in old_opened})
+    if previous.get("outside_opened") is None:  # a map from before they were noted
+        fresh["outside_opened"] = None  # a selected run does not collect every test file
+    else:
+        old_outside = set(previous["outside_opened"]) & set(current)
+        fresh["outside_opened"] = sorted(set(fresh["outside_opened"]) | old_outside)
     spawning = set(fresh["spawning"]) | (set(previous.get("spawning") or []) & kept)
     fresh["spawning"] = sorted(spawning & set(fresh["tests"]))
     modules = dict(previous.get("modules") or {})

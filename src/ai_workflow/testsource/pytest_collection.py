@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ai_workflow.testsource.data_dirs import TEST_DATA_DIRS
 from ai_workflow.textfiles import read_text, read_toml
 
 DEFAULT_PYTHON_FILES = ("test_*.py", "*_test.py")
-FIXTURE_DIRS = frozenset({"fixtures", "fixture", "__fixtures__", "testdata", "vendor"})
-"""Directories of test data, not tests (also bats fixtures: `ai_workflow.techstack`)."""
+FIXTURE_DIRS = TEST_DATA_DIRS | {"vendor"}
+"""Directories of test data (the shared list) and vendored code, not tests (also bats
+fixtures: `ai_workflow.techstack`)."""
 _INI_SOURCES = (("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("tox.ini", "pytest"))
 
 

@@ -15,7 +15,9 @@ The profiler pauses while pytest builds a report (formatting a failure), and a s
 hooks in at its first test (its map keeps the full run's imports and collection). An audit
 hook notes the files a test opens and whether it starts a process. At the end it writes,
 for each test, the project's `(file, qualified name)` units it ran, the files it opened,
-whether it started a process, and which tests failed. When another profiler is active (a
+whether it started a process, and which tests failed; and the files opened outside any test
+(while collecting and importing: a test module that reads its expected data at import time,
+parameters read from a file). When another profiler is active (a
 profiling plugin, a debugger) it records nothing and says so: it never replaces someone
 else's hook; a test that replaces it is treated as one that starts a process (always
 selected).
@@ -246,6 +248,7 @@ class Recorder:
             "tests": self.tests,
             "outside": sorted(outside),
             "opened": self.opened,
+            "outside_opened": sorted(self.files(_outside.opened)),
             "spawning": sorted(self.spawning),
             "failed": sorted(self.failed),
             "ran": sorted(self.ran),
