@@ -50,6 +50,8 @@ VALUE_FLAGS = frozenset(_VALUE.split())
 _BOOL = "v json short failfast race msan asan cover benchmem a n x work trimpath linkshared i"
 BOOL_FLAGS = frozenset([*_BOOL.split(), "modcacherw"])
 LIST_FLAGS = frozenset({"tags", "mod", "modfile", "overlay"})  # they change the package graph
+SHELL_CHARS = frozenset("\\'\"$`;&|<>()*?[]{}~#!\n")
+BUILD_FAILED = re.compile(r"^FAIL\t(\S+) \[(?:build|setup) failed\]")
 CONSTRAINT = re.compile(r"^\s*//(go:build\s|\s*\+build\s)", re.MULTILINE)
 CGO_IMPORT = re.compile(r'^\s*import\s*(\(\s*)?(\w+\s+)?"C"', re.MULTILINE)
 
@@ -69,6 +71,17 @@ class Command:
 
     def with_packages(self, packages: Iterable[str]) -> list[str]:
         return [*self.head, *packages, *self.tail]
+
+
+def words(command: list[str] | str) -> list[str] | None:
+    """The command's words; a configured command line only when it is plain words (no quoting,
+    variables or shell operators: split, it runs the same without a shell)."""
+    if isinstance(command, list):
+        return list(command)
+    split = command.split()
+    if any(c in command for c in SHELL_CHARS) or not split or "=" in split[0]:
+        return None
+    return split
 
 
 def parse_command(argv: list[str]) -> Command:
@@ -104,6 +117,8 @@ def parse_command(argv: list[str]) -> Command:
         if flag in LIST_FLAGS:
             list_flags.extend(taken)
         index += len(taken)
+    if not any(w in ("-json", "-json=true", "--json") for w in head + tail):
+        raise GoSelectError("the test command does not print `go test -json` events")
     return Command(head, patterns or ["."], tail, list_flags)
 
 
@@ -278,12 +293,14 @@ def _attribute(graph: Graph, rel: str, text: str | None) -> set[str]:
             raise GoSelectError(f"{rel} changed (it uses cgo)")
     if owners:
         return owners
+    if path.suffix == ".go" and "testdata" not in path.parts:
+        directory = "" if str(path.parent) == "." else str(path.parent)
+        if directory in graph.by_dir:
+            return {graph.by_dir[directory]}  # a file deleted from the package
+        raise GoSelectError(f"{rel} changed and belongs to no package `go list` knows")
     enclosing = graph.enclosing(rel)
-    if enclosing is not None and (path.suffix != ".go" or "testdata" in path.parts):
+    if enclosing is not None:
         return {enclosing}
-    if path.suffix == ".go":
-        where = f"the package in {path.parent}" if enclosing else "no package"
-        raise GoSelectError(f"{rel} changed and belongs to {where} `go list` knows")
     if path.suffix.lower() in DOC_SUFFIXES:
         return set()
     raise GoSelectError(f"{rel} changed, outside every package's directory")
@@ -308,7 +325,9 @@ def outcomes(stdout: str) -> tuple[set[str], set[str], dict[str, int]]:
         try:
             event = json.loads(line)
         except ValueError:
-            continue
+            event = {}
+            if match := BUILD_FAILED.match(line):  # go < 1.24 prints no event for it
+                event = {"Package": match.group(1), "Action": "fail"}
         if not isinstance(event, dict):
             continue
         package, test, action = (_str(event.get(k)) for k in ("Package", "Test", "Action"))

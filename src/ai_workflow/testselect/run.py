@@ -234,15 +234,16 @@ def _store_failed_files(ctx: StepContext, report: TestReport | None) -> None:
 
 
 def _go(ctx: StepContext, plan: Plan) -> TestRun:
-    if isinstance(plan.command, str):
+    argv = gotest.words(plan.command)
+    if argv is None:
         return TestRun(reason="a configured shell command: its packages cannot be replaced")
     try:
-        command = gotest.parse_command(list(plan.command))
+        command = gotest.parse_command(argv)
     except gotest.GoSelectError as exc:
         return TestRun(reason=str(exc))
-    program = _go_program(ctx, plan.command[0])
+    program = _go_program(ctx, argv[0])
     version = _go_version(ctx, program)
-    key = gotest.command_key(list(plan.command), {**os.environ, **plan.env})
+    key = gotest.command_key(argv, {**os.environ, **plan.env})
     go_run = GoRun(version, key, gotest.read_state(_read_json(_go_store(ctx))))
     test_run = TestRun(go=go_run)
     listed = ctx.run_command(
