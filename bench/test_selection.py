@@ -20,8 +20,9 @@ first statement): a code-only change after which every test passes, the common c
 Debian's packages through a go.work as bench_replay.py builds them, and the two tests that fail
 only on this machine left out through its `go test -exec` wrapper): a first run records the
 toolchain and the command, then each fault goes into one function of a non-test Go file without
-build constraints (the function panics, or returns zero values at once: alternately), and the
-full suite and the selected packages run for it. cobra has two packages and `doc` imports the
+build constraints (the function panics, or returns zero values at once: alternately), its test
+binaries are compiled (not timed: the build cache then serves both runs alike), and the full
+suite and the selected packages run for it. cobra has two packages and `doc` imports the
 root one, so a fault in the root package selects both.
 
     .venv-test/bin/python bench/test_selection.py [--faults 30] [--seed 7] [--harmless]
@@ -408,6 +409,12 @@ def _split_top(text: str) -> list[str]:
     return [*parts, text[start:]]
 
 
+def warm_build(repo: Path) -> None:
+    """Compile the test binaries of the commit (no test runs): whichever of the two runs came
+    first would otherwise pay for compiling the changed packages, the other reusing them."""
+    subprocess.run(["go", "test", "-run", "^$", "./..."], cwd=repo, capture_output=True)
+
+
 def go_bench(args: argparse.Namespace) -> None:
     bundle = COBRA_BUNDLE if args.bundle == BUNDLE else args.bundle
     work = args.work if args.work != Path("/tmp/bench-test-selection") else Path(
@@ -434,6 +441,7 @@ def go_bench(args: argparse.Namespace) -> None:
         sh("git", "reset", "-q", "--hard", base, cwd=repo)
         name = go_inject(repo, rel, number, kind)
         sh("git", "commit", "-q", "-am", f"fault in {name}", cwd=repo)
+        warm_build(repo)
         full = run_step(repo, "--all-tests", "--base", base)
         state.write_bytes(kept)  # measured against B's state: no package failed there
         chosen = run_step(repo, "--base", base)

@@ -39,7 +39,9 @@ NATIVE_FILES = (
     "SwigCXXFiles", "SysoFiles", "IgnoredOtherFiles",
 )  # fmt: skip
 DOC_SUFFIXES = (".md", ".markdown", ".rst", ".adoc")
-ENV_KEYS = ("GOFLAGS", "GOOS", "GOARCH", "CGO_ENABLED", "GOEXPERIMENT", "GOAMD64", "GOARM")
+ENV_KEYS = (
+    "GOFLAGS", "GOWORK", "GOOS", "GOARCH", "CGO_ENABLED", "GOEXPERIMENT", "GOAMD64", "GOARM",
+)  # fmt: skip
 # go test's and go build's flags that take a value (as `-flag value`)
 _VALUE = """run skip bench benchtime count cpu parallel timeout shuffle fuzz fuzztime
 fuzzminimizetime list coverprofile covermode coverpkg blockprofile blockprofilerate cpuprofile
