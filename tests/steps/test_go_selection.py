@@ -348,3 +348,17 @@ def test_selection_is_the_changed_packages_and_exactly_their_importers(
     assert touched <= chosen
     for path, pkg in graph.packages.items():
         assert (path in chosen) == (path in touched or bool(pkg.deps & touched))
+
+
+def test_documentation_alone_runs_no_package(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (shop / "README.md").write_text("# shop\n\nMore.\n", encoding="utf-8")
+    commit_all(shop, "docs")
+    # smart execution would skip the step, and the step cache reuse its last result
+    summary = run(shop, capsys, "--no-skip", "--no-step-cache")
+    assert summary["selection"]["mode"] == "affected"
+    assert summary["selection"]["packages"] == {"total": 3, "selected": 0}
+    step = summary["steps"][0]
+    assert step["summary"].startswith("ran 0 of 3 packages (affected by 1 changed file)")
+    assert step["status"] == "passed"
