@@ -362,3 +362,16 @@ def test_documentation_alone_runs_no_package(
     step = summary["steps"][0]
     assert step["summary"].startswith("ran 0 of 3 packages (affected by 1 changed file)")
     assert step["status"] == "passed"
+
+
+def test_another_go_toolchain_runs_everything(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = shop / ".ai_workflow/step_cache/test_execution.gotest.json"
+    recorded = json.loads(state.read_text(encoding="utf-8"))
+    state.write_text(json.dumps({**recorded, "go": "1.18.1 /opt/go/bin/go"}), encoding="utf-8")
+    edit(shop, "cart/cart.go", "sum := 0", "sum := 0 // cents")
+    commit_all(shop, "cart")
+    summary = run(shop, capsys)
+    assert summary["selection"]["mode"] == "all"
+    assert summary["selection"]["reason"].startswith("the Go toolchain changed (1.18.1 /opt/go")
