@@ -42,6 +42,7 @@ from ai_workflow.testselect.pytest_map import (
     select,
     test_file_of,
 )
+from ai_workflow.textfiles import read_bytes
 from ai_workflow.tools import find_tool, tool_version
 
 ANCESTORS = 2000  # commits of HEAD's history a stored map may come from
@@ -344,10 +345,8 @@ def _go_changed(ctx: StepContext, base: str) -> dict[str, str | None] | None:
 def _go_text(ctx: StepContext, base: str, rel: str) -> str | None:
     path = ctx.target / rel
     if path.is_file() and not path.is_symlink():
-        try:
-            return path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
+        data = read_bytes(path, root=ctx.target)
+        return None if data is None else data.decode("utf-8", errors="replace")
     try:
         return git(ctx.target, "show", f"{base}:./{rel}")
     except GitError:
