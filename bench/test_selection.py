@@ -16,7 +16,17 @@ full test time, faults and the recording overhead (full run recording the map vs
 `--harmless` edits the same functions without changing what they do (a `pass` before the
 first statement): a code-only change after which every test passes, the common commit.
 
+`--project cobra` does the same on cobra (Go; the bundle's main branch, its modules from
+Debian's packages through a go.work as bench_replay.py builds them, and the two tests that fail
+only on this machine left out through its `go test -exec` wrapper): a first run records the
+toolchain and the command, then each fault goes into one function of a non-test Go file without
+build constraints (the function panics, or returns zero values at once: alternately), its test
+binaries are compiled (not timed: the build cache then serves both runs alike), and the full
+suite and the selected packages run for it. cobra has two packages and `doc` imports the
+root one, so a fault in the root package selects both.
+
     .venv-test/bin/python bench/test_selection.py [--faults 30] [--seed 7] [--harmless]
+    .venv-test/bin/python bench/test_selection.py --project cobra [--faults 20] [--seed 7]
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ import io
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -39,10 +50,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine
+from bench_replay import go_machine_fixes, go_modules, go_workspace
 
 from ai_workflow.cli import main
 
 BUNDLE = Path("/work/shared/data/repos/flask.bundle")
+COBRA_BUNDLE = Path("/work/shared/data/repos/cobra.bundle")
 PINNED = ("pytest", "asgiref", "python-dotenv")
 
 
@@ -182,6 +195,7 @@ def caught(data: dict[str, Any]) -> bool:
 
 def main_bench() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--project", choices=("flask", "cobra"), default="flask")
     parser.add_argument("--faults", type=int, default=30)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench-test-selection"))
@@ -192,6 +206,9 @@ def main_bench() -> None:
         help="edit each function without changing what it does (a passing code-only change)",
     )
     args = parser.parse_args()
+    if args.project == "cobra":
+        go_bench(args)
+        return
     repo, venv = prepare(args.work, args.bundle)
     python = venv / "bin" / "python"
     os.environ["AI_WORKFLOW_TECH_STACK_PYTHON"] = str(python)
@@ -245,7 +262,12 @@ def main_bench() -> None:
 
 
 def summary_line(
-    rows: list[Any], plain: dict[str, Any], recorded: dict[str, Any], seed: int, started: float
+    rows: list[Any],
+    plain: dict[str, Any],
+    recorded: dict[str, Any],
+    seed: int,
+    started: float,
+    project: str = "flask",
 ) -> str:
     by_full = [r for r in rows if caught(r[3])]
     by_both = [r for r in by_full if caught(r[4])]
@@ -258,27 +280,183 @@ def summary_line(
     selected = sum(r[4]["tests"]["selected"] or 0 for r in rows)
     total = sum(r[4]["tests"]["total"] or 0 for r in rows)
     overhead = recorded["cpu_s"] / plain["cpu_s"] - 1
+    extra = (
+        f"in the tests themselves {chosen_tests:.1f}s / {full_tests:.1f}s "
+        f"({100 * chosen_tests / max(full_tests, 1e-9):.1f}%); "
+    )
+    if project == "flask":
+        extra += f"tests run {selected}/{total}; map recording overhead {100 * overhead:+.0f}% "
+        extra += f"(CPU {plain['cpu_s']:.1f}s -> {recorded['cpu_s']:.1f}s); "
+    else:
+        packages = [(r[4]["selection"].get("packages") or {}) for r in rows]
+        extra = (
+            f"packages run {sum(p.get('selected') or 0 for p in packages)}/"
+            f"{sum(p.get('total') or 0 for p in packages)}, tests run {selected} "
+            f"(full {sum(r[3]['tests']['selected'] or 0 for r in rows)}); "
+        )
     harmless = bool(rows) and rows[0][2] == "harmless"
     if harmless:
         failing = sum(1 for r in rows if caught(r[4]) or caught(r[3]))
         head = (
-            f"test_selection: flask, {len(rows)} harmless edits (seed {seed}): runs with a "
+            f"test_selection: {project}, {len(rows)} harmless edits (seed {seed}): runs with a "
             f"failure {failing} (target 0); "
         )
     else:
-        head = f"test_selection: flask, {len(rows)} faults (seed {seed}): caught by selection "
+        head = f"test_selection: {project}, {len(rows)} faults (seed {seed}): caught by selection "
         head += f"{len(by_both)}/{len(by_full)} caught by the full suite "
         head += f"({100 * len(by_both) / max(1, len(by_full)):.0f}%); "
     return (
         head + "selected test time "
         f"{chosen_time:.1f}s / full {full_time:.1f}s ({100 * chosen_time / full_time:.1f}%), "
         f"CPU {chosen_cpu:.1f}s / {full_cpu:.1f}s ({100 * chosen_cpu / full_cpu:.1f}%), "
-        f"in the tests themselves {chosen_tests:.1f}s / {full_tests:.1f}s "
-        f"({100 * chosen_tests / max(full_tests, 1e-9):.1f}%); "
-        f"tests run {selected}/{total}; map recording overhead {100 * overhead:+.0f}% "
-        f"(CPU {plain['cpu_s']:.1f}s -> {recorded['cpu_s']:.1f}s); "
-        f"{time.monotonic() - started:.0f}s; {machine()}"
+        f"{extra}{time.monotonic() - started:.0f}s; {machine()}"
     )
+
+
+# --------------------------------------------------------------------------- cobra (Go)
+
+GO_FUNC = re.compile(r"^func (?:\([^)]*\) )?(?P<name>\w+)(?:\[[^\]]*\])?\((?P<rest>.*)\{$")
+
+
+def prepare_cobra(work: Path, bundle: Path) -> Path:
+    """The cobra clone, and the environment `go` builds it in (set in this process)."""
+    repo = work / "cobra"
+    if not repo.exists():
+        work.mkdir(parents=True, exist_ok=True)
+        sh("git", "clone", "-q", "-b", "main", str(bundle), str(repo))
+    (repo / ".git" / "info" / "exclude").write_text(".ai_workflow/\n", encoding="utf-8")
+    mods = go_modules(work)
+    if mods is None:
+        raise SystemExit(
+            "cobra's Go modules are missing: apt-get install golang-go "
+            "golang-github-spf13-pflag-dev golang-github-cpuguy83-go-md2man-v2-dev "
+            "golang-github-russross-blackfriday-v2-dev "
+            "golang-github-inconshreveable-mousetrap-dev golang-gopkg-yaml.v3-dev"
+        )
+    os.environ.update(go_workspace(repo, mods))
+    os.environ.update(dict(go_machine_fixes(work)))
+    # no cached test results: the selected run would reuse what the full run just did
+    os.environ["GOFLAGS"] = f"{os.environ['GOFLAGS']} -count=1".strip()
+    return repo
+
+
+def go_candidates(repo: Path) -> list[tuple[str, int]]:
+    """(file, line) of each function whose signature fits on its line, in the non-test Go files
+    without build constraints (a change to those runs every package anyway)."""
+    found = []
+    files = sh("git", "ls-files", "*.go", cwd=repo).split()
+    for rel in sorted(f for f in files if not f.endswith("_test.go")):
+        text = (repo / rel).read_text(encoding="utf-8")
+        if re.search(r"^//go:build", text, re.MULTILINE):
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            if GO_FUNC.match(line):
+                found.append((rel, number))
+    return found
+
+
+def go_inject(repo: Path, rel: str, number: int, kind: str) -> str:
+    """Put a fault at the top of the function on that line; its name."""
+    file = repo / rel
+    lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+    match = GO_FUNC.match(lines[number - 1].rstrip("\n"))
+    assert match is not None
+    results = _go_results(match.group("rest"))
+    if kind == "harmless":
+        fault = "\t_ = 0\n"
+    elif kind == "raise" or results is None:
+        fault = '\tpanic("injected fault")\n'
+    elif results == []:
+        fault = "\treturn\n"  # named results, or none: the body does nothing
+    else:
+        zeros = [f"z{i}" for i in range(len(results))]
+        decls = "; ".join(f"var {z} {t}" for z, t in zip(zeros, results, strict=True))
+        fault = f"\t{{\n\t\t{decls}\n\t\treturn {', '.join(zeros)}\n\t}}\n"
+    lines.insert(number, fault)
+    file.write_text("".join(lines), encoding="utf-8")
+    return match.group("name")
+
+
+def _go_results(rest: str) -> list[str] | None:
+    """The result types after the parameters (`a int) (string, error) ` -> [string, error]);
+    [] for none or named ones; None when the signature cannot be read here."""
+    depth, index = 1, 0
+    while index < len(rest) and depth:
+        depth += {"(": 1, ")": -1}.get(rest[index], 0)
+        index += 1
+    if depth:
+        return None
+    tail = rest[index:].strip()
+    if not tail:
+        return []
+    if tail.startswith("(") and tail.endswith(")"):
+        parts = _split_top(tail[1:-1])
+        if any(
+            " " in p.strip() and not p.strip().startswith(("func", "map", "chan")) for p in parts
+        ):
+            return []  # named results: a bare return gives their zero values
+        return [p.strip() for p in parts]
+    return [tail]
+
+
+def _split_top(text: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    return [*parts, text[start:]]
+
+
+def warm_build(repo: Path) -> None:
+    """Compile the test binaries of the commit (no test runs): whichever of the two runs came
+    first would otherwise pay for compiling the changed packages, the other reusing them."""
+    subprocess.run(["go", "test", "-run", "^$", "./..."], cwd=repo, capture_output=True)
+
+
+def go_bench(args: argparse.Namespace) -> None:
+    bundle = COBRA_BUNDLE if args.bundle == BUNDLE else args.bundle
+    work = args.work if args.work != Path("/tmp/bench-test-selection") else Path(
+        "/tmp/bench-test-selection-cobra")  # fmt: skip
+    repo = prepare_cobra(work, bundle)
+    base = sh("git", "rev-parse", "origin/main", cwd=repo).strip()
+    sh("git", "reset", "-q", "--hard", base, cwd=repo)
+    shutil.rmtree(repo / ".ai_workflow", ignore_errors=True)
+    plain = run_step(repo, "--all-tests", "--base", base)
+    if caught(plain):
+        raise SystemExit(f"cobra's tests fail at {base[:7]} here: {plain['summary']}")
+    recorded = run_step(repo, "--base", base)  # records the toolchain and the command
+    state = repo / ".ai_workflow/step_cache/test_execution.gotest.json"
+    if not state.is_file():
+        raise SystemExit(f"no go test state recorded: {recorded.get('selection')}")
+    kept = state.read_bytes()
+    pool = go_candidates(repo)
+    rng = random.Random(args.seed)
+    rng.shuffle(pool)
+    rows = []
+    started = time.monotonic()
+    for rel, number in pool[: args.faults]:
+        kind = "harmless" if args.harmless else ("raise" if len(rows) % 2 == 0 else "return")
+        sh("git", "reset", "-q", "--hard", base, cwd=repo)
+        name = go_inject(repo, rel, number, kind)
+        sh("git", "commit", "-q", "-am", f"fault in {name}", cwd=repo)
+        warm_build(repo)
+        full = run_step(repo, "--all-tests", "--base", base)
+        state.write_bytes(kept)  # measured against B's state: no package failed there
+        chosen = run_step(repo, "--base", base)
+        rows.append((rel, name, kind, full, chosen))
+        packages = (chosen["selection"].get("packages") or {}).get("selected")
+        print(
+            f"  {rel}:{name} ({kind}): full {'caught' if caught(full) else 'missed'} "
+            f"{full['duration_s']:.1f}s ({full['cpu_s']:.1f}s CPU), selection "
+            f"{chosen['selection']['mode']} {packages} packages "
+            f"{'caught' if caught(chosen) else 'missed'} {chosen['duration_s']:.1f}s "
+            f"({chosen['cpu_s']:.1f}s CPU) [{chosen['selection']['reason'][:80]}]",
+            file=sys.stderr,
+        )
+    sh("git", "reset", "-q", "--hard", base, cwd=repo)
+    print(summary_line(rows, plain, recorded, args.seed, started, "cobra"))
 
 
 if __name__ == "__main__":

@@ -65,6 +65,15 @@ if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v
     || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq redis-server >/dev/null 2>&1; } \
     || echo "(apt-get could not install redis-server: the team-cache tests will be skipped)"
 fi
+# A real Go toolchain for the go test runner and selection tests: Debian's golang-go, installed as
+# root where apt exists (elsewhere those tests skip, saying why).
+if ! command -v go >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "(installing golang-go for the go test tests)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq golang-go >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq golang-go >/dev/null 2>&1; } \
+    || echo "(apt-get could not install golang-go: the go test tests will be skipped)"
+fi
 echo "== ruff"; "$VENV/bin/ruff" check src tests bench && "$VENV/bin/ruff" format --check src tests bench
 echo "== mypy"; "$VENV/bin/mypy" src
 echo "== pytest"; "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"

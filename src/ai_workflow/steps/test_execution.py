@@ -125,6 +125,11 @@ def _nothing_to_run(
     selection.finish(ctx, outcome, chosen, None, None, plan.framework)
     total = outcome.data["tests"]["total"]
     outcome.summary = f"ran 0 of {total} tests ({chosen.reason}): no change reaches a test"
+    if chosen.packages is not None:
+        outcome.summary = (
+            f"ran 0 of {chosen.packages['total']} packages ({chosen.reason}): "
+            "no change reaches a package's tests"
+        )
     return outcome
 
 

@@ -323,6 +323,9 @@ def parse_cargo_output(text: str, target: Path) -> TestReport | None:
     return report
 
 
+GO_BUILD_FAILED = re.compile(r"^FAIL\t(\S+) \[(?:build|setup) failed\]")
+
+
 def parse_go_json(text: str, target: Path) -> TestReport | None:
     """`go test -json` events: the last action of each test, its output on failure."""
     module = _go_module(target)
@@ -333,6 +336,9 @@ def parse_go_json(text: str, target: Path) -> TestReport | None:
         try:
             event = json.loads(raw)
         except json.JSONDecodeError:
+            failed_build = GO_BUILD_FAILED.match(raw)  # go < 1.24 prints no event for it
+            if failed_build:
+                broken.setdefault(failed_build.group(1), []).extend([raw.strip(), "\0failed"])
             continue
         if not isinstance(event, dict):
             continue

@@ -2,15 +2,17 @@
 
 On with smart execution and `run.test_selection: auto` (the default; `all` or `--all-tests`
 turns it off). pytest: the test map (`testselect.pytest_map`); jest and vitest: their
-related-tests modes (`testselect.node`); any other runner runs every test, and the step says
-so. The step's data gets `tests` (total, selected, passed, failed, errors, skipped) and
-`selection` (mode, reason, base); its summary line says "ran 37 of 1991 tests (affected by 3
-changed files)".
+related-tests modes (`testselect.node`); go test: the package graph (`testselect.gotest`); any
+other runner runs every test, and the step says so. The step's data gets `tests` (total,
+selected, passed, failed, errors, skipped) and `selection` (mode, reason, base; for go test also
+packages: total, selected); its summary line says "ran 37 of 1991 tests (affected by 3 changed
+files)", for go test "ran 2 of 5 packages (40 of 90 tests) (...)".
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from ai_workflow.gitutil import GitError, git
 from ai_workflow.techstack import TechStack
 from ai_workflow.testcmd.plans import Plan
 from ai_workflow.testcmd.reports import TestReport
-from ai_workflow.testselect import node
+from ai_workflow.testselect import gotest, node
 from ai_workflow.testselect.pytest_map import (
     Selection,
     build_map,
@@ -40,9 +42,24 @@ from ai_workflow.testselect.pytest_map import (
     select,
     test_file_of,
 )
+from ai_workflow.textfiles import read_bytes
+from ai_workflow.tools import find_tool, tool_version
 
 ANCESTORS = 2000  # commits of HEAD's history a stored map may come from
 FAILED_STORE = "node-failed.json"
+GO_STORE = "gotest.json"
+GO_LIST_TIMEOUT_S = 300.0
+
+
+@dataclass
+class GoRun:
+    """What a `go test` run records afterwards: the toolchain, the command, the packages."""
+
+    version: str
+    command: str
+    state: dict[str, Any]
+    packages: list[str] = field(default_factory=list)  # every package the command tests
+    selected: list[str] | None = None  # None: all of them
 
 
 @dataclass
@@ -66,6 +83,8 @@ class TestRun:
     probe_env: dict[str, str] = field(default_factory=dict)  # the environment digest's
     python: str | None = None
     environment: list[str | None] = field(default_factory=list)  # the digest, once asked
+    go: GoRun | None = None
+    packages: dict[str, int] | None = None  # go test: {total, selected} packages
 
     def environment_digest(self, ctx: StepContext) -> str | None:
         """What the test interpreter has installed (asked once per run)."""
@@ -74,7 +93,10 @@ class TestRun:
         return self.environment[0]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"mode": self.mode, "reason": self.reason, "base": self.base}
+        out: dict[str, Any] = {"mode": self.mode, "reason": self.reason, "base": self.base}
+        if self.packages is not None:
+            out["packages"] = dict(self.packages)
+        return out
 
 
 def _changes(ctx: StepContext) -> dict[str, Any]:
@@ -101,6 +123,8 @@ def choose(ctx: StepContext, plan: Plan, stack: TechStack) -> TestRun:
         return _pytest(ctx, plan, stack)
     if framework in ("jest", "vitest"):
         return _node(ctx, plan, framework)
+    if framework == "go-test":
+        return _go(ctx, plan)
     return TestRun(reason=f"{framework or 'this test command'} has no test selection here")
 
 
@@ -207,6 +231,178 @@ def _store_failed_files(ctx: StepContext, report: TestReport | None) -> None:
     write_atomic(path, json.dumps(files))
 
 
+# --------------------------------------------------------------------------- go test
+
+
+def _go(ctx: StepContext, plan: Plan) -> TestRun:
+    argv = gotest.words(plan.command)
+    if argv is None:
+        return TestRun(reason="a configured shell command: its packages cannot be replaced")
+    try:
+        command = gotest.parse_command(argv)
+    except gotest.GoSelectError as exc:
+        return TestRun(reason=str(exc))
+    program = _go_program(ctx, argv[0])
+    version = _go_version(ctx, program)
+    key = gotest.command_key(argv, {**os.environ, **plan.env})
+    go_run = GoRun(version, key, gotest.read_state(_read_json(_go_store(ctx))))
+    test_run = TestRun(go=go_run)
+    listed = ctx.run_command(
+        [program, "list", "-test", "-json", *command.list_flags, *command.patterns],
+        timeout=GO_LIST_TIMEOUT_S,
+        env=plan.env,
+    )
+    if not listed.ok:
+        lines = (listed.stderr or listed.stdout).strip().splitlines()
+        test_run.reason = f"`go list` failed: {lines[-1] if lines else listed.returncode}"
+        return test_run
+    try:
+        graph = gotest.parse_list(listed.stdout, os.path.realpath(ctx.target))
+    except gotest.GoSelectError as exc:
+        test_run.reason = str(exc)
+        return test_run
+    go_run.packages = sorted(graph.packages)
+    test_run.reason = _go_reason_for_all(ctx, go_run)
+    if test_run.reason:
+        return test_run
+    changes = _changes(ctx)
+    base = str(changes.get("merge_base") or changes.get("base"))
+    test_run.base = base
+    changed = _go_changed(ctx, base)
+    if changed is None:
+        test_run.reason = "git could not list the changed files"
+        return test_run
+    try:
+        choice = gotest.affected(graph, changed, go_run.state["failed"])
+    except gotest.GoSelectError as exc:
+        test_run.reason = str(exc)
+        return test_run
+    go_run.selected = choice.packages
+    test_run.mode, test_run.command = "affected", command.with_packages(choice.packages)
+    test_run.nothing_to_run = not choice.packages
+    test_run.reason = _go_reason(choice, changed, go_run.state["failed"])
+    return test_run
+
+
+def _go_program(ctx: StepContext, word: str) -> str:
+    """The go binary the test command runs, found as test_execution's tool probe finds it."""
+    if "/" in word:
+        return word
+    tool = find_tool(word, ctx.target, python=ctx.config.tech_stack.python)
+    return str(tool.path) if tool is not None else word
+
+
+def _go_version(ctx: StepContext, program: str) -> str:
+    tool = find_tool(program, ctx.target, project=False, bundled=False)
+    if tool is None:
+        return f"{program} (not found)"
+    version = tool_version(ctx, tool, ("version",))
+    return f"{version or '?'} {tool.path}"
+
+
+def _go_reason_for_all(ctx: StepContext, go_run: GoRun) -> str:
+    """Why every package runs (empty: selection may go on)."""
+    changes = _changes(ctx)
+    if not changes.get("known") or not (changes.get("merge_base") or changes.get("base")):
+        return f"the change base is unknown ({changes.get('base_reason') or '?'})"
+    state = go_run.state
+    if "go" not in state or "command" not in state:
+        return "no earlier run recorded the Go toolchain and test command (this run does)"
+    if state["go"] != go_run.version:
+        return f"the Go toolchain changed ({state['go']} -> {go_run.version})"
+    if state["command"] != go_run.command:
+        return "the test command or the Go environment changed since the last run"
+    return ""
+
+
+def _go_reason(choice: gotest.Choice, changed: dict[str, str | None], failed: list[str]) -> str:
+    count = len(changed)
+    reason = f"affected by {count} changed file{'s' if count != 1 else ''}"
+    again = sorted(set(failed) & set(choice.packages))
+    if again:
+        reason += f"; {len(again)} package{'s' if len(again) != 1 else ''} failed last time"
+    return reason
+
+
+def _go_changed(ctx: StepContext, base: str) -> dict[str, str | None] | None:
+    """Changed files (relative to the target, deleted ones too) and their text: now, or at the
+    base when the file is gone (None: unreadable, or not a Go file)."""
+    try:
+        tracked = git(ctx.target, "diff", "-z", "--name-only", "--no-renames", "--relative",
+                      base, "--")  # fmt: skip
+        untracked = git(ctx.target, "ls-files", "-z", "--others", "--exclude-standard")
+    except GitError:
+        return None
+    paths = {p for p in (tracked + "\0" + untracked).split("\0") if p}
+    out: dict[str, str | None] = {}
+    for rel in sorted(paths):
+        if rel.split("/", 1)[0] == ".ai_workflow":
+            continue
+        out[rel] = _go_text(ctx, base, rel) if rel.endswith(".go") else None
+    return out
+
+
+def _go_text(ctx: StepContext, base: str, rel: str) -> str | None:
+    path = ctx.target / rel
+    if path.is_file() and not path.is_symlink():
+        data = read_bytes(path, root=ctx.target)
+        return None if data is None else data.decode("utf-8", errors="replace")
+    try:
+        return git(ctx.target, "show", f"{base}:./{rel}")
+    except GitError:
+        return None
+
+
+def _go_store(ctx: StepContext) -> Path:
+    return ctx.workspace.step_cache_dir / f"{ctx.spec.id}.{GO_STORE}"
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))  # raw read: our own state file
+    except (OSError, ValueError):
+        return None
+
+
+def _record_go(
+    ctx: StepContext, outcome: StepOutcome, test_run: TestRun, result: CommandResult | None
+) -> None:
+    """Which packages failed (they run next time too), how many tests each has, and the
+    toolchain and command of this run; the suite's size in packages and tests."""
+    go_run = test_run.go
+    assert go_run is not None
+    passed, failed, counts = gotest.outcomes(result.stdout) if result is not None else (
+        set(), set(), {})  # fmt: skip
+    if go_run.selected is not None:
+        ran = set(go_run.selected)
+    else:
+        ran = set(go_run.packages) | passed | failed
+    if result is None:
+        ran = set()
+    known = set(go_run.packages) | ran
+    state = go_run.state
+    still_failed = {p for p in state.get("failed", []) if p in known} - ran
+    now_failed = failed | (ran - passed)  # a package that did not pass (a build error) too
+    tests = {p: n for p, n in state.get("tests", {}).items() if p in known and p not in ran}
+    tests |= {p: counts.get(p, 0) for p in ran}
+    record = {
+        "go": go_run.version,
+        "command": go_run.command,
+        "failed": sorted(still_failed | now_failed),
+        "tests": tests,
+    }
+    try:
+        path = _go_store(ctx)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(record, sort_keys=True))
+    except OSError as exc:
+        outcome.checked.append(f"go test state not saved ({exc})")
+    if go_run.packages:
+        test_run.packages = {"total": len(known), "selected": len(ran)}
+        if all(p in tests for p in known):
+            test_run.total = sum(tests[p] for p in known)
+
+
 # --------------------------------------------------------------------------- afterwards
 
 
@@ -227,6 +423,8 @@ def finish(
         _record(ctx, outcome, test_run, result, report)
     elif framework in ("jest", "vitest") and ctx.config.run.smart_execution:
         _store_failed_files(ctx, report)
+    elif test_run.go is not None:
+        _record_go(ctx, outcome, test_run, result)
     counts = outcome.data.get("counts") or {}
     ran = int(counts.get("total", 0)) if counts else (0 if test_run.nothing_to_run else None)
     total = (
@@ -242,6 +440,9 @@ def finish(
     if test_run.mode == "affected":
         of = f" of {total}" if total is not None else ""
         count = f"ran {ran}{of} tests" if ran is not None else "selected tests"
+        if test_run.packages is not None:
+            packages = test_run.packages
+            count = f"ran {packages['selected']} of {packages['total']} packages ({ran}{of} tests)"
         line = f"{count} ({test_run.reason})"
         outcome.summary = f"{line}: {outcome.summary}" if outcome.summary else line
 
