@@ -604,3 +604,40 @@ def test_npm_in_a_document_of_a_subdirectory_reads_the_package_json_beside_it(
     package = '{"name": "site", "scripts": {"serve": "vite"}}\n'
     root = make_repo(tmp_path / "p", {"site/README.md": readme, "site/package.json": package})
     assert _found(_run(root), "scripts/missing-npm-script") == {("site/README.md", 5, "error")}
+
+
+BUG_REPORT = """\
+# Do NOT error on failed commands
+set +e
+
+if ! (return 0 2>/dev/null); then
+  printf 'Error: script must be sourced\\n' >&2
+  exit 1
+fi
+printf '%q\\n' "${PROMPT_COMMAND[@]}"
+"""
+
+
+@pytest.mark.parametrize(
+    "guard",
+    [
+        "",  # held-out 5: liquidprompt's tools/bug-report.sh
+        '[[ "${BASH_SOURCE[0]}" == "$0" ]] && { echo "source me, do not run me" >&2; exit 1; }\n',
+    ],
+)
+def test_a_script_that_refuses_to_run_unless_sourced_needs_no_shebang(
+    tmp_path: Path, guard: str
+) -> None:
+    files = {
+        "README.md": "# p\n\nAttach a bug report to each issue.\n",
+        "tools/bug-report.sh": guard + BUG_REPORT if guard else BUG_REPORT,
+        # the true positive beside it: an executable script without a guard or a shebang
+        "tools/release.sh": "set -e\nprintf 'sourced config: %s\\n' \"$CONFIG\"\ngit tag v1\n",
+    }
+    root = make_repo(tmp_path / "p", files)
+    for name in files:
+        if name.startswith("tools/"):
+            (root / name).chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-shebang") == {("tools/release.sh", 1, "warning")}

@@ -853,11 +853,27 @@ def _usage(project: Project, refs: list[Reference]) -> dict[str, set[str]]:
     return usage
 
 
+_SOURCED_ONLY_RE = re.compile(
+    r"""^\s*if\s+!\s*\(\s*return\s+0\s*2>\s*/dev/null\s*\)"""
+    r"""|^\s*\[\[?\s*"?\$\{?BASH_SOURCE(?:\[0\])?\}?"?\s*==?\s*"?\$\{?0\}?"?\s*\]\]?\s*&&\s*"""
+    r"""(?:\{\s*)?(?:echo|printf)[^\n]*\bsourced?\b""",
+    re.M,
+)
+"""A guard that makes a script refuse to run unless it is sourced (`if ! (return 0 2>/dev/null)`,
+`[[ "${BASH_SOURCE[0]}" == "$0" ]] && echo "must be sourced"`): a shebang would never be read."""
+
+
+def _refuses_to_run(project: Project, script: str) -> bool:
+    return _SOURCED_ONLY_RE.search(read_text(project.target / script)) is not None
+
+
 def _check_script_file(
     project: Project, script: str, usage: set[str], outcome: StepOutcome
 ) -> None:
     if usage and usage <= SOURCING | {"source"}:
         return  # a library that is only ever sourced needs neither
+    if "direct" not in usage and _refuses_to_run(project, script):
+        return  # it says it must be sourced: neither a shebang nor an executable bit is read
     shebang = _shebang(project.target / script)
     executable = _is_executable(project, script)
     only_interpreted = bool(usage) and "direct" not in usage
