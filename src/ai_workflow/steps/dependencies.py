@@ -27,6 +27,7 @@ that provide them); this module turns them into findings.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -198,12 +199,33 @@ def _report_missing_lock(
     message = f"no lockfile ({expected}) for {len(manifest.dependencies)} declared dependencies"
     declined = lockfile_declined(ctx, manifest.path, lockfiles)
     nested = _illustrative(manifest.path)
+    published = manifest.kind == "package.json" and _published_npm_package(ctx.target, manifest)
     if declined:
         message += f": the project keeps none on purpose ({declined})"
     elif nested:
         message += " (an example, docs or test project nested in the repository)"
-    severity = Severity.INFO if declined or nested else Severity.WARNING
+    elif published:
+        message += (
+            f" (a published package, {published}: npm never publishes its lockfile and its users"
+            " resolve the declared ranges; a library's lockfile pins only its own CI)"
+        )
+    severity = Severity.INFO if declined or nested or published else Severity.WARNING
     report.add("deps/missing-lockfile", severity, message, manifest.path, None)
+
+
+def _published_npm_package(target: Path, manifest: Manifest) -> str | None:
+    """`name@version` of a package.json that npm can publish (a name, a version, not
+    `"private": true`), or None: an application's missing lockfile stays a warning."""
+    try:
+        data = json.loads(read_utf8(target / manifest.path) or "")
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("private") is True:
+        return None
+    name, version = data.get("name"), data.get("version")
+    if isinstance(name, str) and name and isinstance(version, str) and version:
+        return f"{name}@{version}"
+    return None
 
 
 def _illustrative(path: str) -> bool:
