@@ -45,35 +45,25 @@ if ! command -v bats >/dev/null 2>&1 && [ ! -x "$BATS_DIR/node_modules/bats/bin/
   fi
 fi
 if [ -x "$BATS_DIR/node_modules/bats/bin/bats" ]; then export PATH="$BATS_DIR/node_modules/bats/bin:$PATH"; fi
-# A real browser for the HTML report's test: Debian's chromium and its driver, installed as root
-# where apt exists (elsewhere that test skips, saying why).
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "(installing chromium and chromium-driver for the HTML report test)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 \
-      || { apt-get update -qq >/dev/null && apt-get install -y -qq chromium chromium-driver >/dev/null; } \
-      || echo "(apt-get could not install chromium: the HTML report's browser test will fail)"
-  fi
-fi
-# A real redis-server for the team-cache tests (tests/remote): Debian's package, installed as root
-# where apt exists (elsewhere those tests skip, saying why).
-if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "(installing redis-server for the team-cache tests)"
+# Real programs some tests drive, from Debian, installed as root where apt exists (elsewhere
+# those tests skip, saying why). apt_install COMMAND WHAT PACKAGE...: install PACKAGE... unless
+# COMMAND is on PATH; WHAT names the tests that need it.
+apt_install() {
+  local command="$1" what="$2"; shift 2
+  command -v "$command" >/dev/null 2>&1 && return 0
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || return 0
+  echo "(installing $* for $what)"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq redis-server >/dev/null 2>&1 \
-    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq redis-server >/dev/null 2>&1; } \
-    || echo "(apt-get could not install redis-server: the team-cache tests will be skipped)"
-fi
-# A real Go toolchain for the go test runner and selection tests: Debian's golang-go, installed as
-# root where apt exists (elsewhere those tests skip, saying why).
-if ! command -v go >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "(installing golang-go for the go test tests)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq golang-go >/dev/null 2>&1 \
-    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq golang-go >/dev/null 2>&1; } \
-    || echo "(apt-get could not install golang-go: the go test tests will be skipped)"
-fi
+  apt-get install -y -qq "$@" >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "$@" >/dev/null 2>&1; } \
+    || echo "(apt-get could not install $*: $what will be skipped)"
+}
+apt_install chromium "the HTML report's browser test" chromium chromium-driver
+apt_install chromedriver "the HTML report's browser test" chromium-driver
+apt_install redis-server "the team-cache tests (tests/remote)" redis-server
+apt_install go "the go test runner and selection tests" golang-go
+apt_install fish "the fish completion test" fish
+apt_install zsh "the zsh completion test" zsh
 echo "== ruff"; "$VENV/bin/ruff" check src tests bench && "$VENV/bin/ruff" format --check src tests bench
 echo "== mypy"; "$VENV/bin/mypy" src
 echo "== pytest"; "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
