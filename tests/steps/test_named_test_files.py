@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ai_workflow.commands import tech_stack
 from ai_workflow.config import Config
 from ai_workflow.engine.step import StepOutcome
 from ai_workflow.steps import directory_structure, test_review
@@ -63,6 +64,8 @@ def test_file_no_convention_finds_counts_when_the_command_names_it(tmp_path: Pat
     stack = detect_stack_for(root, Config())
     assert stack.named_test_files == ["suite/basics.js"]
     assert stack.is_test("suite/basics.js") and not stack.is_test("index.js")
+    shown = {label: value for label, value, _ in tech_stack.rows(stack)}
+    assert shown["named test files"] == "suite/basics.js"  # `ai-workflow tech-stack` says so
     assert not _rules(root) & NO_TESTS
 
 
