@@ -115,6 +115,7 @@ def _sources(tmp_path: Path, files: dict[str, str], scripts: dict[str, str]) -> 
         ("eslint checks.js", []),  # not a test runner
         ("cd other && mocha checks.js", []),  # another directory's paths
         ("mocha suite", []),  # a directory names no file
+        ("vitest run checks", []),  # a filter, not a path
         ("python tests.py", []),  # not in the project
     ],
 )
@@ -134,9 +135,11 @@ def test_named_test_files(tmp_path: Path, command: str, expected: list[str]) -> 
 
 
 def test_resolve_files_and_glob(tmp_path: Path) -> None:
-    sources = _sources(tmp_path, {"lib/index.js": "", "t/a_x.py": ""}, {})
-    assert resolve_files("./lib", sources, node=True) == ["lib/index.js"]
-    assert resolve_files("./lib", sources, node=False) == []
+    sources = _sources(tmp_path, {"lib/index.js": "", "t/a_x.py": "", "t/b.js": ""}, {})
+    assert resolve_files("./lib", sources, "require") == ["lib/index.js"]
+    assert resolve_files("./lib", sources, "extension") == []  # mocha runs a directory's files
+    assert resolve_files("t/b", sources, "extension") == ["t/b.js"]
+    assert resolve_files("t/b", sources, "exact") == []  # jest's and vitest's are patterns
     assert resolve_files("t/*.py", sources) == ["t/a_x.py"]
     assert glob_match("test/**/*.js", "test/a.js") and glob_match("test/**/*.js", "test/x/a.js")
     assert not glob_match("test/*.js", "test/x/a.js")

@@ -6,10 +6,11 @@ its test command says they are tests. The command is read as `commands.resolve` 
 (through `npm test`/`npm run X`, Makefile, justfile and Taskfile recipes, `sh -c`, coverage and
 environment wrappers), and every path a test runner is given is resolved to the project's files:
 globs expanded as a shell would (`*` within one directory, `**` across them), a name without
-extension as node resolves it (`test` → `test.js` or `test/index.js`). A directory names no
-file: what is in it is found by the test-directory conventions. An interpreter (`node`,
-`python`) names its script only when that script's name says it tests (`node run-tests.js`, not
-`node build.js && mocha`), as `commands` does for test scripts.
+extension as the runner resolves it (mocha adds `.js`; node and tape `require` it: `test` →
+`test.js` or `test/index.js`; jest's and vitest's are patterns, taken only when exact). A
+directory names no file: what is in it is found by the test-directory conventions. An
+interpreter (`node`, `python`) names its script only when that script's path says it tests
+(`node run-tests.js`, not `node build.js && mocha`), as `commands` does for test scripts.
 """
 
 from __future__ import annotations
@@ -33,12 +34,17 @@ from ai_workflow.testcmd.commands import (
 )
 from ai_workflow.testcmd.declared import ProjectSources
 
-# Runners whose positional arguments are test files, and the framework whose options they share.
-RUNNERS: dict[str, str] = {
-    "mocha": "mocha", "_mocha": "mocha", "electron-mocha": "mocha", "jest": "jest",
-    "vitest": "vitest", "tape": "mocha", "tap": "mocha", "ava": "mocha", "jasmine": "mocha",
-    "qunit": "mocha", "nodeunit": "mocha", "lab": "mocha", "pytest": "pytest",
-    "py.test": "pytest", "bats": "bats",
+# Runners whose positional arguments are test files: the framework whose options they share, and
+# how a path is resolved: "exact" (jest and vitest take patterns, pytest and bats paths),
+# "extension" (mocha adds `.js`), "require" (tape requires each path: `test` → `test/index.js`).
+RUNNERS: dict[str, tuple[str, str]] = {
+    "mocha": ("mocha", "extension"), "_mocha": ("mocha", "extension"),
+    "electron-mocha": ("mocha", "extension"), "tape": ("mocha", "require"),
+    "tap": ("mocha", "extension"), "ava": ("mocha", "extension"),
+    "jasmine": ("mocha", "extension"), "qunit": ("mocha", "extension"),
+    "nodeunit": ("mocha", "extension"), "lab": ("mocha", "extension"),
+    "jest": ("jest", "exact"), "vitest": ("vitest", "exact"), "pytest": ("pytest", "exact"),
+    "py.test": ("pytest", "exact"), "bats": ("bats", "exact"),
 }  # fmt: skip
 NODE_INTERPRETERS = frozenset({"node", "nodejs", "ts-node", "tsx", "babel-node"})
 PYTHON = re.compile(r"python[\d.]*")
@@ -82,12 +88,13 @@ def _in_command(words: Sequence[str], sources: ProjectSources, depth: int) -> li
     if name in SHELLS and len(words) > 2 and words[1] == "-c":
         return _in_script(words[2], sources, depth + 1)
     if name in RUNNERS:
-        return _runner_files(RUNNERS[name], list(words[1:]), sources)
+        framework, mode = RUNNERS[name]
+        return _runner_files(framework, list(words[1:]), sources, mode)
     if name in NODE_INTERPRETERS:
         return _interpreter_files(list(words[1:]), sources, node=True)
     if PYTHON.fullmatch(name):
         if words[1:3] == ["-m", "pytest"]:
-            return _runner_files("pytest", list(words[3:]), sources)
+            return _runner_files("pytest", list(words[3:]), sources, "exact")
         return _interpreter_files(list(words[1:]), sources, node=False)
     if name in NPM_CLIENTS or name in RECIPE_TOOLS:
         inner = _entry_text(name, list(words[1:]), sources)
@@ -122,7 +129,7 @@ def _entry_text(tool: str, args: list[str], sources: ProjectSources) -> str | No
     return recipe_of(sources, "make" if tool == "gmake" else tool, rest[0])
 
 
-def _runner_files(framework: str, rest: list[str], sources: ProjectSources) -> list[str]:
+def _runner_files(framework: str, rest: list[str], sources: ProjectSources, mode: str) -> list[str]:
     value_options = VALUE_OPTIONS.get(framework, frozenset()) | INTERPRETER_VALUE_OPTIONS
     out: list[str] = []
     skip = False
@@ -132,14 +139,14 @@ def _runner_files(framework: str, rest: list[str], sources: ProjectSources) -> l
         elif word.startswith("-"):
             skip = word in value_options
         else:
-            out += resolve_files(word.split("::", 1)[0], sources, node=framework != "pytest")
+            out += resolve_files(word.split("::", 1)[0], sources, mode)
     return out
 
 
 def _interpreter_files(rest: list[str], sources: ProjectSources, node: bool) -> list[str]:
     """The script an interpreter runs, when its name says it tests; `node --test` is a runner."""
     if node and "--test" in rest:
-        return _runner_files("node-test", [w for w in rest if w != "--test"], sources)
+        return _runner_files("node-test", [w for w in rest if w != "--test"], sources, "exact")
     skip = False
     for word in rest:
         if skip:
@@ -149,27 +156,24 @@ def _interpreter_files(rest: list[str], sources: ProjectSources, node: bool) -> 
         elif word.startswith("-"):
             skip = word in INTERPRETER_VALUE_OPTIONS
         else:
-            files = resolve_files(word, sources, node=node)
-            return [f for f in files if TEST_SCRIPT.search(PurePosixPath(f).name)]
+            files = resolve_files(word, sources, "require" if node else "exact")
+            return [f for f in files if TEST_SCRIPT.search(f)]
     return []
 
 
-def resolve_files(word: str, sources: ProjectSources, node: bool = False) -> list[str]:
-    """The project files a command-line path names (a glob, a file, or node's resolution of a
-    module path); [] for a directory or a path the project lacks."""
+def resolve_files(word: str, sources: ProjectSources, mode: str = "exact") -> list[str]:
+    """The project files a command-line path names: a glob's matches, the file, or (`mode`)
+    the file with a `.js` extension added, or what node's `require` loads for it (`lib` →
+    `lib/index.js`); [] for a directory otherwise, or a path the project lacks."""
     path = normalise_path(word)
     if any(c in path for c in "*?["):
         return [f for f in sources.files if glob_match(path, f)]
     if path in sources.file_set:
         return [path]
-    if node:
-        for candidate in (
-            *(path + s for s in NODE_SUFFIXES),
-            *(f"{path}/index{s}" for s in NODE_SUFFIXES),
-        ):
-            if candidate in sources.file_set:
-                return [candidate]
-    return []
+    candidates = [path + s for s in NODE_SUFFIXES] if mode in ("extension", "require") else []
+    if mode == "require":
+        candidates += [f"{path}/index{s}" for s in NODE_SUFFIXES]
+    return next(([c] for c in candidates if c in sources.file_set), [])
 
 
 def glob_match(pattern: str, path: str) -> bool:
