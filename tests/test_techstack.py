@@ -359,6 +359,7 @@ def test_detect_stack_is_memoised_per_run(tmp_path: Path) -> None:
         ("spec.ts", True),
         ("lib/tests.js", False),  # only at the root: elsewhere it may be a helper module
         ("tests.md", False),  # not code
+        ("test.sh", False),  # the script that runs the tests, checked as a script
         ("testing.py", False),
     ],
 )

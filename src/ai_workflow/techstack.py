@@ -549,7 +549,8 @@ def is_conventional_dir(name: str, stack: TechStack | None = None) -> bool:
 
 
 ROOT_TEST_STEMS = frozenset({"test", "tests", "spec"})
-"""A code file at the root named so holds a small project's tests (`tests.js`, `test.py`)."""
+"""A code file at the root named so holds a small project's tests (`tests.js`, `test.py`); a
+shell script named so (`test.sh`) is the entry point that runs them, checked as a script."""
 
 
 def is_test_path(path: str, test_dirs: Iterable[str] = ()) -> bool:
@@ -562,7 +563,7 @@ def is_test_path(path: str, test_dirs: Iterable[str] = ()) -> bool:
     if any(part in TEST_DIR_NAMES for part in parts):
         return True
     stem = name.split(".", 1)[0]
-    if not parts and stem in ROOT_TEST_STEMS and pure.suffix in CODE_SUFFIXES:
+    if not parts and stem in ROOT_TEST_STEMS and _is_code_not_shell(pure.suffix):
         return True
     return (
         stem.startswith("test_")
@@ -572,6 +573,10 @@ def is_test_path(path: str, test_dirs: Iterable[str] = ()) -> bool:
         or ".spec." in name
         or name.endswith(".bats")
     )
+
+
+def _is_code_not_shell(suffix: str) -> bool:
+    return suffix in CODE_SUFFIXES and EXTENSIONS.get(suffix) != "shell"
 
 
 @dataclass(frozen=True)
