@@ -13,9 +13,9 @@ import pytest
 
 from ai_workflow.commands import tech_stack
 from ai_workflow.config import Config
-from ai_workflow.engine.step import StepOutcome
-from ai_workflow.steps import directory_structure, test_review
-from ai_workflow.techstack import detect_stack_for
+from ai_workflow.engine.step import StepOutcome, StepResult, StepStatus
+from ai_workflow.steps import directory_structure, documentation, pre_analysis, test_review
+from ai_workflow.techstack import detect_stack, detect_stack_for
 from ai_workflow.testcmd.declared import ProjectSources
 from ai_workflow.testcmd.named import glob_match, named_test_files, resolve_files
 from tests.helpers import make_repo, step_context
@@ -92,6 +92,23 @@ def test_command_naming_a_missing_file_does_not_count(tmp_path: Path) -> None:
     root = _project(tmp_path, "mocha checks.js", {"helpers.js": INDEX})
     assert detect_stack_for(root, Config()).named_test_files == []
     assert _rules(root) >= NO_TESTS
+
+
+CHECKS_WITH_HELPER = TESTS + "exports.almostEqual = function (a, b) { return a === b; };\n"
+UNDOCUMENTED_INDEX = "exports.parse = function (value) { return Number(value); };\n"
+
+
+def test_documentation_does_not_take_a_named_test_file_for_source(tmp_path: Path) -> None:
+    files = {"checks.js": CHECKS_WITH_HELPER, "index.js": UNDOCUMENTED_INDEX}
+    root = _project(tmp_path, "mocha checks.js", files)
+    results = {"pre_analysis": StepResult.for_spec(pre_analysis.SPEC, StepStatus.PASSED)}
+    results["pre_analysis"].data = {"changed_files": ["checks.js", "index.js"]}
+    ctx = step_context(root, documentation.SPEC, results=results)
+    outcome = documentation.run(ctx)
+    undocumented = {f.path for f in outcome.findings if f.rule == "docs/missing-doc-comment"}
+    assert undocumented == {"index.js"}  # its export is asked for a doc comment; the test's not
+    assert outcome.data["changed_source"] == ["index.js"]
+    assert documentation.source_files(["checks.js", "index.js"], detect_stack(ctx)) == ["index.js"]
 
 
 # --------------------------------------------------------------------------- reading the command
