@@ -1,7 +1,9 @@
 """Test files the project's test command names (`mocha tests.js`) are tests for every step.
 
 ms 2.1.3 keeps its tests in `tests.js` at its root and runs them with `mocha tests.js`: steps 4
-and 5 both said it had no tests. They now ask the one `TechStack.is_test`.
+and 5 both said it had no tests. They now ask the one `TechStack.is_test`, as do documentation
+(no doc comments asked of a test), dependencies (a test's imports are development ones) and
+script references (a bats file is no shell script).
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ import pytest
 from ai_workflow.commands import tech_stack
 from ai_workflow.config import Config
 from ai_workflow.engine.step import StepOutcome, StepResult, StepStatus
-from ai_workflow.steps import directory_structure, documentation, pre_analysis, test_review
+from ai_workflow.steps import (
+    dependencies,
+    directory_structure,
+    documentation,
+    pre_analysis,
+    script_references,
+    test_review,
+)
 from ai_workflow.techstack import detect_stack, detect_stack_for
 from ai_workflow.testcmd.declared import ProjectSources
 from ai_workflow.testcmd.named import glob_match, named_test_files, resolve_files
@@ -109,6 +118,35 @@ def test_documentation_does_not_take_a_named_test_file_for_source(tmp_path: Path
     assert undocumented == {"index.js"}  # its export is asked for a doc comment; the test's not
     assert outcome.data["changed_source"] == ["index.js"]
     assert documentation.source_files(["checks.js", "index.js"], detect_stack(ctx)) == ["index.js"]
+
+
+def test_dependencies_take_a_named_test_files_imports_for_development(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "calc"\ndependencies = []\n'
+        '[dependency-groups]\ndev = ["pytest>=8", "rich>=13"]\n',
+        "calc.py": "import rich\n\n\ndef add(a, b):\n    return a + b\n",
+        "checks.py": "import pytest\nfrom calc import add\n\n\ndef test_add():\n    assert add(1, 2)\n",
+    }
+    root = make_repo(tmp_path / "calc", files)
+    config = Config.model_validate({"tech_stack": {"test_command": "python -m pytest checks.py"}})
+    outcome = dependencies.run(step_context(root, dependencies.SPEC, config=config))
+    undeclared = [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+    # shipped code importing a development-only distribution is still one; the test file is not
+    assert [(f.path, f.message.split("'")[1]) for f in undeclared] == [("calc.py", "rich")]
+
+
+BATS_CHECKS = '#!/usr/bin/env bats\n\n@test "adds" {\n  run ./calc 1 2\n  [ "$output" = 3 ]\n}\n'
+
+
+def test_script_references_leave_a_named_bats_file_to_bats(tmp_path: Path) -> None:
+    files = {
+        "Makefile": "test:\n\tbats checks.sh\n",
+        "checks.sh": BATS_CHECKS,
+        "deploy.sh": "#!/bin/sh\nset -eu\necho deploying\n",
+    }
+    root = make_repo(tmp_path / "calc", files)
+    outcome = script_references.run(step_context(root, script_references.SPEC))
+    assert outcome.data["scripts"] == ["deploy.sh"]  # checks.sh is bats' test file, not a script
 
 
 # --------------------------------------------------------------------------- reading the command
