@@ -354,6 +354,13 @@ def test_detect_stack_is_memoised_per_run(tmp_path: Path) -> None:
         ("src/contest.py", False),
         ("src/testing_utils.py", False),
         ("src/latest.py", False),
+        ("tests.js", True),  # a small project's tests at its root (ms)
+        ("test.py", True),
+        ("spec.ts", True),
+        ("lib/tests.js", False),  # only at the root: elsewhere it may be a helper module
+        ("tests.md", False),  # not code
+        ("test.sh", False),  # the script that runs the tests, checked as a script
+        ("testing.py", False),
     ],
 )
 def test_is_test_path(path: str, expected: bool) -> None:

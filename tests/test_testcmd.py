@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from ai_workflow.config import Config
 from ai_workflow.project_files import list_project_files
-from ai_workflow.techstack import TechStack, detect_stack_for
+from ai_workflow.steps import test_execution
+from ai_workflow.techstack import TechStack, detect_stack, detect_stack_for
 from ai_workflow.testcmd.ci_packages import ci_installed_packages, missing_packages
 from ai_workflow.testcmd.commands import Invocation, is_test_target, resolve, simple_commands
 from ai_workflow.testcmd.declared import (
@@ -25,7 +26,8 @@ from ai_workflow.testcmd.declared import (
     parse_taskfile,
 )
 from ai_workflow.testcmd.environment import machine_cause
-from tests.helpers import make_repo
+from ai_workflow.testcmd.plans import plan_for
+from tests.helpers import make_repo, step_context
 
 NO_ENV: dict[str, str] = {"PATH": ""}
 
@@ -252,6 +254,33 @@ def test_npm_scripts_are_followed_to_the_runner(tmp_path: Path) -> None:
     assert runner.via == ("npm run test-ci", "npm test")
     assert runner.args == ("test", "test/acceptance")
     assert detect(root).test_argv == ["npm", "test"]
+
+
+@pytest.mark.parametrize(
+    ("installed", "flag"),
+    [
+        ("4.0.1", "--reporter-options"),  # before mocha 6: the singular is passed over
+        ("5.2.0", "--reporter-options"),
+        ("6.0.0", "--reporter-option"),  # from mocha 6: the canonical name
+        ("10.8.2", "--reporter-option"),
+        ("not-a-version", "--reporter-options"),  # unknown: the spelling every mocha accepts
+        (None, "--reporter-options"),
+    ],
+)
+def test_mocha_report_option_is_spelled_as_the_installed_mocha_knows_it(
+    tmp_path: Path, installed: str | None, flag: str
+) -> None:
+    package = {"scripts": {"test": "mocha tests.js"}, "devDependencies": {"mocha": "*"}}
+    root = make_repo(tmp_path / "js", {"package.json": json.dumps(package), "tests.js": ""})
+    if installed is not None:
+        manifest = root / "node_modules" / "mocha" / "package.json"
+        manifest.parent.mkdir(parents=True)
+        manifest.write_text(json.dumps({"name": "mocha", "version": installed}))
+    ctx = step_context(root, test_execution.SPEC)
+    plan = plan_for(ctx, detect_stack(ctx))
+    assert plan is not None and plan.framework == "mocha"
+    report = f"output={plan.report_file}"
+    assert plan.command == ["npm", "test", "--", "--reporter", "xunit", flag, report]
 
 
 def test_justfile_and_taskfile_runners(tmp_path: Path) -> None:

@@ -23,11 +23,13 @@ from ai_workflow.engine.step import StepContext
 from ai_workflow.project_files import list_project_files, project_files
 from ai_workflow.testcmd.commands import Invocation
 from ai_workflow.testcmd.declared import (
+    MANIFEST_ENTRIES,
     NPM_PLACEHOLDER_TEST,
     DeclaredTests,
     ProjectSources,
     declared_tests,
 )
+from ai_workflow.testcmd.named import named_test_files
 from ai_workflow.testsource.pytest_collection import FIXTURE_DIRS, read_collection
 from ai_workflow.textfiles import has_shell_shebang, read_text
 from ai_workflow.tools import resolve_python
@@ -197,6 +199,12 @@ class TechStack:
     python: str | None = None  # interpreter that runs the target's Python tests
     python_reason: str | None = None
     file_counts: dict[str, int] = field(default_factory=dict)  # language -> number of files
+    named_test_files: list[str] = field(default_factory=list)  # code files the test command names
+
+    def is_test(self, path: str) -> bool:
+        """A test file: one the project's test command names (`mocha tests.js`), or one the
+        naming and location conventions say is a test. Every step asks this one question."""
+        return path in self.named_test_files or is_test_path(path, self.test_dirs)
 
     def confidence(self, language: str) -> float:
         return self.languages.get(language, 0.0)
@@ -272,6 +280,7 @@ def detect_stack_for(
         python=python,
         python_reason=python_reason,
         file_counts=counts,
+        named_test_files=_named_test_files(facts, command),
     )
 
 
@@ -539,6 +548,11 @@ def is_conventional_dir(name: str, stack: TechStack | None = None) -> bool:
     return any(name in STACK_DIR_NAMES.get(language, ()) for language in languages)
 
 
+ROOT_TEST_STEMS = frozenset({"test", "tests", "spec"})
+"""A code file at the root named so holds a small project's tests (`tests.js`, `test.py`); a
+shell script named so (`test.sh`) is the entry point that runs them, checked as a script."""
+
+
 def is_test_path(path: str, test_dirs: Iterable[str] = ()) -> bool:
     """True for test files by naming convention or location (any language)."""
     pure = PurePosixPath(path)
@@ -549,6 +563,8 @@ def is_test_path(path: str, test_dirs: Iterable[str] = ()) -> bool:
     if any(part in TEST_DIR_NAMES for part in parts):
         return True
     stem = name.split(".", 1)[0]
+    if not parts and stem in ROOT_TEST_STEMS and _is_code_not_shell(pure.suffix):
+        return True
     return (
         stem.startswith("test_")
         or stem.endswith(("_test", "-test", "_spec"))
@@ -557,6 +573,10 @@ def is_test_path(path: str, test_dirs: Iterable[str] = ()) -> bool:
         or ".spec." in name
         or name.endswith(".bats")
     )
+
+
+def _is_code_not_shell(suffix: str) -> bool:
+    return suffix in CODE_SUFFIXES and EXTENSIONS.get(suffix) != "shell"
 
 
 @dataclass(frozen=True)
@@ -609,6 +629,15 @@ def _test_command(
         return choice.framework, None, None, None
     evidence["test_command"] = [choice.command_reason]
     return choice.framework, choice.argv, shlex.join(choice.argv), "detected"
+
+
+def _named_test_files(facts: _Facts, command: str | None) -> list[str]:
+    """The code files the test command (configured or detected) and the manifests' test entry
+    points (`npm test`, `make test`, ...) give a test runner."""
+    scripts = [command] if command else []
+    scripts += [" ".join(words) for _, words in MANIFEST_ENTRIES]
+    named = named_test_files(scripts, facts.sources())
+    return [f for f in named if _language_of(facts, f) is not None]
 
 
 def normalise_framework(name: str | None) -> str | None:

@@ -65,6 +65,7 @@ def rows(stack: TechStack) -> list[tuple[str, str, str]]:
         ),
         ("source dirs", _join(stack.source_dirs), evidence("source_dirs")),
         ("test dirs", _join(stack.test_dirs), evidence("test_dirs")),
+        ("named test files", _join(stack.named_test_files), "the test command names them"),
         ("docs dirs", _join(stack.docs_dirs), evidence("docs_dirs")),
     )
     for label, value, why in rows:
@@ -75,7 +76,8 @@ def rows(stack: TechStack) -> list[tuple[str, str, str]]:
 
 
 FOUND_FILES = "files present in the target"
-OPTIONAL_ROWS = ("not chosen", "tests found")  # shown only when there is something to say
+# shown only when there is something to say
+OPTIONAL_ROWS = ("not chosen", "tests found", "named test files")
 LINTERS = "configured linters"
 LINTERS_WHY = (
     "their configuration files; code quality runs ruff and shellcheck (bundled) either way, "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -162,9 +162,10 @@ class ImportScan:
 
 
 def scan_imports(
-    target: Path, py_files: list[str], test_dirs: list[str], own: Iterable[str] = ()
+    target: Path, py_files: list[str], is_test: Callable[[str], bool], own: Iterable[str] = ()
 ) -> ImportScan:
-    """Imports of modules that are neither standard library nor part of the project."""
+    """Imports of modules that are neither standard library nor part of the project; a file
+    `is_test` (`TechStack.is_test`) or `is_dev_file` says is no shipped code counts as dev."""
     local = local_modules(py_files) | {n.replace("-", "_") for n in own}
     siblings = _sibling_modules(py_files)
     scan = ImportScan()
@@ -174,7 +175,7 @@ def scan_imports(
             tree = parse_python(text, rel)
         except PySyntaxError:
             continue  # code_quality reports syntax errors
-        dev = is_dev_file(rel, test_dirs)
+        dev = is_test(rel) or is_dev_file(rel)
         scan.runtime_files += not dev
         here = siblings.get(PurePosixPath(rel).parent.as_posix(), set())
         for use in imports_of(tree, rel, text):

@@ -377,7 +377,7 @@ def analyse_python_imports(
     roots = _root_python_manifests(manifests)
     declared = [d for m in roots for d in m.dependencies]
     own = {canonical(m.project_name) for m in roots if m.project_name}
-    scan = scan_imports(ctx.target, py_files, detect_stack(ctx).test_dirs, own)
+    scan = scan_imports(ctx.target, py_files, detect_stack(ctx).is_test, own)
     if not scan.runtime_files:
         report.skipped("unused dependencies: no runtime Python code (only tests and tooling)")
     scripts = frozenset() if declared else _standalone_scripts(ctx.target, py_files)

@@ -375,7 +375,7 @@ def check_tracked_ignored(ignored: list[str], outcome: StepOutcome) -> None:
 def check_layout(ctx: StepContext, files: list[str], outcome: StepOutcome) -> None:
     """Per stack: a tests directory; Python: the package directory; JS: the `main` file."""
     stack = detect_stack(ctx)
-    has_tests = bool(stack.test_dirs) or any(is_test_path(f, stack.test_dirs) for f in files)
+    has_tests = bool(stack.test_dirs) or any(stack.is_test(f) for f in files)
     checked = []
     for language in ("python", "javascript", "typescript", "shell"):
         if not stack.uses(language):

@@ -31,7 +31,7 @@ from ai_workflow.pysource import (
     parse_python,
     read_source,
 )
-from ai_workflow.techstack import detect_stack, is_test_path
+from ai_workflow.techstack import TechStack, detect_stack
 from ai_workflow.textfiles import read_text
 
 SPEC = StepSpec(
@@ -78,7 +78,7 @@ def run(ctx: StepContext) -> StepOutcome:
     files = project_files(ctx)
     docs = project_docs(ctx)
     stack = detect_stack(ctx)
-    sources = source_files(files, stack.source_dirs, stack.test_dirs)
+    sources = source_files(files, stack)
     check_readme(ctx.target, files, docs, outcome)
     py_index = PythonIndex.build(ctx.target, files)
     check_python_docstrings(ctx.target, sources, outcome, files)
@@ -101,15 +101,16 @@ def _summary(outcome: StepOutcome) -> str:
 # --------------------------------------------------------------------------- source selection
 
 
-def source_files(files: Iterable[str], source_dirs: list[str], test_dirs: list[str]) -> list[str]:
-    """The project's own source code: no tests, docs, examples, build output or tool scripts."""
+def source_files(files: Iterable[str], stack: TechStack) -> list[str]:
+    """The project's own source code: no tests (as `TechStack.is_test` decides, so a file only
+    the test command names is one), docs, examples, build output or tool scripts."""
     chosen = []
-    roots = [d.rstrip("/") + "/" for d in source_dirs if d not in ("", ".")]
+    roots = [d.rstrip("/") + "/" for d in stack.source_dirs if d not in ("", ".")]
     for path in files:
         pure = PurePosixPath(path)
         if pure.suffix not in CODE_SUFFIXES or pure.name in NON_SOURCE_FILES:
             continue
-        if is_test_path(path, test_dirs) or any(p in NON_SOURCE_DIRS for p in pure.parts[:-1]):
+        if stack.is_test(path) or any(p in NON_SOURCE_DIRS for p in pure.parts[:-1]):
             continue
         if pure.name.endswith((".d.ts", ".min.js")) or ".config." in pure.name:
             continue
@@ -857,7 +858,7 @@ def check_changes(
         return
     changed = [str(p) for p in changed]
     stack = detect_stack(ctx)
-    code = [p for p in source_files(changed, stack.source_dirs, stack.test_dirs)]
+    code = source_files(changed, stack)
     doc_changes = [p for p in changed if is_doc_path(p) or p.lower().startswith("docs/")]
     outcome.data["changed_source"] = code
     outcome.data["changed_docs"] = doc_changes

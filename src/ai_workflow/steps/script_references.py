@@ -48,7 +48,7 @@ from ai_workflow.project_files import project_files
 from ai_workflow.shell_commands import Command, Session, join, split_line
 from ai_workflow.shell_commands import unwrap as _unwrap_wrappers
 from ai_workflow.steps.documentation import PythonIndex
-from ai_workflow.techstack import is_test_path
+from ai_workflow.techstack import detect_stack
 from ai_workflow.textfiles import (
     has_shell_shebang,
     line_of,
@@ -153,7 +153,7 @@ def run(ctx: StepContext) -> StepOutcome:
     _check_entry_points(project, outcome)
     for ref in refs:
         _check_reference(project, ref, outcome)
-    scripts = find_scripts(ctx.target, files)
+    scripts = find_scripts(ctx.target, files, detect_stack(ctx).is_test)
     _check_scripts(project, scripts, refs, project_docs(ctx), files, outcome)
     by_origin: dict[str, int] = {}
     for command in commands:
@@ -754,12 +754,13 @@ def _somewhere(project: Project, top: str) -> bool:
 # --------------------------------------------------------------------------- scripts
 
 
-def find_scripts(target: Path, files: Iterable[str]) -> list[str]:
-    """Shell scripts anywhere, and files with a shebang in script directories or at the top."""
+def find_scripts(target: Path, files: Iterable[str], is_test: Callable[[str], bool]) -> list[str]:
+    """Shell scripts anywhere, and files with a shebang in script directories or at the top;
+    not tests (`TechStack.is_test`: `bats checks.sh` names a bats file, no shell script)."""
     found = []
     for path in files:
         pure = PurePosixPath(path)
-        if is_test_path(path) or pure.suffix == ".bats":
+        if is_test(path) or pure.suffix == ".bats":
             continue
         if pure.suffix in SCRIPT_SUFFIXES:
             found.append(path)

@@ -22,7 +22,7 @@ from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.findings import Severity
 from ai_workflow.project_files import project_files
 from ai_workflow.pysource import PySymbol, read_source, tree_symbols
-from ai_workflow.techstack import EXTENSIONS, TechStack, detect_stack, is_test_path
+from ai_workflow.techstack import EXTENSIONS, TechStack, detect_stack
 from ai_workflow.testsource.model import (
     FoundTest,
     comments_say_no_crash,
@@ -150,12 +150,8 @@ def inventory(ctx: StepContext) -> Inventory:
 
 def collect_inventory(target: Path, files: list[str], stack: TechStack) -> Inventory:
     code = [(f, lang) for f, lang in ((f, _language(f)) for f in files) if lang]
-    project = ProjectTests(target, files, lambda p: is_test_path(p, stack.test_dirs))
-    test_files = [
-        _read_test_file(target, project, f, lang)
-        for f, lang in code
-        if is_test_path(f, stack.test_dirs)
-    ]
+    project = ProjectTests(target, files, stack.is_test)
+    test_files = [_read_test_file(target, project, f, lang) for f, lang in code if stack.is_test(f)]
     symbols: dict[str, list[PySymbol]] = {}
     sources = [f for f, lang in code if _is_source_module(target, project, f, lang, stack, symbols)]
     coverage, coverage_error = _coverage_report(target, files)
@@ -235,7 +231,7 @@ def _is_source_module(
     stack: TechStack,
     symbols: dict[str, list[PySymbol]],
 ) -> bool:
-    if is_test_path(path, stack.test_dirs) or language not in (
+    if stack.is_test(path) or language not in (
         "python",
         "javascript",
         "typescript",

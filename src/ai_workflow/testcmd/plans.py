@@ -39,7 +39,7 @@ from ai_workflow.testcmd.reports import (
     parse_rspec_json,
     parse_unittest_output,
 )
-from ai_workflow.textfiles import read_text
+from ai_workflow.textfiles import read_json, read_text
 from ai_workflow.tools import real_interpreter, run_interpreter
 from ai_workflow.workdir import excluded_workdirs
 
@@ -51,6 +51,7 @@ BUILD_REPORTS = {
     "maven": ("**/target/surefire-reports/TEST-*.xml", "**/target/failsafe-reports/TEST-*.xml"),
     "gradle": ("**/build/test-results/**/TEST-*.xml",),
 }
+MOCHA_SINGULAR_REPORTER_OPTION = 6  # the first mocha major that knows `--reporter-option`
 
 
 @dataclass
@@ -245,9 +246,27 @@ def _vitest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan
     return Plan(_script_args(argv, extra), "vitest", env, _junit_reader(junit, ctx.target), junit)
 
 
+def mocha_reporter_flag(target: Path) -> str:
+    """The spelling of mocha's reporter-options flag the project's mocha accepts.
+
+    Mocha 6 renamed `--reporter-options` to `--reporter-option`, keeping the plural as an
+    alias; mocha 5 and older know only the plural and pass over the singular, writing the
+    report to stdout instead of the file. The installed mocha's version decides; when it
+    cannot be read (not installed, hoisted above the target), the plural, which every
+    version accepts.
+    """
+    manifest = target / "node_modules" / "mocha" / "package.json"
+    data = read_json(manifest, root=target)
+    version = data.get("version") if isinstance(data, dict) else None
+    major = version.split(".", 1)[0] if isinstance(version, str) else ""
+    if major.isdigit() and int(major) >= MOCHA_SINGULAR_REPORTER_OPTION:
+        return "--reporter-option"
+    return "--reporter-options"
+
+
 def _mocha_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
     junit = _report_path(ctx, "junit", ".xml")
-    extra = ["--reporter", "xunit", "--reporter-option", f"output={junit}"]
+    extra = ["--reporter", "xunit", mocha_reporter_flag(ctx.target), f"output={junit}"]
     return Plan(_script_args(argv, extra), "mocha", env, _junit_reader(junit, ctx.target), junit)
 
 
