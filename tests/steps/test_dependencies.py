@@ -218,6 +218,22 @@ def test_helper_script_import_is_a_warning_once_the_project_declares_dependencie
     assert finding.severity is Severity.WARNING
 
 
+def test_a_root_benchmark_importing_rival_libraries_is_info(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "tab"\ndependencies = []\n',
+        "tab/__init__.py": "import os\n",
+        # the maintainer's comparison with other table libraries (tabulate's benchmark.py)
+        "benchmark.py": "import tab\nimport prettytable\n",
+        # a module of the package named the same is shipped: still a warning
+        "tab/benchmark.py": "import texttable\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    bench = _find(outcome, "deps/undeclared-import", "benchmark.py", "prettytable")
+    assert bench.severity is Severity.INFO
+    shipped = _find(outcome, "deps/undeclared-import", "tab/benchmark.py", "texttable")
+    assert shipped.severity is Severity.WARNING
+
+
 def test_nothing_to_check_is_skipped_not_failed(tmp_path: Path) -> None:
     outcome = _run(make_repo(tmp_path / "proj", {"README.md": "# hi\n"}))
     assert outcome.findings == []
@@ -670,6 +686,9 @@ def test_dev_files_and_local_modules() -> None:
     assert is_dev_file("noxfile.py")
     assert is_dev_file("pkg/check.py", ["pkg"])
     assert not is_dev_file("src/pkg/core.py")
+    assert is_dev_file("benchmark.py") and is_dev_file("bench_parse.py")
+    assert not is_dev_file("pkg/benchmark.py")  # inside a package: may be shipped
+    assert not is_dev_file("benchmarking_tools.py")
     files = ["src/pkg/a.py", "tool.py", "tests/helpers.py", "lib/other/x.py"]
     assert local_modules(files) == {"src", "pkg", "tool", "tests", "lib", "other"}
 

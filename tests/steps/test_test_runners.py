@@ -133,6 +133,32 @@ def test_the_ci_runner_and_the_projects_own_bats_are_used(tmp_path: Path) -> Non
     assert counts(outcome) == bats_direct(root, "test") == (1, 1, 1)  # not test/integration
 
 
+# sstephenson's bats 0.4.0, as projects vendor it: only these options, anything else is refused
+OLD_BATS = """\
+#!/usr/bin/env bash
+usage() { echo "Usage: bats [-c] [-p | -t] <test> [<test> ...]"; }
+case "$1" in
+  -h | --help) usage; exit 0 ;;
+  -t | --tap) shift ;;
+  -*) usage; exit 1 ;;
+esac
+exec bats --formatter tap "$@"
+"""
+MAKE_OLD_BATS = "test:\n\tLANG=C test/bats/bin/bats test/\n"  # git-secrets' make test
+
+
+@needs_bats
+def test_a_vendored_bats_without_report_options_is_read_from_its_tap(tmp_path: Path) -> None:
+    files = {**BATS_TESTS, "test/bats/bin/bats": OLD_BATS, "Makefile": MAKE_OLD_BATS}
+    root = make_repo(tmp_path / "sh", files)
+    executable(root, "test/bats/bin/bats")
+    outcome = run_step(root)
+    assert outcome.data["command"] == "test/bats/bin/bats --tap test"
+    assert counts(outcome) == bats_direct(root, "test") == (1, 1, 1)
+    assert shown(outcome) == [("error", "tests/failed", "test/math.bats", 8)]
+    assert "planted failure" in outcome.findings[0].message
+
+
 def test_shell_project_without_bats_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

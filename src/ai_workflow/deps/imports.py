@@ -9,6 +9,7 @@ code.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -26,6 +27,10 @@ DEV_DIRS = frozenset(
 DEV_FILES = frozenset(
     {"setup.py", "noxfile.py", "tasks.py", "fabfile.py", "dodo.py", "conftest.py", "conf.py"}
 )
+# A benchmark beside the package at the root (`benchmark.py`, `bench_parse.py`): like `bench/`,
+# it measures the project (often against its rivals, which it imports) and is never shipped.
+# Only at the root: inside a package such a module may be shipped code.
+ROOT_DEV_STEM = re.compile(r"(?:bench|benchmarks?)(?:_\w*)?")
 BUILD_MODULES = frozenset({"setuptools", "pkg_resources", "wheel"})
 # The standard library of every Python a project may target, not only the one running us:
 # modules added after 3.11 and those removed since (a project may support both sides).
@@ -125,6 +130,8 @@ def is_dev_file(path: str, test_dirs: Iterable[str] = ()) -> bool:
     """Tests and tooling (docs, examples, benchmarks, scripts, setup.py...): not shipped code."""
     pure = PurePosixPath(path)
     if pure.name in DEV_FILES or any(part in DEV_DIRS for part in pure.parts[:-1]):
+        return True
+    if len(pure.parts) == 1 and ROOT_DEV_STEM.fullmatch(pure.stem):
         return True
     return is_test_path(path, test_dirs)
 

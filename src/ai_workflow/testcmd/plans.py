@@ -290,11 +290,32 @@ def _cargo_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
 
 
 def _bats_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    if not _bats_writes_reports(ctx, argv[0], env):
+        # An old bats (a project's vendored sstephenson bats 0.4.0) rejects the report options
+        # with its usage: its TAP output, which every bats writes, is read instead.
+        return Plan([argv[0], "--tap", *argv[1:]], "bats", env, lambda _: None)
     out_dir = _report_path(ctx, "bats")
     out_dir.mkdir(parents=True)
     argv = [argv[0], "--report-formatter", "junit", "--output", str(out_dir), *argv[1:]]
     junit = out_dir / "report.xml"
     return Plan(argv, "bats", env, _junit_reader(junit, ctx.target), junit)
+
+
+BATS_HELP_TIMEOUT_S = 30.0
+
+
+def _bats_writes_reports(ctx: StepContext, bats: str, env: dict[str, str]) -> bool:
+    """Whether this bats has `--report-formatter`, as its `--help` says (bats-core's does);
+    a bats whose help cannot be read is taken to have it (the usual, recent case)."""
+
+    def ask() -> bool:
+        result = ctx.run_command([bats, "--help"], timeout=BATS_HELP_TIMEOUT_S, env=env)
+        text = result.stdout + result.stderr
+        if result.timed_out or "usage" not in text.lower():
+            return True
+        return "--report-formatter" in text
+
+    return ctx.memo.get(f"bats_writes_reports:{bats}", ask)
 
 
 def _maven_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
