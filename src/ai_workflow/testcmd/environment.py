@@ -125,6 +125,107 @@ def download_failure(framework: str, output: str) -> Unavailable | None:
     return None
 
 
+# A program named in a runner's output as missing. `Q` is an optional quote around the name;
+# the "X not found" / "cannot find X" phrasings, which also say it of files, keys and tests, need
+# the name first on its line (after `error:`-like prefixes) and no common noun (NOT_PROGRAMS).
+_Q = "[`'\"\u2018\u2019\u201c\u201d]?"
+_X = r"(?P<name>[A-Za-z0-9][\w+-]*)"
+_KIND = r"(?:program|command|executable|binary|tool)"
+_PREFIXES = r"^[ \t]*(?:[^\n:]{1,40}:[ \t]*)*"
+PROGRAM_NOT_FOUND = tuple(
+    re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+    for pattern in (
+        rf"(?:^|[\s:(]){_Q}{_X}{_Q}: (?:command )?not found\b(?!:)",  # bash, dash, make
+        rf"\bcommand not found: {_Q}{_X}{_Q}",  # zsh
+        rf"\bwhich: no {_X} in \(",
+        rf"\benv: {_Q}{_X}{_Q}: No such file or directory",  # a shebang's interpreter
+        rf"\bmake(?:\[\d+\])?: {_X}: (?:No such file or directory|Command not found)",
+        rf"\b{_Q}{_X}{_Q}: executable file not found in \$PATH",
+        rf"(?:could not|couldn't|cannot|can't|can not|unable to) (?:find|locate) (?:the )?"
+        rf"(?:{_KIND} )?{_Q}{_X}{_Q}(?: {_KIND})?"
+        r"(?=[ \t]*(?:$|[.,;!](?:\s|$)|\(| (?:in|on) (?:your )?\$?PATH))",
+        rf"{_PREFIXES}(?:the )?(?:{_KIND} )?{_Q}{_X}{_Q}(?: {_KIND})? (?:was |is )?not found\b",
+        rf"{_PREFIXES}(?:the )?(?:{_KIND} )?{_Q}{_X}{_Q}(?: {_KIND})? "
+        r"(?:is not|isn't|not|does not seem to be) installed\b",
+    )
+)
+NOT_PROGRAMS = frozenset(
+    {
+        "file", "files", "module", "modules", "package", "packages", "key", "test", "tests",
+        "page", "path", "directory", "dir", "folder", "target", "config", "configuration", "entry",
+        "record", "item", "resource", "user", "host", "symbol", "function", "class", "method",
+        "object", "value", "variable", "name", "image", "document", "url", "route", "index",
+        "field", "section", "option", "version", "commit", "branch", "tag", "ref", "remote",
+        "repository", "repo", "project", "source", "input", "output", "template", "plugin",
+        "extension", "library", "header", "data", "match", "pattern", "token", "id", "element",
+        "node", "process", "service", "table", "column", "row", "argument", "parameter",
+        "property", "attribute", "label", "translation", "locale", "font", "asset", "script",
+        "binary", "executable", "program", "command", "tool", "it", "this", "that", "one",
+        "fixture", "snapshot", "suite", "case", "spec", "mock", "device", "account", "session",
+        "environment", "env",
+    }
+)  # fmt: skip
+FAILED_ASSERTION = re.compile(
+    r"\bAssertionError\b|\bassert(?:ion)? failed\b|^not ok\b|^\s*(?:E\s+)?assert\s"
+    r"|\bexpected\b.{0,80}\b(?:got|but (?:was|got)|to (?:equal|be))\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+"""A test that ran and failed: beside it, a missing program does not explain the run."""
+
+
+@dataclass(frozen=True)
+class NotOnPath:
+    """Programs a test command says it could not find, which are not installed here."""
+
+    programs: tuple[str, ...]
+    line: str  # the first output line that says so
+
+    def unavailable(self, ci_file: str | None = None) -> Unavailable:
+        names = ", ".join(f"`{name}`" for name in self.programs)
+        what = "the program" if len(self.programs) == 1 else "the programs"
+        them = "it" if len(self.programs) == 1 else "them"
+        return Unavailable(
+            f"the test command needs {what} {names}, not on PATH here ({_clip(self.line)})",
+            f"install {them} or put {them} on PATH"
+            + (f", as the project's CI does ({ci_file})" if ci_file else ""),
+        )
+
+
+def program_not_on_path(
+    framework: str, output: str, project_names: Collection[str]
+) -> NotOnPath | None:
+    """The programs the output of a test command we cannot look into (`make test`, a script,
+    an npm script: OPAQUE) says could not be found (`Could not find pass command`, `x: command
+    not found`, `which: no x in (...)`, `x is not installed`), when none of them is on PATH
+    here nor one of the project's own files (`project_names`, base names): its CI puts them in
+    place (pass-otp's CI downloads password-store and links `pass` onto PATH), so the run
+    tested nothing. A program that is on PATH, or that the project ships (`./bin/foo: not
+    found`), is the project's failure, and so is a run whose output shows a failed assertion
+    too."""
+    if framework not in OPAQUE:
+        return None
+    if FAILED_ASSERTION.search(output):
+        return None
+    found: dict[str, str] = {}
+    for pattern in PROGRAM_NOT_FOUND:
+        for match in pattern.finditer(output):
+            name = match.group("name")
+            if name.lower() in NOT_PROGRAMS or name in found:
+                continue
+            if _absent_program(name, project_names):
+                found[name] = _line_at(output, match.start("name"))
+    if not found:
+        return None
+    first = min(found.values(), key=output.find)
+    return NotOnPath(tuple(found), first)
+
+
+def _line_at(text: str, index: int) -> str:
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    return text[start : end if end >= 0 else len(text)].strip()
+
+
 def _go_download_error(output: str) -> str | None:
     """The `go: ...` line saying a module could not be fetched (not one saying it does not
     exist: a version the proxy answers 404 for is the project's to fix)."""
