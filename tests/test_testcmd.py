@@ -24,7 +24,11 @@ from ai_workflow.testcmd.declared import (
     parse_makefile,
     parse_taskfile,
 )
-from ai_workflow.testcmd.environment import machine_cause, program_not_on_path
+from ai_workflow.testcmd.environment import (
+    machine_cause,
+    missing_node_packages,
+    program_not_on_path,
+)
 from tests.helpers import make_repo
 
 NO_ENV: dict[str, str] = {"PATH": ""}
@@ -566,3 +570,39 @@ def test_the_ci_file_that_provides_a_program(tmp_path: Path) -> None:
     assert ci_provider(root, files, "oathtool") == ".travis.yml"
     assert ci_provider(root, files, "zzq") is None  # named, but nothing installs it
     assert ci_provider(root, files, "password") is None
+
+
+def node_missing(root: Path, module: str, requirer: str) -> str:
+    return (
+        f"Error: Cannot find module '{module}'\nRequire stack:\n- {root / requirer}\n"
+        "    at Module._resolveFilename (node:internal/modules/cjs/loader:1207:15)\n"
+    )
+
+
+def test_a_package_a_fixture_declares_is_named_with_the_fixture(tmp_path: Path) -> None:
+    fixture = json.dumps({"name": "mylib", "dependencies": {"buffer": "*"}})
+    root = make_repo(
+        tmp_path / "r",
+        {
+            "package.json": json.dumps({"name": "resolve", "devDependencies": {"tape": "*"}}),
+            "test/fix/mylib/package.json": fixture,
+            "test/fix/mylib/sync.js": "require('buffer/')\n",
+            "test/own.js": "require('buffer/')\n",
+        },
+    )
+    found = missing_node_packages(root, node_missing(root, "buffer/", "test/fix/mylib/sync.js"))
+    assert found is not None
+    assert "(buffer: not in test/fix/mylib/node_modules)" in found.reason
+    assert "`npm install` in test/fix/mylib" in found.fix
+    # the project's own file, whose package.json (the root's) does not declare it: its failure
+    assert missing_node_packages(root, node_missing(root, "buffer/", "test/own.js")) is None
+    # a module the fixture does not declare, and no require stack to tell the requirer
+    assert (
+        missing_node_packages(root, node_missing(root, "zlib2", "test/fix/mylib/sync.js")) is None
+    )
+    assert missing_node_packages(root, "Error: Cannot find module 'buffer/'\n") is None
+    # installed on node's way up: what failed is not its absence
+    (root / "test" / "node_modules" / "buffer").mkdir(parents=True)
+    assert (
+        missing_node_packages(root, node_missing(root, "buffer", "test/fix/mylib/sync.js")) is None
+    )

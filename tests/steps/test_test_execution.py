@@ -831,3 +831,21 @@ def test_a_make_test_that_fails_for_its_own_reason_stays_an_error(
     assert outcome.data["command"] == "make test"
     assert errors(outcome) == [("tests/command-failed", None, None)]
     assert not [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+
+
+def test_a_failed_commands_message_quotes_its_error_not_the_lint_warnings_after_it() -> None:
+    output = (
+        "Error: Cannot find module 'buffer/'\nRequire stack:\n- /p/test/mylib/sync.js\n"
+        "test/core.js\n  3:27  warning  Unexpected require()  global-require\n"
+        "6 problems (0 errors, 6 warnings)\n> resolve@1.22.8 test\n> npm run tests-only\n"
+    )
+    excerpt = test_execution._excerpt(output, 3)
+    assert (
+        excerpt == "Error: Cannot find module 'buffer/' | Require stack: | - /p/test/mylib/sync.js"
+    )
+    # the last lines say what failed: they stay
+    go = "ok  \tx/a\t0.1s\n# x/b\n./b_test.go:3:1: syntax error\nFAIL\tx/b [build failed]\n"
+    assert test_execution._excerpt(go, 2) == (
+        "./b_test.go:3:1: syntax error | FAIL\tx/b [build failed]"
+    )
+    assert test_execution._excerpt("a\nb\nc\n", 2) == "b | c"  # no error line anywhere

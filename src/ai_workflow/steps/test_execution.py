@@ -406,7 +406,7 @@ def _failed_after_tests(
             f"{head}: {lacking.reason}; to run all of it, {lacking.fix}",
         )
         return
-    outcome.add("tests/command-failed", "error", f"{head}: {_tail(output, 3)}")
+    outcome.add("tests/command-failed", "error", f"{head}: {_excerpt(output, 3)}")
 
 
 def _clean(failure: FailedTest) -> FailedTest:
@@ -552,9 +552,28 @@ def _by_exit_status(outcome: StepOutcome, plan: Plan, result: CommandResult) -> 
         "tests/command-failed",
         "error",
         f"`{plan.display}` exited with {result.returncode}: "
-        f"{_tail(strip_ansi(result.stderr + result.stdout), 5)}",
+        f"{_excerpt(strip_ansi(result.stderr + result.stdout), 5)}",
     )
     outcome.summary = f"tests failed (exit {result.returncode})"
+
+
+ERROR_LINE = re.compile(
+    r"^\s*(?:(?:[\w.]*Error|[\w.]*Exception|error|fatal|panic)(?:\[\w+\])?:|npm ERR!|not ok\b"
+    r"|FAIL(?:ED)?\b|E\s{2,}|Traceback\b)",
+    re.MULTILINE,
+)
+
+
+def _excerpt(output: str, lines: int) -> str:
+    """The output's last lines; when none of them is an error and an earlier line is (a lint
+    run's warnings printed after the error that stopped the command), that error line and
+    what follows it."""
+    kept = [line.rstrip() for line in output.strip().splitlines() if line.strip()]
+    tail = kept[-lines:]
+    if any(ERROR_LINE.match(line) for line in tail):
+        return " | ".join(tail)
+    first = next((n for n, line in enumerate(kept) if ERROR_LINE.match(line)), None)
+    return " | ".join(tail if first is None else kept[first : first + lines])
 
 
 def _tail(text: str, lines: int) -> str:

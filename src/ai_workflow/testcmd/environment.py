@@ -319,35 +319,84 @@ def _go_build_text(output: str) -> str:
 
 def missing_node_packages(target: Path, output: str) -> Unavailable | None:
     """Packages the project declares in package.json that are not installed, as the output of
-    a failed run names them (`Cannot find module 'x'`, `mocha: not found`)."""
+    a failed run names them (`Cannot find module 'x'`, `mocha: not found`). A module that a
+    file of the project requires (node's `Require stack:`) counts too when the package.json
+    nearest that file, a fixture's own below the root, declares it: resolve's pretest runs
+    `test/resolver/nested_symlinks/mylib`, whose package.json declares `buffer`, which only an
+    `npm install` in that directory provides."""
     declared = _npm_declared(target)
-    if not declared:
-        return None
     missing: list[str] = []
+    fixtures: list[str] = []  # directories whose own package.json declares what is missing
     for match in NODE_MISSING.finditer(output):
         module, binary = match.group("module"), match.group("bin")
         if module and not module.startswith((".", "/")):
             package = _npm_package(module)
             if package in declared and not (target / "node_modules" / package).is_dir():
                 missing.append(package)
+                continue
+            fixture = _fixture_declaring(target, _requirer(output, match.end()), package)
+            if fixture is not None:
+                missing.append(package)
+                fixtures.append(fixture)
         elif binary in declared and not (target / "node_modules" / ".bin" / binary).exists():
             missing.append(binary)
     if not missing:
         return None
     names = ", ".join(dict.fromkeys(missing))
+    fix = "install them (`npm ci`, or `npm install` / `pnpm install` / `yarn install`)"
+    if fixtures:
+        where = ", ".join(f"{rel}/node_modules" for rel in dict.fromkeys(fixtures))
+        return Unavailable(
+            f"packages that the project's test fixtures declare are not installed ({names}: "
+            f"not in {where})",
+            f"install them (`npm install` in {', '.join(dict.fromkeys(fixtures))})",
+        )
     where = (
         "node_modules is missing"
         if not (target / "node_modules").is_dir()
         else "not in node_modules"
     )
-    return Unavailable(
-        f"the project's declared packages are not installed ({names}: {where})",
-        "install them (`npm ci`, or `npm install` / `pnpm install` / `yarn install`)",
-    )
+    return Unavailable(f"the project's declared packages are not installed ({names}: {where})", fix)
 
 
-def _npm_declared(target: Path) -> set[str]:
-    package = read_json(target / "package.json", root=target)
+REQUIRE_STACK = re.compile(r"\s*Require stack:\s*\n\s*- (?P<file>[^\n]+)")
+
+
+def _requirer(output: str, end: int) -> str | None:
+    """The file that required the missing module: the first entry of node's require stack
+    right after the `Cannot find module` message."""
+    found = REQUIRE_STACK.match(output, end)
+    return found.group("file").strip() if found else None
+
+
+def _fixture_declaring(target: Path, requirer: str | None, package: str) -> str | None:
+    """The directory below the project's root (relative) whose package.json is the nearest to
+    `requirer` and declares `package`, when no node_modules on node's way up from there to
+    the root has it (None: the module is the project's, or undeclared: a real failure)."""
+    if not requirer:
+        return None
+    root = target.resolve()
+    try:
+        start = Path(requirer).resolve().parent
+        start.relative_to(root)
+    except (OSError, ValueError):
+        return None
+    for directory in (start, *start.parents):
+        if directory == root:
+            return None
+        if (directory / "package.json").is_file():
+            if package not in _npm_declared(directory, root):
+                return None
+            break
+    else:
+        return None
+    if any((d / "node_modules" / package).is_dir() for d in (start, *start.parents)):
+        return None  # installed: not what failed
+    return directory.relative_to(root).as_posix()
+
+
+def _npm_declared(directory: Path, root: Path | None = None) -> set[str]:
+    package = read_json(directory / "package.json", root=root or directory)
     if not isinstance(package, dict):
         return set()
     names: set[str] = set()
