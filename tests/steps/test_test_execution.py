@@ -849,3 +849,25 @@ def test_a_failed_commands_message_quotes_its_error_not_the_lint_warnings_after_
         "./b_test.go:3:1: syntax error | FAIL\tx/b [build failed]"
     )
     assert test_execution._excerpt("a\nb\nc\n", 2) == "b | c"  # no error line anywhere
+
+
+@pytest.mark.parametrize("shipped", [False, True])
+def test_a_command_that_fails_after_its_tests_for_want_of_a_program(
+    tmp_path: Path, shipped: bool
+) -> None:
+    """Its tests passed, then a step of the same command needed a program: absent here, a
+    warning naming it; one the project ships (bin/zzqprog), the project's failure."""
+    script = "echo 'ok 1 adds'\necho '1..1'\necho 'sh: 1: zzqprog: not found' >&2\nexit 2\n"
+    files = {"tap.sh": script, **({"bin/zzqprog": "#!/bin/sh\n"} if shipped else {})}
+    outcome = run_step(make_repo(tmp_path / "c", files), cfg(test_command="sh tap.sh"))
+    assert outcome.data["counts"]["passed"] == 1
+    [finding] = outcome.findings
+    if shipped:
+        assert (finding.rule, finding.severity) == ("tests/command-failed", Severity.ERROR)
+    else:
+        assert (finding.rule, finding.severity) == (
+            "tests/environment-incomplete",
+            Severity.WARNING,
+        )
+        assert "although no test failed" in finding.message
+        assert "`zzqprog`" in finding.message

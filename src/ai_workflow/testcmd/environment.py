@@ -5,9 +5,12 @@ proxy or a package registry, `node_modules` never installed, a declared Python d
 pytest missing from the interpreter) has tested nothing: the step reports "tests could not run"
 with the reason and how to provide the environment, never a failing project. When only some go
 packages could not be built for want of their modules while the others ran, those packages are
-one such warning (`go_partial_download`) and the tests that ran keep their results. What the
-project itself must provide stays a real failure: a missing module of its own, a relative
-import, an import of something it does not declare, a `go.sum` entry it lacks.
+one such warning (`go_partial_download`) and the tests that ran keep their results. A program
+that a command we cannot look into (`make test`) says it could not find, which is not on PATH
+here and not the project's own, is one too (`program_not_on_path`), as is a package that a test
+fixture's own package.json declares and nothing installed. What the project itself must provide
+stays a real failure: a missing module of its own, a relative import, an import of something it
+does not declare, a `go.sum` entry it lacks, a program it ships.
 """
 
 from __future__ import annotations
