@@ -16,7 +16,7 @@ from ai_workflow.config import Config
 from ai_workflow.project_files import list_project_files
 from ai_workflow.steps import test_execution
 from ai_workflow.techstack import TechStack, detect_stack, detect_stack_for
-from ai_workflow.testcmd.ci_packages import ci_installed_packages, missing_packages
+from ai_workflow.testcmd.ci_packages import ci_installed_packages, ci_provider, missing_packages
 from ai_workflow.testcmd.commands import Invocation, is_test_target, resolve, simple_commands
 from ai_workflow.testcmd.declared import (
     ProjectSources,
@@ -25,7 +25,11 @@ from ai_workflow.testcmd.declared import (
     parse_makefile,
     parse_taskfile,
 )
-from ai_workflow.testcmd.environment import machine_cause
+from ai_workflow.testcmd.environment import (
+    machine_cause,
+    missing_node_packages,
+    program_not_on_path,
+)
 from ai_workflow.testcmd.plans import plan_for
 from tests.helpers import make_repo, step_context
 
@@ -514,3 +518,120 @@ def test_status_127_is_the_machines_only_when_the_ci_installs_what_is_missing() 
     assert machine_cause("t", set(), text) is None  # nothing missing: the project's failure
     assertion = '(in test file t.bats, line 4)\n`[ "$status" -eq 0 ]\' failed'
     assert machine_cause("t", set(), assertion, ["gawk"]) is None
+
+
+ABSENT = "zzqprog-not-installed"  # certainly on no PATH
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"error: Could not find {ABSENT} command",
+        f"bash: {ABSENT}: command not found",
+        f"/bin/sh: 1: {ABSENT}: not found",
+        f"./run.sh: line 3: {ABSENT}: command not found",
+        f"zsh: command not found: {ABSENT}",
+        f"which: no {ABSENT} in (/usr/bin:/bin)",
+        f"make: {ABSENT}: No such file or directory",
+        f"/usr/bin/env: '{ABSENT}': No such file or directory",
+        f"Error: {ABSENT} not found in PATH",
+        f"cannot find {ABSENT}",
+        f"Could not find the program '{ABSENT}' in your PATH.",
+        f"{ABSENT} is not installed",
+    ],
+)
+def test_a_program_the_test_command_cannot_find_is_named(line: str) -> None:
+    output = f"*** append.t ***\n{line}\nmake: *** [Makefile:38: test] Error 2\n"
+    found = program_not_on_path("make", output, {"Makefile", "append.t"})
+    assert found is not None and found.programs == (ABSENT,)
+    assert found.line == line
+    message = found.unavailable(".travis.yml").message()
+    assert f"`{ABSENT}`" in message and ".travis.yml" in message
+
+
+@pytest.mark.parametrize(
+    ("output", "shipped"),
+    [
+        ("Could not find sh command", ""),  # on PATH: what failed is no missing program
+        (f"sh: 1: ./bin/{ABSENT}: not found", ABSENT),  # the project's own, by its path
+        (f"bash: {ABSENT}: command not found", ABSENT),  # ...and by its name
+        (f"could not find {ABSENT}.txt", ""),  # a file
+        (f"could not find file {ABSENT}", ""),
+        (f"Error: Test {ABSENT} not found", ""),  # not first on its line
+        ("File not found", ""),  # common nouns
+        ("error: key not found", ""),
+        (f"Error: Cannot find module '{ABSENT}'", ""),  # node's, for missing_node_packages
+        (f"{ABSENT}.sh: command not found", ""),
+        ("AssertionError: expected 1 to equal 2", ""),
+        # a failed assertion beside a missing program: the run failed for a reason of its own
+        (f"which: no {ABSENT} in (/usr/bin)\nnot ok 1 - adds\n", ""),
+    ],
+)
+def test_what_is_no_missing_program_stays_the_projects(output: str, shipped: str) -> None:
+    assert program_not_on_path("make", output, {shipped, "Makefile"}) is None
+
+
+def test_only_commands_we_cannot_look_into_are_read_for_missing_programs() -> None:
+    output = f"error: Could not find {ABSENT} command"
+    assert program_not_on_path("script", output, set()) is not None
+    assert program_not_on_path("pytest", output, set()) is None  # its failures say more
+
+
+def test_the_ci_file_that_provides_a_program(tmp_path: Path) -> None:
+    travis = textwrap.dedent(
+        """        addons:
+          apt:
+            packages:
+              - oathtool
+        before_script:
+          # pass is the program under test
+          - ln -s password-store-$V/src/password-store.sh pass
+        script:
+          - make test  # runs pass-otp
+        """
+    )
+    root = make_repo(
+        tmp_path / "c",
+        {".travis.yml": travis, ".github/workflows/t.yml": workflow("make test", "echo zzq")},
+    )
+    files = list_project_files(root)
+    assert ci_provider(root, files, "pass") == ".travis.yml"
+    assert ci_provider(root, files, "oathtool") == ".travis.yml"
+    assert ci_provider(root, files, "zzq") is None  # named, but nothing installs it
+    assert ci_provider(root, files, "password") is None
+
+
+def node_missing(root: Path, module: str, requirer: str) -> str:
+    return (
+        f"Error: Cannot find module '{module}'\nRequire stack:\n- {root / requirer}\n"
+        "    at Module._resolveFilename (node:internal/modules/cjs/loader:1207:15)\n"
+    )
+
+
+def test_a_package_a_fixture_declares_is_named_with_the_fixture(tmp_path: Path) -> None:
+    fixture = json.dumps({"name": "mylib", "dependencies": {"buffer": "*"}})
+    root = make_repo(
+        tmp_path / "r",
+        {
+            "package.json": json.dumps({"name": "resolve", "devDependencies": {"tape": "*"}}),
+            "test/fix/mylib/package.json": fixture,
+            "test/fix/mylib/sync.js": "require('buffer/')\n",
+            "test/own.js": "require('buffer/')\n",
+        },
+    )
+    found = missing_node_packages(root, node_missing(root, "buffer/", "test/fix/mylib/sync.js"))
+    assert found is not None
+    assert "(buffer: not in test/fix/mylib/node_modules)" in found.reason
+    assert "`npm install` in test/fix/mylib" in found.fix
+    # the project's own file, whose package.json (the root's) does not declare it: its failure
+    assert missing_node_packages(root, node_missing(root, "buffer/", "test/own.js")) is None
+    # a module the fixture does not declare, and no require stack to tell the requirer
+    assert (
+        missing_node_packages(root, node_missing(root, "zlib2", "test/fix/mylib/sync.js")) is None
+    )
+    assert missing_node_packages(root, "Error: Cannot find module 'buffer/'\n") is None
+    # installed on node's way up: what failed is not its absence
+    (root / "test" / "node_modules" / "buffer").mkdir(parents=True)
+    assert (
+        missing_node_packages(root, node_missing(root, "buffer", "test/fix/mylib/sync.js")) is None
+    )

@@ -778,3 +778,96 @@ def test_tap_output_is_read_when_there_is_no_report_file(tmp_path: Path) -> None
     assert errors(outcome) == [("tests/failed", "test/math.js", 7)]
     assert "parsed TAP output" in outcome.checked
     assert outcome.status() == StepStatus.FAILED
+
+
+MAKE_TEST = {
+    "Makefile": ".PHONY: test\ntest:\n\tsh test/run.sh\n",
+    ".github/workflows/ci.yml": textwrap.dedent(
+        """\
+        on: push
+        jobs:
+          test:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: sudo apt-get install -y zzqprog
+              - run: make test
+        """
+    ),
+}
+
+
+def test_a_program_the_make_test_cannot_find_is_the_machines(tmp_path: Path) -> None:
+    """pass-otp's `make test` on a machine without `pass`, which its CI puts on PATH: every
+    test file stops at setup; the run tested nothing, and the project is not broken."""
+    script = "echo '*** append.t ***'\necho 'error: Could not find zzqprog command'\nexit 1\n"
+    root = make_repo(tmp_path / "p", {**MAKE_TEST, "test/run.sh": script})
+    outcome = run_step(root, cfg())
+    assert outcome.data["command"] == "make test"
+    assert errors(outcome) == []
+    [finding] = outcome.findings
+    assert (finding.rule, finding.severity) == ("tests/environment-incomplete", Severity.WARNING)
+    assert "`zzqprog`" in finding.message
+    assert ".github/workflows/ci.yml" in finding.message
+    assert "error: Could not find zzqprog command" in finding.message
+    assert outcome.summary.startswith("tests could not run")
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        # a failed assertion
+        "test \"$(expr 1 + 1)\" = 3 || { echo 'assertion failed: expected 3, got 2'; exit 1; }\n",
+        # a program the project ships, under its own name: its failure, not the machine's
+        "echo 'sh: 1: zzqprog: not found' >&2\nexit 1\n",
+    ],
+)
+def test_a_make_test_that_fails_for_its_own_reason_stays_an_error(
+    tmp_path: Path, script: str
+) -> None:
+    files = {**MAKE_TEST, "test/run.sh": script, "bin/zzqprog": "#!/bin/sh\nexit 0\n"}
+    root = make_repo(tmp_path / "p", files)
+    outcome = run_step(root, cfg())
+    assert outcome.data["command"] == "make test"
+    assert errors(outcome) == [("tests/command-failed", None, None)]
+    assert not [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+
+
+def test_a_failed_commands_message_quotes_its_error_not_the_lint_warnings_after_it() -> None:
+    output = (
+        "Error: Cannot find module 'buffer/'\nRequire stack:\n- /p/test/mylib/sync.js\n"
+        "test/core.js\n  3:27  warning  Unexpected require()  global-require\n"
+        "6 problems (0 errors, 6 warnings)\n> resolve@1.22.8 test\n> npm run tests-only\n"
+    )
+    excerpt = test_execution._excerpt(output, 3)
+    assert (
+        excerpt == "Error: Cannot find module 'buffer/' | Require stack: | - /p/test/mylib/sync.js"
+    )
+    # the last lines say what failed: they stay
+    go = "ok  \tx/a\t0.1s\n# x/b\n./b_test.go:3:1: syntax error\nFAIL\tx/b [build failed]\n"
+    assert test_execution._excerpt(go, 2) == (
+        "./b_test.go:3:1: syntax error | FAIL\tx/b [build failed]"
+    )
+    assert test_execution._excerpt("a\nb\nc\n", 2) == "b | c"  # no error line anywhere
+
+
+@pytest.mark.parametrize("shipped", [False, True])
+def test_a_command_that_fails_after_its_tests_for_want_of_a_program(
+    tmp_path: Path, shipped: bool
+) -> None:
+    """Its tests passed, then a step of the same command needed a program: absent here, a
+    warning naming it; one the project ships (bin/zzqprog), the project's failure."""
+    script = "echo 'ok 1 adds'\necho '1..1'\necho 'sh: 1: zzqprog: not found' >&2\nexit 2\n"
+    files = {"tap.sh": script, **({"bin/zzqprog": "#!/bin/sh\n"} if shipped else {})}
+    outcome = run_step(make_repo(tmp_path / "c", files), cfg(test_command="sh tap.sh"))
+    assert outcome.data["counts"]["passed"] == 1
+    [finding] = outcome.findings
+    if shipped:
+        assert (finding.rule, finding.severity) == ("tests/command-failed", Severity.ERROR)
+    else:
+        assert (finding.rule, finding.severity) == (
+            "tests/environment-incomplete",
+            Severity.WARNING,
+        )
+        assert "although no test failed" in finding.message
+        assert "`zzqprog`" in finding.message

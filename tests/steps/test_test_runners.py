@@ -391,6 +391,49 @@ def test_a_missing_module_of_the_project_itself_is_a_real_failure(tmp_path: Path
     ]
 
 
+LINT_WARNINGS = (
+    "echo test/core.js; echo '  3:27  warning  Unexpected require()  global-require'; "
+    "echo '1 problem (0 errors, 1 warning)'"
+)
+
+
+def fixture_project(declares: dict[str, str]) -> dict[str, str]:
+    """resolve 1.22.8's shape: a lint that warns, then a test script that runs a fixture
+    with its own package.json, whose dependency only an `npm install` there provides."""
+    package = {
+        "name": "x",
+        "version": "1.0.0",
+        "scripts": {"pretest": LINT_WARNINGS, "test": "node test/fixture/mylib/sync.js"},
+    }
+    fixture = {"name": "mylib", "private": True, "dependencies": declares}
+    return {
+        "package.json": json.dumps(package),
+        "test/fixture/mylib/package.json": json.dumps(fixture),
+        "test/fixture/mylib/sync.js": "require('zzq-fixture-dep/');\n",
+    }
+
+
+@needs_npm
+def test_a_package_a_fixture_declares_and_lacks_is_the_environment(tmp_path: Path) -> None:
+    outcome = run_step(make_repo(tmp_path / "js", fixture_project({"zzq-fixture-dep": "*"})))
+    assert shown(outcome) == [("warning", "tests/environment-incomplete", None, None)]
+    message = outcome.findings[0].message
+    assert "(zzq-fixture-dep: not in test/fixture/mylib/node_modules)" in message
+    assert "`npm install` in test/fixture/mylib" in message
+
+
+@needs_npm
+def test_a_module_a_fixture_does_not_declare_stays_a_failure_and_is_quoted(
+    tmp_path: Path,
+) -> None:
+    outcome = run_step(make_repo(tmp_path / "js", fixture_project({"other": "*"})))
+    assert shown(outcome) == [("error", "tests/command-failed", None, None)]
+    # the error that stopped the command, not the lint warnings printed after it
+    message = outcome.findings[0].message
+    assert "Error: Cannot find module 'zzq-fixture-dep/'" in message
+    assert "warning" not in message
+
+
 PY_DEPS_PROJECT = {
     "pyproject.toml": (
         "[project]\nname = 'app'\ndependencies = ['not-installed-dist-xyz']\n"

@@ -10,7 +10,9 @@ only the exit status counts.
 A run that could not test anything because this machine lacks what the project declares (no
 network to download its modules, its packages not installed, pytest missing from its
 interpreter) is "tests could not run", a warning with how to fix the environment, never an
-error about the project (`ai_workflow.testcmd.environment`). A permission test that fails because
+error about the project (`ai_workflow.testcmd.environment`); so is a `make test` (or another
+command we cannot look into) whose output says a program it needs could not be found, when that
+program is not on PATH here and the project does not ship it. A permission test that fails because
 the suite runs as root (root ignores file permissions) is a warning that says so
 (`ai_workflow.testcmd.as_root`). A project that has tests but no
 runner we can find is a warning too, never a silent pass. Text from the runner's output is
@@ -30,7 +32,7 @@ from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.project_files import project_files
 from ai_workflow.techstack import TechStack, detect_stack
 from ai_workflow.testcmd.as_root import ROOT_NOTE, root_caused, running_as_root
-from ai_workflow.testcmd.ci_packages import ci_installed_packages, missing_packages
+from ai_workflow.testcmd.ci_packages import ci_installed_packages, ci_provider, missing_packages
 from ai_workflow.testcmd.environment import (
     GoDownloads,
     MachineCause,
@@ -40,6 +42,7 @@ from ai_workflow.testcmd.environment import (
     machine_cause,
     missing_node_packages,
     missing_python_module,
+    program_not_on_path,
     python_declared,
 )
 from ai_workflow.testcmd.plans import Plan, plan_for, unsafe_test_entries
@@ -306,8 +309,21 @@ def _unavailable(
             "interpreter that has it",
         )
     if framework in JS_FRAMEWORKS:
-        return missing_node_packages(ctx.target, output)
-    return download_failure(framework, output)
+        return missing_node_packages(ctx.target, output) or _program_missing(ctx, plan, output)
+    return download_failure(framework, output) or _program_missing(ctx, plan, output)
+
+
+def _program_missing(ctx: StepContext, plan: Plan, output: str) -> Unavailable | None:
+    """A program the test command says it could not find, which this machine lacks (and the
+    project does not ship): named with the CI file that provides it, when one does. The test
+    command's own program is not it: a command that cannot start is `_cannot_run`'s."""
+    files = project_files(ctx)
+    names = {rel.rsplit("/", 1)[-1] for rel in files}
+    found = program_not_on_path(plan.framework or "", output, names)
+    words = plan.command.split(None, 1) if isinstance(plan.command, str) else plan.command
+    if found is None or (words and words[0] in found.programs):
+        return None
+    return found.unavailable(ci_provider(ctx.target, files, found.programs[0]))
 
 
 def _not_run(outcome: StepOutcome, unavailable: Unavailable) -> None:
@@ -366,18 +382,31 @@ def _report(
     if no_tests and missing is None and unbuilt is None:
         outcome.add("tests/none-collected", "warning", f"`{plan.display}` found no tests to run")
     elif result.returncode != 0 and not report.failures and (unbuilt is None or unbuilt.others):
-        outcome.add(
-            "tests/command-failed",
-            "error",
-            f"`{plan.display}` exited with {result.returncode} although no test failed: "
-            f"{_tail(strip_ansi(result.stderr + result.stdout), 3)}",
-        )
+        _failed_after_tests(ctx, outcome, plan, result)
     xfailed = f", {counts.xfailed} xfailed" if counts.xfailed else ""
     outcome.summary = (
         f"{counts.passed} passed, {counts.failed} failed, {counts.errors} errors, "
         f"{counts.skipped} skipped{xfailed} in {result.duration_s:.1f}s "
         f"({plan.framework or 'custom'})"
     )
+
+
+def _failed_after_tests(
+    ctx: StepContext, outcome: StepOutcome, plan: Plan, result: CommandResult
+) -> None:
+    """The command failed though no test did: an error, unless what failed is a program this
+    machine lacks (a warning that names it)."""
+    output = strip_ansi(result.stderr + result.stdout)
+    head = f"`{plan.display}` exited with {result.returncode} although no test failed"
+    lacking = _program_missing(ctx, plan, output)
+    if lacking is not None:
+        outcome.add(
+            "tests/environment-incomplete",
+            "warning",
+            f"{head}: {lacking.reason}; to run all of it, {lacking.fix}",
+        )
+        return
+    outcome.add("tests/command-failed", "error", f"{head}: {_excerpt(output, 3)}")
 
 
 def _clean(failure: FailedTest) -> FailedTest:
@@ -523,9 +552,28 @@ def _by_exit_status(outcome: StepOutcome, plan: Plan, result: CommandResult) -> 
         "tests/command-failed",
         "error",
         f"`{plan.display}` exited with {result.returncode}: "
-        f"{_tail(strip_ansi(result.stderr + result.stdout), 5)}",
+        f"{_excerpt(strip_ansi(result.stderr + result.stdout), 5)}",
     )
     outcome.summary = f"tests failed (exit {result.returncode})"
+
+
+ERROR_LINE = re.compile(
+    r"^\s*(?:(?:[\w.]*Error|[\w.]*Exception|error|fatal|panic)(?:\[\w+\])?:|npm ERR!|not ok\b"
+    r"|FAIL(?:ED)?\b|E\s{2,}|Traceback\b)",
+    re.MULTILINE,
+)
+
+
+def _excerpt(output: str, lines: int) -> str:
+    """The output's last lines; when none of them is an error and an earlier line is (a lint
+    run's warnings printed after the error that stopped the command), that error line and
+    what follows it."""
+    kept = [line.rstrip() for line in output.strip().splitlines() if line.strip()]
+    tail = kept[-lines:]
+    if any(ERROR_LINE.match(line) for line in tail):
+        return " | ".join(tail)
+    first = next((n for n, line in enumerate(kept) if ERROR_LINE.match(line)), None)
+    return " | ".join(tail if first is None else kept[first : first + lines])
 
 
 def _tail(text: str, lines: int) -> str:

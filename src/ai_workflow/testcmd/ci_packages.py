@@ -6,6 +6,7 @@ this machine does not have, such failures are the machine's, not the project's: 
 names the packages instead of reporting each test as broken. Read from GitHub Actions workflows
 (install commands in `run` steps and in actions' inputs, `additional-packages`) and GitLab CI;
 FreeBSD's `pkg` names are left out (they differ from the Linux and Homebrew ones).
+`ci_provider` finds the CI file (of any CI, Travis too) that puts one named program in place.
 """
 
 from __future__ import annotations
@@ -28,6 +29,15 @@ INSTALL = re.compile(
 PACKAGE_LIST_KEYS = frozenset({"additional-packages", "packages", "apt-packages"})
 EXPRESSION = re.compile(r"\$\{\{.*?\}\}|\$\{?\w+\}?")  # ${{ matrix.x }}, $VAR: not names
 PACKAGE_NAME = re.compile(r"[a-z0-9][a-z0-9.+-]*")
+OTHER_CI_FILES = (
+    ".travis.yml", ".circleci/config.yml", "azure-pipelines.yml", ".cirrus.yml", "appveyor.yml",
+    ".appveyor.yml", "bitbucket-pipelines.yml", ".drone.yml", "Jenkinsfile",
+)  # fmt: skip
+PROVIDES = re.compile(
+    r"\b(?:install|add|clone|curl|wget|fetch|download|ln|cp|mv|tar|unzip|PATH|brew|apt|apt-get|"
+    r"apk|dnf|yum|pacman|pip|pipx|npm|gem|cargo|uses)\b"
+)
+"""A line that installs, downloads, links or puts something on PATH."""
 COMMAND_NOT_FOUND_STATUS = re.compile(
     r"\b(?:status|exit code|exit status|exited with code|returned)\s*:?\s*127\b", re.IGNORECASE
 )
@@ -45,6 +55,24 @@ def ci_installed_packages(target: Path, files: Sequence[str]) -> dict[str, str]:
         for name in _packages(data):
             found.setdefault(name, rel)
     return found
+
+
+def ci_provider(target: Path, files: Sequence[str], program: str) -> str | None:
+    """The CI file that puts `program` in place before the tests: a line naming it (a word of
+    its own) that installs, downloads, links or adds to PATH (`ln -s .../password-store.sh
+    pass`, `apt-get install -y oathtool`), or an item of a package list (`- oathtool`)."""
+    name = re.compile(rf"(?<![\w.-]){re.escape(program)}(?![\w-])")
+    listed = re.compile(rf"^\s*-\s*[\"']?{re.escape(program)}[\"']?\s*$")
+    present = set(files)
+    others = [rel for rel in OTHER_CI_FILES if rel in present]
+    sourcehut = [rel for rel in files if rel.startswith(".builds/") and rel.endswith(".yml")]
+    for rel in [*ci_files(files), *others, *sourcehut]:
+        for line in read_text(target / rel, root=target).splitlines():
+            if line.lstrip().startswith("#") or not name.search(line):
+                continue
+            if PROVIDES.search(line) or listed.match(line):
+                return rel
+    return None
 
 
 def _packages(node: Any, key: str = "") -> Iterator[str]:

@@ -5,9 +5,12 @@ proxy or a package registry, `node_modules` never installed, a declared Python d
 pytest missing from the interpreter) has tested nothing: the step reports "tests could not run"
 with the reason and how to provide the environment, never a failing project. When only some go
 packages could not be built for want of their modules while the others ran, those packages are
-one such warning (`go_partial_download`) and the tests that ran keep their results. What the
-project itself must provide stays a real failure: a missing module of its own, a relative
-import, an import of something it does not declare, a `go.sum` entry it lacks.
+one such warning (`go_partial_download`) and the tests that ran keep their results. A program
+that a command we cannot look into (`make test`) says it could not find, which is not on PATH
+here and not the project's own, is one too (`program_not_on_path`), as is a package that a test
+fixture's own package.json declares and nothing installed. What the project itself must provide
+stays a real failure: a missing module of its own, a relative import, an import of something it
+does not declare, a `go.sum` entry it lacks, a program it ships.
 """
 
 from __future__ import annotations
@@ -125,6 +128,107 @@ def download_failure(framework: str, output: str) -> Unavailable | None:
     return None
 
 
+# A program named in a runner's output as missing. `Q` is an optional quote around the name;
+# the "X not found" / "cannot find X" phrasings, which also say it of files, keys and tests, need
+# the name first on its line (after `error:`-like prefixes) and no common noun (NOT_PROGRAMS).
+_Q = "[`'\"\u2018\u2019\u201c\u201d]?"
+_X = r"(?P<name>[A-Za-z0-9][\w+-]*)"
+_KIND = r"(?:program|command|executable|binary|tool)"
+_PREFIXES = r"^[ \t]*(?:[^\n:]{1,40}:[ \t]*)*"
+PROGRAM_NOT_FOUND = tuple(
+    re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+    for pattern in (
+        rf"(?:^|[\s:(]){_Q}{_X}{_Q}: (?:command )?not found\b(?!:)",  # bash, dash, make
+        rf"\bcommand not found: {_Q}{_X}{_Q}",  # zsh
+        rf"\bwhich: no {_X} in \(",
+        rf"\benv: {_Q}{_X}{_Q}: No such file or directory",  # a shebang's interpreter
+        rf"\bmake(?:\[\d+\])?: {_X}: (?:No such file or directory|Command not found)",
+        rf"\b{_Q}{_X}{_Q}: executable file not found in \$PATH",
+        rf"(?:could not|couldn't|cannot|can't|can not|unable to) (?:find|locate) (?:the )?"
+        rf"(?:{_KIND} )?{_Q}{_X}{_Q}(?: {_KIND})?"
+        r"(?=[ \t]*(?:$|[.,;!](?:\s|$)|\(| (?:in|on) (?:your )?\$?PATH))",
+        rf"{_PREFIXES}(?:the )?(?:{_KIND} )?{_Q}{_X}{_Q}(?: {_KIND})? (?:was |is )?not found\b",
+        rf"{_PREFIXES}(?:the )?(?:{_KIND} )?{_Q}{_X}{_Q}(?: {_KIND})? "
+        r"(?:is not|isn't|not|does not seem to be) installed\b",
+    )
+)
+NOT_PROGRAMS = frozenset(
+    {
+        "file", "files", "module", "modules", "package", "packages", "key", "test", "tests",
+        "page", "path", "directory", "dir", "folder", "target", "config", "configuration", "entry",
+        "record", "item", "resource", "user", "host", "symbol", "function", "class", "method",
+        "object", "value", "variable", "name", "image", "document", "url", "route", "index",
+        "field", "section", "option", "version", "commit", "branch", "tag", "ref", "remote",
+        "repository", "repo", "project", "source", "input", "output", "template", "plugin",
+        "extension", "library", "header", "data", "match", "pattern", "token", "id", "element",
+        "node", "process", "service", "table", "column", "row", "argument", "parameter",
+        "property", "attribute", "label", "translation", "locale", "font", "asset", "script",
+        "binary", "executable", "program", "command", "tool", "it", "this", "that", "one",
+        "fixture", "snapshot", "suite", "case", "spec", "mock", "device", "account", "session",
+        "environment", "env",
+    }
+)  # fmt: skip
+FAILED_ASSERTION = re.compile(
+    r"\bAssertionError\b|\bassert(?:ion)? failed\b|^not ok\b|^\s*(?:E\s+)?assert\s"
+    r"|\bexpected\b.{0,80}\b(?:got|but (?:was|got)|to (?:equal|be))\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+"""A test that ran and failed: beside it, a missing program does not explain the run."""
+
+
+@dataclass(frozen=True)
+class NotOnPath:
+    """Programs a test command says it could not find, which are not installed here."""
+
+    programs: tuple[str, ...]
+    line: str  # the first output line that says so
+
+    def unavailable(self, ci_file: str | None = None) -> Unavailable:
+        names = ", ".join(f"`{name}`" for name in self.programs)
+        what = "the program" if len(self.programs) == 1 else "the programs"
+        them = "it" if len(self.programs) == 1 else "them"
+        return Unavailable(
+            f"the test command needs {what} {names}, not on PATH here ({_clip(self.line)})",
+            f"install {them} or put {them} on PATH"
+            + (f", as the project's CI does ({ci_file})" if ci_file else ""),
+        )
+
+
+def program_not_on_path(
+    framework: str, output: str, project_names: Collection[str]
+) -> NotOnPath | None:
+    """The programs the output of a test command we cannot look into (`make test`, a script,
+    an npm script: OPAQUE) says could not be found (`Could not find pass command`, `x: command
+    not found`, `which: no x in (...)`, `x is not installed`), when none of them is on PATH
+    here nor one of the project's own files (`project_names`, base names): its CI puts them in
+    place (pass-otp's CI downloads password-store and links `pass` onto PATH), so the run
+    tested nothing. A program that is on PATH, or that the project ships (`./bin/foo: not
+    found`), is the project's failure, and so is a run whose output shows a failed assertion
+    too."""
+    if framework not in OPAQUE:
+        return None
+    if FAILED_ASSERTION.search(output):
+        return None
+    found: dict[str, str] = {}
+    for pattern in PROGRAM_NOT_FOUND:
+        for match in pattern.finditer(output):
+            name = match.group("name")
+            if name.lower() in NOT_PROGRAMS or name in found:
+                continue
+            if _absent_program(name, project_names):
+                found[name] = _line_at(output, match.start("name"))
+    if not found:
+        return None
+    first = min(found.values(), key=output.find)
+    return NotOnPath(tuple(found), first)
+
+
+def _line_at(text: str, index: int) -> str:
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    return text[start : end if end >= 0 else len(text)].strip()
+
+
 def _go_download_error(output: str) -> str | None:
     """The `go: ...` line saying a module could not be fetched (not one saying it does not
     exist: a version the proxy answers 404 for is the project's to fix)."""
@@ -218,35 +322,84 @@ def _go_build_text(output: str) -> str:
 
 def missing_node_packages(target: Path, output: str) -> Unavailable | None:
     """Packages the project declares in package.json that are not installed, as the output of
-    a failed run names them (`Cannot find module 'x'`, `mocha: not found`)."""
+    a failed run names them (`Cannot find module 'x'`, `mocha: not found`). A module that a
+    file of the project requires (node's `Require stack:`) counts too when the package.json
+    nearest that file, a fixture's own below the root, declares it: resolve's pretest runs
+    `test/resolver/nested_symlinks/mylib`, whose package.json declares `buffer`, which only an
+    `npm install` in that directory provides."""
     declared = _npm_declared(target)
-    if not declared:
-        return None
     missing: list[str] = []
+    fixtures: list[str] = []  # directories whose own package.json declares what is missing
     for match in NODE_MISSING.finditer(output):
         module, binary = match.group("module"), match.group("bin")
         if module and not module.startswith((".", "/")):
             package = _npm_package(module)
             if package in declared and not (target / "node_modules" / package).is_dir():
                 missing.append(package)
+                continue
+            fixture = _fixture_declaring(target, _requirer(output, match.end()), package)
+            if fixture is not None:
+                missing.append(package)
+                fixtures.append(fixture)
         elif binary in declared and not (target / "node_modules" / ".bin" / binary).exists():
             missing.append(binary)
     if not missing:
         return None
     names = ", ".join(dict.fromkeys(missing))
+    fix = "install them (`npm ci`, or `npm install` / `pnpm install` / `yarn install`)"
+    if fixtures:
+        where = ", ".join(f"{rel}/node_modules" for rel in dict.fromkeys(fixtures))
+        return Unavailable(
+            f"packages that the project's test fixtures declare are not installed ({names}: "
+            f"not in {where})",
+            f"install them (`npm install` in {', '.join(dict.fromkeys(fixtures))})",
+        )
     where = (
         "node_modules is missing"
         if not (target / "node_modules").is_dir()
         else "not in node_modules"
     )
-    return Unavailable(
-        f"the project's declared packages are not installed ({names}: {where})",
-        "install them (`npm ci`, or `npm install` / `pnpm install` / `yarn install`)",
-    )
+    return Unavailable(f"the project's declared packages are not installed ({names}: {where})", fix)
 
 
-def _npm_declared(target: Path) -> set[str]:
-    package = read_json(target / "package.json", root=target)
+REQUIRE_STACK = re.compile(r"\s*Require stack:\s*\n\s*- (?P<file>[^\n]+)")
+
+
+def _requirer(output: str, end: int) -> str | None:
+    """The file that required the missing module: the first entry of node's require stack
+    right after the `Cannot find module` message."""
+    found = REQUIRE_STACK.match(output, end)
+    return found.group("file").strip() if found else None
+
+
+def _fixture_declaring(target: Path, requirer: str | None, package: str) -> str | None:
+    """The directory below the project's root (relative) whose package.json is the nearest to
+    `requirer` and declares `package`, when no node_modules on node's way up from there to
+    the root has it (None: the module is the project's, or undeclared: a real failure)."""
+    if not requirer:
+        return None
+    root = target.resolve()
+    try:
+        start = Path(requirer).resolve().parent
+        start.relative_to(root)
+    except (OSError, ValueError):
+        return None
+    for directory in (start, *start.parents):
+        if directory == root:
+            return None
+        if (directory / "package.json").is_file():
+            if package not in _npm_declared(directory, root):
+                return None
+            break
+    else:
+        return None
+    if any((d / "node_modules" / package).is_dir() for d in (start, *start.parents)):
+        return None  # installed: not what failed
+    return directory.relative_to(root).as_posix()
+
+
+def _npm_declared(directory: Path, root: Path | None = None) -> set[str]:
+    package = read_json(directory / "package.json", root=root or directory)
     if not isinstance(package, dict):
         return set()
     names: set[str] = set()
