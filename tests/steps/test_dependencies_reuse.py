@@ -165,6 +165,7 @@ def _apply(root: Path, edit: tuple[str, str, list[str]]) -> None:
     elif kind == "link" and not target.exists() and path != "src/demo/util.py":
         target.parent.mkdir(parents=True, exist_ok=True)
         os.symlink(os.path.relpath(root / "src/demo/util.py", target.parent), target)
+        commit_all(root, "link")  # tracked: its id is the link's own
     elif kind == "commit":
         commit_all(root, "edit")
     elif kind == "declare":
@@ -188,3 +189,14 @@ def test_incremental_findings_equal_a_full_run(
         _apply(root, edit)
         incremental, full = _run(root), _run(root, FULL)
         assert _findings(incremental) == _findings(full), edit
+
+
+def test_a_tracked_symlink_shows_what_it_points_at_now(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p", FILES)
+    os.symlink("util.py", root / "src/demo/alias.py")
+    commit_all(root, "link")
+    _run(root)
+    (root / "src/demo/util.py").write_text("import numpy\n", encoding="utf-8")
+    incremental = _run(root)
+    assert any(f.path == "src/demo/alias.py" and "numpy" in f.message for f in incremental.findings)
+    assert _findings(incremental) == _findings(_run(root, FULL))
