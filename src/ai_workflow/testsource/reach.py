@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -70,12 +71,22 @@ class Reach:
         return path in self.modules and name in self.js_names
 
 
+SeedNames = Callable[[str, ast.Module], set[str]]
+"""The names a test file uses (`pyreach.names_in` of its tree, or a store of earlier ones)."""
+
+
+def names_of(path: str, tree: ast.Module) -> set[str]:
+    """The names the test file at `path` uses."""
+    return pyreach.names_in(tree)
+
+
 def compute_reach(
     index: PyIndex,
     js: JsProject,
     test_files: list[str],
     sources: list[str],
     coverage: CoverageData | None,
+    seed_names: SeedNames = names_of,
 ) -> Reach:
     reach = Reach(coverage=coverage)
     py_tests = [f for f in test_files if f.endswith(".py")]
@@ -85,7 +96,7 @@ def compute_reach(
     for language, suffixes in (("python", (".py", ".pyi")), ("javascript", JS_SUFFIXES)):
         if language in reach.incomplete:
             reach.modules |= {s for s in sources if s.endswith(suffixes)}
-    _python_definitions(index, py_tests, sources, reach)
+    _python_definitions(index, py_tests, sources, reach, seed_names)
     for path in [*js_tests, *(s for s in sources if s in reach.modules)]:
         module = js.module(path) if path.endswith(JS_SUFFIXES) else None
         if module is not None:
@@ -181,7 +192,9 @@ def _named_files(files: set[str], text: str) -> list[str]:
     return [f for f in files if f.endswith("/" + tail)] if "/" in tail else []
 
 
-def _python_definitions(index: PyIndex, tests: list[str], sources: list[str], reach: Reach) -> None:
+def _python_definitions(
+    index: PyIndex, tests: list[str], sources: list[str], reach: Reach, seed_names: SeedNames
+) -> None:
     trees = {s: index.tree(s) for s in sources if s.endswith(".py")}
     parsed = {p: t for p, t in trees.items() if t is not None}
     classes = pyreach.class_bases(parsed.values())
@@ -190,7 +203,7 @@ def _python_definitions(index: PyIndex, tests: list[str], sources: list[str], re
     for path in tests:
         tree = index.tree(path)
         if tree is not None:
-            seeds |= pyreach.names_in(tree)
+            seeds |= seed_names(path, tree)
     reach.python_units = pyreach.reached_units(units, reach.modules, seeds)
 
 
