@@ -168,7 +168,15 @@ def test_explain_lists_what_the_next_run_rechecks(tmp_path: Path) -> None:
 
 HEADINGS = ["# Title", "#Broken heading", "## Part", "#Closed#", "(rev)[https://x.org]"]
 LINKS = ["[ok](b.md)", "[empty]()", "| a | b |\n|---|---|\n| 1 | 2 | 3 |", "plain text"]
-PYTHON = ["import os\n", "x = 1\n", "def f(:\n", "print(undefined)\n", "import sys\nsys.exit()\n"]
+DEEP = (
+    "def deep(a):\n"
+    + "".join("    " * (i + 1) + f"if a > {i}:\n" for i in range(6))
+    + "    " * 7
+    + "return a\n"
+)
+PYTHON = [
+    "import os\n", "x = 1\n", "def f(:\n", "print(undefined)\n", "import sys\nsys.exit()\n", DEEP
+]  # fmt: skip
 SHELL = ["#!/bin/sh\necho $1\n", '#!/bin/bash\nset -eu\necho "$x"\n', "#!/bin/sh\ncd dir\n"]
 
 FILES = {
