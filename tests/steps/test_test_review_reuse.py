@@ -36,21 +36,22 @@ class Review:
     outcome: StepOutcome
     units: set[tuple[str, str]]  # the definitions the tests reach (what test generation ranks)
     modules: set[str]
+    incomplete: dict[str, str]  # the module graph could not be followed
 
 
 def _run(root: Path, config: Config | None = None) -> Review:
     ctx = step_context(root, test_review.SPEC, config=config, memo=RunMemo())
     outcome = test_review.run(ctx)
     reach = test_review.inventory(ctx).reach  # (memoised: the run's own)
-    return Review(outcome, reach.python_units, reach.modules)
+    return Review(outcome, reach.python_units, reach.modules, reach.incomplete)
 
 
-def _findings(review: Review) -> tuple[list[dict[str, Any]], list[Any], list[str]]:
+def _findings(review: Review) -> tuple[list[dict[str, Any]], list[Any], list[str], dict[str, str]]:
     found = sorted(
         (f.to_dict() for f in review.outcome.findings),
         key=lambda f: (f["rule"], f["path"] or "", f["line"] or 0, f["message"]),
     )
-    return found, sorted(review.units), sorted(review.modules)
+    return found, sorted(review.units), sorted(review.modules), review.incomplete
 
 
 def _reuse_line(review: Review) -> str:
@@ -112,12 +113,17 @@ TEST_PARTS = [
     "def test_nothing():\n    add(1, 1)\n",
     "def test_broken(:\n",
     "def test_name():\n    assert 'mul' in dir()\n",
+    "import demo.extra\n",
+    "def test_patch():\n    assert 'demo.extra.mul'\n",
 ]
 SOURCE_PARTS = [
     "def add(a, b):\n    return a + b\n",
     "def sub(a, b):\n    return a - b\n",
     "def mul(a, b):\n    return a * b\n",
     "class Calc:\n    def total(self):\n        return add(1, 2)\n",
+    "from . import extra\n",
+    "from .missing import nothing\n",
+    "import importlib\n\n\ndef load(name):\n    return importlib.import_module(f'demo.{name}')\n",
 ]
 TESTS = ["tests/test_core.py", "tests/test_more.py"]
 SOURCES = ["src/demo/core.py", "src/demo/extra.py"]

@@ -15,6 +15,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -26,15 +27,26 @@ from ai_workflow.project_files import project_files
 from ai_workflow.pysource import PySymbol, read_source, tree_symbols
 from ai_workflow.techstack import EXTENSIONS, TechStack, detect_stack, is_test_path
 from ai_workflow.testsource import pyreach
+from ai_workflow.testsource import reach as reach_code
 from ai_workflow.testsource.model import (
     FoundTest,
     comments_say_no_crash,
     states_it_works,
     states_no_crash,
 )
+from ai_workflow.testsource.pyindex import PyIndex
 from ai_workflow.testsource.pyreach import behaviourless
 from ai_workflow.testsource.pytest_collection import PytestCollection, read_collection
-from ai_workflow.testsource.reach import CoverageData, Reach, SeedNames, compute_reach, names_of
+from ai_workflow.testsource.reach import (
+    CoverageData,
+    Reach,
+    Reference,
+    References,
+    SeedNames,
+    compute_reach,
+    names_of,
+    parsed_references,
+)
 from ai_workflow.testsource.readers import ProjectTests
 from ai_workflow.textfiles import read_bytes, why_unreadable
 
@@ -152,10 +164,13 @@ def inventory(ctx: StepContext) -> Inventory:
     files = project_files(ctx)
 
     def collect() -> Inventory:
-        stored = FileResults(ctx, "names", {"extractor": code_id(pyreach)})
-        inv = collect_inventory(ctx.target, files, stack, _stored_names(stored))
-        stored.save()
-        inv.reuse = [stored.describe(), *stored.warnings]
+        names = FileResults(ctx, "names", {"extractor": code_id(pyreach)})
+        graph = FileResults(ctx, "references", {"extractor": code_id(reach_code)})
+        inv = collect_inventory(ctx.target, files, stack, _stored_names(names), _stored_refs(graph))
+        inv.reuse = []
+        for stored in (names, graph):
+            stored.save()
+            inv.reuse += [stored.describe(), *stored.warnings]
         return inv
 
     return ctx.memo.get("test_inventory", collect)
@@ -174,6 +189,35 @@ def _stored_names(stored: FileResults) -> SeedNames:
     return names
 
 
+def _stored_refs(stored: FileResults) -> Callable[[PyIndex], References]:
+    """`references` of a file (what the module graph follows), reused while the file's content
+    is unchanged."""
+
+    def for_index(index: PyIndex) -> References:
+        parsed = parsed_references(index)
+
+        def refs(path: str) -> list[Reference] | None:
+            found = stored.lookup(path, _decode_refs)
+            if found is not None:
+                return found[0]
+            fresh = parsed(path)
+            stored.store(path, {"refs": fresh})
+            return fresh
+
+        return refs
+
+    return for_index
+
+
+def _decode_refs(value: Any) -> tuple[list[Reference] | None]:
+    refs = value["refs"]
+    if refs is not None and not all(
+        isinstance(r, list) and r and r[0] in ("import", "from", "text", "dynamic") for r in refs
+    ):
+        raise TypeError("stored references are not references")
+    return (refs,)
+
+
 def _decode_names(value: Any) -> set[str]:
     if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
         raise TypeError("stored names are not a list of strings")
@@ -181,7 +225,11 @@ def _decode_names(value: Any) -> set[str]:
 
 
 def collect_inventory(
-    target: Path, files: list[str], stack: TechStack, seed_names: SeedNames = names_of
+    target: Path,
+    files: list[str],
+    stack: TechStack,
+    seed_names: SeedNames = names_of,
+    refs: Callable[[PyIndex], References] = parsed_references,
 ) -> Inventory:
     code = [(f, lang) for f, lang in ((f, _language(f)) for f in files) if lang]
     project = ProjectTests(target, files, lambda p: is_test_path(p, stack.test_dirs))
@@ -200,6 +248,7 @@ def collect_inventory(
         sources,
         _coverage_data(coverage),
         seed_names,
+        refs(project.index),
     )
     why = _untested(sources, test_files, reach)
     inv = Inventory(
