@@ -72,6 +72,27 @@ def test_unchanged_files_are_reused_and_each_recheck_has_its_reason(tmp_path: Pa
     assert upgraded.stats()["reasons"] == {"tool or configuration changed": 1}
 
 
+def test_a_symlink_is_always_rechecked_and_a_regular_file_reused(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p", {"a.md": "a\n"})
+    os.symlink("a.md", root / "link.md")
+    commit_all(root, "link")
+    first = FileResults(_ctx(root), "check", {"tool": "1.0"})
+    for path in ("a.md", "link.md"):
+        assert first.lookup(path, decode_findings) is None
+        first.store(path, encode_findings([]))
+    first.save()
+    (root / "a.md").write_text("# what the link shows changed\n")
+    commit_all(root, "edit")  # the link's own id (its target's name) is unchanged
+    again = FileResults(_ctx(root), "check", {"tool": "1.0"})
+    assert again.lookup("link.md", decode_findings) is None
+    assert again.stats()["reasons"] == {"a symbolic link (what it points at may have changed)": 1}
+    (root / "b.md").write_text("b\n")
+    same = FileResults(_ctx(root), "check", {"tool": "1.0"})
+    same.store("b.md", encode_findings([]))
+    same.save()
+    assert FileResults(_ctx(root), "check", {"tool": "1.0"}).lookup("b.md", decode_findings) == []
+
+
 @pytest.mark.parametrize(
     "damage",
     [b"{not json", b"[]", b'{"entries": 3}', b"\xff\xfe", b'{"schema": "ai-workflow/file-results@1", '
@@ -147,7 +168,15 @@ def test_explain_lists_what_the_next_run_rechecks(tmp_path: Path) -> None:
 
 HEADINGS = ["# Title", "#Broken heading", "## Part", "#Closed#", "(rev)[https://x.org]"]
 LINKS = ["[ok](b.md)", "[empty]()", "| a | b |\n|---|---|\n| 1 | 2 | 3 |", "plain text"]
-PYTHON = ["import os\n", "x = 1\n", "def f(:\n", "print(undefined)\n", "import sys\nsys.exit()\n"]
+DEEP = (
+    "def deep(a):\n"
+    + "".join("    " * (i + 1) + f"if a > {i}:\n" for i in range(6))
+    + "    " * 7
+    + "return a\n"
+)
+PYTHON = [
+    "import os\n", "x = 1\n", "def f(:\n", "print(undefined)\n", "import sys\nsys.exit()\n", DEEP
+]  # fmt: skip
 SHELL = ["#!/bin/sh\necho $1\n", '#!/bin/bash\nset -eu\necho "$x"\n', "#!/bin/sh\ncd dir\n"]
 
 FILES = {

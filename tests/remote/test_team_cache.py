@@ -34,7 +34,7 @@ from tests.remote.redis_server import (
 
 STEPS = "pre_analysis,documentation,code_quality"
 PERSONA_STEPS = 2  # documentation and code_quality are reviewed by the AI
-LINTED = 2  # ruff's per-file results (src/demo/*.py) are entries of their own
+LINTED = 2 * 3  # per-file results of src/demo/*.py (ruff, hot spots, docstrings): entries too
 WRITES = len(STEPS.split(",")) + LINTED  # what a run without AI stores
 ANSWER = findings_answer(
     {"rule": "docs-mismatch", "severity": "warning", "path": "README.md", "line": 1,
@@ -572,7 +572,7 @@ def test_per_file_results_are_shared_when_the_step_runs_again(
 
     first, _ = run(capsys, runner_a, "--steps", "code_quality")
     file_keys = [k for k in redis_db.client().keys("*") if b":file:" in k]
-    assert len(file_keys) == 3  # one entry per linted module
+    assert len(file_keys) == 3 * 2  # one entry per module and check (ruff, hot spots)
     unused = [f for f in steps_findings(first) if f["rule"] == "ruff/F401"]
     assert len(unused) == 3
 

@@ -11,8 +11,11 @@ the results it gave and the key they were computed under, in
   file links to, the scripts it names), given per file by the step.
 
 A run reuses the results of files whose key is unchanged, re-checks the others and stores the
-new set (files no longer checked are dropped). The result is the same as a full run's as long
-as the step names every input of the check in the key; the property tests compare both.
+new set (files no longer checked are dropped). A symbolic link is always re-checked: its id is
+the link's, not that of the file it points at. Results our own code derives from a file (the
+imports of a Python file) carry that code's id (`code_id`) in their context. The result is
+the same as a full run's as long as the step names every input of the check in the key; the
+property tests compare both.
 A missing store means every file is checked; a damaged one is ignored with a warning. With
 `run.step_cache` off (`--no-step-cache`) nothing is read or written.
 
@@ -24,11 +27,14 @@ changed. The checkout's location is `<project>` in keys and values, as in the st
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar
 
+import ai_workflow
 from ai_workflow.changes.fingerprint import blob_id, digest, file_ids
 from ai_workflow.checkout import map_strings, with_checkout, without_checkout
 from ai_workflow.engine import records
@@ -50,7 +56,19 @@ REASONS = {
     "content": "content changed",
     "depends": "a file it depends on changed",
     "damaged": "stored entry unreadable",
+    "link": "a symbolic link (what it points at may have changed)",
 }
+
+
+def code_id(module: ModuleType) -> str:
+    """An id of the code of `module` (for a context whose results our own code computes): its
+    source's digest and the Python running it (`ast` parses by that version's grammar), so
+    changing either invalidates what it stored."""
+    try:
+        source = blob_id(Path(str(module.__file__)))
+    except (OSError, TypeError):
+        source = f"{module.__name__} {ai_workflow.__version__}"
+    return digest([source, sys.version])
 
 
 def store_path(cache_dir: Path, step_id: str, check: str) -> Path:
@@ -144,6 +162,9 @@ class FileResults:
         """The stored result of `path` when its key is unchanged (decoded), else None: the
         caller checks the file and calls `store`."""
         if not self.enabled:
+            return None
+        if (self.ctx.target / path).is_symlink():
+            self._miss("link", path)  # its id is the link's, not that of what it points at
             return None
         depends = dict(depends or {})
         content = self.content_id(path)

@@ -168,8 +168,27 @@ class ImportScan:
     runtime_files: int = 0
 
 
+FileImports = Callable[[Path, str], list[ImportUse] | None]
+"""The imports of one file (`file_imports`, or a store of its earlier results)."""
+
+
+def file_imports(target: Path, rel: str) -> list[ImportUse] | None:
+    """Every absolute import of the file at `rel` (standard library included); None when it
+    does not parse. Depends on the file's content alone."""
+    try:
+        text = read_text(target / rel, root=target)
+        tree = parse_python(text, rel)
+    except PySyntaxError:
+        return None  # code_quality reports syntax errors
+    return imports_of(tree, rel, text)
+
+
 def scan_imports(
-    target: Path, py_files: list[str], is_test: Callable[[str], bool], own: Iterable[str] = ()
+    target: Path,
+    py_files: list[str],
+    is_test: Callable[[str], bool],
+    own: Iterable[str] = (),
+    imports: FileImports = file_imports,
 ) -> ImportScan:
     """Imports of modules that are neither standard library nor part of the project; a file
     `is_test` (`TechStack.is_test`) or `is_dev_file` says is no shipped code counts as dev."""
@@ -177,15 +196,13 @@ def scan_imports(
     siblings = _sibling_modules(py_files)
     scan = ImportScan()
     for rel in py_files:
-        try:
-            text = read_text(target / rel, root=target)
-            tree = parse_python(text, rel)
-        except PySyntaxError:
-            continue  # code_quality reports syntax errors
+        uses = imports(target, rel)
+        if uses is None:
+            continue
         dev = is_test(rel) or is_dev_file(rel)
         scan.runtime_files += not dev
         here = siblings.get(PurePosixPath(rel).parent.as_posix(), set())
-        for use in imports_of(tree, rel, text):
+        for use in uses:
             name = use.module
             if name in STDLIB_MODULES or name in local or name in here:
                 continue

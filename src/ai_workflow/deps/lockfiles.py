@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import tomllib
 from collections.abc import Callable, Iterable
@@ -106,10 +107,17 @@ def _object(
     return data if isinstance(data, dict) else None
 
 
+@functools.lru_cache(maxsize=8)
+def parse_toml(text: str) -> dict[str, Any]:
+    """`tomllib.loads`, once per distinct text: several checks read the same lockfile (a
+    large uv.lock takes longer to parse than the rest of the step). Read the result only."""
+    return tomllib.loads(text)
+
+
 def lock_package_names(text: str) -> set[str] | None:
     """Canonical names of `[[package]]` entries of a TOML lockfile (poetry, uv, pdm, Cargo)."""
     try:
-        data = tomllib.loads(text)
+        data = parse_toml(text)
     except tomllib.TOMLDecodeError:
         return None
     packages = data.get("package")

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from ai_workflow.deps.lockfiles import PYTHON_LOCKFILES
+from ai_workflow.deps.lockfiles import PYTHON_LOCKFILES, parse_toml
 from ai_workflow.deps.model import canonical
 from ai_workflow.engine.step import StepContext
 from ai_workflow.nested import dig, dig_table
@@ -94,7 +94,7 @@ def _uv_member(root: Path, rel: str) -> bool:
 
 
 def _toml_lock_records(lock: Path, rel: str, project_name: str | None) -> bool:
-    data = _load(lock, tomllib.loads)
+    data = _load(lock, parse_toml)
     if project_name and canonical(project_name) in {
         canonical(m) for m in _strings(dig(data, "manifest", "members"))
     }:

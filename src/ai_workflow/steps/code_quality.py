@@ -67,6 +67,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -75,7 +76,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from ai_workflow.changes.filecache import FileResults, decode_findings, encode_findings
+from ai_workflow.changes.filecache import FileResults, code_id, decode_findings, encode_findings
 from ai_workflow.changes.fingerprint import file_ids
 from ai_workflow.config import ThresholdsConfig
 from ai_workflow.engine.process import CommandResult
@@ -100,6 +101,8 @@ from ai_workflow.textfiles import (
 from ai_workflow.tools import Tool, ToolOrigin, resolve_tool
 from ai_workflow.unasked_linters import ShellcheckScope
 from ai_workflow.workdir import excluded_workdirs
+
+_self = sys.modules[__name__]  # its code is in the context of the hot spots it stores
 
 SPEC = StepSpec(
     id="code_quality",
@@ -216,7 +219,12 @@ def run(ctx: StepContext) -> StepOutcome:
     ]
     with ThreadPoolExecutor(max_workers=len(linters), thread_name_prefix="lint") as pool:
         futures = [pool.submit(linter, ctx, files) for linter in linters]
-        hotspots = find_hotspots(ctx.target, files, ctx.config.rules.thresholds)
+        limits = ctx.config.rules.thresholds
+        stored = FileResults(
+            ctx, "hotspots", {"limits": limits.model_dump(), "code": code_id(_self)}
+        )
+        hotspots = find_hotspots(ctx.target, files, limits, stored)
+        stored.save()
         reports = [future.result() for future in futures]
     for report in reports:
         outcome.findings.extend(report.findings)
@@ -226,12 +234,12 @@ def run(ctx: StepContext) -> StepOutcome:
         if report.skipped:
             outcome.skipped_checks.append(report.skipped)
     outcome.findings.extend(hotspots)
-    limits = ctx.config.rules.thresholds
     outcome.checked.append(
         f"hot spots (rules.thresholds): files > {limits.file_lines} lines, functions > "
         f"{limits.function_lines} lines, complexity > {limits.complexity}, nesting > "
         f"{limits.nesting}"
     )
+    outcome.checked += [stored.describe(), *stored.warnings]
     outcome.data = _data(reports, hotspots)
     outcome.summary = _summary(reports, hotspots)
     return outcome
@@ -970,32 +978,53 @@ class FunctionMetrics:
 
 
 def find_hotspots(
-    target: Path, files: list[str], limits: ThresholdsConfig | None = None
+    target: Path,
+    files: list[str],
+    limits: ThresholdsConfig | None = None,
+    stored: FileResults | None = None,
 ) -> list[Finding]:
-    """Long code files, and long, complex or deeply nested Python functions (information)."""
+    """Long code files, and long, complex or deeply nested Python functions (information).
+    With `stored`, a file's findings are reused while its content is unchanged (the limits
+    and this code are in the store's context)."""
     limits = limits or ThresholdsConfig()
     findings: list[Finding] = []
     for rel in files:
         if not rel.endswith(CODE_SUFFIXES) or rel.endswith(".min.js"):
             continue
-        data = read_bytes(target / rel, root=target)
-        if data is None:
+        reused = stored.lookup(rel, decode_findings) if stored is not None else None
+        if reused is not None:
+            findings += reused
             continue
-        text = data.decode("utf-8", errors="replace")
-        lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-        if lines > limits.file_lines:
-            findings.append(
-                Finding(
-                    "quality/long-file",
-                    Severity.INFO,
-                    f"{lines} lines (limit {limits.file_lines}): consider splitting this file",
-                    rel,
-                    1,
-                    extra={"lines": lines},
-                )
+        found = _file_hotspots(target, rel, limits)
+        if found is None:
+            continue
+        if stored is not None:
+            stored.store(rel, encode_findings(found))
+        findings += found
+    return findings
+
+
+def _file_hotspots(target: Path, rel: str, limits: ThresholdsConfig) -> list[Finding] | None:
+    """The hot spots of one file; None when it cannot be read."""
+    data = read_bytes(target / rel, root=target)
+    if data is None:
+        return None
+    text = data.decode("utf-8", errors="replace")
+    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    findings = []
+    if lines > limits.file_lines:
+        findings.append(
+            Finding(
+                "quality/long-file",
+                Severity.INFO,
+                f"{lines} lines (limit {limits.file_lines}): consider splitting this file",
+                rel,
+                1,
+                extra={"lines": lines},
             )
-        if rel.endswith(".py"):
-            findings += _function_hotspots(rel, text, limits)
+        )
+    if rel.endswith(".py"):
+        findings += _function_hotspots(rel, text, limits)
     return findings
 
 

@@ -34,7 +34,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ai_workflow.changes.filecache import FileResults, code_id
 from ai_workflow.config import DependenciesConfig
+from ai_workflow.deps import imports as import_facts
 from ai_workflow.deps.distributions import (
     PythonEnvironment,
     provided_modules,
@@ -377,7 +379,11 @@ def analyse_python_imports(
     roots = _root_python_manifests(manifests)
     declared = [d for m in roots for d in m.dependencies]
     own = {canonical(m.project_name) for m in roots if m.project_name}
-    scan = scan_imports(ctx.target, py_files, detect_stack(ctx).is_test, own)
+    stored = FileResults(ctx, "imports", {"extractor": code_id(import_facts)})
+    reader = _stored_imports(stored)
+    scan = scan_imports(ctx.target, py_files, detect_stack(ctx).is_test, own, reader)
+    stored.save()
+    report.outcome.checked += [stored.describe(), *stored.warnings]
     if not scan.runtime_files:
         report.skipped("unused dependencies: no runtime Python code (only tests and tooling)")
     scripts = frozenset() if declared else _standalone_scripts(ctx.target, py_files)
@@ -403,6 +409,34 @@ def analyse_python_imports(
         "unused": unused,
         "interpreter": env.interpreter,
     }
+
+
+def _stored_imports(stored: FileResults) -> import_facts.FileImports:
+    """`file_imports` that reuses a file's imports while its content is unchanged (they
+    depend on nothing else: the extractor's own code is in the store's context)."""
+
+    def imports(target: Path, rel: str) -> list[ImportUse] | None:
+        found = stored.lookup(rel, _decode_imports)
+        if found is not None:
+            parses, raw = found
+            return [ImportUse(m, rel, line, opt) for m, line, opt in raw] if parses else None
+        uses = import_facts.file_imports(target, rel)
+        value = None if uses is None else [[u.module, u.line, u.optional] for u in uses]
+        stored.store(rel, {"imports": value})
+        return uses
+
+    return imports
+
+
+def _decode_imports(value: Any) -> tuple[bool, list[tuple[str, int, bool]]]:
+    """A stored entry: whether the file parses, and its imports (module, line, optional)."""
+    raw = value["imports"]
+    if raw is None:
+        return False, []
+    uses = [(m, line, opt) for m, line, opt in raw]
+    if not all(isinstance(m, str) and type(n) is int and type(o) is bool for m, n, o in uses):
+        raise TypeError("stored imports are not (module, line, optional)")
+    return True, uses
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dataclasses
 import json
 import re
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
+from ai_workflow import pysource
+from ai_workflow.changes.filecache import FileResults, code_id
 from ai_workflow.doc_kinds import is_history_document
 from ai_workflow.docstrings import InheritanceIndex, documented_api, module_name
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
@@ -27,12 +32,14 @@ from ai_workflow.project_files import project_files
 from ai_workflow.pysource import (
     PySymbol,
     PySyntaxError,
-    analyse_python,
     parse_python,
     read_source,
+    tree_symbols,
 )
 from ai_workflow.techstack import TechStack, detect_stack
 from ai_workflow.textfiles import read_text
+
+_self = sys.modules[__name__]  # its code is in the context of the docstring facts it stores
 
 SPEC = StepSpec(
     id="documentation",
@@ -81,7 +88,10 @@ def run(ctx: StepContext) -> StepOutcome:
     sources = source_files(files, stack)
     check_readme(ctx.target, files, docs, outcome)
     py_index = PythonIndex.build(ctx.target, files)
-    check_python_docstrings(ctx.target, sources, outcome, files)
+    stored = FileResults(ctx, "docstrings", {"extractor": [code_id(pysource), code_id(_self)]})
+    check_python_docstrings(ctx.target, sources, outcome, files, _stored_facts(stored))
+    stored.save()
+    outcome.checked += [stored.describe(), *stored.warnings]
     js_exports = check_js_doc_comments(ctx.target, sources, outcome)
     deleted = deleted_paths(ctx)
     check_references(docs, files, py_index, js_exports, deleted, outcome)
@@ -193,7 +203,11 @@ def _is_private_module(path: str) -> bool:
 
 
 def check_python_docstrings(
-    target: Path, sources: list[str], outcome: StepOutcome, files: Iterable[str] = ()
+    target: Path,
+    sources: list[str],
+    outcome: StepOutcome,
+    files: Iterable[str] = (),
+    facts: Callable[[Path, str], DocFacts | None] | None = None,
 ) -> None:
     """Public functions, classes and methods without docstrings.
 
@@ -202,22 +216,22 @@ def check_python_docstrings(
     that does not write docstrings as a rule, each one is information only. A class or method
     that inherits a project base class's docstring counts as documented; where the project's
     docs list its API (autodoc, mkdocstrings), a function or class they do not name is an
-    internal helper: information (see `ai_workflow.docstrings`).
+    internal helper: information (see `ai_workflow.docstrings`). `facts` reads one file
+    (`docstring_facts`, or a store of its earlier results).
     """
+    read = facts or docstring_facts
     public = unparsable = 0
     missing: list[tuple[str, PySymbol]] = []
     for path in sources:
         if not path.endswith(".py") or _is_private_module(path):
             continue
-        try:
-            source = read_source(target / path)
-        except OSError:
+        info = read(target, path)
+        if info is None:
             continue
-        info = analyse_python(source, path)
-        if info.syntax_error is not None:
+        if not info.parses:
             unparsable += 1
             continue
-        if not info.has_docstring and source.strip() and not path.endswith("__main__.py"):
+        if not info.module_docstring and not info.blank and not path.endswith("__main__.py"):
             outcome.add("docs/missing-module-docstring", "info", "module has no docstring", path, 1)
         symbols = [s for s in info.symbols if s.is_public and not _exempt(s.decorators)]
         public += len(symbols)
@@ -258,6 +272,63 @@ def check_python_docstrings(
     )
     if unparsable:
         outcome.checked.append(f"{unparsable} Python file(s) do not parse (see code quality)")
+
+
+@dataclass(frozen=True)
+class DocFacts:
+    """What the docstring check reads from one Python file (its content alone decides it)."""
+
+    parses: bool
+    module_docstring: bool = False
+    blank: bool = True  # nothing but whitespace
+    symbols: tuple[PySymbol, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "parses": self.parses,
+            "module_docstring": self.module_docstring,
+            "blank": self.blank,
+            "symbols": [dataclasses.asdict(s) for s in self.symbols],
+        }
+
+    @classmethod
+    def from_json(cls, value: Any) -> DocFacts:
+        symbols = tuple(
+            PySymbol(**{**s, "decorators": tuple(s["decorators"])}) for s in value["symbols"]
+        )
+        flags = (value["parses"], value["module_docstring"], value["blank"])
+        if not all(type(f) is bool for f in flags):
+            raise TypeError("stored docstring facts are not flags")
+        return cls(*flags, symbols)
+
+
+def docstring_facts(target: Path, path: str) -> DocFacts | None:
+    """The facts of the file at `path`; None when it cannot be read."""
+    try:
+        source = read_source(target / path)
+    except OSError:
+        return None
+    try:
+        tree = parse_python(source, path)
+    except PySyntaxError:
+        return DocFacts(False, blank=not source.strip())
+    has_docstring = ast.get_docstring(tree, clean=False) is not None
+    return DocFacts(True, has_docstring, not source.strip(), tuple(tree_symbols(tree)))
+
+
+def _stored_facts(stored: FileResults) -> Callable[[Path, str], DocFacts | None]:
+    """`docstring_facts` that reuses a file's facts while its content is unchanged."""
+
+    def facts(target: Path, path: str) -> DocFacts | None:
+        found = stored.lookup(path, DocFacts.from_json)
+        if found is not None:
+            return found
+        fresh = docstring_facts(target, path)
+        if fresh is not None:
+            stored.store(path, fresh.to_json())
+        return fresh
+
+    return facts
 
 
 def _without_inherited(

@@ -10,28 +10,43 @@ the untested modules; the inventory (with the reach evidence) is shared with ste
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ai_workflow.changes.filecache import FileResults, code_id
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.findings import Severity
 from ai_workflow.project_files import project_files
 from ai_workflow.pysource import PySymbol, read_source, tree_symbols
 from ai_workflow.techstack import EXTENSIONS, TechStack, detect_stack
+from ai_workflow.testsource import pyreach
+from ai_workflow.testsource import reach as reach_code
 from ai_workflow.testsource.model import (
     FoundTest,
     comments_say_no_crash,
     states_it_works,
     states_no_crash,
 )
+from ai_workflow.testsource.pyindex import PyIndex
 from ai_workflow.testsource.pyreach import behaviourless
 from ai_workflow.testsource.pytest_collection import PytestCollection, read_collection
-from ai_workflow.testsource.reach import CoverageData, Reach, compute_reach
+from ai_workflow.testsource.reach import (
+    CoverageData,
+    Reach,
+    Reference,
+    References,
+    SeedNames,
+    compute_reach,
+    names_of,
+    parsed_references,
+)
 from ai_workflow.testsource.readers import ProjectTests
 from ai_workflow.textfiles import read_bytes, why_unreadable
 
@@ -99,6 +114,7 @@ class Inventory:
     notes: list[str] = field(default_factory=list)  # checks that could not be made, and why
     no_behaviour: dict[str, set[tuple[str, int]]] = field(default_factory=dict)  # (qualname, line)
     pytest: PytestCollection = field(default_factory=PytestCollection)  # the suite's modules
+    reuse: list[str] = field(default_factory=list)  # per-file results: what was re-read
 
     @property
     def test_count(self) -> int:
@@ -142,13 +158,79 @@ class Inventory:
 
 
 def inventory(ctx: StepContext) -> Inventory:
-    """The project's tests, source modules and reach evidence, computed once per run."""
+    """The project's tests, source modules and reach evidence, computed once per run (the
+    names each test file uses are kept per file in the step cache)."""
     stack = detect_stack(ctx)
     files = project_files(ctx)
-    return ctx.memo.get("test_inventory", lambda: collect_inventory(ctx.target, files, stack))
+
+    def collect() -> Inventory:
+        names = FileResults(ctx, "names", {"extractor": code_id(pyreach)})
+        graph = FileResults(ctx, "references", {"extractor": code_id(reach_code)})
+        inv = collect_inventory(ctx.target, files, stack, _stored_names(names), _stored_refs(graph))
+        inv.reuse = []
+        for stored in (names, graph):
+            stored.save()
+            inv.reuse += [stored.describe(), *stored.warnings]
+        return inv
+
+    return ctx.memo.get("test_inventory", collect)
 
 
-def collect_inventory(target: Path, files: list[str], stack: TechStack) -> Inventory:
+def _stored_names(stored: FileResults) -> SeedNames:
+    """`pyreach.names_in` of a test file, reused while the file's content is unchanged."""
+
+    def names(path: str, tree: ast.Module) -> set[str]:
+        found = stored.lookup(path, _decode_names)
+        if found is None:
+            found = pyreach.names_in(tree)
+            stored.store(path, sorted(found))
+        return found
+
+    return names
+
+
+def _stored_refs(stored: FileResults) -> Callable[[PyIndex], References]:
+    """`references` of a file (what the module graph follows), reused while the file's content
+    is unchanged."""
+
+    def for_index(index: PyIndex) -> References:
+        parsed = parsed_references(index)
+
+        def refs(path: str) -> list[Reference] | None:
+            found = stored.lookup(path, _decode_refs)
+            if found is not None:
+                return found[0]
+            fresh = parsed(path)
+            stored.store(path, {"refs": fresh})
+            return fresh
+
+        return refs
+
+    return for_index
+
+
+def _decode_refs(value: Any) -> tuple[list[Reference] | None]:
+    refs = value["refs"]
+    if refs is not None and not all(
+        isinstance(r, list) and r and r[0] in ("import", "from", "text", "dynamic") for r in refs
+    ):
+        raise TypeError("stored references are not references")
+    return (refs,)
+
+
+def _decode_names(value: Any) -> set[str]:
+    if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
+        raise TypeError("stored names are not a list of strings")
+    return set(value)
+
+
+def collect_inventory(
+    target: Path,
+    files: list[str],
+    stack: TechStack,
+    seed_names: SeedNames = names_of,
+    refs: Callable[[PyIndex], References] = parsed_references,
+) -> Inventory:
     code = [(f, lang) for f, lang in ((f, _language(f)) for f in files) if lang]
     project = ProjectTests(target, files, stack.is_test)
     test_files = [_read_test_file(target, project, f, lang) for f, lang in code if stack.is_test(f)]
@@ -161,6 +243,8 @@ def collect_inventory(target: Path, files: list[str], stack: TechStack) -> Inven
         [f.path for f in test_files],
         sources,
         _coverage_data(coverage),
+        seed_names,
+        refs(project.index),
     )
     why = _untested(sources, test_files, reach)
     inv = Inventory(
@@ -479,6 +563,7 @@ def run(ctx: StepContext) -> StepOutcome:
         "tests that assert nothing (Python by ast; JavaScript/TypeScript and Go by tree-sitter; "
         f"helpers followed); {inv.unjudged_count} not judged: a call could not be followed",
     ]
+    outcome.checked += inv.reuse
     outcome.skipped_checks += inv.notes
     cov = f", coverage {coverage.percent:g}%" if coverage else ""
     outcome.summary = (

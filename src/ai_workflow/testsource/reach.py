@@ -17,8 +17,10 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Any
 
 from ai_workflow.testsource import pyreach
 from ai_workflow.testsource.jsmodules import JS_SUFFIXES, JsProject
@@ -70,22 +72,63 @@ class Reach:
         return path in self.modules and name in self.js_names
 
 
+SeedNames = Callable[[str, ast.Module], set[str]]
+"""The names a test file uses (`pyreach.names_in` of its tree, or a store of earlier ones)."""
+Reference = list[Any]
+"""What the module graph follows in a file, in `ast.walk` order: `["import", line, [names]]`,
+`["from", line, module, level, [names]]`, `["text", string]` (a string that may name a module
+or a file), `["dynamic", literal head]` (`import_module(f"pkg.{x}")`)."""
+References = Callable[[str], list[Reference] | None]
+"""The references of a project file; None when it cannot be read or parsed."""
+
+
+def names_of(path: str, tree: ast.Module) -> set[str]:
+    """The names the test file at `path` uses."""
+    return pyreach.names_in(tree)
+
+
+def references(tree: ast.Module) -> list[Reference]:
+    """Every reference of one parsed file (its content alone decides them)."""
+    out: list[Reference] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.append(["import", node.lineno, [a.name for a in node.names]])
+        elif isinstance(node, ast.ImportFrom):
+            names = [a.name for a in node.names]
+            out.append(["from", node.lineno, node.module, node.level, names])
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if _may_name_module(node.value):
+                out.append(["text", node.value])
+        elif isinstance(node, ast.Call) and _last_name(node.func) in DYNAMIC_IMPORTS:
+            out.append(["dynamic", _constant_head(node.args[0]) if node.args else ""])
+    return out
+
+
+def _may_name_module(text: str) -> bool:
+    """A string `_dotted_modules` or `_named_files` may resolve (all others name nothing)."""
+    dotted = len(text) <= 200 and DOTTED_RE.match(text) is not None
+    named = len(text) <= 300 and "\n" not in text and text.endswith((".py", *JS_SUFFIXES))
+    return dotted or named
+
+
 def compute_reach(
     index: PyIndex,
     js: JsProject,
     test_files: list[str],
     sources: list[str],
     coverage: CoverageData | None,
+    seed_names: SeedNames = names_of,
+    refs: References | None = None,
 ) -> Reach:
     reach = Reach(coverage=coverage)
     py_tests = [f for f in test_files if f.endswith(".py")]
     js_tests = [f for f in test_files if f.endswith(JS_SUFFIXES)]
-    reach.modules |= _python_modules(index, py_tests, reach)
+    reach.modules |= _python_modules(index, py_tests, reach, refs or parsed_references(index))
     reach.modules |= _js_modules(js, js_tests, reach)
     for language, suffixes in (("python", (".py", ".pyi")), ("javascript", JS_SUFFIXES)):
         if language in reach.incomplete:
             reach.modules |= {s for s in sources if s.endswith(suffixes)}
-    _python_definitions(index, py_tests, sources, reach)
+    _python_definitions(index, py_tests, sources, reach, seed_names)
     for path in [*js_tests, *(s for s in sources if s in reach.modules)]:
         module = js.module(path) if path.endswith(JS_SUFFIXES) else None
         if module is not None:
@@ -98,7 +141,17 @@ def compute_reach(
 # --------------------------------------------------------------------------- Python
 
 
-def _python_modules(index: PyIndex, tests: list[str], reach: Reach) -> set[str]:
+def parsed_references(index: PyIndex) -> References:
+    """`references` of the files of `index`, parsed by it."""
+
+    def refs(path: str) -> list[Reference] | None:
+        tree = index.tree(path)
+        return None if tree is None else references(tree)
+
+    return refs
+
+
+def _python_modules(index: PyIndex, tests: list[str], reach: Reach, refs: References) -> set[str]:
     seen: set[str] = set()
     todo = list(tests)
     while todo:
@@ -106,31 +159,33 @@ def _python_modules(index: PyIndex, tests: list[str], reach: Reach) -> set[str]:
         if path in seen:
             continue
         seen.add(path)
-        tree = index.tree(path)
-        if tree is None:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import | ast.ImportFrom):
+        for ref in refs(path) or []:
+            if ref[0] == "import":
+                node = ast.Import(names=[ast.alias(name=n) for n in ref[2]])
                 todo += index.imported_modules(path, node)
-                if isinstance(node, ast.ImportFrom) and index.unresolved_relative(path, node):
+            elif ref[0] == "from":
+                names = [ast.alias(name=n) for n in ref[4]]
+                found = ast.ImportFrom(module=ref[2], names=names, level=ref[3])
+                todo += index.imported_modules(path, found)
+                if index.unresolved_relative(path, found):
                     reach.incomplete.setdefault(
-                        "python", f"{path}:{node.lineno}: a relative import names no project file"
+                        "python", f"{path}:{ref[1]}: a relative import names no project file"
                     )
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                todo += _dotted_modules(index, node.value, path)
-                todo += _named_files(index.files, node.value)
-            elif isinstance(node, ast.Call) and _last_name(node.func) in DYNAMIC_IMPORTS:
-                todo += _dynamic_import(index, node)
+            elif ref[0] == "text":
+                todo += _dotted_modules(index, ref[1], path)
+                todo += _named_files(index.files, ref[1])
+            else:
+                todo += _dynamic_import(index, ref[1])
     return seen
 
 
-def _dynamic_import(index: PyIndex, call: ast.Call) -> list[str]:
-    """`import_module(f"pkg.commands.{name}")` may load any module under `pkg.commands`.
+def _dynamic_import(index: PyIndex, prefix: str) -> list[str]:
+    """`import_module(f"pkg.commands.{name}")` may load any module under `pkg.commands`
+    (`prefix` is the literal head of the name).
 
     A name computed from nothing literal (`__import__(name)`) is not followed: projects use it
     mostly to probe optional packages, and their own modules' names then appear as strings.
     """
-    prefix = _constant_head(call.args[0]) if call.args else ""
     package = prefix.rpartition(".")[0]
     if not package or not DOTTED_RE.match(package + ".x"):
         return []
@@ -181,7 +236,9 @@ def _named_files(files: set[str], text: str) -> list[str]:
     return [f for f in files if f.endswith("/" + tail)] if "/" in tail else []
 
 
-def _python_definitions(index: PyIndex, tests: list[str], sources: list[str], reach: Reach) -> None:
+def _python_definitions(
+    index: PyIndex, tests: list[str], sources: list[str], reach: Reach, seed_names: SeedNames
+) -> None:
     trees = {s: index.tree(s) for s in sources if s.endswith(".py")}
     parsed = {p: t for p, t in trees.items() if t is not None}
     classes = pyreach.class_bases(parsed.values())
@@ -190,7 +247,7 @@ def _python_definitions(index: PyIndex, tests: list[str], sources: list[str], re
     for path in tests:
         tree = index.tree(path)
         if tree is not None:
-            seeds |= pyreach.names_in(tree)
+            seeds |= seed_names(path, tree)
     reach.python_units = pyreach.reached_units(units, reach.modules, seeds)
 
 

@@ -1,0 +1,202 @@
+"""Step 8 reuses each Python file's imports while its content is unchanged: the reuse is
+reported (and explained), and over random edit sequences its findings equal a full run's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ai_workflow.changes.filecache import code_id, explain_stores
+from ai_workflow.changes.fingerprint import file_ids
+from ai_workflow.config import Config
+from ai_workflow.deps import lockfiles
+from ai_workflow.engine.step import RunMemo, StepOutcome
+from ai_workflow.steps import dependencies
+from tests.helpers import commit_all, make_repo, step_context
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is required")
+
+FULL = Config.model_validate({"run": {"step_cache": False}})
+PYPROJECT = textwrap.dedent(
+    """\
+    [project]
+    name = "demo"
+    version = "1.0"
+    dependencies = ["requests>=2", "leftpad>=1"]
+    """
+)
+FILES = {
+    "pyproject.toml": PYPROJECT,
+    "src/demo/__init__.py": "import requests\n",
+    "src/demo/util.py": "import os\n",
+    "tests/test_demo.py": "import demo\n",
+}
+
+
+def _run(root: Path, config: Config | None = None) -> StepOutcome:
+    ctx = step_context(root, dependencies.SPEC, config=config, memo=RunMemo())
+    return dependencies.run(ctx)
+
+
+def _findings(outcome: StepOutcome) -> list[dict[str, Any]]:
+    return sorted(
+        (f.to_dict() for f in outcome.findings), key=lambda f: (f["rule"], f["path"], f["line"])
+    )
+
+
+def _reuse_line(outcome: StepOutcome) -> str:
+    return next(c for c in outcome.checked if c.startswith("per-file results (imports)"))
+
+
+def test_unchanged_files_reuse_their_imports_and_an_edit_is_seen(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p", FILES)
+    first = _run(root)
+    assert "3 of 3 file(s) checked (3 no stored results)" in _reuse_line(first)
+    assert _findings(first) == _findings(_run(root, FULL))
+
+    again = _run(root)
+    assert _reuse_line(again).endswith("0 of 3 file(s) checked, 3 reused")
+    assert _findings(again) == _findings(first)
+
+    # true positive: an edited file's new import is found, not the stored one reused
+    (root / "src/demo/util.py").write_text("import numpy\n", encoding="utf-8")
+    edited = _run(root)
+    assert "1 of 3 file(s) checked (1 content changed), 2 reused" in _reuse_line(edited)
+    assert any(f.rule == "deps/undeclared-import" and "numpy" in f.message for f in edited.findings)
+    assert _findings(edited) == _findings(_run(root, FULL))
+
+
+def test_a_file_that_stops_parsing_is_not_reused_and_one_that_parses_again_is_read(
+    tmp_path: Path,
+) -> None:
+    root = make_repo(tmp_path / "p", FILES)
+    _run(root)
+    (root / "src/demo/__init__.py").write_text("def f(:\n", encoding="utf-8")
+    broken = _run(root)
+    assert _findings(broken) == _findings(_run(root, FULL))  # requests now unused
+    assert any(
+        f.rule == "deps/unused-dependency" and "requests" in f.message for f in broken.findings
+    )
+    stored_broken = _run(root)  # the stored "does not parse" is reused, with the same result
+    assert _findings(stored_broken) == _findings(broken)
+    (root / "src/demo/__init__.py").write_text("import requests\n", encoding="utf-8")
+    fixed = _run(root)
+    assert not any("requests" in f.message for f in fixed.findings)
+
+
+def test_explain_says_which_files_the_next_run_rechecks(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p", FILES)
+    ctx = step_context(root, dependencies.SPEC, memo=RunMemo())
+    dependencies.run(ctx)
+    (root / "src/demo/util.py").write_text("import json\n", encoding="utf-8")
+    current = file_ids(step_context(root, dependencies.SPEC, memo=RunMemo()))
+    lines = explain_stores(ctx.workspace.step_cache_dir, "dependencies", current)
+    assert lines[0].startswith("per-file results (imports), last run")
+    assert "3 of 3 file(s) checked" in lines[0]
+    assert any("next run re-checks 1 (content changed): src/demo/util.py" in x for x in lines)
+
+
+def test_the_extractor_code_and_python_are_in_the_context(tmp_path: Path) -> None:
+    module = ModuleType("fake_extractor")
+    source = tmp_path / "fake_extractor.py"
+    source.write_text("X = 1\n", encoding="utf-8")
+    module.__file__ = str(source)
+    before = code_id(module)
+    assert code_id(module) == before
+    source.write_text("X = 2\n", encoding="utf-8")
+    assert code_id(module) != before
+
+
+def test_a_lockfile_is_parsed_once_per_text() -> None:
+    text = '[[package]]\nname = "Requests"\nversion = "2.0"\n'
+    assert lockfiles.parse_toml(text) is lockfiles.parse_toml(text)
+    assert lockfiles.lock_package_names(text) == {"requests"}
+    assert lockfiles.lock_package_names("[[package]\n") is None  # invalid TOML still reported
+
+
+# --------------------------------------------------------------------------- property
+
+LINES = [
+    "import requests\n",
+    "import numpy\n",
+    "from yaml import safe_load\n",
+    "try:\n    import ujson\nexcept ImportError:\n    ujson = None\n",
+    "import importlib\nmod = importlib.import_module('toml')\n",
+    "import os\n",
+    "def f(:\n",
+    "from . import util\n",
+]
+PATHS = ["src/demo/__init__.py", "src/demo/util.py", "src/demo/new.py", "tests/test_demo.py"]
+
+edits = st.one_of(
+    st.tuples(
+        st.just("python"),
+        st.sampled_from(PATHS),
+        st.lists(st.sampled_from(LINES), min_size=1, max_size=3),
+    ),
+    st.tuples(st.just("delete"), st.sampled_from(PATHS), st.just([])),
+    st.tuples(st.just("rename"), st.sampled_from(PATHS), st.just([])),
+    st.tuples(st.just("link"), st.sampled_from(PATHS), st.just([])),
+    st.tuples(st.just("commit"), st.just(""), st.just([])),
+    st.tuples(st.just("declare"), st.sampled_from(["numpy", "PyYAML", "leftpad"]), st.just([])),
+)
+
+
+def _apply(root: Path, edit: tuple[str, str, list[str]]) -> None:
+    kind, path, lines = edit
+    target = root / path
+    if kind == "python":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_symlink():
+            target.unlink()
+        target.write_text("".join(lines), encoding="utf-8")
+    elif kind == "delete" and target.exists():
+        target.unlink()
+    elif kind == "rename" and target.exists():
+        target.rename(target.with_name("renamed_" + target.name))
+    elif kind == "link" and not target.exists() and path != "src/demo/util.py":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(os.path.relpath(root / "src/demo/util.py", target.parent), target)
+        commit_all(root, "link")  # tracked: its id is the link's own
+    elif kind == "commit":
+        commit_all(root, "edit")
+    elif kind == "declare":
+        manifest = root / "pyproject.toml"
+        text = manifest.read_text(encoding="utf-8")
+        manifest.write_text(text.replace('"leftpad>=1"', f'"leftpad>=1", "{path}>=1"', 1))
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(edits, min_size=1, max_size=5))
+def test_incremental_findings_equal_a_full_run(
+    tmp_path_factory: pytest.TempPathFactory, sequence: list[tuple[str, str, list[str]]]
+) -> None:
+    root = make_repo(tmp_path_factory.mktemp("deps") / "p", FILES)
+    _run(root)  # the cold run fills the store
+    for edit in sequence:
+        _apply(root, edit)
+        incremental, full = _run(root), _run(root, FULL)
+        assert _findings(incremental) == _findings(full), edit
+
+
+def test_a_tracked_symlink_shows_what_it_points_at_now(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p", FILES)
+    os.symlink("util.py", root / "src/demo/alias.py")
+    commit_all(root, "link")
+    _run(root)
+    (root / "src/demo/util.py").write_text("import numpy\n", encoding="utf-8")
+    incremental = _run(root)
+    assert any(f.path == "src/demo/alias.py" and "numpy" in f.message for f in incremental.findings)
+    assert _findings(incremental) == _findings(_run(root, FULL))

@@ -1,0 +1,171 @@
+"""Step 1 reuses each Python file's docstring facts while its content is unchanged: the reuse
+is reported (and explained), and over random edit sequences its findings equal a full run's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ai_workflow.changes.filecache import explain_stores
+from ai_workflow.changes.fingerprint import file_ids
+from ai_workflow.config import Config
+from ai_workflow.engine.step import RunMemo, StepOutcome
+from ai_workflow.steps import documentation
+from ai_workflow.steps.documentation import DocFacts, docstring_facts
+from tests.helpers import commit_all, make_repo, step_context
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is required")
+
+FULL = Config.model_validate({"run": {"step_cache": False}})
+FILES = {
+    "README.md": "# Demo\n\n## Installation\n\npip install demo\n\n## Usage\n\nSee `demo.api`.\n",
+    "src/demo/__init__.py": '"""Demo."""\n',
+    "src/demo/api.py": '"""API."""\n\n\ndef run():\n    """Run."""\n',
+    "src/demo/base.py": '"""Base."""\n\n\nclass Base:\n    """A base."""\n\n    def go(self):\n'
+    '        """Go."""\n',
+}
+
+
+def _run(root: Path, config: Config | None = None) -> StepOutcome:
+    ctx = step_context(root, documentation.SPEC, config=config, memo=RunMemo())
+    return documentation.run(ctx)
+
+
+def _findings(outcome: StepOutcome) -> list[dict[str, Any]]:
+    return sorted(
+        (f.to_dict() for f in outcome.findings),
+        key=lambda f: (f["rule"], f["path"] or "", f["line"] or 0, f["message"]),
+    )
+
+
+def _reuse_line(outcome: StepOutcome) -> str:
+    return next(c for c in outcome.checked if c.startswith("per-file results (docstrings)"))
+
+
+def test_unchanged_files_reuse_their_facts_and_an_edit_is_seen(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p", FILES)
+    first = _run(root)
+    assert "3 of 3 file(s) checked (3 no stored results)" in _reuse_line(first)
+    assert _findings(first) == _findings(_run(root, FULL))
+    again = _run(root)
+    assert _reuse_line(again).endswith("0 of 3 file(s) checked, 3 reused")
+    assert _findings(again) == _findings(first)
+
+    # true positive: a function added without a docstring is reported, not the stored facts
+    (root / "src/demo/api.py").write_text('"""API."""\n\n\ndef run():\n    pass\n')
+    edited = _run(root)
+    assert "1 of 3 file(s) checked (1 content changed), 2 reused" in _reuse_line(edited)
+    assert any(
+        f.rule == "docs/missing-docstring" and f.path == "src/demo/api.py" for f in edited.findings
+    )
+    assert _findings(edited) == _findings(_run(root, FULL))
+
+
+def test_explain_says_which_files_the_next_run_rechecks(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p", FILES)
+    ctx = step_context(root, documentation.SPEC, memo=RunMemo())
+    documentation.run(ctx)
+    (root / "src/demo/base.py").write_text("class Base:\n    pass\n")
+    current = file_ids(step_context(root, documentation.SPEC, memo=RunMemo()))
+    lines = explain_stores(ctx.workspace.step_cache_dir, "documentation", current)
+    assert lines[0].startswith("per-file results (docstrings), last run")
+    assert any("next run re-checks 1 (content changed): src/demo/base.py" in x for x in lines)
+
+
+def test_facts_survive_their_stored_form(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text(
+        '__all__ = ["f"]\n\n@decorate\ndef f(a: int = 1) -> str:\n    """F."""\n\n'
+        "class _Hidden:\n    def m(self):\n        pass\n"
+    )
+    (tmp_path / "bad.py").write_text("def f(:\n")
+    for name in ("m.py", "bad.py"):
+        facts = docstring_facts(tmp_path, name)
+        assert facts is not None
+        assert DocFacts.from_json(facts.to_json()) == facts
+    assert docstring_facts(tmp_path, "bad.py") == DocFacts(False, blank=False)
+    with pytest.raises(TypeError):
+        DocFacts.from_json({"parses": 1, "module_docstring": 0, "blank": 0, "symbols": []})
+
+
+# --------------------------------------------------------------------------- property
+
+PARTS = [
+    '"""A module."""\n',
+    "def public():\n    pass\n",
+    'def documented():\n    """Yes."""\n',
+    "def _private():\n    pass\n",
+    "class Child(Base):\n    def go(self):\n        pass\n",
+    "class Plain:\n    def method(self):\n        pass\n",
+    '__all__ = ["documented"]\n',
+    "def broken(:\n",
+    "from demo.base import Base\n",
+]
+PATHS = ["src/demo/api.py", "src/demo/base.py", "src/demo/new.py", "src/demo/_internal.py"]
+
+edits = st.one_of(
+    st.tuples(
+        st.just("python"),
+        st.sampled_from(PATHS),
+        st.lists(st.sampled_from(PARTS), min_size=1, max_size=4),
+    ),
+    st.tuples(st.just("delete"), st.sampled_from(PATHS), st.just([])),
+    st.tuples(st.just("rename"), st.sampled_from(PATHS), st.just([])),
+    st.tuples(st.just("link"), st.sampled_from(PATHS), st.just([])),
+    st.tuples(st.just("commit"), st.just(""), st.just([])),
+)
+
+
+def _apply(root: Path, edit: tuple[str, str, list[str]]) -> None:
+    kind, path, parts = edit
+    target = root / path
+    if kind == "python":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_symlink():
+            target.unlink()
+        target.write_text("\n\n".join(parts), encoding="utf-8")
+    elif kind == "delete" and target.exists():
+        target.unlink()
+    elif kind == "rename" and target.exists():
+        target.rename(target.with_name("renamed_" + target.name))
+    elif kind == "link" and not target.exists() and path != "src/demo/api.py":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(os.path.relpath(root / "src/demo/api.py", target.parent), target)
+        commit_all(root, "link")  # tracked: its id is the link's own
+    elif kind == "commit":
+        commit_all(root, "edit")
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(edits, min_size=1, max_size=5))
+def test_incremental_findings_equal_a_full_run(
+    tmp_path_factory: pytest.TempPathFactory, sequence: list[tuple[str, str, list[str]]]
+) -> None:
+    root = make_repo(tmp_path_factory.mktemp("docs") / "p", FILES)
+    _run(root)  # the cold run fills the store
+    for edit in sequence:
+        _apply(root, edit)
+        incremental, full = _run(root), _run(root, FULL)
+        assert _findings(incremental) == _findings(full), edit
+
+
+def test_a_tracked_symlink_shows_what_it_points_at_now(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p", FILES)
+    os.symlink("api.py", root / "src/demo/alias.py")
+    commit_all(root, "link")
+    _run(root)
+    (root / "src/demo/api.py").write_text('"""API."""\n\n\ndef changed():\n    pass\n')
+    incremental = _run(root)
+    assert any(
+        f.path == "src/demo/alias.py" and "changed" in f.message for f in incremental.findings
+    )
+    assert _findings(incremental) == _findings(_run(root, FULL))
