@@ -9,15 +9,19 @@ act on it. The sign is the one every Python source distribution carries and a re
 not: a `PKG-INFO` file (core metadata, `Metadata-Version: ...`) tracked at the top level.
 
 In such a target, a finding of `MISSING_PATH_RULES` (a link, script or documented path that
-does not exist) becomes info, and its message says the archive may leave the file out. The rule
+does not exist) becomes info, and its message says the archive may leave the file out. So does a
+committed `*.egg-info` directory (`structure/committed-artifact`): setuptools writes it into
+every source distribution it builds (cachetools' `src/cachetools.egg-info`), so in the archive
+it is expected, while the project's repository does not track it. The rule
 policy makes this decision (`ai_workflow.rules.policy`), for every step at once; `rules.severity`
 still raises the rule. Other findings are unchanged: a broken anchor in a shipped document, a
-test that fails or a syntax error is as real in the archive as in the repository.
+test that fails or a syntax error is as real in the archive as in the repository, and so is any
+other committed artefact (bytecode or a cache has no business in an archive either).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ai_workflow.gitutil import GitError, git
 from ai_workflow.textfiles import read_head
@@ -34,6 +38,8 @@ MISSING_PATH_RULES = frozenset(
     }
 )
 """Rules whose finding says a file or directory the project names does not exist."""
+ARTEFACT_RULE = "structure/committed-artifact"
+SDIST_METADATA_SUFFIX = ".egg-info"  # setuptools' metadata directory, in every sdist it builds
 
 
 def release_archive(target: Path) -> str | None:
@@ -51,8 +57,21 @@ def release_archive(target: Path) -> str | None:
     return f"a source distribution committed as is (tracked {MARKER})"
 
 
-def archive_note(reason: str) -> str:
-    """What a missing-path finding says in a release archive."""
+def archive_explains(rule: str, path: str | None) -> bool:
+    """Whether a finding of `rule` at `path` may be the release archive's doing: a named file
+    missing, or the `*.egg-info` directory the archive's build wrote."""
+    if rule in MISSING_PATH_RULES:
+        return True
+    return rule == ARTEFACT_RULE and PurePosixPath(path or "").name.endswith(SDIST_METADATA_SUFFIX)
+
+
+def archive_note(reason: str, rule: str = "") -> str:
+    """What a finding the archive explains says in a release archive."""
+    if rule == ARTEFACT_RULE:
+        return (
+            f" [this is {reason}: setuptools writes the *.egg-info metadata into every source "
+            "distribution it builds; the project's repository does not track it]"
+        )
     return (
         f" [this is {reason}: a release archive may leave the file out while the project's "
         "repository has it]"

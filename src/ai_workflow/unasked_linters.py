@@ -25,9 +25,11 @@ The same principle holds for every linter we run:
   outside those files) only what breaks stays shown: its error level (parse errors included),
   the parser's other messages in a script that does not parse (SC1010 says why), and the
   portability codes (SC3xxx) that it reports in a script for a POSIX shell (`#!/bin/sh`,
-  `#!/bin/dash`); its warnings, the parser's warnings in a script that parsed (SC1078, SC1007)
-  included, become info (still in the findings files), and `rules.select` naming a code (or
-  `shellcheck/`) or `rules.severity` raises them again.
+  `#!/bin/dash`), except those for what dash implements all the same (`DASH_IMPLEMENTS`:
+  `local`, which bash as sh and busybox ash have too, so git-ftp's `#!/bin/sh` tests run on
+  Debian and macOS alike); its warnings, the parser's warnings in a script that parsed
+  (SC1078, SC1007) included, become info (still in the findings files), and `rules.select`
+  naming a code (or `shellcheck/`) or `rules.severity` raises them again.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ from ai_workflow.vendored import VendoredFiles
 SHELLCHECK_RC_NAMES = frozenset({".shellcheckrc", "shellcheckrc"})
 NAMES_SHELLCHECK = re.compile(r"\bshellcheck\b", re.IGNORECASE)
 POSIX_SHELLS = frozenset({"sh", "dash"})
+# SC3xxx codes for features POSIX leaves undefined but dash implements: no breakage there.
+DASH_IMPLEMENTS = frozenset({3043})  # `local`
 SHELL_DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+shell=(\w+)", re.M)
 NOT_ASKED = "shellcheck is not configured by this project: only breakage shown"
 OUTSIDE = "outside the files the project's own shellcheck runs check"
@@ -133,7 +137,7 @@ class ShellcheckScope:
             return True  # not a shellcheck code (tool-failed), or the user asked for it
         if finding.extra.get("level") == "error":
             return True  # a parse error (SC1xxx at error level) or a likely bug
-        if 3000 <= code < 4000 and finding.path:
+        if 3000 <= code < 4000 and code not in DASH_IMPLEMENTS and finding.path:
             if finding.path not in posix:
                 posix[finding.path] = posix_script(self.target / finding.path, self.target)
             return posix[finding.path]

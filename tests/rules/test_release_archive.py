@@ -89,3 +89,49 @@ def test_the_marker_is_a_tracked_top_level_pkg_info_with_core_metadata(tmp_path:
     git(sdist, "rm", "-q", "--cached", "PKG-INFO")
     assert release_archive(sdist) is None
     assert release_archive(tmp_path / "not-a-repo") is None
+
+
+STRUCTURE_ONLY = (
+    "workflow:\n  disable: [documentation, consistency, script_references, test_review, "
+    "test_generation, test_execution, dependencies, context_analysis, git_finalization, "
+    "markdown_lint, code_quality]\n"
+)
+ARTEFACTS = {
+    "README.md": "# Demo\n",
+    "demo/__init__.py": '"""Demo."""\n',
+    "demo.egg-info/PKG-INFO": PKG_INFO,
+    "demo.egg-info/SOURCES.txt": "demo/__init__.py\n",
+    "demo/__pycache__/__init__.cpython-311.pyc": "bytecode",
+    ".workflow-config.yaml": STRUCTURE_ONLY,
+}
+
+
+def _artefacts(target: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, Any]]:
+    main(["run", "--target", str(target), "--auto", "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    return {
+        f["path"]: f
+        for step in summary["steps"]
+        for f in step["findings"]
+        if f["rule"] == "structure/committed-artifact"
+    }
+
+
+def test_in_a_release_archive_the_egg_info_its_build_wrote_is_info(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = _artefacts(make_repo(tmp_path / "sdist", {**ARTEFACTS, "PKG-INFO": PKG_INFO}), capsys)
+    egg = found["demo.egg-info"]
+    assert egg["severity"] == "info"
+    assert "setuptools writes the *.egg-info metadata" in egg["message"]
+    # bytecode has no business in an archive either: still an error
+    assert found["demo/__pycache__"]["severity"] == "error"
+    assert "release_archive" not in found["demo/__pycache__"]["extra"]
+
+
+def test_in_a_repository_a_committed_egg_info_stays_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = _artefacts(make_repo(tmp_path / "repo", ARTEFACTS), capsys)
+    assert found["demo.egg-info"]["severity"] == "error"
+    assert "setuptools" not in found["demo.egg-info"]["message"]

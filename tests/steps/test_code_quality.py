@@ -905,6 +905,17 @@ def test_shellcheck_the_project_does_not_run_shows_only_breakage(tmp_path: Path)
     assert len(said) == 1 and "(1 more at info)" in said[0]
 
 
+def test_local_in_a_posix_script_is_no_breakage_but_a_bashism_is(tmp_path: Path) -> None:
+    """dash (and bash as sh, busybox ash) implement `local`, which POSIX leaves undefined: SC3043
+    breaks nothing; `[[ ]]` in the same script does (dash: `[[: not found`)."""
+    script = '#!/bin/sh\nf() {\n  local x="$1"\n  if [[ -n "$x" ]]; then echo "$x"; fi\n}\nf a\n'
+    outcome = _run(make_repo(tmp_path / "proj", {"tools/posix.sh": script}))
+    found = {f.rule: f for f in outcome.findings if f.path == "tools/posix.sh"}
+    assert found["shellcheck/SC3043"].severity is Severity.INFO
+    assert found["shellcheck/SC3043"].extra["not_configured"].startswith("shellcheck is not")
+    assert found["shellcheck/SC3010"].severity is Severity.WARNING
+
+
 @pytest.mark.parametrize(
     ("name", "text"),
     [

@@ -12,8 +12,8 @@ is derived, in this order:
    copy is kept as distributed and the project does not publish its docs, as git-secret's
    vendored bats-core); an error in vendored code (it does not parse) stays; the reason is in
    `extra.vendored`; in a release archive committed as is (a tracked `PKG-INFO`:
-   `ai_workflow.release_archive`) a finding that a named file does not exist becomes info, its
-   message saying the archive may leave the file out (`extra.release_archive`);
+   `ai_workflow.release_archive`) a finding that a named file does not exist, or a committed
+   `*.egg-info` directory, becomes info, its message saying why (`extra.release_archive`);
    then `rules.severity` re-grades findings (the longest matching id or prefix wins);
 5. `--new-only` drops findings outside the lines changed since the base (`outside_diff`);
 6. every finding gets its fingerprint, and those the baseline knows are marked `baselined`
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from ai_workflow.changes.classify import DOC_EXT
 from ai_workflow.findings import Finding, Severity
-from ai_workflow.release_archive import MISSING_PATH_RULES, archive_note, release_archive
+from ai_workflow.release_archive import archive_explains, archive_note, release_archive
 
 if TYPE_CHECKING:
     from ai_workflow.config import RulesConfig
@@ -156,17 +156,18 @@ class RulePolicy:
         archive = self._archive_reason(finding)
         if archive is not None:
             extra["release_archive"] = archive
-            message = finding.message + archive_note(archive)
+            message = finding.message + archive_note(archive, finding.rule)
             severity = severity or Severity.INFO
         return finding.graded(
             severity=severity, fingerprint=print_, baselined=known, extra=extra, message=message
         )
 
     def _archive_reason(self, finding: Finding) -> str | None:
-        """Why a missing-path finding may be the release archive's choice (None: it is not)."""
+        """Why a finding may be the release archive's doing (None: it is not)."""
         if self.release_archive is None or finding.severity is Severity.INFO:
             return None
-        return self.release_archive if finding.rule in MISSING_PATH_RULES else None
+        explained = archive_explains(finding.rule, finding.path)
+        return self.release_archive if explained else None
 
 
 class StepFilter:

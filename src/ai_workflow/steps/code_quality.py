@@ -35,7 +35,8 @@ Severity mapping:
   project that does not ask for shellcheck (no `.shellcheckrc`, no CI, hook, make, just, task,
   tox, nox or package.json command naming it, no directive in its scripts) only breakage stays
   shown: its error level, SC1xxx
-  and SC3xxx in a POSIX `sh` script; the rest is info (`ai_workflow.unasked_linters`).
+  and SC3xxx in a POSIX `sh` script (not `local`, which dash has); the rest is info
+  (`ai_workflow.unasked_linters`).
 - eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
   eslint walks the project itself: it gets an `--ignore-pattern` for the work directory and
   for every entry that is no regular file of the project (`project_files.unsafe_entries`: a
