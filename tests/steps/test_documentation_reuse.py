@@ -129,11 +129,11 @@ def _apply(root: Path, edit: tuple[str, str, list[str]]) -> None:
         if target.is_symlink():
             target.unlink()
         target.write_text("\n\n".join(parts), encoding="utf-8")
-    elif kind == "delete" and target.exists():
+    elif kind == "delete" and os.path.lexists(target):  # a dangling link too
         target.unlink()
-    elif kind == "rename" and target.exists():
+    elif kind == "rename" and os.path.lexists(target):
         target.rename(target.with_name("renamed_" + target.name))
-    elif kind == "link" and not target.exists() and path != "src/demo/api.py":
+    elif kind == "link" and not os.path.lexists(target) and path != "src/demo/api.py":
         target.parent.mkdir(parents=True, exist_ok=True)
         os.symlink(os.path.relpath(root / "src/demo/api.py", target.parent), target)
         commit_all(root, "link")  # tracked: its id is the link's own
