@@ -776,8 +776,33 @@ def test_tap_output_is_read_when_there_is_no_report_file(tmp_path: Path) -> None
     counts = outcome.data["counts"]
     assert (counts["passed"], counts["failed"], counts["skipped"]) == (1, 1, 1)
     assert errors(outcome) == [("tests/failed", "test/math.js", 7)]
+    assert [f.message for f in outcome.findings] == ["subtracts"]  # its YAML says nothing more
     assert "parsed TAP output" in outcome.checked
     assert outcome.status() == StepStatus.FAILED
+
+
+BATS_TAP_SCRIPT = """\
+echo '1..3'
+echo 'ok 1 adds'
+echo 'not ok 2 planted failure'
+echo '# (in test file test/x.bats, line 11)'
+echo "#   \\`[ \\"\\$status\\" -eq 0 ]' failed"
+echo '# some output'
+echo 'not ok 3 bare'
+exit 1
+"""
+
+
+def test_tap_diagnostics_give_the_failed_command_and_its_line(tmp_path: Path) -> None:
+    """bats' `# ` lines after `not ok` name the failed command and where it is; a `not ok`
+    with no diagnostics is its name alone (not "bare: bare")."""
+    files = {"tap.sh": BATS_TAP_SCRIPT, "test/x.bats": "\n" * 20}
+    outcome = run_step(make_repo(tmp_path / "b", files), cfg(test_command="sh tap.sh"))
+    planted, bare = outcome.findings
+    assert planted.message == 'planted failure: `[ "$status" -eq 0 ]\' failed'
+    assert (planted.path, planted.line) == ("test/x.bats", 11)
+    assert "some output" in planted.extra["details"]
+    assert (bare.message, bare.path, bare.line) == ("bare", None, None)
 
 
 MAKE_TEST = {
