@@ -24,6 +24,7 @@ from ai_workflow.testcmd.reports import (
     parse_jest_json,
     parse_junit,
     parse_unittest_output,
+    tap_message,
 )
 from ai_workflow.tools import real_interpreter
 from tests.helpers import git, make_repo, step_context
@@ -803,6 +804,19 @@ def test_tap_diagnostics_give_the_failed_command_and_its_line(tmp_path: Path) ->
     assert (planted.path, planted.line) == ("test/x.bats", 11)
     assert "some output" in planted.extra["details"]
     assert (bare.message, bare.path, bare.line) == ("bare", None, None)
+
+
+def test_tap13_yaml_message_and_helper_locations() -> None:
+    """bats' `--formatter tap13` puts the diagnostics in a YAML `message` block; a failure in a
+    helper names the function first: the failed command is still the headline."""
+    body = (
+        "\n  ---\n  message: |\n    (from function `f' in file test/x.bats, line 15,\n"
+        "     in test file test/x.bats, line 16)\n      `f' failed\n  ...\n"
+    )
+    assert tap_message(body).splitlines()[0] == "`f' failed"
+    node = "\n  ---\n  duration_ms: 0.4\n  error: 'Expected 1 to equal 2'\n  ...\n"
+    assert tap_message(node).splitlines()[0] == "Expected 1 to equal 2"
+    assert tap_message("\n").splitlines() == []
 
 
 MAKE_TEST = {

@@ -279,7 +279,10 @@ def tap_message(body: str) -> str:
         useful = (c for c in comments if c and not _TAP_LOCATION.match(c))
         yaml = (m.group("text") for t in texts if (m := _TAP_YAML_MESSAGE.match(t)))
         headline = next(useful, None) or next(yaml, "")
-    return "\n".join([headline, *(t for t in texts if t)]).rstrip()
+    rest = [t for t in texts if t]
+    if headline in rest:
+        rest.remove(headline)  # the details follow the headline, not repeat it
+    return "\n".join([headline, *rest]).rstrip()
 
 
 def parse_unittest_output(text: str, target: Path) -> TestReport | None:
