@@ -806,7 +806,7 @@ def test_tap_diagnostics_give_the_failed_command_and_its_line(tmp_path: Path) ->
     assert (bare.message, bare.path, bare.line) == ("bare", None, None)
 
 
-def test_tap13_yaml_message_and_helper_locations() -> None:
+def test_tap13_yaml_and_node_error_headlines() -> None:
     """bats' `--formatter tap13` puts the diagnostics in a YAML `message` block; a failure in a
     helper names the function first: the failed command is still the headline."""
     body = (
