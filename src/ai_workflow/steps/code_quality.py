@@ -1,8 +1,10 @@
 """Step 9: Code Quality. ruff, shellcheck and eslint findings; long files and complex functions.
 
 Linters honour the project's own configuration (they run with the target as working directory)
-and prefer the project's own installation (see `ai_workflow.tools`). A linter that is missing or
-does not apply is listed in `skipped_checks`; a linter that crashes is an error finding.
+and prefer the project's own installation (see `ai_workflow.tools`). A project that configures
+flake8 and not ruff has its flake8 options translated into ruff's (`ai_workflow.flake8_config`).
+A linter that is missing or does not apply is listed in `skipped_checks`; a linter that crashes
+is an error finding.
 
 Severity mapping:
 - ruff: syntax errors (`invalid-syntax`, `E999`; one per file, the first; a warning when the code
