@@ -817,6 +817,9 @@ def test_tap13_yaml_and_node_error_headlines() -> None:
     node = "\n  ---\n  duration_ms: 0.4\n  error: 'Expected 1 to equal 2'\n  ...\n"
     assert tap_message(node).splitlines()[0] == "Expected 1 to equal 2"
     assert tap_message("\n").splitlines() == []
+    sharness = '\n#\t\n#\t\t"$PASS" show x &&\n#\t\tgrep y out\n#\t\n'  # the test's script
+    assert tap_message(sharness).splitlines()[0] == ""
+    assert "grep y out" in tap_message(sharness)
 
 
 MAKE_TEST = {

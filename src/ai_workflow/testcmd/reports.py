@@ -272,7 +272,8 @@ def tap_message(body: str) -> str:
     diagnostic that is no location (`(in test file x.bats, line 12)`), else the YAML `message`
     or `error`; empty (a blank first line) when none says more than the test's name."""
     lines = [ln.strip() for ln in body.strip("\n").splitlines()]
-    comments = [ln[1:].strip() for ln in lines if ln.startswith("#")]
+    # `#\t` lines are a test's script as sharness echoes it: no diagnostic of what failed
+    comments = [ln[1:].strip() for ln in lines if ln.startswith("#") and not ln.startswith("#\t")]
     texts = [ln.removeprefix("#").strip() for ln in lines if ln not in ("---", "...")]
     headline = next((t for t in texts if _TAP_FAILED_COMMAND.match(t)), None)
     if headline is None:
