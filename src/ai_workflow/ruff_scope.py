@@ -62,6 +62,7 @@ class RuffScopes:
     """Rule scopes of a project's files, one configuration lookup per directory."""
 
     target: Path
+    default: RuleScope = RuleScope(None, False)  # a file under no ruff configuration
     _by_dir: dict[PurePosixPath, RuleScope] = field(default_factory=dict)
 
     def for_file(self, rel: str) -> RuleScope:
@@ -72,7 +73,7 @@ class RuffScopes:
             scope = self._own_config(directory)
             if scope is None:
                 top = directory == PurePosixPath(".") or directory == directory.parent
-                scope = RuleScope(None, False) if top else self._for_dir(directory.parent)
+                scope = self.default if top else self._for_dir(directory.parent)
             self._by_dir[directory] = scope
         return self._by_dir[directory]
 
@@ -94,6 +95,11 @@ class RuffScopes:
             rules = ", ".join((*CLASSIC_DEFAULT_RULES, *scope.extra))
             parts.append(f"{name} ({'its rule selection' if scope.chooses_rules else rules})")
         return "; ".join(parts)
+
+
+def configures_ruff(path: Path) -> bool:
+    """True when the file is a ruff configuration (a `pyproject.toml` with `[tool.ruff]`)."""
+    return path.name in CONFIG_NAMES and _ruff_table(path) is not None
 
 
 def _ruff_table(path: Path) -> dict[str, Any] | None:

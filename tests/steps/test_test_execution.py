@@ -24,6 +24,7 @@ from ai_workflow.testcmd.reports import (
     parse_jest_json,
     parse_junit,
     parse_unittest_output,
+    tap_message,
 )
 from ai_workflow.tools import real_interpreter
 from tests.helpers import git, make_repo, step_context
@@ -776,8 +777,49 @@ def test_tap_output_is_read_when_there_is_no_report_file(tmp_path: Path) -> None
     counts = outcome.data["counts"]
     assert (counts["passed"], counts["failed"], counts["skipped"]) == (1, 1, 1)
     assert errors(outcome) == [("tests/failed", "test/math.js", 7)]
+    assert [f.message for f in outcome.findings] == ["subtracts"]  # its YAML says nothing more
     assert "parsed TAP output" in outcome.checked
     assert outcome.status() == StepStatus.FAILED
+
+
+BATS_TAP_SCRIPT = """\
+echo '1..3'
+echo 'ok 1 adds'
+echo 'not ok 2 planted failure'
+echo '# (in test file test/x.bats, line 11)'
+echo "#   \\`[ \\"\\$status\\" -eq 0 ]' failed"
+echo '# some output'
+echo 'not ok 3 bare'
+exit 1
+"""
+
+
+def test_tap_diagnostics_give_the_failed_command_and_its_line(tmp_path: Path) -> None:
+    """bats' `# ` lines after `not ok` name the failed command and where it is; a `not ok`
+    with no diagnostics is its name alone (not "bare: bare")."""
+    files = {"tap.sh": BATS_TAP_SCRIPT, "test/x.bats": "\n" * 20}
+    outcome = run_step(make_repo(tmp_path / "b", files), cfg(test_command="sh tap.sh"))
+    planted, bare = outcome.findings
+    assert planted.message == 'planted failure: `[ "$status" -eq 0 ]\' failed'
+    assert (planted.path, planted.line) == ("test/x.bats", 11)
+    assert "some output" in planted.extra["details"]
+    assert (bare.message, bare.path, bare.line) == ("bare", None, None)
+
+
+def test_tap13_yaml_and_node_error_headlines() -> None:
+    """bats' `--formatter tap13` puts the diagnostics in a YAML `message` block; a failure in a
+    helper names the function first: the failed command is still the headline."""
+    body = (
+        "\n  ---\n  message: |\n    (from function `f' in file test/x.bats, line 15,\n"
+        "     in test file test/x.bats, line 16)\n      `f' failed\n  ...\n"
+    )
+    assert tap_message(body).splitlines()[0] == "`f' failed"
+    node = "\n  ---\n  duration_ms: 0.4\n  error: 'Expected 1 to equal 2'\n  ...\n"
+    assert tap_message(node).splitlines()[0] == "Expected 1 to equal 2"
+    assert tap_message("\n").splitlines() == []
+    sharness = '\n#\t\n#\t\t"$PASS" show x &&\n#\t\tgrep y out\n#\t\n'  # the test's script
+    assert tap_message(sharness).splitlines()[0] == ""
+    assert "grep y out" in tap_message(sharness)
 
 
 MAKE_TEST = {

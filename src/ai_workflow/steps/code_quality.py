@@ -1,8 +1,10 @@
 """Step 9: Code Quality. ruff, shellcheck and eslint findings; long files and complex functions.
 
 Linters honour the project's own configuration (they run with the target as working directory)
-and prefer the project's own installation (see `ai_workflow.tools`). A linter that is missing or
-does not apply is listed in `skipped_checks`; a linter that crashes is an error finding.
+and prefer the project's own installation (see `ai_workflow.tools`). A project that configures
+flake8 and not ruff has its flake8 options translated into ruff's (`ai_workflow.flake8_config`).
+A linter that is missing or does not apply is listed in `skipped_checks`; a linter that crashes
+is an error finding.
 
 Severity mapping:
 - ruff: syntax errors (`invalid-syntax`, `E999`; one per file, the first; a warning when the code
@@ -84,12 +86,13 @@ from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.eslint_scripts import WHOLE_PROJECT, eslint_invocations
 from ai_workflow.findings import Finding, Severity
+from ai_workflow.flake8_config import RuffTranslation, flake8_translation, rejected_selector
 from ai_workflow.pinned_tools import pinned_tool
 from ai_workflow.project_files import project_files, unsafe_entries
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.ruff_pin import ruff_pin
 from ai_workflow.ruff_reexports import reexports_as_info
-from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes
+from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, RuleScope, configures_ruff
 from ai_workflow.testcmd.reports import strip_ansi
 from ai_workflow.textfiles import (
     read_bytes,
@@ -120,6 +123,7 @@ TOOL_TIMEOUT_S = 600.0
 NOT_OURS = "no regular file of the project"  # a FIFO, a device, a link out of the target
 SHELLCHECK_BATCH = 200
 RUFF_BATCH = 1000
+MAX_FLAKE8_RETRIES = 10  # codes of a flake8 configuration this ruff may reject, one by one
 RUFF_CONFIG_FILES = ("pyproject.toml", "ruff.toml", ".ruff.toml")
 SHELLCHECK_RC_FILES = (".shellcheckrc", "shellcheckrc")
 LINT_OUTPUT_TAIL_LINES = 15
@@ -425,7 +429,8 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     args.append("--exit-zero")
     for excluded in [*excluded_workdirs(ctx.target), *ctx.config.structure.exclude_dirs]:
         args += ["--extend-exclude", excluded]
-    listed = ctx.run_command([*args, "--show-files", "."], timeout=tool_timeout(ctx))
+    flake8, flake8_notes = _flake8_rules(ctx, files)
+    listed, args, flake8 = _list_files(ctx, args, flake8, flake8_notes)
     if listed.timed_out or listed.returncode != 0:
         return _tool_failure("ruff", tool, _failure_detail(listed, ctx))
     # Only regular files inside the target (ruff would wait forever on a FIFO named x.py), and
@@ -459,7 +464,7 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
         findings += _store_per_file(cache, batch, found)
     cache.save()
     findings.sort(key=_finding_order)
-    scopes = RuffScopes(ctx.target)
+    scopes = RuffScopes(ctx.target, _flake8_scope(flake8))
     for rel in python_files:
         scopes.for_file(rel)
     own = tool.origin in (ToolOrigin.PROJECT, ToolOrigin.PINNED)
@@ -473,9 +478,49 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
         )
     if pin_note:
         checked += f"; {pin_note}"
+    checked += "".join(f"; {note}" for note in flake8_notes)
+    if flake8 is not None:
+        checked += f"; {flake8.describe()}"
     return LintReport(
         "ruff", tool, kept, checked=checked, reuse=[cache.describe(), *cache.warnings]
     )
+
+
+def _flake8_rules(ctx: StepContext, files: list[str]) -> tuple[RuffTranslation | None, list[str]]:
+    """The project's flake8 configuration as ruff options (`ai_workflow.flake8_config`), unless
+    a ruff configuration anywhere in the project says how it runs ruff; and notes on what was
+    skipped."""
+    configs = (rel for rel in files if rel.rsplit("/", 1)[-1] in RUFF_CONFIG_FILES)
+    if any(configures_ruff(ctx.target / rel) for rel in configs):
+        return None, []
+    return flake8_translation(ctx.target)
+
+
+def _list_files(
+    ctx: StepContext, args: list[str], flake8: RuffTranslation | None, notes: list[str]
+) -> tuple[CommandResult, list[str], RuffTranslation | None]:
+    """ruff's file listing, the arguments of its runs and the flake8 translation they hold: a
+    code this ruff rejects is dropped and the listing retried; should ruff still refuse the
+    translation, it runs without it (noted in `notes`)."""
+    for _ in range(MAX_FLAKE8_RETRIES):
+        full = [*args, *(flake8.args() if flake8 else [])]
+        listed = ctx.run_command([*full, "--show-files", "."], timeout=tool_timeout(ctx))
+        if flake8 is None or listed.timed_out or listed.returncode == 0:
+            return listed, full, flake8
+        rejected = rejected_selector(listed.stderr + listed.stdout)
+        if rejected is None or flake8.without(rejected).args() == flake8.args():
+            break
+        flake8 = flake8.without(rejected)
+    if flake8 is not None:
+        notes.append(f"ruff refused the translation of {flake8.source}: ran without it")
+    return _list_files(ctx, args, None, notes)
+
+
+def _flake8_scope(flake8: RuffTranslation | None) -> RuleScope:
+    """The rule choice of a file under no ruff configuration: the flake8 one, if translated."""
+    if flake8 is None:
+        return RuleScope(None, False)
+    return RuleScope(flake8.source, flake8.select is not None, flake8.extend_select)
 
 
 def _pinned_ruff(ctx: StepContext, found: Tool) -> tuple[Tool, str | None]:

@@ -361,12 +361,13 @@ def _report(
     as_root = running_as_root()
     for failure in failures:
         rule = "tests/failed" if failure.kind == "failed" else "tests/error"
-        first = failure.message.strip().splitlines()[0] if failure.message.strip() else failure.kind
+        # a blank first line: the report says nothing more than the test's name (TAP)
+        first = failure.message.split("\n", 1)[0].strip()
         why = ROOT_NOTE if root_caused(ctx.target, failure, as_root=as_root) else doubt
         outcome.add(
             rule,
             "warning" if why else "error",
-            f"{failure.name}: {first}" + (f" ({why})" if why else ""),
+            (f"{failure.name}: {first}" if first else failure.name) + (f" ({why})" if why else ""),
             failure.path,
             failure.line,
             test=failure.name,

@@ -257,8 +257,33 @@ def parse_tap_output(text: str, target: Path) -> TestReport | None:
             end = results[index + 1].start() if index + 1 < len(results) else len(text)
             body = text[match.end() : end]
             path, line = locate(body, target, "first")
-            report.failures.append(FailedTest(name, "failed", f"{name}{body}".strip(), path, line))
+            report.failures.append(FailedTest(name, "failed", tap_message(body), path, line))
     return report
+
+
+_TAP_FAILED_COMMAND = re.compile(r"^`.*' failed\b")  # bats: "`[ "$status" -eq 0 ]' failed"
+_TAP_LOCATION = re.compile(r"^\(?(?:from function|in (?:test|setup_suite|teardown_suite) file)")
+_TAP_YAML_MESSAGE = re.compile(r"^(?:message|error):\s*(['\"]?)(?P<text>[^|>].*?)\1$")
+
+
+def tap_message(body: str) -> str:
+    """A failed TAP test's message: its headline, then its diagnostics (the `# ` lines, or a
+    TAP 13 YAML block). The headline is the failed command bats names, else the first
+    diagnostic that is no location (`(in test file x.bats, line 12)`), else the YAML `message`
+    or `error`; empty (a blank first line) when none says more than the test's name."""
+    lines = [ln.strip() for ln in body.strip("\n").splitlines()]
+    # `#\t` lines are a test's script as sharness echoes it: no diagnostic of what failed
+    comments = [ln[1:].strip() for ln in lines if ln.startswith("#") and not ln.startswith("#\t")]
+    texts = [ln.removeprefix("#").strip() for ln in lines if ln not in ("---", "...")]
+    headline = next((t for t in texts if _TAP_FAILED_COMMAND.match(t)), None)
+    if headline is None:
+        useful = (c for c in comments if c and not _TAP_LOCATION.match(c))
+        yaml = (m.group("text") for t in texts if (m := _TAP_YAML_MESSAGE.match(t)))
+        headline = next(useful, None) or next(yaml, "")
+    rest = [t for t in texts if t]
+    if headline in rest:
+        rest.remove(headline)  # the details follow the headline, not repeat it
+    return "\n".join([headline, *rest]).rstrip()
 
 
 def parse_unittest_output(text: str, target: Path) -> TestReport | None:
