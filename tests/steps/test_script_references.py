@@ -597,6 +597,51 @@ def test_make_in_a_document_of_a_subdirectory_runs_there(tmp_path: Path) -> None
     assert _found(_run(strict), "scripts/missing-make-target") == {("docs/README.md", 7, "error")}
 
 
+GIT_FTP_TESTS_README = """\
+Testing Environment
+===================
+
+The linux binary was compiled with:
+
+```sh
+wget https://security.appspot.com/downloads/vsftpd-3.0.3.tar.gz
+tar xzf vsftpd-3.0.3.tar.gz
+cd vsftpd-3.0.3
+make
+```
+
+Run the unit tests by executing `make`.
+
+```sh
+make
+make {target}
+```
+"""
+
+
+def test_make_in_source_a_block_unpacks_is_not_ours_and_its_cd_ends_with_the_block(
+    tmp_path: Path,
+) -> None:
+    """git-ftp's tests/README.md: the `make` after `cd vsftpd-3.0.3` (unpacked by the block)
+    builds vsftpd, and the next block's `make` runs in tests/ (its Makefile), not in the
+    vsftpd source. A target tests/Makefile lacks, and `cd docs && make html` into a directory
+    of the project without a Makefile, stay errors."""
+    files = {
+        "tests/README.md": GIT_FTP_TESTS_README.format(target="all"),
+        "tests/Makefile": "all:\n\t./git-ftp-test.sh\n",
+        "tests/git-ftp-test.sh": SHEBANG,
+    }
+    outcome = _run(make_repo(tmp_path / "ok", files))
+    assert not _found(outcome, "scripts/missing-makefile")
+    assert not _found(outcome, "scripts/missing-make-target")
+    files["tests/README.md"] = GIT_FTP_TESTS_README.format(target="gone")
+    files["README.md"] = "# p\n\n## Docs\n\n```sh\ncd docs && make html\n```\n"
+    files["docs/index.md"] = "# Docs\n"
+    outcome = _run(make_repo(tmp_path / "bad", files))
+    assert _found(outcome, "scripts/missing-make-target") == {("tests/README.md", 17, "error")}
+    assert _found(outcome, "scripts/missing-makefile") == {("README.md", 6, "error")}
+
+
 def test_npm_in_a_document_of_a_subdirectory_reads_the_package_json_beside_it(
     tmp_path: Path,
 ) -> None:
