@@ -375,7 +375,8 @@ def test_a_clone_of_this_project_and_its_own_program_with_the_readers_files(
 ) -> None:
     """Found on bats-core: `git clone .../bats-core.git; cd bats-core; ./install.sh` runs the
     root's install.sh; `bats test/a.bats ...` names the reader's test files; the README of
-    express: `cd /tmp/foo` in one block holds for `npm start` in the next."""
+    express: `cd /tmp/foo` ending one block holds for `npm install` and `npm start` in the
+    next ones."""
     files = {
         "package.json": '{"name": "bats", "bin": {"bats": "bin/bats"}}\n',
         "bin/bats": SHEBANG,
@@ -386,7 +387,8 @@ def test_a_clone_of_this_project_and_its_own_program_with_the_readers_files(
         "docs/faq.md": "# FAQ\n\n```bash\n$ bats test/a.bats test/b.bats ...\n"
         "$ bash scripts/missing.sh\n```\n",
         "README.md": "# bats\n\n## Quick start\n\n```bash\nexpress /tmp/foo && cd /tmp/foo\n```\n\n"
-        "```bash\nnpm start\n```\n\n## Dev\n\n```bash\nnpm run lint\n```\n",
+        "```bash\nnpm install\n```\n\n```bash\nnpm start\n```\n\n"
+        "## Dev\n\n```bash\nnpm run lint\n```\n",
     }
     root = make_repo(tmp_path / "bats-core", files)
     for name in ("bin/bats", "install.sh"):
@@ -395,7 +397,7 @@ def test_a_clone_of_this_project_and_its_own_program_with_the_readers_files(
     assert _shown(_run(root)) == {
         ("scripts/missing-script", "docs/install.md", 7, "error"),  # ./uninstall.sh
         ("scripts/missing-script", "docs/faq.md", 5, "error"),  # bash scripts/missing.sh
-        ("scripts/missing-npm-script", "README.md", 16, "error"),  # npm run lint
+        ("scripts/missing-npm-script", "README.md", 20, "error"),  # npm run lint
     }
 
 

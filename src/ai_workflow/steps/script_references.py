@@ -261,21 +261,22 @@ def doc_commands(
 ) -> Iterator[Command]:
     """Command lines in the shell code blocks and inline code that claim something about this
     project. The blocks of one section run in order: what one made (a clone, a download)
-    stays made for the later ones, and a block that ends in `cd` moves the next one there
-    (express: `express /tmp/foo && cd /tmp/foo`, then `npm start`). A block that does its
-    work after its `cd` leaves the next one at the root (git-ftp's tests/README.md: `cd
-    vsftpd-3.0.3 && make`, then `make` for tests/ in a later block)."""
+    stays made for the later ones, and a block that ends in `cd` moves the reader there for
+    the blocks after it (express: `express /tmp/foo && cd /tmp/foo`, then `npm install`, then
+    `npm start`). A `cd` followed by work in its own block holds for that block only (git-ftp's
+    tests/README.md: `cd vsftpd-3.0.3 && make`, then `make` for tests/ in a later block)."""
     for path in sorted(docs):
         doc = docs[path]
-        section, session = -1, Session(is_clone, exists)
+        section, session, start = -1, Session(is_clone, exists), ""
         for block in doc.claim_blocks():
             if block.language not in SHELL_LANGUAGES:
                 continue
             if block.section_line != section:
-                section, session = block.section_line, Session(is_clone, exists)
+                section, session, start = block.section_line, Session(is_clone, exists), ""
             prompt_only = block.language in PROMPT_ONLY_LANGUAGES or has_prompts(block)
-            lines, cwd = block.numbered_lines(), None if session.ends_in_cd else ""
-            yield from session.run(lines, path, "docs", prompt_only=prompt_only, cwd=cwd)
+            lines = block.numbered_lines()
+            yield from session.run(lines, path, "docs", prompt_only=prompt_only, cwd=start)
+            start = session.cwd if session.ends_in_cd else start
         for code in doc.claim_inline():
             yield from Session(is_clone, exists).line(
                 code.text, path, code.line, "docs", inline=True
