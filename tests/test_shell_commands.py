@@ -61,6 +61,26 @@ def test_cd_into_a_clone_of_this_project_is_the_root_and_of_another_is_unknown()
     assert each_line_alone[0].cwd == ""
 
 
+def test_cd_into_what_the_session_unpacked_or_made_is_unknown_unless_the_project_has_it() -> None:
+    """git-ftp's tests/README.md: `wget .../vsftpd-3.0.3.tar.gz; tar xzf ...; cd vsftpd-3.0.3;
+    make` builds another project's source; `cd` into a directory the repository has stays
+    known even after an archive was unpacked or a `mkdir -p` of it."""
+    vsftpd = _run(
+        [
+            "wget https://x/vsftpd-3.0.3.tar.gz",
+            "tar xzf vsftpd-3.0.3.tar.gz",
+            "cd vsftpd-3.0.3",
+            "make",
+        ]
+    )
+    assert vsftpd[-1].cwd == UNKNOWN_DIR
+    assert _run(["mkdir build && cd build", "cmake .. && make"])[-1].cwd == UNKNOWN_DIR
+    in_repo = Session(exists=lambda path: path == "docs")
+    lines = list(enumerate(["tar xzf assets.tar.gz", "mkdir -p docs", "cd docs", "make html"], 1))
+    assert list(in_repo.run(lines, "doc.md", "docs"))[-1].cwd == "docs"
+    assert _run(["cd docs", "make html"])[-1].cwd == "docs"  # nothing made it: the project's
+
+
 def test_here_documents_and_output_lines_are_not_commands() -> None:
     commands = _run(["cat > run.sh <<EOF", "./inside-heredoc.sh", "EOF", "./run.sh"])
     assert [c.argv[0] for c in commands] == ["cat", "./run.sh"]

@@ -718,7 +718,7 @@ def _named_by_commands(block: CodeBlock, doc_path: str, facts: ProjectFacts) -> 
     """Run the block's commands through a shell session: paths it creates itself (a clone, a
     download, `mkdir`) are neither here nor missing; `cd` somewhere unknown ends the count."""
     named = _Named()
-    session = Session()
+    session = Session(exists=lambda path: facts.has(path, doc_path))
     lines = block.numbered_lines()
     for command in session.run(lines, doc_path, "docs", prompt_only=has_prompts(block)):
         if command.cwd == UNKNOWN_DIR:

@@ -8,7 +8,9 @@ later command runs it: downloaded (`curl -o`, `wget`), created (`mkdir`, `touch`
 the target of `cp`/`mv`/`ln`, `-o out` of a compiler), cloned (`git clone`, `git submodule
 add`) or extracted (`tar -x`, `unzip`: anything may then appear in that directory, so what is
 below it is only "maybe there"). `cd` into a fresh clone of this very project goes back to the
-repository root; into a clone of anything else, to an unknown directory.
+repository root; into a clone of anything else, to an unknown directory; so does `cd` into a
+directory the session itself made or unpacked and the repository does not have (`tar xzf
+vsftpd-3.0.3.tar.gz && cd vsftpd-3.0.3 && make` builds another project's source).
 """
 
 from __future__ import annotations
@@ -139,12 +141,18 @@ def _basename(url: str) -> str:
 class Session:
     """Commands that run one after another in one place (see the module docstring)."""
 
-    def __init__(self, is_this_project: Callable[[str], bool] = lambda url: False) -> None:
+    def __init__(
+        self,
+        is_this_project: Callable[[str], bool] = lambda url: False,
+        exists: Callable[[str], bool] = lambda path: False,
+    ) -> None:
         self.cwd = ""
         self.made: set[str] = set()
         self.extracted: dict[str, str] = {}
         self.clones: dict[str, str] = {}  # directory -> URL
         self._is_this_project = is_this_project
+        self._exists = exists  # whether a repository-relative path is in the project
+        self.ends_in_cd = False  # the last command was a `cd`: it moved there for what follows
 
     def run(
         self,
@@ -191,7 +199,8 @@ class Session:
             return
         for simple in split_line(text):
             argv = unwrap(simple.argv)
-            if argv and argv[0] in ("cd", "pushd", "popd"):
+            self.ends_in_cd = bool(argv) and argv[0] in ("cd", "pushd", "popd")
+            if self.ends_in_cd:
                 self.cwd = self._cd(argv[1:] if argv[0] != "popd" else ["-"])
                 continue
             if argv:
@@ -220,7 +229,19 @@ class Session:
         target = join(self.cwd, args[0])
         if target in self.clones:
             return "" if self._is_this_project(self.clones[target]) else UNKNOWN_DIR
+        if self._session_made(target) and not self._exists(target):
+            return UNKNOWN_DIR  # not the project's directory: what runs there is not ours
         return target
+
+    def _session_made(self, directory: str) -> bool:
+        """Whether an earlier command made `directory` (`mkdir`, a download) or may have
+        unpacked it (below a directory an archive was extracted into)."""
+        if any(directory == m or directory.startswith(m + "/") for m in self.made):
+            return True
+        return any(
+            directory != where and (not where or directory.startswith(where + "/"))
+            for where in self.extracted
+        )
 
     def _made(self, path: str) -> None:
         if self.cwd != UNKNOWN_DIR and path and not path.startswith(("/", "~", "$", "-")):

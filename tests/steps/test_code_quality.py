@@ -23,6 +23,7 @@ from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepOutcome, StepStatus
 from ai_workflow.errors import StepCancelled
 from ai_workflow.findings import Finding, Severity
+from ai_workflow.lint_crash import crash_line
 from ai_workflow.ruff_scope import RuffScopes, selects
 from ai_workflow.steps import code_quality
 from ai_workflow.steps.code_quality import (
@@ -285,6 +286,62 @@ def test_eslint_json_becomes_findings_when_configured_and_installed(tmp_path: Pa
     parse = _find(outcome, "eslint/parse-error", "src/b.js")
     assert parse.severity is Severity.ERROR
     assert any(c.startswith("eslint 9.39.5 (project's own") for c in outcome.checked)
+
+
+ESLINT_CRASH = """
+Oops! Something went wrong! :(
+
+ESLint: 7.32.0
+
+{root}/node_modules/async-function/require.mjs:1
+(function (exports, require, module, __filename, __dirname) { import f from './index.js';
+                                                              ^^^^^^
+
+SyntaxError: Cannot use import statement outside a module
+    at new Script (node:vm:117:7)
+    at Module._compile ({root}/node_modules/v8-compile-cache/v8-compile-cache.js:184:36)
+"""
+
+
+def test_an_eslint_that_crashes_is_a_warning_and_its_lint_errors_keep_their_severity(
+    tmp_path: Path,
+) -> None:
+    """content-disposition's pinned ESLint 7 crashing under Node 20 (exit 2) on an ES module a
+    transitive dependency brings in: the tool run failed here, not the code; a warning that
+    quotes the error and names ESLint's and Node's versions. ESLint reporting lint errors
+    (exit 1) still yields its findings at their severity, and no tool-failed."""
+    files = {**JS_FILES, ".eslintrc.json": "{}\n"}
+    target = make_repo(tmp_path / "crash", files)
+    script = target / "node_modules" / ".bin" / "eslint"
+    script.parent.mkdir(parents=True)
+    crash = ESLINT_CRASH.replace("{root}", str(target))
+    script.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = "--version" ]; then echo v7.32.0; exit 0; fi\n'
+        f"cat >&2 <<'EOF'\n{crash}\nEOF\nexit 2\n"
+    )
+    script.chmod(0o755)
+    failed = _find_rule(_run(target), "eslint/tool-failed")
+    assert failed.severity is Severity.WARNING
+    assert "eslint 7.32.0" in failed.message and "crashed under Node " in failed.message
+    assert "SyntaxError: Cannot use import statement outside a module (in " in failed.message
+    assert "async-function/require.mjs:1)" in failed.message
+    linted = make_repo(tmp_path / "lints", files)
+    _install_recorded_eslint(linted)
+    outcome = _run(linted)
+    assert not [f for f in outcome.findings if f.rule == "eslint/tool-failed"]
+    assert _find(outcome, "eslint/parse-error", "src/b.js").severity is Severity.ERROR
+
+
+def test_crash_line_quotes_the_error_or_the_first_line_that_is_no_banner() -> None:
+    assert crash_line(ESLINT_CRASH.replace("{root}", "/p")) == (
+        "SyntaxError: Cannot use import statement outside a module"
+        " (in /p/node_modules/async-function/require.mjs:1)"
+    )
+    assert crash_line("\nOops! Something went wrong! :(\n\nESLint: 8.0.0\n\nNo config\n") == (
+        "No config"
+    )
+    assert crash_line("") == ""
 
 
 @pytest.mark.skipif(

@@ -125,6 +125,33 @@ def test_stdlib_local_aliased_optional_and_type_only_imports_are_not_reported(
     assert outcome.data["python"]["missing"] == ["hypothesis", "numpy", "sibling_free"]
 
 
+def test_modules_a_python_3_release_removed_from_the_stdlib_are_not_dependencies(
+    tmp_path: Path,
+) -> None:
+    """cachetools 5.5 (Python >= 3.7): `except ImportError: from dummy_threading import RLock`
+    falls back to the standard library of 3.7/3.8 (removed in 3.9); so do the modules removed
+    in 3.8, 3.10, 3.11, 3.12 and 3.13. An undeclared third-party import still warns."""
+    func = (
+        "import math\n\ntry:\n    from threading import RLock\nexcept ImportError:\n"
+        "    from dummy_threading import RLock\n\n"
+        "import _dummy_thread, binhex, formatter, macpath, parser, symbol, telnetlib\n"
+        "import requests\n"
+    )
+    files = {
+        "setup.cfg": "[metadata]\nname = cache\n\n[options]\npython_requires = >= 3.7\n",
+        "setup.py": "from setuptools import setup\nsetup()\n",
+        "src/cache/__init__.py": "",
+        "src/cache/func.py": func,
+    }
+    outcome = _run(make_repo(tmp_path / "cache", files))
+    reported = {
+        (f.message.split("'")[1], f.line, f.severity)
+        for f in outcome.findings
+        if f.rule == "deps/undeclared-import"
+    }
+    assert reported == {("requests", 9, Severity.WARNING)}
+
+
 def test_test_only_imports_are_checked_leniently(python_project: tuple[Path, StepOutcome]) -> None:
     _, outcome = python_project
     hypothesis = _find(outcome, "deps/undeclared-import", "tests/test_app.py", "hypothesis")

@@ -375,7 +375,8 @@ def test_a_clone_of_this_project_and_its_own_program_with_the_readers_files(
 ) -> None:
     """Found on bats-core: `git clone .../bats-core.git; cd bats-core; ./install.sh` runs the
     root's install.sh; `bats test/a.bats ...` names the reader's test files; the README of
-    express: `cd /tmp/foo` in one block holds for `npm start` in the next."""
+    express: `cd /tmp/foo` ending one block holds for `npm install` and `npm start` in the
+    next ones."""
     files = {
         "package.json": '{"name": "bats", "bin": {"bats": "bin/bats"}}\n',
         "bin/bats": SHEBANG,
@@ -386,7 +387,8 @@ def test_a_clone_of_this_project_and_its_own_program_with_the_readers_files(
         "docs/faq.md": "# FAQ\n\n```bash\n$ bats test/a.bats test/b.bats ...\n"
         "$ bash scripts/missing.sh\n```\n",
         "README.md": "# bats\n\n## Quick start\n\n```bash\nexpress /tmp/foo && cd /tmp/foo\n```\n\n"
-        "```bash\nnpm start\n```\n\n## Dev\n\n```bash\nnpm run lint\n```\n",
+        "```bash\nnpm install\n```\n\n```bash\nnpm start\n```\n\n"
+        "## Dev\n\n```bash\nnpm run lint\n```\n",
     }
     root = make_repo(tmp_path / "bats-core", files)
     for name in ("bin/bats", "install.sh"):
@@ -395,7 +397,7 @@ def test_a_clone_of_this_project_and_its_own_program_with_the_readers_files(
     assert _shown(_run(root)) == {
         ("scripts/missing-script", "docs/install.md", 7, "error"),  # ./uninstall.sh
         ("scripts/missing-script", "docs/faq.md", 5, "error"),  # bash scripts/missing.sh
-        ("scripts/missing-npm-script", "README.md", 16, "error"),  # npm run lint
+        ("scripts/missing-npm-script", "README.md", 20, "error"),  # npm run lint
     }
 
 
@@ -595,6 +597,51 @@ def test_make_in_a_document_of_a_subdirectory_runs_there(tmp_path: Path) -> None
         {"docs/README.md": docs_readme, "docs/Makefile": "html:\n\t@echo html\n"},
     )
     assert _found(_run(strict), "scripts/missing-make-target") == {("docs/README.md", 7, "error")}
+
+
+GIT_FTP_TESTS_README = """\
+Testing Environment
+===================
+
+The linux binary was compiled with:
+
+```sh
+wget https://security.appspot.com/downloads/vsftpd-3.0.3.tar.gz
+tar xzf vsftpd-3.0.3.tar.gz
+cd vsftpd-3.0.3
+make
+```
+
+Run the unit tests by executing `make`.
+
+```sh
+make
+make {target}
+```
+"""
+
+
+def test_make_in_source_a_block_unpacks_is_not_ours_and_its_cd_ends_with_the_block(
+    tmp_path: Path,
+) -> None:
+    """git-ftp's tests/README.md: the `make` after `cd vsftpd-3.0.3` (unpacked by the block)
+    builds vsftpd, and the next block's `make` runs in tests/ (its Makefile), not in the
+    vsftpd source. A target tests/Makefile lacks, and `cd docs && make html` into a directory
+    of the project without a Makefile, stay errors."""
+    files = {
+        "tests/README.md": GIT_FTP_TESTS_README.format(target="all"),
+        "tests/Makefile": "all:\n\t./git-ftp-test.sh\n",
+        "tests/git-ftp-test.sh": SHEBANG,
+    }
+    outcome = _run(make_repo(tmp_path / "ok", files))
+    assert not _found(outcome, "scripts/missing-makefile")
+    assert not _found(outcome, "scripts/missing-make-target")
+    files["tests/README.md"] = GIT_FTP_TESTS_README.format(target="gone")
+    files["README.md"] = "# p\n\n## Docs\n\n```sh\ncd docs && make html\n```\n"
+    files["docs/index.md"] = "# Docs\n"
+    outcome = _run(make_repo(tmp_path / "bad", files))
+    assert _found(outcome, "scripts/missing-make-target") == {("tests/README.md", 17, "error")}
+    assert _found(outcome, "scripts/missing-makefile") == {("README.md", 6, "error")}
 
 
 def test_npm_in_a_document_of_a_subdirectory_reads_the_package_json_beside_it(

@@ -32,15 +32,30 @@ DEV_FILES = frozenset(
 # Only at the root: inside a package such a module may be shipped code.
 ROOT_DEV_STEM = re.compile(r"(?:bench|benchmarks?)(?:_\w*)?")
 BUILD_MODULES = frozenset({"setuptools", "pkg_resources", "wheel"})
-# The standard library of every Python a project may target, not only the one running us:
-# modules added after 3.11 and those removed since (a project may support both sides).
-STDLIB_MODULES = sys.stdlib_module_names | {
-    "annotationlib", "compression",  # 3.14
-    "asynchat", "asyncore", "distutils", "imp", "smtpd",  # removed in 3.12
-    "aifc", "audioop", "cgi", "cgitb", "chunk", "crypt", "imghdr", "lib2to3", "mailcap",
-    "msilib", "nis", "nntplib", "ossaudiodev", "pipes", "sndhdr", "spwd", "sunau", "telnetlib",
-    "uu", "xdrlib",  # removed in 3.13
+# Modules the standard library of some Python 3 release had and a later one removed (its
+# "What's New" Removed sections): a project supporting the older release imports them as
+# stdlib, usually as a fallback (cachetools' `except ImportError: from dummy_threading ...`).
+REMOVED_STDLIB_MODULES = {
+    "macpath": "3.8",
+    "_dummy_thread": "3.9", "dummy_threading": "3.9",
+    "formatter": "3.10", "parser": "3.10", "symbol": "3.10",
+    "binhex": "3.11",
+    "asynchat": "3.12", "asyncore": "3.12", "distutils": "3.12", "imp": "3.12", "smtpd": "3.12",
+    **dict.fromkeys(
+        (
+            "aifc", "audioop", "cgi", "cgitb", "chunk", "crypt", "imghdr", "lib2to3", "mailcap",
+            "msilib", "nis", "nntplib", "ossaudiodev", "pipes", "sndhdr", "spwd", "sunau",
+            "telnetlib", "uu", "xdrlib",
+        ),
+        "3.13",  # PEP 594's dead batteries, and lib2to3
+    ),
 }  # fmt: skip
+"""Module -> the Python release that no longer has it."""
+# The standard library of every Python a project may target, not only the one running us:
+# modules added after 3.11 and those removed in any Python 3 release.
+STDLIB_MODULES = (
+    sys.stdlib_module_names | {"annotationlib", "compression"} | set(REMOVED_STDLIB_MODULES)
+)  # annotationlib, compression: added in 3.14
 IMPORT_ROOTS = ("", "src", "lib", "python")
 GUARD_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 

@@ -4,7 +4,7 @@ Linters honour the project's own configuration (they run with the target as work
 and prefer the project's own installation (see `ai_workflow.tools`). A project that configures
 flake8 and not ruff has its flake8 options translated into ruff's (`ai_workflow.flake8_config`).
 A linter that is missing or does not apply is listed in `skipped_checks`; a linter that crashes
-is an error finding.
+is an error finding (ESLint crashing: a warning, see below).
 
 Severity mapping:
 - ruff: syntax errors (`invalid-syntax`, `E999`; one per file, the first; a warning when the code
@@ -40,6 +40,9 @@ Severity mapping:
   and SC3xxx in a POSIX `sh` script (not `local`, which dash has); the rest is info
   (`ai_workflow.unasked_linters`).
 - eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
+  ESLint itself crashing (exit 2: a configuration or internal error) is a warning naming the
+  ESLint and Node versions and quoting the error: its installation or the Node running it
+  failed here, not the code.
   eslint walks the project itself: it gets an `--ignore-pattern` for the work directory and
   for every entry that is no regular file of the project (`project_files.unsafe_entries`: a
   FIFO named x.js would make it wait forever, a link out would have it read and quote a file
@@ -87,6 +90,7 @@ from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.eslint_scripts import WHOLE_PROJECT, eslint_invocations
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.flake8_config import RuffTranslation, flake8_translation, rejected_selector
+from ai_workflow.lint_crash import crash_line
 from ai_workflow.pinned_tools import pinned_tool
 from ai_workflow.project_files import project_files, unsafe_entries
 from ai_workflow.pysource import PySyntaxError, parse_python
@@ -898,6 +902,8 @@ def run_eslint(ctx: StepContext, files: list[str]) -> LintReport:
         result = ctx.run_command(command, timeout=tool_timeout(ctx))
         if result.returncode == 127:
             return LintReport("eslint", skipped=f"eslint: cannot start ({result.stderr.strip()})")
+        if result.returncode == ESLINT_CRASH_EXIT and not result.timed_out:
+            return _eslint_crash(ctx, tool, result)
         if result.timed_out or result.returncode not in (0, 1):
             return _tool_failure("eslint", tool, _failure_detail(result, ctx))
         try:
@@ -916,6 +922,27 @@ def run_eslint(ctx: StepContext, files: list[str]) -> LintReport:
     )
     checked = f"{tool.describe()}: config {config}; files: {scope}"
     return LintReport("eslint", tool, list(findings.values()), checked=checked)
+
+
+ESLINT_CRASH_EXIT = 2  # ESLint's exit status for a configuration or internal error
+"""Exit 1 means lint findings; 2 means ESLint itself could not run."""
+
+
+def _eslint_crash(ctx: StepContext, tool: Tool, result: CommandResult) -> LintReport:
+    """ESLint stopped before linting (exit 2): its install or the Node running it failed
+    here (content-disposition's pinned ESLint 7 loads an ES module a fresh transitive
+    dependency brings in, under Node 20), not the code: a warning naming both versions."""
+    node = ctx.run_command(["node", "--version"], timeout=10)
+    node_version = node.stdout.strip() if node.returncode == 0 else ""
+    under = f"Node {node_version}" if node_version else "Node (version unknown)"
+    error = crash_line(result.stderr or result.stdout) or "no output"
+    message = (
+        f"{tool.describe()} crashed under {under} (exit {result.returncode}): {error}; "
+        "the JavaScript files were not linted (the tool's installation or this Node version "
+        "failed, not the code)"
+    )
+    finding = Finding("eslint/tool-failed", Severity.WARNING, message)
+    return LintReport("eslint", tool, [finding], checked=f"{tool.describe()}: crashed")
 
 
 ESLINT_UNMATCHED_SINCE = Version("6.8.0")

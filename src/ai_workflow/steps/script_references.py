@@ -145,8 +145,10 @@ def run(ctx: StepContext) -> StepOutcome:
     outcome = StepOutcome()
     files = project_files(ctx)
     project = _project(ctx, files)
-    commands = list(doc_commands(project_docs(ctx), project.is_clone))
-    automation, project.producible = _automation(ctx.target, files, project.is_clone)
+    commands = list(doc_commands(project_docs(ctx), project.is_clone, project.exists))
+    automation, project.producible = _automation(
+        ctx.target, files, project.is_clone, project.exists
+    )
     commands += automation
     refs = [ref for command in commands for ref in classify(command, project)]
     project.ignored = _ignored(ctx, [p for ref in refs for p in _missing_candidates(project, ref)])
@@ -253,23 +255,32 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def doc_commands(
-    docs: dict[str, DocFile], is_clone: Callable[[str], bool] = lambda url: False
+    docs: dict[str, DocFile],
+    is_clone: Callable[[str], bool] = lambda url: False,
+    exists: Callable[[str], bool] = lambda path: False,
 ) -> Iterator[Command]:
     """Command lines in the shell code blocks and inline code that claim something about this
-    project. The blocks of one section run as one session: `cd /tmp/app` in one block holds
-    for the next."""
+    project. The blocks of one section run in order: what one made (a clone, a download)
+    stays made for the later ones, and a block that ends in `cd` moves the reader there for
+    the blocks after it (express: `express /tmp/foo && cd /tmp/foo`, then `npm install`, then
+    `npm start`). A `cd` followed by work in its own block holds for that block only (git-ftp's
+    tests/README.md: `cd vsftpd-3.0.3 && make`, then `make` for tests/ in a later block)."""
     for path in sorted(docs):
         doc = docs[path]
-        section, session = -1, Session(is_clone)
+        section, session, start = -1, Session(is_clone, exists), ""
         for block in doc.claim_blocks():
             if block.language not in SHELL_LANGUAGES:
                 continue
             if block.section_line != section:
-                section, session = block.section_line, Session(is_clone)
+                section, session, start = block.section_line, Session(is_clone, exists), ""
             prompt_only = block.language in PROMPT_ONLY_LANGUAGES or has_prompts(block)
-            yield from session.run(block.numbered_lines(), path, "docs", prompt_only=prompt_only)
+            lines = block.numbered_lines()
+            yield from session.run(lines, path, "docs", prompt_only=prompt_only, cwd=start)
+            start = session.cwd if session.ends_in_cd else start
         for code in doc.claim_inline():
-            yield from Session(is_clone).line(code.text, path, code.line, "docs", inline=True)
+            yield from Session(is_clone, exists).line(
+                code.text, path, code.line, "docs", inline=True
+            )
 
 
 def _line_commands(
@@ -288,7 +299,10 @@ def automation_commands(
 
 
 def _automation(
-    target: Path, files: list[str], is_clone: Callable[[str], bool]
+    target: Path,
+    files: list[str],
+    is_clone: Callable[[str], bool],
+    exists: Callable[[str], bool] = lambda path: False,
 ) -> tuple[list[Command], dict[str, tuple[str, str]]]:
     """The commands, and the paths they produce (`go build -o bin/tool` in a Makefile recipe)
     with the file and origin of the command that makes each: what a document, or another
@@ -297,7 +311,7 @@ def _automation(
     sessions: dict[tuple[str, str, str], Session] = {}
     for block in automation_blocks(target, files):
         key = (block.path, block.origin, block.session)
-        session = sessions.setdefault(key, Session(is_clone))
+        session = sessions.setdefault(key, Session(is_clone, exists))
         session.produce(block.produces)
         commands += session.run(
             block.lines, block.path, block.origin, keep_cwd=block.keep_cwd, cwd=block.cwd
