@@ -714,31 +714,3 @@ def _run_quietly(repo: Path, *extra: str) -> dict[str, Any]:
     assert code in (0, 1)
     summary: dict[str, Any] = json.loads(out.getvalue())
     return summary
-
-
-def test_each_phase_of_a_test_is_recorded_as_its_own_and_no_neighbours(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """The profiler pauses for each phase's report without handing its entries out: what the
-    setup, the call and the teardown ran is the test's, and none of it its neighbour's."""
-    files = {
-        **PROJECT,
-        "tests/test_phases.py": (
-            "import pytest\n\nfrom calc.ops import add, mul\nfrom calc.text import shout\n\n\n"
-            "@pytest.fixture\ndef around():\n    add(1, 1)\n    yield\n    shout('x')\n\n\n"
-            "def test_phases(around):\n    assert mul(2, 2) == 4\n\n\n"
-            "def test_neighbour():\n    assert True\n"
-        ),
-    }
-    repo = make_repo(tmp_path / "phases", files)
-    assert run(repo, capsys)["tests"]["selected"] == 6
-    stored = json.loads(
-        next(repo.glob(".ai_workflow/step_cache/test_execution.testmap/*.json")).read_text()
-    )
-    units = stored["units"]
-
-    def ran(test: str) -> set[str]:
-        return {units[i][1] for i in stored["tests"][f"tests/test_phases.py::{test}"]}
-
-    assert {"around", "add", "test_phases", "mul", "shout"} <= ran("test_phases")
-    assert ran("test_neighbour") == {"test_neighbour"}

@@ -32,7 +32,6 @@ stops the run).
 from __future__ import annotations
 
 import json
-import operator
 import os
 import sys
 import threading
@@ -89,18 +88,16 @@ def _trace(frame, event, arg):
     return None
 
 
-_entry_code = operator.attrgetter("code")
-
-
 def _flush():
     """Move the code objects the profiler saw into the current window, and go on."""
     if _profiler is None or _pending or not _recording():
         return
     _profiler.disable()
-    # one entry per function run since the last flush, a few hundred per test, taken in C
-    # (`map`/`attrgetter`): on flask, flushing took 1.07 s of a 5.5 s recorded run with a
-    # Python loop and a flush per phase, 0.48 s once per window this way
-    _window.codes.update(map(_entry_code, _profiler.getstats()))
+    codes = _window.codes
+    for entry in _profiler.getstats():
+        code = entry.code
+        if not isinstance(code, str):  # a built-in is named by a string
+            codes.add(code)
     _profiler.clear()
     _profiler.enable(subcalls=False, builtins=False)
 
@@ -197,8 +194,6 @@ class Recorder:
     def unit_ids(self, codes):
         ids = set()
         for code in codes:
-            if isinstance(code, str):  # a built-in is named by a string
-                continue
             rel = self.relative(code.co_filename)
             if rel is None:
                 continue
@@ -438,13 +433,12 @@ def pytest_fixture_setup(fixturedef, request):
 def pytest_runtest_makereport(item, call):
     """The profiler pauses while pytest builds a phase's report: formatting a failure (the
     costly part of a run where many tests fail) runs no code a passing test depends on, and a
-    test that failed runs again next time anyway. Pausing keeps its entries (they are the
-    test's window's, moved there when the test ends: a flush per phase would take the same
-    functions out up to three times)."""
+    test that failed runs again next time anyway."""
     paused = _profiler is not None and not _pending and _recording()
     if paused:
         if _hook_lost():  # the test replaced our hook: what it ran is not all seen
             _recorder.untraced.add(item.nodeid)
+        _flush()
         _profiler.disable()
     try:
         yield
