@@ -512,6 +512,41 @@ def test_go_mod_and_go_sum(tmp_path: Path) -> None:
     assert _find(missing, "deps/missing-lockfile", "go.mod", "go.sum")
 
 
+def test_go_sum_of_replaced_requirements(tmp_path: Path) -> None:
+    """A requirement a `replace` points at a local directory is never fetched, so go.sum has
+    no sum of it (cespare/xxhash's xxhashbench: `replace .../v2 => ../`); one replaced by
+    another module needs that module's sum, and an unreplaced one its own."""
+    go_mod = textwrap.dedent(
+        """\
+        module example.com/bench
+
+        go 1.13
+
+        require (
+        \texample.com/lib/v2 v2.0.0-00010101000000-000000000000
+        \tgithub.com/a/fork v1.0.0
+        \tgithub.com/a/moved v1.2.0
+        \tgithub.com/b/plain v0.3.0
+        )
+
+        replace example.com/lib/v2 => ../
+        replace (
+        \tgithub.com/a/fork v1.0.0 => github.com/c/fork v1.0.1
+        \tgithub.com/a/moved => "./vendored/moved"
+        )
+        """
+    )
+    go_sum = "github.com/c/fork v1.0.1/go.mod h1:abc=\n"
+    outcome = _run(make_repo(tmp_path / "p", {"go.mod": go_mod, "go.sum": go_sum}))
+    stale = [f.message for f in outcome.findings if f.rule == "deps/lockfile-out-of-date"]
+    assert len(stale) == 1 and stale[0].startswith("github.com/b/plain v0.3.0 has no checksum")
+    fork_gone = _run(make_repo(tmp_path / "q", {"go.mod": go_mod, "go.sum": "x v1 h1:a=\n"}))
+    messages = [f.message for f in fork_gone.findings if f.rule == "deps/lockfile-out-of-date"]
+    assert len(messages) == 2
+    assert any("github.com/a/fork v1.0.0 has no checksum (replaced by" in m for m in messages)
+    assert not any("example.com/lib" in m or "a/moved" in m for m in messages)
+
+
 def test_cargo_toml_and_lock(tmp_path: Path) -> None:
     cargo = textwrap.dedent(
         """\
