@@ -17,7 +17,8 @@ Never uses the network. Checks:
   and test requirements and in pyproject/setup.cfg, where ranges are the norm) and the same
   requirement declared twice (`deps/duplicate`, warning);
 - Python imports (by `ast`) that no declared distribution provides (`deps/undeclared-import`:
-  warning for runtime code, info for tests and tooling), and runtime distributions never
+  warning for runtime code, info for tests and tooling, root scripts the manifest does not ship
+  included: `ai_workflow.deps.shipped`), and runtime distributions never
   imported (`deps/unused-dependency`: warning, info when the target's environment shows the
   distribution installs commands or plugins; `deps/test-only-dependency`, info, when only tests
   import it). `dependencies.ignore_missing` / `ignore_unused` in the configuration silence them.
