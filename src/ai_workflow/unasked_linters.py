@@ -12,7 +12,8 @@ The same principle holds for every linter we run:
 - markdownlint (`ai_workflow.steps.markdown_lint`): without a project configuration only the
   rules that find broken rendering run;
 - ruff (`ai_workflow.ruff_scope`): without a configuration that chooses rules, only the classic
-  default set (E4, E7, E9, F: syntax, undefined names, unused imports and variables);
+  default set (E4, E7, E9, F: syntax, undefined names, unused imports and variables), its
+  style rules at info where the project runs no ruff nor flake8 (`ai_workflow.ruff_style`);
 - ESLint: only with the project's own configuration;
 - shellcheck (`ShellcheckScope` here): a project asks for it with a `.shellcheckrc`, by naming
   shellcheck in a file that runs its tooling (`ai_workflow.automation.is_automation_file`: CI

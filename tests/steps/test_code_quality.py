@@ -1142,3 +1142,58 @@ def test_a_shellcheck_run_that_picks_its_files_itself_holds_every_script(
     root = make_repo(tmp_path / "all", {**SCOPED_PROJECT, name: text})
     levels = {(f.rule, f.path): f.severity for f in _run(root).findings if f.path}
     assert levels[("shellcheck/SC2046", "tests/test_a.sh")] is Severity.WARNING
+
+
+# ruff's style rules where the project asks for no Python linter (ai_workflow.ruff_style)
+STYLE_DEFECTS = {
+    "pkg/__init__.py": '"""Package."""\n',
+    "pkg/mod.py": 'def f():\n    return f"no placeholder" + undefined_name\n',
+}
+
+
+def test_style_rule_is_info_and_a_bug_rule_stays_where_no_linter_is_configured(
+    tmp_path: Path,
+) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", STYLE_DEFECTS))
+    style = _find(outcome, "ruff/F541", "pkg/mod.py")
+    assert style.severity is Severity.INFO
+    assert "no ruff or flake8" in style.extra["not_configured"]
+    assert _find(outcome, "ruff/F821", "pkg/mod.py").severity is Severity.ERROR
+    assert any("1 finding(s) of style rules at info" in c for c in outcome.checked)
+
+
+def test_unused_variable_stays_a_warning_where_no_linter_is_configured(tmp_path: Path) -> None:
+    files = {"pkg/mod.py": "def f():\n    result = 1\n    return 2\n"}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert _find(outcome, "ruff/F841", "pkg/mod.py").severity is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("pyproject.toml", '[tool.ruff.lint]\nselect = ["F"]\n'),
+        ("ruff.toml", "line-length = 100\n"),  # ruff's defaults, F541 among them
+        ("setup.cfg", "[flake8]\nmax-line-length = 100\n"),
+        (".pre-commit-config.yaml", "repos:\n- repo: https://github.com/PyCQA/flake8\n"),
+        ("requirements-dev.txt", "ruff==0.6.0\n"),
+    ],
+)
+def test_style_rule_stays_a_warning_where_the_project_runs_a_linter(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", {**STYLE_DEFECTS, name: text}))
+    assert _find(outcome, "ruff/F541", "pkg/mod.py").severity is Severity.WARNING
+
+
+def test_flake8_configuration_that_ignores_the_style_rule_leaves_it_at_info(
+    tmp_path: Path,
+) -> None:
+    files = {**STYLE_DEFECTS, "tox.ini": "[flake8]\nextend-ignore = F541, E501\n"}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert _find(outcome, "ruff/F541", "pkg/mod.py").severity is Severity.INFO
+
+
+def test_rules_select_raises_an_unasked_style_rule(tmp_path: Path) -> None:
+    config = Config.model_validate({"rules": {"select": ["ruff/F541"]}})
+    outcome = _run(make_repo(tmp_path / "proj", STYLE_DEFECTS), config)
+    assert _find(outcome, "ruff/F541", "pkg/mod.py").severity is Severity.WARNING

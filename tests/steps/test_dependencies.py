@@ -18,6 +18,7 @@ from ai_workflow.deps.imports import imports_of, is_dev_file, local_modules
 from ai_workflow.deps.lockfiles import npm_locked, pnpm_locked, yarn_locked
 from ai_workflow.deps.manifests import PARSERS, parse_requirements
 from ai_workflow.deps.model import Report
+from ai_workflow.deps.shipped import shipped_names
 from ai_workflow.deps.workspaces import glob_match
 from ai_workflow.engine.step import StepOutcome, StepStatus
 from ai_workflow.findings import Finding, Severity
@@ -539,6 +540,41 @@ def test_go_mod_and_go_sum(tmp_path: Path) -> None:
     assert _find(missing, "deps/missing-lockfile", "go.mod", "go.sum")
 
 
+def test_go_sum_of_replaced_requirements(tmp_path: Path) -> None:
+    """A requirement a `replace` points at a local directory is never fetched, so go.sum has
+    no sum of it (cespare/xxhash's xxhashbench: `replace .../v2 => ../`); one replaced by
+    another module needs that module's sum, and an unreplaced one its own."""
+    go_mod = textwrap.dedent(
+        """\
+        module example.com/bench
+
+        go 1.13
+
+        require (
+        \texample.com/lib/v2 v2.0.0-00010101000000-000000000000
+        \tgithub.com/a/fork v1.0.0
+        \tgithub.com/a/moved v1.2.0
+        \tgithub.com/b/plain v0.3.0
+        )
+
+        replace example.com/lib/v2 => ../
+        replace (
+        \tgithub.com/a/fork v1.0.0 => github.com/c/fork v1.0.1
+        \tgithub.com/a/moved => "./vendored/moved"
+        )
+        """
+    )
+    go_sum = "github.com/c/fork v1.0.1/go.mod h1:abc=\n"
+    outcome = _run(make_repo(tmp_path / "p", {"go.mod": go_mod, "go.sum": go_sum}))
+    stale = [f.message for f in outcome.findings if f.rule == "deps/lockfile-out-of-date"]
+    assert len(stale) == 1 and stale[0].startswith("github.com/b/plain v0.3.0 has no checksum")
+    fork_gone = _run(make_repo(tmp_path / "q", {"go.mod": go_mod, "go.sum": "x v1 h1:a=\n"}))
+    messages = [f.message for f in fork_gone.findings if f.rule == "deps/lockfile-out-of-date"]
+    assert len(messages) == 2
+    assert any("github.com/a/fork v1.0.0 has no checksum (replaced by" in m for m in messages)
+    assert not any("example.com/lib" in m or "a/moved" in m for m in messages)
+
+
 def test_cargo_toml_and_lock(tmp_path: Path) -> None:
     cargo = textwrap.dedent(
         """\
@@ -972,3 +1008,87 @@ def test_workspace_glob_invariants(parts: list[str]) -> None:
     assert glob_match(rel, f"{parts[0]}/*") is (len(parts) == 2)
     assert glob_match(rel, f"{parts[0]}/**") is (len(parts) >= 1)
     assert not glob_match(rel, rel + "/extra")
+
+
+# Python files the manifest does not ship are tooling (ai_workflow.deps.shipped)
+FLIT = '[build-system]\nbuild-backend = "flit_core.buildapi"\n\n[project]\nname = "{name}"\n'
+
+
+def test_a_root_maintainer_script_the_build_does_not_ship_is_tooling(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": FLIT.format(name="pathspec") + "dependencies = []\n",
+        "pathspec/__init__.py": "import os\n",
+        "pathspec/util.py": "import requests\n",  # shipped: still a warning
+        # pathspec 0.12.1's release-time generator of README-dist.rst and setup.cfg
+        "prebuild.py": "import tomli\n",
+        "dev/release.py": "import twine\n",  # a top-level directory that is no package
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    rule = "deps/undeclared-import"
+    assert _find(outcome, rule, "prebuild.py", "tomli").severity is Severity.INFO
+    assert _find(outcome, rule, "dev/release.py", "twine").severity is Severity.INFO
+    assert _find(outcome, rule, "pathspec/util.py", "requests").severity is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    "pyproject",
+    [
+        '[build-system]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "my-mod"\n'
+        'dependencies = []\n\n[tool.setuptools]\npy-modules = ["mymod"]\n',
+        FLIT.format(name="my-mod") + 'dependencies = []\n\n[tool.flit.module]\nname = "mymod"\n',
+        FLIT.format(name="mymod") + "dependencies = []\n",
+        '[build-system]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "other"\n'
+        'dependencies = []\n[project.scripts]\nmy = "mymod:main"\n',
+    ],
+)
+def test_a_root_module_the_manifest_ships_still_warns(tmp_path: Path, pyproject: str) -> None:
+    files = {
+        "pyproject.toml": pyproject,
+        "mymod.py": "import requests\n",
+        "make_docs.py": "import tomli\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    rule = "deps/undeclared-import"
+    assert _find(outcome, rule, "mymod.py", "requests").severity is Severity.WARNING
+    assert _find(outcome, rule, "make_docs.py", "tomli").severity is Severity.INFO
+
+
+def test_a_root_script_stays_shipped_when_the_manifest_computes_what_it_ships(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "setup.py": "from setuptools import setup, find_packages\n"
+        "setup(name='x', install_requires=['six'], packages=find_packages())\n",
+        "x/__init__.py": "import six\n",
+        "prebuild.py": "import tomli\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    finding = _find(outcome, "deps/undeclared-import", "prebuild.py", "tomli")
+    assert finding.severity is Severity.WARNING
+
+
+def test_shipped_names_from_setup_cfg_setup_py_poetry_and_hatch(tmp_path: Path) -> None:
+    cfg = "[options]\npackages = find:\n\n[options.packages.find]\ninclude = pathspec, pathspec.*\n"
+    (tmp_path / "setup.cfg").write_text(cfg)
+    (tmp_path / "setup.py").write_text("from setuptools import setup\nsetup()\n")
+    assert shipped_names(tmp_path) == {"pathspec"}
+    (tmp_path / "setup.py").write_text("from setuptools import setup\nsetup(py_modules=['a'])\n")
+    assert shipped_names(tmp_path) == {"pathspec", "a"}
+    (tmp_path / "setup.py").write_text("import setuptools\nsetuptools.setup(**kw)\n")
+    (tmp_path / "setup.cfg").unlink()
+    assert shipped_names(tmp_path) is None  # computed arguments: unknown
+    (tmp_path / "setup.py").unlink()
+    (tmp_path / "pyproject.toml").write_text(
+        '[build-system]\nbuild-backend = "poetry.core.masonry.api"\n\n[tool.poetry]\n'
+        'name = "p"\npackages = [{include = "lib_p", from = "src"}, {include = "tool.py"}]\n'
+    )
+    assert shipped_names(tmp_path) == {"lib_p", "tool"}
+    (tmp_path / "pyproject.toml").write_text(
+        '[build-system]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "h"\n'
+        '[tool.hatch.build.targets.wheel]\npackages = ["src/hpkg"]\n'
+    )
+    assert shipped_names(tmp_path) == {"hpkg"}
+    (tmp_path / "pyproject.toml").write_text(
+        '[build-system]\nbuild-backend = "maturin"\n\n[project]\nname = "m"\n'
+    )
+    assert shipped_names(tmp_path) is None  # a backend not read here: unknown

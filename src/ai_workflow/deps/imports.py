@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ai_workflow.deps.shipped import shipped_names
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.techstack import is_test_path
 from ai_workflow.textfiles import read_text
@@ -57,6 +58,7 @@ STDLIB_MODULES = (
     sys.stdlib_module_names | {"annotationlib", "compression"} | set(REMOVED_STDLIB_MODULES)
 )  # annotationlib, compression: added in 3.14
 IMPORT_ROOTS = ("", "src", "lib", "python")
+INIT = "__init__.py"
 GUARD_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 
@@ -141,14 +143,44 @@ def _dynamic_import(node: ast.AST, path: str) -> ImportUse | None:
     return ImportUse(name.split(".")[0], path, node.lineno, True)
 
 
-def is_dev_file(path: str, test_dirs: Iterable[str] = ()) -> bool:
-    """Tests and tooling (docs, examples, benchmarks, scripts, setup.py...): not shipped code."""
+def is_dev_file(
+    path: str, test_dirs: Iterable[str] = (), unshipped: Callable[[str], bool] | None = None
+) -> bool:
+    """Tests and tooling (docs, examples, benchmarks, scripts, setup.py...): not shipped code.
+    `unshipped` (`Distribution.leaves_out`) says which files the manifest does not ship."""
     pure = PurePosixPath(path)
     if pure.name in DEV_FILES or any(part in DEV_DIRS for part in pure.parts[:-1]):
         return True
     if len(pure.parts) == 1 and ROOT_DEV_STEM.fullmatch(pure.stem):
         return True
+    if unshipped is not None and unshipped(path):
+        return True
     return is_test_path(path, test_dirs)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """What the manifest ships (`ai_workflow.deps.shipped`), to tell tooling from the package."""
+
+    names: frozenset[str] | None  # top-level import names shipped; None: not known
+    packages: frozenset[str]  # top-level directories with an `__init__.py`
+
+    @classmethod
+    def of(cls, target: Path, py_files: Iterable[str]) -> Distribution:
+        inits = (PurePosixPath(f) for f in py_files)
+        packages = frozenset(p.parts[0] for p in inits if len(p.parts) == 2 and p.name == INIT)
+        return cls(shipped_names(target), packages)
+
+    def leaves_out(self, path: str) -> bool:
+        """A root module, or a file under a top-level directory that is no package (`dev/`,
+        `ci/`; not `src/`), that the manifest does not ship: the maintainer's tooling."""
+        if self.names is None:
+            return False
+        parts = PurePosixPath(path).parts
+        top = PurePosixPath(parts[0]).stem if len(parts) == 1 else parts[0]
+        if len(parts) > 1 and (top in self.packages or top in IMPORT_ROOTS):
+            return False
+        return top not in self.names
 
 
 def local_modules(python_files: Iterable[str]) -> set[str]:
@@ -209,12 +241,13 @@ def scan_imports(
     `is_test` (`TechStack.is_test`) or `is_dev_file` says is no shipped code counts as dev."""
     local = local_modules(py_files) | {n.replace("-", "_") for n in own}
     siblings = _sibling_modules(py_files)
+    shipped = Distribution.of(target, py_files)
     scan = ImportScan()
     for rel in py_files:
         uses = imports(target, rel)
         if uses is None:
             continue
-        dev = is_test(rel) or is_dev_file(rel)
+        dev = is_test(rel) or is_dev_file(rel, unshipped=shipped.leaves_out)
         scan.runtime_files += not dev
         here = siblings.get(PurePosixPath(rel).parent.as_posix(), set())
         for use in uses:

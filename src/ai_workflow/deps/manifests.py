@@ -401,6 +401,8 @@ def parse_go_mod(rel: str, text: str, report: Report) -> Manifest:
                 block = None
             elif block == "require" and not _go_require(rel, number, line, manifest, report):
                 return manifest
+            elif block == "replace":
+                _go_replace(line, manifest)
             continue
         words = line.split()
         if words[0] not in _GO_DIRECTIVES:
@@ -413,7 +415,26 @@ def parse_go_mod(rel: str, text: str, report: Report) -> Manifest:
         requirement = " ".join(words[1:])
         if words[0] == "require" and not _go_require(rel, number, requirement, manifest, report):
             return manifest
+        if words[0] == "replace":
+            _go_replace(requirement, manifest)
     return manifest
+
+
+_GO_DIRECTORY = re.compile(r"^(?:\.\.?(?:[/\\]|$)|/|[A-Za-z]:[/\\])")
+
+
+def _go_replace(line: str, manifest: Manifest) -> None:
+    """Note `old [version] => new [version]`; a malformed one is left to the go tool."""
+    old, arrow, new = line.partition("=>")
+    left = [w.strip('"') for w in old.split()]
+    right = [w.strip('"') for w in new.split()]
+    if not arrow or len(left) not in (1, 2) or len(right) not in (1, 2):
+        return
+    key = (left[0], left[1] if len(left) == 2 else "")
+    if len(right) == 1 and _GO_DIRECTORY.match(right[0]):
+        manifest.replacements[key] = None
+    elif len(right) == 2:
+        manifest.replacements[key] = (right[0], right[1])
 
 
 def _go_require(rel: str, number: int, line: str, manifest: Manifest, report: Report) -> bool:

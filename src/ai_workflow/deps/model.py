@@ -44,6 +44,9 @@ class Manifest:
     project_name: str | None = None
     valid: bool = True
     expected_lock: str | None = None  # a lockfile the manifest's tool always writes
+    # go.mod `replace`: (module, version or "" for all) -> what is fetched instead (module,
+    # version), or None for a local directory, which is never fetched, so go.sum has no sum of it
+    replacements: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
 
 
 class Report:

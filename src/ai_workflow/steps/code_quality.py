@@ -12,8 +12,10 @@ Severity mapping:
   names (`F821`-`F823`) and statements outside their block (`F7xx`) are errors; `RUF100`/`RUF101`
   (noqa comments that the running ruff version finds unused or redirected: about the linter, not
   the code) are info, and so is `F401` on a package's `__init__.py` re-exporting its own modules
-  (`from .x import y`: its public API, `ai_workflow.ruff_reexports`); every other rule is a
-  warning (ruff has no severities of its own). Where the project's configuration chooses no
+  (`from .x import y`: its public API, `ai_workflow.ruff_reexports`), and so are the classic
+  set's style rules (F541, E401, E7xx comparisons...) in a project that configures and runs no
+  ruff nor flake8 (`ai_workflow.ruff_style`); every other rule is a warning (ruff has no
+  severities of its own). Where the project's configuration chooses no
   rules, only the classic default set and its `extend-select` are reported, whatever ruff's
   version enables by default (`ai_workflow.ruff_scope`), unless the project's own ruff or the
   version it pins ran (`ai_workflow.pinned_tools`).
@@ -97,6 +99,7 @@ from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.ruff_pin import ruff_pin
 from ai_workflow.ruff_reexports import reexports_as_info
 from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, RuleScope, configures_ruff
+from ai_workflow.ruff_style import StyleScope, read_tooling
 from ai_workflow.testcmd.reports import strip_ansi
 from ai_workflow.textfiles import (
     read_bytes,
@@ -474,7 +477,13 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     own = tool.origin in (ToolOrigin.PROJECT, ToolOrigin.PINNED)
     kept, left_out = _chosen_rules(findings, scopes, own_ruff=own)
     kept = reexports_as_info(kept, ctx.target)
+    style = StyleScope.of(
+        read_tooling(ctx.target, files), own_ruff=own, selected=ctx.config.rules.select
+    )
+    kept, lowered = style.grade(kept, scopes)
     checked = f"{tool.describe()}: {len(python_files)} Python files; rules: {scopes.describe()}"
+    if lowered:
+        checked += f"; {style.describe(lowered)}"
     if left_out:
         checked += (
             f"; {left_out} finding(s) of rules this ruff enables by default beyond "

@@ -6,7 +6,8 @@ Never uses the network. Checks:
   an unparsable requirement is `deps/invalid-requirement`, error);
 - a lockfile exists and lists what the manifest declares (`deps/missing-lockfile`,
   `deps/lockfile-out-of-date`, warnings): package-lock.json, yarn.lock, pnpm-lock.yaml for
-  package.json; poetry.lock, uv.lock, pdm.lock for pyproject.toml; go.sum; Cargo.lock. A nested
+  package.json; poetry.lock, uv.lock, pdm.lock for pyproject.toml; go.sum (of what a go.mod
+  `replace` fetches instead; none for a local directory, never fetched); Cargo.lock. A nested
   manifest is held to an ancestor's lockfile only as a member of that workspace (see
   `ai_workflow.deps.workspaces`); otherwise it is a project of its own. A missing lockfile is
   info when the project keeps none on purpose (`package-lock=false`, a gitignored lockfile) or
@@ -16,7 +17,8 @@ Never uses the network. Checks:
   and test requirements and in pyproject/setup.cfg, where ranges are the norm) and the same
   requirement declared twice (`deps/duplicate`, warning);
 - Python imports (by `ast`) that no declared distribution provides (`deps/undeclared-import`:
-  warning for runtime code, info for tests and tooling), and runtime distributions never
+  warning for runtime code, info for tests and tooling, root scripts the manifest does not ship
+  included: `ai_workflow.deps.shipped`), and runtime distributions never
   imported (`deps/unused-dependency`: warning, info when the target's environment shows the
   distribution installs commands or plugins; `deps/test-only-dependency`, info, when only tests
   import it). `dependencies.ignore_missing` / `ignore_unused` in the configuration silence them.
@@ -315,12 +317,27 @@ def _check_go_sum(target: Path, manifest: Manifest, lock: str | None, report: Re
         return None
     recorded = {tuple(line.split()[:2]) for line in text.splitlines() if line.strip()}
     recorded |= {(m, v.removesuffix("/go.mod")) for m, v in list(recorded)}
-    stale = [d for d in manifest.dependencies if (d.name, d.spec) not in recorded]
-    for dep in stale:
-        _out_of_date(dep, lock, "has no checksum", report)
+    stale = []
+    for dep in manifest.dependencies:
+        fetched = _go_fetched(manifest, dep)
+        if fetched is not None and fetched not in recorded:
+            stale.append(dep)
+            instead = (
+                "" if fetched == (dep.name, dep.spec) else f" (replaced by {' '.join(fetched)})"
+            )
+            _out_of_date(dep, lock, f"has no checksum{instead}", report)
     if not stale:
         report.checked(f"{lock} has checksums for every requirement of {manifest.path}")
     return None
+
+
+def _go_fetched(manifest: Manifest, dep: Dependency) -> tuple[str, str] | None:
+    """The module and version go.sum must have a sum of: the requirement, or what a `replace`
+    puts in its place; None when a local directory replaces it (nothing is fetched)."""
+    for key in ((dep.name, dep.spec), (dep.name, "")):
+        if key in manifest.replacements:
+            return manifest.replacements[key]
+    return (dep.name, dep.spec)
 
 
 def _check_cargo_lock(target: Path, manifest: Manifest, lock: str | None, report: Report) -> None:

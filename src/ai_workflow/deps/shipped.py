@@ -1,0 +1,184 @@
+"""The top-level modules and packages a Python project's distribution ships, from its manifest.
+
+A Python file at the project root, or under a top-level directory that is no package (`dev/`,
+`ci/`), belongs to the distribution only when the build ships it: setuptools' `py-modules` /
+`packages` (pyproject.toml, setup.cfg, literal `setup.py` arguments, `find:` with its
+`include`), flit's module (`[tool.flit.module]`, else the project name), hatch's wheel
+`packages` / `only-include` (else the project name), poetry's `packages` (else its name), and
+every module a `[project.scripts]` / `[tool.poetry.scripts]` entry point runs. Anything else
+there is the maintainer's tooling (pathspec's `prebuild.py`, its release-time generator of
+README-dist.rst). When the manifest leaves the answer to code or to a backend not read here
+(a `setup.py` with computed arguments, setuptools' automatic discovery, maturin), the answer
+is unknown (None) and every file counts as shipped.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from ai_workflow.nested import dig_table
+from ai_workflow.textfiles import read_text
+
+_SPLIT = re.compile(r"[\s,]+")
+
+
+def shipped_names(target: Path) -> frozenset[str] | None:
+    """Top-level import names the distribution ships; None when the manifest does not say."""
+    pyproject = _toml(target / "pyproject.toml", target)
+    try:
+        answers = [_backend_names(pyproject), _setup_cfg_names(target), _setup_py_names(target)]
+    except _Unknown:
+        return None
+    known = [a for a in answers if a is not None]
+    if not known:
+        return None
+    names = set().union(*known) | _entry_point_modules(pyproject)
+    return frozenset(n for n in names if n)
+
+
+class _Unknown(Exception):
+    """A manifest ships what is not read here (computed, or another backend's rules)."""
+
+
+def _toml(path: Path, root: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(read_text(path, root=root))
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return {}
+
+
+def _normal(name: object) -> str:
+    return re.sub(r"[-.]+", "_", name).lower() if isinstance(name, str) else ""
+
+
+def _top(entry: object) -> str:
+    """`pkg/sub`, `src/pkg`, `mod.py`, `pkg.sub` -> the top-level import name."""
+    if not isinstance(entry, str):
+        return ""
+    parts = [p for p in entry.strip("/").split("/") if p and p != "."]
+    if len(parts) > 1 and parts[0] in ("src", "lib", "python"):
+        parts = parts[1:]
+    first = parts[0] if parts else ""
+    return first.removesuffix(".py").split(".")[0]
+
+
+def _backend_names(data: dict[str, Any]) -> set[str] | None:
+    """What pyproject.toml's build backend ships (None: pyproject.toml builds nothing)."""
+    backend = str(dig_table(data, "build-system").get("build-backend", ""))
+    tool = dig_table(data, "tool")
+    name = _normal(dig_table(data, "project").get("name"))
+    if backend.startswith("flit"):
+        return {_normal(dig_table(tool, "flit", "module").get("name")) or name}
+    if backend.startswith("hatchling"):
+        wheel = dig_table(tool, "hatch", "build", "targets", "wheel")
+        listed = [*_list(wheel.get("packages")), *_list(wheel.get("only-include"))]
+        return {_top(p) for p in listed} if listed else {name}
+    if backend.startswith("poetry"):
+        poetry = dig_table(tool, "poetry")
+        packages = poetry.get("packages")
+        if isinstance(packages, list):
+            return {_top(p.get("include")) for p in packages if isinstance(p, dict)}
+        return {_normal(poetry.get("name")) or name}
+    if not backend or backend.startswith("setuptools"):
+        # None: setup.cfg or setup.py says, or automatic discovery does
+        return _setuptools_table(dig_table(tool, "setuptools"))
+    raise _Unknown(backend)
+
+
+def _setuptools_table(table: dict[str, Any]) -> set[str] | None:
+    modules = _list(table.get("py-modules"))
+    packages = table.get("packages")
+    if isinstance(packages, list):
+        return {_top(p) for p in [*modules, *packages]}
+    find = dig_table(table, "packages", "find")
+    if "find" in dig_table(table, "packages") and _list(find.get("include")):
+        return {_top(p) for p in [*modules, *_list(find.get("include"))]}
+    return {_top(m) for m in modules} if modules else None
+
+
+def _list(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _setup_cfg_names(target: Path) -> set[str] | None:
+    parser = configparser.RawConfigParser(strict=False, interpolation=None)
+    try:
+        parser.read_string(read_text(target / "setup.cfg", root=target))
+    except configparser.Error:
+        return None
+    if not parser.has_section("options"):
+        return None
+    options = parser["options"]
+    modules = _SPLIT.split(options.get("py_modules", "").strip())
+    packages = options.get("packages", "").strip()
+    names = {_top(m) for m in modules if m}
+    if packages.startswith("find"):
+        include = parser.get("options.packages.find", "include", fallback="")
+        if not include.strip():
+            return _found_packages(target, parser) | names
+        return names | {_top(p) for p in _SPLIT.split(include.strip()) if p}
+    names |= {_top(p) for p in _SPLIT.split(packages) if p}
+    return names or None
+
+
+def _found_packages(target: Path, parser: configparser.RawConfigParser) -> set[str]:
+    """`packages = find:` without `include`: every package under `where`."""
+    where = parser.get("options.packages.find", "where", fallback="").strip() or "."
+    base = target / where
+    return {p.parent.name for p in base.glob("*/__init__.py")}
+
+
+def _setup_py_names(target: Path) -> set[str] | None:
+    """Literal `py_modules=` / `packages=` of a `setup(...)` call; unknown when computed."""
+    text = read_text(target / "setup.py", root=target)
+    if not text:
+        return None
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError) as exc:
+        raise _Unknown("setup.py does not parse") from exc
+    names: set[str] | None = None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or _called(node.func) != "setup":
+            continue
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                raise _Unknown("setup(**options)")
+            if keyword.arg in ("py_modules", "packages"):
+                names = (names or set()) | _literal_names(keyword.value)
+    return names
+
+
+def _called(func: ast.expr) -> str:
+    """`setup` for `setup(...)` and `setuptools.setup(...)`."""
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+
+
+def _literal_names(value: ast.expr) -> set[str]:
+    try:
+        listed = ast.literal_eval(value)
+    except (ValueError, SyntaxError, TypeError) as exc:
+        raise _Unknown("computed setup() arguments") from exc
+    if not isinstance(listed, list | tuple):
+        raise _Unknown("computed setup() arguments")
+    return {_top(v) for v in listed}
+
+
+def _entry_point_modules(data: dict[str, Any]) -> set[str]:
+    """Modules a console or GUI script entry point runs (`mod:main`)."""
+    tables = [
+        dig_table(data, "project", "scripts"),
+        dig_table(data, "project", "gui-scripts"),
+        dig_table(data, "tool", "poetry", "scripts"),
+    ]
+    return {
+        _top(ref.split(":")[0])
+        for table in tables
+        for ref in table.values()
+        if isinstance(ref, str)
+    }

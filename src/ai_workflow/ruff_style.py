@@ -1,0 +1,148 @@
+"""ruff's style rules in a project that never asked for a Python linter are info.
+
+ruff's classic default set (E4, E7, E9, F) mixes two kinds of rule. Some find code that does not
+do what it says: undefined names, a `.format` call that drops an argument (F523), a duplicate
+dictionary key, an unused import or variable, `raise NotImplemented`. Others ask for a spelling
+that behaves the same (their ruff documentation gives PEP 8 or readability as the reason):
+an f-string without placeholders (F541), several imports on one line (E401), an import below
+code (E402), compound statements (E701-E703), `== None` / `== True` (E711, E712), `not x in y`
+(E713, E714), `type(x) == T` (E721), a lambda assigned to a name (E731), a name like `l`
+(E741-E743), a star import (F403). A maintainer who runs ruff or flake8 has chosen those
+habits; in a project that runs neither, they are true and not acted on (pathspec 0.12.1's five
+f-strings without placeholders among f-strings of the same shape). So there `STYLE_RULES` are
+info (their reason in `extra.not_configured`); every other rule keeps its level.
+
+A project asks for them when a ruff configuration applies to the file (it runs ruff's
+defaults, which hold these rules), it has ruff itself (installed in the project or pinned), a
+tooling file (CI, hooks, make, tox, nox, pyproject.toml, setup.cfg, a requirements file) names
+ruff, flake8, pyflakes or pycodestyle, or a flake8 configuration (`.flake8`, `setup.cfg`,
+`tox.ini`) selects the code; `rules.select` naming the code raises it again.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ai_workflow.automation import is_automation_file
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.ruff_scope import RuffScopes
+from ai_workflow.rules.policy import rule_matches
+from ai_workflow.textfiles import read_text
+
+STYLE_RULES = frozenset(
+    {"E401", "E402", "E701", "E702", "E703", "E711", "E712", "E713", "E714", "E721", "E731"}
+    | {"E741", "E742", "E743", "F403", "F541"}
+)
+NAMES_LINTER = re.compile(r"\b(?:ruff|flake8|pyflakes|pycodestyle)\b", re.IGNORECASE)
+FLAKE8_SECTION = re.compile(r"^\[flake8[^\]\n]*\]", re.MULTILINE)
+FLAKE8_FILES = (".flake8", "setup.cfg", "tox.ini")
+FLAKE8_DEFAULT_SELECT = ("E", "F", "W", "C90")
+NOT_ASKED = "no ruff or flake8 configured by this project: a style rule, shown as info"
+_REQUIREMENTS = re.compile(r"(?:^|/)(?:requirements[^/]*\.(?:txt|in)|requirements/[^/]+\.txt)$")
+
+
+@dataclass(frozen=True)
+class Flake8Selection:
+    """The codes a flake8 configuration reports (its `select`/`ignore`, flake8's defaults)."""
+
+    source: str
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+
+    def selects(self, code: str) -> bool:
+        """flake8's decision: the longest matching prefix of `select` and `ignore` wins."""
+        chosen = max((len(s) for s in self.select if code.startswith(s)), default=0)
+        dropped = max((len(s) for s in self.ignore if code.startswith(s)), default=0)
+        return chosen > dropped
+
+
+def flake8_selection(target_text: dict[str, str]) -> Flake8Selection | None:
+    """The first flake8 configuration among `target_text` (file name -> text)."""
+    for name in FLAKE8_FILES:
+        text = target_text.get(name)
+        if not text:
+            continue
+        parser = configparser.RawConfigParser(strict=False, interpolation=None)
+        try:
+            parser.read_string(text)
+        except configparser.Error:
+            continue
+        if not parser.has_section("flake8"):
+            continue
+        section = parser["flake8"]
+        select = _codes(section.get("select")) or FLAKE8_DEFAULT_SELECT
+        select += _codes(section.get("extend-select"))
+        ignore = _codes(section.get("ignore")) + _codes(section.get("extend-ignore"))
+        return Flake8Selection(name, select, ignore)
+    return None
+
+
+def _codes(value: str | None) -> tuple[str, ...]:
+    return tuple(c for c in re.split(r"[\s,]+", (value or "").split("#")[0]) if c)
+
+
+def linter_named_by(target_text: dict[str, str]) -> str | None:
+    """A tooling file (of `target_text`, path -> text) that names a Python linter."""
+    for rel in sorted(target_text):
+        text = FLAKE8_SECTION.sub("", target_text[rel])  # its configuration decides
+        if _tooling(rel) and NAMES_LINTER.search(text):
+            return rel
+    return None
+
+
+def _tooling(rel: str) -> bool:
+    return is_automation_file(rel) or _REQUIREMENTS.search(rel) is not None
+
+
+@dataclass(frozen=True)
+class StyleScope:
+    """Whether the project asked for ruff's style rules (see the module docstring)."""
+
+    asked_by: str | None  # the file or tool by which it asks for every rule
+    flake8: Flake8Selection | None
+    selected: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls, target_text: dict[str, str], *, own_ruff: bool, selected: Sequence[str] = ()
+    ) -> StyleScope:
+        asked_by = "the project's own ruff" if own_ruff else linter_named_by(target_text)
+        return cls(asked_by, flake8_selection(target_text), tuple(selected))
+
+    def grade(self, findings: Iterable[Finding], scopes: RuffScopes) -> tuple[list[Finding], int]:
+        """The findings with the style rules the project did not ask for at info, and how
+        many were lowered."""
+        graded, lowered = [], 0
+        for finding in findings:
+            if self._asked(finding, scopes):
+                graded.append(finding)
+                continue
+            lowered += 1
+            extra = {**finding.extra, "not_configured": NOT_ASKED}
+            graded.append(replace(finding, severity=Severity.INFO, extra=extra))
+        return graded, lowered
+
+    def _asked(self, finding: Finding, scopes: RuffScopes) -> bool:
+        code = finding.rule.removeprefix("ruff/")
+        if code not in STYLE_RULES or finding.severity is not Severity.WARNING:
+            return True
+        if self.asked_by is not None or rule_matches(finding.rule, self.selected):
+            return True
+        if finding.path is None or scopes.for_file(finding.path).config is not None:
+            return True
+        return self.flake8 is not None and self.flake8.selects(code)
+
+    def describe(self, lowered: int) -> str:
+        """What the grading did, for the step's `checked` line."""
+        return f"{lowered} finding(s) of style rules at info ({NOT_ASKED.split(':')[0]})"
+
+
+def read_tooling(target: Path, files: Iterable[str]) -> dict[str, str]:
+    """path -> text of the files `StyleScope.of` reads: tooling files and root flake8
+    configurations (regular files of the target only)."""
+    wanted = [rel for rel in files if _tooling(rel) or rel in FLAKE8_FILES]
+    return {rel: read_text(target / rel, root=target) for rel in wanted}
