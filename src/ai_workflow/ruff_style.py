@@ -15,13 +15,13 @@ info (their reason in `extra.not_configured`); every other rule keeps its level.
 A project asks for them when a ruff configuration applies to the file (it runs ruff's
 defaults, which hold these rules), it has ruff itself (installed in the project or pinned), a
 tooling file (CI, hooks, make, tox, nox, pyproject.toml, setup.cfg, a requirements file) names
-ruff, flake8, pyflakes or pycodestyle, or a flake8 configuration (`.flake8`, `setup.cfg`,
-`tox.ini`) selects the code; `rules.select` naming the code raises it again.
+ruff, flake8, pyflakes or pycodestyle, or ruff ran under the project's flake8 configuration
+(`ai_workflow.flake8_config`: what it reports is what flake8 selects, and what it ignores ruff
+did not report); `rules.select` naming the code raises it again.
 """
 
 from __future__ import annotations
 
-import configparser
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ai_workflow.automation import is_automation_file
 from ai_workflow.findings import Finding, Severity
+from ai_workflow.flake8_config import FLAKE8_FILES
 from ai_workflow.ruff_scope import RuffScopes
 from ai_workflow.rules.policy import rule_matches
 from ai_workflow.textfiles import read_text
@@ -39,50 +40,8 @@ STYLE_RULES = frozenset(
 )
 NAMES_LINTER = re.compile(r"\b(?:ruff|flake8|pyflakes|pycodestyle)\b", re.IGNORECASE)
 FLAKE8_SECTION = re.compile(r"^\[flake8[^\]\n]*\]", re.MULTILINE)
-FLAKE8_FILES = (".flake8", "setup.cfg", "tox.ini")
-FLAKE8_DEFAULT_SELECT = ("E", "F", "W", "C90")
 NOT_ASKED = "no ruff or flake8 configured by this project: a style rule, shown as info"
 _REQUIREMENTS = re.compile(r"(?:^|/)(?:requirements[^/]*\.(?:txt|in)|requirements/[^/]+\.txt)$")
-
-
-@dataclass(frozen=True)
-class Flake8Selection:
-    """The codes a flake8 configuration reports (its `select`/`ignore`, flake8's defaults)."""
-
-    source: str
-    select: tuple[str, ...]
-    ignore: tuple[str, ...]
-
-    def selects(self, code: str) -> bool:
-        """flake8's decision: the longest matching prefix of `select` and `ignore` wins."""
-        chosen = max((len(s) for s in self.select if code.startswith(s)), default=0)
-        dropped = max((len(s) for s in self.ignore if code.startswith(s)), default=0)
-        return chosen > dropped
-
-
-def flake8_selection(target_text: dict[str, str]) -> Flake8Selection | None:
-    """The first flake8 configuration among `target_text` (file name -> text)."""
-    for name in FLAKE8_FILES:
-        text = target_text.get(name)
-        if not text:
-            continue
-        parser = configparser.RawConfigParser(strict=False, interpolation=None)
-        try:
-            parser.read_string(text)
-        except configparser.Error:
-            continue
-        if not parser.has_section("flake8"):
-            continue
-        section = parser["flake8"]
-        select = _codes(section.get("select")) or FLAKE8_DEFAULT_SELECT
-        select += _codes(section.get("extend-select"))
-        ignore = _codes(section.get("ignore")) + _codes(section.get("extend-ignore"))
-        return Flake8Selection(name, select, ignore)
-    return None
-
-
-def _codes(value: str | None) -> tuple[str, ...]:
-    return tuple(c for c in re.split(r"[\s,]+", (value or "").split("#")[0]) if c)
 
 
 def linter_named_by(target_text: dict[str, str]) -> str | None:
@@ -103,15 +62,23 @@ class StyleScope:
     """Whether the project asked for ruff's style rules (see the module docstring)."""
 
     asked_by: str | None  # the file or tool by which it asks for every rule
-    flake8: Flake8Selection | None
     selected: tuple[str, ...] = ()
 
     @classmethod
     def of(
-        cls, target_text: dict[str, str], *, own_ruff: bool, selected: Sequence[str] = ()
+        cls,
+        target_text: dict[str, str],
+        *,
+        own_ruff: bool,
+        flake8_source: str | None = None,
+        selected: Sequence[str] = (),
     ) -> StyleScope:
-        asked_by = "the project's own ruff" if own_ruff else linter_named_by(target_text)
-        return cls(asked_by, flake8_selection(target_text), tuple(selected))
+        """`flake8_source`: the flake8 configuration ruff ran under, if any."""
+        if own_ruff:
+            asked_by: str | None = "the project's own ruff"
+        else:
+            asked_by = flake8_source or linter_named_by(target_text)
+        return cls(asked_by, tuple(selected))
 
     def grade(self, findings: Iterable[Finding], scopes: RuffScopes) -> tuple[list[Finding], int]:
         """The findings with the style rules the project did not ask for at info, and how
@@ -132,9 +99,7 @@ class StyleScope:
             return True
         if self.asked_by is not None or rule_matches(finding.rule, self.selected):
             return True
-        if finding.path is None or scopes.for_file(finding.path).config is not None:
-            return True
-        return self.flake8 is not None and self.flake8.selects(code)
+        return finding.path is None or scopes.for_file(finding.path).config is not None
 
     def describe(self, lowered: int) -> str:
         """What the grading did, for the step's `checked` line."""

@@ -1185,12 +1185,16 @@ def test_style_rule_stays_a_warning_where_the_project_runs_a_linter(
     assert _find(outcome, "ruff/F541", "pkg/mod.py").severity is Severity.WARNING
 
 
-def test_flake8_configuration_that_ignores_the_style_rule_leaves_it_at_info(
-    tmp_path: Path,
-) -> None:
+def test_flake8_configuration_that_ignores_the_style_rule_is_followed(tmp_path: Path) -> None:
+    """ruff runs under the project's flake8 choice: what it ignores is not reported at all,
+    what it keeps is asked for (a warning)."""
     files = {**STYLE_DEFECTS, "tox.ini": "[flake8]\nextend-ignore = F541, E501\n"}
     outcome = _run(make_repo(tmp_path / "proj", files))
-    assert _find(outcome, "ruff/F541", "pkg/mod.py").severity is Severity.INFO
+    assert not [f for f in outcome.findings if f.rule == "ruff/F541"]
+    assert _find(outcome, "ruff/F821", "pkg/mod.py").severity is Severity.ERROR
+    kept = {**STYLE_DEFECTS, "tox.ini": "[flake8]\nextend-ignore = E501\n"}
+    outcome = _run(make_repo(tmp_path / "kept", kept))
+    assert _find(outcome, "ruff/F541", "pkg/mod.py").severity is Severity.WARNING
 
 
 def test_rules_select_raises_an_unasked_style_rule(tmp_path: Path) -> None:

@@ -478,7 +478,10 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     kept, left_out = _chosen_rules(findings, scopes, own_ruff=own)
     kept = reexports_as_info(kept, ctx.target)
     style = StyleScope.of(
-        read_tooling(ctx.target, files), own_ruff=own, selected=ctx.config.rules.select
+        read_tooling(ctx.target, files),
+        own_ruff=own,
+        flake8_source=flake8.source if flake8 else None,
+        selected=ctx.config.rules.select,
     )
     kept, lowered = style.grade(kept, scopes)
     checked = f"{tool.describe()}: {len(python_files)} Python files; rules: {scopes.describe()}"
