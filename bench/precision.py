@@ -104,7 +104,8 @@ def checkout(project: LabelFile, repos: Path, work: Path) -> Path:
     A label file names either a git bundle (`bundle`, `branch`, `commit`) or a `fetch` command
     that unpacks a released source archive from a package registry into the current directory;
     the latter becomes a one-commit repository with a fixed author and date, so its commit id
-    is the same on every machine (checked against `commit`).
+    is the same on every machine (checked against `commit`). An `origin` header adds that
+    remote, as a clone has it (checks such as npm's template-oss compare it with the manifest).
     """
     name = project.path.stem
     target = work / name
@@ -155,6 +156,8 @@ def _fetch(project: LabelFile, target: Path) -> None:
             f"[{target.name}] the fetched source is not the labelled one: commit {head.strip()}, "
             f"labels are for {project.header['commit']}"
         )
+    if "origin" in project.header:
+        subprocess.run([*git, "remote", "add", "origin", project.header["origin"]], check=True)
 
 
 def run_workflow(target: Path) -> dict[str, Any]:
