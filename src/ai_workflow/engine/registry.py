@@ -11,6 +11,7 @@ from ai_workflow.config import CustomStepConfig, WorkflowConfig
 from ai_workflow.engine.graph import StepGraph
 from ai_workflow.engine.step import FunctionStep, Step, StepContext, StepOutcome, StepSpec
 from ai_workflow.errors import ConfigError, UsageError
+from ai_workflow.quoting import relative_to_target
 
 PROPOSING_STEP = "test_generation"  # writes AI-proposed tests on --apply-proposals
 
@@ -27,7 +28,8 @@ class CommandStep:
         outcome = StepOutcome(checked=[f"ran `{self.command}`"])
         outcome.data["exit_code"] = result.returncode
         if result.returncode != 0:
-            tail = (result.stderr or result.stdout).strip().splitlines()[-5:]
+            output = relative_to_target(result.stderr or result.stdout, ctx.target)
+            tail = output.strip().splitlines()[-5:]
             outcome.tool_error = f"`{self.command}` exited with status {result.returncode}"
             outcome.add(
                 "custom/exit-status",

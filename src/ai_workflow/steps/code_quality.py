@@ -96,6 +96,7 @@ from ai_workflow.lint_crash import crash_line
 from ai_workflow.pinned_tools import pinned_tool
 from ai_workflow.project_files import project_files, unsafe_entries
 from ai_workflow.pysource import PySyntaxError, parse_python
+from ai_workflow.quoting import quote_output, relative_to_target
 from ai_workflow.ruff_pin import ruff_pin
 from ai_workflow.ruff_reexports import reexports_as_info
 from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, RuleScope, configures_ruff
@@ -296,8 +297,9 @@ def _relpath(target: Path, filename: str) -> str:
         return path.as_posix()
 
 
-def _tool_failure(name: str, tool: Tool, detail: str) -> LintReport:
-    message = f"{tool.describe()} failed: {detail.strip()[:500] or 'no output'}"
+def _tool_failure(target: Path, name: str, tool: Tool, detail: str) -> LintReport:
+    tool_named = relative_to_target(tool.describe(), target)  # a project's own ruff: its path
+    message = f"{tool_named} failed: {quote_output(detail, target, 500) or 'no output'}"
     finding = Finding(f"{name}/tool-failed", Severity.ERROR, message)
     return LintReport(name, tool, [finding], checked=f"{tool.describe()}: failed")
 
@@ -338,7 +340,7 @@ def run_lint_command(ctx: StepContext, files: list[str]) -> LintReport:
         if result.timed_out
         else f"failed with exit status {result.returncode}"
     )
-    tail = _output_tail(result)
+    tail = _output_tail(result, ctx.target)
     message = f"lint command `{command}` {status}" + (f":\n{tail}" if tail else " (no output)")
     finding = Finding(
         "lint/command-failed",
@@ -396,9 +398,10 @@ def _lint_command_unavailable(command: str, result: CommandResult, missing: str)
     return LintReport("lint_command", findings=[finding], skipped=reason)
 
 
-def _output_tail(result: CommandResult) -> str:
+def _output_tail(result: CommandResult, target: Path) -> str:
     """The last lines of a command's output (stdout, then stderr)."""
-    lines = (result.stdout + "\n" + result.stderr).strip("\n").splitlines()
+    output = relative_to_target(result.stdout + "\n" + result.stderr, target)
+    lines = output.strip("\n").splitlines()
     return "\n".join(line.rstrip() for line in lines[-LINT_OUTPUT_TAIL_LINES:])
 
 
@@ -439,7 +442,7 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     flake8, flake8_notes = _flake8_rules(ctx, files)
     listed, args, flake8 = _list_files(ctx, args, flake8, flake8_notes)
     if listed.timed_out or listed.returncode != 0:
-        return _tool_failure("ruff", tool, _failure_detail(listed, ctx))
+        return _tool_failure(ctx.target, "ruff", tool, _failure_detail(listed, ctx))
     # Only regular files inside the target (ruff would wait forever on a FIFO named x.py), and
     # only Python (a `.py` file whose shebang or mode line names another language is not).
     shown = {_relpath(ctx.target, line) for line in listed.stdout.splitlines() if line}
@@ -461,13 +464,13 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
         command = [*args, "--force-exclude", "--", *batch]
         result = ctx.run_command(command, timeout=tool_timeout(ctx))
         if result.timed_out or result.returncode != 0:
-            return _tool_failure("ruff", tool, _failure_detail(result, ctx))
+            return _tool_failure(ctx.target, "ruff", tool, _failure_detail(result, ctx))
         try:
             found = first_syntax_errors(
                 ruff_findings(json.loads(result.stdout or "[]"), ctx.target)
             )
         except (ValueError, TypeError, KeyError) as exc:
-            return _tool_failure("ruff", tool, f"unreadable JSON output ({exc})")
+            return _tool_failure(ctx.target, "ruff", tool, f"unreadable JSON output ({exc})")
         findings += _store_per_file(cache, batch, found)
     cache.save()
     findings.sort(key=_finding_order)
@@ -722,14 +725,14 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
             [str(tool.path), *norc, "-f", "json1", "--", *batch], timeout=tool_timeout(ctx)
         )
         if result.timed_out or result.returncode not in (0, 1):
-            return _tool_failure("shellcheck", tool, _failure_detail(result, ctx))
+            return _tool_failure(ctx.target, "shellcheck", tool, _failure_detail(result, ctx))
         try:
             found = first_syntax_errors(
                 shellcheck_findings(json.loads(result.stdout or "{}"), ctx.target),
                 lambda f: f.severity is Severity.ERROR,  # only SC1xxx parse errors are errors
             )
         except (ValueError, TypeError, KeyError) as exc:
-            return _tool_failure("shellcheck", tool, f"unreadable JSON output ({exc})")
+            return _tool_failure(ctx.target, "shellcheck", tool, f"unreadable JSON output ({exc})")
         findings += _store_per_file(cache, batch, found)
     cache.save()
     findings.sort(key=_finding_order)
@@ -917,11 +920,11 @@ def run_eslint(ctx: StepContext, files: list[str]) -> LintReport:
         if result.returncode == ESLINT_CRASH_EXIT and not result.timed_out:
             return _eslint_crash(ctx, tool, result)
         if result.timed_out or result.returncode not in (0, 1):
-            return _tool_failure("eslint", tool, _failure_detail(result, ctx))
+            return _tool_failure(ctx.target, "eslint", tool, _failure_detail(result, ctx))
         try:
             found = eslint_findings(json.loads(result.stdout or "[]"), ctx.target)
         except (ValueError, TypeError, KeyError) as exc:
-            return _tool_failure("eslint", tool, f"unreadable JSON output ({exc})")
+            return _tool_failure(ctx.target, "eslint", tool, f"unreadable JSON output ({exc})")
         for finding in found:  # a file two scripts lint is reported once
             findings.setdefault(
                 (finding.path, finding.line, finding.rule, finding.message), finding
@@ -947,9 +950,10 @@ def _eslint_crash(ctx: StepContext, tool: Tool, result: CommandResult) -> LintRe
     node = ctx.run_command(["node", "--version"], timeout=10)
     node_version = node.stdout.strip() if node.returncode == 0 else ""
     under = f"Node {node_version}" if node_version else "Node (version unknown)"
-    error = crash_line(result.stderr or result.stdout) or "no output"
+    error = crash_line(result.stderr or result.stdout, ctx.target) or "no output"
     message = (
-        f"{tool.describe()} crashed under {under} (exit {result.returncode}): {error}; "
+        f"{relative_to_target(tool.describe(), ctx.target)} crashed under {under} "
+        f"(exit {result.returncode}): {error}; "
         "the JavaScript files were not linted (the tool's installation or this Node version "
         "failed, not the code)"
     )

@@ -50,6 +50,7 @@ from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.markdown_docs import is_markdown_path
 from ai_workflow.project_files import project_files
+from ai_workflow.quoting import relative_to_target
 from ai_workflow.textfiles import read_text, read_toml, read_utf8, readable_file, why_unreadable
 from ai_workflow.tools import Tool, resolve_tool
 
@@ -575,7 +576,7 @@ def _run_batch(
         except (ValueError, TypeError, KeyError) as exc:
             outcome.tool_error = f"rumdl: unreadable JSON output ({exc})"
             return None
-    reason = _reason(result.stderr)
+    reason = _reason(relative_to_target(result.stderr, ctx.target))
     if "config" in reason.lower():
         outcome.tool_error = f"rumdl rejected the configuration: {reason}"
     elif len(batch) == 1:

@@ -30,6 +30,7 @@ from ai_workflow.ai.redact import redact
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.project_files import project_files
+from ai_workflow.quoting import relative_to_target
 from ai_workflow.techstack import TechStack, detect_stack
 from ai_workflow.testcmd.as_root import ROOT_NOTE, root_caused, running_as_root
 from ai_workflow.testcmd.ci_packages import ci_installed_packages, ci_provider, missing_packages
@@ -267,13 +268,13 @@ def _interpret(
     if unavailable is not None:
         _not_run(outcome, unavailable)
         return None
-    problem = _cannot_run(plan, result)
+    problem = _cannot_run(plan, result, ctx.target)
     if problem:
         outcome.tool_error = problem
         outcome.summary = "tests could not run"
         return None
     if report is None:
-        _by_exit_status(outcome, plan, result)
+        _by_exit_status(outcome, plan, result, ctx.target)
         return None
     outcome.checked.append(f"parsed {report.source}")
     _report(ctx, outcome, plan, stack, result, report)
@@ -308,9 +309,10 @@ def _unavailable(
             "install it in the project's environment, or set tech_stack.python to the "
             "interpreter that has it",
         )
+    quoted = _quoted(result, ctx.target)  # what a message may quote; node paths stay absolute
     if framework in JS_FRAMEWORKS:
-        return missing_node_packages(ctx.target, output) or _program_missing(ctx, plan, output)
-    return download_failure(framework, output) or _program_missing(ctx, plan, output)
+        return missing_node_packages(ctx.target, output) or _program_missing(ctx, plan, quoted)
+    return download_failure(framework, quoted) or _program_missing(ctx, plan, quoted)
 
 
 def _program_missing(ctx: StepContext, plan: Plan, output: str) -> Unavailable | None:
@@ -332,8 +334,8 @@ def _not_run(outcome: StepOutcome, unavailable: Unavailable) -> None:
     outcome.summary = f"tests could not run: {unavailable.reason}"
 
 
-def _cannot_run(plan: Plan, result: CommandResult) -> str | None:
-    output = strip_ansi(result.stderr + result.stdout)
+def _cannot_run(plan: Plan, result: CommandResult, target: Path) -> str | None:
+    output = _quoted(result, target)
     if result.returncode == 127 and (not isinstance(plan.command, str) or "not found" in output):
         return f"cannot run `{plan.display}`: {_tail(output, 3) or 'command not found'}"
     if plan.framework == "pytest" and result.returncode in (3, 4):
@@ -362,7 +364,8 @@ def _report(
     for failure in failures:
         rule = "tests/failed" if failure.kind == "failed" else "tests/error"
         # a blank first line: the report says nothing more than the test's name (TAP)
-        first = failure.message.split("\n", 1)[0].strip()
+        quoted = relative_to_target(failure.message, ctx.target)
+        first = quoted.split("\n", 1)[0].strip()
         why = ROOT_NOTE if root_caused(ctx.target, failure, as_root=as_root) else doubt
         outcome.add(
             rule,
@@ -371,7 +374,7 @@ def _report(
             failure.path,
             failure.line,
             test=failure.name,
-            details=failure.message[:MESSAGE_DETAIL_CHARS],
+            details=quoted[:MESSAGE_DETAIL_CHARS],
         )
     if missing is not None:
         _not_run(outcome, missing)
@@ -397,7 +400,7 @@ def _failed_after_tests(
 ) -> None:
     """The command failed though no test did: an error, unless what failed is a program this
     machine lacks (a warning that names it)."""
-    output = strip_ansi(result.stderr + result.stdout)
+    output = _quoted(result, ctx.target)
     head = f"`{plan.display}` exited with {result.returncode} although no test failed"
     lacking = _program_missing(ctx, plan, output)
     if lacking is not None:
@@ -540,7 +543,7 @@ def _single_place(items: list[tuple[FailedTest, MachineCause]]) -> tuple[str | N
     return None, None
 
 
-def _by_exit_status(outcome: StepOutcome, plan: Plan, result: CommandResult) -> None:
+def _by_exit_status(outcome: StepOutcome, plan: Plan, result: CommandResult, target: Path) -> None:
     outcome.checked.append("no machine-readable report: judged by the exit status")
     if result.returncode == 0:
         outcome.summary = f"`{plan.display}` passed (exit 0) in {result.duration_s:.1f}s"
@@ -552,8 +555,7 @@ def _by_exit_status(outcome: StepOutcome, plan: Plan, result: CommandResult) -> 
     outcome.add(
         "tests/command-failed",
         "error",
-        f"`{plan.display}` exited with {result.returncode}: "
-        f"{_excerpt(strip_ansi(result.stderr + result.stdout), 5)}",
+        f"`{plan.display}` exited with {result.returncode}: {_excerpt(_quoted(result, target), 5)}",
     )
     outcome.summary = f"tests failed (exit {result.returncode})"
 
@@ -563,6 +565,11 @@ ERROR_LINE = re.compile(
     r"|FAIL(?:ED)?\b|E\s{2,}|Traceback\b)",
     re.MULTILINE,
 )
+
+
+def _quoted(result: CommandResult, target: Path) -> str:
+    """The command's output as a message quotes it: no terminal escapes, target-relative."""
+    return relative_to_target(strip_ansi(result.stderr + result.stdout), target)
 
 
 def _excerpt(output: str, lines: int) -> str:
