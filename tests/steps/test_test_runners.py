@@ -223,6 +223,32 @@ def test_tests_without_a_runner_are_a_warning(tmp_path: Path) -> None:
     assert shown(nothing) == [] and nothing.status() == StepStatus.PASSED
 
 
+TRAVIS_SCRIPT = (
+    "language: sh\ninstall:\n  - ./tests/start-server.sh &\n"
+    "script:\n  - tests/app-test.sh\n  - grep -c . app.sh\n"
+)
+
+
+def test_a_test_script_the_travis_ci_script_phase_runs_is_the_runner(tmp_path: Path) -> None:
+    """A script under no conventional name (git-ftp's tests/git-ftp-test.sh) that the CI's
+    test phase runs is the project's runner: it is run, and no `tests/no-runner`."""
+    files = {
+        "app.sh": "#!/bin/sh\necho app\n",
+        "tests/app-test.sh": "#!/bin/sh\necho 1..1\necho 'ok 1 - app runs'\n",
+        "tests/start-server.sh": "#!/bin/sh\nexit 0\n",
+    }
+    root = make_repo(tmp_path / "ci", {**files, ".travis.yml": TRAVIS_SCRIPT})
+    executable(root, "tests/app-test.sh", "tests/start-server.sh")
+    outcome = run_step(root)
+    assert outcome.data["command"] == "tests/app-test.sh"
+    assert counts(outcome) == (1, 0, 0)
+    assert shown(outcome) == []
+    # the same project without its CI file: nothing says how to run the script
+    bare = make_repo(tmp_path / "bare", files)
+    executable(bare, "tests/app-test.sh", "tests/start-server.sh")
+    assert shown(run_step(bare)) == [("warning", "tests/no-runner", None, None)]
+
+
 def test_terminal_escapes_never_reach_a_message(tmp_path: Path) -> None:
     printer = (
         "printf '\\033[1m\\033[31mFAIL\\033[0m check \\033]8;;http://x\\033\\\\link\\033]8;;"

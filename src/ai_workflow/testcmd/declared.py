@@ -1,9 +1,10 @@
 """The test commands a project declares, and which of them to run.
 
 Sources, read without running anything: the CI (`.github/workflows/*.yml` steps' `run`,
-`.gitlab-ci.yml` jobs' `script`), package.json `scripts.test`, the Makefile's `test`/`check`
-targets, the justfile's and Taskfile's `test`, test scripts (`run_tests.sh`, `test.sh`,
-`tests/run_all_tests.sh`, or one a tests README names) and tox/nox.
+`.gitlab-ci.yml` jobs' `script`, `.travis.yml`'s `script` phase), package.json
+`scripts.test`, the Makefile's `test`/`check` targets, the justfile's and Taskfile's `test`,
+test scripts (`run_tests.sh`, `test.sh`, `tests/run_all_tests.sh`, or one a tests README names)
+and tox/nox.
 
 `declared_tests` chooses, in this order: the one test runner every CI step that runs tests
 agrees on (its paths; the project's own copy of the runner, like `bin/bats` or `./gradlew`,
@@ -228,6 +229,7 @@ def parse_taskfile(data: Any) -> dict[str, str]:
 
 
 GITLAB_CI = ".gitlab-ci.yml"
+TRAVIS_CI = ".travis.yml"
 
 
 def ci_files(files: Iterable[str]) -> list[str]:
@@ -242,10 +244,13 @@ def _is_workflow(path: PurePosixPath) -> bool:
 
 
 def ci_scripts(sources: ProjectSources) -> Iterator[tuple[str, str]]:
-    """(where, shell script) of every CI step: GitHub Actions `run`, GitLab CI `script`."""
+    """(where, shell script) of every CI step: GitHub Actions `run`, GitLab CI `script`,
+    Travis CI `script`."""
     for rel in ci_files(sources.files):
         data = sources.yaml(rel)
         yield from _gitlab_jobs(data) if rel == GITLAB_CI else _github_steps(rel, data)
+    if TRAVIS_CI in sources.file_set:
+        yield from _travis_jobs(sources.yaml(TRAVIS_CI))
 
 
 def _github_steps(rel: str, data: Any) -> Iterator[tuple[str, str]]:
@@ -279,6 +284,24 @@ def _gitlab_jobs(data: Any) -> Iterator[tuple[str, str]]:
         text = "\n".join(line for line in lines if isinstance(line, str))
         if text:
             yield f".gitlab-ci.yml (job {name})", text
+
+
+def _travis_jobs(data: Any) -> Iterator[tuple[str, str]]:
+    """The `script` phase (Travis CI's test phase; install and set-up phases run no tests)
+    at the top and in each `jobs.include` / `matrix.include` entry."""
+    entries: list[tuple[str, Any]] = [("build", data)]
+    for section in ("jobs", "matrix"):
+        node = data.get(section) if isinstance(data, dict) else None
+        include = node.get("include") if isinstance(node, dict) else None
+        for index, item in enumerate(include if isinstance(include, list) else []):
+            name = item.get("name") if isinstance(item, dict) else None
+            entries.append((str(name or f"{section}.{index}"), item))
+    for name, node in entries:
+        script = node.get("script") if isinstance(node, dict) else None
+        lines = script if isinstance(script, list) else [script]
+        text = "\n".join(line for line in lines if isinstance(line, str))
+        if text:
+            yield f"{TRAVIS_CI} (job {name})", text
 
 
 # --------------------------------------------------------------------------- choosing
