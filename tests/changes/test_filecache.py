@@ -25,6 +25,7 @@ from ai_workflow.config import Config
 from ai_workflow.engine.step import RunMemo, StepContext
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.steps import code_quality, markdown_lint
+from tests.file_edits import edit_file
 from tests.helpers import commit_all, make_repo, step_context
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is required")
@@ -216,13 +217,8 @@ def _apply(root: Path, edit: tuple[str, str, list[str]]) -> None:
     if kind in ("markdown", "python", "shell"):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
-    elif kind == "rename" and target.exists():
-        renamed = target.with_name("renamed_" + target.name)
-        target.rename(renamed)
-    elif kind == "delete" and target.exists():
-        target.unlink()
-    elif kind == "commit":
-        commit_all(root, "edit")
+    elif kind in ("rename", "delete", "commit"):
+        edit_file(root, kind, path)
     elif kind == "config":
         config = root / ".markdownlint.json"
         if config.exists():

@@ -11,7 +11,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ai_workflow.changes.filecache import code_id, explain_stores
@@ -20,11 +20,11 @@ from ai_workflow.config import Config
 from ai_workflow.deps import lockfiles
 from ai_workflow.engine.step import RunMemo, StepOutcome
 from ai_workflow.steps import dependencies
+from tests.file_edits import FULL, REUSE_PROPERTY, assert_reuse_equals_full, edit_file
 from tests.helpers import commit_all, make_repo, step_context
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is required")
 
-FULL = Config.model_validate({"run": {"step_cache": False}})
 PYPROJECT = textwrap.dedent(
     """\
     [project]
@@ -138,7 +138,7 @@ PATHS = ["src/demo/__init__.py", "src/demo/util.py", "src/demo/new.py", "tests/t
 
 edits = st.one_of(
     st.tuples(
-        st.just("python"),
+        st.just("write"),
         st.sampled_from(PATHS),
         st.lists(st.sampled_from(LINES), min_size=1, max_size=3),
     ),
@@ -152,43 +152,21 @@ edits = st.one_of(
 
 def _apply(root: Path, edit: tuple[str, str, list[str]]) -> None:
     kind, path, lines = edit
-    target = root / path
-    if kind == "python":
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_symlink():
-            target.unlink()
-        target.write_text("".join(lines), encoding="utf-8")
-    elif kind == "delete" and os.path.lexists(target):  # a dangling link too
-        target.unlink()
-    elif kind == "rename" and os.path.lexists(target):
-        target.rename(target.with_name("renamed_" + target.name))
-    elif kind == "link" and not os.path.lexists(target) and path != "src/demo/util.py":
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.symlink(os.path.relpath(root / "src/demo/util.py", target.parent), target)
-        commit_all(root, "link")  # tracked: its id is the link's own
-    elif kind == "commit":
-        commit_all(root, "edit")
-    elif kind == "declare":
+    if kind == "declare":
         manifest = root / "pyproject.toml"
         text = manifest.read_text(encoding="utf-8")
         manifest.write_text(text.replace('"leftpad>=1"', f'"leftpad>=1", "{path}>=1"', 1))
+    else:
+        edit_file(root, kind, path, "".join(lines), link_to="src/demo/util.py")
 
 
-@settings(
-    max_examples=15,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@REUSE_PROPERTY
 @given(st.lists(edits, min_size=1, max_size=5))
 def test_incremental_findings_equal_a_full_run(
     tmp_path_factory: pytest.TempPathFactory, sequence: list[tuple[str, str, list[str]]]
 ) -> None:
     root = make_repo(tmp_path_factory.mktemp("deps") / "p", FILES)
-    _run(root)  # the cold run fills the store
-    for edit in sequence:
-        _apply(root, edit)
-        incremental, full = _run(root), _run(root, FULL)
-        assert _findings(incremental) == _findings(full), edit
+    assert_reuse_equals_full(root, sequence, _apply, _run, _findings)
 
 
 def test_a_tracked_symlink_shows_what_it_points_at_now(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ai_workflow.changes.filecache import explain_stores
@@ -18,11 +18,11 @@ from ai_workflow.config import Config
 from ai_workflow.engine.step import RunMemo, StepOutcome
 from ai_workflow.steps import documentation
 from ai_workflow.steps.documentation import DocFacts, docstring_facts
+from tests.file_edits import FULL, REUSE_PROPERTY, assert_reuse_equals_full, edit_file
 from tests.helpers import commit_all, make_repo, step_context
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is required")
 
-FULL = Config.model_validate({"run": {"step_cache": False}})
 FILES = {
     "README.md": "# Demo\n\n## Installation\n\npip install demo\n\n## Usage\n\nSee `demo.api`.\n",
     "src/demo/__init__.py": '"""Demo."""\n',
@@ -110,7 +110,7 @@ PATHS = ["src/demo/api.py", "src/demo/base.py", "src/demo/new.py", "src/demo/_in
 
 edits = st.one_of(
     st.tuples(
-        st.just("python"),
+        st.just("write"),
         st.sampled_from(PATHS),
         st.lists(st.sampled_from(PARTS), min_size=1, max_size=4),
     ),
@@ -123,39 +123,16 @@ edits = st.one_of(
 
 def _apply(root: Path, edit: tuple[str, str, list[str]]) -> None:
     kind, path, parts = edit
-    target = root / path
-    if kind == "python":
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_symlink():
-            target.unlink()
-        target.write_text("\n\n".join(parts), encoding="utf-8")
-    elif kind == "delete" and os.path.lexists(target):  # a dangling link too
-        target.unlink()
-    elif kind == "rename" and os.path.lexists(target):
-        target.rename(target.with_name("renamed_" + target.name))
-    elif kind == "link" and not os.path.lexists(target) and path != "src/demo/api.py":
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.symlink(os.path.relpath(root / "src/demo/api.py", target.parent), target)
-        commit_all(root, "link")  # tracked: its id is the link's own
-    elif kind == "commit":
-        commit_all(root, "edit")
+    edit_file(root, kind, path, "\n\n".join(parts), link_to="src/demo/api.py")
 
 
-@settings(
-    max_examples=15,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@REUSE_PROPERTY
 @given(st.lists(edits, min_size=1, max_size=5))
 def test_incremental_findings_equal_a_full_run(
     tmp_path_factory: pytest.TempPathFactory, sequence: list[tuple[str, str, list[str]]]
 ) -> None:
     root = make_repo(tmp_path_factory.mktemp("docs") / "p", FILES)
-    _run(root)  # the cold run fills the store
-    for edit in sequence:
-        _apply(root, edit)
-        incremental, full = _run(root), _run(root, FULL)
-        assert _findings(incremental) == _findings(full), edit
+    assert_reuse_equals_full(root, sequence, _apply, _run, _findings)
 
 
 def test_a_tracked_symlink_shows_what_it_points_at_now(tmp_path: Path) -> None:

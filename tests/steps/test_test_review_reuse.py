@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ai_workflow.changes.filecache import explain_stores
@@ -18,11 +18,11 @@ from ai_workflow.changes.fingerprint import file_ids
 from ai_workflow.config import Config
 from ai_workflow.engine.step import RunMemo, StepOutcome
 from ai_workflow.steps import test_review
+from tests.file_edits import FULL, REUSE_PROPERTY, assert_reuse_equals_full, edit_file
 from tests.helpers import commit_all, make_repo, step_context
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is required")
 
-FULL = Config.model_validate({"run": {"step_cache": False}})
 FILES = {
     "pyproject.toml": '[project]\nname = "demo"\nversion = "1"\n',
     "src/demo/__init__.py": "",
@@ -146,28 +146,13 @@ edits = st.one_of(
 
 def _apply(root: Path, edit: tuple[str, str, list[str]]) -> None:
     kind, path, parts = edit
-    target = root / path
-    if kind == "write":
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("\n\n".join(parts), encoding="utf-8")
-    elif kind == "delete" and target.exists():
-        target.unlink()
-    elif kind == "commit":
-        commit_all(root, "edit")
+    edit_file(root, kind, path, "\n\n".join(parts))
 
 
-@settings(
-    max_examples=15,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@REUSE_PROPERTY
 @given(st.lists(edits, min_size=1, max_size=5))
 def test_incremental_findings_equal_a_full_run(
     tmp_path_factory: pytest.TempPathFactory, sequence: list[tuple[str, str, list[str]]]
 ) -> None:
     root = make_repo(tmp_path_factory.mktemp("review") / "p", FILES)
-    _run(root)  # the cold run fills the store
-    for edit in sequence:
-        _apply(root, edit)
-        incremental, full = _run(root), _run(root, FULL)
-        assert _findings(incremental) == _findings(full), edit
+    assert_reuse_equals_full(root, sequence, _apply, _run, _findings)
