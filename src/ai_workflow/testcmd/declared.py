@@ -279,9 +279,7 @@ def _gitlab_jobs(data: Any) -> Iterator[tuple[str, str]]:
     for name, job in data.items() if isinstance(data, dict) else ():
         if str(name).startswith(".") or not isinstance(job, dict):
             continue
-        script = job.get("script")
-        lines = script if isinstance(script, list) else [script]
-        text = "\n".join(line for line in lines if isinstance(line, str))
+        text = _script_text(job.get("script"))
         if text:
             yield f".gitlab-ci.yml (job {name})", text
 
@@ -297,11 +295,15 @@ def _travis_jobs(data: Any) -> Iterator[tuple[str, str]]:
             name = item.get("name") if isinstance(item, dict) else None
             entries.append((str(name or f"{section}.{index}"), item))
     for name, node in entries:
-        script = node.get("script") if isinstance(node, dict) else None
-        lines = script if isinstance(script, list) else [script]
-        text = "\n".join(line for line in lines if isinstance(line, str))
+        text = _script_text(node.get("script") if isinstance(node, dict) else None)
         if text:
             yield f"{TRAVIS_CI} (job {name})", text
+
+
+def _script_text(script: Any) -> str:
+    """A CI `script` key (one line or a list of lines) as shell text; "" when it has none."""
+    lines = script if isinstance(script, list) else [script]
+    return "\n".join(line for line in lines if isinstance(line, str))
 
 
 # --------------------------------------------------------------------------- choosing
