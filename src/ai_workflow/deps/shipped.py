@@ -17,19 +17,18 @@ from __future__ import annotations
 import ast
 import configparser
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from ai_workflow.nested import dig_table
-from ai_workflow.textfiles import read_text
+from ai_workflow.textfiles import read_text, read_toml
 
 _SPLIT = re.compile(r"[\s,]+")
 
 
 def shipped_names(target: Path) -> frozenset[str] | None:
     """Top-level import names the distribution ships; None when the manifest does not say."""
-    pyproject = _toml(target / "pyproject.toml", target)
+    pyproject = read_toml(target / "pyproject.toml", root=target)
     try:
         answers = [_backend_names(pyproject), _setup_cfg_names(target), _setup_py_names(target)]
     except _Unknown:
@@ -43,13 +42,6 @@ def shipped_names(target: Path) -> frozenset[str] | None:
 
 class _Unknown(Exception):
     """A manifest ships what is not read here (computed, or another backend's rules)."""
-
-
-def _toml(path: Path, root: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(read_text(path, root=root))
-    except (tomllib.TOMLDecodeError, RecursionError):
-        return {}
 
 
 def _normal(name: object) -> str:
