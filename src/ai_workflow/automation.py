@@ -27,6 +27,18 @@ from typing import Any
 import json5
 import yaml
 
+from ai_workflow.ci_files import (
+    AZURE_DIRS,
+    AZURE_PIPELINES,
+    BUILDKITE,
+    BUILDKITE_DIR,
+    CIRCLECI_DIR,
+    DRONE_CI,
+    GITHUB_WORKFLOWS,
+    GITLAB_CI,
+    GITLAB_DIR,
+    TRAVIS_CI,
+)
 from ai_workflow.textfiles import line_of, read_text
 
 MAKEFILE_NAMES = ("GNUmakefile", "makefile", "Makefile")
@@ -85,7 +97,9 @@ def is_automation_file(path: str) -> bool:
         _reader(path) is not None
         or name in {"pyproject.toml", "setup.cfg", "Dockerfile", "docker-compose.yml"}
         or name.startswith(("Dockerfile", "compose.", "docker-compose."))
-        or path.startswith((".github/", ".gitlab/", ".circleci/", ".buildkite/"))
+        or path.startswith(
+            tuple(f"{d}/" for d in (".github", GITLAB_DIR, CIRCLECI_DIR, BUILDKITE_DIR))
+        )
     )
 
 
@@ -97,30 +111,30 @@ def _reader(path: str) -> Callable[[Path, str], list[ScriptBlock]] | None:
         return _makefile
     if path == "package.json":
         return _package_json
-    if yaml_file and len(parts) == 3 and parts[:2] == (".github", "workflows"):
+    if yaml_file and pure.parent.as_posix() == GITHUB_WORKFLOWS:
         return _github_workflow
     if yaml_file and pure.stem == "action" and (len(parts) == 1 or parts[0] == ".github"):
         return _github_workflow
-    if yaml_file and (name.startswith(".gitlab-ci") or parts[0] == ".gitlab"):
+    if yaml_file and (name.startswith(_GITLAB_CI_STEM) or parts[0] == GITLAB_DIR):
         return _gitlab
-    if yaml_file and parts[0] == ".circleci":
+    if yaml_file and parts[0] == CIRCLECI_DIR:
         return _circleci
-    if yaml_file and (pure.stem == "azure-pipelines" or parts[0] in _AZURE_DIRS):
+    if yaml_file and (pure.stem == AZURE_PIPELINES or parts[0] in AZURE_DIRS):
         return _azure
-    if yaml_file and (parts[0] == ".buildkite" or pure.stem == "buildkite"):
+    if yaml_file and (parts[0] == BUILDKITE_DIR or pure.stem == BUILDKITE):
         return _buildkite
     if yaml_file and len(parts) == 1 and pure.stem.lower() in ("taskfile", "taskfile.dist"):
         return _taskfile
-    if path == ".travis.yml":
+    if path == TRAVIS_CI:
         return _travis
-    if path in (".drone.yml", ".drone.yaml"):
+    if path in DRONE_CI:
         return _drone
     return _TOOLING_FILES.get(path) or (
         _devcontainer if name == "devcontainer.json" and parts[0] == ".devcontainer" else None
     )
 
 
-_AZURE_DIRS = frozenset({".azure-pipelines", "azure-pipelines", ".azuredevops"})
+_GITLAB_CI_STEM = PurePosixPath(GITLAB_CI).stem  # `.gitlab-ci.yml`, `.gitlab-ci.local.yml`
 
 
 # --------------------------------------------------------------------------- YAML helpers

@@ -26,6 +26,7 @@ import yaml
 
 from ai_workflow import __version__
 from ai_workflow.ci import templates
+from ai_workflow.ci_files import GITLAB_CI
 from ai_workflow.config import CONFIG_FILE_NAMES
 from ai_workflow.config_schema import SCHEMA_FILE
 from ai_workflow.engine.artifacts import write_atomic
@@ -225,13 +226,13 @@ def plan_init(
     elif ci == "gitlab":
         job = templates.gitlab_job(workdir=relative_workdir(target) or DEFAULT_WORKDIR)
         _add(plan, target, templates.GITLAB_JOB_FILE, job, force)
-        if (target / ".gitlab-ci.yml").exists():
+        if (target / GITLAB_CI).exists():
             plan.notes.append(
-                f".gitlab-ci.yml exists and was left alone: add `include: [{{local: "
+                f"{GITLAB_CI} exists and was left alone: add `include: [{{local: "
                 f"{templates.GITLAB_JOB_FILE}}}]` to it"
             )
         else:
-            _add(plan, target, ".gitlab-ci.yml", templates.gitlab_include(), force)
+            _add(plan, target, GITLAB_CI, templates.gitlab_include(), force)
         plan.notes.append(
             f"{templates.GITLAB_JOB_FILE}: set AIW_PACKAGE to where pip gets ai-workflow"
         )

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ai_workflow.changes.globs import compile_globs
 from ai_workflow.changes.test_inputs import TestInputs
+from ai_workflow.ci_files import AZURE_PIPELINES, CI_FILE_NAMES, CI_TOP_DIRS
 from ai_workflow.config import Config
 from ai_workflow.project_files import list_project_files
 from ai_workflow.testsource.data_dirs import TEST_DATA_SUFFIXES, in_test_data_dir
@@ -135,18 +136,17 @@ LANGUAGES: dict[str, LanguageRules] = {
 TEST_DIRS = frozenset({"tests", "test", "__tests__", "spec", "specs", "testdata", "e2e", "cypress"})
 CONFIG_NAMES = (
     ".gitignore", ".gitattributes", ".gitmodules", ".editorconfig", ".pre-commit-config.yaml",
-    ".pre-commit-hooks.yaml", "pre-commit.yaml", ".gitlab-ci.yml", ".travis.yml",
-    "*azure-pipelines*.y*ml", "appveyor.yml", ".appveyor.yml", "Jenkinsfile", ".drone.yml",
-    "bitbucket-pipelines.yml", "codecov.yml", ".codecov.yml", ".dockerignore", "Dockerfile",
+    ".pre-commit-hooks.yaml", "pre-commit.yaml", *sorted(CI_FILE_NAMES),
+    f"*{AZURE_PIPELINES}*.y*ml", "codecov.yml", ".codecov.yml", ".dockerignore", "Dockerfile",
     "Dockerfile.*", "*.dockerfile", "Containerfile", "docker-compose*.y*ml", "compose.y*ml",
     ".workflow-config.y*ml", ".markdownlint*", ".pymarkdown*", ".mdlrc", ".yamllint*",
     ".rumdl.toml", "rumdl.toml",
     "renovate.json", ".renovaterc*", ".releaserc*", ".tool-versions", "Vagrantfile", "Procfile",
     ".env.example", "sonar-project.properties", "netlify.toml", "vercel.json",
 )
-CONFIG_TOP_DIRS = frozenset(
-    {".github", ".gitlab", ".circleci", ".buildkite", ".devcontainer", ".vscode", ".idea",
-     ".husky", ".cargo", ".config", ".teamcity", ".azure", ".azuredevops", ".mvn", ".yarn"}
+CONFIG_TOP_DIRS = CI_TOP_DIRS | frozenset(
+    {".devcontainer", ".vscode", ".idea", ".husky", ".cargo", ".config", ".teamcity", ".azure",
+     ".mvn", ".yarn"}
 )
 SHELL_EXT = frozenset({".sh", ".bash", ".zsh", ".ksh"})
 OTHER_SCRIPT_EXT = frozenset({".bat", ".cmd", ".ps1", ".psm1", ".fish", ".mk"})

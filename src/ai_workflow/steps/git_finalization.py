@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ai_workflow.ci_files import is_ci_file
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.workdir import DEFAULT_WORKDIR, is_workdir_path, relative_workdir, workdir
@@ -79,10 +80,7 @@ TEST_DIRS = frozenset({"tests", "test", "__tests__", "spec", "specs", "testing"}
 TEST_NAME = re.compile(
     r"(^test_.*\.py$|_test\.(py|go)$|\.(test|spec)\.[cm]?[jt]sx?$|\.bats$|^conftest\.py$)"
 )
-CI_PREFIXES = (".github/workflows/", ".github/actions/", ".circleci/", ".ci/", ".gitlab/ci/")
-CI_NAMES = _words(
-    ".gitlab-ci.yml .travis.yml azure-pipelines.yml Jenkinsfile bitbucket-pipelines.yml"
-)
+PROJECT_CI_DIR = ".ci/"  # a project's own CI scripts, beside the CI services' files
 BUILD_NAMES = _words(
     """pyproject.toml setup.py setup.cfg MANIFEST.in Pipfile Pipfile.lock poetry.lock uv.lock
     package.json package-lock.json yarn.lock pnpm-lock.yaml npm-shrinkwrap.json Makefile
@@ -100,7 +98,7 @@ def categorize(path: str) -> str:
     """One of code, docs, test, ci, build, chore for a repository-relative POSIX path."""
     pure = PurePosixPath(path)
     name, dirs = pure.name, [d.lower() for d in pure.parent.parts]
-    if name in CI_NAMES or path.startswith(CI_PREFIXES):
+    if is_ci_file(path) or path.startswith(PROJECT_CI_DIR):
         return "ci"
     if name in BUILD_NAMES or BUILD_NAME.match(name):
         return "build"

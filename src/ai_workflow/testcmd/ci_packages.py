@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from ai_workflow.ci_files import CI_FILES, GITLAB_CI, SOURCEHUT_DIR
 from ai_workflow.testcmd.declared import ci_files
 from ai_workflow.textfiles import read_text
 
@@ -29,10 +30,7 @@ INSTALL = re.compile(
 PACKAGE_LIST_KEYS = frozenset({"additional-packages", "packages", "apt-packages"})
 EXPRESSION = re.compile(r"\$\{\{.*?\}\}|\$\{?\w+\}?")  # ${{ matrix.x }}, $VAR: not names
 PACKAGE_NAME = re.compile(r"[a-z0-9][a-z0-9.+-]*")
-OTHER_CI_FILES = (
-    ".travis.yml", ".circleci/config.yml", "azure-pipelines.yml", ".cirrus.yml", "appveyor.yml",
-    ".appveyor.yml", "bitbucket-pipelines.yml", ".drone.yml", "Jenkinsfile",
-)  # fmt: skip
+OTHER_CI_FILES = tuple(rel for rel in CI_FILES if rel != GITLAB_CI)  # `ci_files` reads GitLab's
 PROVIDES = re.compile(
     r"\b(?:install|add|clone|curl|wget|fetch|download|ln|cp|mv|tar|unzip|PATH|brew|apt|apt-get|"
     r"apk|dnf|yum|pacman|pip|pipx|npm|gem|cargo|uses)\b"
@@ -65,7 +63,9 @@ def ci_provider(target: Path, files: Sequence[str], program: str) -> str | None:
     listed = re.compile(rf"^\s*-\s*[\"']?{re.escape(program)}[\"']?\s*$")
     present = set(files)
     others = [rel for rel in OTHER_CI_FILES if rel in present]
-    sourcehut = [rel for rel in files if rel.startswith(".builds/") and rel.endswith(".yml")]
+    sourcehut = [
+        rel for rel in files if rel.startswith(f"{SOURCEHUT_DIR}/") and rel.endswith(".yml")
+    ]
     for rel in [*ci_files(files), *others, *sourcehut]:
         for line in read_text(target / rel, root=target).splitlines():
             if line.lstrip().startswith("#") or not name.search(line):

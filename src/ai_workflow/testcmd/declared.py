@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from ai_workflow.ci_files import GITHUB_WORKFLOWS, GITLAB_CI, TRAVIS_CI
 from ai_workflow.testcmd.commands import (
     Invocation,
     glob_matches,
@@ -228,10 +229,6 @@ def parse_taskfile(data: Any) -> dict[str, str]:
 # --------------------------------------------------------------------------- CI
 
 
-GITLAB_CI = ".gitlab-ci.yml"
-TRAVIS_CI = ".travis.yml"
-
-
 def ci_files(files: Iterable[str]) -> list[str]:
     """The CI configurations read: GitHub Actions workflows, then `.gitlab-ci.yml`."""
     files = list(files)
@@ -240,7 +237,7 @@ def ci_files(files: Iterable[str]) -> list[str]:
 
 
 def _is_workflow(path: PurePosixPath) -> bool:
-    return path.parent.as_posix() == ".github/workflows" and path.suffix in (".yml", ".yaml")
+    return path.parent.as_posix() == GITHUB_WORKFLOWS and path.suffix in (".yml", ".yaml")
 
 
 def ci_scripts(sources: ProjectSources) -> Iterator[tuple[str, str]]:
@@ -281,7 +278,7 @@ def _gitlab_jobs(data: Any) -> Iterator[tuple[str, str]]:
             continue
         text = _script_text(job.get("script"))
         if text:
-            yield f".gitlab-ci.yml (job {name})", text
+            yield f"{GITLAB_CI} (job {name})", text
 
 
 def _travis_jobs(data: Any) -> Iterator[tuple[str, str]]:
