@@ -13,6 +13,7 @@ from ai_workflow.automation import (
     automation_blocks,
     is_automation_file,
     make_recipe_line,
+    travis_jobs,
 )
 from tests.helpers import write_files
 
@@ -323,3 +324,36 @@ def test_any_content_parses_or_runs_nothing(tmp_path: Path, path: str, lines: li
     write_files(tmp_path, {path: "\n".join(lines) + "\n"})
     for block in automation_blocks(tmp_path, [path]):
         assert all(isinstance(line, int) and line >= 1 for line, _ in block.lines)
+
+
+TRAVIS = """\
+install: pip install .
+script:
+  - pytest
+  - |
+    make docs
+    make lint
+jobs:
+  include:
+    - name: docs
+      <<: &check
+        script: tox -e docs
+    - install: npm ci
+    - {}
+matrix:
+  include:
+    - *check
+"""
+
+
+def test_travis_jobs_are_the_top_and_each_include_entry_named_by_their_phases() -> None:
+    """One walker for the commands' reader (every phase) and the test runner (the `script`
+    phase): a job with no line of the phases asked for is left out."""
+    assert travis_jobs(TRAVIS, ("script",)) == [
+        ("build", [(3, "pytest"), (5, "make docs"), (6, "make lint")]),
+        ("docs", [(11, "tox -e docs")]),
+        ("matrix.0", [(11, "tox -e docs")]),  # an alias: the anchor's lines
+    ]
+    every = travis_jobs(TRAVIS)
+    assert [name for name, _ in every] == ["build", "docs", "jobs.1", "matrix.0"]
+    assert every[0][1][0] == (1, "pip install .") and every[2][1] == [(12, "npm ci")]

@@ -296,26 +296,32 @@ def _circleci(target: Path, path: str) -> list[ScriptBlock]:
     return blocks
 
 
-_TRAVIS_PHASES = (
+TRAVIS_PHASES = (
     "before_install", "install", "before_script", "script", "after_success", "after_failure",
     "after_script", "before_deploy", "after_deploy",
 )  # fmt: skip
 
 
 def _travis(target: Path, path: str) -> list[ScriptBlock]:
-    """The phases at the top and in each `jobs.include` / `matrix.include` entry."""
-    root = _compose(target, path)
+    blocks: list[ScriptBlock] = []
+    for session, lines in travis_jobs(read_text(target / path)):
+        blocks += _block(path, "CI", lines, session)
+    return blocks
+
+
+def travis_jobs(text: str, phases: tuple[str, ...] = TRAVIS_PHASES) -> list[tuple[str, Lines]]:
+    """(name, shell lines of its `phases`) of each job of a `.travis.yml`: the top level
+    ("build") and each `jobs.include` / `matrix.include` entry. A job with no such line is left
+    out. Raises what PyYAML raises on text that does not parse."""
+    root: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
     entries = [("build", root)]
     for section in ("jobs", "matrix"):
         for index, item in enumerate(_items(_get(_get(root, section), "include"))):
             entries.append((_text(_get(item, "name")) or f"{section}.{index}", item))
-    blocks: list[ScriptBlock] = []
-    for session, node in entries:
-        lines = []
-        for phase in _TRAVIS_PHASES:
-            lines += _script(_get(node, phase))
-        blocks += _block(path, "CI", lines, session)
-    return blocks
+    jobs = [
+        (name, [line for p in phases for line in _script(_get(node, p))]) for name, node in entries
+    ]
+    return [(name, lines) for name, lines in jobs if lines]
 
 
 def _drone(target: Path, path: str) -> list[ScriptBlock]:

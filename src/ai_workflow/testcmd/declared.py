@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from ai_workflow.automation import travis_jobs
 from ai_workflow.ci_files import GITHUB_WORKFLOWS, GITLAB_CI, TRAVIS_CI
 from ai_workflow.testcmd.commands import (
     Invocation,
@@ -247,7 +248,7 @@ def ci_scripts(sources: ProjectSources) -> Iterator[tuple[str, str]]:
         data = sources.yaml(rel)
         yield from _gitlab_jobs(data) if rel == GITLAB_CI else _github_steps(rel, data)
     if TRAVIS_CI in sources.file_set:
-        yield from _travis_jobs(sources.yaml(TRAVIS_CI))
+        yield from _travis_scripts(sources.text(TRAVIS_CI))
 
 
 def _github_steps(rel: str, data: Any) -> Iterator[tuple[str, str]]:
@@ -281,20 +282,15 @@ def _gitlab_jobs(data: Any) -> Iterator[tuple[str, str]]:
             yield f"{GITLAB_CI} (job {name})", text
 
 
-def _travis_jobs(data: Any) -> Iterator[tuple[str, str]]:
-    """The `script` phase (Travis CI's test phase; install and set-up phases run no tests)
-    at the top and in each `jobs.include` / `matrix.include` entry."""
-    entries: list[tuple[str, Any]] = [("build", data)]
-    for section in ("jobs", "matrix"):
-        node = data.get(section) if isinstance(data, dict) else None
-        include = node.get("include") if isinstance(node, dict) else None
-        for index, item in enumerate(include if isinstance(include, list) else []):
-            name = item.get("name") if isinstance(item, dict) else None
-            entries.append((str(name or f"{section}.{index}"), item))
-    for name, node in entries:
-        text = _script_text(node.get("script") if isinstance(node, dict) else None)
-        if text:
-            yield f"{TRAVIS_CI} (job {name})", text
+def _travis_scripts(text: str) -> Iterator[tuple[str, str]]:
+    """The `script` phase (Travis CI's test phase; install and set-up phases run no tests) of
+    each job."""
+    try:
+        jobs = travis_jobs(text, ("script",))
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return
+    for name, lines in jobs:
+        yield f"{TRAVIS_CI} (job {name})", "\n".join(line for _, line in lines)
 
 
 def _script_text(script: Any) -> str:
