@@ -94,6 +94,42 @@ def test_a_symlink_is_always_rechecked_and_a_regular_file_reused(tmp_path: Path)
     assert FileResults(_ctx(root), "check", {"tool": "1.0"}).lookup("b.md", decode_findings) == []
 
 
+def test_reuse_computes_once_and_keeps_a_result_that_is_nothing_but_not_a_missing_one(
+    tmp_path: Path,
+) -> None:
+    """`reuse`: a result is computed once per content; a result that is "nothing" (a 1-tuple
+    holding None: a file that does not parse) is reused like any other, while None from
+    `compute` (the file could not be read) is not stored, so the next run computes again."""
+    root = make_repo(tmp_path / "p", {"a.md": "a\n", "b.md": "b\n", "c.md": "c\n"})
+    calls: list[str] = []
+
+    def run() -> dict[str, Any]:
+        cache = FileResults(_ctx(root), "check", {"tool": "1.0"})
+        results = {
+            "a.md": cache.reuse("a.md", lambda: calls.append("a") or ["A"], list, list),
+            "b.md": cache.reuse("b.md", lambda: calls.append("b") or (None,), list, tuple),
+            "c.md": cache.reuse("c.md", lambda: calls.append("c"), list, list),
+        }
+        cache.save()
+        return results
+
+    assert run() == run() == {"a.md": ["A"], "b.md": (None,), "c.md": None}
+    assert calls == ["a", "b", "c", "c"]
+
+
+def test_split_gives_the_stored_results_in_order_and_the_files_to_check(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "p", {"a.md": "a\n", "b.md": "b\n", "c.md": "c\n"})
+    first = FileResults(_ctx(root), "check", {"tool": "1.0"})
+    assert first.split(["c.md", "a.md"], decode_findings) == ({}, ["c.md", "a.md"])
+    for path in ("c.md", "a.md"):
+        first.store(path, encode_findings([] if path == "a.md" else [_finding(path)]))
+    first.save()
+    again = FileResults(_ctx(root), "check", {"tool": "1.0"})
+    found, todo = again.split(["a.md", "b.md", "c.md"], decode_findings)
+    assert list(found.items()) == [("a.md", []), ("c.md", [_finding("c.md")])]  # a clean file too
+    assert todo == ["b.md"]
+
+
 @pytest.mark.parametrize(
     "damage",
     [b"{not json", b"[]", b'{"entries": 3}', b"\xff\xfe", b'{"schema": "ai-workflow/file-results@1", '

@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import ai_workflow
 from ai_workflow.changes.fingerprint import blob_id, digest, file_ids
@@ -188,6 +188,63 @@ class FileResults:
             return value
         self._miss(self._reason(entry, content, depends), path)
         return None
+
+    @overload
+    def reuse(
+        self,
+        path: str,
+        compute: Callable[[], T],
+        encode: Callable[[T], Any],
+        decode: Callable[[Any], T],
+        depends: Mapping[str, str] | None = None,
+    ) -> T: ...
+
+    @overload
+    def reuse(
+        self,
+        path: str,
+        compute: Callable[[], T | None],
+        encode: Callable[[T], Any],
+        decode: Callable[[Any], T],
+        depends: Mapping[str, str] | None = None,
+    ) -> T | None: ...
+
+    def reuse(
+        self,
+        path: str,
+        compute: Callable[[], Any],
+        encode: Callable[[Any], Any],
+        decode: Callable[[Any], Any],
+        depends: Mapping[str, str] | None = None,
+    ) -> Any:
+        """The stored result of `path` while its key is unchanged, else `compute()`'s, stored
+        (as `encode` makes it JSON; `decode` reads it back).
+
+        None from `compute` is no result (the file could not be read): it is returned and not
+        stored, so the next run checks the file again. A result that is itself "nothing" (a
+        file that does not parse) is kept in a container (a 1-tuple), so that `decode` never
+        returns None and a stored result is never taken for a missing one."""
+        found = self.lookup(path, decode, depends)
+        if found is not None:
+            return found
+        fresh = compute()
+        if fresh is not None:
+            self.store(path, encode(fresh), depends)
+        return fresh
+
+    def split(self, paths: list[str], decode: Callable[[Any], T]) -> tuple[dict[str, T], list[str]]:
+        """For a check that checks many files at once: the stored results of the unchanged
+        files among `paths` (by path, in order) and the files to check, whose results the
+        caller stores."""
+        found: dict[str, T] = {}
+        todo: list[str] = []
+        for path in paths:
+            result = self.lookup(path, decode)
+            if result is None:
+                todo.append(path)
+            else:
+                found[path] = result
+        return found, todo
 
     def _shared_value(self, key: str, decode: Callable[[Any], T]) -> tuple[Any, T] | None:
         """(stored value, decoded) from the team cache under `key`, or None."""

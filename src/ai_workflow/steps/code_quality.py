@@ -566,15 +566,8 @@ def _config_ids(ctx: StepContext, files: list[str], names: tuple[str, ...]) -> d
 
 def _reuse(cache: FileResults, paths: list[str]) -> tuple[list[Finding], list[str]]:
     """The stored findings of unchanged files, and the files to check."""
-    findings: list[Finding] = []
-    todo: list[str] = []
-    for path in paths:
-        stored = cache.lookup(path, decode_findings)
-        if stored is None:
-            todo.append(path)
-        else:
-            findings += stored
-    return findings, todo
+    found, todo = cache.split(paths, decode_findings)
+    return [finding for stored in found.values() for finding in stored], todo
 
 
 def _store_per_file(cache: FileResults, batch: list[str], found: list[Finding]) -> list[Finding]:
@@ -1080,17 +1073,19 @@ def find_hotspots(
     for rel in files:
         if not rel.endswith(CODE_SUFFIXES) or rel.endswith(".min.js"):
             continue
-        reused = stored.lookup(rel, decode_findings) if stored is not None else None
-        if reused is not None:
-            findings += reused
-            continue
-        found = _file_hotspots(target, rel, limits)
-        if found is None:
-            continue
-        if stored is not None:
-            stored.store(rel, encode_findings(found))
-        findings += found
+        findings += _stored_hotspots(target, rel, limits, stored) or []
     return findings
+
+
+def _stored_hotspots(
+    target: Path, rel: str, limits: ThresholdsConfig, stored: FileResults | None
+) -> list[Finding] | None:
+    def compute() -> list[Finding] | None:
+        return _file_hotspots(target, rel, limits)
+
+    if stored is None:
+        return compute()
+    return stored.reuse(rel, compute, encode_findings, decode_findings)
 
 
 def _file_hotspots(target: Path, rel: str, limits: ThresholdsConfig) -> list[Finding] | None:

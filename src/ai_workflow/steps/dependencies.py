@@ -433,27 +433,33 @@ def _stored_imports(stored: FileResults) -> import_facts.FileImports:
     depend on nothing else: the extractor's own code is in the store's context)."""
 
     def imports(target: Path, rel: str) -> list[ImportUse] | None:
-        found = stored.lookup(rel, _decode_imports)
-        if found is not None:
-            parses, raw = found
-            return [ImportUse(m, rel, line, opt) for m, line, opt in raw] if parses else None
-        uses = import_facts.file_imports(target, rel)
-        value = None if uses is None else [[u.module, u.line, u.optional] for u in uses]
-        stored.store(rel, {"imports": value})
+        [uses] = stored.reuse(
+            rel,
+            lambda: (import_facts.file_imports(target, rel),),
+            _encode_imports,
+            lambda value: _decode_imports(rel, value),
+        )
         return uses
 
     return imports
 
 
-def _decode_imports(value: Any) -> tuple[bool, list[tuple[str, int, bool]]]:
-    """A stored entry: whether the file parses, and its imports (module, line, optional)."""
+def _encode_imports(found: tuple[list[ImportUse] | None]) -> dict[str, Any]:
+    """A file's imports as stored: `{"imports": null}` for a file that does not parse."""
+    [uses] = found
+    return {"imports": None if uses is None else [[u.module, u.line, u.optional] for u in uses]}
+
+
+def _decode_imports(rel: str, value: Any) -> tuple[list[ImportUse] | None]:
+    """A stored entry: the file's imports (module, line, optional), None when it does not
+    parse."""
     raw = value["imports"]
     if raw is None:
-        return False, []
+        return (None,)
     uses = [(m, line, opt) for m, line, opt in raw]
     if not all(isinstance(m, str) and type(n) is int and type(o) is bool for m, n, o in uses):
         raise TypeError("stored imports are not (module, line, optional)")
-    return True, uses
+    return ([ImportUse(m, rel, line, opt) for m, line, opt in uses],)
 
 
 @dataclass(frozen=True)

@@ -320,13 +320,9 @@ def _stored_facts(stored: FileResults) -> Callable[[Path, str], DocFacts | None]
     """`docstring_facts` that reuses a file's facts while its content is unchanged."""
 
     def facts(target: Path, path: str) -> DocFacts | None:
-        found = stored.lookup(path, DocFacts.from_json)
-        if found is not None:
-            return found
-        fresh = docstring_facts(target, path)
-        if fresh is not None:
-            stored.store(path, fresh.to_json())
-        return fresh
+        return stored.reuse(
+            path, lambda: docstring_facts(target, path), DocFacts.to_json, DocFacts.from_json
+        )
 
     return facts
 

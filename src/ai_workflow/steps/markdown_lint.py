@@ -478,14 +478,7 @@ def run(ctx: StepContext) -> StepOutcome:
     readable = _readable(ctx.target, files, outcome)
     context = {"tool": tool.version, "config": config.key_values(), "filters": FILTERS_VERSION}
     cache = FileResults(ctx, "rumdl", context)
-    results: dict[str, FileResult] = {}
-    todo = []
-    for path in readable:
-        stored = cache.lookup(path, FileResult.decode)
-        if stored is None:
-            todo.append(path)
-        else:
-            results[path] = stored
+    results, todo = cache.split(readable, FileResult.decode)
     linted = _lint(ctx, tool, todo, config, outcome)
     for path, items in linted.items():
         results[path] = judge_file(ctx.target, path, items, config)

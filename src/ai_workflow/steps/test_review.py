@@ -180,11 +180,7 @@ def _stored_names(stored: FileResults) -> SeedNames:
     """`pyreach.names_in` of a test file, reused while the file's content is unchanged."""
 
     def names(path: str, tree: ast.Module) -> set[str]:
-        found = stored.lookup(path, _decode_names)
-        if found is None:
-            found = pyreach.names_in(tree)
-            stored.store(path, sorted(found))
-        return found
+        return stored.reuse(path, lambda: pyreach.names_in(tree), sorted, _decode_names)
 
     return names
 
@@ -197,12 +193,10 @@ def _stored_refs(stored: FileResults) -> Callable[[PyIndex], References]:
         parsed = parsed_references(index)
 
         def refs(path: str) -> list[Reference] | None:
-            found = stored.lookup(path, _decode_refs)
-            if found is not None:
-                return found[0]
-            fresh = parsed(path)
-            stored.store(path, {"refs": fresh})
-            return fresh
+            [found] = stored.reuse(
+                path, lambda: (parsed(path),), lambda fresh: {"refs": fresh[0]}, _decode_refs
+            )
+            return found
 
         return refs
 
