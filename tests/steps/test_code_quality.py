@@ -1077,6 +1077,14 @@ IMPORT_BINDINGS = {
     ),
     "src/pkg/curried/exceptions.py": "def merge(*dicts):\n    return dicts\n",
     "src/pkg/curried/helpers.py": "X = 1\n",
+    "src/pkg/compat.py": (
+        "import warnings\n\nwarnings.warn('use the stdlib', category=DeprecationWarning)\n\n"
+        "from collections.abc import Sequence\n"
+    ),
+    "src/pkg/noisy.py": (
+        "import warnings\n\nwarnings.warn('loading', UserWarning)\n\n"
+        "from collections.abc import Sequence\n"
+    ),
     "tests/test_probe.py": (
         "import json\n\n\ndef test_bad_name_is_not_importable():\n    try:\n"
         "        import pkgthisisabadname\n        raise AssertionError\n"
@@ -1103,6 +1111,10 @@ def test_import_bindings_ruff_cannot_see_are_info(tmp_path: Path) -> None:
         ("ruff/F401", "tests/test_probe.py", 6, "pkgthisisabadname"): Severity.INFO,
         # an unused import in a test module stays a warning
         ("ruff/F401", "tests/test_probe.py", 1, "json"): Severity.WARNING,
+        # a module that warns of its own deprecation on import: a shim for old importers;
+        # a module warning of something else keeps the warning
+        ("ruff/F401", "src/pkg/compat.py", 5, "collections.abc.Sequence"): Severity.INFO,
+        ("ruff/F401", "src/pkg/noisy.py", 5, "collections.abc.Sequence"): Severity.WARNING,
         # the submodule `from .exceptions import merge` bound in the package's namespace
         ("ruff/F821", curried, 6, "exceptions"): Severity.INFO,
         # a submodule nothing imported, and a name that is no submodule: undefined

@@ -12,12 +12,12 @@ Severity mapping:
   names (`F821`-`F823`) and statements outside their block (`F7xx`) are errors; `RUF100`/`RUF101`
   (noqa comments that the running ruff version finds unused or redirected: about the linter, not
   the code) are info, and so is `F401` on a package's `__init__.py` re-exporting its own modules
-  (`from .x import y`: its public API) or names the project uses through the package
-  (`ai_workflow.ruff_reexports`), an import probing availability (`F401` in `try`/`except
-  ImportError`) and a package's submodule its `__init__.py` imported (`F821`: the import binds
-  it, `ai_workflow.ruff_imports`), and so are the classic
-  set's style rules (F541, E401, E7xx comparisons...) in a project that configures and runs no
-  ruff nor flake8 (`ai_workflow.ruff_style`); every other rule is a warning (ruff has no
+  (`from .x import y`: its public API) or names the project uses through the package, and on a
+  module that warns of its own deprecation on import (`ai_workflow.ruff_reexports`), an import
+  probing availability (`F401` in `try`/`except ImportError`) and a package's submodule its
+  `__init__.py` imported (`F821`: the import binds it, `ai_workflow.ruff_imports`), and so are
+  the classic set's style rules (F541, E401, E7xx comparisons...) in a project that configures
+  and runs no ruff nor flake8 (`ai_workflow.ruff_style`); every other rule is a warning (ruff has no
   severities of its own). Where the project's configuration chooses no
   rules, only the classic default set and its `extend-select` are reported, whatever ruff's
   version enables by default (`ai_workflow.ruff_scope`), unless the project's own ruff or the
