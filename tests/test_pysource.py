@@ -110,6 +110,40 @@ def test_docstrings_and_publicity() -> None:
     assert public == {"add", "fetch", "Shape", "Shape.area", "Shape.Inner", "Shape.Inner.method"}
 
 
+def test_a_docstring_assigned_at_module_level_documents_the_definition() -> None:
+    source = textwrap.dedent(
+        """\
+        import toolz
+
+        @toolz.curry
+        def merge(d, *dicts):
+            return toolz.merge(d, *dicts)
+
+        def undocumented(x):
+            return x
+
+        class C:
+            def m(self):
+                pass
+
+            def n(self):
+                pass
+
+        merge.__doc__ = toolz.merge.__doc__
+        C.m.__doc__ = "Documented later."
+        other.__doc__ = "not a definition of this module"
+        """
+    )
+    documented = {s.qualname: s.has_docstring for s in python_symbols(source)}
+    assert documented == {
+        "merge": True,
+        "undocumented": False,
+        "C": False,
+        "C.m": True,
+        "C.n": False,
+    }
+
+
 def test_dunder_all_limits_public_top_level_names() -> None:
     source = "__all__ = ['a']\ndef a(): pass\ndef b(): pass\nclass C:\n    def m(self): pass\n"
     public = {s.qualname for s in python_symbols(source) if s.is_public}

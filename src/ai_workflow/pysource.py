@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -177,12 +177,27 @@ def used_names(tree: ast.AST) -> set[str]:
 
 def _symbols(tree: ast.Module) -> list[PySymbol]:
     exported = _dunder_all(tree)
+    documented = _assigned_docstrings(tree)
     out: list[PySymbol] = []
     for node in tree.body:
         if isinstance(node, _DefNode):
             visible = exported is None or node.name in exported
             _collect(node, prefix="", in_class=False, public_parent=visible, out=out)
-    return out
+    return [replace(s, has_docstring=True) if s.qualname in documented else s for s in out]
+
+
+def _assigned_docstrings(tree: ast.Module) -> set[str]:
+    """The qualnames given a docstring by a module-level `f.__doc__ = ...` (`C.m.__doc__`):
+    a wrapper that copies its original's docstring is documented like the original."""
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and target.attr == "__doc__":
+                    dotted = _safe_unparse(target.value)
+                    if re.fullmatch(r"[\w.]+", dotted):
+                        names.add(dotted)
+    return names
 
 
 def _collect(

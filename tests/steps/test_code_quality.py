@@ -1069,6 +1069,64 @@ def test_unused_imports_re_exported_by_a_packages_init_are_info(tmp_path: Path) 
     assert "public API" in info.message
 
 
+IMPORT_BINDINGS = {
+    "src/pkg/__init__.py": "from functools import partial, reduce\nfrom . import curried\n",
+    "src/pkg/curried/__init__.py": (
+        "import pkg\nfrom .exceptions import merge\n\n"
+        "partial = pkg.partial(merge)\n\ndel exceptions\ndel helpers\ndel missing\n"
+    ),
+    "src/pkg/curried/exceptions.py": "def merge(*dicts):\n    return dicts\n",
+    "src/pkg/curried/helpers.py": "X = 1\n",
+    "src/pkg/compat.py": (
+        "import warnings\n\nwarnings.warn('use the stdlib', category=DeprecationWarning)\n\n"
+        "from collections.abc import Sequence\n"
+    ),
+    "src/pkg/noisy.py": (
+        "import warnings\n\nwarnings.warn('loading', UserWarning)\n\n"
+        "from collections.abc import Sequence\n"
+    ),
+    "tests/test_probe.py": (
+        "import json\n\n\ndef test_bad_name_is_not_importable():\n    try:\n"
+        "        import pkgthisisabadname\n        raise AssertionError\n"
+        "    except ImportError:\n        pass\n"
+    ),
+}
+
+
+def test_import_bindings_ruff_cannot_see_are_info(tmp_path: Path) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", IMPORT_BINDINGS))
+    graded = {
+        (f.rule, f.path, f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule in ("ruff/F401", "ruff/F821")
+    }
+    init, curried = "src/pkg/__init__.py", "src/pkg/curried/__init__.py"
+    assert graded == {
+        # a re-export the project uses through the package (`pkg.partial`): public API
+        ("ruff/F401", init, 1, "functools.partial"): Severity.INFO,
+        # the same line's `reduce`, which nothing uses through the package: a warning
+        ("ruff/F401", init, 1, "functools.reduce"): Severity.WARNING,
+        ("ruff/F401", init, 2, ".curried"): Severity.INFO,  # the package's own module
+        # an import probing availability: the import is what the test checks
+        ("ruff/F401", "tests/test_probe.py", 6, "pkgthisisabadname"): Severity.INFO,
+        # an unused import in a test module stays a warning
+        ("ruff/F401", "tests/test_probe.py", 1, "json"): Severity.WARNING,
+        # a module that warns of its own deprecation on import: a shim for old importers;
+        # a module warning of something else keeps the warning
+        ("ruff/F401", "src/pkg/compat.py", 5, "collections.abc.Sequence"): Severity.INFO,
+        ("ruff/F401", "src/pkg/noisy.py", 5, "collections.abc.Sequence"): Severity.WARNING,
+        # the submodule `from .exceptions import merge` bound in the package's namespace
+        ("ruff/F821", curried, 6, "exceptions"): Severity.INFO,
+        # a submodule nothing imported, and a name that is no submodule: undefined
+        ("ruff/F821", curried, 7, "helpers"): Severity.ERROR,
+        ("ruff/F821", curried, 8, "missing"): Severity.ERROR,
+    }
+    notes = {f.message.split("`")[1]: f.message for f in outcome.findings if f.line in (1, 6)}
+    assert "project uses as `pkg.partial`" in notes["functools.partial"]
+    assert "`pkg.curried.exceptions`" in notes["exceptions"]
+    assert "availability probe" in notes["pkgthisisabadname"]
+
+
 # --------------------------------------------------------------------------- shellcheck's own runs
 
 OWN_RUN_SCRIPT = """\

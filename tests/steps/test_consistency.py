@@ -258,6 +258,43 @@ def _changelog_findings(
     return _at(_run(make_repo(tmp_path / name, files)), "version/changelog-mismatch")
 
 
+GEN_CHANGELOG = """\
+#!/bin/bash
+(
+  echo '# Changes'
+  git log --first-parent --pretty=format:'%s' | perl -p -e 's/^(.*)$/* \\1/g'
+)> CHANGELOG.md
+"""
+
+
+def test_a_changelog_a_project_script_writes_from_git_log_lagging_is_info(
+    tmp_path: Path,
+) -> None:
+    def mismatch(name: str, files: dict[str, str]) -> list[tuple[str, str]]:
+        outcome = _run(make_repo(tmp_path / name, files))
+        found = [f for f in outcome.findings if f.rule == "version/changelog-mismatch"]
+        return [(f.severity.value, f.message) for f in found]
+
+    lagging = {"CHANGELOG.md": "# Changes\n\n## 2.0.1\n\n* a fix\n"}
+    scripts = '"prechangelog": "bash gen-changelog.sh", "changelog": "git add CHANGELOG.md"'
+    package = '{"name": "w", "version": "2.0.2", "scripts": {%s}}'
+    # written at publish from git log by the project's script: the tag lags by its process
+    generated = mismatch(
+        "generated",
+        {**lagging, "package.json": package % scripts, "gen-changelog.sh": GEN_CHANGELOG},
+    )
+    assert [s for s, _ in generated] == ["info"]
+    assert "written from git log by gen-changelog.sh (run by package.json:" in generated[0][1]
+    # a changelog only `git add`ed, or a script that writes something else: by hand, a warning
+    added = '"changelog": "git add CHANGELOG.md"'
+    other = GEN_CHANGELOG.replace("CHANGELOG.md", "NOTES.txt")
+    for name, files in (
+        ("added", {**lagging, "package.json": package % added}),
+        ("other", {**lagging, "package.json": package % scripts, "gen-changelog.sh": other}),
+    ):
+        assert [s for s, _ in mismatch(name, files)] == ["warning"]
+
+
 def test_an_unreleased_entry_and_a_dev_version_of_it_are_consistent(tmp_path: Path) -> None:
     consistent = {
         "under": ("3.2.0.dev", "CHANGES.rst", FLASK_STYLE_CHANGES),

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow.anchors import reference_name
+from ai_workflow.changelog_generation import changelog_generator
 from ai_workflow.doc_kinds import is_changelog, is_history_document
 from ai_workflow.doc_links import Level, LinkChecker
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
@@ -138,7 +139,9 @@ def check_versions(
     released = next((e for e in entries if not e.unreleased), None)
     readme = _readme_versions(target, files, docs, _project_names(pyproject, target))
     if project is not None:
-        _compare_changelog(project, entries, outcome)
+        _compare_changelog(
+            project, entries, outcome, lambda path: changelog_generator(target, files, path)
+        )
         _compare_readme(project, readme, outcome)
     mentions = python + js + [e.mention for e in entries[:2]] + readme
     outcome.checked.append(
@@ -398,13 +401,18 @@ TRANSCRIPT_LANGUAGES = frozenset({"text", "output", "console", "log", "shell-ses
 
 
 def _compare_changelog(
-    project: VersionMention, entries: list[ChangelogEntry], outcome: StepOutcome
+    project: VersionMention,
+    entries: list[ChangelogEntry],
+    outcome: StepOutcome,
+    generated_by: Callable[[str], str | None] | None = None,
 ) -> None:
     """Report a changelog whose newest released entry does not match the declared version.
 
     Consistent: the project declares the newest released entry; or it declares (a pre-release
     of) an entry marked unreleased above it; or it declares a pre-release of a newer version
-    than the newest released entry (work on the next release has started).
+    than the newest released entry (work on the next release has started). A changelog that
+    a script of the project writes from git log (`generated_by` names it) is info: its entry is
+    written at release, after the version bump (`ai_workflow.changelog_generation`).
     """
     scheme = _scheme(project)
     declared = parse_version(project.value, scheme)
@@ -422,11 +430,13 @@ def _compare_changelog(
             return
     if declared.is_prerelease and declared.release() > newest:
         return
+    generator = generated_by(released.mention.path) if generated_by else None
     outcome.add(
         "version/changelog-mismatch",
-        "warning",
+        "info" if generator else "warning",
         f"newest released CHANGELOG entry is {released.mention.value} but the project declares "
-        f"{project.value} ({project.where()})",
+        f"{project.value} ({project.where()})"
+        + (f"; the changelog is written from git log by {generator}" if generator else ""),
         released.mention.path,
         released.mention.line,
     )

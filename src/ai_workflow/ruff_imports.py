@@ -1,0 +1,71 @@
+"""ruff findings on names that Python's import system binds and pyflakes does not model.
+
+- An unused import inside `try: ... except ImportError` (ruff's F401 says "consider using
+  `importlib.util.find_spec` to test for availability") is an availability probe: the import is
+  the point, whether it raises is what the code (or a test) checks. Info.
+- In a package's `__init__.py`, importing a submodule (`from .exceptions import merge`,
+  `from . import exceptions`, `import pkg.exceptions`) binds the submodule's name in the
+  package's namespace, which is the `__init__.py`'s globals: a later `exceptions` (toolz's
+  `del exceptions` in `toolz/curried/__init__.py`) is defined, not an undefined name (F821).
+  Info. A name that no earlier import of a submodule binds stays an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.ruff_reexports import dotted_package
+from ai_workflow.textfiles import read_text
+
+PROBE_NOTE = "an availability probe: the import inside try/except ImportError is what it checks"
+SUBMODULE_NOTE = "bound by the import of the package's submodule `{}` above: defined at run time"
+_UNDEFINED = re.compile(r"Undefined name `(?P<name>\w+)`")
+
+
+def import_bindings_as_info(findings: Iterable[Finding], target: Path) -> list[Finding]:
+    """The findings, with availability probes (F401) and submodule names a package's
+    `__init__.py` bound by importing them (F821) made info."""
+    kept = []
+    for finding in findings:
+        note = _note(finding, target)
+        if note:
+            finding = dataclasses.replace(
+                finding, severity=Severity.INFO, message=f"{finding.message} ({note})"
+            )
+        kept.append(finding)
+    return kept
+
+
+def _note(finding: Finding, target: Path) -> str | None:
+    if finding.rule == "ruff/F401" and "importlib.util.find_spec" in finding.message:
+        return PROBE_NOTE
+    if finding.rule == "ruff/F821":
+        return _submodule_note(finding, target)
+    return None
+
+
+def _submodule_note(finding: Finding, target: Path) -> str | None:
+    found = _UNDEFINED.search(finding.message)
+    if found is None or finding.path is None or finding.line is None:
+        return None
+    init = PurePosixPath(finding.path)
+    if init.name != "__init__.py":
+        return None
+    name = found.group("name")
+    here = target / init.parent
+    if not ((here / f"{name}.py").is_file() or (here / name / "__init__.py").is_file()):
+        return None
+    before = "\n".join(read_text(target / init).splitlines()[: finding.line - 1])
+    package = re.escape(dotted_package(target, finding.path))
+    imports = re.compile(
+        rf"^\s*from\s+(?:\.|{package}\.){name}\s+import\b"
+        rf"|^\s*import\s+{package}\.{name}\b"
+        rf"|^\s*from\s+(?:\.|{package})\s+import\s+(?:\([^)]*|[^\n]*)\b{name}\b",
+        re.MULTILINE,
+    )
+    dotted = f"{dotted_package(target, finding.path)}.{name}"
+    return SUBMODULE_NOTE.format(dotted) if imports.search(before) else None
