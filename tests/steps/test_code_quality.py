@@ -1201,3 +1201,95 @@ def test_rules_select_raises_an_unasked_style_rule(tmp_path: Path) -> None:
     config = Config.model_validate({"rules": {"select": ["ruff/F541"]}})
     outcome = _run(make_repo(tmp_path / "proj", STYLE_DEFECTS), config)
     assert _find(outcome, "ruff/F541", "pkg/mod.py").severity is Severity.WARNING
+
+
+# ruff findings the code contradicts (ai_workflow.ruff_bindings)
+BINDINGS = textwrap.dedent(
+    """\
+    try:
+        import readline
+    except ImportError:
+        HAVE_READLINE = False
+
+    import json
+
+
+    def get(root, seg):
+        try:
+            return root[seg]
+        except TypeError as exc:
+            try:
+                return root[int(seg)]
+            except ValueError:
+                if not isinstance(root, list):
+                    exc = TypeError("not indexable")
+                raise LookupError(exc)
+
+
+    def load(text):
+        try:
+            return int(text)
+        except ValueError as err:
+            return None
+
+
+    def again(text):
+        try:
+            return int(text)
+        except ValueError as err:
+            err = LookupError(text)
+            raise err
+    """
+)
+
+
+def _levels(outcome: StepOutcome, rule: str) -> dict[int | None, Severity]:
+    return {f.line: f.severity for f in outcome.findings if f.rule == rule}
+
+
+def test_handler_name_read_past_a_conditional_rebinding_is_info_an_unread_one_stays(
+    tmp_path: Path,
+) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", {"pkg/mod.py": BINDINGS}))
+    levels = _levels(outcome, "ruff/F841")
+    assert levels[12] is Severity.INFO  # read by `raise LookupError(exc)` when root is a list
+    assert levels[24] is Severity.WARNING  # never read
+    assert levels[31] is Severity.WARNING  # rebound before any read
+
+
+def test_import_probed_in_try_except_import_error_is_info_a_plain_unused_import_stays(
+    tmp_path: Path,
+) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", {"pkg/mod.py": BINDINGS}))
+    levels = _levels(outcome, "ruff/F401")
+    assert levels[2] is Severity.INFO
+    assert levels[6] is Severity.WARNING
+    probe = next(f for f in outcome.findings if f.rule == "ruff/F401" and f.line == 2)
+    assert "availability probe" in probe.message
+
+
+TEST_HYGIENE = {
+    "pkg/__init__.py": '"""Package."""\n',
+    "pkg/mod.py": "import os\n\n\ndef f():\n    result = 1\n    return 2\n",
+    "tests/test_mod.py": "import sys\n\n\ndef test_f():\n    kept = object()\n    assert True\n",
+}
+
+
+def test_unused_names_in_tests_are_info_where_no_linter_is_asked_the_library_keeps_them(
+    tmp_path: Path,
+) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", TEST_HYGIENE))
+    for rule in ("ruff/F401", "ruff/F841"):
+        tested = _find(outcome, rule, "tests/test_mod.py")
+        assert tested.severity is Severity.INFO
+        assert "in a test" in tested.extra["not_configured"]
+        assert _find(outcome, rule, "pkg/mod.py").severity is Severity.WARNING
+
+
+def test_unused_names_in_tests_stay_warnings_where_the_project_runs_a_linter(
+    tmp_path: Path,
+) -> None:
+    files = {**TEST_HYGIENE, "tox.ini": "[testenv:lint]\ncommands = flake8 pkg tests\n"}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert _find(outcome, "ruff/F401", "tests/test_mod.py").severity is Severity.WARNING
+    assert _find(outcome, "ruff/F841", "tests/test_mod.py").severity is Severity.WARNING
