@@ -1,4 +1,4 @@
-"""Two unused-name findings of ruff that the code itself contradicts, made info.
+"""Unused-name findings of ruff that the code itself contradicts, made info.
 
 - F841 on `except E as exc:` whose name the handler reads while any rebinding of it sits in
   a nested block: ruff resolves a read to the latest binding of the name, not to every binding
@@ -9,6 +9,11 @@
 - F401 on an import inside a `try:` whose handler catches `ImportError` (or something broader):
   the import is the availability probe (`try: import readline except ImportError: HAVE_READLINE
   = False`), and importing is its effect. An unused import outside such a `try` keeps the warning.
+- F841 on an assignment of attributes (`start, stop, step = index.start, index.stop,
+  index.step`) inside a `try:` whose handler catches `AttributeError`: the duck-typing probe
+  (a slice, or else an integer index; boltons 26.2.0's `BarrelList.__setitem__`), whose
+  attribute access is its use. An unused attribute read outside such a `try`, or an unused
+  result of a call inside one, keeps the warning.
 """
 
 from __future__ import annotations
@@ -27,10 +32,13 @@ UNUSED_VARIABLE = "ruff/F841"
 UNUSED_IMPORT = "ruff/F401"
 _VARIABLE = re.compile(r"Local variable `(?P<name>\w+)` is assigned to but never used")
 _IMPORTED = re.compile(r"`(?P<name>[\w.]+)` imported but unused")
-PROBE_CATCHES = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+BROAD = frozenset({"Exception", "BaseException"})
+IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"}) | BROAD
+ATTRIBUTE_ERRORS = frozenset({"AttributeError"}) | BROAD
 READ_NOTE = "the handler reads it where no rebinding came first (ruff resolves the latest one)"
 T = TypeVar("T", bound=ast.AST)
 PROBE_NOTE = "an import inside try/except ImportError: the availability probe is its use"
+ATTRIBUTE_NOTE = "attributes read inside try/except AttributeError: the probe is its use"
 
 
 def contradicted_as_info(findings: Iterable[Finding], target: Path) -> list[Finding]:
@@ -60,8 +68,9 @@ def _note(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -
         return None
     if finding.rule == UNUSED_VARIABLE:
         found = _VARIABLE.search(finding.message)
-        read = found is not None and handler_reads_name(tree, finding.line, found.group("name"))
-        return READ_NOTE if read else None
+        if found is not None and handler_reads_name(tree, finding.line, found.group("name")):
+            return READ_NOTE
+        return ATTRIBUTE_NOTE if is_attribute_probe(tree, finding.line) else None
     found = _IMPORTED.search(finding.message)
     return PROBE_NOTE if found is not None and is_availability_probe(tree, finding.line) else None
 
@@ -109,18 +118,39 @@ def _rebinds(statement: ast.stmt, name: str) -> bool:
 def is_availability_probe(tree: ast.Module, line: int) -> bool:
     """Whether an import at `line` sits directly in the body of a `try` one of whose handlers
     catches ImportError (by that name, a broader class, or a bare `except`)."""
+    statement = _probed(tree, line, IMPORT_ERRORS)
+    return isinstance(statement, (ast.Import, ast.ImportFrom))
+
+
+def is_attribute_probe(tree: ast.Module, line: int) -> bool:
+    """Whether `line` is an assignment of attribute reads (one, or a tuple of them) directly in
+    the body of a `try` one of whose handlers catches AttributeError."""
+    statement = _probed(tree, line, ATTRIBUTE_ERRORS)
+    if not isinstance(statement, ast.Assign):
+        return False
+    value = statement.value
+    reads = value.elts if isinstance(value, ast.Tuple) else [value]
+    return all(isinstance(read, ast.Attribute) for read in reads)
+
+
+def _probed(tree: ast.Module, line: int, catches: frozenset[str]) -> ast.stmt | None:
+    """The simple statement at `line` directly in a `try` body, if a handler of that `try`
+    catches one of `catches` (or everything); a compound one is searched by its own `try`s."""
     for node in _nodes(tree, ast.Try):
-        imports = [s for s in node.body if isinstance(s, (ast.Import, ast.ImportFrom))]
-        if any(s.lineno <= line <= (s.end_lineno or s.lineno) for s in imports):
-            return any(_catches_import_error(h) for h in node.handlers)
-    return False
+        if not any(_catches(h, catches) for h in node.handlers):
+            continue
+        for statement in node.body:
+            spans = statement.lineno <= line <= (statement.end_lineno or statement.lineno)
+            if spans and not hasattr(statement, "body"):
+                return statement
+    return None
 
 
-def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+def _catches(handler: ast.ExceptHandler, names: frozenset[str]) -> bool:
     if handler.type is None:
         return True
     caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(isinstance(c, ast.Name) and c.id in PROBE_CATCHES for c in caught)
+    return any(isinstance(c, ast.Name) and c.id in names for c in caught)
 
 
 def _nodes(tree: ast.Module, kind: type[T]) -> Iterator[T]:

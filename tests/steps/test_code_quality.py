@@ -1239,6 +1239,24 @@ BINDINGS = textwrap.dedent(
         except ValueError as err:
             err = LookupError(text)
             raise err
+
+
+    def setitem(items, index, item):
+        try:
+            start, stop = index.start, index.stop
+        except AttributeError:
+            items[index] = item
+        else:
+            items[index] = list(item)
+
+
+    def width(shape):
+        height = shape.height
+        try:
+            size = len(shape)
+        except AttributeError:
+            return 0
+        return shape.width
     """
 )
 
@@ -1255,6 +1273,17 @@ def test_handler_name_read_past_a_conditional_rebinding_is_info_an_unread_one_st
     assert levels[12] is Severity.INFO  # read by `raise LookupError(exc)` when root is a list
     assert levels[24] is Severity.WARNING  # never read
     assert levels[31] is Severity.WARNING  # rebound before any read
+
+
+def test_attributes_probed_in_try_except_attribute_error_are_info_other_unused_reads_stay(
+    tmp_path: Path,
+) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", {"pkg/mod.py": BINDINGS}))
+    unused = {(f.line, f.message.split("`")[1]): f.severity for f in outcome.findings}
+    assert unused[(38, "start")] is Severity.INFO
+    assert unused[(38, "stop")] is Severity.INFO
+    assert unused[(46, "height")] is Severity.WARNING  # an attribute read outside a try
+    assert unused[(48, "size")] is Severity.WARNING  # a call's result inside one
 
 
 def test_import_probed_in_try_except_import_error_is_info_a_plain_unused_import_stays(

@@ -13,8 +13,9 @@ Severity mapping:
   (noqa comments that the running ruff version finds unused or redirected: about the linter, not
   the code) are info, and so is `F401` on a package's `__init__.py` re-exporting its own modules
   (`from .x import y`: its public API, `ai_workflow.ruff_reexports`), F841 on an `except ... as
-  e` name the handler reads before any unconditional rebinding and F401 on an import probed in
-  `try/except ImportError` (`ai_workflow.ruff_bindings`), and so are the classic
+  e` name the handler reads before any unconditional rebinding, F401 on an import probed in
+  `try/except ImportError` and F841 on attributes probed in `try/except AttributeError`
+  (`ai_workflow.ruff_bindings`), and so are the classic
   set's style rules (F541, E401, E7xx comparisons...), and in test files unused names and bare
   `except` (F401, F811, F841, E722), in a project that configures and runs no
   ruff nor flake8 (`ai_workflow.ruff_style`); every other rule is a warning (ruff has no
