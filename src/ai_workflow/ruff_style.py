@@ -115,7 +115,8 @@ class StyleScope:
 
     def describe(self, lowered: int) -> str:
         """What the grading did, for the step's `checked` line."""
-        return f"{lowered} finding(s) of style rules at info ({NOT_ASKED.split(':')[0]})"
+        kinds = "style rules or unused names in tests"
+        return f"{lowered} finding(s) of {kinds} at info ({NOT_ASKED.split(':')[0]})"
 
 
 def _style(finding: Finding) -> bool:
