@@ -1,13 +1,11 @@
-"""ruff findings on names that Python's import system binds and pyflakes does not model.
+"""ruff's F821 on a name that Python's import system binds and pyflakes does not model.
 
-- An unused import inside `try: ... except ImportError` (ruff's F401 says "consider using
-  `importlib.util.find_spec` to test for availability") is an availability probe: the import is
-  the point, whether it raises is what the code (or a test) checks. Info.
-- In a package's `__init__.py`, importing a submodule (`from .exceptions import merge`,
-  `from . import exceptions`, `import pkg.exceptions`) binds the submodule's name in the
-  package's namespace, which is the `__init__.py`'s globals: a later `exceptions` (toolz's
-  `del exceptions` in `toolz/curried/__init__.py`) is defined, not an undefined name (F821).
-  Info. A name that no earlier import of a submodule binds stays an error.
+In a package's `__init__.py`, importing a submodule (`from .exceptions import merge`,
+`from . import exceptions`, `import pkg.exceptions`) binds the submodule's name in the
+package's namespace, which is the `__init__.py`'s globals: a later `exceptions` (toolz's
+`del exceptions` in `toolz/curried/__init__.py`) is defined, not an undefined name (F821).
+Info. A name that no earlier import of a submodule binds stays an error. (Availability probes,
+F401 in `try`/`except ImportError`, are `ai_workflow.ruff_bindings`'.)
 """
 
 from __future__ import annotations
@@ -21,14 +19,13 @@ from ai_workflow.findings import Finding, Severity
 from ai_workflow.ruff_reexports import dotted_package
 from ai_workflow.textfiles import read_text
 
-PROBE_NOTE = "an availability probe: the import inside try/except ImportError is what it checks"
 SUBMODULE_NOTE = "bound by the import of the package's submodule `{}` above: defined at run time"
 _UNDEFINED = re.compile(r"Undefined name `(?P<name>\w+)`")
 
 
 def import_bindings_as_info(findings: Iterable[Finding], target: Path) -> list[Finding]:
-    """The findings, with availability probes (F401) and submodule names a package's
-    `__init__.py` bound by importing them (F821) made info."""
+    """The findings, with submodule names a package's `__init__.py` bound by importing them
+    (F821) made info."""
     kept = []
     for finding in findings:
         note = _note(finding, target)
@@ -41,8 +38,6 @@ def import_bindings_as_info(findings: Iterable[Finding], target: Path) -> list[F
 
 
 def _note(finding: Finding, target: Path) -> str | None:
-    if finding.rule == "ruff/F401" and "importlib.util.find_spec" in finding.message:
-        return PROBE_NOTE
     if finding.rule == "ruff/F821":
         return _submodule_note(finding, target)
     return None

@@ -10,7 +10,11 @@ code (E402), compound statements (E701-E703), `== None` / `== True` (E711, E712)
 (E741-E743), a star import (F403). A maintainer who runs ruff or flake8 has chosen those
 habits; in a project that runs neither, they are true and not acted on (pathspec 0.12.1's five
 f-strings without placeholders among f-strings of the same shape). So there `STYLE_RULES` are
-info (their reason in `extra.not_configured`); every other rule keeps its level.
+info (their reason in `extra.not_configured`); every other rule keeps its level. In test files
+of such a project `TEST_HYGIENE_RULES` (an unused import, local or redefinition, a bare
+`except`) are info too: there they are mostly deliberate (an object kept alive, frame locals a
+traceback test captures, a callback that swallows everything; boltons 26.2.0's 19), and none
+of the labelled ones on real projects was real; in the library they keep their level.
 
 A project asks for them when a ruff configuration applies to the file (it runs ruff's
 defaults, which hold these rules), it has ruff itself (installed in the project or pinned), a
@@ -32,15 +36,21 @@ from ai_workflow.findings import Finding, Severity
 from ai_workflow.flake8_config import FLAKE8_FILES
 from ai_workflow.ruff_scope import RuffScopes
 from ai_workflow.rules.policy import rule_matches
+from ai_workflow.techstack import is_test_path
 from ai_workflow.textfiles import read_text
 
 STYLE_RULES = frozenset(
     {"E401", "E402", "E701", "E702", "E703", "E711", "E712", "E713", "E714", "E721", "E731"}
     | {"E741", "E742", "E743", "F403", "F541"}
 )
+TEST_HYGIENE_RULES = frozenset({"F401", "F811", "F841", "E722"})
 NAMES_LINTER = re.compile(r"\b(?:ruff|flake8|pyflakes|pycodestyle)\b", re.IGNORECASE)
 FLAKE8_SECTION = re.compile(r"^\[flake8[^\]\n]*\]", re.MULTILINE)
 NOT_ASKED = "no ruff or flake8 configured by this project: a style rule, shown as info"
+NOT_ASKED_IN_TESTS = (
+    "no ruff or flake8 configured by this project: an unused name or bare except in a test, "
+    "shown as info"
+)
 _REQUIREMENTS = re.compile(r"(?:^|/)(?:requirements[^/]*\.(?:txt|in)|requirements/[^/]+\.txt)$")
 
 
@@ -89,13 +99,15 @@ class StyleScope:
                 graded.append(finding)
                 continue
             lowered += 1
-            extra = {**finding.extra, "not_configured": NOT_ASKED}
+            reason = NOT_ASKED if _style(finding) else NOT_ASKED_IN_TESTS
+            extra = {**finding.extra, "not_configured": reason}
             graded.append(replace(finding, severity=Severity.INFO, extra=extra))
         return graded, lowered
 
     def _asked(self, finding: Finding, scopes: RuffScopes) -> bool:
-        code = finding.rule.removeprefix("ruff/")
-        if code not in STYLE_RULES or finding.severity is not Severity.WARNING:
+        if not (_style(finding) or _test_hygiene(finding)):
+            return True
+        if finding.severity is not Severity.WARNING:
             return True
         if self.asked_by is not None or rule_matches(finding.rule, self.selected):
             return True
@@ -103,7 +115,17 @@ class StyleScope:
 
     def describe(self, lowered: int) -> str:
         """What the grading did, for the step's `checked` line."""
-        return f"{lowered} finding(s) of style rules at info ({NOT_ASKED.split(':')[0]})"
+        kinds = "style rules or unused names in tests"
+        return f"{lowered} finding(s) of {kinds} at info ({NOT_ASKED.split(':')[0]})"
+
+
+def _style(finding: Finding) -> bool:
+    return finding.rule.removeprefix("ruff/") in STYLE_RULES
+
+
+def _test_hygiene(finding: Finding) -> bool:
+    code = finding.rule.removeprefix("ruff/")
+    return code in TEST_HYGIENE_RULES and finding.path is not None and is_test_path(finding.path)
 
 
 def read_tooling(target: Path, files: Iterable[str]) -> dict[str, str]:

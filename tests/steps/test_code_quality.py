@@ -1085,8 +1085,8 @@ IMPORT_BINDINGS = {
         "import warnings\n\nwarnings.warn('loading', UserWarning)\n\n"
         "from collections.abc import Sequence\n"
     ),
-    "tests/test_probe.py": (
-        "import json\n\n\ndef test_bad_name_is_not_importable():\n    try:\n"
+    "src/pkg/probe.py": (
+        "import json\n\n\ndef bad_name_is_not_importable():\n    try:\n"
         "        import pkgthisisabadname\n        raise AssertionError\n"
         "    except ImportError:\n        pass\n"
     ),
@@ -1107,10 +1107,10 @@ def test_import_bindings_ruff_cannot_see_are_info(tmp_path: Path) -> None:
         # the same line's `reduce`, which nothing uses through the package: a warning
         ("ruff/F401", init, 1, "functools.reduce"): Severity.WARNING,
         ("ruff/F401", init, 2, ".curried"): Severity.INFO,  # the package's own module
-        # an import probing availability: the import is what the test checks
-        ("ruff/F401", "tests/test_probe.py", 6, "pkgthisisabadname"): Severity.INFO,
-        # an unused import in a test module stays a warning
-        ("ruff/F401", "tests/test_probe.py", 1, "json"): Severity.WARNING,
+        # an import probing availability: the import is what the code checks
+        ("ruff/F401", "src/pkg/probe.py", 6, "pkgthisisabadname"): Severity.INFO,
+        # an unused import in the same module stays a warning
+        ("ruff/F401", "src/pkg/probe.py", 1, "json"): Severity.WARNING,
         # a module that warns of its own deprecation on import: a shim for old importers;
         # a module warning of something else keeps the warning
         ("ruff/F401", "src/pkg/compat.py", 5, "collections.abc.Sequence"): Severity.INFO,
@@ -1217,7 +1217,9 @@ def test_style_rule_is_info_and_a_bug_rule_stays_where_no_linter_is_configured(
     assert style.severity is Severity.INFO
     assert "no ruff or flake8" in style.extra["not_configured"]
     assert _find(outcome, "ruff/F821", "pkg/mod.py").severity is Severity.ERROR
-    assert any("1 finding(s) of style rules at info" in c for c in outcome.checked)
+    assert any(
+        "1 finding(s) of style rules or unused names in tests at info" in c for c in outcome.checked
+    )
 
 
 def test_unused_variable_stays_a_warning_where_no_linter_is_configured(tmp_path: Path) -> None:
@@ -1259,3 +1261,124 @@ def test_rules_select_raises_an_unasked_style_rule(tmp_path: Path) -> None:
     config = Config.model_validate({"rules": {"select": ["ruff/F541"]}})
     outcome = _run(make_repo(tmp_path / "proj", STYLE_DEFECTS), config)
     assert _find(outcome, "ruff/F541", "pkg/mod.py").severity is Severity.WARNING
+
+
+# ruff findings the code contradicts (ai_workflow.ruff_bindings)
+BINDINGS = textwrap.dedent(
+    """\
+    try:
+        import readline
+    except ImportError:
+        HAVE_READLINE = False
+
+    import json
+
+
+    def get(root, seg):
+        try:
+            return root[seg]
+        except TypeError as exc:
+            try:
+                return root[int(seg)]
+            except ValueError:
+                if not isinstance(root, list):
+                    exc = TypeError("not indexable")
+                raise LookupError(exc)
+
+
+    def load(text):
+        try:
+            return int(text)
+        except ValueError as err:
+            return None
+
+
+    def again(text):
+        try:
+            return int(text)
+        except ValueError as err:
+            err = LookupError(text)
+            raise err
+
+
+    def setitem(items, index, item):
+        try:
+            start, stop = index.start, index.stop
+        except AttributeError:
+            items[index] = item
+        else:
+            items[index] = list(item)
+
+
+    def width(shape):
+        height = shape.height
+        try:
+            size = len(shape)
+        except AttributeError:
+            return 0
+        return shape.width
+    """
+)
+
+
+def _levels(outcome: StepOutcome, rule: str) -> dict[int | None, Severity]:
+    return {f.line: f.severity for f in outcome.findings if f.rule == rule}
+
+
+def test_handler_name_read_past_a_conditional_rebinding_is_info_an_unread_one_stays(
+    tmp_path: Path,
+) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", {"pkg/mod.py": BINDINGS}))
+    levels = _levels(outcome, "ruff/F841")
+    assert levels[12] is Severity.INFO  # read by `raise LookupError(exc)` when root is a list
+    assert levels[24] is Severity.WARNING  # never read
+    assert levels[31] is Severity.WARNING  # rebound before any read
+
+
+def test_attributes_probed_in_try_except_attribute_error_are_info_other_unused_reads_stay(
+    tmp_path: Path,
+) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", {"pkg/mod.py": BINDINGS}))
+    unused = {(f.line, f.message.split("`")[1]): f.severity for f in outcome.findings}
+    assert unused[(38, "start")] is Severity.INFO
+    assert unused[(38, "stop")] is Severity.INFO
+    assert unused[(46, "height")] is Severity.WARNING  # an attribute read outside a try
+    assert unused[(48, "size")] is Severity.WARNING  # a call's result inside one
+
+
+def test_import_probed_in_try_except_import_error_is_info_a_plain_unused_import_stays(
+    tmp_path: Path,
+) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", {"pkg/mod.py": BINDINGS}))
+    levels = _levels(outcome, "ruff/F401")
+    assert levels[2] is Severity.INFO
+    assert levels[6] is Severity.WARNING
+    probe = next(f for f in outcome.findings if f.rule == "ruff/F401" and f.line == 2)
+    assert "availability probe" in probe.message
+
+
+TEST_HYGIENE = {
+    "pkg/__init__.py": '"""Package."""\n',
+    "pkg/mod.py": "import os\n\n\ndef f():\n    result = 1\n    return 2\n",
+    "tests/test_mod.py": "import sys\n\n\ndef test_f():\n    kept = object()\n    assert True\n",
+}
+
+
+def test_unused_names_in_tests_are_info_where_no_linter_is_asked_the_library_keeps_them(
+    tmp_path: Path,
+) -> None:
+    outcome = _run(make_repo(tmp_path / "proj", TEST_HYGIENE))
+    for rule in ("ruff/F401", "ruff/F841"):
+        tested = _find(outcome, rule, "tests/test_mod.py")
+        assert tested.severity is Severity.INFO
+        assert "in a test" in tested.extra["not_configured"]
+        assert _find(outcome, rule, "pkg/mod.py").severity is Severity.WARNING
+
+
+def test_unused_names_in_tests_stay_warnings_where_the_project_runs_a_linter(
+    tmp_path: Path,
+) -> None:
+    files = {**TEST_HYGIENE, "tox.ini": "[testenv:lint]\ncommands = flake8 pkg tests\n"}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert _find(outcome, "ruff/F401", "tests/test_mod.py").severity is Severity.WARNING
+    assert _find(outcome, "ruff/F841", "tests/test_mod.py").severity is Severity.WARNING

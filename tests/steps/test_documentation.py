@@ -662,3 +662,22 @@ def test_missing_doc_comments_are_info_in_a_project_that_writes_none(tmp_path: P
     }
     outcome = _run(make_repo(tmp_path / "some", habit), changed=[])
     assert _found(outcome, "docs/missing-doc-comment") == {("lib/loader.js", 3, "warning")}
+
+
+def test_a_function_the_main_block_calls_is_the_commands_entry_point_others_stay_warnings(
+    tmp_path: Path,
+) -> None:
+    documented = "".join(f'def f{i}():\n    """Doc."""\n\n\n' for i in range(8))
+    cli = (
+        f'"""Cli."""\n\n\n{documented}def main():\n    f0()\n\n\ndef helper():\n    pass\n\n\n'
+        'if __name__ == "__main__":\n    main()\n'
+    )
+    files = {
+        "README.md": "# x\n\n## Install\n\n## Usage\n",
+        "pkg/__init__.py": "",
+        "pkg/cli.py": cli,
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files), changed=[])
+    assert _missing(outcome) == {"main": "info", "helper": "warning"}  # 8 of 10 documented
+    message = next(f.message for f in outcome.findings if f.extra.get("symbol") == "main")
+    assert "command-line entry point" in message

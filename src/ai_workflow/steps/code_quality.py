@@ -13,11 +13,14 @@ Severity mapping:
   (noqa comments that the running ruff version finds unused or redirected: about the linter, not
   the code) are info, and so is `F401` on a package's `__init__.py` re-exporting its own modules
   (`from .x import y`: its public API) or names the project uses through the package, and on a
-  module that warns of its own deprecation on import (`ai_workflow.ruff_reexports`), an import
-  probing availability (`F401` in `try`/`except ImportError`) and a package's submodule its
-  `__init__.py` imported (`F821`: the import binds it, `ai_workflow.ruff_imports`), and so are
-  the classic set's style rules (F541, E401, E7xx comparisons...) in a project that configures
-  and runs no ruff nor flake8 (`ai_workflow.ruff_style`); every other rule is a warning (ruff has no
+  module that warns of its own deprecation on import (`ai_workflow.ruff_reexports`), a package's
+  submodule its `__init__.py` imported (`F821`: the import binds it, `ai_workflow.ruff_imports`),
+  F841 on an `except ... as e` name the handler reads before any unconditional rebinding, F401 on
+  an import probed in `try/except ImportError` and F841 on attributes probed in
+  `try/except AttributeError` (`ai_workflow.ruff_bindings`), and so are the classic
+  set's style rules (F541, E401, E7xx comparisons...), and in test files unused names and bare
+  `except` (F401, F811, F841, E722), in a project that configures and runs no
+  ruff nor flake8 (`ai_workflow.ruff_style`); every other rule is a warning (ruff has no
   severities of its own). Where the project's configuration chooses no
   rules, only the classic default set and its `extend-select` are reported, whatever ruff's
   version enables by default (`ai_workflow.ruff_scope`), unless the project's own ruff or the
@@ -100,6 +103,7 @@ from ai_workflow.pinned_tools import pinned_tool
 from ai_workflow.project_files import project_files, unsafe_entries
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.quoting import quote_output, relative_to_target
+from ai_workflow.ruff_bindings import contradicted_as_info
 from ai_workflow.ruff_imports import import_bindings_as_info
 from ai_workflow.ruff_pin import ruff_pin
 from ai_workflow.ruff_reexports import reexports_as_info
@@ -485,6 +489,7 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     kept, left_out = _chosen_rules(findings, scopes, own_ruff=own)
     kept = reexports_as_info(kept, ctx.target, python_files)
     kept = import_bindings_as_info(kept, ctx.target)
+    kept = contradicted_as_info(kept, ctx.target)
     style = StyleScope.of(
         read_tooling(ctx.target, files),
         own_ruff=own,

@@ -25,7 +25,7 @@ from typing import Any
 from ai_workflow import pysource
 from ai_workflow.changes.filecache import FileResults, code_id
 from ai_workflow.doc_kinds import is_history_document
-from ai_workflow.docstrings import InheritanceIndex, documented_api, module_name
+from ai_workflow.docstrings import ApiDocs, InheritanceIndex, documented_api, module_name
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.markdown_docs import DocFile, find_readme, is_doc_path, project_docs
 from ai_workflow.project_files import project_files
@@ -216,7 +216,8 @@ def check_python_docstrings(
     that does not write docstrings as a rule, each one is information only. A class or method
     that inherits a project base class's docstring counts as documented; where the project's
     docs list its API (autodoc, mkdocstrings), a function or class they do not name is an
-    internal helper: information (see `ai_workflow.docstrings`). `facts` reads one file
+    internal helper: information (see `ai_workflow.docstrings`), and so is a function the
+    module's `if __name__ == "__main__":` block calls (`main_block_calls`). `facts` reads one file
     (`docstring_facts`, or a store of its earlier results).
     """
     read = facts or docstring_facts
@@ -241,18 +242,14 @@ def check_python_docstrings(
     coverage = round(100 * (public - len(missing)) / public, 1) if public else None
     convention = coverage is not None and coverage >= DOCSTRING_CONVENTION
     api = documented_api(target, files) if missing and convention else None
+    entry_points: dict[str, frozenset[str]] = {}
     for path, symbol in missing:
-        internal = (
-            api is not None
-            and symbol.kind != "method"
-            and not api.names_symbol(module_name(path) or "", symbol.qualname)
-        )
-        severity = "warning" if convention and symbol.kind != "method" and not internal else "info"
+        note = _not_api(target, path, symbol, api, entry_points) if convention else ""
+        severity = "warning" if convention and symbol.kind != "method" and not note else "info"
         outcome.add(
             "docs/missing-docstring",
             severity,
-            f"public {symbol.kind} {symbol.qualname} has no docstring"
-            + (" (an internal helper: the API documentation does not name it)" if internal else ""),
+            f"public {symbol.kind} {symbol.qualname} has no docstring{note}",
             path,
             symbol.line,
             symbol=symbol.qualname,
@@ -342,6 +339,60 @@ def _without_inherited(
         or index.documented_base(module_name(path) or "", symbol.qualname, symbol.kind) is None
     ]
     return kept, len(missing) - len(kept)
+
+
+def _not_api(
+    target: Path,
+    path: str,
+    symbol: PySymbol,
+    api: ApiDocs | None,
+    entry_points: dict[str, frozenset[str]],
+) -> str:
+    """Why an undocumented public function or class is no API a docstring would document
+    (" (...)", for its message), or "" (`entry_points`: `main_block_calls` per file read)."""
+    if symbol.kind == "method":
+        return ""
+    if api is not None and not api.names_symbol(module_name(path) or "", symbol.qualname):
+        return " (an internal helper: the API documentation does not name it)"
+    if symbol.kind != "function":
+        return ""
+    if path not in entry_points:
+        entry_points[path] = main_block_calls(target, path)
+    return f" ({ENTRY_POINT_NOTE})" if symbol.qualname in entry_points[path] else ""
+
+
+ENTRY_POINT_NOTE = (
+    'the module\'s command-line entry point, called by its `if __name__ == "__main__":` '
+    "block: documented by how the command runs"
+)
+
+
+def main_block_calls(target: Path, path: str) -> frozenset[str]:
+    """The module's functions that its `if __name__ == "__main__":` block calls by name (its
+    command-line entry point, `main()`): the command's, not Python API a docstring would
+    document; empty when the file cannot be read or parsed."""
+    try:
+        tree = parse_python(read_source(target / path), path)
+    except (OSError, PySyntaxError):
+        return frozenset()
+    return frozenset(
+        call.func.id
+        for block in tree.body
+        if isinstance(block, ast.If) and _is_main_test(block.test)
+        for call in ast.walk(block)
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+    )
+
+
+def _is_main_test(test: ast.expr) -> bool:
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and len(test.comparators) == 1
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+    )
 
 
 def _exempt(decorators: tuple[str, ...]) -> bool:

@@ -1,0 +1,157 @@
+"""Unused-name findings of ruff that the code itself contradicts, made info.
+
+- F841 on `except E as exc:` whose name the handler reads while any rebinding of it sits in
+  a nested block: ruff resolves a read to the latest binding of the name, not to every binding
+  that reaches it, so in `except TypeError as exc: ... if not ok: exc = Other(); raise X(exc)`
+  the `exc` of the `except` is read whenever `ok` holds (boltons 26.2.0's `iterutils.get_path`).
+  A handler that rebinds the name unconditionally before any read, or never reads it, keeps
+  the warning.
+- F401 on an import inside a `try:` whose handler catches `ImportError` (or something broader):
+  the import is the availability probe (`try: import readline except ImportError: HAVE_READLINE
+  = False`), and importing is its effect. An unused import outside such a `try` keeps the warning.
+- F841 on an assignment of attributes (`start, stop, step = index.start, index.stop,
+  index.step`) inside a `try:` whose handler catches `AttributeError`: the duck-typing probe
+  (a slice, or else an integer index; boltons 26.2.0's `BarrelList.__setitem__`), whose
+  attribute access is its use. An unused attribute read outside such a `try`, or an unused
+  result of a call inside one, keeps the warning.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.textfiles import read_text
+
+UNUSED_VARIABLE = "ruff/F841"
+UNUSED_IMPORT = "ruff/F401"
+_VARIABLE = re.compile(r"Local variable `(?P<name>\w+)` is assigned to but never used")
+_IMPORTED = re.compile(r"`(?P<name>[\w.]+)` imported but unused")
+BROAD = frozenset({"Exception", "BaseException"})
+IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"}) | BROAD
+ATTRIBUTE_ERRORS = frozenset({"AttributeError"}) | BROAD
+READ_NOTE = "the handler reads it where no rebinding came first (ruff resolves the latest one)"
+T = TypeVar("T", bound=ast.AST)
+PROBE_NOTE = "an import inside try/except ImportError: the availability probe is its use"
+ATTRIBUTE_NOTE = "attributes read inside try/except AttributeError: the probe is its use"
+
+
+def contradicted_as_info(findings: Iterable[Finding], target: Path) -> list[Finding]:
+    """The findings, with F841 on a handler's name that it reads and F401 on an availability
+    probe made info (each file parsed once, only when it has such a finding)."""
+    trees: dict[str, ast.Module | None] = {}
+    kept = []
+    for finding in findings:
+        note = _note(finding, target, trees)
+        if note is not None:
+            finding = dataclasses.replace(
+                finding, severity=Severity.INFO, message=f"{finding.message} ({note})"
+            )
+        kept.append(finding)
+    return kept
+
+
+def _note(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -> str | None:
+    if finding.rule not in (UNUSED_VARIABLE, UNUSED_IMPORT) or finding.path is None:
+        return None
+    if finding.line is None or finding.severity is not Severity.WARNING:
+        return None
+    if finding.path not in trees:
+        trees[finding.path] = _parse(target, finding.path)
+    tree = trees[finding.path]
+    if tree is None:
+        return None
+    if finding.rule == UNUSED_VARIABLE:
+        found = _VARIABLE.search(finding.message)
+        if found is not None and handler_reads_name(tree, finding.line, found.group("name")):
+            return READ_NOTE
+        return ATTRIBUTE_NOTE if is_attribute_probe(tree, finding.line) else None
+    found = _IMPORTED.search(finding.message)
+    return PROBE_NOTE if found is not None and is_availability_probe(tree, finding.line) else None
+
+
+def _parse(target: Path, rel: str) -> ast.Module | None:
+    text = read_text(target / rel, root=target)
+    if not text:
+        return None
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def handler_reads_name(tree: ast.Module, line: int, name: str) -> bool:
+    """Whether the `except ... as name` handler at `line` reads `name` before any top-level
+    statement of its body rebinds it (a rebinding nested in a block may not run)."""
+    for handler in _nodes(tree, ast.ExceptHandler):
+        if handler.lineno != line or handler.name != name:
+            continue
+        for statement in handler.body:
+            if _reads(statement, name):
+                return True
+            if _rebinds(statement, name):
+                return False
+    return False
+
+
+def _reads(node: ast.AST, name: str) -> bool:
+    return any(
+        isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
+        for n in ast.walk(node)
+    )
+
+
+def _rebinds(statement: ast.stmt, name: str) -> bool:
+    targets: list[ast.expr] = []
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        targets = [statement.target]
+    return any(isinstance(t, ast.Name) and t.id == name for t in targets)
+
+
+def is_availability_probe(tree: ast.Module, line: int) -> bool:
+    """Whether an import at `line` sits directly in the body of a `try` one of whose handlers
+    catches ImportError (by that name, a broader class, or a bare `except`)."""
+    statement = _probed(tree, line, IMPORT_ERRORS)
+    return isinstance(statement, (ast.Import, ast.ImportFrom))
+
+
+def is_attribute_probe(tree: ast.Module, line: int) -> bool:
+    """Whether `line` is an assignment of attribute reads (one, or a tuple of them) directly in
+    the body of a `try` one of whose handlers catches AttributeError."""
+    statement = _probed(tree, line, ATTRIBUTE_ERRORS)
+    if not isinstance(statement, ast.Assign):
+        return False
+    value = statement.value
+    reads = value.elts if isinstance(value, ast.Tuple) else [value]
+    return all(isinstance(read, ast.Attribute) for read in reads)
+
+
+def _probed(tree: ast.Module, line: int, catches: frozenset[str]) -> ast.stmt | None:
+    """The simple statement at `line` directly in a `try` body, if a handler of that `try`
+    catches one of `catches` (or everything); a compound one is searched by its own `try`s."""
+    for node in _nodes(tree, ast.Try):
+        if not any(_catches(h, catches) for h in node.handlers):
+            continue
+        for statement in node.body:
+            spans = statement.lineno <= line <= (statement.end_lineno or statement.lineno)
+            if spans and not hasattr(statement, "body"):
+                return statement
+    return None
+
+
+def _catches(handler: ast.ExceptHandler, names: frozenset[str]) -> bool:
+    if handler.type is None:
+        return True
+    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(c, ast.Name) and c.id in names for c in caught)
+
+
+def _nodes(tree: ast.Module, kind: type[T]) -> Iterator[T]:
+    return (node for node in ast.walk(tree) if isinstance(node, kind))
