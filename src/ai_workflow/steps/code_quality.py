@@ -479,7 +479,7 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
         scopes.for_file(rel)
     own = tool.origin in (ToolOrigin.PROJECT, ToolOrigin.PINNED)
     kept, left_out = _chosen_rules(findings, scopes, own_ruff=own)
-    kept = reexports_as_info(kept, ctx.target)
+    kept = reexports_as_info(kept, ctx.target, python_files)
     style = StyleScope.of(
         read_tooling(ctx.target, files),
         own_ruff=own,
