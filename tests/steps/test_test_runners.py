@@ -384,6 +384,7 @@ def test_a_gopath_packages_import_path_comes_from_the_ci_a_comment_or_its_import
     )
     # a module, no Go files, or imports of other projects only: not a GOPATH package we know
     assert found({**GOPATH_PACKAGE, "go.mod": "module example.com/old\n"}) is None
+    assert found({**GOPATH_PACKAGE, "tools/go.mod": "module example.com/old/tools\n"}) is None
     assert found({"README.md": "hi\n"}) is None
     assert found({"x/x.go": 'package x\n\nimport "github.com/other/y"\n'}) is None
 

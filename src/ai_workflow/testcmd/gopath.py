@@ -29,9 +29,9 @@ QUOTED = re.compile(r'"(?P<path>[^"]+)"')
 
 def gopath_import_path(target: Path, files: Sequence[str]) -> tuple[str, str] | None:
     """The import path of a Go project that has no go.mod, and where it comes from (None: it
-    has a go.mod, no Go files, or no way to tell)."""
-    if "go.mod" in files:
-        return None
+    has a go.mod, at its root or below, no Go files, or no way to tell)."""
+    if any(PurePosixPath(f).name == "go.mod" for f in files):
+        return None  # modules: run in module mode (a module below the root is not GOPATH's)
     go_files = [f for f in files if f.endswith(".go") and not _vendored(f)]
     if not go_files:
         return None
