@@ -482,7 +482,8 @@ def test_a_command_failing_only_in_installed_packages_is_an_environment_warning(
     ]
     message = outcome.findings[0].message
     assert "`sh tsd.sh` exited with 1, but every error place" in message
-    assert "(2 in node_modules: @types/node, undici-types)" in message
+    assert "(node_modules: @types/node, undici-types)" in message
+    assert outcome.findings[0].extra["details"] == "2 error places in @types/node, undici-types"
 
 
 def test_a_command_failing_in_a_project_file_too_stays_an_error(tmp_path: Path) -> None:

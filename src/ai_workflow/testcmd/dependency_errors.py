@@ -13,7 +13,6 @@ stays the project's.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 # a diagnostic's place: `path/file.ext:LINE:COL` (ESLint, tsd, stack traces) or tsc's
@@ -30,14 +29,16 @@ class DependencyErrors:
     """The error places a failed command printed, all in installed packages."""
 
     places: int
-    packages: tuple[str, ...]  # most cited first
+    packages: tuple[str, ...]  # in the order the output first names them
 
     def describe(self, shown: int = 3) -> str:
-        names = ", ".join(self.packages[:shown])
-        more = f" and {len(self.packages) - shown} more" if len(self.packages) > shown else ""
+        """What happened, the same from one run to the next: no count, and the packages the
+        output names first (a runner that exits while its output goes to a pipe can lose its
+        end, as tsd does: 44 places in one run, 52 in the next)."""
+        more = ", ..." if len(self.packages) > shown else ""
         return (
-            f"every error place it printed is in installed packages, none in the project's files "
-            f"({self.places} in node_modules: {names}{more})"
+            "every error place it printed is in installed packages, none in the project's "
+            f"files (node_modules: {', '.join(self.packages[:shown])}{more})"
         )
 
 
@@ -53,8 +54,7 @@ def dependency_errors(output: str) -> DependencyErrors | None:
     ]
     if not paths or any(INSTALLED not in path for path in paths):
         return None
-    counts = Counter(_package(path) for path in paths)
-    return DependencyErrors(len(paths), tuple(name for name, _ in counts.most_common()))
+    return DependencyErrors(len(paths), tuple(dict.fromkeys(_package(path) for path in paths)))
 
 
 def _package(path: str) -> str:
