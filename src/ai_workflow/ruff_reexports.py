@@ -1,15 +1,17 @@
-"""Unused imports that are a package's public API: re-exports in its own `__init__.py`.
+"""Unused imports that are API: re-exports the project or its importers use.
 
 A package's `__init__.py` that imports from the package itself (`from .fields import Field`,
 `from pkg.fields import Field`) makes those names importable as `pkg.Field`: that is its public
 API, not dead code, even when `__all__` does not list them. So is a name it imports from another
 distribution that the project itself uses through the package (toolz's `from functools import
-partial` in `toolz/__init__.py`, used as `toolz.partial` by `toolz.curried`). ruff reports them
-as F401 ("imported but unused"); there they are info. An unused import of another distribution
-that nothing uses through the package (`import os`), and any unused import in another module,
-stays a warning. A module that warns of its own deprecation as it is imported (toolz's
-`compatibility.py`: `warnings.warn(..., DeprecationWarning)` at module level) is a shim kept for
-old importers: the names it imports are what they take from it, so its F401 are info too.
+partial` in `toolz/__init__.py`, used as `toolz.partial` by `toolz.curried`), and a name any
+module imports that another project file imports from that module (jmespath's
+`tests/__init__.py` imports `json` and `OrderedDict`; its test modules do
+`from tests import json, OrderedDict`): removing it breaks them. ruff, one file at a time,
+reports them as F401 ("imported but unused"); there they are info. A module that warns of its
+own deprecation as it is imported (toolz's `compatibility.py`: `warnings.warn(...,
+DeprecationWarning)` at module level) is a shim kept for old importers: its F401 are info too.
+An unused import nothing takes from its module (`import os`) stays a warning.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
 from ai_workflow.findings import Finding, Severity
-from ai_workflow.pysource import PySyntaxError, parse_python
+from ai_workflow.pysource import PySyntaxError, parse_python, read_source
 from ai_workflow.textfiles import read_text
 
 UNUSED_IMPORT = "ruff/F401"
 _IMPORTED = re.compile(r"`(?P<name>[\w.]+)` imported but unused")
 NOTE = "a re-export of the package's own module in its __init__.py: part of its public API"
+IMPORTED_NOTE = "imported from this module by {}: a re-export the project uses"
 USED_NOTE = "a re-export in the package's __init__.py that the project uses as {}: public API"
 SHIM_NOTE = "in a module that warns of its deprecation on import: a shim kept for old importers"
 DEPRECATIONS = frozenset({"DeprecationWarning", "PendingDeprecationWarning", "FutureWarning"})
@@ -50,16 +53,18 @@ def reexports_as_info(
 
 
 def _reexport_note(finding: Finding, target: Path, usage: _Usage) -> str | None:
-    if finding.path is None:
-        return None
-    if PurePosixPath(finding.path).name != "__init__.py":
-        return SHIM_NOTE if usage.deprecated_module(finding.path) else None
-    found = _IMPORTED.search(finding.message)
-    if found is None:
+    found = _IMPORTED.search(finding.message) if finding.path is not None else None
+    if found is None or finding.path is None:
         return None
     name = found.group("name")
-    if name.startswith(".") or name.split(".")[0] == own_package(target, finding.path):
+    init = PurePosixPath(finding.path).name == "__init__.py"
+    if init and (name.startswith(".") or name.split(".")[0] == own_package(target, finding.path)):
         return NOTE
+    importer = usage.importer(finding.path, name)
+    if importer is not None:
+        return IMPORTED_NOTE.format(importer)
+    if not init:
+        return SHIM_NOTE if usage.deprecated_module(finding.path) else None
     package = dotted_package(target, finding.path)
     used = usage.through(package, name.rsplit(".", 1)[-1], finding.path)
     return USED_NOTE.format(f"`{used}`") if used else None
@@ -73,18 +78,24 @@ class _Usage:
         self.files = [f for f in python_files if f.endswith(".py")]
         self._texts: dict[str, str] | None = None
         self._deprecated: dict[str, bool] = {}
+        self._imports: dict[tuple[str, str], str] | None = None
+
+    def importer(self, path: str, name: str) -> str | None:
+        """The project file that imports the unused `name` (as ruff names it) from the
+        module at `path`."""
+        if self._imports is None:
+            self._imports = _imports_from(self.target, self.files)
+        module = module_name(path, self.target)
+        parts = name.split(".")
+        # `from m import a` binds a (ruff names `m.a`); `import a.b` binds a
+        return self._imports.get((module, parts[-1])) or self._imports.get((module, parts[0]))
 
     def through(self, package: str, name: str, init: str) -> str | None:
-        """`package.name` when a project file other than `init` uses the name that way
-        (`package.name`, `from package import name`); None otherwise."""
+        """`package.name` when a project file other than `init` uses the name as an attribute
+        of the package; None otherwise (`from package import name` is `importer`'s)."""
         if not package:
             return None
-        dotted = re.escape(package)
-        uses = re.compile(
-            rf"(?<![\w.]){dotted}\.{name}\b"
-            rf"|^\s*from\s+{dotted}\s+import\s+(?:\([^)]*|[^\n]*)\b{name}\b",
-            re.MULTILINE,
-        )
+        uses = re.compile(rf"(?<![\w.]){re.escape(package)}\.{name}\b")
         for path, text in self._read().items():
             if path != init and uses.search(text):
                 return f"{package}.{name}"
@@ -117,6 +128,34 @@ def _warns_deprecation(source: str, path: str) -> bool:
     return False
 
 
+def _imports_from(target: Path, python_files: Sequence[str]) -> dict[tuple[str, str], str]:
+    """(module, name) -> the first file that does `from module import name` (relative imports
+    resolved against the importing file's package)."""
+    found: dict[tuple[str, str], str] = {}
+    for rel in python_files:
+        if not rel.endswith((".py", ".pyi")):
+            continue
+        try:
+            tree = parse_python(read_source(target / rel), rel)
+        except (PySyntaxError, OSError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                module = _resolved(node, rel, target)
+                for alias in node.names:
+                    found.setdefault((module, alias.name), rel)
+    return found
+
+
+def _resolved(node: ast.ImportFrom, rel: str, target: Path) -> str:
+    if not node.level:
+        return node.module or ""
+    parts = module_name(rel, target).split(".")
+    package = parts if PurePosixPath(rel).name == "__init__.py" else parts[:-1]
+    base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
 def own_package(target: Path, init: str) -> str:
     """The name of the top-level package an `__init__.py` belongs to: the outermost directory
     of the chain of packages (directories with an `__init__.py`) that holds it."""
@@ -126,11 +165,16 @@ def own_package(target: Path, init: str) -> str:
 def dotted_package(target: Path, init: str) -> str:
     """The dotted name of the package an `__init__.py` makes (`pkg.sub` for
     `src/pkg/sub/__init__.py`): its directory and the packages that hold it."""
-    package = PurePosixPath(init).parent
-    parts = [package.name]
-    while (
-        package.parent != PurePosixPath(".") and (target / package.parent / "__init__.py").is_file()
-    ):
+    return module_name(init, target)
+
+
+def module_name(rel: str, target: Path) -> str:
+    """The dotted name a Python file is imported by: its stem under the chain of packages
+    (directories with an `__init__.py`) that holds it (`src/pkg/mod.py` is `pkg.mod`)."""
+    path = PurePosixPath(rel)
+    parts = [] if path.name == "__init__.py" else [path.stem.split(".")[0]]
+    package = path.parent
+    while package != PurePosixPath(".") and (target / package / "__init__.py").is_file():
+        parts.insert(0, package.name)
         package = package.parent
-        parts.append(package.name)
-    return ".".join(reversed(parts))
+    return ".".join(parts)

@@ -29,6 +29,7 @@ from ai_workflow.testcmd.declared import (
     ProjectSources,
     declared_tests,
 )
+from ai_workflow.testcmd.gopath import gopath_import_path
 from ai_workflow.testcmd.named import named_test_files
 from ai_workflow.testsource.pytest_collection import FIXTURE_DIRS, read_collection
 from ai_workflow.textfiles import has_shell_shebang, read_text
@@ -729,7 +730,7 @@ def _detect_for_language(
     elif lang in ("javascript", "typescript"):
         found = _js_framework(facts)
     elif lang == "go":
-        found = ("go-test", "go.mod") if facts.has("go.mod") else None
+        found = ("go-test", "go.mod") if facts.has("go.mod") else _gopath_package(facts)
     elif lang == "rust":
         found = ("cargo-test", "Cargo.toml") if facts.has("Cargo.toml") else None
     elif lang == "shell":
@@ -746,6 +747,16 @@ def _detect_for_language(
     framework, reason = found
     pm = package_manager if lang in ("javascript", "typescript") else None
     return framework, _argv_for(framework, facts, python, pm, test_dirs), reason
+
+
+def _gopath_package(facts: _Facts) -> tuple[str, str] | None:
+    """go test for a Go project without go.mod whose import path is known (run in GOPATH
+    mode, `testcmd.gopath`)."""
+    found = gopath_import_path(facts.target, facts.files)
+    if found is None:
+        return None
+    path, source = found
+    return "go-test", f"no go.mod: a GOPATH package, {path} (from {source})"
 
 
 def _python_framework(facts: _Facts) -> tuple[str, str] | None:

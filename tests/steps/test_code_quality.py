@@ -1127,6 +1127,39 @@ def test_import_bindings_ruff_cannot_see_are_info(tmp_path: Path) -> None:
     assert "availability probe" in notes["pkgthisisabadname"]
 
 
+IMPORTED_FROM = {
+    # jmespath's shape: test modules import shared names from tests/__init__.py (in a project
+    # that asks for ruff, so an unused import in a test module is a warning, not style)
+    "ruff.toml": '[lint]\nselect = ["F"]\n',
+    "tests/__init__.py": "import sys\nimport json\nfrom collections import OrderedDict\n",
+    "tests/test_a.py": "from tests import json, OrderedDict\n\n\ndef test_a():\n"
+    "    assert json.loads(str(OrderedDict()) and '1') == 1\n",
+    "pkg/__init__.py": "",
+    "pkg/compat.py": "import os\nfrom itertools import zip_longest\n",
+    "pkg/sub/__init__.py": "",
+    "pkg/sub/use.py": "from ..compat import zip_longest\n\nprint(zip_longest)\n",
+}
+
+
+def test_unused_imports_another_project_file_imports_from_the_module_are_info(
+    tmp_path: Path,
+) -> None:
+    """An import ruff calls unused in its file but another file imports from that module
+    (absolute or relative) is used through it; removing it would break the importer."""
+    outcome = _run(make_repo(tmp_path / "proj", IMPORTED_FROM))
+    unused = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F401"}
+    assert unused == {
+        ("tests/__init__.py", 2): Severity.INFO,  # from tests import json
+        ("tests/__init__.py", 3): Severity.INFO,  # from tests import OrderedDict
+        ("pkg/compat.py", 2): Severity.INFO,  # from ..compat import zip_longest
+        # nothing imports them from there: still unused
+        ("tests/__init__.py", 1): Severity.WARNING,
+        ("pkg/compat.py", 1): Severity.WARNING,
+    }
+    (info,) = [f for f in outcome.findings if (f.path, f.line) == ("pkg/compat.py", 2)]
+    assert "imported from this module by pkg/sub/use.py" in info.message
+
+
 # --------------------------------------------------------------------------- shellcheck's own runs
 
 OWN_RUN_SCRIPT = """\

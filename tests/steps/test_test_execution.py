@@ -458,6 +458,59 @@ def test_custom_command_exit_status(tmp_path: Path) -> None:
     assert passing.data["counts"] is None
 
 
+TSD_IN_DEPENDENCIES = """\
+echo '  3 tests passed'
+echo '  node_modules/@types/node/dns.d.ts:872:13' >&2
+echo '  ✖  872:13  String literal expected.' >&2
+echo '  node_modules/undici-types/pool.d.ts:20:2' >&2
+echo '  ✖   20:2   Member override implicitly has an any type.' >&2
+echo '  2 errors' >&2
+exit 1
+"""
+
+
+def test_a_command_failing_only_in_installed_packages_is_an_environment_warning(
+    tmp_path: Path,
+) -> None:
+    """escape-string-regexp's `xo && ava && tsd`: the tests pass, then tsd type-checks the
+    declarations a fresh install resolved for a newer TypeScript; every error is in
+    node_modules, none in the project: a warning naming the packages, not a failed project."""
+    root = make_repo(tmp_path / "c", {"tsd.sh": TSD_IN_DEPENDENCIES})
+    outcome = run_step(root, cfg(test_command="sh tsd.sh"))
+    assert [(f.rule, f.severity) for f in outcome.findings] == [
+        ("tests/environment-incomplete", Severity.WARNING)
+    ]
+    message = outcome.findings[0].message
+    assert "`sh tsd.sh` exited with 1, but every error place" in message
+    assert "(node_modules: @types/node, undici-types)" in message
+    assert outcome.findings[0].extra["details"] == "2 error places in @types/node, undici-types"
+
+
+def test_a_command_failing_in_a_project_file_too_stays_an_error(tmp_path: Path) -> None:
+    """One error in the project's own declarations (index.test-d.ts) makes it the project's."""
+    script = TSD_IN_DEPENDENCIES.replace(
+        "exit 1", "echo '  index.test-d.ts:5:1' >&2\necho '  ✖  5:1  Type error.' >&2\nexit 1"
+    )
+    root = make_repo(tmp_path / "c", {"tsd.sh": script})
+    outcome = run_step(root, cfg(test_command="sh tsd.sh"))
+    assert [(f.rule, f.severity) for f in outcome.findings] == [
+        ("tests/command-failed", Severity.ERROR)
+    ]
+
+
+def test_dependency_error_places_exclude_stack_frames_and_name_scoped_packages() -> None:
+    from ai_workflow.testcmd.dependency_errors import dependency_errors
+
+    tsc = "node_modules/@types/node/dns.d.ts(872,13): error TS1141: String literal expected."
+    found = dependency_errors(tsc + "\n/w/p/node_modules/a/node_modules/b/x.js:1:2 error\n")
+    assert found is not None and found.packages == ("@types/node", "b")
+    # a tool crashing inside itself shows only its own frames: no error place, the project's
+    crash = "Error: bad config\n    at load (/w/p/node_modules/jest-config/build/a.js:1:2)\n"
+    assert dependency_errors(crash) is None
+    assert dependency_errors("FAIL test.js:3:1 expected 1") is None
+    assert dependency_errors("make: *** [test] Error 1") is None
+
+
 def test_custom_command_writing_junit_is_parsed(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "calc", PY_FILES)
     command = (

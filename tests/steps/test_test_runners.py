@@ -320,6 +320,75 @@ def test_go_module_counts_equal_go_test(tmp_path: Path, monkeypatch: pytest.Monk
     assert shown(outcome) == [("error", "tests/failed", "calc_test.go", 13)]
 
 
+GOPATH_PACKAGE = {  # go-spew's shape: no go.mod, an external test importing it by path
+    "calc/calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
+    "calc/calc_test.go": textwrap.dedent(
+        """\
+        package calc_test
+
+        import (
+        \t"testing"
+
+        \t"example.com/old/calc"
+        )
+
+        func TestAdd(t *testing.T) {
+        \tif calc.Add(2, 2) != 5 {
+        \t\tt.Errorf("planted failure")
+        \t}
+        }
+
+        func TestOk(t *testing.T) {}
+        """
+    ),
+}
+
+
+@needs_go
+def test_a_go_package_without_go_mod_runs_in_gopath_mode_at_its_import_path(
+    tmp_path: Path,
+) -> None:
+    """go-spew 1.1.1 has no go.mod: module mode fails, so it was a `tests/no-runner`; its
+    import path (here from its own test's import) lets go test run it under GOPATH."""
+    root = make_repo(tmp_path / "old", GOPATH_PACKAGE)
+    outcome = run_step(root)
+    assert outcome.data["framework"] == "go-test"
+    assert counts(outcome) == (1, 1, 0)
+    assert shown(outcome) == [("error", "tests/failed", "calc/calc_test.go", 11)]
+    assert not (root / "go.mod").exists()  # the project is left as it was
+    # without a way to tell its import path, it stays a project whose tests found no runner
+    unknown = {"calc.go": "package calc\n", "calc_test.go": "package calc\n"}
+    bare = run_step(make_repo(tmp_path / "bare", unknown))
+    assert [rule for _, rule, _, _ in shown(bare)] == ["tests/no-runner"]
+
+
+def test_a_gopath_packages_import_path_comes_from_the_ci_a_comment_or_its_imports(
+    tmp_path: Path,
+) -> None:
+    from ai_workflow.testcmd.gopath import gopath_import_path
+
+    def found(files: dict[str, str]) -> tuple[str, str] | None:
+        root = tmp_path / str(len(list(tmp_path.iterdir())))
+        for rel, text in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
+        return gopath_import_path(root, sorted(files))
+
+    travis = {".travis.yml": "go_import_path: github.com/a/b\n", "x.go": "package x\n"}
+    assert found(travis) == ("github.com/a/b", ".travis.yml go_import_path")
+    comment = {"sub/x.go": 'package x // import "gopkg.in/a/b.v1/sub"\n'}
+    assert found(comment) == ("gopkg.in/a/b.v1", "the import comment in sub/x.go")
+    assert found(GOPATH_PACKAGE) == (
+        "example.com/old",
+        "the project's own packages as its Go files import them",
+    )
+    # a module, no Go files, or imports of other projects only: not a GOPATH package we know
+    assert found({**GOPATH_PACKAGE, "go.mod": "module example.com/old\n"}) is None
+    assert found({**GOPATH_PACKAGE, "tools/go.mod": "module example.com/old/tools\n"}) is None
+    assert found({"README.md": "hi\n"}) is None
+    assert found({"x/x.go": 'package x\n\nimport "github.com/other/y"\n'}) is None
+
+
 @needs_go
 def test_modules_that_cannot_be_downloaded_mean_the_tests_could_not_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

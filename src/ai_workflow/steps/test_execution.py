@@ -15,7 +15,9 @@ command we cannot look into) whose output says a program it needs could not be f
 program is not on PATH here and the project does not ship it. A permission test that fails because
 the suite runs as root (root ignores file permissions) is a warning that says so
 (`ai_workflow.testcmd.as_root`). A project that has tests but no
-runner we can find is a warning too, never a silent pass. Text from the runner's output is
+runner we can find is a warning too, never a silent pass, and so is a failed command whose
+every error place is in installed packages (`node_modules/`), none in the project's files
+(`ai_workflow.testcmd.dependency_errors`). Text from the runner's output is
 stripped of terminal escapes before it becomes a message.
 """
 
@@ -34,6 +36,7 @@ from ai_workflow.quoting import relative_to_target
 from ai_workflow.techstack import TechStack, detect_stack
 from ai_workflow.testcmd.as_root import ROOT_NOTE, root_caused, running_as_root
 from ai_workflow.testcmd.ci_packages import ci_installed_packages, ci_provider, missing_packages
+from ai_workflow.testcmd.dependency_errors import dependency_errors
 from ai_workflow.testcmd.environment import (
     GoDownloads,
     MachineCause,
@@ -410,7 +413,8 @@ def _failed_after_tests(
             f"{head}: {lacking.reason}; to run all of it, {lacking.fix}",
         )
         return
-    outcome.add("tests/command-failed", "error", f"{head}: {_excerpt(output, 3)}")
+    if not _in_dependencies(outcome, head, output):
+        outcome.add("tests/command-failed", "error", f"{head}: {_excerpt(output, 3)}")
 
 
 def _clean(failure: FailedTest) -> FailedTest:
@@ -552,12 +556,28 @@ def _by_exit_status(outcome: StepOutcome, plan: Plan, result: CommandResult, tar
         outcome.add("tests/none-collected", "warning", f"`{plan.display}` found no tests to run")
         outcome.summary = "no tests collected"
         return
-    outcome.add(
-        "tests/command-failed",
-        "error",
-        f"`{plan.display}` exited with {result.returncode}: {_excerpt(_quoted(result, target), 5)}",
-    )
+    output = _quoted(result, target)
+    head = f"`{plan.display}` exited with {result.returncode}"
+    if not _in_dependencies(outcome, head, output):
+        outcome.add("tests/command-failed", "error", f"{head}: {_excerpt(output, 5)}")
     outcome.summary = f"tests failed (exit {result.returncode})"
+
+
+def _in_dependencies(outcome: StepOutcome, head: str, output: str) -> bool:
+    """A warning when every error the command printed is in installed packages (the install's
+    doing, `testcmd.dependency_errors`), not an error of the project's; False when it is not."""
+    found = dependency_errors(output)
+    if found is None:
+        return False
+    outcome.add(
+        "tests/environment-incomplete",
+        "warning",
+        f"{head}, but {found.describe()}: the packages this install resolved do not fit the "
+        "project's tools; to run all of it, install the versions it was tested with (its "
+        "lockfile and `npm ci`) or update those tools",
+        details=f"{found.places} error places in {', '.join(found.packages)}",
+    )
+    return True
 
 
 ERROR_LINE = re.compile(

@@ -25,8 +25,9 @@ from pathlib import Path
 
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext
-from ai_workflow.project_files import unsafe_entries
+from ai_workflow.project_files import project_files, unsafe_entries
 from ai_workflow.techstack import TechStack
+from ai_workflow.testcmd.gopath import gopath_command, gopath_env, gopath_import_path
 from ai_workflow.testcmd.reports import (
     Innermost,
     TestReport,
@@ -273,7 +274,17 @@ def _mocha_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
 def _go_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
     target = ctx.target
     argv = [argv[0], argv[1], "-json", *argv[2:]]
-    return Plan(argv, "go-test", env, lambda r: parse_go_json(r.stdout, target))
+    gopath = gopath_import_path(target, project_files(ctx))
+    if gopath is None:
+        return Plan(argv, "go-test", env, lambda r: parse_go_json(r.stdout, target))
+    path = gopath[0]  # no go.mod: GOPATH mode at its import path (`testcmd.gopath`)
+    workdir = ctx.workspace.root
+    return Plan(
+        gopath_command(argv, workdir, target, path),
+        "go-test",
+        {**env, **gopath_env(workdir)},
+        lambda r: parse_go_json(r.stdout, target, module=path),
+    )
 
 
 def _cargo_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:

@@ -351,9 +351,9 @@ def parse_cargo_output(text: str, target: Path) -> TestReport | None:
 GO_BUILD_FAILED = re.compile(r"^FAIL\t(\S+) \[(?:build|setup) failed\]")
 
 
-def parse_go_json(text: str, target: Path) -> TestReport | None:
+def parse_go_json(text: str, target: Path, module: str | None = None) -> TestReport | None:
     """`go test -json` events: the last action of each test, its output on failure."""
-    module = _go_module(target)
+    module = module or _go_module(target)  # a GOPATH package's import path (no go.mod)
     final: dict[tuple[str, str], str] = {}
     output: dict[tuple[str, str], list[str]] = {}
     broken: dict[str, list[str]] = {}

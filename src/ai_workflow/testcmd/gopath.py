@@ -1,0 +1,97 @@
+"""Go packages from before modules: no go.mod, built under GOPATH at their import path.
+
+A Go project with no go.mod (davecgh/go-spew 1.1.1, most Go code before 2019) fails in module
+mode ("go.mod file not found"); its CI ran it inside GOPATH at its import path (Travis CI's
+`go_import_path`), and its external tests import the package by that path
+(`github.com/davecgh/go-spew/spew` from `spew/common_test.go`). `go test` runs it the same way in
+GOPATH mode: `GO111MODULE=off`, a GOPATH in the work directory whose `src/<import path>` is a
+symbolic link to the project, and the command started there. The import path comes from, in
+order: the CI's `go_import_path`, an import comment (`package spew // import "..."`), or the
+project's own directories as its Go files import them.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+
+from ai_workflow.textfiles import read_text
+
+TRAVIS_IMPORT_PATH = re.compile(r"^go_import_path:\s*['\"]?(?P<path>[\w.~/-]+)", re.MULTILINE)
+IMPORT_COMMENT = re.compile(r'^package\s+\w+\s*//\s*import\s+"(?P<path>[^"]+)"', re.MULTILINE)
+IMPORT_BLOCK = re.compile(r"^import\s*\((?P<body>.*?)^\)", re.MULTILINE | re.DOTALL)
+IMPORT_LINE = re.compile(r'^import\s+(?:[\w.]+\s+)?"(?P<path>[^"]+)"', re.MULTILINE)
+QUOTED = re.compile(r'"(?P<path>[^"]+)"')
+
+
+def gopath_import_path(target: Path, files: Sequence[str]) -> tuple[str, str] | None:
+    """The import path of a Go project that has no go.mod, and where it comes from (None: it
+    has a go.mod, at its root or below, no Go files, or no way to tell)."""
+    if any(PurePosixPath(f).name == "go.mod" for f in files):
+        return None  # modules: run in module mode (a module below the root is not GOPATH's)
+    go_files = [f for f in files if f.endswith(".go") and not _vendored(f)]
+    if not go_files:
+        return None
+    travis = TRAVIS_IMPORT_PATH.search(read_text(target / ".travis.yml", root=target))
+    if travis and ".travis.yml" in files:
+        return travis.group("path").rstrip("/"), ".travis.yml go_import_path"
+    dirs = {str(PurePosixPath(f).parent) for f in go_files if not f.endswith("_test.go")}
+    texts = {rel: read_text(target / rel, root=target) for rel in go_files}
+    for rel, text in texts.items():
+        found = IMPORT_COMMENT.search(text)
+        if found:
+            root = _root_of(found.group("path"), str(PurePosixPath(rel).parent))
+            if root:
+                return root, f"the import comment in {rel}"
+    roots = Counter(
+        root
+        for text in texts.values()
+        for path in _imports(text)
+        for directory in dirs
+        if directory != "." and (root := _root_of(path, directory))
+    )
+    if not roots:
+        return None
+    root, _ = roots.most_common(1)[0]
+    return root, "the project's own packages as its Go files import them"
+
+
+def gopath_command(argv: Sequence[str], workdir: Path, target: Path, import_path: str) -> str:
+    """`argv` as a shell command that runs it in GOPATH mode at `import_path` (with the env of
+    `gopath_env`): a symbolic link `<workdir>/gopath/src/<import path>` to the project, made
+    here, is where it starts."""
+    link = workdir / "gopath" / "src" / import_path
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(target.resolve(), target_is_directory=True)
+    return f"cd {shlex.quote(str(link))} && {shlex.join(argv)}"
+
+
+def gopath_env(workdir: Path) -> dict[str, str]:
+    return {"GO111MODULE": "off", "GOPATH": str(workdir / "gopath"), "GOFLAGS": ""}
+
+
+def _root_of(import_path: str, directory: str) -> str | None:
+    """The project's import path when `import_path` names its `directory` (`.`: the root)."""
+    if directory == ".":
+        return import_path if "." in import_path.split("/", 1)[0] else None
+    suffix = "/" + directory
+    if not import_path.endswith(suffix):
+        return None
+    root = import_path[: -len(suffix)]
+    return root if "." in root.split("/", 1)[0] else None  # a host: github.com/...
+
+
+def _imports(text: str) -> list[str]:
+    found = [m.group("path") for m in IMPORT_LINE.finditer(text)]
+    for block in IMPORT_BLOCK.finditer(text):
+        found += [m.group("path") for m in QUOTED.finditer(block.group("body"))]
+    return found
+
+
+def _vendored(rel: str) -> bool:
+    return "vendor" in PurePosixPath(rel).parts or "testdata" in PurePosixPath(rel).parts
