@@ -7,12 +7,19 @@ setuptools' `MANIFEST.in`): the documentation often comes along while the `examp
 not exist" is then true of the archive only; the maintainer, whose repository has X, would not
 act on it. The sign is the one every Python source distribution carries and a repository does
 not: a `PKG-INFO` file (core metadata, `Metadata-Version: ...`) tracked at the top level.
+A published npm package carries no such file; its sign is that package.json has a `files` list
+and every tracked file is one npm ships (`files`, `main`, `bin`, and the package.json, README,
+LICENSE and CHANGELOG npm always adds): a repository tracks more (its tests, .gitignore, CI
+files, the lockfile), the tarball `npm pack` writes tracks nothing else (n ships `bin/n` while
+its README links `docs/` and `npm test` runs `test/bin/run-all-tests`).
 
 In such a target, a finding of `MISSING_PATH_RULES` (a link, script or documented path that
 does not exist) becomes info, and its message says the archive may leave the file out. So does a
 committed `*.egg-info` directory (`structure/committed-artifact`): setuptools writes it into
 every source distribution it builds (cachetools' `src/cachetools.egg-info`), so in the archive
-it is expected, while the project's repository does not track it. The rule
+it is expected, while the project's repository does not track it. So does `structure/no-tests`:
+an archive may leave the tests out (the test step does not run a test command whose tests are
+not in the archive: `ai_workflow.steps.test_execution`). The rule
 policy makes this decision (`ai_workflow.rules.policy`), for every step at once; `rules.severity`
 still raises the rule. Other findings are unchanged: a broken anchor in a shipped document, a
 test that fails or a syntax error is as real in the archive as in the repository, and so is any
@@ -21,10 +28,12 @@ other committed artefact (bytecode or a cache has no business in an archive eith
 
 from __future__ import annotations
 
+import json
+from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
 from ai_workflow.gitutil import GitError, git
-from ai_workflow.textfiles import read_head
+from ai_workflow.textfiles import read_head, read_utf8
 
 MARKER = "PKG-INFO"
 METADATA_PREFIX = b"Metadata-Version:"
@@ -39,28 +48,76 @@ MISSING_PATH_RULES = frozenset(
 )
 """Rules whose finding says a file or directory the project names does not exist."""
 ARTEFACT_RULE = "structure/committed-artifact"
+NO_TESTS_RULE = "structure/no-tests"
+NPM_MANIFEST = "package.json"
+NPM_ALWAYS = ("package.json", "npm-shrinkwrap.json", "readme", "license", "licence", "changelog")
+"""Top-level files npm packs whatever `files` says (names compared lower-case, by prefix)."""
 SDIST_METADATA_SUFFIX = ".egg-info"  # setuptools' metadata directory, in every sdist it builds
 
 
 def release_archive(target: Path) -> str | None:
     """Why `target` is a release archive committed as is (None: it is not, as far as we can
-    tell): a tracked top-level `PKG-INFO` that starts with `Metadata-Version:`."""
+    tell): a tracked top-level `PKG-INFO` that starts with `Metadata-Version:`, or a published
+    npm package (`npm_package`)."""
     head = read_head(target / MARKER, 64, target)
     if not head or not head.lstrip().startswith(METADATA_PREFIX):
-        return None
-    try:
-        tracked = git(target, "ls-files", "-z", "--", MARKER)
-    except GitError:
-        return None
-    if not tracked.strip("\0"):
+        return npm_package(target)
+    if not _tracked(target, MARKER):
         return None
     return f"a source distribution committed as is (tracked {MARKER})"
 
 
+def npm_package(target: Path) -> str | None:
+    """Why `target` is a published npm package committed as is: package.json lists `files`
+    and every tracked file is one npm packs (None: it is not, as far as we can tell)."""
+    try:
+        data = json.loads(read_utf8(target / NPM_MANIFEST, root=target) or "")
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+        return None
+    tracked = _tracked(target)
+    if NPM_MANIFEST not in tracked or not all(_packed(path, data) for path in tracked):
+        return None
+    name = f"{data.get('name')}@{data.get('version')}"
+    return f"the published npm package {name} committed as is (it tracks only what `files` ships)"
+
+
+def _tracked(target: Path, *paths: str) -> list[str]:
+    try:
+        listed = git(target, "ls-files", "-z", "--", *paths)
+    except GitError:
+        return []
+    return [path for path in listed.split("\0") if path]
+
+
+def _packed(path: str, manifest: dict[str, object]) -> bool:
+    """Whether `npm pack` ships `path` under this package.json."""
+    if "/" not in path and path.lower().startswith(NPM_ALWAYS):
+        return True
+    entries: list[object] = [manifest.get("main")]
+    bin_ = manifest.get("bin")
+    entries += list(bin_.values()) if isinstance(bin_, dict) else [bin_]
+    files = manifest.get("files")
+    entries += files if isinstance(files, list) else []
+    return any(
+        isinstance(entry, str) and not entry.startswith("!") and _covers(entry, path)
+        for entry in entries
+    )
+
+
+def _covers(entry: str, path: str) -> bool:
+    """A `files` (or `main`, `bin`) entry names `path`: itself, a directory above it, a glob."""
+    pattern = entry.strip().removeprefix("./").strip("/")
+    if not pattern:
+        return False
+    return path == pattern or path.startswith(f"{pattern}/") or fnmatchcase(path, pattern)
+
+
 def archive_explains(rule: str, path: str | None) -> bool:
     """Whether a finding of `rule` at `path` may be the release archive's doing: a named file
-    missing, or the `*.egg-info` directory the archive's build wrote."""
-    if rule in MISSING_PATH_RULES:
+    or the tests missing, or the `*.egg-info` directory the archive's build wrote."""
+    if rule in MISSING_PATH_RULES or rule == NO_TESTS_RULE:
         return True
     return rule == ARTEFACT_RULE and PurePosixPath(path or "").name.endswith(SDIST_METADATA_SUFFIX)
 
@@ -71,6 +128,11 @@ def archive_note(reason: str, rule: str = "") -> str:
         return (
             f" [this is {reason}: setuptools writes the *.egg-info metadata into every source "
             "distribution it builds; the project's repository does not track it]"
+        )
+    if rule == NO_TESTS_RULE:
+        return (
+            f" [this is {reason}: a release archive may leave the tests out while the "
+            "project's repository has them]"
         )
     return (
         f" [this is {reason}: a release archive may leave the file out while the project's "

@@ -135,3 +135,61 @@ def test_in_a_repository_a_committed_egg_info_stays_an_error(
     found = _artefacts(make_repo(tmp_path / "repo", ARTEFACTS), capsys)
     assert found["demo.egg-info"]["severity"] == "error"
     assert "setuptools" not in found["demo.egg-info"]["message"]
+
+
+NPM_PACKAGE = {
+    "package.json": json.dumps(
+        {"name": "nv", "version": "1.0.0", "bin": {"nv": "bin/nv"}, "files": ["bin/nv"]}
+    ),
+    "bin/nv": "#!/usr/bin/env bash\necho nv\n",
+    "README.md": "# nv\n\nSee [the guide](docs/guide.md).\n",
+    "LICENSE": "MIT\n",
+}
+
+
+def _findings(target: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, Any]]:
+    main(["run", "--target", str(target), "--auto", "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    return {
+        f["rule"]: f
+        for step in summary["steps"]
+        for f in step["findings"]
+        if f["rule"] in ("links/broken-link", "structure/no-tests")
+    }
+
+
+def test_in_a_published_npm_package_a_missing_file_and_no_tests_are_info(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = _findings(make_repo(tmp_path / "nv", NPM_PACKAGE), capsys)
+    for finding in found.values():
+        assert finding["severity"] == "info"
+        assert finding["extra"]["release_archive"].startswith("the published npm package nv@1.0.0")
+    assert "may leave the file out" in found["links/broken-link"]["message"]
+    assert "may leave the tests out" in found["structure/no-tests"]["message"]
+
+
+def test_in_the_npm_project_s_repository_they_stay_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {**NPM_PACKAGE, ".gitignore": "node_modules/\n"}
+    found = _findings(make_repo(tmp_path / "nv", files), capsys)
+    assert found["links/broken-link"]["severity"] == "error"
+    assert found["structure/no-tests"]["severity"] != "info"
+    assert all("release_archive" not in f["extra"] for f in found.values())
+
+
+def test_the_npm_sign_is_a_files_list_that_covers_every_tracked_file(tmp_path: Path) -> None:
+    package = make_repo(tmp_path / "package", NPM_PACKAGE)
+    assert release_archive(package) == (
+        "the published npm package nv@1.0.0 committed as is (it tracks only what `files` ships)"
+    )
+    listed = json.dumps({"files": ["lib/*.js", "./bin/"]})  # a glob, a directory
+    globbed = {**NPM_PACKAGE, "lib/a.js": "", "package.json": listed}
+    assert release_archive(make_repo(tmp_path / "globbed", globbed)) is not None
+    with_tests = make_repo(tmp_path / "repo", {**NPM_PACKAGE, "test/nv.bats": "@test x { :; }\n"})
+    assert release_archive(with_tests) is None  # a file `files` does not ship: a repository
+    no_list = {**NPM_PACKAGE, "package.json": json.dumps({"name": "nv", "version": "1.0.0"})}
+    assert release_archive(make_repo(tmp_path / "no-list", no_list)) is None
+    broken = {**NPM_PACKAGE, "package.json": "{not json"}
+    assert release_archive(make_repo(tmp_path / "broken", broken)) is None

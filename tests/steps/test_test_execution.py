@@ -966,3 +966,40 @@ def test_a_command_that_fails_after_its_tests_for_want_of_a_program(
         )
         assert "although no test failed" in finding.message
         assert "`zzqprog`" in finding.message
+
+
+NPM_SHELL_PACKAGE = {
+    "package.json": json.dumps(
+        {
+            "name": "nv",
+            "version": "1.0.0",
+            "bin": {"nv": "bin/nv"},
+            "files": ["bin/nv"],
+            "scripts": {"test": "test/bin/run-all-tests"},
+        }
+    ),
+    "bin/nv": "#!/usr/bin/env bash\necho nv\n",
+    "README.md": "# nv\n",
+}
+
+
+@needs_node
+def test_a_published_npm_package_without_its_tests_is_not_run(tmp_path: Path) -> None:
+    # the tarball `npm pack` wrote: `files` leaves test/ out, so `npm test` cannot find it
+    root = make_repo(tmp_path / "nv", NPM_SHELL_PACKAGE)
+    outcome = run_step(root, Config())
+    assert [(f.rule, f.severity) for f in outcome.findings] == [
+        ("tests/not-shipped", Severity.INFO)
+    ]
+    assert "the published npm package nv@1.0.0" in outcome.findings[0].message
+    assert outcome.tool_error is None
+    assert outcome.status() == StepStatus.PASSED
+
+
+@needs_node
+def test_a_repository_whose_test_script_is_missing_still_fails(tmp_path: Path) -> None:
+    # the same files in a repository (it tracks its .gitignore, which npm does not ship)
+    root = make_repo(tmp_path / "nv", {**NPM_SHELL_PACKAGE, ".gitignore": "node_modules/\n"})
+    outcome = run_step(root, Config())
+    assert "test/bin/run-all-tests" in (outcome.tool_error or "")
+    assert outcome.status() == StepStatus.FAILED

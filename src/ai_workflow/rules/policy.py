@@ -11,9 +11,10 @@ is derived, in this order:
    info, and so does an error found in one of its documents (a link, a script it names: the
    copy is kept as distributed and the project does not publish its docs, as git-secret's
    vendored bats-core); an error in vendored code (it does not parse) stays; the reason is in
-   `extra.vendored`; in a release archive committed as is (a tracked `PKG-INFO`:
-   `ai_workflow.release_archive`) a finding that a named file does not exist, or a committed
-   `*.egg-info` directory, becomes info, its message saying why (`extra.release_archive`);
+   `extra.vendored`; in a release archive committed as is (a tracked `PKG-INFO`, a published
+   npm package: `ai_workflow.release_archive`) a finding that a named file or the tests do not
+   exist, or a committed `*.egg-info` directory, becomes info, its message saying why
+   (`extra.release_archive`);
    then `rules.severity` re-grades findings (the longest matching id or prefix wins);
 5. `--new-only` drops findings outside the lines changed since the base (`outside_diff`);
 6. every finding gets its fingerprint, and those the baseline knows are marked `baselined`

@@ -14,10 +14,12 @@ error about the project (`ai_workflow.testcmd.environment`); so is a `make test`
 command we cannot look into) whose output says a program it needs could not be found, when that
 program is not on PATH here and the project does not ship it. A permission test that fails because
 the suite runs as root (root ignores file permissions) is a warning that says so
-(`ai_workflow.testcmd.as_root`). A project that has tests but no
-runner we can find is a warning too, never a silent pass, and so is a failed command whose
-every error place is in installed packages (`node_modules/`), none in the project's files
-(`ai_workflow.testcmd.dependency_errors`). Text from the runner's output is
+(`ai_workflow.testcmd.as_root`). A release archive committed as is (`ai_workflow.release_archive`)
+that holds no test file is not run: it left out the tests its command names (`npm test` running
+`test/bin/run-all-tests`), and a failure to find them says nothing of the project (info). A
+project that has tests but no runner we can find is a warning too, never a silent pass, and so
+is a failed command whose every error place is in installed packages (`node_modules/`), none in
+the project's files (`ai_workflow.testcmd.dependency_errors`). Text from the runner's output is
 stripped of terminal escapes before it becomes a message.
 """
 
@@ -33,6 +35,7 @@ from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.project_files import project_files
 from ai_workflow.quoting import relative_to_target
+from ai_workflow.release_archive import release_archive
 from ai_workflow.techstack import TechStack, detect_stack
 from ai_workflow.testcmd.as_root import ROOT_NOTE, root_caused, running_as_root
 from ai_workflow.testcmd.ci_packages import ci_installed_packages, ci_provider, missing_packages
@@ -86,6 +89,9 @@ def run(ctx: StepContext) -> StepOutcome:
     plan = plan_for(ctx, stack)
     if plan is None:
         return _no_command(outcome, stack)
+    archive = _archive_without_tests(ctx, stack)
+    if archive is not None:
+        return _not_shipped(outcome, plan, archive)
     missing = _missing_runner(ctx.target, plan, stack)
     if missing is not None:
         return _runner_missing(outcome, plan, missing)
@@ -120,6 +126,29 @@ def run(ctx: StepContext) -> StepOutcome:
         )
     report = _interpret(ctx, outcome, plan, stack, result)
     selection.finish(ctx, outcome, chosen, result, report, plan.framework)
+    return outcome
+
+
+def _archive_without_tests(ctx: StepContext, stack: TechStack) -> str | None:
+    """Why the target is a release archive holding no test (None: it holds tests, or it is
+    no archive): its test command would look for tests the archive left out."""
+    files = project_files(ctx)
+    if stack.test_dirs or any(stack.is_test(path) for path in files):
+        return None
+    return release_archive(ctx.target)
+
+
+def _not_shipped(outcome: StepOutcome, plan: Plan, archive: str) -> StepOutcome:
+    outcome.data = {"framework": plan.framework, "command": plan.display, "counts": None}
+    why = f"the target is {archive}, and it holds no test file"
+    outcome.skipped_checks.append(f"tests: `{plan.display}` not run: {why}")
+    outcome.add(
+        "tests/not-shipped",
+        "info",
+        f"`{plan.display}` was not run: {why}; run the workflow on the project's repository, "
+        "where its tests are",
+    )
+    outcome.summary = "tests not run: not in the release archive"
     return outcome
 
 
