@@ -75,6 +75,18 @@ def _note(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -
     return PROBE_NOTE if found is not None and is_availability_probe(tree, finding.line) else None
 
 
+def assigns_call_result(target: Path, rel: str, line: int) -> bool:
+    """Whether the statement at `line` of `rel` assigns the result of a call (`x = f()`)."""
+    tree = _parse(target, rel)
+    if tree is None:
+        return False
+    for node in _nodes(tree, ast.Assign):
+        if node.lineno <= line <= (node.end_lineno or node.lineno):
+            value = node.value.value if isinstance(node.value, ast.Await) else node.value
+            return isinstance(value, ast.Call)
+    return False
+
+
 def _parse(target: Path, rel: str) -> ast.Module | None:
     text = read_text(target / rel, root=target)
     if not text:

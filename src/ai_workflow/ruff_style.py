@@ -11,10 +11,12 @@ code (E402), compound statements (E701-E703), `== None` / `== True` (E711, E712)
 habits; in a project that runs neither, they are true and not acted on (pathspec 0.12.1's five
 f-strings without placeholders among f-strings of the same shape). So there `STYLE_RULES` are
 info (their reason in `extra.not_configured`); every other rule keeps its level. In test files
-of such a project `TEST_HYGIENE_RULES` (an unused import, local or redefinition, a bare
-`except`) are info too: there they are mostly deliberate (an object kept alive, frame locals a
-traceback test captures, a callback that swallows everything; boltons 26.2.0's 19), and none
-of the labelled ones on real projects was real; in the library they keep their level.
+of such a project a redefinition and a bare `except` (`TEST_HYGIENE_RULES`: a callback that
+swallows everything, a test raising on purpose) and an unused local whose value is a call (the
+call is what the test exercises, or the object is kept alive: boltons 26.2.0's `tt = TestType()`)
+are info too; in the library they keep their level, and so do an unused import and an unused
+local of a computed value in a test (jmespath's leftover `import sys`, toolz's `fn_calls = [0]`:
+a test that never checks what it set up).
 
 A project asks for them when a ruff configuration applies to the file (it runs ruff's
 defaults, which hold these rules), it has ruff itself (installed in the project or pinned), a
@@ -34,6 +36,7 @@ from pathlib import Path
 from ai_workflow.automation import is_automation_file
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.flake8_config import FLAKE8_FILES
+from ai_workflow.ruff_bindings import assigns_call_result
 from ai_workflow.ruff_scope import RuffScopes
 from ai_workflow.rules.policy import rule_matches
 from ai_workflow.techstack import is_test_path
@@ -43,12 +46,13 @@ STYLE_RULES = frozenset(
     {"E401", "E402", "E701", "E702", "E703", "E711", "E712", "E713", "E714", "E721", "E731"}
     | {"E741", "E742", "E743", "F403", "F541"}
 )
-TEST_HYGIENE_RULES = frozenset({"F401", "F811", "F841", "E722"})
+TEST_HYGIENE_RULES = frozenset({"F811", "E722"})
 NAMES_LINTER = re.compile(r"\b(?:ruff|flake8|pyflakes|pycodestyle)\b", re.IGNORECASE)
 FLAKE8_SECTION = re.compile(r"^\[flake8[^\]\n]*\]", re.MULTILINE)
 NOT_ASKED = "no ruff or flake8 configured by this project: a style rule, shown as info"
 NOT_ASKED_IN_TESTS = (
-    "no ruff or flake8 configured by this project: an unused name or bare except in a test, "
+    "no ruff or flake8 configured by this project: a redefinition, bare except or unused call "
+    "result in a test, "
     "shown as info"
 )
 _REQUIREMENTS = re.compile(r"(?:^|/)(?:requirements[^/]*\.(?:txt|in)|requirements/[^/]+\.txt)$")
@@ -105,7 +109,7 @@ class StyleScope:
         return graded, lowered
 
     def _asked(self, finding: Finding, scopes: RuffScopes) -> bool:
-        if not (_style(finding) or _test_hygiene(finding)):
+        if not (_style(finding) or _test_hygiene(finding, scopes.target)):
             return True
         if finding.severity is not Severity.WARNING:
             return True
@@ -115,7 +119,7 @@ class StyleScope:
 
     def describe(self, lowered: int) -> str:
         """What the grading did, for the step's `checked` line."""
-        kinds = "style rules or unused names in tests"
+        kinds = "style rules or test hygiene"
         return f"{lowered} finding(s) of {kinds} at info ({NOT_ASKED.split(':')[0]})"
 
 
@@ -123,9 +127,13 @@ def _style(finding: Finding) -> bool:
     return finding.rule.removeprefix("ruff/") in STYLE_RULES
 
 
-def _test_hygiene(finding: Finding) -> bool:
+def _test_hygiene(finding: Finding, target: Path) -> bool:
+    if finding.path is None or not is_test_path(finding.path):
+        return False
     code = finding.rule.removeprefix("ruff/")
-    return code in TEST_HYGIENE_RULES and finding.path is not None and is_test_path(finding.path)
+    if code == "F841" and finding.line is not None:
+        return assigns_call_result(target, finding.path, finding.line)
+    return code in TEST_HYGIENE_RULES
 
 
 def read_tooling(target: Path, files: Iterable[str]) -> dict[str, str]:

@@ -1250,9 +1250,7 @@ def test_style_rule_is_info_and_a_bug_rule_stays_where_no_linter_is_configured(
     assert style.severity is Severity.INFO
     assert "no ruff or flake8" in style.extra["not_configured"]
     assert _find(outcome, "ruff/F821", "pkg/mod.py").severity is Severity.ERROR
-    assert any(
-        "1 finding(s) of style rules or unused names in tests at info" in c for c in outcome.checked
-    )
+    assert any("1 finding(s) of style rules or test hygiene at info" in c for c in outcome.checked)
 
 
 def test_unused_variable_stays_a_warning_where_no_linter_is_configured(tmp_path: Path) -> None:
@@ -1392,20 +1390,35 @@ def test_import_probed_in_try_except_import_error_is_info_a_plain_unused_import_
 
 TEST_HYGIENE = {
     "pkg/__init__.py": '"""Package."""\n',
-    "pkg/mod.py": "import os\n\n\ndef f():\n    result = 1\n    return 2\n",
-    "tests/test_mod.py": "import sys\n\n\ndef test_f():\n    kept = object()\n    assert True\n",
+    "pkg/mod.py": "import os\n\n\ndef f():\n    result = g()\n    return 2\n",
+    "tests/test_mod.py": (
+        "import sys\n\n\ndef test_f():\n    kept = object()\n    calls = [0]\n"
+        "    try:\n        assert True\n    except:\n        pass\n"
+    ),
 }
 
 
-def test_unused_names_in_tests_are_info_where_no_linter_is_asked_the_library_keeps_them(
+def test_test_hygiene_is_info_where_no_linter_is_asked_dead_code_and_the_library_keep_warnings(
     tmp_path: Path,
 ) -> None:
     outcome = _run(make_repo(tmp_path / "proj", TEST_HYGIENE))
-    for rule in ("ruff/F401", "ruff/F841"):
-        tested = _find(outcome, rule, "tests/test_mod.py")
-        assert tested.severity is Severity.INFO
-        assert "in a test" in tested.extra["not_configured"]
-        assert _find(outcome, rule, "pkg/mod.py").severity is Severity.WARNING
+    levels = {
+        (f.path, f.line): f.severity
+        for f in outcome.findings
+        if f.rule in ("ruff/F401", "ruff/F841", "ruff/E722")
+    }
+    assert levels == {
+        ("tests/test_mod.py", 5): Severity.INFO,  # a call's result kept: the call is the point
+        ("tests/test_mod.py", 9): Severity.INFO,  # a bare except in a test
+        # an unused import and a set-up value the test never checks: dead code, kept
+        ("tests/test_mod.py", 1): Severity.WARNING,
+        ("tests/test_mod.py", 6): Severity.WARNING,
+        # the library keeps them all
+        ("pkg/mod.py", 1): Severity.WARNING,
+        ("pkg/mod.py", 5): Severity.WARNING,
+    }
+    kept = next(f for f in outcome.findings if f.path == "tests/test_mod.py" and f.line == 5)
+    assert "in a test" in kept.extra["not_configured"]
 
 
 def test_unused_names_in_tests_stay_warnings_where_the_project_runs_a_linter(
@@ -1413,5 +1426,6 @@ def test_unused_names_in_tests_stay_warnings_where_the_project_runs_a_linter(
 ) -> None:
     files = {**TEST_HYGIENE, "tox.ini": "[testenv:lint]\ncommands = flake8 pkg tests\n"}
     outcome = _run(make_repo(tmp_path / "proj", files))
-    assert _find(outcome, "ruff/F401", "tests/test_mod.py").severity is Severity.WARNING
-    assert _find(outcome, "ruff/F841", "tests/test_mod.py").severity is Severity.WARNING
+    assert _find(outcome, "ruff/E722", "tests/test_mod.py").severity is Severity.WARNING
+    tests = {f.line: f.severity for f in outcome.findings if f.path == "tests/test_mod.py"}
+    assert tests[5] is tests[6] is Severity.WARNING  # F841: a call's result, a literal
