@@ -95,6 +95,19 @@ def test_flat_layout_package_and_unittest(tmp_path: Path) -> None:
     assert stack.build_system == "setuptools"
 
 
+def test_unittest_discovers_modules_named_after_the_code_they_test(tmp_path: Path) -> None:
+    """Test modules named `ansi_test.py` (colorama 0.4.6) match no `test*.py`, discover's
+    default pattern: the command asks for theirs; `test_*.py` modules keep the default."""
+    case = "import unittest\n\nclass T(unittest.TestCase):\n    pass\n"
+    files = {"setup.py": "from setuptools import setup\nsetup(name='m')\n", "m/__init__.py": ""}
+    suffixed = {**files, "m/tests/__init__.py": "", "m/tests/ansi_test.py": case}
+    stack = detect(make_repo(tmp_path / "s", suffixed), config(python="/p/python"))
+    assert stack.test_argv == ["/p/python", "-m", "unittest", "discover", "-p", "*_test.py"]
+    prefixed = {**files, "m/tests/__init__.py": "", "m/tests/test_ansi.py": case}
+    stack = detect(make_repo(tmp_path / "p", prefixed), config(python="/p/python"))
+    assert stack.test_argv == ["/p/python", "-m", "unittest", "discover"]
+
+
 def test_usual_pytest_command_leaves_fixture_test_modules_out(tmp_path: Path) -> None:
     files = {
         **PY_PROJECT,

@@ -15,6 +15,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -932,12 +933,22 @@ def _argv_for_invocation(
 
 
 def _unittest_args(facts: _Facts, test_dirs: list[str]) -> list[str]:
+    pattern = _unittest_pattern(facts.files)
     for d in test_dirs:
         if f"{d}/__init__.py" not in facts.files and any(
             f.startswith(d + "/") and f.endswith(".py") for f in facts.files
         ):
-            return ["discover", "-s", d, "-t", d]
-    return ["discover"]
+            return ["discover", "-s", d, "-t", d, *pattern]
+    return ["discover", *pattern]
+
+
+def _unittest_pattern(files: Iterable[str]) -> list[str]:
+    """`-p *_test.py` where the test modules are named that way and none `test*.py`:
+    discover's default pattern would find no test at all (colorama 0.4.6's `ansi_test.py`)."""
+    names = [PurePosixPath(f).name for f in files if f.endswith(".py")]
+    if any(fnmatch(n, "test*.py") for n in names):
+        return []
+    return ["-p", "*_test.py"] if any(n.endswith("_test.py") for n in names) else []
 
 
 def _js_argv(

@@ -1388,6 +1388,36 @@ def test_import_probed_in_try_except_import_error_is_info_a_plain_unused_import_
     assert "availability probe" in probe.message
 
 
+EFFECTS = {
+    "demos/fixpath.py": (
+        "import sys\nfrom os.path import dirname, join\n"
+        "here = join(dirname(__file__), '..')\n"
+        "if here not in sys.path:\n    sys.path.insert(0, here)\n"
+    ),
+    "demos/names.py": "import sys\n\nPATH = list(sys.path)\n",
+    "demos/demo.py": "import fixpath\nimport names\nimport json\n\nprint(1)\n",
+    "pkg/__init__.py": "",
+    "pkg/fixpath.py": "import sys\n\nsys.path.insert(0, '..')\n",
+    "pkg/mod.py": "import fixpath\n",
+}
+
+
+def test_sibling_imported_for_its_effect_on_sys_path_is_info_other_unused_imports_stay(
+    tmp_path: Path,
+) -> None:
+    """colorama's demos start with `import fixpath`, whose top level puts the checkout on
+    sys.path: that effect is the import's use. A sibling that only defines names, a module
+    from elsewhere, and a package module (where `import fixpath` is no sibling) stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", EFFECTS))
+    found = {(f.path, f.line): f for f in outcome.findings if f.rule == "ruff/F401"}
+    effect = found[("demos/demo.py", 1)]
+    assert effect.severity is Severity.INFO
+    assert "`fixpath.py` beside it changes `sys.path` when imported" in effect.message
+    assert found[("demos/demo.py", 2)].severity is Severity.WARNING  # names.py only reads
+    assert found[("demos/demo.py", 3)].severity is Severity.WARNING  # not a sibling
+    assert found[("pkg/mod.py", 1)].severity is Severity.WARNING  # a package: absolute import
+
+
 TEST_HYGIENE = {
     "pkg/__init__.py": '"""Package."""\n',
     "pkg/mod.py": "import os\n\n\ndef f():\n    result = g()\n    return 2\n",

@@ -511,6 +511,34 @@ def test_dependency_error_places_exclude_stack_frames_and_name_scoped_packages()
     assert dependency_errors("make: *** [test] Error 1") is None
 
 
+ESLINT_RULE_CRASH = """\
+TypeError: Cannot read properties of undefined (reading 'getAllComments')
+Occurred while linting /w/p/index.js:1
+Rule: "unicorn/expiring-todo-comments"
+    at Object.Program (/w/p/node_modules/eslint/lib/rules/no-warning-comments.js:193:45)
+    at Program (/w/p/node_modules/eslint-plugin-unicorn/rules/expiring-todo-comments.js:511:10)
+    at Array.forEach (<anonymous>)
+"""
+
+
+def test_an_eslint_rule_crashing_inside_installed_packages_is_theirs() -> None:
+    """camelcase 7.0.0's xo 0.49: a unicorn rule throws inside eslint 8.57, which a fresh
+    install resolved; every frame in node_modules, so the install's, not the project's. A
+    rule of the project's own that throws (a frame in its files) stays the project's."""
+    from ai_workflow.testcmd.dependency_errors import dependency_errors
+
+    found = dependency_errors(ESLINT_RULE_CRASH)
+    assert found is not None
+    assert found.packages == ("eslint", "eslint-plugin-unicorn")
+    assert "the lint rule unicorn/expiring-todo-comments crashed" in found.describe()
+    assert found.detail() == "2 stack frames in eslint, eslint-plugin-unicorn"
+    own = ESLINT_RULE_CRASH.replace(
+        "/w/p/node_modules/eslint-plugin-unicorn/rules/", "/w/p/eslint-rules/"
+    )
+    assert dependency_errors(own) is None
+    assert dependency_errors(ESLINT_RULE_CRASH.split("Occurred")[0]) is None
+
+
 def test_custom_command_writing_junit_is_parsed(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "calc", PY_FILES)
     command = (

@@ -17,7 +17,9 @@ Severity mapping:
   submodule its `__init__.py` imported (`F821`: the import binds it, `ai_workflow.ruff_imports`),
   F841 on an `except ... as e` name the handler reads before any unconditional rebinding, F401 on
   an import probed in `try/except ImportError` and F841 on attributes probed in
-  `try/except AttributeError` (`ai_workflow.ruff_bindings`), and so are the classic
+  `try/except AttributeError` (`ai_workflow.ruff_bindings`), F401 on `import helper` of a
+  sibling script module whose top level changes `sys.path`, `sys.modules` or `os.environ`
+  (imported for that effect, `ai_workflow.ruff_effects`), and so are the classic
   set's style rules (F541, E401, E7xx comparisons...), and in test files unused names and bare
   `except` (F401, F811, F841, E722), in a project that configures and runs no
   ruff nor flake8 (`ai_workflow.ruff_style`); every other rule is a warning (ruff has no
@@ -104,6 +106,7 @@ from ai_workflow.project_files import project_files, unsafe_entries
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.quoting import quote_output, relative_to_target
 from ai_workflow.ruff_bindings import contradicted_as_info
+from ai_workflow.ruff_effects import effect_imports_as_info
 from ai_workflow.ruff_imports import import_bindings_as_info
 from ai_workflow.ruff_pin import ruff_pin
 from ai_workflow.ruff_reexports import reexports_as_info
@@ -490,6 +493,7 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     kept = reexports_as_info(kept, ctx.target, python_files)
     kept = import_bindings_as_info(kept, ctx.target)
     kept = contradicted_as_info(kept, ctx.target)
+    kept = effect_imports_as_info(kept, ctx.target)
     style = StyleScope.of(
         read_tooling(ctx.target, files),
         own_ruff=own,

@@ -604,7 +604,7 @@ def _in_dependencies(outcome: StepOutcome, head: str, output: str) -> bool:
         f"{head}, but {found.describe()}: the packages this install resolved do not fit the "
         "project's tools; to run all of it, install the versions it was tested with (its "
         "lockfile and `npm ci`) or update those tools",
-        details=f"{found.places} error places in {', '.join(found.packages)}",
+        details=found.detail(),
     )
     return True
 

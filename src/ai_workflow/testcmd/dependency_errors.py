@@ -8,6 +8,13 @@ of errors, every one located in `node_modules/`. The command failed, but nothing
 project's files did: the installed packages do not fit its pinned tools. A failure that cites
 one of the project's own files (a test, its `index.d.ts`), or only a crash's stack frames,
 stays the project's.
+
+One crash is the install's too: an ESLint rule that throws while linting (ESLint adds
+`Occurred while linting FILE` and `Rule: "NAME"` to the error) with every stack frame in
+installed packages. A rule must not throw on any source (bad code is a parse error, bad rule
+options a configuration error), so a throw inside node_modules is plugins that do not fit the
+ESLint the install resolved: camelcase 7.0.0's xo 0.49 crashes in unicorn/expiring-todo-comments
+under eslint 8.57. A rule of the project's own (its frames in the project's files) stays its.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ LOCATION = re.compile(
 )
 INSTALLED = "node_modules/"
 STACK_FRAME = re.compile(r"^\s*at\s")  # a crash's frames are where it ran, not what is wrong
+RULE_CRASH = re.compile(r"^\s*Occurred while linting \S.*\n\s*Rule: \"(?P<rule>[^\"]+)\"", re.M)
 
 
 @dataclass(frozen=True)
@@ -30,15 +38,27 @@ class DependencyErrors:
 
     places: int
     packages: tuple[str, ...]  # in the order the output first names them
+    crashed_rule: str | None = None  # the ESLint rule that threw, when that is the error
+
+    def detail(self) -> str:
+        """How many places (or a crash's frames) in which packages."""
+        what = "stack frames" if self.crashed_rule else "error places"
+        return f"{self.places} {what} in {', '.join(self.packages)}"
 
     def describe(self, shown: int = 3) -> str:
         """What happened, the same from one run to the next: no count, and the packages the
         output names first (a runner that exits while its output goes to a pipe can lose its
         end, as tsd does: 44 places in one run, 52 in the next)."""
         more = ", ..." if len(self.packages) > shown else ""
+        where = f"(node_modules: {', '.join(self.packages[:shown])}{more})"
+        if self.crashed_rule:
+            return (
+                f"the lint rule {self.crashed_rule} crashed while linting, every frame of it in "
+                f"installed packages {where}, none in the project's files"
+            )
         return (
             "every error place it printed is in installed packages, none in the project's "
-            f"files (node_modules: {', '.join(self.packages[:shown])}{more})"
+            f"files {where}"
         )
 
 
@@ -52,9 +72,28 @@ def dependency_errors(output: str) -> DependencyErrors | None:
         if not STACK_FRAME.match(line)
         for found in LOCATION.finditer(line)
     ]
-    if not paths or any(INSTALLED not in path for path in paths):
+    if not paths:
+        return _rule_crash(output)
+    if any(INSTALLED not in path for path in paths):
         return None
     return DependencyErrors(len(paths), tuple(dict.fromkeys(_package(path) for path in paths)))
+
+
+def _rule_crash(output: str) -> DependencyErrors | None:
+    """An ESLint rule that threw while linting, all its stack frames in installed packages."""
+    found = RULE_CRASH.search(output)
+    if found is None:
+        return None
+    frames = [
+        place.group("path")
+        for line in output[found.end() :].splitlines()
+        if STACK_FRAME.match(line)
+        for place in LOCATION.finditer(line)
+    ]
+    if not frames or any(INSTALLED not in path for path in frames):
+        return None
+    packages = tuple(dict.fromkeys(_package(path) for path in frames))
+    return DependencyErrors(len(frames), packages, crashed_rule=found.group("rule"))
 
 
 def _package(path: str) -> str:

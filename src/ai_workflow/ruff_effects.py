@@ -1,0 +1,117 @@
+"""ruff's F401 on `import helper` of a sibling module imported for what it does, made info.
+
+A script's own directory is first on `sys.path` (a directory that is no package: no
+`__init__.py`), so `import fixpath` beside it runs the project's `fixpath.py`. When that
+module's top level changes the interpreter's state (it inserts into `sys.path`, sets
+`sys.modules[...]` or `os.environ[...]`), the import is there for that effect and its name is
+never meant to be read: colorama 0.4.6's demos each start with `import fixpath`, which puts the
+checkout ahead of an installed colorama. Removing the import changes what the script runs. An
+unused import of a sibling module that only defines names, or of anything not beside the
+importer, keeps the warning.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path, PurePosixPath
+
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.textfiles import read_text
+
+UNUSED_IMPORT = "ruff/F401"
+_IMPORTED = re.compile(r"`(?P<name>\w+)` imported but unused")
+EFFECT_NOTE = "`{}.py` beside it changes {} when imported: the import is for that effect"
+STATE = ("sys.path", "sys.modules", "os.environ")
+
+
+def effect_imports_as_info(findings: Iterable[Finding], target: Path) -> list[Finding]:
+    """The findings, with F401 on a sibling module imported for its effect on the interpreter
+    made info (each sibling read once)."""
+    effects: dict[str, str | None] = {}
+    kept = []
+    for finding in findings:
+        sibling = _sibling(finding)
+        if sibling is not None:
+            if sibling not in effects:
+                effects[sibling] = _sibling_effect(target, sibling)
+            effect = effects[sibling]
+            if effect is not None:
+                note = EFFECT_NOTE.format(PurePosixPath(sibling).stem, effect)
+                finding = dataclasses.replace(
+                    finding, severity=Severity.INFO, message=f"{finding.message} ({note})"
+                )
+        kept.append(finding)
+    return kept
+
+
+def _sibling(finding: Finding) -> str | None:
+    """The path of the module a plain `import name` names beside the importing file."""
+    if finding.rule != UNUSED_IMPORT or finding.path is None:
+        return None
+    if finding.severity is not Severity.WARNING:
+        return None
+    found = _IMPORTED.match(finding.message)
+    if found is None:
+        return None
+    return (PurePosixPath(finding.path).parent / f"{found.group('name')}.py").as_posix()
+
+
+def _sibling_effect(target: Path, sibling: str) -> str | None:
+    directory = (target / sibling).parent
+    if (directory / "__init__.py").exists() or not (target / sibling).is_file():
+        return None
+    return module_effect(read_text(target / sibling, root=target))
+
+
+def module_effect(text: str) -> str | None:
+    """Which interpreter state (`sys.path`, ...) the module's top-level statements change, if
+    any: a call of a method on it (`sys.path.insert(...)`) or an assignment into it."""
+    if not text:
+        return None
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    for statement in _top_level(tree.body):
+        for changed in _changed(statement):
+            state = next((s for s in STATE if changed == s or changed.startswith(s + ".")), None)
+            if state is not None:
+                return f"`{state}`"
+    return None
+
+
+def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements that run on import: the module's, and those of its `if`/`try`/`with`
+    blocks (`if here not in sys.path: sys.path.insert(0, here)`), not a function's or class's."""
+    for statement in body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        yield statement
+        for field in ("body", "orelse", "finalbody"):
+            yield from _top_level(getattr(statement, field, []))
+        for handler in getattr(statement, "handlers", []):
+            yield from _top_level(handler.body)
+
+
+def _changed(statement: ast.stmt) -> list[str]:
+    """The dotted names a top-level statement calls a method of or assigns into."""
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+        func = statement.value.func
+        return [_dotted(func.value)] if isinstance(func, ast.Attribute) else []
+    targets: list[ast.expr] = []
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, (ast.AugAssign, ast.AnnAssign)):
+        targets = [statement.target]
+    return [_dotted(t.value if isinstance(t, ast.Subscript) else t) for t in targets]
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ""
