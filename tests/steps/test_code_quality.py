@@ -921,6 +921,32 @@ def test_displayed_tilde_lines(lines: list[str], displayed: set[int]) -> None:
     assert code_quality._displayed_tilde(lines) == displayed
 
 
+def test_shellcheck_escaped_space_before_fi_is_an_argument(tmp_path: Path) -> None:
+    """byobu's `cut -f2 -d\\ ` ends a line with an escaped space meant as the delimiter (the
+    next line is `fi`): info; a continuation with a stray blank after `\\` stays an error."""
+    files = {
+        "dev.sh": '#!/bin/bash\nif [ -n "$1" ]; then\n\tiw dev | cut -f2 -d\\ \nfi\n',
+        "long.sh": "#!/bin/bash\nls -l \\ \n  -a /tmp\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    assert severity[("shellcheck/SC1101", "dev.sh", 3)] is Severity.INFO
+    assert severity[("shellcheck/SC1101", "long.sh", 2)] is Severity.ERROR
+
+
+@pytest.mark.parametrize(
+    ("lines", "escaped"),
+    [
+        (["  x=$(cut -d\\ ", "  done"], {1}),
+        (["  x=$(cut -d\\ ", "  -f2)"], set()),  # a continuation: the next line is its argument
+        (["ls \\ ", "fi"], set()),  # a lone `\\ `, not glued to a word
+        (["cut -d\\  ", "fi"], set()),  # two blanks: not one escaped space
+    ],
+)
+def test_escaped_space_lines(lines: list[str], escaped: set[int]) -> None:
+    assert code_quality._escaped_spaces(lines) == escaped
+
+
 def test_shellcheck_variables_bats_sets_in_a_helper_beside_bats_files(tmp_path: Path) -> None:
     """rbenv's test/test_helper.bash reads `$status` and `$output`, which bats' `run` sets for
     the .bats files that load it: info there; the same in a script with no bats suite stays."""
