@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ai_workflow import ruff_bindings
 from ai_workflow.changes.fingerprint import compute_fingerprint
 from ai_workflow.config import Config, StructureConfig, ThresholdsConfig
 from ai_workflow.engine.process import CommandResult
@@ -1414,6 +1415,44 @@ def test_import_probed_in_try_except_import_error_is_info_a_plain_unused_import_
     assert levels[6] is Severity.WARNING
     probe = next(f for f in outcome.findings if f.rule == "ruff/F401" and f.line == 2)
     assert "availability probe" in probe.message
+
+
+TYPE_COMMENTS = """\
+from contextvars import ContextVar
+from typing import Optional
+from typing import Union
+import collections.abc as cabc
+
+var = ContextVar("var", default=None)  # type: ContextVar[Optional[str]]
+other = 1  # type: ignore[Union]
+"""
+
+
+def test_import_a_type_comment_uses_is_info_one_only_an_ignore_names_stays(
+    tmp_path: Path,
+) -> None:
+    """sniffio's `# type: ContextVar[Optional[str]]`: mypy reads it, ruff does not."""
+    outcome = _run(make_repo(tmp_path / "proj", {"pkg/mod.py": TYPE_COMMENTS}))
+    levels = _levels(outcome, "ruff/F401")
+    assert levels[2] is Severity.INFO
+    assert levels[3] is Severity.WARNING  # only a `# type: ignore[...]` names it
+    assert levels[4] is Severity.WARNING  # never used
+    used = next(f for f in outcome.findings if f.rule == "ruff/F401" and f.line == 2)
+    assert "type:" in used.message
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "imported", "used"),
+    [
+        ("import os.path\nx = 1  # type: os.PathLike[str]\n", 1, "os.path", True),
+        ("import numpy as np\nx = 1  # type: np.ndarray\n", 1, "numpy", True),
+        ("from typing import List\nx = 1  # type: MyList\n", 1, "typing.List", False),
+        ("from typing import List\nx = 1  # List of types: none\n", 1, "typing.List", False),
+    ],
+)
+def test_in_type_comment(source: str, line: int, imported: str, used: bool) -> None:
+    tree = ast.parse(source)
+    assert ruff_bindings.in_type_comment(tree, source, line, imported) is used
 
 
 TEST_HYGIENE = {

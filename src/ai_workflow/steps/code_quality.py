@@ -16,10 +16,10 @@ Severity mapping:
   module that warns of its own deprecation on import (`ai_workflow.ruff_reexports`), a package's
   submodule its `__init__.py` imported (`F821`: the import binds it, `ai_workflow.ruff_imports`),
   F841 on an `except ... as e` name the handler reads before any unconditional rebinding, F401 on
-  an import probed in `try/except ImportError` and F841 on attributes probed in
-  `try/except AttributeError` (`ai_workflow.ruff_bindings`), and so are the classic
-  set's style rules (F541, E401, E7xx comparisons...), and in test files unused names and bare
-  `except` (F401, F811, F841, E722), in a project that configures and runs no
+  an import probed in `try/except ImportError` or used by a `# type:` comment, and F841 on
+  attributes probed in `try/except AttributeError` (`ai_workflow.ruff_bindings`), and so are
+  the classic set's style rules (F541, E401, E7xx comparisons...), and in test files unused
+  names and bare `except` (F401, F811, F841, E722), in a project that configures and runs no
   ruff nor flake8 (`ai_workflow.ruff_style`); every other rule is a warning (ruff has no
   severities of its own). Where the project's configuration chooses no
   rules, only the classic default set and its `extend-select` are reported, whatever ruff's
