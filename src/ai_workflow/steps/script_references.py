@@ -584,7 +584,7 @@ def is_source_distribution(target: Path) -> bool:
     checkout: an sdist keeps whatever modes the release machine's files had (sniffio 1.3.1's
     `ci.sh` lost its bit there), and its CI workflows run on the repository, not on it."""
     head = read_head(target / "PKG-INFO", 64, target)
-    return head is not None and head.startswith(b"Metadata-Version:")
+    return bool(head) and head.startswith(b"Metadata-Version:")
 
 
 def _module_problem(project: Project, ref: Reference) -> tuple[str, str, str] | None:
