@@ -205,23 +205,6 @@ def test_untracked_script_mode_comes_from_the_file_system(tmp_path: Path) -> Non
     assert not _found(_run(root), "scripts/not-executable")
 
 
-def test_missing_bit_in_a_source_distribution_is_info(tmp_path: Path) -> None:
-    """An unpacked sdist (PKG-INFO at the root) keeps the release machine's modes: a script
-    its CI workflow runs directly without the bit is info there, an error in a checkout."""
-    files = {
-        "README.md": "# s\n\nRun `./ci.sh`.\n",
-        "ci.sh": SHEBANG,
-        "PKG-INFO": "Metadata-Version: 2.1\nName: s\nVersion: 1.0\n",
-    }
-    assert _found(_run(make_repo(tmp_path / "sdist", files)), "scripts/not-executable") == {
-        ("README.md", 3, "info")
-    }
-    checkout = {**files, "PKG-INFO": "notes on package info\n"}  # not a generated one
-    assert _found(_run(make_repo(tmp_path / "co", checkout)), "scripts/not-executable") == {
-        ("README.md", 3, "error")
-    }
-
-
 def test_command_splitting_and_makefile_targets(tmp_path: Path) -> None:
     commands = list(_line_commands("A=1 sudo -E ./x.sh && make t | tee log; cd d", "f", 3, "", "d"))
     assert [c.argv for c in commands] == [

@@ -14,8 +14,6 @@ same session (CI job, document section) produced it or a Makefile target builds 
 when an archive extracted before it may hold it, when `.gitignore` ignores it (build output),
 or when it is a bare name (`python hello.py`: maybe the reader's own file). The arguments of
 the project's own program (`bats test/a.bats`) are the reader's files, not the project's.
-A script run directly without the executable bit is an error, info in an unpacked Python
-source distribution (PKG-INFO), whose modes are the release machine's, not the repository's.
 """
 
 from __future__ import annotations
@@ -133,7 +131,6 @@ class Project:
     make_targets: frozenset[str] = frozenset()  # files the root Makefile can build
     producible: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (file, origin)
     ignored: set[str] = field(default_factory=set)  # missing paths .gitignore excludes
-    packaged: bool = False  # an unpacked source distribution: modes are the packager's
 
     def exists(self, path: str) -> bool:
         return path in self.files or (self.target / path).exists()
@@ -207,7 +204,6 @@ def _project(ctx: StepContext, files: list[str]) -> Project:
     if isinstance(bins, dict):
         project.bins = {str(k): str(v) for k, v in bins.items()}
     project.modes = _index_modes(ctx)
-    project.packaged = is_source_distribution(ctx.target)
     facts = project_facts(ctx)
     project.programs = facts.programs | set(project.console_scripts) | set(project.bins)
     names = {*project.programs, *facts.names, ctx.target.name, *_remote_names(ctx)}
@@ -564,12 +560,6 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
         what = "script" if ref.direct or ref.via else "file"
         return "scripts/missing-script", f"{what} {ref.value} does not exist", "error"
     if ref.direct and not _is_executable(project, found) and (project.target / found).is_file():
-        if project.packaged:
-            message = (
-                f"{found} is run directly but has no executable bit in this source distribution "
-                "(PKG-INFO): its file modes are the packager's, the repository's may differ"
-            )
-            return "scripts/not-executable", message, "info"
         return (
             "scripts/not-executable",
             f"{found} is run directly but has no executable bit (chmod +x, or git update-index "
@@ -577,14 +567,6 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
             "error",
         )
     return None
-
-
-def is_source_distribution(target: Path) -> bool:
-    """Whether `target` is an unpacked Python sdist (a generated PKG-INFO at its root), not a
-    checkout: an sdist keeps whatever modes the release machine's files had (sniffio 1.3.1's
-    `ci.sh` lost its bit there), and its CI workflows run on the repository, not on it."""
-    head = read_head(target / "PKG-INFO", 64, target)
-    return bool(head) and head.startswith(b"Metadata-Version:")
 
 
 def _module_problem(project: Project, ref: Reference) -> tuple[str, str, str] | None:
