@@ -17,13 +17,16 @@ In such a target, a finding of `MISSING_PATH_RULES` (a link, script or documente
 does not exist) becomes info, and its message says the archive may leave the file out. So does a
 committed `*.egg-info` directory (`structure/committed-artifact`): setuptools writes it into
 every source distribution it builds (cachetools' `src/cachetools.egg-info`), so in the archive
-it is expected, while the project's repository does not track it. So does `structure/no-tests`:
-an archive may leave the tests out (the test step does not run a test command whose tests are
-not in the archive: `ai_workflow.steps.test_execution`). The rule
-policy makes this decision (`ai_workflow.rules.policy`), for every step at once; `rules.severity`
-still raises the rule. Other findings are unchanged: a broken anchor in a shipped document, a
-test that fails or a syntax error is as real in the archive as in the repository, and so is any
-other committed artefact (bytecode or a cache has no business in an archive either).
+it is expected, while the project's repository does not track it. So do `structure/no-tests`
+and the test review's `tests/no-tests`: an archive may leave the tests out (the test step does
+not run a test command whose tests are not in the archive: `ai_workflow.steps.test_execution`).
+So does `scripts/not-executable`: an archive keeps the modes of the machine that built it
+(sniffio 1.3.1's sdist has `ci.sh` without the bit its CI workflow needs, and `docs/make.bat`
+with one), the repository keeps its own. The rule policy makes this decision
+(`ai_workflow.rules.policy`), for every step at once; `rules.severity` still raises the rule.
+Other findings are unchanged: a broken anchor in a shipped document, a test that fails or a
+syntax error is as real in the archive as in the repository, and so is any other committed
+artefact (bytecode or a cache has no business in an archive either).
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ MISSING_PATH_RULES = frozenset(
 """Rules whose finding says a file or directory the project names does not exist."""
 ARTEFACT_RULE = "structure/committed-artifact"
 NO_TESTS_RULE = "structure/no-tests"
+NO_TEST_FILES_RULE = "tests/no-tests"  # the test review's "no test files found"
+MODE_RULE = "scripts/not-executable"
 NPM_MANIFEST = "package.json"
 NPM_ALWAYS = ("package.json", "npm-shrinkwrap.json", "readme", "license", "licence", "changelog")
 """Top-level files npm packs whatever `files` says (names compared lower-case, by prefix)."""
@@ -117,7 +122,7 @@ def _covers(entry: str, path: str) -> bool:
 def archive_explains(rule: str, path: str | None) -> bool:
     """Whether a finding of `rule` at `path` may be the release archive's doing: a named file
     or the tests missing, or the `*.egg-info` directory the archive's build wrote."""
-    if rule in MISSING_PATH_RULES or rule == NO_TESTS_RULE:
+    if rule in MISSING_PATH_RULES or rule in (NO_TESTS_RULE, NO_TEST_FILES_RULE, MODE_RULE):
         return True
     return rule == ARTEFACT_RULE and PurePosixPath(path or "").name.endswith(SDIST_METADATA_SUFFIX)
 
@@ -129,7 +134,12 @@ def archive_note(reason: str, rule: str = "") -> str:
             f" [this is {reason}: setuptools writes the *.egg-info metadata into every source "
             "distribution it builds; the project's repository does not track it]"
         )
-    if rule == NO_TESTS_RULE:
+    if rule == MODE_RULE:
+        return (
+            f" [this is {reason}: an archive keeps the file modes of the machine that built it, "
+            "while the project's repository may have the executable bit]"
+        )
+    if rule in (NO_TESTS_RULE, NO_TEST_FILES_RULE):
         return (
             f" [this is {reason}: a release archive may leave the tests out while the "
             "project's repository has them]"

@@ -14,6 +14,10 @@
   (a slice, or else an integer index; boltons 26.2.0's `BarrelList.__setitem__`), whose
   attribute access is its use. An unused attribute read outside such a `try`, or an unused
   result of a call inside one, keeps the warning.
+- F401 on a name a `# type:` comment of the file uses (`x = None  # type: Optional[str]`): the
+  comment is PEP 484's annotation syntax, which mypy reads and ruff (unlike pyflakes) does not;
+  removing the import breaks the type check (sniffio 1.3.1's `_impl.py`). A name that only a
+  `# type: ignore` comment or ordinary prose mentions keeps the warning.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ READ_NOTE = "the handler reads it where no rebinding came first (ruff resolves t
 T = TypeVar("T", bound=ast.AST)
 PROBE_NOTE = "an import inside try/except ImportError: the availability probe is its use"
 ATTRIBUTE_NOTE = "attributes read inside try/except AttributeError: the probe is its use"
+TYPE_COMMENT_NOTE = "a `# type:` comment uses it (mypy reads those, ruff does not)"
+TYPE_COMMENT = re.compile(r"#\s*type:(?!\s*ignore\b)\s*(?P<annotation>.+)")
 
 
 def contradicted_as_info(findings: Iterable[Finding], target: Path) -> list[Finding]:
@@ -72,7 +78,16 @@ def _note(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -
             return READ_NOTE
         return ATTRIBUTE_NOTE if is_attribute_probe(tree, finding.line) else None
     found = _IMPORTED.search(finding.message)
-    return PROBE_NOTE if found is not None and is_availability_probe(tree, finding.line) else None
+    if found is None:
+        return None
+    if is_availability_probe(tree, finding.line):
+        return PROBE_NOTE
+    text = read_text(target / finding.path, root=target)
+    return (
+        TYPE_COMMENT_NOTE
+        if in_type_comment(tree, text, finding.line, found.group("name"))
+        else None
+    )
 
 
 def assigns_call_result(target: Path, rel: str, line: int) -> bool:
@@ -155,6 +170,32 @@ def _probed(tree: ast.Module, line: int, catches: frozenset[str]) -> ast.stmt | 
             spans = statement.lineno <= line <= (statement.end_lineno or statement.lineno)
             if spans and not hasattr(statement, "body"):
                 return statement
+    return None
+
+
+def in_type_comment(tree: ast.Module, text: str, line: int, imported: str) -> bool:
+    """Whether the name the import at `line` binds for `imported` (`typing.Optional` ->
+    `Optional`, `os.path` -> `os`, an alias -> the alias) appears in a `# type:` comment."""
+    bound = _bound_name(tree, line, imported)
+    if bound is None:
+        return False
+    word = re.compile(rf"(?<![\w.]){re.escape(bound)}\b")
+    return any(word.search(match.group("annotation")) for match in TYPE_COMMENT.finditer(text))
+
+
+def _bound_name(tree: ast.Module, line: int, imported: str) -> str | None:
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        if not node.lineno <= line <= (node.end_lineno or node.lineno):
+            continue
+        for alias in node.names:
+            if isinstance(node, ast.ImportFrom):
+                full = f"{node.module}.{alias.name}" if node.module else alias.name
+                if imported in (full, alias.name):
+                    return alias.asname or alias.name
+            elif imported == alias.name:
+                return alias.asname or alias.name.split(".")[0]
     return None
 
 

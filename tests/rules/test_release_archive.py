@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from ai_workflow.cli import main
-from ai_workflow.release_archive import release_archive
+from ai_workflow.release_archive import archive_explains, release_archive
 from tests.helpers import git, make_repo
 
 PKG_INFO = "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n"
@@ -193,3 +193,38 @@ def test_the_npm_sign_is_a_files_list_that_covers_every_tracked_file(tmp_path: P
     assert release_archive(make_repo(tmp_path / "no-list", no_list)) is None
     broken = {**NPM_PACKAGE, "package.json": "{not json"}
     assert release_archive(make_repo(tmp_path / "broken", broken)) is None
+
+
+def _modes(target: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    main(["run", "--target", str(target), "--auto", "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    return next(
+        f
+        for step in summary["steps"]
+        for f in step["findings"]
+        if f["rule"] == "scripts/not-executable" and f["path"] == "README.md"
+    )
+
+
+MODES = {
+    "README.md": "# Demo\n\nRun `./ci.sh` to test.\n",
+    "ci.sh": "#!/bin/bash\nset -e\npytest\n",
+    "demo/__init__.py": '"""Demo."""\n',
+    ".workflow-config.yaml": FAST,
+}
+
+
+def test_in_a_release_archive_a_script_without_the_bit_is_info_in_a_repository_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """sniffio 1.3.1's sdist: `ci.sh` lost its bit on the machine that built the archive."""
+    archived = _modes(make_repo(tmp_path / "sdist", {**MODES, "PKG-INFO": PKG_INFO}), capsys)
+    assert archived["severity"] == "info"
+    assert "keeps the file modes of the machine that built it" in archived["message"]
+    assert _modes(make_repo(tmp_path / "repo", MODES), capsys)["severity"] == "error"
+
+
+def test_the_archive_explains_missing_tests_of_either_step() -> None:
+    assert archive_explains("tests/no-tests", None)
+    assert archive_explains("structure/no-tests", None)
+    assert not archive_explains("tests/failed", "test_x.py")  # a failing test is real anywhere

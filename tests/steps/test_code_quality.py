@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ai_workflow import ruff_bindings
 from ai_workflow.changes.fingerprint import compute_fingerprint
 from ai_workflow.config import Config, StructureConfig, ThresholdsConfig
 from ai_workflow.engine.process import CommandResult
@@ -921,6 +922,32 @@ def test_displayed_tilde_lines(lines: list[str], displayed: set[int]) -> None:
     assert code_quality._displayed_tilde(lines) == displayed
 
 
+def test_shellcheck_escaped_space_before_fi_is_an_argument(tmp_path: Path) -> None:
+    """byobu's `cut -f2 -d\\ ` ends a line with an escaped space meant as the delimiter (the
+    next line is `fi`): info; a continuation with a stray blank after `\\` stays an error."""
+    files = {
+        "dev.sh": '#!/bin/bash\nif [ -n "$1" ]; then\n\tiw dev | cut -f2 -d\\ \nfi\n',
+        "long.sh": "#!/bin/bash\nls -l \\ \n  -a /tmp\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    assert severity[("shellcheck/SC1101", "dev.sh", 3)] is Severity.INFO
+    assert severity[("shellcheck/SC1101", "long.sh", 2)] is Severity.ERROR
+
+
+@pytest.mark.parametrize(
+    ("lines", "escaped"),
+    [
+        (["  x=$(cut -d\\ ", "  done"], {1}),
+        (["  x=$(cut -d\\ ", "  -f2)"], set()),  # a continuation: the next line is its argument
+        (["ls \\ ", "fi"], set()),  # a lone `\\ `, not glued to a word
+        (["cut -d\\  ", "fi"], set()),  # two blanks: not one escaped space
+    ],
+)
+def test_escaped_space_lines(lines: list[str], escaped: set[int]) -> None:
+    assert code_quality._escaped_spaces(lines) == escaped
+
+
 def test_shellcheck_variables_bats_sets_in_a_helper_beside_bats_files(tmp_path: Path) -> None:
     """rbenv's test/test_helper.bash reads `$status` and `$output`, which bats' `run` sets for
     the .bats files that load it: info there; the same in a script with no bats suite stays."""
@@ -1416,6 +1443,44 @@ def test_sibling_imported_for_its_effect_on_sys_path_is_info_other_unused_import
     assert found[("demos/demo.py", 2)].severity is Severity.WARNING  # names.py only reads
     assert found[("demos/demo.py", 3)].severity is Severity.WARNING  # not a sibling
     assert found[("pkg/mod.py", 1)].severity is Severity.WARNING  # a package: absolute import
+
+
+TYPE_COMMENTS = """\
+from contextvars import ContextVar
+from typing import Optional
+from typing import Union
+import collections.abc as cabc
+
+var = ContextVar("var", default=None)  # type: ContextVar[Optional[str]]
+other = 1  # type: ignore[Union]
+"""
+
+
+def test_import_a_type_comment_uses_is_info_one_only_an_ignore_names_stays(
+    tmp_path: Path,
+) -> None:
+    """sniffio's `# type: ContextVar[Optional[str]]`: mypy reads it, ruff does not."""
+    outcome = _run(make_repo(tmp_path / "proj", {"pkg/mod.py": TYPE_COMMENTS}))
+    levels = _levels(outcome, "ruff/F401")
+    assert levels[2] is Severity.INFO
+    assert levels[3] is Severity.WARNING  # only a `# type: ignore[...]` names it
+    assert levels[4] is Severity.WARNING  # never used
+    used = next(f for f in outcome.findings if f.rule == "ruff/F401" and f.line == 2)
+    assert "type:" in used.message
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "imported", "used"),
+    [
+        ("import os.path\nx = 1  # type: os.PathLike[str]\n", 1, "os.path", True),
+        ("import numpy as np\nx = 1  # type: np.ndarray\n", 1, "numpy", True),
+        ("from typing import List\nx = 1  # type: MyList\n", 1, "typing.List", False),
+        ("from typing import List\nx = 1  # List of types: none\n", 1, "typing.List", False),
+    ],
+)
+def test_in_type_comment(source: str, line: int, imported: str, used: bool) -> None:
+    tree = ast.parse(source)
+    assert ruff_bindings.in_type_comment(tree, source, line, imported) is used
 
 
 TEST_HYGIENE = {

@@ -733,6 +733,30 @@ def test_imports_of_marks_guarded_type_only_and_dynamic_imports_optional() -> No
     ]
 
 
+def test_import_of_a_module_the_caller_already_loaded_is_optional() -> None:
+    """sniffio imports curio only `if 'curio' in sys.modules:`; another module imported
+    there, or curio under some other condition, is still required."""
+    source = textwrap.dedent(
+        """\
+        import sys
+        if "curio" in sys.modules and ready:
+            from curio.meta import curio_running
+            import requests
+        if "curio" not in sys.modules:
+            import curio
+        """
+    )
+    import ast
+
+    uses = [(u.module, u.line, u.optional) for u in imports_of(ast.parse(source), "x.py", source)]
+    assert uses == [
+        ("sys", 1, False),
+        ("curio", 3, True),
+        ("requests", 4, False),
+        ("curio", 6, False),
+    ]
+
+
 def test_import_name_to_distribution_mapping() -> None:
     env = PythonEnvironment()
     assert "pyyaml" in providers("yaml", env)

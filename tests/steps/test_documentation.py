@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ai_workflow.docstrings import documented_api
 from ai_workflow.engine.step import StepOutcome, StepResult, StepStatus
 from ai_workflow.findings import Severity
@@ -681,3 +683,31 @@ def test_a_function_the_main_block_calls_is_the_commands_entry_point_others_stay
     assert _missing(outcome) == {"main": "info", "helper": "warning"}  # 8 of 10 documented
     message = next(f.message for f in outcome.findings if f.extra.get("symbol") == "main")
     assert "command-line entry point" in message
+
+
+def test_doc_comment_whose_example_holds_a_glob_documents_the_export(tmp_path: Path) -> None:
+    """picomatch's `scan` JSDoc shows `pm.scan('foo/bar/*.js')`: the `/*` inside the text opens
+    no comment, the block still documents the function; a plain `/* */` block does not."""
+    source = (
+        "/**\n * Scan a glob.\n * console.log(scan('foo/bar/*.js'));\n * @api public\n */\n\n"
+        "const scan = (input) => input;\n\n"
+        "/*\n * not a doc comment: 'a/*.js'\n */\n"
+        "const parse = (input) => input;\n\n"
+        "module.exports = { scan, parse };\n"
+    )
+    files = {"package.json": '{"name": "g", "version": "1.0.0"}\n', "lib/scan.js": source}
+    outcome = _run(make_repo(tmp_path / "glob", files), changed=[])
+    assert _found(outcome, "docs/missing-doc-comment") == {("lib/scan.js", 12, "warning")}
+
+
+@pytest.mark.parametrize(
+    ("lines", "documented"),
+    [
+        (["/** One line. */", "function f() {}"], True),
+        (["x(); /* plain */", "function f() {}"], False),
+        (["/**", " * see 'a/*.js'", " */", "function f() {}"], True),
+        (["/*", " * see 'a/*.js'", " */", "function f() {}"], False),
+    ],
+)
+def test_has_doc_comment(lines: list[str], documented: bool) -> None:
+    assert documentation._has_doc_comment(lines, len(lines)) is documented

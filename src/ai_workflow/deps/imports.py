@@ -1,7 +1,9 @@
 """The third-party imports of a project's Python code, found with `ast` (never by running it).
 
 Imports under `try: ... except ImportError` or `if TYPE_CHECKING:` and literal
-`importlib.import_module("x")` calls are optional. Standard-library modules, the project's own
+`importlib.import_module("x")` calls are optional, and so is an import of `x` under
+`if "x" in sys.modules:` (it runs only when the caller already imported x: sniffio's curio
+support). Standard-library modules, the project's own
 modules and a script's neighbours are left out; tests and tooling are told apart from shipped
 code.
 """
@@ -13,7 +15,7 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from ai_workflow.deps.shipped import shipped_names
@@ -101,7 +103,10 @@ def _visit_statements(
             for part in [*(h.body for h in stmt.handlers), stmt.orelse, stmt.finalbody]:
                 _visit_statements(part, path, optional, uses)
         elif isinstance(stmt, ast.If):
-            _visit_statements(stmt.body, path, optional or _is_type_checking(stmt.test), uses)
+            inner: list[ImportUse] = []
+            _visit_statements(stmt.body, path, optional or _is_type_checking(stmt.test), inner)
+            loaded = _already_loaded(stmt.test)
+            uses += [replace(u, optional=True) if u.module in loaded else u for u in inner]
             _visit_statements(stmt.orelse, path, optional, uses)
         elif isinstance(stmt, ast.Match):
             for case in stmt.cases:
@@ -116,6 +121,24 @@ def _visit_statements(
 def _is_type_checking(test: ast.expr) -> bool:
     name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", "")
     return name == "TYPE_CHECKING"
+
+
+def _already_loaded(test: ast.expr) -> set[str]:
+    """The modules `test` requires to be imported already: `"x" in sys.modules`, alone or
+    as one operand of an `and`."""
+    parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+    names = set()
+    for part in parts:
+        if (
+            isinstance(part, ast.Compare)
+            and len(part.ops) == 1
+            and isinstance(part.ops[0], ast.In)
+            and isinstance(part.left, ast.Constant)
+            and isinstance(part.left.value, str)
+            and ast.unparse(part.comparators[0]) == "sys.modules"
+        ):
+            names.add(part.left.value.split(".")[0])
+    return names
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:

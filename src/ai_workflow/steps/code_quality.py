@@ -16,12 +16,12 @@ Severity mapping:
   module that warns of its own deprecation on import (`ai_workflow.ruff_reexports`), a package's
   submodule its `__init__.py` imported (`F821`: the import binds it, `ai_workflow.ruff_imports`),
   F841 on an `except ... as e` name the handler reads before any unconditional rebinding, F401 on
-  an import probed in `try/except ImportError` and F841 on attributes probed in
-  `try/except AttributeError` (`ai_workflow.ruff_bindings`), F401 on `import helper` of a
-  sibling script module whose top level changes `sys.path`, `sys.modules` or `os.environ`
-  (imported for that effect, `ai_workflow.ruff_effects`), and so are the classic
-  set's style rules (F541, E401, E7xx comparisons...), and in test files unused names and bare
-  `except` (F401, F811, F841, E722), in a project that configures and runs no
+  an import probed in `try/except ImportError` or used by a `# type:` comment, and F841 on
+  attributes probed in `try/except AttributeError` (`ai_workflow.ruff_bindings`), F401 on
+  `import helper` of a sibling script module whose top level changes `sys.path`, `sys.modules`
+  or `os.environ` (imported for that effect, `ai_workflow.ruff_effects`), and so are the classic
+  set's style rules (F541, E401, E7xx comparisons...), and in test files a redefinition, a bare
+  `except` and an unused call result (F811, E722, F841), in a project that configures and runs no
   ruff nor flake8 (`ai_workflow.ruff_style`); every other rule is a warning (ruff has no
   severities of its own). Where the project's configuration chooses no
   rules, only the classic default set and its `extend-select` are reported, whatever ruff's
@@ -43,7 +43,9 @@ Severity mapping:
   SC2206/SC2207 where the line says it splits on purpose (`IFS=: dirs=($PATH)`, Bash
   completion's `COMPREPLY=($(compgen ...))`); SC2088 on a quoted `~` that is only shown to a
   person (an `echo`/`printf` line, or a variable only such lines use); SC2154 on what bats
-  sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files. In a
+  sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files; SC1101
+  on a line ending in a word's escaped space (`cut -d\\ `) before a `fi`/`done`/`esac` line,
+  which no continuation can precede: a literal space argument, the script parses as meant. In a
   project that does not ask for shellcheck (no `.shellcheckrc`, no CI, hook, make, just, task,
   tox, nox or package.json command naming it, no directive in its scripts) only breakage stays
   shown: its error level, SC1xxx
@@ -203,6 +205,10 @@ SHELLCHECK_ARRAY_FIRST = 2128  # `$BASH_SOURCE`: meaning its first element is th
 BATS_VARIABLES = frozenset({"status", "output", "lines", "stderr", "stderr_lines"})  # `run` sets
 SHELLCHECK_ARRAY_SPLIT = frozenset({2206, 2207})  # `a=($x)`, `a=($(cmd))`: split into words
 SHELLCHECK_QUOTED_TILDE = 2088  # `"~/x"`: tilde does not expand in quotes
+SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken continuation?
+ESCAPED_SPACE_END = re.compile(r"\S\\ $")  # `-d\ `: one escaped space that ends a word
+# what starts a line that cannot be the continuation of the command above it
+CLOSES_COMMAND = re.compile(r"^\s*(?:fi|done|esac|then|else|elif|do|\}|;;)(?:\s|;|$)")
 # `IFS=: dirs=($PATH)` (the split says on what it splits) and `COMPREPLY=($(compgen ...))`
 # (Bash completion's own idiom: compgen prints one candidate a line)
 DELIBERATE_SPLIT = re.compile(
@@ -827,6 +833,7 @@ class ScriptTraits:
     completion_replies: frozenset[int] = frozenset()  # lines that assign COMPREPLY=(...)
     deliberate_split: frozenset[int] = frozenset()  # lines that split on purpose (SC2206/7)
     displayed_tilde: frozenset[int] = frozenset()  # a quoted `~` only ever shown (SC2088)
+    escaped_spaces: frozenset[int] = frozenset()  # a literal `\ ` ends the line (SC1101)
 
     @classmethod
     def of(cls, script: Path) -> ScriptTraits:
@@ -841,6 +848,7 @@ class ScriptTraits:
             frozenset(n for n, line in enumerate(lines, 1) if COMPREPLY.search(line)),
             frozenset(n for n, line in enumerate(lines, 1) if DELIBERATE_SPLIT.match(line)),
             _displayed_tilde(lines),
+            _escaped_spaces(lines),
         )
 
 
@@ -864,7 +872,20 @@ def _displayed_tilde(lines: list[str]) -> frozenset[int]:
     return frozenset(found)
 
 
+def _escaped_spaces(lines: list[str]) -> frozenset[int]:
+    """Lines ending in one escaped space glued to a word (`cut -d\\ `) before a line that
+    closes a construct (`fi`, `done`...): a literal space argument, not a line continuation
+    with stray blanks, since a continuation cannot be followed by `fi`."""
+    found = set()
+    for number, line in enumerate(lines[:-1], 1):
+        if ESCAPED_SPACE_END.search(line) and CLOSES_COMMAND.match(lines[number]):
+            found.add(number)
+    return frozenset(found)
+
+
 def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any) -> Severity:
+    if code == SHELLCHECK_SPACE_AFTER_BACKSLASH and line in script.escaped_spaces:
+        return Severity.INFO  # the script parses as meant: `\ ` is an argument
     if level == "error" and code < 2000:
         return Severity.ERROR  # SC1xxx: the script does not parse
     if (

@@ -588,7 +588,11 @@ def _has_doc_comment(lines: list[str], line_no: int) -> bool:
         index -= 1
     if index < 0 or not lines[index].rstrip().endswith("*/"):
         return False
-    while index >= 0 and "/*" not in lines[index]:
+    if "/*" in lines[index]:
+        return "/**" in lines[index]  # the comment opens on the line that closes it
+    # Up to the line that opens the comment: one that starts with `/*` (a `/*` inside the
+    # text, as in an example glob `'foo/*.js'`, opens nothing), or holds `/**` after code.
+    while index >= 0 and not (lines[index].lstrip().startswith("/*") or "/**" in lines[index]):
         index -= 1
     return index >= 0 and "/**" in lines[index]
 
