@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ai_workflow.cli import main
+from ai_workflow.testselect import pytest_map
 from ai_workflow.testselect.node import related_argv
-from ai_workflow.testselect.pydiff import compare_sources
+from ai_workflow.testselect.pydiff import compare_sources, source_fingerprint
 from tests.helpers import commit_all, make_repo
 
 PROJECT = {
@@ -714,3 +715,32 @@ def _run_quietly(repo: Path, *extra: str) -> dict[str, Any]:
     assert code in (0, 1)
     summary: dict[str, Any] = json.loads(out.getvalue())
     return summary
+
+
+def test_a_changed_file_is_fingerprinted_once_and_the_map_keeps_its_new_version(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Selection compares a changed file's fingerprint with the map's, and the map recorded
+    after the tests keeps it: one parse of that version serves both."""
+    parsed: list[str | None] = []
+
+    def counted(text: str | None) -> dict[str, Any] | None:
+        parsed.append(text)
+        return source_fingerprint(text)
+
+    monkeypatch.setattr(pytest_map, "source_fingerprint", counted)
+    edit(project, "src/calc/ops.py", "return a * b", "return b * a")
+    commit_all(project, "mul")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    new_text = (project / "src/calc/ops.py").read_text(encoding="utf-8")
+    assert parsed.count(new_text) == 1
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    maps = project / ".ai_workflow/step_cache/test_execution.testmap"
+    stored = json.loads((maps / f"{head}.json").read_text(encoding="utf-8"))
+    assert stored["python_files"]["src/calc/ops.py"] == source_fingerprint(new_text)
+    assert stored["python_files"]["src/calc/ops.py"] != source_fingerprint(
+        PROJECT["src/calc/ops.py"]
+    )

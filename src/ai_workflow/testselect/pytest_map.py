@@ -396,7 +396,17 @@ def _py_change(
 ) -> PyChange:
     if path not in current:
         return PyChange(True, why="deleted")
-    return compare(old, source_fingerprint(_read(ctx.target / path)))
+    return compare(old, current_fingerprint(ctx, path, current))
+
+
+def current_fingerprint(
+    ctx: StepContext, path: str, current: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """`source_fingerprint` of the file as this run found it (content id `current[path]`),
+    once per run: selection compares it with the map's, and the map recorded after the tests
+    keeps it for the next run."""
+    key = f"testselect.fingerprint\0{path}\0{current.get(path)}"
+    return ctx.memo.get(key, lambda: source_fingerprint(_read(ctx.target / path)))
 
 
 def _read(path: Path) -> str | None:
@@ -599,7 +609,7 @@ def _python_fingerprints(
         if path in old_prints and old_content.get(path) == _content(current, path):
             out[path] = old_prints[path]
         else:
-            out[path] = source_fingerprint(_read(ctx.target / path))
+            out[path] = current_fingerprint(ctx, path, current)
     return out
 
 
