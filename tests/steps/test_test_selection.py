@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ai_workflow.cli import main
+from ai_workflow.steps import test_execution
 from ai_workflow.testselect import pytest_map
 from ai_workflow.testselect.node import related_argv
 from ai_workflow.testselect.pydiff import compare_sources, source_fingerprint
-from tests.helpers import commit_all, make_repo
+from tests.helpers import commit_all, make_repo, step_context
 
 PROJECT = {
     ".gitignore": ".ai_workflow/\n",
@@ -744,3 +745,28 @@ def test_a_changed_file_is_fingerprinted_once_and_the_map_keeps_its_new_version(
     assert stored["python_files"]["src/calc/ops.py"] != source_fingerprint(
         PROJECT["src/calc/ops.py"]
     )
+
+
+def test_the_base_commits_own_map_file_gives_the_map_every_stored_map_would(
+    tmp_path: Path,
+) -> None:
+    """`map_of` reads `<base>.json`: it gives what `choose_map` over every stored map gives
+    for that base, and nothing (so every map is read) when that file does not hold the base's
+    map."""
+    repo = make_repo(tmp_path / "calc", PROJECT)
+    ctx = step_context(repo, test_execution.SPEC)
+    one, two, other = "1" * 40, "2" * 40, "3" * 40
+    for n, commit in enumerate((one, two)):
+        pytest_map.save_map(
+            ctx, {"schema": pytest_map.MAP_SCHEMA, "commit": commit, "recorded_at": f"t{n}"}
+        )
+    directory = pytest_map.maps_dir(ctx)
+    for commit in (one, two):
+        chosen = pytest_map.choose_map(pytest_map.load_maps(ctx), commit, [])
+        assert chosen is not None and pytest_map.map_of(ctx, commit) == chosen
+    renamed = {"schema": pytest_map.MAP_SCHEMA, "commit": one, "recorded_at": "t2"}
+    (directory / f"{other}.json").write_text(json.dumps(renamed), encoding="utf-8")
+    assert pytest_map.map_of(ctx, other) is None  # the file does not hold the base's map
+    assert pytest_map.choose_map(pytest_map.load_maps(ctx), other, []) is None
+    assert pytest_map.map_of(ctx, "4" * 40) is None  # no map of that commit
+    assert pytest_map.map_of(ctx, f"../{one}") is None  # only a commit id names a file
