@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from ai_workflow.ai.context import OMISSION_RESERVE, PromptBuilder, without_findings
 from ai_workflow.ai.templates import load_template
-from ai_workflow.ai.tokens import ESTIMATE, openai_counter
+from ai_workflow.ai.tokens import ESTIMATE, TokenCounter, estimate_tokens, openai_counter
 from ai_workflow.cli import main
 from ai_workflow.engine.step import RunMemo, StepOutcome
-from ai_workflow.steps import code_quality
+from ai_workflow.steps import code_quality, documentation
 from tests.ai.fakes import FakeLLMServer, findings_answer
 from tests.ai.support import ai_config, make_project, pre_result, review, reviewer_for
 from tests.helpers import commit_all, step_context, write_files
@@ -154,3 +154,41 @@ def _shared_project(factory: pytest.TempPathFactory) -> Path:
     if "p" not in _PROJECT:
         _PROJECT["p"], _ = _project(factory.mktemp("packing"))
     return _PROJECT["p"]
+
+
+def _counting(name: str, seen: list[str]) -> TokenCounter:
+    def count(text: str) -> int:
+        seen.append(text)
+        return estimate_tokens(text)
+
+    return TokenCounter(name, count, exact=False)
+
+
+def _prompts(target: Path, memos: list[RunMemo], counter: TokenCounter) -> list[str]:
+    """code_quality's then documentation's prompt, on the same change, each with its memo."""
+    built = []
+    for spec, memo in zip((code_quality.SPEC, documentation.SPEC), memos, strict=True):
+        ctx = step_context(target, spec, config=ai_config(provider="none"),
+                           results={"pre_analysis": pre_result(["src/demo/core.py"])},
+                           memo=memo)  # fmt: skip
+        prompt = PromptBuilder(ctx, load_template(spec.id), counter, 100_000).build(_outcome())
+        built.append(prompt.system + prompt.user + repr(prompt.tokens))
+    return built
+
+
+def test_steps_of_a_run_redact_and_count_the_shared_diff_once(tmp_path: Path) -> None:
+    """Every persona prompt of a run holds the same diff: one run memo keeps it redacted and
+    counted for the next step, and the prompts are the ones built without sharing."""
+    target, _ = _project(tmp_path)
+    shared_seen: list[str] = []
+    run = RunMemo()
+    shared = _prompts(target, [run, run], _counting("counting", shared_seen))
+    alone_seen: list[str] = []
+    alone = _prompts(target, [RunMemo(), RunMemo()], _counting("counting", alone_seen))
+    assert shared == alone
+    diff = next(t for t in alone_seen if t.startswith("diff --git"))
+    assert alone_seen.count(diff) == 2  # each step counted it
+    assert shared_seen.count(diff) == 1
+    other_seen: list[str] = []  # another counter in the same run counts for itself
+    _prompts(target, [run, run], _counting("other", other_seen))
+    assert other_seen.count(diff) == 1

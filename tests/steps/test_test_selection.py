@@ -16,9 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ai_workflow.cli import main
+from ai_workflow.steps import test_execution
+from ai_workflow.testselect import pytest_map
 from ai_workflow.testselect.node import related_argv
-from ai_workflow.testselect.pydiff import compare_sources
-from tests.helpers import commit_all, make_repo
+from ai_workflow.testselect.pydiff import compare_sources, source_fingerprint
+from tests.helpers import commit_all, make_repo, step_context
 
 PROJECT = {
     ".gitignore": ".ai_workflow/\n",
@@ -714,3 +716,57 @@ def _run_quietly(repo: Path, *extra: str) -> dict[str, Any]:
     assert code in (0, 1)
     summary: dict[str, Any] = json.loads(out.getvalue())
     return summary
+
+
+def test_a_changed_file_is_fingerprinted_once_and_the_map_keeps_its_new_version(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Selection compares a changed file's fingerprint with the map's, and the map recorded
+    after the tests keeps it: one parse of that version serves both."""
+    parsed: list[str | None] = []
+
+    def counted(text: str | None) -> dict[str, Any] | None:
+        parsed.append(text)
+        return source_fingerprint(text)
+
+    monkeypatch.setattr(pytest_map, "source_fingerprint", counted)
+    edit(project, "src/calc/ops.py", "return a * b", "return b * a")
+    commit_all(project, "mul")
+    summary = run(project, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    new_text = (project / "src/calc/ops.py").read_text(encoding="utf-8")
+    assert parsed.count(new_text) == 1
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    maps = project / ".ai_workflow/step_cache/test_execution.testmap"
+    stored = json.loads((maps / f"{head}.json").read_text(encoding="utf-8"))
+    assert stored["python_files"]["src/calc/ops.py"] == source_fingerprint(new_text)
+    assert stored["python_files"]["src/calc/ops.py"] != source_fingerprint(
+        PROJECT["src/calc/ops.py"]
+    )
+
+
+def test_the_base_commits_own_map_file_gives_the_map_every_stored_map_would(
+    tmp_path: Path,
+) -> None:
+    """`map_of` reads `<base>.json`: it gives what `choose_map` over every stored map gives
+    for that base, and nothing (so every map is read) when that file does not hold the base's
+    map."""
+    repo = make_repo(tmp_path / "calc", PROJECT)
+    ctx = step_context(repo, test_execution.SPEC)
+    one, two, other = "1" * 40, "2" * 40, "3" * 40
+    for n, commit in enumerate((one, two)):
+        pytest_map.save_map(
+            ctx, {"schema": pytest_map.MAP_SCHEMA, "commit": commit, "recorded_at": f"t{n}"}
+        )
+    directory = pytest_map.maps_dir(ctx)
+    for commit in (one, two):
+        chosen = pytest_map.choose_map(pytest_map.load_maps(ctx), commit, [])
+        assert chosen is not None and pytest_map.map_of(ctx, commit) == chosen
+    renamed = {"schema": pytest_map.MAP_SCHEMA, "commit": one, "recorded_at": "t2"}
+    (directory / f"{other}.json").write_text(json.dumps(renamed), encoding="utf-8")
+    assert pytest_map.map_of(ctx, other) is None  # the file does not hold the base's map
+    assert pytest_map.choose_map(pytest_map.load_maps(ctx), other, []) is None
+    assert pytest_map.map_of(ctx, "4" * 40) is None  # no map of that commit
+    assert pytest_map.map_of(ctx, f"../{one}") is None  # only a commit id names a file

@@ -54,31 +54,63 @@ class BuiltPrompt:
     redactions: Counter[str] = field(default_factory=Counter)
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """A prepared piece redacted, and its redacted text's token count."""
+
+    text: str
+    counts: Counter[str]
+    tokens: int
+
+
+PIECES_MEMO_KEY = "ai.prompt_pieces"
+"""Run memo key of the pieces redacted and counted so far, by (counter, prepared text): every
+step with a persona puts the same diff of the changed files in its prompt, and redacting and
+counting it again for each step cost more than the rest of the prompts together (a change of
+CI files on flask: 10 prompts, 2 s). Both are pure functions of the text (and the counter)."""
+
+PieceMemo = dict[tuple[TokenCounter, str], _Piece]
+
+
 class _Budget:
     """Adds redacted pieces while they fit, counting what was left out by kind. Each piece is
     first made the same for every run and runner (`prepare`), so that redaction, which looks
     at the text around a value, decides alike on every runner."""
 
     def __init__(
-        self, counter: TokenCounter, tokens_left: int, prepare: Callable[[str], str] = str
+        self,
+        counter: TokenCounter,
+        tokens_left: int,
+        prepare: Callable[[str], str] = str,
+        pieces: PieceMemo | None = None,
     ) -> None:
         self.counter = counter
         self.prepare = prepare
         self.left = tokens_left
+        self.pieces: PieceMemo = {} if pieces is None else pieces
         self.redactions: Counter[str] = Counter()
         self.dropped: Counter[str] = Counter()
 
     def take(self, text: str, kind: str, overhead: str = "") -> str | None:
         """`text` redacted when it fits, with `overhead` (its section's heading, charged with
         the section's first piece); None (and counted as left out) when it does not."""
-        cleaned = redact(self.prepare(text))
-        cost = self.counter.count(cleaned.text) + self.counter.count(overhead)
+        piece = self._piece(self.prepare(text))
+        cost = piece.tokens + self.counter.count(overhead)
         if cost > self.left:
             self.dropped[kind] += 1
             return None
         self.left -= cost
-        self.redactions.update(cleaned.counts)
-        return cleaned.text
+        self.redactions.update(piece.counts)
+        return piece.text
+
+    def _piece(self, prepared: str) -> _Piece:
+        key = (self.counter, prepared)
+        piece = self.pieces.get(key)
+        if piece is None:  # two steps at once may both compute it: the same value
+            cleaned = redact(prepared)
+            piece = _Piece(cleaned.text, cleaned.counts, self.counter.count(cleaned.text))
+            self.pieces[key] = piece
+        return piece
 
     def section(self, kind: str, heading: str, pieces: Iterable[str], closing: str = "") -> str:
         """`heading`, the pieces that fit (in the order given: the first have priority) and
@@ -374,7 +406,8 @@ class PromptBuilder:
     ) -> BuiltPrompt:
         ctx = self.ctx
         fixed = self.counter.count(system) + self.counter.count(header) + OMISSION_RESERVE
-        room = _Budget(self.counter, room_for - fixed, self._same_everywhere)
+        pieces: PieceMemo = ctx.memo.get(PIECES_MEMO_KEY, dict)
+        room = _Budget(self.counter, room_for - fixed, self._same_everywhere, pieces)
         changed = changed_files(ctx)
         allowed, excluded = self._split_denied(changed, outcome.findings)
         wanted = tuple(p for p in changed if p in allowed)

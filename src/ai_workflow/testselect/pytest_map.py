@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -46,6 +47,7 @@ PLUGIN = "ai_workflow_testmap"
 PLUGIN_DIR = Path(__file__).parent / "plugin"
 ENV_SCRIPT = PLUGIN_DIR / "ai_workflow_testenv.py"
 MAPS_KEPT = 5
+_COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 SHOWN = 5
 PYTEST_CONFIGS = frozenset({"pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg"})
 DEPENDENCY_FILES = frozenset(
@@ -93,16 +95,31 @@ def load_maps(ctx: StepContext) -> list[dict[str, Any]]:
     if not directory.is_dir():
         return []
     for path in directory.glob("*.json"):
-        text = records.read_text(path)
-        if text is None:
-            continue
-        try:
-            raw = json.loads(text)
-        except ValueError:
-            continue
-        if isinstance(raw, dict) and raw.get("schema") == MAP_SCHEMA:
+        raw = _read_map(path)
+        if raw is not None:
             found.append((str(raw.get("recorded_at", "")), raw))
     return [raw for _, raw in sorted(found, key=lambda pair: pair[0], reverse=True)]
+
+
+def _read_map(path: Path) -> dict[str, Any] | None:
+    text = records.read_text(path)
+    if text is None:
+        return None
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        return None
+    return raw if isinstance(raw, dict) and raw.get("schema") == MAP_SCHEMA else None
+
+
+def map_of(ctx: StepContext, commit: str) -> dict[str, Any] | None:
+    """The stored map of `commit`, read alone: `save_map` names each map by its commit, so
+    this is the map `choose_map` picks for that base, without parsing the others first (each
+    holds every test's units: over 400 KB on flask)."""
+    if not _COMMIT.fullmatch(commit):
+        return None
+    raw = _read_map(maps_dir(ctx) / f"{commit}.json")
+    return raw if raw is not None and raw.get("commit") == commit else None
 
 
 def choose_map(
@@ -396,7 +413,17 @@ def _py_change(
 ) -> PyChange:
     if path not in current:
         return PyChange(True, why="deleted")
-    return compare(old, source_fingerprint(_read(ctx.target / path)))
+    return compare(old, current_fingerprint(ctx, path, current))
+
+
+def current_fingerprint(
+    ctx: StepContext, path: str, current: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """`source_fingerprint` of the file as this run found it (content id `current[path]`),
+    once per run: selection compares it with the map's, and the map recorded after the tests
+    keeps it for the next run."""
+    key = f"testselect.fingerprint\0{path}\0{current.get(path)}"
+    return ctx.memo.get(key, lambda: source_fingerprint(_read(ctx.target / path)))
 
 
 def _read(path: Path) -> str | None:
@@ -599,7 +626,7 @@ def _python_fingerprints(
         if path in old_prints and old_content.get(path) == _content(current, path):
             out[path] = old_prints[path]
         else:
-            out[path] = source_fingerprint(_read(ctx.target / path))
+            out[path] = current_fingerprint(ctx, path, current)
     return out
 
 

@@ -34,6 +34,7 @@ from ai_workflow.testselect.pytest_map import (
     environment_digest,
     load_maps,
     map_key,
+    map_of,
     merge_map,
     plugin_env,
     read_records,
@@ -144,8 +145,8 @@ def _pytest(ctx: StepContext, plan: Plan, stack: TechStack) -> TestRun:
     if not changes.get("known") or not changes.get("base"):
         test_run.reason = f"the change base is unknown ({changes.get('base_reason') or '?'})"
         return test_run
-    ancestors = _ancestors(ctx)
-    previous = choose_map(load_maps(ctx), changes.get("merge_base") or changes["base"], ancestors)
+    base = str(changes.get("merge_base") or changes["base"])
+    previous = map_of(ctx, base) or choose_map(load_maps(ctx), base, _ancestors(ctx))
     if previous is None:
         test_run.reason = "no test map recorded for this history yet (this run records one)"
         return test_run
