@@ -837,6 +837,36 @@ def test_a_requirement_declared_twice_is_one_duplicate_and_one_unused(tmp_path: 
     assert [(f.path, f.line) for f in unused] == [("requirements.txt", 1)]
 
 
+def test_a_requirements_file_listing_the_test_runner_is_a_development_environment(
+    tmp_path: Path,
+) -> None:
+    """python-dotenv's root requirements.txt (black, flake8, tox, twine, pytest): the tools are
+    run, not imported, so none is an unused dependency; without a test runner it stays one."""
+    app = "import os\n"
+    dev = {"requirements.txt": "black\nflake8\npytest>=3.9\ntwine\n", "app.py": app}
+    outcome = _run(make_repo(tmp_path / "dev", dev))
+    assert "deps/unused-dependency" not in {f.rule for f in outcome.findings}
+    runtime = {"requirements.txt": "black\nrequests\n", "app.py": app}
+    outcome = _run(make_repo(tmp_path / "runtime", runtime))
+    unused = [f for f in outcome.findings if f.rule == "deps/unused-dependency"]
+    assert [(f.path, f.line, f.severity) for f in unused] == [
+        ("requirements.txt", 1, Severity.WARNING),
+        ("requirements.txt", 2, Severity.WARNING),
+    ]
+
+
+def test_a_distribution_whose_module_differs_only_in_case_is_used(tmp_path: Path) -> None:
+    """Like `ipython`, which provides `IPython`, when nothing installed says so (a made-up
+    distribution): only the name tells; a name that matches no import in any case stays unused."""
+    files = {
+        "requirements.txt": "pyqwertz\nleftpad\n",
+        "magic.py": "from PyQwertz.core import Magics\n",
+    }
+    outcome = _run(make_repo(tmp_path / "case", files))
+    unused = [f.message for f in outcome.findings if f.rule == "deps/unused-dependency"]
+    assert unused == ["leftpad is declared but never imported"]
+
+
 # --------------------------------------------------------------------------- nested projects
 
 UV_WORKSPACE_LOCK = textwrap.dedent(
