@@ -837,6 +837,69 @@ def test_a_requirement_declared_twice_is_one_duplicate_and_one_unused(tmp_path: 
     assert [(f.path, f.line) for f in unused] == [("requirements.txt", 1)]
 
 
+def test_a_requirements_file_listing_the_test_runner_is_a_development_environment(
+    tmp_path: Path,
+) -> None:
+    """python-dotenv's root requirements.txt (black, flake8, tox, twine, pytest): the tools are
+    run, not imported, so none is an unused dependency; without a test runner it stays one."""
+    app = "import os\n"
+    dev = {"requirements.txt": "black\nflake8\npytest>=3.9\ntwine\n", "app.py": app}
+    outcome = _run(make_repo(tmp_path / "dev", dev))
+    assert "deps/unused-dependency" not in {f.rule for f in outcome.findings}
+    runtime = {"requirements.txt": "black\nrequests\n", "app.py": app}
+    outcome = _run(make_repo(tmp_path / "runtime", runtime))
+    unused = [f for f in outcome.findings if f.rule == "deps/unused-dependency"]
+    assert [(f.path, f.line, f.severity) for f in unused] == [
+        ("requirements.txt", 1, Severity.WARNING),
+        ("requirements.txt", 2, Severity.WARNING),
+    ]
+
+
+def test_a_distribution_whose_module_differs_only_in_case_is_used(tmp_path: Path) -> None:
+    """Like `ipython`, which provides `IPython`, when nothing installed says so (a made-up
+    distribution): only the name tells; a name that matches no import in any case stays unused."""
+    files = {
+        "requirements.txt": "pyqwertz\nleftpad\n",
+        "magic.py": "from PyQwertz.core import Magics\n",
+    }
+    outcome = _run(make_repo(tmp_path / "case", files))
+    unused = [f.message for f in outcome.findings if f.rule == "deps/unused-dependency"]
+    assert unused == ["leftpad is declared but never imported"]
+
+
+def _extension_package(init: str, test: str = "") -> dict[str, str]:
+    return {
+        "pyproject.toml": '[project]\nname = "pkg"\ndependencies = []\n',
+        "src/pkg/__init__.py": init,
+        "src/pkg/ext.py": "from hostlib.magic import Magics\nfrom .core import load\n",
+        "src/pkg/core.py": "def load():\n    return 1\n",
+        "tests/test_ext.py": test or "def test_load():\n    from pkg.ext import Magics\n",
+    }
+
+
+def test_imports_of_a_module_the_package_loads_only_on_demand_are_optional(
+    tmp_path: Path,
+) -> None:
+    """python-dotenv's `dotenv/ipython.py`, imported by `load_ipython_extension()` when IPython
+    loads it, imports IPython, there by construction; imported at top level, it is no feature."""
+    lazy = "def load_ext(host):\n    from .ext import Magics\n    return Magics\n"
+    outcome = _run(make_repo(tmp_path / "lazy", _extension_package(lazy)))
+    assert "deps/undeclared-import" not in {f.rule for f in outcome.findings}
+    eager = "from .ext import Magics\n"
+    outcome = _run(make_repo(tmp_path / "eager", _extension_package(eager)))
+    assert _find(outcome, "deps/undeclared-import", "src/pkg/ext.py", "hostlib").line == 1
+    tested = _extension_package(lazy, test="from pkg.ext import Magics\n")
+    outcome = _run(make_repo(tmp_path / "tested", tested))
+    assert _find(outcome, "deps/undeclared-import", "src/pkg/ext.py", "hostlib").line == 1
+
+
+def test_a_test_importing_inside_its_functions_loads_nothing_on_demand(tmp_path: Path) -> None:
+    """Only shipped code makes a module an optional feature: a test's function-level import
+    of a module nothing else imports leaves the module's imports checked."""
+    outcome = _run(make_repo(tmp_path / "proj", _extension_package("")))
+    assert _find(outcome, "deps/undeclared-import", "src/pkg/ext.py", "hostlib").line == 1
+
+
 # --------------------------------------------------------------------------- nested projects
 
 UV_WORKSPACE_LOCK = textwrap.dedent(

@@ -205,6 +205,36 @@ def test_go_tests(tmp_path: Path) -> None:
     assert located(outcome, "tests/no-assertions") == [("calc/calc_test.go", 11)]
 
 
+def test_a_go_comment_saying_it_must_not_panic_is_the_tests_point(tmp_path: Path) -> None:
+    """pkg/errors' TestErrorEquality compares every kind of error value with `==` and says
+    `// mustn't panic`: crashing is what it checks; a comment that claims nothing keeps it."""
+    test = textwrap.dedent(
+        """\
+        package calc
+
+        import "testing"
+
+        func TestEquality(t *testing.T) {
+            for i := 0; i < 3; i++ {
+                _ = Add(i, i) == Add(i, 1) // mustn't panic
+            }
+        }
+
+        func TestNothing(t *testing.T) {
+            // add two numbers
+            Add(1, 2)
+        }
+        """
+    )
+    files = {
+        "go.mod": "module example.com/m\n",
+        "calc/calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
+        "calc/calc_test.go": test,
+    }
+    outcome = run(make_repo(tmp_path / "go", files))
+    assert located(outcome, "tests/no-assertions") == [("calc/calc_test.go", 11)]
+
+
 def test_project_without_tests(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path / "n", {"app/__init__.py": "", "app/main.py": "def main():\n    pass\n"}

@@ -3,7 +3,8 @@
 Imports under `try: ... except ImportError` or `if TYPE_CHECKING:` and literal
 `importlib.import_module("x")` calls are optional, and so is an import of `x` under
 `if "x" in sys.modules:` (it runs only when the caller already imported x: sniffio's curio
-support). Standard-library modules, the project's own
+support), as is every import of a module the project loads only on demand (`deps.ondemand`).
+Standard-library modules, the project's own
 modules and a script's neighbours are left out; tests and tooling are told apart from shipped
 code.
 """
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from ai_workflow.deps.ondemand import IMPORT_ROOTS, on_demand_modules
 from ai_workflow.deps.shipped import shipped_names
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.techstack import is_test_path
@@ -59,7 +61,6 @@ REMOVED_STDLIB_MODULES = {
 STDLIB_MODULES = (
     sys.stdlib_module_names | {"annotationlib", "compression"} | set(REMOVED_STDLIB_MODULES)
 )  # annotationlib, compression: added in 3.14
-IMPORT_ROOTS = ("", "src", "lib", "python")
 INIT = "__init__.py"
 GUARD_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
@@ -265,15 +266,22 @@ def scan_imports(
     local = local_modules(py_files) | {n.replace("-", "_") for n in own}
     siblings = _sibling_modules(py_files)
     shipped = Distribution.of(target, py_files)
+
+    def is_dev(rel: str) -> bool:
+        return is_test(rel) or is_dev_file(rel, unshipped=shipped.leaves_out)
+
+    on_demand = on_demand_modules(target, py_files, lambda rel: not is_dev(rel))
     scan = ImportScan()
     for rel in py_files:
         uses = imports(target, rel)
         if uses is None:
             continue
-        dev = is_test(rel) or is_dev_file(rel, unshipped=shipped.leaves_out)
+        dev = is_dev(rel)
         scan.runtime_files += not dev
         here = siblings.get(PurePosixPath(rel).parent.as_posix(), set())
         for use in uses:
+            if rel in on_demand:
+                use = replace(use, optional=True)  # an optional feature's (`deps.ondemand`)
             name = use.module
             if name in STDLIB_MODULES or name in local or name in here:
                 continue

@@ -15,6 +15,7 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -34,6 +35,9 @@ DEV_DIR_WORDS = frozenset(
 )
 """Words in a directory name that make the requirements files inside it development-only
 (`docs/source/requirements.txt` builds the documentation, `ci/requirements.txt` runs CI)."""
+TEST_RUNNERS = frozenset({"pytest", "tox", "nox", "nose", "nose2"})
+"""Distributions only a development environment installs: a requirements file that lists one
+is the developers' environment (pytest beside black, tox, twine), not what the code needs."""
 NPM_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
 TOML_LINE = re.compile(r"at line (\d+)")
 
@@ -121,6 +125,8 @@ def parse_requirements(rel: str, text: str, report: Report) -> Manifest:
         dep = _pep508(line, rel, line_no, group, "", report)
         if dep:
             manifest.dependencies.append(dep)
+    if group == "runtime" and any(d.key in TEST_RUNNERS for d in manifest.dependencies):
+        manifest.dependencies = [replace(d, group="dev") for d in manifest.dependencies]
     return manifest
 
 

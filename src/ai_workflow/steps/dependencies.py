@@ -545,8 +545,8 @@ def _missing(
 
 
 def _report_unused(facts: _ImportFacts, report: Report) -> list[str]:
-    runtime_modules = {u.module for u in facts.scan.runtime}
-    dev_modules = {u.module for u in facts.scan.dev}
+    runtime_modules = {u.module.lower() for u in facts.scan.runtime}
+    dev_modules = {u.module.lower() for u in facts.scan.dev}
     unused = []
     reported: set[str] = set()  # a requirement declared twice is reported once
     for dep in facts.declared:
@@ -555,7 +555,9 @@ def _report_unused(facts: _ImportFacts, report: Report) -> list[str]:
         reported.add(dep.key)
         if _ignored([dep.name], facts.config.ignore_unused):
             continue
-        modules = provided_modules(dep.name, facts.env)
+        # Distribution names ignore case, so the name-guessed module may differ from the
+        # import only in case (`ipython` provides `IPython`), as `providers` already allows.
+        modules = {m.lower() for m in provided_modules(dep.name, facts.env)}
         if modules & runtime_modules:
             continue
         if modules & dev_modules:

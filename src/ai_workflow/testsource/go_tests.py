@@ -7,7 +7,8 @@ test file's type; anything else taking `t` (testify's `assert`/`require`, a clos
 variable) is assumed to check. Subtests (`t.Run(name, func(t *testing.T) {...})`)
 are part of the test, and so is a subtest given as a function or method value of the package. A
 compile-time assertion (`var _ Interface = value`) is a check too. A function that does not
-parse is not judged.
+parse is not judged. A test that checks nothing keeps its comments, which may say that not
+panicking is its point (`_ = vals[i] == vals[j] // mustn't panic`).
 """
 
 from __future__ import annotations
@@ -72,7 +73,9 @@ class GoTests:
                 continue
             tnames = frozenset(p for p, _ in params if p not in ("", "_"))
             verdict = None if func.has_error else self.judge(_Frame(go_file, func, tnames, 0))
-            found.append(FoundTest(name, ts.line(func), verdict, _skips_first(func, tnames)))
+            comments = _comments(func) if verdict is False else ""
+            skipped = _skips_first(func, tnames)
+            found.append(FoundTest(name, ts.line(func), verdict, skipped, comments=comments))
         return sorted(found, key=lambda t: t.line)
 
     def _file(self, path: str) -> _GoFile | None:
@@ -235,6 +238,13 @@ def _names_at(func: Node, positions: list[int]) -> frozenset[str]:
             if name not in ("", "_"):
                 names.add(name)
     return frozenset(names)
+
+
+def _comments(func: Node) -> str:
+    """The comments in the function's body, one a line (`_ = a == b // mustn't panic`)."""
+    body = func.child_by_field_name("body")
+    nodes = ts.walk(body) if body is not None else iter(())
+    return "\n".join(ts.text(n).strip("/* \t") for n in nodes if n.type == "comment")
 
 
 def _skips_first(func: Node, tnames: frozenset[str]) -> bool:

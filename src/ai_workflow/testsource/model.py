@@ -19,7 +19,7 @@ class FoundTest:
     skipped: bool = False
     intent: str = ""  # what the test says it checks (a Python docstring)
     empty: bool = False  # no statement at all besides a docstring, `pass` or `...`
-    comments: str = ""  # the comments in its body, one a line (Python)
+    comments: str = ""  # the comments in its body, one a line (Python, Go)
     # Python, asserting nothing: a container it fills and never reads ("" when none), and
     # whether it is a smoke test (it runs code and keeps no result it could have checked)
     unread: str = ""
@@ -38,7 +38,7 @@ def combine(verdicts: Iterable[Verdict]) -> Verdict:
 
 
 NO_CRASH_RE = re.compile(
-    r"\b(?:not|never|without|doesn't|don't|won't|cannot)\s+(?:\w+\s+){0,2}?"
+    r"\b(?:not|never|without|\w+n't|cannot)\s+(?:\w+\s+){0,2}?"
     r"(?:throw|raise|crash|panic|fail|error|overflow|hang|blow)"
     r"|\bno\s+(?:panic|crash|throw|raise|exception)|\bsmoke\b"
 )
@@ -61,7 +61,7 @@ WOULD_FAIL_RE = re.compile(r"\bwould\s+(?:\w+\s+)?(?:throw|raise|crash|panic|fai
 
 def comments_say_no_crash(comments: str) -> bool:
     """A comment in the test says that not failing is the check: "without @consumer, would
-    raise TypeError", "must not raise"."""
+    raise TypeError", "must not raise", "mustn't panic"."""
     return any(
         WOULD_FAIL_RE.search(line) or states_no_crash(re.sub(r"[^\w\s']", " ", line))
         for line in comments.splitlines()

@@ -1,0 +1,82 @@
+"""Project modules loaded only on demand: imported by the project from inside a function and
+never at a module's top level (python-dotenv's `dotenv/ipython.py`, which its package's
+`load_ipython_extension()` imports when IPython loads the extension).
+
+Such a module is an optional feature: it runs only where its caller ran, so what it imports
+is there by construction (IPython inside IPython) or asked for by that feature's user, like
+an import under `try/except ImportError`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path, PurePosixPath
+
+from ai_workflow.pysource import PySyntaxError, parse_python
+from ai_workflow.textfiles import read_text
+
+IMPORT_ROOTS = ("", "src", "lib", "python")
+"""Where a project's top-level modules live."""
+INDENTED_IMPORT = re.compile(r"^[ \t]+(?:from|import)[ \t]", re.MULTILINE)
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def on_demand_modules(
+    target: Path, py_files: list[str], shipped: Callable[[str], bool]
+) -> frozenset[str]:
+    """Files of `py_files` that some `shipped` file imports inside a function and no file at
+    top level (a test importing a module inside its test functions makes it no feature)."""
+    files = set(py_files)
+    texts = {rel: read_text(target / rel, root=target) for rel in py_files}
+    lazy: set[str] = set()
+    for rel, text in texts.items():
+        if text and shipped(rel) and INDENTED_IMPORT.search(text):
+            lazy |= {m for m, inside in _local_imports(rel, text, files) if inside}
+    if not lazy:
+        return frozenset()
+    stems = {PurePosixPath(m).stem for m in lazy} | {PurePosixPath(m).parent.name for m in lazy}
+    eager: set[str] = set()
+    for rel, text in texts.items():
+        if text and any(stem in text for stem in stems):
+            eager |= {m for m, inside in _local_imports(rel, text, files) if not inside}
+    return frozenset(lazy - eager)
+
+
+def _local_imports(rel: str, text: str, files: set[str]) -> Iterator[tuple[str, bool]]:
+    """(project file imported, whether the import is inside a function) for each import."""
+    try:
+        tree = parse_python(text, rel)
+    except PySyntaxError:
+        return
+    for node, inside in _imports(tree, False):
+        for module in _modules(node, rel):
+            yield from ((path, inside) for path in _files_of(module, files))
+
+
+def _imports(node: ast.AST, inside: bool) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.Import | ast.ImportFrom):
+            yield child, inside
+        else:
+            yield from _imports(child, inside or isinstance(child, FUNCTIONS))
+
+
+def _modules(node: ast.Import | ast.ImportFrom, rel: str) -> Iterable[str]:
+    """Dotted paths (relative to the project) the import may name, as `a/b` stems."""
+    if isinstance(node, ast.Import):
+        return [a.name.replace(".", "/") for a in node.names]
+    base = node.module.replace(".", "/") if node.module else ""
+    if node.level:
+        package = PurePosixPath(rel).parents[node.level - 1].as_posix()
+        base = f"{package}/{base}".strip("/").removeprefix("./") if package != "." else base
+    return [base, *(f"{base}/{a.name}".strip("/") for a in node.names)]
+
+
+def _files_of(module: str, files: set[str]) -> Iterator[str]:
+    for root in IMPORT_ROOTS:
+        stem = f"{root}/{module}".strip("/") if root else module
+        for candidate in (f"{stem}.py", f"{stem}/__init__.py"):
+            if candidate in files:
+                yield candidate
