@@ -91,7 +91,8 @@ def _note(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -
 
 
 def assigns_call_result(target: Path, rel: str, line: int) -> bool:
-    """Whether the statement at `line` of `rel` assigns the result of a call (`x = f()`)."""
+    """Whether the statement at `line` of `rel` binds the result of a call (`x = f()`, or
+    `with f() as x`, as `with pytest.raises(E) as excinfo`)."""
     tree = _parse(target, rel)
     if tree is None:
         return False
@@ -99,6 +100,11 @@ def assigns_call_result(target: Path, rel: str, line: int) -> bool:
         if node.lineno <= line <= (node.end_lineno or node.lineno):
             value = node.value.value if isinstance(node.value, ast.Await) else node.value
             return isinstance(value, ast.Call)
+    for statement in _nodes(tree, ast.With):
+        for item in statement.items:
+            bound = item.optional_vars
+            if bound is not None and bound.lineno == line:
+                return isinstance(item.context_expr, ast.Call)
     return False
 
 

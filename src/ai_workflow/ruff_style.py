@@ -13,10 +13,11 @@ f-strings without placeholders among f-strings of the same shape). So there `STY
 info (their reason in `extra.not_configured`); every other rule keeps its level. In test files
 of such a project a redefinition and a bare `except` (`TEST_HYGIENE_RULES`: a callback that
 swallows everything, a test raising on purpose) and an unused local whose value is a call (the
-call is what the test exercises, or the object is kept alive: boltons 26.2.0's `tt = TestType()`)
-are info too; in the library they keep their level, and so do an unused import and an unused
-local of a computed value in a test (jmespath's leftover `import sys`, toolz's `fn_calls = [0]`:
-a test that never checks what it set up).
+call is what the test exercises, or the object is kept alive: boltons 26.2.0's
+`tt = TestType()`, colorama's unread `with self.assertRaises(E) as excinfo`) are info too; in
+the library they keep their level, and so do an unused import and an unused local of a computed
+value in a test (jmespath's leftover `import sys`, toolz's `fn_calls = [0]`: a test that never
+checks what it set up).
 
 A project asks for them when a ruff configuration applies to the file (it runs ruff's
 defaults, which hold these rules), it has ruff itself (installed in the project or pinned), a
