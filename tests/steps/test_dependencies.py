@@ -314,6 +314,25 @@ def test_setup_cfg_and_setup_py_are_read(tmp_path: Path) -> None:
     assert not any(f.rule == "deps/undeclared-import" for f in outcome.findings)
 
 
+def test_setup_py_requirements_in_one_string_are_read(tmp_path: Path) -> None:
+    """wcwidth: `install_requires=('a;' 'marker')` is one parenthesised string, not a tuple."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(\n    name='demo',\n"
+        "    install_requires=('backports.functools-lru-cache>=1.2.1;'\n"
+        "                      'python_version < \"3.2\"'),\n"
+        "    extras_require={'yaml': 'pyyaml>=6\\n# comment\\n'},\n)\n",
+        "demo.py": "try:\n    from functools import lru_cache\nexcept ImportError:\n"
+        "    from backports.functools_lru_cache import lru_cache\nimport yaml\nimport toml\nimport jaraco.text\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert "setup.py: 2 dependencies declared" in outcome.checked
+    undeclared = {f.message for f in outcome.findings if f.rule == "deps/undeclared-import"}
+    # another namespace (jaraco) is not provided by the backports distribution
+    assert undeclared == {
+        f"import '{name}' is not provided by any declared dependency" for name in ("toml", "jaraco")
+    }
+
+
 def test_computed_setup_py_requirements_are_skipped(tmp_path: Path) -> None:
     files = {
         "setup.py": "from setuptools import setup\nREQS = ['a']\nsetup(install_requires=REQS)\n"

@@ -323,13 +323,24 @@ def _is_setup_call(node: ast.AST) -> bool:
 
 
 def _setup_entries(arg: str | None, value: Any) -> Iterator[tuple[str, str, str]]:
-    if arg == "install_requires" and isinstance(value, list | tuple):
-        yield from (("runtime", "install_requires", v) for v in value if isinstance(v, str))
+    if arg == "install_requires":
+        yield from (("runtime", "install_requires", v) for v in _requirement_list(value))
     elif arg == "extras_require" and isinstance(value, dict):
         for extra, values in value.items():
-            if isinstance(values, list | tuple):
-                section = f"extras_require.{extra}"
-                yield from (("optional", section, v) for v in values if isinstance(v, str))
+            section = f"extras_require.{extra}"
+            yield from (("optional", section, v) for v in _requirement_list(values))
+
+
+def _requirement_list(value: Any) -> list[str]:
+    """setuptools takes a list of requirements or one string of them, one a line (wcwidth's
+    `install_requires=('backports.functools-lru-cache>=1.2.1;' 'python_version < "3.2"')` is a
+    parenthesised string, not a tuple)."""
+    if isinstance(value, str):
+        lines = (line.split(" #", 1)[0].strip() for line in value.splitlines())
+        return [line for line in lines if line and not line.startswith("#")]
+    if isinstance(value, list | tuple):
+        return [v for v in value if isinstance(v, str)]
+    return []
 
 
 # ----- package.json
