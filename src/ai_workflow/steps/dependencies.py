@@ -551,7 +551,9 @@ def _report_unused(facts: _ImportFacts, report: Report) -> list[str]:
     unused = []
     reported: set[str] = set()  # a requirement declared twice is reported once
     for dep in facts.declared:
-        if dep.group != "runtime" or dep.key in facts.own or dep.key in reported:
+        if dep.group != "runtime" or dep.transitive or dep.key in facts.own:
+            continue
+        if dep.key in reported:
             continue
         reported.add(dep.key)
         if _ignored([dep.name], facts.config.ignore_unused):
