@@ -7,7 +7,8 @@ test file's type; anything else taking `t` (testify's `assert`/`require`, a clos
 variable) is assumed to check. Subtests (`t.Run(name, func(t *testing.T) {...})`)
 are part of the test, and so is a subtest given as a function or method value of the package. A
 compile-time assertion (`var _ Interface = value`) is a check too. A function that does not
-parse is not judged.
+parse is not judged. The comments of a test that checks nothing go along: one may say that not
+crashing or hanging is its point (`testsource.model.comments_say_no_crash`).
 """
 
 from __future__ import annotations
@@ -72,7 +73,9 @@ class GoTests:
                 continue
             tnames = frozenset(p for p, _ in params if p not in ("", "_"))
             verdict = None if func.has_error else self.judge(_Frame(go_file, func, tnames, 0))
-            found.append(FoundTest(name, ts.line(func), verdict, _skips_first(func, tnames)))
+            skips = _skips_first(func, tnames)
+            comments = _comments(func) if verdict is False else ""
+            found.append(FoundTest(name, ts.line(func), verdict, skips, comments=comments))
         return sorted(found, key=lambda t: t.line)
 
     def _file(self, path: str) -> _GoFile | None:
@@ -247,3 +250,13 @@ def _skips_first(func: Node, tnames: frozenset[str]) -> bool:
             owner, _, method = text.partition(".")
             return owner in tnames and method in SKIP_METHODS
     return False
+
+
+def _comments(func: Node) -> str:
+    """The comments in a test's body, one a line (only asked of a test that checks nothing: one
+    may say what its point is, "will complete quickly")."""
+    lines = []
+    for node in ts.walk(func):
+        if node.type == "comment":
+            lines += [part.strip(" /*") for part in ts.text(node).splitlines()]
+    return "\n".join(line for line in lines if line)
