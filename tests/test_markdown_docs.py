@@ -365,3 +365,19 @@ def test_rst_comments_hold_no_links_or_references() -> None:
     assert sorted(link.target for link in doc.links) == ["here.html", "logo.png", "there.html"]
     assert [r.name for r in doc.rst_references] == ["kept-label"]
     assert "target" in doc.rst_targets
+
+
+def test_rst_target_names_with_colons_are_whole() -> None:
+    """wcwidth's README: `Text::CharWidth`_ with its target `.. _`Text::CharWidth`: url`."""
+    text = (
+        "Title\n=====\n\n- `Text::CharWidth`_: Perl\n- `A::B`_ and `Missing::Name`_\n\n"
+        ".. _`Text::CharWidth`: https://metacpan.org/pod/Text::CharWidth\n"
+        ".. _A\\:\\:B: https://example.com/a\n"
+    )
+    doc = parse_rst(text, "README.rst")
+    assert {"text::charwidth", "a::b"} <= doc.rst_targets
+    assert "text" not in doc.rst_targets and "missing::name" not in doc.rst_targets
+    assert {link.target for link in doc.links} == {
+        "https://metacpan.org/pod/Text::CharWidth",
+        "https://example.com/a",
+    }

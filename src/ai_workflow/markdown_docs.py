@@ -407,7 +407,8 @@ def _prose_lines(text: str, code_lines: set[int]) -> list[tuple[int, str]]:
 # --------------------------------------------------------------------------- reStructuredText
 
 _RST_ADORNMENT_RE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}\s*$")
-_RST_TARGET_RE = re.compile(r"^\s*\.\.\s+_([^:]+|`[^`]+`):\s*(\S.*)?$")
+# A target name with colons is backquoted or has them backslash-escaped (`.. _`A::B`: url`).
+_RST_TARGET_RE = re.compile(r"^\s*\.\.\s+_(`[^`]+`|(?:\\.|[^:\\])+):\s*(\S.*)?$")
 _RST_DIRECTIVE_RE = re.compile(r"^(\s*)\.\.\s+([\w:-]+)::\s*(.*)$")
 _RST_HYPERLINK_RE = re.compile(r"`([^`<]*?)\s*<([^<>`]+)>`(__?)")
 # interpreted text, taken left to right so that each backtick closes the span it opened: the
@@ -557,7 +558,7 @@ def _add_rst_block(doc: DocFile, language: str, lines: list[str], first: int, en
 def _scan_rst_line(doc: DocFile, line: str, number: int) -> None:
     target = _RST_TARGET_RE.match(line)
     if target:
-        name = target.group(1).strip("`")
+        name = re.sub(r"\\(.)", r"\1", target.group(1).strip("`"))
         doc.rst_targets.add(reference_name(name))
         doc.anchors.add(github_slug(name))
         if target.group(2) and not target.group(2).endswith("_"):

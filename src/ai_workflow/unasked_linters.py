@@ -28,8 +28,9 @@ The same principle holds for every linter we run:
   portability codes (SC3xxx) that it reports in a script for a POSIX shell (`#!/bin/sh`,
   `#!/bin/dash`), except those for what dash implements all the same (`DASH_IMPLEMENTS`:
   `local`, which bash as sh and busybox ash have too, so git-ftp's `#!/bin/sh` tests run on
-  Debian and macOS alike); its warnings, the parser's warnings in a script that parsed
-  (SC1078, SC1007) included, become info (still in the findings files), and `rules.select`
+  Debian and macOS alike; and `echo -n`, though not `echo -e`, which dash prints); its
+  warnings, the parser's warnings in a script that parsed (SC1078, SC1007) included, become
+  info (still in the findings files), and `rules.select`
   naming a code (or `shellcheck/`) or `rules.severity` raises them again.
 """
 
@@ -52,6 +53,9 @@ NAMES_SHELLCHECK = re.compile(r"\bshellcheck\b", re.IGNORECASE)
 POSIX_SHELLS = frozenset({"sh", "dash"})
 # SC3xxx codes for features POSIX leaves undefined but dash implements: no breakage there.
 DASH_IMPLEMENTS = frozenset({3043})  # `local`
+# SC3037 (echo flags): dash's echo implements `-n` only; `echo -e`/`-en` prints the flag.
+SHELLCHECK_ECHO_FLAGS = 3037
+ECHO_FLAGS = re.compile(r"\becho\s+(-[A-Za-z]+)")
 SHELL_DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+shell=(\w+)", re.M)
 NOT_ASKED = "shellcheck is not configured by this project: only breakage shown"
 OUTSIDE = "outside the files the project's own shellcheck runs check"
@@ -139,10 +143,24 @@ class ShellcheckScope:
         if finding.extra.get("level") == "error":
             return True  # a parse error (SC1xxx at error level) or a likely bug
         if 3000 <= code < 4000 and code not in DASH_IMPLEMENTS and finding.path:
+            if code == SHELLCHECK_ECHO_FLAGS and _echo_n_only(self.target / finding.path, finding):
+                return False
             if finding.path not in posix:
                 posix[finding.path] = posix_script(self.target / finding.path, self.target)
             return posix[finding.path]
         return False
+
+
+def _echo_n_only(path: Path, finding: Finding) -> bool:
+    """Whether every `echo` flag on the finding's line is `-n`, which dash implements too
+    (checkinstall's `echo -n 'Checking...'`); its `echo -en` line prints "-en" under dash."""
+    if not isinstance(finding.line, int) or finding.line < 1:
+        return False
+    lines = read_text(path).splitlines()
+    if finding.line > len(lines):
+        return False
+    flags = ECHO_FLAGS.findall(lines[finding.line - 1])
+    return bool(flags) and all(flag == "-n" for flag in flags)
 
 
 def _parse_error(finding: Finding) -> bool:

@@ -1000,6 +1000,17 @@ def test_local_in_a_posix_script_is_no_breakage_but_a_bashism_is(tmp_path: Path)
     assert found["shellcheck/SC3010"].severity is Severity.WARNING
 
 
+def test_echo_n_in_a_posix_script_is_no_breakage_but_echo_e_is(tmp_path: Path) -> None:
+    """checkinstall's create-localdecls: dash's echo implements `-n` (SC3037 breaks nothing),
+    while `echo -en 'a\\nb'` prints "-en a" under dash."""
+    script = "#!/bin/sh\necho -n 'Checking... '\necho ok\necho -en 'found\\nnext... '\n"
+    outcome = _run(make_repo(tmp_path / "proj", {"tools/posix.sh": script}))
+    found = {f.line: f for f in outcome.findings if f.rule == "shellcheck/SC3037"}
+    assert found[2].severity is Severity.INFO
+    assert found[2].extra["not_configured"].startswith("shellcheck is not")
+    assert found[4].severity is Severity.WARNING
+
+
 @pytest.mark.parametrize(
     ("name", "text"),
     [

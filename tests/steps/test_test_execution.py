@@ -1031,3 +1031,29 @@ def test_a_repository_whose_test_script_is_missing_still_fails(tmp_path: Path) -
     outcome = run_step(root, Config())
     assert "test/bin/run-all-tests" in (outcome.tool_error or "")
     assert outcome.status() == StepStatus.FAILED
+
+
+@pytest.mark.parametrize(
+    ("addopts", "environment"),
+    [
+        # wcwidth's tox.ini: pytest-cov's options, pytest-cov not installed here
+        ("--cov-append --cov-report=html --cov=calc", True),
+        # a typo in the project's own configuration stays the project's usage error
+        ("--cov=calc --strict-markerz", False),
+    ],
+)
+def test_pytest_plugin_options_without_the_plugin(
+    tmp_path: Path, addopts: str, environment: bool
+) -> None:
+    files = {**PY_FILES, "pytest.ini": f"[pytest]\naddopts = {addopts}\ntestpaths = tests\n"}
+    root = make_repo(tmp_path / "calc", files)
+    outcome = run_step(root, cfg())
+    if environment:
+        assert outcome.tool_error is None
+        [finding] = outcome.findings
+        assert finding.rule == "tests/environment-incomplete"
+        assert "plugin pytest-cov is not installed" in finding.message
+        assert finding.message.endswith("install pytest-cov in the project's environment")
+    else:
+        assert outcome.findings == []
+        assert "pytest stopped with an usage error" in (outcome.tool_error or "")

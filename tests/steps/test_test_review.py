@@ -235,6 +235,35 @@ def test_a_go_comment_saying_it_must_not_panic_is_the_tests_point(tmp_path: Path
     assert located(outcome, "tests/no-assertions") == [("calc/calc_test.go", 11)]
 
 
+def test_a_go_termination_test_is_the_tests_point(tmp_path: Path) -> None:
+    """tidwall/match's TestLotsaStars: "tests that a pattern with lots of stars will complete
+    quickly" (it fails by hanging); a comment that claims no such thing is still reported."""
+    test_go = textwrap.dedent(
+        """\
+        package calc
+
+        import "testing"
+
+        func TestLotsaStars(t *testing.T) {
+            // This tests that a pattern with lots of stars will complete quickly.
+            Add(1, 2)
+        }
+
+        func TestStars(t *testing.T) {
+            // A pattern with lots of stars.
+            Add(1, 2)
+        }
+        """
+    )
+    files = {
+        "go.mod": "module example.com/m\n",
+        "calc/calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
+        "calc/calc_test.go": test_go,
+    }
+    outcome = run(make_repo(tmp_path / "go", files))
+    assert located(outcome, "tests/no-assertions") == [("calc/calc_test.go", 10)]
+
+
 def test_project_without_tests(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path / "n", {"app/__init__.py": "", "app/main.py": "def main():\n    pass\n"}

@@ -8,6 +8,7 @@ Import names map to distributions through the target interpreter's
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ai_workflow.deps.model import canonical
@@ -140,6 +141,14 @@ def providers(module: str, env: PythonEnvironment) -> set[str]:
     names |= {canonical(d) for d in env.packages.get(module, ())}
     names |= {canonical(d) for d in IMPORT_ALIASES.get(module, ())}
     return names
+
+
+def namespace_providers(module: str, declared: Iterable[str]) -> set[str]:
+    """The declared distributions of a namespace (`backports.functools-lru-cache`, canonical
+    `backports-functools-lru-cache`) that provide the shared top-level import (`backports`)."""
+    if module not in NAMESPACE_PREFIXES:
+        return set()
+    return {key for key in declared if key.startswith(f"{module}-")}
 
 
 def provided_modules(dist: str, env: PythonEnvironment) -> set[str]:

@@ -118,16 +118,48 @@ def parse_requirements(rel: str, text: str, report: Report) -> Manifest:
     """pip requirements: one PEP 508 requirement a line; options, includes and paths skipped."""
     manifest = Manifest(rel, "requirements")
     group = "dev" if _development_requirements(rel) else "runtime"
+    transitive = _transitive_pins(text)
     for line_no, line in _logical_lines(text):
         if not line or line.startswith("-") or _is_local_path(line):
             continue  # -r/-c/-e/--index-url..., ./pkg, file paths: nothing to check here
         line = re.sub(r"\s--hash[= ]\S+", "", line).strip()
         dep = _pep508(line, rel, line_no, group, "", report)
         if dep:
-            manifest.dependencies.append(dep)
+            manifest.dependencies.append(replace(dep, transitive=line_no in transitive))
     if group == "runtime" and any(d.key in TEST_RUNNERS for d in manifest.dependencies):
         manifest.dependencies = [replace(d, group="dev") for d in manifest.dependencies]
     return manifest
+
+
+def _transitive_pins(text: str) -> set[int]:
+    """Lines of pins that pip-compile annotates as wanted only by other packages (`# via
+    requests`, no `-r file.in` among the reasons): locked transitive dependencies, which the
+    project does not import itself (wcwidth's requirements-update.txt pins certifi for requests)."""
+    reasons: dict[int, list[str]] = {}
+    current, in_via = 0, False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if stripped and not stripped.startswith("#") and not raw[0].isspace():
+            current, in_via = number, False
+            reasons[current] = []
+            stripped = stripped.partition(" #")[2].strip()  # --annotation-style=line
+            stripped = f"# {stripped}" if stripped else ""
+        if not stripped.startswith("#") or not current:
+            continue
+        if not raw[0].isspace() and raw.lstrip().startswith("#"):
+            in_via = False  # a comment of the file's own, not an annotation of the pin above
+            continue
+        comment = stripped.lstrip("#").strip()
+        if comment.startswith("via"):
+            in_via = True
+            comment = comment[3:].strip()
+        if in_via and comment:
+            reasons[current] += [r.strip() for r in comment.split(",") if r.strip()]
+    return {
+        line
+        for line, why in reasons.items()
+        if why and not any(r.startswith(("-r", "-c")) for r in why)
+    }
 
 
 def _development_requirements(rel: str) -> bool:
@@ -329,13 +361,24 @@ def _is_setup_call(node: ast.AST) -> bool:
 
 
 def _setup_entries(arg: str | None, value: Any) -> Iterator[tuple[str, str, str]]:
-    if arg == "install_requires" and isinstance(value, list | tuple):
-        yield from (("runtime", "install_requires", v) for v in value if isinstance(v, str))
+    if arg == "install_requires":
+        yield from (("runtime", "install_requires", v) for v in _requirement_list(value))
     elif arg == "extras_require" and isinstance(value, dict):
         for extra, values in value.items():
-            if isinstance(values, list | tuple):
-                section = f"extras_require.{extra}"
-                yield from (("optional", section, v) for v in values if isinstance(v, str))
+            section = f"extras_require.{extra}"
+            yield from (("optional", section, v) for v in _requirement_list(values))
+
+
+def _requirement_list(value: Any) -> list[str]:
+    """setuptools takes a list of requirements or one string of them, one a line (wcwidth's
+    `install_requires=('backports.functools-lru-cache>=1.2.1;' 'python_version < "3.2"')` is a
+    parenthesised string, not a tuple)."""
+    if isinstance(value, str):
+        lines = (line.split(" #", 1)[0].strip() for line in value.splitlines())
+        return [line for line in lines if line and not line.startswith("#")]
+    if isinstance(value, list | tuple):
+        return [v for v in value if isinstance(v, str)]
+    return []
 
 
 # ----- package.json

@@ -28,6 +28,7 @@ class Dependency:
     ecosystem: str = "python"
     markers: str = ""
     section: str = ""  # where in the manifest: "optional-dependencies.ai", "devDependencies"
+    transitive: bool = False  # pinned only for another requirement (pip-compile's `# via pkg`)
 
     @property
     def key(self) -> str:

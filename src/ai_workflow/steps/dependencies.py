@@ -41,6 +41,7 @@ from ai_workflow.config import DependenciesConfig
 from ai_workflow.deps import imports as import_facts
 from ai_workflow.deps.distributions import (
     PythonEnvironment,
+    namespace_providers,
     provided_modules,
     providers,
     target_environment,
@@ -507,7 +508,7 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
     runtime, dev = _by_module(scan.runtime), _by_module(scan.dev)
     missing = []
     for module in sorted(set(runtime) | set(dev)):
-        dists = providers(module, facts.env)
+        dists = providers(module, facts.env) | namespace_providers(module, all_keys)
         if _ignored([module, *dists], facts.config.ignore_missing):
             continue
         if module in runtime and not dists & runtime_keys:
@@ -550,7 +551,9 @@ def _report_unused(facts: _ImportFacts, report: Report) -> list[str]:
     unused = []
     reported: set[str] = set()  # a requirement declared twice is reported once
     for dep in facts.declared:
-        if dep.group != "runtime" or dep.key in facts.own or dep.key in reported:
+        if dep.group != "runtime" or dep.transitive or dep.key in facts.own:
+            continue
+        if dep.key in reported:
             continue
         reported.add(dep.key)
         if _ignored([dep.name], facts.config.ignore_unused):

@@ -53,6 +53,7 @@ from ai_workflow.testcmd.environment import (
     python_declared,
 )
 from ai_workflow.testcmd.plans import Plan, plan_for, unsafe_test_entries
+from ai_workflow.testcmd.pytest_plugins import missing_pytest_plugins
 from ai_workflow.testcmd.reports import (
     FailedTest,
     ReportError,
@@ -341,6 +342,10 @@ def _unavailable(
             "install it in the project's environment, or set tech_stack.python to the "
             "interpreter that has it",
         )
+    if framework == "pytest" and result.returncode == 4:
+        plugins = missing_pytest_plugins(output)
+        if plugins is not None:
+            return plugins
     quoted = _quoted(result, ctx.target)  # what a message may quote; node paths stay absolute
     if framework in JS_FRAMEWORKS:
         return missing_node_packages(ctx.target, output) or _program_missing(ctx, plan, quoted)

@@ -7,8 +7,9 @@ test file's type; anything else taking `t` (testify's `assert`/`require`, a clos
 variable) is assumed to check. Subtests (`t.Run(name, func(t *testing.T) {...})`)
 are part of the test, and so is a subtest given as a function or method value of the package. A
 compile-time assertion (`var _ Interface = value`) is a check too. A function that does not
-parse is not judged. A test that checks nothing keeps its comments, which may say that not
-panicking is its point (`_ = vals[i] == vals[j] // mustn't panic`).
+parse is not judged. A test that checks nothing keeps its comments: one may say that not
+crashing or hanging is its point (`_ = vals[i] == vals[j] // mustn't panic`,
+`testsource.model.comments_say_no_crash`).
 """
 
 from __future__ import annotations
@@ -240,13 +241,6 @@ def _names_at(func: Node, positions: list[int]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _comments(func: Node) -> str:
-    """The comments in the function's body, one a line (`_ = a == b // mustn't panic`)."""
-    body = func.child_by_field_name("body")
-    nodes = ts.walk(body) if body is not None else iter(())
-    return "\n".join(ts.text(n).strip("/* \t") for n in nodes if n.type == "comment")
-
-
 def _skips_first(func: Node, tnames: frozenset[str]) -> bool:
     """The test's first statement is `t.Skip(...)`."""
     body = func.child_by_field_name("body")
@@ -257,3 +251,13 @@ def _skips_first(func: Node, tnames: frozenset[str]) -> bool:
             owner, _, method = text.partition(".")
             return owner in tnames and method in SKIP_METHODS
     return False
+
+
+def _comments(func: Node) -> str:
+    """The comments in a test's body, one a line (only asked of a test that checks nothing: one
+    may say what its point is, "will complete quickly")."""
+    lines = []
+    for node in ts.walk(func):
+        if node.type == "comment":
+            lines += [part.strip(" /*") for part in ts.text(node).splitlines()]
+    return "\n".join(line for line in lines if line)

@@ -41,6 +41,8 @@ NO_CRASH_RE = re.compile(
     r"\b(?:not|never|without|\w+n't|cannot)\s+(?:\w+\s+){0,2}?"
     r"(?:throw|raise|crash|panic|fail|error|overflow|hang|blow)"
     r"|\bno\s+(?:panic|crash|throw|raise|exception)|\bsmoke\b"
+    # a termination test ("will complete quickly"): it fails by hanging into the timeout
+    r"|\b(?:complete|finish|terminate|return)s?\s+(?:quickly|fast|promptly|in\s+time)\b"
 )
 WORKS_RE = re.compile(
     r"\b(?:works?|succeeds?|can\s+(?:be\s+)?\w+"
