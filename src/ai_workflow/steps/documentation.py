@@ -53,9 +53,18 @@ SPEC = StepSpec(
         "exist, code changed without docs."
     ),
     depends_on=("pre_analysis",),
-    # paths: "docs name files that no longer exist"; package.json: the package's name
-    categories=("docs", "code", "paths"),
-    inputs=("package.json",),
+    # paths: "docs name files that no longer exist"; package.json: the package's name;
+    # config and the other inputs: the tooling that asks for docstrings (docstring_tooling)
+    categories=("docs", "code", "paths", "config"),
+    inputs=(
+        "package.json",
+        "requirements*.txt",
+        "requirements*.in",
+        "requirements/*.txt",
+        "Makefile",
+        "pylintrc",
+        ".pydocstyle*",
+    ),
     estimate_s=120.0,
     persona="technical documentation specialist",
 )
