@@ -248,6 +248,22 @@ def test_shell_project_with_bats_and_shebang_scripts(tmp_path: Path) -> None:
     assert stack.test_argv == ["bats", "test"]
 
 
+def test_a_thin_npm_wrapper_does_not_make_a_shell_program_javascript(tmp_path: Path) -> None:
+    wrapper = "const { spawn } = require('child_process');\nspawn(__dirname + '/tool');\n"
+    script = "#!/usr/bin/env bash\n" + "".join(f"echo line {i}\n" for i in range(400))
+    files = {"package.json": '{"name": "tool", "bin": "index.js"}\n', "index.js": wrapper}
+    root = make_repo(tmp_path / "wrapped", {**files, "tool": script, "README.md": "# Tool\n"})
+    stack = detect(root)
+    assert stack.primary_language == "shell"  # 401 of 403 code lines, one file of two
+    assert "javascript" in stack.languages  # the wrapper and its package.json still count
+    assert stack.file_counts == {"shell": 1, "javascript": 1}
+    # the same package.json beside JavaScript that is most of the code: a JavaScript project
+    lib = "".join(f"exports.f{i} = () => {i};\n" for i in range(400))
+    small = "#!/usr/bin/env bash\necho release\n"
+    js = make_repo(tmp_path / "js", {**files, "lib.js": lib, "release": small})
+    assert detect(js).primary_language == "javascript"
+
+
 def test_unknown_project_is_generic_never_javascript(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "g", {"README.md": "# Notes\n", "data/a.csv": "1,2\n"})
     stack = detect(root)

@@ -1,8 +1,8 @@
 """Tech-stack detection: languages with confidence, test command, tools, layout and interpreter.
 
-Detection reads marker files and counts file extensions; it never guesses: a project with no
-evidence is `generic`. Every value can be overridden by `tech_stack.*` and `structure.*` in the
-configuration, and `evidence` says why each value was chosen.
+Detection reads marker files and weighs each language's files by their lines; it never guesses:
+a project with no evidence is `generic`. Every value can be overridden by `tech_stack.*` and
+`structure.*` in the configuration, and `evidence` says why each value was chosen.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ LANGUAGES = ("python", "javascript", "typescript", "shell", "go", "rust", "java"
 GENERIC = "generic"
 PRIMARY_THRESHOLD = 0.3
 MARKER_WEIGHT = 0.7
+LINE_COUNT_LIMIT = 8 * 1024 * 1024
 
 EXTENSIONS: dict[str, str] = {
     ".py": "python",
@@ -350,8 +351,13 @@ class _Facts:
 def _languages(
     facts: _Facts, evidence: dict[str, list[str]]
 ) -> tuple[dict[str, float], dict[str, int]]:
-    counts = Counter(lang for path in facts.files if (lang := _language_of(facts, path)))
-    total = sum(counts.values())
+    counts: Counter[str] = Counter()
+    lines: Counter[str] = Counter()
+    for path in facts.files:
+        if lang := _language_of(facts, path):
+            counts[lang] += 1
+            lines[lang] += _line_count(facts.target / path)
+    total = sum(lines.values())
     scores: dict[str, float] = {}
     for lang in LANGUAGES:
         markers = [m for m in MARKERS[lang] if facts.has(m)]
@@ -359,7 +365,7 @@ def _languages(
             markers += [n for n in facts.top if REQUIREMENTS_RE.match(n)]
         if lang == "ruby":
             markers += [n for n in facts.top if n.endswith(".gemspec")]
-        share = counts[lang] / total if total else 0.0
+        share = lines[lang] / total if total else 0.0
         marker_score = MARKER_WEIGHT if markers else 0.0
         score = 1 - (1 - marker_score) * (1 - share)
         if score <= 0:
@@ -367,10 +373,25 @@ def _languages(
         scores[lang] = round(score, 2)
         reasons = [f"marker file {m}" for m in markers]
         if counts[lang]:
-            reasons.append(f"{counts[lang]} {lang} file(s), {share:.0%} of code files")
+            reasons.append(
+                f"{counts[lang]} {lang} file(s), {lines[lang]} line(s): {share:.0%} of code lines"
+            )
         evidence[lang] = reasons
     ordered = dict(sorted(scores.items(), key=lambda kv: (-kv[1], LANGUAGES.index(kv[0]))))
     return ordered, dict(counts)
+
+
+def _line_count(path: Path) -> int:
+    """Lines of a code file (at least one; up to `LINE_COUNT_LIMIT` bytes read): a language's
+    share of the code is its share of these, so a 13-line `index.js` wrapper does not make an
+    11,500-line Bash script (neofetch 7.1.0) a JavaScript project, as a share of files did."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return 1
+        with path.open("rb") as handle:
+            return max(1, handle.read(LINE_COUNT_LIMIT).count(b"\n"))
+    except OSError:
+        return 1
 
 
 def _language_of(facts: _Facts, path: str) -> str | None:

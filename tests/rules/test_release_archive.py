@@ -141,7 +141,7 @@ NPM_PACKAGE = {
     "package.json": json.dumps(
         {"name": "nv", "version": "1.0.0", "bin": {"nv": "bin/nv"}, "files": ["bin/nv"]}
     ),
-    "bin/nv": "#!/usr/bin/env bash\necho nv\n",
+    "bin/nv": '#!/usr/bin/env node\nconsole.log("nv");\n',  # a JavaScript project
     "README.md": "# nv\n\nSee [the guide](docs/guide.md).\n",
     "LICENSE": "MIT\n",
 }

@@ -150,6 +150,20 @@ def test_missing_tests_and_package_and_js_entry(tmp_path: Path) -> None:
     assert not _found(outcome, "structure/no-tests")
 
 
+def test_no_tests_follows_the_primary_language_not_a_wrapper(tmp_path: Path) -> None:
+    script = "#!/usr/bin/env bash\n" + "".join(f"echo line {i}\n" for i in range(300))
+    files = {
+        "README.md": "# x\n",
+        "package.json": '{"name": "tool", "main": "index.js"}\n',
+        "index.js": "require('child_process').spawn('./tool');\n",
+    }
+    outcome = _run(make_repo(tmp_path / "wrapped", {**files, "tool": script}))
+    assert _found(outcome, "structure/no-tests") == {(None, None, "info")}  # a shell project
+    assert outcome.data["layout_checked_for"] == ["javascript", "shell"]
+    outcome = _run(make_repo(tmp_path / "js", {**files, "tool": "#!/bin/sh\nexit 0\n"}))
+    assert _found(outcome, "structure/no-tests") == {(None, None, "warning")}
+
+
 def test_not_a_git_repository_skips_git_checks(tmp_path: Path) -> None:
     write_files(tmp_path / "plain", {"README.md": "# p\n", "misc/a.sh": "echo\n"})
     outcome = _run(tmp_path / "plain")

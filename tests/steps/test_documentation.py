@@ -110,11 +110,15 @@ def _found(outcome: StepOutcome, rule: str) -> set[tuple[str | None, int | None,
     return {(f.path, f.line, f.severity.value) for f in outcome.findings if f.rule == rule}
 
 
-def _python_project(tmp_path: Path) -> Path:
+PYPROJECT = '[project]\nname = "proj"\nversion = "1.0"\n'
+RUFF_ASKS_FOR_DOCSTRINGS = '\n[tool.ruff.lint]\nselect = ["E", "F", "D"]\nignore = ["D105"]\n'
+
+
+def _python_project(tmp_path: Path, pyproject: str = PYPROJECT + RUFF_ASKS_FOR_DOCSTRINGS) -> Path:
     root = make_repo(
         tmp_path / "py",
         {
-            "pyproject.toml": '[project]\nname = "proj"\nversion = "1.0"\n',
+            "pyproject.toml": pyproject,
             "src/proj/__init__.py": '"""Proj."""\n',
             "src/proj/core.py": CORE,
             "src/proj/old.py": '"""Old."""\n',
@@ -131,7 +135,7 @@ def test_python_docstrings_readme_sections_and_stale_references(tmp_path: Path) 
     root = _python_project(tmp_path)
     outcome = _run(root, changed=["src/proj/core.py"])
     assert _found(outcome, "docs/missing-docstring") == {
-        ("src/proj/core.py", 16, "warning"),  # sub: 80% of the API is documented
+        ("src/proj/core.py", 16, "warning"),  # sub: ruff's D rules, 80% of the API documented
         ("src/proj/core.py", 23, "info"),  # Calc.run is a method
     }
     assert _found(outcome, "docs/readme-missing-section") == {("README.md", None, "info")}
@@ -159,6 +163,14 @@ def test_python_docstrings_readme_sections_and_stale_references(tmp_path: Path) 
     assert not [f for f in outcome.findings if f.severity == Severity.ERROR]
 
 
+def test_missing_docstrings_are_info_where_no_tooling_asks_for_them(tmp_path: Path) -> None:
+    outcome = _run(_python_project(tmp_path, PYPROJECT), changed=["src/proj/core.py"])
+    missing = [f for f in outcome.findings if f.rule == "docs/missing-docstring"]
+    assert {(f.line, f.severity.value) for f in missing} == {(16, "info"), (23, "info")}
+    assert all("no docstring checker" in f.extra["not_configured"] for f in missing)
+    assert outcome.data["docstrings"]["coverage_percent"] == 80.0
+
+
 def test_low_docstring_coverage_gives_information_only(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path / "few",
@@ -166,6 +178,7 @@ def test_low_docstring_coverage_gives_information_only(tmp_path: Path) -> None:
             "README.md": "# x\n\n## Install\n\n## Usage\n",
             "pkg/__init__.py": "",
             "pkg/a.py": "def one():\n    pass\n\n\ndef two():\n    pass\n",
+            "requirements-dev.txt": "pytest\nflake8-docstrings\n",
         },
     )
     outcome = _run(root, changed=[])
@@ -173,6 +186,8 @@ def test_low_docstring_coverage_gives_information_only(tmp_path: Path) -> None:
         ("pkg/a.py", 1, "info"),
         ("pkg/a.py", 5, "info"),
     }
+    reasons = {f.extra.get("not_configured", "") for f in outcome.findings if f.line == 1}
+    assert any("names flake8-docstrings, but less than 80%" in r for r in reasons)
     assert _found(outcome, "docs/missing-module-docstring") == {("pkg/a.py", 1, "info")}
     assert outcome.data["docstrings"]["coverage_percent"] == 0.0
 
@@ -433,6 +448,7 @@ def _docstring_project(tmp_path: Path, name: str, extra: dict[str, str]) -> Step
         "pkg/__init__.py": '"""Pkg."""\n',
         "pkg/base.py": DOC_BASE,
         "pkg/impl.py": DOC_IMPL,
+        "setup.cfg": "[pydocstyle]\nconvention = pep257\n",  # the project asks for docstrings
         **extra,
     }
     return _run(make_repo(tmp_path / name, files), changed=[])
@@ -678,6 +694,7 @@ def test_a_function_the_main_block_calls_is_the_commands_entry_point_others_stay
         "README.md": "# x\n\n## Install\n\n## Usage\n",
         "pkg/__init__.py": "",
         "pkg/cli.py": cli,
+        ".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/PyCQA/pydocstyle\n",
     }
     outcome = _run(make_repo(tmp_path / "proj", files), changed=[])
     assert _missing(outcome) == {"main": "info", "helper": "warning"}  # 8 of 10 documented
@@ -711,3 +728,24 @@ def test_doc_comment_whose_example_holds_a_glob_documents_the_export(tmp_path: P
 )
 def test_has_doc_comment(lines: list[str], documented: bool) -> None:
     assert documentation._has_doc_comment(lines, len(lines)) is documented
+
+
+def test_an_empty_exception_subclass_needs_no_docstring(tmp_path: Path) -> None:
+    documented = "".join(f'def f{i}():\n    """Doc."""\n\n\n' for i in range(12))
+    errors = (
+        f'"""Errors."""\nimport http.client\n\n\n{documented}'
+        "class Missing(ValueError):\n    pass\n\n\n"
+        "class Gone(Missing):\n    ...\n\n\n"  # derives from the one above
+        "class Timeout(http.client.HTTPException):\n    pass\n\n\n"  # a dotted base
+        "class Loud(ValueError):\n    def __str__(self):\n        return 'x'\n\n\n"
+        "class Plain:\n    pass\n"  # not an exception
+    )
+    files = {
+        "README.md": "# x\n\n## Install\n\n## Usage\n",
+        "pkg/__init__.py": '"""Pkg."""\n',
+        "pkg/errors.py": errors,
+        "tox.ini": "[tox]\nenvlist = py3\n\n[pylint]\ndisable = too-many-lines\n",
+    }
+    outcome = _run(make_repo(tmp_path / "errors", files), changed=[])
+    assert _missing(outcome) == {"Loud": "warning", "Plain": "warning"}
+    assert outcome.data["docstrings"]["public_symbols"] == 14  # the empty exceptions not counted

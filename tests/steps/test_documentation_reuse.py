@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ai_workflow.changes.filecache import explain_stores
-from ai_workflow.changes.fingerprint import file_ids
+from ai_workflow.changes.fingerprint import file_ids, step_files
 from ai_workflow.config import Config
 from ai_workflow.engine.step import RunMemo, StepOutcome
 from ai_workflow.steps import documentation
@@ -146,3 +146,18 @@ def test_a_tracked_symlink_shows_what_it_points_at_now(tmp_path: Path) -> None:
         f.path == "src/demo/alias.py" and "changed" in f.message for f in incremental.findings
     )
     assert _findings(incremental) == _findings(_run(root, FULL))
+
+
+def test_the_tooling_that_asks_for_docstrings_is_in_the_steps_key(tmp_path: Path) -> None:
+    tooling = {
+        "pyproject.toml": '[project]\nname = "demo"\n',
+        "requirements-dev.txt": "pydocstyle\n",
+        ".pydocstyle": "[pydocstyle]\n",
+        ".pylintrc": "[MESSAGES CONTROL]\n",
+        "data/table.csv": "a,b\n",  # a file the step only lists
+    }
+    root = make_repo(tmp_path / "p", {**FILES, **tooling})
+    read = step_files(step_context(root, documentation.SPEC, memo=RunMemo()))
+    for path in ("pyproject.toml", "requirements-dev.txt", ".pydocstyle", ".pylintrc"):
+        assert not read[path].startswith("listed"), path  # its content is in the key
+    assert read["data/table.csv"].startswith("listed")  # only its presence

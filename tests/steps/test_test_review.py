@@ -269,8 +269,22 @@ def test_project_without_tests(tmp_path: Path) -> None:
         tmp_path / "n", {"app/__init__.py": "", "app/main.py": "def main():\n    pass\n"}
     )
     outcome = run(root)
-    assert [f.rule for f in outcome.findings] == ["tests/no-tests"]
+    assert [(f.rule, f.severity.value) for f in outcome.findings] == [("tests/no-tests", "warning")]
     assert outcome.data["untested_modules"] == ["app/main.py"]
+
+
+def test_no_tests_for_a_thin_wrapper_in_another_language_is_info(tmp_path: Path) -> None:
+    script = "#!/usr/bin/env bash\n" + "".join(f"echo line {i}\n" for i in range(300))
+    wrapper = "const run = () => require('child_process').spawn('./tool');\nmodule.exports = run;\n"
+    files = {"package.json": '{"name": "tool", "main": "index.js"}\n', "index.js": wrapper}
+    outcome = run(make_repo(tmp_path / "wrapped", {**files, "tool": script}))
+    [found] = [f for f in outcome.findings if f.rule == "tests/no-tests"]
+    assert found.severity.value == "info"  # the project is shell; index.js is its npm wrapper
+    assert "a small part of a shell project" in found.message
+    # the same wrapper as most of the code: a JavaScript project without tests
+    outcome = run(make_repo(tmp_path / "js", {**files, "tool": "#!/bin/sh\nexit 0\n"}))
+    [found] = [f for f in outcome.findings if f.rule == "tests/no-tests"]
+    assert found.severity.value == "warning"
 
 
 def test_shell_tests_are_counted(tmp_path: Path) -> None:

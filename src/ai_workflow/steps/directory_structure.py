@@ -376,18 +376,14 @@ def check_layout(ctx: StepContext, files: list[str], outcome: StepOutcome) -> No
     """Per stack: a tests directory; Python: the package directory; JS: the `main` file."""
     stack = detect_stack(ctx)
     has_tests = bool(stack.test_dirs) or any(stack.is_test(f) for f in files)
-    checked = []
-    for language in ("python", "javascript", "typescript", "shell"):
-        if not stack.uses(language):
-            continue
-        checked.append(language)
-        if not has_tests:
-            outcome.add(
-                "structure/no-tests",
-                "info" if language == "shell" else "warning",
-                f"no tests directory or test files for this {language} project",
-            )
-            has_tests = True  # one finding is enough
+    checked = [lang for lang in ("python", "javascript", "typescript", "shell") if stack.uses(lang)]
+    if checked and not has_tests:  # one finding, for the primary language when it is checked
+        language = stack.primary_language if stack.primary_language in checked else checked[0]
+        outcome.add(
+            "structure/no-tests",
+            "info" if language == "shell" else "warning",
+            f"no tests directory or test files for this {language} project",
+        )
     if stack.uses("python"):
         _check_python_package(ctx.target, files, outcome)
     if stack.uses("javascript") or stack.uses("typescript"):

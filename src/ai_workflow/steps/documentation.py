@@ -2,10 +2,12 @@
 files or symbols that no longer exist, source changed without any documentation change.
 
 Severities: a stale reference (a file deleted from the project, a project symbol that is gone)
-is a warning; so is a missing docstring on a public function or class when the project
-documents most of its API (else information; see `check_python_docstrings` for inherited
-docstrings and internal helpers); methods, modules, doc comments on constants and "code
-changed, docs did not" are information. Nothing here is an error: the documentation may
+is a warning; so is a missing docstring on a public function or class when the project's own
+tooling asks for docstrings (`ai_workflow.docstring_tooling`: ruff's D rules, pydocstyle,
+flake8-docstrings, interrogate, pylint) and it documents most of its API (else information;
+see `check_python_docstrings` for inherited docstrings, empty exception subclasses and internal
+helpers); methods, modules, doc comments on constants and "code changed, docs did not" are
+information. Nothing here is an error: the documentation may
 lag, the code still works.
 """
 
@@ -25,6 +27,7 @@ from typing import Any
 from ai_workflow import pysource
 from ai_workflow.changes.filecache import FileResults, code_id
 from ai_workflow.doc_kinds import is_history_document
+from ai_workflow.docstring_tooling import NOT_ASKED, docstrings_asked_by
 from ai_workflow.docstrings import ApiDocs, InheritanceIndex, documented_api, module_name
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.markdown_docs import DocFile, find_readme, is_doc_path, project_docs
@@ -50,9 +53,18 @@ SPEC = StepSpec(
         "exist, code changed without docs."
     ),
     depends_on=("pre_analysis",),
-    # paths: "docs name files that no longer exist"; package.json: the package's name
-    categories=("docs", "code", "paths"),
-    inputs=("package.json",),
+    # paths: "docs name files that no longer exist"; package.json: the package's name;
+    # config and the other inputs: the tooling that asks for docstrings (docstring_tooling)
+    categories=("docs", "code", "paths", "config"),
+    inputs=(
+        "package.json",
+        "requirements*.txt",
+        "requirements*.in",
+        "requirements/*.txt",
+        "Makefile",
+        "pylintrc",
+        ".pydocstyle*",
+    ),
     estimate_s=120.0,
     persona="technical documentation specialist",
 )
@@ -211,9 +223,11 @@ def check_python_docstrings(
 ) -> None:
     """Public functions, classes and methods without docstrings.
 
-    Severity follows the project's own convention: where most of the public API is documented
-    (>= DOCSTRING_CONVENTION), an undocumented function or class is a warning; in a project
-    that does not write docstrings as a rule, each one is information only. A class or method
+    Severity follows the project's own convention: where its tooling asks for docstrings
+    (`docstrings_asked_by`) and most of the public API is documented (>= DOCSTRING_CONVENTION),
+    an undocumented function or class is a warning; elsewhere each one is information only,
+    its reason in `extra.not_configured`. A class whose body is only `pass` or `...` and that
+    derives from an exception needs none (`empty_exception_lines`). A class or method
     that inherits a project base class's docstring counts as documented; where the project's
     docs list its API (autodoc, mkdocstrings), a function or class they do not name is an
     internal helper: information (see `ai_workflow.docstrings`), and so is a function the
@@ -221,6 +235,7 @@ def check_python_docstrings(
     (`docstring_facts`, or a store of its earlier results).
     """
     read = facts or docstring_facts
+    asked = docstrings_asked_by(target, files)
     public = unparsable = 0
     missing: list[tuple[str, PySymbol]] = []
     for path in sources:
@@ -241,11 +256,13 @@ def check_python_docstrings(
     missing, inherited = _without_inherited(target, python, missing)
     coverage = round(100 * (public - len(missing)) / public, 1) if public else None
     convention = coverage is not None and coverage >= DOCSTRING_CONVENTION
-    api = documented_api(target, files) if missing and convention else None
+    enforced = convention and asked is not None
+    api = documented_api(target, files) if missing and enforced else None
     entry_points: dict[str, frozenset[str]] = {}
+    why = {"asked_by": asked} if enforced else {"not_configured": _not_enforced(asked)}
     for path, symbol in missing:
-        note = _not_api(target, path, symbol, api, entry_points) if convention else ""
-        severity = "warning" if convention and symbol.kind != "method" and not note else "info"
+        note = _not_api(target, path, symbol, api, entry_points) if enforced else ""
+        severity = "warning" if enforced and symbol.kind != "method" and not note else "info"
         outcome.add(
             "docs/missing-docstring",
             severity,
@@ -254,6 +271,7 @@ def check_python_docstrings(
             symbol.line,
             symbol=symbol.qualname,
             signature=symbol.signature,
+            **why,
         )
     outcome.data["docstrings"] = {
         "public_symbols": public,
@@ -266,9 +284,16 @@ def check_python_docstrings(
         f"Python docstrings: {public - len(missing)}/{public} public symbols documented"
         + (f" ({inherited} inherited from a base class)" if inherited else "")
         + ("; API documentation read for which symbols are public" if api is not None else "")
+        + (f"; docstrings asked for: {asked}" if asked else "; no docstring checker configured")
     )
     if unparsable:
         outcome.checked.append(f"{unparsable} Python file(s) do not parse (see code quality)")
+
+
+def _not_enforced(asked: str | None) -> str:
+    if asked is None:
+        return NOT_ASKED
+    return f"{asked}, but less than {DOCSTRING_CONVENTION:.0f}% of the public API is documented"
 
 
 @dataclass(frozen=True)
@@ -310,7 +335,49 @@ def docstring_facts(target: Path, path: str) -> DocFacts | None:
     except PySyntaxError:
         return DocFacts(False, blank=not source.strip())
     has_docstring = ast.get_docstring(tree, clean=False) is not None
-    return DocFacts(True, has_docstring, not source.strip(), tuple(tree_symbols(tree)))
+    empty = empty_exception_lines(tree)
+    symbols = tuple(s for s in tree_symbols(tree) if not (s.kind == "class" and s.line in empty))
+    return DocFacts(True, has_docstring, not source.strip(), symbols)
+
+
+EXCEPTION_SUFFIXES = ("Error", "Exception", "Warning")
+
+
+def empty_exception_lines(tree: ast.Module) -> set[int]:
+    """Lines of the classes whose body is only `pass` or `...` and that derive from an
+    exception (a builtin one, a name ending in Error/Exception/Warning, or such a class of the
+    module): `class Missing(ValueError): pass` says all there is to say in its name."""
+    exceptions: set[str] = set()
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        if not any(_is_exception(base, exceptions) for base in node.bases):
+            continue
+        exceptions.add(node.name)
+        if all(_is_empty_statement(s) for s in node.body):
+            lines.add(node.lineno)
+    return lines
+
+
+def _is_exception(base: ast.expr, known: set[str]) -> bool:
+    name = base.id if isinstance(base, ast.Name) else getattr(base, "attr", None)
+    if not isinstance(name, str):
+        return False
+    builtin = getattr(builtins, name, None)
+    if isinstance(builtin, type) and issubclass(builtin, BaseException):
+        return True
+    return name in known or name.endswith(EXCEPTION_SUFFIXES)
+
+
+def _is_empty_statement(statement: ast.stmt) -> bool:
+    if isinstance(statement, ast.Pass):
+        return True
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and statement.value.value is Ellipsis
+    )
 
 
 def _stored_facts(stored: FileResults) -> Callable[[Path, str], DocFacts | None]:

@@ -25,7 +25,7 @@ from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.findings import Severity
 from ai_workflow.project_files import project_files
 from ai_workflow.pysource import PySymbol, read_source, tree_symbols
-from ai_workflow.techstack import EXTENSIONS, TechStack, detect_stack
+from ai_workflow.techstack import EXTENSIONS, GENERIC, TechStack, detect_stack
 from ai_workflow.testsource import pyreach
 from ai_workflow.testsource import reach as reach_code
 from ai_workflow.testsource.model import (
@@ -540,7 +540,7 @@ def _map_path(target: Path, name: str, sources: list[str]) -> str:
 def run(ctx: StepContext) -> StepOutcome:
     outcome = StepOutcome()
     inv = inventory(ctx)
-    _report_tests(outcome, inv)
+    _report_tests(outcome, inv, detect_stack(ctx).primary_language)
     coverage = _coverage(ctx, outcome, inv)
     outcome.data = {
         "inventory": inv.to_dict(),
@@ -600,7 +600,7 @@ def _checks_nothing(test: FoundTest) -> tuple[Severity, str] | None:
     return Severity.WARNING, f"test '{test.name}' asserts nothing: it can only fail by crashing"
 
 
-def _report_tests(outcome: StepOutcome, inv: Inventory) -> None:
+def _report_tests(outcome: StepOutcome, inv: Inventory, primary: str = GENERIC) -> None:
     for test_file in inv.test_files:
         if test_file.error:
             outcome.add(
@@ -618,16 +618,28 @@ def _report_tests(outcome: StepOutcome, inv: Inventory) -> None:
                 severity, why = problem
                 outcome.add("tests/no-assertions", severity, why, test_file.path, test.line)
     if not inv.test_files and inv.source_modules:
+        level, note = _no_tests_level(inv.source_modules, primary)
         outcome.add(
             "tests/no-tests",
-            "warning",
-            f"no test files found for {len(inv.source_modules)} source module(s)",
+            level,
+            f"no test files found for {len(inv.source_modules)} source module(s){note}",
         )
         return
     for module in inv.untested:
         outcome.add(
             "tests/untested-module", "info", f"untested: {inv.why_untested[module]}", module
         )
+
+
+def _no_tests_level(modules: list[str], primary: str) -> tuple[str, str]:
+    """A warning, unless none of the modules is in the project's primary language: then they
+    are a thin part of a project written in another (neofetch 7.1.0's 13-line `index.js` npm
+    wrapper around its Bash script), and the missing tests are that language's concern."""
+    family = {"typescript": "javascript"}
+    languages = {family.get(lang, lang) for m in modules if (lang := _language(m))}
+    if primary == GENERIC or family.get(primary, primary) in languages:
+        return "warning", ""
+    return "info", f" (a small part of a {primary} project)"
 
 
 def _coverage(ctx: StepContext, outcome: StepOutcome, inv: Inventory) -> Coverage | None:

@@ -1,0 +1,44 @@
+"""Which project tooling asks for docstrings (`ai_workflow.docstring_tooling`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ai_workflow.docstring_tooling import asked_by, docstrings_asked_by
+
+
+@pytest.mark.parametrize(
+    ("texts", "asked"),
+    [
+        ({"pyproject.toml": '[tool.ruff.lint]\nselect = ["E", "D"]\n'}, True),
+        ({"pyproject.toml": '[tool.ruff]\nextend-select = ["D103"]\n'}, True),
+        ({"ruff.toml": '[lint]\nselect = ["ALL"]\nignore = ["D101"]\n'}, True),  # D103 stays
+        ({"ruff.toml": '[lint]\nselect = ["ALL"]\nignore = ["D1"]\n'}, False),
+        ({"pyproject.toml": '[tool.ruff.lint]\nselect = ["E", "F", "DTZ", "DJ"]\n'}, False),
+        ({"pyproject.toml": "[tool.interrogate]\nfail-under = 90\n"}, True),
+        ({"setup.cfg": "[flake8]\ndocstring-convention = google\n"}, True),
+        ({"requirements-dev.txt": "pytest\npydocstyle==6.3\n"}, True),
+        ({".pylintrc": "[MESSAGES CONTROL]\ndisable = fixme\n"}, True),
+        ({".pylintrc": "[MESSAGES CONTROL]\ndisable = fixme,\n  missing-docstring\n"}, False),
+        ({"pyproject.toml": '[tool.pylint."messages control"]\ndisable = ["C0116"]\n'}, False),
+        ({"setup.cfg": "[flake8]\nmax-line-length = 100\n"}, False),
+        ({"pyproject.toml": '[project]\nname = "x"\n'}, False),
+    ],
+)
+def test_asked_by(texts: dict[str, str], asked: bool) -> None:
+    reason = asked_by(texts)
+    assert (reason is not None) is asked
+    if reason:
+        assert next(iter(texts)) in reason
+
+
+def test_reads_only_the_projects_tooling(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/notes.md").write_text("we might run pydocstyle one day\n")
+    (tmp_path / "tox.ini").write_text("[tox]\n[testenv]\ncommands = pytest\n")
+    files = ["docs/notes.md", "tox.ini"]
+    assert docstrings_asked_by(tmp_path, files) is None
+    (tmp_path / "tox.ini").write_text("[tox]\n[testenv:docs]\ncommands = pydocstyle src\n")
+    assert docstrings_asked_by(tmp_path, files) == "tox.ini names pydocstyle"
