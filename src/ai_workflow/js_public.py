@@ -31,18 +31,20 @@ _REEXPORT_RE = re.compile(
     re.M,
 )
 _REQUIRE_RE = re.compile(r"""\brequire\(\s*["']([^"']+)["']\s*\)""")
+_PASSED = r"""[A-Za-z_$][\w$.]*|require\(\s*["'][^"']+["']\s*\)"""  # a name, not a function
 _WORD_RE = re.compile(r"""require\(\s*["'][^"']+["']\s*\)|[A-Za-z_$][\w$]*""")
 
 
 def _export_words(module: JsModule, text: str) -> set[str]:
     """Identifiers (and `require(...)` calls) in what the module exports: the exported values,
-    properties set on an exported function (`picomatch.scan = scan`) and the object literal an
-    exported name is (`const JSON5 = { parse, stringify }`)."""
+    properties set to a name on an exported function (`picomatch.scan = scan`; not a wrapper
+    function, which carries the API's doc comment itself) and the object literal an exported
+    name is (`const JSON5 = { parse, stringify }`)."""
     values = [v if isinstance(v, str) else "" for v in module.exports.values()]
     locals_ = [v for v in values if re.fullmatch(r"[A-Za-z_$][\w$]*", v)]
     if locals_:
         names = "|".join(re.escape(n) for n in locals_)
-        values += re.findall(rf"^\s*(?:{names})\.[\w$]+\s*=(.*)$", text, re.M)
+        values += re.findall(rf"^\s*(?:{names})\.[\w$]+\s*=\s*({_PASSED})\s*;?\s*$", text, re.M)
         values += re.findall(
             rf"^\s*(?:const|let|var)\s+(?:{names})\s*=\s*(\{{[^}}]*\}})", text, re.M
         )

@@ -689,6 +689,7 @@ const utils = require('./utils');
 const picomatch = (glob) => utils.isObject(glob) && scan(glob);
 
 picomatch.scan = scan;
+picomatch.matchBase = (input, posix = utils.isObject(input)) => posix;
 
 module.exports = picomatch;
 """
@@ -696,9 +697,10 @@ module.exports = picomatch;
 
 def test_a_module_the_package_entry_does_not_expose_is_internal(tmp_path: Path) -> None:
     """picomatch 2.3.1 (held-out 15): `lib/utils.js` holds one-line helpers that `lib/picomatch.js`
-    uses and does not pass on; the package's entry never exposes them, so their missing doc
-    comments are information. `lib/scan.js`, which it passes on as `picomatch.scan`, is API:
-    a warning, the project's tooling asking for doc comments."""
+    uses and does not pass on (a wrapper's parameter default calling one passes nothing on); the
+    package's entry never exposes them, so their missing doc comments are information.
+    `lib/scan.js`, which it passes on as `picomatch.scan`, is API: a warning, the project's
+    tooling asking for doc comments."""
     helper = "exports.isObject = val => val !== null && typeof val === 'object';\n"
     files = {
         "package.json": '{"name": "pm", "main": "index.js", ' + ASKS_FOR_JSDOC + "}\n",
