@@ -81,9 +81,10 @@ class PublicModules:
         data = read_json(target / manifest, root=target)
         if not isinstance(data, dict):
             return
+        patterns = len(self.prefixes)
         entries = [self._resolve(manifest, spec) for spec in _entry_specs(data)]
         found = [e for e in entries if e]
-        if not found:
+        if not found and len(self.prefixes) == patterns:
             return
         self.known.append(posixpath.dirname(manifest))
         pending = list(found)
