@@ -192,6 +192,9 @@ def test_low_docstring_coverage_gives_information_only(tmp_path: Path) -> None:
     assert outcome.data["docstrings"]["coverage_percent"] == 0.0
 
 
+ASKS_FOR_JSDOC = '"devDependencies": {"eslint-plugin-jsdoc": "^48.0.0"}'
+
+
 JS_INDEX = """\
 /**
  * Documented.
@@ -225,7 +228,8 @@ def test_javascript_doc_comments_and_imports_in_docs(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path / "js",
         {
-            "package.json": '{"name": "mylib", "version": "1.0.0"}\n',
+            "package.json": '{"name": "mylib", "version": "1.0.0", '
+            '"exports": {".": "./index.js", "./cjs": "./lib/cjs.js"}, ' + ASKS_FOR_JSDOC + "}\n",
             "index.js": JS_INDEX,
             "lib/cjs.js": JS_CJS,
             "test/index.test.js": "export function notChecked() {}\n",
@@ -647,7 +651,7 @@ def test_constructor_doc_comments_and_destructured_exports(tmp_path: Path) -> No
     root = make_repo(
         tmp_path / "jsclasses",
         {
-            "package.json": '{"name": "things", "version": "1.0.0"}\n',
+            "package.json": '{"name": "things", "version": "1.0.0", ' + ASKS_FOR_JSDOC + "}\n",
             "index.js": JS_CLASSES,
             "esm.mjs": ESM_WRAPPER,
             "README.md": "# things\n\n## Install\n\n## Usage\n\n```js\n"
@@ -664,22 +668,88 @@ def test_constructor_doc_comments_and_destructured_exports(tmp_path: Path) -> No
     assert unknown == ["removedThing"]
 
 
-def test_missing_doc_comments_are_info_in_a_project_that_writes_none(tmp_path: Path) -> None:
-    """js-yaml (held-out 5) writes no /** */ anywhere and documents its API in the README:
-    its undocumented exports are information; the same export in a project that writes doc
-    comments elsewhere stays a warning."""
-    source = (
-        "'use strict';\n\nfunction load(text) {\n  return text;\n}\n\nmodule.exports.load = load;\n"
-    )
-    files = {"package.json": '{"name": "y", "version": "1.0.0"}\n', "lib/loader.js": source}
+LOADER = (
+    "'use strict';\n\nfunction load(text) {\n  return text;\n}\n\nmodule.exports.load = load;\n"
+)
+
+
+def test_missing_doc_comments_are_info_unless_the_projects_tooling_asks_for_them(
+    tmp_path: Path,
+) -> None:
+    """js-yaml (held-out 5) writes doc comments nowhere and no tool of it asks for them: its
+    undocumented exports are information, saying why; the same export is a warning where the
+    project's ESLint configuration requires JSDoc, and information again where it turns the
+    rule off."""
+    files = {"package.json": '{"name": "y", "main": "lib/loader.js"}\n', "lib/loader.js": LOADER}
     outcome = _run(make_repo(tmp_path / "none", files), changed=[])
     assert _found(outcome, "docs/missing-doc-comment") == {("lib/loader.js", 3, "info")}
-    habit = {
-        **files,
-        "lib/dumper.js": "/** Dump. */\nfunction dump() {}\n\nmodule.exports.dump = dump;\n",
-    }
-    outcome = _run(make_repo(tmp_path / "some", habit), changed=[])
+    finding = next(f for f in outcome.findings if f.rule == "docs/missing-doc-comment")
+    assert "eslint-plugin-jsdoc" in finding.extra["not_asked"]
+    asked = {**files, ".eslintrc.json": '{"rules": {"require-jsdoc": ["error"]}}\n'}
+    outcome = _run(make_repo(tmp_path / "asked", asked), changed=[])
     assert _found(outcome, "docs/missing-doc-comment") == {("lib/loader.js", 3, "warning")}
+    assert any("asked for by require-jsdoc in .eslintrc.json" in c for c in outcome.checked)
+    off = {**files, ".eslintrc.json": '{"rules": {"require-jsdoc": "off"}}\n'}
+    outcome = _run(make_repo(tmp_path / "off", off), changed=[])
+    assert _found(outcome, "docs/missing-doc-comment") == {("lib/loader.js", 3, "info")}
+
+
+PICOMATCH_INDEX = "'use strict';\n\nmodule.exports = require('./lib/picomatch');\n"
+PICOMATCH_LIB = """\
+'use strict';
+
+const scan = require('./scan');
+const utils = require('./utils');
+
+/** Match. */
+const picomatch = (glob) => utils.isObject(glob) && scan(glob);
+
+picomatch.scan = scan;
+picomatch.matchBase = (input, posix = utils.isObject(input)) => posix;
+
+module.exports = picomatch;
+"""
+
+
+def test_a_module_the_package_entry_does_not_expose_is_internal(tmp_path: Path) -> None:
+    """picomatch 2.3.1 (held-out 15): `lib/utils.js` holds one-line helpers that `lib/picomatch.js`
+    uses and does not pass on (a wrapper's parameter default calling one passes nothing on); the
+    package's entry never exposes them, so their missing doc comments are information.
+    `lib/scan.js`, which it passes on as `picomatch.scan`, is API: a warning, the project's
+    tooling asking for doc comments."""
+    helper = "exports.isObject = val => val !== null && typeof val === 'object';\n"
+    files = {
+        "package.json": '{"name": "pm", "main": "index.js", ' + ASKS_FOR_JSDOC + "}\n",
+        "index.js": PICOMATCH_INDEX,
+        "lib/picomatch.js": PICOMATCH_LIB,
+        "lib/scan.js": "function scan(input) {\n  return input;\n}\n\nmodule.exports = scan;\n",
+        "lib/utils.js": helper,
+    }
+    outcome = _run(make_repo(tmp_path / "pm", files), changed=[])
+    assert _found(outcome, "docs/missing-doc-comment") == {
+        ("lib/scan.js", 1, "warning"),
+        ("lib/utils.js", 1, "info"),
+    }
+    internal = next(f for f in outcome.findings if f.path == "lib/utils.js")
+    assert "package entry" in internal.extra["internal"]
+
+
+def test_a_typescript_entry_built_to_dist_is_read_from_src(tmp_path: Path) -> None:
+    """`main: dist/index.js` names a build output the repository does not hold: its source is
+    `src/index.ts`, whose `export * from` passes `src/api.ts` on; `src/internal.ts` is not."""
+    files = {
+        "package.json": '{"name": "t", "main": "dist/index.js", "types": "dist/index.d.ts", '
+        '"scripts": {"docs": "typedoc src/index.ts"}}\n',
+        "src/index.ts": "export * from './api';\n",
+        "src/api.ts": "import { twice } from './internal';\n\n"
+        "export function run(n: number): number {\n  return twice(n);\n}\n",
+        "src/internal.ts": "export function twice(n: number): number {\n  return n * 2;\n}\n",
+    }
+    outcome = _run(make_repo(tmp_path / "ts", files), changed=[])
+    assert _found(outcome, "docs/missing-doc-comment") == {
+        ("src/api.ts", 3, "warning"),
+        ("src/internal.ts", 1, "info"),
+    }
 
 
 def test_a_function_the_main_block_calls_is_the_commands_entry_point_others_stay_warnings(
@@ -712,7 +782,8 @@ def test_doc_comment_whose_example_holds_a_glob_documents_the_export(tmp_path: P
         "const parse = (input) => input;\n\n"
         "module.exports = { scan, parse };\n"
     )
-    files = {"package.json": '{"name": "g", "version": "1.0.0"}\n', "lib/scan.js": source}
+    package = '{"name": "g", "main": "lib/scan.js", ' + ASKS_FOR_JSDOC + "}\n"
+    files = {"package.json": package, "lib/scan.js": source}
     outcome = _run(make_repo(tmp_path / "glob", files), changed=[])
     assert _found(outcome, "docs/missing-doc-comment") == {("lib/scan.js", 12, "warning")}
 

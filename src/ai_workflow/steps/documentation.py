@@ -30,6 +30,8 @@ from ai_workflow.doc_kinds import is_history_document
 from ai_workflow.docstring_tooling import NOT_ASKED, docstrings_asked_by
 from ai_workflow.docstrings import ApiDocs, InheritanceIndex, documented_api, module_name
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
+from ai_workflow.js_public import PublicModules
+from ai_workflow.jsdoc_tooling import doc_comment_tooling
 from ai_workflow.markdown_docs import DocFile, find_readme, is_doc_path, project_docs
 from ai_workflow.project_files import project_files
 from ai_workflow.pysource import (
@@ -104,7 +106,7 @@ def run(ctx: StepContext) -> StepOutcome:
     check_python_docstrings(ctx.target, sources, outcome, files, _stored_facts(stored))
     stored.save()
     outcome.checked += [stored.describe(), *stored.warnings]
-    js_exports = check_js_doc_comments(ctx.target, sources, outcome)
+    js_exports = check_js_doc_comments(ctx.target, sources, outcome, files)
     deleted = deleted_paths(ctx)
     check_references(docs, files, py_index, js_exports, deleted, outcome)
     check_changes(ctx, files, docs, outcome)
@@ -483,6 +485,11 @@ _JS_EXPORT_DESTRUCTURED_RE = re.compile(r"^\s*export\s+(?:const|let|var)\s*\{([^
 _JS_COMMENT_RE = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 _JS_DOC_COMMENT_RE = re.compile(r"/\*\*(?!/)")
 NO_DOC_COMMENTS = "the project writes no /** doc comments */ in its code"
+JS_NOT_ASKED = (
+    "no tooling of the project asks for doc comments (eslint-plugin-jsdoc, require-jsdoc, "
+    "typedoc, jsdoc, documentation.js, api-extractor, tsdoc)"
+)
+INTERNAL_MODULE = "internal module: the package entry (main/exports/module/types) does not reach it"
 _JS_DIRECTIVE_COMMENT_RE = re.compile(
     r"//\s*(?:@|#|eslint|prettier|istanbul|c8|jshint|global|tslint|biome|deno-lint|region|endregion)"
 )
@@ -499,14 +506,18 @@ class JsExports:
     complete: bool = True  # False when an `export * from` hides some names
 
 
-def check_js_doc_comments(target: Path, sources: list[str], outcome: StepOutcome) -> JsExports:
+def check_js_doc_comments(
+    target: Path, sources: list[str], outcome: StepOutcome, files: list[str] | None = None
+) -> JsExports:
     """Exported functions, classes and values without a `/** ... */` comment right above.
 
     A class is documented by a doc comment above it or on its constructor (JSDoc reads either).
-    A declaration with a plain `//` comment right above it is explained, only not in the form
-    editors show: information, not a warning. So is every missing one in a project that writes
-    no doc comment anywhere in its code: it documents its API elsewhere (a README), and asking
-    for JSDoc on each export is asking it to change its habit, not to fix something.
+    A missing one is a warning only where the project's own tooling asks for doc comments
+    (`doc_comment_tooling`: eslint-plugin-jsdoc, require-jsdoc, typedoc...) and only in a module
+    its package entry reaches (`PublicModules`; picomatch's internal `lib/utils.js` is not);
+    otherwise the project documents its API elsewhere (a README) and it is information, the
+    finding's `extra` saying why. So is a declaration with a plain `//` comment right above it:
+    explained, only not in the form editors show.
     """
     exports = JsExports()
     total = documented = 0
@@ -516,6 +527,7 @@ def check_js_doc_comments(target: Path, sources: list[str], outcome: StepOutcome
         if PurePosixPath(path).suffix in JS_SUFFIXES
     }
     habit = any(_JS_DOC_COMMENT_RE.search(text) for text in texts.values())
+    policy = _JsDocPolicy(target, files if files is not None else sources) if texts else None
     for path, text in texts.items():
         lines = text.splitlines()
         exports.files += 1
@@ -529,9 +541,10 @@ def check_js_doc_comments(target: Path, sources: list[str], outcome: StepOutcome
                 documented += 1
                 continue
             commented = _has_line_comment(lines, line_no)
-            shown = kind in ("function", "class") and not commented and habit
+            why = policy.why_info(path) if policy else {}
+            shown = kind in ("function", "class") and not commented and not why
             how = " (only a // comment)" if commented else ""
-            extra = {} if habit else {"not_the_habit": NO_DOC_COMMENTS}
+            extra = {**why, **({} if habit else {"not_the_habit": NO_DOC_COMMENTS})}
             outcome.add(
                 "docs/missing-doc-comment",
                 "warning" if shown else "info",
@@ -542,12 +555,37 @@ def check_js_doc_comments(target: Path, sources: list[str], outcome: StepOutcome
                 **extra,
             )
     if exports.files:
-        where = "" if habit else f" ({NO_DOC_COMMENTS}: info)"
+        where = "" if habit else f" ({NO_DOC_COMMENTS})"
+        asked = policy.describe() if policy else ""
         outcome.checked.append(
-            f"JS/TS doc comments: {documented}/{total} exports documented{where}"
+            f"JS/TS doc comments: {documented}/{total} exports documented{where}; {asked}"
         )
     outcome.data["js_doc_comments"] = {"exports": total, "documented": documented}
     return exports
+
+
+class _JsDocPolicy:
+    """Why a missing doc comment in a module is only information ({} when it is a warning)."""
+
+    def __init__(self, target: Path, files: list[str]) -> None:
+        self.tooling = doc_comment_tooling(target, files)
+        self._public: PublicModules | None = None
+        self._target, self._files = target, files
+
+    def why_info(self, path: str) -> dict[str, str]:
+        if self.tooling is None:
+            return {"not_asked": JS_NOT_ASKED}
+        if self._public is None:
+            self._public = PublicModules(self._target, self._files)
+        if not self._public.exposed(path):
+            return {"internal": INTERNAL_MODULE}
+        return {}
+
+    def describe(self) -> str:
+        if self.tooling is None:
+            return f"warnings off: {JS_NOT_ASKED}"
+        reach = f", {self._public.describe()}" if self._public else ""
+        return f"asked for by {self.tooling}{reach}"
 
 
 def _js_exported(lines: list[str]) -> Iterator[tuple[int, str, str]]:
