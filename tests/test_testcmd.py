@@ -416,6 +416,8 @@ def test_tech_stack_command_shows_the_chosen_command_and_why(
         **BATS_PROJECT,
         ".github/workflows/tests.yml": workflow("bin/bats test", "go test ./..."),
         "go.mod": "module m\n",
+        # Go is most of the code (the primary language is decided by code lines)
+        "m.go": "package m\n\n" + "".join(f"func F{i}() {{}}\n" for i in range(10)),
         "m_test.go": "",
     }
     root = make_repo(tmp_path / "b", files)

@@ -33,7 +33,7 @@ from ai_workflow.testcmd.declared import (
 from ai_workflow.testcmd.gopath import gopath_import_path
 from ai_workflow.testcmd.named import named_test_files
 from ai_workflow.testsource.pytest_collection import FIXTURE_DIRS, read_collection
-from ai_workflow.textfiles import has_shell_shebang, read_text
+from ai_workflow.textfiles import has_shell_shebang, read_head, read_text
 from ai_workflow.tools import resolve_python
 
 LANGUAGES = ("python", "javascript", "typescript", "shell", "go", "rust", "java", "ruby")
@@ -385,13 +385,10 @@ def _line_count(path: Path) -> int:
     """Lines of a code file (at least one; up to `LINE_COUNT_LIMIT` bytes read): a language's
     share of the code is its share of these, so a 13-line `index.js` wrapper does not make an
     11,500-line Bash script (neofetch 7.1.0) a JavaScript project, as a share of files did."""
-    try:
-        if path.is_symlink() or not path.is_file():
-            return 1
-        with path.open("rb") as handle:
-            return max(1, handle.read(LINE_COUNT_LIMIT).count(b"\n"))
-    except OSError:
+    if path.is_symlink():
         return 1
+    head = read_head(path, LINE_COUNT_LIMIT)
+    return max(1, head.count(b"\n")) if head else 1
 
 
 def _language_of(facts: _Facts, path: str) -> str | None:
