@@ -473,3 +473,19 @@ def test_one_list_of_conventional_directories_for_detection_and_documentation(
         "lib" in stack.source_dirs
         and "conventional directory lib/" in stack.evidence["source_dirs"]
     )
+
+
+def test_unittest_discovers_test_packages_under_a_plain_src_directory(tmp_path: Path) -> None:
+    """discover descends only into packages: test packages under a plain `src/` (isodate
+    0.6.1's `src/isodate/tests/`) need `-s src`; tests reachable from the root keep `discover`."""
+    case = "import unittest\n\nclass T(unittest.TestCase):\n    pass\n"
+    files = {"setup.py": "from setuptools import setup\nsetup(name='m')\n"}
+    src = {**files, "src/m/__init__.py": "", "src/m/tests/__init__.py": ""}
+    stack = detect(
+        make_repo(tmp_path / "s", {**src, "src/m/tests/test_a.py": case}),
+        config(python="/p/python"),
+    )
+    assert stack.test_argv == ["/p/python", "-m", "unittest", "discover", "-s", "src", "-t", "src"]
+    flat = {**files, "m/__init__.py": "", "m/tests/__init__.py": "", "m/tests/test_a.py": case}
+    stack = detect(make_repo(tmp_path / "f", flat), config(python="/p/python"))
+    assert stack.test_argv == ["/p/python", "-m", "unittest", "discover"]

@@ -957,7 +957,24 @@ def _unittest_args(facts: _Facts, test_dirs: list[str]) -> list[str]:
             f.startswith(d + "/") and f.endswith(".py") for f in facts.files
         ):
             return ["discover", "-s", d, "-t", d, *pattern]
-    return ["discover", *pattern]
+    top = _unreached_import_root(facts.files)
+    return ["discover", "-s", top, "-t", top, *pattern] if top else ["discover", *pattern]
+
+
+def _unreached_import_root(listed: Iterable[str]) -> str | None:
+    """The directory holding the test packages when discover from the root cannot reach them.
+
+    discover descends only into packages (directories with `__init__.py`), so test packages
+    under a plain `src/` (isodate 0.6.1's `src/isodate/tests/`) are never found from `.`."""
+    files = set(listed)
+    roots = set()
+    for f in files:
+        if f.endswith(".py") and is_test_path(f):
+            parts = PurePosixPath(f).parent.parts
+            while parts and "/".join(parts) + "/__init__.py" in files:
+                parts = parts[:-1]
+            roots.add("/".join(parts))
+    return None if not roots or "" in roots else sorted(roots)[0]
 
 
 def _unittest_pattern(files: Iterable[str]) -> list[str]:

@@ -387,7 +387,7 @@ def check_layout(ctx: StepContext, files: list[str], outcome: StepOutcome) -> No
     if stack.uses("python"):
         _check_python_package(ctx.target, files, outcome)
     if stack.uses("javascript") or stack.uses("typescript"):
-        _check_js_entry(ctx.target, files, outcome)
+        _check_js_entry(ctx, files, outcome)
     outcome.data["layout_checked_for"] = checked
     outcome.checked.append(f"expected layout for: {', '.join(checked) or 'no known stack'}")
 
@@ -459,7 +459,8 @@ def _declared_packages(data: dict[str, Any]) -> Iterator[str]:
                 yield "/".join(p for p in (origin, entry["include"].replace(".", "/")) if p)
 
 
-def _check_js_entry(target: Path, files: list[str], outcome: StepOutcome) -> None:
+def _check_js_entry(ctx: StepContext, files: list[str], outcome: StepOutcome) -> None:
+    target = ctx.target
     manifest = _manifest(target, files, "package.json")
     if manifest is None:
         return
@@ -470,8 +471,10 @@ def _check_js_entry(target: Path, files: list[str], outcome: StepOutcome) -> Non
     path = main.strip().removeprefix("./")
     if _generated(path) or (path.split("/")[0] == "lib" and path not in files):
         return  # built output
+    # .gitignore excluding it marks build output too (fast-deep-equal 3.1.3 renders its
+    # index.js from a template in `npm run build`)
     candidates = (path, f"{path}.js", f"{path}/index.js")
-    if not any((target / c).exists() for c in candidates):
+    if not any((target / c).exists() for c in candidates) and not _ignored(ctx, [path]):
         outcome.add(
             "structure/missing-entry",
             "warning",
