@@ -330,3 +330,12 @@ def _is_check_call(func: ast.expr) -> bool:
     if lowered.startswith(_ASSERT_CALL_PREFIXES):
         return True
     return any(word in lowered for word in ("assert", "check", "verify", "expect"))
+
+
+def dotted_name(node: ast.expr) -> str:
+    """The dotted name an expression spells (`os.path.join`), "" where it is no name."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{dotted_name(node.value)}.{node.attr}"
+    return ""

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from ai_workflow.findings import Finding, Severity
+from ai_workflow.pysource import dotted_name
 from ai_workflow.textfiles import read_text
 
 UNUSED_IMPORT = "ruff/F401"
@@ -100,18 +101,10 @@ def _changed(statement: ast.stmt) -> list[str]:
     """The dotted names a top-level statement calls a method of or assigns into."""
     if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
         func = statement.value.func
-        return [_dotted(func.value)] if isinstance(func, ast.Attribute) else []
+        return [dotted_name(func.value)] if isinstance(func, ast.Attribute) else []
     targets: list[ast.expr] = []
     if isinstance(statement, ast.Assign):
         targets = statement.targets
     elif isinstance(statement, (ast.AugAssign, ast.AnnAssign)):
         targets = [statement.target]
-    return [_dotted(t.value if isinstance(t, ast.Subscript) else t) for t in targets]
-
-
-def _dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return f"{_dotted(node.value)}.{node.attr}"
-    return ""
+    return [dotted_name(t.value if isinstance(t, ast.Subscript) else t) for t in targets]

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ai_workflow.pysource import read_source
+from ai_workflow.pysource import dotted_name, read_source
 from ai_workflow.testsource.model import FoundTest, Verdict, combine
 from ai_workflow.testsource.pyindex import PyIndex
 
@@ -422,7 +422,7 @@ def _parametrized(func: FunctionNode) -> set[str] | None:
     names: set[str] = set()
     for decorator in func.decorator_list:
         call = decorator if isinstance(decorator, ast.Call) else None
-        name = _dotted(call.func if call else decorator)
+        name = dotted_name(call.func if call else decorator)
         if name.split(".")[-1] == "given":
             return None
         if call is not None and name.endswith("parametrize") and call.args:
@@ -442,7 +442,7 @@ def _fixture_name(func: FunctionNode) -> str | None:
     """The name a pytest fixture is requested by, or None when `func` is not a fixture."""
     for decorator in func.decorator_list:
         call = decorator if isinstance(decorator, ast.Call) else None
-        if _dotted(call.func if call else decorator).split(".")[-1] != "fixture":
+        if dotted_name(call.func if call else decorator).split(".")[-1] != "fixture":
             continue
         for keyword in call.keywords if call else []:
             if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
@@ -462,14 +462,6 @@ def _conftests(path: str, files: set[str]) -> list[str]:
         if not parent.name:
             return found
         parent = parent.parent
-
-
-def _dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return f"{_dotted(node.value)}.{node.attr}"
-    return ""
 
 
 COLLECTOR_WRITES = frozenset({"append", "add", "update", "extend", "insert", "setdefault"})
@@ -536,14 +528,16 @@ def _is_test_function(func: FunctionNode) -> bool:
 
 
 def _is_test_class(node: ast.ClassDef) -> bool:
-    return node.name.startswith("Test") or any(_dotted(b).endswith("TestCase") for b in node.bases)
+    return node.name.startswith("Test") or any(
+        dotted_name(b).endswith("TestCase") for b in node.bases
+    )
 
 
 def _is_skipped(node: FunctionNode | ast.ClassDef) -> bool:
     """Decorated with an unconditional skip (`pytest.mark.skip`, `unittest.skip`)."""
     for decorator in node.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        if _dotted(target).split(".")[-1] == "skip":
+        if dotted_name(target).split(".")[-1] == "skip":
             return True
     return False
 
@@ -560,7 +554,7 @@ def _is_check_call(func: ast.expr) -> bool:
     """`pytest.raises`/`warns`/`fail`, or a call whose name says it checks."""
     if isinstance(func, ast.Attribute):
         name = func.attr
-        if _dotted(func.value) == "pytest" and name in PYTEST_CHECKS:
+        if dotted_name(func.value) == "pytest" and name in PYTEST_CHECKS:
             return True
     elif isinstance(func, ast.Name):
         name = func.id
