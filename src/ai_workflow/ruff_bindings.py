@@ -90,9 +90,10 @@ def _note(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -
     )
 
 
-def assigns_call_result(target: Path, rel: str, line: int) -> bool:
+def binds_call_or_exception(target: Path, rel: str, line: int) -> bool:
     """Whether the statement at `line` of `rel` binds the result of a call (`x = f()`, or
-    `with f() as x`, as `with pytest.raises(E) as excinfo`)."""
+    `with f() as x`, as `with pytest.raises(E) as excinfo`) or a caught exception
+    (`except E as e`)."""
     tree = _parse(target, rel)
     if tree is None:
         return False
@@ -105,7 +106,7 @@ def assigns_call_result(target: Path, rel: str, line: int) -> bool:
             bound = item.optional_vars
             if bound is not None and bound.lineno == line:
                 return isinstance(item.context_expr, ast.Call)
-    return False
+    return any(h.lineno == line and h.name for h in _nodes(tree, ast.ExceptHandler))
 
 
 def _parse(target: Path, rel: str) -> ast.Module | None:

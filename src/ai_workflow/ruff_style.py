@@ -12,12 +12,12 @@ habits; in a project that runs neither, they are true and not acted on (pathspec
 f-strings without placeholders among f-strings of the same shape). So there `STYLE_RULES` are
 info (their reason in `extra.not_configured`); every other rule keeps its level. In test files
 of such a project a redefinition and a bare `except` (`TEST_HYGIENE_RULES`: a callback that
-swallows everything, a test raising on purpose) and an unused local whose value is a call (the
+swallows everything, a test raising on purpose), an unused local whose value is a call (the
 call is what the test exercises, or the object is kept alive: boltons 26.2.0's
-`tt = TestType()`, colorama's unread `with self.assertRaises(E) as excinfo`) are info too; in
-the library they keep their level, and so do an unused import and an unused local of a computed
-value in a test (jmespath's leftover `import sys`, toolz's `fn_calls = [0]`: a test that never
-checks what it set up).
+`tt = TestType()`, colorama's unread `with self.assertRaises(E) as excinfo`) and an unread
+`except E as e` are info too; in the library they keep their level, and so do an unused import
+and an unused local of a computed value in a test (jmespath's leftover `import sys`, toolz's
+`fn_calls = [0]`: a test that never checks what it set up).
 
 A project asks for them when a ruff configuration applies to the file (it runs ruff's
 defaults, which hold these rules), it has ruff itself (installed in the project or pinned), a
@@ -37,7 +37,7 @@ from pathlib import Path
 from ai_workflow.automation import is_automation_file
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.flake8_config import FLAKE8_FILES
-from ai_workflow.ruff_bindings import assigns_call_result
+from ai_workflow.ruff_bindings import binds_call_or_exception
 from ai_workflow.ruff_scope import RuffScopes
 from ai_workflow.rules.policy import rule_matches
 from ai_workflow.techstack import is_test_path
@@ -133,7 +133,7 @@ def _test_hygiene(finding: Finding, target: Path) -> bool:
         return False
     code = finding.rule.removeprefix("ruff/")
     if code == "F841" and finding.line is not None:
-        return assigns_call_result(target, finding.path, finding.line)
+        return binds_call_or_exception(target, finding.path, finding.line)
     return code in TEST_HYGIENE_RULES
 
 

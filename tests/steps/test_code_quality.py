@@ -1501,6 +1501,7 @@ TEST_HYGIENE = {
         "import sys\n\n\ndef test_f():\n    kept = object()\n    calls = [0]\n"
         "    try:\n        assert True\n    except:\n        pass\n"
         "    with raises(ValueError) as excinfo:\n        int('x')\n"
+        "    try:\n        int('x')\n    except ValueError as e:\n        pass\n"
     ),
 }
 
@@ -1518,6 +1519,7 @@ def test_test_hygiene_is_info_where_no_linter_is_asked_dead_code_and_the_library
         ("tests/test_mod.py", 5): Severity.INFO,  # a call's result kept: the call is the point
         ("tests/test_mod.py", 9): Severity.INFO,  # a bare except in a test
         ("tests/test_mod.py", 11): Severity.INFO,  # `with raises(...) as excinfo` unread
+        ("tests/test_mod.py", 15): Severity.INFO,  # an unread `except ValueError as e`
         # an unused import and a set-up value the test never checks: dead code, kept
         ("tests/test_mod.py", 1): Severity.WARNING,
         ("tests/test_mod.py", 6): Severity.WARNING,
