@@ -111,8 +111,10 @@ def checkout(project: LabelFile, repos: Path, work: Path) -> Path:
     target = work / name
     marker = target / ".git" / "bench-prepared"
     commit = project.header["commit"]
-    if marker.is_file() and marker.read_text() == commit:
-        return target
+    if marker.is_file():
+        if marker.read_text() == f"{commit}\n{tree_state(target)}":
+            return target
+        print(f"[{name}] changed since it was prepared: checking it out again", file=sys.stderr)
     if target.exists():
         shutil.rmtree(target)
     if "fetch" in project.header:
@@ -123,8 +125,23 @@ def checkout(project: LabelFile, repos: Path, work: Path) -> Path:
     prepare = project.header.get("prepare")
     if prepare:
         prepare_project(target, prepare)
-    marker.write_text(commit)
+    marker.write_text(f"{commit}\n{tree_state(target)}")
     return target
+
+
+def tree_state(target: Path) -> str:
+    """What git sees changed in the work tree: modified tracked files and untracked or ignored
+    entries (the prepared environment among them; `.ai_workflow/`, a run's own output, aside).
+    A checkout is reused only while this is what it was after preparing: a test run that builds
+    files into the tree (fast-deep-equal's `npm test` writes the `index.js` its manifest names)
+    would otherwise hide findings from the next run."""
+    status = subprocess.run(
+        ["git", "-C", str(target), "status", "--porcelain", "--ignored"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    return "\n".join(sorted(line for line in status if not line[3:].startswith(".ai_workflow")))
 
 
 FIXED_AUTHOR = {
