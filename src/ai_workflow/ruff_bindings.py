@@ -67,9 +67,7 @@ def _note(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -
         return None
     if finding.line is None or finding.severity is not Severity.WARNING:
         return None
-    if finding.path not in trees:
-        trees[finding.path] = _parse(target, finding.path)
-    tree = trees[finding.path]
+    tree = parsed(target, finding.path, trees)
     if tree is None:
         return None
     if finding.rule == UNUSED_VARIABLE:
@@ -90,13 +88,10 @@ def _note(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -
     )
 
 
-def binds_call_or_exception(target: Path, rel: str, line: int) -> bool:
-    """Whether the statement at `line` of `rel` binds the result of a call (`x = f()`, or
+def binds_call_or_exception(tree: ast.Module, line: int) -> bool:
+    """Whether the statement at `line` binds the result of a call (`x = f()`, or
     `with f() as x`, as `with pytest.raises(E) as excinfo`) or a caught exception
     (`except E as e`)."""
-    tree = _parse(target, rel)
-    if tree is None:
-        return False
     for node in _nodes(tree, ast.Assign):
         if node.lineno <= line <= (node.end_lineno or node.lineno):
             value = node.value.value if isinstance(node.value, ast.Await) else node.value
@@ -107,6 +102,13 @@ def binds_call_or_exception(target: Path, rel: str, line: int) -> bool:
             if bound is not None and bound.lineno == line:
                 return isinstance(item.context_expr, ast.Call)
     return any(h.lineno == line and h.name for h in _nodes(tree, ast.ExceptHandler))
+
+
+def parsed(target: Path, rel: str, trees: dict[str, ast.Module | None]) -> ast.Module | None:
+    """`rel`'s syntax tree (None when it cannot be read or parsed), parsed once per `trees`."""
+    if rel not in trees:
+        trees[rel] = _parse(target, rel)
+    return trees[rel]
 
 
 def _parse(target: Path, rel: str) -> ast.Module | None:

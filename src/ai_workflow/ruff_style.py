@@ -29,6 +29,7 @@ did not report); `rules.select` naming the code raises it again.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -37,7 +38,7 @@ from pathlib import Path
 from ai_workflow.automation import is_automation_file
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.flake8_config import FLAKE8_FILES
-from ai_workflow.ruff_bindings import binds_call_or_exception
+from ai_workflow.ruff_bindings import binds_call_or_exception, parsed
 from ai_workflow.ruff_scope import RuffScopes
 from ai_workflow.rules.policy import rule_matches
 from ai_workflow.techstack import is_test_path
@@ -99,8 +100,9 @@ class StyleScope:
         """The findings with the style rules the project did not ask for at info, and how
         many were lowered."""
         graded, lowered = [], 0
+        trees: dict[str, ast.Module | None] = {}  # each test file parsed once, if at all
         for finding in findings:
-            if self._asked(finding, scopes):
+            if self._asked(finding, scopes, trees):
                 graded.append(finding)
                 continue
             lowered += 1
@@ -109,14 +111,17 @@ class StyleScope:
             graded.append(replace(finding, severity=Severity.INFO, extra=extra))
         return graded, lowered
 
-    def _asked(self, finding: Finding, scopes: RuffScopes) -> bool:
-        if not (_style(finding) or _test_hygiene(finding, scopes.target)):
-            return True
+    def _asked(
+        self, finding: Finding, scopes: RuffScopes, trees: dict[str, ast.Module | None]
+    ) -> bool:
         if finding.severity is not Severity.WARNING:
             return True
         if self.asked_by is not None or rule_matches(finding.rule, self.selected):
             return True
-        return finding.path is None or scopes.for_file(finding.path).config is not None
+        if finding.path is None or scopes.for_file(finding.path).config is not None:
+            return True
+        # last: judging test hygiene may parse the file
+        return not (_style(finding) or _test_hygiene(finding, scopes.target, trees))
 
     def describe(self, lowered: int) -> str:
         """What the grading did, for the step's `checked` line."""
@@ -128,12 +133,13 @@ def _style(finding: Finding) -> bool:
     return finding.rule.removeprefix("ruff/") in STYLE_RULES
 
 
-def _test_hygiene(finding: Finding, target: Path) -> bool:
+def _test_hygiene(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -> bool:
     if finding.path is None or not is_test_path(finding.path):
         return False
     code = finding.rule.removeprefix("ruff/")
     if code == "F841" and finding.line is not None:
-        return binds_call_or_exception(target, finding.path, finding.line)
+        tree = parsed(target, finding.path, trees)
+        return tree is not None and binds_call_or_exception(tree, finding.line)
     return code in TEST_HYGIENE_RULES
 
 
