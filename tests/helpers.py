@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
+import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
+from types import ModuleType
 
 from ai_workflow.config import Config
 from ai_workflow.engine.artifacts import Workspace
@@ -20,6 +23,18 @@ GIT_ENV = {
     "GIT_COMMITTER_EMAIL": "test@example.com",
     "GIT_CONFIG_NOSYSTEM": "1",
 }
+
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def import_bench(name: str) -> ModuleType:
+    """A script of `bench/` imported as a module (its siblings, as `_common`, importable)."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(BENCH))
 
 
 def git(repo: Path, *args: str) -> str:

@@ -3,41 +3,25 @@ while its work tree is as preparing left it."""
 
 from __future__ import annotations
 
-import importlib
-import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
-GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+from tests.helpers import git, import_bench, make_repo
 
 
 @pytest.fixture(scope="module")
 def precision() -> ModuleType:
-    sys.path.insert(0, str(BENCH))
-    try:
-        return importlib.import_module("precision")
-    finally:
-        sys.path.remove(str(BENCH))
+    return import_bench("precision")
 
 
 def _bundle(tmp_path: Path) -> tuple[Path, str]:
-    source = tmp_path / "source"
-    source.mkdir()
-    (source / "package.json").write_text('{"main": "index.js"}\n')
-    subprocess.run([*GIT, "init", "-q", "-b", "main", str(source)], check=True)
-    subprocess.run([*GIT, "-C", str(source), "add", "-A"], check=True)
-    subprocess.run([*GIT, "-C", str(source), "commit", "-qm", "init"], check=True)
-    commit = subprocess.run(
-        ["git", "-C", str(source), "rev-parse", "HEAD"], capture_output=True, text=True
-    ).stdout.strip()
+    source = make_repo(tmp_path / "source", {"package.json": '{"main": "index.js"}\n'})
     bundle = tmp_path / "repos" / "demo.bundle"
     bundle.parent.mkdir()
-    subprocess.run(["git", "-C", str(source), "bundle", "create", "-q", str(bundle), "main"])
-    return bundle, commit
+    git(source, "bundle", "create", "-q", str(bundle), "main")
+    return bundle, git(source, "rev-parse", "HEAD").strip()
 
 
 def test_a_checkout_a_run_built_files_into_is_checked_out_again(

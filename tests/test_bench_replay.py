@@ -3,26 +3,21 @@ result a skipped step stands for, and the accounting per change type, on a tiny 
 
 from __future__ import annotations
 
-import importlib
 import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+from tests.helpers import import_bench
+
 GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
 
 
 @pytest.fixture(scope="module")
 def replay() -> ModuleType:
-    sys.path.insert(0, str(BENCH))
-    try:
-        return importlib.import_module("bench_replay")
-    finally:
-        sys.path.remove(str(BENCH))
+    return import_bench("bench_replay")
 
 
 def _step(step_id: str, status: str, *messages: str, duration: float = 1.0) -> dict[str, Any]:
