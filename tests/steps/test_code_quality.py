@@ -1539,3 +1539,39 @@ def test_unused_names_in_tests_stay_warnings_where_the_project_runs_a_linter(
     assert _find(outcome, "ruff/E722", "tests/test_mod.py").severity is Severity.WARNING
     tests = {f.line: f.severity for f in outcome.findings if f.path == "tests/test_mod.py"}
     assert tests[5] is tests[6] is Severity.WARNING  # F841: a call's result, a literal
+
+
+PY2_GUARDED = {
+    "compat.py": (
+        "import sys\n\nPY2 = sys.version_info[0] == 2\n\n\n"
+        "def is_python3():\n    return not PY2\n\n\n"
+        "def upper(s):\n    if is_python3():\n        return s.upper()\n"
+        "    return unicode(s).upper()\n\n\n"
+        "def unico(s):\n    if PY2 and not isinstance(s, unicode):\n        return s\n"
+        "    return s\n\n\n"
+        "def text(s):\n    if PY2:\n        return basestring\n    return str\n\n\n"
+        "try:\n    chars = unichr\nexcept NameError:\n    chars = chr\n\n\n"
+        "def unguarded(s):\n    return unicode(s)\n\n\n"
+        "def other(s):\n    if PY2:\n        return undefined_helper(s)\n    return s\n"
+    ),
+}
+
+
+def test_python2_builtins_under_a_python2_guard_are_info(tmp_path: Path) -> None:
+    """autojump's bin/autojump_utils.py: `unicode` after `if is_python3(): return`, behind
+    `is_python2() and`, under `if PY2:`: defined where it
+    runs, info. The same builtin unguarded, and another undefined name under the guard, stay
+    errors."""
+    outcome = _run(make_repo(tmp_path / "proj", PY2_GUARDED))
+    graded = {
+        (f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F821"
+    }
+    assert graded == {
+        (13, "unicode"): Severity.INFO,
+        (17, "unicode"): Severity.INFO,
+        (24, "basestring"): Severity.INFO,
+        (35, "unicode"): Severity.ERROR,
+        (40, "undefined_helper"): Severity.ERROR,
+    }

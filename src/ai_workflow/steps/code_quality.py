@@ -15,6 +15,7 @@ Severity mapping:
   (`from .x import y`: its public API) or names the project uses through the package, and on a
   module that warns of its own deprecation on import (`ai_workflow.ruff_reexports`), a package's
   submodule its `__init__.py` imported (`F821`: the import binds it, `ai_workflow.ruff_imports`),
+  a Python 2 builtin where only Python 2 runs (`F821` under a version test, `ai_workflow.ruff_py2`),
   F841 on an `except ... as e` name the handler reads before any unconditional rebinding, F401 on
   an import probed in `try/except ImportError` or used by a `# type:` comment, and F841 on
   attributes probed in `try/except AttributeError` (`ai_workflow.ruff_bindings`), F401 on
@@ -111,6 +112,7 @@ from ai_workflow.ruff_bindings import contradicted_as_info
 from ai_workflow.ruff_effects import effect_imports_as_info
 from ai_workflow.ruff_imports import import_bindings_as_info
 from ai_workflow.ruff_pin import ruff_pin
+from ai_workflow.ruff_py2 import py2_builtins_as_info
 from ai_workflow.ruff_reexports import reexports_as_info
 from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, RuleScope, configures_ruff
 from ai_workflow.ruff_style import StyleScope, read_tooling
@@ -498,6 +500,7 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     kept, left_out = _chosen_rules(findings, scopes, own_ruff=own)
     kept = reexports_as_info(kept, ctx.target, python_files)
     kept = import_bindings_as_info(kept, ctx.target)
+    kept = py2_builtins_as_info(kept, ctx.target)
     kept = contradicted_as_info(kept, ctx.target)
     kept = effect_imports_as_info(kept, ctx.target)
     style = StyleScope.of(
