@@ -5,10 +5,9 @@ A project that supports Python 2 and 3 from one source names Python 2's builtins
 under `if PY2:` / `if sys.version_info[0] == 2:`, after an early `if is_python3(): return`,
 or behind `is_python2() and ...` (ruff itself passes `try: unicode except NameError:`).
 ruff checks with Python 3's builtins and calls them undefined names (F821), an error; there
-they are defined when the
-line runs (autojump 22.5.1's `bin/autojump_utils.py`). Info. The same name outside such a
-guard stays an error (Python 3 raises NameError there), and so does any other undefined name
-under a guard.
+they are defined when the line runs (autojump 22.5.1's `bin/autojump_utils.py`). Info. The
+same name outside such a guard stays an error (Python 3 raises NameError there), and so does any
+other undefined name under a guard.
 """
 
 from __future__ import annotations
