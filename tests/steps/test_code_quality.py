@@ -1575,3 +1575,26 @@ def test_python2_builtins_under_a_python2_guard_are_info(tmp_path: Path) -> None
         (35, "unicode"): Severity.ERROR,
         (40, "undefined_helper"): Severity.ERROR,
     }
+
+
+BARE_EXCEPTS = {
+    "pkg/attrs.py": (
+        "class Munch(dict):\n"
+        "    def __setattr__(self, k, v):\n"
+        "        try:\n            self[k] = v\n        except:\n"
+        "            raise AttributeError(k)\n\n"
+        "    def close(self, f):\n"
+        "        try:\n            f.close()\n        except:\n"
+        "            self.clear()\n            raise\n\n"
+        "    def swallow(self, f):\n"
+        "        try:\n            f.close()\n        except:\n            pass\n"
+    ),
+}
+
+
+def test_a_bare_except_whose_handler_always_raises_is_info(tmp_path: Path) -> None:
+    """munch's `except: raise AttributeError(k)` and a cleanup that re-raises swallow nothing:
+    info. A bare `except: pass` stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", BARE_EXCEPTS))
+    graded = {f.line: f.severity for f in outcome.findings if f.rule == "ruff/E722"}
+    assert graded == {5: Severity.INFO, 18: Severity.WARNING}  # ruff passes a bare `raise`

@@ -16,6 +16,7 @@ Severity mapping:
   module that warns of its own deprecation on import (`ai_workflow.ruff_reexports`), a package's
   submodule its `__init__.py` imported (`F821`: the import binds it, `ai_workflow.ruff_imports`),
   a Python 2 builtin where only Python 2 runs (`F821` under a version test, `ai_workflow.ruff_py2`),
+  a bare `except:` whose handler always raises (`E722`, `ai_workflow.ruff_except`),
   F841 on an `except ... as e` name the handler reads before any unconditional rebinding, F401 on
   an import probed in `try/except ImportError` or used by a `# type:` comment, and F841 on
   attributes probed in `try/except AttributeError` (`ai_workflow.ruff_bindings`), F401 on
@@ -110,6 +111,7 @@ from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.quoting import quote_output, relative_to_target
 from ai_workflow.ruff_bindings import contradicted_as_info
 from ai_workflow.ruff_effects import effect_imports_as_info
+from ai_workflow.ruff_except import raising_bare_excepts_as_info
 from ai_workflow.ruff_imports import import_bindings_as_info
 from ai_workflow.ruff_pin import ruff_pin
 from ai_workflow.ruff_py2 import py2_builtins_as_info
@@ -501,6 +503,7 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     kept = reexports_as_info(kept, ctx.target, python_files)
     kept = import_bindings_as_info(kept, ctx.target)
     kept = py2_builtins_as_info(kept, ctx.target)
+    kept = raising_bare_excepts_as_info(kept, ctx.target)
     kept = contradicted_as_info(kept, ctx.target)
     kept = effect_imports_as_info(kept, ctx.target)
     style = StyleScope.of(
