@@ -908,6 +908,18 @@ def test_shellcheck_splits_and_tildes_a_line_shows_are_meant(tmp_path: Path) -> 
     assert severity[("shellcheck/SC2088", "init.sh", 4)] is Severity.WARNING  # used as a path
 
 
+def test_shellcheck_mixed_array_in_an_echo_is_info(tmp_path: Path) -> None:
+    """autojump's `echo "autojump: directory '${@}' not found"`: echo joins its arguments with
+    one space, the text "$*" gives; the same mix in a command's argument stays a warning."""
+    files = {
+        "j.sh": ('#!/bin/bash\necho "directory \'${@}\' not found"\ngrep "pattern $@" file.txt\n'),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    severity = {(f.rule, f.line): f.severity for f in outcome.findings if f.path == "j.sh"}
+    assert severity[("shellcheck/SC2145", 2)] is Severity.INFO
+    assert severity[("shellcheck/SC2145", 3)] is Severity.WARNING
+
+
 @pytest.mark.parametrize(
     ("lines", "displayed"),
     [
