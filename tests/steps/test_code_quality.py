@@ -908,6 +908,18 @@ def test_shellcheck_splits_and_tildes_a_line_shows_are_meant(tmp_path: Path) -> 
     assert severity[("shellcheck/SC2088", "init.sh", 4)] is Severity.WARNING  # used as a path
 
 
+def test_shellcheck_mixed_array_in_an_echo_is_info(tmp_path: Path) -> None:
+    """autojump's `echo "autojump: directory '${@}' not found"`: echo joins its arguments with
+    one space, the text "$*" gives; the same mix in a command's argument stays a warning."""
+    files = {
+        "j.sh": ('#!/bin/bash\necho "directory \'${@}\' not found"\ngrep "pattern $@" file.txt\n'),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    severity = {(f.rule, f.line): f.severity for f in outcome.findings if f.path == "j.sh"}
+    assert severity[("shellcheck/SC2145", 2)] is Severity.INFO
+    assert severity[("shellcheck/SC2145", 3)] is Severity.WARNING
+
+
 @pytest.mark.parametrize(
     ("lines", "displayed"),
     [
@@ -1539,3 +1551,62 @@ def test_unused_names_in_tests_stay_warnings_where_the_project_runs_a_linter(
     assert _find(outcome, "ruff/E722", "tests/test_mod.py").severity is Severity.WARNING
     tests = {f.line: f.severity for f in outcome.findings if f.path == "tests/test_mod.py"}
     assert tests[5] is tests[6] is Severity.WARNING  # F841: a call's result, a literal
+
+
+PY2_GUARDED = {
+    "compat.py": (
+        "import sys\n\nPY2 = sys.version_info[0] == 2\n\n\n"
+        "def is_python3():\n    return not PY2\n\n\n"
+        "def upper(s):\n    if is_python3():\n        return s.upper()\n"
+        "    return unicode(s).upper()\n\n\n"
+        "def unico(s):\n    if PY2 and not isinstance(s, unicode):\n        return s\n"
+        "    return s\n\n\n"
+        "def text(s):\n    if PY2:\n        return basestring\n    return str\n\n\n"
+        "try:\n    chars = unichr\nexcept NameError:\n    chars = chr\n\n\n"
+        "def unguarded(s):\n    return unicode(s)\n\n\n"
+        "def other(s):\n    if PY2:\n        return undefined_helper(s)\n    return s\n"
+    ),
+}
+
+
+def test_python2_builtins_under_a_python2_guard_are_info(tmp_path: Path) -> None:
+    """autojump's bin/autojump_utils.py: `unicode` after `if is_python3(): return`, behind
+    `is_python2() and`, under `if PY2:`: defined where it
+    runs, info. The same builtin unguarded, and another undefined name under the guard, stay
+    errors."""
+    outcome = _run(make_repo(tmp_path / "proj", PY2_GUARDED))
+    graded = {
+        (f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F821"
+    }
+    assert graded == {
+        (13, "unicode"): Severity.INFO,
+        (17, "unicode"): Severity.INFO,
+        (24, "basestring"): Severity.INFO,
+        (35, "unicode"): Severity.ERROR,
+        (40, "undefined_helper"): Severity.ERROR,
+    }
+
+
+BARE_EXCEPTS = {
+    "pkg/attrs.py": (
+        "class Munch(dict):\n"
+        "    def __setattr__(self, k, v):\n"
+        "        try:\n            self[k] = v\n        except:\n"
+        "            raise AttributeError(k)\n\n"
+        "    def close(self, f):\n"
+        "        try:\n            f.close()\n        except:\n"
+        "            self.clear()\n            raise\n\n"
+        "    def swallow(self, f):\n"
+        "        try:\n            f.close()\n        except:\n            pass\n"
+    ),
+}
+
+
+def test_a_bare_except_whose_handler_always_raises_is_info(tmp_path: Path) -> None:
+    """munch's `except: raise AttributeError(k)` and a cleanup that re-raises swallow nothing:
+    info. A bare `except: pass` stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", BARE_EXCEPTS))
+    graded = {f.line: f.severity for f in outcome.findings if f.rule == "ruff/E722"}
+    assert graded == {5: Severity.INFO, 18: Severity.WARNING}  # ruff passes a bare `raise`

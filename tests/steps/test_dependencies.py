@@ -153,6 +153,32 @@ def test_modules_a_python_3_release_removed_from_the_stdlib_are_not_dependencies
     assert reported == {("requests", 9, Severity.WARNING)}
 
 
+def test_python_2_stdlib_modules_under_a_guard_are_not_dependencies(tmp_path: Path) -> None:
+    """autojump's `try: set except NameError: from sets import Set as set`, and the 2-and-3
+    idioms `try: import cPickle ... except ImportError:` and `if PY2: import urlparse`: Python
+    2's standard library in its branch, nothing to declare. The same module imported with no
+    guard, and a third-party import under one, still warn."""
+    compat = (
+        "import sys\n\nPY2 = sys.version_info[0] == 2\n\n"
+        "try:\n    set\nexcept NameError:\n    from sets import Set as set\n\n"
+        "try:\n    import cPickle as pickle\nexcept ImportError:\n    import pickle\n\n"
+        "if PY2:\n    import urlparse\nelse:\n    import urllib.parse as urlparse\n\n"
+        "try:\n    import requests\nexcept NameError:\n    requests = None\n\n"
+        "import urllib2\n"
+    )
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='compat', py_modules=['compat'])\n",
+        "compat.py": compat,
+    }
+    outcome = _run(make_repo(tmp_path / "compat", files))
+    reported = {
+        (f.message.split("'")[1], f.line)
+        for f in outcome.findings
+        if f.rule == "deps/undeclared-import"
+    }
+    assert reported == {("requests", 21), ("urllib2", 25)}
+
+
 def test_test_only_imports_are_checked_leniently(python_project: tuple[Path, StepOutcome]) -> None:
     _, outcome = python_project
     hypothesis = _find(outcome, "deps/undeclared-import", "tests/test_app.py", "hypothesis")

@@ -513,6 +513,28 @@ def test_dependency_error_places_exclude_stack_frames_and_name_scoped_packages()
     assert dependency_errors("make: *** [test] Error 1") is None
 
 
+def test_places_where_a_tool_only_warns_are_not_error_places() -> None:
+    """quick-lru 6.1.1's `xo && ava && tsd`: xo prints `index.js:13:3` over a block of `⚠`
+    TODO-comment warnings (and passes), then tsd's errors are all in node_modules: the warning
+    places are not the project's errors. A block with an error mark stays the project's, and
+    so does a stylish `error` line under a file heading."""
+    from ai_workflow.testcmd.dependency_errors import dependency_errors
+
+    xo = (
+        "  index.js:13:3\n  ⚠  13:3  Unexpected todo comment.  no-warning-comments\n\n  1 warning\n"
+    )
+    tsd = "  node_modules/@types/node/http2.d.ts:952:8\n  ✖  952:8  Expression expected.\n"
+    found = dependency_errors(xo + "\n" + tsd)
+    assert found is not None and found.packages == ("@types/node",)
+    assert found.places == 1
+    own_error = xo.replace("⚠  13:3", "✖  13:3")
+    assert dependency_errors(own_error + "\n" + tsd) is None
+    stylish = "/w/p/index.js:13:3\n  13:3  error  'x' is not defined  no-undef\n"
+    assert dependency_errors(stylish + "\n" + tsd) is None
+    stylish_warning = "/w/p/index.js:13:3\n  13:3  warning  Unexpected todo comment\n"
+    assert dependency_errors(stylish_warning + "\n" + tsd) is not None
+
+
 ESLINT_RULE_CRASH = """\
 TypeError: Cannot read properties of undefined (reading 'getAllComments')
 Occurred while linting /w/p/index.js:1

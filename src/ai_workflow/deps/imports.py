@@ -61,6 +61,26 @@ REMOVED_STDLIB_MODULES = {
 STDLIB_MODULES = (
     sys.stdlib_module_names | {"annotationlib", "compression"} | set(REMOVED_STDLIB_MODULES)
 )  # annotationlib, compression: added in 3.14
+# Python 2's standard library modules that Python 3 renamed or removed: imported under a guard
+# (`try: import cPickle as pickle` / `except ImportError:`, `except NameError: from sets import
+# Set`, `if PY2:`), a 2-and-3 project's Python 2 branch, not a third-party package to declare.
+PY2_STDLIB_MODULES = frozenset(
+    {
+        "__builtin__", "BaseHTTPServer", "CGIHTTPServer", "ConfigParser", "Cookie",
+        "DocXMLRPCServer", "HTMLParser", "Queue", "SimpleHTTPServer", "SimpleXMLRPCServer",
+        "SocketServer", "StringIO", "Tkinter", "UserDict", "UserList", "UserString",
+        "anydbm", "commands", "cPickle", "cProfile", "cStringIO", "cookielib", "copy_reg",
+        "dbhash", "dircache", "dummy_thread", "exceptions", "future_builtins", "htmlentitydefs",
+        "htmllib", "httplib", "md5", "mimetools", "mimify", "multifile", "new", "popen2",
+        "repr", "rfc822", "robotparser", "sets", "sha", "statvfs", "thread", "tkMessageBox",
+        "urllib2", "urlparse", "user", "whichdb", "xmlrpclib",
+    }
+)  # fmt: skip
+PY2_GUARDS = frozenset({"ImportError", "ModuleNotFoundError", "NameError", "Exception"})
+# a test of which Python runs: `PY2`, `six.PY3`, `is_python3()`, `sys.version_info[0] == 2`
+VERSION_TEST = re.compile(
+    r"(?i)\bpy(?:thon)?_?[23]\b|_py(?:thon)?_?[23]\b|version_info|sys\.version"
+)
 INIT = "__init__.py"
 GUARD_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
@@ -73,6 +93,7 @@ class ImportUse:
     path: str
     line: int
     optional: bool  # inside try/except ImportError or `if TYPE_CHECKING:`
+    guarded: bool = False  # in a try/except ImportError or NameError, or under a version test
 
 
 def imports_of(tree: ast.Module, path: str, source: str = "") -> list[ImportUse]:
@@ -87,36 +108,44 @@ def imports_of(tree: ast.Module, path: str, source: str = "") -> list[ImportUse]
 
 
 def _visit_statements(
-    body: list[ast.stmt], path: str, optional: bool, uses: list[ImportUse]
+    body: list[ast.stmt], path: str, optional: bool, uses: list[ImportUse], py2: bool = False
 ) -> None:
-    """Walk statements only (imports are statements): much cheaper than a full `ast.walk`."""
+    """Walk statements only (imports are statements): much cheaper than a full `ast.walk`.
+    `py2`: in a version guard (`PY2_GUARDS` caught, or a Python version test)."""
     for stmt in body:
         if isinstance(stmt, ast.Import):
             uses += [
-                ImportUse(a.name.split(".")[0], path, stmt.lineno, optional) for a in stmt.names
+                ImportUse(a.name.split(".")[0], path, stmt.lineno, optional, py2)
+                for a in stmt.names
             ]
         elif isinstance(stmt, ast.ImportFrom):
             if stmt.level == 0 and stmt.module:
-                uses.append(ImportUse(stmt.module.split(".")[0], path, stmt.lineno, optional))
+                module = stmt.module.split(".")[0]
+                uses.append(ImportUse(module, path, stmt.lineno, optional, py2))
         elif isinstance(stmt, ast.Try | ast.TryStar):
             guarded = optional or any(_catches_import_error(h) for h in stmt.handlers)
-            _visit_statements(stmt.body, path, guarded, uses)
-            for part in [*(h.body for h in stmt.handlers), stmt.orelse, stmt.finalbody]:
-                _visit_statements(part, path, optional, uses)
+            fallback = py2 or any(_catches(h, PY2_GUARDS) for h in stmt.handlers)
+            _visit_statements(stmt.body, path, guarded, uses, fallback)
+            for handler in stmt.handlers:
+                _visit_statements(handler.body, path, optional, uses, fallback)
+            for part in (stmt.orelse, stmt.finalbody):
+                _visit_statements(part, path, optional, uses, py2)
         elif isinstance(stmt, ast.If):
             inner: list[ImportUse] = []
-            _visit_statements(stmt.body, path, optional or _is_type_checking(stmt.test), inner)
+            versioned = py2 or bool(VERSION_TEST.search(ast.unparse(stmt.test)))
+            checking = optional or _is_type_checking(stmt.test)
+            _visit_statements(stmt.body, path, checking, inner, versioned)
             loaded = _already_loaded(stmt.test)
             uses += [replace(u, optional=True) if u.module in loaded else u for u in inner]
-            _visit_statements(stmt.orelse, path, optional, uses)
+            _visit_statements(stmt.orelse, path, optional, uses, versioned)
         elif isinstance(stmt, ast.Match):
             for case in stmt.cases:
-                _visit_statements(case.body, path, optional, uses)
+                _visit_statements(case.body, path, optional, uses, py2)
         else:
             for field_name in ("body", "orelse", "finalbody"):
                 nested = getattr(stmt, field_name, None)
                 if isinstance(nested, list):
-                    _visit_statements(nested, path, optional, uses)
+                    _visit_statements(nested, path, optional, uses, py2)
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -285,7 +314,19 @@ def scan_imports(
             name = use.module
             if name in STDLIB_MODULES or name in local or name in here:
                 continue
+            if name in PY2_STDLIB_MODULES and use.guarded:
+                continue  # a 2-and-3 project's Python 2 branch: its standard library
             if dev and name in BUILD_MODULES:
                 continue  # setup.py and friends get setuptools from the build system
             (scan.dev if dev else scan.runtime).append(use)
     return scan
+
+
+def _catches(handler: ast.ExceptHandler, names: frozenset[str]) -> bool:
+    """A bare `except:` or one that names one of `names`."""
+    if handler.type is None:
+        return True
+    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(
+        (n.id if isinstance(n, ast.Name) else getattr(n, "attr", "")) in names for n in caught
+    )

@@ -15,6 +15,8 @@ Severity mapping:
   (`from .x import y`: its public API) or names the project uses through the package, and on a
   module that warns of its own deprecation on import (`ai_workflow.ruff_reexports`), a package's
   submodule its `__init__.py` imported (`F821`: the import binds it, `ai_workflow.ruff_imports`),
+  a Python 2 builtin where only Python 2 runs (`F821` under a version test, `ai_workflow.ruff_py2`),
+  a bare `except:` whose handler always raises (`E722`, `ai_workflow.ruff_except`),
   F841 on an `except ... as e` name the handler reads before any unconditional rebinding, F401 on
   an import probed in `try/except ImportError` or used by a `# type:` comment, and F841 on
   attributes probed in `try/except AttributeError` (`ai_workflow.ruff_bindings`), F401 on
@@ -35,7 +37,9 @@ Severity mapping:
   it cannot see functions called indirectly), SC2148 (no shebang: a library for `source`),
   SC2034 (a variable "unused": a sourcing script, indirect expansion or a child process may
   read it; a misspelt name is still reported where it is read, SC2154); SC2207 on
-  `COMPREPLY=($(compgen ...))`, the completion idiom; SC2154 (referenced but not assigned) in a
+  `COMPREPLY=($(compgen ...))`, the completion idiom; SC2145 on an `echo "... $@"` line (echo
+  joins its arguments with one space: the text "$*" would give); SC2154 (referenced but not
+  assigned) in a
   script that runs with `set -u`, where an unset variable stops the script; SC2155 (`local
   x=$(cmd)` masks cmd's status) in a script without `set -e`, where no status stops it; SC2128
   on `$BASH_SOURCE` (its first element, the current file, is what the idiom means); SC2164
@@ -109,8 +113,10 @@ from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.quoting import quote_output, relative_to_target
 from ai_workflow.ruff_bindings import contradicted_as_info
 from ai_workflow.ruff_effects import effect_imports_as_info
+from ai_workflow.ruff_except import raising_bare_excepts_as_info
 from ai_workflow.ruff_imports import import_bindings_as_info
 from ai_workflow.ruff_pin import ruff_pin
+from ai_workflow.ruff_py2 import py2_builtins_as_info
 from ai_workflow.ruff_reexports import reexports_as_info
 from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, RuleScope, configures_ruff
 from ai_workflow.ruff_style import StyleScope, read_tooling
@@ -205,6 +211,9 @@ SHELLCHECK_ARRAY_FIRST = 2128  # `$BASH_SOURCE`: meaning its first element is th
 BATS_VARIABLES = frozenset({"status", "output", "lines", "stderr", "stderr_lines"})  # `run` sets
 SHELLCHECK_ARRAY_SPLIT = frozenset({2206, 2207})  # `a=($x)`, `a=($(cmd))`: split into words
 SHELLCHECK_QUOTED_TILDE = 2088  # `"~/x"`: tilde does not expand in quotes
+SHELLCHECK_MIXED_ARRAY = 2145  # `"text $@"`: the text joins the first argument only
+# `echo "... $@ ..."` alone on its line: echo joins its arguments with one space, as "$*" would
+ECHO_LINE = re.compile(r"^\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
 SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken continuation?
 ESCAPED_SPACE_END = re.compile(r"\S\\ $")  # `-d\ `: one escaped space that ends a word
 # what starts a line that cannot be the continuation of the command above it
@@ -498,6 +507,8 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     kept, left_out = _chosen_rules(findings, scopes, own_ruff=own)
     kept = reexports_as_info(kept, ctx.target, python_files)
     kept = import_bindings_as_info(kept, ctx.target)
+    kept = py2_builtins_as_info(kept, ctx.target)
+    kept = raising_bare_excepts_as_info(kept, ctx.target)
     kept = contradicted_as_info(kept, ctx.target)
     kept = effect_imports_as_info(kept, ctx.target)
     style = StyleScope.of(
@@ -834,6 +845,7 @@ class ScriptTraits:
     deliberate_split: frozenset[int] = frozenset()  # lines that split on purpose (SC2206/7)
     displayed_tilde: frozenset[int] = frozenset()  # a quoted `~` only ever shown (SC2088)
     escaped_spaces: frozenset[int] = frozenset()  # a literal `\ ` ends the line (SC1101)
+    echo_lines: frozenset[int] = frozenset()  # one `echo` command (SC2145: same text as "$*")
 
     @classmethod
     def of(cls, script: Path) -> ScriptTraits:
@@ -849,6 +861,7 @@ class ScriptTraits:
             frozenset(n for n, line in enumerate(lines, 1) if DELIBERATE_SPLIT.match(line)),
             _displayed_tilde(lines),
             _escaped_spaces(lines),
+            frozenset(n for n, line in enumerate(lines, 1) if ECHO_LINE.match(line)),
         )
 
 
@@ -896,6 +909,7 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         or (code == SHELLCHECK_ARRAY_FIRST and line in script.first_of_bash_source)
         or (code in SHELLCHECK_ARRAY_SPLIT and line in script.deliberate_split)
         or (code == SHELLCHECK_QUOTED_TILDE and line in script.displayed_tilde)
+        or (code == SHELLCHECK_MIXED_ARRAY and line in script.echo_lines)
     ):
         return Severity.INFO
     return SHELLCHECK_SEVERITY.get(level, Severity.WARNING)

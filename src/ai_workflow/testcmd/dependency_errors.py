@@ -15,6 +15,11 @@ installed packages. A rule must not throw on any source (bad code is a parse err
 options a configuration error), so a throw inside node_modules is plugins that do not fit the
 ESLint the install resolved: camelcase 7.0.0's xo 0.49 crashes in unicorn/expiring-todo-comments
 under eslint 8.57. A rule of the project's own (its frames in the project's files) stays its.
+
+A place where a tool only warns is not an error place: xo prints `index.js:13:3` over a block
+of `⚠` lines (its TODO-comment warnings) before tsd's errors in node_modules, as quick-lru
+6.1.1's `npm test` does; ESLint's stylish format says `warning` in its severity column. A block
+with one error mark (`✖`, `error`) stays the project's.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ LOCATION = re.compile(
 )
 INSTALLED = "node_modules/"
 STACK_FRAME = re.compile(r"^\s*at\s")  # a crash's frames are where it ran, not what is wrong
+WARNING_MARK = re.compile(r"⚠|^\s*(?:\S+:)?\d+:\d+\s+warning\b|\bwarning:", re.I)
+ERROR_MARK = re.compile(r"[✖✗]|^\s*(?:\S+:)?\d+:\d+\s+error\b|\berror\b", re.I)
 RULE_CRASH = re.compile(r"^\s*Occurred while linting \S.*\n\s*Rule: \"(?P<rule>[^\"]+)\"", re.M)
 
 
@@ -68,7 +75,7 @@ def dependency_errors(output: str) -> DependencyErrors | None:
     inside itself on the project's bad configuration shows only its own frames."""
     paths = [
         found.group("path")
-        for line in output.splitlines()
+        for line in _error_lines(output)
         if not STACK_FRAME.match(line)
         for found in LOCATION.finditer(line)
     ]
@@ -77,6 +84,28 @@ def dependency_errors(output: str) -> DependencyErrors | None:
     if any(INSTALLED not in path for path in paths):
         return None
     return DependencyErrors(len(paths), tuple(dict.fromkeys(_package(path) for path in paths)))
+
+
+def _error_lines(output: str) -> list[str]:
+    """The lines of `output` that may hold an error place: not a line that is a warning, nor a
+    block's heading place (`index.js:13:3` alone on its line) when every mark of the block under
+    it, up to the next blank line, is a warning's."""
+    lines = output.splitlines()
+    kept = []
+    for number, line in enumerate(lines):
+        if WARNING_MARK.search(line) and not ERROR_MARK.search(line):
+            continue
+        if LOCATION.fullmatch(line.strip()):
+            block = []
+            for below in lines[number + 1 :]:
+                if not below.strip():
+                    break
+                block.append(below)
+            warns = any(WARNING_MARK.search(b) for b in block)
+            if warns and not any(ERROR_MARK.search(b) for b in block):
+                continue
+        kept.append(line)
+    return kept
 
 
 def _rule_crash(output: str) -> DependencyErrors | None:

@@ -1,0 +1,60 @@
+"""ruff's E722 (bare `except:`) on a handler that always raises.
+
+A bare `except:` is a smell because it swallows everything, KeyboardInterrupt and SystemExit
+too. A handler whose last statement raises swallows nothing: it re-raises (`raise`) after its
+cleanup, or translates any failure to the exception its protocol promises (munch 4.0.0's
+`__setattr__`: `except: raise AttributeError(k)`). pylint, on purpose, does not report
+bare-except when the handler raises. Info. A bare `except:` that goes on (`pass`, a return,
+a log line) stays a warning.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from collections.abc import Iterable
+from pathlib import Path
+
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.pysource import PySyntaxError, parse_python, read_source
+
+BARE_EXCEPT = "ruff/E722"
+NOTE = "the handler always raises (`{}`): nothing is swallowed"
+
+
+def raising_bare_excepts_as_info(findings: Iterable[Finding], target: Path) -> list[Finding]:
+    """The findings, with E722 on a handler whose last statement raises made info."""
+    trees: dict[str, ast.Module | None] = {}
+    kept = []
+    for finding in findings:
+        raised = _raises(finding, target, trees)
+        if raised:
+            finding = dataclasses.replace(
+                finding,
+                severity=Severity.INFO,
+                message=f"{finding.message} ({NOTE.format(raised)})",
+            )
+        kept.append(finding)
+    return kept
+
+
+def _raises(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -> str | None:
+    if finding.rule != BARE_EXCEPT or finding.path is None or finding.line is None:
+        return None
+    if finding.path not in trees:
+        try:
+            trees[finding.path] = parse_python(read_source(target / finding.path), finding.path)
+        except (OSError, PySyntaxError):
+            trees[finding.path] = None
+    tree = trees[finding.path]
+    if tree is None:
+        return None
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.ExceptHandler)
+            and node.type is None
+            and node.lineno == finding.line
+            and isinstance(node.body[-1], ast.Raise)
+        ):
+            return ast.unparse(node.body[-1])
+    return None

@@ -1,0 +1,136 @@
+"""ruff's F821 on a Python 2 builtin in code that runs only on Python 2.
+
+A project that supports Python 2 and 3 from one source names Python 2's builtins (`unicode`,
+`basestring`, `long`, `xrange`, `unichr`, `raw_input`, ...) where only Python 2 runs them:
+under `if PY2:` / `if sys.version_info[0] == 2:`, after an early `if is_python3(): return`,
+or behind `is_python2() and ...` (ruff itself passes `try: unicode except NameError:`).
+ruff checks with Python 3's builtins and calls them undefined names (F821), an error; there
+they are defined when the line runs (autojump 22.5.1's `bin/autojump_utils.py`). Info. The
+same name outside such a guard stays an error (Python 3 raises NameError there), and so does any
+other undefined name under a guard.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.pysource import PySyntaxError, parse_python, read_source
+
+UNDEFINED_NAME = "ruff/F821"
+PY2_BUILTINS = frozenset(
+    {
+        "unicode",
+        "basestring",
+        "long",
+        "xrange",
+        "unichr",
+        "raw_input",
+        "execfile",
+        "reduce",
+        "file",
+        "cmp",
+        "buffer",
+        "apply",
+        "intern",
+        "coerce",
+        "reload",
+        "StandardError",
+    }
+)
+NOTE = "a Python 2 builtin, used only where Python 2 runs ({}): defined there"
+_UNDEFINED = re.compile(r"Undefined name `(?P<name>\w+)`")
+# a test of which Python runs: `PY2`, `six.PY3`, `is_python3()`, `sys.version_info[0] == 2`
+_VERSION_TEST = re.compile(
+    r"(?i)\bpy(?:thon)?_?[23]\b|_py(?:thon)?_?[23]\b|version_info|sys\.version"
+)
+_EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+def py2_builtins_as_info(findings: Iterable[Finding], target: Path) -> list[Finding]:
+    """The findings, with F821 on a Python 2 builtin under a Python 2 guard made info."""
+    trees: dict[str, ast.Module | None] = {}
+    kept = []
+    for finding in findings:
+        guard = _guard(finding, target, trees)
+        if guard:
+            finding = dataclasses.replace(
+                finding, severity=Severity.INFO, message=f"{finding.message} ({NOTE.format(guard)})"
+            )
+        kept.append(finding)
+    return kept
+
+
+def _guard(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -> str | None:
+    if finding.rule != UNDEFINED_NAME or finding.path is None or finding.line is None:
+        return None
+    found = _UNDEFINED.search(finding.message)
+    if found is None or found.group("name") not in PY2_BUILTINS:
+        return None
+    if finding.path not in trees:
+        try:
+            trees[finding.path] = parse_python(read_source(target / finding.path), finding.path)
+        except (OSError, PySyntaxError, SyntaxError, ValueError):
+            trees[finding.path] = None
+    tree = trees[finding.path]
+    if tree is None:
+        return None
+    parents: dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Name)
+            and node.id == found.group("name")
+            and node.lineno == finding.line
+        ):
+            guard = _guarded(node, parents)
+            if guard:
+                return guard
+    return None
+
+
+def _version_test(node: ast.AST) -> bool:
+    return bool(_VERSION_TEST.search(ast.unparse(node)))
+
+
+def _guarded(name: ast.AST, parents: dict[ast.AST, ast.AST]) -> str | None:
+    """How the name is kept to Python 2, walking out from it (None: it is not)."""
+    child, node = name, parents.get(name)
+    while node is not None:
+        test = node.test if isinstance(node, (ast.If, ast.IfExp, ast.While)) else None
+        if test is not None and child is not test and _version_test(test):
+            return f"under `{ast.unparse(test)}`"
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+            before = node.values[: node.values.index(child)] if child in node.values else []
+            if any(_version_test(value) for value in before):
+                return "behind a Python version test in the same `and`"
+        for body in _bodies(node):
+            if child in body:
+                for earlier in body[: body.index(child)]:
+                    if isinstance(earlier, ast.If) and _early_exit(earlier):
+                        return f"after the early exit under `{ast.unparse(earlier.test)}`"
+        child, node = node, parents.get(node)
+    return None
+
+
+def _bodies(node: ast.AST) -> list[list[ast.stmt]]:
+    return [
+        value
+        for field in ("body", "orelse", "finalbody")
+        if isinstance(value := getattr(node, field, None), list)
+    ]
+
+
+def _early_exit(statement: ast.If) -> bool:
+    """`if is_python3(): return ...`: the statements after it run only on the other Python."""
+    return (
+        not statement.orelse
+        and _version_test(statement.test)
+        and isinstance(statement.body[-1], _EXITS)
+    )
