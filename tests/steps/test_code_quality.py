@@ -11,16 +11,17 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ai_workflow import ruff_bindings
+from ai_workflow import ruff_bindings, shell_parse
 from ai_workflow.changes.fingerprint import compute_fingerprint
 from ai_workflow.config import Config, StructureConfig, ThresholdsConfig
-from ai_workflow.engine.process import CommandResult
+from ai_workflow.engine.process import CommandResult, run_command
 from ai_workflow.engine.step import StepOutcome, StepStatus
 from ai_workflow.errors import StepCancelled
 from ai_workflow.findings import Finding, Severity
@@ -1610,3 +1611,62 @@ def test_a_bare_except_whose_handler_always_raises_is_info(tmp_path: Path) -> No
     outcome = _run(make_repo(tmp_path / "proj", BARE_EXCEPTS))
     graded = {f.line: f.severity for f in outcome.findings if f.rule == "ruff/E722"}
     assert graded == {5: Severity.INFO, 18: Severity.WARNING}  # ruff passes a bare `raise`
+
+
+def test_shellcheck_parse_failure_the_scripts_own_shell_reads_is_information(
+    tmp_path: Path,
+) -> None:
+    """fasd's `[ -${typ:-e} "$line" ]` (an operator from a parameter) stops shellcheck's parser
+    while `sh -n` reads the script: info. A missing `fi` (sh rejects it too) and a test with no
+    operator (`[ "$a" "$1" ]`: sh -n never parses a test's words, `[` fails at run time) stay
+    errors."""
+    loop = 'ls | while read -r line; do\n  [ -${typ:-e} "$line" ] && echo "$line"\ndone\n'
+    files = {
+        "dyn.sh": "#!/bin/sh\ntyp=d\n" + loop,
+        "broken.sh": "#!/bin/sh\nif true; then\n  echo hi\n",
+        "pair.sh": '#!/bin/sh\na=1\n[ "$a" "$1" ] && echo y\n',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    shown = {(f.path, f.rule): f for f in outcome.findings if f.rule.startswith("shellcheck/SC1")}
+    dyn = shown[("dyn.sh", "shellcheck/SC1073")]
+    assert dyn.severity is Severity.INFO
+    assert "`sh -n` reads the script without error" in dyn.message
+    assert shown[("dyn.sh", "shellcheck/SC1072")].severity is Severity.INFO
+    assert shown[("broken.sh", "shellcheck/SC1046")].severity is Severity.ERROR
+    assert shown[("pair.sh", "shellcheck/SC1073")].severity is Severity.ERROR
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "shell"),
+    [
+        ("a", "#!/bin/sh\n", "sh"),
+        ("b", "#!/usr/bin/env bash\n", "bash"),
+        ("c.sh", "# shellcheck shell=dash\necho\n", "dash"),
+        ("d.bash", "echo\n", "bash"),
+        ("e.sh", "echo\n", None),  # nothing says which shell
+        ("f", "#!/usr/bin/env python3\n", None),
+    ],
+)
+def test_script_shell(tmp_path: Path, name: str, text: str, shell: str | None) -> None:
+    (tmp_path / name).write_text(text)
+    assert shell_parse.script_shell(tmp_path, name) == shell
+
+
+def test_parse_failure_keeps_its_errors_without_the_shell(tmp_path: Path) -> None:
+    """A shell that is not installed here cannot vouch for the script: the errors stay."""
+    (tmp_path / "x.sh").write_text('#!/bin/sh\n[ -$op "$1" ] && echo y\n')
+    findings = [
+        Finding("shellcheck/SC1073", Severity.ERROR, "Couldn't parse this test expression.",
+                "x.sh", 2, extra={"column": 1}),
+        Finding("shellcheck/SC1072", Severity.ERROR, "Expected a test operator.", "x.sh", 2,
+                extra={"column": 9}),
+    ]  # fmt: skip
+
+    def run(argv: Sequence[str]) -> CommandResult:
+        return run_command(argv, cwd=tmp_path)
+
+    kept = shell_parse.shell_parsed_as_info(findings, tmp_path, run, {})
+    assert [f.severity for f in kept] == [Severity.ERROR, Severity.ERROR]
+    shells = shell_parse.installed_shells()
+    kept = shell_parse.shell_parsed_as_info(findings, tmp_path, run, shells)
+    assert [f.severity for f in kept] == [Severity.INFO, Severity.INFO]

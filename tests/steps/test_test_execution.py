@@ -26,6 +26,7 @@ from ai_workflow.testcmd.reports import (
     parse_unittest_output,
     tap_message,
 )
+from ai_workflow.testcmd.submodules import names_unfetched, unfetched_submodules
 from ai_workflow.tools import real_interpreter
 from tests.helpers import git, make_repo, step_context
 
@@ -1085,3 +1086,52 @@ def test_pytest_plugin_options_without_the_plugin(
     else:
         assert outcome.findings == []
         assert "pytest stopped with an usage error" in (outcome.tool_error or "")
+
+
+GITMODULES = (
+    '[submodule "test/test_helper/bats-support"]\n'
+    "\tpath = test/test_helper/bats-support\n"
+    "\turl = https://github.com/ztombol/bats-support\n"
+)
+
+
+def test_bats_helper_from_an_unfetched_submodule_is_environment_incomplete(
+    tmp_path: Path,
+) -> None:
+    """git-open's bats tests `load` bats-support, a git submodule its package does not hold:
+    they stop at loading it, before any assertion. A warning naming the submodule, no failure;
+    beside it, a test that fails on its own assertion stays a failure."""
+    if shutil.which("bats") is None:
+        pytest.skip("bats is not installed")
+    loads = "load 'test_helper/bats-support/load'\n\n@test 'opens' {\n  run true\n}\n"
+    root = make_repo(
+        tmp_path / "sh",
+        {
+            ".gitmodules": GITMODULES,
+            "bin/tool.sh": "#!/bin/sh\necho hi\n",
+            "test/a_loads.bats": loads,
+            "test/b_fails.bats": "@test 'adds' {\n  [ 1 -eq 2 ]\n}\n",
+        },
+    )
+    outcome = run_step(root, Config())
+    rules = [(f.rule, f.severity) for f in outcome.findings]
+    assert ("tests/environment-incomplete", Severity.WARNING) in rules
+    incomplete = next(f for f in outcome.findings if f.rule == "tests/environment-incomplete")
+    assert "test/test_helper/bats-support" in incomplete.message
+    assert "git submodule update --init" in incomplete.message
+    failed = [f for f in outcome.findings if f.rule == "tests/failed"]
+    assert len(failed) == 1 and "adds" in failed[0].message
+
+
+def test_unfetched_submodules_are_the_absent_or_empty_ones(tmp_path: Path) -> None:
+    text = GITMODULES + '[submodule "x"]\n\tpath = lib/x\n' + '[submodule "y"]\n\tpath = lib/y\n'
+    (tmp_path / ".gitmodules").write_text(text)
+    (tmp_path / "lib" / "x").mkdir(parents=True)
+    (tmp_path / "lib" / "y").mkdir()
+    (tmp_path / "lib" / "y" / "load.bash").write_text("\n")
+    assert unfetched_submodules(tmp_path) == ["test/test_helper/bats-support", "lib/x"]
+    said = "Could not find 'test/test_helper/bats-support/load'[.bash]"
+    assert names_unfetched(said, ["lib/x", "test/test_helper/bats-support"]) == (
+        "test/test_helper/bats-support"
+    )
+    assert names_unfetched("lib/xy/load failed", ["lib/x"]) is None

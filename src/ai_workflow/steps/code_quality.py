@@ -49,7 +49,9 @@ Severity mapping:
   person (an `echo`/`printf` line, or a variable only such lines use); SC2154 on what bats
   sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files; SC1101
   on a line ending in a word's escaped space (`cut -d\\ `) before a `fi`/`done`/`esac` line,
-  which no continuation can precede: a literal space argument, the script parses as meant. In a
+  which no continuation can precede: a literal space argument, the script parses as meant.
+  shellcheck's own parse failure (SC1072/SC1073 and the places it lost, SC1046...) is info when
+  the script's own shell reads the file (`sh -n`, `bash -n`...; `ai_workflow.shell_parse`). In a
   project that does not ask for shellcheck (no `.shellcheckrc`, no CI, hook, make, just, task,
   tox, nox or package.json command naming it, no directive in its scripts) only breakage stays
   shown: its error level, SC1xxx
@@ -120,6 +122,7 @@ from ai_workflow.ruff_py2 import py2_builtins_as_info
 from ai_workflow.ruff_reexports import reexports_as_info
 from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, RuleScope, configures_ruff
 from ai_workflow.ruff_style import StyleScope, read_tooling
+from ai_workflow.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
 from ai_workflow.testcmd.reports import strip_ansi
 from ai_workflow.textfiles import (
     read_bytes,
@@ -739,7 +742,14 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     rc_files = _config_ids(ctx, files, SHELLCHECK_RC_FILES)
     blocked = _special_configs(ctx.target, scripts, SHELLCHECK_RC_FILES)
     norc = ["--norc"] if blocked else []  # what shellcheck would find is not to be opened
-    context = {"tool": tool.to_dict(), "rc": rc_files, "home": _home_shellcheckrc(), "norc": norc}
+    shells = installed_shells()  # asked where shellcheck fails to parse (shell_parse)
+    context = {
+        "tool": tool.to_dict(),
+        "rc": rc_files,
+        "home": _home_shellcheckrc(),
+        "norc": norc,
+        "shells": shells,
+    }
     cross_file = any(_follows_sources(ctx.target / rc) for rc in rc_files)
     cache = FileResults(ctx, "shellcheck", context, enabled=None if not cross_file else False)
     findings, todo = _reuse(cache, scripts)
@@ -751,12 +761,13 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
         if result.timed_out or result.returncode not in (0, 1):
             return _tool_failure(ctx.target, "shellcheck", tool, _failure_detail(result, ctx))
         try:
-            found = first_syntax_errors(
-                shellcheck_findings(json.loads(result.stdout or "{}"), ctx.target),
-                lambda f: f.severity is Severity.ERROR,  # only SC1xxx parse errors are errors
-            )
+            found = shellcheck_findings(json.loads(result.stdout or "{}"), ctx.target)
         except (ValueError, TypeError, KeyError) as exc:
             return _tool_failure(ctx.target, "shellcheck", tool, f"unreadable JSON output ({exc})")
+        found = first_syntax_errors(
+            shell_parsed_as_info(found, ctx.target, _shell_runner(ctx), shells),
+            lambda f: f.severity is Severity.ERROR,  # only SC1xxx parse errors are errors
+        )
         findings += _store_per_file(cache, batch, found)
     cache.save()
     findings.sort(key=_finding_order)
@@ -769,6 +780,15 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     if cross_file:
         reuse = ["per-file results (shellcheck): off, .shellcheckrc follows sourced files"]
     return LintReport("shellcheck", tool, findings, checked=checked, reuse=reuse)
+
+
+def _shell_runner(ctx: StepContext) -> Runner:
+    """`SHELL -n FILE` in the target, bounded like a linter, reading no startup file."""
+
+    def run(argv: Sequence[str]) -> CommandResult:
+        return ctx.run_command(argv, timeout=tool_timeout(ctx), env=QUIET_ENV)
+
+    return run
 
 
 def _home_shellcheckrc() -> str:

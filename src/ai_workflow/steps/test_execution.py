@@ -64,6 +64,7 @@ from ai_workflow.testcmd.reports import (
     parse_tap_output,
     strip_ansi,
 )
+from ai_workflow.testcmd.submodules import describe, names_unfetched, unfetched_submodules
 from ai_workflow.testselect import run as selection
 
 SPEC = StepSpec(
@@ -546,10 +547,14 @@ def _machine_failures(
     names = {rel.rsplit("/", 1)[-1] for rel in files}
     lacking = missing_packages(list(ci_installed_packages(ctx.target, files))) if failures else []
     by_kind: dict[str, list[tuple[FailedTest, MachineCause]]] = {}
+    unfetched = unfetched_submodules(ctx.target) if failures else []
     kept = []
     for failure in failures:
         headline = failure.message.strip().splitlines()[0] if failure.message.strip() else ""
         cause = machine_cause(headline, names, failure.message, lacking)
+        submodule = names_unfetched(f"{failure.name}\n{failure.message}", unfetched, ctx.target)
+        if cause is None and submodule is not None:
+            cause = MachineCause("submodule", describe([submodule]))
         if cause is None:
             kept.append(failure)
         else:

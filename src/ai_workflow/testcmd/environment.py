@@ -482,7 +482,7 @@ class MachineCause:
     (it did not finish in its time on this machine: a slow or loaded machine, or a hang),
     `program` (a program it starts is not installed here), `display` or `network`."""
 
-    kind: str  # timeout, program, packages (the CI installs them), display, network
+    kind: str  # timeout, program, packages (the CI installs them), display, network, submodule
     detail: str
 
 

@@ -1,0 +1,156 @@
+"""shellcheck's parse failures that the script's own shell does not share, made info.
+
+When shellcheck's parser gives up on a script it reports where it stopped (SC1072, "...
+Fix any mentioned problems and try again"), the construct it was in (SC1073, "Couldn't parse
+this ...") and, on the way, what it lost its place in (SC1046/SC1047 an `if` without its `fi`,
+SC1056 a `{` without its `}`, SC1058/SC1061/SC1062 a loop without `do`/`done`, SC1070/SC1088/
+SC1089 "Parsing stopped here"), all at error level: the script does not parse. shellcheck's
+parser is its own and stricter than the shells in places: fasd 1.0.1's
+`[ -${typ:-e} "$file" ]` (a test whose unary operator comes from a parameter) stops it, while
+sh, dash, bash and zsh all read the script.
+
+So the script's own shell is asked: the interpreter its shebang names (or a
+`# shellcheck shell=` directive, or a `.bash`/`.ksh`/`.dash` suffix), run as `SHELL -n FILE`
+(read the file, execute nothing; no startup files: `BASH_ENV`/`ENV` empty, zsh with `-f`).
+When it reads the file without a word on stderr (`bash -n` reports a bad `[[ ]]` on stderr
+and still exits 0), the failure is shellcheck's: those findings become info, with a note naming
+the check. One place the shell never parses: a single-bracket test (`[ ... ]`) is a command
+whose words the shell reads only when it runs, so `sh -n` says nothing of `[ "$a" "$b" ]` (no
+operator: a real bug, `[` fails at run time). A failure inside such a test is shellcheck's only
+when an operator there comes from a parameter (`-$op`, `-${typ:-e}`), which no parser can read
+and the shell expands before `[` runs; any other failed test keeps its errors. Only a failed
+parse (an SC1072 in the file) is judged: the other SC1xxx errors shellcheck's parser reports
+beside it (SC1020 `y]` without its space, SC1035 a missing space) are mistakes a shell accepts
+and stay errors. A shell that is not installed, that rejects the file, complains or does not
+finish keeps the errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from ai_workflow.engine.process import CommandResult
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.textfiles import read_head, read_text, shebang_program
+
+PARSE_ABORT = "shellcheck/SC1072"  # the parser stopped: the file did not parse
+PARSE_CONTEXT = "shellcheck/SC1073"  # "Couldn't parse this <construct>"
+TEST_EXPRESSION = "Couldn't parse this test expression"
+SINGLE_BRACKET = re.compile(r"\[(?!\[)")
+OPERATOR_FROM_PARAMETER = re.compile(r"(?<!\S)!?-\$[{\w]")
+LOST_CODES = (1046, 1047, 1056, 1058, 1061, 1062, 1070, 1072, 1073, 1088, 1089)
+LOST_PLACE = frozenset(f"shellcheck/SC{code}" for code in LOST_CODES)
+SHELLS = ("sh", "dash", "bash", "ksh", "mksh", "zsh")
+SUFFIX_SHELLS = {".bash": "bash", ".ksh": "ksh", ".dash": "dash"}
+DIRECTIVE = re.compile(rb"^\s*#\s*shellcheck\s+(?:\S+\s+)*?shell=(\w+)", re.M)
+NOTE = "`{}` reads the script without error: shellcheck's parser stopped where the shell does not"
+QUIET_ENV = {"BASH_ENV": "", "ENV": ""}
+
+Runner = Callable[[Sequence[str]], CommandResult]
+
+
+def installed_shells() -> dict[str, str]:
+    """The shells this check may ask, by name, with the program each name runs here (a part
+    of what the results depend on: a cache key holds it)."""
+    found = {}
+    for name in SHELLS:
+        path = shutil.which(name)
+        if path is not None:
+            found[name] = path
+    return found
+
+
+def script_shell(target: Path, rel: str) -> str | None:
+    """The shell that runs `rel`: its shebang's, its `# shellcheck shell=` directive's or
+    its suffix's; None when nothing says (a `.sh` file without a shebang: any shell)."""
+    head = read_head(target / rel, 4096, root=target) or b""
+    first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    program = shebang_program(first)
+    if program in SHELLS:
+        return program
+    directive = DIRECTIVE.search(head)
+    if directive is not None and directive.group(1).decode() in SHELLS:
+        return directive.group(1).decode()
+    if program is None:
+        return SUFFIX_SHELLS.get(Path(rel).suffix)
+    return None
+
+
+def shell_command(shell: str, program: str, rel: str) -> list[str]:
+    """`SHELL -n ./FILE`, reading no startup file."""
+    no_rcs = ["-f"] if shell == "zsh" else []
+    return [program, *no_rcs, "-n", f"./{rel}"]
+
+
+def shell_reads(run: Runner, target: Path, rel: str, shells: dict[str, str]) -> str | None:
+    """The command that read `rel` without error (`sh -n`), or None."""
+    shell = script_shell(target, rel)
+    if shell is None or shell not in shells:
+        return None
+    result = run(shell_command(shell, shells[shell], rel))
+    if result.timed_out or result.returncode != 0 or result.stderr.strip():
+        return None
+    return f"{shell} -n"
+
+
+def _position(finding: Finding) -> tuple[int, int] | None:
+    column = finding.extra.get("column")
+    if finding.line is None or not isinstance(column, int):
+        return None
+    return finding.line, column
+
+
+def _span(lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> str:
+    """The text from `start` to `end` (1-based line and column; json1 counts a tab as one)."""
+    (first, first_col), (last, last_col) = start, end
+    if not 1 <= first <= last <= len(lines):
+        return ""
+    if first == last:
+        return lines[first - 1][first_col - 1 : last_col - 1]
+    middle = lines[first : last - 1]
+    return "\n".join([lines[first - 1][first_col - 1 :], *middle, lines[last - 1][: last_col - 1]])
+
+
+def shell_can_judge(target: Path, rel: str, findings: Sequence[Finding]) -> bool:
+    """False when shellcheck stopped inside a single-bracket test (which no shell parses
+    before running it) and no operator there comes from a parameter."""
+    context = next((f for f in findings if f.rule == PARSE_CONTEXT), None)
+    if context is None or not context.message.startswith(TEST_EXPRESSION):
+        return True
+    stop = next((f for f in findings if f.rule == PARSE_ABORT), None)
+    start, end = _position(context), (_position(stop) if stop is not None else None)
+    if start is None or end is None:
+        return False
+    text = _span(read_text(target / rel, root=target).splitlines(), start, end)
+    if SINGLE_BRACKET.match(text) is None:
+        return True  # `[[ ]]`: the shell parses it
+    return OPERATOR_FROM_PARAMETER.search(text) is not None
+
+
+def shell_parsed_as_info(
+    findings: Iterable[Finding], target: Path, run: Runner, shells: dict[str, str]
+) -> list[Finding]:
+    """The findings, with shellcheck's failed parse of a script its own shell reads made info
+    (each such script asked once)."""
+    findings = list(findings)
+    aborted = sorted({f.path for f in findings if f.rule == PARSE_ABORT and f.path is not None})
+    readers = {}
+    for rel in aborted:
+        own = [f for f in findings if f.path == rel]
+        if shell_can_judge(target, rel, own):
+            readers[rel] = shell_reads(run, target, rel, shells)
+    kept = []
+    for finding in findings:
+        reader = readers.get(finding.path or "")
+        if reader is not None and finding.rule in LOST_PLACE:
+            finding = dataclasses.replace(
+                finding,
+                severity=Severity.INFO,
+                message=f"{finding.message} ({NOTE.format(reader)})",
+            )
+        kept.append(finding)
+    return kept
