@@ -23,14 +23,12 @@
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import TypeVar
 
-from ai_workflow.findings import Finding, Severity
-from ai_workflow.textfiles import read_text
+from ai_workflow.findings import Finding, Severity, explain_as_info
+from ai_workflow.parsed_files import ParsedFiles
 
 UNUSED_VARIABLE = "ruff/F841"
 UNUSED_IMPORT = "ruff/F401"
@@ -47,27 +45,18 @@ TYPE_COMMENT_NOTE = "a `# type:` comment uses it (mypy reads those, ruff does no
 TYPE_COMMENT = re.compile(r"#\s*type:(?!\s*ignore\b)\s*(?P<annotation>.+)")
 
 
-def contradicted_as_info(findings: Iterable[Finding], target: Path) -> list[Finding]:
+def contradicted_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
     """The findings, with F841 on a handler's name that it reads and F401 on an availability
-    probe made info (each file parsed once, only when it has such a finding)."""
-    trees: dict[str, ast.Module | None] = {}
-    kept = []
-    for finding in findings:
-        note = _note(finding, target, trees)
-        if note is not None:
-            finding = dataclasses.replace(
-                finding, severity=Severity.INFO, message=f"{finding.message} ({note})"
-            )
-        kept.append(finding)
-    return kept
+    probe made info (a file is parsed only when it has such a finding)."""
+    return explain_as_info(findings, lambda finding: _note(finding, files))
 
 
-def _note(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -> str | None:
+def _note(finding: Finding, files: ParsedFiles) -> str | None:
     if finding.rule not in (UNUSED_VARIABLE, UNUSED_IMPORT) or finding.path is None:
         return None
     if finding.line is None or finding.severity is not Severity.WARNING:
         return None
-    tree = parsed(target, finding.path, trees)
+    tree = files.tree(finding.path)
     if tree is None:
         return None
     if finding.rule == UNUSED_VARIABLE:
@@ -80,7 +69,7 @@ def _note(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -
         return None
     if is_availability_probe(tree, finding.line):
         return PROBE_NOTE
-    text = read_text(target / finding.path, root=target)
+    text = files.text(finding.path)
     return (
         TYPE_COMMENT_NOTE
         if in_type_comment(tree, text, finding.line, found.group("name"))
@@ -102,23 +91,6 @@ def binds_call_or_exception(tree: ast.Module, line: int) -> bool:
             if bound is not None and bound.lineno == line:
                 return isinstance(item.context_expr, ast.Call)
     return any(h.lineno == line and h.name for h in _nodes(tree, ast.ExceptHandler))
-
-
-def parsed(target: Path, rel: str, trees: dict[str, ast.Module | None]) -> ast.Module | None:
-    """`rel`'s syntax tree (None when it cannot be read or parsed), parsed once per `trees`."""
-    if rel not in trees:
-        trees[rel] = _parse(target, rel)
-    return trees[rel]
-
-
-def _parse(target: Path, rel: str) -> ast.Module | None:
-    text = read_text(target / rel, root=target)
-    if not text:
-        return None
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError):
-        return None
 
 
 def handler_reads_name(tree: ast.Module, line: int, name: str) -> bool:
