@@ -121,14 +121,11 @@ def _imports_from(files: ParsedFiles, python_files: Sequence[str]) -> dict[tuple
     for rel in python_files:
         if not rel.endswith((".py", ".pyi")):
             continue
-        tree = files.tree(rel)
-        if tree is None:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom):
-                module = _resolved(node, rel, files.target)
-                for alias in node.names:
-                    found.setdefault((module, alias.name), rel)
+        syntax = files.syntax(rel)
+        for node in syntax.nodes(ast.ImportFrom) if syntax else []:
+            module = _resolved(node, rel, files.target)
+            for alias in node.names:
+                found.setdefault((module, alias.name), rel)
     return found
 
 

@@ -136,7 +136,7 @@ def _test_hygiene(finding: Finding, files: ParsedFiles) -> bool:
         return False
     code = finding.rule.removeprefix("ruff/")
     if code == "F841" and finding.line is not None:
-        tree = files.tree(finding.path)
+        tree = files.syntax(finding.path)
         return tree is not None and binds_call_or_exception(tree, finding.line)
     return code in TEST_HYGIENE_RULES
 
