@@ -7,9 +7,9 @@ tooling asks for docstrings (`ai_workflow.docstring_tooling`: ruff's D rules, py
 flake8-docstrings, interrogate, pylint) and it documents most of its API (else information;
 see `check_python_docstrings` for inherited docstrings, empty exception subclasses and internal
 helpers; none where the project's ruff configuration ignores the D rule for the file,
-`ai_workflow.docstring_exemptions`); methods, modules, doc comments on constants and "code changed, docs did not" are
-information. Nothing here is an error: the documentation may
-lag, the code still works.
+`ai_workflow.docstring_exemptions`); methods, modules, doc comments on constants and "code
+changed, docs did not" are information. Nothing here is an error: the documentation may lag, the
+code still works.
 """
 
 from __future__ import annotations
