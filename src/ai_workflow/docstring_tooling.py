@@ -20,15 +20,15 @@ real projects was real). The signals, as the project gives them:
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ai_workflow.nested import dig
 from ai_workflow.pylint_usage import RC_FILES as PYLINT_FILES
 from ai_workflow.pylint_usage import pylint_asks_for_docstrings
 from ai_workflow.ruff_style import read_tooling
-from ai_workflow.textfiles import read_text
+from ai_workflow.textfiles import parse_toml, read_text
 
 RUFF_FILES = ("ruff.toml", ".ruff.toml")
 PYDOCSTYLE_FILES = (".pydocstyle", ".pydocstylerc", ".pydocstyle.ini", ".pydocstylerc.ini")
@@ -69,11 +69,8 @@ def _ruff(rel: str, text: str) -> str | None:
     name = rel.rsplit("/", 1)[-1]
     if rel != "pyproject.toml" and name not in RUFF_FILES:
         return None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
-    ruff = data.get("tool", {}).get("ruff") if rel == "pyproject.toml" else data
+    data = parse_toml(text) or {}
+    ruff = dig(data, "tool", "ruff") if rel == "pyproject.toml" else data
     if not isinstance(ruff, dict):
         return None
     tables = [ruff, ruff.get("lint")]

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import configparser
 import re
-import tomllib
 from collections.abc import Iterator
 from typing import Any
 
 from ai_workflow.nested import dig_table
+from ai_workflow.textfiles import parse_toml
 
 RC_FILES = ("pylintrc", ".pylintrc")
 DOCSTRING_MESSAGES = frozenset(
@@ -68,11 +68,7 @@ def _pylint_section(section: str) -> bool:
 
 
 def _toml_options(text: str) -> list[tuple[str, str]] | None:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
-    tool = dig_table(data, "tool")
+    tool = dig_table(parse_toml(text), "tool")
     if "pylint" not in tool:
         return None
     return list(_toml_values(dig_table(tool, "pylint")))
