@@ -98,8 +98,9 @@ def worker(project: Path, findings_file: Path, repeats: int) -> dict[str, Any]:
         counts.append(parses[0])
     ast.parse = real_parse
     lowered = sum(1 for f in kept if f.severity.value == "info")
+    graded = sorted(json.dumps(f.to_dict(), sort_keys=True) for f in kept)
     return {"parses": max(counts), "median_ms": statistics.median(times) * 1000,
-            "info": lowered}  # fmt: skip
+            "info": lowered, "findings": graded}  # fmt: skip
 
 
 def _post_process(
@@ -165,7 +166,8 @@ def main() -> int:
         f"ruff post-processors on {project} ({len(_python_files(project))} files, "
         f"{len(findings)} findings): {args.base} {before['parses']} ast.parse, median "
         f"{before['median_ms']:.0f} ms; this tree {after['parses']} ast.parse, median "
-        f"{after['median_ms']:.0f} ms; findings at info {before['info']} / {after['info']} "
+        f"{after['median_ms']:.0f} ms; {after['info']} made info, "
+        f"{'the same' if before['findings'] == after['findings'] else 'DIFFERENT'} findings "
         f"({args.repeats} runs each; {platform.machine()} {cpus} cores, "
         f"Python {platform.python_version()})"
     )
