@@ -42,3 +42,36 @@ def test_reads_only_the_projects_tooling(tmp_path: Path) -> None:
     assert docstrings_asked_by(tmp_path, files) is None
     (tmp_path / "tox.ini").write_text("[tox]\n[testenv:docs]\ncommands = pydocstyle src\n")
     assert docstrings_asked_by(tmp_path, files) == "tox.ini names pydocstyle"
+
+
+GENERATED_RC = """\
+[MESSAGES CONTROL]
+# You can also use "--disable=all" to disable everything first and then re-enable
+# specific checks.
+disable=raw-checker-failed,
+        locally-disabled
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "asked"),
+    [
+        # the convention category (or `all`) takes missing-docstring with it
+        (".pylintrc", "[MESSAGES CONTROL]\ndisable=C,R\n", False),
+        (".pylintrc", "[MESSAGES CONTROL]\ndisable=R,W0511\n", True),  # beside it: still on
+        ("pyproject.toml", '[tool.pylint.messages_control]\ndisable = ["convention"]\n', False),
+        ("pyproject.toml", '[tool.pylint.messages_control]\ndisable = ["refactor"]\n', True),
+        ("setup.cfg", "[pylint.messages control]\ndisable = all\nenable = W0611\n", False),
+        ("setup.cfg", "[pylint.messages control]\ndisable = all\nenable = C0116\n", True),
+        # only pylint's options count: not a comment, not another tool's section
+        ("pylintrc", GENERATED_RC, True),
+        ("setup.cfg", "[pylint]\njobs = 2\n[tool:other]\ndisable = all\n", True),
+        ("setup.cfg", "[tool:other]\ndisable = fixme\n", False),  # no pylint section at all
+        ("pylintrc", "disable=fixme\n", True),  # no section header: pylint's own file still
+    ],
+)
+def test_pylint_asks_only_where_its_options_leave_docstrings_on(
+    name: str, text: str, asked: bool
+) -> None:
+    reason = asked_by({name: text})
+    assert (reason == f"{name} configures pylint, which checks missing-docstring") is asked

@@ -12,23 +12,25 @@ real projects was real). The signals, as the project gives them:
   flake8 section);
 - pydocstyle, flake8-docstrings or interrogate named by a tooling file (CI, hooks, make, tox,
   nox, pyproject.toml, setup.cfg, a requirements file: `ruff_style.read_tooling`);
-- a pylint configuration (`pylintrc`, `.pylintrc`, `[tool.pylint...]`, `[pylint...]`) that
-  does not disable missing-docstring (pylint's default enables it).
+- a pylint configuration (`pylintrc`, `.pylintrc`, `[tool.pylint...]`, `[pylint...]`) whose
+  options leave missing-docstring on (pylint's default; `ai_workflow.pylint_usage`: not when
+  its `disable` names it, the convention category `C` or `all`, unless `enable` names it).
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ai_workflow.nested import dig
+from ai_workflow.pylint_usage import RC_FILES as PYLINT_FILES
+from ai_workflow.pylint_usage import pylint_asks_for_docstrings
 from ai_workflow.ruff_style import read_tooling
-from ai_workflow.textfiles import read_text
+from ai_workflow.textfiles import parse_toml, read_text
 
 RUFF_FILES = ("ruff.toml", ".ruff.toml")
-PYLINT_FILES = ("pylintrc", ".pylintrc")
 PYDOCSTYLE_FILES = (".pydocstyle", ".pydocstylerc", ".pydocstyle.ini", ".pydocstylerc.ini")
 CONFIG_FILES = (*RUFF_FILES, *PYLINT_FILES, *PYDOCSTYLE_FILES)
 DOCSTRING_CODES = ("D101", "D103")  # public class, public function
@@ -36,12 +38,6 @@ NAMES_CHECKER = re.compile(r"\b(?:pydocstyle|flake8-docstrings|interrogate)\b", 
 INI_CHECKER = re.compile(r"^\[(?:pydocstyle|interrogate|tool:interrogate)\]", re.MULTILINE)
 TOML_CHECKER = re.compile(r"^\[tool\.(?:pydocstyle|interrogate)\]", re.MULTILINE)
 FLAKE8_DOCSTRINGS = re.compile(r"^\s*docstring[-_]convention\s*[=:]", re.MULTILINE)
-PYLINT_INI = re.compile(r"^\[(?:tool\.)?pylint[^\]\n]*\]", re.MULTILINE)
-PYLINT_OFF = re.compile(
-    r"\b(?:missing-(?:function-|class-)?docstring|C011[156])\b|"
-    r"\bdisable\s*=\s*[\"'\[\s]*all\b",
-    re.IGNORECASE,
-)
 NOT_ASKED = (
     "no docstring checker configured by this project (ruff's D rules, pydocstyle, "
     "flake8-docstrings, interrogate, pylint): shown as info"
@@ -73,11 +69,8 @@ def _ruff(rel: str, text: str) -> str | None:
     name = rel.rsplit("/", 1)[-1]
     if rel != "pyproject.toml" and name not in RUFF_FILES:
         return None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
-    ruff = data.get("tool", {}).get("ruff") if rel == "pyproject.toml" else data
+    data = parse_toml(text) or {}
+    ruff = dig(data, "tool", "ruff") if rel == "pyproject.toml" else data
     if not isinstance(ruff, dict):
         return None
     tables = [ruff, ruff.get("lint")]
@@ -112,7 +105,6 @@ def _configured(rel: str, text: str) -> str | None:
             return f"{rel} configures a docstring checker"
         if FLAKE8_DOCSTRINGS.search(text):
             return f"{rel} configures flake8-docstrings"
-        pylint = rel in PYLINT_FILES or PYLINT_INI.search(text)
-        if pylint and not PYLINT_OFF.search(text):
+        if pylint_asks_for_docstrings(rel, text):
             return f"{rel} configures pylint, which checks missing-docstring"
     return None

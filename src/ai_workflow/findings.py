@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -141,3 +142,28 @@ def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
 def new_findings(findings: Iterable[Finding]) -> list[Finding]:
     """The findings the baseline does not know."""
     return [f for f in findings if not f.baselined]
+
+
+def explained_as_info(finding: Finding, note: str) -> Finding:
+    """`finding` at info, with why in its message: "<message> (<note>)" (a post-processor that
+    reads the code and finds it contradicts the tool)."""
+    message = f"{finding.message} ({note})"
+    return dataclasses.replace(finding, severity=Severity.INFO, message=message)
+
+
+def explain_as_info(
+    findings: Iterable[Finding], note_of: Callable[[Finding], str | None]
+) -> list[Finding]:
+    """The findings, each one for which `note_of` gives a note `explained_as_info`."""
+    explained = []
+    for finding in findings:
+        note = note_of(finding)
+        explained.append(explained_as_info(finding, note) if note else finding)
+    return explained
+
+
+def not_configured_as_info(finding: Finding, reason: str) -> Finding:
+    """`finding` at info because the project did not ask for its rule: why in
+    `extra.not_configured`."""
+    extra = {**finding.extra, "not_configured": reason}
+    return dataclasses.replace(finding, severity=Severity.INFO, extra=extra)

@@ -23,14 +23,11 @@
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
-from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import TypeVar
+from collections.abc import Iterable
 
-from ai_workflow.findings import Finding, Severity
-from ai_workflow.textfiles import read_text
+from ai_workflow.findings import Finding, Severity, explain_as_info
+from ai_workflow.parsed_files import ParsedFiles, Syntax
 
 UNUSED_VARIABLE = "ruff/F841"
 UNUSED_IMPORT = "ruff/F401"
@@ -40,34 +37,24 @@ BROAD = frozenset({"Exception", "BaseException"})
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"}) | BROAD
 ATTRIBUTE_ERRORS = frozenset({"AttributeError"}) | BROAD
 READ_NOTE = "the handler reads it where no rebinding came first (ruff resolves the latest one)"
-T = TypeVar("T", bound=ast.AST)
 PROBE_NOTE = "an import inside try/except ImportError: the availability probe is its use"
 ATTRIBUTE_NOTE = "attributes read inside try/except AttributeError: the probe is its use"
 TYPE_COMMENT_NOTE = "a `# type:` comment uses it (mypy reads those, ruff does not)"
 TYPE_COMMENT = re.compile(r"#\s*type:(?!\s*ignore\b)\s*(?P<annotation>.+)")
 
 
-def contradicted_as_info(findings: Iterable[Finding], target: Path) -> list[Finding]:
+def contradicted_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
     """The findings, with F841 on a handler's name that it reads and F401 on an availability
-    probe made info (each file parsed once, only when it has such a finding)."""
-    trees: dict[str, ast.Module | None] = {}
-    kept = []
-    for finding in findings:
-        note = _note(finding, target, trees)
-        if note is not None:
-            finding = dataclasses.replace(
-                finding, severity=Severity.INFO, message=f"{finding.message} ({note})"
-            )
-        kept.append(finding)
-    return kept
+    probe made info (a file is parsed only when it has such a finding)."""
+    return explain_as_info(findings, lambda finding: _note(finding, files))
 
 
-def _note(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -> str | None:
+def _note(finding: Finding, files: ParsedFiles) -> str | None:
     if finding.rule not in (UNUSED_VARIABLE, UNUSED_IMPORT) or finding.path is None:
         return None
     if finding.line is None or finding.severity is not Severity.WARNING:
         return None
-    tree = parsed(target, finding.path, trees)
+    tree = files.syntax(finding.path)
     if tree is None:
         return None
     if finding.rule == UNUSED_VARIABLE:
@@ -80,7 +67,7 @@ def _note(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -
         return None
     if is_availability_probe(tree, finding.line):
         return PROBE_NOTE
-    text = read_text(target / finding.path, root=target)
+    text = files.text(finding.path)
     return (
         TYPE_COMMENT_NOTE
         if in_type_comment(tree, text, finding.line, found.group("name"))
@@ -88,43 +75,26 @@ def _note(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -
     )
 
 
-def binds_call_or_exception(tree: ast.Module, line: int) -> bool:
+def binds_call_or_exception(tree: Syntax, line: int) -> bool:
     """Whether the statement at `line` binds the result of a call (`x = f()`, or
     `with f() as x`, as `with pytest.raises(E) as excinfo`) or a caught exception
     (`except E as e`)."""
-    for node in _nodes(tree, ast.Assign):
+    for node in tree.nodes(ast.Assign):
         if node.lineno <= line <= (node.end_lineno or node.lineno):
             value = node.value.value if isinstance(node.value, ast.Await) else node.value
             return isinstance(value, ast.Call)
-    for statement in _nodes(tree, ast.With):
+    for statement in tree.nodes(ast.With):
         for item in statement.items:
             bound = item.optional_vars
             if bound is not None and bound.lineno == line:
                 return isinstance(item.context_expr, ast.Call)
-    return any(h.lineno == line and h.name for h in _nodes(tree, ast.ExceptHandler))
+    return any(h.lineno == line and h.name for h in tree.nodes(ast.ExceptHandler))
 
 
-def parsed(target: Path, rel: str, trees: dict[str, ast.Module | None]) -> ast.Module | None:
-    """`rel`'s syntax tree (None when it cannot be read or parsed), parsed once per `trees`."""
-    if rel not in trees:
-        trees[rel] = _parse(target, rel)
-    return trees[rel]
-
-
-def _parse(target: Path, rel: str) -> ast.Module | None:
-    text = read_text(target / rel, root=target)
-    if not text:
-        return None
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError):
-        return None
-
-
-def handler_reads_name(tree: ast.Module, line: int, name: str) -> bool:
+def handler_reads_name(tree: Syntax, line: int, name: str) -> bool:
     """Whether the `except ... as name` handler at `line` reads `name` before any top-level
     statement of its body rebinds it (a rebinding nested in a block may not run)."""
-    for handler in _nodes(tree, ast.ExceptHandler):
+    for handler in tree.nodes(ast.ExceptHandler):
         if handler.lineno != line or handler.name != name:
             continue
         for statement in handler.body:
@@ -151,14 +121,14 @@ def _rebinds(statement: ast.stmt, name: str) -> bool:
     return any(isinstance(t, ast.Name) and t.id == name for t in targets)
 
 
-def is_availability_probe(tree: ast.Module, line: int) -> bool:
+def is_availability_probe(tree: Syntax, line: int) -> bool:
     """Whether an import at `line` sits directly in the body of a `try` one of whose handlers
     catches ImportError (by that name, a broader class, or a bare `except`)."""
     statement = _probed(tree, line, IMPORT_ERRORS)
     return isinstance(statement, (ast.Import, ast.ImportFrom))
 
 
-def is_attribute_probe(tree: ast.Module, line: int) -> bool:
+def is_attribute_probe(tree: Syntax, line: int) -> bool:
     """Whether `line` is an assignment of attribute reads (one, or a tuple of them) directly in
     the body of a `try` one of whose handlers catches AttributeError."""
     statement = _probed(tree, line, ATTRIBUTE_ERRORS)
@@ -169,10 +139,10 @@ def is_attribute_probe(tree: ast.Module, line: int) -> bool:
     return all(isinstance(read, ast.Attribute) for read in reads)
 
 
-def _probed(tree: ast.Module, line: int, catches: frozenset[str]) -> ast.stmt | None:
+def _probed(tree: Syntax, line: int, catches: frozenset[str]) -> ast.stmt | None:
     """The simple statement at `line` directly in a `try` body, if a handler of that `try`
     catches one of `catches` (or everything); a compound one is searched by its own `try`s."""
-    for node in _nodes(tree, ast.Try):
+    for node in tree.nodes(ast.Try):
         if not any(_catches(h, catches) for h in node.handlers):
             continue
         for statement in node.body:
@@ -182,7 +152,7 @@ def _probed(tree: ast.Module, line: int, catches: frozenset[str]) -> ast.stmt | 
     return None
 
 
-def in_type_comment(tree: ast.Module, text: str, line: int, imported: str) -> bool:
+def in_type_comment(tree: Syntax, text: str, line: int, imported: str) -> bool:
     """Whether the name the import at `line` binds for `imported` (`typing.Optional` ->
     `Optional`, `os.path` -> `os`, an alias -> the alias) appears in a `# type:` comment."""
     bound = _bound_name(tree, line, imported)
@@ -192,8 +162,8 @@ def in_type_comment(tree: ast.Module, text: str, line: int, imported: str) -> bo
     return any(word.search(match.group("annotation")) for match in TYPE_COMMENT.finditer(text))
 
 
-def _bound_name(tree: ast.Module, line: int, imported: str) -> str | None:
-    for node in ast.walk(tree):
+def _bound_name(tree: Syntax, line: int, imported: str) -> str | None:
+    for node in tree.walked:
         if not isinstance(node, (ast.Import, ast.ImportFrom)):
             continue
         if not node.lineno <= line <= (node.end_lineno or node.lineno):
@@ -213,7 +183,3 @@ def _catches(handler: ast.ExceptHandler, names: frozenset[str]) -> bool:
         return True
     caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     return any(isinstance(c, ast.Name) and c.id in names for c in caught)
-
-
-def _nodes(tree: ast.Module, kind: type[T]) -> Iterator[T]:
-    return (node for node in ast.walk(tree) if isinstance(node, kind))

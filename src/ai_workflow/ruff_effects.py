@@ -13,14 +13,13 @@ importer, keeps the warning.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
-from ai_workflow.findings import Finding, Severity
+from ai_workflow.findings import Finding, Severity, explain_as_info
+from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.pysource import dotted_name
-from ai_workflow.textfiles import read_text
 
 UNUSED_IMPORT = "ruff/F401"
 _IMPORTED = re.compile(r"`(?P<name>\w+)` imported but unused")
@@ -28,24 +27,21 @@ EFFECT_NOTE = "`{}.py` beside it changes {} when imported: the import is for tha
 STATE = ("sys.path", "sys.modules", "os.environ")
 
 
-def effect_imports_as_info(findings: Iterable[Finding], target: Path) -> list[Finding]:
+def effect_imports_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
     """The findings, with F401 on a sibling module imported for its effect on the interpreter
-    made info (each sibling read once)."""
+    made info (each sibling parsed once)."""
     effects: dict[str, str | None] = {}
-    kept = []
-    for finding in findings:
+
+    def note(finding: Finding) -> str | None:
         sibling = _sibling(finding)
-        if sibling is not None:
-            if sibling not in effects:
-                effects[sibling] = _sibling_effect(target, sibling)
-            effect = effects[sibling]
-            if effect is not None:
-                note = EFFECT_NOTE.format(PurePosixPath(sibling).stem, effect)
-                finding = dataclasses.replace(
-                    finding, severity=Severity.INFO, message=f"{finding.message} ({note})"
-                )
-        kept.append(finding)
-    return kept
+        if sibling is None:
+            return None
+        if sibling not in effects:
+            effects[sibling] = _sibling_effect(files, sibling)
+        effect = effects[sibling]
+        return None if effect is None else EFFECT_NOTE.format(PurePosixPath(sibling).stem, effect)
+
+    return explain_as_info(findings, note)
 
 
 def _sibling(finding: Finding) -> str | None:
@@ -60,21 +56,17 @@ def _sibling(finding: Finding) -> str | None:
     return (PurePosixPath(finding.path).parent / f"{found.group('name')}.py").as_posix()
 
 
-def _sibling_effect(target: Path, sibling: str) -> str | None:
-    directory = (target / sibling).parent
-    if (directory / "__init__.py").exists() or not (target / sibling).is_file():
+def _sibling_effect(files: ParsedFiles, sibling: str) -> str | None:
+    path = files.target / sibling
+    if (path.parent / "__init__.py").exists() or not path.is_file():
         return None
-    return module_effect(read_text(target / sibling, root=target))
+    return module_effect(files.tree(sibling))
 
 
-def module_effect(text: str) -> str | None:
+def module_effect(tree: ast.Module | None) -> str | None:
     """Which interpreter state (`sys.path`, ...) the module's top-level statements change, if
     any: a call of a method on it (`sys.path.insert(...)`) or an assignment into it."""
-    if not text:
-        return None
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    if tree is None:
         return None
     for statement in _top_level(tree.body):
         for changed in _changed(statement):

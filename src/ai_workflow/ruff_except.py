@@ -11,42 +11,29 @@ a log line) stays a warning.
 from __future__ import annotations
 
 import ast
-import dataclasses
 from collections.abc import Iterable
-from pathlib import Path
 
-from ai_workflow.findings import Finding, Severity
-from ai_workflow.pysource import PySyntaxError, parse_python, read_source
+from ai_workflow.findings import Finding, explain_as_info
+from ai_workflow.parsed_files import ParsedFiles
 
 BARE_EXCEPT = "ruff/E722"
 NOTE = "the handler always raises (`{}`): nothing is swallowed"
 
 
-def raising_bare_excepts_as_info(findings: Iterable[Finding], target: Path) -> list[Finding]:
+def raising_bare_excepts_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
     """The findings, with E722 on a handler whose last statement raises made info."""
-    trees: dict[str, ast.Module | None] = {}
-    kept = []
-    for finding in findings:
-        raised = _raises(finding, target, trees)
-        if raised:
-            finding = dataclasses.replace(
-                finding,
-                severity=Severity.INFO,
-                message=f"{finding.message} ({NOTE.format(raised)})",
-            )
-        kept.append(finding)
-    return kept
+    return explain_as_info(findings, lambda finding: _note(finding, files))
 
 
-def _raises(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -> str | None:
+def _note(finding: Finding, files: ParsedFiles) -> str | None:
+    raised = _raises(finding, files)
+    return NOTE.format(raised) if raised else None
+
+
+def _raises(finding: Finding, files: ParsedFiles) -> str | None:
     if finding.rule != BARE_EXCEPT or finding.path is None or finding.line is None:
         return None
-    if finding.path not in trees:
-        try:
-            trees[finding.path] = parse_python(read_source(target / finding.path), finding.path)
-        except (OSError, PySyntaxError):
-            trees[finding.path] = None
-    tree = trees[finding.path]
+    tree = files.tree(finding.path)
     if tree is None:
         return None
     for node in ast.walk(tree):

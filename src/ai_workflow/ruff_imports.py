@@ -10,40 +10,28 @@ F401 in `try`/`except ImportError`, are `ai_workflow.ruff_bindings`'.)
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
-from ai_workflow.findings import Finding, Severity
+from ai_workflow.findings import Finding, explain_as_info
+from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.ruff_reexports import dotted_package
-from ai_workflow.textfiles import read_text
 
 SUBMODULE_NOTE = "bound by the import of the package's submodule `{}` above: defined at run time"
 _UNDEFINED = re.compile(r"Undefined name `(?P<name>\w+)`")
 
 
-def import_bindings_as_info(findings: Iterable[Finding], target: Path) -> list[Finding]:
+def import_bindings_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
     """The findings, with submodule names a package's `__init__.py` bound by importing them
     (F821) made info."""
-    kept = []
-    for finding in findings:
-        note = _note(finding, target)
-        if note:
-            finding = dataclasses.replace(
-                finding, severity=Severity.INFO, message=f"{finding.message} ({note})"
-            )
-        kept.append(finding)
-    return kept
+    return explain_as_info(findings, lambda finding: _submodule_note(finding, files))
 
 
-def _note(finding: Finding, target: Path) -> str | None:
-    if finding.rule == "ruff/F821":
-        return _submodule_note(finding, target)
-    return None
-
-
-def _submodule_note(finding: Finding, target: Path) -> str | None:
+def _submodule_note(finding: Finding, files: ParsedFiles) -> str | None:
+    if finding.rule != "ruff/F821":
+        return None
+    target = files.target
     found = _UNDEFINED.search(finding.message)
     if found is None or finding.path is None or finding.line is None:
         return None
@@ -54,7 +42,7 @@ def _submodule_note(finding: Finding, target: Path) -> str | None:
     here = target / init.parent
     if not ((here / f"{name}.py").is_file() or (here / name / "__init__.py").is_file()):
         return None
-    before = "\n".join(read_text(target / init).splitlines()[: finding.line - 1])
+    before = "\n".join(files.lines(finding.path)[: finding.line - 1])
     package = re.escape(dotted_package(target, finding.path))
     imports = re.compile(
         rf"^\s*from\s+(?:\.|{package}\.){name}\s+import\b"

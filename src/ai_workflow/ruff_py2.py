@@ -13,13 +13,11 @@ other undefined name under a guard.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
-from ai_workflow.findings import Finding, Severity
-from ai_workflow.pysource import PySyntaxError, parse_python, read_source
+from ai_workflow.findings import Finding, explain_as_info
+from ai_workflow.parsed_files import ParsedFiles
 
 UNDEFINED_NAME = "ruff/F821"
 PY2_BUILTINS = frozenset(
@@ -51,32 +49,23 @@ _VERSION_TEST = re.compile(
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 
 
-def py2_builtins_as_info(findings: Iterable[Finding], target: Path) -> list[Finding]:
+def py2_builtins_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
     """The findings, with F821 on a Python 2 builtin under a Python 2 guard made info."""
-    trees: dict[str, ast.Module | None] = {}
-    kept = []
-    for finding in findings:
-        guard = _guard(finding, target, trees)
-        if guard:
-            finding = dataclasses.replace(
-                finding, severity=Severity.INFO, message=f"{finding.message} ({NOTE.format(guard)})"
-            )
-        kept.append(finding)
-    return kept
+    return explain_as_info(findings, lambda finding: _note(finding, files))
 
 
-def _guard(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -> str | None:
+def _note(finding: Finding, files: ParsedFiles) -> str | None:
+    guard = _guard(finding, files)
+    return NOTE.format(guard) if guard else None
+
+
+def _guard(finding: Finding, files: ParsedFiles) -> str | None:
     if finding.rule != UNDEFINED_NAME or finding.path is None or finding.line is None:
         return None
     found = _UNDEFINED.search(finding.message)
     if found is None or found.group("name") not in PY2_BUILTINS:
         return None
-    if finding.path not in trees:
-        try:
-            trees[finding.path] = parse_python(read_source(target / finding.path), finding.path)
-        except (OSError, PySyntaxError, SyntaxError, ValueError):
-            trees[finding.path] = None
-    tree = trees[finding.path]
+    tree = files.tree(finding.path)
     if tree is None:
         return None
     parents: dict[ast.AST, ast.AST] = {}

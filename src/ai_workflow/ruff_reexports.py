@@ -17,14 +17,12 @@ An unused import nothing takes from its module (`import os`) stays a warning.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
-from ai_workflow.findings import Finding, Severity
-from ai_workflow.pysource import PySyntaxError, parse_python, read_source
-from ai_workflow.textfiles import read_text
+from ai_workflow.findings import Finding, explain_as_info
+from ai_workflow.parsed_files import ParsedFiles
 
 UNUSED_IMPORT = "ruff/F401"
 _IMPORTED = re.compile(r"`(?P<name>[\w.]+)` imported but unused")
@@ -36,23 +34,18 @@ DEPRECATIONS = frozenset({"DeprecationWarning", "PendingDeprecationWarning", "Fu
 
 
 def reexports_as_info(
-    findings: Iterable[Finding], target: Path, python_files: Sequence[str] = ()
+    findings: Iterable[Finding], files: ParsedFiles, python_files: Sequence[str] = ()
 ) -> list[Finding]:
     """The findings, with F401 on a package's re-exports made info: of its own modules, or of
     names that `python_files` (the project's) use through the package."""
-    usage = _Usage(target, python_files)
-    kept = []
-    for finding in findings:
-        note = _reexport_note(finding, target, usage) if finding.rule == UNUSED_IMPORT else None
-        if note:
-            finding = dataclasses.replace(
-                finding, severity=Severity.INFO, message=f"{finding.message} ({note})"
-            )
-        kept.append(finding)
-    return kept
+    usage = _Usage(files, python_files)
+    return explain_as_info(findings, lambda finding: _reexport_note(finding, usage))
 
 
-def _reexport_note(finding: Finding, target: Path, usage: _Usage) -> str | None:
+def _reexport_note(finding: Finding, usage: _Usage) -> str | None:
+    if finding.rule != UNUSED_IMPORT:
+        return None
+    target = usage.target
     found = _IMPORTED.search(finding.message) if finding.path is not None else None
     if found is None or finding.path is None:
         return None
@@ -73,10 +66,10 @@ def _reexport_note(finding: Finding, target: Path, usage: _Usage) -> str | None:
 class _Usage:
     """The project's Python sources, read once, asked whether they use a package's name."""
 
-    def __init__(self, target: Path, python_files: Sequence[str]) -> None:
-        self.target = target
+    def __init__(self, files: ParsedFiles, python_files: Sequence[str]) -> None:
+        self.parsed = files
+        self.target = files.target
         self.files = [f for f in python_files if f.endswith(".py")]
-        self._texts: dict[str, str] | None = None
         self._deprecated: dict[str, bool] = {}
         self._imports: dict[tuple[str, str], str] | None = None
 
@@ -84,7 +77,7 @@ class _Usage:
         """The project file that imports the unused `name` (as ruff names it) from the
         module at `path`."""
         if self._imports is None:
-            self._imports = _imports_from(self.target, self.files)
+            self._imports = _imports_from(self.parsed, self.files)
         module = module_name(path, self.target)
         parts = name.split(".")
         # `from m import a` binds a (ruff names `m.a`); `import a.b` binds a
@@ -96,27 +89,20 @@ class _Usage:
         if not package:
             return None
         uses = re.compile(rf"(?<![\w.]){re.escape(package)}\.{name}\b")
-        for path, text in self._read().items():
-            if path != init and uses.search(text):
+        for path in self.files:
+            if path != init and uses.search(self.parsed.text(path)):
                 return f"{package}.{name}"
         return None
 
     def deprecated_module(self, path: str) -> bool:
         """Whether the module at `path` warns of its own deprecation at its top level."""
         if path not in self._deprecated:
-            self._deprecated[path] = _warns_deprecation(read_text(self.target / path), path)
+            self._deprecated[path] = _warns_deprecation(self.parsed.tree(path))
         return self._deprecated[path]
 
-    def _read(self) -> dict[str, str]:
-        if self._texts is None:
-            self._texts = {f: read_text(self.target / f) for f in self.files}
-        return self._texts
 
-
-def _warns_deprecation(source: str, path: str) -> bool:
-    try:
-        tree = parse_python(source, path)
-    except PySyntaxError:
+def _warns_deprecation(tree: ast.Module | None) -> bool:
+    if tree is None:
         return False
     for node in tree.body:
         call = node.value if isinstance(node, ast.Expr) else None
@@ -128,22 +114,18 @@ def _warns_deprecation(source: str, path: str) -> bool:
     return False
 
 
-def _imports_from(target: Path, python_files: Sequence[str]) -> dict[tuple[str, str], str]:
+def _imports_from(files: ParsedFiles, python_files: Sequence[str]) -> dict[tuple[str, str], str]:
     """(module, name) -> the first file that does `from module import name` (relative imports
     resolved against the importing file's package)."""
     found: dict[tuple[str, str], str] = {}
     for rel in python_files:
         if not rel.endswith((".py", ".pyi")):
             continue
-        try:
-            tree = parse_python(read_source(target / rel), rel)
-        except (PySyntaxError, OSError):
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom):
-                module = _resolved(node, rel, target)
-                for alias in node.names:
-                    found.setdefault((module, alias.name), rel)
+        syntax = files.syntax(rel)
+        for node in syntax.nodes(ast.ImportFrom) if syntax else []:
+            module = _resolved(node, rel, files.target)
+            for alias in node.names:
+                found.setdefault((module, alias.name), rel)
     return found
 
 

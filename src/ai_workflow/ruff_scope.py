@@ -78,13 +78,11 @@ class RuffScopes:
         return self._by_dir[directory]
 
     def _own_config(self, directory: PurePosixPath) -> RuleScope | None:
-        for name in CONFIG_NAMES:
-            path = self.target / directory / name
-            table = _ruff_table(path)
-            if table is not None:
-                rel = (directory / name).as_posix().removeprefix("./")
-                return _scope(rel, table, path.parent, MAX_EXTEND_DEPTH)
-        return None
+        found = own_config(self.target, directory)
+        if found is None:
+            return None
+        rel, table = found
+        return _scope(rel, table, (self.target / rel).parent, MAX_EXTEND_DEPTH)
 
     def describe(self) -> str:
         """Which configurations the looked-up files use and whether they choose their rules."""
@@ -95,6 +93,32 @@ class RuffScopes:
             rules = ", ".join((*CLASSIC_DEFAULT_RULES, *scope.extra))
             parts.append(f"{name} ({'its rule selection' if scope.chooses_rules else rules})")
         return "; ".join(parts)
+
+
+def own_config(target: Path, directory: PurePosixPath) -> tuple[str, dict[str, Any]] | None:
+    """The ruff configuration of `directory` itself, in ruff's order of names: its
+    target-relative path and settings; None when the directory has none."""
+    for name in CONFIG_NAMES:
+        table = _ruff_table(target / directory / name)
+        if table is not None:
+            return (directory / name).as_posix().removeprefix("./"), table
+    return None
+
+
+def extend_chain(table: dict[str, Any], base: Path) -> list[tuple[dict[str, Any], Path]]:
+    """The settings a configuration (in directory `base`) builds on through `extend`, outermost
+    first, then its own: each with the directory its paths are relative to."""
+    chain = [(table, base)]
+    while len(chain) <= MAX_EXTEND_DEPTH:
+        parent = chain[0][0].get("extend")
+        if not isinstance(parent, str):
+            break
+        path = (chain[0][1] / parent).resolve()
+        inherited = _ruff_table(path)
+        if inherited is None:
+            break
+        chain.insert(0, (inherited, path.parent))
+    return chain
 
 
 def configures_ruff(path: Path) -> bool:

@@ -29,16 +29,16 @@ did not report); `rules.select` naming the code raises it again.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from ai_workflow.automation import is_automation_file
-from ai_workflow.findings import Finding, Severity
+from ai_workflow.findings import Finding, Severity, not_configured_as_info
 from ai_workflow.flake8_config import FLAKE8_FILES
-from ai_workflow.ruff_bindings import binds_call_or_exception, parsed
+from ai_workflow.parsed_files import ParsedFiles
+from ai_workflow.ruff_bindings import binds_call_or_exception
 from ai_workflow.ruff_scope import RuffScopes
 from ai_workflow.rules.policy import rule_matches
 from ai_workflow.techstack import is_test_path
@@ -96,24 +96,22 @@ class StyleScope:
             asked_by = flake8_source or linter_named_by(target_text)
         return cls(asked_by, tuple(selected))
 
-    def grade(self, findings: Iterable[Finding], scopes: RuffScopes) -> tuple[list[Finding], int]:
+    def grade(
+        self, findings: Iterable[Finding], scopes: RuffScopes, files: ParsedFiles
+    ) -> tuple[list[Finding], int]:
         """The findings with the style rules the project did not ask for at info, and how
-        many were lowered."""
+        many were lowered (a test file is parsed only to judge an unused local in it)."""
         graded, lowered = [], 0
-        trees: dict[str, ast.Module | None] = {}  # each test file parsed once, if at all
         for finding in findings:
-            if self._asked(finding, scopes, trees):
+            if self._asked(finding, scopes, files):
                 graded.append(finding)
                 continue
             lowered += 1
             reason = NOT_ASKED if _style(finding) else NOT_ASKED_IN_TESTS
-            extra = {**finding.extra, "not_configured": reason}
-            graded.append(replace(finding, severity=Severity.INFO, extra=extra))
+            graded.append(not_configured_as_info(finding, reason))
         return graded, lowered
 
-    def _asked(
-        self, finding: Finding, scopes: RuffScopes, trees: dict[str, ast.Module | None]
-    ) -> bool:
+    def _asked(self, finding: Finding, scopes: RuffScopes, files: ParsedFiles) -> bool:
         if finding.severity is not Severity.WARNING:
             return True
         if self.asked_by is not None or rule_matches(finding.rule, self.selected):
@@ -121,7 +119,7 @@ class StyleScope:
         if finding.path is None or scopes.for_file(finding.path).config is not None:
             return True
         # last: judging test hygiene may parse the file
-        return not (_style(finding) or _test_hygiene(finding, scopes.target, trees))
+        return not (_style(finding) or _test_hygiene(finding, files))
 
     def describe(self, lowered: int) -> str:
         """What the grading did, for the step's `checked` line."""
@@ -133,12 +131,12 @@ def _style(finding: Finding) -> bool:
     return finding.rule.removeprefix("ruff/") in STYLE_RULES
 
 
-def _test_hygiene(finding: Finding, target: Path, trees: dict[str, ast.Module | None]) -> bool:
+def _test_hygiene(finding: Finding, files: ParsedFiles) -> bool:
     if finding.path is None or not is_test_path(finding.path):
         return False
     code = finding.rule.removeprefix("ruff/")
     if code == "F841" and finding.line is not None:
-        tree = parsed(target, finding.path, trees)
+        tree = files.syntax(finding.path)
         return tree is not None and binds_call_or_exception(tree, finding.line)
     return code in TEST_HYGIENE_RULES
 

@@ -136,9 +136,17 @@ def read_toml(path: Path, *, root: Path | str | None = None) -> dict[str, Any]:
     if data is None:
         return {}
     try:
-        return tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return parse_toml(data.decode("utf-8")) or {}
+    except UnicodeDecodeError:
         return {}
+
+
+def parse_toml(text: str) -> dict[str, Any] | None:
+    """The TOML document in `text`, None when it does not parse."""
+    try:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return None
 
 
 def line_of(text: str, pattern: str, start: int = 0) -> int | None:

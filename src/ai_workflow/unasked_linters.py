@@ -38,11 +38,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from ai_workflow.automation import is_automation_file
-from ai_workflow.findings import Finding, Severity
+from ai_workflow.findings import Finding, Severity, not_configured_as_info
 from ai_workflow.rules.policy import rule_matches
 from ai_workflow.shellcheck_runs import DIRECTIVE, Scope, shellcheck_scope
 from ai_workflow.textfiles import read_text, shebang_program
@@ -121,8 +121,7 @@ class ShellcheckScope:
                 continue
             lowered += 1
             why = NOT_ASKED if self.runs is None else f"{OUTSIDE} ({self.runs.where})"
-            extra = {**finding.extra, "not_configured": why}
-            graded.append(replace(finding, severity=Severity.INFO, extra=extra))
+            graded.append(not_configured_as_info(finding, why))
         return graded, lowered
 
     def describe(self, lowered: int) -> str:

@@ -26,6 +26,7 @@ from ai_workflow.engine.step import StepOutcome, StepStatus
 from ai_workflow.errors import StepCancelled
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.lint_crash import crash_line
+from ai_workflow.parsed_files import Syntax
 from ai_workflow.ruff_scope import RuffScopes, selects
 from ai_workflow.steps import code_quality
 from ai_workflow.steps.code_quality import (
@@ -1503,7 +1504,7 @@ def test_import_a_type_comment_uses_is_info_one_only_an_ignore_names_stays(
     ],
 )
 def test_in_type_comment(source: str, line: int, imported: str, used: bool) -> None:
-    tree = ast.parse(source)
+    tree = Syntax(ast.parse(source))
     assert ruff_bindings.in_type_comment(tree, source, line, imported) is used
 
 

@@ -109,6 +109,7 @@ from ai_workflow.eslint_scripts import WHOLE_PROJECT, eslint_invocations
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.flake8_config import RuffTranslation, flake8_translation, rejected_selector
 from ai_workflow.lint_crash import crash_line
+from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.pinned_tools import pinned_tool
 from ai_workflow.project_files import project_files, unsafe_entries
 from ai_workflow.pysource import PySyntaxError, parse_python
@@ -508,19 +509,13 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
         scopes.for_file(rel)
     own = tool.origin in (ToolOrigin.PROJECT, ToolOrigin.PINNED)
     kept, left_out = _chosen_rules(findings, scopes, own_ruff=own)
-    kept = reexports_as_info(kept, ctx.target, python_files)
-    kept = import_bindings_as_info(kept, ctx.target)
-    kept = py2_builtins_as_info(kept, ctx.target)
-    kept = raising_bare_excepts_as_info(kept, ctx.target)
-    kept = contradicted_as_info(kept, ctx.target)
-    kept = effect_imports_as_info(kept, ctx.target)
     style = StyleScope.of(
         read_tooling(ctx.target, files),
         own_ruff=own,
         flake8_source=flake8.source if flake8 else None,
         selected=ctx.config.rules.select,
     )
-    kept, lowered = style.grade(kept, scopes)
+    kept, lowered = explained_ruff_findings(kept, python_files, scopes, style)
     checked = f"{tool.describe()}: {len(python_files)} Python files; rules: {scopes.describe()}"
     if lowered:
         checked += f"; {style.describe(lowered)}"
@@ -537,6 +532,22 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     return LintReport(
         "ruff", tool, kept, checked=checked, reuse=[cache.describe(), *cache.warnings]
     )
+
+
+def explained_ruff_findings(
+    findings: list[Finding], python_files: Sequence[str], scopes: RuffScopes, style: StyleScope
+) -> tuple[list[Finding], int]:
+    """ruff's findings after the post-processors that read the code they point at (each file
+    read and parsed once for all of them: `ai_workflow.parsed_files`), and how many of them
+    the style grading lowered to info."""
+    files = ParsedFiles(scopes.target)
+    kept = reexports_as_info(findings, files, python_files)
+    kept = import_bindings_as_info(kept, files)
+    kept = py2_builtins_as_info(kept, files)
+    kept = raising_bare_excepts_as_info(kept, files)
+    kept = contradicted_as_info(kept, files)
+    kept = effect_imports_as_info(kept, files)
+    return style.grade(kept, scopes, files)
 
 
 def _flake8_rules(ctx: StepContext, files: list[str]) -> tuple[RuffTranslation | None, list[str]]:

@@ -6,9 +6,10 @@ is a warning; so is a missing docstring on a public function or class when the p
 tooling asks for docstrings (`ai_workflow.docstring_tooling`: ruff's D rules, pydocstyle,
 flake8-docstrings, interrogate, pylint) and it documents most of its API (else information;
 see `check_python_docstrings` for inherited docstrings, empty exception subclasses and internal
-helpers); methods, modules, doc comments on constants and "code changed, docs did not" are
-information. Nothing here is an error: the documentation may
-lag, the code still works.
+helpers; none where the project's ruff configuration ignores the D rule for the file,
+`ai_workflow.docstring_exemptions`); methods, modules, doc comments on constants and "code
+changed, docs did not" are information. Nothing here is an error: the documentation may lag, the
+code still works.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 from ai_workflow import pysource
 from ai_workflow.changes.filecache import FileResults, code_id
 from ai_workflow.doc_kinds import is_history_document
+from ai_workflow.docstring_exemptions import DocstringExemptions
 from ai_workflow.docstring_tooling import NOT_ASKED, docstrings_asked_by
 from ai_workflow.docstrings import ApiDocs, InheritanceIndex, documented_api, module_name
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
@@ -238,7 +240,8 @@ def check_python_docstrings(
     """
     read = facts or docstring_facts
     asked = docstrings_asked_by(target, files)
-    public = unparsable = 0
+    exemptions = DocstringExemptions(target)
+    public = unparsable = exempt = 0
     missing: list[tuple[str, PySymbol]] = []
     for path in sources:
         if not path.endswith(".py") or _is_private_module(path):
@@ -249,9 +252,12 @@ def check_python_docstrings(
         if not info.parses:
             unparsable += 1
             continue
-        if not info.module_docstring and not info.blank and not path.endswith("__main__.py"):
+        if _lacks_module_docstring(path, info, exemptions):
             outcome.add("docs/missing-module-docstring", "info", "module has no docstring", path, 1)
         symbols = [s for s in info.symbols if s.is_public and not _exempt(s.decorators)]
+        held = [s for s in symbols if s.has_docstring or not exemptions.symbol_reason(path, s)]
+        exempt += len(symbols) - len(held)
+        symbols = held
         public += len(symbols)
         missing += [(path, s) for s in symbols if not s.has_docstring]
     python = [p for p in sources if p.endswith(".py")]
@@ -287,9 +293,19 @@ def check_python_docstrings(
         + (f" ({inherited} inherited from a base class)" if inherited else "")
         + ("; API documentation read for which symbols are public" if api is not None else "")
         + (f"; docstrings asked for: {asked}" if asked else "; no docstring checker configured")
+        + (f"; {exempt} undocumented left out: {EXEMPT_NOTE}" if exempt else "")
     )
     if unparsable:
         outcome.checked.append(f"{unparsable} Python file(s) do not parse (see code quality)")
+
+
+def _lacks_module_docstring(path: str, info: DocFacts, exemptions: DocstringExemptions) -> bool:
+    if info.module_docstring or info.blank or path.endswith("__main__.py"):
+        return False
+    return exemptions.module_reason(path) is None
+
+
+EXEMPT_NOTE = "the project's ruff configuration ignores their D rule (per-file-ignores, ignore)"
 
 
 def _not_enforced(asked: str | None) -> str:
