@@ -1,5 +1,6 @@
-"""Step 8 reuses each Python file's imports while its content is unchanged: the reuse is
-reported (and explained), and over random edit sequences its findings equal a full run's."""
+"""Step 8 reuses each Python file's imports, and the import stems that tell which modules the
+package loads only on demand, while its content is unchanged: the reuse is reported (and
+explained), and over random edit sequences its findings equal a full run's."""
 
 from __future__ import annotations
 
@@ -52,8 +53,8 @@ def _findings(outcome: StepOutcome) -> list[dict[str, Any]]:
     )
 
 
-def _reuse_line(outcome: StepOutcome) -> str:
-    return next(c for c in outcome.checked if c.startswith("per-file results (imports)"))
+def _reuse_line(outcome: StepOutcome, check: str = "imports") -> str:
+    return next(c for c in outcome.checked if c.startswith(f"per-file results ({check})"))
 
 
 def test_unchanged_files_reuse_their_imports_and_an_edit_is_seen(tmp_path: Path) -> None:
@@ -90,6 +91,41 @@ def test_a_file_that_stops_parsing_is_not_reused_and_one_that_parses_again_is_re
     (root / "src/demo/__init__.py").write_text("import requests\n", encoding="utf-8")
     fixed = _run(root)
     assert not any("requests" in f.message for f in fixed.findings)
+
+
+ON_DEMAND = {
+    "pyproject.toml": '[project]\nname = "pkg"\ndependencies = []\n',
+    "src/pkg/__init__.py": "def load_ext(host):\n    from .ext import Magics\n    return Magics\n",
+    "src/pkg/ext.py": "from hostlib.magic import Magics\n",
+    "src/pkg/core.py": "def load():\n    return 1\n",
+}
+
+
+def _undeclared(outcome: StepOutcome) -> list[str]:
+    return [f.path or "" for f in outcome.findings if f.rule == "deps/undeclared-import"]
+
+
+def test_import_stems_are_reused_and_a_module_imported_eagerly_again_is_seen(
+    tmp_path: Path,
+) -> None:
+    """The stems of the imports inside functions (`deps.ondemand`) are stored per file: an
+    unchanged project parses no file for them, and an edit that imports the on-demand module
+    at top level makes its imports required again (the true positive)."""
+    root = make_repo(tmp_path / "p", ON_DEMAND)
+    first = _run(root)
+    assert _undeclared(first) == []  # ext.py is loaded on demand: hostlib is optional
+    cold = _reuse_line(first, "on-demand")
+    assert "file(s) checked (" in cold and "no stored results" in cold
+    again = _run(root)
+    assert _reuse_line(again, "on-demand").startswith("per-file results (on-demand): 0 of")
+    assert _findings(again) == _findings(first)
+
+    (root / "src/pkg/core.py").write_text("from .ext import Magics\n", encoding="utf-8")
+    edited = _run(root)
+    assert _undeclared(edited) == ["src/pkg/ext.py"]
+    # core.py was read for no stems before (no indented import, no stem in its text)
+    assert "1 of 2 file(s) checked (1 new file), 1 reused" in _reuse_line(edited, "on-demand")
+    assert _findings(edited) == _findings(_run(root, FULL))
 
 
 def test_explain_says_which_files_the_next_run_rechecks(tmp_path: Path) -> None:
@@ -133,6 +169,11 @@ LINES = [
     "import os\n",
     "def f(:\n",
     "from . import util\n",
+    "def load():\n    from . import util\n",  # on demand (`deps.ondemand`)
+    "def load():\n    from demo import new\n",
+    "def test_load():\n    import demo.util\n",
+    "from demo.new import thing\n",
+    "def load():\n    from .. import x\n",
 ]
 PATHS = ["src/demo/__init__.py", "src/demo/util.py", "src/demo/new.py", "tests/test_demo.py"]
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from ai_workflow.deps.ondemand import IMPORT_ROOTS, on_demand_modules
+from ai_workflow.deps.ondemand import IMPORT_ROOTS, ImportStems, on_demand_modules
 from ai_workflow.deps.shipped import shipped_names
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.techstack import is_test_path
@@ -289,9 +289,11 @@ def scan_imports(
     is_test: Callable[[str], bool],
     own: Iterable[str] = (),
     imports: FileImports = file_imports,
+    stems: ImportStems | None = None,
 ) -> ImportScan:
     """Imports of modules that are neither standard library nor part of the project; a file
-    `is_test` (`TechStack.is_test`) or `is_dev_file` says is no shipped code counts as dev."""
+    `is_test` (`TechStack.is_test`) or `is_dev_file` says is no shipped code counts as dev.
+    `imports` and `stems` read a file's imports and its import stems (`deps.ondemand`)."""
     local = local_modules(py_files) | {n.replace("-", "_") for n in own}
     siblings = _sibling_modules(py_files)
     shipped = Distribution.of(target, py_files)
@@ -299,7 +301,7 @@ def scan_imports(
     def is_dev(rel: str) -> bool:
         return is_test(rel) or is_dev_file(rel, unshipped=shipped.leaves_out)
 
-    on_demand = on_demand_modules(target, py_files, lambda rel: not is_dev(rel))
+    on_demand = on_demand_modules(target, py_files, lambda rel: not is_dev(rel), stems)
     scan = ImportScan()
     for rel in py_files:
         uses = imports(target, rel)

@@ -23,36 +23,60 @@ INDENTED_IMPORT = re.compile(r"^[ \t]+(?:from|import)[ \t]", re.MULTILINE)
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
+ImportStem = tuple[str, bool]
+"""A module an import may name, as an `a/b` stem relative to the project, and whether the
+import is inside a function."""
+ImportStems = Callable[[str, str], list[ImportStem] | None]
+"""The stems of one file from its path and text (`import_stems`, or a store of its earlier
+results)."""
+
+
 def on_demand_modules(
-    target: Path, py_files: list[str], shipped: Callable[[str], bool]
+    target: Path,
+    py_files: list[str],
+    shipped: Callable[[str], bool],
+    stems_of: ImportStems | None = None,
 ) -> frozenset[str]:
     """Files of `py_files` that some `shipped` file imports inside a function and no file at
-    top level (a test importing a module inside its test functions makes it no feature)."""
+    top level (a test importing a module inside its test functions makes it no feature).
+    `stems_of` gives a file's import stems (default: `import_stems`, parsing it)."""
+    stems_of = stems_of or import_stems
     files = set(py_files)
     texts = {rel: read_text(target / rel, root=target) for rel in py_files}
     lazy: set[str] = set()
     for rel, text in texts.items():
         if text and shipped(rel) and INDENTED_IMPORT.search(text):
-            lazy |= {m for m, inside in _local_imports(rel, text, files) if inside}
+            found = _local_imports(stems_of(rel, text), files)
+            lazy |= {m for m, inside in found if inside}
     if not lazy:
         return frozenset()
     stems = {PurePosixPath(m).stem for m in lazy} | {PurePosixPath(m).parent.name for m in lazy}
     eager: set[str] = set()
     for rel, text in texts.items():
         if text and any(stem in text for stem in stems):
-            eager |= {m for m, inside in _local_imports(rel, text, files) if not inside}
+            found = _local_imports(stems_of(rel, text), files)
+            eager |= {m for m, inside in found if not inside}
     return frozenset(lazy - eager)
 
 
-def _local_imports(rel: str, text: str, files: set[str]) -> Iterator[tuple[str, bool]]:
-    """(project file imported, whether the import is inside a function) for each import."""
+def import_stems(rel: str, text: str) -> list[ImportStem] | None:
+    """Every module each import of the file at `rel` may name (`a/b` stems, relative imports
+    resolved from `rel`), with whether the import is inside a function; None when the file
+    does not parse. Depends on `rel` and `text` alone: which stems are project files is
+    decided per run (`_local_imports`)."""
     try:
         tree = parse_python(text, rel)
     except PySyntaxError:
-        return
-    for node, inside in _imports(tree, False):
-        for module in _modules(node, rel):
-            yield from ((path, inside) for path in _files_of(module, files))
+        return None
+    return [
+        (module, inside) for node, inside in _imports(tree, False) for module in _modules(node, rel)
+    ]
+
+
+def _local_imports(stems: list[ImportStem] | None, files: set[str]) -> Iterator[tuple[str, bool]]:
+    """(project file imported, whether the import is inside a function) for each import."""
+    for module, inside in stems or ():
+        yield from ((path, inside) for path in _files_of(module, files))
 
 
 def _imports(node: ast.AST, inside: bool) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:

@@ -39,6 +39,7 @@ from typing import Any
 from ai_workflow.changes.filecache import FileResults, code_id
 from ai_workflow.config import DependenciesConfig
 from ai_workflow.deps import imports as import_facts
+from ai_workflow.deps import ondemand
 from ai_workflow.deps.distributions import (
     PythonEnvironment,
     namespace_providers,
@@ -398,10 +399,13 @@ def analyse_python_imports(
     declared = [d for m in roots for d in m.dependencies]
     own = {canonical(m.project_name) for m in roots if m.project_name}
     stored = FileResults(ctx, "imports", {"extractor": code_id(import_facts)})
+    stems = FileResults(ctx, "on-demand", {"extractor": code_id(ondemand)})
     reader = _stored_imports(stored)
-    scan = scan_imports(ctx.target, py_files, detect_stack(ctx).is_test, own, reader)
-    stored.save()
-    report.outcome.checked += [stored.describe(), *stored.warnings]
+    is_test = detect_stack(ctx).is_test
+    scan = scan_imports(ctx.target, py_files, is_test, own, reader, _stored_stems(stems))
+    for done in (stored, stems):
+        done.save()
+        report.outcome.checked += [done.describe(), *done.warnings]
     if not scan.runtime_files:
         report.skipped("unused dependencies: no runtime Python code (only tests and tooling)")
     scripts = frozenset() if declared else _standalone_scripts(ctx.target, py_files)
@@ -443,6 +447,38 @@ def _stored_imports(stored: FileResults) -> import_facts.FileImports:
         return uses
 
     return imports
+
+
+def _stored_stems(stored: FileResults) -> ondemand.ImportStems:
+    """`import_stems` that reuses a file's import stems while its content is unchanged (they
+    depend on its path and text alone; the project files they name are looked up per run)."""
+
+    seen: dict[str, list[ondemand.ImportStem] | None] = {}  # a file is asked for twice a run
+
+    def stems(rel: str, text: str) -> list[ondemand.ImportStem] | None:
+        if rel not in seen:
+            [seen[rel]] = stored.reuse(
+                rel, lambda: (ondemand.import_stems(rel, text),), _encode_stems, _decode_stems
+            )
+        return seen[rel]
+
+    return stems
+
+
+def _encode_stems(found: tuple[list[ondemand.ImportStem] | None]) -> dict[str, Any]:
+    """A file's import stems as stored: `{"stems": null}` for a file that does not parse."""
+    [stems] = found
+    return {"stems": None if stems is None else [[m, inside] for m, inside in stems]}
+
+
+def _decode_stems(value: Any) -> tuple[list[ondemand.ImportStem] | None]:
+    raw = value["stems"]
+    if raw is None:
+        return (None,)
+    stems = [(m, inside) for m, inside in raw]
+    if not all(isinstance(m, str) and type(inside) is bool for m, inside in stems):
+        raise TypeError("stored import stems are not (stem, inside a function)")
+    return (stems,)
 
 
 def _encode_imports(found: tuple[list[ImportUse] | None]) -> dict[str, Any]:

@@ -103,7 +103,8 @@ def run(ctx: StepContext) -> StepOutcome:
     stack = detect_stack(ctx)
     sources = source_files(files, stack)
     check_readme(ctx.target, files, docs, outcome)
-    py_index = PythonIndex.build(ctx.target, files)
+    names, read_names = stored_names(ctx)
+    py_index = PythonIndex.build(ctx.target, files, read_names)
     stored = FileResults(ctx, "docstrings", {"extractor": [code_id(pysource), code_id(_self)]})
     check_python_docstrings(ctx.target, sources, outcome, files, _stored_facts(stored))
     stored.save()
@@ -111,6 +112,8 @@ def run(ctx: StepContext) -> StepOutcome:
     js_exports = check_js_doc_comments(ctx.target, sources, outcome, files)
     deleted = deleted_paths(ctx)
     check_references(docs, files, py_index, js_exports, deleted, outcome)
+    names.save()
+    outcome.checked += [names.describe(), *names.warnings]
     check_changes(ctx, files, docs, outcome)
     outcome.summary = _summary(outcome)
     return outcome
@@ -728,9 +731,14 @@ class PythonIndex:
     target: Path
     modules: dict[str, str]  # dotted name -> relative path
     _names: dict[str, set[str] | None] = field(default_factory=dict)
+    reader: TopNames = field(default=lambda target, path: top_level_names(target, path))
 
     @classmethod
-    def build(cls, target: Path, files: Iterable[str]) -> PythonIndex:
+    def build(
+        cls, target: Path, files: Iterable[str], reader: TopNames | None = None
+    ) -> PythonIndex:
+        """The index of `files`; `reader` gives a file's top-level names (default:
+        `top_level_names`, or a store of earlier results: `stored_names`)."""
         present = set(files)
         modules: dict[str, str] = {}
         for path in sorted(present):
@@ -738,7 +746,7 @@ class PythonIndex:
                 name = _module_name(path, present)
                 if name and name not in modules:
                     modules[name] = path
-        return cls(target, modules)
+        return cls(target, modules, reader=reader or top_level_names)
 
     @property
     def packages(self) -> set[str]:
@@ -758,13 +766,10 @@ class PythonIndex:
         return self._names[module]
 
     def _read_names(self, module: str) -> set[str] | None:
-        try:
-            tree = parse_python(read_source(self.target / self.modules[module]))
-        except (OSError, PySyntaxError):
+        found = self.reader(self.target, self.modules[module])
+        if found is None or found[0] is None:
             return None
-        names = _top_level_names(tree)
-        if names is None:
-            return None
+        names = set(found[0])
         prefix = module + "."
         names |= {m[len(prefix) :].split(".")[0] for m in self.modules if m.startswith(prefix)}
         return names
@@ -786,6 +791,52 @@ class PythonIndex:
                     return None
                 return f"{module}.{parts[cut]}"
         return parts[0]
+
+
+TopNames = Callable[[Path, str], "tuple[list[str] | None] | None"]
+"""A file's top-level names: `top_level_names`, or a store of its earlier results."""
+
+
+def top_level_names(target: Path, path: str) -> tuple[list[str] | None] | None:
+    """The names the module at `path` defines or imports at top level, sorted; `(None,)` when
+    they cannot be told (a syntax error, `__getattr__` or a star import); None when the file
+    cannot be read (no result: it is read again next time). Depends on its content alone."""
+    try:
+        text = read_source(target / path)
+    except OSError:
+        return None
+    try:
+        names = _top_level_names(parse_python(text))
+    except PySyntaxError:
+        return (None,)
+    return (None if names is None else sorted(names),)
+
+
+def stored_names(ctx: StepContext) -> tuple[FileResults, TopNames]:
+    """Per-file results of `top_level_names` for `ctx`'s step (documentation,
+    script_references), and a reader that reuses them while a file's content is unchanged;
+    the caller saves the store after its last lookup."""
+    stored = FileResults(ctx, "names", {"extractor": [code_id(pysource), code_id(_self)]})
+
+    def names(target: Path, path: str) -> tuple[list[str] | None] | None:
+        return stored.reuse(
+            path, lambda: top_level_names(target, path), _encode_names, _decode_names
+        )
+
+    return stored, names
+
+
+def _encode_names(found: tuple[list[str] | None]) -> dict[str, Any]:
+    return {"names": found[0]}
+
+
+def _decode_names(value: Any) -> tuple[list[str] | None]:
+    names = value["names"]
+    if names is not None and not (
+        isinstance(names, list) and all(isinstance(n, str) for n in names)
+    ):
+        raise TypeError("stored names are not a list of strings")
+    return (names,)
 
 
 def _module_name(path: str, present: set[str]) -> str | None:

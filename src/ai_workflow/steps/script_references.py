@@ -47,7 +47,7 @@ from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
 from ai_workflow.shell_commands import Command, Session, join, split_line
 from ai_workflow.shell_commands import unwrap as _unwrap_wrappers
-from ai_workflow.steps.documentation import PythonIndex
+from ai_workflow.steps.documentation import PythonIndex, TopNames, stored_names
 from ai_workflow.techstack import detect_stack
 from ai_workflow.textfiles import (
     has_shell_shebang,
@@ -144,7 +144,8 @@ class Project:
 def run(ctx: StepContext) -> StepOutcome:
     outcome = StepOutcome()
     files = project_files(ctx)
-    project = _project(ctx, files)
+    names, read_names = stored_names(ctx)  # the top-level names of modules commands name
+    project = _project(ctx, files, read_names)
     commands = list(doc_commands(project_docs(ctx), project.is_clone, project.exists))
     automation, project.producible = _automation(
         ctx.target, files, project.is_clone, project.exists
@@ -155,6 +156,7 @@ def run(ctx: StepContext) -> StepOutcome:
     _check_entry_points(project, outcome)
     for ref in refs:
         _check_reference(project, ref, outcome)
+    names.save()
     scripts = find_scripts(ctx.target, files, detect_stack(ctx).is_test)
     _check_scripts(project, scripts, refs, project_docs(ctx), files, outcome)
     by_origin: dict[str, int] = {}
@@ -173,6 +175,7 @@ def run(ctx: StepContext) -> StepOutcome:
         f"({', '.join(f'{k}: {v}' for k, v in sorted(by_origin.items())) or 'none'})"
     )
     outcome.checked.append(f"{len(scripts)} scripts: shebang, executable bit, documentation")
+    outcome.checked += [names.describe(), *names.warnings]
     outcome.summary = f"{len(refs)} command references, {len(scripts)} scripts"
     return outcome
 
@@ -180,8 +183,8 @@ def run(ctx: StepContext) -> StepOutcome:
 # --------------------------------------------------------------------------- project facts
 
 
-def _project(ctx: StepContext, files: list[str]) -> Project:
-    project = Project(ctx.target, set(files), PythonIndex.build(ctx.target, files))
+def _project(ctx: StepContext, files: list[str], read_names: TopNames | None = None) -> Project:
+    project = Project(ctx.target, set(files), PythonIndex.build(ctx.target, files, read_names))
     pyproject = read_toml(ctx.target / "pyproject.toml")
     text = read_text(ctx.target / "pyproject.toml")
     name = dig(pyproject, "project", "name")
