@@ -400,6 +400,21 @@ def test_a_gopath_packages_import_path_comes_from_the_ci_a_comment_or_its_import
     assert found({**GOPATH_PACKAGE, "tools/go.mod": "module example.com/old/tools\n"}) is None
     assert found({"README.md": "hi\n"}) is None
     assert found({"x/x.go": 'package x\n\nimport "github.com/other/y"\n'}) is None
+    # kballard/go-shellquote: its godoc README names the import path of the root package
+    readme = {
+        "README": 'package shellquote\n    import "github.com/kballard/go-shellquote"\n',
+        "quote.go": "package shellquote\n",
+        "quote_test.go": "package shellquote\n",
+    }
+    assert found(readme) == ("github.com/kballard/go-shellquote", "the import path in README")
+    got = {"README.md": "go get -u github.com/a/thing\n", "thing.go": "package thing\n"}
+    assert found(got) == ("github.com/a/thing", "the import path in README.md")
+    # a README that names another package only (a dependency): not the project's path
+    other = {"README.md": 'import "github.com/other/yaml"\n', "thing.go": "package thing\n"}
+    assert found(other) is None
+    # test files only, no package of the project's: nothing to run under GOPATH
+    tests_only = {"README.md": "go get github.com/a/thing\n", "thing_test.go": "package thing\n"}
+    assert found(tests_only) is None
 
 
 @needs_go

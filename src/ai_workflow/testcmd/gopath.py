@@ -6,8 +6,11 @@ mode ("go.mod file not found"); its CI ran it inside GOPATH at its import path (
 (`github.com/davecgh/go-spew/spew` from `spew/common_test.go`). `go test` runs it the same way in
 GOPATH mode: `GO111MODULE=off`, a GOPATH in the work directory whose `src/<import path>` is a
 symbolic link to the project, and the command started there. The import path comes from, in
-order: the CI's `go_import_path`, an import comment (`package spew // import "..."`), or the
-project's own directories as its Go files import them.
+order: the CI's `go_import_path`, an import comment (`package spew // import "..."`), the
+project's own directories as its Go files import them, or the README's `import "..."` or
+`go get ...` of the root package (kballard/go-shellquote's godoc README: `import
+"github.com/kballard/go-shellquote"`; the last element must name the root's package, so a
+dependency the README mentions is not taken for it).
 """
 
 from __future__ import annotations
@@ -25,6 +28,12 @@ IMPORT_COMMENT = re.compile(r'^package\s+\w+\s*//\s*import\s+"(?P<path>[^"]+)"',
 IMPORT_BLOCK = re.compile(r"^import\s*\((?P<body>.*?)^\)", re.MULTILINE | re.DOTALL)
 IMPORT_LINE = re.compile(r'^import\s+(?:[\w.]+\s+)?"(?P<path>[^"]+)"', re.MULTILINE)
 QUOTED = re.compile(r'"(?P<path>[^"]+)"')
+README_IMPORT = re.compile(
+    r'(?:^|\s)(?:import\s+"(?P<imported>[\w.~/-]+)"|go\s+get\s+(?:-\w+\s+)*(?P<got>[\w.~/-]+))',
+    re.MULTILINE,
+)
+PACKAGE = re.compile(r"^package\s+(?P<name>\w+)", re.MULTILINE)
+READMES = ("README", "README.md", "README.markdown", "README.txt", "README.rst")
 
 
 def gopath_import_path(target: Path, files: Sequence[str]) -> tuple[str, str] | None:
@@ -53,10 +62,31 @@ def gopath_import_path(target: Path, files: Sequence[str]) -> tuple[str, str] | 
         for directory in dirs
         if directory != "." and (root := _root_of(path, directory))
     )
-    if not roots:
-        return None
-    root, _ = roots.most_common(1)[0]
-    return root, "the project's own packages as its Go files import them"
+    if roots:
+        root, _ = roots.most_common(1)[0]
+        return root, "the project's own packages as its Go files import them"
+    return _readme_import_path(target, files, texts)
+
+
+def _readme_import_path(
+    target: Path, files: Sequence[str], texts: dict[str, str]
+) -> tuple[str, str] | None:
+    """The root package's import path as the README gives it (`import "..."`, `go get ...`)."""
+    names = {
+        found.group("name")
+        for rel, text in texts.items()
+        if "/" not in rel and not rel.endswith("_test.go")
+        if (found := PACKAGE.search(text))
+    }
+    for readme in READMES:
+        if readme not in files:
+            continue
+        for found in README_IMPORT.finditer(read_text(target / readme, root=target)):
+            path = (found.group("imported") or found.group("got")).rstrip("/").removesuffix("/...")
+            last = re.sub(r"\.v\d+$", "", path.rsplit("/", 1)[-1]).lower().replace("-", "")
+            if _root_of(path, ".") and any(name.lower() in last for name in names):
+                return path, f"the import path in {readme}"
+    return None
 
 
 def gopath_command(argv: Sequence[str], workdir: Path, target: Path, import_path: str) -> str:
