@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from ai_workflow.pysource import PySyntaxError, parse_python, read_source
 from ai_workflow.textfiles import read_text
@@ -31,37 +32,92 @@ _Ref = tuple[str, str]  # (dotted module, name in it)
 class _ClassFacts:
     documented: bool
     methods: dict[str, bool]  # method name -> has a docstring of its own
-    bases: list[ast.expr]
+    bases: list[str | None]  # dotted names (None: an expression that is no name)
 
 
 @dataclass
-class _ModuleFacts:
+class ModuleFacts:
+    """What one module tells about its classes: for "does it inherit a docstring?"."""
+
     package: str  # what relative imports start from
     classes: dict[str, _ClassFacts] = field(default_factory=dict)  # by qualname
     aliases: dict[str, _Ref] = field(default_factory=dict)  # `from m import X as Y`: Y -> (m, X)
     modules: dict[str, str] = field(default_factory=dict)  # `import a.b as c`: c -> a.b
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "package": self.package,
+            "classes": {q: [c.documented, c.methods, c.bases] for q, c in self.classes.items()},
+            "aliases": {k: list(v) for k, v in self.aliases.items()},
+            "modules": self.modules,
+        }
+
+    @classmethod
+    def from_json(cls, value: Any) -> ModuleFacts:
+        classes = {
+            str(q): _ClassFacts(
+                _typed(d, bool),
+                {str(k): _typed(v, bool) for k, v in _typed(m, dict).items()},
+                [None if n is None else _typed(n, str) for n in _typed(b, list)],
+            )
+            for q, (d, m, b) in _typed(value["classes"], dict).items()
+        }
+        aliases = {
+            str(k): (_typed(m, str), _typed(n, str)) for k, (m, n) in value["aliases"].items()
+        }
+        modules = {str(k): _typed(v, str) for k, v in _typed(value["modules"], dict).items()}
+        return cls(_typed(value["package"], str), classes, aliases, modules)
+
+
+def _typed(value: Any, kind: type) -> Any:
+    if not isinstance(value, kind):
+        raise TypeError(f"stored class facts: {kind.__name__} expected")
+    return value
+
+
+ModuleFactsReader = Callable[[Path, str], "tuple[ModuleFacts | None] | None"]
+"""A file's class facts: `module_facts`, or a store of its earlier results."""
+
+
+def module_facts(target: Path, path: str) -> tuple[ModuleFacts | None] | None:
+    """The classes, imports and aliases of the module at `path` (which has a `module_name`);
+    `(None,)` when it does not parse, None when it cannot be read. Depends on the path and
+    content alone."""
+    module = module_name(path) or ""
+    try:
+        text = read_source(target / path)
+    except OSError:
+        return None
+    try:
+        tree = parse_python(text, path)
+    except PySyntaxError:
+        return (None,)
+    is_package = PurePosixPath(path).name == "__init__.py"
+    package = module if is_package else module.rpartition(".")[0]
+    return (_module_facts(tree, package),)
 
 
 @dataclass
 class InheritanceIndex:
     """The classes of a project's Python modules, for "does it inherit a docstring?"."""
 
-    modules: dict[str, _ModuleFacts] = field(default_factory=dict)
+    modules: dict[str, ModuleFacts] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, target: Path, paths: Iterable[str]) -> InheritanceIndex:
+    def build(
+        cls, target: Path, paths: Iterable[str], reader: ModuleFactsReader | None = None
+    ) -> InheritanceIndex:
+        """The index of the modules at `paths`; `reader` reads one (default `module_facts`)."""
+        read = reader or module_facts
         index = cls()
         for path in paths:
             module = module_name(path)
             if module is None:
                 continue
-            try:
-                tree = parse_python(read_source(target / path), path)
-            except (OSError, PySyntaxError):
+            found = read(target, path)
+            if found is None or found[0] is None:
                 continue
-            is_package = PurePosixPath(path).name == "__init__.py"
-            package = module if is_package else module.rpartition(".")[0]
-            index.modules[module] = _module_facts(tree, package)
+            index.modules[module] = found[0]
         return index
 
     def documented_base(self, module: str, qualname: str, kind: str) -> str | None:
@@ -102,9 +158,8 @@ class InheritanceIndex:
                 module, name = f"{module}.{first}", rest
         return None
 
-    def _resolve(self, module: str, base: ast.expr) -> _Ref | None:
-        """The (module, name) a base-class expression of `module` refers to."""
-        dotted = _dotted_name(base)
+    def _resolve(self, module: str, dotted: str | None) -> _Ref | None:
+        """The (module, name) a base class of `module` (its dotted name) refers to."""
         if dotted is None:
             return None
         facts = self.modules[module]
@@ -115,8 +170,8 @@ class InheritanceIndex:
         return module, dotted
 
 
-def _module_facts(tree: ast.Module, package: str) -> _ModuleFacts:
-    facts = _ModuleFacts(package)
+def _module_facts(tree: ast.Module, package: str) -> ModuleFacts:
+    facts = ModuleFacts(package)
     for node in _top_level(tree.body):
         if isinstance(node, ast.ImportFrom):
             source = _absolute(node, package)
@@ -132,14 +187,16 @@ def _module_facts(tree: ast.Module, package: str) -> _ModuleFacts:
     return facts
 
 
-def _add_class(node: ast.ClassDef, prefix: str, facts: _ModuleFacts) -> None:
+def _add_class(node: ast.ClassDef, prefix: str, facts: ModuleFacts) -> None:
     methods = {
         child.name: ast.get_docstring(child, clean=False) is not None
         for child in node.body
         if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
     }
     documented = ast.get_docstring(node, clean=False) is not None
-    facts.classes[prefix + node.name] = _ClassFacts(documented, methods, list(node.bases))
+    facts.classes[prefix + node.name] = _ClassFacts(
+        documented, methods, [_dotted_name(b) for b in node.bases]
+    )
     for child in node.body:
         if isinstance(child, ast.ClassDef):
             _add_class(child, f"{prefix}{node.name}.", facts)

@@ -1,8 +1,10 @@
-"""Step 1 reuses each Python file's docstring facts while its content is unchanged: the reuse
-is reported (and explained), and over random edit sequences its findings equal a full run's."""
+"""Step 1 reuses each Python file's docstring facts and class facts (for inherited docstrings)
+while its content is unchanged: the reuse is reported (and explained), and over random edit
+sequences its findings equal a full run's."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -15,6 +17,7 @@ from hypothesis import strategies as st
 from ai_workflow.changes.filecache import explain_stores
 from ai_workflow.changes.fingerprint import file_ids, step_files
 from ai_workflow.config import Config
+from ai_workflow.docstrings import ModuleFacts, module_facts
 from ai_workflow.engine.step import RunMemo, StepOutcome
 from ai_workflow.steps import documentation
 from ai_workflow.steps.documentation import DocFacts, docstring_facts
@@ -74,7 +77,7 @@ def test_explain_says_which_files_the_next_run_rechecks(tmp_path: Path) -> None:
     (root / "src/demo/base.py").write_text("class Base:\n    pass\n")
     current = file_ids(step_context(root, documentation.SPEC, memo=RunMemo()))
     lines = explain_stores(ctx.workspace.step_cache_dir, "documentation", current)
-    assert lines[0].startswith("per-file results (docstrings), last run")
+    assert any(x.startswith("per-file results (docstrings), last run") for x in lines)
     assert any("next run re-checks 1 (content changed): src/demo/base.py" in x for x in lines)
 
 
@@ -91,6 +94,51 @@ def test_facts_survive_their_stored_form(tmp_path: Path) -> None:
     assert docstring_facts(tmp_path, "bad.py") == DocFacts(False, blank=False)
     with pytest.raises(TypeError):
         DocFacts.from_json({"parses": 1, "module_docstring": 0, "blank": 0, "symbols": []})
+
+
+def test_class_facts_are_reused_and_a_base_losing_its_docstring_is_seen(tmp_path: Path) -> None:
+    """The inherited-docstring index (`docstrings.InheritanceIndex`) reads each module's class
+    facts once per content: a child class inherits its base's docstring until the base loses
+    it (the true positive)."""
+    child = "from demo.base import Base\n\n\nclass Child(Base):\n    def go(self):\n        pass\n"
+    root = make_repo(tmp_path / "p", {**FILES, "src/demo/child.py": '"""Child."""\n' + child})
+
+    def classes_line(outcome: StepOutcome) -> str:
+        return next(c for c in outcome.checked if c.startswith("per-file results (classes)"))
+
+    def child_missing(outcome: StepOutcome) -> list[str]:
+        return [f.message for f in outcome.findings if f.path == "src/demo/child.py"]
+
+    first = _run(root)
+    assert child_missing(first) == []
+    assert "no stored results" in classes_line(first)
+    again = _run(root)
+    assert classes_line(again).startswith("per-file results (classes): 0 of")
+    assert _findings(again) == _findings(first)
+    (root / "src/demo/base.py").write_text(
+        '"""Base."""\n\n\nclass Base:\n    def go(self):\n        pass\n'
+    )
+    edited = _run(root)
+    assert "(1 content changed)" in classes_line(edited)
+    assert child_missing(edited)
+    assert _findings(edited) == _findings(_run(root, FULL))
+
+
+def test_class_facts_survive_their_stored_form(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text(
+        "import a.b as c\nfrom .x import Y as Z\nclass K(c.Base, Generic[T], f()):\n"
+        '    """K."""\n    def m(self):\n        pass\n    class Inner:\n        pass\n'
+    )
+    (tmp_path / "bad.py").write_text("class (:\n")
+    [facts] = module_facts(tmp_path, "m.py") or (None,)
+    assert facts is not None
+    assert ModuleFacts.from_json(json.loads(json.dumps(facts.to_json()))) == facts
+    assert facts.classes["K"].bases == ["c.Base", "Generic", None]
+    assert module_facts(tmp_path, "bad.py") == (None,)
+    with pytest.raises(TypeError):
+        ModuleFacts.from_json(
+            {"package": "", "classes": {"K": [1, {}, []]}, "aliases": {}, "modules": {}}
+        )
 
 
 # --------------------------------------------------------------------------- property

@@ -25,12 +25,19 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ai_workflow import pysource
+from ai_workflow import docstrings, pysource
 from ai_workflow.changes.filecache import FileResults, code_id
 from ai_workflow.doc_kinds import is_history_document
 from ai_workflow.docstring_exemptions import DocstringExemptions
 from ai_workflow.docstring_tooling import NOT_ASKED, docstrings_asked_by
-from ai_workflow.docstrings import ApiDocs, InheritanceIndex, documented_api, module_name
+from ai_workflow.docstrings import (
+    ApiDocs,
+    InheritanceIndex,
+    ModuleFacts,
+    ModuleFactsReader,
+    documented_api,
+    module_name,
+)
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.js_public import PublicModules
 from ai_workflow.jsdoc_tooling import doc_comment_tooling
@@ -106,9 +113,13 @@ def run(ctx: StepContext) -> StepOutcome:
     names, read_names = stored_names(ctx)
     py_index = PythonIndex.build(ctx.target, files, read_names)
     stored = FileResults(ctx, "docstrings", {"extractor": [code_id(pysource), code_id(_self)]})
-    check_python_docstrings(ctx.target, sources, outcome, files, _stored_facts(stored))
-    stored.save()
-    outcome.checked += [stored.describe(), *stored.warnings]
+    classes = FileResults(ctx, "classes", {"extractor": [code_id(pysource), code_id(docstrings)]})
+    check_python_docstrings(
+        ctx.target, sources, outcome, files, _stored_facts(stored), _stored_classes(classes)
+    )
+    for done in (stored, classes):
+        done.save()
+        outcome.checked += [done.describe(), *done.warnings]
     js_exports = check_js_doc_comments(ctx.target, sources, outcome, files)
     deleted = deleted_paths(ctx)
     check_references(docs, files, py_index, js_exports, deleted, outcome)
@@ -227,6 +238,7 @@ def check_python_docstrings(
     outcome: StepOutcome,
     files: Iterable[str] = (),
     facts: Callable[[Path, str], DocFacts | None] | None = None,
+    classes: ModuleFactsReader | None = None,
 ) -> None:
     """Public functions, classes and methods without docstrings.
 
@@ -239,7 +251,8 @@ def check_python_docstrings(
     docs list its API (autodoc, mkdocstrings), a function or class they do not name is an
     internal helper: information (see `ai_workflow.docstrings`), and so is a function the
     module's `if __name__ == "__main__":` block calls (`main_block_calls`). `facts` reads one file
-    (`docstring_facts`, or a store of its earlier results).
+    (`docstring_facts`, or a store of its earlier results), `classes` its class facts for the
+    inherited docstrings (`docstrings.module_facts`, or a store).
     """
     read = facts or docstring_facts
     asked = docstrings_asked_by(target, files)
@@ -264,7 +277,7 @@ def check_python_docstrings(
         public += len(symbols)
         missing += [(path, s) for s in symbols if not s.has_docstring]
     python = [p for p in sources if p.endswith(".py")]
-    missing, inherited = _without_inherited(target, python, missing)
+    missing, inherited = _without_inherited(target, python, missing, classes)
     coverage = round(100 * (public - len(missing)) / public, 1) if public else None
     convention = coverage is not None and coverage >= DOCSTRING_CONVENTION
     enforced = convention and asked is not None
@@ -412,14 +425,33 @@ def _stored_facts(stored: FileResults) -> Callable[[Path, str], DocFacts | None]
     return facts
 
 
+def _stored_classes(stored: FileResults) -> ModuleFactsReader:
+    """`docstrings.module_facts` that reuses a file's class facts while it is unchanged."""
+
+    def classes(target: Path, path: str) -> tuple[ModuleFacts | None] | None:
+        return stored.reuse(
+            path,
+            lambda: docstrings.module_facts(target, path),
+            lambda found: {"facts": None if found[0] is None else found[0].to_json()},
+            lambda value: (
+                None if value["facts"] is None else ModuleFacts.from_json(value["facts"]),
+            ),
+        )
+
+    return classes
+
+
 def _without_inherited(
-    target: Path, paths: list[str], missing: list[tuple[str, PySymbol]]
+    target: Path,
+    paths: list[str],
+    missing: list[tuple[str, PySymbol]],
+    classes: ModuleFactsReader | None = None,
 ) -> tuple[list[tuple[str, PySymbol]], int]:
     """`missing` less the classes and methods that inherit a project base class's docstring,
     and how many those were."""
     if not any(s.kind in ("class", "method") for _, s in missing):
         return missing, 0
-    index = InheritanceIndex.build(target, paths)
+    index = InheritanceIndex.build(target, paths, classes)
     kept = [
         (path, symbol)
         for path, symbol in missing
