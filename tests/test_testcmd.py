@@ -392,6 +392,16 @@ def test_tests_without_a_runner_are_named(tmp_path: Path) -> None:
     assert "tests_found" not in detect(empty).evidence
 
 
+def test_an_rpm_spec_template_is_no_spec_test(tmp_path: Path) -> None:
+    """libbash's `libbash.spec.in` (the RPM spec configure fills in) is not a `*.spec.*` test;
+    `test/a.spec.js` beside it is."""
+    files = {"src/main.c": "", "libbash.spec.in": "Name: libbash\n", "foo.test.in": ""}
+    root = make_repo(tmp_path / "x", files)
+    assert "tests_found" not in detect(root).evidence
+    root = make_repo(tmp_path / "y", {**files, "lib/a.spec.js": "", "lib/b.test.ts": ""})
+    assert detect(root).evidence["tests_found"] == ["1 *.spec.* file(s)", "1 *.test.* file(s)"]
+
+
 def test_maven_and_gradle_wrappers_the_project_ships(tmp_path: Path) -> None:
     maven = make_repo(tmp_path / "mvn", {"pom.xml": "<project/>", "mvnw": "", "A.java": ""})
     assert detect(maven).test_argv == ["./mvnw", "-q", "test"]

@@ -1045,8 +1045,9 @@ def tests_found(files: list[str], test_dirs: Iterable[str], target: Path) -> lis
     patterns = (
         ("*_test.go", lambda n: n.endswith("_test.go")),
         ("*.bats", lambda n: n.endswith(".bats")),
-        ("*.spec.*", lambda n: ".spec." in n),
-        ("*.test.*", lambda n: ".test." in n),
+        # a code file (`a.spec.ts`), not an RPM spec template (`libbash.spec.in`)
+        ("*.spec.*", lambda n: ".spec." in n and PurePosixPath(n).suffix in CODE_SUFFIXES),
+        ("*.test.*", lambda n: ".test." in n and PurePosixPath(n).suffix in CODE_SUFFIXES),
     )
     for label, match in patterns:
         count = sum(1 for f in files if match(PurePosixPath(f).name))
