@@ -219,3 +219,14 @@ def test_a_tracked_symlink_shows_what_it_points_at_now(tmp_path: Path) -> None:
     incremental = _run(root)
     assert any(f.path == "src/demo/alias.py" and "numpy" in f.message for f in incremental.findings)
     assert _findings(incremental) == _findings(_run(root, FULL))
+
+
+def test_a_relative_import_above_the_project_root_names_no_project_file() -> None:
+    """`from .. import x` in a top-level file (a script, or a stray file of a package's
+    parent) reaches out of the project: no stem, and no crash; one level up from a package's
+    module still names the package."""
+    from ai_workflow.deps.ondemand import import_stems
+
+    assert import_stems("setup_helper.py", "def f():\n    from .. import x\n") == []
+    stems = import_stems("pkg/sub/mod.py", "def f():\n    from .. import x\n")
+    assert stems is not None and {stem for stem, _ in stems} >= {"pkg", "pkg/x"}

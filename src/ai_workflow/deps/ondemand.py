@@ -93,7 +93,10 @@ def _modules(node: ast.Import | ast.ImportFrom, rel: str) -> Iterable[str]:
         return [a.name.replace(".", "/") for a in node.names]
     base = node.module.replace(".", "/") if node.module else ""
     if node.level:
-        package = PurePosixPath(rel).parents[node.level - 1].as_posix()
+        parents = PurePosixPath(rel).parents
+        if node.level > len(parents):
+            return []  # above the project's root (`from .. import x` in a top-level file)
+        package = parents[node.level - 1].as_posix()
         base = f"{package}/{base}".strip("/").removeprefix("./") if package != "." else base
     return [base, *(f"{base}/{a.name}".strip("/") for a in node.names)]
 
