@@ -479,8 +479,10 @@ def test_a_command_failing_only_in_installed_packages_is_an_environment_warning(
     root = make_repo(tmp_path / "c", {"tsd.sh": TSD_IN_DEPENDENCIES})
     outcome = run_step(root, cfg(test_command="sh tsd.sh"))
     assert [(f.rule, f.severity) for f in outcome.findings] == [
-        ("tests/environment-incomplete", Severity.WARNING)
+        ("tests/environment-incomplete", Severity.INFO)
     ]
+    assert outcome.incomplete and outcome.status() == StepStatus.WARNING
+    assert "tests: part of the command could not run" in outcome.skipped_checks[0]
     message = outcome.findings[0].message
     assert "`sh tsd.sh` exited with 1, but every error place" in message
     assert "(node_modules: @types/node, undici-types)" in message
@@ -619,7 +621,9 @@ def test_failures_this_machine_causes_are_warnings_not_errors(tmp_path: Path) ->
     assert outcome.data["counts"]["failed"] == 7
     by_rule = {f.rule: f for f in outcome.findings if f.severity == Severity.WARNING}
     # a program that is not installed here: the tests could not run, the project is not broken
-    missing = by_rule["tests/environment-incomplete"]
+    [missing] = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+    assert missing.severity == Severity.INFO and outcome.incomplete
+    assert outcome.summary.endswith("some tests could not run on this machine (see skipped checks)")
     assert "lacks the program `no-such-program-xyz`" in missing.message
     assert "test_needs_a_program_not_installed" in missing.message
     assert (missing.path, missing.line) == ("tests/test_machine.py", 7)
@@ -930,7 +934,8 @@ def test_a_program_the_make_test_cannot_find_is_the_machines(tmp_path: Path) -> 
     assert outcome.data["command"] == "make test"
     assert errors(outcome) == []
     [finding] = outcome.findings
-    assert (finding.rule, finding.severity) == ("tests/environment-incomplete", Severity.WARNING)
+    assert (finding.rule, finding.severity) == ("tests/environment-incomplete", Severity.INFO)
+    assert outcome.status() == StepStatus.WARNING  # incomplete: never a pass
     assert "`zzqprog`" in finding.message
     assert ".github/workflows/ci.yml" in finding.message
     assert "error: Could not find zzqprog command" in finding.message
@@ -991,8 +996,9 @@ def test_a_command_that_fails_after_its_tests_for_want_of_a_program(
     else:
         assert (finding.rule, finding.severity) == (
             "tests/environment-incomplete",
-            Severity.WARNING,
+            Severity.INFO,
         )
+        assert outcome.status() == StepStatus.WARNING
         assert "although no test failed" in finding.message
         assert "`zzqprog`" in finding.message
 

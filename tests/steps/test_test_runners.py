@@ -43,6 +43,19 @@ def shown(outcome: StepOutcome) -> list[tuple[str, str, str | None, int | None]]
     ]
 
 
+def with_environment(outcome: StepOutcome) -> list[tuple[str, str, str | None, int | None]]:
+    """The shown findings and the `tests/environment-incomplete` ones (info: the tests could
+    not run here), in order; such a step is incomplete, so its status is a warning."""
+    if any(f.rule == "tests/environment-incomplete" for f in outcome.findings):
+        assert outcome.incomplete and outcome.status() != StepStatus.PASSED
+    return [
+        (f.severity.value, f.rule, f.path, f.line)
+        for f in outcome.findings
+        if f.severity in (Severity.ERROR, Severity.WARNING)
+        or f.rule == "tests/environment-incomplete"
+    ]
+
+
 def counts(outcome: StepOutcome) -> tuple[int, int, int]:
     c = outcome.data["counts"]
     return c["passed"], c["failed"], c["skipped"]
@@ -402,7 +415,7 @@ def test_modules_that_cannot_be_downloaded_mean_the_tests_could_not_run(
     }
     root = make_repo(tmp_path / "go", files)
     outcome = run_step(root)
-    assert shown(outcome) == [("warning", "tests/environment-incomplete", None, None)]
+    assert with_environment(outcome) == [("info", "tests/environment-incomplete", None, None)]
     message = outcome.findings[0].message
     assert message.startswith("the tests could not run: go could not download modules")
     assert "module lookup disabled by GOPROXY=off" in message
@@ -443,9 +456,9 @@ def test_packages_whose_modules_cannot_be_downloaded_are_one_warning_beside_real
     }
     root = make_repo(tmp_path / "go", files)
     outcome = run_step(root)
-    assert shown(outcome) == [
+    assert with_environment(outcome) == [
         ("error", "tests/failed", "calc_test.go", 13),
-        ("warning", "tests/environment-incomplete", None, None),
+        ("info", "tests/environment-incomplete", None, None),
     ]
     message = outcome.findings[1].message
     assert "2 package(s) could not be built" in message
@@ -466,7 +479,7 @@ def test_npm_project_without_node_modules_could_not_run(tmp_path: Path) -> None:
     }
     root = make_repo(tmp_path / "js", {"package.json": json.dumps(package), "test/a.js": ""})
     outcome = run_step(root)
-    assert shown(outcome) == [("warning", "tests/environment-incomplete", None, None)]
+    assert with_environment(outcome) == [("info", "tests/environment-incomplete", None, None)]
     assert "(mocha: node_modules is missing)" in outcome.findings[0].message
     assert "`npm ci`" in outcome.findings[0].message
 
@@ -511,7 +524,7 @@ def fixture_project(declares: dict[str, str]) -> dict[str, str]:
 @needs_npm
 def test_a_package_a_fixture_declares_and_lacks_is_the_environment(tmp_path: Path) -> None:
     outcome = run_step(make_repo(tmp_path / "js", fixture_project({"zzq-fixture-dep": "*"})))
-    assert shown(outcome) == [("warning", "tests/environment-incomplete", None, None)]
+    assert with_environment(outcome) == [("info", "tests/environment-incomplete", None, None)]
     message = outcome.findings[0].message
     assert "(zzq-fixture-dep: not in test/fixture/mylib/node_modules)" in message
     assert "`npm install` in test/fixture/mylib" in message
@@ -545,10 +558,10 @@ def test_a_declared_python_dependency_not_installed_is_the_environment(tmp_path:
     root = make_repo(tmp_path / "py", PY_DEPS_PROJECT)
     config = Config.model_validate({"tech_stack": {"python": sys.executable}})
     outcome = run_step(root, config)
-    rules = sorted((severity, rule, path) for severity, rule, path, _ in shown(outcome))
+    rules = sorted((severity, rule, path) for severity, rule, path, _ in with_environment(outcome))
     assert rules == [
         ("error", "tests/error", "tests/test_own.py"),  # the project's own module is missing
-        ("warning", "tests/environment-incomplete", None),
+        ("info", "tests/environment-incomplete", None),
     ]
     warning = next(f for f in outcome.findings if f.rule == "tests/environment-incomplete")
     assert "(not-installed-dist-xyz)" in warning.message
@@ -576,7 +589,7 @@ def test_maven_that_cannot_download_its_plugins_could_not_run(
     outcome = run_step(root)
     if outcome.data.get("exit_code") == 0:
         pytest.skip("maven could download its plugins: this machine has network")
-    assert shown(outcome) == [("warning", "tests/environment-incomplete", None, None)]
+    assert with_environment(outcome) == [("info", "tests/environment-incomplete", None, None)]
     assert "maven could not download dependencies" in outcome.findings[0].message
     assert "\x1b" not in outcome.findings[0].message
 
@@ -805,8 +818,8 @@ def test_bats_failures_from_a_package_the_ci_installs_are_the_machines(tmp_path:
     root = make_repo(tmp_path / "b", files)
     outcome = run_step(root)
     assert counts(outcome) == (0, 2, 0)
-    assert shown(outcome) == [
-        ("warning", "tests/environment-incomplete", "test/a.bats", 3),
+    assert with_environment(outcome) == [
+        ("info", "tests/environment-incomplete", "test/a.bats", 3),
         ("warning", "tests/failed", "test/a.bats", 6),  # ran on a machine known incomplete
     ]
     warning = outcome.findings[0].message
@@ -861,7 +874,7 @@ def test_a_test_script_that_cannot_download_its_framework_could_not_run(tmp_path
     executable(root, "tests.sh")
     outcome = run_step(root)
     assert outcome.data["command"] == "./tests.sh"
-    assert shown(outcome) == [("warning", "tests/environment-incomplete", None, None)]
+    assert with_environment(outcome) == [("info", "tests/environment-incomplete", None, None)]
     assert "Could not resolve host: shunit2.invalid" in outcome.findings[0].message
     present = make_repo(
         tmp_path / "present",

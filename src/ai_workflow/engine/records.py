@@ -185,6 +185,7 @@ class StepResultRecord(StepRecord):
     data: dict[str, Any] = Field(default_factory=dict)
     checked: list[str] = Field(default_factory=list)
     skipped_checks: list[str] = Field(default_factory=list)
+    incomplete: bool = False
 
 
 class GitRecord(_Record):

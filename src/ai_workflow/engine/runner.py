@@ -633,6 +633,7 @@ class WorkflowRun:
             summary=outcome.summary,
             checked=outcome.checked,
             skipped_checks=outcome.skipped_checks,
+            incomplete=outcome.incomplete,
             raw_findings=tagged(screen.raw) if screen is not None else None,
         )
 
@@ -783,6 +784,7 @@ def _deterministic_outcome(cached: StepResult, *, keep_ai: bool = False) -> Step
             checked=list(cached.checked),
             skipped_checks=list(cached.skipped_checks),
             summary=cached.summary,
+            incomplete=cached.incomplete,
         )
     return StepOutcome(
         findings=[f for f in raw if f.source != "ai"],
@@ -790,6 +792,7 @@ def _deterministic_outcome(cached: StepResult, *, keep_ai: bool = False) -> Step
         checked=[c for c in cached.checked if not c.startswith(AI_NOTE_PREFIXES)],
         skipped_checks=[c for c in cached.skipped_checks if not c.startswith(AI_NOTE_PREFIXES)],
         summary=cached.summary,
+        incomplete=cached.incomplete,
     )
 
 

@@ -83,6 +83,10 @@ class StepOutcome:
     skipped_checks: list[str] = field(default_factory=list)  # "eslint: not configured"
     tool_error: str | None = None  # the step's own tool could not run: the step fails
     summary: str = ""  # one line for the console
+    incomplete: bool = False
+    """Part of the step's work could not be done on this machine (tests it could not run):
+    the step is a warning even where every finding about it is info, so a run never passes
+    silently on checks it did not make (`skipped_checks` says which)."""
 
     def add(
         self,
@@ -103,7 +107,7 @@ class StepOutcome:
         severities = {f.severity for f in self.findings if not f.baselined}
         if self.tool_error or Severity.ERROR in severities:
             return StepStatus.FAILED
-        if Severity.WARNING in severities:
+        if Severity.WARNING in severities or self.incomplete:
             return StepStatus.WARNING
         return StepStatus.PASSED
 
@@ -126,6 +130,7 @@ class StepResult:
     checked: list[str] = field(default_factory=list)
     skipped_checks: list[str] = field(default_factory=list)
     reused_from: str | None = None  # run id a reused result came from
+    incomplete: bool = False  # `StepOutcome.incomplete`
     raw_findings: list[Finding] | None = None
     """The findings before the run's rule policy (None: `findings` are raw): kept in the
     checkpoint, so a resumed run applies its own policy to them."""
@@ -152,6 +157,8 @@ class StepResult:
             "skipped_checks": list(self.skipped_checks),
             "reused_from": self.reused_from,
         }
+        if self.incomplete:
+            out["incomplete"] = True
         if with_data:
             out["data"] = self.data
         if with_raw and self.raw_findings is not None:
@@ -175,6 +182,7 @@ class StepResult:
             checked=list(raw.get("checked", [])),
             skipped_checks=list(raw.get("skipped_checks", [])),
             reused_from=raw.get("reused_from"),
+            incomplete=bool(raw.get("incomplete", False)),
             raw_findings=(
                 [Finding.from_dict(f) for f in raw["raw_findings"]]
                 if isinstance(raw.get("raw_findings"), list)

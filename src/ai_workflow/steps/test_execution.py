@@ -9,11 +9,13 @@ only the exit status counts.
 
 A run that could not test anything because this machine lacks what the project declares (no
 network to download its modules, its packages not installed, pytest missing from its
-interpreter) is "tests could not run", a warning with how to fix the environment, never an
-error about the project (`ai_workflow.testcmd.environment`); so is a `make test` (or another
-command we cannot look into) whose output says a program it needs could not be found, when that
-program is not on PATH here and the project does not ship it. A permission test that fails because
-the suite runs as root (root ignores file permissions) is a warning that says so
+interpreter) is "tests could not run", never an error about the project
+(`ai_workflow.testcmd.environment`); so is a `make test` (or another command we cannot look
+into) whose output says a program it needs could not be found, when that program is not on PATH
+here and the project does not ship it. Such findings (`tests/environment-incomplete`) are info
+saying how to provide the environment, the check is listed as skipped, and the step is
+incomplete: a warning, never a pass. A permission test that fails because the suite runs as
+root (root ignores file permissions) is the same: info that says so, and a skipped check
 (`ai_workflow.testcmd.as_root`). A release archive committed as is (`ai_workflow.release_archive`)
 that holds no test file is not run: it left out the tests its command names (`npm test` running
 `test/bin/run-all-tests`), and a failure to find them says nothing of the project (info). A
@@ -29,6 +31,7 @@ import re
 import shutil
 from dataclasses import asdict
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from ai_workflow.ai.redact import redact
 from ai_workflow.engine.process import CommandResult
@@ -367,9 +370,30 @@ def _program_missing(ctx: StepContext, plan: Plan, output: str) -> Unavailable |
 
 
 def _not_run(outcome: StepOutcome, unavailable: Unavailable) -> None:
-    outcome.skipped_checks.append(f"tests: {unavailable.reason}")
-    outcome.add("tests/environment-incomplete", "warning", unavailable.message())
+    _environment_incomplete(outcome, unavailable.message(), f"tests: {unavailable.reason}")
     outcome.summary = f"tests could not run: {unavailable.reason}"
+
+
+def _environment_incomplete(
+    outcome: StepOutcome,
+    message: str,
+    skipped: str,
+    path: str | None = None,
+    line: int | None = None,
+    **extra: Any,
+) -> None:
+    """Tests this machine could not run: an info finding (the project is not shown broken,
+    and in 10 labelled projects none of these was a problem of the project's), the check
+    listed as skipped, and the step incomplete, so its status is a warning, never a pass."""
+    outcome.add("tests/environment-incomplete", "info", message, path, line, **extra)
+    outcome.skipped_checks.append(skipped)
+    outcome.incomplete = True
+
+
+def _summarise_environment(outcome: StepOutcome) -> None:
+    """The console's line says when some tests could not run here (the findings are info)."""
+    if outcome.incomplete:
+        outcome.summary += "; some tests could not run on this machine (see skipped checks)"
 
 
 def _cannot_run(plan: Plan, result: CommandResult, target: Path) -> str | None:
@@ -404,10 +428,14 @@ def _report(
         # a blank first line: the report says nothing more than the test's name (TAP)
         quoted = relative_to_target(failure.message, ctx.target)
         first = quoted.split("\n", 1)[0].strip()
-        why = ROOT_NOTE if root_caused(ctx.target, failure, as_root=as_root) else doubt
+        by_root = root_caused(ctx.target, failure, as_root=as_root)
+        why = ROOT_NOTE if by_root else doubt
+        if by_root:
+            outcome.skipped_checks.append(f"tests: {failure.name} cannot pass as root")
+            outcome.incomplete = True
         outcome.add(
             rule,
-            "warning" if why else "error",
+            "info" if by_root else "warning" if why else "error",
             (f"{failure.name}: {first}" if first else failure.name) + (f" ({why})" if why else ""),
             failure.path,
             failure.line,
@@ -431,6 +459,7 @@ def _report(
         f"{counts.skipped} skipped{xfailed} in {result.duration_s:.1f}s "
         f"({plan.framework or 'custom'})"
     )
+    _summarise_environment(outcome)
 
 
 def _failed_after_tests(
@@ -442,10 +471,10 @@ def _failed_after_tests(
     head = f"`{plan.display}` exited with {result.returncode} although no test failed"
     lacking = _program_missing(ctx, plan, output)
     if lacking is not None:
-        outcome.add(
-            "tests/environment-incomplete",
-            "warning",
+        _environment_incomplete(
+            outcome,
             f"{head}: {lacking.reason}; to run all of it, {lacking.fix}",
+            f"tests: part of `{plan.display}` could not run ({lacking.reason})",
         )
         return
     if not _in_dependencies(outcome, head, output):
@@ -545,12 +574,11 @@ def _machine_failures(
     unrunnable = by_kind.get("env", [])
     if unrunnable:
         what = ", ".join(_lack(c) for c in dict.fromkeys(cause for _, cause in unrunnable))
-        outcome.skipped_checks.append(f"tests: {_count(unrunnable)} could not run here ({what})")
-        outcome.add(
-            "tests/environment-incomplete",
-            "warning",
+        _environment_incomplete(
+            outcome,
             f"{_count(unrunnable)} could not run on this machine, which lacks {what}: "
             f"{_names(unrunnable)}; provide it to run them",
+            f"tests: {_count(unrunnable)} could not run here ({what})",
             *_single_place(unrunnable),
         )
     packages = [c.detail for _, c in unrunnable if c.kind == "packages"]
@@ -599,7 +627,11 @@ def _by_exit_status(outcome: StepOutcome, plan: Plan, result: CommandResult, tar
     head = f"`{plan.display}` exited with {result.returncode}"
     if not _in_dependencies(outcome, head, output):
         outcome.add("tests/command-failed", "error", f"{head}: {_excerpt(output, 5)}")
-    outcome.summary = f"tests failed (exit {result.returncode})"
+    outcome.summary = (
+        f"tests could not all run on this machine (exit {result.returncode}; see skipped checks)"
+        if outcome.incomplete
+        else f"tests failed (exit {result.returncode})"
+    )
 
 
 def _in_dependencies(outcome: StepOutcome, head: str, output: str) -> bool:
@@ -608,12 +640,12 @@ def _in_dependencies(outcome: StepOutcome, head: str, output: str) -> bool:
     found = dependency_errors(output)
     if found is None:
         return False
-    outcome.add(
-        "tests/environment-incomplete",
-        "warning",
+    _environment_incomplete(
+        outcome,
         f"{head}, but {found.describe()}: the packages this install resolved do not fit the "
         "project's tools; to run all of it, install the versions it was tested with (its "
         "lockfile and `npm ci`) or update those tools",
+        "tests: part of the command could not run (its errors are in installed packages)",
         details=found.detail(),
     )
     return True
