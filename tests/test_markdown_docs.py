@@ -381,3 +381,15 @@ def test_rst_target_names_with_colons_are_whole() -> None:
         "https://metacpan.org/pod/Text::CharWidth",
         "https://example.com/a",
     }
+
+
+def test_rst_inline_literal_across_a_line_break_holds_no_reference() -> None:
+    """An inline literal may span lines within a paragraph (``pip install\\n`name`_``): what
+    it holds is text, not a reference; a reference outside it, on the same lines, is one."""
+    text = (
+        "Run ``tool --name\n`name`_ --flag`` first, see `missing`_.\n\n"
+        "``one line`` and ``two\nlines`` then `after`_.\n"
+    )
+    doc = parse_rst(text, "README.rst")
+    assert [(r.name, r.line) for r in doc.rst_references] == [("missing", 2), ("after", 5)]
+    assert [c.text for c in doc.inline_code] == ["one line"]

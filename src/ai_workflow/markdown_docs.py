@@ -440,9 +440,26 @@ def _rst_named_references(line: str) -> list[str]:
     return names
 
 
+_RST_SPANNING_LITERAL_RE = re.compile(r"``(?:[^`\n]|`(?!`)|\n(?![ \t]*\n))+?``")
+
+
+def _blank_spanning_literals(text: str) -> str:
+    """`text` with every inline literal that spans lines (``a\nb``: inline markup may cross
+    a line break within a paragraph) blanked, newlines kept: no line of one is read as a
+    reference, target or link. One-line literals stay (they are inline code)."""
+
+    def blank(match: re.Match[str]) -> str:
+        found = match.group()
+        return re.sub(r"[^\n]", " ", found) if "\n" in found else found
+
+    return _RST_SPANNING_LITERAL_RE.sub(blank, text)
+
+
 def parse_rst(text: str, path: str = "") -> DocFile:
     """A line-based reading of reStructuredText: enough to check links, targets and files."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    scanned = _blank_spanning_literals(text).split("\n")
     doc = DocFile(path=path, format="rst", line_count=len(lines))
     code_lines = _rst_code_lines(lines, doc) | rst_comment_lines(lines)
     titles: list[tuple[int, str]] = []
@@ -452,7 +469,7 @@ def parse_rst(text: str, path: str = "") -> DocFile:
             continue
         if _is_rst_title(lines, index):
             titles.append((number, re.sub(r"\\(.)", r"\1", line.strip())))
-        _scan_rst_line(doc, line, number)
+        _scan_rst_line(doc, scanned[index], number)
     slugs = collision_free_slugs(t for _, t in titles)
     for (number, title), slug in zip(titles, slugs, strict=True):
         doc.headings.append(Heading(0, title, slug, number))

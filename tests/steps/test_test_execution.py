@@ -1099,7 +1099,8 @@ def test_bats_helper_from_an_unfetched_submodule_is_environment_incomplete(
     tmp_path: Path,
 ) -> None:
     """git-open's bats tests `load` bats-support, a git submodule its package does not hold:
-    they stop at loading it, before any assertion. A warning naming the submodule, no failure;
+    they stop at loading it, before any assertion. Info naming the submodule (the step
+    incomplete), no failure;
     beside it, a test that fails on its own assertion stays a failure."""
     if shutil.which("bats") is None:
         pytest.skip("bats is not installed")
