@@ -287,6 +287,39 @@ def test_mocha_report_option_is_spelled_as_the_installed_mocha_knows_it(
     assert plan.command == ["npm", "test", "--", "--reporter", "xunit", flag, report]
 
 
+@pytest.mark.parametrize(
+    ("script", "installed", "appended"),
+    [
+        ("mocha --check-leaks --bail --reporter spec test/", "6.1.3", False),  # refuses two
+        ("mocha -R dot test/", "6.0.0", False),
+        ("nyc mocha --reporter=tap test/", "6.1.4", False),
+        ("mocha --reporter spec test/", "6.2.0", True),  # from 6.2 the last one wins again
+        ("mocha -R dot test/", "11.7.5", True),
+        ("mocha --reporter spec test/", "5.2.0", True),  # before mocha 6 too
+        ("mocha --reporter spec test/", None, True),  # not installed: what every other does
+        ("mocha --check-leaks test/", "6.1.3", True),  # no reporter of its own
+        ("mocha --reporter-option maxDiffSize=0 test/", "6.1.3", True),  # an option, no reporter
+    ],
+)
+def test_mocha_reporter_is_added_only_where_mocha_takes_a_second_one(
+    tmp_path: Path, script: str, installed: str | None, appended: bool
+) -> None:
+    package = {"scripts": {"test": script}, "devDependencies": {"mocha": "*"}}
+    root = make_repo(tmp_path / "js", {"package.json": json.dumps(package), "test/a.js": ""})
+    if installed is not None:
+        manifest = root / "node_modules" / "mocha" / "package.json"
+        manifest.parent.mkdir(parents=True)
+        manifest.write_text(json.dumps({"name": "mocha", "version": installed}))
+    ctx = step_context(root, test_execution.SPEC)
+    plan = plan_for(ctx, detect_stack(ctx))
+    assert plan is not None and plan.framework == "mocha"
+    if appended:
+        assert plan.command[:5] == ["npm", "test", "--", "--reporter", "xunit"]
+    else:
+        assert plan.command == ["npm", "test"]
+        assert plan.notes == ["the test command names its own mocha reporter: run as it is"]
+
+
 def test_justfile_and_taskfile_runners(tmp_path: Path) -> None:
     rust = make_repo(
         tmp_path / "rs",

@@ -1137,3 +1137,60 @@ def test_unfetched_submodules_are_the_absent_or_empty_ones(tmp_path: Path) -> No
         "test/test_helper/bats-support"
     )
     assert names_unfetched("lib/xy/load failed", ["lib/x"]) is None
+
+
+# A stand-in for mocha 6+ (a third-party runner, not our code): like mocha's own
+# `validatePlugin`, it refuses a second `--reporter`; else it runs each test file with node.
+FAKE_MOCHA6 = """\
+#!/usr/bin/env node
+const { execFileSync } = require("child_process");
+const args = process.argv.slice(2);
+if (args.filter((a) => a === "--reporter" || a === "-R").length > 1) {
+  console.error('ERROR: "--reporter <reporter>" can only be specified once');
+  process.exit(1);
+}
+let failed = 0;
+for (const file of args.filter((a) => a.endsWith(".js"))) {
+  try { execFileSync("node", [file], { stdio: "inherit" }); } catch (e) { failed += 1; }
+}
+console.log(failed ? `${failed} failing` : "passing");
+process.exit(failed ? 1 : 0);
+"""
+
+
+@needs_node
+@pytest.mark.parametrize("passes", [True, False])
+def test_a_mocha_script_naming_its_own_reporter_runs_as_it_is(tmp_path: Path, passes: bool) -> None:
+    """`mocha --reporter spec` in the test script: mocha 6+ refuses the xunit reporter we
+    would add, so the script runs as it is; its tests passing is no finding, failing is."""
+    package = {
+        "name": "pu",
+        "version": "1.0.0",
+        "scripts": {"test": "mocha --check-leaks --reporter spec test/t.js"},
+        "devDependencies": {"mocha": "6.1.3"},
+    }
+    test = "process.exit(0);\n" if passes else "throw new Error('planted failure');\n"
+    root = make_repo(
+        tmp_path / "pu",
+        {
+            "package.json": json.dumps(package),
+            "index.js": "module.exports = 1;\n",
+            "test/t.js": test,
+        },
+    )
+    (root / "node_modules" / "mocha").mkdir(parents=True)
+    (root / "node_modules" / "mocha" / "package.json").write_text(
+        json.dumps({"name": "mocha", "version": "6.1.3"})
+    )
+    fake = root / "node_modules" / ".bin" / "mocha"
+    fake.parent.mkdir()
+    fake.write_text(FAKE_MOCHA6)
+    fake.chmod(0o755)
+    outcome = run_step(root, Config())
+    assert outcome.data["command"] == "npm test"
+    if passes:
+        assert errors(outcome) == []
+        assert outcome.status() == StepStatus.PASSED
+    else:
+        assert errors(outcome) == [("tests/command-failed", None, None)]
+        assert "planted failure" in outcome.findings[0].message

@@ -21,12 +21,13 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext
 from ai_workflow.project_files import project_files, unsafe_entries
 from ai_workflow.techstack import TechStack
+from ai_workflow.testcmd.commands import simple_commands
 from ai_workflow.testcmd.gopath import gopath_command, gopath_env, gopath_import_path
 from ai_workflow.testcmd.reports import (
     Innermost,
@@ -53,6 +54,10 @@ BUILD_REPORTS = {
     "gradle": ("**/build/test-results/**/TEST-*.xml",),
 }
 MOCHA_SINGULAR_REPORTER_OPTION = 6  # the first mocha major that knows `--reporter-option`
+# The mocha versions that refuse a second `--reporter` (from 6.0 up to, not including, 6.2)
+MOCHA_ONE_REPORTER = ((6, 0), (6, 2))
+MOCHA_PROGRAMS = frozenset({"mocha", "_mocha"})
+MOCHA_REPORTER_OPTIONS = frozenset({"-R", "--reporter"})
 
 
 @dataclass
@@ -247,6 +252,17 @@ def _vitest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan
     return Plan(_script_args(argv, extra), "vitest", env, _junit_reader(junit, ctx.target), junit)
 
 
+def _mocha_version(target: Path) -> tuple[int, int] | None:
+    """The major and minor version of the mocha installed in the target (None: not known)."""
+    manifest = target / "node_modules" / "mocha" / "package.json"
+    data = read_json(manifest, root=target)
+    version = data.get("version") if isinstance(data, dict) else None
+    parts = version.split(".", 2)[:2] if isinstance(version, str) else []
+    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+        return None
+    return int(parts[0]), int(parts[1])
+
+
 def mocha_reporter_flag(target: Path) -> str:
     """The spelling of mocha's reporter-options flag the project's mocha accepts.
 
@@ -256,16 +272,59 @@ def mocha_reporter_flag(target: Path) -> str:
     cannot be read (not installed, hoisted above the target), the plural, which every
     version accepts.
     """
-    manifest = target / "node_modules" / "mocha" / "package.json"
-    data = read_json(manifest, root=target)
-    version = data.get("version") if isinstance(data, dict) else None
-    major = version.split(".", 1)[0] if isinstance(version, str) else ""
-    if major.isdigit() and int(major) >= MOCHA_SINGULAR_REPORTER_OPTION:
+    version = _mocha_version(target)
+    if version is not None and version[0] >= MOCHA_SINGULAR_REPORTER_OPTION:
         return "--reporter-option"
     return "--reporter-options"
 
 
+def _npm_script_text(target: Path, argv: list[str]) -> str | None:
+    """The package.json script `npm test` or `npm run X` starts (None: argv is no such call)."""
+    if argv[:2] == ["npm", "test"]:
+        name = "test"
+    elif argv[:2] == ["npm", "run"] and len(argv) > 2:
+        name = argv[2]
+    else:
+        return None
+    data = read_json(target / "package.json", root=target)
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    script = scripts.get(name) if isinstance(scripts, dict) else None
+    return script if isinstance(script, str) else None
+
+
+def _names_mocha_reporter(words: list[str]) -> bool:
+    """Whether a simple command starts mocha with a reporter of its own (`--reporter spec`,
+    `-R dot`, `--reporter=tap`)."""
+    starts = [i for i, word in enumerate(words) if PurePosixPath(word).name in MOCHA_PROGRAMS]
+    if not starts:
+        return False
+    return any(
+        word in MOCHA_REPORTER_OPTIONS or word.startswith(("--reporter=", "-R="))
+        for word in words[starts[0] + 1 :]
+    )
+
+
+def own_mocha_reporter(target: Path, argv: list[str]) -> bool:
+    """Whether the test command, or the package.json script it runs, already names mocha's
+    reporter."""
+    if _names_mocha_reporter(argv):
+        return True
+    script = _npm_script_text(target, argv)
+    if script is None:
+        return False
+    return any(_names_mocha_reporter(words) for words, _ in simple_commands(script))
+
+
 def _mocha_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    version = _mocha_version(ctx.target)
+    refuses = version is not None and MOCHA_ONE_REPORTER[0] <= version < MOCHA_ONE_REPORTER[1]
+    if refuses and own_mocha_reporter(ctx.target, argv):
+        # Mocha 6.0 and 6.1 stop at a second `--reporter` ("can only be specified once", mocha
+        # issue 4001), so a command naming its own is run as it is; every other mocha takes
+        # the last one given (ours), and writes the report.
+        plan = _entry_plan(ctx, argv, "mocha", env)
+        plan.notes.append("the test command names its own mocha reporter: run as it is")
+        return plan
     junit = _report_path(ctx, "junit", ".xml")
     extra = ["--reporter", "xunit", mocha_reporter_flag(ctx.target), f"output={junit}"]
     return Plan(_script_args(argv, extra), "mocha", env, _junit_reader(junit, ctx.target), junit)
