@@ -9,9 +9,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
+from ai_workflow.changes.filecache import explain_stores
+from ai_workflow.changes.fingerprint import file_ids
 from ai_workflow.config import Config
-from tests.helpers import commit_all
+from ai_workflow.engine.step import RunMemo, StepContext, StepSpec
+from tests.helpers import commit_all, step_context
 
 FULL = Config.model_validate({"run": {"step_cache": False}})
 REUSE_PROPERTY = settings(
@@ -21,6 +25,7 @@ REUSE_PROPERTY = settings(
 )
 
 Edit = TypeVar("Edit")
+FileEdit = tuple[str, str, list[str]]
 Outcome = TypeVar("Outcome")
 
 
@@ -59,3 +64,42 @@ def assert_reuse_equals_full(
     for edit in sequence:
         apply(root, edit)
         assert findings(run(root)) == findings(run(root, FULL)), edit
+
+
+def file_edits(
+    paths: Sequence[str], parts: Sequence[str], max_parts: int, *more: st.SearchStrategy[FileEdit]
+) -> st.SearchStrategy[FileEdit]:
+    """(kind, path, parts) edits for `edit_file`: "write" 1 to `max_parts` of `parts` to one
+    of `paths`, "delete", "rename" or "link" one of them, "commit"; and the `more` kinds a test
+    adds."""
+    return st.one_of(
+        st.tuples(
+            st.just("write"),
+            st.sampled_from(list(paths)),
+            st.lists(st.sampled_from(list(parts)), min_size=1, max_size=max_parts),
+        ),
+        *(
+            st.tuples(st.just(kind), st.sampled_from(list(paths)), st.just([]))
+            for kind in ("delete", "rename", "link")
+        ),
+        st.tuples(st.just("commit"), st.just(""), st.just([])),
+        *more,
+    )
+
+
+def apply_edit(root: Path, edit: FileEdit, link_to: str = "") -> None:
+    """`edit_file` for one (kind, path, parts) edit, the parts joined by blank lines."""
+    kind, path, parts = edit
+    edit_file(root, kind, path, "\n\n".join(parts), link_to=link_to)
+
+
+def explain_after_edit(
+    root: Path, spec: StepSpec, run: Callable[[StepContext], Any], path: str, text: str
+) -> list[str]:
+    """What `explain` says of `spec`'s per-file stores after a run and then `path` rewritten
+    to `text`: which files the next run re-checks, and why."""
+    ctx = step_context(root, spec, memo=RunMemo())
+    run(ctx)
+    (root / path).write_text(text)
+    current = file_ids(step_context(root, spec, memo=RunMemo()))
+    return explain_stores(ctx.workspace.step_cache_dir, spec.id, current)

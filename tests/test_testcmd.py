@@ -30,7 +30,7 @@ from ai_workflow.testcmd.environment import (
     missing_node_packages,
     program_not_on_path,
 )
-from ai_workflow.testcmd.plans import plan_for
+from ai_workflow.testcmd.plans import Plan, plan_for
 from tests.helpers import make_repo, step_context
 
 NO_ENV: dict[str, str] = {"PATH": ""}
@@ -260,6 +260,21 @@ def test_npm_scripts_are_followed_to_the_runner(tmp_path: Path) -> None:
     assert detect(root).test_argv == ["npm", "test"]
 
 
+def mocha_plan(tmp_path: Path, script: str, test_file: str, installed: str | None) -> Plan:
+    """The test plan of a package whose `npm test` is `script`, with mocha `installed` (that
+    version in node_modules; None: not installed)."""
+    package = {"scripts": {"test": script}, "devDependencies": {"mocha": "*"}}
+    root = make_repo(tmp_path / "js", {"package.json": json.dumps(package), test_file: ""})
+    if installed is not None:
+        manifest = root / "node_modules" / "mocha" / "package.json"
+        manifest.parent.mkdir(parents=True)
+        manifest.write_text(json.dumps({"name": "mocha", "version": installed}))
+    ctx = step_context(root, test_execution.SPEC)
+    plan = plan_for(ctx, detect_stack(ctx))
+    assert plan is not None and plan.framework == "mocha"
+    return plan
+
+
 @pytest.mark.parametrize(
     ("installed", "flag"),
     [
@@ -274,15 +289,7 @@ def test_npm_scripts_are_followed_to_the_runner(tmp_path: Path) -> None:
 def test_mocha_report_option_is_spelled_as_the_installed_mocha_knows_it(
     tmp_path: Path, installed: str | None, flag: str
 ) -> None:
-    package = {"scripts": {"test": "mocha tests.js"}, "devDependencies": {"mocha": "*"}}
-    root = make_repo(tmp_path / "js", {"package.json": json.dumps(package), "tests.js": ""})
-    if installed is not None:
-        manifest = root / "node_modules" / "mocha" / "package.json"
-        manifest.parent.mkdir(parents=True)
-        manifest.write_text(json.dumps({"name": "mocha", "version": installed}))
-    ctx = step_context(root, test_execution.SPEC)
-    plan = plan_for(ctx, detect_stack(ctx))
-    assert plan is not None and plan.framework == "mocha"
+    plan = mocha_plan(tmp_path, "mocha tests.js", "tests.js", installed)
     report = f"output={plan.report_file}"
     assert plan.command == ["npm", "test", "--", "--reporter", "xunit", flag, report]
 
@@ -304,15 +311,7 @@ def test_mocha_report_option_is_spelled_as_the_installed_mocha_knows_it(
 def test_mocha_reporter_is_added_only_where_mocha_takes_a_second_one(
     tmp_path: Path, script: str, installed: str | None, appended: bool
 ) -> None:
-    package = {"scripts": {"test": script}, "devDependencies": {"mocha": "*"}}
-    root = make_repo(tmp_path / "js", {"package.json": json.dumps(package), "test/a.js": ""})
-    if installed is not None:
-        manifest = root / "node_modules" / "mocha" / "package.json"
-        manifest.parent.mkdir(parents=True)
-        manifest.write_text(json.dumps({"name": "mocha", "version": installed}))
-    ctx = step_context(root, test_execution.SPEC)
-    plan = plan_for(ctx, detect_stack(ctx))
-    assert plan is not None and plan.framework == "mocha"
+    plan = mocha_plan(tmp_path, script, "test/a.js", installed)
     if appended:
         assert plan.command[:5] == ["npm", "test", "--", "--reporter", "xunit"]
     else:

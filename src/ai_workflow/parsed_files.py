@@ -15,6 +15,7 @@ import ast
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ai_workflow.findings import Finding
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.textfiles import read_text
 
@@ -70,6 +71,14 @@ class ParsedFiles:
         """The file's syntax tree (see `syntax`)."""
         syntax = self.syntax(rel)
         return None if syntax is None else syntax.tree
+
+    def tree_at(self, finding: Finding, rule: str) -> ast.Module | None:
+        """The tree of the file a `rule` finding with a place points at (None for another
+        rule, a finding without a line, or a file that does not parse): where a
+        post-processor that reads the code starts."""
+        if finding.rule != rule or finding.path is None or finding.line is None:
+            return None
+        return self.tree(finding.path)
 
     def lines(self, rel: str) -> list[str]:
         """The file's lines (without their ends)."""

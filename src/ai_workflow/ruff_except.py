@@ -31,9 +31,7 @@ def _note(finding: Finding, files: ParsedFiles) -> str | None:
 
 
 def _raises(finding: Finding, files: ParsedFiles) -> str | None:
-    if finding.rule != BARE_EXCEPT or finding.path is None or finding.line is None:
-        return None
-    tree = files.tree(finding.path)
+    tree = files.tree_at(finding, BARE_EXCEPT)
     if tree is None:
         return None
     for node in ast.walk(tree):

@@ -60,12 +60,10 @@ def _note(finding: Finding, files: ParsedFiles) -> str | None:
 
 
 def _guard(finding: Finding, files: ParsedFiles) -> str | None:
-    if finding.rule != UNDEFINED_NAME or finding.path is None or finding.line is None:
-        return None
     found = _UNDEFINED.search(finding.message)
     if found is None or found.group("name") not in PY2_BUILTINS:
         return None
-    tree = files.tree(finding.path)
+    tree = files.tree_at(finding, UNDEFINED_NAME)
     if tree is None:
         return None
     parents: dict[ast.AST, ast.AST] = {}

@@ -21,7 +21,13 @@ from ai_workflow.config import Config
 from ai_workflow.deps import lockfiles
 from ai_workflow.engine.step import RunMemo, StepOutcome
 from ai_workflow.steps import dependencies
-from tests.file_edits import FULL, REUSE_PROPERTY, assert_reuse_equals_full, edit_file
+from tests.file_edits import (
+    FULL,
+    REUSE_PROPERTY,
+    assert_reuse_equals_full,
+    edit_file,
+    file_edits,
+)
 from tests.helpers import commit_all, make_repo, step_context
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is required")
@@ -177,16 +183,10 @@ LINES = [
 ]
 PATHS = ["src/demo/__init__.py", "src/demo/util.py", "src/demo/new.py", "tests/test_demo.py"]
 
-edits = st.one_of(
-    st.tuples(
-        st.just("write"),
-        st.sampled_from(PATHS),
-        st.lists(st.sampled_from(LINES), min_size=1, max_size=3),
-    ),
-    st.tuples(st.just("delete"), st.sampled_from(PATHS), st.just([])),
-    st.tuples(st.just("rename"), st.sampled_from(PATHS), st.just([])),
-    st.tuples(st.just("link"), st.sampled_from(PATHS), st.just([])),
-    st.tuples(st.just("commit"), st.just(""), st.just([])),
+edits = file_edits(
+    PATHS,
+    LINES,
+    3,
     st.tuples(st.just("declare"), st.sampled_from(["numpy", "PyYAML", "leftpad"]), st.just([])),
 )
 

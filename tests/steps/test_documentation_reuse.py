@@ -14,14 +14,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ai_workflow.changes.filecache import explain_stores
-from ai_workflow.changes.fingerprint import file_ids, step_files
+from ai_workflow.changes.fingerprint import step_files
 from ai_workflow.config import Config
 from ai_workflow.docstrings import ModuleFacts, module_facts
 from ai_workflow.engine.step import RunMemo, StepOutcome
 from ai_workflow.steps import documentation
 from ai_workflow.steps.documentation import DocFacts, docstring_facts
-from tests.file_edits import FULL, REUSE_PROPERTY, assert_reuse_equals_full, edit_file
+from tests.file_edits import (
+    FULL,
+    REUSE_PROPERTY,
+    apply_edit,
+    assert_reuse_equals_full,
+    explain_after_edit,
+    file_edits,
+)
 from tests.helpers import commit_all, make_repo, step_context
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is required")
@@ -72,11 +78,9 @@ def test_unchanged_files_reuse_their_facts_and_an_edit_is_seen(tmp_path: Path) -
 
 def test_explain_says_which_files_the_next_run_rechecks(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "p", FILES)
-    ctx = step_context(root, documentation.SPEC, memo=RunMemo())
-    documentation.run(ctx)
-    (root / "src/demo/base.py").write_text("class Base:\n    pass\n")
-    current = file_ids(step_context(root, documentation.SPEC, memo=RunMemo()))
-    lines = explain_stores(ctx.workspace.step_cache_dir, "documentation", current)
+    lines = explain_after_edit(
+        root, documentation.SPEC, documentation.run, "src/demo/base.py", "class Base:\n    pass\n"
+    )
     assert any(x.startswith("per-file results (docstrings), last run") for x in lines)
     assert any("next run re-checks 1 (content changed): src/demo/base.py" in x for x in lines)
 
@@ -156,22 +160,11 @@ PARTS = [
 ]
 PATHS = ["src/demo/api.py", "src/demo/base.py", "src/demo/new.py", "src/demo/_internal.py"]
 
-edits = st.one_of(
-    st.tuples(
-        st.just("write"),
-        st.sampled_from(PATHS),
-        st.lists(st.sampled_from(PARTS), min_size=1, max_size=4),
-    ),
-    st.tuples(st.just("delete"), st.sampled_from(PATHS), st.just([])),
-    st.tuples(st.just("rename"), st.sampled_from(PATHS), st.just([])),
-    st.tuples(st.just("link"), st.sampled_from(PATHS), st.just([])),
-    st.tuples(st.just("commit"), st.just(""), st.just([])),
-)
+edits = file_edits(PATHS, PARTS, 4)
 
 
 def _apply(root: Path, edit: tuple[str, str, list[str]]) -> None:
-    kind, path, parts = edit
-    edit_file(root, kind, path, "\n\n".join(parts), link_to="src/demo/api.py")
+    apply_edit(root, edit, link_to="src/demo/api.py")
 
 
 @REUSE_PROPERTY

@@ -14,13 +14,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ai_workflow.changes.filecache import explain_stores
-from ai_workflow.changes.fingerprint import file_ids
 from ai_workflow.config import Config
 from ai_workflow.engine.step import RunMemo, StepOutcome
 from ai_workflow.steps import documentation, script_references
 from ai_workflow.steps.documentation import top_level_names
-from tests.file_edits import FULL, REUSE_PROPERTY, assert_reuse_equals_full, edit_file
+from tests.file_edits import (
+    FULL,
+    REUSE_PROPERTY,
+    apply_edit,
+    assert_reuse_equals_full,
+    explain_after_edit,
+    file_edits,
+)
 from tests.helpers import make_repo, step_context
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is required")
@@ -84,11 +89,9 @@ def test_unchanged_modules_reuse_their_names_and_a_removed_name_is_seen(
 
 def test_explain_says_which_modules_the_next_run_reads_again(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "p", FILES)
-    ctx = step_context(root, documentation.SPEC, memo=RunMemo())
-    documentation.run(ctx)
-    (root / "src/demo/api.py").write_text("def other():\n    pass\n")
-    current = file_ids(step_context(root, documentation.SPEC, memo=RunMemo()))
-    lines = explain_stores(ctx.workspace.step_cache_dir, "documentation", current)
+    lines = explain_after_edit(
+        root, documentation.SPEC, documentation.run, "src/demo/api.py", "def other():\n    pass\n"
+    )
     assert any(x.startswith("per-file results (names), last run") for x in lines)
     assert any("next run re-checks 1 (content changed): src/demo/api.py" in x for x in lines)
 
@@ -116,22 +119,11 @@ PARTS = [
 ]
 PATHS = ["src/demo/api.py", "src/demo/util.py", "src/demo/__init__.py", "src/demo/api/__init__.py"]
 
-edits = st.one_of(
-    st.tuples(
-        st.just("write"),
-        st.sampled_from(PATHS),
-        st.lists(st.sampled_from(PARTS), min_size=1, max_size=3),
-    ),
-    st.tuples(st.just("delete"), st.sampled_from(PATHS), st.just([])),
-    st.tuples(st.just("rename"), st.sampled_from(PATHS), st.just([])),
-    st.tuples(st.just("link"), st.sampled_from(PATHS), st.just([])),
-    st.tuples(st.just("commit"), st.just(""), st.just([])),
-)
+edits = file_edits(PATHS, PARTS, 3)
 
 
 def _apply(root: Path, edit: tuple[str, str, list[str]]) -> None:
-    kind, path, parts = edit
-    edit_file(root, kind, path, "\n\n".join(parts), link_to="src/demo/util.py")
+    apply_edit(root, edit, link_to="src/demo/util.py")
 
 
 @REUSE_PROPERTY
