@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,11 +40,15 @@ def valkey_binary() -> str | None:
     return str(path) if os.access(path, os.X_OK) else None
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+def free_port(avoid: Collection[int] = ()) -> int:
+    """A loopback port free now, none of `avoid` (ports already promised to a server: the
+    system may hand a port out again once it is closed)."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            port: int = sock.getsockname()[1]
+        if port not in avoid:
+            return port
 
 
 @dataclass
@@ -78,14 +83,17 @@ class RedisServer:
                 self.process.wait()
 
 
-def start_redis(directory: Path, *extra: str, binary: str | None = None) -> RedisServer:
+def start_redis(
+    directory: Path, *extra: str, binary: str | None = None, avoid: Collection[int] = ()
+) -> RedisServer:
     """Start redis-server (or another binary that speaks its protocol and takes its options,
-    such as valkey-server) without persistence, and wait until it answers PING."""
+    such as valkey-server) without persistence, on a port none of `avoid`, and wait until it
+    answers PING."""
     binary = binary or redis_binary()
     assert binary is not None, NO_SERVER
     directory.mkdir(parents=True, exist_ok=True)
     for _attempt in range(3):  # another process may take the free port first
-        port = free_port()
+        port = free_port(avoid)
         log = (directory / "redis.log").open("ab")
         args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no", "--dir", str(directory), "--unixsocket",
@@ -121,7 +129,8 @@ def cluster_options(bus_port: int) -> list[str]:
 
 def start_cluster_node(directory: Path) -> RedisServer:
     """A one-node Redis Cluster that owns every slot."""
-    server = start_redis(directory, *cluster_options(free_port()))
+    bus = free_port()
+    server = start_redis(directory, *cluster_options(bus), avoid={bus})
     client = server.client()
     client.execute_command("CLUSTER", "ADDSLOTSRANGE", "0", "16383")
     deadline = time.monotonic() + START_TIMEOUT_S
@@ -140,9 +149,14 @@ def start_cluster(directory: Path, nodes: int = 3) -> list[RedisServer]:
     others (CLUSTER MEET), ready when each node says cluster_state:ok."""
     servers: list[RedisServer] = []
     try:
-        buses = [free_port() for _ in range(nodes)]
-        for n, bus in enumerate(buses):
-            servers.append(start_redis(directory / f"node{n}", *cluster_options(bus)))
+        buses: list[int] = []
+        for n in range(nodes):
+            # a bus port no node takes as its client port (nor another node as its bus)
+            buses.append(free_port({*buses, *(s.port for s in servers)}))
+            taken = {*buses, *(s.port for s in servers)}
+            servers.append(
+                start_redis(directory / f"node{n}", *cluster_options(buses[-1]), avoid=taken)
+            )
         share = 16384 // nodes
         for n, server in enumerate(servers):
             last = 16383 if n == nodes - 1 else (n + 1) * share - 1
