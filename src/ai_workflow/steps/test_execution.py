@@ -552,9 +552,10 @@ def _machine_failures(
     for failure in failures:
         headline = failure.message.strip().splitlines()[0] if failure.message.strip() else ""
         cause = machine_cause(headline, names, failure.message, lacking)
-        submodule = names_unfetched(f"{failure.name}\n{failure.message}", unfetched, ctx.target)
-        if cause is None and submodule is not None:
-            cause = MachineCause("submodule", describe([submodule]))
+        if cause is None:  # a path of a submodule this checkout lacks, read only when needed
+            submodule = names_unfetched(f"{failure.name}\n{failure.message}", unfetched, ctx.target)
+            if submodule is not None:
+                cause = MachineCause("submodule", describe([submodule]))
         if cause is None:
             kept.append(failure)
         else:
