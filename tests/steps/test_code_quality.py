@@ -504,6 +504,58 @@ def test_shell_scripts_by_suffix_and_shebang(tmp_path: Path) -> None:
     assert shell_scripts(target, sorted(files)) == ["a.sh", "bin/tool"]
 
 
+TRANSCRIPT = (
+    "# Preparação\n"
+    "$ PAGER='cat -'\n"
+    "$\n"
+    "$ zzajuda | grep -c '^zz'\n"
+    "(script) Uso: zzajuda [--lista]\n"
+    "$ zzdata 01/01/2000 + 1\t#=> 02/01/2000\n"
+)
+
+
+def test_console_transcripts_with_a_shell_suffix_are_not_shell_scripts(tmp_path: Path) -> None:
+    """funcoeszz's clitest files (`testador/zz*.sh`): `$ command` lines, each followed by the
+    output it must print; shellcheck read the outputs as code (SC1036, SC2288...). A script
+    beside them, with or without a shebang, and one that prints `$ ...` lines, is checked."""
+    files = {
+        "testador/zzajuda.sh": TRANSCRIPT,
+        "testador/missing.sh": "#!/bin/sh\n# Show functions not yet tested\ncd $(dirname $0)\n",
+        "zz/zzlib.sh": "# a library: no shebang\nzzlib() {\n  echo $1\n}\n",
+        "usage.sh": "#!/bin/bash\ncat <<EOF\n$ ./usage.sh (prints this)\nEOF\nrm -rf $1/*\n",
+    }
+    target = make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK})
+    assert shell_scripts(target, sorted(files)) == [
+        "testador/missing.sh",
+        "usage.sh",
+        "zz/zzlib.sh",
+    ]
+    outcome = _run(target)
+    paths = {f.path for f in outcome.findings if f.rule.startswith("shellcheck/")}
+    assert "testador/zzajuda.sh" not in paths
+    assert {"testador/missing.sh", "zz/zzlib.sh", "usage.sh"} <= paths
+    assert "1 console transcripts with a shell suffix not checked" in " ".join(outcome.checked)
+
+
+@pytest.mark.parametrize(
+    ("text", "transcript"),
+    [
+        (TRANSCRIPT, True),
+        ("$ ls\nfile\n", True),
+        ("\n\n# comment\n$\n", True),
+        ("#!/bin/sh\n$ ls\n", False),  # a shebang: a script, whatever follows
+        ("echo '$ ls'\n$ ls\n", False),  # its first command is a command
+        ("$HOME/bin/tool --x\n", False),  # a parameter expansion, no prompt
+        ("# only comments\n", False),
+        ("", False),
+    ],
+)
+def test_console_transcript_detection(tmp_path: Path, text: str, transcript: bool) -> None:
+    path = tmp_path / "t.sh"
+    path.write_text(text, encoding="utf-8")
+    assert code_quality.is_console_transcript(path) is transcript
+
+
 def test_long_file_threshold_is_exclusive(tmp_path: Path) -> None:
     exact = "".join(f"A{i} = {i}\n" for i in range(ThresholdsConfig().file_lines))
     target = make_repo(tmp_path / "proj", {"exact.py": exact, "over.py": exact + "B = 1\n"})

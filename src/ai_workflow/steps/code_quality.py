@@ -56,7 +56,9 @@ Severity mapping:
   tox, nox or package.json command naming it, no directive in its scripts) only breakage stays
   shown: its error level, SC1xxx
   and SC3xxx in a POSIX `sh` script (not `local`, which dash has); the rest is info
-  (`ai_workflow.unasked_linters`).
+  (`ai_workflow.unasked_linters`). A file with a shell suffix that records a terminal session
+  (no shebang, its first command line a `$ command` prompt: clitest's and cram's test files)
+  is not a shell script: shellcheck would read the outputs it expects as code.
 - eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
   ESLint itself crashing (exit 2: a configuration or internal error) is a warning naming the
   ESLint and Node versions and quoting the error: its installation or the Node running it
@@ -163,6 +165,8 @@ MAX_HOTSPOTS_IN_DATA = 50
 PYTHON_SUFFIXES = (".py", ".pyi")
 SHELL_SUFFIXES = (".sh", ".bash", ".ksh", ".dash")
 SHELL_INTERPRETERS = frozenset({"sh", "bash", "dash", "ksh"})
+TRANSCRIPT_HEAD_BYTES = 8192  # where a console transcript's first prompt is looked for
+PROMPT_LINE = re.compile(r"^\$(?:\s+\S.*)?$")  # `$ command`, or a bare `$` (an empty prompt)
 JS_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".vue", ".svelte")
 CODE_SUFFIXES = (
     PYTHON_SUFFIXES
@@ -728,14 +732,35 @@ def first_syntax_errors(
 
 
 def shell_scripts(target: Path, files: list[str]) -> list[str]:
-    """Shell scripts by suffix, or by a sh/bash/dash/ksh shebang for files without a suffix."""
+    """Shell scripts by suffix, or by a sh/bash/dash/ksh shebang for files without a suffix;
+    not a console transcript that carries a shell suffix (`is_console_transcript`)."""
     found = []
     for rel in files:
         name = rel.rsplit("/", 1)[-1]
         no_suffix = "." not in name
-        if name.endswith(SHELL_SUFFIXES) or (no_suffix and _shell_shebang(target / rel)):
+        if name.endswith(SHELL_SUFFIXES):
+            if not is_console_transcript(target / rel):
+                found.append(rel)
+        elif no_suffix and _shell_shebang(target / rel):
             found.append(rel)
     return found
+
+
+def is_console_transcript(path: Path) -> bool:
+    """A file that records a terminal session rather than a script: no shebang, and its first
+    line that is neither blank nor a comment is a prompt, `$ command` or a bare `$` (clitest's
+    and cram's test files, named `.sh` for their editors: funcoeszz's `testador/zz*.sh`, each
+    command followed by the output it must print). A script's first command is never `$ ...`
+    (it would run a program named `$`); shellcheck would read every expected output line as
+    code. A file whose head holds no such line is a script."""
+    head = (read_head(path, TRANSCRIPT_HEAD_BYTES) or b"").decode("utf-8", errors="replace")
+    if head.startswith("#!"):
+        return False
+    for line in head.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return PROMPT_LINE.match(stripped) is not None
+    return False
 
 
 def _shell_shebang(path: Path) -> bool:
@@ -745,6 +770,8 @@ def _shell_shebang(path: Path) -> bool:
 
 def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     scripts = shell_scripts(ctx.target, files)
+    chosen = set(scripts)
+    transcripts = [f for f in files if f.endswith(SHELL_SUFFIXES) and f not in chosen]
     if not scripts:
         return LintReport("shellcheck", skipped="shellcheck: no shell scripts")
     tool = resolve_tool(ctx, "shellcheck")
@@ -785,6 +812,11 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)
     findings, lowered = scope.grade(findings)
     checked = f"{tool.describe()}: {len(scripts)} shell scripts; {scope.describe(lowered)}"
+    if transcripts:
+        checked += (
+            f"; {len(transcripts)} console transcripts with a shell suffix not checked "
+            f"(`$ command` lines, e.g. {transcripts[0]})"
+        )
     if blocked:
         checked += f"; no rc file read ({blocked} is {NOT_OURS})"
     reuse = [cache.describe(), *cache.warnings]
