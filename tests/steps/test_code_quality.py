@@ -1001,6 +1001,37 @@ def test_shellcheck_escaped_space_before_fi_is_an_argument(tmp_path: Path) -> No
     assert severity[("shellcheck/SC1101", "long.sh", 2)] is Severity.ERROR
 
 
+def test_shellcheck_arithmetic_with_its_operator_in_a_parameter_is_information(
+    tmp_path: Path,
+) -> None:
+    """funcoeszz's `$(($i $operacao $passo))`: the shell expands `$operacao` (+ or -) and
+    computes; shellcheck cannot parse it and calls `$((` ambiguous (SC1102, error): info. A
+    `$((` that opens a subshell inside a command substitution stays an error."""
+    files = {
+        "seq.sh": '#!/bin/bash\ni=1 operacao=+ passo=2\ni=$(($i $operacao $passo))\necho "$i"\n',
+        "sub.sh": '#!/bin/bash\ny=$((echo hi) | cat)\necho "$y"\n',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    assert severity[("shellcheck/SC1102", "seq.sh", 3)] is Severity.INFO
+    assert severity[("shellcheck/SC1102", "sub.sh", 2)] is Severity.ERROR
+
+
+@pytest.mark.parametrize(
+    ("line", "operator"),
+    [
+        ("i=$(($i $operacao $passo))", True),
+        ("mintotal=$(($hh * 60 $operacao $mm))", True),
+        ("dias=$((dias ${op} dias_ano))", True),
+        ("x=$(($a + $b))", False),  # the operator is written
+        ("y=$((echo hi) | cat)", False),  # a subshell in a command substitution
+        ("n=$(( $count ))", False),  # one operand
+    ],
+)
+def test_operator_from_parameter(line: str, operator: bool) -> None:
+    assert code_quality._operator_from_parameter(line) is operator
+
+
 @pytest.mark.parametrize(
     ("lines", "escaped"),
     [

@@ -50,6 +50,8 @@ Severity mapping:
   sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files; SC1101
   on a line ending in a word's escaped space (`cut -d\\ `) before a `fi`/`done`/`esac` line,
   which no continuation can precede: a literal space argument, the script parses as meant.
+  SC1102 (`$((` read as a command substitution) on `$(($a $op $b))`, a parameter between
+  two operands: arithmetic whose operator the parameter holds, which the shell computes.
   shellcheck's own parse failure (SC1072/SC1073 and the places it lost, SC1046...) is info when
   the script's own shell reads the file (`sh -n`, `bash -n`...; `ai_workflow.shell_parse`). In a
   project that does not ask for shellcheck (no `.shellcheckrc`, no CI, hook, make, just, task,
@@ -223,6 +225,10 @@ SHELLCHECK_MIXED_ARRAY = 2145  # `"text $@"`: the text joins the first argument 
 # `echo "... $@ ..."` alone on its line: echo joins its arguments with one space, as "$*" would
 ECHO_LINE = re.compile(r"^\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
 SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken continuation?
+SHELLCHECK_AMBIGUOUS_ARITHMETIC = 1102  # `$((`: arithmetic or a command substitution?
+ARITHMETIC = re.compile(r"\$\(\(([^()]*)\)\)")  # `$(( ... ))` holding no parenthesis
+PARAMETER_WORD = re.compile(r"^\$(?:\w+|\{\w+\})$")  # `$op`, `${op}`
+OPERAND_WORD = re.compile(r"^(?:\$(?:\w+|\{\w+\})|\w+)$")  # a number, a name, `$x`
 ESCAPED_SPACE_END = re.compile(r"\S\\ $")  # `-d\ `: one escaped space that ends a word
 # what starts a line that cannot be the continuation of the command above it
 CLOSES_COMMAND = re.compile(r"^\s*(?:fi|done|esac|then|else|elif|do|\}|;;)(?:\s|;|$)")
@@ -909,6 +915,7 @@ class ScriptTraits:
     displayed_tilde: frozenset[int] = frozenset()  # a quoted `~` only ever shown (SC2088)
     escaped_spaces: frozenset[int] = frozenset()  # a literal `\ ` ends the line (SC1101)
     echo_lines: frozenset[int] = frozenset()  # one `echo` command (SC2145: same text as "$*")
+    operator_parameters: frozenset[int] = frozenset()  # `$(($a $op $b))` (SC1102)
 
     @classmethod
     def of(cls, script: Path) -> ScriptTraits:
@@ -925,6 +932,7 @@ class ScriptTraits:
             _displayed_tilde(lines),
             _escaped_spaces(lines),
             frozenset(n for n, line in enumerate(lines, 1) if ECHO_LINE.match(line)),
+            frozenset(n for n, line in enumerate(lines, 1) if _operator_from_parameter(line)),
         )
 
 
@@ -959,9 +967,29 @@ def _escaped_spaces(lines: list[str]) -> frozenset[int]:
     return frozenset(found)
 
 
+def _operator_from_parameter(line: str) -> bool:
+    """Whether the line computes `$(( ... ))` with its operator in a parameter (funcoeszz's
+    `$(($i $operacao $passo))`, `$(($hh * 60 $op $mm))`): a parameter between two operands,
+    where only an operator can go. The shell expands the parameters, then computes; shellcheck's
+    parser cannot read an operator it does not see and takes `$((` for a command substitution
+    of a subshell (SC1102, an error). `$((cmd) | x)` has no such pair and keeps it."""
+    for match in ARITHMETIC.finditer(line):
+        words = match.group(1).split()
+        for before, word, after in zip(words, words[1:], words[2:], strict=False):
+            if (
+                PARAMETER_WORD.match(word)
+                and OPERAND_WORD.match(before)
+                and OPERAND_WORD.match(after)
+            ):
+                return True
+    return False
+
+
 def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any) -> Severity:
     if code == SHELLCHECK_SPACE_AFTER_BACKSLASH and line in script.escaped_spaces:
         return Severity.INFO  # the script parses as meant: `\ ` is an argument
+    if code == SHELLCHECK_AMBIGUOUS_ARITHMETIC and line in script.operator_parameters:
+        return Severity.INFO  # arithmetic whose operator a parameter holds: the shell computes it
     if level == "error" and code < 2000:
         return Severity.ERROR  # SC1xxx: the script does not parse
     if (
