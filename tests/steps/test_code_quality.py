@@ -1017,6 +1017,41 @@ def test_shellcheck_arithmetic_with_its_operator_in_a_parameter_is_information(
     assert severity[("shellcheck/SC1102", "sub.sh", 2)] is Severity.ERROR
 
 
+def test_shellcheck_unbraced_bracket_after_a_plain_string_is_information(tmp_path: Path) -> None:
+    """funcoeszz's `sed "s/^-.*/$esc[31;1m&$esc[m/"`: esc holds the escape character, never an
+    array, so bash expands it and the `[` is text for sed (SC1087, error): info. The same
+    spelling on a variable the script fills as an array prints its first element and "[1]"."""
+    files = {
+        "colour.sh": (
+            '#!/bin/bash\nesc=$(printf \'\\033\')\nsed "s/^-.*/$esc[31;1m&$esc[m/" "$1"\n'
+        ),
+        "array.sh": '#!/bin/bash\nwords=(a b)\necho "$words[1]"\n',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    assert severity[("shellcheck/SC1087", "colour.sh", 3)] is Severity.INFO
+    assert severity[("shellcheck/SC1087", "array.sh", 3)] is Severity.ERROR
+
+
+@pytest.mark.parametrize(
+    ("script", "plain"),
+    [
+        (["esc=x", 'echo "$esc[31m"'], {2}),
+        (["a=(x y)", 'echo "$a[1]"'], set()),
+        (["a[1]=x", 'echo "$a[1]"'], set()),
+        (["declare -a a", 'echo "$a[1]"'], set()),
+        (['read -ra a <<< "x y"', 'echo "$a[1]"'], set()),
+        (["mapfile -t a < f", 'echo "$a[1]"'], set()),
+        (['echo "${a[@]}"', 'echo "$a[1]"'], set()),
+        (["[[ x =~ (y) ]]", 'echo "$BASH_REMATCH[1]"'], set()),
+        (["s=x a=(y)", 'echo "$s[ $a[0]"'], set()),  # one array on the line: kept
+        (['echo "\\$x[1]"'], set()),  # an escaped dollar: no expansion
+    ],
+)
+def test_scalar_brackets(script: list[str], plain: set[int]) -> None:
+    assert code_quality._scalar_brackets(script) == plain
+
+
 @pytest.mark.parametrize(
     ("line", "operator"),
     [

@@ -52,6 +52,9 @@ Severity mapping:
   which no continuation can precede: a literal space argument, the script parses as meant.
   SC1102 (`$((` read as a command substitution) on `$(($a $op $b))`, a parameter between
   two operands: arithmetic whose operator the parameter holds, which the shell computes.
+  SC1087 (`$name[` without braces) where the script never uses `name` as an array (no
+  `name=(...)`, `name[i]=`, `${name[...]}`, `declare -a`, `read -a`, `mapfile`): a plain
+  string followed by a literal `[` (`$esc[31m` in a sed script), as the shell expands it.
   shellcheck's own parse failure (SC1072/SC1073 and the places it lost, SC1046...) is info when
   the script's own shell reads the file (`sh -n`, `bash -n`...; `ai_workflow.shell_parse`). In a
   project that does not ask for shellcheck (no `.shellcheckrc`, no CI, hook, make, just, task,
@@ -226,6 +229,22 @@ SHELLCHECK_MIXED_ARRAY = 2145  # `"text $@"`: the text joins the first argument 
 ECHO_LINE = re.compile(r"^\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
 SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken continuation?
 SHELLCHECK_AMBIGUOUS_ARITHMETIC = 1102  # `$((`: arithmetic or a command substitution?
+SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
+UNBRACED_INDEX = re.compile(r"(?<!\\)\$([A-Za-z_]\w*)\[")  # `$esc[31m`, `$arr[1]`
+ARRAY_NAMES = (
+    re.compile(r"\b([A-Za-z_]\w*)\+?=\("),  # `a=(x y)`, `a+=(z)`
+    re.compile(r"\b([A-Za-z_]\w*)\[[^\]]*\]\+?="),  # `a[1]=x`
+    re.compile(r"\$\{[#!]?([A-Za-z_]\w*)\["),  # `${a[@]}`, `${#a[@]}`: used as one
+    re.compile(r"\bread\b[^;|&]*?\s-\w*a\w*\s+([A-Za-z_]\w*)"),  # `read -ra a`
+)
+# a line that declares arrays (`declare -a`, `local -A`) or fills one (`mapfile`): every name on it
+ARRAY_DECLARATION = re.compile(
+    r"\b(?:(?:declare|typeset|local|readonly|export)\s+(?:-\w+\s+)*-\w*[aA]|mapfile|readarray)\b"
+)
+SHELL_ARRAYS = frozenset(
+    {"BASH_REMATCH", "BASH_SOURCE", "BASH_ARGV", "BASH_ARGC", "BASH_LINENO", "BASH_VERSINFO",
+     "FUNCNAME", "PIPESTATUS", "GROUPS", "DIRSTACK", "COMP_WORDS", "COMPREPLY"}
+)  # fmt: skip
 ARITHMETIC = re.compile(r"\$\(\(([^()]*)\)\)")  # `$(( ... ))` holding no parenthesis
 PARAMETER_WORD = re.compile(r"^\$(?:\w+|\{\w+\})$")  # `$op`, `${op}`
 OPERAND_WORD = re.compile(r"^(?:\$(?:\w+|\{\w+\})|\w+)$")  # a number, a name, `$x`
@@ -916,6 +935,7 @@ class ScriptTraits:
     escaped_spaces: frozenset[int] = frozenset()  # a literal `\ ` ends the line (SC1101)
     echo_lines: frozenset[int] = frozenset()  # one `echo` command (SC2145: same text as "$*")
     operator_parameters: frozenset[int] = frozenset()  # `$(($a $op $b))` (SC1102)
+    scalar_brackets: frozenset[int] = frozenset()  # `$esc[31m` on no array (SC1087)
 
     @classmethod
     def of(cls, script: Path) -> ScriptTraits:
@@ -933,6 +953,7 @@ class ScriptTraits:
             _escaped_spaces(lines),
             frozenset(n for n, line in enumerate(lines, 1) if ECHO_LINE.match(line)),
             frozenset(n for n, line in enumerate(lines, 1) if _operator_from_parameter(line)),
+            _scalar_brackets(lines),
         )
 
 
@@ -967,6 +988,26 @@ def _escaped_spaces(lines: list[str]) -> frozenset[int]:
     return frozenset(found)
 
 
+def _scalar_brackets(lines: list[str]) -> frozenset[int]:
+    """Lines where every `$name[` names a variable the script never uses as an array
+    (funcoeszz's `sed "s/^-.*/$esc[31;1m&$esc[m/"`, `grep "[^.]*$arch[^.]*.rpm$"`): bash
+    expands the plain string and the `[` is text, as meant (SC1087 says "or ${var}[ to quiet").
+    A name assigned or declared as an array anywhere in the file, or a shell array
+    (`BASH_REMATCH`...), keeps the finding: there `$a[1]` is the first element and "[1]"."""
+    arrays = set(SHELL_ARRAYS)
+    for line in lines:
+        if ARRAY_DECLARATION.search(line):
+            arrays.update(re.findall(r"[A-Za-z_]\w*", line))
+        for pattern in ARRAY_NAMES:
+            arrays.update(pattern.findall(line))
+    found = set()
+    for number, line in enumerate(lines, 1):
+        names = UNBRACED_INDEX.findall(line)
+        if names and not arrays.intersection(names):
+            found.add(number)
+    return frozenset(found)
+
+
 def _operator_from_parameter(line: str) -> bool:
     """Whether the line computes `$(( ... ))` with its operator in a parameter (funcoeszz's
     `$(($i $operacao $passo))`, `$(($hh * 60 $op $mm))`): a parameter between two operands,
@@ -988,6 +1029,8 @@ def _operator_from_parameter(line: str) -> bool:
 def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any) -> Severity:
     if code == SHELLCHECK_SPACE_AFTER_BACKSLASH and line in script.escaped_spaces:
         return Severity.INFO  # the script parses as meant: `\ ` is an argument
+    if code == SHELLCHECK_UNBRACED_ARRAY and line in script.scalar_brackets:
+        return Severity.INFO  # a plain string followed by a literal `[`: expands as meant
     if code == SHELLCHECK_AMBIGUOUS_ARITHMETIC and line in script.operator_parameters:
         return Severity.INFO  # arithmetic whose operator a parameter holds: the shell computes it
     if level == "error" and code < 2000:
