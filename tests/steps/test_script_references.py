@@ -322,6 +322,29 @@ def test_changelogs_tutorials_and_other_programs_are_not_instructions(tmp_path: 
     }
 
 
+def test_a_path_beside_the_checkout_is_not_checked(tmp_path: Path) -> None:
+    """funcoeszz's release/README.md: "update the site, in `../funcoeszz.github.io`", read
+    from the root, leaves the repository (a checkout beside it on the maintainer's machine):
+    info. A document's `../` that lands in one of the project's directories, or on a script
+    at its root, and a root README's missing `./` script stay errors."""
+    files = {
+        "README.md": "# p\n\nRun `./scripts/gone.sh` first.\n",
+        "release/README.md": "# Release\n\nUpdate the site, in `../project.github.io`:\n",
+        "docs/build.md": "# Build\n\nRun `../scripts/missing.sh` then `../build.sh`.\n",
+        "scripts/present.sh": "#!/bin/sh\n",
+    }
+    outcome = _run(make_repo(tmp_path / "p", files))
+    assert _shown(outcome) == {
+        ("scripts/missing-script", "README.md", 3, "error"),
+        ("scripts/missing-script", "docs/build.md", 3, "error"),
+    }
+    missing = [f for f in outcome.findings if f.rule == "scripts/missing-script"]
+    assert len([f for f in missing if f.path == "docs/build.md"]) == 2
+    beside = [f for f in missing if f.path == "release/README.md"]
+    assert [f.severity for f in beside] == [Severity.INFO]
+    assert "outside the repository" in beside[0].message
+
+
 def test_what_a_session_produced_and_go_package_patterns_are_not_missing(tmp_path: Path) -> None:
     """Found on bats-core's CI (`./shfmt` downloaded, `./usr/local/bin/kcov` extracted by an
     earlier step of the job) and cobra's Makefile (`go test $(FLAGS) ./...`)."""

@@ -530,6 +530,25 @@ def _resolve_file(project: Project, ref: Reference) -> str | None:
     return next((c for c in candidates if c and project.exists(c)), None)
 
 
+def _leaves_repository(project: Project, ref: Reference) -> bool:
+    """Whether the path leaves the repository from where its command runs (funcoeszz's
+    release/README.md: "update the site, in `../funcoeszz.github.io`", read from the root: a
+    checkout beside this one on the maintainer's machine, which the repository cannot show)
+    and a document's own directory gives no reading inside the project: `../scripts/x.sh` in
+    docs/ names the project's scripts/ directory, `../build.sh` in docs/ a script at its root;
+    both stay checked."""
+    if join(ref.command.cwd, ref.value) != UNKNOWN_DIR:
+        return False
+    if ref.command.origin != "docs":
+        return True
+    beside = join(str(PurePosixPath(ref.command.path).parent), ref.value)
+    if beside == UNKNOWN_DIR:
+        return True
+    if "/" in beside:
+        return not project.exists(beside.split("/", 1)[0])
+    return PurePosixPath(beside).suffix not in SCRIPT_SUFFIXES
+
+
 def _missing_candidates(project: Project, ref: Reference) -> list[str]:
     """The repository paths a file reference may mean, when none of them exists."""
     if ref.kind != "file" or _resolve_file(project, ref) is not None:
@@ -554,6 +573,12 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
         if path in project.ignored:
             message = f"{ref.value} is not in the repository: .gitignore excludes it (build output)"
             return "scripts/missing-script", message, "info"
+    if found is None and _leaves_repository(project, ref):
+        message = (
+            f"{ref.value} is outside the repository (a directory beside the checkout, such as "
+            "another repository's): not checked"
+        )
+        return "scripts/missing-script", message, "info"
     if found is None and "/" not in ref.value and not ref.direct:
         if any(f.rsplit("/", 1)[-1] == ref.value for f in project.files):
             return None  # `node split.js` run from the directory that holds it
