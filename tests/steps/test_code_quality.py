@@ -1033,6 +1033,29 @@ def test_shellcheck_unbraced_bracket_after_a_plain_string_is_information(tmp_pat
     assert severity[("shellcheck/SC1087", "array.sh", 3)] is Severity.ERROR
 
 
+def test_shellcheck_unquoted_substitution_in_an_integer_comparison_is_information(
+    tmp_path: Path,
+) -> None:
+    """funcoeszz's `test $(echo "$1" | zzwc -m) -ne 3`, `[ 125 -gt $(tput cols) ]`: an integer
+    operand has nothing to split (SC2046): info. On the same line, a string comparison of an
+    unquoted `$(cat f)` stays a warning: several words there break `test`."""
+    files = {
+        "count.sh": (
+            "#!/bin/bash\n"
+            "\tif test $(wc -l < f) -gt 0 && test $(cat f) = x\n"
+            "\tthen :; fi\n"
+            "[ 125 -gt $(tput cols) ] && echo narrow\n"
+        ),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    found = sorted(
+        (f.line, f.extra["column"], f.severity.value)
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2046"
+    )
+    assert found == [(2, 10, "info"), (2, 37, "warning"), (4, 11, "info")]
+
+
 @pytest.mark.parametrize(
     ("script", "plain"),
     [

@@ -55,6 +55,8 @@ Severity mapping:
   SC1087 (`$name[` without braces) where the script never uses `name` as an array (no
   `name=(...)`, `name[i]=`, `${name[...]}`, `declare -a`, `read -a`, `mapfile`): a plain
   string followed by a literal `[` (`$esc[31m` in a sed script), as the shell expands it.
+  SC2046 (an unquoted `$(...)`) that is an operand of an integer comparison (`test $(wc -l <
+  f) -gt 0`): an integer has nothing to split, and other output fails quoted or not.
   shellcheck's own parse failure (SC1072/SC1073 and the places it lost, SC1046...) is info when
   the script's own shell reads the file (`sh -n`, `bash -n`...; `ai_workflow.shell_parse`). In a
   project that does not ask for shellcheck (no `.shellcheckrc`, no CI, hook, make, just, task,
@@ -229,6 +231,9 @@ SHELLCHECK_MIXED_ARRAY = 2145  # `"text $@"`: the text joins the first argument 
 ECHO_LINE = re.compile(r"^\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
 SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken continuation?
 SHELLCHECK_AMBIGUOUS_ARITHMETIC = 1102  # `$((`: arithmetic or a command substitution?
+SHELLCHECK_UNQUOTED_SUBSTITUTION = 2046  # `cmd $(x)`: the output is split into words
+INTEGER_OPERATOR_AFTER = re.compile(r"\s+-(?:eq|ne|lt|le|gt|ge)\s")  # `$(x) -gt 0`
+INTEGER_OPERATOR_BEFORE = re.compile(r"\s-(?:eq|ne|lt|le|gt|ge)\s+$")  # `0 -lt $(x)`
 SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
 UNBRACED_INDEX = re.compile(r"(?<!\\)\$([A-Za-z_]\w*)\[")  # `$esc[31m`, `$arr[1]`
 ARRAY_NAMES = (
@@ -890,6 +895,8 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
             str(item.get("message", "")), target / path
         ):
             severity = Severity.INFO
+        if code == SHELLCHECK_UNQUOTED_SUBSTITUTION and _cannot_split(scripts[path], item):
+            severity = Severity.INFO
         findings.append(
             Finding(
                 f"shellcheck/SC{item['code']}",
@@ -906,6 +913,25 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
             )
         )
     return findings
+
+
+def _cannot_split(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether an unquoted `$(...)` (SC2046, at the columns shellcheck gives, a tab counting
+    one) is an operand of an integer comparison (`test $(wc -l < f) -gt 0`, `[ 125 -gt
+    $(tput cols) ]`): an integer holds nothing to split, and output that is not one integer
+    fails the comparison quoted or not. A string comparison (`test $(cat f) = x`) is no such
+    operand: several words there break `test`, quoted they compare."""
+    line, column, end = item.get("line"), item.get("column"), item.get("endColumn")
+    if not isinstance(line, int) or not isinstance(column, int) or not isinstance(end, int):
+        return False
+    if not 0 < line <= len(script.lines):
+        return False
+    text = script.lines[line - 1]
+    before, after = text[: column - 1], text[end - 1 :]
+    return (
+        INTEGER_OPERATOR_AFTER.match(after) is not None
+        or INTEGER_OPERATOR_BEFORE.search(before) is not None
+    )
 
 
 def _set_by_bats(message: str, script: Path) -> bool:
@@ -936,6 +962,7 @@ class ScriptTraits:
     echo_lines: frozenset[int] = frozenset()  # one `echo` command (SC2145: same text as "$*")
     operator_parameters: frozenset[int] = frozenset()  # `$(($a $op $b))` (SC1102)
     scalar_brackets: frozenset[int] = frozenset()  # `$esc[31m` on no array (SC1087)
+    lines: tuple[str, ...] = ()  # the text, for what a finding's columns cover
 
     @classmethod
     def of(cls, script: Path) -> ScriptTraits:
@@ -954,6 +981,7 @@ class ScriptTraits:
             frozenset(n for n, line in enumerate(lines, 1) if ECHO_LINE.match(line)),
             frozenset(n for n, line in enumerate(lines, 1) if _operator_from_parameter(line)),
             _scalar_brackets(lines),
+            tuple(lines),
         )
 
 
