@@ -1056,6 +1056,29 @@ def test_shellcheck_unquoted_substitution_in_an_integer_comparison_is_informatio
     assert found == [(2, 10, "info"), (2, 37, "warning"), (4, 11, "info")]
 
 
+def test_shellcheck_unquoted_substitution_split_into_positional_parameters_is_information(
+    tmp_path: Path,
+) -> None:
+    """funcoeszz's `set - $(date -u "+%Y %m %d")`, then `$1 $2 $3`: `set --` splits the output
+    into positional parameters on purpose (SC2046): info. The same output passed to a command
+    as its arguments stays a warning, and so does a `set --` not at a command's start."""
+    files = {
+        "date.sh": (
+            "#!/bin/bash\n"
+            'set - $(date -u "+%Y %m %d")\n'
+            "if true; then set -- $(id -G); fi\n"
+            'echo "$1" "$2"\n'
+            'touch $(date -u "+%Y %m %d")\n'
+            "echo set -- $(id -G)\n"
+        ),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    found = sorted(
+        (f.line, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2046"
+    )
+    assert found == [(2, "info"), (3, "info"), (5, "warning"), (6, "warning")]
+
+
 @pytest.mark.parametrize(
     ("script", "plain"),
     [

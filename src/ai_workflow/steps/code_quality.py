@@ -57,6 +57,8 @@ Severity mapping:
   string followed by a literal `[` (`$esc[31m` in a sed script), as the shell expands it.
   SC2046 (an unquoted `$(...)`) that is an operand of an integer comparison (`test $(wc -l <
   f) -gt 0`): an integer has nothing to split, and other output fails quoted or not.
+  SC2046 on the arguments of `set --`/`set -` (`set - $(date -u "+%Y %m %d")`): the POSIX
+  way to split output into positional parameters on purpose.
   shellcheck's own parse failure (SC1072/SC1073 and the places it lost, SC1046...) is info when
   the script's own shell reads the file (`sh -n`, `bash -n`...; `ai_workflow.shell_parse`). In a
   project that does not ask for shellcheck (no `.shellcheckrc`, no CI, hook, make, just, task,
@@ -234,6 +236,8 @@ SHELLCHECK_AMBIGUOUS_ARITHMETIC = 1102  # `$((`: arithmetic or a command substit
 SHELLCHECK_UNQUOTED_SUBSTITUTION = 2046  # `cmd $(x)`: the output is split into words
 INTEGER_OPERATOR_AFTER = re.compile(r"\s+-(?:eq|ne|lt|le|gt|ge)\s")  # `$(x) -gt 0`
 INTEGER_OPERATOR_BEFORE = re.compile(r"\s-(?:eq|ne|lt|le|gt|ge)\s+$")  # `0 -lt $(x)`
+# `set -- $(x)` / `set - $(x)` at the start of a command: split into $1, $2... on purpose
+SET_POSITIONAL_BEFORE = re.compile(r"(?:^|[;&|({]|\b(?:then|do|else))\s*set\s+--?\s+$")
 SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
 UNBRACED_INDEX = re.compile(r"(?<!\\)\$([A-Za-z_]\w*)\[")  # `$esc[31m`, `$arr[1]`
 ARRAY_NAMES = (
@@ -895,7 +899,9 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
             str(item.get("message", "")), target / path
         ):
             severity = Severity.INFO
-        if code == SHELLCHECK_UNQUOTED_SUBSTITUTION and _cannot_split(scripts[path], item):
+        if code == SHELLCHECK_UNQUOTED_SUBSTITUTION and (
+            _cannot_split(scripts[path], item) or _splits_on_purpose(scripts[path], item)
+        ):
             severity = Severity.INFO
         findings.append(
             Finding(
@@ -915,19 +921,36 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
     return findings
 
 
+def _substitution_context(script: ScriptTraits, item: dict[str, Any]) -> tuple[str, str] | None:
+    """The text of a finding's line before and after the columns shellcheck gives (a tab
+    counting one); None when the finding names no place in the script's text."""
+    line, column, end = item.get("line"), item.get("column"), item.get("endColumn")
+    if not isinstance(line, int) or not isinstance(column, int) or not isinstance(end, int):
+        return None
+    if not 0 < line <= len(script.lines):
+        return None
+    text = script.lines[line - 1]
+    return text[: column - 1], text[end - 1 :]
+
+
+def _splits_on_purpose(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether an unquoted `$(...)` (SC2046) is the argument list of `set --`/`set -`
+    (`set - $(date -u "+%Y %m %d")`, then `$1 $2 $3`): the POSIX way to split output into
+    positional parameters, as `IFS=: dirs=($PATH)` is for an array (SC2206/SC2207)."""
+    context = _substitution_context(script, item)
+    return context is not None and SET_POSITIONAL_BEFORE.search(context[0]) is not None
+
+
 def _cannot_split(script: ScriptTraits, item: dict[str, Any]) -> bool:
     """Whether an unquoted `$(...)` (SC2046, at the columns shellcheck gives, a tab counting
     one) is an operand of an integer comparison (`test $(wc -l < f) -gt 0`, `[ 125 -gt
     $(tput cols) ]`): an integer holds nothing to split, and output that is not one integer
     fails the comparison quoted or not. A string comparison (`test $(cat f) = x`) is no such
     operand: several words there break `test`, quoted they compare."""
-    line, column, end = item.get("line"), item.get("column"), item.get("endColumn")
-    if not isinstance(line, int) or not isinstance(column, int) or not isinstance(end, int):
+    context = _substitution_context(script, item)
+    if context is None:
         return False
-    if not 0 < line <= len(script.lines):
-        return False
-    text = script.lines[line - 1]
-    before, after = text[: column - 1], text[end - 1 :]
+    before, after = context
     return (
         INTEGER_OPERATOR_AFTER.match(after) is not None
         or INTEGER_OPERATOR_BEFORE.search(before) is not None
