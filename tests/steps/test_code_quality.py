@@ -1079,6 +1079,30 @@ def test_shellcheck_unquoted_substitution_split_into_positional_parameters_is_in
     assert found == [(2, "info"), (3, "info"), (5, "warning"), (6, "warning")]
 
 
+def test_shellcheck_curly_quote_inside_a_closed_string_is_information(tmp_path: Path) -> None:
+    """funcoeszz's zzunicode2ascii: a double-quoted sed script that turns `“` into `"`; every
+    string closes where its ASCII quote is, so the Unicode quote is text (SC1111): info. A
+    string whose closing quote was typed as `”` stays open to the next `"` (SC1078): there the
+    SC1111 stays a warning."""
+    files = {
+        "ascii.sh": '#!/bin/bash\nsed "\ns “ \\" g\ns ” \\" g\n" "$1"\necho "say “hi”"\n',
+        "typo.sh": '#!/bin/bash\nx="abc”\necho "$x"\n',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    found = sorted(
+        (f.path, f.line, f.severity.value)
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC1111"
+    )
+    assert found == [
+        ("ascii.sh", 3, "info"),
+        ("ascii.sh", 4, "info"),
+        ("ascii.sh", 6, "info"),
+        ("ascii.sh", 6, "info"),
+        ("typo.sh", 2, "warning"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("script", "plain"),
     [

@@ -59,6 +59,8 @@ Severity mapping:
   f) -gt 0`): an integer has nothing to split, and other output fails quoted or not.
   SC2046 on the arguments of `set --`/`set -` (`set - $(date -u "+%Y %m %d")`): the POSIX
   way to split output into positional parameters on purpose.
+  SC1111 (a Unicode quote inside a double-quoted string) in a file where shellcheck suspects
+  no string of being unclosed (SC1078/SC1079) and parsed it all: the curly quote is text.
   shellcheck's own parse failure (SC1072/SC1073 and the places it lost, SC1046...) is info when
   the script's own shell reads the file (`sh -n`, `bash -n`...; `ai_workflow.shell_parse`). In a
   project that does not ask for shellcheck (no `.shellcheckrc`, no CI, hook, make, just, task,
@@ -234,6 +236,8 @@ ECHO_LINE = re.compile(r"^\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
 SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken continuation?
 SHELLCHECK_AMBIGUOUS_ARITHMETIC = 1102  # `$((`: arithmetic or a command substitution?
 SHELLCHECK_UNQUOTED_SUBSTITUTION = 2046  # `cmd $(x)`: the output is split into words
+SHELLCHECK_QUOTED_CURLY_QUOTE = 1111  # `"… “x” …"`: a Unicode quote inside a string
+SHELLCHECK_UNCLOSED_STRING = (1072, 1073, 1078, 1079)  # a string that may not close as meant
 INTEGER_OPERATOR_AFTER = re.compile(r"\s+-(?:eq|ne|lt|le|gt|ge)\s")  # `$(x) -gt 0`
 INTEGER_OPERATOR_BEFORE = re.compile(r"\s-(?:eq|ne|lt|le|gt|ge)\s+$")  # `0 -lt $(x)`
 # `set -- $(x)` / `set - $(x)` at the start of a command: split into $1, $2... on purpose
@@ -918,7 +922,29 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
                 },
             )
         )
-    return findings
+    return _quoted_curly_quotes_as_info(findings)
+
+
+def _quoted_curly_quotes_as_info(findings: list[Finding]) -> list[Finding]:
+    """SC1111 (a Unicode quote inside a double-quoted string: a mistyped closing quote?) is
+    info in a file where shellcheck suspects no string of being unclosed (SC1078, SC1079) and
+    parsed everything (no SC1072/SC1073): every string closes where its ASCII quote is, so the
+    curly quote is text (funcoeszz's sed scripts that convert `“` to `"`, a message quoting a
+    word). A mistyped closing quote leaves the string open to the next `"`, which shellcheck
+    reports as those codes; the SC1111 beside them stays a warning."""
+    unsure = {
+        f.path
+        for f in findings
+        if f.rule in (f"shellcheck/SC{code}" for code in SHELLCHECK_UNCLOSED_STRING)
+    }
+    return [
+        replace(f, severity=Severity.INFO)
+        if f.rule == f"shellcheck/SC{SHELLCHECK_QUOTED_CURLY_QUOTE}"
+        and f.path not in unsure
+        and f.severity is Severity.WARNING
+        else f
+        for f in findings
+    ]
 
 
 def _substitution_context(script: ScriptTraits, item: dict[str, Any]) -> tuple[str, str] | None:
