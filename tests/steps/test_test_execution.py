@@ -1235,3 +1235,22 @@ def test_a_failure_that_does_not_come_back_is_flaky_one_that_does_is_an_error(
     assert "test_always_broken" not in flaky.message
     assert any("again for its 2 failure(s): 1 came back" in c for c in outcome.checked)
     assert (tmp_path / "ran-once").exists() and not (root / "ran-once").exists()
+
+
+def test_when_other_tests_fail_the_second_time_every_failure_stands(tmp_path: Path) -> None:
+    """A second run that fails tests the first one passed (or never reached, as after mocha's
+    `--bail`) gives no verdict: the first run's failure stays an error, nothing is flaky."""
+    flip = FLAKY_TESTS + (
+        "\n\ndef test_fails_on_the_second_run_only():\n"
+        '    assert not (MARK.parent / "second").exists()\n'
+        '    (MARK.parent / "second").touch()\n'
+    )
+    files = {**PY_FILES, "tests/test_ops.py": flip}
+    root = make_repo(tmp_path / "calc", files)
+    outcome = run_step(root, cfg())
+    assert sorted(errors(outcome)) == [
+        ("tests/failed", "tests/test_ops.py", 9),
+        ("tests/failed", "tests/test_ops.py", 13),
+    ]
+    assert not [f for f in outcome.findings if f.rule == "tests/flaky"]
+    assert any("other tests failed; no verdict" in c for c in outcome.checked)

@@ -479,7 +479,7 @@ def _without_flaky(
     one `tests/flaky` warning (robfig/cron's TestChainDelayIfStillRunning sleeps 5 ms and
     expects a 10 ms job still running: it failed once while other work shared the machine's
     two cores, and passed when run again). Without a second report that ran at least as many
-    tests, every failure stands."""
+    tests, or when other tests fail the second time, every failure stands."""
     if not failures or len(failures) > RERUN_MAX_FAILURES or result.duration_s > RERUN_WITHIN_S:
         return failures
     absent = [name for name in plan.side_files if not (ctx.target / name).exists()]
@@ -496,6 +496,11 @@ def _without_flaky(
     if second is None or second.counts.total < report.counts.total:
         return failures
     recurring = {f.name for f in second.failures}
+    if recurring - {f.name for f in report.failures}:
+        # another test failed this time (one a `--bail` stopped short of, or one flaky the
+        # other way): the runs disagree beyond the first one's failures; every failure stands
+        outcome.checked.append(f"ran `{plan.display}` again: other tests failed; no verdict")
+        return failures
     passed = [f for f in failures if f.name not in recurring]
     outcome.checked.append(
         f"ran `{plan.display}` again for its {len(failures)} failure(s): "
