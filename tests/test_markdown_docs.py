@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 from ai_workflow.anchors import collision_free_slugs, github_slug
 from ai_workflow.doc_kinds import is_tutorial_document
 from ai_workflow.markdown_docs import (
+    CodeBlock,
     DocFile,
     ProjectFacts,
     classify_docs,
     find_readme,
     is_external,
+    is_shell_block,
     is_transcript,
     load_docs,
     own_programs,
@@ -393,3 +395,23 @@ def test_rst_inline_literal_across_a_line_break_holds_no_reference() -> None:
     doc = parse_rst(text, "README.rst")
     assert [(r.name, r.line) for r in doc.rst_references] == [("missing", 2), ("after", 5)]
     assert [c.text for c in doc.inline_code] == ["one line"]
+
+
+@pytest.mark.parametrize(
+    ("language", "content", "shell"),
+    [
+        ("", "def to_tuple(self) -> VersionTuple:\n    make this available\n", False),
+        ("", "class Config(Base):  # settings\n    pass\n", False),
+        ("", "async def main():\n    await run()\n", False),
+        ("", ">>> import semver\n>>> semver.parse('1.0.0')\n", False),
+        ("", "make docs\n./configure --prefix=/usr\n", True),
+        ("", "build() {\n  make def\n}\ndefine x\n", True),
+        ("", "git commit -m 'class Foo:'\n", True),
+        ("bash", "def f():\n", True),  # the author said shell
+        ("python", "make docs\n", False),
+    ],
+)
+def test_a_block_of_no_language_is_shell_unless_it_is_python_source(
+    language: str, content: str, shell: bool
+) -> None:
+    assert is_shell_block(CodeBlock(language, content, 1)) is shell

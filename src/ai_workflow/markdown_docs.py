@@ -703,6 +703,29 @@ def is_placeholder_path(path: str) -> bool:
     return bool(_PLACEHOLDER_PATH_RE.search(path))
 
 
+# A Python `def`/`class` header (it ends in `:`), or a doctest prompt: never a shell line
+_PYTHON_SOURCE_RE = re.compile(
+    r"^\s*(?:(?:async\s+)?def\s+\w+\s*\(.*\)(?:\s*->\s*[^:]+)?\s*:\s*(?:#.*)?$"
+    r"|class\s+\w+\s*(?:\(.*\))?\s*:\s*(?:#.*)?$)"
+)
+
+
+def is_shell_block(block: CodeBlock) -> bool:
+    """Whether a block holds shell command lines: a shell language, or none given (an rST
+    literal block after `::`, an unlabelled fence) unless its content is Python source (a
+    `def`/`class` header, or a `>>>` doctest first): semver's "An appropriate docstring looks
+    like this::" shows a function whose docstring says `make this function available in the
+    public API.`, prose of the docstring, not a `make` command."""
+    if block.language not in SHELL_BLOCK_LANGUAGES:
+        return False
+    if block.language:
+        return True
+    lines = [line for line in block.content.splitlines() if line.strip()]
+    if lines and lines[0].lstrip().startswith(">>> "):
+        return False
+    return not any(_PYTHON_SOURCE_RE.match(line) for line in lines)
+
+
 def has_prompts(block: CodeBlock) -> bool:
     """Whether the block shows prompts (`$ make`): then only prompt lines are commands."""
     return any(strip_prompt(line.strip()) is not None for line in block.content.splitlines())
@@ -938,7 +961,7 @@ def _block_reason(doc: DocFile, block: CodeBlock, facts: ProjectFacts) -> str | 
         return "another project" if foreign else None
     if _OUTPUT_SECTION_RE.search(block.section) or _is_output_lead(block.lead):
         return "output"
-    if block.language not in SHELL_BLOCK_LANGUAGES:
+    if not is_shell_block(block):
         return None
     if not is_transcript(block) and not _READER_LEAD_RE.search(block.lead):
         return None  # an instruction: a claim whatever exists
@@ -973,7 +996,7 @@ def _doc_paths(doc: DocFile, facts: ProjectFacts) -> list[bool]:
     for block in doc.code_blocks:
         if is_tree(block):
             exists += [facts.has(e.path, doc.path) for e in tree_entries(block, frozenset())]
-        elif block.language in SHELL_BLOCK_LANGUAGES:
+        elif is_shell_block(block):
             exists += _named_by_commands(block, doc.path, facts).exists
     inline = [p for c in doc.inline_code if (p := path_token(c.text.strip()))]
     return exists + [facts.has(p, doc.path) for p in inline]

@@ -712,3 +712,63 @@ def test_a_script_that_refuses_to_run_unless_sourced_needs_no_shebang(
     commit_all(root, "modes")
     outcome = _run(root)
     assert _found(outcome, "scripts/missing-shebang") == {("tools/release.sh", 1, "warning")}
+
+
+SEMVER_DOC_RST = """\
+Documenting semver
+==================
+
+An appropriate docstring looks like this::
+
+     def to_tuple(self) -> VersionTuple:
+        \"\"\"
+        Convert the Version object to a tuple.
+
+        .. versionadded:: 2.10.0
+           Renamed ``VersionInfo._astuple`` to ``VersionInfo.to_tuple`` to
+           make this function available in the public API.
+        \"\"\"
+
+A session in Python::
+
+    >>> import semver
+    >>> make = semver.Version.parse
+    >>> make("1.2.3")
+
+Build the documentation with::
+
+    make docs
+"""
+
+EXAMPLE_MD = """\
+# Example
+
+```
+class Config:
+    make sure the default is set
+```
+
+```
+make release
+```
+"""
+
+
+def test_python_source_in_a_block_of_no_language_is_not_a_command(tmp_path: Path) -> None:
+    """Found on semver 3.0.2 (docs/contribute/doc-semver.rst): an rST literal block after
+    "looks like this::" is a Python function whose docstring says `make this function available
+    in the public API.`, prose, not `make` with six targets. A block of no language whose
+    content is Python (a `def`/`class` header, a `>>>` session) holds no shell commands; a
+    literal block or unlabelled fence of commands beside it is still checked."""
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "docs/doc-semver.rst": SEMVER_DOC_RST,
+            "EXAMPLE.md": EXAMPLE_MD,
+            "Makefile": "sdist:\n\tpython -m build\n",
+        },
+    )
+    assert _found(_run(root), "scripts/missing-make-target") == {
+        ("docs/doc-semver.rst", 23, "error"),  # make docs
+        ("EXAMPLE.md", 9, "error"),  # make release
+    }

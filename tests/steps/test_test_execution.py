@@ -1194,3 +1194,63 @@ def test_a_mocha_script_naming_its_own_reporter_runs_as_it_is(tmp_path: Path, pa
     else:
         assert errors(outcome) == [("tests/command-failed", None, None)]
         assert "planted failure" in outcome.findings[0].message
+
+
+FLAKY_TESTS = """\
+from pathlib import Path
+
+MARK = Path(__file__).resolve().parents[2] / "ran-once"  # beside the checkout, not in it
+
+
+def test_fails_on_the_first_run_only():
+    first = not MARK.exists()
+    MARK.touch()
+    assert not first, "lost a race on a loaded machine"
+
+
+def test_always_broken():
+    assert 1 + 1 == 3, "planted failure"
+
+
+def test_passes():
+    assert True
+"""
+
+
+def test_a_failure_that_does_not_come_back_is_flaky_one_that_does_is_an_error(
+    tmp_path: Path,
+) -> None:
+    """robfig/cron's TestChainDelayIfStillRunning (a 5 ms sleep racing a 10 ms job) failed once
+    while other work shared the machine, and passed when run again: a quick suite with a few
+    failures runs once more; what does not come back is one tests/flaky warning, what comes
+    back stays a tests/failed error."""
+    files = {**PY_FILES, "tests/test_ops.py": FLAKY_TESTS}
+    root = make_repo(tmp_path / "calc", files)
+    outcome = run_step(root, cfg())
+    assert errors(outcome) == [("tests/failed", "tests/test_ops.py", 13)]
+    [flaky] = [f for f in outcome.findings if f.rule == "tests/flaky"]
+    assert flaky.severity == Severity.WARNING
+    assert (flaky.path, flaky.line) == ("tests/test_ops.py", 9)
+    assert "test_fails_on_the_first_run_only" in flaky.message
+    assert "test_always_broken" not in flaky.message
+    assert any("again for its 2 failure(s): 1 came back" in c for c in outcome.checked)
+    assert (tmp_path / "ran-once").exists() and not (root / "ran-once").exists()
+
+
+def test_when_other_tests_fail_the_second_time_every_failure_stands(tmp_path: Path) -> None:
+    """A second run that fails tests the first one passed (or never reached, as after mocha's
+    `--bail`) gives no verdict: the first run's failure stays an error, nothing is flaky."""
+    flip = FLAKY_TESTS + (
+        "\n\ndef test_fails_on_the_second_run_only():\n"
+        '    assert not (MARK.parent / "second").exists()\n'
+        '    (MARK.parent / "second").touch()\n'
+    )
+    files = {**PY_FILES, "tests/test_ops.py": flip}
+    root = make_repo(tmp_path / "calc", files)
+    outcome = run_step(root, cfg())
+    assert sorted(errors(outcome)) == [
+        ("tests/failed", "tests/test_ops.py", 9),
+        ("tests/failed", "tests/test_ops.py", 13),
+    ]
+    assert not [f for f in outcome.findings if f.rule == "tests/flaky"]
+    assert any("other tests failed; no verdict" in c for c in outcome.checked)

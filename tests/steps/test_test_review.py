@@ -242,6 +242,59 @@ def test_a_go_test_whose_comment_says_not_crashing_or_ending_is_its_point(tmp_pa
     assert located(outcome, "tests/no-assertions") == [("calc/calc_test.go", 16)]
 
 
+GO_DOC_COMMENT_TESTS = """\
+package calc
+
+import "testing"
+
+// Test that calling stop before start silently returns without
+// blocking the stop channel.
+func TestStopWithoutStart(t *testing.T) {
+    Add(1, 2)
+}
+
+// TestStopTwice checks that a second Stop never blocks.
+func TestStopTwice(t *testing.T) {
+    Add(1, 2)
+}
+
+// Test that stopping works without blocking.
+
+func TestDetachedComment(t *testing.T) {
+    Add(1, 2)
+}
+
+// Test that Add adds two numbers.
+func TestAddsNothing(t *testing.T) {
+    Add(1, 2)
+}
+
+// TestBlockSize checks the block size without block alignment.
+func TestBlockSize(t *testing.T) {
+    Add(1, 2)
+}
+"""
+
+
+def test_a_go_tests_doc_comment_may_say_that_not_blocking_is_its_point(tmp_path: Path) -> None:
+    """robfig/cron's TestStopWithoutStart: its doc comment (the `//` lines right above the
+    function, Go's docstring) says "silently returns without blocking the stop channel"; the
+    test fails by hanging into go test's timeout, so asserting nothing is its design. A doc
+    comment separated by a blank line is not the test's, and one that does not say so ("Add
+    adds two numbers", a "block size" without "blocking") keeps the finding."""
+    files = {
+        "go.mod": "module example.com/m\n",
+        "calc/calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
+        "calc/calc_test.go": GO_DOC_COMMENT_TESTS,
+    }
+    outcome = run(make_repo(tmp_path / "go", files))
+    assert located(outcome, "tests/no-assertions") == [
+        ("calc/calc_test.go", 18),  # TestDetachedComment
+        ("calc/calc_test.go", 23),  # TestAddsNothing
+        ("calc/calc_test.go", 28),  # TestBlockSize
+    ]
+
+
 def test_project_without_tests(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path / "n", {"app/__init__.py": "", "app/main.py": "def main():\n    pass\n"}

@@ -36,10 +36,10 @@ from ai_workflow.automation import (
 from ai_workflow.deps.imports import STDLIB_MODULES
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.markdown_docs import (
-    SHELL_BLOCK_LANGUAGES,
     DocFile,
     has_prompts,
     is_placeholder_path,
+    is_shell_block,
     project_docs,
     project_facts,
 )
@@ -74,7 +74,6 @@ SPEC = StepSpec(
     persona="DevOps documentation expert",
 )
 
-SHELL_LANGUAGES = SHELL_BLOCK_LANGUAGES
 PROMPT_ONLY_LANGUAGES = frozenset({"console", "shell-session", "shellsession", "terminal"})
 SCRIPT_SUFFIXES = frozenset({".sh", ".bash", ".zsh", ".ksh"})
 SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools", "hack", "ci"})
@@ -272,7 +271,7 @@ def doc_commands(
         doc = docs[path]
         section, session, start = -1, Session(is_clone, exists), ""
         for block in doc.claim_blocks():
-            if block.language not in SHELL_LANGUAGES:
+            if not is_shell_block(block):
                 continue
             if block.section_line != section:
                 section, session, start = block.section_line, Session(is_clone, exists), ""

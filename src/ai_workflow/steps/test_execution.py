@@ -22,7 +22,10 @@ that holds no test file is not run: it left out the tests its command names (`np
 project that has tests but no runner we can find is a warning too, never a silent pass, and so
 is a failed command whose every error place is in installed packages (`node_modules/`), none in
 the project's files (`ai_workflow.testcmd.dependency_errors`). Text from the runner's output is
-stripped of terminal escapes before it becomes a message.
+stripped of terminal escapes before it becomes a message. A quick suite (at most
+`RERUN_WITHIN_S`) with a few failures of the project's own is run once more: a failure that does
+not come back is a flaky test (timing, load), a `tests/flaky` warning, not an error; one that
+comes back stays an error.
 """
 
 from __future__ import annotations
@@ -83,6 +86,9 @@ MESSAGE_DETAIL_CHARS = 4000
 PYTEST_NO_TESTS = 5
 JS_FRAMEWORKS = frozenset({"jest", "vitest", "mocha", "node-test", "npm-script"})
 CONFIG_HINT = "set tech_stack.test_command in .workflow-config.yaml"
+# A suite this quick, with at most this many failures, runs again to tell flaky from broken.
+RERUN_WITHIN_S = 60.0
+RERUN_MAX_FAILURES = 5
 
 
 # --------------------------------------------------------------------------- the step
@@ -108,14 +114,12 @@ def run(ctx: StepContext) -> StepOutcome:
         return _nothing_to_run(ctx, outcome, plan, chosen)
     if chosen.command is not None:
         plan.command = chosen.command
+    plan.env = {**plan.env, **chosen.env}  # a second run (flaky failures) runs the same way
     timeout = ctx.config.tech_stack.test_timeout_s
     absent = [name for name in plan.side_files if not (ctx.target / name).exists()]
     had_git = (ctx.target / ".git").exists()
     result = ctx.run_command(
-        plan.command,
-        timeout=timeout,
-        env={**plan.env, **chosen.env},
-        shell=isinstance(plan.command, str),
+        plan.command, timeout=timeout, env=plan.env, shell=isinstance(plan.command, str)
     )
     outcome.checked.append(
         f"ran `{plan.display}` ({plan.framework or 'custom'}, timeout {timeout:g}s)"
@@ -422,6 +426,7 @@ def _report(
     failures, missing = _environment_failures(ctx, plan, stack, failures)
     failures, unbuilt = _go_downloads(plan, result, failures)
     failures, doubt = _machine_failures(ctx, outcome, failures)
+    failures = _without_flaky(ctx, outcome, plan, result, report, failures)
     as_root = running_as_root()
     for failure in failures:
         rule = "tests/failed" if failure.kind == "failed" else "tests/error"
@@ -460,6 +465,73 @@ def _report(
         f"({plan.framework or 'custom'})"
     )
     _summarise_environment(outcome)
+
+
+def _without_flaky(
+    ctx: StepContext,
+    outcome: StepOutcome,
+    plan: Plan,
+    result: CommandResult,
+    report: TestReport,
+    failures: list[FailedTest],
+) -> list[FailedTest]:
+    """The failures that come back when a quick suite runs once more; those that do not are
+    one `tests/flaky` warning (robfig/cron's TestChainDelayIfStillRunning sleeps 5 ms and
+    expects a 10 ms job still running: it failed once while other work shared the machine's
+    two cores, and passed when run again). Without a second report that ran at least as many
+    tests, or when other tests fail the second time, every failure stands."""
+    if not failures or len(failures) > RERUN_MAX_FAILURES or result.duration_s > RERUN_WITHIN_S:
+        return failures
+    absent = [name for name in plan.side_files if not (ctx.target / name).exists()]
+    again = ctx.run_command(
+        plan.command,
+        timeout=ctx.config.tech_stack.test_timeout_s,
+        env=plan.env,
+        shell=isinstance(plan.command, str),
+    )
+    for name in absent:  # made again by the second run: removed as after the first
+        if (ctx.target / name).is_file() and not (ctx.target / name).is_symlink():
+            (ctx.target / name).unlink()
+    second = None if again.timed_out else _second_report(plan, again, ctx.target)
+    if second is None or second.counts.total < report.counts.total:
+        return failures
+    recurring = {f.name for f in second.failures}
+    if recurring - {f.name for f in report.failures}:
+        # another test failed this time (one a `--bail` stopped short of, or one flaky the
+        # other way): the runs disagree beyond the first one's failures; every failure stands
+        outcome.checked.append(f"ran `{plan.display}` again: other tests failed; no verdict")
+        return failures
+    passed = [f for f in failures if f.name not in recurring]
+    outcome.checked.append(
+        f"ran `{plan.display}` again for its {len(failures)} failure(s): "
+        f"{len(failures) - len(passed)} came back"
+    )
+    if passed:
+        shown = ", ".join(f.name for f in passed[:5]) + (", ..." if len(passed) > 5 else "")
+        first = next((f for f in passed if f.path), passed[0])
+        outcome.add(
+            "tests/flaky",
+            "warning",
+            f"{len(passed)} test(s) failed, then passed when the tests ran again: {shown}; "
+            "a result that depends on timing, load or order (a flaky test), not a failure "
+            "that reproduces",
+            first.path,
+            first.line,
+            test=first.name,
+            details=relative_to_target(first.message, ctx.target)[:MESSAGE_DETAIL_CHARS],
+        )
+    return [f for f in failures if f.name in recurring]
+
+
+def _second_report(plan: Plan, result: CommandResult, target: Path) -> TestReport | None:
+    try:
+        report = plan.read(result)
+    except ReportError:
+        return None
+    if report is None:
+        stdout = strip_ansi(result.stdout) if "\x1b" in result.stdout else result.stdout
+        report = parse_tap_output(stdout, target)
+    return report
 
 
 def _failed_after_tests(

@@ -254,10 +254,27 @@ def _skips_first(func: Node, tnames: frozenset[str]) -> bool:
 
 
 def _comments(func: Node) -> str:
-    """The comments in a test's body, one a line (only asked of a test that checks nothing: one
-    may say what its point is, "will complete quickly")."""
-    lines = []
+    """The comments in a test's body, one a line, and its doc comment (the comment lines right
+    above it) as one line, since its sentences span lines (only asked of a test that checks
+    nothing: one may say what its point is, "will complete quickly", "returns without blocking
+    the stop channel")."""
+    doc = [part.strip(" /*") for node in _doc_comment(func) for part in ts.text(node).splitlines()]
+    lines = [" ".join(line for line in doc if line)]  # one sentence may span its lines
     for node in ts.walk(func):
         if node.type == "comment":
             lines += [part.strip(" /*") for part in ts.text(node).splitlines()]
     return "\n".join(line for line in lines if line)
+
+
+def _doc_comment(func: Node) -> list[Node]:
+    """The comments that end on the line above `func`, each on the line above the next: Go's
+    doc comment (robfig/cron's `// Test that calling stop before start silently returns
+    without blocking the stop channel.` above `func TestStopWithoutStart`)."""
+    comments: list[Node] = []
+    below = func.start_point[0]
+    node = func.prev_sibling
+    while node is not None and node.type == "comment" and node.end_point[0] == below - 1:
+        comments.insert(0, node)
+        below = node.start_point[0]
+        node = node.prev_sibling
+    return comments
