@@ -366,7 +366,8 @@ def _readme_versions(
     target: Path, files: list[str], docs: dict[str, DocFile], names: set[str]
 ) -> list[VersionMention]:
     """`version 1.2.3`, a version badge, or an install pin of the project itself in the README
-    (a bare `version X` in a block of captured output describes whatever project it ran on)."""
+    (a bare `version X` in a block of captured output describes whatever project it ran on, and
+    several different ones on one line, `['version-1.9', 'version-2.0']`, are sample data)."""
     readme = find_readme(files)
     if readme is None:
         return []
@@ -374,7 +375,7 @@ def _readme_versions(
     for name in names:
         escaped = "[-_.]".join(re.escape(part) for part in re.split(r"[-_.]", name))
         patterns.append(re.compile(rf"(?<![\w/@-]){escaped}\s*(?:==|@)\s*v?({VERSION})", re.I))
-    found = []
+    found: list[VersionMention] = []
     doc = docs.get(readme)
     transcript = {
         number
@@ -386,14 +387,23 @@ def _readme_versions(
         for index, pattern in enumerate(patterns):
             if index == 0 and number in transcript:
                 continue  # sample output quotes whatever project it ran on; pins still count
-            for match in pattern.finditer(line):
-                if index == 0 and (
-                    _HISTORY_WORDS.search(line[: match.start()])
-                    or _MINIMUM_AFTER.match(line[match.end() :])
-                ):
-                    continue
-                found.append(VersionMention("readme", match.group(1), readme, number))
+            claims = [
+                match
+                for match in pattern.finditer(line)
+                if index > 0
+                or not (
+                    _history(line[: match.start()]) or _MINIMUM_AFTER.match(line[match.end() :])
+                )
+            ]
+            if index == 0 and len({m.group(1) for m in claims}) > 1:
+                continue  # several versions claimed on one line: a list of sample data
+            found.extend(VersionMention("readme", m.group(1), readme, number) for m in claims)
     return found
+
+
+def _history(before: str) -> bool:
+    """The text before a `version X` makes it history (`since`)."""
+    return bool(_HISTORY_WORDS.search(before))
 
 
 TRANSCRIPT_LANGUAGES = frozenset({"text", "output", "console", "log", "shell-session", "terminal"})
