@@ -669,3 +669,18 @@ def test_several_versions_on_one_line_are_sample_data_not_the_project_version(
     files = {"pyproject.toml": PYPROJECT.format(version="2.1.0"), "README.rst": readme}
     outcome = _run(make_repo(tmp_path / "p", files))
     assert _at(outcome, "version/readme-mismatch") == {("README.rst", 10)}
+
+
+def test_a_history_phrase_before_the_project_name_is_history(tmp_path: Path) -> None:
+    """natsort: "Prior to `natsort`_ version 7.1.0, it was a common request ..." (RST markup
+    around the name); a claim without such a phrase is still compared."""
+    readme = (
+        "mylib\n=====\n\n"
+        "Prior to `mylib`_ version 1.1.0, it was a common request to sort paths.\n\n"
+        "As of the **mylib** version 1.1.0 release, paths sort like a file browser.\n\n"
+        "The `mylib`_ version 1.1.0 is current.\n\n"
+        ".. _mylib: https://example.com\n"
+    )
+    files = {"pyproject.toml": PYPROJECT.format(version="2.1.0"), "README.rst": readme}
+    outcome = _run(make_repo(tmp_path / "p", files))
+    assert _at(outcome, "version/readme-mismatch") == {("README.rst", 8)}

@@ -65,6 +65,17 @@ _HISTORY_WORDS = re.compile(
 )
 
 
+_HISTORY_PHRASE = re.compile(
+    r"\b(?:since|before|until|prior to|as of|(?:introduced|added|new|changed|deprecated|removed)"
+    r" in)(?:[\s,]+[^\s.,]+){0,3}[\s,]*$",
+    re.I,
+)
+"""`Prior to natsort version 7.1.0, ...`: a phrase of history, then up to three words (the
+project's name, "the", "release") before `version`; read after inline markup is removed."""
+_INLINE_MARKUP = re.compile(r"`([^`]*)`_{0,2}|\[([^\]]*)\]\([^)]*\)|\*+")
+"""RST/Markdown inline markup around a name (`` `natsort`_ ``, `[natsort](url)`, `**x**`)."""
+
+
 _MINIMUM_AFTER = re.compile(
     r"\s*(?:\+|or (?:later|newer|higher|above|greater|up)|and (?:later|newer|up|above))\b", re.I
 )
@@ -402,8 +413,9 @@ def _readme_versions(
 
 
 def _history(before: str) -> bool:
-    """The text before a `version X` makes it history (`since`)."""
-    return bool(_HISTORY_WORDS.search(before))
+    """The text before a `version X` makes it history (`since`, `prior to natsort`)."""
+    plain = _INLINE_MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", before)
+    return bool(_HISTORY_WORDS.search(before) or _HISTORY_PHRASE.search(plain))
 
 
 TRANSCRIPT_LANGUAGES = frozenset({"text", "output", "console", "log", "shell-session", "terminal"})
