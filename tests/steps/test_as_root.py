@@ -89,6 +89,9 @@ def test_root_cause_needs_root_and_a_permission_test(tmp_path: Path) -> None:
         ("chmod +x script", False),
         ("chmod 755 script", False),
         ("os.chmod(path, 0o644)", False),
+        ("fs.chmodSync(file, 0o400)", True),
+        ("err := os.Chmod(dir, 0o555)", True),
+        ("fs.chmodSync(script, 0o755)", False),
     ],
 )
 def test_which_chmods_take_a_permission_away(tmp_path: Path, line: str, removes: bool) -> None:
@@ -103,3 +106,63 @@ def test_an_octal_chmod_counts_exactly_when_the_owner_loses_read_or_write(mode: 
     owner = mode >> 6
     assert _removes_permission(f" {mode:03o} file") is (owner & 0o6 != 0o6)
     assert _removes_permission(f"(path, 0o{mode:o})") is (owner & 0o6 != 0o6)
+
+
+ARGPARSE_STYLE = """\
+class JSTestCase {
+    run() {
+        describe(this.constructor.name, () => {
+            for (let method of this.methods()) {
+                it(method, () => this[method]())
+            }
+        })
+    }
+
+    assertRaises(error, fn) {
+        assert.throws(fn, error)
+    }
+
+    create_readonly_file(filename) {
+        let file_path = path.join(this.temp_dir, filename)
+        fs.writeFileSync(file_path, filename)
+        fs.chmodSync(file_path, 0o400)
+    }
+}
+
+;(new class TestFileTypeW extends JSTestCase {
+    setUp() {
+        this.create_readonly_file('readonly')
+    }
+
+    test_failures() {
+        this.assertRaises(ArgumentParserError, () => parse(['readonly']))
+    }
+}).run()
+
+;(new class TestTypeCallable extends JSTestCase {
+    test_failures() {
+        this.assertRaises(ArgumentParserError, () => parse(['42']))
+    }
+}).run()
+"""
+
+
+def test_a_suite_that_makes_a_read_only_file_through_a_helper_is_root_caused(
+    tmp_path: Path,
+) -> None:
+    """argparse.js: TestFileTypeW's setUp calls create_readonly_file (fs.chmodSync 0o400),
+    and its failures fail in the shared assertRaises helper: as root, the open for writing
+    succeeds. Another suite failing at the same helper line, which makes no read-only file,
+    stays the project's; so does the first as a normal user."""
+    (tmp_path / "test").mkdir()
+    (tmp_path / "test/test_argparse.js").write_text(ARGPARSE_STYLE, encoding="utf-8")
+    message = "Missing expected exception (ArgumentParserError)."
+    readonly = FailedTest(
+        "TestFileTypeW.test_failures", "failed", message, "test/test_argparse.js", 11
+    )
+    other = FailedTest(
+        "TestTypeCallable.test_failures", "failed", message, "test/test_argparse.js", 11
+    )
+    assert root_caused(tmp_path, readonly, as_root=True)
+    assert not root_caused(tmp_path, other, as_root=True)
+    assert not root_caused(tmp_path, readonly, as_root=False)

@@ -652,3 +652,35 @@ def test_sphinx_builtin_labels_and_rst_comments_are_not_unknown_labels(tmp_path:
         if f.rule == "links/unknown-label"
     }
     assert labels == {(6, "nowhere"), (21, "in-a-note")}
+
+
+def test_several_versions_on_one_line_are_sample_data_not_the_project_version(
+    tmp_path: Path,
+) -> None:
+    """natsort's README sorts `['version-1.9', 'version-2.0', 'version-1.11', 'version-1.10']`
+    in a pycon block: a list of sample strings; one stale `version X` on a line still counts."""
+    readme = (
+        "mylib\n=====\n\n.. code-block:: pycon\n\n"
+        "    >>> a = ['version-1.9', 'version-2.0', 'version-1.11', 'version-1.10']\n"
+        "    >>> natsorted(a)\n"
+        "    ['version-1.9', 'version-1.10', 'version-1.11', 'version-2.0']\n\n"
+        "This is version 1.9.\n"
+    )
+    files = {"pyproject.toml": PYPROJECT.format(version="2.1.0"), "README.rst": readme}
+    outcome = _run(make_repo(tmp_path / "p", files))
+    assert _at(outcome, "version/readme-mismatch") == {("README.rst", 10)}
+
+
+def test_a_history_phrase_before_the_project_name_is_history(tmp_path: Path) -> None:
+    """natsort: "Prior to `natsort`_ version 7.1.0, it was a common request ..." (RST markup
+    around the name); a claim without such a phrase is still compared."""
+    readme = (
+        "mylib\n=====\n\n"
+        "Prior to `mylib`_ version 1.1.0, it was a common request to sort paths.\n\n"
+        "As of the **mylib** version 1.1.0 release, paths sort like a file browser.\n\n"
+        "The `mylib`_ version 1.1.0 is current.\n\n"
+        ".. _mylib: https://example.com\n"
+    )
+    files = {"pyproject.toml": PYPROJECT.format(version="2.1.0"), "README.rst": readme}
+    outcome = _run(make_repo(tmp_path / "p", files))
+    assert _at(outcome, "version/readme-mismatch") == {("README.rst", 8)}

@@ -584,6 +584,53 @@ def test_a_declared_python_dependency_not_installed_is_the_environment(tmp_path:
     assert (c["passed"], c["errors"]) == (0, 2)  # pytest's own figures: collection errors stop it
 
 
+def test_a_locale_this_machine_lacks_is_the_environment(tmp_path: Path) -> None:
+    """natsort's fixture sets en_US.UTF-8, which this machine has not generated: 59 tests
+    "failed on setup with locale.Error"; they could not run here (info), and a failed
+    assertion about the locale beside them stays the project's error."""
+    files = {
+        "pyproject.toml": "[project]\nname = 'app'\n",
+        "tests/conftest.py": textwrap.dedent(
+            """\
+            import locale
+
+            import pytest
+
+
+            @pytest.fixture()
+            def with_locale():
+                orig = locale.setlocale(locale.LC_ALL)
+                locale.setlocale(locale.LC_ALL, "xx_XX.UTF-8")  # generated nowhere
+                yield
+                locale.setlocale(locale.LC_ALL, orig)
+            """
+        ),
+        "tests/test_sort.py": textwrap.dedent(
+            """\
+            import locale
+
+
+            def test_sorts_by_locale(with_locale):
+                assert sorted(["b", "a"], key=locale.strxfrm) == ["a", "b"]
+
+
+            def test_default_locale():
+                assert locale.setlocale(locale.LC_ALL) == "no-such-locale"
+            """
+        ),
+    }
+    root = make_repo(tmp_path / "py", files)
+    config = Config.model_validate({"tech_stack": {"python": sys.executable}})
+    outcome = run_step(root, config)
+    assert with_environment(outcome) == [
+        ("info", "tests/environment-incomplete", "tests/conftest.py", 9),
+        ("error", "tests/failed", "tests/test_sort.py", 9),
+    ]
+    info = next(f for f in outcome.findings if f.rule == "tests/environment-incomplete")
+    assert "a locale the tests set" in info.message
+    assert "test_sorts_by_locale" in info.message
+
+
 # --------------------------------------------------------------------------- JVM, CTest
 
 
@@ -783,6 +830,8 @@ def test_junit_files_of_a_build_are_merged(tmp_path: Path) -> None:
         ),
         ("_tkinter.TclError: no display name and no $DISPLAY environment variable", "", "display"),
         ("socket.gaierror: [Errno -3] Temporary failure in name resolution", "", "network"),
+        ('failed on setup with "locale.Error: unsupported locale setting"', "", "locale"),
+        ("bash: warning: setlocale: LC_ALL: cannot change locale (de_DE.UTF-8)", "", "locale"),
     ],
 )
 def test_machine_causes_read_from_the_failure(headline: str, text: str, kind: str) -> None:
@@ -801,6 +850,7 @@ def test_machine_causes_read_from_the_failure(headline: str, text: str, kind: st
         ("AssertionError: user: not found", ""),  # the project's own message, not a shell's
         ("sh: 1: build-helper: not found", ""),  # the project's own file: its to fix
         ("sh: 1: ./no-such-tool-xyz: not found", ""),  # a path: the project's
+        ("AssertionError: assert 'C' == 'de_DE.UTF-8'", "locale.setlocale"),  # a wrong locale
     ],
 )
 def test_failures_that_stay_the_projects(headline: str, text: str) -> None:

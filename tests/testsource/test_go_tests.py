@@ -149,3 +149,36 @@ def test_go_verdicts(tmp_path: Path) -> None:
     }
     assert [t.name for t in tests if t.skipped] == ["TestSkipped"]
     assert tests[0].line == 12
+
+
+def test_an_empty_test_beside_the_one_example_of_its_file_is_not_judged(tmp_path: Path) -> None:
+    """gorilla/websocket's example_test.go: `func TestX(t *testing.T) {}` "prevents godoc from
+    showing this entire file in the example" (go/doc shows a file with one example and no test
+    whole). An empty test in a file with two examples, or with none, still checks nothing."""
+    example = """
+        package calc_test
+
+        import "fmt"
+
+        func ExampleAdd() {
+            fmt.Println(1 + 2)
+        }
+        """
+    files = {
+        "go.mod": "module example.com/m\n",
+        "calc/calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
+        "calc/example_test.go": example + "\n// TestX keeps godoc to the example.\n"
+        "func TestX(t *testing.T) {}\n",
+        "calc/examples_test.go": example.replace("ExampleAdd", "ExampleAdd_two")
+        + "\nfunc ExampleAdd_three() {}\n\nfunc TestY(t *testing.T) {}\n",
+        "calc/calc_test.go": 'package calc\n\nimport "testing"\n\nfunc TestZ(t *testing.T) {}\n',
+    }
+    files = {k: textwrap.dedent(v) for k, v in files.items()}
+    write_files(tmp_path, files)
+    project = ProjectTests(tmp_path, sorted(files), is_test_path)
+    verdict = {
+        t.name: t.asserts
+        for path in ("calc/example_test.go", "calc/examples_test.go", "calc/calc_test.go")
+        for t in project.tests(path, "go") or []
+    }
+    assert verdict == {"TestX": None, "TestY": False, "TestZ": False}

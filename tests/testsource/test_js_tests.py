@@ -143,6 +143,30 @@ def test_unresolvable_calls_and_parse_errors_are_not_judged(tmp_path: Path) -> N
     assert {t.name for t in tests if t.skipped} == {"skipped", "pending", "options skip"}
 
 
+def test_a_method_picked_at_run_time_is_not_judged(tmp_path: Path) -> None:
+    """argparse.js registers each test method of a class as `it(method, () => this[method]())`:
+    what runs is known only at run time; a literal subscript is an ordinary method call."""
+    files = {
+        "test/cases.test.js": """
+            const app = require('../lib/app');
+            class Case {
+              run() {
+                for (const method of ['test_a', 'test_b']) {
+                  it(method, () => this[method]());
+                }
+              }
+            }
+            it('literal subscript of the code', () => { app['create'](); });
+            it('literal subscript of a check', () => { app['assertValid'](); });
+            """
+    }
+    assert verdicts(tmp_path, files, "test/cases.test.js") == {
+        "it": None,
+        "literal subscript of the code": False,
+        "literal subscript of a check": True,
+    }
+
+
 def test_typescript(tmp_path: Path) -> None:
     files = {
         "src/sum.ts": "export const sum = (a: number, b: number): number => a + b;\n",

@@ -65,6 +65,17 @@ _HISTORY_WORDS = re.compile(
 )
 
 
+_HISTORY_PHRASE = re.compile(
+    r"\b(?:since|before|until|prior to|as of|(?:introduced|added|new|changed|deprecated|removed)"
+    r" in)(?:[\s,]+[^\s.,]+){0,3}[\s,]*$",
+    re.I,
+)
+"""`Prior to natsort version 7.1.0, ...`: a phrase of history, then up to three words (the
+project's name, "the", "release") before `version`; read after inline markup is removed."""
+_INLINE_MARKUP = re.compile(r"`([^`]*)`_{0,2}|\[([^\]]*)\]\([^)]*\)|\*+")
+"""RST/Markdown inline markup around a name (`` `natsort`_ ``, `[natsort](url)`, `**x**`)."""
+
+
 _MINIMUM_AFTER = re.compile(
     r"\s*(?:\+|or (?:later|newer|higher|above|greater|up)|and (?:later|newer|up|above))\b", re.I
 )
@@ -366,7 +377,8 @@ def _readme_versions(
     target: Path, files: list[str], docs: dict[str, DocFile], names: set[str]
 ) -> list[VersionMention]:
     """`version 1.2.3`, a version badge, or an install pin of the project itself in the README
-    (a bare `version X` in a block of captured output describes whatever project it ran on)."""
+    (a bare `version X` in a block of captured output describes whatever project it ran on, and
+    several different ones on one line, `['version-1.9', 'version-2.0']`, are sample data)."""
     readme = find_readme(files)
     if readme is None:
         return []
@@ -374,7 +386,7 @@ def _readme_versions(
     for name in names:
         escaped = "[-_.]".join(re.escape(part) for part in re.split(r"[-_.]", name))
         patterns.append(re.compile(rf"(?<![\w/@-]){escaped}\s*(?:==|@)\s*v?({VERSION})", re.I))
-    found = []
+    found: list[VersionMention] = []
     doc = docs.get(readme)
     transcript = {
         number
@@ -386,14 +398,24 @@ def _readme_versions(
         for index, pattern in enumerate(patterns):
             if index == 0 and number in transcript:
                 continue  # sample output quotes whatever project it ran on; pins still count
-            for match in pattern.finditer(line):
-                if index == 0 and (
-                    _HISTORY_WORDS.search(line[: match.start()])
-                    or _MINIMUM_AFTER.match(line[match.end() :])
-                ):
-                    continue
-                found.append(VersionMention("readme", match.group(1), readme, number))
+            claims = [
+                match
+                for match in pattern.finditer(line)
+                if index > 0
+                or not (
+                    _history(line[: match.start()]) or _MINIMUM_AFTER.match(line[match.end() :])
+                )
+            ]
+            if index == 0 and len({m.group(1) for m in claims}) > 1:
+                continue  # several versions claimed on one line: a list of sample data
+            found.extend(VersionMention("readme", m.group(1), readme, number) for m in claims)
     return found
+
+
+def _history(before: str) -> bool:
+    """The text before a `version X` makes it history (`since`, `prior to natsort`)."""
+    plain = _INLINE_MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", before)
+    return bool(_HISTORY_WORDS.search(before) or _HISTORY_PHRASE.search(plain))
 
 
 TRANSCRIPT_LANGUAGES = frozenset({"text", "output", "console", "log", "shell-session", "terminal"})

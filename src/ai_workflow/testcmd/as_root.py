@@ -6,8 +6,10 @@ such a file ("isn't writable", `Permission denied`, `EACCES`) expects a denial t
 when the suite runs as root (a container, CI image or this machine), and it fails although the
 project is right. Such a failure is the machine's, not the project's: when the process runs as
 uid 0 and the failed test is about permissions (its message says so, or its own code removes a
-permission with chmod before the failing line), the step reports it as a warning that names root
-as the cause. Any other failure, and every failure of a run as a normal user, stays an error.
+permission with chmod before the failing line, or the test class or suite its name gives calls a
+helper of the same file that does: argparse.js's TestFileTypeW sets up a 0o400 file through
+`create_readonly_file`), the step reports it as a warning that names root as the cause. Any other
+failure, and every failure of a run as a normal user, stays an error.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ PERMISSION_WORDS = re.compile(
     r"\b(?:not |non-?|un|isn't |is not )(?:writ(?:e)?able|readable|executable)\b",
     re.IGNORECASE,
 )
-CHMOD = re.compile(r"\bchmod\b(?P<rest>[^\n]*)")
+CHMOD = re.compile(r"\b(?:l|f)?(?:chmod|Chmod)(?:Sync)?\b(?P<rest>[^\n]*)")
+"""chmod in a shell, Python's `os.chmod`/`Path.chmod`, Node's `fs.chmodSync`, Go's `os.Chmod`."""
 SYMBOLIC_REMOVAL = re.compile(r"(?:^|[\s'\",(])[ugoa]*-[rwxX]+\b")
 OCTAL_MODE = re.compile(r"(?:^|[\s'\",(])(?:0o)?(?P<mode>[0-7]{1,4})\b")
 TEST_START = re.compile(
@@ -32,6 +35,9 @@ TEST_START = re.compile(
     r"#\[test\]|class\s+Test)"
 )
 MAX_TEST_LINES = 200
+MAX_BLOCK_LINES = 400
+CALLED = re.compile(r"\b(?P<name>[A-Za-z_]\w*)\s*\(")
+HELPER_DEPTH = 2
 ROOT_NOTE = (
     "run as root: root ignores file permissions, so a test expecting a permission denial "
     "fails; run the tests as a normal user to check it"
@@ -52,8 +58,27 @@ def root_caused(target: Path, failure: FailedTest, *, as_root: bool | None = Non
         return False
     if PERMISSION_WORDS.search(f"{failure.name}\n{failure.message}"):
         return True
-    code = _test_code(target, failure)
-    return any(_removes_permission(m.group("rest")) for m in CHMOD.finditer(code))
+    text = _file_text(target, failure)
+    if text is None:
+        return False
+    lines = text.splitlines()
+    regions = [_test_code(lines, failure.line), *_suites(lines, failure.name)]
+    return any(_takes_permission(lines, region, HELPER_DEPTH) for region in regions if region)
+
+
+def _takes_permission(lines: list[str], code: str, depth: int) -> bool:
+    """`code` removes a permission with chmod, itself or through a function of the same file
+    that it calls (followed `depth` calls deep)."""
+    if any(_removes_permission(m.group("rest")) for m in CHMOD.finditer(code)):
+        return True
+    if depth == 0:
+        return False
+    called = dict.fromkeys(m.group("name") for m in CALLED.finditer(code))
+    return any(
+        _takes_permission(lines, body, depth - 1)
+        for name in called
+        if (body := _definition(lines, name)) is not None
+    )
 
 
 def _removes_permission(arguments: str) -> bool:
@@ -67,16 +92,64 @@ def _removes_permission(arguments: str) -> bool:
     return False
 
 
-def _test_code(target: Path, failure: FailedTest) -> str:
-    """The failed test's own lines: from the start of the test that holds the failing line to
-    that line (nothing when the report gives no place in a readable file of the project)."""
+def _file_text(target: Path, failure: FailedTest) -> str | None:
+    """The text of the file the report places the failure in (None: no place, or unreadable)."""
     if failure.path is None or failure.line is None:
-        return ""
-    text = read_utf8(target / failure.path, root=target)
-    if text is None:
-        return ""
-    lines = text.splitlines()[: failure.line]
+        return None
+    return read_utf8(target / failure.path, root=target)
+
+
+def _test_code(lines: list[str], line: int | None) -> str:
+    """The failed test's own lines: from the start of the test that holds the failing line to
+    that line."""
+    lines = lines[: line or 0]
     for start in range(len(lines) - 1, max(-1, len(lines) - 1 - MAX_TEST_LINES), -1):
         if TEST_START.match(lines[start]):
             return "\n".join(lines[start:])
     return ""
+
+
+def _suites(lines: list[str], name: str) -> list[str]:
+    """The blocks of the test classes or suites the failure's name gives (`TestFileTypeW` of
+    `TestFileTypeW.test_failures_one_group_listargs`) that this file defines."""
+    parts = [p for p in re.split(r"\.|::|/| > ", name)[:-1] if re.fullmatch(r"[A-Za-z_]\w*", p)]
+    blocks = []
+    for part in dict.fromkeys(parts):
+        start = re.compile(
+            rf"^\s*(?:.*\bclass\s+{part}\b|(?:describe|context|suite)\s*\(\s*['\"`]{part}['\"`]"
+            rf"|func\s+{part}\b)"
+        )
+        found = next((n for n, text in enumerate(lines) if start.match(text)), None)
+        if found is not None:
+            blocks.append(_block(lines, found))
+    return blocks
+
+
+def _definition(lines: list[str], name: str) -> str | None:
+    """The body of the function or method `name` this file defines (`def name(`, `function
+    name(`, `func name(`, a method `name(args) {`), or None."""
+    start = re.compile(
+        rf"^\s*(?:(?:async|static|public|private|protected)\s+)*"
+        rf"(?:(?:def|function\*?|func(?:\s*\([^)]*\))?)\s+{name}\s*\(|{name}\s*\([^)]*\)\s*\{{)"
+    )
+    found = next((n for n, text in enumerate(lines) if start.match(text)), None)
+    return None if found is None else _block(lines, found)
+
+
+def _block(lines: list[str], start: int) -> str:
+    """The block that starts at line `start`: the lines up to the next one indented no deeper
+    (a closing bracket at the same depth included)."""
+    depth = _indent(lines[start])
+    end = start + 1
+    while end < min(len(lines), start + MAX_BLOCK_LINES):
+        text = lines[end]
+        if text.strip() and _indent(text) <= depth:
+            if text.lstrip()[:1] in ")]}":
+                end += 1
+            break
+        end += 1
+    return "\n".join(lines[start:end])
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())

@@ -475,14 +475,26 @@ NO_NAME_RESOLUTION = re.compile(
     re.IGNORECASE,
 )
 
+NO_LOCALE = re.compile(
+    r"\blocale\.Error: unsupported locale setting|"
+    r"\bsetlocale: LC_\w+: cannot change locale\b",
+)
+"""A locale the test sets that this machine has not generated (Python's `locale.setlocale`,
+the shell's): natsort's fixtures set en_US.UTF-8, which `locale -a` does not list here."""
+LOCALE_LACK = (
+    "a locale the tests set (`locale.Error: unsupported locale setting`; `locale -a` lists the "
+    "locales installed, `locale-gen` adds one)"
+)
+
 
 @dataclass(frozen=True)
 class MachineCause:
     """Why one test failed because of this machine, not the project: `kind` is `timeout`
     (it did not finish in its time on this machine: a slow or loaded machine, or a hang),
-    `program` (a program it starts is not installed here), `display` or `network`."""
+    `program` (a program it starts is not installed here), `display`, `network` or `locale`."""
 
-    kind: str  # timeout, program, packages (the CI installs them), display, network, submodule
+    kind: str  # timeout, program, packages (the CI installs them), display, network, submodule,
+    # locale
     detail: str
 
 
@@ -519,6 +531,8 @@ def machine_cause(
         return MachineCause("display", "no display (X11/Wayland) to open windows on")
     if NO_NAME_RESOLUTION.search(headline):
         return MachineCause("network", "no network (host names do not resolve)")
+    if NO_LOCALE.search(headline):
+        return MachineCause("locale", LOCALE_LACK)
     return None
 
 

@@ -7,9 +7,10 @@ test file's type; anything else taking `t` (testify's `assert`/`require`, a clos
 variable) is assumed to check. Subtests (`t.Run(name, func(t *testing.T) {...})`)
 are part of the test, and so is a subtest given as a function or method value of the package. A
 compile-time assertion (`var _ Interface = value`) is a check too. A function that does not
-parse is not judged. A test that checks nothing keeps its comments: one may say that not
-crashing or hanging is its point (`_ = vals[i] == vals[j] // mustn't panic`,
-`testsource.model.comments_say_no_crash`).
+parse is not judged, nor an empty test beside the one example of its file (it keeps go/doc
+from showing the whole file as the example). A test that checks nothing keeps its comments:
+one may say that not crashing or hanging is its point (`_ = vals[i] == vals[j] // mustn't
+panic`, `testsource.model.comments_say_no_crash`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ai_workflow.testsource.model import FoundTest, Verdict, combine
 from ai_workflow.testsource.treesitter import Node
 
 TEST_NAME_RE = re.compile(r"^Test(?![a-z])")
+EXAMPLE_NAME_RE = re.compile(r"^Example(?![a-z])")
 FAIL_METHODS = frozenset({"Error", "Errorf", "Fatal", "Fatalf", "Fail", "FailNow"})
 SKIP_METHODS = frozenset({"Skip", "Skipf", "SkipNow"})
 TESTING_TYPES = frozenset({"*testing.T", "testing.TB", "*testing.B", "*testing.F"})
@@ -73,7 +75,8 @@ class GoTests:
             if len(params) != 1 or params[0][1] != "*testing.T":
                 continue
             tnames = frozenset(p for p, _ in params if p not in ("", "_"))
-            verdict = None if func.has_error else self.judge(_Frame(go_file, func, tnames, 0))
+            unjudged = func.has_error or (_is_empty(func) and _one_example(go_file))
+            verdict = None if unjudged else self.judge(_Frame(go_file, func, tnames, 0))
             comments = _comments(func) if verdict is False else ""
             skipped = _skips_first(func, tnames)
             found.append(FoundTest(name, ts.line(func), verdict, skipped, comments=comments))
@@ -239,6 +242,20 @@ def _names_at(func: Node, positions: list[int]) -> frozenset[str]:
             if name not in ("", "_"):
                 names.add(name)
     return frozenset(names)
+
+
+def _is_empty(func: Node) -> bool:
+    """The function's body has no statement (comments aside)."""
+    body = func.child_by_field_name("body")
+    return body is not None and all(c.type == "comment" for c in body.named_children)
+
+
+def _one_example(go_file: _GoFile) -> bool:
+    """The file declares exactly one `Example` function: go/doc shows such a file whole as the
+    example unless it also declares a test, so an empty test there (gorilla/websocket's `TestX`,
+    "prevents godoc from showing this entire file in the example") is documentation layout,
+    not a test that checks nothing."""
+    return sum(1 for name in go_file.functions if EXAMPLE_NAME_RE.match(name)) == 1
 
 
 def _skips_first(func: Node, tnames: frozenset[str]) -> bool:

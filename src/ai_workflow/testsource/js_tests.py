@@ -9,8 +9,9 @@ a helper it calls, asserts: `expect(...)`, `assert...`, `should`, a chained `.ex
 Helpers are followed into functions of the same file, functions exported by the project's
 test-support files, and methods that test files define (page objects, helper classes) when called
 on an object. A call of a name declared nowhere
-(neither in the file nor a JavaScript global), or of a callable held in a variable, leaves the
-verdict unknown, and a test whose code does not parse is not judged.
+(neither in the file nor a JavaScript global), of a callable held in a variable, or of a method
+picked at run time (`this[method]()`), leaves the verdict unknown, and a test whose code does not
+parse is not judged.
 """
 
 from __future__ import annotations
@@ -159,6 +160,8 @@ class JsTests:
             verdict = self._named_call(frame, ts.text(function), bool(args), inner_params)
         elif function.type == "member_expression":
             verdict = self._member_call(frame, function)
+        elif function.type == "subscript_expression":
+            verdict = self._subscript_call(frame, function)
         else:
             verdict = False  # a call of a call's result: chained code under test
         return combine([verdict, *passed])
@@ -211,6 +214,17 @@ class JsTests:
             if export is None and properties:
                 return self._imported(frame.module, spec, properties[0], frame.depth)
         return self._support_method(properties[-1], frame.depth) if properties else False
+
+    def _subscript_call(self, frame: _Frame, function: Node) -> Verdict:
+        """`obj['name']()` is `obj.name()`; `this[method]()`, a method picked at run time
+        (argparse.js runs each `test*` method of a class so), leaves the verdict unknown."""
+        index = function.child_by_field_name("index")
+        name = ts.string_value(index) if index is not None else None
+        if name is None:
+            return None
+        if CHECK_NAME_RE.match(name):
+            return True
+        return self._support_method(name, frame.depth)
 
     def _support_method(self, name: str, depth: int) -> Verdict:
         """`obj.name()` on an object we cannot type: if the project's test files define a method
