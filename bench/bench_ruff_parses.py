@@ -75,9 +75,16 @@ def _finding(code: str, message: str, rel: str, line: int) -> dict[str, Any]:
 def worker(project: Path, findings_file: Path, repeats: int) -> dict[str, Any]:
     """In a child process whose PYTHONPATH is the tree to measure: parses and times."""
     from ai_workflow.findings import Finding
-    from ai_workflow.ruff_scope import RuffScopes
-    from ai_workflow.ruff_style import StyleScope
-    from ai_workflow.steps import code_quality
+
+    try:  # the post-processors live in ai_workflow.lint
+        from ai_workflow.lint import ruff as code_quality
+        from ai_workflow.lint.ruff_scope import RuffScopes
+        from ai_workflow.lint.ruff_style import StyleScope
+    except ImportError:  # a base revision from before that package
+        from ai_workflow.ruff_scope import RuffScopes  # type: ignore[no-redef]
+        from ai_workflow.ruff_style import StyleScope  # type: ignore[no-redef]
+
+        from ai_workflow.steps import code_quality  # type: ignore[no-redef]
 
     findings = [Finding.from_dict(f) for f in json.loads(findings_file.read_text())]
     files = sorted({f.path for f in findings if f.path} | _python_files(project))

@@ -20,9 +20,10 @@ from ai_workflow.ai.context import never_read
 from ai_workflow.changes.fingerprint import blob_id
 from ai_workflow.cli import main
 from ai_workflow.gitutil import GIT_READS
+from ai_workflow.lint.eslint import safe_eslint_arguments
+from ai_workflow.lint.report import TOOL_TIMEOUT_S, step_tool_timeout
 from ai_workflow.project_files import list_project_files
 from ai_workflow.steps import BUILTIN_MODULES, code_quality
-from ai_workflow.steps.code_quality import safe_eslint_arguments
 from ai_workflow.textfiles import has_shell_shebang, read_bytes, read_text, read_toml
 from tests.ai.fakes import FakeLLMServer, findings_answer
 from tests.helpers import make_repo, write_files
@@ -227,8 +228,8 @@ def test_eslint_arguments_skip_what_must_not_be_opened() -> None:
 
 def test_linter_commands_are_bounded_by_the_step_timeout() -> None:
     spec = code_quality.SPEC
-    assert code_quality.step_tool_timeout(spec) == code_quality.TOOL_TIMEOUT_S
-    assert code_quality.step_tool_timeout(spec.replace(timeout_s=7.0)) == 7.0
+    assert step_tool_timeout(spec) == TOOL_TIMEOUT_S
+    assert step_tool_timeout(spec.replace(timeout_s=7.0)) == 7.0
 
 
 def test_pytest_collects_no_fifo_nor_link_out_and_imports_no_such_conftest(

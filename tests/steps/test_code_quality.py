@@ -18,24 +18,27 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ai_workflow import ruff_bindings, shell_parse
 from ai_workflow.changes.fingerprint import compute_fingerprint
 from ai_workflow.config import Config, StructureConfig, ThresholdsConfig
 from ai_workflow.engine.process import CommandResult, run_command
 from ai_workflow.engine.step import StepOutcome, StepStatus
 from ai_workflow.errors import StepCancelled
 from ai_workflow.findings import Finding, Severity
-from ai_workflow.lint_crash import crash_line
-from ai_workflow.parsed_files import Syntax
-from ai_workflow.ruff_scope import RuffScopes, selects
-from ai_workflow.steps import code_quality
-from ai_workflow.steps.code_quality import (
+from ai_workflow.lint import ruff_bindings, shell_parse, shellcheck_severity
+from ai_workflow.lint.command import command_unavailable
+from ai_workflow.lint.crash import crash_line
+from ai_workflow.lint.hotspots import (
+    _judge,
     cyclomatic_complexity,
+    find_hotspots,
     function_metrics,
     nesting_depth,
-    shell_scripts,
 )
-from ai_workflow.unasked_linters import shellcheck_asked_by
+from ai_workflow.lint.ruff_scope import RuffScopes, selects
+from ai_workflow.lint.shellcheck import is_console_transcript, shell_scripts
+from ai_workflow.lint.unasked_linters import shellcheck_asked_by
+from ai_workflow.parsed_files import Syntax
+from ai_workflow.steps import code_quality
 from tests.helpers import make_repo, step_context
 
 NESTED = textwrap.dedent(
@@ -484,7 +487,7 @@ def test_nesting_and_complexity_of_a_generated_if_ladder(depth: int) -> None:
     limits = ThresholdsConfig()
     flagged = depth > limits.nesting
     metrics = function_metrics(ast.parse("\n".join(lines)))[0]
-    findings = code_quality._judge("f.py", metrics, limits)
+    findings = _judge("f.py", metrics, limits)
     assert any(f.rule == "quality/deep-nesting" for f in findings) == flagged
     assert any(f.rule == "quality/complex-function" for f in findings) == (
         depth + 1 > limits.complexity
@@ -553,13 +556,13 @@ def test_console_transcripts_with_a_shell_suffix_are_not_shell_scripts(tmp_path:
 def test_console_transcript_detection(tmp_path: Path, text: str, transcript: bool) -> None:
     path = tmp_path / "t.sh"
     path.write_text(text, encoding="utf-8")
-    assert code_quality.is_console_transcript(path) is transcript
+    assert is_console_transcript(path) is transcript
 
 
 def test_long_file_threshold_is_exclusive(tmp_path: Path) -> None:
     exact = "".join(f"A{i} = {i}\n" for i in range(ThresholdsConfig().file_lines))
     target = make_repo(tmp_path / "proj", {"exact.py": exact, "over.py": exact + "B = 1\n"})
-    hotspots = code_quality.find_hotspots(target, ["exact.py", "over.py"])
+    hotspots = find_hotspots(target, ["exact.py", "over.py"])
     assert [(f.rule, f.path) for f in hotspots] == [("quality/long-file", "over.py")]
 
 
@@ -639,13 +642,13 @@ def test_command_unavailable_reads_exit_status_and_recipe_lines() -> None:
         return CommandResult(["sh"], code, "", stderr, 0.1)
 
     shell = "/bin/sh: 1: x: not found"
-    assert code_quality.command_unavailable(result(1, shell)) is None
-    assert "`x`" in (code_quality.command_unavailable(result(127, shell)) or "")
+    assert command_unavailable(result(1, shell)) is None
+    assert "`x`" in (command_unavailable(result(127, shell)) or "")
     both = "make: *** [Makefile:2: a] Error 127\nmake: *** [Makefile:4: b] Error 1\n"
-    assert code_quality.command_unavailable(result(2, both)) is None  # -k: one recipe really failed
+    assert command_unavailable(result(2, both)) is None  # -k: one recipe really failed
     just = "error: Recipe `lint` failed on line 2 with exit code 127"
-    assert code_quality.command_unavailable(result(127, just)) is not None
-    assert code_quality.command_unavailable(result(1, just)) is not None
+    assert command_unavailable(result(127, just)) is not None
+    assert command_unavailable(result(1, just)) is not None
 
 
 def test_lint_command_output_is_cut_to_its_last_lines(tmp_path: Path) -> None:
@@ -880,7 +883,7 @@ def test_shellcheck_levels_follow_what_the_script_shows(tmp_path: Path) -> None:
 def test_nounset_detection(tmp_path: Path, script: str, nounset: bool) -> None:
     path = tmp_path / "s.sh"
     path.write_text(script)
-    assert code_quality.ScriptTraits.of(path).nounset is nounset
+    assert shellcheck_severity.ScriptTraits.of(path).nounset is nounset
 
 
 # --------------------------------------------------------------------------- thresholds
@@ -985,7 +988,7 @@ def test_shellcheck_mixed_array_in_an_echo_is_info(tmp_path: Path) -> None:
     ],
 )
 def test_displayed_tilde_lines(lines: list[str], displayed: set[int]) -> None:
-    assert code_quality._displayed_tilde(lines) == displayed
+    assert shellcheck_severity._displayed_tilde(lines) == displayed
 
 
 def test_shellcheck_escaped_space_before_fi_is_an_argument(tmp_path: Path) -> None:
@@ -1119,7 +1122,7 @@ def test_shellcheck_curly_quote_inside_a_closed_string_is_information(tmp_path: 
     ],
 )
 def test_scalar_brackets(script: list[str], plain: set[int]) -> None:
-    assert code_quality._scalar_brackets(script) == plain
+    assert shellcheck_severity._scalar_brackets(script) == plain
 
 
 @pytest.mark.parametrize(
@@ -1134,7 +1137,7 @@ def test_scalar_brackets(script: list[str], plain: set[int]) -> None:
     ],
 )
 def test_operator_from_parameter(line: str, operator: bool) -> None:
-    assert code_quality._operator_from_parameter(line) is operator
+    assert shellcheck_severity._operator_from_parameter(line) is operator
 
 
 @pytest.mark.parametrize(
@@ -1147,7 +1150,7 @@ def test_operator_from_parameter(line: str, operator: bool) -> None:
     ],
 )
 def test_escaped_space_lines(lines: list[str], escaped: set[int]) -> None:
-    assert code_quality._escaped_spaces(lines) == escaped
+    assert shellcheck_severity._escaped_spaces(lines) == escaped
 
 
 def test_shellcheck_variables_bats_sets_in_a_helper_beside_bats_files(tmp_path: Path) -> None:
@@ -1270,7 +1273,7 @@ def test_a_directive_in_a_vendored_copy_does_not(tmp_path: Path) -> None:
 def test_eslint_older_than_6_8_gets_no_unmatched_pattern_option() -> None:
     """json5 pins ESLint 5.15.3, which refuses `--no-error-on-unmatched-pattern` (added in 6.8)
     and so failed the whole lint; newer or unknown versions keep the option."""
-    from ai_workflow.steps.code_quality import _unmatched_option
+    from ai_workflow.lint.eslint import _unmatched_option
     from ai_workflow.tools import Tool, ToolOrigin
 
     def option(version: str | None) -> list[str]:
@@ -1475,7 +1478,7 @@ def test_a_shellcheck_run_that_picks_its_files_itself_holds_every_script(
     assert levels[("shellcheck/SC2046", "tests/test_a.sh")] is Severity.WARNING
 
 
-# ruff's style rules where the project asks for no Python linter (ai_workflow.ruff_style)
+# ruff's style rules where the project asks for no Python linter (ai_workflow.lint.ruff_style)
 STYLE_DEFECTS = {
     "pkg/__init__.py": '"""Package."""\n',
     "pkg/mod.py": 'def f():\n    return f"no placeholder" + undefined_name\n',
@@ -1534,7 +1537,7 @@ def test_rules_select_raises_an_unasked_style_rule(tmp_path: Path) -> None:
     assert _find(outcome, "ruff/F541", "pkg/mod.py").severity is Severity.WARNING
 
 
-# ruff findings the code contradicts (ai_workflow.ruff_bindings)
+# ruff findings the code contradicts (ai_workflow.lint.ruff_bindings)
 BINDINGS = textwrap.dedent(
     """\
     try:

@@ -13,6 +13,7 @@ import pytest
 from ai_workflow.changes.filecache import FileResults
 from ai_workflow.config import ThresholdsConfig
 from ai_workflow.engine.step import RunMemo
+from ai_workflow.lint.hotspots import find_hotspots
 from ai_workflow.steps import code_quality
 from tests.helpers import commit_all, make_repo, step_context
 
@@ -26,13 +27,13 @@ FILES = {"pkg/deep.py": NESTED, "pkg/flat.py": "def g():\n    return 1\n"}
 def _hotspots(root: Path, limits: ThresholdsConfig | None = None) -> tuple[list[str], str]:
     ctx = step_context(root, code_quality.SPEC, memo=RunMemo())
     stored = FileResults(ctx, "hotspots", {"limits": (limits or ThresholdsConfig()).model_dump()})
-    found = code_quality.find_hotspots(root, sorted(FILES), limits, stored)
+    found = find_hotspots(root, sorted(FILES), limits, stored)
     stored.save()
     return [f"{f.rule} {f.path}:{f.line} {f.message}" for f in found], stored.describe()
 
 
 def _full(root: Path, limits: ThresholdsConfig | None = None) -> list[str]:
-    found = code_quality.find_hotspots(root, sorted(FILES), limits)
+    found = find_hotspots(root, sorted(FILES), limits)
     return [f"{f.rule} {f.path}:{f.line} {f.message}" for f in found]
 
 

@@ -1,0 +1,213 @@
+"""eslint: its run where the project configures ESLint, and the severity of its findings.
+
+Severity mapping: parse errors (fatal) -> error, rules configured as "error" -> warning,
+"warn" -> info. ESLint itself crashing (exit 2: a configuration or internal error) is a warning
+naming the ESLint and Node versions and quoting the error: its installation or the Node running
+it failed here, not the code.
+
+eslint runs what the project's own lint scripts lint (`ai_workflow.lint.eslint_scripts`), or the
+whole project. It walks the project itself: it gets an `--ignore-pattern` for the work directory
+and for every entry that is no regular file of the project (`project_files.unsafe_entries`: a
+FIFO named x.js would make it wait forever, a link out would have it read and quote a file from
+elsewhere), and does not run when a configuration file it would open is such an entry.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from packaging.version import InvalidVersion, Version
+
+from ai_workflow.engine.process import CommandResult
+from ai_workflow.engine.step import StepContext
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.lint.crash import crash_line
+from ai_workflow.lint.eslint_scripts import WHOLE_PROJECT, eslint_invocations
+from ai_workflow.lint.report import (
+    NOT_OURS,
+    LintReport,
+    failure_detail,
+    relpath,
+    special_configs,
+    tool_failure,
+    tool_timeout,
+)
+from ai_workflow.project_files import unsafe_entries
+from ai_workflow.quoting import relative_to_target
+from ai_workflow.textfiles import read_json, readable_file
+from ai_workflow.tools import Tool, resolve_tool
+from ai_workflow.workdir import excluded_workdirs
+
+JS_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".vue", ".svelte")
+ESLINT_CONFIG_FILES = (
+    "eslint.config.js",
+    "eslint.config.mjs",
+    "eslint.config.cjs",
+    "eslint.config.ts",
+    "eslint.config.mts",
+    "eslint.config.cts",
+    ".eslintrc",
+    ".eslintrc.js",
+    ".eslintrc.cjs",
+    ".eslintrc.json",
+    ".eslintrc.yaml",
+    ".eslintrc.yml",
+)
+
+
+def eslint_config(target: Path) -> str | None:
+    """The project's ESLint configuration (a config file, or `eslintConfig` in package.json)."""
+    for name in ESLINT_CONFIG_FILES:
+        if readable_file(target / name, target):
+            return name
+    data = read_json(target / "package.json", root=target)
+    if isinstance(data, dict) and "eslintConfig" in data:
+        return "package.json eslintConfig"
+    return None
+
+
+def run_eslint(ctx: StepContext, files: list[str]) -> LintReport:
+    if not any(f.endswith(JS_SUFFIXES) for f in files):
+        return LintReport("eslint", skipped="eslint: no JavaScript/TypeScript files")
+    js_files = [f for f in files if f.endswith(JS_SUFFIXES)]
+    blocked = special_configs(
+        ctx.target, js_files, (*ESLINT_CONFIG_FILES, "package.json", ".eslintignore")
+    )
+    if blocked:
+        reason = f"eslint: {blocked} is {NOT_OURS} (eslint would open it)"
+        return LintReport("eslint", skipped=reason)
+    config = eslint_config(ctx.target)
+    if config is None:
+        return LintReport("eslint", skipped="eslint: the project does not configure ESLint")
+    tool = resolve_tool(ctx, "eslint", bundled=False, search_path=False)
+    if tool is None:
+        return LintReport(
+            "eslint", skipped=f"eslint: configured ({config}) but not installed in node_modules"
+        )
+    workdirs = excluded_workdirs(ctx.target)
+    skipped = [*workdirs, *unsafe_entries(ctx.target, workdirs)]
+    invocations = eslint_invocations(ctx.target)
+    findings: dict[tuple[str | None, int | None, str, str], Finding] = {}
+    for args in invocations:
+        kept = safe_eslint_arguments(args, skipped)
+        if kept is None:
+            continue  # every file it names is one eslint must not open
+        command = [str(tool.path), *kept, "--format", "json", *_unmatched_option(tool)]
+        result = ctx.run_command(command, timeout=tool_timeout(ctx))
+        if result.returncode == 127:
+            return LintReport("eslint", skipped=f"eslint: cannot start ({result.stderr.strip()})")
+        if result.returncode == ESLINT_CRASH_EXIT and not result.timed_out:
+            return _eslint_crash(ctx, tool, result)
+        if result.timed_out or result.returncode not in (0, 1):
+            return tool_failure(ctx.target, "eslint", tool, failure_detail(result, ctx))
+        try:
+            found = eslint_findings(json.loads(result.stdout or "[]"), ctx.target)
+        except (ValueError, TypeError, KeyError) as exc:
+            return tool_failure(ctx.target, "eslint", tool, f"unreadable JSON output ({exc})")
+        for finding in found:  # a file two scripts lint is reported once
+            findings.setdefault(
+                (finding.path, finding.line, finding.rule, finding.message), finding
+            )
+    scope = (
+        "the whole project"
+        if invocations == [WHOLE_PROJECT]
+        else "what the package.json scripts lint: "
+        + "; ".join(" ".join(a for a in args if not a.startswith("-")) for args in invocations)
+    )
+    checked = f"{tool.describe()}: config {config}; files: {scope}"
+    return LintReport("eslint", tool, list(findings.values()), checked=checked)
+
+
+ESLINT_CRASH_EXIT = 2  # ESLint's exit status for a configuration or internal error
+"""Exit 1 means lint findings; 2 means ESLint itself could not run."""
+
+
+def _eslint_crash(ctx: StepContext, tool: Tool, result: CommandResult) -> LintReport:
+    """ESLint stopped before linting (exit 2): its install or the Node running it failed
+    here (content-disposition's pinned ESLint 7 loads an ES module a fresh transitive
+    dependency brings in, under Node 20), not the code: a warning naming both versions."""
+    node = ctx.run_command(["node", "--version"], timeout=10)
+    node_version = node.stdout.strip() if node.returncode == 0 else ""
+    under = f"Node {node_version}" if node_version else "Node (version unknown)"
+    error = crash_line(result.stderr or result.stdout, ctx.target) or "no output"
+    message = (
+        f"{relative_to_target(tool.describe(), ctx.target)} crashed under {under} "
+        f"(exit {result.returncode}): {error}; "
+        "the JavaScript files were not linted (the tool's installation or this Node version "
+        "failed, not the code)"
+    )
+    finding = Finding("eslint/tool-failed", Severity.WARNING, message)
+    return LintReport("eslint", tool, [finding], checked=f"{tool.describe()}: crashed")
+
+
+ESLINT_UNMATCHED_SINCE = Version("6.8.0")
+
+
+def _unmatched_option(tool: Tool) -> list[str]:
+    """`--no-error-on-unmatched-pattern` where ESLint has it (6.8 and later; an older ESLint,
+    as json5 pins 5.15.3, refuses the whole run on an option it does not know)."""
+    try:
+        if tool.version is not None and Version(tool.version) < ESLINT_UNMATCHED_SINCE:
+            return []
+    except InvalidVersion:
+        pass
+    return ["--no-error-on-unmatched-pattern"]
+
+
+ESLINT_IGNORED_NOTE = "File ignored because of a matching ignore pattern"
+GLOB_SPECIAL = re.compile(r"([\\*?\[\]{}()!+@#])")
+
+
+def ignore_pattern(rel: str) -> str:
+    """An ESLint `--ignore-pattern` matching exactly the path `rel` (glob characters escaped)."""
+    return GLOB_SPECIAL.sub(r"\\\1", rel)
+
+
+def safe_eslint_arguments(args: Sequence[str], skipped: Sequence[str]) -> list[str] | None:
+    """`args` with an `--ignore-pattern` for each of `skipped` (the work directories and what
+    is no regular file of the project: eslint would wait forever on a FIFO named `x.js` and
+    read a link out of the target), without the files it names among them, and without
+    `--no-ignore` (which would undo the patterns); None when no file argument is left."""
+    left_out = set(skipped)
+    kept = [
+        a
+        for a in args
+        if a != "--no-ignore"
+        and (a.startswith("-") or a.removeprefix("./").rstrip("/") not in left_out)
+    ]
+    if not any(not a.startswith("-") for a in kept) and any(not a.startswith("-") for a in args):
+        return None
+    for rel in skipped:
+        kept += ["--ignore-pattern", ignore_pattern(rel)]
+    return kept
+
+
+def eslint_findings(results: list[dict[str, Any]], target: Path) -> list[Finding]:
+    """ESLint's `--format json` results as findings (`eslint/no-unused-vars`)."""
+    findings = []
+    for file_result in results:
+        path = relpath(target, str(file_result["filePath"]))
+        for message in file_result.get("messages", []):
+            if str(message.get("message", "")).startswith(ESLINT_IGNORED_NOTE):
+                continue  # a file the lint script names and we told it to leave alone
+            fatal = bool(message.get("fatal")) or message.get("ruleId") is None
+            if fatal:
+                rule, severity = "eslint/parse-error", Severity.ERROR
+            else:
+                rule = f"eslint/{message['ruleId']}"
+                severity = Severity.WARNING if message.get("severity") == 2 else Severity.INFO
+            findings.append(
+                Finding(
+                    rule,
+                    severity,
+                    str(message.get("message", "")),
+                    path,
+                    message.get("line"),
+                    extra={"column": message.get("column"), "tool": "eslint"},
+                )
+            )
+    return findings

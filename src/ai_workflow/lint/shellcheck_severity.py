@@ -1,0 +1,383 @@
+"""The severity of shellcheck's findings, from what the script's own text says (`ScriptTraits`).
+
+shellcheck's `-f json1` report becomes findings (`shellcheck_findings`); severity mapping:
+its levels, with `error` kept for what does not parse (SC1xxx): its other
+"errors" are likely bugs, not certain ones (SC2068, SC2145) -> warning; `warning` -> warning;
+`info` and `style` (suggestions, as `shellcheck -S warning` leaves them out) -> info. Info
+whatever their level, where the file alone cannot show the problem: SC1090/SC1091 (a sourced
+file shellcheck was not given), SC2317/SC2329 (code it believes unreachable or never called:
+it cannot see functions called indirectly), SC2148 (no shebang: a library for `source`),
+SC2034 (a variable "unused": a sourcing script, indirect expansion or a child process may
+read it; a misspelt name is still reported where it is read, SC2154); SC2207 on
+`COMPREPLY=($(compgen ...))`, the completion idiom; SC2145 on an `echo "... $@"` line (echo
+joins its arguments with one space: the text "$*" would give); SC2154 (referenced but not
+assigned) in a
+script that runs with `set -u`, where an unset variable stops the script; SC2155 (`local
+x=$(cmd)` masks cmd's status) in a script without `set -e`, where no status stops it; SC2128
+on `$BASH_SOURCE` (its first element, the current file, is what the idiom means); SC2164
+(`cd` without `|| exit`: none of 13 labelled findings on real projects was a real problem);
+SC2206/SC2207 where the line says it splits on purpose (`IFS=: dirs=($PATH)`, Bash
+completion's `COMPREPLY=($(compgen ...))`); SC2088 on a quoted `~` that is only shown to a
+person (an `echo`/`printf` line, or a variable only such lines use); SC2154 on what bats
+sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files; SC1101
+on a line ending in a word's escaped space (`cut -d\\ `) before a `fi`/`done`/`esac` line,
+which no continuation can precede: a literal space argument, the script parses as meant.
+SC1102 (`$((` read as a command substitution) on `$(($a $op $b))`, a parameter between
+two operands: arithmetic whose operator the parameter holds, which the shell computes.
+SC1087 (`$name[` without braces) where the script never uses `name` as an array (no
+`name=(...)`, `name[i]=`, `${name[...]}`, `declare -a`, `read -a`, `mapfile`): a plain
+string followed by a literal `[` (`$esc[31m` in a sed script), as the shell expands it.
+SC2046 (an unquoted `$(...)`) that is an operand of an integer comparison (`test $(wc -l <
+f) -gt 0`): an integer has nothing to split, and other output fails quoted or not.
+SC2046 on the arguments of `set --`/`set -` (`set - $(date -u "+%Y %m %d")`): the POSIX
+way to split output into positional parameters on purpose.
+SC1111 (a Unicode quote inside a double-quoted string) in a file where shellcheck suspects
+no string of being unclosed (SC1078/SC1079) and parsed it all: the curly quote is text.
+
+What the script's own shell and the project's choice of linters change comes after, in
+`ai_workflow.lint.shellcheck`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.lint.report import relpath
+from ai_workflow.textfiles import read_text
+
+SHELLCHECK_INFO_CODES = frozenset(
+    {
+        1090,  # can't follow a non-constant source
+        1091,  # not following a sourced file that was not given as input
+        2034,  # "appears unused": sourcing scripts, indirect expansion and child processes read
+        # variables shellcheck cannot see (0 of 29 labelled findings real); a misspelt name is
+        # still found where it is read (SC2154, referenced but not assigned)
+        2148,  # no shebang or shell directive: a library for `source`, its shell is the caller's
+        2164,  # `cd` without `|| exit`: 0 of 13 labelled findings real (script's own dir, pushd)
+        2317,  # command appears unreachable (a function invoked indirectly)
+        2329,  # function never invoked (it may be invoked indirectly)
+    }
+)
+
+
+SHELLCHECK_UNASSIGNED = 2154  # referenced but not assigned: harmless under `set -u`
+SHELLCHECK_SPLIT_ARRAY = 2207  # `arr=($(cmd))`: for COMPREPLY the completion idiom
+COMPREPLY = re.compile(r"\bCOMPREPLY\+?=\(")
+SHELLCHECK_MASKED_STATUS = 2155  # `local x=$(cmd)`: the status matters only under `set -e`
+NOUNSET = re.compile(
+    r"^\s*set\s+(?:-[a-zA-Z]*u[a-zA-Z]*\b|.*-o\s+nounset\b)|^#!.*\s-[a-zA-Z]*u[a-zA-Z]*\b", re.M
+)
+
+
+ERREXIT = re.compile(
+    r"^\s*set\s+(?:-[a-zA-Z]*e[a-zA-Z]*\b|.*-o\s+errexit\b)|^#!.*\s-[a-zA-Z]*e[a-zA-Z]*\b", re.M
+)
+
+
+SOURCES = re.compile(r"^\s*(?:source|\.)\s+\S", re.M)
+SHELLCHECK_ARRAY_FIRST = 2128  # `$BASH_SOURCE`: meaning its first element is the idiom
+BATS_VARIABLES = frozenset({"status", "output", "lines", "stderr", "stderr_lines"})  # `run` sets
+SHELLCHECK_ARRAY_SPLIT = frozenset({2206, 2207})  # `a=($x)`, `a=($(cmd))`: split into words
+SHELLCHECK_QUOTED_TILDE = 2088  # `"~/x"`: tilde does not expand in quotes
+SHELLCHECK_MIXED_ARRAY = 2145  # `"text $@"`: the text joins the first argument only
+# `echo "... $@ ..."` alone on its line: echo joins its arguments with one space, as "$*" would
+ECHO_LINE = re.compile(r"^\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
+SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken continuation?
+SHELLCHECK_AMBIGUOUS_ARITHMETIC = 1102  # `$((`: arithmetic or a command substitution?
+SHELLCHECK_UNQUOTED_SUBSTITUTION = 2046  # `cmd $(x)`: the output is split into words
+SHELLCHECK_QUOTED_CURLY_QUOTE = 1111  # `"… “x” …"`: a Unicode quote inside a string
+SHELLCHECK_UNCLOSED_STRING = (1072, 1073, 1078, 1079)  # a string that may not close as meant
+INTEGER_OPERATOR_AFTER = re.compile(r"\s+-(?:eq|ne|lt|le|gt|ge)\s")  # `$(x) -gt 0`
+INTEGER_OPERATOR_BEFORE = re.compile(r"\s-(?:eq|ne|lt|le|gt|ge)\s+$")  # `0 -lt $(x)`
+# `set -- $(x)` / `set - $(x)` at the start of a command: split into $1, $2... on purpose
+SET_POSITIONAL_BEFORE = re.compile(r"(?:^|[;&|({]|\b(?:then|do|else))\s*set\s+--?\s+$")
+SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
+UNBRACED_INDEX = re.compile(r"(?<!\\)\$([A-Za-z_]\w*)\[")  # `$esc[31m`, `$arr[1]`
+ARRAY_NAMES = (
+    re.compile(r"\b([A-Za-z_]\w*)\+?=\("),  # `a=(x y)`, `a+=(z)`
+    re.compile(r"\b([A-Za-z_]\w*)\[[^\]]*\]\+?="),  # `a[1]=x`
+    re.compile(r"\$\{[#!]?([A-Za-z_]\w*)\["),  # `${a[@]}`, `${#a[@]}`: used as one
+    re.compile(r"\bread\b[^;|&]*?\s-\w*a\w*\s+([A-Za-z_]\w*)"),  # `read -ra a`
+)
+
+
+# a line that declares arrays (`declare -a`, `local -A`) or fills one (`mapfile`): every name on it
+ARRAY_DECLARATION = re.compile(
+    r"\b(?:(?:declare|typeset|local|readonly|export)\s+(?:-\w+\s+)*-\w*[aA]|mapfile|readarray)\b"
+)
+
+
+SHELL_ARRAYS = frozenset(
+    {"BASH_REMATCH", "BASH_SOURCE", "BASH_ARGV", "BASH_ARGC", "BASH_LINENO", "BASH_VERSINFO",
+     "FUNCNAME", "PIPESTATUS", "GROUPS", "DIRSTACK", "COMP_WORDS", "COMPREPLY"}
+)  # fmt: skip
+
+
+ARITHMETIC = re.compile(r"\$\(\(([^()]*)\)\)")  # `$(( ... ))` holding no parenthesis
+PARAMETER_WORD = re.compile(r"^\$(?:\w+|\{\w+\})$")  # `$op`, `${op}`
+OPERAND_WORD = re.compile(r"^(?:\$(?:\w+|\{\w+\})|\w+)$")  # a number, a name, `$x`
+ESCAPED_SPACE_END = re.compile(r"\S\\ $")  # `-d\ `: one escaped space that ends a word
+# what starts a line that cannot be the continuation of the command above it
+CLOSES_COMMAND = re.compile(r"^\s*(?:fi|done|esac|then|else|elif|do|\}|;;)(?:\s|;|$)")
+# `IFS=: dirs=($PATH)` (the split says on what it splits) and `COMPREPLY=($(compgen ...))`
+# (Bash completion's own idiom: compgen prints one candidate a line)
+DELIBERATE_SPLIT = re.compile(
+    r"""^\s*(?:IFS=(?:\$?'[^']*'|"[^"]*"|[^\s'"]+)\s+\w+\+?=\(|COMPREPLY\+?=\(\s*\$\(\s*compgen\b)"""
+)
+
+
+DISPLAY_LINE = re.compile(r"^\s*(?:echo|printf)\b")  # text shown to a person, not a path used
+TILDE_ASSIGNMENT = re.compile(
+    r"""^\s*(?:(?:local|export|declare|readonly|typeset)\s+(?:-\w+\s+)*)?(\w+)=["']~"""
+)
+
+
+SHELLCHECK_SEVERITY = {
+    "error": Severity.WARNING,  # SC1xxx (parse errors) stay errors: see shellcheck_findings
+    "warning": Severity.WARNING,
+    "info": Severity.INFO,
+    "style": Severity.INFO,
+}
+
+
+def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
+    """shellcheck's `-f json1` report as findings (`shellcheck/SC2086`)."""
+    findings = []
+    scripts: dict[str, ScriptTraits] = {}
+    for item in report.get("comments", []):
+        path = relpath(target, str(item["file"]))
+        code = int(item["code"])
+        if path not in scripts:
+            scripts[path] = ScriptTraits.of(target / path)
+        severity = _shellcheck_severity(
+            code, str(item.get("level")), scripts[path], item.get("line")
+        )
+        if code == SHELLCHECK_UNASSIGNED and _set_by_bats(
+            str(item.get("message", "")), target / path
+        ):
+            severity = Severity.INFO
+        if code == SHELLCHECK_UNQUOTED_SUBSTITUTION and (
+            _cannot_split(scripts[path], item) or _splits_on_purpose(scripts[path], item)
+        ):
+            severity = Severity.INFO
+        findings.append(
+            Finding(
+                f"shellcheck/SC{item['code']}",
+                severity,
+                str(item.get("message", "")),
+                path,
+                item.get("line"),
+                extra={
+                    "column": item.get("column"),
+                    "level": item.get("level"),
+                    "tool": "shellcheck",
+                    "url": f"https://www.shellcheck.net/wiki/SC{item['code']}",
+                },
+            )
+        )
+    return _quoted_curly_quotes_as_info(findings)
+
+
+def _quoted_curly_quotes_as_info(findings: list[Finding]) -> list[Finding]:
+    """SC1111 (a Unicode quote inside a double-quoted string: a mistyped closing quote?) is
+    info in a file where shellcheck suspects no string of being unclosed (SC1078, SC1079) and
+    parsed everything (no SC1072/SC1073): every string closes where its ASCII quote is, so the
+    curly quote is text (funcoeszz's sed scripts that convert `“` to `"`, a message quoting a
+    word). A mistyped closing quote leaves the string open to the next `"`, which shellcheck
+    reports as those codes; the SC1111 beside them stays a warning."""
+    unsure = {
+        f.path
+        for f in findings
+        if f.rule in (f"shellcheck/SC{code}" for code in SHELLCHECK_UNCLOSED_STRING)
+    }
+    return [
+        replace(f, severity=Severity.INFO)
+        if f.rule == f"shellcheck/SC{SHELLCHECK_QUOTED_CURLY_QUOTE}"
+        and f.path not in unsure
+        and f.severity is Severity.WARNING
+        else f
+        for f in findings
+    ]
+
+
+def _substitution_context(script: ScriptTraits, item: dict[str, Any]) -> tuple[str, str] | None:
+    """The text of a finding's line before and after the columns shellcheck gives (a tab
+    counting one); None when the finding names no place in the script's text."""
+    line, column, end = item.get("line"), item.get("column"), item.get("endColumn")
+    if not isinstance(line, int) or not isinstance(column, int) or not isinstance(end, int):
+        return None
+    if not 0 < line <= len(script.lines):
+        return None
+    text = script.lines[line - 1]
+    return text[: column - 1], text[end - 1 :]
+
+
+def _splits_on_purpose(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether an unquoted `$(...)` (SC2046) is the argument list of `set --`/`set -`
+    (`set - $(date -u "+%Y %m %d")`, then `$1 $2 $3`): the POSIX way to split output into
+    positional parameters, as `IFS=: dirs=($PATH)` is for an array (SC2206/SC2207)."""
+    context = _substitution_context(script, item)
+    return context is not None and SET_POSITIONAL_BEFORE.search(context[0]) is not None
+
+
+def _cannot_split(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether an unquoted `$(...)` (SC2046, at the columns shellcheck gives, a tab counting
+    one) is an operand of an integer comparison (`test $(wc -l < f) -gt 0`, `[ 125 -gt
+    $(tput cols) ]`): an integer holds nothing to split, and output that is not one integer
+    fails the comparison quoted or not. A string comparison (`test $(cat f) = x`) is no such
+    operand: several words there break `test`, quoted they compare."""
+    context = _substitution_context(script, item)
+    if context is None:
+        return False
+    before, after = context
+    return (
+        INTEGER_OPERATOR_AFTER.match(after) is not None
+        or INTEGER_OPERATOR_BEFORE.search(before) is not None
+    )
+
+
+def _set_by_bats(message: str, script: Path) -> bool:
+    """`$status`, `$output`, `${lines[@]}`, `$BATS_*` in a helper beside `.bats` files (which
+    `load` it): bats' `run` and bats itself set them, the helper alone cannot show it."""
+    name = message.split(" ", 1)[0]
+    if name not in BATS_VARIABLES and not name.startswith("BATS_"):
+        return False
+    try:
+        return script.suffix == ".bats" or any(script.parent.glob("*.bats"))
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class ScriptTraits:
+    """What a shell script's own text says about how it runs (see the module docstring)."""
+
+    shebang: bool
+    sources: bool  # runs `source`/`.` on another file
+    nounset: bool
+    errexit: bool
+    first_of_bash_source: frozenset[int] = frozenset()  # lines that expand `$BASH_SOURCE`
+    completion_replies: frozenset[int] = frozenset()  # lines that assign COMPREPLY=(...)
+    deliberate_split: frozenset[int] = frozenset()  # lines that split on purpose (SC2206/7)
+    displayed_tilde: frozenset[int] = frozenset()  # a quoted `~` only ever shown (SC2088)
+    escaped_spaces: frozenset[int] = frozenset()  # a literal `\ ` ends the line (SC1101)
+    echo_lines: frozenset[int] = frozenset()  # one `echo` command (SC2145: same text as "$*")
+    operator_parameters: frozenset[int] = frozenset()  # `$(($a $op $b))` (SC1102)
+    scalar_brackets: frozenset[int] = frozenset()  # `$esc[31m` on no array (SC1087)
+    lines: tuple[str, ...] = ()  # the text, for what a finding's columns cover
+
+    @classmethod
+    def of(cls, script: Path) -> ScriptTraits:
+        text = read_text(script)  # a regular file only: never blocks on a FIFO
+        lines = text.splitlines()
+        return cls(
+            text.startswith("#!"),
+            SOURCES.search(text) is not None,
+            NOUNSET.search(text) is not None,
+            ERREXIT.search(text) is not None,
+            frozenset(n for n, line in enumerate(lines, 1) if "BASH_SOURCE" in line),
+            frozenset(n for n, line in enumerate(lines, 1) if COMPREPLY.search(line)),
+            frozenset(n for n, line in enumerate(lines, 1) if DELIBERATE_SPLIT.match(line)),
+            _displayed_tilde(lines),
+            _escaped_spaces(lines),
+            frozenset(n for n, line in enumerate(lines, 1) if ECHO_LINE.match(line)),
+            frozenset(n for n, line in enumerate(lines, 1) if _operator_from_parameter(line)),
+            _scalar_brackets(lines),
+            tuple(lines),
+        )
+
+
+def _displayed_tilde(lines: list[str]) -> frozenset[int]:
+    """Lines whose quoted `~` is text for a person: an `echo`/`printf` line, or the value of a
+    variable that every other line uses only in an `echo`/`printf` ("add this to ~/.bashrc")."""
+    found = set()
+    for number, line in enumerate(lines, 1):
+        if "~" not in line:
+            continue
+        if DISPLAY_LINE.match(line):
+            found.add(number)
+            continue
+        assigned = TILDE_ASSIGNMENT.match(line)
+        if assigned is None:
+            continue
+        use = re.compile(rf"\$\{{?{assigned.group(1)}\b")
+        uses = [other for n, other in enumerate(lines, 1) if n != number and use.search(other)]
+        if uses and all(DISPLAY_LINE.match(other) for other in uses):
+            found.add(number)
+    return frozenset(found)
+
+
+def _escaped_spaces(lines: list[str]) -> frozenset[int]:
+    """Lines ending in one escaped space glued to a word (`cut -d\\ `) before a line that
+    closes a construct (`fi`, `done`...): a literal space argument, not a line continuation
+    with stray blanks, since a continuation cannot be followed by `fi`."""
+    found = set()
+    for number, line in enumerate(lines[:-1], 1):
+        if ESCAPED_SPACE_END.search(line) and CLOSES_COMMAND.match(lines[number]):
+            found.add(number)
+    return frozenset(found)
+
+
+def _scalar_brackets(lines: list[str]) -> frozenset[int]:
+    """Lines where every `$name[` names a variable the script never uses as an array
+    (funcoeszz's `sed "s/^-.*/$esc[31;1m&$esc[m/"`, `grep "[^.]*$arch[^.]*.rpm$"`): bash
+    expands the plain string and the `[` is text, as meant (SC1087 says "or ${var}[ to quiet").
+    A name assigned or declared as an array anywhere in the file, or a shell array
+    (`BASH_REMATCH`...), keeps the finding: there `$a[1]` is the first element and "[1]"."""
+    arrays = set(SHELL_ARRAYS)
+    for line in lines:
+        if ARRAY_DECLARATION.search(line):
+            arrays.update(re.findall(r"[A-Za-z_]\w*", line))
+        for pattern in ARRAY_NAMES:
+            arrays.update(pattern.findall(line))
+    found = set()
+    for number, line in enumerate(lines, 1):
+        names = UNBRACED_INDEX.findall(line)
+        if names and not arrays.intersection(names):
+            found.add(number)
+    return frozenset(found)
+
+
+def _operator_from_parameter(line: str) -> bool:
+    """Whether the line computes `$(( ... ))` with its operator in a parameter (funcoeszz's
+    `$(($i $operacao $passo))`, `$(($hh * 60 $op $mm))`): a parameter between two operands,
+    where only an operator can go. The shell expands the parameters, then computes; shellcheck's
+    parser cannot read an operator it does not see and takes `$((` for a command substitution
+    of a subshell (SC1102, an error). `$((cmd) | x)` has no such pair and keeps it."""
+    for match in ARITHMETIC.finditer(line):
+        words = match.group(1).split()
+        for before, word, after in zip(words, words[1:], words[2:], strict=False):
+            if (
+                PARAMETER_WORD.match(word)
+                and OPERAND_WORD.match(before)
+                and OPERAND_WORD.match(after)
+            ):
+                return True
+    return False
+
+
+def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any) -> Severity:
+    if code == SHELLCHECK_SPACE_AFTER_BACKSLASH and line in script.escaped_spaces:
+        return Severity.INFO  # the script parses as meant: `\ ` is an argument
+    if code == SHELLCHECK_UNBRACED_ARRAY and line in script.scalar_brackets:
+        return Severity.INFO  # a plain string followed by a literal `[`: expands as meant
+    if code == SHELLCHECK_AMBIGUOUS_ARITHMETIC and line in script.operator_parameters:
+        return Severity.INFO  # arithmetic whose operator a parameter holds: the shell computes it
+    if level == "error" and code < 2000:
+        return Severity.ERROR  # SC1xxx: the script does not parse
+    if (
+        code in SHELLCHECK_INFO_CODES
+        or (code == SHELLCHECK_UNASSIGNED and script.nounset)
+        or (code == SHELLCHECK_SPLIT_ARRAY and line in script.completion_replies)
+        or (code == SHELLCHECK_MASKED_STATUS and not script.errexit)
+        or (code == SHELLCHECK_ARRAY_FIRST and line in script.first_of_bash_source)
+        or (code in SHELLCHECK_ARRAY_SPLIT and line in script.deliberate_split)
+        or (code == SHELLCHECK_QUOTED_TILDE and line in script.displayed_tilde)
+        or (code == SHELLCHECK_MIXED_ARRAY and line in script.echo_lines)
+    ):
+        return Severity.INFO
+    return SHELLCHECK_SEVERITY.get(level, Severity.WARNING)
