@@ -1,7 +1,7 @@
 """The project's Python files as ruff's post-processors read them: each read and parsed once.
 
 The code-quality step turns some of ruff's findings into info by reading the code they point at
-(`ai_workflow.ruff_reexports`, `ruff_imports`, `ruff_bindings`, `ruff_effects`, `ruff_style`).
+(`ai_workflow.lint.ruff_reexports`, `ruff_imports`, `ruff_bindings`, `ruff_effects`, `ruff_style`).
 Several of them look at the same file (an unused import is a re-export, a probe, a sibling's
 effect...), and one of them reads every Python file of the project. One `ParsedFiles` per ruff
 run, passed to each of them, reads a file's text once and parses its syntax tree once, on
