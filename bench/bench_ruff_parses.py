@@ -75,8 +75,8 @@ def _finding(code: str, message: str, rel: str, line: int) -> dict[str, Any]:
 def worker(project: Path, findings_file: Path, repeats: int) -> dict[str, Any]:
     """In a child process whose PYTHONPATH is the tree to measure: parses and times."""
     from ai_workflow.findings import Finding
-    from ai_workflow.ruff_scope import RuffScopes
-    from ai_workflow.ruff_style import StyleScope
+    from ai_workflow.lint.ruff_scope import RuffScopes
+    from ai_workflow.lint.ruff_style import StyleScope
     from ai_workflow.steps import code_quality
 
     findings = [Finding.from_dict(f) for f in json.loads(findings_file.read_text())]

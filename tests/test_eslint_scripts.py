@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ai_workflow.eslint_scripts import WHOLE_PROJECT, eslint_invocations
+from ai_workflow.lint.eslint_scripts import WHOLE_PROJECT, eslint_invocations
 
 
 def _project(tmp_path: Path, scripts: dict[str, str]) -> Path:

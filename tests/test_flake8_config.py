@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ai_workflow.engine.step import StepOutcome
-from ai_workflow.flake8_config import flake8_translation, rejected_selector, translate
+from ai_workflow.lint.flake8_config import flake8_translation, rejected_selector, translate
 from ai_workflow.steps import code_quality
 from tests.helpers import make_repo, step_context
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from ai_workflow.findings import Finding, Severity
+from ai_workflow.lint.ruff_scope import RuffScopes
+from ai_workflow.lint.ruff_style import StyleScope
 from ai_workflow.parsed_files import ParsedFiles
-from ai_workflow.ruff_scope import RuffScopes
-from ai_workflow.ruff_style import StyleScope
 from ai_workflow.steps.code_quality import explained_ruff_findings
 from tests.helpers import make_repo
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ai_workflow.ruff_pin import RuffPin, ruff_pin
+from ai_workflow.lint.ruff_pin import RuffPin, ruff_pin
 
 PRE_COMMIT = (
     "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n"

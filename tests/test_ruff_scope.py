@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, RuleScope
+from ai_workflow.lint.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, RuleScope
 from tests.helpers import write_files
 
 

@@ -1,10 +1,10 @@
-"""The files a project's own shellcheck runs check (ai_workflow.shellcheck_runs)."""
+"""The files a project's own shellcheck runs check (ai_workflow.lint.shellcheck_runs)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ai_workflow.shellcheck_runs import shellcheck_scope
+from ai_workflow.lint.shellcheck_runs import shellcheck_scope
 from tests.helpers import make_repo
 
 SCRIPTS = ["bin/tool", "lib/a.sh", "lib/deep/b.sh", "tests/t.sh"]

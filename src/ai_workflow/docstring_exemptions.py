@@ -8,7 +8,7 @@ has said those files need no such docstring, whichever tool would ask for it: a 
 there is no finding of the documentation step (not even info), and does not count in its
 docstring coverage. Elsewhere the finding stays.
 
-The configuration is the one ruff uses for the file (`ai_workflow.ruff_scope`: the closest
+The configuration is the one ruff uses for the file (`ai_workflow.lint.ruff_scope`: the closest
 `.ruff.toml`, `ruff.toml` or `pyproject.toml` with `[tool.ruff]`, following `extend`; a
 `select` in the chain drops the `ignore` of what it extends, and `per-file-ignores` replaces
 the inherited one). A pattern matches as ruff's does: against the file's path relative to the
@@ -23,9 +23,9 @@ from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ai_workflow.lint.ruff_scope import extend_chain, own_config, selects
 from ai_workflow.nested import dig_table
 from ai_workflow.pysource import PySymbol
-from ai_workflow.ruff_scope import extend_chain, own_config, selects
 
 
 @dataclass(frozen=True)

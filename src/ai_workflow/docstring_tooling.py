@@ -24,10 +24,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ai_workflow.lint.ruff_style import read_tooling
 from ai_workflow.nested import dig
 from ai_workflow.pylint_usage import RC_FILES as PYLINT_FILES
 from ai_workflow.pylint_usage import pylint_asks_for_docstrings
-from ai_workflow.ruff_style import read_tooling
 from ai_workflow.textfiles import parse_toml, read_text
 
 RUFF_FILES = ("ruff.toml", ".ruff.toml")

@@ -18,16 +18,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ai_workflow import ruff_bindings, shell_parse
 from ai_workflow.changes.fingerprint import compute_fingerprint
 from ai_workflow.config import Config, StructureConfig, ThresholdsConfig
 from ai_workflow.engine.process import CommandResult, run_command
 from ai_workflow.engine.step import StepOutcome, StepStatus
 from ai_workflow.errors import StepCancelled
 from ai_workflow.findings import Finding, Severity
-from ai_workflow.lint_crash import crash_line
+from ai_workflow.lint import ruff_bindings, shell_parse
+from ai_workflow.lint.crash import crash_line
+from ai_workflow.lint.ruff_scope import RuffScopes, selects
+from ai_workflow.lint.unasked_linters import shellcheck_asked_by
 from ai_workflow.parsed_files import Syntax
-from ai_workflow.ruff_scope import RuffScopes, selects
 from ai_workflow.steps import code_quality
 from ai_workflow.steps.code_quality import (
     cyclomatic_complexity,
@@ -35,7 +36,6 @@ from ai_workflow.steps.code_quality import (
     nesting_depth,
     shell_scripts,
 )
-from ai_workflow.unasked_linters import shellcheck_asked_by
 from tests.helpers import make_repo, step_context
 
 NESTED = textwrap.dedent(
@@ -1475,7 +1475,7 @@ def test_a_shellcheck_run_that_picks_its_files_itself_holds_every_script(
     assert levels[("shellcheck/SC2046", "tests/test_a.sh")] is Severity.WARNING
 
 
-# ruff's style rules where the project asks for no Python linter (ai_workflow.ruff_style)
+# ruff's style rules where the project asks for no Python linter (ai_workflow.lint.ruff_style)
 STYLE_DEFECTS = {
     "pkg/__init__.py": '"""Package."""\n',
     "pkg/mod.py": 'def f():\n    return f"no placeholder" + undefined_name\n',
@@ -1534,7 +1534,7 @@ def test_rules_select_raises_an_unasked_style_rule(tmp_path: Path) -> None:
     assert _find(outcome, "ruff/F541", "pkg/mod.py").severity is Severity.WARNING
 
 
-# ruff findings the code contradicts (ai_workflow.ruff_bindings)
+# ruff findings the code contradicts (ai_workflow.lint.ruff_bindings)
 BINDINGS = textwrap.dedent(
     """\
     try:

@@ -1,34 +1,35 @@
 """Step 9: Code Quality. ruff, shellcheck and eslint findings; long files and complex functions.
 
-Linters honour the project's own configuration (they run with the target as working directory)
-and prefer the project's own installation (see `ai_workflow.tools`). A project that configures
-flake8 and not ruff has its flake8 options translated into ruff's (`ai_workflow.flake8_config`).
-A linter that is missing or does not apply is listed in `skipped_checks`; a linter that crashes
-is an error finding (ESLint crashing: a warning, see below).
+Linters honour the project's own configuration (they run with the target as working directory) and
+prefer the project's own installation (see `ai_workflow.tools`). A project that configures flake8
+and not ruff has its flake8 options translated into ruff's (`ai_workflow.lint.flake8_config`). A
+linter that is missing or does not apply is listed in `skipped_checks`; a linter that crashes is an
+error finding (ESLint crashing: a warning, see below).
 
 Severity mapping:
 - ruff: syntax errors (`invalid-syntax`, `E999`; one per file, the first; a warning when the code
   parses but not on the oldest Python the project targets), `E902` (unreadable file), undefined
   names (`F821`-`F823`) and statements outside their block (`F7xx`) are errors; `RUF100`/`RUF101`
-  (noqa comments that the running ruff version finds unused or redirected: about the linter, not
-  the code) are info, and so is `F401` on a package's `__init__.py` re-exporting its own modules
+  (noqa comments that the running ruff version finds unused or redirected: about the linter, not the
+  code) are info, and so is `F401` on a package's `__init__.py` re-exporting its own modules
   (`from .x import y`: its public API) or names the project uses through the package, and on a
-  module that warns of its own deprecation on import (`ai_workflow.ruff_reexports`), a package's
-  submodule its `__init__.py` imported (`F821`: the import binds it, `ai_workflow.ruff_imports`),
-  a Python 2 builtin where only Python 2 runs (`F821` under a version test, `ai_workflow.ruff_py2`),
-  a bare `except:` whose handler always raises (`E722`, `ai_workflow.ruff_except`),
-  F841 on an `except ... as e` name the handler reads before any unconditional rebinding, F401 on
-  an import probed in `try/except ImportError` or used by a `# type:` comment, and F841 on
-  attributes probed in `try/except AttributeError` (`ai_workflow.ruff_bindings`), F401 on
-  `import helper` of a sibling script module whose top level changes `sys.path`, `sys.modules`
-  or `os.environ` (imported for that effect, `ai_workflow.ruff_effects`), and so are the classic
-  set's style rules (F541, E401, E7xx comparisons...), and in test files a redefinition, a bare
-  `except` and an unused call result (F811, E722, F841), in a project that configures and runs no
-  ruff nor flake8 (`ai_workflow.ruff_style`); every other rule is a warning (ruff has no
-  severities of its own). Where the project's configuration chooses no
-  rules, only the classic default set and its `extend-select` are reported, whatever ruff's
-  version enables by default (`ai_workflow.ruff_scope`), unless the project's own ruff or the
-  version it pins ran (`ai_workflow.pinned_tools`).
+  module that warns of its own deprecation on import (`ai_workflow.lint.ruff_reexports`), a
+  package's submodule its `__init__.py` imported (`F821`: the import binds it,
+  `ai_workflow.lint.ruff_imports`), a Python 2 builtin where only Python 2 runs (`F821` under a
+  version test, `ai_workflow.lint.ruff_py2`), a bare `except:` whose handler always raises (`E722`,
+  `ai_workflow.lint.ruff_except`), F841 on an `except ... as e` name the handler reads before any
+  unconditional rebinding, F401 on an import probed in `try/except ImportError` or used by a
+  `# type:` comment, and F841 on attributes probed in `try/except AttributeError`
+  (`ai_workflow.lint.ruff_bindings`), F401 on `import helper` of a sibling script module whose top
+  level changes `sys.path`, `sys.modules` or `os.environ` (imported for that effect,
+  `ai_workflow.lint.ruff_effects`), and so are the classic set's style rules (F541, E401, E7xx
+  comparisons...), and in test files a redefinition, a bare `except` and an unused call result
+  (F811, E722, F841), in a project that configures and runs no ruff nor flake8
+  (`ai_workflow.lint.ruff_style`); every other rule is a warning (ruff has no severities of its
+  own). Where the project's configuration chooses no rules, only the classic default set and its
+  `extend-select` are reported, whatever ruff's version enables by default
+  (`ai_workflow.lint.ruff_scope`), unless the project's own ruff or the version it pins ran
+  (`ai_workflow.lint.pinned_tools`).
 - shellcheck: its levels, with `error` kept for what does not parse (SC1xxx): its other
   "errors" are likely bugs, not certain ones (SC2068, SC2145) -> warning; `warning` -> warning;
   `info` and `style` (suggestions, as `shellcheck -S warning` leaves them out) -> info. Info
@@ -61,15 +62,14 @@ Severity mapping:
   way to split output into positional parameters on purpose.
   SC1111 (a Unicode quote inside a double-quoted string) in a file where shellcheck suspects
   no string of being unclosed (SC1078/SC1079) and parsed it all: the curly quote is text.
-  shellcheck's own parse failure (SC1072/SC1073 and the places it lost, SC1046...) is info when
-  the script's own shell reads the file (`sh -n`, `bash -n`...; `ai_workflow.shell_parse`). In a
-  project that does not ask for shellcheck (no `.shellcheckrc`, no CI, hook, make, just, task,
-  tox, nox or package.json command naming it, no directive in its scripts) only breakage stays
-  shown: its error level, SC1xxx
-  and SC3xxx in a POSIX `sh` script (not `local`, which dash has); the rest is info
-  (`ai_workflow.unasked_linters`). A file with a shell suffix that records a terminal session
-  (no shebang, its first command line a `$ command` prompt: clitest's and cram's test files)
-  is not a shell script: shellcheck would read the outputs it expects as code.
+  shellcheck's own parse failure (SC1072/SC1073 and the places it lost, SC1046...) is info when the
+  script's own shell reads the file (`sh -n`, `bash -n`...; `ai_workflow.lint.shell_parse`). In a
+  project that does not ask for shellcheck (no `.shellcheckrc`, no CI, hook, make, just, task, tox,
+  nox or package.json command naming it, no directive in its scripts) only breakage stays shown: its
+  error level, SC1xxx and SC3xxx in a POSIX `sh` script (not `local`, which dash has); the rest is
+  info (`ai_workflow.lint.unasked_linters`). A file with a shell suffix that records a terminal
+  session (no shebang, its first command line a `$ command` prompt: clitest's and cram's test
+  files) is not a shell script: shellcheck would read the outputs it expects as code.
 - eslint: parse errors (fatal) -> error, rules configured as "error" -> warning, "warn" -> info.
   ESLint itself crashing (exit 2: a configuration or internal error) is a warning naming the
   ESLint and Node versions and quoting the error: its installation or the Node running it
@@ -118,25 +118,31 @@ from ai_workflow.changes.fingerprint import file_ids
 from ai_workflow.config import ThresholdsConfig
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
-from ai_workflow.eslint_scripts import WHOLE_PROJECT, eslint_invocations
 from ai_workflow.findings import Finding, Severity
-from ai_workflow.flake8_config import RuffTranslation, flake8_translation, rejected_selector
-from ai_workflow.lint_crash import crash_line
+from ai_workflow.lint.crash import crash_line
+from ai_workflow.lint.eslint_scripts import WHOLE_PROJECT, eslint_invocations
+from ai_workflow.lint.flake8_config import RuffTranslation, flake8_translation, rejected_selector
+from ai_workflow.lint.pinned_tools import pinned_tool
+from ai_workflow.lint.ruff_bindings import contradicted_as_info
+from ai_workflow.lint.ruff_effects import effect_imports_as_info
+from ai_workflow.lint.ruff_except import raising_bare_excepts_as_info
+from ai_workflow.lint.ruff_imports import import_bindings_as_info
+from ai_workflow.lint.ruff_pin import ruff_pin
+from ai_workflow.lint.ruff_py2 import py2_builtins_as_info
+from ai_workflow.lint.ruff_reexports import reexports_as_info
+from ai_workflow.lint.ruff_scope import (
+    CLASSIC_DEFAULT_RULES,
+    RuffScopes,
+    RuleScope,
+    configures_ruff,
+)
+from ai_workflow.lint.ruff_style import StyleScope, read_tooling
+from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
+from ai_workflow.lint.unasked_linters import ShellcheckScope
 from ai_workflow.parsed_files import ParsedFiles
-from ai_workflow.pinned_tools import pinned_tool
 from ai_workflow.project_files import project_files, unsafe_entries
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.quoting import quote_output, relative_to_target
-from ai_workflow.ruff_bindings import contradicted_as_info
-from ai_workflow.ruff_effects import effect_imports_as_info
-from ai_workflow.ruff_except import raising_bare_excepts_as_info
-from ai_workflow.ruff_imports import import_bindings_as_info
-from ai_workflow.ruff_pin import ruff_pin
-from ai_workflow.ruff_py2 import py2_builtins_as_info
-from ai_workflow.ruff_reexports import reexports_as_info
-from ai_workflow.ruff_scope import CLASSIC_DEFAULT_RULES, RuffScopes, RuleScope, configures_ruff
-from ai_workflow.ruff_style import StyleScope, read_tooling
-from ai_workflow.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
 from ai_workflow.testcmd.reports import strip_ansi
 from ai_workflow.textfiles import (
     read_bytes,
@@ -147,7 +153,6 @@ from ai_workflow.textfiles import (
     shebang_program,
 )
 from ai_workflow.tools import Tool, ToolOrigin, resolve_tool
-from ai_workflow.unasked_linters import ShellcheckScope
 from ai_workflow.workdir import excluded_workdirs
 
 _self = sys.modules[__name__]  # its code is in the context of the hot spots it stores
@@ -593,7 +598,7 @@ def explained_ruff_findings(
 
 
 def _flake8_rules(ctx: StepContext, files: list[str]) -> tuple[RuffTranslation | None, list[str]]:
-    """The project's flake8 configuration as ruff options (`ai_workflow.flake8_config`), unless
+    """The project's flake8 configuration as ruff options (`ai_workflow.lint.flake8_config`), unless
     a ruff configuration anywhere in the project says how it runs ruff; and notes on what was
     skipped."""
     configs = (rel for rel in files if rel.rsplit("/", 1)[-1] in RUFF_CONFIG_FILES)
@@ -630,9 +635,9 @@ def _flake8_scope(flake8: RuffTranslation | None) -> RuleScope:
 
 
 def _pinned_ruff(ctx: StepContext, found: Tool) -> tuple[Tool, str | None]:
-    """The ruff the project pins (`ai_workflow.ruff_pin`: its required-version, pre-commit
+    """The ruff the project pins (`ai_workflow.lint.ruff_pin`: its required-version, pre-commit
     hook, lockfile or requirements) in place of a different bundled or PATH one (see
-    `ai_workflow.pinned_tools`); a project's own installation stays."""
+    `ai_workflow.lint.pinned_tools`); a project's own installation stays."""
     pin = ruff_pin(ctx.target)
     if found.origin is ToolOrigin.PROJECT or pin is None or pin.version == found.version:
         return found, None

@@ -1,6 +1,6 @@
 """Run the linter version a project pins, as its own checks do.
 
-A project that pins ruff (`ai_workflow.ruff_pin`: its required-version, pre-commit hook,
+A project that pins ruff (`ai_workflow.lint.ruff_pin`: its required-version, pre-commit hook,
 lockfile or requirements) is lint-clean at that version. A newer ruff, such as the one
 ai-workflow ships, adds rules and changes others: on a project that selects `ALL` it reports
 dozens of findings the maintainers never see and would not act on. Like pre-commit, we install

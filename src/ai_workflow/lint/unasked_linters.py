@@ -11,9 +11,9 @@ The same principle holds for every linter we run:
 
 - markdownlint (`ai_workflow.steps.markdown_lint`): without a project configuration only the
   rules that find broken rendering run;
-- ruff (`ai_workflow.ruff_scope`): without a configuration that chooses rules, only the classic
+- ruff (`ai_workflow.lint.ruff_scope`): without a configuration that chooses rules, only the classic
   default set (E4, E7, E9, F: syntax, undefined names, unused imports and variables), its
-  style rules at info where the project runs no ruff nor flake8 (`ai_workflow.ruff_style`);
+  style rules at info where the project runs no ruff nor flake8 (`ai_workflow.lint.ruff_style`);
 - ESLint: only with the project's own configuration;
 - shellcheck (`ShellcheckScope` here): a project asks for it with a `.shellcheckrc`, by naming
   shellcheck in a file that runs its tooling (`ai_workflow.automation.is_automation_file`: CI
@@ -21,7 +21,7 @@ The same principle holds for every linter we run:
   package.json, pyproject.toml), or with a `# shellcheck disable=...` (or `source=`, `shell=`)
   directive in one of its own scripts (not a vendored copy): nobody writes one without running
   shellcheck on the script. Then its own levels apply, in the files its own runs check when every
-  run names them (`ai_workflow.shellcheck_runs`: liquidprompt's `shellcheck.sh` checks
+  run names them (`ai_workflow.lint.shellcheck_runs`: liquidprompt's `shellcheck.sh` checks
   `liquidprompt tools/*` and what they source, not its tests nor `contrib/`). Otherwise (and
   outside those files) only what breaks stays shown: its error level (parse errors included),
   the parser's other messages in a script that does not parse (SC1010 says why), and the
@@ -43,8 +43,8 @@ from pathlib import Path
 
 from ai_workflow.automation import is_automation_file
 from ai_workflow.findings import Finding, Severity, not_configured_as_info
+from ai_workflow.lint.shellcheck_runs import DIRECTIVE, Scope, shellcheck_scope
 from ai_workflow.rules.policy import rule_matches
-from ai_workflow.shellcheck_runs import DIRECTIVE, Scope, shellcheck_scope
 from ai_workflow.textfiles import read_text, shebang_program
 from ai_workflow.vendored import VendoredFiles
 

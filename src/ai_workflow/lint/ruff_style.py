@@ -23,7 +23,7 @@ A project asks for them when a ruff configuration applies to the file (it runs r
 defaults, which hold these rules), it has ruff itself (installed in the project or pinned), a
 tooling file (CI, hooks, make, tox, nox, pyproject.toml, setup.cfg, a requirements file) names
 ruff, flake8, pyflakes or pycodestyle, or ruff ran under the project's flake8 configuration
-(`ai_workflow.flake8_config`: what it reports is what flake8 selects, and what it ignores ruff
+(`ai_workflow.lint.flake8_config`: what it reports is what flake8 selects, and what it ignores ruff
 did not report); `rules.select` naming the code raises it again.
 """
 
@@ -36,10 +36,10 @@ from pathlib import Path
 
 from ai_workflow.automation import is_automation_file
 from ai_workflow.findings import Finding, Severity, not_configured_as_info
-from ai_workflow.flake8_config import FLAKE8_FILES
+from ai_workflow.lint.flake8_config import FLAKE8_FILES
+from ai_workflow.lint.ruff_bindings import binds_call_or_exception
+from ai_workflow.lint.ruff_scope import RuffScopes
 from ai_workflow.parsed_files import ParsedFiles
-from ai_workflow.ruff_bindings import binds_call_or_exception
-from ai_workflow.ruff_scope import RuffScopes
 from ai_workflow.rules.policy import rule_matches
 from ai_workflow.techstack import is_test_path
 from ai_workflow.textfiles import read_text

@@ -5,7 +5,7 @@ In a package's `__init__.py`, importing a submodule (`from .exceptions import me
 package's namespace, which is the `__init__.py`'s globals: a later `exceptions` (toolz's
 `del exceptions` in `toolz/curried/__init__.py`) is defined, not an undefined name (F821).
 Info. A name that no earlier import of a submodule binds stays an error. (Availability probes,
-F401 in `try`/`except ImportError`, are `ai_workflow.ruff_bindings`'.)
+F401 in `try`/`except ImportError`, are `ai_workflow.lint.ruff_bindings`'.)
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from ai_workflow.findings import Finding, explain_as_info
+from ai_workflow.lint.ruff_reexports import dotted_package
 from ai_workflow.parsed_files import ParsedFiles
-from ai_workflow.ruff_reexports import dotted_package
 
 SUBMODULE_NOTE = "bound by the import of the package's submodule `{}` above: defined at run time"
 _UNDEFINED = re.compile(r"Undefined name `(?P<name>\w+)`")
