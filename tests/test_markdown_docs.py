@@ -415,3 +415,23 @@ def test_a_block_of_no_language_is_shell_unless_it_is_python_source(
     language: str, content: str, shell: bool
 ) -> None:
     assert is_shell_block(CodeBlock(language, content, 1)) is shell
+
+
+def test_attribute_lists_give_ids_to_headings_and_inline_elements() -> None:
+    doc = parse_markdown(
+        "# Ref\n\n"
+        "### markdown.markdown(text) {: #markdown data-toc-label='markdown.markdown' }\n\n"
+        "## Entry Point { #entry_point }\n\n"
+        "__text__{: #text }\n\n* **`opt`**{#opt .flag}: an option.\n\n"
+        "Write `{: #shown }` to set an id. Braces {like this} and\n\n## Plain {not an id}\n",
+        "docs/ref.md",
+    )
+    assert [(h.text, h.anchor) for h in doc.headings] == [
+        ("Ref", "ref"),
+        ("markdown.markdown(text)", "markdown"),
+        ("Entry Point", "entry_point"),
+        ("Plain {not an id}", "plain-not-an-id"),
+    ]
+    assert {"markdown", "entry_point", "text", "opt"} <= doc.anchors
+    assert not doc.has_anchor("shown")  # only a code span shows it
+    assert not doc.has_anchor("like")

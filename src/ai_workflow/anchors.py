@@ -4,7 +4,9 @@ every step that checks link fragments (step 2 owns the check; step 12 defers to 
 - Markdown on a hosting site (GitHub's documented behaviour): a heading's text is lower-cased,
   every character that is not a letter, mark, digit, connector (`_`), hyphen or space is
   dropped (ASCII and Unicode punctuation alike, emoji too), each space becomes `-`; repeated
-  headings get `-1`, `-2`, ... Explicit `id=`/`name=` attributes and `{#custom}` ids count.
+  headings get `-1`, `-2`, ... Explicit `id=`/`name=` attributes and the ids of attribute
+  lists (`{#custom}`, Python-Markdown's and kramdown's `{: #custom }` after a heading or an
+  inline element) count.
 - reStructuredText and Sphinx (docutils' documented identifier normalisation): lower case,
   accents folded to ASCII, every run of other characters becomes one `-`, leading characters
   before the first letter and trailing hyphens dropped. Explicit targets (`.. _name:`, MyST's

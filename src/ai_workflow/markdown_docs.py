@@ -61,7 +61,13 @@ _HTML_ATTR_RE = re.compile(
 )
 _HTML_ID_RE = re.compile(r"""<[a-z][^>]*?\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.I)
 _HTML_COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.S)
-_CUSTOM_ID_RE = re.compile(r"\s*\{#([\w.:-]+)\}\s*$")
+# An attribute list (Python-Markdown's attr_list, kramdown's IAL, Pandoc's header attributes):
+# `{#id}`, `{: #id }`, `{ #id .class key='v' }`; only `#id`, `.class`, `key=value` and bare keys.
+_ATTR_TOKEN = r"""(?:\#[\w.:-]+|\.[\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s"'{}]+)|[\w-]+)"""
+_ATTR_LIST = r"\{:?[ \t]*(" + _ATTR_TOKEN + r"(?:[ \t]+" + _ATTR_TOKEN + r")*)[ \t]*\}"
+_ATTR_LIST_RE = re.compile(_ATTR_LIST)
+_CUSTOM_ID_RE = re.compile(r"\s*" + _ATTR_LIST + r"\s*$")
+_ATTR_ID_RE = re.compile(r"""(?:^|\s)\#([\w.:-]+)(?=\s|$)""")
 _CODE_SPAN_RE = re.compile(r"(`+)(.+?)\1")
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -362,6 +368,8 @@ def _scan_inline(doc: DocFile, token: Token, start: int, cell: tuple[int, bool] 
             doc.inline_code.append(InlineCode(child.content, line, table, old, example))
         elif child.type == "html_inline":
             _add_html(doc, child.content, line)
+        elif child.type == "text":
+            _add_attribute_list_ids(doc, child.content)
         if child.type in ("text", "code_inline") and link_stack:
             link_stack[-1][2].append(child.content)
         if child.content and child.type in ("text", "code_inline"):
@@ -371,8 +379,20 @@ def _scan_inline(doc: DocFile, token: Token, start: int, cell: tuple[int, bool] 
             before += " "
 
 
+def _add_attribute_list_ids(doc: DocFile, text: str) -> None:
+    """Ids given by attribute lists in prose: Python-Markdown's attr_list (MkDocs' `extra`,
+    `attr_list`) and kramdown put `__text__{: #text }` or `**`opt`**{ #opt }` on the element
+    before it, and a `{: #id }` line on its block; the rendered page has that id. Text in code
+    spans is not prose (a document explaining the syntax gives no id)."""
+    for match in _ATTR_LIST_RE.finditer(text):
+        ident = attribute_list_id(match.group(1))
+        if ident:
+            doc.anchors.add(ident)
+
+
 def _heading_text(token: Token) -> tuple[str, str | None]:
-    """Plain text of a heading as a reader sees it, plus a `{#custom-id}` if one is given."""
+    """Plain text of a heading as a reader sees it, plus the id of an attribute list that
+    ends it (`{#custom-id}`, `{: #custom-id }`, `{ #custom-id data-toc-label='x' }`)."""
     parts = []
     for child in token.children or []:
         if child.type in ("text", "code_inline"):
@@ -381,9 +401,19 @@ def _heading_text(token: Token) -> tuple[str, str | None]:
             parts.append(" ")
     text = "".join(parts).strip()
     custom = _CUSTOM_ID_RE.search(text)
-    if custom:
-        return text[: custom.start()].strip(), custom.group(1)
+    ident = attribute_list_id(custom.group(1)) if custom else None
+    if custom and ident:
+        return text[: custom.start()].strip(), ident
     return text, None
+
+
+def attribute_list_id(attributes: str) -> str | None:
+    """The `#id` of an attribute list's contents (`#id .class key='v'`), else None."""
+    match = _ATTR_ID_RE.search(_QUOTED_RE.sub("", attributes))
+    return match.group(1) if match else None
+
+
+_QUOTED_RE = re.compile(r"""=(?:"[^"]*"|'[^']*')""")
 
 
 def _add_headings(doc: DocFile, found: list[tuple[int, int, str, str | None]]) -> None:

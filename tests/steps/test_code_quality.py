@@ -1216,6 +1216,28 @@ def test_echo_n_in_a_posix_script_is_no_breakage_but_echo_e_is(tmp_path: Path) -
     assert found[4].severity is Severity.WARNING
 
 
+def test_a_bash_variable_with_a_fallback_is_no_breakage_but_one_used_as_is_is(
+    tmp_path: Path,
+) -> None:
+    """keychain reads `${HOSTNAME}` and falls back to `uname -n` on the next line when it is
+    empty, as it is under dash (SC3028 breaks nothing there), like `${OSTYPE:-unknown}`; a
+    `$RANDOM` taken as a number is empty under dash: still breakage."""
+    script = (
+        "#!/bin/sh\n"
+        '[ -z "$hostopt" ] && hostopt="${HOSTNAME}"\n'
+        '[ -z "$hostopt" ] && hostopt=$(uname -n 2>/dev/null || echo unknown)\n'
+        'os="${OSTYPE:-unknown}"\n'
+        "n=$RANDOM\n"
+        'echo "$hostopt $os $((n % 6))"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"tools/host.sh": script}))
+    found = {f.line: f for f in outcome.findings if f.rule == "shellcheck/SC3028"}
+    assert found[2].severity is Severity.INFO
+    assert found[2].extra["not_configured"].startswith("shellcheck is not")
+    assert found[4].severity is Severity.INFO
+    assert found[5].severity is Severity.WARNING
+
+
 @pytest.mark.parametrize(
     ("name", "text"),
     [

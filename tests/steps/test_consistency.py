@@ -684,3 +684,33 @@ def test_a_history_phrase_before_the_project_name_is_history(tmp_path: Path) -> 
     files = {"pyproject.toml": PYPROJECT.format(version="2.1.0"), "README.rst": readme}
     outcome = _run(make_repo(tmp_path / "p", files))
     assert _at(outcome, "version/readme-mismatch") == {("README.rst", 8)}
+
+
+def test_attribute_list_ids_are_anchors_and_other_fragments_still_break(tmp_path: Path) -> None:
+    """Python-Markdown's attr_list (MkDocs' `extra`), kramdown and Pandoc give ids with
+    `{: #id }`, `{ #id }` or `{#id .class key='v'}` after a heading or an inline element
+    (Python-Markdown's docs: `__text__{: #text }`, `### Tree processors {: #treeprocessors }`);
+    a fragment no heading or attribute list names, or one only a code span shows, is broken."""
+    reference = (
+        "# Library Reference\n\n"
+        "### markdown.markdown(text) {: #markdown data-toc-label='markdown.markdown' }\n\n"
+        '### `markdown="1"` { #1 }\n\n'
+        "__text__{: #text }\n: The source text.\n\n"
+        "* **`lang_prefix`**{ #lang_prefix }: the prefix.\n\n"
+        "## Registries\n\n"
+        "Write `{: #shown }` after an element to give it an id.\n"
+    )
+    index = (
+        "# Index\n\n"
+        "[markdown](reference.md#markdown), [1](reference.md#1), [text](reference.md#text),\n"
+        "[prefix](reference.md#lang_prefix), [registries](reference.md#registries).\n\n"
+        "[registry](reference.md#registry) and [shown](reference.md#shown).\n"
+    )
+    root = make_repo(tmp_path / "attr", {"docs/reference.md": reference, "docs/index.md": index})
+    outcome = _run(root)
+    broken = [f for f in outcome.findings if f.rule == "links/broken-anchor"]
+    assert {(f.path, f.line) for f in broken} == {("docs/index.md", 6)}
+    assert sorted("#registry'" in f.message or "#shown'" in f.message for f in broken) == [
+        True,
+        True,
+    ]

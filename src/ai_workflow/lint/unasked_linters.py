@@ -28,7 +28,10 @@ The same principle holds for every linter we run:
   portability codes (SC3xxx) that it reports in a script for a POSIX shell (`#!/bin/sh`,
   `#!/bin/dash`), except those for what dash implements all the same (`DASH_IMPLEMENTS`:
   `local`, which bash as sh and busybox ash have too, so git-ftp's `#!/bin/sh` tests run on
-  Debian and macOS alike; and `echo -n`, though not `echo -e`, which dash prints); its
+  Debian and macOS alike; `echo -n`, though not `echo -e`, which dash prints; and a Bash
+  variable (SC3028: `HOSTNAME`, `RANDOM`, `UID`), which dash leaves unset, read where the
+  script falls back when it is empty: `${HOSTNAME:-$(uname -n)}`, or `h="${HOSTNAME}"`
+  with `[ -z "$h" ] && h=$(uname -n)` on the next lines, as keychain does); its
   warnings, the parser's warnings in a script that parsed (SC1078, SC1007) included, become
   info (still in the findings files), and `rules.select`
   naming a code (or `shellcheck/`) or `rules.severity` raises them again.
@@ -56,6 +59,11 @@ DASH_IMPLEMENTS = frozenset({3043})  # `local`
 # SC3037 (echo flags): dash's echo implements `-n` only; `echo -e`/`-en` prints the flag.
 SHELLCHECK_ECHO_FLAGS = 3037
 ECHO_FLAGS = re.compile(r"\becho\s+(-[A-Za-z]+)")
+# SC3028 (a Bash variable, unset in POSIX sh): the script breaks only if it needs the value.
+SHELLCHECK_BASH_VARIABLE = 3028
+BASH_VARIABLE_NAME = re.compile(r"In POSIX sh, (\w+) is undefined")
+ASSIGNED_TO = re.compile(r"(?:^|[\s;&|(])(\w+)=\S")
+FALLBACK_LINES = 3  # how far after the assignment an empty-value fallback may come
 SHELL_DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+shell=(\w+)", re.M)
 NOT_ASKED = "shellcheck is not configured by this project: only breakage shown"
 OUTSIDE = "outside the files the project's own shellcheck runs check"
@@ -144,6 +152,10 @@ class ShellcheckScope:
         if 3000 <= code < 4000 and code not in DASH_IMPLEMENTS and finding.path:
             if code == SHELLCHECK_ECHO_FLAGS and _echo_n_only(self.target / finding.path, finding):
                 return False
+            if code == SHELLCHECK_BASH_VARIABLE and _falls_back(
+                self.target / finding.path, finding
+            ):
+                return False
             if finding.path not in posix:
                 posix[finding.path] = posix_script(self.target / finding.path, self.target)
             return posix[finding.path]
@@ -160,6 +172,29 @@ def _echo_n_only(path: Path, finding: Finding) -> bool:
         return False
     flags = ECHO_FLAGS.findall(lines[finding.line - 1])
     return bool(flags) and all(flag == "-n" for flag in flags)
+
+
+def _falls_back(path: Path, finding: Finding) -> bool:
+    """Whether the script gives the Bash variable of an SC3028 finding a fallback for when it is
+    empty, as it is in dash: a default in the expansion (`${HOSTNAME:-$(uname -n)}`,
+    `${OSTYPE-unknown}`), or an assignment of it (`h="${HOSTNAME}"`) whose variable one of the
+    next lines tests for emptiness (`[ -z "$h" ] && h=$(uname -n)`, `${h:-...}`). A plain use
+    (`n=$RANDOM` taken as a number) needs the value: still breakage."""
+    name = BASH_VARIABLE_NAME.search(finding.message)
+    if name is None or not isinstance(finding.line, int) or finding.line < 1:
+        return False
+    lines = read_text(path).splitlines()
+    if finding.line > len(lines):
+        return False
+    line = lines[finding.line - 1]
+    if re.search(r"\$\{" + name.group(1) + r":?[-=]", line):
+        return True
+    for assigned in ASSIGNED_TO.findall(line):
+        empty = re.compile(r"-z\s+\"?\$\{?" + assigned + r"\b(?!\[)|\$\{" + assigned + r":?[-=]")
+        later = lines[finding.line : finding.line + FALLBACK_LINES]
+        if any(empty.search(text) for text in later):
+            return True
+    return False
 
 
 def _parse_error(finding: Finding) -> bool:
