@@ -1004,6 +1004,43 @@ def test_shellcheck_escaped_space_before_fi_is_an_argument(tmp_path: Path) -> No
     assert severity[("shellcheck/SC1101", "long.sh", 2)] is Severity.ERROR
 
 
+def test_shellcheck_keyword_a_declaration_receives_as_a_name_is_information(
+    tmp_path: Path,
+) -> None:
+    """funcoeszz's `local valor ang teta fi oper` (an angle called fi): shellcheck takes the word
+    for the keyword and asks for a `;` before it (SC1010), bash reads it as a name: info, also in
+    a library that names no shell (bash asked). A real missing `;` (`echo hi fi`) leaves the
+    `if` open, bash rejects the script: the warning stays."""
+    files = {
+        "mat.sh": "vetor() {\n\tif test $# -ge 3\n\tthen\n\t\tlocal ang teta fi oper\n"
+        '\t\tfi=$1 teta=$2\n\t\techo "$fi $teta"\n\tfi\n}\n',
+        "case.sh": "#!/bin/bash\nf() {\n  readonly esac\n}\nf\n",
+        "open.sh": '#!/bin/bash\nif [ -n "$1" ]; then echo hi fi\n',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    found = {(f.path, f.line): f for f in outcome.findings if f.rule == "shellcheck/SC1010"}
+    assert found[("mat.sh", 4)].severity is Severity.INFO
+    assert "`bash -n` reads the script without error" in found[("mat.sh", 4)].message
+    assert found[("case.sh", 3)].severity is Severity.INFO
+    assert found[("open.sh", 2)].severity is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "declared"),
+    [
+        ("\t\t\tlocal valor ang teta fi oper", 25, True),
+        ("  declare -r done=1", 14, True),
+        ("  export fi", 10, True),
+        ("f; typeset -a x then", 17, True),
+        ("if true; then echo hi fi", 23, False),  # echo's argument: a missing `;`?
+        ("if true then echo hi; fi", 9, False),
+        ("  local x=$(date) fi", 19, False),  # more than plain words before it
+    ],
+)
+def test_keyword_declared(line: str, column: int, declared: bool) -> None:
+    assert shellcheck_severity.keyword_declared(line, column) is declared
+
+
 def test_shellcheck_arithmetic_with_its_operator_in_a_parameter_is_information(
     tmp_path: Path,
 ) -> None:
