@@ -1045,6 +1045,8 @@ LIBRARY_FUNCTIONS = {
     # sourced by main.sh, no shebang: its callers are main.sh and whoever else sources it
     "lib/util.sh": 'greet() {\n  echo "hi $1"\n}\ngreet\n',
     "main.sh": '#!/bin/bash\nsource "$(dirname "$0")/lib/util.sh"\ngreet world\n',
+    "test/helper.bash": 'tmpdir() {\n  mkdir -p "$1"\n}\ntmpdir\n',  # bats' `load helper`
+    "test/a.bats": 'load helper\n@test "x" {\n  tmpdir "$BATS_TEST_TMPDIR/x"\n}\n',
     # a file of functions only, shebang or not: running it does nothing, it is for `source`
     "lib.bash": '#!/bin/bash\nsay() {\n  echo "$1"\n}\nwrap() {\n  say\n}\n',
     # funcoeszz: an executable whose functions users call from their shell, as its usage
@@ -1078,6 +1080,7 @@ def test_shellcheck_unpassed_arguments_of_a_library_function_are_information(
     severity = {path: f.severity for (path, _), f in found.items()}
     assert severity == {
         "lib/util.sh": Severity.INFO,
+        "test/helper.bash": Severity.INFO,
         "lib.bash": Severity.INFO,
         "bin/zz": Severity.INFO,
         "bin/zzdoc": Severity.INFO,
@@ -1086,6 +1089,7 @@ def test_shellcheck_unpassed_arguments_of_a_library_function_are_information(
     }
     assert "main.sh sources it" in found[("lib/util.sh", "shellcheck/SC2120")].message
     assert "called with arguments in bin/zz:2" in found[("bin/zz", "shellcheck/SC2120")].message
+    assert "test/a.bats sources it" in found[("test/helper.bash", "shellcheck/SC2120")].message
     assert "docs/zzdate.md:3" in found[("bin/zzdoc", "shellcheck/SC2120")].message
 
 

@@ -84,7 +84,8 @@ def library_functions_as_info(
         return texts[rel]
 
     notes: dict[tuple[str, str], str] = {}
-    sourced = {rel: _meant_to_be_sourced(rel, text, scripts) for rel, _ in wanted}
+    loaders = [*scripts, *(f for f in files if f.endswith(".bats"))]  # bats' `load`
+    sourced = {rel: _meant_to_be_sourced(rel, text, loaders) for rel, _ in wanted}
     for rel, name in wanted:
         if sourced[rel] is not None:
             notes[(rel, name)] = f"{name} is a library function: {sourced[rel]}"
@@ -146,8 +147,8 @@ def functions_only(text: str) -> bool:
 
 
 def _sourced_by(rel: str, text: Reader, scripts: Sequence[str]) -> str | None:
-    """The first project script that sources or loads `rel` by its name (`source lib/x.sh`,
-    `. "$here/x.sh"`, bats' `load x` for x.bash), or None."""
+    """The first project script (or bats file) that sources or loads `rel` by its name
+    (`source lib/x.sh`, `. "$here/x.sh"`, bats' `load x` for x.bash), or None."""
     name = rel.rsplit("/", 1)[-1]
     stem, dot, suffix = name.rpartition(".")
     spelled = re.escape(name) if not dot else rf"{re.escape(stem)}(?:\.{re.escape(suffix)})?"
