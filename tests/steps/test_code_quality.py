@@ -24,7 +24,7 @@ from ai_workflow.engine.process import CommandResult, run_command
 from ai_workflow.engine.step import StepOutcome, StepStatus
 from ai_workflow.errors import StepCancelled
 from ai_workflow.findings import Finding, Severity
-from ai_workflow.lint import ruff_bindings, shell_parse, shellcheck_severity
+from ai_workflow.lint import ruff_bindings, shell_library, shell_parse, shellcheck_severity
 from ai_workflow.lint.command import command_unavailable
 from ai_workflow.lint.crash import crash_line
 from ai_workflow.lint.hotspots import (
@@ -1002,6 +1002,110 @@ def test_shellcheck_escaped_space_before_fi_is_an_argument(tmp_path: Path) -> No
     severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
     assert severity[("shellcheck/SC1101", "dev.sh", 3)] is Severity.INFO
     assert severity[("shellcheck/SC1101", "long.sh", 2)] is Severity.ERROR
+
+
+def test_shellcheck_keyword_a_declaration_receives_as_a_name_is_information(
+    tmp_path: Path,
+) -> None:
+    """funcoeszz's `local valor ang teta fi oper` (an angle called fi): shellcheck takes the word
+    for the keyword and asks for a `;` before it (SC1010), bash reads it as a name: info, also in
+    a library that names no shell (bash asked). A real missing `;` (`echo hi fi`) leaves the
+    `if` open, bash rejects the script: the warning stays."""
+    files = {
+        "mat.sh": "vetor() {\n\tif test $# -ge 3\n\tthen\n\t\tlocal ang teta fi oper\n"
+        '\t\tfi=$1 teta=$2\n\t\techo "$fi $teta"\n\tfi\n}\n',
+        "case.sh": "#!/bin/bash\nf() {\n  readonly esac\n}\nf\n",
+        "open.sh": '#!/bin/bash\nif [ -n "$1" ]; then echo hi fi\n',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    found = {(f.path, f.line): f for f in outcome.findings if f.rule == "shellcheck/SC1010"}
+    assert found[("mat.sh", 4)].severity is Severity.INFO
+    assert "`bash -n` reads the script without error" in found[("mat.sh", 4)].message
+    assert found[("case.sh", 3)].severity is Severity.INFO
+    assert found[("open.sh", 2)].severity is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "declared"),
+    [
+        ("\t\t\tlocal valor ang teta fi oper", 25, True),
+        ("  declare -r done=1", 14, True),
+        ("  export fi", 10, True),
+        ("f; typeset -a x then", 17, True),
+        ("if true; then echo hi fi", 23, False),  # echo's argument: a missing `;`?
+        ("if true then echo hi; fi", 9, False),
+        ("  local x=$(date) fi", 19, False),  # more than plain words before it
+    ],
+)
+def test_keyword_declared(line: str, column: int, declared: bool) -> None:
+    assert shellcheck_severity.keyword_declared(line, column) is declared
+
+
+LIBRARY_FUNCTIONS = {
+    # sourced by main.sh, no shebang: its callers are main.sh and whoever else sources it
+    "lib/util.sh": 'greet() {\n  echo "hi $1"\n}\ngreet\n',
+    "main.sh": '#!/bin/bash\nsource "$(dirname "$0")/lib/util.sh"\ngreet world\n',
+    "test/helper.bash": 'tmpdir() {\n  mkdir -p "$1"\n}\ntmpdir\n',  # bats' `load helper`
+    "test/a.bats": 'load helper\n@test "x" {\n  tmpdir "$BATS_TEST_TMPDIR/x"\n}\n',
+    # a file of functions only, shebang or not: running it does nothing, it is for `source`
+    "lib.bash": '#!/bin/bash\nsay() {\n  echo "$1"\n}\nwrap() {\n  say\n}\n',
+    # funcoeszz: an executable whose functions users call from their shell, as its usage
+    # comment and its documentation show
+    "bin/zz": (
+        "#!/bin/bash\n# Usage: zzhelp [--list]\nzzhelp() {\n"
+        '  if [ "$1" = --list ]; then echo list; else echo help; fi\n}\n'
+        'if [ -z "$1" ]; then zzhelp; fi\n'
+    ),
+    "bin/zzdoc": ('#!/bin/bash\nzzdate() {\n  date -d "$1"\n}\nif [ -z "$1" ]; then zzdate; fi\n'),
+    "docs/zzdate.md": "# zzdate\n\n    $ zzdate tomorrow\n\nzzdate is also a word here.\n",
+    # scripts whose functions only they call: a function that reads $1 never given one
+    "deploy.sh": '#!/bin/bash\nusage() {\n  echo "error: $1"\n  exit 1\n}\n[ -n "$X" ] || usage\n',
+    "other.sh": '#!/bin/bash\nusage() {\n  echo "$1"\n}\nusage "bad option"\n',
+    "run.sh": 'say() {\n  echo "$1"\n}\nsay\n',
+    "README.md": "# proj\n\nusage is printed when X is unset; say hello.\n",
+}
+
+
+def test_shellcheck_unpassed_arguments_of_a_library_function_are_information(
+    tmp_path: Path,
+) -> None:
+    """funcoeszz's zzajuda reads `$1` (`--lista`), which users give it from their shell: no call
+    in its file passes one (SC2120, a warning). Info where the project shows callers outside the
+    file: a file without shebang that a script sources, a file of functions only, a usage
+    comment or documentation line calling it with arguments. A script's own `usage` that reads
+    `$1` and is never given one stays a warning, even when another script's own `usage` is
+    called with an argument and the README's prose names it."""
+    outcome = _run(make_repo(tmp_path / "proj", {**LIBRARY_FUNCTIONS, **RUNS_SHELLCHECK}))
+    found = {(f.path, f.rule): f for f in outcome.findings if f.rule == "shellcheck/SC2120"}
+    severity = {path: f.severity for (path, _), f in found.items()}
+    assert severity == {
+        "lib/util.sh": Severity.INFO,
+        "test/helper.bash": Severity.INFO,
+        "lib.bash": Severity.INFO,
+        "bin/zz": Severity.INFO,
+        "bin/zzdoc": Severity.INFO,
+        "deploy.sh": Severity.WARNING,
+        "run.sh": Severity.WARNING,
+    }
+    assert "main.sh sources it" in found[("lib/util.sh", "shellcheck/SC2120")].message
+    assert "called with arguments in bin/zz:2" in found[("bin/zz", "shellcheck/SC2120")].message
+    assert "test/a.bats sources it" in found[("test/helper.bash", "shellcheck/SC2120")].message
+    assert "docs/zzdate.md:3" in found[("bin/zzdoc", "shellcheck/SC2120")].message
+
+
+@pytest.mark.parametrize(
+    ("text", "library"),
+    [
+        ("f() {\n  echo $1\n}\nX=1\nexport Y\n", True),
+        ("#!/bin/bash\nfunction f {\n  echo\n}\ng() { f; }\n", True),
+        ("f ()\n{\n\techo\n}\n", True),
+        ("f() {\n  echo\n}\nf\n", False),  # runs f
+        ("X=1\n", False),  # defines no function
+        ('f() {\n  echo\n}\nif [ -n "$1" ]; then f; fi\n', False),
+    ],
+)
+def test_functions_only(text: str, library: bool) -> None:
+    assert shell_library.functions_only(text) is library
 
 
 def test_shellcheck_arithmetic_with_its_operator_in_a_parameter_is_information(

@@ -23,6 +23,13 @@ parse (an SC1072 in the file) is judged: the other SC1xxx errors shellcheck's pa
 beside it (SC1020 `y]` without its space, SC1035 a missing space) are mistakes a shell accepts
 and stay errors. A shell that is not installed, that rejects the file, complains or does not
 finish keeps the errors.
+
+The same question settles SC1010 ("Use semicolon or linefeed before 'fi'") on a keyword that a
+declaration builtin receives as a name (funcoeszz's `local valor ang teta fi oper`, an angle
+called fi): the shell recognises `fi` only where a command starts, so when it reads the script
+(a script that names no shell is asked of bash, the shell shellcheck assumes) the finding is
+info. A real missing `;` (`if true; then echo hi fi`) leaves the `if` open: the shell rejects
+the script and the warning stays.
 """
 
 from __future__ import annotations
@@ -35,10 +42,13 @@ from pathlib import Path
 
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.findings import Finding, Severity
+from ai_workflow.lint.shellcheck_severity import keyword_declared
 from ai_workflow.textfiles import read_head, read_text, shebang_program
 
 PARSE_ABORT = "shellcheck/SC1072"  # the parser stopped: the file did not parse
 PARSE_CONTEXT = "shellcheck/SC1073"  # "Couldn't parse this <construct>"
+KEYWORD_AS_WORD = "shellcheck/SC1010"  # a keyword where shellcheck wants a `;` before it
+DEFAULT_SHELL = "bash"  # what shellcheck assumes of a script that names no shell
 TEST_EXPRESSION = "Couldn't parse this test expression"
 SINGLE_BRACKET = re.compile(r"\[(?!\[)")
 OPERATOR_FROM_PARAMETER = re.compile(r"(?<!\S)!?-\$[{\w]")
@@ -48,6 +58,7 @@ SHELLS = ("sh", "dash", "bash", "ksh", "mksh", "zsh")
 SUFFIX_SHELLS = {".bash": "bash", ".ksh": "ksh", ".dash": "dash"}
 DIRECTIVE = re.compile(rb"^\s*#\s*shellcheck\s+(?:\S+\s+)*?shell=(\w+)", re.M)
 NOTE = "`{}` reads the script without error: shellcheck's parser stopped where the shell does not"
+WORD_NOTE = "`{}` reads the script without error: the keyword is a name a declaration receives"
 QUIET_ENV = {"BASH_ENV": "", "ENV": ""}
 
 Runner = Callable[[Sequence[str]], CommandResult]
@@ -86,9 +97,12 @@ def shell_command(shell: str, program: str, rel: str) -> list[str]:
     return [program, *no_rcs, "-n", f"./{rel}"]
 
 
-def shell_reads(run: Runner, target: Path, rel: str, shells: dict[str, str]) -> str | None:
-    """The command that read `rel` without error (`sh -n`), or None."""
-    shell = script_shell(target, rel)
+def shell_reads(
+    run: Runner, target: Path, rel: str, shells: dict[str, str], default: str | None = None
+) -> str | None:
+    """The command that read `rel` without error (`sh -n`), or None. `default` is the shell
+    asked when the script names none (none is asked without it)."""
+    shell = script_shell(target, rel) or default
     if shell is None or shell not in shells:
         return None
     result = run(shell_command(shell, shells[shell], rel))
@@ -143,14 +157,38 @@ def shell_parsed_as_info(
         own = [f for f in findings if f.path == rel]
         if shell_can_judge(target, rel, own):
             readers[rel] = shell_reads(run, target, rel, shells)
+    declared = _declared_keywords(findings, target)
+    word_readers = {
+        rel: shell_reads(run, target, rel, shells, DEFAULT_SHELL)
+        for rel in sorted({f.path for f in declared if f.path is not None})
+    }
     kept = []
     for finding in findings:
-        reader = readers.get(finding.path or "")
-        if reader is not None and finding.rule in LOST_PLACE:
+        reader, note = readers.get(finding.path or ""), NOTE
+        if finding in declared:
+            reader, note = word_readers.get(finding.path or ""), WORD_NOTE
+        if reader is not None and (finding.rule in LOST_PLACE or finding in declared):
             finding = dataclasses.replace(
                 finding,
                 severity=Severity.INFO,
-                message=f"{finding.message} ({NOTE.format(reader)})",
+                message=f"{finding.message} ({note.format(reader)})",
             )
         kept.append(finding)
     return kept
+
+
+def _declared_keywords(findings: Sequence[Finding], target: Path) -> list[Finding]:
+    """The SC1010 findings whose keyword a declaration builtin receives as a name (`local a fi
+    b`), at the line and column shellcheck gives."""
+    found = []
+    texts: dict[str, list[str]] = {}
+    for finding in findings:
+        position = _position(finding)
+        if finding.rule != KEYWORD_AS_WORD or finding.path is None or position is None:
+            continue
+        if finding.path not in texts:
+            texts[finding.path] = read_text(target / finding.path, root=target).splitlines()
+        lines, (line, column) = texts[finding.path], position
+        if 1 <= line <= len(lines) and keyword_declared(lines[line - 1], column):
+            found.append(finding)
+    return found

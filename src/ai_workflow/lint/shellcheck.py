@@ -7,7 +7,10 @@ test files) is not a shell script: shellcheck would read the outputs it expects 
 
 The severity of its findings is `ai_workflow.lint.shellcheck_severity`'s. Then shellcheck's own
 parse failure (SC1072/SC1073 and the places it lost, SC1046...) is info when the script's own
-shell reads the file (`sh -n`, `bash -n`...; `ai_workflow.lint.shell_parse`). In a project that
+shell reads the file (`sh -n`, `bash -n`...; `ai_workflow.lint.shell_parse`). SC2120/SC2119 on a
+function the project shows is called from outside its file (a library to source, a usage line
+with arguments in its documentation or tests) are info (`ai_workflow.lint.shell_library`,
+from the project's other files, so never stored with one file's results). In a project that
 does not ask for shellcheck (no `.shellcheckrc`, no CI, hook, make, just, task, tox, nox or
 package.json command naming it, no directive in its scripts) only breakage stays shown: its
 error level, SC1xxx and SC3xxx in a POSIX `sh` script (not `local`, which dash has); the rest is
@@ -39,6 +42,7 @@ from ai_workflow.lint.report import (
     tool_failure,
     tool_timeout,
 )
+from ai_workflow.lint.shell_library import library_functions_as_info
 from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
 from ai_workflow.lint.shellcheck_severity import shellcheck_findings
 from ai_workflow.lint.unasked_linters import ShellcheckScope
@@ -130,6 +134,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
         )
         findings += store_per_file(cache, batch, found)
     cache.save()
+    findings = library_functions_as_info(findings, ctx.target, files, scripts)
     findings.sort(key=finding_order)
     scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)
     findings, lowered = scope.grade(findings)

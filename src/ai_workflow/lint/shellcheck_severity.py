@@ -95,6 +95,13 @@ INTEGER_OPERATOR_AFTER = re.compile(r"\s+-(?:eq|ne|lt|le|gt|ge)\s")  # `$(x) -gt
 INTEGER_OPERATOR_BEFORE = re.compile(r"\s-(?:eq|ne|lt|le|gt|ge)\s+$")  # `0 -lt $(x)`
 # `set -- $(x)` / `set - $(x)` at the start of a command: split into $1, $2... on purpose
 SET_POSITIONAL_BEFORE = re.compile(r"(?:^|[;&|({]|\b(?:then|do|else))\s*set\s+--?\s+$")
+# a keyword (`fi`, `done`, `then`...) that a declaration builtin receives as a name, after plain
+# words only (`local valor ang teta fi oper`, `declare -r done=1`): a word, not a missing `;`
+DECLARATION_BEFORE = re.compile(
+    r"(?:^|[;&|({]|\b(?:then|do|else))\s*(?:local|declare|typeset|readonly|export)"
+    r"(?:\s+[^\s;&|<>()`'\"$\\]+)*\s+$"
+)
+NAME_AFTER = re.compile(r"[A-Za-z_]\w*(?:\+?=|\s|;|$)")  # `fi`, `fi=1`, `done;`
 SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
 UNBRACED_INDEX = re.compile(r"(?<!\\)\$([A-Za-z_]\w*)\[")  # `$esc[31m`, `$arr[1]`
 ARRAY_NAMES = (
@@ -202,6 +209,20 @@ def _quoted_curly_quotes_as_info(findings: list[Finding]) -> list[Finding]:
         else f
         for f in findings
     ]
+
+
+def keyword_declared(line: str, column: int) -> bool:
+    """Whether the word at `column` (1-based, a tab counting one, as shellcheck's json1 gives
+    it) of `line` is a name a declaration builtin receives (`local valor ang teta fi oper`,
+    `readonly done=1`): shellcheck's parser takes the word for the keyword `fi` and asks for a
+    `;` before it (SC1010), while the shell recognises keywords only where a command starts.
+    Whether the shell reads the script is asked separately (`shell_parse`)."""
+    if column < 1 or column > len(line):
+        return False
+    return (
+        DECLARATION_BEFORE.search(line[: column - 1]) is not None
+        and NAME_AFTER.match(line, column - 1) is not None
+    )
 
 
 def _substitution_context(script: ScriptTraits, item: dict[str, Any]) -> tuple[str, str] | None:

@@ -1,0 +1,210 @@
+"""Functions a shell library offers to callers outside its file: SC2120/SC2119 made info.
+
+shellcheck reports SC2120 ("foo references arguments, but none are ever passed") when no call
+in the file gives arguments to a function that reads `$1` or `$@`, and SC2119 at the calls
+without them. In a script that calls its own functions, that is a likely bug: the function
+meant the script's arguments. A library's functions are called by whoever sources it (the
+user's shell, another script, a test), which shellcheck does not see. So the finding is info
+when the project shows such callers:
+
+- the file is meant to be sourced: it has no shebang and a script of the project sources or
+  loads it (`source lib/x.sh`, `. "$dir/x.sh"`, bats' `load x`), or every command at its top
+  level defines a function or a variable (run, it would do nothing);
+- the project shows the function called with arguments: a command line that starts with its
+  name followed by an argument, in its documentation, its tests or another file that does not
+  define a function of that name (`$ zzajuda --lista` in a clitest file, `zzajuda --lista` in a
+  man page), or a usage comment in the file itself (`# Uso: zzajuda [--lista|--uso]`).
+
+An executable script whose functions only it calls keeps the warning. The evidence is other
+files: it is computed on every run from the project's files, never stored with one file's
+results.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ai_workflow.findings import Finding, Severity, explain_as_info
+from ai_workflow.textfiles import read_bytes
+
+UNPASSED = "shellcheck/SC2120"  # "foo references arguments, but none are ever passed"
+UNPASSED_CALL = "shellcheck/SC2119"  # "Use foo "$@" if function's $1 should mean script's $1"
+RULES = (UNPASSED, UNPASSED_CALL)
+NAME_IN = {
+    UNPASSED: re.compile(r"^([^\s$`'\"();|&]+) references arguments"),
+    UNPASSED_CALL: re.compile(r"^Use ([^\s$`'\"();|&]+) \""),
+}
+MAX_EVIDENCE_BYTES = 1_000_000  # a larger file is data, not documentation
+BINARY_SUFFIXES = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".gz", ".zip", ".tar", ".xz", ".bz2",
+     ".so", ".o", ".a", ".pyc", ".class", ".jar", ".woff", ".woff2", ".ttf", ".mo"}
+)  # fmt: skip
+PROSE_SUFFIXES = frozenset({".md", ".markdown", ".rst", ".txt", ".adoc", ".asciidoc", ".org"})
+# how a line in a file may start before the command: a comment mark, a label (`Uso:`, `Ex.:`,
+# `Usage:`), a prompt (`$ `, `% `, `> `) or bats' `run`
+LEAD = r"^\s*(?:#+\s*)?(?:[A-Za-z][\w.]*:\s+)?(?P<prompt>(?:[$%>]|run(?:\s+-\S+)*)\s+)?"
+# an argument by its shape: an option, an optional or placeholder part, a quoted word, a
+# parameter, a path, a number; a plain word only after a prompt or outside prose (`zzajuda -
+# shows help` is a definition list, `cleanup is run at exit` a sentence)
+SHAPED_ARGUMENT = r"(?:--?\w|\[[^\s\]]|<\w|[\"'$~0-9]|\.{0,2}/\S)"
+PLAIN_ARGUMENT = r"[A-Za-z_]\w*(?!\s*[=(])"
+FUNCTION_HEADER = re.compile(
+    r"^\s*(?:function\s+([^\s(){}]+)\s*(?:\(\s*\))?|([^\s(){}=$`'\"]+)\s*\(\s*\))\s*(?:\{.*)?$"
+)
+TOP_LEVEL_DECLARATION = re.compile(
+    r"^(?:[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=|(?:export|readonly|declare|typeset|local|unset|"
+    r"source|\.|set|shopt|alias|complete|:)(?:\s|$)|[{}]\s*(?:#.*)?$)"
+)
+BODY_END = re.compile(r"^\}\s*(?:[;&|]|#.*)?\s*$")
+Reader = Callable[[str], str]  # a project file's text by its path ("" when unreadable)
+
+
+def library_functions_as_info(
+    findings: Sequence[Finding], target: Path, files: Sequence[str], scripts: Sequence[str]
+) -> list[Finding]:
+    """The findings, with SC2120/SC2119 on a function the project shows is called from outside
+    its file at info (see the module docstring)."""
+    wanted = {
+        (f.path, name)
+        for f in findings
+        if f.rule in RULES
+        and f.severity is not Severity.INFO
+        and f.path is not None
+        and (name := _function_name(f)) is not None
+    }
+    if not wanted:
+        return list(findings)
+    texts: dict[str, str] = {}
+
+    def text(rel: str) -> str:  # the scripts' texts, kept: each may be asked for every file
+        if rel not in texts:
+            texts[rel] = _read(target, rel)
+        return texts[rel]
+
+    notes: dict[tuple[str, str], str] = {}
+    loaders = [*scripts, *(f for f in files if f.endswith(".bats"))]  # bats' `load`
+    sourced = {rel: _meant_to_be_sourced(rel, text, loaders) for rel, _ in wanted}
+    for rel, name in wanted:
+        if sourced[rel] is not None:
+            notes[(rel, name)] = f"{name} is a library function: {sourced[rel]}"
+    others = {pair for pair in wanted if pair not in notes}
+    for (rel, name), where in _called_with_arguments(others, target, files).items():
+        notes[(rel, name)] = f"{name} is called with arguments in {where}"
+
+    def note_of(finding: Finding) -> str | None:
+        if finding.rule not in RULES or finding.severity is Severity.INFO:
+            return None
+        return notes.get((finding.path or "", _function_name(finding) or ""))
+
+    return explain_as_info(findings, note_of)
+
+
+def _read(target: Path, rel: str) -> str:
+    data = read_bytes(target / rel, limit=MAX_EVIDENCE_BYTES, root=target)
+    return "" if data is None else data.decode("utf-8", errors="replace")
+
+
+def _function_name(finding: Finding) -> str | None:
+    pattern = NAME_IN.get(finding.rule)
+    match = pattern.match(finding.message) if pattern is not None else None
+    return None if match is None else match.group(1)
+
+
+def _meant_to_be_sourced(rel: str, text: Reader, scripts: Sequence[str]) -> str | None:
+    """Why `rel` is a file to source (a note), or None."""
+    own = text(rel)
+    if functions_only(own):
+        return "its file only defines functions and variables"
+    if own.startswith("#!"):
+        return None
+    loader = _sourced_by(rel, text, scripts)
+    return None if loader is None else f"its file has no shebang and {loader} sources it"
+
+
+def functions_only(text: str) -> bool:
+    """Whether every command at the file's top level defines a function or a variable (or
+    sources another file, sets an option): executed, it would do nothing, it is for `source`.
+    A function body is what follows its header up to a `}` that starts a line; a file that
+    defines no function is no library of functions."""
+    in_body = defines = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if in_body:
+            in_body = BODY_END.match(line) is None
+            continue
+        header = FUNCTION_HEADER.match(line)
+        if header is not None:
+            defines = True
+            in_body = not ("{" in line and line.rstrip().endswith("}"))  # `f() { x; }`
+            continue
+        if line[0].isspace() or TOP_LEVEL_DECLARATION.match(line) is None:
+            return False
+    return defines
+
+
+def _sourced_by(rel: str, text: Reader, scripts: Sequence[str]) -> str | None:
+    """The first project script (or bats file) that sources or loads `rel` by its name
+    (`source lib/x.sh`, `. "$here/x.sh"`, bats' `load x` for x.bash), or None."""
+    name = rel.rsplit("/", 1)[-1]
+    stem, dot, suffix = name.rpartition(".")
+    spelled = re.escape(name) if not dot else rf"{re.escape(stem)}(?:\.{re.escape(suffix)})?"
+    loads = re.compile(
+        rf"(?:^|[;&|{{(]|\b(?:then|do|else))\s*(?:source|\.|load)\s+[\"']?"
+        rf"(?:[^;&|\n]*/)?{spelled}[\"']?(?:\s|;|&|\||\)|$)",
+        re.M,
+    )
+    for other in scripts:
+        if other != rel and loads.search(text(other)):
+            return other
+    return None
+
+
+def _called_with_arguments(
+    pairs: set[tuple[str, str]], target: Path, files: Sequence[str]
+) -> dict[tuple[str, str], str]:
+    """For each (file, function) pair, `path:line` of a command line that calls the function
+    with an argument: in the file's own comments, or in any other project file that defines no
+    function of that name (each file read once). Pairs without one are left out."""
+    found: dict[tuple[str, str], str] = {}
+    if not pairs:
+        return found
+    patterns = {name: _call_patterns(name) for _, name in pairs}
+    for other in dict.fromkeys([*(rel for rel, _ in sorted(pairs)), *files]):
+        if Path(other).suffix.lower() in BINARY_SUFFIXES:
+            continue
+        todo = [(rel, name) for rel, name in pairs if (rel, name) not in found]
+        if not todo:
+            break
+        content = _read(target, other)
+        prose = Path(other).suffix.lower() in PROSE_SUFFIXES
+        for rel, name in todo:
+            if name not in content:
+                continue
+            shaped, plain, defines = patterns[name]
+            if other != rel and defines.search(content):
+                continue  # its own function of that name
+            for number, line in enumerate(content.splitlines(), 1):
+                if name not in line or (other == rel and not line.lstrip().startswith("#")):
+                    continue  # the file's own calls are shellcheck's to judge
+                call = shaped.match(line) or (None if prose else plain.match(line))
+                if call is None and prose:
+                    call = plain.match(line)
+                    call = call if call is not None and call["prompt"] else None
+                if call is not None:
+                    found[(rel, name)] = f"{other}:{number}"
+                    break
+    return found
+
+
+def _call_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A call of `name` with an argument by its shape, with a plain word, and its definition."""
+    spelled = re.escape(name)
+    return (
+        re.compile(rf"{LEAD}{spelled}[ \t]+{SHAPED_ARGUMENT}"),
+        re.compile(rf"{LEAD}{spelled}[ \t]+{PLAIN_ARGUMENT}"),
+        re.compile(rf"^\s*(?:function\s+{spelled}\b|{spelled}\s*\(\s*\))", re.M),
+    )
