@@ -14,7 +14,6 @@ elsewhere), and does not run when a configuration file it would open is such an 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,10 +29,9 @@ from ai_workflow.lint.eslint_scripts import WHOLE_PROJECT, eslint_invocations
 from ai_workflow.lint.report import (
     NOT_OURS,
     LintReport,
-    failure_detail,
+    json_findings,
     relpath,
     special_configs,
-    tool_failure,
     tool_timeout,
 )
 from ai_workflow.project_files import unsafe_entries
@@ -102,12 +100,11 @@ def run_eslint(ctx: StepContext, files: list[str]) -> LintReport:
             return LintReport("eslint", skipped=f"eslint: cannot start ({result.stderr.strip()})")
         if result.returncode == ESLINT_CRASH_EXIT and not result.timed_out:
             return _eslint_crash(ctx, tool, result)
-        if result.timed_out or result.returncode not in (0, 1):
-            return tool_failure(ctx.target, "eslint", tool, failure_detail(result, ctx))
-        try:
-            found = eslint_findings(json.loads(result.stdout or "[]"), ctx.target)
-        except (ValueError, TypeError, KeyError) as exc:
-            return tool_failure(ctx.target, "eslint", tool, f"unreadable JSON output ({exc})")
+        found = json_findings(
+            ctx, ("eslint", tool), result, lambda data: eslint_findings(data, ctx.target)
+        )
+        if isinstance(found, LintReport):
+            return found
         for finding in found:  # a file two scripts lint is reported once
             findings.setdefault(
                 (finding.path, finding.line, finding.rule, finding.message), finding

@@ -18,10 +18,12 @@ and the lint command always run in full.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from ai_workflow.changes.filecache import FileResults, decode_findings, encode_findings
 from ai_workflow.changes.fingerprint import file_ids
@@ -87,6 +89,26 @@ def failure_detail(result: CommandResult, ctx: StepContext) -> str:
     if result.timed_out:
         return f"timed out after {tool_timeout(ctx):g}s"
     return f"exit {result.returncode}: {result.stderr}"
+
+
+def json_findings(
+    ctx: StepContext,
+    report: tuple[str, Tool],
+    result: CommandResult,
+    parse: Callable[[Any], list[Finding]],
+    ok: tuple[int, ...] = (0, 1),
+    empty: str = "[]",
+) -> list[Finding] | LintReport:
+    """A linter run's findings from its JSON output (`parse` reads it; `empty` stands for no
+    output), or the failure report when the run timed out, exited with a status outside `ok`,
+    or printed unreadable JSON."""
+    name, tool = report
+    if result.timed_out or result.returncode not in ok:
+        return tool_failure(ctx.target, name, tool, failure_detail(result, ctx))
+    try:
+        return parse(json.loads(result.stdout or empty))
+    except (ValueError, TypeError, KeyError) as exc:
+        return tool_failure(ctx.target, name, tool, f"unreadable JSON output ({exc})")
 
 
 def special_configs(target: Path, files: list[str], names: Sequence[str]) -> str | None:

@@ -32,7 +32,6 @@ its `extend-select` are reported, whatever ruff's version enables by default
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +50,7 @@ from ai_workflow.lint.report import (
     failure_detail,
     finding_order,
     first_syntax_errors,
+    json_findings,
     relpath,
     reused_findings,
     special_configs,
@@ -126,14 +126,15 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
         batch = todo[start : start + RUFF_BATCH]
         command = [*args, "--force-exclude", "--", *batch]
         result = ctx.run_command(command, timeout=tool_timeout(ctx))
-        if result.timed_out or result.returncode != 0:
-            return tool_failure(ctx.target, "ruff", tool, failure_detail(result, ctx))
-        try:
-            found = first_syntax_errors(
-                ruff_findings(json.loads(result.stdout or "[]"), ctx.target)
-            )
-        except (ValueError, TypeError, KeyError) as exc:
-            return tool_failure(ctx.target, "ruff", tool, f"unreadable JSON output ({exc})")
+        found = json_findings(
+            ctx,
+            ("ruff", tool),
+            result,
+            lambda data: first_syntax_errors(ruff_findings(data, ctx.target)),
+            ok=(0,),
+        )
+        if isinstance(found, LintReport):
+            return found
         findings += store_per_file(cache, batch, found)
     cache.save()
     findings.sort(key=finding_order)

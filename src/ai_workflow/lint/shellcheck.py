@@ -20,7 +20,6 @@ info (`ai_workflow.lint.unasked_linters`).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,13 +32,12 @@ from ai_workflow.lint.report import (
     NOT_OURS,
     LintReport,
     config_ids,
-    failure_detail,
     finding_order,
     first_syntax_errors,
+    json_findings,
     reused_findings,
     special_configs,
     store_per_file,
-    tool_failure,
     tool_timeout,
 )
 from ai_workflow.lint.shell_library import library_functions_as_info
@@ -122,14 +120,17 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
         result = ctx.run_command(
             [str(tool.path), *norc, "-f", "json1", "--", *batch], timeout=tool_timeout(ctx)
         )
-        if result.timed_out or result.returncode not in (0, 1):
-            return tool_failure(ctx.target, "shellcheck", tool, failure_detail(result, ctx))
-        try:
-            found = shellcheck_findings(json.loads(result.stdout or "{}"), ctx.target)
-        except (ValueError, TypeError, KeyError) as exc:
-            return tool_failure(ctx.target, "shellcheck", tool, f"unreadable JSON output ({exc})")
+        parsed = json_findings(
+            ctx,
+            ("shellcheck", tool),
+            result,
+            lambda data: shellcheck_findings(data, ctx.target),
+            empty="{}",
+        )
+        if isinstance(parsed, LintReport):
+            return parsed
         found = first_syntax_errors(
-            shell_parsed_as_info(found, ctx.target, _shell_runner(ctx), shells),
+            shell_parsed_as_info(parsed, ctx.target, _shell_runner(ctx), shells),
             lambda f: f.severity is Severity.ERROR,  # only SC1xxx parse errors are errors
         )
         findings += store_per_file(cache, batch, found)
