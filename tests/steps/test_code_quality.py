@@ -213,6 +213,29 @@ def test_missing_tools_are_skipped_not_failed(
     assert outcome.tool_error is None
 
 
+def test_unreadable_linter_output_is_the_tools_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A linter that exits as if it had linted but prints no JSON (a wrapper, a broken
+    install) is `<tool>/tool-failed` quoting the parse error; nothing else is reported."""
+    target = make_repo(tmp_path / "proj", {"run.sh": "#!/bin/bash\necho $1\n"})
+    fake_env = tmp_path / "elsewhere" / "bin"
+    fake_env.mkdir(parents=True)
+    fake = fake_env / "shellcheck"
+    fake.write_text(
+        '#!/bin/sh\n[ "$1" = --version ] && { echo "version: 0.9.0"; exit 0; }\n'
+        "echo 'In run.sh line 2: not JSON'\nexit 1\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(fake_env / "python"))
+    monkeypatch.setenv("PATH", f"{fake_env}{os.pathsep}/usr/bin:/bin")
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    outcome = _run(target)
+    failure = _find_rule(outcome, "shellcheck/tool-failed")
+    assert failure.severity is Severity.ERROR and "unreadable JSON output" in failure.message
+    assert not [f for f in outcome.findings if f.rule.startswith("shellcheck/SC")]
+
+
 # --------------------------------------------------------------------------- eslint
 
 ESLINT_OUTPUT = [  # recorded from eslint 9.39.5 with @eslint/js recommended + no-console: warn
