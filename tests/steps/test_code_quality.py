@@ -977,6 +977,17 @@ def test_shellcheck_mixed_array_in_an_echo_is_info(tmp_path: Path) -> None:
     assert severity[("shellcheck/SC2145", 3)] is Severity.WARNING
 
 
+def test_shellcheck_unquoted_array_given_to_eval_is_info(tmp_path: Path) -> None:
+    """kworkflow's cmd_manager ends in `eval $@`: eval joins its arguments with one space and
+    parses the string again, as `eval "$@"` would; `$@` given unquoted to a command stays a
+    warning (each argument is split and globbed again)."""
+    files = {"run.sh": '#!/bin/bash\nrun() {\n  eval $@\n  ls $@\n}\nrun "$@"\n'}
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    severity = {(f.rule, f.line): f.severity for f in outcome.findings if f.path == "run.sh"}
+    assert severity[("shellcheck/SC2068", 3)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", 4)] is Severity.WARNING
+
+
 @pytest.mark.parametrize(
     ("lines", "displayed"),
     [
