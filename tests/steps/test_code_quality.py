@@ -1253,6 +1253,26 @@ def test_shellcheck_the_project_runs_keeps_its_own_levels(
     assert any(f"configured by this project ({name})" in c for c in outcome.checked)
 
 
+@pytest.mark.parametrize("paths", ["tools/words.sh", "{[common]shfiles}"])
+def test_shellcheck_below_the_projects_own_severity_is_info(tmp_path: Path, paths: str) -> None:
+    """cloud-utils' tox.ini runs `shellcheck --severity=error {[common]shfiles}`: its
+    maintainers look at error-level findings only, so a warning-level one (SC2166, `[ p -a q ]`)
+    is info, while an error-level one (SC2068, `$@` unquoted) stays a warning; the same tox
+    command without --severity keeps the warning."""
+    script = '#!/bin/bash\nif [ -n "$1" -a -n "$2" ]; then\n  ls $@\nfi\n'
+    tox = f"[testenv:shellcheck]\ncommands = shellcheck --severity=error {paths}\n"
+    files = {"tools/words.sh": script, "tox.ini": tox}
+    outcome = _run(make_repo(tmp_path / "floor", files))
+    found = {f.rule: f for f in outcome.findings if f.path == "tools/words.sh"}
+    assert found["shellcheck/SC2166"].severity is Severity.INFO
+    assert "--severity=error (tox.ini)" in found["shellcheck/SC2166"].extra["not_configured"]
+    assert found["shellcheck/SC2068"].severity is Severity.WARNING
+    plain = {**files, "tox.ini": f"[testenv:shellcheck]\ncommands = shellcheck {paths}\n"}
+    outcome = _run(make_repo(tmp_path / "plain", plain))
+    found = {f.rule: f for f in outcome.findings if f.path == "tools/words.sh"}
+    assert found["shellcheck/SC2166"].severity is Severity.WARNING
+
+
 def test_rules_select_shows_a_shellcheck_code_the_project_does_not_run(tmp_path: Path) -> None:
     config = Config.model_validate({"rules": {"select": ["shellcheck/SC2207"]}})
     outcome = _run(make_repo(tmp_path / "proj", UNASKED_SCRIPTS), config)
