@@ -1257,9 +1257,10 @@ def test_shellcheck_the_project_runs_keeps_its_own_levels(
 def test_shellcheck_below_the_projects_own_severity_is_info(tmp_path: Path, paths: str) -> None:
     """cloud-utils' tox.ini runs `shellcheck --severity=error {[common]shfiles}`: its
     maintainers look at error-level findings only, so a warning-level one (SC2166, `[ p -a q ]`)
-    is info, while an error-level one (SC2068, `$@` unquoted) stays a warning; the same tox
+    is info, while an error-level one (SC2068, `$@` unquoted) and a variable nothing assigns
+    (SC2154, cloud-utils' `${new_img}`) stay warnings; the same tox
     command without --severity keeps the warning."""
-    script = '#!/bin/bash\nif [ -n "$1" -a -n "$2" ]; then\n  ls $@\nfi\n'
+    script = '#!/bin/bash\nif [ -n "$1" -a -n "$2" ]; then\n  ls $@ "$unset_name"\nfi\n'
     tox = f"[testenv:shellcheck]\ncommands = shellcheck --severity=error {paths}\n"
     files = {"tools/words.sh": script, "tox.ini": tox}
     outcome = _run(make_repo(tmp_path / "floor", files))
@@ -1267,6 +1268,7 @@ def test_shellcheck_below_the_projects_own_severity_is_info(tmp_path: Path, path
     assert found["shellcheck/SC2166"].severity is Severity.INFO
     assert "--severity=error (tox.ini)" in found["shellcheck/SC2166"].extra["not_configured"]
     assert found["shellcheck/SC2068"].severity is Severity.WARNING
+    assert found["shellcheck/SC2154"].severity is Severity.WARNING  # a defect at any level
     plain = {**files, "tox.ini": f"[testenv:shellcheck]\ncommands = shellcheck {paths}\n"}
     outcome = _run(make_repo(tmp_path / "plain", plain))
     found = {f.rule: f for f in outcome.findings if f.path == "tools/words.sh"}

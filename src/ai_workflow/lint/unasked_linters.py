@@ -24,7 +24,8 @@ The same principle holds for every linter we run:
   run names them (`ai_workflow.lint.shellcheck_runs`: liquidprompt's `shellcheck.sh` checks
   `liquidprompt tools/*` and what they source, not its tests nor `contrib/`), and when every
   run sets a `--severity` (cloud-utils' tox.ini: `shellcheck --severity=error ...`), what is
-  below the lowest of them is info: its maintainers chose not to look at it. Otherwise (and
+  below the lowest of them is info: its maintainers chose not to look at it (but for a variable
+  read that nothing assigns, SC2154, a defect at any level). Otherwise (and
   outside those files) only what breaks stays shown: its error level (parse errors included),
   the parser's other messages in a script that does not parse (SC1010 says why), and the
   portability codes (SC3xxx) that it reports in a script for a POSIX shell (`#!/bin/sh`,
@@ -63,6 +64,9 @@ POSIX_SHELLS = frozenset({"sh", "dash"})
 DASH_IMPLEMENTS = frozenset({3043})  # `local`
 # SC3037 (echo flags): dash's echo implements `-n` only; `echo -e`/`-en` prints the flag.
 SHELLCHECK_ECHO_FLAGS = 3037
+# Never below the project's own --severity: a variable read that nothing assigns is a defect
+# whatever level the maintainers look at (cloud-utils' `fail "... ${new_img}"`, no new_img).
+ABOVE_ANY_FLOOR = frozenset({2154})
 ECHO_FLAGS = re.compile(r"\becho\s+(-[A-Za-z]+)")
 SHELL_DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+shell=(\w+)", re.M)
 NOT_ASKED = "shellcheck is not configured by this project: only breakage shown"
@@ -157,6 +161,7 @@ class ShellcheckScope:
             or level not in LEVELS
             or LEVELS.index(str(level)) >= LEVELS.index(self.floor[0])
             or rule_matches(finding.rule, self.selected)
+            or _code(finding.rule) in ABOVE_ANY_FLOOR
         ):
             return finding
         why = f"below the project's own shellcheck --severity={self.floor[0]} ({self.floor[1]})"
