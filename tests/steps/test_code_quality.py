@@ -977,6 +977,16 @@ def test_shellcheck_mixed_array_in_an_echo_is_info(tmp_path: Path) -> None:
     assert severity[("shellcheck/SC2145", 3)] is Severity.WARNING
 
 
+def test_shellcheck_equals_word_printed_by_echo_is_info(tmp_path: Path) -> None:
+    """cloud-utils' test-growpart prints `echo === growpart stderr ===`: a banner, no
+    comparison; `$a == $b` as a command (a comparison without `[ ]`) stays a warning."""
+    files = {"t.sh": "#!/bin/bash\necho === growpart stderr ===\na=1\n$a == 1\n"}
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    severity = {(f.rule, f.line): f.severity for f in outcome.findings if f.path == "t.sh"}
+    assert severity[("shellcheck/SC2284", 2)] is Severity.INFO
+    assert severity[("shellcheck/SC2284", 4)] is Severity.WARNING
+
+
 def test_shellcheck_unquoted_array_given_to_eval_is_info(tmp_path: Path) -> None:
     """kworkflow's cmd_manager ends in `eval $@`: eval joins its arguments with one space and
     parses the string again, as `eval "$@"` would; `$@` given unquoted to a command stays a

@@ -12,6 +12,7 @@ read it; a misspelt name is still reported where it is read, SC2154); SC2207 on
 `COMPREPLY=($(compgen ...))`, the completion idiom; SC2145 on an `echo "... $@"` line (echo
 joins its arguments with one space: the text "$*" would give); SC2068 on an `eval $@` line
 (eval joins its arguments with one space and parses the result again: quoting changes nothing);
+SC2284 on an `echo === banner ===` line (echo prints the `==` word, no comparison was meant);
 SC2154 (referenced but not
 assigned) in a
 script that runs with `set -u`, where an unset variable stops the script; SC2155 (`local
@@ -88,6 +89,7 @@ SHELLCHECK_QUOTED_TILDE = 2088  # `"~/x"`: tilde does not expand in quotes
 SHELLCHECK_MIXED_ARRAY = 2145  # `"text $@"`: the text joins the first argument only
 # `echo "... $@ ..."` alone on its line: echo joins its arguments with one space, as "$*" would
 ECHO_LINE = re.compile(r"^\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
+SHELLCHECK_LITERAL_EQUALS = 2284  # `x == y` as a command: a comparison without `[ ]`?
 SHELLCHECK_UNQUOTED_ARRAY = 2068  # `cmd $@`: each argument is split and globbed again
 # `eval $@` alone on its line: eval joins its arguments with one space and parses the result
 # again, so quoting them changes nothing (kworkflow's cmd_manager ends in `eval $@`)
@@ -387,6 +389,7 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         or (code == SHELLCHECK_QUOTED_TILDE and line in script.displayed_tilde)
         or (code == SHELLCHECK_MIXED_ARRAY and line in script.echo_lines)
         or (code == SHELLCHECK_UNQUOTED_ARRAY and line in script.eval_lines)
+        or (code == SHELLCHECK_LITERAL_EQUALS and line in script.echo_lines)
     ):
         return Severity.INFO
     return SHELLCHECK_SEVERITY.get(level, Severity.WARNING)
