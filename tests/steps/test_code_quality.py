@@ -1000,6 +1000,27 @@ def test_shellcheck_mixed_array_in_an_echo_is_info(tmp_path: Path) -> None:
     assert severity[("shellcheck/SC2145", 3)] is Severity.WARNING
 
 
+def test_shellcheck_equals_word_printed_by_echo_is_info(tmp_path: Path) -> None:
+    """cloud-utils' test-growpart prints `echo === growpart stderr ===`: a banner, no
+    comparison; `$a == $b` as a command (a comparison without `[ ]`) stays a warning."""
+    files = {"t.sh": "#!/bin/bash\necho === growpart stderr ===\na=1\n$a == 1\n"}
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    severity = {(f.rule, f.line): f.severity for f in outcome.findings if f.path == "t.sh"}
+    assert severity[("shellcheck/SC2284", 2)] is Severity.INFO
+    assert severity[("shellcheck/SC2284", 4)] is Severity.WARNING
+
+
+def test_shellcheck_unquoted_array_given_to_eval_is_info(tmp_path: Path) -> None:
+    """kworkflow's cmd_manager ends in `eval $@`: eval joins its arguments with one space and
+    parses the string again, as `eval "$@"` would; `$@` given unquoted to a command stays a
+    warning (each argument is split and globbed again)."""
+    files = {"run.sh": '#!/bin/bash\nrun() {\n  eval $@\n  ls $@\n}\nrun "$@"\n'}
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    severity = {(f.rule, f.line): f.severity for f in outcome.findings if f.path == "run.sh"}
+    assert severity[("shellcheck/SC2068", 3)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", 4)] is Severity.WARNING
+
+
 @pytest.mark.parametrize(
     ("lines", "displayed"),
     [
@@ -1389,6 +1410,28 @@ def test_shellcheck_the_project_runs_keeps_its_own_levels(
     found = {(f.rule, f.path): f.severity for f in outcome.findings}
     assert found[("shellcheck/SC2207", "tools/words.sh")] is Severity.WARNING
     assert any(f"configured by this project ({name})" in c for c in outcome.checked)
+
+
+@pytest.mark.parametrize("paths", ["tools/words.sh", "{[common]shfiles}"])
+def test_shellcheck_below_the_projects_own_severity_is_info(tmp_path: Path, paths: str) -> None:
+    """cloud-utils' tox.ini runs `shellcheck --severity=error {[common]shfiles}`: its
+    maintainers look at error-level findings only, so a warning-level one (SC2166, `[ p -a q ]`)
+    is info, while an error-level one (SC2068, `$@` unquoted) and a variable nothing assigns
+    (SC2154, cloud-utils' `${new_img}`) stay warnings; the same tox
+    command without --severity keeps the warning."""
+    script = '#!/bin/bash\nif [ -n "$1" -a -n "$2" ]; then\n  ls $@ "$unset_name"\nfi\n'
+    tox = f"[testenv:shellcheck]\ncommands = shellcheck --severity=error {paths}\n"
+    files = {"tools/words.sh": script, "tox.ini": tox}
+    outcome = _run(make_repo(tmp_path / "floor", files))
+    found = {f.rule: f for f in outcome.findings if f.path == "tools/words.sh"}
+    assert found["shellcheck/SC2166"].severity is Severity.INFO
+    assert "--severity=error (tox.ini)" in found["shellcheck/SC2166"].extra["not_configured"]
+    assert found["shellcheck/SC2068"].severity is Severity.WARNING
+    assert found["shellcheck/SC2154"].severity is Severity.WARNING  # a defect at any level
+    plain = {**files, "tox.ini": f"[testenv:shellcheck]\ncommands = shellcheck {paths}\n"}
+    outcome = _run(make_repo(tmp_path / "plain", plain))
+    found = {f.rule: f for f in outcome.findings if f.path == "tools/words.sh"}
+    assert found["shellcheck/SC2166"].severity is Severity.WARNING
 
 
 def test_rules_select_shows_a_shellcheck_code_the_project_does_not_run(tmp_path: Path) -> None:

@@ -919,6 +919,21 @@ def test_a_requirements_file_listing_the_test_runner_is_a_development_environmen
     ]
 
 
+def test_a_typing_requirements_file_is_a_development_environment(tmp_path: Path) -> None:
+    """click's requirements/typing.txt (mypy, pyright: tox's typing env runs them as commands)
+    is development-only like tests.txt; the same tools in a plain requirements.txt stay unused."""
+    app = "import os\n"
+    typing = {"requirements/typing.txt": "mypy==1.4.1\npyright==1.1.317\n", "app.py": app}
+    outcome = _run(make_repo(tmp_path / "typing", typing))
+    assert "deps/unused-dependency" not in {f.rule for f in outcome.findings}
+    runtime = {"requirements/main.txt": "mypy==1.4.1\n", "app.py": app}
+    outcome = _run(make_repo(tmp_path / "runtime", runtime))
+    unused = [f for f in outcome.findings if f.rule == "deps/unused-dependency"]
+    assert [(f.path, f.line, f.severity) for f in unused] == [
+        ("requirements/main.txt", 1, Severity.WARNING)
+    ]
+
+
 def test_a_distribution_whose_module_differs_only_in_case_is_used(tmp_path: Path) -> None:
     """Like `ipython`, which provides `IPython`, when nothing installed says so (a made-up
     distribution): only the name tells; a name that matches no import in any case stays unused."""

@@ -292,6 +292,24 @@ def test_function_calls_in_scripts_and_libraries_loaded_through_variables(tmp_pa
     assert outcome.data["references"] >= 1  # `./gen.sh` inside `$(...)` is still checked
 
 
+def test_a_library_sourced_after_a_quoted_directory_needs_no_shebang(tmp_path: Path) -> None:
+    """kworkflow's `. "$src_script_path"/mk.sh --source-only`: the word is the quoted directory
+    and the name after it, so mk.sh (executable, no shebang) is a library; an executable file
+    without a shebang that nothing sources is still reported."""
+    files = {
+        "README.md": "# kw\n\nRun `kw`.\n",
+        "kw": SHEBANG + '. "$src_script_path"/mk.sh --source-only\nmk_build\n',
+        "src/mk.sh": "mk_build() { :; }\n",
+        "src/orphan.sh": "orphan() { :; }\n",
+    }
+    root = make_repo(tmp_path / "kw", files)
+    for name in ("kw", "src/mk.sh", "src/orphan.sh"):
+        (root / name).chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-shebang") == {("src/orphan.sh", 1, "warning")}
+
+
 def _shown(outcome: StepOutcome) -> set[tuple[str, str | None, int | None, str]]:
     return {
         (f.rule, f.path, f.line, f.severity.value)

@@ -1254,3 +1254,49 @@ def test_when_other_tests_fail_the_second_time_every_failure_stands(tmp_path: Pa
     ]
     assert not [f for f in outcome.findings if f.rule == "tests/flaky"]
     assert any("other tests failed; no verdict" in c for c in outcome.checked)
+
+
+def _deprecated_suite(pin: str) -> dict[str, str]:
+    """click 8.1.7's shape: `filterwarnings = error`, a `parametrize` over an iterator (which
+    pytest 9 deprecates with PytestRemovedIn10Warning) and a requirements file pinning pytest."""
+    return {
+        "setup.cfg": "[tool:pytest]\ntestpaths = tests\nfilterwarnings =\n    error\n",
+        "requirements/tests.txt": f"pytest=={pin}\n    # via -r requirements/tests.in\n",
+        "calc/__init__.py": "",
+        "tests/test_basic.py": textwrap.dedent(
+            """\
+            from itertools import chain
+
+            import pytest
+
+
+            @pytest.mark.parametrize("value", chain([1], [2]))
+            def test_positive(value):
+                assert value > 0
+            """
+        ),
+    }
+
+
+@pytest.mark.skipif(
+    tuple(int(p) for p in pytest.__version__.split(".")[:2]) < (9, 0),
+    reason="pytest 9 deprecates a non-Collection iterable in parametrize",
+)
+def test_a_pytest_deprecation_under_another_pytest_than_the_pin_is_the_machines(
+    tmp_path: Path,
+) -> None:
+    """click 8.1.7 pins pytest==7.4.0: under pytest 9 its test_basic.py stops on
+    PytestRemovedIn10Warning, an info finding (not the project's error); with the pin naming
+    the pytest that runs, the same failure is the project's error."""
+    root = make_repo(tmp_path / "pinned", _deprecated_suite("7.4.0"))
+    outcome = run_step(root, cfg())
+    assert not [f for f in outcome.findings if f.severity == Severity.ERROR]
+    [info] = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+    assert info.severity == Severity.INFO
+    assert "PytestRemovedIn10Warning" in info.message
+    assert "pins pytest==7.4.0 (requirements/tests.txt)" in info.message
+    assert info.path == "tests/test_basic.py"
+    current = make_repo(tmp_path / "current", _deprecated_suite(pytest.__version__))
+    outcome = run_step(current, cfg())
+    [error] = [f for f in outcome.findings if f.rule == "tests/error"]
+    assert error.severity == Severity.ERROR and error.path == "tests/test_basic.py"

@@ -35,13 +35,19 @@ _SOURCE_RE = re.compile(r"^\s*(?:\.|source)\s+(\S+)")
 DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+(?:disable|enable|source|shell)=", re.M)
 
 
+LEVELS = ("style", "info", "warning", "error")
+"""shellcheck's levels, lowest first: `--severity=LEVEL` reports that level and those above."""
+
+
 @dataclass(frozen=True)
 class Run:
-    """One shellcheck command: its files (None: not knowable) and the file that holds it."""
+    """One shellcheck command: its files (None: not knowable), the file that holds it, and the
+    lowest level it reports (`-S`/`--severity`; None: every level)."""
 
     where: str
     paths: frozenset[str] | None
     check_sourced: bool = False
+    severity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,37 @@ class Scope:
 
 def shellcheck_scope(target: Path, files: Sequence[str], scripts: Sequence[str]) -> Scope | None:
     """What the project's own shellcheck runs check; None when that is unknown (see above)."""
+    runs, unaccounted = _project_runs(target, files, scripts)
+    if unaccounted or not runs or any(run.paths is None for run in runs):
+        return None
+    present = set(files)
+    paths: set[str] = set()
+    for run in runs:
+        paths |= run.paths or set()
+        if run.check_sourced:
+            paths |= _sourced_closure(target, run.paths or frozenset(), present)
+    where = ", ".join(sorted({run.where for run in runs}))
+    return Scope(frozenset(paths | _with_directive(target, scripts)), where)
+
+
+def shellcheck_floor(
+    target: Path, files: Sequence[str], scripts: Sequence[str]
+) -> tuple[str, str] | None:
+    """The lowest shellcheck level the project's own runs report, and where they are, when
+    every run sets one (`shellcheck --severity=error` in cloud-utils' tox.ini): below it the
+    maintainers chose not to look. None when a run reports every level or one is unknown."""
+    runs, unaccounted = _project_runs(target, files, scripts)
+    if unaccounted or not runs or any(run.severity not in LEVELS for run in runs):
+        return None
+    lowest = min((str(run.severity) for run in runs), key=LEVELS.index)
+    return lowest, ", ".join(sorted({run.where for run in runs}))
+
+
+def _project_runs(
+    target: Path, files: Sequence[str], scripts: Sequence[str]
+) -> tuple[list[Run], bool]:
+    """The project's own shellcheck runs, and whether some mention of shellcheck is no
+    command that can be read (an action, a remote hook, a comment)."""
     present = set(files)
     runs: list[Run] = []
     unaccounted = False
@@ -71,15 +108,7 @@ def shellcheck_scope(target: Path, files: Sequence[str], scripts: Sequence[str])
         runs += found
         if not found and not (_runs_scripts(own) & by_script):
             unaccounted = True  # an action, a remote hook, a comment: files it picks itself
-    if unaccounted or not runs or any(run.paths is None for run in runs):
-        return None
-    paths: set[str] = set()
-    for run in runs:
-        paths |= run.paths or set()
-        if run.check_sourced:
-            paths |= _sourced_closure(target, run.paths or frozenset(), present)
-    where = ", ".join(sorted({run.where for run in runs}))
-    return Scope(frozenset(paths | _with_directive(target, scripts)), where)
+    return runs, unaccounted
 
 
 def _script_runs(target: Path, rel: str, present: set[str]) -> tuple[list[Run], bool]:
@@ -114,7 +143,19 @@ def _line_runs(
         argv = unwrap(command.argv)
         if argv and PurePosixPath(argv[0]).name == "shellcheck":
             paths, sourced = _arguments(argv[1:], cwd, present, self_path)
-            yield Run(rel, paths, sourced)
+            yield Run(rel, paths, sourced, _severity(argv[1:]))
+
+
+def _severity(args: list[str]) -> str | None:
+    """The level of `-S LEVEL`, `-SLEVEL`, `--severity LEVEL` or `--severity=LEVEL`."""
+    for index, arg in enumerate(args):
+        if arg in ("-S", "--severity") and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--severity="):
+            return arg.split("=", 1)[1]
+        if arg.startswith("-S") and not arg.startswith("--") and len(arg) > 2:
+            return arg[2:]
+    return None
 
 
 def _arguments(

@@ -10,7 +10,10 @@ it cannot see functions called indirectly), SC2148 (no shebang: a library for `s
 SC2034 (a variable "unused": a sourcing script, indirect expansion or a child process may
 read it; a misspelt name is still reported where it is read, SC2154); SC2207 on
 `COMPREPLY=($(compgen ...))`, the completion idiom; SC2145 on an `echo "... $@"` line (echo
-joins its arguments with one space: the text "$*" would give); SC2154 (referenced but not
+joins its arguments with one space: the text "$*" would give); SC2068 on an `eval $@` line
+(eval joins its arguments with one space and parses the result again: quoting changes nothing);
+SC2284 on an `echo === banner ===` line (echo prints the `==` word, no comparison was meant);
+SC2154 (referenced but not
 assigned) in a
 script that runs with `set -u`, where an unset variable stops the script; SC2155 (`local
 x=$(cmd)` masks cmd's status) in a script without `set -e`, where no status stops it; SC2128
@@ -86,6 +89,11 @@ SHELLCHECK_QUOTED_TILDE = 2088  # `"~/x"`: tilde does not expand in quotes
 SHELLCHECK_MIXED_ARRAY = 2145  # `"text $@"`: the text joins the first argument only
 # `echo "... $@ ..."` alone on its line: echo joins its arguments with one space, as "$*" would
 ECHO_LINE = re.compile(r"^\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
+SHELLCHECK_LITERAL_EQUALS = 2284  # `x == y` as a command: a comparison without `[ ]`?
+SHELLCHECK_UNQUOTED_ARRAY = 2068  # `cmd $@`: each argument is split and globbed again
+# `eval $@` alone on its line: eval joins its arguments with one space and parses the result
+# again, so quoting them changes nothing (kworkflow's cmd_manager ends in `eval $@`)
+EVAL_LINE = re.compile(r"^\s*(?:builtin\s+)?eval\s(?!.*(?:;|&&|\|\|))")
 SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken continuation?
 SHELLCHECK_AMBIGUOUS_ARITHMETIC = 1102  # `$((`: arithmetic or a command substitution?
 SHELLCHECK_UNQUOTED_SUBSTITUTION = 2046  # `cmd $(x)`: the output is split into words
@@ -287,6 +295,7 @@ class ScriptTraits:
     displayed_tilde: frozenset[int] = frozenset()  # a quoted `~` only ever shown (SC2088)
     escaped_spaces: frozenset[int] = frozenset()  # a literal `\ ` ends the line (SC1101)
     echo_lines: frozenset[int] = frozenset()  # one `echo` command (SC2145: same text as "$*")
+    eval_lines: frozenset[int] = frozenset()  # one `eval` command (SC2068: joined, then parsed)
     operator_parameters: frozenset[int] = frozenset()  # `$(($a $op $b))` (SC1102)
     scalar_brackets: frozenset[int] = frozenset()  # `$esc[31m` on no array (SC1087)
     lines: tuple[str, ...] = ()  # the text, for what a finding's columns cover
@@ -306,6 +315,7 @@ class ScriptTraits:
             _displayed_tilde(lines),
             _escaped_spaces(lines),
             frozenset(n for n, line in enumerate(lines, 1) if ECHO_LINE.match(line)),
+            frozenset(n for n, line in enumerate(lines, 1) if EVAL_LINE.match(line)),
             frozenset(n for n, line in enumerate(lines, 1) if _operator_from_parameter(line)),
             _scalar_brackets(lines),
             tuple(lines),
@@ -399,6 +409,8 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         or (code in SHELLCHECK_ARRAY_SPLIT and line in script.deliberate_split)
         or (code == SHELLCHECK_QUOTED_TILDE and line in script.displayed_tilde)
         or (code == SHELLCHECK_MIXED_ARRAY and line in script.echo_lines)
+        or (code == SHELLCHECK_UNQUOTED_ARRAY and line in script.eval_lines)
+        or (code == SHELLCHECK_LITERAL_EQUALS and line in script.echo_lines)
     ):
         return Severity.INFO
     return SHELLCHECK_SEVERITY.get(level, Severity.WARNING)

@@ -22,7 +22,10 @@ The same principle holds for every linter we run:
   directive in one of its own scripts (not a vendored copy): nobody writes one without running
   shellcheck on the script. Then its own levels apply, in the files its own runs check when every
   run names them (`ai_workflow.lint.shellcheck_runs`: liquidprompt's `shellcheck.sh` checks
-  `liquidprompt tools/*` and what they source, not its tests nor `contrib/`). Otherwise (and
+  `liquidprompt tools/*` and what they source, not its tests nor `contrib/`), and when every
+  run sets a `--severity` (cloud-utils' tox.ini: `shellcheck --severity=error ...`), what is
+  below the lowest of them is info: its maintainers chose not to look at it (but for a variable
+  read that nothing assigns, SC2154, a defect at any level). Otherwise (and
   outside those files) only what breaks stays shown: its error level (parse errors included),
   the parser's other messages in a script that does not parse (SC1010 says why), and the
   portability codes (SC3xxx) that it reports in a script for a POSIX shell (`#!/bin/sh`,
@@ -46,7 +49,13 @@ from pathlib import Path
 
 from ai_workflow.automation import is_automation_file
 from ai_workflow.findings import Finding, Severity, not_configured_as_info
-from ai_workflow.lint.shellcheck_runs import DIRECTIVE, Scope, shellcheck_scope
+from ai_workflow.lint.shellcheck_runs import (
+    DIRECTIVE,
+    LEVELS,
+    Scope,
+    shellcheck_floor,
+    shellcheck_scope,
+)
 from ai_workflow.rules.policy import rule_matches
 from ai_workflow.textfiles import read_text, shebang_program
 from ai_workflow.vendored import VendoredFiles
@@ -58,6 +67,9 @@ POSIX_SHELLS = frozenset({"sh", "dash"})
 DASH_IMPLEMENTS = frozenset({3043})  # `local`
 # SC3037 (echo flags): dash's echo implements `-n` only; `echo -e`/`-en` prints the flag.
 SHELLCHECK_ECHO_FLAGS = 3037
+# Never below the project's own --severity: a variable read that nothing assigns is a defect
+# whatever level the maintainers look at (cloud-utils' `fail "... ${new_img}"`, no new_img).
+ABOVE_ANY_FLOOR = frozenset({2154})
 ECHO_FLAGS = re.compile(r"\becho\s+(-[A-Za-z]+)")
 # SC3028 (a Bash variable, unset in POSIX sh): the script breaks only if it needs the value.
 SHELLCHECK_BASH_VARIABLE = 3028
@@ -98,6 +110,7 @@ class ShellcheckScope:
     asked_by: str | None
     selected: tuple[str, ...] = ()
     runs: Scope | None = None  # the files its own runs check, when they name them
+    floor: tuple[str, str] | None = None  # the lowest level its own runs report, and where
 
     @classmethod
     def of(
@@ -106,11 +119,14 @@ class ShellcheckScope:
         files = list(files)
         asked_by = shellcheck_asked_by(target, files, scripts)
         runs = shellcheck_scope(target, files, scripts) if asked_by is not None else None
-        return cls(target, asked_by, tuple(selected), runs)
+        floor = shellcheck_floor(target, files, scripts) if asked_by is not None else None
+        return cls(target, asked_by, tuple(selected), runs, floor)
 
     def grade(self, findings: Sequence[Finding]) -> tuple[list[Finding], int]:
         """The findings with what the project did not ask for at info, and how many were
         lowered."""
+        if self.floor is not None:
+            findings = [self._below_floor(f) for f in findings]
         if self.asked_by is not None and self.runs is None:
             return list(findings), 0
         graded, lowered = [], 0
@@ -142,6 +158,22 @@ class ShellcheckScope:
         if self.asked_by is not None:
             return f"shellcheck is configured by this project ({self.asked_by}): its own levels"
         return f"{NOT_ASKED} ({lowered} more at info)"
+
+    def _below_floor(self, finding: Finding) -> Finding:
+        """Info for a finding under the lowest level the project's own runs report (its
+        `--severity`), unless `rules.select` names it; a parse error is never below."""
+        level = finding.extra.get("level")
+        if (
+            self.floor is None
+            or finding.severity is Severity.INFO
+            or level not in LEVELS
+            or LEVELS.index(str(level)) >= LEVELS.index(self.floor[0])
+            or rule_matches(finding.rule, self.selected)
+            or _code(finding.rule) in ABOVE_ANY_FLOOR
+        ):
+            return finding
+        why = f"below the project's own shellcheck --severity={self.floor[0]} ({self.floor[1]})"
+        return not_configured_as_info(finding, why)
 
     def _breakage(self, finding: Finding, posix: dict[str, bool]) -> bool:
         code = _code(finding.rule)

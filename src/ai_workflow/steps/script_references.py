@@ -942,15 +942,19 @@ def _check_script_file(
 
 
 _SOURCE_RE = re.compile(
-    r"""(?:^|[;&|{(]|\bthen|\bdo)\s*(?:source|\.)\s+["']?([^\s"';&|)]+)""", re.M
+    r"""(?:^|[;&|{(]|\bthen|\bdo)\s*(?:source|\.)\s+((?:"[^"\n]*"|'[^'\n]*'|[^\s"';&|)])+)""",
+    re.M,
 )
 
 
 def _sourced_names(texts: Iterable[str]) -> set[str]:
     """File names that some script loads with `source x` or `. x` (often via a variable,
-    `source "$ROOT/lib/common.bash"`): libraries, which need no shebang or executable bit."""
+    `source "$ROOT/lib/common.bash"`, or a quoted directory before the name, kworkflow's
+    `. "$src_script_path"/mk.sh`): libraries, which need no shebang or executable bit."""
     return {
-        PurePosixPath(match.group(1)).name for text in texts for match in _SOURCE_RE.finditer(text)
+        PurePosixPath(re.sub(r"[\"']", "", match.group(1))).name
+        for text in texts
+        for match in _SOURCE_RE.finditer(text)
     }
 
 

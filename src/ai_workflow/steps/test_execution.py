@@ -67,6 +67,12 @@ from ai_workflow.testcmd.reports import (
     parse_tap_output,
     strip_ansi,
 )
+from ai_workflow.testcmd.runner_pin import (
+    drifted,
+    installed_pytest,
+    pinned_pytest,
+    runner_deprecation,
+)
 from ai_workflow.testcmd.submodules import describe, names_unfetched, unfetched_submodules
 from ai_workflow.testselect import run as selection
 
@@ -426,6 +432,7 @@ def _report(
     failures, missing = _environment_failures(ctx, plan, stack, failures)
     failures, unbuilt = _go_downloads(plan, result, failures)
     failures, doubt = _machine_failures(ctx, outcome, failures)
+    failures = _runner_drift(ctx, outcome, plan, result, failures)
     failures = _without_flaky(ctx, outcome, plan, result, report, failures)
     as_root = running_as_root()
     for failure in failures:
@@ -662,6 +669,40 @@ def _machine_failures(
             f"{len(packages)} other test(s) fail: this failure may come from that too"
         )
     return kept, doubt
+
+
+def _runner_drift(
+    ctx: StepContext,
+    outcome: StepOutcome,
+    plan: Plan,
+    result: CommandResult,
+    failures: list[FailedTest],
+) -> list[FailedTest]:
+    """The failures that are the project's: those raised by pytest's own deprecation warnings
+    under a pytest that is not the version the project pins (`runner_pin`) are one info finding
+    (the tests could not run as the project runs them), never an error."""
+    if plan.framework != "pytest" or not failures:
+        return failures
+    stopped = [f for f in failures if runner_deprecation(f.message)]
+    installed = installed_pytest(result.stdout + "\n" + result.stderr) if stopped else None
+    pin = pinned_pytest(ctx.target, project_files(ctx)) if installed else None
+    if not installed or pin is None or not drifted(installed, pin):
+        return failures
+    warning = runner_deprecation(stopped[0].message)
+    only = stopped[0] if len(stopped) == 1 else None
+    names = ", ".join(f.name for f in stopped[:5]) + (
+        f" and {len(stopped) - 5} more" if len(stopped) > 5 else ""
+    )
+    _environment_incomplete(
+        outcome,
+        f"{len(stopped)} test(s) or test file(s) stopped on a deprecation of pytest {installed} "
+        f"({warning}: {names}); the project pins pytest=={pin.version} ({pin.path}), under "
+        "which its tests run: run them with that version, or adapt them before upgrading",
+        f"tests: pytest {installed} is not the pinned {pin.version}",
+        only.path if only else None,
+        only.line if only else None,
+    )
+    return [f for f in failures if f not in stopped]
 
 
 def _count(items: list[tuple[FailedTest, MachineCause]]) -> str:
