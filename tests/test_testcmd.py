@@ -392,6 +392,27 @@ def test_entry_points_are_a_fallback_for_projects_without_a_convention(tmp_path:
     assert [(e.program, where) for e, where in entries] == [
         (("sh", "t/harness/go.sh"), "named in t/README.md")
     ]
+    # virt-what: tests/<platform>/test.sh, each a test case its Makefile.am's TESTS lists for
+    # `make check` (after configure builds the program): none of them is the suite's runner
+    automake = make_repo(
+        tmp_path / "automake",
+        {
+            "virt-what.in": "#!/bin/sh -\n",
+            "tests/kvm/Makefile.am": "CLEANFILES = *~\n\nTESTS = \\\n\ttest.sh\n",
+            "tests/kvm/test.sh": "# no #! line: make's shell runs it\n",
+        },
+    )
+    assert declared(automake)[1] == []
+    # the same script without an Automake TESTS line that lists it stays a runner by its name
+    plain = make_repo(
+        tmp_path / "plain",
+        {
+            "tool.sh": "#!/bin/sh\n",
+            "tests/kvm/Makefile.am": "CLEANFILES = *~\nTESTS = other.sh\n",
+            "tests/kvm/test.sh": "#!/bin/sh\n",
+        },
+    )
+    assert [e.program for e, _ in declared(plain)[1]] == [("sh", "tests/kvm/test.sh")]
 
 
 def test_a_python_project_runs_pytest_not_tox(tmp_path: Path) -> None:

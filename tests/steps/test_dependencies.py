@@ -244,6 +244,25 @@ def test_project_without_manifest_reports_third_party_imports(tmp_path: Path) ->
     assert any(s.startswith("dependencies: no manifest found") for s in outcome.skipped_checks)
 
 
+def test_import_only_inside_functions_of_a_library_declaring_no_dependency_is_info(
+    tmp_path: Path,
+) -> None:
+    """toml's TomlNumpyEncoder imports numpy in its __init__: an optional integration of a
+    zero-dependency library; the same import at a module's top level stays a warning."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='lib', packages=['lib'])\n",
+        "lib/__init__.py": "",
+        "lib/encoder.py": "class NumpyEncoder:\n    def __init__(self):\n"
+        "        import numpy as np\n        self.np = np\n",
+        "lib/fast.py": "import requests\n\n\ndef get():\n    return requests\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    lazy = _find(outcome, "deps/undeclared-import", "lib/encoder.py")
+    assert lazy.severity is Severity.INFO
+    eager = _find(outcome, "deps/undeclared-import", "lib/fast.py")
+    assert eager.severity is Severity.WARNING
+
+
 def test_helper_script_of_a_project_declaring_no_python_dependency_is_info(
     tmp_path: Path,
 ) -> None:

@@ -412,6 +412,19 @@ def test_a_gopath_packages_import_path_comes_from_the_ci_a_comment_or_its_import
     # a README that names another package only (a dependency): not the project's path
     other = {"README.md": 'import "github.com/other/yaml"\n', "thing.go": "package thing\n"}
     assert found(other) is None
+    # pmezard/go-difflib: the one package is in difflib/, the README's `go get` names it
+    sub = {
+        "README.md": "$ go get github.com/pmezard/go-difflib/difflib\n",
+        "difflib/difflib.go": "package difflib\n",
+        "difflib/difflib_test.go": "package difflib\n",
+    }
+    assert found(sub) == (
+        "github.com/pmezard/go-difflib",
+        "the import path of difflib/ in README.md",
+    )
+    # ... but a README path that ends in no directory of the project's is not its path
+    elsewhere = {**sub, "README.md": "go get github.com/other/yaml\n"}
+    assert found(elsewhere) is None
     # test files only, no package of the project's: nothing to run under GOPATH
     tests_only = {"README.md": "go get github.com/a/thing\n", "thing_test.go": "package thing\n"}
     assert found(tests_only) is None

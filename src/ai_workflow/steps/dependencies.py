@@ -29,6 +29,7 @@ that provide them); this module turns them into findings.
 
 from __future__ import annotations
 
+import ast
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -65,6 +66,7 @@ from ai_workflow.deps.workspaces import lockfile_declined, serving_lockfile, wor
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.findings import Severity
 from ai_workflow.project_files import project_files
+from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.techstack import detect_stack
 from ai_workflow.textfiles import read_head, read_utf8, why_unreadable
 
@@ -409,7 +411,9 @@ def analyse_python_imports(
     if not scan.runtime_files:
         report.skipped("unused dependencies: no runtime Python code (only tests and tooling)")
     scripts = frozenset() if declared else _standalone_scripts(ctx.target, py_files)
-    facts = _ImportFacts(scan, declared, own, ctx.config.dependencies, scripts=scripts)
+    facts = _ImportFacts(
+        scan, declared, own, ctx.config.dependencies, scripts=scripts, target=ctx.target
+    )
     # The target's interpreter can only resolve more: ask it only when something is unresolved.
     if _import_findings(facts, Report()) != ([], []):
         facts = replace(facts, env=target_environment(ctx))
@@ -510,6 +514,30 @@ class _ImportFacts:
     env: PythonEnvironment = field(default_factory=PythonEnvironment)
     # Files run as programs (a `#!` line), in a project that declares no Python dependency
     scripts: frozenset[str] = frozenset()
+    target: Path | None = None  # where to read the files that import an undeclared module
+
+
+def _only_in_functions(target: Path | None, uses: list[ImportUse]) -> bool:
+    """Every one of `uses` is inside a function body (an import run on demand, when that
+    function is called: toml's `import numpy` in TomlNumpyEncoder.__init__), never at a
+    module's or a class's top level, where importing the module would fail."""
+    if target is None:
+        return False
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for path in {u.path for u in uses}:
+        text = read_utf8(target / path, root=target)
+        try:
+            tree = parse_python(text, path) if text is not None else None
+        except PySyntaxError:
+            tree = None
+        if tree is None:
+            return False
+        spans[path] = [
+            (node.body[0].lineno, node.end_lineno or node.lineno)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        ]
+    return all(any(a <= u.line <= b for a, b in spans[u.path]) for u in uses)
 
 
 def _standalone_scripts(target: Path, py_files: list[str]) -> frozenset[str]:
@@ -552,7 +580,11 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
             # A project that declares no Python dependency at all is no Python package: what a
             # helper script of its own (a program, `#!`) imports is that script's business.
             helper = not declared and all(u.path in facts.scripts for u in runtime[module])
-            severity = Severity.INFO if helper else Severity.WARNING
+            # A library that declares no runtime dependency and imports the module only inside
+            # functions offers an optional integration for callers who have it (an import
+            # at a module's top level, which every user runs, stays a warning).
+            on_demand = not runtime_keys and _only_in_functions(facts.target, runtime[module])
+            severity = Severity.INFO if helper or on_demand else Severity.WARNING
             _missing(module, runtime[module], severity, dev_only, bool(declared), report)
             missing.append(module)
         elif module not in runtime and not dists & all_keys:

@@ -427,7 +427,7 @@ def _scripts(sources: ProjectSources) -> list[tuple[Invocation, str]]:
     for rel in sources.files:
         path = PurePosixPath(rel)
         top = len(path.parts) == 1 or (len(path.parts) <= 3 and path.parts[0] in RUNNER_SCRIPT_DIRS)
-        if path.name in RUNNER_SCRIPTS and top:
+        if path.name in RUNNER_SCRIPTS and top and not _automake_test(path, sources):
             found.append((_script_entry(rel, sources), "a test script by its name"))
     for rel in sources.files:
         path = PurePosixPath(rel)
@@ -438,6 +438,22 @@ def _scripts(sources: ProjectSources) -> list[tuple[Invocation, str]]:
                         found.append((_script_entry(candidate, sources), f"named in {rel}"))
                         break
     return found
+
+
+AUTOMAKE_TESTS = re.compile(r"^TESTS\s*\+?=(?P<value>(?:.*\\\n)*.*)$", re.MULTILINE)
+
+
+def _automake_test(path: PurePosixPath, sources: ProjectSources) -> bool:
+    """The script is one test case of an Automake suite: its directory's Makefile.am lists it
+    in `TESTS` (virt-what's tests/<platform>/test.sh, one per directory), which `make check`
+    runs after configure has built the program under test; run alone it is no runner."""
+    makefile = str(path.parent / "Makefile.am")
+    if makefile not in sources.file_set:
+        return False
+    for found in AUTOMAKE_TESTS.finditer(sources.text(makefile)):
+        if path.name in found.group("value").replace("\\\n", " ").split():
+            return True
+    return False
 
 
 def _script_entry(rel: str, sources: ProjectSources) -> Invocation:

@@ -71,12 +71,19 @@ def gopath_import_path(target: Path, files: Sequence[str]) -> tuple[str, str] | 
 def _readme_import_path(
     target: Path, files: Sequence[str], texts: dict[str, str]
 ) -> tuple[str, str] | None:
-    """The root package's import path as the README gives it (`import "..."`, `go get ...`)."""
+    """The project's import path as the README gives it (`import "..."`, `go get ...`): the
+    root package's, or a package's below the root whose directory ends the path
+    (pmezard/go-difflib: `go get github.com/pmezard/go-difflib/difflib` for difflib/)."""
     names = {
         found.group("name")
         for rel, text in texts.items()
         if "/" not in rel and not rel.endswith("_test.go")
         if (found := PACKAGE.search(text))
+    }
+    below = {  # directories below the root that hold a package of the project's (not tests)
+        str(PurePosixPath(rel).parent)
+        for rel in texts
+        if "/" in rel and not rel.endswith("_test.go")
     }
     for readme in READMES:
         if readme not in files:
@@ -86,6 +93,9 @@ def _readme_import_path(
             last = re.sub(r"\.v\d+$", "", path.rsplit("/", 1)[-1]).lower().replace("-", "")
             if _root_of(path, ".") and any(name.lower() in last for name in names):
                 return path, f"the import path in {readme}"
+            for directory in sorted(below, key=len, reverse=True):
+                if root := _root_of(path, directory):
+                    return root, f"the import path of {directory}/ in {readme}"
     return None
 
 
