@@ -1185,6 +1185,44 @@ def test_shellcheck_arithmetic_with_its_operator_in_a_parameter_is_information(
     assert severity[("shellcheck/SC1102", "sub.sh", 2)] is Severity.ERROR
 
 
+def test_shellcheck_status_of_a_test_kept_in_a_variable_is_information(tmp_path: Path) -> None:
+    """autorevision's `test -z "$(git status --porcelain)"` then `VCS_WC_MODIFIED="${?}"`: the
+    condition's status is the value wanted, assigned at once (SC2319, "$? refers to a
+    condition", warning): info. `$?` read inside the `if [ $? -ne 0 ]` that tests a command's
+    status is the test's own status, not the command's: still a warning."""
+    files = {
+        "clean.sh": (
+            "#!/bin/sh\n"
+            "# Is the working copy clean?\n"
+            'test -z "$(git status --porcelain)"\n'
+            'modified="${?}"\n'
+            'count="$(git rev-list --count HEAD)"\n'
+            'echo "$modified $count"\n'
+        ),
+        "status.sh": ('#!/bin/sh\nfalse\nif [ $? -ne 0 ]; then echo "failed with $?"; fi\n'),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    assert severity[("shellcheck/SC2319", "clean.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2319", "status.sh", 3)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("script", "kept"),
+    [
+        (['test -z "$x"', "rc=$?"], {2}),
+        (['[ -d "$d" ]', "", "# why", 'local found="${?}"  # 0: there'], {4}),
+        (["[[ -n $x ]]", "export rc=$?"], {2}),
+        (["[ -f a ] && rm a", "rc=$?"], set()),
+        (["[ -f a ]", "rc=$? other=1"], set()),
+        (["if [ -f a ]; then", "rc=$?"], set()),
+        (["make", "rc=$?"], set()),
+    ],
+)
+def test_condition_status(script: list[str], kept: set[int]) -> None:
+    assert shellcheck_severity._condition_status(script) == kept
+
+
 def test_shellcheck_unbraced_bracket_after_a_plain_string_is_information(tmp_path: Path) -> None:
     """funcoeszz's `sed "s/^-.*/$esc[31;1m&$esc[m/"`: esc holds the escape character, never an
     array, so bash expands it and the `[` is text for sed (SC1087, error): info. The same
