@@ -26,7 +26,10 @@ with one), the repository keeps its own. The rule policy makes this decision
 (`ai_workflow.rules.policy`), for every step at once; `rules.severity` still raises the rule.
 Other findings are unchanged: a broken anchor in a shipped document, a test that fails or a
 syntax error is as real in the archive as in the repository, and so is any other committed
-artefact (bytecode or a cache has no business in an archive either).
+artefact (bytecode or a cache has no business in an archive either). Its message says where the
+fix is, though: the archive's manifest took it (inflection 0.5.1's `graft docs` ships the
+`docs/__pycache__` a local Sphinx build left), which `git rm --cached` would not change
+(`shipped_artefact_note`).
 """
 
 from __future__ import annotations
@@ -125,6 +128,18 @@ def archive_explains(rule: str, path: str | None) -> bool:
     if rule in MISSING_PATH_RULES or rule in (NO_TESTS_RULE, NO_TEST_FILES_RULE, MODE_RULE):
         return True
     return rule == ARTEFACT_RULE and PurePosixPath(path or "").name.endswith(SDIST_METADATA_SUFFIX)
+
+
+def shipped_artefact_note(reason: str, rule: str, path: str | None) -> str:
+    """What a committed artefact the archive does not explain (bytecode, a cache) says in a
+    release archive: the build that made the archive shipped it, so the fix is where the
+    archive's contents are chosen; empty for any other finding."""
+    if rule != ARTEFACT_RULE or archive_explains(rule, path):
+        return ""
+    return (
+        f" [this is {reason}: the archive ships it, so exclude it where the archive's contents "
+        "are chosen (MANIFEST.in, the build backend's sdist settings, package.json `files`)]"
+    )
 
 
 def archive_note(reason: str, rule: str = "") -> str:

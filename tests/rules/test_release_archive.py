@@ -127,6 +127,8 @@ def test_in_a_release_archive_the_egg_info_its_build_wrote_is_info(
     # bytecode has no business in an archive either: still an error
     assert found["demo/__pycache__"]["severity"] == "error"
     assert "release_archive" not in found["demo/__pycache__"]["extra"]
+    # ... and the archive's manifest shipped it: the fix is there, not in git alone
+    assert "the archive ships it, so exclude it" in found["demo/__pycache__"]["message"]
 
 
 def test_in_a_repository_a_committed_egg_info_stays_an_error(
@@ -135,6 +137,8 @@ def test_in_a_repository_a_committed_egg_info_stays_an_error(
     found = _artefacts(make_repo(tmp_path / "repo", ARTEFACTS), capsys)
     assert found["demo.egg-info"]["severity"] == "error"
     assert "setuptools" not in found["demo.egg-info"]["message"]
+    assert found["demo/__pycache__"]["severity"] == "error"
+    assert "the archive ships it" not in found["demo/__pycache__"]["message"]
 
 
 NPM_PACKAGE = {

@@ -362,6 +362,44 @@ def test_an_eslint_that_crashes_is_a_warning_and_its_lint_errors_keep_their_seve
     assert _find(outcome, "eslint/parse-error", "src/b.js").severity is Severity.ERROR
 
 
+def test_an_eslint_crash_on_a_dependencys_es_module_is_run_again_without_require_esm(
+    tmp_path: Path,
+) -> None:
+    """accepts' pinned ESLint 7 crashes under Node 20.19+ because its loader compiles the
+    `module-sync` entry of a dependency (async-function/require.mjs) as CommonJS; with
+    `--no-experimental-require-module` in NODE_OPTIONS it lints. The second run's findings are
+    the report, with no tool-failed. A crash of another kind (here a bad configuration) is not
+    run again and stays the tool-failed warning."""
+    files = {**JS_FILES, ".eslintrc.json": "{}\n"}
+    output = json.dumps(ESLINT_OUTPUT)
+    crash = ESLINT_CRASH
+    for name, error in (
+        ("esm", crash),
+        ("config", "\nOops! Something went wrong! :(\n\nNo config\n"),
+    ):
+        target = make_repo(tmp_path / name, files)
+        script = target / "node_modules" / ".bin" / "eslint"
+        script.parent.mkdir(parents=True)
+        script.write_text(
+            "#!/bin/sh\n"
+            'if [ "$1" = "--version" ]; then echo v7.32.0; exit 0; fi\n'
+            'echo "run $NODE_OPTIONS" >> "$0.runs"\n'
+            'case " $NODE_OPTIONS " in *" --no-experimental-require-module "*)\n'
+            f"  cat <<'EOF'\n{output.replace('{root}', str(target))}\nEOF\n  exit 1;;\nesac\n"
+            f"cat >&2 <<'EOF'\n{error.replace('{root}', str(target))}\nEOF\nexit 2\n"
+        )
+        script.chmod(0o755)
+    esm = _run(tmp_path / "esm")
+    assert not [f for f in esm.findings if f.rule == "eslint/tool-failed"]
+    assert _find(esm, "eslint/parse-error", "src/b.js").severity is Severity.ERROR
+    assert any("--no-experimental-require-module" in c for c in esm.checked)
+    config = _run(tmp_path / "config")
+    failed = _find_rule(config, "eslint/tool-failed")
+    assert failed.severity is Severity.WARNING and "No config" in failed.message
+    runs = (tmp_path / "config" / "node_modules" / ".bin" / "eslint.runs").read_text()
+    assert "--no-experimental-require-module" not in runs
+
+
 def test_crash_line_quotes_the_error_or_the_first_line_that_is_no_banner() -> None:
     assert crash_line(ESLINT_CRASH.replace("{root}", "/p")) == (
         "SyntaxError: Cannot use import statement outside a module"
@@ -1166,6 +1204,44 @@ def test_shellcheck_arithmetic_with_its_operator_in_a_parameter_is_information(
     severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
     assert severity[("shellcheck/SC1102", "seq.sh", 3)] is Severity.INFO
     assert severity[("shellcheck/SC1102", "sub.sh", 2)] is Severity.ERROR
+
+
+def test_shellcheck_status_of_a_test_kept_in_a_variable_is_information(tmp_path: Path) -> None:
+    """autorevision's `test -z "$(git status --porcelain)"` then `VCS_WC_MODIFIED="${?}"`: the
+    condition's status is the value wanted, assigned at once (SC2319, "$? refers to a
+    condition", warning): info. `$?` read inside the `if [ $? -ne 0 ]` that tests a command's
+    status is the test's own status, not the command's: still a warning."""
+    files = {
+        "clean.sh": (
+            "#!/bin/sh\n"
+            "# Is the working copy clean?\n"
+            'test -z "$(git status --porcelain)"\n'
+            'modified="${?}"\n'
+            'count="$(git rev-list --count HEAD)"\n'
+            'echo "$modified $count"\n'
+        ),
+        "status.sh": ('#!/bin/sh\nfalse\nif [ $? -ne 0 ]; then echo "failed with $?"; fi\n'),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    assert severity[("shellcheck/SC2319", "clean.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2319", "status.sh", 3)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("script", "kept"),
+    [
+        (['test -z "$x"', "rc=$?"], {2}),
+        (['[ -d "$d" ]', "", "# why", 'local found="${?}"  # 0: there'], {4}),
+        (["[[ -n $x ]]", "export rc=$?"], {2}),
+        (["[ -f a ] && rm a", "rc=$?"], set()),
+        (["[ -f a ]", "rc=$? other=1"], set()),
+        (["if [ -f a ]; then", "rc=$?"], set()),
+        (["make", "rc=$?"], set()),
+    ],
+)
+def test_condition_status(script: list[str], kept: set[int]) -> None:
+    assert shellcheck_severity._condition_status(script) == kept
 
 
 def test_shellcheck_unbraced_bracket_after_a_plain_string_is_information(tmp_path: Path) -> None:

@@ -3,7 +3,13 @@
 Severity mapping: parse errors (fatal) -> error, rules configured as "error" -> warning,
 "warn" -> info. ESLint itself crashing (exit 2: a configuration or internal error) is a warning
 naming the ESLint and Node versions and quoting the error: its installation or the Node running
-it failed here, not the code.
+it failed here, not the code. One such crash has a cure that changes nothing of the project: an
+older ESLint whose loader (v8-compile-cache) compiles a dependency's ES module as CommonJS,
+because Node 20.19+/22.12+ resolve a package's `module-sync` export condition under `require`
+(async-function's require.mjs, which today's get-intrinsic pulls into ESLint 7). ESLint is then
+run again with `--no-experimental-require-module` in NODE_OPTIONS (Node's switch for that
+behaviour), which resolves the package's CommonJS entry; only when that run fails too is the
+crash reported.
 
 eslint runs what the project's own lint scripts lint (`ai_workflow.lint.eslint_scripts`), or the
 whole project. It walks the project itself: it gets an `--ignore-pattern` for the work directory
@@ -14,6 +20,7 @@ elsewhere), and does not run when a configuration file it would open is such an 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -90,15 +97,22 @@ def run_eslint(ctx: StepContext, files: list[str]) -> LintReport:
     skipped = [*workdirs, *unsafe_entries(ctx.target, workdirs)]
     invocations = eslint_invocations(ctx.target)
     findings: dict[tuple[str | None, int | None, str, str], Finding] = {}
+    env: dict[str, str] | None = None  # NODE_OPTIONS once a run needed require(esm) off
     for args in invocations:
         kept = safe_eslint_arguments(args, skipped)
         if kept is None:
             continue  # every file it names is one eslint must not open
         command = [str(tool.path), *kept, "--format", "json", *_unmatched_option(tool)]
-        result = ctx.run_command(command, timeout=tool_timeout(ctx))
+        result = ctx.run_command(command, timeout=tool_timeout(ctx), env=env)
         if result.returncode == 127:
             return LintReport("eslint", skipped=f"eslint: cannot start ({result.stderr.strip()})")
-        if result.returncode == ESLINT_CRASH_EXIT and not result.timed_out:
+        if env is None and _crashed(result) and esm_loaded_as_commonjs(result):
+            retry_env = without_require_esm()
+            retried = ctx.run_command(command, timeout=tool_timeout(ctx), env=retry_env)
+            # an older Node that does not know the option refuses to start (exit 9)
+            if retried.returncode in ESLINT_RAN and not retried.timed_out:
+                env, result = retry_env, retried
+        if _crashed(result):
             return _eslint_crash(ctx, tool, result)
         found = json_findings(
             ctx, ("eslint", tool), result, lambda data: eslint_findings(data, ctx.target)
@@ -116,11 +130,43 @@ def run_eslint(ctx: StepContext, files: list[str]) -> LintReport:
         + "; ".join(" ".join(a for a in args if not a.startswith("-")) for args in invocations)
     )
     checked = f"{tool.describe()}: config {config}; files: {scope}"
+    if env is not None:
+        checked += f" (run with NODE_OPTIONS={env[NODE_OPTIONS]}: {REQUIRE_ESM_NOTE})"
     return LintReport("eslint", tool, list(findings.values()), checked=checked)
 
 
 ESLINT_CRASH_EXIT = 2  # ESLint's exit status for a configuration or internal error
 """Exit 1 means lint findings; 2 means ESLint itself could not run."""
+ESLINT_RAN = (0, 1)  # no lint error, lint errors
+NODE_OPTIONS = "NODE_OPTIONS"
+NO_REQUIRE_ESM = "--no-experimental-require-module"
+REQUIRE_ESM_NOTE = (
+    "this ESLint crashed loading a dependency's ES module as CommonJS under Node's require(esm)"
+)
+_ESM_AS_COMMONJS = re.compile(
+    r"SyntaxError: Cannot use import statement outside a module"
+    r"|SyntaxError: Unexpected token 'export'"
+)
+_NODE_MODULES_MJS = re.compile(r"node_modules/\S+\.mjs\b")
+
+
+def _crashed(result: CommandResult) -> bool:
+    return result.returncode == ESLINT_CRASH_EXIT and not result.timed_out
+
+
+def esm_loaded_as_commonjs(result: CommandResult) -> bool:
+    """Whether ESLint stopped on a dependency's ES module (`node_modules/.../x.mjs`) compiled as
+    CommonJS: what an old ESLint's loader does with the `module-sync` entry Node's require(esm)
+    resolves, a crash another Node setting avoids (not an error in the project's files)."""
+    output = f"{result.stderr}\n{result.stdout}"
+    return bool(_ESM_AS_COMMONJS.search(output) and _NODE_MODULES_MJS.search(output))
+
+
+def without_require_esm() -> dict[str, str]:
+    """The environment that turns Node's require(esm) off for ESLint's run (the user's own
+    NODE_OPTIONS kept)."""
+    current = os.environ.get(NODE_OPTIONS, "").strip()
+    return {NODE_OPTIONS: f"{current} {NO_REQUIRE_ESM}".strip()}
 
 
 def _eslint_crash(ctx: StepContext, tool: Tool, result: CommandResult) -> LintReport:

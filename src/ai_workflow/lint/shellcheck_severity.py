@@ -36,6 +36,11 @@ SC2046 on the arguments of `set --`/`set -` (`set - $(date -u "+%Y %m %d")`): th
 way to split output into positional parameters on purpose.
 SC1111 (a Unicode quote inside a double-quoted string) in a file where shellcheck suspects
 no string of being unclosed (SC1078/SC1079) and parsed it all: the curly quote is text.
+SC2319 ("this $? refers to a condition, not a command") on a plain assignment of `$?`
+(`VCS_WC_MODIFIED="${?}"`) right after a line that is one test command and nothing else
+(`test -z "$(git status --porcelain)"`, `[ -d "$dir" ]`): the condition's status is the value
+wanted and is already kept in a variable, which is what the warning asks. `$?` read after an
+`if [ ... ]` or inside the test of a command's status (`[ $? -ne 0 ] && exit $?`) keeps it.
 
 What the script's own shell and the project's choice of linters change comes after, in
 `ai_workflow.lint.shellcheck`.
@@ -97,6 +102,12 @@ EVAL_LINE = re.compile(r"^\s*(?:builtin\s+)?eval\s(?!.*(?:;|&&|\|\|))")
 SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken continuation?
 SHELLCHECK_AMBIGUOUS_ARITHMETIC = 1102  # `$((`: arithmetic or a command substitution?
 SHELLCHECK_UNQUOTED_SUBSTITUTION = 2046  # `cmd $(x)`: the output is split into words
+SHELLCHECK_CONDITION_STATUS = 2319  # `$?` of a `[ ]`/`test`, not of the command before it
+STANDALONE_TEST = re.compile(r"^\s*(?:!\s+)?(?:test\s|\[\[?\s)(?!.*(?:&&|\|\||;|\\$))")
+STATUS_ASSIGNMENT = re.compile(
+    r"^\s*(?:(?:local|readonly|export|declare(?:\s+-\w+)*)\s+)?[A-Za-z_]\w*="
+    r"(\"?)\$(?:\?|\{\?\})\1\s*(?:#.*)?$"
+)
 SHELLCHECK_QUOTED_CURLY_QUOTE = 1111  # `"… “x” …"`: a Unicode quote inside a string
 SHELLCHECK_UNCLOSED_STRING = (1072, 1073, 1078, 1079)  # a string that may not close as meant
 INTEGER_OPERATOR_AFTER = re.compile(r"\s+-(?:eq|ne|lt|le|gt|ge)\s")  # `$(x) -gt 0`
@@ -298,6 +309,7 @@ class ScriptTraits:
     eval_lines: frozenset[int] = frozenset()  # one `eval` command (SC2068: joined, then parsed)
     operator_parameters: frozenset[int] = frozenset()  # `$(($a $op $b))` (SC1102)
     scalar_brackets: frozenset[int] = frozenset()  # `$esc[31m` on no array (SC1087)
+    condition_status: frozenset[int] = frozenset()  # `x=$?` right after a test (SC2319)
     lines: tuple[str, ...] = ()  # the text, for what a finding's columns cover
 
     @classmethod
@@ -318,6 +330,7 @@ class ScriptTraits:
             frozenset(n for n, line in enumerate(lines, 1) if EVAL_LINE.match(line)),
             frozenset(n for n, line in enumerate(lines, 1) if _operator_from_parameter(line)),
             _scalar_brackets(lines),
+            _condition_status(lines),
             tuple(lines),
         )
 
@@ -373,6 +386,21 @@ def _scalar_brackets(lines: list[str]) -> frozenset[int]:
     return frozenset(found)
 
 
+def _condition_status(lines: list[str]) -> frozenset[int]:
+    """Lines that only assign `$?` (`rc=$?`, `local x="${?}"`) right after a line that is one
+    test command (`test -z "$(git status --porcelain)"`, `[ -d "$d" ]`; no `&&`, `||`, `;`
+    or continuation): the script keeps the condition's status on purpose (autorevision's
+    clean-working-copy flag), as SC2319 itself advises."""
+    found = set()
+    previous = ""
+    for number, line in enumerate(lines, 1):
+        if STATUS_ASSIGNMENT.match(line) and STANDALONE_TEST.match(previous):
+            found.add(number)
+        if line.strip() and not line.lstrip().startswith("#"):
+            previous = line
+    return frozenset(found)
+
+
 def _operator_from_parameter(line: str) -> bool:
     """Whether the line computes `$(( ... ))` with its operator in a parameter (funcoeszz's
     `$(($i $operacao $passo))`, `$(($hh * 60 $op $mm))`): a parameter between two operands,
@@ -411,6 +439,7 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         or (code == SHELLCHECK_MIXED_ARRAY and line in script.echo_lines)
         or (code == SHELLCHECK_UNQUOTED_ARRAY and line in script.eval_lines)
         or (code == SHELLCHECK_LITERAL_EQUALS and line in script.echo_lines)
+        or (code == SHELLCHECK_CONDITION_STATUS and line in script.condition_status)
     ):
         return Severity.INFO
     return SHELLCHECK_SEVERITY.get(level, Severity.WARNING)

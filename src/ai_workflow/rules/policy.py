@@ -32,7 +32,12 @@ from typing import TYPE_CHECKING, Any
 
 from ai_workflow.changes.classify import DOC_EXT
 from ai_workflow.findings import Finding, Severity
-from ai_workflow.release_archive import archive_explains, archive_note, release_archive
+from ai_workflow.release_archive import (
+    archive_explains,
+    archive_note,
+    release_archive,
+    shipped_artefact_note,
+)
 
 if TYPE_CHECKING:
     from ai_workflow.config import RulesConfig
@@ -159,6 +164,9 @@ class RulePolicy:
             extra["release_archive"] = archive
             message = finding.message + archive_note(archive, finding.rule)
             severity = severity or Severity.INFO
+        elif self.release_archive is not None:
+            note = shipped_artefact_note(self.release_archive, finding.rule, finding.path)
+            message = finding.message + note if note else None
         return finding.graded(
             severity=severity, fingerprint=print_, baselined=known, extra=extra, message=message
         )
