@@ -1,7 +1,10 @@
 """Test impact analysis for pytest: the test map, and the tests a change can affect.
 
 A run that records (smart execution with `run.test_selection: auto`) loads our plugin
-(`plugin/ai_workflow_testmap.py`) into the project's pytest run. It gives, for every test, the
+(`plugin/ai_workflow_testmap.py`) into the project's pytest run; it loads the project's own
+modules with a mark at the start of each code object (`plugin/ai_workflow_marks.py`, compiled
+once per file version into `<step>.testmarks/`), so recording costs about what the marks do,
+not a profile hook on every call. It gives, for every test, the
 functions of the project it ran (file and qualified name), the files it opened and whether it
 started a process; plus what ran outside any test (imports, collection) and which tests failed.
 The step keeps that as the test map of the commit, with the content id of every project file
