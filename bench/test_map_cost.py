@@ -4,8 +4,11 @@ Runs the project's test suite (`python -m pytest -q -p no:cacheprovider`) in sev
 alternating them `--runs` times, and reports the median child CPU time (user + system) and
 wall time of each, as a ratio to the plain run:
 - plain: pytest alone;
-- cprofile: with ai-workflow's recorder (`plugin/ai_workflow_testmap.py`, the C profiler);
-  cprofile_base (`--base REV`): the recorder as it was at that revision;
+- cprofile: with ai-workflow's recorder (`plugin/ai_workflow_testmap.py`) on the C profiler
+  (`AI_WORKFLOW_TESTMAP_HOOK=profile`); cprofile_base (`--base REV`): the recorder as it was
+  at that revision;
+- marks: the recorder as it runs by default, the project's modules loaded with marks
+  (`plugin/ai_workflow_marks.py`), their cache warm after the first run; sel_marks: selected;
 - coverage: coverage.py's C tracer (`source` = the project, third-party code omitted) with one
   dynamic context per test, switched by a small plugin the way pytest-cov's
   `--cov-context=test` does, and one per shared (wider than function) fixture;
@@ -120,7 +123,10 @@ def _commands(
     if mode == "plain":
         return base, {}
     if mode == "cprofile":
-        return base, plugin_env(record, None, project)
+        return base, {**plugin_env(record, None, project), "AI_WORKFLOW_TESTMAP_HOOK": "profile"}
+    if mode in ("marks", "sel_marks"):
+        select = work / "select.json" if mode == "sel_marks" else None
+        return base, plugin_env(record, select, project, cache=work / "marks")
     if mode == "cprofile_base":
         env = plugin_env(record, None, project)
         env["PYTHONPATH"] = env["PYTHONPATH"].replace(str(PLUGIN_DIR), str(work / "base"), 1)
@@ -128,7 +134,8 @@ def _commands(
     if mode == "sel_plain":
         return base, plugin_env(record, work / "select.json", project, trace=False)
     if mode == "sel_cprofile":
-        return base, plugin_env(record, work / "select.json", project)
+        env = plugin_env(record, work / "select.json", project)
+        return base, {**env, "AI_WORKFLOW_TESTMAP_HOOK": "profile"}
     if mode == "coverage":
         env = {
             "PYTHONPATH": str(work),
@@ -150,6 +157,20 @@ def _write_selection(project: Path, work: Path) -> int:
     ignore = tests[1::2]
     (work / "select.json").write_text(json.dumps({"deselect": [], "ignore": ignore}))
     return len(tests) - len(ignore)
+
+
+def recorded_units(work: Path, mode: str) -> dict[str, set[tuple[str, str]]]:
+    """Per test, the Python units a recorder mode saw, without list/set/dict comprehensions
+    (their enclosing code stands for them) and without generator expressions that ran no
+    element (the profiler notes their start, marks their first element)."""
+    raw = json.loads(next(work.glob(f"{mode}.rec.*.json")).read_text())
+    units = raw["units"]
+    skip = ("<listcomp>", "<setcomp>", "<dictcomp>", "<genexpr>")
+    out = {}
+    for test, ids in raw["tests"].items():
+        found = (units[i] for i in ids)
+        out[test] = {(p, q) for p, q in found if p.endswith(".py") and not q.endswith(skip)}
+    return out
 
 
 def cprofile_files(work: Path) -> dict[str, set[str]]:
@@ -332,6 +353,12 @@ def main() -> None:
         for line in diffs:
             print("#", line)
         parts.append(f"same functions per test {equal}/{both}")
+    if "cprofile" in modes and "marks" in modes:
+        profiled, marked = recorded_units(work, "cprofile"), recorded_units(work, "marks")
+        both, equal, diffs = compare(profiled, marked)
+        for line in diffs:
+            print("#", line)
+        parts.append(f"marks: same functions per test as cprofile {equal}/{both}")
     print(f"{project.name}: " + "; ".join(parts))
 
 

@@ -522,9 +522,18 @@ def test_a_test_that_starts_pytest_is_always_selected_and_cannot_spoil_the_map(
     assert ran_tests(repo) == {"tests/test_ops.py::test_mul", "tests/test_nested.py::test_nested"}
 
 
+@pytest.mark.parametrize("hook", ["marks", "profile"])
 def test_code_run_in_threads_is_recorded_and_a_test_that_drops_the_hook_is_always_selected(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    hook: str,
 ) -> None:
+    """With the C profiler (`profile`), a test that removes the profile hook is always
+    selected; with marks (the default) removing it takes nothing away, and a test that
+    replaces the marks' own function is always selected instead."""
+    monkeypatch.setenv("AI_WORKFLOW_TESTMAP_HOOK", hook)
+    drop = "sys.setprofile(None)" if hook == "profile" else "builtins.__aw_hit__ = print"
     files = {
         **PROJECT,
         "tests/test_thread.py": (
@@ -533,31 +542,43 @@ def test_code_run_in_threads_is_recorded_and_a_test_that_drops_the_hook_is_alway
             "    worker.start()\n    worker.join()\n    assert out == [6]\n"
         ),
         "tests/test_a_unhooked.py": (
-            "import sys\n\nfrom calc.text import shout\n\n\ndef test_unhooked():\n"
-            "    sys.setprofile(None)\n    assert shout('b') == 'B!'\n"
+            "import builtins, sys\n\nfrom calc.text import shout\n\n\ndef test_unhooked():\n"
+            f"    {drop}\n    assert shout('b') == 'B!'\n\n\n"
+            "def test_profile_off():\n    sys.setprofile(None)\n    assert shout('c') == 'C!'\n"
         ),
     }
     repo = make_repo(tmp_path / "threads", files)
     (repo / "src/calc/extra.py").write_text("def unused():\n    return 0\n", encoding="utf-8")
     commit_all(repo, "extra")
-    assert run(repo, capsys)["tests"]["selected"] == 6
+    assert run(repo, capsys)["tests"]["selected"] == 7
     stored = json.loads(
         next(repo.glob(".ai_workflow/step_cache/test_execution.testmap/*.json")).read_text()
     )
     units = stored["units"]
     in_thread = {units[i][1] for i in stored["tests"]["tests/test_thread.py::test_in_thread"]}
     assert "mul" in in_thread and "add" not in in_thread
-    assert stored["spawning"] == ["tests/test_a_unhooked.py::test_unhooked"]
+    if hook == "profile":
+        assert stored["spawning"] == [
+            "tests/test_a_unhooked.py::test_profile_off",
+            "tests/test_a_unhooked.py::test_unhooked",
+        ]
+    else:  # the profile hook is not ours to lose
+        assert stored["spawning"] == ["tests/test_a_unhooked.py::test_unhooked"]
+        profile_off = stored["tests"]["tests/test_a_unhooked.py::test_profile_off"]
+        assert "shout" in {units[i][1] for i in profile_off}
     after = {units[i][1] for i in stored["tests"]["tests/test_text.py::test_shout"]}
     assert "shout" in after  # the hook is back for the tests that follow
     edit(repo, "src/calc/ops.py", "return a * b", "return b * a")
     commit_all(repo, "mul")
     summary = run(repo, capsys)
     assert summary["selection"]["mode"] == "affected"
+    always = {"tests/test_a_unhooked.py::test_unhooked"}
+    if hook == "profile":
+        always.add("tests/test_a_unhooked.py::test_profile_off")
     assert ran_tests(repo) == {
         "tests/test_ops.py::test_mul",
         "tests/test_thread.py::test_in_thread",
-        "tests/test_a_unhooked.py::test_unhooked",
+        *always,
     }
 
 

@@ -1,7 +1,10 @@
 """Test impact analysis for pytest: the test map, and the tests a change can affect.
 
 A run that records (smart execution with `run.test_selection: auto`) loads our plugin
-(`plugin/ai_workflow_testmap.py`) into the project's pytest run. It gives, for every test, the
+(`plugin/ai_workflow_testmap.py`) into the project's pytest run; it loads the project's own
+modules with a mark at the start of each code object (`plugin/ai_workflow_marks.py`, compiled
+once per file version into `<step>.testmarks/`), so recording costs about what the marks do,
+not a profile hook on every call. It gives, for every test, the
 functions of the project it ran (file and qualified name), the files it opened and whether it
 started a process; plus what ran outside any test (imports, collection) and which tests failed.
 The step keeps that as the test map of the commit, with the content id of every project file
@@ -636,11 +639,35 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
+def marks_dir(ctx: StepContext) -> Path:
+    """Where the recorder keeps the project's modules compiled with marks, between runs."""
+    return ctx.workspace.step_cache_dir / f"{ctx.spec.id}.testmarks"
+
+
+MARKS_KEPT = 2000
+
+
+def prune_marks(ctx: StepContext) -> None:
+    """Keep the newest `MARKS_KEPT` entries of the marked-code cache (one per file version)."""
+    directory = marks_dir(ctx)
+    try:
+        entries = sorted(directory.glob("*.marked"), key=lambda p: p.stat().st_mtime)
+    except OSError:
+        return
+    for old in entries[:-MARKS_KEPT]:
+        old.unlink(missing_ok=True)
+
+
 def plugin_env(
-    out: Path | None, select_file: Path | None, target: Path, trace: bool = True
+    out: Path | None,
+    select_file: Path | None,
+    target: Path,
+    trace: bool = True,
+    cache: Path | None = None,
 ) -> dict[str, str]:
     """The environment that loads the plugin into pytest (recording into `out`, applying the
-    selection in `select_file`; without `trace`, only which tests ran and failed)."""
+    selection in `select_file`; without `trace`, only which tests ran and failed; `cache`:
+    where the recorder keeps the modules it compiled with marks)."""
     python_path = os.environ.get("PYTHONPATH", "")
     env = {
         "PYTHONPATH": os.pathsep.join(p for p in (str(PLUGIN_DIR), python_path) if p),
@@ -653,6 +680,8 @@ def plugin_env(
         env["AI_WORKFLOW_TESTMAP_SELECT"] = str(select_file)
     if not trace:
         env["AI_WORKFLOW_TESTMAP_TRACE"] = "0"
+    if cache is not None:
+        env["AI_WORKFLOW_TESTMAP_CACHE"] = str(cache)
     return env
 
 

@@ -35,8 +35,10 @@ from ai_workflow.testselect.pytest_map import (
     load_maps,
     map_key,
     map_of,
+    marks_dir,
     merge_map,
     plugin_env,
+    prune_marks,
     read_records,
     save_failed,
     save_map,
@@ -139,7 +141,7 @@ def _pytest(ctx: StepContext, plan: Plan, stack: TechStack) -> TestRun:
     for old in record.parent.glob(record.name + ".*"):
         old.unlink(missing_ok=True)
     test_run = TestRun(record=record, key=key, commit=_head(ctx), python=stack.python)
-    test_run.env = plugin_env(record, None, ctx.target)
+    test_run.env = plugin_env(record, None, ctx.target, cache=marks_dir(ctx))
     test_run.probe_env = {**plan.env, **plugin_env(None, None, ctx.target)}
     changes = _changes(ctx)
     if not changes.get("known") or not changes.get("base"):
@@ -169,7 +171,7 @@ def _pytest(ctx: StepContext, plan: Plan, stack: TechStack) -> TestRun:
     )
     # a selected run records the tests it runs: the map then moves to this commit (the other
     # tests kept as they were), so the next change is measured from here
-    test_run.env = plugin_env(record, select_file, ctx.target)
+    test_run.env = plugin_env(record, select_file, ctx.target, cache=marks_dir(ctx))
     test_run.nothing_to_run = not (selection.selected or selection.full_files or selection.verify)
     return test_run
 
@@ -422,6 +424,7 @@ def finish(
         outcome.summary = "no test is affected by the change"
     if test_run.record is not None:
         _record(ctx, outcome, test_run, result, report)
+        prune_marks(ctx)
     elif framework in ("jest", "vitest") and ctx.config.run.smart_execution:
         _store_failed_files(ctx, report)
     elif test_run.go is not None:
