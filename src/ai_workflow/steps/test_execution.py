@@ -18,7 +18,10 @@ incomplete: a warning, never a pass. A permission test that fails because the su
 root (root ignores file permissions) is the same: info that says so, and a skipped check
 (`ai_workflow.testcmd.as_root`). A release archive committed as is (`ai_workflow.release_archive`)
 that holds no test file is not run: it left out the tests its command names (`npm test` running
-`test/bin/run-all-tests`), and a failure to find them says nothing of the project (info). A
+`test/bin/run-all-tests`), and a failure to find them says nothing of the project (info). An
+Automake suite (`TESTS` in a Makefile.am, run by `make check`) in a tree that was not configured
+is not run either: `./configure` would write build files into the project, so the step says
+which commands run it (`ai_workflow.testcmd.automake`, info). A
 project that has tests but no runner we can find is a warning too, never a silent pass, and so
 is a failed command whose every error place is in installed packages (`node_modules/`), none in
 the project's files (`ai_workflow.testcmd.dependency_errors`). Text from the runner's output is
@@ -44,6 +47,7 @@ from ai_workflow.quoting import relative_to_target
 from ai_workflow.release_archive import release_archive
 from ai_workflow.techstack import TechStack, detect_stack
 from ai_workflow.testcmd.as_root import ROOT_NOTE, root_caused, running_as_root
+from ai_workflow.testcmd.automake import not_configured
 from ai_workflow.testcmd.ci_packages import ci_installed_packages, ci_provider, missing_packages
 from ai_workflow.testcmd.dependency_errors import dependency_errors
 from ai_workflow.testcmd.environment import (
@@ -109,6 +113,14 @@ def run(ctx: StepContext) -> StepOutcome:
     archive = _archive_without_tests(ctx, stack)
     if archive is not None:
         return _not_shipped(outcome, plan, archive)
+    unconfigured = (
+        not_configured(ctx.target, project_files(ctx)) if plan.framework == "automake" else None
+    )
+    if unconfigured is not None:
+        outcome.data = {"framework": plan.framework, "command": plan.display, "counts": None}
+        _not_run(outcome, Unavailable(*unconfigured))
+        outcome.summary = "tests not run: the Automake suite needs a configured tree"
+        return outcome
     missing = _missing_runner(ctx.target, plan, stack)
     if missing is not None:
         return _runner_missing(outcome, plan, missing)

@@ -80,7 +80,7 @@ PY_MISSING = re.compile(r"No module named '(?P<module>[\w.]+)'")
 
 
 # Commands that may run any ecosystem's build: configured ones, entry points we cannot read.
-OPAQUE = frozenset({"", "make", "just", "task", "script", "tox", "nox", "npm-script"})
+OPAQUE = frozenset({"", "make", "automake", "just", "task", "script", "tox", "nox", "npm-script"})
 
 
 @dataclass(frozen=True)
