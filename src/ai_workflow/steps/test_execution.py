@@ -77,7 +77,7 @@ from ai_workflow.testcmd.runner_pin import (
     pinned_pytest,
     runner_deprecation,
 )
-from ai_workflow.testcmd.submodules import describe, names_unfetched, unfetched_submodules
+from ai_workflow.testcmd.submodules import unfetched_submodules
 from ai_workflow.testselect import run as selection
 
 SPEC = StepSpec(
@@ -642,11 +642,15 @@ def _machine_failures(
     kept = []
     for failure in failures:
         headline = failure.message.strip().splitlines()[0] if failure.message.strip() else ""
-        cause = machine_cause(headline, names, failure.message, lacking)
-        if cause is None:  # a path of a submodule this checkout lacks, read only when needed
-            submodule = names_unfetched(f"{failure.name}\n{failure.message}", unfetched, ctx.target)
-            if submodule is not None:
-                cause = MachineCause("submodule", describe([submodule]))
+        cause = machine_cause(
+            headline,
+            names,
+            failure.message,
+            lacking,
+            unfetched=unfetched,
+            target=ctx.target,
+            test_name=failure.name,
+        )
         if cause is None:
             kept.append(failure)
         else:
