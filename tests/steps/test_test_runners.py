@@ -736,6 +736,10 @@ def test_an_automake_suite_in_an_unconfigured_tree_is_found_not_run(tmp_path: Pa
     released = make_repo(tmp_path / "rel", {**AUTOMAKE_PROJECT, "configure": "#!/bin/sh\n"})
     shipped = run_step(released).findings[0].message
     assert "`./configure && make check`" in shipped and "autoreconf" not in shipped
+    # a test script by its conventional name runs where `make check` cannot yet
+    script = {"tests/run_tests.sh": "#!/bin/sh\necho 1..1\necho 'ok 1 - calc'\n"}
+    scripted = run_step(make_repo(tmp_path / "script", {**AUTOMAKE_PROJECT, **script}))
+    assert scripted.data["command"] == "sh tests/run_tests.sh" and counts(scripted) == (1, 0, 0)
     # the suite's directory not among SUBDIRS, or no TESTS in it: no runner declared
     for name, am in (("nosub", {"Makefile.am": "SUBDIRS = lib\n"}),
                      ("notests", {"tests/Makefile.am": "EXTRA_DIST = calc.sh\n"})):  # fmt: skip
@@ -756,6 +760,10 @@ def test_an_automake_suite_in_a_configured_tree_runs_make_check(tmp_path: Path) 
     broken = run_step(root)
     assert broken.data["exit_code"] != 0
     assert [rule for _, rule, _, _ in shown(broken)] == ["tests/command-failed"]
+    # configured, `make check` is the suite's runner even beside a test script
+    (root / "tests" / "run_tests.sh").write_text("#!/bin/sh\necho 1..1\necho 'ok 1'\n")
+    commit_all(root, "a script")
+    assert run_step(root).data["command"] == "make check"
 
 
 # --------------------------------------------------------------------------- report parsers
