@@ -16,6 +16,7 @@ from ai_workflow.config import Config
 from ai_workflow.project_files import list_project_files
 from ai_workflow.steps import test_execution
 from ai_workflow.techstack import TechStack, detect_stack, detect_stack_for
+from ai_workflow.testcmd.automake import automake_suite, parse_variables
 from ai_workflow.testcmd.ci_packages import ci_installed_packages, ci_provider, missing_packages
 from ai_workflow.testcmd.commands import Invocation, is_test_target, resolve, simple_commands
 from ai_workflow.testcmd.declared import (
@@ -700,3 +701,27 @@ def test_a_package_a_fixture_declares_is_named_with_the_fixture(tmp_path: Path) 
     assert (
         missing_node_packages(root, node_missing(root, "buffer", "test/fix/mylib/sync.js")) is None
     )
+
+
+def test_automake_tests_are_read_from_the_subdirectories_subdirs_lists(tmp_path: Path) -> None:
+    """`TESTS` (with `+=` and the file's own variables expanded), in the top-level Makefile.am
+    or a SUBDIRS entry's, followed down; a directory SUBDIRS does not list is not built."""
+    am = "check_SCRIPTS = a.sh\nTESTS = $(check_SCRIPTS) \\\n  b.sh\nif X\nTESTS += c.sh\nendif\n"
+    assert parse_variables(am)["TESTS"] == "a.sh b.sh c.sh"
+    files = {
+        "configure.ac": "AC_INIT([x], [1])\n",
+        "Makefile.am": "SUBDIRS = src . $(MAYBE_DOC) t\n",
+        "src/Makefile.am": "bin_SCRIPTS = x\n",
+        "t/Makefile.am": "SUBDIRS = unit\n",
+        "t/unit/Makefile.am": am,
+        "other/Makefile.am": "TESTS = other.sh\n",
+    }
+    root = make_repo(tmp_path / "p", files)
+    suite = automake_suite(root, list_project_files(root))
+    assert suite is not None and suite.makefile_am == "t/unit/Makefile.am"
+    assert suite.tests == ("a.sh", "b.sh", "c.sh")
+    unlisted = make_repo(tmp_path / "q", {**files, "t/Makefile.am": ""})
+    assert automake_suite(unlisted, list_project_files(unlisted)) is None
+    no_configure = {k: v for k, v in files.items() if k != "configure.ac"}
+    plain = make_repo(tmp_path / "r", no_configure)
+    assert automake_suite(plain, list_project_files(plain)) is None

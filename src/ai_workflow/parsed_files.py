@@ -1,7 +1,8 @@
 """The project's Python files as ruff's post-processors read them: each read and parsed once.
 
 The code-quality step turns some of ruff's findings into info by reading the code they point at
-(`ai_workflow.lint.ruff_reexports`, `ruff_imports`, `ruff_bindings`, `ruff_effects`, `ruff_style`).
+(`ai_workflow.lint.ruff_reexports`, `ruff_imports`, `ruff_bindings`, `ruff_effects`, `ruff_style`,
+`ruff_py2`, `ruff_except`; `explain_rule` is the loop the last two share).
 Several of them look at the same file (an unused import is a re-export, a probe, a sibling's
 effect...), and one of them reads every Python file of the project. One `ParsedFiles` per ruff
 run, passed to each of them, reads a file's text once and parses its syntax tree once, on
@@ -12,10 +13,11 @@ a file that cannot be read or does not parse has the text "" and no tree.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ai_workflow.findings import Finding
+from ai_workflow.findings import Finding, explain_as_info
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.textfiles import read_text
 
@@ -79,6 +81,23 @@ class ParsedFiles:
         if finding.rule != rule or finding.path is None or finding.line is None:
             return None
         return self.tree(finding.path)
+
+    def explain_rule(
+        self,
+        findings: Iterable[Finding],
+        rule: str,
+        note: str,
+        reason_in: Callable[[Finding, ast.Module], str | None],
+    ) -> list[Finding]:
+        """The findings, each `rule` finding for which `reason_in` reads a reason in the tree of
+        the file it points at made info, with the note `note.format(reason)`."""
+
+        def note_of(finding: Finding) -> str | None:
+            tree = self.tree_at(finding, rule)
+            reason = reason_in(finding, tree) if tree is not None else None
+            return note.format(reason) if reason else None
+
+        return explain_as_info(findings, note_of)
 
     def lines(self, rel: str) -> list[str]:
         """The file's lines (without their ends)."""

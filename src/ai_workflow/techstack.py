@@ -1,8 +1,10 @@
 """Tech-stack detection: languages with confidence, test command, tools, layout and interpreter.
 
-Detection reads marker files and weighs each language's files by their lines; it never guesses:
-a project with no evidence is `generic`. Every value can be overridden by `tech_stack.*` and
-`structure.*` in the configuration, and `evidence` says why each value was chosen.
+Detection reads marker files and weighs each language's files by their lines (files the project
+did not write aside: vendored copies, an autoconf `configure`, `ai_workflow.vendored`); it never
+guesses: a project with no evidence is `generic`. Every value can be overridden by
+`tech_stack.*` and `structure.*` in the configuration, and `evidence` says why each value was
+chosen.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from ai_workflow.testcmd.named import named_test_files
 from ai_workflow.testsource.pytest_collection import FIXTURE_DIRS, read_collection
 from ai_workflow.textfiles import has_shell_shebang, read_head, read_text
 from ai_workflow.tools import resolve_python
+from ai_workflow.vendored import not_written_here
 
 LANGUAGES = ("python", "javascript", "typescript", "shell", "go", "rust", "java", "ruby")
 GENERIC = "generic"
@@ -353,9 +356,14 @@ def _languages(
 ) -> tuple[dict[str, float], dict[str, int]]:
     counts: Counter[str] = Counter()
     lines: Counter[str] = Counter()
-    for path in facts.files:
-        if lang := _language_of(facts, path):
-            counts[lang] += 1
+    code = {path: lang for path in facts.files if (lang := _language_of(facts, path))}
+    others = not_written_here(facts.target, list(code))  # vendored or generated: not weighed
+    skipped: Counter[str] = Counter()
+    for path, lang in code.items():
+        counts[lang] += 1
+        if path in others:
+            skipped[lang] += 1
+        else:
             lines[lang] += _line_count(facts.target / path)
     total = sum(lines.values())
     scores: dict[str, float] = {}
@@ -376,6 +384,8 @@ def _languages(
             reasons.append(
                 f"{counts[lang]} {lang} file(s), {lines[lang]} line(s): {share:.0%} of code lines"
             )
+        if skipped[lang]:
+            reasons.append(f"{skipped[lang]} of the files vendored or generated: not weighed")
         evidence[lang] = reasons
     ordered = dict(sorted(scores.items(), key=lambda kv: (-kv[1], LANGUAGES.index(kv[0]))))
     return ordered, dict(counts)

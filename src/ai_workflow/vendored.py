@@ -124,13 +124,7 @@ class VendoredFiles:
         return self._generated(path) or self._foreign_header(path)
 
     def _generated(self, path: str) -> str | None:
-        head = read_head(self.target / path, HEADER_BYTES, self.target)
-        text = head.decode("utf-8", errors="replace") if head else ""
-        for pattern, reason in GENERATED:
-            match = pattern.search(text)
-            if match:
-                return reason.format(match.group(1))
-        return None
+        return generated_by(self.target, path)
 
     def _linguist_vendored(self, path: str) -> bool:
         if not (self.target / ".git").exists():
@@ -199,6 +193,64 @@ class VendoredFiles:
                     names.add(_key(match.group(1)))
             self._project_names = frozenset(names)
         return self._project_names
+
+
+def generated_by(target: Path, path: str) -> str | None:
+    """Which build tool wrote or copied `path`, from its header (None: none says so)."""
+    head = read_head(target / path, HEADER_BYTES, target)
+    text = head.decode("utf-8", errors="replace") if head else ""
+    for pattern, reason in GENERATED:
+        match = pattern.search(text)
+        if match:
+            return reason.format(match.group(1))
+    return None
+
+
+def not_written_here(target: Path, paths: list[str]) -> dict[str, str]:
+    """Which of `paths` the project did not write, by the signals that cost no per-file
+    process: a vendor directory, `.gitattributes`' `linguist-vendored` or `linguist-generated`
+    (one `git check-attr` for all), a build tool's header. A copy found only by its foreign
+    copyright header is not looked for here (tech-stack detection weighs code by this: a
+    project's own file is never dropped on a guess). path -> why."""
+    found: dict[str, str] = {}
+    for path in paths:
+        parts = PurePosixPath(path).parts[:-1]
+        vendor = next((part for part in parts if part in VENDOR_DIRS), None)
+        if vendor is not None:
+            found[path] = f"under {vendor}/, a directory of other projects' code"
+    found |= {p: why for p, why in _marked(target, paths).items() if p not in found}
+    for path in paths:
+        if path not in found:
+            generated = generated_by(target, path)
+            if generated is not None:
+                found[path] = generated
+    return found
+
+
+def _marked(target: Path, paths: list[str]) -> dict[str, str]:
+    """The paths `.gitattributes` marks linguist-vendored or linguist-generated."""
+    if not paths or not (target / ".git").exists() or not (target / ".gitattributes").exists():
+        return {}
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(target), "check-attr", "-z", "--stdin",
+             "linguist-vendored", "linguist-generated"],
+            input="\0".join(paths) + "\0",
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    if done.returncode != 0:
+        return {}
+    fields = done.stdout.split("\0")
+    marked: dict[str, str] = {}
+    for index in range(0, len(fields) - 2, 3):
+        path, attribute, value = fields[index : index + 3]
+        if value in ("set", "true") and path not in marked:
+            marked[path] = f".gitattributes marks it {attribute}"
+    return marked
 
 
 def copyright_holders(text: str) -> set[str]:

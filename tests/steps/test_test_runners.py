@@ -722,6 +722,63 @@ def test_ctest_in_a_configured_build_directory(tmp_path: Path) -> None:
     assert "planted" in outcome.findings[0].message
 
 
+AUTOMAKE_PROJECT = {
+    "configure.ac": "AC_INIT([calc], [1.0])\nAM_INIT_AUTOMAKE([foreign])\n"
+    "AC_CONFIG_FILES([Makefile tests/Makefile])\nAC_OUTPUT\n",
+    "Makefile.am": "SUBDIRS = lib . tests\n",
+    "lib/calc.sh": "#!/bin/sh\necho 2\n",
+    "tests/Makefile.am": "EXTRA_DIST = calc.sh\n\nTESTS = calc.sh\n",
+    "tests/calc.sh": '#!/bin/sh\n[ "$(sh ../lib/calc.sh)" = 2 ]\n',
+    ".gitignore": "Makefile\nMakefile.in\nconfigure\nconfig.*\n",
+}
+
+
+def test_an_automake_suite_in_an_unconfigured_tree_is_found_not_run(tmp_path: Path) -> None:
+    """libbash 0.9.11 names its runner in tests/Makefile.am (`TESTS = locks.sh`, run by `make
+    check` after ./configure): a runner, so no `tests/no-runner` warning; the tree is not
+    configured, and configuring writes build files into it, so the tests are not run here
+    (info naming the commands). The same tests with no TESTS anywhere keep the warning."""
+    root = make_repo(tmp_path / "am", AUTOMAKE_PROJECT)
+    outcome = run_step(root)
+    assert (outcome.data["framework"], outcome.data["command"]) == ("automake", "make check")
+    assert with_environment(outcome) == [("info", "tests/environment-incomplete", None, None)]
+    message = outcome.findings[0].message
+    assert "tests/Makefile.am: TESTS = calc.sh" in message
+    assert "`autoreconf -i && ./configure && make check`" in message  # no configure shipped
+    assert not (root / "Makefile").exists() and not (root / "config.status").exists()
+    released = make_repo(tmp_path / "rel", {**AUTOMAKE_PROJECT, "configure": "#!/bin/sh\n"})
+    shipped = run_step(released).findings[0].message
+    assert "`./configure && make check`" in shipped and "autoreconf" not in shipped
+    # a test script by its conventional name runs where `make check` cannot yet
+    script = {"tests/run_tests.sh": "#!/bin/sh\necho 1..1\necho 'ok 1 - calc'\n"}
+    scripted = run_step(make_repo(tmp_path / "script", {**AUTOMAKE_PROJECT, **script}))
+    assert scripted.data["command"] == "sh tests/run_tests.sh" and counts(scripted) == (1, 0, 0)
+    # the suite's directory not among SUBDIRS, or no TESTS in it: no runner declared
+    for name, am in (("nosub", {"Makefile.am": "SUBDIRS = lib\n"}),
+                     ("notests", {"tests/Makefile.am": "EXTRA_DIST = calc.sh\n"})):  # fmt: skip
+        bare = make_repo(tmp_path / name, {**AUTOMAKE_PROJECT, **am})
+        assert shown(run_step(bare)) == [("warning", "tests/no-runner", None, None)]
+
+
+def test_an_automake_suite_in_a_configured_tree_runs_make_check(tmp_path: Path) -> None:
+    """Once ./configure has written the top-level Makefile (ignored by git), `make check` is
+    run, and its failure is the project's."""
+    root = make_repo(tmp_path / "am", AUTOMAKE_PROJECT)
+    generated = "check:\n\tcd tests && sh calc.sh && echo 'PASS: calc.sh'\n"
+    (root / "Makefile").write_text(generated)
+    outcome = run_step(root)
+    assert outcome.data["command"] == "make check" and outcome.data["exit_code"] == 0
+    assert with_environment(outcome) == []
+    (root / "lib" / "calc.sh").write_text("#!/bin/sh\necho 3\n")
+    broken = run_step(root)
+    assert broken.data["exit_code"] != 0
+    assert [rule for _, rule, _, _ in shown(broken)] == ["tests/command-failed"]
+    # configured, `make check` is the suite's runner even beside a test script
+    (root / "tests" / "run_tests.sh").write_text("#!/bin/sh\necho 1..1\necho 'ok 1'\n")
+    commit_all(root, "a script")
+    assert run_step(root).data["command"] == "make check"
+
+
 # --------------------------------------------------------------------------- report parsers
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
-from ai_workflow.findings import Finding, explain_as_info
+from ai_workflow.findings import Finding
 from ai_workflow.parsed_files import ParsedFiles
 
 BARE_EXCEPT = "ruff/E722"
@@ -22,18 +22,10 @@ NOTE = "the handler always raises (`{}`): nothing is swallowed"
 
 def raising_bare_excepts_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
     """The findings, with E722 on a handler whose last statement raises made info."""
-    return explain_as_info(findings, lambda finding: _note(finding, files))
+    return files.explain_rule(findings, BARE_EXCEPT, NOTE, _raises)
 
 
-def _note(finding: Finding, files: ParsedFiles) -> str | None:
-    raised = _raises(finding, files)
-    return NOTE.format(raised) if raised else None
-
-
-def _raises(finding: Finding, files: ParsedFiles) -> str | None:
-    tree = files.tree_at(finding, BARE_EXCEPT)
-    if tree is None:
-        return None
+def _raises(finding: Finding, tree: ast.Module) -> str | None:
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.ExceptHandler)

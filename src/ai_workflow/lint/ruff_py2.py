@@ -16,7 +16,7 @@ import ast
 import re
 from collections.abc import Iterable
 
-from ai_workflow.findings import Finding, explain_as_info
+from ai_workflow.findings import Finding
 from ai_workflow.parsed_files import ParsedFiles
 
 UNDEFINED_NAME = "ruff/F821"
@@ -51,20 +51,12 @@ _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 
 def py2_builtins_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
     """The findings, with F821 on a Python 2 builtin under a Python 2 guard made info."""
-    return explain_as_info(findings, lambda finding: _note(finding, files))
+    return files.explain_rule(findings, UNDEFINED_NAME, NOTE, _guard)
 
 
-def _note(finding: Finding, files: ParsedFiles) -> str | None:
-    guard = _guard(finding, files)
-    return NOTE.format(guard) if guard else None
-
-
-def _guard(finding: Finding, files: ParsedFiles) -> str | None:
+def _guard(finding: Finding, tree: ast.Module) -> str | None:
     found = _UNDEFINED.search(finding.message)
     if found is None or found.group("name") not in PY2_BUILTINS:
-        return None
-    tree = files.tree_at(finding, UNDEFINED_NAME)
-    if tree is None:
         return None
     parents: dict[ast.AST, ast.AST] = {}
     for node in ast.walk(tree):

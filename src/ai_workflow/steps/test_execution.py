@@ -18,7 +18,10 @@ incomplete: a warning, never a pass. A permission test that fails because the su
 root (root ignores file permissions) is the same: info that says so, and a skipped check
 (`ai_workflow.testcmd.as_root`). A release archive committed as is (`ai_workflow.release_archive`)
 that holds no test file is not run: it left out the tests its command names (`npm test` running
-`test/bin/run-all-tests`), and a failure to find them says nothing of the project (info). A
+`test/bin/run-all-tests`), and a failure to find them says nothing of the project (info). An
+Automake suite (`TESTS` in a Makefile.am, run by `make check`) in a tree that was not configured
+is not run either: `./configure` would write build files into the project, so the step says
+which commands run it (`ai_workflow.testcmd.automake`, info). A
 project that has tests but no runner we can find is a warning too, never a silent pass, and so
 is a failed command whose every error place is in installed packages (`node_modules/`), none in
 the project's files (`ai_workflow.testcmd.dependency_errors`). Text from the runner's output is
@@ -44,6 +47,7 @@ from ai_workflow.quoting import relative_to_target
 from ai_workflow.release_archive import release_archive
 from ai_workflow.techstack import TechStack, detect_stack
 from ai_workflow.testcmd.as_root import ROOT_NOTE, root_caused, running_as_root
+from ai_workflow.testcmd.automake import not_configured
 from ai_workflow.testcmd.ci_packages import ci_installed_packages, ci_provider, missing_packages
 from ai_workflow.testcmd.dependency_errors import dependency_errors
 from ai_workflow.testcmd.environment import (
@@ -73,7 +77,7 @@ from ai_workflow.testcmd.runner_pin import (
     pinned_pytest,
     runner_deprecation,
 )
-from ai_workflow.testcmd.submodules import describe, names_unfetched, unfetched_submodules
+from ai_workflow.testcmd.submodules import unfetched_submodules
 from ai_workflow.testselect import run as selection
 
 SPEC = StepSpec(
@@ -109,6 +113,14 @@ def run(ctx: StepContext) -> StepOutcome:
     archive = _archive_without_tests(ctx, stack)
     if archive is not None:
         return _not_shipped(outcome, plan, archive)
+    unconfigured = (
+        not_configured(ctx.target, project_files(ctx)) if plan.framework == "automake" else None
+    )
+    if unconfigured is not None:
+        outcome.data = {"framework": plan.framework, "command": plan.display, "counts": None}
+        _not_run(outcome, Unavailable(*unconfigured))
+        outcome.summary = "tests not run: the Automake suite needs a configured tree"
+        return outcome
     missing = _missing_runner(ctx.target, plan, stack)
     if missing is not None:
         return _runner_missing(outcome, plan, missing)
@@ -630,11 +642,15 @@ def _machine_failures(
     kept = []
     for failure in failures:
         headline = failure.message.strip().splitlines()[0] if failure.message.strip() else ""
-        cause = machine_cause(headline, names, failure.message, lacking)
-        if cause is None:  # a path of a submodule this checkout lacks, read only when needed
-            submodule = names_unfetched(f"{failure.name}\n{failure.message}", unfetched, ctx.target)
-            if submodule is not None:
-                cause = MachineCause("submodule", describe([submodule]))
+        cause = machine_cause(
+            headline,
+            names,
+            failure.message,
+            lacking,
+            unfetched=unfetched,
+            target=ctx.target,
+            test_name=failure.name,
+        )
         if cause is None:
             kept.append(failure)
         else:

@@ -3,8 +3,10 @@
 Sources, read without running anything: the CI (`.github/workflows/*.yml` steps' `run`,
 `.gitlab-ci.yml` jobs' `script`, `.travis.yml`'s `script` phase), package.json
 `scripts.test`, the Makefile's `test`/`check` targets, the justfile's and Taskfile's `test`,
-test scripts (`run_tests.sh`, `test.sh`, `tests/run_all_tests.sh`, or one a tests README names)
-and tox/nox.
+an Automake suite (`TESTS` in a Makefile.am, run by `make check`: `testcmd.automake`; after the
+test scripts while the tree is not configured, since `make check` cannot run there yet), test
+scripts (`run_tests.sh`, `test.sh`, `tests/run_all_tests.sh`, or one a tests README names) and
+tox/nox.
 
 `declared_tests` chooses, in this order: the one test runner every CI step that runs tests
 agrees on (its paths; the project's own copy of the runner, like `bin/bats` or `./gradlew`,
@@ -32,6 +34,7 @@ import yaml
 
 from ai_workflow.automation import travis_jobs
 from ai_workflow.ci_files import GITHUB_WORKFLOWS, GITLAB_CI, TRAVIS_CI
+from ai_workflow.testcmd.automake import automake_suite, is_configured
 from ai_workflow.testcmd.commands import (
     Invocation,
     glob_matches,
@@ -330,7 +333,13 @@ def declared_tests(sources: ProjectSources) -> DeclaredTests:
     if out.runner is None:
         out.set_up_entry = _set_up_entry(ci, sources)
     entries = [(i, w) for w, i in ci + manifest if not i.direct]
-    entries += _scripts(sources) + _environment_managers(sources)
+    automake = _automake(sources)
+    scripts = _scripts(sources)
+    # `make check` where it can run; where ./configure has not been run, a script comes first
+    ordered = (
+        automake + scripts if automake and is_configured(sources.target) else scripts + automake
+    )
+    entries += ordered + _environment_managers(sources)
     seen: set[tuple[str, ...]] = set()
     for entry, where in entries:
         if entry.program not in seen:
@@ -419,6 +428,15 @@ def _where(places: list[str]) -> str:
             more = f" and {len(names) - 3} more" if len(names) > 3 else ""
             parts.append(f"{file} ({label} {', '.join(names[:3])}{more})")
     return ", ".join(parts)
+
+
+def _automake(sources: ProjectSources) -> list[tuple[Invocation, str]]:
+    """`make check` for an Automake suite (`TESTS` in a Makefile.am, `testcmd.automake`)."""
+    suite = automake_suite(sources.target, sources.files)
+    if suite is None:
+        return []
+    entry = Invocation("automake", ("make", "check"), (), "make check", direct=False)
+    return [(entry, f"Automake: {suite.where()}")]
 
 
 def _scripts(sources: ProjectSources) -> list[tuple[Invocation, str]]:

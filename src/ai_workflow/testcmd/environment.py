@@ -25,6 +25,8 @@ from pathlib import Path
 from ai_workflow.deps.manifests import read_manifest
 from ai_workflow.deps.model import Report, canonical
 from ai_workflow.testcmd.ci_packages import COMMAND_NOT_FOUND_STATUS
+from ai_workflow.testcmd.submodules import describe as describe_submodules
+from ai_workflow.testcmd.submodules import names_unfetched
 from ai_workflow.textfiles import read_json
 
 NETWORK = re.compile(
@@ -80,7 +82,7 @@ PY_MISSING = re.compile(r"No module named '(?P<module>[\w.]+)'")
 
 
 # Commands that may run any ecosystem's build: configured ones, entry points we cannot read.
-OPAQUE = frozenset({"", "make", "just", "task", "script", "tox", "nox", "npm-script"})
+OPAQUE = frozenset({"", "make", "automake", "just", "task", "script", "tox", "nox", "npm-script"})
 
 
 @dataclass(frozen=True)
@@ -491,7 +493,8 @@ LOCALE_LACK = (
 class MachineCause:
     """Why one test failed because of this machine, not the project: `kind` is `timeout`
     (it did not finish in its time on this machine: a slow or loaded machine, or a hang),
-    `program` (a program it starts is not installed here), `display`, `network` or `locale`."""
+    `program` (a program it starts is not installed here), `packages`, `display`, `network`,
+    `locale` or `submodule` (a git submodule it loads is not fetched here)."""
 
     kind: str  # timeout, program, packages (the CI installs them), display, network, submodule,
     # locale
@@ -503,6 +506,10 @@ def machine_cause(
     project_names: Collection[str],
     text: str = "",
     lacking_packages: Sequence[str] = (),
+    *,
+    unfetched: Sequence[str] = (),
+    target: Path | None = None,
+    test_name: str = "",
 ) -> MachineCause | None:
     """What this machine lacks, read from the failure's own message (the exception or error
     that ended the test, its first line), or None: a failed assertion, and anything else, is
@@ -516,6 +523,10 @@ def machine_cause(
     `lacking_packages` are packages the project's CI installs and this machine lacks
     (`ci_packages`): a failure whose text says a command exited 127 ("command not found") is
     then theirs, though it does not name the program.
+
+    `unfetched` are the git submodules absent or empty in the checkout at `target`
+    (`submodules.unfetched_submodules`): a failure none of the above explains whose name or
+    text names a path in one of them is put down to that submodule (`testcmd.submodules`).
     """
     if TIMED_OUT.search(headline):
         return MachineCause("timeout", _clip(headline, 120))
@@ -533,6 +544,9 @@ def machine_cause(
         return MachineCause("network", "no network (host names do not resolve)")
     if NO_LOCALE.search(headline):
         return MachineCause("locale", LOCALE_LACK)
+    submodule = names_unfetched(f"{test_name}\n{text}", unfetched, target) if unfetched else None
+    if submodule is not None:
+        return MachineCause("submodule", describe_submodules([submodule]))
     return None
 
 
