@@ -1385,3 +1385,7 @@ def test_a_path_the_archive_has_is_no_missing_file(tmp_path: Path) -> None:
     node = "Error: ENOENT: no such file or directory, open 'fixtures/a.json'"
     assert absent(root, failure(node, None)) == "fixtures/a.json"
     assert absent(root, failure("AssertionError: No such file or directory")) is None
+    # a program a subprocess starts is looked up on PATH, not in the project
+    spawned = errno.format("project-helper") + "\n  File subprocess.py, in _execute_child"
+    assert absent(root, failure(spawned)) is None
+    assert absent(root, failure(errno.format("expected_output"))) == "expected_output"

@@ -727,7 +727,7 @@ def _absent_project_path(target: Path, failure: FailedTest) -> str | None:
     root and from the test file's directory (go tests run in their package's), and must be
     absent from both. None for a path that exists, one outside the project, or no such line."""
     lines = failure.message.strip().splitlines()
-    named = missing_file(lines[0]) if lines else None
+    named = missing_file(lines[0], failure.message) if lines else None
     if not named:
         return None
     root = target.resolve()

@@ -560,14 +560,16 @@ MISSING_FILE = re.compile(
 (`[Errno 2]`), Node's `ENOENT` (`fs` calls), Go's `os.Open`."""
 
 
-def missing_file(headline: str) -> str | None:
+def missing_file(headline: str, text: str = "") -> str | None:
     """The path a failure's message (the exception or error that ended the test, its first
     line) says does not exist, as the test named it (relative or absolute); None when the
-    message is no missing file."""
+    message is no missing file, or names a bare program the failure's whole `text` shows a
+    subprocess starting (looked up on PATH, not in the project: `machine_cause`'s)."""
     match = MISSING_FILE.search(headline)
     if match is None:
         return None
-    return next(group for group in match.groups() if group)
+    named = next(group for group in match.groups() if group)
+    return None if "/" not in named and SPAWNED.search(text) else named
 
 
 def _absent_program(name: str, project_names: Collection[str]) -> bool:
