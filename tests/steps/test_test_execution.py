@@ -18,6 +18,7 @@ from ai_workflow.findings import Severity
 from ai_workflow.steps import test_execution
 from ai_workflow.testcmd import plans
 from ai_workflow.testcmd.reports import (
+    FailedTest,
     ReportError,
     locate,
     parse_go_json,
@@ -1300,3 +1301,91 @@ def test_a_pytest_deprecation_under_another_pytest_than_the_pin_is_the_machines(
     outcome = run_step(current, cfg())
     [error] = [f for f in outcome.findings if f.rule == "tests/error"]
     assert error.severity == Severity.ERROR and error.path == "tests/test_basic.py"
+
+
+ARCHIVE_SUITE = {
+    "pyproject.toml": '[project]\nname = "calc"\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+    "calc/__init__.py": "",
+    "tests/test_suite.py": textwrap.dedent(
+        """\
+        import os
+
+
+        def test_valid_suite():
+            # the suite of another project that the CI checks out (toml's `toml-test/`)
+            os.listdir("suite-checkout/tests/valid/")
+
+
+        def test_golden_file():
+            open(os.path.join(os.path.dirname(__file__), "data", "golden.txt"))
+
+
+        def test_outside_the_project():
+            open("/nonexistent-ai-workflow-dir/settings.ini")
+
+
+        def test_real_assertion():
+            assert 1 + 1 == 3, "planted failure"
+        """
+    ),
+}
+SDIST_METADATA = "Metadata-Version: 2.1\nName: calc\nVersion: 1.0\n"
+
+
+@pytest.mark.parametrize("archive", [True, False])
+def test_a_file_a_release_archive_leaves_out_is_no_failure_of_the_project(
+    tmp_path: Path, archive: bool
+) -> None:
+    # the same failing tests, in a source distribution committed as is (a tracked PKG-INFO) and
+    # in a repository: there a fixture nobody committed is a real bug
+    files = {**ARCHIVE_SUITE, **({"PKG-INFO": SDIST_METADATA} if archive else {})}
+    root = make_repo(tmp_path / "calc", files)
+    outcome = run_step(root, cfg())
+    assert outcome.data["counts"]["failed"] == 4
+    failed = {
+        f.extra["test"].rsplit(".", 1)[-1]: f.severity
+        for f in outcome.findings
+        if f.rule == "tests/failed"
+    }
+    # a failed assertion, and a missing path outside the project, stay errors everywhere
+    expected = {"test_outside_the_project": Severity.ERROR, "test_real_assertion": Severity.ERROR}
+    incomplete = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+    if archive:
+        assert failed == expected
+        [info] = incomplete
+        assert info.severity == Severity.INFO and outcome.incomplete
+        assert "`suite-checkout/tests/valid`, `tests/data/golden.txt`" in info.message
+        assert "test_valid_suite" in info.message and "test_golden_file" in info.message
+        assert "a source distribution committed as is (tracked PKG-INFO)" in info.message
+    else:
+        expected |= {"test_valid_suite": Severity.ERROR, "test_golden_file": Severity.ERROR}
+        assert failed == expected
+        assert not incomplete and not outcome.incomplete
+
+
+def test_a_path_the_archive_has_is_no_missing_file(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "calc", {**ARCHIVE_SUITE, "PKG-INFO": SDIST_METADATA})
+    (root / "suite").mkdir()
+
+    def failure(message: str, path: str | None = "tests/test_suite.py") -> FailedTest:
+        return FailedTest("t", "failed", message, path, 1)
+
+    absent = test_execution._absent_project_path
+    errno = "FileNotFoundError: [Errno 2] No such file or directory: '{}'"
+    assert absent(root, failure(errno.format("suite/valid/"))) == "suite/valid"
+    assert absent(root, failure(errno.format("suite"))) is None  # it exists (made since)
+    assert absent(root, failure(errno.format("../elsewhere/x"))) is None  # out of the project
+    assert absent(root, failure(errno.format(f"{root}/tests/data/x"))) == "tests/data/x"
+    # go opens from the package's directory: a path there is found
+    (root / "tests" / "testdata").mkdir()
+    go = "suite_test.go:9: open testdata/golden.txt: no such file or directory"
+    assert absent(root, failure(go)) == "testdata/golden.txt"
+    (root / "tests" / "testdata" / "golden.txt").write_text("x")
+    assert absent(root, failure(go)) is None
+    node = "Error: ENOENT: no such file or directory, open 'fixtures/a.json'"
+    assert absent(root, failure(node, None)) == "fixtures/a.json"
+    assert absent(root, failure("AssertionError: No such file or directory")) is None
+    # a program a subprocess starts is looked up on PATH, not in the project
+    spawned = errno.format("project-helper") + "\n  File subprocess.py, in _execute_child"
+    assert absent(root, failure(spawned)) is None
+    assert absent(root, failure(errno.format("expected_output"))) == "expected_output"

@@ -18,7 +18,10 @@ incomplete: a warning, never a pass. A permission test that fails because the su
 root (root ignores file permissions) is the same: info that says so, and a skipped check
 (`ai_workflow.testcmd.as_root`). A release archive committed as is (`ai_workflow.release_archive`)
 that holds no test file is not run: it left out the tests its command names (`npm test` running
-`test/bin/run-all-tests`), and a failure to find them says nothing of the project (info). An
+`test/bin/run-all-tests`), and a failure to find them says nothing of the project (info); in
+such an archive, a test that fails because a file of the project does not exist (Python's
+`FileNotFoundError`, Node's `ENOENT`, Go's `open X: no such file or directory`) needs what the
+archive left out (info, the step incomplete), while in a repository it stays an error. An
 Automake suite (`TESTS` in a Makefile.am, run by `make check`) in a tree that was not configured
 is not run either: `./configure` would write build files into the project, so the step says
 which commands run it (`ai_workflow.testcmd.automake`, info). A
@@ -57,6 +60,7 @@ from ai_workflow.testcmd.environment import (
     download_failure,
     go_partial_download,
     machine_cause,
+    missing_file,
     missing_node_packages,
     missing_python_module,
     program_not_on_path,
@@ -444,6 +448,7 @@ def _report(
     failures, missing = _environment_failures(ctx, plan, stack, failures)
     failures, unbuilt = _go_downloads(plan, result, failures)
     failures, doubt = _machine_failures(ctx, outcome, failures)
+    failures = _archive_left_out(ctx, outcome, failures)
     failures = _runner_drift(ctx, outcome, plan, result, failures)
     failures = _without_flaky(ctx, outcome, plan, result, report, failures)
     as_root = running_as_root()
@@ -685,6 +690,60 @@ def _machine_failures(
             f"{len(packages)} other test(s) fail: this failure may come from that too"
         )
     return kept, doubt
+
+
+def _archive_left_out(
+    ctx: StepContext, outcome: StepOutcome, failures: list[FailedTest]
+) -> list[FailedTest]:
+    """The failures that are the project's: in a release archive committed as is
+    (`ai_workflow.release_archive`), a test that failed because a file or directory of the
+    project does not exist (toml 0.10.2's sdist leaves out the `toml-test/` suite its CI
+    checks out, and two tests open it) ran on a tree the archive left incomplete: one info
+    finding that names the paths, the step incomplete. In a repository the same failure stays
+    an error (a fixture the maintainer forgot to commit); so does one whose path exists, or
+    lies outside the project."""
+    absent = {id(f): _absent_project_path(ctx.target, f) for f in failures}
+    if not any(absent.values()):
+        return failures
+    archive = release_archive(ctx.target)
+    if archive is None:
+        return failures
+    left_out = [(f, MachineCause("archive", path)) for f in failures if (path := absent[id(f)])]
+    paths = ", ".join(f"`{c.detail}`" for c in dict.fromkeys(c for _, c in left_out))
+    _environment_incomplete(
+        outcome,
+        f"{_count(left_out)} could not run: they open {paths}, which the target does not "
+        f"have ({_names(left_out)}); the target is {archive}, and a release archive may leave "
+        "such files out while the project's repository has them: run the tests there",
+        f"tests: {_count(left_out)} need files the release archive does not ship ({paths})",
+        *_single_place(left_out),
+    )
+    return [f for f in failures if not absent[id(f)]]
+
+
+def _absent_project_path(target: Path, failure: FailedTest) -> str | None:
+    """The project path (relative to `target`) the failure's first line says does not exist,
+    when it is in the project and absent from it; a relative path is taken from the project's
+    root and from the test file's directory (go tests run in their package's), and must be
+    absent from both. None for a path that exists, one outside the project, or no such line."""
+    lines = failure.message.strip().splitlines()
+    named = missing_file(lines[0], failure.message) if lines else None
+    if not named:
+        return None
+    root = target.resolve()
+    bases = [root]
+    if failure.path and not PurePosixPath(failure.path).is_absolute():
+        bases.append((root / failure.path).parent)
+    found = None
+    for base in bases:
+        try:
+            place = (base / named).resolve()
+        except (OSError, RuntimeError):
+            return None
+        if place == root or not place.is_relative_to(root) or place.exists():
+            return None
+        found = found or place.relative_to(root).as_posix()
+    return found
 
 
 def _runner_drift(

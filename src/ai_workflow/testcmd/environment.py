@@ -494,10 +494,11 @@ class MachineCause:
     """Why one test failed because of this machine, not the project: `kind` is `timeout`
     (it did not finish in its time on this machine: a slow or loaded machine, or a hang),
     `program` (a program it starts is not installed here), `packages`, `display`, `network`,
-    `locale` or `submodule` (a git submodule it loads is not fetched here)."""
+    `locale`, `submodule` (a git submodule it loads is not fetched here) or `archive` (a
+    project file the release archive does not ship, `steps.test_execution`)."""
 
     kind: str  # timeout, program, packages (the CI installs them), display, network, submodule,
-    # locale
+    # locale, archive
     detail: str
 
 
@@ -548,6 +549,27 @@ def machine_cause(
     if submodule is not None:
         return MachineCause("submodule", describe_submodules([submodule]))
     return None
+
+
+MISSING_FILE = re.compile(
+    r"\[Errno 2\] No such file or directory: '(?P<py>[^']+)'"
+    r"|\bENOENT: no such file or directory, \w+ '(?P<node>[^']+)'"
+    r"|\bopen (?P<go>\S+): no such file or directory",
+)
+"""A file or directory a test opened that does not exist: Python's `FileNotFoundError`
+(`[Errno 2]`), Node's `ENOENT` (`fs` calls), Go's `os.Open`."""
+
+
+def missing_file(headline: str, text: str = "") -> str | None:
+    """The path a failure's message (the exception or error that ended the test, its first
+    line) says does not exist, as the test named it (relative or absolute); None when the
+    message is no missing file, or names a bare program the failure's whole `text` shows a
+    subprocess starting (looked up on PATH, not in the project: `machine_cause`'s)."""
+    match = MISSING_FILE.search(headline)
+    if match is None:
+        return None
+    named = next(group for group in match.groups() if group)
+    return None if "/" not in named and SPAWNED.search(text) else named
 
 
 def _absent_program(name: str, project_names: Collection[str]) -> bool:
