@@ -234,7 +234,7 @@ def _cache_write(key, code, owners):
     try:
         os.makedirs(CACHE, exist_ok=True)
         temporary = "%s.%d.tmp" % (key, os.getpid())
-        with open(temporary, "wb") as handle:
+        with open(temporary, "wb") as handle:  # raw read: writes our own cache entry
             marshal.dump((code, owners), handle)
         os.replace(temporary, key)
     except (OSError, ValueError):
