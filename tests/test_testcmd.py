@@ -725,3 +725,29 @@ def test_automake_tests_are_read_from_the_subdirectories_subdirs_lists(tmp_path:
     no_configure = {k: v for k, v in files.items() if k != "configure.ac"}
     plain = make_repo(tmp_path / "r", no_configure)
     assert automake_suite(plain, list_project_files(plain)) is None
+
+
+def test_automake_subdirs_that_configure_fills_in_are_its_generated_makefiles_dirs(
+    tmp_path: Path,
+) -> None:
+    """virt-what: `SUBDIRS = $(tests)` with `AC_SUBST([tests])`; the directories configure may
+    put there are those whose Makefile it generates (AC_CONFIG_FILES). A directory configure
+    does not generate a Makefile for stays unbuilt, as does one a plain SUBDIRS leaves out."""
+    files = {
+        "configure.ac": (
+            'AC_INIT([x], [1])\ntests="kvm xen"\nAC_SUBST([tests])\n'
+            "AC_CONFIG_FILES([Makefile\n  tests/Makefile\n  tests/kvm/Makefile])\nAC_OUTPUT\n"
+        ),
+        "Makefile.am": "SUBDIRS = . tests\n",
+        "tests/Makefile.am": "SUBDIRS = $(tests)\n",
+        "tests/kvm/Makefile.am": "TESTS = test.sh\n",
+        "tests/kvm/test.sh": "true\n",
+        "tests/stale/Makefile.am": "TESTS = old.sh\n",
+    }
+    root = make_repo(tmp_path / "p", files)
+    suite = automake_suite(root, list_project_files(root))
+    assert suite is not None and suite.makefile_am == "tests/kvm/Makefile.am"
+    assert suite.tests == ("test.sh",)
+    only_stale = {**files, "tests/kvm/Makefile.am": "EXTRA_DIST = test.sh\n"}
+    stale = make_repo(tmp_path / "q", only_stale)
+    assert automake_suite(stale, list_project_files(stale)) is None

@@ -27,6 +27,8 @@ CONFIGURE_SOURCES = ("configure.ac", "configure.in")
 GENERATED_MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 ASSIGNMENT = re.compile(r"^([A-Za-z_][\w.]*)\s*(\+?=)\s*(.*)$")
 VARIABLE = re.compile(r"\$[({]([^(){}]*)[)}]")
+SUBSTITUTION = re.compile(r"\$[({]([^(){}]*)[)}]|@(\w+)@")  # `$(tests)`, `@SUBDIRS_EXTRA@`
+GENERATED_MAKEFILE = re.compile(r"(?<![\w/.$@-])([\w.+-]+(?:/[\w.+-]+)*)/Makefile(?![\w.])")
 MAX_DEPTH = 6
 
 
@@ -55,34 +57,77 @@ def automake_suite(target: Path, files: Collection[str]) -> AutomakeSuite | None
         return None
     if not any(name in file_set for name in (*CONFIGURE_SOURCES, "configure")):
         return None
-    return _suite_in(target, file_set, ".", 0, set())
+    generated = _generated_makefile_dirs(target, file_set)
+    return _suite_in(target, file_set, generated, ".", 0, set())
+
+
+def _generated_makefile_dirs(target: Path, files: frozenset[str]) -> tuple[str, ...]:
+    """The directories whose Makefile configure.ac (or configure.in) generates
+    (`AC_CONFIG_FILES([tests/Makefile tests/kvm/Makefile])`, `AC_OUTPUT(...)`)."""
+    source = next((name for name in CONFIGURE_SOURCES if name in files), None)
+    if source is None:
+        return ()
+    text = read_text(target / source, root=target)
+    return tuple(dict.fromkeys(m.group(1) for m in GENERATED_MAKEFILE.finditer(text)))
 
 
 def _suite_in(
-    target: Path, files: frozenset[str], directory: str, depth: int, seen: set[str]
+    target: Path,
+    files: frozenset[str],
+    generated: tuple[str, ...],
+    directory: str,
+    depth: int,
+    seen: set[str],
 ) -> AutomakeSuite | None:
     rel = MAKEFILE_AM if directory == "." else f"{directory}/{MAKEFILE_AM}"
     if rel not in files or rel in seen or depth > MAX_DEPTH:
         return None
     seen.add(rel)
-    variables = parse_variables(read_text(target / rel, root=target))
+    raw = raw_variables(read_text(target / rel, root=target))
+    variables = expand_variables(raw)
     tests = tuple(variables.get("TESTS", "").split())
     if tests:
         return AutomakeSuite(rel, tests)
-    for sub in variables.get("SUBDIRS", "").split():
+    subdirs = variables.get("SUBDIRS", "").split()
+    if _set_by_configure(raw.get("SUBDIRS", ""), raw):
+        subdirs += [_child(directory, d) for d in generated if _child(directory, d)]
+    for sub in subdirs:
         path = PurePosixPath(directory, sub).as_posix()
         if sub == "." or ".." in PurePosixPath(sub).parts or sub.startswith("/"):
             continue
-        found = _suite_in(target, files, path, depth + 1, seen)
+        found = _suite_in(target, files, generated, path, depth + 1, seen)
         if found is not None:
             return found
     return None
+
+
+def _set_by_configure(value: str, raw: dict[str, str]) -> bool:
+    """Whether a value names a variable the Makefile.am does not assign (`SUBDIRS = $(tests)`
+    with `AC_SUBST([tests])` in configure.ac, virt-what's list of test directories): configure
+    fills it in, so the directories it may hold are those whose Makefile configure generates."""
+    return any((m.group(1) or m.group(2)) not in raw for m in SUBSTITUTION.finditer(value))
+
+
+def _child(directory: str, generated: str) -> str:
+    """`generated`'s name relative to `directory` when it is a directory right below it."""
+    parent = PurePosixPath(generated).parent.as_posix()
+    return PurePosixPath(generated).name if parent == directory else ""
 
 
 def parse_variables(text: str) -> dict[str, str]:
     """A Makefile.am's variables (`=` and `+=`, in every branch of its conditionals), their
     values' `$(VAR)` references expanded from the same file (an undefined one, as make does, to
     nothing: a configure substitution like `@FOO@` is kept as written)."""
+    return expand_variables(raw_variables(text))
+
+
+def expand_variables(raw: dict[str, str]) -> dict[str, str]:
+    """`raw_variables` with every `$(VAR)` expanded from the same assignments."""
+    return {name: " ".join(_expand(value, raw, 0).split()) for name, value in raw.items()}
+
+
+def raw_variables(text: str) -> dict[str, str]:
+    """A Makefile.am's assignments as written (`+=` appended), before any expansion."""
     raw: dict[str, str] = {}
     for line in text.replace("\\\n", " ").splitlines():
         if line.startswith("\t"):
@@ -93,7 +138,7 @@ def parse_variables(text: str) -> dict[str, str]:
         name, operator, value = found.groups()
         value = value.strip()
         raw[name] = f"{raw[name]} {value}".strip() if operator == "+=" and name in raw else value
-    return {name: " ".join(_expand(value, raw, 0).split()) for name, value in raw.items()}
+    return raw
 
 
 def _expand(value: str, variables: dict[str, str], depth: int) -> str:
