@@ -197,6 +197,14 @@ def _find_rule(outcome: StepOutcome, rule: str) -> Finding:
     return next(f for f in outcome.findings if f.rule == rule)
 
 
+def _shellcheck_severities(
+    tmp_path: Path, files: dict[str, str]
+) -> dict[tuple[str, str | None, int | None], Severity]:
+    """Each finding's severity, by (rule, path, line), in a project that runs shellcheck."""
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    return {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+
+
 def test_missing_tools_are_skipped_not_failed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1015,8 +1023,7 @@ def test_shellcheck_splits_and_tildes_a_line_shows_are_meant(tmp_path: Path) -> 
             'dir="~/cache"\nmkdir -p "$dir"\n'
         ),
     }
-    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
-    severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    severity = _shellcheck_severities(tmp_path, files)
     assert severity[("shellcheck/SC2206", "hooks.sh", 2)] is Severity.INFO
     assert severity[("shellcheck/SC2207", "hooks.sh", 3)] is Severity.INFO
     assert severity[("shellcheck/SC2207", "words.sh", 2)] is Severity.WARNING
@@ -1080,8 +1087,7 @@ def test_shellcheck_escaped_space_before_fi_is_an_argument(tmp_path: Path) -> No
         "dev.sh": '#!/bin/bash\nif [ -n "$1" ]; then\n\tiw dev | cut -f2 -d\\ \nfi\n',
         "long.sh": "#!/bin/bash\nls -l \\ \n  -a /tmp\n",
     }
-    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
-    severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    severity = _shellcheck_severities(tmp_path, files)
     assert severity[("shellcheck/SC1101", "dev.sh", 3)] is Severity.INFO
     assert severity[("shellcheck/SC1101", "long.sh", 2)] is Severity.ERROR
 
@@ -1200,8 +1206,7 @@ def test_shellcheck_arithmetic_with_its_operator_in_a_parameter_is_information(
         "seq.sh": '#!/bin/bash\ni=1 operacao=+ passo=2\ni=$(($i $operacao $passo))\necho "$i"\n',
         "sub.sh": '#!/bin/bash\ny=$((echo hi) | cat)\necho "$y"\n',
     }
-    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
-    severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    severity = _shellcheck_severities(tmp_path, files)
     assert severity[("shellcheck/SC1102", "seq.sh", 3)] is Severity.INFO
     assert severity[("shellcheck/SC1102", "sub.sh", 2)] is Severity.ERROR
 
@@ -1222,8 +1227,7 @@ def test_shellcheck_status_of_a_test_kept_in_a_variable_is_information(tmp_path:
         ),
         "status.sh": ('#!/bin/sh\nfalse\nif [ $? -ne 0 ]; then echo "failed with $?"; fi\n'),
     }
-    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
-    severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    severity = _shellcheck_severities(tmp_path, files)
     assert severity[("shellcheck/SC2319", "clean.sh", 4)] is Severity.INFO
     assert severity[("shellcheck/SC2319", "status.sh", 3)] is Severity.WARNING
 
@@ -1254,8 +1258,7 @@ def test_shellcheck_unbraced_bracket_after_a_plain_string_is_information(tmp_pat
         ),
         "array.sh": '#!/bin/bash\nwords=(a b)\necho "$words[1]"\n',
     }
-    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
-    severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    severity = _shellcheck_severities(tmp_path, files)
     assert severity[("shellcheck/SC1087", "colour.sh", 3)] is Severity.INFO
     assert severity[("shellcheck/SC1087", "array.sh", 3)] is Severity.ERROR
 
