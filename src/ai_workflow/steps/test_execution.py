@@ -140,9 +140,7 @@ def run(ctx: StepContext) -> StepOutcome:
     timeout = ctx.config.tech_stack.test_timeout_s
     absent = [name for name in plan.side_files if not (ctx.target / name).exists()]
     had_git = (ctx.target / ".git").exists()
-    result = ctx.run_command(
-        plan.command, timeout=timeout, env=plan.env, shell=isinstance(plan.command, str)
-    )
+    result = _run_plan(ctx, plan)
     outcome.checked.append(
         f"ran `{plan.display}` ({plan.framework or 'custom'}, timeout {timeout:g}s)"
     )
@@ -221,19 +219,37 @@ def _not_run_for(outcome: StepOutcome, plan: Plan, rel: str) -> StepOutcome:
     return outcome
 
 
-def _remove_created(ctx: StepContext, outcome: StepOutcome, absent: list[str]) -> None:
-    """Remove the side files the runner created (they were absent before it ran)."""
+def _run_plan(ctx: StepContext, plan: Plan) -> CommandResult:
+    """Run the test command as planned, within the configured time limit."""
+    return ctx.run_command(
+        plan.command,
+        timeout=ctx.config.tech_stack.test_timeout_s,
+        env=plan.env,
+        shell=isinstance(plan.command, str),
+    )
+
+
+def _delete_created(ctx: StepContext, absent: list[str]) -> list[str]:
+    """Delete the side files the runner created (absent before it ran); the names deleted."""
+    deleted = []
     for name in absent:
         path = ctx.target / name
         if path.is_file() and not path.is_symlink():
             path.unlink()
-            outcome.add(
-                "tests/runner-wrote-file",
-                "info",
-                f"the test runner created {name}, which the project does not have; it was "
-                "removed again (commit one to make test runs reproducible)",
-                name,
-            )
+            deleted.append(name)
+    return deleted
+
+
+def _remove_created(ctx: StepContext, outcome: StepOutcome, absent: list[str]) -> None:
+    """Remove the side files the runner created (they were absent before it ran)."""
+    for name in _delete_created(ctx, absent):
+        outcome.add(
+            "tests/runner-wrote-file",
+            "info",
+            f"the test runner created {name}, which the project does not have; it was "
+            "removed again (commit one to make test runs reproducible)",
+            name,
+        )
 
 
 def _no_command(outcome: StepOutcome, stack: TechStack) -> StepOutcome:
@@ -350,14 +366,22 @@ def _read(
 ) -> TestReport | None:
     """The runner's report, else TAP on its stdout (None: neither)."""
     try:
-        report = plan.read(result)
+        return _runner_report(plan, result, target)
     except ReportError as exc:
         outcome.add("tests/report-unreadable", "warning", str(exc))
-        report = None
-    if report is None:
-        stdout = strip_ansi(result.stdout) if "\x1b" in result.stdout else result.stdout
-        report = parse_tap_output(stdout, target)
-    return report
+        return _tap_report(result, target)
+
+
+def _runner_report(plan: Plan, result: CommandResult, target: Path) -> TestReport | None:
+    """The runner's report, else TAP on its stdout (None: neither); ReportError when the
+    runner's own report is unreadable."""
+    report = plan.read(result)
+    return report if report is not None else _tap_report(result, target)
+
+
+def _tap_report(result: CommandResult, target: Path) -> TestReport | None:
+    stdout = strip_ansi(result.stdout) if "\x1b" in result.stdout else result.stdout
+    return parse_tap_output(stdout, target)
 
 
 def _unavailable(
@@ -508,15 +532,8 @@ def _without_flaky(
     if not failures or len(failures) > RERUN_MAX_FAILURES or result.duration_s > RERUN_WITHIN_S:
         return failures
     absent = [name for name in plan.side_files if not (ctx.target / name).exists()]
-    again = ctx.run_command(
-        plan.command,
-        timeout=ctx.config.tech_stack.test_timeout_s,
-        env=plan.env,
-        shell=isinstance(plan.command, str),
-    )
-    for name in absent:  # made again by the second run: removed as after the first
-        if (ctx.target / name).is_file() and not (ctx.target / name).is_symlink():
-            (ctx.target / name).unlink()
+    again = _run_plan(ctx, plan)
+    _delete_created(ctx, absent)  # made again by the second run: removed as after the first
     second = None if again.timed_out else _second_report(plan, again, ctx.target)
     if second is None or second.counts.total < report.counts.total:
         return failures
@@ -550,13 +567,9 @@ def _without_flaky(
 
 def _second_report(plan: Plan, result: CommandResult, target: Path) -> TestReport | None:
     try:
-        report = plan.read(result)
+        return _runner_report(plan, result, target)
     except ReportError:
         return None
-    if report is None:
-        stdout = strip_ansi(result.stdout) if "\x1b" in result.stdout else result.stdout
-        report = parse_tap_output(stdout, target)
-    return report
 
 
 def _failed_after_tests(
