@@ -559,6 +559,27 @@ def test_a_minimum_version_for_users_is_not_the_project_version(tmp_path: Path) 
     assert _at(outcome, "version/readme-mismatch") == {("README.md", 7)}  # the pin is a claim
 
 
+def test_a_past_release_announced_in_the_readme_is_history_not_the_version(
+    tmp_path: Path,
+) -> None:
+    """co's README: "`co@4.0.0` has been released, which now relies on promises" under "Co v4"
+    (the package is 4.6.0): the release that changed the API, announced. A stale claim beside it,
+    and an announced release newer than the one declared, are still reported."""
+    readme = (
+        "# mylib\n\n## mylib v1\n\n"
+        "  `mylib@1.0.0` has been released, which now returns promises.\n\n"
+        "Version 1.1.0 was released in 2015.\n\n"
+        "    npm install mylib@1.0.0\n\n"
+        "mylib@3.0.0 has been released.\n"
+    )
+    files = {
+        "package.json": '{\n  "name": "mylib",\n  "version": "2.0.0"\n}\n',
+        "README.md": readme,
+    }
+    outcome = _run(make_repo(tmp_path / "js", files))
+    assert _at(outcome, "version/readme-mismatch") == {("README.md", 9), ("README.md", 11)}
+
+
 def test_an_include_of_the_docs_build_output_is_generated_not_broken(tmp_path: Path) -> None:
     """more-itertools' docs/index.rst includes ./_build/README.pprst, which conf.py writes."""
     index = ".. include:: ./_build/README.pprst\n\n.. include:: ./missing.rst\n"

@@ -82,6 +82,16 @@ _MINIMUM_AFTER = re.compile(
 """`use version 1.2.6 or later`: a minimum for users (minimist's security note), not a claim
 about the project's own version."""
 
+_ANNOUNCED_AFTER = re.compile(
+    r"[`*_'\")\]]*\s*(?:has|have|had|was|were)\s+(?:just\s+|now\s+|finally\s+)?"
+    r"(?:been\s+)?(?:released|published|shipped)\b",
+    re.I,
+)
+"""`` `co@4.0.0` has been released, which now relies on promises``: the announcement of a past
+release (the one that changed the API), not a claim that the project is at that version."""
+
+ANNOUNCED = "readme (release announcement)"
+
 
 @dataclass(frozen=True)
 class VersionMention:
@@ -408,7 +418,15 @@ def _readme_versions(
             ]
             if index == 0 and len({m.group(1) for m in claims}) > 1:
                 continue  # several versions claimed on one line: a list of sample data
-            found.extend(VersionMention("readme", m.group(1), readme, number) for m in claims)
+            found.extend(
+                VersionMention(
+                    ANNOUNCED if _ANNOUNCED_AFTER.match(line[m.end() :]) else "readme",
+                    m.group(1),
+                    readme,
+                    number,
+                )
+                for m in claims
+            )
     return found
 
 
@@ -467,8 +485,14 @@ def _compare_changelog(
 def _compare_readme(
     project: VersionMention, readme: list[VersionMention], outcome: StepOutcome
 ) -> None:
+    scheme = _scheme(project)
+    declared = parse_version(project.value, scheme)
     for mention in readme:
-        if _differ(mention.value, project.value, _scheme(project)):
+        if mention.source == ANNOUNCED and declared is not None:
+            announced = parse_version(mention.value, scheme)
+            if announced is not None and announced < declared:
+                continue  # a past release announced ("X has been released"): history
+        if _differ(mention.value, project.value, scheme):
             outcome.add(
                 "version/readme-mismatch",
                 "warning",
