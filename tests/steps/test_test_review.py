@@ -507,6 +507,35 @@ def test_docstrings_that_say_it_works_and_empty_bodies(tmp_path: Path) -> None:
     assert "empty body" in intent[19] and "asserts nothing" in intent[23]
 
 
+def test_javascript_titles_that_say_it_works_are_the_tests_point(tmp_path: Path) -> None:
+    """co's style: `it('should work', function () { return co(function* () {}); })` under
+    "with no yields": the title says what not failing shows, as attrs' docstrings do. A title
+    that names a result it never checks ('returns the sum') is still reported."""
+    files = dict(JS_FILES)
+    files["test/intent.test.js"] = textwrap.dedent(
+        """\
+        const { sum } = require('../src/sum');
+
+        describe('with no numbers', function () {
+          it('should work', function () {
+            return Promise.resolve(sum());
+          });
+        });
+
+        it('works with negative numbers', () => {
+          sum(-1, -2);
+        });
+
+        it('returns the sum', () => {
+          sum(1, 2);
+        });
+        """
+    )
+    outcome = run(make_repo(tmp_path / "js", files))
+    intent = [line for path, line in located(outcome, "tests/no-assertions") if "intent" in path]
+    assert intent == [13]
+
+
 def test_a_comment_saying_it_would_raise_is_the_tests_point(tmp_path: Path) -> None:
     """more-itertools' style: `e.send('hi')  # without @consumer, would raise TypeError`."""
     files = dict(PY_FILES)

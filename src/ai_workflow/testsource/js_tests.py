@@ -6,7 +6,9 @@ that wraps `it(...)` calls is a helper, not a test). Its callback checks somethi
 a helper it calls, asserts: `expect(...)`, `assert...`, `should`, a chained `.expect(...)`
 (supertest), a call on the test context `t`, `throw`, or the test's `done` handed to the code
 (`server.close(done)`, `{ end: done }`: the test fails unless the code calls it back cleanly).
-Helpers are followed into functions of the same file, functions exported by the project's
+The title says what the test checks, as a Python docstring does (`FoundTest.intent`): a test
+titled 'should work' that asserts nothing checks exactly that, by not failing. Helpers are
+followed into functions of the same file, functions exported by the project's
 test-support files, and methods that test files define (page objects, helper classes) when called
 on an object. A call of a name declared nowhere
 (neither in the file nor a JavaScript global), of a callable held in a variable, or of a method
@@ -102,7 +104,8 @@ class JsTests:
             return FoundTest(name, ts.line(call), None, skipped)
         params = tuple(_param_names(callback))
         verdict = self.judge(_Frame(module, callback, params, 0))
-        return FoundTest(name, ts.line(call), verdict, skipped)
+        # the title is prose that says what the test checks, as a Python test's docstring does
+        return FoundTest(name, ts.line(call), verdict, skipped, intent=title or "")
 
     # ----------------------------------------------------------------- judging
 

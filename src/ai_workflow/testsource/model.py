@@ -17,7 +17,7 @@ class FoundTest:
     line: int
     asserts: Verdict
     skipped: bool = False
-    intent: str = ""  # what the test says it checks (a Python docstring)
+    intent: str = ""  # what the test says it checks (a Python docstring, a JS/TS title)
     empty: bool = False  # no statement at all besides a docstring, `pass` or `...`
     comments: str = ""  # the comments in its body, one a line (Python, Go)
     # Python, asserting nothing: a container it fills and never reads ("" when none), and
