@@ -1396,6 +1396,32 @@ def test_shellcheck_variables_bats_sets_in_a_helper_beside_bats_files(tmp_path: 
     assert severity[("tools/check.sh", "status")] is Severity.WARNING
 
 
+def test_shellcheck_completion_variables_a_host_completion_declares(tmp_path: Path) -> None:
+    """pass-tomb's share/pass-tomb.bash completes pass's `tomb` subcommand: it has no `complete`
+    command, pass's `_pass` declares `local cur` and calls its functions, so `${cur}` there is
+    assigned (info); a misspelt `$curr` beside it, and `$cur` in a file that registers its own
+    `complete -F` function (Bash calls that one with no such caller), stay warnings."""
+    plugin = (
+        "__host_extension_complete_tomb() {\n"
+        '  COMPREPLY+=($(compgen -W "-f --force" -- ${cur}))\n'
+        '  COMPREPLY+=($(compgen -W "-q" -- ${curr}))\n'
+        "}\n"
+    )
+    own = (
+        '_mytool() {\n  COMPREPLY=($(compgen -W "a b" -- "$cur"))\n}\ncomplete -F _mytool mytool\n'
+    )
+    files = {"share/plugin.bash": plugin, "completion/mytool.bash": own}
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    severity = {
+        (f.path, f.message.split()[0]): f.severity
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2154"
+    }
+    assert severity[("share/plugin.bash", "cur")] is Severity.INFO
+    assert severity[("share/plugin.bash", "curr")] is Severity.WARNING
+    assert severity[("completion/mytool.bash", "cur")] is Severity.WARNING
+
+
 # --------------------------------------------------------------------------- unasked shellcheck
 
 UNASKED_SCRIPTS = {

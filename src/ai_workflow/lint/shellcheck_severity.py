@@ -22,7 +22,13 @@ on `$BASH_SOURCE` (its first element, the current file, is what the idiom means)
 SC2206/SC2207 where the line says it splits on purpose (`IFS=: dirs=($PATH)`, Bash
 completion's `COMPREPLY=($(compgen ...))`); SC2088 on a quoted `~` that is only shown to a
 person (an `echo`/`printf` line, or a variable only such lines use); SC2154 on what bats
-sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files; SC1101
+sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files; SC2154 on
+a completion variable (`$cur`, `$prev`, `$words`, `$cword`, `$comp_args`) in a completion file
+that fills COMPREPLY and registers no completion of its own (no `complete` command): its
+functions are called by another program's completion function, whose locals they see through
+Bash's dynamic scope (pass's `_pass` declares `local cur` and calls an extension's
+`__password_store_extension_complete_<cmd>`); a file that registers `complete -F f` is called
+by Bash itself, so there an unassigned `$cur` stays a warning; SC1101
 on a line ending in a word's escaped space (`cut -d\\ `) before a `fi`/`done`/`esac` line,
 which no continuation can precede: a literal space argument, the script parses as meant.
 SC1102 (`$((` read as a command substitution) on `$(($a $op $b))`, a parameter between
@@ -89,6 +95,11 @@ ERREXIT = re.compile(
 SOURCES = re.compile(r"^\s*(?:source|\.)\s+\S", re.M)
 SHELLCHECK_ARRAY_FIRST = 2128  # `$BASH_SOURCE`: meaning its first element is the idiom
 BATS_VARIABLES = frozenset({"status", "output", "lines", "stderr", "stderr_lines"})  # `run` sets
+# the locals a completion function declares (bash-completion's `_init_completion` and
+# `_comp_initialize` fill them) and the helpers it calls read through Bash's dynamic scope
+COMPLETION_VARIABLES = frozenset({"cur", "prev", "words", "cword", "comp_args"})
+# a `complete` command: the file registers a completion function, which Bash calls directly
+REGISTERS_COMPLETION = re.compile(r"(?:^|[;&|({]|\b(?:then|do|else))\s*complete\s+-", re.M)
 SHELLCHECK_ARRAY_SPLIT = frozenset({2206, 2207})  # `a=($x)`, `a=($(cmd))`: split into words
 SHELLCHECK_QUOTED_TILDE = 2088  # `"~/x"`: tilde does not expand in quotes
 SHELLCHECK_MIXED_ARRAY = 2145  # `"text $@"`: the text joins the first argument only
@@ -182,8 +193,9 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         severity = _shellcheck_severity(
             code, str(item.get("level")), scripts[path], item.get("line")
         )
-        if code == SHELLCHECK_UNASSIGNED and _set_by_bats(
-            str(item.get("message", "")), target / path
+        if code == SHELLCHECK_UNASSIGNED and (
+            _set_by_bats(str(item.get("message", "")), target / path)
+            or _set_by_completion_caller(str(item.get("message", "")), scripts[path])
         ):
             severity = Severity.INFO
         if code == SHELLCHECK_UNQUOTED_SUBSTITUTION and (
@@ -292,6 +304,22 @@ def _set_by_bats(message: str, script: Path) -> bool:
         return False
 
 
+def _set_by_completion_caller(message: str, script: ScriptTraits) -> bool:
+    """`$cur`, `$prev`, `$words`, `$cword` or `$comp_args` read in a completion file (it fills
+    COMPREPLY) that registers no completion itself (no `complete -...` command): a plugin's
+    completion, whose functions the host program's completion function calls after declaring
+    those locals (pass's `_pass` has `local cur=...` and calls
+    `__password_store_extension_complete_<cmd>`), so Bash's dynamic scope assigns them. Where
+    the file registers `complete -F f`, Bash calls `f` with no such caller: `$cur` unassigned
+    there is empty, a bug. Any other name stays reported (a misspelt `$curr`)."""
+    name = message.split(" ", 1)[0]
+    return (
+        name in COMPLETION_VARIABLES
+        and bool(script.completion_replies)
+        and not script.registers_completion
+    )
+
+
 @dataclass(frozen=True)
 class ScriptTraits:
     """What a shell script's own text says about how it runs (see the module docstring)."""
@@ -310,6 +338,7 @@ class ScriptTraits:
     operator_parameters: frozenset[int] = frozenset()  # `$(($a $op $b))` (SC1102)
     scalar_brackets: frozenset[int] = frozenset()  # `$esc[31m` on no array (SC1087)
     condition_status: frozenset[int] = frozenset()  # `x=$?` right after a test (SC2319)
+    registers_completion: bool = False  # a `complete -...` command: Bash calls its function
     lines: tuple[str, ...] = ()  # the text, for what a finding's columns cover
 
     @classmethod
@@ -331,6 +360,7 @@ class ScriptTraits:
             frozenset(n for n, line in enumerate(lines, 1) if _operator_from_parameter(line)),
             _scalar_brackets(lines),
             _condition_status(lines),
+            REGISTERS_COMPLETION.search(text) is not None,
             tuple(lines),
         )
 
