@@ -2,7 +2,7 @@
 
 The code-quality step turns some of ruff's findings into info by reading the code they point at
 (`ai_workflow.lint.ruff_reexports`, `ruff_imports`, `ruff_bindings`, `ruff_effects`, `ruff_style`,
-`ruff_py2`, `ruff_except`; `explain_rule` is the loop the last two share).
+`ruff_py2`, `ruff_except`, `ruff_exec`; `explain_rule` is the loop the last three share).
 Several of them look at the same file (an unused import is a re-export, a probe, a sibling's
 effect...), and one of them reads every Python file of the project. One `ParsedFiles` per ruff
 run, passed to each of them, reads a file's text once and parses its syntax tree once, on

@@ -2079,6 +2079,50 @@ def test_python2_builtins_under_a_python2_guard_are_info(tmp_path: Path) -> None
     }
 
 
+EXEC_DEFINED = {
+    "pkg/__init__.py": "from ._version import __version__\n",
+    "pkg/_version.py": '__version__ = "1.0"\nif True:\n    AUTHOR = "me"\n',
+    "setup.py": (
+        "import os\nfrom setuptools import setup\n\n# defines __version__\n"
+        'exec(open("pkg/_version.py").read())\n'
+        "setup(name='pkg', version=__version__, author=AUTHOR, license=LICENSE)\n"
+    ),
+    "tools/release.py": (
+        "import os\n\nHERE = os.path.dirname(__file__)\n"
+        'VERSION_FILE = os.path.join(HERE, "..", "pkg", "_version.py")\n\n'
+        "with open(VERSION_FILE) as handle:\n    exec(handle.read())\n\n"
+        "print(__version__)\n"
+    ),
+    "tools/about.py": (
+        'about = {}\nexec(open("pkg/_version.py").read(), about)\nprint(__version__)\n'
+    ),
+    "tools/before.py": 'print(__version__)\nexec(open("pkg/_version.py").read())\n',
+}
+
+
+def test_names_an_exec_of_a_project_file_defines_are_info(tmp_path: Path) -> None:
+    """h11 0.14.0's setup.py: `exec(open("h11/_version.py").read())` defines `__version__`,
+    which `setup(version=__version__)` reads: info. A name that file does not define, a name
+    read before the exec and one an exec into a namespace of its own fills stay errors."""
+    outcome = _run(make_repo(tmp_path / "proj", EXEC_DEFINED))
+    graded = {
+        (f.path, f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F821"
+    }
+    assert graded == {
+        ("setup.py", 6, "__version__"): Severity.INFO,
+        ("setup.py", 6, "AUTHOR"): Severity.INFO,
+        ("setup.py", 6, "LICENSE"): Severity.ERROR,  # not in pkg/_version.py
+        # `with open(os.path.join(HERE, "..", "pkg", "_version.py")) as handle: exec(...)`
+        ("tools/release.py", 9, "__version__"): Severity.INFO,
+        ("tools/about.py", 3, "__version__"): Severity.ERROR,  # exec'd into `about`
+        ("tools/before.py", 1, "__version__"): Severity.ERROR,  # read before the exec
+    }
+    notes = [f.message for f in outcome.findings if f.severity is Severity.INFO]
+    assert any("(line 5), which runs pkg/_version.py" in note for note in notes)
+
+
 BARE_EXCEPTS = {
     "pkg/attrs.py": (
         "class Munch(dict):\n"

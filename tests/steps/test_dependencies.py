@@ -1238,12 +1238,29 @@ def test_a_root_module_the_manifest_ships_still_warns(tmp_path: Path, pyproject:
     assert _find(outcome, rule, "make_docs.py", "tomli").severity is Severity.INFO
 
 
+def test_a_harness_outside_the_packages_find_packages_finds_is_tooling(tmp_path: Path) -> None:
+    """h11 0.14.0: `setup(packages=find_packages())` ships h11 (and h11.tests); fuzz/, a
+    directory without `__init__.py`, holds the afl harness, whose `import afl` is the
+    maintainer's tooling (info). An undeclared import in the package stays a warning."""
+    files = {
+        "setup.py": "from setuptools import setup, find_packages\n"
+        "setup(name='x', install_requires=['six'], packages=find_packages())\n",
+        "x/__init__.py": "import six\nimport requests\n",
+        "x/tests/__init__.py": "",
+        "fuzz/afl-server.py": "import afl\nimport x\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    rule = "deps/undeclared-import"
+    assert _find(outcome, rule, "fuzz/afl-server.py", "afl").severity is Severity.INFO
+    assert _find(outcome, rule, "x/__init__.py", "requests").severity is Severity.WARNING
+
+
 def test_a_root_script_stays_shipped_when_the_manifest_computes_what_it_ships(
     tmp_path: Path,
 ) -> None:
     files = {
         "setup.py": "from setuptools import setup, find_packages\n"
-        "setup(name='x', install_requires=['six'], packages=find_packages())\n",
+        "setup(name='x', install_requires=['six'], packages=[p for p in find_packages()])\n",
         "x/__init__.py": "import six\n",
         "prebuild.py": "import tomli\n",
     }
@@ -1262,6 +1279,28 @@ def test_shipped_names_from_setup_cfg_setup_py_poetry_and_hatch(tmp_path: Path) 
     (tmp_path / "setup.py").write_text("import setuptools\nsetuptools.setup(**kw)\n")
     (tmp_path / "setup.cfg").unlink()
     assert shipped_names(tmp_path) is None  # computed arguments: unknown
+    for package in ("pkg", "tests", "pkg_extra", "fuzz/x"):
+        (tmp_path / package).mkdir(parents=True)
+        (tmp_path / package / "__init__.py").write_text("")
+    found = {
+        "find_packages()": {"pkg", "tests", "pkg_extra"},  # fuzz/ has no __init__.py
+        "find_packages(exclude=['tests', 'tests.*'])": {"pkg", "pkg_extra"},
+        "setuptools.find_packages('.', ['tests'], ['pkg.*'])": {"pkg"},
+        "find_packages(where='fuzz')": {"x"},
+    }
+    for call, names in found.items():
+        (tmp_path / "setup.py").write_text(
+            f"import setuptools\nsetuptools.setup(packages={call})\n"
+        )
+        assert shipped_names(tmp_path) == names, call
+    for call in ("find_namespace_packages()", "find_packages(exclude=EXCLUDED)"):
+        (tmp_path / "setup.py").write_text(f"from setuptools import *\nsetup(packages={call})\n")
+        assert shipped_names(tmp_path) is None, call  # not read here: unknown
+    (tmp_path / "setup.py").write_text(
+        "from setuptools import *\nsetup(packages=find_packages(exclude=['tests']),"
+        " scripts=['bin/tool'], entry_points={'console_scripts': ['t = cli:main']})\n"
+    )
+    assert shipped_names(tmp_path) == {"pkg", "pkg_extra", "bin", "cli"}
     (tmp_path / "setup.py").unlink()
     (tmp_path / "pyproject.toml").write_text(
         '[build-system]\nbuild-backend = "poetry.core.masonry.api"\n\n[tool.poetry]\n'

@@ -2,10 +2,11 @@
 
 A Python file at the project root, or under a top-level directory that is no package (`dev/`,
 `ci/`), belongs to the distribution only when the build ships it: setuptools' `py-modules` /
-`packages` (pyproject.toml, setup.cfg, literal `setup.py` arguments, `find:` with its
-`include`), flit's module (`[tool.flit.module]`, else the project name), hatch's wheel
-`packages` / `only-include` (else the project name), poetry's `packages` (else its name), and
-every module a `[project.scripts]` / `[tool.poetry.scripts]` entry point runs. Anything else
+`packages` (pyproject.toml, setup.cfg, literal `setup.py` arguments or `find_packages()` with
+literal ones, `find:` with its `include`), flit's module (`[tool.flit.module]`, else the
+project name), hatch's wheel `packages` / `only-include` (else the project name), poetry's
+`packages` (else its name), every module a `[project.scripts]` / `[tool.poetry.scripts]` or
+`setup(entry_points=...)` entry point runs, and `setup(scripts=...)`. Anything else
 there is the maintainer's tooling (pathspec's `prebuild.py`, its release-time generator of
 README-dist.rst). When the manifest leaves the answer to code or to a backend not read here
 (a `setup.py` with computed arguments, setuptools' automatic discovery, maturin), the answer
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import fnmatch
 import re
 from pathlib import Path
 from typing import Any
@@ -126,7 +128,9 @@ def _found_packages(target: Path, parser: configparser.RawConfigParser) -> set[s
 
 
 def _setup_py_names(target: Path) -> set[str] | None:
-    """Literal `py_modules=` / `packages=` of a `setup(...)` call; unknown when computed."""
+    """Literal `py_modules=` / `packages=` of a `setup(...)` call, or `packages=` from
+    `find_packages(...)` with literal arguments (`_found_by_call`); unknown when computed
+    otherwise."""
     text = read_text(target / "setup.py", root=target)
     if not text:
         return None
@@ -135,15 +139,79 @@ def _setup_py_names(target: Path) -> set[str] | None:
     except (SyntaxError, ValueError) as exc:
         raise _Unknown("setup.py does not parse") from exc
     names: set[str] | None = None
+    ran: set[str] = set()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or _called(node.func) != "setup":
             continue
         for keyword in node.keywords:
             if keyword.arg is None:
                 raise _Unknown("setup(**options)")
-            if keyword.arg in ("py_modules", "packages"):
+            if keyword.arg == "packages" and isinstance(keyword.value, ast.Call):
+                names = (names or set()) | _found_by_call(keyword.value, target)
+            elif keyword.arg in ("py_modules", "packages"):
                 names = (names or set()) | _literal_names(keyword.value)
-    return names
+            elif keyword.arg in ("scripts", "entry_points"):
+                ran.update(_run_names(keyword.arg, keyword.value))
+    return None if names is None else names | ran
+
+
+def _run_names(argument: str, value: ast.expr) -> set[str]:
+    """What `setup(scripts=[...])` installs (`bin/tool`: `bin`) and the modules
+    `entry_points={"console_scripts": ["x = mod:main"]}` runs: shipped too."""
+    try:
+        given = ast.literal_eval(value)
+    except (ValueError, SyntaxError, TypeError) as exc:
+        raise _Unknown(f"computed setup({argument}=...)") from exc
+    if argument == "scripts":
+        return {_top(v) for v in given} if _patterns(given) else set()
+    if isinstance(given, str):
+        lines = given.splitlines()
+    elif isinstance(given, dict):
+        lines = [
+            v for group in given.values() for v in ([group] if isinstance(group, str) else group)
+        ]
+    else:
+        raise _Unknown("setup(entry_points=...) not read here")
+    return {
+        _top(line.split("=", 1)[1].split(":")[0].strip())
+        for line in lines
+        if isinstance(line, str) and "=" in line
+    }
+
+
+def _found_by_call(call: ast.Call, target: Path) -> set[str]:
+    """The top-level packages `find_packages(where, exclude, include)` finds, its arguments
+    literal: each directory under `where` with an `__init__.py` (h11's `find_packages()`:
+    `h11`; a `fuzz/` harness directory without one is no package) whose name `exclude` does
+    not match and `include` (default every name) matches, itself or through a subpackage
+    pattern (`pkg.*`). Another call (`find_namespace_packages`, which takes any directory) or
+    computed arguments: unknown."""
+    if _called(call.func) != "find_packages":
+        raise _Unknown("packages from a call not read here")
+    given = dict(zip(("where", "exclude", "include"), call.args, strict=False))
+    given.update((k.arg, k.value) for k in call.keywords if k.arg is not None)
+    if any(k.arg is None for k in call.keywords) or set(given) - {"where", "exclude", "include"}:
+        raise _Unknown("find_packages() arguments not read here")
+    try:
+        where = ast.literal_eval(given["where"]) if "where" in given else "."
+        exclude = ast.literal_eval(given["exclude"]) if "exclude" in given else ()
+        include = ast.literal_eval(given["include"]) if "include" in given else ("*",)
+    except (ValueError, SyntaxError, TypeError) as exc:
+        raise _Unknown("computed find_packages() arguments") from exc
+    if not isinstance(where, str) or not _patterns(exclude) or not _patterns(include):
+        raise _Unknown("find_packages() arguments not read here")
+    found = {p.parent.name for p in (target / where).glob("*/__init__.py")}
+    return {
+        name
+        for name in found
+        if not any(fnmatch.fnmatchcase(name, pattern) for pattern in exclude)
+        and any(fnmatch.fnmatchcase(name, pattern.split(".")[0]) for pattern in include)
+    }
+
+
+def _patterns(value: object) -> bool:
+    """A list or tuple of strings (an empty one too)."""
+    return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
 
 
 def _called(func: ast.expr) -> str:

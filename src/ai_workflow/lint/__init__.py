@@ -9,9 +9,9 @@ per responsibility (each module's docstring gives the severity mapping it implem
 - `ruff`: running ruff and its findings. The `ruff_*` modules read the code or the
   configuration a finding points at: `ruff_scope` (which rules the project chose), `ruff_pin`
   and `pinned_tools` (the ruff version it pins, installed), `ruff_style` (style rules where no
-  Python linter is asked for), `ruff_reexports`, `ruff_imports`, `ruff_py2`, `ruff_except`,
-  `ruff_bindings`, `ruff_effects` (findings the code contradicts, made info); `flake8_config`
-  (a flake8 configuration as ruff options);
+  Python linter is asked for), `ruff_reexports`, `ruff_imports`, `ruff_py2`, `ruff_exec`,
+  `ruff_except`, `ruff_bindings`, `ruff_effects` (findings the code contradicts, made info);
+  `flake8_config` (a flake8 configuration as ruff options);
 - `shellcheck`: which files are shell scripts (not console transcripts) and running shellcheck;
   `shellcheck_severity`: the severity of each SC finding from the script's own text
   (`ScriptTraits`); `shell_parse` (a parse failure the script's own shell does not share);

@@ -14,20 +14,21 @@ re-exporting its own modules (`from .x import y`: its public API) or names the p
 through the package, and on a module that warns of its own deprecation on import
 (`ai_workflow.lint.ruff_reexports`), a package's submodule its `__init__.py` imported (`F821`:
 the import binds it, `ai_workflow.lint.ruff_imports`), a Python 2 builtin where only Python 2
-runs (`F821` under a version test, `ai_workflow.lint.ruff_py2`), a bare `except:` whose handler
-always raises (`E722`, `ai_workflow.lint.ruff_except`), F841 on an `except ... as e` name the
-handler reads before any unconditional rebinding, F401 on an import probed in
-`try/except ImportError` or used by a `# type:` comment, and F841 on attributes probed in
-`try/except AttributeError` (`ai_workflow.lint.ruff_bindings`), F401 on `import helper` of a
-sibling script module whose top level changes `sys.path`, `sys.modules` or `os.environ`
-(imported for that effect, `ai_workflow.lint.ruff_effects`), and so are the classic set's style
-rules (F541, E401, E7xx comparisons...), and in test files a redefinition, a bare `except` and
-an unused call result (F811, E722, F841), in a project that configures and runs no ruff nor
-flake8 (`ai_workflow.lint.ruff_style`); every other rule is a warning (ruff has no severities of
-its own). Where the project's configuration chooses no rules, only the classic default set and
-its `extend-select` are reported, whatever ruff's version enables by default
-(`ai_workflow.lint.ruff_scope`), unless the project's own ruff or the version it pins ran
-(`ai_workflow.lint.pinned_tools`).
+runs (`F821` under a version test, `ai_workflow.lint.ruff_py2`), a name that an earlier
+`exec(open("pkg/_version.py").read())` defines (`F821`, `ai_workflow.lint.ruff_exec`), a bare
+`except:` whose handler always raises (`E722`, `ai_workflow.lint.ruff_except`), F841 on an
+`except ... as e` name the handler reads before any unconditional rebinding, F401 on an
+import probed in `try/except ImportError` or used by a `# type:` comment, and F841 on
+attributes probed in `try/except AttributeError` (`ai_workflow.lint.ruff_bindings`), F401 on
+`import helper` of a sibling script module whose top level changes `sys.path`, `sys.modules`
+or `os.environ` (imported for that effect, `ai_workflow.lint.ruff_effects`), and so are the
+classic set's style rules (F541, E401, E7xx comparisons...), and in test files a redefinition,
+a bare `except` and an unused call result (F811, E722, F841), in a project that configures and
+runs no ruff nor flake8 (`ai_workflow.lint.ruff_style`); every other rule is a warning (ruff
+has no severities of its own). Where the project's configuration chooses no rules, only the
+classic default set and its `extend-select` are reported, whatever ruff's version enables by
+default (`ai_workflow.lint.ruff_scope`), unless the project's own ruff or the version it pins
+ran (`ai_workflow.lint.pinned_tools`).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ from ai_workflow.lint.report import (
 from ai_workflow.lint.ruff_bindings import contradicted_as_info
 from ai_workflow.lint.ruff_effects import effect_imports_as_info
 from ai_workflow.lint.ruff_except import raising_bare_excepts_as_info
+from ai_workflow.lint.ruff_exec import exec_definitions_as_info
 from ai_workflow.lint.ruff_imports import import_bindings_as_info
 from ai_workflow.lint.ruff_pin import ruff_pin
 from ai_workflow.lint.ruff_py2 import py2_builtins_as_info
@@ -178,6 +180,7 @@ def explained_ruff_findings(
     kept = reexports_as_info(findings, files, python_files)
     kept = import_bindings_as_info(kept, files)
     kept = py2_builtins_as_info(kept, files)
+    kept = exec_definitions_as_info(kept, files)
     kept = raising_bare_excepts_as_info(kept, files)
     kept = contradicted_as_info(kept, files)
     kept = effect_imports_as_info(kept, files)
