@@ -6,8 +6,10 @@ section of a document. Within it `cd` changes where later lines run (unless ever
 own shell, as in make), and a path that an earlier command produced is not missing when a
 later command runs it: downloaded (`curl -o`, `wget`), created (`mkdir`, `touch`, `> file`,
 the target of `cp`/`mv`/`ln`, `-o out` of a compiler), cloned (`git clone`, `git submodule
-add`) or extracted (`tar -x`, `unzip`: anything may then appear in that directory, so what is
-below it is only "maybe there"). `cd` into a fresh clone of this very project goes back to the
+add`), built by `make` (the files the recipes of the targets it names write, with the
+variables of its command line: `make install BINDIR=.`, see `ai_workflow.make_outputs`) or
+extracted (`tar -x`, `unzip`: anything may then appear in that directory, so what is below it
+is only "maybe there"). `cd` into a fresh clone of this very project goes back to the
 repository root; into a clone of anything else, to an unknown directory; so does `cd` into a
 directory the session itself made or unpacked and the repository does not have (`tar xzf
 vsftpd-3.0.3.tar.gz && cd vsftpd-3.0.3 && make` builds another project's source).
@@ -145,6 +147,7 @@ class Session:
         self,
         is_this_project: Callable[[str], bool] = lambda url: False,
         exists: Callable[[str], bool] = lambda path: False,
+        make_outputs: Callable[[list[str], str], Iterable[str]] = lambda args, cwd: (),
     ) -> None:
         self.cwd = ""
         self.made: set[str] = set()
@@ -152,6 +155,7 @@ class Session:
         self.clones: dict[str, str] = {}  # directory -> URL
         self._is_this_project = is_this_project
         self._exists = exists  # whether a repository-relative path is in the project
+        self._make_outputs = make_outputs  # what `make ARGS` run in a directory writes there
         self.ends_in_cd = False  # the last command was a `cd`: it moved there for what follows
 
     def run(
@@ -287,6 +291,8 @@ class Session:
                 self._made(re.sub(r"\.(?:gz|bz2|xz)$", "", word))
         elif head in ("npm", "yarn", "pnpm", "bun") and words[:1] in (["install"], ["ci"], ["i"]):
             self._made("node_modules")
+        elif head in ("make", "gmake") and self.cwd != UNKNOWN_DIR:
+            self.made.update(self._make_outputs(args, self.cwd))  # repository-relative paths
 
     def _extract(self, directory: str | None, what: str) -> None:
         if self.cwd == UNKNOWN_DIR:

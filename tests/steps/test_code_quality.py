@@ -1232,6 +1232,24 @@ def test_shellcheck_status_of_a_test_kept_in_a_variable_is_information(tmp_path:
     assert severity[("shellcheck/SC2319", "status.sh", 3)] is Severity.WARNING
 
 
+def test_shellcheck_translated_variable_name_in_a_localised_script_is_information(
+    tmp_path: Path,
+) -> None:
+    """txt2regex sets TEXTDOMAIN=txt2regex and labels a column `$"color"`, whose msgid its po/
+    catalogue holds, while a variable `color` exists too (SC2256, "this translated string is
+    the name of a variable", warning): bash translates the string on purpose, info. The same
+    `$"color"` in a script that sets no TEXTDOMAIN translates nothing: a swapped `"$color"`,
+    still a warning."""
+    body = 'color=red\nlabels=(\n    $"color"\n    $"size"\n)\necho "${labels[@]}" "$color"\n'
+    files = {
+        "i18n.sh": "#!/bin/bash\nTEXTDOMAIN=i18n\nTEXTDOMAINDIR=po\n" + body,
+        "swapped.sh": "#!/bin/bash\n" + body,
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2256", "i18n.sh", 6)] is Severity.INFO
+    assert severity[("shellcheck/SC2256", "swapped.sh", 4)] is Severity.WARNING
+
+
 @pytest.mark.parametrize(
     ("script", "kept"),
     [

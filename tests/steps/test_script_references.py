@@ -790,3 +790,31 @@ def test_python_source_in_a_block_of_no_language_is_not_a_command(tmp_path: Path
         ("docs/doc-semver.rst", 23, "error"),  # make docs
         ("EXAMPLE.md", 9, "error"),  # make release
     }
+
+
+def test_a_file_the_make_line_before_writes_with_its_variables_is_not_missing(
+    tmp_path: Path,
+) -> None:
+    """txt2regex's README: `make install BINDIR=. LOCALEDIR=po`, then `LANG=es_ES ./txt2regex`.
+    Its install-bin recipe writes `$(SCRIPT) > $(BINDIR)/$(NAME)` with NAME = txt2regex, so
+    with BINDIR=. on the command line the make line makes ./txt2regex. The same section's
+    `make install` without it writes below /usr/bin, and ./tool then is still missing."""
+    makefile = (
+        "NAME = tool\nSCRIPT = $(NAME).sh\nDESTDIR =\nBINDIR = $(DESTDIR)/usr/bin\n\n"
+        "install: install-bin\n\n"
+        "install-bin:\n"
+        "\ttest -d $(BINDIR) || mkdir -p $(BINDIR); \\\n"
+        "\tsed -e 's/x/y/' \\\n"
+        "\t\t$(SCRIPT) > $(BINDIR)/$(NAME) && \\\n"
+        "\tchmod +x $(BINDIR)/$(NAME)\n"
+    )
+    readme = (
+        "# tool\n\n## Local\n\n```sh\nmake install BINDIR=.\nLANG=es_ES ./tool\n```\n\n"
+        "## System\n\n```sh\nmake install\n./tool --help\n```\n"
+    )
+    root = make_repo(
+        tmp_path / "p", {"README.md": readme, "Makefile": makefile, "tool.sh": SHEBANG}
+    )
+    os.chmod(root / "tool.sh", 0o755)
+    commit_all(root, "modes")
+    assert _shown(_run(root)) == {("scripts/missing-script", "README.md", 14, "error")}

@@ -47,6 +47,11 @@ SC2319 ("this $? refers to a condition, not a command") on a plain assignment of
 (`test -z "$(git status --porcelain)"`, `[ -d "$dir" ]`): the condition's status is the value
 wanted and is already kept in a variable, which is what the warning asks. `$?` read after an
 `if [ ... ]` or inside the test of a command's status (`[ $? -ne 0 ] && exit $?`) keeps it.
+SC2256 (`$"name"`, a translated string whose text is a variable's name: a swapped `"$name"`?)
+in a script that sets TEXTDOMAIN: bash looks its `$"..."` strings up in that gettext domain,
+so the script translates them on purpose (txt2regex's `$"color"` column label, whose msgid its
+po/ catalogue holds) and the word is a message, not a misplaced expansion. In a script that
+sets no TEXTDOMAIN nothing is translated and `$"name"` keeps the warning.
 
 What the script's own shell and the project's choice of linters change comes after, in
 `ai_workflow.lint.shellcheck`.
@@ -114,6 +119,11 @@ SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken c
 SHELLCHECK_AMBIGUOUS_ARITHMETIC = 1102  # `$((`: arithmetic or a command substitution?
 SHELLCHECK_UNQUOTED_SUBSTITUTION = 2046  # `cmd $(x)`: the output is split into words
 SHELLCHECK_CONDITION_STATUS = 2319  # `$?` of a `[ ]`/`test`, not of the command before it
+SHELLCHECK_TRANSLATED_NAME = 2256  # `$"name"`: a translated string that is a variable's name
+# the script chooses the gettext domain of its `$"..."` strings: it translates them on purpose
+TEXTDOMAIN = re.compile(
+    r"^\s*(?:(?:export|readonly|declare(?:\s+-\w+)*|typeset(?:\s+-\w+)*)\s+)?TEXTDOMAIN=", re.M
+)
 STANDALONE_TEST = re.compile(r"^\s*(?:!\s+)?(?:test\s|\[\[?\s)(?!.*(?:&&|\|\||;|\\$))")
 STATUS_ASSIGNMENT = re.compile(
     r"^\s*(?:(?:local|readonly|export|declare(?:\s+-\w+)*)\s+)?[A-Za-z_]\w*="
@@ -328,6 +338,7 @@ class ScriptTraits:
     sources: bool  # runs `source`/`.` on another file
     nounset: bool
     errexit: bool
+    translates: bool = False  # sets TEXTDOMAIN: its `$"..."` strings are looked up (SC2256)
     first_of_bash_source: frozenset[int] = frozenset()  # lines that expand `$BASH_SOURCE`
     completion_replies: frozenset[int] = frozenset()  # lines that assign COMPREPLY=(...)
     deliberate_split: frozenset[int] = frozenset()  # lines that split on purpose (SC2206/7)
@@ -350,6 +361,7 @@ class ScriptTraits:
             SOURCES.search(text) is not None,
             NOUNSET.search(text) is not None,
             ERREXIT.search(text) is not None,
+            TEXTDOMAIN.search(text) is not None,
             frozenset(n for n, line in enumerate(lines, 1) if "BASH_SOURCE" in line),
             frozenset(n for n, line in enumerate(lines, 1) if COMPREPLY.search(line)),
             frozenset(n for n, line in enumerate(lines, 1) if DELIBERATE_SPLIT.match(line)),
@@ -470,6 +482,7 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         or (code == SHELLCHECK_UNQUOTED_ARRAY and line in script.eval_lines)
         or (code == SHELLCHECK_LITERAL_EQUALS and line in script.echo_lines)
         or (code == SHELLCHECK_CONDITION_STATUS and line in script.condition_status)
+        or (code == SHELLCHECK_TRANSLATED_NAME and script.translates)
     ):
         return Severity.INFO
     return SHELLCHECK_SEVERITY.get(level, Severity.WARNING)

@@ -10,7 +10,9 @@ read (`markdown_docs.classify_docs`): not changelogs, not examples of another pr
 
 Severity of a missing script: an error when a document or automation file tells users of this
 project to run it and nothing could produce it. It is nothing when an earlier command of the
-same session (CI job, document section) produced it or a Makefile target builds it; information
+same session (CI job, document section) produced it (a `make` line counts with what its
+targets' recipes write, read with its command line's variables: txt2regex's README runs
+`./txt2regex` after `make install BINDIR=.`) or a Makefile target builds it; information
 when an archive extracted before it may hold it, when `.gitignore` ignores it (build output),
 or when it is a bare name (`python hello.py`: maybe the reader's own file). The arguments of
 the project's own program (`bats test/a.bats`) are the reader's files, not the project's.
@@ -35,6 +37,7 @@ from ai_workflow.automation import (
 )
 from ai_workflow.deps.imports import STDLIB_MODULES
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
+from ai_workflow.make_outputs import MakeOutputs
 from ai_workflow.markdown_docs import (
     DocFile,
     has_prompts,
@@ -145,9 +148,10 @@ def run(ctx: StepContext) -> StepOutcome:
     files = project_files(ctx)
     names, read_names = stored_names(ctx)  # the top-level names of modules commands name
     project = _project(ctx, files, read_names)
-    commands = list(doc_commands(project_docs(ctx), project.is_clone, project.exists))
+    make = MakeOutputs(ctx.target, project.exists)
+    commands = list(doc_commands(project_docs(ctx), project.is_clone, project.exists, make))
     automation, project.producible = _automation(
-        ctx.target, files, project.is_clone, project.exists
+        ctx.target, files, project.is_clone, project.exists, make
     )
     commands += automation
     refs = [ref for command in commands for ref in classify(command, project)]
@@ -260,6 +264,7 @@ def doc_commands(
     docs: dict[str, DocFile],
     is_clone: Callable[[str], bool] = lambda url: False,
     exists: Callable[[str], bool] = lambda path: False,
+    make_outputs: Callable[[list[str], str], Iterable[str]] = lambda args, cwd: (),
 ) -> Iterator[Command]:
     """Command lines in the shell code blocks and inline code that claim something about this
     project. The blocks of one section run in order: what one made (a clone, a download)
@@ -269,18 +274,19 @@ def doc_commands(
     tests/README.md: `cd vsftpd-3.0.3 && make`, then `make` for tests/ in a later block)."""
     for path in sorted(docs):
         doc = docs[path]
-        section, session, start = -1, Session(is_clone, exists), ""
+        section, session, start = -1, Session(is_clone, exists, make_outputs), ""
         for block in doc.claim_blocks():
             if not is_shell_block(block):
                 continue
             if block.section_line != section:
-                section, session, start = block.section_line, Session(is_clone, exists), ""
+                section, start = block.section_line, ""
+                session = Session(is_clone, exists, make_outputs)
             prompt_only = block.language in PROMPT_ONLY_LANGUAGES or has_prompts(block)
             lines = block.numbered_lines()
             yield from session.run(lines, path, "docs", prompt_only=prompt_only, cwd=start)
             start = session.cwd if session.ends_in_cd else start
         for code in doc.claim_inline():
-            yield from Session(is_clone, exists).line(
+            yield from Session(is_clone, exists, make_outputs).line(
                 code.text, path, code.line, "docs", inline=True
             )
 
@@ -305,6 +311,7 @@ def _automation(
     files: list[str],
     is_clone: Callable[[str], bool],
     exists: Callable[[str], bool] = lambda path: False,
+    make_outputs: Callable[[list[str], str], Iterable[str]] = lambda args, cwd: (),
 ) -> tuple[list[Command], dict[str, tuple[str, str]]]:
     """The commands, and the paths they produce (`go build -o bin/tool` in a Makefile recipe)
     with the file and origin of the command that makes each: what a document, or another
@@ -313,7 +320,7 @@ def _automation(
     sessions: dict[tuple[str, str, str], Session] = {}
     for block in automation_blocks(target, files):
         key = (block.path, block.origin, block.session)
-        session = sessions.setdefault(key, Session(is_clone, exists))
+        session = sessions.setdefault(key, Session(is_clone, exists, make_outputs))
         session.produce(block.produces)
         commands += session.run(
             block.lines, block.path, block.origin, keep_cwd=block.keep_cwd, cwd=block.cwd

@@ -1,0 +1,64 @@
+"""What a `make` command line writes: its targets' recipes, with the command line's variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ai_workflow.make_outputs import UNKNOWN, Makefile, MakeOutputs
+
+MAKEFILE = """\
+NAME = tool
+SCRIPT = $(NAME).sh
+DESTDIR =
+BINDIR ?= $(DESTDIR)/usr/bin
+OUT := build
+SRCS = a.c \\
+       b.c
+
+all: $(OUT)/$(NAME)
+
+$(OUT)/$(NAME): $(SRCS)
+\tmkdir -p $(OUT)
+\tcc -o $@ $^
+
+install: install-bin
+install-bin:
+\t@sed -e 's/$$x/y/' $(SCRIPT) > $(BINDIR)/$(NAME)
+
+docs:
+\tcp README.md $(DOCDIR)/README.md
+\t-cp README.md $(shell pwd)/x
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "overrides", "expanded"),
+    [
+        ("$(BINDIR)/$(NAME)", {}, "/usr/bin/tool"),
+        ("$(BINDIR)/$(NAME)", {"BINDIR": "."}, "./tool"),
+        ("${OUT}/$(SCRIPT)", {"NAME": "other"}, "build/other.sh"),
+        ("$(SRCS)", {}, "a.c b.c"),
+        ("$$x $(UNSET)/y", {}, f"$x {UNKNOWN}/y"),
+        ("$(patsubst %.c,%.o,$(SRCS))", {}, UNKNOWN),
+    ],
+)
+def test_expansion(text: str, overrides: dict[str, str], expanded: str) -> None:
+    assert Makefile.parse(MAKEFILE).expand(text, overrides) == expanded
+
+
+@pytest.mark.parametrize(
+    ("args", "written"),
+    [
+        ([], {"build", "build/tool"}),  # the first target: `cc -o $@`
+        (["install", "BINDIR=."], {"tool"}),
+        (["install"], set()),  # /usr/bin/tool: outside the repository
+        (["-C", "sub", "install", "BINDIR=."], set()),  # no Makefile in sub/
+        (["docs"], set()),  # unassigned DOCDIR, $(shell ...): unknown, nothing claimed
+    ],
+)
+def test_what_a_make_line_writes(tmp_path: Path, args: list[str], written: set[str]) -> None:
+    (tmp_path / "Makefile").write_text(MAKEFILE)
+    outputs = MakeOutputs(tmp_path, lambda path: (tmp_path / path).exists())
+    assert set(outputs(args, "")) == written
