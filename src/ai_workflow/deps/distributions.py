@@ -7,11 +7,17 @@ Import names map to distributions through the target interpreter's
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from ai_workflow.deps.model import canonical
+from ai_workflow.engine import records
+from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.step import StepContext
 from ai_workflow.techstack import detect_stack
 
@@ -94,7 +100,7 @@ class PythonEnvironment:
 
 
 _ENV_SCRIPT = """
-import json, importlib.metadata as m
+import json, sys, importlib.metadata as m
 try:
     packages = m.packages_distributions()
 except AttributeError:
@@ -108,31 +114,103 @@ for dist in m.distributions():
         groups.append("scripts")
     if name and groups:
         eps[name] = groups
-print(json.dumps({"packages": packages, "entry_points": eps}))
+print(json.dumps({"packages": packages, "entry_points": eps, "sys_path": sys.path}))
 """
+# Asking the interpreter costs 0.2-2 s (every installed distribution's metadata is read), so its
+# answer is kept in the step cache while nothing where it looks for distributions has changed.
+ENV_CACHE_NAME = "dependencies.environment.json"
+_METADATA_SUFFIXES = (".dist-info", ".egg-info", ".egg-link", ".pth")
 
 
 def target_environment(ctx: StepContext) -> PythonEnvironment:
     """Ask the target's interpreter once per run: the one its tests run with
-    (`TechStack.python`, see `tools.resolve_python`)."""
+    (`TechStack.python`, see `tools.resolve_python`); reuse its last answer while its
+    installation is unchanged (`installation_state`)."""
 
     def ask() -> PythonEnvironment:
         python = detect_stack(ctx).python
         if python is None:
             return PythonEnvironment()
-        argv = [python, "-I", "-c", _ENV_SCRIPT]
-        result = ctx.run_command(argv, timeout=ENV_TIMEOUT_S)
-        if not result.ok:
-            return PythonEnvironment()
-        try:
-            raw = json.loads(result.stdout.strip().splitlines()[-1])
-        except (ValueError, IndexError):
-            return PythonEnvironment()
+        cache = ctx.workspace.step_cache_dir / ENV_CACHE_NAME if ctx.config.run.step_cache else None
+        raw = _cached_answer(cache, python) if cache else None
+        if raw is None:
+            raw = _ask_interpreter(ctx, python)
+            if raw is None:
+                return PythonEnvironment()
+            if cache:
+                _save_answer(cache, python, raw)
         packages = {str(k): [str(d) for d in v] for k, v in raw.get("packages", {}).items()}
         eps = {canonical(k): list(v) for k, v in raw.get("entry_points", {}).items()}
         return PythonEnvironment(python, packages, eps)
 
     return ctx.memo.get("dependencies:target_environment", ask)
+
+
+def _ask_interpreter(ctx: StepContext, python: str) -> dict[str, Any] | None:
+    result = ctx.run_command([python, "-I", "-c", _ENV_SCRIPT], timeout=ENV_TIMEOUT_S)
+    if not result.ok:
+        return None
+    try:
+        raw = json.loads(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
+    return raw if isinstance(raw, dict) else None
+
+
+def installation_state(python: str, sys_path: Iterable[str]) -> list[Any]:
+    """What changes when a distribution is installed, removed, upgraded or made editable: the
+    interpreter file, and each import directory with its metadata entries (`*.dist-info`,
+    `*.egg-info`, `*.egg-link`, `*.pth`) and their modification times."""
+    state: list[Any] = [python, _stamp(python)]
+    for entry in sys_path:
+        state.append([entry, _stamp(entry)])
+        try:
+            with os.scandir(entry) as found:
+                names = sorted(e.name for e in found if e.name.endswith(_METADATA_SUFFIXES))
+        except OSError:  # a zip on sys.path, or a directory that does not exist
+            continue
+        state.append([[name, _stamp(os.path.join(entry, name))] for name in names])
+    return state
+
+
+def _stamp(path: str) -> list[int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_mtime_ns, info.st_size, info.st_ino]
+
+
+def _cached_answer(cache: Path, python: str) -> dict[str, Any] | None:
+    text = records.read_text(cache)
+    if text is None:
+        return None
+    try:
+        stored = records.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(stored, dict) or stored.get("python") != python:
+        return None
+    sys_path = stored.get("sys_path")
+    answer = stored.get("answer")
+    if not isinstance(sys_path, list) or not isinstance(answer, dict):
+        return None
+    # A JSON round trip turns the state's tuples into lists: compare it the same way.
+    state = json.loads(json.dumps(installation_state(python, map(str, sys_path))))
+    return answer if stored.get("state") == state else None
+
+
+def _save_answer(cache: Path, python: str, raw: dict[str, Any]) -> None:
+    sys_path = [str(p) for p in raw.get("sys_path", []) if p]
+    stored = {
+        "python": python,
+        "sys_path": sys_path,
+        "state": installation_state(python, sys_path),
+        "answer": {k: raw[k] for k in ("packages", "entry_points") if k in raw},
+    }
+    # A cache that cannot be written costs the next run one question, nothing more.
+    with contextlib.suppress(OSError):
+        write_atomic(cache, records.dumps(stored))
 
 
 def providers(module: str, env: PythonEnvironment) -> set[str]:
