@@ -66,4 +66,7 @@ apt_install fish "the fish completion test" fish
 apt_install zsh "the zsh completion test" zsh
 echo "== ruff"; "$VENV/bin/ruff" check src tests bench && "$VENV/bin/ruff" format --check src tests bench
 echo "== mypy"; "$VENV/bin/mypy" src
-echo "== pytest"; "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
+# The suite on every core (pytest-xdist); AI_WORKFLOW_TEST_WORKERS=0 runs it in one process.
+echo "== pytest"
+"$VENV/bin/python" -m pytest -q -p no:cacheprovider -n "${AI_WORKFLOW_TEST_WORKERS:-auto}" \
+  --dist worksteal "$@"
