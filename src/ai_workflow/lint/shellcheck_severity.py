@@ -41,6 +41,11 @@ SC2319 ("this $? refers to a condition, not a command") on a plain assignment of
 (`test -z "$(git status --porcelain)"`, `[ -d "$dir" ]`): the condition's status is the value
 wanted and is already kept in a variable, which is what the warning asks. `$?` read after an
 `if [ ... ]` or inside the test of a command's status (`[ $? -ne 0 ] && exit $?`) keeps it.
+SC2199 ("arrays implicitly concatenate in [[ ]]") where the joined string is the check meant:
+a one-operand test of the array (`[[ ! ${todo[@]} ]]`, `[[ -n "$@" ]]`: empty or not) or its
+comparison with one plain word, no space and no glob in it (`[[ "$@" != "-a" ]]`: equal exactly
+when the one argument is that word). A pattern, a word with a space, or an array compared
+inside a longer expression (`[[ $@ == *x* ]]`, `[[ "$@" = "a b" ]]`) keeps the warning.
 
 What the script's own shell and the project's choice of linters change comes after, in
 `ai_workflow.lint.shellcheck`.
@@ -107,6 +112,15 @@ STANDALONE_TEST = re.compile(r"^\s*(?:!\s+)?(?:test\s|\[\[?\s)(?!.*(?:&&|\|\||;|
 STATUS_ASSIGNMENT = re.compile(
     r"^\s*(?:(?:local|readonly|export|declare(?:\s+-\w+)*)\s+)?[A-Za-z_]\w*="
     r"(\"?)\$(?:\?|\{\?\})\1\s*(?:#.*)?$"
+)
+SHELLCHECK_JOINED_ARRAY = 2199  # `[[ $@ ... ]]`: the array is joined into one string
+# `"$@"`, `$@`, `"${name[@]}"`, `${name[@]}`: what SC2199 says is joined inside `[[ ]]`
+ARRAY_WORD = r'(?:"\$(?:@|\{@\}|\{[A-Za-z_]\w*\[@\]\})"|\$(?:@|\{@\}|\{[A-Za-z_]\w*\[@\]\}))'
+# one word with no space, no glob and no expansion: `-a`, `"-a"`, `'none'`
+PLAIN_WORD = r"""(?:'[^'\s*?\[]*'|"[^"\s$`\\*?\[]*"|[^\s$`'"\\*?\[\]()<>|&;]+)"""
+DOUBLE_BRACKETS = re.compile(r"\[\[\s(.*?)\s\]\]")
+JOINED_AS_MEANT = re.compile(
+    rf"\s*(?:!\s+)?(?:(?:-[nz]\s+)?{ARRAY_WORD}|{ARRAY_WORD}\s+(?:==?|!=)\s+{PLAIN_WORD})\s*"
 )
 SHELLCHECK_QUOTED_CURLY_QUOTE = 1111  # `"… “x” …"`: a Unicode quote inside a string
 SHELLCHECK_UNCLOSED_STRING = (1072, 1073, 1078, 1079)  # a string that may not close as meant
@@ -310,6 +324,7 @@ class ScriptTraits:
     operator_parameters: frozenset[int] = frozenset()  # `$(($a $op $b))` (SC1102)
     scalar_brackets: frozenset[int] = frozenset()  # `$esc[31m` on no array (SC1087)
     condition_status: frozenset[int] = frozenset()  # `x=$?` right after a test (SC2319)
+    joined_as_meant: frozenset[int] = frozenset()  # `[[ ! ${a[@]} ]]`, `[[ "$@" != -a ]]`
     lines: tuple[str, ...] = ()  # the text, for what a finding's columns cover
 
     @classmethod
@@ -331,6 +346,7 @@ class ScriptTraits:
             frozenset(n for n, line in enumerate(lines, 1) if _operator_from_parameter(line)),
             _scalar_brackets(lines),
             _condition_status(lines),
+            frozenset(n for n, line in enumerate(lines, 1) if _joined_as_meant(line)),
             tuple(lines),
         )
 
@@ -401,6 +417,17 @@ def _condition_status(lines: list[str]) -> frozenset[int]:
     return frozenset(found)
 
 
+def _joined_as_meant(line: str) -> bool:
+    """Whether every `[[ ]]` of the line that joins an array (`$@`, `${name[@]}`) asks what
+    the joined string answers exactly (SC2199): whether it is empty (`[[ ! ${todo[@]} ]]`,
+    docker-clean's "nothing to delete"), or whether it equals one plain word (distro's fake
+    lsb_release: `[[ "$@" != "-a" ]]`, true unless the one argument is -a, since two arguments
+    join with a space the word does not hold). A pattern or a longer expression keeps it."""
+    tests = [m.group(1) for m in DOUBLE_BRACKETS.finditer(line)]
+    joined = [t for t in tests if re.search(ARRAY_WORD, t)]
+    return bool(joined) and all(JOINED_AS_MEANT.fullmatch(t) for t in joined)
+
+
 def _operator_from_parameter(line: str) -> bool:
     """Whether the line computes `$(( ... ))` with its operator in a parameter (funcoeszz's
     `$(($i $operacao $passo))`, `$(($hh * 60 $op $mm))`): a parameter between two operands,
@@ -440,6 +467,7 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         or (code == SHELLCHECK_UNQUOTED_ARRAY and line in script.eval_lines)
         or (code == SHELLCHECK_LITERAL_EQUALS and line in script.echo_lines)
         or (code == SHELLCHECK_CONDITION_STATUS and line in script.condition_status)
+        or (code == SHELLCHECK_JOINED_ARRAY and line in script.joined_as_meant)
     ):
         return Severity.INFO
     return SHELLCHECK_SEVERITY.get(level, Severity.WARNING)
