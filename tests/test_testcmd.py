@@ -586,6 +586,21 @@ def test_status_127_is_the_machines_only_when_the_ci_installs_what_is_missing() 
     assert machine_cause("t", set(), assertion, ["gawk"]) is None
 
 
+def test_a_daemon_is_the_machines_only_when_its_socket_is_absent_here(tmp_path: Path) -> None:
+    absent, present = tmp_path / "none" / "docker.sock", tmp_path / "mysqld.sock"
+    present.write_text("")
+    docker = (
+        f"Cannot connect to the Docker daemon at unix://{absent}. Is the docker daemon running?"
+    )
+    cause = machine_cause("(in test file t.bats, line 3)", set(), f"x\n{docker}")
+    assert cause is not None and cause.kind == "daemon" and str(absent) in cause.detail
+    postgres = f'connection to server on socket "{absent}" failed: No such file or directory'
+    assert machine_cause(postgres, set()) is not None
+    mysql = f"Can't connect to local MySQL server through socket '{present}' (111)"
+    assert machine_cause(mysql, set()) is None  # the socket is here: the project's failure
+    assert machine_cause("Cannot connect to the server", set()) is None
+
+
 ABSENT = "zzqprog-not-installed"  # certainly on no PATH
 
 

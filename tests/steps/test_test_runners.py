@@ -186,6 +186,62 @@ def test_shell_project_without_bats_says_so(
     assert outcome.incomplete and outcome.status() == StepStatus.WARNING
 
 
+DAEMON_SUITE = textwrap.dedent(
+    """\
+    say_no_daemon() {
+      echo "Cannot connect to the Docker daemon at unix://$1. Is the docker daemon running?" >&2
+      return 1
+    }
+
+    @test 'cleans containers' {
+      run true
+      say_no_daemon "$SOCKET"
+    }
+
+    @test 'daemon answers' {
+      run false
+      [ $status = 0 ]
+    }
+    """
+)
+
+
+@needs_bats
+def test_a_failure_that_says_the_docker_daemon_does_not_run_here_is_the_machines(
+    tmp_path: Path,
+) -> None:
+    """docker-clean's bats suite builds and removes real containers; with no Docker daemon on
+    the machine (its socket absent) each test says 'Cannot connect to the Docker daemon': the
+    tests could not run here (info, the step incomplete), and the failure beside them that
+    prints no cause (`run docker ps`, then `[ $status = 0 ]`) is a warning that says the
+    daemon may be its cause too. The same message naming a socket that exists here (a daemon
+    the machine has, which the project failed to use) stays an error."""
+    absent = tmp_path / "no-such-dir" / "docker.sock"
+    root = make_repo(
+        tmp_path / "absent",
+        {"test/clean.bats": f"SOCKET={absent}\n" + DAEMON_SUITE},
+    )
+    outcome = run_step(root)
+    assert counts(outcome) == (0, 2, 0)
+    assert with_environment(outcome) == [
+        ("info", "tests/environment-incomplete", "test/clean.bats", 9),
+        ("warning", "tests/failed", "test/clean.bats", 14),
+    ]
+    doubt = next(f for f in outcome.findings if f.rule == "tests/failed")
+    assert "a running Docker daemon" in doubt.message and "may come from that" in doubt.message
+
+    present = tmp_path / "present" / "docker.sock"
+    root = make_repo(
+        tmp_path / "present", {"test/clean.bats": f"SOCKET={present}\n" + DAEMON_SUITE}
+    )
+    present.write_text("")
+    outcome = run_step(root)
+    assert shown(outcome) == [
+        ("error", "tests/failed", "test/clean.bats", 9),
+        ("error", "tests/failed", "test/clean.bats", 14),
+    ]
+
+
 # --------------------------------------------------------------------------- scripts and make
 
 

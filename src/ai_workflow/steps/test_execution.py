@@ -16,7 +16,10 @@ here and the project does not ship it. Such findings (`tests/environment-incompl
 saying how to provide the environment, the check is listed as skipped, and the step is
 incomplete: a warning, never a pass. A permission test that fails because the suite runs as
 root (root ignores file permissions) is the same: info that says so, and a skipped check
-(`ai_workflow.testcmd.as_root`). A release archive committed as is (`ai_workflow.release_archive`)
+(`ai_workflow.testcmd.as_root`). So is a test whose failure says a daemon it talks to (Docker's,
+MySQL's, PostgreSQL's) cannot be reached through a Unix socket this machine does not have
+(`ai_workflow.testcmd.environment`); the suite's other failures are then warnings that say the
+daemon may be their cause too. A release archive committed as is (`ai_workflow.release_archive`)
 that holds no test file is not run: it left out the tests its command names (`npm test` running
 `test/bin/run-all-tests`), and a failure to find them says nothing of the project (info); in
 such an archive, a test that fails because a file of the project does not exist (Python's
@@ -652,7 +655,9 @@ def _machine_failures(
     kind, never an error: the project is not shown broken by them. With them, why the others
     are in doubt: when some failures come from packages the CI installs and this machine
     lacks, the rest ran on a machine known to be incomplete (git-secret runs gawk as it loads,
-    so assertions on its output fail too), and they are warnings that say so."""
+    so assertions on its output fail too), and they are warnings that say so; the same when
+    some failures say a daemon the tests talk to does not run here (docker-clean's bats suite,
+    whose `run docker ps` then `[ $status = 0 ]` prints no cause of its own)."""
     files = project_files(ctx)
     names = {rel.rsplit("/", 1)[-1] for rel in files}
     lacking = missing_packages(list(ci_installed_packages(ctx.target, files))) if failures else []
@@ -697,11 +702,17 @@ def _machine_failures(
             *_single_place(unrunnable),
         )
     packages = [c.detail for _, c in unrunnable if c.kind == "packages"]
+    daemons = [c.detail for _, c in unrunnable if c.kind == "daemon"]
     doubt = None
     if packages and kept:
         doubt = (
             f"this machine lacks {packages[0]}, which the project's CI installs and which made "
             f"{len(packages)} other test(s) fail: this failure may come from that too"
+        )
+    elif daemons and kept:
+        doubt = (
+            f"this machine lacks {daemons[0]}, which made {len(daemons)} other test(s) fail: "
+            "this failure may come from that too"
         )
     return kept, doubt
 
