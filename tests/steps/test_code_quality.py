@@ -1248,6 +1248,43 @@ def test_condition_status(script: list[str], kept: set[int]) -> None:
     assert shellcheck_severity._condition_status(script) == kept
 
 
+def test_shellcheck_split_after_the_scripts_own_ifs_is_information(tmp_path: Path) -> None:
+    """docker-clean's setGlobal sets `IFS=$'\\n'` on its first line, then fills arrays with
+    `CONTAINERS_TO_DELETE=($(containersToDelete delete))`: one element a line, the split the
+    function chose (SC2207, warning): info. The same array filled in another function, where
+    the script's default IFS splits on every space, stays a warning."""
+    files = {
+        "ids.sh": (
+            "#!/bin/bash\n"
+            "function lines {\n"
+            "\tIFS=$'\\n'\n"
+            "\tIDS=($(docker ps -q))\n"
+            "}\n"
+            "function words {\n"
+            "\tNAMES=($(docker ps --format '{{.Names}}'))\n"
+            "}\n"
+            'lines; words; echo "${IDS[@]}" "${NAMES[@]}"\n'
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2207", "ids.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2207", "ids.sh", 7)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("script", "split"),
+    [
+        (["f() {", "  IFS=$'\\n'", "  a=($(ls))", "}", "b=($(ls))"], {3}),
+        (["IFS=,; a=($x)", "b=($y)"], {1, 2}),
+        (["old=$IFS", "IFS=:", "a=($PATH)", "IFS=$old", "b=($x)", "unset IFS", "c=($y)"], {3}),
+        (["IFS=, read -r a b", "c=($x)"], set()),
+        (["a=($x)"], set()),
+    ],
+)
+def test_after_own_ifs(script: list[str], split: set[int]) -> None:
+    assert shellcheck_severity._after_own_ifs(script) == split
+
+
 def test_shellcheck_array_joined_for_the_check_meant_is_information(tmp_path: Path) -> None:
     """docker-clean's `[[ ! ${CONTAINERS_TO_DELETE[@]} ]]` (is there nothing to delete?) and
     distro's fake lsb_release `[[ "$@" != "-a" ]]` (is the one argument not -a?): the array

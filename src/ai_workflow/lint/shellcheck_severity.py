@@ -20,7 +20,9 @@ x=$(cmd)` masks cmd's status) in a script without `set -e`, where no status stop
 on `$BASH_SOURCE` (its first element, the current file, is what the idiom means); SC2164
 (`cd` without `|| exit`: none of 13 labelled findings on real projects was a real problem);
 SC2206/SC2207 where the line says it splits on purpose (`IFS=: dirs=($PATH)`, Bash
-completion's `COMPREPLY=($(compgen ...))`); SC2088 on a quoted `~` that is only shown to a
+completion's `COMPREPLY=($(compgen ...))`) or follows an assignment of IFS of its own, in
+the same function body and not undone since (`IFS=$'\n'`, then `ids=($(list_ids))`: one element
+a line); SC2088 on a quoted `~` that is only shown to a
 person (an `echo`/`printf` line, or a variable only such lines use); SC2154 on what bats
 sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files; SC1101
 on a line ending in a word's escaped space (`cut -d\\ `) before a `fi`/`done`/`esac` line,
@@ -163,6 +165,14 @@ OPERAND_WORD = re.compile(r"^(?:\$(?:\w+|\{\w+\})|\w+)$")  # a number, a name, `
 ESCAPED_SPACE_END = re.compile(r"\S\\ $")  # `-d\ `: one escaped space that ends a word
 # what starts a line that cannot be the continuation of the command above it
 CLOSES_COMMAND = re.compile(r"^\s*(?:fi|done|esac|then|else|elif|do|\}|;;)(?:\s|;|$)")
+# `IFS=$'\n'`, `local IFS=,`, `unset IFS` as a statement of its own (not `IFS=, read ...`, which
+# sets it for one command): from there on, a split is the one the script chose
+IFS_STATEMENT = re.compile(
+    r"""^\s*(?:(?:local|declare|typeset|export)\s+)?(?:IFS=(?:\$?'[^']*'|"[^"]*"|[^\s'";]*)"""
+    r"""|unset\s+IFS)\s*(?:;|#|$)"""
+)
+RESTORED_IFS = re.compile(r"""\bIFS=["']?\$(?!')""")  # `IFS=$old`, `IFS="$OLDIFS"`: undone
+FUNCTION_START = re.compile(r"^\s*(?:function\s+[\w:.-]+|[\w:.-]+\s*\(\s*\))")
 # `IFS=: dirs=($PATH)` (the split says on what it splits) and `COMPREPLY=($(compgen ...))`
 # (Bash completion's own idiom: compgen prints one candidate a line)
 DELIBERATE_SPLIT = re.compile(
@@ -338,7 +348,8 @@ class ScriptTraits:
             ERREXIT.search(text) is not None,
             frozenset(n for n, line in enumerate(lines, 1) if "BASH_SOURCE" in line),
             frozenset(n for n, line in enumerate(lines, 1) if COMPREPLY.search(line)),
-            frozenset(n for n, line in enumerate(lines, 1) if DELIBERATE_SPLIT.match(line)),
+            frozenset(n for n, line in enumerate(lines, 1) if DELIBERATE_SPLIT.match(line))
+            | _after_own_ifs(lines),
             _displayed_tilde(lines),
             _escaped_spaces(lines),
             frozenset(n for n, line in enumerate(lines, 1) if ECHO_LINE.match(line)),
@@ -367,6 +378,34 @@ def _displayed_tilde(lines: list[str]) -> frozenset[int]:
         use = re.compile(rf"\$\{{?{assigned.group(1)}\b")
         uses = [other for n, other in enumerate(lines, 1) if n != number and use.search(other)]
         if uses and all(DISPLAY_LINE.match(other) for other in uses):
+            found.add(number)
+    return frozenset(found)
+
+
+def _after_own_ifs(lines: list[str]) -> frozenset[int]:
+    """Lines that split words with an IFS the script set itself: from a statement that
+    assigns IFS (docker-clean's setGlobal: `IFS=$'\n'`, then `CONTAINERS_TO_DELETE=($(...))`,
+    one element a line) to the next such statement (`IFS="$old"` and `unset IFS` undo it), or
+    to the end of the function body it is in (a `}` or a function header less indented than
+    it). `IFS=, read -r a b` sets IFS for
+    that one command and starts nothing."""
+    found: set[int] = set()
+    depth: int | None = None  # the indentation of the IFS statement in effect
+    for number, line in enumerate(lines, 1):
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
+        closes = stripped.startswith("}") or FUNCTION_START.match(line) is not None
+        if depth is not None and stripped and indent < depth and closes:
+            depth = None
+        if IFS_STATEMENT.match(line) or (
+            ";" in line and IFS_STATEMENT.match(line.split(";", 1)[0] + ";")
+        ):
+            restores = stripped.startswith("unset") or RESTORED_IFS.search(line) is not None
+            depth = None if restores else indent
+            if depth is not None and ";" in line:
+                found.add(number)  # `IFS=$'\n'; ids=($(list))`
+            continue
+        if depth is not None:
             found.add(number)
     return frozenset(found)
 
