@@ -488,6 +488,56 @@ def test_a_gopath_packages_import_path_comes_from_the_ci_a_comment_or_its_import
     # test files only, no package of the project's: nothing to run under GOPATH
     tests_only = {"README.md": "go get github.com/a/thing\n", "thing_test.go": "package thing\n"}
     assert found(tests_only) is None
+    # docker/go-units: the README's godoc links give the import path of the root package
+    godoc = {
+        "README.md": GODOC_README,
+        "size.go": "package units\n",
+        "size_test.go": "package units\n",
+    }
+    assert found(godoc) == ("github.com/docker/go-units", "the import path in README.md")
+    go_dev = {**godoc, "README.md": "[docs](https://pkg.go.dev/github.com/docker/go-units/)\n"}
+    assert found(go_dev) == ("github.com/docker/go-units", "the import path in README.md")
+    # ... not a link to the documentation of another package (a dependency), nor a badge
+    dependency = {**godoc, "README.md": "Built on https://godoc.org/github.com/other/yaml\n"}
+    assert found(dependency) is None
+    badge = {**godoc, "README.md": "![](https://pkg.go.dev/badge/github.com/x/units.svg)\n"}
+    assert found(badge) is None
+
+
+GODOC_README = (
+    "[![GoDoc](https://godoc.org/github.com/docker/go-units?status.svg)]"
+    "(https://godoc.org/github.com/docker/go-units)\n\n# Introduction\n"
+)
+
+
+@needs_go
+def test_a_gopath_package_whose_readme_links_its_godoc_runs_its_tests(tmp_path: Path) -> None:
+    """docker/go-units 0.4.0: no go.mod, no import comment, no import of its own; only the
+    README's godoc links name its import path. Its tests run (a planted failure is an error),
+    where they were a `tests/no-runner` warning."""
+    files = {
+        "README.md": GODOC_README,
+        "size.go": "package units\n\nfunc Double(n int) int { return 2 * n }\n",
+        "size_test.go": textwrap.dedent(
+            """\
+            package units
+
+            import "testing"
+
+            func TestDouble(t *testing.T) {
+            \tif Double(2) != 5 {
+            \t\tt.Errorf("planted failure")
+            \t}
+            }
+
+            func TestOk(t *testing.T) {}
+            """
+        ),
+    }
+    outcome = run_step(make_repo(tmp_path / "units", files))
+    assert outcome.data["framework"] == "go-test"
+    assert counts(outcome) == (1, 1, 0)
+    assert shown(outcome) == [("error", "tests/failed", "size_test.go", 7)]
 
 
 @needs_go
