@@ -586,6 +586,50 @@ def test_status_127_is_the_machines_only_when_the_ci_installs_what_is_missing() 
     assert machine_cause("t", set(), assertion, ["gawk"]) is None
 
 
+def test_a_daemon_is_the_machines_only_when_its_socket_is_absent_here(tmp_path: Path) -> None:
+    absent, present = tmp_path / "none" / "docker.sock", tmp_path / "mysqld.sock"
+    present.write_text("")
+    docker = (
+        f"Cannot connect to the Docker daemon at unix://{absent}. Is the docker daemon running?"
+    )
+    cause = machine_cause("(in test file t.bats, line 3)", set(), f"x\n{docker}")
+    assert cause is not None and cause.kind == "daemon" and str(absent) in cause.detail
+    postgres = f'connection to server on socket "{absent}" failed: No such file or directory'
+    assert machine_cause(postgres, set()) is not None
+    mysql = f"Can't connect to local MySQL server through socket '{present}' (111)"
+    assert machine_cause(mysql, set()) is None  # the socket is here: the project's failure
+    assert machine_cause("Cannot connect to the server", set()) is None
+
+
+def test_the_newest_node_a_ci_runs(tmp_path: Path) -> None:
+    from ai_workflow.testcmd.node_versions import CiNode, ci_newest_node
+
+    def newest(files: dict[str, str]) -> CiNode | None:
+        root = tmp_path / str(len(list(tmp_path.iterdir())))
+        for rel, text in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
+        return ci_newest_node(root, sorted(files))
+
+    # finalhandler: the matrix's include entries name each version, the step reads the matrix
+    include = (
+        "jobs:\n  t:\n    strategy:\n      matrix:\n        include:\n"
+        '          - node-version: "0.8"\n          - node-version: "17.7"\n'
+        "    steps:\n      - run: nvm install ${{ matrix.node-version }}\n"
+    )
+    assert newest({".github/workflows/ci.yml": include}) == CiNode(17, ".github/workflows/ci.yml")
+    travis = {".travis.yml": "language: node_js\nnode_js:\n  - '4'\n  - '6.9'\n"}
+    assert newest(travis) == CiNode(6, ".travis.yml")
+    setup = "steps:\n  - uses: actions/setup-node@v4\n    with:\n      node-version: 22.x\n"
+    assert newest({**travis, ".github/workflows/t.yaml": setup}) == CiNode(
+        22, ".github/workflows/t.yaml"
+    )
+    # the newest, whatever it is, or no version at all: nothing to compare with
+    assert newest({".travis.yml": "node_js:\n  - lts/*\n  - '8'\n"}) is None
+    assert newest({".travis.yml": "language: node_js\n"}) is None
+    assert newest({"ci/other.yml": "node-version: 4\n"}) is None  # not a CI file
+
+
 ABSENT = "zzqprog-not-installed"  # certainly on no PATH
 
 

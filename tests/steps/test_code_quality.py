@@ -1266,6 +1266,81 @@ def test_condition_status(script: list[str], kept: set[int]) -> None:
     assert shellcheck_severity._condition_status(script) == kept
 
 
+def test_shellcheck_split_after_the_scripts_own_ifs_is_information(tmp_path: Path) -> None:
+    """docker-clean's setGlobal sets `IFS=$'\\n'` on its first line, then fills arrays with
+    `CONTAINERS_TO_DELETE=($(containersToDelete delete))`: one element a line, the split the
+    function chose (SC2207, warning): info. The same array filled in another function, where
+    the script's default IFS splits on every space, stays a warning."""
+    files = {
+        "ids.sh": (
+            "#!/bin/bash\n"
+            "function lines {\n"
+            "\tIFS=$'\\n'\n"
+            "\tIDS=($(docker ps -q))\n"
+            "}\n"
+            "function words {\n"
+            "\tNAMES=($(docker ps --format '{{.Names}}'))\n"
+            "}\n"
+            'lines; words; echo "${IDS[@]}" "${NAMES[@]}"\n'
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2207", "ids.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2207", "ids.sh", 7)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("script", "split"),
+    [
+        (["f() {", "  IFS=$'\\n'", "  a=($(ls))", "}", "b=($(ls))"], {3}),
+        (["IFS=,; a=($x)", "b=($y)"], {1, 2}),
+        (["old=$IFS", "IFS=:", "a=($PATH)", "IFS=$old", "b=($x)", "unset IFS", "c=($y)"], {3}),
+        (["IFS=, read -r a b", "c=($x)"], set()),
+        (["a=($x)"], set()),
+    ],
+)
+def test_after_own_ifs(script: list[str], split: set[int]) -> None:
+    assert shellcheck_severity._after_own_ifs(script) == split
+
+
+def test_shellcheck_array_joined_for_the_check_meant_is_information(tmp_path: Path) -> None:
+    """docker-clean's `[[ ! ${CONTAINERS_TO_DELETE[@]} ]]` (is there nothing to delete?) and
+    distro's fake lsb_release `[[ "$@" != "-a" ]]` (is the one argument not -a?): the array
+    joined into one string answers exactly what is asked (SC2199, warning): info. Matched
+    against a pattern, the joined arguments can match across two of them: still a warning."""
+    files = {
+        "empty.sh": (
+            "#!/bin/bash\n"
+            "todo=($(ls))\n"
+            "if [[ ! ${todo[@]} ]]; then echo none; fi\n"
+            'if [[ "$@" != "-a" ]]; then echo usage; exit 2; fi\n'
+        ),
+        "glob.sh": "#!/bin/bash\nif [[ $@ == *-v* ]]; then echo verbose; fi\n",
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2199", "empty.sh", 3)] is Severity.INFO
+    assert severity[("shellcheck/SC2199", "empty.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2199", "glob.sh", 2)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("line", "meant"),
+    [
+        ("if [[ ${a[@]} ]]; then", True),
+        ('if [[ -n "${a[@]}" ]] && [[ -z $x ]]; then', True),
+        ("[[ $@ == --help ]] && usage", True),
+        ("[[ \"$@\" = 'none' ]]", True),
+        ('[[ "$@" == "a b" ]]', False),
+        ("[[ $@ == -* ]]", False),
+        ('[[ ${a[@]} == "$b" ]]', False),
+        ("[[ ${a[@]} && -f x ]]", False),
+        ("[[ -f $x ]]", False),
+    ],
+)
+def test_joined_as_meant(line: str, meant: bool) -> None:
+    assert shellcheck_severity._joined_as_meant(line) is meant
+
+
 def test_shellcheck_unbraced_bracket_after_a_plain_string_is_information(tmp_path: Path) -> None:
     """funcoeszz's `sed "s/^-.*/$esc[31;1m&$esc[m/"`: esc holds the escape character, never an
     array, so bash expands it and the `[` is text for sed (SC1087, error): info. The same

@@ -421,6 +421,46 @@ def test_node_test_runner(tmp_path: Path, with_script: bool) -> None:
     assert outcome.status() == StepStatus.FAILED
 
 
+def _ci_workflow(versions: str) -> str:
+    return textwrap.dedent(
+        f"""\
+        on: push
+        jobs:
+          test:
+            runs-on: ubuntu-latest
+            strategy:
+              matrix:
+                node: {versions}
+            steps:
+              - uses: actions/setup-node@v4
+                with:
+                  node-version: ${{{{ matrix.node }}}}
+              - run: npm test
+        """
+    )
+
+
+@needs_node
+def test_failures_under_a_node_newer_than_the_ci_runs_are_warnings(tmp_path: Path) -> None:
+    """finalhandler's CI runs Node 0.8 to 17; under Node 20 a test whose request Node's newer
+    HTTP parser rejects fails before the project's code runs: a warning that says the machine's
+    Node is newer than any the CI tests on. A CI that covers this Node, or runs `lts/*` (the
+    newest), leaves the failure an error."""
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    major = int(node.lstrip("v").split(".")[0])
+    old = {**JS_FILES, ".github/workflows/ci.yml": _ci_workflow(f"[{major - 4}, {major - 2}.x]")}
+    outcome = run_step(make_repo(tmp_path / "old", old), Config())
+    assert errors(outcome) == []
+    (failed,) = [f for f in outcome.findings if f.rule == "tests/failed"]
+    assert failed.severity is Severity.WARNING and failed.line == 10
+    assert f"Node.js {node.lstrip('v')} is newer than any" in failed.message
+    assert f"up to {major - 2}, .github/workflows/ci.yml" in failed.message
+    for name, versions in (("covered", f"[{major - 2}, {major}]"), ("lts", "['lts/*']")):
+        files = {**JS_FILES, ".github/workflows/ci.yml": _ci_workflow(versions)}
+        covered = run_step(make_repo(tmp_path / name, files), Config())
+        assert errors(covered) == [("tests/failed", "test/sum.test.js", 10)]
+
+
 def test_shell_project_without_bats_is_a_skipped_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -186,6 +186,62 @@ def test_shell_project_without_bats_says_so(
     assert outcome.incomplete and outcome.status() == StepStatus.WARNING
 
 
+DAEMON_SUITE = textwrap.dedent(
+    """\
+    say_no_daemon() {
+      echo "Cannot connect to the Docker daemon at unix://$1. Is the docker daemon running?" >&2
+      return 1
+    }
+
+    @test 'cleans containers' {
+      run true
+      say_no_daemon "$SOCKET"
+    }
+
+    @test 'daemon answers' {
+      run false
+      [ $status = 0 ]
+    }
+    """
+)
+
+
+@needs_bats
+def test_a_failure_that_says_the_docker_daemon_does_not_run_here_is_the_machines(
+    tmp_path: Path,
+) -> None:
+    """docker-clean's bats suite builds and removes real containers; with no Docker daemon on
+    the machine (its socket absent) each test says 'Cannot connect to the Docker daemon': the
+    tests could not run here (info, the step incomplete), and the failure beside them that
+    prints no cause (`run docker ps`, then `[ $status = 0 ]`) is a warning that says the
+    daemon may be its cause too. The same message naming a socket that exists here (a daemon
+    the machine has, which the project failed to use) stays an error."""
+    absent = tmp_path / "no-such-dir" / "docker.sock"
+    root = make_repo(
+        tmp_path / "absent",
+        {"test/clean.bats": f"SOCKET={absent}\n" + DAEMON_SUITE},
+    )
+    outcome = run_step(root)
+    assert counts(outcome) == (0, 2, 0)
+    assert with_environment(outcome) == [
+        ("info", "tests/environment-incomplete", "test/clean.bats", 9),
+        ("warning", "tests/failed", "test/clean.bats", 14),
+    ]
+    doubt = next(f for f in outcome.findings if f.rule == "tests/failed")
+    assert "a running Docker daemon" in doubt.message and "may come from that" in doubt.message
+
+    present = tmp_path / "present" / "docker.sock"
+    root = make_repo(
+        tmp_path / "present", {"test/clean.bats": f"SOCKET={present}\n" + DAEMON_SUITE}
+    )
+    present.write_text("")
+    outcome = run_step(root)
+    assert shown(outcome) == [
+        ("error", "tests/failed", "test/clean.bats", 9),
+        ("error", "tests/failed", "test/clean.bats", 14),
+    ]
+
+
 # --------------------------------------------------------------------------- scripts and make
 
 
@@ -432,6 +488,56 @@ def test_a_gopath_packages_import_path_comes_from_the_ci_a_comment_or_its_import
     # test files only, no package of the project's: nothing to run under GOPATH
     tests_only = {"README.md": "go get github.com/a/thing\n", "thing_test.go": "package thing\n"}
     assert found(tests_only) is None
+    # docker/go-units: the README's godoc links give the import path of the root package
+    godoc = {
+        "README.md": GODOC_README,
+        "size.go": "package units\n",
+        "size_test.go": "package units\n",
+    }
+    assert found(godoc) == ("github.com/docker/go-units", "the import path in README.md")
+    go_dev = {**godoc, "README.md": "[docs](https://pkg.go.dev/github.com/docker/go-units/)\n"}
+    assert found(go_dev) == ("github.com/docker/go-units", "the import path in README.md")
+    # ... not a link to the documentation of another package (a dependency), nor a badge
+    dependency = {**godoc, "README.md": "Built on https://godoc.org/github.com/other/yaml\n"}
+    assert found(dependency) is None
+    badge = {**godoc, "README.md": "![](https://pkg.go.dev/badge/github.com/x/units.svg)\n"}
+    assert found(badge) is None
+
+
+GODOC_README = (
+    "[![GoDoc](https://godoc.org/github.com/docker/go-units?status.svg)]"
+    "(https://godoc.org/github.com/docker/go-units)\n\n# Introduction\n"
+)
+
+
+@needs_go
+def test_a_gopath_package_whose_readme_links_its_godoc_runs_its_tests(tmp_path: Path) -> None:
+    """docker/go-units 0.4.0: no go.mod, no import comment, no import of its own; only the
+    README's godoc links name its import path. Its tests run (a planted failure is an error),
+    where they were a `tests/no-runner` warning."""
+    files = {
+        "README.md": GODOC_README,
+        "size.go": "package units\n\nfunc Double(n int) int { return 2 * n }\n",
+        "size_test.go": textwrap.dedent(
+            """\
+            package units
+
+            import "testing"
+
+            func TestDouble(t *testing.T) {
+            \tif Double(2) != 5 {
+            \t\tt.Errorf("planted failure")
+            \t}
+            }
+
+            func TestOk(t *testing.T) {}
+            """
+        ),
+    }
+    outcome = run_step(make_repo(tmp_path / "units", files))
+    assert outcome.data["framework"] == "go-test"
+    assert counts(outcome) == (1, 1, 0)
+    assert shown(outcome) == [("error", "tests/failed", "size_test.go", 7)]
 
 
 @needs_go

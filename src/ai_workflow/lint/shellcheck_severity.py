@@ -20,7 +20,9 @@ x=$(cmd)` masks cmd's status) in a script without `set -e`, where no status stop
 on `$BASH_SOURCE` (its first element, the current file, is what the idiom means); SC2164
 (`cd` without `|| exit`: none of 13 labelled findings on real projects was a real problem);
 SC2206/SC2207 where the line says it splits on purpose (`IFS=: dirs=($PATH)`, Bash
-completion's `COMPREPLY=($(compgen ...))`); SC2088 on a quoted `~` that is only shown to a
+completion's `COMPREPLY=($(compgen ...))`) or follows an assignment of IFS of its own, in
+the same function body and not undone since (`IFS=$'\n'`, then `ids=($(list_ids))`: one element
+a line); SC2088 on a quoted `~` that is only shown to a
 person (an `echo`/`printf` line, or a variable only such lines use); SC2154 on what bats
 sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files; SC2154 on
 a completion variable (`$cur`, `$prev`, `$words`, `$cword`, `$comp_args`) in a completion file
@@ -52,6 +54,11 @@ in a script that sets TEXTDOMAIN: bash looks its `$"..."` strings up in that get
 so the script translates them on purpose (txt2regex's `$"color"` column label, whose msgid its
 po/ catalogue holds) and the word is a message, not a misplaced expansion. In a script that
 sets no TEXTDOMAIN nothing is translated and `$"name"` keeps the warning.
+SC2199 ("arrays implicitly concatenate in [[ ]]") where the joined string is the check meant:
+a one-operand test of the array (`[[ ! ${todo[@]} ]]`, `[[ -n "$@" ]]`: empty or not) or its
+comparison with one plain word, no space and no glob in it (`[[ "$@" != "-a" ]]`: equal exactly
+when the one argument is that word). A pattern, a word with a space, or an array compared
+inside a longer expression (`[[ $@ == *x* ]]`, `[[ "$@" = "a b" ]]`) keeps the warning.
 
 What the script's own shell and the project's choice of linters change comes after, in
 `ai_workflow.lint.shellcheck`.
@@ -129,6 +136,15 @@ STATUS_ASSIGNMENT = re.compile(
     r"^\s*(?:(?:local|readonly|export|declare(?:\s+-\w+)*)\s+)?[A-Za-z_]\w*="
     r"(\"?)\$(?:\?|\{\?\})\1\s*(?:#.*)?$"
 )
+SHELLCHECK_JOINED_ARRAY = 2199  # `[[ $@ ... ]]`: the array is joined into one string
+# `"$@"`, `$@`, `"${name[@]}"`, `${name[@]}`: what SC2199 says is joined inside `[[ ]]`
+ARRAY_WORD = r'(?:"\$(?:@|\{@\}|\{[A-Za-z_]\w*\[@\]\})"|\$(?:@|\{@\}|\{[A-Za-z_]\w*\[@\]\}))'
+# one word with no space, no glob and no expansion: `-a`, `"-a"`, `'none'`
+PLAIN_WORD = r"""(?:'[^'\s*?\[]*'|"[^"\s$`\\*?\[]*"|[^\s$`'"\\*?\[\]()<>|&;]+)"""
+DOUBLE_BRACKETS = re.compile(r"\[\[\s(.*?)\s\]\]")
+JOINED_AS_MEANT = re.compile(
+    rf"\s*(?:!\s+)?(?:(?:-[nz]\s+)?{ARRAY_WORD}|{ARRAY_WORD}\s+(?:==?|!=)\s+{PLAIN_WORD})\s*"
+)
 SHELLCHECK_QUOTED_CURLY_QUOTE = 1111  # `"… “x” …"`: a Unicode quote inside a string
 SHELLCHECK_UNCLOSED_STRING = (1072, 1073, 1078, 1079)  # a string that may not close as meant
 INTEGER_OPERATOR_AFTER = re.compile(r"\s+-(?:eq|ne|lt|le|gt|ge)\s")  # `$(x) -gt 0`
@@ -170,6 +186,14 @@ OPERAND_WORD = re.compile(r"^(?:\$(?:\w+|\{\w+\})|\w+)$")  # a number, a name, `
 ESCAPED_SPACE_END = re.compile(r"\S\\ $")  # `-d\ `: one escaped space that ends a word
 # what starts a line that cannot be the continuation of the command above it
 CLOSES_COMMAND = re.compile(r"^\s*(?:fi|done|esac|then|else|elif|do|\}|;;)(?:\s|;|$)")
+# `IFS=$'\n'`, `local IFS=,`, `unset IFS` as a statement of its own (not `IFS=, read ...`, which
+# sets it for one command): from there on, a split is the one the script chose
+IFS_STATEMENT = re.compile(
+    r"""^\s*(?:(?:local|declare|typeset|export)\s+)?(?:IFS=(?:\$?'[^']*'|"[^"]*"|[^\s'";]*)"""
+    r"""|unset\s+IFS)\s*(?:;|#|$)"""
+)
+RESTORED_IFS = re.compile(r"""\bIFS=["']?\$(?!')""")  # `IFS=$old`, `IFS="$OLDIFS"`: undone
+FUNCTION_START = re.compile(r"^\s*(?:function\s+[\w:.-]+|[\w:.-]+\s*\(\s*\))")
 # `IFS=: dirs=($PATH)` (the split says on what it splits) and `COMPREPLY=($(compgen ...))`
 # (Bash completion's own idiom: compgen prints one candidate a line)
 DELIBERATE_SPLIT = re.compile(
@@ -350,6 +374,7 @@ class ScriptTraits:
     scalar_brackets: frozenset[int] = frozenset()  # `$esc[31m` on no array (SC1087)
     condition_status: frozenset[int] = frozenset()  # `x=$?` right after a test (SC2319)
     registers_completion: bool = False  # a `complete -...` command: Bash calls its function
+    joined_as_meant: frozenset[int] = frozenset()  # `[[ ! ${a[@]} ]]`, `[[ "$@" != -a ]]`
     lines: tuple[str, ...] = ()  # the text, for what a finding's columns cover
 
     @classmethod
@@ -364,7 +389,8 @@ class ScriptTraits:
             TEXTDOMAIN.search(text) is not None,
             frozenset(n for n, line in enumerate(lines, 1) if "BASH_SOURCE" in line),
             frozenset(n for n, line in enumerate(lines, 1) if COMPREPLY.search(line)),
-            frozenset(n for n, line in enumerate(lines, 1) if DELIBERATE_SPLIT.match(line)),
+            frozenset(n for n, line in enumerate(lines, 1) if DELIBERATE_SPLIT.match(line))
+            | _after_own_ifs(lines),
             _displayed_tilde(lines),
             _escaped_spaces(lines),
             frozenset(n for n, line in enumerate(lines, 1) if ECHO_LINE.match(line)),
@@ -373,6 +399,7 @@ class ScriptTraits:
             _scalar_brackets(lines),
             _condition_status(lines),
             REGISTERS_COMPLETION.search(text) is not None,
+            frozenset(n for n, line in enumerate(lines, 1) if _joined_as_meant(line)),
             tuple(lines),
         )
 
@@ -393,6 +420,34 @@ def _displayed_tilde(lines: list[str]) -> frozenset[int]:
         use = re.compile(rf"\$\{{?{assigned.group(1)}\b")
         uses = [other for n, other in enumerate(lines, 1) if n != number and use.search(other)]
         if uses and all(DISPLAY_LINE.match(other) for other in uses):
+            found.add(number)
+    return frozenset(found)
+
+
+def _after_own_ifs(lines: list[str]) -> frozenset[int]:
+    """Lines that split words with an IFS the script set itself: from a statement that
+    assigns IFS (docker-clean's setGlobal: `IFS=$'\n'`, then `CONTAINERS_TO_DELETE=($(...))`,
+    one element a line) to the next such statement (`IFS="$old"` and `unset IFS` undo it), or
+    to the end of the function body it is in (a `}` or a function header less indented than
+    it). `IFS=, read -r a b` sets IFS for
+    that one command and starts nothing."""
+    found: set[int] = set()
+    depth: int | None = None  # the indentation of the IFS statement in effect
+    for number, line in enumerate(lines, 1):
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
+        closes = stripped.startswith("}") or FUNCTION_START.match(line) is not None
+        if depth is not None and stripped and indent < depth and closes:
+            depth = None
+        if IFS_STATEMENT.match(line) or (
+            ";" in line and IFS_STATEMENT.match(line.split(";", 1)[0] + ";")
+        ):
+            restores = stripped.startswith("unset") or RESTORED_IFS.search(line) is not None
+            depth = None if restores else indent
+            if depth is not None and ";" in line:
+                found.add(number)  # `IFS=$'\n'; ids=($(list))`
+            continue
+        if depth is not None:
             found.add(number)
     return frozenset(found)
 
@@ -443,6 +498,17 @@ def _condition_status(lines: list[str]) -> frozenset[int]:
     return frozenset(found)
 
 
+def _joined_as_meant(line: str) -> bool:
+    """Whether every `[[ ]]` of the line that joins an array (`$@`, `${name[@]}`) asks what
+    the joined string answers exactly (SC2199): whether it is empty (`[[ ! ${todo[@]} ]]`,
+    docker-clean's "nothing to delete"), or whether it equals one plain word (distro's fake
+    lsb_release: `[[ "$@" != "-a" ]]`, true unless the one argument is -a, since two arguments
+    join with a space the word does not hold). A pattern or a longer expression keeps it."""
+    tests = [m.group(1) for m in DOUBLE_BRACKETS.finditer(line)]
+    joined = [t for t in tests if re.search(ARRAY_WORD, t)]
+    return bool(joined) and all(JOINED_AS_MEANT.fullmatch(t) for t in joined)
+
+
 def _operator_from_parameter(line: str) -> bool:
     """Whether the line computes `$(( ... ))` with its operator in a parameter (funcoeszz's
     `$(($i $operacao $passo))`, `$(($hh * 60 $op $mm))`): a parameter between two operands,
@@ -483,6 +549,7 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         or (code == SHELLCHECK_LITERAL_EQUALS and line in script.echo_lines)
         or (code == SHELLCHECK_CONDITION_STATUS and line in script.condition_status)
         or (code == SHELLCHECK_TRANSLATED_NAME and script.translates)
+        or (code == SHELLCHECK_JOINED_ARRAY and line in script.joined_as_meant)
     ):
         return Severity.INFO
     return SHELLCHECK_SEVERITY.get(level, Severity.WARNING)

@@ -7,31 +7,34 @@ machine-readable report where the runner can write one (`ai_workflow.testcmd.pla
 figures come from that report (`ai_workflow.testcmd.reports`), else from TAP on stdout, else
 only the exit status counts.
 
-A run that could not test anything because this machine lacks what the project declares (no
-network to download its modules, its packages not installed, pytest missing from its
-interpreter) is "tests could not run", never an error about the project
-(`ai_workflow.testcmd.environment`); so is a `make test` (or another command we cannot look
-into) whose output says a program it needs could not be found, when that program is not on PATH
-here and the project does not ship it. Such findings (`tests/environment-incomplete`) are info
-saying how to provide the environment, the check is listed as skipped, and the step is
-incomplete: a warning, never a pass. A permission test that fails because the suite runs as
-root (root ignores file permissions) is the same: info that says so, and a skipped check
-(`ai_workflow.testcmd.as_root`). A release archive committed as is (`ai_workflow.release_archive`)
-that holds no test file is not run: it left out the tests its command names (`npm test` running
-`test/bin/run-all-tests`), and a failure to find them says nothing of the project (info); in
-such an archive, a test that fails because a file of the project does not exist (Python's
-`FileNotFoundError`, Node's `ENOENT`, Go's `open X: no such file or directory`) needs what the
-archive left out (info, the step incomplete), while in a repository it stays an error. An
-Automake suite (`TESTS` in a Makefile.am, run by `make check`) in a tree that was not configured
-is not run either: `./configure` would write build files into the project, so the step says
-which commands run it (`ai_workflow.testcmd.automake`, info). A
-project that has tests but no runner we can find is a warning too, never a silent pass, and so
-is a failed command whose every error place is in installed packages (`node_modules/`), none in
-the project's files (`ai_workflow.testcmd.dependency_errors`). Text from the runner's output is
-stripped of terminal escapes before it becomes a message. A quick suite (at most
-`RERUN_WITHIN_S`) with a few failures of the project's own is run once more: a failure that does
-not come back is a flaky test (timing, load), a `tests/flaky` warning, not an error; one that
-comes back stays an error.
+A run that could not test anything because this machine lacks what the project declares (no network
+to download its modules, its packages not installed, pytest missing from its interpreter) is "tests
+could not run", never an error about the project (`ai_workflow.testcmd.environment`); so is a `make
+test` (or another command we cannot look into) whose output says a program it needs could not be
+found, when that program is not on PATH here and the project does not ship it. Such findings
+(`tests/environment-incomplete`) are info saying how to provide the environment, the check is listed
+as skipped, and the step is incomplete: a warning, never a pass. A permission test that fails
+because the suite runs as root (root ignores file permissions) is the same: info that says so, and a
+skipped check (`ai_workflow.testcmd.as_root`). So is a test whose failure says a daemon it talks to
+(Docker's, MySQL's, PostgreSQL's) cannot be reached through a Unix socket this machine does not have
+(`ai_workflow.testcmd.environment`); the suite's other failures are then warnings that say the
+daemon may be their cause too. A JavaScript suite's failures under a Node.js newer than every
+version the project's CI runs its tests on are warnings that say so
+(`ai_workflow.testcmd.node_versions`). A release archive committed as is
+(`ai_workflow.release_archive`) that holds no test file is not run: it left out the tests its
+command names (`npm test` running `test/bin/run-all-tests`), and a failure to find them says nothing
+of the project (info); in such an archive, a test that fails because a file of the project does not
+exist (Python's `FileNotFoundError`, Node's `ENOENT`, Go's `open X: no such file or directory`)
+needs what the archive left out (info, the step incomplete), while in a repository it stays an
+error. An Automake suite (`TESTS` in a Makefile.am, run by `make check`) in a tree that was not
+configured is not run either: `./configure` would write build files into the project, so the step
+says which commands run it (`ai_workflow.testcmd.automake`, info). A project that has tests but no
+runner we can find is a warning too, never a silent pass, and so is a failed command whose every
+error place is in installed packages (`node_modules/`), none in the project's files
+(`ai_workflow.testcmd.dependency_errors`). Text from the runner's output is stripped of terminal
+escapes before it becomes a message. A quick suite (at most `RERUN_WITHIN_S`) with a few failures of
+the project's own is run once more: a failure that does not come back is a flaky test (timing,
+load), a `tests/flaky` warning, not an error; one that comes back stays an error.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ from ai_workflow.testcmd.environment import (
     program_not_on_path,
     python_declared,
 )
+from ai_workflow.testcmd.node_versions import ci_newest_node, node_major
 from ai_workflow.testcmd.plans import Plan, plan_for, unsafe_test_entries
 from ai_workflow.testcmd.pytest_plugins import missing_pytest_plugins
 from ai_workflow.testcmd.reports import (
@@ -83,6 +87,7 @@ from ai_workflow.testcmd.runner_pin import (
 )
 from ai_workflow.testcmd.submodules import unfetched_submodules
 from ai_workflow.testselect import run as selection
+from ai_workflow.tools import find_tool, tool_version
 
 SPEC = StepSpec(
     id="test_execution",
@@ -473,6 +478,7 @@ def _report(
     failures, missing = _environment_failures(ctx, plan, stack, failures)
     failures, unbuilt = _go_downloads(plan, result, failures)
     failures, doubt = _machine_failures(ctx, outcome, failures)
+    doubt = doubt or _node_newer_than_ci(ctx, plan, failures)
     failures = _archive_left_out(ctx, outcome, failures)
     failures = _runner_drift(ctx, outcome, plan, result, failures)
     failures = _without_flaky(ctx, outcome, plan, result, report, failures)
@@ -652,7 +658,11 @@ def _machine_failures(
     kind, never an error: the project is not shown broken by them. With them, why the others
     are in doubt: when some failures come from packages the CI installs and this machine
     lacks, the rest ran on a machine known to be incomplete (git-secret runs gawk as it loads,
-    so assertions on its output fail too), and they are warnings that say so."""
+    so assertions on its output fail too), and they are warnings that say so; the same when
+    some failures say a daemon the tests talk to does not run here (docker-clean's bats suite,
+    whose `run docker ps` then `[ $status = 0 ]` prints no cause of its own). A JavaScript
+    suite's failures under a Node.js newer than every version the CI runs are warnings too
+    (`_node_newer_than_ci`)."""
     files = project_files(ctx)
     names = {rel.rsplit("/", 1)[-1] for rel in files}
     lacking = missing_packages(list(ci_installed_packages(ctx.target, files))) if failures else []
@@ -697,13 +707,38 @@ def _machine_failures(
             *_single_place(unrunnable),
         )
     packages = [c.detail for _, c in unrunnable if c.kind == "packages"]
+    daemons = [c.detail for _, c in unrunnable if c.kind == "daemon"]
     doubt = None
     if packages and kept:
         doubt = (
             f"this machine lacks {packages[0]}, which the project's CI installs and which made "
             f"{len(packages)} other test(s) fail: this failure may come from that too"
         )
+    elif daemons and kept:
+        doubt = (
+            f"this machine lacks {daemons[0]}, which made {len(daemons)} other test(s) fail: "
+            "this failure may come from that too"
+        )
     return kept, doubt
+
+
+def _node_newer_than_ci(ctx: StepContext, plan: Plan, failures: list[FailedTest]) -> str | None:
+    """Why a JavaScript suite's failures are in doubt when this machine's Node.js is newer than
+    every version the project's CI runs (`testcmd.node_versions`: finalhandler's CI stops at
+    Node 17, and Node 20's HTTP parser rejects a request one of its tests sends before the
+    project's code runs); None when the CI covers this Node, names none, or names `lts/*`."""
+    if plan.framework not in JS_FRAMEWORKS or not failures:
+        return None
+    ci = ci_newest_node(ctx.target, project_files(ctx))
+    node = find_tool("node", ctx.target) if ci is not None else None
+    version = tool_version(ctx, node) if node is not None else None
+    major = node_major(version)
+    if ci is None or major is None or major <= ci.major:
+        return None
+    return (
+        f"this machine's Node.js {version} is newer than any the project's CI runs the tests "
+        f"on (up to {ci.major}, {ci.path}): the failure may come from a change in Node.js"
+    )
 
 
 def _archive_left_out(

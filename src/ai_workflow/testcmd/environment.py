@@ -477,6 +477,17 @@ NO_NAME_RESOLUTION = re.compile(
     re.IGNORECASE,
 )
 
+NO_DAEMON = re.compile(
+    r"Cannot connect to the (?P<docker>Docker) daemon at unix://(?P<docker_socket>/[^\s?]+?)\.?(?:\s|$)"
+    r"|Can't connect to local (?P<mysql>MySQL) server through socket '(?P<mysql_socket>/[^']+)'"
+    r"|connection to server on socket \"(?P<postgresql_socket>/[^\"]+)\" failed"
+    r"|Is the server running locally and accepting\s+connections on Unix domain socket "
+    r"\"(?P<postgres_socket>/[^\"]+)\"",
+)
+"""A daemon the tests talk to through its Unix socket, which the failure says it could not
+reach: Docker's (`docker ps` with no daemon), MySQL's, PostgreSQL's. Put down to this machine
+only when that socket does not exist here (a CI service, Travis' `services: docker`)."""
+
 NO_LOCALE = re.compile(
     r"\blocale\.Error: unsupported locale setting|"
     r"\bsetlocale: LC_\w+: cannot change locale\b",
@@ -494,11 +505,12 @@ class MachineCause:
     """Why one test failed because of this machine, not the project: `kind` is `timeout`
     (it did not finish in its time on this machine: a slow or loaded machine, or a hang),
     `program` (a program it starts is not installed here), `packages`, `display`, `network`,
-    `locale`, `submodule` (a git submodule it loads is not fetched here) or `archive` (a
+    `locale`, `daemon` (a service it talks to, Docker's, a database's, runs not here),
+    `submodule` (a git submodule it loads is not fetched here) or `archive` (a
     project file the release archive does not ship, `steps.test_execution`)."""
 
     kind: str  # timeout, program, packages (the CI installs them), display, network, submodule,
-    # locale, archive
+    # locale, daemon, archive
     detail: str
 
 
@@ -525,6 +537,11 @@ def machine_cause(
     (`ci_packages`): a failure whose text says a command exited 127 ("command not found") is
     then theirs, though it does not name the program.
 
+    A daemon (Docker's, MySQL's, PostgreSQL's) counts as not running here when the failure's
+    `text` says its Unix socket could not be reached and that socket does not exist on this
+    machine: a test that checks the project's own message about a missing daemon, on a
+    machine that has one, stays the project's.
+
     `unfetched` are the git submodules absent or empty in the checkout at `target`
     (`submodules.unfetched_submodules`): a failure none of the above explains whose name or
     text names a path in one of them is put down to that submodule (`testcmd.submodules`).
@@ -545,9 +562,25 @@ def machine_cause(
         return MachineCause("network", "no network (host names do not resolve)")
     if NO_LOCALE.search(headline):
         return MachineCause("locale", LOCALE_LACK)
+    daemon = absent_daemon(text or headline)
+    if daemon is not None:
+        return MachineCause("daemon", daemon)
     submodule = names_unfetched(f"{test_name}\n{text}", unfetched, target) if unfetched else None
     if submodule is not None:
         return MachineCause("submodule", describe_submodules([submodule]))
+    return None
+
+
+def absent_daemon(text: str) -> str | None:
+    """The daemon a failure's text says it could not reach through a Unix socket that does
+    not exist on this machine, described for a message; None otherwise."""
+    for match in NO_DAEMON.finditer(text):
+        groups = {k: v for k, v in match.groupdict().items() if v}
+        socket = next(v for k, v in groups.items() if k.endswith("_socket"))
+        if Path(socket).exists():
+            continue
+        name = groups.get("docker") or groups.get("mysql") or "PostgreSQL"
+        return f"a running {name} daemon (its socket {socket} does not exist)"
     return None
 
 

@@ -10,7 +10,9 @@ order: the CI's `go_import_path`, an import comment (`package spew // import "..
 project's own directories as its Go files import them, or the README's `import "..."` or
 `go get ...` of the root package (kballard/go-shellquote's godoc README: `import
 "github.com/kballard/go-shellquote"`; the last element must name the root's package, so a
-dependency the README mentions is not taken for it).
+dependency the README mentions is not taken for it), or else its link to the package's
+documentation on godoc.org or pkg.go.dev, whose path is the import path (docker/go-units:
+`[![GoDoc](https://godoc.org/github.com/docker/go-units?status.svg)](...)`, `package units`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ QUOTED = re.compile(r'"(?P<path>[^"]+)"')
 README_IMPORT = re.compile(
     r'(?:^|\s)(?:import\s+"(?P<imported>[\w.~/-]+)"|go\s+get\s+(?:-\w+\s+)*(?P<got>[\w.~/-]+))',
     re.MULTILINE,
+)
+# the documentation of a package on godoc.org or pkg.go.dev: the URL's path is its import path
+README_DOC_LINK = re.compile(
+    r"\b(?:godoc\.org|pkg\.go\.dev)/(?!badge/)(?P<doc>[\w.~-]+\.[\w.~-]+(?:/[\w.~-]+)+)"
 )
 PACKAGE = re.compile(r"^package\s+(?P<name>\w+)", re.MULTILINE)
 READMES = ("README", "README.md", "README.markdown", "README.txt", "README.rst")
@@ -71,9 +77,10 @@ def gopath_import_path(target: Path, files: Sequence[str]) -> tuple[str, str] | 
 def _readme_import_path(
     target: Path, files: Sequence[str], texts: dict[str, str]
 ) -> tuple[str, str] | None:
-    """The project's import path as the README gives it (`import "..."`, `go get ...`): the
-    root package's, or a package's below the root whose directory ends the path
-    (pmezard/go-difflib: `go get github.com/pmezard/go-difflib/difflib` for difflib/)."""
+    """The project's import path as the README gives it (`import "..."`, `go get ...`, then a
+    godoc.org or pkg.go.dev link): the root package's, or a package's below the root whose
+    directory ends the path (pmezard/go-difflib: `go get github.com/pmezard/go-difflib/difflib`
+    for difflib/)."""
     names = {
         found.group("name")
         for rel, text in texts.items()
@@ -88,8 +95,10 @@ def _readme_import_path(
     for readme in READMES:
         if readme not in files:
             continue
-        for found in README_IMPORT.finditer(read_text(target / readme, root=target)):
-            path = (found.group("imported") or found.group("got")).rstrip("/").removesuffix("/...")
+        text = read_text(target / readme, root=target)
+        named = [m.group("imported") or m.group("got") for m in README_IMPORT.finditer(text)]
+        for given in [*named, *(m.group("doc") for m in README_DOC_LINK.finditer(text))]:
+            path = given.rstrip("/").removesuffix("/...")
             last = re.sub(r"\.v\d+$", "", path.rsplit("/", 1)[-1]).lower().replace("-", "")
             if _root_of(path, ".") and any(name.lower() in last for name in names):
                 return path, f"the import path in {readme}"
