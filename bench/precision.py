@@ -236,8 +236,29 @@ def score(project: LabelFile, findings: list[dict[str, Any]], target: str) -> Sc
         if finding["severity"] == "error" and match.label != "real":
             where = f"{finding['path']}:{finding.get('line')}"
             result.false_errors.append(f"{finding['rule']} {where} ({match.label})")
-    result.lost = [lab for rest in pool.values() for lab in rest if lab.label == "real"]
+    result.lost = _lost(project.labels, pool)
     return result
+
+
+def _lost(labels: list[Label], left: dict[tuple[str, str, str], list[Label]]) -> list[Label]:
+    """Real labels no shown finding took, except those superseded: a label of the same rule,
+    path and line under another message digest was taken (the label a file kept from before the
+    finding's wording changed, e.g. 'asserts nothing' → 'has an empty body')."""
+    unmatched = {id(lab) for rest in left.values() for lab in rest}
+    taken = {
+        (lab.rule, lab.path, lab.line, lab.digest) for lab in labels if id(lab) not in unmatched
+    }
+    where = {(rule, path, line) for rule, path, line, _ in taken}
+    return [
+        lab
+        for rest in left.values()
+        for lab in rest
+        if lab.label == "real"
+        and not (
+            (lab.rule, lab.path, lab.line) in where
+            and (lab.rule, lab.path, lab.line, lab.digest) not in taken
+        )
+    ]
 
 
 def _take(candidates: list[Label], line: int | None) -> Label | None:

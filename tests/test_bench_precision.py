@@ -42,3 +42,42 @@ def test_a_checkout_a_run_built_files_into_is_checked_out_again(
     assert precision.checkout(project, bundle.parent, work) == target
     assert not sentinel.exists() and not (target / "index.js").exists()  # checked out again
     assert (target / "env").is_dir()  # and prepared again
+
+
+def test_a_label_kept_from_an_older_wording_is_superseded_not_lost(
+    precision: ModuleType, tmp_path: Path
+) -> None:
+    """A finding whose message changed keeps both labels in the file; only a real finding that
+    no longer shows, or the second of two identical findings on one line, is lost."""
+
+    def label(rule: str, line: int, message: str) -> object:
+        dig = precision.digest(message, "/t")
+        return precision.Label(rule, "t.py", line, dig, "real", "reason")
+
+    old = label("tests/no-assertions", 3, "test 'x' asserts nothing")
+    new = label("tests/no-assertions", 3, "test 'x' has an empty body")
+    gone = label("tests/failed", 9, "test 'y' failed")
+    twice = [
+        label("shellcheck/SC2086", 5, "Double quote"),
+        label("shellcheck/SC2086", 5, "Double quote"),
+    ]
+    project = precision.LabelFile(tmp_path / "demo.tsv", {}, [old, new, gone, *twice])
+    shown = [
+        {
+            "rule": "tests/no-assertions",
+            "path": "t.py",
+            "line": 3,
+            "severity": "warning",
+            "message": "test 'x' has an empty body",
+        },
+        {
+            "rule": "shellcheck/SC2086",
+            "path": "t.py",
+            "line": 5,
+            "severity": "warning",
+            "message": "Double quote",
+        },
+    ]
+    result = precision.score(project, shown, "/t")
+    assert result.counts["real"] == 2
+    assert sorted(lab.rule for lab in result.lost) == ["shellcheck/SC2086", "tests/failed"]
