@@ -645,3 +645,71 @@ def test_a_smoke_test_is_info_but_a_result_filled_and_never_read_is_a_warning(
     assert found[9][0] == "warning" and "fills 'rv' but never reads it" in found[9][1]
     assert found[19][0] == "info"  # `seen` is read (printed): a smoke test, no forgotten result
     assert found[25][0] == "warning" and "empty body" in found[25][1]
+
+
+GO_LOGGED_TESTS = """\
+package calc
+
+import "testing"
+
+func TestSetOutput(t *testing.T) {
+    if out := Add(1, 2); out != 3 {
+        t.Logf("expected 3; got %d", out)
+    }
+}
+
+func TestReportsWithErrorf(t *testing.T) {
+    if out := Add(1, 2); out != 3 {
+        t.Logf("inputs 1 and 2")
+        t.Errorf("expected 3; got %d", out)
+    }
+}
+
+func TestRunsOnly(t *testing.T) {
+    t.Logf("adding")
+    Add(1, 2)
+}
+"""
+
+
+def test_a_go_check_whose_failure_is_only_logged_is_a_warning_a_bare_call_is_info(
+    tmp_path: Path,
+) -> None:
+    """spf13/pflag's TestSetOutput reports its failed check with t.Logf, so it always passes
+    (labelled real). A test that runs code and checks nothing is info, in every language: on
+    the labelled projects 106 of 109 such findings were not worth acting on. A log call beside
+    a t.Errorf, or outside any `if`, is no missing check."""
+    files = {
+        "go.mod": "module example.com/m\n",
+        "calc/calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
+        "calc/calc_test.go": GO_LOGGED_TESTS,
+    }
+    outcome = run(make_repo(tmp_path / "go", files))
+    found = {
+        f.line: (f.severity.value, f.message)
+        for f in outcome.findings
+        if f.rule == "tests/no-assertions"
+    }
+    assert sorted(found) == [5, 18]
+    assert found[5][0] == "warning" and "reports a failed check with t.Logf" in found[5][1]
+    assert found[18] == (
+        "info",
+        "test 'TestRunsOnly' asserts nothing: it can only fail by crashing",
+    )
+
+
+def test_a_javascript_test_that_checks_nothing_is_info(tmp_path: Path) -> None:
+    files = {
+        "package.json": '{"name": "calc", "scripts": {"test": "mocha"}}\n',
+        "index.js": "module.exports = (a, b) => a + b;\n",
+        "test/calc.test.js": (
+            "const add = require('../index');\n"
+            "const assert = require('assert');\n"
+            "it('adds', () => { assert.strictEqual(add(1, 2), 3); });\n"
+            "it('adds two numbers', () => { add(1, 2); });\n"
+            "it('is empty', () => {});\n"
+        ),
+    }
+    outcome = run(make_repo(tmp_path / "js", files))
+    found = {f.line: f.severity.value for f in outcome.findings if f.rule == "tests/no-assertions"}
+    assert found == {4: "info", 5: "warning"}

@@ -30,6 +30,7 @@ TEST_NAME_RE = re.compile(r"^Test(?![a-z])")
 EXAMPLE_NAME_RE = re.compile(r"^Example(?![a-z])")
 FAIL_METHODS = frozenset({"Error", "Errorf", "Fatal", "Fatalf", "Fail", "FailNow"})
 SKIP_METHODS = frozenset({"Skip", "Skipf", "SkipNow"})
+LOG_METHODS = frozenset({"Log", "Logf"})
 TESTING_TYPES = frozenset({"*testing.T", "testing.TB", "*testing.B", "*testing.F"})
 MAX_DEPTH = 12
 
@@ -78,8 +79,11 @@ class GoTests:
             unjudged = func.has_error or (_is_empty(func) and _one_example(go_file))
             verdict = None if unjudged else self.judge(_Frame(go_file, func, tnames, 0))
             comments = _comments(func) if verdict is False else ""
+            logged = _logged_failure(func, tnames) if verdict is False else ""
             skipped = _skips_first(func, tnames)
-            found.append(FoundTest(name, ts.line(func), verdict, skipped, comments=comments))
+            found.append(
+                FoundTest(name, ts.line(func), verdict, skipped, comments=comments, logged=logged)
+            )
         return sorted(found, key=lambda t: t.line)
 
     def _file(self, path: str) -> _GoFile | None:
@@ -268,6 +272,25 @@ def _skips_first(func: Node, tnames: frozenset[str]) -> bool:
             owner, _, method = text.partition(".")
             return owner in tnames and method in SKIP_METHODS
     return False
+
+
+def _logged_failure(func: Node, tnames: frozenset[str]) -> str:
+    """`t.Logf` (or `t.Log`) called in the branch of an `if` of a test that checks nothing: the
+    test reports a failed check in its log and passes (spf13/pflag's `TestSetOutput`:
+    `if !strings.Contains(out, "--unknown") { t.Logf("expected output ...") }`)."""
+    body = func.child_by_field_name("body")
+    for node in ts.walk(body) if body is not None else []:
+        if node.type != "if_statement":
+            continue
+        branch = node.child_by_field_name("consequence")
+        for call in ts.walk(branch) if branch is not None else []:
+            function = (
+                call.child_by_field_name("function") if call.type == "call_expression" else None
+            )
+            owner, _, method = (ts.text(function) if function is not None else "").partition(".")
+            if owner in tnames and method in LOG_METHODS:
+                return f"{owner}.{method}"
+    return ""
 
 
 def _comments(func: Node) -> str:

@@ -105,7 +105,8 @@ class JsTests:
         params = tuple(_param_names(callback))
         verdict = self.judge(_Frame(module, callback, params, 0))
         # the title is prose that says what the test checks, as a Python test's docstring does
-        return FoundTest(name, ts.line(call), verdict, skipped, intent=title or "")
+        empty = verdict is False and _is_empty(callback)
+        return FoundTest(name, ts.line(call), verdict, skipped, intent=title or "", empty=empty)
 
     # ----------------------------------------------------------------- judging
 
@@ -379,3 +380,13 @@ def _nested_params(body: Node) -> set[str]:
         if node.type in FUNCTION_TYPES:
             names.update(_param_names(node))
     return names
+
+
+def _is_empty(callback: Node) -> bool:
+    """A test callback whose block has no statement (comments aside): `() => {}`."""
+    body = callback.child_by_field_name("body")
+    return (
+        body is not None
+        and body.type == "statement_block"
+        and all(c.type == "comment" for c in body.named_children)
+    )

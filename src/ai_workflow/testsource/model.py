@@ -24,6 +24,9 @@ class FoundTest:
     # whether it is a smoke test (it runs code and keeps no result it could have checked)
     unread: str = ""
     smoke: bool = False
+    # Go, asserting nothing: the call that reports a failed check without failing the test
+    # (`t.Logf` in the branch of an `if`), "" when none
+    logged: str = ""
 
 
 def combine(verdicts: Iterable[Verdict]) -> Verdict:
