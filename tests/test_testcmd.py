@@ -85,7 +85,8 @@ def test_simple_commands_never_raise(script: str) -> None:
 
 WORDS = st.sampled_from(
     ["npm", "test", "run", "make", "bats", "go", "./...", "!", "&&", "|", ";", "bash", "-c",
-     "nyc", "uv", "pytest", "tests", "test/", "FOO=1", "'", '"', "$(X)", "cd", "sub", "\n"]
+     "nyc", "uv", "pytest", "tests", "test/", "FOO=1", "'", '"', "$(X)", "cd", "sub", "\n",
+     "docker-compose", "docker", "compose", "-f"]
 )  # fmt: skip
 
 
@@ -414,6 +415,56 @@ def test_entry_points_are_a_fallback_for_projects_without_a_convention(tmp_path:
         },
     )
     assert [e.program for e, _ in declared(plain)[1]] == [("sh", "tests/kvm/test.sh")]
+
+
+COMPOSE = """\
+services:
+  tests-ubuntu:
+    build: {context: ./, dockerfile: Dockerfile.ubuntu}
+    command: bash -c "./tests/test-tool.sh"
+  tests-image:
+    image: tool-tests
+    working_dir: /src
+    command: ./tests/test-tool.sh
+  missing:
+    image: tool-tests
+    command: ["./tests/test-other.sh"]
+"""
+
+
+def test_a_ci_that_runs_a_compose_service_runs_the_services_command(tmp_path: Path) -> None:
+    """checksec's pull-request workflow runs `docker-compose run checksec-ubuntu`, whose
+    command in docker-compose.yml is `bash -c "./tests/test-checksec.sh"` (the image copies
+    the checkout): that script is the declared test entry point. A service that works in its
+    own directory, one whose script the project lacks, and a service the Compose file does not
+    have give nothing; a command given after the service is read instead of the service's."""
+
+    def entries(*runs: str) -> list[tuple[tuple[str, ...], str]]:
+        files = {
+            "tool.sh": "#!/bin/bash\n",
+            "tests/test-tool.sh": "#!/bin/bash\n./tests/cases.sh\n",
+            "tests/cases.sh": "#!/bin/bash\n",
+            "docker-compose.yml": COMPOSE,
+            ".github/workflows/pr.yml": workflow(*runs),
+        }
+        root = make_repo(tmp_path / str(len(list(tmp_path.iterdir()))), files)
+        return [(e.program, e.describe()) for e, _ in declared(root)[1]]
+
+    found = entries("pip install pre-commit", "docker-compose run tests-ubuntu")
+    assert found == [
+        (
+            ("tests/test-tool.sh",),
+            "`docker-compose run tests-ubuntu → ./tests/test-tool.sh`",
+        )
+    ]
+    assert entries("docker compose --ansi never run --rm tests-ubuntu") == found
+    assert entries("docker-compose run tests-image") == []
+    assert entries("docker-compose run missing") == []
+    assert entries("docker-compose run nosuchservice") == []
+    assert entries("docker-compose -f other.yml run tests-ubuntu") == []
+    assert [e[0] for e in entries("docker-compose run tests-image bash tests/test-tool.sh")] == [
+        ("bash", "tests/test-tool.sh")
+    ]
 
 
 def test_a_python_project_runs_pytest_not_tox(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ from ai_workflow.anchors import (
     reference_name,
     section_labels,
 )
-from ai_workflow.markdown_docs import DocFile, Link, resolve_target, split_target
+from ai_workflow.markdown_docs import DocFile, Link, parse_rst, resolve_target, split_target
 from ai_workflow.sphinx_docs import (
     GENERATED_DOCNAMES,
     SOURCE_SUFFIXES,
@@ -41,6 +41,7 @@ from ai_workflow.sphinx_docs import (
     html_source,
     tree_of,
 )
+from ai_workflow.textfiles import read_text
 
 Level = Literal["error", "warning", "info"]
 _SPHINX_ID_PREFIXES = ("module-", "cmdoption-", "term-", "envvar-", "index-", "std-")
@@ -249,6 +250,63 @@ def rst_includers(docs: dict[str, DocFile]) -> dict[str, list[str]]:
                 if included is not None and included != doc.path:
                     includers.setdefault(included, []).append(doc.path)
     return includers
+
+
+_RST_OPTION = re.compile(r"^\s+:([\w-]+):\s*(.*?)\s*$")
+_LITERAL_INCLUDE_OPTIONS = frozenset({"literal", "code", "parser"})
+
+
+def rst_included_targets(target: Path, doc: DocFile) -> set[str]:
+    """The reference names that the text `doc` includes (`.. include:: ../README.rst`) defines:
+    docutils reads the included part in place, so a `Name`_ of the including file resolves to
+    its sections and targets (arrow's docs/index.rst links `Installation`_, a section of the
+    README part it includes). The part is the one the directive's `:start-line:`,
+    `:end-line:`, `:start-after:` and `:end-before:` options select, as docutils cuts it; a
+    literal or code include defines nothing, and neither does a missing file or marker."""
+    includes = [
+        link for link in doc.links if link.kind == "rst-directive" and link.text == "include"
+    ]
+    if not includes:
+        return set()
+    lines = read_text(target / doc.path, root=target).replace("\r\n", "\n").split("\n")
+    names: set[str] = set()
+    for link in includes:
+        included = resolve_target(doc.path, link.target.strip())
+        if included is None or included == doc.path or not (target / included).is_file():
+            continue
+        options: dict[str, str] = {}
+        for line in lines[link.line :]:
+            option = _RST_OPTION.match(line)
+            if option is None:
+                break
+            options[option.group(1)] = option.group(2)
+        if _LITERAL_INCLUDE_OPTIONS & options.keys():
+            continue
+        part = _included_part(read_text(target / included, root=target), options)
+        if part is not None:
+            names |= parse_rst(part, included).rst_targets
+    return names
+
+
+def _included_part(text: str, options: dict[str, str]) -> str | None:
+    """The text an include directive reads, cut as docutils cuts it; None when a marker is
+    not found (docutils then reports an error and includes nothing)."""
+    text = text.replace("\r\n", "\n")
+    try:
+        start = int(options.get("start-line", "0") or 0)
+        end = int(options["end-line"]) if options.get("end-line") else None
+    except ValueError:
+        return None
+    text = "\n".join(text.split("\n")[start:end])
+    for option, keep_after in (("start-after", True), ("end-before", False)):
+        marker = options.get(option)
+        if not marker:
+            continue
+        index = text.find(marker)
+        if index < 0:
+            return None
+        text = text[index + len(marker) :] if keep_after else text[:index]
+    return text
 
 
 def rst_labels(docs: dict[str, DocFile], trees: list[SphinxTree]) -> set[str]:

@@ -605,6 +605,43 @@ def test_an_included_rst_file_links_from_where_it_is_included(tmp_path: Path) ->
     assert [(f.path, "missing_page" in f.message) for f in broken] == [("CONTRIBUTING.rst", True)]
 
 
+def test_a_reference_to_a_section_of_the_included_text_resolves(tmp_path: Path) -> None:
+    """arrow's docs/index.rst says (`Installation`_) and includes the README between two
+    markers (`:start-after:`/`:end-before:`); the README's Installation section lies there, so
+    docutils resolves it. A section outside the markers, and a name defined nowhere, are still
+    broken, and so is a name an include with `:literal:` shows only as text."""
+    readme = (
+        "Proj\n====\n\n.. start-marker\n\nInstallation\n------------\n\npip install proj\n\n"
+        ".. end-marker\n\nLicense\n-------\n\nMIT\n"
+    )
+    index = (
+        "Proj docs\n=========\n\n"
+        "See `Installation`_, `License`_ and `Nowhere`_.\n\n"
+        ".. include:: ../README.rst\n  :start-after: .. start-marker\n"
+        "  :end-before: .. end-marker\n"
+    )
+    literal = "Raw\n===\n\nSee `Notes`_.\n\n.. include:: notes.rst\n   :literal:\n"
+    root = make_repo(
+        tmp_path / "inc",
+        {
+            "README.rst": readme,
+            "docs/index.rst": index,
+            "docs/raw.rst": literal,
+            "docs/notes.rst": "Notes\n=====\n\nText.\n",
+        },
+    )
+    broken = {
+        (f.path, f.message.split("`")[1])
+        for f in _run(root).findings
+        if f.rule == "links/broken-reference"
+    }
+    assert broken == {
+        ("docs/index.rst", "License"),
+        ("docs/index.rst", "Nowhere"),
+        ("docs/raw.rst", "Notes"),
+    }
+
+
 def test_links_in_github_templates_use_githubs_web_form(tmp_path: Path) -> None:
     """json5's issue and pull-request templates link `../blob/main/SECURITY.md`: GitHub shows
     them at /issues/new, so that is the root's SECURITY.md; a web-form link to a file that

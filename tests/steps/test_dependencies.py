@@ -179,6 +179,63 @@ def test_python_2_stdlib_modules_under_a_guard_are_not_dependencies(tmp_path: Pa
     assert reported == {("requests", 21), ("urllib2", 25)}
 
 
+VERSIONED = """\
+import sys
+
+if sys.version_info < (3, 8):
+    from typing_extensions import Final
+else:
+    from typing import Final
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+if sys.version_info[:2] <= (3, 9):
+    import importlib_metadata
+"""
+
+
+def _versioned_project(root: Path, requires_python: str) -> set[tuple[str, int]]:
+    """The warnings of two runs, the second reusing the imports the first stored: equal."""
+    pyproject = (
+        f'[project]\nname = "ver"\nversion = "1.0"\nrequires-python = "{requires_python}"\n'
+        "dependencies = []\n"
+    )
+    repo = make_repo(root, {"pyproject.toml": pyproject, "ver/__init__.py": VERSIONED})
+    runs = [
+        {
+            (f.message.split("'")[1], f.line)
+            for f in _run(repo).findings
+            if f.rule == "deps/undeclared-import" and f.severity is not Severity.INFO
+        }
+        for _ in range(2)
+    ]
+    assert runs[0] == runs[1]
+    return runs[0]
+
+
+def test_an_import_for_pythons_older_than_requires_python_needs_no_dependency(
+    tmp_path: Path,
+) -> None:
+    """arrow 1.3.0 imports typing_extensions under `if sys.version_info < (3, 8):` and says
+    `requires-python = ">=3.8"`: no Python it supports runs that import. An import for Pythons
+    the project still supports (tomli below 3.11, importlib_metadata up to 3.9 under
+    ">=3.8") still needs a declared dependency, and so does every one of them when the
+    project supports 3.7."""
+    assert _versioned_project(tmp_path / "p38", ">=3.8") == {
+        ("importlib_metadata", 14),
+        ("tomli", 11),
+    }
+    assert _versioned_project(tmp_path / "p310", ">=3.10") == {("tomli", 11)}
+    assert _versioned_project(tmp_path / "p37", ">=3.7") == {
+        ("importlib_metadata", 14),
+        ("tomli", 11),
+        ("typing_extensions", 4),
+    }
+
+
 def test_test_only_imports_are_checked_leniently(python_project: tuple[Path, StepOutcome]) -> None:
     _, outcome = python_project
     hypothesis = _find(outcome, "deps/undeclared-import", "tests/test_app.py", "hypothesis")

@@ -295,6 +295,58 @@ def test_a_go_tests_doc_comment_may_say_that_not_blocking_is_its_point(tmp_path:
     ]
 
 
+GO_MUST_SOURCE = """\
+package ver
+
+func Parse(s string) (int, error) { return len(s), nil }
+
+func MustParse(s string) int {
+    v, err := Parse(s)
+    if err != nil {
+        panic("ver: Parse(" + s + "): " + err.Error())
+    }
+    return v
+}
+
+func MustLen(s string) int { return len(s) }
+"""
+
+GO_MUST_TESTS = """\
+package ver
+
+import "testing"
+
+func TestMustParse(t *testing.T) {
+    _ = MustParse("32.2.1-alpha")
+}
+
+func TestCompare(t *testing.T) {
+    _ = MustParse("1.0.0") < MustParse("2.0.0")
+}
+
+func TestMustLen(t *testing.T) {
+    _ = MustLen("abc")
+}
+"""
+
+
+def test_a_go_test_of_a_must_function_checks_that_it_does_not_panic(tmp_path: Path) -> None:
+    """blang/semver's TestMustParse is `_ = MustParse("32.2.1-alpha")`: MustParse panics on a
+    parse error, so the test of it checks that a valid version does not panic, which is its
+    contract. A test of something else that only calls MustParse as setup (TestCompare), and a
+    test of a `Must` function that never panics, still assert nothing."""
+    files = {
+        "go.mod": "module example.com/ver\n",
+        "ver.go": GO_MUST_SOURCE,
+        "ver_test.go": GO_MUST_TESTS,
+    }
+    outcome = run(make_repo(tmp_path / "go", files))
+    assert located(outcome, "tests/no-assertions") == [
+        ("ver_test.go", 9),  # TestCompare
+        ("ver_test.go", 13),  # TestMustLen
+    ]
+
+
 def test_project_without_tests(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path / "n", {"app/__init__.py": "", "app/main.py": "def main():\n    pass\n"}

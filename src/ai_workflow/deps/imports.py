@@ -94,6 +94,9 @@ class ImportUse:
     line: int
     optional: bool  # inside try/except ImportError or `if TYPE_CHECKING:`
     guarded: bool = False  # in a try/except ImportError or NameError, or under a version test
+    # under a test of the Python version that holds only on Pythons older than this
+    # (`if sys.version_info < (3, 8):` gives (3, 8)); None when no such test encloses it
+    below: tuple[int, ...] | None = None
 
 
 def imports_of(tree: ast.Module, path: str, source: str = "") -> list[ImportUse]:
@@ -108,44 +111,130 @@ def imports_of(tree: ast.Module, path: str, source: str = "") -> list[ImportUse]
 
 
 def _visit_statements(
-    body: list[ast.stmt], path: str, optional: bool, uses: list[ImportUse], py2: bool = False
+    body: list[ast.stmt],
+    path: str,
+    optional: bool,
+    uses: list[ImportUse],
+    py2: bool = False,
+    below: tuple[int, ...] | None = None,
 ) -> None:
     """Walk statements only (imports are statements): much cheaper than a full `ast.walk`.
-    `py2`: in a version guard (`PY2_GUARDS` caught, or a Python version test)."""
+    `py2`: in a version guard (`PY2_GUARDS` caught, or a Python version test); `below`: the
+    enclosing version tests hold only on Pythons older than this."""
     for stmt in body:
         if isinstance(stmt, ast.Import):
             uses += [
-                ImportUse(a.name.split(".")[0], path, stmt.lineno, optional, py2)
+                ImportUse(a.name.split(".")[0], path, stmt.lineno, optional, py2, below)
                 for a in stmt.names
             ]
         elif isinstance(stmt, ast.ImportFrom):
             if stmt.level == 0 and stmt.module:
                 module = stmt.module.split(".")[0]
-                uses.append(ImportUse(module, path, stmt.lineno, optional, py2))
+                uses.append(ImportUse(module, path, stmt.lineno, optional, py2, below))
         elif isinstance(stmt, ast.Try | ast.TryStar):
             guarded = optional or any(_catches_import_error(h) for h in stmt.handlers)
             fallback = py2 or any(_catches(h, PY2_GUARDS) for h in stmt.handlers)
-            _visit_statements(stmt.body, path, guarded, uses, fallback)
+            _visit_statements(stmt.body, path, guarded, uses, fallback, below)
             for handler in stmt.handlers:
-                _visit_statements(handler.body, path, optional, uses, fallback)
+                _visit_statements(handler.body, path, optional, uses, fallback, below)
             for part in (stmt.orelse, stmt.finalbody):
-                _visit_statements(part, path, optional, uses, py2)
+                _visit_statements(part, path, optional, uses, py2, below)
         elif isinstance(stmt, ast.If):
             inner: list[ImportUse] = []
             versioned = py2 or bool(VERSION_TEST.search(ast.unparse(stmt.test)))
             checking = optional or _is_type_checking(stmt.test)
-            _visit_statements(stmt.body, path, checking, inner, versioned)
+            if_true, if_false = version_bounds(stmt.test)
+            _visit_statements(stmt.body, path, checking, inner, versioned, _lower(below, if_true))
             loaded = _already_loaded(stmt.test)
             uses += [replace(u, optional=True) if u.module in loaded else u for u in inner]
-            _visit_statements(stmt.orelse, path, optional, uses, versioned)
+            _visit_statements(stmt.orelse, path, optional, uses, versioned, _lower(below, if_false))
         elif isinstance(stmt, ast.Match):
             for case in stmt.cases:
-                _visit_statements(case.body, path, optional, uses, py2)
+                _visit_statements(case.body, path, optional, uses, py2, below)
         else:
             for field_name in ("body", "orelse", "finalbody"):
                 nested = getattr(stmt, field_name, None)
                 if isinstance(nested, list):
-                    _visit_statements(nested, path, optional, uses, py2)
+                    _visit_statements(nested, path, optional, uses, py2, below)
+
+
+Bound = tuple[int, ...] | None
+"""The Python versions a branch runs on are all older than this (None: no such limit)."""
+
+
+def _lower(first: Bound, second: Bound) -> Bound:
+    if first is None or second is None:
+        return first if second is None else second
+    return min(first, second)
+
+
+def version_bounds(test: ast.expr) -> tuple[Bound, Bound]:
+    """(bound of the `if` branch, bound of the `else` branch) of a test of the running
+    Python's version: `sys.version_info < (3, 8)` runs its body only below (3, 8), and
+    `sys.version_info >= (3, 8)` its else branch; `sys.version_info[0] == 2` (or `.major`,
+    `< 3`) only below (3,). Where a test does not tell exactly (`<=`, `>` on a tuple shorter
+    than the version), the bound is rounded up, so that no branch that may run is bounded
+    below a version it runs on. Anything else bounds nothing."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        if_true, if_false = version_bounds(test.operand)
+        return if_false, if_true
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        bound: Bound = None
+        for value in test.values:
+            bound = _lower(bound, version_bounds(value)[0])
+        return bound, None
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return None, None
+    op, left, right = test.ops[0], test.left, test.comparators[0]
+    if _is_version_info(left):
+        limit = _int_tuple(right)
+        if not limit:
+            return None, None
+        bumped = (*limit[:-1], limit[-1] + 1)
+        if isinstance(op, ast.Lt):
+            return limit, None
+        if isinstance(op, ast.LtE):
+            return bumped, None
+        if isinstance(op, ast.GtE):
+            return None, limit
+        if isinstance(op, ast.Gt):
+            return None, bumped
+        return None, None
+    if _is_major(left) and isinstance(right, ast.Constant) and type(right.value) is int:
+        major = right.value
+        if isinstance(op, ast.Eq | ast.LtE):
+            return (major + 1,), None
+        if isinstance(op, ast.Lt):
+            return (major,), None
+        if isinstance(op, ast.GtE):
+            return None, (major,)
+        if isinstance(op, ast.Gt):
+            return None, (major + 1,)
+    return None, None
+
+
+def _is_version_info(node: ast.expr) -> bool:
+    """`sys.version_info`, or a slice of it from the start (`sys.version_info[:2]`)."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+        lower = node.slice.lower
+        from_start = lower is None or (isinstance(lower, ast.Constant) and lower.value == 0)
+        return from_start and node.slice.step is None and _is_version_info(node.value)
+    return ast.unparse(node) in ("sys.version_info", "version_info")
+
+
+def _is_major(node: ast.expr) -> bool:
+    """`sys.version_info[0]` or `sys.version_info.major`."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        return node.slice.value == 0 and _is_version_info(node.value)
+    return isinstance(node, ast.Attribute) and node.attr == "major" and _is_version_info(node.value)
+
+
+def _int_tuple(node: ast.expr) -> tuple[int, ...]:
+    """(3, 8) of the literal `(3, 8)`; () for anything else."""
+    if not isinstance(node, ast.Tuple) or not node.elts:
+        return ()
+    values = [e.value for e in node.elts if isinstance(e, ast.Constant) and type(e.value) is int]
+    return tuple(values) if len(values) == len(node.elts) else ()
 
 
 def _is_type_checking(test: ast.expr) -> bool:

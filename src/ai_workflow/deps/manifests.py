@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from ai_workflow.deps.model import Dependency, Manifest, Report
 from ai_workflow.findings import Severity
@@ -221,6 +222,8 @@ def parse_pyproject(rel: str, text: str, report: Report) -> Manifest:
     poetry = dig_table(data, "tool", "poetry")
     manifest = Manifest(rel, "pyproject.toml")
     manifest.project_name = dig_table(data, "project").get("name") or poetry.get("name")
+    requires_python = dig_table(data, "project").get("requires-python")
+    manifest.requires_python = requires_python if isinstance(requires_python, str) else ""
     for group, section, raw in _pep621_requirements(data):
         line = lines.find(f'"{raw}"', f"'{raw}'")
         dep = _pep508(raw, rel, line, group, section, report)
@@ -292,6 +295,7 @@ def parse_setup_cfg(rel: str, text: str, report: Report) -> Manifest:
         return _invalid(rel, "setup.cfg", f"invalid setup.cfg: {detail}", line, report)
     manifest = Manifest(rel, "setup.cfg")
     manifest.project_name = parser.get("metadata", "name", fallback=None)
+    manifest.requires_python = parser.get("options", "python_requires", fallback="").strip()
     lines = _Lines(text)
     entries = [
         ("runtime", "install_requires", parser.get("options", "install_requires", fallback=""))
@@ -335,7 +339,7 @@ def parse_setup_py(rel: str, text: str, report: Report) -> Manifest:
         return manifest
     lines = _Lines(text)
     for keyword in call.keywords:
-        if keyword.arg not in ("install_requires", "extras_require", "name"):
+        if keyword.arg not in ("install_requires", "extras_require", "name", "python_requires"):
             continue
         try:
             value = ast.literal_eval(keyword.value)
@@ -344,6 +348,8 @@ def parse_setup_py(rel: str, text: str, report: Report) -> Manifest:
             continue
         if keyword.arg == "name" and isinstance(value, str):
             manifest.project_name = value
+        if keyword.arg == "python_requires" and isinstance(value, str):
+            manifest.requires_python = value
         for group, section, raw in _setup_entries(keyword.arg, value):
             start = keyword.value.lineno
             line = lines.find(f'"{raw}"', f"'{raw}'", start=start - 1) or start
@@ -543,3 +549,37 @@ PARSERS = {
     "go.mod": parse_go_mod,
     "Cargo.toml": parse_cargo_toml,
 }
+
+
+# ----- the Python versions a project supports
+
+FLOOR_OPERATORS = frozenset({">=", ">", "~=", "==", "==="})
+
+
+def python_floor(manifests: list[Manifest]) -> tuple[int, ...] | None:
+    """The oldest Python the project supports, from `requires-python` / `python_requires`
+    (`>=3.8` gives (3, 8)); the lowest when manifests differ, None when none says."""
+    floors = []
+    for manifest in manifests:
+        try:
+            specifiers = SpecifierSet(manifest.requires_python)
+        except InvalidSpecifier:
+            continue
+        bounds = [_release(s.version) for s in specifiers if s.operator in FLOOR_OPERATORS]
+        bounds = [b for b in bounds if b]
+        if bounds:
+            floors.append(max(bounds))
+    return min(floors) if floors else None
+
+
+def _release(version: str) -> tuple[int, ...]:
+    """(3, 8) of "3.8", "3.8.*" or "3.8.1rc1" (the numbers before any other part)."""
+    numbers = []
+    for part in version.split("."):
+        digits = re.match(r"\d+", part)
+        if digits is None:
+            break
+        numbers.append(int(digits.group()))
+        if digits.group() != part:
+            break
+    return tuple(numbers)

@@ -48,6 +48,7 @@ class Manifest:
     # go.mod `replace`: (module, version or "" for all) -> what is fetched instead (module,
     # version), or None for a local directory, which is never fetched, so go.sum has no sum of it
     replacements: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
+    requires_python: str = ""  # the Python versions it supports, as declared (">=3.8")
 
 
 class Report:

@@ -21,7 +21,7 @@ from typing import Any
 from ai_workflow.anchors import reference_name
 from ai_workflow.changelog_generation import changelog_generator
 from ai_workflow.doc_kinds import is_changelog, is_history_document
-from ai_workflow.doc_links import Level, LinkChecker
+from ai_workflow.doc_links import Level, LinkChecker, rst_included_targets
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.markdown_docs import (
     DocFile,
@@ -527,7 +527,7 @@ def check_links(
             outcome.add(
                 problem.rule, severity, problem.message, path, link.line, target=link.target
             )
-        broken += _check_rst_references(doc, labels, checker.trees, outcome)
+        broken += _check_rst_references(target, doc, labels, checker.trees, outcome)
     outcome.checked.append(f"links: {checked} relative links in {len(docs)} documents")
     outcome.checked.append(
         "anchors: GitHub's heading slugs for Markdown, docutils ids for reStructuredText and "
@@ -572,13 +572,18 @@ def _checkable(raw: str) -> bool:
 
 
 def _check_rst_references(
-    doc: DocFile, labels: set[str], trees: list[SphinxTree], outcome: StepOutcome
+    target: Path, doc: DocFile, labels: set[str], trees: list[SphinxTree], outcome: StepOutcome
 ) -> int:
     broken = 0
     tree = tree_of(doc.path, trees)
+    included: set[str] | None = None  # the names the text it includes defines, read once
     for ref in doc.rst_references:
         name = reference_name(ref.name)
         if ref.role == "named" and name not in doc.rst_targets:
+            if included is None:
+                included = rst_included_targets(target, doc)
+            if name in included:
+                continue
             broken += 1
             outcome.add(
                 "links/broken-reference",

@@ -60,7 +60,7 @@ from ai_workflow.deps.lockfiles import (
     pnpm_locked,
     yarn_locked,
 )
-from ai_workflow.deps.manifests import read_manifest
+from ai_workflow.deps.manifests import python_floor, read_manifest
 from ai_workflow.deps.model import Dependency, Manifest, Report, canonical
 from ai_workflow.deps.workspaces import lockfile_declined, serving_lockfile, workspace_root
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
@@ -405,6 +405,9 @@ def analyse_python_imports(
     reader = _stored_imports(stored)
     is_test = detect_stack(ctx).is_test
     scan = scan_imports(ctx.target, py_files, is_test, own, reader, _stored_stems(stems))
+    floor = python_floor(roots)
+    if floor is not None:
+        scan = _without_unsupported_branches(scan, floor)
     for done in (stored, stems):
         done.save()
         report.outcome.checked += [done.describe(), *done.warnings]
@@ -435,6 +438,20 @@ def analyse_python_imports(
         "unused": unused,
         "interpreter": env.interpreter,
     }
+
+
+def _without_unsupported_branches(scan: ImportScan, floor: tuple[int, ...]) -> ImportScan:
+    """The scan with the imports that run only on Pythons older than the oldest one the
+    project supports (`if sys.version_info < (3, 8):` under `requires-python = ">=3.8"`)
+    made optional: no supported Python ever runs them, so they need no dependency."""
+
+    def supported(uses: list[ImportUse]) -> list[ImportUse]:
+        return [
+            replace(u, optional=True) if u.below is not None and floor >= u.below else u
+            for u in uses
+        ]
+
+    return replace(scan, runtime=supported(scan.runtime), dev=supported(scan.dev))
 
 
 def _stored_imports(stored: FileResults) -> import_facts.FileImports:
@@ -488,19 +505,35 @@ def _decode_stems(value: Any) -> tuple[list[ondemand.ImportStem] | None]:
 def _encode_imports(found: tuple[list[ImportUse] | None]) -> dict[str, Any]:
     """A file's imports as stored: `{"imports": null}` for a file that does not parse."""
     [uses] = found
-    return {"imports": None if uses is None else [[u.module, u.line, u.optional] for u in uses]}
+    if uses is None:
+        return {"imports": None}
+    return {
+        "imports": [
+            [u.module, u.line, u.optional, u.guarded, None if u.below is None else list(u.below)]
+            for u in uses
+        ]
+    }
 
 
 def _decode_imports(rel: str, value: Any) -> tuple[list[ImportUse] | None]:
-    """A stored entry: the file's imports (module, line, optional), None when it does not
-    parse."""
+    """A stored entry: the file's imports (module, line, optional, guarded, version bound),
+    None when it does not parse."""
     raw = value["imports"]
     if raw is None:
         return (None,)
-    uses = [(m, line, opt) for m, line, opt in raw]
-    if not all(isinstance(m, str) and type(n) is int and type(o) is bool for m, n, o in uses):
-        raise TypeError("stored imports are not (module, line, optional)")
-    return ([ImportUse(m, rel, line, opt) for m, line, opt in uses],)
+    uses = []
+    for module, line, optional, guarded, below in raw:
+        bound = None if below is None else tuple(below)
+        if not (
+            isinstance(module, str)
+            and type(line) is int
+            and type(optional) is bool
+            and type(guarded) is bool
+            and (bound is None or all(type(n) is int for n in bound))
+        ):
+            raise TypeError("stored imports are not (module, line, optional, guarded, bound)")
+        uses.append(ImportUse(module, rel, line, optional, guarded, bound))
+    return (uses,)
 
 
 @dataclass(frozen=True)

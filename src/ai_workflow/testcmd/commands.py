@@ -6,8 +6,9 @@ simple commands (at `&&`, `||`, `;`, `|`, newlines) and drops what only prepares
 recognises the test runner each command starts (bats, pytest, go test, ...), looking through
 coverage and environment wrappers (`nyc`, `kcov`, `uv run`, `bundle exec`, `bash -c "..."`) and
 following `npm test`/`npm run X`, `make X`, `just X` and `task X` into the script or recipe they
-run. What is only an entry point (a recipe with no runner it can read, a test script, tox) is
-kept as such: it can be run, not looked into.
+run, and `docker-compose run SERVICE` into the service's command in the project's Compose file.
+What is only an entry point (a recipe with no runner it can read, a test script, tox) is kept
+as such: it can be run, not looked into.
 """
 
 from __future__ import annotations
@@ -101,6 +102,10 @@ class Project(Protocol):
     def just_recipe(self, name: str) -> str | None: ...
 
     def task_recipe(self, name: str) -> str | None: ...
+
+    def compose_command(self, service: str) -> str | None:
+        """The `command` of a service of the project's Compose file, as shell text."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -223,6 +228,8 @@ def recognise(
         return [replace(i, program=("bundle", "exec", *i.program)) for i in inner]
     if name in WRAPPERS:
         return _wrapped(words, project, via, depth)
+    if name in COMPOSE or (name in ("docker", "podman") and words[1:2] == ["compose"]):
+        return _compose_run(list(words), project, via, depth)
     runner = _runner(name, list(words), project, command, via)
     if runner is not None:
         return [runner] if runner.framework else []
@@ -239,6 +246,65 @@ def _wrapped(
         inner = recognise(words[start:], project, via, depth)
         if inner:
             return inner
+    return []
+
+
+COMPOSE = frozenset({"docker-compose", "podman-compose"})
+COMPOSE_VALUE_OPTIONS = frozenset(
+    {"-e", "--env", "-l", "--label", "-p", "--publish", "--name", "-u", "--user", "-v",
+     "--volume", "--project-name", "--profile", "--env-file", "--ansi", "--progress",
+     "--parallel", "--pull", "--cap-add", "--cap-drop"}
+)  # fmt: skip
+# Options that move the command away from the checkout (another compose file, working
+# directory or program): what it runs is then not read here.
+COMPOSE_ELSEWHERE = frozenset(
+    {"-f", "--file", "-w", "--workdir", "--entrypoint", "--project-directory"}
+)
+
+
+def _compose_run(
+    words: list[str], project: Project, via: tuple[str, ...], depth: int
+) -> list[Invocation]:
+    """`docker-compose run SERVICE [COMMAND]` (or `docker compose run`): the command given, else
+    the service's own `command` in the project's Compose file, which runs the checkout's copy
+    in its image (checksec's CI runs `docker-compose run checksec-ubuntu`, whose command is
+    `bash -c "./tests/test-checksec.sh"`). Only what names the project's own files is kept."""
+    start = 2 if PurePosixPath(words[0]).name in ("docker", "podman") else 1
+    rest = words[start:]
+    skip = False
+    positional: list[str] = []
+    for index, word in enumerate(rest):
+        if skip:
+            skip = False
+        elif word.split("=", 1)[0] in COMPOSE_ELSEWHERE:
+            return []
+        elif word in COMPOSE_VALUE_OPTIONS:
+            skip = True
+        elif not word.startswith("-"):
+            positional = rest[index:]
+            if positional[0] == "run":
+                return _compose_service(positional[1:], project, via, depth)
+            return []
+    return []
+
+
+def _compose_service(
+    words: list[str], project: Project, via: tuple[str, ...], depth: int
+) -> list[Invocation]:
+    skip = False
+    for index, word in enumerate(words):
+        if skip:
+            skip = False
+        elif word.split("=", 1)[0] in COMPOSE_ELSEWHERE:
+            return []
+        elif word in COMPOSE_VALUE_OPTIONS:
+            skip = True
+        elif not word.startswith("-"):
+            entry = (*via, shlex.join(["docker-compose", "run", word]))
+            if words[index + 1 :]:
+                return recognise(words[index + 1 :], project, entry, depth + 1)
+            command = project.compose_command(word)
+            return resolve(command, project, entry, depth + 1) if command else []
     return []
 
 

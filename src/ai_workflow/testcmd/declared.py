@@ -1,7 +1,8 @@
 """The test commands a project declares, and which of them to run.
 
 Sources, read without running anything: the CI (`.github/workflows/*.yml` steps' `run`,
-`.gitlab-ci.yml` jobs' `script`, `.travis.yml`'s `script` phase), package.json
+`.gitlab-ci.yml` jobs' `script`, `.travis.yml`'s `script` phase; a `docker-compose run SERVICE`
+there runs the service's `command` from the Compose file), package.json
 `scripts.test`, the Makefile's `test`/`check` targets, the justfile's and Taskfile's `test`,
 an Automake suite (`TESTS` in a Makefile.am, run by `make check`: `testcmd.automake`; after the
 test scripts while the tree is not configured, since `make check` cannot run there yet), test
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -54,6 +56,7 @@ RUNNER_SCRIPT_DIRS = frozenset({"tests", "test", "t", "spec", "scripts", "script
 README_SCRIPT = re.compile(r"(?<![\w/.-])((?:\./)?[\w./-]+\.sh)\b")
 JUSTFILES = ("justfile", "Justfile", ".justfile")
 TASKFILES = ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml")
+COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 NOT_SHELL = frozenset({"pwsh", "powershell", "cmd", "python"})
 MAKE_VARIABLE = re.compile(r"\$[({]([^(){}]*)[)}]")
@@ -116,6 +119,9 @@ class ProjectSources:
     def task_recipe(self, name: str) -> str | None:
         return self._memo("task", self._read_taskfile).get(name)
 
+    def compose_command(self, service: str) -> str | None:
+        return self._memo("compose", self._read_compose).get(service)
+
     def _memo(self, key: str, read: Any) -> dict[str, str]:
         if key not in self._cache:
             self._cache[key] = read()
@@ -133,6 +139,10 @@ class ProjectSources:
     def _read_taskfile(self) -> dict[str, str]:
         name = next((n for n in TASKFILES if n in self.file_set), None)
         return parse_taskfile(self.yaml(name)) if name else {}
+
+    def _read_compose(self) -> dict[str, str]:
+        name = next((n for n in COMPOSE_FILES if n in self.file_set), None)
+        return parse_compose(self.yaml(name)) if name else {}
 
 
 # --------------------------------------------------------------------------- recipe files
@@ -231,6 +241,23 @@ def parse_taskfile(data: Any) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- CI
+
+
+def parse_compose(data: Any) -> dict[str, str]:
+    """Service -> its `command` as shell text (a list is joined with shell quoting), for the
+    services of a Compose file that run in the checkout: none with a `working_dir` or an
+    `entrypoint` of its own, whose paths are the image's."""
+    services = data.get("services") if isinstance(data, dict) else None
+    out: dict[str, str] = {}
+    for name, service in services.items() if isinstance(services, dict) else ():
+        if not isinstance(service, dict) or {"working_dir", "entrypoint"} & service.keys():
+            continue
+        command = service.get("command")
+        if isinstance(command, list) and all(isinstance(w, str) for w in command):
+            command = shlex.join(command)
+        if isinstance(command, str) and command.strip():
+            out[str(name)] = command
+    return out
 
 
 def ci_files(files: Iterable[str]) -> list[str]:

@@ -10,7 +10,8 @@ compile-time assertion (`var _ Interface = value`) is a check too. A function th
 parse is not judged, nor an empty test beside the one example of its file (it keeps go/doc
 from showing the whole file as the example). A test that checks nothing keeps its comments:
 one may say that not crashing or hanging is its point (`_ = vals[i] == vals[j] // mustn't
-panic`, `testsource.model.comments_say_no_crash`).
+panic`, `testsource.model.comments_say_no_crash`). A test named for a `MustXxx` function of the
+package that calls it checks that function's contract, panicking on an error (`_exercises_must`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ai_workflow.testsource.treesitter import Node
 
 TEST_NAME_RE = re.compile(r"^Test(?![a-z])")
 EXAMPLE_NAME_RE = re.compile(r"^Example(?![a-z])")
+MUST_NAME_RE = re.compile(r"^Must[A-Z]\w*$")
 FAIL_METHODS = frozenset({"Error", "Errorf", "Fatal", "Fatalf", "Fail", "FailNow"})
 SKIP_METHODS = frozenset({"Skip", "Skipf", "SkipNow"})
 LOG_METHODS = frozenset({"Log", "Logf"})
@@ -78,6 +80,8 @@ class GoTests:
             tnames = frozenset(p for p, _ in params if p not in ("", "_"))
             unjudged = func.has_error or (_is_empty(func) and _one_example(go_file))
             verdict = None if unjudged else self.judge(_Frame(go_file, func, tnames, 0))
+            if verdict is False and self._exercises_must(go_file, name, func):
+                verdict = True
             comments = _comments(func) if verdict is False else ""
             logged = _logged_failure(func, tnames) if verdict is False else ""
             skipped = _skips_first(func, tnames)
@@ -85,6 +89,28 @@ class GoTests:
                 FoundTest(name, ts.line(func), verdict, skipped, comments=comments, logged=logged)
             )
         return sorted(found, key=lambda t: t.line)
+
+    def _exercises_must(self, go_file: _GoFile, name: str, func: Node) -> bool:
+        """The test is named for a `MustXxx` function of its package (`TestMustParse`,
+        `TestMustParse_valid`) and calls it: by Go's convention such a function returns its
+        value or panics on an error (`panic` in its body, checked), so not panicking on a valid
+        input is the very contract under test, and the panic is its assertion (blang/semver's
+        `_ = MustParse("32.2.1-alpha")`). A `Must` call in a test of something else is setup."""
+        subject = name[len("Test") :]
+        body = func.child_by_field_name("body")
+        for node in ts.walk(body) if body is not None else []:
+            if node.type != "call_expression":
+                continue
+            function = node.child_by_field_name("function")
+            if function is None or function.type != "identifier":
+                continue
+            called = ts.text(function)
+            if not MUST_NAME_RE.match(called) or not subject.startswith(called):
+                continue
+            found = self._package_function(go_file, called)
+            if found is not None and not found[0].path.endswith("_test.go") and _panics(found[1]):
+                return True
+        return False
 
     def _file(self, path: str) -> _GoFile | None:
         if path not in self._files:
@@ -213,6 +239,21 @@ class GoTests:
         if found is None:
             return True  # a subtest we cannot see is given a t: assume it checks
         return self.judge(_Frame(found[0], found[1], _names_at(found[1], [0]), frame.depth + 1))
+
+
+def _panics(func: Node) -> bool:
+    """The function's body calls `panic`."""
+    body = func.child_by_field_name("body")
+    for node in ts.walk(body) if body is not None else []:
+        if node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            if (
+                function is not None
+                and function.type == "identifier"
+                and ts.text(function) == "panic"
+            ):
+                return True
+    return False
 
 
 def _is_static_assertion(node: Node) -> bool:
