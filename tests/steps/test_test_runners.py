@@ -20,6 +20,7 @@ from ai_workflow.engine.step import StepOutcome, StepStatus
 from ai_workflow.findings import Severity
 from ai_workflow.steps import test_execution
 from ai_workflow.testcmd.environment import machine_cause
+from ai_workflow.testcmd.reports import parse_go_json
 from tests.helpers import commit_all, make_repo, step_context
 
 needs_bats = pytest.mark.skipif(
@@ -1146,3 +1147,74 @@ def test_an_offline_download_is_quoted_without_curls_progress_meter() -> None:
     meter = "  0     0    0     0    0     0      0      0 --:--:-- --:--:-- --:--:--     0"
     found = download_failure("script", f"{meter}curl: (6) Could not resolve host: x.org\n")
     assert found is not None and "(curl: (6) Could not resolve host: x.org)" in found.reason
+
+
+GO_VET_FAILS = {
+    "go.mod": "module example.com/m\n\ngo 1.19\n",
+    "calc/calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
+    "calc/calc_test.go": textwrap.dedent(
+        """\
+        package calc
+
+        import (
+        \t"fmt"
+        \t"testing"
+        )
+
+        func TestAdd(t *testing.T) {
+        \tfmt.Println("sum\\n")
+        \tif Add(1, 2) != 3 {
+        \t\tt.Errorf("wrong")
+        \t}
+        }
+        """
+    ),
+}
+
+
+@needs_go
+def test_a_go_package_whose_build_fails_names_the_complaint_and_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """spf13/pflag: `go test` runs vet first, which rejects `fmt.Println("...\\n")`; before go
+    1.24 the complaint is printed on stderr, outside the JSON events, and only
+    `FAIL pkg [build failed]` was reported. The error now says what failed and where."""
+    for key, value in OFFLINE.items():
+        monkeypatch.setenv(key, value)
+    outcome = run_step(make_repo(tmp_path / "go", GO_VET_FAILS))
+    errors = [f for f in outcome.findings if f.rule == "tests/error"]
+    assert [(f.path, f.line) for f in errors] == [("calc/calc_test.go", 9)]
+    assert "build failed: calc/calc_test.go:9:" in errors[0].message
+    assert "redundant newline" in errors[0].message
+
+
+def test_go_build_output_events_of_newer_go_name_the_complaint(tmp_path: Path) -> None:
+    """go 1.24 and later report a failed build as `build-output` events."""
+    (tmp_path / "go.mod").write_text("module example.com/m\n", encoding="utf-8")
+    events = [
+        {
+            "ImportPath": "example.com/m/calc [example.com/m/calc.test]",
+            "Action": "build-output",
+            "Output": "# example.com/m/calc [example.com/m/calc.test]\n",
+        },
+        {
+            "ImportPath": "example.com/m/calc [example.com/m/calc.test]",
+            "Action": "build-output",
+            "Output": "calc/calc_test.go:4:2: undefined: Sub\n",
+        },
+        {"ImportPath": "example.com/m/calc [example.com/m/calc.test]", "Action": "build-fail"},
+        {
+            "Action": "output",
+            "Package": "example.com/m/calc",
+            "Output": "FAIL\texample.com/m/calc [build failed]\n",
+        },
+        {"Action": "fail", "Package": "example.com/m/calc"},
+        {"Action": "output", "Package": "example.com/m/other", "Output": "panic: boom\n"},
+        {"Action": "fail", "Package": "example.com/m/other"},
+    ]
+    report = parse_go_json("\n".join(json.dumps(e) for e in events), tmp_path)
+    assert report is not None and report.counts.errors == 2
+    calc, other = report.failures
+    assert calc.message == "build failed: calc/calc_test.go:4: undefined: Sub"
+    assert (calc.path, calc.line) == (None, None)  # no such file in the project
+    assert (other.message, other.path) == ("panic: boom", None)

@@ -335,15 +335,21 @@ def _go_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
     argv = [argv[0], argv[1], "-json", *argv[2:]]
     gopath = gopath_import_path(target, project_files(ctx))
     if gopath is None:
-        return Plan(argv, "go-test", env, lambda r: parse_go_json(r.stdout, target))
+        return Plan(argv, "go-test", env, lambda r: parse_go_json(_go_output(r), target))
     path = gopath[0]  # no go.mod: GOPATH mode at its import path (`testcmd.gopath`)
     workdir = ctx.workspace.root
     return Plan(
         gopath_command(argv, workdir, target, path),
         "go-test",
         {**env, **gopath_env(workdir)},
-        lambda r: parse_go_json(r.stdout, target, module=path),
+        lambda r: parse_go_json(_go_output(r), target, module=path),
     )
+
+
+def _go_output(result: CommandResult) -> str:
+    """The events (stdout) and, after them, what go printed on stderr: before go 1.24 a failed
+    build's complaints (`# pkg`, then `./file.go:12:3: ...`) come only there."""
+    return f"{result.stdout}\n{result.stderr}"
 
 
 def _cargo_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import posixpath
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
@@ -349,26 +350,42 @@ def parse_cargo_output(text: str, target: Path) -> TestReport | None:
 
 
 GO_BUILD_FAILED = re.compile(r"^FAIL\t(\S+) \[(?:build|setup) failed\]")
+GO_BUILD_HEADER = re.compile(r"^# (\S+)")  # `# example.com/m [example.com/m.test]`
+GO_BUILD_ERROR = re.compile(
+    r"^(?:\./|\.\./)?(?P<file>[\w./-]+\.go):(?P<line>\d+)(?::\d+)?: (?P<msg>.+)"
+)
 
 
 def parse_go_json(text: str, target: Path, module: str | None = None) -> TestReport | None:
-    """`go test -json` events: the last action of each test, its output on failure."""
+    """`go test -json` events: the last action of each test, its output on failure; a package
+    whose build failed, with the compiler's or vet's first complaint (printed outside the
+    events before go 1.24, as `build-output` events since)."""
     module = module or _go_module(target)  # a GOPATH package's import path (no go.mod)
     final: dict[tuple[str, str], str] = {}
     output: dict[tuple[str, str], list[str]] = {}
     broken: dict[str, list[str]] = {}
+    build: dict[str, list[str]] = {}  # package -> its build's complaints
+    building: str | None = None
     for raw in text.splitlines():
         try:
             event = json.loads(raw)
         except json.JSONDecodeError:
             failed_build = GO_BUILD_FAILED.match(raw)  # go < 1.24 prints no event for it
+            header = GO_BUILD_HEADER.match(raw)
             if failed_build:
                 broken.setdefault(failed_build.group(1), []).extend([raw.strip(), "\0failed"])
+            elif header:
+                building = header.group(1)
+            elif building:
+                build.setdefault(building, []).append(raw)
             continue
         if not isinstance(event, dict):
             continue
         package, test, action = event.get("Package", ""), event.get("Test"), event.get("Action")
-        if test:
+        if action == "build-output":
+            path = str(event.get("ImportPath", "")).split(" ", 1)[0]
+            build.setdefault(path, []).append(str(event.get("Output", "")))
+        elif test:
             key = (package, test)
             if action in ("pass", "fail", "skip"):
                 final[key] = action
@@ -395,11 +412,38 @@ def parse_go_json(text: str, target: Path, module: str | None = None) -> TestRep
     for package, lines in sorted(broken.items()):
         if "\0failed" in lines and not any(p == package for p, _ in final):
             report.counts.errors += 1
-            text_out = "".join(line for line in lines if line != "\0failed").strip()
             report.failures.append(
-                FailedTest(package, "error", text_out.splitlines()[-1] if text_out else "failed")
+                _go_broken(package, lines, build.get(package, []), target, module)
             )
     return report
+
+
+def _go_broken(
+    package: str, lines: list[str], build: list[str], target: Path, module: str | None
+) -> FailedTest:
+    """A package that failed without a test failing: its build's first complaint, located in
+    the project, when go printed one; else the package's last line of output."""
+    for line in build:
+        match = GO_BUILD_ERROR.match(line.strip())
+        if match:
+            file, number = match.group("file"), int(match.group("line"))
+            message = f"build failed: {file}:{number}: {match.group('msg')}"
+            path = _go_file(target, package, file, module)
+            return FailedTest(package, "error", message, path, number if path else None)
+    text_out = "".join(line for line in lines if line != "\0failed").strip()
+    return FailedTest(package, "error", text_out.splitlines()[-1] if text_out else "failed")
+
+
+def _go_file(target: Path, package: str, file: str, module: str | None) -> str | None:
+    """The project path of a file go names in a build complaint: relative to where go ran (the
+    module root, `calc/calc_test.go`), or, in GOPATH mode, to the package's directory."""
+    candidates = [posixpath.normpath(file)]
+    if module and package.startswith(module + "/"):
+        candidates.append(posixpath.normpath(f"{package[len(module) + 1 :]}/{file}"))
+    for path in candidates:
+        if not path.startswith("..") and (target / path).is_file():
+            return path
+    return None
 
 
 def _go_module(target: Path) -> str | None:
