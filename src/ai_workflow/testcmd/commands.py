@@ -271,41 +271,34 @@ def _compose_run(
     `bash -c "./tests/test-checksec.sh"`). Only what names the project's own files is kept."""
     start = 2 if PurePosixPath(words[0]).name in ("docker", "podman") else 1
     rest = words[start:]
-    skip = False
-    positional: list[str] = []
-    for index, word in enumerate(rest):
-        if skip:
-            skip = False
-        elif word.split("=", 1)[0] in COMPOSE_ELSEWHERE:
-            return []
-        elif word in COMPOSE_VALUE_OPTIONS:
-            skip = True
-        elif not word.startswith("-"):
-            positional = rest[index:]
-            if positional[0] == "run":
-                return _compose_service(positional[1:], project, via, depth)
-            return []
-    return []
+    index = _compose_positional(rest)
+    if index is None or rest[index] != "run":
+        return []
+    words = rest[index + 1 :]
+    service = _compose_positional(words)
+    if service is None:
+        return []
+    entry = (*via, shlex.join(["docker-compose", "run", words[service]]))
+    if words[service + 1 :]:
+        return recognise(words[service + 1 :], project, entry, depth + 1)
+    command = project.compose_command(words[service])
+    return resolve(command, project, entry, depth + 1) if command else []
 
 
-def _compose_service(
-    words: list[str], project: Project, via: tuple[str, ...], depth: int
-) -> list[Invocation]:
+def _compose_positional(words: list[str]) -> int | None:
+    """The index of the first word that is not an option or an option's value; None when there
+    is none, or when an option points Compose at files other than the project's own."""
     skip = False
     for index, word in enumerate(words):
         if skip:
             skip = False
         elif word.split("=", 1)[0] in COMPOSE_ELSEWHERE:
-            return []
+            return None
         elif word in COMPOSE_VALUE_OPTIONS:
             skip = True
         elif not word.startswith("-"):
-            entry = (*via, shlex.join(["docker-compose", "run", word]))
-            if words[index + 1 :]:
-                return recognise(words[index + 1 :], project, entry, depth + 1)
-            command = project.compose_command(word)
-            return resolve(command, project, entry, depth + 1) if command else []
-    return []
+            return index
+    return None
 
 
 _NOT_HERE = Invocation("", (), (), "")  # a runner, but pointed at files this project lacks
