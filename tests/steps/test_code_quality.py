@@ -2014,6 +2014,44 @@ def test_in_type_comment(source: str, line: int, imported: str, used: bool) -> N
     assert ruff_bindings.in_type_comment(tree, source, line, imported) is used
 
 
+UNITTEST_MAIN = {
+    "tests/__init__.py": "",
+    "tests/__main__.py": (
+        "import unittest\n"
+        "\n"
+        "from .test_trees import TestTrees\n"
+        "from .helpers import make_tree\n"
+        "from .test_lexer import LexerTests\n"
+        "\n"
+        "if __name__ == '__main__':\n"
+        "    unittest.main()\n"
+    ),
+    "tests/collect.py": "from .test_trees import TestTrees\n",
+    "tests/helpers.py": "def make_tree():\n    return 1\n",
+    "tests/test_trees.py": (
+        "import unittest\n\n\nclass TestTrees(unittest.TestCase):\n"
+        "    def test_one(self):\n        self.assertEqual(1, 1)\n"
+    ),
+    "tests/test_lexer.py": (
+        "import unittest\n\n\nclass LexerTests(unittest.TestCase):\n"
+        "    def test_one(self):\n        self.assertEqual(1, 1)\n"
+    ),
+}
+
+
+def test_testcase_imported_for_unittest_main_is_info_other_imports_stay(tmp_path: Path) -> None:
+    """lark's tests/__main__.py (`python -m tests`) imports its TestCases and runs
+    `unittest.main()`, which collects them from the namespace. A helper imported there, and a
+    TestCase imported where no unittest.main() runs, stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", UNITTEST_MAIN))
+    found = {(f.path, f.line): f for f in outcome.findings if f.rule == "ruff/F401"}
+    assert found[("tests/__main__.py", 3)].severity is Severity.INFO
+    assert found[("tests/__main__.py", 5)].severity is Severity.INFO
+    assert "unittest.main()" in found[("tests/__main__.py", 3)].message
+    assert found[("tests/__main__.py", 4)].severity is Severity.WARNING  # a helper
+    assert found[("tests/collect.py", 1)].severity is Severity.WARNING  # no unittest.main()
+
+
 TEST_HYGIENE = {
     "pkg/__init__.py": '"""Package."""\n',
     "pkg/mod.py": "import os\n\n\ndef f():\n    result = g()\n    return 2\n",
