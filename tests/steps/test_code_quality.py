@@ -2014,6 +2014,42 @@ def test_in_type_comment(source: str, line: int, imported: str, used: bool) -> N
     assert ruff_bindings.in_type_comment(tree, source, line, imported) is used
 
 
+TYPE_STRINGS = """\
+import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .lexer import Lexer
+    from typing import Union, Type
+    from .other import Helper
+
+_ArgType: "TypeAlias" = "Union[Type[Lexer], str]"
+NAME = "json"
+
+
+def f():
+    \"\"\"Return a Helper, in prose.\"\"\"
+"""
+
+
+def test_type_checking_import_a_string_type_expression_uses_is_info_prose_and_runtime_stay(
+    tmp_path: Path,
+) -> None:
+    """lark's `_LexerArgType: 'TypeAlias' = 'Union[..., Type[Lexer]]'`: mypy reads the string,
+    ruff does not. A TYPE_CHECKING import named only in a docstring, and a run-time import
+    named in a plain string, stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", {"pkg/mod.py": TYPE_STRINGS}))
+    unused = {
+        (f.line, f.message.split("`")[1]): f for f in outcome.findings if f.rule == "ruff/F401"
+    }
+    assert unused[(5, ".lexer.Lexer")].severity is Severity.INFO
+    assert unused[(6, "typing.Union")].severity is Severity.INFO
+    assert unused[(6, "typing.Type")].severity is Severity.INFO
+    assert "TYPE_CHECKING" in unused[(5, ".lexer.Lexer")].message
+    assert unused[(7, ".other.Helper")].severity is Severity.WARNING  # prose only
+    assert unused[(1, "json")].severity is Severity.WARNING  # not for the type checker
+
+
 UNITTEST_MAIN = {
     "tests/__init__.py": "",
     "tests/__main__.py": (

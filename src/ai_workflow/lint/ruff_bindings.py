@@ -18,6 +18,12 @@
   comment is PEP 484's annotation syntax, which mypy reads and ruff (unlike pyflakes) does not;
   removing the import breaks the type check (sniffio 1.3.1's `_impl.py`). A name that only a
   `# type: ignore` comment or ordinary prose mentions keeps the warning.
+- F401 on an import under `if TYPE_CHECKING:` whose name a string type expression of the file
+  uses (`_Arg: 'TypeAlias' = 'Union[Literal["a"], Type[Lexer]]'`, `ParseTree = Tree['Token']`):
+  the import exists only for the type checker, which reads those strings as forward
+  references, and ruff does not read a string outside an annotation (lark 1.1.9's
+  `common.py` and `tree.py`). A name that only prose (a docstring, a message) mentions keeps
+  the warning.
 - F401 on a TestCase class (`from .test_trees import TestTrees`) in a module that runs
   `unittest.main()`: main's loader collects the TestCases of the module's namespace, so the
   import is what puts them in the run (lark 1.1.9's `tests/__main__.py`, its `python -m tests`).
@@ -46,6 +52,10 @@ READ_NOTE = "the handler reads it where no rebinding came first (ruff resolves t
 PROBE_NOTE = "an import inside try/except ImportError: the availability probe is its use"
 ATTRIBUTE_NOTE = "attributes read inside try/except AttributeError: the probe is its use"
 TYPE_COMMENT_NOTE = "a `# type:` comment uses it (mypy reads those, ruff does not)"
+TYPE_STRING_NOTE = (
+    "imported under `if TYPE_CHECKING:` for a string type expression of the file (a forward "
+    "reference the type checker reads, ruff does not)"
+)
 UNITTEST_MAIN_NOTE = (
     "a TestCase class: the module's `unittest.main()` collects it from its namespace"
 )
@@ -81,6 +91,8 @@ def _note(finding: Finding, files: ParsedFiles) -> str | None:
     imported = found.group("name")
     if in_type_comment(tree, text, finding.line, imported):
         return TYPE_COMMENT_NOTE
+    if in_type_string(tree, finding.line, imported):
+        return TYPE_STRING_NOTE
     return UNITTEST_MAIN_NOTE if collected_by_unittest_main(tree, finding.line, imported) else None
 
 
@@ -169,6 +181,39 @@ def in_type_comment(tree: Syntax, text: str, line: int, imported: str) -> bool:
         return False
     word = re.compile(rf"(?<![\w.]){re.escape(bound)}\b")
     return any(word.search(match.group("annotation")) for match in TYPE_COMMENT.finditer(text))
+
+
+def in_type_string(tree: Syntax, line: int, imported: str) -> bool:
+    """Whether the import at `line` sits under `if TYPE_CHECKING:` and the name it binds for
+    `imported` is a name of a string of the file that parses as a Python expression (a forward
+    reference such as `'Optional[PostLex]'` or `'Token'`; prose does not parse)."""
+    if not _under_type_checking(tree, line):
+        return False
+    bound = _bound_name(tree, line, imported)
+    if bound is None:
+        return False
+    for node in tree.nodes(ast.Constant):
+        if not isinstance(node.value, str) or bound not in node.value:
+            continue
+        try:
+            expression = ast.parse(node.value.strip(), mode="eval")
+        except (SyntaxError, ValueError):
+            continue
+        if any(isinstance(n, ast.Name) and n.id == bound for n in ast.walk(expression)):
+            return True
+    return False
+
+
+def _under_type_checking(tree: Syntax, line: int) -> bool:
+    """Whether `line` is in the body of an `if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`)."""
+    for node in tree.nodes(ast.If):
+        test = node.test
+        name = test.attr if isinstance(test, ast.Attribute) else getattr(test, "id", None)
+        if name != "TYPE_CHECKING" or not node.body:
+            continue
+        if node.body[0].lineno <= line <= (node.body[-1].end_lineno or node.body[-1].lineno):
+            return True
+    return False
 
 
 def collected_by_unittest_main(tree: Syntax, line: int, imported: str) -> bool:
