@@ -568,6 +568,7 @@ def _by_module(uses: Iterable[ImportUse]) -> dict[str, list[ImportUse]]:
 def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
     scan, declared = facts.scan, facts.declared
     runtime_keys = {d.key for d in declared if d.group in ("runtime", "optional")}
+    required_keys = {d.key for d in declared if d.group == "runtime"}
     all_keys = {d.key for d in declared}
     runtime, dev = _by_module(scan.runtime), _by_module(scan.dev)
     missing = []
@@ -580,10 +581,11 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
             # A project that declares no Python dependency at all is no Python package: what a
             # helper script of its own (a program, `#!`) imports is that script's business.
             helper = not declared and all(u.path in facts.scripts for u in runtime[module])
-            # A library that declares no runtime dependency and imports the module only inside
-            # functions offers an optional integration for callers who have it (an import
-            # at a module's top level, which every user runs, stays a warning).
-            on_demand = not runtime_keys and _only_in_functions(facts.target, runtime[module])
+            # A library that requires no runtime dependency (none, or only extras: lark 1.1.9's
+            # `dependencies = []` beside its optional regex/js2py) and imports the module only
+            # inside functions offers an optional integration for callers who have it (an
+            # import at a module's top level, which every user runs, stays a warning).
+            on_demand = not required_keys and _only_in_functions(facts.target, runtime[module])
             severity = Severity.INFO if helper or on_demand else Severity.WARNING
             _missing(module, runtime[module], severity, dev_only, bool(declared), report)
             missing.append(module)
