@@ -1037,12 +1037,19 @@ def test_shellcheck_mixed_array_in_an_echo_is_info(tmp_path: Path) -> None:
     """autojump's `echo "autojump: directory '${@}' not found"`: echo joins its arguments with
     one space, the text "$*" gives; the same mix in a command's argument stays a warning."""
     files = {
-        "j.sh": ('#!/bin/bash\necho "directory \'${@}\' not found"\ngrep "pattern $@" file.txt\n'),
+        "j.sh": (
+            '#!/bin/bash\necho "directory \'${@}\' not found"\ngrep "pattern $@" file.txt\n'
+            '[ -z "$LOG" ] || echo "called with $@" > "$LOG"\n'
+            'grep "pattern $@" file.txt || echo "no match"\n'
+        ),
     }
     outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
     severity = {(f.rule, f.line): f.severity for f in outcome.findings if f.path == "j.sh"}
     assert severity[("shellcheck/SC2145", 2)] is Severity.INFO
     assert severity[("shellcheck/SC2145", 3)] is Severity.WARNING
+    # laptop-mode-tools' `[ -z $LMT_DEBUG ] || echo "systemd is $PPID $$ $@" > $LMT_DEBUG`
+    assert severity[("shellcheck/SC2145", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2145", 5)] is Severity.WARNING  # grep's, before the echo
 
 
 def test_shellcheck_equals_word_printed_by_echo_is_info(tmp_path: Path) -> None:
