@@ -285,6 +285,29 @@ def test_import_only_inside_functions_of_a_library_with_only_extras_is_info_requ
     assert _find(outcome, "deps/undeclared-import", "lib/tree.py").severity is Severity.WARNING
 
 
+def test_pyinstaller_imported_by_a_hook_file_is_info_elsewhere_stays(tmp_path: Path) -> None:
+    """lark's `lark/__pyinstaller/hook-lark.py` (its pyinstaller40 entry point's hook dir)
+    imports PyInstaller, which loads it; a module that imports PyInstaller itself keeps the
+    warning."""
+    files = {
+        "pyproject.toml": '[project]\nname = "lib"\ndependencies = ["click"]\n'
+        '[project.entry-points.pyinstaller40]\nhook-dirs = "lib.__pyinstaller:get_hook_dirs"\n',
+        "lib/__init__.py": "import click\n",
+        "lib/__pyinstaller/__init__.py": "def get_hook_dirs():\n    return []\n",
+        "lib/__pyinstaller/hook-lib.py": "from PyInstaller.utils.hooks import collect_data_files\n"
+        "datas = collect_data_files('lib')\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+    hook = next(f for f in found if f.path == "lib/__pyinstaller/hook-lib.py")
+    assert hook.severity is Severity.INFO
+    files["lib/freeze.py"] = "import PyInstaller.__main__\n"
+    del files["lib/__pyinstaller/hook-lib.py"]
+    outcome = _run(make_repo(tmp_path / "plain", files))
+    plain = _find(outcome, "deps/undeclared-import", "lib/freeze.py")
+    assert plain.severity is Severity.WARNING
+
+
 def test_helper_script_of_a_project_declaring_no_python_dependency_is_info(
     tmp_path: Path,
 ) -> None:
