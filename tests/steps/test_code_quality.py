@@ -1037,12 +1037,19 @@ def test_shellcheck_mixed_array_in_an_echo_is_info(tmp_path: Path) -> None:
     """autojump's `echo "autojump: directory '${@}' not found"`: echo joins its arguments with
     one space, the text "$*" gives; the same mix in a command's argument stays a warning."""
     files = {
-        "j.sh": ('#!/bin/bash\necho "directory \'${@}\' not found"\ngrep "pattern $@" file.txt\n'),
+        "j.sh": (
+            '#!/bin/bash\necho "directory \'${@}\' not found"\ngrep "pattern $@" file.txt\n'
+            '[ -z "$LOG" ] || echo "called with $@" > "$LOG"\n'
+            'grep "pattern $@" file.txt || echo "no match"\n'
+        ),
     }
     outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
     severity = {(f.rule, f.line): f.severity for f in outcome.findings if f.path == "j.sh"}
     assert severity[("shellcheck/SC2145", 2)] is Severity.INFO
     assert severity[("shellcheck/SC2145", 3)] is Severity.WARNING
+    # laptop-mode-tools' `[ -z $LMT_DEBUG ] || echo "systemd is $PPID $$ $@" > $LMT_DEBUG`
+    assert severity[("shellcheck/SC2145", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2145", 5)] is Severity.WARNING  # grep's, before the echo
 
 
 def test_shellcheck_equals_word_printed_by_echo_is_info(tmp_path: Path) -> None:
@@ -2087,6 +2094,80 @@ def test_import_a_type_comment_uses_is_info_one_only_an_ignore_names_stays(
 def test_in_type_comment(source: str, line: int, imported: str, used: bool) -> None:
     tree = Syntax(ast.parse(source))
     assert ruff_bindings.in_type_comment(tree, source, line, imported) is used
+
+
+TYPE_STRINGS = """\
+import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .lexer import Lexer
+    from typing import Union, Type
+    from .other import Helper
+
+_ArgType: "TypeAlias" = "Union[Type[Lexer], str]"
+NAME = "json"
+
+
+def f():
+    \"\"\"Return a Helper, in prose.\"\"\"
+"""
+
+
+def test_type_checking_import_a_string_type_expression_uses_is_info_prose_and_runtime_stay(
+    tmp_path: Path,
+) -> None:
+    """lark's `_LexerArgType: 'TypeAlias' = 'Union[..., Type[Lexer]]'`: mypy reads the string,
+    ruff does not. A TYPE_CHECKING import named only in a docstring, and a run-time import
+    named in a plain string, stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", {"pkg/mod.py": TYPE_STRINGS}))
+    unused = {
+        (f.line, f.message.split("`")[1]): f for f in outcome.findings if f.rule == "ruff/F401"
+    }
+    assert unused[(5, ".lexer.Lexer")].severity is Severity.INFO
+    assert unused[(6, "typing.Union")].severity is Severity.INFO
+    assert unused[(6, "typing.Type")].severity is Severity.INFO
+    assert "TYPE_CHECKING" in unused[(5, ".lexer.Lexer")].message
+    assert unused[(7, ".other.Helper")].severity is Severity.WARNING  # prose only
+    assert unused[(1, "json")].severity is Severity.WARNING  # not for the type checker
+
+
+UNITTEST_MAIN = {
+    "tests/__init__.py": "",
+    "tests/__main__.py": (
+        "import unittest\n"
+        "\n"
+        "from .test_trees import TestTrees\n"
+        "from .helpers import make_tree\n"
+        "from .test_lexer import LexerTests\n"
+        "\n"
+        "if __name__ == '__main__':\n"
+        "    unittest.main()\n"
+    ),
+    "tests/collect.py": "from .test_trees import TestTrees\n",
+    "tests/helpers.py": "def make_tree():\n    return 1\n",
+    "tests/test_trees.py": (
+        "import unittest\n\n\nclass TestTrees(unittest.TestCase):\n"
+        "    def test_one(self):\n        self.assertEqual(1, 1)\n"
+    ),
+    "tests/test_lexer.py": (
+        "import unittest\n\n\nclass LexerTests(unittest.TestCase):\n"
+        "    def test_one(self):\n        self.assertEqual(1, 1)\n"
+    ),
+}
+
+
+def test_testcase_imported_for_unittest_main_is_info_other_imports_stay(tmp_path: Path) -> None:
+    """lark's tests/__main__.py (`python -m tests`) imports its TestCases and runs
+    `unittest.main()`, which collects them from the namespace. A helper imported there, and a
+    TestCase imported where no unittest.main() runs, stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", UNITTEST_MAIN))
+    found = {(f.path, f.line): f for f in outcome.findings if f.rule == "ruff/F401"}
+    assert found[("tests/__main__.py", 3)].severity is Severity.INFO
+    assert found[("tests/__main__.py", 5)].severity is Severity.INFO
+    assert "unittest.main()" in found[("tests/__main__.py", 3)].message
+    assert found[("tests/__main__.py", 4)].severity is Severity.WARNING  # a helper
+    assert found[("tests/collect.py", 1)].severity is Severity.WARNING  # no unittest.main()
 
 
 TEST_HYGIENE = {

@@ -320,6 +320,51 @@ def test_import_only_inside_functions_of_a_library_declaring_no_dependency_is_in
     assert eager.severity is Severity.WARNING
 
 
+def test_import_only_inside_functions_of_a_library_with_only_extras_is_info_required_stays(
+    tmp_path: Path,
+) -> None:
+    """lark declares `dependencies = []` and extras only (regex, js2py); Tree.rich() imports rich
+    and pydot__tree_to_png imports pydot inside the function: optional integrations. A library
+    that requires a dependency, or a top-level import, keeps the warning."""
+    extras = {
+        "pyproject.toml": '[project]\nname = "lib"\ndependencies = []\n'
+        '[project.optional-dependencies]\nregex = ["regex"]\n',
+        "lib/__init__.py": "",
+        "lib/tree.py": "def to_png(tree):\n    import pydot\n    return pydot.Dot()\n",
+        "lib/fast.py": "import requests\n\n\ndef get():\n    return requests\n",
+    }
+    outcome = _run(make_repo(tmp_path / "extras", extras))
+    assert _find(outcome, "deps/undeclared-import", "lib/tree.py").severity is Severity.INFO
+    assert _find(outcome, "deps/undeclared-import", "lib/fast.py").severity is Severity.WARNING
+    required = {**extras, "pyproject.toml": extras["pyproject.toml"].replace("[]", '["click"]')}
+    required["lib/cli.py"] = "import click\n"
+    outcome = _run(make_repo(tmp_path / "required", required))
+    assert _find(outcome, "deps/undeclared-import", "lib/tree.py").severity is Severity.WARNING
+
+
+def test_pyinstaller_imported_by_a_hook_file_is_info_elsewhere_stays(tmp_path: Path) -> None:
+    """lark's `lark/__pyinstaller/hook-lark.py` (its pyinstaller40 entry point's hook dir)
+    imports PyInstaller, which loads it; a module that imports PyInstaller itself keeps the
+    warning."""
+    files = {
+        "pyproject.toml": '[project]\nname = "lib"\ndependencies = ["click"]\n'
+        '[project.entry-points.pyinstaller40]\nhook-dirs = "lib.__pyinstaller:get_hook_dirs"\n',
+        "lib/__init__.py": "import click\n",
+        "lib/__pyinstaller/__init__.py": "def get_hook_dirs():\n    return []\n",
+        "lib/__pyinstaller/hook-lib.py": "from PyInstaller.utils.hooks import collect_data_files\n"
+        "datas = collect_data_files('lib')\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+    hook = next(f for f in found if f.path == "lib/__pyinstaller/hook-lib.py")
+    assert hook.severity is Severity.INFO
+    files["lib/freeze.py"] = "import PyInstaller.__main__\n"
+    del files["lib/__pyinstaller/hook-lib.py"]
+    outcome = _run(make_repo(tmp_path / "plain", files))
+    plain = _find(outcome, "deps/undeclared-import", "lib/freeze.py")
+    assert plain.severity is Severity.WARNING
+
+
 def test_helper_script_of_a_project_declaring_no_python_dependency_is_info(
     tmp_path: Path,
 ) -> None:

@@ -1429,3 +1429,59 @@ def test_a_path_the_archive_has_is_no_missing_file(tmp_path: Path) -> None:
     spawned = errno.format("project-helper") + "\n  File subprocess.py, in _execute_child"
     assert absent(root, failure(spawned)) is None
     assert absent(root, failure(errno.format("expected_output"))) == "expected_output"
+
+
+SELF_SKIP_FILES = {
+    "setup.py": "from setuptools import setup\nsetup(name='u')\n",
+    "u/__init__.py": "",
+    "tests/__init__.py": "",
+    "tests/test_core.py": (
+        "import unittest\n\n\nclass CoreTest(unittest.TestCase):\n"
+        "    def test_ok(self):\n        self.assertEqual(1, 1)\n"
+    ),
+    "tests/test_optional.py": textwrap.dedent(
+        """\
+        import os
+        import unittest
+
+        if not os.path.exists(os.path.join(os.path.dirname(__file__), "fixtures")):
+            raise ImportError("Skipping optional tests!")
+
+
+        class OptionalTest(unittest.TestCase):
+            def test_it(self):
+                self.assertTrue(True)
+        """
+    ),
+    "tests/test_missing.py": "import not_a_module_anywhere\n",
+    "tests/test_raises.py": textwrap.dedent(
+        """\
+        import unittest
+
+
+        class RaisesTest(unittest.TestCase):
+            def test_it(self):
+                raise ImportError("inside a test")
+        """
+    ),
+}
+
+
+def test_module_raising_import_error_at_top_level_skips_itself_other_import_errors_stay(
+    tmp_path: Path,
+) -> None:
+    """lark's test_nearley raises ImportError('Skipping Nearley tests!') at import when its
+    submodule is absent: a skip, info. A module whose `import` fails, and a test that raises
+    ImportError, stay errors."""
+    root = make_repo(tmp_path / "u", SELF_SKIP_FILES)
+    outcome = run_step(root, cfg())
+    assert outcome.data["framework"] == "unittest"
+    skipped = [f for f in outcome.findings if f.rule == "tests/skipped-module"]
+    assert [(f.path, f.line, f.severity) for f in skipped] == [
+        ("tests/test_optional.py", 5, Severity.INFO)
+    ]
+    assert "Skipping optional tests!" in skipped[0].message
+    assert sorted(errors(outcome)) == [
+        ("tests/error", "tests/test_missing.py", 1),
+        ("tests/error", "tests/test_raises.py", 6),
+    ]

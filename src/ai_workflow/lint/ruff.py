@@ -18,7 +18,9 @@ runs (`F821` under a version test, `ai_workflow.lint.ruff_py2`), a name that an 
 `exec(open("pkg/_version.py").read())` defines (`F821`, `ai_workflow.lint.ruff_exec`), a bare
 `except:` whose handler always raises (`E722`, `ai_workflow.lint.ruff_except`), F841 on an
 `except ... as e` name the handler reads before any unconditional rebinding, F401 on an
-import probed in `try/except ImportError` or used by a `# type:` comment, and F841 on
+import probed in `try/except ImportError`, used by a `# type:` comment, imported under
+`if TYPE_CHECKING:` for a string type expression, or a TestCase class a module running
+`unittest.main()` imports for its loader, and F841 on
 attributes probed in `try/except AttributeError` (`ai_workflow.lint.ruff_bindings`), F401 on
 `import helper` of a sibling script module whose top level changes `sys.path`, `sys.modules`
 or `os.environ` (imported for that effect, `ai_workflow.lint.ruff_effects`), and so are the

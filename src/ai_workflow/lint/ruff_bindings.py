@@ -18,6 +18,17 @@
   comment is PEP 484's annotation syntax, which mypy reads and ruff (unlike pyflakes) does not;
   removing the import breaks the type check (sniffio 1.3.1's `_impl.py`). A name that only a
   `# type: ignore` comment or ordinary prose mentions keeps the warning.
+- F401 on an import under `if TYPE_CHECKING:` whose name a string type expression of the file
+  uses (`_Arg: 'TypeAlias' = 'Union[Literal["a"], Type[Lexer]]'`, `ParseTree = Tree['Token']`):
+  the import exists only for the type checker, which reads those strings as forward
+  references, and ruff does not read a string outside an annotation (lark 1.1.9's
+  `common.py` and `tree.py`). A name that only prose (a docstring, a message) mentions keeps
+  the warning.
+- F401 on a TestCase class (`from .test_trees import TestTrees`) in a module that runs
+  `unittest.main()`: main's loader collects the TestCases of the module's namespace, so the
+  import is what puts them in the run (lark 1.1.9's `tests/__main__.py`, its `python -m tests`).
+  Any other unused import of such a module, or a TestCase imported where no `unittest.main()`
+  runs, keeps the warning.
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ from collections.abc import Iterable
 
 from ai_workflow.findings import Finding, Severity, explain_as_info
 from ai_workflow.parsed_files import ParsedFiles, Syntax
+from ai_workflow.pysource import dotted_name
 
 UNUSED_VARIABLE = "ruff/F841"
 UNUSED_IMPORT = "ruff/F401"
@@ -40,6 +52,14 @@ READ_NOTE = "the handler reads it where no rebinding came first (ruff resolves t
 PROBE_NOTE = "an import inside try/except ImportError: the availability probe is its use"
 ATTRIBUTE_NOTE = "attributes read inside try/except AttributeError: the probe is its use"
 TYPE_COMMENT_NOTE = "a `# type:` comment uses it (mypy reads those, ruff does not)"
+TYPE_STRING_NOTE = (
+    "imported under `if TYPE_CHECKING:` for a string type expression of the file (a forward "
+    "reference the type checker reads, ruff does not)"
+)
+UNITTEST_MAIN_NOTE = (
+    "a TestCase class: the module's `unittest.main()` collects it from its namespace"
+)
+TEST_CASE_NAME = re.compile(r"^Test|Tests?$|TestCase$")
 TYPE_COMMENT = re.compile(r"#\s*type:(?!\s*ignore\b)\s*(?P<annotation>.+)")
 
 
@@ -68,11 +88,12 @@ def _note(finding: Finding, files: ParsedFiles) -> str | None:
     if is_availability_probe(tree, finding.line):
         return PROBE_NOTE
     text = files.text(finding.path)
-    return (
-        TYPE_COMMENT_NOTE
-        if in_type_comment(tree, text, finding.line, found.group("name"))
-        else None
-    )
+    imported = found.group("name")
+    if in_type_comment(tree, text, finding.line, imported):
+        return TYPE_COMMENT_NOTE
+    if in_type_string(tree, finding.line, imported):
+        return TYPE_STRING_NOTE
+    return UNITTEST_MAIN_NOTE if collected_by_unittest_main(tree, finding.line, imported) else None
 
 
 def binds_call_or_exception(tree: Syntax, line: int) -> bool:
@@ -162,6 +183,61 @@ def in_type_comment(tree: Syntax, text: str, line: int, imported: str) -> bool:
     return any(word.search(match.group("annotation")) for match in TYPE_COMMENT.finditer(text))
 
 
+def in_type_string(tree: Syntax, line: int, imported: str) -> bool:
+    """Whether the import at `line` sits under `if TYPE_CHECKING:` and the name it binds for
+    `imported` is a name of a string of the file that parses as a Python expression (a forward
+    reference such as `'Optional[PostLex]'` or `'Token'`; prose does not parse)."""
+    if not _under_type_checking(tree, line):
+        return False
+    bound = _bound_name(tree, line, imported)
+    if bound is None:
+        return False
+    for node in tree.nodes(ast.Constant):
+        if not isinstance(node.value, str) or bound not in node.value:
+            continue
+        try:
+            expression = ast.parse(node.value.strip(), mode="eval")
+        except (SyntaxError, ValueError):
+            continue
+        if any(isinstance(n, ast.Name) and n.id == bound for n in ast.walk(expression)):
+            return True
+    return False
+
+
+def _under_type_checking(tree: Syntax, line: int) -> bool:
+    """Whether `line` is in the body of an `if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`)."""
+    for node in tree.nodes(ast.If):
+        test = node.test
+        name = test.attr if isinstance(test, ast.Attribute) else getattr(test, "id", None)
+        if name != "TYPE_CHECKING" or not node.body:
+            continue
+        if node.body[0].lineno <= line <= (node.body[-1].end_lineno or node.body[-1].lineno):
+            return True
+    return False
+
+
+def collected_by_unittest_main(tree: Syntax, line: int, imported: str) -> bool:
+    """Whether the import at `line` binds a TestCase class name (`TestTrees`, `LexerTests`)
+    by `from ... import` in a module that calls `unittest.main()` (or `main()` imported from
+    unittest), whose default loader runs the TestCases of the module's namespace."""
+    bound = _bound_name(tree, line, imported)
+    if bound is None or not TEST_CASE_NAME.search(bound):
+        return False
+    if not any(
+        isinstance(n, ast.ImportFrom) and n.lineno <= line <= (n.end_lineno or n.lineno)
+        for n in tree.nodes(ast.ImportFrom)
+    ):
+        return False
+    mains = {"unittest.main"} | {
+        alias.asname or alias.name
+        for node in tree.nodes(ast.ImportFrom)
+        if node.module == "unittest"
+        for alias in node.names
+        if alias.name == "main"
+    }
+    return any(dotted_name(call.func) in mains for call in tree.nodes(ast.Call))
+
+
 def _bound_name(tree: Syntax, line: int, imported: str) -> str | None:
     for node in tree.walked:
         if not isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -170,7 +246,8 @@ def _bound_name(tree: Syntax, line: int, imported: str) -> str | None:
             continue
         for alias in node.names:
             if isinstance(node, ast.ImportFrom):
-                full = f"{node.module}.{alias.name}" if node.module else alias.name
+                module = "." * node.level + (node.module or "")
+                full = f"{module}.{alias.name}" if node.module else f"{module}{alias.name}"
                 if imported in (full, alias.name):
                     return alias.asname or alias.name
             elif imported == alias.name:

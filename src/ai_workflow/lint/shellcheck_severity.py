@@ -9,7 +9,8 @@ file shellcheck was not given), SC2317/SC2329 (code it believes unreachable or n
 it cannot see functions called indirectly), SC2148 (no shebang: a library for `source`),
 SC2034 (a variable "unused": a sourcing script, indirect expansion or a child process may
 read it; a misspelt name is still reported where it is read, SC2154); SC2207 on
-`COMPREPLY=($(compgen ...))`, the completion idiom; SC2145 on an `echo "... $@"` line (echo
+`COMPREPLY=($(compgen ...))`, the completion idiom; SC2145 on an `echo "... $@"` line, or an
+echo ending an `&&`/`||` list whose condition has no `@` (`[ -z $LOG ] || echo "... $@"`; echo
 joins its arguments with one space: the text "$*" would give); SC2068 on an `eval $@` line
 (eval joins its arguments with one space and parses the result again: quoting changes nothing);
 SC2284 on an `echo === banner ===` line (echo prints the `==` word, no comparison was meant);
@@ -117,6 +118,9 @@ SHELLCHECK_QUOTED_TILDE = 2088  # `"~/x"`: tilde does not expand in quotes
 SHELLCHECK_MIXED_ARRAY = 2145  # `"text $@"`: the text joins the first argument only
 # `echo "... $@ ..."` alone on its line: echo joins its arguments with one space, as "$*" would
 ECHO_LINE = re.compile(r"^\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
+# an echo ending an `&&`/`||` list (`[ -z $LOG ] || echo "called with $@" > $LOG`) whose
+# condition has no `@` (so shellcheck's SC2145 can only be the echo's) and no `=`
+ECHO_TAIL = re.compile(r"^[^@=#]*(?:&&|\|\|)\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
 SHELLCHECK_LITERAL_EQUALS = 2284  # `x == y` as a command: a comparison without `[ ]`?
 SHELLCHECK_UNQUOTED_ARRAY = 2068  # `cmd $@`: each argument is split and globbed again
 # `eval $@` alone on its line: eval joins its arguments with one space and parses the result
@@ -393,7 +397,11 @@ class ScriptTraits:
             | _after_own_ifs(lines),
             _displayed_tilde(lines),
             _escaped_spaces(lines),
-            frozenset(n for n, line in enumerate(lines, 1) if ECHO_LINE.match(line)),
+            frozenset(
+                n
+                for n, line in enumerate(lines, 1)
+                if ECHO_LINE.match(line) or ECHO_TAIL.match(line)
+            ),
             frozenset(n for n, line in enumerate(lines, 1) if EVAL_LINE.match(line)),
             frozenset(n for n, line in enumerate(lines, 1) if _operator_from_parameter(line)),
             _scalar_brackets(lines),

@@ -18,7 +18,9 @@ Never uses the network. Checks:
   requirement declared twice (`deps/duplicate`, warning);
 - Python imports (by `ast`) that no declared distribution provides (`deps/undeclared-import`:
   warning for runtime code, info for tests and tooling, root scripts the manifest does not ship
-  included: `ai_workflow.deps.shipped`), and runtime distributions never
+  included: `ai_workflow.deps.shipped`; info for an optional integration a library that
+  requires nothing imports only inside functions, and for PyInstaller in its hook files), and
+  runtime distributions never
   imported (`deps/unused-dependency`: warning, info when the target's environment shows the
   distribution installs commands or plugins; `deps/test-only-dependency`, info, when only tests
   import it). `dependencies.ignore_missing` / `ignore_unused` in the configuration silence them.
@@ -82,6 +84,11 @@ SPEC = StepSpec(
     persona="DevOps and package management specialist",
 )
 
+# Modules that only the program loading a file provides: PyInstaller imports a package's hook
+# files (`hook-<module>.py`, registered by its `pyinstaller40` entry point, and the runtime
+# hooks `pyi_rth_*.py`) while it freezes an application, so `from PyInstaller.utils.hooks
+# import ...` there needs no dependency (lark 1.1.9's `lark/__pyinstaller/hook-lark.py`).
+HOSTED_IMPORTS = {"PyInstaller": ("hook-*.py", "pyi_rth_*.py")}
 NPM_UNPINNED = frozenset({"", "*", "latest", "x", "next"})
 NPM_EXPECTED_LOCKFILES = ("package-lock.json", "yarn.lock", "pnpm-lock.yaml")
 ILLUSTRATIVE_DIRS = frozenset(
@@ -601,6 +608,7 @@ def _by_module(uses: Iterable[ImportUse]) -> dict[str, list[ImportUse]]:
 def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
     scan, declared = facts.scan, facts.declared
     runtime_keys = {d.key for d in declared if d.group in ("runtime", "optional")}
+    required_keys = {d.key for d in declared if d.group == "runtime"}
     all_keys = {d.key for d in declared}
     runtime, dev = _by_module(scan.runtime), _by_module(scan.dev)
     missing = []
@@ -613,17 +621,28 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
             # A project that declares no Python dependency at all is no Python package: what a
             # helper script of its own (a program, `#!`) imports is that script's business.
             helper = not declared and all(u.path in facts.scripts for u in runtime[module])
-            # A library that declares no runtime dependency and imports the module only inside
-            # functions offers an optional integration for callers who have it (an import
-            # at a module's top level, which every user runs, stays a warning).
-            on_demand = not runtime_keys and _only_in_functions(facts.target, runtime[module])
-            severity = Severity.INFO if helper or on_demand else Severity.WARNING
+            # A library that requires no runtime dependency (none, or only extras: lark 1.1.9's
+            # `dependencies = []` beside its optional regex/js2py) and imports the module only
+            # inside functions offers an optional integration for callers who have it (an
+            # import at a module's top level, which every user runs, stays a warning).
+            on_demand = not required_keys and _only_in_functions(facts.target, runtime[module])
+            hosted = _hosted(module, runtime[module])
+            severity = Severity.INFO if helper or on_demand or hosted else Severity.WARNING
             _missing(module, runtime[module], severity, dev_only, bool(declared), report)
             missing.append(module)
         elif module not in runtime and not dists & all_keys:
             _missing(module, dev[module], Severity.INFO, False, bool(declared), report)
             missing.append(module)
     return missing
+
+
+def _hosted(module: str, uses: list[ImportUse]) -> bool:
+    """Whether every import of `module` is in a file the program that provides it loads
+    (`HOSTED_IMPORTS`: a PyInstaller hook file importing PyInstaller)."""
+    names = HOSTED_IMPORTS.get(module.split(".")[0], ())
+    return bool(names) and all(
+        any(PurePosixPath(u.path).match(name) for name in names) for u in uses
+    )
 
 
 def _missing(

@@ -85,6 +85,7 @@ from ai_workflow.testcmd.runner_pin import (
     pinned_pytest,
     runner_deprecation,
 )
+from ai_workflow.testcmd.self_skip import self_skip_message
 from ai_workflow.testcmd.submodules import unfetched_submodules
 from ai_workflow.testselect import run as selection
 from ai_workflow.tools import find_tool, tool_version
@@ -480,6 +481,7 @@ def _report(
     failures, doubt = _machine_failures(ctx, outcome, failures)
     doubt = doubt or _node_newer_than_ci(ctx, plan, failures)
     failures = _archive_left_out(ctx, outcome, failures)
+    failures = _self_skipped(ctx, outcome, failures)
     failures = _runner_drift(ctx, outcome, plan, result, failures)
     failures = _without_flaky(ctx, outcome, plan, result, report, failures)
     as_root = running_as_root()
@@ -768,6 +770,31 @@ def _archive_left_out(
         *_single_place(left_out),
     )
     return [f for f in failures if not absent[id(f)]]
+
+
+def _self_skipped(
+    ctx: StepContext, outcome: StepOutcome, failures: list[FailedTest]
+) -> list[FailedTest]:
+    """The failures that are the project's: a test module that raises ImportError at its top
+    level skips itself (`ai_workflow.testcmd.self_skip`; lark's test_nearley without its
+    nearley submodule): an info finding each, no error."""
+    kept = []
+    for failure in failures:
+        raised = self_skip_message(ctx.target, failure)
+        if raised is None:
+            kept.append(failure)
+            continue
+        outcome.add(
+            "tests/skipped-module",
+            "info",
+            f"{failure.name}: the test module skips itself when imported (`raise {raised}` at "
+            "its top level, the idiom of runners that drop a module whose import fails): "
+            "not run here, not failed",
+            failure.path,
+            failure.line,
+            test=failure.name,
+        )
+    return kept
 
 
 def _absent_project_path(target: Path, failure: FailedTest) -> str | None:

@@ -1,0 +1,69 @@
+"""Test modules that skip themselves by raising ImportError when they are imported.
+
+An idiom older than unittest's module-level `SkipTest`, kept by projects whose own runner
+(`python -m tests`, a `tests/__main__.py` that wraps the import in `try: ... except
+ImportError:`) drops such a module: a test module whose optional fixture or dependency is absent
+raises ImportError itself at its top level (lark 1.1.9's `tests/test_nearley/test_nearley.py`:
+`if not os.path.exists(BUILTIN_PATH): raise ImportError("Skipping Nearley tests!")` when the
+nearley git submodule is not there, as in every sdist). unittest discover and pytest report the
+module as an error, yet nothing failed: the module said it does not run here. An error whose
+place is a `raise ImportError(...)` (or `ModuleNotFoundError`) statement at the module's top
+level, not inside a function or class, is put down to that. An ImportError of an `import`
+statement (a missing module), or one raised inside a test, stays the project's error.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+from ai_workflow.testcmd.reports import FailedTest
+from ai_workflow.textfiles import read_text
+
+IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def self_skip_message(target: Path, failure: FailedTest) -> str | None:
+    """The message of the `raise ImportError("...")` at the module's top level that the
+    failure's place (`path:line` in the project) is, when the failure is that ImportError;
+    None otherwise."""
+    if failure.kind != "error" or failure.path is None or failure.line is None:
+        return None
+    if not any(name in failure.message for name in IMPORT_ERRORS):
+        return None
+    rel = PurePosixPath(failure.path)
+    if rel.is_absolute() or ".." in rel.parts or rel.suffix != ".py":
+        return None
+    try:
+        tree = ast.parse(read_text(target / rel, root=target))
+    except (SyntaxError, ValueError):
+        return None
+    for statement in _top_level(tree.body):
+        if isinstance(statement, ast.Raise) and statement.lineno == failure.line:
+            return _raised_import_error(statement)
+    return None
+
+
+def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements that run on import: the module's and those of its `if`/`try`/`with`
+    blocks, not a function's or a class's."""
+    for statement in body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        yield statement
+        for field in ("body", "orelse", "finalbody"):
+            yield from _top_level(getattr(statement, field, []))
+        for handler in getattr(statement, "handlers", []):
+            yield from _top_level(handler.body)
+
+
+def _raised_import_error(statement: ast.Raise) -> str | None:
+    raised = statement.exc
+    call = raised if isinstance(raised, ast.Call) else None
+    name = call.func if call is not None else raised
+    if not isinstance(name, ast.Name) or name.id not in IMPORT_ERRORS:
+        return None
+    if call is not None and call.args and isinstance(call.args[0], ast.Constant):
+        return f"{name.id}({call.args[0].value!r})"
+    return name.id
