@@ -1066,6 +1066,34 @@ def test_shellcheck_unquoted_array_given_to_eval_is_info(tmp_path: Path) -> None
     assert severity[("shellcheck/SC2068", 4)] is Severity.WARNING
 
 
+def test_shellcheck_unquoted_array_of_split_or_literal_words_is_info(tmp_path: Path) -> None:
+    """recap's `items=( $( get_report_names_of_run ) )` then `for item in ${items[@]}`, and its
+    test script's `packages=("bash" "make")` given to `apt-get install ${packages[@]}`: the
+    elements came from word splitting or are literal words, so nothing splits again and
+    quoting changes nothing. An array that holds a quoted expansion (`dirs+=( "$BASEDIR" )`,
+    a configured path with a space) stays a warning, and so does one filled by splitting in a
+    file that sets IFS (an element may hold a blank there)."""
+    files = {
+        "run.sh": (
+            "#!/bin/bash\n"
+            "names() { ls -1 /tmp; }\n"
+            "items=( $( names ) )\n"
+            'for item in ${items[@]}; do echo "$item"; done\n'
+            'packages=("bash" "make")\n'
+            "apt-get install ${packages[@]}\n"
+            'dirs=( "$1" )\n'
+            "dirs+=( $( names ) )\n"
+            'for d in ${dirs[@]}; do mkdir -p "$d"; done\n'
+        ),
+        "lines.sh": ("#!/bin/bash\nIFS=$'\\n'\nrows=( $( ls -1 /tmp ) )\nIFS=' '\nls ${rows[@]}\n"),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2068", "run.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "run.sh", 6)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "run.sh", 9)] is Severity.WARNING  # "$1" in it
+    assert severity[("shellcheck/SC2068", "lines.sh", 5)] is Severity.WARNING  # IFS set
+
+
 @pytest.mark.parametrize(
     ("lines", "displayed"),
     [

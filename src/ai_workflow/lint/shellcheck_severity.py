@@ -47,6 +47,11 @@ SC2319 ("this $? refers to a condition, not a command") on a plain assignment of
 (`test -z "$(git status --porcelain)"`, `[ -d "$dir" ]`): the condition's status is the value
 wanted and is already kept in a variable, which is what the warning asks. `$?` read after an
 `if [ ... ]` or inside the test of a command's status (`[ $? -ne 0 ] && exit $?`) keeps it.
+SC2068 (an unquoted `${name[@]}`) on an array every assignment of which fills it by unquoted
+word splitting (`items=( $(cmd) )`, `dirs=( ${list//,/ } )`) or with literal words that hold no
+blank nor glob character (`packages=("bash" "make")`): its elements hold nothing to split, and
+what a glob could match was matched when it was filled, so quoting changes nothing. An array
+that receives a quoted expansion anywhere (`dirs+=( "$BASEDIR" )`) keeps it: a path with a space.
 
 What the script's own shell and the project's choice of linters change comes after, in
 `ai_workflow.lint.shellcheck`.
@@ -110,6 +115,20 @@ SHELLCHECK_UNQUOTED_ARRAY = 2068  # `cmd $@`: each argument is split and globbed
 # `eval $@` alone on its line: eval joins its arguments with one space and parses the result
 # again, so quoting them changes nothing (kworkflow's cmd_manager ends in `eval $@`)
 EVAL_LINE = re.compile(r"^\s*(?:builtin\s+)?eval\s(?!.*(?:;|&&|\|\|))")
+# `${name[@]}` / `${name[*]}`: the expansion SC2068 covers
+ARRAY_EXPANSION = re.compile(r"^\$\{([A-Za-z_]\w*)\[[@*]\]\}$")
+# an assignment of a whole array: `name=(`, `name+=(`, after `local -a`/`declare`... or none
+ARRAY_ASSIGNMENT = re.compile(
+    r"(?:^|[;&|({]|\b(?:then|do|else))\s*"
+    r"(?:(?:local|declare|typeset|readonly|export)(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)\+?=\(",
+    re.M,
+)
+# any other way to set an element or the whole array: `name[i]=`, `read -a name`, `mapfile name`
+ELEMENT_ASSIGNMENT = re.compile(r"\b([A-Za-z_]\w*)\[[^\]]*\]\+?=")
+READ_INTO = re.compile(
+    r"\b(?:read\b[^;|&]*?\s-\w*a\w*|mapfile|readarray)(?:\s+-\w+)*\s+([A-Za-z_]\w*)"
+)
+LITERAL_WORD = re.compile(r"""^(?:"[\w.+@%:/=,-]+"|'[\w.+@%:/=,-]+'|[\w.+@%:/=,-]+)$""")
 SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken continuation?
 SHELLCHECK_AMBIGUOUS_ARITHMETIC = 1102  # `$((`: arithmetic or a command substitution?
 SHELLCHECK_UNQUOTED_SUBSTITUTION = 2046  # `cmd $(x)`: the output is split into words
@@ -198,6 +217,8 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
             or _set_by_completion_caller(str(item.get("message", "")), scripts[path])
         ):
             severity = Severity.INFO
+        if code == SHELLCHECK_UNQUOTED_ARRAY and _splits_nothing(scripts[path], item):
+            severity = Severity.INFO
         if code == SHELLCHECK_UNQUOTED_SUBSTITUTION and (
             _cannot_split(scripts[path], item) or _splits_on_purpose(scripts[path], item)
         ):
@@ -266,6 +287,18 @@ def _substitution_context(script: ScriptTraits, item: dict[str, Any]) -> tuple[s
         return None
     text = script.lines[line - 1]
     return text[: column - 1], text[end - 1 :]
+
+
+def _splits_nothing(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether an unquoted `${name[@]}` (SC2068) expands an array filled only by word splitting
+    or with literal words (`ScriptTraits.resplit_arrays`): quoting it changes nothing."""
+    line, column, end = item.get("line"), item.get("column"), item.get("endColumn")
+    if not isinstance(line, int) or not isinstance(column, int) or not isinstance(end, int):
+        return False
+    if not 0 < line <= len(script.lines):
+        return False
+    expansion = ARRAY_EXPANSION.match(script.lines[line - 1][column - 1 : end - 1])
+    return expansion is not None and expansion.group(1) in script.resplit_arrays
 
 
 def _splits_on_purpose(script: ScriptTraits, item: dict[str, Any]) -> bool:
@@ -338,6 +371,7 @@ class ScriptTraits:
     operator_parameters: frozenset[int] = frozenset()  # `$(($a $op $b))` (SC1102)
     scalar_brackets: frozenset[int] = frozenset()  # `$esc[31m` on no array (SC1087)
     condition_status: frozenset[int] = frozenset()  # `x=$?` right after a test (SC2319)
+    resplit_arrays: frozenset[str] = frozenset()  # filled by splitting or literal words (SC2068)
     registers_completion: bool = False  # a `complete -...` command: Bash calls its function
     lines: tuple[str, ...] = ()  # the text, for what a finding's columns cover
 
@@ -360,9 +394,90 @@ class ScriptTraits:
             frozenset(n for n, line in enumerate(lines, 1) if _operator_from_parameter(line)),
             _scalar_brackets(lines),
             _condition_status(lines),
+            _resplit_arrays(text),
             REGISTERS_COMPLETION.search(text) is not None,
             tuple(lines),
         )
+
+
+def _resplit_arrays(text: str) -> frozenset[str]:
+    """Arrays whose every assignment is `name=( ... )` (or `+=`) of unquoted word splitting
+    (`$(cmd)`, `${list//,/ }`, `$var`) or of literal words with no blank nor glob character
+    (recap's `items=( $( get_report_names_of_run ) )`, `packages=("bash" "make")`): an unquoted
+    `${name[@]}` splits nothing more and globs nothing new, quoted or not. Splitting results
+    count only where the file never sets IFS (with `IFS=$'\\n'` an element may hold a blank).
+    Any other assignment (a quoted expansion, `name[i]=`, `read -a`, `mapfile`, a plain
+    `name=$x`) leaves the name out."""
+    splits = re.search(r"\bIFS=", text) is None
+    kept: set[str] = set()
+    dropped: set[str] = set()
+    for match in ARRAY_ASSIGNMENT.finditer(text):
+        name = match.group(1)
+        if _elements_cannot_split(text, match.end(), splits):
+            kept.add(name)
+        else:
+            dropped.add(name)
+    for pattern in (ELEMENT_ASSIGNMENT, READ_INTO):
+        dropped.update(pattern.findall(text))
+    for name in kept:
+        if re.search(rf"(?<![\w$]){name}\+?=(?!\()", text):
+            dropped.add(name)  # `items=${reports[@]}`: one string, split where it is used
+    return frozenset(kept - dropped)
+
+
+def _elements_cannot_split(text: str, start: int, splits: bool) -> bool:
+    """Whether the elements of the array assignment whose `(` ends at `start` are each an
+    unquoted expansion (when `splits`: its words are what splitting made) or a literal word
+    with no blank nor glob character; False for anything else, or text that does not close."""
+    index = start
+    while index < len(text):
+        char = text[index]
+        if char in " \t\n" or text.startswith("\\\n", index):
+            index += 2 if char == "\\" else 1
+            continue
+        if char == ")":
+            return True
+        if text.startswith("$(", index) or text.startswith("${", index):
+            end = _closing(text, index + 1)
+            if not splits or end is None:
+                return False
+            index = end + 1
+            continue
+        word = re.match(r"""(?:"[^"]*"|'[^']*'|[^\s()"'])+""", text[index:])
+        if word is None:
+            return False
+        value = word.group(0)
+        if not (LITERAL_WORD.match(value) or (splits and re.match(r"^\$\w+$", value))):
+            return False
+        index += len(value)
+    return False
+
+
+def _closing(text: str, start: int) -> int | None:
+    """The index of the bracket that closes the one at `start` (`(` or `{`), skipping quoted
+    text; None when it does not close."""
+    pairs = {"(": ")", "{": "}"}
+    stack = [pairs[text[start]]]
+    index = start + 1
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "'":
+            end = text.find("'", index + 1)
+            if end < 0:
+                return None
+            index = end + 1
+            continue
+        if char in pairs:
+            stack.append(pairs[char])
+        elif char == stack[-1]:
+            stack.pop()
+            if not stack:
+                return index
+        index += 1
+    return None
 
 
 def _displayed_tilde(lines: list[str]) -> frozenset[int]:
