@@ -1045,6 +1045,35 @@ def test_shellcheck_mixed_array_in_an_echo_is_info(tmp_path: Path) -> None:
     assert severity[("shellcheck/SC2145", 3)] is Severity.WARNING
 
 
+def test_shellcheck_mixed_array_given_to_a_joining_function_is_info(tmp_path: Path) -> None:
+    """recap's `log() { local msg_type=$1; shift; local log_entry="$*"; ...}` called as
+    `log INFO "Reports found: ${reports[@]}"`: log joins its arguments from the second on with
+    one space, the text "$*" gives. Given to a function that prints `$2` alone (the first
+    element only) or as the level that `log` keeps apart, the mix stays a warning."""
+    files = {
+        "r.sh": (
+            "#!/bin/bash\n"
+            "log() {\n"
+            "  local level=$1\n"
+            "  shift\n"
+            '  local entry="$*"\n'
+            '  echo "[$level] $entry" >&2\n'
+            "}\n"
+            "show() {\n"
+            '  echo "[$1] $2"\n'
+            "}\n"
+            "items=(a b)\n"
+            'log INFO "found: ${items[@]}"\n'
+            'show INFO "found: ${items[@]}"\n'
+            'log "level ${items[@]}" found\n'
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2145", "r.sh", 12)] is Severity.INFO
+    assert severity[("shellcheck/SC2145", "r.sh", 13)] is Severity.WARNING  # $2 only
+    assert severity[("shellcheck/SC2145", "r.sh", 14)] is Severity.WARNING  # the level, $1
+
+
 def test_shellcheck_equals_word_printed_by_echo_is_info(tmp_path: Path) -> None:
     """cloud-utils' test-growpart prints `echo === growpart stderr ===`: a banner, no
     comparison; `$a == $b` as a command (a comparison without `[ ]`) stays a warning."""

@@ -52,6 +52,10 @@ word splitting (`items=( $(cmd) )`, `dirs=( ${list//,/ } )`) or with literal wor
 blank nor glob character (`packages=("bash" "make")`): its elements hold nothing to split, and
 what a glob could match was matched when it was filled, so quoting changes nothing. An array
 that receives a quoted expansion anywhere (`dirs+=( "$BASEDIR" )`) keeps it: a path with a space.
+SC2145 (`"text ${a[@]}"`, string and array mixed) in a call of a function of the same file that
+joins its arguments from that one on (`log() { local level=$1; shift; local entry="$*"; ...}`,
+called as `log INFO "found: ${a[@]}"`): the split words are joined again with one space, the
+text "$*" would give. A function that reads `$2` alone keeps it (it would print the first word).
 
 What the script's own shell and the project's choice of linters change comes after, in
 `ai_workflow.lint.shellcheck`.
@@ -110,6 +114,15 @@ SHELLCHECK_QUOTED_TILDE = 2088  # `"~/x"`: tilde does not expand in quotes
 SHELLCHECK_MIXED_ARRAY = 2145  # `"text $@"`: the text joins the first argument only
 # `echo "... $@ ..."` alone on its line: echo joins its arguments with one space, as "$*" would
 ECHO_LINE = re.compile(r"^\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
+# a function definition: `name() {`, `function name {`, `function name() {`
+FUNCTION_START = re.compile(r"^(\s*)(?:function\s+)?([A-Za-z_][\w:.-]*)\s*(?:\(\s*\))?\s*\{\s*$")
+FUNCTION_START_KEYWORD = re.compile(r"^\s*function\s")
+# what joins the arguments into one word: `"$*"`, `"${*}"`, or `$@` / `${@:n}` assigned
+JOIN = re.compile(r"\"\$\*\"|\"\$\{\*\}\"|[A-Za-z_]\w*=\"?\$(?:@|\{@\}|\{@:(\d+)\})\"?(?:\s|;|$)")
+POSITIONAL = re.compile(r"\$(?:(\d)|\{(\d+)\}|([@*])|\{([@*])[^}]*\})")
+SHIFT = re.compile(r"(?:^|[;&|({]|\b(?:then|do|else))\s*shift(?:\s+(\d+))?\s*(?:;|&&|\|\||$)")
+# the start of a simple command: the line's start, or after `then`/`do`/`else`, `&&`, `||`, `;`
+COMMAND_START = r"(?:^\s*|(?:\bthen|\bdo|\belse|&&|\|\||;)\s+)"
 SHELLCHECK_LITERAL_EQUALS = 2284  # `x == y` as a command: a comparison without `[ ]`?
 SHELLCHECK_UNQUOTED_ARRAY = 2068  # `cmd $@`: each argument is split and globbed again
 # `eval $@` alone on its line: eval joins its arguments with one space and parses the result
@@ -217,6 +230,8 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
             or _set_by_completion_caller(str(item.get("message", "")), scripts[path])
         ):
             severity = Severity.INFO
+        if code == SHELLCHECK_MIXED_ARRAY and _joined_by_callee(scripts[path], item):
+            severity = Severity.INFO
         if code == SHELLCHECK_UNQUOTED_ARRAY and _splits_nothing(scripts[path], item):
             severity = Severity.INFO
         if code == SHELLCHECK_UNQUOTED_SUBSTITUTION and (
@@ -287,6 +302,22 @@ def _substitution_context(script: ScriptTraits, item: dict[str, Any]) -> tuple[s
         return None
     text = script.lines[line - 1]
     return text[: column - 1], text[end - 1 :]
+
+
+def _joined_by_callee(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether a string mixed with an array (SC2145) is an argument of a call of a function of
+    the same file that joins its arguments from that one on (`ScriptTraits.joiners`)."""
+    line, column = item.get("line"), item.get("column")
+    if not isinstance(line, int) or not isinstance(column, int):
+        return False
+    if not 0 < line <= len(script.lines):
+        return False
+    text = script.lines[line - 1]
+    for name, joined_from in script.joiners:
+        index = _argument_index(text, name, column)
+        if index is not None and index >= joined_from:
+            return True
+    return False
 
 
 def _splits_nothing(script: ScriptTraits, item: dict[str, Any]) -> bool:
@@ -372,6 +403,7 @@ class ScriptTraits:
     scalar_brackets: frozenset[int] = frozenset()  # `$esc[31m` on no array (SC1087)
     condition_status: frozenset[int] = frozenset()  # `x=$?` right after a test (SC2319)
     resplit_arrays: frozenset[str] = frozenset()  # filled by splitting or literal words (SC2068)
+    joiners: tuple[tuple[str, int], ...] = ()  # functions joining their arguments from the n-th
     registers_completion: bool = False  # a `complete -...` command: Bash calls its function
     lines: tuple[str, ...] = ()  # the text, for what a finding's columns cover
 
@@ -395,9 +427,92 @@ class ScriptTraits:
             _scalar_brackets(lines),
             _condition_status(lines),
             _resplit_arrays(text),
+            _joining_functions(lines),
             REGISTERS_COMPLETION.search(text) is not None,
             tuple(lines),
         )
+
+
+def _joining_functions(lines: list[str]) -> tuple[tuple[str, int], ...]:
+    """The functions of the file that join their arguments from the n-th on into one string
+    (recap's `log() { local msg_type=$1; shift; local log_entry="$*"; ...}`: n is 2), as
+    (name, n). The body must read the arguments before the join only as `$1`...`$k` that
+    `shift`s drop before it, and join once: one `"$*"`, `"${*}"` or `$@`/`${@:i}` assigned
+    to a variable; any other read of the arguments (`$2`, `"$@"`, after the join too) and the
+    function is left out. The body ends at the first `}` line indented as its definition."""
+    found = []
+    for number, line in enumerate(lines):
+        start = FUNCTION_START.match(line)
+        if start is None:
+            continue
+        indent, name = start.groups()
+        body = []
+        for other in lines[number + 1 :]:
+            if re.match(rf"^{re.escape(indent)}\}}\s*(?:;|#.*)?$", other):
+                break
+            body.append(other)
+        else:
+            continue
+        joined_from = _joined_from(body)
+        if joined_from is not None:
+            found.append((name, joined_from))
+    return tuple(found)
+
+
+def _joined_from(body: list[str]) -> int | None:
+    """The first argument the body joins (see `_joining_functions`), None when it reads its
+    arguments in any other way."""
+    shifted = 0
+    pending: list[int] = []  # `$n` read before the join, each to be shifted away
+    joined_from = None
+    for raw in body:
+        line = raw.split(" #", 1)[0] if not raw.lstrip().startswith("#") else ""
+        join = JOIN.search(line)
+        for read in POSITIONAL.finditer(line):
+            digit = read.group(1) or read.group(2)
+            if digit is not None and int(digit) == 0:
+                continue  # `$0`: the script's name
+            inside_join = join is not None and join.start() <= read.start() < join.end()
+            if inside_join and joined_from is None:
+                continue
+            if digit is None or joined_from is not None:
+                return None  # `"$@"` passed on, or an argument read after the join
+            pending.append(shifted + int(digit))
+        for shift in SHIFT.finditer(line):
+            shifted += int(shift.group(1) or 1)
+        if join is not None:
+            if joined_from is not None:
+                return None
+            joined_from = shifted + int(join.group(1) or 1)
+    if joined_from is None or any(n >= joined_from for n in pending):
+        return None
+    return joined_from
+
+
+def _argument_index(line: str, name: str, column: int) -> int | None:
+    """The position (1 for the first argument) of the word at `column` (1-based) in a simple
+    command of `line` that calls `name`; None when the column is not in an argument of a call
+    of `name` (a pipe, `;` or redirection between them, or another command)."""
+    call = re.search(COMMAND_START + re.escape(name) + r"\s", line)
+    if call is None or call.end() > column:
+        return None
+    index, quote, in_word = 0, "", False
+    for position in range(call.end() - 1, column - 1):
+        char = line[position]
+        if quote:
+            if char == quote and line[position - 1] != "\\":
+                quote = ""
+            continue
+        if char in "\"'":
+            quote = char
+        elif char in ";|&<>" or (char == "#" and not in_word):
+            return None
+        if char.isspace():
+            in_word = False
+        elif not in_word:
+            in_word = True
+            index += 1
+    return index if index > 0 else None
 
 
 def _resplit_arrays(text: str) -> frozenset[str]:
