@@ -1074,6 +1074,33 @@ def test_shellcheck_mixed_array_given_to_a_joining_function_is_info(tmp_path: Pa
     assert severity[("shellcheck/SC2145", "r.sh", 14)] is Severity.WARNING  # the level, $1
 
 
+def test_shellcheck_on_a_fill_in_template_with_a_placeholder_is_info(tmp_path: Path) -> None:
+    """recap's doc/plugin_template (its README: 'A template of a plugin is provided') defines
+    `print_<plugin_name>() {`: the placeholder the copy replaces is what shellcheck cannot
+    parse, so its findings are info. A template without a placeholder that does not parse, and
+    a script of the project with a `<name>` in it, keep their parse errors."""
+    template = (
+        "#!/bin/bash\n"
+        "print_<plugin_name>() {\n"
+        '  local LOGFILE="$1"\n'
+        '  echo hello >> "${LOGFILE}"\n'
+        "}\n"
+    )
+    files = {
+        "doc/plugin_template": template,
+        "tools/release_template.sh": "#!/bin/bash\nif true; then\n  echo release\n",
+        "tools/plugin.sh": template,
+    }
+    found = {}
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    for f in outcome.findings:
+        if f.rule.startswith("shellcheck/SC1"):
+            found.setdefault(f.path, set()).add(f.severity)
+    assert found["doc/plugin_template"] == {Severity.INFO}
+    assert Severity.ERROR in found["tools/release_template.sh"]  # no placeholder
+    assert Severity.ERROR in found["tools/plugin.sh"]  # not a template
+
+
 def test_shellcheck_equals_word_printed_by_echo_is_info(tmp_path: Path) -> None:
     """cloud-utils' test-growpart prints `echo === growpart stderr ===`: a banner, no
     comparison; `$a == $b` as a command (a comparison without `[ ]`) stays a warning."""

@@ -52,6 +52,11 @@ word splitting (`items=( $(cmd) )`, `dirs=( ${list//,/ } )`) or with literal wor
 blank nor glob character (`packages=("bash" "make")`): its elements hold nothing to split, and
 what a glob could match was matched when it was filled, so quoting changes nothing. An array
 that receives a quoted expansion anywhere (`dirs+=( "$BASEDIR" )`) keeps it: a path with a space.
+A fill-in template (a file named `*template*`, `*skeleton*`, `*.tmpl`, `*.tpl`, or kept under
+`doc/`/`docs/`) whose code holds an angle-bracket placeholder (`print_<plugin_name>() {`) and that
+shellcheck cannot parse (SC1xxx): every finding of it is info, the placeholder is what stops the
+parse (recap's doc/plugin_template, which its README offers to copy); a template without a
+placeholder, or a script with one under another name, keeps its parse error.
 SC2145 (`"text ${a[@]}"`, string and array mixed) in a call of a function of the same file that
 joins its arguments from that one on (`log() { local level=$1; shift; local entry="$*"; ...}`,
 called as `log INFO "found: ${a[@]}"`): the split words are joined again with one space, the
@@ -123,6 +128,11 @@ POSITIONAL = re.compile(r"\$(?:(\d)|\{(\d+)\}|([@*])|\{([@*])[^}]*\})")
 SHIFT = re.compile(r"(?:^|[;&|({]|\b(?:then|do|else))\s*shift(?:\s+(\d+))?\s*(?:;|&&|\|\||$)")
 # the start of a simple command: the line's start, or after `then`/`do`/`else`, `&&`, `||`, `;`
 COMMAND_START = r"(?:^\s*|(?:\bthen|\bdo|\belse|&&|\|\||;)\s+)"
+# a file meant to be copied and filled in, not run: by its name, or kept with the documentation
+TEMPLATE_NAME = re.compile(r"template|skeleton|\.tmpl$|\.tpl$", re.I)
+DOCUMENTATION_DIRS = frozenset({"doc", "docs", "documentation"})
+# `<plugin_name>` in code: a placeholder the copy replaces (not `<<`, `<(`, `<&`, `< file`)
+PLACEHOLDER = re.compile(r"(?<!<)<[A-Za-z_][\w-]*>")
 SHELLCHECK_LITERAL_EQUALS = 2284  # `x == y` as a command: a comparison without `[ ]`?
 SHELLCHECK_UNQUOTED_ARRAY = 2068  # `cmd $@`: each argument is split and globbed again
 # `eval $@` alone on its line: eval joins its arguments with one space and parses the result
@@ -253,7 +263,37 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
                 },
             )
         )
-    return _quoted_curly_quotes_as_info(findings)
+    return _templates_as_info(_quoted_curly_quotes_as_info(findings), target)
+
+
+def _templates_as_info(findings: list[Finding], target: Path) -> list[Finding]:
+    """Every finding of a fill-in template that shellcheck cannot parse is info (see the
+    module docstring): the angle-bracket placeholder the copy replaces is what stops it."""
+    unparsed = {
+        f.path
+        for f in findings
+        if f.severity is Severity.ERROR and f.path is not None and _is_template(f.path)
+    }
+    templates = {path for path in unparsed if _has_placeholder(target / path)}
+    return [replace(f, severity=Severity.INFO) if f.path in templates else f for f in findings]
+
+
+def _is_template(path: str) -> bool:
+    """Whether the path names a file to copy and fill in: `*template*`, `*skeleton*`, `.tmpl`,
+    `.tpl`, or a file kept under a documentation directory (`doc/`, `docs/`)."""
+    parts = Path(path).parts
+    return TEMPLATE_NAME.search(parts[-1]) is not None or any(
+        part.lower() in DOCUMENTATION_DIRS for part in parts[:-1]
+    )
+
+
+def _has_placeholder(script: Path) -> bool:
+    """Whether a line of code (not a comment) holds a `<name>` placeholder."""
+    return any(
+        PLACEHOLDER.search(line)
+        for line in read_text(script).splitlines()
+        if not line.lstrip().startswith("#")
+    )
 
 
 def _quoted_curly_quotes_as_info(findings: list[Finding]) -> list[Finding]:
