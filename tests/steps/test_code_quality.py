@@ -1126,7 +1126,8 @@ def test_shellcheck_unquoted_array_of_split_or_literal_words_is_info(tmp_path: P
     """recap's `items=( $( get_report_names_of_run ) )` then `for item in ${items[@]}`, and its
     test script's `packages=("bash" "make")` given to `apt-get install ${packages[@]}`: the
     elements came from word splitting or are literal words, so nothing splits again and
-    quoting changes nothing. An array that holds a quoted expansion (`dirs+=( "$BASEDIR" )`,
+    quoting changes nothing. recaplog's `local -a items=${reports[@]}` holds one string, which
+    `for item in ${items[@]}` splits on purpose (what `$items` does, SC2086's info). An array that holds a quoted expansion (`dirs+=( "$BASEDIR" )`,
     a configured path with a space) stays a warning, and so does one filled by splitting in a
     file that sets IFS (an element may hold a blank there)."""
     files = {
@@ -1140,6 +1141,10 @@ def test_shellcheck_unquoted_array_of_split_or_literal_words_is_info(tmp_path: P
             'dirs=( "$1" )\n'
             "dirs+=( $( names ) )\n"
             'for d in ${dirs[@]}; do mkdir -p "$d"; done\n'
+            "pack() {\n"
+            "  local -a names=${items[@]}\n"
+            '  for n in ${names[@]}; do tar cf "$n.tar" "$n"; done\n'
+            "}\n"
         ),
         "lines.sh": ("#!/bin/bash\nIFS=$'\\n'\nrows=( $( ls -1 /tmp ) )\nIFS=' '\nls ${rows[@]}\n"),
     }
@@ -1147,6 +1152,7 @@ def test_shellcheck_unquoted_array_of_split_or_literal_words_is_info(tmp_path: P
     assert severity[("shellcheck/SC2068", "run.sh", 4)] is Severity.INFO
     assert severity[("shellcheck/SC2068", "run.sh", 6)] is Severity.INFO
     assert severity[("shellcheck/SC2068", "run.sh", 9)] is Severity.WARNING  # "$1" in it
+    assert severity[("shellcheck/SC2068", "run.sh", 12)] is Severity.INFO  # one string
     assert severity[("shellcheck/SC2068", "lines.sh", 5)] is Severity.WARNING  # IFS set
 
 

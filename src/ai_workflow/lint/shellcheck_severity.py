@@ -47,10 +47,13 @@ SC2319 ("this $? refers to a condition, not a command") on a plain assignment of
 (`test -z "$(git status --porcelain)"`, `[ -d "$dir" ]`): the condition's status is the value
 wanted and is already kept in a variable, which is what the warning asks. `$?` read after an
 `if [ ... ]` or inside the test of a command's status (`[ $? -ne 0 ] && exit $?`) keeps it.
-SC2068 (an unquoted `${name[@]}`) on an array every assignment of which fills it by unquoted
-word splitting (`items=( $(cmd) )`, `dirs=( ${list//,/ } )`) or with literal words that hold no
-blank nor glob character (`packages=("bash" "make")`): its elements hold nothing to split, and
-what a glob could match was matched when it was filled, so quoting changes nothing. An array
+SC2068 (an unquoted `${name[@]}`) on a name only ever assigned a string (`local -a
+items=${reports[@]}`: one string, whose unquoted expansion splits a word list on purpose, as
+`$items` would, shellcheck's SC2086, an info) or on an array every assignment of which fills
+it by unquoted word splitting (`items=( $(cmd) )`, `dirs=( ${list//,/ } )`) or with literal
+words that hold no blank nor glob character (`packages=("bash" "make")`): its elements hold
+nothing to split, and what a glob could match was matched when it was filled, so quoting
+changes nothing. An array
 that receives a quoted expansion anywhere (`dirs+=( "$BASEDIR" )`) keeps it: a path with a space.
 A fill-in template (a file named `*template*`, `*skeleton*`, `*.tmpl`, `*.tpl`, or kept under
 `doc/`/`docs/`) whose code holds an angle-bracket placeholder (`print_<plugin_name>() {`) and that
@@ -144,6 +147,12 @@ ARRAY_EXPANSION = re.compile(r"^\$\{([A-Za-z_]\w*)\[[@*]\]\}$")
 ARRAY_ASSIGNMENT = re.compile(
     r"(?:^|[;&|({]|\b(?:then|do|else))\s*"
     r"(?:(?:local|declare|typeset|readonly|export)(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)\+?=\(",
+    re.M,
+)
+# a string assigned to a name: `name=x`, `local -a name=${list[@]}` (not `name=(`)
+SCALAR_ASSIGNMENT = re.compile(
+    r"(?:^|[;&|({]|\b(?:then|do|else))\s*"
+    r"(?:(?:local|declare|typeset|readonly|export)(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)\+?=(?!\()",
     re.M,
 )
 # any other way to set an element or the whole array: `name[i]=`, `read -a name`, `mapfile name`
@@ -576,8 +585,20 @@ def _resplit_arrays(text: str) -> frozenset[str]:
         dropped.update(pattern.findall(text))
     for name in kept:
         if re.search(rf"(?<![\w$]){name}\+?=(?!\()", text):
-            dropped.add(name)  # `items=${reports[@]}`: one string, split where it is used
-    return frozenset(kept - dropped)
+            dropped.add(name)  # a string in it too: see `_scalar_arrays`
+    return frozenset(kept - dropped) | _scalar_arrays(text, kept | dropped)
+
+
+def _scalar_arrays(text: str, arrays: set[str]) -> frozenset[str]:
+    """Names that are only ever assigned a string (`local -a items=${reports[@]}` in recap's
+    recaplog: the names joined into items[0]), never a list (`name=( ... )`, in `arrays`),
+    an element or `read -a`: `${items[@]}` holds that one string, and its unquoted expansion
+    splits the word list on purpose, what shellcheck calls SC2086 (info) for `$items`."""
+    found = set()
+    for match in SCALAR_ASSIGNMENT.finditer(text):
+        found.add(match.group(1))
+    others = arrays | set(ELEMENT_ASSIGNMENT.findall(text)) | set(READ_INTO.findall(text))
+    return frozenset(found - others)
 
 
 def _elements_cannot_split(text: str, start: int, splits: bool) -> bool:
