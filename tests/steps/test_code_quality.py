@@ -1128,8 +1128,9 @@ def test_shellcheck_unquoted_array_of_split_or_literal_words_is_info(tmp_path: P
     elements came from word splitting or are literal words, so nothing splits again and
     quoting changes nothing. recaplog's `local -a items=${reports[@]}` holds one string, which
     `for item in ${items[@]}` splits on purpose (what `$items` does, SC2086's info). An array that holds a quoted expansion (`dirs+=( "$BASEDIR" )`,
-    a configured path with a space) stays a warning, and so does one filled by splitting in a
-    file that sets IFS (an element may hold a blank there)."""
+    a configured path with a space) stays a warning, and so do one filled by splitting in a
+    file that sets IFS (an element may hold a blank there) and kworkflow's `files+=($file)`,
+    one path split by mistake where it is assigned."""
     files = {
         "run.sh": (
             "#!/bin/bash\n"
@@ -1146,6 +1147,9 @@ def test_shellcheck_unquoted_array_of_split_or_literal_words_is_info(tmp_path: P
             '  for n in ${names[@]}; do tar cf "$n.tar" "$n"; done\n'
             "}\n"
         ),
+        "paths.sh": (
+            '#!/bin/bash\nfile=$1\nfiles=( )\nfiles+=($file)\nfor f in ${files[@]}; do cat "$f"; done\n'
+        ),
         "lines.sh": ("#!/bin/bash\nIFS=$'\\n'\nrows=( $( ls -1 /tmp ) )\nIFS=' '\nls ${rows[@]}\n"),
     }
     severity = _shellcheck_severities(tmp_path, files)
@@ -1154,6 +1158,7 @@ def test_shellcheck_unquoted_array_of_split_or_literal_words_is_info(tmp_path: P
     assert severity[("shellcheck/SC2068", "run.sh", 9)] is Severity.WARNING  # "$1" in it
     assert severity[("shellcheck/SC2068", "run.sh", 12)] is Severity.INFO  # one string
     assert severity[("shellcheck/SC2068", "lines.sh", 5)] is Severity.WARNING  # IFS set
+    assert severity[("shellcheck/SC2068", "paths.sh", 5)] is Severity.WARNING  # ( $file )
 
 
 @pytest.mark.parametrize(

@@ -160,6 +160,8 @@ ELEMENT_ASSIGNMENT = re.compile(r"\b([A-Za-z_]\w*)\[[^\]]*\]\+?=")
 READ_INTO = re.compile(
     r"\b(?:read\b[^;|&]*?\s-\w*a\w*|mapfile|readarray)(?:\s+-\w+)*\s+([A-Za-z_]\w*)"
 )
+# `${list//,/ }`: a list whose separators become blanks, split on purpose
+SPLIT_SUBSTITUTION = re.compile(r"\$\{[A-Za-z_]\w*//?[^}]*/ \}")
 LITERAL_WORD = re.compile(r"""^(?:"[\w.+@%:/=,-]+"|'[\w.+@%:/=,-]+'|[\w.+@%:/=,-]+)$""")
 SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken continuation?
 SHELLCHECK_AMBIGUOUS_ARITHMETIC = 1102  # `$((`: arithmetic or a command substitution?
@@ -566,7 +568,9 @@ def _argument_index(line: str, name: str, column: int) -> int | None:
 
 def _resplit_arrays(text: str) -> frozenset[str]:
     """Arrays whose every assignment is `name=( ... )` (or `+=`) of unquoted word splitting
-    (`$(cmd)`, `${list//,/ }`, `$var`) or of literal words with no blank nor glob character
+    of a command's output or of a list whose separators become blanks (`$(cmd)`,
+    `${list//,/ }`; not `$file`, one value split by mistake where it is assigned) or of literal
+    words with no blank nor glob character
     (recap's `items=( $( get_report_names_of_run ) )`, `packages=("bash" "make")`): an unquoted
     `${name[@]}` splits nothing more and globs nothing new, quoted or not. Splitting results
     count only where the file never sets IFS (with `IFS=$'\\n'` an element may hold a blank).
@@ -603,7 +607,8 @@ def _scalar_arrays(text: str, arrays: set[str]) -> frozenset[str]:
 
 def _elements_cannot_split(text: str, start: int, splits: bool) -> bool:
     """Whether the elements of the array assignment whose `(` ends at `start` are each an
-    unquoted expansion (when `splits`: its words are what splitting made) or a literal word
+    unquoted `$(cmd)` or `${list//,/ }` (when `splits`: its words are what splitting made) or a
+    literal word
     with no blank nor glob character; False for anything else, or text that does not close."""
     index = start
     while index < len(text):
@@ -617,14 +622,16 @@ def _elements_cannot_split(text: str, start: int, splits: bool) -> bool:
             end = _closing(text, index + 1)
             if not splits or end is None:
                 return False
+            if text[index + 1] == "{" and not SPLIT_SUBSTITUTION.match(text, index, end + 1):
+                return False  # `( ${file} )`: one value, a path, split by mistake
             index = end + 1
             continue
         word = re.match(r"""(?:"[^"]*"|'[^']*'|[^\s()"'])+""", text[index:])
         if word is None:
             return False
         value = word.group(0)
-        if not (LITERAL_WORD.match(value) or (splits and re.match(r"^\$\w+$", value))):
-            return False
+        if not LITERAL_WORD.match(value):
+            return False  # `( $file )` too: one value split by mistake
         index += len(value)
     return False
 
