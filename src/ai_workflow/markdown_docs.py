@@ -117,6 +117,7 @@ class InlineCode:
     table: int | None = None  # index of the Markdown table it is in
     old: bool = False  # the "old" side of `old` -> `new`, or an old/deprecated table column
     example: bool = False  # in a sentence introduced as an example ("For example, `x`")
+    location: bool = False  # where something gets installed ("installed in `./sbin`")
 
 
 @dataclass(frozen=True)
@@ -276,6 +277,21 @@ def is_example_lead(text: str) -> bool:
     return bool(_EXAMPLE_LEAD_RE.search(sentence))
 
 
+# "... are installed in", "installs them under", "is installed on top of `PREFIX` into"
+_INSTALL_LOCATION_RE = re.compile(
+    r"\binstall(?:ed|s|ing)?\b.*\b(?:in|into|under|to|at)\s*[\"'\u201c(]*$", re.I
+)
+
+
+def is_install_location_lead(text: str) -> bool:
+    """Whether the sentence that `text` ends in names the place something is installed to
+    (recap's README: 'Main scripts are installed on in "`./sbin`" by default, this can be
+    overriden with `BINDIR`'): the code that follows is a directory of the installed system,
+    relative to a prefix, not a path of this repository nor a command to run."""
+    sentence = _SENTENCE_END_RE.split(text)[-1]
+    return bool(_INSTALL_LOCATION_RE.search(sentence))
+
+
 @dataclass
 class _TableState:
     """Where the parser is in a Markdown table: which table, which column, the header texts."""
@@ -365,7 +381,8 @@ def _scan_inline(doc: DocFile, token: Token, start: int, cell: tuple[int, bool] 
             )  # `old` -> `new`
             old = old_column or renamed
             example = is_example_lead(before)
-            doc.inline_code.append(InlineCode(child.content, line, table, old, example))
+            location = is_install_location_lead(before)
+            doc.inline_code.append(InlineCode(child.content, line, table, old, example, location))
         elif child.type == "html_inline":
             _add_html(doc, child.content, line)
         elif child.type == "text":
@@ -635,7 +652,10 @@ def _scan_rst_line(doc: DocFile, line: str, number: int) -> None:
     for match in _RST_LITERAL_RE.finditer(line):
         old = bool(re.match(_ARROW_RE.pattern + "``", line[match.end() :]))  # ``old`` -> ``new``
         example = is_example_lead(line[: match.start()])
-        doc.inline_code.append(InlineCode(match.group(1), number, old=old, example=example))
+        location = is_install_location_lead(line[: match.start()])
+        doc.inline_code.append(
+            InlineCode(match.group(1), number, old=old, example=example, location=location)
+        )
 
 
 # --------------------------------------------------------------------------- block shapes

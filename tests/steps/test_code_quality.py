@@ -1052,6 +1052,62 @@ def test_shellcheck_mixed_array_in_an_echo_is_info(tmp_path: Path) -> None:
     assert severity[("shellcheck/SC2145", 5)] is Severity.WARNING  # grep's, before the echo
 
 
+def test_shellcheck_mixed_array_given_to_a_joining_function_is_info(tmp_path: Path) -> None:
+    """recap's `log() { local msg_type=$1; shift; local log_entry="$*"; ...}` called as
+    `log INFO "Reports found: ${reports[@]}"`: log joins its arguments from the second on with
+    one space, the text "$*" gives. Given to a function that prints `$2` alone (the first
+    element only) or as the level that `log` keeps apart, the mix stays a warning."""
+    files = {
+        "r.sh": (
+            "#!/bin/bash\n"
+            "log() {\n"
+            "  local level=$1\n"
+            "  shift\n"
+            '  local entry="$*"\n'
+            '  echo "[$level] $entry" >&2\n'
+            "}\n"
+            "show() {\n"
+            '  echo "[$1] $2"\n'
+            "}\n"
+            "items=(a b)\n"
+            'log INFO "found: ${items[@]}"\n'
+            'show INFO "found: ${items[@]}"\n'
+            'log "level ${items[@]}" found\n'
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2145", "r.sh", 12)] is Severity.INFO
+    assert severity[("shellcheck/SC2145", "r.sh", 13)] is Severity.WARNING  # $2 only
+    assert severity[("shellcheck/SC2145", "r.sh", 14)] is Severity.WARNING  # the level, $1
+
+
+def test_shellcheck_on_a_fill_in_template_with_a_placeholder_is_info(tmp_path: Path) -> None:
+    """recap's doc/plugin_template (its README: 'A template of a plugin is provided') defines
+    `print_<plugin_name>() {`: the placeholder the copy replaces is what shellcheck cannot
+    parse, so its findings are info. A template without a placeholder that does not parse, and
+    a script of the project with a `<name>` in it, keep their parse errors."""
+    template = (
+        "#!/bin/bash\n"
+        "print_<plugin_name>() {\n"
+        '  local LOGFILE="$1"\n'
+        '  echo hello >> "${LOGFILE}"\n'
+        "}\n"
+    )
+    files = {
+        "doc/plugin_template": template,
+        "tools/release_template.sh": "#!/bin/bash\nif true; then\n  echo release\n",
+        "tools/plugin.sh": template,
+    }
+    found = {}
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    for f in outcome.findings:
+        if f.rule.startswith("shellcheck/SC1"):
+            found.setdefault(f.path, set()).add(f.severity)
+    assert found["doc/plugin_template"] == {Severity.INFO}
+    assert Severity.ERROR in found["tools/release_template.sh"]  # no placeholder
+    assert Severity.ERROR in found["tools/plugin.sh"]  # not a template
+
+
 def test_shellcheck_equals_word_printed_by_echo_is_info(tmp_path: Path) -> None:
     """cloud-utils' test-growpart prints `echo === growpart stderr ===`: a banner, no
     comparison; `$a == $b` as a command (a comparison without `[ ]`) stays a warning."""
@@ -1071,6 +1127,45 @@ def test_shellcheck_unquoted_array_given_to_eval_is_info(tmp_path: Path) -> None
     severity = {(f.rule, f.line): f.severity for f in outcome.findings if f.path == "run.sh"}
     assert severity[("shellcheck/SC2068", 3)] is Severity.INFO
     assert severity[("shellcheck/SC2068", 4)] is Severity.WARNING
+
+
+def test_shellcheck_unquoted_array_of_split_or_literal_words_is_info(tmp_path: Path) -> None:
+    """recap's `items=( $( get_report_names_of_run ) )` then `for item in ${items[@]}`, and its
+    test script's `packages=("bash" "make")` given to `apt-get install ${packages[@]}`: the
+    elements came from word splitting or are literal words, so nothing splits again and
+    quoting changes nothing. recaplog's `local -a items=${reports[@]}` holds one string, which
+    `for item in ${items[@]}` splits on purpose (what `$items` does, SC2086's info). An array that holds a quoted expansion (`dirs+=( "$BASEDIR" )`,
+    a configured path with a space) stays a warning, and so do one filled by splitting in a
+    file that sets IFS (an element may hold a blank there) and kworkflow's `files+=($file)`,
+    one path split by mistake where it is assigned."""
+    files = {
+        "run.sh": (
+            "#!/bin/bash\n"
+            "names() { ls -1 /tmp; }\n"
+            "items=( $( names ) )\n"
+            'for item in ${items[@]}; do echo "$item"; done\n'
+            'packages=("bash" "make")\n'
+            "apt-get install ${packages[@]}\n"
+            'dirs=( "$1" )\n'
+            "dirs+=( $( names ) )\n"
+            'for d in ${dirs[@]}; do mkdir -p "$d"; done\n'
+            "pack() {\n"
+            "  local -a names=${items[@]}\n"
+            '  for n in ${names[@]}; do tar cf "$n.tar" "$n"; done\n'
+            "}\n"
+        ),
+        "paths.sh": (
+            '#!/bin/bash\nfile=$1\nfiles=( )\nfiles+=($file)\nfor f in ${files[@]}; do cat "$f"; done\n'
+        ),
+        "lines.sh": ("#!/bin/bash\nIFS=$'\\n'\nrows=( $( ls -1 /tmp ) )\nIFS=' '\nls ${rows[@]}\n"),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2068", "run.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "run.sh", 6)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "run.sh", 9)] is Severity.WARNING  # "$1" in it
+    assert severity[("shellcheck/SC2068", "run.sh", 12)] is Severity.INFO  # one string
+    assert severity[("shellcheck/SC2068", "lines.sh", 5)] is Severity.WARNING  # IFS set
+    assert severity[("shellcheck/SC2068", "paths.sh", 5)] is Severity.WARNING  # ( $file )
 
 
 @pytest.mark.parametrize(

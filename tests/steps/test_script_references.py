@@ -363,6 +363,27 @@ def test_a_path_beside_the_checkout_is_not_checked(tmp_path: Path) -> None:
     assert "outside the repository" in beside[0].message
 
 
+def test_an_install_location_is_not_a_script_to_run(tmp_path: Path) -> None:
+    """recap's README: 'Main scripts are installed on in "`./sbin`" by default, this can be
+    overriden with `BINDIR`', and the plugins 'are installed on top of `PREFIX` in
+    "`./recap/plugins-available`"': directories of the installed system under a prefix, not
+    scripts of the repository. A `./` script the same README says to run after installing
+    stays an error."""
+    files = {
+        "README.md": (
+            "# p\n\n"
+            'Main scripts are installed in "`./sbin`" by default, this can be overridden '
+            "with `BINDIR`.\n"
+            "The plugins are installed on top of `PREFIX` into `./p/plugins-available`.\n"
+            "Once installed, run `./scripts/check.sh` to see it work.\n"
+        ),
+        "Makefile": "install:\n\tinstall -Dm0755 p $(DESTDIR)$(PREFIX)/sbin/p\n",
+        "p": "#!/bin/sh\n",
+    }
+    outcome = _run(make_repo(tmp_path / "p", files))
+    assert _found(outcome, "scripts/missing-script") == {("README.md", 5, "error")}
+
+
 def test_what_a_session_produced_and_go_package_patterns_are_not_missing(tmp_path: Path) -> None:
     """Found on bats-core's CI (`./shfmt` downloaded, `./usr/local/bin/kcov` extracted by an
     earlier step of the job) and cobra's Makefile (`go test $(FLAGS) ./...`)."""

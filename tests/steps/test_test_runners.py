@@ -323,6 +323,31 @@ def test_a_test_script_the_travis_ci_script_phase_runs_is_the_runner(tmp_path: P
     assert shown(run_step(bare)) == [("warning", "tests/no-runner", None, None)]
 
 
+def test_tests_the_ci_runs_in_a_container_have_their_runner(tmp_path: Path) -> None:
+    """recap's .travis.yml runs its tests/ scripts inside a container per distribution
+    (`docker exec c /recap/tests/run_recap.sh`): the CI is their runner, which the workflow
+    does not replay here, so the tests not run are info. A CI that names no test file leaves
+    the tests without a runner: a warning."""
+    files = {
+        "app.sh": "#!/bin/sh\necho app\n",
+        "tests/install_deps.sh": "#!/bin/sh\napt-get install -y bash\n",
+        "tests/run_app.sh": "#!/bin/sh\n/usr/sbin/app\n",
+    }
+    travis = (
+        "language: bash\nscript:\n"
+        "  - docker exec c /app/tests/install_deps.sh debian\n"
+        "  - docker exec c /app/tests/run_app.sh\n"
+    )
+    by_ci = run_step(make_repo(tmp_path / "ci", {**files, ".travis.yml": travis}))
+    assert shown(by_ci) == []
+    [info] = [f for f in by_ci.findings if f.rule == "tests/no-runner"]
+    assert info.severity is Severity.INFO
+    assert ".travis.yml: tests/install_deps.sh" in info.message
+    other = "language: bash\nscript:\n  - shellcheck app.sh\n"
+    unnamed = run_step(make_repo(tmp_path / "other", {**files, ".travis.yml": other}))
+    assert shown(unnamed) == [("warning", "tests/no-runner", None, None)]
+
+
 def test_terminal_escapes_never_reach_a_message(tmp_path: Path) -> None:
     printer = (
         "printf '\\033[1m\\033[31mFAIL\\033[0m check \\033]8;;http://x\\033\\\\link\\033]8;;"

@@ -60,6 +60,23 @@ a one-operand test of the array (`[[ ! ${todo[@]} ]]`, `[[ -n "$@" ]]`: empty or
 comparison with one plain word, no space and no glob in it (`[[ "$@" != "-a" ]]`: equal exactly
 when the one argument is that word). A pattern, a word with a space, or an array compared
 inside a longer expression (`[[ $@ == *x* ]]`, `[[ "$@" = "a b" ]]`) keeps the warning.
+SC2068 (an unquoted `${name[@]}`) on a name only ever assigned a string (`local -a
+items=${reports[@]}`: one string, whose unquoted expansion splits a word list on purpose, as
+`$items` would, shellcheck's SC2086, an info) or on an array every assignment of which fills
+it by unquoted word splitting (`items=( $(cmd) )`, `dirs=( ${list//,/ } )`) or with literal
+words that hold no blank nor glob character (`packages=("bash" "make")`): its elements hold
+nothing to split, and what a glob could match was matched when it was filled, so quoting
+changes nothing. An array
+that receives a quoted expansion anywhere (`dirs+=( "$BASEDIR" )`) keeps it: a path with a space.
+A fill-in template (a file named `*template*`, `*skeleton*`, `*.tmpl`, `*.tpl`, or kept under
+`doc/`/`docs/`) whose code holds an angle-bracket placeholder (`print_<plugin_name>() {`) and that
+shellcheck cannot parse (SC1xxx): every finding of it is info, the placeholder is what stops the
+parse (recap's doc/plugin_template, which its README offers to copy); a template without a
+placeholder, or a script with one under another name, keeps its parse error.
+SC2145 (`"text ${a[@]}"`, string and array mixed) in a call of a function of the same file that
+joins its arguments from that one on (`log() { local level=$1; shift; local entry="$*"; ...}`,
+called as `log INFO "found: ${a[@]}"`): the split words are joined again with one space, the
+text "$*" would give. A function that reads `$2` alone keeps it (it would print the first word).
 
 What the script's own shell and the project's choice of linters change comes after, in
 `ai_workflow.lint.shellcheck`.
@@ -121,11 +138,47 @@ ECHO_LINE = re.compile(r"^\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
 # an echo ending an `&&`/`||` list (`[ -z $LOG ] || echo "called with $@" > $LOG`) whose
 # condition has no `@` (so shellcheck's SC2145 can only be the echo's) and no `=`
 ECHO_TAIL = re.compile(r"^[^@=#]*(?:&&|\|\|)\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
+# a function definition: `name() {`, `function name {`, `function name() {`
+FUNCTION_HEADER = re.compile(r"^(\s*)(?:function\s+)?([A-Za-z_][\w:.-]*)\s*(?:\(\s*\))?\s*\{\s*$")
+FUNCTION_START_KEYWORD = re.compile(r"^\s*function\s")
+# what joins the arguments into one word: `"$*"`, `"${*}"`, or `$@` / `${@:n}` assigned
+JOIN = re.compile(r"\"\$\*\"|\"\$\{\*\}\"|[A-Za-z_]\w*=\"?\$(?:@|\{@\}|\{@:(\d+)\})\"?(?:\s|;|$)")
+POSITIONAL = re.compile(r"\$(?:(\d)|\{(\d+)\}|([@*])|\{([@*])[^}]*\})")
+SHIFT = re.compile(r"(?:^|[;&|({]|\b(?:then|do|else))\s*shift(?:\s+(\d+))?\s*(?:;|&&|\|\||$)")
+# the start of a simple command: the line's start, or after `then`/`do`/`else`, `&&`, `||`, `;`
+COMMAND_START = r"(?:^\s*|(?:\bthen|\bdo|\belse|&&|\|\||;)\s+)"
+# a file meant to be copied and filled in, not run: by its name, or kept with the documentation
+TEMPLATE_NAME = re.compile(r"template|skeleton|\.tmpl$|\.tpl$", re.I)
+DOCUMENTATION_DIRS = frozenset({"doc", "docs", "documentation"})
+# `<plugin_name>` in code: a placeholder the copy replaces (not `<<`, `<(`, `<&`, `< file`)
+PLACEHOLDER = re.compile(r"(?<!<)<[A-Za-z_][\w-]*>")
 SHELLCHECK_LITERAL_EQUALS = 2284  # `x == y` as a command: a comparison without `[ ]`?
 SHELLCHECK_UNQUOTED_ARRAY = 2068  # `cmd $@`: each argument is split and globbed again
 # `eval $@` alone on its line: eval joins its arguments with one space and parses the result
 # again, so quoting them changes nothing (kworkflow's cmd_manager ends in `eval $@`)
 EVAL_LINE = re.compile(r"^\s*(?:builtin\s+)?eval\s(?!.*(?:;|&&|\|\|))")
+# `${name[@]}` / `${name[*]}`: the expansion SC2068 covers
+ARRAY_EXPANSION = re.compile(r"^\$\{([A-Za-z_]\w*)\[[@*]\]\}$")
+# an assignment of a whole array: `name=(`, `name+=(`, after `local -a`/`declare`... or none
+ARRAY_ASSIGNMENT = re.compile(
+    r"(?:^|[;&|({]|\b(?:then|do|else))\s*"
+    r"(?:(?:local|declare|typeset|readonly|export)(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)\+?=\(",
+    re.M,
+)
+# a string assigned to a name: `name=x`, `local -a name=${list[@]}` (not `name=(`)
+SCALAR_ASSIGNMENT = re.compile(
+    r"(?:^|[;&|({]|\b(?:then|do|else))\s*"
+    r"(?:(?:local|declare|typeset|readonly|export)(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)\+?=(?!\()",
+    re.M,
+)
+# any other way to set an element or the whole array: `name[i]=`, `read -a name`, `mapfile name`
+ELEMENT_ASSIGNMENT = re.compile(r"\b([A-Za-z_]\w*)\[[^\]]*\]\+?=")
+READ_INTO = re.compile(
+    r"\b(?:read\b[^;|&]*?\s-\w*a\w*|mapfile|readarray)(?:\s+-\w+)*\s+([A-Za-z_]\w*)"
+)
+# `${list//,/ }`: a list whose separators become blanks, split on purpose
+SPLIT_SUBSTITUTION = re.compile(r"\$\{[A-Za-z_]\w*//?[^}]*/ \}")
+LITERAL_WORD = re.compile(r"""^(?:"[\w.+@%:/=,-]+"|'[\w.+@%:/=,-]+'|[\w.+@%:/=,-]+)$""")
 SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken continuation?
 SHELLCHECK_AMBIGUOUS_ARITHMETIC = 1102  # `$((`: arithmetic or a command substitution?
 SHELLCHECK_UNQUOTED_SUBSTITUTION = 2046  # `cmd $(x)`: the output is split into words
@@ -236,6 +289,10 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
             or _set_by_completion_caller(str(item.get("message", "")), scripts[path])
         ):
             severity = Severity.INFO
+        if code == SHELLCHECK_MIXED_ARRAY and _joined_by_callee(scripts[path], item):
+            severity = Severity.INFO
+        if code == SHELLCHECK_UNQUOTED_ARRAY and _splits_nothing(scripts[path], item):
+            severity = Severity.INFO
         if code == SHELLCHECK_UNQUOTED_SUBSTITUTION and (
             _cannot_split(scripts[path], item) or _splits_on_purpose(scripts[path], item)
         ):
@@ -255,7 +312,37 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
                 },
             )
         )
-    return _quoted_curly_quotes_as_info(findings)
+    return _templates_as_info(_quoted_curly_quotes_as_info(findings), target)
+
+
+def _templates_as_info(findings: list[Finding], target: Path) -> list[Finding]:
+    """Every finding of a fill-in template that shellcheck cannot parse is info (see the
+    module docstring): the angle-bracket placeholder the copy replaces is what stops it."""
+    unparsed = {
+        f.path
+        for f in findings
+        if f.severity is Severity.ERROR and f.path is not None and _is_template(f.path)
+    }
+    templates = {path for path in unparsed if _has_placeholder(target / path)}
+    return [replace(f, severity=Severity.INFO) if f.path in templates else f for f in findings]
+
+
+def _is_template(path: str) -> bool:
+    """Whether the path names a file to copy and fill in: `*template*`, `*skeleton*`, `.tmpl`,
+    `.tpl`, or a file kept under a documentation directory (`doc/`, `docs/`)."""
+    parts = Path(path).parts
+    return TEMPLATE_NAME.search(parts[-1]) is not None or any(
+        part.lower() in DOCUMENTATION_DIRS for part in parts[:-1]
+    )
+
+
+def _has_placeholder(script: Path) -> bool:
+    """Whether a line of code (not a comment) holds a `<name>` placeholder."""
+    return any(
+        PLACEHOLDER.search(line)
+        for line in read_text(script).splitlines()
+        if not line.lstrip().startswith("#")
+    )
 
 
 def _quoted_curly_quotes_as_info(findings: list[Finding]) -> list[Finding]:
@@ -304,6 +391,34 @@ def _substitution_context(script: ScriptTraits, item: dict[str, Any]) -> tuple[s
         return None
     text = script.lines[line - 1]
     return text[: column - 1], text[end - 1 :]
+
+
+def _joined_by_callee(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether a string mixed with an array (SC2145) is an argument of a call of a function of
+    the same file that joins its arguments from that one on (`ScriptTraits.joiners`)."""
+    line, column = item.get("line"), item.get("column")
+    if not isinstance(line, int) or not isinstance(column, int):
+        return False
+    if not 0 < line <= len(script.lines):
+        return False
+    text = script.lines[line - 1]
+    for name, joined_from in script.joiners:
+        index = _argument_index(text, name, column)
+        if index is not None and index >= joined_from:
+            return True
+    return False
+
+
+def _splits_nothing(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether an unquoted `${name[@]}` (SC2068) expands an array filled only by word splitting
+    or with literal words (`ScriptTraits.resplit_arrays`): quoting it changes nothing."""
+    line, column, end = item.get("line"), item.get("column"), item.get("endColumn")
+    if not isinstance(line, int) or not isinstance(column, int) or not isinstance(end, int):
+        return False
+    if not 0 < line <= len(script.lines):
+        return False
+    expansion = ARRAY_EXPANSION.match(script.lines[line - 1][column - 1 : end - 1])
+    return expansion is not None and expansion.group(1) in script.resplit_arrays
 
 
 def _splits_on_purpose(script: ScriptTraits, item: dict[str, Any]) -> bool:
@@ -377,6 +492,8 @@ class ScriptTraits:
     operator_parameters: frozenset[int] = frozenset()  # `$(($a $op $b))` (SC1102)
     scalar_brackets: frozenset[int] = frozenset()  # `$esc[31m` on no array (SC1087)
     condition_status: frozenset[int] = frozenset()  # `x=$?` right after a test (SC2319)
+    resplit_arrays: frozenset[str] = frozenset()  # filled by splitting or literal words (SC2068)
+    joiners: tuple[tuple[str, int], ...] = ()  # functions joining their arguments from the n-th
     registers_completion: bool = False  # a `complete -...` command: Bash calls its function
     joined_as_meant: frozenset[int] = frozenset()  # `[[ ! ${a[@]} ]]`, `[[ "$@" != -a ]]`
     lines: tuple[str, ...] = ()  # the text, for what a finding's columns cover
@@ -406,10 +523,191 @@ class ScriptTraits:
             frozenset(n for n, line in enumerate(lines, 1) if _operator_from_parameter(line)),
             _scalar_brackets(lines),
             _condition_status(lines),
+            _resplit_arrays(text),
+            _joining_functions(lines),
             REGISTERS_COMPLETION.search(text) is not None,
             frozenset(n for n, line in enumerate(lines, 1) if _joined_as_meant(line)),
             tuple(lines),
         )
+
+
+def _joining_functions(lines: list[str]) -> tuple[tuple[str, int], ...]:
+    """The functions of the file that join their arguments from the n-th on into one string
+    (recap's `log() { local msg_type=$1; shift; local log_entry="$*"; ...}`: n is 2), as
+    (name, n). The body must read the arguments before the join only as `$1`...`$k` that
+    `shift`s drop before it, and join once: one `"$*"`, `"${*}"` or `$@`/`${@:i}` assigned
+    to a variable; any other read of the arguments (`$2`, `"$@"`, after the join too) and the
+    function is left out. The body ends at the first `}` line indented as its definition."""
+    found = []
+    for number, line in enumerate(lines):
+        start = FUNCTION_HEADER.match(line)
+        if start is None:
+            continue
+        indent, name = start.groups()
+        body = []
+        for other in lines[number + 1 :]:
+            if re.match(rf"^{re.escape(indent)}\}}\s*(?:;|#.*)?$", other):
+                break
+            body.append(other)
+        else:
+            continue
+        joined_from = _joined_from(body)
+        if joined_from is not None:
+            found.append((name, joined_from))
+    return tuple(found)
+
+
+def _joined_from(body: list[str]) -> int | None:
+    """The first argument the body joins (see `_joining_functions`), None when it reads its
+    arguments in any other way."""
+    shifted = 0
+    pending: list[int] = []  # `$n` read before the join, each to be shifted away
+    joined_from = None
+    for raw in body:
+        line = raw.split(" #", 1)[0] if not raw.lstrip().startswith("#") else ""
+        join = JOIN.search(line)
+        for read in POSITIONAL.finditer(line):
+            digit = read.group(1) or read.group(2)
+            if digit is not None and int(digit) == 0:
+                continue  # `$0`: the script's name
+            inside_join = join is not None and join.start() <= read.start() < join.end()
+            if inside_join and joined_from is None:
+                continue
+            if digit is None or joined_from is not None:
+                return None  # `"$@"` passed on, or an argument read after the join
+            pending.append(shifted + int(digit))
+        for shift in SHIFT.finditer(line):
+            shifted += int(shift.group(1) or 1)
+        if join is not None:
+            if joined_from is not None:
+                return None
+            joined_from = shifted + int(join.group(1) or 1)
+    if joined_from is None or any(n >= joined_from for n in pending):
+        return None
+    return joined_from
+
+
+def _argument_index(line: str, name: str, column: int) -> int | None:
+    """The position (1 for the first argument) of the word at `column` (1-based) in a simple
+    command of `line` that calls `name`; None when the column is not in an argument of a call
+    of `name` (a pipe, `;` or redirection between them, or another command)."""
+    call = re.search(COMMAND_START + re.escape(name) + r"\s", line)
+    if call is None or call.end() > column:
+        return None
+    index, quote, in_word = 0, "", False
+    for position in range(call.end() - 1, column - 1):
+        char = line[position]
+        if quote:
+            if char == quote and line[position - 1] != "\\":
+                quote = ""
+            continue
+        if char in "\"'":
+            quote = char
+        elif char in ";|&<>" or (char == "#" and not in_word):
+            return None
+        if char.isspace():
+            in_word = False
+        elif not in_word:
+            in_word = True
+            index += 1
+    return index if index > 0 else None
+
+
+def _resplit_arrays(text: str) -> frozenset[str]:
+    """Arrays whose every assignment is `name=( ... )` (or `+=`) of unquoted word splitting
+    of a command's output or of a list whose separators become blanks (`$(cmd)`,
+    `${list//,/ }`; not `$file`, one value split by mistake where it is assigned) or of literal
+    words with no blank nor glob character
+    (recap's `items=( $( get_report_names_of_run ) )`, `packages=("bash" "make")`): an unquoted
+    `${name[@]}` splits nothing more and globs nothing new, quoted or not. Splitting results
+    count only where the file never sets IFS (with `IFS=$'\\n'` an element may hold a blank).
+    Any other assignment (a quoted expansion, `name[i]=`, `read -a`, `mapfile`, a plain
+    `name=$x`) leaves the name out."""
+    splits = re.search(r"\bIFS=", text) is None
+    kept: set[str] = set()
+    dropped: set[str] = set()
+    for match in ARRAY_ASSIGNMENT.finditer(text):
+        name = match.group(1)
+        if _elements_cannot_split(text, match.end(), splits):
+            kept.add(name)
+        else:
+            dropped.add(name)
+    for pattern in (ELEMENT_ASSIGNMENT, READ_INTO):
+        dropped.update(pattern.findall(text))
+    for name in kept:
+        if re.search(rf"(?<![\w$]){name}\+?=(?!\()", text):
+            dropped.add(name)  # a string in it too: see `_scalar_arrays`
+    return frozenset(kept - dropped) | _scalar_arrays(text, kept | dropped)
+
+
+def _scalar_arrays(text: str, arrays: set[str]) -> frozenset[str]:
+    """Names that are only ever assigned a string (`local -a items=${reports[@]}` in recap's
+    recaplog: the names joined into items[0]), never a list (`name=( ... )`, in `arrays`),
+    an element or `read -a`: `${items[@]}` holds that one string, and its unquoted expansion
+    splits the word list on purpose, what shellcheck calls SC2086 (info) for `$items`."""
+    found = set()
+    for match in SCALAR_ASSIGNMENT.finditer(text):
+        found.add(match.group(1))
+    others = arrays | set(ELEMENT_ASSIGNMENT.findall(text)) | set(READ_INTO.findall(text))
+    return frozenset(found - others)
+
+
+def _elements_cannot_split(text: str, start: int, splits: bool) -> bool:
+    """Whether the elements of the array assignment whose `(` ends at `start` are each an
+    unquoted `$(cmd)` or `${list//,/ }` (when `splits`: its words are what splitting made) or a
+    literal word
+    with no blank nor glob character; False for anything else, or text that does not close."""
+    index = start
+    while index < len(text):
+        char = text[index]
+        if char in " \t\n" or text.startswith("\\\n", index):
+            index += 2 if char == "\\" else 1
+            continue
+        if char == ")":
+            return True
+        if text.startswith("$(", index) or text.startswith("${", index):
+            end = _closing(text, index + 1)
+            if not splits or end is None:
+                return False
+            if text[index + 1] == "{" and not SPLIT_SUBSTITUTION.match(text, index, end + 1):
+                return False  # `( ${file} )`: one value, a path, split by mistake
+            index = end + 1
+            continue
+        word = re.match(r"""(?:"[^"]*"|'[^']*'|[^\s()"'])+""", text[index:])
+        if word is None:
+            return False
+        value = word.group(0)
+        if not LITERAL_WORD.match(value):
+            return False  # `( $file )` too: one value split by mistake
+        index += len(value)
+    return False
+
+
+def _closing(text: str, start: int) -> int | None:
+    """The index of the bracket that closes the one at `start` (`(` or `{`), skipping quoted
+    text; None when it does not close."""
+    pairs = {"(": ")", "{": "}"}
+    stack = [pairs[text[start]]]
+    index = start + 1
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "'":
+            end = text.find("'", index + 1)
+            if end < 0:
+                return None
+            index = end + 1
+            continue
+        if char in pairs:
+            stack.append(pairs[char])
+        elif char == stack[-1]:
+            stack.pop()
+            if not stack:
+                return index
+        index += 1
+    return None
 
 
 def _displayed_tilde(lines: list[str]) -> frozenset[int]:

@@ -7,6 +7,8 @@ scripts), and from what the project's build, CI and tooling files run (`automati
 package.json, GitHub/GitLab/CircleCI/Azure/Buildkite CI, Taskfile, justfile, tox, nox, local
 pre-commit hooks, dev containers, VS Code tasks). Only documents' claims about this project are
 read (`markdown_docs.classify_docs`): not changelogs, not examples of another program.
+An inline path a sentence names as where something is installed ("installed in `./sbin` by
+default") is a directory of the installed system, not a command.
 
 Severity of a missing script: an error when a document or automation file tells users of this
 project to run it and nothing could produce it. It is nothing when an earlier command of the
@@ -286,6 +288,8 @@ def doc_commands(
             yield from session.run(lines, path, "docs", prompt_only=prompt_only, cwd=start)
             start = session.cwd if session.ends_in_cd else start
         for code in doc.claim_inline():
+            if code.location:
+                continue  # `./sbin` where a sentence says things are installed: not run here
             yield from Session(is_clone, exists, make_outputs).line(
                 code.text, path, code.line, "docs", inline=True
             )

@@ -29,7 +29,9 @@ needs what the archive left out (info, the step incomplete), while in a reposito
 error. An Automake suite (`TESTS` in a Makefile.am, run by `make check`) in a tree that was not
 configured is not run either: `./configure` would write build files into the project, so the step
 says which commands run it (`ai_workflow.testcmd.automake`, info). A project that has tests but no
-runner we can find is a warning too, never a silent pass, and so is a failed command whose every
+runner we can find is a warning too, never a silent pass, unless its CI runs those test files
+itself (recap's .travis.yml runs `tests/run_recap.sh` in a container per distribution): then the
+runner is the CI, and the tests not run here are info; and so is a failed command whose every
 error place is in installed packages (`node_modules/`), none in the project's files
 (`ai_workflow.testcmd.dependency_errors`). Text from the runner's output is stripped of terminal
 escapes before it becomes a message. A quick suite (at most `RERUN_WITHIN_S`) with a few failures of
@@ -46,12 +48,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow.ai.redact import redact
+from ai_workflow.automation import automation_blocks
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.project_files import project_files
 from ai_workflow.quoting import relative_to_target
 from ai_workflow.release_archive import release_archive
-from ai_workflow.techstack import TechStack, detect_stack
+from ai_workflow.techstack import CODE_SUFFIXES, TechStack, detect_stack
 from ai_workflow.testcmd.as_root import ROOT_NOTE, root_caused, running_as_root
 from ai_workflow.testcmd.automake import not_configured
 from ai_workflow.testcmd.ci_packages import ci_installed_packages, ci_provider, missing_packages
@@ -119,7 +122,7 @@ def run(ctx: StepContext) -> StepOutcome:
     stack = detect_stack(ctx)
     plan = plan_for(ctx, stack)
     if plan is None:
-        return _no_command(outcome, stack)
+        return _no_command(ctx, outcome, stack)
     archive = _archive_without_tests(ctx, stack)
     if archive is not None:
         return _not_shipped(outcome, plan, archive)
@@ -258,7 +261,7 @@ def _remove_created(ctx: StepContext, outcome: StepOutcome, absent: list[str]) -
         )
 
 
-def _no_command(outcome: StepOutcome, stack: TechStack) -> StepOutcome:
+def _no_command(ctx: StepContext, outcome: StepOutcome, stack: TechStack) -> StepOutcome:
     if stack.test_framework in ("pytest", "unittest") and stack.python is None:
         outcome.tool_error = (
             f"{stack.test_framework} tests found but no Python interpreter: set tech_stack.python "
@@ -271,6 +274,16 @@ def _no_command(outcome: StepOutcome, stack: TechStack) -> StepOutcome:
     if found:
         reason = f"the project has tests ({'; '.join(found)}) but no test runner was found"
         outcome.skipped_checks.append(f"tests: {reason}")
+        by_ci = _tests_ci_runs(ctx)
+        if by_ci:
+            outcome.add(
+                "tests/no-runner",
+                "info",
+                f"the project's tests are run by its CI ({by_ci}), with no local runner: not "
+                f"run here; {CONFIG_HINT} to run them",
+            )
+            outcome.summary = "tests not run: its CI runs them"
+            return outcome
         outcome.add(
             "tests/no-runner",
             "warning",
@@ -283,6 +296,31 @@ def _no_command(outcome: StepOutcome, stack: TechStack) -> StepOutcome:
     outcome.add("tests/no-test-command", "info", reason)
     outcome.summary = "no tests to run"
     return outcome
+
+
+def _tests_ci_runs(ctx: StepContext) -> str:
+    """Where the project's CI runs a code file of its `tests/` or `test/` directory by its path
+    (recap's .travis.yml: `docker exec ... /recap/tests/run_recap.sh`), as `file: path`; empty
+    when no CI line names one."""
+    files = project_files(ctx)
+    tests = [
+        f
+        for f in files
+        if f.split("/", 1)[0] in ("tests", "test") and PurePosixPath(f).suffix in CODE_SUFFIXES
+    ]
+    if not tests:
+        return ""
+    named = re.compile(
+        r"(?:^|[\s/\"'=])(" + "|".join(re.escape(t) for t in tests) + r")(?=$|[\s\"';|&)])"
+    )
+    for block in automation_blocks(ctx.target, files):
+        if block.origin != "CI":
+            continue
+        for _, line in block.lines:
+            match = named.search(line)
+            if match:
+                return f"{block.path}: {match.group(1)}"
+    return ""
 
 
 def _missing_runner(target: Path, plan: Plan, stack: TechStack) -> str | None:
