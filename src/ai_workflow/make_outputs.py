@@ -220,7 +220,9 @@ class MakeOutputs:
             return set()
         makefile = self._parsed.get(path)
         if makefile is None:
-            makefile = self._parsed[path] = Makefile.parse(read_text(self._target / path))
+            makefile = self._parsed[path] = Makefile.parse(
+                read_text(self._target / path, root=self._target)
+            )
         goals = targets or [makefile.first_target]
         return _written(makefile, goals, overrides, where, self._exists)
 

@@ -1234,12 +1234,24 @@ def test_go_build_output_events_of_newer_go_name_the_complaint(tmp_path: Path) -
             "Output": "FAIL\texample.com/m/calc [build failed]\n",
         },
         {"Action": "fail", "Package": "example.com/m/calc"},
+        {
+            "Action": "build-output",
+            "ImportPath": "example.com/m/abs",
+            "Output": "/usr/lib/go/src/fmt/print.go:1:1: broken\n",
+        },
+        {
+            "Action": "output",
+            "Package": "example.com/m/abs",
+            "Output": "FAIL\texample.com/m/abs [build failed]\n",
+        },
+        {"Action": "fail", "Package": "example.com/m/abs"},
         {"Action": "output", "Package": "example.com/m/other", "Output": "panic: boom\n"},
         {"Action": "fail", "Package": "example.com/m/other"},
     ]
     report = parse_go_json("\n".join(json.dumps(e) for e in events), tmp_path)
-    assert report is not None and report.counts.errors == 2
-    calc, other = report.failures
+    assert report is not None and report.counts.errors == 3
+    outside, calc, other = report.failures
+    assert outside.path is None  # a file outside the checkout is named, never located
     assert calc.message == "build failed: calc/calc_test.go:4: undefined: Sub"
     assert (calc.path, calc.line) == (None, None)  # no such file in the project
     assert (other.message, other.path) == ("panic: boom", None)

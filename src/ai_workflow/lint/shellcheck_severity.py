@@ -199,9 +199,7 @@ ARRAY_WORD = r'(?:"\$(?:@|\{@\}|\{[A-Za-z_]\w*\[@\]\})"|\$(?:@|\{@\}|\{[A-Za-z_]
 # one word with no space, no glob and no expansion: `-a`, `"-a"`, `'none'`
 PLAIN_WORD = r"""(?:'[^'\s*?\[]*'|"[^"\s$`\\*?\[]*"|[^\s$`'"\\*?\[\]()<>|&;]+)"""
 DOUBLE_BRACKETS = re.compile(r"\[\[\s(.*?)\s\]\]")
-JOINED_AS_MEANT = re.compile(
-    rf"\s*(?:!\s+)?(?:(?:-[nz]\s+)?{ARRAY_WORD}|{ARRAY_WORD}\s+(?:==?|!=)\s+{PLAIN_WORD})\s*"
-)
+JOINED_AS_MEANT = re.compile(rf"\s*(?:!\s+)?(?:-[nz]\s+)?{ARRAY_WORD}\s*")
 SHELLCHECK_QUOTED_CURLY_QUOTE = 1111  # `"… “x” …"`: a Unicode quote inside a string
 SHELLCHECK_UNCLOSED_STRING = (1072, 1073, 1078, 1079)  # a string that may not close as meant
 INTEGER_OPERATOR_AFTER = re.compile(r"\s+-(?:eq|ne|lt|le|gt|ge)\s")  # `$(x) -gt 0`
@@ -805,11 +803,10 @@ def _condition_status(lines: list[str]) -> frozenset[int]:
 
 
 def _joined_as_meant(line: str) -> bool:
-    """Whether every `[[ ]]` of the line that joins an array (`$@`, `${name[@]}`) asks what
-    the joined string answers exactly (SC2199): whether it is empty (`[[ ! ${todo[@]} ]]`,
-    docker-clean's "nothing to delete"), or whether it equals one plain word (distro's fake
-    lsb_release: `[[ "$@" != "-a" ]]`, true unless the one argument is -a, since two arguments
-    join with a space the word does not hold). A pattern or a longer expression keeps it."""
+    """Whether every `[[ ]]` of the line that joins an array (`$@`, `${name[@]}`) asks only
+    whether the joined string is empty (`[[ ! ${todo[@]} ]]`, docker-clean's "nothing to
+    delete"), which it answers exactly (SC2199). A comparison keeps the warning, even with one
+    plain word: `[[ "$@" == "--help" ]]` is false for `prog -v --help`, the bug SC2199 is for."""
     tests = [m.group(1) for m in DOUBLE_BRACKETS.finditer(line)]
     joined = [t for t in tests if re.search(ARRAY_WORD, t)]
     return bool(joined) and all(JOINED_AS_MEANT.fullmatch(t) for t in joined)

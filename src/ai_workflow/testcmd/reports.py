@@ -437,6 +437,8 @@ def _go_broken(
 def _go_file(target: Path, package: str, file: str, module: str | None) -> str | None:
     """The project path of a file go names in a build complaint: relative to where go ran (the
     module root, `calc/calc_test.go`), or, in GOPATH mode, to the package's directory."""
+    if posixpath.isabs(file):
+        return None  # a file outside the checkout (GOROOT, a GOPATH copy)
     candidates = [posixpath.normpath(file)]
     if module and package.startswith(module + "/"):
         candidates.append(posixpath.normpath(f"{package[len(module) + 1 :]}/{file}"))
