@@ -1454,6 +1454,16 @@ SELF_SKIP_FILES = {
         """
     ),
     "tests/test_missing.py": "import not_a_module_anywhere\n",
+    "tests/test_reraised.py": textwrap.dedent(
+        """\
+        try:
+            import not_a_module_anywhere
+        except ImportError:
+            raise ImportError("not_a_module_anywhere is required")
+        """
+    ),
+    "tests/test_package.py": "import u.native\n",
+    "u/native.py": 'import os\n\nif os.sep:\n    raise ImportError("build the C extension first")\n',
     "tests/test_raises.py": textwrap.dedent(
         """\
         import unittest
@@ -1471,8 +1481,9 @@ def test_module_raising_import_error_at_top_level_skips_itself_other_import_erro
     tmp_path: Path,
 ) -> None:
     """lark's test_nearley raises ImportError('Skipping Nearley tests!') at import when its
-    submodule is absent: a skip, info. A module whose `import` fails, and a test that raises
-    ImportError, stay errors."""
+    submodule is absent: a skip, info. A module whose `import` fails, a test that raises
+    ImportError, an ImportError re-raised for a missing dependency and the package under test
+    refusing to import stay errors."""
     root = make_repo(tmp_path / "u", SELF_SKIP_FILES)
     outcome = run_step(root, cfg())
     assert outcome.data["framework"] == "unittest"
@@ -1481,7 +1492,9 @@ def test_module_raising_import_error_at_top_level_skips_itself_other_import_erro
         ("tests/test_optional.py", 5, Severity.INFO)
     ]
     assert "Skipping optional tests!" in skipped[0].message
-    assert sorted(errors(outcome)) == [
-        ("tests/error", "tests/test_missing.py", 1),
-        ("tests/error", "tests/test_raises.py", 6),
-    ]
+    found = sorted(errors(outcome))
+    assert ("tests/error", "tests/test_missing.py", 1) in found
+    assert ("tests/error", "tests/test_raises.py", 6) in found
+    assert ("tests/error", "tests/test_reraised.py", 4) in found  # a missing dependency
+    assert any(path in ("u/native.py", "tests/test_package.py") for _, path, _ in found)
+    assert len(found) == 4

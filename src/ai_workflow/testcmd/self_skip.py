@@ -8,8 +8,10 @@ raises ImportError itself at its top level (lark 1.1.9's `tests/test_nearley/tes
 nearley git submodule is not there, as in every sdist). unittest discover and pytest report the
 module as an error, yet nothing failed: the module said it does not run here. An error whose
 place is a `raise ImportError(...)` (or `ModuleNotFoundError`) statement at the module's top
-level, not inside a function or class, is put down to that. An ImportError of an `import`
-statement (a missing module), or one raised inside a test, stays the project's error.
+level, not inside a function, a class or an `except` block, of a test module, is put down to
+that. An ImportError of an `import` statement (a missing module), one raised inside a test, one
+re-raised in an `except ImportError:` block (`raise ImportError("foo is required")`: a missing
+dependency), and one raised by the package under test, stay the project's error.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from ai_workflow.techstack import is_test_path
 from ai_workflow.testcmd.reports import FailedTest
 from ai_workflow.textfiles import read_text
 
@@ -35,6 +38,8 @@ def self_skip_message(target: Path, failure: FailedTest) -> str | None:
     rel = PurePosixPath(failure.path)
     if rel.is_absolute() or ".." in rel.parts or rel.suffix != ".py":
         return None
+    if not is_test_path(failure.path):
+        return None  # the package under test refusing to import is its error
     try:
         tree = ast.parse(read_text(target / rel, root=target))
     except (SyntaxError, ValueError):
@@ -46,16 +51,15 @@ def self_skip_message(target: Path, failure: FailedTest) -> str | None:
 
 
 def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """The statements that run on import: the module's and those of its `if`/`try`/`with`
-    blocks, not a function's or a class's."""
+    """The statements that run on import and decide on their own: the module's and those of
+    its `if`/`try`/`with` blocks, not a function's, a class's or an `except` handler's (a raise
+    there turns another error into this one)."""
     for statement in body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
         yield statement
         for field in ("body", "orelse", "finalbody"):
             yield from _top_level(getattr(statement, field, []))
-        for handler in getattr(statement, "handlers", []):
-            yield from _top_level(handler.body)
 
 
 def _raised_import_error(statement: ast.Raise) -> str | None:
