@@ -1398,6 +1398,7 @@ def test_shellcheck_split_after_the_scripts_own_ifs_is_information(tmp_path: Pat
         (["IFS=,; a=($x)", "b=($y)"], {1, 2}),
         (["old=$IFS", "IFS=:", "a=($PATH)", "IFS=$old", "b=($x)", "unset IFS", "c=($y)"], {3}),
         (["IFS=, read -r a b", "c=($x)"], set()),
+        (["IFS=$'\\n'", "a=($(ls))", "IFS=$' \\t\\n'", "b=($x)"], {2}),
         (["a=($x)"], set()),
     ],
 )

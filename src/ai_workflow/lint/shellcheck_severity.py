@@ -247,7 +247,10 @@ IFS_STATEMENT = re.compile(
     r"""^\s*(?:(?:local|declare|typeset|export)\s+)?(?:IFS=(?:\$?'[^']*'|"[^"]*"|[^\s'";]*)"""
     r"""|unset\s+IFS)\s*(?:;|#|$)"""
 )
-RESTORED_IFS = re.compile(r"""\bIFS=["']?\$(?!')""")  # `IFS=$old`, `IFS="$OLDIFS"`: undone
+# `IFS=$old`, `IFS="$OLDIFS"`, or the default again (`IFS=$' \t\n'`, any order): undone
+RESTORED_IFS = re.compile(
+    r"""\bIFS=(?:["']?\$(?!')|\$'(?=[^']*\\t)(?=[^']*\\n)[ \\tn]*'(?:\s|;|$))"""
+)
 FUNCTION_START = re.compile(r"^\s*(?:function\s+[\w:.-]+|[\w:.-]+\s*\(\s*\))")
 # `IFS=: dirs=($PATH)` (the split says on what it splits) and `COMPREPLY=($(compgen ...))`
 # (Bash completion's own idiom: compgen prints one candidate a line)
@@ -731,7 +734,8 @@ def _displayed_tilde(lines: list[str]) -> frozenset[int]:
 def _after_own_ifs(lines: list[str]) -> frozenset[int]:
     """Lines that split words with an IFS the script set itself: from a statement that
     assigns IFS (docker-clean's setGlobal: `IFS=$'\n'`, then `CONTAINERS_TO_DELETE=($(...))`,
-    one element a line) to the next such statement (`IFS="$old"` and `unset IFS` undo it), or
+    one element a line) to the next such statement (`IFS="$old"`, `unset IFS` and the default
+`IFS=$' \t\n'` undo it), or
     to the end of the function body it is in (a `}` or a function header less indented than
     it). `IFS=, read -r a b` sets IFS for
     that one command and starts nothing."""
