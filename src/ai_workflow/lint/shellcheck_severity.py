@@ -733,12 +733,12 @@ def _displayed_tilde(lines: list[str]) -> frozenset[int]:
 
 def _after_own_ifs(lines: list[str]) -> frozenset[int]:
     """Lines that split words with an IFS the script set itself: from a statement that
-    assigns IFS (docker-clean's setGlobal: `IFS=$'\n'`, then `CONTAINERS_TO_DELETE=($(...))`,
-    one element a line) to the next such statement (`IFS="$old"`, `unset IFS` and the default
-`IFS=$' \t\n'` undo it), or
-    to the end of the function body it is in (a `}` or a function header less indented than
-    it). `IFS=, read -r a b` sets IFS for
-    that one command and starts nothing."""
+        assigns IFS (docker-clean's setGlobal: `IFS=$'\n'`, then `CONTAINERS_TO_DELETE=($(...))`,
+        one element a line) to the next such statement (`IFS="$old"`, `unset IFS` and the default
+    `IFS=$' \t\n'` undo it), or
+        to the end of the function body it is in (a `}` or a function header less indented than
+        it). `IFS=, read -r a b` sets IFS for
+        that one command and starts nothing."""
     found: set[int] = set()
     depth: int | None = None  # the indentation of the IFS statement in effect
     for number, line in enumerate(lines, 1):
