@@ -1418,3 +1418,19 @@ def test_shipped_names_from_setup_cfg_setup_py_poetry_and_hatch(tmp_path: Path) 
         '[build-system]\nbuild-backend = "maturin"\n\n[project]\nname = "m"\n'
     )
     assert shipped_names(tmp_path) is None  # a backend not read here: unknown
+
+
+def test_find_packages_that_looks_outside_the_project_leaves_what_ships_unknown(
+    tmp_path: Path,
+) -> None:
+    """`find_packages("..")` would glob outside the checkout: what ships is unknown, so a root
+    harness keeps its warning as any root module of an unknown manifest does."""
+    files = {
+        "setup.py": "from setuptools import setup, find_packages\n"
+        "setup(name='x', install_requires=['six'], packages=find_packages('..'))\n",
+        "x/__init__.py": "import six\n",
+        "fuzz/afl-server.py": "import afl\nimport x\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    finding = _find(outcome, "deps/undeclared-import", "fuzz/afl-server.py", "afl")
+    assert finding.severity is Severity.WARNING

@@ -19,7 +19,7 @@ import ast
 import configparser
 import fnmatch
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow.nested import dig_table
@@ -114,17 +114,26 @@ def _setup_cfg_names(target: Path) -> set[str] | None:
     if packages.startswith("find"):
         include = parser.get("options.packages.find", "include", fallback="")
         if not include.strip():
-            return _found_packages(target, parser) | names
+            found = _found_packages(target, parser)
+            return None if found is None else found | names
         return names | {_top(p) for p in _SPLIT.split(include.strip()) if p}
     names |= {_top(p) for p in _SPLIT.split(packages) if p}
     return names or None
 
 
-def _found_packages(target: Path, parser: configparser.RawConfigParser) -> set[str]:
+def _found_packages(target: Path, parser: configparser.RawConfigParser) -> set[str] | None:
     """`packages = find:` without `include`: every package under `where`."""
     where = parser.get("options.packages.find", "where", fallback="").strip() or "."
-    base = target / where
-    return {p.parent.name for p in base.glob("*/__init__.py")}
+    return _packages_under(target, where)
+
+
+def _packages_under(target: Path, where: str) -> set[str] | None:
+    """The packages (directories with `__init__.py`) right under `where`, a directory of the
+    project; unknown (None) when `where` leads out of it (`..`, an absolute path)."""
+    relative = PurePosixPath(where)
+    if relative.is_absolute() or ".." in relative.parts:
+        return None
+    return {p.parent.name for p in (target / relative).glob("*/__init__.py")}
 
 
 def _setup_py_names(target: Path) -> set[str] | None:
@@ -200,7 +209,9 @@ def _found_by_call(call: ast.Call, target: Path) -> set[str]:
         raise _Unknown("computed find_packages() arguments") from exc
     if not isinstance(where, str) or not _patterns(exclude) or not _patterns(include):
         raise _Unknown("find_packages() arguments not read here")
-    found = {p.parent.name for p in (target / where).glob("*/__init__.py")}
+    found = _packages_under(target, where)
+    if found is None:
+        raise _Unknown("find_packages() looks outside the project")
     return {
         name
         for name in found
