@@ -151,6 +151,11 @@ def imported_names(tree: ast.AST) -> set[str]:
 _WORD_RE = re.compile(r"[A-Za-z_]\w*")
 
 
+def called_name(func: ast.expr) -> str:
+    """The name a call ends in: `setup` for `setup(...)` and `setuptools.setup(...)`."""
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+
+
 def used_names(tree: ast.AST) -> set[str]:
     """Identifiers a module uses: names, attributes, import aliases, and words in strings.
 

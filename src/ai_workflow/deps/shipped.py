@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow.nested import dig_table
+from ai_workflow.pysource import called_name
 from ai_workflow.textfiles import read_text, read_toml
 
 _SPLIT = re.compile(r"[\s,]+")
@@ -150,7 +151,7 @@ def _setup_py_names(target: Path) -> set[str] | None:
     names: set[str] | None = None
     ran: set[str] = set()
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or _called(node.func) != "setup":
+        if not isinstance(node, ast.Call) or called_name(node.func) != "setup":
             continue
         for keyword in node.keywords:
             if keyword.arg is None:
@@ -195,7 +196,7 @@ def _found_by_call(call: ast.Call, target: Path) -> set[str]:
     not match and `include` (default every name) matches, itself or through a subpackage
     pattern (`pkg.*`). Another call (`find_namespace_packages`, which takes any directory) or
     computed arguments: unknown."""
-    if _called(call.func) != "find_packages":
+    if called_name(call.func) != "find_packages":
         raise _Unknown("packages from a call not read here")
     given = dict(zip(("where", "exclude", "include"), call.args, strict=False))
     given.update((k.arg, k.value) for k in call.keywords if k.arg is not None)
@@ -223,11 +224,6 @@ def _found_by_call(call: ast.Call, target: Path) -> set[str]:
 def _patterns(value: object) -> bool:
     """A list or tuple of strings (an empty one too)."""
     return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
-
-
-def _called(func: ast.expr) -> str:
-    """`setup` for `setup(...)` and `setuptools.setup(...)`."""
-    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
 
 
 def _literal_names(value: ast.expr) -> set[str]:

@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 
 from ai_workflow.findings import Finding
 from ai_workflow.parsed_files import ParsedFiles
+from ai_workflow.pysource import called_name
 
 UNDEFINED_NAME = "ruff/F821"
 NOTE = "defined at run time by {}"
@@ -105,7 +106,7 @@ def _executed_file(call: ast.Call, statement: ast.stmt, variables: dict[str, str
         if not isinstance(node, ast.Call):
             continue
         func = node.func
-        if _called(func) in _OPENERS and node.args:
+        if called_name(func) in _OPENERS and node.args:
             return _path_of(node.args[0], variables)
         if isinstance(func, ast.Attribute) and func.attr in _READERS:
             opened = _opened_as(func.value, statement, variables)
@@ -127,16 +128,12 @@ def _opened_as(value: ast.expr, statement: ast.stmt, variables: dict[str, str]) 
                         isinstance(bound, ast.Name)
                         and bound.id == value.id
                         and isinstance(opener, ast.Call)
-                        and _called(opener.func) in _OPENERS
+                        and called_name(opener.func) in _OPENERS
                         and opener.args
                     ):
                         return _path_of(opener.args[0], variables)
         return None
     return _path_of(value, variables)
-
-
-def _called(func: ast.expr) -> str:
-    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
 
 
 def _path_of(node: ast.expr, variables: dict[str, str]) -> str | None:
@@ -149,7 +146,7 @@ def _path_of(node: ast.expr, variables: dict[str, str]) -> str | None:
     if isinstance(node, ast.Name):
         return variables.get(node.id)
     parts: list[ast.expr] = []
-    if isinstance(node, ast.Call) and _called(node.func) in _JOINERS:
+    if isinstance(node, ast.Call) and called_name(node.func) in _JOINERS:
         parts = list(node.args)
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
         parts = [node.left, node.right]
