@@ -572,9 +572,9 @@ def _checks_nothing(test: FoundTest) -> tuple[Severity, str] | None:
     is its point (its name or docstring: "does not raise", "Instantiation works."; a comment
     in it: "without @consumer, would raise TypeError").
 
-    A test that runs code and checks nothing is info: on the 141 labelled projects, 106 of the
-    109 such findings were smoke tests by design or checks we could not see, not tests a
-    maintainer would fix (`bench/rule_precision.py`). What is a warning is the evidence of a
+    A test that runs code and checks nothing is info: of the 113 labelled findings worded so,
+    4 were real (Go 1 of 75, JavaScript 0 of 8, Python 3 of 30), each now caught by the
+    specific evidence below; the rest were smoke tests by design or checks we could not see. What is a warning is the evidence of a
     check that went missing: an empty body, a container filled and never read (`rv = {}`
     filled by a mock, then ignored), a failed check only logged (Go's `t.Logf` in an `if`).
     """
