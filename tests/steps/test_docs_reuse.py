@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ai_workflow.changes.filecache import store_path
+from ai_workflow.cli import main
 from ai_workflow.config import Config
 from ai_workflow.engine.step import RunMemo, StepContext, StepOutcome, StepSpec
 from ai_workflow.markdown_docs import (
@@ -189,3 +190,16 @@ def test_incremental_documents_and_findings_equal_a_full_run(
             incremental = step.run(_ctx(root, step.SPEC))
             full = step.run(_ctx(root, step.SPEC, FULL))
             assert _findings(incremental) == _findings(full), (step.__name__, edit)
+
+
+def test_explain_documentation_says_which_documents_the_next_run_parses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo(tmp_path / "p", FILES)
+    assert main(["run", "--target", str(root), "--auto", "--steps", "documentation"]) in (0, 1)
+    (root / "docs/guide.md").write_text("# Guide, edited\n")
+    capsys.readouterr()
+    assert main(["explain", "documentation", "--target", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "per-file results (parsed), last run" in out
+    assert "next run re-checks 1 (content changed): docs/guide.md" in out

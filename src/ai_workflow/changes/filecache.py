@@ -49,6 +49,10 @@ REMOTE_KIND = "file"
 
 T = TypeVar("T")
 
+SHARED_STORES = {"documentation": ("markdown_docs",)}
+"""Stores several steps share (`FileResults.owner`), explained with the step that reports
+their reuse: the documents' parses (`markdown_docs.project_docs`) with documentation's."""
+
 REASONS = {
     "cold": "no stored results",
     "new": "new file",
