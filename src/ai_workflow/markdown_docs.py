@@ -36,16 +36,21 @@ import dataclasses
 import html
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 from urllib.parse import unquote
 
+import markdown_it
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ai_workflow import anchors, textfiles
 from ai_workflow.anchors import collision_free_slugs, github_slug, reference_name
+from ai_workflow.changes.filecache import FileResults, code_id
 from ai_workflow.doc_kinds import is_history_document, is_tutorial_document
 from ai_workflow.engine.step import StepContext
 from ai_workflow.project_files import project_files
@@ -1123,15 +1128,83 @@ def read_doc(target: Path, path: str) -> DocFile | None:
     return parse_doc(data.decode("utf-8", errors="replace"), path)
 
 
-def load_docs(target: Path, files: Iterable[str]) -> dict[str, DocFile]:
-    """Every Markdown/reStructuredText file among `files`, parsed, keyed by relative path."""
+def load_docs(
+    target: Path, files: Iterable[str], stored: FileResults | None = None
+) -> dict[str, DocFile]:
+    """Every Markdown/reStructuredText file among `files`, parsed, keyed by relative path;
+    with `stored`, a document whose content is unchanged is read back from its stored form
+    instead of parsed again."""
     docs = {}
     for path in files:
-        if is_doc_path(path):
+        if not is_doc_path(path):
+            continue
+        if stored is None:
             doc = read_doc(target, path)
-            if doc is not None:
-                docs[path] = doc
+        else:
+            doc = stored.reuse(path, partial(read_doc, target, path), doc_to_json, doc_from_json)
+        if doc is not None:
+            docs[path] = doc
     return docs
+
+
+# --------------------------------------------------------------------------- stored form
+
+_PARTS: dict[str, Any] = {
+    "headings": Heading,
+    "links": Link,
+    "code_blocks": CodeBlock,
+    "inline_code": InlineCode,
+    "rst_references": RstReference,
+}
+
+
+def doc_to_json(doc: DocFile) -> dict[str, Any]:
+    """A parsed document as JSON (what parsing gives: `classify_docs` sets the rest each run)."""
+    value: dict[str, Any] = {"path": doc.path, "format": doc.format}
+    for name in _PARTS:
+        value[name] = [list(dataclasses.astuple(item)) for item in getattr(doc, name)]
+    value["prose"] = [list(line) for line in doc.prose]
+    value["anchors"] = sorted(doc.anchors)
+    value["rst_targets"] = sorted(doc.rst_targets)
+    value["line_count"] = doc.line_count
+    return value
+
+
+def doc_from_json(value: Any) -> DocFile:
+    """`doc_to_json` read back; TypeError/ValueError/KeyError when it is not that form."""
+    if not isinstance(value, dict) or value.get("format") not in ("markdown", "rst"):
+        raise TypeError("not a stored document")
+    doc = DocFile(str(value["path"]), value["format"])
+    for name, kind in _PARTS.items():
+        setattr(doc, name, [_item(kind, raw) for raw in value[name]])
+    doc.prose = [(_int(n), _str(t)) for n, t in value["prose"]]
+    doc.anchors = {_str(a) for a in value["anchors"]}
+    doc.rst_targets = {_str(t) for t in value["rst_targets"]}
+    doc.line_count = _int(value["line_count"])
+    return doc
+
+
+def _item(kind: Any, raw: Any) -> Any:
+    fields = dataclasses.fields(kind)
+    if not isinstance(raw, list) or len(raw) != len(fields):
+        raise TypeError(f"not a stored {kind.__name__}")
+    for field_, item in zip(fields, raw, strict=True):
+        expected = {"int": int, "str": str, "bool": bool}.get(str(field_.type))
+        if expected is not None and (type(item) is not expected):
+            raise TypeError(f"{kind.__name__}.{field_.name} is not {expected.__name__}")
+    return kind(*raw)
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise TypeError("not an integer")
+    return value
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
 
 
 def project_facts(ctx: StepContext) -> ProjectFacts:
@@ -1141,14 +1214,28 @@ def project_facts(ctx: StepContext) -> ProjectFacts:
 
 def project_docs(ctx: StepContext) -> dict[str, DocFile]:
     """`load_docs` over the project's files, parsed and classified (`classify_docs`) once per
-    run and shared by the steps."""
+    run and shared by the steps. A document's parse is kept per file in the step cache
+    (`changes.filecache`, shared by the steps that read documents) while its content is
+    unchanged; `docs_reuse(ctx)` says how many were parsed again."""
 
     def load() -> dict[str, DocFile]:
-        docs = load_docs(ctx.target, project_files(ctx))
+        parser = [code_id(sys.modules[__name__]), code_id(anchors), code_id(textfiles)]
+        context = {"parser": [*parser, markdown_it.__version__]}
+        stored = FileResults(ctx, "parsed", context, owner="markdown_docs")
+        docs = load_docs(ctx.target, project_files(ctx), stored)
+        stored.save()
+        ctx.memo.get("markdown_docs.reuse", lambda: [stored.describe(), *stored.warnings])
         classify_docs(docs, project_facts(ctx))
         return docs
 
     return ctx.memo.get("markdown_docs", load)
+
+
+def docs_reuse(ctx: StepContext) -> list[str]:
+    """For a step's report: how many documents `project_docs` parsed again in this run, and
+    why."""
+    project_docs(ctx)
+    return ctx.memo.get("markdown_docs.reuse", list)
 
 
 README_NAMES = ("README.md", "README.rst", "README.markdown", "README.txt", "README")

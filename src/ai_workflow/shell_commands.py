@@ -19,12 +19,23 @@ from __future__ import annotations
 
 import re
 import shlex
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ai_workflow.automation import UNKNOWN_DIR
 
-__all__ = ["UNKNOWN_DIR", "Command", "Session", "join", "split_line", "strip_prompt", "unwrap"]
+__all__ = [
+    "UNKNOWN_DIR",
+    "Command",
+    "Session",
+    "join",
+    "remembered_splits",
+    "split_line",
+    "strip_prompt",
+    "unwrap",
+]
 
 WRAPPERS = frozenset({"sudo", "time", "env", "exec", "nohup", "command", "xargs", "npx"})
 _PROMPT_RE = re.compile(r"^(?:\([\w.-]+\)\s*)?[\w@.~:/-]*[$%\u276f]\s+(.*)$")
@@ -74,9 +85,42 @@ def strip_prompt(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+Splits = list[list[list[str]]]
+"""A line's simple commands as JSON: `[[argv, outputs], ...]`."""
+_remembered = threading.local()
+
+
+@contextmanager
+def remembered_splits(known: dict[str, Splits]) -> Iterator[dict[str, Splits]]:
+    """Within the block, in this thread, `split_line` answers a line it was given before from
+    `known` (`split_line` is a function of the line alone, so the answer is the same) and
+    splits the others. Yields the lines split in the block with their splits (from `known` or
+    new), for the caller to keep for the next run."""
+    used: dict[str, Splits] = {}
+    _remembered.active = (known, used)
+    try:
+        yield used
+    finally:
+        _remembered.active = None
+
+
 def split_line(text: str) -> list[SimpleCommand]:
     """The simple commands of one shell line (`a && b | c; d`, `x $(y) > out`): the inner
     command of a substitution comes first and leaves a word in the outer one."""
+    active: tuple[dict[str, Splits], dict[str, Splits]] | None = getattr(
+        _remembered, "active", None
+    )
+    if active is None:
+        return _split_line(text)
+    known, used = active
+    found = known.get(text)
+    if found is None:
+        found = [[list(c.argv), list(c.outputs)] for c in _split_line(text)]
+    used[text] = found
+    return [SimpleCommand(list(argv), list(outputs)) for argv, outputs in found]
+
+
+def _split_line(text: str) -> list[SimpleCommand]:
     try:
         lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|()<>")
         lexer.whitespace_split = True

@@ -15,7 +15,7 @@ from typing import Any
 
 from ai_workflow.changes.cache import load_entry, load_files
 from ai_workflow.changes.detect import display_path
-from ai_workflow.changes.filecache import explain_stores
+from ai_workflow.changes.filecache import SHARED_STORES, explain_stores
 from ai_workflow.changes.fingerprint import (
     COMPONENTS,
     Fingerprint,
@@ -129,6 +129,8 @@ class _Explainer:
         explanation = self._explain(spec)
         ids = file_ids(self.context(spec, {}))
         explanation.per_file = explain_stores(self.cache_dir, spec.id, ids)
+        for owner in SHARED_STORES.get(spec.id, ()):
+            explanation.per_file += explain_stores(self.cache_dir, owner, ids)
         return explanation
 
     def _explain(self, spec: StepSpec) -> Explanation:

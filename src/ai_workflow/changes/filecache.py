@@ -49,6 +49,10 @@ REMOTE_KIND = "file"
 
 T = TypeVar("T")
 
+SHARED_STORES = {"documentation": ("markdown_docs",)}
+"""Stores several steps share (`FileResults.owner`), explained with the step that reports
+their reuse: the documents' parses (`markdown_docs.project_docs`) with documentation's."""
+
 REASONS = {
     "cold": "no stored results",
     "new": "new file",
@@ -104,6 +108,9 @@ class FileResults:
     check: str
     context: Any
     enabled: bool | None = None
+    # the store's owner when several steps share it (what the first of them to need it in a
+    # run computes, as `ctx.memo` shares it): its name instead of the running step's id
+    owner: str | None = None
     warnings: list[str] = field(default_factory=list)
     reused: int = 0
     shared_hits: int = 0  # of `reused`, found in the team cache
@@ -114,7 +121,8 @@ class FileResults:
             self.enabled = self.ctx.config.run.step_cache
         self.shared = self.ctx.shared if self.enabled else None
         self.context_key = digest(self._portable(self.context))
-        self.path = store_path(self.ctx.workspace.step_cache_dir, self.ctx.spec.id, self.check)
+        self.owner_id = self.owner or self.ctx.spec.id
+        self.path = store_path(self.ctx.workspace.step_cache_dir, self.owner_id, self.check)
         self._ids: Mapping[str, str] = file_ids(self.ctx) if self.enabled else {}
         self._old: dict[str, Any] = {}
         self._cold = True
@@ -275,7 +283,7 @@ class FileResults:
             return
         data = {
             "schema": SCHEMA,
-            "step": self.ctx.spec.id,
+            "step": self.owner_id,
             "check": self.check,
             "context": self.context_key,
             "run_id": self.ctx.run_id,

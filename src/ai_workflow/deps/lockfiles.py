@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import math
+import threading
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -107,11 +111,54 @@ def _object(
     return data if isinstance(data, dict) else None
 
 
+_remembered = threading.local()
+
+
+@contextmanager
+def remembered_toml(known: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Within the block, in this thread, `parse_toml` answers a text it parsed before (by the
+    SHA-256 of the text) from `known`, and parses the others. Yields the texts parsed in the
+    block (by digest) whose documents are plain JSON (a date or a time is not: such a text is
+    parsed again next time), for the caller to keep for the next run."""
+    used: dict[str, Any] = {}
+    parse_toml.cache_clear()  # every text parsed in the block passes through `used`
+    _remembered.active = (known, used)
+    try:
+        yield used
+    finally:
+        _remembered.active = None
+        parse_toml.cache_clear()  # its answers came from `known`: not for another block
+
+
 @functools.lru_cache(maxsize=8)
 def parse_toml(text: str) -> dict[str, Any]:
     """`tomllib.loads`, once per distinct text: several checks read the same lockfile (a
     large uv.lock takes longer to parse than the rest of the step). Read the result only."""
-    return tomllib.loads(text)
+    active: tuple[dict[str, Any], dict[str, Any]] | None = getattr(_remembered, "active", None)
+    if active is None:
+        return tomllib.loads(text)
+    known, used = active
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    found = known.get(key)
+    if not isinstance(found, dict):
+        found = tomllib.loads(text)
+    if is_plain_json(found):
+        used[key] = found
+    return found
+
+
+def is_plain_json(value: Any) -> bool:
+    """Whether `value` reads back from JSON as itself: strings, finite numbers, booleans,
+    lists and string-keyed tables (TOML's dates and times are not)."""
+    if isinstance(value, str | bool | int):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(is_plain_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and is_plain_json(v) for k, v in value.items())
+    return False
 
 
 def lock_package_names(text: str) -> set[str] | None:

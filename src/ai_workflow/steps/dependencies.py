@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import json
+import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -60,11 +61,14 @@ from ai_workflow.deps.lockfiles import (
     nearest_lockfile,
     npm_locked,
     pnpm_locked,
+    remembered_toml,
     yarn_locked,
 )
 from ai_workflow.deps.manifests import python_floor, read_manifest
 from ai_workflow.deps.model import Dependency, Manifest, Report, canonical
 from ai_workflow.deps.workspaces import lockfile_declined, serving_lockfile, workspace_root
+from ai_workflow.engine import records
+from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.findings import Severity
 from ai_workflow.project_files import project_files
@@ -101,7 +105,60 @@ ILLUSTRATIVE_DIRS = frozenset(
 # --------------------------------------------------------------------------- step
 
 
+TOML_SCHEMA = "ai-workflow/toml-documents@1"
+
+
 def run(ctx: StepContext) -> StepOutcome:
+    """The step; the TOML lockfiles it parses (`lockfiles.parse_toml`: a large uv.lock takes
+    longer than the rest of the step) are kept in the step cache by the SHA-256 of their text,
+    so an unchanged lockfile is read back instead of parsed."""
+    known = _known_toml(ctx)
+    with remembered_toml(known) as used:
+        outcome = _run(ctx)
+    _keep_toml(ctx, used)
+    if ctx.config.run.step_cache and used:
+        new = sum(1 for key in used if key not in known)
+        outcome.checked.append(f"TOML lockfiles: {new} of {len(used)} parsed, the others reused")
+    return outcome
+
+
+def _toml_path(ctx: StepContext) -> Path:
+    return ctx.workspace.step_cache_dir / f"{ctx.spec.id}.toml.json"
+
+
+def _known_toml(ctx: StepContext) -> dict[str, Any]:
+    """The TOML documents parsed in the last run, by digest; {} when there are none (or
+    `run.step_cache` is off, or the store is damaged: every lockfile is then parsed)."""
+    if not ctx.config.run.step_cache:
+        return {}
+    text = records.read_text(_toml_path(ctx))
+    try:
+        raw = records.loads(text) if text is not None else None
+    except ValueError:
+        return {}
+    if not isinstance(raw, dict) or raw.get("schema") != TOML_SCHEMA:
+        return {}
+    documents = raw.get("documents")
+    if raw.get("parser") != _toml_parser_id() or not isinstance(documents, dict):
+        return {}
+    return {k: v for k, v in documents.items() if isinstance(v, dict)}
+
+
+def _toml_parser_id() -> str:
+    return code_id(tomllib)
+
+
+def _keep_toml(ctx: StepContext, used: dict[str, Any]) -> None:
+    if not ctx.config.run.step_cache:
+        return
+    data = {"schema": TOML_SCHEMA, "parser": _toml_parser_id(), "documents": used}
+    try:
+        write_atomic(_toml_path(ctx), records.dumps(data, separators=(",", ":")) + "\n")
+    except (OSError, TypeError, ValueError) as exc:
+        ctx.log(f"TOML documents not kept ({exc})")
+
+
+def _run(ctx: StepContext) -> StepOutcome:
     report = Report()
     files = project_files(ctx)
     manifests = [m for m in (read_manifest(ctx.target, f, report) for f in files) if m]

@@ -41,7 +41,13 @@ from ai_workflow.docstrings import (
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.js_public import PublicModules
 from ai_workflow.jsdoc_tooling import doc_comment_tooling
-from ai_workflow.markdown_docs import DocFile, find_readme, is_doc_path, project_docs
+from ai_workflow.markdown_docs import (
+    DocFile,
+    docs_reuse,
+    find_readme,
+    is_doc_path,
+    project_docs,
+)
 from ai_workflow.project_files import project_files
 from ai_workflow.pysource import (
     PySymbol,
@@ -124,7 +130,7 @@ def run(ctx: StepContext) -> StepOutcome:
     deleted = deleted_paths(ctx)
     check_references(docs, files, py_index, js_exports, deleted, outcome)
     names.save()
-    outcome.checked += [names.describe(), *names.warnings]
+    outcome.checked += [names.describe(), *names.warnings, *docs_reuse(ctx)]
     check_changes(ctx, files, docs, outcome)
     outcome.summary = _summary(outcome)
     return outcome

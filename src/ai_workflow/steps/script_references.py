@@ -31,13 +31,17 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ai_workflow import shell_commands
 from ai_workflow.automation import (
     MAKEFILE_NAMES,
     UNKNOWN_DIR,
     automation_blocks,
     is_automation_file,
 )
+from ai_workflow.changes.filecache import code_id
 from ai_workflow.deps.imports import STDLIB_MODULES
+from ai_workflow.engine import records
+from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.make_outputs import MakeOutputs
 from ai_workflow.markdown_docs import (
@@ -50,7 +54,7 @@ from ai_workflow.markdown_docs import (
 )
 from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
-from ai_workflow.shell_commands import Command, Session, join, split_line
+from ai_workflow.shell_commands import Command, Session, Splits, join, remembered_splits, split_line
 from ai_workflow.shell_commands import unwrap as _unwrap_wrappers
 from ai_workflow.steps.documentation import PythonIndex, TopNames, stored_names
 from ai_workflow.techstack import detect_stack
@@ -145,7 +149,70 @@ class Project:
         return not self.names or name in self.names
 
 
+SPLITS_SCHEMA = "ai-workflow/shell-splits@1"
+
+
 def run(ctx: StepContext) -> StepOutcome:
+    """The step; the shell lines it splits (`shell_commands.split_line`, most of its time on a
+    project with long documentation) are kept in the step cache for the next run: the same line
+    splits the same way, so only new lines are split again."""
+    known = _known_splits(ctx)
+    with remembered_splits(known) as used:
+        outcome = _run(ctx)
+    _keep_splits(ctx, used)
+    if ctx.config.run.step_cache:
+        new = sum(1 for text in used if text not in known)
+        outcome.checked.append(f"shell lines: {new} of {len(used)} split, the others reused")
+    return outcome
+
+
+def _splits_path(ctx: StepContext) -> Path:
+    return ctx.workspace.step_cache_dir / f"{ctx.spec.id}.splits.json"
+
+
+def _known_splits(ctx: StepContext) -> dict[str, Splits]:
+    """The lines split in the last run with this splitter, {} when there are none (or
+    `run.step_cache` is off, or the store is damaged: every line is then split)."""
+    if not ctx.config.run.step_cache:
+        return {}
+    text = records.read_text(_splits_path(ctx))
+    try:
+        raw = records.loads(text) if text is not None else None
+    except ValueError:
+        return {}
+    if not isinstance(raw, dict) or raw.get("schema") != SPLITS_SCHEMA:
+        return {}
+    lines = raw.get("lines")
+    if raw.get("splitter") != code_id(shell_commands) or not isinstance(lines, dict):
+        return {}
+    if not all(_is_splits(value) for value in lines.values()):
+        ctx.log("stored shell splits damaged: every line is split again")
+        return {}
+    return lines
+
+
+def _is_splits(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(command, list)
+        and len(command) == 2
+        and all(
+            isinstance(part, list) and all(isinstance(w, str) for w in part) for part in command
+        )
+        for command in value
+    )
+
+
+def _keep_splits(ctx: StepContext, used: dict[str, Splits]) -> None:
+    if not ctx.config.run.step_cache:
+        return
+    data = {"schema": SPLITS_SCHEMA, "splitter": code_id(shell_commands), "lines": used}
+    try:
+        write_atomic(_splits_path(ctx), records.dumps(data, separators=(",", ":")) + "\n")
+    except (OSError, TypeError, ValueError) as exc:
+        ctx.log(f"shell splits not kept ({exc})")
+
+
+def _run(ctx: StepContext) -> StepOutcome:
     outcome = StepOutcome()
     files = project_files(ctx)
     names, read_names = stored_names(ctx)  # the top-level names of modules commands name

@@ -11,15 +11,18 @@ the untested modules; the inventory (with the reach evidence) is shared with ste
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ai_workflow import pysource
 from ai_workflow.changes.filecache import FileResults, code_id
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.findings import Severity
@@ -43,6 +46,7 @@ from ai_workflow.testsource.reach import (
     Reference,
     References,
     SeedNames,
+    SourceUnits,
     compute_reach,
     names_of,
     parsed_references,
@@ -166,9 +170,19 @@ def inventory(ctx: StepContext) -> Inventory:
     def collect() -> Inventory:
         names = FileResults(ctx, "names", {"extractor": code_id(pyreach)})
         graph = FileResults(ctx, "references", {"extractor": code_id(reach_code)})
-        inv = collect_inventory(ctx.target, files, stack, _stored_names(names), _stored_refs(graph))
+        facts = FileResults(ctx, "sources", {"extractor": [code_id(pyreach), code_id(pysource)]})
+        stores = [names, graph, facts]
+        inv = collect_inventory(
+            ctx.target,
+            files,
+            stack,
+            _stored_names(names),
+            _stored_refs(graph),
+            _stored_facts(facts),
+            _stored_units(ctx, stores),
+        )
         inv.reuse = []
-        for stored in (names, graph):
+        for stored in stores:
             stored.save()
             inv.reuse += [stored.describe(), *stored.warnings]
         return inv
@@ -203,6 +217,116 @@ def _stored_refs(stored: FileResults) -> Callable[[PyIndex], References]:
     return for_index
 
 
+@dataclass(frozen=True)
+class SourceFacts:
+    """What test review needs of a Python source module besides its units: its symbols, the
+    classes it defines with their bases (`pyreach.classes_in`) and its definitions without
+    behaviour (`pyreach.behaviourless`); `parses` False (and nothing else) when it does not."""
+
+    parses: bool
+    symbols: tuple[PySymbol, ...] = ()
+    classes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    no_behaviour: frozenset[tuple[str, int]] = frozenset()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "parses": self.parses,
+            "symbols": [dataclasses.asdict(symbol) for symbol in self.symbols],
+            "classes": [[name, list(bases)] for name, bases in self.classes],
+            "no_behaviour": sorted([name, line] for name, line in self.no_behaviour),
+        }
+
+    @classmethod
+    def from_json(cls, value: Any) -> SourceFacts:
+        if not isinstance(value, dict) or not isinstance(value["parses"], bool):
+            raise TypeError("not stored source facts")
+        symbols = tuple(
+            PySymbol(**{**s, "decorators": tuple(s["decorators"])}) for s in value["symbols"]
+        )
+        classes = tuple((str(name), tuple(map(str, bases))) for name, bases in value["classes"])
+        no_behaviour = frozenset((str(name), int(line)) for name, line in value["no_behaviour"])
+        return cls(value["parses"], symbols, classes, no_behaviour)
+
+
+SourceFactsOf = Callable[[PyIndex, str], SourceFacts]
+
+
+def source_facts(index: PyIndex, path: str) -> SourceFacts:
+    """The facts of the Python source `path`, from its syntax tree."""
+    tree = index.tree(path)
+    if tree is None:
+        return SourceFacts(False)
+    classes = tuple((name, tuple(bases)) for name, bases in pyreach.classes_in(tree))
+    return SourceFacts(True, tuple(tree_symbols(tree)), classes, frozenset(behaviourless(tree)))
+
+
+def _stored_facts(stored: FileResults) -> SourceFactsOf:
+    """`source_facts`, reused while the file's content is unchanged (a file that cannot be
+    read is read again next time)."""
+
+    def facts(index: PyIndex, path: str) -> SourceFacts:
+        def compute() -> SourceFacts | None:
+            found = source_facts(index, path)
+            return found if found.parses or path in index.errors else None
+
+        found = stored.reuse(path, compute, SourceFacts.to_json, SourceFacts.from_json)
+        return found if found is not None else SourceFacts(False)
+
+    return facts
+
+
+def _stored_units(ctx: StepContext, stores: list[FileResults]) -> Callable[..., SourceUnits]:
+    """`reach.python_units` with each module's units reused while its content and the bases
+    of every class of the project's sources (what `module_units` reads of other modules) are
+    unchanged. The store joins `stores` (saved and reported with them)."""
+
+    def for_facts(facts: Callable[[str], SourceFacts]) -> SourceUnits:
+        def units(index: PyIndex, sources: list[str]) -> list[pyreach.Unit]:
+            parsed = [s for s in sources if s.endswith(".py") and facts(s).parses]
+            known = [[list(c) for c in facts(s).classes] for s in parsed]
+            classes = pyreach.merge_bases(
+                [(n, list(b)) for n, b in facts(s).classes] for s in parsed
+            )
+            context = {"extractor": code_id(pyreach), "classes": known}
+            stored = FileResults(ctx, "units", context)
+            stores.append(stored)
+            found: list[pyreach.Unit] = []
+            for path in parsed:
+                compute = partial(_module_units, index, path, classes)
+                decode = partial(_decode_units, path)
+                more: list[pyreach.Unit] | None = stored.reuse(path, compute, _encode_units, decode)
+                found += more or []
+            return found
+
+        return units
+
+    return for_facts
+
+
+def _module_units(
+    index: PyIndex, path: str, classes: dict[str, set[str]]
+) -> list[pyreach.Unit] | None:
+    tree = index.tree(path)
+    return None if tree is None else pyreach.module_units(path, tree, classes)
+
+
+def _encode_units(units: list[pyreach.Unit]) -> list[list[Any]]:
+    return [[u.qualname, u.name, u.kind, sorted(u.names), u.owner, u.implicit] for u in units]
+
+
+def _decode_units(path: str, value: Any) -> list[pyreach.Unit]:
+    if not isinstance(value, list):
+        raise TypeError("stored units are not a list")
+    units = []
+    for qualname, name, kind, names, owner, implicit in value:
+        if not all(isinstance(x, str) for x in (qualname, name, kind, *names)):
+            raise TypeError("a stored unit is not names")
+        if not isinstance(implicit, bool) or not (owner is None or isinstance(owner, str)):
+            raise TypeError("a stored unit is damaged")
+        units.append(pyreach.Unit(path, qualname, name, kind, set(names), owner, implicit))
+    return units
+
+
 def _decode_refs(value: Any) -> tuple[list[Reference] | None]:
     refs = value["refs"]
     if refs is not None and not all(
@@ -224,12 +348,23 @@ def collect_inventory(
     stack: TechStack,
     seed_names: SeedNames = names_of,
     refs: Callable[[PyIndex], References] = parsed_references,
+    facts: SourceFactsOf = source_facts,
+    units: Callable[[Callable[[str], SourceFacts]], SourceUnits] | None = None,
 ) -> Inventory:
     code = [(f, lang) for f, lang in ((f, _language(f)) for f in files) if lang]
     project = ProjectTests(target, files, stack.is_test)
     test_files = [_read_test_file(target, project, f, lang) for f, lang in code if stack.is_test(f)]
+    known: dict[str, SourceFacts] = {}
+
+    def facts_of(path: str) -> SourceFacts:
+        if path not in known:
+            known[path] = facts(project.index, path)
+        return known[path]
+
     symbols: dict[str, list[PySymbol]] = {}
-    sources = [f for f, lang in code if _is_source_module(target, project, f, lang, stack, symbols)]
+    sources = [
+        f for f, lang in code if _is_source_module(target, facts_of, f, lang, stack, symbols)
+    ]
     coverage, coverage_error = _coverage_report(target, files)
     reach = compute_reach(
         project.index,
@@ -239,6 +374,7 @@ def collect_inventory(
         _coverage_data(coverage),
         seed_names,
         refs(project.index),
+        units(facts_of) if units is not None else None,
     )
     why = _untested(sources, test_files, reach)
     inv = Inventory(
@@ -254,8 +390,7 @@ def collect_inventory(
     inv.notes = _notes(project, test_files, reach)
     inv.pytest = read_collection(target)
     for source in inv.symbols:
-        tree = project.index.tree(source)
-        inv.no_behaviour[source] = behaviourless(tree) if tree is not None else set()
+        inv.no_behaviour[source] = set(facts_of(source).no_behaviour)
     return inv
 
 
@@ -303,7 +438,7 @@ def _counted_tests(text: str, language: str) -> list[FoundTest]:
 
 def _is_source_module(
     target: Path,
-    project: ProjectTests,
+    facts: Callable[[str], SourceFacts],
     path: str,
     language: str,
     stack: TechStack,
@@ -322,7 +457,7 @@ def _is_source_module(
         return False
     if stack.source_dirs and not _under(path, stack.source_dirs):
         return False
-    return _has_api(target, project, path, language, symbols)
+    return _has_api(target, facts, path, language, symbols)
 
 
 def _under(path: str, dirs: list[str]) -> bool:
@@ -330,12 +465,15 @@ def _under(path: str, dirs: list[str]) -> bool:
 
 
 def _has_api(
-    target: Path, project: ProjectTests, rel: str, language: str, symbols: dict[str, list[PySymbol]]
+    target: Path,
+    facts: Callable[[str], SourceFacts],
+    rel: str,
+    language: str,
+    symbols: dict[str, list[PySymbol]],
 ) -> bool:
     """True when the module defines something a test could call (Python symbols are kept)."""
     if language == "python":
-        tree = project.index.tree(rel) if rel.endswith(".py") else None
-        symbols[rel] = tree_symbols(tree) if tree is not None else []
+        symbols[rel] = list(facts(rel).symbols) if rel.endswith(".py") else []
         return any(s.is_public and s.kind != "method" for s in symbols[rel])
     try:
         text = read_source(target / rel)

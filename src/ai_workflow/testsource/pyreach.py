@@ -317,9 +317,19 @@ def _is_dunder(name: str) -> bool:
 
 def class_bases(trees: Iterable[ast.Module]) -> dict[str, set[str]]:
     """Every class name defined in the given modules, with the names of its bases."""
+    return merge_bases(classes_in(tree) for tree in trees)
+
+
+def classes_in(tree: ast.Module) -> list[tuple[str, list[str]]]:
+    """(name, names of its bases) of each class the module defines, in `ast.walk` order: one
+    module's part of `class_bases` (`merge_bases` joins them)."""
+    return [(n.name, _base_names(n)) for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+
+
+def merge_bases(modules: Iterable[list[tuple[str, list[str]]]]) -> dict[str, set[str]]:
+    """`classes_in` of several modules as one mapping: class name -> base names."""
     bases: dict[str, set[str]] = {}
-    for tree in trees:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef):
-                bases.setdefault(node.name, set()).update(_base_names(node))
+    for classes in modules:
+        for name, names in classes:
+            bases.setdefault(name, set()).update(names)
     return bases

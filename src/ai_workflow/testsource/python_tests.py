@@ -110,6 +110,7 @@ class PythonTests:
         self._scopes: dict[str, _Scope | None] = {}
         self._verdicts: dict[tuple[str, int], Verdict] = {}
         self._methods: dict[str, list[tuple[str, FunctionNode, ast.ClassDef]]] | None = None
+        self._conftests: dict[str, list[str]] = {}  # test file -> conftest.py files above it
 
     # ----------------------------------------------------------------- tests of a file
 
@@ -333,7 +334,9 @@ class PythonTests:
                     return self.judge(
                         _Frame(frame.path, child, frame.cls, "fixture", frame.depth + 1)
                     )
-        for path in [frame.path, *_conftests(frame.path, self.index.files)]:
+        if frame.path not in self._conftests:  # asked once per fixture a test requests
+            self._conftests[frame.path] = _conftests(frame.path, self.index.files)
+        for path in [frame.path, *self._conftests[frame.path]]:
             scope = self.scope(path)
             if scope is not None and name in scope.fixtures:
                 fixture = scope.fixtures[name]

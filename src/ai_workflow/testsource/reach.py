@@ -80,6 +80,8 @@ Reference = list[Any]
 or a file), `["dynamic", literal head]` (`import_module(f"pkg.{x}")`)."""
 References = Callable[[str], list[Reference] | None]
 """The references of a project file; None when it cannot be read or parsed."""
+SourceUnits = Callable[[PyIndex, list[str]], list[pyreach.Unit]]
+"""The units of the Python sources (`python_units`, or a store of earlier ones)."""
 
 
 def names_of(path: str, tree: ast.Module) -> set[str]:
@@ -119,6 +121,7 @@ def compute_reach(
     coverage: CoverageData | None,
     seed_names: SeedNames = names_of,
     refs: References | None = None,
+    units: SourceUnits | None = None,
 ) -> Reach:
     reach = Reach(coverage=coverage)
     py_tests = [f for f in test_files if f.endswith(".py")]
@@ -128,7 +131,7 @@ def compute_reach(
     for language, suffixes in (("python", (".py", ".pyi")), ("javascript", JS_SUFFIXES)):
         if language in reach.incomplete:
             reach.modules |= {s for s in sources if s.endswith(suffixes)}
-    _python_definitions(index, py_tests, sources, reach, seed_names)
+    _python_definitions(index, py_tests, sources, reach, seed_names, units or python_units)
     for path in [*js_tests, *(s for s in sources if s in reach.modules)]:
         module = js.module(path) if path.endswith(JS_SUFFIXES) else None
         if module is not None:
@@ -236,13 +239,24 @@ def _named_files(files: set[str], text: str) -> list[str]:
     return [f for f in files if f.endswith("/" + tail)] if "/" in tail else []
 
 
-def _python_definitions(
-    index: PyIndex, tests: list[str], sources: list[str], reach: Reach, seed_names: SeedNames
-) -> None:
+def python_units(index: PyIndex, sources: list[str]) -> list[pyreach.Unit]:
+    """The units (`pyreach.module_units`) of the Python sources that parse, in order, knowing
+    the bases of every class they define."""
     trees = {s: index.tree(s) for s in sources if s.endswith(".py")}
     parsed = {p: t for p, t in trees.items() if t is not None}
     classes = pyreach.class_bases(parsed.values())
-    units = [u for p, t in parsed.items() for u in pyreach.module_units(p, t, classes)]
+    return [u for p, t in parsed.items() for u in pyreach.module_units(p, t, classes)]
+
+
+def _python_definitions(
+    index: PyIndex,
+    tests: list[str],
+    sources: list[str],
+    reach: Reach,
+    seed_names: SeedNames,
+    source_units: SourceUnits,
+) -> None:
+    units = source_units(index, sources)
     seeds: set[str] = set()
     for path in tests:
         tree = index.tree(path)
