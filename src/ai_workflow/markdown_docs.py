@@ -46,6 +46,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ai_workflow.anchors import collision_free_slugs, github_slug, reference_name
+from ai_workflow.doc_data import data_documents
 from ai_workflow.doc_kinds import is_history_document, is_tutorial_document
 from ai_workflow.engine.step import StepContext
 from ai_workflow.project_files import project_files
@@ -1121,10 +1122,14 @@ def project_facts(ctx: StepContext) -> ProjectFacts:
 
 def project_docs(ctx: StepContext) -> dict[str, DocFile]:
     """`load_docs` over the project's files, parsed and classified (`classify_docs`) once per
-    run and shared by the steps."""
+    run and shared by the steps; a Markdown file the tests or benchmarks read as input
+    (`doc_data.data_documents`) is no document."""
 
     def load() -> dict[str, DocFile]:
-        docs = load_docs(ctx.target, project_files(ctx))
+        files = project_files(ctx)
+        candidates = [path for path in files if is_doc_path(path)]
+        inputs = data_documents(ctx.target, files, candidates)
+        docs = load_docs(ctx.target, [path for path in candidates if path not in inputs])
         classify_docs(docs, project_facts(ctx))
         return docs
 
