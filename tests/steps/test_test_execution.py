@@ -1389,3 +1389,54 @@ def test_a_path_the_archive_has_is_no_missing_file(tmp_path: Path) -> None:
     spawned = errno.format("project-helper") + "\n  File subprocess.py, in _execute_child"
     assert absent(root, failure(spawned)) is None
     assert absent(root, failure(errno.format("expected_output"))) == "expected_output"
+
+
+NODE_TAP_TIMEOUT_SCRIPT = """#!/bin/sh
+cat <<'TAP'
+TAP version 13
+# Subtest: test/slow.js
+    ok 1 - fast part
+    1..1
+not ok 1 - test/slow.js # time=30196.613ms
+  ---
+  timeout: 30000
+  file: test/slow.js
+  failure: timeout
+  signal: SIGTERM
+  ...
+
+# Subtest: test/next.js
+    ok 1 - bind works
+    1..1
+ok 2 - test/next.js # time=12ms
+
+# Subtest: test/broken.js
+    not ok 1 - should be equal
+    1..1
+not ok 3 - test/broken.js # time=20ms
+  ---
+  file: test/broken.js
+  ...
+
+1..3
+TAP
+exit 1
+"""
+
+
+def test_a_node_tap_file_timeout_is_a_timeout_not_a_failed_test(tmp_path: Path) -> None:
+    """node-tap stops a test file at its per-file timeout (`failure: timeout`, SIGTERM in the
+    YAML block): on a loaded machine that is no failed assertion (tape's test/async-await.js
+    passed alone in 3.7 s), and its message is not the next file's `# Subtest:` line. A file
+    that failed an assertion stays a failed test."""
+    files = {"tap.sh": NODE_TAP_TIMEOUT_SCRIPT, "test/slow.js": "", "test/broken.js": ""}
+    outcome = run_step(make_repo(tmp_path / "t", files), cfg(test_command="sh tap.sh"))
+    by_rule = {f.rule: f for f in outcome.findings}
+    timed = by_rule["tests/timed-out"]
+    assert timed.severity == Severity.WARNING
+    assert "test/slow.js" in timed.message and "30000 ms" in timed.message
+    failed = [f for f in outcome.findings if f.rule == "tests/failed"]
+    assert [(f.severity, f.message.split(":")[0]) for f in failed] == [
+        (Severity.ERROR, "test/broken.js")
+    ]
+    assert all("Subtest" not in f.message for f in outcome.findings)
