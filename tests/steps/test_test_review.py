@@ -645,3 +645,32 @@ def test_a_smoke_test_is_info_but_a_result_filled_and_never_read_is_a_warning(
     assert found[9][0] == "warning" and "fills 'rv' but never reads it" in found[9][1]
     assert found[19][0] == "info"  # `seen` is read (printed): a smoke test, no forgotten result
     assert found[25][0] == "warning" and "empty body" in found[25][1]
+
+
+def test_a_test_file_another_test_runs_as_a_child_process_is_a_fixture(tmp_path: Path) -> None:
+    """tape's test/promise_fail.js spawns test/promises/fail.js
+    (`spawn(process.execPath, [path.join(__dirname, 'promises', 'fail.js')])`) and compares
+    its output: the fixture's test that asserts nothing is its point. A test file no test
+    runs (test/lonely.js), though named in a comparison string, is still judged."""
+    fixture = (
+        "var test = require('tape');\n\n"
+        "test('promise', function () { return Promise.reject(new Error('no')); });\n"
+    )
+    runner = (
+        "var spawn = require('child_process').spawn;\nvar path = require('path');\n"
+        "var test = require('tape');\n\n"
+        "test('reports the rejection', function (t) {\n"
+        "    var ps = spawn(process.execPath, [path.join(__dirname, 'promises', 'fail.js')]);\n"
+        "    t.equal(typeof ps, 'object', 'at $TEST/lonely.js');\n"
+        "    t.end();\n"
+        "});\n"
+    )
+    files = {
+        "package.json": json.dumps({"name": "lib", "main": "index.js"}),
+        "index.js": "module.exports = function lib() { return 1; };\n",
+        "test/promise_fail.js": runner,
+        "test/promises/fail.js": fixture,
+        "test/lonely.js": fixture.replace("'promise'", "'lonely'"),
+    }
+    outcome = run(make_repo(tmp_path / "tape", files))
+    assert located(outcome, "tests/no-assertions") == [("test/lonely.js", 3)]
