@@ -1440,3 +1440,35 @@ def test_a_node_tap_file_timeout_is_a_timeout_not_a_failed_test(tmp_path: Path) 
         (Severity.ERROR, "test/broken.js")
     ]
     assert all("Subtest" not in f.message for f in outcome.findings)
+
+
+AUDIT_SCRIPT = """#!/bin/sh
+printf 'TAP version 13\\nok 1 - works\\n1..1\\n'
+printf '> lib@1.0.0 posttest\\n> aud --production\\n'
+{message}
+exit 1
+"""
+
+
+@pytest.mark.parametrize(
+    ("message", "rule"),
+    [
+        (
+            "echo 'npm warn audit 405 Method Not Allowed - POST https://registry.example/-/npm/v1/"
+            "security/advisories/bulk'; echo 'npm error audit endpoint returned an error'",
+            "tests/environment-incomplete",
+        ),
+        ("echo 'found 2 high severity vulnerabilities'", "tests/command-failed"),
+    ],
+)
+def test_an_npm_audit_that_cannot_reach_its_service_is_the_machines(
+    tmp_path: Path, message: str, rule: str
+) -> None:
+    """tape's posttest runs `aud --production`; npm's audit endpoint answered 405 here, so
+    `npm test` exited 1 after every test passed: the environment's, not the project's. An audit
+    that found vulnerabilities is a verdict, and stays an error."""
+    files = {"t.sh": AUDIT_SCRIPT.format(message=message), "test/x.js": ""}
+    outcome = run_step(make_repo(tmp_path / "a", files), cfg(test_command="sh t.sh"))
+    assert [(f.rule, f.severity == Severity.ERROR) for f in outcome.findings] == [
+        (rule, rule == "tests/command-failed")
+    ]
