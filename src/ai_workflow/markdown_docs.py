@@ -51,6 +51,7 @@ from markdown_it.token import Token
 from ai_workflow import anchors, textfiles
 from ai_workflow.anchors import collision_free_slugs, github_slug, reference_name
 from ai_workflow.changes.filecache import FileResults, code_id
+from ai_workflow.doc_data import data_documents
 from ai_workflow.doc_kinds import is_history_document, is_tutorial_document
 from ai_workflow.engine.step import StepContext
 from ai_workflow.project_files import project_files
@@ -1214,15 +1215,19 @@ def project_facts(ctx: StepContext) -> ProjectFacts:
 
 def project_docs(ctx: StepContext) -> dict[str, DocFile]:
     """`load_docs` over the project's files, parsed and classified (`classify_docs`) once per
-    run and shared by the steps. A document's parse is kept per file in the step cache
-    (`changes.filecache`, shared by the steps that read documents) while its content is
+    run and shared by the steps; a Markdown file the tests or benchmarks read as input
+    (`doc_data.data_documents`) is no document. A document's parse is kept per file in the step
+    cache (`changes.filecache`, shared by the steps that read documents) while its content is
     unchanged; `docs_reuse(ctx)` says how many were parsed again."""
 
     def load() -> dict[str, DocFile]:
+        files = project_files(ctx)
+        candidates = [path for path in files if is_doc_path(path)]
+        inputs = data_documents(ctx.target, files, candidates)
         parser = [code_id(sys.modules[__name__]), code_id(anchors), code_id(textfiles)]
         context = {"parser": [*parser, markdown_it.__version__]}
         stored = FileResults(ctx, "parsed", context, owner="markdown_docs")
-        docs = load_docs(ctx.target, project_files(ctx), stored)
+        docs = load_docs(ctx.target, [path for path in candidates if path not in inputs], stored)
         stored.save()
         ctx.memo.get("markdown_docs.reuse", lambda: [stored.describe(), *stored.warnings])
         classify_docs(docs, project_facts(ctx))

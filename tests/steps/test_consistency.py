@@ -772,3 +772,24 @@ def test_attribute_list_ids_are_anchors_and_other_fragments_still_break(tmp_path
         True,
         True,
     ]
+
+
+def test_markdown_a_benchmark_or_test_reads_as_input_is_not_a_document(tmp_path: Path) -> None:
+    """goldmark's `_benchmark/go/_data.md`: the CommonMark spec text `benchmark_test.go` reads
+    (`ioutil.ReadFile("_data.md")`), whose `[term](@)` notation is no link; a Markdown file in
+    a test-data directory is input too. The same broken link in a document no code reads, and
+    in a README a test reads (a doctest), is still reported."""
+    spec = "# Spec\n\nA [character](@) is a code point; see [links](#full-reference-link).\n"
+    bench = 'package bench\n\nfunc load() { _, _ = ioutil.ReadFile("_data.md") }\n'
+    test = 'def test_readme():\n    doctest.testfile("../README.md")\n'
+    files = {
+        "README.md": "# Demo\n\nSee [the guide](guide.md).\n",
+        "_benchmark/go/_data.md": spec,
+        "_benchmark/go/benchmark_test.go": bench,
+        "parser/testdata/input.md": "[x](missing.md)\n",
+        "notes/_data.md": spec,  # no code reads it: a document
+        "tests/test_readme.py": test,
+    }
+    outcome = _run(make_repo(tmp_path / "gm", files))
+    assert _at(outcome, "links/broken-link") == {("README.md", 3), ("notes/_data.md", 3)}
+    assert _at(outcome, "links/broken-anchor") == {("notes/_data.md", 3)}

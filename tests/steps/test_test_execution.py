@@ -1498,3 +1498,86 @@ def test_module_raising_import_error_at_top_level_skips_itself_other_import_erro
     assert ("tests/error", "tests/test_reraised.py", 4) in found  # a missing dependency
     assert any(path in ("u/native.py", "tests/test_package.py") for _, path, _ in found)
     assert len(found) == 4
+
+
+NODE_TAP_TIMEOUT_SCRIPT = """#!/bin/sh
+cat <<'TAP'
+TAP version 13
+# Subtest: test/slow.js
+    ok 1 - fast part
+    1..1
+not ok 1 - test/slow.js # time=30196.613ms
+  ---
+  timeout: 30000
+  file: test/slow.js
+  failure: timeout
+  signal: SIGTERM
+  ...
+
+# Subtest: test/next.js
+    ok 1 - bind works
+    1..1
+ok 2 - test/next.js # time=12ms
+
+# Subtest: test/broken.js
+    not ok 1 - should be equal
+    1..1
+not ok 3 - test/broken.js # time=20ms
+  ---
+  file: test/broken.js
+  ...
+
+1..3
+TAP
+exit 1
+"""
+
+
+def test_a_node_tap_file_timeout_is_a_timeout_not_a_failed_test(tmp_path: Path) -> None:
+    """node-tap stops a test file at its per-file timeout (`failure: timeout`, SIGTERM in the
+    YAML block): on a loaded machine that is no failed assertion (tape's test/async-await.js
+    passed alone in 3.7 s), and its message is not the next file's `# Subtest:` line. A file
+    that failed an assertion stays a failed test."""
+    files = {"tap.sh": NODE_TAP_TIMEOUT_SCRIPT, "test/slow.js": "", "test/broken.js": ""}
+    outcome = run_step(make_repo(tmp_path / "t", files), cfg(test_command="sh tap.sh"))
+    by_rule = {f.rule: f for f in outcome.findings}
+    timed = by_rule["tests/timed-out"]
+    assert timed.severity == Severity.WARNING
+    assert "test/slow.js" in timed.message and "30000 ms" in timed.message
+    failed = [f for f in outcome.findings if f.rule == "tests/failed"]
+    assert [(f.severity, f.message.split(":")[0]) for f in failed] == [
+        (Severity.ERROR, "test/broken.js")
+    ]
+    assert all("Subtest" not in f.message for f in outcome.findings)
+
+
+AUDIT_SCRIPT = """#!/bin/sh
+printf 'TAP version 13\\nok 1 - works\\n1..1\\n'
+printf '> lib@1.0.0 posttest\\n> aud --production\\n'
+{message}
+exit 1
+"""
+
+
+@pytest.mark.parametrize(
+    ("message", "rule"),
+    [
+        (
+            "echo 'npm warn audit 405 Method Not Allowed - POST https://registry.example/-/npm/v1/"
+            "security/advisories/bulk'; echo 'npm error audit endpoint returned an error'",
+            "tests/environment-incomplete",
+        ),
+        ("echo 'found 2 high severity vulnerabilities'", "tests/command-failed"),
+    ],
+)
+def test_an_npm_audit_that_cannot_reach_its_service_is_the_machines(
+    tmp_path: Path, message: str, rule: str
+) -> None:
+    """tape's posttest runs `aud --production`; npm's audit endpoint answered 405 here, so
+    `npm test` exited 1 after every test passed: the environment's, not the project's. An audit
+    that found vulnerabilities is a verdict, and stays an error."""
+    files = {"t.sh": AUDIT_SCRIPT.format(message=message), "test/x.js": ""}
+    outcome = run_step(make_repo(tmp_path / "a", files), cfg(test_command="sh t.sh"))
+    assert [(f.rule, f.severity == Severity.ERROR) for f in outcome.findings] == [
+        (rule, rule == "tests/command-failed")
+    ]

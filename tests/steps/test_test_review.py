@@ -736,7 +736,7 @@ def test_a_go_check_whose_failure_is_only_logged_is_a_warning_a_bare_call_is_inf
 ) -> None:
     """spf13/pflag's TestSetOutput reports its failed check with t.Logf, so it always passes
     (labelled real). A test that runs code and checks nothing is info, in every language: on
-    the labelled projects 106 of 109 such findings were not worth acting on. A log call beside
+    the labelled projects 110 of 113 such labels were not real. A log call beside
     a t.Errorf, or outside any `if`, is no missing check."""
     files = {
         "go.mod": "module example.com/m\n",
@@ -773,3 +773,32 @@ def test_a_javascript_test_that_checks_nothing_is_info(tmp_path: Path) -> None:
     outcome = run(make_repo(tmp_path / "js", files))
     found = {f.line: f.severity.value for f in outcome.findings if f.rule == "tests/no-assertions"}
     assert found == {4: "info", 5: "warning"}
+
+
+def test_a_test_file_another_test_runs_as_a_child_process_is_a_fixture(tmp_path: Path) -> None:
+    """tape's test/promise_fail.js spawns test/promises/fail.js
+    (`spawn(process.execPath, [path.join(__dirname, 'promises', 'fail.js')])`) and compares
+    its output: the fixture's test that asserts nothing is its point. A test file no test
+    runs (test/lonely.js), though named in a comparison string, is still judged."""
+    fixture = (
+        "var test = require('tape');\n\n"
+        "test('promise', function () { return Promise.reject(new Error('no')); });\n"
+    )
+    runner = (
+        "var spawn = require('child_process').spawn;\nvar path = require('path');\n"
+        "var test = require('tape');\n\n"
+        "test('reports the rejection', function (t) {\n"
+        "    var ps = spawn(process.execPath, [path.join(__dirname, 'promises', 'fail.js')]);\n"
+        "    t.equal(typeof ps, 'object', 'at $TEST/lonely.js');\n"
+        "    t.end();\n"
+        "});\n"
+    )
+    files = {
+        "package.json": json.dumps({"name": "lib", "main": "index.js"}),
+        "index.js": "module.exports = function lib() { return 1; };\n",
+        "test/promise_fail.js": runner,
+        "test/promises/fail.js": fixture,
+        "test/lonely.js": fixture.replace("'promise'", "'lonely'"),
+    }
+    outcome = run(make_repo(tmp_path / "tape", files))
+    assert located(outcome, "tests/no-assertions") == [("test/lonely.js", 3)]

@@ -206,3 +206,27 @@ def test_without_a_grammar_nothing_is_judged_or_called_untested(
     assert any("import graph is incomplete" in n for n in outcome.skipped_checks)
     with_grammar = test_review.run(step_context(root, test_review.SPEC))
     assert [f.rule for f in with_grammar.findings] == ["tests/no-assertions"]
+
+
+def test_a_test_asserts_through_the_subtests_of_its_context(tmp_path: Path) -> None:
+    """tape's test/promises/subTests.js: `t.test('...', function (st) { st.ok(true); })`, a
+    subtest on the test's own context, asserts through its own context `st`. A test whose
+    subtests only call the code still asserts nothing."""
+    files = {
+        "test/sub.test.js": """
+            var test = require('tape');
+            var app = require('..');
+
+            test('asserting subtests', function (t) {
+                t.test('first', function (q) { setTimeout(function () { q.ok(true); q.end(); }); });
+                t.test('second', function (st) { st.plan(1); st.equal(app.create(), 1); });
+            });
+            test('subtests that only call', function (t) {
+                t.test('first', function (q) { app.create(); });
+            });
+            """
+    }
+    assert verdicts(tmp_path, files, "test/sub.test.js") == {
+        "asserting subtests": True,
+        "subtests that only call": False,
+    }

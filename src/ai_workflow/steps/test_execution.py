@@ -633,8 +633,25 @@ def _failed_after_tests(
             f"tests: part of `{plan.display}` could not run ({lacking.reason})",
         )
         return
+    if AUDIT_UNREACHABLE.search(output):
+        _environment_incomplete(
+            outcome,
+            f"{head}: the npm audit it runs (a posttest such as `aud` or `npm audit`) could not "
+            "reach the registry's audit service from this machine (`audit endpoint returned an "
+            "error`); run it where that service answers",
+            "tests: the command's npm audit could not run here (no audit service)",
+        )
+        return
     if not _in_dependencies(outcome, head, output):
         outcome.add("tests/command-failed", "error", f"{head}: {_excerpt(output, 3)}")
+
+
+AUDIT_UNREACHABLE = re.compile(
+    r"^npm (?:error|ERR!) audit endpoint returned an error", re.MULTILINE
+)
+"""npm's words when the registry's security-advisory endpoint refuses or fails the audit
+request (a mirror or proxy without it answers 405): no verdict on the project's packages, unlike
+`found N vulnerabilities`."""
 
 
 def _clean(failure: FailedTest) -> FailedTest:

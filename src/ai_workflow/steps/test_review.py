@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import json
+import posixpath
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -52,7 +53,7 @@ from ai_workflow.testsource.reach import (
     parsed_references,
 )
 from ai_workflow.testsource.readers import ProjectTests
-from ai_workflow.textfiles import read_bytes, why_unreadable
+from ai_workflow.textfiles import read_bytes, read_utf8, why_unreadable
 
 SPEC = StepSpec(
     id="test_review",
@@ -678,7 +679,9 @@ def _map_path(target: Path, name: str, sources: list[str]) -> str:
 def run(ctx: StepContext) -> StepOutcome:
     outcome = StepOutcome()
     inv = inventory(ctx)
-    _report_tests(outcome, inv, detect_stack(ctx).primary_language)
+    js_files = [f.path for f in inv.test_files if f.language in ("javascript", "typescript")]
+    programs = spawned_test_programs(ctx.target, js_files)
+    _report_tests(outcome, inv, detect_stack(ctx).primary_language, programs)
     coverage = _coverage(ctx, outcome, inv)
     outcome.data = {
         "inventory": inv.to_dict(),
@@ -705,16 +708,61 @@ def run(ctx: StepContext) -> StepOutcome:
     return outcome
 
 
+_CHILD_PROCESS = re.compile(
+    r"\b(?:spawn|spawnSync|fork|exec|execSync|execFile|execFileSync|execa|execaNode)\s*\("
+)
+_JS_LITERAL = re.compile(r"""(['"`])([^'"`\n\\$]{1,255})\1""")
+
+
+def spawned_test_programs(target: Path, js_test_files: list[str]) -> frozenset[str]:
+    """Test files that another test file runs as a child process, named on the line that
+    starts it (`spawn(process.execPath, [path.join(__dirname, 'promises', 'fail.js')])`, or
+    `fork('./fixtures/x.js')`): fixture programs whose output that test compares. Their own
+    tests may fail or assert nothing on purpose (tape's test/promises/fail.js rejects a
+    promise so that test/promise_fail.js can check the report)."""
+    wanted = set(js_test_files)
+    found: set[str] = set()
+    for runner in js_test_files:
+        text = read_utf8(target / runner, root=target)
+        if text is None:
+            continue
+        base = posixpath.dirname(runner)
+        for line in text.splitlines():
+            if not _CHILD_PROCESS.search(line):
+                continue
+            for run in _adjacent_literals(line):
+                joined = "/".join(part.strip("/") for part in run)  # path.join's segments
+                for named in (posixpath.normpath(posixpath.join(base, joined)), joined):
+                    if named in wanted and named != runner:
+                        found.add(named)
+    return frozenset(found)
+
+
+def _adjacent_literals(line: str) -> list[list[str]]:
+    """The string literals of a line, grouped into runs of adjacent arguments
+    (`__dirname, 'exit', 'fail.js'` gives `['exit', 'fail.js']`)."""
+    runs: list[list[str]] = []
+    end = -1
+    for match in _JS_LITERAL.finditer(line):
+        if runs and re.fullmatch(r"\s*,\s*", line[end : match.start()]):
+            runs[-1].append(match.group(2))
+        else:
+            runs.append([match.group(2)])
+        end = match.end()
+    return runs
+
+
 def _checks_nothing(test: FoundTest) -> tuple[Severity, str] | None:
     """Why the test checks nothing, or None when it checks something or says that not failing
     is its point (its name or docstring: "does not raise", "Instantiation works."; a comment
     in it: "without @consumer, would raise TypeError").
 
-    A test that runs code and checks nothing is info: of the 113 labelled findings worded so,
-    4 were real (Go 1 of 75, JavaScript 0 of 8, Python 3 of 30), each now caught by the
-    specific evidence below; the rest were smoke tests by design or checks we could not see. What is a warning is the evidence of a
-    check that went missing: an empty body, a container filled and never read (`rv = {}`
-    filled by a mock, then ignored), a failed check only logged (Go's `t.Logf` in an `if`).
+    A test that runs code and checks nothing is info: of the 113 labels of findings worded
+    so, 4 were real (3 distinct findings; Go 1 of 75, JavaScript 0 of 8, Python 3 of 30), each
+    now caught by the specific evidence below; the rest were smoke tests by design or checks
+    we could not see. What is a warning is the evidence of a check that went missing: an empty
+    body, a container filled and never read (`rv = {}` filled by a mock, then ignored), a
+    failed check only logged (Go's `t.Logf` in an `if`).
     """
     if test.asserts is not False or test.skipped:
         return None
@@ -746,7 +794,12 @@ def _checks_nothing(test: FoundTest) -> tuple[Severity, str] | None:
     return Severity.INFO, f"test '{test.name}' asserts nothing: it can only fail by crashing"
 
 
-def _report_tests(outcome: StepOutcome, inv: Inventory, primary: str = GENERIC) -> None:
+def _report_tests(
+    outcome: StepOutcome,
+    inv: Inventory,
+    primary: str = GENERIC,
+    programs: frozenset[str] = frozenset(),
+) -> None:
     for test_file in inv.test_files:
         if test_file.error:
             outcome.add(
@@ -758,6 +811,8 @@ def _report_tests(outcome: StepOutcome, inv: Inventory, primary: str = GENERIC) 
             )
         if test_file.language == "python" and not inv.pytest.collects(test_file.path):
             continue  # not a module of the suite pytest runs (a benchmark, a typing example)
+        if test_file.path in programs:
+            continue  # a fixture program another test runs and whose output it checks
         for test in test_file.tests:
             problem = _checks_nothing(test)
             if problem:

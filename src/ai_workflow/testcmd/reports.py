@@ -256,10 +256,22 @@ def parse_tap_output(text: str, target: Path) -> TestReport | None:
         else:
             report.counts.failed += 1
             end = results[index + 1].start() if index + 1 < len(results) else len(text)
-            body = text[match.end() : end]
+            body = _own_body(text[match.end() : end])
             path, line = locate(body, target, "first")
             report.failures.append(FailedTest(name, "failed", tap_message(body), path, line))
     return report
+
+
+_TAP_NEXT_SUBTEST = re.compile(r"^# Subtest: ", re.MULTILINE)
+_TAP_YAML_TIMEOUT = re.compile(r"^\s*failure:\s*['\"]?timeout['\"]?\s*$", re.MULTILINE)
+_TAP_YAML_LIMIT = re.compile(r"^\s*timeout:\s*(\d+)\s*$", re.MULTILINE)
+
+
+def _own_body(body: str) -> str:
+    """What follows a failed TAP result up to the next test: node-tap announces each file with
+    a `# Subtest: name` line at the left margin, which begins the next test's output."""
+    nxt = _TAP_NEXT_SUBTEST.search(body)
+    return body if nxt is None else body[: nxt.start()]
 
 
 _TAP_FAILED_COMMAND = re.compile(r"^`.*' failed\b")  # bats: "`[ "$status" -eq 0 ]' failed"
@@ -277,6 +289,11 @@ def tap_message(body: str) -> str:
     comments = [ln[1:].strip() for ln in lines if ln.startswith("#") and not ln.startswith("#\t")]
     texts = [ln.removeprefix("#").strip() for ln in lines if ln not in ("---", "...")]
     headline = next((t for t in texts if _TAP_FAILED_COMMAND.match(t)), None)
+    if headline is None and _TAP_YAML_TIMEOUT.search(body):
+        # node-tap killed the file at its per-file timeout (`failure: timeout`, SIGTERM)
+        limit = _TAP_YAML_LIMIT.search(body)
+        after = f"{limit.group(1)} ms" if limit else "the runner's per-file limit"
+        headline = f"test timed out after {after}: the runner stopped it (failure: timeout)"
     if headline is None:
         useful = (c for c in comments if c and not _TAP_LOCATION.match(c))
         yaml = (m.group("text") for t in texts if (m := _TAP_YAML_MESSAGE.match(t)))

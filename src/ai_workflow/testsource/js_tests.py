@@ -160,7 +160,9 @@ class JsTests:
         if function is None:
             return None
         passed = [self._argument(frame, a) for a in args if a.type == "identifier"]
-        if function.type == "identifier":
+        if function.type == "member_expression" and self._is_subtest(frame, function):
+            verdict = self._subtest(frame, args)
+        elif function.type == "identifier":
             verdict = self._named_call(frame, ts.text(function), bool(args), inner_params)
         elif function.type == "member_expression":
             verdict = self._member_call(frame, function)
@@ -169,6 +171,21 @@ class JsTests:
         else:
             verdict = False  # a call of a call's result: chained code under test
         return combine([verdict, *passed])
+
+    @staticmethod
+    def _is_subtest(frame: _Frame, function: Node) -> bool:
+        """`t.test(title, cb)` on the test's own context (tape, node-tap, node:test)."""
+        root, properties = _member_chain(function)
+        return bool(frame.test_params) and root == frame.test_params[0] and properties == ["test"]
+
+    def _subtest(self, frame: _Frame, args: list[Node]) -> Verdict:
+        """A subtest checks what its own callback checks, through its own context (`st.ok`):
+        a test whose subtests assert asserts."""
+        callback = next((a for a in reversed(args) if a.type in FUNCTION_TYPES), None)
+        if callback is None or callback.has_error:
+            return False
+        params = tuple(_param_names(callback))
+        return self.judge(_Frame(frame.module, callback, params, frame.depth + 1))
 
     def _argument(self, frame: _Frame, arg: Node) -> Verdict:
         """A function of the file handed on may be called: judge it."""

@@ -1,0 +1,89 @@
+"""Markdown and reStructuredText files that are a program's input, not the project's documents.
+
+A `.md` file is documentation by its extension, except when the project's tests or benchmarks
+read it as data: goldmark's `_benchmark/go/_data.md` is the CommonMark spec text that
+`benchmark_test.go` parses (`ioutil.ReadFile("_data.md")`); its `[term](@)` definition
+notation, spec anchors and the spec repository's commands are the input's, not claims about
+goldmark. Such a file is left out of the documents every step checks (`project_docs`).
+
+A document is input when
+
+- it lies in a test-data directory (`testdata/`, `fixtures/`, `__snapshots__/`...: the one
+  list of `testsource.data_dirs`), or
+- a test file (`is_test_path`) or a benchmark program (a file below a `bench`, `benchmark`,
+  `benchmarks` or `benches` directory, `_benchmark/` too) names it by a string literal: its
+  path relative to the reader's directory (`"_data.md"` beside it, `"data/spec.md"`), or to
+  the project root.
+
+A README, a changelog or a file under `docs/` stays documentation even when a test reads it
+(a doctest of the README, a test that the changelog names the version): what it says is
+still a claim about the project.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from ai_workflow.doc_kinds import is_history_document
+from ai_workflow.techstack import DOCS_DIR_NAMES, is_test_path
+from ai_workflow.testsource.data_dirs import in_test_data_dir
+from ai_workflow.textfiles import read_utf8
+
+READER_SUFFIXES = frozenset(
+    {
+        ".go", ".c", ".h", ".cc", ".cpp", ".py", ".js", ".mjs", ".cjs", ".ts", ".rs",
+        ".java", ".kt", ".rb", ".php", ".cs", ".swift", ".sh", ".bash",
+    }
+)  # fmt: skip
+"""Code files whose string literals may name an input file."""
+BENCH_DIR_NAMES = frozenset({"bench", "benchmark", "benchmarks", "benches"})
+_LITERAL = re.compile(r"""["'`]([^"'`\n\\]{1,255})["'`]""")
+_DOC_NAMES = re.compile(
+    r"^(?:readme|contributing|code_of_conduct|security|support|license)\b", re.IGNORECASE
+)
+MAX_READER_BYTES = 2_000_000
+
+
+def data_documents(target: Path, files: Iterable[str], docs: Iterable[str]) -> set[str]:
+    """The documents among `docs` (relative paths) that are program input (module doc)."""
+    candidates = {d for d in docs if not _always_documentation(d)}
+    found = {d for d in candidates if in_test_data_dir(PurePosixPath(d).parts[:-1])}
+    wanted = candidates - found
+    if not wanted:
+        return found
+    for reader in files:
+        if PurePosixPath(reader).suffix.lower() not in READER_SUFFIXES or not _is_reader(reader):
+            continue
+        text = read_utf8(target / reader, root=target)
+        if text is None or len(text) > MAX_READER_BYTES:
+            continue
+        base = posixpath.dirname(reader)
+        for match in _LITERAL.finditer(text):
+            literal = match.group(1).strip()
+            if "." not in literal:
+                continue
+            for named in (posixpath.normpath(posixpath.join(base, literal)), literal):
+                if named in wanted:
+                    found.add(named)
+                    wanted.discard(named)
+        if not wanted:
+            break
+    return found
+
+
+def _always_documentation(path: str) -> bool:
+    pure = PurePosixPath(path)
+    if _DOC_NAMES.match(pure.name) or is_history_document(path):
+        return True
+    return any(part.lower() in DOCS_DIR_NAMES for part in pure.parts[:-1])
+
+
+def _is_reader(path: str) -> bool:
+    """A test file or a benchmark program (`_benchmark/`, `benches/`...)."""
+    if is_test_path(path):
+        return True
+    parts = PurePosixPath(path).parts[:-1]
+    return any(part.lstrip("_.").lower() in BENCH_DIR_NAMES for part in parts)
