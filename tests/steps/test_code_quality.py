@@ -2228,6 +2228,36 @@ def test_type_checking_import_a_string_type_expression_uses_is_info_prose_and_ru
     assert unused[(1, "json")].severity is Severity.WARNING  # not for the type checker
 
 
+GLOBALS_READ = """\
+import json
+import urllib as url
+from calendar import isleap
+import csv
+import base64
+
+
+def check():
+    for obj in ("json", "url"):
+        assert globals()[obj].__name__
+    assert globals().get("isleap") is not None
+    return "csv"
+"""
+
+
+def test_import_read_back_by_globals_key_is_info_a_plain_string_stays(tmp_path: Path) -> None:
+    """dill's test_session: `for obj in ('json', 'url', ...): globals()[obj]` reads the imports
+    back by name after a namespace round-trip. An import named only in a plain string (`csv`),
+    or not at all (`base64`), stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", {"pkg/mod.py": GLOBALS_READ}))
+    unused = {f.line: f for f in outcome.findings if f.rule == "ruff/F401"}
+    assert unused[1].severity is Severity.INFO
+    assert unused[2].severity is Severity.INFO
+    assert unused[3].severity is Severity.INFO
+    assert "globals()" in unused[1].message
+    assert unused[4].severity is Severity.WARNING  # a plain string, no globals() key
+    assert unused[5].severity is Severity.WARNING
+
+
 UNITTEST_MAIN = {
     "tests/__init__.py": "",
     "tests/__main__.py": (

@@ -153,6 +153,25 @@ def test_modules_a_python_3_release_removed_from_the_stdlib_are_not_dependencies
     assert reported == {("requests", 9, Severity.WARNING)}
 
 
+def test_the_interpreters_main_module_is_not_a_dependency(tmp_path: Path) -> None:
+    """dill 0.3.7's `import __main__ as _main_module`: the running script's module, always
+    importable, although sys.stdlib_module_names does not list it. A third-party import beside
+    it still warns."""
+    files = {
+        "setup.cfg": "[metadata]\nname = pick\n\n[options]\npython_requires = >= 3.7\n",
+        "setup.py": "from setuptools import setup\nsetup()\n",
+        "src/pick/__init__.py": "",
+        "src/pick/core.py": "import __main__ as _main_module\nimport requests\n",
+    }
+    outcome = _run(make_repo(tmp_path / "pick", files))
+    reported = {
+        (f.message.split("'")[1], f.line)
+        for f in outcome.findings
+        if f.rule == "deps/undeclared-import"
+    }
+    assert reported == {("requests", 2)}
+
+
 def test_python_2_stdlib_modules_under_a_guard_are_not_dependencies(tmp_path: Path) -> None:
     """autojump's `try: set except NameError: from sets import Set as set`, and the 2-and-3
     idioms `try: import cPickle ... except ImportError:` and `if PY2: import urlparse`: Python

@@ -58,8 +58,13 @@ REMOVED_STDLIB_MODULES = {
 """Module -> the Python release that no longer has it."""
 # The standard library of every Python a project may target, not only the one running us:
 # modules added after 3.11 and those removed in any Python 3 release.
+# `__main__` is the interpreter's own top-level module (`import __main__ as _main_module`, as
+# dill does to reach the running script's namespace): always importable, yet not in
+# sys.stdlib_module_names.
 STDLIB_MODULES = (
-    sys.stdlib_module_names | {"annotationlib", "compression"} | set(REMOVED_STDLIB_MODULES)
+    sys.stdlib_module_names
+    | {"annotationlib", "compression", "__main__"}
+    | set(REMOVED_STDLIB_MODULES)
 )  # annotationlib, compression: added in 3.14
 # Python 2's standard library modules that Python 3 renamed or removed: imported under a guard
 # (`try: import cPickle as pickle` / `except ImportError:`, `except NameError: from sets import

@@ -24,6 +24,10 @@
   references, and ruff does not read a string outside an annotation (lark 1.1.9's
   `common.py` and `tree.py`). A name that only prose (a docstring, a message) mentions keeps
   the warning.
+- F401 on an import whose bound name the same file reads back from its namespace by a string,
+  `globals()["json"]` or `for obj in ("json", "sax"): globals()[obj]` (a test that round-trips
+  its module's namespace, dill 0.3.7's `tests/test_session.py`): the string subscript is its use,
+  which ruff does not see. A name that only a plain string elsewhere mentions keeps the warning.
 - F401 on a TestCase class (`from .test_trees import TestTrees`) in a module that runs
   `unittest.main()`: main's loader collects the TestCases of the module's namespace, so the
   import is what puts them in the run (lark 1.1.9's `tests/__main__.py`, its `python -m tests`).
@@ -56,6 +60,7 @@ TYPE_STRING_NOTE = (
     "imported under `if TYPE_CHECKING:` for a string type expression of the file (a forward "
     "reference the type checker reads, ruff does not)"
 )
+GLOBALS_NOTE = "the file reads it back by name from its namespace (`globals()[name]`)"
 UNITTEST_MAIN_NOTE = (
     "a TestCase class: the module's `unittest.main()` collects it from its namespace"
 )
@@ -93,6 +98,8 @@ def _note(finding: Finding, files: ParsedFiles) -> str | None:
         return TYPE_COMMENT_NOTE
     if in_type_string(tree, finding.line, imported):
         return TYPE_STRING_NOTE
+    if read_through_globals(tree, finding.line, imported):
+        return GLOBALS_NOTE
     return UNITTEST_MAIN_NOTE if collected_by_unittest_main(tree, finding.line, imported) else None
 
 
@@ -202,6 +209,58 @@ def in_type_string(tree: Syntax, line: int, imported: str) -> bool:
         if any(isinstance(n, ast.Name) and n.id == bound for n in ast.walk(expression)):
             return True
     return False
+
+
+def read_through_globals(tree: Syntax, line: int, imported: str) -> bool:
+    """Whether the name that the import at `line` binds for `imported` is read back by a string
+    key of `globals()` in the file: `globals()["json"]`, `globals().get("json")`, or a key
+    variable that a `for` loop (or comprehension) takes from literal strings that include it."""
+    bound = _bound_name(tree, line, imported)
+    if bound is None:
+        return False
+    loops: dict[str, set[str]] = {}
+    for node in tree.walked:
+        if isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.target, ast.Name):
+            words = _literal_strings(node.iter)
+            loops.setdefault(node.target.id, set()).update(words)
+    for key in _globals_keys(tree):
+        if isinstance(key, ast.Constant) and key.value == bound:
+            return True
+        if isinstance(key, ast.Name) and bound in loops.get(key.id, ()):
+            return True
+    return False
+
+
+def _literal_strings(node: ast.expr) -> set[str]:
+    if not isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return set()
+    return {e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+
+
+def _globals_keys(tree: Syntax) -> list[ast.expr]:
+    """The keys of `globals()[key]` and `globals().get(key, ...)` in the file."""
+    keys: list[ast.expr] = []
+    for node in tree.walked:
+        if isinstance(node, ast.Subscript) and _is_globals_call(node.value):
+            keys.append(node.slice)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and _is_globals_call(node.func.value)
+            and node.args
+        ):
+            keys.append(node.args[0])
+    return keys
+
+
+def _is_globals_call(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "globals"
+        and not node.args
+    )
 
 
 def _under_type_checking(tree: Syntax, line: int) -> bool:
