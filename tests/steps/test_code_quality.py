@@ -1168,6 +1168,30 @@ def test_shellcheck_unquoted_array_of_split_or_literal_words_is_info(tmp_path: P
     assert severity[("shellcheck/SC2068", "paths.sh", 5)] is Severity.WARNING  # ( $file )
 
 
+def test_shellcheck_unquoted_arguments_of_a_function_called_with_plain_words_is_info(
+    tmp_path: Path,
+) -> None:
+    """creack/pty's test_crosscompile.sh: `cross() { ...; for arch in $@; do` is only ever
+    called as `cross linux amd64 386 arm`: plain words, nothing to split, so quoting changes
+    nothing (info). Beside it, its `echo2() { echo $@ >&2; }` called as `echo2 "  - $os/$arch"`
+    loses the leading blanks (a warning), and so does a function that a `$(...)` also calls
+    with an expansion, or one of a file without `#!` (a library other files may call)."""
+    body = (
+        "echo2() {\n  echo $@ >&2\n}\n"
+        "cross() {\n  os=$1\n  shift\n"
+        '  for arch in $@; do\n    echo2 "  - $os/$arch"\n  done\n}\n'
+        "cross linux amd64 386 arm\ncross darwin amd64 arm64\n"
+        "each() {\n  for x in $@; do echo2 x; done\n}\n"
+        'each a b\nout=$(each "$HOME")\n'
+    )
+    files = {"cross.sh": "#!/bin/sh\n" + body, "lib.sh": body}
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2068", "cross.sh", 8)] is Severity.INFO  # for arch in $@
+    assert severity[("shellcheck/SC2068", "cross.sh", 3)] is Severity.WARNING  # echo $@
+    assert severity[("shellcheck/SC2068", "cross.sh", 15)] is Severity.WARNING  # $(each "$x")
+    assert severity[("shellcheck/SC2068", "lib.sh", 7)] is Severity.WARNING  # no #! line
+
+
 @pytest.mark.parametrize(
     ("lines", "displayed"),
     [

@@ -1129,6 +1129,43 @@ def test_pytest_plugin_options_without_the_plugin(
         assert "pytest stopped with an usage error" in (outcome.tool_error or "")
 
 
+WARNING_PLUGIN = (
+    "import warnings\n\nimport pytest\n\n\ndef pytest_configure(config):\n"
+    '    warnings.warn(pytest.PytestDeprecationWarning("the option loop_scope is unset"))\n'
+)
+
+
+@pytest.mark.parametrize("installed", [True, False])
+def test_an_installed_plugins_warning_made_an_error_by_the_projects_filters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: bool
+) -> None:
+    """blinker 1.7.0 pins pytest-asyncio 0.21.1 and sets filterwarnings = error; pytest-asyncio
+    1.x warns in its pytest_configure, the filter makes it an INTERNALERROR before any test:
+    this environment's plugin version (info naming it, the step incomplete). Beside it, the
+    same warning from the project's own conftest.py stays the project's internal error."""
+    files = {**PY_FILES}
+    if installed:
+        site = tmp_path / "env" / "lib" / "python3" / "site-packages"
+        site.mkdir(parents=True)
+        (site / "warnplug.py").write_text(WARNING_PLUGIN)
+        monkeypatch.setenv("PYTHONPATH", str(site))
+        files["pytest.ini"] = "[pytest]\naddopts = -p warnplug\nfilterwarnings = error\n"
+    else:
+        files["conftest.py"] = WARNING_PLUGIN
+        files["pytest.ini"] = "[pytest]\nfilterwarnings = error\n"
+    root = make_repo(tmp_path / "calc", files)
+    outcome = run_step(root, cfg())
+    if installed:
+        assert outcome.tool_error is None
+        [finding] = outcome.findings
+        assert (finding.rule, finding.severity) == ("tests/environment-incomplete", Severity.INFO)
+        assert "the installed plugin warnplug warns (PytestDeprecationWarning" in finding.message
+        assert outcome.incomplete
+    else:
+        assert outcome.findings == []
+        assert "pytest stopped with an internal error" in (outcome.tool_error or "")
+
+
 GITMODULES = (
     '[submodule "test/test_helper/bats-support"]\n'
     "\tpath = test/test_helper/bats-support\n"

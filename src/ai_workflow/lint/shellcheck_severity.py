@@ -68,6 +68,11 @@ words that hold no blank nor glob character (`packages=("bash" "make")`): its el
 nothing to split, and what a glob could match was matched when it was filled, so quoting
 changes nothing. An array
 that receives a quoted expansion anywhere (`dirs+=( "$BASEDIR" )`) keeps it: a path with a space.
+So does an unquoted `$@` in a function of a script (it has a `#!` line, so no other file calls
+its functions) every call of which passes only literal words without blank, glob, quote or
+expansion (creack/pty's test_crosscompile.sh: `cross() { ...; for arch in $@; do` called as
+`cross linux amd64 386 arm`): its arguments hold nothing to split. A call with a quoted or
+expanded argument (`echo2 "  - $os/$arch"`, whose `echo $@` loses the leading blanks) keeps it.
 A fill-in template (a file named `*template*`, `*skeleton*`, `*.tmpl`, `*.tpl`, or kept under
 `doc/`/`docs/`) whose code holds an angle-bracket placeholder (`print_<plugin_name>() {`) and that
 shellcheck cannot parse (SC1xxx): every finding of it is info, the placeholder is what stops the
@@ -159,6 +164,8 @@ SHELLCHECK_UNQUOTED_ARRAY = 2068  # `cmd $@`: each argument is split and globbed
 EVAL_LINE = re.compile(r"^\s*(?:builtin\s+)?eval\s(?!.*(?:;|&&|\|\|))")
 # `${name[@]}` / `${name[*]}`: the expansion SC2068 covers
 ARRAY_EXPANSION = re.compile(r"^\$\{([A-Za-z_]\w*)\[[@*]\]\}$")
+POSITIONAL_ALL = re.compile(r"^\$(?:@|\{@\})$")  # an unquoted `$@` (SC2068)
+PLAIN_WORDS = re.compile(r"^[\w.,:+=/%@-]*(?:\s+[\w.,:+=/%@-]+)*$")  # no quote, glob or `$`
 # an assignment of a whole array: `name=(`, `name+=(`, after `local -a`/`declare`... or none
 ARRAY_ASSIGNMENT = re.compile(
     r"(?:^|[;&|({]|\b(?:then|do|else))\s*"
@@ -412,13 +419,18 @@ def _joined_by_callee(script: ScriptTraits, item: dict[str, Any]) -> bool:
 
 def _splits_nothing(script: ScriptTraits, item: dict[str, Any]) -> bool:
     """Whether an unquoted `${name[@]}` (SC2068) expands an array filled only by word splitting
-    or with literal words (`ScriptTraits.resplit_arrays`): quoting it changes nothing."""
+    or with literal words (`ScriptTraits.resplit_arrays`), or an unquoted `$@` the arguments of
+    a function every call of which passes plain words (`ScriptTraits.literal_arguments`):
+    quoting it changes nothing."""
     line, column, end = item.get("line"), item.get("column"), item.get("endColumn")
     if not isinstance(line, int) or not isinstance(column, int) or not isinstance(end, int):
         return False
     if not 0 < line <= len(script.lines):
         return False
-    expansion = ARRAY_EXPANSION.match(script.lines[line - 1][column - 1 : end - 1])
+    covered = script.lines[line - 1][column - 1 : end - 1]
+    if POSITIONAL_ALL.match(covered):
+        return line in script.literal_arguments
+    expansion = ARRAY_EXPANSION.match(covered)
     return expansion is not None and expansion.group(1) in script.resplit_arrays
 
 
@@ -497,6 +509,7 @@ class ScriptTraits:
     joiners: tuple[tuple[str, int], ...] = ()  # functions joining their arguments from the n-th
     registers_completion: bool = False  # a `complete -...` command: Bash calls its function
     joined_as_meant: frozenset[int] = frozenset()  # `[[ ! ${a[@]} ]]`, `[[ "$@" != -a ]]`
+    literal_arguments: frozenset[int] = frozenset()  # bodies of functions called with plain words
     lines: tuple[str, ...] = ()  # the text, for what a finding's columns cover
 
     @classmethod
@@ -528,8 +541,50 @@ class ScriptTraits:
             _joining_functions(lines),
             REGISTERS_COMPLETION.search(text) is not None,
             frozenset(n for n, line in enumerate(lines, 1) if _joined_as_meant(line)),
+            _literal_argument_bodies(lines) if text.startswith("#!") else frozenset(),
             tuple(lines),
         )
+
+
+def _function_bodies(lines: list[str]) -> list[tuple[str, int, int]]:
+    """The functions of the file as (name, first body line, last body line), 1-based; a body
+    ends at the first `}` line indented as its definition (a function without one is left out)."""
+    found = []
+    for number, line in enumerate(lines):
+        start = FUNCTION_HEADER.match(line)
+        if start is None:
+            continue
+        indent, name = start.groups()
+        closing = re.compile(rf"^{re.escape(indent)}\}}\s*(?:;|#.*)?$")
+        end = next((n for n in range(number + 1, len(lines)) if closing.match(lines[n])), None)
+        if end is not None:
+            found.append((name, number + 2, end))
+    return found
+
+
+def _literal_argument_bodies(lines: list[str]) -> frozenset[int]:
+    """The body lines of the functions every call of which in the file passes only plain words
+    (`cross linux amd64 386`): no blank inside a word, no glob, quote or expansion, and the
+    name mentioned nowhere else. A function never called in the file, called with anything
+    else, or named elsewhere (`$(f "$x")`, `a && f $y`, `trap f 0`) is left out."""
+    bodies = _function_bodies(lines)
+    found: set[int] = set()
+    for name, first, last in bodies:
+        call = re.compile(rf"^\s*{re.escape(name)}(?:\s+(?P<args>.*?))?\s*$")
+        calls = [
+            match.group("args") or ""
+            for number, line in enumerate(lines, 1)
+            if not first - 1 <= number <= last and (match := call.match(line))
+        ]
+        # every mention of the name is one of those calls (none inside `$(...)`, after `&&`)
+        mentions = sum(
+            len(re.findall(rf"(?<![\w.:-]){re.escape(name)}(?![\w.:-])", line))
+            for number, line in enumerate(lines, 1)
+            if number != first - 1
+        )
+        if calls and mentions == len(calls) and all(PLAIN_WORDS.match(a) for a in calls):
+            found.update(range(first, last + 1))
+    return frozenset(found)
 
 
 def _joining_functions(lines: list[str]) -> tuple[tuple[str, int], ...]:

@@ -74,7 +74,7 @@ from ai_workflow.testcmd.environment import (
 )
 from ai_workflow.testcmd.node_versions import ci_newest_node, node_major
 from ai_workflow.testcmd.plans import Plan, plan_for, unsafe_test_entries
-from ai_workflow.testcmd.pytest_plugins import missing_pytest_plugins
+from ai_workflow.testcmd.pytest_plugins import missing_pytest_plugins, plugin_warning_error
 from ai_workflow.testcmd.reports import (
     FailedTest,
     ReportError,
@@ -445,6 +445,10 @@ def _unavailable(
         plugins = missing_pytest_plugins(output)
         if plugins is not None:
             return plugins
+    if framework == "pytest" and result.returncode == 3:
+        warned = plugin_warning_error(output)
+        if warned is not None:
+            return warned
     quoted = _quoted(result, ctx.target)  # what a message may quote; node paths stay absolute
     if framework in JS_FRAMEWORKS:
         return missing_node_packages(ctx.target, output) or _program_missing(ctx, plan, quoted)

@@ -6,6 +6,17 @@ argument parsing with "unrecognized arguments" and runs nothing. When every unre
 argument is an option of a well-known plugin, that is this machine's environment, reported as
 "tests could not run" with the plugin to install; any other unrecognized argument (a typo in
 the configuration or the test command) stays the project's usage error.
+
+An installed plugin may also not be the version the project tests with. blinker 1.7.0 pins
+pytest-asyncio 0.21.1 (requirements/tests.txt, what its tox env installs) and sets
+`filterwarnings = ["error"]`; pytest-asyncio 1.x warns in its `pytest_configure` that an option
+is unset, the filter makes that warning an exception, and pytest stops with an INTERNALERROR
+before collecting anything. When the traceback's every frame is in installed packages
+(`site-packages`, `dist-packages`), the frame that raised is a plugin's (not pytest's or pluggy's
+own) and what it raised is a warning, the plugin version is this environment's, not a defect of
+the project: "tests could not run", naming the plugin. An internal error with a frame in the
+project's files (its conftest.py warning or raising), or one that is not a warning, stays the
+project's.
 """
 
 from __future__ import annotations
@@ -35,6 +46,51 @@ _PLUGIN_OPTIONS: tuple[tuple[str, str], ...] = (
     ("--asyncio-mode", "pytest-asyncio"),
     ("--mpl", "pytest-mpl"),
 )
+
+
+_INTERNAL = "INTERNALERROR> "
+_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line \d+')
+_RAISED = re.compile(r"^(?:[\w.]+\.)?(?P<name>\w*Warning): (?P<text>.*)$")
+_INSTALLED = ("site-packages", "dist-packages")
+_PYTEST_CORE = frozenset({"_pytest", "pytest", "pluggy"})
+
+
+def _installed_package(path: str) -> str | None:
+    """The top-level package an installed file belongs to (None: not an installed file)."""
+    parts = path.replace("\\", "/").split("/")
+    for index, part in enumerate(parts[:-1]):
+        if part in _INSTALLED:
+            name = parts[index + 1]
+            return name[:-3] if name.endswith(".py") else name
+    return None
+
+
+def plugin_warning_error(output: str) -> Unavailable | None:
+    """An INTERNALERROR that is an installed plugin's warning made an error by the project's
+    warning filters, every frame in installed packages (None: it is not that)."""
+    lines = [line[len(_INTERNAL) :] for line in output.splitlines() if line.startswith(_INTERNAL)]
+    packages: list[str | None] = []
+    raised = None
+    for line in lines:
+        frame = _FRAME.match(line)
+        if frame:
+            packages.append(_installed_package(frame.group("path")))
+            raised = None
+        elif packages and raised is None and not line.startswith((" ", "\t")):
+            raised = _RAISED.match(line)
+    if not packages or raised is None or None in packages:
+        return None
+    plugin = packages[-1]
+    if plugin in _PYTEST_CORE:
+        return None
+    warning = f"{raised.group('name')}: {raised.group('text')}"[:200]
+    return Unavailable(
+        f"pytest stopped at an internal error: the installed plugin {plugin} warns ({warning}) "
+        "and the project's warning filters make warnings errors; this environment's "
+        f"{plugin} is not the version the project tests with",
+        "install the plugin versions the project pins (its test requirements, tox or nox "
+        "deps) in the project's environment",
+    )
 
 
 def _plugin(argument: str) -> str | None:
