@@ -6,13 +6,19 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ai_workflow.ai.cache import ResponseCache, cache_key, header_problem
+from ai_workflow.ai.cache import (
+    ResponseCache,
+    cache_key,
+    header_problem,
+    settled_header_problem,
+)
 from ai_workflow.cli import main
 from ai_workflow.engine import records
 from ai_workflow.engine.metrics import append_history, read_history, write_current
@@ -281,3 +287,23 @@ def test_a_bare_target_still_works(tmp_path: Path, capsys: pytest.CaptureFixture
     (repo / WORK / "ai_cache").write_text("not a directory")
     assert main(["cache", "stats", "--target", str(repo)]) == 0
     assert "moved aside" in capsys.readouterr().err
+
+
+def test_a_database_another_process_is_still_writing_is_no_damage(tmp_path: Path) -> None:
+    """A checkpoint writes the page count into the header before the pages: a process that
+    opens the cache at that moment sees a short file. The header is asked again after short
+    waits, so only a problem that stays moves the cache aside (eight parallel writers once lost
+    the entries of four to such a passing state)."""
+    db = _filled_cache(tmp_path)
+    whole = db.read_bytes()
+    db.write_bytes(whole[: len(whole) // 2 + 17])
+    assert settled_header_problem(db) == "truncated"  # a state that stays is damage
+    finish = threading.Timer(0.15, lambda: db.write_bytes(whole))
+    finish.start()
+    try:
+        assert settled_header_problem(db) is None
+    finally:
+        finish.join()
+    cache = ResponseCache(db.parent, ttl_s=3600, max_bytes=50 * 1024 * 1024)
+    assert cache.stats()["entries"] == 200
+    cache.close()

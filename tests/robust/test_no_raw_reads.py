@@ -11,6 +11,7 @@ user names explicitly...). `textfiles.py` itself is the one module that may read
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -27,15 +28,34 @@ JUSTIFIED = re.compile(r"#\s*raw read:\s*\S")
 FREE = {"textfiles.py"}
 
 
+def _docstring_lines(source: str) -> set[int]:
+    """The lines of the module's, classes' and functions' docstrings: prose about code (a
+    docstring may quote `exec(open(path).read())`), never a read."""
+    lines: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        body = getattr(node, "body", None)
+        if not isinstance(body, list) or not body:
+            continue
+        first = body[0]
+        docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+        if docstring and isinstance(first.value.value, str):  # type: ignore[attr-defined]
+            lines.update(range(first.lineno, (first.end_lineno or first.lineno) + 1))
+    return lines
+
+
 def raw_reads() -> list[str]:
     found = []
     for path in sorted(SRC.rglob("*.py")):
         if path.name in FREE:
             continue
-        lines = path.read_text(encoding="utf-8").splitlines()
+        source = path.read_text(encoding="utf-8")
+        prose = _docstring_lines(source)
+        lines = source.splitlines()
         for number, line in enumerate(lines, start=1):
             code = line.split("#", 1)[0]
             if not READ_CALL.search(code) or code.lstrip().startswith(('"', "'")):
+                continue
+            if number in prose:
                 continue
             above = lines[number - 2] if number > 1 else ""
             if JUSTIFIED.search(line) or JUSTIFIED.search(above):
@@ -58,3 +78,8 @@ def test_the_scan_finds_a_raw_read(tmp_path: Path) -> None:
     assert not READ_CALL.search("webbrowser.open(url)")
     assert not READ_CALL.search("text = read_text(path)")
     assert not READ_CALL.search("text = textfiles.read_text(path)")
+
+
+def test_a_docstring_that_quotes_a_read_is_prose() -> None:
+    source = 'def f():\n    """`exec(open(path).read())` defines it."""\n    return open("x")\n'
+    assert _docstring_lines(source) == {2}

@@ -131,6 +131,22 @@ def is_damage(exc: BaseException) -> bool:
     return any(word in str(exc).lower() for word in DAMAGE_WORDS)
 
 
+HEADER_SETTLE_S = (0.1, 0.3, 0.6)
+
+
+def settled_header_problem(db_file: Path) -> str | None:
+    """`header_problem`, asked again after short waits: another process writing the database
+    (its first pages, or a checkpoint that updated the page count in the header before the
+    pages) shows a passing state that is no damage; only a problem that stays is one."""
+    problem = header_problem(db_file)
+    for wait in HEADER_SETTLE_S:
+        if problem is None:
+            return None
+        time.sleep(wait)
+        problem = header_problem(db_file)
+    return problem
+
+
 def header_problem(db_file: Path) -> str | None:
     """What is wrong with an SQLite file (no regular file, no SQLite header, shorter than its
     page count says), or None; an empty or absent file is a new database."""
@@ -202,7 +218,7 @@ class ResponseCache:
             self.directory.is_symlink() or not self.directory.is_dir()
         ):
             raise _DamagedStore("it is no directory")
-        problem = header_problem(self.directory / DB_FILE)
+        problem = settled_header_problem(self.directory / DB_FILE)
         if problem is not None:
             raise _DamagedStore(f"{DB_FILE}: {problem}")
         self.directory.mkdir(parents=True, exist_ok=True)
