@@ -722,6 +722,10 @@ func TestRunsOnly(t *testing.T) {
     Add(1, 2)
 }
 
+func TestRemoveChildren(t *testing.T) {
+    t.Logf("%+v", Add(1, 2))
+}
+
 func TestVerbose(t *testing.T) {
     if testing.Verbose() {
         t.Logf("adding")
@@ -749,8 +753,9 @@ def test_a_go_check_whose_failure_is_only_logged_is_a_warning_a_bare_call_is_inf
         for f in outcome.findings
         if f.rule == "tests/no-assertions"
     }
-    assert sorted(found) == [5, 18, 23]
-    assert found[23][0] == "info"  # logging in a verbose run is no check
+    assert sorted(found) == [5, 18, 23, 27]
+    assert found[27][0] == "info"  # logging in a verbose run is no check
+    assert found[23][0] == "warning" and "only logs a result with t.Logf" in found[23][1]
     assert found[5][0] == "warning" and "reports a failed check with t.Logf" in found[5][1]
     assert found[18] == (
         "info",

@@ -780,10 +780,7 @@ def _checks_nothing(test: FoundTest) -> tuple[Severity, str] | None:
         )
         return Severity.WARNING, why
     if test.logged:
-        why = (
-            f"test '{test.name}' reports a failed check with {test.logged}, which does not fail "
-            "the test: it always passes (use Errorf or Fatalf)"
-        )
+        why = f"test '{test.name}' {test.logged}: it always passes (use Errorf or Fatalf)"
         return Severity.WARNING, why
     if test.smoke:
         why = (

@@ -316,22 +316,36 @@ def _skips_first(func: Node, tnames: frozenset[str]) -> bool:
 
 
 def _logged_failure(func: Node, tnames: frozenset[str]) -> str:
-    """`t.Logf` (or `t.Log`) called in the branch of an `if` of a test that checks nothing: the
-    test reports a failed check in its log and passes (spf13/pflag's `TestSetOutput`:
-    `if !strings.Contains(out, "--unknown") { t.Logf("expected output ...") }`)."""
+    """How a test that checks nothing shows a result only in its log, "" when it does not:
+    `t.Logf` in the branch of an `if` reports a failed check and passes (spf13/pflag's
+    `TestSetOutput`), and `t.Logf` of a value the code under test returned leaves the check
+    to whoever reads the log (yuin/goldmark's `TestRemoveChildren`:
+    `t.Logf("%+v", node2.PreviousSibling())`). A log of constant text, or inside
+    `if testing.Verbose()`, is no missing check."""
     body = func.child_by_field_name("body")
     for node in ts.walk(body) if body is not None else []:
         if node.type != "if_statement" or _asks_the_run(node):
             continue
         branch = node.child_by_field_name("consequence")
         for call in ts.walk(branch) if branch is not None else []:
-            function = (
-                call.child_by_field_name("function") if call.type == "call_expression" else None
-            )
-            owner, _, method = (ts.text(function) if function is not None else "").partition(".")
-            if owner in tnames and method in LOG_METHODS:
-                return f"{owner}.{method}"
+            method = _log_call(call, tnames)
+            if method:
+                return f"reports a failed check with {method}, which does not fail the test"
+    for call in ts.walk(body) if body is not None else []:
+        method = _log_call(call, tnames)
+        arguments = call.child_by_field_name("arguments") if method else None
+        if arguments is not None and any(
+            a.type == "call_expression" for a in arguments.named_children[1:]
+        ):
+            return f"only logs a result with {method}, which nothing checks"
     return ""
+
+
+def _log_call(node: Node, tnames: frozenset[str]) -> str:
+    """`t.Log`/`t.Logf` on the test's t: its text, else ""."""
+    function = node.child_by_field_name("function") if node.type == "call_expression" else None
+    owner, _, method = (ts.text(function) if function is not None else "").partition(".")
+    return f"{owner}.{method}" if owner in tnames and method in LOG_METHODS else ""
 
 
 def _asks_the_run(if_node: Node) -> bool:

@@ -24,8 +24,8 @@ class FoundTest:
     # whether it is a smoke test (it runs code and keeps no result it could have checked)
     unread: str = ""
     smoke: bool = False
-    # Go, asserting nothing: the call that reports a failed check without failing the test
-    # (`t.Logf` in the branch of an `if`), "" when none
+    # Go, asserting nothing: how it shows a result only in its log (`t.Logf` in the branch of
+    # an `if`, or of a value the code returned), "" when it does not
     logged: str = ""
 
 
