@@ -420,3 +420,41 @@ def _predicted(entries: Mapping[str, Any], current: Mapping[str, str]) -> list[s
         "changed); files not stored yet are checked"
     )
     return lines
+
+
+# --------------------------------------------------------------------------- run stores
+
+
+def read_run_store(ctx: StepContext, name: str, header: Mapping[str, Any], body: str) -> Any:
+    """The `body` of `step_cache/<step>.<name>.json`, a store a step rewrites whole at each run
+    (the shell lines script_references split, the TOML documents dependencies parsed), when
+    its `header` (schema, the id of the code that made it) is the same; None when there is
+    none, `run.step_cache` is off, or the store is another version's or damaged: the caller
+    then computes everything."""
+    if not ctx.config.run.step_cache:
+        return None
+    text = records.read_text(run_store_path(ctx, name))
+    try:
+        raw = records.loads(text) if text is not None else None
+    except ValueError:
+        return None
+    if not isinstance(raw, dict) or any(raw.get(k) != v for k, v in header.items()):
+        return None
+    return raw.get(body)
+
+
+def write_run_store(
+    ctx: StepContext, name: str, header: Mapping[str, Any], body: str, value: Any
+) -> None:
+    """Rewrite the store `read_run_store` reads; a store that cannot be written is logged."""
+    if not ctx.config.run.step_cache:
+        return
+    data = {**header, body: value}
+    try:
+        write_atomic(run_store_path(ctx, name), records.dumps(data, separators=(",", ":")) + "\n")
+    except (OSError, TypeError, ValueError) as exc:
+        ctx.log(f"{name} not kept ({exc})")
+
+
+def run_store_path(ctx: StepContext, name: str) -> Path:
+    return ctx.workspace.step_cache_dir / f"{ctx.spec.id}.{name}.json"

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ai_workflow.changes.filecache import FileResults, code_id
+from ai_workflow.changes.filecache import FileResults, code_id, read_run_store, write_run_store
 from ai_workflow.config import DependenciesConfig
 from ai_workflow.deps import imports as import_facts
 from ai_workflow.deps import ondemand
@@ -67,8 +67,6 @@ from ai_workflow.deps.lockfiles import (
 from ai_workflow.deps.manifests import python_floor, read_manifest
 from ai_workflow.deps.model import Dependency, Manifest, Report, canonical
 from ai_workflow.deps.workspaces import lockfile_declined, serving_lockfile, workspace_root
-from ai_workflow.engine import records
-from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.findings import Severity
 from ai_workflow.project_files import project_files
@@ -122,40 +120,21 @@ def run(ctx: StepContext) -> StepOutcome:
     return outcome
 
 
-def _toml_path(ctx: StepContext) -> Path:
-    return ctx.workspace.step_cache_dir / f"{ctx.spec.id}.toml.json"
+def _toml_header() -> dict[str, Any]:
+    return {"schema": TOML_SCHEMA, "parser": code_id(tomllib)}
 
 
 def _known_toml(ctx: StepContext) -> dict[str, Any]:
     """The TOML documents parsed in the last run, by digest; {} when there are none (or
     `run.step_cache` is off, or the store is damaged: every lockfile is then parsed)."""
-    if not ctx.config.run.step_cache:
-        return {}
-    text = records.read_text(_toml_path(ctx))
-    try:
-        raw = records.loads(text) if text is not None else None
-    except ValueError:
-        return {}
-    if not isinstance(raw, dict) or raw.get("schema") != TOML_SCHEMA:
-        return {}
-    documents = raw.get("documents")
-    if raw.get("parser") != _toml_parser_id() or not isinstance(documents, dict):
+    documents = read_run_store(ctx, "toml", _toml_header(), "documents")
+    if not isinstance(documents, dict):
         return {}
     return {k: v for k, v in documents.items() if isinstance(v, dict)}
 
 
-def _toml_parser_id() -> str:
-    return code_id(tomllib)
-
-
 def _keep_toml(ctx: StepContext, used: dict[str, Any]) -> None:
-    if not ctx.config.run.step_cache:
-        return
-    data = {"schema": TOML_SCHEMA, "parser": _toml_parser_id(), "documents": used}
-    try:
-        write_atomic(_toml_path(ctx), records.dumps(data, separators=(",", ":")) + "\n")
-    except (OSError, TypeError, ValueError) as exc:
-        ctx.log(f"TOML documents not kept ({exc})")
+    write_run_store(ctx, "toml", _toml_header(), "documents", used)
 
 
 def _run(ctx: StepContext) -> StepOutcome:

@@ -38,10 +38,8 @@ from ai_workflow.automation import (
     automation_blocks,
     is_automation_file,
 )
-from ai_workflow.changes.filecache import code_id
+from ai_workflow.changes.filecache import code_id, read_run_store, write_run_store
 from ai_workflow.deps.imports import STDLIB_MODULES
-from ai_workflow.engine import records
-from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.make_outputs import MakeOutputs
 from ai_workflow.markdown_docs import (
@@ -166,24 +164,15 @@ def run(ctx: StepContext) -> StepOutcome:
     return outcome
 
 
-def _splits_path(ctx: StepContext) -> Path:
-    return ctx.workspace.step_cache_dir / f"{ctx.spec.id}.splits.json"
+def _splits_header() -> dict[str, Any]:
+    return {"schema": SPLITS_SCHEMA, "splitter": code_id(shell_commands)}
 
 
 def _known_splits(ctx: StepContext) -> dict[str, Splits]:
     """The lines split in the last run with this splitter, {} when there are none (or
     `run.step_cache` is off, or the store is damaged: every line is then split)."""
-    if not ctx.config.run.step_cache:
-        return {}
-    text = records.read_text(_splits_path(ctx))
-    try:
-        raw = records.loads(text) if text is not None else None
-    except ValueError:
-        return {}
-    if not isinstance(raw, dict) or raw.get("schema") != SPLITS_SCHEMA:
-        return {}
-    lines = raw.get("lines")
-    if raw.get("splitter") != code_id(shell_commands) or not isinstance(lines, dict):
+    lines = read_run_store(ctx, "splits", _splits_header(), "lines")
+    if not isinstance(lines, dict):
         return {}
     if not all(_is_splits(value) for value in lines.values()):
         ctx.log("stored shell splits damaged: every line is split again")
@@ -203,13 +192,7 @@ def _is_splits(value: Any) -> bool:
 
 
 def _keep_splits(ctx: StepContext, used: dict[str, Splits]) -> None:
-    if not ctx.config.run.step_cache:
-        return
-    data = {"schema": SPLITS_SCHEMA, "splitter": code_id(shell_commands), "lines": used}
-    try:
-        write_atomic(_splits_path(ctx), records.dumps(data, separators=(",", ":")) + "\n")
-    except (OSError, TypeError, ValueError) as exc:
-        ctx.log(f"shell splits not kept ({exc})")
+    write_run_store(ctx, "splits", _splits_header(), "lines", used)
 
 
 def _run(ctx: StepContext) -> StepOutcome:
