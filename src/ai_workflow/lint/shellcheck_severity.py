@@ -595,19 +595,8 @@ def _joining_functions(lines: list[str]) -> tuple[tuple[str, int], ...]:
     to a variable; any other read of the arguments (`$2`, `"$@"`, after the join too) and the
     function is left out. The body ends at the first `}` line indented as its definition."""
     found = []
-    for number, line in enumerate(lines):
-        start = FUNCTION_HEADER.match(line)
-        if start is None:
-            continue
-        indent, name = start.groups()
-        body = []
-        for other in lines[number + 1 :]:
-            if re.match(rf"^{re.escape(indent)}\}}\s*(?:;|#.*)?$", other):
-                break
-            body.append(other)
-        else:
-            continue
-        joined_from = _joined_from(body)
+    for name, first, last in _function_bodies(lines):
+        joined_from = _joined_from(lines[first - 1 : last])
         if joined_from is not None:
             found.append((name, joined_from))
     return tuple(found)
