@@ -26,7 +26,12 @@ from ai_workflow.steps.test_review import (
 )
 from ai_workflow.testsource import pyreach
 from ai_workflow.testsource.pyindex import PyIndex
-from tests.file_edits import FULL, REUSE_PROPERTY, assert_reuse_equals_full, edit_file
+from tests.file_edits import (
+    FULL,
+    REUSE_PROPERTY,
+    apply_edit,
+    assert_reuse_equals_full,
+)
 from tests.helpers import make_repo, step_context
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is required")
@@ -170,15 +175,10 @@ edits = st.one_of(
 )
 
 
-def _apply(root: Path, edit: tuple[str, str, list[str]]) -> None:
-    kind, path, parts = edit
-    edit_file(root, kind, path, "\n\n".join(parts))
-
-
 @REUSE_PROPERTY
 @given(st.lists(edits, min_size=1, max_size=5))
 def test_incremental_inventory_equals_a_full_run(
     tmp_path_factory: pytest.TempPathFactory, sequence: list[tuple[str, str, list[str]]]
 ) -> None:
     root = make_repo(tmp_path_factory.mktemp("sources") / "p", FILES)
-    assert_reuse_equals_full(root, sequence, _apply, _run, _inventory)
+    assert_reuse_equals_full(root, sequence, apply_edit, _run, _inventory)

@@ -18,7 +18,12 @@ from ai_workflow.changes.fingerprint import file_ids
 from ai_workflow.config import Config
 from ai_workflow.engine.step import RunMemo, StepOutcome
 from ai_workflow.steps import test_review
-from tests.file_edits import FULL, REUSE_PROPERTY, assert_reuse_equals_full, edit_file
+from tests.file_edits import (
+    FULL,
+    REUSE_PROPERTY,
+    apply_edit,
+    assert_reuse_equals_full,
+)
 from tests.helpers import commit_all, make_repo, step_context
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is required")
@@ -144,15 +149,10 @@ edits = st.one_of(
 )
 
 
-def _apply(root: Path, edit: tuple[str, str, list[str]]) -> None:
-    kind, path, parts = edit
-    edit_file(root, kind, path, "\n\n".join(parts))
-
-
 @REUSE_PROPERTY
 @given(st.lists(edits, min_size=1, max_size=5))
 def test_incremental_findings_equal_a_full_run(
     tmp_path_factory: pytest.TempPathFactory, sequence: list[tuple[str, str, list[str]]]
 ) -> None:
     root = make_repo(tmp_path_factory.mktemp("review") / "p", FILES)
-    assert_reuse_equals_full(root, sequence, _apply, _run, _findings)
+    assert_reuse_equals_full(root, sequence, apply_edit, _run, _findings)
