@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -149,6 +150,20 @@ def imported_names(tree: ast.AST) -> set[str]:
 
 
 _WORD_RE = re.compile(r"[A-Za-z_]\w*")
+
+
+def import_time_statements(body: list[ast.stmt], *, handlers: bool = True) -> Iterator[ast.stmt]:
+    """The statements that run when the module is imported: the module's own and those of its
+    `if`/`try`/`with` blocks, not a function's or a class's; with `handlers=False`, not those
+    of an `except` block either (which run only when another error happened)."""
+    for statement in body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        yield statement
+        for block in ("body", "orelse", "finalbody"):
+            yield from import_time_statements(getattr(statement, block, []), handlers=handlers)
+        for handler in getattr(statement, "handlers", []) if handlers else []:
+            yield from import_time_statements(handler.body, handlers=handlers)
 
 
 def called_name(func: ast.expr) -> str:

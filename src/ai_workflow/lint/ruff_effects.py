@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from ai_workflow.findings import Finding, Severity, explain_as_info
 from ai_workflow.parsed_files import ParsedFiles
-from ai_workflow.pysource import dotted_name
+from ai_workflow.pysource import dotted_name, import_time_statements
 
 UNUSED_IMPORT = "ruff/F401"
 _IMPORTED = re.compile(r"`(?P<name>\w+)` imported but unused")
@@ -68,25 +68,12 @@ def module_effect(tree: ast.Module | None) -> str | None:
     any: a call of a method on it (`sys.path.insert(...)`) or an assignment into it."""
     if tree is None:
         return None
-    for statement in _top_level(tree.body):
+    for statement in import_time_statements(tree.body):
         for changed in _changed(statement):
             state = next((s for s in STATE if changed == s or changed.startswith(s + ".")), None)
             if state is not None:
                 return f"`{state}`"
     return None
-
-
-def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """The statements that run on import: the module's, and those of its `if`/`try`/`with`
-    blocks (`if here not in sys.path: sys.path.insert(0, here)`), not a function's or class's."""
-    for statement in body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        yield statement
-        for field in ("body", "orelse", "finalbody"):
-            yield from _top_level(getattr(statement, field, []))
-        for handler in getattr(statement, "handlers", []):
-            yield from _top_level(handler.body)
 
 
 def _changed(statement: ast.stmt) -> list[str]:

@@ -145,7 +145,6 @@ ECHO_LINE = re.compile(r"^\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
 ECHO_TAIL = re.compile(r"^[^@=#]*(?:&&|\|\|)\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
 # a function definition: `name() {`, `function name {`, `function name() {`
 FUNCTION_HEADER = re.compile(r"^(\s*)(?:function\s+)?([A-Za-z_][\w:.-]*)\s*(?:\(\s*\))?\s*\{\s*$")
-FUNCTION_START_KEYWORD = re.compile(r"^\s*function\s")
 # what joins the arguments into one word: `"$*"`, `"${*}"`, or `$@` / `${@:n}` assigned
 JOIN = re.compile(r"\"\$\*\"|\"\$\{\*\}\"|[A-Za-z_]\w*=\"?\$(?:@|\{@\}|\{@:(\d+)\})\"?(?:\s|;|$)")
 POSITIONAL = re.compile(r"\$(?:(\d)|\{(\d+)\}|([@*])|\{([@*])[^}]*\})")

@@ -17,9 +17,9 @@ dependency), and one raised by the package under test, stay the project's error.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from ai_workflow.pysource import import_time_statements
 from ai_workflow.techstack import is_test_path
 from ai_workflow.testcmd.reports import FailedTest
 from ai_workflow.textfiles import read_text
@@ -44,22 +44,11 @@ def self_skip_message(target: Path, failure: FailedTest) -> str | None:
         tree = ast.parse(read_text(target / rel, root=target))
     except (SyntaxError, ValueError):
         return None
-    for statement in _top_level(tree.body):
+    # a raise in an `except` block turns another error into this one: not a skip
+    for statement in import_time_statements(tree.body, handlers=False):
         if isinstance(statement, ast.Raise) and statement.lineno == failure.line:
             return _raised_import_error(statement)
     return None
-
-
-def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """The statements that run on import and decide on their own: the module's and those of
-    its `if`/`try`/`with` blocks, not a function's, a class's or an `except` handler's (a raise
-    there turns another error into this one)."""
-    for statement in body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        yield statement
-        for field in ("body", "orelse", "finalbody"):
-            yield from _top_level(getattr(statement, field, []))
 
 
 def _raised_import_error(statement: ast.Raise) -> str | None:
