@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from ai_workflow.config import Config
-from ai_workflow.deps.distributions import ENV_CACHE_NAME, PythonEnvironment, target_environment
+from ai_workflow.deps.distributions import PythonEnvironment, target_environment
 from ai_workflow.engine.step import RunMemo
 from ai_workflow.steps import dependencies
 from tests.file_edits import FULL
@@ -39,9 +39,9 @@ def _install(site: Path, dist: str, module: str) -> Path:
 
 def _plant(root: Path, module: str) -> None:
     """Edit the kept answer by hand: a run that shows `module` read the cache, not the venv."""
-    cache = root / ".ai_workflow" / "step_cache" / ENV_CACHE_NAME
+    cache = root / ".ai_workflow" / "step_cache" / "dependencies.environment.json"
     stored = json.loads(cache.read_text())
-    stored["answer"]["packages"][module] = ["planted"]
+    stored["installed"]["answer"]["packages"][module] = ["planted"]
     cache.write_text(json.dumps(stored))
 
 
@@ -85,9 +85,11 @@ def test_without_the_step_cache_the_interpreter_is_always_asked(tmp_path: Path) 
 
 def test_a_damaged_cache_is_asked_again_and_rewritten(tmp_path: Path) -> None:
     root, site = _project_with_venv(tmp_path)
-    cache = root / ".ai_workflow" / "step_cache" / ENV_CACHE_NAME
+    cache = root / ".ai_workflow" / "step_cache" / "dependencies.environment.json"
     cache.parent.mkdir(parents=True)
     cache.write_text("{not json")
     _install(site, "fakedist", "fakemod")
     assert _environment(root).packages.get("fakemod") == ["fakedist"]
-    assert json.loads(cache.read_text())["answer"]["packages"]["fakemod"] == ["fakedist"]
+    assert json.loads(cache.read_text())["installed"]["answer"]["packages"]["fakemod"] == [
+        "fakedist"
+    ]

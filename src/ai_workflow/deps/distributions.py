@@ -7,17 +7,14 @@ Import names map to distributions through the target interpreter's
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from ai_workflow.changes.filecache import read_run_store, write_run_store
 from ai_workflow.deps.model import canonical
-from ai_workflow.engine import records
-from ai_workflow.engine.artifacts import write_atomic
 from ai_workflow.engine.step import StepContext
 from ai_workflow.techstack import detect_stack
 
@@ -118,7 +115,7 @@ print(json.dumps({"packages": packages, "entry_points": eps, "sys_path": sys.pat
 """
 # Asking the interpreter costs 0.2-2 s (every installed distribution's metadata is read), so its
 # answer is kept in the step cache while nothing where it looks for distributions has changed.
-ENV_CACHE_NAME = "dependencies.environment.json"
+ENV_STORE = "environment"  # step_cache/dependencies.environment.json
 _METADATA_SUFFIXES = (".dist-info", ".egg-info", ".egg-link", ".pth")
 
 
@@ -131,14 +128,12 @@ def target_environment(ctx: StepContext) -> PythonEnvironment:
         python = detect_stack(ctx).python
         if python is None:
             return PythonEnvironment()
-        cache = ctx.workspace.step_cache_dir / ENV_CACHE_NAME if ctx.config.run.step_cache else None
-        raw = _cached_answer(cache, python) if cache else None
+        kept = _kept_answer(ctx, python)
+        raw = kept if kept is not None else _ask_interpreter(ctx, python)
         if raw is None:
-            raw = _ask_interpreter(ctx, python)
-            if raw is None:
-                return PythonEnvironment()
-            if cache:
-                _save_answer(cache, python, raw)
+            return PythonEnvironment()
+        if kept is None:
+            _keep_answer(ctx, python, raw)
         packages = {str(k): [str(d) for d in v] for k, v in raw.get("packages", {}).items()}
         eps = {canonical(k): list(v) for k, v in raw.get("entry_points", {}).items()}
         return PythonEnvironment(python, packages, eps)
@@ -181,36 +176,28 @@ def _stamp(path: str) -> list[int] | None:
     return [info.st_mtime_ns, info.st_size, info.st_ino]
 
 
-def _cached_answer(cache: Path, python: str) -> dict[str, Any] | None:
-    text = records.read_text(cache)
-    if text is None:
+def _kept_answer(ctx: StepContext, python: str) -> dict[str, Any] | None:
+    """The last answer of `python` (`step_cache/dependencies.environment.json`), while its
+    installation is the same (`installation_state`); None otherwise."""
+    kept = read_run_store(ctx, ENV_STORE, {"python": python}, "installed")
+    if not isinstance(kept, dict):
         return None
-    try:
-        stored = records.loads(text)
-    except ValueError:
-        return None
-    if not isinstance(stored, dict) or stored.get("python") != python:
-        return None
-    sys_path = stored.get("sys_path")
-    answer = stored.get("answer")
+    sys_path, answer = kept.get("sys_path"), kept.get("answer")
     if not isinstance(sys_path, list) or not isinstance(answer, dict):
         return None
     # A JSON round trip turns the state's tuples into lists: compare it the same way.
     state = json.loads(json.dumps(installation_state(python, map(str, sys_path))))
-    return answer if stored.get("state") == state else None
+    return answer if kept.get("state") == state else None
 
 
-def _save_answer(cache: Path, python: str, raw: dict[str, Any]) -> None:
+def _keep_answer(ctx: StepContext, python: str, raw: dict[str, Any]) -> None:
     sys_path = [str(p) for p in raw.get("sys_path", []) if p]
-    stored = {
-        "python": python,
+    installed = {
         "sys_path": sys_path,
         "state": installation_state(python, sys_path),
         "answer": {k: raw[k] for k in ("packages", "entry_points") if k in raw},
     }
-    # A cache that cannot be written costs the next run one question, nothing more.
-    with contextlib.suppress(OSError):
-        write_atomic(cache, records.dumps(stored))
+    write_run_store(ctx, ENV_STORE, {"python": python}, "installed", installed)
 
 
 def providers(module: str, env: PythonEnvironment) -> set[str]:
