@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from ai_workflow.pysource import (
     PySyntaxError,
     analyse_python,
+    module_bindings,
     module_has_docstring,
     python_symbols,
     python_symbols_in,
@@ -284,3 +285,33 @@ def test_imports_and_used_names() -> None:
     assert info.imports == {"os", "path", "pkg", "sub", "thing", "other", "sibling"}
     assert {"attribute", "join", "helper_func", "alias", "osp", "mocker"} <= info.names
     assert analyse_python("def (:\n").names == set()
+
+
+def test_module_bindings_cover_shims_and_handlers_not_function_bodies() -> None:
+    source = textwrap.dedent(
+        """
+        import os.path
+        from json import loads as parse
+        VERSION: str = "1"
+        try:
+            from tomllib import load
+        except ImportError:
+            load = None
+            def fallback(): local_name = 1
+        if os.name == "nt":
+            class Windows: inner = 2
+        with open(__file__) as handle:
+            total = 0
+        """
+    )
+    names, dynamic = module_bindings(ast.parse(source).body)
+    assert names == {"os", "parse", "VERSION", "load", "fallback", "Windows", "total"}
+    assert not dynamic
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["from helpers import *", "def __getattr__(name): return name", "if X:\n    from a import *"],
+)
+def test_module_bindings_flag_names_that_cannot_be_listed(source: str) -> None:
+    assert module_bindings(ast.parse(source).body)[1]

@@ -166,6 +166,33 @@ def import_time_statements(body: list[ast.stmt], *, handlers: bool = True) -> It
             yield from import_time_statements(handler.body, handlers=handlers)
 
 
+def module_bindings(body: list[ast.stmt]) -> tuple[set[str], bool]:
+    """The names a module binds when imported (functions, classes, imports and assignments,
+    under `if`/`try`/`with` and `except` blocks too), and whether it can bind names that
+    cannot be listed (a star import or a module `__getattr__`)."""
+    names: set[str] = set()
+    dynamic = False
+    for statement in body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(statement.name)
+            dynamic |= statement.name == "__getattr__"
+            continue
+        if isinstance(statement, ast.Import | ast.ImportFrom):
+            for alias in statement.names:
+                dynamic |= alias.name == "*"
+                names.add((alias.asname or alias.name).split(".")[0])
+        elif isinstance(statement, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+        blocks = [getattr(statement, b, []) for b in ("body", "orelse", "finalbody")]
+        blocks += [handler.body for handler in getattr(statement, "handlers", [])]
+        for block in blocks:
+            nested, nested_dynamic = module_bindings(block)
+            names |= nested
+            dynamic |= nested_dynamic
+    return names, dynamic
+
+
 def called_name(func: ast.expr) -> str:
     """The name a call ends in: `setup` for `setup(...)` and `setuptools.setup(...)`."""
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")

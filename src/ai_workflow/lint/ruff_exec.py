@@ -24,7 +24,7 @@ from pathlib import PurePosixPath
 
 from ai_workflow.findings import Finding
 from ai_workflow.parsed_files import ParsedFiles
-from ai_workflow.pysource import called_name
+from ai_workflow.pysource import called_name, module_bindings
 
 UNDEFINED_NAME = "ruff/F821"
 NOTE = "defined at run time by {}"
@@ -57,7 +57,7 @@ def _defined_by_exec(finding: Finding, tree: ast.Module, files: ParsedFiles) -> 
             continue
         for rel in _candidates(finding.path, source):
             defined = files.tree(rel)
-            if defined is not None and name in _top_level_names(defined.body):
+            if defined is not None and name in module_bindings(defined.body)[0]:
                 return f"`{ast.unparse(call)}` (line {call.lineno}), which runs {rel}"
     return None
 
@@ -175,26 +175,3 @@ def _candidates(module: str, source: str) -> list[str]:
         if rel not in found and rel != "." and not rel.startswith(".."):
             found.append(rel)
     return found
-
-
-def _top_level_names(body: list[ast.stmt]) -> set[str]:
-    """Names a module binds at its top level (under `if`/`try`/`with` too)."""
-    names: set[str] = set()
-    for statement in body:
-        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(statement.name)
-        elif isinstance(statement, ast.Import | ast.ImportFrom):
-            names.update((a.asname or a.name).split(".")[0] for a in statement.names)
-        elif isinstance(statement, ast.Assign | ast.AnnAssign | ast.AugAssign):
-            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            for target in targets:
-                names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
-        for field in ("body", "orelse", "finalbody"):
-            nested = getattr(statement, field, None)
-            if isinstance(nested, list) and not isinstance(
-                statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
-            ):
-                names |= _top_level_names(nested)
-        for handler in getattr(statement, "handlers", []):
-            names |= _top_level_names(handler.body)
-    return names

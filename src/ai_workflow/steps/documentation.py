@@ -52,6 +52,7 @@ from ai_workflow.project_files import project_files
 from ai_workflow.pysource import (
     PySymbol,
     PySyntaxError,
+    module_bindings,
     parse_python,
     read_source,
     tree_symbols,
@@ -844,10 +845,10 @@ def top_level_names(target: Path, path: str) -> tuple[list[str] | None] | None:
     except OSError:
         return None
     try:
-        names = _top_level_names(parse_python(text))
+        names, dynamic = module_bindings(parse_python(text).body)
     except PySyntaxError:
         return (None,)
-    return (None if names is None else sorted(names),)
+    return (None if dynamic else sorted(names),)
 
 
 def stored_names(ctx: StepContext) -> tuple[FileResults, TopNames]:
@@ -893,38 +894,6 @@ def _module_name(path: str, present: set[str]) -> str | None:
     if not dotted or not all(p.isidentifier() for p in dotted):
         return None
     return ".".join(dotted)
-
-
-def _top_level_names(tree: ast.Module) -> set[str] | None:
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            if node.name == "__getattr__":
-                return None
-            names.add(node.name)
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            for alias in node.names:
-                if alias.name == "*":
-                    return None
-                names.add((alias.asname or alias.name).split(".")[0])
-        else:
-            names |= _assigned_names(node)
-    return names
-
-
-def _assigned_names(node: ast.stmt) -> set[str]:
-    """Names bound at module level by assignments and in if/try blocks (version shims)."""
-    if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-    if isinstance(node, ast.If | ast.Try | ast.With):
-        found: set[str] = set()
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.stmt):
-                nested = _top_level_names(ast.Module(body=[child], type_ignores=[]))
-                found |= nested or set()
-        return found
-    return set()
 
 
 # --------------------------------------------------------------------------- stale references
