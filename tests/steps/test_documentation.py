@@ -305,6 +305,39 @@ def test_missing_readme_is_a_warning(tmp_path: Path) -> None:
     assert _found(outcome, "docs/missing-readme") == {(None, None, "warning")}
 
 
+MANUAL_POD = "=encoding utf8\n\n=head1 NAME\n\ntool - do one thing\n\n=head1 USAGE\n\nRun it.\n"
+
+
+def test_missing_readme_beside_the_programs_manual_is_info(tmp_path: Path) -> None:
+    # a single-program project documented by its top-level manual page source (the repository
+    # links README.pod to it; the release tarball packs the manual only)
+    root = make_repo(tmp_path / "man", {"tool": "#!/bin/bash\necho hi\n", "tool.pod": MANUAL_POD})
+    outcome = _run(root, changed=[])
+    assert _found(outcome, "docs/missing-readme") == {("tool.pod", None, "info")}
+    roff = make_repo(
+        tmp_path / "roff", {"tool.sh": "echo hi\n", "tool.1": ".TH TOOL 1\n.SH NAME\n"}
+    )
+    assert _found(_run(roff, changed=[]), "docs/missing-readme") == {("tool.1", None, "info")}
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # the manual is not at the top (guilt's Documentation/guilt.txt)
+        {"tool": "#!/bin/bash\necho hi\n", "Documentation/tool.pod": MANUAL_POD},
+        # a POD at the top named after no program of the project
+        {"tool": "#!/bin/bash\necho hi\n", "notes.pod": MANUAL_POD},
+        # named after the program but not a manual
+        {"tool": "#!/bin/bash\necho hi\n", "tool.1": "some notes\n"},
+    ],
+)
+def test_missing_readme_without_a_manual_of_a_program_stays_a_warning(
+    tmp_path: Path, files: dict[str, str]
+) -> None:
+    root = make_repo(tmp_path / "bare", files)
+    assert _found(_run(root, changed=[]), "docs/missing-readme") == {(None, None, "warning")}
+
+
 def test_plain_text_readme_sections(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "txt", {"README.txt": "Tool\n\nInstallation\n\nUsage\n"})
     outcome = _run(root, changed=[])

@@ -1046,6 +1046,21 @@ def test_machine_causes_read_from_the_failure(headline: str, text: str, kind: st
 
 
 @pytest.mark.parametrize(
+    "headline",
+    [
+        "_tkinter.TclError: no display name and no $DISPLAY environment variable",
+        "urllib.error.URLError: <urlopen error [Errno -2] Name or service not known>",
+        'failed on setup with "locale.Error: unsupported locale setting"',
+    ],
+)
+def test_machine_cause_details_name_what_the_machine_lacks(headline: str) -> None:
+    # the message reads "... could not run on this machine, which lacks <detail>": the detail
+    # names the missing thing ("a network connection"), never "no network" ("lacks no network")
+    cause = machine_cause(headline, {"setup.py"}, "")
+    assert cause is not None and cause.detail.startswith("a ")
+
+
+@pytest.mark.parametrize(
     ("headline", "text"),
     [
         ("AssertionError: assert 2 == 3", ""),

@@ -176,6 +176,18 @@ def check_readme(
     readme = find_readme(files)
     outcome.data["readme"] = readme
     if readme is None:
+        manual = top_level_manual(target, files)
+        if manual is not None:
+            # info: the program's own manual at the top says what it is and how to use it
+            outcome.add(
+                "docs/missing-readme",
+                "info",
+                f"no README at the top of the project; {manual}, the manual of the program "
+                "beside it, says what it is and how to use it (a README pointing to it would "
+                "serve readers who do not open manual pages)",
+                manual,
+            )
+            return
         outcome.add(
             "docs/missing-readme",
             "warning",
@@ -197,6 +209,30 @@ def check_readme(
         # info: a layout preference; on eight labelled projects it was never a real problem
         outcome.add("docs/readme-missing-section", "info", message, readme)
     outcome.checked.append(f"README: {readme} ({len(titles)} headings)")
+
+
+_MANUAL_SUFFIX_RE = re.compile(r"\.(?:pod|scd|ronn|[1-9][a-z]*(?:\.(?:md|ronn|scd|adoc))?)$")
+_MANUAL_START_RE = re.compile(
+    r"^(?:=head1\s+NAME\b|\.TH\s|\.Dt\s|#?\s*[\w.+-]+\s*\(\d\w*\)(?:\s|$))", re.M
+)
+
+
+def top_level_manual(target: Path, files: Iterable[str]) -> str | None:
+    """A manual page source at the top of the project for a program beside it: `tool.pod`,
+    `tool.1`, `tool.1.md`, `tool.scd` or `tool.ronn` next to `tool` (or `tool.sh`, `tool.py`),
+    whose text starts like a manual (POD's `=head1 NAME`, roff's `.TH`, scdoc's or ronn's
+    `tool(1)`). Single-program projects often document themselves this way instead of in a
+    README (and link one to it in their repository)."""
+    top = [f for f in files if "/" not in f]
+    programs = {name.split(".", 1)[0] for name in top if not _MANUAL_SUFFIX_RE.search(name)}
+    for name in sorted(top):
+        match = _MANUAL_SUFFIX_RE.search(name)
+        if not match or name[: match.start()] not in programs:
+            continue
+        text = read_text(target / name)
+        if text and _MANUAL_START_RE.search(text[:4000]):
+            return name
+    return None
 
 
 # --------------------------------------------------------------------------- Python docstrings

@@ -557,9 +557,9 @@ def machine_cause(
     if lacking_packages and COMMAND_NOT_FOUND_STATUS.search(text or headline):
         return MachineCause("packages", ", ".join(lacking_packages))
     if NO_DISPLAY.search(headline):
-        return MachineCause("display", "no display (X11/Wayland) to open windows on")
+        return MachineCause("display", "a display (X11/Wayland) to open windows on")
     if NO_NAME_RESOLUTION.search(headline):
-        return MachineCause("network", "no network (host names do not resolve)")
+        return MachineCause("network", "a network connection (host names do not resolve)")
     if NO_LOCALE.search(headline):
         return MachineCause("locale", LOCALE_LACK)
     daemon = absent_daemon(text or headline)
