@@ -1719,6 +1719,31 @@ def test_a_posix_script_the_project_runs_with_bash_is_no_breakage(tmp_path: Path
         assert found[path].severity is Severity.WARNING, path
 
 
+def test_a_joined_at_sign_in_a_function_always_called_with_one_argument_is_information(
+    tmp_path: Path,
+) -> None:
+    """backup-manager's lib/logger.sh `debug() { log "DEBUG: $@"; }` is called 126 times, always
+    with one quoted message: `$@` is one word (SC2145, info). The same line in a function one
+    script calls with two arguments, or with `"$@"`, stays a warning."""
+    library = (
+        'log() {\n  printf "%s\\n" "$1"\n}\n'
+        'debug() {\n  log "DEBUG: $@"\n}\n'
+        'say() {\n  log "SAY: $@"\n}\n'
+        'note() {\n  log "NOTE: $@"\n}\n'
+    )
+    main = (
+        '#!/bin/bash\nsource lib/log.sh\ndebug "starting"\n'
+        'debug "loaded \\"$x\\"" >&2\nif true; then debug "x"; fi\n'
+        'say "a" "b"\nnote "$@"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"lib/log.sh": library, "main.sh": main}))
+    found = {f.line: f for f in outcome.findings if f.rule == "shellcheck/SC2145"}
+    assert found[5].severity is Severity.INFO
+    assert "every call of debug in the project passes at most one argument" in found[5].message
+    assert found[8].severity is Severity.WARNING
+    assert found[11].severity is Severity.WARNING
+
+
 def test_a_bash_variable_with_a_fallback_is_no_breakage_but_one_used_as_is_is(
     tmp_path: Path,
 ) -> None:
