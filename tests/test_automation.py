@@ -357,3 +357,20 @@ def test_travis_jobs_are_the_top_and_each_include_entry_named_by_their_phases() 
     every = travis_jobs(TRAVIS)
     assert [name for name, _ in every] == ["build", "docs", "jobs.1", "matrix.0"]
     assert every[0][1][0] == (1, "pip install .") and every[2][1] == [(12, "npm ci")]
+
+
+def test_a_continued_variable_assignment_is_not_a_recipe(tmp_path: Path) -> None:
+    """backup-manager's `SHFILES=\\` continued over tab-indented lines (`\\tlib/externals.sh \\`)
+    is one assignment, not recipe lines; a recipe line's own continuation stays a recipe."""
+    write_files(
+        tmp_path,
+        {
+            "Makefile": (
+                "SHFILES=\\\n\tlib/a.sh \\\n\tlib/b.sh\n\n"
+                "install:\n\tinstall -m0644 $(SHFILES) /usr/lib \\\n\t\t--verbose\n\tlib/run.sh\n"
+            )
+        },
+    )
+    [block] = automation_blocks(tmp_path, ["Makefile"])
+    assert [number for number, _ in block.lines] == [6, 7, 8]
+    assert block.lines[-1] == (8, "lib/run.sh")

@@ -219,12 +219,17 @@ def make_recipe_line(text: str) -> str:
 
 
 def _makefile(target: Path, path: str) -> list[ScriptBlock]:
+    """Recipe lines: those that start with a tab, but for the lines a backslash continues from
+    a line that is no recipe (backup-manager's `SHFILES=\\` followed by tab-indented
+    `lib/externals.sh \\` lines is one variable's value, which make joins, not commands)."""
     lines = read_text(target / path).splitlines()
-    recipe = [
-        (number, make_recipe_line(text.lstrip("\t@-+ ")))
-        for number, text in enumerate(lines, 1)
-        if text.startswith("\t")
-    ]
+    recipe: list[tuple[int, str]] = []
+    continued: bool | None = None  # a backslash continues a recipe line (True), another (False)
+    for number, text in enumerate(lines, 1):
+        is_recipe = continued if continued is not None else text.startswith("\t")
+        if is_recipe and text.startswith("\t"):
+            recipe.append((number, make_recipe_line(text.lstrip("\t@-+ "))))
+        continued = is_recipe if text.endswith("\\") else None
     return _block(path, "Makefile", recipe, "", keep_cwd=False)
 
 

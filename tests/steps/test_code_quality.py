@@ -39,7 +39,7 @@ from ai_workflow.lint.shellcheck import is_console_transcript, shell_scripts
 from ai_workflow.lint.unasked_linters import shellcheck_asked_by
 from ai_workflow.parsed_files import Syntax
 from ai_workflow.steps import code_quality
-from tests.helpers import make_repo, step_context
+from tests.helpers import commit_all, make_repo, step_context
 
 NESTED = textwrap.dedent(
     """\
@@ -1687,6 +1687,61 @@ def test_echo_n_in_a_posix_script_is_no_breakage_but_echo_e_is(tmp_path: Path) -
     assert found[2].severity is Severity.INFO
     assert found[2].extra["not_configured"].startswith("shellcheck is not")
     assert found[4].severity is Severity.WARNING
+
+
+def test_a_posix_script_the_project_runs_with_bash_is_no_breakage(tmp_path: Path) -> None:
+    """backup-manager's t/t07-dar.sh says `#!/bin/sh` but has no executable bit, and its only
+    runner, t/run-tests.sh, runs every `t[0-9][0-9]*.sh` with `bash $file`: its `source` and
+    `[[ ]]` never meet dash (info). The same file with the executable bit, one that a script runs
+    with `sh`, and one nothing runs stay breakage."""
+    body = '#!/bin/sh\nsource ./lib.sh\nif [[ -n "$1" ]]; then echo "$1"; fi\n'
+    root = make_repo(
+        tmp_path / "proj",
+        {
+            "t/run-tests.sh": (
+                "#!/usr/bin/env bash\ncd `dirname $0`\nfor file in t[0-9][0-9]*.sh\ndo\n"
+                "    if bash $file 2>/dev/null; then echo ok; fi\ndone\n"
+            ),
+            "t/t01-run.sh": body,
+            "t/t02-exec.sh": body,
+            "t/t03-sh.sh": body,
+            "t/check.sh": "#!/bin/bash\nsh t03-sh.sh\n",
+            "tools/alone.sh": body,
+        },
+    )
+    os.chmod(root / "t/t02-exec.sh", 0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    found = {f.path: f for f in outcome.findings if f.rule == "shellcheck/SC3010"}
+    assert found["t/t01-run.sh"].severity is Severity.INFO
+    assert "t/run-tests.sh" in found["t/t01-run.sh"].extra["not_configured"]
+    for path in ("t/t02-exec.sh", "t/t03-sh.sh", "tools/alone.sh"):
+        assert found[path].severity is Severity.WARNING, path
+
+
+def test_a_joined_at_sign_in_a_function_always_called_with_one_argument_is_information(
+    tmp_path: Path,
+) -> None:
+    """backup-manager's lib/logger.sh `debug() { log "DEBUG: $@"; }` is called 126 times, always
+    with one quoted message: `$@` is one word (SC2145, info). The same line in a function one
+    script calls with two arguments, or with `"$@"`, stays a warning."""
+    library = (
+        'log() {\n  printf "%s\\n" "$1"\n}\n'
+        'debug() {\n  log "DEBUG: $@"\n}\n'
+        'say() {\n  log "SAY: $@"\n}\n'
+        'note() {\n  log "NOTE: $@"\n}\n'
+    )
+    main = (
+        '#!/bin/bash\nsource lib/log.sh\ndebug "starting"\n'
+        'debug "loaded \\"$x\\"" >&2\nif true; then debug "x"; fi\n'
+        'say "a" "b"\nnote "$@"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"lib/log.sh": library, "main.sh": main}))
+    found = {f.line: f for f in outcome.findings if f.rule == "shellcheck/SC2145"}
+    assert found[5].severity is Severity.INFO
+    assert "every call of debug in the project passes at most one argument" in found[5].message
+    assert found[8].severity is Severity.WARNING
+    assert found[11].severity is Severity.WARNING
 
 
 def test_a_bash_variable_with_a_fallback_is_no_breakage_but_one_used_as_is_is(

@@ -839,3 +839,28 @@ def test_a_file_the_make_line_before_writes_with_its_variables_is_not_missing(
     os.chmod(root / "tool.sh", 0o755)
     commit_all(root, "modes")
     assert _shown(_run(root)) == {("scripts/missing-script", "README.md", 14, "error")}
+
+
+def test_a_file_list_continued_in_a_makefile_variable_is_not_run(tmp_path: Path) -> None:
+    """backup-manager's Makefile lists its sourced libraries in `SHFILES=\\` continued over
+    tab-indented lines: nothing runs them (no error, no shebang wanted); a library a recipe
+    runs as `lib/run.sh` stays "run directly but has no executable bit"."""
+    root = make_repo(
+        tmp_path / "cont",
+        {
+            "Makefile": (
+                "SHFILES=\\\n\tlib/externals.sh \\\n\tlib/files.sh\n\n"
+                "install:\n\tinstall -m0644 $(SHFILES) /usr/lib\n\tlib/run.sh\n"
+            ),
+            "lib/externals.sh": "zip=$(which zip) || true\n",
+            "lib/files.sh": "f() { :; }\n",
+            "lib/run.sh": SHEBANG,
+            "tool": SHEBANG + 'source "$libdir/externals.sh"\nsource "$libdir/files.sh"\n',
+        },
+    )
+    os.chmod(root / "tool", 0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/not-executable") == {("Makefile", 7, "error")}
+    shebang = _found(outcome, "scripts/missing-shebang")
+    assert not {f for f in shebang if f[0] == "lib/externals.sh" and f[2] != "info"}

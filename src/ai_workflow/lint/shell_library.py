@@ -18,6 +18,13 @@ when the project shows such callers:
 An executable script whose functions only it calls keeps the warning. The evidence is other
 files: it is computed on every run from the project's files, never stored with one file's
 results.
+
+SC2145 ("argument mixes string and array", a quoted `"... $@"`) inside a function is info when
+every call of that function in the project's shell scripts passes at most one argument
+(backup-manager's `debug() { ... log "DEBUG: $@"; }`, called from the driver and eight
+libraries, always with one quoted message): `$@` is then one word, and `"DEBUG: $@"` the one
+string `"DEBUG: $*"` would give. One call with two arguments, or one whose arguments cannot be
+counted (an unbalanced quote), keeps the warning; so does a function no script calls.
 """
 
 from __future__ import annotations
@@ -32,6 +39,9 @@ from ai_workflow.textfiles import read_bytes
 UNPASSED = "shellcheck/SC2120"  # "foo references arguments, but none are ever passed"
 UNPASSED_CALL = "shellcheck/SC2119"  # "Use foo "$@" if function's $1 should mean script's $1"
 RULES = (UNPASSED, UNPASSED_CALL)
+MIXED = "shellcheck/SC2145"  # "Argument mixes string and array. Use * or separate argument."
+# where a command starts: a line's start, after a list operator, a keyword or `$(`
+COMMAND_START = r"(?:^|[;&|({`]|\$\(|\b(?:then|do|else|if|while|until|!)\s)\s*"
 NAME_IN = {
     UNPASSED: re.compile(r"^([^\s$`'\"();|&]+) references arguments"),
     UNPASSED_CALL: re.compile(r"^Use ([^\s$`'\"();|&]+) \""),
@@ -208,3 +218,108 @@ def _call_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Patt
         re.compile(rf"{LEAD}{spelled}[ \t]+{PLAIN_ARGUMENT}"),
         re.compile(rf"^\s*(?:function\s+{spelled}\b|{spelled}\s*\(\s*\))", re.M),
     )
+
+
+def one_argument_joins_as_info(
+    findings: Sequence[Finding], target: Path, scripts: Sequence[str]
+) -> list[Finding]:
+    """The findings, with SC2145 inside a function every call of which in the project's shell
+    scripts passes at most one argument at info (see the module docstring)."""
+    wanted: dict[tuple[str, int], str] = {}
+    for finding in findings:
+        if finding.rule != MIXED or finding.severity is Severity.INFO or not finding.path:
+            continue
+        if isinstance(finding.line, int):
+            name = _enclosing_function(_read(target, finding.path), finding.line)
+            if name is not None:
+                wanted[(finding.path, finding.line)] = name
+    if not wanted:
+        return list(findings)
+    texts = {rel: _read(target, rel) for rel in scripts}
+    notes = {}
+    for name in set(wanted.values()):
+        calls = _one_argument_calls(name, texts)
+        if calls:
+            notes[name] = (
+                f"every call of {name} in the project passes at most one argument ({calls}): "
+                '"$@" is one word there, as "$*" would be'
+            )
+
+    def note_of(finding: Finding) -> str | None:
+        if finding.rule != MIXED or finding.severity is Severity.INFO:
+            return None
+        line = finding.line if isinstance(finding.line, int) else 0
+        name = wanted.get((finding.path or "", line))
+        return None if name is None else notes.get(name)
+
+    return explain_as_info(findings, note_of)
+
+
+def _enclosing_function(text: str, line: int) -> str | None:
+    """The name of the function whose body holds the 1-based `line`: its header above, and no
+    `}` line at the header's indentation between them."""
+    lines = text.splitlines()
+    for number in range(min(line, len(lines)) - 1, -1, -1):
+        header = FUNCTION_HEADER.match(lines[number])
+        if header is None:
+            continue
+        indent = lines[number][: len(lines[number]) - len(lines[number].lstrip())]
+        closing = re.compile(rf"^{re.escape(indent)}\}}")
+        if any(closing.match(between) for between in lines[number + 1 : line - 1]):
+            return None
+        return header.group(1) or header.group(2)
+    return None
+
+
+def _one_argument_calls(name: str, texts: dict[str, str]) -> str | None:
+    """How many calls of `name` the scripts make, and where the first is, when there is one
+    and each passes at most one argument; None otherwise (or when a script defines its own)."""
+    spelled = re.escape(name)
+    call = re.compile(rf"{COMMAND_START}{spelled}(?=[\s;&|)`]|$)(?P<rest>.*)$", re.M)
+    defines = re.compile(rf"^\s*(?:function\s+{spelled}\b|{spelled}\s*\(\s*\))")
+    count, first = 0, ""
+    for rel, text in texts.items():
+        for number, line in enumerate(text.splitlines(), 1):
+            if name not in line or defines.match(line) or line.lstrip().startswith("#"):
+                continue
+            for match in call.finditer(line):
+                arguments = _argument_count(match.group("rest"))
+                if arguments is None or arguments > 1:
+                    return None
+                count += 1
+                first = first or f"{rel}:{number}"
+    return f"{count} calls, the first in {first}" if count else None
+
+
+def _argument_count(rest: str) -> int | None:
+    """The number of words before the command ends (`;`, `&`, `|`, `)`, a redirection or a
+    comment) in what follows a command's name. None when it cannot be told: a quote left open,
+    an unquoted expansion or glob (`$x`, `$(cmd)`, `*`), or a quoted `"$@"`/`"${a[@]}"`, which
+    expand to any number of words."""
+    count, in_word, quote, index = 0, False, "", 0
+    while index < len(rest):
+        char = rest[index]
+        if quote == "'":
+            quote = "" if char == "'" else quote
+        elif quote == '"':
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                quote = ""
+            elif char == "$" and re.match(r"\$(?:@|\{[^}]*\[@\]\})", rest[index:]):
+                return None
+        elif char in " \t":
+            in_word = False
+        elif char in ";&|)<>" or (char == "#" and not in_word):
+            break
+        elif char in "$`*?[":
+            return None
+        else:
+            if char == "\\":
+                index += 1
+            elif char in "'\"":
+                quote = char
+            count += 0 if in_word else 1
+            in_word = True
+        index += 1
+    return None if quote else count

@@ -34,7 +34,11 @@ The same principle holds for every linter we run:
   Debian and macOS alike; `echo -n`, though not `echo -e`, which dash prints; and a Bash
   variable (SC3028: `HOSTNAME`, `RANDOM`, `UID`), which dash leaves unset, read where the
   script falls back when it is empty: `${HOSTNAME:-$(uname -n)}`, or `h="${HOSTNAME}"`
-  with `[ -z "$h" ] && h=$(uname -n)` on the next lines, as keychain does); its
+  with `[ -z "$h" ] && h=$(uname -n)` on the next lines, as keychain does), but for those in
+  a script without the executable bit that a script of the project runs with `bash FILE` (by
+  name, or through the variable of a `for` loop over a pattern that matches it, as
+  backup-manager's t/run-tests.sh runs `for file in t[0-9][0-9]*.sh` with `bash $file`) and
+  none runs with `sh` or `dash`: its `#!` line is never read (`bash_runner`); its
   warnings, the parser's warnings in a script that parsed (SC1078, SC1007) included, become
   info (still in the findings files), and `rules.select`
   naming a code (or `shellcheck/`) or `rules.severity` raises them again.
@@ -42,9 +46,13 @@ The same principle holds for every linter we run:
 
 from __future__ import annotations
 
+import fnmatch
+import os
+import posixpath
 import re
+import stat
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ai_workflow.automation import is_automation_file
@@ -77,6 +85,15 @@ BASH_VARIABLE_NAME = re.compile(r"In POSIX sh, (\w+) is undefined")
 ASSIGNED_TO = re.compile(r"(?:^|[\s;&|(])(\w+)=\S")
 FALLBACK_LINES = 3  # how far after the assignment an empty-value fallback may come
 SHELL_DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+shell=(\w+)", re.M)
+# `bash FILE` / `sh FILE` (options before the file allowed), the file word captured
+RUN_WITH = (
+    r"(?:^|[\s;&|!(`])(?:\S*/)?(?:{shells})\s+(?:-\w+\s+)*"
+    r"(\"[^\"\n]*\"|'[^'\n]*'|[^\s;&|)`]+)"
+)
+BASH_RUN = re.compile(RUN_WITH.format(shells="bash"), re.M)
+SH_RUN = re.compile(RUN_WITH.format(shells="sh|dash"), re.M)
+FOR_LOOP = re.compile(r"^\s*for\s+(\w+)\s+in\s+([^;\n]+?)\s*(?:;\s*do\b.*)?$", re.M)
+LOOP_VARIABLE = re.compile(r"^\$\{?(\w+)\}?$")
 NOT_ASKED = "shellcheck is not configured by this project: only breakage shown"
 OUTSIDE = "outside the files the project's own shellcheck runs check"
 
@@ -112,6 +129,9 @@ class ShellcheckScope:
     runs: Scope | None = None  # the files its own runs check, when they name them
     floor: tuple[str, str] | None = None  # the lowest level its own runs report, and where
 
+    runners: tuple[str, ...] = ()  # the scripts and tooling files that may run the scripts
+    bash_run: dict[str, str | None] = field(default_factory=dict, compare=False)
+
     @classmethod
     def of(
         cls, target: Path, files: Iterable[str], scripts: Sequence[str], selected: Sequence[str]
@@ -120,7 +140,8 @@ class ShellcheckScope:
         asked_by = shellcheck_asked_by(target, files, scripts)
         runs = shellcheck_scope(target, files, scripts) if asked_by is not None else None
         floor = shellcheck_floor(target, files, scripts) if asked_by is not None else None
-        return cls(target, asked_by, tuple(selected), runs, floor)
+        runners = (*scripts, *(f for f in files if is_automation_file(f)))
+        return cls(target, asked_by, tuple(selected), runs, floor, runners)
 
     def grade(self, findings: Sequence[Finding]) -> tuple[list[Finding], int]:
         """The findings with what the project did not ask for at info, and how many were
@@ -145,6 +166,12 @@ class ShellcheckScope:
                 continue
             lowered += 1
             why = NOT_ASKED if self.runs is None else f"{OUTSIDE} ({self.runs.where})"
+            runner = self.bash_run.get(finding.path or "")
+            if runner and 3000 <= (_code(finding.rule) or 0) < 4000:
+                why = (
+                    f"{runner} runs {finding.path} with bash and it has no executable bit: its "
+                    "#! line is never read, so no POSIX shell meets this"
+                )
             graded.append(not_configured_as_info(finding, why))
         return graded, lowered
 
@@ -190,6 +217,10 @@ class ShellcheckScope:
                 return False
             if finding.path not in posix:
                 posix[finding.path] = posix_script(self.target / finding.path, self.target)
+                if posix[finding.path]:
+                    runner = bash_runner(self.target, finding.path, self.runners)
+                    self.bash_run[finding.path] = runner
+                    posix[finding.path] = runner is None
             return posix[finding.path]
         return False
 
@@ -247,3 +278,49 @@ def posix_script(path: Path, root: Path) -> bool:
     if directive is not None:
         return directive.group(1) in POSIX_SHELLS
     return shebang_program(text.split("\n", 1)[0]) in POSIX_SHELLS
+
+
+def bash_runner(target: Path, rel: str, runners: Sequence[str]) -> str | None:
+    """The script (or tooling file) of the project that runs `rel` with `bash FILE`, when `rel`
+    has no executable bit, so that its `#!` line is never read: by its path, or through the
+    variable of a `for` loop over a pattern that matches it (backup-manager's t/run-tests.sh:
+    `for file in t[0-9][0-9]*.sh` ... `bash $file`, after `cd` to its own directory). None when
+    it is executable (anyone may run it as `./x.sh`), when nothing runs it with bash, or when
+    some file also runs it with `sh` or `dash`."""
+    try:
+        if os.stat(target / rel).st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH):
+            return None
+    except OSError:
+        return None
+    found = None
+    for runner in runners:
+        if runner == rel:
+            continue
+        text = read_text(target / runner, root=target)
+        if _runs(SH_RUN, text, runner, rel):
+            return None
+        if found is None and _runs(BASH_RUN, text, runner, rel):
+            found = runner
+    return found
+
+
+def _runs(command: re.Pattern[str], text: str, runner: str, rel: str) -> bool:
+    """Whether a `command` run in `text` (the file `runner`) names `rel`: a path from the
+    repository root or from the runner's directory, or a loop variable over such patterns."""
+    loops: dict[str, list[str]] = {}
+    for loop in FOR_LOOP.finditer(text):
+        loops.setdefault(loop.group(1), []).extend(loop.group(2).split())
+    here = posixpath.dirname(runner)
+    for match in command.finditer(text):
+        word = match.group(1).strip("\"'")
+        variable = LOOP_VARIABLE.match(word)
+        patterns = loops.get(variable.group(1), []) if variable else [word]
+        for pattern in patterns:
+            pattern = pattern.strip("\"'")
+            if "$" in pattern or "`" in pattern:
+                continue
+            for base in ("", here):
+                joined = posixpath.normpath(posixpath.join(base, pattern))
+                if fnmatch.fnmatchcase(rel, joined):
+                    return True
+    return False
