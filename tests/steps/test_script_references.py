@@ -839,3 +839,40 @@ def test_a_file_the_make_line_before_writes_with_its_variables_is_not_missing(
     os.chmod(root / "tool.sh", 0o755)
     commit_all(root, "modes")
     assert _shown(_run(root)) == {("scripts/missing-script", "README.md", 14, "error")}
+
+
+def test_a_file_git_archive_leaves_out_is_not_missing_in_an_export(tmp_path: Path) -> None:
+    """Found on due 3.0.0's orig tarball: its docs say `make install` (from the master
+    branch), its .gitattributes says `Makefile export-ignore` ("debian/rules replaces
+    makefile"), so the `git archive` export has no Makefile while the repository has one:
+    information, and so for a script it marks. A checkout of the repository (it tracks a file
+    marked export-ignore) and a Makefile nothing marks keep the error."""
+    readme = "# p\n\n## Install\n\n```sh\nmake install\n./tools/release.sh\n./tools/gone.sh\n```\n"
+    attributes = "# skip when generating the tarball\nMakefile export-ignore\n/tools/release.sh export-ignore\n"
+    export = make_repo(tmp_path / "export", {"README.md": readme, ".gitattributes": attributes})
+    outcome = _run(export)
+    infos = {(f.rule, f.line) for f in outcome.findings if f.severity == Severity.INFO}
+    assert ("scripts/missing-makefile", 6) in infos
+    assert ("scripts/missing-script", 7) in infos
+    assert _shown(outcome) == {("scripts/missing-script", "README.md", 8, "error")}
+    note = next(f.message for f in outcome.findings if f.rule == "scripts/missing-makefile")
+    assert "export-ignore" in note and note.startswith("Makefile ")
+    # a checkout of the repository: .gitignore is tracked and marked, so nothing is an export
+    checkout = make_repo(
+        tmp_path / "checkout",
+        {
+            "README.md": readme,
+            ".gitattributes": attributes + ".gitignore export-ignore\n",
+            ".gitignore": "*.o\n",
+        },
+    )
+    assert _shown(_run(checkout)) == {
+        ("scripts/missing-makefile", "README.md", 6, "error"),
+        ("scripts/missing-script", "README.md", 7, "error"),
+        ("scripts/missing-script", "README.md", 8, "error"),
+    }
+    # an export whose attributes leave out something else: the Makefile is missing
+    other = make_repo(
+        tmp_path / "other", {"README.md": readme, ".gitattributes": "/docs export-ignore\n"}
+    )
+    assert ("scripts/missing-makefile", "README.md", 6, "error") in _shown(_run(other))

@@ -16,6 +16,8 @@ same session (CI job, document section) produced it (a `make` line counts with w
 targets' recipes write, read with its command line's variables: txt2regex's README runs
 `./txt2regex` after `make install BINDIR=.`) or a Makefile target builds it; information
 when an archive extracted before it may hold it, when `.gitignore` ignores it (build output),
+when the tree is a `git archive` export and `.gitattributes` marks it `export-ignore` (in the
+repository, left out of the release: `release_archive.export_ignored`; so for a missing Makefile),
 or when it is a bare name (`python hello.py`: maybe the reader's own file). The arguments of
 the project's own program (`bats test/a.bats`) are the reader's files, not the project's.
 """
@@ -52,6 +54,7 @@ from ai_workflow.markdown_docs import (
 )
 from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
+from ai_workflow.release_archive import export_ignored
 from ai_workflow.shell_commands import Command, Session, Splits, join, remembered_splits, split_line
 from ai_workflow.shell_commands import unwrap as _unwrap_wrappers
 from ai_workflow.steps.documentation import PythonIndex, TopNames, stored_names
@@ -108,6 +111,10 @@ NPM_BUILTINS = frozenset(
     }
 )  # fmt: skip
 NPM_LIFECYCLE = frozenset({"test", "start", "stop", "restart", "t", "tst"})
+EXPORTED = (
+    "is not in this tree, a `git archive` export: the project's .gitattributes marks it "
+    "export-ignore, so its release archives leave it out while its repository has it"
+)
 PYTHON_RE = re.compile(r"^(?:.*/)?(?:python(?:\d+(?:\.\d+)?)?|py|pypy3?)$")
 
 
@@ -137,6 +144,7 @@ class Project:
     make_targets: frozenset[str] = frozenset()  # files the root Makefile can build
     producible: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (file, origin)
     ignored: set[str] = field(default_factory=set)  # missing paths .gitignore excludes
+    exported: set[str] = field(default_factory=set)  # missing paths `git archive` leaves out
 
     def exists(self, path: str) -> bool:
         return path in self.files or (self.target / path).exists()
@@ -207,7 +215,9 @@ def _run(ctx: StepContext) -> StepOutcome:
     )
     commands += automation
     refs = [ref for command in commands for ref in classify(command, project)]
-    project.ignored = _ignored(ctx, [p for ref in refs for p in _missing_candidates(project, ref)])
+    missing = [p for ref in refs for p in _missing_candidates(project, ref)]
+    project.ignored = _ignored(ctx, missing)
+    project.exported = export_ignored(ctx.target, missing)
     _check_entry_points(project, outcome)
     for ref in refs:
         _check_reference(project, ref, outcome)
@@ -610,7 +620,10 @@ def _leaves_repository(project: Project, ref: Reference) -> bool:
 
 
 def _missing_candidates(project: Project, ref: Reference) -> list[str]:
-    """The repository paths a file reference may mean, when none of them exists."""
+    """The repository paths a file reference may mean, when none of them exists (for `make`
+    without a Makefile, the Makefiles it may read)."""
+    if ref.kind == "make":
+        return [] if _makefiles(project, ref) else _makefile_candidates(ref)
     if ref.kind != "file" or _resolve_file(project, ref) is not None:
         return []
     return [_join(ref.command.cwd, ref.value)]
@@ -633,6 +646,8 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
         if path in project.ignored:
             message = f"{ref.value} is not in the repository: .gitignore excludes it (build output)"
             return "scripts/missing-script", message, "info"
+        if path in project.exported:
+            return "scripts/missing-script", f"{ref.value} {EXPORTED}", "info"
     if found is None and _leaves_repository(project, ref):
         message = (
             f"{ref.value} is outside the repository (a directory beside the checkout, such as "
@@ -679,9 +694,12 @@ def _module_problem(project: Project, ref: Reference) -> tuple[str, str, str] | 
 
 def _make_problem(project: Project, ref: Reference) -> tuple[str, str, str] | None:
     directories = _run_directories(ref)
-    found = [m for d in directories if (m := _find_makefile(project, d, ref.via)) is not None]
+    found = _makefiles(project, ref)
     if not found and any(_generates_makefile(project, d) for d in directories):
         return None  # ./configure, cmake or meson writes it: nothing to check before a build
+    exported = [path for path in _makefile_candidates(ref) if path in project.exported]
+    if not found and exported:
+        return "scripts/missing-makefile", f"{exported[0]} {EXPORTED}", "info"
     if not found:
         where = f" in {ref.extra}/" if ref.extra else ""
         return (
@@ -703,6 +721,18 @@ def _make_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
         f"{found[0]} has no target '{ref.value}'",
         severity,
     )
+
+
+def _makefiles(project: Project, ref: Reference) -> list[str]:
+    """The Makefiles a `make` command reads that exist (one per directory it may run in)."""
+    directories = _run_directories(ref)
+    return [m for d in directories if (m := _find_makefile(project, d, ref.via)) is not None]
+
+
+def _makefile_candidates(ref: Reference) -> list[str]:
+    """Every Makefile path a `make` command may read (`-f` names one)."""
+    names = [ref.via] if ref.via else list(MAKEFILE_NAMES)
+    return [_join(d, name) for d in _run_directories(ref) for name in names]
 
 
 def _run_directories(ref: Reference) -> list[str]:
