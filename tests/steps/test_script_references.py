@@ -876,3 +876,43 @@ def test_a_file_git_archive_leaves_out_is_not_missing_in_an_export(tmp_path: Pat
         tmp_path / "other", {"README.md": readme, ".gitattributes": "/docs export-ignore\n"}
     )
     assert ("scripts/missing-makefile", "README.md", 6, "error") in _shown(_run(other))
+
+
+def test_a_programs_own_manual_runs_it_where_it_is_installed(tmp_path: Path) -> None:
+    """Found on due 3.0.0: templates/debian-package/duebuild-readme.md shows duebuild's
+    --help examples as `./duebuild --cbuild`, while duebuild is the template's
+    filesystem/usr/local/bin/duebuild (the container's /usr/local/bin): information naming
+    that file. Another document's `./duebuild`, a manual of a program the project does not
+    have, and a same-named file without a shebang keep the error."""
+    manual = "# duebuild\n\n## Examples\n\n`./duebuild --cbuild`\n\n`./duebuild --default`\n"
+    guide = "# Guide\n\n## Build\n\n`./duebuild --cbuild`\n"
+    files = {
+        "templates/pkg/duebuild-readme.md": manual,
+        "templates/pkg/filesystem/usr/local/bin/duebuild": SHEBANG,
+        "templates/base/filesystem/usr/local/bin/duebuild": SHEBANG,
+        "templates/pkg/guide.md": guide,
+        "templates/tool/other-readme.md": manual.replace("duebuild", "other"),
+        "templates/tool/bin/other": "not a script\n",
+        "docs/gone.md": manual.replace("duebuild", "gone"),
+    }
+    outcome = _run(make_repo(tmp_path / "p", files))
+    infos = {
+        (f.path, f.line): f.message
+        for f in outcome.findings
+        if f.severity == Severity.INFO and f.rule == "scripts/missing-script"
+    }
+    assert set(infos) == {
+        ("templates/pkg/duebuild-readme.md", 5),
+        ("templates/pkg/duebuild-readme.md", 7),
+    }
+    assert (
+        "templates/pkg/filesystem/usr/local/bin/duebuild"
+        in infos[("templates/pkg/duebuild-readme.md", 5)]
+    )
+    assert _shown(outcome) == {
+        ("scripts/missing-script", "templates/pkg/guide.md", 5, "error"),
+        ("scripts/missing-script", "templates/tool/other-readme.md", 5, "error"),
+        ("scripts/missing-script", "templates/tool/other-readme.md", 7, "error"),
+        ("scripts/missing-script", "docs/gone.md", 5, "error"),
+        ("scripts/missing-script", "docs/gone.md", 7, "error"),
+    }

@@ -18,7 +18,9 @@ targets' recipes write, read with its command line's variables: txt2regex's READ
 when an archive extracted before it may hold it, when `.gitignore` ignores it (build output),
 when the tree is a `git archive` export and `.gitattributes` marks it `export-ignore` (in the
 repository, left out of the release: `release_archive.export_ignored`; so for a missing Makefile),
-or when it is a bare name (`python hello.py`: maybe the reader's own file). The arguments of
+or when it is a bare name (`python hello.py`: maybe the reader's own file), or `./NAME` in
+a program's own manual (a document named after it, `duebuild-readme.md`) when the project has a
+script of that name elsewhere (its usage lines run it where it is installed). The arguments of
 the project's own program (`bats test/a.bats`) are the reader's files, not the project's.
 """
 
@@ -659,6 +661,13 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
             return None  # `node split.js` run from the directory that holds it
         message = f"{ref.value} is not a file of the project (fine if the reader creates it)"
         return "scripts/missing-script", message, "info"
+    home = _described_program(project, ref) if found is None else None
+    if home is not None:
+        message = (
+            f"{ref.value} is not beside this document, which is the manual of the project's "
+            f"{home}: its examples run it where it is installed"
+        )
+        return "scripts/missing-script", message, "info"
     if found is None:
         what = "script" if ref.direct or ref.via else "file"
         return "scripts/missing-script", f"{what} {ref.value} does not exist", "error"
@@ -670,6 +679,32 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
             "error",
         )
     return None
+
+
+MANUAL_WORDS = frozenset(
+    {"readme", "usage", "help", "manual", "man", "doc", "docs", "md", "markdown", "rst", "txt"}
+)
+"""What a program's own document adds to the program's name (duebuild-readme.md, x.1.md)."""
+
+
+def _described_program(project: Project, ref: Reference) -> str | None:
+    """The project's file that `./NAME` in a document runs, when the document is that
+    program's own manual: named after it (due's templates/debian-package/duebuild-readme.md,
+    whose examples `./duebuild --cbuild` are duebuild's own --help text, while duebuild is
+    templates/debian-package/filesystem/usr/local/bin/duebuild, the container's
+    /usr/local/bin) and the project has a script of that name with a shebang. Its usage lines
+    run the program where it is installed, not from the document's directory. None otherwise:
+    any other document's `./NAME` is a path from where its reader stands."""
+    if not ref.direct or "/" in ref.value or ref.command.origin != "docs":
+        return None
+    words = [w for w in re.split(r"[-_.\s]+", PurePosixPath(ref.command.path).name.lower()) if w]
+    name = ref.value.lower()
+    if name not in words or not all(w == name or w in MANUAL_WORDS or w.isdigit() for w in words):
+        return None
+    here = f"{PurePosixPath(ref.command.path).parent}/".removeprefix("./")
+    named = (f for f in project.files if f.rsplit("/", 1)[-1] == ref.value)
+    homes = sorted(named, key=lambda f: (not f.startswith(here), f))  # the document's own first
+    return next((f for f in homes if _shebang(project.target / f) is not None), None)
 
 
 def _module_problem(project: Project, ref: Reference) -> tuple[str, str, str] | None:
