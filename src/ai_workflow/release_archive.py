@@ -30,11 +30,20 @@ artefact (bytecode or a cache has no business in an archive either). Its message
 fix is, though: the archive's manifest took it (inflection 0.5.1's `graft docs` ships the
 `docs/__pycache__` a local Sphinx build left), which `git rm --cached` would not change
 (`shipped_artefact_note`).
+
+A third kind of archive is a `git archive` export (a GitHub tag's tarball, a Debian orig tarball
+made from the tag): it carries no sign of its own, but the project's `.gitattributes` says what
+it leaves out. A path marked `export-ignore` is in the repository and never in such an archive
+(due's `Makefile export-ignore`, "debian/rules replaces makefile, so skip it when generating the
+tarball", while its docs say to run `make install` from the master branch). `export_ignored`
+tells which missing paths are those, in a tree that tracks no export-ignored file (a checkout of
+the repository does: there a missing path is missing).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
@@ -61,6 +70,8 @@ NPM_MANIFEST = "package.json"
 NPM_ALWAYS = ("package.json", "npm-shrinkwrap.json", "readme", "license", "licence", "changelog")
 """Top-level files npm packs whatever `files` says (names compared lower-case, by prefix)."""
 SDIST_METADATA_SUFFIX = ".egg-info"  # setuptools' metadata directory, in every sdist it builds
+EXPORT_IGNORE = "export-ignore"
+ATTRIBUTES = ".gitattributes"
 
 
 def release_archive(target: Path) -> str | None:
@@ -89,6 +100,29 @@ def npm_package(target: Path) -> str | None:
         return None
     name = f"{data.get('name')}@{data.get('version')}"
     return f"the published npm package {name} committed as is (it tracks only what `files` ships)"
+
+
+def export_ignored(target: Path, paths: Iterable[str]) -> set[str]:
+    """Which of `paths` (files the tree does not have) `git archive` leaves out of every release
+    archive: the project's top-level `.gitattributes` marks them `export-ignore` and the tree
+    tracks no file so marked, so it is itself such an export. Empty in a checkout of the
+    repository (it tracks the export-ignored files: due's repository has its Makefile) and
+    without a `.gitattributes`."""
+    unique = sorted({p for p in paths if p and "\0" not in p and not p.startswith("/")})[:500]
+    if not unique or not (target / ATTRIBUTES).is_file():
+        return set()
+    try:
+        if git(target, "ls-files", "-z", "--", f":(attr:{EXPORT_IGNORE})").strip("\0"):
+            return set()
+        listed = git(target, "check-attr", "-z", EXPORT_IGNORE, "--", *unique)
+    except GitError:
+        return set()
+    fields = listed.split("\0")
+    return {
+        fields[index]
+        for index in range(0, len(fields) - 2, 3)
+        if fields[index + 2] in ("set", "true")
+    }
 
 
 def _tracked(target: Path, *paths: str) -> list[str]:

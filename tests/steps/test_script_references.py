@@ -864,3 +864,80 @@ def test_a_file_list_continued_in_a_makefile_variable_is_not_run(tmp_path: Path)
     assert _found(outcome, "scripts/not-executable") == {("Makefile", 7, "error")}
     shebang = _found(outcome, "scripts/missing-shebang")
     assert not {f for f in shebang if f[0] == "lib/externals.sh" and f[2] != "info"}
+
+
+def test_a_file_git_archive_leaves_out_is_not_missing_in_an_export(tmp_path: Path) -> None:
+    """Found on due 3.0.0's orig tarball: its docs say `make install` (from the master
+    branch), its .gitattributes says `Makefile export-ignore` ("debian/rules replaces
+    makefile"), so the `git archive` export has no Makefile while the repository has one:
+    information, and so for a script it marks. A checkout of the repository (it tracks a file
+    marked export-ignore) and a Makefile nothing marks keep the error."""
+    readme = "# p\n\n## Install\n\n```sh\nmake install\n./tools/release.sh\n./tools/gone.sh\n```\n"
+    attributes = "# skip when generating the tarball\nMakefile export-ignore\n/tools/release.sh export-ignore\n"
+    export = make_repo(tmp_path / "export", {"README.md": readme, ".gitattributes": attributes})
+    outcome = _run(export)
+    infos = {(f.rule, f.line) for f in outcome.findings if f.severity == Severity.INFO}
+    assert ("scripts/missing-makefile", 6) in infos
+    assert ("scripts/missing-script", 7) in infos
+    assert _shown(outcome) == {("scripts/missing-script", "README.md", 8, "error")}
+    note = next(f.message for f in outcome.findings if f.rule == "scripts/missing-makefile")
+    assert "export-ignore" in note and note.startswith("Makefile ")
+    # a checkout of the repository: .gitignore is tracked and marked, so nothing is an export
+    checkout = make_repo(
+        tmp_path / "checkout",
+        {
+            "README.md": readme,
+            ".gitattributes": attributes + ".gitignore export-ignore\n",
+            ".gitignore": "*.o\n",
+        },
+    )
+    assert _shown(_run(checkout)) == {
+        ("scripts/missing-makefile", "README.md", 6, "error"),
+        ("scripts/missing-script", "README.md", 7, "error"),
+        ("scripts/missing-script", "README.md", 8, "error"),
+    }
+    # an export whose attributes leave out something else: the Makefile is missing
+    other = make_repo(
+        tmp_path / "other", {"README.md": readme, ".gitattributes": "/docs export-ignore\n"}
+    )
+    assert ("scripts/missing-makefile", "README.md", 6, "error") in _shown(_run(other))
+
+
+def test_a_programs_own_manual_runs_it_where_it_is_installed(tmp_path: Path) -> None:
+    """Found on due 3.0.0: templates/debian-package/duebuild-readme.md shows duebuild's
+    --help examples as `./duebuild --cbuild`, while duebuild is the template's
+    filesystem/usr/local/bin/duebuild (the container's /usr/local/bin): information naming
+    that file. Another document's `./duebuild`, a manual of a program the project does not
+    have, and a same-named file without a shebang keep the error."""
+    manual = "# duebuild\n\n## Examples\n\n`./duebuild --cbuild`\n\n`./duebuild --default`\n"
+    guide = "# Guide\n\n## Build\n\n`./duebuild --cbuild`\n"
+    files = {
+        "templates/pkg/duebuild-readme.md": manual,
+        "templates/pkg/filesystem/usr/local/bin/duebuild": SHEBANG,
+        "templates/base/filesystem/usr/local/bin/duebuild": SHEBANG,
+        "templates/pkg/guide.md": guide,
+        "templates/tool/other-readme.md": manual.replace("duebuild", "other"),
+        "templates/tool/bin/other": "not a script\n",
+        "docs/gone.md": manual.replace("duebuild", "gone"),
+    }
+    outcome = _run(make_repo(tmp_path / "p", files))
+    infos = {
+        (f.path, f.line): f.message
+        for f in outcome.findings
+        if f.severity == Severity.INFO and f.rule == "scripts/missing-script"
+    }
+    assert set(infos) == {
+        ("templates/pkg/duebuild-readme.md", 5),
+        ("templates/pkg/duebuild-readme.md", 7),
+    }
+    assert (
+        "templates/pkg/filesystem/usr/local/bin/duebuild"
+        in infos[("templates/pkg/duebuild-readme.md", 5)]
+    )
+    assert _shown(outcome) == {
+        ("scripts/missing-script", "templates/pkg/guide.md", 5, "error"),
+        ("scripts/missing-script", "templates/tool/other-readme.md", 5, "error"),
+        ("scripts/missing-script", "templates/tool/other-readme.md", 7, "error"),
+        ("scripts/missing-script", "docs/gone.md", 5, "error"),
+        ("scripts/missing-script", "docs/gone.md", 7, "error"),
+    }

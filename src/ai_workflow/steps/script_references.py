@@ -16,7 +16,11 @@ same session (CI job, document section) produced it (a `make` line counts with w
 targets' recipes write, read with its command line's variables: txt2regex's README runs
 `./txt2regex` after `make install BINDIR=.`) or a Makefile target builds it; information
 when an archive extracted before it may hold it, when `.gitignore` ignores it (build output),
-or when it is a bare name (`python hello.py`: maybe the reader's own file). The arguments of
+when the tree is a `git archive` export and `.gitattributes` marks it `export-ignore` (in the
+repository, left out of the release: `release_archive.export_ignored`; so for a missing Makefile),
+or when it is a bare name (`python hello.py`: maybe the reader's own file), or `./NAME` in
+a program's own manual (a document named after it, `duebuild-readme.md`) when the project has a
+script of that name elsewhere (its usage lines run it where it is installed). The arguments of
 the project's own program (`bats test/a.bats`) are the reader's files, not the project's.
 """
 
@@ -52,6 +56,7 @@ from ai_workflow.markdown_docs import (
 )
 from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
+from ai_workflow.release_archive import export_ignored
 from ai_workflow.shell_commands import Command, Session, Splits, join, remembered_splits, split_line
 from ai_workflow.shell_commands import unwrap as _unwrap_wrappers
 from ai_workflow.steps.documentation import PythonIndex, TopNames, stored_names
@@ -108,6 +113,10 @@ NPM_BUILTINS = frozenset(
     }
 )  # fmt: skip
 NPM_LIFECYCLE = frozenset({"test", "start", "stop", "restart", "t", "tst"})
+EXPORTED = (
+    "is not in this tree, a `git archive` export: the project's .gitattributes marks it "
+    "export-ignore, so its release archives leave it out while its repository has it"
+)
 PYTHON_RE = re.compile(r"^(?:.*/)?(?:python(?:\d+(?:\.\d+)?)?|py|pypy3?)$")
 
 
@@ -137,6 +146,7 @@ class Project:
     make_targets: frozenset[str] = frozenset()  # files the root Makefile can build
     producible: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (file, origin)
     ignored: set[str] = field(default_factory=set)  # missing paths .gitignore excludes
+    exported: set[str] = field(default_factory=set)  # missing paths `git archive` leaves out
 
     def exists(self, path: str) -> bool:
         return path in self.files or (self.target / path).exists()
@@ -207,7 +217,9 @@ def _run(ctx: StepContext) -> StepOutcome:
     )
     commands += automation
     refs = [ref for command in commands for ref in classify(command, project)]
-    project.ignored = _ignored(ctx, [p for ref in refs for p in _missing_candidates(project, ref)])
+    missing = [p for ref in refs for p in _missing_candidates(project, ref)]
+    project.ignored = _ignored(ctx, missing)
+    project.exported = export_ignored(ctx.target, missing)
     _check_entry_points(project, outcome)
     for ref in refs:
         _check_reference(project, ref, outcome)
@@ -610,7 +622,10 @@ def _leaves_repository(project: Project, ref: Reference) -> bool:
 
 
 def _missing_candidates(project: Project, ref: Reference) -> list[str]:
-    """The repository paths a file reference may mean, when none of them exists."""
+    """The repository paths a file reference may mean, when none of them exists (for `make`
+    without a Makefile, the Makefiles it may read)."""
+    if ref.kind == "make":
+        return [] if _makefiles(project, ref) else _makefile_candidates(ref)
     if ref.kind != "file" or _resolve_file(project, ref) is not None:
         return []
     return [_join(ref.command.cwd, ref.value)]
@@ -633,6 +648,8 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
         if path in project.ignored:
             message = f"{ref.value} is not in the repository: .gitignore excludes it (build output)"
             return "scripts/missing-script", message, "info"
+        if path in project.exported:
+            return "scripts/missing-script", f"{ref.value} {EXPORTED}", "info"
     if found is None and _leaves_repository(project, ref):
         message = (
             f"{ref.value} is outside the repository (a directory beside the checkout, such as "
@@ -643,6 +660,13 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
         if any(f.rsplit("/", 1)[-1] == ref.value for f in project.files):
             return None  # `node split.js` run from the directory that holds it
         message = f"{ref.value} is not a file of the project (fine if the reader creates it)"
+        return "scripts/missing-script", message, "info"
+    home = _described_program(project, ref) if found is None else None
+    if home is not None:
+        message = (
+            f"{ref.value} is not beside this document, which is the manual of the project's "
+            f"{home}: its examples run it where it is installed"
+        )
         return "scripts/missing-script", message, "info"
     if found is None:
         what = "script" if ref.direct or ref.via else "file"
@@ -655,6 +679,32 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
             "error",
         )
     return None
+
+
+MANUAL_WORDS = frozenset(
+    {"readme", "usage", "help", "manual", "man", "doc", "docs", "md", "markdown", "rst", "txt"}
+)
+"""What a program's own document adds to the program's name (duebuild-readme.md, x.1.md)."""
+
+
+def _described_program(project: Project, ref: Reference) -> str | None:
+    """The project's file that `./NAME` in a document runs, when the document is that
+    program's own manual: named after it (due's templates/debian-package/duebuild-readme.md,
+    whose examples `./duebuild --cbuild` are duebuild's own --help text, while duebuild is
+    templates/debian-package/filesystem/usr/local/bin/duebuild, the container's
+    /usr/local/bin) and the project has a script of that name with a shebang. Its usage lines
+    run the program where it is installed, not from the document's directory. None otherwise:
+    any other document's `./NAME` is a path from where its reader stands."""
+    if not ref.direct or "/" in ref.value or ref.command.origin != "docs":
+        return None
+    words = [w for w in re.split(r"[-_.\s]+", PurePosixPath(ref.command.path).name.lower()) if w]
+    name = ref.value.lower()
+    if name not in words or not all(w == name or w in MANUAL_WORDS or w.isdigit() for w in words):
+        return None
+    here = f"{PurePosixPath(ref.command.path).parent}/".removeprefix("./")
+    named = (f for f in project.files if f.rsplit("/", 1)[-1] == ref.value)
+    homes = sorted(named, key=lambda f: (not f.startswith(here), f))  # the document's own first
+    return next((f for f in homes if _shebang(project.target / f) is not None), None)
 
 
 def _module_problem(project: Project, ref: Reference) -> tuple[str, str, str] | None:
@@ -679,9 +729,12 @@ def _module_problem(project: Project, ref: Reference) -> tuple[str, str, str] | 
 
 def _make_problem(project: Project, ref: Reference) -> tuple[str, str, str] | None:
     directories = _run_directories(ref)
-    found = [m for d in directories if (m := _find_makefile(project, d, ref.via)) is not None]
+    found = _makefiles(project, ref)
     if not found and any(_generates_makefile(project, d) for d in directories):
         return None  # ./configure, cmake or meson writes it: nothing to check before a build
+    exported = [path for path in _makefile_candidates(ref) if path in project.exported]
+    if not found and exported:
+        return "scripts/missing-makefile", f"{exported[0]} {EXPORTED}", "info"
     if not found:
         where = f" in {ref.extra}/" if ref.extra else ""
         return (
@@ -703,6 +756,18 @@ def _make_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
         f"{found[0]} has no target '{ref.value}'",
         severity,
     )
+
+
+def _makefiles(project: Project, ref: Reference) -> list[str]:
+    """The Makefiles a `make` command reads that exist (one per directory it may run in)."""
+    directories = _run_directories(ref)
+    return [m for d in directories if (m := _find_makefile(project, d, ref.via)) is not None]
+
+
+def _makefile_candidates(ref: Reference) -> list[str]:
+    """Every Makefile path a `make` command may read (`-f` names one)."""
+    names = [ref.via] if ref.via else list(MAKEFILE_NAMES)
+    return [_join(d, name) for d in _run_directories(ref) for name in names]
 
 
 def _run_directories(ref: Reference) -> list[str]:
