@@ -310,6 +310,34 @@ def test_a_library_sourced_after_a_quoted_directory_needs_no_shebang(tmp_path: P
     assert _found(outcome, "scripts/missing-shebang") == {("src/orphan.sh", 1, "warning")}
 
 
+def test_a_fragment_sourced_through_a_variable_that_holds_its_path_needs_no_shebang(
+    tmp_path: Path,
+) -> None:
+    """makeself's `HEADER=`dirname "$0"`/makeself-header.sh`, then `. "$HEADER"`: the variable's
+    assignment names the file, so the executable header without a shebang is a sourced fragment.
+    A file only run through a variable (`RUN=./tools/run.sh; "$RUN"`) and one whose name no
+    sourced variable holds (`. "$CONF"` with `CONF="$1"`) keep the warning."""
+    files = {
+        "README.md": "# mk\n\nRun `./mk.sh`.\n",
+        "mk.sh": SHEBANG
+        + 'HEADER=`dirname "$0"`/header.sh\nCONF="$1"\n. "$CONF"\narchname=out\n. "$HEADER"\n'
+        + 'RUN=./tools/run.sh\n"$RUN"\n',
+        "header.sh": 'cat << EOF > "$archname"\n#!/bin/sh\necho stub\nEOF\n',
+        "tools/run.sh": "echo run\n",
+        "conf.sh": "echo conf\n",
+    }
+    root = make_repo(tmp_path / "mk", files)
+    for name in files:
+        if name.endswith(".sh"):
+            (root / name).chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-shebang") == {
+        ("tools/run.sh", 1, "warning"),
+        ("conf.sh", 1, "warning"),
+    }
+
+
 def _shown(outcome: StepOutcome) -> set[tuple[str, str | None, int | None, str]]:
     return {
         (f.rule, f.path, f.line, f.severity.value)

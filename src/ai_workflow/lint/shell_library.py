@@ -15,9 +15,13 @@ when the project shows such callers:
   define a function of that name (`$ zzajuda --lista` in a clitest file, `zzajuda --lista` in a
   man page), or a usage comment in the file itself (`# Uso: zzajuda [--lista|--uso]`).
 
-An executable script whose functions only it calls keeps the warning. The evidence is other
-files: it is computed on every run from the project's files, never stored with one file's
-results.
+An executable script whose functions only it calls keeps the warning.
+
+`sourced_names` (also step 3's: a library needs no shebang) reads a file as sourced by name
+(`source lib/x.sh`, `. "$dir/x.sh"`) or through a variable whose assignment in the same script
+ends in its name (`HEADER=`dirname "$0"`/header.sh`, then `. "$HEADER"`). The evidence is
+other files: it is computed on every run from the project's files, never stored with one
+file's results.
 """
 
 from __future__ import annotations
@@ -32,6 +36,13 @@ from ai_workflow.textfiles import read_bytes
 UNPASSED = "shellcheck/SC2120"  # "foo references arguments, but none are ever passed"
 UNPASSED_CALL = "shellcheck/SC2119"  # "Use foo "$@" if function's $1 should mean script's $1"
 RULES = (UNPASSED, UNPASSED_CALL)
+SOURCE_COMMAND = re.compile(
+    r"""(?:^|[;&|{(]|\bthen|\bdo)\s*(?:source|\.)\s+((?:"[^"\n]*"|'[^'\n]*'|[^\s"';&|)])+)""",
+    re.M,
+)
+VARIABLE_WORD = re.compile(r"""^["']?\$\{?([A-Za-z_]\w*)\}?["']?$""")
+ASSIGNMENT_OF = r"^\s*(?:(?:export|local|readonly|declare|typeset)\s+(?:-\w+\s+)*)?{name}=(.*)$"
+PATH_NAME = re.compile(r"""(?:^|/)([\w+-][\w.+-]*)["'`]?\s*(?:[;&]\s*)?(?:#.*)?$""")
 NAME_IN = {
     UNPASSED: re.compile(r"^([^\s$`'\"();|&]+) references arguments"),
     UNPASSED_CALL: re.compile(r"^Use ([^\s$`'\"();|&]+) \""),
@@ -99,6 +110,26 @@ def library_functions_as_info(
         return notes.get((finding.path or "", _function_name(finding) or ""))
 
     return explain_as_info(findings, note_of)
+
+
+def sourced_names(text: str) -> set[str]:
+    """File names a script loads with `source x` or `. x` (often via a variable, `source
+    "$ROOT/lib/common.bash"`, or a quoted directory before the name, kworkflow's `. "$dir"/mk.sh`).
+    A word that is one variable (`. "$HEADER"`) names the files its assignments in the same
+    text end in (makeself's `HEADER=`dirname "$0"`/makeself-header.sh`); `HEADER="$2"` none."""
+    names = set()
+    for match in SOURCE_COMMAND.finditer(text):
+        word = match.group(1)
+        variable = VARIABLE_WORD.match(word)
+        if variable is None:
+            names.add(re.sub(r"[\"']", "", word).rstrip("/").rsplit("/", 1)[-1])
+            continue
+        assigned = re.compile(ASSIGNMENT_OF.format(name=variable.group(1)), re.M)
+        for value in assigned.findall(text):
+            named = PATH_NAME.search(value.strip())
+            if named is not None:
+                names.add(named.group(1))
+    return names
 
 
 def _read(target: Path, rel: str) -> str:

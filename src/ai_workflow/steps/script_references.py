@@ -41,6 +41,7 @@ from ai_workflow.automation import (
 from ai_workflow.changes.filecache import code_id, read_run_store, write_run_store
 from ai_workflow.deps.imports import STDLIB_MODULES
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
+from ai_workflow.lint.shell_library import sourced_names
 from ai_workflow.make_outputs import MakeOutputs
 from ai_workflow.markdown_docs import (
     DocFile,
@@ -1002,21 +1003,10 @@ def _check_script_file(
         )
 
 
-_SOURCE_RE = re.compile(
-    r"""(?:^|[;&|{(]|\bthen|\bdo)\s*(?:source|\.)\s+((?:"[^"\n]*"|'[^'\n]*'|[^\s"';&|)])+)""",
-    re.M,
-)
-
-
 def _sourced_names(texts: Iterable[str]) -> set[str]:
-    """File names that some script loads with `source x` or `. x` (often via a variable,
-    `source "$ROOT/lib/common.bash"`, or a quoted directory before the name, kworkflow's
-    `. "$src_script_path"/mk.sh`): libraries, which need no shebang or executable bit."""
-    return {
-        PurePosixPath(re.sub(r"[\"']", "", match.group(1))).name
-        for text in texts
-        for match in _SOURCE_RE.finditer(text)
-    }
+    """File names that some script loads with `source x` or `. x` (`sourced_names`):
+    libraries, which need no shebang or executable bit."""
+    return {name for text in texts for name in sourced_names(text)}
 
 
 _EXPANSION_OPEN_RE = re.compile(r"\$[({]")
