@@ -1307,6 +1307,48 @@ def test_shellcheck_unpassed_arguments_of_a_library_function_are_information(
     assert "docs/zzdate.md:3" in found[("bin/zzdoc", "shellcheck/SC2120")].message
 
 
+SOURCED_FRAGMENT = {
+    # makeself: the archive header, sourced through a variable that holds its path, reads what
+    # the builder assigned; `$copy` is assigned nowhere (the builder has COPY): a real bug
+    "mk.sh": (
+        '#!/bin/sh\nHEADER=`dirname "$0"`/header.sh\nCOPY=none\nCRCsum=0000\n'
+        'archname="$1"\n. "$HEADER"\n'
+    ),
+    "header.sh": (
+        'cat << EOF > "$archname"\n#!/bin/sh\nCRCsum="$CRCsum"\nEOF\n'
+        'if test x"$copy" = xcopy; then echo copy; fi\n'
+    ),
+    # a fragment nothing sources, and a script with a shebang that is sourced: no caller's shell
+    "orphan.sh": 'echo "$archname"\n',
+    "tool.sh": '#!/bin/sh\necho "$CRCsum"\n',
+    "run.sh": "#!/bin/sh\nCRCsum=1\n. ./tool.sh\n",
+}
+
+
+def test_shellcheck_unassigned_in_a_sourced_fragment_is_information_when_its_sourcer_assigns(
+    tmp_path: Path,
+) -> None:
+    """makeself's makeself-header.sh reads archname, CRCsum, filesizes... which makeself.sh
+    assigns before `. "$HEADER"` (SC2154 in the fragment, a warning): info naming the sourcing
+    script. `$copy`, which the sourcing script never assigns, stays a warning, and so do a
+    fragment nothing sources and a script with a shebang."""
+    outcome = _run(make_repo(tmp_path / "mk", {**SOURCED_FRAGMENT, **RUNS_SHELLCHECK}))
+    found = {
+        (f.path, f.message.split()[0]): f.severity
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2154"
+    }
+    assert found == {
+        ("header.sh", "archname"): Severity.INFO,
+        ("header.sh", "CRCsum"): Severity.INFO,
+        ("header.sh", "copy"): Severity.WARNING,
+        ("orphan.sh", "archname"): Severity.WARNING,
+        ("tool.sh", "CRCsum"): Severity.WARNING,
+    }
+    notes = [f.message for f in outcome.findings if f.message.startswith("archname is")]
+    assert "(archname is assigned by mk.sh, which sources header.sh)" in notes[0]
+
+
 @pytest.mark.parametrize(
     ("text", "library"),
     [

@@ -17,6 +17,12 @@ when the project shows such callers:
 
 An executable script whose functions only it calls keeps the warning.
 
+SC2154 ("x is referenced but not assigned") in a file without a shebang that a project script
+sources is info when that script assigns the variable: the fragment runs in the sourcing
+script's shell and reads its variables (makeself's makeself-header.sh, sourced by makeself.sh
+after `CRCsum="$crcsum"`). A variable no sourcing script assigns (the header's `$copy`, where
+makeself.sh only has `COPY`) keeps the warning, and so does a script with a shebang.
+
 `sourced_names` (also step 3's: a library needs no shebang) reads a file as sourced by name
 (`source lib/x.sh`, `. "$dir/x.sh"`) or through a variable whose assignment in the same script
 ends in its name (`HEADER=`dirname "$0"`/header.sh`, then `. "$HEADER"`). The evidence is
@@ -36,6 +42,8 @@ from ai_workflow.textfiles import read_bytes
 UNPASSED = "shellcheck/SC2120"  # "foo references arguments, but none are ever passed"
 UNPASSED_CALL = "shellcheck/SC2119"  # "Use foo "$@" if function's $1 should mean script's $1"
 RULES = (UNPASSED, UNPASSED_CALL)
+UNASSIGNED = "shellcheck/SC2154"  # "x is referenced but not assigned"
+UNASSIGNED_NAME = re.compile(r"^([A-Za-z_]\w*) is referenced but not assigned")
 SOURCE_COMMAND = re.compile(
     r"""(?:^|[;&|{(]|\bthen|\bdo)\s*(?:source|\.)\s+((?:"[^"\n]*"|'[^'\n]*'|[^\s"';&|)])+)""",
     re.M,
@@ -43,6 +51,7 @@ SOURCE_COMMAND = re.compile(
 VARIABLE_WORD = re.compile(r"""^["']?\$\{?([A-Za-z_]\w*)\}?["']?$""")
 ASSIGNMENT_OF = r"^\s*(?:(?:export|local|readonly|declare|typeset)\s+(?:-\w+\s+)*)?{name}=(.*)$"
 PATH_NAME = re.compile(r"""(?:^|/)([\w+-][\w.+-]*)["'`]?\s*(?:[;&]\s*)?(?:#.*)?$""")
+ASSIGNS = r"(?:^|[\s;&|({{])(?:(?:export|local|readonly|declare|typeset)\s+(?:-\w+\s+)*)?{name}\+?="
 NAME_IN = {
     UNPASSED: re.compile(r"^([^\s$`'\"();|&]+) references arguments"),
     UNPASSED_CALL: re.compile(r"^Use ([^\s$`'\"();|&]+) \""),
@@ -130,6 +139,48 @@ def sourced_names(text: str) -> set[str]:
             if named is not None:
                 names.add(named.group(1))
     return names
+
+
+def sourcer_assigned_as_info(
+    findings: Sequence[Finding], target: Path, scripts: Sequence[str]
+) -> list[Finding]:
+    """The findings, with SC2154 on a variable that a script sourcing the file assigns at info
+    (see the module docstring)."""
+    wanted = {f.path for f in findings if _unassigned_name(f) is not None and f.path}
+    if not wanted:
+        return list(findings)
+    texts = {rel: _read(target, rel) for rel in scripts}
+    for rel in wanted:
+        texts.setdefault(rel, _read(target, rel))
+    names = {rel: sourced_names(text) for rel, text in texts.items()}
+    sourcers = {
+        rel: [
+            other
+            for other in scripts
+            if other != rel and rel.rsplit("/", 1)[-1] in names.get(other, set())
+        ]
+        for rel in wanted
+        if not texts[rel].startswith("#!")
+    }
+
+    def note_of(finding: Finding) -> str | None:
+        name = _unassigned_name(finding)
+        if name is None or finding.path not in sourcers:
+            return None
+        assigns = re.compile(ASSIGNS.format(name=re.escape(name)), re.M)
+        for other in sourcers[finding.path]:
+            if assigns.search(texts[other]):
+                return f"{name} is assigned by {other}, which sources {finding.path}"
+        return None
+
+    return explain_as_info(findings, note_of)
+
+
+def _unassigned_name(finding: Finding) -> str | None:
+    if finding.rule != UNASSIGNED or finding.severity is Severity.INFO:
+        return None
+    match = UNASSIGNED_NAME.match(finding.message)
+    return None if match is None else match.group(1)
 
 
 def _read(target: Path, rel: str) -> str:
