@@ -338,6 +338,32 @@ def test_a_fragment_sourced_through_a_variable_that_holds_its_path_needs_no_sheb
     }
 
 
+def test_an_inline_path_given_as_an_example_is_information_when_missing(tmp_path: Path) -> None:
+    """makeself's README: "if you wish to execute a program contained in this directory, you
+    must prefix your command with `./`. For example, `./program` will be fine." -- a name the
+    reader picks inside their own archive, not a script of the project: information. An inline
+    path in a sentence that is no example (`./build.sh`) is still an error when missing, and an
+    example that exists is not reported."""
+    files = {
+        "README.md": (
+            "# mk\n\nThe startup script runs from the extracted directory, so prefix your "
+            "command with `./`. For example, `./program` will be fine.\n\n"
+            "Build with `./build.sh` first. For example, `./mk.sh` makes one.\n"
+        ),
+        "mk.sh": SHEBANG + "echo mk\n",
+    }
+    root = make_repo(tmp_path / "mk", files)
+    (root / "mk.sh").chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-script") == {
+        ("README.md", 3, "info"),
+        ("README.md", 5, "error"),
+    }
+    example = next(f for f in outcome.findings if f.line == 3).message
+    assert "gives it as an example" in example
+
+
 def _shown(outcome: StepOutcome) -> set[tuple[str, str | None, int | None, str]]:
     return {
         (f.rule, f.path, f.line, f.severity.value)

@@ -8,7 +8,9 @@ package.json, GitHub/GitLab/CircleCI/Azure/Buildkite CI, Taskfile, justfile, tox
 pre-commit hooks, dev containers, VS Code tasks). Only documents' claims about this project are
 read (`markdown_docs.classify_docs`): not changelogs, not examples of another program.
 An inline path a sentence names as where something is installed ("installed in `./sbin` by
-default") is a directory of the installed system, not a command.
+default") is a directory of the installed system, not a command; one a sentence gives as an
+example (makeself's README: "you must prefix your command with `./`. For example, `./program`
+will be fine.") is a name the reader chooses: information when it is not in the repository.
 
 Severity of a missing script: an error when a document or automation file tells users of this
 project to run it and nothing could produce it. It is nothing when an earlier command of the
@@ -27,7 +29,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -341,9 +343,10 @@ def doc_commands(
         for code in doc.claim_inline():
             if code.location:
                 continue  # `./sbin` where a sentence says things are installed: not run here
-            yield from Session(is_clone, exists, make_outputs).line(
+            for command in Session(is_clone, exists, make_outputs).line(
                 code.text, path, code.line, "docs", inline=True
-            )
+            ):
+                yield replace(command, example=code.example)
 
 
 def _line_commands(
@@ -644,6 +647,12 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
         if any(f.rsplit("/", 1)[-1] == ref.value for f in project.files):
             return None  # `node split.js` run from the directory that holds it
         message = f"{ref.value} is not a file of the project (fine if the reader creates it)"
+        return "scripts/missing-script", message, "info"
+    if found is None and ref.command.example:
+        message = (
+            f"{ref.value} is not a file of the project; the sentence gives it as an example "
+            '("For example, `./program`"), a name the reader chooses'
+        )
         return "scripts/missing-script", message, "info"
     if found is None:
         what = "script" if ref.direct or ref.via else "file"
