@@ -1192,6 +1192,23 @@ def test_shellcheck_unquoted_arguments_of_a_function_called_with_plain_words_is_
     assert severity[("shellcheck/SC2068", "lib.sh", 7)] is Severity.WARNING  # no #! line
 
 
+def test_shellcheck_unquoted_star_of_a_function_called_with_plain_words_is_info(
+    tmp_path: Path,
+) -> None:
+    """makeself's test/extracttest: `setupTests() { ...; $SUT $* archive ...; }` is only ever
+    called as `setupTests` and `setupTests --gzip`: `$*` gives the words `"$@"` would (SC2048,
+    info). A function of `$*` also called with a quoted string that holds a blank keeps the
+    warning: unquoted, the string is split."""
+    body = (
+        'setupTests() {\n  ./mk.sh $* archive out.run "Test"\n}\n'
+        "setupTests\nsetupTests --gzip\nsetupTests --zstd\n"
+        'say() {\n  printf "%s\\n" $*\n}\nsay "two words"\n'
+    )
+    severity = _shellcheck_severities(tmp_path, {"extracttest": "#!/bin/bash\n" + body})
+    assert severity[("shellcheck/SC2048", "extracttest", 3)] is Severity.INFO  # plain words
+    assert severity[("shellcheck/SC2048", "extracttest", 9)] is Severity.WARNING  # "two words"
+
+
 @pytest.mark.parametrize(
     ("lines", "displayed"),
     [

@@ -71,8 +71,11 @@ that receives a quoted expansion anywhere (`dirs+=( "$BASEDIR" )`) keeps it: a p
 So does an unquoted `$@` in a function of a script (it has a `#!` line, so no other file calls
 its functions) every call of which passes only literal words without blank, glob, quote or
 expansion (creack/pty's test_crosscompile.sh: `cross() { ...; for arch in $@; do` called as
-`cross linux amd64 386 arm`): its arguments hold nothing to split. A call with a quoted or
-expanded argument (`echo2 "  - $os/$arch"`, whose `echo $@` loses the leading blanks) keeps it.
+`cross linux amd64 386 arm`): its arguments hold nothing to split. The same for an unquoted
+`$*` (SC2048; makeself's test/extracttest: `setupTests() { ...; $SUT $* archive ...` called
+as `setupTests` and `setupTests --gzip`), which then gives the words `"$@"` would. A call
+with a quoted or expanded argument (`echo2 "  - $os/$arch"`, whose `echo $@` loses the
+leading blanks) keeps it.
 A fill-in template (a file named `*template*`, `*skeleton*`, `*.tmpl`, `*.tpl`, or kept under
 `doc/`/`docs/`) whose code holds an angle-bracket placeholder (`print_<plugin_name>() {`) and that
 shellcheck cannot parse (SC1xxx): every finding of it is info, the placeholder is what stops the
@@ -158,12 +161,13 @@ DOCUMENTATION_DIRS = frozenset({"doc", "docs", "documentation"})
 PLACEHOLDER = re.compile(r"(?<!<)<[A-Za-z_][\w-]*>")
 SHELLCHECK_LITERAL_EQUALS = 2284  # `x == y` as a command: a comparison without `[ ]`?
 SHELLCHECK_UNQUOTED_ARRAY = 2068  # `cmd $@`: each argument is split and globbed again
+SHELLCHECK_UNQUOTED_STAR = 2048  # `cmd $*`: the same splitting ("$@" keeps the arguments)
 # `eval $@` alone on its line: eval joins its arguments with one space and parses the result
 # again, so quoting them changes nothing (kworkflow's cmd_manager ends in `eval $@`)
 EVAL_LINE = re.compile(r"^\s*(?:builtin\s+)?eval\s(?!.*(?:;|&&|\|\|))")
 # `${name[@]}` / `${name[*]}`: the expansion SC2068 covers
 ARRAY_EXPANSION = re.compile(r"^\$\{([A-Za-z_]\w*)\[[@*]\]\}$")
-POSITIONAL_ALL = re.compile(r"^\$(?:@|\{@\})$")  # an unquoted `$@` (SC2068)
+POSITIONAL_ALL = re.compile(r"^\$(?:[@*]|\{[@*]\})$")  # an unquoted `$@` (SC2068), `$*` (SC2048)
 PLAIN_WORDS = re.compile(r"^[\w.,:+=/%@-]*(?:\s+[\w.,:+=/%@-]+)*$")  # no quote, glob or `$`
 # an assignment of a whole array: `name=(`, `name+=(`, after `local -a`/`declare`... or none
 ARRAY_ASSIGNMENT = re.compile(
@@ -298,7 +302,9 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
             severity = Severity.INFO
         if code == SHELLCHECK_MIXED_ARRAY and _joined_by_callee(scripts[path], item):
             severity = Severity.INFO
-        if code == SHELLCHECK_UNQUOTED_ARRAY and _splits_nothing(scripts[path], item):
+        if code in (SHELLCHECK_UNQUOTED_ARRAY, SHELLCHECK_UNQUOTED_STAR) and _splits_nothing(
+            scripts[path], item
+        ):
             severity = Severity.INFO
         if code == SHELLCHECK_UNQUOTED_SUBSTITUTION and (
             _cannot_split(scripts[path], item) or _splits_on_purpose(scripts[path], item)
@@ -417,10 +423,10 @@ def _joined_by_callee(script: ScriptTraits, item: dict[str, Any]) -> bool:
 
 
 def _splits_nothing(script: ScriptTraits, item: dict[str, Any]) -> bool:
-    """Whether an unquoted `${name[@]}` (SC2068) expands an array filled only by word splitting
-    or with literal words (`ScriptTraits.resplit_arrays`), or an unquoted `$@` the arguments of
-    a function every call of which passes plain words (`ScriptTraits.literal_arguments`):
-    quoting it changes nothing."""
+    """Whether an unquoted `${name[@]}` (SC2068; `${name[*]}`, SC2048) expands an array filled
+    only by word splitting or with literal words (`ScriptTraits.resplit_arrays`), or an unquoted
+    `$@` (`$*`) the arguments of a function every call of which passes plain words
+    (`ScriptTraits.literal_arguments`): quoting it changes nothing."""
     line, column, end = item.get("line"), item.get("column"), item.get("endColumn")
     if not isinstance(line, int) or not isinstance(column, int) or not isinstance(end, int):
         return False
