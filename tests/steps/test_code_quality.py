@@ -1209,6 +1209,24 @@ def test_shellcheck_unquoted_star_of_a_function_called_with_plain_words_is_info(
     assert severity[("shellcheck/SC2048", "extracttest", 9)] is Severity.WARNING  # "two words"
 
 
+def test_shellcheck_literal_brace_of_an_escaped_dollar_is_info(tmp_path: Path) -> None:
+    r"""makeself's test/variabletest builds the archive's startup command as
+    `echo \\\"\${${1}}\\\"`: the dollar is escaped so the text `${ARCHIVE_DIR}` reaches the
+    archive's own script, and both braces are literal as meant (SC1083, info). A brace after
+    no escaped dollar, an unclosed brace expansion (`src/{a,b`), keeps the warning."""
+    script = (
+        "#!/bin/bash\n"
+        'setupTests() {\n  ./mk.sh archive t.run "Test $1" echo \\\\\\"\\${${1}}\\\\\\"\n}\n'
+        "setupTests ARCHIVE_DIR\n"
+        'for f in src/{a,b; do echo "$f"; done\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"variabletest": script, **RUNS_SHELLCHECK}))
+    found = sorted(
+        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC1083"
+    )
+    assert found == [(3, "info"), (3, "info"), (6, "warning")]
+
+
 @pytest.mark.parametrize(
     ("lines", "displayed"),
     [

@@ -39,6 +39,9 @@ two operands: arithmetic whose operator the parameter holds, which the shell com
 SC1087 (`$name[` without braces) where the script never uses `name` as an array (no
 `name=(...)`, `name[i]=`, `${name[...]}`, `declare -a`, `read -a`, `mapfile`): a plain
 string followed by a literal `[` (`$esc[31m` in a sed script), as the shell expands it.
+SC1083 ("this { is literal") on the brace of a `\\${...}` whose dollar is escaped (makeself's
+test/variabletest passes `\\${${1}}` so that the archive's own script expands `${ARCHIVE_DIR}`):
+the brace is literal as meant; a brace after no escaped dollar (`src/{a,b`) keeps the warning.
 SC2046 (an unquoted `$(...)`) that is an operand of an integer comparison (`test $(wc -l <
 f) -gt 0`): an integer has nothing to split, and other output fails quoted or not.
 SC2046 on the arguments of `set --`/`set -` (`set - $(date -u "+%Y %m %d")`): the POSIX
@@ -224,6 +227,7 @@ DECLARATION_BEFORE = re.compile(
 )
 NAME_AFTER = re.compile(r"[A-Za-z_]\w*(?:\+?=|\s|;|$)")  # `fi`, `fi=1`, `done;`
 SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
+SHELLCHECK_LITERAL_BRACE = 1083  # "This { is literal": a missing `;` or a brace to quote?
 UNBRACED_INDEX = re.compile(r"(?<!\\)\$([A-Za-z_]\w*)\[")  # `$esc[31m`, `$arr[1]`
 ARRAY_NAMES = (
     re.compile(r"\b([A-Za-z_]\w*)\+?=\("),  # `a=(x y)`, `a+=(z)`
@@ -305,6 +309,8 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         if code in (SHELLCHECK_UNQUOTED_ARRAY, SHELLCHECK_UNQUOTED_STAR) and _splits_nothing(
             scripts[path], item
         ):
+            severity = Severity.INFO
+        if code == SHELLCHECK_LITERAL_BRACE and _escaped_expansion_brace(scripts[path], item):
             severity = Severity.INFO
         if code == SHELLCHECK_UNQUOTED_SUBSTITUTION and (
             _cannot_split(scripts[path], item) or _splits_on_purpose(scripts[path], item)
@@ -437,6 +443,50 @@ def _splits_nothing(script: ScriptTraits, item: dict[str, Any]) -> bool:
         return line in script.literal_arguments
     expansion = ARRAY_EXPANSION.match(covered)
     return expansion is not None and expansion.group(1) in script.resplit_arrays
+
+
+def _escaped_expansion_brace(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    r"""Whether the literal `{` or `}` of SC1083 (at the column shellcheck gives, a tab counting
+    one) belongs to a `\${...}` whose dollar is escaped: the `{` right after `\$`, or the `}`
+    that closes one (nested `${...}` counted). Escaping the dollar passes the text `${name}` on
+    for another shell to expand (makeself's test/variabletest builds the archive's startup
+    command `echo \"${ARCHIVE_DIR}\"` as `echo \\\"\${${1}}\\\"`): the brace is literal as
+    meant. A brace after no escaped dollar (`{echo hi; }`, `HEAD@{1}`) keeps the warning."""
+    line, column = item.get("line"), item.get("column")
+    if not isinstance(line, int) or not isinstance(column, int):
+        return False
+    if not 0 < line <= len(script.lines):
+        return False
+    text = script.lines[line - 1]
+    index = column - 1
+    if not 0 <= index < len(text) or text[index] not in "{}":
+        return False
+    if text[index] == "{":
+        return index > 0 and text[index - 1] == "$" and _escaped(text, index - 1)
+    opened = next(
+        (n for n in range(index - 2, -1, -1) if text[n : n + 2] == "${" and _escaped(text, n)),
+        None,
+    )
+    if opened is None:
+        return False
+    depth = 0
+    for position in range(opened + 1, index + 1):
+        if text[position] == "{" and text[position - 1] == "$":
+            depth += 1
+        elif text[position] == "}":
+            depth -= 1
+            if depth == 0:
+                return position == index
+    return False
+
+
+def _escaped(text: str, index: int) -> bool:
+    r"""Whether the character at `index` follows an odd number of backslashes (`\$`, not
+    `\\$`, whose backslash is itself escaped)."""
+    count = 0
+    while index - count > 0 and text[index - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
 
 
 def _splits_on_purpose(script: ScriptTraits, item: dict[str, Any]) -> bool:
