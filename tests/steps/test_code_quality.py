@@ -1227,6 +1227,26 @@ def test_shellcheck_literal_brace_of_an_escaped_dollar_is_info(tmp_path: Path) -
     assert found == [(3, "info"), (3, "info"), (6, "warning")]
 
 
+def test_shellcheck_command_name_compared_as_a_word_is_info(tmp_path: Path) -> None:
+    """makeself's `COMPRESS=compress` (SC2209: `$(compress)` meant?) is one of the compressor
+    names `case $COMPRESS in` matches, `compress)` among its patterns: the name is the value
+    (info); so is a value a `[ "$tool" = compress ]` test compares. `now=date`, only printed,
+    keeps the warning: its output was likely meant."""
+    script = (
+        "#!/bin/sh\nCOMPRESS=gzip\n"
+        'if [ "$1" = --compress ]; then\n  COMPRESS=compress\nfi\n'
+        "case $COMPRESS in\ngzip)\n  CMD='gzip -c'\n  ;;\ncompress)\n  CMD='compress -c'\n"
+        '  ;;\nesac\necho "$CMD"\n'
+        'tool=compress\nif [ "$tool" = compress ]; then echo old; fi\n'
+        'now=date\necho "$now"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"mk.sh": script, **RUNS_SHELLCHECK}))
+    found = sorted(
+        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2209"
+    )
+    assert found == [(4, "info"), (15, "info"), (17, "warning")]
+
+
 @pytest.mark.parametrize(
     ("lines", "displayed"),
     [

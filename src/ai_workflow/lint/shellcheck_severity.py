@@ -42,6 +42,10 @@ string followed by a literal `[` (`$esc[31m` in a sed script), as the shell expa
 SC1083 ("this { is literal") on the brace of a `\\${...}` whose dollar is escaped (makeself's
 test/variabletest passes `\\${${1}}` so that the archive's own script expands `${ARCHIVE_DIR}`):
 the brace is literal as meant; a brace after no escaped dollar (`src/{a,b`) keeps the warning.
+SC2209 (`name=word` where `word` is a command: its output meant?) when the script compares
+the variable with that word, as a pattern of a `case` on it or in a `[ "$name" = word ]` test
+(makeself's `COMPRESS=compress`, one of the names `case $COMPRESS in` matches): the name is
+the value. A variable never compared with the word (`now=date`, then `echo "$now"`) keeps it.
 SC2046 (an unquoted `$(...)`) that is an operand of an integer comparison (`test $(wc -l <
 f) -gt 0`): an integer has nothing to split, and other output fails quoted or not.
 SC2046 on the arguments of `set --`/`set -` (`set - $(date -u "+%Y %m %d")`): the POSIX
@@ -228,6 +232,8 @@ DECLARATION_BEFORE = re.compile(
 NAME_AFTER = re.compile(r"[A-Za-z_]\w*(?:\+?=|\s|;|$)")  # `fi`, `fi=1`, `done;`
 SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
 SHELLCHECK_LITERAL_BRACE = 1083  # "This { is literal": a missing `;` or a brace to quote?
+SHELLCHECK_COMMAND_NAME_VALUE = 2209  # `var=cmd`: the command's output meant (`$(cmd)`)?
+ASSIGNED_WORD = re.compile(r"([A-Za-z_]\w*)=([\w.+-]+)(?=\s|;|$)")
 UNBRACED_INDEX = re.compile(r"(?<!\\)\$([A-Za-z_]\w*)\[")  # `$esc[31m`, `$arr[1]`
 ARRAY_NAMES = (
     re.compile(r"\b([A-Za-z_]\w*)\+?=\("),  # `a=(x y)`, `a+=(z)`
@@ -311,6 +317,8 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         ):
             severity = Severity.INFO
         if code == SHELLCHECK_LITERAL_BRACE and _escaped_expansion_brace(scripts[path], item):
+            severity = Severity.INFO
+        if code == SHELLCHECK_COMMAND_NAME_VALUE and _compared_as_word(scripts[path], item):
             severity = Severity.INFO
         if code == SHELLCHECK_UNQUOTED_SUBSTITUTION and (
             _cannot_split(scripts[path], item) or _splits_on_purpose(scripts[path], item)
@@ -477,6 +485,44 @@ def _escaped_expansion_brace(script: ScriptTraits, item: dict[str, Any]) -> bool
             depth -= 1
             if depth == 0:
                 return position == index
+    return False
+
+
+def _compared_as_word(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether the `name=word` of SC2209 (a command's name assigned, `$(word)` meant?) gives a
+    value the script compares as a word: a pattern of a `case` on that variable (makeself's
+    `COMPRESS=compress`, one of the compressor names `case $COMPRESS in` matches to pick the
+    command line, `compress)` among them) or the other side of a `[ "$name" = word ]` test.
+    Then the name is the value, a choice among words; `now=date` that is only printed keeps
+    the warning."""
+    line, column = item.get("line"), item.get("column")
+    if not isinstance(line, int) or not isinstance(column, int):
+        return False
+    if not 0 < line <= len(script.lines):
+        return False
+    assigned = ASSIGNED_WORD.match(script.lines[line - 1], max(column - 1, 0))
+    if assigned is None:
+        return False
+    name, word = (re.escape(part) for part in assigned.groups())
+    expansion = rf"""["']?\$\{{?{name}\}}?["']?"""
+    compared = re.compile(
+        rf"{expansion}\s*(?:==?|!=)\s*[\"']?{word}[\"']?(?![\w.+-])"
+        rf"|(?<![\w.+-])[\"']?{word}[\"']?\s*(?:==?|!=)\s*{expansion}"
+    )
+    if any(compared.search(text) for text in script.lines):
+        return True
+    case = re.compile(rf"^(\s*)case\s+{expansion}\s+in\b")
+    pattern = re.compile(rf"^\s*\(?\s*(?:[^()\s]+\s*\|\s*)*{word}\s*(?:\|\s*[^()\s]+\s*)*\)")
+    for number, text in enumerate(script.lines):
+        opened = case.match(text)
+        if opened is None:
+            continue
+        end = re.compile(rf"^{re.escape(opened.group(1))}esac\b")
+        for body in script.lines[number + 1 :]:
+            if end.match(body):
+                break
+            if pattern.match(body):
+                return True
     return False
 
 
