@@ -57,6 +57,7 @@ class Command:
     inline: bool = False  # from inline code in prose (a mention as much as a command)
     made: frozenset[str] = frozenset()  # paths earlier commands of its session produced
     extracted: tuple[tuple[str, str], ...] = ()  # (directory, command) archives unpacked into
+    example: bool = False  # inline code a sentence gives as an example ("For example, `./x`")
 
     def produced(self, path: str) -> bool:
         return any(path == m or path.startswith(m + "/") for m in self.made)

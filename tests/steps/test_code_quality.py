@@ -1192,6 +1192,61 @@ def test_shellcheck_unquoted_arguments_of_a_function_called_with_plain_words_is_
     assert severity[("shellcheck/SC2068", "lib.sh", 7)] is Severity.WARNING  # no #! line
 
 
+def test_shellcheck_unquoted_star_of_a_function_called_with_plain_words_is_info(
+    tmp_path: Path,
+) -> None:
+    """makeself's test/extracttest: `setupTests() { ...; $SUT $* archive ...; }` is only ever
+    called as `setupTests` and `setupTests --gzip`: `$*` gives the words `"$@"` would (SC2048,
+    info). A function of `$*` also called with a quoted string that holds a blank keeps the
+    warning: unquoted, the string is split."""
+    body = (
+        'setupTests() {\n  ./mk.sh $* archive out.run "Test"\n}\n'
+        "setupTests\nsetupTests --gzip\nsetupTests --zstd\n"
+        'say() {\n  printf "%s\\n" $*\n}\nsay "two words"\n'
+    )
+    severity = _shellcheck_severities(tmp_path, {"extracttest": "#!/bin/bash\n" + body})
+    assert severity[("shellcheck/SC2048", "extracttest", 3)] is Severity.INFO  # plain words
+    assert severity[("shellcheck/SC2048", "extracttest", 9)] is Severity.WARNING  # "two words"
+
+
+def test_shellcheck_literal_brace_of_an_escaped_dollar_is_info(tmp_path: Path) -> None:
+    r"""makeself's test/variabletest builds the archive's startup command as
+    `echo \\\"\${${1}}\\\"`: the dollar is escaped so the text `${ARCHIVE_DIR}` reaches the
+    archive's own script, and both braces are literal as meant (SC1083, info). A brace after
+    no escaped dollar, an unclosed brace expansion (`src/{a,b`), keeps the warning."""
+    script = (
+        "#!/bin/bash\n"
+        'setupTests() {\n  ./mk.sh archive t.run "Test $1" echo \\\\\\"\\${${1}}\\\\\\"\n}\n'
+        "setupTests ARCHIVE_DIR\n"
+        'for f in src/{a,b; do echo "$f"; done\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"variabletest": script, **RUNS_SHELLCHECK}))
+    found = sorted(
+        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC1083"
+    )
+    assert found == [(3, "info"), (3, "info"), (6, "warning")]
+
+
+def test_shellcheck_command_name_compared_as_a_word_is_info(tmp_path: Path) -> None:
+    """makeself's `COMPRESS=compress` (SC2209: `$(compress)` meant?) is one of the compressor
+    names `case $COMPRESS in` matches, `compress)` among its patterns: the name is the value
+    (info); so is a value a `[ "$tool" = compress ]` test compares. `now=date`, only printed,
+    keeps the warning: its output was likely meant."""
+    script = (
+        "#!/bin/sh\nCOMPRESS=gzip\n"
+        'if [ "$1" = --compress ]; then\n  COMPRESS=compress\nfi\n'
+        "case $COMPRESS in\ngzip)\n  CMD='gzip -c'\n  ;;\ncompress)\n  CMD='compress -c'\n"
+        '  ;;\nesac\necho "$CMD"\n'
+        'tool=compress\nif [ "$tool" = compress ]; then echo old; fi\n'
+        'now=date\necho "$now"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"mk.sh": script, **RUNS_SHELLCHECK}))
+    found = sorted(
+        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2209"
+    )
+    assert found == [(4, "info"), (15, "info"), (17, "warning")]
+
+
 @pytest.mark.parametrize(
     ("lines", "displayed"),
     [
@@ -1305,6 +1360,48 @@ def test_shellcheck_unpassed_arguments_of_a_library_function_are_information(
     assert "called with arguments in bin/zz:2" in found[("bin/zz", "shellcheck/SC2120")].message
     assert "test/a.bats sources it" in found[("test/helper.bash", "shellcheck/SC2120")].message
     assert "docs/zzdate.md:3" in found[("bin/zzdoc", "shellcheck/SC2120")].message
+
+
+SOURCED_FRAGMENT = {
+    # makeself: the archive header, sourced through a variable that holds its path, reads what
+    # the builder assigned; `$copy` is assigned nowhere (the builder has COPY): a real bug
+    "mk.sh": (
+        '#!/bin/sh\nHEADER=`dirname "$0"`/header.sh\nCOPY=none\nCRCsum=0000\n'
+        'archname="$1"\n. "$HEADER"\n'
+    ),
+    "header.sh": (
+        'cat << EOF > "$archname"\n#!/bin/sh\nCRCsum="$CRCsum"\nEOF\n'
+        'if test x"$copy" = xcopy; then echo copy; fi\n'
+    ),
+    # a fragment nothing sources, and a script with a shebang that is sourced: no caller's shell
+    "orphan.sh": 'echo "$archname"\n',
+    "tool.sh": '#!/bin/sh\necho "$CRCsum"\n',
+    "run.sh": "#!/bin/sh\nCRCsum=1\n. ./tool.sh\n",
+}
+
+
+def test_shellcheck_unassigned_in_a_sourced_fragment_is_information_when_its_sourcer_assigns(
+    tmp_path: Path,
+) -> None:
+    """makeself's makeself-header.sh reads archname, CRCsum, filesizes... which makeself.sh
+    assigns before `. "$HEADER"` (SC2154 in the fragment, a warning): info naming the sourcing
+    script. `$copy`, which the sourcing script never assigns, stays a warning, and so do a
+    fragment nothing sources and a script with a shebang."""
+    outcome = _run(make_repo(tmp_path / "mk", {**SOURCED_FRAGMENT, **RUNS_SHELLCHECK}))
+    found = {
+        (f.path, f.message.split()[0]): f.severity
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2154"
+    }
+    assert found == {
+        ("header.sh", "archname"): Severity.INFO,
+        ("header.sh", "CRCsum"): Severity.INFO,
+        ("header.sh", "copy"): Severity.WARNING,
+        ("orphan.sh", "archname"): Severity.WARNING,
+        ("tool.sh", "CRCsum"): Severity.WARNING,
+    }
+    notes = [f.message for f in outcome.findings if f.message.startswith("archname is")]
+    assert "(archname is assigned by mk.sh, which sources header.sh)" in notes[0]
 
 
 @pytest.mark.parametrize(

@@ -310,6 +310,60 @@ def test_a_library_sourced_after_a_quoted_directory_needs_no_shebang(tmp_path: P
     assert _found(outcome, "scripts/missing-shebang") == {("src/orphan.sh", 1, "warning")}
 
 
+def test_a_fragment_sourced_through_a_variable_that_holds_its_path_needs_no_shebang(
+    tmp_path: Path,
+) -> None:
+    """makeself's `HEADER=`dirname "$0"`/makeself-header.sh`, then `. "$HEADER"`: the variable's
+    assignment names the file, so the executable header without a shebang is a sourced fragment.
+    A file only run through a variable (`RUN=./tools/run.sh; "$RUN"`) and one whose name no
+    sourced variable holds (`. "$CONF"` with `CONF="$1"`) keep the warning."""
+    files = {
+        "README.md": "# mk\n\nRun `./mk.sh`.\n",
+        "mk.sh": SHEBANG
+        + 'HEADER=`dirname "$0"`/header.sh\nCONF="$1"\n. "$CONF"\narchname=out\n. "$HEADER"\n'
+        + 'RUN=./tools/run.sh\n"$RUN"\n',
+        "header.sh": 'cat << EOF > "$archname"\n#!/bin/sh\necho stub\nEOF\n',
+        "tools/run.sh": "echo run\n",
+        "conf.sh": "echo conf\n",
+    }
+    root = make_repo(tmp_path / "mk", files)
+    for name in files:
+        if name.endswith(".sh"):
+            (root / name).chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-shebang") == {
+        ("tools/run.sh", 1, "warning"),
+        ("conf.sh", 1, "warning"),
+    }
+
+
+def test_an_inline_path_given_as_an_example_is_information_when_missing(tmp_path: Path) -> None:
+    """makeself's README: "if you wish to execute a program contained in this directory, you
+    must prefix your command with `./`. For example, `./program` will be fine." -- a name the
+    reader picks inside their own archive, not a script of the project: information. An inline
+    path in a sentence that is no example (`./build.sh`) is still an error when missing, and an
+    example that exists is not reported."""
+    files = {
+        "README.md": (
+            "# mk\n\nThe startup script runs from the extracted directory, so prefix your "
+            "command with `./`. For example, `./program` will be fine.\n\n"
+            "Build with `./build.sh` first. For example, `./mk.sh` makes one.\n"
+        ),
+        "mk.sh": SHEBANG + "echo mk\n",
+    }
+    root = make_repo(tmp_path / "mk", files)
+    (root / "mk.sh").chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-script") == {
+        ("README.md", 3, "info"),
+        ("README.md", 5, "error"),
+    }
+    example = next(f for f in outcome.findings if f.line == 3).message
+    assert "gives it as an example" in example
+
+
 def _shown(outcome: StepOutcome) -> set[tuple[str, str | None, int | None, str]]:
     return {
         (f.rule, f.path, f.line, f.severity.value)

@@ -1203,6 +1203,50 @@ def test_bats_helper_from_an_unfetched_submodule_is_environment_incomplete(
     assert len(failed) == 1 and "adds" in failed[0].message
 
 
+SHUNIT_TEST = '#!/bin/sh\ncd "$(dirname "$0")"\n. ./shunit2/shunit2\n'
+SHUNIT_MODULE = '[submodule "test/shunit2"]\n\tpath = test/shunit2\n\turl = https://example.org/s\n'
+
+
+@pytest.mark.parametrize("fetched", [False, True])
+def test_a_make_test_stopped_by_an_unfetched_submodule_is_environment_incomplete(
+    tmp_path: Path, fetched: bool
+) -> None:
+    """makeself 2.5.0's `make test`: each test changes to test/ and sources
+    `./shunit2/shunit2`, from the git submodule test/shunit2 its release tarball leaves empty;
+    the shell says "./shunit2/shunit2: No such file or directory". The checkout's lack (info
+    naming the submodule), not the project's failure. Beside it, a fetched submodule whose
+    framework fails the tests stays the project's error."""
+    files = {
+        "Makefile": ".PHONY: test\ntest:\n\tsh test/run.sh\n",
+        ".gitmodules": SHUNIT_MODULE,
+        "test/run.sh": SHUNIT_TEST,
+        "test/shunit2/.keep": "",
+    }
+    if fetched:
+        files["test/shunit2/shunit2"] = "echo 'ASSERT:expected 1 but was 2'\nexit 1\n"
+    root = make_repo(tmp_path / "mk", files)
+    if not fetched:
+        (root / "test" / "shunit2" / ".keep").unlink()
+    outcome = run_step(root, cfg())
+    assert outcome.data["command"] == "make test"
+    if fetched:
+        assert errors(outcome) == [("tests/command-failed", None, None)]
+        return
+    assert errors(outcome) == []
+    [finding] = outcome.findings
+    assert (finding.rule, finding.severity) == ("tests/environment-incomplete", Severity.INFO)
+    assert "test/shunit2" in finding.message and "git submodule update --init" in finding.message
+    assert "./shunit2/shunit2: No such file" in finding.message
+    assert outcome.incomplete
+
+
+def test_a_submodule_path_from_the_tests_own_directory_counts_on_a_missing_file_line() -> None:
+    said = "./run-testlinter.sh: line 32: ./shunit2/shunit2: No such file or directory"
+    assert names_unfetched(said, ["test/shunit2"]) == "test/shunit2"
+    assert names_unfetched("ok: shunit2/shunit2 printed 3 lines", ["test/shunit2"]) is None
+    assert names_unfetched("sh: ./shunit2x/a: not found", ["test/shunit2"]) is None
+
+
 def test_unfetched_submodules_are_the_absent_or_empty_ones(tmp_path: Path) -> None:
     text = GITMODULES + '[submodule "x"]\n\tpath = lib/x\n' + '[submodule "y"]\n\tpath = lib/y\n'
     (tmp_path / ".gitmodules").write_text(text)

@@ -15,9 +15,19 @@ when the project shows such callers:
   define a function of that name (`$ zzajuda --lista` in a clitest file, `zzajuda --lista` in a
   man page), or a usage comment in the file itself (`# Uso: zzajuda [--lista|--uso]`).
 
-An executable script whose functions only it calls keeps the warning. The evidence is other
-files: it is computed on every run from the project's files, never stored with one file's
-results.
+An executable script whose functions only it calls keeps the warning.
+
+SC2154 ("x is referenced but not assigned") in a file without a shebang that a project script
+sources is info when that script assigns the variable: the fragment runs in the sourcing
+script's shell and reads its variables (makeself's makeself-header.sh, sourced by makeself.sh
+after `CRCsum="$crcsum"`). A variable no sourcing script assigns (the header's `$copy`, where
+makeself.sh only has `COPY`) keeps the warning, and so does a script with a shebang.
+
+`sourced_names` (also step 3's: a library needs no shebang) reads a file as sourced by name
+(`source lib/x.sh`, `. "$dir/x.sh"`) or through a variable whose assignment in the same script
+ends in its name (`HEADER=`dirname "$0"`/header.sh`, then `. "$HEADER"`). The evidence is
+other files: it is computed on every run from the project's files, never stored with one
+file's results.
 
 SC2145 ("argument mixes string and array", a quoted `"... $@"`) inside a function is info when
 every call of that function in the project's shell scripts passes at most one argument
@@ -42,6 +52,16 @@ RULES = (UNPASSED, UNPASSED_CALL)
 MIXED = "shellcheck/SC2145"  # "Argument mixes string and array. Use * or separate argument."
 # where a command starts: a line's start, after a list operator, a keyword or `$(`
 COMMAND_START = r"(?:^|[;&|({`]|\$\(|\b(?:then|do|else|if|while|until|!)\s)\s*"
+UNASSIGNED = "shellcheck/SC2154"  # "x is referenced but not assigned"
+UNASSIGNED_NAME = re.compile(r"^([A-Za-z_]\w*) is referenced but not assigned")
+SOURCE_COMMAND = re.compile(
+    r"""(?:^|[;&|{(]|\bthen|\bdo)\s*(?:source|\.)\s+((?:"[^"\n]*"|'[^'\n]*'|[^\s"';&|)])+)""",
+    re.M,
+)
+VARIABLE_WORD = re.compile(r"""^["']?\$\{?([A-Za-z_]\w*)\}?["']?$""")
+ASSIGNMENT_OF = r"^\s*(?:(?:export|local|readonly|declare|typeset)\s+(?:-\w+\s+)*)?{name}=(.*)$"
+PATH_NAME = re.compile(r"""(?:^|/)([\w+-][\w.+-]*)["'`]?\s*(?:[;&]\s*)?(?:#.*)?$""")
+ASSIGNS = r"(?:^|[\s;&|({{])(?:(?:export|local|readonly|declare|typeset)\s+(?:-\w+\s+)*)?{name}\+?="
 NAME_IN = {
     UNPASSED: re.compile(r"^([^\s$`'\"();|&]+) references arguments"),
     UNPASSED_CALL: re.compile(r"^Use ([^\s$`'\"();|&]+) \""),
@@ -109,6 +129,68 @@ def library_functions_as_info(
         return notes.get((finding.path or "", _function_name(finding) or ""))
 
     return explain_as_info(findings, note_of)
+
+
+def sourced_names(text: str) -> set[str]:
+    """File names a script loads with `source x` or `. x` (often via a variable, `source
+    "$ROOT/lib/common.bash"`, or a quoted directory before the name, kworkflow's `. "$dir"/mk.sh`).
+    A word that is one variable (`. "$HEADER"`) names the files its assignments in the same
+    text end in (makeself's `HEADER=`dirname "$0"`/makeself-header.sh`); `HEADER="$2"` none."""
+    names = set()
+    for match in SOURCE_COMMAND.finditer(text):
+        word = match.group(1)
+        variable = VARIABLE_WORD.match(word)
+        if variable is None:
+            names.add(re.sub(r"[\"']", "", word).rstrip("/").rsplit("/", 1)[-1])
+            continue
+        assigned = re.compile(ASSIGNMENT_OF.format(name=variable.group(1)), re.M)
+        for value in assigned.findall(text):
+            named = PATH_NAME.search(value.strip())
+            if named is not None:
+                names.add(named.group(1))
+    return names
+
+
+def sourcer_assigned_as_info(
+    findings: Sequence[Finding], target: Path, scripts: Sequence[str]
+) -> list[Finding]:
+    """The findings, with SC2154 on a variable that a script sourcing the file assigns at info
+    (see the module docstring)."""
+    wanted = {f.path for f in findings if _unassigned_name(f) is not None and f.path}
+    if not wanted:
+        return list(findings)
+    texts = {rel: _read(target, rel) for rel in scripts}
+    for rel in wanted:
+        texts.setdefault(rel, _read(target, rel))
+    names = {rel: sourced_names(text) for rel, text in texts.items()}
+    sourcers = {
+        rel: [
+            other
+            for other in scripts
+            if other != rel and rel.rsplit("/", 1)[-1] in names.get(other, set())
+        ]
+        for rel in wanted
+        if not texts[rel].startswith("#!")
+    }
+
+    def note_of(finding: Finding) -> str | None:
+        name = _unassigned_name(finding)
+        if name is None or finding.path not in sourcers:
+            return None
+        assigns = re.compile(ASSIGNS.format(name=re.escape(name)), re.M)
+        for other in sourcers[finding.path]:
+            if assigns.search(texts[other]):
+                return f"{name} is assigned by {other}, which sources {finding.path}"
+        return None
+
+    return explain_as_info(findings, note_of)
+
+
+def _unassigned_name(finding: Finding) -> str | None:
+    if finding.rule != UNASSIGNED or finding.severity is Severity.INFO:
+        return None
+    match = UNASSIGNED_NAME.match(finding.message)
+    return None if match is None else match.group(1)
 
 
 def _read(target: Path, rel: str) -> str:

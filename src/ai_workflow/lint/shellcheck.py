@@ -40,7 +40,11 @@ from ai_workflow.lint.report import (
     store_per_file,
     tool_timeout,
 )
-from ai_workflow.lint.shell_library import library_functions_as_info, one_argument_joins_as_info
+from ai_workflow.lint.shell_library import (
+    library_functions_as_info,
+    one_argument_joins_as_info,
+    sourcer_assigned_as_info,
+)
 from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
 from ai_workflow.lint.shellcheck_severity import shellcheck_findings
 from ai_workflow.lint.unasked_linters import ShellcheckScope
@@ -137,6 +141,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     cache.save()
     findings = library_functions_as_info(findings, ctx.target, files, scripts)
     findings = one_argument_joins_as_info(findings, ctx.target, scripts)
+    findings = sourcer_assigned_as_info(findings, ctx.target, scripts)
     findings.sort(key=finding_order)
     scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)
     findings, lowered = scope.grade(findings)

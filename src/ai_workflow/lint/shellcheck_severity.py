@@ -39,6 +39,13 @@ two operands: arithmetic whose operator the parameter holds, which the shell com
 SC1087 (`$name[` without braces) where the script never uses `name` as an array (no
 `name=(...)`, `name[i]=`, `${name[...]}`, `declare -a`, `read -a`, `mapfile`): a plain
 string followed by a literal `[` (`$esc[31m` in a sed script), as the shell expands it.
+SC1083 ("this { is literal") on the brace of a `\\${...}` whose dollar is escaped (makeself's
+test/variabletest passes `\\${${1}}` so that the archive's own script expands `${ARCHIVE_DIR}`):
+the brace is literal as meant; a brace after no escaped dollar (`src/{a,b`) keeps the warning.
+SC2209 (`name=word` where `word` is a command: its output meant?) when the script compares
+the variable with that word, as a pattern of a `case` on it or in a `[ "$name" = word ]` test
+(makeself's `COMPRESS=compress`, one of the names `case $COMPRESS in` matches): the name is
+the value. A variable never compared with the word (`now=date`, then `echo "$now"`) keeps it.
 SC2046 (an unquoted `$(...)`) that is an operand of an integer comparison (`test $(wc -l <
 f) -gt 0`): an integer has nothing to split, and other output fails quoted or not.
 SC2046 on the arguments of `set --`/`set -` (`set - $(date -u "+%Y %m %d")`): the POSIX
@@ -71,8 +78,11 @@ that receives a quoted expansion anywhere (`dirs+=( "$BASEDIR" )`) keeps it: a p
 So does an unquoted `$@` in a function of a script (it has a `#!` line, so no other file calls
 its functions) every call of which passes only literal words without blank, glob, quote or
 expansion (creack/pty's test_crosscompile.sh: `cross() { ...; for arch in $@; do` called as
-`cross linux amd64 386 arm`): its arguments hold nothing to split. A call with a quoted or
-expanded argument (`echo2 "  - $os/$arch"`, whose `echo $@` loses the leading blanks) keeps it.
+`cross linux amd64 386 arm`): its arguments hold nothing to split. The same for an unquoted
+`$*` (SC2048; makeself's test/extracttest: `setupTests() { ...; $SUT $* archive ...` called
+as `setupTests` and `setupTests --gzip`), which then gives the words `"$@"` would. A call
+with a quoted or expanded argument (`echo2 "  - $os/$arch"`, whose `echo $@` loses the
+leading blanks) keeps it.
 A fill-in template (a file named `*template*`, `*skeleton*`, `*.tmpl`, `*.tpl`, or kept under
 `doc/`/`docs/`) whose code holds an angle-bracket placeholder (`print_<plugin_name>() {`) and that
 shellcheck cannot parse (SC1xxx): every finding of it is info, the placeholder is what stops the
@@ -158,12 +168,13 @@ DOCUMENTATION_DIRS = frozenset({"doc", "docs", "documentation"})
 PLACEHOLDER = re.compile(r"(?<!<)<[A-Za-z_][\w-]*>")
 SHELLCHECK_LITERAL_EQUALS = 2284  # `x == y` as a command: a comparison without `[ ]`?
 SHELLCHECK_UNQUOTED_ARRAY = 2068  # `cmd $@`: each argument is split and globbed again
+SHELLCHECK_UNQUOTED_STAR = 2048  # `cmd $*`: the same splitting ("$@" keeps the arguments)
 # `eval $@` alone on its line: eval joins its arguments with one space and parses the result
 # again, so quoting them changes nothing (kworkflow's cmd_manager ends in `eval $@`)
 EVAL_LINE = re.compile(r"^\s*(?:builtin\s+)?eval\s(?!.*(?:;|&&|\|\|))")
 # `${name[@]}` / `${name[*]}`: the expansion SC2068 covers
 ARRAY_EXPANSION = re.compile(r"^\$\{([A-Za-z_]\w*)\[[@*]\]\}$")
-POSITIONAL_ALL = re.compile(r"^\$(?:@|\{@\})$")  # an unquoted `$@` (SC2068)
+POSITIONAL_ALL = re.compile(r"^\$(?:[@*]|\{[@*]\})$")  # an unquoted `$@` (SC2068), `$*` (SC2048)
 PLAIN_WORDS = re.compile(r"^[\w.,:+=/%@-]*(?:\s+[\w.,:+=/%@-]+)*$")  # no quote, glob or `$`
 # an assignment of a whole array: `name=(`, `name+=(`, after `local -a`/`declare`... or none
 ARRAY_ASSIGNMENT = re.compile(
@@ -220,6 +231,9 @@ DECLARATION_BEFORE = re.compile(
 )
 NAME_AFTER = re.compile(r"[A-Za-z_]\w*(?:\+?=|\s|;|$)")  # `fi`, `fi=1`, `done;`
 SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
+SHELLCHECK_LITERAL_BRACE = 1083  # "This { is literal": a missing `;` or a brace to quote?
+SHELLCHECK_COMMAND_NAME_VALUE = 2209  # `var=cmd`: the command's output meant (`$(cmd)`)?
+ASSIGNED_WORD = re.compile(r"([A-Za-z_]\w*)=([\w.+-]+)(?=\s|;|$)")
 UNBRACED_INDEX = re.compile(r"(?<!\\)\$([A-Za-z_]\w*)\[")  # `$esc[31m`, `$arr[1]`
 ARRAY_NAMES = (
     re.compile(r"\b([A-Za-z_]\w*)\+?=\("),  # `a=(x y)`, `a+=(z)`
@@ -298,7 +312,13 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
             severity = Severity.INFO
         if code == SHELLCHECK_MIXED_ARRAY and _joined_by_callee(scripts[path], item):
             severity = Severity.INFO
-        if code == SHELLCHECK_UNQUOTED_ARRAY and _splits_nothing(scripts[path], item):
+        if code in (SHELLCHECK_UNQUOTED_ARRAY, SHELLCHECK_UNQUOTED_STAR) and _splits_nothing(
+            scripts[path], item
+        ):
+            severity = Severity.INFO
+        if code == SHELLCHECK_LITERAL_BRACE and _escaped_expansion_brace(scripts[path], item):
+            severity = Severity.INFO
+        if code == SHELLCHECK_COMMAND_NAME_VALUE and _compared_as_word(scripts[path], item):
             severity = Severity.INFO
         if code == SHELLCHECK_UNQUOTED_SUBSTITUTION and (
             _cannot_split(scripts[path], item) or _splits_on_purpose(scripts[path], item)
@@ -417,10 +437,10 @@ def _joined_by_callee(script: ScriptTraits, item: dict[str, Any]) -> bool:
 
 
 def _splits_nothing(script: ScriptTraits, item: dict[str, Any]) -> bool:
-    """Whether an unquoted `${name[@]}` (SC2068) expands an array filled only by word splitting
-    or with literal words (`ScriptTraits.resplit_arrays`), or an unquoted `$@` the arguments of
-    a function every call of which passes plain words (`ScriptTraits.literal_arguments`):
-    quoting it changes nothing."""
+    """Whether an unquoted `${name[@]}` (SC2068; `${name[*]}`, SC2048) expands an array filled
+    only by word splitting or with literal words (`ScriptTraits.resplit_arrays`), or an unquoted
+    `$@` (`$*`) the arguments of a function every call of which passes plain words
+    (`ScriptTraits.literal_arguments`): quoting it changes nothing."""
     line, column, end = item.get("line"), item.get("column"), item.get("endColumn")
     if not isinstance(line, int) or not isinstance(column, int) or not isinstance(end, int):
         return False
@@ -431,6 +451,88 @@ def _splits_nothing(script: ScriptTraits, item: dict[str, Any]) -> bool:
         return line in script.literal_arguments
     expansion = ARRAY_EXPANSION.match(covered)
     return expansion is not None and expansion.group(1) in script.resplit_arrays
+
+
+def _escaped_expansion_brace(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    r"""Whether the literal `{` or `}` of SC1083 (at the column shellcheck gives, a tab counting
+    one) belongs to a `\${...}` whose dollar is escaped: the `{` right after `\$`, or the `}`
+    that closes one (nested `${...}` counted). Escaping the dollar passes the text `${name}` on
+    for another shell to expand (makeself's test/variabletest builds the archive's startup
+    command `echo \"${ARCHIVE_DIR}\"` as `echo \\\"\${${1}}\\\"`): the brace is literal as
+    meant. A brace after no escaped dollar (`{echo hi; }`, `HEAD@{1}`) keeps the warning."""
+    line, column = item.get("line"), item.get("column")
+    if not isinstance(line, int) or not isinstance(column, int):
+        return False
+    if not 0 < line <= len(script.lines):
+        return False
+    text = script.lines[line - 1]
+    index = column - 1
+    if not 0 <= index < len(text) or text[index] not in "{}":
+        return False
+    if text[index] == "{":
+        return index > 0 and text[index - 1] == "$" and _escaped(text, index - 1)
+    opened = next(
+        (n for n in range(index - 2, -1, -1) if text[n : n + 2] == "${" and _escaped(text, n)),
+        None,
+    )
+    if opened is None:
+        return False
+    depth = 0
+    for position in range(opened + 1, index + 1):
+        if text[position] == "{" and text[position - 1] == "$":
+            depth += 1
+        elif text[position] == "}":
+            depth -= 1
+            if depth == 0:
+                return position == index
+    return False
+
+
+def _compared_as_word(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether the `name=word` of SC2209 (a command's name assigned, `$(word)` meant?) gives a
+    value the script compares as a word: a pattern of a `case` on that variable (makeself's
+    `COMPRESS=compress`, one of the compressor names `case $COMPRESS in` matches to pick the
+    command line, `compress)` among them) or the other side of a `[ "$name" = word ]` test.
+    Then the name is the value, a choice among words; `now=date` that is only printed keeps
+    the warning."""
+    line, column = item.get("line"), item.get("column")
+    if not isinstance(line, int) or not isinstance(column, int):
+        return False
+    if not 0 < line <= len(script.lines):
+        return False
+    assigned = ASSIGNED_WORD.match(script.lines[line - 1], max(column - 1, 0))
+    if assigned is None:
+        return False
+    name, word = (re.escape(part) for part in assigned.groups())
+    expansion = rf"""["']?\$\{{?{name}\}}?["']?"""
+    compared = re.compile(
+        rf"{expansion}\s*(?:==?|!=)\s*[\"']?{word}[\"']?(?![\w.+-])"
+        rf"|(?<![\w.+-])[\"']?{word}[\"']?\s*(?:==?|!=)\s*{expansion}"
+    )
+    if any(compared.search(text) for text in script.lines):
+        return True
+    case = re.compile(rf"^(\s*)case\s+{expansion}\s+in\b")
+    pattern = re.compile(rf"^\s*\(?\s*(?:[^()\s]+\s*\|\s*)*{word}\s*(?:\|\s*[^()\s]+\s*)*\)")
+    for number, text in enumerate(script.lines):
+        opened = case.match(text)
+        if opened is None:
+            continue
+        end = re.compile(rf"^{re.escape(opened.group(1))}esac\b")
+        for body in script.lines[number + 1 :]:
+            if end.match(body):
+                break
+            if pattern.match(body):
+                return True
+    return False
+
+
+def _escaped(text: str, index: int) -> bool:
+    r"""Whether the character at `index` follows an odd number of backslashes (`\$`, not
+    `\\$`, whose backslash is itself escaped)."""
+    count = 0
+    while index - count > 0 and text[index - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
 
 
 def _splits_on_purpose(script: ScriptTraits, item: dict[str, Any]) -> bool:

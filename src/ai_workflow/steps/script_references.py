@@ -8,7 +8,9 @@ package.json, GitHub/GitLab/CircleCI/Azure/Buildkite CI, Taskfile, justfile, tox
 pre-commit hooks, dev containers, VS Code tasks). Only documents' claims about this project are
 read (`markdown_docs.classify_docs`): not changelogs, not examples of another program.
 An inline path a sentence names as where something is installed ("installed in `./sbin` by
-default") is a directory of the installed system, not a command.
+default") is a directory of the installed system, not a command; one a sentence gives as an
+example (makeself's README: "you must prefix your command with `./`. For example, `./program`
+will be fine.") is a name the reader chooses: information when it is not in the repository.
 
 Severity of a missing script: an error when a document or automation file tells users of this
 project to run it and nothing could produce it. It is nothing when an earlier command of the
@@ -31,7 +33,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -45,6 +47,7 @@ from ai_workflow.automation import (
 from ai_workflow.changes.filecache import code_id, read_run_store, write_run_store
 from ai_workflow.deps.imports import STDLIB_MODULES
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
+from ai_workflow.lint.shell_library import sourced_names
 from ai_workflow.make_outputs import MakeOutputs
 from ai_workflow.markdown_docs import (
     DocFile,
@@ -352,9 +355,10 @@ def doc_commands(
         for code in doc.claim_inline():
             if code.location:
                 continue  # `./sbin` where a sentence says things are installed: not run here
-            yield from Session(is_clone, exists, make_outputs).line(
+            for command in Session(is_clone, exists, make_outputs).line(
                 code.text, path, code.line, "docs", inline=True
-            )
+            ):
+                yield replace(command, example=code.example)
 
 
 def _line_commands(
@@ -666,6 +670,12 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
         message = (
             f"{ref.value} is not beside this document, which is the manual of the project's "
             f"{home}: its examples run it where it is installed"
+        )
+        return "scripts/missing-script", message, "info"
+    if found is None and ref.command.example:
+        message = (
+            f"{ref.value} is not a file of the project; the sentence gives it as an example "
+            '("For example, `./program`"), a name the reader chooses'
         )
         return "scripts/missing-script", message, "info"
     if found is None:
@@ -1067,21 +1077,10 @@ def _check_script_file(
         )
 
 
-_SOURCE_RE = re.compile(
-    r"""(?:^|[;&|{(]|\bthen|\bdo)\s*(?:source|\.)\s+((?:"[^"\n]*"|'[^'\n]*'|[^\s"';&|)])+)""",
-    re.M,
-)
-
-
 def _sourced_names(texts: Iterable[str]) -> set[str]:
-    """File names that some script loads with `source x` or `. x` (often via a variable,
-    `source "$ROOT/lib/common.bash"`, or a quoted directory before the name, kworkflow's
-    `. "$src_script_path"/mk.sh`): libraries, which need no shebang or executable bit."""
-    return {
-        PurePosixPath(re.sub(r"[\"']", "", match.group(1))).name
-        for text in texts
-        for match in _SOURCE_RE.finditer(text)
-    }
+    """File names that some script loads with `source x` or `. x` (`sourced_names`):
+    libraries, which need no shebang or executable bit."""
+    return {name for text in texts for name in sourced_names(text)}
 
 
 _EXPANSION_OPEN_RE = re.compile(r"\$[({]")

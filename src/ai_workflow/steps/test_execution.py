@@ -89,7 +89,8 @@ from ai_workflow.testcmd.runner_pin import (
     runner_deprecation,
 )
 from ai_workflow.testcmd.self_skip import self_skip_message
-from ai_workflow.testcmd.submodules import unfetched_submodules
+from ai_workflow.testcmd.submodules import FILE_MISSING, names_unfetched, unfetched_submodules
+from ai_workflow.testcmd.submodules import describe as describe_submodules
 from ai_workflow.testselect import run as selection
 from ai_workflow.tools import find_tool, tool_version
 
@@ -646,8 +647,28 @@ def _failed_after_tests(
             "tests: the command's npm audit could not run here (no audit service)",
         )
         return
+    if _from_unfetched_submodule(outcome, head, output, ctx.target):
+        return
     if not _in_dependencies(outcome, head, output):
         outcome.add("tests/command-failed", "error", f"{head}: {_excerpt(output, 3)}")
+
+
+def _from_unfetched_submodule(outcome: StepOutcome, head: str, output: str, target: Path) -> bool:
+    """Whether the failed command's output names a file inside a git submodule that is not
+    fetched here (`testcmd.submodules`): then it is reported as this checkout's lack (info,
+    the step incomplete), not as the project's failure."""
+    unfetched = unfetched_submodules(target)
+    submodule = names_unfetched(output, unfetched, target) if unfetched else None
+    if submodule is None:
+        return False
+    said = next((line.strip() for line in output.splitlines() if FILE_MISSING.search(line)), "")
+    _environment_incomplete(
+        outcome,
+        f"{head}: it needs {describe_submodules([submodule])}, and stopped where it loads "
+        f"from there ({said or _excerpt(output, 2)}); to run the tests, fetch the submodule",
+        f"tests: `{submodule}` (a git submodule) is not fetched here",
+    )
+    return True
 
 
 AUDIT_UNREACHABLE = re.compile(
@@ -949,7 +970,9 @@ def _by_exit_status(outcome: StepOutcome, plan: Plan, result: CommandResult, tar
         return
     output = _quoted(result, target)
     head = f"`{plan.display}` exited with {result.returncode}"
-    if not _in_dependencies(outcome, head, output):
+    if _from_unfetched_submodule(outcome, head, output, target):
+        pass
+    elif not _in_dependencies(outcome, head, output):
         outcome.add("tests/command-failed", "error", f"{head}: {_excerpt(output, 5)}")
     outcome.summary = (
         f"tests could not all run on this machine (exit {result.returncode}; see skipped checks)"

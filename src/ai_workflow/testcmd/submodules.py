@@ -8,7 +8,12 @@ Could not find 'test/test_helper/bats-support/load'") before any assertion runs.
 project failed: the checkout is incomplete. A failure whose own message names a path inside a
 submodule that is absent or empty here is put down to that (`tests/environment-incomplete`,
 naming the submodule and `git submodule update --init`); a failure that names no such path, or
-a submodule that is fetched, stays the project's.
+a submodule that is fetched, stays the project's. A test script that first changes to its own
+directory names the path from there: makeself 2.5.0's tests run in test/ and source
+`./shunit2/shunit2` from the submodule test/shunit2, so the shell says "./shunit2/shunit2: No
+such file or directory". A path that starts with the submodule path's last parts counts on a
+line that says a file is missing; the same path on another line (a test's own output) does not.
+The same holds for a test command judged by its exit status alone (`make test`).
 """
 
 from __future__ import annotations
@@ -50,7 +55,21 @@ def names_unfetched(text: str, submodules: Sequence[str], target: Path | None = 
         pattern = rf"(?<![\w./-])(?:\./)?{re.escape(rel)}(?![\w.-])"
         if re.search(pattern, text):
             return rel
+    missing = [line for line in text.splitlines() if FILE_MISSING.search(line)]
+    for rel in submodules:
+        parts = rel.split("/")
+        for start in range(1, len(parts)):
+            tail = re.escape("/".join(parts[start:]))
+            inside = re.compile(rf"(?<![\w./-])(?:\./)?{tail}/[\w.-]")
+            if any(inside.search(line) for line in missing):
+                return rel
     return None
+
+
+FILE_MISSING = re.compile(
+    r"No such file or directory|[Cc]ould not (?:find|open)|[Cc]an(?:no|')t open|not found"
+)
+"""How a shell, `source` or a loader says a file it was told to read is not there."""
 
 
 def describe(submodules: Sequence[str]) -> str:
