@@ -297,6 +297,40 @@ def test_tests_without_a_runner_are_a_warning(tmp_path: Path) -> None:
     assert shown(nothing) == [] and nothing.status() == StepStatus.PASSED
 
 
+MANUAL_TEST = (
+    "#!/bin/bash\nCMD='app -h localhost -c date'\n$CMD\nRETVAL=$?\n"
+    'if [ "$RETVAL" -eq 0 ] ; then\n\techo "PASSED"\nelse\n'
+    '\techo "FAILED (returned $RETVAL)"\n\techo "Hit any key to continue"\n\tread\nfi\n'
+    "exit $RETVAL\n"
+)
+
+
+def test_test_scripts_that_wait_for_the_terminal_are_manual_tests(tmp_path: Path) -> None:
+    """mussh's test/*.sh run the installed program over ssh to localhost and, on failure, say
+    `Hit any key to continue` and `read`: manual checks for a person at a terminal, so the
+    missing runner is info. Scripts that do not stop for the terminal (one of them, or a `read`
+    from a file) still have no runner: a warning."""
+    app = {"app": "#!/bin/bash\necho app\n"}
+    manual = {"test/10_connect.sh": MANUAL_TEST, "test/11_hosts.sh": MANUAL_TEST}
+    outcome = run_step(make_repo(tmp_path / "manual", {**app, **manual}))
+    assert shown(outcome) == []
+    [info] = [f for f in outcome.findings if f.rule == "tests/no-runner"]
+    assert info.severity is Severity.INFO
+    assert "each of its 2 test scripts waits for the terminal with `read`" in info.message
+    assert "test/10_connect.sh line 10" in info.message
+    assert outcome.summary == "tests not run: manual tests"
+    automatic = MANUAL_TEST.replace("\tread\n", "")
+    one = {**manual, "test/11_hosts.sh": automatic}
+    assert shown(run_step(make_repo(tmp_path / "one", {**app, **one}))) == [
+        ("warning", "tests/no-runner", None, None)
+    ]
+    from_file = MANUAL_TEST.replace("\tread\n", "\tread line < test/hosts\n")
+    files = {"test/10_connect.sh": from_file, "test/11_hosts.sh": from_file}
+    assert shown(run_step(make_repo(tmp_path / "file", {**app, **files}))) == [
+        ("warning", "tests/no-runner", None, None)
+    ]
+
+
 TRAVIS_SCRIPT = (
     "language: sh\ninstall:\n  - ./tests/start-server.sh &\n"
     "script:\n  - tests/app-test.sh\n  - grep -c . app.sh\n"

@@ -285,6 +285,16 @@ def _no_command(ctx: StepContext, outcome: StepOutcome, stack: TechStack) -> Ste
             )
             outcome.summary = "tests not run: its CI runs them"
             return outcome
+        manual = _manual_tests(ctx)
+        if manual:
+            outcome.add(
+                "tests/no-runner",
+                "info",
+                f"the project's tests are manual: {manual}, so they are for a person at a "
+                f"terminal, with no runner: not run here; {CONFIG_HINT} to run them",
+            )
+            outcome.summary = "tests not run: manual tests"
+            return outcome
         outcome.add(
             "tests/no-runner",
             "warning",
@@ -299,16 +309,51 @@ def _no_command(ctx: StepContext, outcome: StepOutcome, stack: TechStack) -> Ste
     return outcome
 
 
+def _test_dir_code(files: list[str]) -> list[str]:
+    """The code files of the project's `tests/` or `test/` directory."""
+    return [
+        f
+        for f in files
+        if f.split("/", 1)[0] in ("tests", "test") and PurePosixPath(f).suffix in CODE_SUFFIXES
+    ]
+
+
+# A statement that reads a line from the terminal: `read`, `read x`, `read -p "Go on? " x`,
+# with no redirection or pipe on the line (`read x < file`, `... | read x`, `while read`).
+_TERMINAL_READ = re.compile(r"^\s*read(?:\s+[^<|;&]*)?\s*$")
+
+
+def _manual_tests(ctx: StepContext) -> str:
+    """When every code file of `tests/` or `test/` is a shell script that stops to read the
+    terminal (mussh's test/*.sh: `echo "Hit any key to continue"` then `read`), the tests are
+    manual, for a person at a terminal: which ones and where they read, else empty."""
+    tests = _test_dir_code(project_files(ctx))
+    if not tests:
+        return ""
+    where = []
+    for rel in tests:
+        if PurePosixPath(rel).suffix not in (".sh", ".bash"):
+            return ""
+        try:
+            text = (ctx.target / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        reads = [
+            number for number, line in enumerate(text.splitlines(), 1) if _TERMINAL_READ.match(line)
+        ]
+        if not reads:
+            return ""
+        where.append(f"{rel} line {reads[0]}")
+    count = "its test script" if len(tests) == 1 else f"each of its {len(tests)} test scripts"
+    return f"{count} waits for the terminal with `read` ({', '.join(where[:3])})"
+
+
 def _tests_ci_runs(ctx: StepContext) -> str:
     """Where the project's CI runs a code file of its `tests/` or `test/` directory by its path
     (recap's .travis.yml: `docker exec ... /recap/tests/run_recap.sh`), as `file: path`; empty
     when no CI line names one."""
     files = project_files(ctx)
-    tests = [
-        f
-        for f in files
-        if f.split("/", 1)[0] in ("tests", "test") and PurePosixPath(f).suffix in CODE_SUFFIXES
-    ]
+    tests = _test_dir_code(files)
     if not tests:
         return ""
     named = re.compile(
