@@ -2403,6 +2403,44 @@ def test_python2_builtins_under_a_python2_guard_are_info(tmp_path: Path) -> None
     }
 
 
+NEVER_RUN = {
+    "pkg/save.py": (
+        "def save(obj):\n"
+        "    if False:  # _use_diff:\n"
+        "        changed = diff.whats_changed(obj)\n"
+        "        return changed\n"
+        "    else:\n"
+        "        return undefined_in_else(obj)\n\n\n"
+        "def load(obj):\n"
+        "    if obj:\n"
+        "        return undefined_helper(obj)\n"
+        "    while 0:\n"
+        "        never_called()\n"
+        "    return obj\n"
+    ),
+}
+
+
+def test_undefined_names_in_code_that_never_runs_are_info(tmp_path: Path) -> None:
+    """dill 0.3.7's save_module: `diff.whats_changed(...)` under `if False: #_use_diff:`, code
+    disabled on purpose that cannot raise NameError: info. The `else` branch of that `if`, and
+    an undefined name under a real test, stay errors."""
+    outcome = _run(make_repo(tmp_path / "proj", NEVER_RUN))
+    graded = {
+        (f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F821"
+    }
+    assert graded == {
+        (3, "diff"): Severity.INFO,
+        (6, "undefined_in_else"): Severity.ERROR,
+        (11, "undefined_helper"): Severity.ERROR,
+        (13, "never_called"): Severity.INFO,
+    }
+    notes = [f.message for f in outcome.findings if f.severity is Severity.INFO]
+    assert any("under `if False:`" in note for note in notes)
+
+
 EXEC_DEFINED = {
     "pkg/__init__.py": "from ._version import __version__\n",
     "pkg/_version.py": '__version__ = "1.0"\nif True:\n    AUTHOR = "me"\n',
