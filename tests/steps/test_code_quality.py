@@ -2441,6 +2441,42 @@ def test_undefined_names_in_code_that_never_runs_are_info(tmp_path: Path) -> Non
     assert any("under `if False:`" in note for note in notes)
 
 
+IPYTHON_GUARDED = {
+    "pkg/source.py": (
+        "import sys\n\nIS_IPYTHON = 'IPython' in sys.modules\n\n\n"
+        "def history(module, file):\n"
+        "    if IS_IPYTHON and module == '__main__':\n"
+        "        if file:\n"
+        "            return file\n"
+        "        return get_ipython().history_manager\n"
+        "    return None\n\n\n"
+        "def shell():\n"
+        "    return get_ipython()\n\n\n"
+        "def other():\n"
+        "    if IS_IPYTHON:\n"
+        "        return undefined_helper()\n"
+        "    return None\n"
+    ),
+}
+
+
+def test_ipython_builtins_under_an_ipython_guard_are_info(tmp_path: Path) -> None:
+    """dill 0.3.7's findsource: `get_ipython().history_manager` under `if IS_IPYTHON and
+    is_module_main:`, where IPython has put get_ipython in builtins: info. The same builtin
+    unguarded, and another undefined name under the guard, stay errors."""
+    outcome = _run(make_repo(tmp_path / "proj", IPYTHON_GUARDED))
+    graded = {
+        (f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F821"
+    }
+    assert graded == {
+        (10, "get_ipython"): Severity.INFO,
+        (15, "get_ipython"): Severity.ERROR,
+        (20, "undefined_helper"): Severity.ERROR,
+    }
+
+
 EXEC_DEFINED = {
     "pkg/__init__.py": "from ._version import __version__\n",
     "pkg/_version.py": '__version__ = "1.0"\nif True:\n    AUTHOR = "me"\n',

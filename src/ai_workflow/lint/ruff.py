@@ -16,7 +16,8 @@ through the package, and on a module that warns of its own deprecation on import
 the import binds it, `ai_workflow.lint.ruff_imports`), a Python 2 builtin where only Python 2
 runs (`F821` under a version test, `ai_workflow.lint.ruff_py2`), a name that an earlier
 `exec(open("pkg/_version.py").read())` defines (`F821`, `ai_workflow.lint.ruff_exec`), a name
-read only in code that never runs (`F821` under `if False:`, `ai_workflow.lint.ruff_runtime`),
+read only in code that never runs (`F821` under `if False:`) or an IPython builtin read where
+only IPython runs (`get_ipython` under `if IS_IPYTHON:`, `ai_workflow.lint.ruff_runtime`),
 a bare `except:` whose handler always raises (`E722`, `ai_workflow.lint.ruff_except`), F841 on an
 `except ... as e` name the handler reads before any unconditional rebinding, F401 on an
 import probed in `try/except ImportError`, used by a `# type:` comment, imported under
@@ -70,7 +71,7 @@ from ai_workflow.lint.ruff_imports import import_bindings_as_info
 from ai_workflow.lint.ruff_pin import ruff_pin
 from ai_workflow.lint.ruff_py2 import py2_builtins_as_info
 from ai_workflow.lint.ruff_reexports import reexports_as_info
-from ai_workflow.lint.ruff_runtime import never_run_as_info
+from ai_workflow.lint.ruff_runtime import ipython_builtins_as_info, never_run_as_info
 from ai_workflow.lint.ruff_scope import (
     CLASSIC_DEFAULT_RULES,
     RuffScopes,
@@ -186,6 +187,7 @@ def explained_ruff_findings(
     kept = py2_builtins_as_info(kept, files)
     kept = exec_definitions_as_info(kept, files)
     kept = never_run_as_info(kept, files)
+    kept = ipython_builtins_as_info(kept, files)
     kept = raising_bare_excepts_as_info(kept, files)
     kept = contradicted_as_info(kept, files)
     kept = effect_imports_as_info(kept, files)

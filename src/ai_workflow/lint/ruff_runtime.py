@@ -7,6 +7,12 @@ run, and some names are defined by the time they do although no statement ruff r
   never runs, so nothing in it raises; dill 0.3.7's `save_module` keeps a disabled
   `diff.whats_changed(...)` there. Info. The `else` branch of such an `if`, and a name under any
   other test, stay errors.
+- IPython's builtins (`get_ipython`, `__IPYTHON__`, `display`: IPython puts them in `builtins`
+  when it starts) read under a test that the code runs in IPython (`if IS_IPYTHON:`, `if
+  'IPython' in sys.modules and ...`, after `if not in_ipython(): return`): defined there; dill
+  0.3.7's `findsource` reads `get_ipython().history_manager` under `if IS_IPYTHON and
+  is_module_main:`. Info. The same name without such a guard (plain Python raises NameError),
+  and any other undefined name under the guard, stay errors.
 """
 
 from __future__ import annotations
@@ -16,10 +22,14 @@ import re
 from collections.abc import Iterable
 
 from ai_workflow.findings import Finding
+from ai_workflow.lint.ruff_py2 import guarded
 from ai_workflow.parsed_files import ParsedFiles
 
 UNDEFINED_NAME = "ruff/F821"
 NEVER_RUNS_NOTE = "in code that never runs ({}): it cannot raise NameError"
+IPYTHON_NOTE = "an IPython builtin, read only where IPython runs ({}): defined there"
+IPYTHON_BUILTINS = frozenset({"get_ipython", "__IPYTHON__", "display"})
+_IPYTHON_TEST = re.compile(r"(?i)ipython")
 _UNDEFINED = re.compile(r"Undefined name `(?P<name>\w+)`")
 
 
@@ -51,3 +61,30 @@ def _reads_at(node: ast.AST, name: str, line: int) -> bool:
         isinstance(child, ast.Name) and child.id == name and child.lineno == line
         for child in ast.walk(node)
     )
+
+
+def ipython_builtins_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
+    """The findings, with F821 on an IPython builtin under a test that IPython runs made
+    info."""
+    return files.explain_rule(findings, UNDEFINED_NAME, IPYTHON_NOTE, _ipython_guard)
+
+
+def _ipython_guard(finding: Finding, tree: ast.Module) -> str | None:
+    found = _UNDEFINED.search(finding.message)
+    if found is None or found.group("name") not in IPYTHON_BUILTINS:
+        return None
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Name)
+            and node.id == found.group("name")
+            and node.lineno == finding.line
+        ):
+            guard = guarded(node, parents, _ipython_test)
+            if guard:
+                return guard
+    return None
+
+
+def _ipython_test(node: ast.AST) -> bool:
+    return bool(_IPYTHON_TEST.search(ast.unparse(node)))
