@@ -2477,6 +2477,49 @@ def test_ipython_builtins_under_an_ipython_guard_are_info(tmp_path: Path) -> Non
     }
 
 
+EXEC_NAMESPACE = {
+    "pkg/wrap.py": (
+        "def build(name):\n    return name + ' = print'\n\n\n"
+        "__globals__ = globals()\n__locals__ = locals()\n\n\n"
+        "def wrap(f):\n"
+        "    def func(*args):\n"
+        "        exec(build('_'), __globals__, __locals__)\n"
+        "        return _(*args)\n"
+        "    return func\n\n\n"
+        "def before():\n"
+        "    early(1)\n"
+        "    exec(build('early'), globals())\n\n\n"
+        "def own():\n"
+        "    exec(build('mine'), {})\n"
+        "    return mine()\n\n\n"
+        "def local():\n"
+        "    exec(build('loc'))\n"
+        "    return loc()\n"
+    ),
+}
+
+
+def test_names_read_after_an_exec_into_the_module_namespace_are_info(tmp_path: Path) -> None:
+    """dill 0.3.7's source._wrap: `exec(getimportable(f, alias='_'), __globals__, __locals__)`
+    with `__globals__ = globals()`, then `_(*args)`: the exec may define the name, info. A
+    name read before the exec, and an exec into a namespace of its own or a function's
+    locals(), stay errors."""
+    outcome = _run(make_repo(tmp_path / "proj", EXEC_NAMESPACE))
+    graded = {
+        (f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F821"
+    }
+    assert graded == {
+        (12, "_"): Severity.INFO,
+        (17, "early"): Severity.ERROR,
+        (23, "mine"): Severity.ERROR,
+        (28, "loc"): Severity.ERROR,
+    }
+    notes = [f.message for f in outcome.findings if f.severity is Severity.INFO]
+    assert any("(line 11), which runs code in the module's namespace" in n for n in notes)
+
+
 EXEC_DEFINED = {
     "pkg/__init__.py": "from ._version import __version__\n",
     "pkg/_version.py": '__version__ = "1.0"\nif True:\n    AUTHOR = "me"\n',

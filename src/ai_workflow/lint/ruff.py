@@ -17,7 +17,8 @@ the import binds it, `ai_workflow.lint.ruff_imports`), a Python 2 builtin where 
 runs (`F821` under a version test, `ai_workflow.lint.ruff_py2`), a name that an earlier
 `exec(open("pkg/_version.py").read())` defines (`F821`, `ai_workflow.lint.ruff_exec`), a name
 read only in code that never runs (`F821` under `if False:`) or an IPython builtin read where
-only IPython runs (`get_ipython` under `if IS_IPYTHON:`, `ai_workflow.lint.ruff_runtime`),
+only IPython runs (`get_ipython` under `if IS_IPYTHON:`) or read after an `exec` of built code
+into the module's namespace (`ai_workflow.lint.ruff_runtime`),
 a bare `except:` whose handler always raises (`E722`, `ai_workflow.lint.ruff_except`), F841 on an
 `except ... as e` name the handler reads before any unconditional rebinding, F401 on an
 import probed in `try/except ImportError`, used by a `# type:` comment, imported under
@@ -71,7 +72,11 @@ from ai_workflow.lint.ruff_imports import import_bindings_as_info
 from ai_workflow.lint.ruff_pin import ruff_pin
 from ai_workflow.lint.ruff_py2 import py2_builtins_as_info
 from ai_workflow.lint.ruff_reexports import reexports_as_info
-from ai_workflow.lint.ruff_runtime import ipython_builtins_as_info, never_run_as_info
+from ai_workflow.lint.ruff_runtime import (
+    exec_namespace_as_info,
+    ipython_builtins_as_info,
+    never_run_as_info,
+)
 from ai_workflow.lint.ruff_scope import (
     CLASSIC_DEFAULT_RULES,
     RuffScopes,
@@ -188,6 +193,7 @@ def explained_ruff_findings(
     kept = exec_definitions_as_info(kept, files)
     kept = never_run_as_info(kept, files)
     kept = ipython_builtins_as_info(kept, files)
+    kept = exec_namespace_as_info(kept, files)
     kept = raising_bare_excepts_as_info(kept, files)
     kept = contradicted_as_info(kept, files)
     kept = effect_imports_as_info(kept, files)
