@@ -55,7 +55,12 @@ from ai_workflow.project_files import project_files
 from ai_workflow.quoting import relative_to_target
 from ai_workflow.release_archive import release_archive
 from ai_workflow.techstack import CODE_SUFFIXES, TechStack, detect_stack
-from ai_workflow.testcmd.as_root import ROOT_NOTE, root_caused, running_as_root
+from ai_workflow.testcmd.as_root import (
+    ROOT_NOTE,
+    failures_in_output,
+    root_caused,
+    running_as_root,
+)
 from ai_workflow.testcmd.automake import not_configured
 from ai_workflow.testcmd.ci_packages import ci_installed_packages, ci_provider, missing_packages
 from ai_workflow.testcmd.declared import ProjectSources
@@ -1001,13 +1006,35 @@ def _by_exit_status(outcome: StepOutcome, plan: Plan, result: CommandResult, tar
         return
     output = _quoted(result, target)
     head = f"`{plan.display}` exited with {result.returncode}"
-    if not _in_dependencies(outcome, head, output):
+    if not _root_only(outcome, head, output, target) and not _in_dependencies(
+        outcome, head, output
+    ):
         outcome.add("tests/command-failed", "error", f"{head}: {_excerpt(output, 5)}")
     outcome.summary = (
         f"tests could not all run on this machine (exit {result.returncode}; see skipped checks)"
         if outcome.incomplete
         else f"tests failed (exit {result.returncode})"
     )
+
+
+def _root_only(outcome: StepOutcome, head: str, output: str, target: Path) -> bool:
+    """An environment info when the run is root's and every failed assertion the output shows
+    (its `not ok` blocks) is a permission or ownership test that cannot pass as root
+    (`testcmd.as_root`; graceful-fs's test/chown-er-ok.js expects chown's EPERM to be ignored,
+    which the project does only for a non-root user); False when it is not."""
+    if not running_as_root():
+        return False
+    failed = failures_in_output(output)
+    if not failed or not all(root_caused(target, f, as_root=True) for f in failed):
+        return False
+    files = ", ".join(sorted({f.path for f in failed if f.path})) or "no file named"
+    _environment_incomplete(
+        outcome,
+        f"{head}: its {len(failed)} failed assertion(s) ({files}) test ownership or permission "
+        f"errors; {ROOT_NOTE}",
+        f"tests: {len(failed)} failed assertion(s) cannot pass as root ({files})",
+    )
+    return True
 
 
 def _in_dependencies(outcome: StepOutcome, head: str, output: str) -> bool:
