@@ -2520,6 +2520,65 @@ def test_names_read_after_an_exec_into_the_module_namespace_are_info(tmp_path: P
     assert any("(line 11), which runs code in the module's namespace" in n for n in notes)
 
 
+GENERATED_SECTIONS = {
+    "pkg/__init__.py": "",
+    "pkg/tree.py": (
+        "from copy import deepcopy\nfrom typing import Tuple\n\n"
+        "###{standalone\n"
+        "class Tree:\n"
+        "    def copy(self):\n        return deepcopy(self)\n\n"
+        "    def pair(self) -> Tuple[int, int]:\n        return (1, 2)\n"
+        "###}\n"
+    ),
+    "pkg/other.py": ("###{private\nfrom copy import deepcopy\n###}\n\n\ndef f():\n    return 1\n"),
+    "pkg/tools/__init__.py": "",
+    "pkg/tools/standalone.py": (
+        "import os\n\n"
+        "###{standalone\n"
+        "from copy import deepcopy\n"
+        "from typing import Tuple\n"
+        "import json\n"
+        "###}\n\n\n"
+        "def extract_sections(lines):\n"
+        "    sections, name, text = {}, None, []\n"
+        "    for line in lines:\n"
+        "        if line.startswith('###{'):\n            name = line[4:].strip()\n"
+        "        elif line.startswith('###}'):\n"
+        "            sections[name] = ''.join(text)\n            name, text = None, []\n"
+        "        elif name:\n            text.append(line)\n"
+        "    return sections\n\n\n"
+        "def main(out):\n"
+        "    for path in ('tools/standalone.py', 'tree.py'):\n"
+        "        with open(path) as f:\n"
+        "            out.write(extract_sections(f)['standalone'])\n"
+    ),
+}
+
+
+def test_imports_of_a_section_a_generator_copies_next_to_its_users_are_info(
+    tmp_path: Path,
+) -> None:
+    """lark 1.1.9's lark/tools/standalone.py: the imports of its `###{standalone` section are
+    copied, with the `standalone` sections of tree.py, lexer.py..., into every generated parser,
+    whose code reads them: info. An import of that section that no other section reads, one of
+    a section whose name no code reads, and one outside the sections stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", GENERATED_SECTIONS))
+    graded = {
+        (f.path, f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F401"
+    }
+    assert graded == {
+        ("pkg/tools/standalone.py", 1, "os"): Severity.WARNING,  # outside the sections
+        ("pkg/tools/standalone.py", 4, "copy.deepcopy"): Severity.INFO,
+        ("pkg/tools/standalone.py", 5, "typing.Tuple"): Severity.INFO,
+        ("pkg/tools/standalone.py", 6, "json"): Severity.WARNING,  # no section reads json
+        ("pkg/other.py", 2, "copy.deepcopy"): Severity.WARNING,  # `private`: no code reads it
+    }
+    notes = [f.message for f in outcome.findings if f.severity is Severity.INFO]
+    assert any("pkg/tree.py's section reads `deepcopy`" in note for note in notes)
+
+
 EXEC_DEFINED = {
     "pkg/__init__.py": "from ._version import __version__\n",
     "pkg/_version.py": '__version__ = "1.0"\nif True:\n    AUTHOR = "me"\n',

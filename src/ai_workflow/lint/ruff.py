@@ -83,6 +83,7 @@ from ai_workflow.lint.ruff_scope import (
     RuleScope,
     configures_ruff,
 )
+from ai_workflow.lint.ruff_sections import section_imports_as_info
 from ai_workflow.lint.ruff_style import StyleScope, read_tooling
 from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.textfiles import read_head, readable_file
@@ -197,6 +198,7 @@ def explained_ruff_findings(
     kept = raising_bare_excepts_as_info(kept, files)
     kept = contradicted_as_info(kept, files)
     kept = effect_imports_as_info(kept, files)
+    kept = section_imports_as_info(kept, files, python_files)
     return style.grade(kept, scopes, files)
 
 
