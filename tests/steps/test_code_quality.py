@@ -1255,6 +1255,35 @@ def test_keyword_declared(line: str, column: int, declared: bool) -> None:
     assert shellcheck_severity.keyword_declared(line, column) is declared
 
 
+DIRECTIVE_FUNCTIONS = {
+    "handlers/sh.in": (
+        "#!@BASH@\n# No-op function so that 'when = XXX' can be written in an action\n"
+        "function when() {\n  true\n}\n\n( . $1 )\n"
+    ),
+    "examples/example.sh": (
+        "# an action of the sh handler; the spaces around = are optional\n"
+        "when = saturdays at 05:30\n\ndpkg --get-selections > /tmp/selections.txt\n"
+    ),
+    "examples/broken.sh": '#!/bin/sh\nname = value\necho "$name"\n',
+}
+
+
+def test_spaced_assignment_calling_a_function_the_project_defines_is_information(
+    tmp_path: Path,
+) -> None:
+    """backupninja's examples/example.sh: `when = saturdays at 05:30` is the action's schedule
+    directive, and handlers/sh.in defines `function when() { true; }` before it sources the
+    action, so the line calls it (SC2283, remove spaces around =): info. `name = value` where no
+    file defines a function `name` is a broken assignment and stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", {**DIRECTIVE_FUNCTIONS, **RUNS_SHELLCHECK}))
+    found = {(f.path, f.line): f for f in outcome.findings if f.rule == "shellcheck/SC2283"}
+    assert {place: f.severity for place, f in found.items()} == {
+        ("examples/example.sh", 2): Severity.INFO,
+        ("examples/broken.sh", 2): Severity.WARNING,
+    }
+    assert "`when` that handlers/sh.in defines" in found[("examples/example.sh", 2)].message
+
+
 LIBRARY_FUNCTIONS = {
     # sourced by main.sh, no shebang: its callers are main.sh and whoever else sources it
     "lib/util.sh": 'greet() {\n  echo "hi $1"\n}\ngreet\n',

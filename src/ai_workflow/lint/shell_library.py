@@ -18,6 +18,9 @@ when the project shows such callers:
 An executable script whose functions only it calls keeps the warning. The evidence is other
 files: it is computed on every run from the project's files, never stored with one file's
 results.
+
+The same holds for SC2283 (`word = value`, "remove spaces around = to assign") where a shell file
+of the project defines a function `word`: the line calls it (`directive_calls_as_info`).
 """
 
 from __future__ import annotations
@@ -208,3 +211,58 @@ def _call_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Patt
         re.compile(rf"{LEAD}{spelled}[ \t]+{PLAIN_ARGUMENT}"),
         re.compile(rf"^\s*(?:function\s+{spelled}\b|{spelled}\s*\(\s*\))", re.M),
     )
+
+
+SPACED_ASSIGNMENT = "shellcheck/SC2283"  # "Remove spaces around = to assign (or use [ ] ...)"
+_DIRECTIVE = re.compile(r"^\s*(?P<name>[A-Za-z_][\w-]*)\s+=(?:\s|$)")
+DEFINITION_SUFFIXES = ("", ".sh", ".bash", ".in", ".inc", ".subr", ".functions")
+
+
+def directive_calls_as_info(
+    findings: Sequence[Finding], target: Path, files: Sequence[str]
+) -> list[Finding]:
+    """The findings, with SC2283 on `word = value` made info where a shell file of the project
+    defines a function `word`: the line calls it with `=` and the value as arguments, on
+    purpose. backupninja's handlers/sh.in defines `function when() { true; }` before it sources
+    an action file, so that the action's schedule directive `when = saturdays at 05:30` (which
+    backupninja itself reads with getconf) runs as a no-op there. With no such function, the
+    line is a broken assignment and the warning stays."""
+    if not any(f.rule == SPACED_ASSIGNMENT for f in findings):
+        return list(findings)
+    texts: dict[str, list[str]] = {}
+    definers: dict[str, str | None] = {}
+    sources = [
+        rel
+        for rel in files
+        if rel.rsplit("/", 1)[-1].partition(".")[1] == "" or rel.endswith(DEFINITION_SUFFIXES[1:])
+    ]
+
+    def lines(rel: str) -> list[str]:
+        if rel not in texts:
+            texts[rel] = _read(target, rel).splitlines()
+        return texts[rel]
+
+    def definer(name: str) -> str | None:
+        if name not in definers:
+            defined = re.compile(
+                rf"^\s*(?:function\s+{re.escape(name)}\b|{re.escape(name)}\s*\(\s*\))"
+            )
+            definers[name] = next(
+                (rel for rel in sources if any(defined.match(t) for t in lines(rel))), None
+            )
+        return definers[name]
+
+    def note_of(finding: Finding) -> str | None:
+        if finding.rule != SPACED_ASSIGNMENT or finding.severity is Severity.INFO:
+            return None
+        if finding.path is None or finding.line is None:
+            return None
+        own = lines(finding.path)
+        text = own[finding.line - 1] if 0 < finding.line <= len(own) else ""
+        match = _DIRECTIVE.match(text)
+        where = definer(match.group("name")) if match else None
+        if match is None or where is None:
+            return None
+        return f"a call of the function `{match.group('name')}` that {where} defines"
+
+    return explain_as_info(findings, note_of)

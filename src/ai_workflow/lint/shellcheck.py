@@ -40,7 +40,7 @@ from ai_workflow.lint.report import (
     store_per_file,
     tool_timeout,
 )
-from ai_workflow.lint.shell_library import library_functions_as_info
+from ai_workflow.lint.shell_library import directive_calls_as_info, library_functions_as_info
 from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
 from ai_workflow.lint.shellcheck_severity import shellcheck_findings
 from ai_workflow.lint.unasked_linters import ShellcheckScope
@@ -136,6 +136,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
         findings += store_per_file(cache, batch, found)
     cache.save()
     findings = library_functions_as_info(findings, ctx.target, files, scripts)
+    findings = directive_calls_as_info(findings, ctx.target, files)
     findings.sort(key=finding_order)
     scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)
     findings, lowered = scope.grade(findings)
