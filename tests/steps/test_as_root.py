@@ -166,3 +166,94 @@ def test_a_suite_that_makes_a_read_only_file_through_a_helper_is_root_caused(
     assert root_caused(tmp_path, readonly, as_root=True)
     assert not root_caused(tmp_path, other, as_root=True)
     assert not root_caused(tmp_path, readonly, as_root=False)
+
+
+CHOWN_TEST = """\
+var realFs = require('fs')
+var methods = ['chown', 'chownSync']
+methods.forEach(function (method) {
+  realFs[method] = function (path) {
+    var err = new Error('this is fine')
+    err.code = path.toUpperCase()
+    throw err
+  }
+})
+var fs = require('../')
+var t = require('tap')
+var errs = ['ENOSYS', 'EINVAL', 'EPERM']
+errs.forEach(function (err) {
+  t.doesNotThrow(function () {
+    fs.chownSync(err, 'some uid', 'some gid')
+  })
+})
+"""
+CLASSIC_REPORT = """\
+test/chown-er-ok.js ..................... 2/3
+  not ok expected to not throw
+    at:
+      line: 16
+      column: 8
+      file: test/{name}.js
+    stack: |
+      test/{name}.js:16:8
+    source: |
+      fs.{call}(err, 'some uid', 'some gid')
+
+  not ok expect falsey value
+    at:
+      line: 17
+      column: 3
+      file: test/{name}.js
+    source: |
+      t.notOk(err)
+
+total ..................................... 2/3
+  1 failing
+"""
+
+
+def _tap_project(tmp_path: Path, name: str, files: dict[str, str], call: str) -> Path:
+    report = CLASSIC_REPORT.format(name=name, call=call)
+    script = f"cat <<'REPORT'\n{report}REPORT\nexit 1\n"
+    return make_repo(tmp_path / name, {**files, "tap.sh": script})
+
+
+@pytest.mark.skipif(not running_as_root(), reason="the class shows only when run as root")
+def test_a_chown_test_failing_as_root_is_environment_info_another_failure_an_error(
+    tmp_path: Path,
+) -> None:
+    """graceful-fs 4.2.10 ignores chown's EPERM only for a non-root user (chownErOk), and its
+    test/chown-er-ok.js expects that: as root its assertions fail, node-tap's classic reporter
+    (`nyc node test.js | tap -c -`) writes no report, and `npm test` exits 1. Every failed
+    assertion is in a test that calls chown and names EPERM: an environment info naming root.
+    The same report from a test that changes no owner stays an error."""
+    config = Config.model_validate({"tech_stack": {"test_command": "sh tap.sh"}})
+    root = _tap_project(tmp_path, "chown-er-ok", {"test/chown-er-ok.js": CHOWN_TEST}, "chownSync")
+    outcome = test_execution.run(step_context(root, test_execution.SPEC, config=config))
+    assert [(f.rule, f.severity) for f in outcome.findings] == [
+        ("tests/environment-incomplete", Severity.INFO)
+    ]
+    assert "run as root" in outcome.findings[0].message
+    assert "(test/chown-er-ok.js)" in outcome.findings[0].message
+    assert outcome.incomplete
+    plain = CHOWN_TEST.replace("chown", "rename").replace("EPERM", "EXDEV")
+    other = _tap_project(tmp_path, "rename", {"test/rename.js": plain}, "renameSync")
+    failed = test_execution.run(step_context(other, test_execution.SPEC, config=config))
+    assert [(f.rule, f.severity) for f in failed.findings] == [
+        ("tests/command-failed", Severity.ERROR)
+    ]
+
+
+def test_a_test_calling_chown_and_naming_eperm_is_root_caused_only_as_root(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "test").mkdir()
+    (tmp_path / "test/chown.js").write_text(CHOWN_TEST, encoding="utf-8")
+    (tmp_path / "test/quiet.js").write_text(CHOWN_TEST.replace("EPERM", "EXDEV"), encoding="utf-8")
+    in_file = FailedTest("expect falsey value", "failed", "t.notOk(err)", "test/chown.js", 17)
+    said = FailedTest("expected to not throw", "failed", "syscall: chown\ncode: EINVAL")
+    no_denial = FailedTest("expect falsey value", "failed", "t.notOk(err)", "test/quiet.js", 17)
+    assert root_caused(tmp_path, in_file, as_root=True)
+    assert root_caused(tmp_path, said, as_root=True)
+    assert not root_caused(tmp_path, no_denial, as_root=True)  # chown, but no EPERM expected
+    assert not root_caused(tmp_path, in_file, as_root=False)

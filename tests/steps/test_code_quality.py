@@ -1310,6 +1310,35 @@ def test_keyword_declared(line: str, column: int, declared: bool) -> None:
     assert shellcheck_severity.keyword_declared(line, column) is declared
 
 
+DIRECTIVE_FUNCTIONS = {
+    "handlers/sh.in": (
+        "#!@BASH@\n# No-op function so that 'when = XXX' can be written in an action\n"
+        "function when() {\n  true\n}\n\n( . $1 )\n"
+    ),
+    "examples/example.sh": (
+        "# an action of the sh handler; the spaces around = are optional\n"
+        "when = saturdays at 05:30\n\ndpkg --get-selections > /tmp/selections.txt\n"
+    ),
+    "examples/broken.sh": '#!/bin/sh\nname = value\necho "$name"\n',
+}
+
+
+def test_spaced_assignment_calling_a_function_the_project_defines_is_information(
+    tmp_path: Path,
+) -> None:
+    """backupninja's examples/example.sh: `when = saturdays at 05:30` is the action's schedule
+    directive, and handlers/sh.in defines `function when() { true; }` before it sources the
+    action, so the line calls it (SC2283, remove spaces around =): info. `name = value` where no
+    file defines a function `name` is a broken assignment and stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", {**DIRECTIVE_FUNCTIONS, **RUNS_SHELLCHECK}))
+    found = {(f.path, f.line): f for f in outcome.findings if f.rule == "shellcheck/SC2283"}
+    assert {place: f.severity for place, f in found.items()} == {
+        ("examples/example.sh", 2): Severity.INFO,
+        ("examples/broken.sh", 2): Severity.WARNING,
+    }
+    assert "`when` that handlers/sh.in defines" in found[("examples/example.sh", 2)].message
+
+
 LIBRARY_FUNCTIONS = {
     # sourced by main.sh, no shebang: its callers are main.sh and whoever else sources it
     "lib/util.sh": 'greet() {\n  echo "hi $1"\n}\ngreet\n',
@@ -2553,6 +2582,182 @@ def test_python2_builtins_under_a_python2_guard_are_info(tmp_path: Path) -> None
         (35, "unicode"): Severity.ERROR,
         (40, "undefined_helper"): Severity.ERROR,
     }
+
+
+NEVER_RUN = {
+    "pkg/save.py": (
+        "def save(obj):\n"
+        "    if False:  # _use_diff:\n"
+        "        changed = diff.whats_changed(obj)\n"
+        "        return changed\n"
+        "    else:\n"
+        "        return undefined_in_else(obj)\n\n\n"
+        "def load(obj):\n"
+        "    if obj:\n"
+        "        return undefined_helper(obj)\n"
+        "    while 0:\n"
+        "        never_called()\n"
+        "    return obj\n"
+    ),
+}
+
+
+def test_undefined_names_in_code_that_never_runs_are_info(tmp_path: Path) -> None:
+    """dill 0.3.7's save_module: `diff.whats_changed(...)` under `if False: #_use_diff:`, code
+    disabled on purpose that cannot raise NameError: info. The `else` branch of that `if`, and
+    an undefined name under a real test, stay errors."""
+    outcome = _run(make_repo(tmp_path / "proj", NEVER_RUN))
+    graded = {
+        (f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F821"
+    }
+    assert graded == {
+        (3, "diff"): Severity.INFO,
+        (6, "undefined_in_else"): Severity.ERROR,
+        (11, "undefined_helper"): Severity.ERROR,
+        (13, "never_called"): Severity.INFO,
+    }
+    notes = [f.message for f in outcome.findings if f.severity is Severity.INFO]
+    assert any("under `if False:`" in note for note in notes)
+
+
+IPYTHON_GUARDED = {
+    "pkg/source.py": (
+        "import sys\n\nIS_IPYTHON = 'IPython' in sys.modules\n\n\n"
+        "def history(module, file):\n"
+        "    if IS_IPYTHON and module == '__main__':\n"
+        "        if file:\n"
+        "            return file\n"
+        "        return get_ipython().history_manager\n"
+        "    return None\n\n\n"
+        "def shell():\n"
+        "    return get_ipython()\n\n\n"
+        "def other():\n"
+        "    if IS_IPYTHON:\n"
+        "        return undefined_helper()\n"
+        "    return None\n"
+    ),
+}
+
+
+def test_ipython_builtins_under_an_ipython_guard_are_info(tmp_path: Path) -> None:
+    """dill 0.3.7's findsource: `get_ipython().history_manager` under `if IS_IPYTHON and
+    is_module_main:`, where IPython has put get_ipython in builtins: info. The same builtin
+    unguarded, and another undefined name under the guard, stay errors."""
+    outcome = _run(make_repo(tmp_path / "proj", IPYTHON_GUARDED))
+    graded = {
+        (f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F821"
+    }
+    assert graded == {
+        (10, "get_ipython"): Severity.INFO,
+        (15, "get_ipython"): Severity.ERROR,
+        (20, "undefined_helper"): Severity.ERROR,
+    }
+
+
+EXEC_NAMESPACE = {
+    "pkg/wrap.py": (
+        "def build(name):\n    return name + ' = print'\n\n\n"
+        "__globals__ = globals()\n__locals__ = locals()\n\n\n"
+        "def wrap(f):\n"
+        "    def func(*args):\n"
+        "        exec(build('_'), __globals__, __locals__)\n"
+        "        return _(*args)\n"
+        "    return func\n\n\n"
+        "def before():\n"
+        "    early(1)\n"
+        "    exec(build('early'), globals())\n\n\n"
+        "def own():\n"
+        "    exec(build('mine'), {})\n"
+        "    return mine()\n\n\n"
+        "def local():\n"
+        "    exec(build('loc'))\n"
+        "    return loc()\n"
+    ),
+}
+
+
+def test_names_read_after_an_exec_into_the_module_namespace_are_info(tmp_path: Path) -> None:
+    """dill 0.3.7's source._wrap: `exec(getimportable(f, alias='_'), __globals__, __locals__)`
+    with `__globals__ = globals()`, then `_(*args)`: the exec may define the name, info. A
+    name read before the exec, and an exec into a namespace of its own or a function's
+    locals(), stay errors."""
+    outcome = _run(make_repo(tmp_path / "proj", EXEC_NAMESPACE))
+    graded = {
+        (f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F821"
+    }
+    assert graded == {
+        (12, "_"): Severity.INFO,
+        (17, "early"): Severity.ERROR,
+        (23, "mine"): Severity.ERROR,
+        (28, "loc"): Severity.ERROR,
+    }
+    notes = [f.message for f in outcome.findings if f.severity is Severity.INFO]
+    assert any("(line 11), which runs code in the module's namespace" in n for n in notes)
+
+
+GENERATED_SECTIONS = {
+    "pkg/__init__.py": "",
+    "pkg/tree.py": (
+        "from copy import deepcopy\nfrom typing import Tuple\n\n"
+        "###{standalone\n"
+        "class Tree:\n"
+        "    def copy(self):\n        return deepcopy(self)\n\n"
+        "    def pair(self) -> Tuple[int, int]:\n        return (1, 2)\n"
+        "###}\n"
+    ),
+    "pkg/other.py": ("###{private\nfrom copy import deepcopy\n###}\n\n\ndef f():\n    return 1\n"),
+    "pkg/tools/__init__.py": "",
+    "pkg/tools/standalone.py": (
+        "import os\n\n"
+        "###{standalone\n"
+        "from copy import deepcopy\n"
+        "from typing import Tuple\n"
+        "import json\n"
+        "###}\n\n\n"
+        "def extract_sections(lines):\n"
+        "    sections, name, text = {}, None, []\n"
+        "    for line in lines:\n"
+        "        if line.startswith('###{'):\n            name = line[4:].strip()\n"
+        "        elif line.startswith('###}'):\n"
+        "            sections[name] = ''.join(text)\n            name, text = None, []\n"
+        "        elif name:\n            text.append(line)\n"
+        "    return sections\n\n\n"
+        "def main(out):\n"
+        "    for path in ('tools/standalone.py', 'tree.py'):\n"
+        "        with open(path) as f:\n"
+        "            out.write(extract_sections(f)['standalone'])\n"
+    ),
+}
+
+
+def test_imports_of_a_section_a_generator_copies_next_to_its_users_are_info(
+    tmp_path: Path,
+) -> None:
+    """lark 1.1.9's lark/tools/standalone.py: the imports of its `###{standalone` section are
+    copied, with the `standalone` sections of tree.py, lexer.py..., into every generated parser,
+    whose code reads them: info. An import of that section that no other section reads, one of
+    a section whose name no code reads, and one outside the sections stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", GENERATED_SECTIONS))
+    graded = {
+        (f.path, f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F401"
+    }
+    assert graded == {
+        ("pkg/tools/standalone.py", 1, "os"): Severity.WARNING,  # outside the sections
+        ("pkg/tools/standalone.py", 4, "copy.deepcopy"): Severity.INFO,
+        ("pkg/tools/standalone.py", 5, "typing.Tuple"): Severity.INFO,
+        ("pkg/tools/standalone.py", 6, "json"): Severity.WARNING,  # no section reads json
+        ("pkg/other.py", 2, "copy.deepcopy"): Severity.WARNING,  # `private`: no code reads it
+    }
+    notes = [f.message for f in outcome.findings if f.severity is Severity.INFO]
+    assert any("pkg/tree.py's section reads `deepcopy`" in note for note in notes)
 
 
 EXEC_DEFINED = {

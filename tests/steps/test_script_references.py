@@ -197,6 +197,47 @@ def test_bare_script_names_are_judged_leniently(tmp_path: Path) -> None:
     assert _found(_run(root), "scripts/missing-script") == {("README.md", 5, "info")}
 
 
+READER_PIPES = """\
+# harness
+
+Reporters: tap-spec-not-installed-here, faucet.
+
+To use them, try `node test/index.js | tap-spec-not-installed-here`.
+
+Our own reporter: `node test/suite.js | tap-parser`.
+
+Or plain: `node test/missing.js`.
+
+Piped into a shell tool: `node test/gone.js | cat`.
+"""
+
+
+def test_a_missing_file_piped_into_a_program_the_project_does_not_have_is_the_readers(
+    tmp_path: Path,
+) -> None:
+    """tape's readme: "To use them, try `node test/index.js | tap-spec`": tap-spec is a TAP
+    reporter the reader installs (none of tape's dependencies, not installed here), and
+    test/index.js the reader's test file: info. The same missing file piped into the project's
+    own devDependency, into a program on PATH, or run alone, stays an error."""
+    root = make_repo(
+        tmp_path / "harness",
+        {
+            "README.md": READER_PIPES,
+            "package.json": '{"name": "harness", "devDependencies": {"tap-parser": "1"}}\n',
+            "test/other.js": "console.log(1);\n",
+        },
+    )
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-script") == {
+        ("README.md", 5, "info"),
+        ("README.md", 7, "error"),  # tap-parser is the project's devDependency
+        ("README.md", 9, "error"),  # nothing piped
+        ("README.md", 11, "error"),  # cat is on PATH: any reader has it
+    }
+    info = next(f for f in outcome.findings if f.severity.value == "info")
+    assert "`tap-spec-not-installed-here`" in info.message
+
+
 def test_untracked_script_mode_comes_from_the_file_system(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "u", {"README.md": "# u\n\nRun `./new.sh`.\n"})
     (root / "new.sh").write_text(SHEBANG, encoding="utf-8")

@@ -1581,6 +1581,57 @@ def test_module_raising_import_error_at_top_level_skips_itself_other_import_erro
     assert len(found) == 4
 
 
+SCRIPT_TESTS = {
+    ".travis.yml": (
+        "language: python\nscript:\n"
+        "  - for test in tests/test_*.py; do echo $test; python $test > /dev/null; done\n"
+    ),
+    "setup.py": "from setuptools import setup\n\nsetup(name='u')\n",
+    "u/__init__.py": "VALUE = 1\n",
+    "tests/__init__.py": "",
+    "tests/sibling_helper.py": "VALUE = 1\n",
+    "tests/test_sibling.py": textwrap.dedent(
+        """\
+        import sibling_helper
+
+
+        def test_value():
+            assert sibling_helper.VALUE == 1
+
+
+        if __name__ == "__main__":
+            test_value()
+        """
+    ),
+    "tests/test_broken.py": "import sibling_helper\n\nassert sibling_helper.VALUE == 2\n",
+    "tests/test_plain.py": "import u\n\n\ndef test_plain():\n    assert u.VALUE == 1\n",
+}
+
+
+def test_collection_error_of_a_test_script_that_passes_as_the_project_runs_it_is_info(
+    tmp_path: Path,
+) -> None:
+    """dill 0.3.7 runs each test file in its own interpreter (.travis.yml's `for test in
+    dill/tests/test_*.py; do python $test`) and names pytest nowhere; test_module.py imports
+    its sibling by the script's directory, which pytest's one-process collection lacks: `python
+    tests/test_sibling.py` exits 0, info. A file that fails as a script too stays an error, and
+    so does the same collection error in a project that names pytest."""
+    root = make_repo(tmp_path / "u", SCRIPT_TESTS)
+    outcome = run_step(root, cfg())
+    assert outcome.data["framework"] == "pytest"
+    passing = [f for f in outcome.findings if f.rule == "tests/passes-as-script"]
+    assert [(f.path, f.severity) for f in passing] == [("tests/test_sibling.py", Severity.INFO)]
+    assert ".travis.yml" in passing[0].message
+    assert [f.message.split(":")[0] for f in outcome.findings if f.rule == "tests/error"] == [
+        "pytest > tests.test_broken"
+    ]
+    assert all(f.severity is Severity.ERROR for f in outcome.findings if f.rule == "tests/error")
+    uses_pytest = make_repo(tmp_path / "p", {**SCRIPT_TESTS, "requirements-dev.txt": "pytest\n"})
+    again = run_step(uses_pytest, cfg())
+    assert not [f for f in again.findings if f.rule == "tests/passes-as-script"]
+    assert len([f for f in again.findings if f.rule == "tests/error"]) == 2
+
+
 NODE_TAP_TIMEOUT_SCRIPT = """#!/bin/sh
 cat <<'TAP'
 TAP version 13

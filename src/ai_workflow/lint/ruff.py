@@ -15,8 +15,11 @@ through the package, and on a module that warns of its own deprecation on import
 (`ai_workflow.lint.ruff_reexports`), a package's submodule its `__init__.py` imported (`F821`:
 the import binds it, `ai_workflow.lint.ruff_imports`), a Python 2 builtin where only Python 2
 runs (`F821` under a version test, `ai_workflow.lint.ruff_py2`), a name that an earlier
-`exec(open("pkg/_version.py").read())` defines (`F821`, `ai_workflow.lint.ruff_exec`), a bare
-`except:` whose handler always raises (`E722`, `ai_workflow.lint.ruff_except`), F841 on an
+`exec(open("pkg/_version.py").read())` defines (`F821`, `ai_workflow.lint.ruff_exec`), a name
+read only in code that never runs (`F821` under `if False:`) or an IPython builtin read where
+only IPython runs (`get_ipython` under `if IS_IPYTHON:`) or read after an `exec` of built code
+into the module's namespace (`ai_workflow.lint.ruff_runtime`),
+a bare `except:` whose handler always raises (`E722`, `ai_workflow.lint.ruff_except`), F841 on an
 `except ... as e` name the handler reads before any unconditional rebinding, F401 on an
 import probed in `try/except ImportError`, used by a `# type:` comment, imported under
 `if TYPE_CHECKING:` for a string type expression, or a TestCase class a module running
@@ -69,12 +72,18 @@ from ai_workflow.lint.ruff_imports import import_bindings_as_info
 from ai_workflow.lint.ruff_pin import ruff_pin
 from ai_workflow.lint.ruff_py2 import py2_builtins_as_info
 from ai_workflow.lint.ruff_reexports import reexports_as_info
+from ai_workflow.lint.ruff_runtime import (
+    exec_namespace_as_info,
+    ipython_builtins_as_info,
+    never_run_as_info,
+)
 from ai_workflow.lint.ruff_scope import (
     CLASSIC_DEFAULT_RULES,
     RuffScopes,
     RuleScope,
     configures_ruff,
 )
+from ai_workflow.lint.ruff_sections import section_imports_as_info
 from ai_workflow.lint.ruff_style import StyleScope, read_tooling
 from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.textfiles import read_head, readable_file
@@ -183,9 +192,13 @@ def explained_ruff_findings(
     kept = import_bindings_as_info(kept, files)
     kept = py2_builtins_as_info(kept, files)
     kept = exec_definitions_as_info(kept, files)
+    kept = never_run_as_info(kept, files)
+    kept = ipython_builtins_as_info(kept, files)
+    kept = exec_namespace_as_info(kept, files)
     kept = raising_bare_excepts_as_info(kept, files)
     kept = contradicted_as_info(kept, files)
     kept = effect_imports_as_info(kept, files)
+    kept = section_imports_as_info(kept, files, python_files)
     return style.grade(kept, scopes, files)
 
 

@@ -183,7 +183,7 @@ def _probed(tree: Syntax, line: int, catches: frozenset[str]) -> ast.stmt | None
 def in_type_comment(tree: Syntax, text: str, line: int, imported: str) -> bool:
     """Whether the name the import at `line` binds for `imported` (`typing.Optional` ->
     `Optional`, `os.path` -> `os`, an alias -> the alias) appears in a `# type:` comment."""
-    bound = _bound_name(tree, line, imported)
+    bound = bound_name(tree, line, imported)
     if bound is None:
         return False
     word = re.compile(rf"(?<![\w.]){re.escape(bound)}\b")
@@ -196,7 +196,7 @@ def in_type_string(tree: Syntax, line: int, imported: str) -> bool:
     reference such as `'Optional[PostLex]'` or `'Token'`; prose does not parse)."""
     if not _under_type_checking(tree, line):
         return False
-    bound = _bound_name(tree, line, imported)
+    bound = bound_name(tree, line, imported)
     if bound is None:
         return False
     for node in tree.nodes(ast.Constant):
@@ -215,7 +215,7 @@ def read_through_globals(tree: Syntax, line: int, imported: str) -> bool:
     """Whether the name that the import at `line` binds for `imported` is read back by a string
     key of `globals()` in the file: `globals()["json"]`, `globals().get("json")`, or a key
     variable that a `for` loop (or comprehension) takes from literal strings that include it."""
-    bound = _bound_name(tree, line, imported)
+    bound = bound_name(tree, line, imported)
     if bound is None:
         return False
     loops: dict[str, set[str]] = {}
@@ -279,7 +279,7 @@ def collected_by_unittest_main(tree: Syntax, line: int, imported: str) -> bool:
     """Whether the import at `line` binds a TestCase class name (`TestTrees`, `LexerTests`)
     by `from ... import` in a module that calls `unittest.main()` (or `main()` imported from
     unittest), whose default loader runs the TestCases of the module's namespace."""
-    bound = _bound_name(tree, line, imported)
+    bound = bound_name(tree, line, imported)
     if bound is None or not TEST_CASE_NAME.search(bound):
         return False
     if not any(
@@ -297,7 +297,7 @@ def collected_by_unittest_main(tree: Syntax, line: int, imported: str) -> bool:
     return any(dotted_name(call.func) in mains for call in tree.nodes(ast.Call))
 
 
-def _bound_name(tree: Syntax, line: int, imported: str) -> str | None:
+def bound_name(tree: Syntax, line: int, imported: str) -> str | None:
     for node in tree.walked:
         if not isinstance(node, (ast.Import, ast.ImportFrom)):
             continue

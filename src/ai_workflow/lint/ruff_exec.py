@@ -52,7 +52,7 @@ def _defined_by_exec(finding: Finding, tree: ast.Module, files: ParsedFiles) -> 
     for statement, call in _top_level_execs(tree.body):
         if statement.lineno >= finding.line:
             break
-        source = _executed_file(call, statement, variables)
+        source = executed_file(call, statement, variables)
         if source is None:
             continue
         for rel in _candidates(finding.path, source):
@@ -97,7 +97,7 @@ def _in_module_namespace(call: ast.Call) -> bool:
     )
 
 
-def _executed_file(call: ast.Call, statement: ast.stmt, variables: dict[str, str]) -> str | None:
+def executed_file(call: ast.Call, statement: ast.stmt, variables: dict[str, str]) -> str | None:
     """The path of the file the call runs, as the code names it (None: not found)."""
     code = call.args[0]
     if isinstance(call.func, ast.Name) and call.func.id == "execfile":

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ai_workflow.findings import Finding
 from ai_workflow.parsed_files import ParsedFiles
@@ -68,7 +68,7 @@ def _guard(finding: Finding, tree: ast.Module) -> str | None:
             and node.id == found.group("name")
             and node.lineno == finding.line
         ):
-            guard = _guarded(node, parents)
+            guard = guarded(node, parents)
             if guard:
                 return guard
     return None
@@ -78,21 +78,27 @@ def _version_test(node: ast.AST) -> bool:
     return bool(_VERSION_TEST.search(ast.unparse(node)))
 
 
-def _guarded(name: ast.AST, parents: dict[ast.AST, ast.AST]) -> str | None:
-    """How the name is kept to Python 2, walking out from it (None: it is not)."""
+def guarded(
+    name: ast.AST,
+    parents: dict[ast.AST, ast.AST],
+    is_test: Callable[[ast.AST], bool] = _version_test,
+) -> str | None:
+    """How the name is kept to Python 2 (to where `is_test` holds), walking out from it (None:
+    it is not)."""
     child, node = name, parents.get(name)
     while node is not None:
         test = node.test if isinstance(node, (ast.If, ast.IfExp, ast.While)) else None
-        if test is not None and child is not test and _version_test(test):
+        if test is not None and child is not test and is_test(test):
             return f"under `{ast.unparse(test)}`"
         if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
             before = node.values[: node.values.index(child)] if child in node.values else []
-            if any(_version_test(value) for value in before):
-                return "behind a Python version test in the same `and`"
+            guard = next((value for value in before if is_test(value)), None)
+            if guard is not None:
+                return f"behind `{ast.unparse(guard)}` in the same `and`"
         for body in _bodies(node):
             if child in body:
                 for earlier in body[: body.index(child)]:
-                    if isinstance(earlier, ast.If) and _early_exit(earlier):
+                    if isinstance(earlier, ast.If) and _early_exit(earlier, is_test):
                         return f"after the early exit under `{ast.unparse(earlier.test)}`"
         child, node = node, parents.get(node)
     return None
@@ -106,10 +112,8 @@ def _bodies(node: ast.AST) -> list[list[ast.stmt]]:
     ]
 
 
-def _early_exit(statement: ast.If) -> bool:
+def _early_exit(statement: ast.If, is_test: Callable[[ast.AST], bool] = _version_test) -> bool:
     """`if is_python3(): return ...`: the statements after it run only on the other Python."""
     return (
-        not statement.orelse
-        and _version_test(statement.test)
-        and isinstance(statement.body[-1], _EXITS)
+        not statement.orelse and is_test(statement.test) and isinstance(statement.body[-1], _EXITS)
     )

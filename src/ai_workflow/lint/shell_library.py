@@ -17,6 +17,9 @@ when the project shows such callers:
 
 An executable script whose functions only it calls keeps the warning.
 
+SC2283 (`word = value`, "remove spaces around = to assign") where a shell file of the
+project defines a function `word` is info too: the line calls it (`directive_calls_as_info`).
+
 SC2154 ("x is referenced but not assigned") in a file without a shebang that a project script
 sources is info when that script assigns the variable: the fragment runs in the sourcing
 script's shell and reads its variables (makeself's makeself-header.sh, sourced by makeself.sh
@@ -405,3 +408,58 @@ def _argument_count(rest: str) -> int | None:
             in_word = True
         index += 1
     return None if quote else count
+
+
+SPACED_ASSIGNMENT = "shellcheck/SC2283"  # "Remove spaces around = to assign (or use [ ] ...)"
+_DIRECTIVE = re.compile(r"^\s*(?P<name>[A-Za-z_][\w-]*)\s+=(?:\s|$)")
+DEFINITION_SUFFIXES = ("", ".sh", ".bash", ".in", ".inc", ".subr", ".functions")
+
+
+def directive_calls_as_info(
+    findings: Sequence[Finding], target: Path, files: Sequence[str]
+) -> list[Finding]:
+    """The findings, with SC2283 on `word = value` made info where a shell file of the project
+    defines a function `word`: the line calls it with `=` and the value as arguments, on
+    purpose. backupninja's handlers/sh.in defines `function when() { true; }` before it sources
+    an action file, so that the action's schedule directive `when = saturdays at 05:30` (which
+    backupninja itself reads with getconf) runs as a no-op there. With no such function, the
+    line is a broken assignment and the warning stays."""
+    if not any(f.rule == SPACED_ASSIGNMENT for f in findings):
+        return list(findings)
+    texts: dict[str, list[str]] = {}
+    definers: dict[str, str | None] = {}
+    sources = [
+        rel
+        for rel in files
+        if rel.rsplit("/", 1)[-1].partition(".")[1] == "" or rel.endswith(DEFINITION_SUFFIXES[1:])
+    ]
+
+    def lines(rel: str) -> list[str]:
+        if rel not in texts:
+            texts[rel] = _read(target, rel).splitlines()
+        return texts[rel]
+
+    def definer(name: str) -> str | None:
+        if name not in definers:
+            defined = re.compile(
+                rf"^\s*(?:function\s+{re.escape(name)}\b|{re.escape(name)}\s*\(\s*\))"
+            )
+            definers[name] = next(
+                (rel for rel in sources if any(defined.match(t) for t in lines(rel))), None
+            )
+        return definers[name]
+
+    def note_of(finding: Finding) -> str | None:
+        if finding.rule != SPACED_ASSIGNMENT or finding.severity is Severity.INFO:
+            return None
+        if finding.path is None or finding.line is None:
+            return None
+        own = lines(finding.path)
+        text = own[finding.line - 1] if 0 < finding.line <= len(own) else ""
+        match = _DIRECTIVE.match(text)
+        where = definer(match.group("name")) if match else None
+        if match is None or where is None:
+            return None
+        return f"a call of the function `{match.group('name')}` that {where} defines"
+
+    return explain_as_info(findings, note_of)

@@ -41,6 +41,7 @@ from ai_workflow.lint.report import (
     tool_timeout,
 )
 from ai_workflow.lint.shell_library import (
+    directive_calls_as_info,
     library_functions_as_info,
     one_argument_joins_as_info,
     sourcer_assigned_as_info,
@@ -142,6 +143,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings = library_functions_as_info(findings, ctx.target, files, scripts)
     findings = one_argument_joins_as_info(findings, ctx.target, scripts)
     findings = sourcer_assigned_as_info(findings, ctx.target, scripts)
+    findings = directive_calls_as_info(findings, ctx.target, files)
     findings.sort(key=finding_order)
     scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)
     findings, lowered = scope.grade(findings)

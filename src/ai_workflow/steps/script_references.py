@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -150,6 +151,9 @@ class Project:
     producible: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (file, origin)
     ignored: set[str] = field(default_factory=set)  # missing paths .gitignore excludes
     exported: set[str] = field(default_factory=set)  # missing paths `git archive` leaves out
+    packages: frozenset[str] = frozenset()  # package.json's dependencies of every kind
+    # the programs of each document line's commands: (path, line) -> heads
+    line_programs: dict[tuple[str, int], list[str]] = field(default_factory=dict)
 
     def exists(self, path: str) -> bool:
         return path in self.files or (self.target / path).exists()
@@ -218,6 +222,10 @@ def _run(ctx: StepContext) -> StepOutcome:
     automation, project.producible = _automation(
         ctx.target, files, project.is_clone, project.exists, make
     )
+    for command in commands:
+        if command.origin == "docs" and command.argv:
+            heads = project.line_programs.setdefault((command.path, command.line), [])
+            heads.append(command.argv[0])
     commands += automation
     refs = [ref for command in commands for ref in classify(command, project)]
     missing = [p for ref in refs for p in _missing_candidates(project, ref)]
@@ -276,6 +284,12 @@ def _project(ctx: StepContext, files: list[str], read_names: TopNames | None = N
         bins = {str(package["name"]).split("/")[-1]: bins}
     if isinstance(bins, dict):
         project.bins = {str(k): str(v) for k, v in bins.items()}
+    project.packages = frozenset(
+        str(name)
+        for key in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
+        if isinstance(package.get(key), dict)
+        for name in package[key]
+    )
     project.modes = _index_modes(ctx)
     facts = project_facts(ctx)
     project.programs = facts.programs | set(project.console_scripts) | set(project.bins)
@@ -678,6 +692,14 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
             '("For example, `./program`"), a name the reader chooses'
         )
         return "scripts/missing-script", message, "info"
+    reporter = _foreign_reporter(project, ref) if found is None else None
+    if reporter is not None:
+        message = (
+            f"{ref.value} is not a file of the project: the document pipes it into `{reporter}`, "
+            "a program this project neither declares nor ships, so the line shows the reader's "
+            "own setup (fine if the reader creates it)"
+        )
+        return "scripts/missing-script", message, "info"
     if found is None:
         what = "script" if ref.direct or ref.via else "file"
         return "scripts/missing-script", f"{what} {ref.value} does not exist", "error"
@@ -715,6 +737,43 @@ def _described_program(project: Project, ref: Reference) -> str | None:
     named = (f for f in project.files if f.rsplit("/", 1)[-1] == ref.value)
     homes = sorted(named, key=lambda f: (not f.startswith(here), f))  # the document's own first
     return next((f for f in homes if _shebang(project.target / f) is not None), None)
+
+
+def _foreign_reporter(project: Project, ref: Reference) -> str | None:
+    """The program a document's line pipes the command into when that program is none of the
+    project's: not its own command or file, not a dependency of any kind in package.json, not
+    installed in node_modules/.bin nor on PATH. tape's readme lists TAP reporters, then "try
+    `node test/index.js | tap-spec`": test/index.js is the reader's test file, and tap-spec a
+    reporter the reader installs; the project runs neither. None otherwise."""
+    if ref.command.origin != "docs":
+        return None
+    lines = read_text(project.target / ref.command.path, root=project.target).splitlines()
+    if not 0 < ref.command.line <= len(lines):
+        return None
+    text = lines[ref.command.line - 1]
+    for program in project.line_programs.get((ref.command.path, ref.command.line), []):
+        name = PurePosixPath(program).name
+        if program == ref.command.argv[0] or not re.fullmatch(r"[\w.@+-]+", name):
+            continue
+        if not re.search(rf"\|\s*{re.escape(program)}(?![\w./-])", text):
+            continue  # not what the output is piped into
+        if _project_program(project, program):
+            continue
+        return program
+    return None
+
+
+def _project_program(project: Project, program: str) -> bool:
+    """The program is the project's (its command, a file of it, a dependency of any kind, one
+    installed in node_modules/.bin) or this machine's (on PATH)."""
+    name = PurePosixPath(program).name
+    return (
+        name in project.programs
+        or name in project.packages
+        or project.exists(program)
+        or (project.target / "node_modules" / ".bin" / name).exists()
+        or shutil.which(name) is not None
+    )
 
 
 def _module_problem(project: Project, ref: Reference) -> tuple[str, str, str] | None:

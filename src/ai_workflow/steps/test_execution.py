@@ -55,9 +55,15 @@ from ai_workflow.project_files import project_files
 from ai_workflow.quoting import relative_to_target
 from ai_workflow.release_archive import release_archive
 from ai_workflow.techstack import CODE_SUFFIXES, TechStack, detect_stack
-from ai_workflow.testcmd.as_root import ROOT_NOTE, root_caused, running_as_root
+from ai_workflow.testcmd.as_root import (
+    ROOT_NOTE,
+    failures_in_output,
+    root_caused,
+    running_as_root,
+)
 from ai_workflow.testcmd.automake import not_configured
 from ai_workflow.testcmd.ci_packages import ci_installed_packages, ci_provider, missing_packages
+from ai_workflow.testcmd.declared import ProjectSources
 from ai_workflow.testcmd.dependency_errors import dependency_errors
 from ai_workflow.testcmd.environment import (
     GoDownloads,
@@ -87,6 +93,12 @@ from ai_workflow.testcmd.runner_pin import (
     installed_pytest,
     pinned_pytest,
     runner_deprecation,
+)
+from ai_workflow.testcmd.script_tests import (
+    SCRIPT_TIMEOUT_S,
+    collected_file,
+    names_pytest,
+    script_evidence,
 )
 from ai_workflow.testcmd.self_skip import self_skip_message
 from ai_workflow.testcmd.submodules import FILE_MISSING, names_unfetched, unfetched_submodules
@@ -570,6 +582,7 @@ def _report(
     doubt = doubt or _node_newer_than_ci(ctx, plan, failures)
     failures = _archive_left_out(ctx, outcome, failures)
     failures = _self_skipped(ctx, outcome, failures)
+    failures = _pass_as_scripts(ctx, outcome, plan, failures)
     failures = _runner_drift(ctx, outcome, plan, result, failures)
     failures = _without_flaky(ctx, outcome, plan, result, report, failures)
     as_root = running_as_root()
@@ -922,6 +935,50 @@ def _self_skipped(
     return kept
 
 
+def _pass_as_scripts(
+    ctx: StepContext, outcome: StepOutcome, plan: Plan, failures: list[FailedTest]
+) -> list[FailedTest]:
+    """The failures that are the project's: a pytest collection error of a test file that the
+    project runs as a script, one interpreter per file, and that passes run so
+    (`ai_workflow.testcmd.script_tests`; dill's test_module imports its sibling test_mixins by
+    the script's directory) is an info finding each, no error."""
+    python = plan.command[0] if isinstance(plan.command, list) and plan.command else ""
+    if plan.framework != "pytest" or not PurePosixPath(python).name.startswith("python"):
+        return failures
+    collected = {id(f): collected_file(ctx.target, f) for f in failures}
+    if not any(collected.values()):
+        return failures
+    sources = ProjectSources(ctx.target, project_files(ctx), {})
+    if names_pytest(sources):
+        return failures
+    kept = []
+    for failure in failures:
+        rel = collected[id(failure)]
+        evidence = script_evidence(sources, rel) if rel else None
+        if rel is None or evidence is None:
+            kept.append(failure)
+            continue
+        result = ctx.run_command([python, rel], timeout=SCRIPT_TIMEOUT_S, env=plan.env)
+        outcome.checked.append(
+            f"ran `python {rel}` as the project runs it: exit {result.returncode}"
+        )
+        if result.returncode != 0 or result.timed_out:
+            kept.append(failure)
+            continue
+        first = failure.message.strip().split("\n", 1)[0]
+        outcome.add(
+            "tests/passes-as-script",
+            "info",
+            f"{failure.name}: {first}; but the project runs its test files as scripts, one "
+            f"interpreter each ({evidence}), and `python {rel}` exits 0: the error comes from "
+            "pytest importing every test module into one process, not from the project",
+            rel,
+            None,
+            test=failure.name,
+        )
+    return kept
+
+
 def _absent_project_path(target: Path, failure: FailedTest) -> str | None:
     """The project path (relative to `target`) the failure's first line says does not exist,
     when it is in the project and absent from it; a relative path is taken from the project's
@@ -1017,13 +1074,35 @@ def _by_exit_status(outcome: StepOutcome, plan: Plan, result: CommandResult, tar
     head = f"`{plan.display}` exited with {result.returncode}"
     if _from_unfetched_submodule(outcome, head, output, target):
         pass
-    elif not _in_dependencies(outcome, head, output):
+    elif not _root_only(outcome, head, output, target) and not _in_dependencies(
+        outcome, head, output
+    ):
         outcome.add("tests/command-failed", "error", f"{head}: {_excerpt(output, 5)}")
     outcome.summary = (
         f"tests could not all run on this machine (exit {result.returncode}; see skipped checks)"
         if outcome.incomplete
         else f"tests failed (exit {result.returncode})"
     )
+
+
+def _root_only(outcome: StepOutcome, head: str, output: str, target: Path) -> bool:
+    """An environment info when the run is root's and every failed assertion the output shows
+    (its `not ok` blocks) is a permission or ownership test that cannot pass as root
+    (`testcmd.as_root`; graceful-fs's test/chown-er-ok.js expects chown's EPERM to be ignored,
+    which the project does only for a non-root user); False when it is not."""
+    if not running_as_root():
+        return False
+    failed = failures_in_output(output)
+    if not failed or not all(root_caused(target, f, as_root=True) for f in failed):
+        return False
+    files = ", ".join(sorted({f.path for f in failed if f.path})) or "no file named"
+    _environment_incomplete(
+        outcome,
+        f"{head}: its {len(failed)} failed assertion(s) ({files}) test ownership or permission "
+        f"errors; {ROOT_NOTE}",
+        f"tests: {len(failed)} failed assertion(s) cannot pass as root ({files})",
+    )
+    return True
 
 
 def _in_dependencies(outcome: StepOutcome, head: str, output: str) -> bool:

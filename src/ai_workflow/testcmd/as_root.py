@@ -10,6 +10,17 @@ permission with chmod before the failing line, or the test class or suite its na
 helper of the same file that does: argparse.js's TestFileTypeW sets up a 0o400 file through
 `create_readonly_file`), the step reports it as a warning that names root as the cause. Any other
 failure, and every failure of a run as a normal user, stays an error.
+
+Root may also change any file's owner: `chown` never fails with EPERM for it, and a project may
+treat an EPERM from chown differently when it is root (graceful-fs 4.2.10's `chownErOk` ignores
+EPERM/EINVAL only for a non-root user, and its test/chown-er-ok.js expects the non-root
+behaviour). A failure whose message names an ownership call (`syscall: chown`), or whose test
+code both calls one (chown, lchown, fchown, setuid...) and names a permission error (EPERM,
+EACCES, ...), is put down to root too. A test file with no test function (a TAP script that
+asserts at its top level) is read from its start to the failing line. When the runner writes no
+report the step reads (node-tap's classic reporter behind `| tap -c -`), the `not ok` blocks of
+its output are the failures (`failures_in_output`): the command's failure is root's only when
+every one of them is.
 """
 
 from __future__ import annotations
@@ -26,6 +37,11 @@ PERMISSION_WORDS = re.compile(
     r"\b(?:not |non-?|un|isn't |is not )(?:writ(?:e)?able|readable|executable)\b",
     re.IGNORECASE,
 )
+OWNERSHIP = re.compile(
+    r"\b(?:l|f)?chown(?:Sync|at)?\b|\bset(?:e|re|res)?[ug]id\b",
+    re.IGNORECASE,
+)
+"""A call that changes a file's owner or the process's user: only root may do it freely."""
 CHMOD = re.compile(r"\b(?:l|f)?(?:chmod|Chmod)(?:Sync)?\b(?P<rest>[^\n]*)")
 """chmod in a shell, Python's `os.chmod`/`Path.chmod`, Node's `fs.chmodSync`, Go's `os.Chmod`."""
 SYMBOLIC_REMOVAL = re.compile(r"(?:^|[\s'\",(])[ugoa]*-[rwxX]+\b")
@@ -56,14 +72,56 @@ def root_caused(target: Path, failure: FailedTest, *, as_root: bool | None = Non
     message is about permissions, or the test's code removes a permission with chmod."""
     if not (running_as_root() if as_root is None else as_root):
         return False
-    if PERMISSION_WORDS.search(f"{failure.name}\n{failure.message}"):
+    said = f"{failure.name}\n{failure.message}"
+    if PERMISSION_WORDS.search(said) or OWNERSHIP.search(said):
         return True
     text = _file_text(target, failure)
     if text is None:
         return False
     lines = text.splitlines()
-    regions = [_test_code(lines, failure.line), *_suites(lines, failure.name)]
-    return any(_takes_permission(lines, region, HELPER_DEPTH) for region in regions if region)
+    own = _test_code(lines, failure.line) or "\n".join(lines[: failure.line or 0])
+    regions = [own, *_suites(lines, failure.name)]
+    return any(
+        _takes_permission(lines, region, HELPER_DEPTH) or _expects_denial(region)
+        for region in regions
+        if region
+    )
+
+
+def _expects_denial(code: str) -> bool:
+    """`code` changes an owner (chown) and names the permission error it handles (EPERM)."""
+    return bool(OWNERSHIP.search(code) and PERMISSION_WORDS.search(code))
+
+
+NOT_OK = re.compile(r"^(?P<indent>[ \t]*)not ok\b[ \t]*(?:\d+\b)?[ \t-]*(?P<name>.*)$", re.M)
+YAML_FILE = re.compile(r"^\s*file:\s*['\"]?(?P<file>[^'\"\s]+)", re.M)
+YAML_LINE = re.compile(r"^\s*line:\s*(?P<line>\d+)\s*$", re.M)
+
+
+def failures_in_output(output: str) -> list[FailedTest]:
+    """The `not ok` blocks of a TAP-like output (node-tap's classic reporter included): each
+    block's name, its indented diagnostics as the message, and the `file:`/`line:` it names."""
+    found = []
+    for match in NOT_OK.finditer(output):
+        indent = len(match.group("indent"))
+        body = []
+        for text in output[match.end() :].split("\n")[1:]:
+            if text.strip() and len(text) - len(text.lstrip()) <= indent:
+                break
+            body.append(text)
+        message = "\n".join(body)
+        place = YAML_FILE.search(message)
+        line = YAML_LINE.search(message)
+        found.append(
+            FailedTest(
+                match.group("name").strip() or "?",
+                "failed",
+                message,
+                place.group("file") if place else None,
+                int(line.group("line")) if line and place else None,
+            )
+        )
+    return found
 
 
 def _takes_permission(lines: list[str], code: str, depth: int) -> bool:

@@ -1,0 +1,178 @@
+"""ruff's F821 on a name that cannot raise NameError where it is read.
+
+An undefined name is an error because the line raises NameError when it runs. Some lines never
+run, and some names are defined by the time they do although no statement ruff reads binds them:
+
+- code under `if False:` / `if 0:` (disabled on purpose, often `if False: #_use_diff:`): it
+  never runs, so nothing in it raises; dill 0.3.7's `save_module` keeps a disabled
+  `diff.whats_changed(...)` there. Info. The `else` branch of such an `if`, and a name under any
+  other test, stay errors.
+- IPython's builtins (`get_ipython`, `__IPYTHON__`, `display`: IPython puts them in `builtins`
+  when it starts) read under a test that the code runs in IPython (`if IS_IPYTHON:`, `if
+  'IPython' in sys.modules and ...`, after `if not in_ipython(): return`): defined there; dill
+  0.3.7's `findsource` reads `get_ipython().history_manager` under `if IS_IPYTHON and
+  is_module_main:`. Info. The same name without such a guard (plain Python raises NameError),
+  and any other undefined name under the guard, stay errors.
+- a name read after an `exec` of code the module builds (not a project file it opens, which
+  `ai_workflow.lint.ruff_exec` reads), run earlier in the same function with the module's own
+  namespace as its globals (`exec(code, globals())`, or a module-level `G = globals()` passed
+  as `exec(code, G, L)`), or at the module's top level: that code may define any name there,
+  and the function reads it from the module's globals. dill 0.3.7's `_wrap` runs
+  `exec(getimportable(f, alias='_'), __globals__, __locals__)` with `__globals__ = globals()`,
+  then calls `_(*args)`. Info. A name read before the exec, and an exec into a namespace of
+  its own (`exec(code, {})`, `exec(code)` inside a function, which writes the function's
+  locals()), stay errors.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+
+from ai_workflow.findings import Finding
+from ai_workflow.lint.ruff_exec import executed_file
+from ai_workflow.lint.ruff_py2 import guarded
+from ai_workflow.parsed_files import ParsedFiles
+
+UNDEFINED_NAME = "ruff/F821"
+NEVER_RUNS_NOTE = "in code that never runs ({}): it cannot raise NameError"
+IPYTHON_NOTE = "an IPython builtin, read only where IPython runs ({}): defined there"
+EXEC_NOTE = "may be defined at run time by {}, which runs code in the module's namespace"
+IPYTHON_BUILTINS = frozenset({"get_ipython", "__IPYTHON__", "display"})
+_IPYTHON_TEST = re.compile(r"(?i)ipython")
+_UNDEFINED = re.compile(r"Undefined name `(?P<name>\w+)`")
+
+
+def never_run_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
+    """The findings, with F821 inside the body of an `if` whose test is a false constant
+    (`if False:`, `if 0:`) made info."""
+    return files.explain_rule(findings, UNDEFINED_NAME, NEVER_RUNS_NOTE, _never_runs)
+
+
+def _never_runs(finding: Finding, tree: ast.Module) -> str | None:
+    found = _UNDEFINED.search(finding.message)
+    if found is None or finding.line is None:
+        return None
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.If | ast.While) and _false_constant(node.test)):
+            continue
+        for statement in node.body:
+            if _reads_at(statement, found.group("name"), finding.line):
+                return f"under `{type(node).__name__.lower()} {ast.unparse(node.test)}:`"
+    return None
+
+
+def _false_constant(test: ast.expr) -> bool:
+    return isinstance(test, ast.Constant) and test.value in (False, 0, None, "")
+
+
+def _reads_at(node: ast.AST, name: str, line: int) -> bool:
+    return any(
+        isinstance(child, ast.Name) and child.id == name and child.lineno == line
+        for child in ast.walk(node)
+    )
+
+
+def ipython_builtins_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
+    """The findings, with F821 on an IPython builtin under a test that IPython runs made
+    info."""
+    return files.explain_rule(findings, UNDEFINED_NAME, IPYTHON_NOTE, _ipython_guard)
+
+
+def _ipython_guard(finding: Finding, tree: ast.Module) -> str | None:
+    found = _UNDEFINED.search(finding.message)
+    if found is None or found.group("name") not in IPYTHON_BUILTINS:
+        return None
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Name)
+            and node.id == found.group("name")
+            and node.lineno == finding.line
+        ):
+            guard = guarded(node, parents, _ipython_test)
+            if guard:
+                return guard
+    return None
+
+
+def _ipython_test(node: ast.AST) -> bool:
+    return bool(_IPYTHON_TEST.search(ast.unparse(node)))
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def exec_namespace_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
+    """The findings, with F821 on a name read after an `exec` of built code into the module's
+    namespace made info."""
+    return files.explain_rule(findings, UNDEFINED_NAME, EXEC_NOTE, _exec_before)
+
+
+def _exec_before(finding: Finding, tree: ast.Module) -> str | None:
+    found = _UNDEFINED.search(finding.message)
+    if found is None or finding.line is None:
+        return None
+    line, aliases = finding.line, _globals_aliases(tree)
+    scopes: list[ast.AST] = [tree]
+    scopes += [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, _FUNCTIONS) and node.lineno <= line <= (node.end_lineno or 0)
+    ]
+    for scope in scopes:
+        at_top = scope is tree
+        for call in _own_calls(scope):
+            if call.lineno >= line or not _exec_in_module(call, aliases, at_top):
+                continue
+            if executed_file(call, ast.Expr(call), {}) is None:
+                return f"`{ast.unparse(call)}` (line {call.lineno})"
+    return None
+
+
+def _own_calls(scope: ast.AST) -> Iterable[ast.Call]:
+    """The calls of the scope's own code, not of the functions and classes it defines."""
+    body = (
+        scope.body if isinstance(scope, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef) else []
+    )
+    nested = (*_FUNCTIONS, ast.ClassDef)
+    stack: list[ast.AST] = [node for node in body if not isinstance(node, nested)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Call):
+            yield node
+        stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, nested))
+
+
+def _globals_aliases(tree: ast.Module) -> set[str]:
+    """Module-level names bound to `globals()` (`__globals__ = globals()`)."""
+    return {
+        target.id
+        for statement in tree.body
+        if isinstance(statement, ast.Assign) and _is_globals_call(statement.value)
+        for target in statement.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def _is_globals_call(node: ast.expr | None) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "globals"
+        and not node.args
+    )
+
+
+def _exec_in_module(call: ast.Call, aliases: set[str], at_top: bool) -> bool:
+    """`exec(code, <the module's globals>, ...)`, or `exec(code)` at the module's top level."""
+    if not (isinstance(call.func, ast.Name) and call.func.id == "exec" and call.args):
+        return False
+    namespace = call.args[1] if len(call.args) > 1 else None
+    namespace = next((k.value for k in call.keywords if k.arg == "globals"), namespace)
+    if namespace is None:
+        return at_top
+    return _is_globals_call(namespace) or (
+        isinstance(namespace, ast.Name) and namespace.id in aliases
+    )
