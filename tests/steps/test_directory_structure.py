@@ -326,3 +326,36 @@ def test_packaging_recipes_under_dist_are_not_build_output() -> None:
     ]
     found = {(a.path, a.severity, a.files) for a in find_artefacts(tracked)}
     assert found == {("contrib/dist", "info", 4), ("dist", "info", 1), ("dist", "warning", 2)}
+
+
+def test_editor_leftovers_are_committed_artefacts_but_not_in_test_data(tmp_path: Path) -> None:
+    """mussh 1.0's tarball ships `.mussh.1.swp`, `.swp` (vim swap files) and `mussh.bak`:
+    files an editor left behind, which nobody means to ship. The same names under a test
+    directory may be a fixture (a tool that cleans such files up): info there. Files whose
+    names only contain the words (`swap.sh`, `backup.py`, `.bak-config`) are not reported."""
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "README.md": "# p\n",
+            "mussh": "#!/bin/sh\necho hi\n",
+            ".mussh.1.swp": "x",
+            ".swp": "x",
+            "mussh.bak": "x",
+            "notes.txt~": "x",
+            "#notes.txt#": "x",
+            "src/core.c.orig": "x",
+            "swap.sh": "#!/bin/sh\n",
+            "backup.py": "",
+            ".bak-config": "x",
+            "tests/fixtures/.open.txt.swp": "x",
+        },
+    )
+    assert _found(_run(root), "structure/committed-artifact") == {
+        (".mussh.1.swp", None, "warning"),
+        (".swp", None, "warning"),
+        ("mussh.bak", None, "warning"),
+        ("notes.txt~", None, "warning"),
+        ("#notes.txt#", None, "warning"),
+        ("src/core.c.orig", None, "warning"),
+        ("tests/fixtures/.open.txt.swp", None, "info"),
+    }

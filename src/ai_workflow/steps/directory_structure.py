@@ -68,6 +68,8 @@ CACHE_DIRS = frozenset(
 )
 JUNK_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 JUNK_SUFFIXES = frozenset({".pyc", ".pyo"})
+SWAP_SUFFIXES = frozenset({".swp", ".swo"})  # vim's `.name.swp`, left while a file is open
+BACKUP_SUFFIXES = frozenset({".bak", ".orig", ".rej"})  # editors', patch's and merges' copies
 OUTPUT_DIRS = frozenset({"dist", "htmlcov"})
 BUILD_ARTEFACT_SUFFIXES = frozenset({".whl", ".so", ".o", ".pyd", ".class", ".pyc", ".egg"})
 GENERATED_NAMES = CACHE_DIRS | OUTPUT_DIRS | {"build", "venv", "env", "coverage", "site", "out"}
@@ -283,6 +285,24 @@ def _artefact_of(path: str) -> tuple[str, str, str] | None:
         return path, name if name in JUNK_FILES else "bytecode file", "error"
     if name == ".coverage":
         return path, "coverage data", "warning"
+    leftover = _editor_leftover(name)
+    if leftover is not None:
+        # test data may hold such files on purpose (a tool that cleans them up)
+        return path, leftover, "info" if is_test_path(path) else "warning"
+    return None
+
+
+def _editor_leftover(name: str) -> str | None:
+    """What an editor, `patch` or a merge left behind: `.x.swp` (vim), `x~` and `#x#`
+    (Emacs), `x.bak`, `x.orig`, `x.rej`."""
+    if name in SWAP_SUFFIXES or (
+        name.startswith(".") and PurePosixPath(name).suffix in SWAP_SUFFIXES
+    ):
+        return "editor swap file"
+    if name.endswith("~") or (len(name) > 2 and name.startswith("#") and name.endswith("#")):
+        return "editor backup file"
+    if PurePosixPath(name).suffix in BACKUP_SUFFIXES and not name.startswith("."):
+        return "backup copy"
     return None
 
 
