@@ -104,6 +104,7 @@ from ai_workflow.testcmd.self_skip import self_skip_message
 from ai_workflow.testcmd.submodules import FILE_MISSING, names_unfetched, unfetched_submodules
 from ai_workflow.testcmd.submodules import describe as describe_submodules
 from ai_workflow.testselect import run as selection
+from ai_workflow.textfiles import read_bytes
 from ai_workflow.tools import find_tool, tool_version
 
 SPEC = StepSpec(
@@ -346,10 +347,10 @@ def _manual_tests(ctx: StepContext) -> str:
     for rel in tests:
         if PurePosixPath(rel).suffix not in (".sh", ".bash"):
             return ""
-        try:
-            text = (ctx.target / rel).read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        data = read_bytes(ctx.target / rel, root=ctx.target)
+        if data is None:
             return ""
+        text = data.decode("utf-8", errors="replace")
         reads = [
             number for number, line in enumerate(text.splitlines(), 1) if _TERMINAL_READ.match(line)
         ]
