@@ -257,3 +257,112 @@ def test_a_test_calling_chown_and_naming_eperm_is_root_caused_only_as_root(
     assert root_caused(tmp_path, said, as_root=True)
     assert not root_caused(tmp_path, no_denial, as_root=True)  # chown, but no EPERM expected
     assert not root_caused(tmp_path, in_file, as_root=False)
+
+
+READDIRP_STYLE = """\
+describe('various', () => {
+  it('should emit warning for file with strict permission', async () => {
+    const permitedDir = sysPath.join(currPath, 'permited');
+    fs.mkdirSync(permitedDir, 0o0);
+    let isWarningCalled = false;
+    const stream = readdirp(currPath, { type: 'all' })
+      .on('warn', warning => { isWarningCalled = true; });
+    await waitForEnd(stream);
+    isWarningCalled.should.equals(true);
+  });
+  it('should list a new directory', async () => {
+    const dir = sysPath.join(currPath, 'open');
+    fs.mkdirSync(dir, 0o755);
+    let isWarningCalled = false;
+    const stream = readdirp(currPath, { type: 'all' })
+      .on('warn', warning => { isWarningCalled = true; });
+    await waitForEnd(stream);
+    isWarningCalled.should.equals(true);
+  });
+});
+"""
+
+
+def test_a_test_that_makes_a_mode_0_directory_is_root_caused(tmp_path: Path) -> None:
+    """readdirp (held-out 48): the test makes a directory with fs.mkdirSync(dir, 0o0) and
+    expects an EACCES warning, its failure says only `expected false to equal true`; as root
+    the directory is readable (as nobody the test passes). The test beside it, failing with the
+    same message after making a 0o755 directory, stays the project's; so does the first as a
+    normal user."""
+    (tmp_path / "test.js").write_text(READDIRP_STYLE, encoding="utf-8")
+    message = "expected false to equal true"
+    mode_0 = FailedTest(
+        "various.should emit warning for file with strict permission",
+        "failed",
+        message,
+        "test.js",
+        9,
+    )
+    open_dir = FailedTest("various.should list a new directory", "failed", message, "test.js", 18)
+    assert root_caused(tmp_path, mode_0, as_root=True)
+    assert not root_caused(tmp_path, open_dir, as_root=True)
+    assert not root_caused(tmp_path, mode_0, as_root=False)
+
+
+@pytest.mark.parametrize(
+    ("line", "denies"),
+    [
+        ("fs.mkdirSync(dir, 0o0);", True),
+        ("os.mkdir(path, 0o000)", True),
+        ("path.mkdir(mode=0o500)", True),
+        ("fs.mkdirSync(dir, { recursive: true, mode: 0o400 });", True),
+        ("err := os.Mkdir(dir, 0)", True),
+        ('os.WriteFile(name, []byte("x"), 0o444)', True),
+        ('mkdir -m 000 "$dir"', True),
+        ("install -m a-w src dst", True),
+        ("fs.mkdirSync(dir, 0o755);", False),
+        ('os.MkdirAll(filepath.Join(dir, "a"), 0755)', False),
+        ("fs.mkdirSync(path.join(dir, '0'));", False),
+        ("fs.writeFileSync(file, 'a', { mode: 0o644 });", False),
+        ("open(path, 'rb', 0)", False),
+        ('mkdir -p -m 755 "$dir"', False),
+    ],
+)
+def test_which_creation_modes_deny_the_owner(tmp_path: Path, line: str, denies: bool) -> None:
+    (tmp_path / "t.bats").write_text(f'@test "x" {{\n  {line}\n  false\n}}\n', encoding="utf-8")
+    failure = FailedTest("t.bats.x", "failed", "failed", "t.bats", 3)
+    assert root_caused(tmp_path, failure, as_root=True) is denies
+
+
+MKDIR_MODE_FILES = {
+    "bin/tool": '#!/usr/bin/env bash\nset -e\nls "$1" >/dev/null\necho 2\n',
+    "test/tool.bats": (
+        "#!/usr/bin/env bats\n"
+        "\n"
+        '@test "refuses an unreadable directory" {\n'
+        '  dir="$BATS_TEST_TMPDIR/locked"\n'
+        '  mkdir -m 000 "$dir"\n'
+        '  run bash bin/tool "$dir"\n'
+        '  [ "$status" -ne 0 ]\n'
+        "}\n"
+        "\n"
+        '@test "prints one" {\n'
+        '  dir="$BATS_TEST_TMPDIR/open"\n'
+        '  mkdir -m 755 "$dir"\n'
+        '  run bash bin/tool "$dir"\n'
+        '  [ "$output" = 1 ]\n'
+        "}\n"
+    ),
+}
+
+
+@pytest.mark.skipif(shutil.which("bats") is None, reason="bats is not installed")
+@pytest.mark.skipif(not running_as_root(), reason="the class shows only when run as root")
+def test_a_test_making_a_mode_000_directory_failing_as_root_is_info(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "tool", MKDIR_MODE_FILES)
+    outcome = test_execution.run(step_context(root, test_execution.SPEC, config=Config()))
+    failed = {
+        f.extra["test"].rsplit(".", 1)[-1]: f for f in outcome.findings if f.rule == "tests/failed"
+    }
+    assert set(failed) == {"refuses an unreadable directory", "prints one"}
+    locked = failed["refuses an unreadable directory"]
+    assert locked.severity == Severity.INFO
+    assert "run as root" in locked.message
+    real = failed["prints one"]
+    assert real.severity == Severity.ERROR
+    assert "root" not in real.message

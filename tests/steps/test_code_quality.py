@@ -2884,3 +2884,24 @@ def test_parse_failure_keeps_its_errors_without_the_shell(tmp_path: Path) -> Non
     shells = shell_parse.installed_shells()
     kept = shell_parse.shell_parsed_as_info(findings, tmp_path, run, shells)
     assert [f.severity for f in kept] == [Severity.INFO, Severity.INFO]
+
+
+def test_a_string_comparison_in_a_posix_test_is_no_breakage_but_double_equals_is(
+    tmp_path: Path,
+) -> None:
+    """pm-utils' sata_alpm hook (held-out 48, noise): `[ "${kv%-*}" \\< "2.6.33" ]` in a
+    `#!/bin/sh` script is outside POSIX (SC3012), but dash's test builtin (and bash's, busybox
+    ash's) compares strings with `\\<` and `\\>`: nothing breaks, info. `==` in `[ ]` beside it
+    (SC3014) stops dash with `[: unexpected operator`: still a warning."""
+    script = (
+        "#!/bin/sh\n"
+        'kv="$(uname -r)"\n'
+        '[ "${kv%-*}" \\< "2.6.33" ] && exit 1\n'
+        '[ "$kv" == "x" ] && exit 2\n'
+        "echo ok\n"
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"pm/sata_alpm": script}))
+    found = {f.rule: f for f in outcome.findings if f.path == "pm/sata_alpm"}
+    assert found["shellcheck/SC3012"].severity is Severity.INFO
+    assert found["shellcheck/SC3012"].extra["not_configured"].startswith("shellcheck is not")
+    assert found["shellcheck/SC3014"].severity is Severity.WARNING

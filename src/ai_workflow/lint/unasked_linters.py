@@ -31,7 +31,10 @@ The same principle holds for every linter we run:
   portability codes (SC3xxx) that it reports in a script for a POSIX shell (`#!/bin/sh`,
   `#!/bin/dash`), except those for what dash implements all the same (`DASH_IMPLEMENTS`:
   `local`, which bash as sh and busybox ash have too, so git-ftp's `#!/bin/sh` tests run on
-  Debian and macOS alike; `echo -n`, though not `echo -e`, which dash prints; and a Bash
+  Debian and macOS alike; the string comparisons `[ "$a" \\< "$b" ]` and `\\>` (SC3012),
+  which the test builtins of dash, bash and busybox ash all have, so pm-utils' sata_alpm hook
+  runs wherever its `#!/bin/sh` does, while `==` in `[ ]` (SC3014) stops dash with `unexpected
+  operator`; `echo -n`, though not `echo -e`, which dash prints; and a Bash
   variable (SC3028: `HOSTNAME`, `RANDOM`, `UID`), which dash leaves unset, read where the
   script falls back when it is empty: `${HOSTNAME:-$(uname -n)}`, or `h="${HOSTNAME}"`
   with `[ -z "$h" ] && h=$(uname -n)` on the next lines, as keychain does), but for those in
@@ -72,7 +75,7 @@ SHELLCHECK_RC_NAMES = frozenset({".shellcheckrc", "shellcheckrc"})
 NAMES_SHELLCHECK = re.compile(r"\bshellcheck\b", re.IGNORECASE)
 POSIX_SHELLS = frozenset({"sh", "dash"})
 # SC3xxx codes for features POSIX leaves undefined but dash implements: no breakage there.
-DASH_IMPLEMENTS = frozenset({3043})  # `local`
+DASH_IMPLEMENTS = frozenset({3043, 3012})  # `local`, `[ a \\< b ]`/`[ a \\> b ]`
 # SC3037 (echo flags): dash's echo implements `-n` only; `echo -e`/`-en` prints the flag.
 SHELLCHECK_ECHO_FLAGS = 3037
 # Never below the project's own --severity: a variable read that nothing assigns is a defect

@@ -5,11 +5,13 @@ and a file with mode 000 stays readable. A test that checks that the project ref
 such a file ("isn't writable", `Permission denied`, `EACCES`) expects a denial that never comes
 when the suite runs as root (a container, CI image or this machine), and it fails although the
 project is right. Such a failure is the machine's, not the project's: when the process runs as
-uid 0 and the failed test is about permissions (its message says so, or its own code removes a
-permission with chmod before the failing line, or the test class or suite its name gives calls a
-helper of the same file that does: argparse.js's TestFileTypeW sets up a 0o400 file through
-`create_readonly_file`), the step reports it as a warning that names root as the cause. Any other
-failure, and every failure of a run as a normal user, stays an error.
+uid 0 and the failed test is about permissions (its message says so; or its own code, before the
+failing line, removes a permission with chmod or makes a file or directory with a mode that
+denies its owner reading or writing, `fs.mkdirSync(dir, 0o0)`, `os.mkdir(p, 0o000)`, `mkdir -m
+000`; or the test class or suite its name gives calls a chmod helper of the same file:
+argparse.js's TestFileTypeW sets up a 0o400 file through `create_readonly_file`), the step
+reports it as info that names root as the cause. Any other failure, and every failure of a run
+as a normal user, stays an error.
 
 Root may also change any file's owner: `chown` never fails with EPERM for it, and a project may
 treat an EPERM from chown differently when it is root (graceful-fs 4.2.10's `chownErOk` ignores
@@ -44,6 +46,18 @@ OWNERSHIP = re.compile(
 """A call that changes a file's owner or the process's user: only root may do it freely."""
 CHMOD = re.compile(r"\b(?:l|f)?(?:chmod|Chmod)(?:Sync)?\b(?P<rest>[^\n]*)")
 """chmod in a shell, Python's `os.chmod`/`Path.chmod`, Node's `fs.chmodSync`, Go's `os.Chmod`."""
+CREATED_WITH_MODE = re.compile(
+    r"\b(?:mkdir|makedirs|mkdirSync|Mkdir|MkdirAll|os\.open|openSync|OpenFile|writeFileSync|"
+    r"WriteFile)\s*\([^\n]*?(?:,\s*|\bmode\s*[:=]\s*)(?P<mode>0(?:o?[0-7]{1,4})?)\s*[,)}]"
+)
+"""A file or directory made with an octal mode argument (a literal with a leading 0):
+Python's `os.mkdir(p, 0o000)` or `Path.mkdir(mode=0o500)`, Node's `fs.mkdirSync(p, 0o0)` or
+`{ mode: 0o400 }`, Go's `os.Mkdir(p, 0)`/`os.WriteFile(p, b, 0o444)`. Made so, it is as
+unreadable or unwritable for its owner as after a chmod."""
+SHELL_CREATED_WITH_MODE = re.compile(
+    r"\b(?:mkdir|install)\b[^\n;|&]*?\s-m\s*(?P<mode>[0-7]{3,4}|[ugoa]*[-=][rwxX]*)(?=\s)"
+)
+"""`mkdir -m 000 dir`, `install -m 0444 ...` in a shell test."""
 SYMBOLIC_REMOVAL = re.compile(r"(?:^|[\s'\",(])[ugoa]*-[rwxX]+\b")
 OCTAL_MODE = re.compile(r"(?:^|[\s'\",(])(?:0o)?(?P<mode>[0-7]{1,4})\b")
 TEST_START = re.compile(
@@ -69,7 +83,8 @@ def running_as_root() -> bool:
 def root_caused(target: Path, failure: FailedTest, *, as_root: bool | None = None) -> bool:
     """True when `failure` is a permission test that failed only because the suite ran as
     root: the process is root (`as_root`, default: this process) and the failure's name or
-    message is about permissions, or the test's code removes a permission with chmod."""
+    message is about permissions, or the test's code removes a permission with chmod or makes
+    a file or directory with a mode that denies its owner."""
     if not (running_as_root() if as_root is None else as_root):
         return False
     said = f"{failure.name}\n{failure.message}"
@@ -80,11 +95,15 @@ def root_caused(target: Path, failure: FailedTest, *, as_root: bool | None = Non
         return False
     lines = text.splitlines()
     own = _test_code(lines, failure.line) or "\n".join(lines[: failure.line or 0])
-    regions = [own, *_suites(lines, failure.name)]
+    if own and (_takes_permission(lines, own, HELPER_DEPTH, made=True) or _expects_denial(own)):
+        return True
+    # a suite's block also holds its other tests: a mode-0 directory one of them makes says
+    # nothing of the rest, so only a chmod (a setUp's or a helper's) counts there
+    suites = _suites(lines, failure.name)
     return any(
-        _takes_permission(lines, region, HELPER_DEPTH) or _expects_denial(region)
-        for region in regions
-        if region
+        _takes_permission(lines, suite, HELPER_DEPTH, made=False) or _expects_denial(suite)
+        for suite in suites
+        if suite
     )
 
 
@@ -124,16 +143,21 @@ def failures_in_output(output: str) -> list[FailedTest]:
     return found
 
 
-def _takes_permission(lines: list[str], code: str, depth: int) -> bool:
-    """`code` removes a permission with chmod, itself or through a function of the same file
-    that it calls (followed `depth` calls deep)."""
+def _takes_permission(lines: list[str], code: str, depth: int, *, made: bool) -> bool:
+    """`code` removes a permission with chmod (or, when `made`, makes a file or directory
+    with a mode that denies its owner), itself or through a function of the same file that it
+    calls (followed `depth` calls deep)."""
     if any(_removes_permission(m.group("rest")) for m in CHMOD.finditer(code)):
+        return True
+    if made and any(_denies_owner(m["mode"]) for m in CREATED_WITH_MODE.finditer(code)):
+        return True
+    if made and any(_denies_owner(m["mode"]) for m in SHELL_CREATED_WITH_MODE.finditer(code)):
         return True
     if depth == 0:
         return False
     called = dict.fromkeys(m.group("name") for m in CALLED.finditer(code))
     return any(
-        _takes_permission(lines, body, depth - 1)
+        _takes_permission(lines, body, depth - 1, made=made)
         for name in called
         if (body := _definition(lines, name)) is not None
     )
@@ -148,6 +172,22 @@ def _removes_permission(arguments: str) -> bool:
         if owner & 0o6 != 0o6:  # the owner cannot read or cannot write
             return True
     return False
+
+
+def _denies_owner(mode: str) -> bool:
+    """A creation mode (`0o0`, `0`, `000`, `0444`, `a-w`, `u=r`) leaves the owner without read
+    or write."""
+    symbolic = re.fullmatch(r"(?P<who>[ugoa]*)(?P<op>[-=])(?P<perms>[rwxX]*)", mode)
+    if symbolic is not None:
+        if symbolic["who"] and not set(symbolic["who"]) & {"u", "a"}:
+            return False
+        perms = symbolic["perms"]
+        if symbolic["op"] == "-":
+            return bool(set(perms) & {"r", "w"})
+        return not {"r", "w"} <= set(perms)
+    digits = mode[2:] if mode.startswith("0o") else mode
+    owner = int(digits[-3:].rjust(3, "0")[0], 8)
+    return owner & 0o6 != 0o6
 
 
 def _file_text(target: Path, failure: FailedTest) -> str | None:
