@@ -1744,6 +1744,31 @@ def test_a_joined_at_sign_in_a_function_always_called_with_one_argument_is_infor
     assert found[11].severity is Severity.WARNING
 
 
+def test_a_joined_at_sign_after_a_shift_counts_the_shifted_argument(tmp_path: Path) -> None:
+    """abcde's `log() { BLURB="$1"; shift; case ... echo "[WARNING] $@" ...}`, always called
+    with a level and one message (printf here, whose lines stay warnings on their own): after
+    the shift `$@` is one word (SC2145, info). The same
+    function called once with two message words, and one whose shift sits inside an `if`, keep
+    the warning."""
+    library = (
+        'log()\n{\n\tBLURB="$1"\n\tshift\n\tcase $BLURB in\n'
+        "\t\terror) printf '%s\\n' \"[ERROR] $@\" >&2 ;;\n\tesac\n}\n"
+        'warn()\n{\n\tBLURB="$1"\n\tshift\n\tprintf "%s\\n" "[WARN] $@" >&2\n}\n'
+        'maybe()\n{\n\tif [ "$1" = -n ]; then\n\t\tshift\n\tfi\n\tprintf "%s\\n" "[MAYBE] $@"\n}\n'
+    )
+    main = (
+        '#!/bin/bash\nsource lib/log.sh\nlog error "no disc" >&2\nlog error "$X is missing"\n'
+        'warn warning "a" "b"\nwarn warning "c"\nmaybe -n "d"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"lib/log.sh": library, "main.sh": main}))
+    found = {f.line: f for f in outcome.findings if f.rule == "shellcheck/SC2145"}
+    assert found[6].severity is Severity.INFO
+    assert "passes at most 2 arguments" in found[6].message
+    assert "log shifts 1 away" in found[6].message
+    assert found[13].severity is Severity.WARNING  # warn "a" "b": two words after the shift
+    assert found[20].severity is Severity.WARNING  # the shift may not run
+
+
 def test_a_bash_variable_with_a_fallback_is_no_breakage_but_one_used_as_is_is(
     tmp_path: Path,
 ) -> None:
