@@ -2362,6 +2362,55 @@ def test_import_read_back_by_globals_key_is_info_a_plain_string_stays(tmp_path: 
     assert unused[5].severity is Severity.WARNING
 
 
+EXPECTED_IMPORT_FAILURE = """\
+import unittest
+
+import pytest
+
+
+class TestHook(unittest.TestCase):
+    def test_import_fail(self):
+        def test():
+            import pkg.ext.doesnotexist
+        self.assertRaises(ImportError, test)
+
+    def test_value(self):
+        def test():
+            import json
+            raise ValueError("x")
+        self.assertRaises(ValueError, test)
+
+    def test_other(self):
+        def test():
+            import csv
+        self.assertRaises(ValueError, test)
+
+
+def test_raises_block():
+    with pytest.raises(ModuleNotFoundError):
+        import pkg.ext.missing
+    with pytest.raises(ValueError):
+        import base64
+"""
+
+
+def test_an_import_a_test_expects_to_fail_is_info_other_unused_imports_stay(
+    tmp_path: Path,
+) -> None:
+    """bottle's test_import_fail: `def test(): import bottle.ext.doesnotexist` passed to
+    assertRaises(ImportError, test), and an import in `with pytest.raises(ModuleNotFoundError):`
+    are the test (F401, info). An unused import beside other statements, in a function expected
+    to raise ValueError, or in `with pytest.raises(ValueError):`, stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", {"tests/test_hook.py": EXPECTED_IMPORT_FAILURE}))
+    unused = {f.line: f for f in outcome.findings if f.rule == "ruff/F401"}
+    assert unused[9].severity is Severity.INFO
+    assert "expects this import to raise ImportError" in unused[9].message
+    assert unused[26].severity is Severity.INFO
+    assert unused[14].severity is Severity.WARNING  # beside a raise
+    assert unused[20].severity is Severity.WARNING  # ValueError expected
+    assert unused[28].severity is Severity.WARNING  # ValueError expected
+
+
 UNITTEST_MAIN = {
     "tests/__init__.py": "",
     "tests/__main__.py": (
