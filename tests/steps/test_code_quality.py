@@ -1052,6 +1052,31 @@ def test_shellcheck_mixed_array_in_an_echo_is_info(tmp_path: Path) -> None:
     assert severity[("shellcheck/SC2145", 5)] is Severity.WARNING  # grep's, before the echo
 
 
+def test_shellcheck_mixed_array_in_an_echo_case_branch_is_info(tmp_path: Path) -> None:
+    """abcde's log(): `error)   >&2 echo "[ERROR] abcde: $@" >&2 ;;`, an echo that is the case
+    branch's one command behind a redirection, joins its arguments as "$*" would (SC2145,
+    info); a branch running grep, or an echo followed by another command, stays a warning."""
+    files = {
+        "j.sh": (
+            "#!/bin/bash\ncase $1 in\n"
+            '\terror)   >&2 echo "[ERROR] abcde: $@" >&2 ;;\n'
+            '\tinfo)    >&4 echo "[INFO] $@" ;;\n'
+            '\tfind) grep "pattern $@" file.txt ;;\n'
+            '\tboth) echo "x $@"; grep "y $@" file.txt ;;\n'
+            "esac\n"
+        ),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    found = [f for f in outcome.findings if f.path == "j.sh" and f.rule == "shellcheck/SC2145"]
+    severity: dict[int, set[Severity]] = {}
+    for finding in found:
+        severity.setdefault(finding.line or 0, set()).add(finding.severity)
+    assert severity[3] == {Severity.INFO}
+    assert severity[4] == {Severity.INFO}
+    assert severity[5] == {Severity.WARNING}
+    assert Severity.WARNING in severity[6]
+
+
 def test_shellcheck_mixed_array_given_to_a_joining_function_is_info(tmp_path: Path) -> None:
     """recap's `log() { local msg_type=$1; shift; local log_entry="$*"; ...}` called as
     `log INFO "Reports found: ${reports[@]}"`: log joins its arguments from the second on with
