@@ -1052,6 +1052,31 @@ def test_shellcheck_mixed_array_in_an_echo_is_info(tmp_path: Path) -> None:
     assert severity[("shellcheck/SC2145", 5)] is Severity.WARNING  # grep's, before the echo
 
 
+def test_shellcheck_mixed_array_in_an_echo_case_branch_is_info(tmp_path: Path) -> None:
+    """abcde's log(): `error)   >&2 echo "[ERROR] abcde: $@" >&2 ;;`, an echo that is the case
+    branch's one command behind a redirection, joins its arguments as "$*" would (SC2145,
+    info); a branch running grep, or an echo followed by another command, stays a warning."""
+    files = {
+        "j.sh": (
+            "#!/bin/bash\ncase $1 in\n"
+            '\terror)   >&2 echo "[ERROR] abcde: $@" >&2 ;;\n'
+            '\tinfo)    >&4 echo "[INFO] $@" ;;\n'
+            '\tfind) grep "pattern $@" file.txt ;;\n'
+            '\tboth) echo "x $@"; grep "y $@" file.txt ;;\n'
+            "esac\n"
+        ),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    found = [f for f in outcome.findings if f.path == "j.sh" and f.rule == "shellcheck/SC2145"]
+    severity: dict[int, set[Severity]] = {}
+    for finding in found:
+        severity.setdefault(finding.line or 0, set()).add(finding.severity)
+    assert severity[3] == {Severity.INFO}
+    assert severity[4] == {Severity.INFO}
+    assert severity[5] == {Severity.WARNING}
+    assert Severity.WARNING in severity[6]
+
+
 def test_shellcheck_mixed_array_given_to_a_joining_function_is_info(tmp_path: Path) -> None:
     """recap's `log() { local msg_type=$1; shift; local log_entry="$*"; ...}` called as
     `log INFO "Reports found: ${reports[@]}"`: log joins its arguments from the second on with
@@ -1870,6 +1895,31 @@ def test_a_joined_at_sign_in_a_function_always_called_with_one_argument_is_infor
     assert found[11].severity is Severity.WARNING
 
 
+def test_a_joined_at_sign_after_a_shift_counts_the_shifted_argument(tmp_path: Path) -> None:
+    """abcde's `log() { BLURB="$1"; shift; case ... echo "[WARNING] $@" ...}`, always called
+    with a level and one message (printf here, whose lines stay warnings on their own): after
+    the shift `$@` is one word (SC2145, info). The same
+    function called once with two message words, and one whose shift sits inside an `if`, keep
+    the warning."""
+    library = (
+        'log()\n{\n\tBLURB="$1"\n\tshift\n\tcase $BLURB in\n'
+        "\t\terror) printf '%s\\n' \"[ERROR] $@\" >&2 ;;\n\tesac\n}\n"
+        'warn()\n{\n\tBLURB="$1"\n\tshift\n\tprintf "%s\\n" "[WARN] $@" >&2\n}\n'
+        'maybe()\n{\n\tif [ "$1" = -n ]; then\n\t\tshift\n\tfi\n\tprintf "%s\\n" "[MAYBE] $@"\n}\n'
+    )
+    main = (
+        '#!/bin/bash\nsource lib/log.sh\nlog error "no disc" >&2\nlog error "$X is missing"\n'
+        'warn warning "a" "b"\nwarn warning "c"\nmaybe -n "d"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"lib/log.sh": library, "main.sh": main}))
+    found = {f.line: f for f in outcome.findings if f.rule == "shellcheck/SC2145"}
+    assert found[6].severity is Severity.INFO
+    assert "passes at most 2 arguments" in found[6].message
+    assert "log shifts 1 away" in found[6].message
+    assert found[13].severity is Severity.WARNING  # warn "a" "b": two words after the shift
+    assert found[20].severity is Severity.WARNING  # the shift may not run
+
+
 def test_a_bash_variable_with_a_fallback_is_no_breakage_but_one_used_as_is_is(
     tmp_path: Path,
 ) -> None:
@@ -2461,6 +2511,55 @@ def test_import_read_back_by_globals_key_is_info_a_plain_string_stays(tmp_path: 
     assert "globals()" in unused[1].message
     assert unused[4].severity is Severity.WARNING  # a plain string, no globals() key
     assert unused[5].severity is Severity.WARNING
+
+
+EXPECTED_IMPORT_FAILURE = """\
+import unittest
+
+import pytest
+
+
+class TestHook(unittest.TestCase):
+    def test_import_fail(self):
+        def test():
+            import pkg.ext.doesnotexist
+        self.assertRaises(ImportError, test)
+
+    def test_value(self):
+        def test():
+            import json
+            raise ValueError("x")
+        self.assertRaises(ValueError, test)
+
+    def test_other(self):
+        def test():
+            import csv
+        self.assertRaises(ValueError, test)
+
+
+def test_raises_block():
+    with pytest.raises(ModuleNotFoundError):
+        import pkg.ext.missing
+    with pytest.raises(ValueError):
+        import base64
+"""
+
+
+def test_an_import_a_test_expects_to_fail_is_info_other_unused_imports_stay(
+    tmp_path: Path,
+) -> None:
+    """bottle's test_import_fail: `def test(): import bottle.ext.doesnotexist` passed to
+    assertRaises(ImportError, test), and an import in `with pytest.raises(ModuleNotFoundError):`
+    are the test (F401, info). An unused import beside other statements, in a function expected
+    to raise ValueError, or in `with pytest.raises(ValueError):`, stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", {"tests/test_hook.py": EXPECTED_IMPORT_FAILURE}))
+    unused = {f.line: f for f in outcome.findings if f.rule == "ruff/F401"}
+    assert unused[9].severity is Severity.INFO
+    assert "expects this import to raise ImportError" in unused[9].message
+    assert unused[26].severity is Severity.INFO
+    assert unused[14].severity is Severity.WARNING  # beside a raise
+    assert unused[20].severity is Severity.WARNING  # ValueError expected
+    assert unused[28].severity is Severity.WARNING  # ValueError expected
 
 
 UNITTEST_MAIN = {

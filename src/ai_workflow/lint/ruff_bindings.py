@@ -33,6 +33,12 @@
   import is what puts them in the run (lark 1.1.9's `tests/__main__.py`, its `python -m tests`).
   Any other unused import of such a module, or a TestCase imported where no `unittest.main()`
   runs, keeps the warning.
+- F401 on an import a test expects to fail: directly in `with pytest.raises(ImportError):` (or
+  `self.assertRaises(ImportError)`), or the whole body of a function that the file passes to
+  `assertRaises(ImportError, f)` / `pytest.raises(ImportError, f)` (bottle 0.12.25's
+  `test_import_fail`, whose `def test(): import bottle.ext.doesnotexist`): the ImportError is
+  what is tested, there is nothing to use. An unused import beside other statements, or in a
+  function expected to raise something else, keeps the warning.
 """
 
 from __future__ import annotations
@@ -61,6 +67,8 @@ TYPE_STRING_NOTE = (
     "reference the type checker reads, ruff does not)"
 )
 GLOBALS_NOTE = "the file reads it back by name from its namespace (`globals()[name]`)"
+EXPECTED_FAILURE_NOTE = "a test expects this import to raise ImportError: importing is the test"
+RAISES_CALLS = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
 UNITTEST_MAIN_NOTE = (
     "a TestCase class: the module's `unittest.main()` collects it from its namespace"
 )
@@ -92,6 +100,8 @@ def _note(finding: Finding, files: ParsedFiles) -> str | None:
         return None
     if is_availability_probe(tree, finding.line):
         return PROBE_NOTE
+    if expected_to_fail(tree, finding.line):
+        return EXPECTED_FAILURE_NOTE
     text = files.text(finding.path)
     imported = found.group("name")
     if in_type_comment(tree, text, finding.line, imported):
@@ -154,6 +164,73 @@ def is_availability_probe(tree: Syntax, line: int) -> bool:
     catches ImportError (by that name, a broader class, or a bare `except`)."""
     statement = _probed(tree, line, IMPORT_ERRORS)
     return isinstance(statement, (ast.Import, ast.ImportFrom))
+
+
+def expected_to_fail(tree: Syntax, line: int) -> bool:
+    """Whether the import at `line` sits directly in a `with` block expecting ImportError
+    (`with pytest.raises(ImportError):`), or makes up, with other imports only, the body of a
+    function the file passes to a call expecting ImportError (`assertRaises(ImportError, f)`)."""
+    for block in tree.nodes(ast.With):
+        expects = any(_expects_import_error(item.context_expr) for item in block.items)
+        if expects and any(_is_import_at(statement, line) for statement in block.body):
+            return True
+    scopes: list[ast.Module | ast.FunctionDef | ast.AsyncFunctionDef] = [
+        tree.tree,
+        *tree.nodes(ast.FunctionDef),
+        *tree.nodes(ast.AsyncFunctionDef),
+    ]
+    for scope in scopes:
+        passed = {
+            argument.id
+            for call in _own_calls(scope.body)
+            if _expects_import_error(call)
+            for argument in call.args[1:2]
+            if isinstance(argument, ast.Name)
+        }
+        for function in scope.body:
+            if not isinstance(function, ast.FunctionDef) or function.name not in passed:
+                continue
+            body = function.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                body = body[1:]  # the docstring
+            only_imports = all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in body)
+            if body and only_imports and any(_is_import_at(s, line) for s in body):
+                return True
+    return False
+
+
+def _own_calls(statements: list[ast.stmt]) -> list[ast.Call]:
+    """The calls in `statements`, not looking into the functions and classes they define (a
+    function passed to assertRaises is the one defined beside the call, in the same scope)."""
+    calls: list[ast.Call] = []
+    pending: list[ast.AST] = list(statements)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Call):
+            calls.append(node)
+        pending.extend(ast.iter_child_nodes(node))
+    return calls
+
+
+def _expects_import_error(node: ast.expr) -> bool:
+    """Whether `node` is a `raises`/`assertRaises` call whose first argument is ImportError
+    or ModuleNotFoundError (alone or in a tuple)."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if name not in RAISES_CALLS:
+        return False
+    first = node.args[0]
+    caught = first.elts if isinstance(first, ast.Tuple) else [first]
+    return any(isinstance(c, ast.Name) and c.id in IMPORT_ERRORS - BROAD for c in caught)
+
+
+def _is_import_at(statement: ast.stmt, line: int) -> bool:
+    spans = statement.lineno <= line <= (statement.end_lineno or statement.lineno)
+    return spans and isinstance(statement, (ast.Import, ast.ImportFrom))
 
 
 def is_attribute_probe(tree: Syntax, line: int) -> bool:

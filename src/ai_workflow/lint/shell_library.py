@@ -36,8 +36,11 @@ SC2145 ("argument mixes string and array", a quoted `"... $@"`) inside a functio
 every call of that function in the project's shell scripts passes at most one argument
 (backup-manager's `debug() { ... log "DEBUG: $@"; }`, called from the driver and eight
 libraries, always with one quoted message): `$@` is then one word, and `"DEBUG: $@"` the one
-string `"DEBUG: $*"` would give. One call with two arguments, or one whose arguments cannot be
-counted (an unbalanced quote), keeps the warning; so does a function no script calls.
+string `"DEBUG: $*"` would give. A function that first shifts N arguments away may be called
+with N + 1 (abcde's `log() { BLURB="$1"; shift; case $BLURB in error) echo "[ERROR] $@" ...`,
+called 68 times with a level and one message). One call with more arguments, or one whose
+arguments cannot be counted (an unbalanced quote), keeps the warning; so does a function no
+script calls, and a `shift` inside an `if` or a loop counts for nothing.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ UNPASSED = "shellcheck/SC2120"  # "foo references arguments, but none are ever p
 UNPASSED_CALL = "shellcheck/SC2119"  # "Use foo "$@" if function's $1 should mean script's $1"
 RULES = (UNPASSED, UNPASSED_CALL)
 MIXED = "shellcheck/SC2145"  # "Argument mixes string and array. Use * or separate argument."
+SHIFT = re.compile(r"^(\s*)shift(?:\s+([1-9]))?\s*(?:;\s*)?(?:#.*)?$")
 # where a command starts: a line's start, after a list operator, a keyword or `$(`
 COMMAND_START = r"(?:^|[;&|({`]|\$\(|\b(?:then|do|else|if|while|until|!)\s)\s*"
 UNASSIGNED = "shellcheck/SC2154"  # "x is referenced but not assigned"
@@ -310,22 +314,28 @@ def one_argument_joins_as_info(
 ) -> list[Finding]:
     """The findings, with SC2145 inside a function every call of which in the project's shell
     scripts passes at most one argument at info (see the module docstring)."""
-    wanted: dict[tuple[str, int], str] = {}
+    wanted: dict[tuple[str, int], tuple[str, int]] = {}
     for finding in findings:
         if finding.rule != MIXED or finding.severity is Severity.INFO or not finding.path:
             continue
         if isinstance(finding.line, int):
-            name = _enclosing_function(_read(target, finding.path), finding.line)
-            if name is not None:
-                wanted[(finding.path, finding.line)] = name
+            enclosing = _enclosing_function(_read(target, finding.path), finding.line)
+            if enclosing is not None:
+                wanted[(finding.path, finding.line)] = enclosing
     if not wanted:
         return list(findings)
     texts = {rel: _read(target, rel) for rel in scripts}
     notes = {}
-    for name in set(wanted.values()):
-        calls = _one_argument_calls(name, texts)
-        if calls:
-            notes[name] = (
+    for name, shifts in set(wanted.values()):
+        calls = _one_argument_calls(name, texts, 1 + shifts)
+        if calls and shifts:
+            notes[(name, shifts)] = (
+                f"every call of {name} in the project passes at most {1 + shifts} arguments "
+                f"({calls}) and {name} shifts {shifts} away before it: "
+                '"$@" is one word there, as "$*" would be'
+            )
+        elif calls:
+            notes[(name, shifts)] = (
                 f"every call of {name} in the project passes at most one argument ({calls}): "
                 '"$@" is one word there, as "$*" would be'
             )
@@ -334,15 +344,18 @@ def one_argument_joins_as_info(
         if finding.rule != MIXED or finding.severity is Severity.INFO:
             return None
         line = finding.line if isinstance(finding.line, int) else 0
-        name = wanted.get((finding.path or "", line))
-        return None if name is None else notes.get(name)
+        enclosing = wanted.get((finding.path or "", line))
+        return None if enclosing is None else notes.get(enclosing)
 
     return explain_as_info(findings, note_of)
 
 
-def _enclosing_function(text: str, line: int) -> str | None:
-    """The name of the function whose body holds the 1-based `line`: its header above, and no
-    `}` line at the header's indentation between them."""
+def _enclosing_function(text: str, line: int) -> tuple[str, int] | None:
+    """The name of the function whose body holds the 1-based `line` (its header above, and no
+    `}` line at the header's indentation between them), and how many arguments it shifts away
+    before that line: plain `shift` or `shift N` commands alone on a line at the body's first
+    indentation (not inside an `if` or a loop), as log() does with its level before
+    `echo "[WARNING] $@"`."""
     lines = text.splitlines()
     for number in range(min(line, len(lines)) - 1, -1, -1):
         header = FUNCTION_HEADER.match(lines[number])
@@ -350,15 +363,32 @@ def _enclosing_function(text: str, line: int) -> str | None:
             continue
         indent = lines[number][: len(lines[number]) - len(lines[number].lstrip())]
         closing = re.compile(rf"^{re.escape(indent)}\}}")
-        if any(closing.match(between) for between in lines[number + 1 : line - 1]):
+        body = lines[number + 1 : line - 1]
+        if any(closing.match(between) for between in body):
             return None
-        return header.group(1) or header.group(2)
+        return header.group(1) or header.group(2), _shifts(body)
     return None
 
 
-def _one_argument_calls(name: str, texts: dict[str, str]) -> str | None:
+def _shifts(body: list[str]) -> int:
+    """The arguments the plain `shift` commands of a function body's first level take away
+    (the level of its first command; a `shift` nested deeper may not run)."""
+    commands = [text for text in body if text.strip() and text.strip() not in ("{", "}")]
+    if not commands:
+        return 0
+    level = commands[0][: len(commands[0]) - len(commands[0].lstrip())]
+    taken = 0
+    for text in commands:
+        found = SHIFT.match(text)
+        if found is not None and found.group(1) == level:
+            taken += int(found.group(2) or 1)
+    return taken
+
+
+def _one_argument_calls(name: str, texts: dict[str, str], most: int = 1) -> str | None:
     """How many calls of `name` the scripts make, and where the first is, when there is one
-    and each passes at most one argument; None otherwise (or when a script defines its own)."""
+    and each passes at most `most` arguments; None otherwise (or when a script defines its
+    own)."""
     spelled = re.escape(name)
     call = re.compile(rf"{COMMAND_START}{spelled}(?=[\s;&|)`]|$)(?P<rest>.*)$", re.M)
     defines = re.compile(rf"^\s*(?:function\s+{spelled}\b|{spelled}\s*\(\s*\))")
@@ -369,7 +399,7 @@ def _one_argument_calls(name: str, texts: dict[str, str]) -> str | None:
                 continue
             for match in call.finditer(line):
                 arguments = _argument_count(match.group("rest"))
-                if arguments is None or arguments > 1:
+                if arguments is None or arguments > most:
                     return None
                 count += 1
                 first = first or f"{rel}:{number}"

@@ -9,7 +9,8 @@ file shellcheck was not given), SC2317/SC2329 (code it believes unreachable or n
 it cannot see functions called indirectly), SC2148 (no shebang: a library for `source`),
 SC2034 (a variable "unused": a sourcing script, indirect expansion or a child process may
 read it; a misspelt name is still reported where it is read, SC2154); SC2207 on
-`COMPREPLY=($(compgen ...))`, the completion idiom; SC2145 on an `echo "... $@"` line, or an
+`COMPREPLY=($(compgen ...))`, the completion idiom; SC2145 on an `echo "... $@"` line (alone,
+as a case branch's one command or behind redirections: `error) >&2 echo "[ERROR] $@" ;;`), or an
 echo ending an `&&`/`||` list whose condition has no `@` (`[ -z $LOG ] || echo "... $@"`; echo
 joins its arguments with one space: the text "$*" would give); SC2068 on an `eval $@` line
 (eval joins its arguments with one space and parses the result again: quoting changes nothing);
@@ -153,6 +154,13 @@ ECHO_LINE = re.compile(r"^\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
 # an echo ending an `&&`/`||` list (`[ -z $LOG ] || echo "called with $@" > $LOG`) whose
 # condition has no `@` (so shellcheck's SC2145 can only be the echo's) and no `=`
 ECHO_TAIL = re.compile(r"^[^@=#]*(?:&&|\|\|)\s*(?:builtin\s+)?echo\b(?!.*(?:;|&&|\|\|))")
+# an echo that is a case branch's one command, or behind leading redirections (abcde's
+# `error)   >&2 echo "[ERROR] abcde: $@" >&2 ;;`): no other command on the line
+ECHO_BRANCH = re.compile(
+    r"^\s*(?:\(?[^()\s;|&]+(?:\s*\|\s*[^()\s;|&]+)*\)\s*)?"
+    r"(?:\d*(?:>>?|<)&?[^\s;|&<>]+\s*)*"
+    r"(?:builtin\s+)?echo\b(?![^;]*(?:&&|\|\|))[^;]*(?:;;\s*(?:#.*)?)?$"
+)
 # a function definition: `name() {`, `function name {`, `function name() {`
 FUNCTION_HEADER = re.compile(r"^(\s*)(?:function\s+)?([A-Za-z_][\w:.-]*)\s*(?:\(\s*\))?\s*\{\s*$")
 # what joins the arguments into one word: `"$*"`, `"${*}"`, or `$@` / `${@:n}` assigned
@@ -632,7 +640,7 @@ class ScriptTraits:
             frozenset(
                 n
                 for n, line in enumerate(lines, 1)
-                if ECHO_LINE.match(line) or ECHO_TAIL.match(line)
+                if ECHO_LINE.match(line) or ECHO_TAIL.match(line) or ECHO_BRANCH.match(line)
             ),
             frozenset(n for n, line in enumerate(lines, 1) if EVAL_LINE.match(line)),
             frozenset(n for n, line in enumerate(lines, 1) if _operator_from_parameter(line)),

@@ -79,6 +79,7 @@ from ai_workflow.testcmd.environment import (
     python_declared,
 )
 from ai_workflow.testcmd.node_versions import ci_newest_node, node_major
+from ai_workflow.testcmd.offline import offline_caused
 from ai_workflow.testcmd.plans import Plan, plan_for, unsafe_test_entries
 from ai_workflow.testcmd.pytest_plugins import missing_pytest_plugins, plugin_warning_error
 from ai_workflow.testcmd.reports import (
@@ -821,6 +822,10 @@ def _machine_failures(
             target=ctx.target,
             test_name=failure.name,
         )
+        if cause is None and (reach := offline_caused(ctx.target, failure)) is not None:
+            cause = MachineCause(
+                "network", f"a network connection (host names do not resolve; {reach})"
+            )
         if cause is None:
             kept.append(failure)
         else:
