@@ -209,6 +209,11 @@ def test_gitlab_circleci_azure_and_buildkite(tmp_path: Path) -> None:
     assert [(b.session, b.lines) for b in gitlab if b.session == "test"] == [
         ("test", ((4, "./scripts/setup.sh"), (8, "make test"), (9, "./scripts/nested.sh")))
     ]
+    salsa = _blocks(tmp_path / "s", {"debian/salsa-ci.yml": GITLAB})  # Salsa's CI path
+    assert [b.lines for b in salsa if b.session == "test"] == [
+        b.lines for b in gitlab if b.session == "test"
+    ]
+    assert _blocks(tmp_path / "d", {"debian/other.yml": GITLAB}) == []
     circle = _blocks(tmp_path / "c", {".circleci/config.yml": CIRCLE})
     assert [(b.lines, b.cwd) for b in circle] == [
         (((6, "./ci/one.sh"),), ""),

@@ -117,6 +117,8 @@ def _reader(path: str) -> Callable[[Path, str], list[ScriptBlock]] | None:
         return _github_workflow
     if yaml_file and (name.startswith(_GITLAB_CI_STEM) or parts[0] == GITLAB_DIR):
         return _gitlab
+    if path in SALSA_CI:
+        return _gitlab
     if yaml_file and parts[0] == CIRCLECI_DIR:
         return _circleci
     if yaml_file and (pure.stem == AZURE_PIPELINES or parts[0] in AZURE_DIRS):
@@ -135,6 +137,10 @@ def _reader(path: str) -> Callable[[Path, str], list[ScriptBlock]] | None:
 
 
 _GITLAB_CI_STEM = PurePosixPath(GITLAB_CI).stem  # `.gitlab-ci.yml`, `.gitlab-ci.local.yml`
+SALSA_CI = ("debian/salsa-ci.yml", "debian/gitlab-ci.yml")
+"""GitLab CI files of a Debian package on Salsa (salsa.debian.org), whose projects set their CI
+configuration path to `debian/salsa-ci.yml` (the salsa-ci-team pipeline's documented setup):
+its jobs' `script` lines are commands the project runs, as in `.gitlab-ci.yml`."""
 
 
 # --------------------------------------------------------------------------- YAML helpers

@@ -1990,6 +1990,55 @@ def test_shellcheck_below_the_projects_own_severity_is_info(tmp_path: Path, path
     assert found["shellcheck/SC2166"].severity is Severity.WARNING
 
 
+DASH_SCRIPT = '#!/bin/sh\nf() {\n  local a="$1"\n  echo -n "$a"\n}\nf x\n'
+SALSA_RUN = (
+    "shellcheck:\n  script:\n    - |\n        shellcheck -e SC1090 {shell} hooks/x "
+    "$(find scripts -type f) $(find docs -type f | xargs grep -l '^#!/bin/sh')\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("shell", "shown"),
+    [("-s dash", False), ("--shell=dash", False), ("-s sh", True), ("", True)],
+)
+def test_shellcheck_judges_sh_scripts_in_the_dialect_the_projects_runs_name(
+    tmp_path: Path, shell: str, shown: bool
+) -> None:
+    """initramfs-tools' debian/salsa-ci.yml runs `shellcheck -s dash ... $(find ...)`: its
+    `#!/bin/sh` scripts are judged as dash, where `local` and `echo -n` are no SC3043/SC3037,
+    so they are not warnings; with `-s sh`, or a run naming no dialect, they stay warnings."""
+    files = {
+        "scripts/boot": DASH_SCRIPT,
+        "hooks/x": DASH_SCRIPT,
+        "debian/salsa-ci.yml": SALSA_RUN.format(shell=shell),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    shown_codes = {
+        f.rule
+        for f in outcome.findings
+        if f.path == "scripts/boot" and f.severity is not Severity.INFO
+    }
+    assert ("shellcheck/SC3043" in shown_codes) is shown
+    assert ("shellcheck/SC3037" in shown_codes) is shown
+    said = any(
+        "checked as dash (--shell=dash)" in c and "salsa-ci.yml" in c for c in outcome.checked
+    )
+    assert said is not shown
+
+
+def test_shellcheck_runs_naming_different_dialects_keep_each_scripts_own(tmp_path: Path) -> None:
+    """One run says `-s dash`, another `-s sh`: no dialect is the project's, SC3043 stays."""
+    files = {
+        "scripts/boot": DASH_SCRIPT,
+        "hooks/x": DASH_SCRIPT,
+        "debian/salsa-ci.yml": SALSA_RUN.format(shell="-s dash"),
+        "Makefile": "lint:\n\tshellcheck -s sh scripts/boot\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = {(f.rule, f.path): f.severity for f in outcome.findings}
+    assert found[("shellcheck/SC3043", "scripts/boot")] is Severity.WARNING
+
+
 def test_rules_select_shows_a_shellcheck_code_the_project_does_not_run(tmp_path: Path) -> None:
     config = Config.model_validate({"rules": {"select": ["shellcheck/SC2207"]}})
     outcome = _run(make_repo(tmp_path / "proj", UNASKED_SCRIPTS), config)

@@ -15,6 +15,14 @@ does not ask for shellcheck (no `.shellcheckrc`, no CI, hook, make, just, task, 
 package.json command naming it, no directive in its scripts) only breakage stays shown: its
 error level, SC1xxx and SC3xxx in a POSIX `sh` script (not `local`, which dash has); the rest is
 info (`ai_workflow.lint.unasked_linters`).
+
+When every shellcheck run the project declares names one dialect (`-s dash` in initramfs-tools'
+debian/salsa-ci.yml; `ai_workflow.lint.shellcheck_runs.shellcheck_dialect`), its `#!/bin/sh`
+scripts those runs check (every one when their files cannot be known: `$(find ...)`) are checked
+with that `-s`, so shellcheck judges them as the project does: `local` and `echo -n` are no
+SC3043/SC3037 under dash. A script with a `# shellcheck shell=` directive keeps its own. The
+project's `.shellcheckrc` (its `shell=` included) shellcheck reads itself: no `--norc` unless an
+rc file is no regular file of the project.
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ from ai_workflow.lint.shell_library import (
     sourcer_assigned_as_info,
 )
 from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
+from ai_workflow.lint.shellcheck_runs import Dialect, shellcheck_dialect
 from ai_workflow.lint.shellcheck_severity import shellcheck_findings
 from ai_workflow.lint.unasked_linters import ShellcheckScope
 from ai_workflow.textfiles import read_bytes, read_head, read_text, shebang_program
@@ -56,6 +65,7 @@ SHELLCHECK_BATCH = 200
 SHELLCHECK_RC_FILES = (".shellcheckrc", "shellcheckrc")
 SHELL_SUFFIXES = (".sh", ".bash", ".ksh", ".dash")
 SHELL_INTERPRETERS = frozenset({"sh", "bash", "dash", "ksh"})
+SHELL_DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+.*\bshell=", re.M)
 TRANSCRIPT_HEAD_BYTES = 8192  # where a console transcript's first prompt is looked for
 PROMPT_LINE = re.compile(r"^\$(?:\s+\S.*)?$")  # `$ command`, or a bare `$` (an empty prompt)
 
@@ -117,13 +127,28 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
         "norc": norc,
         "shells": shells,
     }
+    dialect = shellcheck_dialect(ctx.target, files, scripts)
+    as_dialect = set(dialect_scripts(ctx.target, scripts, dialect))
+    if dialect is not None:
+        context["dialect"] = {
+            "shell": dialect.shell,
+            "paths": sorted(dialect.paths) if dialect.paths is not None else "sh scripts",
+        }
     cross_file = any(_follows_sources(ctx.target / rc) for rc in rc_files)
     cache = FileResults(ctx, "shellcheck", context, enabled=None if not cross_file else False)
     findings, todo = reused_findings(cache, scripts)
-    for start in range(0, len(todo), SHELLCHECK_BATCH):
-        batch = todo[start : start + SHELLCHECK_BATCH]
+    batches = [
+        (shell, group[start : start + SHELLCHECK_BATCH])
+        for shell, group in (
+            ([], [f for f in todo if f not in as_dialect]),
+            ([f"--shell={dialect.shell}"] if dialect else [], [f for f in todo if f in as_dialect]),
+        )
+        for start in range(0, len(group), SHELLCHECK_BATCH)
+    ]
+    for shell, batch in batches:
         result = ctx.run_command(
-            [str(tool.path), *norc, "-f", "json1", "--", *batch], timeout=tool_timeout(ctx)
+            [str(tool.path), *norc, *shell, "-f", "json1", "--", *batch],
+            timeout=tool_timeout(ctx),
         )
         parsed = json_findings(
             ctx,
@@ -153,12 +178,35 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
             f"; {len(transcripts)} console transcripts with a shell suffix not checked "
             f"(`$ command` lines, e.g. {transcripts[0]})"
         )
+    if dialect is not None and as_dialect:
+        checked += (
+            f"; {len(as_dialect)} #!/bin/sh scripts checked as {dialect.shell} "
+            f"(--shell={dialect.shell}), as the project's own shellcheck runs check them "
+            f"({dialect.where})"
+        )
     if blocked:
         checked += f"; no rc file read ({blocked} is {NOT_OURS})"
     reuse = [cache.describe(), *cache.warnings]
     if cross_file:
         reuse = ["per-file results (shellcheck): off, .shellcheckrc follows sourced files"]
     return LintReport("shellcheck", tool, findings, checked=checked, reuse=reuse)
+
+
+def dialect_scripts(target: Path, scripts: Sequence[str], dialect: Dialect | None) -> list[str]:
+    """The `#!/bin/sh` scripts the project's own runs check as `dialect` (every one when their
+    files cannot be known), but for one whose `# shellcheck shell=` directive names its own."""
+    if dialect is None:
+        return []
+    found = []
+    for rel in scripts:
+        if dialect.paths is not None and rel not in dialect.paths:
+            continue
+        head = (read_head(target / rel, 200) or b"").split(b"\n", 1)[0]
+        if shebang_program(head.decode("utf-8", errors="replace")) != "sh":
+            continue
+        if not SHELL_DIRECTIVE.search(read_text(target / rel, root=target)):
+            found.append(rel)
+    return found
 
 
 def _shell_runner(ctx: StepContext) -> Runner:

@@ -9,6 +9,13 @@ files are their literal arguments and globs, `$0` (the script itself), and with
 `--check-sourced` the files those source. Whenever one run's files cannot be known (a variable,
 `find ... -exec`, `xargs`, a pre-commit hook or a CI action that picks files itself, a mention
 that is not a command), the scope is unknown: every file is the project's concern.
+
+The dialect its runs judge a `#!/bin/sh` script as (`shellcheck_dialect`): `-s dash` (or
+`--shell=dash`, `--shell dash`, `-sdash`; a run without one takes the `shell=` of the root
+`.shellcheckrc`), when every run names the same one: initramfs-tools' debian/salsa-ci.yml runs
+`shellcheck -s dash ... $(find hooks scripts -type f) ...`, under which `local` and `echo -n`
+are no SC3043/SC3037. Runs naming different dialects, or one naming none, or a mention that is
+no readable command: no dialect (shellcheck's own, from each script's `#!` line).
 """
 
 from __future__ import annotations
@@ -31,6 +38,10 @@ VALUE_OPTIONS = frozenset(
 )  # fmt: skip
 CHECK_SOURCED = frozenset({"-a", "--check-sourced"})
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh"})
+DIALECTS = frozenset({"sh", "bash", "dash", "ksh", "busybox"})  # what `shellcheck -s` accepts
+RC_SHELL = re.compile(r"^\s*shell\s*=\s*(\w+)\s*$", re.M)
+ROOT_RCS = (".shellcheckrc", "shellcheckrc")
+VALUE_LETTERS = frozenset("eisSfoPWC")  # a short option that takes a value ends a flag cluster
 _SOURCE_RE = re.compile(r"^\s*(?:\.|source)\s+(\S+)")
 DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+(?:disable|enable|source|shell)=", re.M)
 
@@ -48,6 +59,8 @@ class Run:
     paths: frozenset[str] | None
     check_sourced: bool = False
     severity: str | None = None
+    shell: str | None = None  # `-s X`: the dialect it judges every file as
+    norc: bool = False  # `--norc` / `--rcfile`: the project's .shellcheckrc not read
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,52 @@ def shellcheck_floor(
         return None
     lowest = min((str(run.severity) for run in runs), key=LEVELS.index)
     return lowest, ", ".join(sorted({run.where for run in runs}))
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The dialect every one of the project's shellcheck runs names (`shell`), the files those
+    runs check (`paths`; None: not knowable, every `#!/bin/sh` script of the project), and where
+    the runs are."""
+
+    shell: str
+    paths: frozenset[str] | None
+    where: str
+
+
+def shellcheck_dialect(
+    target: Path, files: Sequence[str], scripts: Sequence[str]
+) -> Dialect | None:
+    """The dialect the project's own shellcheck runs give its scripts, when every run names the
+    same one and one run names it on its command line (with only the `.shellcheckrc`'s
+    `shell=`, shellcheck reads that file itself); None otherwise (see the module docstring)."""
+    runs, unaccounted = _project_runs(target, files, scripts)
+    if unaccounted or not runs or not any(run.shell for run in runs):
+        return None
+    rc_shell = _rc_shell(target, files)
+    shells = {run.shell or (None if run.norc else rc_shell) for run in runs}
+    shell = next(iter(shells))
+    if len(shells) != 1 or shell not in DIALECTS:
+        return None
+    where = ", ".join(sorted({run.where for run in runs}))
+    if any(run.paths is None for run in runs):
+        return Dialect(shell, None, where)
+    present = set(files)
+    paths: set[str] = set()
+    for run in runs:
+        paths |= run.paths or set()
+        if run.check_sourced:
+            paths |= _sourced_closure(target, run.paths or frozenset(), present)
+    return Dialect(shell, frozenset(paths), where)
+
+
+def _rc_shell(target: Path, files: Sequence[str]) -> str | None:
+    """The `shell=` of the project's root `.shellcheckrc` (a regular file of it only)."""
+    for name in ROOT_RCS:
+        if name in files:
+            found = RC_SHELL.findall(read_text(target / name, root=target))
+            return found[-1] if found else None
+    return None
 
 
 def _project_runs(
@@ -143,7 +202,37 @@ def _line_runs(
         argv = unwrap(command.argv)
         if argv and PurePosixPath(argv[0]).name == "shellcheck":
             paths, sourced = _arguments(argv[1:], cwd, present, self_path)
-            yield Run(rel, paths, sourced, _severity(argv[1:]))
+            args = argv[1:]
+            norc = any(arg in ("--norc", "--rcfile") or arg.startswith("--rcfile=") for arg in args)
+            yield Run(rel, paths, sourced, _severity(args), _shell(args), norc)
+
+
+def _shell(args: list[str]) -> str | None:
+    """The dialect of `-s X`, `-sX`, `--shell X` or `--shell=X` (the last one wins)."""
+    found = None
+    for index, arg in enumerate(args):
+        if arg in ("-s", "--shell") and index + 1 < len(args):
+            found = args[index + 1]
+        elif arg.startswith("--shell="):
+            found = arg.split("=", 1)[1]
+        elif arg.startswith("-") and not arg.startswith("--"):
+            cluster = _flag_cluster(arg)
+            if cluster.endswith("s") and len(cluster) + 1 < len(arg):
+                found = arg[len(cluster) + 1 :]
+            elif cluster.endswith("s") and index + 1 < len(args):
+                found = args[index + 1]  # `-as dash`
+    return found
+
+
+def _flag_cluster(arg: str) -> str:
+    """The letters of a short option cluster up to its first option that takes a value
+    (`-as` -> `as`, `-sdash` -> `s`, `-Swarning` -> `S`)."""
+    letters = ""
+    for letter in arg[1:]:
+        letters += letter
+        if letter in VALUE_LETTERS:
+            break
+    return letters
 
 
 def _severity(args: list[str]) -> str | None:
@@ -174,6 +263,8 @@ def _arguments(
             continue
         if arg.startswith("-"):
             sourced = sourced or arg in CHECK_SOURCED or _short_flags(arg, "a")
+            if not arg.startswith("--") and _flag_cluster(arg) == arg[1:]:
+                index += arg[-1] in VALUE_LETTERS  # `-as dash`: the value is the next word
             continue
         named += 1
         if arg == "$0" and self_path is not None:
@@ -189,7 +280,8 @@ def _arguments(
 
 
 def _short_flags(arg: str, flag: str) -> bool:
-    return not arg.startswith("--") and flag in arg[1:]
+    """Whether a short option cluster holds `flag` (not in the value of `-Swarning`)."""
+    return not arg.startswith("--") and flag in _flag_cluster(arg)
 
 
 def _glob(pattern: str, present: set[str]) -> set[str]:
