@@ -1186,14 +1186,27 @@ def doc_from_json(value: Any) -> DocFile:
 
 
 def _item(kind: Any, raw: Any) -> Any:
-    fields = dataclasses.fields(kind)
-    if not isinstance(raw, list) or len(raw) != len(fields):
+    checks = _checks(kind)
+    if not isinstance(raw, list) or len(raw) != len(checks):
         raise TypeError(f"not a stored {kind.__name__}")
-    for field_, item in zip(fields, raw, strict=True):
-        expected = {"int": int, "str": str, "bool": bool}.get(str(field_.type))
+    for (name, expected), item in zip(checks, raw, strict=True):
         if expected is not None and (type(item) is not expected):
-            raise TypeError(f"{kind.__name__}.{field_.name} is not {expected.__name__}")
+            raise TypeError(f"{kind.__name__}.{name} is not {expected.__name__}")
     return kind(*raw)
+
+
+_CHECKS: dict[Any, tuple[tuple[str, type | None], ...]] = {}
+
+
+def _checks(kind: Any) -> tuple[tuple[str, type | None], ...]:
+    """Each field of the dataclass `kind` and the type its stored value must have exactly
+    (int, str or bool; None: not checked), worked out once per kind."""
+    found = _CHECKS.get(kind)
+    if found is None:
+        types = {"int": int, "str": str, "bool": bool}
+        found = tuple((f.name, types.get(str(f.type))) for f in dataclasses.fields(kind))
+        _CHECKS[kind] = found
+    return found
 
 
 def _int(value: Any) -> int:
