@@ -50,7 +50,12 @@ is compared with the full run's: the outcome (ok, failed, skipped) and the findi
 severity, path, line, message without paths, run ids, times and addresses). A step smart
 execution skipped stands for the result it last had in the incremental chain. A difference in
 a reused or skipped step is a wrong result; one in a step that ran is listed apart. Reported
-per change type (the tool's own classification): incremental step time / full step time.
+per change type (the tool's own classification): incremental step time / full step time
+(wall time: the issue's figure). Beside it, CPU time, which the machine's load moves less:
+the steps' (`cpu_s` in the run summary: the run's process and the commands it waited for,
+during each step; absent from an ai-workflow that does not report it) and the whole runs'
+(start-up, planning and reports too: this process's waited-for children around each run),
+per change type, per step and in total, with the load averages at the end.
 Findings about the last commit's change (code changed without docs, test candidates ranked by
 it) are not carried by a skip. Each clone gets the project's own environment (flask: the
 virtual environment of its label file, prepared as precision.py does; cobra: its Go modules
