@@ -50,7 +50,12 @@ is compared with the full run's: the outcome (ok, failed, skipped) and the findi
 severity, path, line, message without paths, run ids, times and addresses). A step smart
 execution skipped stands for the result it last had in the incremental chain. A difference in
 a reused or skipped step is a wrong result; one in a step that ran is listed apart. Reported
-per change type (the tool's own classification): incremental step time / full step time.
+per change type (the tool's own classification): incremental step time / full step time
+(wall time: the issue's figure). Beside it, CPU time, which the machine's load moves less:
+the steps' (`cpu_s` in the run summary: the run's process and the commands it waited for,
+during each step; absent from an ai-workflow that does not report it) and the whole runs'
+(start-up, planning and reports too: this process's waited-for children around each run),
+per change type, per step and in total, with the load averages at the end.
 Findings about the last commit's change (code changed without docs, test candidates ranked by
 it) are not carried by a skip. Each clone gets the project's own environment (flask: the
 virtual environment of its label file, prepared as precision.py does; cobra: its Go modules
@@ -67,6 +72,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -554,17 +561,42 @@ def smart_skips(summary: dict[str, Any]) -> set[str]:
     }
 
 
-def step_time(summary: dict[str, Any]) -> float:
-    return sum(s.get("duration_s") or 0.0 for s in summary["steps"])
+def step_time(summary: dict[str, Any], key: str = "duration_s") -> float:
+    return sum(s.get(key) or 0.0 for s in summary["steps"])
 
 
-def per_step_time(incremental: dict[str, Any], full: dict[str, Any]) -> dict[str, list[float]]:
-    """Each step's time in the incremental run and in the full run, in seconds."""
+def step_cpu(summary: dict[str, Any]) -> float | None:
+    """The steps' CPU time (`cpu_s`: the run's process and the commands it waited for, during
+    each step), or None when this ai-workflow does not report it."""
+    if not any("cpu_s" in s for s in summary["steps"]):
+        return None
+    return step_time(summary, "cpu_s")
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of this process's waited-for children so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_json(target: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """`workflow_json`, with the CPU time of the whole run (its process and every command it
+    waited for) as `_process_cpu_s`."""
+    before = children_cpu()
+    summary = workflow_json(target, *args, env=env)
+    summary["_process_cpu_s"] = round(children_cpu() - before, 3)
+    return summary
+
+
+def per_step_time(
+    incremental: dict[str, Any], full: dict[str, Any], key: str = "duration_s"
+) -> dict[str, list[float]]:
+    """Each step's time (`key`) in the incremental run and in the full run, in seconds."""
     out: dict[str, list[float]] = {}
     for index, summary in enumerate((incremental, full)):
         for step in summary["steps"]:
             times = out.setdefault(step["id"], [0.0, 0.0])
-            times[index] = round(step.get("duration_s") or 0.0, 3)
+            times[index] = round(step.get(key) or 0.0, 3)
     return out
 
 
@@ -606,6 +638,11 @@ class Category:
     steps: int = 0
     skipped: int = 0
     reused: int = 0
+    incremental_cpu_s: float = 0.0
+    full_cpu_s: float = 0.0
+    incremental_process_cpu_s: float = 0.0
+    full_process_cpu_s: float = 0.0
+    cpu_known: bool = True
 
 
 @dataclass
@@ -654,12 +691,23 @@ class RealTally:
                 problems.append(text)
         row["incremental_s"], row["full_s"] = step_time(incremental), step_time(full)
         row["steps_s"] = per_step_time(incremental, full)
+        row["incremental_cpu_s"], row["full_cpu_s"] = step_cpu(incremental), step_cpu(full)
+        row["steps_cpu_s"] = per_step_time(incremental, full, "cpu_s")
+        row["incremental_process_cpu_s"] = incremental.get("_process_cpu_s")
+        row["full_process_cpu_s"] = full.get("_process_cpu_s")
         row["selection"] = test_selection_of(incremental)
         for key in (change_type, "all"):
             cat = self.categories[key]
             cat.commits += 1
             cat.incremental_s += row["incremental_s"]
             cat.full_s += row["full_s"]
+            if row["incremental_cpu_s"] is None or row["full_cpu_s"] is None:
+                cat.cpu_known = False
+            else:
+                cat.incremental_cpu_s += row["incremental_cpu_s"]
+                cat.full_cpu_s += row["full_cpu_s"]
+            cat.incremental_process_cpu_s += row["incremental_process_cpu_s"] or 0.0
+            cat.full_process_cpu_s += row["full_process_cpu_s"] or 0.0
             cat.steps += len(mine)
             cat.skipped += row["skipped"]
             cat.reused += row["reused"]
@@ -677,6 +725,22 @@ class RealTally:
                 "incremental_s": round(cat.incremental_s, 2),
                 "full_s": round(cat.full_s, 2),
                 "ratio": round(cat.incremental_s / cat.full_s, 4) if cat.full_s else None,
+                # CPU time: the steps' (`cpu_s`, None when this ai-workflow does not report it)
+                # and the whole run's process with its commands (start-up and reports too)
+                "incremental_cpu_s": round(cat.incremental_cpu_s, 2) if cat.cpu_known else None,
+                "full_cpu_s": round(cat.full_cpu_s, 2) if cat.cpu_known else None,
+                "cpu_ratio": (
+                    round(cat.incremental_cpu_s / cat.full_cpu_s, 4)
+                    if cat.cpu_known and cat.full_cpu_s
+                    else None
+                ),
+                "incremental_process_cpu_s": round(cat.incremental_process_cpu_s, 2),
+                "full_process_cpu_s": round(cat.full_process_cpu_s, 2),
+                "process_cpu_ratio": (
+                    round(cat.incremental_process_cpu_s / cat.full_process_cpu_s, 4)
+                    if cat.full_process_cpu_s
+                    else None
+                ),
                 "steps_skipped": cat.skipped,
                 "steps_reused": cat.reused,
                 "steps": cat.steps,
@@ -732,19 +796,20 @@ def replay_real(
     # the seed run (not counted) runs every step, as smart runs: with test selection it records
     # the first test map, as the run before any smart run of a chain would
     seed_flags = ("--smart-execution", "--no-skip") if all_tests else ()
-    tally.seed(workflow_json(incremental, *seed_flags, env=env[incremental]))
+    tally.seed(run_json(incremental, *seed_flags, env=env[incremental]))
     for sha in shas[1:]:
         for clone in (incremental, full):
             switch(clone, sha)
-        inc = workflow_json(incremental, "--smart-execution", env=env[incremental])
+        inc = run_json(incremental, "--smart-execution", env=env[incremental])
         shutil.rmtree(full / ".ai_workflow", ignore_errors=True)
-        whole = workflow_json(full, "--no-step-cache", *all_tests, env=env[full])
+        whole = run_json(full, "--no-step-cache", *all_tests, env=env[full])
         row = tally.add(sha, inc, whole)
         print(
             f"  [{project.name}] {sha[:7]} {row['change_type']:<12} incremental "
             f"{row['incremental_s']:6.2f}s full {row['full_s']:6.2f}s  ran {row['ran']:>2} "
             f"reused {row['reused']:>2} skipped {row['skipped']:>2}  "
-            f"differences {len(row['problems'])}",
+            f"differences {len(row['problems'])}  process CPU "
+            f"{row['incremental_process_cpu_s']:.1f}s / {row['full_process_cpu_s']:.1f}s",
             file=sys.stderr,
         )
         print(f"      {_slowest(row)}", file=sys.stderr)
@@ -763,7 +828,27 @@ def replay_real(
         "wrong": tally.wrong,
         "ran_differences": tally.ran_differences,
         "per_commit": tally.commits,
+        "per_step": per_step_totals(tally.commits),
     }
+
+
+def per_step_totals(rows: list[dict[str, Any]]) -> dict[str, dict[str, float | None]]:
+    """Each step's wall and CPU time summed over the replay, incremental and full, and the
+    ratios (CPU: None when this ai-workflow does not report it)."""
+    out: dict[str, dict[str, float | None]] = {}
+    for step_id in sorted({k for row in rows for k in row["steps_s"]}):
+        wall = [sum(row["steps_s"].get(step_id, [0.0, 0.0])[i] for row in rows) for i in (0, 1)]
+        cpu_known = all(row["incremental_cpu_s"] is not None for row in rows)
+        cpu = [sum(row["steps_cpu_s"].get(step_id, [0.0, 0.0])[i] for row in rows) for i in (0, 1)]
+        out[step_id] = {
+            "incremental_s": round(wall[0], 3),
+            "full_s": round(wall[1], 3),
+            "ratio": round(wall[0] / wall[1], 4) if wall[1] else None,
+            "incremental_cpu_s": round(cpu[0], 3) if cpu_known else None,
+            "full_cpu_s": round(cpu[1], 3) if cpu_known else None,
+            "cpu_ratio": round(cpu[0] / cpu[1], 4) if cpu_known and cpu[1] else None,
+        }
+    return out
 
 
 def _slowest(row: dict[str, Any]) -> str:
@@ -786,7 +871,21 @@ def report_real(result: dict[str, Any]) -> None:
         print(
             f"  {result['project']:<6} {row['change_type']:<12} {row['commits']:>3} commits  "
             f"step time {row['incremental_s']:7.2f}s / {row['full_s']:7.2f}s = {ratio}  "
-            f"skipped {row['steps_skipped']}, reused {row['steps_reused']} of {row['steps']} steps",
+            f"skipped {row['steps_skipped']}, reused {row['steps_reused']} of {row['steps']} steps"
+            f"  CPU: {_cpu(row)}",
+            file=sys.stderr,
+        )
+    for step_id, times in result["per_step"].items():
+        cpu = (
+            ""
+            if times["cpu_ratio"] is None
+            else f"  CPU {times['incremental_cpu_s']:6.2f}s / {times['full_cpu_s']:6.2f}s"
+            f" = {times['cpu_ratio']:6.1%}"
+        )
+        wall = "n/a" if times["ratio"] is None else f"{times['ratio']:6.1%}"
+        print(
+            f"  {result['project']:<6} {step_id:<20} wall {times['incremental_s']:6.2f}s / "
+            f"{times['full_s']:6.2f}s = {wall}{cpu}",
             file=sys.stderr,
         )
     overall = (
@@ -798,7 +897,8 @@ def report_real(result: dict[str, Any]) -> None:
         f"bench_replay[{result['project']}]: {result['commits']} commits "
         f"({result['first'][:7] if result['first'] else '-'}..{result['last'][:7]}): incremental "
         f"step time {overall['incremental_s']:.1f}s / full {overall['full_s']:.1f}s = {ratio} "
-        f"(target <= 25%); wrong results {len(result['wrong'])} of "
+        f"(target <= 25%; wall time); CPU time (less moved by the machine's load): "
+        f"{_cpu(overall)}; load {_load()}; wrong results {len(result['wrong'])} of "
         f"{compared.get('reused', 0)} reused + {compared.get('skipped', 0)} skipped step results "
         f"(target 0); differences in steps that ran {len(result['ran_differences'])} of "
         f"{compared.get('ran', 0)}; test selection "
@@ -806,6 +906,31 @@ def report_real(result: dict[str, Any]) -> None:
         f"{''.join(f'; {k}={v}' for k, v in result['machine_fixes'].items())}"
         f" [{machine()}]"
     )
+
+
+def _cpu(row: dict[str, Any]) -> str:
+    """A row's CPU figures: the steps' CPU and the whole runs' (process and commands)."""
+    steps = (
+        "steps n/a"
+        if row.get("cpu_ratio") is None
+        else f"steps {row['incremental_cpu_s']:.1f}s / {row['full_cpu_s']:.1f}s = "
+        f"{row['cpu_ratio']:.1%}"
+    )
+    runs = (
+        "runs n/a"
+        if not row.get("process_cpu_ratio")
+        else f"runs {row['incremental_process_cpu_s']:.1f}s / {row['full_process_cpu_s']:.1f}s = "
+        f"{row['process_cpu_ratio']:.1%}"
+    )
+    return f"{steps}, {runs}"
+
+
+def _load() -> str:
+    """The machine's load averages (1, 5, 15 min) when the replay ended."""
+    try:
+        return "/".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
 
 
 def main_real(args: argparse.Namespace) -> int:

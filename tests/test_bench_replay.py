@@ -20,12 +20,15 @@ def replay() -> ModuleType:
     return import_bench("bench_replay")
 
 
-def _step(step_id: str, status: str, *messages: str, duration: float = 1.0) -> dict[str, Any]:
+def _step(
+    step_id: str, status: str, *messages: str, duration: float = 1.0, cpu: float | None = None
+) -> dict[str, Any]:
     findings = [
         {"rule": "r/x", "severity": "warning", "path": "a.py", "line": 3, "message": m}
         for m in messages
     ]
-    return {"id": step_id, "status": status, "duration_s": duration, "findings": findings}
+    step = {"id": step_id, "status": status, "duration_s": duration, "findings": findings}
+    return step if cpu is None else {**step, "cpu_s": cpu}
 
 
 def _summary(target: str, steps: list[dict[str, Any]], skipped: tuple[str, ...] = ()) -> Any:
@@ -75,6 +78,28 @@ def test_a_skipped_step_stands_for_its_last_result_and_a_stale_one_is_a_wrong_re
     assert dict(tally.compared) == {"skipped": 2, "ran": 3, "reused": 1}
 
 
+def test_cpu_time_is_added_up_beside_wall_time_per_step_and_in_total(replay: ModuleType) -> None:
+    tally = replay.RealTally()
+    tally.seed(_summary("/i", [_step("docs", "passed"), _step("tests", "passed")]))
+    for sha in ("a" * 40, "b" * 40):
+        steps = [_step("docs", "passed", cpu=0.5), _step("tests", "passed", duration=3, cpu=1)]
+        incremental = {**_summary("/i", steps), "_process_cpu_s": 2.0}
+        steps = [_step("docs", "passed", cpu=1), _step("tests", "passed", duration=4, cpu=3)]
+        full = {**_summary("/f", steps), "_process_cpu_s": 5.0}
+        tally.add(sha, incremental, full)
+    total = tally.rows()[-1]
+    assert (total["incremental_s"], total["full_s"], total["ratio"]) == (8.0, 10.0, 0.8)
+    assert (total["incremental_cpu_s"], total["full_cpu_s"], total["cpu_ratio"]) == (3, 8, 0.375)
+    assert (total["incremental_process_cpu_s"], total["full_process_cpu_s"]) == (4, 10)
+    per_step = replay.per_step_totals(tally.commits)
+    assert per_step["tests"]["cpu_ratio"] == round(2 / 6, 4)
+    assert per_step["docs"]["incremental_s"] == 2.0
+    # an ai-workflow that does not report cpu_s: no CPU figure for the steps, not a zero
+    tally.add("c" * 40, _summary("/i", [_step("docs", "passed")]), _summary("/f", []))
+    assert tally.rows()[-1]["cpu_ratio"] is None
+    assert replay.per_step_totals(tally.commits)["docs"]["cpu_ratio"] is None
+
+
 def _commit(repo: Path, files: dict[str, str], message: str) -> None:
     for name, text in files.items():
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
@@ -113,3 +138,4 @@ def test_replay_of_a_tiny_repository_accounts_each_commit_to_its_change_type(
     assert rows["all"]["full_s"] == pytest.approx(rows["docs-only"]["full_s"] + rows["code-only"]["full_s"], abs=0.02)  # fmt: skip
     assert rows["docs-only"]["steps_skipped"] > 0  # the tests did not run for a README edit
     assert result["wrong"] == [] and result["compared"]["skipped"] > 0
+    assert rows["all"]["full_cpu_s"] > 0 and rows["all"]["full_process_cpu_s"] > 0

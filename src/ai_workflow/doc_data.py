@@ -15,6 +15,10 @@ A document is input when
   path relative to the reader's directory (`"_data.md"` beside it, `"data/spec.md"`), or to
   the project root.
 
+The names a reader's literals give depend on the reader alone (its path and text): with the
+step cache they are kept per reader (`FileResults`, keyed by its content and this module's code)
+and only a changed reader is read again.
+
 A README, a changelog or a file under `docs/` stays documentation even when a test reads it
 (a doctest of the README, a test that the changelog names the version): what it says is
 still a claim about the project.
@@ -26,11 +30,15 @@ import posixpath
 import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from ai_workflow.doc_kinds import is_history_document
 from ai_workflow.techstack import DOCS_DIR_NAMES, is_test_path
 from ai_workflow.testsource.data_dirs import in_test_data_dir
 from ai_workflow.textfiles import read_utf8
+
+if TYPE_CHECKING:
+    from ai_workflow.changes.filecache import FileResults
 
 READER_SUFFIXES = frozenset(
     {
@@ -47,8 +55,15 @@ _DOC_NAMES = re.compile(
 MAX_READER_BYTES = 2_000_000
 
 
-def data_documents(target: Path, files: Iterable[str], docs: Iterable[str]) -> set[str]:
-    """The documents among `docs` (relative paths) that are program input (module doc)."""
+def data_documents(
+    target: Path,
+    files: Iterable[str],
+    docs: Iterable[str],
+    stored: FileResults | None = None,
+) -> set[str]:
+    """The documents among `docs` (relative paths) that are program input (module doc).
+    `stored`: the per-file store of the paths each reader names (read again only for a
+    reader whose key changed)."""
     candidates = {d for d in docs if not _always_documentation(d)}
     found = {d for d in candidates if in_test_data_dir(PurePosixPath(d).parts[:-1])}
     wanted = candidates - found
@@ -57,21 +72,50 @@ def data_documents(target: Path, files: Iterable[str], docs: Iterable[str]) -> s
     for reader in files:
         if PurePosixPath(reader).suffix.lower() not in READER_SUFFIXES or not _is_reader(reader):
             continue
-        text = read_utf8(target / reader, root=target)
-        if text is None or len(text) > MAX_READER_BYTES:
-            continue
-        base = posixpath.dirname(reader)
-        for match in _LITERAL.finditer(text):
-            literal = match.group(1).strip()
-            if "." not in literal:
-                continue
-            for named in (posixpath.normpath(posixpath.join(base, literal)), literal):
-                if named in wanted:
-                    found.add(named)
-                    wanted.discard(named)
+        names = _names(target, reader, stored)
+        hits = wanted.intersection(names or ())
+        found |= hits
+        wanted -= hits
         if not wanted:
             break
     return found
+
+
+def _names(target: Path, reader: str, stored: FileResults | None) -> list[str] | None:
+    if stored is None:
+        return named_paths(target, reader)
+
+    def compute() -> list[str] | None:
+        return named_paths(target, reader)
+
+    return stored.reuse(reader, compute, _encode_names, _decode_names)
+
+
+def named_paths(target: Path, reader: str) -> list[str] | None:
+    """The paths the string literals of `reader` name (relative to its directory, and as
+    written), sorted; None when it cannot be read or is too large to be a program."""
+    text = read_utf8(target / reader, root=target)
+    if text is None or len(text) > MAX_READER_BYTES:
+        return None
+    base = posixpath.dirname(reader)
+    names: set[str] = set()
+    for match in _LITERAL.finditer(text):
+        literal = match.group(1).strip()
+        if "." not in literal:
+            continue
+        names.add(posixpath.normpath(posixpath.join(base, literal)))
+        names.add(literal)
+    return sorted(names)
+
+
+def _encode_names(names: list[str]) -> list[str]:
+    return names
+
+
+def _decode_names(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise TypeError("not a list of paths")
+    return value
 
 
 def _always_documentation(path: str) -> bool:

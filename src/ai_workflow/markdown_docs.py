@@ -48,7 +48,7 @@ import markdown_it
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ai_workflow import anchors, textfiles
+from ai_workflow import anchors, doc_data, textfiles
 from ai_workflow.anchors import collision_free_slugs, github_slug, reference_name
 from ai_workflow.changes.filecache import FileResults, code_id
 from ai_workflow.doc_data import data_documents
@@ -1186,14 +1186,27 @@ def doc_from_json(value: Any) -> DocFile:
 
 
 def _item(kind: Any, raw: Any) -> Any:
-    fields = dataclasses.fields(kind)
-    if not isinstance(raw, list) or len(raw) != len(fields):
+    checks = _checks(kind)
+    if not isinstance(raw, list) or len(raw) != len(checks):
         raise TypeError(f"not a stored {kind.__name__}")
-    for field_, item in zip(fields, raw, strict=True):
-        expected = {"int": int, "str": str, "bool": bool}.get(str(field_.type))
+    for (name, expected), item in zip(checks, raw, strict=True):
         if expected is not None and (type(item) is not expected):
-            raise TypeError(f"{kind.__name__}.{field_.name} is not {expected.__name__}")
+            raise TypeError(f"{kind.__name__}.{name} is not {expected.__name__}")
     return kind(*raw)
+
+
+_CHECKS: dict[Any, tuple[tuple[str, type | None], ...]] = {}
+
+
+def _checks(kind: Any) -> tuple[tuple[str, type | None], ...]:
+    """Each field of the dataclass `kind` and the type its stored value must have exactly
+    (int, str or bool; None: not checked), worked out once per kind."""
+    found = _CHECKS.get(kind)
+    if found is None:
+        types = {"int": int, "str": str, "bool": bool}
+        found = tuple((f.name, types.get(str(f.type))) for f in dataclasses.fields(kind))
+        _CHECKS[kind] = found
+    return found
 
 
 def _int(value: Any) -> int:
@@ -1223,13 +1236,17 @@ def project_docs(ctx: StepContext) -> dict[str, DocFile]:
     def load() -> dict[str, DocFile]:
         files = project_files(ctx)
         candidates = [path for path in files if is_doc_path(path)]
-        inputs = data_documents(ctx.target, files, candidates)
+        reader_code = [code_id(doc_data), code_id(textfiles)]
+        readers = FileResults(ctx, "readers", {"code": reader_code}, owner="markdown_docs")
+        inputs = data_documents(ctx.target, files, candidates, readers)
+        readers.save()
         parser = [code_id(sys.modules[__name__]), code_id(anchors), code_id(textfiles)]
         context = {"parser": [*parser, markdown_it.__version__]}
         stored = FileResults(ctx, "parsed", context, owner="markdown_docs")
         docs = load_docs(ctx.target, [path for path in candidates if path not in inputs], stored)
         stored.save()
-        ctx.memo.get("markdown_docs.reuse", lambda: [stored.describe(), *stored.warnings])
+        notes = [stored.describe(), *stored.warnings, *readers.warnings]
+        ctx.memo.get("markdown_docs.reuse", lambda: notes)
         classify_docs(docs, project_facts(ctx))
         return docs
 

@@ -152,3 +152,38 @@ def test_last_commit_of_a_merge_is_compared_with_its_first_parent(tmp_path: Path
     git(root, "merge", "-q", "--no-ff", "-m", "merge feature", "feature")
     outcome = run(root)
     assert outcome.data["changes"]["last_commit"] == ["p/feature.py"]
+
+
+def _listed(root: Path, *args: str) -> list[str]:
+    return sorted(p for p in git(root, *args).split("\0") if p)
+
+
+def test_folded_git_calls_give_what_the_separate_calls_gave(tmp_path: Path) -> None:
+    """HEAD's id, parent and subject come from one `git log`, the changed and deleted paths
+    from one `git diff --name-status`: the same as `rev-parse HEAD`, `rev-parse HEAD~1`,
+    `log -1 --format=%s`, `diff --name-only` and `diff --diff-filter=D`, here at a merge
+    commit (its first parent's diff) with staged, unstaged and deleted paths, one of them
+    with a newline and a tab in its name."""
+    root = make_repo(tmp_path / "r", {**FILES, "gone.txt": "x\n", "kept.txt": "y\n"})
+    git(root, "checkout", "-q", "-b", "side")
+    write_files(root, {"side.py": "S = 1\n"})
+    commit_all(root, "side work")
+    git(root, "checkout", "-q", "main")
+    write_files(root, {"main.py": "M = 1\n", "odd\nname\t.txt": "z\n"})
+    commit_all(root, "main work")
+    git(root, "merge", "-q", "--no-ff", "-m", "Merge side:  a subject  ", "side")
+    (root / "gone.txt").unlink()  # deleted, not staged
+    git(root, "rm", "-q", "kept.txt")  # deleted, staged
+    write_files(root, {"p/core.py": "def f():\n    return 3\n", "odd\nname\t.txt": "w\n"})
+    git(root, "add", "p/core.py")
+
+    data = run(root).data
+    changes = data["changes"]
+    assert data["git"]["commit"] == git(root, "rev-parse", "--verify", "-q", "HEAD").strip()
+    assert data["git"]["subject"] == "Merge side:  a subject"
+    assert changes["working_tree"] == _listed(root, "diff", "-z", "--name-only", "HEAD")
+    assert changes["working_tree"] == ["gone.txt", "kept.txt", "odd\nname\t.txt", "p/core.py"]
+    deleted = _listed(root, "diff", "-z", "--name-only", "--diff-filter=D", "HEAD")
+    assert changes["deleted"] == deleted == ["gone.txt", "kept.txt"]
+    last = _listed(root, "diff", "-z", "--name-only", "--no-renames", "HEAD~1", "HEAD")
+    assert changes["last_commit"] == last == ["side.py"]

@@ -322,7 +322,16 @@ def excerpt(target: Path, rel: str, lines: set[int]) -> str | None:
 
 
 VOLATILE_KEYS = frozenset(
-    {"duration_s", "started_at", "ended_at", "elapsed_s", "timestamp", "generated_at", "run_id"}
+    {
+        "duration_s",
+        "cpu_s",
+        "started_at",
+        "ended_at",
+        "elapsed_s",
+        "timestamp",
+        "generated_at",
+        "run_id",
+    }
 )
 """Data keys that change on every run: left out so an unchanged project keeps its cache key."""
 RUN_ID_PATTERN = re.compile(r"workflow_\d{8}_\d{6}(?:_\d+)?")  # with the same-second suffix

@@ -257,7 +257,9 @@ def result_values(result: StepResult | None) -> Any:
     if result is None:
         return None
     data = result.to_dict(with_data=True)
-    for key in ("started_at", "ended_at", "duration_s", "reason", "reused_from", "summary"):
+    for key in (
+        "started_at", "ended_at", "duration_s", "cpu_s", "reason", "reused_from", "summary",
+    ):  # fmt: skip
         data.pop(key, None)
     data["status"] = "ok" if result.status in OK_STATUSES else result.status.value
     # Only the deterministic part: the AI review runs afresh on every run (and records its

@@ -10,6 +10,7 @@ import contextlib
 import copy
 import dataclasses
 import json
+import os
 import signal
 import threading
 import time
@@ -518,7 +519,7 @@ class WorkflowRun:
         step = self.req.registry.steps[spec.id]
         ctx = self._context(spec, cancel, finished)
         log = ctx.log
-        started, clock = utc_now(), time.monotonic()
+        started, clock = utc_now(), (time.monotonic(), cpu_clock())
         log(f"step {spec.number} {spec.id} started")
         try:
             # The step cache holds deterministic results only, before the rule policy; the AI
@@ -812,10 +813,20 @@ def _ensure_failure_finding(result: StepResult) -> None:
     result.findings = [*result.findings, finding]
 
 
-def _timed(result: StepResult, started: str, clock: float) -> StepResult:
+def cpu_clock() -> float:
+    """CPU seconds of this process (all its threads) and of the commands it has waited for
+    (their own waited-for children included), user and system."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def _timed(result: StepResult, started: str, clock: tuple[float, float]) -> StepResult:
+    """`result` with its start, end, wall time and CPU time (`clock`: the monotonic clock and
+    `cpu_clock` when it started)."""
     result.started_at = started
     result.ended_at = utc_now()
-    result.duration_s = round(time.monotonic() - clock, 3)
+    result.duration_s = round(time.monotonic() - clock[0], 3)
+    result.cpu_s = round(max(0.0, cpu_clock() - clock[1]), 3)
     return result
 
 

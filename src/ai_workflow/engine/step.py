@@ -123,6 +123,10 @@ class StepResult:
     started_at: str | None = None
     ended_at: str | None = None
     duration_s: float | None = None
+    cpu_s: float | None = None
+    """CPU seconds the run's process and the commands it waited for spent during the step
+    (`engine.runner.cpu_clock`): less moved by the machine's load than `duration_s`. With
+    `--parallel`, steps that run at once are each charged the others' CPU too."""
     reason: str | None = None
     findings: list[Finding] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
@@ -159,6 +163,8 @@ class StepResult:
         }
         if self.incomplete:
             out["incomplete"] = True
+        if self.cpu_s is not None:
+            out["cpu_s"] = self.cpu_s
         if with_data:
             out["data"] = self.data
         if with_raw and self.raw_findings is not None:
@@ -175,6 +181,7 @@ class StepResult:
             started_at=raw.get("started_at"),
             ended_at=raw.get("ended_at"),
             duration_s=raw.get("duration_s"),
+            cpu_s=raw.get("cpu_s") if isinstance(raw.get("cpu_s"), (int, float)) else None,
             reason=raw.get("reason"),
             findings=[Finding.from_dict(f) for f in raw.get("findings", [])],
             data=dict(raw.get("data") or {}),

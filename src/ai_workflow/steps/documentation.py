@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow import docstrings, pysource
-from ai_workflow.changes.filecache import FileResults, code_id
+from ai_workflow.changes.filecache import FileResults, code_id, read_run_store, write_run_store
 from ai_workflow.doc_kinds import is_history_document
 from ai_workflow.docstring_exemptions import DocstringExemptions
 from ai_workflow.docstring_tooling import NOT_ASKED, docstrings_asked_by
@@ -1159,7 +1159,83 @@ def _original_name(body: str, local: str) -> str:
 
 
 def deleted_paths(ctx: StepContext) -> set[str]:
-    """Paths deleted in the project's history (recent commits), for "no longer exists"."""
+    """Paths deleted in the project's history (the last `DELETED_HISTORY_LIMIT` commits that
+    delete a file), for "no longer exists".
+
+    The answer is kept in the step cache (`documentation.deleted.json`) with the commit it was
+    read at and how many deleting commits it holds. When that commit is HEAD's ancestor, only
+    the commits since are read: HEAD's history is the kept commit's plus those, so while all
+    the deleting commits fit in the limit their paths are the union. Anything else (no store,
+    another history, the limit reached, a shallow clone, grafts or replaced commits, which
+    change a commit's ancestors without changing its id) reads the whole history again."""
+    state = _history_state(ctx)
+    kept = _kept_deletions(ctx, state.head) if state is not None and state.reusable else None
+    found = kept if kept is not None else _log_deletions(ctx, ["-n", DELETED_HISTORY_LIMIT])
+    if found is None:
+        ctx.log("git history unavailable: deleted files are not distinguished")
+        return set()
+    if state is not None and state.reusable:  # what a shallow clone read is not kept
+        value = {"head": state.head, "commits": found[0], "paths": sorted(found[1])}
+        write_run_store(ctx, DELETED_STORE, DELETED_HEADER, "history", value)
+    return found[1]
+
+
+DELETED_STORE = "deleted"
+DELETED_HEADER = {"schema": "ai-workflow/deleted-paths@1", "limit": DELETED_HISTORY_LIMIT}
+COMMIT_MARK = "\x01"
+
+
+@dataclass(frozen=True)
+class _HistoryState:
+    head: str
+    reusable: bool  # no shallow clone, grafts or replaced commits
+
+
+def _history_state(ctx: StepContext) -> _HistoryState | None:
+    """HEAD's commit and whether a kept answer may be extended (None: no commit)."""
+    result = ctx.run_command(
+        ["git", "rev-parse", "--is-shallow-repository", "--git-common-dir", "HEAD"], timeout=60
+    )
+    lines = result.stdout.splitlines() if result.ok else []
+    if len(lines) != 3 or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", lines[2]):
+        return None
+    common = Path(lines[1]) if Path(lines[1]).is_absolute() else ctx.target / lines[1]
+    return _HistoryState(lines[2], lines[0] == "false" and not _rewrites_history(common))
+
+
+def _rewrites_history(common: Path) -> bool:
+    """Whether grafts or replace refs may change what a commit's history is."""
+    replace = common / "refs" / "replace"
+    if (common / "info" / "grafts").exists() or (replace.is_dir() and any(replace.iterdir())):
+        return True
+    return "refs/replace/" in (read_text(common / "packed-refs") if common.is_dir() else "")
+
+
+def _kept_deletions(ctx: StepContext, head: str) -> tuple[int, set[str]] | None:
+    """The kept answer brought up to `head` (None: it cannot be)."""
+    kept = read_run_store(ctx, DELETED_STORE, DELETED_HEADER, "history")
+    if not isinstance(kept, dict):
+        return None
+    old, commits, paths = kept.get("head"), kept.get("commits"), kept.get("paths")
+    if not isinstance(old, str) or type(commits) is not int or not isinstance(paths, list):
+        return None
+    if not all(isinstance(p, str) for p in paths):
+        return None
+    if old == head:
+        return commits, set(paths)
+    if (
+        old.startswith("-")
+        or not ctx.run_command(["git", "merge-base", "--is-ancestor", old, head], timeout=60).ok
+    ):
+        return None
+    since = _log_deletions(ctx, [head, f"^{old}"])
+    if since is None or commits + since[0] > int(DELETED_HISTORY_LIMIT):
+        return None
+    return commits + since[0], set(paths) | since[1]
+
+
+def _log_deletions(ctx: StepContext, revisions: list[str]) -> tuple[int, set[str]] | None:
+    """How many of `revisions`' commits delete a file, and the paths they delete."""
     result = ctx.run_command(
         [
             "git",
@@ -1167,16 +1243,21 @@ def deleted_paths(ctx: StepContext) -> set[str]:
             "--no-renames",
             "--diff-filter=D",
             "--name-only",
-            "--format=",
-            "-n",
-            DELETED_HISTORY_LIMIT,
+            "--format=%x01",
+            *revisions,
+            "--",
         ],
         timeout=60,
     )
     if not result.ok:
-        ctx.log("git history unavailable: deleted files are not distinguished")
-        return set()
-    return {line.strip() for line in result.stdout.splitlines() if line.strip()}
+        return None
+    commits, paths = 0, set()
+    for line in result.stdout.splitlines():
+        if line == COMMIT_MARK:
+            commits += 1
+        elif line.strip():
+            paths.add(line.strip())
+    return commits, paths
 
 
 # --------------------------------------------------------------------------- changes

@@ -8,6 +8,7 @@ staged changes vs HEAD, untracked files, and the files of the last commit; relat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
@@ -52,8 +53,9 @@ def run(ctx: StepContext) -> StepOutcome:
     git = _Git(ctx)
     inside = (git.out("rev-parse", "--is-inside-work-tree") or "").strip() == "true"
     if inside:
-        facts = _git_facts(git)
-        changes = _changes(git, has_commits=facts["commit"] is not None)
+        head = _head(git)
+        facts = _git_facts(git, head)
+        changes = _changes(git, has_commits=head.commit is not None, has_parent=head.has_parent)
         _report_git(outcome, facts, changes)
     else:
         facts = {"is_repo": False}
@@ -131,8 +133,8 @@ def _describe_stack(stack: TechStack) -> str:
     return f"{languages}; tests: {tests}"
 
 
-def _git_facts(git: _Git) -> dict[str, Any]:
-    commit = (git.out("rev-parse", "--verify", "-q", "HEAD") or "").strip() or None
+def _git_facts(git: _Git, head: _Head) -> dict[str, Any]:
+    commit = head.commit
     branch = (git.out("symbolic-ref", "-q", "--short", "HEAD") or "").strip() or None
     facts: dict[str, Any] = {
         "is_repo": True,
@@ -147,9 +149,31 @@ def _git_facts(git: _Git) -> dict[str, Any]:
         "dirty": False,
     }
     if commit:
-        facts["subject"] = (git.out("log", "-1", "--format=%s", "HEAD") or "").strip() or None
+        facts["subject"] = head.subject
         facts.update(_upstream(git))
     return facts
+
+
+HEAD_FORMAT = "--format=%H%x00%P%x00%s"
+
+
+@dataclass(frozen=True)
+class _Head:
+    commit: str | None
+    has_parent: bool  # `HEAD~1` exists
+    subject: str | None
+
+
+def _head(git: _Git) -> _Head:
+    """HEAD's commit id, whether it has a parent and its subject, from one `git log` (instead
+    of `rev-parse HEAD`, `rev-parse HEAD~1` and `log -1 --format=%s`); no commit, no parent
+    and no subject before the first commit."""
+    raw = git.out("log", "-1", "--no-show-signature", HEAD_FORMAT, "HEAD") or ""
+    fields = raw.rstrip("\n").split("\0")
+    if len(fields) != 3 or not fields[0].strip():
+        return _Head(None, False, None)
+    commit, parents, subject = fields
+    return _Head(commit.strip(), bool(parents.split()), subject.strip() or None)
 
 
 def _upstream(git: _Git) -> dict[str, Any]:
@@ -162,14 +186,13 @@ def _upstream(git: _Git) -> dict[str, Any]:
     return {"upstream": upstream.strip(), "ahead": int(counts[0]), "behind": int(counts[1])}
 
 
-def _changes(git: _Git, *, has_commits: bool) -> dict[str, list[str]]:
+def _changes(git: _Git, *, has_commits: bool, has_parent: bool) -> dict[str, list[str]]:
     untracked = git.paths("ls-files", "-z", "--others", "--exclude-standard")
     if not has_commits:
         staged = git.paths("ls-files", "-z", "--cached")
         return {"working_tree": staged, "untracked": untracked, "last_commit": [], "deleted": []}
-    working = git.paths("diff", "-z", "--name-only", "--no-renames", "HEAD")
-    deleted = git.paths("diff", "-z", "--name-only", "--no-renames", "--diff-filter=D", "HEAD")
-    if git.out("rev-parse", "--verify", "-q", "HEAD~1") is not None:
+    working, deleted = _working(git)
+    if has_parent:
         last = git.paths("diff", "-z", "--name-only", "--no-renames", "HEAD~1", "HEAD")
     else:  # the first commit: everything it added
         last = git.paths("diff-tree", "-z", "-r", "--root", "--no-commit-id", "--name-only", "HEAD")
@@ -179,6 +202,21 @@ def _changes(git: _Git, *, has_commits: bool) -> dict[str, list[str]]:
         "last_commit": last,
         "deleted": deleted,
     }
+
+
+def _working(git: _Git) -> tuple[list[str], list[str]]:
+    """The paths that differ between HEAD and the working tree, and those of them deleted,
+    from one `git diff --name-status` (what `--name-only` and `--diff-filter=D` give)."""
+    raw = (git.out("diff", "-z", "--name-status", "--no-renames", "HEAD") or "").split("\0")
+    changed: set[str] = set()
+    deleted: set[str] = set()
+    for status, path in zip(raw[0::2], raw[1::2], strict=False):
+        if not path or is_workdir_path(git.ctx.target, path):
+            continue
+        changed.add(path)
+        if status.startswith("D"):
+            deleted.add(path)
+    return sorted(changed), sorted(deleted)
 
 
 def _report_git(outcome: StepOutcome, facts: dict[str, Any], changes: dict[str, list[str]]) -> None:
