@@ -76,14 +76,8 @@ def shellcheck_scope(target: Path, files: Sequence[str], scripts: Sequence[str])
     runs, unaccounted = _project_runs(target, files, scripts)
     if unaccounted or not runs or any(run.paths is None for run in runs):
         return None
-    present = set(files)
-    paths: set[str] = set()
-    for run in runs:
-        paths |= run.paths or set()
-        if run.check_sourced:
-            paths |= _sourced_closure(target, run.paths or frozenset(), present)
     where = ", ".join(sorted({run.where for run in runs}))
-    return Scope(frozenset(paths | _with_directive(target, scripts)), where)
+    return Scope(_checked_paths(target, files, runs) | _with_directive(target, scripts), where)
 
 
 def shellcheck_floor(
@@ -127,13 +121,18 @@ def shellcheck_dialect(
     where = ", ".join(sorted({run.where for run in runs}))
     if any(run.paths is None for run in runs):
         return Dialect(shell, None, where)
+    return Dialect(shell, _checked_paths(target, files, runs), where)
+
+
+def _checked_paths(target: Path, files: Sequence[str], runs: Sequence[Run]) -> frozenset[str]:
+    """The files the runs name, with those they source when a run checks sourced files (-a)."""
     present = set(files)
     paths: set[str] = set()
     for run in runs:
         paths |= run.paths or set()
         if run.check_sourced:
             paths |= _sourced_closure(target, run.paths or frozenset(), present)
-    return Dialect(shell, frozenset(paths), where)
+    return frozenset(paths)
 
 
 def _rc_shell(target: Path, files: Sequence[str]) -> str | None:

@@ -416,6 +416,17 @@ def keyword_declared(line: str, column: int) -> bool:
     )
 
 
+def _place(script: ScriptTraits, item: dict[str, Any]) -> tuple[str, int] | None:
+    """The text of a finding's line and its column (a tab counting one); None when the finding
+    names no line of the script."""
+    line, column = item.get("line"), item.get("column")
+    if not isinstance(line, int) or not isinstance(column, int):
+        return None
+    if not 0 < line <= len(script.lines):
+        return None
+    return script.lines[line - 1], column
+
+
 def _substitution_context(script: ScriptTraits, item: dict[str, Any]) -> tuple[str, str] | None:
     """The text of a finding's line before and after the columns shellcheck gives (a tab
     counting one); None when the finding names no place in the script's text."""
@@ -431,12 +442,10 @@ def _substitution_context(script: ScriptTraits, item: dict[str, Any]) -> tuple[s
 def _joined_by_callee(script: ScriptTraits, item: dict[str, Any]) -> bool:
     """Whether a string mixed with an array (SC2145) is an argument of a call of a function of
     the same file that joins its arguments from that one on (`ScriptTraits.joiners`)."""
-    line, column = item.get("line"), item.get("column")
-    if not isinstance(line, int) or not isinstance(column, int):
+    place = _place(script, item)
+    if place is None:
         return False
-    if not 0 < line <= len(script.lines):
-        return False
-    text = script.lines[line - 1]
+    text, column = place
     for name, joined_from in script.joiners:
         index = _argument_index(text, name, column)
         if index is not None and index >= joined_from:
@@ -468,12 +477,10 @@ def _escaped_expansion_brace(script: ScriptTraits, item: dict[str, Any]) -> bool
     for another shell to expand (makeself's test/variabletest builds the archive's startup
     command `echo \"${ARCHIVE_DIR}\"` as `echo \\\"\${${1}}\\\"`): the brace is literal as
     meant. A brace after no escaped dollar (`{echo hi; }`, `HEAD@{1}`) keeps the warning."""
-    line, column = item.get("line"), item.get("column")
-    if not isinstance(line, int) or not isinstance(column, int):
+    place = _place(script, item)
+    if place is None:
         return False
-    if not 0 < line <= len(script.lines):
-        return False
-    text = script.lines[line - 1]
+    text, column = place
     index = column - 1
     if not 0 <= index < len(text) or text[index] not in "{}":
         return False
@@ -503,12 +510,11 @@ def _compared_as_word(script: ScriptTraits, item: dict[str, Any]) -> bool:
     command line, `compress)` among them) or the other side of a `[ "$name" = word ]` test.
     Then the name is the value, a choice among words; `now=date` that is only printed keeps
     the warning."""
-    line, column = item.get("line"), item.get("column")
-    if not isinstance(line, int) or not isinstance(column, int):
+    place = _place(script, item)
+    if place is None:
         return False
-    if not 0 < line <= len(script.lines):
-        return False
-    assigned = ASSIGNED_WORD.match(script.lines[line - 1], max(column - 1, 0))
+    text, column = place
+    assigned = ASSIGNED_WORD.match(text, max(column - 1, 0))
     if assigned is None:
         return False
     name, word = (re.escape(part) for part in assigned.groups())
