@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ai_workflow.changes.filecache import run_store_path
@@ -100,7 +100,7 @@ def _apply(root: Path, op: tuple[str, object]) -> None:
             (root / str(arg)).unlink()
         commit_all(root, f"delete {arg}")
     elif kind == "branch":  # a side branch that deletes a file, merged without fast-forward
-        git(root, "checkout", "-q", "-b", f"side{count}")
+        git(root, "checkout", "-q", "-B", f"side{count}")  # a reset may have left that name
         write_files(root, {str(arg): "side\n"})
         commit_all(root, "side add")
         (root / str(arg)).unlink()
@@ -119,6 +119,7 @@ def _apply(root: Path, op: tuple[str, object]) -> None:
 
 @REUSE_PROPERTY
 @given(st.lists(OPS, min_size=1, max_size=8))
+@example(sequence=[("branch", "x.md"), ("reset", 1), ("branch", "x.md")])
 def test_incremental_deleted_paths_equal_a_full_read(
     tmp_path_factory: pytest.TempPathFactory, sequence: list[tuple[str, object]]
 ) -> None:
