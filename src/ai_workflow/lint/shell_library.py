@@ -299,13 +299,19 @@ def _called_with_arguments(
     return found
 
 
+def definition_of(name: str) -> re.Pattern[str]:
+    """A line that defines the shell function `name` (`function name`, `name()`)."""
+    spelled = re.escape(name)
+    return re.compile(rf"^\s*(?:function\s+{spelled}\b|{spelled}\s*\(\s*\))", re.M)
+
+
 def _call_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """A call of `name` with an argument by its shape, with a plain word, and its definition."""
     spelled = re.escape(name)
     return (
         re.compile(rf"{LEAD}{spelled}[ \t]+{SHAPED_ARGUMENT}"),
         re.compile(rf"{LEAD}{spelled}[ \t]+{PLAIN_ARGUMENT}"),
-        re.compile(rf"^\s*(?:function\s+{spelled}\b|{spelled}\s*\(\s*\))", re.M),
+        definition_of(name),
     )
 
 
@@ -391,7 +397,7 @@ def _one_argument_calls(name: str, texts: dict[str, str], most: int = 1) -> str 
     own)."""
     spelled = re.escape(name)
     call = re.compile(rf"{COMMAND_START}{spelled}(?=[\s;&|)`]|$)(?P<rest>.*)$", re.M)
-    defines = re.compile(rf"^\s*(?:function\s+{spelled}\b|{spelled}\s*\(\s*\))")
+    defines = definition_of(name)
     count, first = 0, ""
     for rel, text in texts.items():
         for number, line in enumerate(text.splitlines(), 1):
@@ -471,9 +477,7 @@ def directive_calls_as_info(
 
     def definer(name: str) -> str | None:
         if name not in definers:
-            defined = re.compile(
-                rf"^\s*(?:function\s+{re.escape(name)}\b|{re.escape(name)}\s*\(\s*\))"
-            )
+            defined = definition_of(name)
             definers[name] = next(
                 (rel for rel in sources if any(defined.match(t) for t in lines(rel))), None
             )
