@@ -167,11 +167,7 @@ def _removes_permission(arguments: str) -> bool:
     """A chmod's arguments take a permission away from the owner (`-w`, `a-r`, `000`, `0o444`)."""
     if SYMBOLIC_REMOVAL.search(arguments):
         return True
-    for match in OCTAL_MODE.finditer(arguments):
-        owner = int(match.group("mode")[-3:].rjust(3, "0")[0], 8)
-        if owner & 0o6 != 0o6:  # the owner cannot read or cannot write
-            return True
-    return False
+    return any(_owner_lacks_rw(match.group("mode")) for match in OCTAL_MODE.finditer(arguments))
 
 
 def _denies_owner(mode: str) -> bool:
@@ -185,7 +181,11 @@ def _denies_owner(mode: str) -> bool:
         if symbolic["op"] == "-":
             return bool(set(perms) & {"r", "w"})
         return not {"r", "w"} <= set(perms)
-    digits = mode[2:] if mode.startswith("0o") else mode
+    return _owner_lacks_rw(mode[2:] if mode.startswith("0o") else mode)
+
+
+def _owner_lacks_rw(digits: str) -> bool:
+    """An octal mode's digits (`444`, `0`, `0755`) leave the owner unable to read or write."""
     owner = int(digits[-3:].rjust(3, "0")[0], 8)
     return owner & 0o6 != 0o6
 
