@@ -143,9 +143,10 @@ def test_in_a_repository_a_committed_egg_info_stays_an_error(
 
 NPM_PACKAGE = {
     "package.json": json.dumps(
-        {"name": "nv", "version": "1.0.0", "bin": {"nv": "bin/nv"}, "files": ["bin/nv"]}
+        {"name": "nv", "version": "1.0.0", "main": "lib/nv.js", "files": ["bin/nv", "lib"]}
     ),
-    "bin/nv": '#!/usr/bin/env node\nconsole.log("nv");\n',  # a JavaScript project
+    "bin/nv": '#!/usr/bin/env node\nrequire("../lib/nv.js");\n',  # a JavaScript project
+    "lib/nv.js": 'module.exports = function nv() {\n  return "nv";\n};\n',
     "README.md": "# nv\n\nSee [the guide](docs/guide.md).\n",
     "LICENSE": "MIT\n",
 }
@@ -158,7 +159,7 @@ def _findings(target: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dic
         f["rule"]: f
         for step in summary["steps"]
         for f in step["findings"]
-        if f["rule"] in ("links/broken-link", "structure/no-tests")
+        if f["rule"] in ("links/broken-link", "structure/no-tests", "tests/no-tests")
     }
 
 
@@ -168,9 +169,12 @@ def test_in_a_published_npm_package_a_missing_file_and_no_tests_are_info(
     found = _findings(make_repo(tmp_path / "nv", NPM_PACKAGE), capsys)
     for finding in found.values():
         assert finding["severity"] == "info"
-        assert finding["extra"]["release_archive"].startswith("the published npm package nv@1.0.0")
-    assert "may leave the file out" in found["links/broken-link"]["message"]
-    assert "may leave the tests out" in found["structure/no-tests"]["message"]
+    link = found["links/broken-link"]
+    assert link["extra"]["release_archive"].startswith("the published npm package nv@1.0.0")
+    assert "may leave the file out" in link["message"]
+    no_tests = found["tests/no-tests"]
+    assert no_tests["extra"]["release_archive"].startswith("the published npm package nv@1.0.0")
+    assert "may leave the tests out" in no_tests["message"]
 
 
 def test_in_the_npm_project_s_repository_they_stay_shown(
@@ -179,7 +183,7 @@ def test_in_the_npm_project_s_repository_they_stay_shown(
     files = {**NPM_PACKAGE, ".gitignore": "node_modules/\n"}
     found = _findings(make_repo(tmp_path / "nv", files), capsys)
     assert found["links/broken-link"]["severity"] == "error"
-    assert found["structure/no-tests"]["severity"] != "info"
+    assert found["tests/no-tests"]["severity"] == "warning"  # structure/no-tests is info always
     assert all("release_archive" not in f["extra"] for f in found.values())
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from ai_workflow.engine.step import StepOutcome
 from ai_workflow.markdown_docs import CodeBlock
-from ai_workflow.steps import directory_structure
+from ai_workflow.steps import directory_structure, test_review
 from ai_workflow.steps.directory_structure import find_artefacts, tree_entries
 from tests.helpers import git, make_repo, step_context, write_files
 
@@ -133,7 +133,7 @@ def test_missing_tests_and_package_and_js_entry(tmp_path: Path) -> None:
         },
     )
     outcome = _run(py)
-    assert _found(outcome, "structure/no-tests") == {(None, None, "warning")}
+    assert _found(outcome, "structure/no-tests") == {(None, None, "info")}  # tests/no-tests warns
     assert _found(outcome, "structure/package-dir-missing") == {("pyproject.toml", 2, "info")}
 
     js = make_repo(
@@ -161,7 +161,8 @@ def test_no_tests_follows_the_primary_language_not_a_wrapper(tmp_path: Path) -> 
     assert _found(outcome, "structure/no-tests") == {(None, None, "info")}  # a shell project
     assert outcome.data["layout_checked_for"] == ["javascript", "shell"]
     outcome = _run(make_repo(tmp_path / "js", {**files, "tool": "#!/bin/sh\nexit 0\n"}))
-    assert _found(outcome, "structure/no-tests") == {(None, None, "warning")}
+    assert _found(outcome, "structure/no-tests") == {(None, None, "info")}
+    assert any("javascript project" in f.message for f in outcome.findings)
 
 
 def test_js_entry_that_gitignore_excludes_is_build_output(tmp_path: Path) -> None:
@@ -359,3 +360,17 @@ def test_editor_leftovers_are_committed_artefacts_but_not_in_test_data(tmp_path:
         ("src/core.c.orig", None, "warning"),
         ("tests/fixtures/.open.txt.swp", None, "info"),
     }
+
+
+def test_a_project_without_tests_is_told_once(tmp_path: Path) -> None:
+    """escape-html 1.0.3 got "no tests" from both steps as two warnings: the test review's
+    warning (which counts the source modules) stays, the layout's finding is info."""
+    root = make_repo(
+        tmp_path / "p",
+        {"README.md": "# x\n", "package.json": '{"name": "x"}\n', "index.js": "exports.x = 1;\n"},
+    )
+    outcomes = [_run(root), test_review.run(step_context(root, test_review.SPEC))]
+    shown = [f.rule for o in outcomes for f in o.findings if f.severity in ("warning", "error")]
+    assert shown.count("tests/no-tests") == 1
+    assert "structure/no-tests" not in shown
+    assert _found(outcomes[0], "structure/no-tests") == {(None, None, "info")}
