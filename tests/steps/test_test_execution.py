@@ -24,6 +24,7 @@ from ai_workflow.testcmd.reports import (
     parse_go_json,
     parse_jest_json,
     parse_junit,
+    parse_tap_output,
     parse_unittest_output,
     tap_message,
 )
@@ -1713,3 +1714,73 @@ def test_an_npm_audit_that_cannot_reach_its_service_is_the_machines(
     assert [(f.rule, f.severity == Severity.ERROR) for f in outcome.findings] == [
         (rule, rule == "tests/command-failed")
     ]
+
+
+NODE_TAP_STREAM = """\
+TAP version 13
+# Subtest: test/pool-test.js
+    # Subtest: acquires
+        ok 1 - should be equal
+        ok 2 - expected to not throw
+        1..2
+    ok 1 - acquires # time=3.1ms
+
+    # Subtest: times out
+        1..0
+    ok 2 - times out # time=26.0ms
+
+    # Subtest: drains
+        ok 1 - should be equal
+        not ok 2 - should be equal
+          ---
+          found: 1
+          wanted: 2
+          at:
+            line: 40
+            file: test/pool-test.js
+          ...
+        ok 3 - later # SKIP not on this platform
+        1..3
+    not ok 3 - drains # time=4.4ms
+
+    1..3
+not ok 1 - test/pool-test.js # time=460.0ms
+
+# Subtest: test/list-test.js
+    ok 1 - should be equal
+    1..1
+ok 2 - test/list-test.js # time=12.0ms
+
+1..2
+"""
+
+
+def test_tap_counts_are_the_leaf_results_as_the_runner_counts_them(tmp_path: Path) -> None:
+    """node-tap prints one top-level result per file (generic-pool 3.9.0: `7 passed` here,
+    while `tap` reports 118 passing): the parents of subtests are not tests of their own, a
+    subtest with no assertion (`1..0`) is one, and a failure is still reported per file."""
+    report = parse_tap_output(NODE_TAP_STREAM, tmp_path)
+    assert report is not None
+    counts = report.counts
+    assert (counts.passed, counts.failed, counts.skipped) == (5, 1, 1)
+    assert [f.name for f in report.failures] == ["test/pool-test.js"]
+    flat = "TAP version 13\nok 1 a\nnot ok 2 b\nok 3 c # SKIP\n1..3\n"  # tape, bats: no nesting
+    flat_report = parse_tap_output(flat, tmp_path)
+    assert flat_report is not None
+    assert (flat_report.counts.passed, flat_report.counts.failed) == (1, 1)
+    assert flat_report.counts.skipped == 1
+
+
+@needs_node
+def test_tap_counts_match_node_test_s_own_summary(tmp_path: Path) -> None:
+    """`node --test --test-reporter=tap` nests a describe block's tests under it; the counts
+    read from its TAP are the ones node's own summary gives."""
+    root = make_repo(tmp_path / "js", JS_FILES)
+    proc = subprocess.run(
+        ["node", "--test", "--test-reporter=tap"], cwd=root, capture_output=True, text=True
+    )
+    report = parse_tap_output(proc.stdout, root)
+    assert report is not None
+    counts = report.counts
+    read = {"passed": counts.passed, "failed": counts.failed, "skipped": counts.skipped}
+    assert read == node_direct_counts(root) == {"passed": 2, "failed": 1, "skipped": 1}

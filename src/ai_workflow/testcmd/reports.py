@@ -235,31 +235,65 @@ _TAP_RESULT_RE = re.compile(
 
 
 def parse_tap_output(text: str, target: Path) -> TestReport | None:
-    """TAP (tape, node-tap, bats, `node --test` with the tap reporter): the top-level `ok` and
-    `not ok` lines (indented subtests are folded into their parent), with `# SKIP` and
-    `# TODO`. None when the output holds no TAP plan or result lines."""
+    """TAP (tape, node-tap, bats, `node --test` with the tap reporter). The counts are those of
+    the leaf results, as the runners count them: a result with indented subtests before it is
+    their parent, not a test of its own (node-tap prints one top-level `ok` per file: generic-pool
+    3.9.0's 7 files hold the 118 that `tap` reports passing). A failure is reported per
+    top-level `not ok`, with its subtests' diagnostics. `# SKIP` and `# TODO` count apart.
+    None when the output holds no TAP plan or result lines."""
     if not re.search(r"^(?:TAP version \d+|1\.\.\d+)\s*$", text, re.MULTILINE):
         return None
     report = TestReport(source="TAP output")
     results = list(_TAP_RESULT_RE.finditer(text))
     if not results:
         return None
+    for match in _tap_leaves(text):
+        _count_tap_result(report.counts, match)
     for index, match in enumerate(results):
-        directive = (match.group("directive") or "").lower()
-        name = match.group("name").strip() or "?"
-        if directive == "skip":
-            report.counts.skipped += 1
-        elif directive == "todo":
-            report.counts.xfailed += 1
-        elif not match.group("not"):
-            report.counts.passed += 1
-        else:
-            report.counts.failed += 1
+        if match.group("not") and _tap_directive(match) not in ("skip", "todo"):
             end = results[index + 1].start() if index + 1 < len(results) else len(text)
             body = _own_body(text[match.end() : end])
             path, line = locate(body, target, "first")
+            name = match.group("name").strip() or "?"
             report.failures.append(FailedTest(name, "failed", tap_message(body), path, line))
     return report
+
+
+_TAP_ANY_RESULT_RE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<not>not )?ok\b(?: \d+)?(?: -)? ?(?P<name>[^#\n]*?)[ \t]*"
+    r"(?:#[ \t]*(?P<directive>\w+)[^\n]*)?$",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def _tap_leaves(text: str) -> list[re.Match[str]]:
+    """The results, at any depth, that are no subtest's parent. A parent's line follows its
+    subtests, so a result is a parent when the result just before it is indented deeper; a
+    subtest with no result of its own (`1..0`) is a leaf, as node-tap counts it."""
+    leaves: list[re.Match[str]] = []
+    previous_indent = -1
+    for match in _TAP_ANY_RESULT_RE.finditer(text):
+        indent = len(match.group("indent").expandtabs(4))
+        if previous_indent <= indent:
+            leaves.append(match)
+        previous_indent = indent
+    return leaves
+
+
+def _tap_directive(match: re.Match[str]) -> str:
+    return (match.group("directive") or "").lower()
+
+
+def _count_tap_result(counts: TestCounts, match: re.Match[str]) -> None:
+    directive = _tap_directive(match)
+    if directive == "skip":
+        counts.skipped += 1
+    elif directive == "todo":
+        counts.xfailed += 1
+    elif match.group("not"):
+        counts.failed += 1
+    else:
+        counts.passed += 1
 
 
 _TAP_NEXT_SUBTEST = re.compile(r"^# Subtest: ", re.MULTILINE)
