@@ -20,7 +20,9 @@ every source distribution it builds (cachetools' `src/cachetools.egg-info`), so 
 it is expected, while the project's repository does not track it. So do `structure/no-tests`
 and the test review's `tests/no-tests`: an archive may leave the tests out (the test step does
 not run a test command whose tests are not in the archive: `ai_workflow.steps.test_execution`).
-So does `scripts/not-executable`: an archive keeps the modes of the machine that built it
+So does `deps/missing-lockfile`: build backends leave the lockfile out (iso8601 2.1.0's
+repository tracks poetry.lock, which poetry-core's sdist never ships). So does
+`scripts/not-executable`: an archive keeps the modes of the machine that built it
 (sniffio 1.3.1's sdist has `ci.sh` without the bit its CI workflow needs, and `docs/make.bat`
 with one), the repository keeps its own. The rule policy makes this decision
 (`ai_workflow.rules.policy`), for every step at once; `rules.severity` still raises the rule.
@@ -66,6 +68,7 @@ ARTEFACT_RULE = "structure/committed-artifact"
 NO_TESTS_RULE = "structure/no-tests"
 NO_TEST_FILES_RULE = "tests/no-tests"  # the test review's "no test files found"
 MODE_RULE = "scripts/not-executable"
+LOCKFILE_RULE = "deps/missing-lockfile"
 NPM_MANIFEST = "package.json"
 NPM_ALWAYS = ("package.json", "npm-shrinkwrap.json", "readme", "license", "licence", "changelog")
 """Top-level files npm packs whatever `files` says (names compared lower-case, by prefix)."""
@@ -159,7 +162,12 @@ def _covers(entry: str, path: str) -> bool:
 def archive_explains(rule: str, path: str | None) -> bool:
     """Whether a finding of `rule` at `path` may be the release archive's doing: a named file
     or the tests missing, or the `*.egg-info` directory the archive's build wrote."""
-    if rule in MISSING_PATH_RULES or rule in (NO_TESTS_RULE, NO_TEST_FILES_RULE, MODE_RULE):
+    if rule in MISSING_PATH_RULES or rule in (
+        NO_TESTS_RULE,
+        NO_TEST_FILES_RULE,
+        MODE_RULE,
+        LOCKFILE_RULE,
+    ):
         return True
     return rule == ARTEFACT_RULE and PurePosixPath(path or "").name.endswith(SDIST_METADATA_SUFFIX)
 
@@ -187,6 +195,12 @@ def archive_note(reason: str, rule: str = "") -> str:
         return (
             f" [this is {reason}: an archive keeps the file modes of the machine that built it, "
             "while the project's repository may have the executable bit]"
+        )
+    if rule == LOCKFILE_RULE:
+        return (
+            f" [this is {reason}: build backends leave the lockfile out of the archive "
+            "(poetry, hatch, flit and setuptools ship the package, and npm never publishes it), "
+            "while the project's repository may keep one]"
         )
     if rule in (NO_TESTS_RULE, NO_TEST_FILES_RULE):
         return (

@@ -236,3 +236,38 @@ def test_the_archive_explains_missing_tests_of_either_step() -> None:
     assert archive_explains("tests/no-tests", None)
     assert archive_explains("structure/no-tests", None)
     assert not archive_explains("tests/failed", "test_x.py")  # a failing test is real anywhere
+
+
+LOCKED = {
+    "pyproject.toml": (
+        '[tool.poetry]\nname = "demo"\nversion = "1.0"\n\n'
+        '[tool.poetry.dependencies]\npython = "^3.8"\nrequests = "^2"\n\n'
+        '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n'
+    ),
+    "demo/__init__.py": '"""Demo."""\n\nimport requests\n',
+    ".workflow-config.yaml": FAST.replace("dependencies, ", "").replace(
+        "test_review,", "test_review, script_references,"
+    ),
+}
+
+
+def _lockfile_finding(target: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    main(["run", "--target", str(target), "--auto", "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    return next(
+        f
+        for step in summary["steps"]
+        for f in step["findings"]
+        if f["rule"] == "deps/missing-lockfile"
+    )
+
+
+def test_in_a_release_archive_a_missing_lockfile_is_info_in_a_repository_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """iso8601 2.1.0's repository tracks poetry.lock, which poetry-core's sdist never ships."""
+    sdist = make_repo(tmp_path / "sdist", {**LOCKED, "PKG-INFO": PKG_INFO})
+    archived = _lockfile_finding(sdist, capsys)
+    assert archived["severity"] == "info"
+    assert "leave the lockfile out of the archive" in archived["message"]
+    assert _lockfile_finding(make_repo(tmp_path / "repo", LOCKED), capsys)["severity"] == "warning"
