@@ -16,6 +16,9 @@ package.json command naming it, no directive in its scripts) only breakage stays
 error level, SC1xxx and SC3xxx in a POSIX `sh` script (not `local`, which dash has); the rest is
 info (`ai_workflow.lint.unasked_linters`).
 
+A warning code the project gives 20 times or more is its convention, at info
+(`ai_workflow.lint.widespread`).
+
 When every shellcheck run the project declares names one dialect (`-s dash` in initramfs-tools'
 debian/salsa-ci.yml; `ai_workflow.lint.shellcheck_runs.shellcheck_dialect`), its `#!/bin/sh`
 scripts those runs check (every one when their files cannot be known: `$(find ...)`) are checked
@@ -58,6 +61,8 @@ from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, sh
 from ai_workflow.lint.shellcheck_runs import Dialect, shellcheck_dialect
 from ai_workflow.lint.shellcheck_severity import shellcheck_findings
 from ai_workflow.lint.unasked_linters import ShellcheckScope
+from ai_workflow.lint.widespread import describe as describe_widespread
+from ai_workflow.lint.widespread import widespread_as_info
 from ai_workflow.textfiles import read_bytes, read_head, read_text, shebang_program
 from ai_workflow.tools import resolve_tool
 
@@ -172,7 +177,10 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings.sort(key=finding_order)
     scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)
     findings, lowered = scope.grade(findings)
+    findings, widespread = widespread_as_info(findings, ctx.config.rules.select)
     checked = f"{tool.describe()}: {len(scripts)} shell scripts; {scope.describe(lowered)}"
+    if widespread:
+        checked += f"; {describe_widespread(widespread)}"
     if transcripts:
         checked += (
             f"; {len(transcripts)} console transcripts with a shell suffix not checked "
