@@ -106,15 +106,16 @@ ARTEFACTS = {
 }
 
 
-def _artefacts(target: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, Any]]:
+def _run_findings(target: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    """Every finding of a whole `ai-workflow run --json` over `target`."""
     main(["run", "--target", str(target), "--auto", "--json"])
     summary = json.loads(capsys.readouterr().out)
-    return {
-        f["path"]: f
-        for step in summary["steps"]
-        for f in step["findings"]
-        if f["rule"] == "structure/committed-artifact"
-    }
+    return [f for step in summary["steps"] for f in step["findings"]]
+
+
+def _artefacts(target: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, Any]]:
+    found = _run_findings(target, capsys)
+    return {f["path"]: f for f in found if f["rule"] == "structure/committed-artifact"}
 
 
 def test_in_a_release_archive_the_egg_info_its_build_wrote_is_info(
@@ -153,14 +154,8 @@ NPM_PACKAGE = {
 
 
 def _findings(target: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, Any]]:
-    main(["run", "--target", str(target), "--auto", "--json"])
-    summary = json.loads(capsys.readouterr().out)
-    return {
-        f["rule"]: f
-        for step in summary["steps"]
-        for f in step["findings"]
-        if f["rule"] in ("links/broken-link", "structure/no-tests", "tests/no-tests")
-    }
+    rules = ("links/broken-link", "structure/no-tests", "tests/no-tests")
+    return {f["rule"]: f for f in _run_findings(target, capsys) if f["rule"] in rules}
 
 
 def test_in_a_published_npm_package_a_missing_file_and_no_tests_are_info(
@@ -204,13 +199,9 @@ def test_the_npm_sign_is_a_files_list_that_covers_every_tracked_file(tmp_path: P
 
 
 def _modes(target: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
-    main(["run", "--target", str(target), "--auto", "--json"])
-    summary = json.loads(capsys.readouterr().out)
+    found = _run_findings(target, capsys)
     return next(
-        f
-        for step in summary["steps"]
-        for f in step["findings"]
-        if f["rule"] == "scripts/not-executable" and f["path"] == "README.md"
+        f for f in found if f["rule"] == "scripts/not-executable" and f["path"] == "README.md"
     )
 
 
@@ -252,14 +243,7 @@ LOCKED = {
 
 
 def _lockfile_finding(target: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
-    main(["run", "--target", str(target), "--auto", "--json"])
-    summary = json.loads(capsys.readouterr().out)
-    return next(
-        f
-        for step in summary["steps"]
-        for f in step["findings"]
-        if f["rule"] == "deps/missing-lockfile"
-    )
+    return next(f for f in _run_findings(target, capsys) if f["rule"] == "deps/missing-lockfile")
 
 
 def test_in_a_release_archive_a_missing_lockfile_is_info_in_a_repository_a_warning(
