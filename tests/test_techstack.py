@@ -412,6 +412,13 @@ def test_detect_stack_is_memoised_per_run(tmp_path: Path) -> None:
         ("tests.md", False),  # not code
         ("test.sh", False),  # the script that runs the tests, checked as a script
         ("testing.py", False),
+        # a directory named like a test file holds tests (repopush's python/repopush_test/)
+        ("python/repopush_test/util.py", True),
+        ("integration_tests/conftest_helpers.py", True),
+        ("e2e-tests/run.js", True),
+        ("src/latest/a.py", False),  # the suffix needs its separator
+        ("src/attest/a.py", False),
+        ("src/test_data/a.py", False),  # a prefix is not the convention for directories
     ],
 )
 def test_is_test_path(path: str, expected: bool) -> None:

@@ -578,6 +578,11 @@ def is_conventional_dir(name: str, stack: TechStack | None = None) -> bool:
     return any(name in STACK_DIR_NAMES.get(language, ()) for language in languages)
 
 
+TEST_DIR_SUFFIXES = ("_test", "_tests", "-test", "-tests")
+"""A directory named like a test file (`integration_tests/`, `e2e-tests/`, the test-driver
+package `python/repopush_test/`) holds tests, whatever its files are called: the naming
+convention of `a_test.go` applied to the directory."""
+
 ROOT_TEST_STEMS = frozenset({"test", "tests", "spec"})
 """A code file at the root named so holds a small project's tests (`tests.js`, `test.py`); a
 shell script named so (`test.sh`) is the entry point that runs them, checked as a script."""
@@ -590,7 +595,7 @@ def is_test_path(path: str, test_dirs: Iterable[str] = ()) -> bool:
     parts = pure.parts[:-1]
     if any(path.startswith(d.rstrip("/") + "/") for d in test_dirs if d not in ("", ".")):
         return True
-    if any(part in TEST_DIR_NAMES for part in parts):
+    if any(part in TEST_DIR_NAMES or part.endswith(TEST_DIR_SUFFIXES) for part in parts):
         return True
     stem = name.split(".", 1)[0]
     if not parts and stem in ROOT_TEST_STEMS and _is_code_not_shell(pure.suffix):

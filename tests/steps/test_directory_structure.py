@@ -374,3 +374,20 @@ def test_a_project_without_tests_is_told_once(tmp_path: Path) -> None:
     assert shown.count("tests/no-tests") == 1
     assert "structure/no-tests" not in shown
     assert _found(outcomes[0], "structure/no-tests") == {(None, None, "info")}
+
+
+def test_tests_in_a_directory_named_like_a_test_file_are_tests(tmp_path: Path) -> None:
+    """A Python test-driver package python/tool_test/ (repopush's python/repopush_test/, run by
+    `make test`) is the project's tests: no `structure/no-tests`. The same code in a package
+    named python/toolkit/ is not a test, and the warning stays."""
+    driver = {
+        "__init__.py": "",
+        "__main__.py": "def main():\n    print('ok')\n",
+        "util.py": "def run(cmd):\n    return cmd\n",
+    }
+    tool = {"tool.sh": "#!/bin/sh\necho tool\n", "README.md": "# tool\n"}
+    tested = {**tool, **{f"python/tool_test/{k}": v for k, v in driver.items()}}
+    assert not _found(_run(make_repo(tmp_path / "driver", tested)), "structure/no-tests")
+    untested = {**tool, **{f"python/toolkit/{k}": v for k, v in driver.items()}}
+    found = _found(_run(make_repo(tmp_path / "toolkit", untested)), "structure/no-tests")
+    assert found == {(None, None, "info")}  # tests/no-tests warns

@@ -356,6 +356,25 @@ def test_project_without_tests(tmp_path: Path) -> None:
     assert outcome.data["untested_modules"] == ["app/main.py"]
 
 
+def test_a_test_driver_package_named_like_a_test_file_is_the_tests(tmp_path: Path) -> None:
+    """repopush's tests are the package python/repopush_test/ (`python3 -m repopush_test -p
+    ./repopush -t test_data`, run by `make test`): its modules util.py and rsync.py (a fake
+    rsync) are test code, so the project has tests. The same package named toolkit/ is the
+    project's code, and without a test it still has none."""
+    driver = {
+        "__init__.py": "",
+        "__main__.py": "from . import util\n\ndef main():\n    util.run('./tool')\n",
+        "util.py": "import subprocess\n\ndef run(cmd):\n    return subprocess.run([cmd])\n",
+    }
+    tool = {"tool.sh": "#!/bin/sh\necho tool\n", "Makefile": "test:\n\tpython3 -m tool_test\n"}
+    tested = {**tool, **{f"python/tool_test/{k}": v for k, v in driver.items()}}
+    outcome = run(make_repo(tmp_path / "driver", tested))
+    assert not located(outcome, "tests/no-tests")
+    untested = {**tool, **{f"python/toolkit/{k}": v for k, v in driver.items()}}
+    outcome = run(make_repo(tmp_path / "toolkit", untested))
+    assert located(outcome, "tests/no-tests") == [(None, None)]
+
+
 def test_no_tests_for_a_thin_wrapper_in_another_language_is_info(tmp_path: Path) -> None:
     script = "#!/usr/bin/env bash\n" + "".join(f"echo line {i}\n" for i in range(300))
     wrapper = "const run = () => require('child_process').spawn('./tool');\nmodule.exports = run;\n"
