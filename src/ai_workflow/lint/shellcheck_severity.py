@@ -64,10 +64,9 @@ so the script translates them on purpose (txt2regex's `$"color"` column label, w
 po/ catalogue holds) and the word is a message, not a misplaced expansion. In a script that
 sets no TEXTDOMAIN nothing is translated and `$"name"` keeps the warning.
 SC2199 ("arrays implicitly concatenate in [[ ]]") where the joined string is the check meant:
-a one-operand test of the array (`[[ ! ${todo[@]} ]]`, `[[ -n "$@" ]]`: empty or not) or its
-comparison with one plain word, no space and no glob in it (`[[ "$@" != "-a" ]]`: equal exactly
-when the one argument is that word). A pattern, a word with a space, or an array compared
-inside a longer expression (`[[ $@ == *x* ]]`, `[[ "$@" = "a b" ]]`) keeps the warning.
+a one-operand test of the array (`[[ ! ${todo[@]} ]]`, `[[ -n "$@" ]]`: empty or not). Any
+comparison keeps the warning, even with one plain word (`[[ "$@" != "-a" ]]` is true for
+`prog -v -a`, the bug SC2199 is for), and so does a pattern (`[[ $@ == *x* ]]`).
 SC2068 (an unquoted `${name[@]}`) on a name only ever assigned a string (`local -a
 items=${reports[@]}`: one string, whose unquoted expansion splits a word list on purpose, as
 `$items` would, shellcheck's SC2086, an info) or on an array every assignment of which fills
