@@ -464,6 +464,8 @@ _RST_ADORNMENT_RE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}\s*$")
 _RST_TARGET_RE = re.compile(r"^\s*\.\.\s+_(`[^`]+`|(?:\\.|[^:\\])+):\s*(\S.*)?$")
 _RST_DIRECTIVE_RE = re.compile(r"^(\s*)\.\.\s+([\w:-]+)::\s*(.*)$")
 _RST_HYPERLINK_RE = re.compile(r"`([^`<]*?)\s*<([^<>`]+)>`(__?)")
+# an e-mail address as docutils' `adjust_uri` recognises one: it makes it `mailto:`
+_RST_EMAIL_RE = re.compile(r"^[\w.!#$%&'*+/=?^{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$")
 # interpreted text, taken left to right so that each backtick closes the span it opened: the
 # text between two spans (`:meth:`a` and/or :meth:`b``) is never read as a reference
 _RST_INTERPRETED_RE = re.compile(r"(:[\w:+.-]+:)?`([^`]+)`(__?)?")
@@ -625,6 +627,14 @@ def _add_rst_block(doc: DocFile, language: str, lines: list[str], first: int, en
     doc.code_blocks.append(CodeBlock(language, content, first + 1))
 
 
+def _rst_uri(target: str) -> str:
+    """A hyperlink target as docutils reads it: an e-mail address (`Hannes <hannes@5monkeys.se>`_,
+    `.. _mail: a@b.org`) is `mailto:` (its `Inliner.adjust_uri`), so no file; anything else, a
+    scheme-less `github.com/user` included, is the URI as written."""
+    target = target.strip()
+    return f"mailto:{target}" if _RST_EMAIL_RE.match(target) else target
+
+
 def _scan_rst_line(doc: DocFile, line: str, number: int) -> None:
     target = _RST_TARGET_RE.match(line)
     if target:
@@ -632,7 +642,7 @@ def _scan_rst_line(doc: DocFile, line: str, number: int) -> None:
         doc.rst_targets.add(reference_name(name))
         doc.anchors.add(github_slug(name))
         if target.group(2) and not target.group(2).endswith("_"):
-            doc.links.append(Link(target.group(2).strip(), number, name, "rst"))
+            doc.links.append(Link(_rst_uri(target.group(2)), number, name, "rst"))
         return
     directive = _RST_DIRECTIVE_RE.match(line)
     if directive and directive.group(2) in _RST_FILE_DIRECTIVES and directive.group(3).strip():
@@ -645,7 +655,7 @@ def _scan_rst_line(doc: DocFile, line: str, number: int) -> None:
         if underscores == "_" and label:
             doc.rst_targets.add(reference_name(label))
         if not target_text.endswith("_"):
-            doc.links.append(Link(target_text.strip(), number, label, "rst"))
+            doc.links.append(Link(_rst_uri(target_text), number, label, "rst"))
     for name in _rst_named_references(line):
         doc.rst_references.append(RstReference(name, number, "named"))
     for role, body in _RST_ROLE_RE.findall(line):

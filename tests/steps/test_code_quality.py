@@ -1829,6 +1829,37 @@ def test_local_in_a_posix_script_is_no_breakage_but_a_bashism_is(tmp_path: Path)
     assert found["shellcheck/SC3010"].severity is Severity.WARNING
 
 
+MAINTAINER_SCRIPT = (
+    '#!/bin/sh\nset -e\n# shellcheck disable=SC2034\nunused=1\nf() {\n  local x="$1"\n'
+    '  echo -n "$x"\n  echo -en "$x\\\\n"\n}\nf a\n'
+)
+
+
+@pytest.mark.parametrize("control", [True, False])
+def test_local_in_a_debian_maintainer_script_is_no_warning_where_shellcheck_is_asked(
+    tmp_path: Path, control: bool
+) -> None:
+    """di-netboot-assistant's debian/postrm (`#!/bin/sh`, a `# shellcheck` directive, so the
+    project asks for shellcheck) declares `local s metadatabasename ...`: Debian Policy 10.4
+    requires `local` and `echo -n` of every /bin/sh, and a maintainer script runs only there, so
+    SC3043 and the `echo -n` SC3037 are info; `echo -en` there, and the same script outside
+    debian/ (or in a debian/ with no debian/control), keep their warnings."""
+    files = {"debian/postrm": MAINTAINER_SCRIPT, "tools/clean.sh": MAINTAINER_SCRIPT}
+    if control:
+        files["debian/control"] = "Source: x\n\nPackage: x\nArchitecture: all\n"
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = {(f.rule, f.path, f.line): f for f in outcome.findings}
+    local = found[("shellcheck/SC3043", "debian/postrm", 6)]
+    echo_n = found[("shellcheck/SC3037", "debian/postrm", 7)]
+    assert (local.severity is Severity.INFO) is control
+    assert (echo_n.severity is Severity.INFO) is control
+    if control:
+        assert "Debian Policy 10.4" in local.message and "`local`" in local.message
+    assert found[("shellcheck/SC3037", "debian/postrm", 8)].severity is Severity.WARNING
+    assert found[("shellcheck/SC3043", "tools/clean.sh", 6)].severity is Severity.WARNING
+    assert found[("shellcheck/SC3037", "tools/clean.sh", 7)].severity is Severity.WARNING
+
+
 def test_echo_n_in_a_posix_script_is_no_breakage_but_echo_e_is(tmp_path: Path) -> None:
     """checkinstall's create-localdecls: dash's echo implements `-n` (SC3037 breaks nothing),
     while `echo -en 'a\\nb'` prints "-en a" under dash."""

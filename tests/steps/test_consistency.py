@@ -793,3 +793,18 @@ def test_markdown_a_benchmark_or_test_reads_as_input_is_not_a_document(tmp_path:
     outcome = _run(make_repo(tmp_path / "gm", files))
     assert _at(outcome, "links/broken-link") == {("README.md", 3), ("notes/_data.md", 3)}
     assert _at(outcome, "links/broken-anchor") == {("notes/_data.md", 3)}
+
+
+def test_an_email_address_as_an_rst_link_target_is_mailto_but_a_schemeless_host_is_a_path(
+    tmp_path: Path,
+) -> None:
+    """freezegun's AUTHORS.rst: docutils makes `Hannes Ljungberg <hannes@5monkeys.se>`_ (and
+    `.. _mail: a@b.org`) a mailto: link, no file to look for; `James Lu <github.com/CrazyPython>`_
+    has no scheme, so docutils keeps it as a relative path, broken on GitHub and in the docs."""
+    authors = (
+        "Authors\n=======\n\n- `Hannes Ljungberg <hannes@5monkeys.se>`_\n"
+        "- `James Lu <github.com/CrazyPython>`_\n- `staticdev <staticdev-support@proton.me>`_\n"
+        "- see mail_\n\n.. _mail: someone@example.org\n"
+    )
+    root = make_repo(tmp_path / "p", {"README.md": "# p\n", "AUTHORS.rst": authors})
+    assert _at(_run(root), "links/broken-link") == {("AUTHORS.rst", 5)}

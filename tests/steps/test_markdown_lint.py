@@ -298,3 +298,31 @@ def test_extends_is_resolved_relative_to_the_configuration(tmp_path: Path) -> No
         ("md/MD013", "README.md", 3, "warning"),
         ("md/MD018", "README.md", 5, "warning"),
     }
+
+
+GROUPED_TABLE = """\
+# Containers
+
+| **Data** | **Structure** | **Ordered** |
+| :--- | :--- | :---: |
+| [Lists](#lists) |
+|   | [ArrayList](#arraylist) | yes |
+| [Sets](#sets) |
+|   | [HashSet](#hashset) | no |
+| forgotten | no |
+| too | many | cells | here |
+"""
+
+
+def test_a_one_cell_group_row_is_no_broken_table_but_a_short_or_long_row_is(
+    tmp_path: Path,
+) -> None:
+    """gods' overview table groups its rows under `| [Lists](#lists) |`, a row of one cell: GFM
+    pads it with empty cells, a label over the rows under it, nothing shifted nor lost. A row of
+    two cells under three headers (one forgotten, the rest shifted) and a row of four (the last
+    one dropped) stay reported, and a project that configures MD056 gets every row."""
+    root = make_repo(tmp_path / "p", {"README.md": GROUPED_TABLE})
+    assert {(f.rule, f.line) for f in _run(root).findings} == {("md/MD056", 9), ("md/MD056", 10)}
+    write_files(root, {".markdownlint.json": '{"default": false, "MD056": true}'})
+    lines = {f.line for f in _run(root).findings if f.rule == "md/MD056"}
+    assert lines == {5, 7, 9, 10}

@@ -14,7 +14,10 @@ from the project's other files, so never stored with one file's results). In a p
 does not ask for shellcheck (no `.shellcheckrc`, no CI, hook, make, just, task, tox, nox or
 package.json command naming it, no directive in its scripts) only breakage stays shown: its
 error level, SC1xxx and SC3xxx in a POSIX `sh` script (not `local`, which dash has); the rest is
-info (`ai_workflow.lint.unasked_linters`).
+info (`ai_workflow.lint.unasked_linters`). In a `#!/bin/sh` script under `debian/` of a Debian
+source package (`debian/control`), `local` (SC3043) and `echo -n` (SC3037) are info whether or
+not the project asks: Debian Policy 10.4 requires both of `/bin/sh`, and such scripts run only
+there (`unasked_linters.debian_sh_as_info`).
 
 A warning code the project gives 20 times or more is its convention, at info
 (`ai_workflow.lint.widespread`).
@@ -60,7 +63,7 @@ from ai_workflow.lint.shell_library import (
 from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
 from ai_workflow.lint.shellcheck_runs import Dialect, shellcheck_dialect
 from ai_workflow.lint.shellcheck_severity import shellcheck_findings
-from ai_workflow.lint.unasked_linters import ShellcheckScope
+from ai_workflow.lint.unasked_linters import ShellcheckScope, debian_sh_as_info
 from ai_workflow.lint.widespread import describe as describe_widespread
 from ai_workflow.lint.widespread import widespread_as_info
 from ai_workflow.textfiles import read_bytes, read_head, read_text, shebang_program
@@ -174,6 +177,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings = one_argument_joins_as_info(findings, ctx.target, scripts)
     findings = sourcer_assigned_as_info(findings, ctx.target, scripts)
     findings = directive_calls_as_info(findings, ctx.target, files)
+    findings = debian_sh_as_info(findings, ctx.target, ctx.config.rules.select)
     findings.sort(key=finding_order)
     scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)
     findings, lowered = scope.grade(findings)

@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ai_workflow.automation import is_automation_file
-from ai_workflow.findings import Finding, Severity, not_configured_as_info
+from ai_workflow.findings import Finding, Severity, explained_as_info, not_configured_as_info
 from ai_workflow.lint.shellcheck_runs import (
     DIRECTIVE,
     LEVELS,
@@ -226,6 +226,42 @@ class ShellcheckScope:
                     posix[finding.path] = runner is None
             return posix[finding.path]
         return False
+
+
+DEBIAN_POLICY_SH = (
+    "a Debian packaging script: Debian Policy 10.4 requires every /bin/sh to implement {what}, "
+    "and it runs only on Debian (dpkg, autopkgtest)"
+)
+
+
+def debian_sh_as_info(
+    findings: Sequence[Finding], target: Path, selected: Sequence[str] = ()
+) -> list[Finding]:
+    """SC3043 (`local`) and an `echo -n` SC3037 in a `#!/bin/sh` script under `debian/` of a
+    Debian source package (`debian/control`) at info, whether or not the project asks for
+    shellcheck: its maintainer scripts (postinst, postrm...), autopkgtests and helpers run only
+    where Debian Policy 10.4 governs `/bin/sh`, which must implement both (di-netboot-assistant's
+    debian/postrm declares `local s metadatabasename ...`, in sync with its Bash script). The same
+    lines in a script outside `debian/`, or in a `debian/` of no Debian package, keep their level:
+    such a script may meet a /bin/sh that lacks them. `rules.select` naming the code keeps it."""
+    graded = []
+    debian = (target / "debian" / "control").is_file()
+    for finding in findings:
+        code = _code(finding.rule)
+        what = {3043: "`local`", SHELLCHECK_ECHO_FLAGS: "`echo -n`"}.get(code or 0)
+        path = finding.path or ""
+        if (
+            not debian
+            or what is None
+            or finding.severity is Severity.INFO
+            or not path.startswith("debian/")
+            or rule_matches(finding.rule, selected)
+            or (code == SHELLCHECK_ECHO_FLAGS and not _echo_n_only(target / path, finding))
+        ):
+            graded.append(finding)
+            continue
+        graded.append(explained_as_info(finding, DEBIAN_POLICY_SH.format(what=what)))
+    return graded
 
 
 def _echo_n_only(path: Path, finding: Finding) -> bool:

@@ -71,7 +71,7 @@ SPEC = StepSpec(
 
 BATCH = 1000  # files per rumdl command (it lints them in parallel itself)
 TIMEOUT_S = 600.0
-FILTERS_VERSION = 2  # bump when the findings filters below change (per-file results key)
+FILTERS_VERSION = 3  # bump when the findings filters below change (per-file results key)
 MARKDOWNLINT_FILES = (
     ".markdownlint.jsonc",
     ".markdownlint.json",
@@ -92,7 +92,10 @@ DEFAULT_RULES: dict[str, str] = {
     "MD018": "`#Heading` without a space is a paragraph: no heading, no anchor to link to",
     "MD020": "`#Heading#` without spaces is a paragraph: no heading, no anchor to link to",
     "MD042": "an empty link (`[text]()`, `[text](#)`) goes nowhere",
-    "MD056": "a table row with too many cells loses them on rendering (too few: shifted data)",
+    "MD056": (
+        "a table row with too many cells loses them on rendering (too few: shifted data; not a "
+        "`| label |` row of one cell, a group label over the rows under it)"
+    ),
 }
 """The rules that run without a project configuration: each finds something that renders
 broken. Style rules (line length, heading style, blank lines, ...) run only when the project's
@@ -635,6 +638,10 @@ def judge_file(
 
 
 _LIKELY_HEADING_RE = re.compile(r"^ {0,3}(?:#{2,6}[^\W\d_]|#[^\W\d_a-z])")
+# rumdl's MD056 message: "Table row has 1 cells, but expected 6"
+_CELL_COUNT_RE = re.compile(r"has (\d+) cells?, but expected (\d+)")
+# a row written as one cell between pipes: `| **Group** |` (no other unescaped pipe)
+_ONE_CELL_ROW_RE = re.compile(r"^ {0,3}\|(?:[^|\\]|\\.)*[^|\s\\](?:[^|\\]|\\.)*\|\s*$")
 
 
 def _false_alarm(item: LintFinding, text: str, config: LintConfig, closed: set[int]) -> bool:
@@ -645,6 +652,10 @@ def _false_alarm(item: LintFinding, text: str, config: LintConfig, closed: set[i
       is not a heading without its space; kept only for `##word` or `#Word` starting a block.
     - MD041 on a file whose first line is a MyST `(label)=` target: the label belongs to the
       heading under it, which is the document's first line as Sphinx reads it.
+    - MD056 run by default (not asked for) on a row written as one cell between pipes
+      (`| [Lists](#lists) |` over the list rows of gods' overview table): a group label; GFM pads
+      a short row with empty cells, so nothing is shifted nor lost. A row of two or more cells
+      short of the header (a middle cell forgotten shifts the rest) or with too many keeps it.
     """
     lines = text.splitlines()
     if item.rule == "MD018" and item.line in closed:
@@ -656,6 +667,14 @@ def _false_alarm(item: LintFinding, text: str, config: LintConfig, closed: set[i
     if item.rule == "MD041":
         first = next((line for line in lines if line.strip()), "")
         return myst_target(first) is not None
+    if item.rule == "MD056" and not config.configured and "MD056" not in config.selected:
+        line = lines[item.line - 1] if 0 < item.line <= len(lines) else ""
+        counts = _CELL_COUNT_RE.search(item.message)
+        return (
+            counts is not None
+            and int(counts.group(1)) == 1 < int(counts.group(2))
+            and _ONE_CELL_ROW_RE.match(line) is not None
+        )
     return False
 
 
