@@ -3053,3 +3053,26 @@ def test_a_string_comparison_in_a_posix_test_is_no_breakage_but_double_equals_is
     assert found["shellcheck/SC3012"].severity is Severity.INFO
     assert found["shellcheck/SC3012"].extra["not_configured"].startswith("shellcheck is not")
     assert found["shellcheck/SC3014"].severity is Severity.WARNING
+
+
+CHECKER_SAMPLES = {
+    "lintme/__init__.py": "def check(path):\n    return []\n",
+    "suite/__init__.py": "",
+    "suite/support.py": "import os\nROOT = os.path.dirname(os.path.dirname(__file__))\nprint(helper)\n",
+    "suite/test_all.py": (
+        "import os\nfrom lintme import check\nfrom suite.support import ROOT\n\n\n"
+        "def test_cases():\n    assert check(os.path.join(ROOT, 'suite')) == []\n"
+    ),
+    "suite/E71.py": "#: E711\nif res == None:\n    pass\n",
+}
+
+
+def test_findings_on_a_sample_file_the_tests_check_are_info(tmp_path: Path) -> None:
+    """pycodestyle 2.10.0's testsuite/E71.py: a case file (`#: E711`, `res` never defined) that
+    test_all.py checks by naming its directory, imported by no module: its F821 is info. The
+    same undefined name in support.py, which the tests import and run, stays an error."""
+    outcome = _run(make_repo(tmp_path / "proj", CHECKER_SAMPLES))
+    graded = {f.path: f.severity for f in outcome.findings if f.rule == "ruff/F821"}
+    assert graded == {"suite/E71.py": Severity.INFO, "suite/support.py": Severity.ERROR}
+    sample = _find(outcome, "ruff/F821", "suite/E71.py")
+    assert "suite/test_all.py names suite/ as a path" in sample.message
