@@ -22,7 +22,12 @@ CHECKER = {
     "suite/deeper/W29.py": "#: W291\nimport this \n",
     "suite/plug.py": "value = 1\n",
     "suite/conftest.py": 'pytest_plugins = ["suite.plug"]\n',
-    "tests/test_other.py": "def test_x():\n    assert True\n",
+    # bottle's test/servertest.py, a script test_server.py runs: words that are no paths of the
+    # project (`c['tests']`, `add_path('./tests/', base=tmp)`) name no directory
+    "tests/test_other.py": (
+        "def test_x(tmp, rm):\n    c = {'tests': 1}\n    assert c['tests']\n"
+        "    assert rm.add_path('./tests/', base=tmp)\n"
+    ),
     "tests/tools/gen.py": "print(undefined)\n",
     "tools/E10.py": "print(undefined)\n",
 }
@@ -31,8 +36,8 @@ CHECKER = {
 def test_samples_in_a_directory_a_test_names_are_data(tmp_path: Path) -> None:
     """The E71/W29 cases (under suite/, which test_all.py names as a path, imported by no
     module) are data; support.py (imported), plug.py (a dotted string names it), the test
-    modules, a file in a test directory no test names and one outside any test location are
-    not."""
+    modules, a file in a test directory no path literal names (tests/ is only a dictionary key
+    and an argument of no path call) and one outside any test location are not."""
     target = make_repo(tmp_path / "proj", CHECKER)
     found = data_modules(target, sorted(CHECKER), is_test_path)
     assert sorted(found) == ["suite/E71.py", "suite/deeper/W29.py"]

@@ -14,10 +14,13 @@ A Python file is a *data module* when all of these hold:
   `python_files` (`testsuite/` holding `test_all.py`);
 - it is no test module itself (`python_files`, `conftest.py`), nor `__init__.py` or
   `__main__.py`;
-- a string literal of a test file names the directory it lies in, or one above it below the
-  project root, as a path (relative to the root, or to the directory of a test file or one of
-  its parents: `"testsuite"`, `"samples"` in `Path(__file__).parent / "samples"`;
-  `ai_workflow.changes.test_inputs`);
+- a string literal of a test file used as a path names the directory it lies in, or one above
+  it below the project root (relative to the root, or to the directory of a test file or one of
+  its parents): an argument of a path call (`os.path.join(ROOT_DIR, 'testsuite')`,
+  `glob("samples/*.py")`) or an operand of `/` (`Path(__file__).parent / "samples"`). A string
+  used otherwise (bottle's `c['test']`, `rm.add_path('./test/', base=tempdir)`) names nothing,
+  so a script a test runs from a directory no path literal names (bottle's test/servertest.py,
+  which test_server.py names as a file to run) stays code;
 - no other Python file of the project imports it: its module name is no part of an `import`
   or `from ... import` statement, nor of a dotted string (`pytest_plugins = ["tests.plug"]`,
   `importlib.import_module("tests.plug")`; `"E11.py"` names a file). The imports of the other
@@ -30,14 +33,15 @@ their findings. Test-data directories by name (`fixtures/`, `testdata/`...) are
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from ai_workflow.changes.test_inputs import python_literals
 from ai_workflow.findings import Finding, explain_as_info
+from ai_workflow.pysource import called_name
 from ai_workflow.testsource.pytest_collection import read_collection
 from ai_workflow.textfiles import read_utf8
 
@@ -53,6 +57,12 @@ _WORD = re.compile(r"[A-Za-z_]\w*")
 _COMMENT = re.compile(r"#[^\n]*")
 _FILE_SUFFIXES = frozenset({"py", "pyi", "pyc", "pyw"})
 _NOT_DATA = frozenset({"__init__.py", "__main__.py", "conftest.py"})
+# calls whose string arguments are paths (`os.path.join(ROOT, "suite")`, `Path(HERE, "data")`)
+_PATH_CALLS = frozenset(
+    {"join", "joinpath", "Path", "PurePath", "PosixPath", "PurePosixPath", "abspath", "realpath"}
+    | {"normpath", "listdir", "scandir", "walk", "glob", "iglob", "rglob", "exists", "isdir"}
+    | {"is_dir", "iterdir"}
+)
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,7 @@ def data_modules(
         return {}
     tests = [f for f in python if is_test(f) and f not in candidates]
     text_of = read or (lambda rel: read_utf8(target / rel, root=target) or "")
-    namers = [(test, python_literals(target, [test])[0]) for test in tests]
+    namers = [(test, _path_literals(text_of(test))) for test in tests]
     roots = {""} | {d for test in tests for d in _parents(test)}
     found: dict[str, DataModule] = {}
     imported: set[str] | None = None
@@ -107,6 +117,49 @@ def data_modules(
         if PurePosixPath(path).stem not in imported:
             found[path] = DataModule(*named)
     return found
+
+
+def _path_literals(text: str) -> set[str]:
+    """The string literals of a test file used as paths: an argument of a path call
+    (`os.path.join(ROOT_DIR, 'testsuite')`, `Path(HERE, "data")`, `glob("samples/*.py")`...),
+    or an operand of `/` (`Path(__file__).parent / "samples"`); each as a relative path
+    (`./x/` is `x`) and, for a glob, its directory. A string used otherwise (`config['test']`,
+    `rm.add_path('./test/', base=tempdir)`) names no directory of the project."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return set()
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and called_name(node.func) in _PATH_CALLS:
+            values = node.args
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            values = [node.left, node.right]
+        else:
+            continue
+        for value in values:
+            if not isinstance(value, ast.Constant) or not isinstance(value.value, str):
+                continue
+            literal = _relative(value.value)
+            if literal:
+                found.add(literal)
+    return found
+
+
+def _relative(text: str) -> str:
+    """A literal as a relative directory path ("" when it is none: absolute, a URL...); a
+    glob's fixed directory part (`samples/*.py` is `samples`)."""
+    text = text.strip()
+    if not text or text.startswith(("/", "~", "-")) or "://" in text or "\\" in text:
+        return ""
+    while text.startswith(("./", "../")):
+        text = text.split("/", 1)[1]
+    parts = text.split("/")
+    for index, part in enumerate(parts):
+        if any(c in part for c in "*?[{"):
+            parts = parts[:index]
+            break
+    return "/".join(p for p in parts if p not in ("", "."))
 
 
 def _parents(path: str) -> list[str]:
