@@ -1106,6 +1106,40 @@ def test_shellcheck_mixed_array_given_to_a_joining_function_is_info(tmp_path: Pa
     assert severity[("shellcheck/SC2145", "r.sh", 14)] is Severity.WARNING  # the level, $1
 
 
+def test_shellcheck_mixed_array_given_to_an_echoing_function_is_info(tmp_path: Path) -> None:
+    """openvpn-systemd-resolved 1.3.0's run-tests: `_fail() { COUNT=...; ( >&2 echo -e "  ${@}" )
+    }`, an echo alone in a subshell that prints all its arguments, called as `_fail "got:
+    '${@}'"`, also on a backslash-continued line: echo joins them with one space, the text
+    "$*" gives; the echo's own `"... ${@}..."` likewise. A function that also reads `$1`, and
+    grep given the mix, keep the warning."""
+    files = {
+        "t.sh": (
+            "#!/bin/bash\n"
+            "_fail() {\n"
+            "  COUNT=$((COUNT+1))\n"
+            '  ( >&2 echo -e "  FAIL ${@}!" )\n'
+            "}\n"
+            "_tag() {\n"
+            '  echo "[$1] ${@}"\n'
+            "}\n"
+            "check() {\n"
+            "  _fail \"got: '${@}'\"\n"
+            '  [[ -n "$1" ]] || _fail "wrong:" \\\n'
+            "    \"got: '${@}'\"\n"
+            '  _tag "got: ${@}"\n'
+            '  grep "got: ${@}" file.txt\n'
+            "}\n"
+            "check a b\n"
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2145", "t.sh", 4)] is Severity.INFO  # the echo itself
+    assert severity[("shellcheck/SC2145", "t.sh", 10)] is Severity.INFO
+    assert severity[("shellcheck/SC2145", "t.sh", 12)] is Severity.INFO  # continued call
+    assert severity[("shellcheck/SC2145", "t.sh", 13)] is Severity.WARNING  # _tag reads $1
+    assert severity[("shellcheck/SC2145", "t.sh", 14)] is Severity.WARNING  # grep
+
+
 def test_shellcheck_on_a_fill_in_template_with_a_placeholder_is_info(tmp_path: Path) -> None:
     """recap's doc/plugin_template (its README: 'A template of a plugin is provided') defines
     `print_<plugin_name>() {`: the placeholder the copy replaces is what shellcheck cannot
@@ -3084,3 +3118,26 @@ def test_a_string_comparison_in_a_posix_test_is_no_breakage_but_double_equals_is
     assert found["shellcheck/SC3012"].severity is Severity.INFO
     assert found["shellcheck/SC3012"].extra["not_configured"].startswith("shellcheck is not")
     assert found["shellcheck/SC3014"].severity is Severity.WARNING
+
+
+CHECKER_SAMPLES = {
+    "lintme/__init__.py": "def check(path):\n    return []\n",
+    "suite/__init__.py": "",
+    "suite/support.py": "import os\nROOT = os.path.dirname(os.path.dirname(__file__))\nprint(helper)\n",
+    "suite/test_all.py": (
+        "import os\nfrom lintme import check\nfrom suite.support import ROOT\n\n\n"
+        "def test_cases():\n    assert check(os.path.join(ROOT, 'suite')) == []\n"
+    ),
+    "suite/E71.py": "#: E711\nif res == None:\n    pass\n",
+}
+
+
+def test_findings_on_a_sample_file_the_tests_check_are_info(tmp_path: Path) -> None:
+    """pycodestyle 2.10.0's testsuite/E71.py: a case file (`#: E711`, `res` never defined) that
+    test_all.py checks by naming its directory, imported by no module: its F821 is info. The
+    same undefined name in support.py, which the tests import and run, stays an error."""
+    outcome = _run(make_repo(tmp_path / "proj", CHECKER_SAMPLES))
+    graded = {f.path: f.severity for f in outcome.findings if f.rule == "ruff/F821"}
+    assert graded == {"suite/E71.py": Severity.INFO, "suite/support.py": Severity.ERROR}
+    sample = _find(outcome, "ruff/F821", "suite/E71.py")
+    assert "suite/test_all.py names suite/ as a path" in sample.message

@@ -1453,3 +1453,28 @@ def test_find_packages_that_looks_outside_the_project_leaves_what_ships_unknown(
     outcome = _run(make_repo(tmp_path / "proj", files))
     finding = _find(outcome, "deps/undeclared-import", "fuzz/afl-server.py", "afl")
     assert finding.severity is Severity.WARNING
+
+
+def test_imports_of_a_sample_file_the_tests_check_are_not_dependencies(tmp_path: Path) -> None:
+    """pycodestyle 2.10.0's testsuite/E40.py imports `foo` to show E401 to the checker that
+    test_all.py runs on the directory; nothing imports or runs it, so `foo` is no dependency.
+    An undeclared import in support.py, which the tests import, is still reported."""
+    files = {
+        "pyproject.toml": '[project]\nname = "lintme"\nversion = "1.0"\ndependencies = []\n',
+        "lintme/__init__.py": "def check(path):\n    return []\n",
+        "suite/__init__.py": "",
+        "suite/support.py": "import os\nimport helperlib\nROOT = os.path.dirname(__file__)\n",
+        "suite/test_all.py": (
+            "import os\nfrom lintme import check\nfrom suite.support import ROOT\n\n\n"
+            "def test_cases():\n    assert check(os.path.join(ROOT, '..', 'suite')) == []\n"
+        ),
+        "suite/E40.py": "#: E401\nimport foo, bar\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    reported = {
+        f.message.split("'")[1]: f.path
+        for f in outcome.findings
+        if f.rule == "deps/undeclared-import"
+    }
+    assert reported == {"helperlib": "suite/support.py"}
+    assert any("1 data module(s)" in line for line in outcome.checked)

@@ -33,7 +33,9 @@ runs no ruff nor flake8 (`ai_workflow.lint.ruff_style`); every other rule is a w
 has no severities of its own). Where the project's configuration chooses no rules, only the
 classic default set and its `extend-select` are reported, whatever ruff's version enables by
 default (`ai_workflow.lint.ruff_scope`), unless the project's own ruff or the version it pins
-ran (`ai_workflow.lint.pinned_tools`).
+ran (`ai_workflow.lint.pinned_tools`). Every finding on a data module (a sample file the tests
+hand to the code as input, that no module imports: `ai_workflow.testsource.data_modules`) is
+info.
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ from ai_workflow.lint.ruff_scope import (
 from ai_workflow.lint.ruff_sections import section_imports_as_info
 from ai_workflow.lint.ruff_style import StyleScope, read_tooling
 from ai_workflow.parsed_files import ParsedFiles
+from ai_workflow.testsource.data_modules import data_modules_as_info, run_data_modules
 from ai_workflow.textfiles import read_head, readable_file
 from ai_workflow.tools import Tool, ToolOrigin, resolve_tool
 from ai_workflow.workdir import excluded_workdirs
@@ -163,6 +166,7 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
         selected=ctx.config.rules.select,
     )
     kept, lowered = explained_ruff_findings(kept, python_files, scopes, style)
+    kept = data_modules_as_info(kept, run_data_modules(ctx))
     checked = f"{tool.describe()}: {len(python_files)} Python files; rules: {scopes.describe()}"
     if lowered:
         checked += f"; {style.describe(lowered)}"

@@ -10,7 +10,8 @@ it cannot see functions called indirectly), SC2148 (no shebang: a library for `s
 SC2034 (a variable "unused": a sourcing script, indirect expansion or a child process may
 read it; a misspelt name is still reported where it is read, SC2154); SC2207 on
 `COMPREPLY=($(compgen ...))`, the completion idiom; SC2145 on an `echo "... $@"` line (alone,
-as a case branch's one command or behind redirections: `error) >&2 echo "[ERROR] $@" ;;`), or an
+as a case branch's one command or behind redirections: `error) >&2 echo "[ERROR] $@" ;;`, or
+alone in a subshell: `( >&2 echo -e "  ${@}" )`), or an
 echo ending an `&&`/`||` list whose condition has no `@` (`[ -z $LOG ] || echo "... $@"`; echo
 joins its arguments with one space: the text "$*" would give); SC2068 on an `eval $@` line
 (eval joins its arguments with one space and parses the result again: quoting changes nothing);
@@ -90,7 +91,9 @@ parse (recap's doc/plugin_template, which its README offers to copy); a template
 placeholder, or a script with one under another name, keeps its parse error.
 SC2145 (`"text ${a[@]}"`, string and array mixed) in a call of a function of the same file that
 joins its arguments from that one on (`log() { local level=$1; shift; local entry="$*"; ...}`,
-called as `log INFO "found: ${a[@]}"`): the split words are joined again with one space, the
+called as `log INFO "found: ${a[@]}"`; or one whose only read of its arguments is such an echo
+of `"...$@..."`, openvpn-systemd-resolved's `_fail() { ...; ( >&2 echo -e "  ${@}" ) }`, also
+called across backslash-continued lines): the split words are joined again with one space, the
 text "$*" would give. A function that reads `$2` alone keeps it (it would print the first word).
 
 What the script's own shell and the project's choice of linters change comes after, in
@@ -159,6 +162,11 @@ ECHO_BRANCH = re.compile(
     r"^\s*(?:\(?[^()\s;|&]+(?:\s*\|\s*[^()\s;|&]+)*\)\s*)?"
     r"(?:\d*(?:>>?|<)&?[^\s;|&<>]+\s*)*"
     r"(?:builtin\s+)?echo\b(?![^;]*(?:&&|\|\|))[^;]*(?:;;\s*(?:#.*)?)?$"
+)
+# an echo alone in a subshell, behind leading redirections (openvpn-systemd-resolved's
+# `( >&2 echo -e "  ${RED}${FAIL} ${@}${RESET}" )`): no other command in the group
+ECHO_SUBSHELL = re.compile(
+    r"^\s*\(\s*(?:\d*(?:>>?|<)&?[^\s;|&<>()]+\s*)*(?:builtin\s+)?echo\b[^;&|()]*\)\s*$"
 )
 # a function definition: `name() {`, `function name {`, `function name() {`
 FUNCTION_HEADER = re.compile(r"^(\s*)(?:function\s+)?([A-Za-z_][\w:.-]*)\s*(?:\(\s*\))?\s*\{\s*$")
@@ -444,7 +452,7 @@ def _joined_by_callee(script: ScriptTraits, item: dict[str, Any]) -> bool:
     place = _place(script, item)
     if place is None:
         return False
-    text, column = place
+    text, column = _continued_call(script.lines, item["line"], *place)
     for name, joined_from in script.joiners:
         index = _argument_index(text, name, column)
         if index is not None and index >= joined_from:
@@ -645,7 +653,10 @@ class ScriptTraits:
             frozenset(
                 n
                 for n, line in enumerate(lines, 1)
-                if ECHO_LINE.match(line) or ECHO_TAIL.match(line) or ECHO_BRANCH.match(line)
+                if ECHO_LINE.match(line)
+                or ECHO_TAIL.match(line)
+                or ECHO_BRANCH.match(line)
+                or ECHO_SUBSHELL.match(line)
             ),
             frozenset(n for n, line in enumerate(lines, 1) if EVAL_LINE.match(line)),
             frozenset(n for n, line in enumerate(lines, 1) if _operator_from_parameter(line)),
@@ -724,12 +735,12 @@ def _joined_from(body: list[str]) -> int | None:
     joined_from = None
     for raw in body:
         line = raw.split(" #", 1)[0] if not raw.lstrip().startswith("#") else ""
-        join = JOIN.search(line)
+        join = _join_span(line)
         for read in POSITIONAL.finditer(line):
             digit = read.group(1) or read.group(2)
             if digit is not None and int(digit) == 0:
                 continue  # `$0`: the script's name
-            inside_join = join is not None and join.start() <= read.start() < join.end()
+            inside_join = join is not None and join[0] <= read.start() < join[1]
             if inside_join and joined_from is None:
                 continue
             if digit is None or joined_from is not None:
@@ -740,10 +751,40 @@ def _joined_from(body: list[str]) -> int | None:
         if join is not None:
             if joined_from is not None:
                 return None
-            joined_from = shifted + int(join.group(1) or 1)
+            joined_from = shifted + join[2]
     if joined_from is None or any(n >= joined_from for n in pending):
         return None
     return joined_from
+
+
+def _join_span(line: str) -> tuple[int, int, int] | None:
+    """Where `line` joins the arguments (start, end) and from which one: a `JOIN`, or an echo
+    command alone on the line (`ECHO_LINE`, `ECHO_BRANCH`, `ECHO_SUBSHELL`) whose only reads
+    of the arguments are `$@`/`${@}` inside double quotes (`( >&2 echo -e "  ${@}" )`): echo
+    joins its arguments with one space, the text "$*" would give. None when it joins none."""
+    join = JOIN.search(line)
+    if join is not None:
+        return join.start(), join.end(), int(join.group(1) or 1)
+    if not (ECHO_LINE.match(line) or ECHO_BRANCH.match(line) or ECHO_SUBSHELL.match(line)):
+        return None
+    reads = list(POSITIONAL.finditer(line))
+    if reads and all(
+        read.group(0) in ("$@", "${@}") and line.count('"', 0, read.start()) % 2 == 1
+        for read in reads
+    ):
+        return 0, len(line), 1
+    return None
+
+
+def _continued_call(lines: tuple[str, ...], line: int, text: str, column: int) -> tuple[str, int]:
+    """`text` (line `line`, 1-based) with the lines before it that continue into it (each
+    ending in a backslash) put in front, and `column` moved by as much: the whole command a
+    word on a continuation line belongs to (`_fail "not given:" \\` then `"got: '${@}'"`)."""
+    start = line - 1
+    while start > 0 and lines[start - 1].endswith("\\"):
+        start -= 1
+    prefix = "".join(lines[n][:-1] for n in range(start, line - 1))
+    return prefix + text, column + len(prefix)
 
 
 def _argument_index(line: str, name: str, column: int) -> int | None:

@@ -19,7 +19,9 @@ Never uses the network. Checks:
 - Python imports (by `ast`) that no declared distribution provides (`deps/undeclared-import`:
   warning for runtime code, info for tests and tooling, root scripts the manifest does not ship
   included: `ai_workflow.deps.shipped`; info for an optional integration a library that
-  requires nothing imports only inside functions, and for PyInstaller in its hook files), and
+  requires nothing imports only inside functions, and for PyInstaller in its hook files; a data
+  module, a sample file the tests hand to the code as input, is not scanned:
+  `ai_workflow.testsource.data_modules`), and
   runtime distributions never
   imported (`deps/unused-dependency`: warning, info when the target's environment shows the
   distribution installs commands or plugins; `deps/test-only-dependency`, info, when only tests
@@ -72,6 +74,7 @@ from ai_workflow.findings import Severity
 from ai_workflow.project_files import project_files
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.techstack import detect_stack
+from ai_workflow.testsource.data_modules import run_data_modules
 from ai_workflow.textfiles import read_head, read_utf8, why_unreadable
 
 SPEC = StepSpec(
@@ -434,9 +437,17 @@ def analyse_python_imports(
 ) -> dict[str, Any]:
     """Undeclared imports and unused declared distributions of the root Python project."""
     nested = _nested_project_dirs(manifests)
+    data = run_data_modules(ctx)
     py_files = [
-        f for f in files if f.endswith(".py") and not any(f.startswith(d + "/") for d in nested)
+        f
+        for f in files
+        if f.endswith(".py") and not any(f.startswith(d + "/") for d in nested) and f not in data
     ]
+    if data:
+        report.outcome.checked.append(
+            f"python imports: {len(data)} data module(s) the tests hand to the code as input "
+            "left out (never imported nor run: ai_workflow.testsource.data_modules)"
+        )
     if not py_files:
         report.skipped("python imports: no Python files")
         return {}
