@@ -3141,3 +3141,44 @@ def test_findings_on_a_sample_file_the_tests_check_are_info(tmp_path: Path) -> N
     assert graded == {"suite/E71.py": Severity.INFO, "suite/support.py": Severity.ERROR}
     sample = _find(outcome, "ruff/F821", "suite/E71.py")
     assert "suite/test_all.py names suite/ as a path" in sample.message
+
+
+STATUS_SUBSTITUTIONS = """\
+#!/bin/bash
+f=/etc/passwd
+if ! $(grep root "$f" >/dev/null); then
+  echo none
+fi
+$(grep daemon "$f" > /dev/null 2>&1) && echo daemon
+x=$(grep root "$f" >/dev/null)
+echo "$x"
+if $(grep root "$f"); then
+  echo found
+fi
+"""
+
+
+def test_a_substitution_run_for_its_status_alone_is_info(tmp_path: Path) -> None:
+    """funcoeszz's `! $(zztool dump f | grep ... >/dev/null)` and abcde's
+    `if $(cd-discid $CDROM > /dev/null 2>&1)`: the output goes to /dev/null, so the substitution
+    expands to nothing, nothing is executed and its status is grep's (SC2091, SC2327, SC2328:
+    info). Output that is kept (`x=$(... >/dev/null)` is always empty) or executed (`if $(grep
+    root f)` runs the matching line) keeps the warnings."""
+    root = make_repo(tmp_path / "p", {"check.sh": STATUS_SUBSTITUTIONS, **RUNS_SHELLCHECK})
+    outcome = _run(root)
+    levels = {
+        (f.rule.removeprefix("shellcheck/"), f.line): f.severity.value
+        for f in outcome.findings
+        if f.rule in ("shellcheck/SC2091", "shellcheck/SC2327", "shellcheck/SC2328")
+    }
+    assert levels == {
+        ("SC2091", 3): "info",
+        ("SC2327", 3): "info",
+        ("SC2328", 3): "info",
+        ("SC2091", 6): "info",
+        ("SC2327", 6): "info",
+        ("SC2328", 6): "info",
+        ("SC2327", 7): "warning",
+        ("SC2328", 7): "warning",
+        ("SC2091", 9): "warning",
+    }

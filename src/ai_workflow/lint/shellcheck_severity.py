@@ -64,6 +64,12 @@ in a script that sets TEXTDOMAIN: bash looks its `$"..."` strings up in that get
 so the script translates them on purpose (txt2regex's `$"color"` column label, whose msgid its
 po/ catalogue holds) and the word is a message, not a misplaced expansion. In a script that
 sets no TEXTDOMAIN nothing is translated and `$"name"` keeps the warning.
+SC2091, SC2327 and SC2328 on a `$(...)` that is a whole command in command position (after
+`!`, `if`, `&&`, `;`...) and sends its output to /dev/null (funcoeszz's
+`! $(zztool dump f | grep "^ *$n " >/dev/null)`, abcde's `if $(cd-discid $CDROM > /dev/null 2>&1)`):
+it expands to nothing, so nothing is executed and the command's status is the substitution's,
+a roundabout `grep -q`. A substitution whose output is used (`x=$(cmd >/dev/null)`,
+`"$(echo foo >/dev/null)"`) or one whose output is not sent away (`$(find_cmd) args`) keeps them.
 SC2199 ("arrays implicitly concatenate in [[ ]]") where the joined string is the check meant:
 a one-operand test of the array (`[[ ! ${todo[@]} ]]`, `[[ -n "$@" ]]`: empty or not). Any
 comparison keeps the warning, even with one plain word (`[[ "$@" != "-a" ]]` is true for
@@ -224,6 +230,15 @@ STANDALONE_TEST = re.compile(r"^\s*(?:!\s+)?(?:test\s|\[\[?\s)(?!.*(?:&&|\|\||;|
 STATUS_ASSIGNMENT = re.compile(
     r"^\s*(?:(?:local|readonly|export|declare(?:\s+-\w+)*)\s+)?[A-Za-z_]\w*="
     r"(\"?)\$(?:\?|\{\?\})\1\s*(?:#.*)?$"
+)
+# `$(cmd)` as a command (SC2091), empty because cmd's output is redirected (SC2327, SC2328)
+SHELLCHECK_EMPTY_SUBSTITUTION = frozenset({2091, 2327, 2328})
+# a `$(...)` in command position (after `!`, `if`, `&&`, `;`...) that is the whole command and
+# sends its standard output to /dev/null: it expands to nothing, so only its status is used
+STATUS_SUBSTITUTION = re.compile(
+    r"(?:^|[;&|({!]|\b(?:if|while|until|then|do|else|elif)\b)\s*"
+    r"\$\((?P<body>(?:[^()]|\([^()]*\))*?)(?:&>|(?<![\d&>])1?>)\s*/dev/null(?:\s+2>&1)?\s*\)"
+    r"\s*(?=$|[;&|)]|\bthen\b|#)"
 )
 SHELLCHECK_JOINED_ARRAY = 2199  # `[[ $@ ... ]]`: the array is joined into one string
 # `"$@"`, `$@`, `"${name[@]}"`, `${name[@]}`: what SC2199 says is joined inside `[[ ]]`
@@ -630,9 +645,10 @@ class ScriptTraits:
     resplit_arrays: frozenset[str] = frozenset()  # filled by splitting or literal words (SC2068)
     joiners: tuple[tuple[str, int], ...] = ()  # functions joining their arguments from the n-th
     registers_completion: bool = False  # a `complete -...` command: Bash calls its function
-    joined_as_meant: frozenset[int] = frozenset()  # `[[ ! ${a[@]} ]]`, `[[ "$@" != -a ]]`
+    joined_as_meant: frozenset[int] = frozenset()  # `[[ ! ${a[@]} ]]`, `[[ -n "$@" ]]`
     literal_arguments: frozenset[int] = frozenset()  # bodies of functions called with plain words
     lines: tuple[str, ...] = ()  # the text, for what a finding's columns cover
+    status_substitutions: frozenset[int] = frozenset()  # `! $(grep x f >/dev/null)` (SC2091)
 
     @classmethod
     def of(cls, script: Path) -> ScriptTraits:
@@ -668,6 +684,7 @@ class ScriptTraits:
             frozenset(n for n, line in enumerate(lines, 1) if _joined_as_meant(line)),
             _literal_argument_bodies(lines) if text.startswith("#!") else frozenset(),
             tuple(lines),
+            frozenset(n for n, line in enumerate(lines, 1) if STATUS_SUBSTITUTION.search(line)),
         )
 
 
@@ -1056,6 +1073,7 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         or (code == SHELLCHECK_CONDITION_STATUS and line in script.condition_status)
         or (code == SHELLCHECK_TRANSLATED_NAME and script.translates)
         or (code == SHELLCHECK_JOINED_ARRAY and line in script.joined_as_meant)
+        or (code in SHELLCHECK_EMPTY_SUBSTITUTION and line in script.status_substitutions)
     ):
         return Severity.INFO
     return SHELLCHECK_SEVERITY.get(level, Severity.WARNING)
