@@ -1074,6 +1074,40 @@ def test_a_typing_requirements_file_is_a_development_environment(tmp_path: Path)
     ]
 
 
+def test_a_requirements_file_including_development_requirements_is_development(
+    tmp_path: Path,
+) -> None:
+    """humanfriendly's requirements-travis.txt includes the test and check requirements and adds
+    coveralls (a command the CI runs, with a pin of its own dependency): a development
+    environment, so neither is an unused dependency; a file that includes the runtime
+    requirements and adds one keeps it a runtime dependency, unused when nothing imports it."""
+    app = "import os\n"
+    travis = {
+        "requirements-travis.txt": (
+            "--requirement=requirements-checks.txt\n-r requirements-tests.txt\n"
+            "coveralls\n# Dependency of coveralls:\ncryptography < 3\n"
+        ),
+        "requirements-tests.txt": "pytest >= 3.0.7\n",
+        "requirements-checks.txt": "flake8 >= 2.6.0\n",
+        "app.py": app,
+    }
+    outcome = _run(make_repo(tmp_path / "travis", travis))
+    assert "deps/unused-dependency" not in {f.rule for f in outcome.findings}
+    report = Report()
+    short = parse_requirements("requirements-x.txt", "-rrequirements/test.txt\nb\n", report)
+    assert [d.group for d in short.dependencies] == ["dev"]
+    runtime = {
+        "requirements.txt": "-r requirements/base.txt\nleftpad\n",
+        "requirements/base.txt": "requests\n",
+        "app.py": "import requests\n",
+    }
+    outcome = _run(make_repo(tmp_path / "runtime", runtime))
+    unused = [f for f in outcome.findings if f.rule == "deps/unused-dependency"]
+    assert [(f.path, f.line, f.severity) for f in unused] == [
+        ("requirements.txt", 2, Severity.WARNING)
+    ]
+
+
 def test_a_distribution_whose_module_differs_only_in_case_is_used(tmp_path: Path) -> None:
     """Like `ipython`, which provides `IPython`, when nothing installed says so (a made-up
     distribution): only the name tells; a name that matches no import in any case stays unused."""
