@@ -1108,6 +1108,71 @@ def test_a_requirements_file_including_development_requirements_is_development(
     ]
 
 
+def _suite_package(setup_extra: str) -> dict[str, str]:
+    """humanfriendly 10.0's shape: the test suite is `humanfriendly/tests.py`, inside the
+    package, importing the test requirements (capturer, mock) of requirements-tests.txt."""
+    return {
+        "setup.py": (
+            "from setuptools import setup, find_packages\n"
+            f"setup(name='pkg', packages=find_packages(), install_requires=[]{setup_extra})\n"
+        ),
+        "requirements-tests.txt": "capturer >= 2.1\nmock >= 3.0.5\npytest\n",
+        "pkg/__init__.py": "from pkg.text import shout\n",
+        "pkg/text.py": "def shout(s):\n    return s.upper()\n",
+        "pkg/tests.py": (
+            "import unittest\nfrom mock import MagicMock\n\n"
+            "class ShoutTests(unittest.TestCase):\n"
+            "    def test_shout(self):\n"
+            "        from capturer import CaptureOutput\n"
+            "        self.assertEqual(MagicMock(), MagicMock())\n"
+        ),
+    }
+
+
+def test_the_module_setuptools_test_suite_names_is_the_projects_tests(tmp_path: Path) -> None:
+    """setup.py's `test_suite='pkg.tests'` says pkg/tests.py is the test suite: its imports of
+    test requirements are test imports, no undeclared runtime import. Without the declaration
+    the name alone does not tell (Jinja2's jinja2/tests.py is shipped code): the warnings stay."""
+    declared = make_repo(tmp_path / "declared", _suite_package(", test_suite='pkg.tests'"))
+    assert detect_stack(step_context(declared, dependencies.SPEC)).is_test("pkg/tests.py")
+    outcome = _run(declared)
+    shown = [f for f in outcome.findings if f.severity != Severity.INFO]
+    assert [(f.rule, f.path) for f in shown] == []
+    bare = _run(make_repo(tmp_path / "bare", _suite_package("")))
+    warned = [
+        (f.path, f.line, f.message)
+        for f in bare.findings
+        if f.rule == "deps/undeclared-import" and f.severity == Severity.WARNING
+    ]
+    # (capturer, imported only inside a function of a library requiring nothing, is info)
+    assert warned == [
+        ("pkg/tests.py", 2, "import 'mock' is declared only as a development dependency")
+    ]
+
+
+def test_test_suite_names_a_module_a_package_or_a_case_in_setup_py_or_setup_cfg(
+    tmp_path: Path,
+) -> None:
+    from ai_workflow.testcmd.setuptools_suite import test_suite_files
+
+    def files_of(found: dict[str, str]) -> list[str]:
+        root = make_repo(tmp_path / str(len(list(tmp_path.iterdir()))), found)
+        return test_suite_files(root, sorted(found))
+
+    setup_cfg = "[metadata]\nname = pkg\n\n[options]\ntest_suite = pkg.checks\n"
+    assert files_of({"setup.cfg": setup_cfg, "src/pkg/checks.py": "", "src/pkg/a.py": ""}) == [
+        "src/pkg/checks.py"
+    ]
+    case = "import setuptools\nsetuptools.setup(test_suite='pkg.suite.AllTests')\n"
+    assert files_of({"setup.py": case, "pkg/suite.py": "", "pkg/b.py": ""}) == ["pkg/suite.py"]
+    package = "from setuptools import setup\nsetup(test_suite='pkg.t')\n"
+    found = {"setup.py": package, "pkg/t/__init__.py": "", "pkg/t/x.py": "", "pkg/y.py": ""}
+    assert files_of(found) == ["pkg/t/__init__.py", "pkg/t/x.py"]
+    computed = "from setuptools import setup\nsetup(test_suite=NAME)\n"
+    assert files_of({"setup.py": computed, "pkg/tests.py": ""}) == []
+    assert files_of({"setup.py": "setup(test_suite='pkg.none')\n", "pkg/a.py": ""}) == []
+
+
 def test_a_distribution_whose_module_differs_only_in_case_is_used(tmp_path: Path) -> None:
     """Like `ipython`, which provides `IPython`, when nothing installed says so (a made-up
     distribution): only the name tells; a name that matches no import in any case stays unused."""
