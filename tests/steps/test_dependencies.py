@@ -384,6 +384,31 @@ def test_pyinstaller_imported_by_a_hook_file_is_info_elsewhere_stays(tmp_path: P
     assert plain.severity is Severity.WARNING
 
 
+def test_docutils_imported_by_a_sphinx_extension_is_info_elsewhere_stays(tmp_path: Path) -> None:
+    """humanfriendly's humanfriendly/sphinx.py imports docutils at its top and defines
+    `setup(app)`: a Sphinx extension, loaded only by Sphinx, which brings docutils; a module
+    without it (a library reading reStructuredText) keeps the warning, and so does a module
+    the extension imports that Sphinx does not provide."""
+    files = {
+        "pyproject.toml": '[project]\nname = "lib"\ndependencies = ["click"]\n',
+        "requirements-tests.txt": "docutils\n",
+        "lib/__init__.py": "import click\n",
+        "lib/sphinx.py": "import docutils.nodes\nimport requests\n\n\n"
+        "def setup(app):\n    app.add_role('man', None)\n",
+    }
+    outcome = _run(make_repo(tmp_path / "ext", files))
+    assert _find(outcome, "deps/undeclared-import", "lib/sphinx.py", "docutils").severity is (
+        Severity.INFO
+    )
+    assert _find(outcome, "deps/undeclared-import", "lib/sphinx.py", "requests").severity is (
+        Severity.WARNING
+    )
+    files["lib/sphinx.py"] = "import docutils.core\n\n\ndef setup(config):\n    pass\n"
+    outcome = _run(make_repo(tmp_path / "plain", files))
+    plain = _find(outcome, "deps/undeclared-import", "lib/sphinx.py", "docutils")
+    assert plain.severity is Severity.WARNING
+
+
 def test_helper_script_of_a_project_declaring_no_python_dependency_is_info(
     tmp_path: Path,
 ) -> None:
