@@ -34,6 +34,7 @@ from ai_workflow.testcmd.declared import (
 )
 from ai_workflow.testcmd.gopath import gopath_import_path
 from ai_workflow.testcmd.named import named_test_files
+from ai_workflow.testcmd.setuptools_suite import test_suite_files
 from ai_workflow.testsource.pytest_collection import FIXTURE_DIRS, read_collection
 from ai_workflow.textfiles import has_shell_shebang, read_head, read_text
 from ai_workflow.tools import resolve_python
@@ -668,10 +669,12 @@ def _test_command(
 
 def _named_test_files(facts: _Facts, command: str | None) -> list[str]:
     """The code files the test command (configured or detected) and the manifests' test entry
-    points (`npm test`, `make test`, ...) give a test runner."""
+    points (`npm test`, `make test`, ...) give a test runner, and the module setuptools'
+    `test_suite` names (`testcmd.setuptools_suite`)."""
     scripts = [command] if command else []
     scripts += [" ".join(words) for _, words in MANIFEST_ENTRIES]
     named = named_test_files(scripts, facts.sources())
+    named += [f for f in test_suite_files(facts.target, facts.files) if f not in named]
     return [f for f in named if _language_of(facts, f) is not None]
 
 

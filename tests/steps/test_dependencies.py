@@ -384,6 +384,31 @@ def test_pyinstaller_imported_by_a_hook_file_is_info_elsewhere_stays(tmp_path: P
     assert plain.severity is Severity.WARNING
 
 
+def test_docutils_imported_by_a_sphinx_extension_is_info_elsewhere_stays(tmp_path: Path) -> None:
+    """humanfriendly's humanfriendly/sphinx.py imports docutils at its top and defines
+    `setup(app)`: a Sphinx extension, loaded only by Sphinx, which brings docutils; a module
+    without it (a library reading reStructuredText) keeps the warning, and so does a module
+    the extension imports that Sphinx does not provide."""
+    files = {
+        "pyproject.toml": '[project]\nname = "lib"\ndependencies = ["click"]\n',
+        "requirements-tests.txt": "docutils\n",
+        "lib/__init__.py": "import click\n",
+        "lib/sphinx.py": "import docutils.nodes\nimport requests\n\n\n"
+        "def setup(app):\n    app.add_role('man', None)\n",
+    }
+    outcome = _run(make_repo(tmp_path / "ext", files))
+    assert _find(outcome, "deps/undeclared-import", "lib/sphinx.py", "docutils").severity is (
+        Severity.INFO
+    )
+    assert _find(outcome, "deps/undeclared-import", "lib/sphinx.py", "requests").severity is (
+        Severity.WARNING
+    )
+    files["lib/sphinx.py"] = "import docutils.core\n\n\ndef setup(config):\n    pass\n"
+    outcome = _run(make_repo(tmp_path / "plain", files))
+    plain = _find(outcome, "deps/undeclared-import", "lib/sphinx.py", "docutils")
+    assert plain.severity is Severity.WARNING
+
+
 def test_helper_script_of_a_project_declaring_no_python_dependency_is_info(
     tmp_path: Path,
 ) -> None:
@@ -1072,6 +1097,105 @@ def test_a_typing_requirements_file_is_a_development_environment(tmp_path: Path)
     assert [(f.path, f.line, f.severity) for f in unused] == [
         ("requirements/main.txt", 1, Severity.WARNING)
     ]
+
+
+def test_a_requirements_file_including_development_requirements_is_development(
+    tmp_path: Path,
+) -> None:
+    """humanfriendly's requirements-travis.txt includes the test and check requirements and adds
+    coveralls (a command the CI runs, with a pin of its own dependency): a development
+    environment, so neither is an unused dependency; a file that includes the runtime
+    requirements and adds one keeps it a runtime dependency, unused when nothing imports it."""
+    app = "import os\n"
+    travis = {
+        "requirements-travis.txt": (
+            "--requirement=requirements-checks.txt\n-r requirements-tests.txt\n"
+            "coveralls\n# Dependency of coveralls:\ncryptography < 3\n"
+        ),
+        "requirements-tests.txt": "pytest >= 3.0.7\n",
+        "requirements-checks.txt": "flake8 >= 2.6.0\n",
+        "app.py": app,
+    }
+    outcome = _run(make_repo(tmp_path / "travis", travis))
+    assert "deps/unused-dependency" not in {f.rule for f in outcome.findings}
+    report = Report()
+    short = parse_requirements("requirements-x.txt", "-rrequirements/test.txt\nb\n", report)
+    assert [d.group for d in short.dependencies] == ["dev"]
+    runtime = {
+        "requirements.txt": "-r requirements/base.txt\nleftpad\n",
+        "requirements/base.txt": "requests\n",
+        "app.py": "import requests\n",
+    }
+    outcome = _run(make_repo(tmp_path / "runtime", runtime))
+    unused = [f for f in outcome.findings if f.rule == "deps/unused-dependency"]
+    assert [(f.path, f.line, f.severity) for f in unused] == [
+        ("requirements.txt", 2, Severity.WARNING)
+    ]
+
+
+def _suite_package(setup_extra: str) -> dict[str, str]:
+    """humanfriendly 10.0's shape: the test suite is `humanfriendly/tests.py`, inside the
+    package, importing the test requirements (capturer, mock) of requirements-tests.txt."""
+    return {
+        "setup.py": (
+            "from setuptools import setup, find_packages\n"
+            f"setup(name='pkg', packages=find_packages(), install_requires=[]{setup_extra})\n"
+        ),
+        "requirements-tests.txt": "capturer >= 2.1\nmock >= 3.0.5\npytest\n",
+        "pkg/__init__.py": "from pkg.text import shout\n",
+        "pkg/text.py": "def shout(s):\n    return s.upper()\n",
+        "pkg/tests.py": (
+            "import unittest\nfrom mock import MagicMock\n\n"
+            "class ShoutTests(unittest.TestCase):\n"
+            "    def test_shout(self):\n"
+            "        from capturer import CaptureOutput\n"
+            "        self.assertEqual(MagicMock(), MagicMock())\n"
+        ),
+    }
+
+
+def test_the_module_setuptools_test_suite_names_is_the_projects_tests(tmp_path: Path) -> None:
+    """setup.py's `test_suite='pkg.tests'` says pkg/tests.py is the test suite: its imports of
+    test requirements are test imports, no undeclared runtime import. Without the declaration
+    the name alone does not tell (Jinja2's jinja2/tests.py is shipped code): the warnings stay."""
+    declared = make_repo(tmp_path / "declared", _suite_package(", test_suite='pkg.tests'"))
+    assert detect_stack(step_context(declared, dependencies.SPEC)).is_test("pkg/tests.py")
+    outcome = _run(declared)
+    shown = [f for f in outcome.findings if f.severity != Severity.INFO]
+    assert [(f.rule, f.path) for f in shown] == []
+    bare = _run(make_repo(tmp_path / "bare", _suite_package("")))
+    warned = [
+        (f.path, f.line, f.message)
+        for f in bare.findings
+        if f.rule == "deps/undeclared-import" and f.severity == Severity.WARNING
+    ]
+    # (capturer, imported only inside a function of a library requiring nothing, is info)
+    assert warned == [
+        ("pkg/tests.py", 2, "import 'mock' is declared only as a development dependency")
+    ]
+
+
+def test_test_suite_names_a_module_a_package_or_a_case_in_setup_py_or_setup_cfg(
+    tmp_path: Path,
+) -> None:
+    from ai_workflow.testcmd.setuptools_suite import test_suite_files
+
+    def files_of(found: dict[str, str]) -> list[str]:
+        root = make_repo(tmp_path / str(len(list(tmp_path.iterdir()))), found)
+        return test_suite_files(root, sorted(found))
+
+    setup_cfg = "[metadata]\nname = pkg\n\n[options]\ntest_suite = pkg.checks\n"
+    assert files_of({"setup.cfg": setup_cfg, "src/pkg/checks.py": "", "src/pkg/a.py": ""}) == [
+        "src/pkg/checks.py"
+    ]
+    case = "import setuptools\nsetuptools.setup(test_suite='pkg.suite.AllTests')\n"
+    assert files_of({"setup.py": case, "pkg/suite.py": "", "pkg/b.py": ""}) == ["pkg/suite.py"]
+    package = "from setuptools import setup\nsetup(test_suite='pkg.t')\n"
+    found = {"setup.py": package, "pkg/t/__init__.py": "", "pkg/t/x.py": "", "pkg/y.py": ""}
+    assert files_of(found) == ["pkg/t/__init__.py", "pkg/t/x.py"]
+    computed = "from setuptools import setup\nsetup(test_suite=NAME)\n"
+    assert files_of({"setup.py": computed, "pkg/tests.py": ""}) == []
+    assert files_of({"setup.py": "setup(test_suite='pkg.none')\n", "pkg/a.py": ""}) == []
 
 
 def test_a_distribution_whose_module_differs_only_in_case_is_used(tmp_path: Path) -> None:

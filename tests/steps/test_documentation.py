@@ -273,6 +273,27 @@ def test_reexports_count_as_exports_and_star_exports_stop_guessing(tmp_path: Pat
     assert not _found(_run(root, changed=[]), "docs/unknown-symbol")
 
 
+def test_an_export_assigned_in_a_declaration_is_an_export(tmp_path: Path) -> None:
+    """logform 2.4.2's index.js: `const format = exports.format = require('./format');` exports
+    format (its README's `const { format } = require('logform')`, 21 times); a name the
+    package never exports stays an unknown symbol."""
+    root = make_repo(
+        tmp_path / "chained",
+        {
+            "package.json": '{"name": "logform", "main": "index.js"}\n',
+            "index.js": "'use strict';\n\nconst format = exports.format = require('./format');\n"
+            "exports.levels = require('./levels');\nformat.x = 1;\n",
+            "format.js": "module.exports = function format() {};\n",
+            "levels.js": "module.exports = function levels() {};\n",
+            "README.md": "# logform\n\n## Install\n\n## Usage\n\n```js\n"
+            "const { format, levels, unformat } = require('logform');\n```\n",
+        },
+    )
+    outcome = _run(root, changed=[])
+    unknown = [f.extra["symbol"] for f in outcome.findings if f.rule == "docs/unknown-symbol"]
+    assert unknown == ["unformat"]
+
+
 def test_clean_project_has_no_findings_and_reports_missing_change_overview(
     tmp_path: Path,
 ) -> None:

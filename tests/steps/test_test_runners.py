@@ -600,6 +600,64 @@ def test_a_gopath_package_whose_readme_links_its_godoc_runs_its_tests(tmp_path: 
     assert shown(outcome) == [("error", "tests/failed", "size_test.go", 7)]
 
 
+GOPATH_TEST_SCRIPT = textwrap.dedent(  # govaluate's test.sh: GOPATH mode, as Go < 1.16 ran it
+    """\
+    #!/bin/bash
+    TEMPORARY_PATH="$(mktemp -d)"
+    mkdir -p "${TEMPORARY_PATH}/src"
+    ln -s "$(pwd)" "${TEMPORARY_PATH}/src/calc"
+    export GOPATH="${TEMPORARY_PATH}"
+    cd "${TEMPORARY_PATH}/src/calc" && go test
+    """
+)
+
+
+def gopath_script_project(root: Path, wanted: int, module: bool = False) -> Path:
+    test = (
+        'package calc\n\nimport "testing"\n\n'
+        "func TestAdd(t *testing.T) {\n"
+        f'\tif Add(2, 2) != {wanted} {{\n\t\tt.Errorf("wrong sum")\n\t}}\n}}\n'
+    )
+    files = {
+        "calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
+        "calc_test.go": test,
+        "test.sh": GOPATH_TEST_SCRIPT,
+        ".travis.yml": "language: go\n\nscript: ./test.sh\n",
+        **({"go.mod": "module example.com/calc\n\ngo 1.16\n"} if module else {}),
+    }
+    made = make_repo(root, files)
+    executable(made, "test.sh")
+    return made
+
+
+@needs_go
+def test_a_gopath_era_projects_own_test_script_runs_as_the_go_of_its_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """govaluate (no go.mod) tests with its CI's test.sh, written for GOPATH mode: since Go
+    1.16 go stops there ("cannot find main module"), a false error. The script runs with
+    GO111MODULE=auto, the default of the go it was written for: its tests pass, and a test
+    that fails is still the project's error."""
+    monkeypatch.delenv("GO111MODULE", raising=False)
+    outcome = run_step(gopath_script_project(tmp_path / "passing", wanted=4))
+    assert outcome.data["command"] == "./test.sh"
+    assert shown(outcome) == []
+    assert any("GO111MODULE=auto" in line for line in outcome.checked)
+    failing = run_step(gopath_script_project(tmp_path / "failing", wanted=5))
+    assert [(severity, rule) for severity, rule, _, _ in shown(failing)] == [
+        ("error", "tests/command-failed")
+    ]
+    # a module's script runs as it is: nothing is added where there is a go.mod
+    module = run_step(gopath_script_project(tmp_path / "module", wanted=4, module=True))
+    assert not any("GO111MODULE" in line for line in module.checked)
+    # a GO111MODULE of the caller's own is kept (on: the script fails as go says)
+    monkeypatch.setenv("GO111MODULE", "on")
+    forced = run_step(gopath_script_project(tmp_path / "forced", wanted=4))
+    assert [(severity, rule) for severity, rule, _, _ in shown(forced)] == [
+        ("error", "tests/command-failed")
+    ]
+
+
 @needs_go
 def test_modules_that_cannot_be_downloaded_mean_the_tests_could_not_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -38,6 +38,9 @@ DEV_DIR_WORDS = frozenset(
 )
 """Words in a directory name that make the requirements files inside it development-only
 (`docs/source/requirements.txt` builds the documentation, `ci/requirements.txt` runs CI)."""
+INCLUDE_OPTION = re.compile(r"(?:-r|--requirement)(?:\s*=\s*|\s+|(?=[^\s=-]))(?P<path>\S+)")
+"""pip's option that includes another requirements file: `-r x.txt`, `-rx.txt`, `--requirement
+x.txt`, `--requirement=x.txt`."""
 TEST_RUNNERS = frozenset({"pytest", "tox", "nox", "nose", "nose2"})
 """Distributions only a development environment installs: a requirements file that lists one
 is the developers' environment (pytest beside black, tox, twine), not what the code needs."""
@@ -123,6 +126,9 @@ def parse_requirements(rel: str, text: str, report: Report) -> Manifest:
     group = "dev" if _development_requirements(rel) else "runtime"
     transitive = _transitive_pins(text)
     for line_no, line in _logical_lines(text):
+        if group == "runtime" and _includes_development(rel, line):
+            group = "dev"
+            manifest.dependencies = [replace(d, group="dev") for d in manifest.dependencies]
         if not line or line.startswith("-") or _is_local_path(line):
             continue  # -r/-c/-e/--index-url..., ./pkg, file paths: nothing to check here
         line = re.sub(r"\s--hash[= ]\S+", "", line).strip()
@@ -163,6 +169,19 @@ def _transitive_pins(text: str) -> set[int]:
         for line, why in reasons.items()
         if why and not any(r.startswith(("-r", "-c")) for r in why)
     }
+
+
+def _includes_development(rel: str, line: str) -> bool:
+    """Whether `line` includes a development requirements file (`-r requirements-tests.txt`,
+    `--requirement=requirements-checks.txt`): the including file installs a development
+    environment on top of it (humanfriendly's requirements-travis.txt, the CI's: the test and
+    check requirements plus coveralls), so what it adds is development too. Including the
+    runtime requirements (`-r requirements.txt` in requirements-dev.txt) says nothing."""
+    found = INCLUDE_OPTION.match(line)
+    if found is None:
+        return False
+    included = PurePosixPath(rel).parent / found.group("path").strip("'\"")
+    return _development_requirements(included.as_posix())
 
 
 def _development_requirements(rel: str) -> bool:

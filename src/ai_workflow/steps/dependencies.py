@@ -19,8 +19,9 @@ Never uses the network. Checks:
 - Python imports (by `ast`) that no declared distribution provides (`deps/undeclared-import`:
   warning for runtime code, info for tests and tooling, root scripts the manifest does not ship
   included: `ai_workflow.deps.shipped`; info for an optional integration a library that
-  requires nothing imports only inside functions, and for PyInstaller in its hook files; a data
-  module, a sample file the tests hand to the code as input, is not scanned:
+  requires nothing imports only inside functions, for PyInstaller in its hook files and for
+  docutils and Sphinx in a Sphinx extension, a module defining `setup(app)`; a data module, a
+  sample file the tests hand to the code as input, is not scanned:
   `ai_workflow.testsource.data_modules`), and
   runtime distributions never
   imported (`deps/unused-dependency`: warning, info when the target's environment shows the
@@ -94,6 +95,11 @@ SPEC = StepSpec(
 # hooks `pyi_rth_*.py`) while it freezes an application, so `from PyInstaller.utils.hooks
 # import ...` there needs no dependency (lark 1.1.9's `lark/__pyinstaller/hook-lark.py`).
 HOSTED_IMPORTS = {"PyInstaller": ("hook-*.py", "pyi_rth_*.py")}
+# Modules Sphinx provides to the extensions it loads: a module whose top level defines
+# `setup(app)` (Sphinx's extension entry point, named in a docs/conf.py's `extensions`) runs only
+# inside Sphinx, which requires docutils (humanfriendly 10.0's humanfriendly/sphinx.py:
+# `import docutils.nodes`, "if Sphinx is installed docutils will be installed").
+SPHINX_HOSTED = frozenset({"sphinx", "docutils"})
 NPM_UNPINNED = frozenset({"", "*", "latest", "x", "next"})
 NPM_EXPECTED_LOCKFILES = ("package-lock.json", "yarn.lock", "pnpm-lock.yaml")
 ILLUSTRATIVE_DIRS = frozenset(
@@ -673,7 +679,7 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
             # inside functions offers an optional integration for callers who have it (an
             # import at a module's top level, which every user runs, stays a warning).
             on_demand = not required_keys and _only_in_functions(facts.target, runtime[module])
-            hosted = _hosted(module, runtime[module])
+            hosted = _hosted(module, runtime[module], facts.target)
             severity = Severity.INFO if helper or on_demand or hosted else Severity.WARNING
             _missing(module, runtime[module], severity, dev_only, bool(declared), report)
             missing.append(module)
@@ -683,12 +689,32 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
     return missing
 
 
-def _hosted(module: str, uses: list[ImportUse]) -> bool:
+def _hosted(module: str, uses: list[ImportUse], target: Path | None) -> bool:
     """Whether every import of `module` is in a file the program that provides it loads
-    (`HOSTED_IMPORTS`: a PyInstaller hook file importing PyInstaller)."""
-    names = HOSTED_IMPORTS.get(module.split(".")[0], ())
+    (`HOSTED_IMPORTS`: a PyInstaller hook file importing PyInstaller; `SPHINX_HOSTED`: a
+    Sphinx extension importing docutils or Sphinx)."""
+    root = module.split(".")[0]
+    if root in SPHINX_HOSTED and target is not None:
+        return all(_sphinx_extension(target, path) for path in {u.path for u in uses})
+    names = HOSTED_IMPORTS.get(root, ())
     return bool(names) and all(
         any(PurePosixPath(u.path).match(name) for name in names) for u in uses
+    )
+
+
+def _sphinx_extension(target: Path, path: str) -> bool:
+    """Whether the module at `path` is a Sphinx extension: its top level defines `setup(app)`,
+    the function Sphinx calls with its application when it loads the extension."""
+    text = read_utf8(target / path, root=target)
+    try:
+        tree = parse_python(text, path) if text is not None else None
+    except PySyntaxError:
+        return False
+    return tree is not None and any(
+        isinstance(node, ast.FunctionDef)
+        and node.name == "setup"
+        and [a.arg for a in node.args.posonlyargs + node.args.args][:1] == ["app"]
+        for node in tree.body
     )
 
 

@@ -588,7 +588,12 @@ _JS_DIRECTIVE_COMMENT_RE = re.compile(
     r"//\s*(?:@|#|eslint|prettier|istanbul|c8|jshint|global|tslint|biome|deno-lint|region|endregion)"
 )
 _JS_EXPORT_STAR_RE = re.compile(r"^\s*export\s*\*\s*(?:as\s+([A-Za-z_$][\w$]*)\s*)?from", re.M)
-_CJS_EXPORTS_RE = re.compile(r"^\s*(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=")
+# `exports.x = ...`, also at the end of a declaration (`const format = exports.format =
+# require('./format')`, logform 2.4.2's index.js: the local name and the export at once)
+_CJS_EXPORTS_RE = re.compile(
+    r"^\s*(?:(?:const|let|var)\s+[A-Za-z_$][\w$]*\s*=\s*)?"
+    r"(?:module\.)?exports\.([A-Za-z_$][\w$]*)\s*=(?!=)"
+)
 _CJS_OBJECT_RE = re.compile(r"module\.exports\s*=\s*\{([^}]*)\}", re.S)
 _JS_DECL_RE = r"^\s*(?:export\s+)?(?:async\s+)?(?:function\*?|class|const|let|var)\s+{name}\b"
 
@@ -699,7 +704,7 @@ def _js_export_candidates(lines: list[str]) -> Iterator[tuple[int, str, str]]:
             continue
         cjs = _CJS_EXPORTS_RE.match(line)
         if cjs:
-            value = line.split("=", 1)[1].strip().rstrip(";").strip()
+            value = line[cjs.end() :].strip().rstrip(";").strip()
             if re.fullmatch(r"[A-Za-z_$][\w$]*", value):
                 yield from _declarations(lines, [value])
             else:

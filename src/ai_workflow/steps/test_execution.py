@@ -168,6 +168,7 @@ def run(ctx: StepContext) -> StepOutcome:
     outcome.checked.append(
         f"ran `{plan.display}` ({plan.framework or 'custom'}, timeout {timeout:g}s)"
     )
+    outcome.checked += plan.notes
     _remove_created(ctx, outcome, absent)
     if had_git and not (ctx.target / ".git").exists():
         outcome.add(

@@ -13,6 +13,13 @@ project's own directories as its Go files import them, or the README's `import "
 dependency the README mentions is not taken for it), or else its link to the package's
 documentation on godoc.org or pkg.go.dev, whose path is the import path (docker/go-units:
 `[![GoDoc](https://godoc.org/github.com/docker/go-units?status.svg)](...)`, `package units`).
+
+A project's own test entry point (govaluate's `test.sh`, which its CI runs: it exports GOPATH,
+links the tree under it and runs `go test`) was written for the go of its time, which built a
+tree without go.mod in GOPATH mode (GO111MODULE unset meant `auto` until Go 1.16); since Go 1.16
+go stops there ("cannot find main module"). Such an entry point runs with `GO111MODULE=auto`
+(`gopath_era_env`), unless the environment sets GO111MODULE itself: go then still builds a
+module wherever a go.mod is, and GOPATH mode only where there is none.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from ai_workflow.textfiles import read_text
@@ -42,14 +49,29 @@ PACKAGE = re.compile(r"^package\s+(?P<name>\w+)", re.MULTILINE)
 READMES = ("README", "README.md", "README.markdown", "README.txt", "README.rst")
 
 
+def gopath_era(files: Sequence[str]) -> bool:
+    """Whether the project is Go from before modules: Go files of its own (not vendored, not
+    test data) and no go.mod or go.work anywhere (a module below the root is not GOPATH's)."""
+    if any(PurePosixPath(f).name in ("go.mod", "go.work") for f in files):
+        return False
+    return any(f.endswith(".go") and not _vendored(f) for f in files)
+
+
+def gopath_era_env(files: Sequence[str], environ: Mapping[str, str]) -> dict[str, str]:
+    """What a project's own test entry point needs to run as the go of its time did: for a
+    GOPATH-era project (`gopath_era`), `GO111MODULE=auto`, unless `environ` sets GO111MODULE;
+    else nothing."""
+    if "GO111MODULE" in environ or not gopath_era(files):
+        return {}
+    return {"GO111MODULE": "auto"}
+
+
 def gopath_import_path(target: Path, files: Sequence[str]) -> tuple[str, str] | None:
     """The import path of a Go project that has no go.mod, and where it comes from (None: it
     has a go.mod, at its root or below, no Go files, or no way to tell)."""
-    if any(PurePosixPath(f).name == "go.mod" for f in files):
+    if not gopath_era(files):
         return None  # modules: run in module mode (a module below the root is not GOPATH's)
     go_files = [f for f in files if f.endswith(".go") and not _vendored(f)]
-    if not go_files:
-        return None
     travis = TRAVIS_IMPORT_PATH.search(read_text(target / ".travis.yml", root=target))
     if travis and ".travis.yml" in files:
         return travis.group("path").rstrip("/"), ".travis.yml go_import_path"

@@ -28,7 +28,12 @@ from ai_workflow.engine.step import StepContext
 from ai_workflow.project_files import project_files, unsafe_entries
 from ai_workflow.techstack import TechStack
 from ai_workflow.testcmd.commands import simple_commands
-from ai_workflow.testcmd.gopath import gopath_command, gopath_env, gopath_import_path
+from ai_workflow.testcmd.gopath import (
+    gopath_command,
+    gopath_env,
+    gopath_era_env,
+    gopath_import_path,
+)
 from ai_workflow.testcmd.reports import (
     Innermost,
     TestReport,
@@ -183,10 +188,19 @@ def _entry_plan(
     ctx: StepContext, command: list[str] | str, framework: str | None, env: dict[str, str]
 ) -> Plan:
     """A command we run as it is (configured, or an entry point such as `make test`): it may
-    write JUnit XML to `$AI_WORKFLOW_JUNIT_XML`; else its output is read as TAP."""
+    write JUnit XML to `$AI_WORKFLOW_JUNIT_XML`; else its output is read as TAP. In a Go
+    project from before modules it runs as the go of its time did (`gopath.gopath_era_env`)."""
     junit = _report_path(ctx, "junit", ".xml")
     env[JUNIT_ENV] = str(junit)
-    return Plan(command, framework, env, _junit_reader(junit, ctx.target, "last"), junit)
+    era = gopath_era_env(project_files(ctx), os.environ)
+    env.update(era)
+    plan = Plan(command, framework, env, _junit_reader(junit, ctx.target, "last"), junit)
+    if era:
+        plan.notes.append(
+            "no go.mod: the project's own entry point runs with GO111MODULE=auto, the default "
+            "of the go releases before modules were required (Go 1.16)"
+        )
+    return plan
 
 
 def _pytest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
