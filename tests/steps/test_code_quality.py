@@ -937,6 +937,27 @@ def test_shellcheck_levels_follow_what_the_script_shows(tmp_path: Path) -> None:
     assert severity[("shellcheck/SC2128", "words.sh")] is Severity.WARNING  # a real slip
 
 
+def test_a_first_line_comment_naming_a_path_is_no_shebang_a_hash_before_a_shell_is(
+    tmp_path: Path,
+) -> None:
+    """bilibop's sourced libraries begin with a comment naming their installed path, `# /usr/
+    lib/bilibop/common.sh`, which shellcheck takes for a shebang without its `!` (SC1113) naming
+    a shell it does not know (SC1008): a library needs no shebang, as SC2148 says (info). A first
+    line `# /bin/bash` names a shell: a shebang missing its `!` (SC1113 alone), still an error.
+    The project asks for no shellcheck, where SC1xxx errors stay shown."""
+    files = {
+        "lib/common.sh": '# /usr/lib/proj/common.sh\n#\n# helpers\n\nsay() {\n  echo "$1"\n}\n',
+        "bin/tool": "#!/bin/sh\n. /usr/lib/proj/common.sh\nsay hi\n",
+        "broken.sh": "# /bin/bash\necho hi\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    assert found[("shellcheck/SC1008", "lib/common.sh", 1)] is Severity.INFO
+    assert found[("shellcheck/SC1113", "lib/common.sh", 1)] is Severity.INFO
+    assert found[("shellcheck/SC1113", "broken.sh", 1)] is Severity.ERROR
+    assert ("shellcheck/SC1008", "broken.sh", 1) not in found
+
+
 @pytest.mark.parametrize(
     ("script", "nounset"),
     [
