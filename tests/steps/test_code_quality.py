@@ -2632,6 +2632,59 @@ def test_an_import_a_test_expects_to_fail_is_info_other_unused_imports_stay(
     assert unused[28].severity is Severity.WARNING  # ValueError expected
 
 
+DOCTEST_IMPORTS = """\
+\"\"\"Checks.
+
+>>> dumps([1])
+'[1]'
+\"\"\"
+import sys
+from json import dumps
+from pprint import pprint
+from io import StringIO
+from csv import reader
+import base64
+
+
+def check(value):
+    \"\"\"Check a value; the example prints what it returns, reader is named in prose only.
+
+    >>> pprint(check(3))
+    3
+    >>> from io import StringIO
+    >>> StringIO("x").read()
+    'x'
+    \"\"\"
+    import os
+    return value
+
+
+if __name__ == "__main__":
+    import doctest
+    doctest.testmod()
+"""
+
+
+def test_an_import_a_doctest_example_reads_is_info_prose_and_own_imports_stay(
+    tmp_path: Path,
+) -> None:
+    """configobj's validate.py imports pprint for the `>>> pprint(...)` examples of a docstring,
+    which doctest runs with the module's globals (F401, info), and so does the module's own
+    docstring for dumps. An import that only prose names (`reader`), one every example that
+    reads it imports itself first (`StringIO`), one no docstring mentions (`base64`, `sys`), and
+    an import inside a function (`os`: no example sees a function's locals) stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", {"pkg/checks.py": DOCTEST_IMPORTS}))
+    unused = {f.line: f for f in outcome.findings if f.rule == "ruff/F401"}
+    assert unused[7].severity is Severity.INFO  # dumps: the module docstring's example
+    assert unused[8].severity is Severity.INFO  # pprint
+    assert "doctest" in unused[8].message
+    assert unused[9].severity is Severity.WARNING  # StringIO: the example imports it itself
+    assert unused[10].severity is Severity.WARNING  # reader: prose only
+    assert unused[11].severity is Severity.WARNING  # base64
+    assert unused[6].severity is Severity.WARNING  # sys
+    assert unused[23].severity is Severity.WARNING  # os, inside the function
+
+
 UNITTEST_MAIN = {
     "tests/__init__.py": "",
     "tests/__main__.py": (
