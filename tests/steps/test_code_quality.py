@@ -2632,6 +2632,52 @@ def test_an_import_a_test_expects_to_fail_is_info_other_unused_imports_stay(
     assert unused[28].severity is Severity.WARNING  # ValueError expected
 
 
+RAISING_ASSIGNMENTS = """\
+import pytest
+
+
+def parse(text):
+    raise ValueError(text)
+
+
+def test_raises():
+    with pytest.raises(ValueError):
+        conf = parse("x")
+
+
+def test_not_last():
+    with pytest.raises(ValueError):
+        first = parse("x")
+        parse("y")
+
+
+def test_plain(tmp_path):
+    value = int("3")
+    with open(tmp_path / "f", "w") as handle:
+        written = handle.write("x")
+"""
+
+
+def test_an_assignment_a_raises_block_ends_with_is_info_other_unused_locals_stay(
+    tmp_path: Path,
+) -> None:
+    """configobj's test_validate_errors.py: `with pytest.raises(ParseError): conf =
+    ConfigObj(...)` in a project that configures flake8: the call is expected to raise, so
+    `conf` is never bound (F841, info). A result assigned before another statement of the
+    block, outside any raises block, or in a `with open(...)` block stays a warning."""
+    files = {
+        "setup.cfg": "[flake8]\nmax-line-length = 132\n",
+        "tests/test_x.py": RAISING_ASSIGNMENTS,
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    unused = {f.line: f for f in outcome.findings if f.rule == "ruff/F841"}
+    assert unused[10].severity is Severity.INFO
+    assert "expected to raise" in unused[10].message
+    assert unused[15].severity is Severity.WARNING  # another statement follows
+    assert unused[20].severity is Severity.WARNING  # no raises block
+    assert unused[22].severity is Severity.WARNING  # with open(...)
+
+
 DOCTEST_IMPORTS = """\
 \"\"\"Checks.
 

@@ -39,6 +39,11 @@
   `test_import_fail`, whose `def test(): import bottle.ext.doesnotexist`): the ImportError is
   what is tested, there is nothing to use. An unused import beside other statements, or in a
   function expected to raise something else, keeps the warning.
+- F841 on the last statement of a `with pytest.raises(E):` (or `self.assertRaises(E)`) block
+  when it assigns a call's result (`conf = ConfigObj(path, file_error=True)`, configobj 5.0.9's
+  test_validate_errors.py): the call is expected to raise, so the name is never bound when the
+  test passes and nothing could read it; in any project, whatever its linters. An unused
+  result outside such a block, or before other statements inside it, keeps the warning.
 - F401 on a module-level import whose name an example of a docstring of the same file reads
   (`>>> pprint(v.check(...))`) before an earlier example of that docstring binds it: doctest
   runs a module's examples with the module's globals, so the import is what the example uses
@@ -77,6 +82,10 @@ TYPE_STRING_NOTE = (
 GLOBALS_NOTE = "the file reads it back by name from its namespace (`globals()[name]`)"
 EXPECTED_FAILURE_NOTE = "a test expects this import to raise ImportError: importing is the test"
 RAISES_CALLS = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
+EXPECTED_RAISE_NOTE = (
+    "the call ends a `with pytest.raises(...)` block: it is expected to raise, the name is "
+    "never bound"
+)
 DOCTEST_NOTE = (
     "a doctest example of the file reads it (doctest runs them with the module's globals)"
 )
@@ -105,6 +114,8 @@ def _note(finding: Finding, files: ParsedFiles) -> str | None:
         found = _VARIABLE.search(finding.message)
         if found is not None and handler_reads_name(tree, finding.line, found.group("name")):
             return READ_NOTE
+        if raised_before_binding(tree, finding.line):
+            return EXPECTED_RAISE_NOTE
         return ATTRIBUTE_NOTE if is_attribute_probe(tree, finding.line) else None
     found = _IMPORTED.search(finding.message)
     if found is None:
@@ -210,6 +221,31 @@ def expected_to_fail(tree: Syntax, line: int) -> bool:
             if body and only_imports and any(_is_import_at(s, line) for s in body):
                 return True
     return False
+
+
+def raised_before_binding(tree: Syntax, line: int) -> bool:
+    """Whether `line` is the last statement of a `with` block that expects an exception
+    (`with pytest.raises(E):`, `with self.assertRaises(E):`) and assigns a call's result."""
+    for block in tree.nodes(ast.With):
+        last = block.body[-1]
+        if not last.lineno <= line <= (last.end_lineno or last.lineno):
+            continue
+        value = last.value if isinstance(last, (ast.Assign, ast.AnnAssign)) else None
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call) and any(_raises_call(i.context_expr) for i in block.items):
+            return True
+    return False
+
+
+def _raises_call(node: ast.expr) -> bool:
+    """Whether `node` is a `raises`/`assertRaises` call naming what it expects."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return False
+    func = node.func
+    return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in (
+        RAISES_CALLS
+    )
 
 
 def _own_calls(statements: list[ast.stmt]) -> list[ast.Call]:
