@@ -937,6 +937,27 @@ def test_shellcheck_levels_follow_what_the_script_shows(tmp_path: Path) -> None:
     assert severity[("shellcheck/SC2128", "words.sh")] is Severity.WARNING  # a real slip
 
 
+def test_a_first_line_comment_naming_a_path_is_no_shebang_a_hash_before_a_shell_is(
+    tmp_path: Path,
+) -> None:
+    """bilibop's sourced libraries begin with a comment naming their installed path, `# /usr/
+    lib/bilibop/common.sh`, which shellcheck takes for a shebang without its `!` (SC1113) naming
+    a shell it does not know (SC1008): a library needs no shebang, as SC2148 says (info). A first
+    line `# /bin/bash` names a shell: a shebang missing its `!` (SC1113 alone), still an error.
+    The project asks for no shellcheck, where SC1xxx errors stay shown."""
+    files = {
+        "lib/common.sh": '# /usr/lib/proj/common.sh\n#\n# helpers\n\nsay() {\n  echo "$1"\n}\n',
+        "bin/tool": "#!/bin/sh\n. /usr/lib/proj/common.sh\nsay hi\n",
+        "broken.sh": "# /bin/bash\necho hi\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    assert found[("shellcheck/SC1008", "lib/common.sh", 1)] is Severity.INFO
+    assert found[("shellcheck/SC1113", "lib/common.sh", 1)] is Severity.INFO
+    assert found[("shellcheck/SC1113", "broken.sh", 1)] is Severity.ERROR
+    assert ("shellcheck/SC1008", "broken.sh", 1) not in found
+
+
 @pytest.mark.parametrize(
     ("script", "nounset"),
     [
@@ -2674,6 +2695,105 @@ def test_an_import_a_test_expects_to_fail_is_info_other_unused_imports_stay(
     assert unused[14].severity is Severity.WARNING  # beside a raise
     assert unused[20].severity is Severity.WARNING  # ValueError expected
     assert unused[28].severity is Severity.WARNING  # ValueError expected
+
+
+RAISING_ASSIGNMENTS = """\
+import pytest
+
+
+def parse(text):
+    raise ValueError(text)
+
+
+def test_raises():
+    with pytest.raises(ValueError):
+        conf = parse("x")
+
+
+def test_not_last():
+    with pytest.raises(ValueError):
+        first = parse("x")
+        parse("y")
+
+
+def test_plain(tmp_path):
+    value = int("3")
+    with open(tmp_path / "f", "w") as handle:
+        written = handle.write("x")
+"""
+
+
+def test_an_assignment_a_raises_block_ends_with_is_info_other_unused_locals_stay(
+    tmp_path: Path,
+) -> None:
+    """configobj's test_validate_errors.py: `with pytest.raises(ParseError): conf =
+    ConfigObj(...)` in a project that configures flake8: the call is expected to raise, so
+    `conf` is never bound (F841, info). A result assigned before another statement of the
+    block, outside any raises block, or in a `with open(...)` block stays a warning."""
+    files = {
+        "setup.cfg": "[flake8]\nmax-line-length = 132\n",
+        "tests/test_x.py": RAISING_ASSIGNMENTS,
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    unused = {f.line: f for f in outcome.findings if f.rule == "ruff/F841"}
+    assert unused[10].severity is Severity.INFO
+    assert "expected to raise" in unused[10].message
+    assert unused[15].severity is Severity.WARNING  # another statement follows
+    assert unused[20].severity is Severity.WARNING  # no raises block
+    assert unused[22].severity is Severity.WARNING  # with open(...)
+
+
+DOCTEST_IMPORTS = """\
+\"\"\"Checks.
+
+>>> dumps([1])
+'[1]'
+\"\"\"
+import sys
+from json import dumps
+from pprint import pprint
+from io import StringIO
+from csv import reader
+import base64
+
+
+def check(value):
+    \"\"\"Check a value; the example prints what it returns, reader is named in prose only.
+
+    >>> pprint(check(3))
+    3
+    >>> from io import StringIO
+    >>> StringIO("x").read()
+    'x'
+    \"\"\"
+    import os
+    return value
+
+
+if __name__ == "__main__":
+    import doctest
+    doctest.testmod()
+"""
+
+
+def test_an_import_a_doctest_example_reads_is_info_prose_and_own_imports_stay(
+    tmp_path: Path,
+) -> None:
+    """configobj's validate.py imports pprint for the `>>> pprint(...)` examples of a docstring,
+    which doctest runs with the module's globals (F401, info), and so does the module's own
+    docstring for dumps. An import that only prose names (`reader`), one every example that
+    reads it imports itself first (`StringIO`), one no docstring mentions (`base64`, `sys`), and
+    an import inside a function (`os`: no example sees a function's locals) stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", {"pkg/checks.py": DOCTEST_IMPORTS}))
+    unused = {f.line: f for f in outcome.findings if f.rule == "ruff/F401"}
+    assert unused[7].severity is Severity.INFO  # dumps: the module docstring's example
+    assert unused[8].severity is Severity.INFO  # pprint
+    assert "doctest" in unused[8].message
+    assert unused[9].severity is Severity.WARNING  # StringIO: the example imports it itself
+    assert unused[10].severity is Severity.WARNING  # reader: prose only
+    assert unused[11].severity is Severity.WARNING  # base64
+    assert unused[6].severity is Severity.WARNING  # sys
+    assert unused[23].severity is Severity.WARNING  # os, inside the function
 
 
 UNITTEST_MAIN = {

@@ -359,6 +359,44 @@ def test_missing_readme_without_a_manual_of_a_program_stays_a_warning(
     assert _found(_run(root, changed=[]), "docs/missing-readme") == {(None, None, "warning")}
 
 
+MANUAL_ROFF = ".TH TOOL 1 2015-07-14 tool\n.SH NAME\ntool \\- do one thing\n"
+
+
+@pytest.mark.parametrize(
+    ("source_format", "severity"),
+    [
+        ("3.0 (native)\n", "info"),  # Debian is its upstream (bilibop, ucf)
+        ("3.0 (quilt)\n", "warning"),  # a packaged upstream project: its README is upstream's
+    ],
+)
+def test_missing_readme_of_a_debian_native_package_with_manual_pages_is_info(
+    tmp_path: Path, source_format: str, severity: str
+) -> None:
+    """bilibop 0.6.3 ships debian/, etc/ and usr/ with man pages under usr/share/man and no
+    README: a Debian native package, described by debian/control and documented by the manual
+    pages it installs. The same tree packaged from an upstream (quilt) keeps the warning."""
+    files = {
+        "debian/source/format": source_format,
+        "debian/control": "Source: tool\n\nPackage: tool\nDescription: do one thing\n",
+        "usr/bin/tool": "#!/bin/sh\necho hi\n",
+        "usr/share/man/man1/tool.1": MANUAL_ROFF,
+    }
+    outcome = _run(make_repo(tmp_path / "pkg", files), changed=[])
+    found = [f for f in outcome.findings if f.rule == "docs/missing-readme"]
+    assert [f.severity.value for f in found] == [severity]
+    if severity == "info":
+        assert found[0].path == "debian/source/format"
+        assert "usr/share/man/man1/tool.1" in found[0].message
+
+
+def test_missing_readme_of_a_debian_native_package_without_manual_pages_stays_a_warning(
+    tmp_path: Path,
+) -> None:
+    files = {"debian/source/format": "3.0 (native)\n", "usr/bin/tool": "#!/bin/sh\necho hi\n"}
+    outcome = _run(make_repo(tmp_path / "pkg", files), changed=[])
+    assert _found(outcome, "docs/missing-readme") == {(None, None, "warning")}
+
+
 def test_plain_text_readme_sections(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "txt", {"README.txt": "Tool\n\nInstallation\n\nUsage\n"})
     outcome = _run(root, changed=[])

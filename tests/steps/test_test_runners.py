@@ -1320,6 +1320,75 @@ def test_a_go_package_whose_build_fails_names_the_complaint_and_its_line(
     assert "redundant newline" in errors[0].message
 
 
+GO_INIT_PARSES_FLAGS = {
+    "go.mod": "module example.com/m\n\ngo 1.19\n",
+    "calc/calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
+    "calc/quick_test.go": textwrap.dedent(
+        """\
+        package calc
+
+        import (
+        \t"flag"
+        \t"testing"
+        )
+
+        var count int
+
+        func init() {
+        \tflag.IntVar(&count, "quick.count", 5, "")
+        \tflag.Parse()
+        }
+
+        func TestAdd(t *testing.T) {
+        \tif Add(1, 2) != 3 {
+        \t\tt.Errorf("wrong")
+        \t}
+        }
+        """
+    ),
+    "other/other.go": "package other\n\nfunc Two() int { return 2 }\n",
+    "other/other_test.go": textwrap.dedent(
+        """\
+        package other
+
+        import (
+        \t"fmt"
+        \t"os"
+        \t"testing"
+        )
+
+        func TestMain(m *testing.M) {
+        \tfmt.Println("setting up")
+        \tos.Exit(3)
+        }
+
+        func TestTwo(t *testing.T) {}
+        """
+    ),
+}
+
+
+@needs_go
+def test_a_go_test_binary_stopped_by_its_init_names_what_stopped_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """boltdb/bolt 1.3.1: quick_test.go's init calls flag.Parse, which since go 1.13 runs before
+    the testing package registers its flags, so the binary stops with `flag provided but not
+    defined: -test...` and usage lines, and the package's last line is only `FAIL\tpkg\t0.008s`.
+    The error names the flag complaint; a package that fails with no such line (a TestMain
+    exiting 3) keeps its last line of output."""
+    for key, value in OFFLINE.items():
+        monkeypatch.setenv(key, value)
+    outcome = run_step(make_repo(tmp_path / "go", GO_INIT_PARSES_FLAGS))
+    errors = {f.message.split(":", 1)[0]: f for f in outcome.findings if f.rule == "tests/error"}
+    stopped = errors["example.com/m/calc"]
+    assert "flag provided but not defined: -test." in stopped.message
+    assert "FAIL" not in stopped.message
+    assert errors["example.com/m/other"].message.startswith(
+        "example.com/m/other: FAIL\texample.com/m/other\t"
+    )
+
+
 def test_go_build_output_events_of_newer_go_name_the_complaint(tmp_path: Path) -> None:
     """go 1.24 and later report a failed build as `build-output` events."""
     (tmp_path / "go.mod").write_text("module example.com/m\n", encoding="utf-8")

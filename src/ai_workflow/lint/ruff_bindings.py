@@ -39,11 +39,24 @@
   `test_import_fail`, whose `def test(): import bottle.ext.doesnotexist`): the ImportError is
   what is tested, there is nothing to use. An unused import beside other statements, or in a
   function expected to raise something else, keeps the warning.
+- F841 on the last statement of a `with pytest.raises(E):` (or `self.assertRaises(E)`) block
+  when it assigns a call's result (`conf = ConfigObj(path, file_error=True)`, configobj 5.0.9's
+  test_validate_errors.py): the call is expected to raise, so the name is never bound when the
+  test passes and nothing could read it; in any project, whatever its linters. An unused
+  result outside such a block, or before other statements inside it, keeps the warning.
+- F401 on a module-level import whose name an example of a docstring of the same file reads
+  (`>>> pprint(v.check(...))`) before an earlier example of that docstring binds it: doctest
+  runs a module's examples with the module's globals, so the import is what the example uses
+  (configobj 5.0.9's `validate.py`, whose `_test` docstring calls pprint and whose `__main__`
+  block, run by its CI, is `doctest.testmod`). A name that only docstring prose mentions, one
+  every example that reads it imports itself first, or an import inside a function (no example
+  sees a function's locals) keeps the warning.
 """
 
 from __future__ import annotations
 
 import ast
+import doctest
 import re
 from collections.abc import Iterable
 
@@ -69,6 +82,13 @@ TYPE_STRING_NOTE = (
 GLOBALS_NOTE = "the file reads it back by name from its namespace (`globals()[name]`)"
 EXPECTED_FAILURE_NOTE = "a test expects this import to raise ImportError: importing is the test"
 RAISES_CALLS = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
+EXPECTED_RAISE_NOTE = (
+    "the call ends a `with pytest.raises(...)` block: it is expected to raise, the name is "
+    "never bound"
+)
+DOCTEST_NOTE = (
+    "a doctest example of the file reads it (doctest runs them with the module's globals)"
+)
 UNITTEST_MAIN_NOTE = (
     "a TestCase class: the module's `unittest.main()` collects it from its namespace"
 )
@@ -94,6 +114,8 @@ def _note(finding: Finding, files: ParsedFiles) -> str | None:
         found = _VARIABLE.search(finding.message)
         if found is not None and handler_reads_name(tree, finding.line, found.group("name")):
             return READ_NOTE
+        if raised_before_binding(tree, finding.line):
+            return EXPECTED_RAISE_NOTE
         return ATTRIBUTE_NOTE if is_attribute_probe(tree, finding.line) else None
     found = _IMPORTED.search(finding.message)
     if found is None:
@@ -110,6 +132,8 @@ def _note(finding: Finding, files: ParsedFiles) -> str | None:
         return TYPE_STRING_NOTE
     if read_through_globals(tree, finding.line, imported):
         return GLOBALS_NOTE
+    if read_by_doctest(tree, finding.line, imported):
+        return DOCTEST_NOTE
     return UNITTEST_MAIN_NOTE if collected_by_unittest_main(tree, finding.line, imported) else None
 
 
@@ -197,6 +221,31 @@ def expected_to_fail(tree: Syntax, line: int) -> bool:
             if body and only_imports and any(_is_import_at(s, line) for s in body):
                 return True
     return False
+
+
+def raised_before_binding(tree: Syntax, line: int) -> bool:
+    """Whether `line` is the last statement of a `with` block that expects an exception
+    (`with pytest.raises(E):`, `with self.assertRaises(E):`) and assigns a call's result."""
+    for block in tree.nodes(ast.With):
+        last = block.body[-1]
+        if not last.lineno <= line <= (last.end_lineno or last.lineno):
+            continue
+        value = last.value if isinstance(last, (ast.Assign, ast.AnnAssign)) else None
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call) and any(_raises_call(i.context_expr) for i in block.items):
+            return True
+    return False
+
+
+def _raises_call(node: ast.expr) -> bool:
+    """Whether `node` is a `raises`/`assertRaises` call naming what it expects."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return False
+    func = node.func
+    return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in (
+        RAISES_CALLS
+    )
 
 
 def _own_calls(statements: list[ast.stmt]) -> list[ast.Call]:
@@ -306,6 +355,76 @@ def read_through_globals(tree: Syntax, line: int, imported: str) -> bool:
         if isinstance(key, ast.Name) and bound in loops.get(key.id, ()):
             return True
     return False
+
+
+def read_by_doctest(tree: Syntax, line: int, imported: str) -> bool:
+    """Whether the module-level import at `line` binds, for `imported`, a name that an example
+    of a docstring of the file (module, class or function) reads before an earlier example of
+    the same docstring binds it (doctest gives each docstring the module's globals)."""
+    if not _at_module_level(tree.tree.body, line):
+        return False
+    bound = bound_name(tree, line, imported)
+    if bound is None:
+        return False
+    owners: list[ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = [
+        tree.tree,
+        *tree.nodes(ast.FunctionDef),
+        *tree.nodes(ast.AsyncFunctionDef),
+        *tree.nodes(ast.ClassDef),
+    ]
+    for owner in owners:
+        docstring = ast.get_docstring(owner, clean=False) or ""
+        if ">>>" in docstring and bound in docstring and _example_reads_first(docstring, bound):
+            return True
+    return False
+
+
+def _at_module_level(body: list[ast.stmt], line: int) -> bool:
+    """Whether an import at `line` is a statement of the module, or of its `if`/`try`/`with`
+    blocks, not of a function or class body."""
+    for statement in body:
+        if not statement.lineno <= line <= (statement.end_lineno or statement.lineno):
+            continue
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            return True
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return False
+        blocks = [getattr(statement, name, []) for name in ("body", "orelse", "finalbody")]
+        blocks += [handler.body for handler in getattr(statement, "handlers", [])]
+        return any(_at_module_level(block, line) for block in blocks)
+    return False
+
+
+def _example_reads_first(docstring: str, name: str) -> bool:
+    """Whether an example of `docstring` reads `name` while no earlier example bound it."""
+    try:
+        examples = doctest.DocTestParser().get_examples(docstring)
+    except ValueError:  # doctest itself refuses the docstring (inconsistent indentation)
+        return False
+    bound: set[str] = set()
+    for example in examples:
+        try:
+            code = ast.parse(example.source)
+        except SyntaxError:
+            continue
+        reads, binds = _reads_and_binds(code)
+        if name in reads and name not in bound | binds:  # not imported by the example itself
+            return True
+        bound |= binds
+    return False
+
+
+def _reads_and_binds(code: ast.Module) -> tuple[set[str], set[str]]:
+    reads: set[str] = set()
+    binds: set[str] = set()
+    for node in ast.walk(code):
+        if isinstance(node, ast.Name):
+            (reads if isinstance(node.ctx, ast.Load) else binds).add(node.id)
+        elif isinstance(node, ast.alias):
+            binds.add(node.asname or node.name.split(".")[0])
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            binds.add(node.name)
+    return reads, binds
 
 
 def _literal_strings(node: ast.expr) -> set[str]:

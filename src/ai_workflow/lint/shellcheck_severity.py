@@ -6,7 +6,9 @@ its levels, with `error` kept for what does not parse (SC1xxx): its other
 `info` and `style` (suggestions, as `shellcheck -S warning` leaves them out) -> info. Info
 whatever their level, where the file alone cannot show the problem: SC1090/SC1091 (a sourced
 file shellcheck was not given), SC2317/SC2329 (code it believes unreachable or never called:
-it cannot see functions called indirectly), SC2148 (no shebang: a library for `source`),
+it cannot see functions called indirectly), SC2148 (no shebang: a library for `source`; so
+SC1008/SC1113 on a first line `# /usr/lib/x/lib.sh` without `!` naming no shell shellcheck
+knows, a comment it takes for a shebang, while `# /bin/bash` keeps SC1113's error),
 SC2034 (a variable "unused": a sourcing script, indirect expansion or a child process may
 read it; a misspelt name is still reported where it is read, SC2154); SC2207 on
 `COMPREPLY=($(compgen ...))`, the completion idiom; SC2145 on an `echo "... $@"` line (alone,
@@ -263,6 +265,8 @@ NAME_AFTER = re.compile(r"[A-Za-z_]\w*(?:\+?=|\s|;|$)")  # `fi`, `fi=1`, `done;`
 SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
 SHELLCHECK_LITERAL_BRACE = 1083  # "This { is literal": a missing `;` or a brace to quote?
 SHELLCHECK_COMMAND_NAME_VALUE = 2209  # `var=cmd`: the command's output meant (`$(cmd)`)?
+SHELLCHECK_UNRECOGNIZED_SHEBANG = "shellcheck/SC1008"  # the shebang names no shell it knows
+SHELLCHECK_HASH_SHEBANG = "shellcheck/SC1113"  # `# /bin/sh` on line 1: a `#!` without its `!`?
 ASSIGNED_WORD = re.compile(r"([A-Za-z_]\w*)=([\w.+-]+)(?=\s|;|$)")
 UNBRACED_INDEX = re.compile(r"(?<!\\)\$([A-Za-z_]\w*)\[")  # `$esc[31m`, `$arr[1]`
 ARRAY_NAMES = (
@@ -369,7 +373,35 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
                 },
             )
         )
+    findings = _path_comments_as_info(findings, scripts)
     return _templates_as_info(_quoted_curly_quotes_as_info(findings), target)
+
+
+def _path_comments_as_info(
+    findings: list[Finding], scripts: dict[str, ScriptTraits]
+) -> list[Finding]:
+    """SC1008 and SC1113 on line 1 of a file without `#!` are info when shellcheck calls the
+    shell that line names unrecognized (SC1008): the line is a comment naming a path (bilibop's
+    sourced libraries begin `# /usr/lib/bilibop/common.sh`), which shellcheck's SC1113 takes for
+    a shebang missing its `!`; the file has no shebang, as a library for `source` needs none
+    (SC2148, info). A line naming a shell shellcheck knows (`# /bin/bash`: SC1113 alone) is a
+    shebang missing its `!`, and keeps the error."""
+    comments = {
+        f.path
+        for f in findings
+        if f.rule == SHELLCHECK_UNRECOGNIZED_SHEBANG
+        and f.line == 1
+        and f.path is not None
+        and not scripts[f.path].shebang
+    }
+    return [
+        replace(f, severity=Severity.INFO)
+        if f.path in comments
+        and f.line == 1
+        and f.rule in (SHELLCHECK_UNRECOGNIZED_SHEBANG, SHELLCHECK_HASH_SHEBANG)
+        else f
+        for f in findings
+    ]
 
 
 def _templates_as_info(findings: list[Finding], target: Path) -> list[Finding]:

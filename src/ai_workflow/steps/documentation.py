@@ -188,6 +188,22 @@ def check_readme(
                 manual,
             )
             return
+        manuals = debian_native_manuals(target, files)
+        if manuals:
+            # info: the package is its own upstream; debian/control says what it is, apt
+            # installs it, and the manual pages it installs say how to use it
+            shown = ", ".join(manuals[:3]) + (
+                f" and {len(manuals) - 3} more" if len(manuals) > 3 else ""
+            )
+            outcome.add(
+                "docs/missing-readme",
+                "info",
+                "no README at the top of the project; it is a Debian native package "
+                f"(debian/source/format): debian/control describes it and its manual pages "
+                f"({shown}) say how to use it",
+                DEBIAN_SOURCE_FORMAT,
+            )
+            return
         outcome.add(
             "docs/missing-readme",
             "warning",
@@ -233,6 +249,33 @@ def top_level_manual(target: Path, files: Iterable[str]) -> str | None:
         if text and _MANUAL_START_RE.search(text[:4000]):
             return name
     return None
+
+
+DEBIAN_SOURCE_FORMAT = "debian/source/format"
+_NATIVE_FORMAT_RE = re.compile(r"^\s*3\.0\s+\(native\)\s*$")
+_MANUAL_PAGE_RE = re.compile(r"(?:^|/)[^/]+\.[1-9][a-z]*$")
+
+
+def debian_native_manuals(target: Path, files: Iterable[str]) -> list[str]:
+    """The manual pages (roff sources starting `.TH`/`.Dt`, or POD/scdoc/ronn ones) of a
+    Debian native package (`3.0 (native)` in debian/source/format: Debian is its upstream,
+    installed only as its packages, described by debian/control), outside debian/; empty for
+    any other project or a native package that ships no manual page."""
+    files = list(files)
+    if DEBIAN_SOURCE_FORMAT not in files:
+        return []
+    if not _NATIVE_FORMAT_RE.match(read_text(target / DEBIAN_SOURCE_FORMAT)):
+        return []
+    found = []
+    for rel in sorted(files):
+        if rel.startswith("debian/") or not (
+            _MANUAL_PAGE_RE.search(rel) or _MANUAL_SUFFIX_RE.search(rel)
+        ):
+            continue
+        text = read_text(target / rel)
+        if text and _MANUAL_START_RE.search(text[:4000]):
+            found.append(rel)
+    return found
 
 
 # --------------------------------------------------------------------------- Python docstrings

@@ -401,6 +401,7 @@ def parse_cargo_output(text: str, target: Path) -> TestReport | None:
 
 
 GO_BUILD_FAILED = re.compile(r"^FAIL\t(\S+) \[(?:build|setup) failed\]")
+GO_BINARY_STOPPED = re.compile(r"^(?:panic: |fatal error: |flag provided but not defined: )")
 GO_BUILD_HEADER = re.compile(r"^# (\S+)")  # `# example.com/m [example.com/m.test]`
 GO_BUILD_ERROR = re.compile(
     r"^(?:\./|\.\./)?(?P<file>[\w./-]+\.go):(?P<line>\d+)(?::\d+)?: (?P<msg>.+)"
@@ -473,7 +474,11 @@ def _go_broken(
     package: str, lines: list[str], build: list[str], target: Path, module: str | None
 ) -> FailedTest:
     """A package that failed without a test failing: its build's first complaint, located in
-    the project, when go printed one; else the package's last line of output."""
+    the project, when go printed one; else what stopped the test binary before its tests, the
+    first `panic: ...`, `fatal error: ...` or `flag provided but not defined: ...` line (a test
+    file's init that calls flag.Parse before the testing package has registered its flags:
+    boltdb/bolt 1.3.1's quick_test.go on Go >= 1.13, whose last line is only go's
+    `FAIL\t<package>\t0.008s`); else the package's last line of output."""
     for line in build:
         match = GO_BUILD_ERROR.match(line.strip())
         if match:
@@ -482,7 +487,9 @@ def _go_broken(
             path = _go_file(target, package, file, module)
             return FailedTest(package, "error", message, path, number if path else None)
     text_out = "".join(line for line in lines if line != "\0failed").strip()
-    return FailedTest(package, "error", text_out.splitlines()[-1] if text_out else "failed")
+    said = text_out.splitlines()
+    stopped = next((line.strip() for line in said if GO_BINARY_STOPPED.match(line)), None)
+    return FailedTest(package, "error", stopped or (said[-1] if said else "failed"))
 
 
 def _go_file(target: Path, package: str, file: str, module: str | None) -> str | None:
