@@ -2611,6 +2611,61 @@ def test_an_import_a_test_expects_to_fail_is_info_other_unused_imports_stay(
     assert unused[28].severity is Severity.WARNING  # ValueError expected
 
 
+IMPORT_TESTS = """\
+import pkg
+
+
+def test_import_moves_error_1():
+    from pkg.moves.parse import urljoin
+    from pkg import moves
+    # In 1.4.1: AttributeError: 'Module_moves_parse' object has no attribute 'urljoin'
+    assert moves.parse.urljoin
+
+
+def test_import_moves_error_3():
+    from pkg.moves.parse import urljoin
+    # In 1.4.1: ImportError: cannot import name urljoin
+    from pkg.moves_parse import urljoin
+
+
+def test_parse():
+    from pkg.moves.parse import urljoin
+    assert pkg.parse("x") == "x"
+
+
+def test_importer_reads_csv():
+    import csv
+    assert pkg.read("a,b") == ["a", "b"]
+
+
+def test_imports():
+    if pkg.HAVE_JSON:
+        import json
+    assert pkg
+"""
+
+
+def test_an_import_in_a_test_named_for_importing_is_info_other_unused_imports_stay(
+    tmp_path: Path,
+) -> None:
+    """six 1.16.0's test_import_moves_error_1/3 import `urljoin` through its lazy moves and use
+    nothing: importing is the test (F401, and F811 on the second route, info). An unused import
+    in test_parse or test_importer_reads_csv (`importer` is not the word import), or nested in
+    an `if` of an import test, stays a warning."""
+    files = {"setup.cfg": "[flake8]\nmax-line-length = 100\n", "tests/test_moves.py": IMPORT_TESTS}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    unused = {f.line: f for f in outcome.findings if f.rule == "ruff/F401"}
+    assert unused[5].severity is Severity.INFO
+    assert "named for importing" in unused[5].message
+    assert 12 not in unused  # ruff reports the redefinition instead (F811 at line 14)
+    assert unused[14].severity is Severity.INFO
+    redefined = {f.line: f for f in outcome.findings if f.rule == "ruff/F811"}
+    assert redefined[14].severity is Severity.INFO
+    assert unused[18].severity is Severity.WARNING  # test_parse
+    assert unused[23].severity is Severity.WARNING  # test_importer_reads_csv
+    assert unused[29].severity is Severity.WARNING  # nested in an if
+
+
 UNITTEST_MAIN = {
     "tests/__init__.py": "",
     "tests/__main__.py": (
