@@ -1434,6 +1434,68 @@ SOURCED_FRAGMENT = {
 }
 
 
+LOOP_SOURCED = {
+    # live-boot: frontend/live-boot sources every component the Makefile installs into
+    # /lib/live/boot in one loop, so they share one shell
+    "frontend/boot": (
+        "#!/bin/sh\nfor _COMPONENT in /lib/app/boot/????-*\ndo\n"
+        '\tif [ -e "${_COMPONENT}" ]\n\tthen\n\t\t. ${_COMPONENT}\n\tfi\ndone\n'
+    ),
+    "components/0001-vars.sh": '#!/bin/sh\nmountpoint="/run/medium"\n',
+    "components/9990-http.sh": (
+        '#!/bin/sh\nfetch ()\n{\n\tlocal url extension\n\turl="$1"\n'
+        '\textension="${url##*.}"\n\tmount "${url}" "${mountpoint}"\n}\n'
+    ),
+    # extension is local to fetch: copy never sees it (a real bug); typo_var is assigned nowhere
+    "components/9990-toram.sh": (
+        '#!/bin/sh\ncopy ()\n{\n\tif [ "${extension}" = "tgz" ]\n\tthen\n'
+        '\t\tcp -r "${mountpoint}" /ram\n\tfi\n\techo "${typo_var}"\n}\n'
+    ),
+    # a script the loop's glob does not match
+    "tools/run.sh": '#!/bin/sh\nls "${mountpoint}"\n',
+}
+
+
+def test_shellcheck_unassigned_in_a_loop_sourced_component_is_info_when_a_sibling_assigns(
+    tmp_path: Path,
+) -> None:
+    """live-boot's components, sourced one after the other by frontend/live-boot's `for
+    _COMPONENT in /lib/live/boot/????-*; do . ${_COMPONENT}; done`, read `${mountpoint}`, which
+    0001-init-vars.sh assigns: info naming the sibling and the loop, shebang or not. A variable
+    only a sibling's `local` declaration assigns (`extension`), one assigned nowhere, and a file
+    the glob does not match keep the warning."""
+    outcome = _run(make_repo(tmp_path / "lb", {**LOOP_SOURCED, **RUNS_SHELLCHECK}))
+    found = {
+        (f.path, f.message.split()[0]): f.severity
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2154"
+    }
+    assert found == {
+        ("components/9990-http.sh", "mountpoint"): Severity.INFO,
+        ("components/9990-toram.sh", "mountpoint"): Severity.INFO,
+        ("components/9990-toram.sh", "extension"): Severity.WARNING,
+        ("components/9990-toram.sh", "typo_var"): Severity.WARNING,
+        ("tools/run.sh", "mountpoint"): Severity.WARNING,
+    }
+    note = next(
+        f.message
+        for f in outcome.findings
+        if f.path == "components/9990-toram.sh" and f.message.startswith("mountpoint")
+    )
+    assert "assigned by components/0001-vars.sh; frontend/boot sources it" in note
+
+
+def test_a_glob_of_only_wildcards_groups_files_in_the_directory_it_names() -> None:
+    scripts = ["run.sh", "lib/a.sh", "lib/b.sh", "tests/c.sh", "tests/d.sh", "parts/10-x", "y/20-z"]
+    groups = shell_library._glob_groups("run.sh", '"$dir"/lib/*.sh', scripts)
+    assert groups == [("run.sh", '"$dir"/lib/*.sh', ("lib/a.sh", "lib/b.sh"))]
+    # a name part with a literal (`-`) groups the matching files of each directory
+    assert (
+        shell_library._glob_groups("run.sh", "/usr/lib/x/??-*", scripts) == []
+    )  # one file a directory
+    assert shell_library._glob_groups("run.sh", "/usr/lib/x/*", ["run.sh", "a/p", "a/q"]) == []
+
+
 def test_shellcheck_unassigned_in_a_sourced_fragment_is_information_when_its_sourcer_assigns(
     tmp_path: Path,
 ) -> None:
