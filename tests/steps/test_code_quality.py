@@ -1252,6 +1252,27 @@ def test_shellcheck_literal_brace_of_an_escaped_dollar_is_info(tmp_path: Path) -
     assert found == [(3, "info"), (3, "info"), (6, "warning")]
 
 
+def test_shellcheck_local_of_a_variable_named_readonly_is_info(tmp_path: Path) -> None:
+    """live-boot's setup_loop declares `local fspath module offset readonly` and assigns
+    `readonly=${5}` (SC2316, "applies local to the variable named readonly"): a local variable
+    of that name is meant (info). `local readonly x` in a file that never assigns `readonly=`
+    keeps the warning."""
+    meant = (
+        "#!/bin/sh\nsetup_loop ()\n{\n\tlocal fspath offset readonly\n\tfspath=${1}\n"
+        '\toffset=${2}\n\treadonly=${3}\n\tif [ -n "${readonly}" ]; then echo "$fspath $offset"; fi\n'
+        "}\nsetup_loop a b c\n"
+    )
+    slip = '#!/bin/sh\nf ()\n{\n\tlocal readonly x\n\tx=1\n\techo "$x"\n}\nf\n'
+    files = {"loop.sh": meant, "slip.sh": slip, **RUNS_SHELLCHECK}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = sorted(
+        (f.path or "", f.line or 0, f.severity.value)
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2316"
+    )
+    assert found == [("loop.sh", 4, "info"), ("slip.sh", 4, "warning")]
+
+
 def test_shellcheck_command_name_compared_as_a_word_is_info(tmp_path: Path) -> None:
     """makeself's `COMPRESS=compress` (SC2209: `$(compress)` meant?) is one of the compressor
     names `case $COMPRESS in` matches, `compress)` among its patterns: the name is the value

@@ -63,6 +63,11 @@ in a script that sets TEXTDOMAIN: bash looks its `$"..."` strings up in that get
 so the script translates them on purpose (txt2regex's `$"color"` column label, whose msgid its
 po/ catalogue holds) and the word is a message, not a misplaced expansion. In a script that
 sets no TEXTDOMAIN nothing is translated and `$"name"` keeps the warning.
+SC2316 ("this applies local to the variable named readonly") on a declaration that names a
+variable called like a declaration keyword (`local fspath module offset readonly`) where the
+file assigns that variable (`readonly=${5}`, then `[ -n "${readonly}" ]`: live-boot's
+setup_loop): a local variable of that name is what the line means, and the shells make one.
+`local readonly x` in a file that never assigns `readonly=` (a `local -r x` meant) keeps it.
 SC2199 ("arrays implicitly concatenate in [[ ]]") where the joined string is the check meant:
 a one-operand test of the array (`[[ ! ${todo[@]} ]]`, `[[ -n "$@" ]]`: empty or not) or its
 comparison with one plain word, no space and no glob in it (`[[ "$@" != "-a" ]]`: equal exactly
@@ -207,6 +212,9 @@ LITERAL_WORD = re.compile(r"""^(?:"[\w.+@%:/=,-]+"|'[\w.+@%:/=,-]+'|[\w.+@%:/=,-
 SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken continuation?
 SHELLCHECK_AMBIGUOUS_ARITHMETIC = 1102  # `$((`: arithmetic or a command substitution?
 SHELLCHECK_UNQUOTED_SUBSTITUTION = 2046  # `cmd $(x)`: the output is split into words
+SHELLCHECK_KEYWORD_NAME = 2316  # `local x readonly`: a keyword read as a variable's name
+DECLARATION_KEYWORDS = ("readonly", "export", "local", "declare", "typeset")
+DECLARATION = re.compile(r"^\s*(?:local|declare|typeset|export|readonly)\s+(?P<names>[^#;&|]*)")
 SHELLCHECK_CONDITION_STATUS = 2319  # `$?` of a `[ ]`/`test`, not of the command before it
 SHELLCHECK_TRANSLATED_NAME = 2256  # `$"name"`: a translated string that is a variable's name
 # the script chooses the gettext domain of its `$"..."` strings: it translates them on purpose
@@ -620,6 +628,7 @@ class ScriptTraits:
     operator_parameters: frozenset[int] = frozenset()  # `$(($a $op $b))` (SC1102)
     scalar_brackets: frozenset[int] = frozenset()  # `$esc[31m` on no array (SC1087)
     condition_status: frozenset[int] = frozenset()  # `x=$?` right after a test (SC2319)
+    keyword_variables: frozenset[int] = frozenset()  # `local readonly`, assigned (SC2316)
     resplit_arrays: frozenset[str] = frozenset()  # filled by splitting or literal words (SC2068)
     joiners: tuple[tuple[str, int], ...] = ()  # functions joining their arguments from the n-th
     registers_completion: bool = False  # a `complete -...` command: Bash calls its function
@@ -652,6 +661,7 @@ class ScriptTraits:
             frozenset(n for n, line in enumerate(lines, 1) if _operator_from_parameter(line)),
             _scalar_brackets(lines),
             _condition_status(lines),
+            _keyword_variables(text, lines),
             _resplit_arrays(text),
             _joining_functions(lines),
             REGISTERS_COMPLETION.search(text) is not None,
@@ -950,6 +960,27 @@ def _scalar_brackets(lines: list[str]) -> frozenset[int]:
     return frozenset(found)
 
 
+def _keyword_variables(text: str, lines: list[str]) -> frozenset[int]:
+    """The declaration lines (`local ... readonly`) that name a variable called like a
+    declaration keyword which the file assigns (`readonly=${5}`)."""
+    assigned = [
+        word
+        for word in DECLARATION_KEYWORDS
+        if re.search(rf"(?:^|[\s;&|(]){word}=", text, re.M) is not None
+    ]
+    if not assigned:
+        return frozenset()
+    found = set()
+    for number, line in enumerate(lines, 1):
+        declaration = DECLARATION.match(line)
+        if declaration is None:
+            continue
+        names = declaration.group("names").split()
+        if any(word in names for word in assigned):
+            found.add(number)
+    return frozenset(found)
+
+
 def _condition_status(lines: list[str]) -> frozenset[int]:
     """Lines that only assign `$?` (`rc=$?`, `local x="${?}"`) right after a line that is one
     test command (`test -z "$(git status --porcelain)"`, `[ -d "$d" ]`; no `&&`, `||`, `;`
@@ -1014,6 +1045,7 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         or (code == SHELLCHECK_UNQUOTED_ARRAY and line in script.eval_lines)
         or (code == SHELLCHECK_LITERAL_EQUALS and line in script.echo_lines)
         or (code == SHELLCHECK_CONDITION_STATUS and line in script.condition_status)
+        or (code == SHELLCHECK_KEYWORD_NAME and line in script.keyword_variables)
         or (code == SHELLCHECK_TRANSLATED_NAME and script.translates)
         or (code == SHELLCHECK_JOINED_ARRAY and line in script.joined_as_meant)
     ):
