@@ -1252,6 +1252,23 @@ def test_shellcheck_literal_brace_of_an_escaped_dollar_is_info(tmp_path: Path) -
     assert found == [(3, "info"), (3, "info"), (6, "warning")]
 
 
+def test_shellcheck_arguments_joined_then_split_again_are_info(tmp_path: Path) -> None:
+    """live-boot's chown_ref: `targets=${@}`, read only as the unquoted `${targets}` of `chown
+    -h ${owner} ${targets}`, joins the arguments and splits them again on purpose (SC2124,
+    info). `files="$@"` read as `"$files"`, one word made of all the arguments, keeps it."""
+    script = (
+        "#!/bin/sh\nchown_ref ()\n{\n\treference=${1}\n\tshift\n\ttargets=${@}\n"
+        '\towner=$(stat -c %u:%g "${reference}")\n\tchown -h ${owner} ${targets}\n}\n'
+        'copy ()\n{\n\tfiles="$@"\n\tcp "$files" /dst\n}\n'
+        "chown_ref /a /b /c\ncopy x y\n"
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"ref.sh": script, **RUNS_SHELLCHECK}))
+    found = sorted(
+        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2124"
+    )
+    assert found == [(6, "info"), (12, "warning")]
+
+
 def test_shellcheck_local_of_a_variable_named_readonly_is_info(tmp_path: Path) -> None:
     """live-boot's setup_loop declares `local fspath module offset readonly` and assigns
     `readonly=${5}` (SC2316, "applies local to the variable named readonly"): a local variable

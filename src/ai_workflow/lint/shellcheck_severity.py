@@ -63,6 +63,11 @@ in a script that sets TEXTDOMAIN: bash looks its `$"..."` strings up in that get
 so the script translates them on purpose (txt2regex's `$"color"` column label, whose msgid its
 po/ catalogue holds) and the word is a message, not a misplaced expansion. In a script that
 sets no TEXTDOMAIN nothing is translated and `$"name"` keeps the warning.
+SC2124 ("assigning an array to a string") on `name=${@}` (or `$@`, `"$@"`) whose every read in
+the file is unquoted (`targets=${@}`, then `chown -h ${owner} ${targets}`: live-boot's
+chown_ref): the arguments are joined into one string and split into words again where it is
+read, on purpose, what an unquoted `$*` gives; that splitting is shellcheck's SC2086, an info.
+A read inside double quotes (`cp "$files" /dst`: one word made of all the arguments) keeps it.
 SC2316 ("this applies local to the variable named readonly") on a declaration that names a
 variable called like a declaration keyword (`local fspath module offset readonly`) where the
 file assigns that variable (`readonly=${5}`, then `[ -n "${readonly}" ]`: live-boot's
@@ -212,6 +217,10 @@ LITERAL_WORD = re.compile(r"""^(?:"[\w.+@%:/=,-]+"|'[\w.+@%:/=,-]+'|[\w.+@%:/=,-
 SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken continuation?
 SHELLCHECK_AMBIGUOUS_ARITHMETIC = 1102  # `$((`: arithmetic or a command substitution?
 SHELLCHECK_UNQUOTED_SUBSTITUTION = 2046  # `cmd $(x)`: the output is split into words
+SHELLCHECK_ARRAY_TO_STRING = 2124  # `x=$@`: the arguments joined into one string
+JOINED_ARGUMENTS = re.compile(
+    r'^\s*(?:local\s+)?(?P<name>[A-Za-z_]\w*)=(?:"\$\{?@\}?"|\$\{?@\}?)\s*(?:[;#]|$)'
+)
 SHELLCHECK_KEYWORD_NAME = 2316  # `local x readonly`: a keyword read as a variable's name
 DECLARATION_KEYWORDS = ("readonly", "export", "local", "declare", "typeset")
 DECLARATION = re.compile(r"^\s*(?:local|declare|typeset|export|readonly)\s+(?P<names>[^#;&|]*)")
@@ -629,6 +638,7 @@ class ScriptTraits:
     scalar_brackets: frozenset[int] = frozenset()  # `$esc[31m` on no array (SC1087)
     condition_status: frozenset[int] = frozenset()  # `x=$?` right after a test (SC2319)
     keyword_variables: frozenset[int] = frozenset()  # `local readonly`, assigned (SC2316)
+    resplit_strings: frozenset[int] = frozenset()  # `x=$@`, `$x` only read unquoted (SC2124)
     resplit_arrays: frozenset[str] = frozenset()  # filled by splitting or literal words (SC2068)
     joiners: tuple[tuple[str, int], ...] = ()  # functions joining their arguments from the n-th
     registers_completion: bool = False  # a `complete -...` command: Bash calls its function
@@ -662,6 +672,7 @@ class ScriptTraits:
             _scalar_brackets(lines),
             _condition_status(lines),
             _keyword_variables(text, lines),
+            _resplit_strings(lines),
             _resplit_arrays(text),
             _joining_functions(lines),
             REGISTERS_COMPLETION.search(text) is not None,
@@ -960,6 +971,28 @@ def _scalar_brackets(lines: list[str]) -> frozenset[int]:
     return frozenset(found)
 
 
+def _resplit_strings(lines: list[str]) -> frozenset[int]:
+    """The lines `name=${@}` (or `$@`, `"$@"`) whose name the file reads, and only outside
+    double quotes (an even number of unescaped `"` before each read on its line; comment
+    lines left out)."""
+    found = set()
+    for number, line in enumerate(lines, 1):
+        joined = JOINED_ARGUMENTS.match(line)
+        if joined is None:
+            continue
+        read = re.compile(rf"\$\{{?{re.escape(joined.group('name'))}(?![\w\[])")
+        quoted = []
+        for other_number, other in enumerate(lines, 1):
+            if other_number == number or other.lstrip().startswith("#"):
+                continue
+            for match in read.finditer(other):
+                before = re.sub(r"\\.", "", other[: match.start()])
+                quoted.append(before.count('"') % 2 == 1 or "'" in before.replace('"', ""))
+        if quoted and not any(quoted):
+            found.add(number)
+    return frozenset(found)
+
+
 def _keyword_variables(text: str, lines: list[str]) -> frozenset[int]:
     """The declaration lines (`local ... readonly`) that name a variable called like a
     declaration keyword which the file assigns (`readonly=${5}`)."""
@@ -1046,6 +1079,7 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         or (code == SHELLCHECK_LITERAL_EQUALS and line in script.echo_lines)
         or (code == SHELLCHECK_CONDITION_STATUS and line in script.condition_status)
         or (code == SHELLCHECK_KEYWORD_NAME and line in script.keyword_variables)
+        or (code == SHELLCHECK_ARRAY_TO_STRING and line in script.resplit_strings)
         or (code == SHELLCHECK_TRANSLATED_NAME and script.translates)
         or (code == SHELLCHECK_JOINED_ARRAY and line in script.joined_as_meant)
     ):
