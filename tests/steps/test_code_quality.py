@@ -1252,6 +1252,36 @@ def test_shellcheck_literal_brace_of_an_escaped_dollar_is_info(tmp_path: Path) -
     assert found == [(3, "info"), (3, "info"), (6, "warning")]
 
 
+def test_shellcheck_and_or_between_plain_operands_is_info(tmp_path: Path) -> None:
+    """live-boot's `[ "${fstype}" = "squashfs" -o "${fstype}" = "btrfs" ]`, `[ -x
+    /bin/loadkeys -a -r /etc/boottime.kmap.gz ]` and `[ -z "${devices}" -a $i -lt 60 ]`
+    (SC2166): quoted operands, literal words and a counter compared as an integer, which
+    every test builtin evaluates as written (info). A `!` next to `-o`, parentheses, or an
+    unquoted string operand keep the warning."""
+    script = (
+        "#!/bin/sh\n"
+        'fstype="$1"\ni=0\ndevices=""\n'
+        'if [ "${fstype}" = "squashfs" -o "${fstype}" != "btrfs" ]; then echo fs; fi\n'
+        "if [ -x /bin/loadkeys -a -r /etc/boottime.kmap.gz ]; then echo keys; fi\n"
+        'while [ -z "${devices}" -a $i -lt 60 ]; do i=$((i + 1)); done\n'
+        'if [ ! -f "$fstype" -o -d "$devices" ]; then echo neg; fi\n'
+        'if [ \\( "$fstype" = x \\) -o "$devices" = y ]; then echo group; fi\n'
+        'if [ $fstype = x -o "$devices" = y ]; then echo bare; fi\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"t.sh": script, **RUNS_SHELLCHECK}))
+    found = sorted(
+        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2166"
+    )
+    assert found == [
+        (5, "info"),
+        (6, "info"),
+        (7, "info"),
+        (8, "warning"),
+        (9, "warning"),
+        (10, "warning"),
+    ]
+
+
 def test_shellcheck_arguments_joined_then_split_again_are_info(tmp_path: Path) -> None:
     """live-boot's chown_ref: `targets=${@}`, read only as the unquoted `${targets}` of `chown
     -h ${owner} ${targets}`, joins the arguments and splits them again on purpose (SC2124,
@@ -2075,7 +2105,8 @@ def test_shellcheck_below_the_projects_own_severity_is_info(tmp_path: Path, path
     is info, while an error-level one (SC2068, `$@` unquoted) and a variable nothing assigns
     (SC2154, cloud-utils' `${new_img}`) stay warnings; the same tox
     command without --severity keeps the warning."""
-    script = '#!/bin/bash\nif [ -n "$1" -a -n "$2" ]; then\n  ls $@ "$unset_name"\nfi\n'
+    # `!` beside -a: where shells differ, so a warning where nothing else lowers it
+    script = '#!/bin/bash\nif [ ! -f "$1" -a -n "$2" ]; then\n  ls $@ "$unset_name"\nfi\n'
     tox = f"[testenv:shellcheck]\ncommands = shellcheck --severity=error {paths}\n"
     files = {"tools/words.sh": script, "tox.ini": tox}
     outcome = _run(make_repo(tmp_path / "floor", files))

@@ -63,6 +63,13 @@ in a script that sets TEXTDOMAIN: bash looks its `$"..."` strings up in that get
 so the script translates them on purpose (txt2regex's `$"color"` column label, whose msgid its
 po/ catalogue holds) and the word is a message, not a misplaced expansion. In a script that
 sets no TEXTDOMAIN nothing is translated and `$"name"` keeps the warning.
+SC2166 (`[ p -a q ]`, `[ p -o q ]`: "not well defined") on a line whose operands are quoted
+expansions, literal words, or an unquoted expansion compared as an integer (`$i -lt 60`), with
+no `!` and no parentheses: the test builtins of bash, dash and busybox ash all evaluate such a
+test as written (all 44 SC2166 findings labelled in cloud-utils and funcoeszz were noise);
+the precedence of `!` and `( )` next to `-a`/`-o` is where they differ, so `[ !
+-f "$a" -o -d "$b" ]` keeps the warning, and so does an unquoted string operand (`[ $a = x -o
+... ]`, which an empty or spaced value breaks).
 SC2124 ("assigning an array to a string") on `name=${@}` (or `$@`, `"$@"`) whose every read in
 the file is unquoted (`targets=${@}`, then `chown -h ${owner} ${targets}`: live-boot's
 chown_ref): the arguments are joined into one string and split into words again where it is
@@ -217,6 +224,9 @@ LITERAL_WORD = re.compile(r"""^(?:"[\w.+@%:/=,-]+"|'[\w.+@%:/=,-]+'|[\w.+@%:/=,-
 SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken continuation?
 SHELLCHECK_AMBIGUOUS_ARITHMETIC = 1102  # `$((`: arithmetic or a command substitution?
 SHELLCHECK_UNQUOTED_SUBSTITUTION = 2046  # `cmd $(x)`: the output is split into words
+SHELLCHECK_AND_OR_TEST = 2166  # `[ p -a q ]`: -a/-o inside one test
+INTEGER_OPERATORS = frozenset({"-eq", "-ne", "-lt", "-le", "-gt", "-ge"})
+GROUPING_TOKENS = frozenset({"!", "(", ")", "\\(", "\\)", '"("', '")"', "'('", "')'"})
 SHELLCHECK_ARRAY_TO_STRING = 2124  # `x=$@`: the arguments joined into one string
 JOINED_ARGUMENTS = re.compile(
     r'^\s*(?:local\s+)?(?P<name>[A-Za-z_]\w*)=(?:"\$\{?@\}?"|\$\{?@\}?)\s*(?:[;#]|$)'
@@ -639,6 +649,7 @@ class ScriptTraits:
     condition_status: frozenset[int] = frozenset()  # `x=$?` right after a test (SC2319)
     keyword_variables: frozenset[int] = frozenset()  # `local readonly`, assigned (SC2316)
     resplit_strings: frozenset[int] = frozenset()  # `x=$@`, `$x` only read unquoted (SC2124)
+    plain_and_or: frozenset[int] = frozenset()  # `[ "$a" = x -o -n "$b" ]` (SC2166)
     resplit_arrays: frozenset[str] = frozenset()  # filled by splitting or literal words (SC2068)
     joiners: tuple[tuple[str, int], ...] = ()  # functions joining their arguments from the n-th
     registers_completion: bool = False  # a `complete -...` command: Bash calls its function
@@ -673,6 +684,7 @@ class ScriptTraits:
             _condition_status(lines),
             _keyword_variables(text, lines),
             _resplit_strings(lines),
+            frozenset(n for n, line in enumerate(lines, 1) if _plain_and_or(line)),
             _resplit_arrays(text),
             _joining_functions(lines),
             REGISTERS_COMPLETION.search(text) is not None,
@@ -971,6 +983,37 @@ def _scalar_brackets(lines: list[str]) -> frozenset[int]:
     return frozenset(found)
 
 
+def _plain_and_or(line: str) -> bool:
+    """Whether a line with `-a`/`-o` between test operands holds no `!` or parenthesis and no
+    unquoted expansion but an integer comparison's operand (see the module docstring)."""
+    tests = [t for t in _test_operands(line) if {"-a", "-o"} & set(t.split())]
+    return bool(tests) and all(_plain_operands(t.split()) for t in tests)
+
+
+def _test_operands(line: str) -> list[str]:
+    """The text inside each `[ ... ]` of the line; a test continued from or onto another line
+    (`[ "$a" = x -o \\`) gives the part of the line it covers."""
+    closed = re.findall(r"(?:^|\s)\[\s(.*?)\s\](?=\s|;|$)", line)
+    if closed:
+        return closed
+    opened = re.search(r"(?:^|\s)\[\s(.*)$", line)
+    if opened:
+        return [opened.group(1)]
+    shut = re.match(r"^(.*?)\s\](?=\s|;|$)", line)
+    return [shut.group(1)] if shut else [line]
+
+
+def _plain_operands(words: list[str]) -> bool:
+    for index, word in enumerate(words):
+        if word in GROUPING_TOKENS or (word.startswith(("!", "\\(")) and word != "!="):
+            return False
+        if "$" in word and not word.startswith('"'):
+            around = {words[index - 1] if index else "", *words[index + 1 : index + 2]}
+            if not around & INTEGER_OPERATORS:
+                return False
+    return True
+
+
 def _resplit_strings(lines: list[str]) -> frozenset[int]:
     """The lines `name=${@}` (or `$@`, `"$@"`) whose name the file reads, and only outside
     double quotes (an even number of unescaped `"` before each read on its line; comment
@@ -1080,6 +1123,7 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         or (code == SHELLCHECK_CONDITION_STATUS and line in script.condition_status)
         or (code == SHELLCHECK_KEYWORD_NAME and line in script.keyword_variables)
         or (code == SHELLCHECK_ARRAY_TO_STRING and line in script.resplit_strings)
+        or (code == SHELLCHECK_AND_OR_TEST and line in script.plain_and_or)
         or (code == SHELLCHECK_TRANSLATED_NAME and script.translates)
         or (code == SHELLCHECK_JOINED_ARRAY and line in script.joined_as_meant)
     ):
