@@ -1787,6 +1787,28 @@ def test_shellcheck_unquoted_substitution_in_an_integer_comparison_is_informatio
     assert found == [(2, 10, "info"), (2, 37, "warning"), (4, 11, "info")]
 
 
+def test_shellcheck_unquoted_substitution_as_an_expr_operand_is_information(
+    tmp_path: Path,
+) -> None:
+    """live-boot's `size=$( expr $(ls -la ${FILE} | awk '{print $5}') / 1024 + 5000 )`: an
+    operand of expr arithmetic is one integer, nothing to split (SC2046, info), as is one after
+    an operator. An expr string operand (`expr $(cat f) : 'a.*'`) stays a warning."""
+    files = {
+        "size.sh": (
+            "#!/bin/sh\n"
+            "size=$( expr $(ls -la \"$1\" | awk '{print $5}') / 1024 + 5000 )\n"
+            'twice=$(expr 2 \\* $(wc -l < "$1"))\n'
+            "match=$(expr $(cat \"$1\") : 'a.*')\n"
+            'echo "$size $twice $match"\n'
+        ),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    found = sorted(
+        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2046"
+    )
+    assert found == [(2, "info"), (3, "info"), (4, "warning")]
+
+
 def test_shellcheck_unquoted_substitution_split_into_positional_parameters_is_information(
     tmp_path: Path,
 ) -> None:

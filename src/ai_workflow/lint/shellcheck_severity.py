@@ -48,7 +48,8 @@ the variable with that word, as a pattern of a `case` on it or in a `[ "$name" =
 (makeself's `COMPRESS=compress`, one of the names `case $COMPRESS in` matches): the name is
 the value. A variable never compared with the word (`now=date`, then `echo "$now"`) keeps it.
 SC2046 (an unquoted `$(...)`) that is an operand of an integer comparison (`test $(wc -l <
-f) -gt 0`): an integer has nothing to split, and other output fails quoted or not.
+f) -gt 0`) or of `expr` arithmetic (`expr $(ls -la f | awk '{print $5}') / 1024 + 5000`,
+live-boot's toram size): an integer has nothing to split, and other output fails quoted or not.
 SC2046 on the arguments of `set --`/`set -` (`set - $(date -u "+%Y %m %d")`): the POSIX
 way to split output into positional parameters on purpose.
 SC1111 (a Unicode quote inside a double-quoted string) in a file where shellcheck suspects
@@ -256,6 +257,10 @@ SHELLCHECK_QUOTED_CURLY_QUOTE = 1111  # `"… “x” …"`: a Unicode quote ins
 SHELLCHECK_UNCLOSED_STRING = (1072, 1073, 1078, 1079)  # a string that may not close as meant
 INTEGER_OPERATOR_AFTER = re.compile(r"\s+-(?:eq|ne|lt|le|gt|ge)\s")  # `$(x) -gt 0`
 INTEGER_OPERATOR_BEFORE = re.compile(r"\s-(?:eq|ne|lt|le|gt|ge)\s+$")  # `0 -lt $(x)`
+EXPR_OPERATOR = r"(?:[-+/%]|\\\*)"  # expr's arithmetic operators (`*` escaped from the shell)
+EXPR_OPERAND_AFTER = re.compile(rf"\s+{EXPR_OPERATOR}\s")  # `expr $(x) / 2`
+EXPR_BEFORE = re.compile(rf"\bexpr\s+(?:\S+\s+{EXPR_OPERATOR}\s+)*$")  # `expr `, `expr 2 + `
+EXPR_AFTER_OPERATOR = re.compile(rf"\bexpr\s+\S+(?:\s+\S+)*?\s+{EXPR_OPERATOR}\s+$")
 # `set -- $(x)` / `set - $(x)` at the start of a command: split into $1, $2... on purpose
 SET_POSITIONAL_BEFORE = re.compile(r"(?:^|[;&|({]|\b(?:then|do|else))\s*set\s+--?\s+$")
 # a keyword (`fi`, `done`, `then`...) that a declaration builtin receives as a name, after plain
@@ -597,6 +602,8 @@ def _cannot_split(script: ScriptTraits, item: dict[str, Any]) -> bool:
     return (
         INTEGER_OPERATOR_AFTER.match(after) is not None
         or INTEGER_OPERATOR_BEFORE.search(before) is not None
+        or (EXPR_BEFORE.search(before) is not None and EXPR_OPERAND_AFTER.match(after) is not None)
+        or EXPR_AFTER_OPERATOR.search(before) is not None
     )
 
 
