@@ -1307,6 +1307,74 @@ def test_shellcheck_literal_brace_of_an_escaped_dollar_is_info(tmp_path: Path) -
     assert found == [(3, "info"), (3, "info"), (6, "warning")]
 
 
+def test_shellcheck_and_or_between_plain_operands_is_info(tmp_path: Path) -> None:
+    """live-boot's `[ "${fstype}" = "squashfs" -o "${fstype}" = "btrfs" ]`, `[ -x
+    /bin/loadkeys -a -r /etc/boottime.kmap.gz ]` and `[ -z "${devices}" -a $i -lt 60 ]`
+    (SC2166): quoted operands, literal words and a counter compared as an integer, which
+    every test builtin evaluates as written (info). A `!` next to `-o`, parentheses, or an
+    unquoted string operand keep the warning."""
+    script = (
+        "#!/bin/sh\n"
+        'fstype="$1"\ni=0\ndevices=""\n'
+        'if [ "${fstype}" = "squashfs" -o "${fstype}" != "btrfs" ]; then echo fs; fi\n'
+        "if [ -x /bin/loadkeys -a -r /etc/boottime.kmap.gz ]; then echo keys; fi\n"
+        'while [ -z "${devices}" -a $i -lt 60 ]; do i=$((i + 1)); done\n'
+        'if [ ! -f "$fstype" -o -d "$devices" ]; then echo neg; fi\n'
+        'if [ \\( "$fstype" = x \\) -o "$devices" = y ]; then echo group; fi\n'
+        'if [ $fstype = x -o "$devices" = y ]; then echo bare; fi\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"t.sh": script, **RUNS_SHELLCHECK}))
+    found = sorted(
+        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2166"
+    )
+    assert found == [
+        (5, "info"),
+        (6, "info"),
+        (7, "info"),
+        (8, "warning"),
+        (9, "warning"),
+        (10, "warning"),
+    ]
+
+
+def test_shellcheck_arguments_joined_then_split_again_are_info(tmp_path: Path) -> None:
+    """live-boot's chown_ref: `targets=${@}`, read only as the unquoted `${targets}` of `chown
+    -h ${owner} ${targets}`, joins the arguments and splits them again on purpose (SC2124,
+    info). `files="$@"` read as `"$files"`, one word made of all the arguments, keeps it."""
+    script = (
+        "#!/bin/sh\nchown_ref ()\n{\n\treference=${1}\n\tshift\n\ttargets=${@}\n"
+        '\towner=$(stat -c %u:%g "${reference}")\n\tchown -h ${owner} ${targets}\n}\n'
+        'copy ()\n{\n\tfiles="$@"\n\tcp "$files" /dst\n}\n'
+        "chown_ref /a /b /c\ncopy x y\n"
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"ref.sh": script, **RUNS_SHELLCHECK}))
+    found = sorted(
+        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2124"
+    )
+    assert found == [(6, "info"), (12, "warning")]
+
+
+def test_shellcheck_local_of_a_variable_named_readonly_is_info(tmp_path: Path) -> None:
+    """live-boot's setup_loop declares `local fspath module offset readonly` and assigns
+    `readonly=${5}` (SC2316, "applies local to the variable named readonly"): a local variable
+    of that name is meant (info). `local readonly x` in a file that never assigns `readonly=`
+    keeps the warning."""
+    meant = (
+        "#!/bin/sh\nsetup_loop ()\n{\n\tlocal fspath offset readonly\n\tfspath=${1}\n"
+        '\toffset=${2}\n\treadonly=${3}\n\tif [ -n "${readonly}" ]; then echo "$fspath $offset"; fi\n'
+        "}\nsetup_loop a b c\n"
+    )
+    slip = '#!/bin/sh\nf ()\n{\n\tlocal readonly x\n\tx=1\n\techo "$x"\n}\nf\n'
+    files = {"loop.sh": meant, "slip.sh": slip, **RUNS_SHELLCHECK}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = sorted(
+        (f.path or "", f.line or 0, f.severity.value)
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2316"
+    )
+    assert found == [("loop.sh", 4, "info"), ("slip.sh", 4, "warning")]
+
+
 def test_shellcheck_command_name_compared_as_a_word_is_info(tmp_path: Path) -> None:
     """makeself's `COMPRESS=compress` (SC2209: `$(compress)` meant?) is one of the compressor
     names `case $COMPRESS in` matches, `compress)` among its patterns: the name is the value
@@ -1487,6 +1555,68 @@ SOURCED_FRAGMENT = {
     "tool.sh": '#!/bin/sh\necho "$CRCsum"\n',
     "run.sh": "#!/bin/sh\nCRCsum=1\n. ./tool.sh\n",
 }
+
+
+LOOP_SOURCED = {
+    # live-boot: frontend/live-boot sources every component the Makefile installs into
+    # /lib/live/boot in one loop, so they share one shell
+    "frontend/boot": (
+        "#!/bin/sh\nfor _COMPONENT in /lib/app/boot/????-*\ndo\n"
+        '\tif [ -e "${_COMPONENT}" ]\n\tthen\n\t\t. ${_COMPONENT}\n\tfi\ndone\n'
+    ),
+    "components/0001-vars.sh": '#!/bin/sh\nmountpoint="/run/medium"\n',
+    "components/9990-http.sh": (
+        '#!/bin/sh\nfetch ()\n{\n\tlocal url extension\n\turl="$1"\n'
+        '\textension="${url##*.}"\n\tmount "${url}" "${mountpoint}"\n}\n'
+    ),
+    # extension is local to fetch: copy never sees it (a real bug); typo_var is assigned nowhere
+    "components/9990-toram.sh": (
+        '#!/bin/sh\ncopy ()\n{\n\tif [ "${extension}" = "tgz" ]\n\tthen\n'
+        '\t\tcp -r "${mountpoint}" /ram\n\tfi\n\techo "${typo_var}"\n}\n'
+    ),
+    # a script the loop's glob does not match
+    "tools/run.sh": '#!/bin/sh\nls "${mountpoint}"\n',
+}
+
+
+def test_shellcheck_unassigned_in_a_loop_sourced_component_is_info_when_a_sibling_assigns(
+    tmp_path: Path,
+) -> None:
+    """live-boot's components, sourced one after the other by frontend/live-boot's `for
+    _COMPONENT in /lib/live/boot/????-*; do . ${_COMPONENT}; done`, read `${mountpoint}`, which
+    0001-init-vars.sh assigns: info naming the sibling and the loop, shebang or not. A variable
+    only a sibling's `local` declaration assigns (`extension`), one assigned nowhere, and a file
+    the glob does not match keep the warning."""
+    outcome = _run(make_repo(tmp_path / "lb", {**LOOP_SOURCED, **RUNS_SHELLCHECK}))
+    found = {
+        (f.path, f.message.split()[0]): f.severity
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2154"
+    }
+    assert found == {
+        ("components/9990-http.sh", "mountpoint"): Severity.INFO,
+        ("components/9990-toram.sh", "mountpoint"): Severity.INFO,
+        ("components/9990-toram.sh", "extension"): Severity.WARNING,
+        ("components/9990-toram.sh", "typo_var"): Severity.WARNING,
+        ("tools/run.sh", "mountpoint"): Severity.WARNING,
+    }
+    note = next(
+        f.message
+        for f in outcome.findings
+        if f.path == "components/9990-toram.sh" and f.message.startswith("mountpoint")
+    )
+    assert "assigned by components/0001-vars.sh; frontend/boot sources it" in note
+
+
+def test_a_glob_of_only_wildcards_groups_files_in_the_directory_it_names() -> None:
+    scripts = ["run.sh", "lib/a.sh", "lib/b.sh", "tests/c.sh", "tests/d.sh", "parts/10-x", "y/20-z"]
+    groups = shell_library._glob_groups("run.sh", '"$dir"/lib/*.sh', scripts)
+    assert groups == [("run.sh", '"$dir"/lib/*.sh', ("lib/a.sh", "lib/b.sh"))]
+    # a name part with a literal (`-`) groups the matching files of each directory
+    assert (
+        shell_library._glob_groups("run.sh", "/usr/lib/x/??-*", scripts) == []
+    )  # one file a directory
+    assert shell_library._glob_groups("run.sh", "/usr/lib/x/*", ["run.sh", "a/p", "a/q"]) == []
 
 
 def test_shellcheck_unassigned_in_a_sourced_fragment_is_information_when_its_sourcer_assigns(
@@ -1710,6 +1840,28 @@ def test_shellcheck_unquoted_substitution_in_an_integer_comparison_is_informatio
         if f.rule == "shellcheck/SC2046"
     )
     assert found == [(2, 10, "info"), (2, 37, "warning"), (4, 11, "info")]
+
+
+def test_shellcheck_unquoted_substitution_as_an_expr_operand_is_information(
+    tmp_path: Path,
+) -> None:
+    """live-boot's `size=$( expr $(ls -la ${FILE} | awk '{print $5}') / 1024 + 5000 )`: an
+    operand of expr arithmetic is one integer, nothing to split (SC2046, info), as is one after
+    an operator. An expr string operand (`expr $(cat f) : 'a.*'`) stays a warning."""
+    files = {
+        "size.sh": (
+            "#!/bin/sh\n"
+            "size=$( expr $(ls -la \"$1\" | awk '{print $5}') / 1024 + 5000 )\n"
+            'twice=$(expr 2 \\* $(wc -l < "$1"))\n'
+            "match=$(expr $(cat \"$1\") : 'a.*')\n"
+            'echo "$size $twice $match"\n'
+        ),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    found = sorted(
+        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2046"
+    )
+    assert found == [(2, "info"), (3, "info"), (4, "warning")]
 
 
 def test_shellcheck_unquoted_substitution_split_into_positional_parameters_is_information(
@@ -2061,7 +2213,8 @@ def test_shellcheck_below_the_projects_own_severity_is_info(tmp_path: Path, path
     is info, while an error-level one (SC2068, `$@` unquoted) and a variable nothing assigns
     (SC2154, cloud-utils' `${new_img}`) stay warnings; the same tox
     command without --severity keeps the warning."""
-    script = '#!/bin/bash\nif [ -n "$1" -a -n "$2" ]; then\n  ls $@ "$unset_name"\nfi\n'
+    # `!` beside -a: where shells differ, so a warning where nothing else lowers it
+    script = '#!/bin/bash\nif [ ! -f "$1" -a -n "$2" ]; then\n  ls $@ "$unset_name"\nfi\n'
     tox = f"[testenv:shellcheck]\ncommands = shellcheck --severity=error {paths}\n"
     files = {"tools/words.sh": script, "tox.ini": tox}
     outcome = _run(make_repo(tmp_path / "floor", files))
@@ -2794,6 +2947,61 @@ def test_an_import_a_doctest_example_reads_is_info_prose_and_own_imports_stay(
     assert unused[11].severity is Severity.WARNING  # base64
     assert unused[6].severity is Severity.WARNING  # sys
     assert unused[23].severity is Severity.WARNING  # os, inside the function
+
+
+IMPORT_TESTS = """\
+import pkg
+
+
+def test_import_moves_error_1():
+    from pkg.moves.parse import urljoin
+    from pkg import moves
+    # In 1.4.1: AttributeError: 'Module_moves_parse' object has no attribute 'urljoin'
+    assert moves.parse.urljoin
+
+
+def test_import_moves_error_3():
+    from pkg.moves.parse import urljoin
+    # In 1.4.1: ImportError: cannot import name urljoin
+    from pkg.moves_parse import urljoin
+
+
+def test_parse():
+    from pkg.moves.parse import urljoin
+    assert pkg.parse("x") == "x"
+
+
+def test_importer_reads_csv():
+    import csv
+    assert pkg.read("a,b") == ["a", "b"]
+
+
+def test_imports():
+    if pkg.HAVE_JSON:
+        import json
+    assert pkg
+"""
+
+
+def test_an_import_in_a_test_named_for_importing_is_info_other_unused_imports_stay(
+    tmp_path: Path,
+) -> None:
+    """six 1.16.0's test_import_moves_error_1/3 import `urljoin` through its lazy moves and use
+    nothing: importing is the test (F401, and F811 on the second route, info). An unused import
+    in test_parse or test_importer_reads_csv (`importer` is not the word import), or nested in
+    an `if` of an import test, stays a warning."""
+    files = {"setup.cfg": "[flake8]\nmax-line-length = 100\n", "tests/test_moves.py": IMPORT_TESTS}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    unused = {f.line: f for f in outcome.findings if f.rule == "ruff/F401"}
+    assert unused[5].severity is Severity.INFO
+    assert "named for importing" in unused[5].message
+    assert 12 not in unused  # ruff reports the redefinition instead (F811 at line 14)
+    assert unused[14].severity is Severity.INFO
+    redefined = {f.line: f for f in outcome.findings if f.rule == "ruff/F811"}
+    assert redefined[14].severity is Severity.INFO
+    assert unused[18].severity is Severity.WARNING  # test_parse
+    assert unused[23].severity is Severity.WARNING  # test_importer_reads_csv
+    assert unused[29].severity is Severity.WARNING  # nested in an if
 
 
 UNITTEST_MAIN = {

@@ -872,6 +872,39 @@ def test_a_locale_this_machine_lacks_is_the_environment(tmp_path: Path) -> None:
     assert "test_sorts_by_locale" in info.message
 
 
+def test_a_standard_library_extension_the_interpreter_lacks_is_the_environment(
+    tmp_path: Path,
+) -> None:
+    """six 1.16.0's `test_move_items[dbm_ndbm]` imports `dbm.ndbm`, which fails under a Python
+    built without the `_dbm` extension (no ndbm headers when it was compiled): the test could
+    not run here (info), while a module of the project that does not exist, failing beside
+    it, stays the project's error."""
+    files = {
+        "pyproject.toml": "[project]\nname = 'app'\n",
+        "tests/test_moves.py": textwrap.dedent(
+            """\
+            def test_ndbm():
+                # what `import dbm.ndbm` raises where the interpreter has no _dbm
+                raise ModuleNotFoundError("No module named '_dbm'", name="_dbm")
+
+
+            def test_own():
+                import app_gone_xyz  # noqa: F401
+            """
+        ),
+    }
+    root = make_repo(tmp_path / "py", files)
+    config = Config.model_validate({"tech_stack": {"python": sys.executable}})
+    outcome = run_step(root, config)
+    assert with_environment(outcome) == [
+        ("info", "tests/environment-incomplete", "tests/test_moves.py", 3),
+        ("error", "tests/failed", "tests/test_moves.py", 7),
+    ]
+    info = next(f for f in outcome.findings if f.rule == "tests/environment-incomplete")
+    assert "the standard-library extension module `_dbm`" in info.message
+    assert "test_ndbm" in info.message
+
+
 # --------------------------------------------------------------------------- JVM, CTest
 
 
@@ -1130,6 +1163,8 @@ def test_junit_files_of_a_build_are_merged(tmp_path: Path) -> None:
         ("socket.gaierror: [Errno -3] Temporary failure in name resolution", "", "network"),
         ('failed on setup with "locale.Error: unsupported locale setting"', "", "locale"),
         ("bash: warning: setlocale: LC_ALL: cannot change locale (de_DE.UTF-8)", "", "locale"),
+        ("ModuleNotFoundError: No module named '_dbm'", "", "stdlib"),
+        ("ModuleNotFoundError: No module named 'readline'", "", "stdlib"),
     ],
 )
 def test_machine_causes_read_from_the_failure(headline: str, text: str, kind: str) -> None:
@@ -1164,6 +1199,12 @@ def test_machine_cause_details_name_what_the_machine_lacks(headline: str) -> Non
         ("sh: 1: build-helper: not found", ""),  # the project's own file: its to fix
         ("sh: 1: ./no-such-tool-xyz: not found", ""),  # a path: the project's
         ("AssertionError: assert 'C' == 'de_DE.UTF-8'", "locale.setlocale"),  # a wrong locale
+        # modules the project must provide or not import: its own, a Python 2 name, a
+        # standard-library module that is pure Python or a submodule no build leaves out
+        ("ModuleNotFoundError: No module named 'app_gone'", ""),
+        ("ModuleNotFoundError: No module named 'urllib2'", ""),
+        ("ModuleNotFoundError: No module named 'json'", ""),
+        ("ModuleNotFoundError: No module named 'json.zzq'", ""),
     ],
 )
 def test_failures_that_stay_the_projects(headline: str, text: str) -> None:

@@ -23,7 +23,8 @@ a bare `except:` whose handler always raises (`E722`, `ai_workflow.lint.ruff_exc
 `except ... as e` name the handler reads before any unconditional rebinding, F401 on an
 import probed in `try/except ImportError`, used by a `# type:` comment, imported under
 `if TYPE_CHECKING:` for a string type expression, or a TestCase class a module running
-`unittest.main()` imports for its loader, and F841 on
+`unittest.main()` imports for its loader, F401 and F811 on an import in the body of a test
+named for importing (`test_import_moves`: importing is what it tests), and F841 on
 attributes probed in `try/except AttributeError` (`ai_workflow.lint.ruff_bindings`), F401 on
 `import helper` of a sibling script module whose top level changes `sys.path`, `sys.modules`
 or `os.environ` (imported for that effect, `ai_workflow.lint.ruff_effects`), and so are the

@@ -51,6 +51,12 @@
   block, run by its CI, is `doctest.testmod`). A name that only docstring prose mentions, one
   every example that reads it imports itself first, or an import inside a function (no example
   sees a function's locals) keeps the warning.
+- F401, and F811 on an import that redefines one, on an import statement directly in the body
+  of a test whose name says it tests importing (`test_import_moves_error_1`, `testImports`):
+  that the import succeeds is what the test checks (six 1.16.0's regression tests of its lazy
+  moves: `from six.moves.urllib.parse import urljoin`, then again from `six.moves.urllib_parse`,
+  under a comment quoting the 1.4.1 ImportError), so there is nothing to use. An unused import
+  in any other test (`test_parse`), or nested in a block of an import test, keeps the warning.
 """
 
 from __future__ import annotations
@@ -66,6 +72,7 @@ from ai_workflow.pysource import dotted_name
 
 UNUSED_VARIABLE = "ruff/F841"
 UNUSED_IMPORT = "ruff/F401"
+REDEFINED = "ruff/F811"
 _VARIABLE = re.compile(r"Local variable `(?P<name>\w+)` is assigned to but never used")
 _IMPORTED = re.compile(r"`(?P<name>[\w.]+)` imported but unused")
 BROAD = frozenset({"Exception", "BaseException"})
@@ -81,6 +88,8 @@ TYPE_STRING_NOTE = (
 )
 GLOBALS_NOTE = "the file reads it back by name from its namespace (`globals()[name]`)"
 EXPECTED_FAILURE_NOTE = "a test expects this import to raise ImportError: importing is the test"
+IMPORT_TEST_NOTE = "an import in a test named for importing: that it imports is what it tests"
+IMPORT_WORDS = frozenset({"import", "imports", "importing", "importable"})
 RAISES_CALLS = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
 EXPECTED_RAISE_NOTE = (
     "the call ends a `with pytest.raises(...)` block: it is expected to raise, the name is "
@@ -103,13 +112,15 @@ def contradicted_as_info(findings: Iterable[Finding], files: ParsedFiles) -> lis
 
 
 def _note(finding: Finding, files: ParsedFiles) -> str | None:
-    if finding.rule not in (UNUSED_VARIABLE, UNUSED_IMPORT) or finding.path is None:
+    if finding.rule not in (UNUSED_VARIABLE, UNUSED_IMPORT, REDEFINED) or finding.path is None:
         return None
     if finding.line is None or finding.severity is not Severity.WARNING:
         return None
     tree = files.syntax(finding.path)
     if tree is None:
         return None
+    if finding.rule == REDEFINED:
+        return IMPORT_TEST_NOTE if in_import_test(tree, finding.line) else None
     if finding.rule == UNUSED_VARIABLE:
         found = _VARIABLE.search(finding.message)
         if found is not None and handler_reads_name(tree, finding.line, found.group("name")):
@@ -124,6 +135,8 @@ def _note(finding: Finding, files: ParsedFiles) -> str | None:
         return PROBE_NOTE
     if expected_to_fail(tree, finding.line):
         return EXPECTED_FAILURE_NOTE
+    if in_import_test(tree, finding.line):
+        return IMPORT_TEST_NOTE
     text = files.text(finding.path)
     imported = found.group("name")
     if in_type_comment(tree, text, finding.line, imported):
@@ -234,6 +247,23 @@ def raised_before_binding(tree: Syntax, line: int) -> bool:
         if isinstance(value, ast.Await):
             value = value.value
         if isinstance(value, ast.Call) and any(_raises_call(i.context_expr) for i in block.items):
+            return True
+    return False
+
+
+def in_import_test(tree: Syntax, line: int) -> bool:
+    """Whether the import at `line` is a statement directly in the body of a test function
+    whose name has the word import (`test_import_moves_error_1`, `test_imports`,
+    `testImportable`; not `test_importer_reads_csv`)."""
+    functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = [
+        *tree.nodes(ast.FunctionDef),
+        *tree.nodes(ast.AsyncFunctionDef),
+    ]
+    for function in functions:
+        if not function.name.startswith("test"):
+            continue
+        words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", function.name)}
+        if words & IMPORT_WORDS and any(_is_import_at(s, line) for s in function.body):
             return True
     return False
 

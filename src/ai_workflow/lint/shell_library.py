@@ -26,6 +26,17 @@ script's shell and reads its variables (makeself's makeself-header.sh, sourced b
 after `CRCsum="$crcsum"`). A variable no sourcing script assigns (the header's `$copy`, where
 makeself.sh only has `COPY`) keeps the warning, and so does a script with a shebang.
 
+The same when a project script sources a whole directory of components in a loop (`for
+_COMPONENT in /lib/live/boot/????-*; do . ${_COMPONENT}; done`): the files of one directory
+whose names the loop's glob matches run in one shell, so SC2154 in one of them is info when
+another of them (or the looping script) assigns the variable without declaring it `local`
+there (live-boot's 9990-overlay.sh reads `${mountpoint}`, which 0001-init-vars.sh assigns),
+shebang or not. A variable only a `local` declaration of a sibling's function assigns
+(live-boot's `extension`, local to do_httpmount, read by copy_live_to) keeps the warning, and
+so does a file the glob does not match. A glob whose name part is only wildcards and an
+extension (`*`, `*.sh`) counts only in a directory of the name the glob's path gives
+(`"$dir"/lib/*.sh` matches lib/*.sh, not tests/*.sh).
+
 `sourced_names` (also step 3's: a library needs no shebang) reads a file as sourced by name
 (`source lib/x.sh`, `. "$dir/x.sh"`) or through a variable whose assignment in the same script
 ends in its name (`HEADER=`dirname "$0"`/header.sh`, then `. "$HEADER"`). The evidence is
@@ -45,6 +56,7 @@ script calls, and a `shift` inside an `if` or a loop counts for nothing.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -65,6 +77,8 @@ SOURCE_COMMAND = re.compile(
     r"""(?:^|[;&|{(]|\bthen|\bdo)\s*(?:source|\.)\s+((?:"[^"\n]*"|'[^'\n]*'|[^\s"';&|)])+)""",
     re.M,
 )
+FOR_LOOP = r"(?:^|[;&|({{]|\bdo|\bthen)\s*for\s+{name}\s+in\s+([^;\n]*?)\s*(?:;|\n|\bdo\b)"
+GLOB_CHARS = re.compile(r"[*?\[]")
 VARIABLE_WORD = re.compile(r"""^["']?\$\{?([A-Za-z_]\w*)\}?["']?$""")
 ASSIGNMENT_OF = r"^\s*(?:(?:export|local|readonly|declare|typeset)\s+(?:-\w+\s+)*)?{name}=(.*)$"
 PATH_NAME = re.compile(r"""(?:^|/)([\w+-][\w.+-]*)["'`]?\s*(?:[;&]\s*)?(?:#.*)?$""")
@@ -180,17 +194,76 @@ def sourcer_assigned_as_info(
         if not texts[rel].startswith("#!")
     }
 
+    groups = _loop_sourced_groups(texts, scripts)
+
     def note_of(finding: Finding) -> str | None:
         name = _unassigned_name(finding)
-        if name is None or finding.path not in sourcers:
+        if name is None or finding.path is None:
             return None
         assigns = re.compile(ASSIGNS.format(name=re.escape(name)), re.M)
-        for other in sourcers[finding.path]:
+        for other in sourcers.get(finding.path, []):
             if assigns.search(texts[other]):
                 return f"{name} is assigned by {other}, which sources {finding.path}"
+        for looper, pattern, members in groups:
+            if finding.path not in members:
+                continue
+            for other in (looper, *members):
+                if other != finding.path and _assigns_globally(texts[other], name, assigns):
+                    return (
+                        f"{name} is assigned by {other}; {looper} sources it with "
+                        f"{finding.path} in one loop over {pattern}"
+                    )
         return None
 
     return explain_as_info(findings, note_of)
+
+
+def _loop_sourced_groups(
+    texts: dict[str, str], scripts: Sequence[str]
+) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(looping script, glob, the scripts of one directory it matches) for each `for v in
+    <glob>; do . "$v"; done` of a project script (see the module docstring)."""
+    groups = []
+    for looper in scripts:
+        text = texts.get(looper, "")
+        for match in SOURCE_COMMAND.finditer(text):
+            variable = VARIABLE_WORD.match(match.group(1))
+            if variable is None:
+                continue
+            loop = re.compile(FOR_LOOP.format(name=re.escape(variable.group(1))), re.M)
+            for words in loop.findall(text):
+                for word in words.split():
+                    glob = word.strip("\"'")
+                    if GLOB_CHARS.search(glob):
+                        groups += _glob_groups(looper, glob, scripts)
+    return groups
+
+
+def _glob_groups(
+    looper: str, glob: str, scripts: Sequence[str]
+) -> list[tuple[str, str, tuple[str, ...]]]:
+    parent, _, pattern = glob.rstrip("/").rpartition("/")
+    literal = re.sub(r"\.\w+$", "", GLOB_CHARS.sub("", pattern).replace("]", ""))
+    wanted_dir = parent.rsplit("/", 1)[-1].strip("\"'")
+    by_directory: dict[str, list[str]] = {}
+    for rel in scripts:
+        directory, _, base = rel.rpartition("/")
+        if rel == looper or not fnmatch.fnmatchcase(base, pattern):
+            continue
+        if not literal and directory.rsplit("/", 1)[-1] != wanted_dir:
+            continue  # `*`, `*.sh`: only in the directory the glob names
+        by_directory.setdefault(directory, []).append(rel)
+    return [(looper, glob, tuple(members)) for members in by_directory.values() if len(members) > 1]
+
+
+def _assigns_globally(text: str, name: str, assigns: re.Pattern[str]) -> bool:
+    """Whether `text` assigns `name` and never declares it `local` (a function's own)."""
+    if not assigns.search(text):
+        return False
+    local = re.compile(
+        rf"^\s*local\s+(?:-\w+\s+)*(?:[^#\n;]*\s)?{re.escape(name)}(?:[=\s;]|$)", re.M
+    )
+    return local.search(text) is None
 
 
 def _unassigned_name(finding: Finding) -> str | None:

@@ -51,7 +51,8 @@ the variable with that word, as a pattern of a `case` on it or in a `[ "$name" =
 (makeself's `COMPRESS=compress`, one of the names `case $COMPRESS in` matches): the name is
 the value. A variable never compared with the word (`now=date`, then `echo "$now"`) keeps it.
 SC2046 (an unquoted `$(...)`) that is an operand of an integer comparison (`test $(wc -l <
-f) -gt 0`): an integer has nothing to split, and other output fails quoted or not.
+f) -gt 0`) or of `expr` arithmetic (`expr $(ls -la f | awk '{print $5}') / 1024 + 5000`,
+live-boot's toram size): an integer has nothing to split, and other output fails quoted or not.
 SC2046 on the arguments of `set --`/`set -` (`set - $(date -u "+%Y %m %d")`): the POSIX
 way to split output into positional parameters on purpose.
 SC1111 (a Unicode quote inside a double-quoted string) in a file where shellcheck suspects
@@ -72,6 +73,23 @@ SC2091, SC2327 and SC2328 on a `$(...)` that is a whole command in command posit
 it expands to nothing, so nothing is executed and the command's status is the substitution's,
 a roundabout `grep -q`. A substitution whose output is used (`x=$(cmd >/dev/null)`,
 `"$(echo foo >/dev/null)"`) or one whose output is not sent away (`$(find_cmd) args`) keeps them.
+SC2166 (`[ p -a q ]`, `[ p -o q ]`: "not well defined") on a line whose operands are quoted
+expansions, literal words, or an unquoted expansion compared as an integer (`$i -lt 60`), with
+no `!` and no parentheses: the test builtins of bash, dash and busybox ash all evaluate such a
+test as written (all 44 SC2166 findings labelled in cloud-utils and funcoeszz were noise);
+the precedence of `!` and `( )` next to `-a`/`-o` is where they differ, so `[ !
+-f "$a" -o -d "$b" ]` keeps the warning, and so does an unquoted string operand (`[ $a = x -o
+... ]`, which an empty or spaced value breaks).
+SC2124 ("assigning an array to a string") on `name=${@}` (or `$@`, `"$@"`) whose every read in
+the file is unquoted (`targets=${@}`, then `chown -h ${owner} ${targets}`: live-boot's
+chown_ref): the arguments are joined into one string and split into words again where it is
+read, on purpose, what an unquoted `$*` gives; that splitting is shellcheck's SC2086, an info.
+A read inside double quotes (`cp "$files" /dst`: one word made of all the arguments) keeps it.
+SC2316 ("this applies local to the variable named readonly") on a declaration that names a
+variable called like a declaration keyword (`local fspath module offset readonly`) where the
+file assigns that variable (`readonly=${5}`, then `[ -n "${readonly}" ]`: live-boot's
+setup_loop): a local variable of that name is what the line means, and the shells make one.
+`local readonly x` in a file that never assigns `readonly=` (a `local -r x` meant) keeps it.
 SC2199 ("arrays implicitly concatenate in [[ ]]") where the joined string is the check meant:
 a one-operand test of the array (`[[ ! ${todo[@]} ]]`, `[[ -n "$@" ]]`: empty or not). Any
 comparison keeps the warning, even with one plain word (`[[ "$@" != "-a" ]]` is true for
@@ -222,6 +240,16 @@ LITERAL_WORD = re.compile(r"""^(?:"[\w.+@%:/=,-]+"|'[\w.+@%:/=,-]+'|[\w.+@%:/=,-
 SHELLCHECK_SPACE_AFTER_BACKSLASH = 1101  # `\ ` at the end of a line: a broken continuation?
 SHELLCHECK_AMBIGUOUS_ARITHMETIC = 1102  # `$((`: arithmetic or a command substitution?
 SHELLCHECK_UNQUOTED_SUBSTITUTION = 2046  # `cmd $(x)`: the output is split into words
+SHELLCHECK_AND_OR_TEST = 2166  # `[ p -a q ]`: -a/-o inside one test
+INTEGER_OPERATORS = frozenset({"-eq", "-ne", "-lt", "-le", "-gt", "-ge"})
+GROUPING_TOKENS = frozenset({"!", "(", ")", "\\(", "\\)", '"("', '")"', "'('", "')'"})
+SHELLCHECK_ARRAY_TO_STRING = 2124  # `x=$@`: the arguments joined into one string
+JOINED_ARGUMENTS = re.compile(
+    r'^\s*(?:local\s+)?(?P<name>[A-Za-z_]\w*)=(?:"\$\{?@\}?"|\$\{?@\}?)\s*(?:[;#]|$)'
+)
+SHELLCHECK_KEYWORD_NAME = 2316  # `local x readonly`: a keyword read as a variable's name
+DECLARATION_KEYWORDS = ("readonly", "export", "local", "declare", "typeset")
+DECLARATION = re.compile(r"^\s*(?:local|declare|typeset|export|readonly)\s+(?P<names>[^#;&|]*)")
 SHELLCHECK_CONDITION_STATUS = 2319  # `$?` of a `[ ]`/`test`, not of the command before it
 SHELLCHECK_TRANSLATED_NAME = 2256  # `$"name"`: a translated string that is a variable's name
 # the script chooses the gettext domain of its `$"..."` strings: it translates them on purpose
@@ -253,6 +281,10 @@ SHELLCHECK_QUOTED_CURLY_QUOTE = 1111  # `"… “x” …"`: a Unicode quote ins
 SHELLCHECK_UNCLOSED_STRING = (1072, 1073, 1078, 1079)  # a string that may not close as meant
 INTEGER_OPERATOR_AFTER = re.compile(r"\s+-(?:eq|ne|lt|le|gt|ge)\s")  # `$(x) -gt 0`
 INTEGER_OPERATOR_BEFORE = re.compile(r"\s-(?:eq|ne|lt|le|gt|ge)\s+$")  # `0 -lt $(x)`
+EXPR_OPERATOR = r"(?:[-+/%]|\\\*)"  # expr's arithmetic operators (`*` escaped from the shell)
+EXPR_OPERAND_AFTER = re.compile(rf"\s+{EXPR_OPERATOR}\s")  # `expr $(x) / 2`
+EXPR_BEFORE = re.compile(rf"\bexpr\s+(?:\S+\s+{EXPR_OPERATOR}\s+)*$")  # `expr `, `expr 2 + `
+EXPR_AFTER_OPERATOR = re.compile(rf"\bexpr\s+\S+(?:\s+\S+)*?\s+{EXPR_OPERATOR}\s+$")
 # `set -- $(x)` / `set - $(x)` at the start of a command: split into $1, $2... on purpose
 SET_POSITIONAL_BEFORE = re.compile(r"(?:^|[;&|({]|\b(?:then|do|else))\s*set\s+--?\s+$")
 # a keyword (`fi`, `done`, `then`...) that a declaration builtin receives as a name, after plain
@@ -624,6 +656,8 @@ def _cannot_split(script: ScriptTraits, item: dict[str, Any]) -> bool:
     return (
         INTEGER_OPERATOR_AFTER.match(after) is not None
         or INTEGER_OPERATOR_BEFORE.search(before) is not None
+        or (EXPR_BEFORE.search(before) is not None and EXPR_OPERAND_AFTER.match(after) is not None)
+        or EXPR_AFTER_OPERATOR.search(before) is not None
     )
 
 
@@ -674,6 +708,9 @@ class ScriptTraits:
     operator_parameters: frozenset[int] = frozenset()  # `$(($a $op $b))` (SC1102)
     scalar_brackets: frozenset[int] = frozenset()  # `$esc[31m` on no array (SC1087)
     condition_status: frozenset[int] = frozenset()  # `x=$?` right after a test (SC2319)
+    keyword_variables: frozenset[int] = frozenset()  # `local readonly`, assigned (SC2316)
+    resplit_strings: frozenset[int] = frozenset()  # `x=$@`, `$x` only read unquoted (SC2124)
+    plain_and_or: frozenset[int] = frozenset()  # `[ "$a" = x -o -n "$b" ]` (SC2166)
     resplit_arrays: frozenset[str] = frozenset()  # filled by splitting or literal words (SC2068)
     joiners: tuple[tuple[str, int], ...] = ()  # functions joining their arguments from the n-th
     registers_completion: bool = False  # a `complete -...` command: Bash calls its function
@@ -710,6 +747,9 @@ class ScriptTraits:
             frozenset(n for n, line in enumerate(lines, 1) if _operator_from_parameter(line)),
             _scalar_brackets(lines),
             _condition_status(lines),
+            _keyword_variables(text, lines),
+            _resplit_strings(lines),
+            frozenset(n for n, line in enumerate(lines, 1) if _plain_and_or(line)),
             _resplit_arrays(text),
             _joining_functions(lines),
             REGISTERS_COMPLETION.search(text) is not None,
@@ -1039,6 +1079,80 @@ def _scalar_brackets(lines: list[str]) -> frozenset[int]:
     return frozenset(found)
 
 
+def _plain_and_or(line: str) -> bool:
+    """Whether a line with `-a`/`-o` between test operands holds no `!` or parenthesis and no
+    unquoted expansion but an integer comparison's operand (see the module docstring)."""
+    tests = [t for t in _test_operands(line) if {"-a", "-o"} & set(t.split())]
+    return bool(tests) and all(_plain_operands(t.split()) for t in tests)
+
+
+def _test_operands(line: str) -> list[str]:
+    """The text inside each `[ ... ]` of the line; a test continued from or onto another line
+    (`[ "$a" = x -o \\`) gives the part of the line it covers."""
+    closed = re.findall(r"(?:^|\s)\[\s(.*?)\s\](?=\s|;|$)", line)
+    if closed:
+        return closed
+    opened = re.search(r"(?:^|\s)\[\s(.*)$", line)
+    if opened:
+        return [opened.group(1)]
+    shut = re.match(r"^(.*?)\s\](?=\s|;|$)", line)
+    return [shut.group(1)] if shut else [line]
+
+
+def _plain_operands(words: list[str]) -> bool:
+    for index, word in enumerate(words):
+        if word in GROUPING_TOKENS or (word.startswith(("!", "\\(")) and word != "!="):
+            return False
+        if "$" in word and not word.startswith('"'):
+            around = {words[index - 1] if index else "", *words[index + 1 : index + 2]}
+            if not around & INTEGER_OPERATORS:
+                return False
+    return True
+
+
+def _resplit_strings(lines: list[str]) -> frozenset[int]:
+    """The lines `name=${@}` (or `$@`, `"$@"`) whose name the file reads, and only outside
+    double quotes (an even number of unescaped `"` before each read on its line; comment
+    lines left out)."""
+    found = set()
+    for number, line in enumerate(lines, 1):
+        joined = JOINED_ARGUMENTS.match(line)
+        if joined is None:
+            continue
+        read = re.compile(rf"\$\{{?{re.escape(joined.group('name'))}(?![\w\[])")
+        quoted = []
+        for other_number, other in enumerate(lines, 1):
+            if other_number == number or other.lstrip().startswith("#"):
+                continue
+            for match in read.finditer(other):
+                before = re.sub(r"\\.", "", other[: match.start()])
+                quoted.append(before.count('"') % 2 == 1 or "'" in before.replace('"', ""))
+        if quoted and not any(quoted):
+            found.add(number)
+    return frozenset(found)
+
+
+def _keyword_variables(text: str, lines: list[str]) -> frozenset[int]:
+    """The declaration lines (`local ... readonly`) that name a variable called like a
+    declaration keyword which the file assigns (`readonly=${5}`)."""
+    assigned = [
+        word
+        for word in DECLARATION_KEYWORDS
+        if re.search(rf"(?:^|[\s;&|(]){word}=", text, re.M) is not None
+    ]
+    if not assigned:
+        return frozenset()
+    found = set()
+    for number, line in enumerate(lines, 1):
+        declaration = DECLARATION.match(line)
+        if declaration is None:
+            continue
+        names = declaration.group("names").split()
+        if any(word in names for word in assigned):
+            found.add(number)
+    return frozenset(found)
+
+
 def _condition_status(lines: list[str]) -> frozenset[int]:
     """Lines that only assign `$?` (`rc=$?`, `local x="${?}"`) right after a line that is one
     test command (`test -z "$(git status --porcelain)"`, `[ -d "$d" ]`; no `&&`, `||`, `;`
@@ -1103,6 +1217,9 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         or (code == SHELLCHECK_UNQUOTED_ARRAY and line in script.eval_lines)
         or (code == SHELLCHECK_LITERAL_EQUALS and line in script.echo_lines)
         or (code == SHELLCHECK_CONDITION_STATUS and line in script.condition_status)
+        or (code == SHELLCHECK_KEYWORD_NAME and line in script.keyword_variables)
+        or (code == SHELLCHECK_ARRAY_TO_STRING and line in script.resplit_strings)
+        or (code == SHELLCHECK_AND_OR_TEST and line in script.plain_and_or)
         or (code == SHELLCHECK_TRANSLATED_NAME and script.translates)
         or (code == SHELLCHECK_JOINED_ARRAY and line in script.joined_as_meant)
         or (code in SHELLCHECK_EMPTY_SUBSTITUTION and line in script.status_substitutions)

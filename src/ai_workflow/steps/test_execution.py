@@ -18,8 +18,9 @@ because the suite runs as root (root ignores file permissions) is the same: info
 skipped check (`ai_workflow.testcmd.as_root`). So is a test whose failure says a daemon it talks to
 (Docker's, MySQL's, PostgreSQL's) cannot be reached through a Unix socket this machine does not have
 (`ai_workflow.testcmd.environment`); the suite's other failures are then warnings that say the
-daemon may be their cause too. A JavaScript suite's failures under a Node.js newer than every
-version the project's CI runs its tests on are warnings that say so
+daemon may be their cause too. So is a test that fails because the interpreter was built without
+a standard-library extension module (`No module named '_dbm'`). A JavaScript suite's failures
+under a Node.js newer than every version the project's CI runs its tests on are warnings that say so
 (`ai_workflow.testcmd.node_versions`). A release archive committed as is
 (`ai_workflow.release_archive`) that holds no test file is not run: it left out the tests its
 command names (`npm test` running `test/bin/run-all-tests`), and a failure to find them says nothing

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -500,17 +501,44 @@ LOCALE_LACK = (
 )
 
 
+STDLIB_EXTENSIONS = frozenset({"readline", "zlib", "pyexpat"})
+"""Standard-library extension modules without a leading underscore that a Python build
+leaves out when the library it wraps is missing (the others are named `_dbm`, `_lzma` …)."""
+STDLIB_LACK = (
+    "the standard-library extension module `{module}`, which this Python was built without "
+    "(build it with the library's development headers, or run a Python that has it)"
+)
+
+
+def missing_stdlib_extension(headline: str) -> str | None:
+    """The standard-library extension module a failure's message says is missing (`No module
+    named '_dbm'`): a C module of the standard library (`_dbm`, `_gdbm`, `_tkinter`, `_lzma`,
+    `_sqlite3`, `readline`) that the interpreter running the tests was built without, because
+    the library it wraps was not installed when it was compiled (six 1.16.0's
+    `test_move_items[dbm_ndbm]` imports `dbm.ndbm` under a Python built without `_dbm`). A
+    dotted name, and any module not in the standard library (the project's own, a dependency,
+    a Python 2 name such as `urllib2`), is None: what the project must provide."""
+    found = PY_MISSING.search(headline)
+    if found is None:
+        return None
+    module = found.group("module")
+    if module not in sys.stdlib_module_names:  # top-level names only: a dotted name is absent
+        return None
+    return module if module.startswith("_") or module in STDLIB_EXTENSIONS else None
+
+
 @dataclass(frozen=True)
 class MachineCause:
     """Why one test failed because of this machine, not the project: `kind` is `timeout`
     (it did not finish in its time on this machine: a slow or loaded machine, or a hang),
     `program` (a program it starts is not installed here), `packages`, `display`, `network`,
     `locale`, `daemon` (a service it talks to, Docker's, a database's, runs not here),
+    `stdlib` (a standard-library extension module the interpreter was built without),
     `submodule` (a git submodule it loads is not fetched here) or `archive` (a
     project file the release archive does not ship, `steps.test_execution`)."""
 
     kind: str  # timeout, program, packages (the CI installs them), display, network, submodule,
-    # locale, daemon, archive
+    # locale, daemon, archive, stdlib
     detail: str
 
 
@@ -542,6 +570,9 @@ def machine_cause(
     machine: a test that checks the project's own message about a missing daemon, on a
     machine that has one, stays the project's.
 
+    A missing standard-library extension module (`No module named '_dbm'`,
+    `missing_stdlib_extension`) is the interpreter's build, not the project.
+
     `unfetched` are the git submodules absent or empty in the checkout at `target`
     (`submodules.unfetched_submodules`): a failure none of the above explains whose name or
     text names a path in one of them is put down to that submodule (`testcmd.submodules`).
@@ -562,6 +593,9 @@ def machine_cause(
         return MachineCause("network", "a network connection (host names do not resolve)")
     if NO_LOCALE.search(headline):
         return MachineCause("locale", LOCALE_LACK)
+    extension = missing_stdlib_extension(headline)
+    if extension is not None:
+        return MachineCause("stdlib", STDLIB_LACK.format(module=extension))
     daemon = absent_daemon(text or headline)
     if daemon is not None:
         return MachineCause("daemon", daemon)
