@@ -95,6 +95,12 @@ def html_source(resolved: str, tree: SphinxTree, exists: set[str]) -> str | None
     return next((stem + s for s in SOURCE_SUFFIXES if stem + s in exists), None)
 
 
+def is_sphinx_conf(source: str) -> bool:
+    """Whether `source`, a `conf.py`, configures Sphinx (it sets a Sphinx setting or names a
+    `sphinx...` module or theme)."""
+    return _settings(source) is not None
+
+
 def _settings(source: str) -> tuple[set[str], dict[str, object]] | None:
     """Every string constant, and each setting's value (a constant's value, else its AST node);
     None if this is not Sphinx's conf.py."""

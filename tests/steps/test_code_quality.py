@@ -3510,3 +3510,49 @@ def test_a_substitution_run_for_its_status_alone_is_info(tmp_path: Path) -> None
         ("SC2328", 7): "warning",
         ("SC2091", 9): "warning",
     }
+
+
+# F401 in Sphinx's conf.py on an import a commented-out setting uses (ai_workflow.lint.ruff_sphinx_conf)
+QUICKSTART_CONF = (
+    "import sys, os\nimport sphinx_rtd_theme\nimport recommonmark\n\n"
+    "# If extensions are in another directory, add these directories to sys.path here.\n"
+    "#sys.path.insert(0, os.path.abspath('.'))\n\n"
+    "extensions = ['sphinx.ext.autodoc']\nproject = 'demo'\n"
+    "root = os.path.dirname(os.path.abspath(__file__))\n"
+    "html_theme = 'sphinx_rtd_theme'\n"
+    "# html_theme_path = [sphinx_rtd_theme.get_html_theme_path()]\n"
+)
+
+
+def test_quickstart_import_for_a_commented_out_sphinx_setting_is_info(tmp_path: Path) -> None:
+    """semantic_version 2.10.0's docs/conf.py keeps sphinx-quickstart's `import sys, os` for
+    `#sys.path.insert(...)`: info; an unused import no comment names (`recommonmark`), and the
+    same commented-out use in a module that is no Sphinx conf.py, keep the warning."""
+    files = {
+        "docs/conf.py": QUICKSTART_CONF,
+        "pkg/__init__.py": '"""Package."""\n',
+        "pkg/mod.py": "import sys\n\n# sys.exit(1)\nVALUE = 1\n",
+        # only prose names it: no setting left commented out
+        "doc/conf.py": "import json\n\n# settings could be read with json here\nextensions = []\n",
+        "tools/conf.py": "import sys\n\n# sys.exit(1)\nDEBUG = True\n",  # no Sphinx settings
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    levels = {
+        (f.path, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F401"
+    }
+    assert levels == {
+        ("docs/conf.py", "sys"): Severity.INFO,
+        ("docs/conf.py", "sphinx_rtd_theme"): Severity.INFO,
+        ("docs/conf.py", "recommonmark"): Severity.WARNING,
+        ("pkg/mod.py", "sys"): Severity.WARNING,
+        ("doc/conf.py", "json"): Severity.WARNING,
+        ("tools/conf.py", "sys"): Severity.WARNING,
+    }
+    sys_import = next(
+        f
+        for f in outcome.findings
+        if f.rule == "ruff/F401" and f.message.startswith("`sys`") and f.path == "docs/conf.py"
+    )
+    assert "leaves commented out (line 6)" in sys_import.message

@@ -27,7 +27,9 @@ import probed in `try/except ImportError`, used by a `# type:` comment, imported
 named for importing (`test_import_moves`: importing is what it tests), and F841 on
 attributes probed in `try/except AttributeError` (`ai_workflow.lint.ruff_bindings`), F401 on
 `import helper` of a sibling script module whose top level changes `sys.path`, `sys.modules`
-or `os.environ` (imported for that effect, `ai_workflow.lint.ruff_effects`), and so are the
+or `os.environ` (imported for that effect, `ai_workflow.lint.ruff_effects`), F401 in Sphinx's
+conf.py on an import only a commented-out setting uses (sphinx-quickstart's `import sys, os`
+for `#sys.path.insert(...)`, `ai_workflow.lint.ruff_sphinx_conf`), and so are the
 classic set's style rules (F541, E401, E7xx comparisons...), and in test files a redefinition,
 a bare `except` and an unused call result (F811, E722, F841), in a project that configures and
 runs no ruff nor flake8 (`ai_workflow.lint.ruff_style`); every other rule is a warning (ruff
@@ -87,6 +89,7 @@ from ai_workflow.lint.ruff_scope import (
     configures_ruff,
 )
 from ai_workflow.lint.ruff_sections import section_imports_as_info
+from ai_workflow.lint.ruff_sphinx_conf import template_imports_as_info
 from ai_workflow.lint.ruff_style import StyleScope, read_tooling
 from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.testsource.data_modules import data_modules_as_info, run_data_modules
@@ -204,6 +207,7 @@ def explained_ruff_findings(
     kept = contradicted_as_info(kept, files)
     kept = effect_imports_as_info(kept, files)
     kept = section_imports_as_info(kept, files, python_files)
+    kept = template_imports_as_info(kept, files)
     return style.grade(kept, scopes, files)
 
 

@@ -1,0 +1,86 @@
+"""ruff's F401 in Sphinx's conf.py on an import that only a commented-out setting uses, made info.
+
+sphinx-quickstart writes conf.py with settings commented out for the user to enable, and keeps
+the imports they need: its Sphinx 1.x template starts with `import sys, os` for
+`#sys.path.insert(0, os.path.abspath('.'))` (semantic_version 2.10.0's docs/conf.py), and a
+theme import goes with `# html_theme_path = [sphinx_rtd_theme.get_html_theme_path()]`
+(more-itertools). Such an import is unused until its setting is enabled: true, and not acted
+on. An unused import that no commented-out statement of the file names (a mention in prose is
+no setting; bats-core's `import recommonmark` in `setup()`, which its extension list names as
+a string), or one in any other file, keeps the warning.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.parsed_files import ParsedFiles
+from ai_workflow.sphinx_docs import is_sphinx_conf
+
+UNUSED_IMPORT = "ruff/F401"
+_IMPORTED = re.compile(r"`(?P<name>[\w.]+)` imported but unused")
+NOTE = (
+    "Sphinx's conf.py keeps `{}` for a setting it leaves commented out (line {}), as "
+    "sphinx-quickstart writes it: the import goes with that setting"
+)
+
+
+def template_imports_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
+    """The findings, with F401 on a Sphinx conf.py import that only a comment line of the
+    file uses made info."""
+
+    def reason(finding: Finding, tree: ast.Module) -> str | None:
+        return _reason(finding, tree, files)
+
+    return files.explain_rule(findings, UNUSED_IMPORT, "{}", reason)
+
+
+def _reason(finding: Finding, tree: ast.Module, files: ParsedFiles) -> str | None:
+    path = finding.path or ""
+    if PurePosixPath(path).name != "conf.py" or finding.severity is not Severity.WARNING:
+        return None
+    found = _IMPORTED.match(finding.message)
+    if found is None or finding.line is None:
+        return None
+    bound = _bound_name(tree, finding.line, found.group("name"))
+    if bound is None or not is_sphinx_conf(files.text(path)):
+        return None
+    use = re.compile(rf"(?<![\w.]){re.escape(bound)}\b")
+    for number, line in enumerate(files.lines(path), 1):
+        stripped = line.strip()
+        if stripped.startswith("#") and use.search(stripped) and _is_code(stripped.lstrip("#")):
+            return NOTE.format(bound, number)
+    return None
+
+
+def _is_code(text: str) -> bool:
+    """Whether a comment's text is a commented-out statement (it parses as Python), not prose
+    ("add these directories to sys.path here")."""
+    try:
+        ast.parse(text.strip())
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _bound_name(tree: ast.Module, line: int, imported: str) -> str | None:
+    """The name the import at `line` that ruff calls `imported` binds (`import a.b` binds `a`,
+    `from a import b` and `import a as b` bind `b`)."""
+    for node in tree.body:
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        if not node.lineno <= line <= (node.end_lineno or node.lineno):
+            continue
+        for alias in node.names:
+            if isinstance(node, ast.Import):
+                full, bound = alias.name, alias.asname or alias.name.split(".")[0]
+            else:
+                full = f"{node.module}.{alias.name}" if node.module else alias.name
+                bound = alias.asname or alias.name
+            if imported in (full, bound):
+                return bound
+    return None
