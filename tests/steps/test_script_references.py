@@ -1036,3 +1036,41 @@ def test_a_programs_own_manual_runs_it_where_it_is_installed(tmp_path: Path) -> 
         ("scripts/missing-script", "docs/gone.md", 5, "error"),
         ("scripts/missing-script", "docs/gone.md", 7, "error"),
     }
+
+
+def test_the_binary_go_build_makes_from_a_main_package_is_not_missing(tmp_path: Path) -> None:
+    """Found on dgrijalva/jwt-go 3.2.0: cmd/jwt/README.md runs `./jwt -key ../../test/sample_key
+    -sign -`, the binary `go build` writes from the main package cmd/jwt (named after its
+    directory; the root's after its go.mod module without `/v2`): information naming the
+    package. A name no main package builds, a library package's directory name (its one
+    `package main` file is `//go:build ignore`, a generator) and a path with a directory keep
+    the error."""
+    readme = (
+        "# jwt\n\n```sh\necho {} | ./jwt -key ../../test/sample_key -sign -\n```\n\n"
+        "```sh\n./jwtx -show -\n```\n\n```sh\n./parse --help\n```\n\n"
+        "```sh\n./bin/jwt -show -\n```\n"
+    )
+    files = {
+        "go.mod": "module example.com/tool/v2\n\ngo 1.13\n",
+        "main.go": "package main\n\nfunc main() {}\n",
+        "main_test.go": "package main_test\n",
+        "internal/parse/parse.go": "// Package parse.\npackage parse\n",
+        "internal/parse/gen.go": "//go:build ignore\n\npackage main\n\nfunc main() {}\n",
+        "cmd/jwt/app.go": "// A useful example app.\npackage main\n\nfunc main() {}\n",
+        "cmd/jwt/README.md": readme,
+        "README.md": "# tool\n\n```sh\ngo build && ./tool -h\n./tool -v\n```\n",
+    }
+    outcome = _run(make_repo(tmp_path / "p", files))
+    infos = {
+        (f.path, f.line): f.message
+        for f in outcome.findings
+        if f.severity == Severity.INFO and f.rule == "scripts/missing-script"
+    }
+    made = "`go build` makes it from the Go main package cmd/jwt/"
+    assert made in infos[("cmd/jwt/README.md", 4)]
+    assert "the root's Go main package" in infos[("README.md", 5)]
+    assert _shown(outcome) == {
+        ("scripts/missing-script", "cmd/jwt/README.md", 8, "error"),  # ./jwtx
+        ("scripts/missing-script", "cmd/jwt/README.md", 12, "error"),  # ./parse: a library
+        ("scripts/missing-script", "cmd/jwt/README.md", 16, "error"),  # ./bin/jwt
+    }

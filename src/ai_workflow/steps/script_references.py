@@ -20,7 +20,9 @@ targets' recipes write, read with its command line's variables: txt2regex's READ
 when an archive extracted before it may hold it, when `.gitignore` ignores it (build output),
 when the tree is a `git archive` export and `.gitattributes` marks it `export-ignore` (in the
 repository, left out of the release: `release_archive.export_ignored`; so for a missing Makefile),
-or when it is a bare name (`python hello.py`: maybe the reader's own file), or `./NAME` in
+or when it is a bare name (`python hello.py`: maybe the reader's own file), when `./NAME` is
+the binary `go build` makes from one of the project's Go `main` packages (named after the
+package's directory: dgrijalva/jwt-go's cmd/jwt/README.md runs `./jwt -show -`), or `./NAME` in
 a program's own manual (a document named after it, `duebuild-readme.md`) when the project has a
 script of that name elsewhere (its usage lines run it where it is installed). The arguments of
 the project's own program (`bats test/a.bats`) are the reader's files, not the project's.
@@ -148,6 +150,7 @@ class Project:
     programs: frozenset[str] = frozenset()  # the project's own commands
     names: frozenset[str] = frozenset()  # what a clone of this project is called
     make_targets: frozenset[str] = frozenset()  # files the root Makefile can build
+    _go_binaries: dict[str, str] | None = None  # name -> its main package's dir, when asked
     producible: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (file, origin)
     ignored: set[str] = field(default_factory=set)  # missing paths .gitignore excludes
     exported: set[str] = field(default_factory=set)  # missing paths `git archive` leaves out
@@ -157,6 +160,13 @@ class Project:
 
     def exists(self, path: str) -> bool:
         return path in self.files or (self.target / path).exists()
+
+    def go_package(self, name: str) -> str | None:
+        """The directory of the Go main package `go build` makes the binary `name` from ("" for
+        the root), or None; the Go files are read the first time a missing path asks."""
+        if self._go_binaries is None:
+            self._go_binaries = go_binaries(self.target, self.files)
+        return self._go_binaries.get(name)
 
     def is_clone(self, url: str) -> bool:
         """Whether `git clone URL` clones this project (its name is one of the project's)."""
@@ -299,6 +309,48 @@ def _project(ctx: StepContext, files: list[str], read_names: TopNames | None = N
     if makefile:
         project.make_targets = frozenset(makefile_targets(ctx.target / makefile)[0])
     return project
+
+
+GO_PACKAGE = re.compile(r"^package\s+(\w+)", re.MULTILINE)
+GO_IGNORED = re.compile(r"^//\s*(?:go:build\s+ignore\b|\+build\s+ignore\b)", re.MULTILINE)
+GO_MODULE = re.compile(r"^module\s+(\S+)", re.MULTILINE)
+
+
+def go_binaries(target: Path, files: Iterable[str]) -> dict[str, str]:
+    """The binaries `go build` makes from the project's Go `main` packages: name -> the
+    package's directory ("" for the root). A directory is a main package when every Go file
+    of it that builds (not a test, not `//go:build ignore`) says `package main`; its binary is
+    named after the directory (the root's after its go.mod module path, without a `/vN`
+    major-version suffix; a root without go.mod has no name of its own). `go build` (or
+    `go build ./cmd/x` from anywhere) writes it in the current directory, so a document's
+    `./x` runs what the reader built. Vendored code and testdata are not the project's."""
+    packages: dict[str, set[str]] = {}
+    for rel in sorted(files):
+        path = PurePosixPath(rel)
+        if path.suffix != ".go" or rel.endswith("_test.go"):
+            continue
+        if {"vendor", "testdata"} & set(path.parts) or any(
+            p.startswith((".", "_")) for p in path.parts
+        ):
+            continue
+        text = read_text(target / rel, root=target)
+        found = GO_PACKAGE.search(text)
+        if found is None or GO_IGNORED.search(text[: found.start()]):
+            continue
+        directory = str(path.parent)
+        packages.setdefault("" if directory == "." else directory, set()).add(found.group(1))
+    binaries: dict[str, str] = {}
+    for directory, names in sorted(packages.items()):
+        if names != {"main"}:
+            continue
+        if directory:
+            binaries.setdefault(PurePosixPath(directory).name, directory)
+            continue
+        module = GO_MODULE.search(read_text(target / "go.mod", root=target))
+        parts = re.sub(r"/v\d+$", "", module.group(1)).split("/") if module else []
+        if parts and parts[-1]:
+            binaries.setdefault(parts[-1], "")
+    return binaries
 
 
 def _remote_names(ctx: StepContext) -> list[str]:
@@ -668,6 +720,11 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
             return "scripts/missing-script", message, "info"
         if path in project.exported:
             return "scripts/missing-script", f"{ref.value} {EXPORTED}", "info"
+        package = project.go_package(ref.value) if ref.direct and "/" not in ref.value else None
+        if package is not None:
+            where = f"the Go main package {package}/" if package else "the root's Go main package"
+            message = f"{ref.value} is not in the repository; `go build` makes it from {where}"
+            return "scripts/missing-script", message, "info"
     if found is None and _leaves_repository(project, ref):
         message = (
             f"{ref.value} is outside the repository (a directory beside the checkout, such as "
