@@ -8,6 +8,16 @@ import pytest
 
 from ai_workflow.docstring_tooling import asked_by, docstrings_asked_by
 
+TOX_DOCSTRING_STYLE_ONLY = """\
+[testenv:pep8]
+deps = flake8
+       flake8-docstrings
+commands = flake8
+
+[flake8]
+ignore = D100,D101,D102,D103,D104,D105,D107,G200,W503
+"""
+
 
 @pytest.mark.parametrize(
     ("texts", "asked"),
@@ -24,6 +34,13 @@ from ai_workflow.docstring_tooling import asked_by, docstrings_asked_by
         ({".pylintrc": "[MESSAGES CONTROL]\ndisable = fixme,\n  missing-docstring\n"}, False),
         ({"pyproject.toml": '[tool.pylint."messages control"]\ndisable = ["C0116"]\n'}, False),
         ({"setup.cfg": "[flake8]\nmax-line-length = 100\n"}, False),
+        # tenacity 8.2.3: tox.ini installs flake8-docstrings, its [flake8] ignores D101, D103
+        ({"tox.ini": TOX_DOCSTRING_STYLE_ONLY}, False),
+        ({"tox.ini": TOX_DOCSTRING_STYLE_ONLY.replace("D103,", "")}, True),  # D103 asked
+        ({"setup.cfg": "[flake8]\ndocstring-convention = google\nextend-ignore = D1\n"}, False),
+        ({"setup.cfg": "[flake8]\ndocstring-convention = google\nextend-ignore = D2\n"}, True),
+        # pydocstyle named itself is not flake8's to silence
+        ({"tox.ini": "[testenv]\ncommands = pydocstyle src\n[flake8]\nignore = D\n"}, True),
         ({"pyproject.toml": '[project]\nname = "x"\n'}, False),
     ],
 )

@@ -12,6 +12,11 @@ real projects was real). The signals, as the project gives them:
   flake8 section);
 - pydocstyle, flake8-docstrings or interrogate named by a tooling file (CI, hooks, make, tox,
   nox, pyproject.toml, setup.cfg, a requirements file: `ruff_style.read_tooling`);
+  flake8-docstrings not when the project's flake8 configuration (the first `[flake8]` of
+  setup.cfg, tox.ini, .flake8, as flake8 reads them) ignores both D101 and D103 (`ignore` or
+  `extend-ignore`, by prefix as flake8 matches: tenacity 8.2.3's tox.ini installs
+  flake8-docstrings and says `ignore = D100,D101,D102,D103,D104,D105,D107,...`: it checks the
+  style of the docstrings there are, never that one is there);
 - a pylint configuration (`pylintrc`, `.pylintrc`, `[tool.pylint...]`, `[pylint...]`) whose
   options leave missing-docstring on (pylint's default; `ai_workflow.pylint_usage`: not when
   its `disable` names it, the convention category `C` or `all`, unless `enable` names it).
@@ -19,11 +24,13 @@ real projects was real). The signals, as the project gives them:
 
 from __future__ import annotations
 
+import configparser
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ai_workflow.lint.flake8_config import FLAKE8_FILES
 from ai_workflow.lint.ruff_style import read_tooling
 from ai_workflow.nested import dig
 from ai_workflow.pylint_usage import RC_FILES as PYLINT_FILES
@@ -54,15 +61,40 @@ def docstrings_asked_by(target: Path, files: Iterable[str]) -> str | None:
 
 def asked_by(texts: Mapping[str, str]) -> str | None:
     """The reason, from `texts` (path -> text of the project's tooling and configuration)."""
+    flake8_off = _flake8_ignores_docstrings(texts)
     for rel in sorted(texts):
-        reason = _ruff(rel, texts[rel]) or _configured(rel, texts[rel])
+        reason = _ruff(rel, texts[rel]) or _configured(rel, texts[rel], flake8_off)
         if reason:
             return reason
     for rel in sorted(texts):
-        found = NAMES_CHECKER.search(texts[rel])
-        if found:
-            return f"{rel} names {found.group(0)}"
+        for found in NAMES_CHECKER.finditer(texts[rel]):
+            if not (flake8_off and found.group(0).lower() == "flake8-docstrings"):
+                return f"{rel} names {found.group(0)}"
     return None
+
+
+def _flake8_ignores_docstrings(texts: Mapping[str, str]) -> bool:
+    """Whether the project's flake8 configuration ignores the missing-docstring codes of public
+    classes and functions (D101 and D103), so flake8-docstrings never asks for one."""
+    for name in FLAKE8_FILES:
+        if name not in texts:
+            continue
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read_string(texts[name], source=name)
+        except configparser.Error:
+            continue  # flake8 skips a file that does not parse
+        if not parser.has_section("flake8"):
+            continue
+        options = {key.replace("_", "-"): value for key, value in parser.items("flake8")}
+        ignored = [
+            token
+            for key in ("ignore", "extend-ignore")
+            for token in re.split(r"[,\s]+", options.get(key, ""))
+            if token
+        ]
+        return all(any(code.startswith(p) for p in ignored) for code in DOCSTRING_CODES)
+    return False
 
 
 def _ruff(rel: str, text: str) -> str | None:
@@ -97,13 +129,13 @@ def _matches(code: str, prefixes: list[str]) -> bool:
     return any(p == "ALL" or (p.startswith("D") and code.startswith(p)) for p in prefixes)
 
 
-def _configured(rel: str, text: str) -> str | None:
+def _configured(rel: str, text: str, flake8_off: bool = False) -> str | None:
     if rel in PYDOCSTYLE_FILES:
         return f"{rel} configures pydocstyle"
     if rel in ("setup.cfg", "tox.ini", "pyproject.toml", ".flake8", *PYLINT_FILES):
         if INI_CHECKER.search(text) or TOML_CHECKER.search(text):
             return f"{rel} configures a docstring checker"
-        if FLAKE8_DOCSTRINGS.search(text):
+        if FLAKE8_DOCSTRINGS.search(text) and not flake8_off:
             return f"{rel} configures flake8-docstrings"
         if pylint_asks_for_docstrings(rel, text):
             return f"{rel} configures pylint, which checks missing-docstring"

@@ -2158,6 +2158,33 @@ def test_a_joined_at_sign_after_a_shift_counts_the_shifted_argument(tmp_path: Pa
     assert found[20].severity is Severity.WARNING  # the shift may not run
 
 
+def test_a_joined_at_sign_whose_calls_pass_on_a_one_argument_callers_is_information(
+    tmp_path: Path,
+) -> None:
+    """cloud-initramfs-tools' overlayroot-chroot: `error() { printf "ERROR: $@\\n" 1>&2; }` is
+    called by `fail() { [ $# -eq 0 ] || error "$@"; exit 1; }`, and fail always with one quoted
+    message: `$@` is one word in error() too (SC2145, info). The same pair where the wrapper is
+    called once with two words keeps the warning, and so does a wrapper no script calls."""
+    script = (
+        "#!/bin/sh\n"
+        'error() {\n\tprintf "ERROR: $@\\n" 1>&2\n}\n'
+        'fail() { [ $# -eq 0 ] || error "$@"; exit 1; }\n'
+        'warn() {\n\tprintf "WARN: $@\\n" 1>&2\n}\n'
+        'complain() { warn "$@"; }\n'
+        'oops() {\n\tprintf "OOPS: $@\\n" 1>&2\n}\n'
+        'never() { oops "$@"; }\n'
+        'mountpoint /x >/dev/null || fail "Unable to find /x"\n'
+        'complain "a" "b"\ncomplain "c"\n'
+        'fail "Unable to remount [$mp] writable"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"sbin/chroot-wrapper": script}))
+    found = {f.line: f for f in outcome.findings if f.rule == "shellcheck/SC2145"}
+    assert found[3].severity is Severity.INFO
+    assert "every call of error in the project passes at most one argument" in found[3].message
+    assert found[7].severity is Severity.WARNING  # complain "a" "b": two words on to warn
+    assert found[11].severity is Severity.WARNING  # never is never called
+
+
 def test_a_bash_variable_with_a_fallback_is_no_breakage_but_one_used_as_is_is(
     tmp_path: Path,
 ) -> None:

@@ -515,6 +515,24 @@ def test_a_gopath_packages_import_path_comes_from_the_ci_a_comment_or_its_import
         "example.com/old",
         "the project's own packages as its Go files import them",
     )
+    # gorhill/cronexpr: the command in cronexpr/ imports the root package, whose path ends in
+    # the command's own directory; a non-test file cannot import its own package (an import
+    # cycle), so that import is not its directory's, and the README gives the root's path
+    command = {
+        "README.md": "    go get github.com/gorhill/cronexpr\n",
+        "cronexpr.go": "package cronexpr\n",
+        "cronexpr/main.go": 'package main\n\nimport "github.com/gorhill/cronexpr"\n',
+    }
+    assert found(command) == ("github.com/gorhill/cronexpr", "the import path in README.md")
+    # ... while an external test in that directory does import the package of its directory
+    external = {
+        **command,
+        "cronexpr/main_test.go": 'package main_test\n\nimport "github.com/gorhill/cronexpr"\n',
+    }
+    assert found(external) == (
+        "github.com/gorhill",
+        "the project's own packages as its Go files import them",
+    )
     # a module, no Go files, or imports of other projects only: not a GOPATH package we know
     assert found({**GOPATH_PACKAGE, "go.mod": "module example.com/old\n"}) is None
     assert found({**GOPATH_PACKAGE, "tools/go.mod": "module example.com/old/tools\n"}) is None

@@ -51,7 +51,10 @@ string `"DEBUG: $*"` would give. A function that first shifts N arguments away m
 with N + 1 (abcde's `log() { BLURB="$1"; shift; case $BLURB in error) echo "[ERROR] $@" ...`,
 called 68 times with a level and one message). One call with more arguments, or one whose
 arguments cannot be counted (an unbalanced quote), keeps the warning; so does a function no
-script calls, and a `shift` inside an `if` or a loop counts for nothing.
+script calls, and a `shift` inside an `if` or a loop counts for nothing. A call that passes
+on the arguments of the function around it (overlayroot-chroot's `fail() { [ $# -eq 0 ] ||
+error "$@"; exit 1; }`, where error() is `printf "ERROR: $@\\n"`) counts as the calls of that
+function do.
 """
 
 from __future__ import annotations
@@ -68,6 +71,8 @@ UNPASSED = "shellcheck/SC2120"  # "foo references arguments, but none are ever p
 UNPASSED_CALL = "shellcheck/SC2119"  # "Use foo "$@" if function's $1 should mean script's $1"
 RULES = (UNPASSED, UNPASSED_CALL)
 MIXED = "shellcheck/SC2145"  # "Argument mixes string and array. Use * or separate argument."
+FORWARDED = re.compile(r'^\s*"\$(?:@|\{@\})"\s*(?:$|[;&|)#<>])')  # `f "$@"`: on as given
+MAX_FORWARDS = 4  # how many functions passing "$@" on to the next are followed
 SHIFT = re.compile(r"^(\s*)shift(?:\s+([1-9]))?\s*(?:;\s*)?(?:#.*)?$")
 # where a command starts: a line's start, after a list operator, a keyword or `$(`
 COMMAND_START = r"(?:^|[;&|({`]|\$\(|\b(?:then|do|else|if|while|until|!)\s)\s*"
@@ -464,10 +469,15 @@ def _shifts(body: list[str]) -> int:
     return taken
 
 
-def _one_argument_calls(name: str, texts: dict[str, str], most: int = 1) -> str | None:
+def _one_argument_calls(
+    name: str, texts: dict[str, str], most: int = 1, seen: frozenset[str] = frozenset()
+) -> str | None:
     """How many calls of `name` the scripts make, and where the first is, when there is one
     and each passes at most `most` arguments; None otherwise (or when a script defines its
-    own)."""
+    own). A call that passes on the arguments of the function around it (`"$@"` alone, as
+    overlayroot-chroot's `fail() { [ $# -eq 0 ] || error "$@"; exit 1; }`) passes what that
+    function's own calls pass, less what it shifts away: those calls must pass at most `most`
+    plus its shifts."""
     spelled = re.escape(name)
     call = re.compile(rf"{COMMAND_START}{spelled}(?=[\s;&|)`]|$)(?P<rest>.*)$", re.M)
     defines = definition_of(name)
@@ -478,11 +488,34 @@ def _one_argument_calls(name: str, texts: dict[str, str], most: int = 1) -> str 
                 continue
             for match in call.finditer(line):
                 arguments = _argument_count(match.group("rest"))
-                if arguments is None or arguments > most:
+                if arguments is None and FORWARDED.match(match.group("rest")):
+                    if not _forwards_few(text, number, texts, most, seen | {name}):
+                        return None
+                elif arguments is None or arguments > most:
                     return None
                 count += 1
                 first = first or f"{rel}:{number}"
     return f"{count} calls, the first in {first}" if count else None
+
+
+def _forwards_few(
+    text: str, line: int, texts: dict[str, str], most: int, seen: frozenset[str]
+) -> bool:
+    """Whether the `"$@"` of the call at `line` of `text` is at most `most` words: the call is
+    in a function every call of which passes at most `most` plus what it shifts away before
+    (a function the chain already went through, or one that no script calls, is not)."""
+    enclosing = _enclosing_function(text, line)
+    if enclosing is None or enclosing[0] in seen or len(seen) > MAX_FORWARDS:
+        return False
+    header = next(
+        number
+        for number in range(line, 0, -1)
+        if FUNCTION_HEADER.match(text.splitlines()[number - 1])
+    )
+    if header != line and text.splitlines()[header - 1].rstrip().endswith("}"):
+        return False  # a one-line function above the call, not around it
+    name, shifts = enclosing
+    return _one_argument_calls(name, texts, most + shifts, seen) is not None
 
 
 def _argument_count(rest: str) -> int | None:

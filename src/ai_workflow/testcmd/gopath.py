@@ -7,7 +7,8 @@ mode ("go.mod file not found"); its CI ran it inside GOPATH at its import path (
 GOPATH mode: `GO111MODULE=off`, a GOPATH in the work directory whose `src/<import path>` is a
 symbolic link to the project, and the command started there. The import path comes from, in
 order: the CI's `go_import_path`, an import comment (`package spew // import "..."`), the
-project's own directories as its Go files import them, or the README's `import "..."` or
+project's own directories as its Go files import them (never a file's own directory, unless the
+file is a test: Go allows no import cycle), or the README's `import "..."` or
 `go get ...` of the root package (kballard/go-shellquote's godoc README: `import
 "github.com/kballard/go-shellquote"`; the last element must name the root's package, so a
 dependency the README mentions is not taken for it), or else its link to the package's
@@ -85,9 +86,9 @@ def gopath_import_path(target: Path, files: Sequence[str]) -> tuple[str, str] | 
                 return root, f"the import comment in {rel}"
     roots = Counter(
         root
-        for text in texts.values()
+        for rel, text in texts.items()
         for path in _imports(text)
-        for directory in dirs
+        for directory in dirs - _own_directory(rel)
         if directory != "." and (root := _root_of(path, directory))
     )
     if roots:
@@ -155,6 +156,14 @@ def _root_of(import_path: str, directory: str) -> str | None:
         return None
     root = import_path[: -len(suffix)]
     return root if "." in root.split("/", 1)[0] else None  # a host: github.com/...
+
+
+def _own_directory(rel: str) -> set[str]:
+    """The directory whose package a Go file `rel` cannot import: its own, unless it is a test
+    (an external test, `package x_test`, imports the package of its directory). A command in
+    cronexpr/ (gorhill/cronexpr's `package main`) that imports `github.com/gorhill/cronexpr`
+    imports the root package, not itself: Go allows no import cycle."""
+    return set() if rel.endswith("_test.go") else {str(PurePosixPath(rel).parent)}
 
 
 def _imports(text: str) -> list[str]:
