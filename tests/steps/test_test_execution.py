@@ -1846,6 +1846,14 @@ def test_tap_counts_leave_out_diagnostics_and_follow_a_parent_s_result(tmp_path:
     counts = report.counts
     assert (counts.passed, counts.failed, counts.xfailed) == (2, 2, 1)
     assert [f.name for f in report.failures] == ["suite", "renders"]
+    # a failed parent inside a failed parent is one failure, not two
+    nested = (
+        "TAP version 13\n# Subtest: f.js\n    # Subtest: group\n        ok 1 - a\n        1..1\n"
+        "    not ok 1 - group\n    ok 2 - b\n    1..2\nnot ok 1 - f.js\n1..1\n"
+    )
+    nested_report = parse_tap_output(nested, tmp_path)
+    assert nested_report is not None
+    assert (nested_report.counts.passed, nested_report.counts.failed) == (2, 1)
     # the same lines as real results, not in a YAML block, are counted
     flat = "TAP version 13\nnot ok 1 works\nok 2 works\n  ---\n  at: x\n  ...\nok 3 c\n1..3\n"
     flat_report = parse_tap_output(flat, tmp_path)

@@ -320,11 +320,11 @@ def _count_tap_leaves(counts: TestCounts, text: str) -> None:
         if index not in parent_lines:
             _count_tap_result(counts, directives[index], failed[index])
     for index, children in parents:
-        leaves = [c for c in children if c not in parent_lines]
+        # a failure below (a subtest's, or a nested parent's counted here) is the one reported
         if (
             failed[index]
             and directives[index] not in ("skip", "todo")
-            and not any(failed[c] and directives[c] not in ("skip", "todo") for c in leaves)
+            and not any(failed[c] and directives[c] not in ("skip", "todo") for c in children)
         ):
             counts.failed += 1
 
