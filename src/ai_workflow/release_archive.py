@@ -20,8 +20,9 @@ every source distribution it builds (cachetools' `src/cachetools.egg-info`), so 
 it is expected, while the project's repository does not track it. So do `structure/no-tests`
 and the test review's `tests/no-tests`: an archive may leave the tests out (the test step does
 not run a test command whose tests are not in the archive: `ai_workflow.steps.test_execution`).
-So does `deps/missing-lockfile`: build backends leave the lockfile out (iso8601 2.1.0's
-repository tracks poetry.lock, which poetry-core's sdist never ships). So does
+So does `deps/missing-lockfile`: build backends often leave the lockfile out (iso8601 2.1.0's
+repository tracks poetry.lock, which poetry-core's sdist never ships; hatchling's sdist takes
+every file git does not ignore, so it does ship a tracked one). So does
 `scripts/not-executable`: an archive keeps the modes of the machine that built it
 (sniffio 1.3.1's sdist has `ci.sh` without the bit its CI workflow needs, and `docs/make.bat`
 with one), the repository keeps its own. The rule policy makes this decision
@@ -198,9 +199,9 @@ def archive_note(reason: str, rule: str = "") -> str:
         )
     if rule == LOCKFILE_RULE:
         return (
-            f" [this is {reason}: build backends leave the lockfile out of the archive "
-            "(poetry, hatch, flit and setuptools ship the package, and npm never publishes it), "
-            "while the project's repository may keep one]"
+            f" [this is {reason}: build backends often leave the lockfile out of the archive "
+            "(poetry-core and flit_core ship the package, setuptools what its manifest lists, "
+            "npm never publishes package-lock.json), while the project's repository may keep one]"
         )
     if rule in (NO_TESTS_RULE, NO_TEST_FILES_RULE):
         return (

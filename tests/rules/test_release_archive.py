@@ -254,4 +254,5 @@ def test_in_a_release_archive_a_missing_lockfile_is_info_in_a_repository_a_warni
     archived = _lockfile_finding(sdist, capsys)
     assert archived["severity"] == "info"
     assert "leave the lockfile out of the archive" in archived["message"]
+    assert "hatch" not in archived["message"]  # hatchling's sdist ships a tracked lockfile
     assert _lockfile_finding(make_repo(tmp_path / "repo", LOCKED), capsys)["severity"] == "warning"

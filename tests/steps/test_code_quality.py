@@ -3583,3 +3583,49 @@ def test_quickstart_import_for_a_commented_out_sphinx_setting_is_info(tmp_path: 
         if f.rule == "ruff/F401" and f.message.startswith("`sys`") and f.path == "docs/conf.py"
     )
     assert "leaves commented out (line 6)" in sys_import.message
+
+
+EXECUTED_SUBSTITUTIONS = """\
+#!/bin/bash
+f=/etc/passwd
+if $(grep root "$f" >/dev/null); then $(cat "$f"); fi
+if $(echo rm; grep root "$f" >/dev/null); then echo run; fi
+if $(grep root "$f" 2>&1 >/dev/null); then echo run; fi
+roots=( $(grep root "$f" >/dev/null) )
+echo "${roots[@]}"
+if test ! $(grep root "$f" >/dev/null); then echo always; fi
+if $(grep root "$f" | cut -d: -f1 2>&1 >/dev/null); then echo run; fi
+if $(grep root "$f" 2>&1 | grep -v x >/dev/null); then echo status; fi
+"""
+
+
+def test_a_substitution_whose_output_is_kept_or_run_keeps_its_warnings(tmp_path: Path) -> None:
+    """Only a `$(...)` that is a whole command and empty is run for its status: on a line that
+    holds one (line 3), another substitution (`then $(cat f)`) is executed; a list keeps the
+    output of the commands before the last (`$(echo rm; grep ... >/dev/null)` runs rm), `2>&1`
+    before `>/dev/null` keeps stderr, which is then run; an array's `( $(...) )` and the
+    operand of `test !` use the (always empty) output. A pipeline whose first command's stderr
+    goes down the pipe is still empty (line 10: info)."""
+    root = make_repo(tmp_path / "p", {"check.sh": EXECUTED_SUBSTITUTIONS, **RUNS_SHELLCHECK})
+    outcome = _run(root)
+    levels = {
+        (f.rule.removeprefix("shellcheck/"), f.line, f.extra["column"]): f.severity.value
+        for f in outcome.findings
+        if f.rule in ("shellcheck/SC2091", "shellcheck/SC2327", "shellcheck/SC2328")
+    }
+    assert levels == {
+        ("SC2091", 3, 4): "info",
+        ("SC2327", 3, 4): "info",
+        ("SC2328", 3, 21): "info",
+        ("SC2091", 3, 39): "warning",  # `then $(cat "$f")` runs the file
+        ("SC2091", 4, 4): "warning",
+        ("SC2091", 5, 4): "warning",
+        ("SC2327", 6, 9): "warning",
+        ("SC2328", 6, 26): "warning",
+        ("SC2327", 8, 11): "warning",
+        ("SC2328", 8, 28): "warning",
+        ("SC2091", 9, 4): "warning",
+        ("SC2091", 10, 4): "info",
+        ("SC2327", 10, 4): "info",
+        ("SC2328", 10, 38): "info",
+    }

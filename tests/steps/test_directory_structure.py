@@ -133,7 +133,8 @@ def test_missing_tests_and_package_and_js_entry(tmp_path: Path) -> None:
         },
     )
     outcome = _run(py)
-    assert _found(outcome, "structure/no-tests") == {(None, None, "info")}  # tests/no-tests warns
+    # an empty package: no module the test review counts, so no tests/no-tests from it
+    assert _found(outcome, "structure/no-tests") == {(None, None, "warning")}
     assert _found(outcome, "structure/package-dir-missing") == {("pyproject.toml", 2, "info")}
 
     js = make_repo(
@@ -161,7 +162,8 @@ def test_no_tests_follows_the_primary_language_not_a_wrapper(tmp_path: Path) -> 
     assert _found(outcome, "structure/no-tests") == {(None, None, "info")}  # a shell project
     assert outcome.data["layout_checked_for"] == ["javascript", "shell"]
     outcome = _run(make_repo(tmp_path / "js", {**files, "tool": "#!/bin/sh\nexit 0\n"}))
-    assert _found(outcome, "structure/no-tests") == {(None, None, "info")}
+    # index.js exports nothing: the test review counts no module and says nothing
+    assert _found(outcome, "structure/no-tests") == {(None, None, "warning")}
     assert any("javascript project" in f.message for f in outcome.findings)
 
 
@@ -391,3 +393,27 @@ def test_tests_in_a_directory_named_like_a_test_file_are_tests(tmp_path: Path) -
     untested = {**tool, **{f"python/toolkit/{k}": v for k, v in driver.items()}}
     found = _found(_run(make_repo(tmp_path / "toolkit", untested)), "structure/no-tests")
     assert found == {(None, None, "info")}  # tests/no-tests warns
+
+
+def test_a_project_whose_code_the_test_review_does_not_count_is_told_here(tmp_path: Path) -> None:
+    """The layout's finding is info only when the test review's tests/no-tests says the same:
+    a command-line script with no function (Python) or a `bin` entry that exports nothing
+    (JavaScript) is no module the review counts, so it says nothing and the layout's finding
+    stays the warning; beside them, a module with an API is the review's to report."""
+    package = '{"name": "x", "bin": {"x": "cli.js"}}\n'
+    cli = "#!/usr/bin/env node\nconsole.log(require('fs').readdirSync('.').length);\n"
+    pyproject = '[project]\nname = "x"\nversion = "1"\n'
+    projects = {
+        "js-cli": ({"package.json": package, "cli.js": cli}, "warning"),
+        "py-script": (
+            {"pyproject.toml": pyproject, "tool.py": "import sys\nprint(sys.argv)\n"},
+            "warning",
+        ),
+        "py-lib": ({"pyproject.toml": pyproject, "x.py": "def f():\n    return 1\n"}, "info"),
+    }
+    for name, (files, level) in projects.items():
+        root = make_repo(tmp_path / name, {"README.md": "# x\n", **files})
+        outcomes = [_run(root), test_review.run(step_context(root, test_review.SPEC))]
+        shown = [f.rule for o in outcomes for f in o.findings if f.severity in ("warning", "error")]
+        assert _found(outcomes[0], "structure/no-tests") == {(None, None, level)}, name
+        assert len([r for r in shown if r.endswith("/no-tests")]) == 1, name

@@ -1784,3 +1784,117 @@ def test_tap_counts_match_node_test_s_own_summary(tmp_path: Path) -> None:
     counts = report.counts
     read = {"passed": counts.passed, "failed": counts.failed, "skipped": counts.skipped}
     assert read == node_direct_counts(root) == {"passed": 2, "failed": 1, "skipped": 1}
+
+
+TAP_WITH_DIAGNOSTICS = """\
+TAP version 13
+# Subtest: suite
+    # Subtest: one
+    ok 1 - one
+      ---
+      duration_ms: 0.7
+      ...
+    1..1
+not ok 1 - suite
+  ---
+  type: 'suite'
+  failureType: 'hookFailed'
+  error: 'after hook fails'
+  ...
+# Subtest: later
+    # Subtest: inner
+    not ok 1 - inner
+      ---
+      error: 'Expected values to be strictly equal'
+      ...
+    1..1
+not ok 2 - later # TODO
+  ---
+  failureType: 'subtestsFailed'
+  ...
+# Subtest: renders
+not ok 3 - renders
+  ---
+  failureType: 'testCodeFailure'
+  expected: |-
+    TAP version 13
+    not ok 1 works
+    1..1
+  actual: |-
+    TAP version 13
+    ok 1 works
+    1..1
+  ...
+# Subtest: plain
+ok 4 - plain
+  ---
+  duration_ms: 0.1
+  ...
+1..4
+"""
+
+
+def test_tap_counts_leave_out_diagnostics_and_follow_a_parent_s_result(tmp_path: Path) -> None:
+    """`node --test` (v20) output: the YAML block of a test of TAP output holds `ok` and
+    `not ok` lines (its expected and actual values) that are no results, and the tests after
+    it are no parents (they were read as the block's, so `renders` and `plain` were not
+    counted); a failed parent none of whose subtests failed (an `after` hook) is the one failure
+    reported; the failing subtest of a `# TODO` parent is expected to fail. The counts agree
+    with the failures reported: renders and suite."""
+    report = parse_tap_output(TAP_WITH_DIAGNOSTICS, tmp_path)
+    assert report is not None
+    counts = report.counts
+    assert (counts.passed, counts.failed, counts.xfailed) == (2, 2, 1)
+    assert [f.name for f in report.failures] == ["suite", "renders"]
+    # a failed parent inside a failed parent is one failure, not two
+    nested = (
+        "TAP version 13\n# Subtest: f.js\n    # Subtest: group\n        ok 1 - a\n        1..1\n"
+        "    not ok 1 - group\n    ok 2 - b\n    1..2\nnot ok 1 - f.js\n1..1\n"
+    )
+    nested_report = parse_tap_output(nested, tmp_path)
+    assert nested_report is not None
+    assert (nested_report.counts.passed, nested_report.counts.failed) == (2, 1)
+    # the same lines as real results, not in a YAML block, are counted
+    flat = "TAP version 13\nnot ok 1 works\nok 2 works\n  ---\n  at: x\n  ...\nok 3 c\n1..3\n"
+    flat_report = parse_tap_output(flat, tmp_path)
+    assert flat_report is not None
+    assert (flat_report.counts.passed, flat_report.counts.failed) == (2, 1)
+
+
+NODE_TEST_SHAPES = """\
+const { test, describe, it, after } = require('node:test');
+const assert = require('node:assert');
+describe('suite', () => {
+  after(() => { throw new Error('after hook fails'); });
+  it('one', () => {});
+  it('two', () => {});
+});
+test('later', { todo: true }, async (t) => {
+  await t.test('inner', () => { assert.strictEqual(1, 2); });
+});
+test('renders', () => {
+  assert.strictEqual('TAP version 13\\nok 1 works\\n1..1', 'TAP version 13\\nnot ok 1 works');
+});
+test('plain', () => {});
+"""
+
+
+@needs_node
+def test_tap_counts_of_diagnostics_hooks_and_todo_match_node_s_summary(tmp_path: Path) -> None:
+    """The figures read from `node --test`'s TAP (a YAML block holding TAP lines, a failing
+    `after` hook, a `# TODO` test with a failing subtest) are those of its own `# pass`,
+    `# fail` and `# todo` lines."""
+    root = make_repo(tmp_path / "js", {"shapes.test.js": NODE_TEST_SHAPES})
+    proc = subprocess.run(
+        ["node", "--test", "--test-reporter=tap", "shapes.test.js"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    summary = dict(re.findall(r"^# (pass|fail|todo) (\d+)$", proc.stdout, re.MULTILINE))
+    assert summary == {"pass": "3", "fail": "2", "todo": "1"}
+    report = parse_tap_output(proc.stdout, root)
+    assert report is not None
+    counts = report.counts
+    assert (counts.passed, counts.failed, counts.xfailed) == (3, 2, 1)
+    assert [f.name for f in report.failures] == ["suite", "renders"]

@@ -72,7 +72,9 @@ SC2091, SC2327 and SC2328 on a `$(...)` that is a whole command in command posit
 `! $(zztool dump f | grep "^ *$n " >/dev/null)`, abcde's `if $(cd-discid $CDROM > /dev/null 2>&1)`):
 it expands to nothing, so nothing is executed and the command's status is the substitution's,
 a roundabout `grep -q`. A substitution whose output is used (`x=$(cmd >/dev/null)`,
-`"$(echo foo >/dev/null)"`) or one whose output is not sent away (`$(find_cmd) args`) keeps them.
+`"$(echo foo >/dev/null)"`, `a=( $(cmd >/dev/null) )`, `test ! $(cmd >/dev/null)`), one whose
+output is not sent away (`$(find_cmd) args`, a list `$(echo rm; cmd >/dev/null)`, stderr kept by
+`$(cmd 2>&1 >/dev/null)`), and another substitution on the same line keep them.
 SC2166 (`[ p -a q ]`, `[ p -o q ]`: "not well defined") on a line whose operands are quoted
 expansions, literal words, or an unquoted expansion compared as an integer (`$i -lt 60`), with
 no `!` and no parentheses: the test builtins of bash, dash and busybox ash all evaluate such a
@@ -263,13 +265,17 @@ STATUS_ASSIGNMENT = re.compile(
 )
 # `$(cmd)` as a command (SC2091), empty because cmd's output is redirected (SC2327, SC2328)
 SHELLCHECK_EMPTY_SUBSTITUTION = frozenset({2091, 2327, 2328})
-# a `$(...)` in command position (after `!`, `if`, `&&`, `;`...) that is the whole command and
-# sends its standard output to /dev/null: it expands to nothing, so only its status is used
+# a `$(...)` in command position (at the start of a command: after `;`, `&&`, `{`, `(`, then
+# `if`, `!`, `then`... themselves in command position) that is the whole command and sends its
+# standard output to /dev/null: it expands to nothing, so only its status is used. The `(` of an
+# array (`a=( $(...) )`) or of `$(`, `((`, `<(` starts no command; a keyword or `!` that is an
+# argument (`test ! $(...)`, `echo do $(...)`) is no command position.
 STATUS_SUBSTITUTION = re.compile(
-    r"(?:^|[;&|({!]|\b(?:if|while|until|then|do|else|elif)\b)\s*"
-    r"\$\((?P<body>(?:[^()]|\([^()]*\))*?)(?:&>|(?<![\d&>])1?>)\s*/dev/null(?:\s+2>&1)?\s*\)"
-    r"\s*(?=$|[;&|)]|\bthen\b|#)"
+    r"(?:^|[;&|{]|(?<![=$(<>])\()\s*(?:(?:if|while|until|then|do|else|elif|!)\s+)*"
+    r"(?P<sub>\$\((?P<body>(?:[^()]|\([^()]*\))*?)(?:&>|(?<![\d&>])1?>)\s*/dev/null"
+    r"(?:\s+2>&1)?\s*\))\s*(?=$|[;&|)]|\bthen\b|#)"
 )
+STREAM_TO_OUTPUT = re.compile(r"\d*>&\s*1\b")  # `2>&1`: stderr goes where stdout goes
 SHELLCHECK_JOINED_ARRAY = 2199  # `[[ $@ ... ]]`: the array is joined into one string
 # `"$@"`, `$@`, `"${name[@]}"`, `${name[@]}`: what SC2199 says is joined inside `[[ ]]`
 ARRAY_WORD = r'(?:"\$(?:@|\{@\}|\{[A-Za-z_]\w*\[@\]\})"|\$(?:@|\{@\}|\{[A-Za-z_]\w*\[@\]\}))'
@@ -389,6 +395,8 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         if code == SHELLCHECK_UNQUOTED_SUBSTITUTION and (
             _cannot_split(scripts[path], item) or _splits_on_purpose(scripts[path], item)
         ):
+            severity = Severity.INFO
+        if code in SHELLCHECK_EMPTY_SUBSTITUTION and _status_substitution(scripts[path], item):
             severity = Severity.INFO
         findings.append(
             Finding(
@@ -661,6 +669,66 @@ def _cannot_split(script: ScriptTraits, item: dict[str, Any]) -> bool:
     )
 
 
+def _status_substitutions(lines: list[str]) -> frozenset[tuple[int, int, int]]:
+    """Where the script runs a `$(...)` for its status alone (`STATUS_SUBSTITUTION`): each
+    one's line and the columns (1-based, a tab counting one) from its `$` to its `)`."""
+    return frozenset(
+        (n, match.start("sub") + 1, match.end("sub"))
+        for n, line in enumerate(lines, 1)
+        for match in STATUS_SUBSTITUTION.finditer(line)
+        if _only_its_status(match.group("body"))
+    )
+
+
+def _only_its_status(body: str) -> bool:
+    """Whether a `$(...)` body, up to its final `>/dev/null`, leaves the substitution empty: one
+    pipeline, not a list whose earlier commands keep their output (`$(echo rm; grep x f
+    >/dev/null)` runs `rm`), and no other stream of its last command sent to the kept output
+    (`$(cmd 2>&1 >/dev/null)` keeps, and runs, cmd's stderr)."""
+    depth, quote, last, index = 0, "", 0, 0
+    while index < len(body):
+        char = body[index]
+        if quote:
+            if char == quote:
+                quote = ""
+            elif char == "\\" and quote == '"':
+                index += 1
+        elif char == "\\":
+            index += 1
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0 and char in ";\n":
+            return False
+        elif depth == 0 and char == "&":
+            # `&&` or `&` end a command; `>&`, `<&`, `&>` and `|&` are redirections
+            before, after = body[index - 1 : index], body[index + 1 : index + 2]
+            if before not in (">", "<", "|") and after != ">":
+                return False
+        elif depth == 0 and char == "|":
+            if body[index + 1 : index + 2] == "|":
+                return False
+            last = index + 1
+        index += 1
+    return STREAM_TO_OUTPUT.search(body[last:]) is None
+
+
+def _status_substitution(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether SC2091, SC2327 or SC2328 (at the column shellcheck gives: the `$(` or its
+    redirection) falls in a `$(...)` the script runs for its status alone; another substitution
+    on the same line (`if $(grep x f >/dev/null); then $(cat f); fi`) keeps its warning."""
+    place = _place(script, item)
+    if place is None:
+        return False
+    line, column = item["line"], place[1]
+    return any(
+        n == line and first <= column <= last for n, first, last in script.status_substitutions
+    )
+
+
 def _set_by_bats(message: str, script: Path) -> bool:
     """`$status`, `$output`, `${lines[@]}`, `$BATS_*` in a helper beside `.bats` files (which
     `load` it): bats' `run` and bats itself set them, the helper alone cannot show it."""
@@ -717,7 +785,8 @@ class ScriptTraits:
     joined_as_meant: frozenset[int] = frozenset()  # `[[ ! ${a[@]} ]]`, `[[ -n "$@" ]]`
     literal_arguments: frozenset[int] = frozenset()  # bodies of functions called with plain words
     lines: tuple[str, ...] = ()  # the text, for what a finding's columns cover
-    status_substitutions: frozenset[int] = frozenset()  # `! $(grep x f >/dev/null)` (SC2091)
+    # (line, first column, last column) of each `! $(grep x f >/dev/null)` (SC2091), 1-based
+    status_substitutions: frozenset[tuple[int, int, int]] = frozenset()
 
     @classmethod
     def of(cls, script: Path) -> ScriptTraits:
@@ -756,7 +825,7 @@ class ScriptTraits:
             frozenset(n for n, line in enumerate(lines, 1) if _joined_as_meant(line)),
             _literal_argument_bodies(lines) if text.startswith("#!") else frozenset(),
             tuple(lines),
-            frozenset(n for n, line in enumerate(lines, 1) if STATUS_SUBSTITUTION.search(line)),
+            _status_substitutions(lines),
         )
 
 
@@ -1222,7 +1291,6 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         or (code == SHELLCHECK_AND_OR_TEST and line in script.plain_and_or)
         or (code == SHELLCHECK_TRANSLATED_NAME and script.translates)
         or (code == SHELLCHECK_JOINED_ARRAY and line in script.joined_as_meant)
-        or (code in SHELLCHECK_EMPTY_SUBSTITUTION and line in script.status_substitutions)
     ):
         return Severity.INFO
     return SHELLCHECK_SEVERITY.get(level, Severity.WARNING)

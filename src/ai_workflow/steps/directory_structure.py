@@ -38,6 +38,7 @@ from ai_workflow.markdown_docs import (
 from ai_workflow.markdown_docs import tree_entries as doc_tree_entries
 from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
+from ai_workflow.steps import test_review
 from ai_workflow.techstack import TechStack, detect_stack, is_conventional_dir, is_test_path
 from ai_workflow.textfiles import line_of, read_text
 
@@ -392,18 +393,28 @@ def check_tracked_ignored(ignored: list[str], outcome: StepOutcome) -> None:
 # --------------------------------------------------------------------------- expected layout
 
 
+def _no_tests_told_by_test_review(ctx: StepContext) -> bool:
+    """Whether the test review gives tests/no-tests: no test file, and a Python, JavaScript
+    or TypeScript module with an API (its inventory, computed once per run)."""
+    inv = test_review.inventory(ctx)
+    return not inv.test_files and bool(inv.source_modules)
+
+
 def check_layout(ctx: StepContext, files: list[str], outcome: StepOutcome) -> None:
     """Per stack: a tests directory; Python: the package directory; JS: the `main` file."""
     stack = detect_stack(ctx)
     has_tests = bool(stack.test_dirs) or any(stack.is_test(f) for f in files)
     checked = [lang for lang in ("python", "javascript", "typescript", "shell") if stack.uses(lang)]
     if checked and not has_tests:  # one finding, for the primary language when it is checked
-        # Info: the test review's tests/no-tests states the same fact with the modules it
-        # counts, so a project without tests is told once (escape-html 1.0.3 got both).
+        # Info when the test review's tests/no-tests states the same fact with the modules it
+        # counts, so a project without tests is told once (escape-html 1.0.3 got both), and
+        # for shell. A project whose code the review does not count (a command-line script
+        # with no function, a `bin/` entry exporting nothing) is told here, as a warning.
         language = stack.primary_language if stack.primary_language in checked else checked[0]
+        told = language == "shell" or _no_tests_told_by_test_review(ctx)
         outcome.add(
             "structure/no-tests",
-            "info",
+            "info" if told else "warning",
             f"no tests directory or test files for this {language} project",
         )
     if stack.uses("python"):

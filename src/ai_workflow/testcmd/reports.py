@@ -238,8 +238,10 @@ def parse_tap_output(text: str, target: Path) -> TestReport | None:
     """TAP (tape, node-tap, bats, `node --test` with the tap reporter). The counts are those of
     the leaf results, as the runners count them: a result with indented subtests before it is
     their parent, not a test of its own (node-tap prints one top-level `ok` per file: generic-pool
-    3.9.0's 7 files hold the 118 that `tap` reports passing). A failure is reported per
-    top-level `not ok`, with its subtests' diagnostics. `# SKIP` and `# TODO` count apart.
+    3.9.0's 7 files hold the 118 that `tap` reports passing); the lines of YAML diagnostics
+    blocks are none. A failure is reported per top-level `not ok`, with its subtests'
+    diagnostics, and a failed parent none of whose subtests failed counts as that one failure.
+    `# SKIP` and `# TODO` count apart, a parent's for its subtests too.
     None when the output holds no TAP plan or result lines."""
     if not re.search(r"^(?:TAP version \d+|1\.\.\d+)\s*$", text, re.MULTILINE):
         return None
@@ -247,8 +249,7 @@ def parse_tap_output(text: str, target: Path) -> TestReport | None:
     results = list(_TAP_RESULT_RE.finditer(text))
     if not results:
         return None
-    for match in _tap_leaves(text):
-        _count_tap_result(report.counts, match)
+    _count_tap_leaves(report.counts, text)
     for index, match in enumerate(results):
         if match.group("not") and _tap_directive(match) not in ("skip", "todo"):
             end = results[index + 1].start() if index + 1 < len(results) else len(text)
@@ -262,35 +263,82 @@ def parse_tap_output(text: str, target: Path) -> TestReport | None:
 _TAP_ANY_RESULT_RE = re.compile(
     r"^(?P<indent>[ \t]*)(?P<not>not )?ok\b(?: \d+)?(?: -)? ?(?P<name>[^#\n]*?)[ \t]*"
     r"(?:#[ \t]*(?P<directive>\w+)[^\n]*)?$",
-    re.MULTILINE | re.IGNORECASE,
+    re.IGNORECASE,
 )
 
 
-def _tap_leaves(text: str) -> list[re.Match[str]]:
-    """The results, at any depth, that are no subtest's parent. A parent's line follows its
-    subtests, so a result is a parent when the result just before it is indented deeper; a
-    subtest with no result of its own (`1..0`) is a leaf, as node-tap counts it."""
-    leaves: list[re.Match[str]] = []
-    previous_indent = -1
-    for match in _TAP_ANY_RESULT_RE.finditer(text):
-        indent = len(match.group("indent").expandtabs(4))
-        if previous_indent <= indent:
-            leaves.append(match)
-        previous_indent = indent
-    return leaves
+def _tap_results(text: str) -> list[tuple[int, re.Match[str]]]:
+    """The results at any depth with their indentation, leaving out the lines of the YAML
+    diagnostics blocks (`---` under a result, to its `...`): a block's text may hold `ok` lines
+    (an expected or actual value of a test of TAP output) that are no results."""
+    results: list[tuple[int, re.Match[str]]] = []
+    yaml_indent: int | None = None  # inside a block: the indentation of its `---`
+    result_indent: int | None = None  # the result on the line before
+    for line in text.splitlines():
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        if yaml_indent is not None:
+            if line.strip() == "..." and indent == yaml_indent:
+                yaml_indent = None
+                continue
+            if not line.strip() or indent >= yaml_indent:
+                continue
+            yaml_indent = None  # a block left open ends where its indentation does
+        if line.strip() == "---" and result_indent is not None and indent > result_indent:
+            yaml_indent, result_indent = indent, None
+            continue
+        match = _TAP_ANY_RESULT_RE.match(line)
+        result_indent = indent if match else None
+        if match:
+            results.append((indent, match))
+    return results
+
+
+def _count_tap_leaves(counts: TestCounts, text: str) -> None:
+    """Count the results, at any depth, that are no subtest's parent. A parent's line follows
+    its subtests, so a result is a parent when the result just before it is indented deeper; a
+    subtest with no result of its own (`1..0`) is a leaf, as node-tap counts it. A parent's
+    `# TODO` or `# SKIP` is its subtests' (their failures are expected), and a parent that
+    failed with none of its subtests failing (node-tap's file that exited non-zero after
+    them, a plan they did not meet) counts as the one failure it is reported as."""
+    results = _tap_results(text)
+    directives = [_tap_directive(match) for _, match in results]
+    failed = [bool(match.group("not")) for _, match in results]
+    parents: list[tuple[int, range]] = []
+    for index, (indent, _) in enumerate(results):
+        first = index
+        while first > 0 and results[first - 1][0] > indent:
+            first -= 1
+        if first < index:
+            parents.append((index, range(first, index)))
+    for index, children in parents:
+        if directives[index] in ("skip", "todo"):
+            for child in children:
+                if directives[child] not in ("skip", "todo"):  # `# time=3ms` is no directive
+                    directives[child] = directives[index]
+    parent_lines = {index for index, _ in parents}
+    for index in range(len(results)):
+        if index not in parent_lines:
+            _count_tap_result(counts, directives[index], failed[index])
+    for index, children in parents:
+        # a failure below (a subtest's, or a nested parent's counted here) is the one reported
+        if (
+            failed[index]
+            and directives[index] not in ("skip", "todo")
+            and not any(failed[c] and directives[c] not in ("skip", "todo") for c in children)
+        ):
+            counts.failed += 1
 
 
 def _tap_directive(match: re.Match[str]) -> str:
     return (match.group("directive") or "").lower()
 
 
-def _count_tap_result(counts: TestCounts, match: re.Match[str]) -> None:
-    directive = _tap_directive(match)
+def _count_tap_result(counts: TestCounts, directive: str, failed: bool) -> None:
     if directive == "skip":
         counts.skipped += 1
     elif directive == "todo":
         counts.xfailed += 1
-    elif match.group("not"):
+    elif failed:
         counts.failed += 1
     else:
         counts.passed += 1
