@@ -585,6 +585,38 @@ def test_scripts_that_tooling_runs_are_referenced(tmp_path: Path) -> None:
     }
 
 
+def test_plain_text_readme_and_manual_page_document_scripts(tmp_path: Path) -> None:
+    """Found on dphys-swapfile 20100506: its one script, which the Makefile installs, is
+    described by README, FAQ and INSTALL (plain text, no suffix) and by its roff manual page
+    dphys-swapfile.8, none of them Markdown. A script that only the Makefile names, and one
+    that only a file which is no document (a changelog, roff without `.TH`) names, stays
+    undocumented."""
+    makefile = (
+        "install:\n\tinstall -m 755 tool $(DESTDIR)/sbin/tool\n"
+        "\tinstall -m 755 helper $(DESTDIR)/sbin/helper\n"
+        "\tinstall -m 755 other $(DESTDIR)/sbin/other\n"
+        "\tinstall -m 755 extra $(DESTDIR)/sbin/extra\n"
+    )
+    files = {
+        "README": "tool - sets things up\nrun tool setup as root\n",
+        "doc/INSTALL.txt": "copy helper to /sbin\n",
+        "other.8": '.TH OTHER 8 "2010"\n.SH NAME\nother \\- does the rest\n',
+        "notes.1": "extra is mentioned here, but this is no manual page\n",
+        "ChangeLog": "2010: extra fixed\n",
+        "Makefile": makefile,
+        "tool": SHEBANG,
+        "helper": SHEBANG,
+        "other": SHEBANG,
+        "extra": SHEBANG,
+    }
+    root = make_repo(tmp_path / "p", files)
+    for name in ("tool", "helper", "other", "extra"):
+        (root / name).chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/undocumented") == {("extra", None, "info")}
+
+
 def test_computed_paths_placeholders_and_contributed_scripts(tmp_path: Path) -> None:
     """Found on password-store (a Makefile installs `src/platform/$(shell uname ...).sh`,
     contrib/ holds contributed importers) and urfave/cli (`source path/to/cli/script`)."""

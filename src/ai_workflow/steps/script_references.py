@@ -1087,6 +1087,29 @@ def _is_executable(project: Project, path: str, _hops: int = 0) -> bool:
         return False
 
 
+PLAIN_DOC_STEMS = frozenset({"readme", "install", "faq", "usage", "manual", "hacking"})
+"""Plain-text documents by name (no suffix, or `.txt`): `README`, `INSTALL`, `FAQ` …, what a
+project without Markdown or reStructuredText documents itself with (dphys-swapfile 20100506's
+README, FAQ and INSTALL)."""
+MANUAL_PAGE = re.compile(r"\.[1-9][a-z]*$")
+MANUAL_START = re.compile(r"^(?:\.TH\s|\.Dt\s)", re.M)
+
+
+def _plain_documents(target: Path, files: Iterable[str]) -> Iterator[str]:
+    """The text of the project's documents that are neither Markdown nor reStructuredText:
+    plain-text READMEs, INSTALL and FAQ files (`PLAIN_DOC_STEMS`) and roff manual pages
+    (`tool.8` starting `.TH`), which `project_docs` does not parse but a person reads."""
+    for rel in files:
+        pure = PurePosixPath(rel)
+        stem, suffix = pure.stem.lower(), pure.suffix.lower()
+        if stem in PLAIN_DOC_STEMS and suffix in ("", ".txt"):
+            yield read_text(target / rel, root=target)
+        elif MANUAL_PAGE.search(pure.name):
+            text = read_text(target / rel, root=target)
+            if MANUAL_START.search(text[:4000]):
+                yield text
+
+
 def _check_scripts(
     project: Project,
     scripts: list[str],
@@ -1095,7 +1118,9 @@ def _check_scripts(
     files: list[str],
     outcome: StepOutcome,
 ) -> None:
-    doc_text = "\n".join(doc.text() for doc in docs.values())
+    doc_text = "\n".join(
+        [*(doc.text() for doc in docs.values()), *_plain_documents(project.target, files)]
+    )
     automation = _automation_texts(project.target, files, set(scripts))
     usage = _usage(project, refs)
     sourced = _sourced_names(automation.values())
