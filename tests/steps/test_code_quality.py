@@ -3629,3 +3629,50 @@ def test_a_substitution_whose_output_is_kept_or_run_keeps_its_warnings(tmp_path:
         ("SC2327", 10, 4): "info",
         ("SC2328", 10, 38): "info",
     }
+
+
+ZIP_LOOP = "def pairs(a, b):\n    return [x + y for x, y in zip(a, b)]\n"
+
+
+def test_ruff_lints_for_the_oldest_python_poetry_or_setup_declares(tmp_path: Path) -> None:
+    """tomlkit 0.12.5 says `python = ">=3.7"` for Poetry only, which ruff does not read, so a
+    newer ruff linted it for its own recent default and asked for zip()'s `strict=` (Python
+    3.10): the floor goes to ruff as --target-version. A project whose floor is 3.10 still
+    hears B905, and so does one whose [project] says so, which ruff reads itself."""
+    from ai_workflow.lint.ruff_target import ruff_target_version
+
+    select = '[tool.ruff.lint]\nextend-select = ["B"]\n'
+    poetry = '[tool.poetry]\nname = "p"\n\n[tool.poetry.dependencies]\npython = "{}"\n\n'
+    old = make_repo(
+        tmp_path / "old", {"pyproject.toml": poetry.format("^3.7") + select, "p.py": ZIP_LOOP}
+    )
+    assert ruff_target_version(old) == "py37"
+    outcome = _run(old)
+    assert ("ruff/B905", "p.py") not in _rules_at(outcome)
+    assert any("linted for py37" in c for c in outcome.checked)
+    new = make_repo(
+        tmp_path / "new", {"pyproject.toml": poetry.format(">=3.10,<4") + select, "p.py": ZIP_LOOP}
+    )
+    assert ruff_target_version(new) == "py310"
+    assert ("ruff/B905", "p.py") in _rules_at(_run(new))
+    setup = make_repo(
+        tmp_path / "setup",
+        {
+            "pyproject.toml": select,
+            "setup.py": "from setuptools import setup\nsetup(name='p', python_requires='>=2.7')\n",
+            "p.py": ZIP_LOOP,
+        },
+    )
+    assert ruff_target_version(setup) == "py37"  # ruff's oldest
+    assert ("ruff/B905", "p.py") not in _rules_at(_run(setup))
+    pep621 = '[project]\nname = "p"\nrequires-python = ">=3.10"\n\n' + select
+    declared = make_repo(tmp_path / "pep621", {"pyproject.toml": pep621, "p.py": ZIP_LOOP})
+    assert ruff_target_version(declared) is None  # ruff reads [project] itself
+    assert ("ruff/B905", "p.py") in _rules_at(_run(declared))
+    own = select.replace(
+        "[tool.ruff.lint]", '[tool.ruff]\ntarget-version = "py311"\n\n[tool.ruff.lint]'
+    )
+    chosen = make_repo(
+        tmp_path / "own", {"pyproject.toml": poetry.format("^3.7") + own, "p.py": ZIP_LOOP}
+    )
+    assert ruff_target_version(chosen) is None  # the project's own ruff setting wins

@@ -606,6 +606,61 @@ def test_an_eslint_rule_crashing_inside_installed_packages_is_theirs() -> None:
     assert dependency_errors(ESLINT_RULE_CRASH.split("Occurred")[0]) is None
 
 
+TS_DEBUG_FAILURE = """\
+./lib/index.ts → ./build/index.cjs...
+[!] (plugin Typescript) Error: Debug Failure. Unhandled SyntaxKind: Unknown.
+Error: Debug Failure. Unhandled SyntaxKind: Unknown.
+    at pipelineEmitWithHintWorker (/w/p/node_modules/typescript/lib/typescript.js:114185:22)
+    at emitExportAssignment (/w/p/node_modules/typescript/lib/typescript.js:115652:13)
+    at Object.transform (/w/p/node_modules/rollup-plugin-ts/dist/cjs/index.js:20:3)
+"""
+
+
+def test_a_typescript_assertion_inside_installed_packages_is_theirs() -> None:
+    """yargs-parser 21.1.1's pretest: rollup-plugin-ts with ts-transform-default-export under
+    the TypeScript 4.9 a fresh install resolves stops on TypeScript's internal assertion, every
+    frame in node_modules: the install's. A frame in the project's own transformer keeps it the
+    project's, and so does an assertion printed with no stack."""
+    from ai_workflow.testcmd.dependency_errors import dependency_errors
+
+    found = dependency_errors(TS_DEBUG_FAILURE)
+    assert found is not None
+    assert found.packages == ("typescript", "rollup-plugin-ts")
+    assert found.detail() == "3 stack frames in typescript, rollup-plugin-ts"
+    assert "internal assertion (Debug Failure. Unhandled SyntaxKind: Unknown.)" in (
+        found.describe()
+    )
+    own = TS_DEBUG_FAILURE.replace(
+        "/w/p/node_modules/rollup-plugin-ts/dist/cjs/index.js", "/w/p/build/transform.js"
+    )
+    assert dependency_errors(own) is None
+    assert dependency_errors(TS_DEBUG_FAILURE.split("    at")[0]) is None
+    # a project's type error is a diagnostic with its place, never an assertion: the project's
+    assert dependency_errors("lib/index.ts(3,5): error TS2322: Type 'x' is not 'y'.") is None
+
+
+def test_a_pretest_stopping_on_a_typescript_assertion_in_dependencies_is_info(
+    tmp_path: Path,
+) -> None:
+    """The whole step: the failed command is an environment finding, not a failed project;
+    the same crash from the project's own transformer stays an error."""
+    script = "".join(f"echo '{line}' >&2\n" for line in TS_DEBUG_FAILURE.splitlines())
+    script = script.replace("/w/p/", "$PWD/") + "exit 1\n"
+    script = script.replace("'", '"')
+    root = make_repo(tmp_path / "c", {"build.sh": script})
+    outcome = run_step(root, cfg(test_command="sh build.sh"))
+    assert [(f.rule, f.severity) for f in outcome.findings] == [
+        ("tests/environment-incomplete", Severity.INFO)
+    ]
+    assert "TypeScript stopped on an internal assertion" in outcome.findings[0].message
+    own = script.replace("node_modules/rollup-plugin-ts/dist/cjs/index.js", "transform.js")
+    root = make_repo(tmp_path / "d", {"build.sh": own})
+    outcome = run_step(root, cfg(test_command="sh build.sh"))
+    assert [(f.rule, f.severity) for f in outcome.findings] == [
+        ("tests/command-failed", Severity.ERROR)
+    ]
+
+
 def test_custom_command_writing_junit_is_parsed(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "calc", PY_FILES)
     command = (

@@ -243,6 +243,8 @@ def parse_pyproject(rel: str, text: str, report: Report) -> Manifest:
     manifest.project_name = dig_table(data, "project").get("name") or poetry.get("name")
     requires_python = dig_table(data, "project").get("requires-python")
     manifest.requires_python = requires_python if isinstance(requires_python, str) else ""
+    if not manifest.requires_python:
+        manifest.requires_python = _poetry_python(poetry)
     for group, section, raw in _pep621_requirements(data):
         line = lines.find(f'"{raw}"', f"'{raw}'")
         dep = _pep508(raw, rel, line, group, section, report)
@@ -253,6 +255,18 @@ def parse_pyproject(rel: str, text: str, report: Report) -> Manifest:
     if poetry_deps:
         manifest.expected_lock = "poetry.lock"
     return manifest
+
+
+POETRY_CARET = re.compile(r"^\s*[\^~](?=\s*\d)")
+
+
+def _poetry_python(poetry: Mapping[str, Any]) -> str:
+    """Poetry's `[tool.poetry.dependencies] python = "^3.7"` as a PEP 440 specifier (a caret or
+    tilde constraint's floor: `>=3.7`); empty when Poetry declares none."""
+    value = dig_table(poetry, "dependencies").get("python")
+    if not isinstance(value, str):
+        return ""
+    return ",".join(POETRY_CARET.sub(">=", part) for part in value.split(","))
 
 
 def _pep621_requirements(data: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:

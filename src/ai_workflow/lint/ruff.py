@@ -36,9 +36,11 @@ runs no ruff nor flake8 (`ai_workflow.lint.ruff_style`); every other rule is a w
 has no severities of its own). Where the project's configuration chooses no rules, only the
 classic default set and its `extend-select` are reported, whatever ruff's version enables by
 default (`ai_workflow.lint.ruff_scope`), unless the project's own ruff or the version it pins
-ran (`ai_workflow.lint.pinned_tools`). Every finding on a data module (a sample file the tests
-hand to the code as input, that no module imports: `ai_workflow.testsource.data_modules`) is
-info.
+ran (`ai_workflow.lint.pinned_tools`). A project that declares its oldest Python only where ruff
+does not read it (Poetry's `python`, `python_requires`) is linted for that Python
+(`--target-version`, `ai_workflow.lint.ruff_target`), not ruff's newer default. Every finding
+on a data module (a sample file the tests hand to the code as input, that no module imports:
+`ai_workflow.testsource.data_modules`) is info.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ from ai_workflow.lint.ruff_scope import (
 from ai_workflow.lint.ruff_sections import section_imports_as_info
 from ai_workflow.lint.ruff_sphinx_conf import template_imports_as_info
 from ai_workflow.lint.ruff_style import StyleScope, read_tooling
+from ai_workflow.lint.ruff_target import ruff_target_version
 from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.testsource.data_modules import data_modules_as_info, run_data_modules
 from ai_workflow.textfiles import read_head, readable_file
@@ -120,6 +123,9 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     # --no-fix: a project's `fix = true` must not make a check rewrite its files.
     args = [str(tool.path), "check", "--no-fix", "--output-format", "json", "--no-cache"]
     args.append("--exit-zero")
+    target_version = ruff_target_version(ctx.target)
+    if target_version:
+        args += ["--target-version", target_version]
     for excluded in [*excluded_workdirs(ctx.target), *ctx.config.structure.exclude_dirs]:
         args += ["--extend-exclude", excluded]
     flake8, flake8_notes = _flake8_rules(ctx, files)
@@ -178,6 +184,11 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
         checked += (
             f"; {left_out} finding(s) of rules this ruff enables by default beyond "
             f"{', '.join(CLASSIC_DEFAULT_RULES)} left out where the configuration chooses no rules"
+        )
+    if target_version:
+        checked += (
+            f"; linted for {target_version}, the oldest Python the project declares "
+            "where ruff does not read it (Poetry's python, python_requires)"
         )
     if pin_note:
         checked += f"; {pin_note}"

@@ -33,7 +33,8 @@ says which commands run it (`ai_workflow.testcmd.automake`, info). A project tha
 runner we can find is a warning too, never a silent pass, unless its CI runs those test files
 itself (recap's .travis.yml runs `tests/run_recap.sh` in a container per distribution): then the
 runner is the CI, and the tests not run here are info; and so is a failed command whose every
-error place is in installed packages (`node_modules/`), none in the project's files
+error place is in installed packages (`node_modules/`), none in the project's files, or that
+stopped on TypeScript's internal assertion (`Debug Failure.`) with every frame in them
 (`ai_workflow.testcmd.dependency_errors`). Text from the runner's output is stripped of terminal
 escapes before it becomes a message. A quick suite (at most `RERUN_WITHIN_S`) with a few failures of
 the project's own is run once more: a failure that does not come back is a flaky test (timing,

@@ -16,6 +16,15 @@ options a configuration error), so a throw inside node_modules is plugins that d
 ESLint the install resolved: camelcase 7.0.0's xo 0.49 crashes in unicorn/expiring-todo-comments
 under eslint 8.57. A rule of the project's own (its frames in the project's files) stays its.
 
+Another is TypeScript's internal assertion, `Error: Debug Failure.` (its `Debug.fail`), with
+every stack frame in installed packages. TypeScript reports bad source as diagnostics with a
+place (`lib/x.ts(3,5): error TS2322`), never as a Debug Failure, so the assertion is the
+compiler's or a transformer's misuse of its API: yargs-parser 21.1.1's pretest bundles with
+rollup-plugin-ts and ts-transform-default-export 1.0.3, which calls the deprecated
+`ts.createExportAssignment`, and under the TypeScript 4.9 that `typescript ^4.0.0` resolves today
+the emitter stops on `Debug Failure. Unhandled SyntaxKind: Unknown.` before a test runs. A frame
+in the project's files (its own transformer) keeps it the project's.
+
 A place where a tool only warns is not an error place: xo prints `index.js:13:3` over a block
 of `⚠` lines (its TODO-comment warnings) before tsd's errors in node_modules, as quick-lru
 6.1.1's `npm test` does; ESLint's stylish format says `warning` in its severity column. A block
@@ -37,6 +46,7 @@ STACK_FRAME = re.compile(r"^\s*at\s")  # a crash's frames are where it ran, not 
 WARNING_MARK = re.compile(r"⚠|^\s*(?:\S+:)?\d+:\d+\s+warning\b|\bwarning:", re.I)
 ERROR_MARK = re.compile(r"[✖✗]|^\s*(?:\S+:)?\d+:\d+\s+error\b|\berror\b", re.I)
 RULE_CRASH = re.compile(r"^\s*Occurred while linting \S.*\n\s*Rule: \"(?P<rule>[^\"]+)\"", re.M)
+TS_ASSERTION = re.compile(r"\bError: Debug Failure\.(?P<what>[^\n]*)")
 
 
 @dataclass(frozen=True)
@@ -46,10 +56,11 @@ class DependencyErrors:
     places: int
     packages: tuple[str, ...]  # in the order the output first names them
     crashed_rule: str | None = None  # the ESLint rule that threw, when that is the error
+    assertion: str | None = None  # TypeScript's Debug Failure, when that is the error
 
     def detail(self) -> str:
         """How many places (or a crash's frames) in which packages."""
-        what = "stack frames" if self.crashed_rule else "error places"
+        what = "stack frames" if self.crashed_rule or self.assertion else "error places"
         return f"{self.places} {what} in {', '.join(self.packages)}"
 
     def describe(self, shown: int = 3) -> str:
@@ -62,6 +73,11 @@ class DependencyErrors:
             return (
                 f"the lint rule {self.crashed_rule} crashed while linting, every frame of it in "
                 f"installed packages {where}, none in the project's files"
+            )
+        if self.assertion is not None:
+            return (
+                f"TypeScript stopped on an internal assertion (Debug Failure.{self.assertion}), "
+                f"every frame of it in installed packages {where}, none in the project's files"
             )
         return (
             "every error place it printed is in installed packages, none in the project's "
@@ -80,7 +96,7 @@ def dependency_errors(output: str) -> DependencyErrors | None:
         for found in LOCATION.finditer(line)
     ]
     if not paths:
-        return _rule_crash(output)
+        return _rule_crash(output) or _compiler_assertion(output)
     if any(INSTALLED not in path for path in paths):
         return None
     return DependencyErrors(len(paths), tuple(dict.fromkeys(_package(path) for path in paths)))
@@ -123,6 +139,26 @@ def _rule_crash(output: str) -> DependencyErrors | None:
         return None
     packages = tuple(dict.fromkeys(_package(path) for path in frames))
     return DependencyErrors(len(frames), packages, crashed_rule=found.group("rule"))
+
+
+def _compiler_assertion(output: str) -> DependencyErrors | None:
+    """TypeScript's internal assertion (`Error: Debug Failure.`) with every stack frame under
+    it in installed packages."""
+    found = TS_ASSERTION.search(output)
+    if found is None:
+        return None
+    frames: list[str] = []
+    for line in output[found.end() :].splitlines()[1:]:
+        if not STACK_FRAME.match(line):
+            if frames:
+                break  # the trace ended
+            continue
+        frames += [place.group("path") for place in LOCATION.finditer(line)]
+    if not frames or any(INSTALLED not in path for path in frames):
+        return None
+    packages = tuple(dict.fromkeys(_package(path) for path in frames))
+    what = found.group("what").rstrip()
+    return DependencyErrors(len(frames), packages, assertion=what)
 
 
 def _package(path: str) -> str:
