@@ -3152,6 +3152,38 @@ def test_python2_builtins_under_a_python2_guard_are_info(tmp_path: Path) -> None
     }
 
 
+PY2_IMPORT_FALLBACK = {
+    "compat.py": (
+        "try:\n    from collections.abc import Mapping\n\nexcept ImportError:\n"
+        "    from collections import Mapping\n    str = unicode\n\n"
+        "try:\n    import yaml\nexcept ImportError:\n    text = unicode\n\n"
+        "try:\n    from urllib.parse import quote\nexcept ImportError:\n"
+        "    quote = undefined_quote\n\n"
+        "try:\n    from collections.abc import Mapping\nexcept ValueError:\n"
+        "    kind = basestring\n"
+    ),
+}
+
+
+def test_python2_builtins_where_a_python3_import_failed_are_info(tmp_path: Path) -> None:
+    """jsonpatch 1.33: `str = unicode` in the `except ImportError:` of `from collections.abc
+    import ...`, which every Python 3 imports: only Python 2 runs it, info. The same builtin
+    where a third-party import failed (Python 3 runs that too), another undefined name in the
+    fallback, and a handler that does not catch ImportError stay errors."""
+    outcome = _run(make_repo(tmp_path / "proj", PY2_IMPORT_FALLBACK))
+    graded = {
+        (f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F821"
+    }
+    assert graded == {
+        (6, "unicode"): Severity.INFO,
+        (11, "unicode"): Severity.ERROR,
+        (16, "undefined_quote"): Severity.ERROR,
+        (21, "basestring"): Severity.ERROR,
+    }
+
+
 NEVER_RUN = {
     "pkg/save.py": (
         "def save(obj):\n"

@@ -3,7 +3,10 @@
 A project that supports Python 2 and 3 from one source names Python 2's builtins (`unicode`,
 `basestring`, `long`, `xrange`, `unichr`, `raw_input`, ...) where only Python 2 runs them:
 under `if PY2:` / `if sys.version_info[0] == 2:`, after an early `if is_python3(): return`,
-or behind `is_python2() and ...` (ruff itself passes `try: unicode except NameError:`).
+or behind `is_python2() and ...`, or in the `except ImportError:` of a `try:` that only imports
+modules every Python 3 has and Python 2 lacks (`try: from collections.abc import Mapping`
+`except ImportError: ... str = unicode`, jsonpatch 1.33; ruff itself passes `try: unicode except
+NameError:`).
 ruff checks with Python 3's builtins and calls them undefined names (F821), an error; there
 they are defined when the line runs (autojump 22.5.1's `bin/autojump_utils.py`). Info. The
 same name outside such a guard stays an error (Python 3 raises NameError there), and so does any
@@ -47,6 +50,35 @@ _VERSION_TEST = re.compile(
     r"(?i)\bpy(?:thon)?_?[23]\b|_py(?:thon)?_?[23]\b|version_info|sys\.version"
 )
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+# standard-library modules that every Python 3 has and Python 2 does not: importing them fails
+# only on Python 2
+PY3_ONLY_MODULES = frozenset(
+    {
+        "builtins",
+        "collections.abc",
+        "configparser",
+        "copyreg",
+        "html",
+        "html.entities",
+        "html.parser",
+        "http",
+        "http.client",
+        "http.cookiejar",
+        "http.cookies",
+        "http.server",
+        "queue",
+        "reprlib",
+        "socketserver",
+        "tkinter",
+        "urllib.error",
+        "urllib.parse",
+        "urllib.request",
+        "xmlrpc.client",
+        "xmlrpc.server",
+        "_thread",
+    }
+)
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 
 
 def py2_builtins_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
@@ -68,9 +100,39 @@ def _guard(finding: Finding, tree: ast.Module) -> str | None:
             and node.id == found.group("name")
             and node.lineno == finding.line
         ):
-            guard = guarded(node, parents)
+            guard = guarded(node, parents) or _python2_import_fallback(node, parents)
             if guard:
                 return guard
+    return None
+
+
+def _python2_import_fallback(name: ast.AST, parents: dict[ast.AST, ast.AST]) -> str | None:
+    """How the name sits in the `except ImportError:` of a `try:` that only imports modules
+    that every Python 3 has (so only Python 2 runs the handler); None where it does not."""
+    node = parents.get(name)
+    while node is not None:
+        if isinstance(node, ast.ExceptHandler) and _catches_import_error(node):
+            tried = parents.get(node)
+            if isinstance(tried, ast.Try) and tried.body:
+                modules = [_imported(statement) for statement in tried.body]
+                if all(module in PY3_ONLY_MODULES for module in modules):
+                    return f"in the `except ImportError:` of importing `{modules[0]}`"
+        node = parents.get(node)
+    return None
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    caught = handler.type
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    return any(isinstance(name, ast.Name) and name.id in _IMPORT_ERRORS for name in names)
+
+
+def _imported(statement: ast.stmt) -> str | None:
+    """The one module a plain import statement imports (None: another statement, or several)."""
+    if isinstance(statement, ast.ImportFrom) and statement.level == 0:
+        return statement.module
+    if isinstance(statement, ast.Import) and len(statement.names) == 1:
+        return statement.names[0].name
     return None
 
 
