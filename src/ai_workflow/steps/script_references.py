@@ -66,7 +66,13 @@ from ai_workflow.project_files import project_files
 from ai_workflow.release_archive import export_ignored
 from ai_workflow.shell_commands import Command, Session, Splits, join, remembered_splits, split_line
 from ai_workflow.shell_commands import unwrap as _unwrap_wrappers
-from ai_workflow.steps.documentation import PythonIndex, TopNames, stored_names
+from ai_workflow.steps.documentation import (
+    MANUAL_PAGE,
+    MANUAL_START,
+    PythonIndex,
+    TopNames,
+    stored_names,
+)
 from ai_workflow.techstack import detect_stack
 from ai_workflow.textfiles import (
     has_shell_shebang,
@@ -1092,8 +1098,6 @@ PLAIN_DOC_STEMS = frozenset({"readme", "install", "faq", "usage", "manual", "hac
 """Plain-text documents by name (no suffix, or `.txt`): `README`, `INSTALL`, `FAQ` …, what a
 project without Markdown or reStructuredText documents itself with (dphys-swapfile 20100506's
 README, FAQ and INSTALL)."""
-MANUAL_PAGE = re.compile(r"\.[1-9][a-z]*$")
-MANUAL_START = re.compile(r"^(?:\.TH\s|\.Dt\s)", re.M)
 
 
 def _plain_documents(target: Path, files: Iterable[str]) -> Iterator[str]:
