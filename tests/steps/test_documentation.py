@@ -912,3 +912,25 @@ def test_an_empty_exception_subclass_needs_no_docstring(tmp_path: Path) -> None:
     outcome = _run(make_repo(tmp_path / "errors", files), changed=[])
     assert _missing(outcome) == {"Loud": "warning", "Plain": "warning"}
     assert outcome.data["docstrings"]["public_symbols"] == 14  # the empty exceptions not counted
+
+
+def test_plain_text_documents_and_manual_pages_are_documentation_changes(tmp_path: Path) -> None:
+    """Found on git-dpm 0.10.0: a shell project documented by a plain-text README and a roff
+    manual page (git-dpm.1), no Markdown: a change set that updates either updates the docs.
+    A changed file with a manual page's name that is no manual page (no `.TH`), or another
+    plain file, is no documentation change."""
+    files = {
+        "tool.sh": "#!/bin/sh\necho hi\n",
+        "README": "tool - says hi\n",
+        "NEWS": "1.0: first\n",
+        "tool.1": '.\\" comment\n.TH TOOL 1 "2016"\n.SH NAME\ntool \\- says hi\n',
+        "notes.1": "not a manual page\n",
+        "data.txt": "plain data\n",
+    }
+    root = make_repo(tmp_path / "sh", files)
+    for doc in ("README", "NEWS", "tool.1"):
+        outcome = _run(root, changed=["tool.sh", doc])
+        assert not _found(outcome, "docs/code-changed-without-docs"), doc
+    for other in ("notes.1", "data.txt"):
+        outcome = _run(root, changed=["tool.sh", other])
+        assert _found(outcome, "docs/code-changed-without-docs") == {(None, None, "info")}, other

@@ -1106,3 +1106,35 @@ def test_the_binary_go_build_makes_from_a_main_package_is_not_missing(tmp_path: 
         ("scripts/missing-script", "cmd/jwt/README.md", 12, "error"),  # ./parse: a library
         ("scripts/missing-script", "cmd/jwt/README.md", 16, "error"),  # ./bin/jwt
     }
+
+
+def test_script_documented_under_the_name_the_build_makes_of_it(tmp_path: Path) -> None:
+    """Found on git-dpm 0.10.0: Makefile.am's `git-dpm: git-dpm.sh Makefile` rule (sed writes
+    the version in) makes the installed command git-dpm, which README and the manual page
+    document; git-dpm.sh itself is named by no document. A script built under its own name
+    without the suffix counts as documented when that name is (also from a Makefile.am in a
+    subdirectory, through `$(srcdir)/`); one whose built name no document mentions, and one
+    that a rule of another target names (`all: helper.sh`, the docs saying "helper"), stay
+    undocumented."""
+    makefile = (
+        "all: tool other helper.sh\n"
+        "tool: tool.sh Makefile\n\tsed -e 's/@V@/1.0/' $< > $@\n"
+        "other: other.sh\n\tsed -e 's/@V@/1.0/' $< > $@\n"
+    )
+    files = {
+        "README": "tool - sets things up\nRun tool --help, or the helper.\n",
+        "Makefile": makefile,
+        "tool.sh": SHEBANG,
+        "other.sh": SHEBANG,
+        "helper.sh": SHEBANG,
+        "sub/Makefile.am": "bin_SCRIPTS = gen\ngen: $(srcdir)/gen.sh Makefile\n\tcp $< $@\n",
+        "sub/gen.sh": SHEBANG,
+        "doc/gen.1": '.TH GEN 1 "2016"\n.SH NAME\ngen \\- generates\n',
+    }
+    root = make_repo(tmp_path / "p", files)
+    outcome = _run(root)
+    assert _found(outcome, "scripts/undocumented") == {
+        ("other.sh", None, "info"),
+        ("helper.sh", None, "info"),
+    }
+    assert not _found(outcome, "scripts/unreferenced")

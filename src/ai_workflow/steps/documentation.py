@@ -1311,6 +1311,26 @@ def _log_deletions(ctx: StepContext, revisions: list[str]) -> tuple[int, set[str
 # --------------------------------------------------------------------------- changes
 
 
+PLAIN_DOC_STEMS = frozenset({"readme", "install", "news", "faq", "usage", "manual", "hacking"})
+MANUAL_PAGE = re.compile(r"\.[1-9][a-z]*$")
+MANUAL_START = re.compile(r"^(?:\.TH\s|\.Dt\s)", re.M)
+
+
+def is_documentation_change(target: Path, path: str) -> bool:
+    """A changed file that documents the project: Markdown or reStructuredText, anything under
+    docs/, a changelog, and what a project without Markdown documents itself with: a plain-text
+    README, INSTALL, NEWS, FAQ... (no suffix, or `.txt`) and a roff manual page (`tool.1`
+    starting `.TH`). git-dpm 0.10.0 documents its one script in README and git-dpm.1 only."""
+    pure = PurePosixPath(path)
+    if is_doc_path(path) or path.lower().startswith("docs/") or is_history_document(path):
+        return True
+    if pure.stem.lower() in PLAIN_DOC_STEMS and pure.suffix.lower() in ("", ".txt"):
+        return True
+    if MANUAL_PAGE.search(pure.name):
+        return bool(MANUAL_START.search(read_text(target / path, root=target)[:4000]))
+    return False
+
+
 def check_changes(
     ctx: StepContext, files: list[str], docs: dict[str, DocFile], outcome: StepOutcome
 ) -> None:
@@ -1325,7 +1345,7 @@ def check_changes(
     changed = [str(p) for p in changed]
     stack = detect_stack(ctx)
     code = source_files(changed, stack)
-    doc_changes = [p for p in changed if is_doc_path(p) or p.lower().startswith("docs/")]
+    doc_changes = [p for p in changed if is_documentation_change(ctx.target, p)]
     outcome.data["changed_source"] = code
     outcome.data["changed_docs"] = doc_changes
     review = _docs_mentioning(docs, code)

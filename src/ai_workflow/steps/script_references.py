@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
 import shutil
 import stat
@@ -51,7 +52,7 @@ from ai_workflow.changes.filecache import code_id, read_run_store, write_run_sto
 from ai_workflow.deps.imports import STDLIB_MODULES
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.lint.shell_library import sourced_names
-from ai_workflow.make_outputs import MakeOutputs
+from ai_workflow.make_outputs import Makefile, MakeOutputs
 from ai_workflow.markdown_docs import (
     DocFile,
     has_prompts,
@@ -65,7 +66,13 @@ from ai_workflow.project_files import project_files
 from ai_workflow.release_archive import export_ignored
 from ai_workflow.shell_commands import Command, Session, Splits, join, remembered_splits, split_line
 from ai_workflow.shell_commands import unwrap as _unwrap_wrappers
-from ai_workflow.steps.documentation import PythonIndex, TopNames, stored_names
+from ai_workflow.steps.documentation import (
+    MANUAL_PAGE,
+    MANUAL_START,
+    PythonIndex,
+    TopNames,
+    stored_names,
+)
 from ai_workflow.techstack import detect_stack
 from ai_workflow.textfiles import (
     has_shell_shebang,
@@ -1091,8 +1098,6 @@ PLAIN_DOC_STEMS = frozenset({"readme", "install", "faq", "usage", "manual", "hac
 """Plain-text documents by name (no suffix, or `.txt`): `README`, `INSTALL`, `FAQ` …, what a
 project without Markdown or reStructuredText documents itself with (dphys-swapfile 20100506's
 README, FAQ and INSTALL)."""
-MANUAL_PAGE = re.compile(r"\.[1-9][a-z]*$")
-MANUAL_START = re.compile(r"^(?:\.TH\s|\.Dt\s)", re.M)
 
 
 def _plain_documents(target: Path, files: Iterable[str]) -> Iterator[str]:
@@ -1125,13 +1130,16 @@ def _check_scripts(
     usage = _usage(project, refs)
     sourced = _sourced_names(automation.values())
     patterns = {path: path_patterns(text) for path, text in automation.items()}
+    built = _built_names(project.target, files, set(scripts))
     for script in scripts:
         name = PurePosixPath(script).name
         how = usage.get(script, set()) | ({"source"} if name in sourced else set())
         _check_script_file(project, script, how, outcome)
-        mention = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w-])")
+        mention = _mention(name)
         if script in doc_text or mention.search(doc_text) or name in sourced:
             continue  # documented, or a library that other scripts load
+        if any(_mention(made).search(doc_text) for made in built.get(script, ())):
+            continue  # documented under the name the build makes of it (git-dpm.sh -> git-dpm)
         if any(mention.search(text) for path, text in automation.items() if path != script) or any(
             p.fullmatch(script) for path, found in patterns.items() if path != script for p in found
         ):
@@ -1158,6 +1166,49 @@ def _check_scripts(
                 ),
                 script,
             )
+
+
+def _mention(name: str) -> re.Pattern[str]:
+    """`name` as a word of a document (not inside a longer name or path)."""
+    return re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w-])")
+
+
+BUILD_MAKEFILE = re.compile(r"(?:^|/)(?:GNUmakefile|[Mm]akefile(?:\.am|\.in)?|[^/]+\.mk)$")
+_SRCDIR = re.compile(r"^\$[({](?:abs_top_|abs_|top_)?srcdir[)}]/")
+
+
+def _built_names(target: Path, files: Iterable[str], scripts: set[str]) -> dict[str, set[str]]:
+    """For each script that a make rule turns into a file of the script's own name without its
+    suffix, that name: git-dpm 0.10.0's Makefile.am has `git-dpm: git-dpm.sh Makefile` (sed
+    writes the version in) and installs `bin_SCRIPTS = git-dpm`, the command its README and
+    manual page document. Makefile, GNUmakefile, Makefile.am, Makefile.in and *.mk are read;
+    a prerequisite is relative to its Makefile's directory (`$(srcdir)/` dropped). A rule of
+    any other target (`all: x.sh`, `install: tool.sh`) names no command the docs use."""
+    built: dict[str, set[str]] = {}
+    for rel in files:
+        if not BUILD_MAKEFILE.search(rel):
+            continue
+        base = PurePosixPath(rel).parent
+        makefile = Makefile.parse(read_text(target / rel, root=target))
+        for made, rules in makefile.rules.items():
+            made_name = PurePosixPath(made).name
+            if "$" in made or "%" in made or not made_name:
+                continue
+            for rule in rules:
+                for prerequisite in rule.prerequisites:
+                    path = posixpath.normpath((base / _SRCDIR.sub("", prerequisite)).as_posix())
+                    if path in scripts and made_name in _stems(PurePosixPath(path).name):
+                        built.setdefault(path, set()).add(made_name)
+    return built
+
+
+def _stems(name: str) -> set[str]:
+    """`name` without its last suffix, and without all of them: tool.sh.in -> tool.sh, tool."""
+    stems = set()
+    while "." in name.lstrip("."):
+        name = name.rsplit(".", 1)[0]
+        stems.add(name)
+    return stems
 
 
 def _usage(project: Project, refs: list[Reference]) -> dict[str, set[str]]:
