@@ -1680,6 +1680,53 @@ def test_shellcheck_unassigned_in_a_sourced_fragment_is_information_when_its_sou
     assert "(archname is assigned by mk.sh, which sources header.sh)" in notes[0]
 
 
+EVAL_CONFIG = {
+    # adr-tools: each subcommand evals what adr-config prints, which assigns adr_bin_dir and
+    # adr_template_dir; adr_bni_dir is a misspelling nothing prints (a real bug)
+    "src/adr-config": (
+        "#!/bin/bash\nbasedir=$(cd -L $(dirname $0) >/dev/null 2>&1 && pwd -L)\n"
+        "echo 'adr_bin_dir=\"'\"${basedir}\"'\"'\n"
+        "echo 'adr_template_dir=\"'\"${basedir}\"'\"'\n"
+    ),
+    "src/adr-new": (
+        '#!/bin/bash\nset -e\neval "$($(dirname $0)/adr-config)"\n'
+        'dstdir=$("$adr_bin_dir/_adr_dir")\ntemplate="$adr_template_dir/template.md"\n'
+        'cat "$template" > "$dstdir/new.md"\n"$adr_bni_dir/_adr_links"\n'
+    ),
+    # a here-document printer, and the eval of a command that is not the project's
+    "bin/env-config": "#!/bin/sh\ncat <<EOF\nexport tool_home=/opt/tool\nEOF\n",
+    "bin/run": (
+        '#!/bin/sh\neval "$(bin/env-config)"\neval "$(keychain --eval agent)"\n'
+        'ls "$tool_home" "$agent_sock"\n'
+    ),
+}
+
+
+def test_shellcheck_unassigned_that_an_evaluated_project_script_prints_is_information(
+    tmp_path: Path,
+) -> None:
+    """adr-tools' subcommands start `eval "$($(dirname $0)/adr-config)"`, and adr-config prints
+    `adr_bin_dir="..."` and `adr_template_dir="..."`: SC2154 on them is info naming the printer
+    (a here-document's `export tool_home=...` counts too). A misspelling nothing prints
+    (`adr_bni_dir`) and what the eval of another program's output may assign (`agent_sock`
+    after `eval "$(keychain --eval agent)"`) keep the warning."""
+    outcome = _run(make_repo(tmp_path / "adr", {**EVAL_CONFIG, **RUNS_SHELLCHECK}))
+    found = {
+        (f.path, f.message.split()[0]): f.severity
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2154"
+    }
+    assert found == {
+        ("src/adr-new", "adr_bin_dir"): Severity.INFO,
+        ("src/adr-new", "adr_template_dir"): Severity.INFO,
+        ("src/adr-new", "adr_bni_dir"): Severity.WARNING,
+        ("bin/run", "tool_home"): Severity.INFO,
+        ("bin/run", "agent_sock"): Severity.WARNING,
+    }
+    note = next(f.message for f in outcome.findings if f.message.startswith("adr_bin_dir"))
+    assert "assigned by the `eval` of src/adr-config's output" in note
+
+
 @pytest.mark.parametrize(
     ("text", "library"),
     [
