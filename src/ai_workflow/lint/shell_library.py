@@ -37,6 +37,14 @@ so does a file the glob does not match. A glob whose name part is only wildcards
 extension (`*`, `*.sh`) counts only in a directory of the name the glob's path gives
 (`"$dir"/lib/*.sh` matches lib/*.sh, not tests/*.sh).
 
+SC2154 in a script that runs `eval` on the output of a project script (adr-tools' subcommands
+start `eval "$($(dirname $0)/adr-config)"`, and adr-config prints `adr_bin_dir="..."` and
+`adr_template_dir="..."`) is info when that script prints an assignment of the variable (an
+`echo`/`printf` line, or a line of a here-document it `cat`s, that reads `name=...`): the eval
+assigns it, which shellcheck cannot see. A variable the printed assignments do not name (a
+misspelling), and one after the `eval` of a command that is not the project's (`eval
+"$(keychain --eval agent)"`: what it prints cannot be read here), keep the warning.
+
 `sourced_names` (also step 3's: a library needs no shebang) reads a file as sourced by name
 (`source lib/x.sh`, `. "$dir/x.sh"`) or through a variable whose assignment in the same script
 ends in its name (`HEADER=`dirname "$0"`/header.sh`, then `. "$HEADER"`). The evidence is
@@ -81,6 +89,14 @@ UNASSIGNED_NAME = re.compile(r"^([A-Za-z_]\w*) is referenced but not assigned")
 SOURCE_COMMAND = re.compile(
     r"""(?:^|[;&|{(]|\bthen|\bdo)\s*(?:source|\.)\s+((?:"[^"\n]*"|'[^'\n]*'|[^\s"';&|)])+)""",
     re.M,
+)
+# `eval "$(cmd ...)"`, `eval $(cmd)`, eval `cmd`: the rest of the line after the opening
+EVAL_OUTPUT = re.compile(r"""(?:^|[;&|{(]|\bthen|\bdo)\s*eval\s+["']?(?:\$\(|`)\s*(.*)$""", re.M)
+PRINT_LINE = re.compile(r"^\s*(?:echo|printf)\b(.*)$", re.M)
+HEREDOC_CAT = re.compile(r"""^\s*cat\s*<<-?\s*(["']?)(\w+)\1[^\n]*\n(.*?)^\s*\2\s*$""", re.M | re.S)
+PRINTED_ASSIGNMENT = re.compile(
+    r"""(?:^|[\s;"'])(?:(?:export|readonly|local|declare|typeset)\s+(?:-\w+\s+)*)?"""
+    r"([A-Za-z_]\w*)="
 )
 FOR_LOOP = r"(?:^|[;&|({{]|\bdo|\bthen)\s*for\s+{name}\s+in\s+([^;\n]*?)\s*(?:;|\n|\bdo\b)"
 GLOB_CHARS = re.compile(r"[*?\[]")
@@ -218,9 +234,58 @@ def sourcer_assigned_as_info(
                         f"{name} is assigned by {other}; {looper} sources it with "
                         f"{finding.path} in one loop over {pattern}"
                     )
+        for printer in evaluated.get(finding.path, []):
+            if name in printed_assignments(texts[printer]):
+                return (
+                    f"{name} is assigned by the `eval` of {printer}'s output, which prints "
+                    f"{name}=..."
+                )
         return None
 
+    evaluated = {rel: _evaluated_scripts(texts[rel], scripts) for rel in wanted}
     return explain_as_info(findings, note_of)
+
+
+def _evaluated_scripts(text: str, scripts: Sequence[str]) -> list[str]:
+    """The project scripts whose output `text` runs through `eval` (`eval "$(dir/cmd)"`), by
+    the command's file name (a name with a parameter in it names none)."""
+    names = set()
+    for match in EVAL_OUTPUT.finditer(text):
+        base = _command_word(match.group(1)).rstrip("/").rsplit("/", 1)[-1]
+        if base and "$" not in base:
+            names.add(base)
+    return [rel for rel in scripts if rel.rsplit("/", 1)[-1] in names]
+
+
+def _command_word(rest: str) -> str:
+    """The first word of a command line, quotes dropped, a `$(...)` in it kept whole
+    (`$(dirname $0)/adr-config)"` gives `$(dirname $0)/adr-config`)."""
+    depth = 0
+    word = []
+    for char in rest:
+        if char in "\"'":
+            continue
+        if depth == 0 and (char.isspace() or char in ")`;&|"):
+            break
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        word.append(char)
+    return "".join(word)
+
+
+def printed_assignments(text: str) -> set[str]:
+    """The variables a script prints assignments of, for a caller to `eval`: `echo
+    'name="'"$value"'"'`, `printf 'export name=%s\\n'`, or a `name=...` line of a
+    here-document it `cat`s."""
+    names = set()
+    for match in PRINT_LINE.finditer(text):
+        names.update(PRINTED_ASSIGNMENT.findall(match.group(1)))
+    for match in HEREDOC_CAT.finditer(text):
+        for line in match.group(3).splitlines():
+            names.update(PRINTED_ASSIGNMENT.findall(line.strip()))
+    return names
 
 
 def _loop_sourced_groups(

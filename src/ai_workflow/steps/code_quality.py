@@ -85,6 +85,8 @@ def run(ctx: StepContext) -> StepOutcome:
         f"hot spots (rules.thresholds): files > {limits.file_lines} lines, functions > "
         f"{limits.function_lines} lines, complexity > {limits.complexity}, nesting > "
         f"{limits.nesting}"
+        "; generated files (a header comment such as `// Code generated ... DO NOT EDIT.`) are"
+        " not measured"
     )
     outcome.checked += [stored.describe(), *stored.warnings]
     outcome.data = _data(reports, hotspots)
