@@ -116,3 +116,62 @@ def test_rejected_selector_is_read_from_ruff_errors() -> None:
     assert rejected_selector("Cause: Rule `E999` was removed and cannot be selected.") == "E999"
     assert rejected_selector("error: invalid value 'X1' for '--extend-ignore'") == "X1"
     assert rejected_selector("All checks passed!") is None
+
+
+BARE_EXCEPT = "def f():\n    try:\n        return 1\n    except:\n        return 2\n"  # E722
+TOOL_FLAKE8 = """\
+[project]
+name = "p"
+
+[tool.flake8]
+ignore = [
+    "D",
+    "E203","E722",
+    "W503",
+]
+exclude = [".venv", "build", "gen"]
+per-file-ignores = ["pkg/__init__.py:F401"]
+max-line-length = 79
+"""
+
+
+def test_pyproject_tool_flake8_is_honoured(tmp_path: Path) -> None:
+    """Mako's flake8 configuration is `[tool.flake8]` in pyproject.toml, which flake8 reads
+    through the Flake8-pyproject plug-in (tox runs `flake8p`): its `ignore` lists E722, so
+    its bare excepts are the project's choice; what it does not ignore is still reported."""
+    files = {"m.py": BARE_EXCEPT + UNUSED, "gen/g.py": UNUSED, "pyproject.toml": TOOL_FLAKE8}
+    repo = make_repo(tmp_path / "p", files)
+    rules, checked = _ruff_findings(repo)
+    assert "ruff/E722" not in rules
+    assert {"ruff/F401", "ruff/F841"} <= rules
+    assert "flake8 configuration honoured (pyproject.toml [tool.flake8])" in checked
+    translation, notes = flake8_translation(repo)
+    assert translation is not None and notes == []
+    assert translation.ignore == ("E203", "E722", "W503")  # W503: dropped when ruff rejects it
+    assert translation.exclude == (".venv", "build", "gen")
+    assert translation.per_file_ignores == (("pkg/__init__.py", "F401"),)
+    assert translation.line_length == 79
+    assert "D" in translation.dropped and "W503 (unknown to this ruff)" in checked
+
+
+def test_pyproject_without_tool_flake8_leaves_the_bare_except_reported(tmp_path: Path) -> None:
+    files = {"m.py": BARE_EXCEPT, "pyproject.toml": '[project]\nname = "p"\n'}
+    repo = make_repo(tmp_path / "p", files)
+    assert flake8_translation(repo) == (None, [])
+    outcome: StepOutcome = code_quality.run(step_context(repo, code_quality.SPEC))
+    assert any(f.rule == "ruff/E722" and f.path == "m.py" for f in outcome.findings)
+
+
+def test_flake8s_own_files_win_over_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(TOOL_FLAKE8)
+    (tmp_path / "setup.cfg").write_text("[flake8]\nignore = F401\n")
+    translation, _ = flake8_translation(tmp_path)
+    assert translation is not None and translation.source == "setup.cfg [flake8]"
+    assert translation.ignore == ("F401",)
+
+
+def test_malformed_pyproject_is_skipped_with_a_note(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.flake8\nignore = ['E722']\n")
+    translation, notes = flake8_translation(tmp_path)
+    assert translation is None
+    assert notes and notes[0].startswith("pyproject.toml does not parse")

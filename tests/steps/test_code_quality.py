@@ -1989,8 +1989,7 @@ def test_shellcheck_curly_quote_inside_a_closed_string_is_information(tmp_path: 
     assert found == [
         ("ascii.sh", 3, "info"),
         ("ascii.sh", 4, "info"),
-        ("ascii.sh", 6, "info"),
-        ("ascii.sh", 6, "info"),
+        ("ascii.sh", 6, "info"),  # its two curly quotes: one finding for the line
         ("typo.sh", 2, "warning"),
     ]
 
@@ -3792,3 +3791,16 @@ def test_ruff_lints_for_the_oldest_python_poetry_or_setup_declares(tmp_path: Pat
         tmp_path / "own", {"pyproject.toml": poetry.format("^3.7") + own, "p.py": ZIP_LOOP}
     )
     assert ruff_target_version(chosen) is None  # the project's own ruff setting wins
+
+
+def test_a_comment_shellcheck_repeats_on_one_line_is_one_finding(tmp_path: Path) -> None:
+    """logcheck-test's `trap ... 1 2 3 4 5 6 7 8 10 11 12 13 14 15` drew eight identical SC2172
+    warnings on line 32, one per signal number shellcheck calls unportable: one finding for the
+    line, naming each column. The warning stays; another trap line is its own finding, and a
+    different code on the same line stays apart."""
+    script = "#!/bin/sh\ntrap 'rm -f \"$tmp\"' 4 5 7 8\ntrap '' 10 12; echo $1\ntmp=$(mktemp)\n"
+    outcome = _run(make_repo(tmp_path / "proj", {"run.sh": script, **RUNS_SHELLCHECK}))
+    traps = [f for f in outcome.findings if f.rule == "shellcheck/SC2172"]
+    assert [(f.line, f.severity) for f in traps] == [(2, Severity.WARNING), (3, Severity.WARNING)]
+    assert len(traps[0].extra["columns"]) == 4 and len(traps[1].extra["columns"]) == 2
+    assert [f.line for f in outcome.findings if f.rule == "shellcheck/SC2086"] == [3]

@@ -808,3 +808,49 @@ def test_an_email_address_as_an_rst_link_target_is_mailto_but_a_schemeless_host_
     )
     root = make_repo(tmp_path / "p", {"README.md": "# p\n", "AUTHORS.rst": authors})
     assert _at(_run(root), "links/broken-link") == {("AUTHORS.rst", 5)}
+
+
+SERIES_CHANGELOG = """\
+# Changers Lorgs!
+
+## 2.1
+
+Export CommonJS module without a `.default` dangly wart.
+
+## 2.0
+
+Export hybrid module with TypeScript types.
+
+## 1.0
+
+Full rewrite.
+
+## 0.x
+
+Callbacks.
+"""
+
+
+def _package_json(version: str) -> str:
+    return f'{{"name": "mkdirp", "version": "{version}"}}\n'
+
+
+def test_a_changelog_of_release_series_covers_the_patch_releases_of_its_newest(
+    tmp_path: Path,
+) -> None:
+    """mkdirp's CHANGELOG has one `## 2.1` entry per series and none for a patch release:
+    its newest entry, 2.1, is the series of the declared 2.1.6. A newer series (2.2.0) is
+    still missing from it, and a changelog that lists patch releases (`## 2.1.5`) misses
+    2.1.6."""
+    series = {"CHANGELOG.md": SERIES_CHANGELOG}
+    assert not _changelog_findings(
+        tmp_path, "a", {**series, "package.json": _package_json("2.1.6")}
+    )
+    assert not _changelog_findings(
+        tmp_path, "b", {**series, "package.json": _package_json("2.1.0")}
+    )
+    newer = {**series, "package.json": _package_json("2.2.0")}
+    assert _changelog_findings(tmp_path, "c", newer) == {("CHANGELOG.md", 3)}
+    patches = SERIES_CHANGELOG.replace("## 2.0", "## 2.0.1\n\nA fix.\n\n## 2.0")
+    listed = {"CHANGELOG.md": patches, "package.json": _package_json("2.1.6")}
+    assert _changelog_findings(tmp_path, "d", listed) == {("CHANGELOG.md", 3)}

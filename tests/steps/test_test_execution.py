@@ -462,6 +462,58 @@ def test_failures_under_a_node_newer_than_the_ci_runs_are_warnings(tmp_path: Pat
         assert errors(covered) == [("tests/failed", "test/sum.test.js", 10)]
 
 
+UNLOADABLE_TEST = textwrap.dedent(
+    """\
+    import test from 'node:test';
+    import assert from 'node:assert';
+    import { x } from '../src/x.coffee';
+
+    test('{name}', () => assert.strictEqual(x, 1));
+    """
+)
+UNLOADABLE_FILES = {
+    "package.json": json.dumps(
+        {"name": "jsx", "version": "1.0.0", "scripts": {"test": "node --test"}}
+    ),
+    "src/x.coffee": "export x = 1\n",
+    "test/a.test.mjs": UNLOADABLE_TEST.replace("{name}", "a"),
+    "test/b.test.mjs": UNLOADABLE_TEST.replace("{name}", "b"),
+}
+
+
+@needs_node
+def test_a_suite_that_cannot_load_under_a_node_newer_than_the_ci_runs_is_info(
+    tmp_path: Path,
+) -> None:
+    """mkdirp's CI runs Node 16 to 19; under Node 20 every test file fails as Node's module
+    loader rejects how it is loaded (ERR_REQUIRE_CYCLE_MODULE), before any test runs: one info
+    finding, the step incomplete. Here Node's loader rejects an import it has no format for
+    (ERR_UNKNOWN_FILE_EXTENSION). Under a Node the CI covers the failures stay errors; where
+    another test of the suite passed they stay warnings."""
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    major = int(node.lstrip("v").split(".")[0])
+    old_ci = {".github/workflows/ci.yml": _ci_workflow(f"[{major - 4}, {major - 2}.x]")}
+    outcome = run_step(make_repo(tmp_path / "old", {**UNLOADABLE_FILES, **old_ci}), Config())
+    assert [f.rule for f in outcome.findings] == ["tests/environment-incomplete"]
+    (info,) = outcome.findings
+    assert info.severity is Severity.INFO and outcome.incomplete
+    assert "2 tests could not load and no test passed" in info.message
+    assert "ERR_UNKNOWN_FILE_EXTENSION" in info.message
+    assert f"Node.js {node.lstrip('v')} is newer than any" in info.message
+    covered_ci = {".github/workflows/ci.yml": _ci_workflow(f"[{major - 2}, {major}]")}
+    covered = run_step(make_repo(tmp_path / "new", {**UNLOADABLE_FILES, **covered_ci}), Config())
+    assert [f.rule for f in covered.findings if f.severity is Severity.ERROR] == [
+        "tests/failed",
+        "tests/failed",
+    ]
+    passing = "import test from 'node:test';\ntest('c', () => {});\n"
+    partial = {**UNLOADABLE_FILES, **old_ci, "test/c.test.mjs": passing}
+    loaded = run_step(make_repo(tmp_path / "partial", partial), Config())
+    failed = [f for f in loaded.findings if f.rule == "tests/failed"]
+    assert len(failed) == 2 and all(f.severity is Severity.WARNING for f in failed)
+    assert not any(f.rule == "tests/environment-incomplete" for f in loaded.findings)
+
+
 def test_shell_project_without_bats_is_a_skipped_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,7 +4,10 @@ A project that lints with flake8 and has no ruff configuration chose its rules i
 format: cachetools' `setup.cfg` says `ignore = F401`, so ruff at its defaults reports what the
 project decided not to. flake8 reads the first of `setup.cfg`, `tox.ini`, `.flake8` in the
 project's root that has a `[flake8]` section (it skips a file that does not parse, and so do
-we, saying so). Its options become ruff's:
+we, saying so). Failing those, `[tool.flake8]` in `pyproject.toml`, which flake8 reads through
+the Flake8-pyproject plug-in (or runs as `flake8p`, `pflake8`): Mako's lives there and ignores
+E722; its TOML lists and numbers are read as the same options (`ignore = ["E203", "E722"]` is
+`ignore = E203,E722`). Its options become ruff's:
 
 - `ignore`, `extend-ignore` -> `--extend-ignore`; `select` -> `--select`; `extend-select` ->
   `--extend-select`; `per-file-ignores` -> `--per-file-ignores` (one code each);
@@ -25,9 +28,10 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ai_workflow.textfiles import read_utf8
+from ai_workflow.textfiles import parse_toml, read_utf8
 
 FLAKE8_FILES = ("setup.cfg", "tox.ini", ".flake8")  # flake8's own order
+PYPROJECT = "pyproject.toml"  # `[tool.flake8]`, read by the Flake8-pyproject plug-in
 MAX_RUFF_LINE_LENGTH = 320
 _CODE = re.compile(r"[A-Z]{1,3}[0-9]{0,3}")
 _REJECTED = re.compile(
@@ -114,7 +118,39 @@ def flake8_translation(target: Path) -> tuple[RuffTranslation | None, list[str]]
         if parser.has_section("flake8"):
             options = {key.replace("_", "-"): value for key, value in parser.items("flake8")}
             return translate(options, f"{name} [flake8]"), notes
+    table, note = pyproject_flake8(target)
+    notes += [note] if note else []
+    if table is not None:
+        return translate(table, f"{PYPROJECT} [tool.flake8]"), notes
     return None, notes
+
+
+def pyproject_flake8(target: Path) -> tuple[dict[str, str] | None, str | None]:
+    """The `[tool.flake8]` table of `target`'s pyproject.toml as flake8's options (names with
+    dashes, lists joined by commas as in an ini file); None when there is none. The note says
+    that a pyproject.toml naming `[tool.flake8]` does not parse (the plug-in cannot read it)."""
+    text = read_utf8(target / PYPROJECT, root=target)
+    if text is None or "flake8" not in text:
+        return None, None
+    document = parse_toml(text)
+    if document is None:
+        if "[tool.flake8]" in text or "[tool.flake8" in text:
+            return None, f"{PYPROJECT} does not parse, its [tool.flake8] skipped"
+        return None, None
+    tool = document.get("tool")
+    table = tool.get("flake8") if isinstance(tool, dict) else None
+    if not isinstance(table, dict):
+        return None, None
+    return {key.replace("_", "-"): _ini_value(value) for key, value in table.items()}, None
+
+
+def _ini_value(value: object) -> str:
+    """A TOML value as flake8's ini text: a list's items joined by commas, a bool lowercase."""
+    if isinstance(value, list):
+        return ",\n".join(_ini_value(item) for item in value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
 
 
 def translate(options: dict[str, str], source: str) -> RuffTranslation:

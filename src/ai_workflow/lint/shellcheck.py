@@ -20,7 +20,10 @@ not the project asks: Debian Policy 10.4 requires both of `/bin/sh`, and such sc
 there (`unasked_linters.debian_sh_as_info`).
 
 A warning code the project gives 20 times or more is its convention, at info
-(`ai_workflow.lint.widespread`).
+(`ai_workflow.lint.widespread`). Then the comments shellcheck repeats on one line, with one
+message and severity, are one finding with their columns (`one_per_line`): SC2172 comes once
+per signal number, and logcheck-test's one `trap ... 1 2 3 4 5 6 7 8 10 11 12 13 14 15` gave
+eight identical warnings on line 32. A different message or code on the line stays apart.
 
 When every shellcheck run the project declares names one dialect (`-s dash` in initramfs-tools'
 debian/salsa-ci.yml; `ai_workflow.lint.shellcheck_runs.shellcheck_dialect`), its `#!/bin/sh`
@@ -36,12 +39,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ai_workflow.changes.filecache import FileResults
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext
-from ai_workflow.findings import Severity
+from ai_workflow.findings import Finding, Severity
 from ai_workflow.lint.report import (
     NOT_OURS,
     LintReport,
@@ -182,6 +186,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)
     findings, lowered = scope.grade(findings)
     findings, widespread = widespread_as_info(findings, ctx.config.rules.select)
+    findings = one_per_line(findings)
     checked = f"{tool.describe()}: {len(scripts)} shell scripts; {scope.describe(lowered)}"
     if widespread:
         checked += f"; {describe_widespread(widespread)}"
@@ -202,6 +207,27 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     if cross_file:
         reuse = ["per-file results (shellcheck): off, .shellcheckrc follows sourced files"]
     return LintReport("shellcheck", tool, findings, checked=checked, reuse=reuse)
+
+
+def one_per_line(findings: list[Finding]) -> list[Finding]:
+    """The findings with those repeated on one line (same code, message and severity) as the
+    first of them, whose `columns` names every place; the order is kept."""
+    first: dict[tuple[str, str | None, int | None, str, Severity], Finding] = {}
+    columns: dict[int, list[object]] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        key = (finding.rule, finding.path, finding.line, finding.message, finding.severity)
+        if finding.line is None or key not in first:
+            first[key] = finding
+            kept.append(finding)
+            continue
+        columns.setdefault(id(first[key]), [first[key].extra.get("column")]).append(
+            finding.extra.get("column")
+        )
+    return [
+        replace(f, extra={**f.extra, "columns": columns[id(f)]}) if id(f) in columns else f
+        for f in kept
+    ]
 
 
 def dialect_scripts(target: Path, scripts: Sequence[str], dialect: Dialect | None) -> list[str]:

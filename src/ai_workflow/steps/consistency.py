@@ -450,7 +450,10 @@ def _compare_changelog(
 
     Consistent: the project declares the newest released entry; or it declares (a pre-release
     of) an entry marked unreleased above it; or it declares a pre-release of a newer version
-    than the newest released entry (work on the next release has started). A changelog that
+    than the newest released entry (work on the next release has started); or the changelog
+    records release series, not releases: every entry names a major.minor alone (mkdirp's
+    `## 2.1`, `## 2.0`, `## 1.0`) and the newest is the series of the declared version (2.1.6),
+    whose patch releases get no entry of their own. A changelog that
     a script of the project writes from git log (`generated_by` names it) is info: its entry is
     written at release, after the version bump (`ai_workflow.changelog_generation`).
     """
@@ -470,6 +473,10 @@ def _compare_changelog(
             return
     if declared.is_prerelease and declared.release() > newest:
         return
+    if _series_of(released.mention.value, project.value) and all(
+        _SERIES.fullmatch(e.mention.value.strip()) for e in entries
+    ):
+        return
     generator = generated_by(released.mention.path) if generated_by else None
     outcome.add(
         "version/changelog-mismatch",
@@ -480,6 +487,21 @@ def _compare_changelog(
         released.mention.path,
         released.mention.line,
     )
+
+
+_SERIES = re.compile(r"[vV]?(\d+)\.(\d+)")
+"""A release series: major.minor alone (`2.1`, `v2.1`)."""
+_RELEASE = re.compile(r"[vV]?(\d+)\.(\d+)\.\d")
+"""The major and minor of a version with a third component (`2.1.6`, `2.1.0rc1`)."""
+
+
+def _series_of(series: str, version: str) -> bool:
+    """Whether `series` is major.minor alone and `version` a release of that series."""
+    match = _SERIES.fullmatch(series.strip())
+    release = _RELEASE.match(version.strip())
+    if match is None or release is None:
+        return False
+    return tuple(map(int, match.groups())) == tuple(map(int, release.groups()))
 
 
 def _compare_readme(

@@ -584,7 +584,9 @@ def _report(
     failures, missing = _environment_failures(ctx, plan, stack, failures)
     failures, unbuilt = _go_downloads(plan, result, failures)
     failures, doubt = _machine_failures(ctx, outcome, failures)
-    doubt = doubt or _node_newer_than_ci(ctx, plan, failures)
+    newer_node = _node_newer_than_ci(ctx, plan, failures)
+    failures = _unloadable_under_newer_node(ctx, outcome, result, report, failures, newer_node)
+    doubt = doubt or newer_node
     failures = _archive_left_out(ctx, outcome, failures)
     failures = _self_skipped(ctx, outcome, failures)
     failures = _pass_as_scripts(ctx, outcome, plan, failures)
@@ -888,6 +890,47 @@ def _node_newer_than_ci(ctx: StepContext, plan: Plan, failures: list[FailedTest]
         f"this machine's Node.js {version} is newer than any the project's CI runs the tests "
         f"on (up to {ci.major}, {ci.path}): the failure may come from a change in Node.js"
     )
+
+
+NODE_LOADER_ERROR = re.compile(
+    r"\b(ERR_REQUIRE_CYCLE_MODULE|ERR_REQUIRE_ESM|ERR_REQUIRE_ASYNC_MODULE"
+    r"|ERR_UNKNOWN_FILE_EXTENSION|ERR_UNKNOWN_MODULE_FORMAT|ERR_LOADER_CHAIN_INCOMPLETE"
+    r"|ERR_IMPORT_ASSERTION_TYPE_MISSING|ERR_IMPORT_ATTRIBUTE_MISSING)\b"
+)
+"""Errors of Node.js's module loader, whose rules change between majors (require() of an ES
+module, loader hooks, import attributes, the file extensions it knows)."""
+
+
+def _unloadable_under_newer_node(
+    ctx: StepContext,
+    outcome: StepOutcome,
+    result: CommandResult,
+    report: TestReport,
+    failures: list[FailedTest],
+    newer_node: str | None,
+) -> list[FailedTest]:
+    """The failures that are the project's; none when the suite could not load on this
+    machine's Node.js, newer than any the CI runs (`newer_node` says so): no test passed and
+    the output holds an error of Node's module loader. mkdirp 2.1.6's CI runs Node 16 to 19;
+    `tap` loads every test file with `--loader ts-node/esm`, which Node 20.19's require(esm)
+    rejects (ERR_REQUIRE_CYCLE_MODULE) before a test runs: the eight files' failures are one
+    info finding, the step incomplete. A loader error under a Node the CI covers stays the
+    project's, and so does every failure of a suite where some test passed."""
+    if newer_node is None or not failures or report.counts.passed:
+        return failures
+    loader = NODE_LOADER_ERROR.search(_quoted(result, ctx.target))
+    if loader is None:
+        return failures
+    items = [(f, MachineCause("node", loader.group(1))) for f in failures]
+    _environment_incomplete(
+        outcome,
+        f"{_count(items)} could not load and no test passed: Node.js's module loader raised "
+        f"{loader.group(1)} ({newer_node.split(': the failure')[0]}): {_names(items)}; run "
+        "them under a Node.js version the CI covers",
+        f"tests: the suite could not load under this machine's Node.js ({loader.group(1)})",
+        *_single_place(items),
+    )
+    return []
 
 
 def _archive_left_out(

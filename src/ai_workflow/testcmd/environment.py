@@ -538,7 +538,7 @@ class MachineCause:
     project file the release archive does not ship, `steps.test_execution`)."""
 
     kind: str  # timeout, program, packages (the CI installs them), display, network, submodule,
-    # locale, daemon, archive, stdlib
+    # locale, daemon, archive, stdlib, node (its module loader, `steps.test_execution`)
     detail: str
 
 
