@@ -450,9 +450,11 @@ def _compare_changelog(
 
     Consistent: the project declares the newest released entry; or it declares (a pre-release
     of) an entry marked unreleased above it; or it declares a pre-release of a newer version
-    than the newest released entry (work on the next release has started). A changelog that
-    a script of the project writes from git log (`generated_by` names it) is info: its entry is
-    written at release, after the version bump (`ai_workflow.changelog_generation`).
+    than the newest released entry (work on the next release has started); or the changelog
+    keeps one entry per minor line (`_minor_line_changelog`) and the project declares a release
+    of the newest entry's line (3.0.2 under rimraf's `# v3.0`). A changelog that a script of the
+    project writes from git log (`generated_by` names it) is info: its entry is written at
+    release, after the version bump (`ai_workflow.changelog_generation`).
     """
     scheme = _scheme(project)
     declared = parse_version(project.value, scheme)
@@ -461,6 +463,10 @@ def _compare_changelog(
         return
     newest = parse_version(released.mention.value, scheme)
     if newest is None or declared == newest:
+        return
+    if _minor_line_changelog(entries) and _minor_line(project.value) == _minor_line(
+        released.mention.value
+    ):
         return
     for entry in entries:
         if not entry.unreleased:
@@ -479,6 +485,28 @@ def _compare_changelog(
         + (f"; the changelog is written from git log by {generator}" if generator else ""),
         released.mention.path,
         released.mention.line,
+    )
+
+
+_MINOR_LINE_RE = re.compile(r"v?(\d+)\.(\d+)(?:\.\d+)*", re.I)
+
+
+def _minor_line(value: str) -> tuple[int, int] | None:
+    """The major and minor number of a plain numeric version (`v3.0.2` -> (3, 0)); None for any
+    other spelling (a pre-release, an epoch)."""
+    match = _MINOR_LINE_RE.fullmatch(value.strip())
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _minor_line_changelog(entries: list[ChangelogEntry]) -> bool:
+    """Whether the changelog keeps one entry per minor line: at least two released entries, and
+    every one names a bare `major.minor` (`# v3.0`, `# 2.7`, `# 2.6` in rimraf's CHANGELOG.md),
+    none a patch release. Its newest entry then describes every patch release of that line, so
+    a declared 3.0.2 is no mismatch with `# v3.0`; a declared 3.1.0 is, and so is a declared
+    3.0.2 in a changelog with any three-part heading (it does write patch entries)."""
+    released = [e.mention.value for e in entries if not e.unreleased]
+    return len(released) >= 2 and all(
+        re.fullmatch(r"v?\d+\.\d+", value.strip(), re.I) for value in released
     )
 
 
