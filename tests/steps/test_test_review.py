@@ -205,6 +205,56 @@ def test_go_tests(tmp_path: Path) -> None:
     assert located(outcome, "tests/no-assertions") == [("calc/calc_test.go", 11)]
 
 
+def test_a_python_test_that_skips_first_is_skipped_not_assertionless(tmp_path: Path) -> None:
+    """pathvalidate's `test_normal_multibyte`: `pytest.skip("TODO")` first, then a call that
+    never runs; a call with no skip, or a skip under a condition, still asserts nothing."""
+    test_file = textwrap.dedent(
+        """\
+        import sys
+        import unittest
+
+        import pytest
+
+        from calc import add
+
+
+        class TestAdd:
+            def test_todo(self):
+                pytest.skip("TODO")
+
+                add(1, 2)
+
+            def test_documented_todo(self):
+                \"\"\"Multibyte input.\"\"\"
+                raise unittest.SkipTest("later")
+                add(1, 2)
+
+            def test_runs(self):
+                add(1, 2)
+
+            def test_skip_on_windows(self):
+                if sys.platform == "win32":
+                    pytest.skip("posix only")
+                add(1, 2)
+
+
+        class TestCase(unittest.TestCase):
+            def test_later(self):
+                self.skipTest("later")
+                add(1, 2)
+        """
+    )
+    root = make_repo(
+        tmp_path / "skip",
+        {"calc.py": "def add(a, b):\n    return a + b\n", "tests/test_calc.py": test_file},
+    )
+    outcome = run(root)
+    assert sorted(located(outcome, "tests/no-assertions")) == [
+        ("tests/test_calc.py", 20),
+        ("tests/test_calc.py", 23),
+    ]
+
+
 GO_POINT_TESTS = """\
 package calc
 

@@ -131,7 +131,7 @@ class PythonTests:
     def _found(
         self, path: str, func: FunctionNode, cls: ast.ClassDef | None, name: str
     ) -> FoundTest:
-        skipped = _is_skipped(func) or (cls is not None and _is_skipped(cls))
+        skipped = _is_skipped(func) or (cls is not None and _is_skipped(cls)) or _skips_first(func)
         verdict = self.judge(_Frame(path, func, cls, "test", 0))
         doc = ast.get_docstring(func) or ""
         comments = self._comments(path, func) if verdict is False else ""
@@ -542,6 +542,29 @@ def _is_skipped(node: FunctionNode | ast.ClassDef) -> bool:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         if dotted_name(target).split(".")[-1] == "skip":
             return True
+    return False
+
+
+SKIP_CALLS = frozenset({"pytest.skip", "self.skipTest"})
+SKIP_EXCEPTIONS = frozenset({"SkipTest", "unittest.SkipTest", "pytest.skip.Exception"})
+
+
+def _skips_first(func: FunctionNode) -> bool:
+    """The test's first statement (after its docstring) skips it unconditionally:
+    `pytest.skip("TODO")` (pathvalidate's `test_normal_multibyte`, whose call below it never
+    runs), `self.skipTest(...)`, `raise unittest.SkipTest(...)`. A skip under an `if`, or
+    `pytest.importorskip`, is a condition, not a skip of the whole test."""
+    body = func.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if not body:
+        return False
+    first = body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Call):
+        return dotted_name(first.value.func) in SKIP_CALLS
+    if isinstance(first, ast.Raise) and first.exc is not None:
+        exc = first.exc.func if isinstance(first.exc, ast.Call) else first.exc
+        return dotted_name(exc) in SKIP_EXCEPTIONS
     return False
 
 
