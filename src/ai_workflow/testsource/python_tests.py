@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import builtins
 import io
+import re
 import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -137,9 +138,19 @@ class PythonTests:
         comments = self._comments(path, func) if verdict is False else ""
         empty = _is_empty(func)
         unread = unread_collector(func) if verdict is False and not empty else None
-        smoke = verdict is False and not empty and unread is None
+        ignored = unread_expectation(func) if verdict is False and not empty else None
+        smoke = verdict is False and not empty and unread is None and ignored is None
         return FoundTest(
-            name, func.lineno, verdict, skipped, doc, empty, comments, unread or "", smoke
+            name,
+            func.lineno,
+            verdict,
+            skipped,
+            doc,
+            empty,
+            comments,
+            unread or "",
+            smoke,
+            ignored=ignored or "",
         )
 
     def _comments(self, path: str, func: FunctionNode) -> str:
@@ -488,6 +499,24 @@ def unread_collector(func: FunctionNode) -> str | None:
             and isinstance(n.ctx, ast.Load)
         ]  # fmt: skip
         if uses and all(_writes_into(use, parents) for use in uses):
+            return name
+    return None
+
+
+EXPECTATION_NAME = re.compile(r"(?:expected|expect|want|wanted)(?:_\w+)?|\w+_(?:expected|want)")
+
+
+def unread_expectation(func: FunctionNode) -> str | None:
+    """A value `parametrize` gives the test under an expectation's name (`expected`, `want`,
+    `expected_len`, `name_expected`) that its body never reads: the comparison with it went
+    missing (pathvalidate's `test_normal_multibyte(self, value, expected)`, parametrized with
+    `["aあいbうえcお", "abc"]`, only calls `sanitize_ltsv_label(value)`). A fixture of that name,
+    or a parametrized value the test reads (passes on, compares), is no such evidence."""
+    given = _parametrized(func) or set()
+    params = _param_names(func)
+    read = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    for name in sorted(given & params):
+        if EXPECTATION_NAME.fullmatch(name) and name not in read:
             return name
     return None
 
