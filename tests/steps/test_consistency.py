@@ -352,6 +352,37 @@ def test_javascript_versions_compare_as_semver(tmp_path: Path) -> None:
     assert _changelog_findings(tmp_path, "behind", files) == {("CHANGELOG.md", 1)}
 
 
+MINOR_LINES = "# v3.0\n\n- Add `--preserve-root`\n\n# v2.7\n\n- optional glob\n\n# 2.6\n\n- retry\n"
+
+
+def test_a_changelog_of_minor_lines_covers_the_patch_releases_of_its_newest(
+    tmp_path: Path,
+) -> None:
+    def package(version: str) -> str:
+        return f'{{"name": "lib", "version": "{version}"}}\n'
+
+    # rimraf 3.0.2: every heading a bare major.minor, one entry per minor line
+    for name, version in (("patch", "3.0.2"), ("v-patch", "v3.0.2"), ("zero", "3.0.0")):
+        files = {"package.json": package(version), "CHANGELOG.md": MINOR_LINES}
+        assert _changelog_findings(tmp_path, name, files) == set(), name
+    for name, version, found in (("pep440", "3.0.2", set()), ("pep440-next", "3.1.0", {1})):
+        files = {"pyproject.toml": PYPROJECT.format(version=version), "CHANGES.md": MINOR_LINES}
+        lines = {line for _, line in _changelog_findings(tmp_path, name, files)}
+        assert lines == found, name
+    reported = {
+        # a new minor line with no entry yet, or a package older than the newest line
+        "next-minor": ("3.1.0", MINOR_LINES),
+        "older-line": ("2.7.4", MINOR_LINES),
+        # a changelog that writes patch entries (one three-part heading) lags by a patch
+        "has-patches": ("3.0.2", MINOR_LINES.replace("# v2.7", "# v2.7.1")),
+        # one entry alone shows no convention
+        "single": ("3.0.2", "# v3.0\n\n- Add `--preserve-root`\n"),
+    }
+    for name, (version, text) in reported.items():
+        files = {"package.json": package(version), "CHANGELOG.md": text}
+        assert _changelog_findings(tmp_path, name, files) == {("CHANGELOG.md", 1)}, name
+
+
 # --------------------------------------------------------------------------- links and anchors
 
 SPHINX_CONF = """\

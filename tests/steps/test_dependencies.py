@@ -524,6 +524,44 @@ def test_setup_py_requirements_in_one_string_are_read(tmp_path: Path) -> None:
     }
 
 
+def test_the_literal_extras_of_a_partly_computed_extras_require_are_read(tmp_path: Path) -> None:
+    """pathvalidate's setup.py computes its docs and test extras from requirements files and
+    writes out `"readme": ["readmemaker>=1.2.0", "path>=13,<18"]`, which docs/make_readme.py
+    imports: declared; an import no extra names stays undeclared, and the computed extras are
+    said to be skipped."""
+    files = {
+        "setup.py": "import setuptools\n\nwith open('requirements/docs.txt') as f:\n"
+        "    docs_requires = [line.strip() for line in f if line.strip()]\n\n"
+        "setuptools.setup(\n    name='demo',\n    extras_require={\n"
+        "        'docs': docs_requires,\n"
+        "        'readme': [\n            'readmemaker>=1.2.0',\n            'path>=13,<18',\n"
+        "        ],\n        **{'more': ['x']},\n    },\n)\n",
+        "requirements/docs.txt": "sphinx\n",
+        "docs/make_readme.py": "import sys\n\nfrom path import Path\nfrom readmemaker import "
+        "ReadmeMaker\nimport tcolorpy\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    undeclared = {f.message for f in outcome.findings if f.rule == "deps/undeclared-import"}
+    assert undeclared == {"import 'tcolorpy' is not provided by any declared dependency"}
+    assert "setup.py: extras_require['docs'] is computed, not a literal; not read" in (
+        outcome.skipped_checks
+    )
+    assert "setup.py: extras_require has a computed key; that entry is not read" in (
+        outcome.skipped_checks
+    )
+    # nothing literal at all: the whole keyword is skipped, as before
+    files["setup.py"] = "import setuptools\nX = []\nsetuptools.setup(extras_require={'a': X})\n"
+    outcome = _run(make_repo(tmp_path / "computed", files))
+    assert "setup.py: extras_require is computed, not a literal; not read" in (
+        outcome.skipped_checks
+    )
+    undeclared = {f.message for f in outcome.findings if f.rule == "deps/undeclared-import"}
+    assert undeclared == {
+        f"import '{name}' is not provided by any declared dependency"
+        for name in ("path", "readmemaker", "tcolorpy")
+    }
+
+
 def test_pip_compile_transitive_pins_are_not_unused(tmp_path: Path) -> None:
     """wcwidth's requirements-update.txt: pip-compile pins certifi `# via requests`; only what
     the .in file asks for (`# via -r ...`) is the project's own choice."""

@@ -453,9 +453,10 @@ def _compare_changelog(
     than the newest released entry (work on the next release has started); or the changelog
     records release series, not releases: every entry names a major.minor alone (mkdirp's
     `## 2.1`, `## 2.0`, `## 1.0`) and the newest is the series of the declared version (2.1.6),
-    whose patch releases get no entry of their own. A changelog that
-    a script of the project writes from git log (`generated_by` names it) is info: its entry is
-    written at release, after the version bump (`ai_workflow.changelog_generation`).
+    whose patch releases get no entry of their own (one entry alone shows no such convention).
+    A changelog that a script of the project writes from git log (`generated_by` names it) is
+    info: its entry is written at release, after the version bump
+    (`ai_workflow.changelog_generation`).
     """
     scheme = _scheme(project)
     declared = parse_version(project.value, scheme)
@@ -473,8 +474,10 @@ def _compare_changelog(
             return
     if declared.is_prerelease and declared.release() > newest:
         return
-    if _series_of(released.mention.value, project.value) and all(
-        _SERIES.fullmatch(e.mention.value.strip()) for e in entries
+    if (
+        len(entries) >= 2
+        and _series_of(released.mention.value, project.value)
+        and all(_SERIES.fullmatch(e.mention.value.strip()) for e in entries)
     ):
         return
     generator = generated_by(released.mention.path) if generated_by else None
