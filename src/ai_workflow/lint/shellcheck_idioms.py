@@ -1,0 +1,60 @@
+"""shellcheck warnings on a line that is a shell idiom meaning what it says.
+
+Each check reads the finding's line (and column: 1-based, a tab counting one, as shellcheck's
+json1 gives it) and lowers a warning to info with why in its message, only where the idiom is
+there word for word; the same code elsewhere keeps its level:
+
+- SC2188 ("this redirection doesn't have a command") on a line that is one output redirection
+  to a file and nothing else (`> "$ZZAJUDA"`, funcoeszz): the POSIX way to empty (or create) a
+  file, what `: > file` spells longer. A bare `>> file`, `< file`, `2> file` or `> /dev/null`
+  does nothing and keeps the warning (a command lost to a line break?).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ai_workflow.findings import Finding, Severity, explain_as_info
+from ai_workflow.textfiles import read_text
+
+# a line that is only `> file` (or `>| file`), the file one word that is not /dev/null
+TRUNCATION = re.compile(r"""^\s*>\|?\s*(?P<file>"[^"]+"|'[^']+'|[^\s;&|<>()'"]+)\s*(?:\#.*)?$""")
+TRUNCATION_NOTE = (
+    "a line that is only `> file` empties (or creates) the file, the POSIX idiom `: > file` "
+    "spells longer: no command was lost"
+)
+
+Check = Callable[[str, int], str | None]
+
+
+def _truncation(line: str, column: int) -> str | None:
+    match = TRUNCATION.match(line)
+    if match is None or match.group("file").strip("'\"") == "/dev/null":
+        return None
+    return TRUNCATION_NOTE
+
+
+CHECKS: dict[str, Check] = {
+    "shellcheck/SC2188": _truncation,
+}
+
+
+def idioms_as_info(findings: Sequence[Finding], target: Path) -> list[Finding]:
+    """The findings, with a warning on one of the idioms of the module docstring at info."""
+    lines: dict[str, list[str]] = {}
+
+    def note_of(finding: Finding) -> str | None:
+        check = CHECKS.get(finding.rule)
+        if check is None or finding.severity is not Severity.WARNING or not finding.path:
+            return None
+        if finding.path not in lines:
+            lines[finding.path] = read_text(target / finding.path, root=target).splitlines()
+        text = lines[finding.path]
+        line, column = finding.line, finding.extra.get("column")
+        if not isinstance(line, int) or not 0 < line <= len(text):
+            return None
+        return check(text[line - 1], column if isinstance(column, int) else 0)
+
+    return explain_as_info(findings, note_of)

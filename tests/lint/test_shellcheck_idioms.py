@@ -1,0 +1,42 @@
+"""shellcheck warnings on a shell idiom that means what it says (ai_workflow.lint.shellcheck_idioms),
+through step 9 on fixture projects with the real shellcheck; beside each idiom, the same code on
+a line that is no idiom keeps its warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ai_workflow.steps import code_quality
+from tests.helpers import make_repo, step_context
+
+RUNS_SHELLCHECK = {".shellcheckrc": "# the project runs shellcheck: its own levels apply\n"}
+
+
+def _levels(root: Path, code: str) -> dict[int | None, str]:
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    return {f.line: f.severity.value for f in outcome.findings if f.rule == f"shellcheck/{code}"}
+
+
+TRUNCATIONS = """\
+#!/bin/bash
+out=/tmp/help.txt
+> "$out"
+>| $out.on
+>> "$out"
+2> "$out"
+> /dev/null
+echo done >> "$out"
+"""
+
+
+def test_a_line_that_only_truncates_a_file_is_info(tmp_path: Path) -> None:
+    """funcoeszz's `> "$ZZAJUDA"` empties the help file: SC2188 at info. A bare `>>` (appends
+    nothing), `2>` or `> /dev/null` does nothing: a command lost, the warning stays."""
+    root = make_repo(tmp_path / "p", {"help.sh": TRUNCATIONS, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC2188") == {
+        3: "info",
+        4: "info",
+        5: "warning",
+        6: "warning",
+        7: "warning",
+    }
