@@ -40,3 +40,24 @@ def test_a_line_that_only_truncates_a_file_is_info(tmp_path: Path) -> None:
         6: "warning",
         7: "warning",
     }
+
+
+FORMAT_BRACES = """\
+#!/bin/bash
+url=$(curl -s -o /dev/null -w %{url_effective} "$1")
+echo "$url"
+cp src/{a,b "$1"
+"""
+
+
+def test_the_braces_of_a_format_directive_are_info(tmp_path: Path) -> None:
+    """funcoeszz's `curl -w %{url_effective}`: the braces are curl's format, SC1083 at info; a
+    brace that opens no `%{name}` (`src/{a,b`, a brace list never closed) keeps the warning."""
+    root = make_repo(tmp_path / "p", {"get.sh": FORMAT_BRACES, **RUNS_SHELLCHECK})
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    levels = sorted(
+        (f.line, f.message[:6], f.severity.value)
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC1083"
+    )
+    assert levels == [(2, "This {", "info"), (2, "This }", "info"), (4, "This {", "warning")]

@@ -8,6 +8,9 @@ there word for word; the same code elsewhere keeps its level:
   to a file and nothing else (`> "$ZZAJUDA"`, funcoeszz): the POSIX way to empty (or create) a
   file, what `: > file` spells longer. A bare `>> file`, `< file`, `2> file` or `> /dev/null`
   does nothing and keeps the warning (a command lost to a line break?).
+- SC1083 ("this { is literal") on the braces of an unquoted `%{name}` (funcoeszz's
+  `curl -w %{url_effective}`): a format directive of the command, the braces are its text as
+  meant, no brace expansion was wanted. A brace of no `%{name}` (`cp src/{a,b "$1"`) keeps it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,13 @@ TRUNCATION_NOTE = (
     "spells longer: no command was lost"
 )
 
+FORMAT_OPEN = re.compile(r"\{[\w.:-]+\}")  # from a `{` right after a `%`
+FORMAT_CLOSE = re.compile(r"%\{[\w.:-]+\}$")  # up to the `}`
+FORMAT_NOTE = (
+    "`%{name}` is a format directive the command reads (curl -w %{url_effective}): the braces "
+    "reach it as written, no brace expansion was meant"
+)
+
 Check = Callable[[str, int], str | None]
 
 
@@ -36,7 +46,23 @@ def _truncation(line: str, column: int) -> str | None:
     return TRUNCATION_NOTE
 
 
+def _format_brace(line: str, column: int) -> str | None:
+    if not 0 < column <= len(line):
+        return None
+    brace = line[column - 1]
+    if (
+        brace == "{"
+        and line[column - 2 : column - 1] == "%"
+        and FORMAT_OPEN.match(line, column - 1)
+    ):
+        return FORMAT_NOTE
+    if brace == "}" and FORMAT_CLOSE.search(line[:column]):
+        return FORMAT_NOTE
+    return None
+
+
 CHECKS: dict[str, Check] = {
+    "shellcheck/SC1083": _format_brace,
     "shellcheck/SC2188": _truncation,
 }
 
