@@ -61,3 +61,19 @@ def test_the_braces_of_a_format_directive_are_info(tmp_path: Path) -> None:
         if f.rule == "shellcheck/SC1083"
     )
     assert levels == [(2, "This {", "info"), (2, "This }", "info"), (4, "This {", "warning")]
+
+
+EMPTY_ASSIGNMENTS = """\
+#!/bin/bash
+ZZOFF= ZZDIR=../zz ./build --all
+typeset used= perc=
+echo "$used$perc"
+VAR= value
+"""
+
+
+def test_an_empty_assignment_before_another_assignment_is_info(tmp_path: Path) -> None:
+    """funcoeszz's `ZZOFF= ZZDIR=../zz ../funcoeszz` sets ZZOFF empty for the command: SC1007
+    at info (so liquidprompt's `typeset a= b=`); `VAR= value`, where a value follows, keeps it."""
+    root = make_repo(tmp_path / "p", {"gen.sh": EMPTY_ASSIGNMENTS, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC1007") == {2: "info", 3: "info", 5: "warning"}

@@ -11,6 +11,10 @@ there word for word; the same code elsewhere keeps its level:
 - SC1083 ("this { is literal") on the braces of an unquoted `%{name}` (funcoeszz's
   `curl -w %{url_effective}`): a format directive of the command, the braces are its text as
   meant, no brace expansion was wanted. A brace of no `%{name}` (`cp src/{a,b "$1"`) keeps it.
+- SC1007 ("remove space after =") on `NAME= OTHER=value cmd`, where the word after the space is
+  itself an assignment (funcoeszz's `ZZOFF= ZZDIR=../zz ../funcoeszz`, liquidprompt's
+  `typeset used= perc=`): a list of assignments whose first is empty on purpose; `NAME=value`
+  joined would make no sense of the next one. `NAME= value` (a value that lost its `=`?) keeps it.
 """
 
 from __future__ import annotations
@@ -34,6 +38,13 @@ FORMAT_CLOSE = re.compile(r"%\{[\w.:-]+\}$")  # up to the `}`
 FORMAT_NOTE = (
     "`%{name}` is a format directive the command reads (curl -w %{url_effective}): the braces "
     "reach it as written, no brace expansion was meant"
+)
+
+EMPTY_ASSIGNMENT = re.compile(r"(?:^|[\s;&|(])[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=$")  # `NAME=`
+NEXT_ASSIGNMENT = re.compile(r"\s+[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=")  # ` OTHER=`
+ASSIGNMENTS_NOTE = (
+    "the next word is itself an assignment: a list of assignments whose first is empty on "
+    "purpose (`A= B=x cmd`), no value lost its `=`"
 )
 
 Check = Callable[[str, int], str | None]
@@ -61,7 +72,15 @@ def _format_brace(line: str, column: int) -> str | None:
     return None
 
 
+def _empty_in_assignments(line: str, column: int) -> str | None:
+    """`NAME=` before the column (the space shellcheck points at), an assignment after it."""
+    if not 0 < column <= len(line) or EMPTY_ASSIGNMENT.search(line[: column - 1]) is None:
+        return None
+    return ASSIGNMENTS_NOTE if NEXT_ASSIGNMENT.match(line, column - 1) else None
+
+
 CHECKS: dict[str, Check] = {
+    "shellcheck/SC1007": _empty_in_assignments,
     "shellcheck/SC1083": _format_brace,
     "shellcheck/SC2188": _truncation,
 }
