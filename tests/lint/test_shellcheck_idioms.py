@@ -77,3 +77,19 @@ def test_an_empty_assignment_before_another_assignment_is_info(tmp_path: Path) -
     at info (so liquidprompt's `typeset a= b=`); `VAR= value`, where a value follows, keeps it."""
     root = make_repo(tmp_path / "p", {"gen.sh": EMPTY_ASSIGNMENTS, **RUNS_SHELLCHECK})
     assert _levels(root, "SC1007") == {2: "info", 3: "info", 5: "warning"}
+
+
+OWN_DIRECTORY = """\
+#!/bin/bash
+cd $(dirname "$0")/.. || exit 1
+. $(dirname "${BASH_SOURCE[0]}")/lib.sh
+cd $(dirname "$1") || exit 1
+rm -rf $(dirname $0)/build
+"""
+
+
+def test_the_scripts_own_directory_unquoted_for_cd_is_info(tmp_path: Path) -> None:
+    """funcoeszz's and liquidprompt's maintainer helpers `cd $(dirname "$0")`: SC2046 at info;
+    the directory of a path the script was given, and `rm -rf $(dirname $0)/build`, keep it."""
+    root = make_repo(tmp_path / "p", {"tool.sh": OWN_DIRECTORY, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC2046") == {2: "info", 3: "info", 4: "warning", 5: "warning"}
