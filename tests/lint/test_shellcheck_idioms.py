@@ -93,3 +93,33 @@ def test_the_scripts_own_directory_unquoted_for_cd_is_info(tmp_path: Path) -> No
     the directory of a path the script was given, and `rm -rf $(dirname $0)/build`, keep it."""
     root = make_repo(tmp_path / "p", {"tool.sh": OWN_DIRECTORY, **RUNS_SHELLCHECK})
     assert _levels(root, "SC2046") == {2: "info", 3: "info", 4: "warning", 5: "warning"}
+
+
+ECHOED = """\
+#!/bin/bash
+pattern=$(echo $* | sed 's/ /+/g')
+second=$(echo $@ | cut -d' ' -f2)
+echo "$pattern $second"
+echo2() { echo $@ >&2; }
+echo2 "  - indented"
+mkdir -p $*
+"""
+
+
+def test_arguments_echoed_into_a_pipe_are_info(tmp_path: Path) -> None:
+    """funcoeszz's `$(echo $* | sed ...)` and abcde's `$(echo $@ | cut -d' ' -f2)` join the
+    arguments into one line to filter: SC2048/SC2068 at info. `echo $@ >&2` shown to a person
+    (creack/pty's echo2, called with leading blanks) and `mkdir -p $*` keep the warning."""
+    root = make_repo(tmp_path / "p", {"args.sh": ECHOED, **RUNS_SHELLCHECK})
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    levels = {
+        (f.rule.removeprefix("shellcheck/"), f.line): f.severity.value
+        for f in outcome.findings
+        if f.rule in ("shellcheck/SC2048", "shellcheck/SC2068")
+    }
+    assert levels == {
+        ("SC2048", 2): "info",
+        ("SC2068", 3): "info",
+        ("SC2068", 5): "warning",
+        ("SC2048", 7): "warning",
+    }

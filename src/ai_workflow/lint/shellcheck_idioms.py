@@ -21,6 +21,12 @@ there word for word; the same code elsewhere keeps its level:
   directory, which splits only when the checkout itself sits under a path with a blank. The
   directory of a path the script was given (`cd $(dirname "$file")`) and the script's own
   directory under a command that writes or deletes (`rm -rf $(dirname $0)/build`) keep it.
+- SC2048/SC2068 on an unquoted `$*` or `$@` that `echo` prints into a pipe (funcoeszz's
+  `padrao=$(echo $* | sed "$ZZSEDURL")`, abcde's `X=$(echo $@ | cut -d' ' -f2)`): echo joins
+  its arguments with one space and the next command reads them as one line of text to filter;
+  quoted, the line differs only by a run of blanks inside one argument. An `echo $@` whose line
+  is shown (creack/pty's `echo2() { echo $@ >&2; }`, whose callers indent with leading blanks)
+  and `$*` as the arguments of another command (`mkdir -p $*`) keep it.
 """
 
 from __future__ import annotations
@@ -63,6 +69,17 @@ OWN_DIRECTORY_NOTE = (
     "path with a blank"
 )
 
+ECHO_BEFORE = re.compile(
+    r"(?:^|[;&|({)]|\b(?:then|do|else))\s*(?:builtin\s+)?echo(?:\s+-[neE]+)?"
+    r"""(?:\s+[^\s;&|<>()'"`$\\]+)*\s+$"""
+)
+ALL_ARGUMENTS = re.compile(r"\$(?:[@*]|\{[@*]\})")
+INTO_PIPE = re.compile(r"""(?:\s+[^\s;&|<>()'"`$\\]+)*\s*\|(?!\|)""")
+ECHO_PIPE_NOTE = (
+    "echo joins its arguments with one space into a line the pipe filters: quoted, the line "
+    "differs only by a run of blanks inside one argument"
+)
+
 Check = Callable[[str, int], str | None]
 
 
@@ -103,7 +120,19 @@ def _own_directory(line: str, column: int) -> str | None:
     return None if command is None else OWN_DIRECTORY_NOTE.format(command.group(0).split()[-1])
 
 
+def _echoed_into_pipe(line: str, column: int) -> str | None:
+    """`$*`/`$@` at the column, an argument of an `echo` whose output goes into a pipe."""
+    if not 0 < column <= len(line):
+        return None
+    expansion = ALL_ARGUMENTS.match(line, column - 1)
+    if expansion is None or ECHO_BEFORE.search(line[: column - 1]) is None:
+        return None
+    return ECHO_PIPE_NOTE if INTO_PIPE.match(line, expansion.end()) else None
+
+
 CHECKS: dict[str, Check] = {
+    "shellcheck/SC2048": _echoed_into_pipe,
+    "shellcheck/SC2068": _echoed_into_pipe,
     "shellcheck/SC2046": _own_directory,
     "shellcheck/SC1007": _empty_in_assignments,
     "shellcheck/SC1083": _format_brace,
