@@ -123,3 +123,30 @@ def test_arguments_echoed_into_a_pipe_are_info(tmp_path: Path) -> None:
         ("SC2068", 5): "warning",
         ("SC2048", 7): "warning",
     }
+
+
+SHELL_TESTS = """\
+#!/bin/bash
+test "$(echo foo >/dev/null)" = "" || exit 1
+test "$({ echo foo; } >/dev/null)" = "" || exit 1
+test "$(printf '%s' 'a b' >/dev/null 2>&1)" = "" || exit 1
+test "$(mycmd foo >/dev/null)" = "" || exit 1
+"""
+
+
+def test_a_literal_echo_sent_away_in_a_substitution_is_info(tmp_path: Path) -> None:
+    """liquidprompt's tests/test_shell.sh checks that `$(echo foo >/dev/null)` is empty: only an
+    echo of literal text runs, SC2327/SC2328 at info; `$(mycmd foo >/dev/null)` runs a program
+    whose output is lost (a check that checks nothing): the warnings stay."""
+    root = make_repo(tmp_path / "p", {"test_shell.sh": SHELL_TESTS, **RUNS_SHELLCHECK})
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    levels = {
+        (f.rule.removeprefix("shellcheck/"), f.line): f.severity.value
+        for f in outcome.findings
+        if f.rule in ("shellcheck/SC2327", "shellcheck/SC2328")
+    }
+    assert levels == {
+        **{(code, line): "info" for code in ("SC2327", "SC2328") for line in (2, 3, 4)},
+        ("SC2327", 5): "warning",
+        ("SC2328", 5): "warning",
+    }

@@ -27,6 +27,12 @@ there word for word; the same code elsewhere keeps its level:
   quoted, the line differs only by a run of blanks inside one argument. An `echo $@` whose line
   is shown (creack/pty's `echo2() { echo $@ >&2; }`, whose callers indent with leading blanks)
   and `$*` as the arguments of another command (`mkdir -p $*`) keep it.
+- SC2327/SC2328 (a redirection takes the output away from a `$(...)`) where the substitution
+  runs nothing but an `echo` or `printf` of literal text (`"$(echo foo >/dev/null)"`,
+  `"$({ echo foo; } >/dev/null)"`: liquidprompt's tests/test_shell.sh asserting that the
+  output is gone): no program's output is lost, the redirection itself is what the line looks
+  at. A substitution that runs a program (`"$(mycmd foo >/dev/null)"`, always empty: a test
+  that checks nothing) keeps it.
 """
 
 from __future__ import annotations
@@ -80,6 +86,16 @@ ECHO_PIPE_NOTE = (
     "differs only by a run of blanks inside one argument"
 )
 
+LITERAL_WORD = r"""(?:'[^']*'|"[^"$`\\]*"|[^\s$`'"\\;&|<>(){}]+)"""
+LITERAL_ECHO = re.compile(
+    rf"^\s*(?:\{{\s*)?(?:echo|printf)(?:\s+{LITERAL_WORD})*\s*(?:;\s*\}})?"
+    r"(?:\s*\d*>\|?\s*/dev/null|\s*\d*>&\s*\d)+\s*$"
+)
+LITERAL_ECHO_NOTE = (
+    "the substitution runs only an echo of literal text: no program's output is lost, the "
+    "redirection itself is what the line looks at"
+)
+
 Check = Callable[[str, int], str | None]
 
 
@@ -130,7 +146,43 @@ def _echoed_into_pipe(line: str, column: int) -> str | None:
     return ECHO_PIPE_NOTE if INTO_PIPE.match(line, expansion.end()) else None
 
 
+def _literal_echo_away(line: str, column: int) -> str | None:
+    """The `$(...)` around the column runs only an echo/printf of literal text, sent away."""
+    body = _substitution_body(line, column)
+    return LITERAL_ECHO_NOTE if body is not None and LITERAL_ECHO.match(body) else None
+
+
+def _substitution_body(line: str, column: int) -> str | None:
+    """The text inside the innermost `$(...)` of `line` that holds the column (1-based), quotes
+    skipped; None when the column is in none."""
+    opened: list[int] = []
+    quote, index = "", 0
+    while index < len(line):
+        char = line[index]
+        if quote == "'":
+            quote = "" if char == "'" else quote
+        elif char == "\\":
+            index += 1
+        elif char == "'" and not quote:
+            quote = "'"
+        elif char == "$" and line[index + 1 : index + 3] == "((":
+            return None  # arithmetic: not read here
+        elif char == "$" and line[index + 1 : index + 2] == "(":
+            opened.append(index)
+            index += 1
+        elif char == "(" and opened:
+            opened.append(-1)  # a subshell or group inside: its `)` closes no substitution
+        elif char == ")" and opened:
+            start = opened.pop()
+            if start >= 0 and start < column <= index + 1:
+                return line[start + 2 : index]
+        index += 1
+    return None
+
+
 CHECKS: dict[str, Check] = {
+    "shellcheck/SC2327": _literal_echo_away,
+    "shellcheck/SC2328": _literal_echo_away,
     "shellcheck/SC2048": _echoed_into_pipe,
     "shellcheck/SC2068": _echoed_into_pipe,
     "shellcheck/SC2046": _own_directory,
