@@ -2567,10 +2567,11 @@ exec shellcheck \\
 SCOPED_PROJECT = {
     "shellcheck.sh": OWN_RUN_SCRIPT,
     ".github/workflows/shellcheck.yml": "jobs:\n  sc:\n    steps:\n      - run: ./shellcheck.sh\n",
-    "main.sh": "#!/bin/bash\n. ./lib/helpers.sh\ncd $(dirname $0)\n",
+    # `cd $(dirname "$1")`: a path given, not the script's own directory (shellcheck_idioms)
+    "main.sh": '#!/bin/bash\n. ./lib/helpers.sh\ncd $(dirname "$1")\n',
     "lib/helpers.sh": "#!/bin/bash\nfor a in $(ls); do echo $a; done\n",
-    "tools/a.sh": "#!/bin/bash\ncd $(dirname $0)\n",
-    "tests/test_a.sh": '#!/bin/bash\ncd $(dirname $0)\nx="a\n""\n"\n',
+    "tools/a.sh": '#!/bin/bash\ncd $(dirname "$1")\n',
+    "tests/test_a.sh": '#!/bin/bash\ncd $(dirname "$1")\nx="a\n""\n"\n',
     "tests/broken.sh": "#!/bin/bash\nif true; then\necho missing fi\n",
 }
 

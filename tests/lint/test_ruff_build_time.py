@@ -1,0 +1,53 @@
+"""ruff's E722 in code that runs only to build or document the project is info
+(ai_workflow.lint.ruff_build_time); the same bare `except:` in the project's modules stays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ai_workflow.findings import Severity
+from ai_workflow.steps import code_quality
+from tests.helpers import make_repo, step_context
+
+FALLBACK = (
+    "def read(path):\n    try:\n        return open(path).read()\n    except:\n        return ''\n"
+)
+
+FILES = {
+    "setup.py": (
+        "from version import __version__, read\n"
+        "from setuptools import setup\n\n"
+        "try:\n    LONG = open('README.md').read()\nexcept:\n    LONG = ''\n"
+        "setup(name='demo', version=__version__, packages=['pkg'], py_modules=['single'],\n"
+        "      long_description=read('README.md'))\n"
+    ),
+    "version.py": "__version__ = '1.0'\n\n\n" + FALLBACK,
+    "single.py": "import version\n\n\n" + FALLBACK,  # installed by py_modules: a library
+    "docs/conf.py": (
+        "import os\n\nproject = 'demo'\nextensions = ['sphinx.ext.autodoc']\n"
+        "try:\n    os.symlink('a', 'b')\nexcept:\n    pass\n"
+    ),
+    "pkg/__init__.py": '"""Package."""\n',
+    "pkg/io.py": FALLBACK,
+    "tools/conf.py": "import os\n\ntry:\n    os.remove('x')\nexcept:\n    pass\n",  # no Sphinx
+}
+
+
+def test_a_bare_except_in_build_time_code_is_info(tmp_path: Path) -> None:
+    """dill's version.py (imported by setup.py for the metadata) falls back to '' when LICENSE
+    cannot be read, and its docs conf.py ignores an existing symlink: info. The same handler in
+    the package, in a root module setup.py installs (py_modules) and in a conf.py that is no
+    Sphinx configuration keeps the warning."""
+    root = make_repo(tmp_path / "demo", FILES)
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    graded = {f.path: f.severity for f in outcome.findings if f.rule == "ruff/E722"}
+    assert graded == {
+        "setup.py": Severity.INFO,
+        "version.py": Severity.INFO,
+        "docs/conf.py": Severity.INFO,
+        "single.py": Severity.WARNING,
+        "pkg/io.py": Severity.WARNING,
+        "tools/conf.py": Severity.WARNING,
+    }
+    notes = [f.message for f in outcome.findings if f.severity is Severity.INFO]
+    assert any("a module only the root setup.py imports" in note for note in notes)
