@@ -1374,6 +1374,60 @@ def test_a_mocha_script_naming_its_own_reporter_runs_as_it_is(tmp_path: Path, pa
         assert "planted failure" in outcome.findings[0].message
 
 
+REPORT_TOOL = """\
+const args = process.argv.slice(2);
+const format = args.indexOf("--reporter") >= 0 ? args[args.indexOf("--reporter") + 1] : "text";
+if (format !== "text") {
+  console.error(`Error: Invalid report format [${format}]`);
+  process.exit(1);
+}
+console.log("Statements   : 100% ( 1/1 )");
+"""
+
+
+@needs_node
+@pytest.mark.parametrize("passes", [True, False])
+def test_report_options_never_reach_a_program_after_mocha(tmp_path: Path, passes: bool) -> None:
+    """tmp 0.2.2's `npm test` ends with `istanbul report text-summary`, after the mocha run:
+    npm appends what follows `npm test --` to the script's last command, so our xunit options
+    made istanbul stop on `Invalid report format [xunit]` after every test passed (a false
+    error). Such a script runs as it is: passing tests are no finding, a failing one still
+    fails the command (an error)."""
+    package = {
+        "name": "tm",
+        "version": "1.0.0",
+        "scripts": {"test": "mocha test/t.js && node tools/report.js text-summary"},
+        "devDependencies": {"mocha": "6.2.3"},
+    }
+    test = "process.exit(0);\n" if passes else "throw new Error('planted failure');\n"
+    root = make_repo(
+        tmp_path / "tm",
+        {
+            "package.json": json.dumps(package),
+            "index.js": "module.exports = 1;\n",
+            "test/t.js": test,
+            "tools/report.js": REPORT_TOOL,
+        },
+    )
+    (root / "node_modules" / "mocha").mkdir(parents=True)
+    (root / "node_modules" / "mocha" / "package.json").write_text(
+        json.dumps({"name": "mocha", "version": "6.2.3"})
+    )
+    fake = root / "node_modules" / ".bin" / "mocha"
+    fake.parent.mkdir()
+    fake.write_text(FAKE_MOCHA6)
+    fake.chmod(0o755)
+    outcome = run_step(root, Config())
+    assert outcome.data["command"] == "npm test"
+    assert any("last command is `node`, not mocha" in c for c in outcome.checked)
+    if passes:
+        assert errors(outcome) == []
+        assert outcome.status() == StepStatus.PASSED
+    else:
+        assert errors(outcome) == [("tests/command-failed", None, None)]
+        assert "planted failure" in outcome.findings[0].message
+
+
 FLAKY_TESTS = """\
 from pathlib import Path
 
