@@ -611,6 +611,46 @@ def test_a_past_release_announced_in_the_readme_is_history_not_the_version(
     assert _at(outcome, "version/readme-mismatch") == {("README.md", 9), ("README.md", 11)}
 
 
+def test_older_releases_in_per_version_readme_notes_are_history(tmp_path: Path) -> None:
+    """tmp 0.2.2's README, under 'An Important Note on Compatibility': `### Version 0.2.2`,
+    `### Version 0.1.0` and `### Version 0.0.33`, each over the node versions that release
+    dropped ('limit your node-tmp dependency to version 0.0.33'). The older releases' notes
+    are history; a release newer than the declared one is still reported, and so is a lone
+    version heading (it may describe the project as it is) and a stale claim outside the
+    notes."""
+    readme = (
+        "# mylib\n\n"  # 1
+        "Install version 1.0.0 with npm.\n\n"  # 3: a stale claim, outside the notes
+        "## Compatibility\n\n"  # 5
+        "### Version 2.1.0\n\n"  # 7: newer than the declared 2.0.0
+        "Since version 2.1.0, node < 12 is not supported.\n\n"
+        "### Version 0.1.0\n\n"  # 11
+        "Most importantly, node < 0.10 was dropped.\n\n"
+        "If you need node 0.8, limit your mylib\n"
+        "dependency to version 0.0.33.\n\n"  # 16
+        "### `v0.0.33`\n\n"  # 18
+        "For node < 0.8 use mylib@0.0.20.\n\n"  # 20
+        "## Usage\n\n"  # 22
+        "Works with version 0.0.33 too.\n"  # 24: after the notes, a claim again
+    )
+    files = {
+        "package.json": '{\n  "name": "mylib",\n  "version": "2.0.0"\n}\n',
+        "README.md": readme,
+    }
+    outcome = _run(make_repo(tmp_path / "js", files))
+    assert _at(outcome, "version/readme-mismatch") == {
+        ("README.md", 3),
+        ("README.md", 7),
+        ("README.md", 24),
+    }
+    lone = readme.replace("### `v0.0.33`", "### Older releases").replace(
+        "### Version 2.1.0", "### Newest"
+    )
+    files["README.md"] = lone  # one version heading left: no list of notes
+    outcome = _run(make_repo(tmp_path / "lone", files))
+    assert ("README.md", 11) in _at(outcome, "version/readme-mismatch")
+
+
 def test_an_include_of_the_docs_build_output_is_generated_not_broken(tmp_path: Path) -> None:
     """more-itertools' docs/index.rst includes ./_build/README.pprst, which conf.py writes."""
     index = ".. include:: ./_build/README.pprst\n\n.. include:: ./missing.rst\n"

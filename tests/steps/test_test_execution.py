@@ -24,6 +24,7 @@ from ai_workflow.testcmd.reports import (
     parse_go_json,
     parse_jest_json,
     parse_junit,
+    parse_mocha_epilogue,
     parse_tap_output,
     parse_unittest_output,
     tap_message,
@@ -1424,6 +1425,202 @@ def test_a_mocha_script_naming_its_own_reporter_runs_as_it_is(tmp_path: Path, pa
     else:
         assert errors(outcome) == [("tests/command-failed", None, None)]
         assert "planted failure" in outcome.findings[0].message
+
+
+REPORT_TOOL = """\
+const args = process.argv.slice(2);
+const format = args.indexOf("--reporter") >= 0 ? args[args.indexOf("--reporter") + 1] : "text";
+if (format !== "text") {
+  console.error(`Error: Invalid report format [${format}]`);
+  process.exit(1);
+}
+console.log("Statements   : 100% ( 1/1 )");
+"""
+
+
+@needs_node
+@pytest.mark.parametrize("passes", [True, False])
+def test_report_options_never_reach_a_program_after_mocha(tmp_path: Path, passes: bool) -> None:
+    """tmp 0.2.2's `npm test` ends with `istanbul report text-summary`, after the mocha run:
+    npm appends what follows `npm test --` to the script's last command, so our xunit options
+    made istanbul stop on `Invalid report format [xunit]` after every test passed (a false
+    error). Such a script runs as it is: passing tests are no finding, a failing one still
+    fails the command (an error)."""
+    package = {
+        "name": "tm",
+        "version": "1.0.0",
+        "scripts": {"test": "mocha test/t.js && node tools/report.js text-summary"},
+        "devDependencies": {"mocha": "6.2.3"},
+    }
+    test = "process.exit(0);\n" if passes else "throw new Error('planted failure');\n"
+    root = make_repo(
+        tmp_path / "tm",
+        {
+            "package.json": json.dumps(package),
+            "index.js": "module.exports = 1;\n",
+            "test/t.js": test,
+            "tools/report.js": REPORT_TOOL,
+        },
+    )
+    (root / "node_modules" / "mocha").mkdir(parents=True)
+    (root / "node_modules" / "mocha" / "package.json").write_text(
+        json.dumps({"name": "mocha", "version": "6.2.3"})
+    )
+    fake = root / "node_modules" / ".bin" / "mocha"
+    fake.parent.mkdir()
+    fake.write_text(FAKE_MOCHA6)
+    fake.chmod(0o755)
+    outcome = run_step(root, Config())
+    assert outcome.data["command"] == "npm test"
+    assert any("last command is `node`, not mocha" in c for c in outcome.checked)
+    if passes:
+        assert errors(outcome) == []
+        assert outcome.status() == StepStatus.PASSED
+    else:
+        assert errors(outcome) == [("tests/command-failed", None, None)]
+        assert "planted failure" in outcome.findings[0].message
+
+
+TMP_EPILOGUE = """\
+        ✓ on issue #62 (1063ms)
+
+  tmp
+    #dir()
+      when running issue specific outband tests
+          1) on issue #62
+
+  327 passing (34s)
+  2 failing
+
+  1) tmp
+       #dir()
+         when running issue specific outband tests
+           on issue #62:
+     Error: Timeout of 2000ms exceeded. For async tests and hooks, ensure "done()" is called; \
+if returning a Promise, ensure it resolves. (/w/tmp/test/dir-test.js)
+      at listOnTimeout (node:internal/timers:581:17)
+      at process.processTimers (node:internal/timers:519:7)
+
+  2) tmp
+       #file()
+         when running issue specific outband tests
+           on issue #115:
+     AssertionError: expected the file to be gone
+      at Context.<anonymous> (/w/tmp/test/file-test.js:131:13)
+
+"""
+
+
+def test_mocha_epilogue_gives_counts_and_each_failure(tmp_path: Path) -> None:
+    """tmp 0.2.2's `npm test` runs mocha under istanbul with no report file of ours: the
+    summary mocha prints at the end (`N passing`, `N failing`, the numbered failures) gives
+    the figures and each failed test's full title, error and place."""
+    root = tmp_path / "w" / "tmp"
+    (root / "test").mkdir(parents=True)
+    (root / "test" / "file-test.js").write_text("\n" * 140)
+    text = TMP_EPILOGUE.replace("/w/tmp/", f"{root}/")
+    report = parse_mocha_epilogue(text, root)
+    assert report is not None
+    assert (report.counts.passed, report.counts.failed, report.counts.skipped) == (327, 2, 0)
+    first, second = report.failures
+    assert first.name == "tmp #dir() when running issue specific outband tests on issue #62"
+    assert first.message.startswith("Error: Timeout of 2000ms exceeded.")
+    assert (first.path, first.line) == (None, None)  # no line: no place
+    assert second.name.endswith("on issue #115")
+    assert (second.path, second.line) == ("test/file-test.js", 131)
+    # several mocha runs add up; pending tests are skipped ones
+    twice = "  3 passing (5ms)\n  1 pending\n\n" + text
+    again = parse_mocha_epilogue(twice, root)
+    assert again is not None
+    assert (again.counts.passed, again.counts.failed, again.counts.skipped) == (330, 2, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  1 failing\n",  # no `N passing`: not mocha's summary
+        "  0 passing (2ms)\n  2 failing\n\n  1) a\n       b:\n     Error: x\n",  # one of two
+        "all 12 passing (3s)\n",  # not at mocha's indentation
+    ],
+)
+def test_output_that_is_not_a_whole_mocha_epilogue_is_not_read(tmp_path: Path, text: str) -> None:
+    assert parse_mocha_epilogue(text, tmp_path) is None
+
+
+FAKE_SPEC_MOCHA = """\
+#!/usr/bin/env node
+const { spawnSync } = require("child_process");
+const files = process.argv.slice(2).filter((a) => a.endsWith(".js"));
+let passed = 0;
+const failed = [];
+console.log("\\n  suite");
+for (const file of files) {
+  const run = spawnSync("node", [file], { encoding: "utf8" });
+  if (run.status === 0) { passed += 1; console.log(`    ✓ ${file}`); continue; }
+  failed.push([file, run.stderr.split("\\n").find((line) => /^\\w*Error/.test(line))]);
+  console.log(`    ${failed.length}) ${file}`);
+}
+console.log(`\\n  ${passed} passing (12ms)`);
+if (failed.length) console.log(`  ${failed.length} failing\\n`);
+failed.forEach(([file, error], i) => {
+  console.log(`  ${i + 1}) suite\\n       ${file}:\\n     ${error}\\n`);
+});
+process.exit(failed.length);
+"""
+
+ONCE = """\
+const fs = require("fs");
+const path = require("path");
+const mark = path.join(__dirname, "..", "..", "ran-once");
+const first = !fs.existsSync(mark);
+fs.writeFileSync(mark, "");
+if (first) throw new Error("expected the job to be running");
+"""
+
+
+@needs_node
+def test_a_mocha_script_without_a_report_still_tells_flaky_from_broken(tmp_path: Path) -> None:
+    """tmp 0.2.2's two child-process tests failed on mocha's 2000 ms timeout while the
+    workflow's other steps loaded the machine, and pass in 0.3 s when run again; its script
+    runs as it is (the report options would reach `istanbul report`), so there was no report,
+    only the exit status: an error. Mocha's closing summary is read instead, so each failure
+    is judged as a report's are (a timeout is tests/timed-out, a warning); here the failure
+    that does not come back is a tests/flaky warning, the one that does stays an error."""
+    package = {
+        "name": "tm",
+        "version": "1.0.0",
+        "scripts": {"test": "mocha test/a.js test/b.js test/c.js && node tools/report.js"},
+        "devDependencies": {"mocha": "6.2.3"},
+    }
+    root = make_repo(
+        tmp_path / "tm",
+        {
+            "package.json": json.dumps(package),
+            "index.js": "module.exports = 1;\n",
+            "test/a.js": "process.exit(0);\n",
+            "test/b.js": ONCE,
+            "test/c.js": "throw new Error('planted failure');\n",
+            "tools/report.js": REPORT_TOOL,
+        },
+    )
+    (root / "node_modules" / "mocha").mkdir(parents=True)
+    (root / "node_modules" / "mocha" / "package.json").write_text(
+        json.dumps({"name": "mocha", "version": "6.2.3"})
+    )
+    fake = root / "node_modules" / ".bin" / "mocha"
+    fake.parent.mkdir()
+    fake.write_text(FAKE_SPEC_MOCHA)
+    fake.chmod(0o755)
+    outcome = run_step(root, Config())
+    assert outcome.data["command"] == "npm test"
+    assert outcome.data["counts"]["total"] == 3
+    assert errors(outcome) == [("tests/failed", None, None)]
+    [failed] = [f for f in outcome.findings if f.rule == "tests/failed"]
+    assert "test/c.js" in failed.message and "planted failure" in failed.message
+    [flaky] = [f for f in outcome.findings if f.rule == "tests/flaky"]
+    assert flaky.severity == Severity.WARNING
+    assert "suite test/b.js" in flaky.message
+    assert any("again for its 2 failure(s): 1 came back" in c for c in outcome.checked)
 
 
 FLAKY_TESTS = """\

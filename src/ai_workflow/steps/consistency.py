@@ -91,6 +91,12 @@ _ANNOUNCED_AFTER = re.compile(
 release (the one that changed the API), not a claim that the project is at that version."""
 
 ANNOUNCED = "readme (release announcement)"
+NOTES = "readme (version notes)"
+"""A mention under one of several headings that each name a release (`### Version 0.2.2`,
+`### Version 0.1.0`, ...): per-version notes, whose older releases are history."""
+_VERSION_HEADING_RE = re.compile(
+    rf"^(?:(?:version|release|v)\s*)?v?({VERSION})(?:\s*(?:[-\u2013\u2014:(,].*)?)?$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -398,6 +404,7 @@ def _readme_versions(
         patterns.append(re.compile(rf"(?<![\w/@-]){escaped}\s*(?:==|@)\s*v?({VERSION})", re.I))
     found: list[VersionMention] = []
     doc = docs.get(readme)
+    notes = _version_note_lines(doc) if doc else set()
     transcript = {
         number
         for block in (doc.code_blocks if doc else [])
@@ -420,7 +427,11 @@ def _readme_versions(
                 continue  # several versions claimed on one line: a list of sample data
             found.extend(
                 VersionMention(
-                    ANNOUNCED if _ANNOUNCED_AFTER.match(line[m.end() :]) else "readme",
+                    ANNOUNCED
+                    if _ANNOUNCED_AFTER.match(line[m.end() :])
+                    else NOTES
+                    if number in notes
+                    else "readme",
                     m.group(1),
                     readme,
                     number,
@@ -428,6 +439,33 @@ def _readme_versions(
                 for m in claims
             )
     return found
+
+
+def _version_note_lines(doc: DocFile) -> set[int]:
+    """The lines of the sections whose headings each name a release, when at least two
+    headings of one level name different releases (tmp 0.2.2's README: `### Version 0.2.2`,
+    `### Version 0.1.0` and `### Version 0.0.33` under 'An Important Note on Compatibility',
+    each over the node versions that release dropped). A lone `## Version 1.0` heading is
+    no list of notes: it may describe the project as it is."""
+    headings = sorted(doc.headings, key=lambda h: h.line)
+    named: dict[int, list[tuple[int, str]]] = {}
+    for index, heading in enumerate(headings):
+        plain = _INLINE_MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", heading.text)
+        match = _VERSION_HEADING_RE.match(plain.strip())
+        if match:
+            named.setdefault(heading.level, []).append((index, match.group(1)))
+    lines: set[int] = set()
+    for entries in named.values():
+        if len({version for _, version in entries}) < 2:
+            continue
+        for index, _ in entries:
+            heading = headings[index]
+            end = next(
+                (h.line for h in headings[index + 1 :] if h.level <= heading.level),
+                max(doc.line_count, heading.line) + 1,
+            )
+            lines.update(range(heading.line, end))
+    return lines
 
 
 def _history(before: str) -> bool:
@@ -513,10 +551,10 @@ def _compare_readme(
     scheme = _scheme(project)
     declared = parse_version(project.value, scheme)
     for mention in readme:
-        if mention.source == ANNOUNCED and declared is not None:
+        if mention.source in (ANNOUNCED, NOTES) and declared is not None:
             announced = parse_version(mention.value, scheme)
             if announced is not None and announced < declared:
-                continue  # a past release announced ("X has been released"): history
+                continue  # a past release announced, or its notes: history
         if _differ(mention.value, project.value, scheme):
             outcome.add(
                 "version/readme-mismatch",

@@ -1,6 +1,6 @@
 """Test reports into counts and failures: JUnit XML (pytest, node, vitest, mocha, bats,
 Surefire, Gradle, CTest), jest's and RSpec's JSON, `go test -json` events, TAP, and the text
-summaries of unittest, libtest (`cargo test`) and Minitest.
+summaries of unittest, libtest (`cargo test`), Minitest and mocha's reporters.
 
 A failure's location is the innermost frame of the project a traceback or stack trace names
 (never a dependency's); `strip_ansi` removes a terminal's escape sequences from any text that
@@ -418,6 +418,65 @@ def parse_unittest_output(text: str, target: Path) -> TestReport | None:
         kind: Literal["failed", "error"] = "failed" if match.group("kind") == "FAIL" else "error"
         report.failures.append(FailedTest(match.group("name"), kind, message, path, line))
     return report
+
+
+_MOCHA_PASSING = re.compile(
+    r"^ {2}(\d+) passing \(\d+(?:\.\d+)?(?:ms|s|m|h)\)[ \t]*$", re.MULTILINE
+)
+_MOCHA_FIGURE = re.compile(r"^ {2}(\d+) (pending|failing)[ \t]*$", re.MULTILINE)
+_MOCHA_FAILURE = re.compile(r"^ {2}(\d+)\) (.*)$", re.MULTILINE)
+
+
+def parse_mocha_epilogue(text: str, target: Path) -> TestReport | None:
+    """The summary every mocha reporter built on its Base prints at the end (spec, dot, list):
+    `N passing (Ts)`, `N pending`, `N failing`, then each failure numbered, its title path
+    over several lines ending with `:`, then its error and stack. Read when no report file
+    was written (a package script run as it is); the epilogues of several mocha runs add up.
+    None when there is no epilogue, or when the numbered failures do not match the count
+    `N failing` gives (output we do not read right is not guessed at)."""
+    summaries = list(_MOCHA_PASSING.finditer(text))
+    if not summaries:
+        return None
+    report = TestReport(source="mocha's summary")
+    for index, summary in enumerate(summaries):
+        end = summaries[index + 1].start() if index + 1 < len(summaries) else len(text)
+        block = text[summary.end() : end]
+        report.counts.passed += int(summary.group(1))
+        failing = 0
+        position = 0
+        for figure in _MOCHA_FIGURE.finditer(block):
+            if block[position : figure.start()].strip():
+                break  # only the lines right under `N passing` are the summary's
+            position = figure.end()
+            if figure.group(2) == "pending":
+                report.counts.skipped += int(figure.group(1))
+            else:
+                failing = int(figure.group(1))
+        failures = _mocha_failures(block[position:], target) if failing else []
+        if len(failures) != failing:
+            return None
+        report.counts.failed += failing
+        report.failures += failures
+    return report
+
+
+def _mocha_failures(text: str, target: Path) -> list[FailedTest]:
+    """The numbered failures of a mocha epilogue (`  1) suite` ... `title:`, then the error)."""
+    starts = [m for m in _MOCHA_FAILURE.finditer(text) if not m.group(2).startswith(" ")]
+    failures = []
+    for number, match in enumerate(starts, 1):
+        if int(match.group(1)) != number:
+            return []
+        end = starts[number].start() if number < len(starts) else len(text)
+        lines = text[match.start(2) : end].splitlines()
+        title = next((n for n, line in enumerate(lines) if line.rstrip().endswith(":")), None)
+        if title is None:
+            return []
+        name = " ".join(line.strip() for line in lines[: title + 1]).removesuffix(":").strip()
+        body = "\n".join(line.strip() for line in lines[title + 1 :] if line.strip())
+        path, line = locate(body, target, "first")
+        failures.append(FailedTest(name, "failed", body, path, line))
+    return failures
 
 
 def parse_cargo_output(text: str, target: Path) -> TestReport | None:
