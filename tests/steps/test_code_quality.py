@@ -3450,6 +3450,31 @@ def test_shellcheck_parse_failure_the_scripts_own_shell_reads_is_information(
     assert shown[("pair.sh", "shellcheck/SC1073")].severity is Severity.ERROR
 
 
+def test_an_array_element_assignment_named_by_a_reserved_word_is_information(
+    tmp_path: Path,
+) -> None:
+    """dvd-slideshow's dvd-menu (held-out 65, wrong): `select[$i]="$file_base"_$i` assigns an
+    element of an array named select; shellcheck's parser takes `select` for the loop keyword
+    and reports SC1069 beside its failed parse, while `bash -n` reads the script (a reserved word
+    is one only as a whole word): info. `select[ -n "$1" ]` (no `=`: a command named `select[`,
+    which bash reads too) and `if[ -f x ]` (bash rejects the script) keep their errors."""
+    files = {
+        "menu": '#!/bin/bash\ni=1\n\t\tselect[$i]="one"_$i\necho "${select[1]}"\n',
+        "loop": '#!/bin/bash\nselect[ -n "$1" ] && echo y\n',
+        "typo": "#!/bin/bash\nif[ -f x ]; then\n  echo y\nfi\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    shown = {(f.path, f.rule): f for f in outcome.findings if f.rule.startswith("shellcheck/SC10")}
+    menu = shown[("menu", "shellcheck/SC1069")]
+    assert menu.severity is Severity.INFO
+    assert "`select[...]=` assigns an element of an array named select" in menu.message
+    assert "`bash -n` reads the script without error" in menu.message
+    assert shown[("menu", "shellcheck/SC1072")].severity is Severity.INFO
+    assert shown[("loop", "shellcheck/SC1069")].severity is Severity.ERROR
+    assert shown[("loop", "shellcheck/SC1072")].severity is Severity.INFO  # bash reads it
+    assert shown[("typo", "shellcheck/SC1069")].severity is Severity.ERROR
+
+
 @pytest.mark.parametrize(
     ("name", "text", "shell"),
     [
