@@ -3596,6 +3596,51 @@ def test_a_substitution_run_for_its_status_alone_is_info(tmp_path: Path) -> None
     }
 
 
+FILE_SUBSTITUTIONS = """\
+#!/bin/bash
+f=/etc/passwd
+out=/tmp/x
+`grep root $f | sed -e "s/a/b/" >> $out/list.txt`;
+$(grep daemon "$f" >> "$out")
+x=`grep root "$f" >> "$out"`
+echo "$x"
+`grep root "$f" > "$out"` now
+`grep root "$f"`
+"""
+
+
+def test_a_substitution_whose_output_goes_to_a_file_as_a_whole_command_is_info(
+    tmp_path: Path,
+) -> None:
+    """dvd-slideshow's jigl2slideshow (held-out 65, noise): the whole command
+    `` `grep -i .jpg f | sed -e ... >> $output_dir/picture_list.txt` `` appends to the list as
+    meant, and the empty substitution runs nothing (SC2092, SC2327, SC2328: info), as does
+    `$(grep daemon f >> "$out")`. An assignment of one (`x=`...``, always empty), one followed
+    by an argument (the argument runs as a command) and one whose output is kept (`` `grep root
+    f` `` runs the matching line) keep their warnings."""
+    root = make_repo(tmp_path / "p", {"list.sh": FILE_SUBSTITUTIONS, **RUNS_SHELLCHECK})
+    outcome = _run(root)
+    rules = ("SC2091", "SC2092", "SC2327", "SC2328")
+    levels = {
+        (f.rule.removeprefix("shellcheck/"), f.line): f.severity.value
+        for f in outcome.findings
+        if f.rule.removeprefix("shellcheck/") in rules
+    }
+    assert levels == {
+        ("SC2092", 4): "info",
+        ("SC2327", 4): "info",
+        ("SC2328", 4): "info",
+        ("SC2091", 5): "info",
+        ("SC2327", 5): "info",
+        ("SC2328", 5): "info",
+        ("SC2327", 6): "warning",
+        ("SC2328", 6): "warning",
+        ("SC2327", 8): "warning",
+        ("SC2328", 8): "warning",
+        ("SC2092", 9): "warning",
+    }
+
+
 # F401 in Sphinx's conf.py on an import a commented-out setting uses (ai_workflow.lint.ruff_sphinx_conf)
 QUICKSTART_CONF = (
     "import sys, os\nimport sphinx_rtd_theme\nimport recommonmark\n\n"
