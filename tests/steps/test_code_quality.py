@@ -3534,6 +3534,55 @@ def test_shellcheck_parse_failure_the_scripts_own_shell_reads_is_information(
     assert shown[("pair.sh", "shellcheck/SC1073")].severity is Severity.ERROR
 
 
+def test_an_array_element_assignment_named_by_a_reserved_word_is_information(
+    tmp_path: Path,
+) -> None:
+    """dvd-slideshow's dvd-menu (held-out 65, wrong): `select[$i]="$file_base"_$i` assigns an
+    element of an array named select; shellcheck's parser takes `select` for the loop keyword
+    and reports SC1069 beside its failed parse, while `bash -n` reads the script (a reserved word
+    is one only as a whole word): info. `select[ -n "$1" ]` (no `=`: a command named `select[`,
+    which bash reads too) and `if[ -f x ]` (bash rejects the script) keep their errors."""
+    files = {
+        "menu": '#!/bin/bash\ni=1\n\t\tselect[$i]="one"_$i\necho "${select[1]}"\n',
+        "loop": '#!/bin/bash\nselect[ -n "$1" ] && echo y\n',
+        "typo": "#!/bin/bash\nif[ -f x ]; then\n  echo y\nfi\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    shown = {(f.path, f.rule): f for f in outcome.findings if f.rule.startswith("shellcheck/SC10")}
+    menu = shown[("menu", "shellcheck/SC1069")]
+    assert menu.severity is Severity.INFO
+    assert "`select[...]=` assigns an element of an array named select" in menu.message
+    assert "`bash -n` reads the script without error" in menu.message
+    assert shown[("menu", "shellcheck/SC1072")].severity is Severity.INFO
+    assert shown[("loop", "shellcheck/SC1069")].severity is Severity.ERROR
+    assert shown[("loop", "shellcheck/SC1072")].severity is Severity.INFO  # bash reads it
+    assert shown[("typo", "shellcheck/SC1069")].severity is Severity.ERROR
+
+
+HELP_TEXT = "#!/bin/bash\nhelp() {\necho 'Usage:\n\tcolor='steelblue'  # default\nDone.'\n}\n"
+
+
+def test_the_parser_warnings_of_a_script_the_shell_reads_are_information_when_not_asked(
+    tmp_path: Path,
+) -> None:
+    """dvd-slideshow's dvd-menu (held-out 65, noise): its help text shows `color='steelblue'`
+    inside a single-quoted string (SC1078, a warning of shellcheck's parser), and its
+    `select[$i]=...` stops shellcheck's parser, which `bash -n` does not share (info). The
+    project does not run shellcheck, so the parser's warnings are graded as in a script that
+    parsed: info. The same help text in a script with an `if` and no `fi` (bash rejects it)
+    keeps the warning and the errors."""
+    files = {
+        "menu": HELP_TEXT + "i=1\nselect[$i]=one\n",
+        "broken": HELP_TEXT + "if true; then\n  echo hi\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    levels = {(f.path, f.rule): f.severity for f in outcome.findings}
+    assert levels[("menu", "shellcheck/SC1078")] is Severity.INFO
+    assert levels[("menu", "shellcheck/SC1069")] is Severity.INFO
+    assert levels[("broken", "shellcheck/SC1078")] is Severity.WARNING
+    assert any(f.path == "broken" and f.severity is Severity.ERROR for f in outcome.findings)
+
+
 @pytest.mark.parametrize(
     ("name", "text", "shell"),
     [
@@ -3652,6 +3701,51 @@ def test_a_substitution_run_for_its_status_alone_is_info(tmp_path: Path) -> None
         ("SC2327", 7): "warning",
         ("SC2328", 7): "warning",
         ("SC2091", 9): "warning",
+    }
+
+
+FILE_SUBSTITUTIONS = """\
+#!/bin/bash
+f=/etc/passwd
+out=/tmp/x
+`grep root $f | sed -e "s/a/b/" >> $out/list.txt`;
+$(grep daemon "$f" >> "$out")
+x=`grep root "$f" >> "$out"`
+echo "$x"
+`grep root "$f" > "$out"` now
+`grep root "$f"`
+"""
+
+
+def test_a_substitution_whose_output_goes_to_a_file_as_a_whole_command_is_info(
+    tmp_path: Path,
+) -> None:
+    """dvd-slideshow's jigl2slideshow (held-out 65, noise): the whole command
+    `` `grep -i .jpg f | sed -e ... >> $output_dir/picture_list.txt` `` appends to the list as
+    meant, and the empty substitution runs nothing (SC2092, SC2327, SC2328: info), as does
+    `$(grep daemon f >> "$out")`. An assignment of one (`x=`...``, always empty), one followed
+    by an argument (the argument runs as a command) and one whose output is kept (`` `grep root
+    f` `` runs the matching line) keep their warnings."""
+    root = make_repo(tmp_path / "p", {"list.sh": FILE_SUBSTITUTIONS, **RUNS_SHELLCHECK})
+    outcome = _run(root)
+    rules = ("SC2091", "SC2092", "SC2327", "SC2328")
+    levels = {
+        (f.rule.removeprefix("shellcheck/"), f.line): f.severity.value
+        for f in outcome.findings
+        if f.rule.removeprefix("shellcheck/") in rules
+    }
+    assert levels == {
+        ("SC2092", 4): "info",
+        ("SC2327", 4): "info",
+        ("SC2328", 4): "info",
+        ("SC2091", 5): "info",
+        ("SC2327", 5): "info",
+        ("SC2328", 5): "info",
+        ("SC2327", 6): "warning",
+        ("SC2328", 6): "warning",
+        ("SC2327", 8): "warning",
+        ("SC2328", 8): "warning",
+        ("SC2092", 9): "warning",
     }
 
 

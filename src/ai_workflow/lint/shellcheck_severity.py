@@ -67,13 +67,16 @@ in a script that sets TEXTDOMAIN: bash looks its `$"..."` strings up in that get
 so the script translates them on purpose (txt2regex's `$"color"` column label, whose msgid its
 po/ catalogue holds) and the word is a message, not a misplaced expansion. In a script that
 sets no TEXTDOMAIN nothing is translated and `$"name"` keeps the warning.
-SC2091, SC2327 and SC2328 on a `$(...)` that is a whole command in command position (after
-`!`, `if`, `&&`, `;`...) and sends its output to /dev/null (funcoeszz's
+SC2091, SC2092, SC2327 and SC2328 on a `$(...)` or backtick substitution that is a whole command
+in command position (after `!`, `if`, `&&`, `;`...) and sends its output to /dev/null (funcoeszz's
 `! $(zztool dump f | grep "^ *$n " >/dev/null)`, abcde's `if $(cd-discid $CDROM > /dev/null 2>&1)`):
 it expands to nothing, so nothing is executed and the command's status is the substitution's,
-a roundabout `grep -q`. A substitution whose output is used (`x=$(cmd >/dev/null)`,
-`"$(echo foo >/dev/null)"`, `a=( $(cmd >/dev/null) )`, `test ! $(cmd >/dev/null)`), one whose
-output is not sent away (`$(find_cmd) args`, a list `$(echo rm; cmd >/dev/null)`, stderr kept by
+a roundabout `grep -q`; or to a file (dvd-slideshow's jigl2slideshow runs
+`` `grep -i .jpg f | sed -e ... >> $output_dir/picture_list.txt` `` between `echo ... >>` lines
+to the same list): the file gets the output as meant and the empty expansion runs nothing.
+A substitution whose output is used (`x=$(cmd >/dev/null)`, `"$(echo foo >/dev/null)"`,
+`a=( $(cmd >/dev/null) )`, `test ! $(cmd >/dev/null)`), one whose output is not sent away
+(`$(find_cmd) args`, a list `$(echo rm; cmd >/dev/null)`, stderr kept by
 `$(cmd 2>&1 >/dev/null)`), and another substitution on the same line keep them.
 SC2166 (`[ p -a q ]`, `[ p -o q ]`: "not well defined") on a line whose operands are quoted
 expansions, literal words, or an unquoted expansion compared as an integer (`$i -lt 60`), with
@@ -263,17 +266,32 @@ STATUS_ASSIGNMENT = re.compile(
     r"^\s*(?:(?:local|readonly|export|declare(?:\s+-\w+)*)\s+)?[A-Za-z_]\w*="
     r"(\"?)\$(?:\?|\{\?\})\1\s*(?:#.*)?$"
 )
-# `$(cmd)` as a command (SC2091), empty because cmd's output is redirected (SC2327, SC2328)
-SHELLCHECK_EMPTY_SUBSTITUTION = frozenset({2091, 2327, 2328})
+# `$(cmd)` or `` `cmd` `` as a command (SC2091, SC2092), empty because cmd's output is
+# redirected (SC2327, SC2328)
+SHELLCHECK_EMPTY_SUBSTITUTION = frozenset({2091, 2092, 2327, 2328})
 # a `$(...)` in command position (at the start of a command: after `;`, `&&`, `{`, `(`, then
 # `if`, `!`, `then`... themselves in command position) that is the whole command and sends its
-# standard output to /dev/null: it expands to nothing, so only its status is used. The `(` of an
+# standard output to /dev/null or to a file: it expands to nothing, so only its status (and
+# what it wrote) is used. The `(` of an
 # array (`a=( $(...) )`) or of `$(`, `((`, `<(` starts no command; a keyword or `!` that is an
 # argument (`test ! $(...)`, `echo do $(...)`) is no command position.
+COMMAND_POSITION = r"(?:^|[;&|{]|(?<![=$(<>])\()\s*(?:(?:if|while|until|then|do|else|elif|!)\s+)*"
+# where the last command's standard output goes: /dev/null or a file, written or appended to
+OUTPUT_AWAY = (
+    r"(?:&>>?|(?<![\d&>])1?>>?)\s*(?:/dev/null|\"[^\"`]*\"|'[^'`]*'|[^\s;&|()<>`'\"]+)"
+    r"(?:\s+2>&1)?\s*"
+)
+COMMAND_END = r"\s*(?=$|[;&|)]|\bthen\b|#)"
 STATUS_SUBSTITUTION = re.compile(
-    r"(?:^|[;&|{]|(?<![=$(<>])\()\s*(?:(?:if|while|until|then|do|else|elif|!)\s+)*"
-    r"(?P<sub>\$\((?P<body>(?:[^()]|\([^()]*\))*?)(?:&>|(?<![\d&>])1?>)\s*/dev/null"
-    r"(?:\s+2>&1)?\s*\))\s*(?=$|[;&|)]|\bthen\b|#)"
+    COMMAND_POSITION
+    + r"(?P<sub>\$\((?P<body>(?:[^()]|\([^()]*\))*?)"
+    + OUTPUT_AWAY
+    + r"\))"
+    + COMMAND_END
+)
+# the same in backticks: dvd-slideshow's `` `grep -i .jpg f | sed -e ... >> $dir/list.txt` ``
+BACKTICK_STATUS_SUBSTITUTION = re.compile(
+    COMMAND_POSITION + r"(?P<sub>`(?P<body>[^`]*?)" + OUTPUT_AWAY + r"`)" + COMMAND_END
 )
 STREAM_TO_OUTPUT = re.compile(r"\d*>&\s*1\b")  # `2>&1`: stderr goes where stdout goes
 SHELLCHECK_JOINED_ARRAY = 2199  # `[[ $@ ... ]]`: the array is joined into one string
@@ -670,21 +688,23 @@ def _cannot_split(script: ScriptTraits, item: dict[str, Any]) -> bool:
 
 
 def _status_substitutions(lines: list[str]) -> frozenset[tuple[int, int, int]]:
-    """Where the script runs a `$(...)` for its status alone (`STATUS_SUBSTITUTION`): each
-    one's line and the columns (1-based, a tab counting one) from its `$` to its `)`."""
+    """Where the script runs a `$(...)` or backtick substitution for its status (and what it
+    writes) alone (`STATUS_SUBSTITUTION`, `BACKTICK_STATUS_SUBSTITUTION`): each one's line and
+    the columns (1-based, a tab counting one) from its `$` or opening backtick to its end."""
     return frozenset(
         (n, match.start("sub") + 1, match.end("sub"))
         for n, line in enumerate(lines, 1)
-        for match in STATUS_SUBSTITUTION.finditer(line)
+        for pattern in (STATUS_SUBSTITUTION, BACKTICK_STATUS_SUBSTITUTION)
+        for match in pattern.finditer(line)
         if _only_its_status(match.group("body"))
     )
 
 
 def _only_its_status(body: str) -> bool:
-    """Whether a `$(...)` body, up to its final `>/dev/null`, leaves the substitution empty: one
-    pipeline, not a list whose earlier commands keep their output (`$(echo rm; grep x f
-    >/dev/null)` runs `rm`), and no other stream of its last command sent to the kept output
-    (`$(cmd 2>&1 >/dev/null)` keeps, and runs, cmd's stderr)."""
+    """Whether a `$(...)` body, up to its final `>/dev/null` (or `> file`), leaves the
+    substitution empty: one pipeline, not a list whose earlier commands keep their output
+    (`$(echo rm; grep x f >/dev/null)` runs `rm`), and no other stream of its last command sent
+    to the kept output (`$(cmd 2>&1 >/dev/null)` keeps, and runs, cmd's stderr)."""
     depth, quote, last, index = 0, "", 0, 0
     while index < len(body):
         char = body[index]
@@ -717,7 +737,7 @@ def _only_its_status(body: str) -> bool:
 
 
 def _status_substitution(script: ScriptTraits, item: dict[str, Any]) -> bool:
-    """Whether SC2091, SC2327 or SC2328 (at the column shellcheck gives: the `$(` or its
+    """Whether SC2091, SC2092, SC2327 or SC2328 (at the column shellcheck gives: the `$(` or its
     redirection) falls in a `$(...)` the script runs for its status alone; another substitution
     on the same line (`if $(grep x f >/dev/null); then $(cat f); fi`) keeps its warning."""
     place = _place(script, item)
