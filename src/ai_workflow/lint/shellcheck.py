@@ -19,6 +19,9 @@ source package (`debian/control`), `local` (SC3043) and `echo -n` (SC3037) are i
 not the project asks: Debian Policy 10.4 requires both of `/bin/sh`, and such scripts run only
 there (`unasked_linters.debian_sh_as_info`).
 
+SC2173 (KILL/STOP in a trap) on a trap whose list holds EXIT, the script's exit cleanup, is
+info (`ai_workflow.lint.shellcheck_traps`).
+
 A warning code the project gives 20 times or more is its convention, at info
 (`ai_workflow.lint.widespread`).
 
@@ -63,6 +66,7 @@ from ai_workflow.lint.shell_library import (
 from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
 from ai_workflow.lint.shellcheck_runs import Dialect, shellcheck_dialect
 from ai_workflow.lint.shellcheck_severity import shellcheck_findings
+from ai_workflow.lint.shellcheck_traps import exit_cleanup_traps_as_info
 from ai_workflow.lint.unasked_linters import ShellcheckScope, debian_sh_as_info
 from ai_workflow.lint.widespread import describe as describe_widespread
 from ai_workflow.lint.widespread import widespread_as_info
@@ -177,6 +181,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings = one_argument_joins_as_info(findings, ctx.target, scripts)
     findings = sourcer_assigned_as_info(findings, ctx.target, scripts)
     findings = directive_calls_as_info(findings, ctx.target, files)
+    findings = exit_cleanup_traps_as_info(findings, ctx.target)
     findings = debian_sh_as_info(findings, ctx.target, ctx.config.rules.select)
     findings.sort(key=finding_order)
     scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)

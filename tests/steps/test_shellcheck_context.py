@@ -1,0 +1,56 @@
+"""shellcheck findings whose level the script's context settles (noise classes of issue 9):
+each test runs the code-quality step on a small project holding the false positive and the
+true positive beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ai_workflow.findings import Severity
+from ai_workflow.lint.shellcheck_traps import trap_signals
+from ai_workflow.steps import code_quality
+from tests.helpers import make_repo, step_context
+
+RUNS_SHELLCHECK = {".shellcheckrc": "# the project runs shellcheck: its own levels apply\n"}
+
+
+def _severities(
+    tmp_path: Path, files: dict[str, str]
+) -> dict[tuple[str, str | None, int | None], Severity]:
+    """Each finding's severity, by (rule, path, line), in a project that runs shellcheck."""
+    target = make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK})
+    outcome = code_quality.run(step_context(target, code_quality.SPEC))
+    return {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+
+
+def test_untrappable_signal_in_an_exit_cleanup_is_information(tmp_path: Path) -> None:
+    """bilibop's `trap "rm -f ${TEMPOUT}" 0 2 3 6 9 15`: the list holds EXIT, the handler is the
+    exit cleanup, KILL in it is inert (SC2173): info. backup-manager's `trap clean_exit SIGINT
+    SIGTERM SIGKILL`, a handler for signals one of which never comes: still a warning."""
+    files = {
+        "gen.sh": ('#!/bin/sh\ntmp=$(mktemp)\ntrap "rm -f ${tmp}" 0 2 3 6 9 15\necho x > "$tmp"\n'),
+        "backup.sh": (
+            "#!/bin/bash\nclean_exit() { rm -f /tmp/lock; exit 1; }\n"
+            "trap clean_exit SIGINT SIGTERM SIGKILL\nsleep 1\n"
+        ),
+    }
+    severity = _severities(tmp_path, files)
+    assert severity[("shellcheck/SC2173", "gen.sh", 3)] is Severity.INFO
+    assert severity[("shellcheck/SC2173", "backup.sh", 3)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("line", "signals"),
+    [
+        ('trap "rm -f $t" 0 2 3 6 9 15', ["0", "2", "3", "6", "9", "15"]),
+        ("  trap 'tput reset' EXIT HUP KILL; echo x", ["EXIT", "HUP", "KILL"]),
+        ('[ -n "$t" ] && trap cleanup SIGINT sigkill', ["INT", "KILL"]),
+        ("trap cleanup", None),
+        ('trap "rm -f $t', None),
+        ("echo trap", None),
+    ],
+)
+def test_trap_signals(line: str, signals: list[str] | None) -> None:
+    assert trap_signals(line) == signals
