@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ai_workflow.findings import Severity
+from ai_workflow.lint.shellcheck_joined import compares_with_words
 from ai_workflow.lint.shellcheck_traps import trap_signals
 from ai_workflow.steps import code_quality
 from tests.helpers import make_repo, step_context
@@ -54,3 +55,40 @@ def test_untrappable_signal_in_an_exit_cleanup_is_information(tmp_path: Path) ->
 )
 def test_trap_signals(line: str, signals: list[str] | None) -> None:
     assert trap_signals(line) == signals
+
+
+def test_arguments_compared_with_several_words_is_information(tmp_path: Path) -> None:
+    """openvpn-systemd-resolved's fake busctl, `[[ "${ip_ifindex} ${DNS}" == "${@}" ]]`: the
+    arguments joined by spaces compared with the argument list written out (SC2199): info.
+    Compared with one word (`[[ "$@" != "-a" ]]`) or a pattern: still a warning."""
+    files = {
+        "fake.sh": (
+            "#!/bin/bash\n"
+            'want="1 2"\n'
+            '[[ "${want} ${DNS}" == "${@}" ]] || echo bad\n'
+            '[[ "${@}x" == "${want} ${DNS}x" ]] && echo good\n'
+            'if [[ "$@" != "-a" ]]; then echo usage; exit 2; fi\n'
+            "if [[ $@ == *-v* ]]; then echo verbose; fi\n"
+        ),
+    }
+    severity = _severities(tmp_path, files)
+    assert severity[("shellcheck/SC2199", "fake.sh", 3)] is Severity.INFO
+    assert severity[("shellcheck/SC2199", "fake.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2199", "fake.sh", 5)] is Severity.WARNING
+    assert severity[("shellcheck/SC2199", "fake.sh", 6)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("test", "meant"),
+    [
+        ('"${a} ${b}" == "${@}"', True),
+        ("\"$@\" = '-s -a'", True),
+        ('"$@" != "-a"', False),
+        ('"$@" == "${a}${b}"', False),
+        ('$@ == "a b"', False),
+        ('"$@" == "a b" && -n "$x"', False),
+        ('-n "$@"', False),
+    ],
+)
+def test_compares_with_words(test: str, meant: bool) -> None:
+    assert compares_with_words(test) is meant

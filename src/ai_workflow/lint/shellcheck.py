@@ -20,7 +20,8 @@ not the project asks: Debian Policy 10.4 requires both of `/bin/sh`, and such sc
 there (`unasked_linters.debian_sh_as_info`).
 
 SC2173 (KILL/STOP in a trap) on a trap whose list holds EXIT, the script's exit cleanup, is
-info (`ai_workflow.lint.shellcheck_traps`).
+info (`ai_workflow.lint.shellcheck_traps`); so is SC2199 on `[[ "$@" == "$a $b" ]]`, the joined
+arguments compared with a string of several words (`ai_workflow.lint.shellcheck_joined`).
 
 A warning code the project gives 20 times or more is its convention, at info
 (`ai_workflow.lint.widespread`).
@@ -64,6 +65,7 @@ from ai_workflow.lint.shell_library import (
     sourcer_assigned_as_info,
 )
 from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
+from ai_workflow.lint.shellcheck_joined import joined_comparisons_as_info
 from ai_workflow.lint.shellcheck_runs import Dialect, shellcheck_dialect
 from ai_workflow.lint.shellcheck_severity import shellcheck_findings
 from ai_workflow.lint.shellcheck_traps import exit_cleanup_traps_as_info
@@ -182,6 +184,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings = sourcer_assigned_as_info(findings, ctx.target, scripts)
     findings = directive_calls_as_info(findings, ctx.target, files)
     findings = exit_cleanup_traps_as_info(findings, ctx.target)
+    findings = joined_comparisons_as_info(findings, ctx.target)
     findings = debian_sh_as_info(findings, ctx.target, ctx.config.rules.select)
     findings.sort(key=finding_order)
     scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)
