@@ -92,3 +92,15 @@ def test_arguments_compared_with_several_words_is_information(tmp_path: Path) ->
 )
 def test_compares_with_words(test: str, meant: bool) -> None:
     assert compares_with_words(test) is meant
+
+
+def test_masked_status_in_a_test_script_is_information(tmp_path: Path) -> None:
+    """makeself's test/whitespacetest, `local archive_dir="$(mktemp -dt ...)"` under `set -eu`
+    (SC2155): a failed setup fails the test's next step: info. The same line in a script of
+    the project under `set -e`, which goes on with an empty value: still a warning."""
+    body = '#!/bin/bash\nset -eu\nsetup() {\n  local dir="$(mktemp -d)"\n  echo "$dir"\n}\nsetup\n'
+    files = {"test/whitespacetest": body, "tests/copy_test.sh": body, "bin/install.sh": body}
+    severity = _severities(tmp_path, files)
+    assert severity[("shellcheck/SC2155", "test/whitespacetest", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2155", "tests/copy_test.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2155", "bin/install.sh", 4)] is Severity.WARNING
