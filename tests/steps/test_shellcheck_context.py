@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ai_workflow.findings import Severity
+from ai_workflow.lint.shellcheck_initramfs import knows_busybox
 from ai_workflow.lint.shellcheck_joined import compares_with_words
 from ai_workflow.lint.shellcheck_traps import trap_signals
 from ai_workflow.steps import code_quality
@@ -104,3 +105,64 @@ def test_masked_status_in_a_test_script_is_information(tmp_path: Path) -> None:
     assert severity[("shellcheck/SC2155", "test/whitespacetest", 4)] is Severity.INFO
     assert severity[("shellcheck/SC2155", "tests/copy_test.sh", 4)] is Severity.INFO
     assert severity[("shellcheck/SC2155", "bin/install.sh", 4)] is Severity.WARNING
+
+
+INITRAMFS_CONTROL = (
+    "Source: live\nSection: misc\n\nPackage: live\nArchitecture: all\nDepends: ${misc:Depends}\n"
+    "\nPackage: live-initramfs-tools\nArchitecture: all\n"
+    "Depends:\n busybox | busybox-initramfs,\n initramfs-tools,\n ${misc:Depends},\n"
+)
+BOOT_SCRIPT = (
+    "#!/bin/sh\n"
+    'echo -n "Waiting for link... "\n'
+    'echo -e "\\nLink is up"\n'
+    'check_dev() {\n  [ -b "$1" ] || continue\n  echo "$1"\n}\n'
+    'for dev in /dev/sd*; do check_dev "$dev"; done\n'
+)
+HOOK = '#!/bin/sh\n. /usr/share/initramfs-tools/hook-functions\necho -e "copy\\tx"\n'
+
+
+def test_initramfs_scripts_of_a_busybox_package_are_checked_as_busybox(tmp_path: Path) -> None:
+    """live-boot's components, run in the initramfs of a package that Depends on busybox and
+    initramfs-tools: `echo -n`/`echo -e` are busybox's (no SC3037 with --shell=busybox) and
+    `continue` in a function continues the caller's loop (SC2104): info. Its initramfs-tools
+    hook runs on the host under dash: `echo -e` there keeps SC3037."""
+    files = {
+        "debian/control": INITRAMFS_CONTROL,
+        "components/9990-select-eth-device.sh": BOOT_SCRIPT,
+        "backend/initramfs-tools/live": HOOK,
+        "hooks/live": HOOK,
+    }
+    target = make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK})
+    outcome = code_quality.run(step_context(target, code_quality.SPEC))
+    boot = "components/9990-select-eth-device.sh"
+    shown = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    assert ("shellcheck/SC3037", boot, 2) not in shown
+    assert ("shellcheck/SC3037", boot, 3) not in shown
+    assert shown[("shellcheck/SC2104", boot, 5)] is Severity.INFO
+    assert shown[("shellcheck/SC3037", "backend/initramfs-tools/live", 3)] is not Severity.INFO
+    assert shown[("shellcheck/SC3037", "hooks/live", 3)] is not Severity.INFO
+    assert any("checked as busybox sh" in c for c in outcome.checked)
+
+
+def test_sh_scripts_of_a_package_without_busybox_keep_their_warnings(tmp_path: Path) -> None:
+    """The same script in a package that does not pull busybox into the initramfs runs under
+    dash, where `echo -e` prints "-e" and `continue` in a function does nothing: SC3037 and
+    SC2104 stay warnings."""
+    control = INITRAMFS_CONTROL.replace(" busybox | busybox-initramfs,\n", "")
+    files = {"debian/control": control, "components/select-eth-device.sh": BOOT_SCRIPT}
+    severity = _severities(tmp_path, files)
+    assert severity[("shellcheck/SC3037", "components/select-eth-device.sh", 3)] is (
+        Severity.WARNING
+    )
+    assert severity[("shellcheck/SC2104", "components/select-eth-device.sh", 5)] is (
+        Severity.WARNING
+    )
+
+
+@pytest.mark.parametrize(
+    ("version", "knows"),
+    [("0.11.0", True), ("0.10.0", True), ("0.9.0", False), ("1.0", True), (None, False)],
+)
+def test_knows_busybox(version: str | None, knows: bool) -> None:
+    assert knows_busybox(version) is knows
