@@ -12,6 +12,7 @@ from ai_workflow.findings import Severity
 from ai_workflow.lint.shellcheck_initramfs import knows_busybox
 from ai_workflow.lint.shellcheck_joined import compares_with_words
 from ai_workflow.lint.shellcheck_traps import trap_signals
+from ai_workflow.lint.shellcheck_words import one_word_command
 from ai_workflow.steps import code_quality
 from tests.helpers import make_repo, step_context
 
@@ -166,3 +167,55 @@ def test_sh_scripts_of_a_package_without_busybox_keep_their_warnings(tmp_path: P
 )
 def test_knows_busybox(version: str | None, knows: bool) -> None:
     assert knows_busybox(version) is knows
+
+
+def test_substitution_of_one_word_or_echoed_is_information(tmp_path: Path) -> None:
+    """live-boot: `echo $(setup_loop ...)` (echo joins the words again), `[ $(stat -fc%d:%D
+    "$d") != ... ]` and `mount -t $(get_fstype "$dev")`, a function of a sibling script whose
+    body is `blkid -s TYPE -o value $1` (one word each): SC2046 info. `basename $path` (a path
+    with blanks), `blkid -s LABEL` (a label with blanks) and a function of several commands:
+    still warnings."""
+    files = {
+        "lib.sh": (
+            "#!/bin/sh\n"
+            "get_fstype ()\n{\n\tblkid -s TYPE -o value $1 2>/dev/null\n}\n"
+            "get_label () { blkid -s LABEL -o value $1; }\n"
+            'list () {\n\tls "$1"\n\techo done\n}\n'
+        ),
+        "mount.sh": (
+            "#!/bin/sh\n"
+            'mount -t $(get_fstype "${dev}") -o ro "${dev}" /mnt\n'
+            'echo $(setup_loop "$1" loop)\n'
+            '[ $(stat -fc%d:%D "$d") != $(stat -fc%d:%D "$d/..") ] && echo mountpoint\n'
+            "test `basename ${path}`x = digestx && echo digest\n"
+            'mount -L $(get_label "$dev") /mnt\n'
+            "rm $(list /tmp)\n"
+        ),
+    }
+    severity = _severities(tmp_path, files)
+    assert severity[("shellcheck/SC2046", "mount.sh", 2)] is Severity.INFO
+    assert severity[("shellcheck/SC2046", "mount.sh", 3)] is Severity.INFO
+    assert severity[("shellcheck/SC2046", "mount.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2046", "mount.sh", 5)] is Severity.WARNING
+    assert severity[("shellcheck/SC2046", "mount.sh", 6)] is Severity.WARNING
+    assert severity[("shellcheck/SC2046", "mount.sh", 7)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("body", "word"),
+    [
+        ('stat -c "%s" "$f"', "stat"),
+        ("stat --format=%Y f", "stat"),
+        ("stat -c %n f", None),
+        ("stat -c %y f", None),
+        ("date +%Y-%m-%d", "date"),
+        ("date '+%d %b'", None),
+        ("id -un", "id"),
+        ("uname -a", None),
+        ("nproc", "nproc"),
+        ("cat f | head -1", None),
+        ("helper x", "helper (`id -u`)"),
+    ],
+)
+def test_one_word_command(body: str, word: str | None) -> None:
+    assert one_word_command(body, {"helper": "id -u"}) == word

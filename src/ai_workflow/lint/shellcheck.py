@@ -27,7 +27,9 @@ SC2104 (`continue` in a function, which busybox applies to the caller's loop) is
 SC2173 (KILL/STOP in a trap) on a trap whose list holds EXIT, the script's exit cleanup, is
 info (`ai_workflow.lint.shellcheck_traps`); so is SC2199 on `[[ "$@" == "$a $b" ]]`, the joined
 arguments compared with a string of several words (`ai_workflow.lint.shellcheck_joined`), and
-SC2155 (`local x=$(cmd)`) in a test script (`ai_workflow.lint.shellcheck_tests`).
+SC2155 (`local x=$(cmd)`) in a test script (`ai_workflow.lint.shellcheck_tests`), and SC2046 on
+an `echo $(cmd)` argument or on a command that prints one word (`stat -c%d`, `blkid -s TYPE -o
+value`, a function whose body is one such command: `ai_workflow.lint.shellcheck_words`).
 
 A warning code the project gives 20 times or more is its convention, at info
 (`ai_workflow.lint.widespread`).
@@ -77,6 +79,7 @@ from ai_workflow.lint.shellcheck_runs import Dialect, shellcheck_dialect
 from ai_workflow.lint.shellcheck_severity import shellcheck_findings
 from ai_workflow.lint.shellcheck_tests import masked_status_in_tests_as_info
 from ai_workflow.lint.shellcheck_traps import exit_cleanup_traps_as_info
+from ai_workflow.lint.shellcheck_words import one_word_substitutions_as_info
 from ai_workflow.lint.unasked_linters import ShellcheckScope, debian_sh_as_info
 from ai_workflow.lint.widespread import describe as describe_widespread
 from ai_workflow.lint.widespread import widespread_as_info
@@ -200,6 +203,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings = exit_cleanup_traps_as_info(findings, ctx.target)
     findings = joined_comparisons_as_info(findings, ctx.target)
     findings = masked_status_in_tests_as_info(findings)
+    findings = one_word_substitutions_as_info(findings, ctx.target, scripts)
     findings = debian_sh_as_info(findings, ctx.target, ctx.config.rules.select)
     findings.sort(key=finding_order)
     scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)
