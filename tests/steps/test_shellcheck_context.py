@@ -11,6 +11,7 @@ import pytest
 from ai_workflow.findings import Severity
 from ai_workflow.lint.shellcheck_initramfs import knows_busybox
 from ai_workflow.lint.shellcheck_joined import compares_with_words
+from ai_workflow.lint.shellcheck_literal_calls import literal_calls
 from ai_workflow.lint.shellcheck_traps import trap_signals
 from ai_workflow.lint.shellcheck_words import one_word_command
 from ai_workflow.steps import code_quality
@@ -219,3 +220,55 @@ def test_substitution_of_one_word_or_echoed_is_information(tmp_path: Path) -> No
 )
 def test_one_word_command(body: str, word: str | None) -> None:
     assert one_word_command(body, {"helper": "id -u"}) == word
+
+
+def test_arguments_of_a_private_function_called_with_literal_words_are_information(
+    tmp_path: Path,
+) -> None:
+    """bilibop's library: `_list_other() { for TAG in $@ ; do ...` called only as
+    `_list_other "BILIBOP" "INSIDEV" ;;` in a case branch (SC2068): nothing to split, info. A
+    public library function (other programs may call it) and a private one also called with
+    an expansion keep the warning."""
+    files = {
+        "lib/filter.sh": (
+            "# a library\n"
+            "_list_other() {\n"
+            '    ${DEBUG} && echo "> _list_other $@" >&2\n'
+            "    for TAG in $@ ; do\n"
+            '        [ -e "/run/udev/tags/${TAG}" ] && echo "$TAG"\n'
+            "    done\n"
+            "}\n"
+            "list_public() {\n"
+            '    for TAG in $@ ; do echo "$TAG"; done\n'
+            "}\n"
+            "_list_any() {\n"
+            '    for TAG in $@ ; do echo "$TAG"; done\n'
+            "}\n"
+            'case "$1" in\n'
+            "    other)\n"
+            '        _list_other "BILIBOP" "INSIDEV" ;;\n'
+            "    public)\n"
+            "        list_public BILIBOP ;;\n"
+            "    any)\n"
+            '        _list_any "$2" ;;\n'
+            "esac\n"
+        ),
+    }
+    severity = _severities(tmp_path, files)
+    assert severity[("shellcheck/SC2068", "lib/filter.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "lib/filter.sh", 9)] is Severity.WARNING
+    assert severity[("shellcheck/SC2068", "lib/filter.sh", 12)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("script", "calls"),
+    [
+        ("f() {\n  echo $@\n}\nf a b\nx && f 'c' \"d\"\n", "2 calls, the first at s:4"),
+        ('f() {\n  echo $@\n}\nf "a b"\n', None),
+        ("f() {\n  echo $@\n}\nf a\ntrap f 0\n", None),
+        ("f() {\n  echo $@\n}\n", None),
+        ('f() {\n  echo $@\n}\necho "f is a function"\nf x\n', "1 call, the first at s:5"),
+    ],
+)
+def test_literal_calls(script: str, calls: str | None) -> None:
+    assert literal_calls("f", {"s": script}) == calls

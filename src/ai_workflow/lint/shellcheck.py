@@ -30,6 +30,9 @@ arguments compared with a string of several words (`ai_workflow.lint.shellcheck_
 SC2155 (`local x=$(cmd)`) in a test script (`ai_workflow.lint.shellcheck_tests`), and SC2046 on
 an `echo $(cmd)` argument or on a command that prints one word (`stat -c%d`, `blkid -s TYPE -o
 value`, a function whose body is one such command: `ai_workflow.lint.shellcheck_words`).
+SC2068/SC2048 on `$@`/`$*` in a script's function, or a library's `_private` one, that every
+call in the project's scripts passes literal words only is info
+(`ai_workflow.lint.shellcheck_literal_calls`).
 
 A warning code the project gives 20 times or more is its convention, at info
 (`ai_workflow.lint.widespread`).
@@ -75,6 +78,7 @@ from ai_workflow.lint.shell_library import (
 from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
 from ai_workflow.lint.shellcheck_initramfs import busybox_loops_as_info, busybox_scripts
 from ai_workflow.lint.shellcheck_joined import joined_comparisons_as_info
+from ai_workflow.lint.shellcheck_literal_calls import literal_calls_as_info
 from ai_workflow.lint.shellcheck_runs import Dialect, shellcheck_dialect
 from ai_workflow.lint.shellcheck_severity import shellcheck_findings
 from ai_workflow.lint.shellcheck_tests import masked_status_in_tests_as_info
@@ -204,6 +208,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings = joined_comparisons_as_info(findings, ctx.target)
     findings = masked_status_in_tests_as_info(findings)
     findings = one_word_substitutions_as_info(findings, ctx.target, scripts)
+    findings = literal_calls_as_info(findings, ctx.target, scripts)
     findings = debian_sh_as_info(findings, ctx.target, ctx.config.rules.select)
     findings.sort(key=finding_order)
     scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)
