@@ -11,6 +11,7 @@ import pytest
 from ai_workflow.findings import Severity
 from ai_workflow.lint.shellcheck_initramfs import knows_busybox
 from ai_workflow.lint.shellcheck_joined import compares_with_words
+from ai_workflow.lint.shellcheck_kernel_names import kernel_directory
 from ai_workflow.lint.shellcheck_literal_calls import literal_calls
 from ai_workflow.lint.shellcheck_traps import trap_signals
 from ai_workflow.lint.shellcheck_words import one_word_command
@@ -272,3 +273,37 @@ def test_arguments_of_a_private_function_called_with_literal_words_are_informati
 )
 def test_literal_calls(script: str, calls: str | None) -> None:
     assert literal_calls("f", {"s": script}) == calls
+
+
+def test_ls_grep_over_kernel_names_is_information(tmp_path: Path) -> None:
+    """live-boot's `$(cd /sys/class/net/ && ls -d * 2>/dev/null | grep -v "lo")` and `ls
+    /sys/block | grep -v loop`: interface and device names hold no blank (SC2010): info. `ls
+    | grep` over the user's directory keeps the warning."""
+    files = {
+        "net.sh": (
+            "#!/bin/sh\n"
+            'ifaces="$(cd /sys/class/net/ && ls -d * 2>/dev/null | grep -v "lo")"\n'
+            "disks=$(ls /sys/block | grep -v loop)\n"
+            'pics=$(ls "$HOME" | grep jpg)\n'
+            'echo "$ifaces $disks $pics"\n'
+        ),
+    }
+    severity = _severities(tmp_path, files)
+    assert severity[("shellcheck/SC2010", "net.sh", 2)] is Severity.INFO
+    assert severity[("shellcheck/SC2010", "net.sh", 3)] is Severity.INFO
+    assert severity[("shellcheck/SC2010", "net.sh", 4)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("line", "where"),
+    [
+        ("cd /sys/class/net && ls | grep -v lo", "/sys/class/net"),
+        ("ls /proc/ | grep '^[0-9]'", "/proc/"),
+        ("cd /tmp && ls | grep a", None),
+        ("cd /sys && ls ../home | grep a", None),
+        ("ls /proc /home | grep a", None),
+        ("ls $dir | grep x", None),
+    ],
+)
+def test_kernel_directory(line: str, where: str | None) -> None:
+    assert kernel_directory(line) == where

@@ -32,7 +32,8 @@ an `echo $(cmd)` argument or on a command that prints one word (`stat -c%d`, `bl
 value`, a function whose body is one such command: `ai_workflow.lint.shellcheck_words`).
 SC2068/SC2048 on `$@`/`$*` in a script's function, or a library's `_private` one, that every
 call in the project's scripts passes literal words only is info
-(`ai_workflow.lint.shellcheck_literal_calls`).
+(`ai_workflow.lint.shellcheck_literal_calls`). SC2010 (`ls | grep`) over a /sys or /proc
+directory, whose entries the kernel names, is info (`ai_workflow.lint.shellcheck_kernel_names`).
 
 A warning code the project gives 20 times or more is its convention, at info
 (`ai_workflow.lint.widespread`).
@@ -78,6 +79,7 @@ from ai_workflow.lint.shell_library import (
 from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
 from ai_workflow.lint.shellcheck_initramfs import busybox_loops_as_info, busybox_scripts
 from ai_workflow.lint.shellcheck_joined import joined_comparisons_as_info
+from ai_workflow.lint.shellcheck_kernel_names import kernel_listings_as_info
 from ai_workflow.lint.shellcheck_literal_calls import literal_calls_as_info
 from ai_workflow.lint.shellcheck_runs import Dialect, shellcheck_dialect
 from ai_workflow.lint.shellcheck_severity import shellcheck_findings
@@ -209,6 +211,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings = masked_status_in_tests_as_info(findings)
     findings = one_word_substitutions_as_info(findings, ctx.target, scripts)
     findings = literal_calls_as_info(findings, ctx.target, scripts)
+    findings = kernel_listings_as_info(findings, ctx.target)
     findings = debian_sh_as_info(findings, ctx.target, ctx.config.rules.select)
     findings.sort(key=finding_order)
     scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)
