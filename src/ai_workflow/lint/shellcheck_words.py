@@ -5,11 +5,6 @@ are joined again, or whose output is one word by its command.
   way to print what a function printed): echo joins the split words with one space, so the
   text differs from the quoted one only by runs of blanks made one; the substitution's output
   is printed, not used as a path or an argument list: info.
-- A substitution compared with `=` in `test`/`[ ]` to one literal word of no blank (makeself's
-  `if test `basename ${MD5_PATH}`x = digestx`): output split into several words makes the
-  test fail ("too many arguments", false), the answer the comparison gives, since several
-  words never equal one; empty output is kept by the `x` suffix or fails the same way. `!=`,
-  where the failing test would answer wrong, keeps the warning.
 - A substitution whose command prints one word by construction: `stat -c FORMAT` (also `-fc`,
   `--format=`, `--printf=`) whose format has no blank and only numeric or blank-free directives
   (`stat -fc%d:%D "$dir"`, a device number pair; not `%n`, a file name, nor `%y`, a date with
@@ -50,19 +45,6 @@ BLKID_TAGS = frozenset({"TYPE", "UUID", "PARTUUID", "PTTYPE", "PTUUID", "SEC_TYP
 ID_FLAGS = frozenset({"-u", "-g", "-un", "-gn", "-nu", "-ng", "-ru", "-rg"})
 UNAME_FLAGS = frozenset({"-s", "-n", "-r", "-m", "-p", "-i", "-o"})
 TPUT_WORDS = frozenset({"cols", "lines", "colors"})
-TEST_BEFORE = re.compile(r"(?:^|[;&|({!]|\b(?:then|do|else|if|while|until))\s*(?:test|\[)\s+$")
-WORD = r"""(?:"[\w.,:+/%@-]+"|'[\w.,:+/%@-]+'|[\w.,:+/%@-]+)"""
-TEST_END = re.compile(r"[\w.,:+/%@-]*\s*(?:\]\s*)?(?:$|;|&&|\|\||\bthen\b|#)")
-FIRST_OPERAND_AFTER = re.compile(
-    rf"[\w.,:+/%@-]*\s+==?\s+{WORD}\s*(?:\]\s*)?(?:$|;|&&|\|\||\bthen\b|#)"
-)
-SECOND_OPERAND_BEFORE = re.compile(
-    rf"(?:^|[;&|({{!]|\b(?:then|do|else|if|while|until))\s*(?:test|\[)\s+{WORD}\s+==?\s+$"
-)
-COMPARED_NOTE = (
-    "compared with `=` to one word: split into several words, the test fails, as the"
-    " comparison would"
-)
 ECHO_NOTE = "the argument of echo, which joins the split words again with one space"
 WORD_NOTE = "{command} prints one word: there is nothing to split"
 
@@ -95,11 +77,9 @@ def one_word_substitutions_as_info(
         note = None
         place = _substitution_at(texts[path], finding)
         if place is not None:
-            before, body, after = place
+            before, body = place
             if ECHO_BEFORE.search(before):
                 note = ECHO_NOTE
-            elif compared_with_word(before, after):
-                note = COMPARED_NOTE
             else:
                 if functions is None:
                     functions = one_command_functions(target, scripts)
@@ -109,9 +89,8 @@ def one_word_substitutions_as_info(
     return graded
 
 
-def _substitution_at(lines: list[str], finding: Finding) -> tuple[str, str, str] | None:
-    """The text before the substitution the finding's column points at, its body, and the
-    text after it."""
+def _substitution_at(lines: list[str], finding: Finding) -> tuple[str, str] | None:
+    """The text before the substitution the finding's column points at, and its body."""
     column = finding.extra.get("column") if finding.extra else None
     if not isinstance(finding.line, int) or not 0 < finding.line <= len(lines):
         return None
@@ -121,23 +100,12 @@ def _substitution_at(lines: list[str], finding: Finding) -> tuple[str, str, str]
     start = column - 1
     if line.startswith("$(", start) and not line.startswith("$((", start):
         body = substitution_body(line, start + 2)
-        end = start + 3 + len(body) if body is not None else 0
     elif line.startswith("`", start):
-        close = line.find("`", start + 1)
-        body = line[start + 1 : close] if close > start else None
-        end = close + 1
+        end = line.find("`", start + 1)
+        body = line[start + 1 : end] if end > start else None
     else:
         return None
-    return None if body is None else (line[:start], body, line[end:])
-
-
-def compared_with_word(before: str, after: str) -> bool:
-    """Whether the substitution between `before` and `after` is an operand of a `test`/`[ ]`
-    `=` comparison with a literal word of no blank (`test `basename $p`x = digestx`, `[ word
-    = $(cmd) ]`); the substitution may carry a literal suffix (the `x` of the old idiom)."""
-    first = TEST_BEFORE.search(before) and FIRST_OPERAND_AFTER.match(after)
-    second = SECOND_OPERAND_BEFORE.search(before) and TEST_END.match(after)
-    return bool(first or second)
+    return None if body is None else (line[:start], body)
 
 
 def substitution_body(line: str, start: int) -> str | None:
