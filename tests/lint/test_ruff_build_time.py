@@ -50,7 +50,7 @@ def test_a_bare_except_in_build_time_code_is_info(tmp_path: Path) -> None:
         "tools/conf.py": Severity.WARNING,
     }
     notes = [f.message for f in outcome.findings if f.severity is Severity.INFO]
-    assert any("a module only the root setup.py imports" in note for note in notes)
+    assert any("a module the root setup.py imports that nothing installs" in note for note in notes)
 
 
 INSTALLED_ELSEWHERE = {
@@ -70,7 +70,7 @@ def test_a_root_module_installed_or_tested_keeps_its_bare_except(tmp_path: Path)
     """A single-module library whose setup.py reads its version from it (`from mylib import
     __version__`) while setup.cfg's `py_modules` installs it, and a root module the tests import,
     run for the project's users: their bare `except:` keeps the warning. A root module that
-    only setup.py imports stays info."""
+    setup.py alone imports stays info."""
     root = make_repo(tmp_path / "demo", INSTALLED_ELSEWHERE)
     outcome = code_quality.run(step_context(root, code_quality.SPEC))
     graded = {f.path: f.severity for f in outcome.findings if f.rule == "ruff/E722"}

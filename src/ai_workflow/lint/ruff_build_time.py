@@ -42,8 +42,8 @@ NOTE = "{}: it runs only while the project is built or documented, by its mainta
 def build_time_excepts_as_info(
     findings: Iterable[Finding], files: ParsedFiles, python_files: Sequence[str]
 ) -> list[Finding]:
-    """The findings, with E722 in setup.py, a Sphinx conf.py or a root module only setup.py
-    uses (see the module docstring) made info."""
+    """The findings, with E722 in setup.py, a Sphinx conf.py or a root module setup.py imports
+    and nothing installs (see the module docstring) made info."""
     findings = list(findings)
     if not any(f.rule == BARE_EXCEPT and f.severity is Severity.WARNING for f in findings):
         return findings
@@ -61,7 +61,7 @@ def _build_time(path: str, files: ParsedFiles, helpers: frozenset[str]) -> str |
     if path == SETUP:
         return "setup.py"
     if path in helpers:
-        return f"{path}, a module only the root setup.py imports"
+        return f"{path}, a module the root setup.py imports that nothing installs"
     if PurePosixPath(path).name == "conf.py" and is_sphinx_conf(files.text(path)):
         return f"{path}, Sphinx's configuration"
     return None
