@@ -56,9 +56,16 @@ def test_a_bare_except_in_build_time_code_is_info(tmp_path: Path) -> None:
 INSTALLED_ELSEWHERE = {
     "setup.py": (
         "from mylib import __version__\nfrom tool import NAME\nfrom helper import README\n"
+        "import cli\nimport readme\n"
         "from setuptools import setup\n\nsetup(name=NAME, version=__version__)\n"
     ),
     "setup.cfg": "[metadata]\nname = demo\n\n[options]\npy_modules =\n    mylib\n    other\n",
+    "pyproject.toml": (
+        '[project]\nname = "demo"\ndynamic = ["version", "readme"]\n\n'
+        '[tool.setuptools]\npy-modules = ["cli"]\n'
+    ),
+    "cli.py": "\n\n" + FALLBACK,  # installed by pyproject.toml
+    "readme.py": "\n\n" + FALLBACK,  # setup.py's, whatever `dynamic` lists
     "mylib.py": "__version__ = '1.0'\n\n\n" + FALLBACK,  # installed by setup.cfg
     "tool.py": "NAME = 'demo'\n\n\n" + FALLBACK,  # the tests import it: the project's code
     "helper.py": "README = ''\n\n\n" + FALLBACK,  # setup.py's own helper
@@ -78,4 +85,6 @@ def test_a_root_module_installed_or_tested_keeps_its_bare_except(tmp_path: Path)
         "mylib.py": Severity.WARNING,
         "tool.py": Severity.WARNING,
         "helper.py": Severity.INFO,
+        "cli.py": Severity.WARNING,
+        "readme.py": Severity.INFO,
     }

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import ast
 import re
+import tomllib
 from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
 
 from ai_workflow.findings import Finding, Severity
+from ai_workflow.nested import dig_table
 from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.sphinx_docs import is_sphinx_conf
 from ai_workflow.techstack import is_test_path
@@ -101,10 +103,22 @@ def _imported_modules(tree: ast.Module) -> set[str]:
 
 def _installed(name: str, files: ParsedFiles) -> bool:
     """Whether a packaging file names the root module `name` for installation: a string in
-    setup.py (`py_modules=['bottle']`) or pyproject.toml (`py-modules = ["bottle"]`), or a word
-    of setup.cfg's `py_modules`."""
-    quoted = re.compile(rf"""['"]{re.escape(name)}['"]""")
-    if quoted.search(files.text(SETUP)) or quoted.search(files.text(PYPROJECT)):
+    setup.py (`py_modules=['bottle']`), an entry of pyproject.toml's `[tool.setuptools]
+    py-modules` (not any string there: `dynamic = ["version"]` installs no version.py), or a
+    word of setup.cfg's `py_modules`."""
+    if re.search(rf"""['"]{re.escape(name)}['"]""", files.text(SETUP)):
+        return True
+    if name in _pyproject_modules(files.text(PYPROJECT)):
         return True
     listed = SETUP_CFG_MODULES.search(files.text(SETUP_CFG))
     return listed is not None and name in re.split(r"[\s,]+", listed.group("value"))
+
+
+def _pyproject_modules(text: str) -> list[object]:
+    """pyproject.toml's `[tool.setuptools] py-modules` ([] when absent or unreadable)."""
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return []
+    modules = dig_table(table, "tool", "setuptools").get("py-modules")
+    return modules if isinstance(modules, list) else []
