@@ -24,13 +24,19 @@ except ValueError:
     LIMIT = 0
 
 import json
+
+try:
+    import shutil
+finally:
+    DONE = True
 """
 
 
 def test_an_import_alone_in_its_try_is_a_probe(tmp_path: Path) -> None:
     """lark's `try: import js2py` / `except RuntimeError:` guards the import alone: F401 at
     info. `import csv` beside another statement in a `try` that catches ValueError (the handler
-    is for the int()), and `import json` outside any `try`, keep the warning."""
+    is for the int()), `import json` outside any `try`, and `import shutil` alone in a `try`
+    with only a `finally:` (which catches nothing) keep the warning."""
     root = make_repo(tmp_path / "p", {"tests/test_nearley.py": PROBES})
     outcome = code_quality.run(step_context(root, code_quality.SPEC))
     graded = {
@@ -40,4 +46,5 @@ def test_an_import_alone_in_its_try_is_a_probe(tmp_path: Path) -> None:
         "js2py": Severity.INFO,
         "csv": Severity.WARNING,
         "json": Severity.WARNING,
+        "shutil": Severity.WARNING,
     }

@@ -17,6 +17,9 @@ FILES = {
     "lib/attic/old.py": "import os\n",
     "src/offline/sync.sh": "echo $*\n",  # a name that only starts like one
     "pkg/deprecated/api.py": "import os\n",  # deprecated code still ships
+    "mypkg/__init__.py": "",
+    "mypkg/obsolete/__init__.py": "",
+    "mypkg/obsolete/api.py": "import os\n",  # a subpackage: installed with mypkg
 }
 
 
@@ -58,3 +61,19 @@ def test_warnings_in_switched_off_code_are_info_errors_and_live_code_stay(tmp_pa
     assert "retired" not in kept[1].extra
     raised = build_policy(root, RulesConfig(severity={"shellcheck/": "warning"})).for_step("s")
     assert raised.apply([_warning("off/zzmoeda.sh")])[0].severity is Severity.WARNING
+
+
+def test_a_python_subpackage_named_for_retired_code_still_ships(tmp_path: Path) -> None:
+    """`mypkg/obsolete/` with an `__init__.py` under the package `mypkg` is installed with it
+    (find_packages): its users import that code, so a warning there stays; a plain `attic/`
+    directory beside it keeps its info."""
+    root = make_repo(tmp_path / "lib", FILES)
+    assert retired_reason("mypkg/obsolete/api.py", root) is None
+    assert retired_reason("mypkg/obsolete/api.py") is not None  # the path alone cannot tell
+    assert retired_reason("lib/attic/old.py", root) is not None
+    screen = build_policy(root, RulesConfig()).for_step("s")
+    kept = screen.apply([_warning("mypkg/obsolete/api.py"), _warning("lib/attic/old.py")])
+    assert [(f.path, f.severity) for f in kept] == [
+        ("mypkg/obsolete/api.py", Severity.WARNING),
+        ("lib/attic/old.py", Severity.INFO),
+    ]

@@ -3244,7 +3244,8 @@ PY2_IMPORT_FALLBACK = {
         "try:\n    from urllib.parse import quote\nexcept ImportError:\n"
         "    quote = undefined_quote\n\n"
         "try:\n    from collections.abc import Mapping\nexcept ValueError:\n"
-        "    kind = basestring\n"
+        "    kind = basestring\n\n"
+        "try:\n    import tkinter\nexcept ImportError:\n    prompt = raw_input\n"
     ),
 }
 
@@ -3253,7 +3254,8 @@ def test_python2_builtins_where_a_python3_import_failed_are_info(tmp_path: Path)
     """jsonpatch 1.33: `str = unicode` in the `except ImportError:` of `from collections.abc
     import ...`, which every Python 3 imports: only Python 2 runs it, info. The same builtin
     where a third-party import failed (Python 3 runs that too), another undefined name in the
-    fallback, and a handler that does not catch ImportError stay errors."""
+    fallback, a handler that does not catch ImportError, and the fallback of tkinter (a Python 3
+    built without Tk fails that import too) stay errors."""
     outcome = _run(make_repo(tmp_path / "proj", PY2_IMPORT_FALLBACK))
     graded = {
         (f.line, f.message.split("`")[1]): f.severity
@@ -3265,6 +3267,7 @@ def test_python2_builtins_where_a_python3_import_failed_are_info(tmp_path: Path)
         (11, "unicode"): Severity.ERROR,
         (16, "undefined_quote"): Severity.ERROR,
         (21, "basestring"): Severity.ERROR,
+        (26, "raw_input"): Severity.ERROR,
     }
 
 

@@ -474,8 +474,10 @@ UNLOADABLE_TEST = textwrap.dedent(
 )
 UNLOADABLE_FILES = {
     "package.json": json.dumps(
-        {"name": "jsx", "version": "1.0.0", "scripts": {"test": "node --test"}}
+        {"name": "jsx", "version": "1.0.0", "scripts": {"test": "node --loader ./hook.mjs --test"}}
     ),
+    # a loader hook that hands every file on: written for an older Node.js's hooks, say
+    "hook.mjs": "export async function resolve(s, c, next) {\n  return next(s, c);\n}\n",
     "src/x.coffee": "export x = 1\n",
     "test/a.test.mjs": UNLOADABLE_TEST.replace("{name}", "a"),
     "test/b.test.mjs": UNLOADABLE_TEST.replace("{name}", "b"),
@@ -488,9 +490,9 @@ def test_a_suite_that_cannot_load_under_a_node_newer_than_the_ci_runs_is_info(
 ) -> None:
     """mkdirp's CI runs Node 16 to 19; under Node 20 every test file fails as Node's module
     loader rejects how it is loaded (ERR_REQUIRE_CYCLE_MODULE), before any test runs: one info
-    finding, the step incomplete. Here Node's loader rejects an import it has no format for
-    (ERR_UNKNOWN_FILE_EXTENSION). Under a Node the CI covers the failures stay errors; where
-    another test of the suite passed they stay warnings."""
+    finding, the step incomplete. Here Node's loader, under the project's loader hook, rejects an
+    import it has no format for (ERR_UNKNOWN_FILE_EXTENSION). Under a Node the CI covers the
+    failures stay errors; where another test of the suite passed they stay warnings."""
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
     major = int(node.lstrip("v").split(".")[0])
     old_ci = {".github/workflows/ci.yml": _ci_workflow(f"[{major - 4}, {major - 2}.x]")}
@@ -513,6 +515,29 @@ def test_a_suite_that_cannot_load_under_a_node_newer_than_the_ci_runs_is_info(
     failed = [f for f in loaded.findings if f.rule == "tests/failed"]
     assert len(failed) == 2 and all(f.severity is Severity.WARNING for f in failed)
     assert not any(f.rule == "tests/environment-incomplete" for f in loaded.findings)
+
+
+@needs_node
+def test_an_import_no_node_can_load_without_a_loader_hook_stays_the_projects(
+    tmp_path: Path,
+) -> None:
+    """The same `.coffee` import with no loader hook in the run fails under every Node.js, the
+    CI's too (ERR_UNKNOWN_FILE_EXTENSION is then the project's missing build step, not this
+    Node's newer loader): the failures stay, warnings beside the note that this Node is newer
+    than the CI's, and the step is complete."""
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    major = int(node.lstrip("v").split(".")[0])
+    files = {
+        **UNLOADABLE_FILES,
+        "package.json": json.dumps(
+            {"name": "jsx", "version": "1.0.0", "scripts": {"test": "node --test"}}
+        ),
+        ".github/workflows/ci.yml": _ci_workflow(f"[{major - 4}, {major - 2}.x]"),
+    }
+    outcome = run_step(make_repo(tmp_path / "plain", files), Config())
+    failed = [f for f in outcome.findings if f.rule == "tests/failed"]
+    assert len(failed) == 2 and all(f.severity is Severity.WARNING for f in failed)
+    assert not any(f.rule == "tests/environment-incomplete" for f in outcome.findings)
 
 
 def test_shell_project_without_bats_is_a_skipped_check(

@@ -21,8 +21,9 @@ read only in code that never runs (`F821` under `if False:`) or an IPython built
 only IPython runs (`get_ipython` under `if IS_IPYTHON:`) or read after an `exec` of built code
 into the module's namespace (`ai_workflow.lint.ruff_runtime`),
 a bare `except:` whose handler always raises (`E722`, `ai_workflow.lint.ruff_except`) or that
-runs only to build or document the project (setup.py, a Sphinx conf.py, a root module only
-setup.py imports: `ai_workflow.lint.ruff_build_time`), F841 on a name its
+runs only to build or document the project (setup.py, a Sphinx conf.py, a root module
+setup.py imports that nothing installs nor tests: `ai_workflow.lint.ruff_build_time`), F841 on
+a name its
 function declares `global` (`ai_workflow.lint.ruff_global`), F841 on an
 `except ... as e` name the handler reads before any unconditional rebinding, F401 on an
 import probed in `try/except ImportError`, used by a `# type:` comment, imported under

@@ -216,9 +216,10 @@ def guarded_alone(tree: Syntax, line: int) -> bool:
     """Whether the import at `line` is the one statement of a `try:` body, whatever its handlers
     catch (lark's `try: import js2py  # Ensures that js2py exists` / `except RuntimeError:`,
     which turns js2py's refusal of a Python version into an ImportError that skips the tests):
-    nothing else can fail there, so the import's failure is what the `try` is for."""
+    nothing else can fail there, so the import's failure is what the `try` is for. A `try:` with
+    no handler (`try: import os` / `finally:`) catches nothing: no probe."""
     for node in tree.nodes(ast.Try):
-        if len(node.body) == 1 and _is_import_at(node.body[0], line):
+        if node.handlers and len(node.body) == 1 and _is_import_at(node.body[0], line):
             return True
     return False
 

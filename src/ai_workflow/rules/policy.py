@@ -158,7 +158,7 @@ class RulePolicy:
                 severity = Severity.INFO
         retired = None
         if finding.severity is Severity.WARNING and vendored is None:
-            retired = retired_reason(finding.path)
+            retired = retired_reason(finding.path, self.target)
             if retired is not None and severity is None:
                 severity = Severity.INFO
         print_ = finding.fingerprint or finding_fingerprint(finding, self.sources)
