@@ -1766,6 +1766,44 @@ def test_after_own_ifs(script: list[str], split: set[int]) -> None:
     assert shellcheck_severity._after_own_ifs(script) == split
 
 
+def test_shellcheck_split_with_globbing_turned_off_around_it_is_information(
+    tmp_path: Path,
+) -> None:
+    """ruby-build's test/stubs/stub (rbenv's stub helper) splits a plan line on purpose:
+    `set -f`, `patterns=($patterns)`, `set +f`, under "Naively split patterns by whitespace"
+    (SC2206, warning): globbing is off around it, so the split is what is meant: info. The same
+    assignment after `set +f`, where a `*` in the value globs, stays a warning."""
+    files = {
+        "stub.sh": (
+            "#!/bin/bash\n"
+            'patterns="$1"\n'
+            "set -f\n"
+            "patterns=($patterns)\n"
+            "set +f\n"
+            "words=($patterns)\n"
+            'echo "${patterns[@]}" "${words[@]}"\n'
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2206", "stub.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2206", "stub.sh", 6)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("script", "split"),
+    [
+        (["set -f", "a=($x)", "set +f", "b=($y)"], {2}),
+        (["set -o noglob", "a=($x)", "set +o noglob"], {2}),
+        (["set -ef", "a=($x)", "set +f"], {2}),
+        (["set -f", "a=($x)"], set()),
+        (["set +f", "a=($x)"], set()),
+        (["a=($x)", "set -e"], set()),
+    ],
+)
+def test_under_noglob(script: list[str], split: set[int]) -> None:
+    assert shellcheck_severity._under_noglob(script) == split
+
+
 def test_shellcheck_array_joined_for_the_check_meant_is_information(tmp_path: Path) -> None:
     """docker-clean's `[[ ! ${CONTAINERS_TO_DELETE[@]} ]]` (is there nothing to delete?): the
     array joined into one string answers exactly what is asked (SC2199, warning): info.

@@ -27,7 +27,8 @@ on `$BASH_SOURCE` (its first element, the current file, is what the idiom means)
 SC2206/SC2207 where the line says it splits on purpose (`IFS=: dirs=($PATH)`, Bash
 completion's `COMPREPLY=($(compgen ...))`) or follows an assignment of IFS of its own, in
 the same function body and not undone since (`IFS=$'\n'`, then `ids=($(list_ids))`: one element
-a line); SC2088 on a quoted `~` that is only shown to a
+a line), or lies between `set -f` and the `set +f` that undoes it (globbing off: the split is
+what is meant); SC2088 on a quoted `~` that is only shown to a
 person (an `echo`/`printf` line, or a variable only such lines use); SC2154 on what bats
 sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files; SC2154 on
 a completion variable (`$cur`, `$prev`, `$words`, `$cword`, `$comp_args`) in a completion file
@@ -801,7 +802,8 @@ class ScriptTraits:
             frozenset(n for n, line in enumerate(lines, 1) if "BASH_SOURCE" in line),
             frozenset(n for n, line in enumerate(lines, 1) if COMPREPLY.search(line)),
             frozenset(n for n, line in enumerate(lines, 1) if DELIBERATE_SPLIT.match(line))
-            | _after_own_ifs(lines),
+            | _after_own_ifs(lines)
+            | _under_noglob(lines),
             _displayed_tilde(lines),
             _escaped_spaces(lines),
             frozenset(
@@ -1114,6 +1116,28 @@ def _after_own_ifs(lines: list[str]) -> frozenset[int]:
             continue
         if depth is not None:
             found.add(number)
+    return frozenset(found)
+
+
+NOGLOB_ON = re.compile(r"^\s*set\s+(?:-[a-zA-Z]*f[a-zA-Z]*|-o\s+noglob)\s*(?:;|#|$)")
+NOGLOB_OFF = re.compile(r"^\s*set\s+(?:\+[a-zA-Z]*f[a-zA-Z]*|\+o\s+noglob)\s*(?:;|#|$)")
+
+
+def _under_noglob(lines: list[str]) -> frozenset[int]:
+    """Lines between a `set -f` (`set -o noglob`) statement and the `set +f` that undoes it:
+    the script turned globbing off around them, so an unquoted `arr=($x)` there splits words on
+    purpose, the one thing left for it to do (ruby-build's test/stubs/stub: `set -f;
+    patterns=($patterns); set +f` under "Naively split patterns by whitespace"). A `set -f`
+    never undone marks nothing: a script that turns globbing off for good says nothing of
+    one line."""
+    found: set[int] = set()
+    opened: int | None = None
+    for number, line in enumerate(lines, 1):
+        if NOGLOB_ON.match(line):
+            opened = number
+        elif NOGLOB_OFF.match(line) and opened is not None:
+            found.update(range(opened + 1, number))
+            opened = None
     return frozenset(found)
 
 
