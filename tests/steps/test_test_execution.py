@@ -1800,8 +1800,21 @@ not ok 4 - test/crash.ts # time=20ms
   signal: SIGSEGV
   ...
 
-1..4
-# failed 4 of 4 tests
+# Subtest: test/children.ts
+    1..0 # no tests found
+    not ok 1 - timeout!
+      ---
+      expired: test/children.ts
+      ...
+ok 5 - test/children.ts # time=31084.257ms
+
+not ok 6 - timeout!
+  ---
+  expired: test/children.ts
+  ...
+
+1..6
+# failed 5 of 6 tests
 TAP
 exit 1
 """
@@ -1813,16 +1826,19 @@ def test_node_tap_16_timeouts_are_timeouts_not_failed_tests(tmp_path: Path) -> N
     (lru-cache 10.0.1's test/avoid-memory-leak.ts, which passes in 161 s with `-t 300`), or,
     when the SIGTERM came after its last test, `signal: SIGTERM` in the file's YAML block with
     no failed subtest (test/purge-stale-exhaustive.ts, 7 s of tests after 23 s of ts-node
-    compiling on a loaded machine). A file with a failed assertion, even one stopped by SIGTERM
-    too, and a file another signal killed stay failed tests."""
+    compiling on a loaded machine), or a top-level `not ok - timeout!` whose YAML names the
+    `expired:` file (test/warn-missing-ac.ts, after its own `ok`). A file with a failed
+    assertion, even one stopped by SIGTERM too, and a file another signal killed stay failed
+    tests."""
     files = {
         "tap.sh": NODE_TAP16_TIMEOUT_SCRIPT,
-        **{f"test/{n}.ts": "" for n in ("leak", "exhaustive", "broken", "crash")},
+        **{f"test/{n}.ts": "" for n in ("leak", "exhaustive", "broken", "crash", "children")},
     }
     outcome = run_step(make_repo(tmp_path / "t", files), cfg(test_command="sh tap.sh"))
     timed = [f for f in outcome.findings if f.rule == "tests/timed-out"]
     assert [f.severity for f in timed] == [Severity.WARNING]
     assert "test/leak.ts" in timed[0].message and "test/exhaustive.ts" in timed[0].message
+    assert "test/children.ts" in timed[0].message and "timeout!" not in timed[0].message
     assert "30000 ms" in timed[0].message
     failed = [f for f in outcome.findings if f.rule == "tests/failed"]
     assert sorted((f.severity, f.message.split(":")[0]) for f in failed) == [

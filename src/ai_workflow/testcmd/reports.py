@@ -257,6 +257,9 @@ def parse_tap_output(text: str, target: Path) -> TestReport | None:
             path, line = locate(body, target, "first")
             name = match.group("name").strip() or "?"
             subtests = _subtests_before(text, match.start())
+            expired = _TAP_YAML_EXPIRED.search(body)
+            if name == "timeout!" and expired:
+                name = expired.group(1)  # node-tap 16's own result for the file it stopped
             message = tap_message(body, subtests)
             report.failures.append(FailedTest(name, "failed", message, path, line))
     return report
@@ -352,7 +355,7 @@ _TAP_YAML_LIMIT = re.compile(r"^\s*timeout:\s*(\d+)\s*$", re.MULTILINE)
 # node-tap 16 (libtap): the file's own report of the SIGTERM its runner sent at the per-file
 # timeout, `not ok N - timeout!` with `expired: <file>` in its YAML block
 _TAP_TIMEOUT_RESULT = re.compile(r"^[ \t]+not ok\b(?: \d+)?(?: -)? ?timeout!\s*$", re.MULTILINE)
-_TAP_YAML_EXPIRED = re.compile(r"^[ \t]+expired:\s*\S", re.MULTILINE)
+_TAP_YAML_EXPIRED = re.compile(r"^[ \t]+expired:\s*(\S.*?)\s*$", re.MULTILINE)
 _TAP_YAML_SIGTERM = re.compile(r"^\s*signal:\s*['\"]?SIGTERM['\"]?\s*$", re.MULTILINE)
 _TAP_NESTED_FAILURE = re.compile(r"^[ \t]+not ok\b", re.MULTILINE)
 
@@ -366,13 +369,15 @@ def _subtests_before(text: str, start: int) -> str:
 
 def _timed_out(body: str, subtests: str) -> bool:
     """Whether node-tap stopped the file at its per-file timeout: `failure: timeout` in the
-    result's YAML block (node-tap 18 and later); or, node-tap 16, the file's own `not ok -
-    timeout!` with `expired:` among its subtests, or `signal: SIGTERM` in the result's block
+    result's YAML block (node-tap 18 and later); or, node-tap 16, `expired: <file>` in it
+    (libtap sets `expired` only when it times a test out: a top-level `not ok - timeout!`
+    after the file's own result), the file's own `not ok - timeout!` with `expired:` among its
+    subtests, or `signal: SIGTERM` in the result's block
     (with its `timeout:` limit) when none of its subtests failed: libtap sends SIGTERM only at
     the timeout ("SIGTERM means being forcibly killed, almost always by timeout"), and a file
     whose tests all passed before it is no failed test (the limit counts from the spawn, so a
     TypeScript file that ts-node compiles for 20 s on a loaded machine has 10 s left to run)."""
-    if _TAP_YAML_TIMEOUT.search(body):
+    if _TAP_YAML_TIMEOUT.search(body) or _TAP_YAML_EXPIRED.search(body):
         return True
     if _TAP_TIMEOUT_RESULT.search(subtests) and _TAP_YAML_EXPIRED.search(subtests):
         return True
