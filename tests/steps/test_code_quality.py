@@ -1161,6 +1161,46 @@ def test_shellcheck_mixed_array_given_to_an_echoing_function_is_info(tmp_path: P
     assert severity[("shellcheck/SC2145", "t.sh", 14)] is Severity.WARNING  # grep
 
 
+def test_shellcheck_mixed_array_given_to_a_function_echoing_behind_else_is_info(
+    tmp_path: Path,
+) -> None:
+    """ruby-build's (and rbenv's) test/test_helper.bash: `flunk() { { if [ "$#" -eq 0 ]; then
+    cat -` / `else echo "$@"` / `fi; } | sed ... >&2; }`, called as `flunk "failed: $@"`
+    (SC2145, warning): the echo behind `else` prints the arguments joined with one space, the
+    text "$*" gives, and `$#` only counts them: info. A function that prints each argument on a
+    line of its own behind `else` (`printf '%s\\n' "$@"`) keeps the warning."""
+    files = {
+        "helper.sh": (
+            "#!/bin/bash\n"
+            "flunk() {\n"
+            '  { if [ "$#" -eq 0 ]; then cat -\n'
+            '    else echo "$@"\n'
+            "    fi\n"
+            "  } >&2\n"
+            "  return 1\n"
+            "}\n"
+            "lines() {\n"
+            '  if [ "$#" -eq 0 ]; then cat -\n'
+            "  else printf '%s\\n' \"$@\"\n"
+            "  fi\n"
+            "}\n"
+            "assert() {\n"
+            '  if ! "$@"; then\n'
+            '    flunk "failed: $@"\n'
+            "  fi\n"
+            "}\n"
+            "refute() {\n"
+            '  if "$@"; then\n'
+            '    lines "expected to fail: $@"\n'
+            "  fi\n"
+            "}\n"
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2145", "helper.sh", 16)] is Severity.INFO
+    assert severity[("shellcheck/SC2145", "helper.sh", 21)] is Severity.WARNING
+
+
 def test_shellcheck_on_a_fill_in_template_with_a_placeholder_is_info(tmp_path: Path) -> None:
     """recap's doc/plugin_template (its README: 'A template of a plugin is provided') defines
     `print_<plugin_name>() {`: the placeholder the copy replaces is what shellcheck cannot

@@ -122,7 +122,9 @@ SC2145 (`"text ${a[@]}"`, string and array mixed) in a call of a function of the
 joins its arguments from that one on (`log() { local level=$1; shift; local entry="$*"; ...}`,
 called as `log INFO "found: ${a[@]}"`; or one whose only read of its arguments is such an echo
 of `"...$@..."`, openvpn-systemd-resolved's `_fail() { ...; ( >&2 echo -e "  ${@}" ) }`, also
-called across backslash-continued lines): the split words are joined again with one space, the
+called across backslash-continued lines; or behind `else`, as the bats helpers' `flunk`, which
+prints its arguments with `else echo "$@"` and reads only their count `$#` besides):
+the split words are joined again with one space, the
 text "$*" would give. A function that reads `$2` alone keeps it (it would print the first word).
 
 What the script's own shell and the project's choice of linters change comes after, in
@@ -194,6 +196,8 @@ ECHO_BRANCH = re.compile(
 )
 # an echo alone in a subshell, behind leading redirections (openvpn-systemd-resolved's
 # `( >&2 echo -e "  ${RED}${FAIL} ${@}${RESET}" )`): no other command in the group
+# `then`/`else`/`do` in front of an echo that is the rest of the line: the echo command alone
+KEYWORD_ECHO = re.compile(r"^\s*(?:then|else|do)\s+(?=(?:builtin\s+)?echo\b)")
 ECHO_SUBSHELL = re.compile(
     r"^\s*\(\s*(?:\d*(?:>>?|<)&?[^\s;|&<>()]+\s*)*(?:builtin\s+)?echo\b[^;&|()]*\)\s*$"
 )
@@ -919,13 +923,16 @@ def _joined_from(body: list[str]) -> int | None:
 
 def _join_span(line: str) -> tuple[int, int, int] | None:
     """Where `line` joins the arguments (start, end) and from which one: a `JOIN`, or an echo
-    command alone on the line (`ECHO_LINE`, `ECHO_BRANCH`, `ECHO_SUBSHELL`) whose only reads
+    command alone on the line (`ECHO_LINE`, `ECHO_BRANCH`, `ECHO_SUBSHELL`; after `then`, `else`
+    or `do`: rbenv's and ruby-build's `flunk() { { if [ "$#" -eq 0 ]; then cat -` then
+    `else echo "$@"`; a count `$#` reads no argument) whose only reads
     of the arguments are `$@`/`${@}` inside double quotes (`( >&2 echo -e "  ${@}" )`): echo
     joins its arguments with one space, the text "$*" would give. None when it joins none."""
     join = JOIN.search(line)
     if join is not None:
         return join.start(), join.end(), int(join.group(1) or 1)
-    if not (ECHO_LINE.match(line) or ECHO_BRANCH.match(line) or ECHO_SUBSHELL.match(line)):
+    command = KEYWORD_ECHO.sub("", line, count=1)  # `else echo "$@"`: the echo command
+    if not (ECHO_LINE.match(command) or ECHO_BRANCH.match(command) or ECHO_SUBSHELL.match(command)):
         return None
     reads = list(POSITIONAL.finditer(line))
     if reads and all(
