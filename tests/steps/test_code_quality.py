@@ -1201,6 +1201,33 @@ def test_shellcheck_mixed_array_given_to_a_function_echoing_behind_else_is_info(
     assert severity[("shellcheck/SC2145", "helper.sh", 21)] is Severity.WARNING
 
 
+def test_shellcheck_case_pattern_from_a_variable_named_a_glob_is_info(tmp_path: Path) -> None:
+    """ruby-build's test/stubs/stub matches each argument against the plan's pattern: `case
+    "$argument" in $pattern ) ;;` (SC2254, "quote expansions in case patterns to match
+    literally"): a variable named pattern holds a glob, matched as one on purpose: info. A case
+    pattern from a variable of another name (`$expected`) keeps the warning."""
+    files = {
+        "stub.sh": (
+            "#!/bin/bash\n"
+            'patterns=("$@")\n'
+            "for (( i=0; i<${#patterns[@]}; i++ )); do\n"
+            '  pattern="${patterns[$i]}"\n'
+            '  case "$1" in\n'
+            "    $pattern ) ;;\n"
+            "    ${patterns[$i]}x ) ;;\n"
+            "  esac\n"
+            "done\n"
+            'expected="$2"\n'
+            'case "$1" in\n'
+            "  $expected ) echo same ;;\n"
+            "esac\n"
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2254", "stub.sh", 6)] is Severity.INFO
+    assert severity[("shellcheck/SC2254", "stub.sh", 12)] is Severity.WARNING
+
+
 def test_shellcheck_on_a_fill_in_template_with_a_placeholder_is_info(tmp_path: Path) -> None:
     """recap's doc/plugin_template (its README: 'A template of a plugin is provided') defines
     `print_<plugin_name>() {`: the placeholder the copy replaces is what shellcheck cannot

@@ -47,6 +47,9 @@ string followed by a literal `[` (`$esc[31m` in a sed script), as the shell expa
 SC1083 ("this { is literal") on the brace of a `\\${...}` whose dollar is escaped (makeself's
 test/variabletest passes `\\${${1}}` so that the archive's own script expands `${ARCHIVE_DIR}`):
 the brace is literal as meant; a brace after no escaped dollar (`src/{a,b`) keeps the warning.
+SC2254 (an unquoted expansion in a case pattern globs) on a variable named for a glob
+(`$pattern`, `${patterns[$i]}`, `$file_glob`): the match against a pattern is meant (the stub
+helper of rbenv and ruby-build); another name (`$name`, `$RET_OK`) keeps the warning.
 SC2209 (`name=word` where `word` is a command: its output meant?) when the script compares
 the variable with that word, as a pattern of a `case` on it or in a `[ "$name" = word ]` test
 (makeself's `COMPRESS=compress`, one of the names `case $COMPRESS in` matches): the name is
@@ -308,6 +311,11 @@ NAME_AFTER = re.compile(r"[A-Za-z_]\w*(?:\+?=|\s|;|$)")  # `fi`, `fi=1`, `done;`
 SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
 SHELLCHECK_LITERAL_BRACE = 1083  # "This { is literal": a missing `;` or a brace to quote?
 SHELLCHECK_COMMAND_NAME_VALUE = 2209  # `var=cmd`: the command's output meant (`$(cmd)`)?
+SHELLCHECK_CASE_GLOB = 2254  # `case $x in $p)`: an unquoted expansion in a case pattern globs
+# a variable named for what it holds, a glob: `$pattern`, `${patterns[$i]}`, `$name_glob`
+GLOB_NAMED = re.compile(
+    r"^\$\{?(?:\w+_)?(?:pattern|pat|glob|wildcard)s?(?:_\w+)?(?:\[[^\]]*\])?\}?$", re.I
+)
 SHELLCHECK_UNRECOGNIZED_SHEBANG = "shellcheck/SC1008"  # the shebang names no shell it knows
 SHELLCHECK_HASH_SHEBANG = "shellcheck/SC1113"  # `# /bin/sh` on line 1: a `#!` without its `!`?
 ASSIGNED_WORD = re.compile(r"([A-Za-z_]\w*)=([\w.+-]+)(?=\s|;|$)")
@@ -402,6 +410,8 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         ):
             severity = Severity.INFO
         if code in SHELLCHECK_EMPTY_SUBSTITUTION and _status_substitution(scripts[path], item):
+            severity = Severity.INFO
+        if code == SHELLCHECK_CASE_GLOB and _named_a_glob(scripts[path], item):
             severity = Severity.INFO
         findings.append(
             Finding(
@@ -536,6 +546,20 @@ def _substitution_context(script: ScriptTraits, item: dict[str, Any]) -> tuple[s
         return None
     text = script.lines[line - 1]
     return text[: column - 1], text[end - 1 :]
+
+
+def _named_a_glob(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether the unquoted expansion of a case pattern (SC2254) is a variable named for a glob
+    (`GLOB_NAMED`: `$pattern`, `${patterns[$i]}`, `$file_glob`): the script matches against a
+    pattern on purpose (ruby-build's and rbenv's test/stubs/stub: `case "$argument" in
+    $pattern ) ;;`, the plan's patterns, where `*` matches any argument). Another name (`$name`,
+    `$RET_OK`) keeps the warning: a value the reader may take for a literal."""
+    line, column, end = item.get("line"), item.get("column"), item.get("endColumn")
+    if not isinstance(line, int) or not isinstance(column, int) or not isinstance(end, int):
+        return False
+    if not 0 < line <= len(script.lines):
+        return False
+    return GLOB_NAMED.match(script.lines[line - 1][column - 1 : end - 1].strip()) is not None
 
 
 def _joined_by_callee(script: ScriptTraits, item: dict[str, Any]) -> bool:
