@@ -1198,6 +1198,73 @@ def test_shellcheck_mixed_array_given_to_an_echoing_function_is_info(tmp_path: P
     assert severity[("shellcheck/SC2145", "t.sh", 14)] is Severity.WARNING  # grep
 
 
+def test_shellcheck_mixed_array_given_to_a_function_echoing_behind_else_is_info(
+    tmp_path: Path,
+) -> None:
+    """ruby-build's (and rbenv's) test/test_helper.bash: `flunk() { { if [ "$#" -eq 0 ]; then
+    cat -` / `else echo "$@"` / `fi; } | sed ... >&2; }`, called as `flunk "failed: $@"`
+    (SC2145, warning): the echo behind `else` prints the arguments joined with one space, the
+    text "$*" gives, and `$#` only counts them: info. A function that prints each argument on a
+    line of its own behind `else` (`printf '%s\\n' "$@"`) keeps the warning."""
+    files = {
+        "helper.sh": (
+            "#!/bin/bash\n"
+            "flunk() {\n"
+            '  { if [ "$#" -eq 0 ]; then cat -\n'
+            '    else echo "$@"\n'
+            "    fi\n"
+            "  } >&2\n"
+            "  return 1\n"
+            "}\n"
+            "lines() {\n"
+            '  if [ "$#" -eq 0 ]; then cat -\n'
+            "  else printf '%s\\n' \"$@\"\n"
+            "  fi\n"
+            "}\n"
+            "assert() {\n"
+            '  if ! "$@"; then\n'
+            '    flunk "failed: $@"\n'
+            "  fi\n"
+            "}\n"
+            "refute() {\n"
+            '  if "$@"; then\n'
+            '    lines "expected to fail: $@"\n'
+            "  fi\n"
+            "}\n"
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2145", "helper.sh", 16)] is Severity.INFO
+    assert severity[("shellcheck/SC2145", "helper.sh", 21)] is Severity.WARNING
+
+
+def test_shellcheck_case_pattern_from_a_variable_named_a_glob_is_info(tmp_path: Path) -> None:
+    """ruby-build's test/stubs/stub matches each argument against the plan's pattern: `case
+    "$argument" in $pattern ) ;;` (SC2254, "quote expansions in case patterns to match
+    literally"): a variable named pattern holds a glob, matched as one on purpose: info. A case
+    pattern from a variable of another name (`$expected`) keeps the warning."""
+    files = {
+        "stub.sh": (
+            "#!/bin/bash\n"
+            'patterns=("$@")\n'
+            "for (( i=0; i<${#patterns[@]}; i++ )); do\n"
+            '  pattern="${patterns[$i]}"\n'
+            '  case "$1" in\n'
+            "    $pattern ) ;;\n"
+            "    ${patterns[$i]}x ) ;;\n"
+            "  esac\n"
+            "done\n"
+            'expected="$2"\n'
+            'case "$1" in\n'
+            "  $expected ) echo same ;;\n"
+            "esac\n"
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2254", "stub.sh", 6)] is Severity.INFO
+    assert severity[("shellcheck/SC2254", "stub.sh", 12)] is Severity.WARNING
+
+
 def test_shellcheck_on_a_fill_in_template_with_a_placeholder_is_info(tmp_path: Path) -> None:
     """recap's doc/plugin_template (its README: 'A template of a plugin is provided') defines
     `print_<plugin_name>() {`: the placeholder the copy replaces is what shellcheck cannot
@@ -1848,6 +1915,44 @@ def test_shellcheck_split_after_the_scripts_own_ifs_is_information(tmp_path: Pat
 )
 def test_after_own_ifs(script: list[str], split: set[int]) -> None:
     assert shellcheck_severity._after_own_ifs(script) == split
+
+
+def test_shellcheck_split_with_globbing_turned_off_around_it_is_information(
+    tmp_path: Path,
+) -> None:
+    """ruby-build's test/stubs/stub (rbenv's stub helper) splits a plan line on purpose:
+    `set -f`, `patterns=($patterns)`, `set +f`, under "Naively split patterns by whitespace"
+    (SC2206, warning): globbing is off around it, so the split is what is meant: info. The same
+    assignment after `set +f`, where a `*` in the value globs, stays a warning."""
+    files = {
+        "stub.sh": (
+            "#!/bin/bash\n"
+            'patterns="$1"\n'
+            "set -f\n"
+            "patterns=($patterns)\n"
+            "set +f\n"
+            "words=($patterns)\n"
+            'echo "${patterns[@]}" "${words[@]}"\n'
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2206", "stub.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2206", "stub.sh", 6)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("script", "split"),
+    [
+        (["set -f", "a=($x)", "set +f", "b=($y)"], {2}),
+        (["set -o noglob", "a=($x)", "set +o noglob"], {2}),
+        (["set -ef", "a=($x)", "set +f"], {2}),
+        (["set -f", "a=($x)"], set()),
+        (["set +f", "a=($x)"], set()),
+        (["a=($x)", "set -e"], set()),
+    ],
+)
+def test_under_noglob(script: list[str], split: set[int]) -> None:
+    assert shellcheck_severity._under_noglob(script) == split
 
 
 def test_shellcheck_array_joined_for_the_check_meant_is_information(tmp_path: Path) -> None:

@@ -925,3 +925,36 @@ def test_a_changelog_of_release_series_covers_the_patch_releases_of_its_newest(
     patches = SERIES_CHANGELOG.replace("## 2.0", "## 2.0.1\n\nA fix.\n\n## 2.0")
     listed = {"CHANGELOG.md": patches, "package.json": _package_json("2.1.6")}
     assert _changelog_findings(tmp_path, "d", listed) == {("CHANGELOG.md", 3)}
+
+
+def test_a_patch_release_missing_from_a_changelog_of_feature_releases_is_info(
+    tmp_path: Path,
+) -> None:
+    """lru-cache 10.0.1's CHANGELOG.md records feature releases only: 22 of its 23 x.y.z
+    headings end in .0 (`## 10.0.0` down to `## 7.1.0`, one `## 7.16.2`), so package.json's
+    10.0.1 has no entry by the maintainer's convention: info that says so. A missing feature
+    release (10.1.1 declared) and a changelog that records its patch releases keep the
+    warning."""
+
+    def mismatch(name: str, version: str, changelog: str) -> list[tuple[str, str]]:
+        files = {
+            "CHANGELOG.md": changelog,
+            "package.json": f'{{"name": "c", "version": "{version}"}}',
+        }
+        outcome = _run(make_repo(tmp_path / name, files))
+        found = [f for f in outcome.findings if f.rule == "version/changelog-mismatch"]
+        return [(f.severity.value, f.message) for f in found]
+
+    minors = "# changes\n\n" + "".join(f"## 10.{n}.0\n\n- a feature\n\n" for n in (0,))
+    minors += "".join(f"## 9.{n}.0\n\n- a feature\n\n" for n in range(7, -1, -1))
+    minors += "## 8.2.2\n\n- a fix\n\n## 8.2.0\n\n- a feature\n"
+    features = mismatch("features", "10.0.1", minors)
+    assert [s for s, _ in features] == ["info"]
+    assert "records feature releases only (10 of its 11" in features[0][1]
+    assert [s for s, _ in mismatch("minor", "10.1.1", minors)] == ["warning"]
+    patches = (
+        "# changes\n\n"
+        + "".join(f"## 10.0.{n}\n\n- a fix\n\n" for n in (4, 3, 2, 1, 0))
+        + "## 9.0.0\n\n- a feature\n"
+    )
+    assert [s for s, _ in mismatch("patches", "10.0.5", patches)] == ["warning"]

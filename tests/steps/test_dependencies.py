@@ -1640,3 +1640,39 @@ def test_imports_of_a_sample_file_the_tests_check_are_not_dependencies(tmp_path:
     }
     assert reported == {"helperlib": "suite/support.py"}
     assert any("1 data module(s)" in line for line in outcome.checked)
+
+
+def test_python_files_a_package_ships_as_data_are_no_dependencies(tmp_path: Path) -> None:
+    """vulture 2.16 ships whitelists/*.py, in a directory with no `__init__.py`, as package data
+    (`[tool.setuptools.package-data] vulture = ["whitelists/*.py"]`) and reads them with
+    `pkgutil.get_data` to parse as text: `import pint` in pint_whitelist.py never runs. The same
+    import in a subpackage (with its `__init__.py`), in a data file another module imports, or
+    in a file no package-data glob lists stays a warning."""
+    pyproject = (
+        '[project]\nname = "deadcode"\nversion = "1.0"\ndependencies = []\n\n'
+        '[tool.setuptools.package-data]\ndeadcode = ["whitelists/*.py", "extra/*.py"]\n'
+    )
+    files = {
+        "pyproject.toml": pyproject,
+        "deadcode/__init__.py": "import pkgutil\n\n\ndef load(name):\n"
+        "    return pkgutil.get_data('deadcode', f'whitelists/{name}_whitelist.py')\n",
+        "deadcode/whitelists/pint_whitelist.py": "import pint\n\nureg = pint.UnitRegistry()\n",
+        "deadcode/extra/__init__.py": "",
+        "deadcode/extra/plugin.py": "import attrs\n",
+        "deadcode/bundled/numpy_whitelist.py": "import numpy\n",
+        "deadcode/loaded/yaml_whitelist.py": "import yaml\n",
+        "deadcode/uses.py": "from deadcode.loaded import yaml_whitelist\n",
+    }
+    pyproject_loaded = pyproject.replace('"extra/*.py"]', '"extra/*.py", "loaded/*.py"]')
+    outcome = _run(make_repo(tmp_path / "proj", {**files, "pyproject.toml": pyproject_loaded}))
+    reported = {
+        f.message.split("'")[1]: (f.path, f.severity)
+        for f in outcome.findings
+        if f.rule == "deps/undeclared-import"
+    }
+    assert reported == {
+        "attrs": ("deadcode/extra/plugin.py", Severity.WARNING),
+        "numpy": ("deadcode/bundled/numpy_whitelist.py", Severity.WARNING),
+        "yaml": ("deadcode/loaded/yaml_whitelist.py", Severity.WARNING),
+    }
+    assert any("1 Python file(s) the package ships as data" in line for line in outcome.checked)

@@ -2013,6 +2013,114 @@ def test_a_node_tap_file_timeout_is_a_timeout_not_a_failed_test(tmp_path: Path) 
     assert all("Subtest" not in f.message for f in outcome.findings)
 
 
+NODE_TAP16_TIMEOUT_SCRIPT = """#!/bin/sh
+cat <<'TAP'
+TAP version 13
+# Subtest: test/leak.ts
+    # Subtest: both max and maxSize
+        ok 1 - expect free stack to have <= 1 item
+        not ok 2 - timeout!
+          ---
+          expired: test/leak.ts
+          ...
+        1..2
+        # failed 1 of 2 tests
+    not ok 1 - timeout!
+    1..1
+    # failed 1 test
+not ok 1 - test/leak.ts # time=31143.824ms
+  ---
+  file: test/leak.ts
+  timeout: 30000
+  command: /usr/bin/node
+  ...
+
+# Subtest: test/exhaustive.ts
+    ok 1 - exhaustive tests # time=6171.875ms
+    1..1
+    # time=7062.138ms
+not ok 2 - test/exhaustive.ts # time=7062.138ms
+  ---
+  file: test/exhaustive.ts
+  timeout: 30000
+  exitCode: null
+  signal: SIGTERM
+  ...
+
+# Subtest: test/broken.ts
+    not ok 1 - should be equal
+      ---
+      found: 1
+      wanted: 2
+      ...
+    1..1
+    # failed 1 test
+not ok 3 - test/broken.ts # time=20ms
+  ---
+  file: test/broken.ts
+  timeout: 30000
+  exitCode: null
+  signal: SIGTERM
+  ...
+
+# Subtest: test/crash.ts
+    ok 1 - loads
+    1..1
+not ok 4 - test/crash.ts # time=20ms
+  ---
+  file: test/crash.ts
+  timeout: 30000
+  exitCode: null
+  signal: SIGSEGV
+  ...
+
+# Subtest: test/children.ts
+    1..0 # no tests found
+    not ok 1 - timeout!
+      ---
+      expired: test/children.ts
+      ...
+ok 5 - test/children.ts # time=31084.257ms
+
+not ok 6 - timeout!
+  ---
+  expired: test/children.ts
+  ...
+
+1..6
+# failed 5 of 6 tests
+TAP
+exit 1
+"""
+
+
+def test_node_tap_16_timeouts_are_timeouts_not_failed_tests(tmp_path: Path) -> None:
+    """node-tap 16 (libtap) reports its per-file timeout in two ways, neither with `failure:
+    timeout`: the file's own `not ok - timeout!` with `expired: <file>` among its subtests
+    (lru-cache 10.0.1's test/avoid-memory-leak.ts, which passes in 161 s with `-t 300`), or,
+    when the SIGTERM came after its last test, `signal: SIGTERM` in the file's YAML block with
+    no failed subtest (test/purge-stale-exhaustive.ts, 7 s of tests after 23 s of ts-node
+    compiling on a loaded machine), or a top-level `not ok - timeout!` whose YAML names the
+    `expired:` file (test/warn-missing-ac.ts, after its own `ok`). A file with a failed
+    assertion, even one stopped by SIGTERM too, and a file another signal killed stay failed
+    tests."""
+    files = {
+        "tap.sh": NODE_TAP16_TIMEOUT_SCRIPT,
+        **{f"test/{n}.ts": "" for n in ("leak", "exhaustive", "broken", "crash", "children")},
+    }
+    outcome = run_step(make_repo(tmp_path / "t", files), cfg(test_command="sh tap.sh"))
+    timed = [f for f in outcome.findings if f.rule == "tests/timed-out"]
+    assert [f.severity for f in timed] == [Severity.WARNING]
+    assert "test/leak.ts" in timed[0].message and "test/exhaustive.ts" in timed[0].message
+    assert "test/children.ts" in timed[0].message and "timeout!" not in timed[0].message
+    assert "30000 ms" in timed[0].message
+    failed = [f for f in outcome.findings if f.rule == "tests/failed"]
+    assert sorted((f.severity, f.message.split(":")[0]) for f in failed) == [
+        (Severity.ERROR, "test/broken.ts"),
+        (Severity.ERROR, "test/crash.ts"),
+    ]
+
+
 AUDIT_SCRIPT = """#!/bin/sh
 printf 'TAP version 13\\nok 1 - works\\n1..1\\n'
 printf '> lib@1.0.0 posttest\\n> aud --production\\n'

@@ -27,7 +27,8 @@ on `$BASH_SOURCE` (its first element, the current file, is what the idiom means)
 SC2206/SC2207 where the line says it splits on purpose (`IFS=: dirs=($PATH)`, Bash
 completion's `COMPREPLY=($(compgen ...))`) or follows an assignment of IFS of its own, in
 the same function body and not undone since (`IFS=$'\n'`, then `ids=($(list_ids))`: one element
-a line); SC2088 on a quoted `~` that is only shown to a
+a line), or lies between `set -f` and the `set +f` that undoes it (globbing off: the split is
+what is meant); SC2088 on a quoted `~` that is only shown to a
 person (an `echo`/`printf` line, or a variable only such lines use); SC2154 on what bats
 sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files; SC2154 on
 a completion variable (`$cur`, `$prev`, `$words`, `$cword`, `$comp_args`) in a completion file
@@ -46,6 +47,9 @@ string followed by a literal `[` (`$esc[31m` in a sed script), as the shell expa
 SC1083 ("this { is literal") on the brace of a `\\${...}` whose dollar is escaped (makeself's
 test/variabletest passes `\\${${1}}` so that the archive's own script expands `${ARCHIVE_DIR}`):
 the brace is literal as meant; a brace after no escaped dollar (`src/{a,b`) keeps the warning.
+SC2254 (an unquoted expansion in a case pattern globs) on a variable named for a glob
+(`$pattern`, `${patterns[$i]}`, `$file_glob`): the match against a pattern is meant (the stub
+helper of rbenv and ruby-build); another name (`$name`, `$RET_OK`) keeps the warning.
 SC2209 (`name=word` where `word` is a command: its output meant?) when the script compares
 the variable with that word, as a pattern of a `case` on it or in a `[ "$name" = word ]` test
 (makeself's `COMPRESS=compress`, one of the names `case $COMPRESS in` matches): the name is
@@ -124,7 +128,9 @@ SC2145 (`"text ${a[@]}"`, string and array mixed) in a call of a function of the
 joins its arguments from that one on (`log() { local level=$1; shift; local entry="$*"; ...}`,
 called as `log INFO "found: ${a[@]}"`; or one whose only read of its arguments is such an echo
 of `"...$@..."`, openvpn-systemd-resolved's `_fail() { ...; ( >&2 echo -e "  ${@}" ) }`, also
-called across backslash-continued lines): the split words are joined again with one space, the
+called across backslash-continued lines; or behind `else`, as the bats helpers' `flunk`, which
+prints its arguments with `else echo "$@"` and reads only their count `$#` besides):
+the split words are joined again with one space, the
 text "$*" would give. A function that reads `$2` alone keeps it (it would print the first word).
 
 What the script's own shell and the project's choice of linters change comes after, in
@@ -196,6 +202,8 @@ ECHO_BRANCH = re.compile(
 )
 # an echo alone in a subshell, behind leading redirections (openvpn-systemd-resolved's
 # `( >&2 echo -e "  ${RED}${FAIL} ${@}${RESET}" )`): no other command in the group
+# `then`/`else`/`do` in front of an echo that is the rest of the line: the echo command alone
+KEYWORD_ECHO = re.compile(r"^\s*(?:then|else|do)\s+(?=(?:builtin\s+)?echo\b)")
 ECHO_SUBSHELL = re.compile(
     r"^\s*\(\s*(?:\d*(?:>>?|<)&?[^\s;|&<>()]+\s*)*(?:builtin\s+)?echo\b[^;&|()]*\)\s*$"
 )
@@ -321,6 +329,11 @@ NAME_AFTER = re.compile(r"[A-Za-z_]\w*(?:\+?=|\s|;|$)")  # `fi`, `fi=1`, `done;`
 SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
 SHELLCHECK_LITERAL_BRACE = 1083  # "This { is literal": a missing `;` or a brace to quote?
 SHELLCHECK_COMMAND_NAME_VALUE = 2209  # `var=cmd`: the command's output meant (`$(cmd)`)?
+SHELLCHECK_CASE_GLOB = 2254  # `case $x in $p)`: an unquoted expansion in a case pattern globs
+# a variable named for what it holds, a glob: `$pattern`, `${patterns[$i]}`, `$name_glob`
+GLOB_NAMED = re.compile(
+    r"^\$\{?(?:\w+_)?(?:pattern|pat|glob|wildcard)s?(?:_\w+)?(?:\[[^\]]*\])?\}?$", re.I
+)
 SHELLCHECK_UNRECOGNIZED_SHEBANG = "shellcheck/SC1008"  # the shebang names no shell it knows
 SHELLCHECK_HASH_SHEBANG = "shellcheck/SC1113"  # `# /bin/sh` on line 1: a `#!` without its `!`?
 ASSIGNED_WORD = re.compile(r"([A-Za-z_]\w*)=([\w.+-]+)(?=\s|;|$)")
@@ -415,6 +428,8 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         ):
             severity = Severity.INFO
         if code in SHELLCHECK_EMPTY_SUBSTITUTION and _status_substitution(scripts[path], item):
+            severity = Severity.INFO
+        if code == SHELLCHECK_CASE_GLOB and _named_a_glob(scripts[path], item):
             severity = Severity.INFO
         findings.append(
             Finding(
@@ -549,6 +564,20 @@ def _substitution_context(script: ScriptTraits, item: dict[str, Any]) -> tuple[s
         return None
     text = script.lines[line - 1]
     return text[: column - 1], text[end - 1 :]
+
+
+def _named_a_glob(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether the unquoted expansion of a case pattern (SC2254) is a variable named for a glob
+    (`GLOB_NAMED`: `$pattern`, `${patterns[$i]}`, `$file_glob`): the script matches against a
+    pattern on purpose (ruby-build's and rbenv's test/stubs/stub: `case "$argument" in
+    $pattern ) ;;`, the plan's patterns, where `*` matches any argument). Another name (`$name`,
+    `$RET_OK`) keeps the warning: a value the reader may take for a literal."""
+    line, column, end = item.get("line"), item.get("column"), item.get("endColumn")
+    if not isinstance(line, int) or not isinstance(column, int) or not isinstance(end, int):
+        return False
+    if not 0 < line <= len(script.lines):
+        return False
+    return GLOB_NAMED.match(script.lines[line - 1][column - 1 : end - 1].strip()) is not None
 
 
 def _joined_by_callee(script: ScriptTraits, item: dict[str, Any]) -> bool:
@@ -821,7 +850,8 @@ class ScriptTraits:
             frozenset(n for n, line in enumerate(lines, 1) if "BASH_SOURCE" in line),
             frozenset(n for n, line in enumerate(lines, 1) if COMPREPLY.search(line)),
             frozenset(n for n, line in enumerate(lines, 1) if DELIBERATE_SPLIT.match(line))
-            | _after_own_ifs(lines),
+            | _after_own_ifs(lines)
+            | _under_noglob(lines),
             _displayed_tilde(lines),
             _escaped_spaces(lines),
             frozenset(
@@ -937,13 +967,16 @@ def _joined_from(body: list[str]) -> int | None:
 
 def _join_span(line: str) -> tuple[int, int, int] | None:
     """Where `line` joins the arguments (start, end) and from which one: a `JOIN`, or an echo
-    command alone on the line (`ECHO_LINE`, `ECHO_BRANCH`, `ECHO_SUBSHELL`) whose only reads
+    command alone on the line (`ECHO_LINE`, `ECHO_BRANCH`, `ECHO_SUBSHELL`; after `then`, `else`
+    or `do`: rbenv's and ruby-build's `flunk() { { if [ "$#" -eq 0 ]; then cat -` then
+    `else echo "$@"`; a count `$#` reads no argument) whose only reads
     of the arguments are `$@`/`${@}` inside double quotes (`( >&2 echo -e "  ${@}" )`): echo
     joins its arguments with one space, the text "$*" would give. None when it joins none."""
     join = JOIN.search(line)
     if join is not None:
         return join.start(), join.end(), int(join.group(1) or 1)
-    if not (ECHO_LINE.match(line) or ECHO_BRANCH.match(line) or ECHO_SUBSHELL.match(line)):
+    command = KEYWORD_ECHO.sub("", line, count=1)  # `else echo "$@"`: the echo command
+    if not (ECHO_LINE.match(command) or ECHO_BRANCH.match(command) or ECHO_SUBSHELL.match(command)):
         return None
     reads = list(POSITIONAL.finditer(line))
     if reads and all(
@@ -1134,6 +1167,28 @@ def _after_own_ifs(lines: list[str]) -> frozenset[int]:
             continue
         if depth is not None:
             found.add(number)
+    return frozenset(found)
+
+
+NOGLOB_ON = re.compile(r"^\s*set\s+(?:-[a-zA-Z]*f[a-zA-Z]*|-o\s+noglob)\s*(?:;|#|$)")
+NOGLOB_OFF = re.compile(r"^\s*set\s+(?:\+[a-zA-Z]*f[a-zA-Z]*|\+o\s+noglob)\s*(?:;|#|$)")
+
+
+def _under_noglob(lines: list[str]) -> frozenset[int]:
+    """Lines between a `set -f` (`set -o noglob`) statement and the `set +f` that undoes it:
+    the script turned globbing off around them, so an unquoted `arr=($x)` there splits words on
+    purpose, the one thing left for it to do (ruby-build's test/stubs/stub: `set -f;
+    patterns=($patterns); set +f` under "Naively split patterns by whitespace"). A `set -f`
+    never undone marks nothing: a script that turns globbing off for good says nothing of
+    one line."""
+    found: set[int] = set()
+    opened: int | None = None
+    for number, line in enumerate(lines, 1):
+        if NOGLOB_ON.match(line):
+            opened = number
+        elif NOGLOB_OFF.match(line) and opened is not None:
+            found.update(range(opened + 1, number))
+            opened = None
     return frozenset(found)
 
 

@@ -519,12 +519,14 @@ def _compare_changelog(
     ):
         return
     generator = generated_by(released.mention.path) if generated_by else None
+    features = _feature_releases_only(project.value, released.mention.value, entries)
     outcome.add(
         "version/changelog-mismatch",
-        "info" if generator else "warning",
+        "info" if generator or features else "warning",
         f"newest released CHANGELOG entry is {released.mention.value} but the project declares "
         f"{project.value} ({project.where()})"
-        + (f"; the changelog is written from git log by {generator}" if generator else ""),
+        + (f"; the changelog is written from git log by {generator}" if generator else "")
+        + (f"; {features}" if features else ""),
         released.mention.path,
         released.mention.line,
     )
@@ -543,6 +545,31 @@ def _series_of(series: str, version: str) -> bool:
     if match is None or release is None:
         return False
     return tuple(map(int, match.groups())) == tuple(map(int, release.groups()))
+
+
+_TRIPLE = re.compile(r"^[vV]?(\d+)\.(\d+)\.(\d+)$")
+
+
+def _feature_releases_only(declared: str, newest: str, entries: list[ChangelogEntry]) -> str:
+    """Why the declared patch release has no entry, when the changelog records feature
+    releases only ("" otherwise): the project declares x.y.z (z > 0), the newest released
+    entry is x.y.0 of the same x.y, and nine in ten or more of at least five released x.y.z
+    entries end in .0 (lru-cache 10.0.1's CHANGELOG.md: 22 of its 23, `## 10.0.0` down to
+    `## 7.1.0`, with one `## 7.16.2`). A missing feature release (10.1.1 declared, 10.0.0 the
+    newest), or a changelog that records its patch releases, keeps the warning."""
+    have, top = _TRIPLE.match(declared.strip()), _TRIPLE.match(newest.strip())
+    if have is None or top is None:
+        return ""
+    if have.group(1, 2) != top.group(1, 2) or top.group(3) != "0" or have.group(3) == "0":
+        return ""
+    triples = [m for e in entries if not e.unreleased and (m := _TRIPLE.match(e.mention.value))]
+    features = sum(1 for m in triples if m.group(3) == "0")
+    if len(triples) < 5 or features * 10 < len(triples) * 9:
+        return ""
+    return (
+        f"the changelog records feature releases only ({features} of its {len(triples)} "
+        "x.y.z entries are x.y.0), so a patch release has no entry of its own"
+    )
 
 
 def _compare_readme(

@@ -256,7 +256,12 @@ def parse_tap_output(text: str, target: Path) -> TestReport | None:
             body = _own_body(text[match.end() : end])
             path, line = locate(body, target, "first")
             name = match.group("name").strip() or "?"
-            report.failures.append(FailedTest(name, "failed", tap_message(body), path, line))
+            subtests = _subtests_before(text, match.start())
+            expired = _TAP_YAML_EXPIRED.search(body)
+            if name == "timeout!" and expired:
+                name = expired.group(1)  # node-tap 16's own result for the file it stopped
+            message = tap_message(body, subtests)
+            report.failures.append(FailedTest(name, "failed", message, path, line))
     return report
 
 
@@ -347,6 +352,40 @@ def _count_tap_result(counts: TestCounts, directive: str, failed: bool) -> None:
 _TAP_NEXT_SUBTEST = re.compile(r"^# Subtest: ", re.MULTILINE)
 _TAP_YAML_TIMEOUT = re.compile(r"^\s*failure:\s*['\"]?timeout['\"]?\s*$", re.MULTILINE)
 _TAP_YAML_LIMIT = re.compile(r"^\s*timeout:\s*(\d+)\s*$", re.MULTILINE)
+# node-tap 16 (libtap): the file's own report of the SIGTERM its runner sent at the per-file
+# timeout, `not ok N - timeout!` with `expired: <file>` in its YAML block
+_TAP_TIMEOUT_RESULT = re.compile(r"^[ \t]+not ok\b(?: \d+)?(?: -)? ?timeout!\s*$", re.MULTILINE)
+_TAP_YAML_EXPIRED = re.compile(r"^[ \t]+expired:\s*(\S.*?)\s*$", re.MULTILINE)
+_TAP_YAML_SIGTERM = re.compile(r"^\s*signal:\s*['\"]?SIGTERM['\"]?\s*$", re.MULTILINE)
+_TAP_NESTED_FAILURE = re.compile(r"^[ \t]+not ok\b", re.MULTILINE)
+
+
+def _subtests_before(text: str, start: int) -> str:
+    """The indented subtests node-tap prints before a file's top-level result: from the file's
+    `# Subtest: name` line at the left margin to the result (empty when there is none)."""
+    opened = [m.end() for m in _TAP_NEXT_SUBTEST.finditer(text, 0, start)]
+    return text[opened[-1] : start] if opened else ""
+
+
+def _timed_out(body: str, subtests: str) -> bool:
+    """Whether node-tap stopped the file at its per-file timeout: `failure: timeout` in the
+    result's YAML block (node-tap 18 and later); or, node-tap 16, `expired: <file>` in it
+    (libtap sets `expired` only when it times a test out: a top-level `not ok - timeout!`
+    after the file's own result), the file's own `not ok - timeout!` with `expired:` among its
+    subtests, or `signal: SIGTERM` in the result's block
+    (with its `timeout:` limit) when none of its subtests failed: libtap sends SIGTERM only at
+    the timeout ("SIGTERM means being forcibly killed, almost always by timeout"), and a file
+    whose tests all passed before it is no failed test (the limit counts from the spawn, so a
+    TypeScript file that ts-node compiles for 20 s on a loaded machine has 10 s left to run)."""
+    if _TAP_YAML_TIMEOUT.search(body) or _TAP_YAML_EXPIRED.search(body):
+        return True
+    if _TAP_TIMEOUT_RESULT.search(subtests) and _TAP_YAML_EXPIRED.search(subtests):
+        return True
+    return bool(
+        _TAP_YAML_SIGTERM.search(body)
+        and _TAP_YAML_LIMIT.search(body)
+        and not _TAP_NESTED_FAILURE.search(subtests)
+    )
 
 
 def _own_body(body: str) -> str:
@@ -361,17 +400,19 @@ _TAP_LOCATION = re.compile(r"^\(?(?:from function|in (?:test|setup_suite|teardow
 _TAP_YAML_MESSAGE = re.compile(r"^(?:message|error):\s*(['\"]?)(?P<text>[^|>].*?)\1$")
 
 
-def tap_message(body: str) -> str:
+def tap_message(body: str, subtests: str = "") -> str:
     """A failed TAP test's message: its headline, then its diagnostics (the `# ` lines, or a
-    TAP 13 YAML block). The headline is the failed command bats names, else the first
-    diagnostic that is no location (`(in test file x.bats, line 12)`), else the YAML `message`
-    or `error`; empty (a blank first line) when none says more than the test's name."""
+    TAP 13 YAML block). The headline is the failed command bats names, else that node-tap
+    stopped the file at its timeout (`_timed_out`, `subtests` being the indented results
+    before a file's top-level one), else the first diagnostic that is no location (`(in test
+    file x.bats, line 12)`), else the YAML `message` or `error`; empty (a blank first line)
+    when none says more than the test's name."""
     lines = [ln.strip() for ln in body.strip("\n").splitlines()]
     # `#\t` lines are a test's script as sharness echoes it: no diagnostic of what failed
     comments = [ln[1:].strip() for ln in lines if ln.startswith("#") and not ln.startswith("#\t")]
     texts = [ln.removeprefix("#").strip() for ln in lines if ln not in ("---", "...")]
     headline = next((t for t in texts if _TAP_FAILED_COMMAND.match(t)), None)
-    if headline is None and _TAP_YAML_TIMEOUT.search(body):
+    if headline is None and _timed_out(body, subtests):
         # node-tap killed the file at its per-file timeout (`failure: timeout`, SIGTERM)
         limit = _TAP_YAML_LIMIT.search(body)
         after = f"{limit.group(1)} ms" if limit else "the runner's per-file limit"
