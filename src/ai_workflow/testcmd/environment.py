@@ -23,7 +23,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ai_workflow.deps.manifests import read_manifest
+from ai_workflow.deps.manifests import manifest_kind, read_manifest
 from ai_workflow.deps.model import Report, canonical
 from ai_workflow.testcmd.ci_packages import COMMAND_NOT_FOUND_STATUS
 from ai_workflow.testcmd.submodules import describe as describe_submodules
@@ -419,15 +419,25 @@ def _npm_package(specifier: str) -> str:
 
 
 def python_declared(target: Path, files: Iterable[str]) -> set[str]:
-    """Canonical names of the Python distributions the project's top-level manifests declare."""
+    """Canonical names of the Python distributions the project's top-level manifests declare,
+    and the requirements files of a top-level `requirements/` directory (soupsieve's
+    requirements/tests.txt names beautifulsoup4, which its tests import and tox installs). A
+    manifest deeper in the tree (an example's, a fixture's, a vendored project's) is not the
+    project's declaration."""
     names: set[str] = set()
     for rel in files:
-        if "/" in rel:
+        if "/" in rel and not _requirements_dir_file(rel):
             continue
         manifest = read_manifest(target, rel, Report())
         if manifest is not None and manifest.kind != "package.json":
             names.update(d.key for d in manifest.dependencies if d.ecosystem == "python")
     return names
+
+
+def _requirements_dir_file(rel: str) -> bool:
+    """A requirements file directly in the top-level `requirements/` directory."""
+    directory, _, name = rel.partition("/")
+    return directory == "requirements" and "/" not in name and manifest_kind(rel) == "requirements"
 
 
 def missing_python_module(message: str, declared: set[str]) -> str | None:
