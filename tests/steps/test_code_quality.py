@@ -1524,6 +1524,34 @@ def test_spaced_assignment_calling_a_function_the_project_defines_is_information
     assert "`when` that handlers/sh.in defines" in found[("examples/example.sh", 2)].message
 
 
+OPTSTRING_CALLS = {
+    "lib.sh": (
+        "#!/usr/bin/env bash\nuse_option() {\n  local optstring=$1\n"
+        '  echo "declared ${optstring#=}"\n}\n'
+    ),
+    "tutorial/1-basics": (
+        '#!/usr/bin/env bash\n. lib.sh\nuse_option =verbose "be verbose"\necho done\n'
+    ),
+    "broken.sh": '#!/bin/bash\nname =value\necho "$name"\n',
+}
+
+
+def test_an_equals_argument_to_a_function_the_project_defines_is_information(
+    tmp_path: Path,
+) -> None:
+    """bash-argsparse (held-out 71, 3 false warnings): `argsparse_use_option =option1 "..."`
+    calls the function argsparse.sh defines, with an optstring whose `=` marks the short
+    option (SC2283, remove spaces around =): info. `name =value` where no file defines a
+    function `name` is a broken assignment and stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", OPTSTRING_CALLS))
+    found = {(f.path, f.line): f for f in outcome.findings if f.rule == "shellcheck/SC2283"}
+    assert {place: f.severity for place, f in found.items()} == {
+        ("tutorial/1-basics", 3): Severity.INFO,
+        ("broken.sh", 2): Severity.WARNING,
+    }
+    assert "`use_option` that lib.sh defines" in found[("tutorial/1-basics", 3)].message
+
+
 LIBRARY_FUNCTIONS = {
     # sourced by main.sh, no shebang: its callers are main.sh and whoever else sources it
     "lib/util.sh": 'greet() {\n  echo "hi $1"\n}\ngreet\n',
