@@ -1024,9 +1024,11 @@ def test_a_module_a_top_level_requirements_dir_declares_is_the_environments(
     that only a nested directory's requirements file names (an example's, not the project's)."""
     files = {
         "pyproject.toml": "[project]\nname = 'p'\nversion = '1'\n[tool.pytest.ini_options]\n",
-        "requirements/tests.txt": "pytest\nzzqdeclared\n",
+        "requirements/tests.txt": "pytest\nzzqdeclared\nscikit-learn\n",
         "examples/demo/requirements/tests.txt": "zzqexample\n",
         "tests/test_declared.py": "import zzqdeclared\n\n\ndef test_x():\n    pass\n",
+        # a module named otherwise than its distribution (soupsieve's bs4, beautifulsoup4's)
+        "tests/test_alias.py": "import sklearn\n\n\ndef test_w():\n    pass\n",
         "tests/test_example.py": "import zzqexample\n\n\ndef test_y():\n    pass\n",
         "tests/test_undeclared.py": "import zzqnowhere\n\n\ndef test_z():\n    pass\n",
     }
@@ -1038,6 +1040,7 @@ def test_a_module_a_top_level_requirements_dir_declares_is_the_environments(
     [missing] = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
     assert missing.severity is Severity.INFO
     assert "zzqdeclared" in missing.message
+    assert "scikit-learn" in missing.message
 
 
 TAP_SCRIPT = """\

@@ -23,6 +23,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ai_workflow.deps.distributions import IMPORT_ALIASES
 from ai_workflow.deps.manifests import manifest_kind, read_manifest
 from ai_workflow.deps.model import Report, canonical
 from ai_workflow.testcmd.ci_packages import COMMAND_NOT_FOUND_STATUS
@@ -442,12 +443,14 @@ def _requirements_dir_file(rel: str) -> bool:
 
 def missing_python_module(message: str, declared: set[str]) -> str | None:
     """The declared distribution a `No module named 'x'` message says is not installed (None:
-    the module is the project's own, or nothing declares it: a real failure)."""
+    the module is the project's own, or nothing declares it: a real failure). A distribution
+    named otherwise than its module counts through the known aliases (`bs4` is
+    beautifulsoup4's, `sklearn` scikit-learn's)."""
     found = PY_MISSING.search(message)
     if found is None:
         return None
     top = found.group("module").split(".")[0]
-    for name in (top, f"python-{top}", f"py{top}"):
+    for name in (top, f"python-{top}", f"py{top}", *IMPORT_ALIASES.get(top, ())):
         if canonical(name) in declared:
             return canonical(name)
     return None
