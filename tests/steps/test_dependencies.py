@@ -1137,6 +1137,22 @@ def test_a_typing_requirements_file_is_a_development_environment(tmp_path: Path)
     ]
 
 
+def test_a_tools_requirements_file_is_a_development_environment(tmp_path: Path) -> None:
+    """soupsieve 2.5's requirements/tools.txt (pygithub alone, for the maintainer's repository
+    tools; held-out 71, noise) is development-only like tests.txt; the same package in a
+    requirements/main.txt stays an unused runtime dependency."""
+    app = "import os\n"
+    tools = {"requirements/tools.txt": "pygithub\n", "app.py": app}
+    outcome = _run(make_repo(tmp_path / "tools", tools))
+    assert "deps/unused-dependency" not in {f.rule for f in outcome.findings}
+    runtime = {"requirements/main.txt": "pygithub\n", "app.py": app}
+    outcome = _run(make_repo(tmp_path / "runtime", runtime))
+    unused = [f for f in outcome.findings if f.rule == "deps/unused-dependency"]
+    assert [(f.path, f.line, f.severity) for f in unused] == [
+        ("requirements/main.txt", 1, Severity.WARNING)
+    ]
+
+
 def test_a_requirements_file_including_development_requirements_is_development(
     tmp_path: Path,
 ) -> None:

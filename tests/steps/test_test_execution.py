@@ -1039,6 +1039,35 @@ def test_a_collection_error_names_its_reason(tmp_path: Path) -> None:
     assert "Traceback" in finding.extra["details"]  # the runner's whole output is kept
 
 
+def test_a_module_a_top_level_requirements_dir_declares_is_the_environments(
+    tmp_path: Path,
+) -> None:
+    """soupsieve 2.5 (held-out 71, 81 false errors): its tests import bs4, which
+    requirements/tests.txt declares (tox installs it) and pyproject.toml does not; a machine
+    without it could not run those tests, the project is not broken: one environment finding
+    (info), no tests/error. A module nothing declares stays the project's error, and so does one
+    that only a nested directory's requirements file names (an example's, not the project's)."""
+    files = {
+        "pyproject.toml": "[project]\nname = 'p'\nversion = '1'\n[tool.pytest.ini_options]\n",
+        "requirements/tests.txt": "pytest\nzzqdeclared\nscikit-learn\n",
+        "examples/demo/requirements/tests.txt": "zzqexample\n",
+        "tests/test_declared.py": "import zzqdeclared\n\n\ndef test_x():\n    pass\n",
+        # a module named otherwise than its distribution (soupsieve's bs4, beautifulsoup4's)
+        "tests/test_alias.py": "import sklearn\n\n\ndef test_w():\n    pass\n",
+        "tests/test_example.py": "import zzqexample\n\n\ndef test_y():\n    pass\n",
+        "tests/test_undeclared.py": "import zzqnowhere\n\n\ndef test_z():\n    pass\n",
+    }
+    outcome = run_step(make_repo(tmp_path / "req", files), cfg())
+    assert sorted((f.path, f.line) for f in outcome.findings if f.rule == "tests/error") == [
+        ("tests/test_example.py", 1),
+        ("tests/test_undeclared.py", 1),
+    ]
+    [missing] = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+    assert missing.severity is Severity.INFO
+    assert "zzqdeclared" in missing.message
+    assert "scikit-learn" in missing.message
+
+
 TAP_SCRIPT = """\
 echo 'TAP version 13'
 echo '# arithmetic'

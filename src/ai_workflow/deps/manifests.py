@@ -29,9 +29,12 @@ from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.textfiles import read_utf8, why_unreadable
 
 REQUIREMENTS_NAME = re.compile(r"(^|[-_.])requirements?([-_.][\w.-]*)?\.(txt|in)$")
-DEV_GROUP_WORDS = re.compile(r"dev|test|lint|doc|ci|build|typ(?:e|ing)|check|bench", re.IGNORECASE)
+DEV_GROUP_WORDS = re.compile(
+    r"dev|test|lint|doc|ci|build|typ(?:e|ing)|check|bench|tools", re.IGNORECASE
+)
 """Words in a requirements file's name that make it development-only: `requirements/typing.txt`
-(click's, for tox's typing env: mypy and pyright run as commands) or `requirements-types.txt`."""
+(click's, for tox's typing env: mypy and pyright run as commands), `requirements-types.txt` or
+`requirements/tools.txt` (soupsieve's, pygithub alone: the maintainer's repository tools)."""
 DEV_DIR_WORDS = frozenset(
     {"dev", "docs", "doc", "documentation", "test", "tests", "testing", "ci", "lint", "bench"}
     | {"benchmark", "benchmarks", "typing", "build"}

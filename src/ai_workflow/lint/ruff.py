@@ -23,8 +23,8 @@ into the module's namespace (`ai_workflow.lint.ruff_runtime`),
 a bare `except:` whose handler always raises (`E722`, `ai_workflow.lint.ruff_except`) or that
 runs only to build or document the project (setup.py, a Sphinx conf.py, a root module
 setup.py imports that nothing installs nor tests: `ai_workflow.lint.ruff_build_time`), F841 on
-a name its
-function declares `global` (`ai_workflow.lint.ruff_global`), F841 on an
+a name its function declares `global` (`ai_workflow.lint.ruff_global`), RUF023 (unsorted
+`__slots__`) in a package that reads slots by position (`ai_workflow.lint.ruff_slots`), F841 on an
 `except ... as e` name the handler reads before any unconditional rebinding, F401 on an
 import probed in `try/except ImportError`, used by a `# type:` comment, imported under
 `if TYPE_CHECKING:` for a string type expression, or a TestCase class a module running
@@ -98,6 +98,7 @@ from ai_workflow.lint.ruff_scope import (
     configures_ruff,
 )
 from ai_workflow.lint.ruff_sections import section_imports_as_info
+from ai_workflow.lint.ruff_slots import positional_slots_as_info
 from ai_workflow.lint.ruff_sphinx_conf import template_imports_as_info
 from ai_workflow.lint.ruff_style import StyleScope, read_tooling
 from ai_workflow.lint.ruff_target import ruff_target_version
@@ -224,6 +225,7 @@ def explained_ruff_findings(
     kept = raising_bare_excepts_as_info(kept, files)
     kept = build_time_excepts_as_info(kept, files, python_files)
     kept = declared_global_as_info(kept, files)
+    kept = positional_slots_as_info(kept, files, python_files)
     kept = contradicted_as_info(kept, files)
     kept = effect_imports_as_info(kept, files)
     kept = section_imports_as_info(kept, files, python_files)

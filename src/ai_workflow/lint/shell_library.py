@@ -17,8 +17,9 @@ when the project shows such callers:
 
 An executable script whose functions only it calls keeps the warning.
 
-SC2283 (`word = value`, "remove spaces around = to assign") where a shell file of the
-project defines a function `word` is info too: the line calls it (`directive_calls_as_info`).
+SC2283 (`word = value` or `word =value`, "remove spaces around = to assign") where a shell
+file of the project defines a function `word` is info too: the line calls it
+(`directive_calls_as_info`).
 
 SC2154 ("x is referenced but not assigned") in a file without a shebang that a project script
 sources is info when that script assigns the variable: the fragment runs in the sourcing
@@ -618,7 +619,7 @@ def _argument_count(rest: str) -> int | None:
 
 
 SPACED_ASSIGNMENT = "shellcheck/SC2283"  # "Remove spaces around = to assign (or use [ ] ...)"
-_DIRECTIVE = re.compile(r"^\s*(?P<name>[A-Za-z_][\w-]*)\s+=(?:\s|$)")
+_DIRECTIVE = re.compile(r"^\s*(?P<name>[A-Za-z_][\w-]*)\s+=")
 DEFINITION_SUFFIXES = ("", ".sh", ".bash", ".in", ".inc", ".subr", ".functions")
 
 
@@ -629,8 +630,10 @@ def directive_calls_as_info(
     defines a function `word`: the line calls it with `=` and the value as arguments, on
     purpose. backupninja's handlers/sh.in defines `function when() { true; }` before it sources
     an action file, so that the action's schedule directive `when = saturdays at 05:30` (which
-    backupninja itself reads with getconf) runs as a no-op there. With no such function, the
-    line is a broken assignment and the warning stays."""
+    backupninja itself reads with getconf) runs as a no-op there. The same for an argument that
+    starts with `=` (`word =value`): bash-argsparse's `argsparse_use_option =option1 "..."`
+    calls the function argsparse.sh defines, with an optstring whose `=` marks the short
+    option. With no such function, the line is a broken assignment and the warning stays."""
     if not any(f.rule == SPACED_ASSIGNMENT for f in findings):
         return list(findings)
     texts: dict[str, list[str]] = {}

@@ -17,7 +17,8 @@ and still exits 0), the failure is shellcheck's: those findings become info, wit
 the check. One place the shell never parses: a single-bracket test (`[ ... ]`) is a command
 whose words the shell reads only when it runs, so `sh -n` says nothing of `[ "$a" "$b" ]` (no
 operator: a real bug, `[` fails at run time). A failure inside such a test is shellcheck's only
-when an operator there comes from a parameter (`-$op`, `-${typ:-e}`), which no parser can read
+when an operator there comes from a parameter (`-$op`, `-${typ:-e}`, quoted or not:
+bash-argsparse's `[ -"${option_type:0:1}" "$value" ]`), which no parser can read
 and the shell expands before `[` runs; any other failed test keeps its errors. Only a failed
 parse (an SC1072 in the file) is judged: the other SC1xxx errors shellcheck's parser reports
 beside it (SC1020 `y]` without its space, SC1035 a missing space) are mistakes a shell accepts
@@ -60,7 +61,8 @@ SPACE_BEFORE_BRACKET = "shellcheck/SC1069"  # "You need a space before the ["
 DEFAULT_SHELL = "bash"  # what shellcheck assumes of a script that names no shell
 TEST_EXPRESSION = "Couldn't parse this test expression"
 SINGLE_BRACKET = re.compile(r"\[(?!\[)")
-OPERATOR_FROM_PARAMETER = re.compile(r"(?<!\S)!?-\$[{\w]")
+# `-$op`, `-${typ:-e}`, and quoted: `-"${type:0:1}"`, `"-$op"`
+OPERATOR_FROM_PARAMETER = re.compile(r"(?<!\S)!?\"?-\"?\$[{\w]")
 LOST_CODES = (1046, 1047, 1056, 1058, 1061, 1062, 1070, 1072, 1073, 1088, 1089)
 LOST_PLACE = frozenset(f"shellcheck/SC{code}" for code in LOST_CODES)
 SHELLS = ("sh", "dash", "bash", "ksh", "mksh", "zsh")

@@ -411,10 +411,18 @@ def _readme_versions(
         if block.language.lower() in TRANSCRIPT_LANGUAGES
         for number, _ in block.numbered_lines()
     }
+    banners = {
+        number
+        for block in (doc.code_blocks if doc else [])
+        for number, text in block.numbered_lines()
+        if _NPM_BANNER.match(text)
+    }
     for number, line in enumerate(read_text(target / readme).splitlines(), start=1):
         for index, pattern in enumerate(patterns):
             if index == 0 and number in transcript:
                 continue  # sample output quotes whatever project it ran on; pins still count
+            if index > 0 and number in banners:
+                continue  # npm's `> name@version script` banner: the release a run was on
             claims = [
                 match
                 for match in pattern.finditer(line)
@@ -474,6 +482,10 @@ def _history(before: str) -> bool:
     return bool(_HISTORY_WORDS.search(before) or _HISTORY_PHRASE.search(plain))
 
 
+_NPM_BANNER = re.compile(r"^\s*> (?:@[\w.-]+/)?[\w.-]+@\S+ [\w:.-]+\s*$")
+"""The line npm prints before it runs a package script (`> cookie@0.5.0 bench`), in a fenced
+block: a pasted run's output (cookie 0.7.1's README benchmark, measured on 0.5.0), not a pin of
+the project. `npm install cookie@0.5.0` in a block is a pin and still counts."""
 TRANSCRIPT_LANGUAGES = frozenset({"text", "output", "console", "log", "shell-session", "terminal"})
 """Fenced blocks of captured output, where `version X` describes the run, not the project."""
 

@@ -23,7 +23,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ai_workflow.deps.manifests import read_manifest
+from ai_workflow.deps.distributions import IMPORT_ALIASES
+from ai_workflow.deps.manifests import manifest_kind, read_manifest
 from ai_workflow.deps.model import Report, canonical
 from ai_workflow.testcmd.ci_packages import COMMAND_NOT_FOUND_STATUS
 from ai_workflow.testcmd.submodules import describe as describe_submodules
@@ -419,10 +420,14 @@ def _npm_package(specifier: str) -> str:
 
 
 def python_declared(target: Path, files: Iterable[str]) -> set[str]:
-    """Canonical names of the Python distributions the project's top-level manifests declare."""
+    """Canonical names of the Python distributions the project's top-level manifests declare,
+    and the requirements files of a top-level `requirements/` directory (soupsieve's
+    requirements/tests.txt names beautifulsoup4, which its tests import and tox installs). A
+    manifest deeper in the tree (an example's, a fixture's, a vendored project's) is not the
+    project's declaration."""
     names: set[str] = set()
     for rel in files:
-        if "/" in rel:
+        if "/" in rel and not _requirements_dir_file(rel):
             continue
         manifest = read_manifest(target, rel, Report())
         if manifest is not None and manifest.kind != "package.json":
@@ -430,14 +435,22 @@ def python_declared(target: Path, files: Iterable[str]) -> set[str]:
     return names
 
 
+def _requirements_dir_file(rel: str) -> bool:
+    """A requirements file directly in the top-level `requirements/` directory."""
+    directory, _, name = rel.partition("/")
+    return directory == "requirements" and "/" not in name and manifest_kind(rel) == "requirements"
+
+
 def missing_python_module(message: str, declared: set[str]) -> str | None:
     """The declared distribution a `No module named 'x'` message says is not installed (None:
-    the module is the project's own, or nothing declares it: a real failure)."""
+    the module is the project's own, or nothing declares it: a real failure). A distribution
+    named otherwise than its module counts through the known aliases (`bs4` is
+    beautifulsoup4's, `sklearn` scikit-learn's)."""
     found = PY_MISSING.search(message)
     if found is None:
         return None
     top = found.group("module").split(".")[0]
-    for name in (top, f"python-{top}", f"py{top}"):
+    for name in (top, f"python-{top}", f"py{top}", *IMPORT_ALIASES.get(top, ())):
         if canonical(name) in declared:
             return canonical(name)
     return None
