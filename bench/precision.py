@@ -227,6 +227,8 @@ def score(project: LabelFile, findings: list[dict[str, Any]], target: str) -> Sc
         dig = digest(finding["message"], target)
         candidates = pool.get((finding["rule"], finding["path"] or "", dig), [])
         match = _take(candidates, finding.get("line"))
+        for _ in _merged_places(finding):
+            _take(candidates, finding.get("line"))
         if match is None or match.label == "?":
             result.unlabelled.append((finding, dig))
             result.counts["unlabelled"] += 1
@@ -259,6 +261,14 @@ def _lost(labels: list[Label], left: dict[tuple[str, str, str], list[Label]]) ->
             and (lab.rule, lab.path, lab.line, lab.digest) not in taken
         )
     ]
+
+
+def _merged_places(finding: dict[str, Any]) -> list[object]:
+    """The other places one finding stands for: shellcheck's comment repeated on one line (the
+    same code and message at several columns) is one finding naming its `columns`, and it takes
+    the labels those comments had, once each, so they are neither counted again nor lost."""
+    columns = (finding.get("extra") or {}).get("columns") or []
+    return list(columns[1:])
 
 
 def _take(candidates: list[Label], line: int | None) -> Label | None:

@@ -81,3 +81,25 @@ def test_a_label_kept_from_an_older_wording_is_superseded_not_lost(
     result = precision.score(project, shown, "/t")
     assert result.counts["real"] == 2
     assert sorted(lab.rule for lab in result.lost) == ["shellcheck/SC2086", "tests/failed"]
+
+
+def test_one_finding_for_a_comment_repeated_on_a_line_takes_each_of_its_labels(
+    precision: ModuleType, tmp_path: Path
+) -> None:
+    """shellcheck's SC2060 at two columns of one line (`tr [a-z] [A-Z]`) was two findings and
+    has two labels; it is now one finding naming both columns: both labels are taken, counted
+    once, and neither is lost. Without `columns` the second label is still lost."""
+    dig = precision.digest("Quote parameters to tr", "/t")
+    labels = [precision.Label("shellcheck/SC2060", "s.sh", 4, dig, "real", "r") for _ in "ab"]
+    project = precision.LabelFile(tmp_path / "demo.tsv", {}, labels)
+    finding = {
+        "rule": "shellcheck/SC2060",
+        "path": "s.sh",
+        "line": 4,
+        "severity": "warning",
+        "message": "Quote parameters to tr",
+    }
+    merged = precision.score(project, [{**finding, "extra": {"columns": [38, 44]}}], "/t")
+    assert (merged.counts["real"], merged.lost) == (1, [])
+    single = precision.score(project, [finding], "/t")
+    assert (single.counts["real"], len(single.lost)) == (1, 1)
