@@ -2149,6 +2149,30 @@ def test_an_unquoted_tr_bracket_is_breakage_where_shellcheck_is_not_asked(tmp_pa
     assert split.extra["not_configured"].startswith("shellcheck is not configured")
 
 
+@pytest.mark.parametrize("severity", ["", " --severity=error"])
+def test_a_tr_bracket_outside_the_projects_runs_is_shown_below_its_severity_is_not(
+    tmp_path: Path, severity: str
+) -> None:
+    """A project whose own shellcheck run checks only bin/ still hears of SC2060 in tools/, as of
+    any breakage there; a run with `--severity=error` (cloud-utils' tox.ini) over the script
+    says its maintainers look at errors only: the warning stays info."""
+    files = {
+        "tools/slug.sh": TR_SLUG,
+        "bin/run.sh": '#!/bin/bash\necho "$1"\n',
+        "tox.ini": f"[testenv:shellcheck]\ncommands = shellcheck{severity} bin/run.sh\n",
+    }
+    if severity:
+        files["tox.ini"] = files["tox.ini"].replace("bin/run.sh", "bin/run.sh tools/slug.sh")
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = {f.rule: f for f in outcome.findings if f.path == "tools/slug.sh"}
+    if severity:
+        assert found["shellcheck/SC2060"].severity is Severity.INFO
+        assert "--severity=error" in found["shellcheck/SC2060"].extra["not_configured"]
+    else:
+        assert found["shellcheck/SC2060"].severity is Severity.WARNING
+        assert "outside the files" in found["shellcheck/SC2207"].extra["not_configured"]
+
+
 @pytest.mark.parametrize("silenced_by", ["rules.ignore", "directive"])
 def test_a_shown_tr_bracket_is_silenced_by_rules_ignore_and_a_directive(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], silenced_by: str
