@@ -846,3 +846,34 @@ def test_automake_subdirs_that_configure_fills_in_are_its_generated_makefiles_di
     only_stale = {**files, "tests/kvm/Makefile.am": "EXTRA_DIST = test.sh\n"}
     stale = make_repo(tmp_path / "q", only_stale)
     assert automake_suite(stale, list_project_files(stale)) is None
+
+
+@pytest.mark.parametrize(
+    ("script", "other"),
+    [
+        # tmp 0.2.2: npm appends `-- options` to the script's end, `istanbul report` here
+        (
+            "npm run clean && istanbul cover ./node_modules/mocha/bin/_mocha --report none "
+            "-- -R spec test/*-test.js && istanbul report text-summary",
+            "istanbul",
+        ),
+        ("mocha test/ && eslint .", "eslint"),
+        ("mocha test/ | tee test.log", "tee"),
+        ("eslint . && mocha test/", None),  # the runner is last: the options reach it
+        ("nyc --reporter=lcov mocha test/", None),  # a wrapper passes them on
+        ("c8 --check-coverage mocha", None),
+    ],
+)
+def test_report_options_are_added_only_where_npm_hands_them_to_mocha(
+    tmp_path: Path, script: str, other: str | None
+) -> None:
+    plan = mocha_plan(tmp_path, script, "test/a-test.js", "6.2.3")
+    if other is None:
+        assert plan.command[:5] == ["npm", "test", "--", "--reporter", "xunit"]
+        assert plan.notes == []
+    else:
+        assert plan.command == ["npm", "test"]
+        assert plan.notes == [
+            f"the package script's last command is `{other}`, not mocha: options added after "
+            "`npm test --` would reach it, so the script runs as it is"
+        ]

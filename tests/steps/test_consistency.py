@@ -352,6 +352,37 @@ def test_javascript_versions_compare_as_semver(tmp_path: Path) -> None:
     assert _changelog_findings(tmp_path, "behind", files) == {("CHANGELOG.md", 1)}
 
 
+MINOR_LINES = "# v3.0\n\n- Add `--preserve-root`\n\n# v2.7\n\n- optional glob\n\n# 2.6\n\n- retry\n"
+
+
+def test_a_changelog_of_minor_lines_covers_the_patch_releases_of_its_newest(
+    tmp_path: Path,
+) -> None:
+    def package(version: str) -> str:
+        return f'{{"name": "lib", "version": "{version}"}}\n'
+
+    # rimraf 3.0.2: every heading a bare major.minor, one entry per minor line
+    for name, version in (("patch", "3.0.2"), ("v-patch", "v3.0.2"), ("zero", "3.0.0")):
+        files = {"package.json": package(version), "CHANGELOG.md": MINOR_LINES}
+        assert _changelog_findings(tmp_path, name, files) == set(), name
+    for name, version, found in (("pep440", "3.0.2", set()), ("pep440-next", "3.1.0", {1})):
+        files = {"pyproject.toml": PYPROJECT.format(version=version), "CHANGES.md": MINOR_LINES}
+        lines = {line for _, line in _changelog_findings(tmp_path, name, files)}
+        assert lines == found, name
+    reported = {
+        # a new minor line with no entry yet, or a package older than the newest line
+        "next-minor": ("3.1.0", MINOR_LINES),
+        "older-line": ("2.7.4", MINOR_LINES),
+        # a changelog that writes patch entries (one three-part heading) lags by a patch
+        "has-patches": ("3.0.2", MINOR_LINES.replace("# v2.7", "# v2.7.1")),
+        # one entry alone shows no convention
+        "single": ("3.0.2", "# v3.0\n\n- Add `--preserve-root`\n"),
+    }
+    for name, (version, text) in reported.items():
+        files = {"package.json": package(version), "CHANGELOG.md": text}
+        assert _changelog_findings(tmp_path, name, files) == {("CHANGELOG.md", 1)}, name
+
+
 # --------------------------------------------------------------------------- links and anchors
 
 SPHINX_CONF = """\
@@ -578,6 +609,46 @@ def test_a_past_release_announced_in_the_readme_is_history_not_the_version(
     }
     outcome = _run(make_repo(tmp_path / "js", files))
     assert _at(outcome, "version/readme-mismatch") == {("README.md", 9), ("README.md", 11)}
+
+
+def test_older_releases_in_per_version_readme_notes_are_history(tmp_path: Path) -> None:
+    """tmp 0.2.2's README, under 'An Important Note on Compatibility': `### Version 0.2.2`,
+    `### Version 0.1.0` and `### Version 0.0.33`, each over the node versions that release
+    dropped ('limit your node-tmp dependency to version 0.0.33'). The older releases' notes
+    are history; a release newer than the declared one is still reported, and so is a lone
+    version heading (it may describe the project as it is) and a stale claim outside the
+    notes."""
+    readme = (
+        "# mylib\n\n"  # 1
+        "Install version 1.0.0 with npm.\n\n"  # 3: a stale claim, outside the notes
+        "## Compatibility\n\n"  # 5
+        "### Version 2.1.0\n\n"  # 7: newer than the declared 2.0.0
+        "Since version 2.1.0, node < 12 is not supported.\n\n"
+        "### Version 0.1.0\n\n"  # 11
+        "Most importantly, node < 0.10 was dropped.\n\n"
+        "If you need node 0.8, limit your mylib\n"
+        "dependency to version 0.0.33.\n\n"  # 16
+        "### `v0.0.33`\n\n"  # 18
+        "For node < 0.8 use mylib@0.0.20.\n\n"  # 20
+        "## Usage\n\n"  # 22
+        "Works with version 0.0.33 too.\n"  # 24: after the notes, a claim again
+    )
+    files = {
+        "package.json": '{\n  "name": "mylib",\n  "version": "2.0.0"\n}\n',
+        "README.md": readme,
+    }
+    outcome = _run(make_repo(tmp_path / "js", files))
+    assert _at(outcome, "version/readme-mismatch") == {
+        ("README.md", 3),
+        ("README.md", 7),
+        ("README.md", 24),
+    }
+    lone = readme.replace("### `v0.0.33`", "### Older releases").replace(
+        "### Version 2.1.0", "### Newest"
+    )
+    files["README.md"] = lone  # one version heading left: no list of notes
+    outcome = _run(make_repo(tmp_path / "lone", files))
+    assert ("README.md", 11) in _at(outcome, "version/readme-mismatch")
 
 
 def test_an_include_of_the_docs_build_output_is_generated_not_broken(tmp_path: Path) -> None:
@@ -854,3 +925,36 @@ def test_a_changelog_of_release_series_covers_the_patch_releases_of_its_newest(
     patches = SERIES_CHANGELOG.replace("## 2.0", "## 2.0.1\n\nA fix.\n\n## 2.0")
     listed = {"CHANGELOG.md": patches, "package.json": _package_json("2.1.6")}
     assert _changelog_findings(tmp_path, "d", listed) == {("CHANGELOG.md", 3)}
+
+
+def test_a_patch_release_missing_from_a_changelog_of_feature_releases_is_info(
+    tmp_path: Path,
+) -> None:
+    """lru-cache 10.0.1's CHANGELOG.md records feature releases only: 22 of its 23 x.y.z
+    headings end in .0 (`## 10.0.0` down to `## 7.1.0`, one `## 7.16.2`), so package.json's
+    10.0.1 has no entry by the maintainer's convention: info that says so. A missing feature
+    release (10.1.1 declared) and a changelog that records its patch releases keep the
+    warning."""
+
+    def mismatch(name: str, version: str, changelog: str) -> list[tuple[str, str]]:
+        files = {
+            "CHANGELOG.md": changelog,
+            "package.json": f'{{"name": "c", "version": "{version}"}}',
+        }
+        outcome = _run(make_repo(tmp_path / name, files))
+        found = [f for f in outcome.findings if f.rule == "version/changelog-mismatch"]
+        return [(f.severity.value, f.message) for f in found]
+
+    minors = "# changes\n\n" + "".join(f"## 10.{n}.0\n\n- a feature\n\n" for n in (0,))
+    minors += "".join(f"## 9.{n}.0\n\n- a feature\n\n" for n in range(7, -1, -1))
+    minors += "## 8.2.2\n\n- a fix\n\n## 8.2.0\n\n- a feature\n"
+    features = mismatch("features", "10.0.1", minors)
+    assert [s for s, _ in features] == ["info"]
+    assert "records feature releases only (10 of its 11" in features[0][1]
+    assert [s for s, _ in mismatch("minor", "10.1.1", minors)] == ["warning"]
+    patches = (
+        "# changes\n\n"
+        + "".join(f"## 10.0.{n}\n\n- a fix\n\n" for n in (4, 3, 2, 1, 0))
+        + "## 9.0.0\n\n- a feature\n"
+    )
+    assert [s for s, _ in mismatch("patches", "10.0.5", patches)] == ["warning"]

@@ -524,6 +524,44 @@ def test_setup_py_requirements_in_one_string_are_read(tmp_path: Path) -> None:
     }
 
 
+def test_the_literal_extras_of_a_partly_computed_extras_require_are_read(tmp_path: Path) -> None:
+    """pathvalidate's setup.py computes its docs and test extras from requirements files and
+    writes out `"readme": ["readmemaker>=1.2.0", "path>=13,<18"]`, which docs/make_readme.py
+    imports: declared; an import no extra names stays undeclared, and the computed extras are
+    said to be skipped."""
+    files = {
+        "setup.py": "import setuptools\n\nwith open('requirements/docs.txt') as f:\n"
+        "    docs_requires = [line.strip() for line in f if line.strip()]\n\n"
+        "setuptools.setup(\n    name='demo',\n    extras_require={\n"
+        "        'docs': docs_requires,\n"
+        "        'readme': [\n            'readmemaker>=1.2.0',\n            'path>=13,<18',\n"
+        "        ],\n        **{'more': ['x']},\n    },\n)\n",
+        "requirements/docs.txt": "sphinx\n",
+        "docs/make_readme.py": "import sys\n\nfrom path import Path\nfrom readmemaker import "
+        "ReadmeMaker\nimport tcolorpy\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    undeclared = {f.message for f in outcome.findings if f.rule == "deps/undeclared-import"}
+    assert undeclared == {"import 'tcolorpy' is not provided by any declared dependency"}
+    assert "setup.py: extras_require['docs'] is computed, not a literal; not read" in (
+        outcome.skipped_checks
+    )
+    assert "setup.py: extras_require has a computed key; that entry is not read" in (
+        outcome.skipped_checks
+    )
+    # nothing literal at all: the whole keyword is skipped, as before
+    files["setup.py"] = "import setuptools\nX = []\nsetuptools.setup(extras_require={'a': X})\n"
+    outcome = _run(make_repo(tmp_path / "computed", files))
+    assert "setup.py: extras_require is computed, not a literal; not read" in (
+        outcome.skipped_checks
+    )
+    undeclared = {f.message for f in outcome.findings if f.rule == "deps/undeclared-import"}
+    assert undeclared == {
+        f"import '{name}' is not provided by any declared dependency"
+        for name in ("path", "readmemaker", "tcolorpy")
+    }
+
+
 def test_pip_compile_transitive_pins_are_not_unused(tmp_path: Path) -> None:
     """wcwidth's requirements-update.txt: pip-compile pins certifi `# via requests`; only what
     the .in file asks for (`# via -r ...`) is the project's own choice."""
@@ -1602,3 +1640,39 @@ def test_imports_of_a_sample_file_the_tests_check_are_not_dependencies(tmp_path:
     }
     assert reported == {"helperlib": "suite/support.py"}
     assert any("1 data module(s)" in line for line in outcome.checked)
+
+
+def test_python_files_a_package_ships_as_data_are_no_dependencies(tmp_path: Path) -> None:
+    """vulture 2.16 ships whitelists/*.py, in a directory with no `__init__.py`, as package data
+    (`[tool.setuptools.package-data] vulture = ["whitelists/*.py"]`) and reads them with
+    `pkgutil.get_data` to parse as text: `import pint` in pint_whitelist.py never runs. The same
+    import in a subpackage (with its `__init__.py`), in a data file another module imports, or
+    in a file no package-data glob lists stays a warning."""
+    pyproject = (
+        '[project]\nname = "deadcode"\nversion = "1.0"\ndependencies = []\n\n'
+        '[tool.setuptools.package-data]\ndeadcode = ["whitelists/*.py", "extra/*.py"]\n'
+    )
+    files = {
+        "pyproject.toml": pyproject,
+        "deadcode/__init__.py": "import pkgutil\n\n\ndef load(name):\n"
+        "    return pkgutil.get_data('deadcode', f'whitelists/{name}_whitelist.py')\n",
+        "deadcode/whitelists/pint_whitelist.py": "import pint\n\nureg = pint.UnitRegistry()\n",
+        "deadcode/extra/__init__.py": "",
+        "deadcode/extra/plugin.py": "import attrs\n",
+        "deadcode/bundled/numpy_whitelist.py": "import numpy\n",
+        "deadcode/loaded/yaml_whitelist.py": "import yaml\n",
+        "deadcode/uses.py": "from deadcode.loaded import yaml_whitelist\n",
+    }
+    pyproject_loaded = pyproject.replace('"extra/*.py"]', '"extra/*.py", "loaded/*.py"]')
+    outcome = _run(make_repo(tmp_path / "proj", {**files, "pyproject.toml": pyproject_loaded}))
+    reported = {
+        f.message.split("'")[1]: (f.path, f.severity)
+        for f in outcome.findings
+        if f.rule == "deps/undeclared-import"
+    }
+    assert reported == {
+        "attrs": ("deadcode/extra/plugin.py", Severity.WARNING),
+        "numpy": ("deadcode/bundled/numpy_whitelist.py", Severity.WARNING),
+        "yaml": ("deadcode/loaded/yaml_whitelist.py", Severity.WARNING),
+    }
+    assert any("1 Python file(s) the package ships as data" in line for line in outcome.checked)

@@ -405,6 +405,33 @@ def test_an_inline_path_given_as_an_example_is_information_when_missing(tmp_path
     assert "gives it as an example" in example
 
 
+def test_a_configure_of_a_project_without_autoconf_inputs_is_another_packages(
+    tmp_path: Path,
+) -> None:
+    """ruby-build 20241225.2's README lists what it does to install a Ruby: "Downloads an
+    official tarball of Ruby source code; ... Executes `./configure --prefix=/path/to/
+    destination` in the source code". ruby-build has no configure and no configure.ac or
+    configure.in: nothing of the project can write one, so the configure is the downloaded
+    package's: information. The same line in a project with a configure.ac (configure not
+    committed) stays an error, and so does a missing `./install.sh` beside it."""
+    readme = (
+        "# rb\n\nWhat rb does:\n\n- Extracts the archive into a temporary directory;\n"
+        "- Executes `./configure --prefix=/path/to/destination` in the source code;\n\n"
+        "Install rb with `./install.sh`.\n"
+    )
+    files = {"README.md": readme, "bin/rb": SHEBANG + "echo rb\n", "Makefile": "all:\n"}
+    root = make_repo(tmp_path / "rb", files)
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-script") == {
+        ("README.md", 6, "info"),
+        ("README.md", 8, "error"),
+    }
+    note = next(f for f in outcome.findings if f.line == 6).message
+    assert "another package's source" in note
+    autoconf = make_repo(tmp_path / "ac", {**files, "configure.ac": "AC_INIT([rb], [1.0])\n"})
+    assert ("README.md", 6, "error") in _found(_run(autoconf), "scripts/missing-script")
+
+
 def _shown(outcome: StepOutcome) -> set[tuple[str, str | None, int | None, str]]:
     return {
         (f.rule, f.path, f.line, f.severity.value)

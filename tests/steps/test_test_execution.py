@@ -24,6 +24,7 @@ from ai_workflow.testcmd.reports import (
     parse_go_json,
     parse_jest_json,
     parse_junit,
+    parse_mocha_epilogue,
     parse_tap_output,
     parse_unittest_output,
     tap_message,
@@ -473,8 +474,10 @@ UNLOADABLE_TEST = textwrap.dedent(
 )
 UNLOADABLE_FILES = {
     "package.json": json.dumps(
-        {"name": "jsx", "version": "1.0.0", "scripts": {"test": "node --test"}}
+        {"name": "jsx", "version": "1.0.0", "scripts": {"test": "node --loader ./hook.mjs --test"}}
     ),
+    # a loader hook that hands every file on: written for an older Node.js's hooks, say
+    "hook.mjs": "export async function resolve(s, c, next) {\n  return next(s, c);\n}\n",
     "src/x.coffee": "export x = 1\n",
     "test/a.test.mjs": UNLOADABLE_TEST.replace("{name}", "a"),
     "test/b.test.mjs": UNLOADABLE_TEST.replace("{name}", "b"),
@@ -487,9 +490,9 @@ def test_a_suite_that_cannot_load_under_a_node_newer_than_the_ci_runs_is_info(
 ) -> None:
     """mkdirp's CI runs Node 16 to 19; under Node 20 every test file fails as Node's module
     loader rejects how it is loaded (ERR_REQUIRE_CYCLE_MODULE), before any test runs: one info
-    finding, the step incomplete. Here Node's loader rejects an import it has no format for
-    (ERR_UNKNOWN_FILE_EXTENSION). Under a Node the CI covers the failures stay errors; where
-    another test of the suite passed they stay warnings."""
+    finding, the step incomplete. Here Node's loader, under the project's loader hook, rejects an
+    import it has no format for (ERR_UNKNOWN_FILE_EXTENSION). Under a Node the CI covers the
+    failures stay errors; where another test of the suite passed they stay warnings."""
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
     major = int(node.lstrip("v").split(".")[0])
     old_ci = {".github/workflows/ci.yml": _ci_workflow(f"[{major - 4}, {major - 2}.x]")}
@@ -512,6 +515,29 @@ def test_a_suite_that_cannot_load_under_a_node_newer_than_the_ci_runs_is_info(
     failed = [f for f in loaded.findings if f.rule == "tests/failed"]
     assert len(failed) == 2 and all(f.severity is Severity.WARNING for f in failed)
     assert not any(f.rule == "tests/environment-incomplete" for f in loaded.findings)
+
+
+@needs_node
+def test_an_import_no_node_can_load_without_a_loader_hook_stays_the_projects(
+    tmp_path: Path,
+) -> None:
+    """The same `.coffee` import with no loader hook in the run fails under every Node.js, the
+    CI's too (ERR_UNKNOWN_FILE_EXTENSION is then the project's missing build step, not this
+    Node's newer loader): the failures stay, warnings beside the note that this Node is newer
+    than the CI's, and the step is complete."""
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    major = int(node.lstrip("v").split(".")[0])
+    files = {
+        **UNLOADABLE_FILES,
+        "package.json": json.dumps(
+            {"name": "jsx", "version": "1.0.0", "scripts": {"test": "node --test"}}
+        ),
+        ".github/workflows/ci.yml": _ci_workflow(f"[{major - 4}, {major - 2}.x]"),
+    }
+    outcome = run_step(make_repo(tmp_path / "plain", files), Config())
+    failed = [f for f in outcome.findings if f.rule == "tests/failed"]
+    assert len(failed) == 2 and all(f.severity is Severity.WARNING for f in failed)
+    assert not any(f.rule == "tests/environment-incomplete" for f in outcome.findings)
 
 
 def test_shell_project_without_bats_is_a_skipped_check(
@@ -1426,6 +1452,202 @@ def test_a_mocha_script_naming_its_own_reporter_runs_as_it_is(tmp_path: Path, pa
         assert "planted failure" in outcome.findings[0].message
 
 
+REPORT_TOOL = """\
+const args = process.argv.slice(2);
+const format = args.indexOf("--reporter") >= 0 ? args[args.indexOf("--reporter") + 1] : "text";
+if (format !== "text") {
+  console.error(`Error: Invalid report format [${format}]`);
+  process.exit(1);
+}
+console.log("Statements   : 100% ( 1/1 )");
+"""
+
+
+@needs_node
+@pytest.mark.parametrize("passes", [True, False])
+def test_report_options_never_reach_a_program_after_mocha(tmp_path: Path, passes: bool) -> None:
+    """tmp 0.2.2's `npm test` ends with `istanbul report text-summary`, after the mocha run:
+    npm appends what follows `npm test --` to the script's last command, so our xunit options
+    made istanbul stop on `Invalid report format [xunit]` after every test passed (a false
+    error). Such a script runs as it is: passing tests are no finding, a failing one still
+    fails the command (an error)."""
+    package = {
+        "name": "tm",
+        "version": "1.0.0",
+        "scripts": {"test": "mocha test/t.js && node tools/report.js text-summary"},
+        "devDependencies": {"mocha": "6.2.3"},
+    }
+    test = "process.exit(0);\n" if passes else "throw new Error('planted failure');\n"
+    root = make_repo(
+        tmp_path / "tm",
+        {
+            "package.json": json.dumps(package),
+            "index.js": "module.exports = 1;\n",
+            "test/t.js": test,
+            "tools/report.js": REPORT_TOOL,
+        },
+    )
+    (root / "node_modules" / "mocha").mkdir(parents=True)
+    (root / "node_modules" / "mocha" / "package.json").write_text(
+        json.dumps({"name": "mocha", "version": "6.2.3"})
+    )
+    fake = root / "node_modules" / ".bin" / "mocha"
+    fake.parent.mkdir()
+    fake.write_text(FAKE_MOCHA6)
+    fake.chmod(0o755)
+    outcome = run_step(root, Config())
+    assert outcome.data["command"] == "npm test"
+    assert any("last command is `node`, not mocha" in c for c in outcome.checked)
+    if passes:
+        assert errors(outcome) == []
+        assert outcome.status() == StepStatus.PASSED
+    else:
+        assert errors(outcome) == [("tests/command-failed", None, None)]
+        assert "planted failure" in outcome.findings[0].message
+
+
+TMP_EPILOGUE = """\
+        ✓ on issue #62 (1063ms)
+
+  tmp
+    #dir()
+      when running issue specific outband tests
+          1) on issue #62
+
+  327 passing (34s)
+  2 failing
+
+  1) tmp
+       #dir()
+         when running issue specific outband tests
+           on issue #62:
+     Error: Timeout of 2000ms exceeded. For async tests and hooks, ensure "done()" is called; \
+if returning a Promise, ensure it resolves. (/w/tmp/test/dir-test.js)
+      at listOnTimeout (node:internal/timers:581:17)
+      at process.processTimers (node:internal/timers:519:7)
+
+  2) tmp
+       #file()
+         when running issue specific outband tests
+           on issue #115:
+     AssertionError: expected the file to be gone
+      at Context.<anonymous> (/w/tmp/test/file-test.js:131:13)
+
+"""
+
+
+def test_mocha_epilogue_gives_counts_and_each_failure(tmp_path: Path) -> None:
+    """tmp 0.2.2's `npm test` runs mocha under istanbul with no report file of ours: the
+    summary mocha prints at the end (`N passing`, `N failing`, the numbered failures) gives
+    the figures and each failed test's full title, error and place."""
+    root = tmp_path / "w" / "tmp"
+    (root / "test").mkdir(parents=True)
+    (root / "test" / "file-test.js").write_text("\n" * 140)
+    text = TMP_EPILOGUE.replace("/w/tmp/", f"{root}/")
+    report = parse_mocha_epilogue(text, root)
+    assert report is not None
+    assert (report.counts.passed, report.counts.failed, report.counts.skipped) == (327, 2, 0)
+    first, second = report.failures
+    assert first.name == "tmp #dir() when running issue specific outband tests on issue #62"
+    assert first.message.startswith("Error: Timeout of 2000ms exceeded.")
+    assert (first.path, first.line) == (None, None)  # no line: no place
+    assert second.name.endswith("on issue #115")
+    assert (second.path, second.line) == ("test/file-test.js", 131)
+    # several mocha runs add up; pending tests are skipped ones
+    twice = "  3 passing (5ms)\n  1 pending\n\n" + text
+    again = parse_mocha_epilogue(twice, root)
+    assert again is not None
+    assert (again.counts.passed, again.counts.failed, again.counts.skipped) == (330, 2, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  1 failing\n",  # no `N passing`: not mocha's summary
+        "  0 passing (2ms)\n  2 failing\n\n  1) a\n       b:\n     Error: x\n",  # one of two
+        "all 12 passing (3s)\n",  # not at mocha's indentation
+    ],
+)
+def test_output_that_is_not_a_whole_mocha_epilogue_is_not_read(tmp_path: Path, text: str) -> None:
+    assert parse_mocha_epilogue(text, tmp_path) is None
+
+
+FAKE_SPEC_MOCHA = """\
+#!/usr/bin/env node
+const { spawnSync } = require("child_process");
+const files = process.argv.slice(2).filter((a) => a.endsWith(".js"));
+let passed = 0;
+const failed = [];
+console.log("\\n  suite");
+for (const file of files) {
+  const run = spawnSync("node", [file], { encoding: "utf8" });
+  if (run.status === 0) { passed += 1; console.log(`    ✓ ${file}`); continue; }
+  failed.push([file, run.stderr.split("\\n").find((line) => /^\\w*Error/.test(line))]);
+  console.log(`    ${failed.length}) ${file}`);
+}
+console.log(`\\n  ${passed} passing (12ms)`);
+if (failed.length) console.log(`  ${failed.length} failing\\n`);
+failed.forEach(([file, error], i) => {
+  console.log(`  ${i + 1}) suite\\n       ${file}:\\n     ${error}\\n`);
+});
+process.exit(failed.length);
+"""
+
+ONCE = """\
+const fs = require("fs");
+const path = require("path");
+const mark = path.join(__dirname, "..", "..", "ran-once");
+const first = !fs.existsSync(mark);
+fs.writeFileSync(mark, "");
+if (first) throw new Error("expected the job to be running");
+"""
+
+
+@needs_node
+def test_a_mocha_script_without_a_report_still_tells_flaky_from_broken(tmp_path: Path) -> None:
+    """tmp 0.2.2's two child-process tests failed on mocha's 2000 ms timeout while the
+    workflow's other steps loaded the machine, and pass in 0.3 s when run again; its script
+    runs as it is (the report options would reach `istanbul report`), so there was no report,
+    only the exit status: an error. Mocha's closing summary is read instead, so each failure
+    is judged as a report's are (a timeout is tests/timed-out, a warning); here the failure
+    that does not come back is a tests/flaky warning, the one that does stays an error."""
+    package = {
+        "name": "tm",
+        "version": "1.0.0",
+        "scripts": {"test": "mocha test/a.js test/b.js test/c.js && node tools/report.js"},
+        "devDependencies": {"mocha": "6.2.3"},
+    }
+    root = make_repo(
+        tmp_path / "tm",
+        {
+            "package.json": json.dumps(package),
+            "index.js": "module.exports = 1;\n",
+            "test/a.js": "process.exit(0);\n",
+            "test/b.js": ONCE,
+            "test/c.js": "throw new Error('planted failure');\n",
+            "tools/report.js": REPORT_TOOL,
+        },
+    )
+    (root / "node_modules" / "mocha").mkdir(parents=True)
+    (root / "node_modules" / "mocha" / "package.json").write_text(
+        json.dumps({"name": "mocha", "version": "6.2.3"})
+    )
+    fake = root / "node_modules" / ".bin" / "mocha"
+    fake.parent.mkdir()
+    fake.write_text(FAKE_SPEC_MOCHA)
+    fake.chmod(0o755)
+    outcome = run_step(root, Config())
+    assert outcome.data["command"] == "npm test"
+    assert outcome.data["counts"]["total"] == 3
+    assert errors(outcome) == [("tests/failed", None, None)]
+    [failed] = [f for f in outcome.findings if f.rule == "tests/failed"]
+    assert "test/c.js" in failed.message and "planted failure" in failed.message
+    [flaky] = [f for f in outcome.findings if f.rule == "tests/flaky"]
+    assert flaky.severity == Severity.WARNING
+    assert "suite test/b.js" in flaky.message
+    assert any("again for its 2 failure(s): 1 came back" in c for c in outcome.checked)
+
+
 FLAKY_TESTS = """\
 from pathlib import Path
 
@@ -1789,6 +2011,114 @@ def test_a_node_tap_file_timeout_is_a_timeout_not_a_failed_test(tmp_path: Path) 
         (Severity.ERROR, "test/broken.js")
     ]
     assert all("Subtest" not in f.message for f in outcome.findings)
+
+
+NODE_TAP16_TIMEOUT_SCRIPT = """#!/bin/sh
+cat <<'TAP'
+TAP version 13
+# Subtest: test/leak.ts
+    # Subtest: both max and maxSize
+        ok 1 - expect free stack to have <= 1 item
+        not ok 2 - timeout!
+          ---
+          expired: test/leak.ts
+          ...
+        1..2
+        # failed 1 of 2 tests
+    not ok 1 - timeout!
+    1..1
+    # failed 1 test
+not ok 1 - test/leak.ts # time=31143.824ms
+  ---
+  file: test/leak.ts
+  timeout: 30000
+  command: /usr/bin/node
+  ...
+
+# Subtest: test/exhaustive.ts
+    ok 1 - exhaustive tests # time=6171.875ms
+    1..1
+    # time=7062.138ms
+not ok 2 - test/exhaustive.ts # time=7062.138ms
+  ---
+  file: test/exhaustive.ts
+  timeout: 30000
+  exitCode: null
+  signal: SIGTERM
+  ...
+
+# Subtest: test/broken.ts
+    not ok 1 - should be equal
+      ---
+      found: 1
+      wanted: 2
+      ...
+    1..1
+    # failed 1 test
+not ok 3 - test/broken.ts # time=20ms
+  ---
+  file: test/broken.ts
+  timeout: 30000
+  exitCode: null
+  signal: SIGTERM
+  ...
+
+# Subtest: test/crash.ts
+    ok 1 - loads
+    1..1
+not ok 4 - test/crash.ts # time=20ms
+  ---
+  file: test/crash.ts
+  timeout: 30000
+  exitCode: null
+  signal: SIGSEGV
+  ...
+
+# Subtest: test/children.ts
+    1..0 # no tests found
+    not ok 1 - timeout!
+      ---
+      expired: test/children.ts
+      ...
+ok 5 - test/children.ts # time=31084.257ms
+
+not ok 6 - timeout!
+  ---
+  expired: test/children.ts
+  ...
+
+1..6
+# failed 5 of 6 tests
+TAP
+exit 1
+"""
+
+
+def test_node_tap_16_timeouts_are_timeouts_not_failed_tests(tmp_path: Path) -> None:
+    """node-tap 16 (libtap) reports its per-file timeout in two ways, neither with `failure:
+    timeout`: the file's own `not ok - timeout!` with `expired: <file>` among its subtests
+    (lru-cache 10.0.1's test/avoid-memory-leak.ts, which passes in 161 s with `-t 300`), or,
+    when the SIGTERM came after its last test, `signal: SIGTERM` in the file's YAML block with
+    no failed subtest (test/purge-stale-exhaustive.ts, 7 s of tests after 23 s of ts-node
+    compiling on a loaded machine), or a top-level `not ok - timeout!` whose YAML names the
+    `expired:` file (test/warn-missing-ac.ts, after its own `ok`). A file with a failed
+    assertion, even one stopped by SIGTERM too, and a file another signal killed stay failed
+    tests."""
+    files = {
+        "tap.sh": NODE_TAP16_TIMEOUT_SCRIPT,
+        **{f"test/{n}.ts": "" for n in ("leak", "exhaustive", "broken", "crash", "children")},
+    }
+    outcome = run_step(make_repo(tmp_path / "t", files), cfg(test_command="sh tap.sh"))
+    timed = [f for f in outcome.findings if f.rule == "tests/timed-out"]
+    assert [f.severity for f in timed] == [Severity.WARNING]
+    assert "test/leak.ts" in timed[0].message and "test/exhaustive.ts" in timed[0].message
+    assert "test/children.ts" in timed[0].message and "timeout!" not in timed[0].message
+    assert "30000 ms" in timed[0].message
+    failed = [f for f in outcome.findings if f.rule == "tests/failed"]
+    assert sorted((f.severity, f.message.split(":")[0]) for f in failed) == [
+        (Severity.ERROR, "test/broken.ts"),
+        (Severity.ERROR, "test/crash.ts"),
+    ]
 
 
 AUDIT_SCRIPT = """#!/bin/sh

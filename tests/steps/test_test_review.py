@@ -205,6 +205,112 @@ def test_go_tests(tmp_path: Path) -> None:
     assert located(outcome, "tests/no-assertions") == [("calc/calc_test.go", 11)]
 
 
+def test_a_python_test_that_skips_first_is_skipped_not_assertionless(tmp_path: Path) -> None:
+    """pathvalidate's `test_normal_multibyte`: `pytest.skip("TODO")` first, then a call that
+    never runs; a call with no skip, or a skip under a condition, still asserts nothing."""
+    test_file = textwrap.dedent(
+        """\
+        import sys
+        import unittest
+
+        import pytest
+
+        from calc import add
+
+
+        class TestAdd:
+            def test_todo(self):
+                pytest.skip("TODO")
+
+                add(1, 2)
+
+            def test_documented_todo(self):
+                \"\"\"Multibyte input.\"\"\"
+                raise unittest.SkipTest("later")
+                add(1, 2)
+
+            def test_runs(self):
+                add(1, 2)
+
+            def test_skip_on_windows(self):
+                if sys.platform == "win32":
+                    pytest.skip("posix only")
+                add(1, 2)
+
+
+        class TestCase(unittest.TestCase):
+            def test_later(self):
+                self.skipTest("later")
+                add(1, 2)
+        """
+    )
+    root = make_repo(
+        tmp_path / "skip",
+        {"calc.py": "def add(a, b):\n    return a + b\n", "tests/test_calc.py": test_file},
+    )
+    outcome = run(root)
+    assert sorted(located(outcome, "tests/no-assertions")) == [
+        ("tests/test_calc.py", 20),
+        ("tests/test_calc.py", 23),
+    ]
+
+
+def test_a_parametrized_expected_value_never_read_is_a_missing_check(tmp_path: Path) -> None:
+    """pathvalidate's `test_normal_multibyte(self, value, expected)` only calls
+    `sanitize_ltsv_label(value)`: the comparison with `expected` went missing (a warning).
+    Parametrized values with other names, an `expected` the test passes on, and a fixture
+    named `expected` are no such evidence (info, as any test that checks nothing)."""
+    test_file = textwrap.dedent(
+        """\
+        import pytest
+
+        from calc import add, show
+
+
+        class TestAdd:
+            @pytest.mark.parametrize(["value", "expected"], [["aあb", "ab"]])
+            def test_normal_multibyte(self, value, expected):
+                add(value, 1)
+
+            @pytest.mark.parametrize("value, want_sum", [(1, 2)])
+            def test_want(self, value, want_sum):
+                add(value, 1)
+
+            @pytest.mark.parametrize("value, other", [(1, 2)])
+            def test_values(self, value, other):
+                add(value, other)
+
+            @pytest.mark.parametrize("value, expected", [(1, 2)])
+            def test_passed_on(self, value, expected):
+                show(add(value, 1), expected)
+
+            def test_fixture(self, expected):
+                add(1, 1)
+        """
+    )
+    root = make_repo(
+        tmp_path / "expected",
+        {
+            "calc.py": "def add(a, b):\n    return a + b\n\n\ndef show(a, b):\n    print(a, b)\n",
+            "tests/conftest.py": "import pytest\n\n\n@pytest.fixture\ndef expected():\n"
+            "    return 2\n",
+            "tests/test_calc.py": test_file,
+        },
+    )
+    outcome = run(root)
+    found = {
+        f.line: (f.severity, f.message) for f in outcome.findings if f.rule == "tests/no-assertions"
+    }
+    warned = {line: message for line, (severity, message) in found.items() if severity == "warning"}
+    assert warned == {
+        8: "test 'TestAdd.test_normal_multibyte' is given 'expected' by its parametrize but never "
+        "reads it, and asserts nothing: the comparison with it is missing",
+        12: "test 'TestAdd.test_want' is given 'want_sum' by its parametrize but never reads it, "
+        "and asserts nothing: the comparison with it is missing",
+    }
+    assert {line for line, (severity, _) in found.items() if severity == "info"} == {16, 20, 23}
+
+
 GO_POINT_TESTS = """\
 package calc
 

@@ -361,7 +361,11 @@ def _ini_error(exc: configparser.Error) -> tuple[int | None, str]:
 
 
 def parse_setup_py(rel: str, text: str, report: Report) -> Manifest:
-    """`install_requires`/`extras_require` of a `setup(...)` call, when they are literals."""
+    """`install_requires`/`extras_require` of a `setup(...)` call, when they are literals. An
+    `extras_require` dict is read entry by entry: pathvalidate's `{"docs": docs_requires,
+    "readme": ["readmemaker>=1.2.0", "path>=13,<18"], "test": TESTS_REQUIRES}` computes two
+    extras from requirements files and writes the third out; that one is read (`_literal_extras`).
+    """
     manifest = Manifest(rel, "setup.py")
     try:
         tree = parse_python(text, rel)
@@ -377,8 +381,12 @@ def parse_setup_py(rel: str, text: str, report: Report) -> Manifest:
         try:
             value = ast.literal_eval(keyword.value)
         except (ValueError, TypeError, SyntaxError, RecursionError):
-            report.skipped(f"{rel}: {keyword.arg} is computed, not a literal; not read")
-            continue
+            value = None
+            if keyword.arg == "extras_require" and isinstance(keyword.value, ast.Dict):
+                value = _literal_extras(rel, keyword.value, report)
+            if value is None:
+                report.skipped(f"{rel}: {keyword.arg} is computed, not a literal; not read")
+                continue
         if keyword.arg == "name" and isinstance(value, str):
             manifest.project_name = value
         if keyword.arg == "python_requires" and isinstance(value, str):
@@ -390,6 +398,26 @@ def parse_setup_py(rel: str, text: str, report: Report) -> Manifest:
             if dep:
                 manifest.dependencies.append(dep)
     return manifest
+
+
+def _literal_extras(rel: str, node: ast.Dict, report: Report) -> dict[str, Any] | None:
+    """The extras of an `extras_require={...}` display whose key and value are literals; each
+    computed one (`"docs": docs_requires`, `**more`) is reported skipped. None when no entry is a
+    literal."""
+    extras: dict[str, Any] = {}
+    for key, value in zip(node.keys, node.values, strict=True):
+        try:
+            name = ast.literal_eval(key) if key is not None else None
+        except (ValueError, TypeError, SyntaxError, RecursionError):
+            name = None
+        if not isinstance(name, str):
+            report.skipped(f"{rel}: extras_require has a computed key; that entry is not read")
+            continue
+        try:
+            extras[name] = ast.literal_eval(value)
+        except (ValueError, TypeError, SyntaxError, RecursionError):
+            report.skipped(f"{rel}: extras_require[{name!r}] is computed, not a literal; not read")
+    return extras or None
 
 
 def _is_setup_call(node: ast.AST) -> bool:

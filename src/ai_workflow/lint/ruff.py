@@ -20,7 +20,11 @@ runs (`F821` under a version test or in the `except ImportError:` of a Python 3-
 read only in code that never runs (`F821` under `if False:`) or an IPython builtin read where
 only IPython runs (`get_ipython` under `if IS_IPYTHON:`) or read after an `exec` of built code
 into the module's namespace (`ai_workflow.lint.ruff_runtime`),
-a bare `except:` whose handler always raises (`E722`, `ai_workflow.lint.ruff_except`), F841 on an
+a bare `except:` whose handler always raises (`E722`, `ai_workflow.lint.ruff_except`) or that
+runs only to build or document the project (setup.py, a Sphinx conf.py, a root module
+setup.py imports that nothing installs nor tests: `ai_workflow.lint.ruff_build_time`), F841 on
+a name its
+function declares `global` (`ai_workflow.lint.ruff_global`), F841 on an
 `except ... as e` name the handler reads before any unconditional rebinding, F401 on an
 import probed in `try/except ImportError`, used by a `# type:` comment, imported under
 `if TYPE_CHECKING:` for a string type expression, or a TestCase class a module running
@@ -73,9 +77,11 @@ from ai_workflow.lint.report import (
     tool_timeout,
 )
 from ai_workflow.lint.ruff_bindings import contradicted_as_info
+from ai_workflow.lint.ruff_build_time import build_time_excepts_as_info
 from ai_workflow.lint.ruff_effects import effect_imports_as_info
 from ai_workflow.lint.ruff_except import raising_bare_excepts_as_info
 from ai_workflow.lint.ruff_exec import exec_definitions_as_info
+from ai_workflow.lint.ruff_global import declared_global_as_info
 from ai_workflow.lint.ruff_imports import import_bindings_as_info
 from ai_workflow.lint.ruff_pin import ruff_pin
 from ai_workflow.lint.ruff_py2 import py2_builtins_as_info
@@ -216,6 +222,8 @@ def explained_ruff_findings(
     kept = ipython_builtins_as_info(kept, files)
     kept = exec_namespace_as_info(kept, files)
     kept = raising_bare_excepts_as_info(kept, files)
+    kept = build_time_excepts_as_info(kept, files, python_files)
+    kept = declared_global_as_info(kept, files)
     kept = contradicted_as_info(kept, files)
     kept = effect_imports_as_info(kept, files)
     kept = section_imports_as_info(kept, files, python_files)

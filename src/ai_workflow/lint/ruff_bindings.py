@@ -8,7 +8,10 @@
   the warning.
 - F401 on an import inside a `try:` whose handler catches `ImportError` (or something broader):
   the import is the availability probe (`try: import readline except ImportError: HAVE_READLINE
-  = False`), and importing is its effect. An unused import outside such a `try` keeps the warning.
+  = False`), and importing is its effect. So is an import that is the whole body of its `try:`
+  whatever the handler catches (lark's `try: import js2py` / `except RuntimeError:`): the `try`
+  guards the import alone. An unused import outside such a `try`, or one beside other
+  statements in a `try` whose handler catches no ImportError, keeps the warning.
 - F841 on an assignment of attributes (`start, stop, step = index.start, index.stop,
   index.step`) inside a `try:` whose handler catches `AttributeError`: the duck-typing probe
   (a slice, or else an integer index; boltons 26.2.0's `BarrelList.__setitem__`), whose
@@ -80,6 +83,10 @@ IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"}) | BROAD
 ATTRIBUTE_ERRORS = frozenset({"AttributeError"}) | BROAD
 READ_NOTE = "the handler reads it where no rebinding came first (ruff resolves the latest one)"
 PROBE_NOTE = "an import inside try/except ImportError: the availability probe is its use"
+GUARDED_NOTE = (
+    "the import is the whole body of its `try:`: the handler guards the import itself, which is "
+    "the probe"
+)
 ATTRIBUTE_NOTE = "attributes read inside try/except AttributeError: the probe is its use"
 TYPE_COMMENT_NOTE = "a `# type:` comment uses it (mypy reads those, ruff does not)"
 TYPE_STRING_NOTE = (
@@ -133,6 +140,8 @@ def _note(finding: Finding, files: ParsedFiles) -> str | None:
         return None
     if is_availability_probe(tree, finding.line):
         return PROBE_NOTE
+    if guarded_alone(tree, finding.line):
+        return GUARDED_NOTE
     if expected_to_fail(tree, finding.line):
         return EXPECTED_FAILURE_NOTE
     if in_import_test(tree, finding.line):
@@ -201,6 +210,18 @@ def is_availability_probe(tree: Syntax, line: int) -> bool:
     catches ImportError (by that name, a broader class, or a bare `except`)."""
     statement = _probed(tree, line, IMPORT_ERRORS)
     return isinstance(statement, (ast.Import, ast.ImportFrom))
+
+
+def guarded_alone(tree: Syntax, line: int) -> bool:
+    """Whether the import at `line` is the one statement of a `try:` body, whatever its handlers
+    catch (lark's `try: import js2py  # Ensures that js2py exists` / `except RuntimeError:`,
+    which turns js2py's refusal of a Python version into an ImportError that skips the tests):
+    nothing else can fail there, so the import's failure is what the `try` is for. A `try:` with
+    no handler (`try: import os` / `finally:`) catches nothing: no probe."""
+    for node in tree.nodes(ast.Try):
+        if node.handlers and len(node.body) == 1 and _is_import_at(node.body[0], line):
+            return True
+    return False
 
 
 def expected_to_fail(tree: Syntax, line: int) -> bool:

@@ -51,7 +51,8 @@ _VERSION_TEST = re.compile(
 )
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 # standard-library modules that every Python 3 has and Python 2 does not: importing them fails
-# only on Python 2
+# only on Python 2. Not `tkinter`: an optional extension many Python 3 builds lack (Debian's
+# python3 without python3-tk), where its `except ImportError:` runs on Python 3 too
 PY3_ONLY_MODULES = frozenset(
     {
         "builtins",
@@ -69,7 +70,6 @@ PY3_ONLY_MODULES = frozenset(
         "queue",
         "reprlib",
         "socketserver",
-        "tkinter",
         "urllib.error",
         "urllib.parse",
         "urllib.request",

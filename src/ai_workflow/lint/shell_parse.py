@@ -30,6 +30,14 @@ called fi): the shell recognises `fi` only where a command starts, so when it re
 (a script that names no shell is asked of bash, the shell shellcheck assumes) the finding is
 info. A real missing `;` (`if true; then echo hi fi`) leaves the `if` open: the shell rejects
 the script and the warning stays.
+
+And SC1069 ("You need a space before the [") beside a failed parse, on an array element
+assignment whose name is a reserved word: dvd-slideshow's dvd-menu sets `select[$i]=...`, an
+array called select. shellcheck's parser takes `select` for the loop keyword and stops; the
+shell recognises a reserved word only as a whole word, so `select[$i]=x` is an assignment.
+When the shell reads the script, the finding is info. `for[ -f x ]` (no `=` after the
+subscript: a command named `for[`, not found at run time) keeps its error, as does any file
+the shell rejects.
 """
 
 from __future__ import annotations
@@ -48,6 +56,7 @@ from ai_workflow.textfiles import read_head, read_text, shebang_program
 PARSE_ABORT = "shellcheck/SC1072"  # the parser stopped: the file did not parse
 PARSE_CONTEXT = "shellcheck/SC1073"  # "Couldn't parse this <construct>"
 KEYWORD_AS_WORD = "shellcheck/SC1010"  # a keyword where shellcheck wants a `;` before it
+SPACE_BEFORE_BRACKET = "shellcheck/SC1069"  # "You need a space before the ["
 DEFAULT_SHELL = "bash"  # what shellcheck assumes of a script that names no shell
 TEST_EXPRESSION = "Couldn't parse this test expression"
 SINGLE_BRACKET = re.compile(r"\[(?!\[)")
@@ -59,6 +68,18 @@ SUFFIX_SHELLS = {".bash": "bash", ".ksh": "ksh", ".dash": "dash"}
 DIRECTIVE = re.compile(rb"^\s*#\s*shellcheck\s+(?:\S+\s+)*?shell=(\w+)", re.M)
 NOTE = "`{}` reads the script without error: shellcheck's parser stopped where the shell does not"
 WORD_NOTE = "`{}` reads the script without error: the keyword is a name a declaration receives"
+ELEMENT_NOTE = (
+    "`{0}` reads the script without error: `{1}[...]=` assigns an element of an array named {1} "
+    "(a reserved word only as a whole word)"
+)
+RESERVED_WORDS = frozenset(
+    {"if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until"}
+    | {"do", "done", "in", "function", "time", "coproc"}
+)
+# `name[subscript]=` or `+=` at the `[` shellcheck points to, after a reserved word that starts
+# a command (the line's start, or after `;`, `&`, `|`, `(`, `{` or a space)
+RESERVED_BEFORE = re.compile(r"(?:^|[\s;&|({])(?P<name>[a-z]+)$")
+SUBSCRIPT_ASSIGNED = re.compile(r"\[[^\]\n]*\]\+?=")
 QUIET_ENV = {"BASH_ENV": "", "ENV": ""}
 
 Runner = Callable[[Sequence[str]], CommandResult]
@@ -162,12 +183,18 @@ def shell_parsed_as_info(
         rel: shell_reads(run, target, rel, shells, DEFAULT_SHELL)
         for rel in sorted({f.path for f in declared if f.path is not None})
     }
+    elements = _reserved_element_assignments(findings, target)
     kept = []
     for finding in findings:
         reader, note = readers.get(finding.path or ""), NOTE
         if finding in declared:
             reader, note = word_readers.get(finding.path or ""), WORD_NOTE
-        if reader is not None and (finding.rule in LOST_PLACE or finding in declared):
+        name = elements.get(id(finding))
+        if name is not None:
+            note = ELEMENT_NOTE.replace("{1}", name)
+        if reader is not None and (
+            finding.rule in LOST_PLACE or finding in declared or name is not None
+        ):
             finding = dataclasses.replace(
                 finding,
                 severity=Severity.INFO,
@@ -191,4 +218,29 @@ def _declared_keywords(findings: Sequence[Finding], target: Path) -> list[Findin
         lines, (line, column) = texts[finding.path], position
         if 1 <= line <= len(lines) and keyword_declared(lines[line - 1], column):
             found.append(finding)
+    return found
+
+
+def _reserved_element_assignments(findings: Sequence[Finding], target: Path) -> dict[int, str]:
+    """The SC1069 findings (by id) at the `[` of an array element assignment whose name is a
+    reserved word (`select[$i]=x`), with that name."""
+    found = {}
+    texts: dict[str, list[str]] = {}
+    for finding in findings:
+        position = _position(finding)
+        if finding.rule != SPACE_BEFORE_BRACKET or finding.path is None or position is None:
+            continue
+        if finding.path not in texts:
+            texts[finding.path] = read_text(target / finding.path, root=target).splitlines()
+        lines, (line, column) = texts[finding.path], position
+        if not 1 <= line <= len(lines):
+            continue
+        text = lines[line - 1]
+        before = RESERVED_BEFORE.search(text[: column - 1])
+        if (
+            before is not None
+            and before.group("name") in RESERVED_WORDS
+            and SUBSCRIPT_ASSIGNED.match(text, column - 1) is not None
+        ):
+            found[id(finding)] = before.group("name")
     return found

@@ -19,6 +19,25 @@ source package (`debian/control`), `local` (SC3043) and `echo -n` (SC3037) are i
 not the project asks: Debian Policy 10.4 requires both of `/bin/sh`, and such scripts run only
 there (`unasked_linters.debian_sh_as_info`).
 
+A warning on a line that is a shell idiom meaning what it says (a line that is only `> file`,
+which empties the file...) is info (`ai_workflow.lint.shellcheck_idioms`).
+
+The `#!/bin/sh` scripts of a Debian package that Depends on busybox and initramfs-tools (they
+run in the initramfs, whose /bin/sh is busybox ash) are checked with `--shell=busybox`, and
+SC2104 (`continue` in a function, which busybox applies to the caller's loop) is info there
+(`ai_workflow.lint.shellcheck_initramfs`); the project's own dialect comes first.
+
+SC2173 (KILL/STOP in a trap) on a trap whose list holds EXIT, the script's exit cleanup, is
+info (`ai_workflow.lint.shellcheck_traps`); so is SC2199 on `[[ "$@" == "$a $b" ]]`, the joined
+arguments compared with a string of several words (`ai_workflow.lint.shellcheck_joined`), and
+SC2155 (`local x=$(cmd)`) in a test script (`ai_workflow.lint.shellcheck_tests`), and SC2046 on
+an `echo $(cmd)` argument or on a command that prints one word (`stat -c%d`, `blkid -s TYPE -o
+value`, a function whose body is one such command: `ai_workflow.lint.shellcheck_words`).
+SC2068/SC2048 on `$@`/`$*` in a script's function, or a library's `_private` one, that every
+call in the project's scripts passes literal words only is info
+(`ai_workflow.lint.shellcheck_literal_calls`). SC2010 (`ls | grep`) over a /sys or /proc
+directory, whose entries the kernel names, is info (`ai_workflow.lint.shellcheck_kernel_names`).
+
 A warning code the project gives 20 times or more is its convention, at info
 (`ai_workflow.lint.widespread`). Then the comments shellcheck repeats on one line, with one
 message and severity, are one finding with their columns (`one_per_line`): SC2172 comes once
@@ -65,8 +84,16 @@ from ai_workflow.lint.shell_library import (
     sourcer_assigned_as_info,
 )
 from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
+from ai_workflow.lint.shellcheck_idioms import idioms_as_info
+from ai_workflow.lint.shellcheck_initramfs import busybox_loops_as_info, busybox_scripts
+from ai_workflow.lint.shellcheck_joined import joined_comparisons_as_info
+from ai_workflow.lint.shellcheck_kernel_names import kernel_listings_as_info
+from ai_workflow.lint.shellcheck_literal_calls import literal_calls_as_info
 from ai_workflow.lint.shellcheck_runs import Dialect, shellcheck_dialect
 from ai_workflow.lint.shellcheck_severity import shellcheck_findings
+from ai_workflow.lint.shellcheck_tests import masked_status_in_tests_as_info
+from ai_workflow.lint.shellcheck_traps import exit_cleanup_traps_as_info
+from ai_workflow.lint.shellcheck_words import one_word_substitutions_as_info
 from ai_workflow.lint.unasked_linters import ShellcheckScope, debian_sh_as_info
 from ai_workflow.lint.widespread import describe as describe_widespread
 from ai_workflow.lint.widespread import widespread_as_info
@@ -146,14 +173,19 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
             "shell": dialect.shell,
             "paths": sorted(dialect.paths) if dialect.paths is not None else "sh scripts",
         }
+    busybox = busybox_scripts(ctx.target, [f for f in scripts if f not in as_dialect], tool.version)
+    as_busybox = busybox.scripts if busybox is not None else frozenset()
+    if busybox is not None:
+        context["busybox"] = {"why": busybox.why, "paths": sorted(as_busybox)}
     cross_file = any(_follows_sources(ctx.target / rc) for rc in rc_files)
     cache = FileResults(ctx, "shellcheck", context, enabled=None if not cross_file else False)
     findings, todo = reused_findings(cache, scripts)
     batches = [
         (shell, group[start : start + SHELLCHECK_BATCH])
         for shell, group in (
-            ([], [f for f in todo if f not in as_dialect]),
+            ([], [f for f in todo if f not in as_dialect and f not in as_busybox]),
             ([f"--shell={dialect.shell}"] if dialect else [], [f for f in todo if f in as_dialect]),
+            (["--shell=busybox"], [f for f in todo if f in as_busybox]),
         )
         for start in range(0, len(group), SHELLCHECK_BATCH)
     ]
@@ -181,6 +213,14 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings = one_argument_joins_as_info(findings, ctx.target, scripts)
     findings = sourcer_assigned_as_info(findings, ctx.target, scripts)
     findings = directive_calls_as_info(findings, ctx.target, files)
+    findings = idioms_as_info(findings, ctx.target)
+    findings = busybox_loops_as_info(findings, busybox)
+    findings = exit_cleanup_traps_as_info(findings, ctx.target)
+    findings = joined_comparisons_as_info(findings, ctx.target)
+    findings = masked_status_in_tests_as_info(findings)
+    findings = one_word_substitutions_as_info(findings, ctx.target, scripts)
+    findings = literal_calls_as_info(findings, ctx.target, scripts)
+    findings = kernel_listings_as_info(findings, ctx.target)
     findings = debian_sh_as_info(findings, ctx.target, ctx.config.rules.select)
     findings.sort(key=finding_order)
     scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)
@@ -200,6 +240,11 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
             f"; {len(as_dialect)} #!/bin/sh scripts checked as {dialect.shell} "
             f"(--shell={dialect.shell}), as the project's own shellcheck runs check them "
             f"({dialect.where})"
+        )
+    if busybox is not None:
+        checked += (
+            f"; {len(as_busybox)} #!/bin/sh scripts checked as busybox sh (--shell=busybox), "
+            f"as they run in the initramfs ({busybox.why})"
         )
     if blocked:
         checked += f"; no rc file read ({blocked} is {NOT_OURS})"

@@ -27,7 +27,8 @@ on `$BASH_SOURCE` (its first element, the current file, is what the idiom means)
 SC2206/SC2207 where the line says it splits on purpose (`IFS=: dirs=($PATH)`, Bash
 completion's `COMPREPLY=($(compgen ...))`) or follows an assignment of IFS of its own, in
 the same function body and not undone since (`IFS=$'\n'`, then `ids=($(list_ids))`: one element
-a line); SC2088 on a quoted `~` that is only shown to a
+a line), or lies between `set -f` and the `set +f` that undoes it (globbing off: the split is
+what is meant); SC2088 on a quoted `~` that is only shown to a
 person (an `echo`/`printf` line, or a variable only such lines use); SC2154 on what bats
 sets (`$status`, `$output`, `$lines`, `$BATS_*`) in a helper beside `.bats` files; SC2154 on
 a completion variable (`$cur`, `$prev`, `$words`, `$cword`, `$comp_args`) in a completion file
@@ -46,6 +47,9 @@ string followed by a literal `[` (`$esc[31m` in a sed script), as the shell expa
 SC1083 ("this { is literal") on the brace of a `\\${...}` whose dollar is escaped (makeself's
 test/variabletest passes `\\${${1}}` so that the archive's own script expands `${ARCHIVE_DIR}`):
 the brace is literal as meant; a brace after no escaped dollar (`src/{a,b`) keeps the warning.
+SC2254 (an unquoted expansion in a case pattern globs) on a variable named for a glob
+(`$pattern`, `${patterns[$i]}`, `$file_glob`): the match against a pattern is meant (the stub
+helper of rbenv and ruby-build); another name (`$name`, `$RET_OK`) keeps the warning.
 SC2209 (`name=word` where `word` is a command: its output meant?) when the script compares
 the variable with that word, as a pattern of a `case` on it or in a `[ "$name" = word ]` test
 (makeself's `COMPRESS=compress`, one of the names `case $COMPRESS in` matches): the name is
@@ -67,13 +71,16 @@ in a script that sets TEXTDOMAIN: bash looks its `$"..."` strings up in that get
 so the script translates them on purpose (txt2regex's `$"color"` column label, whose msgid its
 po/ catalogue holds) and the word is a message, not a misplaced expansion. In a script that
 sets no TEXTDOMAIN nothing is translated and `$"name"` keeps the warning.
-SC2091, SC2327 and SC2328 on a `$(...)` that is a whole command in command position (after
-`!`, `if`, `&&`, `;`...) and sends its output to /dev/null (funcoeszz's
+SC2091, SC2092, SC2327 and SC2328 on a `$(...)` or backtick substitution that is a whole command
+in command position (after `!`, `if`, `&&`, `;`...) and sends its output to /dev/null (funcoeszz's
 `! $(zztool dump f | grep "^ *$n " >/dev/null)`, abcde's `if $(cd-discid $CDROM > /dev/null 2>&1)`):
 it expands to nothing, so nothing is executed and the command's status is the substitution's,
-a roundabout `grep -q`. A substitution whose output is used (`x=$(cmd >/dev/null)`,
-`"$(echo foo >/dev/null)"`, `a=( $(cmd >/dev/null) )`, `test ! $(cmd >/dev/null)`), one whose
-output is not sent away (`$(find_cmd) args`, a list `$(echo rm; cmd >/dev/null)`, stderr kept by
+a roundabout `grep -q`; or to a file (dvd-slideshow's jigl2slideshow runs
+`` `grep -i .jpg f | sed -e ... >> $output_dir/picture_list.txt` `` between `echo ... >>` lines
+to the same list): the file gets the output as meant and the empty expansion runs nothing.
+A substitution whose output is used (`x=$(cmd >/dev/null)`, `"$(echo foo >/dev/null)"`,
+`a=( $(cmd >/dev/null) )`, `test ! $(cmd >/dev/null)`), one whose output is not sent away
+(`$(find_cmd) args`, a list `$(echo rm; cmd >/dev/null)`, stderr kept by
 `$(cmd 2>&1 >/dev/null)`), and another substitution on the same line keep them.
 SC2166 (`[ p -a q ]`, `[ p -o q ]`: "not well defined") on a line whose operands are quoted
 expansions, literal words, or an unquoted expansion compared as an integer (`$i -lt 60`), with
@@ -121,7 +128,9 @@ SC2145 (`"text ${a[@]}"`, string and array mixed) in a call of a function of the
 joins its arguments from that one on (`log() { local level=$1; shift; local entry="$*"; ...}`,
 called as `log INFO "found: ${a[@]}"`; or one whose only read of its arguments is such an echo
 of `"...$@..."`, openvpn-systemd-resolved's `_fail() { ...; ( >&2 echo -e "  ${@}" ) }`, also
-called across backslash-continued lines): the split words are joined again with one space, the
+called across backslash-continued lines; or behind `else`, as the bats helpers' `flunk`, which
+prints its arguments with `else echo "$@"` and reads only their count `$#` besides):
+the split words are joined again with one space, the
 text "$*" would give. A function that reads `$2` alone keeps it (it would print the first word).
 
 What the script's own shell and the project's choice of linters change comes after, in
@@ -193,6 +202,8 @@ ECHO_BRANCH = re.compile(
 )
 # an echo alone in a subshell, behind leading redirections (openvpn-systemd-resolved's
 # `( >&2 echo -e "  ${RED}${FAIL} ${@}${RESET}" )`): no other command in the group
+# `then`/`else`/`do` in front of an echo that is the rest of the line: the echo command alone
+KEYWORD_ECHO = re.compile(r"^\s*(?:then|else|do)\s+(?=(?:builtin\s+)?echo\b)")
 ECHO_SUBSHELL = re.compile(
     r"^\s*\(\s*(?:\d*(?:>>?|<)&?[^\s;|&<>()]+\s*)*(?:builtin\s+)?echo\b[^;&|()]*\)\s*$"
 )
@@ -263,17 +274,32 @@ STATUS_ASSIGNMENT = re.compile(
     r"^\s*(?:(?:local|readonly|export|declare(?:\s+-\w+)*)\s+)?[A-Za-z_]\w*="
     r"(\"?)\$(?:\?|\{\?\})\1\s*(?:#.*)?$"
 )
-# `$(cmd)` as a command (SC2091), empty because cmd's output is redirected (SC2327, SC2328)
-SHELLCHECK_EMPTY_SUBSTITUTION = frozenset({2091, 2327, 2328})
+# `$(cmd)` or `` `cmd` `` as a command (SC2091, SC2092), empty because cmd's output is
+# redirected (SC2327, SC2328)
+SHELLCHECK_EMPTY_SUBSTITUTION = frozenset({2091, 2092, 2327, 2328})
 # a `$(...)` in command position (at the start of a command: after `;`, `&&`, `{`, `(`, then
 # `if`, `!`, `then`... themselves in command position) that is the whole command and sends its
-# standard output to /dev/null: it expands to nothing, so only its status is used. The `(` of an
+# standard output to /dev/null or to a file: it expands to nothing, so only its status (and
+# what it wrote) is used. The `(` of an
 # array (`a=( $(...) )`) or of `$(`, `((`, `<(` starts no command; a keyword or `!` that is an
 # argument (`test ! $(...)`, `echo do $(...)`) is no command position.
+COMMAND_POSITION = r"(?:^|[;&|{]|(?<![=$(<>])\()\s*(?:(?:if|while|until|then|do|else|elif|!)\s+)*"
+# where the last command's standard output goes: /dev/null or a file, written or appended to
+OUTPUT_AWAY = (
+    r"(?:&>>?|(?<![\d&>])1?>>?)\s*(?:/dev/null|\"[^\"`]*\"|'[^'`]*'|[^\s;&|()<>`'\"]+)"
+    r"(?:\s+2>&1)?\s*"
+)
+COMMAND_END = r"\s*(?=$|[;&|)]|\bthen\b|#)"
 STATUS_SUBSTITUTION = re.compile(
-    r"(?:^|[;&|{]|(?<![=$(<>])\()\s*(?:(?:if|while|until|then|do|else|elif|!)\s+)*"
-    r"(?P<sub>\$\((?P<body>(?:[^()]|\([^()]*\))*?)(?:&>|(?<![\d&>])1?>)\s*/dev/null"
-    r"(?:\s+2>&1)?\s*\))\s*(?=$|[;&|)]|\bthen\b|#)"
+    COMMAND_POSITION
+    + r"(?P<sub>\$\((?P<body>(?:[^()]|\([^()]*\))*?)"
+    + OUTPUT_AWAY
+    + r"\))"
+    + COMMAND_END
+)
+# the same in backticks: dvd-slideshow's `` `grep -i .jpg f | sed -e ... >> $dir/list.txt` ``
+BACKTICK_STATUS_SUBSTITUTION = re.compile(
+    COMMAND_POSITION + r"(?P<sub>`(?P<body>[^`]*?)" + OUTPUT_AWAY + r"`)" + COMMAND_END
 )
 STREAM_TO_OUTPUT = re.compile(r"\d*>&\s*1\b")  # `2>&1`: stderr goes where stdout goes
 SHELLCHECK_JOINED_ARRAY = 2199  # `[[ $@ ... ]]`: the array is joined into one string
@@ -303,6 +329,11 @@ NAME_AFTER = re.compile(r"[A-Za-z_]\w*(?:\+?=|\s|;|$)")  # `fi`, `fi=1`, `done;`
 SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
 SHELLCHECK_LITERAL_BRACE = 1083  # "This { is literal": a missing `;` or a brace to quote?
 SHELLCHECK_COMMAND_NAME_VALUE = 2209  # `var=cmd`: the command's output meant (`$(cmd)`)?
+SHELLCHECK_CASE_GLOB = 2254  # `case $x in $p)`: an unquoted expansion in a case pattern globs
+# a variable named for what it holds, a glob: `$pattern`, `${patterns[$i]}`, `$name_glob`
+GLOB_NAMED = re.compile(
+    r"^\$\{?(?:\w+_)?(?:pattern|pat|glob|wildcard)s?(?:_\w+)?(?:\[[^\]]*\])?\}?$", re.I
+)
 SHELLCHECK_UNRECOGNIZED_SHEBANG = "shellcheck/SC1008"  # the shebang names no shell it knows
 SHELLCHECK_HASH_SHEBANG = "shellcheck/SC1113"  # `# /bin/sh` on line 1: a `#!` without its `!`?
 ASSIGNED_WORD = re.compile(r"([A-Za-z_]\w*)=([\w.+-]+)(?=\s|;|$)")
@@ -397,6 +428,8 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         ):
             severity = Severity.INFO
         if code in SHELLCHECK_EMPTY_SUBSTITUTION and _status_substitution(scripts[path], item):
+            severity = Severity.INFO
+        if code == SHELLCHECK_CASE_GLOB and _named_a_glob(scripts[path], item):
             severity = Severity.INFO
         findings.append(
             Finding(
@@ -531,6 +564,20 @@ def _substitution_context(script: ScriptTraits, item: dict[str, Any]) -> tuple[s
         return None
     text = script.lines[line - 1]
     return text[: column - 1], text[end - 1 :]
+
+
+def _named_a_glob(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether the unquoted expansion of a case pattern (SC2254) is a variable named for a glob
+    (`GLOB_NAMED`: `$pattern`, `${patterns[$i]}`, `$file_glob`): the script matches against a
+    pattern on purpose (ruby-build's and rbenv's test/stubs/stub: `case "$argument" in
+    $pattern ) ;;`, the plan's patterns, where `*` matches any argument). Another name (`$name`,
+    `$RET_OK`) keeps the warning: a value the reader may take for a literal."""
+    line, column, end = item.get("line"), item.get("column"), item.get("endColumn")
+    if not isinstance(line, int) or not isinstance(column, int) or not isinstance(end, int):
+        return False
+    if not 0 < line <= len(script.lines):
+        return False
+    return GLOB_NAMED.match(script.lines[line - 1][column - 1 : end - 1].strip()) is not None
 
 
 def _joined_by_callee(script: ScriptTraits, item: dict[str, Any]) -> bool:
@@ -670,21 +717,23 @@ def _cannot_split(script: ScriptTraits, item: dict[str, Any]) -> bool:
 
 
 def _status_substitutions(lines: list[str]) -> frozenset[tuple[int, int, int]]:
-    """Where the script runs a `$(...)` for its status alone (`STATUS_SUBSTITUTION`): each
-    one's line and the columns (1-based, a tab counting one) from its `$` to its `)`."""
+    """Where the script runs a `$(...)` or backtick substitution for its status (and what it
+    writes) alone (`STATUS_SUBSTITUTION`, `BACKTICK_STATUS_SUBSTITUTION`): each one's line and
+    the columns (1-based, a tab counting one) from its `$` or opening backtick to its end."""
     return frozenset(
         (n, match.start("sub") + 1, match.end("sub"))
         for n, line in enumerate(lines, 1)
-        for match in STATUS_SUBSTITUTION.finditer(line)
+        for pattern in (STATUS_SUBSTITUTION, BACKTICK_STATUS_SUBSTITUTION)
+        for match in pattern.finditer(line)
         if _only_its_status(match.group("body"))
     )
 
 
 def _only_its_status(body: str) -> bool:
-    """Whether a `$(...)` body, up to its final `>/dev/null`, leaves the substitution empty: one
-    pipeline, not a list whose earlier commands keep their output (`$(echo rm; grep x f
-    >/dev/null)` runs `rm`), and no other stream of its last command sent to the kept output
-    (`$(cmd 2>&1 >/dev/null)` keeps, and runs, cmd's stderr)."""
+    """Whether a `$(...)` body, up to its final `>/dev/null` (or `> file`), leaves the
+    substitution empty: one pipeline, not a list whose earlier commands keep their output
+    (`$(echo rm; grep x f >/dev/null)` runs `rm`), and no other stream of its last command sent
+    to the kept output (`$(cmd 2>&1 >/dev/null)` keeps, and runs, cmd's stderr)."""
     depth, quote, last, index = 0, "", 0, 0
     while index < len(body):
         char = body[index]
@@ -717,7 +766,7 @@ def _only_its_status(body: str) -> bool:
 
 
 def _status_substitution(script: ScriptTraits, item: dict[str, Any]) -> bool:
-    """Whether SC2091, SC2327 or SC2328 (at the column shellcheck gives: the `$(` or its
+    """Whether SC2091, SC2092, SC2327 or SC2328 (at the column shellcheck gives: the `$(` or its
     redirection) falls in a `$(...)` the script runs for its status alone; another substitution
     on the same line (`if $(grep x f >/dev/null); then $(cat f); fi`) keeps its warning."""
     place = _place(script, item)
@@ -801,7 +850,8 @@ class ScriptTraits:
             frozenset(n for n, line in enumerate(lines, 1) if "BASH_SOURCE" in line),
             frozenset(n for n, line in enumerate(lines, 1) if COMPREPLY.search(line)),
             frozenset(n for n, line in enumerate(lines, 1) if DELIBERATE_SPLIT.match(line))
-            | _after_own_ifs(lines),
+            | _after_own_ifs(lines)
+            | _under_noglob(lines),
             _displayed_tilde(lines),
             _escaped_spaces(lines),
             frozenset(
@@ -917,13 +967,16 @@ def _joined_from(body: list[str]) -> int | None:
 
 def _join_span(line: str) -> tuple[int, int, int] | None:
     """Where `line` joins the arguments (start, end) and from which one: a `JOIN`, or an echo
-    command alone on the line (`ECHO_LINE`, `ECHO_BRANCH`, `ECHO_SUBSHELL`) whose only reads
+    command alone on the line (`ECHO_LINE`, `ECHO_BRANCH`, `ECHO_SUBSHELL`; after `then`, `else`
+    or `do`: rbenv's and ruby-build's `flunk() { { if [ "$#" -eq 0 ]; then cat -` then
+    `else echo "$@"`; a count `$#` reads no argument) whose only reads
     of the arguments are `$@`/`${@}` inside double quotes (`( >&2 echo -e "  ${@}" )`): echo
     joins its arguments with one space, the text "$*" would give. None when it joins none."""
     join = JOIN.search(line)
     if join is not None:
         return join.start(), join.end(), int(join.group(1) or 1)
-    if not (ECHO_LINE.match(line) or ECHO_BRANCH.match(line) or ECHO_SUBSHELL.match(line)):
+    command = KEYWORD_ECHO.sub("", line, count=1)  # `else echo "$@"`: the echo command
+    if not (ECHO_LINE.match(command) or ECHO_BRANCH.match(command) or ECHO_SUBSHELL.match(command)):
         return None
     reads = list(POSITIONAL.finditer(line))
     if reads and all(
@@ -1114,6 +1167,28 @@ def _after_own_ifs(lines: list[str]) -> frozenset[int]:
             continue
         if depth is not None:
             found.add(number)
+    return frozenset(found)
+
+
+NOGLOB_ON = re.compile(r"^\s*set\s+(?:-[a-zA-Z]*f[a-zA-Z]*|-o\s+noglob)\s*(?:;|#|$)")
+NOGLOB_OFF = re.compile(r"^\s*set\s+(?:\+[a-zA-Z]*f[a-zA-Z]*|\+o\s+noglob)\s*(?:;|#|$)")
+
+
+def _under_noglob(lines: list[str]) -> frozenset[int]:
+    """Lines between a `set -f` (`set -o noglob`) statement and the `set +f` that undoes it:
+    the script turned globbing off around them, so an unquoted `arr=($x)` there splits words on
+    purpose, the one thing left for it to do (ruby-build's test/stubs/stub: `set -f;
+    patterns=($patterns); set +f` under "Naively split patterns by whitespace"). A `set -f`
+    never undone marks nothing: a script that turns globbing off for good says nothing of
+    one line."""
+    found: set[int] = set()
+    opened: int | None = None
+    for number, line in enumerate(lines, 1):
+        if NOGLOB_ON.match(line):
+            opened = number
+        elif NOGLOB_OFF.match(line) and opened is not None:
+            found.update(range(opened + 1, number))
+            opened = None
     return frozenset(found)
 
 

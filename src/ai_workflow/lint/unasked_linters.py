@@ -28,7 +28,9 @@ The same principle holds for every linter we run:
   read that nothing assigns, SC2154, a defect at any level). Otherwise (and
   outside those files) only what breaks stays shown: its error level (parse errors included),
   the warnings that are a bug whatever the project's habits (`BREAKS_ANYWAY`, measured in the
-  table below), the parser's other messages in a script that does not parse (SC1010 says why),
+  table below), the parser's other messages in a script that does not parse (SC1010 says why; a
+  script whose failed parse its own shell reads without error, `ai_workflow.lint.shell_parse`,
+  counts as parsed: dvd-slideshow's dvd-menu, whose `select[$i]=...` stops shellcheck's parser),
   and the portability codes (SC3xxx) that it reports in a script for a POSIX shell (`#!/bin/sh`,
   `#!/bin/dash`), except those for what dash implements all the same (`DASH_IMPLEMENTS`:
   `local`, which bash as sh and busybox ash have too, so git-ftp's `#!/bin/sh` tests run on
@@ -347,8 +349,16 @@ def _falls_back(path: Path, finding: Finding) -> bool:
 
 
 def _parse_error(finding: Finding) -> bool:
+    """An SC1xxx at shellcheck's error level that still stands: a failed parse the script's own
+    shell reads without error (made info by `shell_parse`: dvd-menu's `select[$i]=...`, an
+    array named select) is shellcheck's, and the script counts as parsed."""
     code = _code(finding.rule)
-    return code is not None and code < 2000 and finding.extra.get("level") == "error"
+    return (
+        code is not None
+        and code < 2000
+        and finding.extra.get("level") == "error"
+        and finding.severity is not Severity.INFO
+    )
 
 
 def _code(rule: str) -> int | None:

@@ -15,6 +15,8 @@ is derived, in this order:
    npm package: `ai_workflow.release_archive`) a finding that a named file or the tests do not
    exist, or a committed `*.egg-info` directory, becomes info, its message saying why
    (`extra.release_archive`);
+   a warning in a file of a directory of switched-off code (`off/`, `attic/`...:
+   `ai_workflow.retired`) becomes info, the reason in `extra.retired`;
    then `rules.severity` re-grades findings (the longest matching id or prefix wins);
 5. `--new-only` drops findings outside the lines changed since the base (`outside_diff`);
 6. every finding gets its fingerprint, and those the baseline knows are marked `baselined`
@@ -38,6 +40,7 @@ from ai_workflow.release_archive import (
     release_archive,
     shipped_artefact_note,
 )
+from ai_workflow.retired import retired_reason
 
 if TYPE_CHECKING:
     from ai_workflow.config import RulesConfig
@@ -153,11 +156,18 @@ class RulePolicy:
             vendored = self.vendored.reason(finding.path)
             if vendored is not None and severity is None:
                 severity = Severity.INFO
+        retired = None
+        if finding.severity is Severity.WARNING and vendored is None:
+            retired = retired_reason(finding.path, self.target)
+            if retired is not None and severity is None:
+                severity = Severity.INFO
         print_ = finding.fingerprint or finding_fingerprint(finding, self.sources)
         known = baseline is not None and baseline[print_] > 0
         if known and baseline is not None:
             baseline[print_] -= 1
         extra: dict[str, Any] = {"vendored": vendored} if vendored is not None else {}
+        if retired is not None:
+            extra["retired"] = retired
         message = None
         archive = self._archive_reason(finding)
         if archive is not None:

@@ -91,6 +91,12 @@ _ANNOUNCED_AFTER = re.compile(
 release (the one that changed the API), not a claim that the project is at that version."""
 
 ANNOUNCED = "readme (release announcement)"
+NOTES = "readme (version notes)"
+"""A mention under one of several headings that each name a release (`### Version 0.2.2`,
+`### Version 0.1.0`, ...): per-version notes, whose older releases are history."""
+_VERSION_HEADING_RE = re.compile(
+    rf"^(?:(?:version|release|v)\s*)?v?({VERSION})(?:\s*(?:[-\u2013\u2014:(,].*)?)?$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -398,6 +404,7 @@ def _readme_versions(
         patterns.append(re.compile(rf"(?<![\w/@-]){escaped}\s*(?:==|@)\s*v?({VERSION})", re.I))
     found: list[VersionMention] = []
     doc = docs.get(readme)
+    notes = _version_note_lines(doc) if doc else set()
     transcript = {
         number
         for block in (doc.code_blocks if doc else [])
@@ -420,7 +427,11 @@ def _readme_versions(
                 continue  # several versions claimed on one line: a list of sample data
             found.extend(
                 VersionMention(
-                    ANNOUNCED if _ANNOUNCED_AFTER.match(line[m.end() :]) else "readme",
+                    ANNOUNCED
+                    if _ANNOUNCED_AFTER.match(line[m.end() :])
+                    else NOTES
+                    if number in notes
+                    else "readme",
                     m.group(1),
                     readme,
                     number,
@@ -428,6 +439,33 @@ def _readme_versions(
                 for m in claims
             )
     return found
+
+
+def _version_note_lines(doc: DocFile) -> set[int]:
+    """The lines of the sections whose headings each name a release, when at least two
+    headings of one level name different releases (tmp 0.2.2's README: `### Version 0.2.2`,
+    `### Version 0.1.0` and `### Version 0.0.33` under 'An Important Note on Compatibility',
+    each over the node versions that release dropped). A lone `## Version 1.0` heading is
+    no list of notes: it may describe the project as it is."""
+    headings = sorted(doc.headings, key=lambda h: h.line)
+    named: dict[int, list[tuple[int, str]]] = {}
+    for index, heading in enumerate(headings):
+        plain = _INLINE_MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", heading.text)
+        match = _VERSION_HEADING_RE.match(plain.strip())
+        if match:
+            named.setdefault(heading.level, []).append((index, match.group(1)))
+    lines: set[int] = set()
+    for entries in named.values():
+        if len({version for _, version in entries}) < 2:
+            continue
+        for index, _ in entries:
+            heading = headings[index]
+            end = next(
+                (h.line for h in headings[index + 1 :] if h.level <= heading.level),
+                max(doc.line_count, heading.line) + 1,
+            )
+            lines.update(range(heading.line, end))
+    return lines
 
 
 def _history(before: str) -> bool:
@@ -453,9 +491,10 @@ def _compare_changelog(
     than the newest released entry (work on the next release has started); or the changelog
     records release series, not releases: every entry names a major.minor alone (mkdirp's
     `## 2.1`, `## 2.0`, `## 1.0`) and the newest is the series of the declared version (2.1.6),
-    whose patch releases get no entry of their own. A changelog that
-    a script of the project writes from git log (`generated_by` names it) is info: its entry is
-    written at release, after the version bump (`ai_workflow.changelog_generation`).
+    whose patch releases get no entry of their own (one entry alone shows no such convention).
+    A changelog that a script of the project writes from git log (`generated_by` names it) is
+    info: its entry is written at release, after the version bump
+    (`ai_workflow.changelog_generation`).
     """
     scheme = _scheme(project)
     declared = parse_version(project.value, scheme)
@@ -473,17 +512,21 @@ def _compare_changelog(
             return
     if declared.is_prerelease and declared.release() > newest:
         return
-    if _series_of(released.mention.value, project.value) and all(
-        _SERIES.fullmatch(e.mention.value.strip()) for e in entries
+    if (
+        len(entries) >= 2
+        and _series_of(released.mention.value, project.value)
+        and all(_SERIES.fullmatch(e.mention.value.strip()) for e in entries)
     ):
         return
     generator = generated_by(released.mention.path) if generated_by else None
+    features = _feature_releases_only(project.value, released.mention.value, entries)
     outcome.add(
         "version/changelog-mismatch",
-        "info" if generator else "warning",
+        "info" if generator or features else "warning",
         f"newest released CHANGELOG entry is {released.mention.value} but the project declares "
         f"{project.value} ({project.where()})"
-        + (f"; the changelog is written from git log by {generator}" if generator else ""),
+        + (f"; the changelog is written from git log by {generator}" if generator else "")
+        + (f"; {features}" if features else ""),
         released.mention.path,
         released.mention.line,
     )
@@ -504,16 +547,41 @@ def _series_of(series: str, version: str) -> bool:
     return tuple(map(int, match.groups())) == tuple(map(int, release.groups()))
 
 
+_TRIPLE = re.compile(r"^[vV]?(\d+)\.(\d+)\.(\d+)$")
+
+
+def _feature_releases_only(declared: str, newest: str, entries: list[ChangelogEntry]) -> str:
+    """Why the declared patch release has no entry, when the changelog records feature
+    releases only ("" otherwise): the project declares x.y.z (z > 0), the newest released
+    entry is x.y.0 of the same x.y, and nine in ten or more of at least five released x.y.z
+    entries end in .0 (lru-cache 10.0.1's CHANGELOG.md: 22 of its 23, `## 10.0.0` down to
+    `## 7.1.0`, with one `## 7.16.2`). A missing feature release (10.1.1 declared, 10.0.0 the
+    newest), or a changelog that records its patch releases, keeps the warning."""
+    have, top = _TRIPLE.match(declared.strip()), _TRIPLE.match(newest.strip())
+    if have is None or top is None:
+        return ""
+    if have.group(1, 2) != top.group(1, 2) or top.group(3) != "0" or have.group(3) == "0":
+        return ""
+    triples = [m for e in entries if not e.unreleased and (m := _TRIPLE.match(e.mention.value))]
+    features = sum(1 for m in triples if m.group(3) == "0")
+    if len(triples) < 5 or features * 10 < len(triples) * 9:
+        return ""
+    return (
+        f"the changelog records feature releases only ({features} of its {len(triples)} "
+        "x.y.z entries are x.y.0), so a patch release has no entry of its own"
+    )
+
+
 def _compare_readme(
     project: VersionMention, readme: list[VersionMention], outcome: StepOutcome
 ) -> None:
     scheme = _scheme(project)
     declared = parse_version(project.value, scheme)
     for mention in readme:
-        if mention.source == ANNOUNCED and declared is not None:
+        if mention.source in (ANNOUNCED, NOTES) and declared is not None:
             announced = parse_version(mention.value, scheme)
             if announced is not None and announced < declared:
-                continue  # a past release announced ("X has been released"): history
+                continue  # a past release announced, or its notes: history
         if _differ(mention.value, project.value, scheme):
             outcome.add(
                 "version/readme-mismatch",

@@ -22,7 +22,8 @@ Never uses the network. Checks:
   requires nothing imports only inside functions, for PyInstaller in its hook files and for
   docutils and Sphinx in a Sphinx extension, a module defining `setup(app)`; a data module, a
   sample file the tests hand to the code as input, is not scanned:
-  `ai_workflow.testsource.data_modules`), and
+  `ai_workflow.testsource.data_modules`, nor is a Python file the package ships as data and
+  reads as text: `ai_workflow.deps.package_data`), and
   runtime distributions never
   imported (`deps/unused-dependency`: warning, info when the target's environment shows the
   distribution installs commands or plugins; `deps/test-only-dependency`, info, when only tests
@@ -69,6 +70,7 @@ from ai_workflow.deps.lockfiles import (
 )
 from ai_workflow.deps.manifests import python_floor, read_manifest
 from ai_workflow.deps.model import Dependency, Manifest, Report, canonical
+from ai_workflow.deps.package_data import package_data_modules
 from ai_workflow.deps.workspaces import lockfile_declined, serving_lockfile, workspace_root
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.findings import Severity
@@ -453,6 +455,14 @@ def analyse_python_imports(
         report.outcome.checked.append(
             f"python imports: {len(data)} data module(s) the tests hand to the code as input "
             "left out (never imported nor run: ai_workflow.testsource.data_modules)"
+        )
+    shipped_data = package_data_modules(ctx.target, files)
+    if shipped_data:
+        py_files = [f for f in py_files if f not in shipped_data]
+        report.outcome.checked.append(
+            f"python imports: {len(shipped_data)} Python file(s) the package ships as data "
+            "(setuptools package-data, in no subpackage, imported by nothing) left out: its "
+            "code reads them as text (ai_workflow.deps.package_data)"
         )
     if not py_files:
         report.skipped("python imports: no Python files")

@@ -764,6 +764,13 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
             "own setup (fine if the reader creates it)"
         )
         return "scripts/missing-script", message, "info"
+    if found is None and _foreign_configure(project, ref):
+        message = (
+            f"{ref.value} is not in the project, and nothing of it makes one (no configure.ac "
+            "or configure.in, no build file writes it): the document describes configuring "
+            "another package's source, as a tool that builds other software does"
+        )
+        return "scripts/missing-script", message, "info"
     if found is None:
         what = "script" if ref.direct or ref.via else "file"
         return "scripts/missing-script", f"{what} {ref.value} does not exist", "error"
@@ -781,6 +788,24 @@ MANUAL_WORDS = frozenset(
     {"readme", "usage", "help", "manual", "man", "doc", "docs", "md", "markdown", "rst", "txt"}
 )
 """What a program's own document adds to the program's name (duebuild-readme.md, x.1.md)."""
+
+
+AUTOCONF_INPUTS = ("configure.ac", "configure.in")
+
+
+def _foreign_configure(project: Project, ref: Reference) -> bool:
+    """Whether a missing `./configure` a document runs cannot be the project's own: the
+    project holds no `configure` and no Autoconf input (configure.ac, configure.in) in any
+    directory, so none of its build steps can write one (those that do are `producible`).
+    ruby-build's README lists what it does to install a Ruby ("Downloads an official tarball
+    of Ruby source code; Extracts the archive...; Executes `./configure --prefix=...` in the
+    source code"): the configure of the downloaded Ruby, which bin/ruby-build runs there. A
+    project with a configure.ac whose configure is not committed, and any other missing
+    script, keep their finding."""
+    if ref.command.origin != "docs" or PurePosixPath(ref.value).name != "configure":
+        return False
+    names = {"configure", *AUTOCONF_INPUTS}
+    return not any(PurePosixPath(f).name in names for f in project.files)
 
 
 def _described_program(project: Project, ref: Reference) -> str | None:

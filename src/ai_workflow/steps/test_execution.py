@@ -5,7 +5,8 @@ else the usual one for its framework; `ai-workflow tech-stack` says why) or
 `tech_stack.test_command`. It runs with the target's own tools and is asked for a
 machine-readable report where the runner can write one (`ai_workflow.testcmd.plans`); the
 figures come from that report (`ai_workflow.testcmd.reports`), else from TAP on stdout, else
-only the exit status counts.
+from the summary mocha prints at its end (a package script run as it is), else only the exit
+status counts.
 
 A run that could not test anything because this machine lacks what the project declares (no network
 to download its modules, its packages not installed, pytest missing from its interpreter) is "tests
@@ -88,6 +89,7 @@ from ai_workflow.testcmd.reports import (
     FailedTest,
     ReportError,
     TestReport,
+    parse_mocha_epilogue,
     parse_tap_output,
     strip_ansi,
 )
@@ -480,10 +482,14 @@ def _read(
 
 
 def _runner_report(plan: Plan, result: CommandResult, target: Path) -> TestReport | None:
-    """The runner's report, else TAP on its stdout (None: neither); ReportError when the
-    runner's own report is unreadable."""
+    """The runner's report, else TAP on its stdout, else mocha's closing summary (None: none
+    of them); ReportError when the runner's own report is unreadable."""
     report = plan.read(result)
-    return report if report is not None else _tap_report(result, target)
+    if report is None:
+        report = _tap_report(result, target)
+    if report is None and plan.framework == "mocha":
+        report = parse_mocha_epilogue(strip_ansi(result.stdout), target)
+    return report
 
 
 def _tap_report(result: CommandResult, target: Path) -> TestReport | None:
@@ -892,13 +898,20 @@ def _node_newer_than_ci(ctx: StepContext, plan: Plan, failures: list[FailedTest]
     )
 
 
-NODE_LOADER_ERROR = re.compile(
-    r"\b(ERR_REQUIRE_CYCLE_MODULE|ERR_REQUIRE_ESM|ERR_REQUIRE_ASYNC_MODULE"
-    r"|ERR_UNKNOWN_FILE_EXTENSION|ERR_UNKNOWN_MODULE_FORMAT|ERR_LOADER_CHAIN_INCOMPLETE"
-    r"|ERR_IMPORT_ASSERTION_TYPE_MISSING|ERR_IMPORT_ATTRIBUTE_MISSING)\b"
+NEWER_NODE_REQUIRE = re.compile(r"\b(ERR_REQUIRE_CYCLE_MODULE|ERR_REQUIRE_ASYNC_MODULE)\b")
+"""Errors of require() of an ES module, which only a newer Node.js does (20.19, 22.12): an
+older one refuses it with ERR_REQUIRE_ESM, an error under the CI's Node.js too (a project that
+requires an ES-only package), so that one is not among them."""
+LOADER_HOOK_ERROR = re.compile(
+    r"\b(ERR_UNKNOWN_FILE_EXTENSION|ERR_UNKNOWN_MODULE_FORMAT|ERR_LOADER_CHAIN_INCOMPLETE)\b"
 )
-"""Errors of Node.js's module loader, whose rules change between majors (require() of an ES
-module, loader hooks, import attributes, the file extensions it knows)."""
+"""Errors of Node.js's loader, a newer Node.js's doing only where a loader hook the project
+names runs (`--loader ts-node/esm`: Node 20 moved the hooks off the main thread, and older
+hooks no longer handle .ts); without one, an import of a file no Node.js can load (`.coffee`,
+`.ts`) fails under the CI's Node.js too."""
+LOADER_OPTION = re.compile(r"--(?:experimental-)?loader\b|\bloader=")
+"""A custom loader hook on a Node.js command line or in a runner's node options."""
+LOADER_CONFIGS = ("package.json", ".mocharc.json", ".mocharc.js", ".mocharc.yml", ".taprc")
 
 
 def _unloadable_under_newer_node(
@@ -914,11 +927,16 @@ def _unloadable_under_newer_node(
     the output holds an error of Node's module loader. mkdirp 2.1.6's CI runs Node 16 to 19;
     `tap` loads every test file with `--loader ts-node/esm`, which Node 20.19's require(esm)
     rejects (ERR_REQUIRE_CYCLE_MODULE) before a test runs: the eight files' failures are one
-    info finding, the step incomplete. A loader error under a Node the CI covers stays the
-    project's, and so does every failure of a suite where some test passed."""
+    info finding, the step incomplete. The loader errors that count are those only a newer
+    Node.js raises (`NEWER_NODE_REQUIRE`), and those of a loader hook the project names
+    (`LOADER_HOOK_ERROR`); a loader error under a Node the CI covers stays the project's, and
+    so does every failure of a suite where some test passed."""
     if newer_node is None or not failures or report.counts.passed:
         return failures
-    loader = NODE_LOADER_ERROR.search(_quoted(result, ctx.target))
+    output = _quoted(result, ctx.target)
+    loader = NEWER_NODE_REQUIRE.search(output)
+    if loader is None and _names_loader_hook(ctx.target, output):
+        loader = LOADER_HOOK_ERROR.search(output)
     if loader is None:
         return failures
     items = [(f, MachineCause("node", loader.group(1))) for f in failures]
@@ -931,6 +949,18 @@ def _unloadable_under_newer_node(
         *_single_place(items),
     )
     return []
+
+
+def _names_loader_hook(target: Path, output: str) -> bool:
+    """Whether the run used a loader hook: the output, package.json (tap's `node-arg`, a
+    script) or a mocha or tap configuration names `--loader` (`--experimental-loader`)."""
+    if LOADER_OPTION.search(output):
+        return True
+    for name in LOADER_CONFIGS:
+        data = read_bytes(target / name, root=target)
+        if data is not None and LOADER_OPTION.search(data.decode("utf-8", errors="replace")):
+            return True
+    return False
 
 
 def _archive_left_out(

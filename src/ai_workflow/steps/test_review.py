@@ -762,7 +762,8 @@ def _checks_nothing(test: FoundTest) -> tuple[Severity, str] | None:
     now caught by the specific evidence below; the rest were smoke tests by design or checks
     we could not see. What is a warning is the evidence of a check that went missing: an empty
     body, a container filled and never read (`rv = {}` filled by a mock, then ignored), a
-    failed check only logged (Go's `t.Logf` in an `if`).
+    parametrized `expected` never read (Python), a failed check only logged (Go's `t.Logf`
+    in an `if`).
     """
     if test.asserts is not False or test.skipped:
         return None
@@ -777,6 +778,12 @@ def _checks_nothing(test: FoundTest) -> tuple[Severity, str] | None:
         why = (
             f"test '{test.name}' fills '{test.unread}' but never reads it, and asserts nothing: "
             "it can only fail by crashing"
+        )
+        return Severity.WARNING, why
+    if test.ignored:
+        why = (
+            f"test '{test.name}' is given '{test.ignored}' by its parametrize but never reads "
+            "it, and asserts nothing: the comparison with it is missing"
         )
         return Severity.WARNING, why
     if test.logged:

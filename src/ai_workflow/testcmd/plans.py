@@ -10,7 +10,9 @@ Hypothesis' database in `.ai_workflow/tool_state/hypothesis/`, cargo's build in
 pytest-benchmark, with `--benchmark-storage` in `.ai_workflow/tool_state/benchmarks/`; Gradle
 runs without a daemon (no process outlives the run). An entry point we cannot look into (a
 Makefile target, a test script, tox) is run as it is; its output is read as TAP, or from a
-JUnit file it writes to `$AI_WORKFLOW_JUNIT_XML`.
+JUnit file it writes to `$AI_WORKFLOW_JUNIT_XML`. Options added through `npm test --` reach the
+package script's last command: when that is another program than the runner the script names
+(`... && istanbul report text-summary` after mocha), the script runs as it is, too.
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ MOCHA_SINGULAR_REPORTER_OPTION = 6  # the first mocha major that knows `--report
 # The mocha versions that refuse a second `--reporter` (from 6.0 up to, not including, 6.2)
 MOCHA_ONE_REPORTER = ((6, 0), (6, 2))
 MOCHA_PROGRAMS = frozenset({"mocha", "_mocha"})
+JEST_PROGRAMS = frozenset({"jest"})
+VITEST_PROGRAMS = frozenset({"vitest"})
 MOCHA_REPORTER_OPTIONS = frozenset({"-R", "--reporter"})
 
 
@@ -239,6 +243,39 @@ def _node_test_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> P
     return Plan(argv, "node-test", env, _junit_reader(junit, ctx.target), junit)
 
 
+def options_reach_other(target: Path, argv: list[str], programs: frozenset[str]) -> str | None:
+    """The program that options given after `npm test --` (or `npm run X --`) would reach
+    instead of the runner: npm appends them to the end of the package script, so its last
+    command gets them. tmp 0.2.2's `npm run clean && istanbul cover .../_mocha ... && istanbul
+    report text-summary` hands the xunit reporter options to `istanbul report`, which stops on
+    `Invalid report format [xunit]` after every test passed. None when the last command starts
+    the runner (`nyc mocha test/` too), when the script names the runner in none of its
+    commands (it starts it some other way), or when argv is no package-script call."""
+    script = _npm_script_text(target, argv)
+    if script is None:
+        return None
+    commands = [words for words, _ in simple_commands(script)]
+
+    def starts_runner(words: list[str]) -> bool:
+        return any(PurePosixPath(word).name in programs for word in words)
+
+    if not commands or starts_runner(commands[-1]) or not any(map(starts_runner, commands)):
+        return None
+    return PurePosixPath(commands[-1][0]).name
+
+
+def _as_it_is(
+    ctx: StepContext, argv: list[str], framework: str, env: dict[str, str], other: str
+) -> Plan:
+    """The package script run without our report options, which would reach `other`."""
+    plan = _entry_plan(ctx, argv, framework, env)
+    plan.notes.append(
+        f"the package script's last command is `{other}`, not {framework}: options added "
+        f"after `{' '.join(argv)} --` would reach it, so the script runs as it is"
+    )
+    return plan
+
+
 def _script_args(argv: list[str], extra: list[str]) -> list[str]:
     """Extra arguments for the runner, through `npm test --` or `npm run X --` when a package
     script runs it."""
@@ -248,10 +285,13 @@ def _script_args(argv: list[str], extra: list[str]) -> list[str]:
 
 
 def _jest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    env["CI"] = "true"  # no watch mode, as the project's CI runs it
+    other = options_reach_other(ctx.target, argv, JEST_PROGRAMS)
+    if other is not None:
+        return _as_it_is(ctx, argv, "jest", env, other)
     report = _report_path(ctx, "jest", ".json")
     extra = ["--ci", "--json", f"--outputFile={report}", "--testLocationInResults"]
     target = ctx.target
-    env["CI"] = "true"
 
     def read(_: CommandResult) -> TestReport | None:
         return parse_jest_json(report, target) if report.is_file() else None
@@ -260,9 +300,12 @@ def _jest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
 
 
 def _vitest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
+    env["CI"] = "true"  # no watch mode, as the project's CI runs it
+    other = options_reach_other(ctx.target, argv, VITEST_PROGRAMS)
+    if other is not None:
+        return _as_it_is(ctx, argv, "vitest", env, other)
     junit = _report_path(ctx, "junit", ".xml")
     extra = ["--reporter=default", "--reporter=junit", f"--outputFile.junit={junit}"]
-    env["CI"] = "true"
     return Plan(_script_args(argv, extra), "vitest", env, _junit_reader(junit, ctx.target), junit)
 
 
@@ -339,6 +382,9 @@ def _mocha_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
         plan = _entry_plan(ctx, argv, "mocha", env)
         plan.notes.append("the test command names its own mocha reporter: run as it is")
         return plan
+    other = options_reach_other(ctx.target, argv, MOCHA_PROGRAMS)
+    if other is not None:
+        return _as_it_is(ctx, argv, "mocha", env, other)
     junit = _report_path(ctx, "junit", ".xml")
     extra = ["--reporter", "xunit", mocha_reporter_flag(ctx.target), f"output={junit}"]
     return Plan(_script_args(argv, extra), "mocha", env, _junit_reader(junit, ctx.target), junit)

@@ -1,6 +1,6 @@
 """Test reports into counts and failures: JUnit XML (pytest, node, vitest, mocha, bats,
 Surefire, Gradle, CTest), jest's and RSpec's JSON, `go test -json` events, TAP, and the text
-summaries of unittest, libtest (`cargo test`) and Minitest.
+summaries of unittest, libtest (`cargo test`), Minitest and mocha's reporters.
 
 A failure's location is the innermost frame of the project a traceback or stack trace names
 (never a dependency's); `strip_ansi` removes a terminal's escape sequences from any text that
@@ -256,7 +256,12 @@ def parse_tap_output(text: str, target: Path) -> TestReport | None:
             body = _own_body(text[match.end() : end])
             path, line = locate(body, target, "first")
             name = match.group("name").strip() or "?"
-            report.failures.append(FailedTest(name, "failed", tap_message(body), path, line))
+            subtests = _subtests_before(text, match.start())
+            expired = _TAP_YAML_EXPIRED.search(body)
+            if name == "timeout!" and expired:
+                name = expired.group(1)  # node-tap 16's own result for the file it stopped
+            message = tap_message(body, subtests)
+            report.failures.append(FailedTest(name, "failed", message, path, line))
     return report
 
 
@@ -347,6 +352,40 @@ def _count_tap_result(counts: TestCounts, directive: str, failed: bool) -> None:
 _TAP_NEXT_SUBTEST = re.compile(r"^# Subtest: ", re.MULTILINE)
 _TAP_YAML_TIMEOUT = re.compile(r"^\s*failure:\s*['\"]?timeout['\"]?\s*$", re.MULTILINE)
 _TAP_YAML_LIMIT = re.compile(r"^\s*timeout:\s*(\d+)\s*$", re.MULTILINE)
+# node-tap 16 (libtap): the file's own report of the SIGTERM its runner sent at the per-file
+# timeout, `not ok N - timeout!` with `expired: <file>` in its YAML block
+_TAP_TIMEOUT_RESULT = re.compile(r"^[ \t]+not ok\b(?: \d+)?(?: -)? ?timeout!\s*$", re.MULTILINE)
+_TAP_YAML_EXPIRED = re.compile(r"^[ \t]+expired:\s*(\S.*?)\s*$", re.MULTILINE)
+_TAP_YAML_SIGTERM = re.compile(r"^\s*signal:\s*['\"]?SIGTERM['\"]?\s*$", re.MULTILINE)
+_TAP_NESTED_FAILURE = re.compile(r"^[ \t]+not ok\b", re.MULTILINE)
+
+
+def _subtests_before(text: str, start: int) -> str:
+    """The indented subtests node-tap prints before a file's top-level result: from the file's
+    `# Subtest: name` line at the left margin to the result (empty when there is none)."""
+    opened = [m.end() for m in _TAP_NEXT_SUBTEST.finditer(text, 0, start)]
+    return text[opened[-1] : start] if opened else ""
+
+
+def _timed_out(body: str, subtests: str) -> bool:
+    """Whether node-tap stopped the file at its per-file timeout: `failure: timeout` in the
+    result's YAML block (node-tap 18 and later); or, node-tap 16, `expired: <file>` in it
+    (libtap sets `expired` only when it times a test out: a top-level `not ok - timeout!`
+    after the file's own result), the file's own `not ok - timeout!` with `expired:` among its
+    subtests, or `signal: SIGTERM` in the result's block
+    (with its `timeout:` limit) when none of its subtests failed: libtap sends SIGTERM only at
+    the timeout ("SIGTERM means being forcibly killed, almost always by timeout"), and a file
+    whose tests all passed before it is no failed test (the limit counts from the spawn, so a
+    TypeScript file that ts-node compiles for 20 s on a loaded machine has 10 s left to run)."""
+    if _TAP_YAML_TIMEOUT.search(body) or _TAP_YAML_EXPIRED.search(body):
+        return True
+    if _TAP_TIMEOUT_RESULT.search(subtests) and _TAP_YAML_EXPIRED.search(subtests):
+        return True
+    return bool(
+        _TAP_YAML_SIGTERM.search(body)
+        and _TAP_YAML_LIMIT.search(body)
+        and not _TAP_NESTED_FAILURE.search(subtests)
+    )
 
 
 def _own_body(body: str) -> str:
@@ -361,17 +400,19 @@ _TAP_LOCATION = re.compile(r"^\(?(?:from function|in (?:test|setup_suite|teardow
 _TAP_YAML_MESSAGE = re.compile(r"^(?:message|error):\s*(['\"]?)(?P<text>[^|>].*?)\1$")
 
 
-def tap_message(body: str) -> str:
+def tap_message(body: str, subtests: str = "") -> str:
     """A failed TAP test's message: its headline, then its diagnostics (the `# ` lines, or a
-    TAP 13 YAML block). The headline is the failed command bats names, else the first
-    diagnostic that is no location (`(in test file x.bats, line 12)`), else the YAML `message`
-    or `error`; empty (a blank first line) when none says more than the test's name."""
+    TAP 13 YAML block). The headline is the failed command bats names, else that node-tap
+    stopped the file at its timeout (`_timed_out`, `subtests` being the indented results
+    before a file's top-level one), else the first diagnostic that is no location (`(in test
+    file x.bats, line 12)`), else the YAML `message` or `error`; empty (a blank first line)
+    when none says more than the test's name."""
     lines = [ln.strip() for ln in body.strip("\n").splitlines()]
     # `#\t` lines are a test's script as sharness echoes it: no diagnostic of what failed
     comments = [ln[1:].strip() for ln in lines if ln.startswith("#") and not ln.startswith("#\t")]
     texts = [ln.removeprefix("#").strip() for ln in lines if ln not in ("---", "...")]
     headline = next((t for t in texts if _TAP_FAILED_COMMAND.match(t)), None)
-    if headline is None and _TAP_YAML_TIMEOUT.search(body):
+    if headline is None and _timed_out(body, subtests):
         # node-tap killed the file at its per-file timeout (`failure: timeout`, SIGTERM)
         limit = _TAP_YAML_LIMIT.search(body)
         after = f"{limit.group(1)} ms" if limit else "the runner's per-file limit"
@@ -418,6 +459,65 @@ def parse_unittest_output(text: str, target: Path) -> TestReport | None:
         kind: Literal["failed", "error"] = "failed" if match.group("kind") == "FAIL" else "error"
         report.failures.append(FailedTest(match.group("name"), kind, message, path, line))
     return report
+
+
+_MOCHA_PASSING = re.compile(
+    r"^ {2}(\d+) passing \(\d+(?:\.\d+)?(?:ms|s|m|h)\)[ \t]*$", re.MULTILINE
+)
+_MOCHA_FIGURE = re.compile(r"^ {2}(\d+) (pending|failing)[ \t]*$", re.MULTILINE)
+_MOCHA_FAILURE = re.compile(r"^ {2}(\d+)\) (.*)$", re.MULTILINE)
+
+
+def parse_mocha_epilogue(text: str, target: Path) -> TestReport | None:
+    """The summary every mocha reporter built on its Base prints at the end (spec, dot, list):
+    `N passing (Ts)`, `N pending`, `N failing`, then each failure numbered, its title path
+    over several lines ending with `:`, then its error and stack. Read when no report file
+    was written (a package script run as it is); the epilogues of several mocha runs add up.
+    None when there is no epilogue, or when the numbered failures do not match the count
+    `N failing` gives (output we do not read right is not guessed at)."""
+    summaries = list(_MOCHA_PASSING.finditer(text))
+    if not summaries:
+        return None
+    report = TestReport(source="mocha's summary")
+    for index, summary in enumerate(summaries):
+        end = summaries[index + 1].start() if index + 1 < len(summaries) else len(text)
+        block = text[summary.end() : end]
+        report.counts.passed += int(summary.group(1))
+        failing = 0
+        position = 0
+        for figure in _MOCHA_FIGURE.finditer(block):
+            if block[position : figure.start()].strip():
+                break  # only the lines right under `N passing` are the summary's
+            position = figure.end()
+            if figure.group(2) == "pending":
+                report.counts.skipped += int(figure.group(1))
+            else:
+                failing = int(figure.group(1))
+        failures = _mocha_failures(block[position:], target) if failing else []
+        if len(failures) != failing:
+            return None
+        report.counts.failed += failing
+        report.failures += failures
+    return report
+
+
+def _mocha_failures(text: str, target: Path) -> list[FailedTest]:
+    """The numbered failures of a mocha epilogue (`  1) suite` ... `title:`, then the error)."""
+    starts = [m for m in _MOCHA_FAILURE.finditer(text) if not m.group(2).startswith(" ")]
+    failures = []
+    for number, match in enumerate(starts, 1):
+        if int(match.group(1)) != number:
+            return []
+        end = starts[number].start() if number < len(starts) else len(text)
+        lines = text[match.start(2) : end].splitlines()
+        title = next((n for n, line in enumerate(lines) if line.rstrip().endswith(":")), None)
+        if title is None:
+            return []
+        name = " ".join(line.strip() for line in lines[: title + 1]).removesuffix(":").strip()
+        body = "\n".join(line.strip() for line in lines[title + 1 :] if line.strip())
+        path, line = locate(body, target, "first")
+        failures.append(FailedTest(name, "failed", body, path, line))
+    return failures
 
 
 def parse_cargo_output(text: str, target: Path) -> TestReport | None:

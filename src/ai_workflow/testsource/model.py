@@ -24,6 +24,9 @@ class FoundTest:
     # whether it is a smoke test (it runs code and keeps no result it could have checked)
     unread: str = ""
     smoke: bool = False
+    # Python, asserting nothing: a value `parametrize` gives it under an expectation's name
+    # (`expected`) that it never reads ("" when none): the comparison that went missing
+    ignored: str = ""
     # Go, asserting nothing: how it shows a result only in its log (`t.Logf` in the branch of
     # an `if`, or of a value the code returned), "" when it does not
     logged: str = ""

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import builtins
 import io
+import re
 import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -131,15 +132,25 @@ class PythonTests:
     def _found(
         self, path: str, func: FunctionNode, cls: ast.ClassDef | None, name: str
     ) -> FoundTest:
-        skipped = _is_skipped(func) or (cls is not None and _is_skipped(cls))
+        skipped = _is_skipped(func) or (cls is not None and _is_skipped(cls)) or _skips_first(func)
         verdict = self.judge(_Frame(path, func, cls, "test", 0))
         doc = ast.get_docstring(func) or ""
         comments = self._comments(path, func) if verdict is False else ""
         empty = _is_empty(func)
         unread = unread_collector(func) if verdict is False and not empty else None
-        smoke = verdict is False and not empty and unread is None
+        ignored = unread_expectation(func) if verdict is False and not empty else None
+        smoke = verdict is False and not empty and unread is None and ignored is None
         return FoundTest(
-            name, func.lineno, verdict, skipped, doc, empty, comments, unread or "", smoke
+            name,
+            func.lineno,
+            verdict,
+            skipped,
+            doc,
+            empty,
+            comments,
+            unread or "",
+            smoke,
+            ignored=ignored or "",
         )
 
     def _comments(self, path: str, func: FunctionNode) -> str:
@@ -492,6 +503,24 @@ def unread_collector(func: FunctionNode) -> str | None:
     return None
 
 
+EXPECTATION_NAME = re.compile(r"(?:expected|expect|want|wanted)(?:_\w+)?|\w+_(?:expected|want)")
+
+
+def unread_expectation(func: FunctionNode) -> str | None:
+    """A value `parametrize` gives the test under an expectation's name (`expected`, `want`,
+    `expected_len`, `name_expected`) that its body never reads: the comparison with it went
+    missing (pathvalidate's `test_normal_multibyte(self, value, expected)`, parametrized with
+    `["aあいbうえcお", "abc"]`, only calls `sanitize_ltsv_label(value)`). A fixture of that name,
+    or a parametrized value the test reads (passes on, compares), is no such evidence."""
+    given = _parametrized(func) or set()
+    params = _param_names(func)
+    read = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    for name in sorted(given & params):
+        if EXPECTATION_NAME.fullmatch(name) and name not in read:
+            return name
+    return None
+
+
 def _is_empty_container(node: ast.expr) -> bool:
     if isinstance(node, ast.Dict | ast.List | ast.Set):
         return not (node.keys if isinstance(node, ast.Dict) else node.elts)
@@ -542,6 +571,29 @@ def _is_skipped(node: FunctionNode | ast.ClassDef) -> bool:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         if dotted_name(target).split(".")[-1] == "skip":
             return True
+    return False
+
+
+SKIP_CALLS = frozenset({"pytest.skip", "self.skipTest"})
+SKIP_EXCEPTIONS = frozenset({"SkipTest", "unittest.SkipTest", "pytest.skip.Exception"})
+
+
+def _skips_first(func: FunctionNode) -> bool:
+    """The test's first statement (after its docstring) skips it unconditionally:
+    `pytest.skip("TODO")` (pathvalidate's `test_normal_multibyte`, whose call below it never
+    runs), `self.skipTest(...)`, `raise unittest.SkipTest(...)`. A skip under an `if`, or
+    `pytest.importorskip`, is a condition, not a skip of the whole test."""
+    body = func.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if not body:
+        return False
+    first = body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Call):
+        return dotted_name(first.value.func) in SKIP_CALLS
+    if isinstance(first, ast.Raise) and first.exc is not None:
+        exc = first.exc.func if isinstance(first.exc, ast.Call) else first.exc
+        return dotted_name(exc) in SKIP_EXCEPTIONS
     return False
 
 

@@ -1,0 +1,211 @@
+"""shellcheck warnings on a line that is a shell idiom meaning what it says.
+
+Each check reads the finding's line (and column: 1-based, a tab counting one, as shellcheck's
+json1 gives it) and lowers a warning to info with why in its message, only where the idiom is
+there word for word; the same code elsewhere keeps its level:
+
+- SC2188 ("this redirection doesn't have a command") on a line that is one output redirection
+  to a file and nothing else (`> "$ZZAJUDA"`, funcoeszz): the POSIX way to empty (or create) a
+  file, what `: > file` spells longer. A bare `>> file`, `< file`, `2> file` or `> /dev/null`
+  does nothing and keeps the warning (a command lost to a line break?).
+- SC1083 ("this { is literal") on the braces of an unquoted `%{name}` (funcoeszz's
+  `curl -w %{url_effective}`): a format directive of the command, the braces are its text as
+  meant, no brace expansion was wanted. A brace of no `%{name}` (`cp src/{a,b "$1"`) keeps it.
+- SC1007 ("remove space after =") on `NAME= OTHER=value cmd`, where the word after the space is
+  itself an assignment (funcoeszz's `ZZOFF= ZZDIR=../zz ../funcoeszz`, liquidprompt's
+  `typeset used= perc=`): a list of assignments whose first is empty on purpose; `NAME=value`
+  joined would make no sense of the next one. `NAME= value` (a value that lost its `=`?) keeps it.
+- SC2046 (an unquoted `$(...)`) on `$(dirname $0)` (or `"$0"`, `${BASH_SOURCE[0]}`) as the
+  directory `cd`, `pushd`, `.` or `source` takes (`cd $(dirname "$0")/..`: 18 labelled
+  findings in funcoeszz, liquidprompt and bash-completion, all noise): the script's own
+  directory, which splits only when the checkout itself sits under a path with a blank. The
+  directory of a path the script was given (`cd $(dirname "$file")`) and the script's own
+  directory under a command that writes or deletes (`rm -rf $(dirname $0)/build`) keep it.
+- SC2048/SC2068 on an unquoted `$*` or `$@` that `echo` prints into a pipe (funcoeszz's
+  `padrao=$(echo $* | sed "$ZZSEDURL")`, abcde's `X=$(echo $@ | cut -d' ' -f2)`): echo joins
+  its arguments with one space and the next command reads them as one line of text to filter;
+  quoted, the line differs only by a run of blanks inside one argument. An `echo $@` whose line
+  is shown (creack/pty's `echo2() { echo $@ >&2; }`, whose callers indent with leading blanks)
+  and `$*` as the arguments of another command (`mkdir -p $*`) keep it.
+- SC2327/SC2328 (a redirection takes the output away from a `$(...)`) where the substitution
+  runs nothing but an `echo` or `printf` of literal text (`"$(echo foo >/dev/null)"`,
+  `"$({ echo foo; } >/dev/null)"`: liquidprompt's tests/test_shell.sh asserting that the
+  output is gone): no program's output is lost, the redirection itself is what the line looks
+  at. A substitution that runs a program (`"$(mycmd foo >/dev/null)"`, always empty: a test
+  that checks nothing) keeps it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ai_workflow.findings import Finding, Severity, explain_as_info
+from ai_workflow.textfiles import read_text
+
+# a line that is only `> file` (or `>| file`), the file one word that is not /dev/null
+TRUNCATION = re.compile(r"""^\s*>\|?\s*(?P<file>"[^"]+"|'[^']+'|[^\s;&|<>()'"]+)\s*(?:\#.*)?$""")
+TRUNCATION_NOTE = (
+    "a line that is only `> file` empties (or creates) the file, the POSIX idiom `: > file` "
+    "spells longer: no command was lost"
+)
+
+FORMAT_OPEN = re.compile(r"\{[\w.:-]+\}")  # from a `{` right after a `%`
+FORMAT_CLOSE = re.compile(r"%\{[\w.:-]+\}$")  # up to the `}`
+FORMAT_NOTE = (
+    "`%{name}` is a format directive the command reads (curl -w %{url_effective}): the braces "
+    "reach it as written, no brace expansion was meant"
+)
+
+EMPTY_ASSIGNMENT = re.compile(r"(?:^|[\s;&|(])[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=$")  # `NAME=`
+NEXT_ASSIGNMENT = re.compile(r"\s+[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=")  # ` OTHER=`
+ASSIGNMENTS_NOTE = (
+    "the next word is itself an assignment: a list of assignments whose first is empty on "
+    "purpose (`A= B=x cmd`), no value lost its `=`"
+)
+
+OWN_DIRECTORY = re.compile(
+    r"""\$\(\s*dirname\s+(?:--\s+)?"""
+    r"""("?)\$(?:0|\{0\}|BASH_SOURCE|\{BASH_SOURCE(?:\[0\])?\})\1\s*\)"""
+)
+CHANGES_DIRECTORY = re.compile(r"(?:^|[;&|({]|\b(?:then|do|else))\s*(?:cd|pushd|\.|source)\s+$")
+OWN_DIRECTORY_NOTE = (
+    "the script's own directory, for {}: it splits only where the checkout itself sits under a "
+    "path with a blank"
+)
+
+ECHO_BEFORE = re.compile(
+    r"(?:^|[;&|({)]|\b(?:then|do|else))\s*(?:builtin\s+)?echo(?:\s+-[neE]+)?"
+    r"""(?:\s+[^\s;&|<>()'"`$\\]+)*\s+$"""
+)
+ALL_ARGUMENTS = re.compile(r"\$(?:[@*]|\{[@*]\})")
+INTO_PIPE = re.compile(r"""(?:\s+[^\s;&|<>()'"`$\\]+)*\s*\|(?!\|)""")
+ECHO_PIPE_NOTE = (
+    "echo joins its arguments with one space into a line the pipe filters: quoted, the line "
+    "differs only by a run of blanks inside one argument"
+)
+
+LITERAL_WORD = r"""(?:'[^']*'|"[^"$`\\]*"|[^\s$`'"\\;&|<>(){}]+)"""
+LITERAL_ECHO = re.compile(
+    rf"^\s*(?:\{{\s*)?(?:echo|printf)(?:\s+{LITERAL_WORD})*\s*(?:;\s*\}})?"
+    r"(?:\s*\d*>\|?\s*/dev/null|\s*\d*>&\s*\d)+\s*$"
+)
+LITERAL_ECHO_NOTE = (
+    "the substitution runs only an echo of literal text: no program's output is lost, the "
+    "redirection itself is what the line looks at"
+)
+
+Check = Callable[[str, int], str | None]
+
+
+def _truncation(line: str, column: int) -> str | None:
+    match = TRUNCATION.match(line)
+    if match is None or match.group("file").strip("'\"") == "/dev/null":
+        return None
+    return TRUNCATION_NOTE
+
+
+def _format_brace(line: str, column: int) -> str | None:
+    if not 0 < column <= len(line):
+        return None
+    brace = line[column - 1]
+    if (
+        brace == "{"
+        and line[column - 2 : column - 1] == "%"
+        and FORMAT_OPEN.match(line, column - 1)
+    ):
+        return FORMAT_NOTE
+    if brace == "}" and FORMAT_CLOSE.search(line[:column]):
+        return FORMAT_NOTE
+    return None
+
+
+def _empty_in_assignments(line: str, column: int) -> str | None:
+    """`NAME=` before the column (the space shellcheck points at), an assignment after it."""
+    if not 0 < column <= len(line) or EMPTY_ASSIGNMENT.search(line[: column - 1]) is None:
+        return None
+    return ASSIGNMENTS_NOTE if NEXT_ASSIGNMENT.match(line, column - 1) else None
+
+
+def _own_directory(line: str, column: int) -> str | None:
+    """`$(dirname $0)` at the column, the argument of a command that goes there or reads it."""
+    if not 0 < column <= len(line) or not OWN_DIRECTORY.match(line, column - 1):
+        return None
+    command = CHANGES_DIRECTORY.search(line[: column - 1])
+    return None if command is None else OWN_DIRECTORY_NOTE.format(command.group(0).split()[-1])
+
+
+def _echoed_into_pipe(line: str, column: int) -> str | None:
+    """`$*`/`$@` at the column, an argument of an `echo` whose output goes into a pipe."""
+    if not 0 < column <= len(line):
+        return None
+    expansion = ALL_ARGUMENTS.match(line, column - 1)
+    if expansion is None or ECHO_BEFORE.search(line[: column - 1]) is None:
+        return None
+    return ECHO_PIPE_NOTE if INTO_PIPE.match(line, expansion.end()) else None
+
+
+def _literal_echo_away(line: str, column: int) -> str | None:
+    """The `$(...)` around the column runs only an echo/printf of literal text, sent away."""
+    body = _substitution_body(line, column)
+    return LITERAL_ECHO_NOTE if body is not None and LITERAL_ECHO.match(body) else None
+
+
+def _substitution_body(line: str, column: int) -> str | None:
+    """The text inside the innermost `$(...)` of `line` that holds the column (1-based), quotes
+    skipped; None when the column is in none."""
+    opened: list[int] = []
+    quote, index = "", 0
+    while index < len(line):
+        char = line[index]
+        if quote == "'":
+            quote = "" if char == "'" else quote
+        elif char == "\\":
+            index += 1
+        elif char == "'" and not quote:
+            quote = "'"
+        elif char == "$" and line[index + 1 : index + 3] == "((":
+            return None  # arithmetic: not read here
+        elif char == "$" and line[index + 1 : index + 2] == "(":
+            opened.append(index)
+            index += 1
+        elif char == "(" and opened:
+            opened.append(-1)  # a subshell or group inside: its `)` closes no substitution
+        elif char == ")" and opened:
+            start = opened.pop()
+            if start >= 0 and start < column <= index + 1:
+                return line[start + 2 : index]
+        index += 1
+    return None
+
+
+CHECKS: dict[str, Check] = {
+    "shellcheck/SC2327": _literal_echo_away,
+    "shellcheck/SC2328": _literal_echo_away,
+    "shellcheck/SC2048": _echoed_into_pipe,
+    "shellcheck/SC2068": _echoed_into_pipe,
+    "shellcheck/SC2046": _own_directory,
+    "shellcheck/SC1007": _empty_in_assignments,
+    "shellcheck/SC1083": _format_brace,
+    "shellcheck/SC2188": _truncation,
+}
+
+
+def idioms_as_info(findings: Sequence[Finding], target: Path) -> list[Finding]:
+    """The findings, with a warning on one of the idioms of the module docstring at info."""
+    lines: dict[str, list[str]] = {}
+
+    def note_of(finding: Finding) -> str | None:
+        check = CHECKS.get(finding.rule)
+        if check is None or finding.severity is not Severity.WARNING or not finding.path:
+            return None
+        if finding.path not in lines:
+            lines[finding.path] = read_text(target / finding.path, root=target).splitlines()
+        text = lines[finding.path]
+        line, column = finding.line, finding.extra.get("column")
+        if not isinstance(line, int) or not 0 < line <= len(text):
+            return None
+        return check(text[line - 1], column if isinstance(column, int) else 0)
+
+    return explain_as_info(findings, note_of)

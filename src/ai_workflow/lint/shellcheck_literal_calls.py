@@ -1,0 +1,112 @@
+"""shellcheck's SC2068/SC2048 (an unquoted `$@`/`$*`) in a function that every call in the
+project passes literal words only.
+
+bilibop's library pvfilter.sh: `_pvfilter_list_other_devices() { ...; for TAG in $@ ; do`, whose
+one call, in a `case` branch of the same file, is `_pvfilter_list_other_devices "BILIBOP"
+"INSIDEV" ;;`: quoted or not, the words hold no blank, glob character or expansion, so the
+unquoted `$@` splits and globs nothing and quoting it changes nothing: info. The calls are
+looked for in every shell script of the project, as `case` branches, after `;`, `&&`, `then`...
+(what shellcheck's own per-script check of `ai_workflow.lint.shellcheck_severity` does for a
+call alone on its line). The function must be one the project alone calls: one of a script
+with a `#!` line (no other program sources it), or a library function whose name starts with
+`_`, private by convention; a public function of a library may be called by other programs
+with any argument, and keeps the warning. So does a function with one call that passes a
+quoted word with a blank, a glob or an expansion (`f "$dir"`, `f "a b"`), one named anywhere
+else than in a call (`trap f 0`, `x=f`), and one never called.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from ai_workflow.findings import Finding, Severity, explained_as_info
+from ai_workflow.lint.shell_library import FUNCTION_HEADER, definition_of
+from ai_workflow.textfiles import read_text
+
+UNQUOTED_ALL = frozenset({"shellcheck/SC2068", "shellcheck/SC2048"})
+POSITIONAL_ALL = re.compile(r"\$(?:[@*]|\{[@*]\})")
+CALL_START = r"(?:^|[;&|({)]|\b(?:then|do|else|if|while|until|!)\s)\s*"
+# a literal word: unquoted or quoted, no blank, glob, quote or expansion inside
+LITERAL = r"""(?:"[\w.,:+=/%@-]+"|'[\w.,:+=/%@-]+'|[\w.,:+=/%@-]+)"""
+QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'[^']*'""")
+LITERAL_ARGUMENTS = re.compile(rf"^(?:\s+{LITERAL})*\s*(?:;;?|&&|\|\|?|\)|#.*)?\s*(?:;;)?\s*$")
+
+
+def literal_calls_as_info(
+    findings: Sequence[Finding], target: Path, scripts: Sequence[str]
+) -> list[Finding]:
+    """The findings, with SC2068/SC2048 on `$@`/`$*` in a function called only with literal
+    words at info (see the module docstring)."""
+    texts: dict[str, str] = {}
+
+    def text(rel: str) -> str:
+        if rel not in texts:
+            texts[rel] = read_text(target / rel, root=target)
+        return texts[rel]
+
+    graded = []
+    for finding in findings:
+        note = None
+        if (
+            finding.rule in UNQUOTED_ALL
+            and finding.severity is not Severity.INFO
+            and finding.path
+            and isinstance(finding.line, int)
+        ):
+            own = text(finding.path)
+            lines = own.splitlines()
+            line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+            name = enclosing_function(lines, finding.line) if POSITIONAL_ALL.search(line) else None
+            if name is not None and (own.startswith("#!") or name.startswith("_")):
+                calls = literal_calls(name, {rel: text(rel) for rel in scripts})
+                if calls:
+                    note = (
+                        f"every call of {name} in the project passes literal words only "
+                        f"({calls}): nothing to split or glob"
+                    )
+        graded.append(explained_as_info(finding, note) if note else finding)
+    return graded
+
+
+def enclosing_function(lines: list[str], line: int) -> str | None:
+    """The name of the function whose body holds the 1-based `line`: the nearest header above
+    with no `}` line at its indentation between them."""
+    for number in range(min(line, len(lines)) - 1, -1, -1):
+        header = FUNCTION_HEADER.match(lines[number])
+        if header is None:
+            continue
+        indent = lines[number][: len(lines[number]) - len(lines[number].lstrip())]
+        closing = re.compile(rf"^{re.escape(indent)}\}}")
+        if any(closing.match(between) for between in lines[number + 1 : line - 1]):
+            return None
+        return header.group(1) or header.group(2)
+    return None
+
+
+def literal_calls(name: str, texts: dict[str, str]) -> str | None:
+    """How many calls of `name` the scripts make and where the first is, when every mention of
+    the name outside its definition is a call with literal words only; None otherwise."""
+    spelled = re.escape(name)
+    mention = re.compile(rf"(?<![\w.:$-]){spelled}(?![\w.:-])")
+    call = re.compile(rf"{CALL_START}{spelled}(?P<rest>(?:\s.*)?)$")
+    defines = definition_of(name)
+    count, first = 0, ""
+    for rel, text in texts.items():
+        for number, line in enumerate(text.splitlines(), 1):
+            if name not in line or line.lstrip().startswith("#"):
+                continue
+            mentions = len(mention.findall(QUOTED.sub('""', line)))  # not in a message
+            if defines.match(line):
+                mentions -= 1
+            if mentions <= 0:
+                continue
+            calls = [m for m in call.finditer(line) if LITERAL_ARGUMENTS.match(m.group("rest"))]
+            if len(calls) != mentions or mentions > 1:
+                return None
+            count += 1
+            first = first or f"{rel}:{number}"
+    if not count:
+        return None
+    return f"{count} call{'s' if count > 1 else ''}, the first at {first}"

@@ -1,0 +1,152 @@
+"""shellcheck warnings on a shell idiom that means what it says (ai_workflow.lint.shellcheck_idioms),
+through step 9 on fixture projects with the real shellcheck; beside each idiom, the same code on
+a line that is no idiom keeps its warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ai_workflow.steps import code_quality
+from tests.helpers import make_repo, step_context
+
+RUNS_SHELLCHECK = {".shellcheckrc": "# the project runs shellcheck: its own levels apply\n"}
+
+
+def _levels(root: Path, code: str) -> dict[int | None, str]:
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    return {f.line: f.severity.value for f in outcome.findings if f.rule == f"shellcheck/{code}"}
+
+
+TRUNCATIONS = """\
+#!/bin/bash
+out=/tmp/help.txt
+> "$out"
+>| $out.on
+>> "$out"
+2> "$out"
+> /dev/null
+echo done >> "$out"
+"""
+
+
+def test_a_line_that_only_truncates_a_file_is_info(tmp_path: Path) -> None:
+    """funcoeszz's `> "$ZZAJUDA"` empties the help file: SC2188 at info. A bare `>>` (appends
+    nothing), `2>` or `> /dev/null` does nothing: a command lost, the warning stays."""
+    root = make_repo(tmp_path / "p", {"help.sh": TRUNCATIONS, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC2188") == {
+        3: "info",
+        4: "info",
+        5: "warning",
+        6: "warning",
+        7: "warning",
+    }
+
+
+FORMAT_BRACES = """\
+#!/bin/bash
+url=$(curl -s -o /dev/null -w %{url_effective} "$1")
+echo "$url"
+cp src/{a,b "$1"
+"""
+
+
+def test_the_braces_of_a_format_directive_are_info(tmp_path: Path) -> None:
+    """funcoeszz's `curl -w %{url_effective}`: the braces are curl's format, SC1083 at info; a
+    brace that opens no `%{name}` (`src/{a,b`, a brace list never closed) keeps the warning."""
+    root = make_repo(tmp_path / "p", {"get.sh": FORMAT_BRACES, **RUNS_SHELLCHECK})
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    levels = sorted(
+        (f.line, f.message[:6], f.severity.value)
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC1083"
+    )
+    assert levels == [(2, "This {", "info"), (2, "This }", "info"), (4, "This {", "warning")]
+
+
+EMPTY_ASSIGNMENTS = """\
+#!/bin/bash
+ZZOFF= ZZDIR=../zz ./build --all
+typeset used= perc=
+echo "$used$perc"
+VAR= value
+"""
+
+
+def test_an_empty_assignment_before_another_assignment_is_info(tmp_path: Path) -> None:
+    """funcoeszz's `ZZOFF= ZZDIR=../zz ../funcoeszz` sets ZZOFF empty for the command: SC1007
+    at info (so liquidprompt's `typeset a= b=`); `VAR= value`, where a value follows, keeps it."""
+    root = make_repo(tmp_path / "p", {"gen.sh": EMPTY_ASSIGNMENTS, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC1007") == {2: "info", 3: "info", 5: "warning"}
+
+
+OWN_DIRECTORY = """\
+#!/bin/bash
+cd $(dirname "$0")/.. || exit 1
+. $(dirname "${BASH_SOURCE[0]}")/lib.sh
+cd $(dirname "$1") || exit 1
+rm -rf $(dirname $0)/build
+"""
+
+
+def test_the_scripts_own_directory_unquoted_for_cd_is_info(tmp_path: Path) -> None:
+    """funcoeszz's and liquidprompt's maintainer helpers `cd $(dirname "$0")`: SC2046 at info;
+    the directory of a path the script was given, and `rm -rf $(dirname $0)/build`, keep it."""
+    root = make_repo(tmp_path / "p", {"tool.sh": OWN_DIRECTORY, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC2046") == {2: "info", 3: "info", 4: "warning", 5: "warning"}
+
+
+ECHOED = """\
+#!/bin/bash
+pattern=$(echo $* | sed 's/ /+/g')
+second=$(echo $@ | cut -d' ' -f2)
+echo "$pattern $second"
+echo2() { echo $@ >&2; }
+echo2 "  - indented"
+mkdir -p $*
+"""
+
+
+def test_arguments_echoed_into_a_pipe_are_info(tmp_path: Path) -> None:
+    """funcoeszz's `$(echo $* | sed ...)` and abcde's `$(echo $@ | cut -d' ' -f2)` join the
+    arguments into one line to filter: SC2048/SC2068 at info. `echo $@ >&2` shown to a person
+    (creack/pty's echo2, called with leading blanks) and `mkdir -p $*` keep the warning."""
+    root = make_repo(tmp_path / "p", {"args.sh": ECHOED, **RUNS_SHELLCHECK})
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    levels = {
+        (f.rule.removeprefix("shellcheck/"), f.line): f.severity.value
+        for f in outcome.findings
+        if f.rule in ("shellcheck/SC2048", "shellcheck/SC2068")
+    }
+    assert levels == {
+        ("SC2048", 2): "info",
+        ("SC2068", 3): "info",
+        ("SC2068", 5): "warning",
+        ("SC2048", 7): "warning",
+    }
+
+
+SHELL_TESTS = """\
+#!/bin/bash
+test "$(echo foo >/dev/null)" = "" || exit 1
+test "$({ echo foo; } >/dev/null)" = "" || exit 1
+test "$(printf '%s' 'a b' >/dev/null 2>&1)" = "" || exit 1
+test "$(mycmd foo >/dev/null)" = "" || exit 1
+"""
+
+
+def test_a_literal_echo_sent_away_in_a_substitution_is_info(tmp_path: Path) -> None:
+    """liquidprompt's tests/test_shell.sh checks that `$(echo foo >/dev/null)` is empty: only an
+    echo of literal text runs, SC2327/SC2328 at info; `$(mycmd foo >/dev/null)` runs a program
+    whose output is lost (a check that checks nothing): the warnings stay."""
+    root = make_repo(tmp_path / "p", {"test_shell.sh": SHELL_TESTS, **RUNS_SHELLCHECK})
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    levels = {
+        (f.rule.removeprefix("shellcheck/"), f.line): f.severity.value
+        for f in outcome.findings
+        if f.rule in ("shellcheck/SC2327", "shellcheck/SC2328")
+    }
+    assert levels == {
+        **{(code, line): "info" for code in ("SC2327", "SC2328") for line in (2, 3, 4)},
+        ("SC2327", 5): "warning",
+        ("SC2328", 5): "warning",
+    }

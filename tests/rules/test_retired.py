@@ -1,0 +1,79 @@
+"""Warnings in a directory of switched-off code (`off/`, `attic/`...) are info, with the reason;
+the same warning in the project's live code stays (ai_workflow.retired)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ai_workflow.config import RulesConfig
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.retired import retired_reason
+from ai_workflow.rules.policy import build_policy
+from tests.helpers import make_repo
+
+FILES = {
+    "zz/zzmoeda.sh": "zzmoeda() { echo $*; }\n",
+    "off/zzmoeda.sh": "zzmoeda() { echo $*; }\n",
+    "lib/attic/old.py": "import os\n",
+    "src/offline/sync.sh": "echo $*\n",  # a name that only starts like one
+    "pkg/deprecated/api.py": "import os\n",  # deprecated code still ships
+    "mypkg/__init__.py": "",
+    "mypkg/obsolete/__init__.py": "",
+    "mypkg/obsolete/api.py": "import os\n",  # a subpackage: installed with mypkg
+}
+
+
+def _warning(path: str) -> Finding:
+    return Finding("shellcheck/SC2048", Severity.WARNING, 'Use "$@" (with quotes)', path, 1)
+
+
+def test_the_directories_of_switched_off_code() -> None:
+    assert "off/" in (retired_reason("off/zzmoeda.sh") or "")
+    assert "attic/" in (retired_reason("lib/attic/old.py") or "")
+    assert retired_reason("Disabled/x.sh") is not None
+    for path in ("zz/zzmoeda.sh", "src/offline/sync.sh", "pkg/deprecated/api.py", "off", None):
+        assert retired_reason(path) is None
+    assert retired_reason("../off/x.sh") is None  # outside the project
+
+
+def test_warnings_in_switched_off_code_are_info_errors_and_live_code_stay(tmp_path: Path) -> None:
+    """funcoeszz keeps its retired functions in off/ (nothing builds or tests them): a warning
+    there is info; the same warning in zz/, the live functions, stays, and so does an error
+    (an off/ file that does not parse) and a severity the configuration sets."""
+    root = make_repo(tmp_path / "funcoeszz", FILES)
+    screen = build_policy(root, RulesConfig()).for_step("s")
+    parse_error = Finding("shellcheck/SC1009", Severity.ERROR, "parse", "off/zzmoeda.sh", 1)
+    kept = screen.apply(
+        [
+            _warning("off/zzmoeda.sh"),
+            _warning("zz/zzmoeda.sh"),
+            _warning("src/offline/sync.sh"),
+            parse_error,
+        ]
+    )
+    assert [(f.path, f.severity) for f in kept] == [
+        ("off/zzmoeda.sh", Severity.INFO),
+        ("zz/zzmoeda.sh", Severity.WARNING),
+        ("src/offline/sync.sh", Severity.WARNING),
+        ("off/zzmoeda.sh", Severity.ERROR),
+    ]
+    assert "switched off" in kept[0].extra["retired"]
+    assert "retired" not in kept[1].extra
+    raised = build_policy(root, RulesConfig(severity={"shellcheck/": "warning"})).for_step("s")
+    assert raised.apply([_warning("off/zzmoeda.sh")])[0].severity is Severity.WARNING
+
+
+def test_a_python_subpackage_named_for_retired_code_still_ships(tmp_path: Path) -> None:
+    """`mypkg/obsolete/` with an `__init__.py` under the package `mypkg` is installed with it
+    (find_packages): its users import that code, so a warning there stays; a plain `attic/`
+    directory beside it keeps its info."""
+    root = make_repo(tmp_path / "lib", FILES)
+    assert retired_reason("mypkg/obsolete/api.py", root) is None
+    assert retired_reason("mypkg/obsolete/api.py") is not None  # the path alone cannot tell
+    assert retired_reason("lib/attic/old.py", root) is not None
+    screen = build_policy(root, RulesConfig()).for_step("s")
+    kept = screen.apply([_warning("mypkg/obsolete/api.py"), _warning("lib/attic/old.py")])
+    assert [(f.path, f.severity) for f in kept] == [
+        ("mypkg/obsolete/api.py", Severity.WARNING),
+        ("lib/attic/old.py", Severity.INFO),
+    ]

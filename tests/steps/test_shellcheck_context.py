@@ -1,0 +1,328 @@
+"""shellcheck findings whose level the script's context settles (noise classes of issue 9):
+each test runs the code-quality step on a small project holding the false positive and the
+true positive beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ai_workflow.findings import Severity
+from ai_workflow.lint.shellcheck_initramfs import knows_busybox
+from ai_workflow.lint.shellcheck_joined import compares_with_words, searches_joined
+from ai_workflow.lint.shellcheck_kernel_names import kernel_directory
+from ai_workflow.lint.shellcheck_literal_calls import literal_calls
+from ai_workflow.lint.shellcheck_traps import trap_signals
+from ai_workflow.lint.shellcheck_words import one_word_command
+from ai_workflow.steps import code_quality
+from tests.helpers import make_repo, step_context
+
+RUNS_SHELLCHECK = {".shellcheckrc": "# the project runs shellcheck: its own levels apply\n"}
+
+
+def _severities(
+    tmp_path: Path, files: dict[str, str]
+) -> dict[tuple[str, str | None, int | None], Severity]:
+    """Each finding's severity, by (rule, path, line), in a project that runs shellcheck."""
+    target = make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK})
+    outcome = code_quality.run(step_context(target, code_quality.SPEC))
+    return {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+
+
+def test_untrappable_signal_in_an_exit_cleanup_is_information(tmp_path: Path) -> None:
+    """bilibop's `trap "rm -f ${TEMPOUT}" 0 2 3 6 9 15`: the list holds EXIT, the handler is the
+    exit cleanup, KILL in it is inert (SC2173): info. backup-manager's `trap clean_exit SIGINT
+    SIGTERM SIGKILL`, a handler for signals one of which never comes: still a warning."""
+    files = {
+        "gen.sh": ('#!/bin/sh\ntmp=$(mktemp)\ntrap "rm -f ${tmp}" 0 2 3 6 9 15\necho x > "$tmp"\n'),
+        "backup.sh": (
+            "#!/bin/bash\nclean_exit() { rm -f /tmp/lock; exit 1; }\n"
+            "trap clean_exit SIGINT SIGTERM SIGKILL\nsleep 1\n"
+        ),
+    }
+    severity = _severities(tmp_path, files)
+    assert severity[("shellcheck/SC2173", "gen.sh", 3)] is Severity.INFO
+    assert severity[("shellcheck/SC2173", "backup.sh", 3)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("line", "signals"),
+    [
+        ('trap "rm -f $t" 0 2 3 6 9 15', ["0", "2", "3", "6", "9", "15"]),
+        ("  trap 'tput reset' EXIT HUP KILL; echo x", ["EXIT", "HUP", "KILL"]),
+        ('[ -n "$t" ] && trap cleanup SIGINT sigkill', ["INT", "KILL"]),
+        ("trap cleanup", None),
+        ('trap "rm -f $t', None),
+        ("echo trap", None),
+    ],
+)
+def test_trap_signals(line: str, signals: list[str] | None) -> None:
+    assert trap_signals(line) == signals
+
+
+def test_arguments_compared_with_several_words_is_information(tmp_path: Path) -> None:
+    """openvpn-systemd-resolved's fake busctl, `[[ "${ip_ifindex} ${DNS}" == "${@}" ]]`: the
+    arguments joined by spaces compared with the argument list written out (SC2199): info.
+    So is kworkflow's `[[ "$@" =~ "-f" ]]`, a substring searched in all the arguments. Compared
+    with one word (`[[ "$@" != "-a" ]]`), a pattern or a regular expression: still a warning."""
+    files = {
+        "fake.sh": (
+            "#!/bin/bash\n"
+            'want="1 2"\n'
+            '[[ "${want} ${DNS}" == "${@}" ]] || echo bad\n'
+            '[[ "${@}x" == "${want} ${DNS}x" ]] && echo good\n'
+            'if [[ "$@" != "-a" ]]; then echo usage; exit 2; fi\n'
+            "if [[ $@ == *-v* ]]; then echo verbose; fi\n"
+            'if [[ "$@" =~ "-f" ]]; then echo force; fi\n'
+            'if [[ "$@" =~ ^-f$ ]]; then echo force; fi\n'
+        ),
+    }
+    severity = _severities(tmp_path, files)
+    assert severity[("shellcheck/SC2199", "fake.sh", 3)] is Severity.INFO
+    assert severity[("shellcheck/SC2199", "fake.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2199", "fake.sh", 5)] is Severity.WARNING
+    assert severity[("shellcheck/SC2199", "fake.sh", 6)] is Severity.WARNING
+    assert severity[("shellcheck/SC2199", "fake.sh", 7)] is Severity.INFO
+    assert severity[("shellcheck/SC2199", "fake.sh", 8)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("test", "meant"),
+    [
+        ('"$@" =~ "-f"', True),
+        ("${args[@]} =~ '--force'", True),
+        ('"$@" =~ ^-f$', False),
+        ('"$@" =~ "$x"', False),
+        ('"$1" =~ "-f"', False),
+    ],
+)
+def test_searches_joined(test: str, meant: bool) -> None:
+    assert searches_joined(test) is meant
+
+
+@pytest.mark.parametrize(
+    ("test", "meant"),
+    [
+        ('"${a} ${b}" == "${@}"', True),
+        ("\"$@\" = '-s -a'", True),
+        ('"$@" != "-a"', False),
+        ('"$@" == "${a}${b}"', False),
+        ('$@ == "a b"', False),
+        ('"$@" == "a b" && -n "$x"', False),
+        ('-n "$@"', False),
+    ],
+)
+def test_compares_with_words(test: str, meant: bool) -> None:
+    assert compares_with_words(test) is meant
+
+
+def test_masked_status_in_a_test_script_is_information(tmp_path: Path) -> None:
+    """makeself's test/whitespacetest, `local archive_dir="$(mktemp -dt ...)"` under `set -eu`
+    (SC2155): a failed setup fails the test's next step: info. The same line in a script of
+    the project under `set -e`, which goes on with an empty value: still a warning."""
+    body = '#!/bin/bash\nset -eu\nsetup() {\n  local dir="$(mktemp -d)"\n  echo "$dir"\n}\nsetup\n'
+    files = {"test/whitespacetest": body, "tests/copy_test.sh": body, "bin/install.sh": body}
+    severity = _severities(tmp_path, files)
+    assert severity[("shellcheck/SC2155", "test/whitespacetest", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2155", "tests/copy_test.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2155", "bin/install.sh", 4)] is Severity.WARNING
+
+
+INITRAMFS_CONTROL = (
+    "Source: live\nSection: misc\n\nPackage: live\nArchitecture: all\nDepends: ${misc:Depends}\n"
+    "\nPackage: live-initramfs-tools\nArchitecture: all\n"
+    "Depends:\n busybox | busybox-initramfs,\n initramfs-tools,\n ${misc:Depends},\n"
+)
+BOOT_SCRIPT = (
+    "#!/bin/sh\n"
+    'echo -n "Waiting for link... "\n'
+    'echo -e "\\nLink is up"\n'
+    'check_dev() {\n  [ -b "$1" ] || continue\n  echo "$1"\n}\n'
+    'for dev in /dev/sd*; do check_dev "$dev"; done\n'
+)
+HOOK = '#!/bin/sh\n. /usr/share/initramfs-tools/hook-functions\necho -e "copy\\tx"\n'
+
+
+def test_initramfs_scripts_of_a_busybox_package_are_checked_as_busybox(tmp_path: Path) -> None:
+    """live-boot's components, run in the initramfs of a package that Depends on busybox and
+    initramfs-tools: `echo -n`/`echo -e` are busybox's (no SC3037 with --shell=busybox) and
+    `continue` in a function continues the caller's loop (SC2104): info. Its initramfs-tools
+    hook runs on the host under dash: `echo -e` there keeps SC3037."""
+    files = {
+        "debian/control": INITRAMFS_CONTROL,
+        "components/9990-select-eth-device.sh": BOOT_SCRIPT,
+        "backend/initramfs-tools/live": HOOK,
+        "hooks/live": HOOK,
+    }
+    target = make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK})
+    outcome = code_quality.run(step_context(target, code_quality.SPEC))
+    boot = "components/9990-select-eth-device.sh"
+    shown = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    assert ("shellcheck/SC3037", boot, 2) not in shown
+    assert ("shellcheck/SC3037", boot, 3) not in shown
+    assert shown[("shellcheck/SC2104", boot, 5)] is Severity.INFO
+    assert shown[("shellcheck/SC3037", "backend/initramfs-tools/live", 3)] is not Severity.INFO
+    assert shown[("shellcheck/SC3037", "hooks/live", 3)] is not Severity.INFO
+    assert any("checked as busybox sh" in c for c in outcome.checked)
+
+
+def test_sh_scripts_of_a_package_without_busybox_keep_their_warnings(tmp_path: Path) -> None:
+    """The same script in a package that does not pull busybox into the initramfs runs under
+    dash, where `echo -e` prints "-e" and `continue` in a function does nothing: SC3037 and
+    SC2104 stay warnings."""
+    control = INITRAMFS_CONTROL.replace(" busybox | busybox-initramfs,\n", "")
+    files = {"debian/control": control, "components/select-eth-device.sh": BOOT_SCRIPT}
+    severity = _severities(tmp_path, files)
+    assert severity[("shellcheck/SC3037", "components/select-eth-device.sh", 3)] is (
+        Severity.WARNING
+    )
+    assert severity[("shellcheck/SC2104", "components/select-eth-device.sh", 5)] is (
+        Severity.WARNING
+    )
+
+
+@pytest.mark.parametrize(
+    ("version", "knows"),
+    [("0.11.0", True), ("0.10.0", True), ("0.9.0", False), ("1.0", True), (None, False)],
+)
+def test_knows_busybox(version: str | None, knows: bool) -> None:
+    assert knows_busybox(version) is knows
+
+
+def test_substitution_of_one_word_or_echoed_is_information(tmp_path: Path) -> None:
+    """live-boot: `echo $(setup_loop ...)` (echo joins the words again), `[ $(stat -fc%d:%D
+    "$d") != ... ]` and `mount -t $(get_fstype "$dev")`, a function of a sibling script whose
+    body is `blkid -s TYPE -o value $1` (one word each): SC2046 info. `basename $path` (a path
+    with blanks), `blkid -s LABEL` (a label with blanks) and a function of several commands:
+    still warnings."""
+    files = {
+        "lib.sh": (
+            "#!/bin/sh\n"
+            "get_fstype ()\n{\n\tblkid -s TYPE -o value $1 2>/dev/null\n}\n"
+            "get_label () { blkid -s LABEL -o value $1; }\n"
+            'list () {\n\tls "$1"\n\techo done\n}\n'
+        ),
+        "mount.sh": (
+            "#!/bin/sh\n"
+            'mount -t $(get_fstype "${dev}") -o ro "${dev}" /mnt\n'
+            'echo $(setup_loop "$1" loop)\n'
+            '[ $(stat -fc%d:%D "$d") != $(stat -fc%d:%D "$d/..") ] && echo mountpoint\n'
+            "test `basename ${path}`x = digestx && echo digest\n"
+            'mount -L $(get_label "$dev") /mnt\n'
+            "rm $(list /tmp)\n"
+        ),
+    }
+    severity = _severities(tmp_path, files)
+    assert severity[("shellcheck/SC2046", "mount.sh", 2)] is Severity.INFO
+    assert severity[("shellcheck/SC2046", "mount.sh", 3)] is Severity.INFO
+    assert severity[("shellcheck/SC2046", "mount.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2046", "mount.sh", 5)] is Severity.WARNING
+    assert severity[("shellcheck/SC2046", "mount.sh", 6)] is Severity.WARNING
+    assert severity[("shellcheck/SC2046", "mount.sh", 7)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("body", "word"),
+    [
+        ('stat -c "%s" "$f"', "stat"),
+        ("stat --format=%Y f", "stat"),
+        ("stat -c %n f", None),
+        ("stat -c %y f", None),
+        ("date +%Y-%m-%d", "date"),
+        ("date '+%d %b'", None),
+        ("id -un", "id"),
+        ("uname -a", None),
+        ("nproc", "nproc"),
+        ("cat f | head -1", None),
+        ("helper x", "helper (`id -u`)"),
+    ],
+)
+def test_one_word_command(body: str, word: str | None) -> None:
+    assert one_word_command(body, {"helper": "id -u"}) == word
+
+
+def test_arguments_of_a_private_function_called_with_literal_words_are_information(
+    tmp_path: Path,
+) -> None:
+    """bilibop's library: `_list_other() { for TAG in $@ ; do ...` called only as
+    `_list_other "BILIBOP" "INSIDEV" ;;` in a case branch (SC2068): nothing to split, info. A
+    public library function (other programs may call it) and a private one also called with
+    an expansion keep the warning."""
+    files = {
+        "lib/filter.sh": (
+            "# a library\n"
+            "_list_other() {\n"
+            '    ${DEBUG} && echo "> _list_other $@" >&2\n'
+            "    for TAG in $@ ; do\n"
+            '        [ -e "/run/udev/tags/${TAG}" ] && echo "$TAG"\n'
+            "    done\n"
+            "}\n"
+            "list_public() {\n"
+            '    for TAG in $@ ; do echo "$TAG"; done\n'
+            "}\n"
+            "_list_any() {\n"
+            '    for TAG in $@ ; do echo "$TAG"; done\n'
+            "}\n"
+            'case "$1" in\n'
+            "    other)\n"
+            '        _list_other "BILIBOP" "INSIDEV" ;;\n'
+            "    public)\n"
+            "        list_public BILIBOP ;;\n"
+            "    any)\n"
+            '        _list_any "$2" ;;\n'
+            "esac\n"
+        ),
+    }
+    severity = _severities(tmp_path, files)
+    assert severity[("shellcheck/SC2068", "lib/filter.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "lib/filter.sh", 9)] is Severity.WARNING
+    assert severity[("shellcheck/SC2068", "lib/filter.sh", 12)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("script", "calls"),
+    [
+        ("f() {\n  echo $@\n}\nf a b\nx && f 'c' \"d\"\n", "2 calls, the first at s:4"),
+        ('f() {\n  echo $@\n}\nf "a b"\n', None),
+        ("f() {\n  echo $@\n}\nf a\ntrap f 0\n", None),
+        ("f() {\n  echo $@\n}\n", None),
+        ('f() {\n  echo $@\n}\necho "f is a function"\nf x\n', "1 call, the first at s:5"),
+    ],
+)
+def test_literal_calls(script: str, calls: str | None) -> None:
+    assert literal_calls("f", {"s": script}) == calls
+
+
+def test_ls_grep_over_kernel_names_is_information(tmp_path: Path) -> None:
+    """live-boot's `$(cd /sys/class/net/ && ls -d * 2>/dev/null | grep -v "lo")` and `ls
+    /sys/block | grep -v loop`: interface and device names hold no blank (SC2010): info. `ls
+    | grep` over the user's directory keeps the warning."""
+    files = {
+        "net.sh": (
+            "#!/bin/sh\n"
+            'ifaces="$(cd /sys/class/net/ && ls -d * 2>/dev/null | grep -v "lo")"\n'
+            "disks=$(ls /sys/block | grep -v loop)\n"
+            'pics=$(ls "$HOME" | grep jpg)\n'
+            'echo "$ifaces $disks $pics"\n'
+        ),
+    }
+    severity = _severities(tmp_path, files)
+    assert severity[("shellcheck/SC2010", "net.sh", 2)] is Severity.INFO
+    assert severity[("shellcheck/SC2010", "net.sh", 3)] is Severity.INFO
+    assert severity[("shellcheck/SC2010", "net.sh", 4)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("line", "where"),
+    [
+        ("cd /sys/class/net && ls | grep -v lo", "/sys/class/net"),
+        ("ls /proc/ | grep '^[0-9]'", "/proc/"),
+        ("cd /tmp && ls | grep a", None),
+        ("cd /sys && ls ../home | grep a", None),
+        ("ls /proc /home | grep a", None),
+        ("ls $dir | grep x", None),
+    ],
+)
+def test_kernel_directory(line: str, where: str | None) -> None:
+    assert kernel_directory(line) == where
