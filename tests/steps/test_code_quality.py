@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ai_workflow.changes.fingerprint import compute_fingerprint
+from ai_workflow.cli import main
 from ai_workflow.config import Config, StructureConfig, ThresholdsConfig
 from ai_workflow.engine.process import CommandResult, run_command
 from ai_workflow.engine.step import StepOutcome, StepStatus
@@ -2250,6 +2251,80 @@ def test_local_in_a_posix_script_is_no_breakage_but_a_bashism_is(tmp_path: Path)
     assert found["shellcheck/SC3043"].severity is Severity.INFO
     assert found["shellcheck/SC3043"].extra["not_configured"].startswith("shellcheck is not")
     assert found["shellcheck/SC3010"].severity is Severity.WARNING
+
+
+TR_SLUG = (
+    "#!/bin/bash\n# the slug of a title, as adr-tools' adr-new makes it\n"
+    'slug=$(echo "$1" | tr -Ccs [:alnum:] - | tr [:upper:] [:lower:])\n'
+    "touch $slug.md\n"
+    'words=($(cat "$2"))\n'
+)
+
+
+def test_an_unquoted_tr_bracket_is_breakage_where_shellcheck_is_not_asked(tmp_path: Path) -> None:
+    """SC2060 (`tr [:upper:] [:lower:]`: globs that a one-letter file in the cwd replaces) is a
+    bug whatever the project's habits: a warning where the project runs no shellcheck, while
+    the unquoted `touch $slug.md` beside it stays info (SC2086, shellcheck's own info) and an
+    accidental split (SC2207, a warning) is lowered to info as before."""
+    target = make_repo(tmp_path / "proj", {"tools/slug.sh": TR_SLUG})
+    (target / "tools" / "u").write_text("a one-letter file: `tr [:upper:] u` in tools/\n")
+    done = subprocess.run(
+        ["bash", "slug.sh", "Hello World"], cwd=target / "tools", capture_output=True, text=True
+    )
+    assert done.stdout.strip() != "hello-world"  # the glob matched `u`: the bug is real
+    outcome = _run(target)
+    found = {f.rule: f for f in outcome.findings if f.path == "tools/slug.sh"}
+    assert found["shellcheck/SC2060"].severity is Severity.WARNING
+    assert "not_configured" not in found["shellcheck/SC2060"].extra
+    assert found["shellcheck/SC2086"].severity is Severity.INFO
+    split = found["shellcheck/SC2207"]
+    assert split.severity is Severity.INFO
+    assert split.extra["not_configured"].startswith("shellcheck is not configured")
+
+
+@pytest.mark.parametrize("severity", ["", " --severity=error"])
+def test_a_tr_bracket_outside_the_projects_runs_is_shown_below_its_severity_is_not(
+    tmp_path: Path, severity: str
+) -> None:
+    """A project whose own shellcheck run checks only bin/ still hears of SC2060 in tools/, as of
+    any breakage there; a run with `--severity=error` (cloud-utils' tox.ini) over the script
+    says its maintainers look at errors only: the warning stays info."""
+    files = {
+        "tools/slug.sh": TR_SLUG,
+        "bin/run.sh": '#!/bin/bash\necho "$1"\n',
+        "tox.ini": f"[testenv:shellcheck]\ncommands = shellcheck{severity} bin/run.sh\n",
+    }
+    if severity:
+        files["tox.ini"] = files["tox.ini"].replace("bin/run.sh", "bin/run.sh tools/slug.sh")
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = {f.rule: f for f in outcome.findings if f.path == "tools/slug.sh"}
+    if severity:
+        assert found["shellcheck/SC2060"].severity is Severity.INFO
+        assert "--severity=error" in found["shellcheck/SC2060"].extra["not_configured"]
+    else:
+        assert found["shellcheck/SC2060"].severity is Severity.WARNING
+        assert "outside the files" in found["shellcheck/SC2207"].extra["not_configured"]
+
+
+@pytest.mark.parametrize("silenced_by", ["rules.ignore", "directive"])
+def test_a_shown_tr_bracket_is_silenced_by_rules_ignore_and_a_directive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], silenced_by: str
+) -> None:
+    """SC2060 shown on a project that does not ask for shellcheck goes away, as any finding
+    does, with `rules.ignore` or a `# shellcheck disable=SC2060` on the line."""
+    script = TR_SLUG
+    if silenced_by == "directive":
+        script = script.replace("slug=", "# shellcheck disable=SC2060\nslug=", 1)
+    target = make_repo(tmp_path / "proj", {"tools/slug.sh": script})
+    config = tmp_path / "rules.yaml"  # outside the project: it names shellcheck
+    ignored = "[shellcheck/SC2060]" if silenced_by == "rules.ignore" else "[]"
+    config.write_text(f"rules:\n  ignore: {ignored}\n")
+    args = ["run", "--target", str(target), "--auto", "--json", "--steps", "code_quality"]
+    main([*args, "--config", str(config), "--no-step-cache"])
+    summary = json.loads(capsys.readouterr().out)
+    rules = {f["rule"] for step in summary["steps"] for f in step["findings"]}
+    assert "shellcheck/SC2086" in rules  # shellcheck ran on the script
+    assert "shellcheck/SC2060" not in rules
 
 
 MAINTAINER_SCRIPT = (
