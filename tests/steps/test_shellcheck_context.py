@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ai_workflow.findings import Severity
-from ai_workflow.lint.shellcheck_initramfs import knows_busybox
+from ai_workflow.lint.shellcheck_initramfs import initramfs_scripts, knows_busybox
 from ai_workflow.lint.shellcheck_joined import compares_with_words
 from ai_workflow.lint.shellcheck_kernel_names import kernel_directory
 from ai_workflow.lint.shellcheck_literal_calls import literal_calls
@@ -130,18 +130,33 @@ BOOT_SCRIPT = (
     'for dev in /dev/sd*; do check_dev "$dev"; done\n'
 )
 HOOK = '#!/bin/sh\n. /usr/share/initramfs-tools/hook-functions\necho -e "copy\\tx"\n'
+# live-boot's: components/* into a directory the hook copies into the initramfs, bin/* to /bin
+INSTALL = (
+    "install:\n\tmkdir -p $(DESTDIR)/lib/live/boot\n\tcp components/* $(DESTDIR)/lib/live/boot\n"
+    "\tfor f in backend/*.script; do \\\n"
+    "\t\tcp $${f} $(DESTDIR)/usr/share/initramfs-tools/scripts/$$(basename $${f} .script); \\\n"
+    "\tdone\n\tcp bin/* $(DESTDIR)/bin\n"
+)
+LIVE_HOOK = HOOK + 'mkdir -p "${DESTDIR}/lib/live"\ncp -a /lib/live/boot "${DESTDIR}/lib/live"\n'
 
 
 def test_initramfs_scripts_of_a_busybox_package_are_checked_as_busybox(tmp_path: Path) -> None:
     """live-boot's components, run in the initramfs of a package that Depends on busybox and
     initramfs-tools: `echo -n`/`echo -e` are busybox's (no SC3037 with --shell=busybox) and
     `continue` in a function continues the caller's loop (SC2104): info. Its initramfs-tools
-    hook runs on the host under dash: `echo -e` there keeps SC3037."""
+    hook runs on the host under dash: `echo -e` there keeps SC3037, and so does a host tool
+    the Makefile installs into /bin, which no hook copies into the initramfs (`echo -e "a\tb"`
+    prints "-e" under dash), and a script whose destination nothing names."""
     files = {
         "debian/control": INITRAMFS_CONTROL,
+        "Makefile": INSTALL,
         "components/9990-select-eth-device.sh": BOOT_SCRIPT,
+        "backend/live.script": BOOT_SCRIPT,
         "backend/initramfs-tools/live": HOOK,
         "hooks/live": HOOK,
+        "backend/live.hook": LIVE_HOOK.replace("echo -e", "echo"),
+        "bin/host-tool.sh": '#!/bin/sh\necho -e "a\\tb"\n',
+        "tools/unnamed.sh": '#!/bin/sh\necho -e "a\\tb"\n',
     }
     target = make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK})
     outcome = code_quality.run(step_context(target, code_quality.SPEC))
@@ -152,7 +167,22 @@ def test_initramfs_scripts_of_a_busybox_package_are_checked_as_busybox(tmp_path:
     assert shown[("shellcheck/SC2104", boot, 5)] is Severity.INFO
     assert shown[("shellcheck/SC3037", "backend/initramfs-tools/live", 3)] is not Severity.INFO
     assert shown[("shellcheck/SC3037", "hooks/live", 3)] is not Severity.INFO
+    assert ("shellcheck/SC3037", "backend/live.script", 3) not in shown
+    assert shown[("shellcheck/SC3037", "bin/host-tool.sh", 2)] is Severity.WARNING
+    assert shown[("shellcheck/SC3037", "tools/unnamed.sh", 2)] is Severity.WARNING
     assert any("checked as busybox sh" in c for c in outcome.checked)
+
+
+def test_initramfs_scripts_named_by_debian_install(tmp_path: Path) -> None:
+    """bilibop's way: debian/*.install names each file and its destination; only those
+    installed into an initramfs-tools scripts directory run in the initramfs."""
+    (tmp_path / "debian").mkdir()
+    (tmp_path / "debian" / "x.install").write_text(
+        "scripts/init-top/x\tusr/share/initramfs-tools/scripts/init-top\nusr/bin/x-tool\tusr/bin\n",
+        encoding="utf-8",
+    )
+    scripts = ["scripts/init-top/x", "usr/bin/x-tool"]
+    assert initramfs_scripts(tmp_path, scripts) == {"scripts/init-top/x"}
 
 
 def test_sh_scripts_of_a_package_without_busybox_keep_their_warnings(tmp_path: Path) -> None:
