@@ -12,7 +12,7 @@ from ai_workflow.findings import Severity
 from ai_workflow.lint.shellcheck_initramfs import initramfs_scripts, knows_busybox
 from ai_workflow.lint.shellcheck_joined import compares_with_words
 from ai_workflow.lint.shellcheck_kernel_names import kernel_directory
-from ai_workflow.lint.shellcheck_literal_calls import literal_calls
+from ai_workflow.lint.shellcheck_literal_calls import constructed_call, literal_calls
 from ai_workflow.lint.shellcheck_traps import trap_signals
 from ai_workflow.lint.shellcheck_words import one_word_command
 from ai_workflow.steps import code_quality
@@ -270,6 +270,7 @@ def test_arguments_of_a_private_function_called_with_literal_words_are_informati
     files = {
         "lib/filter.sh": (
             "# a library\n"
+            '[ "${DEBUG}" = "true" ] || DEBUG="false"\n'
             "_list_other() {\n"
             '    ${DEBUG} && echo "> _list_other $@" >&2\n'
             "    for TAG in $@ ; do\n"
@@ -293,9 +294,32 @@ def test_arguments_of_a_private_function_called_with_literal_words_are_informati
         ),
     }
     severity = _severities(tmp_path, files)
-    assert severity[("shellcheck/SC2068", "lib/filter.sh", 4)] is Severity.INFO
-    assert severity[("shellcheck/SC2068", "lib/filter.sh", 9)] is Severity.WARNING
-    assert severity[("shellcheck/SC2068", "lib/filter.sh", 12)] is Severity.WARNING
+    assert severity[("shellcheck/SC2068", "lib/filter.sh", 5)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "lib/filter.sh", 10)] is Severity.WARNING
+    assert severity[("shellcheck/SC2068", "lib/filter.sh", 13)] is Severity.WARNING
+    # a script that runs a command by a constructed name (`"_list_$what"`) may call any of
+    # them with anything: the warning stays
+    files["bin/run.sh"] = '#!/bin/sh\n. lib/filter.sh\nwhat=$1; shift\n"_list_$what" "$@"\n'
+    severity = _severities(tmp_path / "dynamic", files)
+    assert severity[("shellcheck/SC2068", "lib/filter.sh", 5)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("script", "where"),
+    [
+        ('[ "${DEBUG}" = true ] || DEBUG="false"\n${DEBUG} && echo "> $@"\n', None),
+        ('HELPER="pvf"\ncase "$1" in\n  ${DISK}*) ;;\nesac\n${HELPER} --init\n', None),
+        ('x=$(foo); i=$(($i - 1))\necho "a; $b" | grep c\n"$dir/tool" a \\\n  "$c"\n', None),
+        ('sub=$1\n"cmd_$sub" "$@"\n', "s:2"),
+        ("h=$1; $h x\n", "s:1"),
+        ("for h in a b; do $h; done\n", "s:1"),
+        ("${DEBUG} && echo x\n", "s:1"),
+        ('run() { "$@"; }\n', "s:1"),
+        ('eval "$cmd"\n', "s:1"),
+    ],
+)
+def test_constructed_call(script: str, where: str | None) -> None:
+    assert constructed_call({"s": script}) == where
 
 
 @pytest.mark.parametrize(
