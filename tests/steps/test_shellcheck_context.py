@@ -13,6 +13,7 @@ from ai_workflow.lint.shellcheck_initramfs import initramfs_scripts, knows_busyb
 from ai_workflow.lint.shellcheck_joined import compares_with_words
 from ai_workflow.lint.shellcheck_kernel_names import kernel_directory
 from ai_workflow.lint.shellcheck_literal_calls import constructed_call, literal_calls
+from ai_workflow.lint.shellcheck_tests import empties_compared
 from ai_workflow.lint.shellcheck_traps import trap_signals
 from ai_workflow.lint.shellcheck_words import one_word_command
 from ai_workflow.steps import code_quality
@@ -115,6 +116,35 @@ def test_masked_status_in_a_test_script_is_information(tmp_path: Path) -> None:
     assert severity[("shellcheck/SC2155", "test/whitespacetest", 4)] is Severity.INFO
     assert severity[("shellcheck/SC2155", "tests/copy_test.sh", 4)] is Severity.INFO
     assert severity[("shellcheck/SC2155", "bin/install.sh", 4)] is Severity.WARNING
+    # compared with another substitution's value, or tested for emptiness: two failures give
+    # two empty strings and the test passes silently, the warning stays
+    same = (
+        "#!/bin/bash\nset -eu\ntest_same() {\n"
+        '  local want="$(./tool --version)"\n  local got="$(./tool -V)"\n'
+        '  [ "$want" = "$got" ] || exit 1\n}\n'
+        'test_set() {\n  local out="$(./tool run)"\n  [ -z "$out" ] && exit 1\n}\n'
+        "test_same\ntest_set\n"
+    )
+    severity = _severities(tmp_path / "compared", {"tests/same_test.sh": same})
+    assert severity[("shellcheck/SC2155", "tests/same_test.sh", 4)] is Severity.WARNING
+    assert severity[("shellcheck/SC2155", "tests/same_test.sh", 5)] is Severity.WARNING
+    assert severity[("shellcheck/SC2155", "tests/same_test.sh", 9)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("script", "line", "compared"),
+    [
+        ('local got="$(a)"\nlocal want="$(b)"\n[ "$want" = "$got" ] || fail\n', 1, True),
+        ('local got="$(a)"\n[ -z "$got" ] && fail\n', 1, True),
+        ('local got="$(a)"\nassertEquals "$want" "$got"\nwant=$(x)\n', 1, True),
+        ('local got="$(a)"\n[[ $got ]] || fail\n', 1, True),
+        ('local got="$(a)"\n[ "$got" = "abc" ] || fail\n', 1, False),
+        ('local got="$(a)"\nwant=1\n[ "$want" = "$got" ] || fail\n', 1, False),
+        ('local dir="$(mktemp -d)"\necho "$dir"\n', 1, False),
+    ],
+)
+def test_empties_compared(script: str, line: int, compared: bool) -> None:
+    assert empties_compared(script.splitlines(), line) is compared
 
 
 INITRAMFS_CONTROL = (

@@ -217,7 +217,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings = busybox_loops_as_info(findings, busybox)
     findings = exit_cleanup_traps_as_info(findings, ctx.target)
     findings = joined_comparisons_as_info(findings, ctx.target)
-    findings = masked_status_in_tests_as_info(findings)
+    findings = masked_status_in_tests_as_info(findings, ctx.target)
     findings = one_word_substitutions_as_info(findings, ctx.target, scripts)
     findings = literal_calls_as_info(findings, ctx.target, scripts)
     findings = kernel_listings_as_info(findings, ctx.target)
