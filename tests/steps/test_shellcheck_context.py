@@ -369,20 +369,26 @@ def test_literal_calls(script: str, calls: str | None) -> None:
 def test_ls_grep_over_kernel_names_is_information(tmp_path: Path) -> None:
     """live-boot's `$(cd /sys/class/net/ && ls -d * 2>/dev/null | grep -v "lo")` and `ls
     /sys/block | grep -v loop`: interface and device names hold no blank (SC2010): info. `ls
-    | grep` over the user's directory keeps the warning."""
+    | grep` over the user's directory keeps the warning, and so do a long listing (`ls -l
+    /proc/self/fd`: symlink targets, the user's file names) and the cgroup tree."""
     files = {
         "net.sh": (
             "#!/bin/sh\n"
             'ifaces="$(cd /sys/class/net/ && ls -d * 2>/dev/null | grep -v "lo")"\n'
             "disks=$(ls /sys/block | grep -v loop)\n"
             'pics=$(ls "$HOME" | grep jpg)\n'
-            'echo "$ifaces $disks $pics"\n'
+            "open=$(ls -l /proc/self/fd | grep deleted)\n"
+            "groups=$(ls /sys/fs/cgroup/user.slice | grep scope)\n"
+            'echo "$ifaces $disks $pics $open $groups"\n'
         ),
     }
     severity = _severities(tmp_path, files)
     assert severity[("shellcheck/SC2010", "net.sh", 2)] is Severity.INFO
     assert severity[("shellcheck/SC2010", "net.sh", 3)] is Severity.INFO
     assert severity[("shellcheck/SC2010", "net.sh", 4)] is Severity.WARNING
+    # a long listing shows symlink targets (the user's file names), cgroups are user-named
+    assert severity[("shellcheck/SC2010", "net.sh", 5)] is Severity.WARNING
+    assert severity[("shellcheck/SC2010", "net.sh", 6)] is Severity.WARNING
 
 
 @pytest.mark.parametrize(
@@ -394,6 +400,11 @@ def test_ls_grep_over_kernel_names_is_information(tmp_path: Path) -> None:
         ("cd /sys && ls ../home | grep a", None),
         ("ls /proc /home | grep a", None),
         ("ls $dir | grep x", None),
+        ("ls -la /proc/self/fd | grep x", None),
+        ("ls --format=long /sys/block | grep x", None),
+        ("ls -1 /sys/block | grep -v loop", "/sys/block"),
+        ("cd /sys/fs/cgroup && ls | grep x", None),
+        ("ls /proc/1/cwd | grep x", None),
     ],
 )
 def test_kernel_directory(line: str, where: str | None) -> None:
