@@ -239,11 +239,12 @@ def test_knows_busybox(version: str | None, knows: bool) -> None:
 
 
 def test_substitution_of_one_word_or_echoed_is_information(tmp_path: Path) -> None:
-    """live-boot: `echo $(setup_loop ...)` (echo joins the words again), `[ $(stat -fc%d:%D
-    "$d") != ... ]` and `mount -t $(get_fstype "$dev")`, a function of a sibling script whose
-    body is `blkid -s TYPE -o value $1` (one word each): SC2046 info. `basename $path` (a path
-    with blanks), `blkid -s LABEL` (a label with blanks) and a function of several commands:
-    still warnings."""
+    """live-boot: `[ $(stat -fc%d:%D "$d") != ... ]` and `mount -t $(get_fstype "$dev")`, a
+    function of a sibling script whose body is `blkid -s TYPE -o value $1`, and `$(uname -r)`
+    (one word each): SC2046 info. `basename $path` (a path with blanks), `blkid -s LABEL` (a
+    label with blanks), a function of several commands, `getconf -a`, and an `echo $(cmd)`
+    argument (echo joins the words again, but they are globbed first: `echo $(row)` with
+    `a * b` prints file names): still warnings."""
     files = {
         "lib.sh": (
             "#!/bin/sh\n"
@@ -254,20 +255,31 @@ def test_substitution_of_one_word_or_echoed_is_information(tmp_path: Path) -> No
         "mount.sh": (
             "#!/bin/sh\n"
             'mount -t $(get_fstype "${dev}") -o ro "${dev}" /mnt\n'
-            'echo $(setup_loop "$1" loop)\n'
+            "echo $(setup_loop $1 loop) $(uname -r)\n"
             '[ $(stat -fc%d:%D "$d") != $(stat -fc%d:%D "$d/..") ] && echo mountpoint\n'
             "test `basename ${path}`x = digestx && echo digest\n"
             'mount -L $(get_label "$dev") /mnt\n'
             "rm $(list /tmp)\n"
+            "row() { printf 'a * b\\n'; }; echo $(row)\n"
+            "echo $(getconf -a)\n"
         ),
     }
-    severity = _severities(tmp_path, files)
+    target = make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK})
+    outcome = code_quality.run(step_context(target, code_quality.SPEC))
+    severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    severities = {
+        f.extra.get("column"): f.severity
+        for f in outcome.findings
+        if (f.rule, f.path, f.line) == ("shellcheck/SC2046", "mount.sh", 3)
+    }
     assert severity[("shellcheck/SC2046", "mount.sh", 2)] is Severity.INFO
-    assert severity[("shellcheck/SC2046", "mount.sh", 3)] is Severity.INFO
+    assert severities == {6: Severity.WARNING, 28: Severity.INFO}
     assert severity[("shellcheck/SC2046", "mount.sh", 4)] is Severity.INFO
     assert severity[("shellcheck/SC2046", "mount.sh", 5)] is Severity.WARNING
     assert severity[("shellcheck/SC2046", "mount.sh", 6)] is Severity.WARNING
     assert severity[("shellcheck/SC2046", "mount.sh", 7)] is Severity.WARNING
+    assert severity[("shellcheck/SC2046", "mount.sh", 8)] is Severity.WARNING
+    assert severity[("shellcheck/SC2046", "mount.sh", 9)] is Severity.WARNING
 
 
 @pytest.mark.parametrize(
