@@ -123,6 +123,9 @@ def test_arguments_echoed_into_a_pipe_are_info(tmp_path: Path) -> None:
         ("SC2068", 5): "warning",
         ("SC2048", 7): "warning",
     }
+    # unquoted, an argument with `*` also globs: the note says so, not "only blanks"
+    note = next(f.message for f in outcome.findings if f.rule == "shellcheck/SC2048")
+    assert "globs" in note and "only" not in note
 
 
 SHELL_TESTS = """\

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from ai_workflow.findings import Severity
-from ai_workflow.lint.shellcheck_initramfs import knows_busybox
-from ai_workflow.lint.shellcheck_joined import compares_with_words, searches_joined
+from ai_workflow.lint.shellcheck_initramfs import initramfs_scripts, knows_busybox
+from ai_workflow.lint.shellcheck_joined import compares_with_words
 from ai_workflow.lint.shellcheck_kernel_names import kernel_directory
-from ai_workflow.lint.shellcheck_literal_calls import literal_calls
+from ai_workflow.lint.shellcheck_literal_calls import constructed_call, literal_calls
+from ai_workflow.lint.shellcheck_tests import empties_compared
 from ai_workflow.lint.shellcheck_traps import trap_signals
 from ai_workflow.lint.shellcheck_words import one_word_command
 from ai_workflow.steps import code_quality
@@ -64,8 +65,9 @@ def test_trap_signals(line: str, signals: list[str] | None) -> None:
 def test_arguments_compared_with_several_words_is_information(tmp_path: Path) -> None:
     """openvpn-systemd-resolved's fake busctl, `[[ "${ip_ifindex} ${DNS}" == "${@}" ]]`: the
     arguments joined by spaces compared with the argument list written out (SC2199): info.
-    So is kworkflow's `[[ "$@" =~ "-f" ]]`, a substring searched in all the arguments. Compared
-    with one word (`[[ "$@" != "-a" ]]`), a pattern or a regular expression: still a warning."""
+    Compared with one word (`[[ "$@" != "-a" ]]`), a pattern, a regular expression or searched
+    with `=~` for a quoted literal (kworkflow's `[[ "$@" =~ "-f" ]]`, a substring of the joined
+    arguments, true for `t.sh my-file`): still a warning."""
     files = {
         "fake.sh": (
             "#!/bin/bash\n"
@@ -83,22 +85,8 @@ def test_arguments_compared_with_several_words_is_information(tmp_path: Path) ->
     assert severity[("shellcheck/SC2199", "fake.sh", 4)] is Severity.INFO
     assert severity[("shellcheck/SC2199", "fake.sh", 5)] is Severity.WARNING
     assert severity[("shellcheck/SC2199", "fake.sh", 6)] is Severity.WARNING
-    assert severity[("shellcheck/SC2199", "fake.sh", 7)] is Severity.INFO
+    assert severity[("shellcheck/SC2199", "fake.sh", 7)] is Severity.WARNING
     assert severity[("shellcheck/SC2199", "fake.sh", 8)] is Severity.WARNING
-
-
-@pytest.mark.parametrize(
-    ("test", "meant"),
-    [
-        ('"$@" =~ "-f"', True),
-        ("${args[@]} =~ '--force'", True),
-        ('"$@" =~ ^-f$', False),
-        ('"$@" =~ "$x"', False),
-        ('"$1" =~ "-f"', False),
-    ],
-)
-def test_searches_joined(test: str, meant: bool) -> None:
-    assert searches_joined(test) is meant
 
 
 @pytest.mark.parametrize(
@@ -111,6 +99,7 @@ def test_searches_joined(test: str, meant: bool) -> None:
         ('$@ == "a b"', False),
         ('"$@" == "a b" && -n "$x"', False),
         ('-n "$@"', False),
+        ('"$@" =~ "-f"', False),
     ],
 )
 def test_compares_with_words(test: str, meant: bool) -> None:
@@ -127,6 +116,35 @@ def test_masked_status_in_a_test_script_is_information(tmp_path: Path) -> None:
     assert severity[("shellcheck/SC2155", "test/whitespacetest", 4)] is Severity.INFO
     assert severity[("shellcheck/SC2155", "tests/copy_test.sh", 4)] is Severity.INFO
     assert severity[("shellcheck/SC2155", "bin/install.sh", 4)] is Severity.WARNING
+    # compared with another substitution's value, or tested for emptiness: two failures give
+    # two empty strings and the test passes silently, the warning stays
+    same = (
+        "#!/bin/bash\nset -eu\ntest_same() {\n"
+        '  local want="$(./tool --version)"\n  local got="$(./tool -V)"\n'
+        '  [ "$want" = "$got" ] || exit 1\n}\n'
+        'test_set() {\n  local out="$(./tool run)"\n  [ -z "$out" ] && exit 1\n}\n'
+        "test_same\ntest_set\n"
+    )
+    severity = _severities(tmp_path / "compared", {"tests/same_test.sh": same})
+    assert severity[("shellcheck/SC2155", "tests/same_test.sh", 4)] is Severity.WARNING
+    assert severity[("shellcheck/SC2155", "tests/same_test.sh", 5)] is Severity.WARNING
+    assert severity[("shellcheck/SC2155", "tests/same_test.sh", 9)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("script", "line", "compared"),
+    [
+        ('local got="$(a)"\nlocal want="$(b)"\n[ "$want" = "$got" ] || fail\n', 1, True),
+        ('local got="$(a)"\n[ -z "$got" ] && fail\n', 1, True),
+        ('local got="$(a)"\nassertEquals "$want" "$got"\nwant=$(x)\n', 1, True),
+        ('local got="$(a)"\n[[ $got ]] || fail\n', 1, True),
+        ('local got="$(a)"\n[ "$got" = "abc" ] || fail\n', 1, False),
+        ('local got="$(a)"\nwant=1\n[ "$want" = "$got" ] || fail\n', 1, False),
+        ('local dir="$(mktemp -d)"\necho "$dir"\n', 1, False),
+    ],
+)
+def test_empties_compared(script: str, line: int, compared: bool) -> None:
+    assert empties_compared(script.splitlines(), line) is compared
 
 
 INITRAMFS_CONTROL = (
@@ -142,18 +160,33 @@ BOOT_SCRIPT = (
     'for dev in /dev/sd*; do check_dev "$dev"; done\n'
 )
 HOOK = '#!/bin/sh\n. /usr/share/initramfs-tools/hook-functions\necho -e "copy\\tx"\n'
+# live-boot's: components/* into a directory the hook copies into the initramfs, bin/* to /bin
+INSTALL = (
+    "install:\n\tmkdir -p $(DESTDIR)/lib/live/boot\n\tcp components/* $(DESTDIR)/lib/live/boot\n"
+    "\tfor f in backend/*.script; do \\\n"
+    "\t\tcp $${f} $(DESTDIR)/usr/share/initramfs-tools/scripts/$$(basename $${f} .script); \\\n"
+    "\tdone\n\tcp bin/* $(DESTDIR)/bin\n"
+)
+LIVE_HOOK = HOOK + 'mkdir -p "${DESTDIR}/lib/live"\ncp -a /lib/live/boot "${DESTDIR}/lib/live"\n'
 
 
 def test_initramfs_scripts_of_a_busybox_package_are_checked_as_busybox(tmp_path: Path) -> None:
     """live-boot's components, run in the initramfs of a package that Depends on busybox and
     initramfs-tools: `echo -n`/`echo -e` are busybox's (no SC3037 with --shell=busybox) and
     `continue` in a function continues the caller's loop (SC2104): info. Its initramfs-tools
-    hook runs on the host under dash: `echo -e` there keeps SC3037."""
+    hook runs on the host under dash: `echo -e` there keeps SC3037, and so does a host tool
+    the Makefile installs into /bin, which no hook copies into the initramfs (`echo -e "a\tb"`
+    prints "-e" under dash), and a script whose destination nothing names."""
     files = {
         "debian/control": INITRAMFS_CONTROL,
+        "Makefile": INSTALL,
         "components/9990-select-eth-device.sh": BOOT_SCRIPT,
+        "backend/live.script": BOOT_SCRIPT,
         "backend/initramfs-tools/live": HOOK,
         "hooks/live": HOOK,
+        "backend/live.hook": LIVE_HOOK.replace("echo -e", "echo"),
+        "bin/host-tool.sh": '#!/bin/sh\necho -e "a\\tb"\n',
+        "tools/unnamed.sh": '#!/bin/sh\necho -e "a\\tb"\n',
     }
     target = make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK})
     outcome = code_quality.run(step_context(target, code_quality.SPEC))
@@ -164,7 +197,22 @@ def test_initramfs_scripts_of_a_busybox_package_are_checked_as_busybox(tmp_path:
     assert shown[("shellcheck/SC2104", boot, 5)] is Severity.INFO
     assert shown[("shellcheck/SC3037", "backend/initramfs-tools/live", 3)] is not Severity.INFO
     assert shown[("shellcheck/SC3037", "hooks/live", 3)] is not Severity.INFO
+    assert ("shellcheck/SC3037", "backend/live.script", 3) not in shown
+    assert shown[("shellcheck/SC3037", "bin/host-tool.sh", 2)] is Severity.WARNING
+    assert shown[("shellcheck/SC3037", "tools/unnamed.sh", 2)] is Severity.WARNING
     assert any("checked as busybox sh" in c for c in outcome.checked)
+
+
+def test_initramfs_scripts_named_by_debian_install(tmp_path: Path) -> None:
+    """bilibop's way: debian/*.install names each file and its destination; only those
+    installed into an initramfs-tools scripts directory run in the initramfs."""
+    (tmp_path / "debian").mkdir()
+    (tmp_path / "debian" / "x.install").write_text(
+        "scripts/init-top/x\tusr/share/initramfs-tools/scripts/init-top\nusr/bin/x-tool\tusr/bin\n",
+        encoding="utf-8",
+    )
+    scripts = ["scripts/init-top/x", "usr/bin/x-tool"]
+    assert initramfs_scripts(tmp_path, scripts) == {"scripts/init-top/x"}
 
 
 def test_sh_scripts_of_a_package_without_busybox_keep_their_warnings(tmp_path: Path) -> None:
@@ -191,11 +239,12 @@ def test_knows_busybox(version: str | None, knows: bool) -> None:
 
 
 def test_substitution_of_one_word_or_echoed_is_information(tmp_path: Path) -> None:
-    """live-boot: `echo $(setup_loop ...)` (echo joins the words again), `[ $(stat -fc%d:%D
-    "$d") != ... ]` and `mount -t $(get_fstype "$dev")`, a function of a sibling script whose
-    body is `blkid -s TYPE -o value $1` (one word each): SC2046 info. `basename $path` (a path
-    with blanks), `blkid -s LABEL` (a label with blanks) and a function of several commands:
-    still warnings."""
+    """live-boot: `[ $(stat -fc%d:%D "$d") != ... ]` and `mount -t $(get_fstype "$dev")`, a
+    function of a sibling script whose body is `blkid -s TYPE -o value $1`, and `$(uname -r)`
+    (one word each): SC2046 info. `basename $path` (a path with blanks), `blkid -s LABEL` (a
+    label with blanks), a function of several commands, `getconf -a`, and an `echo $(cmd)`
+    argument (echo joins the words again, but they are globbed first: `echo $(row)` with
+    `a * b` prints file names): still warnings."""
     files = {
         "lib.sh": (
             "#!/bin/sh\n"
@@ -206,20 +255,31 @@ def test_substitution_of_one_word_or_echoed_is_information(tmp_path: Path) -> No
         "mount.sh": (
             "#!/bin/sh\n"
             'mount -t $(get_fstype "${dev}") -o ro "${dev}" /mnt\n'
-            'echo $(setup_loop "$1" loop)\n'
+            "echo $(setup_loop $1 loop) $(uname -r)\n"
             '[ $(stat -fc%d:%D "$d") != $(stat -fc%d:%D "$d/..") ] && echo mountpoint\n'
             "test `basename ${path}`x = digestx && echo digest\n"
             'mount -L $(get_label "$dev") /mnt\n'
             "rm $(list /tmp)\n"
+            "row() { printf 'a * b\\n'; }; echo $(row)\n"
+            "echo $(getconf -a)\n"
         ),
     }
-    severity = _severities(tmp_path, files)
+    target = make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK})
+    outcome = code_quality.run(step_context(target, code_quality.SPEC))
+    severity = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    severities = {
+        f.extra.get("column"): f.severity
+        for f in outcome.findings
+        if (f.rule, f.path, f.line) == ("shellcheck/SC2046", "mount.sh", 3)
+    }
     assert severity[("shellcheck/SC2046", "mount.sh", 2)] is Severity.INFO
-    assert severity[("shellcheck/SC2046", "mount.sh", 3)] is Severity.INFO
+    assert severities == {6: Severity.WARNING, 28: Severity.INFO}
     assert severity[("shellcheck/SC2046", "mount.sh", 4)] is Severity.INFO
     assert severity[("shellcheck/SC2046", "mount.sh", 5)] is Severity.WARNING
     assert severity[("shellcheck/SC2046", "mount.sh", 6)] is Severity.WARNING
     assert severity[("shellcheck/SC2046", "mount.sh", 7)] is Severity.WARNING
+    assert severity[("shellcheck/SC2046", "mount.sh", 8)] is Severity.WARNING
+    assert severity[("shellcheck/SC2046", "mount.sh", 9)] is Severity.WARNING
 
 
 @pytest.mark.parametrize(
@@ -252,6 +312,7 @@ def test_arguments_of_a_private_function_called_with_literal_words_are_informati
     files = {
         "lib/filter.sh": (
             "# a library\n"
+            '[ "${DEBUG}" = "true" ] || DEBUG="false"\n'
             "_list_other() {\n"
             '    ${DEBUG} && echo "> _list_other $@" >&2\n'
             "    for TAG in $@ ; do\n"
@@ -275,9 +336,32 @@ def test_arguments_of_a_private_function_called_with_literal_words_are_informati
         ),
     }
     severity = _severities(tmp_path, files)
-    assert severity[("shellcheck/SC2068", "lib/filter.sh", 4)] is Severity.INFO
-    assert severity[("shellcheck/SC2068", "lib/filter.sh", 9)] is Severity.WARNING
-    assert severity[("shellcheck/SC2068", "lib/filter.sh", 12)] is Severity.WARNING
+    assert severity[("shellcheck/SC2068", "lib/filter.sh", 5)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "lib/filter.sh", 10)] is Severity.WARNING
+    assert severity[("shellcheck/SC2068", "lib/filter.sh", 13)] is Severity.WARNING
+    # a script that runs a command by a constructed name (`"_list_$what"`) may call any of
+    # them with anything: the warning stays
+    files["bin/run.sh"] = '#!/bin/sh\n. lib/filter.sh\nwhat=$1; shift\n"_list_$what" "$@"\n'
+    severity = _severities(tmp_path / "dynamic", files)
+    assert severity[("shellcheck/SC2068", "lib/filter.sh", 5)] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("script", "where"),
+    [
+        ('[ "${DEBUG}" = true ] || DEBUG="false"\n${DEBUG} && echo "> $@"\n', None),
+        ('HELPER="pvf"\ncase "$1" in\n  ${DISK}*) ;;\nesac\n${HELPER} --init\n', None),
+        ('x=$(foo); i=$(($i - 1))\necho "a; $b" | grep c\n"$dir/tool" a \\\n  "$c"\n', None),
+        ('sub=$1\n"cmd_$sub" "$@"\n', "s:2"),
+        ("h=$1; $h x\n", "s:1"),
+        ("for h in a b; do $h; done\n", "s:1"),
+        ("${DEBUG} && echo x\n", "s:1"),
+        ('run() { "$@"; }\n', "s:1"),
+        ('eval "$cmd"\n', "s:1"),
+    ],
+)
+def test_constructed_call(script: str, where: str | None) -> None:
+    assert constructed_call({"s": script}) == where
 
 
 @pytest.mark.parametrize(
@@ -297,20 +381,26 @@ def test_literal_calls(script: str, calls: str | None) -> None:
 def test_ls_grep_over_kernel_names_is_information(tmp_path: Path) -> None:
     """live-boot's `$(cd /sys/class/net/ && ls -d * 2>/dev/null | grep -v "lo")` and `ls
     /sys/block | grep -v loop`: interface and device names hold no blank (SC2010): info. `ls
-    | grep` over the user's directory keeps the warning."""
+    | grep` over the user's directory keeps the warning, and so do a long listing (`ls -l
+    /proc/self/fd`: symlink targets, the user's file names) and the cgroup tree."""
     files = {
         "net.sh": (
             "#!/bin/sh\n"
             'ifaces="$(cd /sys/class/net/ && ls -d * 2>/dev/null | grep -v "lo")"\n'
             "disks=$(ls /sys/block | grep -v loop)\n"
             'pics=$(ls "$HOME" | grep jpg)\n'
-            'echo "$ifaces $disks $pics"\n'
+            "open=$(ls -l /proc/self/fd | grep deleted)\n"
+            "groups=$(ls /sys/fs/cgroup/user.slice | grep scope)\n"
+            'echo "$ifaces $disks $pics $open $groups"\n'
         ),
     }
     severity = _severities(tmp_path, files)
     assert severity[("shellcheck/SC2010", "net.sh", 2)] is Severity.INFO
     assert severity[("shellcheck/SC2010", "net.sh", 3)] is Severity.INFO
     assert severity[("shellcheck/SC2010", "net.sh", 4)] is Severity.WARNING
+    # a long listing shows symlink targets (the user's file names), cgroups are user-named
+    assert severity[("shellcheck/SC2010", "net.sh", 5)] is Severity.WARNING
+    assert severity[("shellcheck/SC2010", "net.sh", 6)] is Severity.WARNING
 
 
 @pytest.mark.parametrize(
@@ -322,6 +412,11 @@ def test_ls_grep_over_kernel_names_is_information(tmp_path: Path) -> None:
         ("cd /sys && ls ../home | grep a", None),
         ("ls /proc /home | grep a", None),
         ("ls $dir | grep x", None),
+        ("ls -la /proc/self/fd | grep x", None),
+        ("ls --format=long /sys/block | grep x", None),
+        ("ls -1 /sys/block | grep -v loop", "/sys/block"),
+        ("cd /sys/fs/cgroup && ls | grep x", None),
+        ("ls /proc/1/cwd | grep x", None),
     ],
 )
 def test_kernel_directory(line: str, where: str | None) -> None:

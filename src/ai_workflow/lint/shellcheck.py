@@ -30,9 +30,10 @@ SC2104 (`continue` in a function, which busybox applies to the caller's loop) is
 SC2173 (KILL/STOP in a trap) on a trap whose list holds EXIT, the script's exit cleanup, is
 info (`ai_workflow.lint.shellcheck_traps`); so is SC2199 on `[[ "$@" == "$a $b" ]]`, the joined
 arguments compared with a string of several words (`ai_workflow.lint.shellcheck_joined`), and
-SC2155 (`local x=$(cmd)`) in a test script (`ai_workflow.lint.shellcheck_tests`), and SC2046 on
-an `echo $(cmd)` argument or on a command that prints one word (`stat -c%d`, `blkid -s TYPE -o
-value`, a function whose body is one such command: `ai_workflow.lint.shellcheck_words`).
+SC2155 (`local x=$(cmd)`) in a test script unless its value is tested for emptiness or
+compared with another substitution's (`ai_workflow.lint.shellcheck_tests`), and SC2046 on a
+command that prints one word (`stat -c%d`, `blkid -s TYPE -o value`, a function whose body is
+one such command: `ai_workflow.lint.shellcheck_words`).
 SC2068/SC2048 on `$@`/`$*` in a script's function, or a library's `_private` one, that every
 call in the project's scripts passes literal words only is info
 (`ai_workflow.lint.shellcheck_literal_calls`). SC2010 (`ls | grep`) over a /sys or /proc
@@ -217,7 +218,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings = busybox_loops_as_info(findings, busybox)
     findings = exit_cleanup_traps_as_info(findings, ctx.target)
     findings = joined_comparisons_as_info(findings, ctx.target)
-    findings = masked_status_in_tests_as_info(findings)
+    findings = masked_status_in_tests_as_info(findings, ctx.target)
     findings = one_word_substitutions_as_info(findings, ctx.target, scripts)
     findings = literal_calls_as_info(findings, ctx.target, scripts)
     findings = kernel_listings_as_info(findings, ctx.target)

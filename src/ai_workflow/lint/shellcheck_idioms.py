@@ -24,7 +24,11 @@ there word for word; the same code elsewhere keeps its level:
 - SC2048/SC2068 on an unquoted `$*` or `$@` that `echo` prints into a pipe (funcoeszz's
   `padrao=$(echo $* | sed "$ZZSEDURL")`, abcde's `X=$(echo $@ | cut -d' ' -f2)`): echo joins
   its arguments with one space and the next command reads them as one line of text to filter;
-  quoted, the line differs only by a run of blanks inside one argument. An `echo $@` whose line
+  quoted, the line differs by a run of blanks inside one argument made one, and by an argument
+  holding `*`, `?` or `[...]`, which unquoted is a glob and becomes the names of the files it
+  matches in the current directory (`zz 'a*'` filters `abc.txt` when such a file is there):
+  info, with a note that says so, since what the arguments may hold is the caller's to know
+  (quote them if they may be patterns). An `echo $@` whose line
   is shown (creack/pty's `echo2() { echo $@ >&2; }`, whose callers indent with leading blanks)
   and `$*` as the arguments of another command (`mkdir -p $*`) keep it.
 - SC2327/SC2328 (a redirection takes the output away from a `$(...)`) where the substitution
@@ -83,7 +87,9 @@ ALL_ARGUMENTS = re.compile(r"\$(?:[@*]|\{[@*]\})")
 INTO_PIPE = re.compile(r"""(?:\s+[^\s;&|<>()'"`$\\]+)*\s*\|(?!\|)""")
 ECHO_PIPE_NOTE = (
     "echo joins its arguments with one space into a line the pipe filters: quoted, the line "
-    "differs only by a run of blanks inside one argument"
+    "differs by a run of blanks inside one argument, and by an argument with `*`, `?` or `[`, "
+    "which unquoted globs into the current directory's file names (quote it if the arguments "
+    "may be patterns)"
 )
 
 LITERAL_WORD = r"""(?:'[^']*'|"[^"$`\\]*"|[^\s$`'"\\;&|<>(){}]+)"""

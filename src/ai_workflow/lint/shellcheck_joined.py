@@ -8,10 +8,9 @@ arguments joined by spaces are exactly what is compared, the concatenation SC219
 is the comparison meant, and `$*` would only spell it out: info. SC2199 is for a comparison with
 one word (`[[ "$@" != "-a" ]]`, true for `prog -v -a`: one argument meant, all of them joined),
 and one with an unquoted side (a pattern, `[[ $@ == *-v* ]]`) or with a string of no blank keeps
-the warning. A search with `=~` of a quoted literal, which bash matches as a substring
-(kworkflow's `[[ "$@" =~ "-f" ]]`: was -f given anywhere?), searches the joined arguments on
-purpose: info too; an unquoted regular expression (`[[ "$@" =~ ^-f$ ]]`, one argument meant)
-keeps it.
+the warning. So does a search with `=~` (kworkflow's `[[ "$@" =~ "-f" ]]`): bash matches a quoted
+literal as a substring of the joined arguments, true for `t.sh my-file` and `t.sh --fast`, the
+very bug SC2199 is for (one argument meant, all of them joined).
 """
 
 from __future__ import annotations
@@ -31,10 +30,6 @@ ARRAY = re.compile(r"\$(?:@|\{@\}|\{[A-Za-z_]\w*\[@\]\})")
 DOUBLE_QUOTED = re.compile(r'^"[^"\\`]*"$')
 SINGLE_QUOTED = re.compile(r"^'[^']*'$")
 EXPANSION = re.compile(r"\$(?:\{[^}]*\}|\w+|[@*#?$!-])")
-SEARCH_NOTE = (
-    "a search of a quoted literal, a substring, in the arguments: joined, they are the text "
-    'searched, as "$*" would spell it'
-)
 NOTE = (
     "compared with a string of several words written out with spaces: the arguments joined by "
     'spaces are the comparison meant, as "$*" would spell it'
@@ -63,25 +58,9 @@ def joined_comparisons_as_info(findings: Sequence[Finding], target: Path) -> lis
         tests = [m.group(1) for m in DOUBLE_BRACKETS.finditer(line) if ARRAY.search(m.group(1))]
         if tests and all(compares_with_words(test) for test in tests):
             graded.append(explained_as_info(finding, NOTE))
-        elif tests and all(searches_joined(test) for test in tests):
-            graded.append(explained_as_info(finding, SEARCH_NOTE))
         else:
             graded.append(finding)
     return graded
-
-
-def searches_joined(test: str) -> bool:
-    """Whether the inside of a `[[ ]]` is one `=~` search of a quoted literal (`"-f"`, a
-    substring, not a regular expression) in the array (`"$@" =~ "-f"`)."""
-    parts = re.split(r"\s=~\s", test.strip())
-    if len(parts) != 2 or re.search(r"&&|\|\||\s-[ao]\s", test):
-        return False
-    array, literal = (part.strip() for part in parts)
-    whole = re.fullmatch(r'"?(?:\$@|\$\{@\}|\$\{[A-Za-z_]\w*\[@\]\})"?', array)
-    plain = SINGLE_QUOTED.match(literal) or (
-        DOUBLE_QUOTED.match(literal) and not EXPANSION.search(literal)
-    )
-    return bool(whole and plain)
 
 
 def compares_with_words(test: str) -> bool:

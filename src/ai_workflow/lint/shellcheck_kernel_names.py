@@ -6,7 +6,11 @@ ids) are names the kernel makes, with no blank, newline or glob character, which
 warns of (a name `ls` would print mangled or `grep` would split): info. The directory is the
 operand of `ls` (`ls /sys/block | grep -v loop`) or the one a `cd` earlier on the line moved to
 (`cd /sys/class/net && ls -d *`). `ls | grep` over any other directory (the user's files,
-`$dir`, the current one) keeps the warning.
+`$dir`, the current one) keeps the warning, and so do, there too, a long listing (`ls -l`,
+`-n`, `-g`, `-o`, `--format=long`...: symlink targets follow the names, and those of
+`/proc/self/fd` or `/sys/block/*/device` are paths of the user's files), the cgroup tree
+(`/sys/fs/cgroup`: its groups are named by users and services), and a process' view of the
+user's files (`/proc/self/cwd`, `/proc/<pid>/root`, `/proc/<pid>/map_files`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,10 @@ from ai_workflow.textfiles import read_text
 
 LS_GREP = "shellcheck/SC2010"
 KERNEL_DIRS = ("/sys/", "/proc/")
+# under /sys or /proc, but named by users: cgroups, a process' cwd, root and mapped files
+USER_NAMED = re.compile(r"^/sys/fs/cgroup(?:/|$)|^/proc/[^/]+/(?:cwd|root|map_files)(?:/|$)")
+# an option of ls that prints a long listing (with symlink targets)
+LONG = re.compile(r"^-[a-zA-Z]*[lnog]|^--(?:format=(?:long|verbose)|full-time)|^--l")
 LS = re.compile(r"(?:^|[;&|({`]|\$\()\s*ls(?P<args>(?:\s+[^\s;&|)]+)*)\s*\|\s*grep\b")
 CD = re.compile(r"(?:^|[;&|({`]|\$\()\s*cd\s+(?P<dir>[^\s;&|)]+)\s*&&")
 NOTE = "the entries of {where} are names the kernel makes, without blanks or odd characters"
@@ -54,6 +62,8 @@ def kernel_directory(line: str) -> str | None:
         return None
     found = None
     for listing in listings:
+        if any(LONG.match(w.strip("\"'")) for w in listing.group("args").split()):
+            return None
         operands = [w.strip("\"'") for w in listing.group("args").split() if w[0] != "-"]
         operands = [w for w in operands if not re.fullmatch(r"\d*>&?\S*", w)]
         directory = None
@@ -73,4 +83,9 @@ def kernel_directory(line: str) -> str | None:
 
 
 def _in_kernel_tree(path: str) -> bool:
-    return "$" not in path and ".." not in path and (path + "/").startswith(KERNEL_DIRS)
+    return (
+        "$" not in path
+        and ".." not in path
+        and (path + "/").startswith(KERNEL_DIRS)
+        and not USER_NAMED.match(path)
+    )

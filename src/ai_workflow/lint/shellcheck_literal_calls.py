@@ -12,7 +12,14 @@ with a `#!` line (no other program sources it), or a library function whose name
 `_`, private by convention; a public function of a library may be called by other programs
 with any argument, and keeps the warning. So does a function with one call that passes a
 quoted word with a blank, a glob or an expansion (`f "$dir"`, `f "a b"`), one named anywhere
-else than in a call (`trap f 0`, `x=f`), and one never called.
+else than in a call (`trap f 0`, `x=f`), and one never called. And every such function keeps
+it when a script of the project runs a command whose name is built at run time, since a call
+by a constructed name cannot be seen: an `eval`, or a command word holding an expansion
+(`"cmd_$sub" "$@"`, `$handler "$x"`, `"$@"`), unless that word is one variable every
+assignment of which in the project is a literal word (bilibop's `${DEBUG} && echo ...`, after
+`[ "${DEBUG}" = "true" ] || DEBUG="false"`; `HELPER="physical_volumes_filter"; ${HELPER}`): its
+values are all written out, and a function among them is a mention that is no call, which
+keeps the warning anyway. A path (`"$dir/tool"`) names a file, not a function.
 """
 
 from __future__ import annotations
@@ -31,6 +38,15 @@ CALL_START = r"(?:^|[;&|({)]|\b(?:then|do|else|if|while|until|!)\s)\s*"
 # a literal word: unquoted or quoted, no blank, glob, quote or expansion inside
 LITERAL = r"""(?:"[\w.,:+=/%@-]+"|'[\w.,:+=/%@-]+'|[\w.,:+=/%@-]+)"""
 QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'[^']*'""")
+# a `case` pattern opening a line (`${DISK}*)`, `start|stop)`), no command
+CASE_PATTERN = re.compile(r"^\s*\(?[^()\s;]+(?:\s*\|\s*[^()\s;]+)*\)(?!\))")
+KEYWORDS = frozenset({"then", "do", "else", "elif", "if", "while", "until", "!", "time"})
+ASSIGNED = re.compile(r"^(?P<name>[A-Za-z_]\w*)(?:\[[^]]*\])?\+?=")
+ONE_VARIABLE = re.compile(r"^\$(?P<name>[A-Za-z_]\w*)$")
+ASSIGNMENT = re.compile(
+    rf"(?:{CALL_START}|\b(?:local|export|readonly|declare|typeset)(?:\s+-\w+)*\s+)"
+    r"(?P<name>[A-Za-z_]\w*)=(?P<value>[^\s;&|<>()]*)"
+)
 LITERAL_ARGUMENTS = re.compile(rf"^(?:\s+{LITERAL})*\s*(?:;;?|&&|\|\|?|\)|#.*)?\s*(?:;;)?\s*$")
 
 
@@ -46,6 +62,8 @@ def literal_calls_as_info(
             texts[rel] = read_text(target / rel, root=target)
         return texts[rel]
 
+    constructed: list[str | None] = []  # where a command is named at run time, once known
+
     graded = []
     for finding in findings:
         note = None
@@ -60,7 +78,10 @@ def literal_calls_as_info(
             line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
             name = enclosing_function(lines, finding.line) if POSITIONAL_ALL.search(line) else None
             if name is not None and (own.startswith("#!") or name.startswith("_")):
-                calls = literal_calls(name, {rel: text(rel) for rel in scripts})
+                every = {rel: text(rel) for rel in scripts}
+                if not constructed:
+                    constructed.append(constructed_call(every))
+                calls = None if constructed[0] else literal_calls(name, every)
                 if calls:
                     note = (
                         f"every call of {name} in the project passes literal words only "
@@ -110,3 +131,67 @@ def literal_calls(name: str, texts: dict[str, str]) -> str | None:
     if not count:
         return None
     return f"{count} call{'s' if count > 1 else ''}, the first at {first}"
+
+
+def constructed_call(texts: dict[str, str]) -> str | None:
+    """Where the first command whose name is built at run time is (`eval`, a command word with
+    an expansion that is not one variable assigned literal words only, see the module
+    docstring), as `path:line`; None when every command of the scripts is named as written."""
+    literal = _literal_variables(texts)
+    for rel, text in texts.items():
+        continued = False
+        for number, raw in enumerate(text.splitlines(), 1):
+            line = CASE_PATTERN.sub("", _unquoted(raw.replace("\\$", "$")))
+            after, continued = continued, raw.rstrip().endswith("\\")
+            if line.lstrip().startswith("#"):
+                continue
+            if after:  # a continued command: its first word is an argument
+                line = re.sub(r"^[^;&|(){}`]*", "", line)
+            for segment in re.split(r"[;&|(){}`]", line):
+                words = segment.split()
+                while words and words[0] in KEYWORDS:
+                    words = words[1:]
+                word = words[0] if words else ""
+                if word == "eval":
+                    return f"{rel}:{number}"
+                if "$" not in word or "/" in word or ASSIGNED.match(word):
+                    continue
+                variable = ONE_VARIABLE.match(word)
+                if variable is None or variable["name"] not in literal:
+                    return f"{rel}:{number}"
+    return None
+
+
+def _literal_variables(texts: dict[str, str]) -> set[str]:
+    """The variables every assignment of which in the scripts is a literal word (at least one;
+    none read, nor a `for` loop's)."""
+    values: dict[str, bool] = {}
+    for text in texts.values():
+        for raw in text.splitlines():
+            line = QUOTED.sub(lambda m: m.group(0) if "$" not in m.group(0) else "$", raw)
+            for match in ASSIGNMENT.finditer(line):
+                value = match.group("value")
+                plain = re.fullmatch(LITERAL, value) is not None or value in ('""', "''")
+                values[match["name"]] = values.get(match["name"], True) and plain
+            for loop in re.finditer(r"\b(?:for|read(?:\s+-\w+)*)\s+([\w\s]+)", line):
+                for name in loop.group(1).split():
+                    values[name] = False
+    return {name for name, plain in values.items() if plain}
+
+
+def _unquoted(line: str) -> str:
+    """The line with each quoted string replaced by one word that keeps whether it holds an
+    expansion and a `/` (`"cmd_$sub"` → `Q$`), so that no `;` or `|` inside counts, a quoted
+    lone variable unquoted (`"${X}"` → `$X`) and other `${...}` as `$_`."""
+    line = re.sub(r"\$\(\([^()]*\)\)", "$_", line)  # arithmetic
+    line = re.sub(r'"\$\{?([A-Za-z_]\w*)\}?"', r"$\1", line)
+    line = re.sub(r"\$\{([A-Za-z_]\w*)\}", r"$\1", line)
+    line = re.sub(r"\$\{[^}]*\}", "$_", line)
+    return QUOTED.sub(
+        lambda m: (
+            "Q"
+            + ("$" if "$" in m.group(0) and m.group(0)[0] == '"' else "")
+            + ("/" if "/" in m.group(0) else "")
+        ),
+        line,
+    )

@@ -1,24 +1,22 @@
-"""shellcheck's SC2046 ("quote this to prevent word splitting") on a substitution whose words
-are joined again, or whose output is one word by its command.
+"""shellcheck's SC2046 ("quote this to prevent word splitting") on a substitution whose output
+is one word by its command.
 
-- An unquoted `$(...)` that is the argument of `echo` (`echo $(setup_loop ...)`, live-boot's
-  way to print what a function printed): echo joins the split words with one space, so the
-  text differs from the quoted one only by runs of blanks made one; the substitution's output
-  is printed, not used as a path or an argument list: info.
 - A substitution whose command prints one word by construction: `stat -c FORMAT` (also `-fc`,
   `--format=`, `--printf=`) whose format has no blank and only numeric or blank-free directives
   (`stat -fc%d:%D "$dir"`, a device number pair; not `%n`, a file name, nor `%y`, a date with
   blanks), `blkid -s TYPE -o value` (a file system type, a UUID; not a LABEL), `date +FORMAT`
   of numeric directives, `id -u`/`-g`/`-un`/`-gn`, `uname -s`/`-r`/`-m`..., `nproc`, `whoami`,
-  `getconf NAME`, `tput cols`/`lines`/`colors`; or a call of a function of the project's
+  `tput cols`/`lines`/`colors`; or a call of a function of the project's
   scripts whose whole body is one such command (live-boot's
   `get_fstype () { blkid -s TYPE -o value $1 2>/dev/null; }`, used as `mount -t
   $(get_fstype "${dev}")` in a sibling component too): there is nothing to split, and an
   empty output fails the same quoted or not: info.
 
 Any other command (`basename $path`, a path with blanks; `cat file`; a function of several
-commands or defined twice), a substitution inside another command than echo, and `echo` with
-another argument before the substitution keep the warning.
+commands or defined twice; `getconf`, whose `-a` lists everything and some of whose values,
+`GNU_LIBC_VERSION`, hold a blank) keeps the warning, as the argument of `echo` too: echo joins
+the split words again, but the words are globbed first (`row() { printf 'a * b\\n'; }; echo
+$(row)` prints the current directory's file names).
 """
 
 from __future__ import annotations
@@ -32,9 +30,6 @@ from ai_workflow.findings import Finding, Severity, explained_as_info
 from ai_workflow.textfiles import read_text
 
 UNQUOTED_SUBSTITUTION = "shellcheck/SC2046"
-ECHO_BEFORE = re.compile(
-    r"(?:^|[;&|({]|\b(?:then|do|else))\s*(?:builtin\s+)?echo(?:\s+-[neE]+)*\s+$"
-)
 FUNCTION_DEFINITION = re.compile(
     r"^\s*(?:function\s+)?(?P<name>[A-Za-z_][\w-]*)\s*(?:\(\s*\))?\s*(?:\{(?P<rest>.*))?$"
 )
@@ -45,15 +40,14 @@ BLKID_TAGS = frozenset({"TYPE", "UUID", "PARTUUID", "PTTYPE", "PTUUID", "SEC_TYP
 ID_FLAGS = frozenset({"-u", "-g", "-un", "-gn", "-nu", "-ng", "-ru", "-rg"})
 UNAME_FLAGS = frozenset({"-s", "-n", "-r", "-m", "-p", "-i", "-o"})
 TPUT_WORDS = frozenset({"cols", "lines", "colors"})
-ECHO_NOTE = "the argument of echo, which joins the split words again with one space"
 WORD_NOTE = "{command} prints one word: there is nothing to split"
 
 
 def one_word_substitutions_as_info(
     findings: Sequence[Finding], target: Path, scripts: Sequence[str]
 ) -> list[Finding]:
-    """The findings, with SC2046 on an echo argument or a one-word command's output at info
-    (see the module docstring)."""
+    """The findings, with SC2046 on a one-word command's output at info (see the module
+    docstring)."""
     wanted = [
         f
         for f in findings
@@ -77,14 +71,10 @@ def one_word_substitutions_as_info(
         note = None
         place = _substitution_at(texts[path], finding)
         if place is not None:
-            before, body = place
-            if ECHO_BEFORE.search(before):
-                note = ECHO_NOTE
-            else:
-                if functions is None:
-                    functions = one_command_functions(target, scripts)
-                command = one_word_command(body, functions)
-                note = WORD_NOTE.format(command=command) if command else None
+            if functions is None:
+                functions = one_command_functions(target, scripts)
+            command = one_word_command(place[1], functions)
+            note = WORD_NOTE.format(command=command) if command else None
         graded.append(explained_as_info(finding, note) if note else finding)
     return graded
 
@@ -204,8 +194,6 @@ def _prints_one_word(name: str, args: list[str]) -> bool:
         return len(args) == 1 and args[0] in UNAME_FLAGS
     if name in ("nproc", "whoami"):
         return not args
-    if name == "getconf":
-        return len(args) == 1
     if name == "tput":
         return len(args) == 1 and args[0] in TPUT_WORDS
     return False
