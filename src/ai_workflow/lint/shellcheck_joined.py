@@ -19,8 +19,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from ai_workflow.findings import Finding, Severity, explained_as_info
-from ai_workflow.textfiles import read_text
+from ai_workflow.findings import Finding
+from ai_workflow.lint.cited_lines import lines_as_info
 
 JOINED_ARRAY = "shellcheck/SC2199"
 DOUBLE_BRACKETS = re.compile(r"\[\[\s(.*?)\s\]\]")
@@ -40,27 +40,12 @@ def joined_comparisons_as_info(findings: Sequence[Finding], target: Path) -> lis
     """The findings, with SC2199 on a line every `[[ ]]` with an array of which compares the
     quoted joined array with a quoted string of several words at info (see the module
     docstring)."""
-    graded = []
-    texts: dict[str, list[str]] = {}
-    for finding in findings:
-        if (
-            finding.rule != JOINED_ARRAY
-            or finding.severity is Severity.INFO
-            or not finding.path
-            or not isinstance(finding.line, int)
-        ):
-            graded.append(finding)
-            continue
-        if finding.path not in texts:
-            texts[finding.path] = read_text(target / finding.path, root=target).splitlines()
-        lines = texts[finding.path]
-        line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
-        tests = [m.group(1) for m in DOUBLE_BRACKETS.finditer(line) if ARRAY.search(m.group(1))]
-        if tests and all(compares_with_words(test) for test in tests):
-            graded.append(explained_as_info(finding, NOTE))
-        else:
-            graded.append(finding)
-    return graded
+    return lines_as_info(findings, target, JOINED_ARRAY, _joined_note)
+
+
+def _joined_note(line: str) -> str | None:
+    tests = [m.group(1) for m in DOUBLE_BRACKETS.finditer(line) if ARRAY.search(m.group(1))]
+    return NOTE if tests and all(compares_with_words(test) for test in tests) else None
 
 
 def compares_with_words(test: str) -> bool:

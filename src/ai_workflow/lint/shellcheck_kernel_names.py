@@ -19,8 +19,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from ai_workflow.findings import Finding, Severity, explained_as_info
-from ai_workflow.textfiles import read_text
+from ai_workflow.findings import Finding
+from ai_workflow.lint.cited_lines import lines_as_info
 
 LS_GREP = "shellcheck/SC2010"
 KERNEL_DIRS = ("/sys/", "/proc/")
@@ -35,24 +35,12 @@ NOTE = "the entries of {where} are names the kernel makes, without blanks or odd
 
 def kernel_listings_as_info(findings: Sequence[Finding], target: Path) -> list[Finding]:
     """The findings, with SC2010 on an `ls | grep` of a /sys or /proc directory at info."""
-    texts: dict[str, list[str]] = {}
-    graded = []
-    for finding in findings:
-        note = None
-        if (
-            finding.rule == LS_GREP
-            and finding.severity is not Severity.INFO
-            and finding.path
-            and isinstance(finding.line, int)
-        ):
-            if finding.path not in texts:
-                texts[finding.path] = read_text(target / finding.path, root=target).splitlines()
-            lines = texts[finding.path]
-            line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
-            where = kernel_directory(line)
-            note = NOTE.format(where=where) if where else None
-        graded.append(explained_as_info(finding, note) if note else finding)
-    return graded
+    return lines_as_info(findings, target, LS_GREP, _kernel_note)
+
+
+def _kernel_note(line: str) -> str | None:
+    where = kernel_directory(line)
+    return NOTE.format(where=where) if where else None
 
 
 def kernel_directory(line: str) -> str | None:

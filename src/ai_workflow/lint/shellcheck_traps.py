@@ -17,8 +17,8 @@ import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
-from ai_workflow.findings import Finding, Severity, explained_as_info
-from ai_workflow.textfiles import read_text
+from ai_workflow.findings import Finding
+from ai_workflow.lint.cited_lines import lines_as_info
 
 UNTRAPPABLE = "shellcheck/SC2173"
 TRAP = re.compile(r"(?:^|[;&|({]|\b(?:then|do|else))\s*trap\s+(?P<rest>.*)$")
@@ -32,27 +32,12 @@ NOTE = (
 def exit_cleanup_traps_as_info(findings: Sequence[Finding], target: Path) -> list[Finding]:
     """The findings, with SC2173 on a `trap` whose signal list holds EXIT at info (see the
     module docstring)."""
-    graded = []
-    texts: dict[str, list[str]] = {}
-    for finding in findings:
-        if (
-            finding.rule != UNTRAPPABLE
-            or finding.severity is Severity.INFO
-            or not finding.path
-            or not isinstance(finding.line, int)
-        ):
-            graded.append(finding)
-            continue
-        if finding.path not in texts:
-            texts[finding.path] = read_text(target / finding.path, root=target).splitlines()
-        lines = texts[finding.path]
-        line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
-        signals = trap_signals(line)
-        if signals is not None and EXIT_SIGNALS & set(signals):
-            graded.append(explained_as_info(finding, NOTE))
-        else:
-            graded.append(finding)
-    return graded
+    return lines_as_info(findings, target, UNTRAPPABLE, _exit_cleanup_note)
+
+
+def _exit_cleanup_note(line: str) -> str | None:
+    signals = trap_signals(line)
+    return NOTE if signals is not None and EXIT_SIGNALS & set(signals) else None
 
 
 def trap_signals(line: str) -> list[str] | None:
