@@ -500,13 +500,10 @@ def one_argument_joins_as_info(
     return explain_as_info(findings, note_of)
 
 
-def _enclosing_function(text: str, line: int) -> tuple[str, int] | None:
+def enclosing_function(lines: list[str], line: int) -> tuple[str, list[str]] | None:
     """The name of the function whose body holds the 1-based `line` (its header above, and no
-    `}` line at the header's indentation between them), and how many arguments it shifts away
-    before that line: plain `shift` or `shift N` commands alone on a line at the body's first
-    indentation (not inside an `if` or a loop), as log() does with its level before
-    `echo "[WARNING] $@"`."""
-    lines = text.splitlines()
+    `}` line at the header's indentation between them), with the body's lines before `line`;
+    None outside a function."""
     for number in range(min(line, len(lines)) - 1, -1, -1):
         header = FUNCTION_HEADER.match(lines[number])
         if header is None:
@@ -516,8 +513,17 @@ def _enclosing_function(text: str, line: int) -> tuple[str, int] | None:
         body = lines[number + 1 : line - 1]
         if any(closing.match(between) for between in body):
             return None
-        return header.group(1) or header.group(2), _shifts(body)
+        return header.group(1) or header.group(2), body
     return None
+
+
+def _enclosing_function(text: str, line: int) -> tuple[str, int] | None:
+    """The name of the function whose body holds the 1-based `line` (`enclosing_function`),
+    and how many arguments it shifts away before that line: plain `shift` or `shift N`
+    commands alone on a line at the body's first indentation (not inside an `if` or a loop), as
+    log() does with its level before `echo "[WARNING] $@"`."""
+    found = enclosing_function(text.splitlines(), line)
+    return None if found is None else (found[0], _shifts(found[1]))
 
 
 def _shifts(body: list[str]) -> int:

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ai_workflow.findings import Finding, Severity, explained_as_info
-from ai_workflow.lint.shell_library import FUNCTION_HEADER, definition_of
+from ai_workflow.lint.shell_library import definition_of, enclosing_function
 from ai_workflow.textfiles import read_text
 
 UNQUOTED_ALL = frozenset({"shellcheck/SC2068", "shellcheck/SC2048"})
@@ -76,7 +76,8 @@ def literal_calls_as_info(
             own = text(finding.path)
             lines = own.splitlines()
             line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
-            name = enclosing_function(lines, finding.line) if POSITIONAL_ALL.search(line) else None
+            found = enclosing_function(lines, finding.line) if POSITIONAL_ALL.search(line) else None
+            name = None if found is None else found[0]
             if name is not None and (own.startswith("#!") or name.startswith("_")):
                 every = {rel: text(rel) for rel in scripts}
                 if not constructed:
@@ -89,21 +90,6 @@ def literal_calls_as_info(
                     )
         graded.append(explained_as_info(finding, note) if note else finding)
     return graded
-
-
-def enclosing_function(lines: list[str], line: int) -> str | None:
-    """The name of the function whose body holds the 1-based `line`: the nearest header above
-    with no `}` line at its indentation between them."""
-    for number in range(min(line, len(lines)) - 1, -1, -1):
-        header = FUNCTION_HEADER.match(lines[number])
-        if header is None:
-            continue
-        indent = lines[number][: len(lines[number]) - len(lines[number].lstrip())]
-        closing = re.compile(rf"^{re.escape(indent)}\}}")
-        if any(closing.match(between) for between in lines[number + 1 : line - 1]):
-            return None
-        return header.group(1) or header.group(2)
-    return None
 
 
 def literal_calls(name: str, texts: dict[str, str]) -> str | None:
