@@ -2,7 +2,8 @@
 
 Several context classes of shellcheck's warnings (`shellcheck_traps`, `shellcheck_joined`,
 `shellcheck_kernel_names`) judge a finding by its line alone: this reads each cited file once
-and applies their judgement, so each of them says only what makes its line harmless.
+and applies their judgement, so each of them says only what makes its line harmless;
+`CitedLines` serves the other readers of a finding's line (`shell_parse`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,21 @@ from ai_workflow.findings import Finding, Severity, explained_as_info
 from ai_workflow.textfiles import read_text
 
 
+class CitedLines:
+    """The lines of the files findings cite, each file read once."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self._lines: dict[str, list[str]] = {}
+
+    def line(self, path: str, number: int) -> str | None:
+        """The 1-based line `number` of `path`; None past the file's end."""
+        if path not in self._lines:
+            self._lines[path] = read_text(self.target / path, root=self.target).splitlines()
+        lines = self._lines[path]
+        return lines[number - 1] if 0 < number <= len(lines) else None
+
+
 def lines_as_info(
     findings: Sequence[Finding],
     target: Path,
@@ -22,7 +38,7 @@ def lines_as_info(
 ) -> list[Finding]:
     """The findings, with each warning or error of `rule` at info where `note_for` of the line
     it cites gives a note (why the line is harmless, kept in the finding); the order is kept."""
-    texts: dict[str, list[str]] = {}
+    cited = CitedLines(target)
     graded = []
     for finding in findings:
         note = None
@@ -32,9 +48,6 @@ def lines_as_info(
             and finding.path
             and isinstance(finding.line, int)
         ):
-            if finding.path not in texts:
-                texts[finding.path] = read_text(target / finding.path, root=target).splitlines()
-            lines = texts[finding.path]
-            note = note_for(lines[finding.line - 1] if 0 < finding.line <= len(lines) else "")
+            note = note_for(cited.line(finding.path, finding.line) or "")
         graded.append(explained_as_info(finding, note) if note else finding)
     return graded

@@ -51,6 +51,7 @@ from pathlib import Path
 
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.findings import Finding, Severity
+from ai_workflow.lint.cited_lines import CitedLines
 from ai_workflow.lint.shellcheck_severity import keyword_declared
 from ai_workflow.textfiles import read_head, read_text, shebang_program
 
@@ -210,15 +211,13 @@ def _declared_keywords(findings: Sequence[Finding], target: Path) -> list[Findin
     """The SC1010 findings whose keyword a declaration builtin receives as a name (`local a fi
     b`), at the line and column shellcheck gives."""
     found = []
-    texts: dict[str, list[str]] = {}
+    cited = CitedLines(target)
     for finding in findings:
         position = _position(finding)
         if finding.rule != KEYWORD_AS_WORD or finding.path is None or position is None:
             continue
-        if finding.path not in texts:
-            texts[finding.path] = read_text(target / finding.path, root=target).splitlines()
-        lines, (line, column) = texts[finding.path], position
-        if 1 <= line <= len(lines) and keyword_declared(lines[line - 1], column):
+        text = cited.line(finding.path, position[0])
+        if text is not None and keyword_declared(text, position[1]):
             found.append(finding)
     return found
 
@@ -227,17 +226,14 @@ def _reserved_element_assignments(findings: Sequence[Finding], target: Path) -> 
     """The SC1069 findings (by id) at the `[` of an array element assignment whose name is a
     reserved word (`select[$i]=x`), with that name."""
     found = {}
-    texts: dict[str, list[str]] = {}
+    cited = CitedLines(target)
     for finding in findings:
         position = _position(finding)
         if finding.rule != SPACE_BEFORE_BRACKET or finding.path is None or position is None:
             continue
-        if finding.path not in texts:
-            texts[finding.path] = read_text(target / finding.path, root=target).splitlines()
-        lines, (line, column) = texts[finding.path], position
-        if not 1 <= line <= len(lines):
+        text, column = cited.line(finding.path, position[0]), position[1]
+        if text is None:
             continue
-        text = lines[line - 1]
         before = RESERVED_BEFORE.search(text[: column - 1])
         if (
             before is not None
