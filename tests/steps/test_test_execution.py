@@ -1443,6 +1443,18 @@ process.exit(failed ? 1 : 0);
 """
 
 
+def _install_fake_mocha6(root: Path, version: str) -> None:
+    """node_modules with mocha `version` whose `.bin/mocha` is FAKE_MOCHA6."""
+    (root / "node_modules" / "mocha").mkdir(parents=True)
+    (root / "node_modules" / "mocha" / "package.json").write_text(
+        json.dumps({"name": "mocha", "version": version})
+    )
+    fake = root / "node_modules" / ".bin" / "mocha"
+    fake.parent.mkdir()
+    fake.write_text(FAKE_MOCHA6)
+    fake.chmod(0o755)
+
+
 @needs_node
 @pytest.mark.parametrize("passes", [True, False])
 def test_a_mocha_script_naming_its_own_reporter_runs_as_it_is(tmp_path: Path, passes: bool) -> None:
@@ -1463,14 +1475,7 @@ def test_a_mocha_script_naming_its_own_reporter_runs_as_it_is(tmp_path: Path, pa
             "test/t.js": test,
         },
     )
-    (root / "node_modules" / "mocha").mkdir(parents=True)
-    (root / "node_modules" / "mocha" / "package.json").write_text(
-        json.dumps({"name": "mocha", "version": "6.1.3"})
-    )
-    fake = root / "node_modules" / ".bin" / "mocha"
-    fake.parent.mkdir()
-    fake.write_text(FAKE_MOCHA6)
-    fake.chmod(0o755)
+    _install_fake_mocha6(root, "6.1.3")
     outcome = run_step(root, Config())
     assert outcome.data["command"] == "npm test"
     if passes:
@@ -1516,14 +1521,7 @@ def test_report_options_never_reach_a_program_after_mocha(tmp_path: Path, passes
             "tools/report.js": REPORT_TOOL,
         },
     )
-    (root / "node_modules" / "mocha").mkdir(parents=True)
-    (root / "node_modules" / "mocha" / "package.json").write_text(
-        json.dumps({"name": "mocha", "version": "6.2.3"})
-    )
-    fake = root / "node_modules" / ".bin" / "mocha"
-    fake.parent.mkdir()
-    fake.write_text(FAKE_MOCHA6)
-    fake.chmod(0o755)
+    _install_fake_mocha6(root, "6.2.3")
     outcome = run_step(root, Config())
     assert outcome.data["command"] == "npm test"
     assert any("last command is `node`, not mocha" in c for c in outcome.checked)
