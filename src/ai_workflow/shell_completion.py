@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,38 +103,66 @@ def _words(items: Iterable[str]) -> str:
 # --------------------------------------------------------------------------- bash
 
 
-def bash_script(cmds: Sequence[Command], step_ids: Sequence[str], version: str) -> str:
+@dataclass(frozen=True)
+class _Dialect:
+    """How one shell's completion script spells the arms of its `case` statements."""
+
+    subcommands: Callable[[Command], str]
+    options: Callable[[Command], str]
+    words: Callable[[list[str]], str]
+    actions: Callable[[Option, Sequence[str]], dict[str, str]]
+    value_end: str
+
+
+def _case_arms(
+    cmds: Sequence[Command], step_ids: Sequence[str], dialect: _Dialect
+) -> dict[str, str]:
+    """The template's case arms: subcommands, options, value-taking options and value actions."""
     subs, opts, value_opts, values = [], [], [], []
     for cmd in cmds:
         key = shlex.quote(cmd.key)
         if cmd.subcommands:
-            subs.append(f"        {key}) echo {shlex.quote(_words(cmd.subcommands))} ;;")
-        flags = [f for o in cmd.options for f in o.flags]
-        opts.append(f"        {key}) echo {shlex.quote(_words(flags))} ;;")
+            subs.append(f"        {key}) {dialect.subcommands(cmd)} ;;")
+        opts.append(f"        {key}) {dialect.options(cmd)} ;;")
         taking = [f for o in cmd.options if o.takes_value for f in o.flags]
         if taking:
-            value_opts.append(f"        {key}) echo {shlex.quote(_words(taking))} ;;")
+            value_opts.append(f"        {key}) {dialect.words(taking)} ;;")
         for option in cmd.options:
             kind = _value_kind(option)
             if not option.takes_value or kind == "any":
                 continue
             pattern = "|".join(shlex.quote(f"{cmd.key}|{flag}") for flag in option.flags)
-            action = {
-                "directory": "_ai_workflow_files -d",
-                "file": "_ai_workflow_files -f",
-                "steps": f"_ai_workflow_words {shlex.quote(_words(step_ids))}",
-                "choices": f"_ai_workflow_words {shlex.quote(_words(option.choices))}",
-            }[kind]
-            values.append(f"        {pattern}) {action} ;;")
-    file_paths = "|".join(shlex.quote(c.key) for c in cmds if c.files) or "''"
-    return BASH_TEMPLATE.format(
-        version=version,
-        subcommands="\n".join(subs),
-        options="\n".join(opts),
-        value_options="\n".join(value_opts),
-        values="\n".join(values),
-        file_paths=file_paths,
-    )
+            action = dialect.actions(option, step_ids)[kind]
+            values.append(f"        {pattern}) {action}{dialect.value_end} ;;")
+    return {
+        "subcommands": "\n".join(subs),
+        "options": "\n".join(opts),
+        "value_options": "\n".join(value_opts),
+        "values": "\n".join(values),
+        "file_paths": "|".join(shlex.quote(c.key) for c in cmds if c.files) or "''",
+    }
+
+
+def _bash_actions(option: Option, step_ids: Sequence[str]) -> dict[str, str]:
+    return {
+        "directory": "_ai_workflow_files -d",
+        "file": "_ai_workflow_files -f",
+        "steps": f"_ai_workflow_words {shlex.quote(_words(step_ids))}",
+        "choices": f"_ai_workflow_words {shlex.quote(_words(option.choices))}",
+    }
+
+
+_BASH = _Dialect(
+    subcommands=lambda cmd: f"echo {shlex.quote(_words(cmd.subcommands))}",
+    options=lambda cmd: f"echo {shlex.quote(_words(f for o in cmd.options for f in o.flags))}",
+    words=lambda flags: f"echo {shlex.quote(_words(flags))}",
+    actions=_bash_actions,
+    value_end="",
+)
+
+
+def bash_script(cmds: Sequence[Command], step_ids: Sequence[str], version: str) -> str:
+    return BASH_TEMPLATE.format(version=version, **_case_arms(cmds, step_ids, _BASH))
 
 
 BASH_TEMPLATE = """\
@@ -221,39 +249,30 @@ def _zsh_item(name: str, text: str) -> str:
     return shlex.quote(name.replace(":", "\\:") + (":" + text if text else ""))
 
 
+def _zsh_actions(option: Option, step_ids: Sequence[str]) -> dict[str, str]:
+    return {
+        "directory": "_files -/",
+        "file": "_files",
+        "steps": f"compadd -- {_words(step_ids)}",
+        "choices": f"compadd -- {_words(shlex.quote(c) for c in option.choices)}",
+    }
+
+
+_ZSH = _Dialect(
+    subcommands=lambda cmd: (
+        "reply=(" + " ".join(_zsh_item(n, h) for n, h in cmd.subcommands.items()) + ")"
+    ),
+    options=lambda cmd: (
+        "reply=(" + " ".join(_zsh_item(f, o.help) for o in cmd.options for f in o.flags) + ")"
+    ),
+    words=lambda flags: f"reply=({_words(flags)})",
+    actions=_zsh_actions,
+    value_end="; return",
+)
+
+
 def zsh_script(cmds: Sequence[Command], step_ids: Sequence[str], version: str) -> str:
-    subs, opts, value_opts, values = [], [], [], []
-    for cmd in cmds:
-        key = shlex.quote(cmd.key)
-        if cmd.subcommands:
-            items = " ".join(_zsh_item(n, h) for n, h in cmd.subcommands.items())
-            subs.append(f"        {key}) reply=({items}) ;;")
-        items = " ".join(_zsh_item(f, o.help) for o in cmd.options for f in o.flags)
-        opts.append(f"        {key}) reply=({items}) ;;")
-        taking = [f for o in cmd.options if o.takes_value for f in o.flags]
-        if taking:
-            value_opts.append(f"        {key}) reply=({_words(taking)}) ;;")
-        for option in cmd.options:
-            kind = _value_kind(option)
-            if not option.takes_value or kind == "any":
-                continue
-            pattern = "|".join(shlex.quote(f"{cmd.key}|{flag}") for flag in option.flags)
-            action = {
-                "directory": "_files -/",
-                "file": "_files",
-                "steps": f"compadd -- {_words(step_ids)}",
-                "choices": f"compadd -- {_words(shlex.quote(c) for c in option.choices)}",
-            }[kind]
-            values.append(f"        {pattern}) {action}; return ;;")
-    file_paths = "|".join(shlex.quote(c.key) for c in cmds if c.files) or "''"
-    return ZSH_TEMPLATE.format(
-        version=version,
-        subcommands="\n".join(subs),
-        options="\n".join(opts),
-        value_options="\n".join(value_opts),
-        values="\n".join(values),
-        file_paths=file_paths,
-    )
+    return ZSH_TEMPLATE.format(version=version, **_case_arms(cmds, step_ids, _ZSH))
 
 
 ZSH_TEMPLATE = """\
