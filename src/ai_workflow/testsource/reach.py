@@ -154,14 +154,21 @@ def parsed_references(index: PyIndex) -> References:
     return refs
 
 
-def _python_modules(index: PyIndex, tests: list[str], reach: Reach, refs: References) -> set[str]:
+def _closure(starts: list[str], successors: Callable[[str], list[str]]) -> set[str]:
+    """Every path reached from `starts` by following `successors` (each path visited once)."""
     seen: set[str] = set()
-    todo = list(tests)
+    todo = list(starts)
     while todo:
         path = todo.pop()
-        if path in seen:
-            continue
-        seen.add(path)
+        if path not in seen:
+            seen.add(path)
+            todo += successors(path)
+    return seen
+
+
+def _python_modules(index: PyIndex, tests: list[str], reach: Reach, refs: References) -> set[str]:
+    def successors(path: str) -> list[str]:
+        todo: list[str] = []
         for ref in refs(path) or []:
             if ref[0] == "import":
                 node = ast.Import(names=[ast.alias(name=n) for n in ref[2]])
@@ -179,7 +186,9 @@ def _python_modules(index: PyIndex, tests: list[str], reach: Reach, refs: Refere
                 todo += _named_files(index.files, ref[1])
             else:
                 todo += _dynamic_import(index, ref[1])
-    return seen
+        return todo
+
+    return _closure(tests, successors)
 
 
 def _dynamic_import(index: PyIndex, prefix: str) -> list[str]:
@@ -269,18 +278,13 @@ def _python_definitions(
 
 
 def _js_modules(js: JsProject, tests: list[str], reach: Reach) -> set[str]:
-    seen: set[str] = set()
-    todo = list(tests)
-    while todo:
-        path = todo.pop()
-        if path in seen:
-            continue
-        seen.add(path)
+    def successors(path: str) -> list[str]:
+        todo: list[str] = []
         module = js.module(path) if path.endswith(JS_SUFFIXES) else None
         if module is None:
             if (js.target / path).is_file():
                 reach.incomplete.setdefault("javascript", f"{path}: cannot be parsed here")
-            continue
+            return todo
         for text in module.named_files:  # spawn('node', ['bin/cli.js']), fixtures by path
             todo += _named_files(js.files, text)
         for prefix in module.prefixes:  # require('./commands/' + name): any file there
@@ -296,7 +300,9 @@ def _js_modules(js: JsProject, tests: list[str], reach: Reach) -> set[str]:
                 reach.incomplete.setdefault(
                     "javascript", f"{path}: cannot resolve '{spec}' to a project file"
                 )
-    return seen
+        return todo
+
+    return _closure(tests, successors)
 
 
 def _looks_internal(js: JsProject, spec: str) -> bool:
