@@ -40,6 +40,7 @@ from ai_workflow.lint.ruff_scope import RuffScopes, selects
 from ai_workflow.lint.shellcheck import is_console_transcript, shell_scripts
 from ai_workflow.lint.unasked_linters import shellcheck_asked_by
 from ai_workflow.parsed_files import Syntax
+from ai_workflow.project_files import project_files
 from ai_workflow.steps import code_quality
 from tests.helpers import commit_all, make_repo, step_context
 
@@ -4128,3 +4129,22 @@ def test_a_comment_shellcheck_repeats_on_one_line_is_one_finding(tmp_path: Path)
     assert [(f.line, f.severity) for f in traps] == [(2, Severity.WARNING), (3, Severity.WARNING)]
     assert len(traps[0].extra["columns"]) == 4 and len(traps[1].extra["columns"]) == 2
     assert [f.line for f in outcome.findings if f.rule == "shellcheck/SC2086"] == [3]
+
+
+def test_ruff_leaves_out_files_that_appeared_after_the_run_listed_the_project(
+    tmp_path: Path,
+) -> None:
+    """A Python file the project's test suite writes into the tree while step 7 runs (astor
+    0.8.1's round-trip test copies the standard library to `tmp_rtrip/`) is output of the run,
+    not the project: ruff does not lint it. An untracked file that was there when the run
+    listed the project (the user's new, uncommitted module) is the project's and is linted,
+    as is every tracked one."""
+    target = make_repo(tmp_path / "proj", {"pkg/__init__.py": "", "pkg/mod.py": "import os\n"})
+    (target / "pkg" / "draft.py").write_text("import sys\n", encoding="utf-8")
+    ctx = step_context(target, code_quality.SPEC)
+    assert "pkg/draft.py" in project_files(ctx)  # the run lists the project when it starts
+    (target / "tmp_rtrip").mkdir()  # then the test suite writes its output into the tree
+    (target / "tmp_rtrip" / "bdb.py").write_text("import json\n", encoding="utf-8")
+    outcome = code_quality.run(ctx)
+    unused = {f.path for f in outcome.findings if f.rule == "ruff/F401"}
+    assert unused == {"pkg/mod.py", "pkg/draft.py"}

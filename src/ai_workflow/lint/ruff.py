@@ -103,6 +103,7 @@ from ai_workflow.lint.ruff_sphinx_conf import template_imports_as_info
 from ai_workflow.lint.ruff_style import StyleScope, read_tooling
 from ai_workflow.lint.ruff_target import ruff_target_version
 from ai_workflow.parsed_files import ParsedFiles
+from ai_workflow.project_files import created_since_listing
 from ai_workflow.testsource.data_modules import data_modules_as_info, run_data_modules
 from ai_workflow.textfiles import read_head, readable_file
 from ai_workflow.tools import Tool, ToolOrigin, resolve_tool
@@ -142,7 +143,9 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
         return tool_failure(ctx.target, "ruff", tool, failure_detail(listed, ctx))
     # Only regular files inside the target (ruff would wait forever on a FIFO named x.py), and
     # only Python (a `.py` file whose shebang or mode line names another language is not).
+    # Nor what appeared after the run listed the project (a test suite's output in the tree).
     shown = {relpath(ctx.target, line) for line in listed.stdout.splitlines() if line}
+    shown -= created_since_listing(ctx.target, files, sorted(shown))
     linted = sorted(
         rel
         for rel in shown
