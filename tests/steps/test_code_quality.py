@@ -3170,6 +3170,51 @@ def test_an_import_a_test_expects_to_fail_is_info_other_unused_imports_stay(
     assert unused[28].severity is Severity.WARNING  # ValueError expected
 
 
+WARNED_IMPORTS = """\
+import unittest
+import warnings
+
+import pytest
+
+
+class TestDeprecated(unittest.TestCase):
+    def test_codegen_as_submodule(self):
+        with self.assertWarns(DeprecationWarning) as cm:
+            import pkg.codegen
+        self.assertEqual(len(cm.warnings), 1)
+
+    def test_beside_a_call(self):
+        with self.assertWarns(UserWarning):
+            import json
+            warnings.warn("x")
+
+
+def test_warns_block():
+    with pytest.deprecated_call():
+        from pkg import oldname
+    with open(__file__) as handle:
+        import csv
+        handle.read()
+"""
+
+
+def test_an_import_a_test_expects_to_warn_is_info_other_unused_imports_stay(
+    tmp_path: Path,
+) -> None:
+    """astor's test_codegen_as_submodule: `import astor.codegen` alone in `with
+    self.assertWarns(DeprecationWarning) as cm:` is the test (its module warns on import), and
+    so is `from pkg import oldname` alone in `with pytest.deprecated_call():` (F401, info). An
+    unused import beside a call in an assertWarns block, or in a plain `with open(...)` block,
+    stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", {"tests/test_warn.py": WARNED_IMPORTS}))
+    unused = {f.line: f for f in outcome.findings if f.rule == "ruff/F401"}
+    assert unused[10].severity is Severity.INFO
+    assert "expects this import to warn" in unused[10].message
+    assert unused[21].severity is Severity.INFO
+    assert unused[15].severity is Severity.WARNING  # beside warnings.warn(...)
+    assert unused[23].severity is Severity.WARNING  # not a block expecting a warning
+
+
 RAISING_ASSIGNMENTS = """\
 import pytest
 
