@@ -68,6 +68,25 @@ def list_project_files(target: Path, exclude_dirs: tuple[str, ...] = ()) -> list
     return sorted(found)
 
 
+def created_since_listing(target: Path, listed: Sequence[str], seen: Sequence[str]) -> set[str]:
+    """Which of `seen` (paths a tool found walking the target itself, as ruff's `--show-files`
+    does) are untracked files git does not ignore that `listed`, the run's listing of the
+    project files, lacks: files that appeared after the run listed the project, such as what
+    the project's own test suite wrote into the tree when step 7 ran it (astor 0.8.1's round-
+    trip test writes a copy of the standard library to `tmp_rtrip/`). They are output of the
+    run, not the project. A tracked file, an untracked one that was there when the run began,
+    and anything outside a git work tree are never counted (git says nothing about them)."""
+    known = set(listed)
+    unlisted = {rel for rel in seen if rel not in known}
+    if not unlisted:
+        return set()
+    try:
+        raw = git(target, "ls-files", "-z", "--others", "--exclude-standard")
+    except GitError:
+        return set()
+    return unlisted & {p for p in raw.split("\0") if p}
+
+
 def is_project_file(target: Path, rel: str) -> bool:
     """A regular file, or a symlink to a regular file inside `target` (one lstat when it is
     a plain file)."""

@@ -40,6 +40,7 @@ from ai_workflow.lint.ruff_scope import RuffScopes, selects
 from ai_workflow.lint.shellcheck import is_console_transcript, shell_scripts
 from ai_workflow.lint.unasked_linters import shellcheck_asked_by
 from ai_workflow.parsed_files import Syntax
+from ai_workflow.project_files import project_files
 from ai_workflow.steps import code_quality
 from tests.helpers import commit_all, make_repo, step_context
 
@@ -3169,6 +3170,51 @@ def test_an_import_a_test_expects_to_fail_is_info_other_unused_imports_stay(
     assert unused[28].severity is Severity.WARNING  # ValueError expected
 
 
+WARNED_IMPORTS = """\
+import unittest
+import warnings
+
+import pytest
+
+
+class TestDeprecated(unittest.TestCase):
+    def test_codegen_as_submodule(self):
+        with self.assertWarns(DeprecationWarning) as cm:
+            import pkg.codegen
+        self.assertEqual(len(cm.warnings), 1)
+
+    def test_beside_a_call(self):
+        with self.assertWarns(UserWarning):
+            import json
+            warnings.warn("x")
+
+
+def test_warns_block():
+    with pytest.deprecated_call():
+        from pkg import oldname
+    with open(__file__) as handle:
+        import csv
+        handle.read()
+"""
+
+
+def test_an_import_a_test_expects_to_warn_is_info_other_unused_imports_stay(
+    tmp_path: Path,
+) -> None:
+    """astor's test_codegen_as_submodule: `import astor.codegen` alone in `with
+    self.assertWarns(DeprecationWarning) as cm:` is the test (its module warns on import), and
+    so is `from pkg import oldname` alone in `with pytest.deprecated_call():` (F401, info). An
+    unused import beside a call in an assertWarns block, or in a plain `with open(...)` block,
+    stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", {"tests/test_warn.py": WARNED_IMPORTS}))
+    unused = {f.line: f for f in outcome.findings if f.rule == "ruff/F401"}
+    assert unused[10].severity is Severity.INFO
+    assert "expects this import to warn" in unused[10].message
+    assert unused[21].severity is Severity.INFO
+    assert unused[15].severity is Severity.WARNING  # beside warnings.warn(...)
+    assert unused[23].severity is Severity.WARNING  # not a block expecting a warning
+
+
 RAISING_ASSIGNMENTS = """\
 import pytest
 
@@ -4128,3 +4174,22 @@ def test_a_comment_shellcheck_repeats_on_one_line_is_one_finding(tmp_path: Path)
     assert [(f.line, f.severity) for f in traps] == [(2, Severity.WARNING), (3, Severity.WARNING)]
     assert len(traps[0].extra["columns"]) == 4 and len(traps[1].extra["columns"]) == 2
     assert [f.line for f in outcome.findings if f.rule == "shellcheck/SC2086"] == [3]
+
+
+def test_ruff_leaves_out_files_that_appeared_after_the_run_listed_the_project(
+    tmp_path: Path,
+) -> None:
+    """A Python file the project's test suite writes into the tree while step 7 runs (astor
+    0.8.1's round-trip test copies the standard library to `tmp_rtrip/`) is output of the run,
+    not the project: ruff does not lint it. An untracked file that was there when the run
+    listed the project (the user's new, uncommitted module) is the project's and is linted,
+    as is every tracked one."""
+    target = make_repo(tmp_path / "proj", {"pkg/__init__.py": "", "pkg/mod.py": "import os\n"})
+    (target / "pkg" / "draft.py").write_text("import sys\n", encoding="utf-8")
+    ctx = step_context(target, code_quality.SPEC)
+    assert "pkg/draft.py" in project_files(ctx)  # the run lists the project when it starts
+    (target / "tmp_rtrip").mkdir()  # then the test suite writes its output into the tree
+    (target / "tmp_rtrip" / "bdb.py").write_text("import json\n", encoding="utf-8")
+    outcome = code_quality.run(ctx)
+    unused = {f.path for f in outcome.findings if f.rule == "ruff/F401"}
+    assert unused == {"pkg/mod.py", "pkg/draft.py"}

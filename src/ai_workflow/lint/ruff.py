@@ -3,7 +3,10 @@
 ruff honours the project's own configuration (it runs with the target as working directory)
 and the project's own installation comes first (`ai_workflow.tools`). A project that configures
 flake8 and not ruff has its flake8 options translated into ruff's
-(`ai_workflow.lint.flake8_config`).
+(`ai_workflow.lint.flake8_config`). ruff lists the files itself (`--show-files .`); a file
+that appeared after the run listed the project (what the project's test suite wrote into the
+tree during step 7, `project_files.created_since_listing`) is not linted: it is the run's
+output, not the project.
 
 Severity mapping: syntax errors (`invalid-syntax`, `E999`; one per file, the first; a warning
 when the code parses but not on the oldest Python the project targets), `E902` (unreadable
@@ -29,7 +32,8 @@ a name its function declares `global` (`ai_workflow.lint.ruff_global`), RUF023 (
 import probed in `try/except ImportError`, used by a `# type:` comment, imported under
 `if TYPE_CHECKING:` for a string type expression, or a TestCase class a module running
 `unittest.main()` imports for its loader, F401 and F811 on an import in the body of a test
-named for importing (`test_import_moves`: importing is what it tests), and F841 on
+named for importing (`test_import_moves`: importing is what it tests) or alone in a block
+expecting a warning (`with self.assertWarns(DeprecationWarning):`), and F841 on
 attributes probed in `try/except AttributeError` (`ai_workflow.lint.ruff_bindings`), F401 on
 `import helper` of a sibling script module whose top level changes `sys.path`, `sys.modules`
 or `os.environ` (imported for that effect, `ai_workflow.lint.ruff_effects`), F401 in Sphinx's
@@ -103,6 +107,7 @@ from ai_workflow.lint.ruff_sphinx_conf import template_imports_as_info
 from ai_workflow.lint.ruff_style import StyleScope, read_tooling
 from ai_workflow.lint.ruff_target import ruff_target_version
 from ai_workflow.parsed_files import ParsedFiles
+from ai_workflow.project_files import created_since_listing
 from ai_workflow.testsource.data_modules import data_modules_as_info, run_data_modules
 from ai_workflow.textfiles import read_head, readable_file
 from ai_workflow.tools import Tool, ToolOrigin, resolve_tool
@@ -142,7 +147,9 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
         return tool_failure(ctx.target, "ruff", tool, failure_detail(listed, ctx))
     # Only regular files inside the target (ruff would wait forever on a FIFO named x.py), and
     # only Python (a `.py` file whose shebang or mode line names another language is not).
+    # Nor what appeared after the run listed the project (a test suite's output in the tree).
     shown = {relpath(ctx.target, line) for line in listed.stdout.splitlines() if line}
+    shown -= created_since_listing(ctx.target, files, sorted(shown))
     linted = sorted(
         rel
         for rel in shown

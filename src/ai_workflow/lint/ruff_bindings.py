@@ -42,6 +42,12 @@
   `test_import_fail`, whose `def test(): import bottle.ext.doesnotexist`): the ImportError is
   what is tested, there is nothing to use. An unused import beside other statements, or in a
   function expected to raise something else, keeps the warning.
+- F401 on an import that, with other imports only, makes up the body of a `with` block that
+  expects a warning (`with self.assertWarns(DeprecationWarning) as cm:`, `pytest.warns(...)`,
+  `assertWarnsRegex`, `pytest.deprecated_call()`): the warning the import emits is what the test
+  checks (astor 0.8.1's test_codegen_as_submodule, `import astor.codegen` to see the deprecated
+  module warn once), there is nothing to use. An unused import beside other statements in such
+  a block, or in any other `with` block, keeps the warning.
 - F841 on the last statement of a `with pytest.raises(E):` (or `self.assertRaises(E)`) block
   when it assigns a call's result (`conf = ConfigObj(path, file_error=True)`, configobj 5.0.9's
   test_validate_errors.py): the call is expected to raise, so the name is never bound when the
@@ -95,6 +101,8 @@ TYPE_STRING_NOTE = (
 )
 GLOBALS_NOTE = "the file reads it back by name from its namespace (`globals()[name]`)"
 EXPECTED_FAILURE_NOTE = "a test expects this import to raise ImportError: importing is the test"
+WARNED_IMPORT_NOTE = "a test expects this import to warn: importing is the test"
+WARNS_CALLS = frozenset({"warns", "assertWarns", "assertWarnsRegex", "deprecated_call"})
 IMPORT_TEST_NOTE = "an import in a test named for importing: that it imports is what it tests"
 IMPORT_WORDS = frozenset({"import", "imports", "importing", "importable"})
 RAISES_CALLS = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
@@ -144,6 +152,8 @@ def _note(finding: Finding, files: ParsedFiles) -> str | None:
         return GUARDED_NOTE
     if expected_to_fail(tree, finding.line):
         return EXPECTED_FAILURE_NOTE
+    if expected_to_warn(tree, finding.line):
+        return WARNED_IMPORT_NOTE
     if in_import_test(tree, finding.line):
         return IMPORT_TEST_NOTE
     text = files.text(finding.path)
@@ -255,6 +265,27 @@ def expected_to_fail(tree: Syntax, line: int) -> bool:
             if body and only_imports and any(_is_import_at(s, line) for s in body):
                 return True
     return False
+
+
+def expected_to_warn(tree: Syntax, line: int) -> bool:
+    """Whether the import at `line` sits in a `with` block expecting a warning
+    (`with self.assertWarns(DeprecationWarning):`, `with pytest.warns(W):`,
+    `with pytest.deprecated_call():`) whose body is imports only."""
+    for block in tree.nodes(ast.With):
+        if not any(_call_name(item.context_expr) in WARNS_CALLS for item in block.items):
+            continue
+        only_imports = all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in block.body)
+        if only_imports and any(_is_import_at(statement, line) for statement in block.body):
+            return True
+    return False
+
+
+def _call_name(node: ast.expr) -> str:
+    """The called function's own name (`warns` of `pytest.warns(...)`), or ''."""
+    if not isinstance(node, ast.Call):
+        return ""
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
 
 
 def raised_before_binding(tree: Syntax, line: int) -> bool:
