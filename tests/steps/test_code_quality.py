@@ -3261,6 +3261,60 @@ def test_an_assignment_a_raises_block_ends_with_is_info_other_unused_locals_stay
     assert unused[22].severity is Severity.WARNING  # with open(...)
 
 
+ENTERED_FOR_NOTHING = """\
+import pytest
+
+
+class Store:
+    def __init__(self, fail):
+        if fail:
+            raise ValueError(fail)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_constructor_raises():
+    with pytest.raises(ValueError):
+        with Store("x") as db:
+            pass
+
+
+def test_body_raises():
+    with pytest.raises(ValueError):
+        with Store("") as db:
+            int("x")
+
+
+def test_no_raises():
+    with Store("") as db:
+        pass
+"""
+
+
+def test_a_with_entered_for_nothing_ending_a_raises_block_is_info_others_stay(
+    tmp_path: Path,
+) -> None:
+    """tinydb's test_storages.py: `with pytest.raises(ValueError): with TinyDB(storage=
+    MyStorage) as db: pass`, whose storage's `__init__` raises: with an empty body only the
+    call can raise, so `db` is never bound (F841, info), in a project that configures a linter
+    (tinydb runs pycodestyle). The same `with` whose body does something (which may be what
+    raises), or outside any raises block, stays a warning."""
+    files = {
+        "setup.cfg": "[flake8]\nmax-line-length = 132\n",
+        "tests/test_x.py": ENTERED_FOR_NOTHING,
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    unused = {f.line: f for f in outcome.findings if f.rule == "ruff/F841"}
+    assert unused[18].severity is Severity.INFO
+    assert "expected to raise" in unused[18].message
+    assert unused[24].severity is Severity.WARNING  # its body may be what raises
+    assert unused[29].severity is Severity.WARNING  # no raises block
+
+
 DOCTEST_IMPORTS = """\
 \"\"\"Checks.
 

@@ -409,6 +409,32 @@ def test_docutils_imported_by_a_sphinx_extension_is_info_elsewhere_stays(tmp_pat
     assert plain.severity is Severity.WARNING
 
 
+def test_mypy_imported_by_a_mypy_plugin_is_info_elsewhere_stays(tmp_path: Path) -> None:
+    """tinydb's tinydb/mypy_plugin.py imports mypy.plugin at its top and defines
+    `plugin(_version)`: a mypy plugin, imported only by mypy when a configuration's `plugins`
+    names it; a module that imports mypy without that entry point (a library running the type
+    checker) keeps the warning, and so does another module the plugin imports."""
+    files = {
+        "pyproject.toml": '[project]\nname = "lib"\ndependencies = ["click"]\n',
+        "lib/__init__.py": "import click\n",
+        "lib/mypy_plugin.py": "from mypy.plugin import Plugin\nimport requests\n\n\n"
+        "class LibPlugin(Plugin):\n    pass\n\n\n"
+        "def plugin(_version: str):\n    return LibPlugin\n",
+    }
+    outcome = _run(make_repo(tmp_path / "plugin", files))
+    assert _find(outcome, "deps/undeclared-import", "lib/mypy_plugin.py", "mypy").severity is (
+        Severity.INFO
+    )
+    assert _find(outcome, "deps/undeclared-import", "lib/mypy_plugin.py", "requests").severity is (
+        Severity.WARNING
+    )
+    files["lib/mypy_plugin.py"] = "from mypy import api\n\n\ndef check(path):\n"
+    files["lib/mypy_plugin.py"] += "    return api.run([path])\n"
+    outcome = _run(make_repo(tmp_path / "plain", files))
+    plain = _find(outcome, "deps/undeclared-import", "lib/mypy_plugin.py", "mypy")
+    assert plain.severity is Severity.WARNING
+
+
 def test_helper_script_of_a_project_declaring_no_python_dependency_is_info(
     tmp_path: Path,
 ) -> None:

@@ -51,8 +51,12 @@
 - F841 on the last statement of a `with pytest.raises(E):` (or `self.assertRaises(E)`) block
   when it assigns a call's result (`conf = ConfigObj(path, file_error=True)`, configobj 5.0.9's
   test_validate_errors.py): the call is expected to raise, so the name is never bound when the
-  test passes and nothing could read it; in any project, whatever its linters. An unused
-  result outside such a block, or before other statements inside it, keeps the warning.
+  test passes and nothing could read it; in any project, whatever its linters. So is
+  `with f() as x: pass` ending such a block (tinydb 4.9.0's test_storages.py: `with
+  pytest.raises(ValueError): with TinyDB(storage=MyStorage) as db: pass`, whose storage's
+  `__init__` raises): with nothing in its body, only the call can raise. An unused result
+  outside such a block, or before other statements inside it, and a `with f() as x:` whose
+  body does something (that may be what raises), keep the warning.
 - F401 on a module-level import whose name an example of a docstring of the same file reads
   (`>>> pprint(v.check(...))`) before an earlier example of that docstring binds it: doctest
   runs a module's examples with the module's globals, so the import is what the example uses
@@ -290,17 +294,39 @@ def _call_name(node: ast.expr) -> str:
 
 def raised_before_binding(tree: Syntax, line: int) -> bool:
     """Whether `line` is the last statement of a `with` block that expects an exception
-    (`with pytest.raises(E):`, `with self.assertRaises(E):`) and assigns a call's result."""
+    (`with pytest.raises(E):`, `with self.assertRaises(E):`) and assigns a call's result, or
+    is a `with f() as x:` there whose body does nothing (`pass`), so that only the call (or
+    its `__enter__`) can raise, before `x` is bound."""
     for block in tree.nodes(ast.With):
         last = block.body[-1]
         if not last.lineno <= line <= (last.end_lineno or last.lineno):
             continue
+        if not any(_raises_call(i.context_expr) for i in block.items):
+            continue
+        if isinstance(last, ast.With) and _entered_for_nothing(last, line):
+            return True
         value = last.value if isinstance(last, (ast.Assign, ast.AnnAssign)) else None
         if isinstance(value, ast.Await):
             value = value.value
-        if isinstance(value, ast.Call) and any(_raises_call(i.context_expr) for i in block.items):
+        if isinstance(value, ast.Call):
             return True
     return False
+
+
+def _entered_for_nothing(statement: ast.With, line: int) -> bool:
+    """Whether `statement` binds a call's context at `line` (`with TinyDB(...) as db:`) and
+    its body is only `pass`, `...` or a string: nothing there can raise or read the name."""
+    binds = any(
+        isinstance(item.context_expr, ast.Call)
+        and item.optional_vars is not None
+        and item.optional_vars.lineno == line
+        for item in statement.items
+    )
+    idle = all(
+        isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+        for s in statement.body
+    )
+    return binds and idle
 
 
 def in_import_test(tree: Syntax, line: int) -> bool:

@@ -102,6 +102,10 @@ HOSTED_IMPORTS = {"PyInstaller": ("hook-*.py", "pyi_rth_*.py")}
 # inside Sphinx, which requires docutils (humanfriendly 10.0's humanfriendly/sphinx.py:
 # `import docutils.nodes`, "if Sphinx is installed docutils will be installed").
 SPHINX_HOSTED = frozenset({"sphinx", "docutils"})
+# mypy itself to its plugins: a module whose top level defines `plugin(version)` (mypy's plugin
+# entry point, named by a user's `plugins = ...` setting) is imported only by mypy (tinydb 4.9.0's
+# tinydb/mypy_plugin.py: `from mypy.plugin import Plugin`, `def plugin(_version: str)`).
+MYPY_HOSTED = frozenset({"mypy"})
 NPM_UNPINNED = frozenset({"", "*", "latest", "x", "next"})
 NPM_EXPECTED_LOCKFILES = ("package-lock.json", "yarn.lock", "pnpm-lock.yaml")
 ILLUSTRATIVE_DIRS = frozenset(
@@ -702,10 +706,13 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
 def _hosted(module: str, uses: list[ImportUse], target: Path | None) -> bool:
     """Whether every import of `module` is in a file the program that provides it loads
     (`HOSTED_IMPORTS`: a PyInstaller hook file importing PyInstaller; `SPHINX_HOSTED`: a
-    Sphinx extension importing docutils or Sphinx)."""
+    Sphinx extension importing docutils or Sphinx; `MYPY_HOSTED`: a mypy plugin importing
+    mypy)."""
     root = module.split(".")[0]
     if root in SPHINX_HOSTED and target is not None:
         return all(_sphinx_extension(target, path) for path in {u.path for u in uses})
+    if root in MYPY_HOSTED and target is not None:
+        return all(_mypy_plugin(target, path) for path in {u.path for u in uses})
     names = HOSTED_IMPORTS.get(root, ())
     return bool(names) and all(
         any(PurePosixPath(u.path).match(name) for name in names) for u in uses
@@ -715,17 +722,35 @@ def _hosted(module: str, uses: list[ImportUse], target: Path | None) -> bool:
 def _sphinx_extension(target: Path, path: str) -> bool:
     """Whether the module at `path` is a Sphinx extension: its top level defines `setup(app)`,
     the function Sphinx calls with its application when it loads the extension."""
+    return any(
+        [a.arg for a in node.args.posonlyargs + node.args.args][:1] == ["app"]
+        for node in _top_level_functions(target, path, "setup")
+    )
+
+
+def _mypy_plugin(target: Path, path: str) -> bool:
+    """Whether the module at `path` is a mypy plugin: its top level defines `plugin(version)`,
+    one positional parameter (whatever its name: tinydb's `_version`), the function mypy calls
+    with its version to get the Plugin class when a configuration's `plugins` names the
+    module."""
+    return any(
+        len(node.args.posonlyargs + node.args.args) == 1
+        and not node.args.kwonlyargs
+        and node.args.vararg is None
+        for node in _top_level_functions(target, path, "plugin")
+    )
+
+
+def _top_level_functions(target: Path, path: str, name: str) -> list[ast.FunctionDef]:
+    """The functions called `name` that the top level of the module at `path` defines."""
     text = read_utf8(target / path, root=target)
     try:
         tree = parse_python(text, path) if text is not None else None
     except PySyntaxError:
-        return False
-    return tree is not None and any(
-        isinstance(node, ast.FunctionDef)
-        and node.name == "setup"
-        and [a.arg for a in node.args.posonlyargs + node.args.args][:1] == ["app"]
-        for node in tree.body
-    )
+        return []
+    if tree is None:
+        return []
+    return [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]
 
 
 def _missing(
