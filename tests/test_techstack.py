@@ -365,6 +365,27 @@ def test_configuration_overrides_everything(tmp_path: Path) -> None:
     assert stack.evidence["test_command"] == ["tech_stack.test_command in the configuration"]
 
 
+def test_module_level_test_functions_are_not_left_to_unittest(tmp_path: Path) -> None:
+    """`unittest discover` runs TestCase classes only: a suite that also has module-level test
+    functions (nose2 or pytest style, dpath's) is run by pytest, which collects both."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='m')\n",
+        "mylib/__init__.py": "",
+        "tests/test_case.py": "import unittest\n\nclass T(unittest.TestCase):\n    pass\n",
+        "tests/test_plain.py": "def test_get():\n    assert 1\n",
+    }
+    stack = detect(make_repo(tmp_path / "mixed", files), config(python="/x/python"))
+    assert stack.test_framework == "pytest"
+    assert "module-level test functions" in stack.evidence["test_framework"][0]
+    # the true positive beside it: TestCase classes only (their methods are indented) stay unittest
+    del files["tests/test_plain.py"]
+    files["tests/test_more.py"] = (
+        "import unittest\n\nclass U(unittest.TestCase):\n    def test_x(self):\n        pass\n"
+    )
+    stack = detect(make_repo(tmp_path / "cases", files), config(python="/x/python"))
+    assert stack.test_framework == "unittest"
+
+
 def test_configured_framework_builds_its_command(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "p", PY_PROJECT)
     stack = detect(root, config(test_framework="unittest", python="/x/python"))

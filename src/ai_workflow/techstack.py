@@ -796,6 +796,9 @@ def _gopath_package(facts: _Facts) -> tuple[str, str] | None:
     return "go-test", f"no go.mod: a GOPATH package, {path} (from {source})"
 
 
+MODULE_TEST_FUNCTION_RE = re.compile(r"^(?:async\s+)?def\s+test\w*\s*\(", re.MULTILINE)
+
+
 def _python_framework(facts: _Facts) -> tuple[str, str] | None:
     pyproject = facts.pyproject()
     tool = pyproject.get("tool", {})
@@ -817,6 +820,9 @@ def _python_framework(facts: _Facts) -> tuple[str, str] | None:
     sources = [facts.text(f) for f in tests[:50]]
     if any(re.search(r"^\s*(import pytest|from pytest\b)", s, re.MULTILINE) for s in sources):
         return "pytest", "test files import pytest"
+    functions = sum(1 for s in sources if MODULE_TEST_FUNCTION_RE.search(s))
+    if functions:  # `unittest discover` collects TestCase classes only: it would skip these
+        return "pytest", f"{functions} test file(s) define module-level test functions"
     if any(re.search(r"\bunittest\b", s) for s in sources):
         return "unittest", f"{len(tests)} test file(s) use unittest"
     return "pytest", f"{len(tests)} pytest-style test file(s)"
