@@ -1039,6 +1039,24 @@ def test_a_collection_error_names_its_reason(tmp_path: Path) -> None:
     assert "Traceback" in finding.extra["details"]  # the runner's whole output is kept
 
 
+def test_a_collection_error_does_not_keep_the_other_tests_from_running(tmp_path: Path) -> None:
+    """pytest stops after collection when a module fails to import: every other test would go
+    unrun and unreported (dpath 2.1.6: 0 of 70). They run, beside the module's error."""
+    files = {
+        "pyproject.toml": "[tool.pytest.ini_options]\n",
+        "tests/test_broken.py": "import not_installed_anywhere\n\n\ndef test_x():\n    pass\n",
+        "tests/test_fine.py": "def test_a():\n    pass\n\n\ndef test_b():\n    assert 1 == 2\n",
+    }
+    outcome = run_step(make_repo(tmp_path / "col", files), cfg())
+    assert "--continue-on-collection-errors" in outcome.data["command"]
+    assert outcome.data["counts"]["passed"] == 1
+    assert outcome.data["counts"]["failed"] == 1  # a failure the collection error would hide
+    assert {(rule, path) for rule, path, _ in errors(outcome)} == {
+        ("tests/error", "tests/test_broken.py"),
+        ("tests/failed", "tests/test_fine.py"),
+    }
+
+
 def test_a_module_a_top_level_requirements_dir_declares_is_the_environments(
     tmp_path: Path,
 ) -> None:
@@ -1976,6 +1994,8 @@ def test_collection_error_of_a_test_script_that_passes_as_the_project_runs_it_is
     root = make_repo(tmp_path / "u", SCRIPT_TESTS)
     outcome = run_step(root, cfg())
     assert outcome.data["framework"] == "pytest"
+    # one process is no stand-in for a runner of scripts: pytest stops after collection here
+    assert "--continue-on-collection-errors" not in outcome.data["command"]
     passing = [f for f in outcome.findings if f.rule == "tests/passes-as-script"]
     assert [(f.path, f.severity) for f in passing] == [("tests/test_sibling.py", Severity.INFO)]
     assert ".travis.yml" in passing[0].message
@@ -1987,6 +2007,8 @@ def test_collection_error_of_a_test_script_that_passes_as_the_project_runs_it_is
     again = run_step(uses_pytest, cfg())
     assert not [f for f in again.findings if f.rule == "tests/passes-as-script"]
     assert len([f for f in again.findings if f.rule == "tests/error"]) == 2
+    assert "--continue-on-collection-errors" in again.data["command"]
+    assert again.data["counts"]["passed"] == 1  # test_plain ran past the collection errors
 
 
 NODE_TAP_TIMEOUT_SCRIPT = """#!/bin/sh

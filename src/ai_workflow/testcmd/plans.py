@@ -30,6 +30,7 @@ from ai_workflow.engine.step import StepContext
 from ai_workflow.project_files import project_files, unsafe_entries
 from ai_workflow.techstack import TechStack
 from ai_workflow.testcmd.commands import simple_commands
+from ai_workflow.testcmd.declared import ProjectSources
 from ai_workflow.testcmd.gopath import (
     gopath_command,
     gopath_env,
@@ -48,6 +49,7 @@ from ai_workflow.testcmd.reports import (
     parse_rspec_json,
     parse_unittest_output,
 )
+from ai_workflow.testcmd.script_tests import runs_tests_as_scripts
 from ai_workflow.textfiles import read_json, read_text
 from ai_workflow.tools import real_interpreter, run_interpreter
 from ai_workflow.workdir import excluded_workdirs
@@ -210,6 +212,10 @@ def _entry_plan(
 def _pytest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
     junit = _report_path(ctx, "junit", ".xml")
     argv += ["-p", "no:cacheprovider", "-o", "junit_family=xunit1", f"--junitxml={junit}"]
+    if not _tests_are_scripts(ctx):
+        # one test module that fails to import must not keep every other test from running
+        # (pytest stops after collection by default): its error is still reported, beside them
+        argv.append("--continue-on-collection-errors")
     # never collected: what is no regular file of the project (a FIFO named test_x.py, a link
     # out of the target); a conftest.py among them stops the run first (test_execution)
     argv += [f"--ignore={ctx.target / rel}" for rel in unsafe_test_entries(ctx)]
@@ -220,6 +226,11 @@ def _pytest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan
     return Plan(
         argv, "pytest", env, _junit_reader(junit, ctx.target, "last", zero_based=True), junit
     )
+
+
+def _tests_are_scripts(ctx: StepContext) -> bool:
+    """`script_tests.runs_tests_as_scripts` of the target (dill: one interpreter per file)."""
+    return runs_tests_as_scripts(ProjectSources(ctx.target, project_files(ctx), {}))
 
 
 def unsafe_test_entries(ctx: StepContext) -> list[str]:

@@ -48,6 +48,7 @@ CONFIG_FILES = (
 MAIN_BLOCK = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.MULTILINE)
 PYTHON_RUN = re.compile(r"(?:python[\d.]*|\{envpython\}|coverage\s+run)\b")
 PY_WORD = re.compile(r"[\w./*?\[\]{}$-]+\.py\b")
+TEST_FILE = re.compile(r"(?:^|/)(?:test_[^/]*|[^/]*_test)\.py$")
 SPAWNS = re.compile(r"\b(?:subprocess|Popen|os\.system|spawn\w*)\b")
 
 
@@ -95,6 +96,16 @@ def script_evidence(sources: ProjectSources, rel: str) -> str | None:
     if MAIN_BLOCK.search(text):
         return f"{rel} is a script (its `if __name__ == '__main__':` block runs its tests)"
     return None
+
+
+def runs_tests_as_scripts(sources: ProjectSources) -> bool:
+    """True when the project never names pytest and runs one of its test files as a script:
+    pytest's one process is then no stand-in for its runner past a collection error (the
+    other modules' tests would fail on what a fresh interpreter per file never sees)."""
+    if names_pytest(sources):
+        return False
+    tests = (rel for rel in sources.files if TEST_FILE.search(rel))
+    return any(script_evidence(sources, rel) is not None for rel in tests)
 
 
 def _requirements(rel: str) -> bool:
