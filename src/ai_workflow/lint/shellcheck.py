@@ -170,7 +170,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     scripts = shell_scripts(ctx.target, files)
     chosen = set(scripts)
     suffixed = [f for f in files if f.endswith(SHELL_SUFFIXES) and f not in chosen]
-    others = {f: shell for f in suffixed if (shell := other_shell(ctx.target / f))}
+    others = {f: other for f in suffixed if (other := other_shell(ctx.target / f))}
     transcripts = [f for f in suffixed if f not in others]
     if not scripts:
         return LintReport("shellcheck", skipped="shellcheck: no shell scripts")
