@@ -612,6 +612,30 @@ def test_console_transcripts_with_a_shell_suffix_are_not_shell_scripts(tmp_path:
     assert "1 console transcripts with a shell suffix not checked" in " ".join(outcome.checked)
 
 
+def test_scripts_for_a_shell_shellcheck_cannot_read_are_not_checked(tmp_path: Path) -> None:
+    """powerlevel9k 0.6.7's `test-vm/*.sh`: Vagrant provisioning scripts with `#!/usr/bin/zsh`,
+    on which shellcheck only says SC1071 ("ShellCheck only supports sh/bash/dash/ksh"), an
+    error about shellcheck, not the script. A bash script beside them is checked, and so is a
+    zsh-shebang script whose `# shellcheck shell=bash` directive says how to read it."""
+    files = {
+        "test-vm/omz.sh": "#!/usr/bin/zsh\necho 'LANG=C' >! ~/.zshrc\n",
+        "test-vm/fish.sh": "#!/usr/bin/env fish\nset -x LANG C\n",
+        "test-vm/bootstrap.sh": "#!/bin/bash\necho $1\n",
+        "test-vm/directed.sh": "#!/usr/bin/zsh\n# shellcheck shell=bash\necho $1\n",
+    }
+    target = make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK})
+    assert shell_scripts(target, sorted(files)) == ["test-vm/bootstrap.sh", "test-vm/directed.sh"]
+    outcome = _run(target)
+    found = {(f.rule, f.path) for f in outcome.findings if f.rule.startswith("shellcheck/")}
+    assert not any(path in ("test-vm/omz.sh", "test-vm/fish.sh") for _, path in found)
+    assert not any(rule == "shellcheck/SC1071" for rule, _ in found)
+    assert {("shellcheck/SC2086", "test-vm/bootstrap.sh")} <= found
+    assert ("shellcheck/SC2086", "test-vm/directed.sh") in found
+    assert "2 scripts with a shell suffix for a shell shellcheck cannot read not checked" in (
+        " ".join(outcome.checked)
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "transcript"),
     [

@@ -608,6 +608,28 @@ def test_npms_script_banner_in_a_pasted_run_is_not_the_project_version(tmp_path:
     assert _at(outcome, "version/readme-mismatch") == {("README.md", 4)}
 
 
+def test_a_license_version_in_the_readme_is_not_the_project_version(tmp_path: Path) -> None:
+    """rc 1.2.8 (held-out 76, wrong): its README's '## License' says 'Multi-licensed under the
+    two-clause BSD License, MIT License, or Apache License, version 2.0', the Apache License's
+    version, not rc's. `GNU Lesser General Public License version 2.1` and `version 2.1 of the GNU
+    Lesser General Public License` are license versions too; a stale claim about the project beside them is
+    still reported."""
+    readme = (
+        "# mylib\n\n"
+        "This is mylib version 1.9.0.\n\n"  # 3: a claim about the project
+        "## License\n\n"
+        "Multi-licensed under the BSD License, MIT License, or Apache License, version 2.0\n\n"
+        "Or the GNU Lesser General Public License version 2.1.\n\n"
+        "Or version 2.1 of the GNU Lesser General Public License, or any later version.\n"
+    )
+    files = {
+        "package.json": '{\n  "name": "mylib",\n  "version": "1.2.8"\n}\n',
+        "README.md": readme,
+    }
+    outcome = _run(make_repo(tmp_path / "js", files))
+    assert _at(outcome, "version/readme-mismatch") == {("README.md", 3)}
+
+
 def test_a_past_release_announced_in_the_readme_is_history_not_the_version(
     tmp_path: Path,
 ) -> None:

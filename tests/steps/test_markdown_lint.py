@@ -326,3 +326,26 @@ def test_a_one_cell_group_row_is_no_broken_table_but_a_short_or_long_row_is(
     write_files(root, {".markdownlint.json": '{"default": false, "MD056": true}'})
     lines = {f.line for f in _run(root).findings if f.rule == "md/MD056"}
     assert lines == {5, 7, 9, 10}
+
+
+STRAY_PIPE_TABLE = """\
+# Strategies
+
+| Strategy Name | Description |
+|---------------|-------------|
+|`truncate_middle`|Truncates the middle part of a folder.|
+|`truncate_to_first_and_last`|Truncate middle directories, e.g. `~/../p9k`.||
+|`truncate_absolute`|Keeps the last characters.| dropped text |
+"""
+
+
+def test_a_row_whose_extra_cells_are_empty_is_no_broken_table(tmp_path: Path) -> None:
+    """powerlevel9k 0.6.7's README: a strategy row ends `...powerlevel9k`.||`, one extra cell
+    that is empty; GFM ignores cells beyond the header's count, and an empty one loses nothing.
+    A row whose extra cell holds text (dropped on rendering) stays reported, and a project that
+    configures MD056 gets both."""
+    root = make_repo(tmp_path / "p", {"README.md": STRAY_PIPE_TABLE})
+    assert {(f.rule, f.line) for f in _run(root).findings} == {("md/MD056", 7)}
+    write_files(root, {".markdownlint.json": '{"default": false, "MD056": true}'})
+    lines = {f.line for f in _run(root).findings if f.rule == "md/MD056"}
+    assert lines == {6, 7}

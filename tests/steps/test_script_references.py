@@ -351,6 +351,29 @@ def test_a_library_sourced_after_a_quoted_directory_needs_no_shebang(tmp_path: P
     assert _found(outcome, "scripts/missing-shebang") == {("src/orphan.sh", 1, "warning")}
 
 
+def test_a_library_that_a_zsh_theme_sources_needs_no_shebang(tmp_path: Path) -> None:
+    """powerlevel9k 0.6.7: `powerlevel9k.zsh-theme` (no shebang; oh-my-zsh sources it) loads
+    `source "${p9k_directory}/functions/vcs.zsh"`, an executable library without a shebang; a
+    suffix-less file whose first line is a shell modeline (`# vim:ft=zsh`, a zsh prompt setup
+    file) is shell code that sources too. An executable `.zsh` file that nothing sources keeps
+    the warning, and so does one named in a theme's comment only."""
+    files = {
+        "README.md": "# theme\n\nSource `mytheme.zsh-theme` from your zshrc.\n",
+        "mytheme.zsh-theme": "# vim:ft=zsh ts=2 sw=2\n"
+        'source "${dir}/functions/vcs.zsh"\n# colors are set in functions/orphan.zsh\n',
+        "prompt_mytheme_setup": "# vim:ft=zsh ts=2\nsource ${0:h}/functions/icons.zsh\n",
+        "functions/vcs.zsh": "# vim:ft=zsh\nvcs_info() { :; }\n",
+        "functions/icons.zsh": "# vim:ft=zsh\nicons() { :; }\n",
+        "functions/orphan.zsh": "# vim:ft=zsh\norphan() { :; }\n",
+    }
+    root = make_repo(tmp_path / "theme", files)
+    for name in ("functions/vcs.zsh", "functions/icons.zsh", "functions/orphan.zsh"):
+        (root / name).chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-shebang") == {("functions/orphan.zsh", 1, "warning")}
+
+
 def test_a_fragment_sourced_through_a_variable_that_holds_its_path_needs_no_shebang(
     tmp_path: Path,
 ) -> None:

@@ -3,7 +3,12 @@
 A shell script is a file with a shell suffix (`.sh`, `.bash`, `.ksh`, `.dash`) or without a
 suffix whose shebang names sh, bash, dash or ksh. A file with a shell suffix that records a
 terminal session (no shebang, its first command line a `$ command` prompt: clitest's and cram's
-test files) is not a shell script: shellcheck would read the outputs it expects as code.
+test files) is not a shell script: shellcheck would read the outputs it expects as code. Nor is
+one whose shebang names a shell shellcheck cannot read (`#!/usr/bin/zsh`, fish, csh, tcsh:
+powerlevel9k 0.6.7's `test-vm/*.sh`, Vagrant provisioning scripts written in zsh on purpose),
+unless a `# shellcheck shell=` directive says how to read it: shellcheck would only answer
+SC1071 ("ShellCheck only supports sh/bash/dash/ksh"), an error about itself, not the script;
+such a file is left unchecked like a `.zsh` file.
 
 The severity of its findings is `ai_workflow.lint.shellcheck_severity`'s. Then shellcheck's own
 parse failure (SC1072/SC1073 and the places it lost, SC1046...) is info when the script's own
@@ -106,19 +111,22 @@ SHELLCHECK_RC_FILES = (".shellcheckrc", "shellcheckrc")
 SHELL_SUFFIXES = (".sh", ".bash", ".ksh", ".dash")
 SHELL_INTERPRETERS = frozenset({"sh", "bash", "dash", "ksh"})
 SHELL_DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+.*\bshell=", re.M)
+OTHER_SHELLS = frozenset({"zsh", "fish", "csh", "tcsh"})
+"""Shells whose scripts shellcheck refuses to read (its SC1071)."""
 TRANSCRIPT_HEAD_BYTES = 8192  # where a console transcript's first prompt is looked for
 PROMPT_LINE = re.compile(r"^\$(?:\s+\S.*)?$")  # `$ command`, or a bare `$` (an empty prompt)
 
 
 def shell_scripts(target: Path, files: list[str]) -> list[str]:
     """Shell scripts by suffix, or by a sh/bash/dash/ksh shebang for files without a suffix;
-    not a console transcript that carries a shell suffix (`is_console_transcript`)."""
+    not a console transcript that carries a shell suffix (`is_console_transcript`), nor a
+    script for a shell shellcheck cannot read (`other_shell`)."""
     found = []
     for rel in files:
         name = rel.rsplit("/", 1)[-1]
         no_suffix = "." not in name
         if name.endswith(SHELL_SUFFIXES):
-            if not is_console_transcript(target / rel):
+            if not is_console_transcript(target / rel) and other_shell(target / rel) is None:
                 found.append(rel)
         elif no_suffix and _shell_shebang(target / rel):
             found.append(rel)
@@ -142,6 +150,17 @@ def is_console_transcript(path: Path) -> bool:
     return False
 
 
+def other_shell(path: Path) -> str | None:
+    """The shell a file's shebang names when shellcheck cannot read that shell (`OTHER_SHELLS`:
+    `#!/usr/bin/zsh` on a `.sh` file), unless a `# shellcheck shell=` directive in the file
+    tells shellcheck how to read it; None otherwise."""
+    head = (read_head(path, TRANSCRIPT_HEAD_BYTES) or b"").decode("utf-8", errors="replace")
+    program = shebang_program(head.split("\n", 1)[0])
+    if program not in OTHER_SHELLS or SHELL_DIRECTIVE.search(head):
+        return None
+    return program
+
+
 def _shell_shebang(path: Path) -> bool:
     first = (read_head(path, 200) or b"").split(b"\n", 1)[0]
     return shebang_program(first.decode("utf-8", errors="replace")) in SHELL_INTERPRETERS
@@ -150,7 +169,9 @@ def _shell_shebang(path: Path) -> bool:
 def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     scripts = shell_scripts(ctx.target, files)
     chosen = set(scripts)
-    transcripts = [f for f in files if f.endswith(SHELL_SUFFIXES) and f not in chosen]
+    suffixed = [f for f in files if f.endswith(SHELL_SUFFIXES) and f not in chosen]
+    others = {f: other for f in suffixed if (other := other_shell(ctx.target / f))}
+    transcripts = [f for f in suffixed if f not in others]
     if not scripts:
         return LintReport("shellcheck", skipped="shellcheck: no shell scripts")
     tool = resolve_tool(ctx, "shellcheck")
@@ -231,6 +252,12 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     checked = f"{tool.describe()}: {len(scripts)} shell scripts; {scope.describe(lowered)}"
     if widespread:
         checked += f"; {describe_widespread(widespread)}"
+    if others:
+        first = next(iter(others))
+        checked += (
+            f"; {len(others)} scripts with a shell suffix for a shell shellcheck cannot read "
+            f"not checked (e.g. {first}: {others[first]})"
+        )
     if transcripts:
         checked += (
             f"; {len(transcripts)} console transcripts with a shell suffix not checked "

@@ -82,6 +82,24 @@ _MINIMUM_AFTER = re.compile(
 """`use version 1.2.6 or later`: a minimum for users (minimist's security note), not a claim
 about the project's own version."""
 
+_LICENSE_BEFORE = re.compile(
+    r"\b(?:licen[cs]e|A?GPL(?:v\d)?|LGPL(?:v\d)?|MPL|EPL|EUPL|CDDL|GFDL|FDL)[\s,:]*$", re.I
+)
+_LICENSE_AFTER = re.compile(
+    r"\s+(?:or\s+(?:\(at\s+your\s+option\)\s+)?any\s+later\s+version\s+)?of\s+the\s+"
+    r"(?:[\w-]+\s+){0,5}?(?:licen[cs]e|A?GPL|LGPL|MPL)\b",
+    re.I,
+)
+"""`... or Apache License, version 2.0` (rc 1.2.8's README under '## License'), `GNU General
+Public License version 3`, `version 2 of the GNU General Public License`: the version of a
+license, not a claim about the project's own version."""
+
+
+def _license_version(before: str, after: str) -> bool:
+    """The `version X` between `before` and `after` is a license's version."""
+    return bool(_LICENSE_BEFORE.search(before) or _LICENSE_AFTER.match(after))
+
+
 _ANNOUNCED_AFTER = re.compile(
     r"[`*_'\")\]]*\s*(?:has|have|had|was|were)\s+(?:just\s+|now\s+|finally\s+)?"
     r"(?:been\s+)?(?:released|published|shipped)\b",
@@ -428,7 +446,9 @@ def _readme_versions(
                 for match in pattern.finditer(line)
                 if index > 0
                 or not (
-                    _history(line[: match.start()]) or _MINIMUM_AFTER.match(line[match.end() :])
+                    _history(line[: match.start()])
+                    or _MINIMUM_AFTER.match(line[match.end() :])
+                    or _license_version(line[: match.start()], line[match.end() :])
                 )
             ]
             if index == 0 and len({m.group(1) for m in claims}) > 1:

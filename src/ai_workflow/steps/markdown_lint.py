@@ -655,7 +655,11 @@ def _false_alarm(item: LintFinding, text: str, config: LintConfig, closed: set[i
     - MD056 run by default (not asked for) on a row written as one cell between pipes
       (`| [Lists](#lists) |` over the list rows of gods' overview table): a group label; GFM pads
       a short row with empty cells, so nothing is shifted nor lost. A row of two or more cells
-      short of the header (a middle cell forgotten shifts the rest) or with too many keeps it.
+      short of the header (a middle cell forgotten shifts the rest) keeps it.
+    - MD056 run by default on a row whose cells beyond the header's count are all empty (a
+      stray pipe: powerlevel9k 0.6.7's README row ending `...powerlevel9k`.||`): GFM ignores
+      the excess cells, and empty ones lose nothing. A row whose excess cells hold text keeps
+      it (the text is dropped on rendering).
     """
     lines = text.splitlines()
     if item.rule == "MD018" and item.line in closed:
@@ -670,12 +674,26 @@ def _false_alarm(item: LintFinding, text: str, config: LintConfig, closed: set[i
     if item.rule == "MD056" and not config.configured and "MD056" not in config.selected:
         line = lines[item.line - 1] if 0 < item.line <= len(lines) else ""
         counts = _CELL_COUNT_RE.search(item.message)
-        return (
-            counts is not None
-            and int(counts.group(1)) == 1 < int(counts.group(2))
-            and _ONE_CELL_ROW_RE.match(line) is not None
-        )
+        if counts is None:
+            return False
+        have, expected = int(counts.group(1)), int(counts.group(2))
+        if have == 1 < expected:
+            return _ONE_CELL_ROW_RE.match(line) is not None
+        cells = _row_cells(line)
+        return have > expected and len(cells) == have and not any(cells[expected:])
     return False
+
+
+_CELL_SPLIT_RE = re.compile(r"(?<!\\)\|")
+
+
+def _row_cells(line: str) -> list[str]:
+    """A table row's cells, stripped, split at unescaped pipes (GFM splits inside code spans
+    too); the row's leading and trailing pipe open and close it."""
+    row = line.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
+    return [cell.strip() for cell in _CELL_SPLIT_RE.split(row)]
 
 
 def _rules_description(config: LintConfig) -> str:

@@ -1346,9 +1346,35 @@ def _fill_expansions(text: str) -> str:
     return "".join(out)
 
 
+LOADED_SHELL_SUFFIXES = frozenset({".zsh-theme"})
+"""Shell code that a shell framework sources, by its suffix: oh-my-zsh and prezto load a theme
+`name.zsh-theme` (powerlevel9k 0.6.7's `powerlevel9k.zsh-theme`, which sources
+`functions/vcs.zsh` and the other function libraries)."""
+SHELL_MODELINE = re.compile(
+    r"^#.*\b(?:vim?|ex):.*\b(?:ft|filetype|syntax)=(?:zsh|sh|bash|ksh)\b"
+    r"|^#.*-\*-.*\bmode:\s*(?:sh|shell-script|zsh|bash)\b.*-\*-"
+)
+"""A first line that tells the editor the file is shell code (`# vim:ft=zsh ts=2 sw=2`,
+`# -*- mode: sh -*-`): a file without a suffix or shebang that a shell sources (a zsh prompt
+or autoloaded function file, `prompt_powerlevel9k_setup`)."""
+
+
+def _loaded_shell_code(target: Path, rel: str) -> bool:
+    """Shell code with no shell suffix or shebang that a shell sources: a `.zsh-theme`, or a
+    file without a suffix whose first line is a shell modeline (`SHELL_MODELINE`)."""
+    suffix = PurePosixPath(rel).suffix
+    if suffix in LOADED_SHELL_SUFFIXES:
+        return True
+    if suffix:
+        return False
+    first = (read_head(target / rel, 200) or b"").split(b"\n", 1)[0]
+    return SHELL_MODELINE.match(first.decode("utf-8", "replace")) is not None
+
+
 def _automation_texts(target: Path, files: list[str], scripts: set[str]) -> dict[str, str]:
     """Build, CI and script files (also suffix-less executables with a shell shebang, such as
-    `libexec/tool-run`), whose mention of a script means it is in use."""
+    `libexec/tool-run`, and shell code a shell sources, `_loaded_shell_code`), whose mention of
+    a script means it is in use."""
     chosen = [
         f
         for f in files
@@ -1356,5 +1382,6 @@ def _automation_texts(target: Path, files: list[str], scripts: set[str]) -> dict
         or f in scripts
         or PurePosixPath(f).suffix in {*SCRIPT_SUFFIXES, ".bats"}  # test helpers too
         or (not PurePosixPath(f).suffix and has_shell_shebang(target / f))
+        or _loaded_shell_code(target, f)
     ]
     return {f: read_text(target / f) for f in chosen}
