@@ -108,6 +108,24 @@ def test_unittest_discovers_modules_named_after_the_code_they_test(tmp_path: Pat
     assert stack.test_argv == ["/p/python", "-m", "unittest", "discover"]
 
 
+def test_a_tests_test_py_of_testcases_is_run_by_unittest_discover(tmp_path: Path) -> None:
+    """decorator 5.2.1's only test module is `tests/test.py`, unittest.TestCase classes: no
+    pytest module (pytest collects test_*.py and *_test.py), but discover's default pattern
+    `test*.py` finds it, so unittest is the runner. A `tests/test.py` of plain functions is
+    neither runner's, so no framework is claimed (the step says no runner was found)."""
+    files = {"setup.py": "from setuptools import setup\nsetup(name='m')\n", "m.py": "X = 1\n"}
+    case = "import unittest\n\n\nclass T(unittest.TestCase):\n    def test_x(self):\n        pass\n"
+    stack = detect(make_repo(tmp_path / "u", {**files, "tests/test.py": case}), config(python="/p"))
+    assert stack.test_framework == "unittest"
+    assert stack.test_argv == ["/p", "-m", "unittest", "discover", "-s", "tests", "-t", "tests"]
+    plain = "from m import X\n\n\ndef test_x():\n    assert X == 1\n"
+    stack = detect(
+        make_repo(tmp_path / "f", {**files, "tests/test.py": plain}), config(python="/p")
+    )
+    assert stack.test_framework is None
+    assert stack.test_argv is None
+
+
 def test_usual_pytest_command_leaves_fixture_test_modules_out(tmp_path: Path) -> None:
     files = {
         **PY_PROJECT,

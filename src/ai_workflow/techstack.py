@@ -814,7 +814,7 @@ def _python_framework(facts: _Facts) -> tuple[str, str] | None:
             return "pytest", f"[{section}] in {ini}"
     tests = [f for f in facts.files if f.endswith(".py") and _is_python_test_file(f)]
     if not tests:
-        return None
+        return _discover_named_unittest(facts)
     if _mentions_pytest(facts):
         return "pytest", "pytest is a declared dependency"
     sources = [facts.text(f) for f in tests[:50]]
@@ -826,6 +826,28 @@ def _python_framework(facts: _Facts) -> tuple[str, str] | None:
     if any(re.search(r"\bunittest\b", s) for s in sources):
         return "unittest", f"{len(tests)} test file(s) use unittest"
     return "pytest", f"{len(tests)} pytest-style test file(s)"
+
+
+def _discover_named_unittest(facts: _Facts) -> tuple[str, str] | None:
+    """unittest, for test modules that only discover's default pattern (`test*.py`) finds:
+    a `tests/test.py` of `unittest.TestCase` classes (decorator 5.2.1's) is no pytest module
+    (pytest collects `test_*.py` and `*_test.py`), but `python -m unittest discover` runs it."""
+    named = [
+        f
+        for f in facts.files
+        if f.endswith(".py") and is_test_path(f) and fnmatch(PurePosixPath(f).name, "test*.py")
+    ]
+    cases = [f for f in named[:50] if UNITTEST_CASE_RE.search(facts.text(f))]
+    if not cases:
+        return None
+    return "unittest", f"{len(cases)} test file(s) named for unittest's discovery define TestCases"
+
+
+# `import unittest` (or `from unittest import TestCase`) and a class deriving from a TestCase
+UNITTEST_CASE_RE = re.compile(
+    r"^\s*(import unittest\b|from unittest\b)(?s:.*)^class\s+\w+\s*\([^)]*\bTestCase\b",
+    re.MULTILINE,
+)
 
 
 def _is_python_test_file(path: str) -> bool:

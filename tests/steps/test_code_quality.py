@@ -1378,6 +1378,51 @@ def test_shellcheck_unquoted_array_of_split_or_literal_words_is_info(tmp_path: P
     assert severity[("shellcheck/SC2068", "paths.sh", 5)] is Severity.WARNING  # ( $file )
 
 
+def test_shellcheck_unquoted_array_filled_from_a_split_loop_variable_is_info(
+    tmp_path: Path,
+) -> None:
+    """dehydrated's sign_csr fills `authorizations[${idx}]="${uri}"` inside `for uri in
+    ${order_authorizations}; do` (and from `for altname in ${altnames}`), then loops
+    `for authorization in ${authorizations[*]}`: each element is one word that splitting on
+    blanks made, so quoting the expansion changes nothing (info), even though the script sets
+    `IFS=$'\\n'` elsewhere and restores it. An array filled from a loop over `"$@"` (an
+    argument may hold a blank), or from a loop that runs under the script's own IFS, stays a
+    warning."""
+    body = (
+        "#!/bin/bash\n"
+        "fill() {\n"
+        "  local -a found named args lines\n"
+        "  local idx=0\n"
+        "  for uri in $(list_uris); do\n"
+        '    found[${idx}]="${uri}"\n'
+        "    idx=$((idx+1))\n"
+        "  done\n"
+        "  for n in ${NAMES}\n"
+        "  do\n"
+        "    named[idx]=$n\n"
+        "  done\n"
+        '  for a in "$@"; do\n'
+        '    args[idx]="$a"\n'
+        "  done\n"
+        '  for x in ${found[*]}; do echo "$x"; done\n'
+        '  for x in ${named[*]}; do echo "$x"; done\n'
+        '  for x in ${args[*]}; do echo "$x"; done\n'
+        "  IFS=$'\\n'\n"
+        "  for row in $(list_rows); do\n"
+        '    lines[idx]="$row"\n'
+        "  done\n"
+        '  IFS="$OLDIFS"\n'
+        '  for x in ${lines[*]}; do echo "$x"; done\n'
+        "}\n"
+        'fill "$@"\n'
+    )
+    severity = _shellcheck_severities(tmp_path, {"fill.sh": body})
+    assert severity[("shellcheck/SC2048", "fill.sh", 16)] is Severity.INFO  # $(list_uris)
+    assert severity[("shellcheck/SC2048", "fill.sh", 17)] is Severity.INFO  # ${NAMES}, do below
+    assert severity[("shellcheck/SC2048", "fill.sh", 18)] is Severity.WARNING  # "$@"
+    assert severity[("shellcheck/SC2048", "fill.sh", 24)] is Severity.WARNING  # own IFS
+
+
 def test_shellcheck_unquoted_arguments_of_a_function_called_with_plain_words_is_info(
     tmp_path: Path,
 ) -> None:

@@ -342,6 +342,38 @@ UNITTEST_FILES = {
 }
 
 
+def test_unittest_runs_a_tests_test_py_that_pytest_would_not_collect(tmp_path: Path) -> None:
+    """A `tests/test.py` of TestCases (decorator 5.2.1's) runs under `unittest discover` and
+    its failure is reported, where the step used to warn that no runner was found; a
+    `tests/test.py` of bare functions still has no runner: the warning stays."""
+    case = textwrap.dedent(
+        """\
+        import unittest
+
+        from u.core import double
+
+
+        class DoubleTest(unittest.TestCase):
+            def test_ok(self):
+                self.assertEqual(double(2), 4)
+
+            def test_wrong(self):
+                self.assertEqual(double(2), 5)
+        """
+    )
+    files = {k: v for k, v in UNITTEST_FILES.items() if k != "tests/test_core.py"}
+    outcome = run_step(make_repo(tmp_path / "u", {**files, "tests/test.py": case}), cfg())
+    assert outcome.data["framework"] == "unittest"
+    counts = outcome.data["counts"]
+    assert (counts["passed"], counts["failed"]) == (1, 1)
+    assert [f.rule for f in outcome.findings if f.rule == "tests/no-runner"] == []
+    plain = "from u.core import double\n\n\ndef test_double():\n    assert double(2) == 4\n"
+    bare = run_step(make_repo(tmp_path / "f", {**files, "tests/test.py": plain}), cfg())
+    assert [(f.severity, f.rule) for f in bare.findings if f.rule == "tests/no-runner"] == [
+        (Severity.WARNING, "tests/no-runner")
+    ]
+
+
 def test_unittest_counts_and_failures(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "u", UNITTEST_FILES)
     outcome = run_step(root, cfg())

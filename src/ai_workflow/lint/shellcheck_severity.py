@@ -244,6 +244,10 @@ SCALAR_ASSIGNMENT = re.compile(
 )
 # any other way to set an element or the whole array: `name[i]=`, `read -a name`, `mapfile name`
 ELEMENT_ASSIGNMENT = re.compile(r"\b([A-Za-z_]\w*)\[[^\]]*\]\+?=")
+# what follows `name[i]=`: one expansion of a variable, quoted or not (`"${uri}"`, `$uri`)
+ELEMENT_VALUE = re.compile(r'"?\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))"?(?=$|[\s;&|)])', re.M)
+# `for name in words; do` (or `do` on the next line); `for name; do` (the arguments) has no words
+FOR_LOOP = re.compile(r"\bfor\s+([A-Za-z_]\w*)(?:\s+in\b([^;\n]*)(?=;|\n|$))?", re.M)
 READ_INTO = re.compile(
     r"\b(?:read\b[^;|&]*?\s-\w*a\w*|mapfile|readarray)(?:\s+-\w+)*\s+([A-Za-z_]\w*)"
 )
@@ -1032,7 +1036,10 @@ def _resplit_arrays(text: str) -> frozenset[str]:
     (recap's `items=( $( get_report_names_of_run ) )`, `packages=("bash" "make")`): an unquoted
     `${name[@]}` splits nothing more and globs nothing new, quoted or not. Splitting results
     count only where the file never sets IFS (with `IFS=$'\\n'` an element may hold a blank).
-    Any other assignment (a quoted expansion, `name[i]=`, `read -a`, `mapfile`, a plain
+    An element assigned the variable of a `for` loop whose word list is unquoted (dehydrated's
+    `for uri in ${order_authorizations}; do authorizations[${idx}]="${uri}"`) holds one word
+    that splitting made, so it counts too (`_in_split_loop`).
+    Any other assignment (a quoted expansion, another `name[i]=`, `read -a`, `mapfile`, a plain
     `name=$x`) leaves the name out."""
     splits = re.search(r"\bIFS=", text) is None
     kept: set[str] = set()
@@ -1043,12 +1050,94 @@ def _resplit_arrays(text: str) -> frozenset[str]:
             kept.add(name)
         else:
             dropped.add(name)
-    for pattern in (ELEMENT_ASSIGNMENT, READ_INTO):
-        dropped.update(pattern.findall(text))
+    lines = text.split("\n")
+    own_ifs = _after_own_ifs(lines)
+    for match in ELEMENT_ASSIGNMENT.finditer(text):
+        value = ELEMENT_VALUE.match(text, match.end())
+        number = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        variable = (value.group(1) or value.group(2)) if value is not None else None
+        if variable is not None and _in_split_loop(lines, own_ifs, number, column, variable):
+            kept.add(match.group(1))
+        else:
+            dropped.add(match.group(1))
+    dropped.update(READ_INTO.findall(text))
     for name in kept:
         if re.search(rf"(?<![\w$]){name}\+?=(?!\()", text):
             dropped.add(name)  # a string in it too: see `_scalar_arrays`
     return frozenset(kept - dropped) | _scalar_arrays(text, kept | dropped)
+
+
+def _in_split_loop(
+    lines: list[str], own_ifs: frozenset[int], number: int, column: int, variable: str
+) -> bool:
+    """Whether line `number` (1-based; the text before `column` on it counts too) is in the body
+    of a `for variable in WORDS` loop whose words are unquoted (`${list}`, `$(cmd)`, plain
+    words; no quote nor backslash outside a `$(...)`) and that splits on the default IFS (not
+    after an IFS statement of the script's own, `own_ifs`: dehydrated sets `IFS=$'\n'`
+    around its domains.txt loop and restores it; its `for uri in ${order_authorizations}`
+    splits on blanks), with no other assignment of the variable in between: its value there is
+    one field of splitting on blanks, with no blank in it. The loop is the nearest line before,
+    less indented than everything since, that opens one (or a `for ...; do` earlier on the
+    same line, or the line before a `do` of its own); a loop over `"$@"` or a quoted list,
+    `for name; do`, or a `name=`/`read name` between leaves it out."""
+    assigned = re.compile(
+        rf"(?<![\w$]){variable}\+?=|\bread\b[^;|&\n]*\s{variable}\b|\bprintf\s+-v\s*{variable}\b"
+    )
+    head = lines[number - 1][: column - 1]
+    candidates = [(number, head)]
+    indent = len(head) - len(head.lstrip())
+    for previous in range(number - 1, 0, -1):
+        text = lines[previous - 1]
+        stripped = text.lstrip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        opened = candidates[-1][1].strip() == "do"  # `for ...` then `do` on a line of its own
+        if len(text) - len(stripped) < indent or (opened and len(text) - len(stripped) == indent):
+            indent = len(text) - len(stripped)
+            candidates.append((previous, text))
+            if FUNCTION_START.match(text) or indent == 0:
+                break
+        elif assigned.search(text):
+            return False
+    for line, text in candidates:
+        loops = list(FOR_LOOP.finditer(text))
+        if not loops:
+            if assigned.search(text):
+                return False
+            continue
+        loop = loops[-1]
+        if loop.group(1) != variable:
+            continue
+        words = loop.group(2)
+        return words is not None and line not in own_ifs and _unquoted_words(words)
+    return False
+
+
+def _unquoted_words(words: str) -> bool:
+    """Whether a `for` loop's word list is unquoted throughout: no quote nor backslash outside
+    a `$(...)` or backquotes (whose output is split all the same), and `${...}` holding none."""
+    index = 0
+    while index < len(words):
+        char = words[index]
+        if words.startswith("$(", index) or words.startswith("${", index):
+            end = _closing(words, index + 1)
+            if end is None:
+                return False
+            if words[index + 1] == "{" and re.search(r"[\"'\\]", words[index : end + 1]):
+                return False
+            index = end + 1
+            continue
+        if char == "`":
+            end = words.find("`", index + 1)
+            if end < 0:
+                return False
+            index = end + 1
+            continue
+        if char in "\"'\\":
+            return False
+        index += 1
+    return True
 
 
 def _scalar_arrays(text: str, arrays: set[str]) -> frozenset[str]:
