@@ -3040,6 +3040,49 @@ def test_import_a_type_comment_uses_is_info_one_only_an_ignore_names_stays(
     assert "type:" in used.message
 
 
+LOCAL_TYPE_ALIASES = """\
+from typing import Dict, Union
+
+
+def aliased(a, b):
+    AnyURL = Union[a, b]
+    mapping = {}  # type: Dict[AnyURL, AnyURL]
+    return mapping
+
+
+def unused(a, b):
+    Pair = Union[a, b]
+    # Pair of types, in prose only
+    other = {}  # type: ignore[Pair]
+    return other
+
+
+def elsewhere(a, b):
+    Alias = Union[a, b]
+    return a
+
+
+def reader():
+    data = {}  # type: Dict[Alias, int]
+    return data
+"""
+
+
+def test_local_a_type_comment_of_its_function_reads_is_info_prose_and_other_functions_stay(
+    tmp_path: Path,
+) -> None:
+    """hyperlink's `AnyURL = Union[URL, DecodedURL]` read by `# type: Dict[AnyURL, AnyURL]`:
+    a local type alias that mypy reads and ruff does not. A local only prose or a
+    `# type: ignore` names, or one a type comment of another function names, stays."""
+    outcome = _run(make_repo(tmp_path / "proj", {"pkg/mod.py": LOCAL_TYPE_ALIASES}))
+    levels = _levels(outcome, "ruff/F841")
+    assert levels[5] is Severity.INFO
+    assert levels[11] is Severity.WARNING  # prose and `# type: ignore[...]` only
+    assert levels[18] is Severity.WARNING  # the type comment is another function's
+    used = next(f for f in outcome.findings if f.rule == "ruff/F841" and f.line == 5)
+    assert "type:" in used.message
+
+
 @pytest.mark.parametrize(
     ("source", "line", "imported", "used"),
     [
