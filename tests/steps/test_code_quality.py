@@ -4067,6 +4067,41 @@ def test_quickstart_import_for_a_commented_out_sphinx_setting_is_info(tmp_path: 
     assert "leaves commented out (line 6)" in sys_import.message
 
 
+LONG_COMMENTED_CONF = (
+    "import os\n\n"
+    "extensions = ['sphinx.ext.autodoc']\nhtml_theme = 'default'\n"
+    "# TEMP: see the theme issue\n"
+    "#    html_theme_path = ['_themes', '/home/docs/checkouts/readthedocs.org/readthedocs/t']\n"
+    "html_static_path = ['_static', '/home/docs/checkouts/readthedocs.org/readthedocs/static']\n"
+    "# The theme path of the documents is taken from the place the builder was started in\n"
+)
+
+
+def test_long_commented_out_sphinx_setting_is_info_live_code_prose_and_other_files_stay(
+    tmp_path: Path,
+) -> None:
+    """hyperlink's docs/conf.py keeps `#    html_theme_path = [...]` commented out: E501 on it
+    is info; a long live setting, a long prose comment, and a long commented-out statement
+    in a module that is no Sphinx conf.py keep the warning."""
+    files = {
+        "setup.cfg": "[flake8]\nselect = E,F,W\nmax-line-length = 80\n",
+        "docs/conf.py": LONG_COMMENTED_CONF,
+        "pkg/__init__.py": '"""Package."""\n',
+        "pkg/mod.py": "VALUE = 1\n"
+        "#    paths = ['_themes', '/home/docs/checkouts/readthedocs.org/readthedocs/templates']\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    levels = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/E501"}
+    assert levels == {
+        ("docs/conf.py", 6): Severity.INFO,
+        ("docs/conf.py", 7): Severity.WARNING,  # live code
+        ("docs/conf.py", 8): Severity.WARNING,  # prose
+        ("pkg/mod.py", 2): Severity.WARNING,  # no Sphinx conf.py
+    }
+    commented = next(f for f in outcome.findings if f.rule == "ruff/E501" and f.line == 6)
+    assert "leaves commented out" in commented.message
+
+
 EXECUTED_SUBSTITUTIONS = """\
 #!/bin/bash
 f=/etc/passwd
