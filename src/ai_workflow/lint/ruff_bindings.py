@@ -96,8 +96,8 @@ GUARDED_NOTE = (
 ATTRIBUTE_NOTE = "attributes read inside try/except AttributeError: the probe is its use"
 TYPE_COMMENT_NOTE = "a `# type:` comment uses it (mypy reads those, ruff does not)"
 LOCAL_TYPE_COMMENT_NOTE = (
-    "a later `# type:` comment of the function reads it (a local type alias: mypy reads type "
-    "comments, ruff does not)"
+    "a later `# type:` comment of the function reads it: a local type alias, which mypy reads "
+    "and ruff does not"
 )
 TYPE_STRING_NOTE = (
     "imported under `if TYPE_CHECKING:` for a string type expression of the file (a forward "
