@@ -3110,6 +3110,49 @@ def test_import_a_type_comment_uses_is_info_one_only_an_ignore_names_stays(
     assert "type:" in used.message
 
 
+LOCAL_TYPE_ALIASES = """\
+from typing import Dict, Union
+
+
+def aliased(a, b):
+    AnyURL = Union[a, b]
+    mapping = {}  # type: Dict[AnyURL, AnyURL]
+    return mapping
+
+
+def unused(a, b):
+    Pair = Union[a, b]
+    # Pair of types, in prose only
+    other = {}  # type: ignore[Pair]
+    return other
+
+
+def elsewhere(a, b):
+    Alias = Union[a, b]
+    return a
+
+
+def reader():
+    data = {}  # type: Dict[Alias, int]
+    return data
+"""
+
+
+def test_local_a_type_comment_of_its_function_reads_is_info_prose_and_other_functions_stay(
+    tmp_path: Path,
+) -> None:
+    """hyperlink's `AnyURL = Union[URL, DecodedURL]` read by `# type: Dict[AnyURL, AnyURL]`:
+    a local type alias that mypy reads and ruff does not. A local only prose or a
+    `# type: ignore` names, or one a type comment of another function names, stays."""
+    outcome = _run(make_repo(tmp_path / "proj", {"pkg/mod.py": LOCAL_TYPE_ALIASES}))
+    levels = _levels(outcome, "ruff/F841")
+    assert levels[5] is Severity.INFO
+    assert levels[11] is Severity.WARNING  # prose and `# type: ignore[...]` only
+    assert levels[18] is Severity.WARNING  # the type comment is another function's
+    used = next(f for f in outcome.findings if f.rule == "ruff/F841" and f.line == 5)
+    assert "type:" in used.message
+
+
 @pytest.mark.parametrize(
     ("source", "line", "imported", "used"),
     [
@@ -4191,6 +4234,41 @@ def test_quickstart_import_for_a_commented_out_sphinx_setting_is_info(tmp_path: 
         if f.rule == "ruff/F401" and f.message.startswith("`sys`") and f.path == "docs/conf.py"
     )
     assert "leaves commented out (line 6)" in sys_import.message
+
+
+LONG_COMMENTED_CONF = (
+    "import os\n\n"
+    "extensions = ['sphinx.ext.autodoc']\nhtml_theme = 'default'\n"
+    "# TEMP: see the theme issue\n"
+    "#    html_theme_path = ['_themes', '/home/docs/checkouts/readthedocs.org/readthedocs/t']\n"
+    "html_static_path = ['_static', '/home/docs/checkouts/readthedocs.org/readthedocs/static']\n"
+    "# The theme path of the documents is taken from the place the builder was started in\n"
+)
+
+
+def test_long_commented_out_sphinx_setting_is_info_live_code_prose_and_other_files_stay(
+    tmp_path: Path,
+) -> None:
+    """hyperlink's docs/conf.py keeps `#    html_theme_path = [...]` commented out: E501 on it
+    is info; a long live setting, a long prose comment, and a long commented-out statement
+    in a module that is no Sphinx conf.py keep the warning."""
+    files = {
+        "setup.cfg": "[flake8]\nselect = E,F,W\nmax-line-length = 80\n",
+        "docs/conf.py": LONG_COMMENTED_CONF,
+        "pkg/__init__.py": '"""Package."""\n',
+        "pkg/mod.py": "VALUE = 1\n"
+        "#    paths = ['_themes', '/home/docs/checkouts/readthedocs.org/readthedocs/templates']\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    levels = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/E501"}
+    assert levels == {
+        ("docs/conf.py", 6): Severity.INFO,
+        ("docs/conf.py", 7): Severity.WARNING,  # live code
+        ("docs/conf.py", 8): Severity.WARNING,  # prose
+        ("pkg/mod.py", 2): Severity.WARNING,  # no Sphinx conf.py
+    }
+    commented = next(f for f in outcome.findings if f.rule == "ruff/E501" and f.line == 6)
+    assert "leaves commented out" in commented.message
 
 
 EXECUTED_SUBSTITUTIONS = """\

@@ -320,6 +320,26 @@ def test_project_without_manifest_reports_third_party_imports(tmp_path: Path) ->
     assert any(s.startswith("dependencies: no manifest found") for s in outcome.skipped_checks)
 
 
+def test_backport_of_an_imported_standard_module_is_used_one_nothing_imports_stays(
+    tmp_path: Path,
+) -> None:
+    """hyperlink declares `typing ; python_version<"3.5"`, the PyPI backport its code's
+    `from typing import ...` loads on old Pythons: used. A backport of a module no shipped
+    file imports (`dataclasses`, which only a test imports) stays unused."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='lib', packages=['lib'],\n"
+        "    install_requires=['typing ; python_version<\"3.5\"',\n"
+        "                      'dataclasses ; python_version<\"3.7\"'])\n",
+        "lib/__init__.py": "from typing import Optional\n\nX = None  # type: Optional[int]\n",
+        "tests/test_lib.py": "import dataclasses\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    unused = {f.message.split()[0] for f in outcome.findings if f.rule == "deps/unused-dependency"}
+    assert "typing" not in unused
+    backport = _find(outcome, "deps/unused-dependency", "setup.py", "dataclasses")
+    assert backport.line == 4 and backport.severity is Severity.WARNING
+
+
 def test_import_only_inside_functions_of_a_library_declaring_no_dependency_is_info(
     tmp_path: Path,
 ) -> None:

@@ -67,6 +67,32 @@ def test_assertion_styles(tmp_path: Path) -> None:
     }
 
 
+def test_must_chains_assert_a_property_or_title_named_so_does_not(tmp_path: Path) -> None:
+    """json-stringify-safe's `json.must.eql(...)` (Must.js, mocha's `--require must`) and
+    `demand(x).eql(...)` after `require('must')` assert; a test titled 'must ...' that only
+    calls the code, or reads a property that merely starts with must, does not."""
+    files = {
+        "test/must.test.js": """
+            const demand = require('must');
+            const app = require('..');
+            function jsonify(obj) { return JSON.stringify(obj); }
+
+            it('must chain', () => { app.create().must.eql(jsonify({})); });
+            it('must on a call result', () => { jsonify(app.create()).must.be.a.string(); });
+            it('demand', () => { demand(app.create()).eql({}); });
+            it('must stringify, in the title only', () => { jsonify(app.create()); });
+            it('mustache property', () => { app.create().mustache.render(); });
+            """
+    }
+    assert verdicts(tmp_path, files, "test/must.test.js") == {
+        "must chain": True,
+        "must on a call result": True,
+        "demand": True,
+        "must stringify, in the title only": False,
+        "mustache property": False,
+    }
+
+
 def test_helpers_are_followed_and_local_wrappers_are_not_tests(tmp_path: Path) -> None:
     files = {
         "test/support/utils.js": """

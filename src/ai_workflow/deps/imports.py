@@ -360,6 +360,9 @@ class ImportScan:
     runtime: list[ImportUse] = field(default_factory=list)
     dev: list[ImportUse] = field(default_factory=list)
     runtime_files: int = 0
+    # standard-library modules shipped code imports: what a declared backport provides on the
+    # older Pythons that lack them (`typing ; python_version<"3.5"`)
+    runtime_stdlib: set[str] = field(default_factory=set)
 
 
 FileImports = Callable[[Path, str], list[ImportUse] | None]
@@ -408,6 +411,8 @@ def scan_imports(
             if rel in on_demand:
                 use = replace(use, optional=True)  # an optional feature's (`deps.ondemand`)
             name = use.module
+            if name in STDLIB_MODULES and not dev and name not in local | here:
+                scan.runtime_stdlib.add(name)
             if name in STDLIB_MODULES or name in local or name in here:
                 continue
             if name in PY2_STDLIB_MODULES and use.guarded:

@@ -38,7 +38,8 @@ attributes probed in `try/except AttributeError` (`ai_workflow.lint.ruff_binding
 `import helper` of a sibling script module whose top level changes `sys.path`, `sys.modules`
 or `os.environ` (imported for that effect, `ai_workflow.lint.ruff_effects`), F401 in Sphinx's
 conf.py on an import only a commented-out setting uses (sphinx-quickstart's `import sys, os`
-for `#sys.path.insert(...)`, `ai_workflow.lint.ruff_sphinx_conf`), and so are the
+for `#sys.path.insert(...)`) and E501 on such a setting (`ai_workflow.lint.ruff_sphinx_conf`),
+and so are the
 classic set's style rules (F541, E401, E7xx comparisons...), and in test files a redefinition,
 a bare `except` and an unused call result (F811, E722, F841), in a project that configures and
 runs no ruff nor flake8 (`ai_workflow.lint.ruff_style`); every other rule is a warning (ruff
@@ -103,7 +104,7 @@ from ai_workflow.lint.ruff_scope import (
 )
 from ai_workflow.lint.ruff_sections import section_imports_as_info
 from ai_workflow.lint.ruff_slots import positional_slots_as_info
-from ai_workflow.lint.ruff_sphinx_conf import template_imports_as_info
+from ai_workflow.lint.ruff_sphinx_conf import commented_settings_as_info
 from ai_workflow.lint.ruff_style import StyleScope, read_tooling
 from ai_workflow.lint.ruff_target import ruff_target_version
 from ai_workflow.parsed_files import ParsedFiles
@@ -236,7 +237,7 @@ def explained_ruff_findings(
     kept = contradicted_as_info(kept, files)
     kept = effect_imports_as_info(kept, files)
     kept = section_imports_as_info(kept, files, python_files)
-    kept = template_imports_as_info(kept, files)
+    kept = commented_settings_as_info(kept, files)
     return style.grade(kept, scopes, files)
 
 

@@ -17,6 +17,12 @@
   (a slice, or else an integer index; boltons 26.2.0's `BarrelList.__setitem__`), whose
   attribute access is its use. An unused attribute read outside such a `try`, or an unused
   result of a call inside one, keeps the warning.
+- F841 on a local assignment whose name a later `# type:` comment of the same function reads
+  (`AnyURL = Union[URL, DecodedURL]` then `durl_map = {}  # type: Dict[AnyURL, AnyURL]`,
+  hyperlink 21.0.0's `test_decoded_url.py`): a local type alias for a PEP 484 type comment,
+  which mypy and pyflakes read and ruff does not; removing it breaks the type check. A name
+  that only prose or a `# type: ignore` comment mentions, or a type comment of another
+  function, keeps the warning.
 - F401 on a name a `# type:` comment of the file uses (`x = None  # type: Optional[str]`): the
   comment is PEP 484's annotation syntax, which mypy reads and ruff (unlike pyflakes) does not;
   removing the import breaks the type check (sniffio 1.3.1's `_impl.py`). A name that only a
@@ -99,6 +105,10 @@ GUARDED_NOTE = (
 )
 ATTRIBUTE_NOTE = "attributes read inside try/except AttributeError: the probe is its use"
 TYPE_COMMENT_NOTE = "a `# type:` comment uses it (mypy reads those, ruff does not)"
+LOCAL_TYPE_COMMENT_NOTE = (
+    "a later `# type:` comment of the function reads it: a local type alias, which mypy reads "
+    "and ruff does not"
+)
 TYPE_STRING_NOTE = (
     "imported under `if TYPE_CHECKING:` for a string type expression of the file (a forward "
     "reference the type checker reads, ruff does not)"
@@ -146,6 +156,10 @@ def _note(finding: Finding, files: ParsedFiles) -> str | None:
             return READ_NOTE
         if raised_before_binding(tree, finding.line):
             return EXPECTED_RAISE_NOTE
+        if found is not None and local_in_type_comment(
+            tree, files.text(finding.path), finding.line, found.group("name")
+        ):
+            return LOCAL_TYPE_COMMENT_NOTE
         return ATTRIBUTE_NOTE if is_attribute_probe(tree, finding.line) else None
     found = _IMPORTED.search(finding.message)
     if found is None:
@@ -422,6 +436,26 @@ def in_type_comment(tree: Syntax, text: str, line: int, imported: str) -> bool:
         return False
     word = re.compile(rf"(?<![\w.]){re.escape(bound)}\b")
     return any(word.search(match.group("annotation")) for match in TYPE_COMMENT.finditer(text))
+
+
+def local_in_type_comment(tree: Syntax, text: str, line: int, name: str) -> bool:
+    """Whether a `# type:` comment after `line`, within the innermost function that spans
+    `line`, names `name` (the local assigned there)."""
+    functions = [
+        node
+        for node in tree.nodes(ast.FunctionDef) + tree.nodes(ast.AsyncFunctionDef)
+        if node.lineno < line <= (node.end_lineno or node.lineno)
+    ]
+    if not functions:
+        return False
+    function = max(functions, key=lambda node: node.lineno)  # the innermost one
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    lines = text.splitlines()[line : function.end_lineno or line]
+    return any(
+        word.search(match.group("annotation"))
+        for source in lines
+        for match in TYPE_COMMENT.finditer(source)
+    )
 
 
 def in_type_string(tree: Syntax, line: int, imported: str) -> bool:

@@ -1,4 +1,4 @@
-"""ruff's F401 in Sphinx's conf.py on an import that only a commented-out setting uses, made info.
+"""ruff's F401 and E501 in Sphinx's conf.py that only commented-out settings cause, made info.
 
 sphinx-quickstart writes conf.py with settings commented out for the user to enable, and keeps
 the imports they need: its Sphinx 1.x template starts with `import sys, os` for
@@ -8,6 +8,13 @@ theme import goes with `# html_theme_path = [sphinx_rtd_theme.get_html_theme_pat
 on. An unused import that no commented-out statement of the file names (a mention in prose is
 no setting; bats-core's `import recommonmark` in `setup()`, which its extension list names as
 a string), or one in any other file, keeps the warning.
+
+E501 on a line of Sphinx's conf.py that is a commented-out setting (`#    html_theme_path =
+['_themes', '/home/docs/checkouts/readthedocs.org/readthedocs/templates/sphinx']`, hyperlink
+21.0.0's Read the Docs theme workaround; sphinx-quickstart's `#html_title = None` lines) is
+about disabled code kept as a template: its length matters once someone enables it. A long
+line of live code or of prose in conf.py, or a long commented-out statement in any other
+file, keeps the warning.
 """
 
 from __future__ import annotations
@@ -22,21 +29,45 @@ from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.sphinx_docs import is_sphinx_conf
 
 UNUSED_IMPORT = "ruff/F401"
+LINE_TOO_LONG = "ruff/E501"
 _IMPORTED = re.compile(r"`(?P<name>[\w.]+)` imported but unused")
 NOTE = (
     "Sphinx's conf.py keeps `{}` for a setting it leaves commented out (line {}), as "
     "sphinx-quickstart writes it: the import goes with that setting"
 )
+LONG_NOTE = (
+    "a setting Sphinx's conf.py leaves commented out: disabled code kept as a template, its "
+    "length matters once it is enabled"
+)
 
 
-def template_imports_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
+def commented_settings_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
     """The findings, with F401 on a Sphinx conf.py import that only a comment line of the
-    file uses made info."""
+    file uses, and E501 on a commented-out setting of a Sphinx conf.py, made info."""
 
     def reason(finding: Finding, tree: ast.Module) -> str | None:
         return _reason(finding, tree, files)
 
-    return files.explain_rule(findings, UNUSED_IMPORT, "{}", reason)
+    def long_reason(finding: Finding, tree: ast.Module) -> str | None:
+        return _long_reason(finding, files)
+
+    kept = files.explain_rule(findings, UNUSED_IMPORT, "{}", reason)
+    return files.explain_rule(kept, LINE_TOO_LONG, "{}", long_reason)
+
+
+def _long_reason(finding: Finding, files: ParsedFiles) -> str | None:
+    """Why the long line is a template's when it is a commented-out statement of a Sphinx
+    conf.py."""
+    path = finding.path or ""
+    if PurePosixPath(path).name != "conf.py" or finding.severity is not Severity.WARNING:
+        return None
+    lines = files.lines(path)
+    if finding.line is None or not 0 < finding.line <= len(lines):
+        return None
+    stripped = lines[finding.line - 1].strip()
+    if not stripped.startswith("#") or not _is_code(stripped.lstrip("#")):
+        return None
+    return LONG_NOTE if is_sphinx_conf(files.text(path)) else None
 
 
 def _reason(finding: Finding, tree: ast.Module, files: ParsedFiles) -> str | None:

@@ -791,6 +791,8 @@ def _report_unused(facts: _ImportFacts, report: Report) -> list[str]:
         modules = {m.lower() for m in provided_modules(dep.name, facts.env)}
         if modules & runtime_modules:
             continue
+        if modules & facts.scan.runtime_stdlib:
+            continue  # a backport of a standard-library module the code imports (`typing`)
         if modules & dev_modules:
             message = f"{dep.name} is a runtime dependency but only tests or tooling import it"
             report.add("deps/test-only-dependency", Severity.INFO, message, dep.path, dep.line)

@@ -3,7 +3,9 @@
 A test is a call of `it`/`test`/`specify` (with `.only`, `.skip`, `.todo`...) that has a title or
 a callback, where that name is not a function of the file itself (a local `function test(app)`
 that wraps `it(...)` calls is a helper, not a test). Its callback checks something when it, or
-a helper it calls, asserts: `expect(...)`, `assert...`, `should`, a chained `.expect(...)`
+a helper it calls, asserts: `expect(...)`, `assert...`, `should` or `must` (should.js and
+Must.js, whose getter on Object.prototype starts an assertion chain: `json.must.eql(...)`, as
+json-stringify-safe 5.0.1's tests, run with mocha's `--require must`), a chained `.expect(...)`
 (supertest), a call on the test context `t`, `throw`, or the test's `done` handed to the code
 (`server.close(done)`, `{ end: done }`: the test fails unless the code calls it back cleanly).
 The title says what the test checks, as a Python docstring does (`FoundTest.intent`): a test
@@ -41,8 +43,11 @@ ASSERTION_LIBRARIES = frozenset(
     {
         "assert", "node:assert", "assert/strict", "node:assert/strict", "chai", "should",
         "expect", "expect.js", "power-assert", "uvu/assert", "better-assert", "unexpected",
+        "must",
     }
 )  # fmt: skip
+# should.js and Must.js: a getter on Object.prototype that starts an assertion chain
+PROTOTYPE_ASSERTIONS = frozenset({"should", "must"})
 CONTEXT_NON_CHECKS = frozenset(
     {
         "skip", "todo", "diagnostic", "mock", "before", "beforeEach", "after", "afterEach",
@@ -129,7 +134,7 @@ class JsTests:
             if kind == "throw_statement" or self._hands_on_done(frame, node):
                 yield True
                 return
-            if kind == "member_expression" and _property(node) == "should":
+            if kind == "member_expression" and _property(node) in PROTOTYPE_ASSERTIONS:
                 yield True
                 return
             if kind == "call_expression":
