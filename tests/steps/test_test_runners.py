@@ -840,7 +840,8 @@ def test_a_declared_python_dependency_not_installed_is_the_environment(tmp_path:
     warning = next(f for f in outcome.findings if f.rule == "tests/environment-incomplete")
     assert "(not-installed-dist-xyz)" in warning.message
     c = outcome.data["counts"]
-    assert (c["passed"], c["errors"]) == (0, 2)  # pytest's own figures: collection errors stop it
+    # pytest's own figures: test_ok.py runs past the two modules that cannot be collected
+    assert (c["passed"], c["errors"]) == (1, 2)
 
 
 def test_a_locale_this_machine_lacks_is_the_environment(tmp_path: Path) -> None:
