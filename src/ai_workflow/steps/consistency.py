@@ -444,11 +444,10 @@ def _readme_versions(
             claims = [
                 match
                 for match in pattern.finditer(line)
-                if index > 0
-                or not (
-                    _history(line[: match.start()])
-                    or _MINIMUM_AFTER.match(line[match.end() :])
-                    or _license_version(line[: match.start()], line[match.end() :])
+                if not (
+                    _pin_history(line[: match.start()])
+                    if index > 0
+                    else _version_history(line[: match.start()], line[match.end() :])
                 )
             ]
             if index == 0 and len({m.group(1) for m in claims}) > 1:
@@ -500,6 +499,22 @@ def _history(before: str) -> bool:
     """The text before a `version X` makes it history (`since`, `prior to natsort`)."""
     plain = _INLINE_MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", before)
     return bool(_HISTORY_WORDS.search(before) or _HISTORY_PHRASE.search(plain))
+
+
+def _version_history(before: str, after: str) -> bool:
+    """A `version X` that is no claim about the project's version: history (`_history`), a
+    minimum for users (`_MINIMUM_AFTER`) or a license's version (`_license_version`)."""
+    return _history(before) or bool(_MINIMUM_AFTER.match(after)) or _license_version(before, after)
+
+
+def _pin_history(before: str) -> bool:
+    """The text before a pin (`name@X`, `name==X`) makes it the release that brought a change:
+    nconf 0.12.1's README, 'As of `nconf@0.8.0` it is now possible to encrypt ...'. Only a
+    phrase of history counts (`as of`, `since`, `prior to`, `added in`), with an opening
+    backtick or emphasis before the pin: the words `_history` also takes (`npm`, `pip`,
+    `requires`) begin an install command, `npm install name@X`, which stays a claim."""
+    plain = _INLINE_MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", before)
+    return bool(_HISTORY_PHRASE.search(plain.rstrip("`*_ ")))
 
 
 _NPM_BANNER = re.compile(r"^\s*> (?:@[\w.-]+/)?[\w.-]+@\S+ [\w:.-]+\s*$")

@@ -583,30 +583,40 @@ def _encode_imports(found: tuple[list[ImportUse] | None]) -> dict[str, Any]:
         return {"imports": None}
     return {
         "imports": [
-            [u.module, u.line, u.optional, u.guarded, None if u.below is None else list(u.below)]
+            [
+                u.module,
+                u.line,
+                u.optional,
+                u.guarded,
+                None if u.below is None else list(u.below),
+                u.source_checkout,
+            ]
             for u in uses
         ]
     }
 
 
 def _decode_imports(rel: str, value: Any) -> tuple[list[ImportUse] | None]:
-    """A stored entry: the file's imports (module, line, optional, guarded, version bound),
-    None when it does not parse."""
+    """A stored entry: the file's imports (module, line, optional, guarded, version bound,
+    source checkout), None when it does not parse."""
     raw = value["imports"]
     if raw is None:
         return (None,)
     uses = []
-    for module, line, optional, guarded, below in raw:
+    for module, line, optional, guarded, below, checkout in raw:
         bound = None if below is None else tuple(below)
         if not (
             isinstance(module, str)
             and type(line) is int
             and type(optional) is bool
             and type(guarded) is bool
+            and type(checkout) is bool
             and (bound is None or all(type(n) is int for n in bound))
         ):
-            raise TypeError("stored imports are not (module, line, optional, guarded, bound)")
-        uses.append(ImportUse(module, rel, line, optional, guarded, bound))
+            raise TypeError(
+                "stored imports are not (module, line, optional, guarded, bound, checkout)"
+            )
+        uses.append(ImportUse(module, rel, line, optional, guarded, bound, checkout))
     return (uses,)
 
 
@@ -694,7 +704,12 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
             # import at a module's top level, which every user runs, stays a warning).
             on_demand = not required_keys and _only_in_functions(facts.target, runtime[module])
             hosted = _hosted(module, runtime[module], facts.target)
-            severity = Severity.INFO if helper or on_demand or hosted else Severity.WARNING
+            # Only in the fallback for a source checkout that was never built (its generated
+            # version module missing: makefun's `except ImportError:` asks setuptools_scm for
+            # the version from git): an installed package never runs it.
+            checkout = all(u.source_checkout for u in runtime[module])
+            info = helper or on_demand or hosted or checkout
+            severity = Severity.INFO if info else Severity.WARNING
             _missing(module, runtime[module], severity, dev_only, bool(declared), report)
             missing.append(module)
         elif module not in runtime and not dists & all_keys:
