@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -753,6 +754,18 @@ def _top_level_functions(target: Path, path: str, name: str) -> list[ast.Functio
     return [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]
 
 
+PYTHON_MARKER = re.compile(r"\bpython_(?:full_)?version\b")
+
+
+def _for_some_pythons(markers: str) -> bool:
+    """Whether a requirement's environment markers limit it to some Python versions
+    (`typing ; python_version<"3.5"`): how a backport of a standard-library module is declared
+    for the Pythons that lack the module. The same backport declared for every Python is no
+    backport on the Pythons that ship the module: it shadows it there (`enum34` on Python 3.6+
+    has no `IntFlag`, PyPI's `typing` breaks Python 3.7+), so it stays reported."""
+    return PYTHON_MARKER.search(markers) is not None
+
+
 def _missing(
     module: str,
     uses: list[ImportUse],
@@ -791,7 +804,7 @@ def _report_unused(facts: _ImportFacts, report: Report) -> list[str]:
         modules = {m.lower() for m in provided_modules(dep.name, facts.env)}
         if modules & runtime_modules:
             continue
-        if modules & facts.scan.runtime_stdlib:
+        if modules & facts.scan.runtime_stdlib and _for_some_pythons(dep.markers):
             continue  # a backport of a standard-library module the code imports (`typing`)
         if modules & dev_modules:
             message = f"{dep.name} is a runtime dependency but only tests or tooling import it"
