@@ -472,6 +472,12 @@ def test_mypy_imported_by_a_mypy_plugin_is_info_elsewhere_stays(tmp_path: Path) 
     outcome = _run(make_repo(tmp_path / "plain", files))
     plain = _find(outcome, "deps/undeclared-import", "lib/mypy_plugin.py", "mypy")
     assert plain.severity is Severity.WARNING
+    # a `plugin(name)` of the library's own (its plugin registry) beside a run of mypy's API:
+    # no mypy plugin (nothing imports mypy.plugin), so its users need mypy installed
+    files["lib/mypy_plugin.py"] += "\n\ndef plugin(name):\n    return REGISTRY[name]\n"
+    outcome = _run(make_repo(tmp_path / "registry", files))
+    registry = _find(outcome, "deps/undeclared-import", "lib/mypy_plugin.py", "mypy")
+    assert registry.severity is Severity.WARNING
 
 
 def test_helper_script_of_a_project_declaring_no_python_dependency_is_info(
