@@ -652,6 +652,27 @@ def test_a_pin_after_a_phrase_of_history_is_the_release_that_brought_a_change(
     assert _at(outcome, "version/readme-mismatch") == {("README.md", 7), ("README.md", 9)}
 
 
+def test_a_project_version_followed_by_prose_naming_a_license_is_still_a_claim(
+    tmp_path: Path,
+) -> None:
+    """`Version 3.0.0 of the client drops the old license key check` speaks of the project's
+    own version: the words between `of the` and `license` are prose, no license's name, so the
+    stale claim is reported; `version 2 of the GNU General Public License` beside it stays a
+    license's version."""
+    readme = (
+        "# keyclient\n\n"
+        "Version 3.0.0 of the client drops the old license key check.\n\n"  # 3: a claim
+        "## License\n\n"
+        "You can redistribute it under version 2 of the GNU General Public License.\n"
+    )
+    files = {
+        "package.json": '{\n  "name": "keyclient",\n  "version": "2.4.1"\n}\n',
+        "README.md": readme,
+    }
+    outcome = _run(make_repo(tmp_path / "js", files))
+    assert _at(outcome, "version/readme-mismatch") == {("README.md", 3)}
+
+
 def test_a_past_release_announced_in_the_readme_is_history_not_the_version(
     tmp_path: Path,
 ) -> None:

@@ -374,6 +374,25 @@ def test_backport_of_an_imported_standard_module_is_used_one_nothing_imports_sta
     assert backport.line == 4 and backport.severity is Severity.WARNING
 
 
+def test_backport_declared_for_every_python_stays_unused(tmp_path: Path) -> None:
+    """PyPI's `typing` with no `python_version` marker is installed on every Python, where an
+    old release without python_requires shadows the standard library's `typing` (Python 3.7+
+    fails with `'Callable' has no attribute '_abc_registry'`): the real bug stays a warning,
+    while the same backport limited to the old Pythons (`typing ; python_version<"3.5"`,
+    hyperlink's line) is used by the code's `from typing import ...`."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='lib', packages=['lib'],\n"
+        "    install_requires=['typing'])\n",
+        "lib/__init__.py": "from typing import Optional\n\nX = None  # type: Optional[int]\n",
+    }
+    outcome = _run(make_repo(tmp_path / "every", files))
+    backport = _find(outcome, "deps/unused-dependency", "setup.py", "typing")
+    assert backport.line == 3 and backport.severity is Severity.WARNING
+    files["setup.py"] = files["setup.py"].replace("'typing'", "'typing ; python_version<\"3.5\"'")
+    outcome = _run(make_repo(tmp_path / "old", files))
+    assert not [f for f in outcome.findings if f.rule == "deps/unused-dependency"]
+
+
 def test_import_only_inside_functions_of_a_library_declaring_no_dependency_is_info(
     tmp_path: Path,
 ) -> None:
@@ -487,6 +506,12 @@ def test_mypy_imported_by_a_mypy_plugin_is_info_elsewhere_stays(tmp_path: Path) 
     outcome = _run(make_repo(tmp_path / "plain", files))
     plain = _find(outcome, "deps/undeclared-import", "lib/mypy_plugin.py", "mypy")
     assert plain.severity is Severity.WARNING
+    # a `plugin(name)` of the library's own (its plugin registry) beside a run of mypy's API:
+    # no mypy plugin (nothing imports mypy.plugin), so its users need mypy installed
+    files["lib/mypy_plugin.py"] += "\n\ndef plugin(name):\n    return REGISTRY[name]\n"
+    outcome = _run(make_repo(tmp_path / "registry", files))
+    registry = _find(outcome, "deps/undeclared-import", "lib/mypy_plugin.py", "mypy")
+    assert registry.severity is Severity.WARNING
 
 
 def test_helper_script_of_a_project_declaring_no_python_dependency_is_info(

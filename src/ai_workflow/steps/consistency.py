@@ -86,13 +86,14 @@ _LICENSE_BEFORE = re.compile(
     r"\b(?:licen[cs]e|A?GPL(?:v\d)?|LGPL(?:v\d)?|MPL|EPL|EUPL|CDDL|GFDL|FDL)[\s,:]*$", re.I
 )
 _LICENSE_AFTER = re.compile(
-    r"\s+(?:or\s+(?:\(at\s+your\s+option\)\s+)?any\s+later\s+version\s+)?of\s+the\s+"
-    r"(?:[\w-]+\s+){0,5}?(?:licen[cs]e|A?GPL|LGPL|MPL)\b",
-    re.I,
+    r"\s+(?i:or\s+(?:\(at\s+your\s+option\)\s+)?any\s+later\s+version\s+)?(?i:of\s+the)\s+"
+    r"(?:[A-Z][\w-]*\s+){0,5}?(?i:licen[cs]e|A?GPL|LGPL|MPL)\b"
 )
 """`... or Apache License, version 2.0` (rc 1.2.8's README under '## License'), `GNU General
 Public License version 3`, `version 2 of the GNU General Public License`: the version of a
-license, not a claim about the project's own version."""
+license, not a claim about the project's own version. The words between `of the` and the
+license are its name, capitalised (`GNU Lesser General Public`): `version 3.0.0 of the client
+drops the old license key check` is the project's version."""
 
 
 def _license_version(before: str, after: str) -> bool:
