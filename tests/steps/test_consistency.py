@@ -1010,6 +1010,48 @@ def test_a_changelog_of_release_series_covers_the_patch_releases_of_its_newest(
     assert _changelog_findings(tmp_path, "d", listed) == {("CHANGELOG.md", 3)}
 
 
+SERIES_TITLED_CHANGELOG = """\
+===============
+Changelog 1.3.x
+===============
+
+All notable changes to this project will be documented in this file.
+
+
+v1.3.1 (2025-10-30)
+===================
+
+Patch release: Packaging fix
+
+
+v1.3.0 (2025-10-29)
+===================
+
+Minor release.
+"""
+
+
+def test_a_changelog_titled_with_its_release_series_is_not_a_release_of_it(
+    tmp_path: Path,
+) -> None:
+    """Deprecated 1.3.1's CHANGELOG.rst is titled `Changelog 1.3.x` (the series the file
+    covers); its newest release is the `v1.3.1` entry under the title, the version the package
+    declares. The same changelog with no 1.3.1 entry still lags a package that declares 1.3.1,
+    and so does a plain `1.3` heading (a release of its own, not a series)."""
+    init = {"pkg/__init__.py": '__version__ = "1.3.1"\n'}
+    files = {**init, "pyproject.toml": '[project]\nname = "pkg"\ndynamic = ["version"]\n'}
+    titled = {**files, "CHANGELOG.rst": SERIES_TITLED_CHANGELOG}
+    assert not _changelog_findings(tmp_path, "a", titled)
+    lagging = SERIES_TITLED_CHANGELOG.replace("v1.3.1 (2025-10-30)", "v1.3.0 (2025-10-29)", 1)
+    assert _changelog_findings(tmp_path, "b", {**files, "CHANGELOG.rst": lagging}) == {
+        ("CHANGELOG.rst", 8)
+    }
+    release = SERIES_TITLED_CHANGELOG.replace("Changelog 1.3.x", "Changelog 1.3  ", 1)
+    assert _changelog_findings(tmp_path, "c", {**files, "CHANGELOG.rst": release}) == {
+        ("CHANGELOG.rst", 2)
+    }
+
+
 def test_a_patch_release_missing_from_a_changelog_of_feature_releases_is_info(
     tmp_path: Path,
 ) -> None:

@@ -342,6 +342,9 @@ _UNRELEASED_HEADING_RE = re.compile(rf"(?<![\w-])(?:{_UNRELEASED})(?![\w-])", re
 _UNRELEASED_LINE_RE = re.compile(
     rf"^(?:release[sd]?(?:\s+(?:on|date))?\s*[:-]?\s*)?(?:{_UNRELEASED})(?![\w-])", re.I
 )
+_SERIES_WILDCARD = re.compile(r"\.[xX*](?![\w.])")
+"""What makes a version a series (`1.3.x`, `2.*`): Deprecated 1.3.1's CHANGELOG.rst is titled
+`Changelog 1.3.x` above its `v1.3.1 (2025-10-30)` entry."""
 _RST_ADORNMENT_RE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}\s*$")
 
 
@@ -374,6 +377,8 @@ def _entries(
         match = _VERSION_RE.search(text)
         if match is None or (plain and match.start() >= 12):
             continue
+        if _SERIES_WILDCARD.match(text, match.end()):
+            continue  # `Changelog 1.3.x`: the series a file covers (its title), not a release
         under = _line_under(line, lines, starts)
         unreleased = bool(_UNRELEASED_HEADING_RE.search(text)) or (
             under is not None and bool(_UNRELEASED_LINE_RE.match(under))
