@@ -453,6 +453,94 @@ def test_go_module_counts_equal_go_test(tmp_path: Path, monkeypatch: pytest.Monk
     assert shown(outcome) == [("error", "tests/failed", "calc_test.go", 13)]
 
 
+CALLER_PATHS = {  # go-stack/stack 1.8.0's shape: a caller's path from import path and disk
+    "go.mod": "module example.com/acme/where\n\ngo 1.17\n",
+    "where.go": textwrap.dedent(
+        """\
+        package where
+
+        import (
+        \t"runtime"
+        \t"strings"
+        )
+
+        // Here is the caller's import path prefix plus the last two segments of its file.
+        func Here() string {
+        \tpc, file, _, _ := runtime.Caller(1)
+        \tfn := runtime.FuncForPC(pc).Name()
+        \tpre := fn[:strings.LastIndex(fn, "/")]
+        \tparts := strings.Split(file, "/")
+        \treturn pre + "/" + strings.Join(parts[len(parts)-2:], "/")
+        }
+
+        func Add(a, b int) int { return a + b }
+        """
+    ),
+    "where_test.go": textwrap.dedent(
+        """\
+        package where
+
+        import (
+        \t"fmt"
+        \t"testing"
+        )
+
+        func TestHere(t *testing.T) {
+        \tif got := Here(); got != "example.com/acme/where/where_test.go" {
+        \t\tt.Errorf("Here() = %s, want example.com/acme/where/where_test.go", got)
+        \t}
+        }
+
+        func TestAdd(t *testing.T) {
+        \tif Add(2, 2) != 5 {
+        \t\tt.Errorf("planted failure")
+        \t}
+        }
+
+        func ExampleHere() {
+        \tfmt.Println(Here())
+        \t// Output: example.com/acme/where/where_test.go
+        }
+        """
+    ),
+}
+
+
+@needs_go
+def test_a_go_test_that_expects_the_checkout_named_as_the_module_path_ends_is_info(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """go-stack/stack 1.8.0 unpacked into `go-stack/`: its path tests print
+    github.com/go-stack/go-stack/... where they expect github.com/go-stack/stack/...; they pass
+    in a directory named `stack`. Such failures are info naming the directory; a real failure
+    beside them stays an error, and so do the same tests in a checkout named as the module."""
+    for key, value in OFFLINE.items():
+        monkeypatch.setenv(key, value)
+    renamed = run_step(make_repo(tmp_path / "acme-where", CALLER_PATHS))
+    assert counts(renamed) == (0, 3, 0)
+    assert shown(renamed) == [("error", "tests/failed", "where_test.go", 16)]
+    notes = [f for f in renamed.findings if f.severity == Severity.INFO and "checkout" in f.message]
+    assert sorted(str(f.extra.get("test")) for f in notes) == [
+        "example.com/acme/where.ExampleHere",
+        "example.com/acme/where.TestHere",
+    ]
+    example = next(f for f in notes if "Example" in f.message)
+    assert "example output differs: got `example.com/acme/acme-where/where_test.go`" in (
+        example.message
+    )
+    # the same project where the directory is named as the module path ends: one failure only
+    named = run_step(make_repo(tmp_path / "named" / "where", CALLER_PATHS))
+    assert counts(named) == (2, 1, 0)
+    assert shown(named) == [("error", "tests/failed", "where_test.go", 16)]
+    # a path test that really fails (a wrong file, not a renamed directory) stays an error
+    wrong = dict(CALLER_PATHS)
+    wrong["where_test.go"] = CALLER_PATHS["where_test.go"].replace(
+        "where/where_test.go", "where/other_test.go"
+    )
+    broken = run_step(make_repo(tmp_path / "acme-where2", wrong))
+    assert ("error", "tests/failed", "where_test.go", 10) in shown(broken)
+
+
 GOPATH_PACKAGE = {  # go-spew's shape: no go.mod, an external test importing it by path
     "calc/calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
     "calc/calc_test.go": textwrap.dedent(
