@@ -169,12 +169,16 @@ if (fs.existsSync(loaded)) { fs.unlinkSync(loaded); setTimeout(() => {}, 3000); 
     shutil.which("node") is None or shutil.which("npm") is None, reason="needs node and npm"
 )
 def test_mocha_runs_a_timed_out_test_again_by_its_full_title(tmp_path: Path) -> None:
-    """`npm test -- ... --grep '^suite title$'`: the title's parentheses and plus are escaped,
-    so the grep picks that test only (the one that hangs is not run with it)."""
+    """`npm test --ignore-scripts -- ... --grep '^suite title$'`: the title's parentheses and
+    plus are escaped, so the grep picks that test only (the one that hangs is not run with
+    it), and the pretest is not run again."""
     package = {
         "name": "rb",
         "version": "1.0.0",
-        "scripts": {"test": "mocha test/"},
+        "scripts": {
+            "pretest": "node -e \"require('fs').appendFileSync('../pretest-runs', 'x')\"",
+            "test": "mocha test/",
+        },
         "devDependencies": {"mocha": "9.2.1"},
     }
     root = make_repo(
@@ -204,6 +208,8 @@ def test_mocha_runs_a_timed_out_test_again_by_its_full_title(tmp_path: Path) -> 
     [hangs] = found["tests/timed-out"]
     assert "http streams.should handle timeout error" in hangs.message
     assert "it timed out again" in hangs.message
+    # the pretest ran before the whole suite only: npm runs a test again with --ignore-scripts
+    assert (tmp_path / "pretest-runs").read_text() == "x"
     reruns = {r["selector"]: r["verdict"] for r in outcome.data["timed_out_reruns"]}
     assert reruns == {
         r"--grep ^http streams should read body streams \(http\) \+ gzip$": "passed",
@@ -275,5 +281,5 @@ def test_a_package_script_takes_a_file_only_when_tap_ends_it_with_none_of_its_ow
     failure = FailedTest("test/slow.ts", "failed", "test timed out after 30000 ms")
     picked = alone_command(_plan(["npm", "test"], "npm-script"), failure, tmp_path, None)
     assert (picked.command if picked else None) == (
-        ["npm", "test", "--", "test/slow.ts"] if takes else None
+        ["npm", "test", "--ignore-scripts", "--", "test/slow.ts"] if takes else None
     )

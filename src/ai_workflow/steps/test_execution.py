@@ -44,6 +44,7 @@ load), a `tests/flaky` warning, not an error; one that comes back stays an error
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -133,8 +134,9 @@ CONFIG_HINT = "set tech_stack.test_command in .workflow-config.yaml"
 # A suite this quick, with at most this many failures, runs again to tell flaky from broken.
 RERUN_WITHIN_S = 60.0
 RERUN_MAX_FAILURES = 5
-# A test that timed out runs again alone only when at least this much of the budget is left.
-ALONE_MIN_S = 1.0
+# A test that timed out runs again alone only when at least this much of the budget is left
+# (less would stop the runner before it has loaded the test on a busy machine).
+ALONE_MIN_S = 10.0
 # The test map's recording and selection stay off in a run of one test alone.
 ALONE_DROPPED_ENV = frozenset({"AI_WORKFLOW_TESTMAP_OUT", "AI_WORKFLOW_TESTMAP_SELECT"})
 
@@ -920,6 +922,7 @@ def _timed_out(
         )
     if again:
         failed = [f.name for f, _ in again if verdicts[id(f)] == alone.FAILED]
+        it, its = ("it", "its") if len(again) == 1 else ("they", "their")
         how = "timed out again"
         if failed:
             how = (
@@ -931,9 +934,9 @@ def _timed_out(
             "tests/timed-out",
             "warning",
             f"{_count(again)} timed out on this machine ({again[0][1].detail}): "
-            f"{_names(again)}; run again alone, {'it' if len(again) == 1 else 'they'} {how}: "
-            "not a loaded machine but a test that waits for something that never comes, or "
-            "needs more than its own limit even alone",
+            f"{_names(again)}; run again alone, {it} {how}: {it} did not pass within {its} own "
+            "limit even without the rest of the suite (a test that hangs, or one too slow for "
+            "its limit on this machine)",
             *_single_place(again),
         )
     if rest:
@@ -993,9 +996,11 @@ def _run_alone(
         by_command[key] = verdicts[id(test)] = found
         display = shlex.join(picked.command)
         shown = "stopped by the budget" if found == alone.OVER_BUDGET else found
+        load = _load_average()  # how busy the machine still was, beside this one test
         outcome.checked.append(
             f"ran {test.name} again alone (`{_clip_command(display)}`, "
-            f"{result.duration_s:.1f}s): {shown}"
+            f"{result.duration_s:.1f}s{f', load average {load:.1f}' if load is not None else ''}"
+            f" on {os.cpu_count() or '?'} cores): {shown}"
         )
         reruns.append(
             {
@@ -1004,9 +1009,18 @@ def _run_alone(
                 "selector": picked.selector,
                 "verdict": found,
                 "duration_s": round(result.duration_s, 3),
+                "load_average": load,
             }
         )
     return verdicts
+
+
+def _load_average() -> float | None:
+    """The machine's one-minute load average (None where the system does not tell)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
 
 
 def _clip_command(display: str, limit: int = 300) -> str:

@@ -13,6 +13,9 @@ from a hang (it times out again). The runner picks the test itself, as a develop
 - node-tap through a package script that gives it no file of its own (`c8 tap`): the test
   file, after `npm test --`.
 
+Through npm, the package script runs without its pre- and post-scripts (`--ignore-scripts`):
+the whole run before has built what the tests need.
+
 Another runner, a command we cannot add arguments to (a configured command, a package script
 that names its own files), or a test whose name the report does not give is not run again.
 """
@@ -78,7 +81,7 @@ def alone_command(
     of the plan's; None when the runner or the command offers no way to pick it."""
     if not isinstance(plan.command, list):
         return None
-    argv = list(plan.command)
+    argv = _without_npm_hooks(list(plan.command))
     if plan.runner_args and plan.report_file is not None and report is not None:
         argv = [word.replace(str(plan.report_file), str(report)) for word in argv]
         if plan.framework == "pytest":
@@ -95,7 +98,7 @@ def alone_command(
             name = f"^{js_escape(failure.name)}$"
             return Alone([*argv, "-t", name], report, f"-t {name}")
         return None
-    if plan.framework == "npm-script" and script_takes_files(target, argv, TAP_PROGRAMS):
+    if plan.framework == "npm-script" and script_takes_files(target, plan.command, TAP_PROGRAMS):
         rel = failure.name
         if _is_project_file(target, rel):
             return Alone([*argv, "--", rel], None, rel)
@@ -162,6 +165,17 @@ def pytest_node_id(target: Path, case: tuple[str, ...]) -> str | None:
         if _is_project_file(target, rel):
             return "::".join([rel, *parts[cut:], name])
     return None
+
+
+def _without_npm_hooks(argv: list[str]) -> list[str]:
+    """`npm test` (or `npm run X`) without its pre- and post-scripts (`--ignore-scripts`, which
+    still runs the script asked for): the first run built what the tests need (lru-cache's
+    `pretest` compiles the TypeScript, a minute on a loaded machine), and a test run again alone
+    needs nothing but the runner."""
+    if argv[:1] != ["npm"] or argv[1:2] not in (["test"], ["run"]):
+        return argv
+    at = argv.index("--") if "--" in argv else len(argv)
+    return [*argv[:at], "--ignore-scripts", *argv[at:]]
 
 
 def _without_test_paths(argv: list[str], target: Path) -> list[str]:
