@@ -39,7 +39,12 @@ stopped on TypeScript's internal assertion (`Debug Failure.`) with every frame i
 (`ai_workflow.testcmd.dependency_errors`). Text from the runner's output is stripped of terminal
 escapes before it becomes a message. A quick suite (at most `RERUN_WITHIN_S`) with a few failures of
 the project's own is run once more: a failure that does not come back is a flaky test (timing,
-load), a `tests/flaky` warning, not an error; one that comes back stays an error.
+load), a `tests/flaky` warning, not an error; one that comes back stays an error. A test that
+ended on a timeout of its own (mocha's 2000 ms, node-tap's 30 s per file, pytest-timeout) runs
+again alone, picked by its runner's own selection (`ai_workflow.testcmd.alone`), within
+`tech_stack.timeout_rerun_s`: passing then, it timed out because the machine was loaded
+(`tests/timed-out-passed-alone`, info); timing out again, it stays a `tests/timed-out` warning
+that says so.
 """
 
 from __future__ import annotations
