@@ -76,7 +76,7 @@ class TechStackConfig(_Section):
     test_timeout_s: Seconds = 900.0
     # seconds the tests that ended on a timeout of their own may take, together, when run
     # again alone to tell a loaded machine from a hang (test_execution); 0: never run again
-    timeout_rerun_s: Annotated[float, Field(ge=0, le=WEEK_S)] = 120.0
+    timeout_rerun_s: Annotated[float, Field(ge=0, le=WEEK_S)] = 180.0
 
 
 class StructureConfig(_Section):
