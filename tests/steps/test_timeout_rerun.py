@@ -283,3 +283,18 @@ def test_a_package_script_takes_a_file_only_when_tap_ends_it_with_none_of_its_ow
     assert (picked.command if picked else None) == (
         ["npm", "test", "--ignore-scripts", "--", "test/slow.ts"] if takes else None
     )
+
+
+def test_jest_picks_a_test_by_its_full_name_and_writes_its_own_report(tmp_path: Path) -> None:
+    """jest's `-t` of the anchored, escaped full name (what its JSON report calls fullName),
+    through `npm test --` without the pre- and post-scripts; the report goes to a file of its
+    own, so the first run's stays as the step names it."""
+    report = tmp_path / "jest-test_execution.json"
+    command = ["npm", "test", "--", "--ci", "--json", f"--outputFile={report}"]
+    failure = FailedTest("cache fetch (slow) waits", "failed", "Exceeded timeout of 5000 ms")
+    picked = alone_command(_plan(command, "jest", report), failure, tmp_path, tmp_path / "b.json")
+    assert picked is not None
+    assert picked.command == [
+        "npm", "test", "--ignore-scripts", "--", "--ci", "--json",
+        f"--outputFile={tmp_path / 'b.json'}", "-t", r"^cache fetch \(slow\) waits$",
+    ]  # fmt: skip
