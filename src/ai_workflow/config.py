@@ -74,6 +74,9 @@ class TechStackConfig(_Section):
     python: str | None = None  # interpreter that runs the target's tests
     pinned_tools: bool = True  # run the linter version the project pins (installed on first use)
     test_timeout_s: Seconds = 900.0
+    # seconds the tests that ended on a timeout of their own may take, together, when run
+    # again alone to tell a loaded machine from a hang (test_execution); 0: never run again
+    timeout_rerun_s: Annotated[float, Field(ge=0, le=WEEK_S)] = 180.0
 
 
 class StructureConfig(_Section):

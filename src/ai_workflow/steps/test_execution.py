@@ -41,12 +41,19 @@ stopped on TypeScript's internal assertion (`Debug Failure.`) with every frame i
 (`ai_workflow.testcmd.dependency_errors`). Text from the runner's output is stripped of terminal
 escapes before it becomes a message. A quick suite (at most `RERUN_WITHIN_S`) with a few failures of
 the project's own is run once more: a failure that does not come back is a flaky test (timing,
-load), a `tests/flaky` warning, not an error; one that comes back stays an error.
+load), a `tests/flaky` warning, not an error; one that comes back stays an error. A test that
+ended on a timeout of its own (mocha's 2000 ms, node-tap's 30 s per file, pytest-timeout) runs
+again alone, picked by its runner's own selection (`ai_workflow.testcmd.alone`), within
+`tech_stack.timeout_rerun_s`: passing then, it timed out because the machine was loaded
+(`tests/timed-out-passed-alone`, info); timing out again, it stays a `tests/timed-out` warning
+that says so.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import shutil
 from dataclasses import asdict
 from pathlib import Path, PurePosixPath
@@ -60,6 +67,7 @@ from ai_workflow.project_files import project_files
 from ai_workflow.quoting import relative_to_target
 from ai_workflow.release_archive import release_archive
 from ai_workflow.techstack import CODE_SUFFIXES, TechStack, detect_stack
+from ai_workflow.testcmd import alone
 from ai_workflow.testcmd.as_root import (
     ROOT_NOTE,
     failures_in_output,
@@ -134,6 +142,11 @@ CONFIG_HINT = "set tech_stack.test_command in .workflow-config.yaml"
 # A suite this quick, with at most this many failures, runs again to tell flaky from broken.
 RERUN_WITHIN_S = 60.0
 RERUN_MAX_FAILURES = 5
+# A test that timed out runs again alone only when at least this much of the budget is left
+# (less would stop the runner before it has loaded the test on a busy machine).
+ALONE_MIN_S = 10.0
+# The test map's recording and selection stay off in a run of one test alone.
+ALONE_DROPPED_ENV = frozenset({"AI_WORKFLOW_TESTMAP_OUT", "AI_WORKFLOW_TESTMAP_SELECT"})
 
 
 # --------------------------------------------------------------------------- the step
@@ -589,10 +602,12 @@ def _report(
     outcome.data["counts"] = counts.to_dict()
     failures = [_clean(f) for f in report.failures]
     # the data reaches the checkpoint and dependent steps: no secret a test printed goes along
-    outcome.data["failures"] = [{**asdict(f), "message": redact(f.message).text} for f in failures]
+    outcome.data["failures"] = [
+        {**_failure_data(f), "message": redact(f.message).text} for f in failures
+    ]
     failures, missing = _environment_failures(ctx, plan, stack, failures)
     failures, unbuilt = _go_downloads(plan, result, failures)
-    failures, doubt = _machine_failures(ctx, outcome, failures)
+    failures, doubt = _machine_failures(ctx, outcome, plan, failures)
     newer_node = _node_newer_than_ci(ctx, plan, failures)
     failures = _unloadable_under_newer_node(ctx, outcome, result, report, failures, newer_node)
     doubt = doubt or newer_node
@@ -766,7 +781,15 @@ def _clean(failure: FailedTest) -> FailedTest:
         strip_ansi(failure.message),
         failure.path,
         failure.line,
+        failure.case,
     )
+
+
+def _failure_data(failure: FailedTest) -> dict[str, Any]:
+    """A failure as the step's data holds it (the report's raw names stay out)."""
+    data = asdict(failure)
+    data.pop("case", None)
+    return data
 
 
 def _environment_failures(
@@ -813,7 +836,7 @@ def _go_downloads(
 
 
 def _machine_failures(
-    ctx: StepContext, outcome: StepOutcome, failures: list[FailedTest]
+    ctx: StepContext, outcome: StepOutcome, plan: Plan, failures: list[FailedTest]
 ) -> tuple[list[FailedTest], str | None]:
     """The failures that are the project's; those this machine caused (a timeout, a program,
     display or network it lacks, read from the failure's own message) become one warning per
@@ -854,14 +877,7 @@ def _machine_failures(
             )
     timed_out = by_kind.get("timeout", [])
     if timed_out:
-        outcome.add(
-            "tests/timed-out",
-            "warning",
-            f"{_count(timed_out)} timed out on this machine ({timed_out[0][1].detail}): "
-            f"{_names(timed_out)}; a timeout is no failed assertion (a slow or loaded machine, "
-            "or a test that hangs): run them again on an idle machine",
-            *_single_place(timed_out),
-        )
+        _timed_out(ctx, outcome, plan, timed_out)
     unrunnable = by_kind.get("env", [])
     if unrunnable:
         what = ", ".join(_lack(c) for c in dict.fromkeys(cause for _, cause in unrunnable))
@@ -886,6 +902,143 @@ def _machine_failures(
             "this failure may come from that too"
         )
     return kept, doubt
+
+
+def _timed_out(
+    ctx: StepContext,
+    outcome: StepOutcome,
+    plan: Plan,
+    timed_out: list[tuple[FailedTest, MachineCause]],
+) -> None:
+    """Tests that ended on a timeout of their own, judged by running each again alone
+    (`testcmd.alone`), within tech_stack.timeout_rerun_s for all of them: one that passes then
+    timed out because the machine was loaded (raw-body's 'should read body streams' hit
+    mocha's 2000 ms at load 8 on 2 cores), an info finding; one that times out or fails again
+    does so with the machine to itself (http-proxy's 'handle timeout error' waits for an
+    ECONNRESET Node 20 no longer sends), and stays a warning that says so. A test not run again
+    (no way to pick it, the budget spent) keeps the warning that asks for an idle machine."""
+    verdicts = _run_alone(ctx, outcome, plan, [failure for failure, _ in timed_out])
+    passed = [item for item in timed_out if verdicts.get(id(item[0])) == alone.PASSED]
+    again = [
+        item
+        for item in timed_out
+        if verdicts.get(id(item[0])) in (alone.TIMED_OUT_AGAIN, alone.FAILED)
+    ]
+    rest = [item for item in timed_out if item not in passed and item not in again]
+    if passed:
+        outcome.add(
+            "tests/timed-out-passed-alone",
+            "info",
+            f"{_count(passed)} timed out on this machine ({passed[0][1].detail}) and passed "
+            f"when run again alone: {_names(passed)}; the time limit was hit while the whole "
+            "suite shared a loaded machine, not by a test that hangs",
+            *_single_place(passed),
+        )
+    if again:
+        failed = [f.name for f, _ in again if verdicts[id(f)] == alone.FAILED]
+        it, its = ("it", "its") if len(again) == 1 else ("they", "their")
+        how = "timed out again"
+        if failed:
+            how = (
+                "failed"
+                if len(failed) == len(again)
+                else f"timed out again, or failed ({failed[0]})"
+            )
+        outcome.add(
+            "tests/timed-out",
+            "warning",
+            f"{_count(again)} timed out on this machine ({again[0][1].detail}): "
+            f"{_names(again)}; run again alone, {it} {how}: {it} did not pass within {its} own "
+            "limit even without the rest of the suite (a test that hangs, or one too slow for "
+            "its limit on this machine)",
+            *_single_place(again),
+        )
+    if rest:
+        outcome.add(
+            "tests/timed-out",
+            "warning",
+            f"{_count(rest)} timed out on this machine ({rest[0][1].detail}): "
+            f"{_names(rest)}; a timeout is no failed assertion (a slow or loaded machine, "
+            "or a test that hangs): run them again on an idle machine",
+            *_single_place(rest),
+        )
+
+
+def _run_alone(
+    ctx: StepContext, outcome: StepOutcome, plan: Plan, tests: list[FailedTest]
+) -> dict[int, str]:
+    """Each test run again alone, one after the other, while tech_stack.timeout_rerun_s lasts
+    (each run gets what is left of it): the verdict of each (`alone.verdict`) by the test's
+    id(); what ran, and why a test did not, in the step's checks and `data["timed_out_reruns"]`."""
+    budget = ctx.config.tech_stack.timeout_rerun_s
+    reruns: list[dict[str, Any]] = []
+    outcome.data["timed_out_reruns"] = reruns
+    verdicts: dict[int, str] = {}
+    by_command: dict[tuple[str, ...], str] = {}  # two tests of one file: one run
+    spent = 0.0
+    env = {k: v for k, v in plan.env.items() if k not in ALONE_DROPPED_ENV}
+    for index, test in enumerate(tests):
+        report = None
+        if plan.report_file is not None:
+            name = plan.report_file.name
+            report = plan.report_file.with_name(f"alone{index}-{name}")
+        picked = alone.alone_command(plan, test, ctx.target, report)
+        if picked is None:
+            outcome.checked.append(
+                f"{test.name} timed out and was not run again alone: "
+                f"{plan.framework or 'this command'} gives no way to pick it here"
+            )
+            continue
+        key = tuple(picked.command)
+        if key in by_command:
+            verdicts[id(test)] = by_command[key]
+            continue
+        left = min(budget - spent, ctx.config.tech_stack.test_timeout_s)
+        if left < ALONE_MIN_S:
+            outcome.checked.append(
+                f"{test.name} timed out and was not run again alone: the "
+                f"tech_stack.timeout_rerun_s budget ({budget:g}s) is spent"
+            )
+            continue
+        absent = [name for name in plan.side_files if not (ctx.target / name).exists()]
+        if report is not None:
+            report.unlink(missing_ok=True)
+        result = ctx.run_command(picked.command, timeout=left, env=env)
+        _delete_created(ctx, absent)
+        spent += result.duration_s
+        found = alone.verdict(result, alone.read_alone(plan, picked, result, ctx.target))
+        by_command[key] = verdicts[id(test)] = found
+        display = shlex.join(picked.command)
+        shown = "stopped by the budget" if found == alone.OVER_BUDGET else found
+        load = _load_average()  # how busy the machine still was, beside this one test
+        outcome.checked.append(
+            f"ran {test.name} again alone (`{_clip_command(display)}`, "
+            f"{result.duration_s:.1f}s{f', load average {load:.1f}' if load is not None else ''}"
+            f" on {os.cpu_count() or '?'} cores): {shown}"
+        )
+        reruns.append(
+            {
+                "test": test.name,
+                "command": display,
+                "selector": picked.selector,
+                "verdict": found,
+                "duration_s": round(result.duration_s, 3),
+                "load_average": load,
+            }
+        )
+    return verdicts
+
+
+def _load_average() -> float | None:
+    """The machine's one-minute load average (None where the system does not tell)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
+def _clip_command(display: str, limit: int = 300) -> str:
+    return display if len(display) <= limit else display[: limit - 1] + "…"
 
 
 def _node_newer_than_ci(ctx: StepContext, plan: Plan, failures: list[FailedTest]) -> str | None:

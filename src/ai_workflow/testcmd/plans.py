@@ -84,6 +84,9 @@ class Plan:
     # Project files the runner writes when they are missing (Cargo.lock): removed again
     # after the run when they were not there before, so the project is left as it was.
     side_files: tuple[str, ...] = ()
+    # Whether arguments appended to `command` reach the runner's own command line (pytest's,
+    # mocha's, jest's), so that its own selection can pick single tests (a node id, `--grep`).
+    runner_args: bool = False
 
     @property
     def display(self) -> str:
@@ -223,9 +226,8 @@ def _pytest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
     ):
         argv.append(f"--benchmark-storage=file://{_tool_state(ctx, 'benchmarks')}")
-    return Plan(
-        argv, "pytest", env, _junit_reader(junit, ctx.target, "last", zero_based=True), junit
-    )
+    reader = _junit_reader(junit, ctx.target, "last", zero_based=True)
+    return Plan(argv, "pytest", env, reader, junit, runner_args=True)
 
 
 def _tests_are_scripts(ctx: StepContext) -> bool:
@@ -307,7 +309,7 @@ def _jest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
     def read(_: CommandResult) -> TestReport | None:
         return parse_jest_json(report, target) if report.is_file() else None
 
-    return Plan(_script_args(argv, extra), "jest", env, read, report)
+    return Plan(_script_args(argv, extra), "jest", env, read, report, runner_args=True)
 
 
 def _vitest_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
@@ -360,6 +362,25 @@ def _npm_script_text(target: Path, argv: list[str]) -> str | None:
     return script if isinstance(script, str) else None
 
 
+def script_takes_files(target: Path, argv: list[str], programs: frozenset[str]) -> bool:
+    """Whether `argv` is `npm test` (or `npm run X`) whose package script ends in one of
+    `programs` given no file or directory of its own (lru-cache's `c8 tap`): a test file named
+    after `npm test --` then reaches that runner as the only file it runs. False when the
+    runner is not the script's last command, or when it has a word that is no option (`tap
+    test/*.js` would run those files too; `tap -j 1` cannot be told from such a list)."""
+    if argv[:2] != ["npm", "test"] and not (argv[:2] == ["npm", "run"] and len(argv) == 3):
+        return False
+    if len(argv) > (3 if argv[1] == "run" else 2):
+        return False
+    script = _npm_script_text(target, argv)
+    commands = [words for words, _ in simple_commands(script)] if script else []
+    if not commands:
+        return False
+    last = commands[-1]
+    starts = [i for i, word in enumerate(last) if PurePosixPath(word).name in programs]
+    return bool(starts) and all(word.startswith("-") for word in last[starts[0] + 1 :])
+
+
 def _names_mocha_reporter(words: list[str]) -> bool:
     """Whether a simple command starts mocha with a reporter of its own (`--reporter spec`,
     `-R dot`, `--reporter=tap`)."""
@@ -398,7 +419,8 @@ def _mocha_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
         return _as_it_is(ctx, argv, "mocha", env, other)
     junit = _report_path(ctx, "junit", ".xml")
     extra = ["--reporter", "xunit", mocha_reporter_flag(ctx.target), f"output={junit}"]
-    return Plan(_script_args(argv, extra), "mocha", env, _junit_reader(junit, ctx.target), junit)
+    reader = _junit_reader(junit, ctx.target)
+    return Plan(_script_args(argv, extra), "mocha", env, reader, junit, runner_args=True)
 
 
 def _go_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:

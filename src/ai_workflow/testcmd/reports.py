@@ -64,6 +64,9 @@ class FailedTest:
     message: str
     path: str | None = None
     line: int | None = None
+    # the test's names as a JUnit report gives them, (classname, name), from which a runner's
+    # own selection picks it again (pytest's node id, mocha's full title); () when unknown
+    case: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass
@@ -199,7 +202,9 @@ def _add_case(
             path = project_path(case.file, target)
             if path is not None and case.line is not None:
                 line = case.line + 1 if zero_based_lines else case.line
-        report.failures.append(FailedTest(name, kind, _failure_text(problem, kind), path, line))
+        message = _failure_text(problem, kind)
+        names = (case.classname or "", case.name or "")
+        report.failures.append(FailedTest(name, kind, message, path, line, names))
 
 
 def _failure_text(problem: Failure | Error, kind: str) -> str:
