@@ -95,6 +95,14 @@ def test_kill_9_of_a_run_kills_its_process_groups(
 
 
 def _watchdog_of(pid: int) -> int:
+    found: list[int] = []  # polled: on a loaded machine /proc may lag behind the spawn
+    if not _wait_for(lambda: bool(found.extend(_children_named(pid, b"watchdog.py")) or found)):
+        raise AssertionError("no watchdog found")
+    return found[0]
+
+
+def _children_named(pid: int, word: bytes) -> list[int]:
+    children = []
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
@@ -105,9 +113,9 @@ def _watchdog_of(pid: int) -> int:
                 ppid = int(handle.read().rsplit(b")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-        if ppid == pid and b"watchdog.py" in cmdline:
-            return int(name)
-    raise AssertionError("no watchdog found")
+        if ppid == pid and word in cmdline:
+            children.append(int(name))
+    return children
 
 
 def test_the_next_run_kills_what_a_dead_run_left_and_says_so(custom_repo: Repo) -> None:
