@@ -366,6 +366,20 @@ def test_c_programs_a_test_makefile_builds_with_no_suite_are_no_missing_runner(
     assert shown(run_step(make_repo(tmp_path / "bare", {**app, **programs}))) == [
         ("warning", "tests/no-runner", None, None)
     ]
+    # the Makefile is generated and ignored (sg3_utils' .gitignore: `Makefile`): the platforms'
+    # variants in git say the same, and a variant with a check target keeps the warning
+    variants = {
+        **app,
+        **programs,
+        ".gitignore": "Makefile\n",
+        "testing/Makefile.freebsd": TEST_PROGRAMS_MAKEFILE,
+        "testing/Makefile.cyg": TEST_PROGRAMS_MAKEFILE,
+    }
+    assert shown(run_step(make_repo(tmp_path / "variants", variants))) == []
+    checked = {**variants, "testing/Makefile.cyg": suite["testing/Makefile"]}
+    assert shown(run_step(make_repo(tmp_path / "checked", checked))) == [
+        ("warning", "tests/no-runner", None, None)
+    ]
 
 
 TRAVIS_SCRIPT = (

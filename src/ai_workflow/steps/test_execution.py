@@ -378,9 +378,15 @@ def _manual_tests(ctx: StepContext) -> str:
 
 
 _NATIVE_SUFFIXES = frozenset({".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".hxx"})
-_MAKEFILE_NAMES = ("GNUmakefile", "makefile", "Makefile", "Makefile.am")
+_MAKEFILE_NAMES = ("GNUmakefile", "makefile", "Makefile")
 _SUITE_TARGET = re.compile(r"^(?:test|tests|check|check-local|runtest)\s*:(?!=)", re.MULTILINE)
 _AUTOMAKE_SUITE = re.compile(r"^\s*(?:TESTS|check_PROGRAMS)\s*\+?=", re.MULTILINE)
+
+
+def _is_makefile(name: str) -> bool:
+    """A Makefile, or a platform's variant of it (`Makefile.freebsd`, `Makefile.cyg`: sg3_utils'
+    testing/Makefile itself is generated, so .gitignore leaves only the variants in git)."""
+    return name in _MAKEFILE_NAMES or name.startswith(("Makefile.", "makefile."))
 
 
 def _programs_without_suite(ctx: StepContext, stack: TechStack) -> str:
@@ -396,7 +402,13 @@ def _programs_without_suite(ctx: StepContext, stack: TechStack) -> str:
         ]
         if not code or any(PurePosixPath(f).suffix not in _NATIVE_SUFFIXES for f in code):
             continue
-        makefiles = [prefix + name for name in _MAKEFILE_NAMES if prefix + name in files]
+        makefiles = [
+            f
+            for f in files
+            if f.startswith(prefix)
+            and "/" not in f[len(prefix) :]
+            and _is_makefile(f[len(prefix) :])
+        ]
         if not makefiles:
             continue
         texts = [read_bytes(ctx.target / m, root=ctx.target) or b"" for m in makefiles]
