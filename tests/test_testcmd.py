@@ -423,6 +423,21 @@ def test_entry_points_are_a_fallback_for_projects_without_a_convention(tmp_path:
     assert [(e.program, where) for e, where in entries] == [
         (("sh", "t/harness/go.sh"), "named in t/README.md")
     ]
+    # sg3_utils: scripts/README lists the tools the package installs (rescan-scsi-bus.sh rescans
+    # the machine's SCSI buses): a README of scripts/ names a test runner only by its name
+    tools = make_repo(
+        tmp_path / "tools",
+        {
+            "src/tool.c": "int main(void) { return 0; }\n",
+            "scripts/README": "Usage:\n   rescan-scsi-bus.sh [OPTIONS]\n   run-checks.sh\n",
+            "scripts/rescan-scsi-bus.sh": "#!/bin/bash\necho rescanning\n",
+            "scripts/run-checks.sh": "#!/bin/sh\n",
+        },
+    )
+    assert [(e.program, where) for e, where in declared(tools)[1]] == [
+        (("sh", "scripts/run-checks.sh"), "named in scripts/README")
+    ]
+    assert detect(tools).test_argv != ["bash", "scripts/rescan-scsi-bus.sh"]
     # virt-what: tests/<platform>/test.sh, each a test case its Makefile.am's TESTS lists for
     # `make check` (after configure builds the program): none of them is the suite's runner
     automake = make_repo(

@@ -153,3 +153,33 @@ def test_a_literal_echo_sent_away_in_a_substitution_is_info(tmp_path: Path) -> N
         ("SC2327", 5): "warning",
         ("SC2328", 5): "warning",
     }
+
+
+STATUS_PROBES = """\
+#!/bin/sh
+for tool in glibtoolize libtoolize15 ; do
+    _probe="`$tool --version > /dev/null 2>&1`"
+    if [ $? = 0 ] ; then
+        echo "found $tool"
+    fi
+    _used="`$tool --version > /dev/null 2>&1`"
+    if [ $? = 0 ] ; then
+        echo "found $_used"
+    fi
+    _other="`$tool --version > /dev/null 2>&1`"
+    echo "next"
+done
+"""
+
+
+def test_a_substitution_run_for_its_exit_status_is_info(tmp_path: Path) -> None:
+    """autogen.sh (copied by many autotools projects, sg3_utils' among them) probes a tool with
+    `_x="`$tool --version > /dev/null 2>&1`"` and reads `$?` on the next line; `_x` is read
+    nowhere: the command runs for its status, SC2328 is info. The same assignment whose variable
+    is printed later, and one whose next command does not read `$?`, keep the warning."""
+    root = make_repo(tmp_path / "p", {"autogen.sh": STATUS_PROBES, **RUNS_SHELLCHECK})
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    levels = {f.line: f.severity.value for f in outcome.findings if f.rule == "shellcheck/SC2328"}
+    assert levels == {3: "info", 7: "warning", 11: "warning"}
+    info = next(f for f in outcome.findings if f.rule == "shellcheck/SC2328" and f.line == 3)
+    assert "`_probe` is read nowhere" in info.message

@@ -331,6 +331,57 @@ def test_test_scripts_that_wait_for_the_terminal_are_manual_tests(tmp_path: Path
     ]
 
 
+TEST_PROGRAMS_MAKEFILE = (
+    "EXECS = sg_tst_async bsg_queue_tst\n\nall: $(EXECS)\n\nclean:\n\trm -f $(EXECS)\n"
+)
+
+
+def test_c_programs_a_test_makefile_builds_with_no_suite_are_no_missing_runner(
+    tmp_path: Path,
+) -> None:
+    """sg3_utils' testing/ holds C programs that testing/Makefile builds (`all: $(EXECS)`) with
+    no test or check target: tools a person runs against a device, not a suite, so the missing
+    runner is info. The same programs with a `check:` target in that Makefile, or with no
+    Makefile at all, still have no runner found: a warning."""
+    app = {"src/tool.c": "int main(void) { return 0; }\n", "scripts/tool.sh": "#!/bin/sh\n"}
+    programs = {
+        "testing/sg_tst_async.c": "int main(void) { return 0; }\n",
+        "testing/bsg_queue_tst.c": "int main(void) { return 0; }\n",
+    }
+    made = {**app, **programs, "testing/Makefile": TEST_PROGRAMS_MAKEFILE}
+    outcome = run_step(make_repo(tmp_path / "programs", made))
+    assert shown(outcome) == []
+    [info] = [f for f in outcome.findings if f.rule == "tests/no-runner"]
+    assert info.severity is Severity.INFO
+    assert "2 C/C++ file(s) that testing/Makefile builds, with no test or check target" in (
+        info.message
+    )
+    suite = {
+        **made,
+        "testing/Makefile": TEST_PROGRAMS_MAKEFILE + "\ncheck: all\n\t./sg_tst_async\n",
+    }
+    assert shown(run_step(make_repo(tmp_path / "suite", suite))) == [
+        ("warning", "tests/no-runner", None, None)
+    ]
+    assert shown(run_step(make_repo(tmp_path / "bare", {**app, **programs}))) == [
+        ("warning", "tests/no-runner", None, None)
+    ]
+    # the Makefile is generated and ignored (sg3_utils' .gitignore: `Makefile`): the platforms'
+    # variants in git say the same, and a variant with a check target keeps the warning
+    variants = {
+        **app,
+        **programs,
+        ".gitignore": "Makefile\n",
+        "testing/Makefile.freebsd": TEST_PROGRAMS_MAKEFILE,
+        "testing/Makefile.cyg": TEST_PROGRAMS_MAKEFILE,
+    }
+    assert shown(run_step(make_repo(tmp_path / "variants", variants))) == []
+    checked = {**variants, "testing/Makefile.cyg": suite["testing/Makefile"]}
+    assert shown(run_step(make_repo(tmp_path / "checked", checked))) == [
+        ("warning", "tests/no-runner", None, None)
+    ]
+
+
 TRAVIS_SCRIPT = (
     "language: sh\ninstall:\n  - ./tests/start-server.sh &\n"
     "script:\n  - tests/app-test.sh\n  - grep -c . app.sh\n"

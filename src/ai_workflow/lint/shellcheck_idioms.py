@@ -36,7 +36,11 @@ there word for word; the same code elsewhere keeps its level:
   `"$({ echo foo; } >/dev/null)"`: liquidprompt's tests/test_shell.sh asserting that the
   output is gone): no program's output is lost, the redirection itself is what the line looks
   at. A substitution that runs a program (`"$(mycmd foo >/dev/null)"`, always empty: a test
-  that checks nothing) keeps it.
+  that checks nothing) keeps it. So does an assignment whose whole value is the substitution
+  (`x="`$tool --version > /dev/null 2>&1`"`, the autogen.sh many autotools projects copy,
+  sg3_utils' among them) when the next command reads `$?` and the variable is read nowhere in
+  the file: the command runs for its exit status, the empty value is never used. The same
+  assignment whose variable is read later (`echo "$x"`), or with no `$?` after it, keeps it.
 """
 
 from __future__ import annotations
@@ -186,6 +190,33 @@ def _substitution_body(line: str, column: int) -> str | None:
     return None
 
 
+STATUS_ASSIGNMENT = re.compile(
+    r"""^\s*(?:(?:local|declare|typeset)\s+)?(?P<name>[A-Za-z_]\w*)="""
+    r"""(?P<q>"?)(?:`[^`]*`|\$\((?!\()[^()]*\))(?P=q)\s*(?:;\s*)?(?:\#.*)?$"""
+)
+STATUS_NOTE = (
+    "the assignment runs the command for its exit status, which the next command reads as `$?`; "
+    "`{}` is read nowhere in the file, so no output the script uses is sent away"
+)
+
+
+def _status_only(text: Sequence[str], index: int) -> str | None:
+    """Line `index` assigns a whole substitution to a variable the file never reads, and the next
+    command (the next line that is not blank nor a comment) reads `$?`."""
+    match = STATUS_ASSIGNMENT.match(text[index])
+    if match is None:
+        return None
+    following = (line.strip() for line in text[index + 1 :])
+    after = next((line for line in following if line and not line.startswith("#")), "")
+    if "$?" not in after:
+        return None
+    name = match.group("name")
+    read = re.compile(rf"\$(?:{name}\b|\{{[#!]?{name}\b)")
+    if any(read.search(line) for line in text):
+        return None
+    return STATUS_NOTE.format(name)
+
+
 CHECKS: dict[str, Check] = {
     "shellcheck/SC2327": _literal_echo_away,
     "shellcheck/SC2328": _literal_echo_away,
@@ -212,6 +243,9 @@ def idioms_as_info(findings: Sequence[Finding], target: Path) -> list[Finding]:
         line, column = finding.line, finding.extra.get("column")
         if not isinstance(line, int) or not 0 < line <= len(text):
             return None
-        return check(text[line - 1], column if isinstance(column, int) else 0)
+        note = check(text[line - 1], column if isinstance(column, int) else 0)
+        if note is None and finding.rule in ("shellcheck/SC2327", "shellcheck/SC2328"):
+            note = _status_only(text, line - 1)
+        return note
 
     return explain_as_info(findings, note_of)

@@ -330,6 +330,16 @@ def _no_command(ctx: StepContext, outcome: StepOutcome, stack: TechStack) -> Ste
             )
             outcome.summary = "tests not run: manual tests"
             return outcome
+        programs = _programs_without_suite(ctx, stack)
+        if programs:
+            outcome.add(
+                "tests/no-runner",
+                "info",
+                f"the project's test directory holds {programs}: programs a person runs by "
+                f"hand, not a suite, so nothing runs them here; {CONFIG_HINT} to run them",
+            )
+            outcome.summary = "tests not run: test programs with no suite"
+            return outcome
         outcome.add(
             "tests/no-runner",
             "warning",
@@ -381,6 +391,48 @@ def _manual_tests(ctx: StepContext) -> str:
         where.append(f"{rel} line {reads[0]}")
     count = "its test script" if len(tests) == 1 else f"each of its {len(tests)} test scripts"
     return f"{count} waits for the terminal with `read` ({', '.join(where[:3])})"
+
+
+_NATIVE_SUFFIXES = frozenset({".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".hxx"})
+_MAKEFILE_NAMES = ("GNUmakefile", "makefile", "Makefile")
+_SUITE_TARGET = re.compile(r"^(?:test|tests|check|check-local|runtest)\s*:(?!=)", re.MULTILINE)
+_AUTOMAKE_SUITE = re.compile(r"^\s*(?:TESTS|check_PROGRAMS)\s*\+?=", re.MULTILINE)
+
+
+def _is_makefile(name: str) -> bool:
+    """A Makefile, or a platform's variant of it (`Makefile.freebsd`, `Makefile.cyg`: sg3_utils'
+    testing/Makefile itself is generated, so .gitignore leaves only the variants in git)."""
+    return name in _MAKEFILE_NAMES or name.startswith(("Makefile.", "makefile."))
+
+
+def _programs_without_suite(ctx: StepContext, stack: TechStack) -> str:
+    """When every code file of a test directory is C or C++ and the directory's own Makefile
+    builds them with no test or check target (nor an Automake `TESTS`/`check_PROGRAMS`), the
+    directory holds programs for a person to run, not a suite (sg3_utils' testing/: sg_tst_async,
+    bsg_queue_tst ... drive a SCSI device given on the command line): which, else empty."""
+    files = project_files(ctx)
+    for directory in stack.test_dirs:
+        prefix = directory.strip("/") + "/"
+        code = [
+            f for f in files if f.startswith(prefix) and PurePosixPath(f).suffix in CODE_SUFFIXES
+        ]
+        if not code or any(PurePosixPath(f).suffix not in _NATIVE_SUFFIXES for f in code):
+            continue
+        makefiles = [
+            f
+            for f in files
+            if f.startswith(prefix)
+            and "/" not in f[len(prefix) :]
+            and _is_makefile(f[len(prefix) :])
+        ]
+        if not makefiles:
+            continue
+        texts = [read_bytes(ctx.target / m, root=ctx.target) or b"" for m in makefiles]
+        recipes = "\n".join(t.decode("utf-8", errors="replace") for t in texts)
+        if _SUITE_TARGET.search(recipes) or _AUTOMAKE_SUITE.search(recipes):
+            continue
+        return f"{len(code)} C/C++ file(s) that {makefiles[0]} builds, with no test or check target"
+    return ""
 
 
 def _tests_ci_runs(ctx: StepContext) -> str:

@@ -54,6 +54,12 @@ RUNNER_SCRIPTS = frozenset(
 )  # fmt: skip
 RUNNER_SCRIPT_DIRS = frozenset({"tests", "test", "t", "spec", "scripts", "script", "bin", "ci"})
 README_SCRIPT = re.compile(r"(?<![\w/.-])((?:\./)?[\w./-]+\.sh)\b")
+TEST_README_DIRS = frozenset({"tests", "test", "t", "spec"})
+"""Directories of tests: every script their README names is a way to run the tests. A README of
+`scripts/`, `bin/` or `ci/` describes the project's tools (sg3_utils' scripts/README lists
+rescan-scsi-bus.sh, which rescans the machine's SCSI buses), so there only a script named like a
+test runner (`run-tests.sh`, `check.sh`) is one."""
+TEST_SCRIPT_WORD = re.compile(r"test|check|spec", re.IGNORECASE)
 JUSTFILES = ("justfile", "Justfile", ".justfile")
 TASKFILES = ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml")
 COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
@@ -477,7 +483,10 @@ def _scripts(sources: ProjectSources) -> list[tuple[Invocation, str]]:
     for rel in sources.files:
         path = PurePosixPath(rel)
         if path.parts[0] in RUNNER_SCRIPT_DIRS and path.stem.upper() == "README":
+            tests_readme = path.parts[0] in TEST_README_DIRS
             for name in README_SCRIPT.findall(sources.text(rel)):
+                if not tests_readme and not TEST_SCRIPT_WORD.search(PurePosixPath(name).stem):
+                    continue
                 for candidate in (normalise_path(str(path.parent / name)), normalise_path(name)):
                     if candidate in sources.file_set:
                         found.append((_script_entry(candidate, sources), f"named in {rel}"))
