@@ -164,7 +164,6 @@ def run(ctx: StepContext) -> StepOutcome:
         return _nothing_to_run(ctx, outcome, plan, chosen)
     if chosen.command is not None:
         plan.command = chosen.command
-        plan.shown = None  # the chosen command is the one run and named
     plan.env = {**plan.env, **chosen.env}  # a second run (flaky failures) runs the same way
     timeout = ctx.config.tech_stack.test_timeout_s
     absent = [name for name in plan.side_files if not (ctx.target / name).exists()]

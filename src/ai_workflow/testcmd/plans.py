@@ -86,14 +86,9 @@ class Plan:
     # Project files the runner writes when they are missing (Cargo.lock): removed again
     # after the run when they were not there before, so the project is left as it was.
     side_files: tuple[str, ...] = ()
-    # The command as findings and the summary name it, when `command` wraps it (a Go module
-    # run from a link named as its clone): the project's command, not a path of the workspace.
-    shown: str | None = None
 
     @property
     def display(self) -> str:
-        if self.shown is not None:
-            return self.shown
         return self.command if isinstance(self.command, str) else shlex.join(self.command)
 
 
@@ -413,15 +408,10 @@ def _go_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
     argv = [argv[0], argv[1], "-json", *argv[2:]]
     gopath = gopath_import_path(target, project_files(ctx))
     if gopath is None:
-        read = lambda r: parse_go_json(_go_output(r), target)  # noqa: E731
         name = module_checkout_name(target)
-        if name is None:
-            return Plan(argv, "go-test", env, read)
         # a module runs from a directory named as its clone is (`testcmd.gopath`)
-        command = module_command(argv, ctx.workspace.root, target, name)
-        plan = Plan(command, "go-test", env, read, shown=shlex.join(argv))
-        plan.notes.append(f"run from a link named {name}, as a clone of the module is named")
-        return plan
+        command = argv if name is None else module_command(argv, ctx.workspace.root, target, name)
+        return Plan(command, "go-test", env, lambda r: parse_go_json(_go_output(r), target))
     path = gopath[0]  # no go.mod: GOPATH mode at its import path (`testcmd.gopath`)
     workdir = ctx.workspace.root
     return Plan(
