@@ -446,58 +446,11 @@ def go_direct_counts(root: Path) -> tuple[int, int, int]:
 def test_go_module_counts_equal_go_test(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for key, value in OFFLINE.items():
         monkeypatch.setenv(key, value)
-    root = make_repo(tmp_path / "calc", GO_MODULE)  # named as a clone of example.com/calc is
+    root = make_repo(tmp_path / "go", GO_MODULE)
     outcome = run_step(root)
     assert outcome.data["command"] == "go test -json ./..."
     assert counts(outcome) == go_direct_counts(root) == (1, 1, 1)
     assert shown(outcome) == [("error", "tests/failed", "calc_test.go", 13)]
-
-
-DIRECTORY_NAMED = {  # go-stack/stack 1.8.0's shape: `%+s` prints the file's own directory
-    "go.mod": "module example.com/tools/widget/v2\n\ngo 1.18\n",
-    "widget.go": "package widget\n\nfunc Add(a, b int) int { return a + b }\n",
-    "widget_test.go": textwrap.dedent(
-        """\
-        package widget
-
-        import (
-        \t"path/filepath"
-        \t"runtime"
-        \t"testing"
-        )
-
-        func TestCallerDirectory(t *testing.T) {
-        \t_, file, _, _ := runtime.Caller(0)
-        \tif got := filepath.Base(filepath.Dir(file)); got != "widget" {
-        \t\tt.Errorf("called from %s, want widget", got)
-        \t}
-        }
-
-        func TestAdd(t *testing.T) {
-        \tif Add(2, 2) != 5 {
-        \t\tt.Errorf("planted failure")
-        \t}
-        }
-        """
-    ),
-}
-
-
-@needs_go
-def test_a_go_module_runs_from_a_directory_named_as_its_clone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A module whose tests read the checkout directory's name (go-stack/stack's
-    TestCallFormat wants github.com/go-stack/stack/stack_test.go) runs from a link named as
-    `git clone` names it (the module path's last element before `/vN`), so an unpacked copy
-    named otherwise does not fail for its name; a real failure beside it is still shown."""
-    for key, value in OFFLINE.items():
-        monkeypatch.setenv(key, value)
-    root = make_repo(tmp_path / "unpacked-copy", DIRECTORY_NAMED)
-    outcome = run_step(root)
-    assert counts(outcome) == (1, 1, 0)
-    assert shown(outcome) == [("error", "tests/failed", "widget_test.go", 18)]
-    assert not (root / "widget").exists()  # the link is in the workspace, not the project
 
 
 GOPATH_PACKAGE = {  # go-spew's shape: no go.mod, an external test importing it by path

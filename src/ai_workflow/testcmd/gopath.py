@@ -143,43 +143,6 @@ def gopath_command(argv: Sequence[str], workdir: Path, target: Path, import_path
     return f"cd {shlex.quote(str(link))} && {shlex.join(argv)}"
 
 
-MODULE_LINE = re.compile(r"^module\s+(?P<path>\S+)", re.MULTILINE)
-MAJOR_SUFFIX = re.compile(r"^v\d+$")
-
-
-def module_checkout_name(target: Path) -> str | None:
-    """The directory name a clone of the Go module at `target` has (the last element of the
-    root go.mod's module path, before a `/vN` major version suffix: `git clone` of
-    github.com/go-stack/stack makes `stack`, CI checks it out there, Debian builds it at
-    `src/<module path>`), when the project's own directory is named otherwise; else None.
-
-    Tests may depend on that name: go-stack/stack 1.8.0 formats `%+s` as the package path
-    prefix and the file's own directory (`pkgFilePath`, by design), so its TestCallFormat
-    fails in a copy unpacked as `go-stack/`. Running at a link of that name is running where
-    the project's maintainers and CI run it."""
-    found = MODULE_LINE.search(read_text(target / "go.mod", root=target))
-    if not found:
-        return None
-    parts = [p for p in found.group("path").strip('"').split("/") if p]
-    if len(parts) > 1 and MAJOR_SUFFIX.match(parts[-1]):
-        parts.pop()
-    if not parts or not re.fullmatch(r"[\w.~-]+", parts[-1]):
-        return None
-    name = parts[-1]
-    return None if name == target.resolve().name else name
-
-
-def module_command(argv: Sequence[str], workdir: Path, target: Path, name: str) -> str:
-    """`argv` as a shell command that runs it in module mode from a symbolic link
-    `<workdir>/gomod/<name>` to the project (`module_checkout_name`), made here."""
-    link = workdir / "gomod" / name
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(target.resolve(), target_is_directory=True)
-    return f"cd {shlex.quote(str(link))} && {shlex.join(argv)}"
-
-
 def gopath_env(workdir: Path) -> dict[str, str]:
     return {"GO111MODULE": "off", "GOPATH": str(workdir / "gopath"), "GOFLAGS": ""}
 

@@ -36,8 +36,6 @@ from ai_workflow.testcmd.gopath import (
     gopath_env,
     gopath_era_env,
     gopath_import_path,
-    module_checkout_name,
-    module_command,
 )
 from ai_workflow.testcmd.reports import (
     Innermost,
@@ -408,10 +406,7 @@ def _go_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
     argv = [argv[0], argv[1], "-json", *argv[2:]]
     gopath = gopath_import_path(target, project_files(ctx))
     if gopath is None:
-        name = module_checkout_name(target)
-        # a module runs from a directory named as its clone is (`testcmd.gopath`)
-        command = argv if name is None else module_command(argv, ctx.workspace.root, target, name)
-        return Plan(command, "go-test", env, lambda r: parse_go_json(_go_output(r), target))
+        return Plan(argv, "go-test", env, lambda r: parse_go_json(_go_output(r), target))
     path = gopath[0]  # no go.mod: GOPATH mode at its import path (`testcmd.gopath`)
     workdir = ctx.workspace.root
     return Plan(
