@@ -258,8 +258,37 @@ def test_npm_scripts_are_followed_to_the_runner(tmp_path: Path) -> None:
     assert runner is not None
     assert runner.framework == "mocha" and runner.npm_script == "test"
     assert runner.via == ("npm run test-ci", "npm test")
-    assert runner.args == ("test", "test/acceptance")
+    assert runner.args == ("--require", "test/support/env", "test", "test/acceptance")
     assert detect(root).test_argv == ["npm", "test"]
+
+
+def test_a_makefile_mocha_keeps_the_options_that_load_the_tests(tmp_path: Path) -> None:
+    """delegates 1.0.0 has no package.json scripts; its Makefile's `test:` runs
+    `./node_modules/.bin/mocha --require should --reporter spec --bail`, and every test calls
+    should's `Object.prototype` getter. ai-workflow runs mocha itself with its own reporter: it
+    keeps `--require should` (without it each test fails on `undefined.equal`), and drops the
+    reporter and `--bail` (every failure is reported). The paths it is given are still checked:
+    a recipe that points mocha at files this project lacks is not this project's runner."""
+    recipe = "\t@./node_modules/.bin/mocha \\\n\t\t--require should \\\n\t\t--reporter spec \\\n\t\t--bail\n"
+    package = {"name": "d", "devDependencies": {"mocha": "*", "should": "*"}}
+    files = {"package.json": json.dumps(package), "index.js": "", "test/index.js": ""}
+    root = make_repo(tmp_path / "own", {**files, "Makefile": f"test:\n{recipe}\n.PHONY: test"})
+    runner, _, _ = declared(root)
+    assert runner is not None and runner.framework == "mocha" and runner.via == ("make test",)
+    assert runner.args == ("--require", "should")
+    assert detect(root).test_argv == ["npm", "exec", "--no", "--", "mocha", "--require", "should"]
+    # the same with `=` and a path, a recursive run and a timeout: all kept, the reporter not
+    inline = "test:\n\tmocha --require=should -R dot -t 5000 --recursive --exit test/\n"
+    root = make_repo(tmp_path / "eq", {**files, "Makefile": inline})
+    runner, _, _ = declared(root)
+    assert runner is not None
+    assert runner.args == ("--require=should", "-t", "5000", "--recursive", "--exit", "test")
+    # a required module's name is no path of the project: mocha given only paths this project
+    # lacks is not its runner, whatever it requires
+    elsewhere = "test:\n\tmocha --require should other/test/\n"
+    root = make_repo(tmp_path / "other", {**files, "Makefile": elsewhere})
+    runner, _, _ = declared(root)
+    assert runner is None
 
 
 def mocha_plan(tmp_path: Path, script: str, test_file: str, installed: str | None) -> Plan:

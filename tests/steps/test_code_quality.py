@@ -1423,6 +1423,35 @@ def test_shellcheck_unquoted_array_filled_from_a_split_loop_variable_is_info(
     assert severity[("shellcheck/SC2048", "fill.sh", 24)] is Severity.WARNING  # own IFS
 
 
+def test_shellcheck_unquoted_array_filled_from_a_glob_loop_variable_stays_a_warning(
+    tmp_path: Path,
+) -> None:
+    """`for f in *.txt; do files[i]="$f"` fills each element with a file name, which pathname
+    expansion made after splitting: `my notes.txt` is one element, and `rm ${files[@]}` splits
+    it in two (the real bug SC2068 finds: a warning). dehydrated's shape beside it, an element
+    from a loop over `${order_authorizations}` (split on blanks, no glob), stays info."""
+    body = (
+        "#!/bin/bash\n"
+        "clean() {\n"
+        "  local -a files authorizations\n"
+        "  local i=0\n"
+        "  for f in *.txt; do\n"
+        '    files[i]="$f"\n'
+        "    i=$((i+1))\n"
+        "  done\n"
+        "  for uri in ${order_authorizations}; do\n"
+        '    authorizations[i]="${uri}"\n'
+        "  done\n"
+        "  rm ${files[@]}\n"
+        "  fetch ${authorizations[@]}\n"
+        "}\n"
+        'clean "$@"\n'
+    )
+    severity = _shellcheck_severities(tmp_path, {"clean.sh": body})
+    assert severity[("shellcheck/SC2068", "clean.sh", 12)] is Severity.WARNING  # *.txt
+    assert severity[("shellcheck/SC2068", "clean.sh", 13)] is Severity.INFO  # split words
+
+
 def test_shellcheck_unquoted_arguments_of_a_function_called_with_plain_words_is_info(
     tmp_path: Path,
 ) -> None:

@@ -630,6 +630,49 @@ def test_a_license_version_in_the_readme_is_not_the_project_version(tmp_path: Pa
     assert _at(outcome, "version/readme-mismatch") == {("README.md", 3)}
 
 
+def test_a_pin_after_a_phrase_of_history_is_the_release_that_brought_a_change(
+    tmp_path: Path,
+) -> None:
+    """nconf 0.12.1 (held-out 75, wrong): its README's 'As of `nconf@0.8.0` it is now
+    possible to encrypt and decrypt file contents' names the release that added a feature,
+    which 0.12.1 includes. An install pin beside it, and a pin after words that begin an
+    install command (`npm install`), are still claims about the version."""
+    readme = (
+        "# mylib\n\n"
+        "As of `mylib@1.9.0` it is now possible to encrypt files.\n\n"  # 3
+        "Since mylib@1.8.0, values are typed.\n\n"  # 5
+        "    npm install mylib@1.9.0\n\n"  # 7
+        "Requires npm; install `mylib@1.9.0` for the old API.\n"  # 9
+    )
+    files = {
+        "package.json": '{\n  "name": "mylib",\n  "version": "2.0.0"\n}\n',
+        "README.md": readme,
+    }
+    outcome = _run(make_repo(tmp_path / "js", files))
+    assert _at(outcome, "version/readme-mismatch") == {("README.md", 7), ("README.md", 9)}
+
+
+def test_a_project_version_followed_by_prose_naming_a_license_is_still_a_claim(
+    tmp_path: Path,
+) -> None:
+    """`Version 3.0.0 of the client drops the old license key check` speaks of the project's
+    own version: the words between `of the` and `license` are prose, no license's name, so the
+    stale claim is reported; `version 2 of the GNU General Public License` beside it stays a
+    license's version."""
+    readme = (
+        "# keyclient\n\n"
+        "Version 3.0.0 of the client drops the old license key check.\n\n"  # 3: a claim
+        "## License\n\n"
+        "You can redistribute it under version 2 of the GNU General Public License.\n"
+    )
+    files = {
+        "package.json": '{\n  "name": "keyclient",\n  "version": "2.4.1"\n}\n',
+        "README.md": readme,
+    }
+    outcome = _run(make_repo(tmp_path / "js", files))
+    assert _at(outcome, "version/readme-mismatch") == {("README.md", 3)}
+
+
 def test_a_past_release_announced_in_the_readme_is_history_not_the_version(
     tmp_path: Path,
 ) -> None:
@@ -965,6 +1008,48 @@ def test_a_changelog_of_release_series_covers_the_patch_releases_of_its_newest(
     patches = SERIES_CHANGELOG.replace("## 2.0", "## 2.0.1\n\nA fix.\n\n## 2.0")
     listed = {"CHANGELOG.md": patches, "package.json": _package_json("2.1.6")}
     assert _changelog_findings(tmp_path, "d", listed) == {("CHANGELOG.md", 3)}
+
+
+SERIES_TITLED_CHANGELOG = """\
+===============
+Changelog 1.3.x
+===============
+
+All notable changes to this project will be documented in this file.
+
+
+v1.3.1 (2025-10-30)
+===================
+
+Patch release: Packaging fix
+
+
+v1.3.0 (2025-10-29)
+===================
+
+Minor release.
+"""
+
+
+def test_a_changelog_titled_with_its_release_series_is_not_a_release_of_it(
+    tmp_path: Path,
+) -> None:
+    """Deprecated 1.3.1's CHANGELOG.rst is titled `Changelog 1.3.x` (the series the file
+    covers); its newest release is the `v1.3.1` entry under the title, the version the package
+    declares. The same changelog with no 1.3.1 entry still lags a package that declares 1.3.1,
+    and so does a plain `1.3` heading (a release of its own, not a series)."""
+    init = {"pkg/__init__.py": '__version__ = "1.3.1"\n'}
+    files = {**init, "pyproject.toml": '[project]\nname = "pkg"\ndynamic = ["version"]\n'}
+    titled = {**files, "CHANGELOG.rst": SERIES_TITLED_CHANGELOG}
+    assert not _changelog_findings(tmp_path, "a", titled)
+    lagging = SERIES_TITLED_CHANGELOG.replace("v1.3.1 (2025-10-30)", "v1.3.0 (2025-10-29)", 1)
+    assert _changelog_findings(tmp_path, "b", {**files, "CHANGELOG.rst": lagging}) == {
+        ("CHANGELOG.rst", 8)
+    }
+    release = SERIES_TITLED_CHANGELOG.replace("Changelog 1.3.x", "Changelog 1.3  ", 1)
+    assert _changelog_findings(tmp_path, "c", {**files, "CHANGELOG.rst": release}) == {
+        ("CHANGELOG.rst", 2)
+    }
 
 
 def test_a_patch_release_missing_from_a_changelog_of_feature_releases_is_info(

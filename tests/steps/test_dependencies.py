@@ -313,6 +313,40 @@ def test_runtime_import_declared_only_for_development(tmp_path: Path) -> None:
     assert finding.line == 1
 
 
+def test_an_import_only_in_the_source_checkout_fallback_of_the_version_is_info(
+    tmp_path: Path,
+) -> None:
+    """makefun 1.16.0 (held-out 75, wrong): `__init__.py` imports the version from the
+    `_version.py` the build writes and, `except ImportError:` (a source checkout never built),
+    asks setuptools_scm, its build requirement and a development requirement, for the version
+    from git: an installed package never runs that import. The same module imported where
+    every user runs it, or in the fallback of a third-party import, stays a warning."""
+    fallback = (
+        "try:\n"
+        "    from ._version import version as __version__\n"
+        "except ImportError:\n"
+        "    from setuptools_scm import get_version\n"
+        "    __version__ = get_version()\n"
+    )
+    files = {
+        "pyproject.toml": '[project]\nname = "pkg"\ndependencies = []\n'
+        '[dependency-groups]\ndev = ["setuptools_scm", "rich"]\n',
+        "pkg/__init__.py": fallback,
+        "pkg/_version.py": 'version = "1.0"\n',
+    }
+    outcome = _run(make_repo(tmp_path / "checkout", files))
+    finding = _find(outcome, "deps/undeclared-import", "pkg/__init__.py", "setuptools_scm")
+    assert (finding.line, finding.severity) == (4, Severity.INFO)
+
+    files["pkg/cli.py"] = "from setuptools_scm import get_version\n"
+    files["pkg/show.py"] = "try:\n    import simplejson\nexcept ImportError:\n    import rich\n"
+    outcome = _run(make_repo(tmp_path / "runtime", files))
+    finding = _find(outcome, "deps/undeclared-import", "pkg/__init__.py", "setuptools_scm")
+    assert finding.severity == Severity.WARNING  # pkg/cli.py imports it at its top level
+    finding = _find(outcome, "deps/undeclared-import", "pkg/show.py", "'rich'")
+    assert (finding.line, finding.severity) == (4, Severity.WARNING)
+
+
 def test_project_without_manifest_reports_third_party_imports(tmp_path: Path) -> None:
     outcome = _run(make_repo(tmp_path / "proj", {"tool.py": "import os\nimport requests\n"}))
     finding = _find(outcome, "deps/undeclared-import", "tool.py", "declares no dependencies")
@@ -338,6 +372,25 @@ def test_backport_of_an_imported_standard_module_is_used_one_nothing_imports_sta
     assert "typing" not in unused
     backport = _find(outcome, "deps/unused-dependency", "setup.py", "dataclasses")
     assert backport.line == 4 and backport.severity is Severity.WARNING
+
+
+def test_backport_declared_for_every_python_stays_unused(tmp_path: Path) -> None:
+    """PyPI's `typing` with no `python_version` marker is installed on every Python, where an
+    old release without python_requires shadows the standard library's `typing` (Python 3.7+
+    fails with `'Callable' has no attribute '_abc_registry'`): the real bug stays a warning,
+    while the same backport limited to the old Pythons (`typing ; python_version<"3.5"`,
+    hyperlink's line) is used by the code's `from typing import ...`."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='lib', packages=['lib'],\n"
+        "    install_requires=['typing'])\n",
+        "lib/__init__.py": "from typing import Optional\n\nX = None  # type: Optional[int]\n",
+    }
+    outcome = _run(make_repo(tmp_path / "every", files))
+    backport = _find(outcome, "deps/unused-dependency", "setup.py", "typing")
+    assert backport.line == 3 and backport.severity is Severity.WARNING
+    files["setup.py"] = files["setup.py"].replace("'typing'", "'typing ; python_version<\"3.5\"'")
+    outcome = _run(make_repo(tmp_path / "old", files))
+    assert not [f for f in outcome.findings if f.rule == "deps/unused-dependency"]
 
 
 def test_import_only_inside_functions_of_a_library_declaring_no_dependency_is_info(
@@ -453,6 +506,12 @@ def test_mypy_imported_by_a_mypy_plugin_is_info_elsewhere_stays(tmp_path: Path) 
     outcome = _run(make_repo(tmp_path / "plain", files))
     plain = _find(outcome, "deps/undeclared-import", "lib/mypy_plugin.py", "mypy")
     assert plain.severity is Severity.WARNING
+    # a `plugin(name)` of the library's own (its plugin registry) beside a run of mypy's API:
+    # no mypy plugin (nothing imports mypy.plugin), so its users need mypy installed
+    files["lib/mypy_plugin.py"] += "\n\ndef plugin(name):\n    return REGISTRY[name]\n"
+    outcome = _run(make_repo(tmp_path / "registry", files))
+    registry = _find(outcome, "deps/undeclared-import", "lib/mypy_plugin.py", "mypy")
+    assert registry.severity is Severity.WARNING
 
 
 def test_helper_script_of_a_project_declaring_no_python_dependency_is_info(

@@ -1010,6 +1010,28 @@ def test_go_json_events(tmp_path: Path) -> None:
     assert parse_go_json("no events", tmp_path) is None
 
 
+def test_go_failed_example_says_what_it_got_and_wanted(tmp_path: Path) -> None:
+    """A failed example has no file:line, only go's got:/want: block: the message names the
+    first line that differs (it was a bare `failed`); a test with a file:line keeps it."""
+    (tmp_path / "go.mod").write_text("module example.com/m\n", encoding="utf-8")
+    lines = ["--- FAIL: ExampleSum (0.00s)\n", "got:\n", "3\n", "ok\n", "want:\n", "4\n", "ok\n"]
+    events = [{"Action": "run", "Package": "example.com/m", "Test": "ExampleSum"}]
+    events += [
+        {"Action": "output", "Package": "example.com/m", "Test": "ExampleSum", "Output": line}
+        for line in lines
+    ]
+    events.append({"Action": "fail", "Package": "example.com/m", "Test": "ExampleSum"})
+    report = parse_go_json("\n".join(json.dumps(e) for e in events), tmp_path)
+    assert report is not None
+    failure = report.failures[0]
+    assert failure.message.split("\n")[0] == "example output differs: got `3`, want `4`"
+    assert failure.message.endswith("want:\n4\nok")
+    assert (failure.path, failure.line) == (None, None)
+    silent = [e for e in events if e["Action"] != "output"]
+    bare = parse_go_json("\n".join(json.dumps(e) for e in silent), tmp_path)
+    assert bare is not None and bare.failures[0].message == "failed"
+
+
 def test_jest_json_report(tmp_path: Path) -> None:
     (tmp_path / "sum.test.js").write_text("", encoding="utf-8")
     data = {

@@ -453,6 +453,94 @@ def test_go_module_counts_equal_go_test(tmp_path: Path, monkeypatch: pytest.Monk
     assert shown(outcome) == [("error", "tests/failed", "calc_test.go", 13)]
 
 
+CALLER_PATHS = {  # go-stack/stack 1.8.0's shape: a caller's path from import path and disk
+    "go.mod": "module example.com/acme/where\n\ngo 1.17\n",
+    "where.go": textwrap.dedent(
+        """\
+        package where
+
+        import (
+        \t"runtime"
+        \t"strings"
+        )
+
+        // Here is the caller's import path prefix plus the last two segments of its file.
+        func Here() string {
+        \tpc, file, _, _ := runtime.Caller(1)
+        \tfn := runtime.FuncForPC(pc).Name()
+        \tpre := fn[:strings.LastIndex(fn, "/")]
+        \tparts := strings.Split(file, "/")
+        \treturn pre + "/" + strings.Join(parts[len(parts)-2:], "/")
+        }
+
+        func Add(a, b int) int { return a + b }
+        """
+    ),
+    "where_test.go": textwrap.dedent(
+        """\
+        package where
+
+        import (
+        \t"fmt"
+        \t"testing"
+        )
+
+        func TestHere(t *testing.T) {
+        \tif got := Here(); got != "example.com/acme/where/where_test.go" {
+        \t\tt.Errorf("Here() = %s, want example.com/acme/where/where_test.go", got)
+        \t}
+        }
+
+        func TestAdd(t *testing.T) {
+        \tif Add(2, 2) != 5 {
+        \t\tt.Errorf("planted failure")
+        \t}
+        }
+
+        func ExampleHere() {
+        \tfmt.Println(Here())
+        \t// Output: example.com/acme/where/where_test.go
+        }
+        """
+    ),
+}
+
+
+@needs_go
+def test_a_go_test_that_expects_the_checkout_named_as_the_module_path_ends_is_info(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """go-stack/stack 1.8.0 unpacked into `go-stack/`: its path tests print
+    github.com/go-stack/go-stack/... where they expect github.com/go-stack/stack/...; they pass
+    in a directory named `stack`. Such failures are info naming the directory; a real failure
+    beside them stays an error, and so do the same tests in a checkout named as the module."""
+    for key, value in OFFLINE.items():
+        monkeypatch.setenv(key, value)
+    renamed = run_step(make_repo(tmp_path / "acme-where", CALLER_PATHS))
+    assert counts(renamed) == (0, 3, 0)
+    assert shown(renamed) == [("error", "tests/failed", "where_test.go", 16)]
+    notes = [f for f in renamed.findings if f.severity == Severity.INFO and "checkout" in f.message]
+    assert sorted(str(f.extra.get("test")) for f in notes) == [
+        "example.com/acme/where.ExampleHere",
+        "example.com/acme/where.TestHere",
+    ]
+    example = next(f for f in notes if "Example" in f.message)
+    assert "example output differs: got `example.com/acme/acme-where/where_test.go`" in (
+        example.message
+    )
+    # the same project where the directory is named as the module path ends: one failure only
+    named = run_step(make_repo(tmp_path / "named" / "where", CALLER_PATHS))
+    assert counts(named) == (2, 1, 0)
+    assert shown(named) == [("error", "tests/failed", "where_test.go", 16)]
+    # a path test that really fails (a wrong file, not a renamed directory) stays an error
+    wrong = dict(CALLER_PATHS)
+    wrong["where_test.go"] = CALLER_PATHS["where_test.go"].replace(
+        "where/where_test.go", "where/other_test.go"
+    )
+    broken = run_step(make_repo(tmp_path / "acme-where2", wrong))
+    assert ("error", "tests/failed", "where_test.go", 10) in shown(broken)
+
+
 GOPATH_PACKAGE = {  # go-spew's shape: no go.mod, an external test importing it by path
     "calc/calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
     "calc/calc_test.go": textwrap.dedent(
@@ -489,8 +577,12 @@ def test_a_go_package_without_go_mod_runs_in_gopath_mode_at_its_import_path(
     assert counts(outcome) == (1, 1, 0)
     assert shown(outcome) == [("error", "tests/failed", "calc/calc_test.go", 11)]
     assert not (root / "go.mod").exists()  # the project is left as it was
-    # without a way to tell its import path, it stays a project whose tests found no runner
-    unknown = {"calc.go": "package calc\n", "calc_test.go": "package calc\n"}
+    # without a way to tell its import path, a package whose external test imports it by
+    # that path stays a project whose tests found no runner
+    unknown = {
+        "calc.go": "package calc\n",
+        "calc_test.go": 'package calc_test\n\nimport "example.com/unknown/calc"\n',
+    }
     bare = run_step(make_repo(tmp_path / "bare", unknown))
     assert [rule for _, rule, _, _ in shown(bare)] == ["tests/no-runner"]
 
@@ -547,9 +639,19 @@ def test_a_gopath_packages_import_path_comes_from_the_ci_a_comment_or_its_import
     assert found(readme) == ("github.com/kballard/go-shellquote", "the import path in README")
     got = {"README.md": "go get -u github.com/a/thing\n", "thing.go": "package thing\n"}
     assert found(got) == ("github.com/a/thing", "the import path in README.md")
-    # a README that names another package only (a dependency): not the project's path
+    # a README that names another package only (a dependency): not the project's path (the
+    # package imports nothing, so it builds at a path of its own, `local/thing`)
     other = {"README.md": 'import "github.com/other/yaml"\n', "thing.go": "package thing\n"}
-    assert found(other) is None
+    assert found(other) == ("local/thing", STDLIB_ONLY)
+    # spaolacci/murmur3: no path anywhere, standard library imports only; a package that
+    # imports a dependency, or a relative path, has no path of its own
+    alone = {
+        "murmur.go": 'package murmur3\n\nimport (\n\t"hash"\n)\n',
+        "murmur_test.go": 'package murmur3\n\nimport (\n\t"fmt"\n\t"testing"\n)\n',
+    }
+    assert found(alone) == ("local/murmur3", STDLIB_ONLY)
+    assert found({**alone, "murmur.go": 'package murmur3\n\nimport "github.com/o/y"\n'}) is None
+    assert found({**alone, "murmur.go": 'package murmur3\n\nimport "./sub"\n'}) is None
     # pmezard/go-difflib: the one package is in difflib/, the README's `go get` names it
     sub = {
         "README.md": "$ go get github.com/pmezard/go-difflib/difflib\n",
@@ -577,11 +679,12 @@ def test_a_gopath_packages_import_path_comes_from_the_ci_a_comment_or_its_import
     assert found(go_dev) == ("github.com/docker/go-units", "the import path in README.md")
     # ... not a link to the documentation of another package (a dependency), nor a badge
     dependency = {**godoc, "README.md": "Built on https://godoc.org/github.com/other/yaml\n"}
-    assert found(dependency) is None
+    assert found(dependency) == ("local/units", STDLIB_ONLY)
     badge = {**godoc, "README.md": "![](https://pkg.go.dev/badge/github.com/x/units.svg)\n"}
-    assert found(badge) is None
+    assert found(badge) == ("local/units", STDLIB_ONLY)
 
 
+STDLIB_ONLY = "no import path given, and its Go files import the standard library only"
 GODOC_README = (
     "[![GoDoc](https://godoc.org/github.com/docker/go-units?status.svg)]"
     "(https://godoc.org/github.com/docker/go-units)\n\n# Introduction\n"
@@ -616,6 +719,39 @@ def test_a_gopath_package_whose_readme_links_its_godoc_runs_its_tests(tmp_path: 
     assert outcome.data["framework"] == "go-test"
     assert counts(outcome) == (1, 1, 0)
     assert shown(outcome) == [("error", "tests/failed", "size_test.go", 7)]
+
+
+def self_contained_go(wanted: int) -> dict[str, str]:
+    """spaolacci/murmur3 1.1's shape: no go.mod, no import path anywhere (its README links
+    only its Travis badge), one package importing the standard library only."""
+    return {
+        "README.md": "# murmur3\n\nNative Go implementation of MurmurHash3.\n",
+        ".travis.yml": "language: go\n\ngo:\n    - 1.x\n\nscript: go test\n",
+        "murmur.go": "package murmur3\n\nfunc Sum(a, b int) int { return a + b }\n",
+        "murmur_test.go": (
+            'package murmur3\n\nimport "testing"\n\n'
+            "func TestSum(t *testing.T) {\n"
+            f'\tif Sum(2, 2) != {wanted} {{\n\t\tt.Errorf("wrong sum")\n\t}}\n}}\n'
+        ),
+    }
+
+
+@needs_go
+def test_a_gopath_package_that_imports_only_the_standard_library_runs_at_any_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """spaolacci/murmur3 1.1 (held-out 75, a false error): no go.mod and no import path in
+    any file, so its CI's `go test` ran in module mode and stopped ("cannot find main
+    module"). Its files import the standard library only, so it builds at any path: it runs
+    in GOPATH mode at `local/murmur3`, its tests pass, and a test that fails is still the
+    project's error."""
+    monkeypatch.delenv("GO111MODULE", raising=False)
+    passing = run_step(make_repo(tmp_path / "passing", self_contained_go(wanted=4)))
+    assert counts(passing) == (1, 0, 0)
+    assert shown(passing) == []
+    failing = run_step(make_repo(tmp_path / "failing", self_contained_go(wanted=5)))
+    assert counts(failing) == (0, 1, 0)
+    assert shown(failing) == [("error", "tests/failed", "murmur_test.go", 7)]
 
 
 GOPATH_TEST_SCRIPT = textwrap.dedent(  # govaluate's test.sh: GOPATH mode, as Go < 1.16 ran it
@@ -840,7 +976,8 @@ def test_a_declared_python_dependency_not_installed_is_the_environment(tmp_path:
     warning = next(f for f in outcome.findings if f.rule == "tests/environment-incomplete")
     assert "(not-installed-dist-xyz)" in warning.message
     c = outcome.data["counts"]
-    assert (c["passed"], c["errors"]) == (0, 2)  # pytest's own figures: collection errors stop it
+    # pytest's own figures: test_ok.py runs past the two modules that cannot be collected
+    assert (c["passed"], c["errors"]) == (1, 2)
 
 
 def test_a_locale_this_machine_lacks_is_the_environment(tmp_path: Path) -> None:

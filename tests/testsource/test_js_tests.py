@@ -93,6 +93,31 @@ def test_must_chains_assert_a_property_or_title_named_so_does_not(tmp_path: Path
     }
 
 
+def test_must_property_asserts_only_where_must_js_is_in_use(tmp_path: Path) -> None:
+    """Without Must.js (no `must` dependency, no `require('must')`), `.must` is a property like
+    any other: an Elasticsearch query builder's test that pushes onto `query.bool.must` and
+    checks nothing asserts nothing. Where the project declares `must` (json-stringify-safe's
+    devDependencies, mocha's `--require must`), `json.must.eql(...)` asserts."""
+    files = {
+        "test/query.test.js": """
+            const app = require('..');
+
+            it('adds a term', () => { const q = app.create(); q.query.bool.must.push(1); });
+            """
+    }
+    assert verdicts(tmp_path / "plain", files, "test/query.test.js") == {"adds a term": False}
+    manifest = {"name": "app", "main": "index.js", "devDependencies": {"must": "0.13"}}
+    files = {
+        "package.json": json.dumps(manifest),
+        "test/json.test.js": """
+            const app = require('..');
+
+            it('stringifies', () => { JSON.stringify(app.create()).must.eql('{}'); });
+            """,
+    }
+    assert verdicts(tmp_path / "declared", files, "test/json.test.js") == {"stringifies": True}
+
+
 def test_helpers_are_followed_and_local_wrappers_are_not_tests(tmp_path: Path) -> None:
     files = {
         "test/support/utils.js": """

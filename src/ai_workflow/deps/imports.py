@@ -102,6 +102,14 @@ class ImportUse:
     # under a test of the Python version that holds only on Pythons older than this
     # (`if sys.version_info < (3, 8):` gives (3, 8)); None when no such test encloses it
     below: tuple[int, ...] | None = None
+    # in the `except ImportError` fallback of an import of the project's generated version
+    # module (`from ._version import version`): it runs only in a source checkout never built
+    source_checkout: bool = False
+
+
+# The module a build backend writes the version into (setuptools_scm's `write_to`, hatch-vcs,
+# versioneer): `from ._version import version`, `from .version import __version__`.
+GENERATED_VERSION_MODULES = frozenset({"_version", "version", "__version__"})
 
 
 def imports_of(tree: ast.Module, path: str, source: str = "") -> list[ImportUse]:
@@ -140,8 +148,13 @@ def _visit_statements(
             guarded = optional or any(_catches_import_error(h) for h in stmt.handlers)
             fallback = py2 or any(_catches(h, PY2_GUARDS) for h in stmt.handlers)
             _visit_statements(stmt.body, path, guarded, uses, fallback, below)
+            checkout = _imports_generated_version(stmt.body) and any(
+                _catches_import_error(h) for h in stmt.handlers
+            )
             for handler in stmt.handlers:
-                _visit_statements(handler.body, path, optional, uses, fallback, below)
+                caught: list[ImportUse] = []
+                _visit_statements(handler.body, path, optional, caught, fallback, below)
+                uses += [replace(u, source_checkout=True) for u in caught] if checkout else caught
             for part in (stmt.orelse, stmt.finalbody):
                 _visit_statements(part, path, optional, uses, py2, below)
         elif isinstance(stmt, ast.If):
@@ -161,6 +174,24 @@ def _visit_statements(
                 nested = getattr(stmt, field_name, None)
                 if isinstance(nested, list):
                     _visit_statements(nested, path, optional, uses, py2, below)
+
+
+def _imports_generated_version(body: list[ast.stmt]) -> bool:
+    """Whether `body` imports the project's generated version module, relatively
+    (`from ._version import version as __version__`, makefun 1.16.0's `__init__.py`) or as
+    `pkg._version`: the file the build writes, missing from a source checkout never built,
+    whose `except ImportError` fallback then asks setuptools_scm for the version from git."""
+    for stmt in body:
+        if not isinstance(stmt, ast.ImportFrom):
+            continue
+        if stmt.module is None:  # `from . import _version`
+            if stmt.level > 0 and {a.name for a in stmt.names} & GENERATED_VERSION_MODULES:
+                return True
+            continue
+        last = stmt.module.rsplit(".", 1)[-1]
+        if last in GENERATED_VERSION_MODULES and (stmt.level > 0 or last == "_version"):
+            return True
+    return False
 
 
 Bound = tuple[int, ...] | None

@@ -1116,7 +1116,10 @@ def _in_split_loop(
 
 def _unquoted_words(words: str) -> bool:
     """Whether a `for` loop's word list is unquoted throughout: no quote nor backslash outside
-    a `$(...)` or backquotes (whose output is split all the same), and `${...}` holding none."""
+    a `$(...)` or backquotes (whose output is split all the same), and `${...}` holding none;
+    nor a glob character there (`for f in *.txt`, `$dir/*`): pathname expansion comes after
+    splitting, so an element may hold a blank (`my notes.txt`) and `${files[@]}` unquoted
+    splits it."""
     index = 0
     while index < len(words):
         char = words[index]
@@ -1134,8 +1137,8 @@ def _unquoted_words(words: str) -> bool:
                 return False
             index = end + 1
             continue
-        if char in "\"'\\":
-            return False
+        if char in "\"'\\*?[":
+            return False  # a glob too: a file name it expands to is one word, blanks and all
         index += 1
     return True
 

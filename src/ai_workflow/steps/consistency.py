@@ -86,13 +86,14 @@ _LICENSE_BEFORE = re.compile(
     r"\b(?:licen[cs]e|A?GPL(?:v\d)?|LGPL(?:v\d)?|MPL|EPL|EUPL|CDDL|GFDL|FDL)[\s,:]*$", re.I
 )
 _LICENSE_AFTER = re.compile(
-    r"\s+(?:or\s+(?:\(at\s+your\s+option\)\s+)?any\s+later\s+version\s+)?of\s+the\s+"
-    r"(?:[\w-]+\s+){0,5}?(?:licen[cs]e|A?GPL|LGPL|MPL)\b",
-    re.I,
+    r"\s+(?i:or\s+(?:\(at\s+your\s+option\)\s+)?any\s+later\s+version\s+)?(?i:of\s+the)\s+"
+    r"(?:[A-Z][\w-]*\s+){0,5}?(?i:licen[cs]e|A?GPL|LGPL|MPL)\b"
 )
 """`... or Apache License, version 2.0` (rc 1.2.8's README under '## License'), `GNU General
 Public License version 3`, `version 2 of the GNU General Public License`: the version of a
-license, not a claim about the project's own version."""
+license, not a claim about the project's own version. The words between `of the` and the
+license are its name, capitalised (`GNU Lesser General Public`): `version 3.0.0 of the client
+drops the old license key check` is the project's version."""
 
 
 def _license_version(before: str, after: str) -> bool:
@@ -341,6 +342,9 @@ _UNRELEASED_HEADING_RE = re.compile(rf"(?<![\w-])(?:{_UNRELEASED})(?![\w-])", re
 _UNRELEASED_LINE_RE = re.compile(
     rf"^(?:release[sd]?(?:\s+(?:on|date))?\s*[:-]?\s*)?(?:{_UNRELEASED})(?![\w-])", re.I
 )
+_SERIES_WILDCARD = re.compile(r"\.[xX*](?![\w.])")
+"""What makes a version a series (`1.3.x`, `2.*`): Deprecated 1.3.1's CHANGELOG.rst is titled
+`Changelog 1.3.x` above its `v1.3.1 (2025-10-30)` entry."""
 _RST_ADORNMENT_RE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}\s*$")
 
 
@@ -373,6 +377,8 @@ def _entries(
         match = _VERSION_RE.search(text)
         if match is None or (plain and match.start() >= 12):
             continue
+        if _SERIES_WILDCARD.match(text, match.end()):
+            continue  # `Changelog 1.3.x`: the series a file covers (its title), not a release
         under = _line_under(line, lines, starts)
         unreleased = bool(_UNRELEASED_HEADING_RE.search(text)) or (
             under is not None and bool(_UNRELEASED_LINE_RE.match(under))
@@ -444,11 +450,10 @@ def _readme_versions(
             claims = [
                 match
                 for match in pattern.finditer(line)
-                if index > 0
-                or not (
-                    _history(line[: match.start()])
-                    or _MINIMUM_AFTER.match(line[match.end() :])
-                    or _license_version(line[: match.start()], line[match.end() :])
+                if not (
+                    _pin_history(line[: match.start()])
+                    if index > 0
+                    else _version_history(line[: match.start()], line[match.end() :])
                 )
             ]
             if index == 0 and len({m.group(1) for m in claims}) > 1:
@@ -500,6 +505,22 @@ def _history(before: str) -> bool:
     """The text before a `version X` makes it history (`since`, `prior to natsort`)."""
     plain = _INLINE_MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", before)
     return bool(_HISTORY_WORDS.search(before) or _HISTORY_PHRASE.search(plain))
+
+
+def _version_history(before: str, after: str) -> bool:
+    """A `version X` that is no claim about the project's version: history (`_history`), a
+    minimum for users (`_MINIMUM_AFTER`) or a license's version (`_license_version`)."""
+    return _history(before) or bool(_MINIMUM_AFTER.match(after)) or _license_version(before, after)
+
+
+def _pin_history(before: str) -> bool:
+    """The text before a pin (`name@X`, `name==X`) makes it the release that brought a change:
+    nconf 0.12.1's README, 'As of `nconf@0.8.0` it is now possible to encrypt ...'. Only a
+    phrase of history counts (`as of`, `since`, `prior to`, `added in`), with an opening
+    backtick or emphasis before the pin: the words `_history` also takes (`npm`, `pip`,
+    `requires`) begin an install command, `npm install name@X`, which stays a claim."""
+    plain = _INLINE_MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", before)
+    return bool(_HISTORY_PHRASE.search(plain.rstrip("`*_ ")))
 
 
 _NPM_BANNER = re.compile(r"^\s*> (?:@[\w.-]+/)?[\w.-]+@\S+ [\w:.-]+\s*$")

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -583,30 +584,40 @@ def _encode_imports(found: tuple[list[ImportUse] | None]) -> dict[str, Any]:
         return {"imports": None}
     return {
         "imports": [
-            [u.module, u.line, u.optional, u.guarded, None if u.below is None else list(u.below)]
+            [
+                u.module,
+                u.line,
+                u.optional,
+                u.guarded,
+                None if u.below is None else list(u.below),
+                u.source_checkout,
+            ]
             for u in uses
         ]
     }
 
 
 def _decode_imports(rel: str, value: Any) -> tuple[list[ImportUse] | None]:
-    """A stored entry: the file's imports (module, line, optional, guarded, version bound),
-    None when it does not parse."""
+    """A stored entry: the file's imports (module, line, optional, guarded, version bound,
+    source checkout), None when it does not parse."""
     raw = value["imports"]
     if raw is None:
         return (None,)
     uses = []
-    for module, line, optional, guarded, below in raw:
+    for module, line, optional, guarded, below, checkout in raw:
         bound = None if below is None else tuple(below)
         if not (
             isinstance(module, str)
             and type(line) is int
             and type(optional) is bool
             and type(guarded) is bool
+            and type(checkout) is bool
             and (bound is None or all(type(n) is int for n in bound))
         ):
-            raise TypeError("stored imports are not (module, line, optional, guarded, bound)")
-        uses.append(ImportUse(module, rel, line, optional, guarded, bound))
+            raise TypeError(
+                "stored imports are not (module, line, optional, guarded, bound, checkout)"
+            )
+        uses.append(ImportUse(module, rel, line, optional, guarded, bound, checkout))
     return (uses,)
 
 
@@ -694,7 +705,12 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
             # import at a module's top level, which every user runs, stays a warning).
             on_demand = not required_keys and _only_in_functions(facts.target, runtime[module])
             hosted = _hosted(module, runtime[module], facts.target)
-            severity = Severity.INFO if helper or on_demand or hosted else Severity.WARNING
+            # Only in the fallback for a source checkout that was never built (its generated
+            # version module missing: makefun's `except ImportError:` asks setuptools_scm for
+            # the version from git): an installed package never runs it.
+            checkout = all(u.source_checkout for u in runtime[module])
+            info = helper or on_demand or hosted or checkout
+            severity = Severity.INFO if info else Severity.WARNING
             _missing(module, runtime[module], severity, dev_only, bool(declared), report)
             missing.append(module)
         elif module not in runtime and not dists & all_keys:
@@ -732,8 +748,10 @@ def _mypy_plugin(target: Path, path: str) -> bool:
     """Whether the module at `path` is a mypy plugin: its top level defines `plugin(version)`,
     one positional parameter (whatever its name: tinydb's `_version`), the function mypy calls
     with its version to get the Plugin class when a configuration's `plugins` names the
-    module."""
-    return any(
+    module, and it imports `mypy.plugin`, where that class's base `Plugin` lives. A module
+    with some other `plugin(x)` that runs mypy (`from mypy import api`) is no plugin: its
+    users need mypy installed."""
+    return _imports_mypy_plugin(target, path) and any(
         len(node.args.posonlyargs + node.args.args) == 1
         and not node.args.kwonlyargs
         and node.args.vararg is None
@@ -741,16 +759,51 @@ def _mypy_plugin(target: Path, path: str) -> bool:
     )
 
 
+def _imports_mypy_plugin(target: Path, path: str) -> bool:
+    """Whether the module at `path` imports `mypy.plugin` (`from mypy.plugin import Plugin`,
+    `import mypy.plugin`, `from mypy import plugin`)."""
+    tree = _parsed(target, path)
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Import) and any(
+            a.name == "mypy.plugin" or a.name.startswith("mypy.plugin.") for a in node.names
+        ):
+            return True
+        if isinstance(node, ast.ImportFrom) and node.level == 0:
+            module = node.module or ""
+            if module == "mypy.plugin" or module.startswith("mypy.plugin."):
+                return True
+            if module == "mypy" and any(a.name == "plugin" for a in node.names):
+                return True
+    return False
+
+
 def _top_level_functions(target: Path, path: str, name: str) -> list[ast.FunctionDef]:
     """The functions called `name` that the top level of the module at `path` defines."""
-    text = read_utf8(target / path, root=target)
-    try:
-        tree = parse_python(text, path) if text is not None else None
-    except PySyntaxError:
-        return []
+    tree = _parsed(target, path)
     if tree is None:
         return []
     return [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]
+
+
+def _parsed(target: Path, path: str) -> ast.Module | None:
+    """The module at `path`, parsed; None when it cannot be read or parsed."""
+    text = read_utf8(target / path, root=target)
+    try:
+        return parse_python(text, path) if text is not None else None
+    except PySyntaxError:
+        return None
+
+
+PYTHON_MARKER = re.compile(r"\bpython_(?:full_)?version\b")
+
+
+def _for_some_pythons(markers: str) -> bool:
+    """Whether a requirement's environment markers limit it to some Python versions
+    (`typing ; python_version<"3.5"`): how a backport of a standard-library module is declared
+    for the Pythons that lack the module. The same backport declared for every Python is no
+    backport on the Pythons that ship the module: it shadows it there (`enum34` on Python 3.6+
+    has no `IntFlag`, PyPI's `typing` breaks Python 3.7+), so it stays reported."""
+    return PYTHON_MARKER.search(markers) is not None
 
 
 def _missing(
@@ -791,7 +844,7 @@ def _report_unused(facts: _ImportFacts, report: Report) -> list[str]:
         modules = {m.lower() for m in provided_modules(dep.name, facts.env)}
         if modules & runtime_modules:
             continue
-        if modules & facts.scan.runtime_stdlib:
+        if modules & facts.scan.runtime_stdlib and _for_some_pythons(dep.markers):
             continue  # a backport of a standard-library module the code imports (`typing`)
         if modules & dev_modules:
             message = f"{dep.name} is a runtime dependency but only tests or tooling import it"

@@ -16,12 +16,14 @@ found, when that program is not on PATH here and the project does not ship it. S
 (`tests/environment-incomplete`) are info saying how to provide the environment, the check is listed
 as skipped, and the step is incomplete: a warning, never a pass. A permission test that fails
 because the suite runs as root (root ignores file permissions) is the same: info that says so, and a
-skipped check (`ai_workflow.testcmd.as_root`). So is a test whose failure says a daemon it talks to
-(Docker's, MySQL's, PostgreSQL's) cannot be reached through a Unix socket this machine does not have
-(`ai_workflow.testcmd.environment`); the suite's other failures are then warnings that say the
-daemon may be their cause too. So is a test that fails because the interpreter was built without
-a standard-library extension module (`No module named '_dbm'`). A JavaScript suite's failures
-under a Node.js newer than every version the project's CI runs its tests on are warnings that say so
+skipped check (`ai_workflow.testcmd.as_root`). So is a Go test that compares file paths built from
+the import path and the disk, and fails only because the checkout's directory is not named as the
+module path ends (`ai_workflow.testcmd.checkout_name`). So is a test whose failure says a daemon it
+talks to (Docker's, MySQL's, PostgreSQL's) cannot be reached through a Unix socket this machine does
+not have (`ai_workflow.testcmd.environment`); the suite's other failures are then warnings that say
+the daemon may be their cause too. So is a test that fails because the interpreter was built without
+a standard-library extension module (`No module named '_dbm'`). A JavaScript suite's failures under
+a Node.js newer than every version the project's CI runs its tests on are warnings that say so
 (`ai_workflow.testcmd.node_versions`). A release archive committed as is
 (`ai_workflow.release_archive`) that holds no test file is not run: it left out the tests its
 command names (`npm test` running `test/bin/run-all-tests`), and a failure to find them says nothing
@@ -65,6 +67,7 @@ from ai_workflow.testcmd.as_root import (
     running_as_root,
 )
 from ai_workflow.testcmd.automake import not_configured
+from ai_workflow.testcmd.checkout_name import checkout_note
 from ai_workflow.testcmd.ci_packages import ci_installed_packages, ci_provider, missing_packages
 from ai_workflow.testcmd.declared import ProjectSources
 from ai_workflow.testcmd.dependency_errors import dependency_errors
@@ -605,13 +608,19 @@ def _report(
         quoted = relative_to_target(failure.message, ctx.target)
         first = quoted.split("\n", 1)[0].strip()
         by_root = root_caused(ctx.target, failure, as_root=as_root)
-        why = ROOT_NOTE if by_root else doubt
+        renamed = None if by_root else checkout_note(ctx.target, failure)
+        why = ROOT_NOTE if by_root else renamed or doubt
         if by_root:
             outcome.skipped_checks.append(f"tests: {failure.name} cannot pass as root")
             outcome.incomplete = True
+        elif renamed:
+            outcome.skipped_checks.append(
+                f"tests: {failure.name} cannot pass in a checkout named otherwise"
+            )
+            outcome.incomplete = True
         outcome.add(
             rule,
-            "info" if by_root else "warning" if why else "error",
+            "info" if by_root or renamed else "warning" if why else "error",
             (f"{failure.name}: {first}" if first else failure.name) + (f" ({why})" if why else ""),
             failure.path,
             failure.line,

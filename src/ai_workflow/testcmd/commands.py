@@ -71,12 +71,22 @@ VALUE_OPTIONS: dict[str, frozenset[str]] = {
 }  # fmt: skip
 KEPT_FLAGS: dict[str, frozenset[str]] = {
     "bats": frozenset({"-r", "--recursive"}),
+    "mocha": frozenset({"--recursive", "--exit"}),
     "go-test": frozenset({"-race", "-short", "-tags"}),
     "cargo-test": frozenset(
         {"--workspace", "--all", "--all-features", "--no-default-features", "--features",
          "-p", "--package", "--lib", "--tests", "--doc"}
     ),
     "ctest": frozenset({"--test-dir", "--preset", "-C", "--build-config", "-L", "-E"}),
+}  # fmt: skip
+# Options that change which tests load and how, kept with their value when a runner is read from
+# a recipe ai-workflow runs itself (a Makefile's `mocha --require should`: the tests call
+# should's `Object.prototype` getter, and every one of them fails without it).
+KEPT_VALUE_OPTIONS: dict[str, frozenset[str]] = {
+    "mocha": frozenset(
+        {"-r", "--require", "-u", "--ui", "--file", "--extension", "--config", "--package",
+         "-t", "--timeout"}
+    ),
 }  # fmt: skip
 KEPT_WITH_VALUE = frozenset(
     {"-tags", "--features", "-p", "--package", "--test-dir", "--preset", "-C", "--build-config",
@@ -370,28 +380,34 @@ def _build_tool_kind(name: str, words: list[str]) -> tuple[str | None, tuple[str
 
 
 def _path_args(framework: str, rest: list[str], project: Project) -> tuple[str, ...] | None:
-    """The paths a runner is given (and the flags we keep); None when it is given paths and
-    none of them is in the project."""
+    """The paths a runner is given (and the flags and valued options we keep); None when it is
+    given paths and none of them is in the project."""
     value_options = VALUE_OPTIONS.get(framework, frozenset())
     kept_flags = KEPT_FLAGS.get(framework, frozenset())
+    kept_values = KEPT_VALUE_OPTIONS.get(framework, frozenset())
     out: list[str] = []
-    positional = 0
-    skip = False
+    positional = found = 0
+    skip = keep = False
     for word in rest:
         if skip:
             skip = False
+            if keep:
+                out.append(word)
             continue
         if word.startswith("-"):
             if word in value_options:
-                skip = True
-            elif word in kept_flags:
+                skip, keep = True, word in kept_values
+                if keep:
+                    out.append(word)
+            elif word in kept_flags or word.split("=", 1)[0] in kept_values:
                 out.append(word)
             continue
         positional += 1
         path = normalise_path(word.split("::", 1)[0])
         if project.exists(path) or (_is_glob(word) and project.matches(path)):
             out.append(path)
-    if positional and not any(not w.startswith("-") for w in out):
+            found += 1
+    if positional and not found:
         return None
     return tuple(out)
 

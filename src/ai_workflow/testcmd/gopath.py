@@ -14,6 +14,8 @@ file is a test: Go allows no import cycle), or the README's `import "..."` or
 dependency the README mentions is not taken for it), or else its link to the package's
 documentation on godoc.org or pkg.go.dev, whose path is the import path (docker/go-units:
 `[![GoDoc](https://godoc.org/github.com/docker/go-units?status.svg)](...)`, `package units`).
+A package that none of these names and that imports the standard library only (spaolacci/murmur3
+1.1) builds at any path: it runs at `local/<its package>`.
 
 A project's own test entry point (govaluate's `test.sh`, which its CI runs: it exports GOPATH,
 links the tree under it and runs `go test`) was written for the go of its time, which built a
@@ -94,7 +96,44 @@ def gopath_import_path(target: Path, files: Sequence[str]) -> tuple[str, str] | 
     if roots:
         root, _ = roots.most_common(1)[0]
         return root, "the project's own packages as its Go files import them"
-    return _readme_import_path(target, files, texts)
+    return _readme_import_path(target, files, texts) or _self_contained_path(texts)
+
+
+SELF_CONTAINED_ROOT = "local"
+"""Where a self-contained package goes under GOPATH (`local/murmur3`): no standard library
+package's path begins with it, so the package cannot shadow one, nor be shadowed."""
+
+
+def _self_contained_path(texts: dict[str, str]) -> tuple[str, str] | None:
+    """A path under GOPATH for a package at the root that no source names and that needs
+    none: every Go file of the project imports the standard library only (no path with a host,
+    so no package of its own by its path, no dependency), and the root's non-test files declare
+    one package. spaolacci/murmur3 1.1: murmur*.go and murmur_test.go, all `package murmur3`,
+    import fmt, hash, testing...; its .travis.yml runs `go test` where Travis put it. It builds
+    at any path, so it runs at `local/<package>`."""
+    names = {
+        found.group("name")
+        for rel, text in texts.items()
+        if "/" not in rel and not rel.endswith("_test.go")
+        if (found := PACKAGE.search(text))
+    }
+    if len(names) != 1:
+        return None
+    if any(
+        _hosted(path) or path.startswith(".") for text in texts.values() for path in _imports(text)
+    ):
+        return None
+    [name] = names
+    return (
+        f"{SELF_CONTAINED_ROOT}/{name}",
+        "no import path given, and its Go files import the standard library only",
+    )
+
+
+def _hosted(import_path: str) -> bool:
+    """Whether an import path begins with a host (`github.com/...`): not the standard
+    library's."""
+    return "." in import_path.split("/", 1)[0]
 
 
 def _readme_import_path(

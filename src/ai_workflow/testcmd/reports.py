@@ -674,7 +674,24 @@ def _go_failure(package: str, test: str, lines: list[str], module: str | None) -
                 directory + match.group("file") if module else None,
                 int(match.group("line")) if module else None,
             )
-    return FailedTest(f"{package}.{test}", "failed", "failed")
+    return FailedTest(f"{package}.{test}", "failed", _go_example_diff(lines) or "failed")
+
+
+def _go_example_diff(lines: list[str]) -> str | None:
+    """A failed example's `got:`/`want:` block (go prints its output and the `// Output:` it
+    expected, no file:line): `output differs: got X, want Y` for the first line that differs,
+    then the block; None when the output has no such block."""
+    text = [line.rstrip("\n") for line in lines if not line.startswith(("--- FAIL", "=== RUN"))]
+    if "got:" not in text or "want:" not in text:
+        return None
+    got_at, want_at = text.index("got:"), text.index("want:")
+    if want_at < got_at:
+        return None
+    got, want = text[got_at + 1 : want_at], text[want_at + 1 :]
+    pairs = zip(got + [""] * len(want), want + [""] * len(got), strict=False)
+    first = next(((g, w) for g, w in pairs if g != w), ("", ""))
+    block = "\n".join(text[got_at:]).strip()
+    return f"example output differs: got `{first[0].strip()}`, want `{first[1].strip()}`\n{block}"
 
 
 def _report_json(path: Path, target: Path, runner: str) -> Any:

@@ -134,7 +134,7 @@ class JsTests:
             if kind == "throw_statement" or self._hands_on_done(frame, node):
                 yield True
                 return
-            if kind == "member_expression" and _property(node) in PROTOTYPE_ASSERTIONS:
+            if kind == "member_expression" and self._prototype_assertion(frame, node):
                 yield True
                 return
             if kind == "call_expression":
@@ -142,6 +142,15 @@ class JsTests:
                 yield verdict
                 if verdict is True:
                     return
+
+    def _prototype_assertion(self, frame: _Frame, node: Node) -> bool:
+        """`x.should...` (should.js), or `x.must...` where Must.js is in use: the project
+        declares `must` or the file requires it. `must` alone is a common property name (an
+        Elasticsearch bool query's `query.bool.must`), no assertion without the library."""
+        name = _property(node)
+        if name == "must":
+            return "must" in self.project.dependencies or "must" in frame.module.specifiers
+        return name in PROTOTYPE_ASSERTIONS
 
     @staticmethod
     def _hands_on_done(frame: _Frame, node: Node) -> bool:
