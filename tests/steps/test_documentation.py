@@ -397,6 +397,34 @@ def test_missing_readme_of_a_debian_native_package_without_manual_pages_stays_a_
     assert _found(outcome, "docs/missing-readme") == {(None, None, "warning")}
 
 
+@pytest.mark.parametrize(
+    ("files", "where", "severity"),
+    [
+        # quilt 0.68: the README is doc/README.in, the template the Makefile fills with the
+        # command reference and installs; nothing at the top
+        (
+            {"doc/README.in": "The scripts in this package simplify patches.\n"},
+            "doc/README.in",
+            "info",
+        ),
+        # GitHub shows a README kept in docs/ or .github/ on the project's page
+        ({"docs/README.md": "# tool\n\nDoes one thing.\n"}, "docs/README.md", "info"),
+        ({".github/README.md": "# tool\n\nDoes one thing.\n"}, ".github/README.md", "info"),
+        # no README anywhere: guilt's Documentation/HOWTO, a README of a subdirectory of the
+        # docs, an empty one: still a warning
+        ({"Documentation/HOWTO": "How to use it.\n"}, None, "warning"),
+        ({"docs/api/README.md": "# API pages\n"}, None, "warning"),
+        ({"doc/README": "\n"}, None, "warning"),
+    ],
+)
+def test_missing_readme_kept_in_the_documentation_directory_is_info(
+    tmp_path: Path, files: dict[str, str], where: str | None, severity: str
+) -> None:
+    root = make_repo(tmp_path / "proj", {"tool.sh": "echo hi\n", **files})
+    outcome = _run(root, changed=[])
+    assert _found(outcome, "docs/missing-readme") == {(where, None, severity)}
+
+
 def test_plain_text_readme_sections(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "txt", {"README.txt": "Tool\n\nInstallation\n\nUsage\n"})
     outcome = _run(root, changed=[])

@@ -42,6 +42,7 @@ from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.js_public import PublicModules
 from ai_workflow.jsdoc_tooling import doc_comment_tooling
 from ai_workflow.markdown_docs import (
+    README_NAMES,
     DocFile,
     docs_reuse,
     find_readme,
@@ -188,6 +189,20 @@ def check_readme(
                 manual,
             )
             return
+        kept = docs_dir_readme(target, files)
+        if kept is not None:
+            # info: the README is there, in the documentation directory (GitHub shows one
+            # from docs/ or .github/ on the project's page; doc/README.in is the template the
+            # build fills in and installs)
+            outcome.add(
+                "docs/missing-readme",
+                "info",
+                f"no README at the top of the project; {kept}, the project's README kept in "
+                "its documentation directory, says what it is (a copy or link at the top "
+                "would serve readers of the source tree)",
+                kept,
+            )
+            return
         manuals = debian_native_manuals(target, files)
         if manuals:
             # info: the package is its own upstream; debian/control says what it is, apt
@@ -248,6 +263,32 @@ def top_level_manual(target: Path, files: Iterable[str]) -> str | None:
         text = read_text(target / name)
         if text and _MANUAL_START_RE.search(text[:4000]):
             return name
+    return None
+
+
+README_DIRS = ("docs", "doc", ".github")
+# a README template that the build fills in (autoconf's `README.in`, `README.md.in`)
+_TEMPLATE_SUFFIX = ".in"
+
+
+def docs_dir_readme(target: Path, files: Iterable[str]) -> str | None:
+    """A README (one of `README_NAMES`, or its `.in` template that the build fills in) directly
+    in the documentation directory (`docs/`, `doc/`, `.github/`) with some text in it: the
+    project's README kept there (GitHub shows one from docs/ or .github/ on the project's
+    page; autoconf projects such as quilt build doc/README from doc/README.in and install
+    it). A README deeper down (`docs/api/README.md`) describes that directory, not the
+    project."""
+    wanted = {name.lower() for name in README_NAMES}
+    wanted |= {name + _TEMPLATE_SUFFIX for name in wanted}
+    by_dir: dict[str, list[str]] = {}
+    for rel in files:
+        parts = rel.split("/")
+        if len(parts) == 2 and parts[0] in README_DIRS and parts[1].lower() in wanted:
+            by_dir.setdefault(parts[0], []).append(rel)
+    for directory in README_DIRS:
+        for rel in sorted(by_dir.get(directory, [])):
+            if read_text(target / rel).strip():
+                return rel
     return None
 
 
