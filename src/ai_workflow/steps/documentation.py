@@ -171,36 +171,38 @@ def source_files(files: Iterable[str], stack: TechStack) -> list[str]:
 # --------------------------------------------------------------------------- README
 
 
+def _readme_elsewhere(outcome: StepOutcome, path: str, what: str) -> None:
+    outcome.add(
+        "docs/missing-readme", "info", f"no README at the top of the project; {path}, {what}", path
+    )
+
+
 def check_readme(
     target: Path, files: list[str], docs: dict[str, DocFile], outcome: StepOutcome
 ) -> None:
     readme = find_readme(files)
     outcome.data["readme"] = readme
     if readme is None:
+        # info where another file says what the project is: the program's own manual at the
+        # top, or the README kept in the documentation directory (GitHub shows one from docs/
+        # or .github/ on the project's page; doc/README.in is the template the build fills in
+        # and installs)
         manual = top_level_manual(target, files)
+        kept = None if manual is not None else docs_dir_readme(target, files)
         if manual is not None:
-            # info: the program's own manual at the top says what it is and how to use it
-            outcome.add(
-                "docs/missing-readme",
-                "info",
-                f"no README at the top of the project; {manual}, the manual of the program "
-                "beside it, says what it is and how to use it (a README pointing to it would "
-                "serve readers who do not open manual pages)",
+            _readme_elsewhere(
+                outcome,
                 manual,
+                "the manual of the program beside it, says what it is and how to use it (a "
+                "README pointing to it would serve readers who do not open manual pages)",
             )
             return
-        kept = docs_dir_readme(target, files)
         if kept is not None:
-            # info: the README is there, in the documentation directory (GitHub shows one
-            # from docs/ or .github/ on the project's page; doc/README.in is the template the
-            # build fills in and installs)
-            outcome.add(
-                "docs/missing-readme",
-                "info",
-                f"no README at the top of the project; {kept}, the project's README kept in "
-                "its documentation directory, says what it is (a copy or link at the top "
-                "would serve readers of the source tree)",
+            _readme_elsewhere(
+                outcome,
                 kept,
+                "the project's README kept in its documentation directory, says what it is "
+                "(a copy or link at the top would serve readers of the source tree)",
             )
             return
         manuals = debian_native_manuals(target, files)
