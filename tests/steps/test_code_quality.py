@@ -1662,6 +1662,43 @@ def test_keyword_declared(line: str, column: int, declared: bool) -> None:
     assert shellcheck_severity.keyword_declared(line, column) is declared
 
 
+def test_shellcheck_keyword_a_command_receives_as_an_argument_is_information(
+    tmp_path: Path,
+) -> None:
+    """FAI's `echo done` (a progress message) and `btrfs fi show` (btrfs's filesystem
+    subcommand): shellcheck takes the word for the keyword and asks for a `;` before it
+    (SC1010); bash reads the script, the word is an argument: info. A line that opens the loop
+    it might close (`for ...; do echo hi done`, a `;` missing) and a script bash rejects keep
+    the warning."""
+    files = {
+        "msg.sh": '#!/bin/bash\nif [ -n "$1" ]; then\n  echo done\nfi\nbtrfs fi show\n',
+        "loop.sh": "#!/bin/bash\nfor i in a b; do echo hi done\n",
+        "open.sh": "#!/bin/bash\nwhile true; do\n  sleep 1\n  echo done\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    found = {(f.path, f.line): f for f in outcome.findings if f.rule == "shellcheck/SC1010"}
+    assert found[("msg.sh", 3)].severity is Severity.INFO
+    assert "the keyword is an argument of a command" in found[("msg.sh", 3)].message
+    assert found[("msg.sh", 5)].severity is Severity.INFO
+    assert found[("loop.sh", 2)].severity is Severity.WARNING
+    assert found[("open.sh", 4)].severity is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "argument"),
+    [
+        ("      echo done", 12, True),
+        ("btrfs fi show", 7, True),
+        ("if true; then echo hi fi", 23, False),  # the line opens the `if`: a missing `;`?
+        ("for i in a; do echo hi done", 24, False),
+        ("  ls done", 6, False),  # not a message, and nothing after it
+        ("  echo $i done", 11, False),  # more than plain words before it
+    ],
+)
+def test_keyword_argument(line: str, column: int, argument: bool) -> None:
+    assert shellcheck_severity.keyword_argument(line, column) is argument
+
+
 DIRECTIVE_FUNCTIONS = {
     "handlers/sh.in": (
         "#!@BASH@\n# No-op function so that 'when = XXX' can be written in an action\n"

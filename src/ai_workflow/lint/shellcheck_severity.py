@@ -330,6 +330,14 @@ DECLARATION_BEFORE = re.compile(
     r"(?:\s+[^\s;&|<>()`'\"$\\]+)*\s+$"
 )
 NAME_AFTER = re.compile(r"[A-Za-z_]\w*(?:\+?=|\s|;|$)")  # `fi`, `fi=1`, `done;`
+# a keyword that a plain command receives as an argument (`echo done`, `btrfs fi show`), on a
+# line that opens no compound command before it: after plain words only, from the line's start
+COMMAND_BEFORE = re.compile(r"^\s*(?P<command>[A-Za-z_][\w.+-]*)(?:\s+[^\s;&|<>()`'\"$\\]+)*\s+$")
+OPENS_COMPOUND = re.compile(
+    r"(?<![\w-])(?:if|then|else|elif|do|for|while|until|case|select)(?![\w-])"
+)
+KEYWORD_THEN_WORD = re.compile(r"[A-Za-z_]\w*\s+[^\s;&|<>()#`]")  # `fi show`: not a closing `fi`
+MESSAGE_COMMANDS = frozenset({"echo", "printf"})
 SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
 SHELLCHECK_LITERAL_BRACE = 1083  # "This { is literal": a missing `;` or a brace to quote?
 SHELLCHECK_COMMAND_NAME_VALUE = 2209  # `var=cmd`: the command's output meant (`$(cmd)`)?
@@ -544,6 +552,26 @@ def keyword_declared(line: str, column: int) -> bool:
     return (
         DECLARATION_BEFORE.search(line[: column - 1]) is not None
         and NAME_AFTER.match(line, column - 1) is not None
+    )
+
+
+def keyword_argument(line: str, column: int) -> bool:
+    """Whether the keyword at `column` (1-based, a tab counting one) of `line` is an argument of
+    a plain command on a line that opens no compound command: followed by another word
+    (`btrfs fi show`: a closing `fi` takes no word after it), or the last word of an `echo` or
+    `printf` (`echo done`, a progress message). shellcheck asks for a `;` before it (SC1010);
+    `if true; then echo hi fi` opens the `if` on the same line, so a `;` may be missing there.
+    Whether the shell reads the script is asked separately (`shell_parse`)."""
+    if column < 1 or column > len(line):
+        return False
+    before = COMMAND_BEFORE.match(line[: column - 1])
+    if before is None or OPENS_COMPOUND.search(line[: column - 1]) is not None:
+        return False
+    if KEYWORD_THEN_WORD.match(line, column - 1) is not None:
+        return True
+    return (
+        before.group("command") in MESSAGE_COMMANDS
+        and re.fullmatch(r"[A-Za-z_]\w*\s*", line[column - 1 :]) is not None
     )
 
 
