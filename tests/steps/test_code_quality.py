@@ -1599,6 +1599,24 @@ def test_shellcheck_command_name_compared_as_a_word_is_info(tmp_path: Path) -> N
     assert found == [(4, "info"), (15, "info"), (17, "warning")]
 
 
+def test_shellcheck_command_name_among_other_literal_values_is_info(tmp_path: Path) -> None:
+    """FAI's `order=cd` (kvm's boot order; `-O` sets `order=dc`) and mk-basefile's `zip=cat`
+    (other options set `zip="xz -8"`): SC2209 asks whether `$(cd)` was meant, but the variable
+    is a choice among literal values: info. `now=date`, assigned nothing else, and `t=date`
+    whose other value is `$(date)` keep the warning."""
+    script = (
+        "#!/bin/bash\norder=cd\nzip=cat\nwhile getopts OJ opt; do\n  case $opt in\n"
+        '    O) order=dc ;;\n    J) zip="xz -8" ;;\n  esac\ndone\n'
+        'echo "boot order=$order" | $zip\n'
+        'now=date\necho "$now"\nt=date\n[ -n "$1" ] && t=$(date)\necho "$t"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"kvm.sh": script, **RUNS_SHELLCHECK}))
+    found = sorted(
+        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2209"
+    )
+    assert found == [(2, "info"), (3, "info"), (11, "warning"), (13, "warning")]
+
+
 @pytest.mark.parametrize(
     ("lines", "displayed"),
     [

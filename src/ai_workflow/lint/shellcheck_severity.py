@@ -53,7 +53,10 @@ helper of rbenv and ruby-build); another name (`$name`, `$RET_OK`) keeps the war
 SC2209 (`name=word` where `word` is a command: its output meant?) when the script compares
 the variable with that word, as a pattern of a `case` on it or in a `[ "$name" = word ]` test
 (makeself's `COMPRESS=compress`, one of the names `case $COMPRESS in` matches): the name is
-the value. A variable never compared with the word (`now=date`, then `echo "$now"`) keeps it.
+the value. So when the script assigns the variable another literal value elsewhere (FAI's
+`order=cd`, `-O` giving `order=dc`; `zip=cat` beside `zip="xz -8"`): a choice among values.
+A variable never compared with the word nor given another literal (`now=date`, then
+`echo "$now"`) keeps it.
 SC2046 (an unquoted `$(...)`) that is an operand of an integer comparison (`test $(wc -l <
 f) -gt 0`) or of `expr` arithmetic (`expr $(ls -la f | awk '{print $5}') / 1024 + 5000`,
 live-boot's toram size): an integer has nothing to split, and other output fails quoted or not.
@@ -433,7 +436,9 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
             severity = Severity.INFO
         if code == SHELLCHECK_LITERAL_BRACE and _escaped_expansion_brace(scripts[path], item):
             severity = Severity.INFO
-        if code == SHELLCHECK_COMMAND_NAME_VALUE and _compared_as_word(scripts[path], item):
+        if code == SHELLCHECK_COMMAND_NAME_VALUE and (
+            _compared_as_word(scripts[path], item) or _given_other_literals(scripts[path], item)
+        ):
             severity = Severity.INFO
         if code == SHELLCHECK_UNQUOTED_SUBSTITUTION and (
             _cannot_split(scripts[path], item) or _splits_on_purpose(scripts[path], item)
@@ -709,6 +714,33 @@ def _compared_as_word(script: ScriptTraits, item: dict[str, Any]) -> bool:
             if end.match(body):
                 break
             if pattern.match(body):
+                return True
+    return False
+
+
+def _given_other_literals(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether the variable of SC2209's `name=word` is assigned another literal value elsewhere
+    in the script (FAI's `order=cd`, with `O) order=dc ;;` under getopts; `zip=cat`, with
+    `zip="zstd -9"` and `zip="xz -8"` for other options): a choice among literal values, so the
+    command's name is the value, not its output. `now=date` assigned nothing else keeps the
+    warning, as does one whose other value is a command's output (`now=$(date)`)."""
+    place = _place(script, item)
+    if place is None:
+        return False
+    text, column = place
+    assigned = ASSIGNED_WORD.match(text, max(column - 1, 0))
+    if assigned is None:
+        return False
+    name, word = assigned.groups()
+    other = re.compile(
+        rf"(?:^|[\s;&|({{])(?:(?:local|export|readonly|declare)\s+)?{re.escape(name)}="
+        r"""(?P<value>"[^"$`\\]*"|'[^']*'|[^\s;&|<>()`$'"\\]+)(?=\s|;|\)|$)"""
+    )
+    for number, line in enumerate(script.lines, start=1):
+        if number == item.get("line"):
+            continue
+        for found in other.finditer(line):
+            if found.group("value").strip("'\"") != word:
                 return True
     return False
 
