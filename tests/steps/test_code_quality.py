@@ -1617,6 +1617,27 @@ def test_shellcheck_command_name_among_other_literal_values_is_info(tmp_path: Pa
     assert found == [(2, "info"), (3, "info"), (11, "warning"), (13, "warning")]
 
 
+def test_shellcheck_unhandled_option_passed_on_is_info(tmp_path: Path) -> None:
+    """FAI's fai-setup saves `options=$@` (passed to fai-make-nfsroot), then its getopts lists
+    fai-make-nfsroot's flags too: SC2213 on those is info. A getopts whose arguments are not
+    passed on keeps the warning on its unhandled `-q`."""
+    setup = (
+        "#!/bin/bash\noptions=$@ # all options are passed on\n"
+        'while getopts vC:kK opt; do\n  case "$opt" in\n    C) cfdir=$OPTARG ;;\n'
+        '    v) verbose=1 ;;\n  esac\ndone\necho "$cfdir $verbose"\nmake-root $options\n'
+    )
+    tool = (
+        '#!/bin/bash\nwhile getopts vq opt; do\n  case "$opt" in\n    v) verbose=1 ;;\n'
+        '  esac\ndone\necho "$verbose"\n'
+    )
+    files = {"setup.sh": setup, "tool.sh": tool, **RUNS_SHELLCHECK}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = sorted(
+        (f.path or "", f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2213"
+    )
+    assert found == [("setup.sh", "info"), ("setup.sh", "info"), ("tool.sh", "warning")]
+
+
 @pytest.mark.parametrize(
     ("lines", "displayed"),
     [

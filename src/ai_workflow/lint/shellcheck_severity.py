@@ -57,6 +57,10 @@ the value. So when the script assigns the variable another literal value elsewhe
 `order=cd`, `-O` giving `order=dc`; `zip=cat` beside `zip="xz -8"`): a choice among values.
 A variable never compared with the word nor given another literal (`now=date`, then
 `echo "$now"`) keeps it.
+SC2213 (getopts lists a flag its `case` does not handle) in a script that saves its whole
+argument list before the loop and expands the copy after it (FAI's fai-setup: `options=$@ #
+all options are also passed to fai-make-nfsroot`): the other flags are the other command's.
+A getopts whose arguments are not passed on keeps the warning.
 SC2046 (an unquoted `$(...)`) that is an operand of an integer comparison (`test $(wc -l <
 f) -gt 0`) or of `expr` arithmetic (`expr $(ls -la f | awk '{print $5}') / 1024 + 5000`,
 live-boot's toram size): an integer has nothing to split, and other output fails quoted or not.
@@ -344,6 +348,12 @@ MESSAGE_COMMANDS = frozenset({"echo", "printf"})
 SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
 SHELLCHECK_LITERAL_BRACE = 1083  # "This { is literal": a missing `;` or a brace to quote?
 SHELLCHECK_COMMAND_NAME_VALUE = 2209  # `var=cmd`: the command's output meant (`$(cmd)`)?
+SHELLCHECK_UNHANDLED_OPTION = 2213  # getopts lists `-x` but its `case` has no `x)`
+# `options=$@`, `args="$*"`, `argv=("$@")`: all the arguments saved whole
+ARGUMENTS_SAVED = re.compile(
+    r"""(?:^|[\s;&|({])(?:(?:local|export|declare|readonly)\s+)?(?P<name>[A-Za-z_]\w*)="""
+    r"""\(?("?)\$(?:[@*]|\{[@*]\})\2\)?(?=\s|;|#|$)"""
+)
 SHELLCHECK_CASE_GLOB = 2254  # `case $x in $p)`: an unquoted expansion in a case pattern globs
 # a variable named for what it holds, a glob: `$pattern`, `${patterns[$i]}`, `$name_glob`
 GLOB_NAMED = re.compile(
@@ -435,6 +445,8 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         ):
             severity = Severity.INFO
         if code == SHELLCHECK_LITERAL_BRACE and _escaped_expansion_brace(scripts[path], item):
+            severity = Severity.INFO
+        if code == SHELLCHECK_UNHANDLED_OPTION and _options_passed_on(scripts[path], item):
             severity = Severity.INFO
         if code == SHELLCHECK_COMMAND_NAME_VALUE and (
             _compared_as_word(scripts[path], item) or _given_other_literals(scripts[path], item)
@@ -714,6 +726,24 @@ def _compared_as_word(script: ScriptTraits, item: dict[str, Any]) -> bool:
             if end.match(body):
                 break
             if pattern.match(body):
+                return True
+    return False
+
+
+def _options_passed_on(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether the script saves its whole argument list before the getopts loop SC2213 cites
+    and expands the saved copy after it (FAI's fai-setup: `options=$@ # all options are also
+    passed to fai-make-nfsroot`, then `fai-make-nfsroot $options`): the flags its own `case`
+    leaves out are the other command's, accepted to be passed on. A getopts with no saved
+    copy passed on keeps the warning."""
+    line = item.get("line")
+    if not isinstance(line, int) or not 0 < line <= len(script.lines):
+        return False
+    for saved in script.lines[: line - 1]:
+        for found in ARGUMENTS_SAVED.finditer(saved):
+            name = re.escape(found.group("name"))
+            used = re.compile(rf"\$(?:{name}(?!\w)|\{{{name}(?:\[[@*]\])?\}})")
+            if any(used.search(later) for later in script.lines[line:]):
                 return True
     return False
 
