@@ -1638,6 +1638,23 @@ def test_shellcheck_unhandled_option_passed_on_is_info(tmp_path: Path) -> None:
     assert found == [("setup.sh", "info"), ("setup.sh", "info"), ("tool.sh", "warning")]
 
 
+def test_shellcheck_invalid_flag_getopts_reports_itself_is_info(tmp_path: Path) -> None:
+    """FAI's `while getopts "hvsfd" opt` with no `*)` case (SC2220): in its default mode
+    getopts prints "illegal option" for an unknown flag itself: info. In silent mode
+    (`getopts ":vq" opt`) nothing reports it: the warning stays."""
+    loud = (
+        '#!/bin/bash\nwhile getopts "vq" opt; do\n  case "$opt" in\n    v) verbose=1 ;;\n'
+        '    q) quiet=1 ;;\n  esac\ndone\necho "$verbose $quiet"\n'
+    )
+    silent = loud.replace('getopts "vq"', 'getopts ":vq"')
+    files = {"loud.sh": loud, "silent.sh": silent, **RUNS_SHELLCHECK}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = sorted(
+        (f.path or "", f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2220"
+    )
+    assert found == [("loud.sh", "info"), ("silent.sh", "warning")]
+
+
 @pytest.mark.parametrize(
     ("lines", "displayed"),
     [

@@ -61,6 +61,9 @@ SC2213 (getopts lists a flag its `case` does not handle) in a script that saves 
 argument list before the loop and expands the copy after it (FAI's fai-setup: `options=$@ #
 all options are also passed to fai-make-nfsroot`): the other flags are the other command's.
 A getopts whose arguments are not passed on keeps the warning.
+SC2220 (a getopts `case` with no `*)` for invalid flags) when getopts runs in its default mode
+(no leading `:` in the option string): getopts itself prints "illegal option" for an unknown
+flag; in silent mode (`getopts ":ab" opt`) nothing would, and the warning stays.
 SC2046 (an unquoted `$(...)`) that is an operand of an integer comparison (`test $(wc -l <
 f) -gt 0`) or of `expr` arithmetic (`expr $(ls -la f | awk '{print $5}') / 1024 + 5000`,
 live-boot's toram size): an integer has nothing to split, and other output fails quoted or not.
@@ -349,6 +352,9 @@ SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
 SHELLCHECK_LITERAL_BRACE = 1083  # "This { is literal": a missing `;` or a brace to quote?
 SHELLCHECK_COMMAND_NAME_VALUE = 2209  # `var=cmd`: the command's output meant (`$(cmd)`)?
 SHELLCHECK_UNHANDLED_OPTION = 2213  # getopts lists `-x` but its `case` has no `x)`
+SHELLCHECK_INVALID_OPTION_UNHANDLED = 2220  # a getopts `case` without `*)` or `\?)`
+# `getopts "ab:" opt`, `getopts ab opt`: the option string (a leading `:` is silent mode)
+GETOPTS_OPTSTRING = re.compile(r"""\bgetopts\s+(?:"([^"]*)"|'([^']*)'|([^\s;"'$]+))""")
 # `options=$@`, `args="$*"`, `argv=("$@")`: all the arguments saved whole
 ARGUMENTS_SAVED = re.compile(
     r"""(?:^|[\s;&|({])(?:(?:local|export|declare|readonly)\s+)?(?P<name>[A-Za-z_]\w*)="""
@@ -445,6 +451,10 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         ):
             severity = Severity.INFO
         if code == SHELLCHECK_LITERAL_BRACE and _escaped_expansion_brace(scripts[path], item):
+            severity = Severity.INFO
+        if code == SHELLCHECK_INVALID_OPTION_UNHANDLED and _getopts_reports_itself(
+            scripts[path], item
+        ):
             severity = Severity.INFO
         if code == SHELLCHECK_UNHANDLED_OPTION and _options_passed_on(scripts[path], item):
             severity = Severity.INFO
@@ -727,6 +737,23 @@ def _compared_as_word(script: ScriptTraits, item: dict[str, Any]) -> bool:
                 break
             if pattern.match(body):
                 return True
+    return False
+
+
+def _getopts_reports_itself(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether the getopts whose `case` SC2220 cites (on the `case` line or up to three lines
+    below the `getopts`) runs in its default mode, an option string without a leading `:`:
+    getopts then prints "illegal option" for an unknown flag itself and sets the variable to
+    `?`, which the `case` ignores (FAI's `while getopts "hvsfd" opt`). In silent mode
+    (`getopts ":ab" opt`) nothing reports the flag unless the `case` does: the warning stays."""
+    line = item.get("line")
+    if not isinstance(line, int) or not 0 < line <= len(script.lines):
+        return False
+    for text in reversed(script.lines[max(line - 4, 0) : line]):
+        found = GETOPTS_OPTSTRING.search(text)
+        if found is not None:
+            optstring = next(part for part in found.groups() if part is not None)
+            return not optstring.startswith(":")
     return False
 
 
