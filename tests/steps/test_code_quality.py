@@ -1655,6 +1655,26 @@ def test_shellcheck_invalid_flag_getopts_reports_itself_is_info(tmp_path: Path) 
     assert found == [("loud.sh", "info"), ("silent.sh", "warning")]
 
 
+def test_shellcheck_trap_of_fixed_values_is_info(tmp_path: Path) -> None:
+    """FAI's `trap "rm -f $stamp" INT QUIT EXIT` once the stamp is named, and its autopkgtests'
+    `trap "cp -vp x.log $AUTOPKGTEST_ARTIFACTS" EXIT` (SC2064): nothing assigns those variables
+    after the trap, so expanding now gives what expanding later would: info. A trap set before
+    `tmp=$(mktemp)` removes the old value: the warning stays."""
+    fixed = (
+        '#!/bin/bash\nstamp=/run/fai.pid\necho $$ > "$stamp"\ntrap "rm -f $stamp" EXIT\n'
+        'trap "cp -vp x.log $AUTOPKGTEST_ARTIFACTS" INT\nsleep 1\n'
+    )
+    late = '#!/bin/bash\ntmp=\ntrap "rm -f $tmp" EXIT\ntmp=$(mktemp)\necho hi > "$tmp"\n'
+    files = {"fixed.sh": fixed, "late.sh": late, **RUNS_SHELLCHECK}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = sorted(
+        (f.path or "", f.line or 0, f.severity.value)
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2064"
+    )
+    assert found == [("fixed.sh", 4, "info"), ("fixed.sh", 5, "info"), ("late.sh", 3, "warning")]
+
+
 @pytest.mark.parametrize(
     ("lines", "displayed"),
     [

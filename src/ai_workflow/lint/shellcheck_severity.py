@@ -64,6 +64,10 @@ A getopts whose arguments are not passed on keeps the warning.
 SC2220 (a getopts `case` with no `*)` for invalid flags) when getopts runs in its default mode
 (no leading `:` in the option string): getopts itself prints "illegal option" for an unknown
 flag; in silent mode (`getopts ":ab" opt`) nothing would, and the warning stays.
+SC2064 (a double-quoted trap expands its variables when it is set) when no variable it
+expands is assigned again after the trap line (`trap "rm -f $stamp" EXIT` once the stamp is
+named): set-time and run-time expansion agree. A variable assigned later (`trap "rm -f $tmp"
+EXIT` before `tmp=$(mktemp)`) keeps the warning.
 SC2046 (an unquoted `$(...)`) that is an operand of an integer comparison (`test $(wc -l <
 f) -gt 0`) or of `expr` arithmetic (`expr $(ls -la f | awk '{print $5}') / 1024 + 5000`,
 live-boot's toram size): an integer has nothing to split, and other output fails quoted or not.
@@ -352,6 +356,10 @@ SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
 SHELLCHECK_LITERAL_BRACE = 1083  # "This { is literal": a missing `;` or a brace to quote?
 SHELLCHECK_COMMAND_NAME_VALUE = 2209  # `var=cmd`: the command's output meant (`$(cmd)`)?
 SHELLCHECK_UNHANDLED_OPTION = 2213  # getopts lists `-x` but its `case` has no `x)`
+SHELLCHECK_TRAP_EXPANDS_NOW = 2064  # `trap "rm $f" EXIT`: $f expands when the trap is set
+TRAP_DOUBLE_QUOTED = re.compile(r'\btrap\s+"((?:[^"\\]|\\.)*)"')
+EXPANDED_NAME = re.compile(r"\$\{?([A-Za-z_]\w*)")
+ARITHMETIC = re.compile(r"\$\(\((.*?)\)\)")
 SHELLCHECK_INVALID_OPTION_UNHANDLED = 2220  # a getopts `case` without `*)` or `\?)`
 # `getopts "ab:" opt`, `getopts ab opt`: the option string (a leading `:` is silent mode)
 GETOPTS_OPTSTRING = re.compile(r"""\bgetopts\s+(?:"([^"]*)"|'([^']*)'|([^\s;"'$]+))""")
@@ -451,6 +459,8 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         ):
             severity = Severity.INFO
         if code == SHELLCHECK_LITERAL_BRACE and _escaped_expansion_brace(scripts[path], item):
+            severity = Severity.INFO
+        if code == SHELLCHECK_TRAP_EXPANDS_NOW and _trap_values_fixed(scripts[path], item):
             severity = Severity.INFO
         if code == SHELLCHECK_INVALID_OPTION_UNHANDLED and _getopts_reports_itself(
             scripts[path], item
@@ -738,6 +748,36 @@ def _compared_as_word(script: ScriptTraits, item: dict[str, Any]) -> bool:
             if pattern.match(body):
                 return True
     return False
+
+
+def _trap_values_fixed(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether every variable a double-quoted trap (SC2064) expands is not assigned again on
+    any later line of the script (FAI's `trap "rm -f $stamp" INT QUIT EXIT` after the stamp is
+    made, `trap "cp -vp x.log $AUTOPKGTEST_ARTIFACTS" EXIT`): expanding when the trap is set
+    gives what expanding when it runs would. `trap "rm -f $tmp" EXIT` before `tmp=$(mktemp)`
+    removes the old value: the warning stays."""
+    line = item.get("line")
+    if not isinstance(line, int) or not 0 < line <= len(script.lines):
+        return False
+    trap = TRAP_DOUBLE_QUOTED.search(script.lines[line - 1])
+    if trap is None:
+        return False
+    body = trap.group(1)
+    names = set(EXPANDED_NAME.findall(body))
+    for arithmetic in ARITHMETIC.findall(body):
+        names.update(re.findall(r"[A-Za-z_]\w*", arithmetic))
+    if not names:
+        return False
+    for name in names:
+        assigned = re.compile(
+            rf"(?:^|[\s;&|({{])(?:(?:local|export|declare|readonly|typeset)\s+(?:-\w+\s+)*)?"
+            rf"{re.escape(name)}(?:\[[^\]]*\])?\+?="
+            rf"|\b(?:read|mapfile|readarray)\b[^;|&]*\s{re.escape(name)}\b"
+            rf"|\bfor\s+{re.escape(name)}\b"
+        )
+        if any(assigned.search(later) for later in script.lines[line:]):
+            return False
+    return True
 
 
 def _getopts_reports_itself(script: ScriptTraits, item: dict[str, Any]) -> bool:
