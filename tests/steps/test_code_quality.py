@@ -1599,6 +1599,82 @@ def test_shellcheck_command_name_compared_as_a_word_is_info(tmp_path: Path) -> N
     assert found == [(4, "info"), (15, "info"), (17, "warning")]
 
 
+def test_shellcheck_command_name_among_other_literal_values_is_info(tmp_path: Path) -> None:
+    """FAI's `order=cd` (kvm's boot order; `-O` sets `order=dc`) and mk-basefile's `zip=cat`
+    (other options set `zip="xz -8"`): SC2209 asks whether `$(cd)` was meant, but the variable
+    is a choice among literal values: info. `now=date`, assigned nothing else, and `t=date`
+    whose other value is `$(date)` keep the warning."""
+    script = (
+        "#!/bin/bash\norder=cd\nzip=cat\nwhile getopts OJ opt; do\n  case $opt in\n"
+        '    O) order=dc ;;\n    J) zip="xz -8" ;;\n  esac\ndone\n'
+        'echo "boot order=$order" | $zip\n'
+        'now=date\necho "$now"\nt=date\n[ -n "$1" ] && t=$(date)\necho "$t"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"kvm.sh": script, **RUNS_SHELLCHECK}))
+    found = sorted(
+        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2209"
+    )
+    assert found == [(2, "info"), (3, "info"), (11, "warning"), (13, "warning")]
+
+
+def test_shellcheck_unhandled_option_passed_on_is_info(tmp_path: Path) -> None:
+    """FAI's fai-setup saves `options=$@` (passed to fai-make-nfsroot), then its getopts lists
+    fai-make-nfsroot's flags too: SC2213 on those is info. A getopts whose arguments are not
+    passed on keeps the warning on its unhandled `-q`."""
+    setup = (
+        "#!/bin/bash\noptions=$@ # all options are passed on\n"
+        'while getopts vC:kK opt; do\n  case "$opt" in\n    C) cfdir=$OPTARG ;;\n'
+        '    v) verbose=1 ;;\n  esac\ndone\necho "$cfdir $verbose"\nmake-root $options\n'
+    )
+    tool = (
+        '#!/bin/bash\nwhile getopts vq opt; do\n  case "$opt" in\n    v) verbose=1 ;;\n'
+        '  esac\ndone\necho "$verbose"\n'
+    )
+    files = {"setup.sh": setup, "tool.sh": tool, **RUNS_SHELLCHECK}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = sorted(
+        (f.path or "", f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2213"
+    )
+    assert found == [("setup.sh", "info"), ("setup.sh", "info"), ("tool.sh", "warning")]
+
+
+def test_shellcheck_invalid_flag_getopts_reports_itself_is_info(tmp_path: Path) -> None:
+    """FAI's `while getopts "hvsfd" opt` with no `*)` case (SC2220): in its default mode
+    getopts prints "illegal option" for an unknown flag itself: info. In silent mode
+    (`getopts ":vq" opt`) nothing reports it: the warning stays."""
+    loud = (
+        '#!/bin/bash\nwhile getopts "vq" opt; do\n  case "$opt" in\n    v) verbose=1 ;;\n'
+        '    q) quiet=1 ;;\n  esac\ndone\necho "$verbose $quiet"\n'
+    )
+    silent = loud.replace('getopts "vq"', 'getopts ":vq"')
+    files = {"loud.sh": loud, "silent.sh": silent, **RUNS_SHELLCHECK}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = sorted(
+        (f.path or "", f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2220"
+    )
+    assert found == [("loud.sh", "info"), ("silent.sh", "warning")]
+
+
+def test_shellcheck_trap_of_fixed_values_is_info(tmp_path: Path) -> None:
+    """FAI's `trap "rm -f $stamp" INT QUIT EXIT` once the stamp is named, and its autopkgtests'
+    `trap "cp -vp x.log $AUTOPKGTEST_ARTIFACTS" EXIT` (SC2064): nothing assigns those variables
+    after the trap, so expanding now gives what expanding later would: info. A trap set before
+    `tmp=$(mktemp)` removes the old value: the warning stays."""
+    fixed = (
+        '#!/bin/bash\nstamp=/run/fai.pid\necho $$ > "$stamp"\ntrap "rm -f $stamp" EXIT\n'
+        'trap "cp -vp x.log $AUTOPKGTEST_ARTIFACTS" INT\nsleep 1\n'
+    )
+    late = '#!/bin/bash\ntmp=\ntrap "rm -f $tmp" EXIT\ntmp=$(mktemp)\necho hi > "$tmp"\n'
+    files = {"fixed.sh": fixed, "late.sh": late, **RUNS_SHELLCHECK}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = sorted(
+        (f.path or "", f.line or 0, f.severity.value)
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2064"
+    )
+    assert found == [("fixed.sh", 4, "info"), ("fixed.sh", 5, "info"), ("late.sh", 3, "warning")]
+
+
 @pytest.mark.parametrize(
     ("lines", "displayed"),
     [
@@ -1660,6 +1736,43 @@ def test_shellcheck_keyword_a_declaration_receives_as_a_name_is_information(
 )
 def test_keyword_declared(line: str, column: int, declared: bool) -> None:
     assert shellcheck_severity.keyword_declared(line, column) is declared
+
+
+def test_shellcheck_keyword_a_command_receives_as_an_argument_is_information(
+    tmp_path: Path,
+) -> None:
+    """FAI's `echo done` (a progress message) and `btrfs fi show` (btrfs's filesystem
+    subcommand): shellcheck takes the word for the keyword and asks for a `;` before it
+    (SC1010); bash reads the script, the word is an argument: info. A line that opens the loop
+    it might close (`for ...; do echo hi done`, a `;` missing) and a script bash rejects keep
+    the warning."""
+    files = {
+        "msg.sh": '#!/bin/bash\nif [ -n "$1" ]; then\n  echo done\nfi\nbtrfs fi show\n',
+        "loop.sh": "#!/bin/bash\nfor i in a b; do echo hi done\n",
+        "open.sh": "#!/bin/bash\nwhile true; do\n  sleep 1\n  echo done\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    found = {(f.path, f.line): f for f in outcome.findings if f.rule == "shellcheck/SC1010"}
+    assert found[("msg.sh", 3)].severity is Severity.INFO
+    assert "the keyword is an argument of a command" in found[("msg.sh", 3)].message
+    assert found[("msg.sh", 5)].severity is Severity.INFO
+    assert found[("loop.sh", 2)].severity is Severity.WARNING
+    assert found[("open.sh", 4)].severity is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "argument"),
+    [
+        ("      echo done", 12, True),
+        ("btrfs fi show", 7, True),
+        ("if true; then echo hi fi", 23, False),  # the line opens the `if`: a missing `;`?
+        ("for i in a; do echo hi done", 24, False),
+        ("  ls done", 6, False),  # not a message, and nothing after it
+        ("  echo $i done", 11, False),  # more than plain words before it
+    ],
+)
+def test_keyword_argument(line: str, column: int, argument: bool) -> None:
+    assert shellcheck_severity.keyword_argument(line, column) is argument
 
 
 DIRECTIVE_FUNCTIONS = {

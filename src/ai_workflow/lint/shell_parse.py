@@ -30,7 +30,10 @@ declaration builtin receives as a name (funcoeszz's `local valor ang teta fi ope
 called fi): the shell recognises `fi` only where a command starts, so when it reads the script
 (a script that names no shell is asked of bash, the shell shellcheck assumes) the finding is
 info. A real missing `;` (`if true; then echo hi fi`) leaves the `if` open: the shell rejects
-the script and the warning stays.
+the script and the warning stays. So is a keyword that a plain command receives as an
+argument on a line that opens no compound command, followed by another word or the last word
+of an `echo` or `printf` (FAI's `echo done`, `btrfs fi show`); `for i in a; do echo hi done`
+opens the loop on its own line and keeps the warning.
 
 And SC1069 ("You need a space before the [") beside a failed parse, on an array element
 assignment whose name is a reserved word: dvd-slideshow's dvd-menu sets `select[$i]=...`, an
@@ -52,7 +55,7 @@ from pathlib import Path
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.lint.cited_lines import CitedLines
-from ai_workflow.lint.shellcheck_severity import keyword_declared
+from ai_workflow.lint.shellcheck_severity import keyword_argument, keyword_declared
 from ai_workflow.textfiles import read_head, read_text, shebang_program
 
 PARSE_ABORT = "shellcheck/SC1072"  # the parser stopped: the file did not parse
@@ -71,6 +74,7 @@ SUFFIX_SHELLS = {".bash": "bash", ".ksh": "ksh", ".dash": "dash"}
 DIRECTIVE = re.compile(rb"^\s*#\s*shellcheck\s+(?:\S+\s+)*?shell=(\w+)", re.M)
 NOTE = "`{}` reads the script without error: shellcheck's parser stopped where the shell does not"
 WORD_NOTE = "`{}` reads the script without error: the keyword is a name a declaration receives"
+ARGUMENT_NOTE = "`{}` reads the script without error: the keyword is an argument of a command"
 ELEMENT_NOTE = (
     "`{0}` reads the script without error: `{1}[...]=` assigns an element of an array named {1} "
     "(a reserved word only as a whole word)"
@@ -182,9 +186,10 @@ def shell_parsed_as_info(
         if shell_can_judge(target, rel, own):
             readers[rel] = shell_reads(run, target, rel, shells)
     declared = _declared_keywords(findings, target)
+    arguments = _argument_keywords(findings, target)
     word_readers = {
         rel: shell_reads(run, target, rel, shells, DEFAULT_SHELL)
-        for rel in sorted({f.path for f in declared if f.path is not None})
+        for rel in sorted({f.path for f in [*declared, *arguments] if f.path is not None})
     }
     elements = _reserved_element_assignments(findings, target)
     kept = []
@@ -192,11 +197,16 @@ def shell_parsed_as_info(
         reader, note = readers.get(finding.path or ""), NOTE
         if finding in declared:
             reader, note = word_readers.get(finding.path or ""), WORD_NOTE
+        elif finding in arguments:
+            reader, note = word_readers.get(finding.path or ""), ARGUMENT_NOTE
         name = elements.get(id(finding))
         if name is not None:
             note = ELEMENT_NOTE.replace("{1}", name)
         if reader is not None and (
-            finding.rule in LOST_PLACE or finding in declared or name is not None
+            finding.rule in LOST_PLACE
+            or finding in declared
+            or finding in arguments
+            or name is not None
         ):
             finding = dataclasses.replace(
                 finding,
@@ -218,6 +228,25 @@ def _declared_keywords(findings: Sequence[Finding], target: Path) -> list[Findin
             continue
         text = cited.line(finding.path, position[0])
         if text is not None and keyword_declared(text, position[1]):
+            found.append(finding)
+    return found
+
+
+def _argument_keywords(findings: Sequence[Finding], target: Path) -> list[Finding]:
+    """The SC1010 findings whose keyword a plain command receives as an argument (`echo done`,
+    `btrfs fi show`) on a line that opens no compound command, at shellcheck's line and column."""
+    found = []
+    cited = CitedLines(target)
+    for finding in findings:
+        position = _position(finding)
+        if finding.rule != KEYWORD_AS_WORD or finding.path is None or position is None:
+            continue
+        text = cited.line(finding.path, position[0])
+        if (
+            text is not None
+            and not keyword_declared(text, position[1])
+            and keyword_argument(text, position[1])
+        ):
             found.append(finding)
     return found
 

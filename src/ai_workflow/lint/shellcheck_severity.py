@@ -53,7 +53,21 @@ helper of rbenv and ruby-build); another name (`$name`, `$RET_OK`) keeps the war
 SC2209 (`name=word` where `word` is a command: its output meant?) when the script compares
 the variable with that word, as a pattern of a `case` on it or in a `[ "$name" = word ]` test
 (makeself's `COMPRESS=compress`, one of the names `case $COMPRESS in` matches): the name is
-the value. A variable never compared with the word (`now=date`, then `echo "$now"`) keeps it.
+the value. So when the script assigns the variable another literal value elsewhere (FAI's
+`order=cd`, `-O` giving `order=dc`; `zip=cat` beside `zip="xz -8"`): a choice among values.
+A variable never compared with the word nor given another literal (`now=date`, then
+`echo "$now"`) keeps it.
+SC2213 (getopts lists a flag its `case` does not handle) in a script that saves its whole
+argument list before the loop and expands the copy after it (FAI's fai-setup: `options=$@ #
+all options are also passed to fai-make-nfsroot`): the other flags are the other command's.
+A getopts whose arguments are not passed on keeps the warning.
+SC2220 (a getopts `case` with no `*)` for invalid flags) when getopts runs in its default mode
+(no leading `:` in the option string): getopts itself prints "illegal option" for an unknown
+flag; in silent mode (`getopts ":ab" opt`) nothing would, and the warning stays.
+SC2064 (a double-quoted trap expands its variables when it is set) when no variable it
+expands is assigned again after the trap line (`trap "rm -f $stamp" EXIT` once the stamp is
+named): set-time and run-time expansion agree. A variable assigned later (`trap "rm -f $tmp"
+EXIT` before `tmp=$(mktemp)`) keeps the warning.
 SC2046 (an unquoted `$(...)`) that is an operand of an integer comparison (`test $(wc -l <
 f) -gt 0`) or of `expr` arithmetic (`expr $(ls -la f | awk '{print $5}') / 1024 + 5000`,
 live-boot's toram size): an integer has nothing to split, and other output fails quoted or not.
@@ -330,9 +344,30 @@ DECLARATION_BEFORE = re.compile(
     r"(?:\s+[^\s;&|<>()`'\"$\\]+)*\s+$"
 )
 NAME_AFTER = re.compile(r"[A-Za-z_]\w*(?:\+?=|\s|;|$)")  # `fi`, `fi=1`, `done;`
+# a keyword that a plain command receives as an argument (`echo done`, `btrfs fi show`), on a
+# line that opens no compound command before it: after plain words only, from the line's start
+COMMAND_BEFORE = re.compile(r"^\s*(?P<command>[A-Za-z_][\w.+-]*)(?:\s+[^\s;&|<>()`'\"$\\]+)*\s+$")
+OPENS_COMPOUND = re.compile(
+    r"(?<![\w-])(?:if|then|else|elif|do|for|while|until|case|select)(?![\w-])"
+)
+KEYWORD_THEN_WORD = re.compile(r"[A-Za-z_]\w*\s+[^\s;&|<>()#`]")  # `fi show`: not a closing `fi`
+MESSAGE_COMMANDS = frozenset({"echo", "printf"})
 SHELLCHECK_UNBRACED_ARRAY = 1087  # `$name[i]`: braces needed to index an array
 SHELLCHECK_LITERAL_BRACE = 1083  # "This { is literal": a missing `;` or a brace to quote?
 SHELLCHECK_COMMAND_NAME_VALUE = 2209  # `var=cmd`: the command's output meant (`$(cmd)`)?
+SHELLCHECK_UNHANDLED_OPTION = 2213  # getopts lists `-x` but its `case` has no `x)`
+SHELLCHECK_TRAP_EXPANDS_NOW = 2064  # `trap "rm $f" EXIT`: $f expands when the trap is set
+TRAP_DOUBLE_QUOTED = re.compile(r'\btrap\s+"((?:[^"\\]|\\.)*)"')
+EXPANDED_NAME = re.compile(r"\$\{?([A-Za-z_]\w*)")
+ARITHMETIC = re.compile(r"\$\(\((.*?)\)\)")
+SHELLCHECK_INVALID_OPTION_UNHANDLED = 2220  # a getopts `case` without `*)` or `\?)`
+# `getopts "ab:" opt`, `getopts ab opt`: the option string (a leading `:` is silent mode)
+GETOPTS_OPTSTRING = re.compile(r"""\bgetopts\s+(?:"([^"]*)"|'([^']*)'|([^\s;"'$]+))""")
+# `options=$@`, `args="$*"`, `argv=("$@")`: all the arguments saved whole
+ARGUMENTS_SAVED = re.compile(
+    r"""(?:^|[\s;&|({])(?:(?:local|export|declare|readonly)\s+)?(?P<name>[A-Za-z_]\w*)="""
+    r"""\(?("?)\$(?:[@*]|\{[@*]\})\2\)?(?=\s|;|#|$)"""
+)
 SHELLCHECK_CASE_GLOB = 2254  # `case $x in $p)`: an unquoted expansion in a case pattern globs
 # a variable named for what it holds, a glob: `$pattern`, `${patterns[$i]}`, `$name_glob`
 GLOB_NAMED = re.compile(
@@ -425,7 +460,17 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
             severity = Severity.INFO
         if code == SHELLCHECK_LITERAL_BRACE and _escaped_expansion_brace(scripts[path], item):
             severity = Severity.INFO
-        if code == SHELLCHECK_COMMAND_NAME_VALUE and _compared_as_word(scripts[path], item):
+        if code == SHELLCHECK_TRAP_EXPANDS_NOW and _trap_values_fixed(scripts[path], item):
+            severity = Severity.INFO
+        if code == SHELLCHECK_INVALID_OPTION_UNHANDLED and _getopts_reports_itself(
+            scripts[path], item
+        ):
+            severity = Severity.INFO
+        if code == SHELLCHECK_UNHANDLED_OPTION and _options_passed_on(scripts[path], item):
+            severity = Severity.INFO
+        if code == SHELLCHECK_COMMAND_NAME_VALUE and (
+            _compared_as_word(scripts[path], item) or _given_other_literals(scripts[path], item)
+        ):
             severity = Severity.INFO
         if code == SHELLCHECK_UNQUOTED_SUBSTITUTION and (
             _cannot_split(scripts[path], item) or _splits_on_purpose(scripts[path], item)
@@ -544,6 +589,26 @@ def keyword_declared(line: str, column: int) -> bool:
     return (
         DECLARATION_BEFORE.search(line[: column - 1]) is not None
         and NAME_AFTER.match(line, column - 1) is not None
+    )
+
+
+def keyword_argument(line: str, column: int) -> bool:
+    """Whether the keyword at `column` (1-based, a tab counting one) of `line` is an argument of
+    a plain command on a line that opens no compound command: followed by another word
+    (`btrfs fi show`: a closing `fi` takes no word after it), or the last word of an `echo` or
+    `printf` (`echo done`, a progress message). shellcheck asks for a `;` before it (SC1010);
+    `if true; then echo hi fi` opens the `if` on the same line, so a `;` may be missing there.
+    Whether the shell reads the script is asked separately (`shell_parse`)."""
+    if column < 1 or column > len(line):
+        return False
+    before = COMMAND_BEFORE.match(line[: column - 1])
+    if before is None or OPENS_COMPOUND.search(line[: column - 1]) is not None:
+        return False
+    if KEYWORD_THEN_WORD.match(line, column - 1) is not None:
+        return True
+    return (
+        before.group("command") in MESSAGE_COMMANDS
+        and re.fullmatch(r"[A-Za-z_]\w*\s*", line[column - 1 :]) is not None
     )
 
 
@@ -681,6 +746,98 @@ def _compared_as_word(script: ScriptTraits, item: dict[str, Any]) -> bool:
             if end.match(body):
                 break
             if pattern.match(body):
+                return True
+    return False
+
+
+def _trap_values_fixed(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether every variable a double-quoted trap (SC2064) expands is not assigned again on
+    any later line of the script (FAI's `trap "rm -f $stamp" INT QUIT EXIT` after the stamp is
+    made, `trap "cp -vp x.log $AUTOPKGTEST_ARTIFACTS" EXIT`): expanding when the trap is set
+    gives what expanding when it runs would. `trap "rm -f $tmp" EXIT` before `tmp=$(mktemp)`
+    removes the old value: the warning stays."""
+    line = item.get("line")
+    if not isinstance(line, int) or not 0 < line <= len(script.lines):
+        return False
+    trap = TRAP_DOUBLE_QUOTED.search(script.lines[line - 1])
+    if trap is None:
+        return False
+    body = trap.group(1)
+    names = set(EXPANDED_NAME.findall(body))
+    for arithmetic in ARITHMETIC.findall(body):
+        names.update(re.findall(r"[A-Za-z_]\w*", arithmetic))
+    if not names:
+        return False
+    for name in names:
+        assigned = re.compile(
+            rf"(?:^|[\s;&|({{])(?:(?:local|export|declare|readonly|typeset)\s+(?:-\w+\s+)*)?"
+            rf"{re.escape(name)}(?:\[[^\]]*\])?\+?="
+            rf"|\b(?:read|mapfile|readarray)\b[^;|&]*\s{re.escape(name)}\b"
+            rf"|\bfor\s+{re.escape(name)}\b"
+        )
+        if any(assigned.search(later) for later in script.lines[line:]):
+            return False
+    return True
+
+
+def _getopts_reports_itself(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether the getopts whose `case` SC2220 cites (on the `case` line or up to three lines
+    below the `getopts`) runs in its default mode, an option string without a leading `:`:
+    getopts then prints "illegal option" for an unknown flag itself and sets the variable to
+    `?`, which the `case` ignores (FAI's `while getopts "hvsfd" opt`). In silent mode
+    (`getopts ":ab" opt`) nothing reports the flag unless the `case` does: the warning stays."""
+    line = item.get("line")
+    if not isinstance(line, int) or not 0 < line <= len(script.lines):
+        return False
+    for text in reversed(script.lines[max(line - 4, 0) : line]):
+        found = GETOPTS_OPTSTRING.search(text)
+        if found is not None:
+            optstring = next(part for part in found.groups() if part is not None)
+            return not optstring.startswith(":")
+    return False
+
+
+def _options_passed_on(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether the script saves its whole argument list before the getopts loop SC2213 cites
+    and expands the saved copy after it (FAI's fai-setup: `options=$@ # all options are also
+    passed to fai-make-nfsroot`, then `fai-make-nfsroot $options`): the flags its own `case`
+    leaves out are the other command's, accepted to be passed on. A getopts with no saved
+    copy passed on keeps the warning."""
+    line = item.get("line")
+    if not isinstance(line, int) or not 0 < line <= len(script.lines):
+        return False
+    for saved in script.lines[: line - 1]:
+        for found in ARGUMENTS_SAVED.finditer(saved):
+            name = re.escape(found.group("name"))
+            used = re.compile(rf"\$(?:{name}(?!\w)|\{{{name}(?:\[[@*]\])?\}})")
+            if any(used.search(later) for later in script.lines[line:]):
+                return True
+    return False
+
+
+def _given_other_literals(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether the variable of SC2209's `name=word` is assigned another literal value elsewhere
+    in the script (FAI's `order=cd`, with `O) order=dc ;;` under getopts; `zip=cat`, with
+    `zip="zstd -9"` and `zip="xz -8"` for other options): a choice among literal values, so the
+    command's name is the value, not its output. `now=date` assigned nothing else keeps the
+    warning, as does one whose other value is a command's output (`now=$(date)`)."""
+    place = _place(script, item)
+    if place is None:
+        return False
+    text, column = place
+    assigned = ASSIGNED_WORD.match(text, max(column - 1, 0))
+    if assigned is None:
+        return False
+    name, word = assigned.groups()
+    other = re.compile(
+        rf"(?:^|[\s;&|({{])(?:(?:local|export|readonly|declare)\s+)?{re.escape(name)}="
+        r"""(?P<value>"[^"$`\\]*"|'[^']*'|[^\s;&|<>()`$'"\\]+)(?=\s|;|\)|$)"""
+    )
+    for number, line in enumerate(script.lines, start=1):
+        if number == item.get("line"):
+            continue
+        for found in other.finditer(line):
+            if found.group("value").strip("'\"") != word:
                 return True
     return False
 
