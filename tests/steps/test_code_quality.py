@@ -2597,6 +2597,32 @@ def test_a_bash_variable_with_a_fallback_is_no_breakage_but_one_used_as_is_is(
     assert found[5].severity is Severity.WARNING
 
 
+def test_a_bash_variable_tested_before_use_is_a_probe_but_one_used_unguarded_is_not(
+    tmp_path: Path,
+) -> None:
+    """rkhunter (#!/bin/sh) names its temporary file from a chain: mktemp, then
+    `elif [ -n "$RANDOM" ]; then f="$base.$RANDOM"`, then `$$`, and times its run only
+    `if [ -n "$SECONDS" ]`: under dash the test is false and the next branch runs, so SC3028
+    breaks nothing there (info); a `$RANDOM` read with no such guard stays breakage."""
+    script = (
+        "#!/bin/sh\n"
+        'if [ -n "`which mktemp 2>/dev/null`" ]; then\n'
+        '\tf=`mktemp "$base.XXXXXX"`\n'
+        'elif [ -n "$RANDOM" ]; then\n'
+        '\tf="$base.$RANDOM"\n'
+        "else\n"
+        '\tf="$base.$$"\n'
+        "fi\n"
+        'g="$base.$RANDOM"\n'
+        'echo "$f $g"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"tools/tmp.sh": script}))
+    found = {f.line: f for f in outcome.findings if f.rule == "shellcheck/SC3028"}
+    assert found[4].severity is Severity.INFO  # the test itself
+    assert found[5].severity is Severity.INFO  # the branch it guards
+    assert found[9].severity is Severity.WARNING  # no guard: empty under dash
+
+
 @pytest.mark.parametrize(
     ("name", "text"),
     [

@@ -342,11 +342,32 @@ def _falls_back(path: Path, finding: Finding) -> bool:
     line = lines[finding.line - 1]
     if re.search(r"\$\{" + name.group(1) + r":?[-=]", line):
         return True
+    if _probed(lines, finding.line, name.group(1)):
+        return True
     for assigned in ASSIGNED_TO.findall(line):
         empty = re.compile(r"-z\s+\"?\$\{?" + assigned + r"\b(?!\[)|\$\{" + assigned + r":?[-=]")
         later = lines[finding.line : finding.line + FALLBACK_LINES]
         if any(empty.search(text) for text in later):
             return True
+    return False
+
+
+def _probed(lines: Sequence[str], number: int, name: str) -> bool:
+    """Whether line `number` tests the Bash variable `name` for emptiness (`[ -z "$RANDOM" ]`,
+    `[ -n "$SECONDS" ]`: a probe of the shell, false or true under dash as the script expects),
+    or is the first line of a branch that runs only when it is set (the nearest line before it
+    that is not blank or a comment is `if`/`elif` testing `-n "$RANDOM"`): rkhunter's chain
+    `elif [ -n "$RANDOM" ]; then TEMPFILE="${BASE}.$RANDOM"` then `date`, then `$$`."""
+    tested = r"\btest\s+|\[\[?\s+"
+    empty = r"(?:" + tested + r")-[nz]\s+\"?\$\{?" + name + r"\b(?![\[:#%/])"
+    if re.search(empty, lines[number - 1]):
+        return True
+    for before in reversed(lines[max(0, number - 1 - FALLBACK_LINES) : number - 1]):
+        text = before.strip()
+        if not text or text.startswith("#"):
+            continue
+        guard = r"^(?:if|elif)\s+(?:" + tested + r")-n\s+\"?\$\{?" + name + r"\b(?![\[:#%/])"
+        return re.search(guard, text) is not None
     return False
 
 
