@@ -2468,6 +2468,27 @@ def test_echo_n_in_a_posix_script_is_no_breakage_but_echo_e_is(tmp_path: Path) -
     assert found[4].severity is Severity.WARNING
 
 
+def test_echo_flags_compared_in_a_test_are_a_probe_but_echo_e_printed_is_not(
+    tmp_path: Path,
+) -> None:
+    """rkhunter (#!/bin/sh) asks its shell whether echo takes -e:
+    `if [ "`echo -e "a\tb"`" = "a<TAB>b" ]; then ECHOOPT="-e"`: what dash prints is the answer
+    sought (info); an `echo -e` whose output is printed prints "-e" under dash (warning)."""
+    script = (
+        "#!/bin/sh\n"
+        'if [ "`echo -e \\"a\\tb\\" 2>/dev/null`" = "a\tb" ]; then\n'
+        '\tECHOOPT="-e"\n'
+        "fi\n"
+        'if [ "$(echo -n -e x)" != "x" ]; then ECHON=""; fi\n'
+        "echo -e 'found\\tnext'\n"
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"tools/probe.sh": script}))
+    found = {f.line: f for f in outcome.findings if f.rule == "shellcheck/SC3037"}
+    assert found[2].severity is Severity.INFO
+    assert found[5].severity is Severity.INFO
+    assert found[6].severity is Severity.WARNING
+
+
 def test_a_posix_script_the_project_runs_with_bash_is_no_breakage(tmp_path: Path) -> None:
     """backup-manager's t/t07-dar.sh says `#!/bin/sh` but has no executable bit, and its only
     runner, t/run-tests.sh, runs every `t[0-9][0-9]*.sh` with `bash $file`: its `source` and

@@ -131,6 +131,9 @@ SHELLCHECK_ECHO_FLAGS = 3037
 # whatever level the maintainers look at (cloud-utils' `fail "... ${new_img}"`, no new_img).
 ABOVE_ANY_FLOOR = frozenset({2154})
 ECHO_FLAGS = re.compile(r"\becho\s+(-[A-Za-z]+)")
+# `[ "`echo -e ...`" = "..." ]` / `[ "$(echo -n ...)" != ... ]`: the output of an echo with flags
+# compared in a test, a probe of what this shell's echo does
+ECHO_PROBE = re.compile(r"(?:\[|\btest)\s+\"(?:`|\$\()\s*echo\s+-[A-Za-z]+.*?(?:`|\))\"\s*!?=\s")
 # SC3028 (a Bash variable, unset in POSIX sh): the script breaks only if it needs the value.
 SHELLCHECK_BASH_VARIABLE = 3028
 BASH_VARIABLE_NAME = re.compile(r"In POSIX sh, (\w+) is undefined")
@@ -317,13 +320,19 @@ def debian_sh_as_info(
 
 def _echo_n_only(path: Path, finding: Finding) -> bool:
     """Whether every `echo` flag on the finding's line is `-n`, which dash implements too
-    (checkinstall's `echo -n 'Checking...'`); its `echo -en` line prints "-en" under dash."""
+    (checkinstall's `echo -n 'Checking...'`), or whose `echo` is a probe of the shell: its
+    output compared in a test (rkhunter's `if [ "`echo -e "a\tb"`" = "a<TAB>b" ]; then
+    ECHOOPT="-e"`), where what dash prints is the answer sought; a plain `echo -en` line prints
+    "-en" under dash."""
     if not isinstance(finding.line, int) or finding.line < 1:
         return False
     lines = read_text(path).splitlines()
     if finding.line > len(lines):
         return False
-    flags = ECHO_FLAGS.findall(lines[finding.line - 1])
+    line = lines[finding.line - 1]
+    if ECHO_PROBE.search(line):
+        return True
+    flags = ECHO_FLAGS.findall(line)
     return bool(flags) and all(flag == "-n" for flag in flags)
 
 
