@@ -2489,6 +2489,34 @@ def test_echo_flags_compared_in_a_test_are_a_probe_but_echo_e_printed_is_not(
     assert found[6].severity is Severity.WARNING
 
 
+def test_a_bashism_in_a_branch_for_its_shell_is_no_breakage_but_its_else_branch_is(
+    tmp_path: Path,
+) -> None:
+    """rkhunter (#!/bin/sh) runs `set -o globstar` and `typeset -ft` only
+    `if [ "${MYSHELL}" = "ksh" ]` (MYSHELL: the shell it detected), where ksh has them (info);
+    `shopt` in the else branch, which dash may take, and one outside any branch stay warnings."""
+    script = (
+        "#!/bin/sh\n"
+        'if [ "${MYSHELL}" = "ksh" ]; then\n'
+        "\tset -o globstar\n"
+        "else\n"
+        "\tshopt -s globstar\n"
+        "fi\n"
+        'if [ $DEBUG -eq 1 -a "${MYSHELL}" = "ksh" ]; then\n'
+        "\tfor f in `typeset +f`; do\n"
+        "\t\ttypeset -ft $f\n"
+        "\tdone\n"
+        "fi\n"
+        "shopt -s nullglob\n"
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"tools/shells.sh": script}))
+    found = {f.line: f for f in outcome.findings if f.rule.startswith("shellcheck/SC30")}
+    assert found[3].severity is Severity.INFO
+    assert found[5].severity is Severity.WARNING
+    assert found[9].severity is Severity.INFO
+    assert found[12].severity is Severity.WARNING
+
+
 def test_a_posix_script_the_project_runs_with_bash_is_no_breakage(tmp_path: Path) -> None:
     """backup-manager's t/t07-dar.sh says `#!/bin/sh` but has no executable bit, and its only
     runner, t/run-tests.sh, runs every `t[0-9][0-9]*.sh` with `bash $file`: its `source` and

@@ -139,6 +139,12 @@ SHELLCHECK_BASH_VARIABLE = 3028
 BASH_VARIABLE_NAME = re.compile(r"In POSIX sh, (\w+) is undefined")
 ASSIGNED_TO = re.compile(r"(?:^|[\s;&|(])(\w+)=\S")
 FALLBACK_LINES = 3  # how far after the assignment an empty-value fallback may come
+SHELL_BRANCH_LINES = 60  # how far above a line its enclosing `if` is looked for
+# `"${MYSHELL}" = "ksh"`, `$shell == bash`, `-n "$BASH_VERSION"`: a branch for one shell
+SHELL_GUARD = re.compile(
+    r"\$\{?\w+\}?\"?\s*==?\s*[\"']?(?:ksh|mksh|bash|zsh)[\"']?(?:\s|\]|$)"
+    r"|-n\s+\"?\$\{?(?:BASH|KSH|ZSH)_VERSION\b"
+)
 SHELL_DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+shell=(\w+)", re.M)
 # `bash FILE` / `sh FILE` (options before the file allowed), the file word captured
 RUN_WITH = (
@@ -272,6 +278,8 @@ class ShellcheckScope:
                 self.target / finding.path, finding
             ):
                 return False
+            if _in_shell_branch(self.target / finding.path, finding):
+                return False
             if finding.path not in posix:
                 posix[finding.path] = posix_script(self.target / finding.path, self.target)
                 if posix[finding.path]:
@@ -359,6 +367,38 @@ def _falls_back(path: Path, finding: Finding) -> bool:
         if any(empty.search(text) for text in later):
             return True
     return False
+
+
+def _in_shell_branch(path: Path, finding: Finding) -> bool:
+    """Whether the finding's line is in the `then` branch of an `if`/`elif` that runs only
+    under a shell having the feature: a test of a variable against the name `ksh`, `bash`,
+    `zsh` or `mksh` (rkhunter: `if [ "${MYSHELL}" = "ksh" ]; then set -o globstar`), or of
+    `$BASH_VERSION`/`$KSH_VERSION`/`$ZSH_VERSION` being set. Its `else` branch, a condition
+    joined with `-o`/`||`, and a line outside any such `if` stay breakage."""
+    if not isinstance(finding.line, int) or finding.line < 1:
+        return False
+    lines = read_text(path).splitlines()
+    if finding.line > len(lines):
+        return False
+    indent = _indent(lines[finding.line - 1])
+    start = max(0, finding.line - 1 - SHELL_BRANCH_LINES)
+    for before in reversed(lines[start : finding.line - 1]):
+        text = before.strip()
+        if not text or text.startswith("#") or _indent(before) >= indent:
+            continue
+        indent = _indent(before)
+        if re.match(r"else\b", text):
+            return False
+        if re.match(r"(?:el)?if\b", text):
+            condition = text.split("; then", 1)[0]
+            return SHELL_GUARD.search(condition) is not None and not re.search(
+                r"\s-o\s|\|\|", condition
+            )
+    return False
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def _probed(lines: Sequence[str], number: int, name: str) -> bool:
