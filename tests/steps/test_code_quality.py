@@ -2646,6 +2646,27 @@ def test_a_bash_variable_with_a_fallback_is_no_breakage_but_one_used_as_is_is(
     assert found[5].severity is Severity.WARNING
 
 
+def test_a_bash_variable_as_the_last_fallback_is_no_breakage_but_as_the_default_is(
+    tmp_path: Path,
+) -> None:
+    """rkhunter (#!/bin/sh) takes the host name from `hostname`, then `uname -n`, and only if
+    both left it empty from `${HOSTNAME}`: dash skips that last step with the name found (info);
+    `[ -z "$user" ] && user="$HOSTNAME"` with nothing assigning `user` before is the default
+    itself, empty under dash (warning)."""
+    script = (
+        "#!/bin/sh\n"
+        "HOST_NAME=`hostname 2>/dev/null`\n"
+        'test -z "${HOST_NAME}" && HOST_NAME=`uname -n 2>/dev/null`\n'
+        'test -z "${HOST_NAME}" && HOST_NAME="${HOSTNAME}"\n'
+        '[ -z "$label" ] && label="$HOSTNAME"\n'
+        'echo "$HOST_NAME $label"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"tools/host.sh": script}))
+    found = {f.line: f for f in outcome.findings if f.rule == "shellcheck/SC3028"}
+    assert found[4].severity is Severity.INFO
+    assert found[5].severity is Severity.WARNING
+
+
 def test_a_bash_variable_tested_before_use_is_a_probe_but_one_used_unguarded_is_not(
     tmp_path: Path,
 ) -> None:

@@ -361,6 +361,8 @@ def _falls_back(path: Path, finding: Finding) -> bool:
         return True
     if _probed(lines, finding.line, name.group(1)):
         return True
+    if _last_resort(lines, finding.line, line):
+        return True
     for assigned in ASSIGNED_TO.findall(line):
         empty = re.compile(r"-z\s+\"?\$\{?" + assigned + r"\b(?!\[)|\$\{" + assigned + r":?[-=]")
         later = lines[finding.line : finding.line + FALLBACK_LINES]
@@ -399,6 +401,20 @@ def _in_shell_branch(path: Path, finding: Finding) -> bool:
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
+
+
+def _last_resort(lines: Sequence[str], number: int, line: str) -> bool:
+    """Whether the line assigns the Bash variable only when its target is still empty
+    (`test -z "${h}" && h="${HOSTNAME}"`) after one of the lines just above assigned that target
+    another way (rkhunter: `h=`hostname``, then `uname -n`, then `${HOSTNAME}`): the last step of
+    a chain, which dash skips with the value already found. The same guarded assignment with no
+    earlier one is the default itself: still breakage."""
+    guarded = re.match(r"\s*(?:test\s+|\[\s+)-z\s+\"?\$\{?(\w+)\}?\"?\s*\]?\s*&&\s*(\w+)=", line)
+    if guarded is None or guarded.group(1) != guarded.group(2):
+        return False
+    target = guarded.group(1)
+    earlier = lines[max(0, number - 1 - FALLBACK_LINES) : number - 1]
+    return any(re.match(r"\s*" + target + r"=\S", text) for text in earlier)
 
 
 def _probed(lines: Sequence[str], number: int, name: str) -> bool:
