@@ -2581,6 +2581,55 @@ def test_echo_n_in_a_posix_script_is_no_breakage_but_echo_e_is(tmp_path: Path) -
     assert found[4].severity is Severity.WARNING
 
 
+def test_echo_flags_compared_in_a_test_are_a_probe_but_echo_e_printed_is_not(
+    tmp_path: Path,
+) -> None:
+    """rkhunter (#!/bin/sh) asks its shell whether echo takes -e:
+    `if [ "`echo -e "a\tb"`" = "a<TAB>b" ]; then ECHOOPT="-e"`: what dash prints is the answer
+    sought (info); an `echo -e` whose output is printed prints "-e" under dash (warning)."""
+    script = (
+        "#!/bin/sh\n"
+        'if [ "`echo -e \\"a\\tb\\" 2>/dev/null`" = "a\tb" ]; then\n'
+        '\tECHOOPT="-e"\n'
+        "fi\n"
+        'if [ "$(echo -n -e x)" != "x" ]; then ECHON=""; fi\n'
+        "echo -e 'found\\tnext'\n"
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"tools/probe.sh": script}))
+    found = {f.line: f for f in outcome.findings if f.rule == "shellcheck/SC3037"}
+    assert found[2].severity is Severity.INFO
+    assert found[5].severity is Severity.INFO
+    assert found[6].severity is Severity.WARNING
+
+
+def test_a_bashism_in_a_branch_for_its_shell_is_no_breakage_but_its_else_branch_is(
+    tmp_path: Path,
+) -> None:
+    """rkhunter (#!/bin/sh) runs `set -o globstar` and `typeset -ft` only
+    `if [ "${MYSHELL}" = "ksh" ]` (MYSHELL: the shell it detected), where ksh has them (info);
+    `shopt` in the else branch, which dash may take, and one outside any branch stay warnings."""
+    script = (
+        "#!/bin/sh\n"
+        'if [ "${MYSHELL}" = "ksh" ]; then\n'
+        "\tset -o globstar\n"
+        "else\n"
+        "\tshopt -s globstar\n"
+        "fi\n"
+        'if [ $DEBUG -eq 1 -a "${MYSHELL}" = "ksh" ]; then\n'
+        "\tfor f in `typeset +f`; do\n"
+        "\t\ttypeset -ft $f\n"
+        "\tdone\n"
+        "fi\n"
+        "shopt -s nullglob\n"
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"tools/shells.sh": script}))
+    found = {f.line: f for f in outcome.findings if f.rule.startswith("shellcheck/SC30")}
+    assert found[3].severity is Severity.INFO
+    assert found[5].severity is Severity.WARNING
+    assert found[9].severity is Severity.INFO
+    assert found[12].severity is Severity.WARNING
+
+
 def test_a_posix_script_the_project_runs_with_bash_is_no_breakage(tmp_path: Path) -> None:
     """backup-manager's t/t07-dar.sh says `#!/bin/sh` but has no executable bit, and its only
     runner, t/run-tests.sh, runs every `t[0-9][0-9]*.sh` with `bash $file`: its `source` and
@@ -2708,6 +2757,53 @@ def test_a_bash_variable_with_a_fallback_is_no_breakage_but_one_used_as_is_is(
     assert found[2].extra["not_configured"].startswith("shellcheck is not")
     assert found[4].severity is Severity.INFO
     assert found[5].severity is Severity.WARNING
+
+
+def test_a_bash_variable_as_the_last_fallback_is_no_breakage_but_as_the_default_is(
+    tmp_path: Path,
+) -> None:
+    """rkhunter (#!/bin/sh) takes the host name from `hostname`, then `uname -n`, and only if
+    both left it empty from `${HOSTNAME}`: dash skips that last step with the name found (info);
+    `[ -z "$user" ] && user="$HOSTNAME"` with nothing assigning `user` before is the default
+    itself, empty under dash (warning)."""
+    script = (
+        "#!/bin/sh\n"
+        "HOST_NAME=`hostname 2>/dev/null`\n"
+        'test -z "${HOST_NAME}" && HOST_NAME=`uname -n 2>/dev/null`\n'
+        'test -z "${HOST_NAME}" && HOST_NAME="${HOSTNAME}"\n'
+        '[ -z "$label" ] && label="$HOSTNAME"\n'
+        'echo "$HOST_NAME $label"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"tools/host.sh": script}))
+    found = {f.line: f for f in outcome.findings if f.rule == "shellcheck/SC3028"}
+    assert found[4].severity is Severity.INFO
+    assert found[5].severity is Severity.WARNING
+
+
+def test_a_bash_variable_tested_before_use_is_a_probe_but_one_used_unguarded_is_not(
+    tmp_path: Path,
+) -> None:
+    """rkhunter (#!/bin/sh) names its temporary file from a chain: mktemp, then
+    `elif [ -n "$RANDOM" ]; then f="$base.$RANDOM"`, then `$$`, and times its run only
+    `if [ -n "$SECONDS" ]`: under dash the test is false and the next branch runs, so SC3028
+    breaks nothing there (info); a `$RANDOM` read with no such guard stays breakage."""
+    script = (
+        "#!/bin/sh\n"
+        'if [ -n "`which mktemp 2>/dev/null`" ]; then\n'
+        '\tf=`mktemp "$base.XXXXXX"`\n'
+        'elif [ -n "$RANDOM" ]; then\n'
+        '\tf="$base.$RANDOM"\n'
+        "else\n"
+        '\tf="$base.$$"\n'
+        "fi\n"
+        'g="$base.$RANDOM"\n'
+        'echo "$f $g"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"tools/tmp.sh": script}))
+    found = {f.line: f for f in outcome.findings if f.rule == "shellcheck/SC3028"}
+    assert found[4].severity is Severity.INFO  # the test itself
+    assert found[5].severity is Severity.INFO  # the branch it guards
+    assert found[9].severity is Severity.WARNING  # no guard: empty under dash
 
 
 @pytest.mark.parametrize(

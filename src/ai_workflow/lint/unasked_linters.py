@@ -131,11 +131,20 @@ SHELLCHECK_ECHO_FLAGS = 3037
 # whatever level the maintainers look at (cloud-utils' `fail "... ${new_img}"`, no new_img).
 ABOVE_ANY_FLOOR = frozenset({2154})
 ECHO_FLAGS = re.compile(r"\becho\s+(-[A-Za-z]+)")
+# `[ "`echo -e ...`" = "..." ]` / `[ "$(echo -n ...)" != ... ]`: the output of an echo with flags
+# compared in a test, a probe of what this shell's echo does
+ECHO_PROBE = re.compile(r"(?:\[|\btest)\s+\"(?:`|\$\()\s*echo\s+-[A-Za-z]+.*?(?:`|\))\"\s*!?=\s")
 # SC3028 (a Bash variable, unset in POSIX sh): the script breaks only if it needs the value.
 SHELLCHECK_BASH_VARIABLE = 3028
 BASH_VARIABLE_NAME = re.compile(r"In POSIX sh, (\w+) is undefined")
 ASSIGNED_TO = re.compile(r"(?:^|[\s;&|(])(\w+)=\S")
 FALLBACK_LINES = 3  # how far after the assignment an empty-value fallback may come
+SHELL_BRANCH_LINES = 60  # how far above a line its enclosing `if` is looked for
+# `"${MYSHELL}" = "ksh"`, `$shell == bash`, `-n "$BASH_VERSION"`: a branch for one shell
+SHELL_GUARD = re.compile(
+    r"\$\{?\w+\}?\"?\s*==?\s*[\"']?(?:ksh|mksh|bash|zsh)[\"']?(?:\s|\]|$)"
+    r"|-n\s+\"?\$\{?(?:BASH|KSH|ZSH)_VERSION\b"
+)
 SHELL_DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+shell=(\w+)", re.M)
 # `bash FILE` / `sh FILE` (options before the file allowed), the file word captured
 RUN_WITH = (
@@ -269,6 +278,8 @@ class ShellcheckScope:
                 self.target / finding.path, finding
             ):
                 return False
+            if _in_shell_branch(self.target / finding.path, finding):
+                return False
             if finding.path not in posix:
                 posix[finding.path] = posix_script(self.target / finding.path, self.target)
                 if posix[finding.path]:
@@ -317,13 +328,19 @@ def debian_sh_as_info(
 
 def _echo_n_only(path: Path, finding: Finding) -> bool:
     """Whether every `echo` flag on the finding's line is `-n`, which dash implements too
-    (checkinstall's `echo -n 'Checking...'`); its `echo -en` line prints "-en" under dash."""
+    (checkinstall's `echo -n 'Checking...'`), or whose `echo` is a probe of the shell: its
+    output compared in a test (rkhunter's `if [ "`echo -e "a\tb"`" = "a<TAB>b" ]; then
+    ECHOOPT="-e"`), where what dash prints is the answer sought; a plain `echo -en` line prints
+    "-en" under dash."""
     if not isinstance(finding.line, int) or finding.line < 1:
         return False
     lines = read_text(path).splitlines()
     if finding.line > len(lines):
         return False
-    flags = ECHO_FLAGS.findall(lines[finding.line - 1])
+    line = lines[finding.line - 1]
+    if ECHO_PROBE.search(line):
+        return True
+    flags = ECHO_FLAGS.findall(line)
     return bool(flags) and all(flag == "-n" for flag in flags)
 
 
@@ -342,11 +359,80 @@ def _falls_back(path: Path, finding: Finding) -> bool:
     line = lines[finding.line - 1]
     if re.search(r"\$\{" + name.group(1) + r":?[-=]", line):
         return True
+    if _probed(lines, finding.line, name.group(1)):
+        return True
+    if _last_resort(lines, finding.line, line):
+        return True
     for assigned in ASSIGNED_TO.findall(line):
         empty = re.compile(r"-z\s+\"?\$\{?" + assigned + r"\b(?!\[)|\$\{" + assigned + r":?[-=]")
         later = lines[finding.line : finding.line + FALLBACK_LINES]
         if any(empty.search(text) for text in later):
             return True
+    return False
+
+
+def _in_shell_branch(path: Path, finding: Finding) -> bool:
+    """Whether the finding's line is in the `then` branch of an `if`/`elif` that runs only
+    under a shell having the feature: a test of a variable against the name `ksh`, `bash`,
+    `zsh` or `mksh` (rkhunter: `if [ "${MYSHELL}" = "ksh" ]; then set -o globstar`), or of
+    `$BASH_VERSION`/`$KSH_VERSION`/`$ZSH_VERSION` being set. Its `else` branch, a condition
+    joined with `-o`/`||`, and a line outside any such `if` stay breakage."""
+    if not isinstance(finding.line, int) or finding.line < 1:
+        return False
+    lines = read_text(path).splitlines()
+    if finding.line > len(lines):
+        return False
+    indent = _indent(lines[finding.line - 1])
+    start = max(0, finding.line - 1 - SHELL_BRANCH_LINES)
+    for before in reversed(lines[start : finding.line - 1]):
+        text = before.strip()
+        if not text or text.startswith("#") or _indent(before) >= indent:
+            continue
+        indent = _indent(before)
+        if re.match(r"else\b", text):
+            return False
+        if re.match(r"(?:el)?if\b", text):
+            condition = text.split("; then", 1)[0]
+            return SHELL_GUARD.search(condition) is not None and not re.search(
+                r"\s-o\s|\|\|", condition
+            )
+    return False
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _last_resort(lines: Sequence[str], number: int, line: str) -> bool:
+    """Whether the line assigns the Bash variable only when its target is still empty
+    (`test -z "${h}" && h="${HOSTNAME}"`) after one of the lines just above assigned that target
+    another way (rkhunter: `h=`hostname``, then `uname -n`, then `${HOSTNAME}`): the last step of
+    a chain, which dash skips with the value already found. The same guarded assignment with no
+    earlier one is the default itself: still breakage."""
+    guarded = re.match(r"\s*(?:test\s+|\[\s+)-z\s+\"?\$\{?(\w+)\}?\"?\s*\]?\s*&&\s*(\w+)=", line)
+    if guarded is None or guarded.group(1) != guarded.group(2):
+        return False
+    target = guarded.group(1)
+    earlier = lines[max(0, number - 1 - FALLBACK_LINES) : number - 1]
+    return any(re.match(r"\s*" + target + r"=\S", text) for text in earlier)
+
+
+def _probed(lines: Sequence[str], number: int, name: str) -> bool:
+    """Whether line `number` tests the Bash variable `name` for emptiness (`[ -z "$RANDOM" ]`,
+    `[ -n "$SECONDS" ]`: a probe of the shell, false or true under dash as the script expects),
+    or is the first line of a branch that runs only when it is set (the nearest line before it
+    that is not blank or a comment is `if`/`elif` testing `-n "$RANDOM"`): rkhunter's chain
+    `elif [ -n "$RANDOM" ]; then TEMPFILE="${BASE}.$RANDOM"` then `date`, then `$$`."""
+    tested = r"\btest\s+|\[\[?\s+"
+    empty = r"(?:" + tested + r")-[nz]\s+\"?\$\{?" + name + r"\b(?![\[:#%/])"
+    if re.search(empty, lines[number - 1]):
+        return True
+    for before in reversed(lines[max(0, number - 1 - FALLBACK_LINES) : number - 1]):
+        text = before.strip()
+        if not text or text.startswith("#"):
+            continue
+        guard = r"^(?:if|elif)\s+(?:" + tested + r")-n\s+\"?\$\{?" + name + r"\b(?![\[:#%/])"
+        return re.search(guard, text) is not None
     return False
 
 
