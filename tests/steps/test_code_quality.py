@@ -2916,6 +2916,29 @@ def test_a_readme_naming_shellcheck_is_no_request(tmp_path: Path) -> None:
     assert shellcheck_asked_by(make_repo(tmp_path / "p", files), [*files]) is None
 
 
+def test_a_make_target_named_shellcheck_is_no_request(tmp_path: Path) -> None:
+    """FAI 6.0.3's Makefile has a `shellcheck:` target (a prerequisite of `syntaxcheck`, in
+    `.PHONY`) whose recipe runs `bash -n` on every script: no shellcheck runs. A recipe that
+    runs it, a recipe after `;` and a variable naming it are requests."""
+    no_run = (
+        ".PHONY: syntaxcheck shellcheck\n"
+        "syntaxcheck: bashismcheck shellcheck\n"
+        "# shellcheck would be nice\n"
+        "shellcheck:\n\tfor s in $(SCRIPTS); do bash -n $$s || exit; done\n"
+    )
+    files = {**UNASKED_SCRIPTS, "Makefile": no_run}
+    assert shellcheck_asked_by(make_repo(tmp_path / "fai", files), [*files]) is None
+    for n, makefile in enumerate(
+        (
+            no_run + "lint:\n\tshellcheck $(SCRIPTS)\n",
+            "lint: ; shellcheck tools/*.sh\n",
+            "SHELLCHECK ?= shellcheck\nlint:\n\t$(SHELLCHECK) tools/*.sh\n",
+        )
+    ):
+        files = {**UNASKED_SCRIPTS, "Makefile": makefile}
+        assert shellcheck_asked_by(make_repo(tmp_path / f"p{n}", files), [*files]) == "Makefile"
+
+
 def test_a_shellcheck_directive_in_the_projects_own_script_asks_for_it(tmp_path: Path) -> None:
     """rbenv writes `# shellcheck disable=SC2046` in its scripts: its maintainers run shellcheck."""
     own = {"tools/rehash.sh": "#!/bin/bash\n# shellcheck disable=SC2046\necho $(ls)\n"}

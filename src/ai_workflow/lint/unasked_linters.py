@@ -112,6 +112,9 @@ from ai_workflow.vendored import VendoredFiles
 
 SHELLCHECK_RC_NAMES = frozenset({".shellcheckrc", "shellcheckrc"})
 NAMES_SHELLCHECK = re.compile(r"\bshellcheck\b", re.IGNORECASE)
+MAKEFILE_NAME = re.compile(r"(?:^|/)(?:GNUmakefile|[Mm]akefile(?:\.\w+)?|[^/]+\.mk)$")
+# a rule's first line, up to its recipe after `;`: `all: shellcheck`, `.PHONY: lint shellcheck`
+MAKE_RULE_HEAD = re.compile(r"^(?!\t)[^=#;]*?:(?![=:])[^=;]*(?:;|$)")
 POSIX_SHELLS = frozenset({"sh", "dash"})
 # SC3xxx codes for features POSIX leaves undefined but dash implements: no breakage there.
 DASH_IMPLEMENTS = frozenset({3043, 3012})  # `local`, `[ a \\< b ]`/`[ a \\> b ]`
@@ -171,13 +174,29 @@ def shellcheck_asked_by(
         if is_automation_file(rel):
             candidates.append(rel)
     for rel in sorted(candidates):
-        if NAMES_SHELLCHECK.search(read_text(target / rel, root=target)):
+        if _names_shellcheck(read_text(target / rel, root=target), rel):
             return rel
     vendored = VendoredFiles(target)
     for rel in scripts:
         if DIRECTIVE.search(read_text(target / rel, root=target)) and not vendored.reason(rel):
             return f"{rel}: a shellcheck directive"
     return None
+
+
+def _names_shellcheck(text: str, rel: str) -> bool:
+    """Whether a tooling file names shellcheck where it can run it: not in a comment, nor, in
+    a Makefile, as the name of a target or a prerequisite (FAI 6.0.3's `shellcheck:` target
+    runs `bash -n` on every script, and no shellcheck)."""
+    makefile = MAKEFILE_NAME.search(rel) is not None
+    for line in text.splitlines():
+        if not NAMES_SHELLCHECK.search(line) or line.lstrip().startswith("#"):
+            continue
+        if makefile and (head := MAKE_RULE_HEAD.match(line)) is not None:
+            if NAMES_SHELLCHECK.search(line[head.end() :]):  # `lint: ; shellcheck x.sh`
+                return True
+            continue
+        return True
+    return False
 
 
 @dataclass(frozen=True)
