@@ -18,7 +18,8 @@ The same principle holds for every linter we run:
 - shellcheck (`ShellcheckScope` here): a project asks for it with a `.shellcheckrc`, by naming
   shellcheck in a file that runs its tooling (`ai_workflow.automation.is_automation_file`: CI
   configurations, `.pre-commit-config.yaml`, Makefile, justfile, Taskfile, tox, nox,
-  package.json, pyproject.toml), or with a `# shellcheck disable=...` (or `source=`, `shell=`)
+  package.json, pyproject.toml; not in a comment, nor as a Makefile target or prerequisite),
+  or with a `# shellcheck disable=...` (or `source=`, `shell=`)
   directive in one of its own scripts (not a vendored copy): nobody writes one without running
   shellcheck on the script. Then its own levels apply, in the files its own runs check when every
   run names them (`ai_workflow.lint.shellcheck_runs`: liquidprompt's `shellcheck.sh` checks
