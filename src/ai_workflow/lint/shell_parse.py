@@ -220,21 +220,23 @@ def shell_parsed_as_info(
 def _declared_keywords(findings: Sequence[Finding], target: Path) -> list[Finding]:
     """The SC1010 findings whose keyword a declaration builtin receives as a name (`local a fi
     b`), at the line and column shellcheck gives."""
-    found = []
-    cited = CitedLines(target)
-    for finding in findings:
-        position = _position(finding)
-        if finding.rule != KEYWORD_AS_WORD or finding.path is None or position is None:
-            continue
-        text = cited.line(finding.path, position[0])
-        if text is not None and keyword_declared(text, position[1]):
-            found.append(finding)
-    return found
+    return _keywords_where(findings, target, keyword_declared)
 
 
 def _argument_keywords(findings: Sequence[Finding], target: Path) -> list[Finding]:
     """The SC1010 findings whose keyword a plain command receives as an argument (`echo done`,
     `btrfs fi show`) on a line that opens no compound command, at shellcheck's line and column."""
+    return _keywords_where(
+        findings,
+        target,
+        lambda text, column: not keyword_declared(text, column) and keyword_argument(text, column),
+    )
+
+
+def _keywords_where(
+    findings: Sequence[Finding], target: Path, holds: Callable[[str, int], bool]
+) -> list[Finding]:
+    """The SC1010 findings whose cited line and column `holds` is true of."""
     found = []
     cited = CitedLines(target)
     for finding in findings:
@@ -242,11 +244,7 @@ def _argument_keywords(findings: Sequence[Finding], target: Path) -> list[Findin
         if finding.rule != KEYWORD_AS_WORD or finding.path is None or position is None:
             continue
         text = cited.line(finding.path, position[0])
-        if (
-            text is not None
-            and not keyword_declared(text, position[1])
-            and keyword_argument(text, position[1])
-        ):
+        if text is not None and holds(text, position[1]):
             found.append(finding)
     return found
 

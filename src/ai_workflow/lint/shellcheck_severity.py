@@ -623,6 +623,16 @@ def _place(script: ScriptTraits, item: dict[str, Any]) -> tuple[str, int] | None
     return script.lines[line - 1], column
 
 
+def _assigned_word(script: ScriptTraits, item: dict[str, Any]) -> tuple[str, str] | None:
+    """The name and the word of the `name=word` assignment a finding (SC2209) points at."""
+    place = _place(script, item)
+    if place is None:
+        return None
+    text, column = place
+    assigned = ASSIGNED_WORD.match(text, max(column - 1, 0))
+    return None if assigned is None else (assigned.group(1), assigned.group(2))
+
+
 def _substitution_context(script: ScriptTraits, item: dict[str, Any]) -> tuple[str, str] | None:
     """The text of a finding's line before and after the columns shellcheck gives (a tab
     counting one); None when the finding names no place in the script's text."""
@@ -720,14 +730,10 @@ def _compared_as_word(script: ScriptTraits, item: dict[str, Any]) -> bool:
     command line, `compress)` among them) or the other side of a `[ "$name" = word ]` test.
     Then the name is the value, a choice among words; `now=date` that is only printed keeps
     the warning."""
-    place = _place(script, item)
-    if place is None:
-        return False
-    text, column = place
-    assigned = ASSIGNED_WORD.match(text, max(column - 1, 0))
+    assigned = _assigned_word(script, item)
     if assigned is None:
         return False
-    name, word = (re.escape(part) for part in assigned.groups())
+    name, word = (re.escape(part) for part in assigned)
     expansion = rf"""["']?\$\{{?{name}\}}?["']?"""
     compared = re.compile(
         rf"{expansion}\s*(?:==?|!=)\s*[\"']?{word}[\"']?(?![\w.+-])"
@@ -821,14 +827,10 @@ def _given_other_literals(script: ScriptTraits, item: dict[str, Any]) -> bool:
     `zip="zstd -9"` and `zip="xz -8"` for other options): a choice among literal values, so the
     command's name is the value, not its output. `now=date` assigned nothing else keeps the
     warning, as does one whose other value is a command's output (`now=$(date)`)."""
-    place = _place(script, item)
-    if place is None:
-        return False
-    text, column = place
-    assigned = ASSIGNED_WORD.match(text, max(column - 1, 0))
+    assigned = _assigned_word(script, item)
     if assigned is None:
         return False
-    name, word = assigned.groups()
+    name, word = assigned
     other = re.compile(
         rf"(?:^|[\s;&|({{])(?:(?:local|export|readonly|declare)\s+)?{re.escape(name)}="
         r"""(?P<value>"[^"$`\\]*"|'[^']*'|[^\s;&|<>()`$'"\\]+)(?=\s|;|\)|$)"""
