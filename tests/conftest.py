@@ -3,9 +3,15 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
 
 from ai_workflow.changes.ci_base import CI_BASE_VARIABLES
 from tests.helpers import GIT_ENV
+
+# No per-example deadline: this machine is shared, and a deadline is a timing assertion (a pure
+# function's example once took over hypothesis' 200 ms default under load 20).
+settings.register_profile("shared-machine", deadline=None)
+settings.load_profile("shared-machine")
 
 
 @pytest.fixture(autouse=True)
