@@ -113,6 +113,7 @@ from ai_workflow.testcmd.runner_pin import (
 from ai_workflow.testcmd.script_tests import (
     SCRIPT_TIMEOUT_S,
     collected_file,
+    declared_commands,
     names_pytest,
     script_evidence,
 )
@@ -1247,10 +1248,11 @@ def _pass_as_scripts(
     sources = ProjectSources(ctx.target, project_files(ctx), {})
     if names_pytest(sources):
         return failures
+    declared = declared_commands(sources)
     kept = []
     for failure in failures:
         rel = collected[id(failure)]
-        evidence = script_evidence(sources, rel) if rel else None
+        evidence = script_evidence(sources, rel, declared) if rel else None
         if rel is None or evidence is None:
             kept.append(failure)
             continue

@@ -24,7 +24,7 @@ from __future__ import annotations
 import configparser
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
 from ai_workflow.testcmd.declared import ProjectSources, ci_scripts
@@ -75,10 +75,13 @@ def names_pytest(sources: ProjectSources) -> bool:
     return any(PYTEST_WORD.search(text) for text in texts)
 
 
-def script_evidence(sources: ProjectSources, rel: str) -> str | None:
-    """Where the project says it runs the test file `rel` as a script, or None."""
+def script_evidence(
+    sources: ProjectSources, rel: str, declared: Sequence[tuple[str, str]] | None = None
+) -> str | None:
+    """Where the project says it runs the test file `rel` as a script, or None. `declared`:
+    `declared_commands(sources)`, read once by a caller that asks about several files."""
     directory = PurePosixPath(rel).parent.as_posix()
-    for where, script in _declared_commands(sources):
+    for where, script in declared_commands(sources) if declared is None else declared:
         for line in script.splitlines():
             if not PYTHON_RUN.search(line) and not line.lstrip().startswith("for "):
                 continue
@@ -105,7 +108,8 @@ def runs_tests_as_scripts(sources: ProjectSources) -> bool:
     if names_pytest(sources):
         return False
     tests = (rel for rel in sources.files if TEST_FILE.search(rel))
-    return any(script_evidence(sources, rel) is not None for rel in tests)
+    declared = declared_commands(sources)
+    return any(script_evidence(sources, rel, declared) is not None for rel in tests)
 
 
 def _requirements(rel: str) -> bool:
@@ -119,9 +123,12 @@ def _spawns(sources: ProjectSources, main: str) -> bool:
     return bool(SPAWNS.search(read_text(sources.target / main, root=sources.target)))
 
 
-def _declared_commands(sources: ProjectSources) -> Iterator[tuple[str, str]]:
+def declared_commands(sources: ProjectSources) -> list[tuple[str, str]]:
     """(where, commands) of the CI's steps and tox's environments."""
-    yield from ci_scripts(sources)
+    return [*ci_scripts(sources), *_tox_commands(sources)]
+
+
+def _tox_commands(sources: ProjectSources) -> Iterator[tuple[str, str]]:
     if "tox.ini" not in sources.file_set:
         return
     parser = configparser.ConfigParser(interpolation=None, strict=False)
