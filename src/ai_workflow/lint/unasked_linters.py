@@ -98,11 +98,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ai_workflow.automation import is_automation_file
+from ai_workflow.automation import MAKEFILE_NAMES, is_automation_file
 from ai_workflow.findings import Finding, Severity, explained_as_info, not_configured_as_info
 from ai_workflow.lint.shellcheck_runs import (
     DIRECTIVE,
     LEVELS,
+    NAMES_SHELLCHECK,
     Scope,
     shellcheck_floor,
     shellcheck_scope,
@@ -112,8 +113,6 @@ from ai_workflow.textfiles import read_text, shebang_program
 from ai_workflow.vendored import VendoredFiles
 
 SHELLCHECK_RC_NAMES = frozenset({".shellcheckrc", "shellcheckrc"})
-NAMES_SHELLCHECK = re.compile(r"\bshellcheck\b", re.IGNORECASE)
-MAKEFILE_NAME = re.compile(r"(?:^|/)(?:GNUmakefile|[Mm]akefile(?:\.\w+)?|[^/]+\.mk)$")
 # a rule's first line, up to its recipe after `;`: `all: shellcheck`, `.PHONY: lint shellcheck`
 MAKE_RULE_HEAD = re.compile(r"^(?!\t)[^=#;]*?:(?![=:])[^=;]*(?:;|$)")
 POSIX_SHELLS = frozenset({"sh", "dash"})
@@ -188,7 +187,7 @@ def _names_shellcheck(text: str, rel: str) -> bool:
     """Whether a tooling file names shellcheck where it can run it: not in a comment, nor, in
     a Makefile, as the name of a target or a prerequisite (FAI 6.0.3's `shellcheck:` target
     runs `bash -n` on every script, and no shellcheck)."""
-    makefile = MAKEFILE_NAME.search(rel) is not None
+    makefile = rel in MAKEFILE_NAMES  # the Makefiles `is_automation_file` reads
     for line in text.splitlines():
         if not NAMES_SHELLCHECK.search(line) or line.lstrip().startswith("#"):
             continue
