@@ -108,6 +108,11 @@ SPHINX_HOSTED = frozenset({"sphinx", "docutils"})
 # tinydb/mypy_plugin.py: `from mypy.plugin import Plugin`, `def plugin(_version: str)`).
 MYPY_HOSTED = frozenset({"mypy"})
 NPM_UNPINNED = frozenset({"", "*", "latest", "x", "next"})
+# The oldest Python any pip since 9.0 (2016) installs on: a project that declares no
+# `requires-python` still never has its dependencies installed on Python 2.6 or older, so an
+# import only those run (`else: from ordereddict import OrderedDict` under a 2.7 test) needs
+# no declared dependency.
+OLDEST_PIP_PYTHON = (2, 7)
 NPM_EXPECTED_LOCKFILES = ("package-lock.json", "yarn.lock", "pnpm-lock.yaml")
 ILLUSTRATIVE_DIRS = frozenset(
     {"examples", "example", "samples", "sample", "demo", "demos", "docs", "doc"}
@@ -512,13 +517,6 @@ def analyse_python_imports(
         "unused": unused,
         "interpreter": env.interpreter,
     }
-
-
-# The oldest Python any pip since 9.0 (2016) installs on: a project that declares no
-# `requires-python` still never has its dependencies installed on Python 2.6 or older, so an
-# import only those run (`else: from ordereddict import OrderedDict` under a 2.7 test) needs
-# no declared dependency.
-OLDEST_PIP_PYTHON = (2, 7)
 
 
 def _without_unsupported_branches(scan: ImportScan, floor: tuple[int, ...]) -> ImportScan:
