@@ -273,7 +273,7 @@ def test_an_import_only_pythons_no_pip_installs_on_run_needs_no_dependency(
 ) -> None:
     """furl 2.1.3 (setup.py with no python_requires) imports the ordereddict backport only
     in the else branch of `if list(sys.version_info[:2]) >= [2, 7]:`, i.e. on Python 2.6
-    and older, where no pip of the last decade installs anything: no dependency is missing.
+    and older, where no pip since 10.0 (2018) installs anything: no dependency is missing.
     The list and tuple forms bound a branch as the plain version does, so an import for a
     Python the project may still run on (importlib_metadata below 3.9) stays a finding
     unless requires-python rules that Python out."""

@@ -108,10 +108,10 @@ SPHINX_HOSTED = frozenset({"sphinx", "docutils"})
 # tinydb/mypy_plugin.py: `from mypy.plugin import Plugin`, `def plugin(_version: str)`).
 MYPY_HOSTED = frozenset({"mypy"})
 NPM_UNPINNED = frozenset({"", "*", "latest", "x", "next"})
-# The oldest Python any pip since 9.0 (2016) installs on: a project that declares no
-# `requires-python` still never has its dependencies installed on Python 2.6 or older, so an
-# import only those run (`else: from ordereddict import OrderedDict` under a 2.7 test) needs
-# no declared dependency.
+# The oldest Python any pip since 10.0 (2018: "Dropped support for Python 2.6") installs on:
+# a project that declares no `requires-python` still never has its dependencies installed on
+# Python 2.6 or older, so an import only those run (`else: from ordereddict import
+# OrderedDict` under a 2.7 test) needs no declared dependency.
 OLDEST_PIP_PYTHON = (2, 7)
 NPM_EXPECTED_LOCKFILES = ("package-lock.json", "yarn.lock", "pnpm-lock.yaml")
 ILLUSTRATIVE_DIRS = frozenset(
