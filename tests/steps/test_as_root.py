@@ -492,3 +492,5 @@ def test_a_tap_spec_run_whose_only_failure_is_a_permission_test_is_info_as_root(
     root = _klaw_like(tmp_path, mode)
     outcome = test_execution.run(step_context(root, test_execution.SPEC, config=config))
     assert [(f.rule, f.severity) for f in outcome.findings] == [(rule, severity)]
+    if severity == Severity.INFO:  # the test the title leads to, not the helper ending it
+        assert "(tests/walk_read-dir-error.test.js)" in outcome.findings[0].message

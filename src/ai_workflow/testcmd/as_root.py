@@ -114,11 +114,15 @@ def root_caused(target: Path, failure: FailedTest, *, as_root: bool | None = Non
 
 
 def _titled_permission_test(target: Path, failure: FailedTest) -> bool:
-    """The test the failure's title names (`test('title', ...)` in a JavaScript or TypeScript
-    test file of the project) removes a permission or expects a denial, itself or through a
-    function of its file."""
+    return titled_permission_file(target, failure) is not None
+
+
+def titled_permission_file(target: Path, failure: FailedTest) -> str | None:
+    """The test file whose test the failure's title names (`test('title', ...)` in a
+    JavaScript or TypeScript test file of the project) when that test removes a permission or
+    expects a denial, itself or through a function of its file; else None."""
     if not failure.case:
-        return False
+        return None
     call = re.compile(TITLED_CALL.format(re.escape(failure.case[0])))
     for rel in _test_files(target):
         text = read_utf8(target / rel, root=target)
@@ -129,10 +133,10 @@ def _titled_permission_test(target: Path, failure: FailedTest) -> bool:
             if call.search(line):
                 block = _block(lines, number)
                 if _takes_permission(lines, block, HELPER_DEPTH, made=True):
-                    return True
+                    return rel
                 if _expects_denial(block):
-                    return True
-    return False
+                    return rel
+    return None
 
 
 @functools.lru_cache(maxsize=8)
