@@ -2806,6 +2806,28 @@ def test_a_bash_variable_tested_before_use_is_a_probe_but_one_used_unguarded_is_
     assert found[9].severity is Severity.WARNING  # no guard: empty under dash
 
 
+def test_a_bash_variable_the_script_sets_before_use_is_no_breakage_but_one_set_after_is(
+    tmp_path: Path,
+) -> None:
+    """aptitude-robot's random-delay (#!/bin/sh) sets RANDOM itself where the shell has none
+    (`if [ -z "$RANDOM" ]; then RANDOM=$(... | cksum | cut -c1-5)`) before it reads
+    `$(($RANDOM % $MAX_DELAY))`: under dash the value is the script's own (info); a `$RANDOM`
+    read before any such assignment is empty under dash (warning)."""
+    script = (
+        "#!/bin/sh\n"
+        "early=$(($RANDOM % 6))\n"
+        'if [ -z "$RANDOM" ] ; then\n'
+        '    RANDOM=$(dd if=/dev/urandom count=1 2> /dev/null | cksum | cut -c"1-5")\n'
+        "fi\n"
+        "DELAY=$(($RANDOM % $1))\n"
+        'echo "$early $DELAY"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"tools/delay.sh": script}))
+    found = {f.line: f for f in outcome.findings if f.rule == "shellcheck/SC3028"}
+    assert found[2].severity is Severity.WARNING  # read before the script sets it
+    assert found[6].severity is Severity.INFO  # the script's own RANDOM by then
+
+
 @pytest.mark.parametrize(
     ("name", "text"),
     [

@@ -24,6 +24,7 @@ from ai_workflow.testcmd.reports import (
     parse_go_json,
     parse_jest_json,
     parse_junit,
+    parse_line_reporter,
     parse_mocha_epilogue,
     parse_tap_output,
     parse_unittest_output,
@@ -1770,6 +1771,75 @@ def test_a_mocha_script_without_a_report_still_tells_flaky_from_broken(tmp_path:
     assert flaky.severity == Severity.WARNING
     assert "suite test/b.js" in flaky.message
     assert any("again for its 2 failure(s): 1 came back" in c for c in outcome.checked)
+
+
+# a node:test line reporter's output (borp --reporter=@jsumners/line-reporter): each test file
+# run, then the failures and the totals, as avvio 9.3.1's `npm test` prints them
+LINE_RUNNER = """\
+const { spawnSync } = require("child_process");
+const path = require("path");
+const failed = [];
+let passed = 0;
+for (const file of process.argv.slice(2)) {
+  const full = path.resolve(file);
+  const run = spawnSync(process.execPath, [full], { encoding: "utf8" });
+  if (run.status === 0) { passed += 1; console.log(`passed: ${full} (1 ms)`); continue; }
+  console.log(`failed: ${full} (1 ms)`);
+  const error = run.stderr.split("\\n").find((line) => line.startsWith("Error")) || "Error";
+  failed.push(`${full}\\n\\tline: 1, column: 1\\n\\t\\t${error}\\n`);
+}
+if (failed.length) console.log("\\n\\nFailed tests:\\n\\n" + failed.join("\\n"));
+console.log(`\\nPassed: ${passed}\\nFailed: ${failed.length}\\nTotal: ${passed + failed.length}`);
+process.exit(failed.length ? 1 : 0);
+"""
+
+
+@needs_node
+def test_a_line_reporter_script_tells_flaky_from_broken(tmp_path: Path) -> None:
+    """avvio 9.3.1's `npm test` runs borp with a line reporter: no report file, only the exit
+    status, so its one timing-dependent failure (a 10 ms plugin timeout on a loaded machine)
+    was an error. The reporter's closing summary (`Failed tests:`, each file with `line: L`,
+    `Passed: N`, `Failed: N`, `Total: N`) is read instead: the failure that does not come
+    back when the quick suite runs again is a tests/flaky warning, the one that does stays an
+    error."""
+    root = make_repo(
+        tmp_path / "lr",
+        {
+            "package.json": json.dumps(
+                {
+                    "name": "lr",
+                    "scripts": {"test": "node tools/run.js test/a.js test/b.js test/c.js"},
+                }
+            ),
+            "index.js": "module.exports = 1;\n",
+            "test/a.js": "process.exit(0);\n",
+            "test/b.js": ONCE,
+            "test/c.js": "throw new Error('planted failure');\n",
+            "tools/run.js": LINE_RUNNER,
+        },
+    )
+    outcome = run_step(root, Config())
+    assert outcome.data["command"] == "npm test"
+    assert outcome.data["counts"]["total"] == 3
+    assert errors(outcome) == [("tests/failed", "test/c.js", 1)]
+    [failed] = [f for f in outcome.findings if f.rule == "tests/failed"]
+    assert "planted failure" in failed.message
+    [flaky] = [f for f in outcome.findings if f.rule == "tests/flaky"]
+    assert flaky.severity == Severity.WARNING
+    assert "test/b.js:1" in flaky.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Passed: 2\nFailed: 1\nTotal: 3\n",  # a failure counted but none listed
+        "Failed tests:\n\n/x/t.js\n\tline: 1, column: 1\n\t\tError\n\nPassed: 2\nFailed: 1\nTotal: 4\n",
+        "2 passed, 1 failed\n",  # no line reporter summary
+    ],
+)
+def test_line_reporter_output_read_wrong_is_no_report(tmp_path: Path, text: str) -> None:
+    """Totals that do not add up, or failures that do not match the count, are not guessed at."""
+    assert parse_line_reporter(text, tmp_path) is None
 
 
 FLAKY_TESTS = """\

@@ -110,6 +110,30 @@ def test_unittest_style_and_syntax_errors(tmp_path: Path) -> None:
     assert outcome.data["untested_modules"] == []
 
 
+def test_unparsable_sample_in_a_test_data_directory_is_info(tmp_path: Path) -> None:
+    """asttokens' tests/testdata/python2/astroid/all.py (`print 'yo'`, a Python 2 sample the
+    tests tokenize) is input, not a test module: info; the same broken file directly under
+    tests/ is a test file that cannot be analysed: a warning."""
+    root = make_repo(
+        tmp_path / "d",
+        {
+            "pkg/__init__.py": "def run():\n    return 1\n",
+            "tests/test_core.py": "from pkg import run\n\ndef test_run():\n    assert run()\n",
+            "tests/testdata/python2/all.py": "def func(): print 'yo'\n",
+            "tests/test_broken.py": "def test_x(:\n    pass\n",
+        },
+    )
+    outcome = run(root)
+    levels = {
+        f.path: (f.severity.value, f.message)
+        for f in outcome.findings
+        if f.rule == "tests/unreadable-test-file"
+    }
+    assert levels["tests/test_broken.py"][0] == "warning"
+    assert levels["tests/testdata/python2/all.py"][0] == "info"
+    assert "under tests/testdata/" in levels["tests/testdata/python2/all.py"][1]
+
+
 JS_FILES = {
     "package.json": json.dumps({"name": "js", "scripts": {"test": "node --test"}}),
     "src/sum.js": "exports.sum = (a, b) => a + b;\n",

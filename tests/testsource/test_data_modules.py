@@ -58,3 +58,43 @@ def test_no_test_names_the_directory_no_data(tmp_path: Path) -> None:
     files = {**CHECKER, "suite/test_all.py": "def test_cases():\n    assert True\n"}
     target = make_repo(tmp_path / "proj", files)
     assert data_modules(target, sorted(files), is_test_path) == {}
+
+
+# asttokens 3.0.2's layout: the tests read their samples through a helper module they import
+# (tests/tools.py: `os.path.join(os.path.dirname(__file__), "testdata", python_dir, ...)`).
+HELPER_NAMES = {
+    "tests/__init__.py": "",
+    "tests/tools.py": (
+        "import os\n\ndef read_fixture(*parts):\n"
+        "    return open(os.path.join(os.path.dirname(__file__), 'testdata', *parts)).read()\n"
+    ),
+    "tests/test_marks.py": (
+        "from . import tools\n\ndef test_marks():\n"
+        "    assert tools.read_fixture('astroid', 'format.py')\n"
+    ),
+    "tests/testdata/astroid/format.py": "function(hop)\n",
+    "tests/testdata/astroid/client_test.py": "def f():\n    local_variable = 0\n",
+    "tests/other/sample.py": "print(undefined)\n",
+}
+
+
+def test_a_directory_a_helper_the_tests_import_names_holds_data(tmp_path: Path) -> None:
+    """format.py under testdata/, which tools.py (imported by the test) names as a path, is
+    data, and so is client_test.py beside it (`python_files` names it, but pytest collects
+    nothing in a test-data directory); tools.py itself, imported, is code, and so is
+    sample.py, in a directory no literal names."""
+    target = make_repo(tmp_path / "proj", HELPER_NAMES)
+    found = data_modules(target, sorted(HELPER_NAMES), is_test_path)
+    assert sorted(found) == [
+        "tests/testdata/astroid/client_test.py",
+        "tests/testdata/astroid/format.py",
+    ]
+    assert found["tests/testdata/astroid/format.py"].named_by == "tests/tools.py"
+
+
+def test_a_helper_no_module_imports_names_nothing(tmp_path: Path) -> None:
+    """The same tools.py that no test imports never runs: its literal names no directory, so
+    the sample stays code (its findings stand)."""
+    files = {**HELPER_NAMES, "tests/test_marks.py": "def test_marks():\n    assert True\n"}
+    target = make_repo(tmp_path / "proj", files)
+    assert data_modules(target, sorted(files), is_test_path) == {}

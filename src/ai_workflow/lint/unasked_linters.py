@@ -41,7 +41,9 @@ The same principle holds for every linter we run:
   operator`; `echo -n`, though not `echo -e`, which dash prints; and a Bash
   variable (SC3028: `HOSTNAME`, `RANDOM`, `UID`), which dash leaves unset, read where the
   script falls back when it is empty: `${HOSTNAME:-$(uname -n)}`, or `h="${HOSTNAME}"`
-  with `[ -z "$h" ] && h=$(uname -n)` on the next lines, as keychain does), but for those in
+  with `[ -z "$h" ] && h=$(uname -n)` on the next lines, as keychain does, or read after a
+  line that sets it where the shell did not: `if [ -z "$RANDOM" ]; then RANDOM=$(...)`, as
+  aptitude-robot's random-delay does), but for those in
   a script without the executable bit that a script of the project runs with `bash FILE` (by
   name, or through the variable of a `for` loop over a pattern that matches it, as
   backup-manager's t/run-tests.sh runs `for file in t[0-9][0-9]*.sh` with `bash $file`) and
@@ -380,6 +382,8 @@ def _falls_back(path: Path, finding: Finding) -> bool:
         return True
     if _probed(lines, finding.line, name.group(1)):
         return True
+    if _assigned_before(lines, finding.line, name.group(1)):
+        return True
     if _last_resort(lines, finding.line, line):
         return True
     for assigned in ASSIGNED_TO.findall(line):
@@ -434,6 +438,19 @@ def _last_resort(lines: Sequence[str], number: int, line: str) -> bool:
     target = guarded.group(1)
     earlier = lines[max(0, number - 1 - FALLBACK_LINES) : number - 1]
     return any(re.match(r"\s*" + target + r"=\S", text) for text in earlier)
+
+
+def _assigned_before(lines: Sequence[str], number: int, name: str) -> bool:
+    """Whether a line before line `number` assigns the Bash variable itself, so that under dash
+    it is the script's own variable by then (aptitude-robot's random-delay: `if [ -z "$RANDOM" ]
+    ; then RANDOM=$(dd if=/dev/urandom count=1 | cksum | cut -c"1-5")`, a fix for shells
+    without it, before `DELAY=$(($RANDOM % $MAX_DELAY))`). An assignment after the use, or
+    none, leaves the use empty under dash: still breakage."""
+    return any(
+        name in ASSIGNED_TO.findall(before)
+        for before in lines[: number - 1]
+        if not before.lstrip().startswith("#")
+    )
 
 
 def _probed(lines: Sequence[str], number: int, name: str) -> bool:

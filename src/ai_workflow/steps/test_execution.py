@@ -5,8 +5,9 @@ else the usual one for its framework; `ai-workflow tech-stack` says why) or
 `tech_stack.test_command`. It runs with the target's own tools and is asked for a
 machine-readable report where the runner can write one (`ai_workflow.testcmd.plans`); the
 figures come from that report (`ai_workflow.testcmd.reports`), else from TAP on stdout, else
-from the summary mocha prints at its end (a package script run as it is), else only the exit
-status counts.
+from the summary mocha prints at its end (a package script run as it is), or the one a node:test
+line reporter prints (borp's `--reporter=@jsumners/line-reporter`), else only the exit status
+counts.
 
 A run that could not test anything because this machine lacks what the project declares (no network
 to download its modules, its packages not installed, pytest missing from its interpreter) is "tests
@@ -101,6 +102,7 @@ from ai_workflow.testcmd.reports import (
     FailedTest,
     ReportError,
     TestReport,
+    parse_line_reporter,
     parse_mocha_epilogue,
     parse_tap_output,
     strip_ansi,
@@ -554,13 +556,16 @@ def _read(
 
 
 def _runner_report(plan: Plan, result: CommandResult, target: Path) -> TestReport | None:
-    """The runner's report, else TAP on its stdout, else mocha's closing summary (None: none
-    of them); ReportError when the runner's own report is unreadable."""
+    """The runner's report, else TAP on its stdout, else mocha's closing summary, else a
+    node:test line reporter's (None: none of them); ReportError when the runner's own report
+    is unreadable."""
     report = plan.read(result)
     if report is None:
         report = _tap_report(result, target)
     if report is None and plan.framework == "mocha":
         report = parse_mocha_epilogue(strip_ansi(result.stdout), target)
+    if report is None and plan.framework in ("npm-script", "node-test"):
+        report = parse_line_reporter(strip_ansi(result.stdout), target)
     return report
 
 

@@ -40,7 +40,11 @@ from ai_workflow.testsource.model import (
 )
 from ai_workflow.testsource.pyindex import PyIndex
 from ai_workflow.testsource.pyreach import behaviourless
-from ai_workflow.testsource.pytest_collection import PytestCollection, read_collection
+from ai_workflow.testsource.pytest_collection import (
+    PytestCollection,
+    fixture_dir,
+    read_collection,
+)
 from ai_workflow.testsource.reach import (
     CoverageData,
     Reach,
@@ -798,6 +802,22 @@ def _checks_nothing(test: FoundTest) -> tuple[Severity, str] | None:
     return Severity.INFO, f"test '{test.name}' asserts nothing: it can only fail by crashing"
 
 
+def _report_unreadable(outcome: StepOutcome, path: str, error: str, line: int | None) -> None:
+    """A test file that does not parse: a warning, unless it lies in a test-data directory
+    or vendored code (`pytest_collection.FIXTURE_DIRS`: asttokens' tests/testdata/python2/
+    astroid/*.py, Python 2 samples its tests tokenize), where a file that breaks the language
+    may be the input the tests want, and is no test module pytest collects (info)."""
+    data_dir = fixture_dir(path)
+    note = f" (under {data_dir}/: test data or vendored code, not a test module)"
+    outcome.add(
+        "tests/unreadable-test-file",
+        "info" if data_dir else "warning",
+        f"cannot analyse the test file: {error}{note if data_dir else ''}",
+        path,
+        line,
+    )
+
+
 def _report_tests(
     outcome: StepOutcome,
     inv: Inventory,
@@ -806,13 +826,7 @@ def _report_tests(
 ) -> None:
     for test_file in inv.test_files:
         if test_file.error:
-            outcome.add(
-                "tests/unreadable-test-file",
-                "warning",
-                f"cannot analyse the test file: {test_file.error}",
-                test_file.path,
-                test_file.error_line,
-            )
+            _report_unreadable(outcome, test_file.path, test_file.error, test_file.error_line)
         if test_file.language == "python" and not inv.pytest.collects(test_file.path):
             continue  # not a module of the suite pytest runs (a benchmark, a typing example)
         if test_file.path in programs:

@@ -1,6 +1,7 @@
 """Test reports into counts and failures: JUnit XML (pytest, node, vitest, mocha, bats,
 Surefire, Gradle, CTest), jest's and RSpec's JSON, `go test -json` events, TAP, and the text
-summaries of unittest, libtest (`cargo test`), Minitest and mocha's reporters.
+summaries of unittest, libtest (`cargo test`), Minitest, mocha's reporters and node:test's
+line reporter.
 
 A failure's location is the innermost frame of the project a traceback or stack trace names
 (never a dependency's); `strip_ansi` removes a terminal's escape sequences from any text that
@@ -523,6 +524,37 @@ def _mocha_failures(text: str, target: Path) -> list[FailedTest]:
         path, line = locate(body, target, "first")
         failures.append(FailedTest(name, "failed", body, path, line))
     return failures
+
+
+_LINE_TOTALS = re.compile(r"^Passed: (\d+)\nFailed: (\d+)\nTotal: (\d+)[ \t]*$", re.MULTILINE)
+_LINE_FAILED = re.compile(r"^Failed tests:[ \t]*$", re.MULTILINE)
+_LINE_ENTRY = re.compile(
+    r"^(\S[^\n]*)\n\tline: (\d+), column: \d+\n((?:\t[^\n]*\n?|\n)*)", re.MULTILINE
+)
+
+
+def parse_line_reporter(text: str, target: Path) -> TestReport | None:
+    """The closing summary of a node:test line reporter (borp's `--reporter=@jsumners/
+    line-reporter`, as avvio 9.3.1's `npm test` runs it): `Failed tests:`, then per failure
+    the test file, `\tline: L, column: C` and the indented error, then `Passed: N`,
+    `Failed: N`, `Total: N`. Read when no report file was written (a package script run as
+    it is); None when there is no such summary, or when the failures listed do not match
+    the count `Failed: N` gives (output we do not read right is not guessed at)."""
+    totals = list(_LINE_TOTALS.finditer(text))
+    if len(totals) != 1:
+        return None
+    passed, failed, total = (int(g) for g in totals[0].groups())
+    if passed + failed != total:
+        return None
+    report = TestReport(TestCounts(passed=passed, failed=failed), source="the line reporter")
+    listed = _LINE_FAILED.search(text, 0, totals[0].start())
+    section = text[listed.end() : totals[0].start()] if listed else ""
+    for entry in _LINE_ENTRY.finditer(section):
+        path = project_path(entry.group(1).strip(), target)
+        name = f"{path or entry.group(1).strip()}:{entry.group(2)}"
+        body = "\n".join(line.strip() for line in entry.group(3).splitlines() if line.strip())
+        report.failures.append(FailedTest(name, "failed", body, path, int(entry.group(2))))
+    return report if len(report.failures) == failed else None
 
 
 def parse_cargo_output(text: str, target: Path) -> TestReport | None:

@@ -13,8 +13,12 @@ A Python file is a *data module* when all of these hold:
   `structure.test_dirs`), or a directory, or one below it, that holds a test module by pytest's
   `python_files` (`testsuite/` holding `test_all.py`);
 - it is no test module itself (`python_files`, `conftest.py`), nor `__init__.py` or
-  `__main__.py`;
-- a string literal of a test file used as a path names the directory it lies in, or one above
+  `__main__.py`; a file `python_files` names inside a test-data directory is no test module
+  (pytest leaves it out: `pytest_collection.fixture_dir`), so asttokens'
+  tests/testdata/python3/astroid/clientmodule_test.py is a sample like its siblings;
+- a string literal of a test file, or of a helper module the tests import (asttokens 3.0.2's
+  tests/tools.py, `os.path.join(os.path.dirname(__file__), "testdata", python_dir, ...)`, read
+  by `tools.read_fixture`), used as a path names the directory it lies in, or one above
   it below the project root (relative to the root, or to the directory of a test file or one of
   its parents): an argument of a path call (`os.path.join(ROOT_DIR, 'testsuite')`,
   `glob("samples/*.py")`) or an operand of `/` (`Path(__file__).parent / "samples"`). A string
@@ -42,7 +46,7 @@ from typing import TYPE_CHECKING
 
 from ai_workflow.findings import Finding, explain_as_info
 from ai_workflow.pysource import called_name
-from ai_workflow.testsource.pytest_collection import read_collection
+from ai_workflow.testsource.pytest_collection import fixture_dir, read_collection
 from ai_workflow.textfiles import read_utf8
 
 if TYPE_CHECKING:
@@ -97,24 +101,22 @@ def data_modules(
         for f in python
         if "/" in f
         and PurePosixPath(f).name not in _NOT_DATA
-        and not collection.names_test(f)
+        and not (collection.names_test(f) and fixture_dir(f) is None)
         and (is_test(f) or any(d in holders for d in _parents(f)))
     ]
     if not candidates:
         return {}
-    tests = [f for f in python if is_test(f) and f not in candidates]
     text_of = read or (lambda rel: read_utf8(target / rel, root=target) or "")
+    # the candidates' own imports never run; a candidate a test imports is a helper that runs
+    imported = _imported_names([f for f in python if f not in candidates], text_of)
+    helpers = [f for f in candidates if PurePosixPath(f).stem in imported]
+    tests = [f for f in python if is_test(f) and f not in candidates] + helpers
     namers = [(test, _path_literals(text_of(test))) for test in tests]
     roots = {""} | {d for test in tests for d in _parents(test)}
     found: dict[str, DataModule] = {}
-    imported: set[str] | None = None
     for path in candidates:
         named = _named_directory(path, namers, roots)
-        if named is None:
-            continue
-        if imported is None:  # the candidates' own imports never run
-            imported = _imported_names([f for f in python if f not in candidates], text_of)
-        if PurePosixPath(path).stem not in imported:
+        if named is not None and path not in helpers:
             found[path] = DataModule(*named)
     return found
 
