@@ -1576,6 +1576,45 @@ def test_shellcheck_quoted_loop_list_split_again_in_the_body_is_info(tmp_path: P
     assert found == [(4, "info"), (9, "warning"), (12, "warning")]
 
 
+def test_shellcheck_ls_loop_over_names_the_script_makes_is_info(tmp_path: Path) -> None:
+    """remaster-iso's editor writes `psu-${_DATE}.squashfs` with `_DATE=$(date
+    +%Y%m%d-%H%M%S)` and loops `for f in $(ls ./psu-*.squashfs)` (SC2045): every listed name
+    is one the script made without a blank (info). A pattern the script never names (a user's
+    `*.mp3`), a name made from `read`, or a listed directory in a variable keeps the warning."""
+    own = (
+        "#!/bin/sh\nstamp=$(date +%Y%m%d-%H%M%S)\ntar czf ./psu-${stamp}.tgz /etc\n"
+        'for f in $(ls ./psu-*.tgz); do\n\techo "$f"\ndone\n'
+    )
+    user = '#!/bin/sh\nfor f in $(ls *.mp3); do\n\techo "$f"\ndone\n'
+    typed = (
+        "#!/bin/sh\nread stamp\ntar czf ./psu-${stamp}.tgz /etc\n"
+        'for f in $(ls ./psu-*.tgz); do\n\techo "$f"\ndone\n'
+    )
+    configured = (
+        '#!/bin/sh\nstamp=$(date +%s)\ntar czf "$DIR"/psu-${stamp}.tgz /etc\n'
+        'for f in $(ls "$DIR"/psu-*.tgz); do\n\techo "$f"\ndone\n'
+    )
+    files = {
+        "own.sh": own,
+        "user.sh": user,
+        "typed.sh": typed,
+        "configured.sh": configured,
+        **RUNS_SHELLCHECK,
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = sorted(
+        (f.path or "", f.line or 0, f.severity.value)
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2045"
+    )
+    assert found == [
+        ("configured.sh", 4, "warning"),
+        ("own.sh", 4, "info"),
+        ("typed.sh", 4, "warning"),
+        ("user.sh", 2, "warning"),
+    ]
+
+
 def test_shellcheck_local_of_a_variable_named_readonly_is_info(tmp_path: Path) -> None:
     """live-boot's setup_loop declares `local fspath module offset readonly` and assigns
     `readonly=${5}` (SC2316, "applies local to the variable named readonly"): a local variable

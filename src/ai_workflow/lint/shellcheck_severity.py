@@ -156,12 +156,22 @@ is pointless, but nothing is left undone. A read in double quotes (`rm -rf "$dir
 argument made of all the names), in a test (`[ -d $dir ]`: too many arguments), in a message,
 or an assignment of the variable in the body keeps the warning.
 
+SC2045 (`for f in $(ls ...)`: a name with a blank splits) when ls lists a literal pattern (no
+expansion, no quote: `$(ls ./psu-*.squashfs)`) of names the same script makes itself, from
+values that are one word by their command (`shellcheck_words.one_word_command`) or literal
+blank-free words: remaster-iso's editor writes `mksquashfs ... psu-${_DATE}.squashfs` with
+`_DATE=$(date +%Y%m%d-%H%M%S)`, then stacks `$(ls ./psu-*.squashfs)`; no listed name holds a
+blank, the loop splits nothing. A pattern the script never names (`$(ls *.mp3)`, a user's
+files), a name made from another value (`read name`, `$1`), or a listed directory held in a
+variable (`$(ls "$BASEDIR"/*.log)`, a configured path with a blank) keeps the warning.
+
 What the script's own shell and the project's choice of linters change comes after, in
 `ai_workflow.lint.shellcheck`.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -169,6 +179,7 @@ from typing import Any
 
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.lint.report import relpath
+from ai_workflow.lint.shellcheck_words import one_word_command
 from ai_workflow.textfiles import read_text
 
 SHELLCHECK_INFO_CODES = frozenset(
@@ -298,6 +309,13 @@ LOOP_CLOSES = re.compile(r"(?:^|[;&|]|\s)done(?=\s|;|$|\))")
 COMMAND_SEPARATOR = re.compile(r"(?:;|&&|\|\||\||\bthen\b|\bdo\b|\belse\b)\s*")
 COMPOUND_KEYWORDS = frozenset({"if", "elif", "while", "until", "!", "{", "("})
 SPLIT_HOSTILE_COMMANDS = frozenset({"[", "[[", "test", "echo", "printf", "case", "local", "export"})
+SHELLCHECK_LS_LOOP = 2045  # `for f in $(ls x*)`: a listed name with a blank splits
+LS_LITERAL = re.compile(  # `$(ls -t ./x-*.gz)`: options, then words with no expansion nor quote
+    r"(?:\$\(|`)\s*ls((?:\s+-[A-Za-z1]+)*"
+    r"(?:\s+[^\s$`\"'\\();|&<>-][^\s$`\"'\\();|&<>]*)+)\s*(?:\)|`)"
+)
+NAME_WITH_EXPANSION = re.compile(r"(?:[\w.@%+,:/-]|\$\{?[A-Za-z_]\w*\}?)+")
+EXPANSION = re.compile(r"\$\{?([A-Za-z_]\w*)\}?")
 SHELLCHECK_TRANSLATED_NAME = 2256  # `$"name"`: a translated string that is a variable's name
 # the script chooses the gettext domain of its `$"..."` strings: it translates them on purpose
 TEXTDOMAIN = re.compile(
@@ -494,6 +512,8 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
             severity = Severity.INFO
         if code in SHELLCHECK_EMPTY_SUBSTITUTION and _status_substitution(scripts[path], item):
             severity = Severity.INFO
+        if code == SHELLCHECK_LS_LOOP and _lists_own_names(scripts[path], item):
+            severity = Severity.INFO
         if code == SHELLCHECK_CASE_GLOB and _named_a_glob(scripts[path], item):
             severity = Severity.INFO
         findings.append(
@@ -673,6 +693,53 @@ def _named_a_glob(script: ScriptTraits, item: dict[str, Any]) -> bool:
     if not 0 < line <= len(script.lines):
         return False
     return GLOB_NAMED.match(script.lines[line - 1][column - 1 : end - 1].strip()) is not None
+
+
+def _lists_own_names(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether the `ls` an SC2045 finding's line loops over lists only literal patterns, each
+    of whose names the script makes itself from one-word values (`_made_of_one_word_values`)."""
+    place = _place(script, item)
+    listing = None if place is None else LS_LITERAL.search(place[0])
+    if listing is None:
+        return False
+    patterns = [word for word in listing.group(1).split() if not word.startswith("-")]
+    others = [line for number, line in enumerate(script.lines, 1) if number != item["line"]]
+    return bool(patterns) and all(_made_of_one_word_values(p, others) for p in patterns)
+
+
+def _made_of_one_word_values(pattern: str, lines: list[str]) -> bool:
+    """Whether `lines` name a file matching `pattern`'s last component with a variable part
+    (`psu-${_DATE}.squashfs` for `./psu-*.squashfs`), every such name's variables being
+    assigned only one-word values (`_one_word_variable`)."""
+    leaf = pattern.rsplit("/", 1)[-1]
+    if not leaf.strip("*?"):
+        return False
+    names = [
+        match.group(0)
+        for line in lines
+        if not line.lstrip().startswith("#")
+        for match in NAME_WITH_EXPANSION.finditer(line)
+        if "$" in match.group(0)
+        and fnmatch.fnmatchcase(EXPANSION.sub("x", match.group(0).rsplit("/", 1)[-1]), leaf)
+    ]
+    text = "\n".join(lines)
+    return bool(names) and all(
+        _one_word_variable(name, text) for made in names for name in EXPANSION.findall(made)
+    )
+
+
+def _one_word_variable(name: str, text: str) -> bool:
+    """Whether the script assigns `name` at least once and only a blank-free literal or the
+    output of a command that prints one word (`date +%Y%m%d`), and never reads it in."""
+    if re.search(rf"\b(?:read|for)\b[^;|&\n]*\s{name}\b", text):
+        return False
+    values = re.findall(rf"(?<![\w$]){name}=(\$\([^()]*\)|`[^`]*`|\S*)", text)
+    return bool(values) and all(
+        LITERAL_WORD.match(value) is not None
+        or (value[:2] == "$(" and one_word_command(value[2:-1], {}) is not None)
+        or (value[:1] == "`" and one_word_command(value[1:-1], {}) is not None)
+        for value in values
+    )
 
 
 def _joined_by_callee(script: ScriptTraits, item: dict[str, Any]) -> bool:
