@@ -610,6 +610,30 @@ def test_setup_cfg_and_setup_py_are_read(tmp_path: Path) -> None:
     assert not any(f.rule == "deps/undeclared-import" for f in outcome.findings)
 
 
+def test_a_suffix_less_python_script_is_code_whose_imports_count(tmp_path: Path) -> None:
+    """num2words 0.5.14 (held-out 88): `docopt` is imported only by `bin/num2words`, the
+    `#!/usr/bin/env python` command `setup(scripts=...)` installs; it is used, not "declared but
+    never imported". A dependency nothing imports stays unused, a suffix-less shell script is
+    no Python code, and an undeclared import of the Python script is still reported."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(\n    name='demo',\n"
+        "    packages=['demo'],\n    scripts=['bin/demo', 'bin/helper'],\n"
+        "    install_requires=['docopt>=0.6', 'leftpad-unused', 'six'],\n"
+        "    tests_require=['delegator.py'],\n)\n",
+        "demo/__init__.py": "def add(a, b):\n    return a + b\n",
+        "bin/demo": "#!/usr/bin/env python\nfrom docopt import docopt\nimport zzqnotdeclared\n",
+        "bin/helper": "#!/bin/sh\n# import six\nexec python -m demo\n",
+        "tests/test_cli.py": "import delegator\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    unused = {f.message.split()[0] for f in outcome.findings if f.rule == "deps/unused-dependency"}
+    assert unused == {"leftpad-unused", "six"}
+    assert _find(outcome, "deps/undeclared-import", "bin/demo", "zzqnotdeclared").line == 3
+    # tests_require declares what the tests import
+    assert not any(f.path == "tests/test_cli.py" for f in outcome.findings)
+    assert "setup.py: 4 dependencies declared" in outcome.checked
+
+
 def test_setup_py_requirements_in_one_string_are_read(tmp_path: Path) -> None:
     """wcwidth: `install_requires=('a;' 'marker')` is one parenthesised string, not a tuple."""
     files = {

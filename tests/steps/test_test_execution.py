@@ -1140,6 +1140,31 @@ def test_a_module_a_top_level_requirements_dir_declares_is_the_environments(
     assert "scikit-learn" in missing.message
 
 
+def test_a_module_setup_py_tests_require_declares_is_the_environments_under_unittest(
+    tmp_path: Path,
+) -> None:
+    """num2words 0.5.14 (held-out 88, a false error): `python -m unittest discover` could not
+    import tests/test_cli.py's `delegator`, which `setup(tests_require=['delegator.py'])`
+    declares and `pip install -e .` does not install: one environment finding (info), not a
+    tests/error. A module nothing declares stays the project's error under unittest too."""
+    case = "import unittest\n\nimport {module}\n\n\nclass T(unittest.TestCase):\n"
+    case += "    def test_x(self):\n        pass\n"
+    files = {
+        "setup.py": "from setuptools import setup\n"
+        "setup(name='u', tests_require=['zzqdelegator.py'])\n",
+        "u/__init__.py": "",
+        "tests/__init__.py": "",
+        "tests/test_cli.py": case.format(module="zzqdelegator"),
+        "tests/test_other.py": case.format(module="zzqnowhere"),
+    }
+    outcome = run_step(make_repo(tmp_path / "u", files), cfg())
+    assert outcome.data["framework"] == "unittest"
+    assert [(path, line) for rule, path, line in errors(outcome)] == [("tests/test_other.py", 3)]
+    [missing] = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+    assert missing.severity is Severity.INFO
+    assert "zzqdelegator-py" in missing.message
+
+
 TAP_SCRIPT = """\
 echo 'TAP version 13'
 echo '# arithmetic'

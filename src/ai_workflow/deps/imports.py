@@ -23,7 +23,7 @@ from ai_workflow.deps.ondemand import IMPORT_ROOTS, ImportStems, on_demand_modul
 from ai_workflow.deps.shipped import shipped_names
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.techstack import is_test_path
-from ai_workflow.textfiles import read_text
+from ai_workflow.textfiles import read_head, read_text, shebang_program
 
 # Files that are development tooling, not shipped code (their imports are checked leniently).
 DEV_DIRS = frozenset(
@@ -359,6 +359,24 @@ class Distribution:
         if len(parts) > 1 and (top in self.packages or top in IMPORT_ROOTS):
             return False
         return top not in self.names
+
+
+PYTHON_PROGRAMS = ("python", "pypy")
+
+
+def python_scripts(target: Path, files: Iterable[str]) -> list[str]:
+    """The suffix-less files that are Python programs (`#!/usr/bin/env python`): a command a
+    project installs is often named without `.py` (num2words' `bin/num2words`, which
+    `setup(scripts=...)` installs, is what imports its docopt dependency)."""
+    scripts = []
+    for rel in files:
+        if PurePosixPath(rel).suffix:
+            continue
+        head = read_head(target / rel, 128, target)
+        first = (head or b"").split(b"\n", 1)[0].decode("utf-8", errors="replace")
+        if (shebang_program(first) or "").startswith(PYTHON_PROGRAMS):
+            scripts.append(rel)
+    return scripts
 
 
 def local_modules(python_files: Iterable[str]) -> set[str]:

@@ -56,7 +56,13 @@ from ai_workflow.deps.distributions import (
     providers,
     target_environment,
 )
-from ai_workflow.deps.imports import DEV_DIRS, ImportScan, ImportUse, scan_imports
+from ai_workflow.deps.imports import (
+    DEV_DIRS,
+    ImportScan,
+    ImportUse,
+    python_scripts,
+    scan_imports,
+)
 from ai_workflow.deps.lockfiles import (
     ALL_LOCKFILES,
     ANY_SPEC,
@@ -451,11 +457,8 @@ def analyse_python_imports(
     """Undeclared imports and unused declared distributions of the root Python project."""
     nested = _nested_project_dirs(manifests)
     data = run_data_modules(ctx)
-    py_files = [
-        f
-        for f in files
-        if f.endswith(".py") and not any(f.startswith(d + "/") for d in nested) and f not in data
-    ]
+    code = [f for f in files if f.endswith(".py")] + python_scripts(ctx.target, files)
+    py_files = [f for f in code if not any(f.startswith(d + "/") for d in nested) and f not in data]
     if data:
         report.outcome.checked.append(
             f"python imports: {len(data)} data module(s) the tests hand to the code as input "

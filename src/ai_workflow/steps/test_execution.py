@@ -139,6 +139,8 @@ SPEC = StepSpec(
 MESSAGE_DETAIL_CHARS = 4000
 PYTEST_NO_TESTS = 5
 JS_FRAMEWORKS = frozenset({"jest", "vitest", "mocha", "node-test", "npm-script"})
+PY_FRAMEWORKS = frozenset({"pytest", "unittest"})
+"""Python runners whose failures name a missing module (`No module named 'x'`)."""
 CONFIG_HINT = "set tech_stack.test_command in .workflow-config.yaml"
 # A suite this quick, with at most this many failures, runs again to tell flaky from broken.
 RERUN_WITHIN_S = 60.0
@@ -857,7 +859,9 @@ def _environment_failures(
             found = missing_node_packages(ctx.target, "\n".join(f.message for f in lacking))
             return [f for f in failures if f not in lacking], found
         return failures, None
-    if plan.framework != "pytest" or not any("No module named" in f.message for f in failures):
+    if plan.framework not in PY_FRAMEWORKS:
+        return failures, None
+    if not any("No module named" in f.message for f in failures):
         return failures, None
     declared = python_declared(ctx.target, project_files(ctx))
     missing = {id(f): missing_python_module(f.message, declared) for f in failures}
