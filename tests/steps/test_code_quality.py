@@ -1561,19 +1561,20 @@ def test_shellcheck_arguments_joined_then_split_again_are_info(tmp_path: Path) -
 def test_shellcheck_quoted_loop_list_split_again_in_the_body_is_info(tmp_path: Path) -> None:
     """remaster-iso's Cleanup_mounts: `for mount_point in "${_MOUNTLIST}"` runs once (SC2066),
     but its body's `umount -l $mount_point` and `rmdir $mount_point` split the list again, so
-    every mount is undone (info). A body reading `"$dir"` (one argument of all the names) or
-    testing `[ -d $dir ]` (too many arguments) keeps the warning."""
+    every mount is undone (info). A body reading `"$dir"` (one argument of all the names),
+    testing `[ -d $dir ]` (too many arguments) or entering `cd $dir` keeps the warning."""
     script = (
         '#!/bin/sh\nlist="./a ./b"\ncleanup () {\n\tfor mount_point in "${list}"; do\n'
         "\t\tumount -l $mount_point\n\t\trmdir $mount_point\n\tdone\n}\n"
         'for dir in "$list"; do\n\trm -rf "$dir"\ndone\n'
-        'for dir in "$list"\ndo\n\tif [ -d $dir ]; then rmdir $dir; fi\ndone\ncleanup\n'
+        'for dir in "$list"\ndo\n\tif [ -d $dir ]; then rmdir $dir; fi\ndone\n'
+        'for dir in "$list"; do\n\tcd $dir\ndone\ncleanup\n'
     )
     outcome = _run(make_repo(tmp_path / "proj", {"clean.sh": script, **RUNS_SHELLCHECK}))
     found = sorted(
         (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2066"
     )
-    assert found == [(4, "info"), (9, "warning"), (12, "warning")]
+    assert found == [(4, "info"), (9, "warning"), (12, "warning"), (16, "warning")]
 
 
 def test_shellcheck_ls_loop_over_names_the_script_makes_is_info(tmp_path: Path) -> None:

@@ -154,7 +154,8 @@ $mount_point; done`, backup-manager's `mkdir -p $dir`): the body splits the one 
 the same words again, so every command gets every item in the loop's order; true that the loop
 is pointless, but nothing is left undone. A read in double quotes (`rm -rf "$dir"`: one
 argument made of all the names), in a test (`[ -d $dir ]`: too many arguments), in a message,
-or an assignment of the variable in the body keeps the warning.
+as the operand of a command that takes one (`cd $dir`, `. $file`), or an assignment of the
+variable in the body keeps the warning.
 
 SC2045 (`for f in $(ls ...)`: a name with a blank splits) when ls lists a literal pattern (no
 expansion, no quote: `$(ls ./psu-*.squashfs)`) of names the same script makes itself, from
@@ -308,7 +309,12 @@ LOOP_OPENS = re.compile(r"(?:^|[;&|]|\s)do(?=\s|;|$)")
 LOOP_CLOSES = re.compile(r"(?:^|[;&|]|\s)done(?=\s|;|$|\))")
 COMMAND_SEPARATOR = re.compile(r"(?:;|&&|\|\||\||\bthen\b|\bdo\b|\belse\b)\s*")
 COMPOUND_KEYWORDS = frozenset({"if", "elif", "while", "until", "!", "{", "("})
-SPLIT_HOSTILE_COMMANDS = frozenset({"[", "[[", "test", "echo", "printf", "case", "local", "export"})
+# commands that take one operand where the loop meant one item: a test, a message, a declaration,
+# a directory to enter or a file to source (`cd a b` fails; `rm a b` does what two calls would)
+SPLIT_HOSTILE_COMMANDS = frozenset(
+    {"[", "[[", "test", "echo", "printf", "case", "local", "export", "readonly", "declare"}
+    | {"cd", "pushd", "source", ".", "basename", "return", "exit", "read"}
+)
 SHELLCHECK_LS_LOOP = 2045  # `for f in $(ls x*)`: a listed name with a blank splits
 LS_LITERAL = re.compile(  # `$(ls -t ./x-*.gz)`: options, then words with no expansion nor quote
     r"(?:\$\(|`)\s*ls((?:\s+-[A-Za-z1]+)*"
