@@ -255,6 +255,42 @@ def test_an_import_for_pythons_older_than_requires_python_needs_no_dependency(
     }
 
 
+LIST_VERSIONED = """\
+import sys
+
+if list(sys.version_info[:2]) >= [2, 7]:
+    from collections import OrderedDict
+else:
+    from ordereddict import OrderedDict
+
+if tuple(sys.version_info[:2]) < (3, 9):
+    import importlib_metadata
+"""
+
+
+def test_an_import_only_pythons_no_pip_installs_on_run_needs_no_dependency(
+    tmp_path: Path,
+) -> None:
+    """furl 2.1.3 (setup.py with no python_requires) imports the ordereddict backport only
+    in the else branch of `if list(sys.version_info[:2]) >= [2, 7]:`, i.e. on Python 2.6
+    and older, where no pip since 10.0 (2018) installs anything: no dependency is missing.
+    The list and tuple forms bound a branch as the plain version does, so an import for a
+    Python the project may still run on (importlib_metadata below 3.9) stays a finding
+    unless requires-python rules that Python out."""
+
+    def undeclared(name: str, setup: str) -> set[tuple[str, int]]:
+        repo = make_repo(tmp_path / name, {"setup.py": setup, "ver/__init__.py": LIST_VERSIONED})
+        return {
+            (f.message.split("'")[1], f.line)
+            for f in _run(repo).findings
+            if f.rule == "deps/undeclared-import" and f.severity is not Severity.INFO
+        }
+
+    setup = "from setuptools import setup\nsetup(name='ver', install_requires=[]{})\n"
+    assert undeclared("no-floor", setup.format("")) == {("importlib_metadata", 9)}
+    assert undeclared("py39", setup.format(", python_requires='>=3.9'")) == set()
+
+
 def test_test_only_imports_are_checked_leniently(python_project: tuple[Path, StepOutcome]) -> None:
     _, outcome = python_project
     hypothesis = _find(outcome, "deps/undeclared-import", "tests/test_app.py", "hypothesis")

@@ -250,12 +250,26 @@ def version_bounds(test: ast.expr) -> tuple[Bound, Bound]:
 
 
 def _is_version_info(node: ast.expr) -> bool:
-    """`sys.version_info`, or a slice of it from the start (`sys.version_info[:2]`)."""
+    """`sys.version_info`, or a slice of it from the start (`sys.version_info[:2]`), also as
+    a list or tuple (furl 2.1.3's `list(sys.version_info[:2]) >= [2, 7]`): each compares
+    element by element with a literal of its kind, as the version itself does."""
+    copied = _copied_sequence(node)
+    if copied is not None:
+        return _is_version_info(copied)
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
         lower = node.slice.lower
         from_start = lower is None or (isinstance(lower, ast.Constant) and lower.value == 0)
         return from_start and node.slice.step is None and _is_version_info(node.value)
     return ast.unparse(node) in ("sys.version_info", "version_info")
+
+
+def _copied_sequence(node: ast.expr) -> ast.expr | None:
+    """The `x` of `list(x)` or `tuple(x)` (the same items, compared the same way); None
+    for anything else."""
+    if not isinstance(node, ast.Call) or node.keywords or len(node.args) != 1:
+        return None
+    is_copy = isinstance(node.func, ast.Name) and node.func.id in ("list", "tuple")
+    return node.args[0] if is_copy else None
 
 
 def _is_major(node: ast.expr) -> bool:
@@ -266,8 +280,8 @@ def _is_major(node: ast.expr) -> bool:
 
 
 def _int_tuple(node: ast.expr) -> tuple[int, ...]:
-    """(3, 8) of the literal `(3, 8)`; () for anything else."""
-    if not isinstance(node, ast.Tuple) or not node.elts:
+    """(3, 8) of the literal `(3, 8)` or `[3, 8]`; () for anything else."""
+    if not isinstance(node, ast.Tuple | ast.List) or not node.elts:
         return ()
     values = [e.value for e in node.elts if isinstance(e, ast.Constant) and type(e.value) is int]
     return tuple(values) if len(values) == len(node.elts) else ()

@@ -73,6 +73,7 @@ from ai_workflow.testcmd.as_root import (
     failures_in_output,
     root_caused,
     running_as_root,
+    titled_permission_file,
 )
 from ai_workflow.testcmd.automake import not_configured
 from ai_workflow.testcmd.checkout_name import checkout_note
@@ -1397,7 +1398,9 @@ def _root_only(outcome: StepOutcome, head: str, output: str, target: Path) -> bo
     failed = failures_in_output(output)
     if not failed or not all(root_caused(target, f, as_root=True) for f in failed):
         return False
-    files = ", ".join(sorted({f.path for f in failed if f.path})) or "no file named"
+    # the test a title leads to, not the helper that ends it (tape's `plan != count`)
+    places = {titled_permission_file(target, f) or f.path for f in failed}
+    files = ", ".join(sorted(p for p in places if p)) or "no file named"
     _environment_incomplete(
         outcome,
         f"{head}: its {len(failed)} failed assertion(s) ({files}) test ownership or permission "
