@@ -1558,6 +1558,64 @@ def test_shellcheck_arguments_joined_then_split_again_are_info(tmp_path: Path) -
     assert found == [(6, "info"), (12, "warning")]
 
 
+def test_shellcheck_quoted_loop_list_split_again_in_the_body_is_info(tmp_path: Path) -> None:
+    """remaster-iso's Cleanup_mounts: `for mount_point in "${_MOUNTLIST}"` runs once (SC2066),
+    but its body's `umount -l $mount_point` and `rmdir $mount_point` split the list again, so
+    every mount is undone (info). A body reading `"$dir"` (one argument of all the names),
+    testing `[ -d $dir ]` (too many arguments) or entering `cd $dir` keeps the warning."""
+    script = (
+        '#!/bin/sh\nlist="./a ./b"\ncleanup () {\n\tfor mount_point in "${list}"; do\n'
+        "\t\tumount -l $mount_point\n\t\trmdir $mount_point\n\tdone\n}\n"
+        'for dir in "$list"; do\n\trm -rf "$dir"\ndone\n'
+        'for dir in "$list"\ndo\n\tif [ -d $dir ]; then rmdir $dir; fi\ndone\n'
+        'for dir in "$list"; do\n\tcd $dir\ndone\ncleanup\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"clean.sh": script, **RUNS_SHELLCHECK}))
+    found = sorted(
+        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2066"
+    )
+    assert found == [(4, "info"), (9, "warning"), (12, "warning"), (16, "warning")]
+
+
+def test_shellcheck_ls_loop_over_names_the_script_makes_is_info(tmp_path: Path) -> None:
+    """remaster-iso's editor writes `psu-${_DATE}.squashfs` with `_DATE=$(date
+    +%Y%m%d-%H%M%S)` and loops `for f in $(ls ./psu-*.squashfs)` (SC2045): every listed name
+    is one the script made without a blank (info). A pattern the script never names (a user's
+    `*.mp3`), a name made from `read`, or a listed directory in a variable keeps the warning."""
+    own = (
+        "#!/bin/sh\nstamp=$(date +%Y%m%d-%H%M%S)\ntar czf ./psu-${stamp}.tgz /etc\n"
+        'for f in $(ls ./psu-*.tgz); do\n\techo "$f"\ndone\n'
+    )
+    user = '#!/bin/sh\nfor f in $(ls *.mp3); do\n\techo "$f"\ndone\n'
+    typed = (
+        "#!/bin/sh\nread stamp\ntar czf ./psu-${stamp}.tgz /etc\n"
+        'for f in $(ls ./psu-*.tgz); do\n\techo "$f"\ndone\n'
+    )
+    configured = (
+        '#!/bin/sh\nstamp=$(date +%s)\ntar czf "$DIR"/psu-${stamp}.tgz /etc\n'
+        'for f in $(ls "$DIR"/psu-*.tgz); do\n\techo "$f"\ndone\n'
+    )
+    files = {
+        "own.sh": own,
+        "user.sh": user,
+        "typed.sh": typed,
+        "configured.sh": configured,
+        **RUNS_SHELLCHECK,
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = sorted(
+        (f.path or "", f.line or 0, f.severity.value)
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2045"
+    )
+    assert found == [
+        ("configured.sh", 4, "warning"),
+        ("own.sh", 4, "info"),
+        ("typed.sh", 4, "warning"),
+        ("user.sh", 2, "warning"),
+    ]
+
+
 def test_shellcheck_local_of_a_variable_named_readonly_is_info(tmp_path: Path) -> None:
     """live-boot's setup_loop declares `local fspath module offset readonly` and assigns
     `readonly=${5}` (SC2316, "applies local to the variable named readonly"): a local variable

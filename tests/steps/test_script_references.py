@@ -893,6 +893,26 @@ def test_npm_in_a_document_of_a_subdirectory_reads_the_package_json_beside_it(
     assert _found(_run(root), "scripts/missing-npm-script") == {("site/README.md", 5, "error")}
 
 
+def test_npm_script_names_with_a_colon_are_checked(tmp_path: Path) -> None:
+    """split2 4.2.0's `"test:report": "npm run lint && npm run unit:report"` runs a script its
+    package.json does not define (it has `unit`): an error, as for any missing script. The
+    grouping colon is part of a name (`npm run test:unit`), so a defined one is found."""
+    package = (
+        "{\n"
+        '  "name": "p",\n'
+        '  "scripts": {\n'
+        '    "lint": "standard",\n'
+        '    "unit": "tape test.js",\n'
+        '    "test:report": "npm run lint && npm run unit:report",\n'
+        '    "test": "npm run lint && npm run unit"\n'
+        "  }\n"
+        "}\n"
+    )
+    readme = "# p\n\n```sh\nnpm run test:report\n```\n"
+    root = make_repo(tmp_path / "p", {"package.json": package, "README.md": readme})
+    assert _found(_run(root), "scripts/missing-npm-script") == {("package.json", 6, "error")}
+
+
 BUG_REPORT = """\
 # Do NOT error on failed commands
 set +e

@@ -147,12 +147,32 @@ prints its arguments with `else echo "$@"` and reads only their count `$#` besid
 the split words are joined again with one space, the
 text "$*" would give. A function that reads `$2` alone keeps it (it would print the first word).
 
+SC2066 (`for x in "$list"`: the quotes make one word, the loop runs once) when the loop body
+reads the variable only as an unquoted argument of commands other than a test or an `echo`/
+`printf` (remaster-iso's `for mount_point in "${_MOUNTLIST}"; do umount -l $mount_point; rmdir
+$mount_point; done`, backup-manager's `mkdir -p $dir`): the body splits the one value into
+the same words again, so every command gets every item in the loop's order; true that the loop
+is pointless, but nothing is left undone. A read in double quotes (`rm -rf "$dir"`: one
+argument made of all the names), in a test (`[ -d $dir ]`: too many arguments), in a message,
+as the operand of a command that takes one (`cd $dir`, `. $file`), or an assignment of the
+variable in the body keeps the warning.
+
+SC2045 (`for f in $(ls ...)`: a name with a blank splits) when ls lists a literal pattern (no
+expansion, no quote: `$(ls ./psu-*.squashfs)`) of names the same script makes itself, from
+values that are one word by their command (`shellcheck_words.one_word_command`) or literal
+blank-free words: remaster-iso's editor writes `mksquashfs ... psu-${_DATE}.squashfs` with
+`_DATE=$(date +%Y%m%d-%H%M%S)`, then stacks `$(ls ./psu-*.squashfs)`; no listed name holds a
+blank, the loop splits nothing. A pattern the script never names (`$(ls *.mp3)`, a user's
+files), a name made from another value (`read name`, `$1`), or a listed directory held in a
+variable (`$(ls "$BASEDIR"/*.log)`, a configured path with a blank) keeps the warning.
+
 What the script's own shell and the project's choice of linters change comes after, in
 `ai_workflow.lint.shellcheck`.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -160,6 +180,7 @@ from typing import Any
 
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.lint.report import relpath
+from ai_workflow.lint.shellcheck_words import one_word_command
 from ai_workflow.textfiles import read_text
 
 SHELLCHECK_INFO_CODES = frozenset(
@@ -282,6 +303,25 @@ SHELLCHECK_KEYWORD_NAME = 2316  # `local x readonly`: a keyword read as a variab
 DECLARATION_KEYWORDS = ("readonly", "export", "local", "declare", "typeset")
 DECLARATION = re.compile(r"^\s*(?:local|declare|typeset|export|readonly)\s+(?P<names>[^#;&|]*)")
 SHELLCHECK_CONDITION_STATUS = 2319  # `$?` of a `[ ]`/`test`, not of the command before it
+SHELLCHECK_QUOTED_LOOP_LIST = 2066  # `for x in "$list"`: one word, the loop runs once
+QUOTED_LIST_LOOP = re.compile(r'^\s*for\s+([A-Za-z_]\w*)\s+in\s+"[^"`\\@]*\$[^"`\\@]*"\s*(?:;|$)')
+LOOP_OPENS = re.compile(r"(?:^|[;&|]|\s)do(?=\s|;|$)")
+LOOP_CLOSES = re.compile(r"(?:^|[;&|]|\s)done(?=\s|;|$|\))")
+COMMAND_SEPARATOR = re.compile(r"(?:;|&&|\|\||\||\bthen\b|\bdo\b|\belse\b)\s*")
+COMPOUND_KEYWORDS = frozenset({"if", "elif", "while", "until", "!", "{", "("})
+# commands that take one operand where the loop meant one item: a test, a message, a declaration,
+# a directory to enter or a file to source (`cd a b` fails; `rm a b` does what two calls would)
+SPLIT_HOSTILE_COMMANDS = frozenset(
+    {"[", "[[", "test", "echo", "printf", "case", "local", "export", "readonly", "declare"}
+    | {"cd", "pushd", "source", ".", "basename", "return", "exit", "read"}
+)
+SHELLCHECK_LS_LOOP = 2045  # `for f in $(ls x*)`: a listed name with a blank splits
+LS_LITERAL = re.compile(  # `$(ls -t ./x-*.gz)`: options, then words with no expansion nor quote
+    r"(?:\$\(|`)\s*ls((?:\s+-[A-Za-z1]+)*"
+    r"(?:\s+[^\s$`\"'\\();|&<>-][^\s$`\"'\\();|&<>]*)+)\s*(?:\)|`)"
+)
+NAME_WITH_EXPANSION = re.compile(r"(?:[\w.@%+,:/-]|\$\{?[A-Za-z_]\w*\}?)+")
+EXPANSION = re.compile(r"\$\{?([A-Za-z_]\w*)\}?")
 SHELLCHECK_TRANSLATED_NAME = 2256  # `$"name"`: a translated string that is a variable's name
 # the script chooses the gettext domain of its `$"..."` strings: it translates them on purpose
 TEXTDOMAIN = re.compile(
@@ -478,6 +518,8 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
             severity = Severity.INFO
         if code in SHELLCHECK_EMPTY_SUBSTITUTION and _status_substitution(scripts[path], item):
             severity = Severity.INFO
+        if code == SHELLCHECK_LS_LOOP and _lists_own_names(scripts[path], item):
+            severity = Severity.INFO
         if code == SHELLCHECK_CASE_GLOB and _named_a_glob(scripts[path], item):
             severity = Severity.INFO
         findings.append(
@@ -657,6 +699,53 @@ def _named_a_glob(script: ScriptTraits, item: dict[str, Any]) -> bool:
     if not 0 < line <= len(script.lines):
         return False
     return GLOB_NAMED.match(script.lines[line - 1][column - 1 : end - 1].strip()) is not None
+
+
+def _lists_own_names(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether the `ls` an SC2045 finding's line loops over lists only literal patterns, each
+    of whose names the script makes itself from one-word values (`_made_of_one_word_values`)."""
+    place = _place(script, item)
+    listing = None if place is None else LS_LITERAL.search(place[0])
+    if listing is None:
+        return False
+    patterns = [word for word in listing.group(1).split() if not word.startswith("-")]
+    others = [line for number, line in enumerate(script.lines, 1) if number != item["line"]]
+    return bool(patterns) and all(_made_of_one_word_values(p, others) for p in patterns)
+
+
+def _made_of_one_word_values(pattern: str, lines: list[str]) -> bool:
+    """Whether `lines` name a file matching `pattern`'s last component with a variable part
+    (`psu-${_DATE}.squashfs` for `./psu-*.squashfs`), every such name's variables being
+    assigned only one-word values (`_one_word_variable`)."""
+    leaf = pattern.rsplit("/", 1)[-1]
+    if not leaf.strip("*?"):
+        return False
+    names = [
+        match.group(0)
+        for line in lines
+        if not line.lstrip().startswith("#")
+        for match in NAME_WITH_EXPANSION.finditer(line)
+        if "$" in match.group(0)
+        and fnmatch.fnmatchcase(EXPANSION.sub("x", match.group(0).rsplit("/", 1)[-1]), leaf)
+    ]
+    text = "\n".join(lines)
+    return bool(names) and all(
+        _one_word_variable(name, text) for made in names for name in EXPANSION.findall(made)
+    )
+
+
+def _one_word_variable(name: str, text: str) -> bool:
+    """Whether the script assigns `name` at least once and only a blank-free literal or the
+    output of a command that prints one word (`date +%Y%m%d`), and never reads it in."""
+    if re.search(rf"\b(?:read|for)\b[^;|&\n]*\s{name}\b", text):
+        return False
+    values = re.findall(rf"(?<![\w$]){name}=(\$\([^()]*\)|`[^`]*`|\S*)", text)
+    return bool(values) and all(
+        LITERAL_WORD.match(value) is not None
+        or (value[:2] == "$(" and one_word_command(value[2:-1], {}) is not None)
+        or (value[:1] == "`" and one_word_command(value[1:-1], {}) is not None)
+        for value in values
+    )
 
 
 def _joined_by_callee(script: ScriptTraits, item: dict[str, Any]) -> bool:
@@ -999,6 +1088,7 @@ class ScriptTraits:
     lines: tuple[str, ...] = ()  # the text, for what a finding's columns cover
     # (line, first column, last column) of each `! $(grep x f >/dev/null)` (SC2091), 1-based
     status_substitutions: frozenset[tuple[int, int, int]] = frozenset()
+    resplit_loops: frozenset[int] = frozenset()  # `for x in "$l"`, `$x` split again (SC2066)
 
     @classmethod
     def of(cls, script: Path) -> ScriptTraits:
@@ -1039,6 +1129,7 @@ class ScriptTraits:
             _literal_argument_bodies(lines) if text.startswith("#!") else frozenset(),
             tuple(lines),
             _status_substitutions(lines),
+            _resplit_loops(lines),
         )
 
 
@@ -1527,6 +1618,74 @@ def _resplit_strings(lines: list[str]) -> frozenset[int]:
     return frozenset(found)
 
 
+def _resplit_loops(lines: list[str]) -> frozenset[int]:
+    """The lines `for name in "...$x..."` (one double-quoted word) whose loop body reads `name`,
+    and only as an unquoted argument of a command that takes each word as one item (not a
+    test, a message nor a declaration), and never assigns it: the body splits the value
+    again, as the loop meant to."""
+    found = set()
+    for number, line in enumerate(lines, 1):
+        loop = QUOTED_LIST_LOOP.match(line)
+        if loop is None:
+            continue
+        body = _loop_body(lines, number)
+        if body and _only_split_reads(body, loop.group(1)):
+            found.add(number)
+    return frozenset(found)
+
+
+def _loop_body(lines: list[str], start: int) -> list[str]:
+    """The lines of the `for` loop that opens on line `start` (1-based), from its `do` to the
+    `done` that closes it (nested loops counted; comment lines left out); empty when it does
+    not close."""
+    depth = 0
+    body: list[str] = []
+    for line in lines[start - 1 :]:
+        code = line.split(" #", 1)[0]
+        if code.lstrip().startswith("#"):
+            continue
+        opens = len(LOOP_OPENS.findall(code))
+        depth += opens - len(LOOP_CLOSES.findall(code))
+        if body or opens:
+            body.append(code)
+        if body and depth <= 0:
+            return body
+    return []
+
+
+def _only_split_reads(body: list[str], name: str) -> bool:
+    """Whether every read of `name` in `body` is a whole unquoted argument (`cmd $name`,
+    `cmd ${name}`) of a command not in SPLIT_HOSTILE_COMMANDS, with at least one read and no
+    assignment of the name."""
+    read = re.compile(rf"\$(?:{name}|\{{{name}\}})(?![\w\[])")
+    assigned = re.compile(rf"(?<![\w$]){name}\+?=|\bread\b[^;|&]*\s{name}\b")
+    reads = 0
+    for line in body:
+        if assigned.search(line):
+            return False
+        for match in read.finditer(line):
+            reads += 1
+            if not _split_argument(line, match.start(), match.end()):
+                return False
+    return reads > 0
+
+
+def _split_argument(line: str, start: int, end: int) -> bool:
+    """Whether `line[start:end]` is a whole word outside quotes, an argument of a command whose
+    name is not in SPLIT_HOSTILE_COMMANDS."""
+    before = re.sub(r"\\.", "", line[:start])
+    if before.count('"') % 2 or before.count("'") % 2:
+        return False
+    if start and not line[start - 1].isspace():
+        return False
+    if end < len(line) and not re.match(r"[\s;&|)]", line[end]):
+        return False
+    command = COMMAND_SEPARATOR.split(before)[-1].split()
+    while command and command[0] in COMPOUND_KEYWORDS:
+        command = command[1:]
+    return bool(command) and command[0] not in SPLIT_HOSTILE_COMMANDS
+
+
 def _keyword_variables(text: str, lines: list[str]) -> frozenset[int]:
     """The declaration lines (`local ... readonly`) that name a variable called like a
     declaration keyword which the file assigns (`readonly=${5}`)."""
@@ -1614,6 +1773,7 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         or (code == SHELLCHECK_CONDITION_STATUS and line in script.condition_status)
         or (code == SHELLCHECK_KEYWORD_NAME and line in script.keyword_variables)
         or (code == SHELLCHECK_ARRAY_TO_STRING and line in script.resplit_strings)
+        or (code == SHELLCHECK_QUOTED_LOOP_LIST and line in script.resplit_loops)
         or (code == SHELLCHECK_AND_OR_TEST and line in script.plain_and_or)
         or (code == SHELLCHECK_TRANSLATED_NAME and script.translates)
         or (code == SHELLCHECK_JOINED_ARRAY and line in script.joined_as_meant)

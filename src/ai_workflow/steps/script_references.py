@@ -515,6 +515,11 @@ def _unwrap(argv: list[str]) -> list[str]:
 _FILEISH_RE = re.compile(r"^[\w.@+-]+(?:/[\w.@+-]+)*/?$")
 
 
+# a package.json script's name: a literal word, `:` included (`test:unit`, `unit:report`, the
+# usual grouping); no variable, glob or placeholder
+NPM_SCRIPT_NAME = re.compile(r"^[\w.@+-][\w.@+:/-]*$")
+
+
 def _plausible_path(value: str) -> bool:
     """A literal relative path (no variables, globs, placeholders such as `path/to/x`,
     absolute paths or Go package patterns such as `./...`)."""
@@ -634,7 +639,7 @@ def _npm(manager: str, args: list[str], command: Command) -> list[Reference]:
         return []
     else:
         script = verb  # `yarn build`, `pnpm lint`, `bun dev`
-    if not _plausible_path(script):
+    if not NPM_SCRIPT_NAME.match(script) or is_placeholder_path(script):
         return []
     return [Reference("npm", script, command, via=manager, extra=command.cwd)]
 
