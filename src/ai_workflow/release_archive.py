@@ -38,6 +38,11 @@ fix is, though: the archive's manifest took it (inflection 0.5.1's `graft docs` 
 `docs/__pycache__` a local Sphinx build left), which `git rm --cached` would not change
 (`shipped_artefact_note`).
 
+A published npm package without a `files` list carries its build output when a script npm
+runs before packing builds it (object.assign 4.1.7's `prepublishOnly` writes dist/browser.js);
+the tree is the package, not the repository, when it tracks none of the files npm never packs
+(a .gitignore, the lockfile). Such output is information (`published_build`).
+
 A third kind of archive is a `git archive` export (a GitHub tag's tarball, a Debian orig tarball
 made from the tag): it carries no sign of its own, but the project's `.gitattributes` says what
 it leaves out. A path marked `export-ignore` is in the repository and never in such an archive
@@ -50,7 +55,8 @@ the repository does: there a missing path is missing).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Collection, Iterable
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
@@ -77,11 +83,15 @@ LOCKFILE_RULE = "deps/missing-lockfile"
 NPM_MANIFEST = "package.json"
 NPM_ALWAYS = ("package.json", "npm-shrinkwrap.json", "readme", "license", "licence", "changelog")
 """Top-level files npm packs whatever `files` says (names compared lower-case, by prefix)."""
-NPM_NEVER_PACKED = (".gitignore", ".npmignore", "package-lock.json")
-"""Files npm leaves out of every package it packs without a `files` list (npm-packlist)."""
 SDIST_METADATA_SUFFIX = ".egg-info"  # setuptools' metadata directory, in every sdist it builds
 EXPORT_IGNORE = "export-ignore"
 ATTRIBUTES = ".gitattributes"
+PUBLISH_HOOKS = ("prepublishOnly", "prepack", "prepublish", "prepare")
+"""package.json scripts npm runs before it packs the package."""
+NEVER_PACKED = (".gitignore", ".npmignore", "package-lock.json")
+"""Files npm never puts in a package, and an npm project's repository tracks (node_modules
+stays out by its .gitignore)."""
+NPM_RUN = re.compile(r"\b(?:npm|yarn|pnpm) run(?:-script)? ([\w:.-]+)")
 
 
 def release_archive(target: Path) -> str | None:
@@ -123,12 +133,55 @@ def _packed_without_files(data: dict[str, object], tracked: list[str], name: str
     repository tracks its `.gitignore` (node_modules/ at least) or `.npmignore`."""
     if not (isinstance(data.get("name"), str) and isinstance(data.get("version"), str)):
         return None
-    if any(PurePosixPath(path).name in NPM_NEVER_PACKED for path in tracked):
+    if any(PurePosixPath(path).name in NEVER_PACKED for path in tracked):
         return None
     return (
         f"the published npm package {name} committed as is (package.json lists no `files`, and "
-        f"it tracks none of {', '.join(NPM_NEVER_PACKED)}, which npm never packs)"
+        f"it tracks none of {', '.join(NEVER_PACKED)}, which npm never packs)"
     )
+
+
+def published_build(target: Path, directory: str, tracked: Collection[str]) -> str | None:
+    """Why the build output `directory` (`dist`) is the published npm package's (None: it is
+    not, as far as we can tell): the package.json beside it builds it in a script npm runs
+    before packing (object.assign 4.1.7's `prepublishOnly` runs `npm run build`, `mkdir -p dist
+    && browserify browserShim.js > dist/browser.js`), and the tree tracks none of the files npm
+    never packs (a .gitignore, the lockfile): it is the package, not the repository, which
+    does not track the output. A repository that commits its build output has a .gitignore."""
+    parent = PurePosixPath(directory).parent
+    manifest = (parent / NPM_MANIFEST).as_posix()
+    never = {(parent / name).as_posix() for name in NEVER_PACKED} | set(NEVER_PACKED)
+    if manifest not in tracked or never & set(tracked):
+        return None
+    try:
+        data = json.loads(read_utf8(target / manifest, root=target) or "")
+    except ValueError:
+        return None
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    if not isinstance(scripts, dict):
+        return None
+    name = re.escape(PurePosixPath(directory).name)
+    writes = re.compile(rf"(?:^|[\s=>'\"])(?:\./)?{name}(?:/|\s|$)")
+    for hook in PUBLISH_HOOKS:
+        for command in _script_commands(scripts, hook):
+            if writes.search(command):
+                package = f"{data.get('name')}@{data.get('version')}"
+                return (
+                    f"the published npm package {package} committed as is (it tracks no "
+                    f".gitignore nor lockfile, which npm never packs): its `{hook}` script "
+                    f"builds {directory}/ before packing (`{command}`)"
+                )
+    return None
+
+
+def _script_commands(scripts: dict[str, object], name: str, depth: int = 0) -> Iterable[str]:
+    """The command of package.json script `name` and of the scripts it runs (`npm run build`)."""
+    command = scripts.get(name)
+    if not isinstance(command, str) or depth > 4:
+        return
+    yield command
+    for called in NPM_RUN.findall(command):
+        yield from _script_commands(scripts, called, depth + 1)
 
 
 def export_ignored(target: Path, paths: Iterable[str]) -> set[str]:

@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 from ai_workflow.config import Config
 from ai_workflow.findings import Severity
 from ai_workflow.steps import test_execution
-from ai_workflow.testcmd.as_root import _removes_permission, root_caused, running_as_root
+from ai_workflow.testcmd.as_root import (
+    _removes_permission,
+    failures_in_output,
+    root_caused,
+    running_as_root,
+)
 from ai_workflow.testcmd.reports import FailedTest
 from tests.helpers import make_repo, step_context
 
@@ -366,3 +371,126 @@ def test_a_test_making_a_mode_000_directory_failing_as_root_is_info(tmp_path: Pa
     real = failed["prints one"]
     assert real.severity == Severity.ERROR
     assert "root" not in real.message
+
+
+READ_ERROR_TEST = """\
+const fs = require('fs')
+const path = require('path')
+const test = require('./_test')
+const klaw = require('../')
+
+test('walk directory, if error on readdir, at least end', function (t, testDir) {
+  const unreadableDir = path.join(testDir, 'unreadable-dir')
+  fs.mkdirSync(unreadableDir, { recursive: true })
+  fs.chmodSync(unreadableDir, '{mode}')
+  t.plan(2)
+  klaw(testDir)
+    .on('error', function (err) { t.true(err, 'caught error') })
+    .on('end', function () { t.true(true, 'be sure we end'); t.end() })
+})
+"""
+TAP_SPEC_OUTPUT = """\
+
+  should sort in order [a -> z]
+
+    ✔ should be deeply equivalent
+
+  walk directory, if error on readdir, at least end
+
+    ✔ be sure we end
+
+    ✖ plan != count
+    ----------------
+      operator: fail
+      expected: 2
+      actual:   1
+      at: <anonymous> (tests/_test.js:18:51)
+      stack: |-
+  Error: plan != count
+  at Test.assert [as _assert] (node_modules/tape/lib/test.js:548:48)
+
+
+
+  Failed Tests: There was 1 failure
+
+    walk directory, if error on readdir, at least end
+
+      ✖ plan != count
+
+  total:     13
+  passing:   12
+  failing:   1
+"""
+TAPE_OUTPUT = """\
+TAP version 13
+# should sort in order [a -> z]
+ok 1 should be deeply equivalent
+# walk directory, if error on readdir, at least end
+ok 2 be sure we end
+not ok 3 plan != count
+  ---
+    operator: fail
+    at: <anonymous> (tests/_test.js:18:51)
+  ...
+
+1..3
+# tests 3
+# pass  2
+# fail  1
+"""
+
+
+def test_failures_of_tap_spec_and_tape_name_their_test_title_and_place() -> None:
+    """tape's `plan != count` is placed in the helper that ends the test (klaw's
+    tests/_test.js): the title is what leads to the test itself."""
+    title = ("walk directory, if error on readdir, at least end",)
+    [spec] = failures_in_output(TAP_SPEC_OUTPUT)  # the closing list is not counted again
+    [tape] = failures_in_output(TAPE_OUTPUT)
+    for failure in (spec, tape):
+        assert (failure.name, failure.case) == ("plan != count", title)
+        assert (failure.path, failure.line) == ("tests/_test.js", 18)
+    assert "expected: 2" in spec.message
+    assert failures_in_output("# tests 1\n# fail 1\nnot ok 1 boom\n")[0].case == ()
+
+
+def _klaw_like(tmp_path: Path, mode: str) -> Path:
+    files = {
+        "tests/walk_read-dir-error.test.js": READ_ERROR_TEST.replace("{mode}", mode),
+        "tests/_test.js": "module.exports = require('tape')\n" * 20,
+        "spec.sh": f"cat <<'REPORT'\n{TAP_SPEC_OUTPUT}REPORT\nexit 1\n",
+    }
+    return make_repo(tmp_path / f"klaw-{mode}", files)
+
+
+def test_a_titled_test_that_chmods_its_directory_is_root_caused_only_as_root(
+    tmp_path: Path,
+) -> None:
+    [failure] = failures_in_output(TAP_SPEC_OUTPUT)
+    unreadable = _klaw_like(tmp_path, "0222")
+    assert root_caused(unreadable, failure, as_root=True)
+    assert not root_caused(unreadable, failure, as_root=False)
+    readable = _klaw_like(tmp_path, "0755")  # the directory stays readable: a real failure
+    assert not root_caused(readable, failure, as_root=True)
+    untitled = FailedTest("plan != count", "failed", "", None, None)
+    assert not root_caused(unreadable, untitled, as_root=True)
+
+
+@pytest.mark.skipif(not running_as_root(), reason="the class shows only when run as root")
+@pytest.mark.parametrize(
+    ("mode", "rule", "severity"),
+    [
+        ("0222", "tests/environment-incomplete", Severity.INFO),
+        ("0755", "tests/command-failed", Severity.ERROR),
+    ],
+)
+def test_a_tap_spec_run_whose_only_failure_is_a_permission_test_is_info_as_root(
+    tmp_path: Path, mode: str, rule: str, severity: Severity
+) -> None:
+    """klaw 4.0.1's `npm test` (`tape tests/**/*.js | tap-spec`) fails as root only: its
+    read-error test makes a 0222 directory that root reads."""
+    config = Config.model_validate({"tech_stack": {"test_command": "sh spec.sh"}})
+    root = _klaw_like(tmp_path, mode)
+    outcome = test_execution.run(step_context(root, test_execution.SPEC, config=config))
+    assert [(f.rule, f.severity) for f in outcome.findings] == [(rule, severity)]
+    if severity == Severity.INFO:  # the test the title leads to, not the helper ending it
+        assert "(tests/walk_read-dir-error.test.js)" in outcome.findings[0].message

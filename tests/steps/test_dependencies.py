@@ -255,6 +255,42 @@ def test_an_import_for_pythons_older_than_requires_python_needs_no_dependency(
     }
 
 
+LIST_VERSIONED = """\
+import sys
+
+if list(sys.version_info[:2]) >= [2, 7]:
+    from collections import OrderedDict
+else:
+    from ordereddict import OrderedDict
+
+if tuple(sys.version_info[:2]) < (3, 9):
+    import importlib_metadata
+"""
+
+
+def test_an_import_only_pythons_no_pip_installs_on_run_needs_no_dependency(
+    tmp_path: Path,
+) -> None:
+    """furl 2.1.3 (setup.py with no python_requires) imports the ordereddict backport only
+    in the else branch of `if list(sys.version_info[:2]) >= [2, 7]:`, i.e. on Python 2.6
+    and older, where no pip since 10.0 (2018) installs anything: no dependency is missing.
+    The list and tuple forms bound a branch as the plain version does, so an import for a
+    Python the project may still run on (importlib_metadata below 3.9) stays a finding
+    unless requires-python rules that Python out."""
+
+    def undeclared(name: str, setup: str) -> set[tuple[str, int]]:
+        repo = make_repo(tmp_path / name, {"setup.py": setup, "ver/__init__.py": LIST_VERSIONED})
+        return {
+            (f.message.split("'")[1], f.line)
+            for f in _run(repo).findings
+            if f.rule == "deps/undeclared-import" and f.severity is not Severity.INFO
+        }
+
+    setup = "from setuptools import setup\nsetup(name='ver', install_requires=[]{})\n"
+    assert undeclared("no-floor", setup.format("")) == {("importlib_metadata", 9)}
+    assert undeclared("py39", setup.format(", python_requires='>=3.9'")) == set()
+
+
 def test_test_only_imports_are_checked_leniently(python_project: tuple[Path, StepOutcome]) -> None:
     _, outcome = python_project
     hypothesis = _find(outcome, "deps/undeclared-import", "tests/test_app.py", "hypothesis")
@@ -608,6 +644,30 @@ def test_setup_cfg_and_setup_py_are_read(tmp_path: Path) -> None:
     assert unpinned.line == 6 and unpinned.severity is Severity.INFO
     assert _find(outcome, "deps/duplicate", "setup.py", "click").line == 4
     assert not any(f.rule == "deps/undeclared-import" for f in outcome.findings)
+
+
+def test_a_suffix_less_python_script_is_code_whose_imports_count(tmp_path: Path) -> None:
+    """num2words 0.5.14 (held-out 88): `docopt` is imported only by `bin/num2words`, the
+    `#!/usr/bin/env python` command `setup(scripts=...)` installs; it is used, not "declared but
+    never imported". A dependency nothing imports stays unused, a suffix-less shell script is
+    no Python code, and an undeclared import of the Python script is still reported."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(\n    name='demo',\n"
+        "    packages=['demo'],\n    scripts=['bin/demo', 'bin/helper'],\n"
+        "    install_requires=['docopt>=0.6', 'leftpad-unused', 'six'],\n"
+        "    tests_require=['delegator.py'],\n)\n",
+        "demo/__init__.py": "def add(a, b):\n    return a + b\n",
+        "bin/demo": "#!/usr/bin/env python\nfrom docopt import docopt\nimport zzqnotdeclared\n",
+        "bin/helper": "#!/bin/sh\n# import six\nexec python -m demo\n",
+        "tests/test_cli.py": "import delegator\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    unused = {f.message.split()[0] for f in outcome.findings if f.rule == "deps/unused-dependency"}
+    assert unused == {"leftpad-unused", "six"}
+    assert _find(outcome, "deps/undeclared-import", "bin/demo", "zzqnotdeclared").line == 3
+    # tests_require declares what the tests import
+    assert not any(f.path == "tests/test_cli.py" for f in outcome.findings)
+    assert "setup.py: 4 dependencies declared" in outcome.checked
 
 
 def test_setup_py_requirements_in_one_string_are_read(tmp_path: Path) -> None:

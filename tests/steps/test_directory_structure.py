@@ -434,3 +434,33 @@ def test_a_project_whose_code_the_test_review_does_not_count_is_told_here(tmp_pa
         shown = [f.rule for o in outcomes for f in o.findings if f.severity in ("warning", "error")]
         assert _found(outcomes[0], "structure/no-tests") == {(None, None, level)}, name
         assert len([r for r in shown if r.endswith("/no-tests")]) == 1, name
+
+
+PUBLISHED_PACKAGE = {
+    "package.json": (
+        '{"name": "shim", "version": "4.1.7", "main": "index.js", "scripts": {\n'
+        '  "build": "mkdir -p dist && browserify browserShim.js > dist/browser.js",\n'
+        '  "prepublishOnly": "safe-publish-latest && npm run build",\n'
+        '  "test": "node test"}}\n'
+    ),
+    "index.js": "module.exports = Object.assign;\n",
+    "dist/browser.js": "(function(){})();\n",
+    "test/index.js": "require('../');\n",
+}
+
+
+def test_build_output_a_published_npm_package_ships_is_information(tmp_path: Path) -> None:
+    """object.assign 4.1.7's npm package (held-out 88) ships dist/browser.js, which its
+    `prepublishOnly` builds (`npm run build`) and its repository does not track: information,
+    saying so. The same dist/ in a repository (it tracks a .gitignore, which npm never packs),
+    or one no publish script builds, stays a warning to remove from git."""
+    package = _run(make_repo(tmp_path / "package", PUBLISHED_PACKAGE))
+    [info] = [f for f in package.findings if f.rule == "structure/committed-artifact"]
+    assert (info.path, info.severity.value) == ("dist", "info")
+    assert "`prepublishOnly` script builds dist/ before packing" in info.message
+    repository = {**PUBLISHED_PACKAGE, ".gitignore": "node_modules/\n"}
+    tracked = _run(make_repo(tmp_path / "repository", repository))
+    assert _found(tracked, "structure/committed-artifact") == {("dist", None, "warning")}
+    unbuilt = {**PUBLISHED_PACKAGE, "package.json": '{"name": "shim", "scripts": {}}\n'}
+    by_hand = _run(make_repo(tmp_path / "unbuilt", unbuilt))
+    assert _found(by_hand, "structure/committed-artifact") == {("dist", None, "warning")}

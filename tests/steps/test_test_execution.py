@@ -1140,6 +1140,31 @@ def test_a_module_a_top_level_requirements_dir_declares_is_the_environments(
     assert "scikit-learn" in missing.message
 
 
+def test_a_module_setup_py_tests_require_declares_is_the_environments_under_unittest(
+    tmp_path: Path,
+) -> None:
+    """num2words 0.5.14 (held-out 88, a false error): `python -m unittest discover` could not
+    import tests/test_cli.py's `delegator`, which `setup(tests_require=['delegator.py'])`
+    declares and `pip install -e .` does not install: one environment finding (info), not a
+    tests/error. A module nothing declares stays the project's error under unittest too."""
+    case = "import unittest\n\nimport {module}\n\n\nclass T(unittest.TestCase):\n"
+    case += "    def test_x(self):\n        pass\n"
+    files = {
+        "setup.py": "from setuptools import setup\n"
+        "setup(name='u', tests_require=['zzqdelegator.py'])\n",
+        "u/__init__.py": "",
+        "tests/__init__.py": "",
+        "tests/test_cli.py": case.format(module="zzqdelegator"),
+        "tests/test_other.py": case.format(module="zzqnowhere"),
+    }
+    outcome = run_step(make_repo(tmp_path / "u", files), cfg())
+    assert outcome.data["framework"] == "unittest"
+    assert [(path, line) for rule, path, line in errors(outcome)] == [("tests/test_other.py", 3)]
+    [missing] = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+    assert missing.severity is Severity.INFO
+    assert "zzqdelegator-py" in missing.message
+
+
 TAP_SCRIPT = """\
 echo 'TAP version 13'
 echo '# arithmetic'
@@ -2471,3 +2496,67 @@ def test_tap_counts_of_diagnostics_hooks_and_todo_match_node_s_summary(tmp_path:
     counts = report.counts
     assert (counts.passed, counts.failed, counts.xfailed) == (3, 2, 1)
     assert [f.name for f in report.failures] == ["suite", "renders"]
+
+
+TZ_TEST = textwrap.dedent(
+    """\
+    import time
+
+
+    def test_epoch_is_eastern_evening():
+        assert time.strftime("%a %H:%M %Z", time.localtime(0)) == "Wed 19:00 EST"
+    """
+)
+
+
+def tz_project(tmp_path: Path, tox_ini: str | None) -> Path:
+    """A project whose test expects US Eastern local time, with `tox_ini` (None: none)."""
+    files = {**PY_FILES, "tests/test_ops.py": TZ_TEST}
+    if tox_ini is not None:
+        files["tox.ini"] = tox_ini
+    return make_repo(tmp_path / "tz", files)
+
+
+def test_tests_run_with_the_variables_tox_sets_for_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """javaproperties' tox.ini sets TZ for its tests: run by pytest alone in UTC, 51 failed."""
+    monkeypatch.setenv("TZ", "UTC")
+    tox = "[testenv]\ndeps = pytest\nsetenv =\n    TZ=EST5EDT\n    LC_ALL=C.UTF-8\ncommands =\n"
+    root = tz_project(tmp_path, tox + "    pytest {posargs} tests\n")
+    outcome = run_step(root, cfg())
+    assert errors(outcome) == []
+    assert outcome.data["counts"]["passed"] == 1
+    assert any("TZ=EST5EDT, LC_ALL=C.UTF-8" in line for line in outcome.checked)
+
+
+@pytest.mark.parametrize(
+    "tox_ini",
+    [
+        None,  # nothing sets TZ: the test's expectation is the project's own
+        "[testenv]\nsetenv = TZ=EST5EDT\ncommands = flake8 calc\n",  # another tool's zone
+        "[testenv:lint]\nsetenv = TZ=EST5EDT\ncommands = pytest\n",  # not the base testenv
+    ],
+)
+def test_a_zone_no_tox_test_environment_sets_stays_a_failure(
+    tmp_path: Path, tox_ini: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "UTC")  # the machine's zone, whatever it is where this runs
+    outcome = run_step(tz_project(tmp_path, tox_ini), cfg())
+    assert errors(outcome) == [("tests/failed", "tests/test_ops.py", 5)]
+
+
+def test_tox_setenv_resolves_tox_substitutions_and_leaves_the_runs_own(tmp_path: Path) -> None:
+    from ai_workflow.testcmd.tox_env import tox_setenv
+
+    tox = (
+        "[testenv]\nsetenv =\n    DATA={toxinidir}/data\n    MODE={env:AIW_NO_SUCH_VAR:quick}\n"
+        "    OUT={envtmpdir}/o\n    PATH=/opt/bin\n    file|.env\ncommands = python -m pytest\n"
+    )
+    root = make_repo(tmp_path / "p", {"tox.ini": tox})
+    assert tox_setenv(root, "pytest") == {"DATA": f"{root}/data", "MODE": "quick"}
+    assert tox_setenv(root, "unittest") == {}
+    cfg_root = make_repo(tmp_path / "c", {"setup.cfg": "[tox:tox]\n[testenv]\n" + tox[10:]})
+    assert tox_setenv(cfg_root, "pytest")["MODE"] == "quick"
+    no_tox = make_repo(tmp_path / "n", {"setup.cfg": "[testenv]\n" + tox[10:]})
+    assert tox_setenv(no_tox, "pytest") == {}

@@ -857,6 +857,16 @@ func TestVerbose(t *testing.T) {
     }
     Add(1, 2)
 }
+
+func TestBackend(t *testing.T) {
+    t.Log("backend:", Backend, "input length:", len(input))
+}
+
+func TestLogsALength(t *testing.T) {
+    t.Log(len(Name(input)), int64(Add(1, 2)))
+}
+
+const input = "abc"
 """
 
 
@@ -866,10 +876,12 @@ def test_a_go_check_whose_failure_is_only_logged_is_a_warning_a_bare_call_is_inf
     """spf13/pflag's TestSetOutput reports its failed check with t.Logf, so it always passes
     (labelled real). A test that runs code and checks nothing is info, in every language: on
     the labelled projects 110 of 113 such labels were not real. A log call beside
-    a t.Errorf, or outside any `if`, is no missing check."""
+    a t.Errorf, or outside any `if`, is no missing check. A log of a builtin's value over a
+    fixture (`len(input)`) logs no result of the code (held-out 88); `len(Name(input))` does."""
     files = {
         "go.mod": "module example.com/m\n",
-        "calc/calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
+        "calc/calc.go": 'package calc\n\nconst Backend = "go"\n\n'
+        "func Add(a, b int) int { return a + b }\n\nfunc Name(s string) string { return s }\n",
         "calc/calc_test.go": GO_LOGGED_TESTS,
     }
     outcome = run(make_repo(tmp_path / "go", files))
@@ -878,8 +890,11 @@ def test_a_go_check_whose_failure_is_only_logged_is_a_warning_a_bare_call_is_inf
         for f in outcome.findings
         if f.rule == "tests/no-assertions"
     }
-    assert sorted(found) == [5, 18, 23, 27]
+    assert sorted(found) == [5, 18, 23, 27, 34, 38]
     assert found[27][0] == "info"  # logging in a verbose run is no check
+    # OneOfOne/xxhash's `Test` logs a constant and a fixture's length: it runs no code to check
+    assert found[34][0] == "info"
+    assert found[38][0] == "warning" and "only logs a result with t.Log" in found[38][1]
     assert found[23][0] == "warning" and "only logs a result with t.Logf" in found[23][1]
     assert found[5][0] == "warning" and "reports a failed check with t.Logf" in found[5][1]
     assert found[18] == (

@@ -201,8 +201,9 @@ def _keep_answer(ctx: StepContext, python: str, raw: dict[str, Any]) -> None:
 
 
 def providers(module: str, env: PythonEnvironment) -> set[str]:
-    """Canonical names of distributions that may provide the top-level import `module`."""
-    names = {canonical(module)}
+    """Canonical names of distributions that may provide the top-level import `module`
+    (one named after it with `.py` too: delegator.py provides `delegator`)."""
+    names = {canonical(module), canonical(f"{module}.py")}
     names |= {canonical(d) for d in env.packages.get(module, ())}
     names |= {canonical(d) for d in IMPORT_ALIASES.get(module, ())}
     return names

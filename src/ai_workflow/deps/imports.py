@@ -25,7 +25,7 @@ from ai_workflow.deps.ondemand import IMPORT_ROOTS, ImportStems, on_demand_modul
 from ai_workflow.deps.shipped import shipped_names
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.techstack import is_test_path
-from ai_workflow.textfiles import read_text
+from ai_workflow.textfiles import read_head, read_text, shebang_program
 
 # Files that are development tooling, not shipped code (their imports are checked leniently).
 DEV_DIRS = frozenset(
@@ -259,12 +259,26 @@ def version_bounds(test: ast.expr) -> tuple[Bound, Bound]:
 
 
 def _is_version_info(node: ast.expr) -> bool:
-    """`sys.version_info`, or a slice of it from the start (`sys.version_info[:2]`)."""
+    """`sys.version_info`, or a slice of it from the start (`sys.version_info[:2]`), also as
+    a list or tuple (furl 2.1.3's `list(sys.version_info[:2]) >= [2, 7]`): each compares
+    element by element with a literal of its kind, as the version itself does."""
+    copied = _copied_sequence(node)
+    if copied is not None:
+        return _is_version_info(copied)
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
         lower = node.slice.lower
         from_start = lower is None or (isinstance(lower, ast.Constant) and lower.value == 0)
         return from_start and node.slice.step is None and _is_version_info(node.value)
     return ast.unparse(node) in ("sys.version_info", "version_info")
+
+
+def _copied_sequence(node: ast.expr) -> ast.expr | None:
+    """The `x` of `list(x)` or `tuple(x)` (the same items, compared the same way); None
+    for anything else."""
+    if not isinstance(node, ast.Call) or node.keywords or len(node.args) != 1:
+        return None
+    is_copy = isinstance(node.func, ast.Name) and node.func.id in ("list", "tuple")
+    return node.args[0] if is_copy else None
 
 
 def _is_major(node: ast.expr) -> bool:
@@ -275,8 +289,8 @@ def _is_major(node: ast.expr) -> bool:
 
 
 def _int_tuple(node: ast.expr) -> tuple[int, ...]:
-    """(3, 8) of the literal `(3, 8)`; () for anything else."""
-    if not isinstance(node, ast.Tuple) or not node.elts:
+    """(3, 8) of the literal `(3, 8)` or `[3, 8]`; () for anything else."""
+    if not isinstance(node, ast.Tuple | ast.List) or not node.elts:
         return ()
     values = [e.value for e in node.elts if isinstance(e, ast.Constant) and type(e.value) is int]
     return tuple(values) if len(values) == len(node.elts) else ()
@@ -440,6 +454,24 @@ class Distribution:
         if len(parts) > 1 and (top in self.packages or top in IMPORT_ROOTS):
             return False
         return top not in self.names
+
+
+PYTHON_PROGRAMS = ("python", "pypy")
+
+
+def python_scripts(target: Path, files: Iterable[str]) -> list[str]:
+    """The suffix-less files that are Python programs (`#!/usr/bin/env python`): a command a
+    project installs is often named without `.py` (num2words' `bin/num2words`, which
+    `setup(scripts=...)` installs, is what imports its docopt dependency)."""
+    scripts = []
+    for rel in files:
+        if PurePosixPath(rel).suffix:
+            continue
+        head = read_head(target / rel, 128, target)
+        first = (head or b"").split(b"\n", 1)[0].decode("utf-8", errors="replace")
+        if (shebang_program(first) or "").startswith(PYTHON_PROGRAMS):
+            scripts.append(rel)
+    return scripts
 
 
 def local_modules(python_files: Iterable[str]) -> set[str]:

@@ -1,5 +1,6 @@
 """Read dependency manifests: pyproject.toml, requirements*.txt/.in, setup.cfg, setup.py
-(literal `install_requires` only), package.json, go.mod and Cargo.toml.
+(literal `install_requires`, `extras_require` and `tests_require` only), package.json, go.mod
+and Cargo.toml.
 
 A manifest that does not parse is `deps/invalid-manifest` and an unparsable requirement is
 `deps/invalid-requirement` (errors), noted in the `Report` the parser is given; each declared
@@ -334,7 +335,8 @@ def parse_setup_cfg(rel: str, text: str, report: Report) -> Manifest:
     manifest.requires_python = parser.get("options", "python_requires", fallback="").strip()
     lines = _Lines(text)
     entries = [
-        ("runtime", "install_requires", parser.get("options", "install_requires", fallback=""))
+        ("runtime", "install_requires", parser.get("options", "install_requires", fallback="")),
+        ("dev", "tests_require", parser.get("options", "tests_require", fallback="")),
     ]
     if parser.has_section("options.extras_require"):
         entries += [
@@ -363,6 +365,13 @@ def _ini_error(exc: configparser.Error) -> tuple[int | None, str]:
     return (int(lineno) if lineno else None), str(exc).splitlines()[0]
 
 
+SETUP_ARGUMENTS = frozenset(
+    {"install_requires", "extras_require", "tests_require", "name", "python_requires"}
+)
+"""The `setup(...)` keywords read: requirements (`tests_require` is what the test suite imports
+beyond them: num2words' `tests_require=['delegator.py']`), the name, the Python floor."""
+
+
 def parse_setup_py(rel: str, text: str, report: Report) -> Manifest:
     """`install_requires`/`extras_require` of a `setup(...)` call, when they are literals. An
     `extras_require` dict is read entry by entry: pathvalidate's `{"docs": docs_requires,
@@ -379,7 +388,7 @@ def parse_setup_py(rel: str, text: str, report: Report) -> Manifest:
         return manifest
     lines = _Lines(text)
     for keyword in call.keywords:
-        if keyword.arg not in ("install_requires", "extras_require", "name", "python_requires"):
+        if keyword.arg not in SETUP_ARGUMENTS:
             continue
         try:
             value = ast.literal_eval(keyword.value)
@@ -435,6 +444,8 @@ def _is_setup_call(node: ast.AST) -> bool:
 def _setup_entries(arg: str | None, value: Any) -> Iterator[tuple[str, str, str]]:
     if arg == "install_requires":
         yield from (("runtime", "install_requires", v) for v in _requirement_list(value))
+    elif arg == "tests_require":
+        yield from (("dev", "tests_require", v) for v in _requirement_list(value))
     elif arg == "extras_require" and isinstance(value, dict):
         for extra, values in value.items():
             section = f"extras_require.{extra}"

@@ -56,7 +56,13 @@ from ai_workflow.deps.distributions import (
     providers,
     target_environment,
 )
-from ai_workflow.deps.imports import DEV_DIRS, ImportScan, ImportUse, scan_imports
+from ai_workflow.deps.imports import (
+    DEV_DIRS,
+    ImportScan,
+    ImportUse,
+    python_scripts,
+    scan_imports,
+)
 from ai_workflow.deps.lockfiles import (
     ALL_LOCKFILES,
     ANY_SPEC,
@@ -108,6 +114,11 @@ SPHINX_HOSTED = frozenset({"sphinx", "docutils"})
 # tinydb/mypy_plugin.py: `from mypy.plugin import Plugin`, `def plugin(_version: str)`).
 MYPY_HOSTED = frozenset({"mypy"})
 NPM_UNPINNED = frozenset({"", "*", "latest", "x", "next"})
+# The oldest Python any pip since 10.0 (2018: "Dropped support for Python 2.6") installs on:
+# a project that declares no `requires-python` still never has its dependencies installed on
+# Python 2.6 or older, so an import only those run (`else: from ordereddict import
+# OrderedDict` under a 2.7 test) needs no declared dependency.
+OLDEST_PIP_PYTHON = (2, 7)
 NPM_EXPECTED_LOCKFILES = ("package-lock.json", "yarn.lock", "pnpm-lock.yaml")
 ILLUSTRATIVE_DIRS = frozenset(
     {"examples", "example", "samples", "sample", "demo", "demos", "docs", "doc"}
@@ -451,11 +462,8 @@ def analyse_python_imports(
     """Undeclared imports and unused declared distributions of the root Python project."""
     nested = _nested_project_dirs(manifests)
     data = run_data_modules(ctx)
-    py_files = [
-        f
-        for f in files
-        if f.endswith(".py") and not any(f.startswith(d + "/") for d in nested) and f not in data
-    ]
+    code = [f for f in files if f.endswith(".py")] + python_scripts(ctx.target, files)
+    py_files = [f for f in code if not any(f.startswith(d + "/") for d in nested) and f not in data]
     if data:
         report.outcome.checked.append(
             f"python imports: {len(data)} data module(s) the tests hand to the code as input "
@@ -480,9 +488,8 @@ def analyse_python_imports(
     reader = _stored_imports(stored)
     is_test = detect_stack(ctx).is_test
     scan = scan_imports(ctx.target, py_files, is_test, own, reader, _stored_stems(stems))
-    floor = python_floor(roots)
-    if floor is not None:
-        scan = _without_unsupported_branches(scan, floor)
+    floor = python_floor(roots) or OLDEST_PIP_PYTHON
+    scan = _without_unsupported_branches(scan, floor)
     for done in (stored, stems):
         done.save()
         report.outcome.checked += [done.describe(), *done.warnings]

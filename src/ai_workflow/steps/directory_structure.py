@@ -3,8 +3,9 @@ build or cache artefacts; tracked files `.gitignore` excludes; the stack's expec
 
 Severities: committed caches, bytecode, `node_modules`, virtual environments and `.DS_Store` are
 errors (never intended), except a `node_modules` inside a test directory, a fixture of a module
-resolver or bundler (information); `dist/`/`build/` output, tracked-but-ignored files,
-directories the docs do not describe, paths the docs describe that do not exist and a missing
+resolver or bundler (information); `dist/`/`build/` output (information in a published npm
+package whose publish script builds it: `release_archive.published_build`), tracked-but-ignored
+files, directories the docs do not describe, paths the docs describe that do not exist and a missing
 tests directory are warnings. A `.gitkeep`-style placeholder force-added to keep an ignored
 directory is information: tracking it is the point.
 
@@ -39,6 +40,7 @@ from ai_workflow.markdown_docs import (
 from ai_workflow.markdown_docs import tree_entries as doc_tree_entries
 from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
+from ai_workflow.release_archive import published_build
 from ai_workflow.steps import test_review
 from ai_workflow.techstack import TechStack, detect_stack, is_conventional_dir, is_test_path
 from ai_workflow.textfiles import line_of, read_json, read_text
@@ -93,6 +95,7 @@ def run(ctx: StepContext) -> StepOutcome:
         check_artefacts(
             tracked,
             outcome,
+            ctx.target,
             published_paths(read_json(ctx.target / "package.json", root=ctx.target)),
         )
         ignored = _git_lines(ctx, ["git", "ls-files", "-z", "-ci", "--exclude-standard"]) or []
@@ -356,21 +359,29 @@ def _looks_built(rest: list[str]) -> bool:
 
 
 def check_artefacts(
-    tracked: list[str], outcome: StepOutcome, published: Iterable[str] = ()
+    tracked: list[str],
+    outcome: StepOutcome,
+    target: Path | None = None,
+    served: Iterable[str] = (),
 ) -> None:
-    artefacts = find_artefacts(tracked, published)
+    """Committed artefacts; build output a published npm package ships because its publish
+    script builds it (`release_archive.published_build`), or that package.json serves
+    (`served`: `js_public.published_paths`), is information."""
+    artefacts = find_artefacts(tracked, served)
     for item in artefacts:
         count = f" ({item.files} files)" if item.files > 1 else ""
-        advice = (
-            "written by hand, not build output: fine to keep"
-            if item.kind == RECIPES
-            else "the package serves it: fine to keep"
-            if item.kind.startswith(PUBLISHED)
-            else "remove it from git (git rm -r --cached) and add it to .gitignore"
-        )
+        published = _published(target, item, tracked)
+        if item.kind == RECIPES:
+            advice = "written by hand, not build output: fine to keep"
+        elif item.kind.startswith(PUBLISHED):
+            advice = "the package serves it: fine to keep"
+        elif published:
+            advice = f"this is {published}: the project's repository does not track it"
+        else:
+            advice = "remove it from git (git rm -r --cached) and add it to .gitignore"
         outcome.add(
             "structure/committed-artifact",
-            item.severity,
+            "info" if published else item.severity,
             f"committed {item.kind}: {item.path}{count}; {advice}",
             item.path,
         )
@@ -378,6 +389,13 @@ def check_artefacts(
         {"path": a.path, "kind": a.kind, "files": a.files} for a in artefacts
     ]
     outcome.checked.append(f"committed artefacts among {len(tracked)} tracked files")
+
+
+def _published(target: Path | None, item: Artefact, tracked: list[str]) -> str | None:
+    """Why build output is the published npm package's (None: it is not)."""
+    if target is None or PurePosixPath(item.path).name not in OUTPUT_DIRS | {"build"}:
+        return None
+    return published_build(target, item.path, tracked)
 
 
 def check_tracked_ignored(ignored: list[str], outcome: StepOutcome) -> None:

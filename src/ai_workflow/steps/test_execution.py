@@ -73,6 +73,7 @@ from ai_workflow.testcmd.as_root import (
     failures_in_output,
     root_caused,
     running_as_root,
+    titled_permission_file,
 )
 from ai_workflow.testcmd.automake import not_configured
 from ai_workflow.testcmd.checkout_name import checkout_note
@@ -140,6 +141,8 @@ SPEC = StepSpec(
 MESSAGE_DETAIL_CHARS = 4000
 PYTEST_NO_TESTS = 5
 JS_FRAMEWORKS = frozenset({"jest", "vitest", "mocha", "node-test", "npm-script"})
+PY_FRAMEWORKS = frozenset({"pytest", "unittest"})
+"""Python runners whose failures name a missing module (`No module named 'x'`)."""
 CONFIG_HINT = "set tech_stack.test_command in .workflow-config.yaml"
 # A suite this quick, with at most this many failures, runs again to tell flaky from broken.
 RERUN_WITHIN_S = 60.0
@@ -868,7 +871,9 @@ def _environment_failures(
             found = missing_node_packages(ctx.target, "\n".join(f.message for f in lacking))
             return [f for f in failures if f not in lacking], found
         return failures, None
-    if plan.framework != "pytest" or not any("No module named" in f.message for f in failures):
+    if plan.framework not in PY_FRAMEWORKS:
+        return failures, None
+    if not any("No module named" in f.message for f in failures):
         return failures, None
     declared = python_declared(ctx.target, project_files(ctx))
     missing = {id(f): missing_python_module(f.message, declared) for f in failures}
@@ -1404,7 +1409,9 @@ def _root_only(outcome: StepOutcome, head: str, output: str, target: Path) -> bo
     failed = failures_in_output(output)
     if not failed or not all(root_caused(target, f, as_root=True) for f in failed):
         return False
-    files = ", ".join(sorted({f.path for f in failed if f.path})) or "no file named"
+    # the test a title leads to, not the helper that ends it (tape's `plan != count`)
+    places = {titled_permission_file(target, f) or f.path for f in failed}
+    files = ", ".join(sorted(p for p in places if p)) or "no file named"
     _environment_incomplete(
         outcome,
         f"{head}: its {len(failed)} failed assertion(s) ({files}) test ownership or permission "

@@ -21,16 +21,22 @@ code both calls one (chown, lchown, fchown, setuid...) and names a permission er
 EACCES, ...), is put down to root too. A test file with no test function (a TAP script that
 asserts at its top level) is read from its start to the failing line. When the runner writes no
 report the step reads (node-tap's classic reporter behind `| tap -c -`), the `not ok` blocks of
-its output are the failures (`failures_in_output`): the command's failure is root's only when
-every one of them is.
+its output are the failures (`failures_in_output`), and so are the `✖` marks of a reporter that
+prettifies TAP (`tape tests/*.js | tap-spec`, faucet): the command's failure is root's only when
+every one of them is. Such a failure often names no line of the test (tape's `plan != count`
+is placed in the helper that ends the test), so the test is also found by the title the output
+gives it (tape's `# title` comment, tap-spec's heading): klaw 4.0.1's test('walk directory, if
+error on readdir, at least end') makes its directory with `fs.chmodSync(dir, '0222')`.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from ai_workflow.project_files import list_project_files
 from ai_workflow.testcmd.reports import FailedTest
 from ai_workflow.textfiles import read_utf8
 
@@ -92,7 +98,7 @@ def root_caused(target: Path, failure: FailedTest, *, as_root: bool | None = Non
         return True
     text = _file_text(target, failure)
     if text is None:
-        return False
+        return _titled_permission_test(target, failure)
     lines = text.splitlines()
     own = _test_code(lines, failure.line) or "\n".join(lines[: failure.line or 0])
     if own and (_takes_permission(lines, own, HELPER_DEPTH, made=True) or _expects_denial(own)):
@@ -104,7 +110,45 @@ def root_caused(target: Path, failure: FailedTest, *, as_root: bool | None = Non
         _takes_permission(lines, suite, HELPER_DEPTH, made=False) or _expects_denial(suite)
         for suite in suites
         if suite
-    )
+    ) or _titled_permission_test(target, failure)
+
+
+def _titled_permission_test(target: Path, failure: FailedTest) -> bool:
+    return titled_permission_file(target, failure) is not None
+
+
+def titled_permission_file(target: Path, failure: FailedTest) -> str | None:
+    """The test file whose test the failure's title names (`test('title', ...)` in a
+    JavaScript or TypeScript test file of the project) when that test removes a permission or
+    expects a denial, itself or through a function of its file; else None."""
+    if not failure.case:
+        return None
+    call = re.compile(TITLED_CALL.format(re.escape(failure.case[0])))
+    for rel in _test_files(target):
+        text = read_utf8(target / rel, root=target)
+        if text is None or failure.case[0] not in text:
+            continue
+        lines = text.splitlines()
+        for number, line in enumerate(lines):
+            if call.search(line):
+                block = _block(lines, number)
+                if _takes_permission(lines, block, HELPER_DEPTH, made=True):
+                    return rel
+                if _expects_denial(block):
+                    return rel
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _test_files(target: Path) -> list[str]:
+    """The project's JavaScript and TypeScript files under a test directory or named as tests
+    (listed once per project: a run asks for each of its failures)."""
+    found = [
+        rel
+        for rel in list_project_files(target)
+        if PurePosixPath(rel).suffix in TEST_SUFFIXES and TEST_PATH.search(rel)
+    ]
+    return found[:MAX_TITLE_FILES]
 
 
 def _expects_denial(code: str) -> bool:
@@ -113,34 +157,78 @@ def _expects_denial(code: str) -> bool:
 
 
 NOT_OK = re.compile(r"^(?P<indent>[ \t]*)not ok\b[ \t]*(?:\d+\b)?[ \t-]*(?P<name>.*)$", re.M)
+CROSS = re.compile(r"^(?P<indent>[ \t]*)[✖✗\u00d7][ \t]+(?P<name>\S.*)$", re.M)
+"""A failed assertion as tap-spec and faucet print it: `✖ plan != count`."""
+MARKS = "✔✓✖✗\u00d7"
+"""The marks a prettified TAP reporter puts before an assertion (passed or failed)."""
+SUMMARY = re.compile(r"^\s*Failed Tests:", re.M)
+"""tap-spec's closing list, which repeats every failure."""
+TAP_TITLE = re.compile(r"^#[ \t]+(?:Subtest:[ \t]*)?(?P<title>\S.*?)\s*$", re.M)
+TAP_TALLY = re.compile(r"(?:tests|pass|fail|skip|todo|ok)\b(?:\s+\d+)?$")
 YAML_FILE = re.compile(r"^\s*file:\s*['\"]?(?P<file>[^'\"\s]+)", re.M)
 YAML_LINE = re.compile(r"^\s*line:\s*(?P<line>\d+)\s*$", re.M)
+AT_PLACE = re.compile(r"^\s*at:\s*(?:[^\n(]*\()?(?P<file>[^\s():]+):(?P<line>\d+):\d+\)?\s*$", re.M)
+"""tape's `at: <anonymous> (/path/test.js:18:51)`."""
+TITLED_CALL = r"""(?:^|[\s;(])(?:test|it|tape|specify|t\.test)(?:\.\w+)?\s*\(\s*(['"`]){}\1"""
+"""A test call with the title in `{}`: `test('title', ...)`, `it.only("title", ...)`."""
+TEST_SUFFIXES = frozenset({".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx"})
+MAX_TITLE_FILES = 400
+TEST_PATH = re.compile(r"(?:^|/)(?:tests?|specs?|__tests__)/|[._-](?:test|spec)\.[cm]?[jt]sx?$")
 
 
 def failures_in_output(output: str) -> list[FailedTest]:
-    """The `not ok` blocks of a TAP-like output (node-tap's classic reporter included): each
-    block's name, its indented diagnostics as the message, and the `file:`/`line:` it names."""
-    found = []
-    for match in NOT_OK.finditer(output):
-        indent = len(match.group("indent"))
-        body = []
-        for text in output[match.end() :].split("\n")[1:]:
-            if text.strip() and len(text) - len(text.lstrip()) <= indent:
-                break
-            body.append(text)
-        message = "\n".join(body)
-        place = YAML_FILE.search(message)
-        line = YAML_LINE.search(message)
-        found.append(
-            FailedTest(
-                match.group("name").strip() or "?",
-                "failed",
-                message,
-                place.group("file") if place else None,
-                int(line.group("line")) if line and place else None,
-            )
-        )
-    return found
+    """The `not ok` blocks of a TAP-like output (node-tap's classic reporter included), else
+    the `✖` marks of a prettified one (tap-spec): each one's name, its indented diagnostics as
+    the message, the `file:`/`line:` or `at:` place it names, and the title of the test that
+    holds it (`case`: tape's last `# title` comment, tap-spec's heading above the mark)."""
+    found = [
+        _failure(output, match, _tap_title(output[: match.start()]))
+        for match in NOT_OK.finditer(output)
+    ]
+    if found:
+        return found
+    end = SUMMARY.search(output)
+    body = output[: end.start()] if end else output
+    return [_failure(body, match, _heading(body, match)) for match in CROSS.finditer(body)]
+
+
+def _failure(output: str, match: re.Match[str], title: str | None) -> FailedTest:
+    indent = len(match.group("indent"))
+    lines = []
+    for text in output[match.end() :].split("\n")[1:]:
+        ruled = set(text.strip()) == {"-"}  # tap-spec's rule under the mark
+        if text.strip() and len(text) - len(text.lstrip()) <= indent and not ruled:
+            break
+        lines.append(text)
+    message = "\n".join(lines)
+    place = YAML_FILE.search(message)
+    line = YAML_LINE.search(message)
+    if place is None and (at := AT_PLACE.search(message)) is not None:
+        place, line = at, at
+    return FailedTest(
+        match.group("name").strip() or "?",
+        "failed",
+        message,
+        place.group("file") if place else None,
+        int(line.group("line")) if line and place else None,
+        case=(title,) if title else (),
+    )
+
+
+def _tap_title(before: str) -> str | None:
+    """The last `# title` comment (tape's test title) before a `not ok`, not a tally."""
+    titles = [m["title"] for m in TAP_TITLE.finditer(before) if not TAP_TALLY.match(m["title"])]
+    return titles[-1] if titles else None
+
+
+def _heading(output: str, match: re.Match[str]) -> str | None:
+    """The nearest line above a `✖` mark that is indented less and is no mark itself."""
+    indent = len(match.group("indent"))
+    for text in reversed(output[: match.start()].split("\n")):
+        stripped = text.strip()
+        if stripped and len(text) - len(text.lstrip()) < indent and stripped[0] not in MARKS:
+            return stripped
+    return None
 
 
 def _takes_permission(lines: list[str], code: str, depth: int, *, made: bool) -> bool:

@@ -488,12 +488,13 @@ def missing_python_module(message: str, declared: set[str]) -> str | None:
     """The declared distribution a `No module named 'x'` message says is not installed (None:
     the module is the project's own, or nothing declares it: a real failure). A distribution
     named otherwise than its module counts through the known aliases (`bs4` is
-    beautifulsoup4's, `sklearn` scikit-learn's)."""
+    beautifulsoup4's, `sklearn` scikit-learn's), and so does one named after its module with
+    a `.py` (delegator.py's `delegator`)."""
     found = PY_MISSING.search(message)
     if found is None:
         return None
     top = found.group("module").split(".")[0]
-    for name in (top, f"python-{top}", f"py{top}", *IMPORT_ALIASES.get(top, ())):
+    for name in (top, f"python-{top}", f"py{top}", f"{top}.py", *IMPORT_ALIASES.get(top, ())):
         if canonical(name) in declared:
             return canonical(name)
     return None

@@ -50,6 +50,7 @@ from ai_workflow.testcmd.reports import (
     parse_unittest_output,
 )
 from ai_workflow.testcmd.script_tests import runs_tests_as_scripts
+from ai_workflow.testcmd.tox_env import tox_setenv
 from ai_workflow.textfiles import read_json, read_text
 from ai_workflow.tools import real_interpreter, run_interpreter
 from ai_workflow.workdir import excluded_workdirs
@@ -171,7 +172,20 @@ def plan_for(ctx: StepContext, stack: TechStack) -> Plan | None:
     builder = _BUILDERS.get(framework)
     if builder is None:
         return _entry_plan(ctx, argv, framework, env)
-    return builder(ctx, argv, env)
+    return _with_tox_setenv(ctx, builder(ctx, argv, env))
+
+
+def _with_tox_setenv(ctx: StepContext, plan: Plan) -> Plan:
+    """`plan` with the variables the project's tox `[testenv]` sets for the same runner
+    (`tox_env`): the tests run as the project runs them (javaproperties' `TZ`)."""
+    found = {k: v for k, v in tox_setenv(ctx.target, plan.framework).items() if k not in plan.env}
+    if found:
+        plan.env.update(found)
+        plan.notes.append(
+            "run with the variables tox's [testenv] sets for these tests: "
+            + ", ".join(f"{name}={value}" for name, value in found.items())
+        )
+    return plan
 
 
 def activated_venv(target: Path, python: str | None) -> dict[str, str]:

@@ -1,0 +1,78 @@
+"""The variables a project's tox configuration sets for the test run we stand in for.
+
+tox runs a Python project's tests with the `setenv` (tox 4: `set_env`) of its `[testenv]`
+section: javaproperties 0.8.2's tox.ini sets `TZ=EST5EDT,M3.2.0,M11.1.0` because its tests
+expect US Eastern local time ("Mon Nov 07 15:29:40 EST 2016"). Run by pytest alone in another
+zone, 51 of its 1208 tests fail although the project is right. When the tests we run with
+pytest or unittest are the ones that section's `commands` run, we run them with the same
+variables: literal values, `{toxinidir}` (the project) and `{env:NAME:default}` resolved; a
+value with any other substitution, and a variable the run sets itself (PATH, VIRTUAL_ENV ...),
+is left out. A `[testenv]` whose commands run another program sets nothing for our run.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import re
+from pathlib import Path
+
+from ai_workflow.textfiles import read_text
+
+TOX_FILES = (("tox.ini", "testenv"), ("setup.cfg", "testenv"))
+"""Where tox reads its base environment: tox.ini, else setup.cfg beside a `[tox:tox]`."""
+RUNNERS = {"pytest": re.compile(r"\b(?:py\.?test)\b"), "unittest": re.compile(r"\bunittest\b")}
+"""The command word that shows a `[testenv]` runs the framework we run."""
+OWN_VARIABLES = frozenset({"PATH", "VIRTUAL_ENV", "PYTHONHOME", "PYTHONDONTWRITEBYTECODE"})
+"""Variables our run sets or needs as they are: the project's value would break the run."""
+ENV_REFERENCE = re.compile(r"\{env:(?P<name>[A-Za-z_]\w*)(?::(?P<default>[^{}]*))?\}")
+ASSIGNMENT = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<value>.*?)\s*$")
+
+
+def tox_setenv(target: Path, framework: str | None) -> dict[str, str]:
+    """The variables the project's `[testenv]` sets when its commands run `framework`
+    (pytest or unittest); empty when there is no such section."""
+    runner = RUNNERS.get(framework or "")
+    if runner is None:
+        return {}
+    section = _testenv(target)
+    if section is None or not runner.search(section.get("commands", "")):
+        return {}
+    text = section.get("setenv", section.get("set_env", ""))
+    found = {}
+    for line in text.splitlines():
+        match = ASSIGNMENT.match(line)
+        if match is None or match["name"] in OWN_VARIABLES:
+            continue
+        value = _resolved(match["value"], target)
+        if value is not None:
+            found[match["name"]] = value
+    return found
+
+
+def _testenv(target: Path) -> configparser.SectionProxy | None:
+    """The base `[testenv]` section of tox.ini, or of a setup.cfg that configures tox."""
+    for name, section in TOX_FILES:
+        path = target / name
+        if not path.is_file():
+            continue
+        parser = configparser.ConfigParser(interpolation=None, strict=False)
+        try:
+            parser.read_string(read_text(path, root=target))
+        except configparser.Error:
+            continue
+        if name == "setup.cfg" and not parser.has_section("tox:tox"):
+            continue
+        if parser.has_section(section):
+            return parser[section]
+    return None
+
+
+def _resolved(value: str, target: Path) -> str | None:
+    """`value` with tox's `{toxinidir}` and `{env:...}` substituted (None: another one, or
+    tox 4's `file|` env file, which we do not read)."""
+    if value.startswith("file|"):
+        return None
+    value = value.replace("{toxinidir}", str(target))
+    value = ENV_REFERENCE.sub(lambda m: os.environ.get(m["name"], m["default"] or ""), value)
+    return None if "{" in value else value
