@@ -140,6 +140,24 @@ def _entry_specs(data: dict[str, Any]) -> list[str]:
     return specs or ["."]
 
 
+PUBLISHED_FIELDS = (*ENTRY_FIELDS, "unpkg", "jsdelivr")
+"""package.json fields naming a file the published package serves (CDNs read unpkg/jsdelivr)."""
+
+
+def published_paths(data: Any) -> set[str]:
+    """Repository-relative paths a package.json names as what the package serves: its entry
+    fields, `exports` and `bin` (`./dist/diff.js` -> `dist/diff.js`)."""
+    if not isinstance(data, dict):
+        return set()
+    named = [data.get(k) for k in PUBLISHED_FIELDS]
+    named += _strings(data.get("exports")) + _strings(data.get("bin"))
+    return {
+        posixpath.normpath(value.strip().removeprefix("./"))
+        for value in named
+        if isinstance(value, str) and value.strip() and not value.strip().startswith(("/", ".."))
+    }
+
+
 def _strings(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]

@@ -11,7 +11,11 @@ A published npm package carries no such file; its sign is that package.json has 
 and every tracked file is one npm ships (`files`, `main`, `bin`, and the package.json, README,
 LICENSE and CHANGELOG npm always adds): a repository tracks more (its tests, .gitignore, CI
 files, the lockfile), the tarball `npm pack` writes tracks nothing else (n ships `bin/n` while
-its README links `docs/` and `npm test` runs `test/bin/run-all-tests`).
+its README links `docs/` and `npm test` runs `test/bin/run-all-tests`). A package.json without
+`files` is packed by the project's `.npmignore` (or `.gitignore`), and npm never packs those
+nor package-lock.json: a named, versioned package that tracks none of the three is the tarball
+(diff 9.0.0's README shows images/ and its scripts run test/, both left out), a repository
+tracks at least its `.gitignore`.
 
 In such a target, a finding of `MISSING_PATH_RULES` (a link, script or documented path that
 does not exist) becomes info, and its message says the archive may leave the file out. So does a
@@ -109,13 +113,32 @@ def npm_package(target: Path) -> str | None:
         data = json.loads(read_utf8(target / NPM_MANIFEST, root=target) or "")
     except ValueError:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+    if not isinstance(data, dict):
         return None
     tracked = _tracked(target)
-    if NPM_MANIFEST not in tracked or not all(_packed(path, data) for path in tracked):
+    if NPM_MANIFEST not in tracked:
         return None
     name = f"{data.get('name')}@{data.get('version')}"
+    if not isinstance(data.get("files"), list):
+        return _packed_without_files(data, tracked, name)
+    if not all(_packed(path, data) for path in tracked):
+        return None
     return f"the published npm package {name} committed as is (it tracks only what `files` ships)"
+
+
+def _packed_without_files(data: dict[str, object], tracked: list[str], name: str) -> str | None:
+    """A package.json without `files` is packed by its ignore files, which npm never packs
+    (nor package-lock.json): a tree of a named, versioned package that tracks none of them
+    is the tarball (diff 9.0.0 ships dist/, libcjs/, libesm/ and its docs), while the
+    repository tracks its `.gitignore` (node_modules/ at least) or `.npmignore`."""
+    if not (isinstance(data.get("name"), str) and isinstance(data.get("version"), str)):
+        return None
+    if any(PurePosixPath(path).name in NEVER_PACKED for path in tracked):
+        return None
+    return (
+        f"the published npm package {name} committed as is (package.json lists no `files`, and "
+        f"it tracks none of {', '.join(NEVER_PACKED)}, which npm never packs)"
+    )
 
 
 def published_build(target: Path, directory: str, tracked: Collection[str]) -> str | None:

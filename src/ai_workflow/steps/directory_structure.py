@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
+from ai_workflow.js_public import published_paths
 from ai_workflow.markdown_docs import (
     CodeBlock,
     DocFile,
@@ -42,7 +43,7 @@ from ai_workflow.project_files import project_files
 from ai_workflow.release_archive import published_build
 from ai_workflow.steps import test_review
 from ai_workflow.techstack import TechStack, detect_stack, is_conventional_dir, is_test_path
-from ai_workflow.textfiles import line_of, read_text
+from ai_workflow.textfiles import line_of, read_json, read_text
 
 SPEC = StepSpec(
     id="directory_structure",
@@ -91,7 +92,12 @@ def run(ctx: StepContext) -> StepOutcome:
     if tracked is None:
         outcome.skipped_checks.append("committed artefacts and ignored files: not a git work tree")
     else:
-        check_artefacts(tracked, outcome, ctx.target)
+        check_artefacts(
+            tracked,
+            outcome,
+            ctx.target,
+            published_paths(read_json(ctx.target / "package.json", root=ctx.target)),
+        )
         ignored = _git_lines(ctx, ["git", "ls-files", "-z", "-ci", "--exclude-standard"]) or []
         check_tracked_ignored(ignored, outcome)
     check_layout(ctx, files, outcome)
@@ -256,13 +262,15 @@ class Artefact:
     files: int
 
 
-def find_artefacts(tracked: Iterable[str]) -> list[Artefact]:
-    """Committed caches, bytecode, dependency trees, build output and OS junk, grouped."""
+def find_artefacts(tracked: Iterable[str], published: Iterable[str] = ()) -> list[Artefact]:
+    """Committed caches, bytecode, dependency trees, build output and OS junk, grouped.
+    `published`: the paths package.json serves (`published_paths`)."""
     groups: dict[tuple[str, str, str], int] = defaultdict(int)
+    published = set(published)
     for path in tracked:
         found = _artefact_of(path)
         if found is not None:
-            groups[found] += 1
+            groups[_published_output(found, published)] += 1
     return [Artefact(path, kind, sev, count) for (path, kind, sev), count in sorted(groups.items())]
 
 
@@ -293,6 +301,21 @@ def _artefact_of(path: str) -> tuple[str, str, str] | None:
         # test data may hold such files on purpose (a tool that cleans them up)
         return path, leftover, "info" if is_test_path(path) else "warning"
     return None
+
+
+PUBLISHED = "build output package.json publishes"
+
+
+def _published_output(found: tuple[str, str, str], published: set[str]) -> tuple[str, str, str]:
+    """A `dist/` output directory that package.json's `main`, `browser`, `unpkg`, `exports` or
+    `bin` names is the build the package serves (diff 9.0.0's `"browser": "./dist/diff.js"`,
+    for CDNs and script tags): committed or shipped on purpose, so information; output nothing
+    names stays a warning."""
+    root, kind, severity = found
+    if severity != "warning" or not kind.endswith("/ output"):
+        return found
+    named = sorted(p for p in published if p.startswith(f"{root}/"))
+    return (root, f"{PUBLISHED} ({named[0]})", "info") if named else found
 
 
 def _editor_leftover(name: str) -> str | None:
@@ -335,15 +358,23 @@ def _looks_built(rest: list[str]) -> bool:
     )
 
 
-def check_artefacts(tracked: list[str], outcome: StepOutcome, target: Path | None = None) -> None:
+def check_artefacts(
+    tracked: list[str],
+    outcome: StepOutcome,
+    target: Path | None = None,
+    served: Iterable[str] = (),
+) -> None:
     """Committed artefacts; build output a published npm package ships because its publish
-    script builds it is information (`release_archive.published_build`)."""
-    artefacts = find_artefacts(tracked)
+    script builds it (`release_archive.published_build`), or that package.json serves
+    (`served`: `js_public.published_paths`), is information."""
+    artefacts = find_artefacts(tracked, served)
     for item in artefacts:
         count = f" ({item.files} files)" if item.files > 1 else ""
         published = _published(target, item, tracked)
         if item.kind == RECIPES:
             advice = "written by hand, not build output: fine to keep"
+        elif item.kind.startswith(PUBLISHED):
+            advice = "the package serves it: fine to keep"
         elif published:
             advice = f"this is {published}: the project's repository does not track it"
         else:

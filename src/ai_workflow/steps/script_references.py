@@ -896,6 +896,8 @@ def _make_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
     if not found and any(_generates_makefile(project, d) for d in directories):
         return None  # ./configure, cmake or meson writes it: nothing to check before a build
     exported = [path for path in _makefile_candidates(ref) if path in project.exported]
+    if not found and _makefile_below(project, ref):
+        return None  # the doc's `cd` is relative to a directory it ran in before (test/)
     if not found and exported:
         return "scripts/missing-makefile", f"{exported[0]} {EXPORTED}", "info"
     if not found:
@@ -925,6 +927,20 @@ def _makefiles(project: Project, ref: Reference) -> list[str]:
     """The Makefiles a `make` command reads that exist (one per directory it may run in)."""
     directories = _run_directories(ref)
     return [m for d in directories if (m := _find_makefile(project, d, ref.via)) is not None]
+
+
+def _makefile_below(project: Project, ref: Reference) -> bool:
+    """Whether a document's `cd DIR` names a directory that is not at the root but whose
+    Makefile is deeper in the tree (`DIR` under another directory): the reader runs it from
+    where the document's earlier steps left them (dracut's docs/HACKING.md: `cd test`, then in
+    a later block `cd TEST-01-BASIC` and `make`, for test/TEST-01-BASIC/Makefile). A directory
+    that exists where the `cd` names it, or nowhere, is judged as it stands."""
+    directory = ref.extra
+    if ref.command.origin != "docs" or not directory or project.exists(directory):
+        return False
+    names = [ref.via] if ref.via else list(MAKEFILE_NAMES)
+    suffixes = tuple(f"/{directory}/{name}" for name in names)
+    return any(path.endswith(suffixes) for path in project.files)
 
 
 def _makefile_candidates(ref: Reference) -> list[str]:

@@ -91,6 +91,7 @@ from ai_workflow.testcmd.environment import (
     missing_file,
     missing_node_packages,
     missing_python_module,
+    missing_system_library,
     program_not_on_path,
     python_declared,
 )
@@ -598,7 +599,17 @@ def _unavailable(
     quoted = _quoted(result, ctx.target)  # what a message may quote; node paths stay absolute
     if framework in JS_FRAMEWORKS:
         return missing_node_packages(ctx.target, output) or _program_missing(ctx, plan, quoted)
-    return download_failure(framework, quoted) or _program_missing(ctx, plan, quoted)
+    return (
+        download_failure(framework, quoted)
+        or _program_missing(ctx, plan, quoted)
+        or _library_missing(ctx, plan, quoted)
+    )
+
+
+def _library_missing(ctx: StepContext, plan: Plan, output: str) -> Unavailable | None:
+    """A library the test command's build asked pkg-config for, which this machine lacks."""
+    names = {rel.rsplit("/", 1)[-1] for rel in project_files(ctx)}
+    return missing_system_library(plan.framework or "", output, names)
 
 
 def _program_missing(ctx: StepContext, plan: Plan, output: str) -> Unavailable | None:

@@ -8,9 +8,11 @@ packages could not be built for want of their modules while the others ran, thos
 one such warning (`go_partial_download`) and the tests that ran keep their results. A program
 that a command we cannot look into (`make test`) says it could not find, which is not on PATH
 here and not the project's own, is one too (`program_not_on_path`), as is a package that a test
-fixture's own package.json declares and nothing installed. What the project itself must provide
-stays a real failure: a missing module of its own, a relative import, an import of something it
-does not declare, a `go.sum` entry it lacks, a program it ships.
+fixture's own package.json declares and nothing installed, and a library the build the command
+starts with asks pkg-config for and this machine lacks (`missing_system_library`). What the
+project itself must provide stays a real failure: a missing module of its own, a relative
+import, an import of something it does not declare, a `go.sum` entry it lacks, a program it
+ships.
 """
 
 from __future__ import annotations
@@ -225,6 +227,47 @@ def program_not_on_path(
         return None
     first = min(found.values(), key=output.find)
     return NotOnPath(tuple(found), first)
+
+
+PKG_CONFIG_MISSING = tuple(
+    re.compile(pattern, re.MULTILINE)
+    for pattern in (
+        r"^Package (?P<name>[\w.+-]+) was not found in the pkg-config search path",
+        r"^Package '(?P<name>[\w.+-]+)', required by '[^']*', not found",
+        r"\bNo package '(?P<name>[\w.+-]+)' found",  # pkg-config before 0.29, autoconf
+        r"\bDependency \"?(?P<name>[\w.+-]+)\"? not found, tried pkg-?config",  # meson
+    )
+)
+"""What pkg-config (alone, under autoconf's PKG_CHECK_MODULES or meson) says of a library whose
+development files (its `.pc`) are not installed."""
+
+
+def missing_system_library(
+    framework: str, output: str, project_names: Collection[str]
+) -> Unavailable | None:
+    """A library that the build a test command starts with (`./configure`, meson) asked
+    pkg-config for and this machine lacks: dracut's tools/test-github.sh runs `./configure`,
+    which stops on "Package libkmod was not found in the pkg-config search path" before any
+    test; its CI's containers install libkmod-devel. Nothing was tested. A library whose `.pc`
+    (or `.pc.in`) the project ships is its own, and a run that shows a failed assertion ran
+    tests: both stay the project's failure."""
+    if framework not in OPAQUE or FAILED_ASSERTION.search(output):
+        return None
+    names: dict[str, str] = {}
+    for pattern in PKG_CONFIG_MISSING:
+        for match in pattern.finditer(output):
+            name = match.group("name")
+            if not {f"{name}.pc", f"{name}.pc.in"} & set(project_names):
+                names.setdefault(name, _line_at(output, match.start("name")))
+    if not names:
+        return None
+    listed = ", ".join(f"`{name}`" for name in names)
+    return Unavailable(
+        f"the build the test command starts could not find the library {listed} "
+        f"(pkg-config: {_clip(next(iter(names.values())))})",
+        "install its development package (the one holding its .pc file), as the project's CI "
+        "or build instructions do, or point PKG_CONFIG_PATH at it",
+    )
 
 
 def _line_at(text: str, index: int) -> str:
