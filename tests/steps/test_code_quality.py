@@ -3177,6 +3177,28 @@ def test_unused_imports_another_project_file_imports_from_the_module_are_info(
     assert "imported from this module by pkg/sub/use.py" in info.message
 
 
+def test_renamed_import_another_project_file_imports_by_its_new_name_is_info(
+    tmp_path: Path,
+) -> None:
+    """WebOb 1.8.11's compat.py binds `from urllib import quote as url_quote`, which ruff
+    names `urllib.quote`, and client.py does `from webob.compat import url_quote`: used
+    through the module under its `as` name. A renamed import nothing imports by either name
+    stays a warning."""
+    files = {
+        "ruff.toml": '[lint]\nselect = ["F"]\n',
+        "pkg/__init__.py": "",
+        "pkg/compat.py": "from urllib.parse import quote as url_quote\n"
+        "from urllib.parse import unquote as url_unquote\n",
+        "pkg/client.py": "from pkg.compat import url_quote\n\nprint(url_quote('a b'))\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    unused = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F401"}
+    assert unused == {
+        ("pkg/compat.py", 1): Severity.INFO,
+        ("pkg/compat.py", 2): Severity.WARNING,
+    }
+
+
 # --------------------------------------------------------------------------- shellcheck's own runs
 
 OWN_RUN_SCRIPT = """\

@@ -410,6 +410,25 @@ def test_backport_of_an_imported_standard_module_is_used_one_nothing_imports_sta
     assert backport.line == 4 and backport.severity is Severity.WARNING
 
 
+def test_redistribution_of_a_removed_standard_module_is_used_by_its_import(
+    tmp_path: Path,
+) -> None:
+    """WebOb 1.8.11 declares `legacy-cgi; python_version>='3.13'`, which provides the `cgi`
+    module Python 3.13 removed, and its compat.py does `import cgi`: used, like
+    `standard-imghdr` for `import imghdr`. Where nothing imports `telnetlib`,
+    `standard-telnetlib` stays unused."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='lib', packages=['lib'],\n"
+        "    install_requires=['legacy-cgi>=2.6; python_version>=\"3.13\"',\n"
+        "                      'standard-imghdr; python_version>=\"3.13\"',\n"
+        "                      'standard-telnetlib; python_version>=\"3.13\"'])\n",
+        "lib/__init__.py": "import cgi\nimport imghdr\n\nHEADER = cgi.parse_header\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    unused = {f.message.split()[0] for f in outcome.findings if f.rule == "deps/unused-dependency"}
+    assert unused == {"standard-telnetlib"}
+
+
 def test_backport_declared_for_every_python_stays_unused(tmp_path: Path) -> None:
     """PyPI's `typing` with no `python_version` marker is installed on every Python, where an
     old release without python_requires shadows the standard library's `typing` (Python 3.7+

@@ -2630,3 +2630,72 @@ def test_tox_setenv_resolves_tox_substitutions_and_leaves_the_runs_own(tmp_path:
     assert tox_setenv(cfg_root, "pytest")["MODE"] == "quick"
     no_tox = make_repo(tmp_path / "n", {"setup.cfg": "[testenv]\n" + tox[10:]})
     assert tox_setenv(no_tox, "pytest") == {}
+
+
+EXTRAS_FILES = {  # validators 0.36.0's shape: a feature that names the extra bringing its dependency
+    "pyproject.toml": textwrap.dedent(
+        """\
+        [project]
+        name = "feat_lib"
+        [project.optional-dependencies]
+        fast = ["not-installed-anywhere-xyz>=1"]
+        present = ["pytest"]
+        [tool.pytest.ini_options]
+        testpaths = ["tests"]
+        """
+    ),
+    "feat_lib/__init__.py": textwrap.dedent(
+        """\
+        try:
+            import not_installed_anywhere_xyz
+        except ImportError:
+            not_installed_anywhere_xyz = None
+
+
+        def fast():
+            if not_installed_anywhere_xyz is None:
+                raise ImportError("Do `pip install feat-lib[fast]` to use fast()")
+
+
+        def present():
+            raise ImportError("Do `pip install feat_lib[present]` to use present()")
+
+
+        def turbo():
+            raise ImportError("Do `pip install feat-lib[turbo]` to use turbo()")
+        """
+    ),
+    "tests/test_feat.py": textwrap.dedent(
+        """\
+        from feat_lib import fast, present, turbo
+
+
+        def test_fast():
+            fast()
+
+
+        def test_present():
+            present()
+
+
+        def test_turbo():
+            turbo()
+        """
+    ),
+}
+
+
+def test_a_declared_extra_not_installed_is_the_machines_not_a_failure(tmp_path: Path) -> None:
+    """test_fast fails with the package's own ImportError naming its extra `fast`, whose
+    requirement is not installed: this machine lacks it (info). The extra `present` is
+    installed (pytest) and `turbo` is declared nowhere: their ImportErrors stay errors."""
+    outcome = run_step(make_repo(tmp_path / "extras", EXTRAS_FILES), cfg())
+    failed = sorted(
+        f.extra["test"].rsplit(".", 1)[-1] for f in outcome.findings if f.rule == "tests/failed"
+    )
+    assert failed == ["test_present", "test_turbo"]
+    assert all(f.severity == Severity.ERROR for f in outcome.findings if f.rule == "tests/failed")
+    [lacking] = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+    assert lacking.severity == Severity.INFO
+    assert "test_fast" in lacking.message
+    assert "`feat-lib[fast]` (not-installed-anywhere-xyz not installed" in lacking.message

@@ -504,6 +504,61 @@ def test_go_module_counts_equal_go_test(tmp_path: Path, monkeypatch: pytest.Monk
     assert shown(outcome) == [("error", "tests/failed", "calc_test.go", 13)]
 
 
+SUBTESTS = {  # xo/terminfo's TestOpen shape: a parent whose only body is a t.Run per case
+    "go.mod": "module example.com/sub\n\ngo 1.18\n",
+    "sub.go": "package sub\n\nfunc Twice(n int) int { return n + n + n/3 }\n",
+    "sub_test.go": textwrap.dedent(
+        """\
+        package sub
+
+        import (
+        \t"fmt"
+        \t"testing"
+        )
+
+        func TestTwice(t *testing.T) {
+        \tfor _, n := range []int{1, 3} {
+        \t\tt.Run(fmt.Sprint(n), func(t *testing.T) {
+        \t\t\tif Twice(n) != 2*n {
+        \t\t\t\tt.Errorf("Twice(%d) = %d", n, Twice(n))
+        \t\t\t}
+        \t\t})
+        \t}
+        }
+
+        func TestChecked(t *testing.T) {
+        \tif Twice(6) != 12 {
+        \t\tt.Errorf("Twice(6) = %d", Twice(6))
+        \t}
+        \tt.Run("six", func(t *testing.T) {
+        \t\tif Twice(6) != 12 {
+        \t\t\tt.Errorf("again")
+        \t\t}
+        \t})
+        }
+        """
+    ),
+}
+
+
+@needs_go
+def test_go_parent_failed_only_through_its_subtest_is_not_shown_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TestTwice fails only because its subtest TestTwice/3 does: one finding, the subtest's;
+    TestChecked's own t.Errorf is a failure of its own and stays beside its subtest's."""
+    for key, value in OFFLINE.items():
+        monkeypatch.setenv(key, value)
+    outcome = run_step(make_repo(tmp_path / "go", SUBTESTS))
+    names = sorted(f.extra["test"] for f in outcome.findings if f.rule == "tests/failed")
+    assert names == [
+        "example.com/sub.TestChecked",
+        "example.com/sub.TestChecked/six",
+        "example.com/sub.TestTwice/3",
+    ]
+    assert counts(outcome) == go_direct_counts(tmp_path / "go") == (1, 4, 0)
+
+
 CALLER_PATHS = {  # go-stack/stack 1.8.0's shape: a caller's path from import path and disk
     "go.mod": "module example.com/acme/where\n\ngo 1.17\n",
     "where.go": textwrap.dedent(

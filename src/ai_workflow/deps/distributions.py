@@ -2,7 +2,8 @@
 
 Import names map to distributions through the target interpreter's
 `importlib.metadata.packages_distributions()` when the project has an interpreter, the
-`IMPORT_ALIASES` table, and the rule that `foo_bar` is provided by a distribution `foo-bar`.
+`IMPORT_ALIASES` table, the rule that `foo_bar` is provided by a distribution `foo-bar`, and
+the rule that `standard-foo` redistributes the removed standard-library module `foo`.
 """
 
 from __future__ import annotations
@@ -80,7 +81,16 @@ IMPORT_ALIASES: dict[str, tuple[str, ...]] = {
     "rest_framework": ("djangorestframework",),
     "tomli_w": ("tomli-w",),
     "pydantic_core": ("pydantic-core", "pydantic"),
+    # modules removed from the standard library in Python 3.13 (PEP 594), kept alive on PyPI
+    # under other names (WebOb 1.8.11 declares `legacy-cgi; python_version>='3.13'` for `cgi`)
+    "cgi": ("legacy-cgi",),
+    "cgitb": ("legacy-cgi",),
+    "audioop": ("audioop-lts",),
 }
+STDLIB_REDISTRIBUTION = "standard-"
+"""Prefix of the distributions that redistribute a module removed from the standard library
+(PEP 594) under its own name: `standard-imghdr` provides `imghdr`, `standard-telnetlib`
+`telnetlib`."""
 # Distributions named `<prefix>-<rest>` that install into the `<prefix>` namespace package.
 NAMESPACE_PREFIXES = frozenset(
     {"google", "azure", "zope", "jaraco", "backports", "sphinxcontrib", "opentelemetry", "ruamel"}
@@ -206,6 +216,7 @@ def providers(module: str, env: PythonEnvironment) -> set[str]:
     names = {canonical(module), canonical(f"{module}.py")}
     names |= {canonical(d) for d in env.packages.get(module, ())}
     names |= {canonical(d) for d in IMPORT_ALIASES.get(module, ())}
+    names.add(canonical(STDLIB_REDISTRIBUTION + module))
     return names
 
 
@@ -226,4 +237,6 @@ def provided_modules(dist: str, env: PythonEnvironment) -> set[str]:
     prefix = key.split("-", 1)[0]
     if prefix in NAMESPACE_PREFIXES:
         modules.add(prefix)
+    if key.startswith(STDLIB_REDISTRIBUTION) and key != STDLIB_REDISTRIBUTION:
+        modules.add(key[len(STDLIB_REDISTRIBUTION) :].replace("-", "_"))
     return modules

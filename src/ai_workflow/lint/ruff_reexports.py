@@ -53,7 +53,7 @@ def _reexport_note(finding: Finding, usage: _Usage) -> str | None:
     init = PurePosixPath(finding.path).name == "__init__.py"
     if init and (name.startswith(".") or name.split(".")[0] == own_package(target, finding.path)):
         return NOTE
-    importer = usage.importer(finding.path, name)
+    importer = usage.importer(finding.path, name, finding.line)
     if importer is not None:
         return IMPORTED_NOTE.format(importer)
     if not init:
@@ -73,15 +73,39 @@ class _Usage:
         self._deprecated: dict[str, bool] = {}
         self._imports: dict[tuple[str, str], str] | None = None
 
-    def importer(self, path: str, name: str) -> str | None:
+    def importer(self, path: str, name: str, line: int | None = None) -> str | None:
         """The project file that imports the unused `name` (as ruff names it) from the
-        module at `path`."""
+        module at `path`; under the name the import at `line` binds it to, when it renames
+        it (`from urllib import quote as url_quote`, which ruff names `urllib.quote`)."""
         if self._imports is None:
             self._imports = _imports_from(self.parsed, self.files)
         module = module_name(path, self.target)
         parts = name.split(".")
         # `from m import a` binds a (ruff names `m.a`); `import a.b` binds a
-        return self._imports.get((module, parts[-1])) or self._imports.get((module, parts[0]))
+        bound = [renamed] if (renamed := self.renamed(path, line, name)) else []
+        for candidate in (*bound, parts[-1], parts[0]):
+            if (module, candidate) in self._imports:
+                return self._imports[(module, candidate)]
+        return None
+
+    def renamed(self, path: str, line: int | None, name: str) -> str | None:
+        """The `as` name of the import of `name` (ruff's `m.a` or `a.b`) on `line` of the
+        file; None when it is not renamed there."""
+        syntax = self.parsed.syntax(path) if line is not None else None
+        if syntax is None:
+            return None
+        imports: list[ast.Import | ast.ImportFrom] = [
+            *syntax.nodes(ast.ImportFrom),
+            *syntax.nodes(ast.Import),
+        ]
+        for node in imports:
+            if not node.lineno <= (line or 0) <= (node.end_lineno or node.lineno):
+                continue
+            prefix = f"{node.module}." if isinstance(node, ast.ImportFrom) and node.module else ""
+            for alias in node.names:
+                if alias.asname and prefix + alias.name == name:
+                    return alias.asname
+        return None
 
     def through(self, package: str, name: str, init: str) -> str | None:
         """`package.name` when a project file other than `init` uses the name as an attribute

@@ -95,6 +95,7 @@ from ai_workflow.testcmd.environment import (
     program_not_on_path,
     python_declared,
 )
+from ai_workflow.testcmd.extras import absent_extra_causes
 from ai_workflow.testcmd.node_versions import ci_newest_node, node_major
 from ai_workflow.testcmd.offline import offline_caused
 from ai_workflow.testcmd.plans import Plan, plan_for, unsafe_test_entries
@@ -913,7 +914,8 @@ def _machine_failures(
     ctx: StepContext, outcome: StepOutcome, plan: Plan, failures: list[FailedTest]
 ) -> tuple[list[FailedTest], str | None]:
     """The failures that are the project's; those this machine caused (a timeout, a program,
-    display or network it lacks, read from the failure's own message) become one warning per
+    display or network it lacks, read from the failure's own message; an optional extra of the
+    project that an ImportError names and nothing installed, `testcmd.extras`) become one per
     kind, never an error: the project is not shown broken by them. With them, why the others
     are in doubt: when some failures come from packages the CI installs and this machine
     lacks, the rest ran on a machine known to be incomplete (git-secret runs gawk as it loads,
@@ -927,6 +929,7 @@ def _machine_failures(
     lacking = missing_packages(list(ci_installed_packages(ctx.target, files))) if failures else []
     by_kind: dict[str, list[tuple[FailedTest, MachineCause]]] = {}
     unfetched = unfetched_submodules(ctx.target) if failures else []
+    extras = absent_extra_causes(ctx, failures)
     kept = []
     for failure in failures:
         headline = failure.message.strip().splitlines()[0] if failure.message.strip() else ""
@@ -939,6 +942,7 @@ def _machine_failures(
             target=ctx.target,
             test_name=failure.name,
         )
+        cause = cause or extras.get(id(failure))
         if cause is None and (reach := offline_caused(ctx.target, failure)) is not None:
             cause = MachineCause(
                 "network", f"a network connection (host names do not resolve; {reach})"

@@ -591,11 +591,12 @@ class MachineCause:
     `program` (a program it starts is not installed here), `packages`, `display`, `network`,
     `locale`, `daemon` (a service it talks to, Docker's, a database's, runs not here),
     `stdlib` (a standard-library extension module the interpreter was built without),
-    `submodule` (a git submodule it loads is not fetched here) or `archive` (a
+    `submodule` (a git submodule it loads is not fetched here), `extra` (an optional extra
+    of the project its ImportError names, not installed: `testcmd.extras`) or `archive` (a
     project file the release archive does not ship, `steps.test_execution`)."""
 
     kind: str  # timeout, program, packages (the CI installs them), display, network, submodule,
-    # locale, daemon, archive, stdlib, node (its module loader, `steps.test_execution`)
+    # locale, daemon, archive, stdlib, extra, node (its module loader, `steps.test_execution`)
     detail: str
 
 

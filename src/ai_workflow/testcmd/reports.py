@@ -643,9 +643,9 @@ def parse_go_json(text: str, target: Path, module: str | None = None) -> TestRep
             report.counts.skipped += 1
         else:
             report.counts.failed += 1
-            report.failures.append(
-                _go_failure(package, test, output.get((package, test), []), module)
-            )
+            failure = _go_failure(package, test, output.get((package, test), []), module)
+            if not _failed_through_subtests(failure, package, test, final):
+                report.failures.append(failure)
     for package, lines in sorted(broken.items()):
         if "\0failed" in lines and not any(p == package for p, _ in final):
             report.counts.errors += 1
@@ -653,6 +653,20 @@ def parse_go_json(text: str, target: Path, module: str | None = None) -> TestRep
                 _go_broken(package, lines, build.get(package, []), target, module)
             )
     return report
+
+
+def _failed_through_subtests(
+    failure: FailedTest, package: str, test: str, final: dict[tuple[str, str], str]
+) -> bool:
+    """A parent test go marks failed only because a subtest of it failed: no message of its
+    own (no `file:line:` it printed, no example output), and a failed subtest reported apart
+    (xo/terminfo's TestOpen, whose only body is a `t.Run` per terminfo file). Reporting it too
+    shows one failure twice; a parent that failed by itself (`t.Errorf` around its `t.Run`s)
+    keeps its own finding. Go counts it among the failed, as `go test -v` does."""
+    if failure.message != "failed" or failure.path is not None:
+        return False
+    prefix = f"{test}/"
+    return any(p == package and t.startswith(prefix) and a == "fail" for (p, t), a in final.items())
 
 
 def _go_broken(
