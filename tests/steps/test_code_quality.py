@@ -82,6 +82,11 @@ def _run(target: Path, config: Config | None = None) -> StepOutcome:
     return code_quality.run(step_context(target, code_quality.SPEC, config=config))
 
 
+def _lines_and_levels(outcome: StepOutcome, rule: str) -> list[tuple[int, str]]:
+    """Where each `rule` finding is and at what level, sorted: (line, severity)."""
+    return sorted((f.line or 0, f.severity.value) for f in outcome.findings if f.rule == rule)
+
+
 def _find(outcome: StepOutcome, rule: str, path: str) -> Finding:
     matches = [f for f in outcome.findings if f.rule == rule and f.path == path]
     assert matches, f"{rule} in {path} not found in {[(f.rule, f.path) for f in outcome.findings]}"
@@ -1505,9 +1510,7 @@ def test_shellcheck_literal_brace_of_an_escaped_dollar_is_info(tmp_path: Path) -
         'for f in src/{a,b; do echo "$f"; done\n'
     )
     outcome = _run(make_repo(tmp_path / "proj", {"variabletest": script, **RUNS_SHELLCHECK}))
-    found = sorted(
-        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC1083"
-    )
+    found = _lines_and_levels(outcome, "shellcheck/SC1083")
     assert found == [(3, "info"), (3, "info"), (6, "warning")]
 
 
@@ -1528,9 +1531,7 @@ def test_shellcheck_and_or_between_plain_operands_is_info(tmp_path: Path) -> Non
         'if [ $fstype = x -o "$devices" = y ]; then echo bare; fi\n'
     )
     outcome = _run(make_repo(tmp_path / "proj", {"t.sh": script, **RUNS_SHELLCHECK}))
-    found = sorted(
-        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2166"
-    )
+    found = _lines_and_levels(outcome, "shellcheck/SC2166")
     assert found == [
         (5, "info"),
         (6, "info"),
@@ -1552,9 +1553,7 @@ def test_shellcheck_arguments_joined_then_split_again_are_info(tmp_path: Path) -
         "chown_ref /a /b /c\ncopy x y\n"
     )
     outcome = _run(make_repo(tmp_path / "proj", {"ref.sh": script, **RUNS_SHELLCHECK}))
-    found = sorted(
-        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2124"
-    )
+    found = _lines_and_levels(outcome, "shellcheck/SC2124")
     assert found == [(6, "info"), (12, "warning")]
 
 
@@ -1571,9 +1570,7 @@ def test_shellcheck_quoted_loop_list_split_again_in_the_body_is_info(tmp_path: P
         'for dir in "$list"; do\n\tcd $dir\ndone\ncleanup\n'
     )
     outcome = _run(make_repo(tmp_path / "proj", {"clean.sh": script, **RUNS_SHELLCHECK}))
-    found = sorted(
-        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2066"
-    )
+    found = _lines_and_levels(outcome, "shellcheck/SC2066")
     assert found == [(4, "info"), (9, "warning"), (12, "warning"), (16, "warning")]
 
 
@@ -1651,9 +1648,7 @@ def test_shellcheck_command_name_compared_as_a_word_is_info(tmp_path: Path) -> N
         'now=date\necho "$now"\n'
     )
     outcome = _run(make_repo(tmp_path / "proj", {"mk.sh": script, **RUNS_SHELLCHECK}))
-    found = sorted(
-        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2209"
-    )
+    found = _lines_and_levels(outcome, "shellcheck/SC2209")
     assert found == [(4, "info"), (15, "info"), (17, "warning")]
 
 
@@ -1669,9 +1664,7 @@ def test_shellcheck_command_name_among_other_literal_values_is_info(tmp_path: Pa
         'now=date\necho "$now"\nt=date\n[ -n "$1" ] && t=$(date)\necho "$t"\n'
     )
     outcome = _run(make_repo(tmp_path / "proj", {"kvm.sh": script, **RUNS_SHELLCHECK}))
-    found = sorted(
-        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2209"
-    )
+    found = _lines_and_levels(outcome, "shellcheck/SC2209")
     assert found == [(2, "info"), (3, "info"), (11, "warning"), (13, "warning")]
 
 
@@ -2355,9 +2348,7 @@ def test_shellcheck_unquoted_substitution_as_an_expr_operand_is_information(
         ),
     }
     outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
-    found = sorted(
-        (f.line or 0, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2046"
-    )
+    found = _lines_and_levels(outcome, "shellcheck/SC2046")
     assert found == [(2, "info"), (3, "info"), (4, "warning")]
 
 
@@ -2378,9 +2369,7 @@ def test_shellcheck_unquoted_substitution_split_into_positional_parameters_is_in
         ),
     }
     outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
-    found = sorted(
-        (f.line, f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2046"
-    )
+    found = _lines_and_levels(outcome, "shellcheck/SC2046")
     assert found == [(2, "info"), (3, "info"), (5, "warning"), (6, "warning")]
 
 
