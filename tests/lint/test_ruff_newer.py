@@ -59,8 +59,9 @@ def test_without_a_removed_rule_or_a_pin_the_newer_rule_stays_a_warning(tmp_path
 
 
 def test_a_rule_newer_than_the_pinned_ruff_that_did_not_run_is_info(tmp_path: Path) -> None:
-    """attrs pins ruff 0.9.10 (held-out 7x, CPY001, PLC0415... labelled noise): when that ruff
-    does not run, a rule stable since 0.13.0 is info; with a pin of 0.13.0 it stays."""
+    """A project pinning ruff 0.9.10 whose pinned ruff does not run (here pinned_tools is off;
+    attrs' labels call such rules noise, "not a rule of the project's pinned ruff"): a rule
+    stable since 0.13.0 is info; with a pin of 0.13.0 it stays a warning."""
     files = {"pyproject.toml": _pyproject('"D203", "D213"'), "test_a.py": TESTS}
     old = make_repo(tmp_path / "old", {**files, "requirements-dev.txt": "ruff==0.9.10\n"})
     graded = _graded(old, pinned_tools=False)
