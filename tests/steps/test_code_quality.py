@@ -4336,6 +4336,25 @@ def test_a_quoted_operator_from_a_parameter_is_information(tmp_path: Path) -> No
     assert shown[("pair.sh", "shellcheck/SC1073")].severity is Severity.ERROR
 
 
+def test_a_binary_operator_from_a_parameter_is_information(tmp_path: Path) -> None:
+    """duply's gpg version check (held-out 92, a false error): `! [ $gpg $CMPMODE $cmp ]` takes
+    its binary operator (-eq, -le, -ge, set by awk) from a parameter, which bash expands before
+    `[` runs; shellcheck's parser stops there while `bash -n` reads the script: info. A test of
+    three words whose middle one is a literal that is no operator (`[ "$a" foo "$b" ]`, `[`
+    fails at run time) stays an error."""
+    compare = "cmp() {\n  local mode=-ge\n  ! [ $1 $mode $2 ] && return 1\n  return 0\n}\n"
+    files = {
+        "mode.sh": "#!/usr/bin/env bash\n" + compare + "cmp 2 1\n",
+        "word.sh": '#!/usr/bin/env bash\na=1\n[ "$a" foo "$1" ] && echo y\n',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    shown = {(f.path, f.rule): f for f in outcome.findings if f.rule.startswith("shellcheck/SC1")}
+    mode = shown[("mode.sh", "shellcheck/SC1073")]
+    assert mode.severity is Severity.INFO
+    assert "`bash -n` reads the script without error" in mode.message
+    assert shown[("word.sh", "shellcheck/SC1073")].severity is Severity.ERROR
+
+
 def test_an_array_element_assignment_named_by_a_reserved_word_is_information(
     tmp_path: Path,
 ) -> None:

@@ -8,7 +8,8 @@ per responsibility (each module's docstring gives the severity mapping it implem
   limit, a failed run, per-file results, one syntax error per file;
 - `ruff`: running ruff and its findings. The `ruff_*` modules read the code or the
   configuration a finding points at: `ruff_scope` (which rules the project chose), `ruff_pin`
-  and `pinned_tools` (the ruff version it pins, installed), `ruff_style` (style rules where no
+  and `pinned_tools` (the ruff version it pins, installed), `ruff_newer` (rules newer than the
+  ruff the project lints with, made info), `ruff_style` (style rules where no
   Python linter is asked for), `ruff_reexports`, `ruff_imports`, `ruff_py2`, `ruff_exec`,
   `ruff_except`, `ruff_bindings`, `ruff_effects` (findings the code contradicts, made info);
   `flake8_config` (a flake8 configuration as ruff options);

@@ -46,9 +46,12 @@ runs no ruff nor flake8 (`ai_workflow.lint.ruff_style`); every other rule is a w
 has no severities of its own). Where the project's configuration chooses no rules, only the
 classic default set and its `extend-select` are reported, whatever ruff's version enables by
 default (`ai_workflow.lint.ruff_scope`), unless the project's own ruff or the version it pins
-ran (`ai_workflow.lint.pinned_tools`). A project that declares its oldest Python only where ruff
-does not read it (Poetry's `python`, `python_requires`) is linted for that Python
-(`--target-version`, `ai_workflow.lint.ruff_target`), not ruff's newer default. Every finding
+ran (`ai_workflow.lint.pinned_tools`). Where neither ran, a warning of a rule newer than the
+ruff the project lints with (the release it pins, or one before the removal of a rule its
+configuration still names) is info (`ai_workflow.lint.ruff_newer`). A project that declares its
+oldest Python only where ruff does not read it (Poetry's `python`, `python_requires`) is
+linted for that Python (`--target-version`, `ai_workflow.lint.ruff_target`), not ruff's newer
+default. Every finding
 on a data module (a sample file the tests hand to the code as input, that no module imports:
 `ai_workflow.testsource.data_modules`) is info.
 """
@@ -88,6 +91,7 @@ from ai_workflow.lint.ruff_except import raising_bare_excepts_as_info
 from ai_workflow.lint.ruff_exec import exec_definitions_as_info
 from ai_workflow.lint.ruff_global import declared_global_as_info
 from ai_workflow.lint.ruff_imports import import_bindings_as_info
+from ai_workflow.lint.ruff_newer import newer_rules_as_info, rule_stages
 from ai_workflow.lint.ruff_pin import ruff_pin
 from ai_workflow.lint.ruff_py2 import py2_builtins_as_info
 from ai_workflow.lint.ruff_reexports import reexports_as_info
@@ -193,7 +197,15 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     )
     kept, lowered = explained_ruff_findings(kept, python_files, scopes, style)
     kept = data_modules_as_info(kept, run_data_modules(ctx))
+    newer = 0
+    if not own:
+        kept, newer = _newer_rules(ctx, tool, kept, scopes)
     checked = f"{tool.describe()}: {len(python_files)} Python files; rules: {scopes.describe()}"
+    if newer:
+        checked += (
+            f"; {newer} warning(s) of rules newer than the ruff the project lints with "
+            "(its pin, or a removed rule its configuration names) at info"
+        )
     if lowered:
         checked += f"; {style.describe(lowered)}"
     if left_out:
@@ -292,6 +304,25 @@ def _pinned_ruff(ctx: StepContext, found: Tool) -> tuple[Tool, str | None]:
     if tool is None:
         return found, f"{where}: {problem}; ran {found.name} {found.version} instead"
     return tool, None
+
+
+def _newer_rules(
+    ctx: StepContext, tool: Tool, findings: list[Finding], scopes: RuffScopes
+) -> tuple[list[Finding], int]:
+    """The findings with warnings of rules newer than the project's ruff at info
+    (`ai_workflow.lint.ruff_newer`); ruff's rule list is asked only when a configuration that
+    selects its rules has warnings."""
+    if not any(
+        f.severity is Severity.WARNING and f.path and scopes.for_file(f.path).chooses_rules
+        for f in findings
+    ):
+        return findings, 0
+    listed = ctx.run_command(
+        [str(tool.path), "rule", "--all", "--output-format", "json"], timeout=tool_timeout(ctx)
+    )
+    if listed.timed_out or listed.returncode != 0:
+        return findings, 0
+    return newer_rules_as_info(findings, scopes, rule_stages(listed.stdout), ruff_pin(ctx.target))
 
 
 def _chosen_rules(

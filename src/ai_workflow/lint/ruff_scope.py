@@ -126,6 +126,12 @@ def configures_ruff(path: Path) -> bool:
     return path.name in CONFIG_NAMES and _ruff_table(path) is not None
 
 
+def ruff_settings(path: Path) -> dict[str, Any] | None:
+    """The ruff settings of a configuration file (None: none, or a pyproject.toml that does
+    not parse)."""
+    return _ruff_table(path)
+
+
 def _ruff_table(path: Path) -> dict[str, Any] | None:
     """The ruff settings in a configuration file; None when it holds none or does not parse
     (ruff itself then reports the broken file)."""

@@ -18,8 +18,10 @@ the check. One place the shell never parses: a single-bracket test (`[ ... ]`) i
 whose words the shell reads only when it runs, so `sh -n` says nothing of `[ "$a" "$b" ]` (no
 operator: a real bug, `[` fails at run time). A failure inside such a test is shellcheck's only
 when an operator there comes from a parameter (`-$op`, `-${typ:-e}`, quoted or not:
-bash-argsparse's `[ -"${option_type:0:1}" "$value" ]`), which no parser can read
-and the shell expands before `[` runs; any other failed test keeps its errors. Only a failed
+bash-argsparse's `[ -"${option_type:0:1}" "$value" ]`), or when a test of three words has a
+parameter for its binary operator (duply's `[ $gpg $CMPMODE $cmp ]`, CMPMODE set to -eq, -le
+or -ge), which no parser can read and the shell expands before `[` runs; any other failed test
+(`[ "$a" "$b" ]`, `[ "$a" foo "$b" ]`) keeps its errors. Only a failed
 parse (an SC1072 in the file) is judged: the other SC1xxx errors shellcheck's parser reports
 beside it (SC1020 `y]` without its space, SC1035 a missing space) are mistakes a shell accepts
 and stay errors. A shell that is not installed, that rejects the file, complains or does not
@@ -67,6 +69,10 @@ TEST_EXPRESSION = "Couldn't parse this test expression"
 SINGLE_BRACKET = re.compile(r"\[(?!\[)")
 # `-$op`, `-${typ:-e}`, and quoted: `-"${type:0:1}"`, `"-$op"`
 OPERATOR_FROM_PARAMETER = re.compile(r"(?<!\S)!?\"?-\"?\$[{\w]")
+# `[ $a $op $b ]`: three words (after an optional `!`), the middle one a whole parameter
+BINARY_OPERATOR_PARAMETER = re.compile(
+    r"\[\s+(?:!\s+)?[^\s\]]+\s+(\"?)\$(?:\w+|\{\w+\})\1\s+[^\s\]]+\s+\]"
+)
 LOST_CODES = (1046, 1047, 1056, 1058, 1061, 1062, 1070, 1072, 1073, 1088, 1089)
 LOST_PLACE = frozenset(f"shellcheck/SC{code}" for code in LOST_CODES)
 SHELLS = ("sh", "dash", "bash", "ksh", "mksh", "zsh")
@@ -167,10 +173,14 @@ def shell_can_judge(target: Path, rel: str, findings: Sequence[Finding]) -> bool
     start, end = _position(context), (_position(stop) if stop is not None else None)
     if start is None or end is None:
         return False
-    text = _span(read_text(target / rel, root=target).splitlines(), start, end)
+    lines = read_text(target / rel, root=target).splitlines()
+    text = _span(lines, start, end)
     if SINGLE_BRACKET.match(text) is None:
         return True  # `[[ ]]`: the shell parses it
-    return OPERATOR_FROM_PARAMETER.search(text) is not None
+    if OPERATOR_FROM_PARAMETER.search(text) is not None:
+        return True
+    rest = lines[start[0] - 1][start[1] - 1 :] if start[0] <= len(lines) else ""
+    return BINARY_OPERATOR_PARAMETER.match(rest) is not None
 
 
 def shell_parsed_as_info(
