@@ -14,6 +14,12 @@ A document is input when
   `benchmarks` or `benches` directory, `_benchmark/` too) names it by a string literal: its
   path relative to the reader's directory (`"_data.md"` beside it, `"data/spec.md"`), or to
   the project root.
+- a test file names its suffix, as `".md"` or in a glob (`"*.md"`), and the suffix of a
+  sibling of the same stem (`"%s/*.html"`), the document lying in the test's directory or below:
+  an input and its expected output, paired by name. html2text's `test/pad_table.md` is what
+  `test/test_html2text.py` expects from `test/pad_table.html` (it globs `*.html` and reads
+  `splitext(fn)[0] + ".md"`): its uneven table rows are the converter's output for colspan
+  cells, not a document's mistakes.
 
 The names a reader's literals give depend on the reader alone (its path and text): with the
 step cache they are kept per reader (`FileResults`, keyed by its content and this module's code)
@@ -64,20 +70,56 @@ def data_documents(
     """The documents among `docs` (relative paths) that are program input (module doc).
     `stored`: the per-file store of the paths each reader names (read again only for a
     reader whose key changed)."""
+    files = list(files)
     candidates = {d for d in docs if not _always_documentation(d)}
     found = {d for d in candidates if in_test_data_dir(PurePosixPath(d).parts[:-1])}
     wanted = candidates - found
     if not wanted:
         return found
+    suffixes = _suffixes_by_stem(files)
     for reader in files:
         if PurePosixPath(reader).suffix.lower() not in READER_SUFFIXES or not _is_reader(reader):
             continue
-        names = _names(target, reader, stored)
-        hits = wanted.intersection(names or ())
+        names = _names(target, reader, stored) or []
+        hits = wanted.intersection(names) | _paired(reader, names, wanted, suffixes)
         found |= hits
         wanted -= hits
         if not wanted:
             break
+    return found
+
+
+def _suffixes_by_stem(files: Iterable[str]) -> dict[str, set[str]]:
+    """Each file's path without its suffix -> the suffixes present (`t/a` -> {.html, .md})."""
+    found: dict[str, set[str]] = {}
+    for path in files:
+        pure = PurePosixPath(path)
+        if pure.suffix:
+            found.setdefault(str(pure.with_suffix("")), set()).add(pure.suffix.lower())
+    return found
+
+
+_SUFFIX_NAME = re.compile(r"^\*?(\.[A-Za-z0-9]{1,10})$")
+
+
+def _paired(
+    reader: str, names: list[str], wanted: set[str], suffixes: dict[str, set[str]]
+) -> set[str]:
+    """The documents below a test's directory that it reads by suffix, each beside a file of
+    the same stem whose suffix it names too (an input and its expected output)."""
+    if not is_test_path(reader):
+        return set()
+    named = {m.group(1).lower() for n in names if (m := _SUFFIX_NAME.match(posixpath.basename(n)))}
+    if len(named) < 2:
+        return set()
+    base = posixpath.dirname(reader)
+    found = set()
+    for doc in wanted:
+        pure = PurePosixPath(doc)
+        below = not base or doc.startswith(base + "/")
+        others = suffixes.get(str(pure.with_suffix("")), set()) - {pure.suffix.lower()}
+        if below and pure.suffix.lower() in named and others & named:
+            found.add(doc)
     return found
 
 

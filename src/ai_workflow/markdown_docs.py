@@ -1244,23 +1244,40 @@ def project_docs(ctx: StepContext) -> dict[str, DocFile]:
     unchanged; `docs_reuse(ctx)` says how many were parsed again."""
 
     def load() -> dict[str, DocFile]:
+        candidates = [path for path in project_files(ctx) if is_doc_path(path)]
+        inputs, reader_warnings = _inputs_and_warnings(ctx)
+        parser = [code_id(sys.modules[__name__]), code_id(anchors), code_id(textfiles)]
+        context = {"parser": [*parser, markdown_it.__version__]}
+        stored = FileResults(ctx, "parsed", context, owner="markdown_docs")
+        docs = load_docs(ctx.target, [path for path in candidates if path not in inputs], stored)
+        stored.save()
+        notes = [stored.describe(), *stored.warnings, *reader_warnings]
+        ctx.memo.get("markdown_docs.reuse", lambda: notes)
+        classify_docs(docs, project_facts(ctx))
+        return docs
+
+    return ctx.memo.get("markdown_docs", load)
+
+
+def document_inputs(ctx: StepContext) -> frozenset[str]:
+    """The Markdown and reStructuredText files the project's tests or benchmarks read as input
+    (`doc_data.data_documents`): no documents, for every step that checks documents."""
+    return _inputs_and_warnings(ctx)[0]
+
+
+def _inputs_and_warnings(ctx: StepContext) -> tuple[frozenset[str], list[str]]:
+    """`document_inputs`, with the reader cache's warnings, computed once per run."""
+
+    def load() -> tuple[frozenset[str], list[str]]:
         files = project_files(ctx)
         candidates = [path for path in files if is_doc_path(path)]
         reader_code = [code_id(doc_data), code_id(textfiles)]
         readers = FileResults(ctx, "readers", {"code": reader_code}, owner="markdown_docs")
         inputs = data_documents(ctx.target, files, candidates, readers)
         readers.save()
-        parser = [code_id(sys.modules[__name__]), code_id(anchors), code_id(textfiles)]
-        context = {"parser": [*parser, markdown_it.__version__]}
-        stored = FileResults(ctx, "parsed", context, owner="markdown_docs")
-        docs = load_docs(ctx.target, [path for path in candidates if path not in inputs], stored)
-        stored.save()
-        notes = [stored.describe(), *stored.warnings, *readers.warnings]
-        ctx.memo.get("markdown_docs.reuse", lambda: notes)
-        classify_docs(docs, project_facts(ctx))
-        return docs
+        return frozenset(inputs), list(readers.warnings)
 
-    return ctx.memo.get("markdown_docs", load)
+    return ctx.memo.get("markdown_docs.inputs", load)
 
 
 def docs_reuse(ctx: StepContext) -> list[str]:

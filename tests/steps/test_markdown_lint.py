@@ -349,3 +349,37 @@ def test_a_row_whose_extra_cells_are_empty_is_no_broken_table(tmp_path: Path) ->
     write_files(root, {".markdownlint.json": '{"default": false, "MD056": true}'})
     lines = {f.line for f in _run(root).findings if f.rule == "md/MD056"}
     assert lines == {6, 7}
+
+
+UNEVEN_TABLE = "| One | Two | Three |\n|-----|-----|-------|\n| A   | B+C |\n"
+BASELINE_TEST = """\
+import glob
+import os
+
+
+def test_all():
+    for fn in glob.glob("%s/*.html" % os.path.dirname(__file__)):
+        expected = open(os.path.splitext(fn)[0] + ".md").read()
+        assert convert(open(fn).read()) == expected
+"""
+
+
+def test_the_expected_output_a_test_reads_beside_its_input_is_not_linted(tmp_path: Path) -> None:
+    """html2text's `test/pad_table.md` is what `test/test_html2text.py` expects from
+    `test/pad_table.html` (it globs `*.html` and reads `splitext(fn)[0] + ".md"`): the short row
+    is the converter's output for a colspan cell, not a broken document. The same row in a
+    Markdown file of the test directory with no input of its stem, and in a document when the
+    test names no `.md`, stays reported. A file in a test-data directory is input too."""
+    files = {
+        "README.md": "# Converter\n",
+        "test/test_convert.py": BASELINE_TEST,
+        "test/pad_table.html": "<table><tr><td>A</td><td colspan=2>B+C</td></tr></table>\n",
+        "test/pad_table.md": UNEVEN_TABLE,
+        "test/notes.md": UNEVEN_TABLE,
+        "parser/testdata/table.md": UNEVEN_TABLE,  # a test-data directory's file: input too
+    }
+    root = make_repo(tmp_path / "p", files)
+    assert {(f.path, f.line) for f in _run(root).findings} == {("test/notes.md", 3)}
+    write_files(root, {"test/test_convert.py": BASELINE_TEST.replace('".md"', '".txt"')})
+    found = {(f.path, f.line) for f in _run(root).findings}
+    assert found == {("test/notes.md", 3), ("test/pad_table.md", 3)}

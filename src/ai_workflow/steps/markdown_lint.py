@@ -27,6 +27,10 @@ for all). Link fragments (MD051) are never checked here: step 2 owns them, with 
 rules of `ai_workflow.anchors`, so a broken anchor is reported once. Every finding is a warning:
 lint findings are never errors.
 
+A Markdown file the project's tests or benchmarks read as input (`markdown_docs.document_inputs`:
+a test's fixture, the expected output of a converter) is no document and is not linted: its
+form is what the program reads or writes.
+
 Results are kept per file (`ai_workflow.changes.filecache`): a run lints only the files whose
 content, the configuration or rumdl's version changed; every rule that runs looks at one file.
 """
@@ -48,7 +52,7 @@ from ai_workflow.changes.filecache import FileResults
 from ai_workflow.engine.artifacts import write_json_atomic
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.findings import Finding, Severity
-from ai_workflow.markdown_docs import is_markdown_path
+from ai_workflow.markdown_docs import document_inputs, is_markdown_path
 from ai_workflow.project_files import project_files
 from ai_workflow.quoting import relative_to_target
 from ai_workflow.textfiles import read_text, read_toml, read_utf8, readable_file, why_unreadable
@@ -62,7 +66,8 @@ SPEC = StepSpec(
         "A Markdown linter over the tracked Markdown files, honouring the project's configuration."
     ),
     depends_on=("pre_analysis",),
-    categories=("docs", "config"),
+    # tests and code: a test or benchmark that reads a Markdown file makes it program input
+    categories=("docs", "config", "tests", "code"),
     # every Markdown file, also those in test or config directories
     inputs=("*.md", "*.markdown", "*.mdown", "*.mkd", "*.mkdn"),
     estimate_s=5.0,
@@ -464,7 +469,8 @@ def parse_output(stdout: str, target: Path) -> list[LintFinding]:
 
 def run(ctx: StepContext) -> StepOutcome:
     outcome = StepOutcome()
-    files = [f for f in project_files(ctx) if is_markdown_path(f)]
+    inputs = document_inputs(ctx)
+    files = [f for f in project_files(ctx) if is_markdown_path(f) and f not in inputs]
     if not files:
         outcome.checked.append("no Markdown files in the project")
         outcome.summary = "no Markdown files"
