@@ -524,6 +524,30 @@ def test_a_python_project_runs_pytest_not_tox(tmp_path: Path) -> None:
     assert stack.test_argv == [sys.executable, "-m", "pytest"]  # in the project's environment
 
 
+TOX_NAMED_FILE = "[tox]\nenvlist = py311\n[testenv]\ndeps = pytest\ncommands = pytest --cov=table {posargs} tests.py\n"
+
+
+def test_tox_pytest_command_naming_an_undiscovered_file_runs_in_the_projects_environment(
+    tmp_path: Path,
+) -> None:
+    # texttable 1.7.0: tests.py is no name pytest's discovery collects; only tox.ini names it
+    root = make_repo(tmp_path / "t", {"tox.ini": TOX_NAMED_FILE, "table.py": "", "tests.py": ""})
+    entries = declared(root)[1]
+    assert [(e.program, e.args, where) for e, where in entries] == [
+        (("pytest",), ("tests.py",), "tox.ini [testenv] commands"),
+        (("tox",), (), "tox configuration"),
+    ]
+    stack = detect(root, python=sys.executable)
+    assert stack.test_argv == [sys.executable, "-m", "pytest", "tests.py"]
+
+
+def test_tox_running_another_program_still_falls_back_to_tox(tmp_path: Path) -> None:
+    tox = TOX_NAMED_FILE.replace("pytest --cov=table {posargs} tests.py", "{envpython} run.py")
+    root = make_repo(tmp_path / "o", {"tox.ini": tox, "table.py": "", "run.py": ""})
+    assert [e.program for e, _ in declared(root)[1]] == [("tox",)]
+    assert detect(root, python=sys.executable).test_argv == ["tox"]
+
+
 def test_a_noxfile_is_a_declared_entry_point(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "n", {"noxfile.py": "import nox\n", "lib/a.sh": "#!/bin/sh\n"})
     assert [(e.program, where) for e, where in declared(root)[1]] == [(("nox",), "noxfile.py")]

@@ -742,6 +742,13 @@ def _detect_test(
             return _Choice(framework, argv, reason, f"the usual command for {framework}")
     if declared.entries:
         entry, where = declared.entries[0]
+        if entry.direct:  # a runner only an environment manager's configuration names
+            return _Choice(
+                entry.framework,
+                _argv_for_invocation(entry, facts, python, package_manager),
+                f"{entry.describe()} ({where})",
+                f"{entry.describe()} as {where} run it: its paths, in the project's environment",
+            )
         return _Choice(
             entry.framework,
             list(entry.program),

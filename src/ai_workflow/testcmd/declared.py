@@ -45,6 +45,7 @@ from ai_workflow.testcmd.commands import (
     recognise,
     resolve,
 )
+from ai_workflow.testcmd.tox_env import tox_commands
 from ai_workflow.textfiles import read_text
 
 NPM_PLACEHOLDER_TEST = "no test specified"
@@ -520,10 +521,27 @@ def _script_entry(rel: str, sources: ProjectSources) -> Invocation:
     return Invocation("script", program, (), " ".join(program), direct=False)
 
 
+TOX_RUNNERS = frozenset({"pytest", "unittest"})
+
+
+def _tox_runners(sources: ProjectSources) -> list[tuple[Invocation, str]]:
+    """pytest or unittest as the base `[testenv]` runs them, to run in the project's own
+    environment before tox itself: texttable 1.7.0's tests are in `tests.py`, which pytest's
+    default discovery does not collect, and only tox.ini's `pytest ... tests.py` names it; tox
+    would build its own environments, and is often not installed."""
+    found: list[tuple[Invocation, str]] = []
+    for words in tox_commands(sources.target):
+        for invocation in recognise(words, sources):
+            if invocation.direct and invocation.framework in TOX_RUNNERS:
+                found.append((invocation, "tox.ini [testenv] commands"))
+    return found
+
+
 def _environment_managers(sources: ProjectSources) -> list[tuple[Invocation, str]]:
     found: list[tuple[Invocation, str]] = []
     pyproject = sources.text("pyproject.toml") if "pyproject.toml" in sources.file_set else ""
     if {"tox.ini", "tox.toml"} & sources.file_set or "[tool.tox" in pyproject:
+        found += _tox_runners(sources)
         found.append((Invocation("tox", ("tox",), (), "tox", direct=False), "tox configuration"))
     if "noxfile.py" in sources.file_set:
         found.append((Invocation("nox", ("nox",), (), "nox", direct=False), "noxfile.py"))

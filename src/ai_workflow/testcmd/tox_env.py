@@ -15,6 +15,7 @@ from __future__ import annotations
 import configparser
 import os
 import re
+import shlex
 from pathlib import Path
 
 from ai_workflow.textfiles import read_text
@@ -47,6 +48,29 @@ def tox_setenv(target: Path, framework: str | None) -> dict[str, str]:
         value = _resolved(match["value"], target)
         if value is not None:
             found[match["name"]] = value
+    return found
+
+
+POSARGS = re.compile(r"\{posargs(?::(?P<default>[^{}]*))?\}")
+
+
+def tox_commands(target: Path) -> list[list[str]]:
+    """The words of each command the base `[testenv]` runs, as tox runs them with no extra
+    arguments: `{posargs}` gone (its default kept), `{toxinidir}` the project; a command with
+    any other substitution, or that tox may let fail (`- cmd`), is left out."""
+    section = _testenv(target)
+    if section is None:
+        return []
+    found = []
+    for line in section.get("commands", "").replace("\\\n", " ").splitlines():
+        line = POSARGS.sub(lambda m: m["default"] or "", line.strip())
+        line = line.replace("{toxinidir}/", "").replace("{toxinidir}", ".")
+        if not line or line.startswith(("#", "-")) or "{" in line:
+            continue
+        try:
+            found.append(shlex.split(line))
+        except ValueError:
+            continue
     return found
 
 
