@@ -326,6 +326,33 @@ def test_mocha_report_option_is_spelled_as_the_installed_mocha_knows_it(
 
 
 @pytest.mark.parametrize(
+    ("installed", "appended"),
+    [
+        ("1.15.1", False),  # ncp 2.0.0's pin: "error: unknown option `--reporter-options'"
+        ("2.1.0", False),
+        ("2.2.0", True),  # the first mocha with --reporter-options
+        ("3.5.3", True),
+    ],
+)
+def test_mocha_before_reporter_options_runs_the_command_as_it_is(
+    tmp_path: Path, installed: str, appended: bool
+) -> None:
+    plan = mocha_plan(tmp_path, "mocha -R spec", "test/a.js", installed)
+    if appended:
+        assert plan.command[:6] == [
+            "npm",
+            "test",
+            "--",
+            "--reporter",
+            "xunit",
+            "--reporter-options",
+        ]
+    else:
+        assert plan.command == ["npm", "test"]
+        assert "has no --reporter-options (mocha 2.2 added it)" in plan.notes[-1]
+
+
+@pytest.mark.parametrize(
     ("script", "installed", "appended"),
     [
         ("mocha --check-leaks --bail --reporter spec test/", "6.1.3", False),  # refuses two

@@ -123,7 +123,8 @@ class InlineCode:
     table: int | None = None  # index of the Markdown table it is in
     old: bool = False  # the "old" side of `old` -> `new`, or an old/deprecated table column
     example: bool = False  # in a sentence introduced as an example ("For example, `x`")
-    location: bool = False  # where something gets installed ("installed in `./sbin`")
+    # where something gets installed ("installed in `./sbin`") or written ("logged to `./x.log`")
+    location: bool = False
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,29 @@ def is_install_location_lead(text: str) -> bool:
     return bool(_INSTALL_LOCATION_RE.search(sentence))
 
 
+# "... will be logged to `stdout` and to", "the report is written into", "saves it to"
+_OUTPUT_LOCATION_RE = re.compile(
+    r"\b(?:log(?:s|ged)?|writ(?:es?|ten|ing)|wrote|sav(?:es?|ed|ing)|dump(?:s|ed|ing)?"
+    r"|output(?:s|ted)?|append(?:s|ed|ing)?|redirect(?:s|ed|ing)?)\b.*\b(?:to|into)\s*"
+    r"[\"'\u201c(]*$",
+    re.I,
+)
+
+
+def is_output_location_lead(text: str) -> bool:
+    """Whether the sentence that `text` ends in names the place the program writes something
+    to when it runs (ncp's README: "the error messages will be logged to `stdout` and to
+    `./ncp-debug.log`"): the code that follows is a file it creates in the reader's current
+    directory, not a file of this repository nor a command to run."""
+    sentence = _SENTENCE_END_RE.split(text)[-1]
+    return bool(_OUTPUT_LOCATION_RE.search(sentence))
+
+
+def is_location_lead(text: str) -> bool:
+    """Whether the code after `text` is a place things are installed or written to."""
+    return is_install_location_lead(text) or is_output_location_lead(text)
+
+
 @dataclass
 class _TableState:
     """Where the parser is in a Markdown table: which table, which column, the header texts."""
@@ -387,7 +411,7 @@ def _scan_inline(doc: DocFile, token: Token, start: int, cell: tuple[int, bool] 
             )  # `old` -> `new`
             old = old_column or renamed
             example = is_example_lead(before)
-            location = is_install_location_lead(before)
+            location = is_location_lead(before)
             doc.inline_code.append(InlineCode(child.content, line, table, old, example, location))
         elif child.type == "html_inline":
             _add_html(doc, child.content, line)
@@ -668,7 +692,7 @@ def _scan_rst_line(doc: DocFile, line: str, number: int) -> None:
     for match in _RST_LITERAL_RE.finditer(line):
         old = bool(re.match(_ARROW_RE.pattern + "``", line[match.end() :]))  # ``old`` -> ``new``
         example = is_example_lead(line[: match.start()])
-        location = is_install_location_lead(line[: match.start()])
+        location = is_location_lead(line[: match.start()])
         doc.inline_code.append(
             InlineCode(match.group(1), number, old=old, example=example, location=location)
         )

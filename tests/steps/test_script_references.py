@@ -529,6 +529,30 @@ def test_an_install_location_is_not_a_script_to_run(tmp_path: Path) -> None:
     assert _found(outcome, "scripts/missing-script") == {("README.md", 5, "error")}
 
 
+def test_a_file_the_program_writes_to_is_not_a_script_to_run(tmp_path: Path) -> None:
+    """ncp's README: "the error messages will be logged to `stdout` and to
+    `./ncp-debug.log`": a file the program creates in the reader's directory when it runs,
+    not a script of the repository. A missing `./` script the same paragraph says to run, and
+    one named after an output in another sentence, stay errors."""
+    files = {
+        "README.md": (
+            "# p\n\n"
+            "If there are errors, the messages will be logged to `stdout` and to "
+            "`./p-debug.log`.\n"
+            "The report is written into `./report.txt`; run `./tools/check.sh` to read it.\n"
+            "The log is kept. `./tools/rotate.sh` rotates it.\n"
+        ),
+        "p": "#!/bin/sh\n",
+    }
+    outcome = _run(make_repo(tmp_path / "p", files))
+    assert _found(outcome, "scripts/missing-script") == {
+        ("README.md", 4, "error"),
+        ("README.md", 5, "error"),
+    }
+    messages = " ".join(f.message for f in outcome.findings)
+    assert "p-debug.log" not in messages and "report.txt" not in messages
+
+
 def test_what_a_session_produced_and_go_package_patterns_are_not_missing(tmp_path: Path) -> None:
     """Found on bats-core's CI (`./shfmt` downloaded, `./usr/local/bin/kcov` extracted by an
     earlier step of the job) and cobra's Makefile (`go test $(FLAGS) ./...`)."""

@@ -496,6 +496,44 @@ def test_failures_under_a_node_newer_than_the_ci_runs_are_warnings(tmp_path: Pat
         assert errors(covered) == [("tests/failed", "test/sum.test.js", 10)]
 
 
+@needs_node
+def test_a_silent_failure_under_a_node_newer_than_the_ci_runs_is_a_warning(
+    tmp_path: Path,
+) -> None:
+    """ncp 2.0.0's CI runs Node 0.8 to 0.11 and its mocha 1.15 spawns _mocha with `customFds`,
+    which Node 20 ignores: `npm test` exits 3 with nothing but npm's banner, and nothing says
+    what failed. Under a Node newer than any the CI runs, that is a warning saying so; a command
+    that prints its error, or a CI that covers this Node, keeps the error."""
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    major = int(node.lstrip("v").split(".")[0])
+
+    def project(name: str, script: str, versions: str) -> Path:
+        package = {"name": "jsx", "version": "1.0.0", "scripts": {"test": script}}
+        files = {
+            "package.json": json.dumps(package),
+            "test/a.test.js": "",
+            ".github/workflows/ci.yml": _ci_workflow(versions),
+        }
+        return make_repo(tmp_path / name, files)
+
+    silent = 'node -e "process.exit(3)"'
+    old = f"[{major - 4}, {major - 2}.x]"
+    outcome = run_step(project("silent", silent, old), Config())
+    (failed,) = [f for f in outcome.findings if f.rule == "tests/command-failed"]
+    assert failed.severity is Severity.WARNING
+    assert "exited with 3 and printed nothing" in failed.message
+    assert f"Node.js {node.lstrip('v')} is newer than any" in failed.message
+    loud = "node -e \"console.error('Error: fixture missing'); process.exit(3)\""
+    for name, script, versions in (
+        ("loud", loud, old),
+        ("covered", silent, f"[{major - 2}, {major}]"),
+    ):
+        kept = run_step(project(name, script, versions), Config())
+        assert [(f.rule, f.severity) for f in kept.findings if f.rule.startswith("tests/")] == [
+            ("tests/command-failed", Severity.ERROR)
+        ]
+
+
 UNLOADABLE_TEST = textwrap.dedent(
     """\
     import test from 'node:test';

@@ -8,7 +8,8 @@ package.json, GitHub/GitLab/CircleCI/Azure/Buildkite CI, Taskfile, justfile, tox
 pre-commit hooks, dev containers, VS Code tasks). Only documents' claims about this project are
 read (`markdown_docs.classify_docs`): not changelogs, not examples of another program.
 An inline path a sentence names as where something is installed ("installed in `./sbin` by
-default") is a directory of the installed system, not a command; one a sentence gives as an
+default") is a directory of the installed system, not a command; so is one it names as where
+the program writes ("logged to `stdout` and to `./ncp-debug.log`"); one a sentence gives as an
 example (makeself's README: "you must prefix your command with `./`. For example, `./program`
 will be fine.") is a name the reader chooses: information when it is not in the repository.
 
@@ -427,7 +428,7 @@ def doc_commands(
             start = session.cwd if session.ends_in_cd else start
         for code in doc.claim_inline():
             if code.location:
-                continue  # `./sbin` where a sentence says things are installed: not run here
+                continue  # `./sbin` where things are installed, `./x.log` where written: not run
             for command in Session(is_clone, exists, make_outputs).line(
                 code.text, path, code.line, "docs", inline=True
             ):

@@ -539,7 +539,8 @@ def _interpret(
         outcome.summary = "tests could not run"
         return None
     if report is None:
-        _by_exit_status(outcome, plan, result, ctx.target)
+        silent_note = _silent_under_newer_node(ctx, plan, result)
+        _by_exit_status(outcome, plan, result, ctx.target, silent_note)
         return None
     outcome.checked.append(f"parsed {report.source}")
     _report(ctx, outcome, plan, stack, result, report)
@@ -1124,7 +1125,12 @@ def _node_newer_than_ci(ctx: StepContext, plan: Plan, failures: list[FailedTest]
     every version the project's CI runs (`testcmd.node_versions`: finalhandler's CI stops at
     Node 17, and Node 20's HTTP parser rejects a request one of its tests sends before the
     project's code runs); None when the CI covers this Node, names none, or names `lts/*`."""
-    if plan.framework not in JS_FRAMEWORKS or not failures:
+    return _newer_node_note(ctx, plan) if failures else None
+
+
+def _newer_node_note(ctx: StepContext, plan: Plan) -> str | None:
+    """The doubt `_node_newer_than_ci` explains, for a JavaScript test command."""
+    if plan.framework not in JS_FRAMEWORKS:
         return None
     ci = ci_newest_node(ctx.target, project_files(ctx))
     node = find_tool("node", ctx.target) if ci is not None else None
@@ -1136,6 +1142,24 @@ def _node_newer_than_ci(ctx: StepContext, plan: Plan, failures: list[FailedTest]
         f"this machine's Node.js {version} is newer than any the project's CI runs the tests "
         f"on (up to {ci.major}, {ci.path}): the failure may come from a change in Node.js"
     )
+
+
+NPM_OWN_LINES = ("> ", "npm notice", "npm warn", "npm WARN")
+"""What npm prints around a package script: its banner and its own notices, not the runner's."""
+
+
+def _silent_under_newer_node(ctx: StepContext, plan: Plan, result: CommandResult) -> str | None:
+    """Why a JavaScript test command that failed printing nothing but npm's banner (`> pkg@1.0.0
+    test`, `> mocha -R spec`) and notices is in doubt: under a Node.js newer than any the
+    project's CI runs, the runner itself may be what broke (ncp 2.0.0's mocha 1.15 spawns
+    _mocha with `customFds`, which later Node.js ignores, so every line it prints is lost).
+    None when the command printed something, or the CI covers this Node."""
+    if result.returncode == 0 or plan.framework not in JS_FRAMEWORKS:
+        return None
+    lines = [line.strip() for line in _quoted(result, ctx.target).splitlines() if line.strip()]
+    if not all(line.startswith(NPM_OWN_LINES) for line in lines):
+        return None
+    return _newer_node_note(ctx, plan)
 
 
 NEWER_NODE_REQUIRE = re.compile(r"\b(ERR_REQUIRE_CYCLE_MODULE|ERR_REQUIRE_ASYNC_MODULE)\b")
@@ -1384,7 +1408,13 @@ def _single_place(items: list[tuple[FailedTest, MachineCause]]) -> tuple[str | N
     return None, None
 
 
-def _by_exit_status(outcome: StepOutcome, plan: Plan, result: CommandResult, target: Path) -> None:
+def _by_exit_status(
+    outcome: StepOutcome,
+    plan: Plan,
+    result: CommandResult,
+    target: Path,
+    silent_note: str | None = None,
+) -> None:
     outcome.checked.append("no machine-readable report: judged by the exit status")
     if result.returncode == 0:
         outcome.summary = f"`{plan.display}` passed (exit 0) in {result.duration_s:.1f}s"
@@ -1397,6 +1427,8 @@ def _by_exit_status(outcome: StepOutcome, plan: Plan, result: CommandResult, tar
     head = f"`{plan.display}` exited with {result.returncode}"
     if _from_unfetched_submodule(outcome, head, output, target):
         pass
+    elif silent_note is not None:
+        outcome.add("tests/command-failed", "warning", f"{head} and printed nothing: {silent_note}")
     elif not _root_only(outcome, head, output, target) and not _in_dependencies(
         outcome, head, output
     ):

@@ -64,6 +64,7 @@ BUILD_REPORTS = {
     "gradle": ("**/build/test-results/**/TEST-*.xml",),
 }
 MOCHA_SINGULAR_REPORTER_OPTION = 6  # the first mocha major that knows `--reporter-option`
+MOCHA_WITH_REPORTER_OPTIONS = (2, 2)  # the first mocha that knows `--reporter-options`
 # The mocha versions that refuse a second `--reporter` (from 6.0 up to, not including, 6.2)
 MOCHA_ONE_REPORTER = ((6, 0), (6, 2))
 MOCHA_PROGRAMS = frozenset({"mocha", "_mocha"})
@@ -354,7 +355,7 @@ def mocha_reporter_flag(target: Path) -> str:
     alias; mocha 5 and older know only the plural and pass over the singular, writing the
     report to stdout instead of the file. The installed mocha's version decides; when it
     cannot be read (not installed, hoisted above the target), the plural, which every
-    version accepts.
+    version from 2.2 accepts (an older one is run without it: `_before_reporter_options`).
     """
     version = _mocha_version(target)
     if version is not None and version[0] >= MOCHA_SINGULAR_REPORTER_OPTION:
@@ -420,6 +421,8 @@ def own_mocha_reporter(target: Path, argv: list[str]) -> bool:
 
 def _mocha_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
     version = _mocha_version(ctx.target)
+    if version is not None and version < MOCHA_WITH_REPORTER_OPTIONS:
+        return _before_reporter_options(ctx, argv, env, version)
     refuses = version is not None and MOCHA_ONE_REPORTER[0] <= version < MOCHA_ONE_REPORTER[1]
     if refuses and own_mocha_reporter(ctx.target, argv):
         # Mocha 6.0 and 6.1 stop at a second `--reporter` ("can only be specified once", mocha
@@ -435,6 +438,20 @@ def _mocha_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
     extra = ["--reporter", "xunit", mocha_reporter_flag(ctx.target), f"output={junit}"]
     reader = _junit_reader(junit, ctx.target)
     return Plan(_script_args(argv, extra), "mocha", env, reader, junit, runner_args=True)
+
+
+def _before_reporter_options(
+    ctx: StepContext, argv: list[str], env: dict[str, str], version: tuple[int, int]
+) -> Plan:
+    """The test command as it is: a mocha older than 2.2 (ncp 2.0.0 pins mocha 1.15) stops at
+    `--reporter-options` ("error: unknown option"), so the report file cannot be asked for,
+    and adding it would fail a suite that passes."""
+    plan = _entry_plan(ctx, argv, "mocha", env)
+    plan.notes.append(
+        f"the installed mocha {version[0]}.{version[1]} has no --reporter-options (mocha 2.2 "
+        "added it) and would stop at it: run as it is"
+    )
+    return plan
 
 
 def _go_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
