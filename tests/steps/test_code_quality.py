@@ -4774,3 +4774,18 @@ def test_ruff_leaves_out_files_that_appeared_after_the_run_listed_the_project(
     outcome = code_quality.run(ctx)
     unused = {f.path for f in outcome.findings if f.rule == "ruff/F401"}
     assert unused == {"pkg/mod.py", "pkg/draft.py"}
+
+
+def test_shellcheck_local_in_a_sourced_fragment_is_info(tmp_path: Path) -> None:
+    """rear's stage scripts have no `#!` line and use `local` at their top level (SC2168): its
+    `Source` function runs `source "$source_file"`, and a file sourced inside a function makes
+    function-local variables (info). A script with a `#!` line runs at the top level, where
+    bash refuses `local`, and keeps the finding."""
+    fragment = '# stage script, run by `source` inside a function\nlocal url="$1"\necho "$url"\n'
+    script = '#!/bin/bash\nlocal url="$1"\necho "$url"\n'
+    files = {"stages/100_check.sh": fragment, "bin/run": script, **RUNS_SHELLCHECK}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = sorted(
+        (f.path or "", f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2168"
+    )
+    assert found == [("bin/run", "warning"), ("stages/100_check.sh", "info")]

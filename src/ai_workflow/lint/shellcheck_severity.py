@@ -9,6 +9,10 @@ file shellcheck was not given), SC2317/SC2329 (code it believes unreachable or n
 it cannot see functions called indirectly), SC2148 (no shebang: a library for `source`; so
 SC1008/SC1113 on a first line `# /usr/lib/x/lib.sh` without `!` naming no shell shellcheck
 knows, a comment it takes for a shebang, while `# /bin/bash` keeps SC1113's error),
+SC2168 (`local` outside a function) in a file without a `#!` line: a fragment for `source`,
+and bash makes `local` variables in a file sourced inside a function (rear's 837 stage scripts
+under usr/share/rear/, each run by `source "$source_file"` inside its `Source` function); an
+executable script with a `#!` line runs at the top level, where `local` fails, and keeps it;
 SC2034 (a variable "unused": a sourcing script, indirect expansion or a child process may
 read it; a misspelt name is still reported where it is read, SC2154); SC2207 on
 `COMPREPLY=($(compgen ...))`, the completion idiom; SC2145 on an `echo "... $@"` line (alone,
@@ -369,6 +373,8 @@ BACKTICK_STATUS_SUBSTITUTION = re.compile(
 )
 STREAM_TO_OUTPUT = re.compile(r"\d*>&\s*1\b")  # `2>&1`: stderr goes where stdout goes
 SHELLCHECK_JOINED_ARRAY = 2199  # `[[ $@ ... ]]`: the array is joined into one string
+# `local` outside a function: in a file without `#!` (sourced), valid where a function sources it
+SHELLCHECK_LOCAL_OUTSIDE_FUNCTION = 2168
 # `"$@"`, `$@`, `"${name[@]}"`, `${name[@]}`: what SC2199 says is joined inside `[[ ]]`
 ARRAY_WORD = r'(?:"\$(?:@|\{@\}|\{[A-Za-z_]\w*\[@\]\})"|\$(?:@|\{@\}|\{[A-Za-z_]\w*\[@\]\}))'
 # one word with no space, no glob and no expansion: `-a`, `"-a"`, `'none'`
@@ -1792,6 +1798,7 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         or (code == SHELLCHECK_AND_OR_TEST and line in script.plain_and_or)
         or (code == SHELLCHECK_TRANSLATED_NAME and script.translates)
         or (code == SHELLCHECK_JOINED_ARRAY and line in script.joined_as_meant)
+        or (code == SHELLCHECK_LOCAL_OUTSIDE_FUNCTION and not script.shebang)
     ):
         return Severity.INFO
     return SHELLCHECK_SEVERITY.get(level, Severity.WARNING)
