@@ -161,8 +161,8 @@ CROSS = re.compile(r"^(?P<indent>[ \t]*)[✖✗\u00d7][ \t]+(?P<name>\S.*)$", re
 """A failed assertion as tap-spec and faucet print it: `✖ plan != count`."""
 MARKS = "✔✓✖✗\u00d7"
 """The marks a prettified TAP reporter puts before an assertion (passed or failed)."""
-SUMMARY = re.compile(r"^\s*Failed Tests:", re.M)
-"""tap-spec's closing list, which repeats every failure."""
+SUMMARY = re.compile(r"^\s*(?:Failed Tests:|[✖✗] failing tests:)", re.M)
+"""The closing list that repeats every failure: tap-spec's, and Node's test runner's (spec)."""
 TAP_TITLE = re.compile(r"^#[ \t]+(?:Subtest:[ \t]*)?(?P<title>\S.*?)\s*$", re.M)
 TAP_TALLY = re.compile(r"(?:tests|pass|fail|skip|todo|ok)\b(?:\s+\d+)?$")
 YAML_FILE = re.compile(r"^\s*file:\s*['\"]?(?P<file>[^'\"\s]+)", re.M)
