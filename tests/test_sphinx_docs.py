@@ -43,3 +43,14 @@ def test_pages_sphinx_builds() -> None:
     assert html_source("docs/missing.html", tree, exists) is None
     assert html_source("other/usage.html", tree, exists) is None
     assert html_source("docs/usage.md", tree, exists) is None
+
+
+def test_pages_built_from_a_generated_source() -> None:
+    """cdist's docs/src/cdist-reference.rst.sh writes cdist-reference.rst before Sphinx runs:
+    `cdist-reference.html` has a source. A page with neither a source nor a generator of one
+    (only an unrelated `notes.sh`) has none."""
+    tree = SphinxTree(root="docs")
+    exists = {"docs/reference.rst.sh", "docs/api.md.in", "docs/notes.sh"}
+    assert html_source("docs/reference.html", tree, exists) == "docs/reference.rst.sh"
+    assert html_source("docs/api.html", tree, exists) == "docs/api.md.in"
+    assert html_source("docs/notes.html", tree, exists) is None

@@ -2,10 +2,12 @@
 
 A `conf.py` that configures Sphinx (it sets `extensions`, `project`, `html_theme`, ...) marks its
 directory as a source root. Inside it, Sphinx builds `X.md`/`X.rst` into `X.html` (so a
-relative link to `X.html` is valid when the source exists), and `sphinx.ext.autosectionlabel`
-makes every section title a `:ref:` label. With MyST (`myst_parser`, `myst_nb`), a Markdown link
-whose target is not a file is a cross-reference (a label, a document, a Python object, an
-entry of another project's inventory). conf.py is read with `ast`, never executed.
+relative link to `X.html` is valid when the source exists, or a generator of it the build runs:
+cdist's `cdist-reference.rst.sh` writes `cdist-reference.rst` beside itself), and
+`sphinx.ext.autosectionlabel` makes every section title a `:ref:` label. With MyST
+(`myst_parser`, `myst_nb`), a Markdown link whose target is not a file is a cross-reference (a
+label, a document, a Python object, an entry of another project's inventory). conf.py is read
+with `ast`, never executed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pathlib import Path, PurePosixPath
 from ai_workflow.textfiles import read_text
 
 SOURCE_SUFFIXES = (".rst", ".md", ".txt", ".ipynb", ".markdown")
+# `X.rst.sh`, `X.md.in`: a script or template the docs build turns into the source `X.rst`
+GENERATOR_SUFFIXES = (".sh", ".py", ".in", ".tmpl", ".template", ".j2", ".jinja")
 GENERATED_PAGES = frozenset({"genindex.html", "search.html", "py-modindex.html", "modindex.html"})
 GENERATED_DOCNAMES = frozenset(page.removesuffix(".html") for page in GENERATED_PAGES)
 # labels Sphinx defines in every project (its std and Python domains): `:ref:`genindex`` works
@@ -84,15 +88,18 @@ def tree_of(path: str, trees: list[SphinxTree]) -> SphinxTree | None:
 
 
 def html_source(resolved: str, tree: SphinxTree, exists: set[str]) -> str | None:
-    """The source file Sphinx builds into the page `resolved` (`a/b.html` -> `a/b.md`), or the
-    page itself when Sphinx generates it (`genindex.html`); None if there is no such source."""
+    """The source file Sphinx builds into the page `resolved` (`a/b.html` -> `a/b.md`, or the
+    generator `a/b.rst.sh` of a source the build writes), or the page itself when Sphinx
+    generates it (`genindex.html`); None if there is no such source."""
     pure = PurePosixPath(resolved)
     if pure.suffix.lower() != ".html" or not tree.contains(resolved):
         return None
     if tree.docname(resolved) in GENERATED_DOCNAMES:
         return resolved
     stem = str(pure.with_suffix(""))
-    return next((stem + s for s in SOURCE_SUFFIXES if stem + s in exists), None)
+    sources = [stem + s for s in SOURCE_SUFFIXES]
+    generators = [source + g for source in sources for g in GENERATOR_SUFFIXES]
+    return next((path for path in sources + generators if path in exists), None)
 
 
 def is_sphinx_conf(source: str) -> bool:

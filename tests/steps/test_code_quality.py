@@ -1613,6 +1613,19 @@ def test_shellcheck_ls_loop_over_names_the_script_makes_is_info(tmp_path: Path) 
     ]
 
 
+def test_shellcheck_redirect_to_a_file_named_like_a_command_is_info(tmp_path: Path) -> None:
+    """cdist's make-test-files.sh writes `echo test.gz > test`, then `gzip test` (SC2238,
+    "redirecting to command name"): `test` is a data file the script passes to other commands
+    (info). `ls > sort` in a script that only ever runs sort as a command keeps the warning."""
+    files = {
+        "data.sh": "#!/bin/sh\necho test.gz > test\ngzip test\n",
+        "pipe.sh": "#!/bin/sh\nls > sort\nsort -u list.txt\n",
+    }
+    severities = _shellcheck_severities(tmp_path, files)
+    assert severities[("shellcheck/SC2238", "data.sh", 2)] is Severity.INFO
+    assert severities[("shellcheck/SC2238", "pipe.sh", 2)] is Severity.WARNING
+
+
 def test_shellcheck_local_of_a_variable_named_readonly_is_info(tmp_path: Path) -> None:
     """live-boot's setup_loop declares `local fspath module offset readonly` and assigns
     `readonly=${5}` (SC2316, "applies local to the variable named readonly"): a local variable

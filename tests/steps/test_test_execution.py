@@ -1461,6 +1461,31 @@ def test_pytest_plugin_options_without_the_plugin(
         assert "pytest stopped with an usage error" in (outcome.tool_error or "")
 
 
+@pytest.mark.parametrize(
+    ("requirements", "environment"), [("pytest-xprocess\n", True), ("", False)]
+)
+def test_a_conftest_importing_a_declared_module_not_installed(
+    tmp_path: Path, requirements: str, environment: bool
+) -> None:
+    """cachelib's tests/conftest.py imports `xprocess` (pytest-xprocess, which its
+    requirements/tests.txt lists): pytest stops with a usage error before any test, which is
+    this machine's lack (info). The same import with nothing declaring it stays the project's
+    usage error."""
+    conftest = "from xprocess import ProcessStarter\n"
+    files = {**PY_FILES, "tests/conftest.py": conftest}
+    if requirements:
+        files["requirements/tests.txt"] = requirements
+    outcome = run_step(make_repo(tmp_path / "calc", files), cfg())
+    if environment:
+        assert outcome.tool_error is None
+        [finding] = outcome.findings
+        assert finding.rule == "tests/environment-incomplete"
+        assert "pytest-xprocess" in finding.message
+    else:
+        assert outcome.findings == []
+        assert "pytest stopped with an usage error" in (outcome.tool_error or "")
+
+
 WARNING_PLUGIN = (
     "import warnings\n\nimport pytest\n\n\ndef pytest_configure(config):\n"
     '    warnings.warn(pytest.PytestDeprecationWarning("the option loop_scope is unset"))\n'

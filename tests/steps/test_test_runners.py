@@ -768,9 +768,16 @@ def test_a_gopath_packages_import_path_comes_from_the_ci_a_comment_or_its_import
         "github.com/pmezard/go-difflib",
         "the import path of difflib/ in README.md",
     )
-    # ... but a README path that ends in no directory of the project's is not its path
+    # ... but a README path that ends in no directory of the project's is not its path: the
+    # one package below the root, importing nothing, builds at a path of its own
+    # (bgentry/go-netrc: netrc/ only, its README's godoc link names the repository)
     elsewhere = {**sub, "README.md": "go get github.com/other/yaml\n"}
-    assert found(elsewhere) is None
+    assert found(elsewhere) == ("local/difflib", STDLIB_ONLY)
+    # two package directories may import each other by a path nobody gives: none
+    assert found({**elsewhere, "cmd/main.go": "package main\n"}) is None
+    # a package below the root that imports a dependency has no path of its own either
+    hosted = 'package difflib\n\nimport "github.com/o/y"\n'
+    assert found({**elsewhere, "difflib/difflib.go": hosted}) is None
     # test files only, no package of the project's: nothing to run under GOPATH
     tests_only = {"README.md": "go get github.com/a/thing\n", "thing_test.go": "package thing\n"}
     assert found(tests_only) is None

@@ -172,6 +172,12 @@ blank, the loop splits nothing. A pattern the script never names (`$(ls *.mp3)`,
 files), a name made from another value (`read name`, `$1`), or a listed directory held in a
 variable (`$(ls "$BASEDIR"/*.log)`, a configured path with a blank) keeps the warning.
 
+SC2238 (a redirection to a command's name: `cmd > grep`, a pipe meant?) when the script names
+that word as an operand of another command (`shellcheck_redirects`): cdist's
+`__unpack/test/make-test-files.sh` writes `echo test.gz > test`, then `gzip test`: `test` is the
+data file the script makes, not the command. A word never used as an operand (`ls > sort`,
+`sort` only ever a command) keeps the warning.
+
 What the script's own shell and the project's choice of linters change comes after, in
 `ai_workflow.lint.shellcheck`.
 """
@@ -186,6 +192,7 @@ from typing import Any
 
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.lint.report import relpath
+from ai_workflow.lint.shellcheck_redirects import redirects_to_own_file
 from ai_workflow.lint.shellcheck_words import one_word_command
 from ai_workflow.textfiles import read_text
 
@@ -422,6 +429,7 @@ ARGUMENTS_SAVED = re.compile(
     r"""(?:^|[\s;&|({])(?:(?:local|export|declare|readonly)\s+)?(?P<name>[A-Za-z_]\w*)="""
     r"""\(?("?)\$(?:[@*]|\{[@*]\})\2\)?(?=\s|;|#|$)"""
 )
+SHELLCHECK_COMMAND_REDIRECT = 2238  # `cmd > grep`: a redirection to a command's name
 SHELLCHECK_CASE_GLOB = 2254  # `case $x in $p)`: an unquoted expansion in a case pattern globs
 # a variable named for what it holds, a glob: `$pattern`, `${patterns[$i]}`, `$name_glob`
 GLOB_NAMED = re.compile(
@@ -535,6 +543,8 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         if code == SHELLCHECK_LS_LOOP and _lists_own_names(scripts[path], item):
             severity = Severity.INFO
         if code == SHELLCHECK_CASE_GLOB and _named_a_glob(scripts[path], item):
+            severity = Severity.INFO
+        if code == SHELLCHECK_COMMAND_REDIRECT and redirects_to_own_file(scripts[path].lines, item):
             severity = Severity.INFO
         findings.append(
             Finding(

@@ -89,6 +89,7 @@ from ai_workflow.testcmd.environment import (
     download_failure,
     go_partial_download,
     machine_cause,
+    missing_conftest_module,
     missing_file,
     missing_node_packages,
     missing_python_module,
@@ -592,7 +593,9 @@ def _unavailable(
             "interpreter that has it",
         )
     if framework == "pytest" and result.returncode == 4:
-        plugins = missing_pytest_plugins(output)
+        plugins = missing_pytest_plugins(output) or missing_conftest_module(
+            output, python_declared(ctx.target, project_files(ctx))
+        )
         if plugins is not None:
             return plugins
     if framework == "pytest" and result.returncode == 3:

@@ -489,15 +489,34 @@ def missing_python_module(message: str, declared: set[str]) -> str | None:
     the module is the project's own, or nothing declares it: a real failure). A distribution
     named otherwise than its module counts through the known aliases (`bs4` is
     beautifulsoup4's, `sklearn` scikit-learn's), and so does one named after its module with
-    a `.py` (delegator.py's `delegator`)."""
+    a `.py` (delegator.py's `delegator`) or a pytest plugin's `pytest-` (pytest-xprocess's
+    `xprocess`)."""
     found = PY_MISSING.search(message)
     if found is None:
         return None
     top = found.group("module").split(".")[0]
-    for name in (top, f"python-{top}", f"py{top}", f"{top}.py", *IMPORT_ALIASES.get(top, ())):
+    candidates = (top, f"python-{top}", f"py{top}", f"{top}.py", f"pytest-{top}")
+    for name in (*candidates, *IMPORT_ALIASES.get(top, ())):
         if canonical(name) in declared:
             return canonical(name)
     return None
+
+
+def missing_conftest_module(output: str, declared: set[str]) -> Unavailable | None:
+    """pytest's usage error "ImportError while loading conftest" on a module of a distribution
+    the project declares (`python_declared`) and this environment lacks: cachelib's
+    tests/conftest.py imports `xprocess`, from pytest-xprocess, which its requirements/tests.txt
+    lists. The tests could not run here; a module nothing declares stays the project's error."""
+    if "ImportError while loading conftest" not in output:
+        return None
+    name = missing_python_module(output, declared)
+    if name is None:
+        return None
+    return Unavailable(
+        f"the tests' conftest imports a module of {name}, which the project declares and "
+        "this environment does not have",
+        f"install {name} (the project's test requirements) in the project's environment",
+    )
 
 
 def _clip(text: str, limit: int = 200) -> str:

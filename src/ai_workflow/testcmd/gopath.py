@@ -110,13 +110,10 @@ def _self_contained_path(texts: dict[str, str]) -> tuple[str, str] | None:
     so no package of its own by its path, no dependency), and the root's non-test files declare
     one package. spaolacci/murmur3 1.1: murmur*.go and murmur_test.go, all `package murmur3`,
     import fmt, hash, testing...; its .travis.yml runs `go test` where Travis put it. It builds
-    at any path, so it runs at `local/<package>`."""
-    names = {
-        found.group("name")
-        for rel, text in texts.items()
-        if "/" not in rel and not rel.endswith("_test.go")
-        if (found := PACKAGE.search(text))
-    }
+    at any path, so it runs at `local/<package>`. So does a root with no Go file whose one
+    package is in one directory below it (bgentry/go-netrc: netrc/netrc.go and netrc_test.go,
+    `package netrc`): the tree runs at `local/<package>`, the package at `local/<package>/<dir>`."""
+    names = _package_names(texts, {"."}) or _package_names(texts, _package_directories(texts))
     if len(names) != 1:
         return None
     if any(
@@ -128,6 +125,23 @@ def _self_contained_path(texts: dict[str, str]) -> tuple[str, str] | None:
         f"{SELF_CONTAINED_ROOT}/{name}",
         "no import path given, and its Go files import the standard library only",
     )
+
+
+def _package_directories(texts: dict[str, str]) -> set[str]:
+    """The directories that hold the project's non-test Go files; empty unless there is one
+    (two directories are two packages that may import each other by a path none gives)."""
+    directories = {str(PurePosixPath(rel).parent) for rel in texts if not rel.endswith("_test.go")}
+    return directories if len(directories) == 1 else set()
+
+
+def _package_names(texts: dict[str, str], directories: set[str]) -> set[str]:
+    """The package names the non-test Go files in `directories` declare."""
+    return {
+        found.group("name")
+        for rel, text in texts.items()
+        if str(PurePosixPath(rel).parent) in directories and not rel.endswith("_test.go")
+        if (found := PACKAGE.search(text))
+    }
 
 
 def _hosted(import_path: str) -> bool:
