@@ -104,6 +104,7 @@ class PythonEnvironment:
     interpreter: str | None = None
     packages: dict[str, list[str]] = field(default_factory=dict)  # import name -> dists
     entry_points: dict[str, list[str]] = field(default_factory=dict)  # canonical dist -> groups
+    distributions: frozenset[str] = frozenset()  # canonical names of every installed one
 
 
 _ENV_SCRIPT = """
@@ -113,15 +114,19 @@ try:
 except AttributeError:
     packages = {}
 eps = {}
+names = []
 for dist in m.distributions():
     name = dist.metadata["Name"]
+    if name:
+        names.append(name)
     groups = sorted({ep.group for ep in dist.entry_points})
     files = dist.files or []
     if any(f.parts[:1] == ("..",) and "bin" in f.parts for f in files):
         groups.append("scripts")
     if name and groups:
         eps[name] = groups
-print(json.dumps({"packages": packages, "entry_points": eps, "sys_path": sys.path}))
+print(json.dumps({"packages": packages, "entry_points": eps, "distributions": names,
+                  "sys_path": sys.path}))
 """
 # Asking the interpreter costs 0.2-2 s (every installed distribution's metadata is read), so its
 # answer is kept in the step cache while nothing where it looks for distributions has changed.
@@ -146,7 +151,8 @@ def target_environment(ctx: StepContext) -> PythonEnvironment:
             _keep_answer(ctx, python, raw)
         packages = {str(k): [str(d) for d in v] for k, v in raw.get("packages", {}).items()}
         eps = {canonical(k): list(v) for k, v in raw.get("entry_points", {}).items()}
-        return PythonEnvironment(python, packages, eps)
+        dists = frozenset(canonical(str(d)) for d in raw.get("distributions", ()))
+        return PythonEnvironment(python, packages, eps, dists)
 
     return ctx.memo.get("dependencies:target_environment", ask)
 
@@ -195,6 +201,8 @@ def _kept_answer(ctx: StepContext, python: str) -> dict[str, Any] | None:
     sys_path, answer = kept.get("sys_path"), kept.get("answer")
     if not isinstance(sys_path, list) or not isinstance(answer, dict):
         return None
+    if "distributions" not in answer:
+        return None  # kept before the answer listed every distribution: ask again
     # A JSON round trip turns the state's tuples into lists: compare it the same way.
     state = json.loads(json.dumps(installation_state(python, map(str, sys_path))))
     return answer if kept.get("state") == state else None
@@ -205,7 +213,7 @@ def _keep_answer(ctx: StepContext, python: str, raw: dict[str, Any]) -> None:
     installed = {
         "sys_path": sys_path,
         "state": installation_state(python, sys_path),
-        "answer": {k: raw[k] for k in ("packages", "entry_points") if k in raw},
+        "answer": {k: raw[k] for k in ("packages", "entry_points", "distributions") if k in raw},
     }
     write_run_store(ctx, ENV_STORE, {"python": python}, "installed", installed)
 

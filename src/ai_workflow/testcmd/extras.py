@@ -16,16 +16,15 @@ there), stays the project's failure.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ai_workflow.deps.distributions import target_environment
 from ai_workflow.deps.manifests import read_manifest
 from ai_workflow.deps.model import Report, canonical
 from ai_workflow.engine.step import StepContext
 from ai_workflow.project_files import project_files
-from ai_workflow.techstack import detect_stack
 from ai_workflow.testcmd.environment import MachineCause
 from ai_workflow.testcmd.reports import FailedTest
 
@@ -33,17 +32,6 @@ IMPORT_ERROR = re.compile(r"\b(?:ImportError|ModuleNotFoundError)\b:(?P<said>.*)
 EXTRA_NAMED = re.compile(r"(?P<dist>[A-Za-z0-9][\w.-]*)\[(?P<extras>[\w.-]+(?:\s*,\s*[\w.-]+)*)\]")
 """`dist[extra]` or `dist[a,b]`, as a pip requirement names a distribution's extras."""
 EXTRA_SECTIONS = ("optional-dependencies.", "extras_require.")
-ABSENT_SCRIPT = """
-import importlib.metadata as m, json, sys
-absent = []
-for name in sys.argv[1:]:
-    try:
-        m.distribution(name)
-    except m.PackageNotFoundError:
-        absent.append(name)
-print(json.dumps(absent))
-"""
-ASK_TIMEOUT_S = 60.0
 
 
 def declared_extras(target: Path, files: Iterable[str]) -> dict[str, set[str]]:
@@ -110,19 +98,15 @@ def absent_extra_causes(
 
 
 def _absent_distributions(ctx: StepContext, names: list[str]) -> set[str]:
-    """The names the test interpreter has no distribution of; none when it cannot be asked
-    (then nothing is put down to the machine)."""
-    python = detect_stack(ctx).python if names else None
-    if python is None:
+    """The names the test interpreter has no distribution of (`deps.distributions`' answer of
+    that interpreter, asked once per run); none when it cannot be asked (then nothing is put
+    down to the machine)."""
+    if not names:
         return set()
-    result = ctx.run_command([python, "-I", "-c", ABSENT_SCRIPT, *names], timeout=ASK_TIMEOUT_S)
-    if not result.ok:
+    env = target_environment(ctx)
+    if env.interpreter is None:
         return set()
-    try:
-        answer = json.loads(result.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        return set()
-    return {canonical(str(n)) for n in answer} if isinstance(answer, list) else set()
+    return {name for name in map(canonical, names) if name not in env.distributions}
 
 
 def _describe(key: str, lacking: list[str]) -> str:
