@@ -450,6 +450,35 @@ def test_entry_points_are_a_fallback_for_projects_without_a_convention(tmp_path:
     assert [(e.program, where) for e, where in entries] == [
         (("sh", "t/harness/go.sh"), "named in t/README.md")
     ]
+    # rear: tests/setup1/README runs `./verify.sh tcase${i}_results` (as root, in a VM whose
+    # network it takes down): a script named only with arguments is no way to run the tests bare
+    with_arguments = make_repo(
+        tmp_path / "with-arguments",
+        {
+            "usr/sbin/tool": "#!/bin/bash\n",
+            "tests/setup1/README": (
+                "# for i in $(seq 1 8); do ./tcase${i}.sh; done\n"
+                "# for i in $(seq 1 8); do ./verify.sh tcase${i}_results; done\n"
+                "$ ./check.sh case1 > out.txt\n"
+            ),
+            "tests/setup1/verify.sh": '#!/bin/bash\n[ -n "$1" ] || exit 2\n',
+            "tests/setup1/check.sh": '#!/bin/bash\n[ -n "$1" ] || exit 2\n',
+        },
+    )
+    assert declared(with_arguments)[1] == []
+    assert detect(with_arguments).test_argv is None
+    # the same script also named bare (or in prose) stays a way to run the tests
+    bare_too = make_repo(
+        tmp_path / "bare-too",
+        {
+            "usr/sbin/tool": "#!/bin/bash\n",
+            "tests/README": "Run ./verify.sh, or `./verify.sh case1` for one case.\n",
+            "tests/verify.sh": "#!/bin/bash\n",
+        },
+    )
+    assert [(e.program, where) for e, where in declared(bare_too)[1]] == [
+        (("bash", "tests/verify.sh"), "named in tests/README")
+    ]
     # sg3_utils: scripts/README lists the tools the package installs (rescan-scsi-bus.sh rescans
     # the machine's SCSI buses): a README of scripts/ names a test runner only by its name
     tools = make_repo(

@@ -331,6 +331,36 @@ def test_test_scripts_that_wait_for_the_terminal_are_manual_tests(tmp_path: Path
     ]
 
 
+def test_test_directories_each_described_by_a_readme_are_manual_tests(tmp_path: Path) -> None:
+    """rear's tests/setup1/ and tests/setup2/ each hold a README that asks for a VM with 13
+    network interfaces and runs `./verify.sh tcase${i}_results` as root: set-ups for a person,
+    so the missing runner is info. Without a README in one of them, or with the scripts at the
+    top of tests/, they still have no runner: a warning."""
+    readme = "You need a VM.\n# for i in 1 2; do ./verify.sh tcase${i}_results; done\n"
+    verify = '#!/bin/bash\n[ -n "$1" ] || { echo "Need a test case directory" >&2; exit 2; }\n'
+    app = {"usr/sbin/app": "#!/bin/bash\necho app\n"}
+    setups = {
+        "tests/setup1/README": readme,
+        "tests/setup1/verify.sh": verify,
+        "tests/setup2/README.md": readme,
+        "tests/setup2/verify.sh": verify,
+    }
+    outcome = run_step(make_repo(tmp_path / "setups", {**app, **setups}))
+    assert shown(outcome) == []
+    [info] = [f for f in outcome.findings if f.rule == "tests/no-runner"]
+    assert info.severity is Severity.INFO
+    assert "each of its 2 test directories has a README" in info.message
+    assert "tests/setup1/README, tests/setup2/README.md" in info.message
+    one_without = {k: v for k, v in setups.items() if k != "tests/setup2/README.md"}
+    assert shown(run_step(make_repo(tmp_path / "one", {**app, **one_without}))) == [
+        ("warning", "tests/no-runner", None, None)
+    ]
+    top = {"tests/README": readme, "tests/verify.sh": verify}
+    assert shown(run_step(make_repo(tmp_path / "top", {**app, **top}))) == [
+        ("warning", "tests/no-runner", None, None)
+    ]
+
+
 TEST_PROGRAMS_MAKEFILE = (
     "EXECS = sg_tst_async bsg_queue_tst\n\nall: $(EXECS)\n\nclean:\n\trm -f $(EXECS)\n"
 )

@@ -335,8 +335,8 @@ def _no_command(ctx: StepContext, outcome: StepOutcome, stack: TechStack) -> Ste
             outcome.add(
                 "tests/no-runner",
                 "info",
-                f"the project's tests are manual: {manual}, so they are for a person at a "
-                f"terminal, with no runner: not run here; {CONFIG_HINT} to run them",
+                f"the project's tests are manual: {manual}, so they are for a person, with "
+                f"no runner: not run here; {CONFIG_HINT} to run them",
             )
             outcome.summary = "tests not run: manual tests"
             return outcome
@@ -382,9 +382,13 @@ def _manual_tests(ctx: StepContext) -> str:
     """When every code file of `tests/` or `test/` is a shell script that stops to read the
     terminal (mussh's test/*.sh: `echo "Hit any key to continue"` then `read`), the tests are
     manual, for a person at a terminal: which ones and where they read, else empty."""
-    tests = _test_dir_code(project_files(ctx))
+    files = project_files(ctx)
+    tests = _test_dir_code(files)
     if not tests:
         return ""
+    described = _described_by_readmes(tests, files)
+    if described:
+        return described
     where = []
     for rel in tests:
         if PurePosixPath(rel).suffix not in (".sh", ".bash"):
@@ -401,6 +405,33 @@ def _manual_tests(ctx: StepContext) -> str:
         where.append(f"{rel} line {reads[0]}")
     count = "its test script" if len(tests) == 1 else f"each of its {len(tests)} test scripts"
     return f"{count} waits for the terminal with `read` ({', '.join(where[:3])})"
+
+
+_README = re.compile(r"README(?:\.(?:md|txt|rst|adoc))?", re.IGNORECASE)
+
+
+def _described_by_readmes(tests: list[str], files: list[str]) -> str:
+    """When the test code lies in subdirectories of `tests/` or `test/` and each of them has a
+    README of its own, which names no script to run as it is (else that script would be the
+    test command), the READMEs describe procedures for a person (rear's tests/setup1/README: a
+    VM with 13 network interfaces, then `./verify.sh tcase${i}_results` as root): which READMEs,
+    else empty."""
+    directories = {str(PurePosixPath(rel).parent) for rel in tests}
+    if any("/" not in directory for directory in directories):
+        return ""  # scripts at the top of the test directory: a suite, not set-ups
+    readmes = []
+    for directory in sorted(directories):
+        prefix = directory + "/"
+        here = [f for f in files if f.startswith(prefix) and _README.fullmatch(f[len(prefix) :])]
+        if not here:
+            return ""
+        readmes.append(here[0])
+    count = (
+        "its test directory"
+        if len(readmes) == 1
+        else f"each of its {len(readmes)} test directories"
+    )
+    return f"{count} has a README that tells a person how to run it ({', '.join(readmes[:3])})"
 
 
 _NATIVE_SUFFIXES = frozenset({".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".hxx"})

@@ -485,14 +485,41 @@ def _scripts(sources: ProjectSources) -> list[tuple[Invocation, str]]:
         path = PurePosixPath(rel)
         if path.parts[0] in RUNNER_SCRIPT_DIRS and path.stem.upper() == "README":
             tests_readme = path.parts[0] in TEST_README_DIRS
-            for name in README_SCRIPT.findall(sources.text(rel)):
+            text = sources.text(rel)
+            for name in dict.fromkeys(README_SCRIPT.findall(text)):
                 if not tests_readme and not TEST_SCRIPT_WORD.search(PurePosixPath(name).stem):
+                    continue
+                if _named_only_with_arguments(name, text):
                     continue
                 for candidate in (normalise_path(str(path.parent / name)), normalise_path(name)):
                     if candidate in sources.file_set:
                         found.append((_script_entry(candidate, sources), f"named in {rel}"))
                         break
     return found
+
+
+COMMAND_BEFORE = re.compile(r"(?:^|[$#>`(;]|&&|\|\||\b(?:do|then|sudo|exec|sh|bash))\s*$")
+"""What may stand before a script in command position on a README line: nothing, a prompt, an
+opening backtick, a separator or a keyword (`for i in 1 2; do ./verify.sh case$i; done`)."""
+COMMAND_END = re.compile(r"[;|&`)#]")
+
+
+def _named_only_with_arguments(name: str, text: str) -> bool:
+    """Whether every command line of the README that runs `name` gives it arguments, and no
+    line names it otherwise. Run bare, such a script stops at its usage message, or worse:
+    rear's tests/setup1/README runs `./verify.sh tcase${i}_results` as root in a dedicated VM,
+    a check of a network set-up (it takes the interfaces down), not a test suite to run here."""
+    pattern = re.compile(r"(?<![\w/.-])" + re.escape(name) + r"(?![\w.-])")
+    with_arguments = False
+    for line in text.splitlines():
+        for found in pattern.finditer(line):
+            if not COMMAND_BEFORE.search(line[: found.start()]):
+                return False  # named in prose: a way to run the tests as it is
+            rest = COMMAND_END.split(line[found.end() :], maxsplit=1)[0].split()
+            if not rest or rest[0].startswith(("<", ">", "2>")):
+                return False
+            with_arguments = True
+    return with_arguments
 
 
 AUTOMAKE_TESTS = re.compile(r"^TESTS\s*\+?=(?P<value>(?:.*\\\n)*.*)$", re.MULTILINE)
