@@ -92,7 +92,7 @@ from ai_workflow.lint.ruff_exec import exec_definitions_as_info
 from ai_workflow.lint.ruff_global import declared_global_as_info
 from ai_workflow.lint.ruff_imports import import_bindings_as_info
 from ai_workflow.lint.ruff_newer import newer_rules_as_info, rule_stages
-from ai_workflow.lint.ruff_pin import ruff_pin
+from ai_workflow.lint.ruff_pin import RuffPin, ruff_pin
 from ai_workflow.lint.ruff_py2 import py2_builtins_as_info
 from ai_workflow.lint.ruff_reexports import reexports_as_info
 from ai_workflow.lint.ruff_runtime import (
@@ -137,7 +137,8 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     blocked = special_configs(ctx.target, python_files, RUFF_CONFIG_FILES)
     if blocked:
         return LintReport("ruff", skipped=f"ruff: {blocked} is {NOT_OURS} (ruff would open it)")
-    tool, pin_note = _pinned_ruff(ctx, tool)
+    pin = ruff_pin(ctx.target)  # read once: a lockfile may be large
+    tool, pin_note = _pinned_ruff(ctx, tool, pin)
     # --no-fix: a project's `fix = true` must not make a check rewrite its files.
     args = [str(tool.path), "check", "--no-fix", "--output-format", "json", "--no-cache"]
     args.append("--exit-zero")
@@ -199,7 +200,7 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     kept = data_modules_as_info(kept, run_data_modules(ctx))
     newer = 0
     if not own:
-        kept, newer = _newer_rules(ctx, tool, kept, scopes)
+        kept, newer = _newer_rules(ctx, tool, kept, scopes, pin)
     checked = f"{tool.describe()}: {len(python_files)} Python files; rules: {scopes.describe()}"
     if newer:
         checked += (
@@ -290,11 +291,10 @@ def _flake8_scope(flake8: RuffTranslation | None) -> RuleScope:
     return RuleScope(flake8.source, flake8.select is not None, flake8.extend_select)
 
 
-def _pinned_ruff(ctx: StepContext, found: Tool) -> tuple[Tool, str | None]:
+def _pinned_ruff(ctx: StepContext, found: Tool, pin: RuffPin | None) -> tuple[Tool, str | None]:
     """The ruff the project pins (`ai_workflow.lint.ruff_pin`: its required-version, pre-commit
     hook, lockfile or requirements) in place of a different bundled or PATH one (see
     `ai_workflow.lint.pinned_tools`); a project's own installation stays."""
-    pin = ruff_pin(ctx.target)
     if found.origin is ToolOrigin.PROJECT or pin is None or pin.version == found.version:
         return found, None
     where = f"the project pins ruff {pin.version} ({pin.source})"
@@ -307,7 +307,11 @@ def _pinned_ruff(ctx: StepContext, found: Tool) -> tuple[Tool, str | None]:
 
 
 def _newer_rules(
-    ctx: StepContext, tool: Tool, findings: list[Finding], scopes: RuffScopes
+    ctx: StepContext,
+    tool: Tool,
+    findings: list[Finding],
+    scopes: RuffScopes,
+    pin: RuffPin | None,
 ) -> tuple[list[Finding], int]:
     """The findings with warnings of rules newer than the project's ruff at info
     (`ai_workflow.lint.ruff_newer`); ruff's rule list is asked only when a configuration that
@@ -322,7 +326,7 @@ def _newer_rules(
     )
     if listed.timed_out or listed.returncode != 0:
         return findings, 0
-    return newer_rules_as_info(findings, scopes, rule_stages(listed.stdout), ruff_pin(ctx.target))
+    return newer_rules_as_info(findings, scopes, rule_stages(listed.stdout), pin)
 
 
 def _chosen_rules(
