@@ -257,8 +257,13 @@ ECHO_SUBSHELL = re.compile(
 )
 # a function definition: `name() {`, `function name {`, `function name() {`
 FUNCTION_HEADER = re.compile(r"^(\s*)(?:function\s+)?([A-Za-z_][\w:.-]*)\s*(?:\(\s*\))?\s*\{\s*$")
-# what joins the arguments into one word: `"$*"`, `"${*}"`, or `$@` / `${@:n}` assigned
-JOIN = re.compile(r"\"\$\*\"|\"\$\{\*\}\"|[A-Za-z_]\w*=\"?\$(?:@|\{@\}|\{@:(\d+)\})\"?(?:\s|;|$)")
+# what joins the arguments into one word: `"$*"`, `"${*}"` (also inside a string whose other
+# expansions are named variables, `"${PREFIX}$*"`), or `$@` / `${@:n}` assigned
+_NAMED_OR_TEXT = r"(?:[^\"\n$\\]|\$\{?[A-Za-z_]\w*\}?)*"
+JOIN = re.compile(
+    rf"\"{_NAMED_OR_TEXT}\$(?:\*|\{{\*\}}){_NAMED_OR_TEXT}\""
+    r"|[A-Za-z_]\w*=\"?\$(?:@|\{@\}|\{@:(\d+)\})\"?(?:\s|;|$)"
+)
 POSITIONAL = re.compile(r"\$(?:(\d)|\{(\d+)\}|([@*])|\{([@*])[^}]*\})")
 SHIFT = re.compile(r"(?:^|[;&|({]|\b(?:then|do|else))\s*shift(?:\s+(\d+))?\s*(?:;|&&|\|\||$)")
 # the start of a simple command: the line's start, or after `then`/`do`/`else`, `&&`, `||`, `;`
@@ -778,9 +783,9 @@ def _joined_by_callee(script: ScriptTraits, item: dict[str, Any]) -> bool:
     place = _place(script, item)
     if place is None:
         return False
-    text, column = _continued_call(script.lines, item["line"], *place)
+    text, column = continued_call(script.lines, item["line"], *place)
     for name, joined_from in script.joiners:
-        index = _argument_index(text, name, column)
+        index = argument_index(text, name, column)
         if index is not None and index >= joined_from:
             return True
     return False
@@ -1157,7 +1162,7 @@ class ScriptTraits:
         )
 
 
-def _function_bodies(lines: list[str]) -> list[tuple[str, int, int]]:
+def function_bodies(lines: list[str]) -> list[tuple[str, int, int]]:
     """The functions of the file as (name, first body line, last body line), 1-based; a body
     ends at the first `}` line indented as its definition (a function without one is left out)."""
     found = []
@@ -1178,7 +1183,7 @@ def _literal_argument_bodies(lines: list[str]) -> frozenset[int]:
     (`cross linux amd64 386`): no blank inside a word, no glob, quote or expansion, and the
     name mentioned nowhere else. A function never called in the file, called with anything
     else, or named elsewhere (`$(f "$x")`, `a && f $y`, `trap f 0`) is left out."""
-    bodies = _function_bodies(lines)
+    bodies = function_bodies(lines)
     found: set[int] = set()
     for name, first, last in bodies:
         call = re.compile(rf"^\s*{re.escape(name)}(?:\s+(?P<args>.*?))?\s*$")
@@ -1206,14 +1211,14 @@ def _joining_functions(lines: list[str]) -> tuple[tuple[str, int], ...]:
     to a variable; any other read of the arguments (`$2`, `"$@"`, after the join too) and the
     function is left out. The body ends at the first `}` line indented as its definition."""
     found = []
-    for name, first, last in _function_bodies(lines):
-        joined_from = _joined_from(lines[first - 1 : last])
-        if joined_from is not None:
-            found.append((name, joined_from))
+    for name, first, last in function_bodies(lines):
+        first_joined = arguments_joined_from(lines[first - 1 : last])
+        if first_joined is not None:
+            found.append((name, first_joined))
     return tuple(found)
 
 
-def _joined_from(body: list[str]) -> int | None:
+def arguments_joined_from(body: list[str]) -> int | None:
     """The first argument the body joins (see `_joining_functions`), None when it reads its
     arguments in any other way."""
     shifted = 0
@@ -1250,7 +1255,14 @@ def _join_span(line: str) -> tuple[int, int, int] | None:
     `else echo "$@"`; a count `$#` reads no argument) whose only reads
     of the arguments are `$@`/`${@}` inside double quotes (`( >&2 echo -e "  ${@}" )`): echo
     joins its arguments with one space, the text "$*" would give. None when it joins none."""
-    join = JOIN.search(line)
+    join = next(
+        (
+            found
+            for found in JOIN.finditer(line)
+            if not found.group(0).startswith('"') or line.count('"', 0, found.start()) % 2 == 0
+        ),
+        None,
+    )  # a quoted join starts at an opening quote, not at the one that closes a string
     if join is not None:
         return join.start(), join.end(), int(join.group(1) or 1)
     command = KEYWORD_ECHO.sub("", line, count=1)  # `else echo "$@"`: the echo command
@@ -1265,7 +1277,7 @@ def _join_span(line: str) -> tuple[int, int, int] | None:
     return None
 
 
-def _continued_call(lines: tuple[str, ...], line: int, text: str, column: int) -> tuple[str, int]:
+def continued_call(lines: tuple[str, ...], line: int, text: str, column: int) -> tuple[str, int]:
     """`text` (line `line`, 1-based) with the lines before it that continue into it (each
     ending in a backslash) put in front, and `column` moved by as much: the whole command a
     word on a continuation line belongs to (`_fail "not given:" \\` then `"got: '${@}'"`)."""
@@ -1276,7 +1288,7 @@ def _continued_call(lines: tuple[str, ...], line: int, text: str, column: int) -
     return prefix + text, column + len(prefix)
 
 
-def _argument_index(line: str, name: str, column: int) -> int | None:
+def argument_index(line: str, name: str, column: int) -> int | None:
     """The position (1 for the first argument) of the word at `column` (1-based) in a simple
     command of `line` that calls `name`; None when the column is not in an argument of a call
     of `name` (a pipe, `;` or redirection between them, or another command)."""
