@@ -183,3 +183,31 @@ def test_a_substitution_run_for_its_exit_status_is_info(tmp_path: Path) -> None:
     assert levels == {3: "info", 7: "warning", 11: "warning"}
     info = next(f for f in outcome.findings if f.rule == "shellcheck/SC2328" and f.line == 3)
     assert "`_probe` is read nowhere" in info.message
+
+
+ONCE_LOOPS = """\
+#!/bin/bash
+for dummy in "once" ; do
+    test -d /nonexistent || break
+    echo found
+done
+for item in once ; do
+    echo "$item"
+    break
+done
+for dir in /etc ; do
+    ls /etc
+done
+for pass in once ; do
+    test -d /nonexistent || continue
+    echo found
+done
+"""
+
+
+def test_a_one_word_loop_left_with_break_is_info(tmp_path: Path) -> None:
+    """rear's `for dummy in "once" ; do ... || break ... done`: a block meant to run once, left
+    early with `break` (or `continue`, the same in one pass). A one-word loop whose body reads its variable, or that has no `break`,
+    keeps the warning."""
+    root = make_repo(tmp_path / "p", {"once.sh": ONCE_LOOPS, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC2043") == {2: "info", 6: "warning", 10: "warning", 13: "info"}

@@ -41,6 +41,11 @@ there word for word; the same code elsewhere keeps its level:
   sg3_utils' among them) when the next command reads `$?` and the variable is read nowhere in
   the file: the command runs for its exit status, the empty value is never used. The same
   assignment whose variable is read later (`echo "$x"`), or with no `$?` after it, keeps it.
+- SC2043 ("this loop will only ever run once") on `for dummy in "once" ; do` whose body, up
+  to the `done` indented as the `for`, leaves it with `break` or `continue` (the same in one
+  pass) and never reads the variable (rear's stage scripts, nine times): a block meant to run
+  once, left early. A one-word loop without either (a list that lost its other items?), or
+  whose body reads the variable, keeps it.
 """
 
 from __future__ import annotations
@@ -217,6 +222,37 @@ def _status_only(text: Sequence[str], index: int) -> str | None:
     return STATUS_NOTE.format(name)
 
 
+# `for dummy in "once" ; do`: one literal word, the loop's `do` on the line or the next
+ONCE_LOOP = re.compile(
+    r"""^(?P<indent>\s*)for\s+(?P<name>[A-Za-z_]\w*)\s+in\s+(?P<q>["']?)[\w.-]+(?P=q)"""
+    r"""\s*(?:;\s*do)?\s*(?:\#.*)?$"""
+)
+LEAVE = re.compile(r"(?:^|[;&|{]|\b(?:then|do|else))\s*(?:break|continue)\b")
+ONCE_NOTE = (
+    "a loop over one literal word whose body leaves it with `break` or `continue` is a block "
+    "meant to run once, left early (the `for dummy in once; do ... break ...; done` idiom)"
+)
+
+
+def _once_loop(text: Sequence[str], index: int) -> str | None:
+    """Line `index` starts a `for` over one literal word, and the loop's body (up to the `done`
+    indented as the `for`) leaves it (`break`, or `continue`, the same in a one-pass loop) and
+    never reads the loop variable."""
+    match = ONCE_LOOP.match(text[index])
+    if match is None:
+        return None
+    done = re.compile(rf"^{re.escape(match.group('indent'))}done\b")
+    end = next((n for n in range(index + 1, len(text)) if done.match(text[n])), None)
+    if end is None:
+        return None
+    body = [line.split(" #", 1)[0] for line in text[index + 1 : end]]
+    name = match.group("name")
+    read = re.compile(rf"\$(?:{name}\b|\{{[#!]?{name}\b)")
+    if any(read.search(line) for line in body) or not any(LEAVE.search(line) for line in body):
+        return None
+    return ONCE_NOTE
+
+
 CHECKS: dict[str, Check] = {
     "shellcheck/SC2327": _literal_echo_away,
     "shellcheck/SC2328": _literal_echo_away,
@@ -227,6 +263,12 @@ CHECKS: dict[str, Check] = {
     "shellcheck/SC1083": _format_brace,
     "shellcheck/SC2188": _truncation,
 }
+TextCheck = Callable[[Sequence[str], int], str | None]
+TEXT_CHECKS: dict[str, TextCheck] = {
+    "shellcheck/SC2327": _status_only,
+    "shellcheck/SC2328": _status_only,
+    "shellcheck/SC2043": _once_loop,
+}
 
 
 def idioms_as_info(findings: Sequence[Finding], target: Path) -> list[Finding]:
@@ -234,8 +276,10 @@ def idioms_as_info(findings: Sequence[Finding], target: Path) -> list[Finding]:
     lines: dict[str, list[str]] = {}
 
     def note_of(finding: Finding) -> str | None:
-        check = CHECKS.get(finding.rule)
-        if check is None or finding.severity is not Severity.WARNING or not finding.path:
+        check, text_check = CHECKS.get(finding.rule), TEXT_CHECKS.get(finding.rule)
+        if check is None and text_check is None:
+            return None
+        if finding.severity is not Severity.WARNING or not finding.path:
             return None
         if finding.path not in lines:
             lines[finding.path] = read_text(target / finding.path, root=target).splitlines()
@@ -243,9 +287,9 @@ def idioms_as_info(findings: Sequence[Finding], target: Path) -> list[Finding]:
         line, column = finding.line, finding.extra.get("column")
         if not isinstance(line, int) or not 0 < line <= len(text):
             return None
-        note = check(text[line - 1], column if isinstance(column, int) else 0)
-        if note is None and finding.rule in ("shellcheck/SC2327", "shellcheck/SC2328"):
-            note = _status_only(text, line - 1)
+        note = check(text[line - 1], column if isinstance(column, int) else 0) if check else None
+        if note is None and text_check is not None:
+            note = text_check(text, line - 1)
         return note
 
     return explain_as_info(findings, note_of)
