@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ai_workflow.findings import Severity
+from ai_workflow.lint.shellcheck_alpine import runs_on_alpine_only
 from ai_workflow.lint.shellcheck_initramfs import initramfs_scripts, knows_busybox
 from ai_workflow.lint.shellcheck_joined import compares_with_words
 from ai_workflow.lint.shellcheck_kernel_names import kernel_directory
@@ -228,6 +229,73 @@ def test_sh_scripts_of_a_package_without_busybox_keep_their_warnings(tmp_path: P
     assert severity[("shellcheck/SC2104", "components/select-eth-device.sh", 5)] is (
         Severity.WARNING
     )
+
+
+ALPINE_SCRIPT = (
+    "#!/bin/sh\n"
+    "# the Alpine flavour; apt-get and dpkg have their own scripts\n"
+    'APK_CMD="/sbin/apk"\n'
+    "refresh() {\n  $APK_CMD update\n}\n"
+    'installed() {\n  grep -q "^$1" /etc/apk/world\n}\n'
+    'proxy="/etc/profile.d/proxy.sh"\n'
+    "[ -r $proxy ] && source $proxy\n"
+    'check() {\n  [ -b "$1" ] || continue\n  echo "$1"\n}\n'
+    'for dev in /dev/sd*; do check "$dev"; done\n'
+)
+
+
+def test_sh_scripts_that_run_on_alpine_only_are_checked_as_busybox(tmp_path: Path) -> None:
+    """apt-dater-host's apk/apt-dater-host runs `/sbin/apk` and reads /etc/apk/world: it runs on
+    Alpine, whose /bin/sh is busybox ash, which has `source` (no SC3046 with --shell=busybox)
+    and applies `continue` in a function to the caller's loop (SC2104: info). The same code
+    in a script that also drives apt-get (a multi-distribution installer, run by dash on
+    Debian), in one that names apk only in a comment, and in a bash script keeps its
+    warnings."""
+    line = ALPINE_SCRIPT.splitlines().index("[ -r $proxy ] && source $proxy") + 1
+    loop = line + 2
+    both = ALPINE_SCRIPT.replace("$APK_CMD update", "$APK_CMD update || apt-get update")
+    commented = (
+        ALPINE_SCRIPT.replace('APK_CMD="/sbin/apk"', "# like /sbin/apk")
+        .replace("$APK_CMD update", "true")
+        .replace("/etc/apk/world", "/var/lib/world")
+    )
+    files = {
+        "apk/host-helper": ALPINE_SCRIPT,
+        "multi/host-helper": both,
+        "plain/host-helper": commented,
+    }
+    target = make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK})
+    outcome = code_quality.run(step_context(target, code_quality.SPEC))
+    shown = {(f.rule, f.path, f.line): f.severity for f in outcome.findings}
+    assert ("shellcheck/SC3046", "apk/host-helper", line) not in shown
+    assert shown[("shellcheck/SC2104", "apk/host-helper", loop)] is Severity.INFO
+    for kept in ("multi/host-helper", "plain/host-helper"):
+        assert shown[("shellcheck/SC3046", kept, line)] is Severity.WARNING
+        assert shown[("shellcheck/SC2104", kept, loop)] is Severity.WARNING
+    assert any("as they run on Alpine" in c for c in outcome.checked)
+
+
+@pytest.mark.parametrize(
+    ("code", "alpine"),
+    [
+        ("#!/bin/sh\napk add --no-cache curl\n", True),
+        ("#!/bin/sh\nset -e\nsudo apk -U upgrade\n", True),
+        ("#!/bin/sh\nif x; then apk del foo; fi\n", True),
+        ('#!/bin/sh\nAPK_CMD="/sbin/apk"\n$APK_CMD upgrade\n', True),
+        ('#!/bin/sh\ngrep -q "$1" /etc/apk/world\n', False),
+        ('#!/bin/sh\nAPK="$(command -v apk)"\napk add curl\n', False),
+        ('#!/bin/sh\n"$dest"/sbin/apk.static --version\n', False),
+        ('#!/bin/sh\napk add --root "$rootfs" alpine-base\n', False),
+        ("#!/bin/sh\napk add curl || apt-get install -y curl\n", False),
+        ("#!/bin/sh\napk add curl\nrpm -qa\n", False),
+        ("#!/bin/sh\napk add curl\napt install -y curl\n", False),
+        ("#!/bin/sh\n# run apk add curl first\necho hi\n", False),
+        ("#!/bin/sh\necho apk\n", False),
+        ("#!/bin/sh\npkg=apk; echo $pkg\n", False),
+    ],
+)
+def test_runs_on_alpine_only(code: str, alpine: bool) -> None:
+    assert runs_on_alpine_only(code) is alpine
 
 
 @pytest.mark.parametrize(

@@ -534,6 +534,61 @@ def test_a_silent_failure_under_a_node_newer_than_the_ci_runs_is_a_warning(
         ]
 
 
+RUNNER_CRASH = textwrap.dedent(
+    """\
+    const path = require('path');
+    function runDir(dir, files) {
+      return files.map(path.resolve.bind(path, dir));
+    }
+    module.exports = function run() {
+      runDir('test', ['a.test.js']);
+    };
+    if (require.main === module) module.exports();
+    """
+)
+
+
+@needs_node
+def test_a_runner_crash_in_installed_packages_under_a_newer_node_is_a_warning(
+    tmp_path: Path,
+) -> None:
+    """archy 1.0.0's CI runs Node 0.6 and 0.8; its `tap test` runs tap 0.3.3, whose runner maps
+    `path.resolve` over the test files with Array.map's index and array, which Node 20 rejects
+    (TypeError [ERR_INVALID_ARG_TYPE]) before a test runs, every stack frame in node_modules:
+    under a Node newer than any the CI runs, a warning saying so. The same crash under a CI
+    that covers this Node, or one with a frame in the project's own test file, keeps the
+    error."""
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    major = int(node.lstrip("v").split(".")[0])
+    old = f"[{major - 4}, {major - 2}.x]"
+
+    def project(name: str, script: str, versions: str) -> Path:
+        package = {"name": "jsx", "version": "1.0.0", "scripts": {"test": script}}
+        files = {
+            "package.json": json.dumps(package),
+            "node_modules/runner/index.js": RUNNER_CRASH,
+            "test/a.test.js": "require('../node_modules/runner')();\n",
+            ".github/workflows/ci.yml": _ci_workflow(versions),
+        }
+        return make_repo(tmp_path / name, files)
+
+    crashes = "node node_modules/runner/index.js"
+    outcome = run_step(project("old", crashes, old), Config())
+    (failed,) = [f for f in outcome.findings if f.rule == "tests/command-failed"]
+    assert failed.severity is Severity.WARNING
+    assert "its test runner crashed before any test result (TypeError" in failed.message
+    assert "(node_modules: runner)" in failed.message
+    assert f"Node.js {node.lstrip('v')} is newer than any" in failed.message
+    for name, script, versions in (
+        ("covered", crashes, f"[{major - 2}, {major}]"),
+        ("own-frame", "node test/a.test.js", old),
+    ):
+        kept = run_step(project(name, script, versions), Config())
+        assert [(f.rule, f.severity) for f in kept.findings if f.rule.startswith("tests/")] == [
+            ("tests/command-failed", Severity.ERROR)
+        ]
+
+
 UNLOADABLE_TEST = textwrap.dedent(
     """\
     import test from 'node:test';

@@ -30,7 +30,9 @@ which empties the file...) is info (`ai_workflow.lint.shellcheck_idioms`).
 The `#!/bin/sh` scripts of a Debian package that Depends on busybox and initramfs-tools (they
 run in the initramfs, whose /bin/sh is busybox ash) are checked with `--shell=busybox`, and
 SC2104 (`continue` in a function, which busybox applies to the caller's loop) is info there
-(`ai_workflow.lint.shellcheck_initramfs`); the project's own dialect comes first.
+(`ai_workflow.lint.shellcheck_initramfs`); the project's own dialect comes first. So are the
+`#!/bin/sh` scripts that drive Alpine's apk and no other package tool (they run on Alpine,
+whose /bin/sh is busybox ash: `ai_workflow.lint.shellcheck_alpine`).
 
 SC2173 (KILL/STOP in a trap) on a trap whose list holds EXIT, the script's exit cleanup, is
 info (`ai_workflow.lint.shellcheck_traps`); so is SC2199 on `[[ "$@" == "$a $b" ]]`, the joined
@@ -90,6 +92,7 @@ from ai_workflow.lint.shell_library import (
     sourcer_assigned_as_info,
 )
 from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
+from ai_workflow.lint.shellcheck_alpine import alpine_scripts
 from ai_workflow.lint.shellcheck_idioms import idioms_as_info
 from ai_workflow.lint.shellcheck_initramfs import busybox_loops_as_info, busybox_scripts
 from ai_workflow.lint.shellcheck_joined import joined_comparisons_as_info
@@ -197,9 +200,18 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
             "paths": sorted(dialect.paths) if dialect.paths is not None else "sh scripts",
         }
     busybox = busybox_scripts(ctx.target, [f for f in scripts if f not in as_dialect], tool.version)
-    as_busybox = busybox.scripts if busybox is not None else frozenset()
+    as_initramfs = busybox.scripts if busybox is not None else frozenset()
     if busybox is not None:
-        context["busybox"] = {"why": busybox.why, "paths": sorted(as_busybox)}
+        context["busybox"] = {"why": busybox.why, "paths": sorted(as_initramfs)}
+    alpine = alpine_scripts(
+        ctx.target,
+        [f for f in scripts if f not in as_dialect and f not in as_initramfs],
+        tool.version,
+    )
+    as_alpine = alpine.scripts if alpine is not None else frozenset()
+    if alpine is not None:
+        context["alpine"] = {"why": alpine.why, "paths": sorted(as_alpine)}
+    as_busybox = as_initramfs | as_alpine
     cross_file = any(_follows_sources(ctx.target / rc) for rc in rc_files)
     cache = FileResults(ctx, "shellcheck", context, enabled=None if not cross_file else False)
     findings, todo = reused_findings(cache, scripts)
@@ -239,6 +251,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings = directive_calls_as_info(findings, ctx.target, files)
     findings = idioms_as_info(findings, ctx.target)
     findings = busybox_loops_as_info(findings, busybox)
+    findings = busybox_loops_as_info(findings, alpine)
     findings = exit_cleanup_traps_as_info(findings, ctx.target)
     findings = joined_comparisons_as_info(findings, ctx.target)
     findings = masked_status_in_tests_as_info(findings, ctx.target)
@@ -273,8 +286,13 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
         )
     if busybox is not None:
         checked += (
-            f"; {len(as_busybox)} #!/bin/sh scripts checked as busybox sh (--shell=busybox), "
+            f"; {len(as_initramfs)} #!/bin/sh scripts checked as busybox sh (--shell=busybox), "
             f"as they run in the initramfs ({busybox.why})"
+        )
+    if alpine is not None:
+        checked += (
+            f"; {len(as_alpine)} #!/bin/sh scripts checked as busybox sh (--shell=busybox), "
+            f"as they run on Alpine ({alpine.why})"
         )
     if blocked:
         checked += f"; no rc file read ({blocked} is {NOT_OURS})"

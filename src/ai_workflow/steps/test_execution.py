@@ -80,7 +80,7 @@ from ai_workflow.testcmd.automake import not_configured
 from ai_workflow.testcmd.checkout_name import checkout_note
 from ai_workflow.testcmd.ci_packages import ci_installed_packages, ci_provider, missing_packages
 from ai_workflow.testcmd.declared import ProjectSources
-from ai_workflow.testcmd.dependency_errors import dependency_errors
+from ai_workflow.testcmd.dependency_errors import dependency_errors, runner_crash
 from ai_workflow.testcmd.environment import (
     NO_NAME_RESOLUTION,
     GoDownloads,
@@ -1187,14 +1187,23 @@ def _silent_under_newer_node(ctx: StepContext, plan: Plan, result: CommandResult
     """Why a JavaScript test command that failed printing nothing but npm's banner (`> pkg@1.0.0
     test`, `> mocha -R spec`) and notices is in doubt: under a Node.js newer than any the
     project's CI runs, the runner itself may be what broke (ncp 2.0.0's mocha 1.15 spawns
-    _mocha with `customFds`, which later Node.js ignores, so every line it prints is lost).
-    None when the command printed something, or the CI covers this Node."""
+    _mocha with `customFds`, which later Node.js ignores, so every line it prints is lost), and
+    so may one whose runner crashed before any test result with every stack frame in installed
+    packages (`runner_crash`). What the command did and the doubt, as the finding says them;
+    None when it printed something else, or the CI covers this Node."""
     if result.returncode == 0 or plan.framework not in JS_FRAMEWORKS:
         return None
-    lines = [line.strip() for line in _quoted(result, ctx.target).splitlines() if line.strip()]
-    if not all(line.startswith(NPM_OWN_LINES) for line in lines):
+    output = _quoted(result, ctx.target)
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    if all(line.startswith(NPM_OWN_LINES) for line in lines):
+        what = "printed nothing"
+    elif (crash := runner_crash(output)) is not None:
+        # archy 1.0.0's tap 0.3.3 (CI: Node 0.6, 0.8) throws in its runner under Node 20
+        what = crash.describe()
+    else:
         return None
-    return _newer_node_note(ctx, plan)
+    note = _newer_node_note(ctx, plan)
+    return None if note is None else f"{what}: {note}"
 
 
 NEWER_NODE_REQUIRE = re.compile(r"\b(ERR_REQUIRE_CYCLE_MODULE|ERR_REQUIRE_ASYNC_MODULE)\b")
@@ -1463,7 +1472,7 @@ def _by_exit_status(
     if _from_unfetched_submodule(outcome, head, output, target):
         pass
     elif silent_note is not None:
-        outcome.add("tests/command-failed", "warning", f"{head} and printed nothing: {silent_note}")
+        outcome.add("tests/command-failed", "warning", f"{head} and {silent_note}")
     elif not (
         _root_only(outcome, head, output, target)
         or _unresolved_names_only(outcome, head, output)

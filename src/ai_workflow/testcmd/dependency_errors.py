@@ -25,6 +25,13 @@ rollup-plugin-ts and ts-transform-default-export 1.0.3, which calls the deprecat
 the emitter stops on `Debug Failure. Unhandled SyntaxKind: Unknown.` before a test runs. A frame
 in the project's files (its own transformer) keeps it the project's.
 
+A crash with no error place, only stack frames, is the project's in general (a runner that
+throws on the project's bad configuration shows only its own frames); `runner_crash` names such
+a crash (its error line, the packages of its frames) for a caller that has another reason to
+doubt it: archy 1.0.0's `tap test` runs tap 0.3.3, whose runner passes `Array.map`'s index and
+array to `path.resolve`, which a Node.js newer than its CI's (0.6, 0.8) rejects with
+`TypeError [ERR_INVALID_ARG_TYPE]` before a test file runs; each of them passes under `node`.
+
 A place where a tool only warns is not an error place: xo prints `index.js:13:3` over a block
 of `⚠` lines (its TODO-comment warnings) before tsd's errors in node_modules, as quick-lru
 6.1.1's `npm test` does; ESLint's stylish format says `warning` in its severity column. A block
@@ -46,6 +53,10 @@ STACK_FRAME = re.compile(r"^\s*at\s")  # a crash's frames are where it ran, not 
 WARNING_MARK = re.compile(r"⚠|^\s*(?:\S+:)?\d+:\d+\s+warning\b|\bwarning:", re.I)
 ERROR_MARK = re.compile(r"[✖✗]|^\s*(?:\S+:)?\d+:\d+\s+error\b|\berror\b", re.I)
 RULE_CRASH = re.compile(r"^\s*Occurred while linting \S.*\n\s*Rule: \"(?P<rule>[^\"]+)\"", re.M)
+THROWN = re.compile(r"^\s*(?:Uncaught )?(?P<error>[A-Z]\w*(?:Error|Exception)\b.*)$", re.M)
+TEST_RESULT = re.compile(
+    r"^\s*(?:not )?ok\b|^\s*# (?:pass|fail|tests)\b|\b\d+ (?:passing|failing)\b", re.M
+)
 TS_ASSERTION = re.compile(r"\bError: Debug Failure\.(?P<what>[^\n]*)")
 
 
@@ -100,6 +111,41 @@ def dependency_errors(output: str) -> DependencyErrors | None:
     if any(INSTALLED not in path for path in paths):
         return None
     return DependencyErrors(len(paths), tuple(dict.fromkeys(_package(path) for path in paths)))
+
+
+@dataclass(frozen=True)
+class RunnerCrash:
+    """A crash before any test result, every stack frame of it in installed packages."""
+
+    error: str  # the thrown error's line: `TypeError [ERR_INVALID_ARG_TYPE]: The "paths[3]" ...`
+    packages: tuple[str, ...]  # the frames' packages, in the order of the trace
+
+    def describe(self) -> str:
+        """The error and where it was thrown, for a finding's message."""
+        return (
+            f"its test runner crashed before any test result ({self.error}), every stack frame "
+            f"in installed packages (node_modules: {', '.join(self.packages)}), none in the "
+            "project's files"
+        )
+
+
+def runner_crash(output: str) -> RunnerCrash | None:
+    """The crash in `output` when it printed no test result and no error place outside
+    installed packages, and its stack frames name files, all under node_modules (None
+    otherwise: a frame in a test or source file of the project's is the project's crash)."""
+    if TEST_RESULT.search(output) or dependency_errors(output) is not None:
+        return None
+    thrown = THROWN.search(output)
+    frames = [
+        place.group("path")
+        for line in output.splitlines()
+        if STACK_FRAME.match(line)
+        for place in LOCATION.finditer(line)
+    ]
+    if thrown is None or not frames or any(INSTALLED not in path for path in frames):
+        return None
+    packages = tuple(dict.fromkeys(_package(path) for path in frames))
+    return RunnerCrash(thrown.group("error").strip()[:160], packages)
 
 
 def _error_lines(output: str) -> list[str]:
