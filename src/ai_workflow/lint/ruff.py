@@ -22,7 +22,9 @@ runs (`F821` under a version test or in the `except ImportError:` of a Python 3-
 `exec(open("pkg/_version.py").read())` defines (`F821`, `ai_workflow.lint.ruff_exec`), a name
 read only in code that never runs (`F821` under `if False:`) or an IPython builtin read where
 only IPython runs (`get_ipython` under `if IS_IPYTHON:`) or read after an `exec` of built code
-into the module's namespace (`ai_workflow.lint.ruff_runtime`),
+into the module's namespace (`ai_workflow.lint.ruff_runtime`), a name a test expects to be
+undefined (`assertRaises(NameError, lambda: name)`) or that a `patch(..., create=True)` of
+builtins or of the module creates around the read (`F821`, `ai_workflow.lint.ruff_expected`),
 a bare `except:` whose handler always raises (`E722`, `ai_workflow.lint.ruff_except`) or that
 runs only to build or document the project (setup.py, a Sphinx conf.py, a root module
 setup.py imports that nothing installs nor tests: `ai_workflow.lint.ruff_build_time`), F841 on
@@ -89,6 +91,7 @@ from ai_workflow.lint.ruff_build_time import build_time_excepts_as_info
 from ai_workflow.lint.ruff_effects import effect_imports_as_info
 from ai_workflow.lint.ruff_except import raising_bare_excepts_as_info
 from ai_workflow.lint.ruff_exec import exec_definitions_as_info
+from ai_workflow.lint.ruff_expected import expected_names_as_info
 from ai_workflow.lint.ruff_global import declared_global_as_info
 from ai_workflow.lint.ruff_imports import import_bindings_as_info
 from ai_workflow.lint.ruff_newer import newer_rules_as_info, rule_stages
@@ -242,6 +245,7 @@ def explained_ruff_findings(
     kept = never_run_as_info(kept, files)
     kept = ipython_builtins_as_info(kept, files)
     kept = exec_namespace_as_info(kept, files)
+    kept = expected_names_as_info(kept, files)
     kept = raising_bare_excepts_as_info(kept, files)
     kept = build_time_excepts_as_info(kept, files, python_files)
     kept = declared_global_as_info(kept, files)
