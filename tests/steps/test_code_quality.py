@@ -2775,7 +2775,7 @@ def test_a_joined_at_sign_after_a_shift_counts_the_shifted_argument(tmp_path: Pa
     assert found[6].severity is Severity.INFO
     assert "passes at most 2 arguments" in found[6].message
     assert "log shifts 1 away" in found[6].message
-    assert found[13].severity is Severity.WARNING  # warn "a" "b": two words after the shift
+    assert found[14].severity is Severity.WARNING  # warn "a" "b": two words after the shift
     assert found[20].severity is Severity.WARNING  # the shift may not run
 
 
@@ -3458,6 +3458,40 @@ def test_sibling_imported_for_its_effect_on_sys_path_is_info_other_unused_import
     assert found[("demos/demo.py", 2)].severity is Severity.WARNING  # names.py only reads
     assert found[("demos/demo.py", 3)].severity is Severity.WARNING  # not a sibling
     assert found[("pkg/mod.py", 1)].severity is Severity.WARNING  # a package: absolute import
+
+
+LOADED_MODULES = {
+    "pkg/__init__.py": "",
+    "pkg/sub/__init__.py": "",
+    "pkg/sub/helper.py": "X = 1\n",
+    "tests/test_lookup.py": (
+        "import sys\n"
+        "from unittest.mock import patch\n\n\n"
+        "def test_not_loaded():\n"
+        "    # make sure it's there\n"
+        "    import pkg.sub.helper\n"
+        "    with patch.dict('sys.modules'):\n"
+        "        del sys.modules['pkg.sub.helper']\n"
+        "        del sys.modules['pkg.sub']\n\n\n"
+        "def test_other_entry():\n"
+        "    import pkg.sub.helper\n"
+        "    assert 'json' in sys.modules\n"
+    ),
+}
+
+
+def test_import_loaded_for_its_sys_modules_entry_is_info_another_entry_stays(
+    tmp_path: Path,
+) -> None:
+    """mock 5.1.0's test_dotted_but_module_not_loaded (held-out 100): `import
+    mock.tests.support`, then `del sys.modules['mock.tests.support']` under
+    `patch.dict('sys.modules')`: the import loads the module whose entry the test removes, info.
+    The same import in a function that only looks at another entry stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", LOADED_MODULES))
+    found = {f.line: f for f in outcome.findings if f.rule == "ruff/F401"}
+    assert found[7].severity is Severity.INFO
+    assert "uses `sys.modules['pkg.sub.helper']` (line 9)" in found[7].message
+    assert found[14].severity is Severity.WARNING
 
 
 TYPE_COMMENTS = """\
