@@ -4398,6 +4398,39 @@ def test_a_bare_except_whose_handler_always_raises_is_info(tmp_path: Path) -> No
     assert graded == {5: Severity.INFO, 18: Severity.WARNING}  # ruff passes a bare `raise`
 
 
+EXIT_EXCEPTS = {
+    "pkg/patcher.py": (
+        "import sys\n\n\n"
+        "class Patch:\n"
+        "    quiet = False\n\n"
+        "    def __enter__(self):\n"
+        "        try:\n            return self.apply()\n        except:\n"
+        "            if not self.__exit__(*sys.exc_info()):\n"
+        "                raise\n\n"
+        "    def start(self):\n"
+        "        try:\n            return self.apply()\n        except:\n"
+        "            if not self.quiet:\n"
+        "                raise\n\n"
+        "    def apply(self):\n        return self\n\n"
+        "    def __exit__(self, *exc_info):\n        return False\n"
+    ),
+}
+
+
+def test_a_bare_except_that_leaves_the_exception_to_an_exit_callback_is_info(
+    tmp_path: Path,
+) -> None:
+    """mock 5.1.0's `_patch.__enter__` (held-out 100): `except: if not
+    self.__exit__(*sys.exc_info()): raise` undoes a half-applied patch and re-raises unless the
+    exit callback, handed the exception, suppresses it, as `with` does: info. A handler whose
+    re-raise hangs on a flag (`if not self.quiet: raise`) stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", EXIT_EXCEPTS))
+    graded = {f.line: f for f in outcome.findings if f.rule == "ruff/E722"}
+    assert graded[10].severity is Severity.INFO
+    assert "as a `with` statement does" in graded[10].message
+    assert graded[17].severity is Severity.WARNING
+
+
 def test_shellcheck_parse_failure_the_scripts_own_shell_reads_is_information(
     tmp_path: Path,
 ) -> None:
