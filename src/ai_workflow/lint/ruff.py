@@ -22,8 +22,11 @@ runs (`F821` under a version test or in the `except ImportError:` of a Python 3-
 `exec(open("pkg/_version.py").read())` defines (`F821`, `ai_workflow.lint.ruff_exec`), a name
 read only in code that never runs (`F821` under `if False:`) or an IPython builtin read where
 only IPython runs (`get_ipython` under `if IS_IPYTHON:`) or read after an `exec` of built code
-into the module's namespace (`ai_workflow.lint.ruff_runtime`),
-a bare `except:` whose handler always raises (`E722`, `ai_workflow.lint.ruff_except`) or that
+into the module's namespace (`ai_workflow.lint.ruff_runtime`), a name a test expects to be
+undefined (`assertRaises(NameError, lambda: name)`) or that a `patch(..., create=True)` of
+builtins or of the module creates around the read (`F821`, `ai_workflow.lint.ruff_expected`),
+a bare `except:` whose handler always raises, or re-raises unless an exit callback handed the
+exception suppresses it (`E722`, `ai_workflow.lint.ruff_except`), or that
 runs only to build or document the project (setup.py, a Sphinx conf.py, a root module
 setup.py imports that nothing installs nor tests: `ai_workflow.lint.ruff_build_time`), F841 on
 a name its function declares `global` (`ai_workflow.lint.ruff_global`), RUF023 (unsorted
@@ -36,7 +39,8 @@ named for importing (`test_import_moves`: importing is what it tests) or alone i
 expecting a warning (`with self.assertWarns(DeprecationWarning):`), and F841 on
 attributes probed in `try/except AttributeError` (`ai_workflow.lint.ruff_bindings`), F401 on
 `import helper` of a sibling script module whose top level changes `sys.path`, `sys.modules`
-or `os.environ` (imported for that effect, `ai_workflow.lint.ruff_effects`), F401 in Sphinx's
+or `os.environ` (imported for that effect), or `import a.b` whose scope then uses
+`sys.modules['a.b']` (imported to load it, `ai_workflow.lint.ruff_effects`), F401 in Sphinx's
 conf.py on an import only a commented-out setting uses (sphinx-quickstart's `import sys, os`
 for `#sys.path.insert(...)`) and E501 on such a setting (`ai_workflow.lint.ruff_sphinx_conf`),
 and so are the
@@ -86,9 +90,10 @@ from ai_workflow.lint.report import (
 )
 from ai_workflow.lint.ruff_bindings import contradicted_as_info
 from ai_workflow.lint.ruff_build_time import build_time_excepts_as_info
-from ai_workflow.lint.ruff_effects import effect_imports_as_info
+from ai_workflow.lint.ruff_effects import effect_imports_as_info, loaded_modules_as_info
 from ai_workflow.lint.ruff_except import raising_bare_excepts_as_info
 from ai_workflow.lint.ruff_exec import exec_definitions_as_info
+from ai_workflow.lint.ruff_expected import expected_names_as_info
 from ai_workflow.lint.ruff_global import declared_global_as_info
 from ai_workflow.lint.ruff_imports import import_bindings_as_info
 from ai_workflow.lint.ruff_newer import newer_rules_as_info, rule_stages
@@ -243,12 +248,14 @@ def explained_ruff_findings(
     kept = never_run_as_info(kept, files)
     kept = ipython_builtins_as_info(kept, files)
     kept = exec_namespace_as_info(kept, files)
+    kept = expected_names_as_info(kept, files)
     kept = raising_bare_excepts_as_info(kept, files)
     kept = build_time_excepts_as_info(kept, files, python_files)
     kept = declared_global_as_info(kept, files)
     kept = positional_slots_as_info(kept, files, python_files)
     kept = contradicted_as_info(kept, files)
     kept = effect_imports_as_info(kept, files)
+    kept = loaded_modules_as_info(kept, files)
     kept = section_imports_as_info(kept, files, python_files)
     kept = commented_settings_as_info(kept, files)
     return style.grade(kept, scopes, files)

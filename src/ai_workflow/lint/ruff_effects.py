@@ -8,6 +8,14 @@ never meant to be read: colorama 0.4.6's demos each start with `import fixpath`,
 checkout ahead of an installed colorama. Removing the import changes what the script runs. An
 unused import of a sibling module that only defines names, or of anything not beside the
 importer, keeps the warning.
+
+The same effect on `sys.modules` is the point of an import that the code around it then looks
+up there by name: mock 5.1.0's test_dotted_but_module_not_loaded runs `import
+mock.tests.support` ("make sure it's there"), then deletes `sys.modules['mock.tests.support']`
+inside `patch.dict('sys.modules')`. An unused `import a.b` whose scope (the function, or the
+module's top level) reads, deletes or tests `sys.modules['a.b']` after it is imported for
+that entry. Info. The same import where the scope touches only other entries of
+`sys.modules` keeps the warning.
 """
 
 from __future__ import annotations
@@ -24,6 +32,10 @@ from ai_workflow.pysource import dotted_name, import_time_statements
 UNUSED_IMPORT = "ruff/F401"
 _IMPORTED = re.compile(r"`(?P<name>\w+)` imported but unused")
 EFFECT_NOTE = "`{}.py` beside it changes {} when imported: the import is for that effect"
+ENTRY_NOTE = (
+    "the code after it uses `sys.modules[{!r}]` (line {}): the import is there to load the module"
+)
+_IMPORTED_DOTTED = re.compile(r"`(?P<name>[\w.]+)` imported but unused")
 STATE = ("sys.path", "sys.modules", "os.environ")
 
 
@@ -87,3 +99,51 @@ def _changed(statement: ast.stmt) -> list[str]:
     elif isinstance(statement, (ast.AugAssign, ast.AnnAssign)):
         targets = [statement.target]
     return [dotted_name(t.value if isinstance(t, ast.Subscript) else t) for t in targets]
+
+
+def loaded_modules_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
+    """The findings, with F401 on `import a.b` whose scope then uses `sys.modules['a.b']`
+    made info."""
+    return files.explain_rule(findings, UNUSED_IMPORT, "{}", _entry_used)
+
+
+def _entry_used(finding: Finding, tree: ast.Module) -> str | None:
+    found = _IMPORTED_DOTTED.match(finding.message)
+    if found is None or finding.line is None:
+        return None
+    module = found.group("name")
+    for scope in ast.walk(tree):
+        if not isinstance(scope, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if not any(_imports_at(node, module, finding.line) for node in scope.body):
+            continue
+        for node in ast.walk(scope):
+            line = getattr(node, "lineno", 0)
+            if line > finding.line and _entry_key(node) == module:
+                return ENTRY_NOTE.format(module, line)
+    return None
+
+
+def _imports_at(statement: ast.stmt, module: str, line: int) -> bool:
+    """Whether the statement, directly in the scope's body, is `import <module>` at `line`."""
+    return (
+        isinstance(statement, ast.Import)
+        and statement.lineno == line
+        and any(alias.name == module and alias.asname is None for alias in statement.names)
+    )
+
+
+def _entry_key(node: ast.AST) -> str | None:
+    """The constant key of `sys.modules[key]`, or of `key in sys.modules`."""
+    if isinstance(node, ast.Subscript) and dotted_name(node.value) == "sys.modules":
+        key = node.slice
+    elif (
+        isinstance(node, ast.Compare)
+        and len(node.comparators) == 1
+        and isinstance(node.ops[0], ast.In | ast.NotIn)
+        and dotted_name(node.comparators[0]) == "sys.modules"
+    ):
+        key = node.left
+    else:
+        return None
+    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
