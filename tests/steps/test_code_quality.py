@@ -2775,7 +2775,7 @@ def test_a_joined_at_sign_after_a_shift_counts_the_shifted_argument(tmp_path: Pa
     assert found[6].severity is Severity.INFO
     assert "passes at most 2 arguments" in found[6].message
     assert "log shifts 1 away" in found[6].message
-    assert found[14].severity is Severity.WARNING  # warn "a" "b": two words after the shift
+    assert found[13].severity is Severity.WARNING  # warn "a" "b": two words after the shift
     assert found[20].severity is Severity.WARNING  # the shift may not run
 
 
