@@ -2,7 +2,10 @@
 `#fragment` name an anchor of the linked document, and which `:ref:` labels exist.
 
 Anchor rules come from `ai_workflow.anchors`; inside a Sphinx source tree (`ai_workflow.
-sphinx_docs`) a link to `X.html` is valid when Sphinx builds it from `X.md`/`X.rst`. A link that
+sphinx_docs`) a link to `X.html` is valid when Sphinx builds it from `X.md`/`X.rst`. A file
+one of the project's Makefiles makes before the docs build reads it exists (`ai_workflow.
+make_outputs.MadeByMake`: a pattern rule that links each plugin's man.rst into the manual's
+man7/, a recipe that copies a configuration skeleton the manual `literalinclude`s). A link that
 climbs above the repository root only works on a hosting site and is reported as information.
 A reStructuredText file that another one `.. include::`s is read there: a link of it that
 resolves from the including document is not broken.
@@ -32,6 +35,7 @@ from ai_workflow.anchors import (
     reference_name,
     section_labels,
 )
+from ai_workflow.make_outputs import MadeByMake
 from ai_workflow.markdown_docs import DocFile, Link, parse_rst, resolve_target, split_target
 from ai_workflow.sphinx_docs import (
     GENERATED_DOCNAMES,
@@ -83,6 +87,8 @@ class LinkChecker:
         self.objects = objects
         self._anchors: dict[tuple[str, bool], Anchors] = {}
         self.includers = rst_includers(docs)
+        self.made = MadeByMake(target, self.files)
+        self._present = _Present(self.files, self.made)
 
     def anchors(self, doc: DocFile) -> Anchors:
         sphinx = tree_of(doc.path, self.trees) is not None
@@ -115,6 +121,8 @@ class LinkChecker:
         if built_from is None and _SPHINX_BUILD_DIR in Path(resolved).parts:
             return None  # written by the docs build (conf.py writes _build/README.pprst)
         if built_from is None and not (self.target / resolved).exists():
+            if self.made(resolved):
+                return None  # the project's Makefile writes it before the docs are built
             if self._resolves_where_included(doc, link, path):
                 return None  # `.. include::`d: its text, links and all, is read there
             tree = self._myst_tree(doc, link, path)
@@ -211,7 +219,7 @@ class LinkChecker:
         tree = tree_of(doc.path, self.trees)
         if tree is None or (self.target / resolved).exists():
             return None
-        return html_source(resolved, tree, self.files)
+        return html_source(resolved, tree, self._present)
 
     def _suggest(self, resolved: str) -> str:
         folder = (self.target / resolved).parent
@@ -221,6 +229,17 @@ class LinkChecker:
             return ""
         close = difflib.get_close_matches(PurePosixPath(resolved).name, names, n=1)
         return f"; did you mean '{close[0]}'?" if close else ""
+
+
+class _Present:
+    """The repository's files and those its Makefiles make (`path in present`)."""
+
+    def __init__(self, files: set[str], made: Callable[[str], bool]) -> None:
+        self.files = files
+        self.made = made
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and (path in self.files or self.made(path))
 
 
 GITHUB_TEMPLATE = re.compile(

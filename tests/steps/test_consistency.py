@@ -420,6 +420,62 @@ See :ref:`setup and teardown: pre- and post-test hooks` and :ref:`no such sectio
 """
 
 
+DOCS_MAKEFILE = """\
+DOCS=./docs/src
+MAN7=$(DOCS)/man7
+TYPEDIR=./conf/type
+SKEL=./configuration/tool.cfg.skeleton
+
+$(error Sphinx was not found: see http://sphinx-doc.org/)
+
+$(MAN7)/tool-type%.rst: $(TYPEDIR)/%/man.rst
+\tmkdir -p $(MAN7)
+\tln -sf "../../../$^" $@
+
+configskel: $(SKEL)
+\tcp -f "$(SKEL)" "$(DOCS)/"
+
+html: configskel
+\t$(MAKE) -C $(DOCS) html
+"""
+
+GUIDE_RST = """\
+Guide
+=====
+
+Use `__user <man7/tool-type__user.html>`_ and `__gone <man7/tool-type__gone.html>`_.
+
+.. literalinclude:: tool.cfg.skeleton
+
+.. literalinclude:: other.cfg.skeleton
+"""
+
+
+def test_sphinx_sources_and_files_the_makefile_makes_are_no_broken_links(tmp_path: Path) -> None:
+    # held-out 91: cdist's Makefile links each conf/type/__X/man.rst to docs/src/man7/
+    # tool-type__X.rst by a pattern rule, and copies the configuration skeleton into docs/src,
+    # before Sphinx runs. A page whose type does not exist, and an include nothing copies,
+    # stay broken.
+    root = make_repo(
+        tmp_path / "made",
+        {
+            "Makefile": DOCS_MAKEFILE,
+            "conf/type/__user/man.rst": "__user\n======\n",
+            "configuration/tool.cfg.skeleton": "[tool]\n",
+            "docs/src/conf.py": 'project = "tool"\nextensions = []\n',
+            "docs/src/index.rst": "Index\n=====\n",
+            "docs/src/guide.rst": GUIDE_RST,
+        },
+    )
+    found = sorted((f.rule, f.line, f.severity.value, f.message) for f in _run(root).findings)
+    assert [entry[:3] for entry in found] == [
+        ("links/broken-link", 4, "error"),  # man7/tool-type__gone.html: no conf/type/__gone
+        ("links/broken-link", 8, "error"),  # other.cfg.skeleton: nothing makes it
+    ]
+    assert "tool-type__gone.html" in found[0][3]
+    assert "other.cfg.skeleton" in found[1][3]
+
+
 def test_sphinx_pages_and_autosectionlabel_resolve(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path / "sphinx",
