@@ -650,6 +650,12 @@ def test_scripts_for_a_shell_shellcheck_cannot_read_are_not_checked(tmp_path: Pa
         ("#!/bin/sh\n$ ls\n", False),  # a shebang: a script, whatever follows
         ("echo '$ ls'\n$ ls\n", False),  # its first command is a command
         ("$HOME/bin/tool --x\n", False),  # a parameter expansion, no prompt
+        # held-out 91: a saved terminal log, output then zsh's prompt with a clock
+        ("Run: 78s (1 minutes)\n[13:25] kr:proj% mytime deploy host\n\n% mit dash\n", True),
+        ("me@box:~/src$ make\nok\n", True),
+        ("set -e\nhost=a:b\necho x:y% z\n", False),  # commands, no prompt at a line's start
+        ("a\nb\nc\nme@box:~$ make\n", False),  # a prompt past the first three lines of text
+        ("if true; then\n  echo (\nfi\n", False),  # a fragment that does not parse: a script
         ("# only comments\n", False),
         ("", False),
     ],
