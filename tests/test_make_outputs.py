@@ -91,3 +91,5 @@ def test_files_the_makefiles_make(tmp_path: Path) -> None:
     assert not made("docs/clean")
     assert not made("docs/Sphinx")  # the `$(error ...)` line is no rule
     assert not made("docs/x.rst")
+    assert made.made_from("types/__user/man.rst") == ["docs/man7/type__user.rst"]
+    assert made.made_from("other/__user/man.rst") == []

