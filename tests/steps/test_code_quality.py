@@ -1235,6 +1235,37 @@ def test_shellcheck_mixed_array_given_to_an_echoing_function_is_info(tmp_path: P
     assert severity[("shellcheck/SC2145", "t.sh", 14)] is Severity.WARNING  # grep
 
 
+def test_shellcheck_mixed_array_given_to_a_function_that_reads_no_argument_is_info(
+    tmp_path: Path,
+) -> None:
+    """cdist's other/examples/remote/*/exec (held-out 91, noise): `log() { #echo "$@" | logger
+    -t x` / `:` / `}`, debugging switched off, called as `log "@: $@"`: the function reads none
+    of its arguments, so how they split changes nothing. A function that counts them (`$#`),
+    or loops over them with `for a; do`, keeps the warning."""
+    files = {
+        "exec": (
+            "#!/bin/sh\n"
+            "log() {\n"
+            '   #echo "$@" | logger -t "cdist-exec"\n'
+            "   :\n"
+            "}\n"
+            "count() {\n"
+            '  echo "$#"\n'
+            "}\n"
+            "each() {\n"
+            "  for a; do printf '%s\\n' \"$a\"; done\n"
+            "}\n"
+            'log "@: $@"\n'
+            'count "@: $@"\n'
+            'each "@: $@"\n'
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2145", "exec", 12)] is Severity.INFO
+    assert severity[("shellcheck/SC2145", "exec", 13)] is Severity.WARNING  # counts them
+    assert severity[("shellcheck/SC2145", "exec", 14)] is Severity.WARNING  # loops over them
+
+
 def test_shellcheck_mixed_array_given_to_a_function_echoing_behind_else_is_info(
     tmp_path: Path,
 ) -> None:
