@@ -2,8 +2,14 @@
 `#fragment` name an anchor of the linked document, and which `:ref:` labels exist.
 
 Anchor rules come from `ai_workflow.anchors`; inside a Sphinx source tree (`ai_workflow.
-sphinx_docs`) a link to `X.html` is valid when Sphinx builds it from `X.md`/`X.rst`. A link that
+sphinx_docs`) a link to `X.html` is valid when Sphinx builds it from `X.md`/`X.rst`. A file
+one of the project's Makefiles makes before the docs build reads it exists (`ai_workflow.
+make_outputs.MadeByMake`: a pattern rule that links each plugin's man.rst into the manual's
+man7/, a recipe that copies a configuration skeleton the manual `literalinclude`s). A link that
 climbs above the repository root only works on a hosting site and is reported as information.
+A reStructuredText document outside every Sphinx tree that a Makefile's pattern rule places in
+one is checked from that place; one that nothing places there, linking a bare `X.html` that
+names a page of the manual, is written for a place among its pages nothing decides: info.
 A reStructuredText file that another one `.. include::`s is read there: a link of it that
 resolves from the including document is not broken.
 
@@ -32,6 +38,7 @@ from ai_workflow.anchors import (
     reference_name,
     section_labels,
 )
+from ai_workflow.make_outputs import MadeByMake
 from ai_workflow.markdown_docs import DocFile, Link, parse_rst, resolve_target, split_target
 from ai_workflow.sphinx_docs import (
     GENERATED_DOCNAMES,
@@ -83,6 +90,9 @@ class LinkChecker:
         self.objects = objects
         self._anchors: dict[tuple[str, bool], Anchors] = {}
         self.includers = rst_includers(docs)
+        self.made = MadeByMake(target, self.files)
+        self._present = _Present(self.files, self.made)
+        self._pages: dict[str, str] | None = None  # a manual page's name -> its source
 
     def anchors(self, doc: DocFile) -> Anchors:
         sphinx = tree_of(doc.path, self.trees) is not None
@@ -103,7 +113,8 @@ class LinkChecker:
                 return None
             message = f"broken link: '{raw}' ({web} does not exist)"
             return LinkProblem("links/broken-link", "error", message + self._suggest(web))
-        resolved = self._resolve(doc, link, path)
+        where = self._built_at(doc)
+        resolved = self._resolve(doc, link, path, where)
         if resolved is None:
             return LinkProblem(
                 "links/outside-repository",
@@ -111,18 +122,41 @@ class LinkChecker:
                 f"link '{raw}' climbs above the repository root: it can only work on a hosting "
                 "site (such as another tag's or repository's page), so it was not checked",
             )
-        built_from = self._sphinx_source(doc, resolved)
+        built_from = self._sphinx_source(where, resolved)
         if built_from is None and _SPHINX_BUILD_DIR in Path(resolved).parts:
             return None  # written by the docs build (conf.py writes _build/README.pprst)
         if built_from is None and not (self.target / resolved).exists():
+            if self.made(resolved):
+                return None  # the project's Makefile writes it before the docs are built
             if self._resolves_where_included(doc, link, path):
                 return None  # `.. include::`d: its text, links and all, is read there
+            if self._server_path(doc, link, path):
+                return LinkProblem(
+                    "links/outside-repository",
+                    "info",
+                    f"link '{raw}' is a path on the web server the documentation is served "
+                    "from (docutils writes a hyperlink's URI as is, so the browser resolves it "
+                    "from the site's root, not from the source tree): it was not checked",
+                )
             tree = self._myst_tree(doc, link, path)
             if tree is not None:
                 return self._myst_reference(doc, tree, raw, path)
+            page = self._unbuilt_page(doc, where, path)
+            if page is not None:
+                return LinkProblem(
+                    "links/broken-link",
+                    "info",
+                    f"link '{raw}' names a page of the project's Sphinx manual (built from "
+                    f"{page}), and no build places {doc.path} in the manual, so where the "
+                    "link lands cannot be known: it was not checked",
+                )
             kind = "image" if link.is_image else "link"
-            message = f"broken {kind}: '{raw}' ({resolved} does not exist)"
-            return LinkProblem("links/broken-link", "error", message + self._suggest(resolved))
+            message = f"broken {kind}: '{raw}' ({resolved} does not exist"
+            if where != doc.path:
+                message += f"; the build places this document at {where}"
+            return LinkProblem(
+                "links/broken-link", "error", message + ")" + self._suggest(resolved)
+            )
         linked = self.docs.get(built_from or resolved)
         if linked is None or not fragment:
             return None
@@ -181,6 +215,20 @@ class LinkChecker:
             "the documentation (MyST reads a link that is not a file as a cross-reference)",
         )
 
+    def _server_path(self, doc: DocFile, link: Link, path: str) -> bool:
+        """A reStructuredText hyperlink of a Sphinx tree whose URI starts with one `/`
+        (`text </software/tool/3.0/page.html>`_): the built page links the server's path
+        verbatim. Sphinx reads a rooted path of a directive (`.. image:: /img.png`) or of `:doc:`
+        from its source root, so those stay checked; a rooted hyperlink that resolves there (a
+        page of the tree) is valid and does not come here."""
+        return (
+            doc.format == "rst"
+            and link.kind == "rst"
+            and path.startswith("/")
+            and not path.startswith("//")
+            and tree_of(doc.path, self.trees) is not None
+        )
+
     def _resolves_where_included(self, doc: DocFile, link: Link, path: str) -> bool:
         """A reStructuredText file another one includes (CONTRIBUTING.rst in docs/contributing.rst)
         is read at the include: its relative links and `:doc:` roles resolve from there."""
@@ -194,24 +242,61 @@ class LinkChecker:
     def _docnames(self, tree: SphinxTree) -> set[str]:
         return {tree.docname(path) for path in self.docs if tree.contains(path)}
 
-    def _resolve(self, doc: DocFile, link: Link, path: str) -> str | None:
+    def _built_at(self, doc: DocFile) -> str:
+        """Where the docs build reads `doc`: its own path, or the path in a Sphinx tree that a
+        Makefile's pattern rule makes from it (a plugin's man.rst linked into the manual's
+        man7/), when it is in no tree itself. Its relative links resolve from there."""
+        if doc.format != "rst" or tree_of(doc.path, self.trees) is not None:
+            return doc.path
+        return next(
+            (p for p in self.made.made_from(doc.path) if tree_of(p, self.trees) is not None),
+            doc.path,
+        )
+
+    def _unbuilt_page(self, doc: DocFile, where: str, path: str) -> str | None:
+        """The source of a manual's page that a bare `X.html` link of a reStructuredText
+        document outside every Sphinx tree names, when no build places that document in one:
+        the link is written for the document's place among the manual's pages, which nothing
+        here decides (a plugin's man page kept outside the directory the build reads). None
+        otherwise: a link with a directory, or to a page no manual has, stays checked."""
+        name = PurePosixPath(path)
+        if (
+            doc.format != "rst"
+            or where != doc.path
+            or not self.trees
+            or tree_of(doc.path, self.trees) is not None
+            or len(name.parts) != 1
+            or name.suffix.lower() != ".html"
+        ):
+            return None
+        if self._pages is None:
+            self._pages = {}
+            for f in sorted(self.files):
+                pure = PurePosixPath(f)
+                if pure.suffix in SOURCE_SUFFIXES and tree_of(f, self.trees) is not None:
+                    self._pages.setdefault(pure.stem, f)
+        return self._pages.get(name.stem)
+
+    def _resolve(self, doc: DocFile, link: Link, path: str, where: str | None = None) -> str | None:
+        where = where or doc.path
         if doc.format == "rst" and path.startswith("/"):
-            tree = tree_of(doc.path, self.trees)
+            tree = tree_of(where, self.trees)
             root = tree.root if tree else ""
             path = "/" + f"{root}/{path.lstrip('/')}".lstrip("/")
-        resolved = resolve_target(doc.path, path)
+        resolved = resolve_target(where, path)
         if resolved is not None and link.kind == "rst-doc" and resolved not in self.files:
             for suffix in (".rst", ".md", ".txt"):
                 if resolved + suffix in self.files or (self.target / (resolved + suffix)).is_file():
                     return resolved + suffix
         return resolved
 
-    def _sphinx_source(self, doc: DocFile, resolved: str) -> str | None:
-        """The source of an `X.html` page Sphinx builds, for links inside its source tree."""
-        tree = tree_of(doc.path, self.trees)
+    def _sphinx_source(self, where: str, resolved: str) -> str | None:
+        """The source of an `X.html` page Sphinx builds, for links inside its source tree
+        (`where`: the path the linking document is read at)."""
+        tree = tree_of(where, self.trees)
         if tree is None or (self.target / resolved).exists():
             return None
-        return html_source(resolved, tree, self.files)
+        return html_source(resolved, tree, self._present)
 
     def _suggest(self, resolved: str) -> str:
         folder = (self.target / resolved).parent
@@ -221,6 +306,17 @@ class LinkChecker:
             return ""
         close = difflib.get_close_matches(PurePosixPath(resolved).name, names, n=1)
         return f"; did you mean '{close[0]}'?" if close else ""
+
+
+class _Present:
+    """The repository's files and those its Makefiles make (`path in present`)."""
+
+    def __init__(self, files: set[str], made: Callable[[str], bool]) -> None:
+        self.files = files
+        self.made = made
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and (path in self.files or self.made(path))
 
 
 GITHUB_TEMPLATE = re.compile(

@@ -33,6 +33,8 @@ _ASSIGNMENT = re.compile(
 )
 _RULE = re.compile(r"^([^\s:=#][^:=#]*?)\s*(::?)(?!=)\s*([^;]*)(?:;(.*))?$")
 _REFERENCE = re.compile(r"\$(?:\(([^()$]*)\)|\{([^{}$]*)\}|([^({]))")
+# a line that only calls a function (`$(error Sphinx was not found: see http://...)`): no rule
+_FUNCTION_CALL = re.compile(r"^\$[({](?:error|warning|info|eval|call|foreach)\s")
 _DIRECTIVES = ("ifeq", "ifneq", "ifdef", "ifndef", "else", "endif", "include", "-include",
                "sinclude", "vpath", "unexport", "export", "override", "undefine")  # fmt: skip
 # make's options that take a value in the next word (`-C dir`, `-f file`, `-j 4`...)
@@ -81,7 +83,7 @@ class Makefile:
                 makefile._assign(*assignment.groups())
                 current = []
                 continue
-            if stripped.split(None, 1)[0] in _DIRECTIVES:
+            if stripped.split(None, 1)[0] in _DIRECTIVES or _FUNCTION_CALL.match(stripped):
                 continue
             rule_match = _RULE.match(stripped)
             if rule_match is None:
@@ -259,3 +261,121 @@ def _written(
             for _ in session.run(lines, "Makefile", "Makefile", keep_cwd=False, cwd=where):
                 pass
     return set(session.made)
+
+
+_MAX_MAKEFILES = 50  # a tree with more is not read for what its builds make
+
+
+@dataclass(frozen=True)
+class _PatternRule:
+    target: str  # repository-relative, one `%`
+    prerequisites: tuple[str, ...]  # repository-relative, the ones with a `%`
+
+
+class MadeByMake:
+    """`made(path)`: whether one of the project's Makefiles makes the repository file `path`
+    when its targets are built: a rule's target (`docs/src/man7/ref.rst: ref.rst.sh`), a file
+    a recipe writes (`cp -f "$(SKEL)" "$(DOCS)/"` writes `$(DOCS)/<its name>`), or a target of
+    a pattern rule whose prerequisites exist for that stem (`$(MAN)/type%.rst:
+    $(TYPEDIR)/%/man.rst` makes `man7/type__user.rst` when `type/__user/man.rst` exists, as
+    make itself would decide). What a docs build writes before Sphinx reads it is then no
+    broken link. A target make cannot name for certain (a variable nobody assigns, a function)
+    is not claimed, nor are `.PHONY` targets. Makefiles are read on the first question."""
+
+    def __init__(self, target: Path, files: Iterable[str]) -> None:
+        self._target = target
+        self._makefiles = sorted(f for f in files if f.rsplit("/", 1)[-1] in MAKEFILE_NAMES)[
+            :_MAX_MAKEFILES
+        ]
+        self._files = files if isinstance(files, (set, frozenset)) else set(files)
+        self._made: set[str] | None = None
+        self._patterns: list[_PatternRule] = []
+
+    def __call__(self, path: str) -> bool:
+        if self._made is None:
+            self._read()
+        assert self._made is not None
+        return path in self._made or any(self._by_pattern(rule, path) for rule in self._patterns)
+
+    def _exists(self, path: str) -> bool:
+        return path in self._files or (self._target / path).exists()
+
+    def made_from(self, path: str) -> list[str]:
+        """What pattern rules make from the file `path` (a prerequisite of theirs for some
+        stem, the rule's other `%` prerequisites existing for it): `type/__user/man.rst`
+        becomes `man7/type__user.rst` by `man7/type%.rst: type/%/man.rst`."""
+        if self._made is None:
+            self._read()
+        made = []
+        for rule in self._patterns:
+            for prerequisite in rule.prerequisites:
+                prefix, suffix = prerequisite.split("%", 1)
+                if not (path.startswith(prefix) and path.endswith(suffix)):
+                    continue
+                stem = path[len(prefix) : len(path) - len(suffix)]
+                if stem and len(path) >= len(prefix) + len(suffix):
+                    made_path = rule.target.replace("%", stem, 1)
+                    if self._by_pattern(rule, made_path):
+                        made.append(made_path)
+        return made
+
+    def _by_pattern(self, rule: _PatternRule, path: str) -> bool:
+        prefix, suffix = rule.target.split("%", 1)
+        if not (path.startswith(prefix) and path.endswith(suffix)):
+            return False
+        stem = path[len(prefix) : len(path) - len(suffix)]
+        if not stem or len(path) < len(prefix) + len(suffix):
+            return False
+        return all(self._exists(p.replace("%", stem, 1)) for p in rule.prerequisites)
+
+    def _read(self) -> None:
+        self._made = set()
+        for path in self._makefiles:
+            where = path.rsplit("/", 1)[0] if "/" in path else ""
+            try:
+                makefile = Makefile.parse(read_text(self._target / path, root=self._target))
+            except (OSError, ValueError):
+                continue
+            phony = {
+                makefile.expand(p, {})
+                for rule in makefile.rules.get(".PHONY", [])
+                for p in rule.prerequisites
+            }
+            goals: list[str] = []
+            for name, rules in makefile.rules.items():
+                expanded = makefile.expand(name, {})
+                if UNKNOWN in expanded or (expanded.startswith(".") and "/" not in expanded):
+                    continue  # unknown, or a special target (`.PHONY`, `.SUFFIXES`)
+                if expanded in phony:
+                    continue
+                if "%" not in expanded:
+                    goals.append(expanded)
+                    relative = join(where, expanded)
+                    if relative and relative != UNKNOWN_DIR and not expanded.startswith("/"):
+                        self._made.add(relative)
+                    continue
+                for rule in rules:  # each pattern rule is an alternative of its own
+                    pattern = self._pattern(makefile, where, expanded, rule)
+                    if pattern is not None:
+                        self._patterns.append(pattern)
+            self._made |= _written(makefile, goals, {}, where, self._exists)
+
+    @staticmethod
+    def _pattern(makefile: Makefile, where: str, target: str, rule: Rule) -> _PatternRule | None:
+        """A pattern rule whose target and `%` prerequisites (one at least) are known paths."""
+        if target.count("%") != 1 or target.startswith("/"):
+            return None
+        relative = join(where, target)
+        if not relative or relative == UNKNOWN_DIR:
+            return None
+        prerequisites: list[str] = []
+        for word in makefile.expand(" ".join(rule.prerequisites), {}).split():
+            if "%" not in word:
+                continue
+            if UNKNOWN in word or word.startswith("/"):
+                return None
+            joined = join(where, word)
+            if not joined or joined == UNKNOWN_DIR:
+                return None
+            prerequisites.append(joined)
+        return _PatternRule(relative, tuple(prerequisites)) if prerequisites else None

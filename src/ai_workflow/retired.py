@@ -3,11 +3,14 @@
 A project may move what no longer works, or is no longer wanted, into a directory whose name
 says so instead of deleting it (funcoeszz's `off/`: "functions that stopped working and had to
 be retired", kept so that one can be reactivated; an `attic/`, `obsolete/`, `disabled/`,
-`retired/`, `unmaintained/` directory). Nothing builds, ships or tests those files; a warning
+`retired/`, `unmaintained/`, `archived/` directory, or a longer name with such a word:
+`archived_types/`). Nothing builds, ships or tests those files; a warning
 in one asks the maintainer to polish code they have set aside, and the fix would be undone
 work if the file is reactivated from a newer version. The rule policy lowers warnings in such
 files to info, as for vendored copies (`ai_workflow.vendored`), with why in `extra.retired`;
-an error (the file does not parse) stays. The directory's name is the signal, any depth:
+so are a document's broken links there (`links/`: the SEE ALSO of an archived plugin's man page
+to one archived with it, never built into the manual); any other error (the file does not
+parse) stays. The directory's name is the signal, any depth:
 `deprecated/` is not one (deprecated code still ships to its users), nor is `old/` (a
 migration's or a fixture's old side). Nor is such a directory that is a Python subpackage (an
 `__init__.py` in it and in its parent: `mypkg/obsolete/`), which setuptools' `find_packages`
@@ -16,11 +19,17 @@ installs with its package: that code still ships, whatever its name says.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path, PurePosixPath
 
 RETIRED_DIRS = frozenset(
     {"off", "attic", "obsolete", "disabled", "retired", "unmaintained", "defunct", "graveyard"}
+    | {"archived"}
 )
+# words that say so inside a longer name (`archived_types`, `retired-plugins`); short or common
+# words (`off`: `kick-off`, `on_off`; `disabled`: a UI state) count only as the whole name
+RETIRED_WORDS = frozenset({"archived", "obsolete", "retired", "unmaintained", "defunct"})
+_WORD = re.compile(r"[^_.-]+")
 
 
 def retired_reason(path: str | None, target: Path | None = None) -> str | None:
@@ -32,7 +41,8 @@ def retired_reason(path: str | None, target: Path | None = None) -> str | None:
     if rel.is_absolute() or ".." in rel.parts:
         return None
     for depth, part in enumerate(rel.parts[:-1]):
-        if part.lower() not in RETIRED_DIRS:
+        name = part.lower()
+        if name not in RETIRED_DIRS and not RETIRED_WORDS & set(_WORD.findall(name)):
             continue
         directory = PurePosixPath(*rel.parts[: depth + 1])
         if target is not None and _python_subpackage(target, directory):

@@ -317,6 +317,9 @@ class Session:
                 self._made(word)
         elif head in _COPIES and len(words) >= 2:
             self._made(words[-1])
+            if words[-1].endswith("/") and head in ("cp", "mv", "ln", "install"):
+                for source in words[:-1]:  # `cp a b dir/` makes dir/a and dir/b
+                    self._made(words[-1] + _basename(source))
         elif head in ("curl", "wget") and ("-O" in args or head == "wget"):
             for url in (w for w in words if "://" in w):
                 self._made(_basename(url))

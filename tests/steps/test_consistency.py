@@ -420,6 +420,127 @@ See :ref:`setup and teardown: pre- and post-test hooks` and :ref:`no such sectio
 """
 
 
+DOCS_MAKEFILE = """\
+DOCS=./docs/src
+MAN7=$(DOCS)/man7
+TYPEDIR=./conf/type
+SKEL=./configuration/tool.cfg.skeleton
+
+$(error Sphinx was not found: see http://sphinx-doc.org/)
+
+$(MAN7)/tool-type%.rst: $(TYPEDIR)/%/man.rst
+\tmkdir -p $(MAN7)
+\tln -sf "../../../$^" $@
+
+configskel: $(SKEL)
+\tcp -f "$(SKEL)" "$(DOCS)/"
+
+html: configskel
+\t$(MAKE) -C $(DOCS) html
+"""
+
+GUIDE_RST = """\
+Guide
+=====
+
+Use `__user <man7/tool-type__user.html>`_ and `__gone <man7/tool-type__gone.html>`_.
+
+.. literalinclude:: tool.cfg.skeleton
+
+.. literalinclude:: other.cfg.skeleton
+"""
+
+
+def test_sphinx_sources_and_files_the_makefile_makes_are_no_broken_links(tmp_path: Path) -> None:
+    # held-out 91: cdist's Makefile links each conf/type/__X/man.rst to docs/src/man7/
+    # tool-type__X.rst by a pattern rule, and copies the configuration skeleton into docs/src,
+    # before Sphinx runs. A page whose type does not exist, and an include nothing copies,
+    # stay broken.
+    root = make_repo(
+        tmp_path / "made",
+        {
+            "Makefile": DOCS_MAKEFILE,
+            "conf/type/__user/man.rst": "__user\n======\n",
+            "configuration/tool.cfg.skeleton": "[tool]\n",
+            "docs/src/conf.py": 'project = "tool"\nextensions = []\n',
+            "docs/src/index.rst": "Index\n=====\n",
+            "docs/src/guide.rst": GUIDE_RST,
+        },
+    )
+    found = sorted((f.rule, f.line, f.severity.value, f.message) for f in _run(root).findings)
+    assert [entry[:3] for entry in found] == [
+        ("links/broken-link", 4, "error"),  # man7/tool-type__gone.html: no conf/type/__gone
+        ("links/broken-link", 8, "error"),  # other.cfg.skeleton: nothing makes it
+    ]
+    assert "tool-type__gone.html" in found[0][3]
+    assert "other.cfg.skeleton" in found[1][3]
+
+
+def test_a_page_the_build_places_in_the_manual_resolves_from_there(tmp_path: Path) -> None:
+    # held-out 91: cdist's Makefile links conf/type/__X/man.rst into docs/src/man7/, so a man
+    # page's `cdist-messaging.html` lands in man7/, where no such page is (labelled real); its
+    # `tool-type__b.html` is a man7/ sibling. A parked type's man page outside the directory
+    # the build reads links the manual's `type.html`: where it would land nothing decides,
+    # info; a page no manual has, or a link with a directory, stays broken.
+    root = make_repo(
+        tmp_path / "placed",
+        {
+            "Makefile": "MAN7=docs/src/man7\n$(MAN7)/tool-type%.rst: conf/type/%/man.rst\n"
+            '\tln -sf "../../../$^" $@\n',
+            "docs/src/conf.py": 'project = "tool"\nextensions = []\n',
+            "docs/src/index.rst": "Index\n=====\n",
+            "docs/src/type.rst": "Types\n=====\n",
+            "docs/src/messaging.rst": "Messaging\n=========\n",
+            "conf/type/__a/man.rst": "A\n=\n\nSee `messaging <messaging.html>`_ and "
+            "`b <tool-type__b.html>`_.\n",
+            "conf/type/__b/man.rst": "B\n=\n",
+            "other/parked/__c/man.rst": "C\n=\n\n- `type(7) <type.html>`_\n"
+            "- `gone(7) <tool-type__gone.html>`_\n- `sub <sub/type.html>`_\n",
+        },
+    )
+    found = sorted((f.path, f.line, f.severity.value, f.message) for f in _run(root).findings)
+    assert [entry[:3] for entry in found] == [
+        ("conf/type/__a/man.rst", 4, "error"),
+        ("other/parked/__c/man.rst", 4, "info"),
+        ("other/parked/__c/man.rst", 5, "error"),
+        ("other/parked/__c/man.rst", 6, "error"),
+    ]
+    assert "docs/src/man7/messaging.html does not exist" in found[0][3]
+    assert "places this document at docs/src/man7/tool-type__a.rst" in found[0][3]
+    assert "docs/src/type.rst" in found[1][3]
+
+
+SERVER_PATHS_RST = """\
+Usage
+=====
+
+Use `messaging </software/tool/man/3.0.0/messaging.html>`_ instead (the old site).
+See `the guide </guide.html>`_ and `nothing <nothing.html>`_.
+
+.. image:: /img/missing.png
+"""
+
+
+def test_sphinx_hyperlinks_to_server_paths_are_not_checked(tmp_path: Path) -> None:
+    # held-out 91: cdist's upgrade guide links `/software/cdist/man/3.0.0/man7/...html`, a path
+    # on its former web site. A rooted hyperlink to a page of the tree resolves; a relative one
+    # to nothing, and a rooted image (Sphinx reads it from the source root), stay broken.
+    root = make_repo(
+        tmp_path / "server",
+        {
+            "docs/conf.py": 'project = "tool"\nextensions = []\n',
+            "docs/guide.rst": "Guide\n=====\n",
+            "docs/usage.rst": SERVER_PATHS_RST,
+        },
+    )
+    found = sorted((f.rule, f.line, f.severity.value) for f in _run(root).findings)
+    assert found == [
+        ("links/broken-link", 5, "error"),  # nothing.html
+        ("links/broken-link", 7, "error"),  # /img/missing.png
+        ("links/outside-repository", 4, "info"),
+    ]
+
+
 def test_sphinx_pages_and_autosectionlabel_resolve(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path / "sphinx",

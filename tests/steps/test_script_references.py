@@ -118,6 +118,7 @@ def _project(tmp_path: Path) -> Path:
             "scripts/noshebang.sh": "echo hi\n",
             "lib/common.sh": "helper() { :; }\n",
             ".github/workflows/ci.yml": WORKFLOW,
+            ".gitignore": "*.pyc\n",  # a repository: its CI's missing script is missing
         },
     )
     for name in ("setup.sh", "orphan.sh", "ci-only.sh", "noshebang.sh"):
@@ -1254,3 +1255,29 @@ def test_script_documented_under_the_name_the_build_makes_of_it(tmp_path: Path) 
         ("helper.sh", None, "info"),
     }
     assert not _found(outcome, "scripts/unreferenced")
+
+
+def test_a_script_the_ci_runs_is_left_out_of_an_export_without_gitignore(tmp_path: Path) -> None:
+    """Found on cdist 7.0.0's Debian orig tarball (held-out 91): .gitlab-ci.yml runs
+    `./bin/build-helper test` and its install guide `./bin/build-helper version`, but the
+    tarball, which tracks no .gitignore, left the helper out: information at both places. A
+    script the CI does not run (a stale `./scripts/dump` in a guide) stays an error, and so
+    does the CI's script in a checkout of the repository (a .gitignore tracked)."""
+    files = {
+        ".gitlab-ci.yml": "unit_tests:\n  stage: test\n  script:\n    - ./bin/build-helper test\n",
+        "docs/install.md": "# Install\n\n```sh\n./bin/build-helper version\n./scripts/dump -h\n```\n",
+        "bin/tool": SHEBANG,
+    }
+    export = make_repo(tmp_path / "export", files)
+    outcome = _run(export)
+    infos = {(f.path, f.line) for f in outcome.findings if f.severity == Severity.INFO}
+    assert {(".gitlab-ci.yml", 4), ("docs/install.md", 4)} <= infos
+    assert _shown(outcome) == {("scripts/missing-script", "docs/install.md", 5, "error")}
+    note = next(f.message for f in outcome.findings if (f.path, f.line) == ("docs/install.md", 4))
+    assert "CI" in note and ".gitignore" in note
+    checkout = make_repo(tmp_path / "checkout", {**files, ".gitignore": "*.pyc\n"})
+    assert _shown(_run(checkout)) == {
+        ("scripts/missing-script", ".gitlab-ci.yml", 4, "error"),
+        ("scripts/missing-script", "docs/install.md", 4, "error"),
+        ("scripts/missing-script", "docs/install.md", 5, "error"),
+    }

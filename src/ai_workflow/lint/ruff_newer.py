@@ -15,8 +15,12 @@ own ruff nor the one it pins ran, the release it lints with is bounded by:
 ruff says since which release each rule is in its present stage (`ruff rule --all`: `Preview`
 since 0.15.22, `Stable` since 0.13.0). A warning of a rule in preview since a later release, or
 stable since a later release in a configuration without preview, is info, naming the bound. A
-stable rule in a configuration with preview stays: it may have been there in preview. Without
-a bound (no pin, no removed rule named) every warning stays.
+stable rule in a configuration with preview may have been there in preview; it is info only
+when its preview entry is known to be later: ruff gives a linter's new rules the next free code,
+so a stable rule entered preview no earlier than the rule in preview whose code comes just
+before it (RUF043 after RUF039, in preview since 0.8.0, with RUF045 above it since 0.9.7: a
+consistent bracket; `preview_entry`). Without such a bracket (TC006: no TC rule below it is in
+preview) it stays, as does every warning without a bound (no pin, no removed rule named).
 """
 
 from __future__ import annotations
@@ -99,24 +103,76 @@ def newer_rules_as_info(
         if scope.config not in bounds:
             bounds[scope.config] = _bound(scopes.target, scope.config, stages, pin)
         bound = bounds[scope.config]
-        stage = stages.get(finding.rule.removeprefix("ruff/"))
-        if scope.chooses_rules and bound and stage and _newer(stage, bound, scopes, scope.config):
-            finding = _as_newer(finding, stage, bound)
+        code = finding.rule.removeprefix("ruff/")
+        stage = stages.get(code)
+        entry = preview_entry(code, stages) if stage is not None else None
+        entered = entry[1] if entry is not None else None
+        if (
+            scope.chooses_rules
+            and bound
+            and stage
+            and _newer(stage, bound, scopes, scope.config, entered)
+        ):
+            finding = _as_newer(finding, stage, bound, entry)
             lowered += 1
         kept.append(finding)
     return kept, lowered
 
 
-def _newer(stage: RuleStage, bound: RuffBound, scopes: RuffScopes, config: str) -> bool:
+def _newer(
+    stage: RuleStage, bound: RuffBound, scopes: RuffScopes, config: str, entered: Version | None
+) -> bool:
     if stage.stage == "Preview":
         return bound.predates(stage.since)
-    preview = _preview(scopes.target, config)
-    return stage.stage == "Stable" and not preview and bound.predates(stage.since)
+    if stage.stage != "Stable":
+        return False
+    if not _preview(scopes.target, config):
+        return bound.predates(stage.since)
+    return entered is not None and bound.predates(entered)
 
 
-def _as_newer(finding: Finding, stage: RuleStage, bound: RuffBound) -> Finding:
+def preview_entry(code: str, stages: dict[str, RuleStage]) -> tuple[str, Version] | None:
+    """For a stable rule, the rule in preview whose code comes just before it in its linter and
+    the release it entered preview in, when that bounds the stable rule's own entry into preview
+    from below: ruff gives a linter's new rules the next free code and adds them in preview, so
+    RUF043 came after RUF039 (in preview since 0.8.0). The bracket must be consistent: the next
+    code above in preview entered no earlier (RUF045, 0.9.7), and the rule was stabilized no
+    earlier than its neighbour entered; otherwise (a code given again, a linter renamed) None."""
+    match = re.fullmatch(r"([A-Z]+)(\d+)", code)
+    stage = stages.get(code)
+    if match is None or stage is None or stage.stage != "Stable":
+        return None
+    prefix, number = match.group(1), int(match.group(2))
+    below: tuple[int, str] | None = None
+    above: tuple[int, str] | None = None
+    for other, other_stage in stages.items():
+        found = re.fullmatch(r"([A-Z]+)(\d+)", other)
+        if found is None or found.group(1) != prefix or other_stage.stage != "Preview":
+            continue
+        value = int(found.group(2))
+        if value < number and (below is None or value > below[0]):
+            below = (value, other)
+        if value > number and (above is None or value < above[0]):
+            above = (value, other)
+    if below is None or above is None:
+        return None
+    entered, ceiling = stages[below[1]].since, stages[above[1]].since
+    if entered > ceiling or entered > stage.since:
+        return None
+    return below[1], entered
+
+
+def _as_newer(
+    finding: Finding, stage: RuleStage, bound: RuffBound, entry: tuple[str, Version] | None
+) -> Finding:
     since = ".".join(map(str, stage.since))
     note = f"{stage.stage.lower()} in ruff since {since}, after {bound.reason}"
+    if stage.stage == "Stable" and entry is not None:
+        release = ".".join(map(str, entry[1]))
+        note = (
+            f"stable in ruff since {since}, and in preview no earlier than {release} (its code "
+            f"follows {entry[0]}, in preview since {release}), after {bound.reason}"
+        )
     extra = {**finding.extra, "newer_rule": note}
     return dataclasses.replace(finding, severity=Severity.INFO, extra=extra)
 

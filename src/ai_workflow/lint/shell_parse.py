@@ -37,6 +37,14 @@ argument on a line that opens no compound command, followed by another word or t
 of an `echo` or `printf` (FAI's `echo done`, `btrfs fi show`); `for i in a; do echo hi done`
 opens the loop on its own line and keeps the warning.
 
+A failed parse after an unindented `exit` is never read either: a shell reads and runs a
+script one command at a time, so once a top-level `exit` runs, the text after it is never
+parsed (cdist's hacking/ prototype keeps an unfinished, empty `for ... do done` below its
+`exit 0`). When the script's shell (bash if it names none) reads the text up to that `exit`
+without error, the `exit` is a command of the top level (not inside an open `if`, function or
+here-document), and every error after it is info. An error before the `exit`, or an `exit`
+inside a block, keeps the errors.
+
 And SC1069 ("You need a space before the [") beside a failed parse, on an array element
 assignment whose name is a reserved word: dvd-slideshow's dvd-menu sets `select[$i]=...`, an
 array called select. shellcheck's parser takes `select` for the loop keyword and stops; the
@@ -85,6 +93,12 @@ ELEMENT_NOTE = (
     "`{0}` reads the script without error: `{1}[...]=` assigns an element of an array named {1} "
     "(a reserved word only as a whole word)"
 )
+EXIT_NOTE = (
+    "`{0} -n` reads the script up to its top-level `exit` on line {1}: the shell stops there "
+    "and never reads what follows"
+)
+# `exit`, `exit 0`, `exit $rc` alone on an unindented line (a comment after it allowed)
+TOP_LEVEL_EXIT = re.compile(r"^exit(?:\s+[\w$\"'{}?-]+)?\s*;?\s*(?:#.*)?$")
 RESERVED_WORDS = frozenset(
     {"if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until"}
     | {"do", "done", "in", "function", "time", "coproc"}
@@ -195,6 +209,13 @@ def shell_parsed_as_info(
         own = [f for f in findings if f.path == rel]
         if shell_can_judge(target, rel, own):
             readers[rel] = shell_reads(run, target, rel, shells)
+    exits: dict[str, tuple[str, int]] = {}  # the shell and the line of a top-level `exit`
+    for rel in aborted:
+        if readers.get(rel) is None:
+            own = [f for f in findings if f.path == rel]
+            stop = _exit_before_errors(run, target, rel, own, shells)
+            if stop is not None:
+                exits[rel] = stop
     declared = _declared_keywords(findings, target)
     arguments = _argument_keywords(findings, target)
     word_readers = {
@@ -204,6 +225,17 @@ def shell_parsed_as_info(
     elements = _reserved_element_assignments(findings, target)
     kept = []
     for finding in findings:
+        stop = exits.get(finding.path or "")
+        if stop is not None and finding.line is not None and finding.line > stop[1]:
+            note = EXIT_NOTE.format(stop[0], stop[1])
+            kept.append(
+                dataclasses.replace(
+                    finding, severity=Severity.INFO, message=f"{finding.message} ({note})"
+                )
+                if finding.severity is Severity.ERROR
+                else finding
+            )
+            continue
         reader, note = readers.get(finding.path or ""), NOTE
         if finding in declared:
             reader, note = word_readers.get(finding.path or ""), WORD_NOTE
@@ -225,6 +257,33 @@ def shell_parsed_as_info(
             )
         kept.append(finding)
     return kept
+
+
+def _exit_before_errors(
+    run: Runner, target: Path, rel: str, own: Sequence[Finding], shells: dict[str, str]
+) -> tuple[str, int] | None:
+    """The shell and line of an unindented `exit` before every parse error of `rel`, when that
+    shell reads the script up to it without error (so the `exit` is a command of the top
+    level, not inside an open `if`, function or here-document), else None."""
+    errors = [f.line for f in own if f.severity is Severity.ERROR and f.line is not None]
+    if not errors:
+        return None
+    shell = script_shell(target, rel) or DEFAULT_SHELL
+    program = shells.get(shell)
+    if program is None:
+        return None
+    lines = read_text(target / rel, root=target).splitlines()[: min(errors) - 1]
+    for number in range(len(lines), 0, -1):
+        if TOP_LEVEL_EXIT.match(lines[number - 1]):
+            break
+    else:
+        return None
+    prefix = "\n".join(lines[:number]) + "\n"
+    no_rcs = ["-f"] if shell == "zsh" else []
+    result = run([program, *no_rcs, "-n", "-c", prefix])
+    if result.timed_out or result.returncode != 0 or result.stderr.strip():
+        return None
+    return shell, number
 
 
 def _declared_keywords(findings: Sequence[Finding], target: Path) -> list[Finding]:

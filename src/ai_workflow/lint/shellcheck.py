@@ -3,7 +3,9 @@
 A shell script is a file with a shell suffix (`.sh`, `.bash`, `.ksh`, `.dash`) or without a
 suffix whose shebang names sh, bash, dash or ksh. A file with a shell suffix that records a
 terminal session (no shebang, its first command line a `$ command` prompt: clitest's and cram's
-test files) is not a shell script: shellcheck would read the outputs it expects as code. Nor is
+test files), or whose first lines show a prompt naming where the shell is (`user@host:~$ cmd`,
+zsh's `host:dir% cmd`: a saved terminal log), is not a shell script: shellcheck would read the
+outputs as code. Nor is
 one whose shebang names a shell shellcheck cannot read (`#!/usr/bin/zsh`, fish, csh, tcsh:
 powerlevel9k 0.6.7's `test-vm/*.sh`, Vagrant provisioning scripts written in zsh on purpose),
 unless a `# shellcheck shell=` directive says how to read it: shellcheck would only answer
@@ -119,6 +121,13 @@ OTHER_SHELLS = frozenset({"zsh", "fish", "csh", "tcsh"})
 """Shells whose scripts shellcheck refuses to read (its SC1071)."""
 TRANSCRIPT_HEAD_BYTES = 8192  # where a console transcript's first prompt is looked for
 PROMPT_LINE = re.compile(r"^\$(?:\s+\S.*)?$")  # `$ command`, or a bare `$` (an empty prompt)
+# a shell's default prompt that names where it is, then a command: `user@host:~/src$ make`,
+# zsh's `host:dir% cmd`, with an optional clock (`[13:25] kr:proj% mytime deploy`); a script
+# would run a program named `host:dir%`, which no script does
+NAMED_PROMPT_LINE = re.compile(
+    r"^(?:\[\d{1,2}:\d{2}(?::\d{2})?\]\s*)?[\w.-]+(?:@[\w.-]+)?:[~\w./-]*[%$#]\s+\S"
+)
+NAMED_PROMPT_LINES = 3  # the transcript's first lines of text where such a prompt is looked for
 
 
 def shell_scripts(target: Path, files: list[str]) -> list[str]:
@@ -143,15 +152,17 @@ def is_console_transcript(path: Path) -> bool:
     and cram's test files, named `.sh` for their editors: funcoeszz's `testador/zz*.sh`, each
     command followed by the output it must print). A script's first command is never `$ ...`
     (it would run a program named `$`); shellcheck would read every expected output line as
-    code. A file whose head holds no such line is a script."""
+    code. So is a file whose first lines of text hold a prompt that names where the shell is
+    (`user@host:~/src$ make`, zsh's `[13:25] host:proj% mytime deploy`): a saved terminal log
+    named for the shell it ran in (`2011-04-27.benchmark.dash`), its output lines around the
+    prompt. A file whose head holds no such line is a script."""
     head = (read_head(path, TRANSCRIPT_HEAD_BYTES) or b"").decode("utf-8", errors="replace")
     if head.startswith("#!"):
         return False
-    for line in head.splitlines():
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            return PROMPT_LINE.match(stripped) is not None
-    return False
+    text = [s for line in head.splitlines() if (s := line.strip()) and not s.startswith("#")]
+    if text and PROMPT_LINE.match(text[0]):
+        return True
+    return any(NAMED_PROMPT_LINE.match(line) for line in text[:NAMED_PROMPT_LINES])
 
 
 def other_shell(path: Path) -> str | None:

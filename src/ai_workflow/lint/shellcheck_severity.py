@@ -151,7 +151,9 @@ of `"...$@..."`, openvpn-systemd-resolved's `_fail() { ...; ( >&2 echo -e "  ${@
 called across backslash-continued lines; or behind `else`, as the bats helpers' `flunk`, which
 prints its arguments with `else echo "$@"` and reads only their count `$#` besides):
 the split words are joined again with one space, the
-text "$*" would give. A function that reads `$2` alone keeps it (it would print the first word).
+text "$*" would give. So in a call of a function that reads none of its arguments (cdist's
+example wrappers switch their `log` off as `log() { #echo "$@" | logger ...; : }`): the split
+changes nothing. A function that reads `$2` alone keeps it (it would print the first word).
 
 SC2066 (`for x in "$list"`: the quotes make one word, the loop runs once) when the loop body
 reads the variable only as an unquoted argument of commands other than a test or an `echo`/
@@ -281,6 +283,9 @@ SHELLCHECK_UNQUOTED_STAR = 2048  # `cmd $*`: the same splitting ("$@" keeps the 
 EVAL_LINE = re.compile(r"^\s*(?:builtin\s+)?eval\s(?!.*(?:;|&&|\|\|))")
 # `${name[@]}` / `${name[*]}`: the expansion SC2068 covers
 ARRAY_EXPANSION = re.compile(r"^\$\{([A-Za-z_]\w*)\[[@*]\]\}$")
+# what reads a function's arguments without naming one: their count, `shift`, `getopts`, and a
+# `for name` loop without `in` (over "$@")
+IMPLICIT_ARGUMENTS = re.compile(r"\$#|\$\{#\}|\bshift\b|\bgetopts\b|\bfor\s+\w+\s*(?:;|$|\bdo\b)")
 POSITIONAL_ALL = re.compile(r"^\$(?:[@*]|\{[@*]\})$")  # an unquoted `$@` (SC2068), `$*` (SC2048)
 PLAIN_WORDS = re.compile(r"^[\w.,:+=/%@-]*(?:\s+[\w.,:+=/%@-]+)*$")  # no quote, glob or `$`
 # an assignment of a whole array: `name=(`, `name+=(`, after `local -a`/`declare`... or none
@@ -1243,9 +1248,23 @@ def arguments_joined_from(body: list[str]) -> int | None:
             if joined_from is not None:
                 return None
             joined_from = shifted + join[2]
+    if joined_from is None and not pending and not shifted and _ignores_arguments(body):
+        return 1  # reads none of its arguments: how the caller splits them changes nothing
     if joined_from is None or any(n >= joined_from for n in pending):
         return None
     return joined_from
+
+
+def _ignores_arguments(body: list[str]) -> bool:
+    """Whether a function body reads none of its arguments: no `$1`, `$@`, `$*`, count `$#`,
+    `shift`, `getopts` or `for name` without `in` (which loops over them) outside comments
+    (a debugging `log() { #echo "$@" | logger; :; }` switched off)."""
+    for raw in body:
+        line = raw.split(" #", 1)[0] if not raw.lstrip().startswith("#") else ""
+        reads = [r for r in POSITIONAL.finditer(line) if (r.group(1) or r.group(2)) != "0"]
+        if reads or IMPLICIT_ARGUMENTS.search(line):
+            return False
+    return True
 
 
 def _join_span(line: str) -> tuple[int, int, int] | None:

@@ -16,7 +16,8 @@ is derived, in this order:
    exist, or a committed `*.egg-info` directory, becomes info, its message saying why
    (`extra.release_archive`);
    a warning in a file of a directory of switched-off code (`off/`, `attic/`...:
-   `ai_workflow.retired`) becomes info, the reason in `extra.retired`;
+   `ai_workflow.retired`), or a broken link there, becomes info, the reason in
+   `extra.retired`;
    then `rules.severity` re-grades findings (the longest matching id or prefix wins);
 5. `--new-only` drops findings outside the lines changed since the base (`outside_diff`);
 6. every finding gets its fingerprint, and those the baseline knows are marked `baselined`
@@ -157,7 +158,10 @@ class RulePolicy:
             if vendored is not None and severity is None:
                 severity = Severity.INFO
         retired = None
-        if finding.severity is Severity.WARNING and vendored is None:
+        if vendored is None and (
+            finding.severity is Severity.WARNING
+            or (finding.severity is Severity.ERROR and finding.rule.startswith("links/"))
+        ):
             retired = retired_reason(finding.path, self.target)
             if retired is not None and severity is None:
                 severity = Severity.INFO

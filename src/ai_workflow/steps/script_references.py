@@ -21,6 +21,8 @@ targets' recipes write, read with its command line's variables: txt2regex's READ
 when an archive extracted before it may hold it, when `.gitignore` ignores it (build output),
 when the tree is a `git archive` export and `.gitattributes` marks it `export-ignore` (in the
 repository, left out of the release: `release_archive.export_ignored`; so for a missing Makefile),
+when the tree's CI configuration runs it and the tree tracks no .gitignore (an export that left
+out a script the repository's CI runs on every push: `_left_out_of_export`),
 or when it is a bare name (`python hello.py`: maybe the reader's own file), when `./NAME` is
 the binary `go build` makes from one of the project's Go `main` packages (named after the
 package's directory: dgrijalva/jwt-go's cmd/jwt/README.md runs `./jwt -show -`), or `./NAME` in
@@ -131,6 +133,11 @@ EXPORTED = (
     "is not in this tree, a `git archive` export: the project's .gitattributes marks it "
     "export-ignore, so its release archives leave it out while its repository has it"
 )
+LEFT_OUT = (
+    "is not in this tree, which tracks no .gitignore (an export, such as a release archive), "
+    "while its CI configuration runs it: the repository CI checks out has it, the export left "
+    "it out"
+)
 PYTHON_RE = re.compile(r"^(?:.*/)?(?:python(?:\d+(?:\.\d+)?)?|py|pypy3?)$")
 
 
@@ -162,6 +169,7 @@ class Project:
     producible: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (file, origin)
     ignored: set[str] = field(default_factory=set)  # missing paths .gitignore excludes
     exported: set[str] = field(default_factory=set)  # missing paths `git archive` leaves out
+    left_out: set[str] = field(default_factory=set)  # missing paths the tree's CI runs (export)
     packages: frozenset[str] = frozenset()  # package.json's dependencies of every kind
     # the programs of each document line's commands: (path, line) -> heads
     line_programs: dict[tuple[str, int], list[str]] = field(default_factory=dict)
@@ -249,6 +257,7 @@ def _run(ctx: StepContext) -> StepOutcome:
     missing = [p for ref in refs for p in _missing_candidates(project, ref)]
     project.ignored = _ignored(ctx, missing)
     project.exported = export_ignored(ctx.target, missing)
+    project.left_out = _left_out_of_export(project, refs)
     _check_entry_points(project, outcome)
     for ref in refs:
         _check_reference(project, ref, outcome)
@@ -704,6 +713,24 @@ def _leaves_repository(project: Project, ref: Reference) -> bool:
     return PurePosixPath(beside).suffix not in SCRIPT_SUFFIXES
 
 
+def _left_out_of_export(project: Project, refs: list[Reference]) -> set[str]:
+    """The missing paths a job of the tree's CI configuration runs, when the tree tracks no
+    .gitignore. CI checks out the repository and runs its jobs on every push: a script a job
+    runs is in the repository, or every pipeline fails. A tree without it, and without the
+    .gitignore every repository keeps (a `git archive` export marks it export-ignore, a source
+    distribution leaves it out), is an export that left the script out: wherever else the
+    tree names that script (its install guide), the repository has it. A tree that tracks a
+    .gitignore is the repository: there a script its CI runs and lacks is missing."""
+    if any(f == ".gitignore" or f.endswith("/.gitignore") for f in project.files):
+        return set()
+    return {
+        path
+        for ref in refs
+        if ref.command.origin == "CI"
+        for path in _missing_candidates(project, ref)
+    }
+
+
 def _missing_candidates(project: Project, ref: Reference) -> list[str]:
     """The repository paths a file reference may mean, when none of them exists (for `make`
     without a Makefile, the Makefiles it may read)."""
@@ -733,6 +760,8 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
             return "scripts/missing-script", message, "info"
         if path in project.exported:
             return "scripts/missing-script", f"{ref.value} {EXPORTED}", "info"
+        if path in project.left_out:
+            return "scripts/missing-script", f"{ref.value} {LEFT_OUT}", "info"
         package = project.go_package(ref.value) if ref.direct and "/" not in ref.value else None
         if package is not None:
             where = f"the Go main package {package}/" if package else "the root's Go main package"
