@@ -751,6 +751,31 @@ def test_a_gopath_package_builds_where_its_test_imports_its_testdata_package(
     )
 
 
+def _example_importing(path: str) -> str:
+    return f'package example\n\nimport (\n\t"testing"\n\n\t"{path}"\n)\n\nvar _ = {path.rsplit("/", 1)[-1]}.Parse\n\nfunc TestX(t *testing.T) {{}}\n'
+
+
+@needs_go
+def test_a_gopath_package_importing_another_repositorys_absent_package_could_not_run(
+    tmp_path: Path,
+) -> None:
+    """d4l3k/messagediff 1.2.1's example/atom_test.go imports golang.org/x/net/html, which its
+    CI fetched with `go get` and GOPATH mode never downloads: that package could not be built
+    here (info), the root package's tests ran and keep their result; a package of the project's
+    own that is absent stays the project's error."""
+    foreign = {**TESTDATA_IMPORT, "example/x_test.go": _example_importing("golang.org/x/net/html")}
+    outcome = run_step(make_repo(tmp_path / "foreign", foreign))
+    assert counts(outcome) == (1, 1, 0)
+    assert shown(outcome) == [("error", "tests/failed", "diff_test.go", 17)]
+    [info] = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+    assert "golang.org/x/net/html" in info.message and "GOPATH" in info.message
+    assert "example.com/x/diff/example" in info.message
+    own = {**TESTDATA_IMPORT, "example/x_test.go": _example_importing("example.com/x/diff/html")}
+    outcome = run_step(make_repo(tmp_path / "own", own))
+    assert ("error", "tests/error", "example/x_test.go", 6) in shown(outcome)
+    assert not [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+
+
 def test_a_gopath_packages_import_path_comes_from_the_ci_a_comment_or_its_imports(
     tmp_path: Path,
 ) -> None:
