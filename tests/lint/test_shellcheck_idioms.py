@@ -183,3 +183,32 @@ def test_a_substitution_run_for_its_exit_status_is_info(tmp_path: Path) -> None:
     assert levels == {3: "info", 7: "warning", 11: "warning"}
     info = next(f for f in outcome.findings if f.rule == "shellcheck/SC2328" and f.line == 3)
     assert "`_probe` is read nowhere" in info.message
+
+
+UNREAD_ECHOES = """\
+#!/bin/sh
+helptext () {
+\tlocal tab=$(echo -en "\\t\\t")
+\tcat <<END
+usage: x
+END
+}
+usage () {
+\tlocal indent=$(echo -en "\\t")
+\tprintf '%s%s\\n' "$indent" usage
+}
+helptext
+usage
+"""
+
+
+def test_echo_flags_in_a_value_the_script_never_reads_are_info(tmp_path: Path) -> None:
+    """fwanalog 0.6.9's `local tab=$(echo -en "\\t\\t")` in a `#!/bin/sh` script: dash's echo
+    would print `-en` too, but `tab` is read nowhere, so SC3037 is info. The same echo whose
+    variable the script prints (`$indent`) keeps the warning."""
+    root = make_repo(tmp_path / "p", {"fw.sh": UNREAD_ECHOES, **RUNS_SHELLCHECK})
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    levels = {f.line: f.severity.value for f in outcome.findings if f.rule == "shellcheck/SC3037"}
+    assert levels == {3: "info", 9: "warning"}
+    info = next(f for f in outcome.findings if f.rule == "shellcheck/SC3037" and f.line == 3)
+    assert "`tab`, which the file reads nowhere" in info.message

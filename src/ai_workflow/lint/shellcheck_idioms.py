@@ -41,6 +41,11 @@ there word for word; the same code elsewhere keeps its level:
   sg3_utils' among them) when the next command reads `$?` and the variable is read nowhere in
   the file: the command runs for its exit status, the empty value is never used. The same
   assignment whose variable is read later (`echo "$x"`), or with no `$?` after it, keeps it.
+- SC3036/SC3037 (echo flags undefined in POSIX sh) and SC2028 (echo may not expand escapes)
+  inside `NAME=$(echo ...)` (or `local NAME=...`) whose echo or printf prints only literal
+  words, where the file reads `$NAME` nowhere (fwanalog's `local tab=$(echo -en "\t\t")`,
+  never used): what the shell's echo prints goes nowhere, so how it treats the flags changes
+  nothing. The same substitution whose variable is read (`printf "$tab"`) keeps it.
 """
 
 from __future__ import annotations
@@ -217,6 +222,32 @@ def _status_only(text: Sequence[str], index: int) -> str | None:
     return STATUS_NOTE.format(name)
 
 
+PRINTED_WORD = r"""(?:'[^']*'|"(?:[^"$`\\]|\\.)*"|[^\s$`'"\\;&|<>(){}]+)"""
+UNREAD_ECHO = re.compile(
+    r"""^\s*(?:(?:local|declare|typeset|readonly)\s+)?(?P<name>[A-Za-z_]\w*)="""
+    rf"""(?P<q>"?)\$\((?P<body>\s*(?:echo|printf)(?:\s+{PRINTED_WORD})*\s*)\)(?P=q)"""
+    r"""\s*(?:;\s*)?(?:\#.*)?$"""
+)
+UNREAD_ECHO_RULES = frozenset({"shellcheck/SC3036", "shellcheck/SC3037", "shellcheck/SC2028"})
+UNREAD_ECHO_NOTE = (
+    "the echo only prints literal text into `{}`, which the file reads nowhere: what the shell's "
+    "echo makes of it changes nothing the script does (the assignment is dead code)"
+)
+
+
+def _unread_echo(text: Sequence[str], index: int, column: int) -> str | None:
+    """Line `index` assigns a `$(...)` that runs only an echo/printf of literal words to a
+    variable the file never reads, and the column lies in that substitution."""
+    match = UNREAD_ECHO.match(text[index])
+    if match is None or not match.start("body") < column <= match.end("body"):
+        return None
+    name = match.group("name")
+    read = re.compile(rf"\$(?:{name}\b|\{{[#!]?{name}\b)")
+    if any(read.search(line) for line in text):
+        return None
+    return UNREAD_ECHO_NOTE.format(name)
+
+
 CHECKS: dict[str, Check] = {
     "shellcheck/SC2327": _literal_echo_away,
     "shellcheck/SC2328": _literal_echo_away,
@@ -229,12 +260,18 @@ CHECKS: dict[str, Check] = {
 }
 
 
+def _no_line_idiom(line: str, column: int) -> str | None:
+    return None  # the rule's idiom needs the whole file (`_unread_echo`)
+
+
 def idioms_as_info(findings: Sequence[Finding], target: Path) -> list[Finding]:
     """The findings, with a warning on one of the idioms of the module docstring at info."""
     lines: dict[str, list[str]] = {}
 
     def note_of(finding: Finding) -> str | None:
         check = CHECKS.get(finding.rule)
+        if check is None and finding.rule in UNREAD_ECHO_RULES:
+            check = _no_line_idiom
         if check is None or finding.severity is not Severity.WARNING or not finding.path:
             return None
         if finding.path not in lines:
@@ -246,6 +283,8 @@ def idioms_as_info(findings: Sequence[Finding], target: Path) -> list[Finding]:
         note = check(text[line - 1], column if isinstance(column, int) else 0)
         if note is None and finding.rule in ("shellcheck/SC2327", "shellcheck/SC2328"):
             note = _status_only(text, line - 1)
+        if note is None and finding.rule in UNREAD_ECHO_RULES:
+            note = _unread_echo(text, line - 1, column if isinstance(column, int) else 0)
         return note
 
     return explain_as_info(findings, note_of)
