@@ -1001,3 +1001,74 @@ def test_report_options_are_added_only_where_npm_hands_them_to_mocha(
             f"the package script's last command is `{other}`, not mocha: options added after "
             "`npm test --` would reach it, so the script runs as it is"
         ]
+
+
+# defusedxml 0.7.1: tox runs tests.py as a script; its __main__ block runs the suite test_main()
+# builds from the concrete classes, never the abstract base, which has no parse() of its own
+SCRIPT_SUITE = textwrap.dedent(
+    """\
+    import unittest
+
+
+    class BaseTests(unittest.TestCase):
+        module = None
+
+        def test_parse(self):
+            self.assertEqual(self.parse("<a/>"), "a")
+
+
+    class TestStrip(BaseTests):
+        def parse(self, text):
+            return text.strip("<>/")
+
+
+    def test_main():
+        suite = unittest.TestSuite()
+        suite.addTests(unittest.defaultTestLoader.loadTestsFromTestCase(TestStrip))
+        return suite
+
+
+    if __name__ == "__main__":
+        result = unittest.TextTestRunner(verbosity=1).run(test_main())
+        raise SystemExit(not result.wasSuccessful())
+    """
+)
+TOX_SCRIPT = (
+    "[tox]\nenvlist = py311\n[testenv]\ndeps = lxml\n"
+    "commands =\n    coverage run --parallel-mode tests.py\n    coverage report -m\n"
+    "[pytest]\npython_files = tests.py\n"
+)
+
+
+def _script_suite_findings(root: Path) -> tuple[TechStack, list[str]]:
+    config = Config.model_validate({"tech_stack": {"python": sys.executable}})
+    stack = detect(root, python=sys.executable)
+    ctx = step_context(root, test_execution.SPEC, config=config)
+    findings = test_execution.run(ctx).findings
+    return stack, [f"{f.severity} {f.rule} {f.message}" for f in findings if f.severity != "info"]
+
+
+def test_a_test_file_tox_runs_as_a_script_runs_its_own_suite(tmp_path: Path) -> None:
+    files = {"tox.ini": TOX_SCRIPT, "strip.py": "", "tests.py": SCRIPT_SUITE}
+    root = make_repo(tmp_path / "d", files)
+    runner, _, _ = declared(root)
+    assert runner is not None and runner.program == ("python", "tests.py")
+    stack, shown = _script_suite_findings(root)
+    assert stack.test_argv == [sys.executable, "tests.py"]  # not pytest's discovery
+    assert shown == []  # pytest would fail BaseTests.test_parse: it has no parse()
+
+
+def test_a_failing_test_of_a_script_suite_is_still_shown(tmp_path: Path) -> None:
+    broken = SCRIPT_SUITE.replace('text.strip("<>/")', 'text.strip("<>")')
+    root = make_repo(tmp_path / "f", {"tox.ini": TOX_SCRIPT, "strip.py": "", "tests.py": broken})
+    stack, shown = _script_suite_findings(root)
+    assert stack.test_argv == [sys.executable, "tests.py"]
+    assert len(shown) == 1 and shown[0].startswith("error tests/failed")
+    assert "TestStrip.test_parse" in shown[0]
+
+
+def test_a_script_tox_runs_that_runs_no_unittest_suite_is_no_runner(tmp_path: Path) -> None:
+    plain = "if __name__ == '__main__':\n    print('checked')\n"
+    root = make_repo(tmp_path / "p", {"tox.ini": TOX_SCRIPT, "strip.py": "", "tests.py": plain})
+    assert declared(root)[0] is None
+    assert detect(root, python=sys.executable).test_argv != [sys.executable, "tests.py"]

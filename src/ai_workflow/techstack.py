@@ -992,6 +992,8 @@ def _argv_for_invocation(
 ) -> list[str] | None:
     """The command line for a runner the project declares: its own program and paths."""
     args = list(runner.args)
+    if runner.framework == "unittest" and args and runner.program[1:] == (args[0],):
+        return None if python is None else [python, args[0]]  # a test file run as a script
     if runner.framework in ("pytest", "unittest"):
         return None if python is None else [python, "-m", runner.framework, *args]
     if runner.framework in (*JS_FRAMEWORKS, "node-test"):

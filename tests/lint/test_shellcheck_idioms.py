@@ -207,7 +207,36 @@ done
 
 def test_a_one_word_loop_left_with_break_is_info(tmp_path: Path) -> None:
     """rear's `for dummy in "once" ; do ... || break ... done`: a block meant to run once, left
-    early with `break` (or `continue`, the same in one pass). A one-word loop whose body reads its variable, or that has no `break`,
-    keeps the warning."""
+    early with `break` (or `continue`, the same in one pass). A one-word loop whose body reads
+    its variable, or that has no `break`, keeps the warning."""
     root = make_repo(tmp_path / "p", {"once.sh": ONCE_LOOPS, **RUNS_SHELLCHECK})
     assert _levels(root, "SC2043") == {2: "info", 6: "warning", 10: "warning", 13: "info"}
+
+
+UNREAD_ECHOES = """\
+#!/bin/sh
+helptext () {
+\tlocal tab=$(echo -en "\\t\\t")
+\tcat <<END
+usage: x
+END
+}
+usage () {
+\tlocal indent=$(echo -en "\\t")
+\tprintf '%s%s\\n' "$indent" usage
+}
+helptext
+usage
+"""
+
+
+def test_echo_flags_in_a_value_the_script_never_reads_are_info(tmp_path: Path) -> None:
+    """fwanalog 0.6.9's `local tab=$(echo -en "\\t\\t")` in a `#!/bin/sh` script: dash's echo
+    would print `-en` too, but `tab` is read nowhere, so SC3037 is info. The same echo whose
+    variable the script prints (`$indent`) keeps the warning."""
+    root = make_repo(tmp_path / "p", {"fw.sh": UNREAD_ECHOES, **RUNS_SHELLCHECK})
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    levels = {f.line: f.severity.value for f in outcome.findings if f.rule == "shellcheck/SC3037"}
+    assert levels == {3: "info", 9: "warning"}
+    info = next(f for f in outcome.findings if f.rule == "shellcheck/SC3037" and f.line == 3)
+    assert "`tab`, which the file reads nowhere" in info.message

@@ -971,3 +971,50 @@ def test_a_test_file_another_test_runs_as_a_child_process_is_a_fixture(tmp_path:
     }
     outcome = run(make_repo(tmp_path / "tape", files))
     assert located(outcome, "tests/no-assertions") == [("test/lonely.js", 3)]
+
+
+def test_an_empty_test_that_overrides_an_inherited_one_switches_it_off(tmp_path: Path) -> None:
+    """defusedxml 0.7.1: `def test_external_ref(self): pass` in TestDefusedLxml switches off,
+    for lxml, the test every parser's class inherits from BaseTests: info. An empty test that
+    overrides nothing, or only another empty one, checks nothing: still a warning."""
+    files = dict(PY_FILES)
+    files["tests/test_parsers.py"] = textwrap.dedent(
+        """\
+        import unittest
+
+        from calc.parser import parse
+
+
+        class BaseTests(unittest.TestCase):
+            def test_words(self):
+                self.assertEqual(parse("a b"), ["a", "b"])
+
+            def test_blank(self):
+                pass
+
+
+        class Middle(BaseTests):
+            pass
+
+
+        class TestLxml(Middle):
+            def test_words(self):
+                pass
+
+            def test_blank(self):
+                pass
+
+            def test_own(self):
+                pass
+        """
+    )
+    outcome = run(make_repo(tmp_path / "calc", files))
+    found = {
+        f.line: (f.severity.value, f.message)
+        for f in outcome.findings
+        if f.rule == "tests/no-assertions" and f.path == "tests/test_parsers.py"
+    }
+    assert found[19][0] == "info" and "overrides BaseTests's test" in found[19][1]
+    assert found[22][0] == "warning" and "empty body" in found[22][1]  # its base's is empty too
+    assert found[25][0] == "warning" and "empty body" in found[25][1]  # overrides nothing
+    assert found[10][0] == "warning"  # the base's own empty test

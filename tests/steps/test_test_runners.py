@@ -723,6 +723,89 @@ def test_a_go_package_without_go_mod_runs_in_gopath_mode_at_its_import_path(
     assert [rule for _, rule, _, _ in shown(bare)] == ["tests/no-runner"]
 
 
+# d4l3k/messagediff 1.2.1's shape: its test imports a package of its own under testdata/ by
+# the path it builds at, while the README advertises another (a gopkg.in alias)
+TESTDATA_IMPORT = {
+    "README.md": '```go\nimport "gopkg.in/x/diff.v1"\n```\n',
+    "diff.go": "package diff\n\nfunc Same(a, b int) bool { return a == b }\n",
+    "testdata/testdata.go": "package testdata\n\nconst One = 1\n",
+    "diff_test.go": textwrap.dedent(
+        """\
+        package diff
+
+        import (
+        \t"testing"
+
+        \t"example.com/x/diff/testdata"
+        )
+
+        func TestSame(t *testing.T) {
+        \tif !Same(testdata.One, 1) {
+        \t\tt.Errorf("not the same")
+        \t}
+        }
+
+        func TestPlanted(t *testing.T) {
+        \tif Same(testdata.One, 1) {
+        \t\tt.Errorf("planted failure")
+        \t}
+        }
+        """
+    ),
+}
+
+
+@needs_go
+def test_a_gopath_package_builds_where_its_test_imports_its_testdata_package(
+    tmp_path: Path,
+) -> None:
+    """Linked at the README's path, go found the project's own testdata package nowhere (a
+    build error on the import); at the path its test imports it by, the tests run, and the
+    planted failure is the one error shown."""
+    from ai_workflow.testcmd.gopath import gopath_import_path
+
+    root = make_repo(tmp_path / "md", TESTDATA_IMPORT)
+    assert gopath_import_path(root, sorted(TESTDATA_IMPORT)) == (
+        "example.com/x/diff",
+        "the project's own packages as its Go files import them",
+    )
+    outcome = run_step(root)
+    assert outcome.data["framework"] == "go-test"
+    assert counts(outcome) == (1, 1, 0)
+    assert shown(outcome) == [("error", "tests/failed", "diff_test.go", 17)]
+    # with no such import, the README's path is still the one taken
+    plain = {k: v for k, v in TESTDATA_IMPORT.items() if k != "diff_test.go"}
+    assert gopath_import_path(make_repo(tmp_path / "plain", plain), sorted(plain)) == (
+        "gopkg.in/x/diff.v1",
+        "the import path in README.md",
+    )
+
+
+def _example_importing(path: str) -> str:
+    return f'package example\n\nimport (\n\t"testing"\n\n\t"{path}"\n)\n\nvar _ = {path.rsplit("/", 1)[-1]}.Parse\n\nfunc TestX(t *testing.T) {{}}\n'
+
+
+@needs_go
+def test_a_gopath_package_importing_another_repositorys_absent_package_could_not_run(
+    tmp_path: Path,
+) -> None:
+    """d4l3k/messagediff 1.2.1's example/atom_test.go imports golang.org/x/net/html, which its
+    CI fetched with `go get` and GOPATH mode never downloads: that package could not be built
+    here (info), the root package's tests ran and keep their result; a package of the project's
+    own that is absent stays the project's error."""
+    foreign = {**TESTDATA_IMPORT, "example/x_test.go": _example_importing("golang.org/x/net/html")}
+    outcome = run_step(make_repo(tmp_path / "foreign", foreign))
+    assert counts(outcome) == (1, 1, 0)
+    assert shown(outcome) == [("error", "tests/failed", "diff_test.go", 17)]
+    [info] = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+    assert "golang.org/x/net/html" in info.message and "GOPATH" in info.message
+    assert "example.com/x/diff/example" in info.message
+    own = {**TESTDATA_IMPORT, "example/x_test.go": _example_importing("example.com/x/diff/html")}
+    outcome = run_step(make_repo(tmp_path / "own", own))
+    assert ("error", "tests/error", "example/x_test.go", 6) in shown(outcome)
+    assert not [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+
+
 def test_a_gopath_packages_import_path_comes_from_the_ci_a_comment_or_its_imports(
     tmp_path: Path,
 ) -> None:

@@ -46,6 +46,11 @@ there word for word; the same code elsewhere keeps its level:
   pass) and never reads the variable (rear's stage scripts, nine times): a block meant to run
   once, left early. A one-word loop without either (a list that lost its other items?), or
   whose body reads the variable, keeps it.
+- SC3036/SC3037 (echo flags undefined in POSIX sh) and SC2028 (echo may not expand escapes)
+  inside `NAME=$(echo ...)` (or `local NAME=...`) whose echo or printf prints only literal
+  words, where the file reads `$NAME` nowhere (fwanalog's `local tab=$(echo -en "\t\t")`,
+  never used): what the shell's echo prints goes nowhere, so how it treats the flags changes
+  nothing. The same substitution whose variable is read (`printf "$tab"`) keeps it.
 """
 
 from __future__ import annotations
@@ -205,7 +210,7 @@ STATUS_NOTE = (
 )
 
 
-def _status_only(text: Sequence[str], index: int) -> str | None:
+def _status_only(text: Sequence[str], index: int, column: int = 0) -> str | None:
     """Line `index` assigns a whole substitution to a variable the file never reads, and the next
     command (the next line that is not blank nor a comment) reads `$?`."""
     match = STATUS_ASSIGNMENT.match(text[index])
@@ -234,7 +239,7 @@ ONCE_NOTE = (
 )
 
 
-def _once_loop(text: Sequence[str], index: int) -> str | None:
+def _once_loop(text: Sequence[str], index: int, column: int = 0) -> str | None:
     """Line `index` starts a `for` over one literal word, and the loop's body (up to the `done`
     indented as the `for`) leaves it (`break`, or `continue`, the same in a one-pass loop) and
     never reads the loop variable."""
@@ -253,6 +258,32 @@ def _once_loop(text: Sequence[str], index: int) -> str | None:
     return ONCE_NOTE
 
 
+PRINTED_WORD = r"""(?:'[^']*'|"(?:[^"$`\\]|\\.)*"|[^\s$`'"\\;&|<>(){}]+)"""
+UNREAD_ECHO = re.compile(
+    r"""^\s*(?:(?:local|declare|typeset|readonly)\s+)?(?P<name>[A-Za-z_]\w*)="""
+    rf"""(?P<q>"?)\$\((?P<body>\s*(?:echo|printf)(?:\s+{PRINTED_WORD})*\s*)\)(?P=q)"""
+    r"""\s*(?:;\s*)?(?:\#.*)?$"""
+)
+UNREAD_ECHO_RULES = frozenset({"shellcheck/SC3036", "shellcheck/SC3037", "shellcheck/SC2028"})
+UNREAD_ECHO_NOTE = (
+    "the echo only prints literal text into `{}`, which the file reads nowhere: what the shell's "
+    "echo makes of it changes nothing the script does (the assignment is dead code)"
+)
+
+
+def _unread_echo(text: Sequence[str], index: int, column: int) -> str | None:
+    """Line `index` assigns a `$(...)` that runs only an echo/printf of literal words to a
+    variable the file never reads, and the column lies in that substitution."""
+    match = UNREAD_ECHO.match(text[index])
+    if match is None or not match.start("body") < column <= match.end("body"):
+        return None
+    name = match.group("name")
+    read = re.compile(rf"\$(?:{name}\b|\{{[#!]?{name}\b)")
+    if any(read.search(line) for line in text):
+        return None
+    return UNREAD_ECHO_NOTE.format(name)
+
+
 CHECKS: dict[str, Check] = {
     "shellcheck/SC2327": _literal_echo_away,
     "shellcheck/SC2328": _literal_echo_away,
@@ -263,11 +294,12 @@ CHECKS: dict[str, Check] = {
     "shellcheck/SC1083": _format_brace,
     "shellcheck/SC2188": _truncation,
 }
-TextCheck = Callable[[Sequence[str], int], str | None]
+TextCheck = Callable[[Sequence[str], int, int], str | None]
 TEXT_CHECKS: dict[str, TextCheck] = {
     "shellcheck/SC2327": _status_only,
     "shellcheck/SC2328": _status_only,
     "shellcheck/SC2043": _once_loop,
+    **{rule: _unread_echo for rule in UNREAD_ECHO_RULES},
 }
 
 
@@ -289,7 +321,7 @@ def idioms_as_info(findings: Sequence[Finding], target: Path) -> list[Finding]:
             return None
         note = check(text[line - 1], column if isinstance(column, int) else 0) if check else None
         if note is None and text_check is not None:
-            note = text_check(text, line - 1)
+            note = text_check(text, line - 1, column if isinstance(column, int) else 0)
         return note
 
     return explain_as_info(findings, note_of)

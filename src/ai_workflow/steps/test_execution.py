@@ -98,6 +98,7 @@ from ai_workflow.testcmd.environment import (
     python_declared,
 )
 from ai_workflow.testcmd.extras import absent_extra_causes
+from ai_workflow.testcmd.gopath import gopath_import_path
 from ai_workflow.testcmd.node_versions import ci_newest_node, node_major
 from ai_workflow.testcmd.offline import offline_caused
 from ai_workflow.testcmd.plans import Plan, plan_for, unsafe_test_entries
@@ -715,7 +716,7 @@ def _report(
         {**_failure_data(f), "message": redact(f.message).text} for f in failures
     ]
     failures, missing = _environment_failures(ctx, plan, stack, failures)
-    failures, unbuilt = _go_downloads(plan, result, failures)
+    failures, unbuilt = _go_downloads(ctx, plan, result, failures)
     failures, doubt = _machine_failures(ctx, outcome, plan, failures)
     newer_node = _node_newer_than_ci(ctx, plan, failures)
     failures = _unloadable_under_newer_node(ctx, outcome, result, report, failures, newer_node)
@@ -932,14 +933,16 @@ def _environment_failures(
 
 
 def _go_downloads(
-    plan: Plan, result: CommandResult, failures: list[FailedTest]
+    ctx: StepContext, plan: Plan, result: CommandResult, failures: list[FailedTest]
 ) -> tuple[list[FailedTest], GoDownloads | None]:
     """The failures that are the project's, and the go packages that could not be built
     because their modules could not be downloaded here (one warning for all, not an error
     per package); a test that ran and failed stays a failure."""
     if plan.framework != "go-test" or result.returncode == 0:
         return failures, None
-    unbuilt = go_partial_download(strip_ansi(result.stderr + "\n" + result.stdout))
+    gopath = gopath_import_path(ctx.target, project_files(ctx))
+    root = gopath[0] if gopath and plan.env.get("GO111MODULE") == "off" else None
+    unbuilt = go_partial_download(strip_ansi(result.stderr + "\n" + result.stdout), root)
     if unbuilt is None:
         return failures, None
     kept = [f for f in failures if not (f.kind == "error" and f.name in unbuilt.packages)]

@@ -771,6 +771,13 @@ def _checks_nothing(test: FoundTest) -> tuple[Severity, str] | None:
     """
     if test.asserts is not False or test.skipped:
         return None
+    if test.empty and test.overrides:
+        why = (
+            f"test '{test.name}' has an empty body that overrides {test.overrides}'s test of "
+            "the same name: it switches that inherited test off for its class (a skipTest "
+            "with the reason would say so in the report)"
+        )
+        return Severity.INFO, why
     if test.empty:
         why = f"test '{test.name}' has an empty body: it runs nothing and always passes"
         return Severity.WARNING, why

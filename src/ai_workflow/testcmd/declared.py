@@ -366,6 +366,10 @@ def declared_tests(sources: ProjectSources) -> DeclaredTests:
         break
     if out.runner is None:
         out.set_up_entry = _set_up_entry(ci, sources)
+    if out.runner is None and out.set_up_entry is None:
+        suite = tox_script_suite(sources)
+        if suite is not None:
+            out.runner, out.reason = suite
     entries = [(i, w) for w, i in ci + manifest if not i.direct]
     automake = _automake(sources)
     scripts = _scripts(sources)
@@ -562,6 +566,61 @@ def _tox_runners(sources: ProjectSources) -> list[tuple[Invocation, str]]:
             if invocation.direct and invocation.framework in TOX_RUNNERS:
                 found.append((invocation, "tox.ini [testenv] commands"))
     return found
+
+
+SUITE_SCRIPT = re.compile(r"(?:^|/)(?:tests?|test_\w+|\w+_tests?)\.py$")
+"""A Python file named as a project's tests (`tests.py`, `test_x.py`, `x_test.py`)."""
+MAIN_BLOCK = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.MULTILINE)
+RUNS_UNITTEST = re.compile(r"\b(?:unittest\.main|TextTestRunner)\s*\(")
+COVERAGE_VALUE_OPTIONS = frozenset(
+    {"--source", "--include", "--omit", "--rcfile", "--concurrency", "--context",
+     "--data-file", "--debug"}
+)  # fmt: skip
+
+
+def tox_script_suite(sources: ProjectSources) -> tuple[Invocation, str] | None:
+    """The test file the base `[testenv]` runs as a script (`python tests.py`, `coverage run
+    --parallel-mode tests.py`) when the file's `if __name__ == "__main__":` block runs a
+    unittest suite of its own (`unittest.main(...)`, `TextTestRunner(...).run(suite)`): that
+    block is the project's runner, and its choice of tests is part of it. defusedxml 0.7.1's
+    tests.py adds only its concrete test classes (and the lxml ones only when lxml imports);
+    pytest's or unittest's discovery would also run the abstract base class the others
+    inherit from, and fail it. Run as `python tests.py` in the project's environment, read as
+    unittest's output."""
+    for words in tox_commands(sources.target):
+        rel = _python_script(words)
+        if rel is None or rel not in sources.file_set or not SUITE_SCRIPT.search(rel):
+            continue
+        text = sources.text(rel)
+        if MAIN_BLOCK.search(text) and RUNS_UNITTEST.search(text):
+            invocation = Invocation("unittest", ("python", rel), (rel,), shlex.join(words))
+            return invocation, "tox.ini [testenv] commands"
+    return None
+
+
+def _python_script(words: list[str]) -> str | None:
+    """The file `python FILE` or `coverage run [options] FILE` runs (None: another command,
+    or a module, `-m`)."""
+    name = PurePosixPath(words[0]).name if words else ""
+    if re.fullmatch(r"python[\d.]*", name):
+        rest = words[1:]
+    elif name == "coverage" and words[1:2] == ["run"]:
+        rest, skip = [], False
+        for index, word in enumerate(words[2:], 2):
+            if skip:
+                skip = False
+            elif word in COVERAGE_VALUE_OPTIONS:
+                skip = True
+            elif not word.startswith("-"):
+                rest = words[index:]
+                break
+            elif word in ("-m", "--module"):
+                return None
+    else:
+        return None
+    if not rest or rest[0].startswith("-") or not rest[0].endswith(".py"):
+        return None
+    return normalise_path(rest[0])
 
 
 def _environment_managers(sources: ProjectSources) -> list[tuple[Invocation, str]]:

@@ -46,6 +46,7 @@ GO_FIX = (
     "download the modules where the module proxy is reachable (`go mod download`), or point "
     "GOPROXY at a reachable proxy, or vendor them (`go mod vendor`, then GOFLAGS=-mod=vendor)"
 )
+GOPATH_FIX = "fetch them into GOPATH where the network is reachable (`go get -d -t ./...`)"
 CARGO_DOWNLOAD = re.compile(
     r"^(?:error|warning): .*(?:failed to (?:get|download|load source for|update|query)"
     r"|attempting to make an HTTP request, but --offline was specified).*$",
@@ -301,12 +302,20 @@ class GoDownloads:
     packages: tuple[str, ...]
     modules: tuple[str, ...]
     others: tuple[str, ...]
+    gopath: bool = False  # GOPATH mode: the packages of other repositories it needs are absent
 
     def unavailable(self) -> Unavailable:
         shown = ", ".join(self.packages[:5]) + (
             f" and {len(self.packages) - 5} more" if len(self.packages) > 5 else ""
         )
         modules = f" ({', '.join(self.modules)})" if self.modules else ""
+        if self.gopath:
+            return Unavailable(
+                f"{len(self.packages)} package(s) could not be built, because the packages of "
+                f"other repositories they import are not in GOPATH and go (in GOPATH mode) "
+                f"fetches nothing{modules}: {shown}",
+                GOPATH_FIX,
+            )
         return Unavailable(
             f"{len(self.packages)} package(s) could not be built, because go could not "
             f"download the modules they need{modules}: {shown}",
@@ -314,12 +323,14 @@ class GoDownloads:
         )
 
 
-def go_partial_download(output: str) -> GoDownloads | None:
+def go_partial_download(output: str, gopath_root: str | None = None) -> GoDownloads | None:
     """The packages of a `go test` run (whose other packages ran) that failed to build only
     because a module could not be downloaded here (no network to the module proxy), read
     from go's `# package` blocks (text, or `build-output` events of `go test -json`). None
     when no package failed that way: a compile error, a missing `go.sum` entry or a module
-    the proxy does not have is the project's."""
+    the proxy does not have is the project's. `gopath_root`: the project's import path when go
+    ran in GOPATH mode (`testcmd.gopath`), where a package of another repository that is not
+    in GOPATH counts too (`_gopath_absent`)."""
     text = _go_build_text(output)
     blocks: dict[str, list[str]] = {}
     package = ""
@@ -333,7 +344,11 @@ def go_partial_download(output: str) -> GoDownloads | None:
     downloads = {
         name: [line for line in lines if _go_download_error(line)] for name, lines in blocks.items()
     }
-    packages = sorted(name for name, lines in downloads.items() if lines)
+    absent = {
+        name: _gopath_absent(lines, gopath_root) if gopath_root else []
+        for name, lines in blocks.items()
+    }
+    packages = sorted(name for name in blocks if downloads[name] or absent[name])
     if not packages:
         return None
     modules = sorted(
@@ -343,10 +358,39 @@ def go_partial_download(output: str) -> GoDownloads | None:
             for line in downloads[name]
             for m in GO_MODULE.finditer(line)
         }
+        | {path for name in packages for path in absent[name]}
     )
     failed = {m.group("package") for m in GO_PACKAGE_FAILED.finditer(text)} | set(blocks)
     others = sorted(failed - set(packages))
-    return GoDownloads(tuple(packages), tuple(modules), tuple(others))
+    gopath = not any(downloads[name] for name in packages)
+    return GoDownloads(tuple(packages), tuple(modules), tuple(others), gopath)
+
+
+GOPATH_MISSING = re.compile(r'cannot find package "(?P<path>[^"]+)" in any of:')
+GO_POSITION = re.compile(r"\.go:\d+(?::\d+)?: ")
+
+
+def _gopath_absent(lines: list[str], root: str) -> list[str]:
+    """The packages of other repositories that a GOPATH-mode build of one package (its
+    `lines`) found nowhere (`cannot find package "golang.org/x/net/html" in any of: ...
+    (from $GOPATH)`): GOPATH mode downloads nothing, the project's CI fetched them first
+    (`go get`), and this machine cannot. Empty when a package it lacks is the project's own
+    (under its import path `root`: that one is the project's to fix), or when the block
+    reports another error at a line of a Go file (a compile error)."""
+    if not any("(from $GOPATH)" in line for line in lines):
+        return []
+    found = []
+    for line in lines:
+        missing = GOPATH_MISSING.search(line)
+        if missing is None:
+            if GO_POSITION.search(line):
+                return []  # another build error of the package's own
+            continue
+        path = missing.group("path")
+        if "." not in path.split("/", 1)[0] or path == root or path.startswith(f"{root}/"):
+            return []
+        found.append(path)
+    return found
 
 
 def _go_build_text(output: str) -> str:

@@ -8,7 +8,8 @@ GOPATH mode: `GO111MODULE=off`, a GOPATH in the work directory whose `src/<impor
 symbolic link to the project, and the command started there. The import path comes from, in
 order: the CI's `go_import_path`, an import comment (`package spew // import "..."`), the
 project's own directories as its Go files import them (never a file's own directory, unless the
-file is a test: Go allows no import cycle), or the README's `import "..."` or
+file is a test: Go allows no import cycle; a package under `testdata/` counts, which a test may
+import by its path though `./...` skips it), or the README's `import "..."` or
 `go get ...` of the root package (kballard/go-shellquote's godoc README: `import
 "github.com/kballard/go-shellquote"`; the last element must name the root's package, so a
 dependency the README mentions is not taken for it), or else its link to the package's
@@ -79,6 +80,7 @@ def gopath_import_path(target: Path, files: Sequence[str]) -> tuple[str, str] | 
     if travis and ".travis.yml" in files:
         return travis.group("path").rstrip("/"), ".travis.yml go_import_path"
     dirs = {str(PurePosixPath(f).parent) for f in go_files if not f.endswith("_test.go")}
+    dirs |= _testdata_packages(files)
     texts = {rel: read_text(target / rel, root=target) for rel in go_files}
     for rel, text in texts.items():
         found = IMPORT_COMMENT.search(text)
@@ -209,6 +211,20 @@ def _root_of(import_path: str, directory: str) -> str | None:
         return None
     root = import_path[: -len(suffix)]
     return root if "." in root.split("/", 1)[0] else None  # a host: github.com/...
+
+
+def _testdata_packages(files: Sequence[str]) -> set[str]:
+    """The directories under a `testdata/` that hold a package (non-test Go files) of the
+    project's. `go test ./...` passes them by, but a test may import one by its full path:
+    d4l3k/messagediff 1.2.1's messagediff_test.go imports
+    `github.com/d4l3k/messagediff/testdata`, so that is where the project builds, whatever
+    other path its README's `import "gopkg.in/d4l3k/messagediff.v1"` gives."""
+    return {
+        str(PurePosixPath(f).parent)
+        for f in files
+        if f.endswith(".go") and not f.endswith("_test.go")
+        if "testdata" in PurePosixPath(f).parts and "vendor" not in PurePosixPath(f).parts
+    }
 
 
 def _own_directory(rel: str) -> set[str]:

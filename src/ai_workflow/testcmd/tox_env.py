@@ -56,8 +56,9 @@ POSARGS = re.compile(r"\{posargs(?::(?P<default>[^{}]*))?\}")
 
 def tox_commands(target: Path) -> list[list[str]]:
     """The words of each command the base `[testenv]` runs, as tox runs them with no extra
-    arguments: `{posargs}` gone (its default kept), `{toxinidir}` the project; a command with
-    any other substitution, or that tox may let fail (`- cmd`), is left out."""
+    arguments: `{posargs}` gone (its default kept), `{toxinidir}` the project, `{envpython}` its
+    environment's python; a command with any other substitution, or that tox may let fail
+    (`- cmd`), is left out."""
     section = _testenv(target)
     if section is None:
         return []
@@ -65,6 +66,7 @@ def tox_commands(target: Path) -> list[list[str]]:
     for line in section.get("commands", "").replace("\\\n", " ").splitlines():
         line = POSARGS.sub(lambda m: m["default"] or "", line.strip())
         line = line.replace("{toxinidir}/", "").replace("{toxinidir}", ".")
+        line = line.replace("{envpython}", "python")
         if not line or line.startswith(("#", "-")) or "{" in line:
             continue
         try:

@@ -30,6 +30,9 @@ class FoundTest:
     # Go, asserting nothing: how it shows a result only in its log (`t.Logf` in the branch of
     # an `if`, or of a value the code returned), "" when it does not
     logged: str = ""
+    # Python, an empty test method: the base class whose test of the same name, one that runs
+    # code, it overrides (switching that inherited test off for its class), "" when none
+    overrides: str = ""
 
 
 def combine(verdicts: Iterable[Verdict]) -> Verdict:
