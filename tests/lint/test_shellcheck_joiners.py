@@ -98,3 +98,42 @@ def test_project_joiners_follow_functions_that_pass_their_arguments_on() -> None
     # a join that closes one string and opens another is no join: `"$a" $* "$b"`
     split = ["Say () {", '    echo "$a" $* "$b"', "}"]
     assert "Say" not in project_joiners({"x.sh": split})
+
+
+MESSAGES = """\
+#!/bin/bash
+source lib/io-functions.sh
+path=/srv
+info_message="No 'btrfs subvolume create' for '$path' here"
+LogPrint $info_message
+echo "# $info_message"
+useragent='-u "Mozilla/5.0"'
+echo $useragent
+curl $useragent http://localhost/
+"""
+
+
+def _quote_levels(root: Path) -> dict[tuple[str, int | None], str]:
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    return {
+        (f.rule.rsplit("/", 1)[1], f.line): f.severity.value
+        for f in outcome.findings
+        if f.rule in ("shellcheck/SC2089", "shellcheck/SC2090")
+    }
+
+
+def test_quotes_of_a_message_a_joiner_shows_are_info(tmp_path: Path) -> None:
+    """rear's `info_message="No 'btrfs subvolume create' for '$subvolume_path' ..."`, read as
+    `LogPrint $info_message` (LogPrint joins its words again) and `echo "# $info_message"`: the
+    quotes are text to show. zzfeed's `useragent='-u "Mozilla/5.0"'`, also given unquoted to a
+    command that is no joiner, sends the quotes: both warnings stay."""
+    root = make_repo(
+        tmp_path / "p", {"lib/io-functions.sh": LIBRARY, "run.sh": MESSAGES, **RUNS_SHELLCHECK}
+    )
+    assert _quote_levels(root) == {
+        ("SC2089", 4): "info",
+        ("SC2090", 5): "info",
+        ("SC2089", 7): "warning",
+        ("SC2090", 8): "warning",
+        ("SC2090", 9): "warning",
+    }

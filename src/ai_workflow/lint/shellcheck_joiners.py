@@ -15,6 +15,15 @@ passes its arguments on whole (`Log "$@"`, alone as the arguments) only to joine
 first argument (rear's `LogPrint () { Log "$@"; Print "$@"; }`). A name defined differently in
 two files, a function that reads `$2` or passes `"$@"` to anything else, and a call of a
 function the project does not define keep the warning.
+
+The same joiners decide SC2089/SC2090 ("quotes will be treated literally", at a variable whose
+value holds quotes, and at its unquoted expansion): rear's `info_message="No 'btrfs subvolume
+create' for '$subvolume_path' ..."`, then `LogPrint $info_message` and `echo "# $info_message"`,
+is a message whose quotes are text to show. When every read of the variable in the file is
+inside double quotes, or an unquoted argument of a joiner or of `echo`, the quotes are shown as
+written (the words split, then joined with one space): info. One unquoted read as an argument of
+any other command (zzfeed's `useragent='-u "Mozilla/5.0"'` given to the download command, which
+then sends the quotes) keeps both warnings.
 """
 
 from __future__ import annotations
@@ -34,6 +43,12 @@ from ai_workflow.lint.shellcheck_severity import (
 from ai_workflow.textfiles import read_text
 
 MIXED = "shellcheck/SC2145"
+LITERAL_QUOTES = frozenset({"shellcheck/SC2089", "shellcheck/SC2090"})
+ASSIGNED_AT_START = re.compile(
+    r"^\s*(?:(?:local|export|declare|typeset|readonly)\s+)?([A-Za-z_]\w*)="
+)
+READ_AT = re.compile(r"\$\{?([A-Za-z_]\w*)")
+ECHO_CALL = re.compile(r"(?:^|[;&|({`]|\$\(|\b(?:then|do|else))\s*echo\s")
 # `name "$@"` as a whole simple command's arguments, at a command's start
 FORWARD_CALL = re.compile(
     r'(?:^|[;&|({]|\b(?:then|do|else))\s*([A-Za-z_][\w:.-]*)\s+"\$(?:@|\{@\})"'
@@ -126,3 +141,98 @@ def _forwards_only_to(body: list[str], joiners: dict[str, tuple[int, str]]) -> b
 
 def _ordinal(number: int) -> str:
     return {1: "first", 2: "second", 3: "third"}.get(number, f"{number}th")
+
+
+def displayed_quotes_as_info(
+    findings: Sequence[Finding], target: Path, scripts: Sequence[str]
+) -> list[Finding]:
+    """The findings, with SC2089/SC2090 on a variable whose every read shows its value as text
+    at info (see the module docstring)."""
+    wanted = [
+        f
+        for f in findings
+        if f.rule in LITERAL_QUOTES and f.severity is not Severity.INFO and isinstance(f.line, int)
+    ]
+    if not wanted:
+        return list(findings)
+    texts = {rel: read_text(target / rel, root=target).splitlines() for rel in scripts}
+    joiners = project_joiners(texts)
+    shown: dict[tuple[str, str], bool] = {}
+
+    def note_of(finding: Finding) -> str | None:
+        if finding not in wanted or finding.path not in texts:
+            return None
+        lines = texts[finding.path]
+        line = finding.line if isinstance(finding.line, int) else 0
+        if not 0 < line <= len(lines):
+            return None
+        name = _variable_of(finding, lines[line - 1])
+        if name is None:
+            return None
+        key = (finding.path, name)
+        if key not in shown:
+            shown[key] = _only_shown(name, lines, joiners)
+        if not shown[key]:
+            return None
+        return (
+            f"every read of `{name}` in the file shows its value as text (inside double quotes, "
+            "or as words a joining function or echo puts back together): its quotes are text "
+            "as meant"
+        )
+
+    return explain_as_info(findings, note_of)
+
+
+def _variable_of(finding: Finding, text: str) -> str | None:
+    """The variable of an SC2089 (assigned at the line's start) or SC2090 (expanded at the
+    finding's column) finding."""
+    if finding.rule == "shellcheck/SC2089":
+        assigned = ASSIGNED_AT_START.match(text)
+        return assigned.group(1) if assigned else None
+    column = finding.extra.get("column")
+    if not isinstance(column, int):
+        return None
+    read = READ_AT.match(text, column - 1)
+    return read.group(1) if read else None
+
+
+def _only_shown(name: str, lines: list[str], joiners: dict[str, tuple[int, str]]) -> bool:
+    """Whether every read of `$name` (`${name}`) in the lines is inside double quotes or an
+    unquoted argument of a joiner or of `echo` (at least one read)."""
+    read = re.compile(rf"\$(?:{name}\b|\{{{name}\}})")
+    reads = 0
+    for raw in lines:
+        if raw.lstrip().startswith("#"):
+            continue
+        for found in read.finditer(raw):
+            reads += 1
+            if _unescaped_quotes(raw, found.start()) % 2 == 1:
+                continue
+            column = found.start() + 2  # inside the word: `argument_index` counts its start
+            if any(
+                (index := argument_index(raw, joiner, column)) is not None and index >= first
+                for joiner, (first, _) in joiners.items()
+            ):
+                continue
+            if _echoed(raw, found.start()):
+                continue
+            return False
+    return reads > 0
+
+
+def _echoed(text: str, start: int) -> bool:
+    """Whether the word at `start` is an argument of the `echo` command before it."""
+    echoes = list(ECHO_CALL.finditer(text[:start]))
+    return bool(echoes) and not re.search(r"[;&|]", text[echoes[-1].end() : start])
+
+
+def _unescaped_quotes(text: str, end: int) -> int:
+    """How many double quotes before `end` are not escaped nor inside single quotes."""
+    count, single = 0, False
+    for position in range(end):
+        char = text[position]
+        if char == "'" and count % 2 == 0:
+            single = not single
+        elif char == '"' and not single and (position == 0 or text[position - 1] != "\\"):
+            count += 1
+    return count
