@@ -4308,6 +4308,52 @@ def test_a_bare_except_whose_handler_always_raises_is_info(tmp_path: Path) -> No
     assert graded == {5: Severity.INFO, 18: Severity.WARNING}  # ruff passes a bare `raise`
 
 
+FINALIZER_EXCEPTS = {
+    "pkg/pty.py": (
+        "class Pty:\n"  # 1
+        "    def __del__(self):\n"
+        "        if not self.closed:\n"
+        "            try:\n"
+        "                self.close()\n"  # 5
+        "            except:\n"
+        "                pass\n\n"
+        "        def later():\n"  # 9
+        "            try:\n"
+        "                self.close()\n"
+        "            except:\n"
+        "                pass\n\n"
+        "        self.later = later\n\n"
+        "    def close(self):\n"  # 17
+        "        try:\n"
+        "            self.fd.close()\n"
+        "        except:\n"
+        "            pass\n\n\n"
+        "def __del__(obj):\n"  # 24
+        "    try:\n"
+        "        obj.close()\n"
+        "    except:\n"
+        "        pass\n"
+    ),
+}
+
+
+def test_a_bare_except_in_a_finalizer_is_info(tmp_path: Path) -> None:
+    """ptyprocess 0.7.0's `__del__`: `try: self.close()` / `except: pass`. Python never lets
+    an exception out of `__del__` (it prints "Exception ignored in" and goes on), so the bare
+    except hides nothing from a caller: info. The same handler in `close()`, in a function
+    defined inside `__del__` (another caller runs it) and in a module-level function that is
+    only named `__del__` stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", FINALIZER_EXCEPTS))
+    graded = {f.line: f for f in outcome.findings if f.rule == "ruff/E722"}
+    assert {line: f.severity for line, f in graded.items()} == {
+        6: Severity.INFO,
+        12: Severity.WARNING,
+        20: Severity.WARNING,
+        27: Severity.WARNING,
+    }
+    assert "Pty.__del__" in graded[6].message
+
+
 def test_shellcheck_parse_failure_the_scripts_own_shell_reads_is_information(
     tmp_path: Path,
 ) -> None:

@@ -23,7 +23,8 @@ runs (`F821` under a version test or in the `except ImportError:` of a Python 3-
 read only in code that never runs (`F821` under `if False:`) or an IPython builtin read where
 only IPython runs (`get_ipython` under `if IS_IPYTHON:`) or read after an `exec` of built code
 into the module's namespace (`ai_workflow.lint.ruff_runtime`),
-a bare `except:` whose handler always raises (`E722`, `ai_workflow.lint.ruff_except`) or that
+a bare `except:` whose handler always raises or that is in a `__del__` (`E722`,
+`ai_workflow.lint.ruff_except`) or that
 runs only to build or document the project (setup.py, a Sphinx conf.py, a root module
 setup.py imports that nothing installs nor tests: `ai_workflow.lint.ruff_build_time`), F841 on
 a name its function declares `global` (`ai_workflow.lint.ruff_global`), RUF023 (unsorted
