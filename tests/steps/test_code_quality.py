@@ -4454,6 +4454,35 @@ EXIT_EXCEPTS = {
 }
 
 
+FINALIZER_EXCEPTS = {
+    "pkg/pty.py": (
+        "class Pty:\n"  # 1
+        "    def __del__(self):\n"
+        "        if not self.closed:\n"
+        "            try:\n"
+        "                self.close()\n"  # 5
+        "            except:\n"
+        "                pass\n\n"
+        "        def later():\n"  # 9
+        "            try:\n"
+        "                self.close()\n"
+        "            except:\n"
+        "                pass\n\n"
+        "        self.later = later\n\n"
+        "    def close(self):\n"  # 17
+        "        try:\n"
+        "            self.fd.close()\n"
+        "        except:\n"
+        "            pass\n\n\n"
+        "def __del__(obj):\n"  # 24
+        "    try:\n"
+        "        obj.close()\n"
+        "    except:\n"
+        "        pass\n"
+    ),
+}
+
+
 def test_a_bare_except_that_leaves_the_exception_to_an_exit_callback_is_info(
     tmp_path: Path,
 ) -> None:
@@ -4466,6 +4495,23 @@ def test_a_bare_except_that_leaves_the_exception_to_an_exit_callback_is_info(
     assert graded[10].severity is Severity.INFO
     assert "as a `with` statement does" in graded[10].message
     assert graded[17].severity is Severity.WARNING
+
+
+def test_a_bare_except_in_a_finalizer_is_info(tmp_path: Path) -> None:
+    """ptyprocess 0.7.0's `__del__`: `try: self.close()` / `except: pass`. Python never lets
+    an exception out of `__del__` (it prints "Exception ignored in" and goes on), so the bare
+    except hides nothing from a caller: info. The same handler in `close()`, in a function
+    defined inside `__del__` (another caller runs it) and in a module-level function that is
+    only named `__del__` stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", FINALIZER_EXCEPTS))
+    graded = {f.line: f for f in outcome.findings if f.rule == "ruff/E722"}
+    assert {line: f.severity for line, f in graded.items()} == {
+        6: Severity.INFO,
+        12: Severity.WARNING,
+        20: Severity.WARNING,
+        27: Severity.WARNING,
+    }
+    assert "Pty.__del__" in graded[6].message
 
 
 def test_shellcheck_parse_failure_the_scripts_own_shell_reads_is_information(

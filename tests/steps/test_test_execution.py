@@ -1187,6 +1187,80 @@ def test_a_collection_error_names_its_reason(tmp_path: Path) -> None:
     assert "Traceback" in finding.extra["details"]  # the runner's whole output is kept
 
 
+MYPY_CASES_PLUGIN = """\
+import pytest
+
+LINES = [
+    "Invalid output: ",
+    "Actual:",
+    '  main:8: error: Cannot infer value of type parameter "T" of "f"  [misc] (diff)',
+    "Expected:",
+    '  main:8: error: Cannot infer type argument 1 of "f"  [misc] (diff)',
+    "Alignment of first line difference:",
+    '  E: main:8: error: Cannot infer type argument 1 of "f"  [misc]...',
+    '  A: main:8: error: Cannot infer value of type parameter "T" of "f"...',
+    "                 ^",
+]
+
+
+class TypecheckAssertionError(AssertionError):
+    pass
+
+
+class Case(pytest.Item):
+    def runtest(self):
+        if self.name == "drifted":
+            raise TypecheckAssertionError("\\n".join(LINES))
+        if self.name == "pointed":
+            raise ValueError("bad column\\n  x = 1\\n  ^")
+
+    def repr_failure(self, excinfo):
+        shown = excinfo.getrepr(style="short")
+        shown.reprcrash.message = ""  # as pytest-mypy-plugins reports its cases
+        return shown
+
+    def reportinfo(self):
+        return self.path, None, self.name
+
+
+class Cases(pytest.File):
+    def collect(self):
+        for name in ("drifted", "pointed", "fine"):
+            yield Case.from_parent(self, name=name)
+
+
+def pytest_collect_file(parent, file_path):
+    if file_path.suffix == ".yml" and file_path.name.startswith("test_"):
+        return Cases.from_parent(parent, path=file_path)
+"""
+
+
+def test_a_failure_whose_output_ends_in_a_column_marker_says_what_differs(
+    tmp_path: Path,
+) -> None:
+    """PyHamcrest 2.1.0's pytest-mypy-plugins cases (held-out 101): the plugin's report ends in
+    the `^` under the first difference, and the finding said only `^`. It now says what was
+    expected and what came (the first line of each block). A failure with no such blocks says
+    its last worded line; the runner's whole output stays in the details."""
+    files = {
+        "pyproject.toml": "[tool.pytest.ini_options]\n",
+        "conftest.py": MYPY_CASES_PLUGIN,
+        "tests/test_cases.yml": "- case: drifted\n",
+    }
+    outcome = run_step(make_repo(tmp_path / "mypy", files), cfg())
+    found = {
+        f.extra["test"].rsplit(".", 1)[-1]: f for f in outcome.findings if f.rule == "tests/failed"
+    }
+    assert set(found) == {"drifted", "pointed"}
+    assert found["drifted"].message.endswith(
+        "drifted: conftest.TypecheckAssertionError: Invalid output: expected "
+        '`main:8: error: Cannot infer type argument 1 of "f"  [misc] (diff)`, got '
+        '`main:8: error: Cannot infer value of type parameter "T" of "f"  [misc] (diff)`'
+    )
+    assert found["pointed"].message.endswith("pointed: x = 1")
+    assert found["drifted"].extra["details"].rstrip().endswith("^")
+
+
 def test_a_collection_error_does_not_keep_the_other_tests_from_running(tmp_path: Path) -> None:
     """pytest stops after collection when a module fails to import: every other test would go
     unrun and unreported (dpath 2.1.6: 0 of 70). They run, beside the module's error."""

@@ -18,6 +18,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
@@ -214,12 +215,38 @@ def _failure_text(problem: Failure | Error, kind: str) -> str:
     message = (problem.message or "").strip()
     output = (problem.text or "").strip()
     reasons = [ln[1:].strip() for ln in output.splitlines() if ln.startswith("E ")]
+    if reasons and not _worded(reasons[-1]) and reasons[-1] not in message:
+        # the last line, which would be the headline, only marks a column of the line above
+        # it (pytest-mypy-plugins' `^`)
+        reasons = [_marked_reason([r for r in reasons if _worded(r)], message)]
     headline = message.splitlines()[0] if message else ""
     if reasons and reasons[-1] not in message:
         headline = f"{headline}: {reasons[-1]}" if headline else reasons[-1]
     headline = headline or (output.splitlines()[0] if output else kind)
     rest = [part for part in (message, output) if part and part not in headline]
     return "\n".join([headline, *rest])
+
+
+def _worded(line: str) -> bool:
+    return any(char.isalnum() for char in line)
+
+
+def _marked_reason(reasons: list[str], message: str) -> str:
+    """What a failure whose output ends in a column marker says: the first lines of its
+    `Expected:` and `Actual:` blocks after its exception line, unless the runner's message
+    already has that line (pytest-mypy-plugins' "Invalid output"), else its last worded line."""
+    blocks: dict[str, str] = {}
+    for label, first in pairwise(reasons):
+        key = label.removesuffix(":").lower()
+        if label.endswith(":") and key in ("expected", "actual") and key not in blocks:
+            blocks[key] = first
+    if len(blocks) < 2:
+        return reasons[-1] if reasons else ""
+    compared = f"expected `{blocks['expected']}`, got `{blocks['actual']}`"
+    head = reasons[0].removesuffix(":").strip()
+    if head.lower() in ("expected", "actual") or head in message:
+        return compared
+    return f"{head}: {compared}"
 
 
 def _case_name(chain: tuple[str, ...], case: _Case) -> str:
