@@ -4629,6 +4629,41 @@ def test_quickstart_import_for_a_commented_out_sphinx_setting_is_info(tmp_path: 
     assert "leaves commented out (line 6)" in sys_import.message
 
 
+OWN_PACKAGE_CONF = (
+    "import os\nimport sys\n\n"
+    "sys.path.insert(0, os.path.dirname(os.getcwd()))\n\n"
+    "# ensure the code is importable for use with autodoc\nimport demo\nimport json\n\n"
+    "extensions = ['sphinx.ext.autodoc']\nproject = 'demo'\n"
+)
+
+
+def test_sphinx_conf_import_of_the_projects_own_package_for_autodoc_is_info(
+    tmp_path: Path,
+) -> None:
+    """hupper 1.12's docs/conf.py: `import hupper` under "ensure the code is importable for
+    use with autodoc" is the build's import check: info; an unused import of anything else in
+    the same conf.py, the same own-package import in a conf.py without autodoc and in a module
+    that is no Sphinx conf.py keep the warning."""
+    files = {
+        "docs/conf.py": OWN_PACKAGE_CONF,
+        "demo/__init__.py": '"""Package."""\n',
+        "demo/mod.py": "import demo\n\nVALUE = 1\n",
+        "site/conf.py": "import demo\n\nextensions = []\nproject = 'demo'\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    levels = {
+        (f.path, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F401"
+    }
+    assert levels == {
+        ("docs/conf.py", "demo"): Severity.INFO,
+        ("docs/conf.py", "json"): Severity.WARNING,
+        ("demo/mod.py", "demo"): Severity.WARNING,
+        ("site/conf.py", "demo"): Severity.WARNING,
+    }
+
+
 LONG_COMMENTED_CONF = (
     "import os\n\n"
     "extensions = ['sphinx.ext.autodoc']\nhtml_theme = 'default'\n"
