@@ -4664,6 +4664,36 @@ def test_sphinx_conf_import_of_the_projects_own_package_for_autodoc_is_info(
     }
 
 
+def test_import_commented_as_kept_for_backward_compatibility_is_info(tmp_path: Path) -> None:
+    """glom 25.12's test_basic.py: `from glom import OMIT, Let, Literal  # backwards compat`
+    is the check that old names stay importable (info), and so is a library's import kept for
+    old callers; an unused import without such a comment, or whose comment says something
+    else, keeps the warning."""
+    files = {
+        "demo/__init__.py": '"""Package."""\n\nVALUE = 1\nOLD = 2\n',
+        "demo/api.py": (
+            "from demo import (  # backward compatibility for 1.x callers\n"
+            "    OLD,\n)\nimport os  # py2 compat\n\nNEW = 3\n"
+        ),
+        "tests/test_demo.py": (
+            "import sys\n\nfrom demo import VALUE\nfrom demo import OLD  # backwards compat\n\n\n"
+            "def test_value():\n    assert VALUE == 1\n"
+        ),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    levels = {
+        (f.path, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F401"
+    }
+    assert levels == {
+        ("demo/api.py", "demo.OLD"): Severity.INFO,
+        ("demo/api.py", "os"): Severity.WARNING,
+        ("tests/test_demo.py", "demo.OLD"): Severity.INFO,
+        ("tests/test_demo.py", "sys"): Severity.WARNING,
+    }
+
+
 LONG_COMMENTED_CONF = (
     "import os\n\n"
     "extensions = ['sphinx.ext.autodoc']\nhtml_theme = 'default'\n"
