@@ -4694,6 +4694,32 @@ def test_import_commented_as_kept_for_backward_compatibility_is_info(tmp_path: P
     }
 
 
+def test_import_of_a_module_its_docstring_tells_readers_to_star_import_is_info(
+    tmp_path: Path,
+) -> None:
+    """glom 25.12's glom/tutorial.py says "``from glom.tutorial import *`` in the Python REPL
+    to glom along" and has no __all__: its unused `from glom import Coalesce` is for them
+    (info); the same import in a module whose docstring names no star import of itself, or
+    names another module's, or that sets __all__, keeps the warning."""
+    star = '"""Run ``from demo.tutorial import *`` in the REPL to follow along."""\n\n'
+    files = {
+        "demo/__init__.py": '"""Package."""\n\nVALUE = 1\nOTHER = 2\n',
+        "demo/tutorial.py": star + "from demo import VALUE, OTHER\n\nprint(VALUE)\n",
+        "demo/plain.py": '"""Plain."""\n\nfrom demo import OTHER\n',
+        "demo/elsewhere.py": '"""Try ``from demo.tutorial import *``."""\n\nfrom demo import OTHER\n',
+        "demo/listed.py": star.replace("tutorial", "listed")
+        + "from demo import OTHER\n\n__all__ = ['X']\nX = 1\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    levels = {f.path: f.severity for f in outcome.findings if f.rule == "ruff/F401"}
+    assert levels == {
+        "demo/tutorial.py": Severity.INFO,
+        "demo/plain.py": Severity.WARNING,
+        "demo/elsewhere.py": Severity.WARNING,
+        "demo/listed.py": Severity.WARNING,
+    }
+
+
 LONG_COMMENTED_CONF = (
     "import os\n\n"
     "extensions = ['sphinx.ext.autodoc']\nhtml_theme = 'default'\n"

@@ -39,8 +39,9 @@ attributes probed in `try/except AttributeError` (`ai_workflow.lint.ruff_binding
 or `os.environ` (imported for that effect, `ai_workflow.lint.ruff_effects`), F401 in Sphinx's
 conf.py on an import only a commented-out setting uses (sphinx-quickstart's `import sys, os`
 for `#sys.path.insert(...)`) and E501 on such a setting (`ai_workflow.lint.ruff_sphinx_conf`),
-F401 on an import whose comment keeps it for backward compatibility (`# backwards compat`,
-`ai_workflow.lint.ruff_compat`), and so are the
+F401 on an import whose comment keeps it for backward compatibility (`# backwards compat`) or
+in a module whose docstring tells readers to `from <it> import *` (`ai_workflow.lint.ruff_compat`),
+and so are the
 classic set's style rules (F541, E401, E7xx comparisons...), and in test files a redefinition,
 a bare `except` and an unused call result (F811, E722, F841), in a project that configures and
 runs no ruff nor flake8 (`ai_workflow.lint.ruff_style`); every other rule is a warning (ruff
@@ -87,7 +88,7 @@ from ai_workflow.lint.report import (
 )
 from ai_workflow.lint.ruff_bindings import contradicted_as_info
 from ai_workflow.lint.ruff_build_time import build_time_excepts_as_info
-from ai_workflow.lint.ruff_compat import backward_compat_imports_as_info
+from ai_workflow.lint.ruff_compat import kept_imports_as_info
 from ai_workflow.lint.ruff_effects import effect_imports_as_info
 from ai_workflow.lint.ruff_except import raising_bare_excepts_as_info
 from ai_workflow.lint.ruff_exec import exec_definitions_as_info
@@ -252,7 +253,7 @@ def explained_ruff_findings(
     kept = effect_imports_as_info(kept, files)
     kept = section_imports_as_info(kept, files, python_files)
     kept = commented_settings_as_info(kept, files)
-    kept = backward_compat_imports_as_info(kept, files)
+    kept = kept_imports_as_info(kept, files)
     return style.grade(kept, scopes, files)
 
 
