@@ -77,6 +77,9 @@ def normalise(message: str, target: str) -> str:
     text = re.sub(r"workflow_\d{8}_\d{6}(?:_\d+)?", "<run>", text)
     text = re.sub(r"\b\d+(?:\.\d+)?\s?(?:ms|s)\b", "<time>", text)
     text = re.sub(r"\b0x[0-9a-fA-F]{6,}\b", "<address>", text)  # Python object reprs
+    # a name Python's tempfile makes (`/tmp/tmpn9rf0btq`) or pytest's tmp_path root
+    text = re.sub(r"/tmp/tmp[a-z0-9_]{8}\b", "<tempfile>", text)
+    text = re.sub(r"/tmp/pytest-of-[^/\s]+/pytest-\d+", "<pytest-tmp>", text)
     return " ".join(text.split())
 
 

@@ -19,10 +19,17 @@ document, a page Sphinx generates (`genindex`), or a Python object. Objects are 
 caller (`objects`), and a name that may come from another project's inventory (intersphinx) is
 not judged. Only a reference that resolves nowhere is broken: a warning, since directives may
 define names (`:name:` options, glossary terms) that are not read here.
+
+A docstring that a document of a Sphinx tree pulls in with autodoc (`.. automodule:: pkg.mod`
+reads the module's docstring, and every docstring of the module with `:members:`;
+`.. autoclass:: pkg.mod.Name` and its kin read that object's) is part of that document: the
+labels it defines (`.. _access-granted:` in glom 25.12's tutorial module, which docs/tutorial.rst
+pulls in) exist. A label only a docstring no directive pulls in defines is not a label.
 """
 
 from __future__ import annotations
 
+import ast
 import difflib
 import posixpath
 import re
@@ -86,7 +93,9 @@ class LinkChecker:
         self.files = set(files)
         self.docs = docs
         self.trees = find_sphinx_trees(target, files)
-        self.labels = rst_labels(docs, self.trees)
+        self.labels = rst_labels(docs, self.trees) | autodoc_labels(
+            target, self.files, docs, self.trees
+        )
         self.objects = objects
         self._anchors: dict[tuple[str, bool], Anchors] = {}
         self.includers = rst_includers(docs)
@@ -403,6 +412,86 @@ def _included_part(text: str, options: dict[str, str]) -> str | None:
             return None
         text = text[index + len(marker) :] if keep_after else text[:index]
     return text
+
+
+_AUTODOC = re.compile(
+    r"^\s*\.\.\s+auto(module|class|exception|function|data|attribute|method)::\s*([\w.]+)\s*$"
+)
+_AUTODOC_OPTION = re.compile(r"^\s+:([\w-]+):")
+_MODULE_ROOTS = ("", "src/", "lib/")
+
+
+def autodoc_labels(
+    target: Path, files: set[str], docs: dict[str, DocFile], trees: list[SphinxTree]
+) -> set[str]:
+    """The `:ref:` labels of the docstrings that the autodoc directives of a Sphinx tree's
+    reStructuredText documents pull in."""
+    labels: set[str] = set()
+    for doc in docs.values():
+        if doc.format != "rst" or tree_of(doc.path, trees) is None:
+            continue
+        lines = read_text(target / doc.path, root=target).replace("\r\n", "\n").split("\n")
+        for number, line in enumerate(lines):
+            found = _AUTODOC.match(line)
+            if found is None:
+                continue
+            options: set[str] = set()
+            for option_line in lines[number + 1 :]:
+                option = _AUTODOC_OPTION.match(option_line)
+                if option is None:
+                    break
+                options.add(option.group(1))
+            for text in _autodoc_docstrings(target, files, found.group(1), found.group(2), options):
+                labels |= parse_rst(text).rst_targets
+    return labels
+
+
+def _autodoc_docstrings(
+    target: Path, files: set[str], kind: str, name: str, options: set[str]
+) -> list[str]:
+    """The docstrings an autodoc directive of `kind` on `name` reads from the project's own
+    Python files: a module's, and every one of it with `:members:`; an object's (and its
+    members' with `:members:`) for the other kinds."""
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        module = _module_file(files, parts[:cut])
+        if module is not None:
+            break
+    else:
+        return []
+    if kind != "module" and cut == len(parts):
+        return []
+    try:
+        tree = ast.parse(read_text(target / module, root=target))
+    except (SyntaxError, ValueError):
+        return []
+    node: ast.AST | None = tree
+    for attribute in parts[cut:]:
+        body = getattr(node, "body", [])
+        node = next((n for n in body if getattr(n, "name", None) == attribute), None)
+        if node is None:
+            return []
+    if not isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+        return []
+    nodes = list(ast.walk(node)) if "members" in options else [node]
+    texts = []
+    for each in nodes:
+        if isinstance(each, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            docstring = ast.get_docstring(each)
+            if docstring:
+                texts.append(docstring)
+    return texts
+
+
+def _module_file(files: set[str], parts: list[str]) -> str | None:
+    """The project's file of the dotted module `parts` (`a/b.py`, `a/b/__init__.py`, also
+    under src/ or lib/), None when the project has none."""
+    stem = "/".join(parts)
+    for root in _MODULE_ROOTS:
+        for candidate in (f"{root}{stem}.py", f"{root}{stem}/__init__.py"):
+            if candidate in files:
+                return candidate
+    return None
 
 
 def rst_labels(docs: dict[str, DocFile], trees: list[SphinxTree]) -> set[str]:

@@ -4858,6 +4858,97 @@ def test_quickstart_import_for_a_commented_out_sphinx_setting_is_info(tmp_path: 
     assert "leaves commented out (line 6)" in sys_import.message
 
 
+OWN_PACKAGE_CONF = (
+    "import os\nimport sys\n\n"
+    "sys.path.insert(0, os.path.dirname(os.getcwd()))\n\n"
+    "# ensure the code is importable for use with autodoc\nimport demo\nimport json\n\n"
+    "extensions = ['sphinx.ext.autodoc']\nproject = 'demo'\n"
+)
+
+
+def test_sphinx_conf_import_of_the_projects_own_package_for_autodoc_is_info(
+    tmp_path: Path,
+) -> None:
+    """hupper 1.12's docs/conf.py: `import hupper` under "ensure the code is importable for
+    use with autodoc" is the build's import check: info; an unused import of anything else in
+    the same conf.py, the same own-package import in a conf.py without autodoc and in a module
+    that is no Sphinx conf.py keep the warning."""
+    files = {
+        "docs/conf.py": OWN_PACKAGE_CONF,
+        "demo/__init__.py": '"""Package."""\n',
+        "demo/mod.py": "import demo\n\nVALUE = 1\n",
+        "site/conf.py": "import demo\n\nextensions = []\nproject = 'demo'\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    levels = {
+        (f.path, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F401"
+    }
+    assert levels == {
+        ("docs/conf.py", "demo"): Severity.INFO,
+        ("docs/conf.py", "json"): Severity.WARNING,
+        ("demo/mod.py", "demo"): Severity.WARNING,
+        ("site/conf.py", "demo"): Severity.WARNING,
+    }
+
+
+def test_import_commented_as_kept_for_backward_compatibility_is_info(tmp_path: Path) -> None:
+    """glom 25.12's test_basic.py: `from glom import OMIT, Let, Literal  # backwards compat`
+    is the check that old names stay importable (info), and so is a library's import kept for
+    old callers; an unused import without such a comment, or whose comment says something
+    else, keeps the warning."""
+    files = {
+        "demo/__init__.py": '"""Package."""\n\nVALUE = 1\nOLD = 2\n',
+        "demo/api.py": (
+            "from demo import (  # backward compatibility for 1.x callers\n"
+            "    OLD,\n)\nimport os  # py2 compat\n\nNEW = 3\n"
+        ),
+        "tests/test_demo.py": (
+            "import sys\n\nfrom demo import VALUE\nfrom demo import OLD  # backwards compat\n\n\n"
+            "def test_value():\n    assert VALUE == 1\n"
+        ),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    levels = {
+        (f.path, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F401"
+    }
+    assert levels == {
+        ("demo/api.py", "demo.OLD"): Severity.INFO,
+        ("demo/api.py", "os"): Severity.WARNING,
+        ("tests/test_demo.py", "demo.OLD"): Severity.INFO,
+        ("tests/test_demo.py", "sys"): Severity.WARNING,
+    }
+
+
+def test_import_of_a_module_its_docstring_tells_readers_to_star_import_is_info(
+    tmp_path: Path,
+) -> None:
+    """glom 25.12's glom/tutorial.py says "``from glom.tutorial import *`` in the Python REPL
+    to glom along" and has no __all__: its unused `from glom import Coalesce` is for them
+    (info); the same import in a module whose docstring names no star import of itself, or
+    names another module's, or that sets __all__, keeps the warning."""
+    star = '"""Run ``from demo.tutorial import *`` in the REPL to follow along."""\n\n'
+    files = {
+        "demo/__init__.py": '"""Package."""\n\nVALUE = 1\nOTHER = 2\n',
+        "demo/tutorial.py": star + "from demo import VALUE, OTHER\n\nprint(VALUE)\n",
+        "demo/plain.py": '"""Plain."""\n\nfrom demo import OTHER\n',
+        "demo/elsewhere.py": '"""Try ``from demo.tutorial import *``."""\n\nfrom demo import OTHER\n',
+        "demo/listed.py": star.replace("tutorial", "listed")
+        + "from demo import OTHER\n\n__all__ = ['X']\nX = 1\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    levels = {f.path: f.severity for f in outcome.findings if f.rule == "ruff/F401"}
+    assert levels == {
+        "demo/tutorial.py": Severity.INFO,
+        "demo/plain.py": Severity.WARNING,
+        "demo/elsewhere.py": Severity.WARNING,
+        "demo/listed.py": Severity.WARNING,
+    }
+
+
 LONG_COMMENTED_CONF = (
     "import os\n\n"
     "extensions = ['sphinx.ext.autodoc']\nhtml_theme = 'default'\n"

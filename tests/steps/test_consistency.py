@@ -1204,3 +1204,88 @@ def test_a_patch_release_missing_from_a_changelog_of_feature_releases_is_info(
         + "## 9.0.0\n\n- a feature\n"
     )
     assert [s for s, _ in mismatch("patches", "10.0.5", patches)] == ["warning"]
+
+
+AUTODOC_INDEX = """\
+Demo
+====
+
+* :ref:`Path-based access <access-granted>` for nested structures
+* :ref:`a member's label <member-label>`
+* :ref:`an unpulled label <not-pulled>`
+* :ref:`nowhere at all <nowhere>`
+* :ref:`a pulled member's label <more-member>` and :ref:`the class's <thing-label>`
+
+.. automodule:: demo.tutorial
+
+.. autoclass:: demo.core.Thing
+
+.. automodule:: demo.more
+   :members:
+"""
+
+AUTODOC_MORE = '''\
+"""More."""
+
+
+def pulled():
+    """Pulled in with :members:.
+
+    .. _more-member:
+    """
+'''
+
+AUTODOC_TUTORIAL = '''\
+"""The tutorial.
+
+.. _access-granted:
+
+Accessing Nested Data
+=====================
+"""
+
+
+def helper():
+    """A member's docstring, not pulled in: automodule has no :members: here.
+
+    .. _member-label:
+    """
+'''
+
+AUTODOC_CORE = '''\
+"""Core.
+
+.. _not-pulled:
+"""
+
+
+class Thing:
+    """A thing.
+
+    .. _thing-label:
+    """
+'''
+
+
+def test_labels_of_docstrings_autodoc_pulls_in_are_labels(tmp_path: Path) -> None:
+    # held-out 99: glom's docs/index.rst links `access-granted`, a label of glom/tutorial.py's
+    # module docstring that docs/tutorial.rst pulls in with `.. automodule:: glom.tutorial`;
+    # a label of a docstring no directive reads (a member's without :members:, a module's
+    # when only one of its classes is pulled in) and one that is nowhere stay unknown
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "docs/conf.py": 'project = "demo"\nextensions = ["sphinx.ext.autodoc"]\n',
+            "docs/index.rst": AUTODOC_INDEX,
+            "src/demo/__init__.py": "",
+            "src/demo/tutorial.py": AUTODOC_TUTORIAL,
+            "src/demo/core.py": AUTODOC_CORE,
+            "src/demo/more.py": AUTODOC_MORE,
+        },
+    )
+    labels = {
+        (f.line, f.message.split("`")[1].split("<")[-1].rstrip(">"))
+        for f in _run(root).findings
+        if f.rule == "links/unknown-label"
+    }
+    assert labels == {(5, "member-label"), (6, "not-pulled"), (7, "nowhere")}

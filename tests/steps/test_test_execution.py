@@ -2891,3 +2891,56 @@ def test_a_declared_extra_not_installed_is_the_machines_not_a_failure(tmp_path: 
     assert lacking.severity == Severity.INFO
     assert "test_fast" in lacking.message
     assert "`feat-lib[fast]` (not-installed-anywhere-xyz not installed" in lacking.message
+
+
+CAPTURED_TESTS = textwrap.dedent(
+    """\
+    import subprocess
+    import sys
+
+
+    def test_app_reloads():
+        # the app dies on an import; the test only sees that no answer came
+        app = subprocess.run(
+            [sys.executable, "-c", "import no_such_module_here"], capture_output=True, text=True
+        )
+        sys.stderr.write(app.stderr)
+        raise RuntimeError("timeout waiting for change to file")
+
+
+    class TestApp:
+        def test_in_a_class(self):
+            sys.stderr.write("ValueError: bad value\\n")
+            assert 1 == 2
+
+
+    def test_plain_failure():
+        print("nothing went wrong here")
+        assert 1 == 2
+    """
+)
+
+
+def test_a_failed_pytest_test_names_the_exception_its_captured_output_ends_with(
+    tmp_path: Path,
+) -> None:
+    """held-out 99: hupper's test app died on `ModuleNotFoundError: No module named
+    'pytest_cov.embed'` and the test failed on its own timeout: the finding names the
+    exception of the captured stderr; a failure whose captured output shows none keeps its
+    message."""
+    files = {**PY_FILES, "tests/test_ops.py": CAPTURED_TESTS}
+    root = make_repo(tmp_path / "calc", files)
+    outcome = run_step(root, cfg())
+    messages = {
+        f.message.split(":", 1)[0].rsplit(".", 1)[-1]: f.message
+        for f in outcome.findings
+        if f.rule == "tests/failed"
+    }
+    assert messages["test_app_reloads"].endswith(
+        "RuntimeError: timeout waiting for change to file (its captured output ends with "
+        "`ModuleNotFoundError: No module named 'no_such_module_here'`)"
+    )
+    assert messages["test_in_a_class"].endswith(
+        "(its captured output ends with `ValueError: bad value`)"
+    )
+    assert "captured" not in messages["test_plain_failure"]

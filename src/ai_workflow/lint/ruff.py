@@ -44,6 +44,8 @@ or `os.environ` (imported for that effect), or `import a.b` whose scope then use
 `sys.modules['a.b']` (imported to load it, `ai_workflow.lint.ruff_effects`), F401 in Sphinx's
 conf.py on an import only a commented-out setting uses (sphinx-quickstart's `import sys, os`
 for `#sys.path.insert(...)`) and E501 on such a setting (`ai_workflow.lint.ruff_sphinx_conf`),
+F401 on an import whose comment keeps it for backward compatibility (`# backwards compat`) or
+in a module whose docstring tells readers to `from <it> import *` (`ai_workflow.lint.ruff_compat`),
 and so are the
 classic set's style rules (F541, E401, E7xx comparisons...), and in test files a redefinition,
 a bare `except` and an unused call result (F811, E722, F841), in a project that configures and
@@ -91,6 +93,7 @@ from ai_workflow.lint.report import (
 )
 from ai_workflow.lint.ruff_bindings import contradicted_as_info
 from ai_workflow.lint.ruff_build_time import build_time_excepts_as_info
+from ai_workflow.lint.ruff_compat import kept_imports_as_info
 from ai_workflow.lint.ruff_effects import effect_imports_as_info, loaded_modules_as_info
 from ai_workflow.lint.ruff_except import raising_bare_excepts_as_info
 from ai_workflow.lint.ruff_exec import exec_definitions_as_info
@@ -259,6 +262,7 @@ def explained_ruff_findings(
     kept = loaded_modules_as_info(kept, files)
     kept = section_imports_as_info(kept, files, python_files)
     kept = commented_settings_as_info(kept, files)
+    kept = kept_imports_as_info(kept, files)
     return style.grade(kept, scopes, files)
 
 

@@ -9,6 +9,13 @@ on. An unused import that no commented-out statement of the file names (a mentio
 no setting; bats-core's `import recommonmark` in `setup()`, which its extension list names as
 a string), or one in any other file, keeps the warning.
 
+An unused `import pkg` of the project's own package (`pkg/__init__.py`, `pkg.py`, or under src/)
+in a Sphinx conf.py that enables autodoc (or autosummary) is the check that the package imports
+before autodoc needs it: hupper 1.12's docs/conf.py puts the project root on sys.path and then
+`import hupper` under "# ensure the code is importable for use with autodoc", so the build stops
+at once when it cannot. Info; an unused import of another distribution or of the standard
+library keeps the warning.
+
 E501 on a line of Sphinx's conf.py that is a commented-out setting (`#    html_theme_path =
 ['_themes', '/home/docs/checkouts/readthedocs.org/readthedocs/templates/sphinx']`, hyperlink
 21.0.0's Read the Docs theme workaround; sphinx-quickstart's `#html_title = None` lines) is
@@ -35,6 +42,11 @@ NOTE = (
     "Sphinx's conf.py keeps `{}` for a setting it leaves commented out (line {}), as "
     "sphinx-quickstart writes it: the import goes with that setting"
 )
+OWN_NOTE = (
+    "Sphinx's conf.py imports the project's own package `{}`, which autodoc documents: the "
+    "import checks that it imports before the build needs it"
+)
+_AUTODOC = ("sphinx.ext.autodoc", "sphinx.ext.autosummary")
 LONG_NOTE = (
     "a setting Sphinx's conf.py leaves commented out: disabled code kept as a template, its "
     "length matters once it is enabled"
@@ -80,12 +92,37 @@ def _reason(finding: Finding, tree: ast.Module, files: ParsedFiles) -> str | Non
     bound = _bound_name(tree, finding.line, found.group("name"))
     if bound is None or not is_sphinx_conf(files.text(path)):
         return None
+    if _is_own_package_check(tree, finding.line, files, path):
+        return OWN_NOTE.format(found.group("name"))
     use = re.compile(rf"(?<![\w.]){re.escape(bound)}\b")
     for number, line in enumerate(files.lines(path), 1):
         stripped = line.strip()
         if stripped.startswith("#") and use.search(stripped) and _is_code(stripped.lstrip("#")):
             return NOTE.format(bound, number)
     return None
+
+
+def _is_own_package_check(tree: ast.Module, line: int, files: ParsedFiles, path: str) -> bool:
+    """Whether the statement at `line` is a plain `import pkg` of a top-level package or module
+    of the project itself, in a conf.py that enables autodoc or autosummary."""
+    node = next(
+        (
+            n
+            for n in tree.body
+            if isinstance(n, ast.Import) and n.lineno <= line <= (n.end_lineno or n.lineno)
+        ),
+        None,
+    )
+    if node is None or len(node.names) != 1 or node.names[0].asname:
+        return False
+    name = node.names[0].name
+    if "." in name or not any(extension in files.text(path) for extension in _AUTODOC):
+        return False
+    return any(
+        (files.target / root / candidate).is_file()
+        for root in ("", "src")
+        for candidate in (f"{name}/__init__.py", f"{name}.py")
+    )
 
 
 def _is_code(text: str) -> bool:

@@ -77,6 +77,7 @@ from ai_workflow.testcmd.as_root import (
     titled_permission_file,
 )
 from ai_workflow.testcmd.automake import not_configured
+from ai_workflow.testcmd.captured import captured_cause, captured_exceptions
 from ai_workflow.testcmd.checkout_name import checkout_note
 from ai_workflow.testcmd.ci_packages import ci_installed_packages, ci_provider, missing_packages
 from ai_workflow.testcmd.declared import ProjectSources
@@ -727,11 +728,16 @@ def _report(
     failures = _runner_drift(ctx, outcome, plan, result, failures)
     failures = _without_flaky(ctx, outcome, plan, result, report, failures)
     as_root = running_as_root()
+    captured = captured_exceptions(result.stdout) if plan.framework == "pytest" else {}
     for failure in failures:
         rule = "tests/failed" if failure.kind == "failed" else "tests/error"
         # a blank first line: the report says nothing more than the test's name (TAP)
         quoted = relative_to_target(failure.message, ctx.target)
         first = quoted.split("\n", 1)[0].strip()
+        cause = captured_cause(captured, failure.case)
+        if cause and first and cause not in first:
+            cause = relative_to_target(cause, ctx.target)
+            first = f"{first} (its captured output ends with `{cause}`)"
         by_root = root_caused(ctx.target, failure, as_root=as_root)
         renamed = None if by_root else checkout_note(ctx.target, failure)
         why = ROOT_NOTE if by_root else renamed or doubt
