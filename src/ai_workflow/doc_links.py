@@ -11,7 +11,9 @@ A reStructuredText document outside every Sphinx tree that a Makefile's pattern 
 one is checked from that place; one that nothing places there, linking a bare `X.html` that
 names a page of the manual, is written for a place among its pages nothing decides: info.
 A reStructuredText file that another one `.. include::`s is read there: a link of it that
-resolves from the including document is not broken.
+resolves from the including document is not broken. A Markdown page of a MkDocs site that pastes
+other files in with pymdownx.snippets (`--8<-- "posix.md"`, `ai_workflow.doc_snippets`) answers
+to the anchors of what it includes too.
 
 In a Sphinx tree that parses Markdown with MyST, `[text](target)` whose target is not a file is a
 cross-reference, resolved like Sphinx's `any` role: a label (`(name)=`, `.. _name:`), a
@@ -45,8 +47,16 @@ from ai_workflow.anchors import (
     reference_name,
     section_labels,
 )
+from ai_workflow.doc_snippets import project_snippets
 from ai_workflow.make_outputs import MadeByMake
-from ai_workflow.markdown_docs import DocFile, Link, parse_rst, resolve_target, split_target
+from ai_workflow.markdown_docs import (
+    DocFile,
+    Link,
+    parse_markdown,
+    parse_rst,
+    resolve_target,
+    split_target,
+)
 from ai_workflow.sphinx_docs import (
     GENERATED_DOCNAMES,
     SOURCE_SUFFIXES,
@@ -102,13 +112,27 @@ class LinkChecker:
         self.made = MadeByMake(target, self.files)
         self._present = _Present(self.files, self.made)
         self._pages: dict[str, str] | None = None  # a manual page's name -> its source
+        self.snippets = project_snippets(target)
 
     def anchors(self, doc: DocFile) -> Anchors:
         sphinx = tree_of(doc.path, self.trees) is not None
         key = (doc.path, sphinx)
         if key not in self._anchors:
-            self._anchors[key] = document_anchors(doc, sphinx=sphinx)
+            found = document_anchors(doc, sphinx=sphinx)
+            included = self._included(doc)
+            if included is not None:
+                more = document_anchors(included, sphinx=sphinx)
+                found = Anchors(found.names | more.names)
+            self._anchors[key] = found
         return self._anchors[key]
+
+    def _included(self, doc: DocFile) -> DocFile | None:
+        """What the build pastes into a Markdown page with pymdownx.snippets, parsed (None when
+        the project enables no snippets or the page includes nothing)."""
+        if self.snippets is None or doc.format != "markdown":
+            return None
+        text = self.snippets.included_text(self.target, [line for _, line in doc.prose])
+        return parse_markdown(text, doc.path) if text.strip() else None
 
     def check(self, doc: DocFile, link: Link) -> LinkProblem | None:
         """The problem with one link, None when it resolves (or cannot be checked offline)."""

@@ -1289,3 +1289,60 @@ def test_labels_of_docstrings_autodoc_pulls_in_are_labels(tmp_path: Path) -> Non
         if f.rule == "links/unknown-label"
     }
     assert labels == {(5, "member-label"), (6, "not-pulled"), (7, "nowhere")}
+
+
+def test_a_heading_a_page_includes_with_pymdownx_snippets_is_its_anchor(tmp_path: Path) -> None:
+    """wcmatch 12.0.4: fnmatch.md links to `#posix-character-classes`, the heading of the
+    snippet its `--8<-- "posix.md"` line pastes in (base_path `docs/src/markdown/.snippets` in
+    zensical.yml, whose `!!python/name:` tags do not stop the reading). A fragment no page or
+    included snippet names is still broken, and so is one whose heading lies in a snippet the
+    page does not include, an escaped include (`;--8<--`), one under no base path, or a line
+    the include's `:START:END` leaves out."""
+    config = (
+        "site_name: demo\n"
+        "markdown_extensions:\n"
+        "  - toc:\n"
+        "      slugify: !!python/name:pymdownx.slugs.uslugify\n"
+        "  - pymdownx.snippets:\n"
+        "      base_path:\n"
+        "      - docs/src/markdown/.snippets\n"
+        "      - LICENSE.md\n"
+    )
+    page = (
+        "# fnmatch\n\n"
+        "See [POSIX Character Classes](#posix-character-classes) and [ranges](#line-ranges).\n\n"
+        "See [flags](#flags), [escaped](#escaped-heading) and [outside](#outside-heading).\n\n"
+        "See [the lines left out](#not-taken).\n\n"
+        '--8<-- "posix.md"\n\n'
+        '--8<-- "ranges.md:3:4"\n\n'
+        ';--8<-- "escaped.md"\n\n'
+        '--8<-- "../outside.md"\n'
+    )
+    files = {
+        "zensical.yml": config,
+        "LICENSE.md": "MIT\n",
+        "docs/src/markdown/fnmatch.md": page,
+        "docs/src/markdown/.snippets/posix.md": "## POSIX Character Classes\n\nText.\n",
+        "docs/src/markdown/.snippets/ranges.md": "# Not taken\n\n## Line Ranges\n\nText.\n",
+        "docs/src/markdown/.snippets/flags.md": "## Flags\n",
+        "docs/src/markdown/.snippets/escaped.md": "## Escaped Heading\n",
+        "docs/src/markdown/outside.md": "## Outside Heading\n",
+    }
+    outcome = _run(make_repo(tmp_path / "snip", files))
+    broken = {
+        f.message.split("'")[1]
+        for f in outcome.findings
+        if f.rule == "links/broken-anchor" and f.path == "docs/src/markdown/fnmatch.md"
+    }
+    assert broken == {"#flags", "#escaped-heading", "#outside-heading", "#not-taken"}
+
+
+def test_snippet_includes_count_only_where_the_build_enables_them(tmp_path: Path) -> None:
+    """Without a MkDocs or Zensical configuration that enables pymdownx.snippets, an
+    include line is plain text: the anchor its file would give is still missing."""
+    files = {
+        "docs/page.md": '# Page\n\nSee [classes](#posix-character-classes).\n\n--8<-- "posix.md"\n',
+        "posix.md": "## POSIX Character Classes\n",
+    }
+    outcome = _run(make_repo(tmp_path / "plain", files))
+    assert _at(outcome, "links/broken-anchor") == {("docs/page.md", 3)}

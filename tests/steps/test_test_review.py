@@ -134,6 +134,31 @@ def test_unparsable_sample_in_a_test_data_directory_is_info(tmp_path: Path) -> N
     assert "under tests/testdata/" in levels["tests/testdata/python2/all.py"][1]
 
 
+def test_unparsable_module_the_project_tells_pytest_to_ignore_is_info(tmp_path: Path) -> None:
+    """tblib's tests/badsyntax.py (`is very bad`), which pytest.ini leaves out with
+    `--ignore=tests/badsyntax.py` and a test imports to raise a SyntaxError: info, naming the
+    option. The same broken file that no option leaves out stays a warning."""
+    root = make_repo(
+        tmp_path / "i",
+        {
+            "pkg/__init__.py": "def run():\n    return 1\n",
+            "pytest.ini": "[pytest]\naddopts =\n    -ra\n    --ignore=tests/badsyntax.py\n",
+            "tests/test_core.py": "from pkg import run\n\ndef test_run():\n    assert run()\n",
+            "tests/badsyntax.py": '"""\nbad\n"""\nis very bad\n',
+            "tests/badtoo.py": '"""\nbad\n"""\nis very bad\n',
+        },
+    )
+    outcome = run(root)
+    levels = {
+        f.path: (f.severity.value, f.message)
+        for f in outcome.findings
+        if f.rule == "tests/unreadable-test-file"
+    }
+    assert levels["tests/badtoo.py"][0] == "warning"
+    assert levels["tests/badsyntax.py"][0] == "info"
+    assert "`--ignore=tests/badsyntax.py` in pytest.ini" in levels["tests/badsyntax.py"][1]
+
+
 JS_FILES = {
     "package.json": json.dumps({"name": "js", "scripts": {"test": "node --test"}}),
     "src/sum.js": "exports.sum = (a, b) => a + b;\n",

@@ -60,7 +60,9 @@ oldest Python only where ruff does not read it (Poetry's `python`, `python_requi
 linted for that Python (`--target-version`, `ai_workflow.lint.ruff_target`), not ruff's newer
 default. Every finding
 on a data module (a sample file the tests hand to the code as input, that no module imports:
-`ai_workflow.testsource.data_modules`) is info.
+`ai_workflow.testsource.data_modules`) is info, and so is a syntax error in a module of the tests
+that the project's pytest `addopts` leaves out (`--ignore=tests/badsyntax.py`: a module that
+fails to parse on purpose, `ai_workflow.lint.ruff_ignored`).
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ from ai_workflow.lint.ruff_except import raising_bare_excepts_as_info
 from ai_workflow.lint.ruff_exec import exec_definitions_as_info
 from ai_workflow.lint.ruff_expected import expected_names_as_info
 from ai_workflow.lint.ruff_global import declared_global_as_info
+from ai_workflow.lint.ruff_ignored import run_ignored_modules_as_info
 from ai_workflow.lint.ruff_imports import import_bindings_as_info
 from ai_workflow.lint.ruff_newer import newer_rules_as_info, rule_stages
 from ai_workflow.lint.ruff_pin import RuffPin, ruff_pin
@@ -207,6 +210,7 @@ def run_ruff(ctx: StepContext, files: list[str]) -> LintReport:
     )
     kept, lowered = explained_ruff_findings(kept, python_files, scopes, style)
     kept = data_modules_as_info(kept, run_data_modules(ctx))
+    kept = run_ignored_modules_as_info(ctx, kept)
     newer = 0
     if not own:
         kept, newer = _newer_rules(ctx, tool, kept, scopes, pin)

@@ -809,17 +809,30 @@ def _checks_nothing(test: FoundTest) -> tuple[Severity, str] | None:
     return Severity.INFO, f"test '{test.name}' asserts nothing: it can only fail by crashing"
 
 
-def _report_unreadable(outcome: StepOutcome, path: str, error: str, line: int | None) -> None:
+def _report_unreadable(
+    outcome: StepOutcome, path: str, error: str, line: int | None, pytest: PytestCollection
+) -> None:
     """A test file that does not parse: a warning, unless it lies in a test-data directory
     or vendored code (`pytest_collection.FIXTURE_DIRS`: asttokens' tests/testdata/python2/
     astroid/*.py, Python 2 samples its tests tokenize), where a file that breaks the language
-    may be the input the tests want, and is no test module pytest collects (info)."""
+    may be the input the tests want, and is no test module pytest collects (info), or the
+    project's pytest configuration leaves it out (`--ignore=tests/badsyntax.py` in addopts:
+    a module that fails to parse on purpose, `PytestCollection.ignored_by`; info)."""
     data_dir = fixture_dir(path)
-    note = f" (under {data_dir}/: test data or vendored code, not a test module)"
+    ignored = pytest.ignored_by(path)
+    if data_dir:
+        note = f" (under {data_dir}/: test data or vendored code, not a test module)"
+    elif ignored:
+        note = (
+            f" (the project's pytest configuration leaves it out, `{ignored}` in "
+            f"{pytest.source}: a module that fails to parse on purpose, not a test module)"
+        )
+    else:
+        note = ""
     outcome.add(
         "tests/unreadable-test-file",
-        "info" if data_dir else "warning",
-        f"cannot analyse the test file: {error}{note if data_dir else ''}",
+        "info" if note else "warning",
+        f"cannot analyse the test file: {error}{note}",
         path,
         line,
     )
@@ -833,7 +846,9 @@ def _report_tests(
 ) -> None:
     for test_file in inv.test_files:
         if test_file.error:
-            _report_unreadable(outcome, test_file.path, test_file.error, test_file.error_line)
+            _report_unreadable(
+                outcome, test_file.path, test_file.error, test_file.error_line, inv.pytest
+            )
         if test_file.language == "python" and not inv.pytest.collects(test_file.path):
             continue  # not a module of the suite pytest runs (a benchmark, a typing example)
         if test_file.path in programs:

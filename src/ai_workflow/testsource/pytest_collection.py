@@ -11,13 +11,20 @@ Test modules under a fixture directory (`fixtures/`, `testdata/`, `vendor/`...) 
 project's tests read them (a completion test lists their functions, a linter test lints them),
 and they may fail on purpose. When ai-workflow chooses the pytest command itself it leaves them
 out (`--ignore`), and they are never judged as tests.
+
+A path the project's own configuration leaves out with `--ignore=PATH` or `--ignore-glob=GLOB`
+in `addopts` is not collected either. A module under the tests that it leaves out is one the
+project knows pytest cannot import: tblib 3.2.2's pytest.ini has `--ignore=tests/badsyntax.py`,
+a module whose body is `is very bad`, which tests/examples.py imports to raise the SyntaxError
+whose traceback the tests pickle (`ignored_by`).
 """
 
 from __future__ import annotations
 
 import configparser
 import fnmatch
-from dataclasses import dataclass
+import shlex
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -35,6 +42,10 @@ _INI_SOURCES = (("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("tox.ini",
 class PytestCollection:
     python_files: tuple[str, ...] = DEFAULT_PYTHON_FILES
     testpaths: tuple[str, ...] = ()
+    ignores: tuple[str, ...] = ()
+    """`addopts`' `--ignore=PATH` and `--ignore-glob=GLOB` options, each as written."""
+    source: str = ""
+    """The file the settings come from (`pytest.ini`), "" for pytest's defaults."""
 
     def collects(self, path: str) -> bool:
         """True when a bare `pytest` at the root would collect the module at `path` as a test
@@ -42,7 +53,24 @@ class PytestCollection:
         pure = PurePosixPath(path)
         if self.testpaths and not any(_under(pure, p) for p in self.testpaths):
             return False
+        if self.ignored_by(path):
+            return False
         return self.names_test(path) and fixture_dir(path) is None
+
+    def ignored_by(self, path: str) -> str | None:
+        """The project's `--ignore`/`--ignore-glob` option that leaves out the file at `path`
+        (itself or a directory above it), as written; None when none does."""
+        for option in self.ignores:
+            flag, _, value = option.partition("=")
+            wanted = _clean(value)
+            if not wanted:
+                continue
+            if flag == "--ignore-glob":
+                if fnmatch.fnmatch(path, wanted):
+                    return option
+            elif path == wanted or path.startswith(f"{wanted}/"):
+                return option
+        return None
 
     def names_test(self, path: str) -> bool:
         """True when `python_files` names the module at `path` (wherever it is)."""
@@ -66,6 +94,43 @@ def fixture_dir(path: str) -> str | None:
         if part in FIXTURE_DIRS:
             return "/".join(parts[: index + 1])
     return None
+
+
+def _clean(path: str) -> str:
+    """A path as pytest's command line gives it, relative to the root (`./tests/x/` is
+    `tests/x`)."""
+    path = path.strip().rstrip("/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def _ignore_options(addopts: Any) -> tuple[str, ...]:
+    """The `--ignore` and `--ignore-glob` options of an `addopts` value (a string, or in
+    pyproject.toml a list), each as `--ignore=PATH`; a value pytest could not split is none."""
+    if isinstance(addopts, list):
+        words = [w for item in addopts if isinstance(item, str) for w in _split(item)]
+    elif isinstance(addopts, str):
+        words = _split(addopts)
+    else:
+        return ()
+    found = []
+    for index, word in enumerate(words):
+        flag, equals, value = word.partition("=")
+        if flag not in ("--ignore", "--ignore-glob"):
+            continue
+        if not equals:  # `--ignore PATH`
+            value = words[index + 1] if index + 1 < len(words) else ""
+        if value and not value.startswith("-"):
+            found.append(f"{flag}={value}")
+    return tuple(found)
+
+
+def _split(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return []
 
 
 def _under(path: PurePosixPath, testpath: str) -> bool:
@@ -99,7 +164,8 @@ def _pyproject(path: Path) -> PytestCollection | None:
     options = data.get("tool", {}).get("pytest", {}).get("ini_options")
     if not isinstance(options, dict):
         return None
-    return _settings(options.get("python_files"), options.get("testpaths"))
+    found = _settings(options.get("python_files"), options.get("testpaths"))
+    return replace(found, ignores=_ignore_options(options.get("addopts")), source=path.name)
 
 
 def _ini(path: Path, section: str) -> PytestCollection | None:
@@ -111,7 +177,8 @@ def _ini(path: Path, section: str) -> PytestCollection | None:
     if not parser.has_section(section):
         return None
     values = parser[section]
-    return _settings(values.get("python_files"), values.get("testpaths"))
+    found = _settings(values.get("python_files"), values.get("testpaths"))
+    return replace(found, ignores=_ignore_options(values.get("addopts")), source=path.name)
 
 
 def _settings(python_files: Any, testpaths: Any) -> PytestCollection:
