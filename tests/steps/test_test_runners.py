@@ -1323,6 +1323,12 @@ def test_a_fixture_of_a_pytest_plugin_not_installed_is_the_environment(tmp_path:
     info = next(f for f in outcome.findings if f.rule == "tests/environment-incomplete")
     assert "the pytest plugin pytest-benchmark" in info.message
     assert "test_guess" in info.message
+    # the error says what is wrong, not only where pytest looked (`failed on setup with "file
+    # tests/test_speed.py, line 13`, the first line of its message)
+    error = next(f for f in outcome.findings if f.rule == "tests/error")
+    assert error.message.startswith(
+        "tests.test_speed.test_own: failed on setup: fixture 'sampel' not found"
+    )
 
 
 # --------------------------------------------------------------------------- JVM, CTest
