@@ -1286,6 +1286,51 @@ def test_a_standard_library_extension_the_interpreter_lacks_is_the_environment(
     assert "test_ndbm" in info.message
 
 
+def test_a_fixture_of_a_pytest_plugin_not_installed_is_the_environment(tmp_path: Path) -> None:
+    """filetype 1.2.0's tests/test_benchmark.py takes pytest-benchmark's `benchmark` fixture,
+    which its sdist declares nowhere: without the plugin pytest says `fixture 'benchmark' not
+    found` on setup, and the test could not run here (info naming the plugin), while a fixture
+    no known plugin provides (a typo of the project's own `sample`), failing beside it, stays
+    the project's error."""
+    files = {
+        "pyproject.toml": "[project]\nname = 'app'\n",
+        "tests/test_speed.py": textwrap.dedent(
+            """\
+            import pytest
+
+
+            @pytest.fixture
+            def sample():
+                return b"x"
+
+
+            def test_guess(benchmark):
+                benchmark(len, b"abc")
+
+
+            def test_own(sampel):
+                assert sampel
+            """
+        ),
+    }
+    root = make_repo(tmp_path / "py", files)
+    config = Config.model_validate({"tech_stack": {"python": sys.executable}})
+    outcome = run_step(root, config)
+    assert with_environment(outcome) == [
+        ("info", "tests/environment-incomplete", "tests/test_speed.py", 9),
+        ("error", "tests/error", "tests/test_speed.py", 13),
+    ]
+    info = next(f for f in outcome.findings if f.rule == "tests/environment-incomplete")
+    assert "the pytest plugin pytest-benchmark" in info.message
+    assert "test_guess" in info.message
+    # the error says what is wrong, not only where pytest looked (`failed on setup with "file
+    # tests/test_speed.py, line 13`, the first line of its message)
+    error = next(f for f in outcome.findings if f.rule == "tests/error")
+    assert error.message.startswith(
+        "tests.test_speed.test_own: failed on setup: fixture 'sampel' not found"
+    )
+
+
 # --------------------------------------------------------------------------- JVM, CTest
 
 

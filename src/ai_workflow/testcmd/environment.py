@@ -647,6 +647,63 @@ def missing_stdlib_extension(headline: str) -> str | None:
     return module if module.startswith("_") or module in STDLIB_EXTENSIONS else None
 
 
+PLUGIN_FIXTURES: dict[str, str] = {
+    "benchmark": "pytest-benchmark",
+    "mocker": "pytest-mock",
+    "class_mocker": "pytest-mock",
+    "module_mocker": "pytest-mock",
+    "package_mocker": "pytest-mock",
+    "session_mocker": "pytest-mock",
+    "httpserver": "pytest-httpserver",
+    "httpx_mock": "pytest-httpx",
+    "requests_mock": "requests-mock",
+    "respx_mock": "respx",
+    "freezer": "pytest-freezer",
+    "time_machine": "time-machine",
+    "datadir": "pytest-datadir",
+    "shared_datadir": "pytest-datadir",
+    "original_datadir": "pytest-datadir",
+    "aiohttp_client": "pytest-aiohttp",
+    "aiohttp_server": "pytest-aiohttp",
+    "aiohttp_raw_server": "pytest-aiohttp",
+    "xprocess": "pytest-xprocess",
+    "qtbot": "pytest-qt",
+    "qapp": "pytest-qt",
+    "fs": "pyfakefs",
+    "faker": "Faker",
+    "docker_services": "pytest-docker",
+    "postgresql": "pytest-postgresql",
+    "redisdb": "pytest-redis",
+    "admin_client": "pytest-django",
+    "django_user_model": "pytest-django",
+    "django_db_blocker": "pytest-django",
+    "celery_app": "celery (its pytest plugin, `celery[pytest]`)",
+    "celery_worker": "celery (its pytest plugin, `celery[pytest]`)",
+}
+"""Fixtures that only a well-known pytest plugin provides, and the distribution that
+provides it. A test that asks for one of them fails on setup with `fixture 'benchmark' not
+found` where the plugin is not installed (filetype 1.2.0's tests/test_benchmark.py takes
+pytest-benchmark's `benchmark`, and its sdist declares no test requirements): the machine
+lacks the plugin, the test is fine. A fixture no plugin here is known for (a typo, one the
+project forgot to define) stays the project's error."""
+
+FIXTURE_NOT_FOUND = re.compile(r"\bfixture '(?P<name>\w+)' not found\b")
+
+
+def missing_pytest_plugin(text: str) -> str | None:
+    """What this machine lacks when a pytest failure's text says a fixture of a well-known
+    plugin (`PLUGIN_FIXTURES`) was not found, described for a message; None otherwise."""
+    found = FIXTURE_NOT_FOUND.search(text)
+    if found is None or found.group("name") not in PLUGIN_FIXTURES:
+        return None
+    name = found.group("name")
+    return (
+        f"the pytest plugin {PLUGIN_FIXTURES[name]}, whose `{name}` fixture the tests take "
+        f"(pytest says `fixture '{name}' not found`; install the plugin into the test "
+        "environment)"
+    )
+
+
 @dataclass(frozen=True)
 class MachineCause:
     """Why one test failed because of this machine, not the project: `kind` is `timeout`
@@ -654,12 +711,14 @@ class MachineCause:
     `program` (a program it starts is not installed here), `packages`, `display`, `network`,
     `locale`, `daemon` (a service it talks to, Docker's, a database's, runs not here),
     `stdlib` (a standard-library extension module the interpreter was built without),
+    `plugin` (a pytest plugin whose fixture the test takes is not installed here),
     `submodule` (a git submodule it loads is not fetched here), `extra` (an optional extra
     of the project its ImportError names, not installed: `testcmd.extras`) or `archive` (a
     project file the release archive does not ship, `steps.test_execution`)."""
 
     kind: str  # timeout, program, packages (the CI installs them), display, network, submodule,
-    # locale, daemon, archive, stdlib, extra, node (its module loader, `steps.test_execution`)
+    # locale, daemon, archive, stdlib, plugin (pytest's), extra, node (its module loader,
+    # `steps.test_execution`)
     detail: str
 
 
@@ -692,7 +751,9 @@ def machine_cause(
     machine that has one, stays the project's.
 
     A missing standard-library extension module (`No module named '_dbm'`,
-    `missing_stdlib_extension`) is the interpreter's build, not the project.
+    `missing_stdlib_extension`) is the interpreter's build, not the project. A fixture only a
+    well-known pytest plugin provides, not found (`missing_pytest_plugin`), is that plugin
+    missing here.
 
     `unfetched` are the git submodules absent or empty in the checkout at `target`
     (`submodules.unfetched_submodules`): a failure none of the above explains whose name or
@@ -720,6 +781,9 @@ def machine_cause(
     daemon = absent_daemon(text or headline)
     if daemon is not None:
         return MachineCause("daemon", daemon)
+    plugin = missing_pytest_plugin(f"{headline}\n{text}")
+    if plugin is not None:
+        return MachineCause("plugin", plugin)
     submodule = names_unfetched(f"{test_name}\n{text}", unfetched, target) if unfetched else None
     if submodule is not None:
         return MachineCause("submodule", describe_submodules([submodule]))

@@ -209,9 +209,16 @@ def _add_case(
         report.failures.append(FailedTest(name, kind, message, path, line, names))
 
 
+_LOCATION_ONLY = re.compile(r'^(?P<when>failed on \w+) with "file [^"\n]*, line \d+"?$')
+"""pytest's message for an error in a test's setup that is a place, not a reason: a fixture
+lookup error (`failed on setup with "file tests/test_x.py, line 13`), whose reason is the
+`E       fixture 'sampel' not found` line below it."""
+
+
 def _failure_text(problem: Failure | Error, kind: str) -> str:
     """The runner's message, with the reason from the output when the message is only a label
-    (pytest's "collection failure"), then the full output: the first line is the finding."""
+    (pytest's "collection failure") or a place (`_LOCATION_ONLY`), then the full output: the
+    first line is the finding."""
     message = (problem.message or "").strip()
     output = (problem.text or "").strip()
     reasons = [ln[1:].strip() for ln in output.splitlines() if ln.startswith("E ")]
@@ -222,6 +229,11 @@ def _failure_text(problem: Failure | Error, kind: str) -> str:
     headline = message.splitlines()[0] if message else ""
     if reasons and reasons[-1] not in message:
         headline = f"{headline}: {reasons[-1]}" if headline else reasons[-1]
+    located = _LOCATION_ONLY.match(headline)
+    if located is not None:
+        said = [ln[1:].strip() for ln in message.splitlines() if ln.startswith("E ")] or reasons
+        if said:
+            headline = f"{located.group('when')}: {said[0]}"
     headline = headline or (output.splitlines()[0] if output else kind)
     rest = [part for part in (message, output) if part and part not in headline]
     return "\n".join([headline, *rest])
