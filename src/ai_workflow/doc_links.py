@@ -5,7 +5,9 @@ Anchor rules come from `ai_workflow.anchors`; inside a Sphinx source tree (`ai_w
 sphinx_docs`) a link to `X.html` is valid when Sphinx builds it from `X.md`/`X.rst`. A link that
 climbs above the repository root only works on a hosting site and is reported as information.
 A reStructuredText file that another one `.. include::`s is read there: a link of it that
-resolves from the including document is not broken.
+resolves from the including document is not broken. A broken link inside a Markdown heading to
+the heading's own name (godocdown's `#### func  [Pad](#pad)`, whose heading is `#func--pad`) is a
+permalink to where the reader already is: information.
 
 In a Sphinx tree that parses Markdown with MyST, `[text](target)` whose target is not a file is a
 cross-reference, resolved like Sphinx's `any` role: a label (`(name)=`, `.. _name:`), a
@@ -24,15 +26,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
+from urllib.parse import unquote
 
 from ai_workflow.anchors import (
     Anchors,
     document_anchors,
+    github_slug,
     myst_target,
     reference_name,
     section_labels,
 )
-from ai_workflow.markdown_docs import DocFile, Link, parse_rst, resolve_target, split_target
+from ai_workflow.markdown_docs import (
+    DocFile,
+    Heading,
+    Link,
+    parse_rst,
+    resolve_target,
+    split_target,
+)
 from ai_workflow.sphinx_docs import (
     GENERATED_DOCNAMES,
     SOURCE_SUFFIXES,
@@ -96,7 +107,20 @@ class LinkChecker:
         raw = link.target.strip()
         path, fragment = split_target(raw)
         if not path:
-            return self._fragment(doc, fragment) if fragment else None
+            if not fragment:
+                return None
+            problem = self._fragment(doc, fragment)
+            heading = _heading_self_link(doc, link, fragment) if problem else None
+            if heading is not None:
+                return LinkProblem(
+                    "links/broken-anchor",
+                    "info",
+                    f"no heading or anchor '#{fragment}' in {doc.path}, linked from the heading "
+                    f"'{heading.text}' it sits in: a link to the heading's own name, where the "
+                    f"reader already is (the heading's anchor is #{heading.anchor}; a doc "
+                    "generator's template, such as godocdown's `#### func [Name](#name)`)",
+                )
+            return problem
         web = _template_web_path(doc.path, path)
         if web is not None:  # GitHub shows it at /issues/new: `../blob/main/X` is the root's X
             if (self.target / web).exists():
@@ -221,6 +245,39 @@ class LinkChecker:
             return ""
         close = difflib.get_close_matches(PurePosixPath(resolved).name, names, n=1)
         return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _heading_self_link(doc: DocFile, link: Link, fragment: str) -> Heading | None:
+    """The Markdown heading a same-document link sits in when the link points at its own text
+    (`#### func  [Pad](#pad)`, godocdown's template: the fragment is the slug of the link's
+    text, which is part of the heading): a permalink to where the reader already is, so a
+    broken one loses nothing, since the heading keeps its own anchor (`#func--pad`), which
+    other links use. None for any other link: a heading's link to another section
+    (`## Options, see [Config](#config)`, a sentence around the link) is as broken as one in
+    prose."""
+    if doc.format != "markdown" or not link.text.strip():
+        return None
+    wanted = unquote(fragment).lower()
+    if github_slug(link.text) != wanted:
+        return None
+    for heading in doc.headings:
+        if heading.line != link.line or link.text.strip() not in heading.text:
+            continue
+        rest = heading.text.replace(link.text.strip(), " ", 1).split()
+        declares = len(rest) <= _NAME_PREFIX_WORDS and not any(_PROSE_MARK.search(w) for w in rest)
+        if (
+            declares
+            and wanted != heading.anchor.lower()
+            and github_slug(heading.text).endswith(wanted)
+        ):
+            return heading
+    return None
+
+
+_NAME_PREFIX_WORDS = 3
+"""Words a heading that names an object may add to the name: `func`, `type`, `func (t *T)`."""
+_PROSE_MARK = re.compile(r"[,.;:!?]$")
+"""A word of a sentence (`Options, see [Config](#config)`), not of a declaration."""
 
 
 GITHUB_TEMPLATE = re.compile(
