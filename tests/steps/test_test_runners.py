@@ -790,16 +790,16 @@ def test_a_gopath_package_importing_another_repositorys_absent_package_could_not
     tmp_path: Path,
 ) -> None:
     """d4l3k/messagediff 1.2.1's example/atom_test.go imports golang.org/x/net/html, which its
-    CI fetched with `go get` and GOPATH mode never downloads: that package could not be built
-    here (info), the root package's tests ran and keep their result; a package of the project's
-    own that is absent stays the project's error."""
+    CI fetched with `go get` and GOPATH mode never downloads: that package cannot be built here
+    and is left out of the run (the step says so), the root package's tests ran and keep their
+    result; a package of the project's own that is absent stays the project's error."""
     foreign = {**TESTDATA_IMPORT, "example/x_test.go": _example_importing("golang.org/x/net/html")}
     outcome = run_step(make_repo(tmp_path / "foreign", foreign))
     assert counts(outcome) == (1, 1, 0)
     assert shown(outcome) == [("error", "tests/failed", "diff_test.go", 17)]
-    [info] = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
-    assert "golang.org/x/net/html" in info.message and "GOPATH" in info.message
-    assert "example.com/x/diff/example" in info.message
+    # left out of the run before it starts (its imports are read first), and said so
+    [note] = [c for c in outcome.checked if "golang.org/x/net/html" in c]
+    assert "GOPATH" in note and "example/" in note
     own = {**TESTDATA_IMPORT, "example/x_test.go": _example_importing("example.com/x/diff/html")}
     outcome = run_step(make_repo(tmp_path / "own", own))
     assert ("error", "tests/error", "example/x_test.go", 6) in shown(outcome)
@@ -960,6 +960,52 @@ def self_contained_go(wanted: int) -> dict[str, str]:
             f'\tif Sum(2, 2) != {wanted} {{\n\t\tt.Errorf("wrong sum")\n\t}}\n}}\n'
         ),
     }
+
+
+GODO_SCRIPT = textwrap.dedent(  # mgutz/str's Gododir/main.go: a build script's package main
+    """\
+    package main
+
+    import (
+    \tdo "gopkg.in/godo.v2"
+
+    \t"example.com/old/calc"
+    )
+
+    func tasks(p *do.Project) { _ = calc.Add }
+
+    func main() { do.Godo(tasks) }
+    """
+)
+
+
+@needs_go
+def test_a_gopath_package_whose_build_script_imports_what_nothing_provides_still_runs(
+    tmp_path: Path,
+) -> None:
+    """mgutz/str 1.2.0 (held-out 104, a false error): no go.mod, and Gododir/main.go, the godo
+    task runner's build script, imports gopkg.in/godo.v2, which nothing declares nor fetches in
+    GOPATH mode: go stopped `go test ./...` at loading it, so no test ran and the run was an
+    error. That directory is left out; the library's tests run, and a failing one is still the
+    project's error. A library whose own package imports what nothing provides is left to go."""
+    from ai_workflow.testcmd.gopath import buildable_packages
+
+    root = make_repo(tmp_path / "godo", {**GOPATH_PACKAGE, "Gododir/main.go": GODO_SCRIPT})
+    outcome = run_step(root)
+    assert counts(outcome) == (1, 1, 0)
+    assert shown(outcome) == [("error", "tests/failed", "calc/calc_test.go", 11)]
+    assert any("Gododir/ imports gopkg.in/godo.v2" in note for note in outcome.checked)
+    files = [*GOPATH_PACKAGE, "Gododir/main.go"]
+    assert buildable_packages(root, files, "example.com/old") == (
+        ["calc"],
+        {"Gododir": ["gopkg.in/godo.v2"]},
+    )
+    # vendored, it is provided; in the library itself, nothing is left to run: go says so
+    (root / "vendor/gopkg.in/godo.v2").mkdir(parents=True)
+    assert buildable_packages(root, files, "example.com/old") is None
+    lib = {"calc/calc.go": 'package calc\n\nimport _ "gopkg.in/godo.v2"\n'}
+    alone = make_repo(tmp_path / "lib", {**GOPATH_PACKAGE, **lib})
+    assert buildable_packages(alone, list(GOPATH_PACKAGE), "example.com/old") is None
 
 
 @needs_go

@@ -20,7 +20,9 @@ Never uses the network. Checks:
   warning for runtime code, info for tests and tooling, root scripts the manifest does not ship
   included: `ai_workflow.deps.shipped`; info for an optional integration a library that
   requires nothing imports only inside functions, for PyInstaller in its hook files and for
-  docutils and Sphinx in a Sphinx extension, a module defining `setup(app)`; a data module, a
+  docutils and Sphinx in a Sphinx extension, a module defining `setup(app)`, and for the
+  program a plugin's entry point registers it with, in the module the entry point names
+  (mccabe's `flake8.extension`, a `pytest11` plugin); a data module, a
   sample file the tests hand to the code as input, is not scanned:
   `ai_workflow.testsource.data_modules`, nor is a Python file the package ships as data and
   reads as text: `ai_workflow.deps.package_data`), and
@@ -716,7 +718,8 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
             # version module missing: makefun's `except ImportError:` asks setuptools_scm for
             # the version from git): an installed package never runs it.
             checkout = all(u.source_checkout for u in runtime[module])
-            info = helper or on_demand or hosted or checkout
+            plugin = _plugin_host(module, runtime[module], facts.target)
+            info = helper or on_demand or hosted or checkout or plugin
             severity = Severity.INFO if info else Severity.WARNING
             _missing(module, runtime[module], severity, dev_only, bool(declared), report)
             missing.append(module)
@@ -724,6 +727,82 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
             _missing(module, dev[module], Severity.INFO, False, bool(declared), report)
             missing.append(module)
     return missing
+
+
+def _plugin_host(module: str, uses: list[ImportUse], target: Path | None) -> bool:
+    """Whether every import of `module` is in a module the project registers as a plugin of
+    that program: an entry point in a group of the program's (mccabe 0.7.0's
+    `"flake8.extension": ["C90 = mccabe:McCabeChecker"]`, a pytest plugin's `pytest11`). The
+    program loads the plugin, so it is there whenever the plugin's code runs, and the plugin
+    need not require it (mccabe's only import of flake8 is an `except ImportError:  # Python
+    2.5` fallback). Another module of the project that imports the program stays reported."""
+    wanted = canonical(module)
+    loaded: set[str] = set()
+    for group, modules in _declared_entry_points(target).items():
+        head = group.split(".", 1)[0]  # the program: `flake8.extension`, `pytest11`
+        if group not in ("console_scripts", "gui_scripts") and wanted in {
+            canonical(head),
+            canonical(head.rstrip("0123456789")),
+        }:
+            loaded.update(modules)
+    return bool(loaded) and all(_module_of(u.path) in loaded for u in uses)
+
+
+def _module_of(path: str) -> str:
+    """The dotted module a Python file is (`pkg/__init__.py`: `pkg`; `src/` layouts keep
+    their last parts only when matched by suffix, so both forms are given)."""
+    parts = list(PurePosixPath(path).with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    if parts and parts[0] == "src":
+        parts.pop(0)
+    return ".".join(parts)
+
+
+def _declared_entry_points(target: Path | None) -> dict[str, set[str]]:
+    """The modules the project's entry points name, by group: pyproject.toml's
+    `[project.entry-points.<group>]`, setup.cfg's `[options.entry_points]`, setup.py's literal
+    `setup(entry_points={...})`."""
+    found: dict[str, set[str]] = defaultdict(set)
+    if target is None:
+        return found
+
+    def add(group: str, value: object) -> None:
+        if isinstance(value, str) and value.strip():
+            spec = value.split("=", 1)[-1].split(":", 1)[0].split("[", 1)[0].strip()
+            if spec:
+                found[group].add(spec)
+
+    text = read_utf8(target / "pyproject.toml", root=target)
+    if text:
+        try:
+            project = tomllib.loads(text).get("project", {})
+        except tomllib.TOMLDecodeError:
+            project = {}
+        table = project.get("entry-points") if isinstance(project, dict) else None
+        for group, entries in (table or {}).items() if isinstance(table, dict) else ():
+            for value in entries.values() if isinstance(entries, dict) else ():
+                add(str(group), value)
+    text = read_utf8(target / "setup.cfg", root=target) or ""
+    section = re.search(r"^\[options\.entry_points\][ \t]*$(.*?)(?=^\[|\Z)", text, re.M | re.S)
+    group = ""
+    for line in section.group(1).splitlines() if section else ():
+        if line.strip() and not line[0].isspace() and "=" in line:
+            group, rest = (part.strip() for part in line.split("=", 1))
+            add(group, rest)
+        elif group and "=" in line:
+            add(group, line)
+    tree = _parsed(target, "setup.py")
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.keyword) and node.arg == "entry_points":
+            try:
+                given = ast.literal_eval(node.value)
+            except (ValueError, SyntaxError, TypeError):
+                continue
+            for name, entries in given.items() if isinstance(given, dict) else ():
+                for value in [entries] if isinstance(entries, str) else entries:
+                    add(str(name), value)
+    return found
 
 
 def _hosted(module: str, uses: list[ImportUse], target: Path | None) -> bool:

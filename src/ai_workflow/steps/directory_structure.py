@@ -4,7 +4,8 @@ build or cache artefacts; tracked files `.gitignore` excludes; the stack's expec
 Severities: committed caches, bytecode, `node_modules`, virtual environments and `.DS_Store` are
 errors (never intended), except a `node_modules` inside a test directory, a fixture of a module
 resolver or bundler (information); `dist/`/`build/` output (information in a published npm
-package whose publish script builds it: `release_archive.published_build`), tracked-but-ignored
+package whose publish script builds it: `release_archive.published_build`, and when a tracked
+HTML page loads it, md5's demo/index.html `<script src="../dist/md5.min.js">`), tracked-but-ignored
 files, directories the docs do not describe, paths the docs describe that do not exist and a missing
 tests directory are warnings. A `.gitkeep`-style placeholder force-added to keep an ignored
 directory is information: tracking it is the point.
@@ -20,10 +21,11 @@ Go's `testdata/`) or one the configuration names needs no description. A plain-t
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -97,6 +99,7 @@ def run(ctx: StepContext) -> StepOutcome:
             outcome,
             ctx.target,
             published_paths(read_json(ctx.target / "package.json", root=ctx.target)),
+            loaded_by_pages(ctx.target, tracked),
         )
         ignored = _git_lines(ctx, ["git", "ls-files", "-z", "-ci", "--exclude-standard"]) or []
         check_tracked_ignored(ignored, outcome)
@@ -262,15 +265,18 @@ class Artefact:
     files: int
 
 
-def find_artefacts(tracked: Iterable[str], published: Iterable[str] = ()) -> list[Artefact]:
+def find_artefacts(
+    tracked: Iterable[str], published: Iterable[str] = (), pages: Mapping[str, str] | None = None
+) -> list[Artefact]:
     """Committed caches, bytecode, dependency trees, build output and OS junk, grouped.
-    `published`: the paths package.json serves (`published_paths`)."""
+    `published`: the paths package.json serves (`published_paths`); `pages`: the paths a
+    tracked HTML page loads, with the page (`loaded_by_pages`)."""
     groups: dict[tuple[str, str, str], int] = defaultdict(int)
     published = set(published)
     for path in tracked:
         found = _artefact_of(path)
         if found is not None:
-            groups[_published_output(found, published)] += 1
+            groups[_loaded_output(_published_output(found, published), pages or {})] += 1
     return [Artefact(path, kind, sev, count) for (path, kind, sev), count in sorted(groups.items())]
 
 
@@ -318,6 +324,49 @@ def _published_output(found: tuple[str, str, str], published: set[str]) -> tuple
     return (root, f"{PUBLISHED} ({named[0]})", "info") if named else found
 
 
+LOADED = "build output a tracked page loads"
+PAGE_SUFFIXES = (".html", ".htm")
+PAGE_REFERENCE = re.compile(
+    r"""<(?:script|link|img|iframe)\b[^>]*?\b(?:src|href)\s*=\s*["']([^"'#?]+)""", re.I
+)
+MAX_PAGES = 200
+
+
+def _loaded_output(found: tuple[str, str, str], pages: Mapping[str, str]) -> tuple[str, str, str]:
+    """A build output directory a tracked HTML page of the project loads (md5 2.3.0's
+    demo/index.html: `<script src="../dist/md5.min.js">`, webpack's bundle) is kept so that
+    the page works from the checkout without a build: information. Output no page loads
+    stays a warning."""
+    root, kind, severity = found
+    if severity != "warning" or not kind.endswith("/ output"):
+        return found
+    loaded = sorted(p for p in pages if p.startswith(f"{root}/"))
+    if not loaded:
+        return found
+    return root, f"{LOADED} ({pages[loaded[0]]} loads {loaded[0]})", "info"
+
+
+def loaded_by_pages(target: Path, tracked: Iterable[str]) -> dict[str, str]:
+    """The repository paths the project's tracked HTML pages load by a relative `src` or
+    `href` (a script, a stylesheet, an image), each with the first page that loads it. Pages
+    inside a build output directory are output themselves and not read."""
+    loaded: dict[str, str] = {}
+    pages = [p for p in tracked if p.lower().endswith(PAGE_SUFFIXES) and _artefact_of(p) is None][
+        :MAX_PAGES
+    ]
+    for page in pages:
+        text = read_text(target / page, root=target)
+        folder = posixpath.dirname(page)
+        for reference in PAGE_REFERENCE.findall(text):
+            ref = reference.strip()
+            if not ref or ref.startswith(("/", "data:")) or "://" in ref or ref.startswith("//"):
+                continue
+            path = posixpath.normpath(posixpath.join(folder, ref))
+            if not path.startswith("../"):
+                loaded.setdefault(path, page)
+    return loaded
+
+
 def _editor_leftover(name: str) -> str | None:
     """What an editor, `patch` or a merge left behind: `.x.swp` (vim), `x~` and `#x#`
     (Emacs), `x.bak`, `x.orig`, `x.rej`."""
@@ -363,11 +412,12 @@ def check_artefacts(
     outcome: StepOutcome,
     target: Path | None = None,
     served: Iterable[str] = (),
+    pages: Mapping[str, str] | None = None,
 ) -> None:
     """Committed artefacts; build output a published npm package ships because its publish
     script builds it (`release_archive.published_build`), or that package.json serves
     (`served`: `js_public.published_paths`), is information."""
-    artefacts = find_artefacts(tracked, served)
+    artefacts = find_artefacts(tracked, served, pages)
     for item in artefacts:
         count = f" ({item.files} files)" if item.files > 1 else ""
         published = _published(target, item, tracked)
@@ -375,6 +425,8 @@ def check_artefacts(
             advice = "written by hand, not build output: fine to keep"
         elif item.kind.startswith(PUBLISHED):
             advice = "the package serves it: fine to keep"
+        elif item.kind.startswith(LOADED):
+            advice = "kept so the page works without a build: fine to keep"
         elif published:
             advice = f"this is {published}: the project's repository does not track it"
         else:

@@ -24,6 +24,12 @@ tree without go.mod in GOPATH mode (GO111MODULE unset meant `auto` until Go 1.16
 go stops there ("cannot find main module"). Such an entry point runs with `GO111MODULE=auto`
 (`gopath_era_env`), unless the environment sets GO111MODULE itself: go then still builds a
 module wherever a go.mod is, and GOPATH mode only where there is none.
+
+In GOPATH mode nothing declares, and so nothing here fetches, a package from outside the project:
+a package directory that imports one cannot be built, and go stops `go test ./...` before any
+test when it loads it (mgutz/str 1.2.0: its Gododir/main.go, the godo task runner's build script,
+imports gopkg.in/godo.v2, so str_test.go never ran). `buildable_packages` leaves such directories
+out of `./...` when others remain; the tests of those run.
 """
 
 from __future__ import annotations
@@ -200,6 +206,45 @@ def gopath_command(argv: Sequence[str], workdir: Path, target: Path, import_path
 
 def gopath_env(workdir: Path) -> dict[str, str]:
     return {"GO111MODULE": "off", "GOPATH": str(workdir / "gopath"), "GOFLAGS": ""}
+
+
+BUILD_IGNORE = re.compile(r"^//\s*(?:\+build|go:build)\s+ignore\b", re.MULTILINE)
+"""A file go never builds (`//go:build ignore`, a generator run with `go run`)."""
+
+
+def buildable_packages(
+    target: Path, files: Sequence[str], import_path: str
+) -> tuple[list[str], dict[str, list[str]]] | None:
+    """For `go test ./...` in GOPATH mode at `import_path`: the package directories to test
+    instead (`.`, `sub`) and, by directory, the packages from outside the project that those
+    left out import (nothing provides them: no go.mod declares them and GOPATH holds only the
+    project, with its vendor/). None when every directory can be built, or none can (then go's
+    own complaint is the finding)."""
+    go_files = [f for f in files if f.endswith(".go") and not _vendored(f)]
+    imports: dict[str, set[str]] = {}
+    for rel in go_files:
+        text = read_text(target / rel, root=target)
+        directory = str(PurePosixPath(rel).parent)
+        if any(part.startswith(("_", ".")) for part in PurePosixPath(directory).parts):
+            continue  # go's `./...` skips directories whose name begins with _ or .
+        found = imports.setdefault(directory, set())
+        if not BUILD_IGNORE.search(text):
+            found.update(path for path in _imports(text) if _hosted(path))
+    missing = {
+        directory: sorted(path for path in paths if not _provided(target, import_path, path))
+        for directory, paths in imports.items()
+    }
+    missing = {directory: paths for directory, paths in missing.items() if paths}
+    kept = sorted(set(imports) - set(missing))
+    if not missing or not kept:
+        return None
+    return kept, missing
+
+
+def _provided(target: Path, import_path: str, path: str) -> bool:
+    """Whether GOPATH mode finds `path`: the project's own package, or one in its vendor/."""
+    own = path == import_path or path.startswith(import_path + "/")
+    return own or (target / "vendor" / path).is_dir()
 
 
 def _root_of(import_path: str, directory: str) -> str | None:

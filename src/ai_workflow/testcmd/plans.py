@@ -32,6 +32,7 @@ from ai_workflow.techstack import TechStack
 from ai_workflow.testcmd.commands import simple_commands
 from ai_workflow.testcmd.declared import ProjectSources
 from ai_workflow.testcmd.gopath import (
+    buildable_packages,
     gopath_command,
     gopath_env,
     gopath_era_env,
@@ -462,11 +463,23 @@ def _go_plan(ctx: StepContext, argv: list[str], env: dict[str, str]) -> Plan:
         return Plan(argv, "go-test", env, lambda r: parse_go_json(_go_output(r), target))
     path = gopath[0]  # no go.mod: GOPATH mode at its import path (`testcmd.gopath`)
     workdir = ctx.workspace.root
+    notes = []
+    buildable = buildable_packages(target, project_files(ctx), path) if "./..." in argv else None
+    if buildable is not None:  # packages whose imports nothing provides stop `./...` at load
+        kept, missing = buildable
+        at = argv.index("./...")
+        argv = [*argv[:at], *(f"./{d}" if d != "." else "." for d in kept), *argv[at + 1 :]]
+        notes.append(
+            "not built, for want of packages from outside the project that nothing provides "
+            "in GOPATH mode (no go.mod declares them): "
+            + "; ".join(f"{d}/ imports {', '.join(paths)}" for d, paths in missing.items())
+        )
     return Plan(
         gopath_command(argv, workdir, target, path),
         "go-test",
         {**env, **gopath_env(workdir)},
         lambda r: parse_go_json(_go_output(r), target, module=path),
+        notes=notes,
     )
 
 
