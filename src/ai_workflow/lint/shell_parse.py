@@ -44,6 +44,14 @@ shell recognises a reserved word only as a whole word, so `select[$i]=x` is an a
 When the shell reads the script, the finding is info. `for[ -f x ]` (no `=` after the
 subscript: a command named `for[`, not found at run time) keeps its error, as does any file
 the shell rejects.
+
+And SC1035 ("You are missing a required space after the !") on a `!` written against the `(`
+of a subshell: boot-info-script's `( !( ( [ "$Ki" = L ] && [ "$Kj" = E ] ) || ... ) && ...)`.
+bash, dash and sh read `!(` as the negation of the subshell when extended globbing is off
+(the default of a script: its startup files are not read), so in a script run by one of them
+(or naming no shell: bash is assumed) that never mentions `extglob` and that its shell reads,
+the finding is info. With `shopt -s extglob` `!(...)` is a pattern, and ksh and zsh read it
+as one always: those keep the error.
 """
 
 from __future__ import annotations
@@ -85,6 +93,13 @@ ELEMENT_NOTE = (
     "`{0}` reads the script without error: `{1}[...]=` assigns an element of an array named {1} "
     "(a reserved word only as a whole word)"
 )
+NEGATION_SPACE = "shellcheck/SC1035"  # a missing space: after `!`, inside `[ ]`...
+NEGATION_MESSAGE = "You are missing a required space after the !"
+NEGATION_NOTE = (
+    "`{}` reads the script without error: `!(` negates the subshell while extended globbing is off"
+)
+NEGATION_SHELLS = frozenset({"bash", "sh", "dash"})  # `!(` is a pattern in ksh and zsh
+EXTGLOB = re.compile(rb"\bextglob\b")
 RESERVED_WORDS = frozenset(
     {"if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until"}
     | {"do", "done", "in", "function", "time", "coproc"}
@@ -202,10 +217,18 @@ def shell_parsed_as_info(
         for rel in sorted({f.path for f in [*declared, *arguments] if f.path is not None})
     }
     elements = _reserved_element_assignments(findings, target)
+    negations = _negated_subshells(findings, target)
+    negation_readers = {
+        rel: shell_reads(run, target, rel, shells, DEFAULT_SHELL)
+        for rel in sorted({f.path for f in negations if f.path is not None})
+    }
     kept = []
     for finding in findings:
         reader, note = readers.get(finding.path or ""), NOTE
-        if finding in declared:
+        negated = any(finding is f for f in negations)
+        if negated:
+            reader, note = negation_readers.get(finding.path or ""), NEGATION_NOTE
+        elif finding in declared:
             reader, note = word_readers.get(finding.path or ""), WORD_NOTE
         elif finding in arguments:
             reader, note = word_readers.get(finding.path or ""), ARGUMENT_NOTE
@@ -217,6 +240,7 @@ def shell_parsed_as_info(
             or finding in declared
             or finding in arguments
             or name is not None
+            or negated
         ):
             finding = dataclasses.replace(
                 finding,
@@ -255,6 +279,33 @@ def _keywords_where(
             continue
         text = cited.line(finding.path, position[0])
         if text is not None and holds(text, position[1]):
+            found.append(finding)
+    return found
+
+
+def _negated_subshells(findings: Sequence[Finding], target: Path) -> list[Finding]:
+    """The SC1035 findings at a `!` written against a subshell's `(` (`!( cmd )`) in a script
+    that bash, dash or sh runs (or that names no shell) and that never mentions `extglob`."""
+    found = []
+    cited = CitedLines(target)
+    plain: dict[str, bool] = {}
+    for finding in findings:
+        position = _position(finding)
+        if (
+            finding.rule != NEGATION_SPACE
+            or not finding.message.startswith(NEGATION_MESSAGE)
+            or finding.path is None
+            or position is None
+        ):
+            continue
+        text, column = cited.line(finding.path, position[0]), position[1]
+        if text is None or text[max(column - 2, 0) : column] != "!(":
+            continue
+        if finding.path not in plain:
+            shell = script_shell(target, finding.path) or DEFAULT_SHELL
+            body = read_head(target / finding.path, 1 << 22, root=target) or b""
+            plain[finding.path] = shell in NEGATION_SHELLS and EXTGLOB.search(body) is None
+        if plain[finding.path]:
             found.append(finding)
     return found
 
