@@ -21,7 +21,10 @@ when an operator there comes from a parameter (`-$op`, `-${typ:-e}`, quoted or n
 bash-argsparse's `[ -"${option_type:0:1}" "$value" ]`), or when a test of three words has a
 parameter for its binary operator (duply's `[ $gpg $CMPMODE $cmp ]`, CMPMODE set to -eq, -le
 or -ge), which no parser can read and the shell expands before `[` runs; any other failed test
-(`[ "$a" "$b" ]`, `[ "$a" foo "$b" ]`) keeps its errors. Only a failed
+(`[ "$a" "$b" ]`, `[ "$a" foo "$b" ]`) keeps its errors. Nor does the shell parse
+arithmetic before it runs the line: boot-info-script's `$(( {grub_modules_end_offset} - ...
+))`, a `$` left out, passes `bash -n` and fails with "operand expected" when it runs, so a
+failure inside `$((..))`, `((..))` or a `for ((..))` condition keeps its errors. Only a failed
 parse (an SC1072 in the file) is judged: the other SC1xxx errors shellcheck's parser reports
 beside it (SC1020 `y]` without its space, SC1035 a missing space) are mistakes a shell accepts
 and stay errors. A shell that is not installed, that rejects the file, complains or does not
@@ -74,6 +77,13 @@ KEYWORD_AS_WORD = "shellcheck/SC1010"  # a keyword where shellcheck wants a `;` 
 SPACE_BEFORE_BRACKET = "shellcheck/SC1069"  # "You need a space before the ["
 DEFAULT_SHELL = "bash"  # what shellcheck assumes of a script that names no shell
 TEST_EXPRESSION = "Couldn't parse this test expression"
+# where shellcheck stopped inside arithmetic, which `SHELL -n` does not parse (bash reads
+# `$(( {n} - 1 ))` and fails only when it runs the line: "operand expected")
+ARITHMETIC_CONTEXTS = (
+    "Couldn't parse this $((..)) expression",
+    "Couldn't parse this ((..)) command",
+    "Couldn't parse this arithmetic for condition",
+)
 SINGLE_BRACKET = re.compile(r"\[(?!\[)")
 # `-$op`, `-${typ:-e}`, and quoted: `-"${type:0:1}"`, `"-$op"`
 OPERATOR_FROM_PARAMETER = re.compile(r"(?<!\S)!?\"?-\"?\$[{\w]")
@@ -179,9 +189,12 @@ def _span(lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> str
 
 
 def shell_can_judge(target: Path, rel: str, findings: Sequence[Finding]) -> bool:
-    """False when shellcheck stopped inside a single-bracket test (which no shell parses
-    before running it) and no operator there comes from a parameter."""
+    """False when shellcheck stopped inside arithmetic (`$((..))`, `((..))`, a `for ((..))`
+    condition: the shell parses it only when it runs the line) or inside a single-bracket test
+    (which no shell parses before running it) where no operator comes from a parameter."""
     context = next((f for f in findings if f.rule == PARSE_CONTEXT), None)
+    if context is not None and context.message.startswith(ARITHMETIC_CONTEXTS):
+        return False
     if context is None or not context.message.startswith(TEST_EXPRESSION):
         return True
     stop = next((f for f in findings if f.rule == PARSE_ABORT), None)
