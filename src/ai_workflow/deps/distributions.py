@@ -86,7 +86,21 @@ IMPORT_ALIASES: dict[str, tuple[str, ...]] = {
     "cgi": ("legacy-cgi",),
     "cgitb": ("legacy-cgi",),
     "audioop": ("audioop-lts",),
-}
+    # Python 2 backports that install modules under their Python 3 standard-library names,
+    # declared for Python 2 only (commonmark 0.9.1: `future>=0.14.0;python_version<"3"` for
+    # `from builtins import str`): python-future's standard-library names and its own modules,
+    # `futures` for `concurrent.futures`, `enum34` for `enum`
+    **dict.fromkeys(
+        (
+            "builtins", "past", "libfuturize", "libpasteurize", "_dummy_thread", "_markupbase",
+            "_thread", "copyreg", "html", "http", "queue", "reprlib", "socketserver", "tkinter",
+            "winreg", "xmlrpc",
+        ),
+        ("future",),
+    ),
+    "concurrent": ("futures",),
+    "enum": ("enum34",),
+}  # fmt: skip
 STDLIB_REDISTRIBUTION = "standard-"
 """Prefix of the distributions that redistribute a module removed from the standard library
 (PEP 594) under its own name: `standard-imghdr` provides `imghdr`, `standard-telnetlib`

@@ -21,7 +21,10 @@ when an operator there comes from a parameter (`-$op`, `-${typ:-e}`, quoted or n
 bash-argsparse's `[ -"${option_type:0:1}" "$value" ]`), or when a test of three words has a
 parameter for its binary operator (duply's `[ $gpg $CMPMODE $cmp ]`, CMPMODE set to -eq, -le
 or -ge), which no parser can read and the shell expands before `[` runs; any other failed test
-(`[ "$a" "$b" ]`, `[ "$a" foo "$b" ]`) keeps its errors. Only a failed
+(`[ "$a" "$b" ]`, `[ "$a" foo "$b" ]`) keeps its errors. Nor does the shell parse
+arithmetic before it runs the line: boot-info-script's `$(( {grub_modules_end_offset} - ...
+))`, a `$` left out, passes `bash -n` and fails with "operand expected" when it runs, so a
+failure inside `$((..))`, `((..))` or a `for ((..))` condition keeps its errors. Only a failed
 parse (an SC1072 in the file) is judged: the other SC1xxx errors shellcheck's parser reports
 beside it (SC1020 `y]` without its space, SC1035 a missing space) are mistakes a shell accepts
 and stay errors. A shell that is not installed, that rejects the file, complains or does not
@@ -52,6 +55,14 @@ shell recognises a reserved word only as a whole word, so `select[$i]=x` is an a
 When the shell reads the script, the finding is info. `for[ -f x ]` (no `=` after the
 subscript: a command named `for[`, not found at run time) keeps its error, as does any file
 the shell rejects.
+
+And SC1035 ("You are missing a required space after the !") on a `!` written against the `(`
+of a subshell: boot-info-script's `( !( ( [ "$Ki" = L ] && [ "$Kj" = E ] ) || ... ) && ...)`.
+bash, dash and sh read `!(` as the negation of the subshell when extended globbing is off
+(the default of a script: its startup files are not read), so in a script run by one of them
+(or naming no shell: bash is assumed) that never mentions `extglob` and that its shell reads,
+the finding is info. With `shopt -s extglob` `!(...)` is a pattern, and ksh and zsh read it
+as one always: those keep the error.
 """
 
 from __future__ import annotations
@@ -74,6 +85,13 @@ KEYWORD_AS_WORD = "shellcheck/SC1010"  # a keyword where shellcheck wants a `;` 
 SPACE_BEFORE_BRACKET = "shellcheck/SC1069"  # "You need a space before the ["
 DEFAULT_SHELL = "bash"  # what shellcheck assumes of a script that names no shell
 TEST_EXPRESSION = "Couldn't parse this test expression"
+# where shellcheck stopped inside arithmetic, which `SHELL -n` does not parse (bash reads
+# `$(( {n} - 1 ))` and fails only when it runs the line: "operand expected")
+ARITHMETIC_CONTEXTS = (
+    "Couldn't parse this $((..)) expression",
+    "Couldn't parse this ((..)) command",
+    "Couldn't parse this arithmetic for condition",
+)
 SINGLE_BRACKET = re.compile(r"\[(?!\[)")
 # `-$op`, `-${typ:-e}`, and quoted: `-"${type:0:1}"`, `"-$op"`
 OPERATOR_FROM_PARAMETER = re.compile(r"(?<!\S)!?\"?-\"?\$[{\w]")
@@ -99,6 +117,13 @@ EXIT_NOTE = (
 )
 # `exit`, `exit 0`, `exit $rc` alone on an unindented line (a comment after it allowed)
 TOP_LEVEL_EXIT = re.compile(r"^exit(?:\s+[\w$\"'{}?-]+)?\s*;?\s*(?:#.*)?$")
+NEGATION_SPACE = "shellcheck/SC1035"  # a missing space: after `!`, inside `[ ]`...
+NEGATION_MESSAGE = "You are missing a required space after the !"
+NEGATION_NOTE = (
+    "`{}` reads the script without error: `!(` negates the subshell while extended globbing is off"
+)
+NEGATION_SHELLS = frozenset({"bash", "sh", "dash"})  # `!(` is a pattern in ksh and zsh
+EXTGLOB = re.compile(rb"\bextglob\b")
 RESERVED_WORDS = frozenset(
     {"if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until"}
     | {"do", "done", "in", "function", "time", "coproc"}
@@ -178,9 +203,12 @@ def _span(lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> str
 
 
 def shell_can_judge(target: Path, rel: str, findings: Sequence[Finding]) -> bool:
-    """False when shellcheck stopped inside a single-bracket test (which no shell parses
-    before running it) and no operator there comes from a parameter."""
+    """False when shellcheck stopped inside arithmetic (`$((..))`, `((..))`, a `for ((..))`
+    condition: the shell parses it only when it runs the line) or inside a single-bracket test
+    (which no shell parses before running it) where no operator comes from a parameter."""
     context = next((f for f in findings if f.rule == PARSE_CONTEXT), None)
+    if context is not None and context.message.startswith(ARITHMETIC_CONTEXTS):
+        return False
     if context is None or not context.message.startswith(TEST_EXPRESSION):
         return True
     stop = next((f for f in findings if f.rule == PARSE_ABORT), None)
@@ -223,6 +251,11 @@ def shell_parsed_as_info(
         for rel in sorted({f.path for f in [*declared, *arguments] if f.path is not None})
     }
     elements = _reserved_element_assignments(findings, target)
+    negations = _negated_subshells(findings, target)
+    negation_readers = {
+        rel: shell_reads(run, target, rel, shells, DEFAULT_SHELL)
+        for rel in sorted({f.path for f in negations if f.path is not None})
+    }
     kept = []
     for finding in findings:
         stop = exits.get(finding.path or "")
@@ -237,7 +270,10 @@ def shell_parsed_as_info(
             )
             continue
         reader, note = readers.get(finding.path or ""), NOTE
-        if finding in declared:
+        negated = any(finding is f for f in negations)
+        if negated:
+            reader, note = negation_readers.get(finding.path or ""), NEGATION_NOTE
+        elif finding in declared:
             reader, note = word_readers.get(finding.path or ""), WORD_NOTE
         elif finding in arguments:
             reader, note = word_readers.get(finding.path or ""), ARGUMENT_NOTE
@@ -249,6 +285,7 @@ def shell_parsed_as_info(
             or finding in declared
             or finding in arguments
             or name is not None
+            or negated
         ):
             finding = dataclasses.replace(
                 finding,
@@ -314,6 +351,33 @@ def _keywords_where(
             continue
         text = cited.line(finding.path, position[0])
         if text is not None and holds(text, position[1]):
+            found.append(finding)
+    return found
+
+
+def _negated_subshells(findings: Sequence[Finding], target: Path) -> list[Finding]:
+    """The SC1035 findings at a `!` written against a subshell's `(` (`!( cmd )`) in a script
+    that bash, dash or sh runs (or that names no shell) and that never mentions `extglob`."""
+    found = []
+    cited = CitedLines(target)
+    plain: dict[str, bool] = {}
+    for finding in findings:
+        position = _position(finding)
+        if (
+            finding.rule != NEGATION_SPACE
+            or not finding.message.startswith(NEGATION_MESSAGE)
+            or finding.path is None
+            or position is None
+        ):
+            continue
+        text, column = cited.line(finding.path, position[0]), position[1]
+        if text is None or text[max(column - 2, 0) : column] != "!(":
+            continue
+        if finding.path not in plain:
+            shell = script_shell(target, finding.path) or DEFAULT_SHELL
+            body = read_head(target / finding.path, 1 << 22, root=target) or b""
+            plain[finding.path] = shell in NEGATION_SHELLS and EXTGLOB.search(body) is None
+        if plain[finding.path]:
             found.append(finding)
     return found
 
