@@ -221,10 +221,13 @@ def _status_only(text: Sequence[str], index: int, column: int = 0) -> str | None
     if "$?" not in after:
         return None
     name = match.group("name")
+    return None if _reads(name, text) else STATUS_NOTE.format(name)
+
+
+def _reads(name: str, lines: Sequence[str]) -> bool:
+    """Whether any of the lines expands the variable (`$name`, `${name}`, `${#name}`...)."""
     read = re.compile(rf"\$(?:{name}\b|\{{[#!]?{name}\b)")
-    if any(read.search(line) for line in text):
-        return None
-    return STATUS_NOTE.format(name)
+    return any(read.search(line) for line in lines)
 
 
 # `for dummy in "once" ; do`: one literal word, the loop's `do` on the line or the next
@@ -251,9 +254,7 @@ def _once_loop(text: Sequence[str], index: int, column: int = 0) -> str | None:
     if end is None:
         return None
     body = [line.split(" #", 1)[0] for line in text[index + 1 : end]]
-    name = match.group("name")
-    read = re.compile(rf"\$(?:{name}\b|\{{[#!]?{name}\b)")
-    if any(read.search(line) for line in body) or not any(LEAVE.search(line) for line in body):
+    if _reads(match.group("name"), body) or not any(LEAVE.search(line) for line in body):
         return None
     return ONCE_NOTE
 
@@ -278,10 +279,7 @@ def _unread_echo(text: Sequence[str], index: int, column: int) -> str | None:
     if match is None or not match.start("body") < column <= match.end("body"):
         return None
     name = match.group("name")
-    read = re.compile(rf"\$(?:{name}\b|\{{[#!]?{name}\b)")
-    if any(read.search(line) for line in text):
-        return None
-    return UNREAD_ECHO_NOTE.format(name)
+    return None if _reads(name, text) else UNREAD_ECHO_NOTE.format(name)
 
 
 CHECKS: dict[str, Check] = {
