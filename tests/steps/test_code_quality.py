@@ -4812,6 +4812,39 @@ def test_quickstart_import_for_a_commented_out_sphinx_setting_is_info(tmp_path: 
     assert "leaves commented out (line 6)" in sys_import.message
 
 
+CREATED_BY_QUICKSTART = (
+    "# entrypoints documentation build configuration file, created by\n"
+    "# sphinx-quickstart on Fri May  8 11:50:43 2015.\n\n"
+    "import sys\nimport os\nimport shlex\nimport recommonmark\n\n"
+    "sys.path.insert(0, os.path.abspath('..'))\n"
+    "extensions = ['sphinx.ext.autodoc']\nproject = 'demo'\n"
+)
+
+
+def test_sphinx_quickstart_template_imports_are_info(tmp_path: Path) -> None:
+    """entrypoints 0.4's doc/conf.py, "created by sphinx-quickstart", keeps the 1.3 template's
+    unused `import shlex`: info. An unused import that is not the template's (`recommonmark`)
+    in that file, and the same `import shlex` in a Sphinx conf.py that does not say
+    sphinx-quickstart created it, keep the warning."""
+    files = {
+        "doc/conf.py": CREATED_BY_QUICKSTART,
+        "docs/conf.py": CREATED_BY_QUICKSTART.split("\n\n", 1)[1],
+        "pkg/__init__.py": '"""Package."""\n',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    levels = {
+        (f.path, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F401"
+    }
+    assert levels == {
+        ("doc/conf.py", "shlex"): Severity.INFO,
+        ("doc/conf.py", "recommonmark"): Severity.WARNING,
+        ("docs/conf.py", "shlex"): Severity.WARNING,
+        ("docs/conf.py", "recommonmark"): Severity.WARNING,
+    }
+
+
 LONG_COMMENTED_CONF = (
     "import os\n\n"
     "extensions = ['sphinx.ext.autodoc']\nhtml_theme = 'default'\n"
