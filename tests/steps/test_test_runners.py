@@ -713,11 +713,13 @@ def test_a_go_package_without_go_mod_runs_in_gopath_mode_at_its_import_path(
     assert counts(outcome) == (1, 1, 0)
     assert shown(outcome) == [("error", "tests/failed", "calc/calc_test.go", 11)]
     assert not (root / "go.mod").exists()  # the project is left as it was
-    # without a way to tell its import path, a package whose external test imports it by
-    # that path stays a project whose tests found no runner
+    # without a way to tell its import path, a package whose external test imports another
+    # project's package stays a project whose tests found no runner (an external test that
+    # imports `<host>/.../calc`, its own package by its path, gives the path:
+    # test_a_gopath_package_runs_at_the_path_its_external_test_imports_it_by)
     unknown = {
         "calc.go": "package calc\n",
-        "calc_test.go": 'package calc_test\n\nimport "example.com/unknown/calc"\n',
+        "calc_test.go": 'package calc_test\n\nimport "example.com/unknown/other"\n',
     }
     bare = run_step(make_repo(tmp_path / "bare", unknown))
     assert [rule for _, rule, _, _ in shown(bare)] == ["tests/no-runner"]
