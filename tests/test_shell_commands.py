@@ -17,8 +17,18 @@ def _run(lines: list[str], prompt_only: bool = False, keep_cwd: bool = True) -> 
 def test_split_keeps_substitutions_and_redirections_apart() -> None:
     assert [(c.argv, c.outputs) for c in split_line("echo $(./gen.sh) > out/x.txt 2>&1")] == [
         (["./gen.sh"], []),
-        (["echo", "$SUBSTITUTION", "2"], ["out/x.txt"]),
+        (["echo", "$SUBSTITUTION"], ["out/x.txt"]),
     ]
+    # e-wrapper's README: `make 2>&1 >/dev/null|grep error:|e -::`: `2` is the descriptor
+    # redirected, not a target; a number with a space before `>` is an argument, and one in
+    # quotes is text
+    assert [c.argv for c in split_line("make 2>&1 >/dev/null|grep error:|e -::")] == [
+        ["make"],
+        ["grep", "error:"],
+        ["e", "-::"],
+    ]
+    assert [c.argv for c in split_line("make 2 > log")] == [["make", "2"]]
+    assert [c.argv for c in split_line("echo '2>&1' x2>y")] == [["echo", "2>&1", "x2"]]
     assert [c.argv for c in split_line("go test $MAKEVAR ./... && make")] == [
         ["go", "test", "$MAKEVAR", "./..."],
         ["make"],

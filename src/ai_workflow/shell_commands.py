@@ -121,7 +121,35 @@ def split_line(text: str) -> list[SimpleCommand]:
     return [SimpleCommand(list(argv), list(outputs)) for argv, outputs in found]
 
 
+def _without_descriptor_numbers(text: str) -> str:
+    """`text` without the file descriptor numbers of its redirections (`2>&1`, `1>out`,
+    `0<in`): a number written against `>` or `<` (nothing between them), starting a word, is
+    the descriptor the shell redirects, never an argument; shlex splits `2>&1` into `2`, `>&`
+    and `1`, and would make `make 2>&1 | grep error:` run a target `2`. A number followed by
+    a space (`echo 2 > out`), inside a word (`x2>out`) or inside quotes stays."""
+    out: list[str] = []
+    quote = ""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char.isdigit() and (index == 0 or text[index - 1] in " \t;&|("):
+            end = index
+            while end < len(text) and text[end].isdigit():
+                end += 1
+            if end < len(text) and text[end] in "<>":
+                index = end
+                continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
 def _split_line(text: str) -> list[SimpleCommand]:
+    text = _without_descriptor_numbers(text)
     try:
         lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|()<>")
         lexer.whitespace_split = True

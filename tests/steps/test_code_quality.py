@@ -5165,3 +5165,36 @@ def test_shellcheck_local_in_a_sourced_fragment_is_info(tmp_path: Path) -> None:
         (f.path or "", f.severity.value) for f in outcome.findings if f.rule == "shellcheck/SC2168"
     )
     assert found == [("bin/run", "warning"), ("stages/100_check.sh", "info")]
+
+
+CREATED_BY_QUICKSTART = (
+    "# entrypoints documentation build configuration file, created by\n"
+    "# sphinx-quickstart on Fri May  8 11:50:43 2015.\n\n"
+    "import sys\nimport os\nimport shlex\nimport recommonmark\n\n"
+    "sys.path.insert(0, os.path.abspath('..'))\n"
+    "extensions = ['sphinx.ext.autodoc']\nproject = 'demo'\n"
+)
+
+
+def test_sphinx_quickstart_template_imports_are_info(tmp_path: Path) -> None:
+    """entrypoints 0.4's doc/conf.py, "created by sphinx-quickstart", keeps the 1.3 template's
+    unused `import shlex`: info. An unused import that is not the template's (`recommonmark`)
+    in that file, and the same `import shlex` in a Sphinx conf.py that does not say
+    sphinx-quickstart created it, keep the warning."""
+    files = {
+        "doc/conf.py": CREATED_BY_QUICKSTART,
+        "docs/conf.py": CREATED_BY_QUICKSTART.split("\n\n", 1)[1],
+        "pkg/__init__.py": '"""Package."""\n',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    levels = {
+        (f.path, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F401"
+    }
+    assert levels == {
+        ("doc/conf.py", "shlex"): Severity.INFO,
+        ("doc/conf.py", "recommonmark"): Severity.WARNING,
+        ("docs/conf.py", "shlex"): Severity.WARNING,
+        ("docs/conf.py", "recommonmark"): Severity.WARNING,
+    }

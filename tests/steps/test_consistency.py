@@ -1371,3 +1371,52 @@ def test_a_heading_s_broken_link_to_its_own_name_is_information(tmp_path: Path) 
     assert anchors == {(7, "info"), (11, "error"), (13, "error"), (15, "error")}
     info = next(f for f in outcome.findings if f.line == 7)
     assert "#func--pad" in info.message
+
+
+SCM_SETUP = """\
+import os
+
+from setuptools import setup
+
+setup(
+    name='dictdiffer',
+    use_scm_version={
+        'local_scheme': 'dirty-tag',
+        'write_to': os.path.join('dictdiffer', 'version.py'),
+    },
+    packages=['dictdiffer'],
+)
+"""
+
+
+def test_a_version_file_setuptools_scm_writes_declares_nothing(tmp_path: Path) -> None:
+    """dictdiffer 0.9.0's setup.py has setuptools_scm write dictdiffer/version.py; installed in
+    a checkout without its release tags, the file says '0.1.dev1+dirty', the scm fallback,
+    and CHANGES' newest entry 0.9.0 was reported as a mismatch. The build writes that file
+    from git: no declaration. The same version.py with no scm configuration is hand-written
+    and still compared; so is one beside a pyproject `[tool.setuptools_scm]` that writes
+    another file."""
+    changes = "Changes\n=======\n\nVersion 0.9.0 (released 2021-07-22)\n\n- fixes\n"
+    files = {
+        "setup.py": SCM_SETUP,
+        "dictdiffer/__init__.py": "from .version import __version__\n",
+        "dictdiffer/version.py": "__version__ = '0.1.dev1+dirty'\n",
+        "CHANGES": changes,
+    }
+    outcome = _run(make_repo(tmp_path / "scm", files))
+    assert outcome.data["project_version"] is None
+    assert not _at(outcome, "version/changelog-mismatch")
+    toml = {
+        **files,
+        "setup.py": "from setuptools import setup\nsetup(use_scm_version=True)\n",
+        "pyproject.toml": '[tool.setuptools_scm]\nversion_file = "dictdiffer/version.py"\n',
+    }
+    assert not _at(_run(make_repo(tmp_path / "toml", toml)), "version/changelog-mismatch")
+    hand = {**files, "setup.py": "from setuptools import setup\nsetup(name='dictdiffer')\n"}
+    outcome = _run(make_repo(tmp_path / "hand", hand))
+    assert outcome.data["project_version"] == "0.1.dev1+dirty"
+    assert _at(outcome, "version/changelog-mismatch") == {("CHANGES", 4)}
+    other = {**toml, "pyproject.toml": '[tool.setuptools_scm]\nwrite_to = "_v.py"\n'}
+    assert _at(_run(make_repo(tmp_path / "other", other)), "version/changelog-mismatch") == {
+        ("CHANGES", 4)
+    }

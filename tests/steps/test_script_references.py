@@ -1281,3 +1281,16 @@ def test_a_script_the_ci_runs_is_left_out_of_an_export_without_gitignore(tmp_pat
         ("scripts/missing-script", "docs/install.md", 4, "error"),
         ("scripts/missing-script", "docs/install.md", 5, "error"),
     }
+
+
+def test_a_redirected_descriptor_is_not_a_make_target(tmp_path: Path) -> None:
+    """e-wrapper 0.2's README shows `make 2>&1 >/dev/null|grep error:|e -::` inline: the `2`
+    of `2>&1` is the descriptor the shell redirects, not a target, and a bare inline `make`
+    (the reader's own build, piped into the project's program) is too vague to check. A
+    documented `make test 2>&1 | tee log` in a project with no Makefile stays an error."""
+    readme = "# e\n\nPipelines such as:\n * `make 2>&1 >/dev/null|grep error:|e -::`\n"
+    root = make_repo(tmp_path / "e", {"README.md": readme, "e": "#!/usr/bin/perl\n"})
+    assert not _found(_run(root), "scripts/missing-makefile")
+    block = "# p\n\n```\nmake test 2>&1 | tee log\n```\n"
+    bare = make_repo(tmp_path / "bare", {"README.md": block})
+    assert _found(_run(bare), "scripts/missing-makefile") == {("README.md", 4, "error")}

@@ -1652,6 +1652,42 @@ def test_an_installed_plugins_warning_made_an_error_by_the_projects_filters(
         assert "pytest stopped with an internal error" in (outcome.tool_error or "")
 
 
+REJECTED_PLUGIN = "def pytest_collect_file(file_path, path, parent, extra):\n    return None\n"
+
+
+@pytest.mark.parametrize("own", [False, True])
+def test_an_installed_plugin_that_pytest_rejects_is_the_environments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, own: bool
+) -> None:
+    """dictdiffer 0.9.0 passes `--pydocstyle`; the newest pytest-pydocstyle declares
+    pytest_collect_file with an argument the installed pytest has no more, so pluggy rejects
+    the plugin as pytest loads its `pytest11` entry point and nothing runs: this environment's
+    plugin and pytest versions (info naming the plugin, the step incomplete). A project whose
+    packaging declares that `pytest11` entry point itself is the plugin: its internal error
+    stays."""
+    site = tmp_path / "env" / "lib" / "python3" / "site-packages"
+    dist = site / "badplug-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: badplug\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[pytest11]\nbadplug = badplug\n")
+    (site / "badplug.py").write_text(REJECTED_PLUGIN)
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    files = {**PY_FILES}
+    if own:
+        files["setup.cfg"] = "[options.entry_points]\npytest11 =\n    badplug = badplug\n"
+    outcome = run_step(make_repo(tmp_path / "calc", files), cfg())
+    if own:
+        assert outcome.findings == []
+        assert "pytest stopped with an internal error" in (outcome.tool_error or "")
+    else:
+        assert outcome.tool_error is None
+        [finding] = outcome.findings
+        assert (finding.rule, finding.severity) == ("tests/environment-incomplete", Severity.INFO)
+        assert "pluggy rejected the installed plugin badplug" in finding.message
+        assert "pytest_collect_file hook does not fit this pytest" in finding.message
+        assert outcome.incomplete
+
+
 GITMODULES = (
     '[submodule "test/test_helper/bats-support"]\n'
     "\tpath = test/test_helper/bats-support\n"

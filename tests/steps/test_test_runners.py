@@ -713,11 +713,13 @@ def test_a_go_package_without_go_mod_runs_in_gopath_mode_at_its_import_path(
     assert counts(outcome) == (1, 1, 0)
     assert shown(outcome) == [("error", "tests/failed", "calc/calc_test.go", 11)]
     assert not (root / "go.mod").exists()  # the project is left as it was
-    # without a way to tell its import path, a package whose external test imports it by
-    # that path stays a project whose tests found no runner
+    # without a way to tell its import path, a package whose external test imports another
+    # project's package stays a project whose tests found no runner (an external test that
+    # imports `<host>/.../calc`, its own package by its path, gives the path:
+    # test_a_gopath_package_runs_at_the_path_its_external_test_imports_it_by)
     unknown = {
         "calc.go": "package calc\n",
-        "calc_test.go": 'package calc_test\n\nimport "example.com/unknown/calc"\n',
+        "calc_test.go": 'package calc_test\n\nimport "example.com/unknown/other"\n',
     }
     bare = run_step(make_repo(tmp_path / "bare", unknown))
     assert [rule for _, rule, _, _ in shown(bare)] == ["tests/no-runner"]
@@ -1024,6 +1026,45 @@ def test_a_gopath_package_that_imports_only_the_standard_library_runs_at_any_pat
     failing = run_step(make_repo(tmp_path / "failing", self_contained_go(wanted=5)))
     assert counts(failing) == (0, 1, 0)
     assert shown(failing) == [("error", "tests/failed", "murmur_test.go", 7)]
+
+
+def externally_tested_go(wanted: int, imported: str) -> dict[str, str]:
+    """danwakefield/fnmatch's shape: no go.mod, no import path in the README, the root package
+    importing the standard library only, and an external test (`package fnmatch_test`) that
+    imports the package by its path."""
+    return {
+        "README.md": "# fnmatch\nUpdated clone of a fnmatch gist\n",
+        "fnmatch.go": "package fnmatch\n\nfunc Sum(a, b int) int { return a + b }\n",
+        "fnmatch_test.go": (
+            f'package fnmatch_test\n\nimport (\n\t"testing"\n\n\t"{imported}"\n)\n\n'
+            "func TestSum(t *testing.T) {\n"
+            f'\tif fnmatch.Sum(2, 2) != {wanted} {{\n\t\tt.Errorf("wrong sum")\n\t}}\n}}\n'
+        ),
+    }
+
+
+@needs_go
+def test_a_gopath_package_runs_at_the_path_its_external_test_imports_it_by(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """danwakefield/fnmatch (held-out 105, a false `tests/no-runner`): its only test is
+    external, `package fnmatch_test`, and imports `github.com/danwakefield/fnmatch`, the root
+    package by its path; no other file names a path. The package runs in GOPATH mode at that
+    path and its test passes; a failing test is still the project's error. An import whose
+    last element is not the root's package name (a dependency) gives no path: nothing runs."""
+    from ai_workflow.testcmd.gopath import gopath_import_path
+
+    monkeypatch.delenv("GO111MODULE", raising=False)
+    own = "github.com/danwakefield/fnmatch"
+    passing = run_step(make_repo(tmp_path / "passing", externally_tested_go(4, own)))
+    assert counts(passing) == (1, 0, 0)
+    assert shown(passing) == []
+    failing = run_step(make_repo(tmp_path / "failing", externally_tested_go(5, own)))
+    assert counts(failing) == (0, 1, 0)
+    assert shown(failing) == [("error", "tests/failed", "fnmatch_test.go", 11)]
+    files = externally_tested_go(4, "github.com/other/glob")
+    other = make_repo(tmp_path / "dependency", files)
+    assert gopath_import_path(other, sorted(files)) is None
 
 
 GOPATH_TEST_SCRIPT = textwrap.dedent(  # govaluate's test.sh: GOPATH mode, as Go < 1.16 ran it

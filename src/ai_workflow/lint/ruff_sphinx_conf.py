@@ -5,7 +5,13 @@ the imports they need: its Sphinx 1.x template starts with `import sys, os` for
 `#sys.path.insert(0, os.path.abspath('.'))` (semantic_version 2.10.0's docs/conf.py), and a
 theme import goes with `# html_theme_path = [sphinx_rtd_theme.get_html_theme_path()]`
 (more-itertools). Such an import is unused until its setting is enabled: true, and not acted
-on. An unused import that no commented-out statement of the file names (a mention in prose is
+on. sphinx-quickstart 1.3's template also wrote `import shlex` under `import sys` and `import os`
+and used it nowhere (entrypoints 0.4's doc/conf.py, "created by sphinx-quickstart on Fri May  8
+2015"): in a conf.py whose header says sphinx-quickstart created it, an unused `sys`, `os` or
+`shlex` import is the template's. Any other unused import there (bats-core's
+`import recommonmark`), or in a conf.py that does not say so, keeps the warning.
+
+An unused import that no commented-out statement of the file names (a mention in prose is
 no setting; bats-core's `import recommonmark` in `setup()`, which its extension list names as
 a string), or one in any other file, keeps the warning.
 
@@ -47,6 +53,13 @@ OWN_NOTE = (
     "import checks that it imports before the build needs it"
 )
 _AUTODOC = ("sphinx.ext.autodoc", "sphinx.ext.autosummary")
+TEMPLATE_IMPORTS = frozenset({"sys", "os", "shlex"})
+_QUICKSTART_HEADER = re.compile(r"^#.*\bcreated by\s*\n?#?\s*sphinx-quickstart\b", re.MULTILINE)
+TEMPLATE_NOTE = (
+    "`import {}` is one of the imports sphinx-quickstart's template writes at the top of "
+    "conf.py (its header says sphinx-quickstart created the file), kept for settings the "
+    "user may enable"
+)
 LONG_NOTE = (
     "a setting Sphinx's conf.py leaves commented out: disabled code kept as a template, its "
     "length matters once it is enabled"
@@ -99,6 +112,8 @@ def _reason(finding: Finding, tree: ast.Module, files: ParsedFiles) -> str | Non
         stripped = line.strip()
         if stripped.startswith("#") and use.search(stripped) and _is_code(stripped.lstrip("#")):
             return NOTE.format(bound, number)
+    if bound in TEMPLATE_IMPORTS and _QUICKSTART_HEADER.search(files.text(path)[:2000]):
+        return TEMPLATE_NOTE.format(bound)
     return None
 
 

@@ -236,13 +236,53 @@ def _python_versions(
         if match:
             line = cfg.count("\n", 0, match.start(1)) + 1
             found.append(VersionMention("setup.cfg", match.group(1), "setup.cfg", line))
+    written = _scm_written_files(target, files, pyproject)
     for path in _version_files(files, pyproject):
+        if path in written:
+            continue  # the build writes it from the checkout's git tags: not a declaration
         source = read_text(target / path)
         match = _DUNDER_VERSION_RE.search(source)
         if match:
             line = source.count("\n", 0, match.start()) + 1
             found.append(VersionMention("__version__", match.group(1), path, line))
     return found
+
+
+_SETUP_WRITE_TO = re.compile(
+    r"""["']?\b(?:write_to|version_file)\b["']?\s*[:=]\s*"""
+    r"""(?:os\.path\.join\((?P<parts>[^)]*)\)|["'](?P<path>[^"']+)["'])"""
+)
+_STRING = re.compile(r"""["']([^"']+)["']""")
+
+
+def _scm_written_files(target: Path, files: list[str], pyproject: dict[str, Any]) -> set[str]:
+    """The version files the build writes from git (setuptools_scm's `write_to` or
+    `version_file`, in setup.py's `use_scm_version={...}` or pyproject's
+    `[tool.setuptools_scm]`; hatch-vcs's `version-file`; pdm's scm `write_to`). Their
+    `__version__` is whatever the checkout's tags give when the project is installed:
+    dictdiffer 0.9.0's sdist ships version.py with '0.9.0', and `pip install -e .` in a
+    checkout without its release tags rewrites it to setuptools_scm's fallback
+    '0.1.dev1+dirty'. Such a file declares nothing of its own; a hand-written one does."""
+    written: set[str] = set()
+    for key in ("write_to", "version_file"):
+        value = dig(pyproject, "tool", "setuptools_scm", key)
+        if isinstance(value, str):
+            written.add(value)
+    for value in (
+        dig(pyproject, "tool", "hatch", "build", "hooks", "vcs", "version-file"),
+        dig(pyproject, "tool", "pdm", "version", "write_to"),
+    ):
+        if isinstance(value, str):
+            written.add(value)
+    if "setup.py" in files:
+        setup = read_text(target / "setup.py")
+        if "use_scm_version" in setup:
+            for found in _SETUP_WRITE_TO.finditer(setup):
+                parts = found.group("parts")
+                path = "/".join(_STRING.findall(parts)) if parts else found.group("path")
+                if path:
+                    written.add(path)
+    return {str(PurePosixPath(path)) for path in written}
 
 
 def _poetry(pyproject: dict[str, Any]) -> Any:

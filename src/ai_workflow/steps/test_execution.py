@@ -103,7 +103,12 @@ from ai_workflow.testcmd.gopath import gopath_import_path
 from ai_workflow.testcmd.node_versions import ci_newest_node, node_major
 from ai_workflow.testcmd.offline import offline_caused
 from ai_workflow.testcmd.plans import Plan, plan_for, unsafe_test_entries
-from ai_workflow.testcmd.pytest_plugins import missing_pytest_plugins, plugin_warning_error
+from ai_workflow.testcmd.pytest_plugins import (
+    ENTRY_POINT_GROUP,
+    missing_pytest_plugins,
+    plugin_warning_error,
+    rejected_installed_plugin,
+)
 from ai_workflow.testcmd.reports import (
     FailedTest,
     ReportError,
@@ -130,7 +135,7 @@ from ai_workflow.testcmd.self_skip import self_skip_message
 from ai_workflow.testcmd.submodules import FILE_MISSING, names_unfetched, unfetched_submodules
 from ai_workflow.testcmd.submodules import describe as describe_submodules
 from ai_workflow.testselect import run as selection
-from ai_workflow.textfiles import read_bytes
+from ai_workflow.textfiles import read_bytes, read_text
 from ai_workflow.tools import find_tool, tool_version
 
 SPEC = StepSpec(
@@ -632,7 +637,9 @@ def _unavailable(
         if plugins is not None:
             return plugins
     if framework == "pytest" and result.returncode == 3:
-        warned = plugin_warning_error(output)
+        warned = plugin_warning_error(output) or rejected_installed_plugin(
+            output, _declares_pytest_plugin(ctx.target)
+        )
         if warned is not None:
             return warned
     quoted = _quoted(result, ctx.target)  # what a message may quote; node paths stay absolute
@@ -642,6 +649,17 @@ def _unavailable(
         download_failure(framework, quoted)
         or _program_missing(ctx, plan, quoted)
         or _library_missing(ctx, plan, quoted)
+    )
+
+
+PACKAGE_METADATA = ("setup.py", "setup.cfg", "pyproject.toml")
+
+
+def _declares_pytest_plugin(target: Path) -> bool:
+    """Whether the project's packaging declares a pytest plugin entry point (`pytest11`): then
+    a plugin pytest rejects may be the project's own."""
+    return any(
+        ENTRY_POINT_GROUP in read_text(target / name, root=target) for name in PACKAGE_METADATA
     )
 
 

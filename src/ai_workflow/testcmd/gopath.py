@@ -104,7 +104,35 @@ def gopath_import_path(target: Path, files: Sequence[str]) -> tuple[str, str] | 
     if roots:
         root, _ = roots.most_common(1)[0]
         return root, "the project's own packages as its Go files import them"
+    tested = _root_tested_by_path(texts)
+    if tested:
+        return tested
     return _readme_import_path(target, files, texts) or _self_contained_path(texts)
+
+
+EXTERNAL_TEST = re.compile(r"^package\s+(?P<name>\w+)_test\b", re.MULTILINE)
+
+
+def _root_tested_by_path(texts: dict[str, str]) -> tuple[str, str] | None:
+    """The root package's import path as an external test at the root imports it: a
+    `package <name>_test` file beside the root's `package <name>` imports
+    `<host>/.../<name>`, the package it tests (danwakefield/fnmatch's fnmatch_test.go,
+    `package fnmatch_test`, imports `github.com/danwakefield/fnmatch`). An import whose last
+    element is not the root's package name is a dependency, not the root."""
+    names = _package_names(texts, {"."})
+    if len(names) != 1:
+        return None
+    [name] = names
+    for rel, text in texts.items():
+        if str(PurePosixPath(rel).parent) != "." or not rel.endswith("_test.go"):
+            continue
+        found = EXTERNAL_TEST.search(text)
+        if found is None or found.group("name") != name:
+            continue
+        for path in _imports(text):
+            if _hosted(path) and path.rsplit("/", 1)[-1] == name:
+                return path, f"the external test {rel}, which imports the package it tests"
+    return None
 
 
 SELF_CONTAINED_ROOT = "local"

@@ -17,6 +17,17 @@ own) and what it raised is a warning, the plugin version is this environment's, 
 the project: "tests could not run", naming the plugin. An internal error with a frame in the
 project's files (its conftest.py warning or raising), or one that is not a warning, stays the
 project's.
+
+An installed plugin may also not fit the installed pytest at all: dictdiffer 0.9.0's pytest.ini
+passes `--pydocstyle`, and the newest pytest-pydocstyle (2.4.0) declares
+`pytest_collect_file(file_path, path, parent)`, whose `path` pytest 9 removed; pluggy rejects
+the plugin as pytest loads its `pytest11` entry points ("Error while loading plugin",
+`PluginValidationError: Plugin 'pydocstyle' for hook 'pytest_collect_file'`) and nothing runs.
+The project tested with a pytest of its time (its CI's Pythons, 3.5-3.9, get pytest 8 or
+older): the plugin and pytest versions are this environment's, "tests could not run", naming
+the plugin. A project that declares a `pytest11` entry point itself (a pytest plugin's own
+repository) may be the plugin that pytest rejects: that stays the project's error, as does a
+plugin load error with a traceback frame in the project's files.
 """
 
 from __future__ import annotations
@@ -90,6 +101,42 @@ def plugin_warning_error(output: str) -> Unavailable | None:
         f"{plugin} is not the version the project tests with",
         "install the plugin versions the project pins (its test requirements, tox or nox "
         "deps) in the project's environment",
+    )
+
+
+_PLUGIN_LOAD = re.compile(r'^Error while loading plugin "(?P<group>[^"]+)"\.', re.MULTILINE)
+_REJECTED = re.compile(
+    r"PluginValidationError: Plugin '(?P<plugin>[^']+)' for hook '(?P<hook>\w+)'"
+    r"(?:\s*\nhookimpl definition: (?P<definition>[^\n]+))?"
+    r"(?:\s*\n(?P<why>[^\n]+))?"
+)
+ENTRY_POINT_GROUP = "pytest11"
+
+
+def rejected_installed_plugin(output: str, declares_plugin: bool) -> Unavailable | None:
+    """pytest stopped because pluggy rejected a plugin it loaded from an installed package's
+    `pytest11` entry point (None: it is not that, the project declares such an entry point
+    itself, or a traceback frame is outside installed packages)."""
+    loading = _PLUGIN_LOAD.search(output)
+    rejected = _REJECTED.search(output)
+    if loading is None or rejected is None or declares_plugin:
+        return None
+    if loading.group("group") != ENTRY_POINT_GROUP:
+        return None
+    frames = [_FRAME.match(line) for line in output.splitlines()]
+    if any(f and _installed_package(f.group("path")) is None for f in frames):
+        return None
+    plugin, hook = rejected.group("plugin"), rejected.group("hook")
+    detail = "; ".join(
+        part.strip() for part in (rejected.group("definition"), rejected.group("why")) if part
+    )
+    return Unavailable(
+        f"pytest stopped before collecting: pluggy rejected the installed plugin {plugin}, "
+        f"whose {hook} hook does not fit this pytest"
+        + (f" ({detail[:200]})" if detail else "")
+        + f"; this environment's {plugin} and pytest are not versions the project tests with",
+        "install the pytest and plugin versions the project tests with (its CI's Python and "
+        "test requirements) in the project's environment",
     )
 
 
