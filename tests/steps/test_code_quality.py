@@ -4514,6 +4514,47 @@ def test_a_bare_except_in_a_finalizer_is_info(tmp_path: Path) -> None:
     assert "Pty.__del__" in graded[6].message
 
 
+FALLBACK_EXCEPTS = {
+    "pkg/clip.py": (
+        "def init_qt():\n"  # 1
+        "    try:\n"
+        "        from qtpy.QtWidgets import QApplication\n"
+        "    except:\n"
+        "        from PyQt5.QtWidgets import QApplication\n"  # 5
+        "    return QApplication\n\n\n"
+        "def init_gtk():\n"  # 9
+        "    try:\n"
+        "        import gtk\n"
+        "    except:\n"
+        "        gtk = None\n"  # 13
+        "    return gtk\n\n\n"
+        "def init_tk():\n"  # 17
+        "    try:\n"
+        "        import tkinter\n"
+        "        tkinter.Tk()\n"
+        "    except:\n"  # 21
+        "        import tkinter.ttk as tkinter\n"
+        "    return tkinter\n"
+    ),
+}
+
+
+def test_a_bare_except_of_a_fallback_import_is_info(tmp_path: Path) -> None:
+    """pyperclip 1.9.0 (held-out 108): `try: from qtpy.QtWidgets import QApplication` /
+    `except: from PyQt5.QtWidgets import QApplication`. qtpy raises its own error, not an
+    ImportError, when it finds no Qt binding, and if the alternative fails too its ImportError
+    reaches the caller: info. A handler that puts a stand-in in place (`gtk = None`), and one
+    whose `try` does more than import, stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", FALLBACK_EXCEPTS))
+    graded = {f.line: f for f in outcome.findings if f.rule == "ruff/E722"}
+    assert {line: f.severity for line, f in graded.items()} == {
+        4: Severity.INFO,
+        12: Severity.WARNING,
+        21: Severity.WARNING,
+    }
+    assert "from PyQt5.QtWidgets import QApplication" in graded[4].message
+
+
 def test_shellcheck_parse_failure_the_scripts_own_shell_reads_is_information(
     tmp_path: Path,
 ) -> None:

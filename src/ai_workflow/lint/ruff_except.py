@@ -17,6 +17,13 @@ too. Three handlers swallow nothing a caller could see, info:
   so the handler only silences that line, which is the point of the idiom during interpreter
   teardown (ptyprocess 0.7.0's `__del__`: `try: self.close()` / `except: pass`, "os.close may
   be None").
+- a handler of a fallback import: the `try` body only imports and so does the handler
+  (pyperclip 1.9.0's `try: from qtpy.QtWidgets import QApplication` / `except: from
+  PyQt5.QtWidgets import QApplication`). What it catches is the first module failing to
+  import, with whatever error that module raises as it loads (qtpy raises its own when it
+  finds no Qt binding, not an ImportError), and if the alternative fails too, its ImportError
+  reaches the caller. A fallback handler that assigns a stand-in (`except: QApplication =
+  None`) or passes stays a warning.
 
 A bare `except:` that goes on (`pass`, a return, a log line) anywhere else stays a warning,
 in `close()` too.
@@ -42,12 +49,16 @@ FINALIZER = (
     "the handler is in `{}.__del__`, and Python never lets an exception out of a finalizer "
     '(it prints "Exception ignored in" and goes on)'
 )
+FALLBACK = (
+    "the handler only imports an alternative (`{}`) to what the `try` imports, so if that "
+    "fails too, its ImportError reaches the caller"
+)
 
 
 def raising_bare_excepts_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
     """The findings, with E722 on a handler whose last statement raises (or re-raises unless
-    an exit callback suppresses the exception), or on a handler in a `__del__` method, made
-    info."""
+    an exit callback suppresses the exception), on a handler in a `__del__` method, or on the
+    handler of a fallback import, made info."""
     return files.explain_rule(findings, BARE_EXCEPT, NOTE, _swallows_nothing)
 
 
@@ -63,6 +74,16 @@ def _swallows_nothing(finding: Finding, tree: ast.Module) -> str | None:
                 return RAISES.format(ast.unparse(last))
             if _raises_unless_suppressed(last):
                 return EXITS.format(ast.unparse(last).replace("\n", " "))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Try | ast.TryStar) or not _only_imports(node.body):
+            continue
+        for handler in node.handlers:
+            if (
+                handler.type is None
+                and handler.lineno == finding.line
+                and _only_imports(handler.body)
+            ):
+                return FALLBACK.format(ast.unparse(handler.body[0]))
     for cls in ast.walk(tree):
         if not isinstance(cls, ast.ClassDef):
             continue
@@ -79,6 +100,11 @@ def _swallows_nothing(finding: Finding, tree: ast.Module) -> str | None:
             ):
                 return FINALIZER.format(cls.name)
     return None
+
+
+def _only_imports(body: list[ast.stmt]) -> bool:
+    """Import statements and nothing else."""
+    return bool(body) and all(isinstance(stmt, ast.Import | ast.ImportFrom) for stmt in body)
 
 
 def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
