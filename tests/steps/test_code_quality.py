@@ -4514,6 +4514,65 @@ def test_a_bare_except_in_a_finalizer_is_info(tmp_path: Path) -> None:
     assert "Pty.__del__" in graded[6].message
 
 
+FALLBACK_EXCEPTS = {
+    "pkg/interval.py": (
+        "class Interval:\n"  # 1
+        "    def overlaps(self, begin, end=None):\n"
+        "        if end is not None:\n"
+        "            return begin < self.end and end > self.begin\n"
+        "        try:\n"  # 5
+        "            return self.overlaps(begin.begin, begin.end)\n"
+        "        except:\n"
+        "            return self.contains_point(begin)\n\n"
+        "    def compare(self, other):\n"  # 10
+        "        try:\n"
+        "            o = other[0:2]\n"
+        "        except:\n"
+        "            o = (other,)\n"
+        "        return o\n\n"  # 15
+        "    def quiet(self, other):\n"
+        "        try:\n"
+        "            return other.begin\n"
+        "        except:\n"
+        "            return None\n\n"
+        "    def unprobed(self, other):\n"
+        "        try:\n"
+        "            return self.load()\n"
+        "        except:\n"
+        "            return other\n\n"
+        "    def two(self, other):\n"
+        "        try:\n"
+        "            return other.begin\n"
+        "        except KeyError:\n"
+        "            return 0\n"
+        "        except:\n"  # 34
+        "            return other\n"
+    ),
+}
+
+
+def test_a_bare_except_that_falls_back_on_another_type_of_an_argument_is_info(
+    tmp_path: Path,
+) -> None:
+    """intervaltree 3.2.1's `Interval.overlaps` (held-out 107): `try: return
+    self.overlaps(begin.begin, begin.end)` / `except: return self.contains_point(begin)` takes
+    the argument as an Interval, else as a point, and `try: o = other[0:2]` / `except: o =
+    (other,)` the same: a fallback for the argument's type, info. A handler that does not use
+    the argument (`return None`), a `try` that reads no attribute or item of an argument, and
+    a bare handler beside another handler stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", FALLBACK_EXCEPTS))
+    graded = {f.line: f for f in outcome.findings if f.rule == "ruff/E722"}
+    assert {line: f.severity for line, f in graded.items()} == {
+        7: Severity.INFO,
+        13: Severity.INFO,
+        20: Severity.WARNING,
+        26: Severity.WARNING,
+        34: Severity.WARNING,
+    }
+    assert "reads the argument `begin` as one kind of value (`begin.begin`)" in graded[7].message
+    assert "(`o = (other,)`)" in graded[13].message
+
+
 def test_shellcheck_parse_failure_the_scripts_own_shell_reads_is_information(
     tmp_path: Path,
 ) -> None:
