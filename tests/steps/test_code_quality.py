@@ -4530,6 +4530,16 @@ FALLBACK_EXCEPTS = {
         "        except:\n"
         "            o = (other,)\n"
         "        return o\n\n"  # 15
+        "    def distance_to(self, other):\n"
+        "        try:\n"
+        "            if self.begin < other.begin:\n"
+        "                return other.begin - self.end\n"
+        "            else:\n"
+        "                return self.begin - other.end\n"
+        "        except:\n"  # 23
+        "            if self.end <= other:\n"
+        "                return other - self.end\n"
+        "            return self.begin - other\n\n"
         "    def quiet(self, other):\n"
         "        try:\n"
         "            return other.begin\n"
@@ -4545,7 +4555,7 @@ FALLBACK_EXCEPTS = {
         "            return other.begin\n"
         "        except KeyError:\n"
         "            return 0\n"
-        "        except:\n"  # 34
+        "        except:\n"  # 45
         "            return other\n"
     ),
 }
@@ -4557,7 +4567,8 @@ def test_a_bare_except_that_falls_back_on_another_type_of_an_argument_is_info(
     """intervaltree 3.2.1's `Interval.overlaps` (held-out 107): `try: return
     self.overlaps(begin.begin, begin.end)` / `except: return self.contains_point(begin)` takes
     the argument as an Interval, else as a point, and `try: o = other[0:2]` / `except: o =
-    (other,)` the same: a fallback for the argument's type, info. A handler that does not use
+    (other,)` the same, and `distance_to`'s `if` on `other.begin` with a handler taking `other` as a
+    number: a fallback for the argument's type, info. A handler that does not use
     the argument (`return None`), a `try` that reads no attribute or item of an argument, and
     a bare handler beside another handler stay warnings."""
     outcome = _run(make_repo(tmp_path / "proj", FALLBACK_EXCEPTS))
@@ -4565,9 +4576,10 @@ def test_a_bare_except_that_falls_back_on_another_type_of_an_argument_is_info(
     assert {line: f.severity for line, f in graded.items()} == {
         7: Severity.INFO,
         13: Severity.INFO,
-        20: Severity.WARNING,
-        26: Severity.WARNING,
-        34: Severity.WARNING,
+        23: Severity.INFO,
+        31: Severity.WARNING,
+        37: Severity.WARNING,
+        45: Severity.WARNING,
     }
     assert "reads the argument `begin` as one kind of value (`begin.begin`)" in graded[7].message
     assert "(`o = (other,)`)" in graded[13].message

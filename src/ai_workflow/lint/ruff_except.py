@@ -115,7 +115,7 @@ def _type_fallback(finding: Finding, tree: ast.Module) -> str | None:
             handler = node.handlers[0]
             if handler.type is not None or handler.lineno != finding.line:
                 continue
-            if node.finalbody or not all(isinstance(s, SIMPLE_STATEMENTS) for s in node.body):
+            if node.finalbody or not all(_simple(s) for s in node.body):
                 continue
             for name in _arguments(function):
                 probe = _probe_of(node.body, name)
@@ -123,6 +123,14 @@ def _type_fallback(finding: Finding, tree: ast.Module) -> str | None:
                 if probe is not None and use is not None:
                     return FALLBACK.format(name, probe, use)
     return None
+
+
+def _simple(statement: ast.stmt) -> bool:
+    """A return, an assignment or an expression, or an `if` of only those (`if self.begin <
+    other.begin: return other.begin - self.end` / `else: return self.begin - other.end`)."""
+    if isinstance(statement, ast.If):
+        return all(_simple(s) for s in (*statement.body, *statement.orelse))
+    return isinstance(statement, SIMPLE_STATEMENTS)
 
 
 def _arguments(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
