@@ -5239,3 +5239,74 @@ def test_sphinx_quickstart_template_imports_are_info(tmp_path: Path) -> None:
         ("docs/conf.py", "shlex"): Severity.WARNING,
         ("docs/conf.py", "recommonmark"): Severity.WARNING,
     }
+
+
+TYPE_FALLBACK_EXCEPTS = {
+    "pkg/interval.py": (
+        "class Interval:\n"  # 1
+        "    def overlaps(self, begin, end=None):\n"
+        "        if end is not None:\n"
+        "            return begin < self.end and end > self.begin\n"
+        "        try:\n"  # 5
+        "            return self.overlaps(begin.begin, begin.end)\n"
+        "        except:\n"
+        "            return self.contains_point(begin)\n\n"
+        "    def compare(self, other):\n"  # 10
+        "        try:\n"
+        "            o = other[0:2]\n"
+        "        except:\n"
+        "            o = (other,)\n"
+        "        return o\n\n"  # 15
+        "    def distance_to(self, other):\n"
+        "        try:\n"
+        "            if self.begin < other.begin:\n"
+        "                return other.begin - self.end\n"
+        "            else:\n"
+        "                return self.begin - other.end\n"
+        "        except:\n"  # 23
+        "            if self.end <= other:\n"
+        "                return other - self.end\n"
+        "            return self.begin - other\n\n"
+        "    def quiet(self, other):\n"
+        "        try:\n"
+        "            return other.begin\n"
+        "        except:\n"
+        "            return None\n\n"
+        "    def unprobed(self, other):\n"
+        "        try:\n"
+        "            return self.load()\n"
+        "        except:\n"
+        "            return other\n\n"
+        "    def two(self, other):\n"
+        "        try:\n"
+        "            return other.begin\n"
+        "        except KeyError:\n"
+        "            return 0\n"
+        "        except:\n"  # 45
+        "            return other\n"
+    ),
+}
+
+
+def test_a_bare_except_that_falls_back_on_another_type_of_an_argument_is_info(
+    tmp_path: Path,
+) -> None:
+    """intervaltree 3.2.1's `Interval.overlaps` (held-out 107): `try: return
+    self.overlaps(begin.begin, begin.end)` / `except: return self.contains_point(begin)` takes
+    the argument as an Interval, else as a point, and `try: o = other[0:2]` / `except: o =
+    (other,)` the same, and `distance_to`'s `if` on `other.begin` with a handler taking `other` as a
+    number: a fallback for the argument's type, info. A handler that does not use
+    the argument (`return None`), a `try` that reads no attribute or item of an argument, and
+    a bare handler beside another handler stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", TYPE_FALLBACK_EXCEPTS))
+    graded = {f.line: f for f in outcome.findings if f.rule == "ruff/E722"}
+    assert {line: f.severity for line, f in graded.items()} == {
+        7: Severity.INFO,
+        13: Severity.INFO,
+        23: Severity.INFO,
+        31: Severity.WARNING,
+        37: Severity.WARNING,
+        45: Severity.WARNING,
+    }
+    assert "reads the argument `begin` as one kind of value (`begin.begin`)" in graded[7].message
+    assert "(`o = (other,)`)" in graded[13].message

@@ -1503,6 +1503,45 @@ def test_a_distribution_whose_module_differs_only_in_case_is_used(tmp_path: Path
     assert unused == ["leftpad is declared but never imported"]
 
 
+def test_a_requirements_file_named_after_the_program_it_installs_is_its_environment(
+    tmp_path: Path,
+) -> None:
+    """intervaltree 3.2.1 keeps `requirements/flake8.txt` (just `flake8`), which its CI job
+    installs to run `flake8 . --select=E9,F63,F7,F82`: a file named after the one program it
+    installs is that program's environment, so its never-imported flake8 is information (a
+    made-up name here, so that nothing installed tells). Another never-imported name in that
+    file, and the same name in requirements.txt, stay warnings."""
+    files = {
+        "requirements.txt": "-r requirements/common.txt\n",
+        "requirements/common.txt": "pyqwertz\n",
+        "requirements/quibbler.txt": "quibbler\nleftpad\n",
+        "magic.py": "import pyqwertz\n",
+    }
+    outcome = _run(make_repo(tmp_path / "named", files))
+    unused = {
+        (f.path, f.severity, f.message.split(" (")[0])
+        for f in outcome.findings
+        if f.rule == "deps/unused-dependency"
+    }
+    never = "is declared but never imported"
+    assert unused == {
+        ("requirements/quibbler.txt", Severity.INFO, f"quibbler {never}"),
+        ("requirements/quibbler.txt", Severity.WARNING, f"leftpad {never}"),
+    }
+    note = _find(outcome, "deps/unused-dependency", "requirements/quibbler.txt", "quibbler")
+    assert "named after it" in note.message
+    dashed = {**files, "requirements-quibbler.txt": "quibbler\n"}
+    del dashed["requirements/quibbler.txt"]
+    outcome = _run(make_repo(tmp_path / "dashed", dashed))
+    found = _find(outcome, "deps/unused-dependency", "requirements-quibbler.txt", "quibbler")
+    assert found.severity == Severity.INFO
+    root = {**files, "requirements.txt": "-r requirements/common.txt\nquibbler\n"}
+    del root["requirements/quibbler.txt"]
+    outcome = _run(make_repo(tmp_path / "root", root))
+    found = _find(outcome, "deps/unused-dependency", "requirements.txt", "quibbler")
+    assert found.severity == Severity.WARNING
+
+
 def _extension_package(init: str, test: str = "") -> dict[str, str]:
     return {
         "pyproject.toml": '[project]\nname = "pkg"\ndependencies = []\n',

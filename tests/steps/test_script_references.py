@@ -456,6 +456,44 @@ def test_a_configure_of_a_project_without_autoconf_inputs_is_another_packages(
     assert ("README.md", 6, "error") in _found(_run(autoconf), "scripts/missing-script")
 
 
+def test_a_file_the_code_looks_for_in_a_directory_it_is_given_is_the_users(
+    tmp_path: Path,
+) -> None:
+    """gradle-completion 1.3.1's README: "zsh completion using `./gradlew` may not work on
+    Linux". gradlew is the wrapper of the user's Gradle build: gradle-completion.bash tests
+    `[[ -x "$project_root_dir/gradlew" ]]` and registers `complete -F _gradle ./gradlew`, so
+    the missing `./gradlew` is the user's file: information. A `./install.sh` beside it, which
+    the code never looks for, stays an error, and so does `./gradlew` in a project whose code
+    does not look for one."""
+    readme = (
+        "# completion\n\nCompletion using `./gradlew` may not work without `.` on PATH.\n\n"
+        "Install it with `./install.sh`.\n"
+    )
+    script = (
+        "_gradle() {\n"
+        '    local project_root_dir="$1"\n'
+        '    if [[ -x "$project_root_dir/gradlew" ]]; then\n'
+        '        gradle_cmd="$project_root_dir/gradlew"\n'
+        "    fi\n"
+        "}\n"
+        "complete -F _gradle gradle\n"
+    )
+    files = {"README.md": readme, "completion.bash": script}
+    outcome = _run(make_repo(tmp_path / "c", files))
+    assert _found(outcome, "scripts/missing-script") == {
+        ("README.md", 3, "info"),
+        ("README.md", 5, "error"),
+    }
+    note = next(f for f in outcome.findings if f.line == 3).message
+    assert '`[[ -x "$project_root_dir/gradlew"`' in note
+    completes = {"README.md": readme, "completion.bash": "complete -F _gradle ./gradlew\n"}
+    found = _found(_run(make_repo(tmp_path / "d", completes)), "scripts/missing-script")
+    assert ("README.md", 3, "info") in found
+    plain = {"README.md": readme, "completion.bash": "complete -F _gradle gradle\n"}
+    found = _found(_run(make_repo(tmp_path / "e", plain)), "scripts/missing-script")
+    assert ("README.md", 3, "error") in found
+
+
 def _shown(outcome: StepOutcome) -> set[tuple[str, str | None, int | None, str]]:
     return {
         (f.rule, f.path, f.line, f.severity.value)

@@ -26,7 +26,8 @@ into the module's namespace (`ai_workflow.lint.ruff_runtime`), a name a test exp
 undefined (`assertRaises(NameError, lambda: name)`) or that a `patch(..., create=True)` of
 builtins or of the module creates around the read (`F821`, `ai_workflow.lint.ruff_expected`),
 a bare `except:` whose handler always raises, or re-raises unless an exit callback handed the
-exception suppresses it, or that is in a `__del__` (`E722`, `ai_workflow.lint.ruff_except`), or
+exception suppresses it, or that is in a `__del__`, or that falls back on another type of an
+argument (`E722`, `ai_workflow.lint.ruff_except`), or
 that
 runs only to build or document the project (setup.py, a Sphinx conf.py, a root module
 setup.py imports that nothing installs nor tests: `ai_workflow.lint.ruff_build_time`), F841 on

@@ -1,7 +1,8 @@
 """ruff's E722 (bare `except:`) on a handler that swallows nothing a caller could see.
 
 A bare `except:` is a smell because it swallows everything, KeyboardInterrupt and SystemExit
-too. Three handlers swallow nothing a caller could see, info:
+too. Four handlers swallow nothing a caller could see, and a fifth kind only answers for the
+type of an argument, info:
 
 - a handler whose last statement raises: it re-raises (`raise`) after its cleanup, or
   translates any failure to the exception its protocol promises (munch 4.0.0's
@@ -24,6 +25,14 @@ too. Three handlers swallow nothing a caller could see, info:
   finds no Qt binding, not an ImportError), and if the alternative fails too, its ImportError
   reaches the caller. A fallback handler that assigns a stand-in (`except: QApplication =
   None`) or passes stays a warning.
+- a duck-typing fallback: the `try` reads an argument of the function as one kind of value
+  (its attribute or item: `other.begin`, `other[0:2]`) and its only handler, bare, takes the
+  same argument as another kind (intervaltree 3.2.1's `Interval.overlaps`: `try: return
+  self.overlaps(begin.begin, begin.end)` / `except: return self.contains_point(begin)`, an
+  Interval or a point). The handler answers for the argument's type; what a caller passes
+  is still checked by the other branch. A handler that does not use the argument (`pass`, a
+  default, a log line), a `try` that probes no argument, or one with more handlers stays a
+  warning.
 
 A bare `except:` that goes on (`pass`, a return, a log line) anywhere else stays a warning,
 in `close()` too.
@@ -34,7 +43,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 
-from ai_workflow.findings import Finding
+from ai_workflow.findings import Finding, Severity
 from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.pysource import dotted_name
 
@@ -45,11 +54,16 @@ EXITS = (
     "the handler re-raises unless the exit callback it hands the exception to suppresses it "
     "(`{}`), as a `with` statement does"
 )
+TYPE_FALLBACK = (
+    "the `try` reads the argument `{}` as one kind of value (`{}`) and the handler takes it as "
+    "another (`{}`): a fallback for the argument's type, which `except Exception` would "
+    "state more narrowly"
+)
 FINALIZER = (
     "the handler is in `{}.__del__`, and Python never lets an exception out of a finalizer "
     '(it prints "Exception ignored in" and goes on)'
 )
-FALLBACK = (
+IMPORT_FALLBACK = (
     "the handler only imports an alternative (`{}`) to what the `try` imports, so if that "
     "fails too, its ImportError reaches the caller"
 )
@@ -57,9 +71,10 @@ FALLBACK = (
 
 def raising_bare_excepts_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
     """The findings, with E722 on a handler whose last statement raises (or re-raises unless
-    an exit callback suppresses the exception), on a handler in a `__del__` method, or on the
-    handler of a fallback import, made info."""
-    return files.explain_rule(findings, BARE_EXCEPT, NOTE, _swallows_nothing)
+    an exit callback suppresses the exception), on a handler in a `__del__` method, on the
+    handler of a fallback import, or on a fallback for an argument's type, made info."""
+    explained = files.explain_rule(findings, BARE_EXCEPT, NOTE, _swallows_nothing)
+    return files.explain_rule(explained, BARE_EXCEPT, "{}", _type_fallback)
 
 
 def _swallows_nothing(finding: Finding, tree: ast.Module) -> str | None:
@@ -83,7 +98,7 @@ def _swallows_nothing(finding: Finding, tree: ast.Module) -> str | None:
                 and handler.lineno == finding.line
                 and _only_imports(handler.body)
             ):
-                return FALLBACK.format(ast.unparse(handler.body[0]))
+                return IMPORT_FALLBACK.format(ast.unparse(handler.body[0]))
     for cls in ast.walk(tree):
         if not isinstance(cls, ast.ClassDef):
             continue
@@ -105,6 +120,82 @@ def _swallows_nothing(finding: Finding, tree: ast.Module) -> str | None:
 def _only_imports(body: list[ast.stmt]) -> bool:
     """Import statements and nothing else."""
     return bool(body) and all(isinstance(stmt, ast.Import | ast.ImportFrom) for stmt in body)
+
+
+SIMPLE_STATEMENTS = (ast.Return, ast.Assign, ast.AnnAssign, ast.Expr)
+
+
+def _type_fallback(finding: Finding, tree: ast.Module) -> str | None:
+    """The reason a bare handler at the finding's line is a fallback for the type of one of its
+    function's arguments (the fourth case), or None; a finding already made info keeps its
+    reason."""
+    if finding.severity is Severity.INFO:
+        return None
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in _own_nodes(function):
+            if not isinstance(node, ast.Try) or len(node.handlers) != 1:
+                continue
+            handler = node.handlers[0]
+            if handler.type is not None or handler.lineno != finding.line:
+                continue
+            if node.finalbody or not all(_simple(s) for s in node.body):
+                continue
+            for name in _arguments(function):
+                probe = _probe_of(node.body, name)
+                use = _plain_use(handler.body, name)
+                if probe is not None and use is not None:
+                    return TYPE_FALLBACK.format(name, probe, use)
+    return None
+
+
+def _simple(statement: ast.stmt) -> bool:
+    """A return, an assignment or an expression, or an `if` of only those (`if self.begin <
+    other.begin: return other.begin - self.end` / `else: return self.begin - other.end`)."""
+    if isinstance(statement, ast.If):
+        return all(_simple(s) for s in (*statement.body, *statement.orelse))
+    return isinstance(statement, SIMPLE_STATEMENTS)
+
+
+def _arguments(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """The names of the function's arguments, without a method's `self` or `cls`."""
+    args = function.args
+    names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+    return [n for n in names if n not in ("self", "cls")]
+
+
+def _probe_of(body: list[ast.stmt], name: str) -> str | None:
+    """The first attribute or item of the argument `name` that the statements read."""
+    for statement in body:
+        for node in ast.walk(statement):
+            if (
+                isinstance(node, ast.Attribute | ast.Subscript)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == name
+            ):
+                return ast.unparse(node)
+    return None
+
+
+def _plain_use(body: list[ast.stmt], name: str) -> str | None:
+    """The first statement of the handler that reads the argument `name` itself, not one of
+    its attributes or items (the handler takes it as another kind of value)."""
+    for statement in body:
+        probed = {
+            id(node.value)
+            for node in ast.walk(statement)
+            if isinstance(node, ast.Attribute | ast.Subscript)
+        }
+        for node in ast.walk(statement):
+            if (
+                isinstance(node, ast.Name)
+                and node.id == name
+                and isinstance(node.ctx, ast.Load)
+                and id(node) not in probed
+            ):
+                return ast.unparse(statement).splitlines()[0]
+    return None
 
 
 def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:

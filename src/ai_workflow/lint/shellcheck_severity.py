@@ -430,7 +430,7 @@ SHELLCHECK_UNHANDLED_OPTION = 2213  # getopts lists `-x` but its `case` has no `
 SHELLCHECK_TRAP_EXPANDS_NOW = 2064  # `trap "rm $f" EXIT`: $f expands when the trap is set
 TRAP_DOUBLE_QUOTED = re.compile(r'\btrap\s+"((?:[^"\\]|\\.)*)"')
 EXPANDED_NAME = re.compile(r"\$\{?([A-Za-z_]\w*)")
-ARITHMETIC = re.compile(r"\$\(\((.*?)\)\)")
+TRAP_ARITHMETIC = re.compile(r"\$\(\((.*?)\)\)")  # `$(( ... ))` in a trap body, lazily
 SHELLCHECK_INVALID_OPTION_UNHANDLED = 2220  # a getopts `case` without `*)` or `\?)`
 # `getopts "ab:" opt`, `getopts ab opt`: the option string (a leading `:` is silent mode)
 GETOPTS_OPTSTRING = re.compile(r"""\bgetopts\s+(?:"([^"]*)"|'([^']*)'|([^\s;"'$]+))""")
@@ -893,7 +893,7 @@ def _trap_values_fixed(script: ScriptTraits, item: dict[str, Any]) -> bool:
         return False
     body = trap.group(1)
     names = set(EXPANDED_NAME.findall(body))
-    for arithmetic in ARITHMETIC.findall(body):
+    for arithmetic in TRAP_ARITHMETIC.findall(body):
         names.update(re.findall(r"[A-Za-z_]\w*", arithmetic))
     if not names:
         return False

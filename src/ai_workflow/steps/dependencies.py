@@ -939,9 +939,34 @@ def _report_unused(facts: _ImportFacts, report: Report) -> list[str]:
         groups = facts.env.entry_points.get(dep.key, [])
         message = f"{dep.name} is declared but never imported{_installs(groups)}"
         severity = Severity.INFO if groups else Severity.WARNING
+        if _named_after(dep):
+            message += (
+                f" ({dep.path} is named after it: the environment that installs {dep.name} "
+                "to run it as a program)"
+            )
+            severity = Severity.INFO
         report.add("deps/unused-dependency", severity, message, dep.path, dep.line)
         unused.append(dep.name)
     return unused
+
+
+REQUIREMENTS_WORD = re.compile(r"^requirements?(?:[-_.]|$)", re.IGNORECASE)
+
+
+def _named_after(dep: Dependency) -> bool:
+    """Whether the requirements file that declares `dep` is named after it alone
+    (`requirements/flake8.txt` listing flake8, `requirements-sphinx.txt` listing sphinx): a
+    file kept to install one program the project runs, as intervaltree's CI job does (`pip
+    install -r requirements/flake8.txt`, then `flake8 . --select=E9,F63,F7,F82`), not a list
+    of what its code imports. A library declared in requirements.txt or pyproject.toml, or
+    in a file named after something else, keeps its finding."""
+    name = PurePosixPath(dep.path).name
+    if not name.lower().endswith((".txt", ".in")):
+        return False
+    stem = REQUIREMENTS_WORD.sub("", name.rsplit(".", 1)[0])
+    parent = PurePosixPath(dep.path).parent.name.lower()
+    in_requirements = parent in ("requirements", "reqs") or stem != name.rsplit(".", 1)[0]
+    return bool(stem) and in_requirements and canonical(stem) == dep.key
 
 
 def _installs(groups: list[str]) -> str:

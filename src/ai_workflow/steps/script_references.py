@@ -806,6 +806,13 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
             "another package's source, as a tool that builds other software does"
         )
         return "scripts/missing-script", message, "info"
+    lookup = _looked_up_elsewhere(project, ref) if found is None else None
+    if lookup is not None:
+        message = (
+            f"{ref.value} is not a file of the project: its code looks for one in a directory "
+            f"it is given (`{lookup}`), so the document names a file of the projects it works on"
+        )
+        return "scripts/missing-script", message, "info"
     if found is None:
         what = "script" if ref.direct or ref.via else "file"
         return "scripts/missing-script", f"{what} {ref.value} does not exist", "error"
@@ -841,6 +848,44 @@ def _foreign_configure(project: Project, ref: Reference) -> bool:
         return False
     names = {"configure", *AUTOCONF_INPUTS}
     return not any(PurePosixPath(f).name in names for f in project.files)
+
+
+CODE_SUFFIXES = frozenset({"", ".sh", ".bash", ".zsh", ".ksh", ".fish", ".py", ".js", ".pl", ".rb"})
+"""Suffixes of the files searched for a program's own lookups of a file (`_looked_up_elsewhere`)."""
+
+
+def _looked_up_elsewhere(project: Project, ref: Reference) -> str | None:
+    """The line of the project's code that treats `./NAME`, missing here, as a file of some
+    other directory: it tests for one under a directory held in a variable (`[[ -x
+    "$project_root_dir/NAME" ]]`, `[ -f "${dir}/NAME" ]`) or registers shell completion for
+    `./NAME` in whatever directory the user stands. gradle-completion's README says completion
+    "using `./gradlew` may not work": gradlew is the wrapper of the user's Gradle build, which
+    gradle-completion.bash looks for (`-x "$project_root_dir/gradlew"`) and completes for
+    (`complete -F _gradle ./gradlew`). Only a bare `./NAME` in a document: a path with a
+    directory, or a name the code never tests for, keeps its finding. None otherwise."""
+    if not ref.direct or "/" in ref.value or ref.command.origin != "docs":
+        return None
+    name = re.escape(ref.value)
+    end = r"(?![\w./-])"
+    patterns = (
+        re.compile(rf"(?:\[\[?|\btest)\s+-[efrsx]\s+\"?\$\{{?\w+\}}?/{name}{end}\"?"),
+        re.compile(rf"^\s*complete\s[^\n]*\s\./{name}{end}", re.MULTILINE),
+    )
+    for rel in sorted(project.files):
+        if PurePosixPath(rel).suffix.lower() not in CODE_SUFFIXES or rel == ref.command.path:
+            continue
+        path = project.target / rel
+        try:
+            if not path.is_file() or path.stat().st_size > 1_000_000:
+                continue
+        except OSError:
+            continue
+        text = read_text(path, root=project.target)
+        for pattern in patterns:
+            match = pattern.search(text)
+            if match is not None:
+                return match.group(0).strip()
+    return None
 
 
 def _described_program(project: Project, ref: Reference) -> str | None:
