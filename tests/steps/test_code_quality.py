@@ -82,6 +82,18 @@ def _run(target: Path, config: Config | None = None) -> StepOutcome:
     return code_quality.run(step_context(target, code_quality.SPEC, config=config))
 
 
+def _levels_by_name(
+    outcome: StepOutcome, rule: str, key: str = "line"
+) -> dict[tuple[object, str], Severity]:
+    """The rule's findings' severities by (line, or path) and the name their message quotes
+    first (ruff's "`name` imported but unused", "Undefined name `name`")."""
+    return {
+        (getattr(f, key), f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == rule
+    }
+
+
 def _lines_and_levels(outcome: StepOutcome, rule: str) -> list[tuple[int, str]]:
     """Where each `rule` finding is and at what level, sorted: (line, severity)."""
     return sorted((f.line or 0, f.severity.value) for f in outcome.findings if f.rule == rule)
@@ -4087,11 +4099,7 @@ def test_python2_builtins_under_a_python2_guard_are_info(tmp_path: Path) -> None
     runs, info. The same builtin unguarded, and another undefined name under the guard, stay
     errors."""
     outcome = _run(make_repo(tmp_path / "proj", PY2_GUARDED))
-    graded = {
-        (f.line, f.message.split("`")[1]): f.severity
-        for f in outcome.findings
-        if f.rule == "ruff/F821"
-    }
+    graded = _levels_by_name(outcome, "ruff/F821")
     assert graded == {
         (13, "unicode"): Severity.INFO,
         (17, "unicode"): Severity.INFO,
@@ -4122,11 +4130,7 @@ def test_python2_builtins_where_a_python3_import_failed_are_info(tmp_path: Path)
     fallback, a handler that does not catch ImportError, and the fallback of tkinter (a Python 3
     built without Tk fails that import too) stay errors."""
     outcome = _run(make_repo(tmp_path / "proj", PY2_IMPORT_FALLBACK))
-    graded = {
-        (f.line, f.message.split("`")[1]): f.severity
-        for f in outcome.findings
-        if f.rule == "ruff/F821"
-    }
+    graded = _levels_by_name(outcome, "ruff/F821")
     assert graded == {
         (6, "unicode"): Severity.INFO,
         (11, "unicode"): Severity.ERROR,
@@ -4159,11 +4163,7 @@ def test_undefined_names_in_code_that_never_runs_are_info(tmp_path: Path) -> Non
     disabled on purpose that cannot raise NameError: info. The `else` branch of that `if`, and
     an undefined name under a real test, stay errors."""
     outcome = _run(make_repo(tmp_path / "proj", NEVER_RUN))
-    graded = {
-        (f.line, f.message.split("`")[1]): f.severity
-        for f in outcome.findings
-        if f.rule == "ruff/F821"
-    }
+    graded = _levels_by_name(outcome, "ruff/F821")
     assert graded == {
         (3, "diff"): Severity.INFO,
         (6, "undefined_in_else"): Severity.ERROR,
@@ -4211,11 +4211,7 @@ def test_undefined_names_a_test_makes_or_expects_are_info(tmp_path: Path) -> Non
     create=True, a patch of another module's attribute, a lambda expecting another exception
     and a name evaluated before assertRaises is called stay errors."""
     outcome = _run(make_repo(tmp_path / "proj", EXPECTED_NAMES))
-    graded = {
-        (f.line, f.message.split("`")[1]): f.severity
-        for f in outcome.findings
-        if f.rule == "ruff/F821"
-    }
+    graded = _levels_by_name(outcome, "ruff/F821")
     assert graded == {
         (11, "frooble"): Severity.INFO,
         (14, "frooble"): Severity.INFO,
@@ -4254,11 +4250,7 @@ def test_ipython_builtins_under_an_ipython_guard_are_info(tmp_path: Path) -> Non
     is_module_main:`, where IPython has put get_ipython in builtins: info. The same builtin
     unguarded, and another undefined name under the guard, stay errors."""
     outcome = _run(make_repo(tmp_path / "proj", IPYTHON_GUARDED))
-    graded = {
-        (f.line, f.message.split("`")[1]): f.severity
-        for f in outcome.findings
-        if f.rule == "ruff/F821"
-    }
+    graded = _levels_by_name(outcome, "ruff/F821")
     assert graded == {
         (10, "get_ipython"): Severity.INFO,
         (15, "get_ipython"): Severity.ERROR,
@@ -4294,11 +4286,7 @@ def test_names_read_after_an_exec_into_the_module_namespace_are_info(tmp_path: P
     name read before the exec, and an exec into a namespace of its own or a function's
     locals(), stay errors."""
     outcome = _run(make_repo(tmp_path / "proj", EXEC_NAMESPACE))
-    graded = {
-        (f.line, f.message.split("`")[1]): f.severity
-        for f in outcome.findings
-        if f.rule == "ruff/F821"
-    }
+    graded = _levels_by_name(outcome, "ruff/F821")
     assert graded == {
         (12, "_"): Severity.INFO,
         (17, "early"): Severity.ERROR,
@@ -4921,11 +4909,7 @@ def test_quickstart_import_for_a_commented_out_sphinx_setting_is_info(tmp_path: 
         "tools/conf.py": "import sys\n\n# sys.exit(1)\nDEBUG = True\n",  # no Sphinx settings
     }
     outcome = _run(make_repo(tmp_path / "proj", files))
-    levels = {
-        (f.path, f.message.split("`")[1]): f.severity
-        for f in outcome.findings
-        if f.rule == "ruff/F401"
-    }
+    levels = _levels_by_name(outcome, "ruff/F401", "path")
     assert levels == {
         ("docs/conf.py", "sys"): Severity.INFO,
         ("docs/conf.py", "sphinx_rtd_theme"): Severity.INFO,
@@ -4964,11 +4948,7 @@ def test_sphinx_conf_import_of_the_projects_own_package_for_autodoc_is_info(
         "site/conf.py": "import demo\n\nextensions = []\nproject = 'demo'\n",
     }
     outcome = _run(make_repo(tmp_path / "proj", files))
-    levels = {
-        (f.path, f.message.split("`")[1]): f.severity
-        for f in outcome.findings
-        if f.rule == "ruff/F401"
-    }
+    levels = _levels_by_name(outcome, "ruff/F401", "path")
     assert levels == {
         ("docs/conf.py", "demo"): Severity.INFO,
         ("docs/conf.py", "json"): Severity.WARNING,
@@ -4994,11 +4974,7 @@ def test_import_commented_as_kept_for_backward_compatibility_is_info(tmp_path: P
         ),
     }
     outcome = _run(make_repo(tmp_path / "proj", files))
-    levels = {
-        (f.path, f.message.split("`")[1]): f.severity
-        for f in outcome.findings
-        if f.rule == "ruff/F401"
-    }
+    levels = _levels_by_name(outcome, "ruff/F401", "path")
     assert levels == {
         ("demo/api.py", "demo.OLD"): Severity.INFO,
         ("demo/api.py", "os"): Severity.WARNING,
@@ -5228,11 +5204,7 @@ def test_sphinx_quickstart_template_imports_are_info(tmp_path: Path) -> None:
         "pkg/__init__.py": '"""Package."""\n',
     }
     outcome = _run(make_repo(tmp_path / "proj", files))
-    levels = {
-        (f.path, f.message.split("`")[1]): f.severity
-        for f in outcome.findings
-        if f.rule == "ruff/F401"
-    }
+    levels = _levels_by_name(outcome, "ruff/F401", "path")
     assert levels == {
         ("doc/conf.py", "shlex"): Severity.INFO,
         ("doc/conf.py", "recommonmark"): Severity.WARNING,
