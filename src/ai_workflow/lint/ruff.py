@@ -31,9 +31,10 @@ argument (`E722`, `ai_workflow.lint.ruff_except`), or
 that
 runs only to build or document the project (setup.py, a Sphinx conf.py, a root module
 setup.py imports that nothing installs nor tests: `ai_workflow.lint.ruff_build_time`), F841 on
-a name its function declares `global` (`ai_workflow.lint.ruff_global`), RUF023 (unsorted
-`__slots__`) in a package that reads slots by position (`ai_workflow.lint.ruff_slots`), F841 on an
-`except ... as e` name the handler reads before any unconditional rebinding, F401 on an
+a name its function declares `global` (`ai_workflow.lint.ruff_global`), F402 on a loop
+variable its function reads only inside the loop (`ai_workflow.lint.ruff_loop_shadow`), RUF023
+(unsorted `__slots__`) in a package that reads slots by position (`ai_workflow.lint.ruff_slots`),
+F841 on an `except ... as e` name the handler reads before any unconditional rebinding, F401 on an
 import probed in `try/except ImportError`, used by a `# type:` comment, imported under
 `if TYPE_CHECKING:` for a string type expression, or a TestCase class a module running
 `unittest.main()` imports for its loader, F401 and F811 on an import in the body of a test
@@ -104,6 +105,7 @@ from ai_workflow.lint.ruff_expected import expected_names_as_info
 from ai_workflow.lint.ruff_global import declared_global_as_info
 from ai_workflow.lint.ruff_ignored import run_ignored_modules_as_info
 from ai_workflow.lint.ruff_imports import import_bindings_as_info
+from ai_workflow.lint.ruff_loop_shadow import loop_only_shadowing_as_info
 from ai_workflow.lint.ruff_newer import newer_rules_as_info, rule_stages
 from ai_workflow.lint.ruff_pin import RuffPin, ruff_pin
 from ai_workflow.lint.ruff_py2 import py2_builtins_as_info
@@ -261,6 +263,7 @@ def explained_ruff_findings(
     kept = raising_bare_excepts_as_info(kept, files)
     kept = build_time_excepts_as_info(kept, files, python_files)
     kept = declared_global_as_info(kept, files)
+    kept = loop_only_shadowing_as_info(kept, files)
     kept = positional_slots_as_info(kept, files, python_files)
     kept = contradicted_as_info(kept, files)
     kept = effect_imports_as_info(kept, files)

@@ -35,7 +35,7 @@ def _declared(finding: Finding, tree: ast.Module) -> str | None:
     found = _VARIABLE.search(finding.message)
     if found is None or finding.line is None or finding.severity is not Severity.WARNING:
         return None
-    function = _innermost_function(tree, finding.line)
+    function = innermost_function(tree, finding.line)
     if function is None:
         return None
     name = found.group("name")
@@ -46,7 +46,7 @@ def _declared(finding: Finding, tree: ast.Module) -> str | None:
     return None
 
 
-def _innermost_function(
+def innermost_function(
     tree: ast.Module, line: int
 ) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     found: ast.FunctionDef | ast.AsyncFunctionDef | None = None
