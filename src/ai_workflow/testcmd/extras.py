@@ -12,6 +12,13 @@ ImportError names an extra that the project's own top-level manifest declares
 requirement of that extra. An ImportError naming an extra the project does not declare, or
 one whose requirements are all installed (the feature is broken though its dependency is
 there), stays the project's failure.
+
+A test may say so in its own words instead: ConfigArgParse 1.7.1's YAML test turns a failed
+`import yaml` into `AssertionError("WARNING: PyYAML not installed. ...")`, and its setup.py
+declares PyYAML in the `yaml` and `test` extras. A failure whose message says a distribution
+is "not installed" is put down to the machine the same way when that distribution is a
+requirement of a declared extra and the test interpreter lacks it; a name no extra declares,
+or one that is installed, stays the project's failure.
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ from ai_workflow.testcmd.reports import FailedTest
 IMPORT_ERROR = re.compile(r"\b(?:ImportError|ModuleNotFoundError)\b:(?P<said>.*)")
 EXTRA_NAMED = re.compile(r"(?P<dist>[A-Za-z0-9][\w.-]*)\[(?P<extras>[\w.-]+(?:\s*,\s*[\w.-]+)*)\]")
 """`dist[extra]` or `dist[a,b]`, as a pip requirement names a distribution's extras."""
+NOT_INSTALLED = re.compile(r"\b(?P<dist>[A-Za-z][\w.-]*[A-Za-z0-9]) (?:is )?not installed\b")
+"""`PyYAML not installed`, `numpy is not installed`: a test's own words for a missing package."""
 EXTRA_SECTIONS = ("optional-dependencies.", "extras_require.")
 
 
@@ -82,15 +91,23 @@ def absent_extra_causes(
     a requirement the test interpreter lacks, that extra as what this machine lacks."""
     asking = {id(f): named_extras(f.message) for f in failures}
     asking = {key: names for key, names in asking.items() if names}
-    if not asking:
+    saying = {id(f): said_not_installed(f.message) for f in failures if id(f) not in asking}
+    saying = {key: names for key, names in saying.items() if names}
+    if not asking and not saying:
         return {}
     extras = declared_extras(ctx.target, project_files(ctx))
+    for key, dists in saying.items():
+        keys = [extra for extra, wants in extras.items() if wants & set(dists)]
+        if keys:
+            asking[key] = keys
     wanted = sorted({r for names in asking.values() for n in names for r in extras.get(n, ())})
     absent = _absent_distributions(ctx, wanted)
     causes: dict[int, MachineCause] = {}
     for key, names in asking.items():
         for name in names:
             lacking = sorted(extras.get(name, set()) & absent)
+            if key in saying:  # only what the test said it lacks
+                lacking = sorted(set(lacking) & set(saying[key]))
             if lacking:
                 causes[key] = MachineCause("extra", _describe(name, lacking))
                 break
@@ -115,3 +132,9 @@ def _describe(key: str, lacking: list[str]) -> str:
         f"the project's optional extra `{key}` ({', '.join(lacking)} not installed; "
         f"`pip install -e '.[{extra}]'` installs it)"
     )
+
+
+def said_not_installed(message: str) -> list[str]:
+    """The distributions (canonical) a failure's message says are not installed."""
+    names = (canonical(m.group("dist")) for m in NOT_INSTALLED.finditer(message))
+    return list(dict.fromkeys(names))
