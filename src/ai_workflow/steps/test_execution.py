@@ -30,8 +30,9 @@ a Node.js newer than every version the project's CI runs its tests on are warnin
 command names (`npm test` running `test/bin/run-all-tests`), and a failure to find them says nothing
 of the project (info); in such an archive, a test that fails because a file of the project does not
 exist (Python's `FileNotFoundError`, Node's `ENOENT`, Go's `open X: no such file or directory`)
-needs what the archive left out (info, the step incomplete), while in a repository it stays an
-error. An Automake suite (`TESTS` in a Makefile.am, run by `make check`) in a tree that was not
+needs what the archive left out (info, the step incomplete), and so does a command that stopped on
+such a file before any test ran, while in a repository it stays an error. An Automake suite
+(`TESTS` in a Makefile.am, run by `make check`) in a tree that was not
 configured is not run either: `./configure` would write build files into the project, so the step
 says which commands run it (`ai_workflow.testcmd.automake`, info). A project that has tests but no
 runner we can find is a warning too, never a silent pass, unless its CI runs those test files
@@ -1502,6 +1503,7 @@ def _by_exit_status(
         outcome.add("tests/command-failed", "warning", f"{head} and {silent_note}")
     elif not (
         _root_only(outcome, head, output, target)
+        or _stopped_on_archive_gap(outcome, head, output, target)
         or _unresolved_names_only(outcome, head, output)
         or _in_dependencies(outcome, head, output)
     ):
@@ -1531,6 +1533,42 @@ def _root_only(outcome: StepOutcome, head: str, output: str, target: Path) -> bo
         f"{head}: its {len(failed)} failed assertion(s) ({files}) test ownership or permission "
         f"errors; {ROOT_NOTE}",
         f"tests: {len(failed)} failed assertion(s) cannot pass as root ({files})",
+    )
+    return True
+
+
+def _stopped_on_archive_gap(outcome: StepOutcome, head: str, output: str, target: Path) -> bool:
+    """An environment info when the command stopped on a file of the project that does not
+    exist (its last error line is Python's `FileNotFoundError`, Node's `ENOENT` or Go's `open X:
+    no such file or directory`, naming a path inside the project that is absent) and the target
+    is a release archive committed as is: hjson 3.1.0's sdist leaves out `hjson/tests/assets/`,
+    and `unittest discover` stops while a TestCase's `__init__` loads `assets/testlist.txt`,
+    before any test ran. The per-test form of `_archive_left_out`, for a run with no results;
+    in a repository the same stop stays an error (a fixture nobody committed). False when it
+    is not."""
+    errors = [line for line in output.splitlines() if ERROR_LINE.match(line)]
+    if not errors:
+        return False
+    named = missing_file(errors[-1].strip(), output)
+    if not named:
+        return False
+    root = target.resolve()
+    try:
+        place = (root / named).resolve()
+    except (OSError, RuntimeError):
+        return False
+    if place == root or not place.is_relative_to(root) or place.exists():
+        return False
+    archive = release_archive(target)
+    if archive is None:
+        return False
+    path = place.relative_to(root).as_posix()
+    _environment_incomplete(
+        outcome,
+        f"{head}: it stopped opening `{path}`, which the target does not have; the target is "
+        f"{archive}, and a release archive may leave such files out while the project's "
+        "repository has them: run the tests there",
+        f"tests: the command needs a file the release archive does not ship (`{path}`)",
     )
     return True
 
