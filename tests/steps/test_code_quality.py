@@ -4603,6 +4603,29 @@ def test_a_binary_operator_from_a_parameter_is_information(tmp_path: Path) -> No
     assert shown[("word.sh", "shellcheck/SC1073")].severity is Severity.ERROR
 
 
+def test_a_failed_parse_in_a_script_that_names_no_shell_is_asked_of_bash(
+    tmp_path: Path,
+) -> None:
+    """virtualenvwrapper 6.1.1's virtualenvwrapper.sh (held-out 111, a false error) has no
+    shebang (bash, ksh and zsh source it) and reads `while [ $i $tst $# ]` with `tst="-le"` or
+    `"-lt"`: shellcheck, which checks such a file as bash, stops there, while `bash -n` reads
+    it: info. Without a shebang a test whose middle word is no operator (`[ "$a" foo "$1" ]`)
+    and an `if` without its `fi` (bash rejects the file) keep their errors."""
+    loop = 'f() {\n  local i=0 tst="-lt"\n  while [ $i $tst $# ]; do\n    i=$((i + 1))\n  done\n}\n'
+    files = {
+        "lib.sh": "# sourced by bash or zsh\n" + loop,
+        "word.sh": '# sourced\na=1\n[ "$a" foo "$1" ] && echo y\n',
+        "open.sh": "# sourced\nif true; then\n  echo hi\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    shown = {(f.path, f.rule): f for f in outcome.findings if f.rule.startswith("shellcheck/SC1")}
+    lib = shown[("lib.sh", "shellcheck/SC1073")]
+    assert lib.severity is Severity.INFO
+    assert "`bash -n` reads the script without error" in lib.message
+    assert shown[("word.sh", "shellcheck/SC1073")].severity is Severity.ERROR
+    assert shown[("open.sh", "shellcheck/SC1046")].severity is Severity.ERROR
+
+
 def test_an_array_element_assignment_named_by_a_reserved_word_is_information(
     tmp_path: Path,
 ) -> None:

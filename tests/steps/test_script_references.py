@@ -1332,3 +1332,22 @@ def test_a_redirected_descriptor_is_not_a_make_target(tmp_path: Path) -> None:
     block = "# p\n\n```\nmake test 2>&1 | tee log\n```\n"
     bare = make_repo(tmp_path / "bare", {"README.md": block})
     assert _found(_run(bare), "scripts/missing-makefile") == {("README.md", 4, "error")}
+
+
+def test_a_module_of_a_namespace_package_exists(tmp_path: Path) -> None:
+    """virtualenvwrapper 6.1.1 (held-out 111, three false errors): its docs run
+    `python -m virtualenvwrapper.hook_loader -h`, and virtualenvwrapper/hook_loader.py exists
+    in a directory without `__init__.py` (a PEP 420 namespace package, which plugins share):
+    the module exists. A module that is in no file of the package stays an error."""
+    readme = "# nsp\n\n```\npython -m nsp.loader -h\n```\n\n```\npython -m nsp.gone -h\n```\n"
+    root = make_repo(
+        tmp_path / "ns",
+        {
+            "README.md": readme,
+            "pyproject.toml": '[project]\nname = "nsp"\nversion = "1.0"\n',
+            "nsp/loader.py": "def main():\n    pass\n",
+            ".gitignore": "*.pyc\n",
+        },
+    )
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-module") == {("README.md", 8, "error")}

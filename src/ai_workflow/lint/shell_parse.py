@@ -28,7 +28,9 @@ failure inside `$((..))`, `((..))` or a `for ((..))` condition keeps its errors.
 parse (an SC1072 in the file) is judged: the other SC1xxx errors shellcheck's parser reports
 beside it (SC1020 `y]` without its space, SC1035 a missing space) are mistakes a shell accepts
 and stay errors. A shell that is not installed, that rejects the file, complains or does not
-finish keeps the errors.
+finish keeps the errors. A file that names no shell (no shebang, no directive: a library that
+bash, ksh or zsh sources, virtualenvwrapper.sh) is asked of bash, the shell shellcheck assumes
+of it and checked it as.
 
 The same question settles SC1010 ("Use semicolon or linefeed before 'fi'") on a keyword that a
 declaration builtin receives as a name (funcoeszz's `local valor ang teta fi oper`, an angle
@@ -236,7 +238,7 @@ def shell_parsed_as_info(
     for rel in aborted:
         own = [f for f in findings if f.path == rel]
         if shell_can_judge(target, rel, own):
-            readers[rel] = shell_reads(run, target, rel, shells)
+            readers[rel] = shell_reads(run, target, rel, shells, DEFAULT_SHELL)
     exits: dict[str, tuple[str, int]] = {}  # the shell and the line of a top-level `exit`
     for rel in aborted:
         if readers.get(rel) is None:

@@ -51,6 +51,12 @@ there word for word; the same code elsewhere keeps its level:
   words, where the file reads `$NAME` nowhere (fwanalog's `local tab=$(echo -en "\t\t")`,
   never used): what the shell's echo prints goes nowhere, so how it treats the flags changes
   nothing. The same substitution whose variable is read (`printf "$tab"`) keeps it.
+- SC2218 ("this function is only defined later") on a call of a shell builtin (`cd`, `echo`,
+  `read`...) that the file overrides with a function further down (virtualenvwrapper's tests:
+  `test_dir=$(cd $(dirname $0) && pwd)` at the top, then `cd () { fail "Should not be using
+  override cd function"; }`): the call runs the builtin, as meant, and the override is for what
+  follows. A call of a name that is no builtin before its definition (command not found when
+  the line runs) keeps it.
 """
 
 from __future__ import annotations
@@ -293,10 +299,36 @@ CHECKS: dict[str, Check] = {
     "shellcheck/SC2188": _truncation,
 }
 TextCheck = Callable[[Sequence[str], int, int], str | None]
+SHELL_BUILTINS = frozenset(
+    {
+        "alias", "bg", "cd", "command", "dirs", "echo", "eval", "exec", "exit", "export",
+        "false", "fg", "getopts", "hash", "jobs", "kill", "popd", "printf", "pushd", "pwd",
+        "read", "return", "set", "shift", "test", "times", "trap", "true", "type", "ulimit",
+        "umask", "unalias", "unset", "wait",
+    }
+)  # fmt: skip
+CALLED_NAME = re.compile(r"[\w-]+")
+BUILTIN_NOTE = (
+    "`{}` is a shell builtin: called before the function that overrides it is defined, the "
+    "builtin runs, and the override applies to what follows"
+)
+
+
+def _builtin_before_override(text: Sequence[str], index: int, column: int) -> str | None:
+    """SC2218 on a call of a shell builtin the file redefines further down."""
+    if column < 1:
+        return None
+    name = CALLED_NAME.match(text[index], column - 1)
+    if name is None or name.group(0) not in SHELL_BUILTINS:
+        return None
+    return BUILTIN_NOTE.format(name.group(0))
+
+
 TEXT_CHECKS: dict[str, TextCheck] = {
     "shellcheck/SC2327": _status_only,
     "shellcheck/SC2328": _status_only,
     "shellcheck/SC2043": _once_loop,
+    "shellcheck/SC2218": _builtin_before_override,
     **{rule: _unread_echo for rule in UNREAD_ECHO_RULES},
 }
 

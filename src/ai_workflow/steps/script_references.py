@@ -945,6 +945,17 @@ def _project_program(project: Project, program: str) -> bool:
     )
 
 
+def _namespace_module(project: Project, module: str) -> bool:
+    """The module is a file of the project under directories without `__init__.py`: a PEP 420
+    namespace package, which `python -m` imports as well (virtualenvwrapper/ has no
+    `__init__.py` so that plugins can add modules to it; virtualenvwrapper/hook_loader.py is
+    what `python -m virtualenvwrapper.hook_loader` runs). The index of modules follows
+    `__init__.py` files only."""
+    path = "/".join(module.split("."))
+    candidates = (f"{path}.py", f"{path}/__init__.py")
+    return any(project.exists(f"{base}{c}") for base in ("", "src/") for c in candidates)
+
+
 def _module_problem(project: Project, ref: Reference) -> tuple[str, str, str] | None:
     module = ref.value
     top = module.split(".")[0]
@@ -956,7 +967,7 @@ def _module_problem(project: Project, ref: Reference) -> tuple[str, str, str] | 
     if module in project.python.modules:
         return None
     missing = project.python.unresolved(module)
-    if missing is None:
+    if missing is None or _namespace_module(project, module):
         return None
     return (
         "scripts/missing-module",
