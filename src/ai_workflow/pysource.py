@@ -193,6 +193,17 @@ def module_bindings(body: list[ast.stmt]) -> tuple[set[str], bool]:
     return names, dynamic
 
 
+def own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """The nodes of the function's body, not those of a function, lambda or class defined in
+    it (code that runs when something else calls it, in a scope of its own)."""
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+    stack: list[ast.AST] = [node for node in function.body if not isinstance(node, scopes)]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, scopes))
+
+
 def called_name(func: ast.expr) -> str:
     """The name a call ends in: `setup` for `setup(...)` and `setuptools.setup(...)`."""
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")

@@ -46,11 +46,11 @@ in `close()` too.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.parsed_files import ParsedFiles
-from ai_workflow.pysource import dotted_name
+from ai_workflow.pysource import dotted_name, own_nodes
 
 BARE_EXCEPT = "ruff/E722"
 NOTE = "{}: nothing is swallowed that a caller could see"
@@ -120,7 +120,7 @@ def _swallows_nothing(finding: Finding, tree: ast.Module) -> str | None:
                 isinstance(node, ast.ExceptHandler)
                 and node.type is None
                 and node.lineno == finding.line
-                for node in _own_nodes(method)
+                for node in own_nodes(method)
             ):
                 return FINALIZER.format(cls.name)
     return None
@@ -143,7 +143,7 @@ def _type_fallback(finding: Finding, tree: ast.Module) -> str | None:
     for function in ast.walk(tree):
         if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
-        for node in _own_nodes(function):
+        for node in own_nodes(function):
             if not isinstance(node, ast.Try) or len(node.handlers) != 1:
                 continue
             handler = node.handlers[0]
@@ -207,17 +207,6 @@ def _plain_use(body: list[ast.stmt], name: str) -> str | None:
     return None
 
 
-def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
-    """The nodes of the function's body, not those of a function, lambda or class in it (code
-    that runs when something else calls it, where an exception does reach a caller)."""
-    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-    stack: list[ast.AST] = [node for node in function.body if not isinstance(node, scopes)]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, scopes))
-
-
 def _raises_unless_suppressed(statement: ast.stmt) -> bool:
     """`if not handler(*sys.exc_info()): raise`: re-raised unless a callback handed the
     exception suppresses it."""
@@ -245,7 +234,7 @@ def _deferred_raise(finding: Finding, tree: ast.Module) -> str | None:
     for function in ast.walk(tree):
         if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
-        own = list(_own_nodes(function))
+        own = list(own_nodes(function))
         for handler in own:
             if not (
                 isinstance(handler, ast.ExceptHandler)

@@ -18,11 +18,11 @@ from collections.abc import Iterable
 
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.parsed_files import ParsedFiles
+from ai_workflow.pysource import own_nodes
 
 UNUSED_VARIABLE = "ruff/F841"
 NOTE = "{}: the assignment rebinds that name, not a local variable"
 _VARIABLE = re.compile(r"Local variable `(?P<name>[\w]+)` is assigned to but never used")
-FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 def declared_global_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
@@ -39,7 +39,7 @@ def _declared(finding: Finding, tree: ast.Module) -> str | None:
     if function is None:
         return None
     name = found.group("name")
-    for node in _own_statements(function):
+    for node in own_nodes(function):
         if isinstance(node, ast.Global | ast.Nonlocal) and name in node.names:
             kind = "global" if isinstance(node, ast.Global) else "nonlocal"
             return f"{function.name} declares `{kind} {name}` (line {node.lineno})"
@@ -57,14 +57,3 @@ def innermost_function(
         if inside and (found is None or node.lineno >= found.lineno):
             found = node
     return found
-
-
-def _own_statements(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterable[ast.AST]:
-    """The nodes of the function's body, not those of the functions, lambdas or classes it
-    defines."""
-    todo: list[ast.AST] = list(function.body)
-    while todo:
-        node = todo.pop()
-        yield node
-        if not isinstance(node, (*FUNCTIONS, ast.Lambda, ast.ClassDef)):
-            todo.extend(ast.iter_child_nodes(node))
