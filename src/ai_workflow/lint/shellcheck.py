@@ -98,7 +98,7 @@ from ai_workflow.lint.shellcheck_alpine import alpine_scripts
 from ai_workflow.lint.shellcheck_idioms import idioms_as_info
 from ai_workflow.lint.shellcheck_initramfs import busybox_loops_as_info, busybox_scripts
 from ai_workflow.lint.shellcheck_joined import joined_comparisons_as_info
-from ai_workflow.lint.shellcheck_joiners import displayed_quotes_as_info, joined_elsewhere_as_info
+from ai_workflow.lint.shellcheck_joiners import joined_again_as_info
 from ai_workflow.lint.shellcheck_kernel_names import kernel_listings_as_info
 from ai_workflow.lint.shellcheck_literal_calls import literal_calls_as_info
 from ai_workflow.lint.shellcheck_runs import Dialect, shellcheck_dialect
@@ -257,8 +257,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     cache.save()
     findings = library_functions_as_info(findings, ctx.target, files, scripts)
     findings = one_argument_joins_as_info(findings, ctx.target, scripts)
-    findings = joined_elsewhere_as_info(findings, ctx.target, scripts)
-    findings = displayed_quotes_as_info(findings, ctx.target, scripts)
+    findings = joined_again_as_info(findings, ctx.target, scripts)
     findings = sourcer_assigned_as_info(findings, ctx.target, scripts)
     findings = directive_calls_as_info(findings, ctx.target, files)
     findings = idioms_as_info(findings, ctx.target)

@@ -44,6 +44,7 @@ from ai_workflow.textfiles import read_text
 
 MIXED = "shellcheck/SC2145"
 LITERAL_QUOTES = frozenset({"shellcheck/SC2089", "shellcheck/SC2090"})
+RULES = frozenset({MIXED, *LITERAL_QUOTES})
 ASSIGNED_AT_START = re.compile(
     r"^\s*(?:(?:local|export|declare|typeset|readonly)\s+)?([A-Za-z_]\w*)="
 )
@@ -57,42 +58,80 @@ FORWARD_CALL = re.compile(
 MAX_FORWARDS = 4  # how many levels of functions passing "$@" on are followed
 
 
-def joined_elsewhere_as_info(
+def joined_again_as_info(
     findings: Sequence[Finding], target: Path, scripts: Sequence[str]
 ) -> list[Finding]:
-    """The findings, with SC2145 at an argument of a call of a project function that joins its
-    arguments from that one on at info (see the module docstring)."""
-    wanted = [
-        f
-        for f in findings
-        if f.rule == MIXED and f.severity is not Severity.INFO and isinstance(f.line, int)
-    ]
-    if not wanted:
+    """The findings, with SC2145 at an argument a project function joins again, and SC2089/
+    SC2090 on a variable whose every read shows its value as text, at info (see the module
+    docstring). The scripts are read and their joiners found once, and only when there is such
+    a warning."""
+    if not any(_wanted(f) for f in findings):
         return list(findings)
     texts = {rel: read_text(target / rel, root=target).splitlines() for rel in scripts}
     joiners = project_joiners(texts)
-    if not joiners:
-        return list(findings)
+    shown: dict[tuple[str, str], bool] = {}
 
     def note_of(finding: Finding) -> str | None:
-        if finding not in wanted or finding.path not in texts:
-            return None
-        column = finding.extra.get("column")
-        lines = texts[finding.path]
+        lines = texts.get(finding.path or "")
         line = finding.line if isinstance(finding.line, int) else 0
-        if not isinstance(column, int) or not 0 < line <= len(lines):
+        if not _wanted(finding) or lines is None or not 0 < line <= len(lines):
             return None
-        text, at = continued_call(tuple(lines), line, lines[line - 1], column)
-        for name, (first, where) in joiners.items():
-            index = argument_index(text, name, at)
-            if index is not None and index >= first:
-                return (
-                    f"{name} ({where}) joins its arguments from the {_ordinal(first)} on "
-                    'with one space, as "$*" does: the split words make the same text'
-                )
-        return None
+        if finding.rule == MIXED:
+            return _mixed_note(finding, lines, joiners)
+        name = _variable_of(finding, lines[line - 1])
+        if name is None:
+            return None
+        key = (finding.path or "", name)
+        if key not in shown:
+            shown[key] = _only_shown(name, lines, joiners)
+        if not shown[key]:
+            return None
+        return (
+            f"every read of `{name}` in the file shows its value as text (inside double quotes, "
+            "or as words a joining function or echo puts back together): its quotes are text "
+            "as meant"
+        )
 
     return explain_as_info(findings, note_of)
+
+
+def _wanted(finding: Finding) -> bool:
+    return (
+        finding.rule in RULES
+        and finding.severity is not Severity.INFO
+        and isinstance(finding.line, int)
+    )
+
+
+def _mixed_note(
+    finding: Finding, lines: list[str], joiners: dict[str, tuple[int, str]]
+) -> str | None:
+    """Why the SC2145 finding's argument is joined again, or None."""
+    column = finding.extra.get("column")
+    line = finding.line if isinstance(finding.line, int) else 0
+    if not isinstance(column, int):
+        return None
+    text, at = continued_call(tuple(lines), line, lines[line - 1], column)
+    joined = _joined_by(text, at, joiners)
+    if joined is None:
+        return None
+    name, (first, where) = joined
+    return (
+        f"{name} ({where}) joins its arguments from the {_ordinal(first)} on "
+        'with one space, as "$*" does: the split words make the same text'
+    )
+
+
+def _joined_by(
+    text: str, column: int, joiners: dict[str, tuple[int, str]]
+) -> tuple[str, tuple[int, str]] | None:
+    """The joiner whose call in `text` takes the word at `column` (1-based, inside the word)
+    among the arguments it joins, with its (first joined argument, file), or None."""
+    for name, (first, where) in joiners.items():
+        index = argument_index(text, name, column)
+        if index is not None and index >= first:
+            return name, (first, where)
+    return None
 
 
 def project_joiners(texts: dict[str, list[str]]) -> dict[str, tuple[int, str]]:
@@ -143,46 +182,6 @@ def _ordinal(number: int) -> str:
     return {1: "first", 2: "second", 3: "third"}.get(number, f"{number}th")
 
 
-def displayed_quotes_as_info(
-    findings: Sequence[Finding], target: Path, scripts: Sequence[str]
-) -> list[Finding]:
-    """The findings, with SC2089/SC2090 on a variable whose every read shows its value as text
-    at info (see the module docstring)."""
-    wanted = [
-        f
-        for f in findings
-        if f.rule in LITERAL_QUOTES and f.severity is not Severity.INFO and isinstance(f.line, int)
-    ]
-    if not wanted:
-        return list(findings)
-    texts = {rel: read_text(target / rel, root=target).splitlines() for rel in scripts}
-    joiners = project_joiners(texts)
-    shown: dict[tuple[str, str], bool] = {}
-
-    def note_of(finding: Finding) -> str | None:
-        if finding not in wanted or finding.path not in texts:
-            return None
-        lines = texts[finding.path]
-        line = finding.line if isinstance(finding.line, int) else 0
-        if not 0 < line <= len(lines):
-            return None
-        name = _variable_of(finding, lines[line - 1])
-        if name is None:
-            return None
-        key = (finding.path, name)
-        if key not in shown:
-            shown[key] = _only_shown(name, lines, joiners)
-        if not shown[key]:
-            return None
-        return (
-            f"every read of `{name}` in the file shows its value as text (inside double quotes, "
-            "or as words a joining function or echo puts back together): its quotes are text "
-            "as meant"
-        )
-
-    return explain_as_info(findings, note_of)
-
-
 def _variable_of(finding: Finding, text: str) -> str | None:
     """The variable of an SC2089 (assigned at the line's start) or SC2090 (expanded at the
     finding's column) finding."""
@@ -208,11 +207,8 @@ def _only_shown(name: str, lines: list[str], joiners: dict[str, tuple[int, str]]
             reads += 1
             if _unescaped_quotes(raw, found.start()) % 2 == 1:
                 continue
-            column = found.start() + 2  # inside the word: `argument_index` counts its start
-            if any(
-                (index := argument_index(raw, joiner, column)) is not None and index >= first
-                for joiner, (first, _) in joiners.items()
-            ):
+            # inside the word: `argument_index` counts its start
+            if _joined_by(raw, found.start() + 2, joiners) is not None:
                 continue
             if _echoed(raw, found.start()):
                 continue
