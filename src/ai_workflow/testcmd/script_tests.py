@@ -21,14 +21,14 @@ as a script too, stays an error.
 
 from __future__ import annotations
 
-import configparser
 import fnmatch
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
-from ai_workflow.testcmd.declared import ProjectSources, ci_scripts
+from ai_workflow.testcmd.declared import MAIN_BLOCK, ProjectSources, ci_scripts
 from ai_workflow.testcmd.reports import FailedTest
+from ai_workflow.testcmd.tox_env import tox_config
 from ai_workflow.textfiles import read_text
 
 SCRIPT_TIMEOUT_S = 300
@@ -45,7 +45,6 @@ CONFIG_FILES = (
     "Pipfile",
     "environment.yml",
 )
-MAIN_BLOCK = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.MULTILINE)
 PYTHON_RUN = re.compile(r"(?:python[\d.]*|\{envpython\}|coverage\s+run)\b")
 PY_WORD = re.compile(r"[\w./*?\[\]{}$-]+\.py\b")
 TEST_FILE = re.compile(r"(?:^|/)(?:test_[^/]*|[^/]*_test)\.py$")
@@ -129,12 +128,8 @@ def declared_commands(sources: ProjectSources) -> list[tuple[str, str]]:
 
 
 def _tox_commands(sources: ProjectSources) -> Iterator[tuple[str, str]]:
-    if "tox.ini" not in sources.file_set:
-        return
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    try:
-        parser.read_string(sources.text("tox.ini"))
-    except configparser.Error:
+    parser = tox_config(sources.target / "tox.ini", sources.target)
+    if "tox.ini" not in sources.file_set or parser is None:
         return
     for section in parser.sections():
         commands = parser.get(section, "commands", fallback="")

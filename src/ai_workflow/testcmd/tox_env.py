@@ -13,6 +13,7 @@ is left out. A `[testenv]` whose commands run another program sets nothing for o
 from __future__ import annotations
 
 import configparser
+import functools
 import os
 import re
 import shlex
@@ -79,19 +80,35 @@ def tox_commands(target: Path) -> list[list[str]]:
 def _testenv(target: Path) -> configparser.SectionProxy | None:
     """The base `[testenv]` section of tox.ini, or of a setup.cfg that configures tox."""
     for name, section in TOX_FILES:
-        path = target / name
-        if not path.is_file():
-            continue
-        parser = configparser.ConfigParser(interpolation=None, strict=False)
-        try:
-            parser.read_string(read_text(path, root=target))
-        except configparser.Error:
-            continue
-        if name == "setup.cfg" and not parser.has_section("tox:tox"):
+        parser = tox_config(target / name, target)
+        if parser is None or (name == "setup.cfg" and not parser.has_section("tox:tox")):
             continue
         if parser.has_section(section):
             return parser[section]
     return None
+
+
+def tox_config(path: Path, target: Path) -> configparser.ConfigParser | None:
+    """The file parsed as tox parses it (no interpolation, duplicates allowed); None when it
+    is no regular file or does not parse. Parsed once while the file stays as it is: the test
+    plan, the declared runners and the script suites all read it in one run. Read only."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if not path.is_file():
+        return None
+    return _parsed(str(path), str(target), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(path: str, target: str, mtime_ns: int, size: int) -> configparser.ConfigParser | None:
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(read_text(Path(path), root=target))
+    except configparser.Error:
+        return None
+    return parser
 
 
 def _resolved(value: str, target: Path) -> str | None:
