@@ -17,6 +17,7 @@ from ai_workflow.changes.fingerprint import (
     NEVER_CACHED,
     blob_id,
     cacheable,
+    code_digest,
     compute_fingerprint,
     dependencies_read,
     digest,
@@ -113,6 +114,20 @@ def test_key_changes_only_with_a_read_file(tmp_path: Path) -> None:
     assert key(repo, CODE_STEP) != code
     write_files(repo, {"src/demo/core.py": PROJECT["src/demo/core.py"]})
     assert key(repo, CODE_STEP) == code  # back to the stored content: same key
+
+
+def test_our_own_code_is_part_of_the_key(tmp_path: Path) -> None:
+    """An editable install keeps its version while its code changes: the key follows the code."""
+    package = tmp_path / "ai_workflow"
+    write_files(package, {"__init__.py": "__version__ = '0.1.0'\n", "steps/a.py": "X = 1\n"})
+    before = code_digest(package)
+    write_files(package, {"__pycache__/a.cpython-311.pyc": "compiled"})
+    assert code_digest.__wrapped__(package) == before  # compiled files are not the code
+    write_files(package, {"steps/a.py": "X = 2\n"})
+    assert code_digest.__wrapped__(package) != before
+    repo = make_repo(tmp_path / "p", PROJECT)
+    fingerprint = compute_fingerprint(step_context(repo, DOCS_STEP), no_tools)
+    assert code_digest() in fingerprint.details["ai_workflow"]
 
 
 def test_key_without_git(tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 A fingerprint's key is the SHA-256 of its components:
 - `schema`: this key layout's version (`KEY_SCHEMA`); a new layout never matches an old entry;
-- `ai_workflow`: ai-workflow's version and the Python that runs it (steps parse with `ast`);
+- `ai_workflow`: ai-workflow's version, a digest of its installed code (so an editable install
+  whose code changed does not reuse results the old code computed) and the Python that runs it
+  (steps parse with `ast`);
 - `spec`: the step's registry entry (and a custom step's command);
 - `config`: the whole configuration minus run options that do not change results;
 - `files`: path, content id, executable bit and tracked flag of every file the step reads (its
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -31,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import ai_workflow
 from ai_workflow import __version__
 from ai_workflow.changes.classify import Classifier
 from ai_workflow.changes.inputs import StepInputs
@@ -40,6 +44,7 @@ from ai_workflow.project_files import project_files
 from ai_workflow.techstack import detect_stack
 
 KEY_SCHEMA = "ai-workflow/step-fingerprint@1"
+PACKAGE_DIR = Path(ai_workflow.__file__).parent
 COMPONENTS = (
     "schema", "ai_workflow", "spec", "config", "files", "tools", "stack", "git", "dependencies",
 )  # fmt: skip
@@ -342,6 +347,23 @@ def _git_state(ctx: StepContext) -> dict[str, Any]:
     }
 
 
+@functools.cache
+def code_digest(package: Path = PACKAGE_DIR) -> str:
+    """A short digest of ai-workflow's own files (sources, rule catalogue, templates), read once
+    per process: the version alone stays the same while a development checkout changes."""
+    sha = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        sha.update(path.relative_to(package).as_posix().encode() + b"\0")
+        try:
+            sha.update(path.read_bytes())
+        except OSError:
+            sha.update(b"<unreadable>")
+        sha.update(b"\0")
+    return sha.hexdigest()[:12]
+
+
 def compute_fingerprint(
     ctx: StepContext, tool_versions: Callable[[StepContext], Mapping[str, str]]
 ) -> Fingerprint:
@@ -351,7 +373,7 @@ def compute_fingerprint(
     config = config_values(ctx)
     deps = dependency_digests(ctx)
     stack = stack_values(ctx)
-    release = f"{__version__} (Python {platform.python_version()})"
+    release = f"{__version__}+{code_digest()} (Python {platform.python_version()})"
     components = {
         "schema": KEY_SCHEMA,
         "ai_workflow": digest(release),
