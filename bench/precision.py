@@ -12,7 +12,9 @@ every finding shown by default (error and warning, not baselined) against the la
 Precision = real / labelled shown findings. A false error is an error finding labelled noise or
 wrong. A *lost* finding is one labelled real that the run no longer shows (recall dropped).
 Shown findings with no label are listed: label them (`--write-unlabeled` appends them to the
-label file with the label `?`) by opening the cited file, never by guessing.
+label file with the label `?`, once: a re-run does not list them again) by opening the cited
+file, never by guessing. A project whose fetch, preparation or run fails is reported as not
+measured and the others still run (exit status 1).
 
     .venv-test/bin/python bench/precision.py [--projects flask,express] [--work DIR]
 
@@ -214,6 +216,8 @@ class Score(LabelCounts):
     counts: Counter[str] = field(default_factory=Counter)
     false_errors: list[str] = field(default_factory=list)
     unlabelled: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+    # those the label file already lists with `?` (a re-run must not append them again)
+    listed: set[int] = field(default_factory=set)
     lost: list[Label] = field(default_factory=list)
     by_rule: dict[str, Counter[str]] = field(default_factory=dict)
 
@@ -230,6 +234,8 @@ def score(project: LabelFile, findings: list[dict[str, Any]], target: str) -> Sc
         for _ in _merged_places(finding):
             _take(candidates, finding.get("line"))
         if match is None or match.label == "?":
+            if match is not None:
+                result.listed.add(len(result.unlabelled))
             result.unlabelled.append((finding, dig))
             result.counts["unlabelled"] += 1
             continue
@@ -280,8 +286,11 @@ def _take(candidates: list[Label], line: int | None) -> Label | None:
 
 
 def append_unlabelled(project: LabelFile, result: Score) -> None:
+    """Append the unlabelled findings the file does not list yet, with the label `?`."""
     with project.path.open("a", encoding="utf-8") as handle:
-        for finding, dig in result.unlabelled:
+        for index, (finding, dig) in enumerate(result.unlabelled):
+            if index in result.listed:
+                continue
             message = " ".join(finding["message"].split())[:200]
             line = "" if finding.get("line") is None else str(finding["line"])
             cols = [finding["rule"], finding["path"] or "", line, dig, "?", "", message]
@@ -340,10 +349,16 @@ def main() -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="precision-"))
     work.mkdir(parents=True, exist_ok=True)
     results = []
+    failed: list[str] = []
     for path in files:
         project = read_labels(path)
-        target = checkout(project, args.repos, work)
-        summary = run_workflow(target)
+        try:
+            target = checkout(project, args.repos, work)
+            summary = run_workflow(target)
+        except SystemExit as exc:  # a fetch, prepare or run that failed: the others still run
+            print(f"== {path.stem}: not measured\n{exc}", file=sys.stderr)
+            failed.append(path.stem)
+            continue
         result = score(project, shown_findings(summary), str(target))
         report(result)
         if args.write_unlabeled and result.unlabelled:
@@ -353,8 +368,10 @@ def main() -> int:
     for name, result in results:
         by_set.setdefault(name, []).append(result)
     parts = [_summary(name, scores) for name, scores in sorted(by_set.items())]
+    if failed:
+        parts.append(f"not measured: {', '.join(failed)}")
     print(f"precision: {' | '.join(parts)}")
-    return 0
+    return 1 if failed else 0
 
 
 def _summary(name: str, results: list[Score]) -> str:

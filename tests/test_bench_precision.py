@@ -103,3 +103,43 @@ def test_one_finding_for_a_comment_repeated_on_a_line_takes_each_of_its_labels(
     assert (merged.counts["real"], merged.lost) == (1, [])
     single = precision.score(project, [finding], "/t")
     assert (single.counts["real"], len(single.lost)) == (1, 1)
+
+
+def test_a_rerun_appends_only_findings_the_file_does_not_list(
+    precision: ModuleType, tmp_path: Path
+) -> None:
+    """`--write-unlabeled` run twice: the findings already listed with `?` are not appended again;
+    a finding new since then is."""
+    path = tmp_path / "demo.tsv"
+    path.write_text("# fetch: true\n# commit: 0\n", encoding="utf-8")
+    old = {"rule": "md/MD051", "path": "README.md", "line": 3, "severity": "error"}
+    old["message"] = "Link fragment '#x' matches no heading"
+    new = {**old, "line": 9, "message": "Link fragment '#y' matches no heading"}
+    precision.append_unlabelled(
+        precision.read_labels(path), precision.score(precision.read_labels(path), [old], "/t")
+    )
+    again = precision.score(precision.read_labels(path), [old, new], "/t")
+    assert again.counts["unlabelled"] == 2  # both are still unlabelled
+    precision.append_unlabelled(precision.read_labels(path), again)
+    rows = [line for line in path.read_text().splitlines() if not line.startswith("#")]
+    assert [row.split("\t")[2] for row in rows] == ["3", "9"]
+
+
+def test_a_project_that_fails_to_prepare_does_not_stop_the_others(
+    precision: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    (labels / "a.tsv").write_text("# fetch: exit 3\n# commit: 0\n", encoding="utf-8")
+    (labels / "b.tsv").write_text("# fetch: echo x > f\n# commit: 0\n", encoding="utf-8")
+    monkeypatch.setattr(precision, "LABELS_DIR", labels)
+    argv = ["precision.py", "--work", str(tmp_path / "w")]
+    monkeypatch.setattr("sys.argv", argv)
+    assert precision.main() == 1
+    out, err = capsys.readouterr()
+    assert "fetch failed (3)" in err  # a: its fetch fails
+    assert "not the labelled one" in err  # b was still tried: its commit is not 0
+    assert out.strip().endswith("not measured: a, b")
