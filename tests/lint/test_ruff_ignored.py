@@ -77,3 +77,70 @@ def test_ignore_options_in_every_configuration_file(tmp_path: Path, name: str, t
     assert not collection.collects(ignored)
     assert collection.ignored_by("testsuite/test_x.py") is None
     assert collection.collects("testsuite/test_x.py")
+
+
+EXCEPT_STAR = (
+    "def test_star():\n    try:\n        raise ValueError\n    except* ValueError:\n        pass\n"
+)
+
+
+def test_a_module_a_conftest_leaves_out_below_the_python_its_syntax_needs(tmp_path: Path) -> None:
+    """exceptiongroup 1.2.2: `except*` in tests/test_catch_py311.py under `requires-python =
+    ">=3.7"`, which tests/conftest.py leaves out below 3.11 (`collect_ignore_glob`): info,
+    naming the list. A real syntax error in a module the same glob covers is collected on
+    3.11 and stays, and so does `except*` in a module no list covers; a module a conftest
+    leaves out unconditionally fails to parse on purpose, whatever the error."""
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "pyproject.toml": ('[project]\nname = "p"\nversion = "1"\nrequires-python = ">=3.7"\n'),
+            "src/p/__init__.py": "VALUE = 1\n",
+            "tests/conftest.py": (
+                "import sys\n\ncollect_ignore = ['badsyntax.py']\n"
+                "if sys.version_info < (3, 11):\n    collect_ignore_glob = ['*_py311.py']\n"
+            ),
+            "tests/test_catch_py311.py": EXCEPT_STAR,
+            "tests/test_typo_py311.py": "def test_typo(:\n    pass\n",
+            "tests/test_catch.py": EXCEPT_STAR,
+            "tests/badsyntax.py": BROKEN,
+        },
+    )
+    found = _syntax_errors(root)
+    severity, message = found["tests/test_catch_py311.py"]
+    assert severity is Severity.INFO
+    assert "`collect_ignore_glob` `*_py311.py` in tests/conftest.py" in message
+    assert found["tests/test_typo_py311.py"][0] is not Severity.INFO
+    assert found["tests/test_catch.py"][0] is not Severity.INFO
+    severity, message = found["tests/badsyntax.py"]
+    assert severity is Severity.INFO
+    assert "`collect_ignore` `badsyntax.py` in tests/conftest.py" in message
+
+
+def test_conftest_ignore_entries_and_what_they_cover(tmp_path: Path) -> None:
+    """Assignment, `+=`, `.append` and `.extend` of string constants, relative to the
+    conftest's directory; a glob's `*` crosses `/`; a computed value is not guessed."""
+    write_files(
+        tmp_path,
+        {
+            "conftest.py": "collect_ignore = ['setup.py']\ncollect_ignore.append('docs')\n",
+            "tests/conftest.py": (
+                "import os\ncollect_ignore_glob = []\ncollect_ignore_glob += ['*_async.py']\n"
+                "try:\n    import numpy\nexcept ImportError:\n"
+                "    collect_ignore_glob.extend(['np/*'])\n"
+                "collect_ignore = [os.path.join('a', 'b.py')]\n"
+            ),
+        },
+    )
+    from ai_workflow.testsource.conftest_ignores import conftest_ignore_of
+
+    def covers(path: str) -> tuple[str, bool] | None:
+        entry = conftest_ignore_of(tmp_path, path)
+        return None if entry is None else (entry.value, entry.conditional)
+
+    assert covers("setup.py") == ("setup.py", False)
+    assert covers("docs/conf.py") == ("docs", False)
+    assert covers("tests/sub/test_x_async.py") == ("*_async.py", False)
+    assert covers("tests/np/test_arrays.py") == ("np/*", True)
+    assert covers("tests/a/b.py") is None
+    assert covers("tests/test_x.py") is None
+    assert covers("other/test_x_async.py") is None

@@ -1263,6 +1263,39 @@ def test_import_under_a_test_of_the_callers_object_is_optional() -> None:
     ]
 
 
+def test_import_under_a_test_of_which_object_a_slot_holds_is_optional(tmp_path: Path) -> None:
+    """exceptiongroup 1.2.2 imports Ubuntu's apport_python_hook only under
+    `if getattr(sys.excepthook, "__name__", None) in ("apport_excepthook", ...):`, to patch
+    the hook apport installed: the import runs only where apport's object is there. The same
+    with `x.__module__ == "m"`. A test of a value (`sys.platform == "win32"`,
+    `getattr(sys, "frozen", False)`) or a name compared with no literal still requires its
+    import."""
+    hook = (
+        "import sys\n\n"
+        'if getattr(sys.excepthook, "__name__", None) in (\n'
+        '    "apport_excepthook",\n    "partial_apport_excepthook",\n):\n'
+        "    import apport_python_hook\n\n"
+        'if sys.excepthook.__module__ == "sentry_sdk.integrations.excepthook" and ready:\n'
+        "    import sentry_sdk\n\n"
+        'if sys.platform == "win32":\n    import winshell\n\n'
+        'if getattr(sys, "frozen", False):\n    import pyi_splash\n\n'
+        "if sys.excepthook.__name__ == WANTED:\n    import requests\n"
+    )
+    files = {
+        "setup.cfg": "[metadata]\nname = hooks\n\n[options]\npython_requires = >= 3.7\n",
+        "setup.py": "from setuptools import setup\nsetup()\n",
+        "src/hooks/__init__.py": "",
+        "src/hooks/formatting.py": hook,
+    }
+    outcome = _run(make_repo(tmp_path / "hooks", files))
+    reported = {
+        f.message.split("'")[1]
+        for f in outcome.findings
+        if f.rule == "deps/undeclared-import" and f.severity is Severity.WARNING
+    }
+    assert reported == {"winshell", "pyi_splash", "requests"}
+
+
 def test_import_name_to_distribution_mapping() -> None:
     env = PythonEnvironment()
     assert "pyyaml" in providers("yaml", env)

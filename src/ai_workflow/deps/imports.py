@@ -5,10 +5,11 @@ Imports under `try: ... except ImportError` or `if TYPE_CHECKING:` and literal
 `if "x" in sys.modules:` (it runs only when the caller already imported x: sniffio's curio
 support), and so is an import under a test of whether a caller's object has an attribute
 (`hasattr(obj, "a")`, `getattr(obj, "a", None)`: croniter imports pytz only for pytz's zones),
-as is every import of a module the project loads only on demand (`deps.ondemand`).
-Standard-library modules, the project's own
-modules and a script's neighbours are left out; tests and tooling are told apart from shipped
-code.
+and so is an import under a test of which object a slot holds by its name
+(`getattr(sys.excepthook, "__name__", None) in ("apport_excepthook", ...)`: it runs only where
+the module that made that object installed it), as is every import of a module the project
+loads only on demand (`deps.ondemand`). Standard-library modules, the project's own modules and
+a script's neighbours are left out; tests and tooling are told apart from shipped code.
 """
 
 from __future__ import annotations
@@ -168,6 +169,7 @@ def _visit_statements(
                 optional
                 or _is_type_checking(stmt.test)
                 or _duck_typed(stmt.test, body[:index], imported)
+                or _names_installed_object(stmt.test)
             )
             if_true, if_false = version_bounds(stmt.test)
             lower_true, lower_false = _lower(below, if_true), _lower(below, if_false)
@@ -334,6 +336,48 @@ def _duck_typed(test: ast.expr, before: list[ast.stmt], imported: frozenset[str]
         if _attribute_probe(subject, "hasattr", imported) is not None:
             return True
     return False
+
+
+NAME_ATTRIBUTES = frozenset({"__name__", "__qualname__", "__module__"})
+
+
+def _names_installed_object(test: ast.expr) -> bool:
+    """Whether `test` (or an operand of its `and`) asks which object something holds by the
+    object's name: `getattr(x, "__name__", None) in ("a", "b")`, `x.__module__ == "m"`. The
+    imports under it run only where that object, made by the library they import, is installed
+    (exceptiongroup 1.2.2 imports Ubuntu's apport_python_hook only when `sys.excepthook` is
+    apport's `apport_excepthook`, to patch it). A test of a value (`sys.platform == "win32"`,
+    `getattr(sys, "frozen", False)`) is not one."""
+    parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+    return any(_name_compare(part) for part in parts)
+
+
+def _name_compare(part: ast.expr) -> bool:
+    if not (
+        isinstance(part, ast.Compare)
+        and len(part.ops) == 1
+        and isinstance(part.ops[0], ast.Eq | ast.In)
+    ):
+        return False
+    left, right = part.left, part.comparators[0]
+    if isinstance(left, ast.Attribute):
+        named = left.attr in NAME_ATTRIBUTES
+    else:
+        call = left
+        named = (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id == "getattr"
+            and len(call.args) >= 2
+            and isinstance(call.args[1], ast.Constant)
+            and call.args[1].value in NAME_ATTRIBUTES
+        )
+    values = right.elts if isinstance(right, ast.Tuple | ast.List | ast.Set) else [right]
+    return (
+        named
+        and bool(values)
+        and all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in values)
+    )
 
 
 def _getattr_names(before: list[ast.stmt], imported: frozenset[str]) -> set[str]:
