@@ -345,6 +345,62 @@ def test_eslint_json_becomes_findings_when_configured_and_installed(tmp_path: Pa
     assert any(c.startswith("eslint 9.39.5 (project's own") for c in outcome.checked)
 
 
+def _install_eslint_replaying(target: Path, output: list[dict[str, object]], version: str) -> None:
+    """A stand-in eslint in node_modules/.bin replaying a recorded `--format json` output."""
+    text = json.dumps(output).replace("{root}", str(target))
+    script = target / "node_modules" / ".bin" / "eslint"
+    script.parent.mkdir(parents=True)
+    script.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$1" = "--version" ]; then echo v{version}; exit 0; fi\n'
+        f"cat <<'EOF'\n{text}\nEOF\nexit 0\n"
+    )
+    script.chmod(0o755)
+
+
+def _unused_directive(severity: int) -> dict[str, object]:
+    """ESLint 8.8.0's message (recorded) for a disable comment that suppresses nothing, under
+    `reportUnusedDisableDirectives`: no rule id, no `fatal`."""
+    return {
+        "ruleId": None,
+        "message": (
+            "Unused eslint-disable directive (no problems were reported from 'no-invalid-this')."
+        ),
+        "line": 2,
+        "column": 20,
+        "severity": severity,
+        "nodeType": None,
+        "fix": {"range": [40, 78], "text": " "},
+    }
+
+
+def test_an_unused_disable_directive_is_no_parse_error(tmp_path: Path) -> None:
+    """util.promisify's `var self = this; // eslint-disable-line no-invalid-this`, which ESLint
+    8.8.0 reports (no rule id) as an unused directive at the level `reportUnusedDisableDirectives`
+    asks: a warning-level report is info, an error-level one a warning, never a parse error;
+    a fatal message (a real parse failure) beside it stays the eslint/parse-error error."""
+    files = {
+        **JS_FILES,
+        ".eslintrc.json": '{"reportUnusedDisableDirectives": true}\n',
+        "src/a.js": "var f = function fn() {\n  var self = this; // eslint-disable-line no-invalid-this\n  return self;\n};\n",
+    }
+    parse_failure = ESLINT_OUTPUT[1]
+    for level, expected in ((1, Severity.INFO), (2, Severity.WARNING)):
+        target = make_repo(tmp_path / f"level{level}", files)
+        recorded = [
+            {"filePath": "{root}/src/a.js", "messages": [_unused_directive(level)]},
+            parse_failure,
+        ]
+        _install_eslint_replaying(target, recorded, "8.8.0")
+        outcome = _run(target)
+        unused = _find(outcome, "eslint/unused-disable-directive", "src/a.js")
+        assert (unused.line, unused.severity) == (2, expected)
+        assert not [
+            f for f in outcome.findings if f.rule == "eslint/parse-error" and f.path == "src/a.js"
+        ]
+        assert _find(outcome, "eslint/parse-error", "src/b.js").severity is Severity.ERROR
+
+
 ESLINT_CRASH = """
 Oops! Something went wrong! :(
 

@@ -398,6 +398,42 @@ def test_missing_readme_of_a_debian_native_package_without_manual_pages_stays_a_
 
 
 @pytest.mark.parametrize(
+    ("source_format", "readme", "severity"),
+    [
+        # usrmerge 37~deb12u1: debian/README.Debian (an FAQ: what the package does) is its README
+        ("3.0 (native)\n", "debian/README.Debian", "info"),
+        ("3.0 (native)\n", "debian/usrmerge.README.Debian", "info"),
+        # a packaged upstream project: debian/README.Debian is about the packaging only
+        ("3.0 (quilt)\n", "debian/README.Debian", "warning"),
+        # an empty README.Debian says nothing
+        ("3.0 (native)\n", "", "warning"),
+    ],
+)
+def test_missing_readme_of_a_debian_native_package_with_readme_debian_is_info(
+    tmp_path: Path, source_format: str, readme: str, severity: str
+) -> None:
+    """usrmerge 37~deb12u1 has TODO, its scripts, debian/ and development/ at the top, no manual
+    page and no README; its README is debian/README.Debian, which Debian installs to
+    /usr/share/doc/usrmerge: info naming it. Not native, or nothing in it: the warning stays."""
+    files = {
+        "debian/source/format": source_format,
+        "debian/control": "Source: tool\n\nPackage: tool\nDescription: do one thing\n",
+        "convert-tool": "#!/bin/sh\necho hi\n",
+        readme or "debian/README.Debian": (
+            "FAQ\n~~~\n* What is the purpose of this package?\nIt does one thing.\n"
+            if readme
+            else "\n"
+        ),
+    }
+    outcome = _run(make_repo(tmp_path / "pkg", files), changed=[])
+    found = [f for f in outcome.findings if f.rule == "docs/missing-readme"]
+    assert [f.severity.value for f in found] == [severity]
+    if severity == "info":
+        assert found[0].path == readme
+        assert "Debian native package" in found[0].message
+
+
+@pytest.mark.parametrize(
     ("files", "where", "severity"),
     [
         # quilt 0.68: the README is doc/README.in, the template the Makefile fills with the

@@ -229,6 +229,10 @@ def safe_eslint_arguments(args: Sequence[str], skipped: Sequence[str]) -> list[s
     return kept
 
 
+UNUSED_DIRECTIVE = "Unused eslint-disable directive"
+UNUSED_DIRECTIVE_RULE = "eslint/unused-disable-directive"
+
+
 def eslint_findings(results: list[dict[str, Any]], target: Path) -> list[Finding]:
     """ESLint's `--format json` results as findings (`eslint/no-unused-vars`)."""
     findings = []
@@ -237,8 +241,14 @@ def eslint_findings(results: list[dict[str, Any]], target: Path) -> list[Finding
         for message in file_result.get("messages", []):
             if str(message.get("message", "")).startswith(ESLINT_IGNORED_NOTE):
                 continue  # a file the lint script names and we told it to leave alone
+            text = str(message.get("message", ""))
             fatal = bool(message.get("fatal")) or message.get("ruleId") is None
-            if fatal:
+            if fatal and not message.get("fatal") and text.startswith(UNUSED_DIRECTIVE):
+                # `reportUnusedDisableDirectives`: a stale disable comment, reported without a
+                # rule id at the level the configuration asks, not a parse failure
+                rule = UNUSED_DIRECTIVE_RULE
+                severity = Severity.WARNING if message.get("severity") == 2 else Severity.INFO
+            elif fatal:
                 rule, severity = "eslint/parse-error", Severity.ERROR
             else:
                 rule = f"eslint/{message['ruleId']}"
@@ -247,7 +257,7 @@ def eslint_findings(results: list[dict[str, Any]], target: Path) -> list[Finding
                 Finding(
                     rule,
                     severity,
-                    str(message.get("message", "")),
+                    text,
                     path,
                     message.get("line"),
                     extra={"column": message.get("column"), "tool": "eslint"},

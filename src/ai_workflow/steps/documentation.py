@@ -221,6 +221,15 @@ def check_readme(
                 DEBIAN_SOURCE_FORMAT,
             )
             return
+        debian_readme = debian_native_readme(target, files)
+        if debian_readme is not None:
+            _readme_elsewhere(
+                outcome,
+                debian_readme,
+                "the README of this Debian native package (debian/source/format), says what it "
+                "is and is installed with it to /usr/share/doc; debian/control describes it",
+            )
+            return
         outcome.add(
             "docs/missing-readme",
             "warning",
@@ -299,15 +308,37 @@ _NATIVE_FORMAT_RE = re.compile(r"^\s*3\.0\s+\(native\)\s*$")
 _MANUAL_PAGE_RE = re.compile(r"(?:^|/)[^/]+\.[1-9][a-z]*$")
 
 
+def debian_native(target: Path, files: Iterable[str]) -> bool:
+    """Whether the project is a Debian native package (`3.0 (native)` in debian/source/format):
+    Debian is its upstream, it is installed only as its packages."""
+    return DEBIAN_SOURCE_FORMAT in set(files) and bool(
+        _NATIVE_FORMAT_RE.match(read_text(target / DEBIAN_SOURCE_FORMAT))
+    )
+
+
+_DEBIAN_README_RE = re.compile(r"^debian/(?:[^/]+\.)?README\.Debian$")
+
+
+def debian_native_readme(target: Path, files: Iterable[str]) -> str | None:
+    """The README of a Debian native package: debian/README.Debian (or `<package>.README.Debian`),
+    not empty, which dh_installdocs installs to /usr/share/doc/<package>/; None for any other
+    project, or a native package without one."""
+    files = list(files)
+    if not debian_native(target, files):
+        return None
+    for rel in sorted(files):
+        if _DEBIAN_README_RE.match(rel) and read_text(target / rel).strip():
+            return rel
+    return None
+
+
 def debian_native_manuals(target: Path, files: Iterable[str]) -> list[str]:
     """The manual pages (roff sources starting `.TH`/`.Dt`, or POD/scdoc/ronn ones) of a
     Debian native package (`3.0 (native)` in debian/source/format: Debian is its upstream,
     installed only as its packages, described by debian/control), outside debian/; empty for
     any other project or a native package that ships no manual page."""
     files = list(files)
-    if DEBIAN_SOURCE_FORMAT not in files:
-        return []
-    if not _NATIVE_FORMAT_RE.match(read_text(target / DEBIAN_SOURCE_FORMAT)):
+    if not debian_native(target, files):
         return []
     found = []
     for rel in sorted(files):
