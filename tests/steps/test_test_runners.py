@@ -1418,6 +1418,58 @@ def test_a_fixture_of_a_pytest_plugin_not_installed_is_the_environment(tmp_path:
     )
 
 
+def test_a_marker_of_a_pytest_plugin_not_installed_is_the_environment(tmp_path: Path) -> None:
+    """jsonpath-ng 1.16.0's tests/benchmarks/ mark their tests `@pytest.mark.benchmark`, the
+    marker pytest-codspeed registers, under strict markers: without the plugin each module
+    fails to collect with "'benchmark' not found in `markers` configuration option", which
+    this machine's missing plugin causes (info naming it); a module beside it whose marker no
+    known plugin registers (a typo of the project's own registered `slow`) stays the
+    project's error."""
+    files = {
+        "pyproject.toml": textwrap.dedent(
+            """\
+            [project]
+            name = 'app'
+
+            [tool.pytest.ini_options]
+            addopts = "--strict-markers"
+            markers = ["slow: takes long"]
+            """
+        ),
+        "tests/test_speed.py": textwrap.dedent(
+            """\
+            import pytest
+
+
+            @pytest.mark.benchmark(group="parse")
+            def test_guess():
+                assert len(b"abc") == 3
+            """
+        ),
+        "tests/test_own.py": textwrap.dedent(
+            """\
+            import pytest
+
+
+            @pytest.mark.slwo
+            def test_own():
+                assert True
+            """
+        ),
+    }
+    root = make_repo(tmp_path / "py", files)
+    config = Config.model_validate({"tech_stack": {"python": sys.executable}})
+    outcome = run_step(root, config)
+    shown = with_environment(outcome)
+    assert ("error", "tests/error", "tests/test_own.py", None) in shown
+    assert [s for s in shown if s[2] == "tests/test_speed.py"] == [
+        ("info", "tests/environment-incomplete", "tests/test_speed.py", None)
+    ]
+    info = next(f for f in outcome.findings if f.rule == "tests/environment-incomplete")
+    assert "the pytest plugin pytest-benchmark or pytest-codspeed" in info.message
+    assert "`benchmark` marker" in info.message
+
+
 # --------------------------------------------------------------------------- JVM, CTest
 
 

@@ -689,19 +689,60 @@ project forgot to define) stays the project's error."""
 
 FIXTURE_NOT_FOUND = re.compile(r"\bfixture '(?P<name>\w+)' not found\b")
 
+PLUGIN_MARKERS: dict[str, str] = {
+    "benchmark": "pytest-benchmark or pytest-codspeed",
+    "asyncio": "pytest-asyncio",
+    "trio": "pytest-trio",
+    "django_db": "pytest-django",
+    "timeout": "pytest-timeout",
+    "flaky": "pytest-rerunfailures",
+    "order": "pytest-order",
+    "run": "pytest-ordering",
+    "dependency": "pytest-dependency",
+    "vcr": "pytest-recording",
+    "default_cassette": "pytest-recording",
+    "block_network": "pytest-recording",
+    "httpx_mock": "pytest-httpx",
+    "freeze_time": "pytest-freezer",
+    "mpl_image_compare": "pytest-mpl",
+    "forked": "pytest-forked",
+    "xdist_group": "pytest-xdist",
+    "no_cover": "pytest-cov",
+    "datafiles": "pytest-datafiles",
+    "celery": "celery (its pytest plugin, `celery[pytest]`)",
+}
+"""Markers that a well-known pytest plugin registers, and the distribution that registers
+them. Under strict markers (`--strict-markers`, or pytest 9's `strict = true`) a module that
+uses one fails to collect with "'benchmark' not found in `markers` configuration option"
+where the plugin is not installed (jsonpath-ng 1.16.0's tests/benchmarks/ mark their tests
+`@pytest.mark.benchmark(group=...)`, pytest-codspeed's, a plugin of its `test` dependency
+group): the machine lacks the plugin, the module is fine. A marker no plugin here is known
+for (a typo, one the project forgot to register) stays the project's error."""
+
+MARKER_NOT_FOUND = re.compile(r"'(?P<name>\w+)' not found in `markers` configuration option")
+
 
 def missing_pytest_plugin(text: str) -> str | None:
     """What this machine lacks when a pytest failure's text says a fixture of a well-known
-    plugin (`PLUGIN_FIXTURES`) was not found, described for a message; None otherwise."""
+    plugin (`PLUGIN_FIXTURES`) was not found, or that a marker of one (`PLUGIN_MARKERS`) is
+    not registered, described for a message; None otherwise."""
     found = FIXTURE_NOT_FOUND.search(text)
-    if found is None or found.group("name") not in PLUGIN_FIXTURES:
-        return None
-    name = found.group("name")
-    return (
-        f"the pytest plugin {PLUGIN_FIXTURES[name]}, whose `{name}` fixture the tests take "
-        f"(pytest says `fixture '{name}' not found`; install the plugin into the test "
-        "environment)"
-    )
+    if found is not None and found.group("name") in PLUGIN_FIXTURES:
+        name = found.group("name")
+        return (
+            f"the pytest plugin {PLUGIN_FIXTURES[name]}, whose `{name}` fixture the tests take "
+            f"(pytest says `fixture '{name}' not found`; install the plugin into the test "
+            "environment)"
+        )
+    marked = MARKER_NOT_FOUND.search(text)
+    if marked is not None and marked.group("name") in PLUGIN_MARKERS:
+        name = marked.group("name")
+        return (
+            f"the pytest plugin {PLUGIN_MARKERS[name]}, whose `{name}` marker the tests use "
+            f"(under strict markers pytest says the `{name}` marker is not found in its "
+            "`markers` option; install the plugin into the test environment)"
+        )
+    return None
 
 
 @dataclass(frozen=True)
