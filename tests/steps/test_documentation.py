@@ -389,6 +389,53 @@ def test_missing_readme_of_a_debian_native_package_with_manual_pages_is_info(
         assert "usr/share/man/man1/tool.1" in found[0].message
 
 
+MANUAL_RST = """\
+=========
+ service
+=========
+
+--------------------------
+run a System V init script
+--------------------------
+
+:Manual section: 8
+:Manual group: System Manager's Manual
+
+SYNOPSIS
+========
+
+**service** *SCRIPT* *COMMAND*
+"""
+
+
+@pytest.mark.parametrize(
+    ("page", "severity"),
+    [
+        (MANUAL_RST, "info"),  # rst2man's source: its docinfo gives the manual section
+        ("Notes\n=====\n\nHow we release.\n", "warning"),  # reStructuredText, no manual
+    ],
+)
+def test_missing_readme_of_a_debian_native_package_with_rst2man_pages_is_info(
+    tmp_path: Path, page: str, severity: str
+) -> None:
+    """init-system-helpers 1.65.2 (held-out 116): a Debian native package with no README,
+    whose manual pages are man8/invoke-rc.d.rst, service.rst and update-rc.d.rst, which
+    debian/rules turns into roff with rst2man; they were not taken for manual pages, so the
+    missing README was a warning, where ucf's and bilibop's roff pages make it info. A
+    reStructuredText document that is no manual page leaves the warning."""
+    files = {
+        "debian/source/format": "3.0 (native)\n",
+        "debian/control": "Source: tool\n\nPackage: tool\nDescription: do one thing\n",
+        "script/service": "#!/bin/sh\necho hi\n",
+        "man8/service.rst": page,
+    }
+    outcome = _run(make_repo(tmp_path / "pkg", files), changed=[])
+    found = [f for f in outcome.findings if f.rule == "docs/missing-readme"]
+    assert [f.severity.value for f in found] == [severity]
+    if severity == "info":
+        assert "man8/service.rst" in found[0].message
+
+
 def test_missing_readme_of_a_debian_native_package_without_manual_pages_stays_a_warning(
     tmp_path: Path,
 ) -> None:

@@ -1351,3 +1351,39 @@ def test_a_module_of_a_namespace_package_exists(tmp_path: Path) -> None:
     )
     outcome = _run(root)
     assert _found(outcome, "scripts/missing-module") == {("README.md", 8, "error")}
+
+
+NODEENV_README = """\
+# p
+
+Configuration
+-------------
+
+These are the available options and their defaults::
+
+    [p]
+    node = 'latest'
+    make = '{value}'
+    jobs = '2'
+
+Build it with::
+
+    make {target}
+"""
+
+
+def test_a_key_named_make_in_a_listed_configuration_runs_no_make(tmp_path: Path) -> None:
+    """nodeenv 1.12.0 (held-out 116, a false error): README.rst lists ~/.nodeenvrc's options
+    in a literal block, `make = 'make'` among them, the key naming the make program; that was
+    read as `make` run with the target `make`, which the Makefile lacks. A word followed by
+    `=` (or `:=`, `+=`, `?=`) is an assignment, not a command; a `make` of a target the
+    Makefile lacks stays an error."""
+    files = {
+        "README.md": NODEENV_README.format(value="make", target="all"),
+        "Makefile": "all:\n\ttrue\n",
+    }
+    outcome = _run(make_repo(tmp_path / "ok", files))
+    assert not _found(outcome, "scripts/missing-make-target")
+    files["README.md"] = NODEENV_README.format(value="gmake", target="gone")
+    outcome = _run(make_repo(tmp_path / "bad", files))
+    assert _found(outcome, "scripts/missing-make-target") == {("README.md", 15, "error")}

@@ -1067,6 +1067,56 @@ def test_a_gopath_package_runs_at_the_path_its_external_test_imports_it_by(
     assert gopath_import_path(other, sorted(files)) is None
 
 
+def demangle_shaped_go(wanted: int, imported: str) -> dict[str, str]:
+    """ianlancetaylor/demangle's shape (git 28f6c0f): no go.mod, a README whose title is the
+    import path, the root package with an internal test, and beside it c++filt.go, an example
+    program go builds only when `go run` names it (`// +build ignore`, `package main`), which
+    imports the package by its path."""
+    return {
+        "README.md": "# the demangler\n\nA Go package that can be used to demangle names.\n",
+        "demangle.go": "package demangle\n\nfunc Sum(a, b int) int { return a + b }\n",
+        "demangle_test.go": (
+            'package demangle\n\nimport "testing"\n\n'
+            "func TestSum(t *testing.T) {\n"
+            f'\tif Sum(2, 2) != {wanted} {{\n\t\tt.Errorf("wrong sum")\n\t}}\n}}\n'
+        ),
+        "filt.go": (
+            "// +build ignore\n\npackage main\n\n"
+            f'import (\n\t"fmt"\n\n\t"{imported}"\n)\n\n'
+            "func main() { fmt.Println(demangle.Sum(1, 2)) }\n"
+        ),
+    }
+
+
+@needs_go
+def test_a_gopath_package_runs_at_the_path_its_build_ignored_program_imports_it_by(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ianlancetaylor/demangle (held-out 116, a false `tests/no-runner` warning): no go.mod,
+    no `import`/`go get` line in the README, and the root's files declared two packages, its
+    own and the `package main` of c++filt.go, a program go never builds with the package
+    (`// +build ignore`), which imports `github.com/ianlancetaylor/demangle`. That file is in
+    no package of the root's, and its import gives the path: the tests run in GOPATH mode and
+    a failing one is the project's error. A program that imports a dependency by a path
+    whose last element is not the package's gives no path, so nothing runs."""
+    from ai_workflow.testcmd.gopath import gopath_import_path
+
+    monkeypatch.delenv("GO111MODULE", raising=False)
+    own = "github.com/ianlancetaylor/demangle"
+    passing = run_step(make_repo(tmp_path / "passing", demangle_shaped_go(4, own)))
+    assert passing.data["framework"] == "go-test"
+    assert counts(passing) == (1, 0, 0)
+    assert shown(passing) == []
+    failing = run_step(make_repo(tmp_path / "failing", demangle_shaped_go(5, own)))
+    assert counts(failing) == (0, 1, 0)
+    assert shown(failing) == [("error", "tests/failed", "demangle_test.go", 7)]
+    files = demangle_shaped_go(4, "github.com/other/glob")
+    other = make_repo(tmp_path / "dependency", files)
+    assert gopath_import_path(other, sorted(files)) is None
+    no_runner = run_step(other)
+    assert [rule for _, rule, _, _ in shown(no_runner)] == ["tests/no-runner"]
+
+
 GOPATH_TEST_SCRIPT = textwrap.dedent(  # govaluate's test.sh: GOPATH mode, as Go < 1.16 ran it
     """\
     #!/bin/bash

@@ -306,6 +306,9 @@ def docs_dir_readme(target: Path, files: Iterable[str]) -> str | None:
 DEBIAN_SOURCE_FORMAT = "debian/source/format"
 _NATIVE_FORMAT_RE = re.compile(r"^\s*3\.0\s+\(native\)\s*$")
 _MANUAL_PAGE_RE = re.compile(r"(?:^|/)[^/]+\.[1-9][a-z]*$")
+# a reStructuredText manual page that docutils' rst2man turns into roff: its docinfo gives the
+# section (`:Manual section: 8`)
+_RST_MANUAL_RE = re.compile(r"^:Manual section:\s*[1-9]", re.M)
 
 
 def debian_native(target: Path, files: Iterable[str]) -> bool:
@@ -333,18 +336,23 @@ def debian_native_readme(target: Path, files: Iterable[str]) -> str | None:
 
 
 def debian_native_manuals(target: Path, files: Iterable[str]) -> list[str]:
-    """The manual pages (roff sources starting `.TH`/`.Dt`, or POD/scdoc/ronn ones) of a
-    Debian native package (`3.0 (native)` in debian/source/format: Debian is its upstream,
-    installed only as its packages, described by debian/control), outside debian/; empty for
-    any other project or a native package that ships no manual page."""
+    """The manual pages (roff sources starting `.TH`/`.Dt`, POD/scdoc/ronn ones, or
+    reStructuredText ones for rst2man, with `:Manual section:`) of a Debian native package
+    (`3.0 (native)` in debian/source/format: Debian is its upstream, installed only as its
+    packages, described by debian/control), outside debian/; empty for any other project or
+    a native package that ships no manual page."""
     files = list(files)
     if not debian_native(target, files):
         return []
     found = []
     for rel in sorted(files):
-        if rel.startswith("debian/") or not (
-            _MANUAL_PAGE_RE.search(rel) or _MANUAL_SUFFIX_RE.search(rel)
-        ):
+        if rel.startswith("debian/"):
+            continue
+        if rel.endswith(".rst"):
+            if _RST_MANUAL_RE.search(read_text(target / rel)[:4000]):
+                found.append(rel)
+            continue
+        if not (_MANUAL_PAGE_RE.search(rel) or _MANUAL_SUFFIX_RE.search(rel)):
             continue
         text = read_text(target / rel)
         if text and _MANUAL_START_RE.search(text[:4000]):

@@ -493,6 +493,8 @@ def classify(command: Command, project: Project) -> list[Reference]:
     argv = _unwrap(list(command.argv))
     if not argv or command.cwd == UNKNOWN_DIR:
         return []
+    if len(argv) > 1 and argv[1] in ASSIGNMENT_OPERATORS:
+        return []  # `make = 'make'`: a key of a listed configuration (INI, TOML), set
     head = argv[0]
     if head in project.programs and "/" not in head:
         return [Reference("console", head, command)]  # its arguments are the reader's files
@@ -509,6 +511,12 @@ def classify(command: Command, project: Project) -> list[Reference]:
     if _is_path_command(head, command.inline):
         return [Reference("file", _clean_path(head), command, direct=True)]
     return []
+
+
+# a word then one of these is an assignment to a key named like a program (nodeenv's README
+# lists ~/.nodeenvrc's `[nodeenv]` options, among them `make = 'make'`; a Makefile's
+# `MAKE := make`), not that program run with `=` as its first argument
+ASSIGNMENT_OPERATORS = frozenset({"=", ":=", "+=", "?=", "::="})
 
 
 def _unwrap(argv: list[str]) -> list[str]:

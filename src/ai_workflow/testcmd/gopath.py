@@ -114,24 +114,31 @@ EXTERNAL_TEST = re.compile(r"^package\s+(?P<name>\w+)_test\b", re.MULTILINE)
 
 
 def _root_tested_by_path(texts: dict[str, str]) -> tuple[str, str] | None:
-    """The root package's import path as an external test at the root imports it: a
-    `package <name>_test` file beside the root's `package <name>` imports
-    `<host>/.../<name>`, the package it tests (danwakefield/fnmatch's fnmatch_test.go,
-    `package fnmatch_test`, imports `github.com/danwakefield/fnmatch`). An import whose last
+    """The root package's import path as a file at the root outside that package imports
+    it, by `<host>/.../<name>`: an external test, a `package <name>_test` file beside the
+    root's `package <name>` (danwakefield/fnmatch's fnmatch_test.go, `package fnmatch_test`,
+    imports `github.com/danwakefield/fnmatch`), or a program go never builds with the
+    package (`//go:build ignore`, run with `go run`: ianlancetaylor/demangle's c++filt.go,
+    `package main`, imports `github.com/ianlancetaylor/demangle`). An import whose last
     element is not the root's package name is a dependency, not the root."""
     names = _package_names(texts, {"."})
     if len(names) != 1:
         return None
     [name] = names
     for rel, text in texts.items():
-        if str(PurePosixPath(rel).parent) != "." or not rel.endswith("_test.go"):
+        if str(PurePosixPath(rel).parent) != ".":
             continue
-        found = EXTERNAL_TEST.search(text)
-        if found is None or found.group("name") != name:
+        if BUILD_IGNORE.search(text):
+            what = f"the program {rel} (built only by `go run`), which imports the package"
+        elif rel.endswith("_test.go") and (found := EXTERNAL_TEST.search(text)):
+            if found.group("name") != name:
+                continue
+            what = f"the external test {rel}, which imports the package it tests"
+        else:
             continue
         for path in _imports(text):
             if _hosted(path) and path.rsplit("/", 1)[-1] == name:
-                return path, f"the external test {rel}, which imports the package it tests"
+                return path, what
     return None
 
 
@@ -171,12 +178,14 @@ def _package_directories(texts: dict[str, str]) -> set[str]:
 
 
 def _package_names(texts: dict[str, str], directories: set[str]) -> set[str]:
-    """The package names the non-test Go files in `directories` declare."""
+    """The package names the non-test Go files in `directories` declare; a file go never
+    builds (`//go:build ignore`: a program beside the package, run with `go run`) is in no
+    package of the directory's."""
     return {
         found.group("name")
         for rel, text in texts.items()
         if str(PurePosixPath(rel).parent) in directories and not rel.endswith("_test.go")
-        if (found := PACKAGE.search(text))
+        if not BUILD_IGNORE.search(text) and (found := PACKAGE.search(text))
     }
 
 
