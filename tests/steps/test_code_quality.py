@@ -4109,6 +4109,38 @@ def test_python2_builtins_under_a_python2_guard_are_info(tmp_path: Path) -> None
     }
 
 
+PY2_PROBED = {
+    "compat.py": (
+        "try:\n    unicode\n\n    def str_(s):\n        if type(s) == unicode:\n"
+        "            return s.encode('utf-8')\n        return str(s)\n\n"
+        "except NameError:\n\n    def str_(s):\n        return s\n\n\n"
+        "try:\n    def early(s):\n        return unicode(s)\n\n    unicode\n"
+        "except NameError:\n    pass\n\n"
+        "try:\n    unicode\n\n    def other(s):\n        return unicode(s)\n\n"
+        "except ValueError:\n    pass\n\n"
+        "try:\n    long\n\n    def third(s):\n        return unicode(s)\n\n"
+        "except NameError:\n    pass\n"
+    ),
+}
+
+
+def test_python2_builtins_after_their_probe_in_a_try_are_info(tmp_path: Path) -> None:
+    """vobject 0.9.8's base.py (held-out 115, a false error): `try: unicode`, then
+    `def str_(s): if type(s) == unicode: ...`, with `except NameError:` defining the Python 3
+    str_: Python 3 never gets past the probe, info. The same read before the probe, in a
+    `try:` whose handler does not catch NameError, or after a probe of another name, stays an
+    error."""
+    outcome = _run(make_repo(tmp_path / "proj", PY2_PROBED))
+    graded = _levels_by_name(outcome, "ruff/F821")
+    assert graded == {
+        (5, "unicode"): Severity.INFO,
+        (17, "unicode"): Severity.ERROR,
+        (24, "unicode"): Severity.ERROR,  # the probe itself, which no handler catches
+        (27, "unicode"): Severity.ERROR,
+        (36, "unicode"): Severity.ERROR,
+    }
+
+
 PY2_IMPORT_FALLBACK = {
     "compat.py": (
         "try:\n    from collections.abc import Mapping\n\nexcept ImportError:\n"
