@@ -8,7 +8,9 @@ modules every Python 3 has and Python 2 lacks (`try: from collections.abc import
 `except ImportError: ... str = unicode`, jsonpatch 1.33; ruff itself passes `try: unicode except
 NameError:`), or later in the body of such a `try:`, after its probe of the name (`try: unicode`
 then `def str_(s): ... unicode ...`, vobject 0.9.8: ruff passes the probe, not a function defined
-after it).
+after it), or anywhere in a module whose top level first imports, unguarded, a module of
+Python 2's standard library that Python 3 renamed or removed (`import _winreg`, vobject 0.9.8's
+win32tz.py): Python 3 fails at that import, which `deps/undeclared-import` reports.
 ruff checks with Python 3's builtins and calls them undefined names (F821), an error; there
 they are defined when the line runs (autojump 22.5.1's `bin/autojump_utils.py`). Info. The
 same name outside such a guard stays an error (Python 3 raises NameError there), and so does any
@@ -21,6 +23,7 @@ import ast
 import re
 from collections.abc import Callable, Iterable
 
+from ai_workflow.deps.imports import PY2_STDLIB_MODULES
 from ai_workflow.findings import Finding
 from ai_workflow.parsed_files import ParsedFiles
 
@@ -106,6 +109,7 @@ def _guard(finding: Finding, tree: ast.Module) -> str | None:
                 guarded(node, parents)
                 or _python2_import_fallback(node, parents)
                 or _after_probe(node, parents)
+                or _python2_module(tree, node)
             )
             if guard:
                 return guard
@@ -125,6 +129,31 @@ def _python2_import_fallback(name: ast.AST, parents: dict[ast.AST, ast.AST]) -> 
                     return f"in the `except ImportError:` of importing `{modules[0]}`"
         node = parents.get(node)
     return None
+
+
+def _python2_module(tree: ast.Module, name: ast.Name) -> str | None:
+    """How the module is Python 2 code: an unguarded import at its top level, above the name,
+    of a standard-library module Python 3 renamed or removed (`import _winreg`, `import
+    urllib2`), fails on Python 3 before the name can be read (vobject 0.9.8's win32tz.py and its
+    `xrange`). `deps/undeclared-import` reports that import as the module's one problem. None
+    where no such import is."""
+    for statement in tree.body:
+        if statement.lineno >= name.lineno:
+            break
+        for module in _top_modules(statement):
+            if module in PY2_STDLIB_MODULES:
+                line = statement.lineno
+                return f"in a Python 2 module: its `import {module}` (line {line}) fails first"
+    return None
+
+
+def _top_modules(statement: ast.stmt) -> list[str]:
+    """The top-level names a plain import statement imports (none for other statements)."""
+    if isinstance(statement, ast.Import):
+        return [alias.name.split(".")[0] for alias in statement.names]
+    if isinstance(statement, ast.ImportFrom) and statement.level == 0 and statement.module:
+        return [statement.module.split(".")[0]]
+    return []
 
 
 def _after_probe(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> str | None:
