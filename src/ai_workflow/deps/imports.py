@@ -74,7 +74,7 @@ STDLIB_MODULES = (
 # Set`, `if PY2:`), a 2-and-3 project's Python 2 branch, not a third-party package to declare.
 PY2_STDLIB_MODULES = frozenset(
     {
-        "__builtin__", "BaseHTTPServer", "CGIHTTPServer", "ConfigParser", "Cookie",
+        "__builtin__", "_winreg", "BaseHTTPServer", "CGIHTTPServer", "ConfigParser", "Cookie",
         "DocXMLRPCServer", "HTMLParser", "Queue", "SimpleHTTPServer", "SimpleXMLRPCServer",
         "SocketServer", "StringIO", "Tkinter", "UserDict", "UserList", "UserString",
         "anydbm", "commands", "cPickle", "cProfile", "cStringIO", "cookielib", "copy_reg",

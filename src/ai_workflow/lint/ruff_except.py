@@ -1,7 +1,7 @@
 """ruff's E722 (bare `except:`) on a handler that swallows nothing a caller could see.
 
 A bare `except:` is a smell because it swallows everything, KeyboardInterrupt and SystemExit
-too. Four handlers swallow nothing a caller could see, and a fifth kind only answers for the
+too. Four handlers swallow nothing a caller could see, and two more kinds only answer for the
 type of an argument, info:
 
 - a handler whose last statement raises: it re-raises (`raise`) after its cleanup, or
@@ -38,6 +38,12 @@ type of an argument, info:
   is still checked by the other branch. A handler that does not use the argument (`pass`, a
   default, a log line), a `try` that probes no argument, or one with more handlers stays a
   warning.
+- an equality test's answer for an operand of another type: in `__eq__` (or `__ne__`), the
+  `try` returns a comparison that reads the other operand's attributes or items and its only
+  handler, bare, returns `False` (`True` in `__ne__`) or NotImplemented (vobject 0.9.8's
+  `Name.__eq__`: `try: return self.family == other.family and ...` / `except: return
+  False`). A handler that returns anything else or does more, a `try` that reads nothing of
+  the operand, or the same handler in another method stays a warning.
 
 A bare `except:` that goes on (`pass`, a return, a log line) anywhere else stays a warning,
 in `close()` too.
@@ -69,6 +75,11 @@ FINALIZER = (
     "the handler is in `{}.__del__`, and Python never lets an exception out of a finalizer "
     '(it prints "Exception ignored in" and goes on)'
 )
+FOREIGN_COMPARISON = (
+    "the handler of `{}` answers 'not equal' when the operand lacks what the `try` reads "
+    "(`{}`): the comparison's answer for a `{}` of another type, which `except Exception` "
+    "would state more narrowly"
+)
 IMPORT_FALLBACK = (
     "the handler only imports an alternative (`{}`) to what the `try` imports, so if that "
     "fails too, its ImportError reaches the caller"
@@ -80,7 +91,8 @@ def raising_bare_excepts_as_info(findings: Iterable[Finding], files: ParsedFiles
     an exit callback suppresses the exception), on a handler in a `__del__` method, on the
     handler of a fallback import, or on a fallback for an argument's type, made info."""
     explained = files.explain_rule(findings, BARE_EXCEPT, NOTE, _swallows_nothing)
-    return files.explain_rule(explained, BARE_EXCEPT, "{}", _type_fallback)
+    explained = files.explain_rule(explained, BARE_EXCEPT, "{}", _type_fallback)
+    return files.explain_rule(explained, BARE_EXCEPT, "{}", _foreign_comparison)
 
 
 def _swallows_nothing(finding: Finding, tree: ast.Module) -> str | None:
@@ -157,6 +169,46 @@ def _type_fallback(finding: Finding, tree: ast.Module) -> str | None:
                 if probe is not None and use is not None:
                     return TYPE_FALLBACK.format(name, probe, use)
     return None
+
+
+EQUALITY_ANSWERS = {"__eq__": (False, "False"), "__ne__": (True, "True")}
+
+
+def _foreign_comparison(finding: Finding, tree: ast.Module) -> str | None:
+    """The reason a bare handler at the finding's line answers an equality test for an
+    operand of another type (the sixth case), or None; a finding already made info keeps
+    its reason."""
+    if finding.severity is Severity.INFO:
+        return None
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef) or function.name not in EQUALITY_ANSWERS:
+            continue
+        arguments = _arguments(function)
+        if len(arguments) != 1:
+            continue
+        for node in own_nodes(function):
+            if not isinstance(node, ast.Try) or len(node.handlers) != 1:
+                continue
+            handler = node.handlers[0]
+            if handler.type is not None or handler.lineno != finding.line:
+                continue
+            if node.finalbody or node.orelse or not all(_simple(s) for s in node.body):
+                continue
+            probe = _probe_of(node.body, arguments[0])
+            if probe is not None and _answers(handler.body, function.name):
+                return FOREIGN_COMPARISON.format(function.name, probe, arguments[0])
+    return None
+
+
+def _answers(body: list[ast.stmt], method: str) -> bool:
+    """The handler only returns the answer for unequal operands (`return False` in `__eq__`,
+    `return True` in `__ne__`) or NotImplemented."""
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+        return False
+    value = body[0].value
+    if isinstance(value, ast.Name) and value.id == "NotImplemented":
+        return True
+    return isinstance(value, ast.Constant) and value.value is EQUALITY_ANSWERS[method][0]
 
 
 def _simple(statement: ast.stmt) -> bool:

@@ -6,7 +6,11 @@ under `if PY2:` / `if sys.version_info[0] == 2:`, after an early `if is_python3(
 or behind `is_python2() and ...`, or in the `except ImportError:` of a `try:` that only imports
 modules every Python 3 has and Python 2 lacks (`try: from collections.abc import Mapping`
 `except ImportError: ... str = unicode`, jsonpatch 1.33; ruff itself passes `try: unicode except
-NameError:`).
+NameError:`), or later in the body of such a `try:`, after its probe of the name (`try: unicode`
+then `def str_(s): ... unicode ...`, vobject 0.9.8: ruff passes the probe, not a function defined
+after it), or anywhere in a module whose top level first imports, unguarded, a module of
+Python 2's standard library that Python 3 renamed or removed (`import _winreg`, vobject 0.9.8's
+win32tz.py): Python 3 fails at that import, which `deps/undeclared-import` reports.
 ruff checks with Python 3's builtins and calls them undefined names (F821), an error; there
 they are defined when the line runs (autojump 22.5.1's `bin/autojump_utils.py`). Info. The
 same name outside such a guard stays an error (Python 3 raises NameError there), and so does any
@@ -19,6 +23,7 @@ import ast
 import re
 from collections.abc import Callable, Iterable
 
+from ai_workflow.deps.imports import PY2_STDLIB_MODULES
 from ai_workflow.findings import Finding
 from ai_workflow.parsed_files import ParsedFiles
 
@@ -100,7 +105,12 @@ def _guard(finding: Finding, tree: ast.Module) -> str | None:
             and node.id == found.group("name")
             and node.lineno == finding.line
         ):
-            guard = guarded(node, parents) or _python2_import_fallback(node, parents)
+            guard = (
+                guarded(node, parents)
+                or _python2_import_fallback(node, parents)
+                or _after_probe(node, parents)
+                or _python2_module(tree, node)
+            )
             if guard:
                 return guard
     return None
@@ -119,6 +129,67 @@ def _python2_import_fallback(name: ast.AST, parents: dict[ast.AST, ast.AST]) -> 
                     return f"in the `except ImportError:` of importing `{modules[0]}`"
         node = parents.get(node)
     return None
+
+
+def _python2_module(tree: ast.Module, name: ast.Name) -> str | None:
+    """How the module is Python 2 code: an unguarded import at its top level, above the name,
+    of a standard-library module Python 3 renamed or removed (`import _winreg`, `import
+    urllib2`), fails on Python 3 before the name can be read (vobject 0.9.8's win32tz.py and its
+    `xrange`). `deps/undeclared-import` reports that import as the module's one problem. None
+    where no such import is."""
+    for statement in tree.body:
+        if statement.lineno >= name.lineno:
+            break
+        for module in _top_modules(statement):
+            if module in PY2_STDLIB_MODULES:
+                line = statement.lineno
+                return f"in a Python 2 module: its `import {module}` (line {line}) fails first"
+    return None
+
+
+def _top_modules(statement: ast.stmt) -> list[str]:
+    """The top-level names a plain import statement imports (none for other statements)."""
+    if isinstance(statement, ast.Import):
+        return [alias.name.split(".")[0] for alias in statement.names]
+    if isinstance(statement, ast.ImportFrom) and statement.level == 0 and statement.module:
+        return [statement.module.split(".")[0]]
+    return []
+
+
+def _after_probe(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> str | None:
+    """How the name sits after a probe of itself in the same `try:` body, whose handler
+    catches NameError (`try: unicode` then `def str_(s): ... unicode ...`, `except NameError:
+    def str_(s): ...`, vobject 0.9.8's base.py): on Python 3 the probe raises and nothing after
+    it in the body runs, so the name is read only where it exists. None where it is not."""
+    child: ast.AST = name
+    node = parents.get(name)
+    while node is not None:
+        if (
+            isinstance(node, ast.Try)
+            and isinstance(child, ast.stmt)
+            and child in node.body
+            and _catches_name_error(node)
+        ):
+            before = node.body[: node.body.index(child)]
+            if any(_probes(statement, name.id) for statement in before):
+                return f"after the probe `{name.id}` in a `try:` whose `except NameError:` runs"
+        child, node = node, parents.get(node)
+    return None
+
+
+def _probes(statement: ast.stmt, name: str) -> bool:
+    """Whether a statement reads `name` alone: `unicode` or `text = unicode`."""
+    value = statement.value if isinstance(statement, (ast.Expr, ast.Assign)) else None
+    return isinstance(value, ast.Name) and value.id == name
+
+
+def _catches_name_error(tried: ast.Try) -> bool:
+    for handler in tried.handlers:
+        caught = handler.type
+        names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+        if any(isinstance(n, ast.Name) and n.id == "NameError" for n in names):
+            return True
+    return False
 
 
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:

@@ -60,6 +60,7 @@ from ai_workflow.deps.distributions import (
 )
 from ai_workflow.deps.imports import (
     DEV_DIRS,
+    PY2_STDLIB_MODULES,
     ImportScan,
     ImportUse,
     python_scripts,
@@ -909,6 +910,12 @@ def _missing(
         why = "is imported but the project declares no dependencies"
     more = f" (and {len(uses) - 1} more import(s))" if len(uses) > 1 else ""
     message = f"import {module!r} {why}{more}"
+    if module in PY2_STDLIB_MODULES:  # unguarded: a guarded one is a Python 2 branch
+        message = (
+            f"import {module!r} names a module of Python 2's standard library that Python 3 "
+            f"renamed or removed: {first.path} fails to import on Python 3 (no dependency "
+            f"provides it){more}"
+        )
     report.add("deps/undeclared-import", severity, message, first.path, first.line)
 
 

@@ -51,6 +51,12 @@ README_IMPORT = re.compile(
     r'(?:^|\s)(?:import\s+"(?P<imported>[\w.~/-]+)"|go\s+get\s+(?:-\w+\s+)*(?P<got>[\w.~/-]+))',
     re.MULTILINE,
 )
+# a README's example import block, as Go writes it or indented as a Markdown code block
+README_IMPORT_BLOCK = re.compile(
+    r"^[ \t]*import\s*\((?P<body>[^()]*?)^[ \t]*\)", re.MULTILINE | re.DOTALL
+)
+# one import of such a block: an optional name (`.`, `_`, an alias), then the quoted path
+README_BLOCK_PATH = re.compile(r'^[ \t]*(?:[\w.]+[ \t]+)?"(?P<path>[\w.~/-]+)"', re.MULTILINE)
 # the documentation of a package on godoc.org or pkg.go.dev: the URL's path is its import path
 README_DOC_LINK = re.compile(
     r"\b(?:godoc\.org|pkg\.go\.dev)/(?!badge/)(?P<doc>[\w.~-]+\.[\w.~-]+(?:/[\w.~-]+)+)"
@@ -198,10 +204,10 @@ def _hosted(import_path: str) -> bool:
 def _readme_import_path(
     target: Path, files: Sequence[str], texts: dict[str, str]
 ) -> tuple[str, str] | None:
-    """The project's import path as the README gives it (`import "..."`, `go get ...`, then a
-    godoc.org or pkg.go.dev link): the root package's, or a package's below the root whose
-    directory ends the path (pmezard/go-difflib: `go get github.com/pmezard/go-difflib/difflib`
-    for difflib/)."""
+    """The project's import path as the README gives it (`import "..."`, `go get ...`, an
+    `import ( ... )` block's path, then a godoc.org or pkg.go.dev link): the root package's,
+    or a package's below the root whose directory ends the path (pmezard/go-difflib:
+    `go get github.com/pmezard/go-difflib/difflib` for difflib/)."""
     names = {
         found.group("name")
         for rel, text in texts.items()
@@ -218,15 +224,32 @@ def _readme_import_path(
             continue
         text = read_text(target / readme, root=target)
         named = [m.group("imported") or m.group("got") for m in README_IMPORT.finditer(text)]
-        for given in [*named, *(m.group("doc") for m in README_DOC_LINK.finditer(text))]:
+        docs = [m.group("doc") for m in README_DOC_LINK.finditer(text)]
+        blocks = [(given, True) for given in _readme_block_imports(text)]
+        for given, in_block in [*((g, False) for g in named), *blocks, *((g, False) for g in docs)]:
             path = given.rstrip("/").removesuffix("/...")
             last = re.sub(r"\.v\d+$", "", path.rsplit("/", 1)[-1]).lower().replace("-", "")
             if _root_of(path, ".") and any(name.lower() in last for name in names):
                 return path, f"the import path in {readme}"
+            if in_block:
+                continue  # a block's other paths are the example's dependencies
             for directory in sorted(below, key=len, reverse=True):
                 if root := _root_of(path, directory):
                     return root, f"the import path of {directory}/ in {readme}"
     return None
+
+
+def _readme_block_imports(text: str) -> list[str]:
+    """The paths a README's example imports in a parenthesised block (voxelbrain/goptions
+    2.5.11: `import (` then `"github.com/voxelbrain/goptions"`, `"os"` on lines of their own),
+    in order; the caller keeps the one whose last element names the root's package, so the
+    example's dependencies and standard library imports are passed by (none is taken for the
+    path of a directory below the root whose name ends it, as a `go get` of it is)."""
+    return [
+        found.group("path")
+        for block in README_IMPORT_BLOCK.finditer(text)
+        for found in README_BLOCK_PATH.finditer(block.group("body"))
+    ]
 
 
 def gopath_command(argv: Sequence[str], workdir: Path, target: Path, import_path: str) -> str:
