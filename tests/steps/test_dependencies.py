@@ -1366,6 +1366,42 @@ def test_requirements_options_urls_continuations_and_hashes() -> None:
     ]
 
 
+def test_a_setup_cfg_requirement_repeated_in_an_extra_is_located_on_its_own_lines(
+    tmp_path: Path,
+) -> None:
+    """qrcode 7.4.2 (held-out 112) lists `pytest` twice in its `all` extra, after `pytest` in
+    `dev` (above `pytest-cov`) and in `test`: the duplicate is the second line of `all`, and the
+    message cites the first, not a line where `pytest` is only part of `pytest-cov`. The same
+    name once in each of two extras is no duplicate."""
+    cfg_text = textwrap.dedent(
+        """\
+        [metadata]
+        name = q
+
+        [options]
+        packages = find:
+        install_requires =
+            pypng
+
+        [options.extras_require]
+        dev =
+            pytest-cov
+            pytest
+        test =
+            coverage
+            pytest
+        all =
+            pytest
+            pytest
+            pytest-cov
+        """
+    )
+    files = {"setup.cfg": cfg_text, "q/__init__.py": "import png\n"}
+    outcome = _run(make_repo(tmp_path / "q", files))
+    found = [(f.line, f.message) for f in outcome.findings if f.rule == "deps/duplicate"]
+    assert found == [(18, "pytest is declared twice (also line 17, without a version)")]
+
+
 def test_a_requirement_declared_twice_is_one_duplicate_and_one_unused(tmp_path: Path) -> None:
     files = {"requirements.txt": "requests\nrequests\n", "app.py": "import os\n"}
     outcome = _run(make_repo(tmp_path / "twice", files))

@@ -331,6 +331,30 @@ def test_packaging_recipes_under_dist_are_not_build_output() -> None:
     assert found == {("contrib/dist", "info", 4), ("dist", "info", 1), ("dist", "warning", 2)}
 
 
+def test_open_build_service_recipes_under_dist_are_not_build_output() -> None:
+    """obs-build 20210120 (held-out 112) keeps the Open Build Service recipes it is packaged
+    from in dist/: build.spec with its RPM changelog build.changes, a build.dsc template and the
+    debian/ files taken flat (debian.control, debian.rules...): written by hand, info. The .dsc
+    and .changes that dpkg writes (`name_version.dsc`, `name_version_arch.changes`) and a file
+    `debian.tar.xz` beside them stay build output, a warning."""
+    recipes = [
+        "dist/build.spec",
+        "dist/build.changes",
+        "dist/build.dsc",
+        "dist/debian.control",
+        "dist/debian.rules",
+        "dist/debian.changelog",
+        "dist/debian.compat",
+    ]
+    built = [
+        "out/dist/tool_1.0-1.dsc",
+        "out/dist/tool_1.0-1_amd64.changes",
+        "out/dist/tool_1.0-1.debian.tar.xz",
+    ]
+    found = {(a.path, a.severity, a.files) for a in find_artefacts([*recipes, *built])}
+    assert found == {("dist", "info", 7), ("out/dist", "warning", 3)}
+
+
 def test_dist_output_that_package_json_serves_is_kept_on_purpose(tmp_path: Path) -> None:
     """diff 9.0.0 (held-out 85) names its UMD build in package.json, `"browser":
     "./dist/diff.js"` and `"unpkg"`: the package serves dist/, so committing or shipping it is

@@ -1453,6 +1453,64 @@ def test_a_make_test_that_fails_for_its_own_reason_stays_an_error(
     assert not [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
 
 
+PERL_CI = textwrap.dedent(
+    """\
+    on: push
+    jobs:
+      test:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: actions/checkout@v4
+          - run: sudo apt-get install libzzq-xs-perl
+          - run: make test
+    """
+)
+PERL_TEST = textwrap.dedent(
+    """\
+    use strict;
+    use warnings;
+    use Test::More;
+    ok(1, 'loads');
+    subtest parse => sub {
+        my $have = eval { require Zzq::XS; 1 };
+        die "Neither Zzq::PP nor Zzq::XS available\\n" unless $have;
+        ok(1, 'parsed');
+    };
+    done_testing();
+    """
+)
+
+
+@pytest.mark.skipif(shutil.which("prove") is None, reason="needs perl's prove")
+def test_a_perl_module_the_ci_installs_and_this_machine_lacks_is_the_machines(
+    tmp_path: Path,
+) -> None:
+    """obs-build 20210120 (held-out 112): t/flatpak.t dies 'Neither YAML::PP nor YAML::XS
+    available' on a machine without them, where its CI installs libyaml-libyaml-perl before
+    `make test`: the test could not run here, info, not a failing project. The same test
+    whose CI installs no Perl package, or whose missing module is the project's own file,
+    stays an error."""
+    files = {
+        "Makefile": ".PHONY: test\ntest:\n\tprove -v t\n",
+        ".github/workflows/ci.yml": PERL_CI,
+        "t/basic.t": "use Test::More tests => 1;\nok(1, 'basic');\n",
+        "t/parse.t": PERL_TEST,
+    }
+    root = make_repo(tmp_path / "p", files)
+    outcome = run_step(root, cfg())
+    assert errors(outcome) == []
+    [finding] = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+    assert finding.severity == Severity.INFO
+    assert "Zzq::PP, Zzq::XS" in finding.message
+    assert "libzzq-xs-perl" in finding.message
+
+    no_ci = {k: v for k, v in files.items() if not k.startswith(".github")}
+    alone = make_repo(tmp_path / "alone", no_ci)
+    assert [rule for rule, _, _ in errors(run_step(alone, cfg()))] == ["tests/failed"]
+    own = make_repo(tmp_path / "own", {**files, "lib/Zzq/XS.pm": "package Zzq::XS;\n1;\n"})
+    assert [rule for rule, _, _ in errors(run_step(own, cfg()))] == ["tests/failed"]
+
+
 PKG_CONFIG_SAYS = (
     "checking for libzzq >= 23... no\n"
     "Package libzzq was not found in the pkg-config search path.\n"

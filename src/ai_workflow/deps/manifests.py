@@ -101,6 +101,23 @@ class _Lines:
                     return index + 1
         return None
 
+    def find_line(self, whole: str, start: int = 0) -> int | None:
+        """1-based number of the first unused line at or after `start` that is `whole` once
+        stripped (`pytest`, not the `pytest-cov` under it), else the first with it inside."""
+        for index in range(max(start, 0), len(self.lines)):
+            if self.lines[index].strip() == whole and not self.used[index, whole]:
+                self.used[index, whole] += 1
+                return index + 1
+        return self.find(whole, start=start)
+
+    def key(self, section: str, key: str) -> int:
+        """0-based index of `key = ` in the INI `[section]` (0 if none): where its value is."""
+        start = self.section(rf"^\[{re.escape(section)}\]\s*$")
+        pattern = re.compile(rf"^{re.escape(key)}\s*[=:]")
+        return next(
+            (i for i in range(start, len(self.lines)) if pattern.match(self.lines[i])), start
+        )
+
     def section(self, pattern: str) -> int:
         """0-based index of the first line matching `pattern` (0 if none): where to look."""
         regex = re.compile(pattern)
@@ -335,21 +352,32 @@ def parse_setup_cfg(rel: str, text: str, report: Report) -> Manifest:
     manifest.requires_python = parser.get("options", "python_requires", fallback="").strip()
     lines = _Lines(text)
     entries = [
-        ("runtime", "install_requires", parser.get("options", "install_requires", fallback="")),
-        ("dev", "tests_require", parser.get("options", "tests_require", fallback="")),
+        (
+            "runtime",
+            "install_requires",
+            parser.get("options", "install_requires", fallback=""),
+            lines.key("options", "install_requires"),
+        ),
+        (
+            "dev",
+            "tests_require",
+            parser.get("options", "tests_require", fallback=""),
+            lines.key("options", "tests_require"),
+        ),
     ]
     if parser.has_section("options.extras_require"):
         entries += [
-            ("optional", f"extras_require.{k}", v)
+            ("optional", f"extras_require.{k}", v, lines.key("options.extras_require", k))
             for k, v in parser.items("options.extras_require")
         ]
-    for group, section, block in entries:
+    for group, section, block, start in entries:
         if block.strip().startswith("file:"):
             report.skipped(f"{rel}: requirements read from a file ({block.strip()})")
             continue
         for raw in (r.strip() for r in block.splitlines()):
             if raw and not raw.startswith("#"):
-                dep = _pep508(raw, rel, lines.find(raw), group, section, report)
+                line = lines.find_line(raw, start) or lines.find(raw)
+                dep = _pep508(raw, rel, line, group, section, report)
                 if dep:
                     manifest.dependencies.append(dep)
     return manifest

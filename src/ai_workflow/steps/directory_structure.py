@@ -387,17 +387,48 @@ PACKAGING_NAMES = frozenset(
     {"PKGBUILD", "APKBUILD", "Portfile", "Dockerfile", "snapcraft.yaml", "flake.nix"}
 )
 PACKAGING_SUFFIXES = frozenset({".spec", ".install", ".sh", ".nuspec", ".desktop", ".service"})
+DEBIAN_SOURCE_SUFFIXES = frozenset({".dsc", ".changes"})
+"""Debian's source description and upload record: dpkg writes them as `name_version.dsc` and
+`name_version_arch.changes`; one without `_` is a packager's template (the Open Build Service's
+`build.dsc`, or its RPM changelog `build.changes` beside `build.spec`)."""
+DEBIAN_CONTROL_FILES = frozenset(
+    {
+        "control",
+        "rules",
+        "changelog",
+        "compat",
+        "copyright",
+        "docs",
+        "links",
+        "dirs",
+        "install",
+        "manpages",
+        "postinst",
+        "postrm",
+        "preinst",
+        "prerm",
+        "triggers",
+        "conffiles",
+        "examples",
+    }
+)
+"""Files of a debian/ directory, which the Open Build Service also takes flat, as
+`debian.control`, `debian.rules`... beside the .dsc it builds from."""
 
 
 def is_packaging_recipe(rest: list[str]) -> bool:
     """A file under dist/ that packagers write by hand (an Arch PKGBUILD, an RPM spec, a
-    Debian control directory, a build script): `dist/` names a distribution's recipes as often
-    as a build's output."""
+    Debian control directory or its files taken flat, `debian.control`, a source template
+    `build.dsc`, a build script): `dist/` names a distribution's recipes as often as a build's
+    output."""
     name = rest[-1] if rest else ""
+    stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
     return bool(rest) and (
         any(part in PACKAGING_DIRS for part in rest[:-1])
         or name in PACKAGING_NAMES
-        or PurePosixPath(name).suffix in PACKAGING_SUFFIXES
+        or suffix in PACKAGING_SUFFIXES
+        or (suffix in DEBIAN_SOURCE_SUFFIXES and "_" not in stem)
+        or (stem == "debian" and suffix[1:] in DEBIAN_CONTROL_FILES)
     )
 
 

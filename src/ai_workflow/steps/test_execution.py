@@ -94,6 +94,7 @@ from ai_workflow.testcmd.environment import (
     missing_conftest_module,
     missing_file,
     missing_node_packages,
+    missing_perl_module,
     missing_python_module,
     missing_system_library,
     program_not_on_path,
@@ -737,7 +738,7 @@ def _report(
     ]
     failures, missing = _environment_failures(ctx, plan, stack, failures)
     failures, unbuilt = _go_downloads(ctx, plan, result, failures)
-    failures, doubt = _machine_failures(ctx, outcome, plan, failures)
+    failures, doubt = _machine_failures(ctx, outcome, plan, failures, strip_ansi(result.stderr))
     newer_node = _node_newer_than_ci(ctx, plan, failures)
     failures = _unloadable_under_newer_node(ctx, outcome, result, report, failures, newer_node)
     doubt = doubt or newer_node
@@ -975,7 +976,11 @@ def _go_downloads(
 
 
 def _machine_failures(
-    ctx: StepContext, outcome: StepOutcome, plan: Plan, failures: list[FailedTest]
+    ctx: StepContext,
+    outcome: StepOutcome,
+    plan: Plan,
+    failures: list[FailedTest],
+    stderr: str = "",
 ) -> tuple[list[FailedTest], str | None]:
     """The failures that are the project's; those this machine caused (a timeout, a program,
     display or network it lacks, read from the failure's own message; an optional extra of the
@@ -987,7 +992,9 @@ def _machine_failures(
     some failures say a daemon the tests talk to does not run here (docker-clean's bats suite,
     whose `run docker ps` then `[ $status = 0 ]` prints no cause of its own). A JavaScript
     suite's failures under a Node.js newer than every version the CI runs are warnings too
-    (`_node_newer_than_ci`)."""
+    (`_node_newer_than_ci`). A Perl test whose diagnostics on `stderr` say a module is missing
+    that a Perl package the CI installs would provide is the machine's
+    (`missing_perl_module`)."""
     files = project_files(ctx)
     names = {rel.rsplit("/", 1)[-1] for rel in files}
     lacking = missing_packages(list(ci_installed_packages(ctx.target, files))) if failures else []
@@ -1007,6 +1014,8 @@ def _machine_failures(
             test_name=failure.name,
         )
         cause = cause or extras.get(id(failure))
+        if cause is None and (perl := missing_perl_module(stderr, failure.name, lacking, files)):
+            cause = MachineCause("perl", perl)
         if cause is None and (reach := offline_caused(ctx.target, failure)) is not None:
             cause = MachineCause(
                 "network", f"a network connection (host names do not resolve; {reach})"

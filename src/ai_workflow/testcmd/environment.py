@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -754,11 +755,12 @@ class MachineCause:
     `stdlib` (a standard-library extension module the interpreter was built without),
     `plugin` (a pytest plugin whose fixture the test takes is not installed here),
     `submodule` (a git submodule it loads is not fetched here), `extra` (an optional extra
-    of the project its ImportError names, not installed: `testcmd.extras`) or `archive` (a
+    of the project its ImportError names, not installed: `testcmd.extras`), `perl` (a Perl
+    module that a package the CI installs provides, `missing_perl_module`) or `archive` (a
     project file the release archive does not ship, `steps.test_execution`)."""
 
     kind: str  # timeout, program, packages (the CI installs them), display, network, submodule,
-    # locale, daemon, archive, stdlib, plugin (pytest's), extra, node (its module loader,
+    # locale, daemon, archive, stdlib, plugin (pytest's), extra, perl, node (its module loader,
     # `steps.test_execution`)
     detail: str
 
@@ -869,3 +871,67 @@ def _absent_program(name: str, project_names: Collection[str]) -> bool:
     if "." in name or not re.fullmatch(r"[\w+-]+", name) or name in project_names:
         return False
     return shutil.which(name) is None
+
+
+PERL_FAILED_TEST = re.compile(r"^#\s+Failed test(?: '(?P<name>.*)')?", re.MULTILINE)
+"""Test::More's diagnostic of a failed test, on stderr: `#   Failed test 'name'`."""
+PERL_CANT_LOCATE = re.compile(r"Can't locate (?P<file>[\w/]+)\.pm in @INC")
+PERL_MODULE_LACK = re.compile(
+    r"^(?=.*\b[A-Z]\w*(?:::\w+)+\b)(?:.*\bneither\b.*\bavailable\b|.*\b(?:not available|"
+    r"not installed|is required|required module|cannot be loaded|could not be loaded)\b).*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+PERL_MODULE = re.compile(r"\b[A-Z]\w*(?:::\w+)+\b")
+PERL_PACKAGE = re.compile(r"^lib[a-z0-9.+-]+-perl$")
+"""Debian's name of a packaged Perl module (libyaml-libyaml-perl)."""
+
+
+def missing_perl_module(
+    stderr: str, test_name: str, lacking_packages: Sequence[str], files: Collection[str]
+) -> str | None:
+    """The Perl modules a failed Test::More test says are missing, described for a message,
+    when this machine lacks Perl packages the project's CI installs (`lacking_packages`,
+    Debian's `lib*-perl`): the diagnostics that follow the test's `#   Failed test 'name'`
+    on stderr (up to the next one) say `Can't locate Foo/Bar.pm in @INC` or name modules
+    `Foo::Bar` as not available, and none of them loads here nor is a file of the project
+    (`files`). obs-build's t/flatpak.t dies 'Neither YAML::PP nor YAML::XS available' where
+    its CI installs libyaml-libyaml-perl. None otherwise: a module of the project's own, one
+    installed here, or a CI that installs no Perl package leaves the failure the project's."""
+    perl = [name for name in lacking_packages if PERL_PACKAGE.match(name)]
+    if not perl or not stderr or shutil.which("perl") is None:
+        return None
+    modules = _perl_lack_in(_perl_diagnostics(stderr, test_name))
+    if not modules:
+        return None
+    own = {rel for rel in files if rel.endswith(".pm")}
+    for module in modules:
+        path = module.replace("::", "/") + ".pm"
+        if any(rel == path or rel.endswith("/" + path) for rel in own) or _perl_loads(module):
+            return None
+    return f"the Perl module(s) {', '.join(modules)} (the project's CI installs {', '.join(perl)})"
+
+
+def _perl_diagnostics(stderr: str, test_name: str) -> str:
+    marks = list(PERL_FAILED_TEST.finditer(stderr))
+    for index, mark in enumerate(marks):
+        if (mark.group("name") or "") == test_name:
+            end = marks[index + 1].start() if index + 1 < len(marks) else len(stderr)
+            return stderr[mark.end() : end]
+    return ""
+
+
+def _perl_lack_in(text: str) -> list[str]:
+    found = [m.group("file").replace("/", "::") for m in PERL_CANT_LOCATE.finditer(text)]
+    for line in PERL_MODULE_LACK.finditer(text):
+        found.extend(PERL_MODULE.findall(line.group(0)))
+    return list(dict.fromkeys(found))
+
+
+def _perl_loads(module: str) -> bool:
+    try:
+        done = subprocess.run(
+            ["perl", f"-M{module}", "-e1"], capture_output=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return True  # cannot tell: the failure stays the project's
+    return done.returncode == 0
