@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from ai_workflow.deps.ondemand import IMPORT_ROOTS, ImportStems, on_demand_modules
-from ai_workflow.deps.shipped import shipped_names
+from ai_workflow.deps.shipped import EVERY_PACKAGE, shipped_names
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.techstack import is_test_path
 from ai_workflow.textfiles import read_head, read_text, shebang_program
@@ -522,6 +522,8 @@ class Distribution:
         top = PurePosixPath(parts[0]).stem if len(parts) == 1 else parts[0]
         if len(parts) > 1 and (top in self.packages or top in IMPORT_ROOTS):
             return False
+        if len(parts) == 1 and EVERY_PACKAGE in self.names:
+            return False  # computed packages: a root module may be shipped as well
         return top not in self.names
 
 
