@@ -1915,6 +1915,63 @@ def test_a_root_script_stays_shipped_when_the_manifest_computes_what_it_ships(
     assert finding.severity is Severity.WARNING
 
 
+COMPUTED_SETUP = (
+    "from setuptools import setup, find_packages\n"
+    "setup(name='x', install_requires=['six'], packages=[p for p in find_packages()])\n"
+)
+
+
+@pytest.mark.parametrize("imports_invoke", [True, False])
+def test_an_invoke_tasks_package_is_tooling(tmp_path: Path, imports_invoke: bool) -> None:
+    """parse_type 0.6.4: its invoke build script is a `tasks/` package whose __init__.py does
+    `from invoke import Collection`, and setup.py computes what it ships; the task modules'
+    imports (invoke, path) are the maintainer's tooling (info). A `tasks` package that does not
+    import invoke may be the project's own code: its undeclared import stays a warning."""
+    init = "from invoke import Collection\nfrom . import docs\n" if imports_invoke else ""
+    files = {
+        "setup.py": COMPUTED_SETUP,
+        "x/__init__.py": "import six\n",
+        "tasks/__init__.py": init,
+        "tasks/docs.py": "from path import Path\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    finding = _find(outcome, "deps/undeclared-import", "tasks/docs.py", "path")
+    assert finding.severity is (Severity.INFO if imports_invoke else Severity.WARNING)
+
+
+PACKAGES_BY_FUNCTION = (
+    "from setuptools import setup, find_packages\n\n"
+    "def find_packages_by_root_package(where):\n"
+    "    return [where] + ['%s.%s' % (where, p) for p in {finder}(where)]\n\n"
+    "setup(name='x', install_requires=['six'], packages=find_packages_by_root_package('x'))\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("finder", "tooling"), [("find_packages", True), ("find_namespace_packages", False)]
+)
+def test_a_script_directory_beside_packages_a_function_computes_is_tooling(
+    tmp_path: Path, finder: str, tooling: bool
+) -> None:
+    """parse_type 0.6.4: setup.py's `packages=find_packages_by_root_package("parse_type")`, a
+    function of its own, lists packages, so bin/ (no `__init__.py`) is not shipped: its
+    maintainer script's `import typer` is tooling (info). With a namespace-package finder any
+    directory may be a package: unknown, the import stays a warning; so does an undeclared
+    import in the package itself and in a root module."""
+    files = {
+        "setup.py": PACKAGES_BY_FUNCTION.format(finder=finder),
+        "x/__init__.py": "import six\nimport requests\n",
+        "bin/github-workflow_check.py": "#!/usr/bin/env python3\nimport typer\n",
+        "prebuild.py": "import tomli\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    rule = "deps/undeclared-import"
+    script = _find(outcome, rule, "bin/github-workflow_check.py", "typer")
+    assert script.severity is (Severity.INFO if tooling else Severity.WARNING)
+    assert _find(outcome, rule, "x/__init__.py", "requests").severity is Severity.WARNING
+    assert _find(outcome, rule, "prebuild.py", "tomli").severity is Severity.WARNING
+
+
 def test_shipped_names_from_setup_cfg_setup_py_poetry_and_hatch(tmp_path: Path) -> None:
     cfg = "[options]\npackages = find:\n\n[options.packages.find]\ninclude = pathspec, pathspec.*\n"
     (tmp_path / "setup.cfg").write_text(cfg)

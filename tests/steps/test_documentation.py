@@ -975,6 +975,27 @@ def test_a_function_the_main_block_calls_is_the_commands_entry_point_others_stay
     assert "command-line entry point" in message
 
 
+def test_an_undocumented_helper_of_the_invoke_tasks_package_is_tooling(tmp_path: Path) -> None:
+    """parse_type 0.6.4: pyproject.toml configures pylint (which asks for docstrings) and most
+    of the API is documented; `tasks/release.py`'s print_packages, a helper of its invoke build
+    script (`tasks/__init__.py` imports invoke), is tooling: info. The package's own
+    undocumented function stays a warning."""
+    documented = "".join(f'def f{i}():\n    """Doc."""\n\n\n' for i in range(12))
+    files = {
+        "README.md": "# x\n\n## Install\n\n## Usage\n",
+        "pyproject.toml": "[tool.pylint.format]\nmax-line-length = 100\n",
+        "setup.py": "from setuptools import setup\nsetup(name='pkg', packages=['pkg'])\n",
+        "pkg/__init__.py": '"""Pkg."""\n',
+        "pkg/core.py": f'"""Core."""\n\n\n{documented}def make_spec():\n    pass\n',
+        "tasks/__init__.py": '"""Invoke build script."""\nfrom invoke import Collection\n',
+        "tasks/release.py": '"""Release tasks."""\n\n\ndef print_packages(packages):\n    pass\n',
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files), changed=[])
+    assert _missing(outcome) == {"make_spec": "warning", "print_packages": "info"}
+    message = next(f.message for f in outcome.findings if f.extra.get("symbol") == "print_packages")
+    assert "maintainer's tooling" in message
+
+
 def test_doc_comment_whose_example_holds_a_glob_documents_the_export(tmp_path: Path) -> None:
     """picomatch's `scan` JSDoc shows `pm.scan('foo/bar/*.js')`: the `/*` inside the text opens
     no comment, the block still documents the function; a plain `/* */` block does not."""

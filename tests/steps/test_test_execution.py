@@ -1629,6 +1629,10 @@ def test_a_repository_whose_test_script_is_missing_still_fails(tmp_path: Path) -
         ("--cov-append --cov-report=html --cov=calc", True),
         # a typo in the project's own configuration stays the project's usage error
         ("--cov=calc --strict-markerz", False),
+        # parse_type's pytest.ini: pytest-metadata's option with its value, pytest-html's
+        ("--metadata PACKAGE calc --html=build/report.html --self-contained-html", True),
+        # the same with a typo beside them stays the project's
+        ("--metadata PACKAGE calc --self-contained-htm", False),
     ],
 )
 def test_pytest_plugin_options_without_the_plugin(
@@ -1641,8 +1645,11 @@ def test_pytest_plugin_options_without_the_plugin(
         assert outcome.tool_error is None
         [finding] = outcome.findings
         assert finding.rule == "tests/environment-incomplete"
-        assert "plugin pytest-cov is not installed" in finding.message
-        assert finding.message.endswith("install pytest-cov in the project's environment")
+        one = "--cov" in addopts
+        plugins = "pytest-cov" if one else "pytest-html, pytest-metadata"
+        which = f"plugin {plugins} is" if one else f"plugins {plugins} are"
+        assert f"{which} not installed" in finding.message
+        assert finding.message.endswith(f"install {plugins} in the project's environment")
     else:
         assert outcome.findings == []
         assert "pytest stopped with an usage error" in (outcome.tool_error or "")

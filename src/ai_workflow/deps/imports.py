@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from ai_workflow.deps.ondemand import IMPORT_ROOTS, ImportStems, on_demand_modules
-from ai_workflow.deps.shipped import shipped_names
+from ai_workflow.deps.shipped import EVERY_PACKAGE, shipped_names
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.techstack import is_test_path
 from ai_workflow.textfiles import read_head, read_text, shebang_program
@@ -475,28 +475,55 @@ def is_dev_file(
     return is_test_path(path, test_dirs)
 
 
+INVOKE_COLLECTION = "tasks"
+"""The module invoke loads its tasks from by default: `tasks.py` (in DEV_FILES) or a `tasks/`
+package whose `__init__.py` builds the collection."""
+_IMPORTS_INVOKE = re.compile(r"^\s*(?:from\s+invoke(?:\.\w+)*\s+import|import\s+invoke\b)", re.M)
+
+
+def invoke_task_packages(target: Path, py_files: Iterable[str]) -> frozenset[str]:
+    """The root package `tasks/` when its `__init__.py` imports invoke: the maintainer's invoke
+    build script split into modules (parse_type's `tasks/`, run as `invoke -l`), tooling like a
+    `tasks.py`; a `tasks` package that does not import invoke may be the project's own code."""
+    init = f"{INVOKE_COLLECTION}/{INIT}"
+    if init not in set(py_files):
+        return frozenset()
+    text = read_text(target / init)
+    return frozenset({INVOKE_COLLECTION}) if _IMPORTS_INVOKE.search(text) else frozenset()
+
+
 @dataclass(frozen=True)
 class Distribution:
     """What the manifest ships (`ai_workflow.deps.shipped`), to tell tooling from the package."""
 
     names: frozenset[str] | None  # top-level import names shipped; None: not known
     packages: frozenset[str]  # top-level directories with an `__init__.py`
+    tooling: frozenset[str] = frozenset()  # root packages that are build scripts (invoke's)
 
     @classmethod
     def of(cls, target: Path, py_files: Iterable[str]) -> Distribution:
-        inits = (PurePosixPath(f) for f in py_files)
+        files = list(py_files)
+        inits = (PurePosixPath(f) for f in files)
         packages = frozenset(p.parts[0] for p in inits if len(p.parts) == 2 and p.name == INIT)
-        return cls(shipped_names(target), packages)
+        names = shipped_names(target)
+        tooling = invoke_task_packages(target, files) - (names or frozenset())
+        return cls(names, packages, tooling)
 
     def leaves_out(self, path: str) -> bool:
         """A root module, or a file under a top-level directory that is no package (`dev/`,
-        `ci/`; not `src/`), that the manifest does not ship: the maintainer's tooling."""
+        `ci/`; not `src/`), that the manifest does not ship: the maintainer's tooling. So is a
+        file of invoke's `tasks/` package (`invoke_task_packages`) that the manifest does not
+        name, whether or not the manifest says what it ships."""
+        parts = PurePosixPath(path).parts
+        if len(parts) > 1 and parts[0] in self.tooling:
+            return True
         if self.names is None:
             return False
-        parts = PurePosixPath(path).parts
         top = PurePosixPath(parts[0]).stem if len(parts) == 1 else parts[0]
         if len(parts) > 1 and (top in self.packages or top in IMPORT_ROOTS):
             return False
+        if len(parts) == 1 and EVERY_PACKAGE in self.names:
+            return False  # computed packages: a root module may be shipped as well
         return top not in self.names
 
 

@@ -197,7 +197,9 @@ def _found_by_call(call: ast.Call, target: Path) -> set[str]:
     pattern (`pkg.*`). Another call (`find_namespace_packages`, which takes any directory) or
     computed arguments: unknown."""
     if called_name(call.func) != "find_packages":
-        raise _Unknown("packages from a call not read here")
+        if _NAMESPACE_FINDERS.search(ast.unparse(call)) or _defines_namespace_finder(target):
+            raise _Unknown("packages from a call not read here")
+        return {EVERY_PACKAGE}
     given = dict(zip(("where", "exclude", "include"), call.args, strict=False))
     given.update((k.arg, k.value) for k in call.keywords if k.arg is not None)
     if any(k.arg is None for k in call.keywords) or set(given) - {"where", "exclude", "include"}:
@@ -219,6 +221,20 @@ def _found_by_call(call: ast.Call, target: Path) -> set[str]:
         if not any(fnmatch.fnmatchcase(name, pattern) for pattern in exclude)
         and any(fnmatch.fnmatchcase(name, pattern.split(".")[0]) for pattern in include)
     }
+
+
+EVERY_PACKAGE = "*"
+"""In `shipped_names`: `setup(packages=...)` from a call not read here (parse_type 0.6.4's
+`find_packages_by_root_package("parse_type")`, a function its setup.py defines). Whatever it
+returns, `packages` lists packages: it may ship any top-level directory with an `__init__.py`,
+never one without (`bin/`, `dev/`, whose Python files are then the maintainer's tooling). A
+setup.py that names a namespace-package finder (`find_namespace_packages`,
+`PEP420PackageFinder`), which takes any directory, stays unknown."""
+_NAMESPACE_FINDERS = re.compile(r"find_namespace_packages|PEP420PackageFinder|namespace")
+
+
+def _defines_namespace_finder(target: Path) -> bool:
+    return bool(_NAMESPACE_FINDERS.search(read_text(target / "setup.py", root=target)))
 
 
 def _patterns(value: object) -> bool:

@@ -27,6 +27,7 @@ from typing import Any
 
 from ai_workflow import docstrings, pysource
 from ai_workflow.changes.filecache import FileResults, code_id, read_run_store, write_run_store
+from ai_workflow.deps.imports import Distribution, is_dev_file
 from ai_workflow.doc_kinds import is_history_document
 from ai_workflow.docstring_exemptions import DocstringExemptions
 from ai_workflow.docstring_tooling import NOT_ASKED, docstrings_asked_by
@@ -452,8 +453,11 @@ def check_python_docstrings(
     api = documented_api(target, files) if missing and enforced else None
     entry_points: dict[str, frozenset[str]] = {}
     why = {"asked_by": asked} if enforced else {"not_configured": _not_enforced(asked)}
+    shipped = Distribution.of(target, python) if missing and enforced else None
     for path, symbol in missing:
         note = _not_api(target, path, symbol, api, entry_points) if enforced else ""
+        if enforced and not note and symbol.kind != "method" and shipped is not None:
+            note = TOOLING_NOTE if is_dev_file(path, unshipped=shipped.leaves_out) else ""
         severity = "warning" if enforced and symbol.kind != "method" and not note else "info"
         outcome.add(
             "docs/missing-docstring",
@@ -647,6 +651,12 @@ def _not_api(
     if path not in entry_points:
         entry_points[path] = main_block_calls(target, path)
     return f" ({ENTRY_POINT_NOTE})" if symbol.qualname in entry_points[path] else ""
+
+
+TOOLING_NOTE = (
+    " (in the maintainer's tooling, as setup.py, docs/, scripts/ or invoke's tasks/, not in "
+    "the package the distribution ships)"
+)
 
 
 ENTRY_POINT_NOTE = (

@@ -5,7 +5,10 @@ passes pytest-cov's `--cov=wcwidth`): where the plugin is not installed, pytest 
 argument parsing with "unrecognized arguments" and runs nothing. When every unrecognized
 argument is an option of a well-known plugin, that is this machine's environment, reported as
 "tests could not run" with the plugin to install; any other unrecognized argument (a typo in
-the configuration or the test command) stays the project's usage error.
+the configuration or the test command) stays the project's usage error. A word after a plugin's
+option is that option's value: parse_type 0.6.4's pytest.ini passes pytest-metadata's
+`--metadata PACKAGE_UNDER_TEST parse_type` with pytest-html's `--html=... --self-contained-html`
+(its `testing` extra, which a plain `pip install -e . pytest` leaves out).
 
 An installed plugin may also not be the version the project tests with. blinker 1.7.0 pins
 pytest-asyncio 0.21.1 (requirements/tests.txt, what its tox env installs) and sets
@@ -54,6 +57,8 @@ _PLUGIN_OPTIONS: tuple[tuple[str, str], ...] = (
     ("--black", "pytest-black"),
     ("--isort", "pytest-isort"),
     ("--html", "pytest-html"),
+    ("--self-contained-html", "pytest-html"),
+    ("--metadata", "pytest-metadata"),
     ("--asyncio-mode", "pytest-asyncio"),
     ("--mpl", "pytest-mpl"),
 )
@@ -154,12 +159,18 @@ def missing_pytest_plugins(output: str) -> Unavailable | None:
     if found is None:
         return None
     arguments = found.group(1).split()
-    plugins = [_plugin(argument) for argument in arguments]
-    if not arguments or None in plugins:
+    plugins: list[str | None] = []
+    for argument in arguments:
+        if not argument.startswith("-") and plugins and plugins[-1] is not None:
+            continue  # the value of the plugin option before it
+        plugins.append(_plugin(argument))
+    if not plugins or None in plugins:
         return None
-    names = ", ".join(sorted({p for p in plugins if p}))
+    distinct = sorted({p for p in plugins if p})
+    names = ", ".join(distinct)
+    which = f"the plugins {names} are" if len(distinct) > 1 else f"the plugin {names} is"
     return Unavailable(
-        f"pytest does not know the options {' '.join(arguments)} (the plugin {names} is not "
+        f"pytest does not know the options {' '.join(arguments)} ({which} not "
         "installed in this environment)",
         f"install {names} in the project's environment",
     )
