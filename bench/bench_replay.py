@@ -483,14 +483,18 @@ section differently, and a file the test makes unwritable is writable to root.""
 
 def go_machine_fixes(work: Path) -> tuple[tuple[str, str], ...]:
     """`go test -exec` through a wrapper that runs each test binary without the tests in
-    GO_MACHINE_FAILURES (go 1.19 has no -skip): it lists the binary's tests and runs the rest."""
+    GO_MACHINE_FAILURES (go 1.19 has no -skip): it lists the binary's tests (those the run's own
+    `-run` pattern matches, when test selection gives one) and runs the rest."""
     wrapper = work / "go-test-without-machine-failures.sh"
     drop = " ".join(f"-e {name}" for name in GO_MACHINE_FAILURES)
     wrapper.write_text(
         "#!/bin/sh\n"
         'bin="$1"; shift\n'
-        f"keep=$(\"$bin\" -test.list '.*' | grep -v -x {drop} | paste -sd'|' -)\n"
-        '[ -n "$keep" ] || exec "$bin" "$@"\n'
+        "run='.*'\n"
+        'for a in "$@"; do shift; case "$a" in -test.run=*) run="${a#-test.run=}";; '
+        '*) set -- "$@" "$a";; esac; done\n'
+        f'keep=$("$bin" -test.list "$run" | grep -v -x {drop} | paste -sd\'|\' -)\n'
+        '[ -n "$keep" ] || exec "$bin" -test.run \'^$\' "$@"\n'
         'exec "$bin" -test.run "^($keep)\\$" "$@"\n'
     )
     wrapper.chmod(0o755)
