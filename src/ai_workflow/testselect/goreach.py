@@ -79,7 +79,10 @@ def parse_file(text: str, path: str) -> GoFile:
     for node in root.children:
         kind = node.type
         if kind in FUNCTION_NODES:
-            out.decls.append(_function(node, path))
+            decl = _function(node, path)
+            if decl.kind == "func" and decl.name == "init":  # several per file: by their order
+                decl.key = f"func init {path}#{sum(d.name == 'init' for d in out.decls) + 1}"
+            out.decls.append(decl)
             continue
         if kind == "comment":
             if DIRECTIVE.match(ts.text(node)):
@@ -146,8 +149,6 @@ def _function(node: Node, path: str) -> Decl:
     if node.type == "function_declaration":
         decl = _decl(node, "func", name, path)
         decl.initialises = name in ALWAYS_WHOLE
-        if name == "init":  # several per package: each its own
-            decl.key = f"func init {path}:{decl.line}"
         return decl
     receiver = _receiver_type(node.child_by_field_name("receiver"))
     decl = _decl(node, "method", name, path)
