@@ -336,11 +336,11 @@ def test_broken_source_new_files_and_positions() -> None:
 
 
 def test_an_init_function_that_only_moved_is_unchanged_and_an_edited_one_is_not() -> None:
-    inits = CALC_GO + "\nfunc init() { table[\"two\"] = 2 }\n\nfunc init() {}\n"
+    inits = CALC_GO + '\nfunc init() { table["two"] = 2 }\n\nfunc init() {}\n'
     moved = inits.replace("func Add(", "func Neg(a int) int { return -a }\n\nfunc Add(")
     old = parse_file(inits, "calc.go")
     assert changed_decls(old, parse_file(moved, "calc.go"), "calc.go") == {"func Neg"}
-    edited = moved.replace("func init() {}", "func init() { table[\"three\"] = 3 }")
+    edited = moved.replace("func init() {}", 'func init() { table["three"] = 3 }')
     with pytest.raises(GoWhole, match="init changed"):
         changed_decls(old, parse_file(edited, "calc.go"), "calc.go")
 
