@@ -323,6 +323,9 @@ def test_a_function_a_variable_calls_at_initialisation_runs_the_whole_package() 
 def test_broken_source_new_files_and_positions() -> None:
     with pytest.raises(GoWhole, match="does not parse"):
         parse_file("package calc\n\nfunc broken( {\n", "calc.go")
+    linked = 'import _ "unsafe"\n\n//go:linkname mul example.com/calc.Mul\nfunc mul(a, b int) int\n'
+    with pytest.raises(GoWhole, match="linkname"):
+        parse_file(CALC_GO.replace('import "strings"\n', f'import "strings"\n{linked}'), "c.go")
     with pytest.raises(GoWhole, match="added"):
         changed_decls(None, parse_file(CALC_GO, "calc.go"), "calc.go")
     moved = CALC_GO.replace("// Op is an operation.", "// Op is an operation,\n// named.")

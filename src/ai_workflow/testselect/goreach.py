@@ -15,7 +15,8 @@ function or method; the whole package runs instead (`GoWhole`, with the reason) 
 else changed: a type, variable or constant declaration, an import, the package clause, a
 compiler directive (`//go:...`), an `init` function or `TestMain`, a method's receiver or
 signature, a method added or removed (the method sets that interfaces see), a file added or
-deleted, a file tree-sitter cannot parse cleanly; or when a changed function is reachable from
+deleted, a file tree-sitter cannot parse cleanly, a file with `//go:linkname` (a function
+reached under another name); or when a changed function is reachable from
 package initialisation (a package-level variable's declaration, `init`, `TestMain`), which
 runs for every test. Comments outside declarations change nothing, unless the package asks for
 its own source positions (`runtime.Caller`, `runtime.Stack`...): then a declaration that moved
@@ -75,6 +76,8 @@ def parse_file(text: str, path: str) -> GoFile:
         raise GoWhole("tree-sitter-go is not available")
     if root.has_error:
         raise GoWhole(f"{path} does not parse cleanly")
+    if "//go:linkname" in text:  # a function reached under another name
+        raise GoWhole(f"{path} uses //go:linkname")
     out = GoFile(positions=bool(POSITIONS.search(text)))
     for node in root.children:
         kind = node.type
