@@ -180,3 +180,20 @@ def test_the_go_exec_wrapper_drops_machine_failures_within_the_runs_own_selectio
     selected = run("-test.run=^(TestB|TestGenManSeeAlso)$", "-test.v=test2json")
     assert selected == "-test.run ^(TestB)$ -test.v=test2json"
     assert run("-test.run=^(TestGenManSeeAlso)$") == "-test.run ^$"
+
+
+def test_a_go_project_without_its_modules_is_refused_rather_than_measured_without_tests(
+    replay: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(replay, "GO_SOURCES", tmp_path / "no-gocode")
+    cobra = replay.RealProject("cobra", "cobra.bundle", "main", go=True)
+    with pytest.raises(SystemExit) as exited:
+        replay.replay_real(cobra, 2, tmp_path / "work", tmp_path)
+    assert exited.value.code == 2
+    (tmp_path / "gocode").mkdir()  # with the modules there, it goes on (here: to the clone)
+    for source in set(replay.GO_MODULES.values()):
+        (tmp_path / "gocode" / source).mkdir(parents=True, exist_ok=True)
+    monkeypatch.setattr(replay, "GO_SOURCES", tmp_path / "gocode")
+    with pytest.raises(Exception) as went_on:
+        replay.replay_real(cobra, 2, tmp_path / "work", tmp_path)
+    assert not isinstance(went_on.value, SystemExit)
