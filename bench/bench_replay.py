@@ -398,6 +398,11 @@ its last result without them (the change they were about is no longer the last o
 compared where the step ran or was reused (the step cache keys on the changed files)."""
 
 GO_SOURCES = Path("/usr/share/gocode/src")  # Debian's golang-*-dev packages
+GO_DEBIAN_PACKAGES = (
+    "golang-go golang-github-spf13-pflag-dev golang-github-cpuguy83-go-md2man-v2-dev "
+    "golang-github-russross-blackfriday-v2-dev golang-github-inconshreveable-mousetrap-dev "
+    "golang-gopkg-yaml.v3-dev"
+)
 GO_MODULES = {  # module cobra requires -> (Debian source directory, module path it declares)
     "github.com/spf13/pflag": "github.com/spf13/pflag",
     "github.com/cpuguy83/go-md2man/v2": "github.com/cpuguy83/go-md2man/v2",
@@ -483,14 +488,18 @@ section differently, and a file the test makes unwritable is writable to root.""
 
 def go_machine_fixes(work: Path) -> tuple[tuple[str, str], ...]:
     """`go test -exec` through a wrapper that runs each test binary without the tests in
-    GO_MACHINE_FAILURES (go 1.19 has no -skip): it lists the binary's tests and runs the rest."""
+    GO_MACHINE_FAILURES (go 1.19 has no -skip): it lists the binary's tests (those the run's own
+    `-run` pattern matches, when test selection gives one) and runs the rest."""
     wrapper = work / "go-test-without-machine-failures.sh"
     drop = " ".join(f"-e {name}" for name in GO_MACHINE_FAILURES)
     wrapper.write_text(
         "#!/bin/sh\n"
         'bin="$1"; shift\n'
-        f"keep=$(\"$bin\" -test.list '.*' | grep -v -x {drop} | paste -sd'|' -)\n"
-        '[ -n "$keep" ] || exec "$bin" "$@"\n'
+        "run='.*'\n"
+        'for a in "$@"; do shift; case "$a" in -test.run=*) run="${a#-test.run=}";; '
+        '*) set -- "$@" "$a";; esac; done\n'
+        f'keep=$("$bin" -test.list "$run" | grep -v -x {drop} | paste -sd\'|\' -)\n'
+        '[ -n "$keep" ] || exec "$bin" -test.run \'^$\' "$@"\n'
         'exec "$bin" -test.run "^($keep)\\$" "$@"\n'
     )
     wrapper.chmod(0o755)
@@ -773,6 +782,14 @@ def replay_real(
     incremental, full = work / f"{project.name}-incremental", work / f"{project.name}-full"
     env: dict[Path, dict[str, str]] = {}
     mods = go_modules(work) if project.go else None
+    if project.go and mods is None:  # every `go list` would fail and no test would run
+        print(
+            f"bench_replay: {project.name}'s Go modules are missing ({GO_SOURCES} has not all "
+            f"of {', '.join(sorted(set(GO_MODULES.values())))}): apt-get install "
+            f"{GO_DEBIAN_PACKAGES}",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
     for clone in (incremental, full):
         if clone.exists():
             shutil.rmtree(clone)

@@ -154,3 +154,46 @@ def test_replay_of_a_tiny_repository_accounts_each_commit_to_its_change_type(
     assert rows["docs-only"]["steps_skipped"] > 0  # the tests did not run for a README edit
     assert result["wrong"] == [] and result["compared"]["skipped"] > 0
     assert rows["all"]["full_cpu_s"] > 0 and rows["all"]["full_process_cpu_s"] > 0
+
+
+def test_the_go_exec_wrapper_drops_machine_failures_within_the_runs_own_selection(
+    replay: ModuleType, tmp_path: Path
+) -> None:
+    """The wrapper lists the tests the run's `-run` matches and runs those without the machine's
+    failures (its own pattern replacing the run's: the last `-test.run` would win)."""
+    (wrapper,) = (v.removeprefix("-exec=") for _, v in replay.go_machine_fixes(tmp_path))
+    binary = tmp_path / "fake.test"  # lists by the pattern it gets; echoes how it was run
+    binary.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = -test.list ]; then\n'
+        '  printf "%s\\n" TestA TestB TestGenManSeeAlso | grep -E "$2"; exit 0\n'
+        "fi\n"
+        'echo "$@"\n'
+    )
+    binary.chmod(0o755)
+
+    def run(*args: str) -> str:
+        done = subprocess.run([wrapper, str(binary), *args], capture_output=True, text=True)
+        return done.stdout.strip()
+
+    assert run("-test.v=test2json") == "-test.run ^(TestA|TestB)$ -test.v=test2json"
+    selected = run("-test.run=^(TestB|TestGenManSeeAlso)$", "-test.v=test2json")
+    assert selected == "-test.run ^(TestB)$ -test.v=test2json"
+    assert run("-test.run=^(TestGenManSeeAlso)$") == "-test.run ^$"
+
+
+def test_a_go_project_without_its_modules_is_refused_rather_than_measured_without_tests(
+    replay: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(replay, "GO_SOURCES", tmp_path / "no-gocode")
+    cobra = replay.RealProject("cobra", "cobra.bundle", "main", go=True)
+    with pytest.raises(SystemExit) as exited:
+        replay.replay_real(cobra, 2, tmp_path / "work", tmp_path)
+    assert exited.value.code == 2
+    (tmp_path / "gocode").mkdir()  # with the modules there, it goes on (here: to the clone)
+    for source in set(replay.GO_MODULES.values()):
+        (tmp_path / "gocode" / source).mkdir(parents=True, exist_ok=True)
+    monkeypatch.setattr(replay, "GO_SOURCES", tmp_path / "gocode")
+    with pytest.raises(Exception) as went_on:
+        replay.replay_real(cobra, 2, tmp_path / "work", tmp_path)
+    assert not isinstance(went_on.value, SystemExit)

@@ -74,11 +74,27 @@ def run(repo: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str
     return summary
 
 
+def command_run(summary: dict[str, Any]) -> list[str]:
+    """The words of the run's `go test` command line."""
+    ran = [c for c in summary["steps"][0]["checked"] if c.startswith("ran `go test")]
+    return ran[0].split("`")[1].split()
+
+
 def packages_run(summary: dict[str, Any]) -> set[str]:
     """The packages the run's `go test` ran, from its command line."""
-    ran = [c for c in summary["steps"][0]["checked"] if c.startswith("ran `go test")]
-    command = ran[0].split("`")[1].split()
-    return {word for word in command[2:] if not word.startswith("-")}
+    command = command_run(summary)
+    values = {i + 1 for i, word in enumerate(command) if word == "-run"}
+    return {w for i, w in enumerate(command[2:], 2) if not w.startswith("-") and i not in values}
+
+
+def selected_tests(summary: dict[str, Any]) -> set[str] | None:
+    """The top-level tests the command's `-run` names (None: no `-run`)."""
+    command = command_run(summary)
+    if "-run" not in command:
+        return None
+    pattern = command[command.index("-run") + 1].strip("'")
+    assert pattern.startswith("^(") and pattern.endswith(")$")
+    return set(pattern[2:-2].split("|"))
 
 
 def edit(repo: Path, path: str, old: str, new: str) -> None:
@@ -227,7 +243,8 @@ def test_a_change_no_test_reaches_runs_no_package(
     (shop / "README.md").write_text("# shop\n\nMore.\n", encoding="utf-8")
     commit_all(shop, "tool")
     summary = run(shop, capsys)
-    assert summary["selection"]["packages"] == {"total": 4, "selected": 1}
+    # the change lies in main's body, which no test reaches: not even its package runs
+    assert summary["selection"]["packages"] == {"total": 4, "selected": 0}
 
 
 def test_a_changed_test_command_runs_everything(

@@ -38,6 +38,7 @@ NATIVE_FILES = (
     "CgoFiles", "CFiles", "CXXFiles", "MFiles", "HFiles", "FFiles", "SFiles", "SwigFiles",
     "SwigCXXFiles", "SysoFiles", "IgnoredOtherFiles",
 )  # fmt: skip
+GO_FILES = ("GoFiles", "TestGoFiles", "XTestGoFiles")
 DOC_SUFFIXES = (".md", ".markdown", ".rst", ".adoc")
 ENV_KEYS = (
     "GOFLAGS", "GOWORK", "GOOS", "GOARCH", "CGO_ENABLED", "GOEXPERIMENT", "GOAMD64", "GOARM",
@@ -71,8 +72,19 @@ class Command:
     tail: list[str]  # flags after the patterns, and -args ...
     list_flags: list[str] = field(default_factory=list)
 
-    def with_packages(self, packages: Iterable[str]) -> list[str]:
-        return [*self.head, *packages, *self.tail]
+    def with_packages(self, packages: Iterable[str], run: str | None = None) -> list[str]:
+        """The command for these packages; with `run`, only the tests that pattern matches."""
+        flags = ["-run", run] if run is not None else []
+        return [*self.head, *flags, *packages, *self.tail]
+
+    @property
+    def selects_tests(self) -> bool:
+        """Whether the command already picks its tests (`-run`)."""
+        return any(
+            w.lstrip("-").split("=", 1)[0].removeprefix("test.") == "run"
+            for w in self.head + self.tail
+            if w.startswith("-")
+        )
 
 
 def words(command: list[str] | str) -> list[str] | None:
@@ -134,6 +146,7 @@ class Package:
     files: set[str] = field(default_factory=set)  # relative to the target
     native: set[str] = field(default_factory=set)  # cgo and non-Go sources
     ignored: set[str] = field(default_factory=set)  # Go files this build leaves out
+    go_files: set[str] = field(default_factory=set)  # its Go files in this build, tests' too
     deps: set[str] = field(default_factory=set)  # import paths, its tests' included
 
 
@@ -188,6 +201,8 @@ def parse_list(text: str, target: str) -> Graph:
                     pkg.native |= names
                 if key == "IgnoredGoFiles":
                     pkg.ignored |= names
+                if key in GO_FILES:
+                    pkg.go_files |= names
         pkg.deps |= {d.split(" ", 1)[0] for d in _strs(entry.get("Deps"))}
     by_dir = {p.dir: p.path for p in packages.values()}
     return Graph(packages, by_dir)
@@ -252,6 +267,7 @@ def _join(directory: str, name: str) -> str:
 class Choice:
     packages: list[str]  # import paths to test, sorted
     changed: int  # changed files that select something
+    touched: dict[str, set[str]] = field(default_factory=dict)  # package -> its changed files
 
 
 def affected(
@@ -261,17 +277,17 @@ def affected(
 ) -> Choice:
     """The packages to test for these changes (path -> text of the file now, or at the base when
     it is gone; None when unreadable). GoSelectError when every package must run."""
-    touched: set[str] = set()
+    touched: dict[str, set[str]] = {}
     counted = 0
     for rel, text in sorted(changed.items()):
         owners = _attribute(graph, rel, text)
         if owners:
             counted += 1
-        touched |= owners
-    chosen = {p.path for p in graph.packages.values() if p.path in touched or p.deps & touched} | {
-        f for f in failed if f in graph.packages
-    }
-    return Choice(sorted(chosen), counted)
+        for owner in owners:
+            touched.setdefault(owner, set()).add(rel)
+    chosen = {p.path for p in graph.packages.values() if p.path in touched or p.deps & set(touched)}
+    chosen |= {f for f in failed if f in graph.packages}
+    return Choice(sorted(chosen), counted, touched)
 
 
 def _attribute(graph: Graph, rel: str, text: str | None) -> set[str]:

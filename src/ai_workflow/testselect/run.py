@@ -26,7 +26,7 @@ from ai_workflow.gitutil import GitError, git
 from ai_workflow.techstack import TechStack
 from ai_workflow.testcmd.plans import Plan
 from ai_workflow.testcmd.reports import TestReport
-from ai_workflow.testselect import gotest, node
+from ai_workflow.testselect import goreach, gotest, node
 from ai_workflow.testselect.pytest_map import (
     Selection,
     build_map,
@@ -63,6 +63,7 @@ class GoRun:
     state: dict[str, Any]
     packages: list[str] = field(default_factory=list)  # every package the command tests
     selected: list[str] | None = None  # None: all of them
+    picked: dict[str, int] = field(default_factory=dict)  # packages run for some tests only
 
 
 @dataclass
@@ -284,6 +285,33 @@ def _go(ctx: StepContext, plan: Plan) -> TestRun:
     test_run.mode, test_run.command = "affected", command.with_packages(choice.packages)
     test_run.nothing_to_run = not choice.packages
     test_run.reason = _go_reason(choice, changed, go_run.state["failed"])
+    if command.selects_tests or not choice.packages:
+        return test_run
+    before: dict[str, str | None] = {}
+
+    def at_base(rel: str) -> str | None:
+        if rel not in before:
+            before[rel] = _go_base_text(ctx, base, rel)
+        return before[rel]
+
+    narrowed = goreach.narrow(
+        graph, choice, go_run.state["failed"], at_base, lambda rel: _go_now_text(ctx, rel)
+    )
+    go_run.selected, go_run.picked = narrowed.packages, narrowed.picked
+    pattern = goreach.run_pattern(narrowed.names) if narrowed.names is not None else None
+    test_run.command = command.with_packages(narrowed.packages, pattern)
+    test_run.nothing_to_run = not narrowed.packages
+    if narrowed.picked:
+        count = sum(narrowed.picked.values())
+        test_run.reason += (
+            f"; {count} test{'s' if count != 1 else ''} in {len(narrowed.picked)} package"
+            f"{'s' if len(narrowed.picked) != 1 else ''} reach the changed functions"
+        )
+    elif narrowed.note:
+        test_run.reason += f"; {narrowed.note}"
+    whole = sorted(p for p in narrowed.whole if p in choice.touched)
+    if whole:
+        test_run.reason += f"; all tests of {whole[0]}: {narrowed.whole[whole[0]]}"
     return test_run
 
 
@@ -356,6 +384,21 @@ def _go_text(ctx: StepContext, base: str, rel: str) -> str | None:
         return None
 
 
+def _go_now_text(ctx: StepContext, rel: str) -> str | None:
+    path = ctx.target / rel
+    if not path.is_file() or path.is_symlink():
+        return None
+    data = read_bytes(path, root=ctx.target)
+    return None if data is None else data.decode("utf-8", errors="replace")
+
+
+def _go_base_text(ctx: StepContext, base: str, rel: str) -> str | None:
+    try:
+        return git(ctx.target, "show", f"{base}:./{rel}")
+    except GitError:
+        return None
+
+
 def _go_store(ctx: StepContext) -> Path:
     return ctx.workspace.step_cache_dir / f"{ctx.spec.id}.{GO_STORE}"
 
@@ -386,8 +429,11 @@ def _record_go(
     state = go_run.state
     still_failed = {p for p in state.get("failed", []) if p in known} - ran
     now_failed = failed | (ran - passed)  # a package that did not pass (a build error) too
-    tests = {p: n for p, n in state.get("tests", {}).items() if p in known and p not in ran}
+    old_counts = state.get("tests", {})
+    tests = {p: n for p, n in old_counts.items() if p in known and p not in ran}
     tests |= {p: counts.get(p, 0) for p in ran}
+    for p in go_run.picked:  # only some of its tests ran: the suite is what it was, or more
+        tests[p] = max(tests[p], old_counts.get(p, 0))
     record = {
         "go": go_run.version,
         "command": go_run.command,

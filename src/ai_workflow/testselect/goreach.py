@@ -1,0 +1,458 @@
+"""Test selection inside a Go package: the tests that reach the functions a change touched.
+
+Each Go file of a package (its tests' files included, the external `_test` package too) is
+parsed with tree-sitter-go into its top-level declarations: functions, methods, types, and the
+names of variables and constants. A declaration refers to every identifier, field name and
+type name in its text; a name stands for every declaration of it (a selector `x.Name` reaches
+every function and every method called `Name`, of any receiver: over-approximate, so safe). A
+type reaches its exported methods too, which code outside the package (fmt, sort, templates,
+reflection, another package's interface) may call without naming them; an unexported method
+can only be called by name, from inside the package.
+
+A change is compared file by file, the base's text with today's: what differs is the set of
+changed declarations. It selects the tests (`TestX`, `ExampleX`, `FuzzX`) that reach a changed
+function or method; the whole package runs instead (`GoWhole`, with the reason) when anything
+else changed: a type, variable or constant declaration, an import, the package clause, a
+compiler directive (`//go:...`), an `init` function or `TestMain`, a method's receiver or
+signature, a method added or removed (the method sets that interfaces see), a file added or
+deleted, a file tree-sitter cannot parse cleanly, a file with `//go:linkname` (a function
+reached under another name); or when a changed function is reachable from
+package initialisation (a package-level variable's declaration, `init`, `TestMain`), which
+runs for every test. Comments outside declarations change nothing, unless the package asks for
+its own source positions (`runtime.Caller`, `runtime.Stack`...): then a declaration that moved
+to another line counts as changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from ai_workflow.testselect import gotest
+from ai_workflow.testsource import treesitter as ts
+from ai_workflow.testsource.treesitter import Node
+
+TEST_NAME = re.compile(r"^(Test|Example|Fuzz)(?![a-z])")
+NAME_NODES = frozenset({"identifier", "field_identifier", "type_identifier"})
+FUNCTION_NODES = frozenset({"function_declaration", "method_declaration"})
+DIRECTIVE = re.compile(r"^//(go:|line |export )")
+WALKS = re.compile(r"\b(ReadDir|Readdir|Readdirnames|Walk|WalkDir|Glob|DirFS)\b")
+POSITIONS = re.compile(r"\bruntime\.(Caller|Callers|Stack)\b|\bdebug\.(Stack|PrintStack)\b")
+ALWAYS_WHOLE = frozenset({"init", "TestMain"})
+
+
+class GoWhole(Exception):
+    """The change is not confined to function bodies: the whole package runs, for this reason."""
+
+
+@dataclass
+class Decl:
+    key: str  # unique in the package: "func Name", "method Recv.Name", "type Name", "value Name"
+    name: str
+    kind: str  # func, method, type, value
+    receiver: str = ""  # methods: the receiver's base type name
+    refs: frozenset[str] = frozenset()
+    text: str = ""  # the declaration as written (for methods, also its head apart)
+    head: str = ""  # methods: receiver, name and signature
+    line: int = 0
+    path: str = ""
+    initialises: bool = False  # init and TestMain: run for every test
+    init_refs: frozenset[str] = frozenset()  # vars: the names their initialisers call
+
+
+@dataclass
+class GoFile:
+    decls: list[Decl] = field(default_factory=list)
+    rest: list[str] = field(default_factory=list)  # everything outside functions, in order
+    positions: bool = False  # the file asks for source positions
+
+
+def parse_file(text: str, path: str) -> GoFile:
+    """The declarations of one Go file; GoWhole when it cannot be read cleanly."""
+    root = ts.parse(text, path)
+    if root is None:
+        raise GoWhole("tree-sitter-go is not available")
+    if root.has_error:
+        raise GoWhole(f"{path} does not parse cleanly")
+    if "//go:linkname" in text:  # a function reached under another name
+        raise GoWhole(f"{path} uses //go:linkname")
+    out = GoFile(positions=bool(POSITIONS.search(text)))
+    for node in root.children:
+        kind = node.type
+        if kind in FUNCTION_NODES:
+            decl = _function(node, path)
+            if decl.kind == "func" and decl.name == "init":  # several per file: by their order
+                decl.key = f"func init {path}#{sum(d.name == 'init' for d in out.decls) + 1}"
+            out.decls.append(decl)
+            continue
+        if kind == "comment":
+            if DIRECTIVE.match(ts.text(node)):
+                out.rest.append(ts.text(node))
+            continue
+        out.rest.append(ts.text(node))
+        if kind == "type_declaration":
+            for spec in node.children:
+                if spec.type in ("type_spec", "type_alias"):
+                    name = spec.child_by_field_name("name")
+                    if name is not None:
+                        out.decls.append(_decl(spec, "type", ts.text(name), path))
+        elif kind in ("var_declaration", "const_declaration"):
+            for spec in _specs(node):
+                for name in spec.children_by_field_name("name"):
+                    decl = _decl(spec, "value", ts.text(name), path)
+                    if kind == "var_declaration":
+                        decl.init_refs = _called(spec)
+                    out.decls.append(decl)
+    return out
+
+
+def _specs(node: Node) -> Iterable[Node]:
+    for child in node.children:
+        if child.type in ("var_spec", "const_spec"):
+            yield child
+        elif child.type in ("var_spec_list", "const_spec_list"):
+            yield from _specs(child)
+
+
+def _names(node: Node) -> frozenset[str]:
+    return frozenset(ts.text(n) for n in ts.walk(node) if n.type in NAME_NODES)
+
+
+def _called(node: Node) -> frozenset[str]:
+    """The names in the calls of a package-level variable's initialiser (they run at package
+    initialisation, their arguments too), outside function literals (which run when called)."""
+    names: set[str] = set()
+    todo = [(node, False)]
+    while todo:
+        current, in_call = todo.pop()
+        if current.type == "func_literal":
+            continue
+        in_call = in_call or current.type == "call_expression"
+        if in_call and current.type in NAME_NODES:
+            names.add(ts.text(current))
+        todo.extend((child, in_call) for child in current.children)
+    return frozenset(names)
+
+
+def _decl(node: Node, kind: str, name: str, path: str) -> Decl:
+    return Decl(
+        f"{kind} {name}", name, kind, refs=_names(node), text=ts.text(node),
+        line=ts.line(node), path=path,
+    )  # fmt: skip
+
+
+def _function(node: Node, path: str) -> Decl:
+    name_node = node.child_by_field_name("name")
+    name = ts.text(name_node) if name_node is not None else ""
+    body = node.child_by_field_name("body")
+    whole = ts.text(node)
+    head = whole[: body.start_byte - node.start_byte] if body is not None else whole
+    if node.type == "function_declaration":
+        decl = _decl(node, "func", name, path)
+        decl.initialises = name in ALWAYS_WHOLE
+        return decl
+    receiver = _receiver_type(node.child_by_field_name("receiver"))
+    decl = _decl(node, "method", name, path)
+    decl.key, decl.receiver, decl.head = f"method {receiver}.{name}", receiver, head
+    return decl
+
+
+def _receiver_type(params: Node | None) -> str:
+    """The base type name of a method's receiver (`(t *T[K])` -> "T")."""
+    if params is None:
+        return ""
+    for node in ts.walk(params):
+        if node.type == "type_identifier":
+            return ts.text(node)
+    return ""
+
+
+# --------------------------------------------------------------------------- the change
+
+
+def changed_decls(old: GoFile | None, new: GoFile | None, path: str) -> set[str]:
+    """The keys of the functions and methods whose text differs between the two versions of
+    one file; GoWhole when something else changed."""
+    if old is None or new is None:
+        raise GoWhole(f"{path} was {'added' if old is None else 'deleted'}")
+    if old.rest != new.rest:
+        raise GoWhole(f"{path} changed outside function bodies (a declaration or an import)")
+    positions = old.positions or new.positions
+    before = {d.key: d for d in old.decls if d.kind in ("func", "method")}
+    after = {d.key: d for d in new.decls if d.kind in ("func", "method")}
+    out: set[str] = set()
+    for key in sorted(before.keys() | after.keys()):
+        was, now = before.get(key), after.get(key)
+        decl = now or was
+        assert decl is not None
+        if decl.initialises or decl.name in ALWAYS_WHOLE:
+            if (
+                was is None
+                or now is None
+                or was.text != now.text
+                or (positions and was.line != now.line)
+            ):
+                raise GoWhole(f"{path}: {decl.name} changed (it runs for every test)")
+            continue
+        if was is None or now is None:
+            if decl.kind == "method":
+                raise GoWhole(f"{path}: method {decl.receiver}.{decl.name} added or removed")
+            out.add(key)
+            continue
+        if decl.kind == "method" and was.head != now.head:
+            raise GoWhole(f"{path}: the signature of {decl.receiver}.{decl.name} changed")
+        if was.text != now.text or (positions and was.line != now.line):
+            out.add(key)
+    return out
+
+
+# --------------------------------------------------------------------------- the reach
+
+
+@dataclass
+class Package:
+    """The declarations of every Go file of one package (tests and external tests included)."""
+
+    decls: dict[str, Decl] = field(default_factory=dict)
+    by_name: dict[str, set[str]] = field(default_factory=dict)
+    methods: dict[str, set[str]] = field(default_factory=dict)  # type -> exported methods
+    tests: dict[str, str] = field(default_factory=dict)  # test name -> its key
+
+    @classmethod
+    def build(cls, files: Mapping[str, GoFile]) -> Package:
+        pkg = cls()
+        for path, go_file in sorted(files.items()):
+            for decl in go_file.decls:
+                key = decl.key
+                while key in pkg.decls:  # a name declared twice (other build tags): keep both
+                    key += "'"
+                decl.key = key
+                pkg.decls[key] = decl
+                pkg.by_name.setdefault(decl.name, set()).add(key)
+                if decl.kind == "method" and decl.name[:1].isupper():
+                    pkg.methods.setdefault(decl.receiver, set()).add(key)
+                if decl.kind == "func" and path.endswith("_test.go") and TEST_NAME.match(decl.name):
+                    pkg.tests[decl.name] = key
+        return pkg
+
+    def edges(self, decl: Decl) -> set[str]:
+        out: set[str] = set()
+        for name in decl.refs:
+            out |= self.by_name.get(name, set())
+        if decl.kind == "type":
+            out |= self.methods.get(decl.name, set())
+        return out
+
+    def reaching(self, keys: Iterable[str]) -> set[str]:
+        """Every declaration that reaches one of `keys` (them included)."""
+        back: dict[str, set[str]] = {}
+        for decl in self.decls.values():
+            for target in self.edges(decl):
+                back.setdefault(target, set()).add(decl.key)
+        seen = {k for k in keys if k in self.decls}
+        todo = list(seen)
+        while todo:
+            for source in back.get(todo.pop(), ()):
+                if source not in seen:
+                    seen.add(source)
+                    todo.append(source)
+        return seen
+
+
+@dataclass
+class Pick:
+    """One package's part in a change: the tests to run, what changed, and the names (of its
+    declarations) whose code reaches what changed."""
+
+    tests: set[str]
+    changed: set[str]
+    names: set[str]
+
+
+def select_tests(
+    old: Mapping[str, str | None], new: Mapping[str, str | None], files: Mapping[str, str]
+) -> Pick:
+    """For one package: its tests that reach a changed function or method. `old` and `new` are
+    the changed files' texts at the base and now (None: absent), `files` every Go file of the
+    package now (path -> text). GoWhole when the whole package must run."""
+    changed: set[str] = set()
+    parsed = {path: parse_file(text, path) for path, text in files.items()}
+    for path in sorted(old.keys() | new.keys()):
+        if PurePosixPath(path).suffix != ".go":
+            raise GoWhole(f"{path} changed (not Go source)")
+        before, after = old.get(path), new.get(path)
+        now = parsed.get(path)
+        if after is not None and now is None:
+            now = parse_file(after, path)
+        was = parse_file(before, path) if before is not None else None
+        changed |= changed_decls(was, now if after is not None else None, path)
+    if not changed:
+        return Pick(set(), changed, set())
+    pkg = Package.build(parsed)
+    reaching = pkg.reaching(changed)
+    for decl in pkg.decls.values():
+        called = {k for name in decl.init_refs for k in pkg.by_name.get(name, ())}
+        if (decl.initialises and decl.key in reaching) or called & reaching:
+            where = f"{decl.path}:{decl.line}"
+            raise GoWhole(f"a changed function runs at package initialisation ({where})")
+    tests = {name for name, key in pkg.tests.items() if key in reaching}
+    names = {pkg.decls[key].name for key in reaching} | {
+        key.split(" ", 1)[1].split(".")[-1] for key in changed
+    }
+    return Pick(tests, changed, names)
+
+
+def mentions(files: Mapping[str, str]) -> set[str]:
+    """Every name a package's files declare or refer to; GoWhole when one cannot be parsed."""
+    out: set[str] = set()
+    for path, text in files.items():
+        for decl in parse_file(text, path).decls:
+            out.add(decl.name)
+            out |= decl.refs
+    return out
+
+
+def test_names(files: Mapping[str, str]) -> set[str]:
+    """Every test, example and fuzz test of a package (its test files' texts); GoWhole when one
+    does not parse cleanly."""
+    names: set[str] = set()
+    for path, text in files.items():
+        if path.endswith("_test.go"):
+            names |= {
+                d.name
+                for d in parse_file(text, path).decls
+                if d.kind == "func" and TEST_NAME.match(d.name)
+            }
+    return names
+
+
+def run_pattern(names: Iterable[str]) -> str:
+    """The anchored `-run` pattern for these top-level test names."""
+    return "^(" + "|".join(sorted(set(names))) + ")$"
+
+
+# --------------------------------------------------------------------------- the packages
+
+
+@dataclass
+class Narrowed:
+    """The packages to test and, when some of them need only some tests, the names to run."""
+
+    packages: list[str]  # import paths, sorted
+    names: set[str] | None  # top-level tests for `-run`; None: every test of the packages
+    picked: dict[str, int] = field(default_factory=dict)  # package -> tests picked by name
+    whole: dict[str, str] = field(default_factory=dict)  # package -> why all its tests run
+    note: str = ""  # why no `-run` narrows the packages that run whole
+
+
+def _unread_document(rel: str, pkg: gotest.Package, files: Mapping[str, str] | None) -> bool:
+    """Whether `rel` is documentation the package's tests cannot read: a Markdown, reST or
+    AsciiDoc file in its directory tree, outside testdata/, not embedded, whose name and suffix
+    none of its Go files mentions, none of which lists a directory."""
+    path = PurePosixPath(rel)
+    if path.suffix.lower() not in gotest.DOC_SUFFIXES or "testdata" in path.parts:
+        return False
+    if rel in pkg.files or files is None:
+        return False
+    return not any(
+        path.name in text or path.suffix in text or WALKS.search(text) for text in files.values()
+    )
+
+
+def narrow(
+    graph: gotest.Graph,
+    choice: gotest.Choice,
+    failed: Iterable[str],
+    before: Callable[[str], str | None],
+    now: Callable[[str], str | None],
+) -> Narrowed:
+    """Narrow the package choice to tests. A changed package whose change lies in function
+    bodies runs the tests that reach it; a package that depends on it (its tests' imports
+    included) runs whole when it names something whose code reaches the change (`mentions`),
+    and is left out otherwise; a package that depends on one that runs whole runs whole too, as
+    do the packages that failed last time. `before` and `now` read a file's text (relative to
+    the target) at the base and today (None: absent)."""
+    whole: dict[str, str] = {f: "it failed last time" for f in failed if f in graph.packages}
+    picks: dict[str, Pick] = {}
+    texts: dict[str, dict[str, str] | None] = {}
+
+    def files_of(path: str) -> dict[str, str] | None:
+        if path not in texts:
+            read = {rel: now(rel) for rel in sorted(graph.packages[path].go_files)}
+            texts[path] = {k: v for k, v in read.items() if v is not None}
+            if len(texts[path] or {}) != len(read):
+                texts[path] = None
+        return texts[path]
+
+    for path, rels in sorted(choice.touched.items()):
+        pkg = graph.packages[path]
+        files = files_of(path)
+        rels = {r for r in rels if not _unread_document(r, pkg, files)}
+        if not rels:
+            continue
+        outside = sorted(
+            r for r in rels if not r.endswith(".go") or (r not in pkg.go_files and now(r))
+        )
+        try:
+            if files is None:
+                raise GoWhole("one of its Go files cannot be read")
+            if outside:
+                raise GoWhole(f"{outside[0]} is not one of its Go files")
+            picks[path] = select_tests(
+                {r: before(r) for r in rels}, {r: now(r) for r in rels}, files
+            )
+        except GoWhole as exc:
+            whole.setdefault(path, str(exc))
+    names_of: dict[str, set[str] | None] = {p: None for p in whole if p in choice.touched}
+    names_of |= {p: pick.names for p, pick in picks.items() if pick.changed}
+    seen: dict[str, set[str] | None] = {}
+    moved = True
+    while moved:
+        moved = False
+        for path in choice.packages:
+            if path in whole:
+                continue
+            deps = graph.packages[path].deps
+            reasons = []
+            for dep, names in sorted(names_of.items()):
+                if dep == path or dep not in deps:
+                    continue
+                if names is None:
+                    reasons.append(f"it depends on {dep}, which runs whole")
+                    break
+                if path not in seen:
+                    files = files_of(path)
+                    try:
+                        seen[path] = mentions(files) if files is not None else None
+                    except GoWhole:
+                        seen[path] = None
+                used = seen[path]
+                if used is None or used & names:
+                    reasons.append(f"it uses what the change reaches in {dep}")
+                    break
+            if reasons:
+                whole[path] = reasons[0]
+                names_of[path] = None
+                moved = True
+    run = {p for p in whole if p in graph.packages} | {p for p, k in picks.items() if k.tests}
+    out = Narrowed(sorted(run), set(), whole=whole)
+    out.picked = {p: len(k.tests) for p, k in picks.items() if k.tests and p not in whole}
+    assert out.names is not None
+    for path in out.picked:
+        out.names |= picks[path].tests
+    if not out.picked:
+        out.names = None  # every package that runs, runs whole
+        return out
+    for path in sorted(p for p in whole if p in graph.packages):
+        files = files_of(path)
+        try:
+            if files is None:
+                raise GoWhole("one of its Go files cannot be read")
+            out.names |= test_names(files)
+        except GoWhole as exc:
+            out.names, out.note = None, f"the tests of {path} cannot be listed ({exc})"
+            out.picked = {}
+            break
+    return out

@@ -1,0 +1,352 @@
+"""Test selection inside Go packages (`testselect.goreach`): a real Go module in a real git
+repository, run through the CLI with smart execution; a change in function bodies runs the
+tests that reach the changed functions (`go test -run '^(...)$'`), anything else the whole
+package; and the declaration diff and reference graph on their own."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ai_workflow.cli import main
+from ai_workflow.testselect.goreach import (
+    GoWhole,
+    changed_decls,
+    parse_file,
+    run_pattern,
+    select_tests,
+)
+from tests.helpers import commit_all, make_repo
+
+pytestmark = pytest.mark.skipif(shutil.which("go") is None, reason="go is not installed")
+
+MODULE = "example.com/calc"
+CALC, REPORT = MODULE, f"{MODULE}/report"
+CALC_GO = """package calc
+
+import "strings"
+
+// Op is an operation.
+type Op struct{ Name string }
+
+var table = map[string]int{"one": 1}
+
+func Add(a, b int) int { return a + b }
+
+func Mul(a, b int) int { return a * b }
+
+func Square(a int) int { return Mul(a, a) }
+
+func Upper(s string) string { return strings.ToUpper(s) }
+
+func (o Op) String() string { return "op " + o.Name }
+
+func lookup(k string) int { return table[k] }
+"""
+CALC_TEST_GO = """package calc
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestAdd(t *testing.T) {
+	if Add(1, 2) != 3 {
+		t.Fatal("add")
+	}
+}
+
+func TestSquare(t *testing.T) {
+	if Square(3) != 9 {
+		t.Fatal("square")
+	}
+}
+
+func TestUpper(t *testing.T) {
+	if Upper("a") != "A" {
+		t.Fatal("upper")
+	}
+}
+
+func TestOp(t *testing.T) {
+	if fmt.Sprint(Op{"x"}) != "op x" {
+		t.Fatal("op")
+	}
+}
+
+func TestLookup(t *testing.T) {
+	if lookup("one") != 1 {
+		t.Fatal("lookup")
+	}
+}
+"""
+PROJECT = {
+    ".gitignore": ".ai_workflow/\n",
+    "go.mod": f"module {MODULE}\n\ngo 1.19\n",
+    "calc.go": CALC_GO,
+    "calc_test.go": CALC_TEST_GO,
+    "ext_test.go": (
+        f'package calc_test\n\nimport (\n\t"testing"\n\n\t"{CALC}"\n)\n\n'
+        "func TestExtMul(t *testing.T) {\n\tif calc.Mul(2, 3) != 6 {\n"
+        '\t\tt.Fatal("mul")\n\t}\n}\n'
+    ),
+    "report/report.go": (
+        f'package report\n\nimport "{CALC}"\n\n'
+        "func Total(xs ...int) int {\n\ts := 0\n\tfor _, x := range xs {\n"
+        "\t\ts = calc.Add(s, x)\n\t}\n\treturn s\n}\n"
+    ),
+    "report/report_test.go": (
+        'package report\n\nimport "testing"\n\nfunc TestTotal(t *testing.T) {\n'
+        '\tif Total(1, 2) != 3 {\n\t\tt.Fatal("total")\n\t}\n}\n'
+    ),
+}
+
+
+def run(repo: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    code = main(
+        [
+            *("run", "--target", str(repo), "--steps", "test_execution", "--smart-execution"),
+            *("--auto", "--json"),
+        ]
+    )
+    summary: dict[str, Any] = json.loads(capsys.readouterr().out)
+    assert code in (0, 1)
+    return summary
+
+
+def command_run(summary: dict[str, Any]) -> list[str]:
+    ran = [c for c in summary["steps"][0]["checked"] if c.startswith("ran `go test")]
+    return ran[0].split("`")[1].split()
+
+
+def packages_run(summary: dict[str, Any]) -> set[str]:
+    command = command_run(summary)
+    values = {i + 1 for i, word in enumerate(command) if word == "-run"}
+    return {w for i, w in enumerate(command[2:], 2) if not w.startswith("-") and i not in values}
+
+
+def selected_tests(summary: dict[str, Any]) -> set[str] | None:
+    """The top-level tests the command's `-run` names (None: no `-run`, or the command's own)."""
+    command = command_run(summary)
+    if command.count("-run") != 1:
+        return None
+    pattern = command[command.index("-run") + 1].strip("'")
+    if not (pattern.startswith("^(") and pattern.endswith(")$")):
+        return None
+    return set(pattern[2:-2].split("|"))
+
+
+def edit(repo: Path, path: str, old: str, new: str) -> None:
+    file = repo / path
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def make_calc(root: Path, capsys: pytest.CaptureFixture[str], **extra: str) -> Path:
+    """The module with its first run (every package), which records the toolchain."""
+    repo = make_repo(root / "calc", {**PROJECT, **extra})
+    summary = run(repo, capsys)
+    assert summary["selection"]["mode"] == "all"
+    assert summary["steps"][0]["status"] == "passed"
+    return repo
+
+
+@pytest.fixture
+def calc(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    repo = make_calc(tmp_path, capsys)
+    assert run(repo, capsys)["tests"]["passed"] == 7  # nothing changed: reused, all passed
+    return repo
+
+
+def test_a_body_change_runs_only_the_tests_that_reach_it(
+    calc: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(calc, "calc.go", "return a * b", "return b * a")
+    commit_all(calc, "mul")
+    summary = run(calc, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    # Square calls Mul; the external test names calc.Mul; report uses Add only: not run
+    assert packages_run(summary) == {CALC}
+    assert selected_tests(summary) == {"TestSquare", "TestExtMul"}
+    assert summary["tests"]["selected"] == summary["tests"]["passed"] == 2
+    assert "2 tests in 1 package reach the changed functions" in summary["selection"]["reason"]
+
+
+def test_a_body_change_an_importer_uses_runs_the_importer_whole(
+    calc: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(calc, "calc.go", "return a + b", "return b + a")
+    commit_all(calc, "add")
+    summary = run(calc, capsys)
+    assert packages_run(summary) == {CALC, REPORT}
+    assert selected_tests(summary) == {"TestAdd", "TestTotal"}  # report's every test
+    assert summary["tests"]["passed"] == 2
+
+
+def test_a_fault_in_a_body_is_caught_by_the_selected_tests(
+    calc: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(calc, "calc.go", "return a * b", "return a + b")
+    commit_all(calc, "fault")
+    summary = run(calc, capsys)
+    assert selected_tests(summary) == {"TestSquare", "TestExtMul"}
+    assert summary["tests"]["failed"] == 2
+    assert summary["steps"][0]["status"] == "failed"
+
+
+def test_a_method_called_implicitly_is_reached_through_its_type(
+    calc: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # fmt calls String without naming it: TestOp names the type Op
+    edit(calc, "calc.go", '"op " + o.Name', '"op " + o.Name + ""')
+    commit_all(calc, "string")
+    summary = run(calc, capsys)
+    assert packages_run(summary) == {CALC}
+    assert selected_tests(summary) == {"TestOp"}
+
+
+def test_a_test_file_change_runs_that_test(calc: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(calc, "calc_test.go", 'Upper("a") != "A"', 'Upper("b") != "B"')
+    commit_all(calc, "test")
+    summary = run(calc, capsys)
+    assert packages_run(summary) == {CALC}
+    assert selected_tests(summary) == {"TestUpper"}
+    assert summary["tests"]["passed"] == 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        ('"one": 1}', '"one": 1, "two": 2}', "outside function bodies"),
+        ("func Add(", "type Unit int\n\nfunc Add(", "outside"),
+        ("func lookup(", "func init() {}\n\nfunc lookup(", "init"),
+        ('import "strings"', 'import (\n\t"strings"\n\t_ "fmt"\n)', "outside"),
+    ],
+)
+def test_a_type_var_import_or_init_change_runs_the_whole_package(
+    calc: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, why: str
+) -> None:
+    edit(calc, "calc.go", old, new)
+    commit_all(calc, "declarations")
+    summary = run(calc, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    assert packages_run(summary) == {CALC, REPORT}  # today's choice: the package, its importers
+    assert selected_tests(summary) is None
+    assert summary["tests"]["selected"] == 7
+    assert f"all tests of {CALC}: " in summary["selection"]["reason"]
+    assert why in summary["selection"]["reason"]
+
+
+def test_a_test_command_with_its_own_run_keeps_every_test_it_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = "tech_stack:\n  test_command: go test -json -run Test ./...\n"
+    repo = make_calc(tmp_path, capsys, **{".workflow-config.yaml": config})
+    edit(repo, "calc.go", "return a * b", "return b * a")
+    commit_all(repo, "mul")
+    summary = run(repo, capsys)
+    assert summary["selection"]["mode"] == "affected"
+    command = command_run(summary)
+    assert command.count("-run") == 1 and command[command.index("-run") + 1] == "Test"
+    assert packages_run(summary) == {CALC, REPORT}
+    assert summary["steps"][0]["status"] == "passed"
+
+
+def test_documentation_in_a_package_directory_is_read_only_when_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_calc(tmp_path, capsys, **{"notes/guide.md": "# Guide\n"})
+    (repo / "notes/guide.md").write_text("# Guide\n\nMore.\n", encoding="utf-8")
+    edit(repo, "calc.go", "return a * b", "return b * a")
+    commit_all(repo, "guide and mul")
+    summary = run(repo, capsys)
+    assert packages_run(summary) == {CALC}
+    assert selected_tests(summary) == {"TestSquare", "TestExtMul"}
+    # a test that names the document may read it: the whole package runs
+    edit(repo, "calc_test.go", 'Upper("a") != "A"', 'Upper("guide.md") == ""')
+    (repo / "notes/guide.md").write_text("# Guide\n\nEven more.\n", encoding="utf-8")
+    commit_all(repo, "a test naming the guide")
+    summary = run(repo, capsys)
+    assert packages_run(summary) == {CALC, REPORT}
+    assert selected_tests(summary) is None
+
+
+# --------------------------------------------------------------------------- pure parts
+
+
+def test_comments_outside_functions_change_nothing_and_directives_do() -> None:
+    old = parse_file(CALC_GO, "calc.go")
+    new = parse_file(CALC_GO.replace("// Op is", "// Op, the type, is"), "calc.go")
+    assert changed_decls(old, new, "calc.go") == set()
+    directive = CALC_GO.replace("// Op is", "//go:generate stringer\n// Op is")
+    with pytest.raises(GoWhole, match="outside function bodies"):
+        changed_decls(old, parse_file(directive, "calc.go"), "calc.go")
+
+
+def test_method_signatures_and_method_sets_run_the_whole_package() -> None:
+    old = parse_file(CALC_GO, "calc.go")
+    body = CALC_GO.replace('"op " + o.Name', '"op: " + o.Name')
+    assert changed_decls(old, parse_file(body, "calc.go"), "calc.go") == {"method Op.String"}
+    pointer = CALC_GO.replace("func (o Op) String", "func (o *Op) String")
+    with pytest.raises(GoWhole, match=r"signature of Op\.String"):
+        changed_decls(old, parse_file(pointer, "calc.go"), "calc.go")
+    added = CALC_GO + "\nfunc (o Op) Len() int { return len(o.Name) }\n"
+    with pytest.raises(GoWhole, match=r"method Op\.Len added or removed"):
+        changed_decls(old, parse_file(added, "calc.go"), "calc.go")
+    function = CALC_GO + "\nfunc Neg(a int) int { return -a }\n"
+    assert changed_decls(old, parse_file(function, "calc.go"), "calc.go") == {"func Neg"}
+
+
+def test_a_function_a_variable_calls_at_initialisation_runs_the_whole_package() -> None:
+    files = {"calc.go": CALC_GO, "calc_test.go": CALC_TEST_GO}
+    changed = CALC_GO.replace("return a + b", "return b + a")
+    pick = select_tests({"calc.go": CALC_GO}, {"calc.go": changed}, {**files, "calc.go": changed})
+    assert pick.tests == {"TestAdd"}
+    called = CALC_GO.replace('"one": 1}', '"one": Add(0, 1)}')
+    changed = called.replace("return a + b", "return b + a")
+    with pytest.raises(GoWhole, match="runs at package initialisation"):
+        select_tests({"calc.go": called}, {"calc.go": changed}, {**files, "calc.go": changed})
+    # a function only named (not called) by an initialiser runs when its caller does
+    named = CALC_GO.replace(
+        '"one": 1}', '"one": 1}\n\nvar ops = map[string]func(int) int{"sq": Square}'
+    )
+    changed = named.replace("return Mul(a, a)", "return Mul(a, a) + 0")
+    pick = select_tests({"calc.go": named}, {"calc.go": changed}, {**files, "calc.go": changed})
+    assert pick.tests == {"TestSquare"}
+
+
+def test_broken_source_new_files_and_positions() -> None:
+    with pytest.raises(GoWhole, match="does not parse"):
+        parse_file("package calc\n\nfunc broken( {\n", "calc.go")
+    linked = 'import _ "unsafe"\n\n//go:linkname mul example.com/calc.Mul\nfunc mul(a, b int) int\n'
+    with pytest.raises(GoWhole, match="linkname"):
+        parse_file(CALC_GO.replace('import "strings"\n', f'import "strings"\n{linked}'), "c.go")
+    with pytest.raises(GoWhole, match="added"):
+        changed_decls(None, parse_file(CALC_GO, "calc.go"), "calc.go")
+    moved = CALC_GO.replace("// Op is an operation.", "// Op is an operation,\n// named.")
+    old, new = parse_file(CALC_GO, "calc.go"), parse_file(moved, "calc.go")
+    assert changed_decls(old, new, "calc.go") == set()
+    caller = 'import "runtime"\n\nvar _, file, line, _ = runtime.Caller(0)\n\n'
+    asks = CALC_GO.replace('import "strings"\n\n', f'import "strings"\n\n{caller}')
+    asks_moved = moved.replace('import "strings"\n\n', f'import "strings"\n\n{caller}')
+    changed = changed_decls(parse_file(asks, "calc.go"), parse_file(asks_moved, "calc.go"), "x")
+    assert "func Add" in changed and "method Op.String" in changed  # lines moved
+
+
+def test_an_init_function_that_only_moved_is_unchanged_and_an_edited_one_is_not() -> None:
+    inits = CALC_GO + '\nfunc init() { table["two"] = 2 }\n\nfunc init() {}\n'
+    moved = inits.replace("func Add(", "func Neg(a int) int { return -a }\n\nfunc Add(")
+    old = parse_file(inits, "calc.go")
+    assert changed_decls(old, parse_file(moved, "calc.go"), "calc.go") == {"func Neg"}
+    edited = moved.replace("func init() {}", 'func init() { table["three"] = 3 }')
+    with pytest.raises(GoWhole, match="init changed"):
+        changed_decls(old, parse_file(edited, "calc.go"), "calc.go")
+
+
+def test_the_run_pattern_is_anchored() -> None:
+    assert run_pattern(["TestB", "TestA", "TestA"]) == "^(TestA|TestB)$"
