@@ -401,6 +401,8 @@ def parse_setup_py(rel: str, text: str, report: Report) -> Manifest:
                 value = _literal_extras(rel, keyword.value, report)
             if value is None:
                 report.skipped(f"{rel}: {keyword.arg} is computed, not a literal; not read")
+                if keyword.arg == "install_requires":
+                    manifest.unread.append(f"{rel}'s {keyword.arg}")
                 continue
         if keyword.arg == "name" and isinstance(value, str):
             manifest.project_name = value
