@@ -789,12 +789,65 @@ def test_pip_compile_transitive_pins_are_not_unused(tmp_path: Path) -> None:
 
 def test_computed_setup_py_requirements_are_skipped(tmp_path: Path) -> None:
     files = {
-        "setup.py": "from setuptools import setup\nREQS = ['a']\nsetup(install_requires=REQS)\n"
+        "setup.py": "from setuptools import setup\n"
+        "REQS = [line.strip() for line in open('requirements.txt')]\n"
+        "setup(install_requires=REQS)\n",
+        "requirements.txt": "a\n",
+        "demo.py": "import six\n",
     }
     outcome = _run(make_repo(tmp_path / "proj", files))
     assert "setup.py: install_requires is computed, not a literal; not read" in (
         outcome.skipped_checks
     )
+    # what it computes may declare six: no verdict, said so (info); never "declares no
+    # dependencies"
+    six = _find(outcome, "deps/undeclared-import", "demo.py", "six")
+    assert six.severity == Severity.INFO
+    assert "setup.py's install_requires is computed, not a literal, and was not read" in (
+        six.message
+    )
+    # a literal list changed by a call that is not append/extend is computed too
+    files["setup.py"] = (
+        "from setuptools import setup\nREQS = ['a']\nREQS.insert(0, 'b')\n"
+        "setup(install_requires=REQS)\n"
+    )
+    outcome = _run(make_repo(tmp_path / "insert", files))
+    assert "setup.py: install_requires is computed, not a literal; not read" in (
+        outcome.skipped_checks
+    )
+
+
+def test_setup_py_requirements_in_a_module_level_list_are_read(tmp_path: Path) -> None:
+    """orderedmultidict: `required = ['six>=1.8.0']`, `if sys.version_info < (2, 7):
+    required.append('ordereddict')`, `setup(install_requires=required)`: six is declared, and
+    ordereddict for the Pythons before 2.7 (the fallback of `except ImportError:`); an import
+    the list does not name stays undeclared."""
+    setup_py = (
+        "import sys\nfrom setuptools import setup\n\n"
+        "required = ['six>=1.8.0']\n"
+        "if sys.version_info < (2, 7):\n    required.append('ordereddict')\n"
+        "tests_require = ['flake8']\n"
+        "if sys.version_info[:2] < (2, 7):\n    tests_require += ['unittest2']\n\n"
+        "setup(name='demo', packages=['demo'], install_requires=required,\n"
+        "      tests_require=tests_require)\n"
+    )
+    module = (
+        "import six\n"
+        "try:\n    from collections import OrderedDict as odict\n"
+        "except ImportError:\n    from ordereddict import OrderedDict as odict\n"
+    )
+    files = {"setup.py": setup_py, "demo/__init__.py": module}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert "setup.py: 4 dependencies declared" in outcome.checked
+    assert not [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+    assert not any("computed" in s for s in outcome.skipped_checks)
+    # the true positive beside it: an import the list does not declare
+    files["demo/__init__.py"] = module + "import requests\n"
+    outcome = _run(make_repo(tmp_path / "missing", files))
+    undeclared = [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+    assert [(f.message, f.severity) for f in undeclared] == [
+        ("import 'requests' is not provided by any declared dependency", Severity.WARNING)
+    ]
 
 
 def test_extras_may_repeat_a_requirement_but_a_list_may_not(tmp_path: Path) -> None:

@@ -500,7 +500,13 @@ def analyse_python_imports(
         report.skipped("unused dependencies: no runtime Python code (only tests and tooling)")
     scripts = frozenset() if declared else _standalone_scripts(ctx.target, py_files)
     facts = _ImportFacts(
-        scan, declared, own, ctx.config.dependencies, scripts=scripts, target=ctx.target
+        scan,
+        declared,
+        own,
+        ctx.config.dependencies,
+        scripts=scripts,
+        target=ctx.target,
+        unread=tuple(u for m in roots for u in m.unread),
     )
     # The target's interpreter can only resolve more: ask it only when something is unresolved.
     if _import_findings(facts, Report()) != ([], []):
@@ -643,6 +649,9 @@ class _ImportFacts:
     # Files run as programs (a `#!` line), in a project that declares no Python dependency
     scripts: frozenset[str] = frozenset()
     target: Path | None = None  # where to read the files that import an undeclared module
+    # runtime requirements a root manifest computes and the check could not read
+    # (orderedmultidict's `install_requires=required` was one before such lists were read)
+    unread: tuple[str, ...] = ()
 
 
 def _only_in_functions(target: Path | None, uses: list[ImportUse]) -> bool:
@@ -721,8 +730,11 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
             checkout = all(u.source_checkout for u in runtime[module])
             plugin = _plugin_host(module, runtime[module], facts.target)
             info = helper or on_demand or hosted or checkout or plugin
-            severity = Severity.INFO if info else Severity.WARNING
-            _missing(module, runtime[module], severity, dev_only, bool(declared), report)
+            # Runtime requirements the check could not read may name it: no verdict (info,
+            # saying which); an import only declared as a dev dependency stays a warning.
+            unread = "" if dev_only else " and ".join(facts.unread)
+            severity = Severity.INFO if info or unread else Severity.WARNING
+            _missing(module, runtime[module], severity, dev_only, bool(declared), report, unread)
             missing.append(module)
         elif module not in runtime and not dists & all_keys:
             _missing(module, dev[module], Severity.INFO, False, bool(declared), report)
@@ -900,10 +912,16 @@ def _missing(
     dev_only: bool,
     any_declared: bool,
     report: Report,
+    unread: str = "",
 ) -> None:
     first = uses[0]
     if dev_only:
         why = "is declared only as a development dependency"
+    elif unread:
+        why = (
+            f"is not provided by any dependency read here, but {unread} is computed, not a "
+            "literal, and was not read: it may declare it"
+        )
     elif any_declared:
         why = "is not provided by any declared dependency"
     else:
