@@ -42,6 +42,25 @@ def test_a_line_that_only_truncates_a_file_is_info(tmp_path: Path) -> None:
     }
 
 
+TESTED_TRUNCATIONS = """\
+#!/bin/bash
+dir=/tmp/out
+if test -d "$dir" ; then
+    > "${dir}/.lockfile" || echo "could not create ${dir}/.lockfile" >&2
+fi
+>> "${dir}/log" || echo "cannot append" >&2
+< "${dir}/in" && echo read
+"""
+
+
+def test_a_truncation_whose_status_is_tested_is_info(tmp_path: Path) -> None:
+    """rear's `> "${opath}/.lockfile" || Error ...`: the file is created and the line tests
+    that it was, SC2188 at info. `>> file || ...` and `< file && ...` do nothing whatever
+    follows them: the warning stays."""
+    root = make_repo(tmp_path / "p", {"lock.sh": TESTED_TRUNCATIONS, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC2188") == {4: "info", 6: "warning", 7: "warning"}
+
+
 FORMAT_BRACES = """\
 #!/bin/bash
 url=$(curl -s -o /dev/null -w %{url_effective} "$1")

@@ -6,8 +6,10 @@ there word for word; the same code elsewhere keeps its level:
 
 - SC2188 ("this redirection doesn't have a command") on a line that is one output redirection
   to a file and nothing else (`> "$ZZAJUDA"`, funcoeszz): the POSIX way to empty (or create) a
-  file, what `: > file` spells longer. A bare `>> file`, `< file`, `2> file` or `> /dev/null`
-  does nothing and keeps the warning (a command lost to a line break?).
+  file, what `: > file` spells longer; so is that line with its status tested after it (`>
+  "${opath}/.lockfile" || Error "Could not create ..."`: rear's lock and marker files, five
+  times). A bare `>> file`, `< file`, `2> file` or `> /dev/null` does nothing and keeps the
+  warning (a command lost to a line break?), with `|| ...` after it too.
 - SC1083 ("this { is literal") on the braces of an unquoted `%{name}` (funcoeszz's
   `curl -w %{url_effective}`): a format directive of the command, the braces are its text as
   meant, no brace expansion was wanted. A brace of no `%{name}` (`cp src/{a,b "$1"`) keeps it.
@@ -68,11 +70,19 @@ from pathlib import Path
 from ai_workflow.findings import Finding, Severity, explain_as_info
 from ai_workflow.textfiles import read_text
 
-# a line that is only `> file` (or `>| file`), the file one word that is not /dev/null
-TRUNCATION = re.compile(r"""^\s*>\|?\s*(?P<file>"[^"]+"|'[^']+'|[^\s;&|<>()'"]+)\s*(?:\#.*)?$""")
+# a line that is only `> file` (or `>| file`), the file one word that is not /dev/null, or
+# that and a test of its status (`> "$dir/.lock" || fail ...`)
+TRUNCATION = re.compile(
+    r"""^\s*>\|?\s*(?P<file>"[^"]+"|'[^']+'|[^\s;&|<>()'"]+)\s*"""
+    r"""(?P<tested>(?:\|\||&&)\s*[^\s#].*)?(?:\#.*)?$"""
+)
 TRUNCATION_NOTE = (
     "a line that is only `> file` empties (or creates) the file, the POSIX idiom `: > file` "
     "spells longer: no command was lost"
+)
+TESTED_TRUNCATION_NOTE = (
+    "`> file || ...` empties (or creates) the file and tests whether that worked, the POSIX "
+    "idiom `: > file` spells longer: no command was lost"
 )
 
 FORMAT_OPEN = re.compile(r"\{[\w.:-]+\}")  # from a `{` right after a `%`
@@ -129,7 +139,7 @@ def _truncation(line: str, column: int) -> str | None:
     match = TRUNCATION.match(line)
     if match is None or match.group("file").strip("'\"") == "/dev/null":
         return None
-    return TRUNCATION_NOTE
+    return TESTED_TRUNCATION_NOTE if match.group("tested") else TRUNCATION_NOTE
 
 
 def _format_brace(line: str, column: int) -> str | None:
