@@ -1606,6 +1606,29 @@ def test_shellcheck_arguments_joined_then_split_again_are_info(tmp_path: Path) -
     assert found == [(6, "info"), (12, "warning")]
 
 
+def test_shellcheck_array_joined_into_text_or_words_is_info(tmp_path: Path) -> None:
+    """rear's `recover_date="${NSR_ENDTIME[@]}"`, read only inside longer texts with blanks
+    (`recover_args="-t ${recover_date}"`, a message), and `loaded="${MODULES_LOAD[@]}"`, read
+    only as the unquoted list of a `for`: the elements joined as "${arr[*]}" would, on purpose
+    (SC2124, info). `files="${list[@]}"` read as the word `"$files"`, and `dir="${parts[@]}"`
+    read as `"${dir}/sub"` (a path, no text with a blank), keep it."""
+    script = (
+        "#!/bin/bash\nENDTIME=(2020-01-01 12:00)\nLOAD=(ext4 xfs)\nlist=(a b)\nparts=(c d)\n"
+        'recover_date="${ENDTIME[@]}"\n'
+        'recover_args="-t ${recover_date}"\n'
+        'echo "The recovery date is set to ${recover_date} ." $recover_args\n'
+        'loaded="${LOAD[@]}"\n'
+        "for module in $loaded ; do modprobe $module ; done\n"
+        'files="${list[@]}"\n'
+        'cp "$files" /dst\n'
+        'dir="${parts[@]}"\n'
+        'ls "${dir}/sub"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"restore.sh": script, **RUNS_SHELLCHECK}))
+    found = _lines_and_levels(outcome, "shellcheck/SC2124")
+    assert found == [(6, "info"), (9, "info"), (11, "warning"), (13, "warning")]
+
+
 def test_shellcheck_quoted_loop_list_split_again_in_the_body_is_info(tmp_path: Path) -> None:
     """remaster-iso's Cleanup_mounts: `for mount_point in "${_MOUNTLIST}"` runs once (SC2066),
     but its body's `umount -l $mount_point` and `rmdir $mount_point` split the list again, so

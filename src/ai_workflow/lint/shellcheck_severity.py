@@ -113,7 +113,12 @@ SC2124 ("assigning an array to a string") on `name=${@}` (or `$@`, `"$@"`) whose
 the file is unquoted (`targets=${@}`, then `chown -h ${owner} ${targets}`: live-boot's
 chown_ref): the arguments are joined into one string and split into words again where it is
 read, on purpose, what an unquoted `$*` gives; that splitting is shellcheck's SC2086, an info.
-A read inside double quotes (`cp "$files" /dst`: one word made of all the arguments) keeps it.
+So for an array's elements (`name="${arr[@]}"`, or inside a longer string: `cmd="echo Y | $cmd
+${devices[@]}"`) read that way or as part of a longer quoted text with a blank of its own
+(rear's `recover_date="${NSR_ENDTIME[@]}"`, then `recover_args="-t ${recover_date}"` and a
+message `"... set to ${recover_date} ."`): the text "${arr[*]}" gives, as meant.
+A read that is a double-quoted word of its own (`cp "$files" /dst`: one word made of all the
+arguments where several were meant) keeps it.
 SC2316 ("this applies local to the variable named readonly") on a declaration that names a
 variable called like a declaration keyword (`local fspath module offset readonly`) where the
 file assigns that variable (`readonly=${5}`, then `[ -n "${readonly}" ]`: live-boot's
@@ -321,6 +326,12 @@ GROUPING_TOKENS = frozenset({"!", "(", ")", "\\(", "\\)", '"("', '")"', "'('", "
 SHELLCHECK_ARRAY_TO_STRING = 2124  # `x=$@`: the arguments joined into one string
 JOINED_ARGUMENTS = re.compile(
     r'^\s*(?:local\s+)?(?P<name>[A-Za-z_]\w*)=(?:"\$\{?@\}?"|\$\{?@\}?)\s*(?:[;#]|$)'
+)
+# `name="... ${array[@]} ..."` (or `$@`): a string assigned the joined elements, alone or
+# inside a longer double-quoted value
+JOINED_ARRAY = re.compile(
+    r'^\s*(?:local\s+)?(?P<name>[A-Za-z_]\w*)=(?:"[^"]*\$\{[A-Za-z_]\w*\[@\]\}[^"]*"'
+    r"|\$\{[A-Za-z_]\w*\[@\]\})\s*(?:[;#]|$)"
 )
 SHELLCHECK_KEYWORD_NAME = 2316  # `local x readonly`: a keyword read as a variable's name
 DECLARATION_KEYWORDS = ("readonly", "export", "local", "declare", "typeset")
@@ -1652,12 +1663,13 @@ def _plain_operands(words: list[str]) -> bool:
 
 
 def _resplit_strings(lines: list[str]) -> frozenset[int]:
-    """The lines `name=${@}` (or `$@`, `"$@"`) whose name the file reads, and only outside
-    double quotes (an even number of unescaped `"` before each read on its line; comment
-    lines left out)."""
+    """The lines `name=${@}` (or `$@`, `"$@"`, `"${array[@]}"`, or such an expansion inside a
+    longer double-quoted value) whose name the file reads, and only outside double quotes (an
+    even number of unescaped `"` before each read on its line; comment lines left out) or as
+    part of a longer double-quoted text with a blank of its own (`_in_spaced_text`)."""
     found = set()
     for number, line in enumerate(lines, 1):
-        joined = JOINED_ARGUMENTS.match(line)
+        joined = JOINED_ARGUMENTS.match(line) or JOINED_ARRAY.match(line)
         if joined is None:
             continue
         read = re.compile(rf"\$\{{?{re.escape(joined.group('name'))}(?![\w\[])")
@@ -1667,10 +1679,25 @@ def _resplit_strings(lines: list[str]) -> frozenset[int]:
                 continue
             for match in read.finditer(other):
                 before = re.sub(r"\\.", "", other[: match.start()])
-                quoted.append(before.count('"') % 2 == 1 or "'" in before.replace('"', ""))
+                inside = before.count('"') % 2 == 1
+                quoted.append(
+                    "'" in before.replace('"', "")
+                    or (inside and not _in_spaced_text(other, match.start(), match.end()))
+                )
         if quoted and not any(quoted):
             found.add(number)
     return frozenset(found)
+
+
+def _in_spaced_text(line: str, start: int, end: int) -> bool:
+    """Whether the expansion at `start:end`, inside double quotes, is part of a longer quoted
+    string with a blank of its own (`"-t ${date}"`, `"set to ${date} ."`): text, a message or
+    a command line built, not one word that stands for the elements (`"$files"`)."""
+    opening = line.rfind('"', 0, start)
+    closing = line.find('"', end)
+    if opening < 0 or closing < 0:
+        return False
+    return " " in line[opening + 1 : start] + line[end:closing]
 
 
 def _resplit_loops(lines: list[str]) -> frozenset[int]:
