@@ -1629,6 +1629,23 @@ def test_shellcheck_array_joined_into_text_or_words_is_info(tmp_path: Path) -> N
     assert found == [(6, "info"), (9, "info"), (11, "warning"), (13, "warning")]
 
 
+def test_shellcheck_value_matched_against_itself_is_info(tmp_path: Path) -> None:
+    """rear's `[[ ${Dev/mapper//} != $Dev ]]` and `[[ ${value%\\%} == ${value} ]]` ask whether
+    a substitution changed the value: the unquoted right-hand side is the same variable, a
+    pattern that matches itself (SC2053, info). Another variable on the right, alone or under
+    a transformed left-hand side, keeps the warning."""
+    script = (
+        "#!/bin/bash\nDev=$1\nvalue=$2\nother=$3\n"
+        "if [[ ${Dev/mapper//} != $Dev ]] ; then echo mapper; fi\n"
+        "if [[ ${value%\\%} == ${value} ]] ; then echo number; fi\n"
+        "if [[ ${Dev} == $other ]] ; then echo same; fi\n"
+        "if [[ ${other%x} == $Dev ]] ; then echo cut; fi\n"
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"dev.sh": script, **RUNS_SHELLCHECK}))
+    found = _lines_and_levels(outcome, "shellcheck/SC2053")
+    assert found == [(5, "info"), (6, "info"), (7, "warning"), (8, "warning")]
+
+
 def test_shellcheck_quoted_loop_list_split_again_in_the_body_is_info(tmp_path: Path) -> None:
     """remaster-iso's Cleanup_mounts: `for mount_point in "${_MOUNTLIST}"` runs once (SC2066),
     but its body's `umount -l $mount_point` and `rmdir $mount_point` split the list again, so

@@ -54,6 +54,12 @@ the brace is literal as meant; a brace after no escaped dollar (`src/{a,b`) keep
 SC2254 (an unquoted expansion in a case pattern globs) on a variable named for a glob
 (`$pattern`, `${patterns[$i]}`, `$file_glob`): the match against a pattern is meant (the stub
 helper of rbenv and ruby-build); another name (`$name`, `$RET_OK`) keeps the warning.
+SC2053 (an unquoted right-hand side of `==`/`!=` in `[[ ]]` globs) where that side is the very
+variable whose transformed expansion is the left-hand side (`[[ ${Dev/mapper//} != $Dev ]]`,
+`[[ ${value%\\%} == ${value} ]]`: rear asks whether a substitution changed the value): a value
+matched against itself as a pattern matches unless its own glob characters stand for the text
+the expansion took away, and the device names and numbers such tests look at hold none; the
+question is the one meant. Another variable on the right (`[[ $a == $b ]]`) keeps it.
 SC2209 (`name=word` where `word` is a command: its output meant?) when the script compares
 the variable with that word, as a pattern of a `case` on it or in a `[ "$name" = word ]` test
 (makeself's `COMPRESS=compress`, one of the names `case $COMPRESS in` matches): the name is
@@ -452,6 +458,9 @@ ARGUMENTS_SAVED = re.compile(
 )
 SHELLCHECK_COMMAND_REDIRECT = 2238  # `cmd > grep`: a redirection to a command's name
 SHELLCHECK_CASE_GLOB = 2254  # `case $x in $p)`: an unquoted expansion in a case pattern globs
+SHELLCHECK_UNQUOTED_RHS = 2053  # `[[ $a == $b ]]`: the right-hand side is a glob
+# the right-hand side alone, one variable: `$Dev`, `${value}`
+RHS_VARIABLE = re.compile(r"^\$\{?(?P<name>[A-Za-z_]\w*)\}?$")
 # a variable named for what it holds, a glob: `$pattern`, `${patterns[$i]}`, `$name_glob`
 GLOB_NAMED = re.compile(
     r"^\$\{?(?:\w+_)?(?:pattern|pat|glob|wildcard)s?(?:_\w+)?(?:\[[^\]]*\])?\}?$", re.I
@@ -564,6 +573,8 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         if code == SHELLCHECK_LS_LOOP and _lists_own_names(scripts[path], item):
             severity = Severity.INFO
         if code == SHELLCHECK_CASE_GLOB and _named_a_glob(scripts[path], item):
+            severity = Severity.INFO
+        if code == SHELLCHECK_UNQUOTED_RHS and _compared_with_itself(scripts[path], item):
             severity = Severity.INFO
         if code == SHELLCHECK_COMMAND_REDIRECT and redirects_to_own_file(scripts[path].lines, item):
             severity = Severity.INFO
@@ -744,6 +755,23 @@ def _named_a_glob(script: ScriptTraits, item: dict[str, Any]) -> bool:
     if not 0 < line <= len(script.lines):
         return False
     return GLOB_NAMED.match(script.lines[line - 1][column - 1 : end - 1].strip()) is not None
+
+
+def _compared_with_itself(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether the unquoted right-hand side of an SC2053 comparison is the variable whose
+    transformed expansion (`${name/...}`, `${name%...}`, `${name#...}`, ...) is the left-hand
+    side of the same `[[ ]]` test: the test asks whether the transformation changed it."""
+    around = _substitution_context(script, item)
+    if around is None:
+        return False
+    before, _ = around
+    line, column, end = item["line"], item["column"], item["endColumn"]
+    rhs = RHS_VARIABLE.match(script.lines[line - 1][column - 1 : end - 1].strip())
+    if rhs is None:
+        return False
+    name = re.escape(rhs.group("name"))
+    lhs = re.compile(rf'\[\[\s*"?\$\{{{name}(?:[/%#^,]|:[-=?+]?)[^}}]*\}}"?\s*(?:==?|!=)\s*$')
+    return lhs.search(before) is not None
 
 
 def _lists_own_names(script: ScriptTraits, item: dict[str, Any]) -> bool:
