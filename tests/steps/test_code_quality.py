@@ -1646,6 +1646,21 @@ def test_shellcheck_value_matched_against_itself_is_info(tmp_path: Path) -> None
     assert found == [(5, "info"), (6, "info"), (7, "warning"), (8, "warning")]
 
 
+def test_shellcheck_pattern_named_right_hand_side_is_info(tmp_path: Path) -> None:
+    """rear's `[[ "$partition_label" == $write_protected_pattern ]]`, a loop over label
+    patterns: the glob match is meant (SC2053, info). `[[ "$label" == $wanted ]]` keeps it."""
+    script = (
+        "#!/bin/bash\nlabel=$1\nwanted=$2\n"
+        'for write_protected_pattern in "REAR-*" "BACKUP-?" ; do\n'
+        '    if [[ "$label" == $write_protected_pattern ]]; then echo protected; fi\n'
+        "done\n"
+        'if [[ "$label" == $wanted ]]; then echo wanted; fi\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"wp.sh": script, **RUNS_SHELLCHECK}))
+    found = _lines_and_levels(outcome, "shellcheck/SC2053")
+    assert found == [(5, "info"), (7, "warning")]
+
+
 def test_shellcheck_quoted_loop_list_split_again_in_the_body_is_info(tmp_path: Path) -> None:
     """remaster-iso's Cleanup_mounts: `for mount_point in "${_MOUNTLIST}"` runs once (SC2066),
     but its body's `umount -l $mount_point` and `rmdir $mount_point` split the list again, so

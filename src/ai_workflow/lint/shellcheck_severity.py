@@ -60,6 +60,9 @@ variable whose transformed expansion is the left-hand side (`[[ ${Dev/mapper//} 
 matched against itself as a pattern matches unless its own glob characters stand for the text
 the expansion took away, and the device names and numbers such tests look at hold none; the
 question is the one meant. Another variable on the right (`[[ $a == $b ]]`) keeps it.
+SC2053 on a variable named for a glob is info too, as SC2254 is (rear's `[[ "$partition_label"
+== $write_protected_pattern ]]` over WRITE_PROTECTED_FS_LABEL_PATTERNS, documented as shell
+glob patterns): the match against a pattern is meant; `[[ "$label" == $wanted ]]` keeps it.
 SC2209 (`name=word` where `word` is a command: its output meant?) when the script compares
 the variable with that word, as a pattern of a `case` on it or in a `[ "$name" = word ]` test
 (makeself's `COMPRESS=compress`, one of the names `case $COMPRESS in` matches): the name is
@@ -574,7 +577,9 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
             severity = Severity.INFO
         if code == SHELLCHECK_CASE_GLOB and _named_a_glob(scripts[path], item):
             severity = Severity.INFO
-        if code == SHELLCHECK_UNQUOTED_RHS and _compared_with_itself(scripts[path], item):
+        if code == SHELLCHECK_UNQUOTED_RHS and (
+            _compared_with_itself(scripts[path], item) or _named_a_glob(scripts[path], item)
+        ):
             severity = Severity.INFO
         if code == SHELLCHECK_COMMAND_REDIRECT and redirects_to_own_file(scripts[path].lines, item):
             severity = Severity.INFO
@@ -744,7 +749,8 @@ def _substitution_context(script: ScriptTraits, item: dict[str, Any]) -> tuple[s
 
 
 def _named_a_glob(script: ScriptTraits, item: dict[str, Any]) -> bool:
-    """Whether the unquoted expansion of a case pattern (SC2254) is a variable named for a glob
+    """Whether the unquoted expansion of a case pattern (SC2254), or the unquoted right-hand side
+    of a `[[ a == b ]]` (SC2053), is a variable named for a glob
     (`GLOB_NAMED`: `$pattern`, `${patterns[$i]}`, `$file_glob`): the script matches against a
     pattern on purpose (ruby-build's and rbenv's test/stubs/stub: `case "$argument" in
     $pattern ) ;;`, the plan's patterns, where `*` matches any argument). Another name (`$name`,
