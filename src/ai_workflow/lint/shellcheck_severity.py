@@ -1257,9 +1257,11 @@ def _joining_functions(lines: list[str]) -> tuple[tuple[str, int], ...]:
     """The functions of the file that join their arguments from the n-th on into one string
     (recap's `log() { local msg_type=$1; shift; local log_entry="$*"; ...}`: n is 2), as
     (name, n). The body must read the arguments before the join only as `$1`...`$k` that
-    `shift`s drop before it, and join once: one `"$*"`, `"${*}"` or `$@`/`${@:i}` assigned
-    to a variable; any other read of the arguments (`$2`, `"$@"`, after the join too) and the
-    function is left out. The body ends at the first `}` line indented as its definition."""
+    `shift`s drop before it, and join them, once or the same way again (rear's Error: `PrintError
+    "ERROR: $*"`, `Log "ERROR: $*"`, `LogToSyslog "ERROR: $*"`): `"$*"`, `"${*}"` or
+    `$@`/`${@:i}` assigned to a variable; any other read of the arguments (`$2`, `"$@"`, after
+    the join too; not a `$1` inside single quotes, awk's field) and the function is left out.
+    The body ends at the first `}` line indented as its definition."""
     found = []
     for name, first, last in function_bodies(lines):
         first_joined = arguments_joined_from(lines[first - 1 : last])
@@ -1277,20 +1279,28 @@ def arguments_joined_from(body: list[str]) -> int | None:
     for raw in body:
         line = raw.split(" #", 1)[0] if not raw.lstrip().startswith("#") else ""
         join = _join_span(line)
+        line_shift = sum(int(shift.group(1) or 1) for shift in SHIFT.finditer(line))
+        # the same join again (rear's Error: `PrintError "ERROR: $*"`, then `Log "ERROR: $*"`)
+        again = (
+            join is not None
+            and joined_from is not None
+            and shifted + line_shift + join[2] == joined_from
+        )
         for read in POSITIONAL.finditer(line):
             digit = read.group(1) or read.group(2)
             if digit is not None and int(digit) == 0:
                 continue  # `$0`: the script's name
+            if _in_single_quotes(line, read.start()):
+                continue  # `awk '{ print $1 }'`: a field of awk's, no argument
             inside_join = join is not None and join[0] <= read.start() < join[1]
-            if inside_join and joined_from is None:
+            if inside_join and (joined_from is None or again):
                 continue
             if digit is None or joined_from is not None:
                 return None  # `"$@"` passed on, or an argument read after the join
             pending.append(shifted + int(digit))
-        for shift in SHIFT.finditer(line):
-            shifted += int(shift.group(1) or 1)
+        shifted += line_shift
         if join is not None:
-            if joined_from is not None:
+            if joined_from is not None and not again:
                 return None
             joined_from = shifted + join[2]
     if joined_from is None and not pending and not shifted and _ignores_arguments(body):
@@ -1298,6 +1308,22 @@ def arguments_joined_from(body: list[str]) -> int | None:
     if joined_from is None or any(n >= joined_from for n in pending):
         return None
     return joined_from
+
+
+def _in_single_quotes(line: str, position: int) -> bool:
+    """Whether `position` of the line lies inside single quotes opened on the line (quotes
+    inside double quotes and escaped ones not counted)."""
+    single = double = escaped = False
+    for char in line[:position]:
+        if escaped:
+            escaped = False
+        elif char == "\\" and not single:
+            escaped = True
+        elif char == "'" and not double:
+            single = not single
+        elif char == '"' and not single:
+            double = not double
+    return single
 
 
 def _ignores_arguments(body: list[str]) -> bool:
