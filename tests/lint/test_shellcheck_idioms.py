@@ -61,6 +61,25 @@ def test_a_truncation_whose_status_is_tested_is_info(tmp_path: Path) -> None:
     assert _levels(root, "SC2188") == {4: "info", 6: "warning", 7: "warning"}
 
 
+DELIMITED_WORDS = """\
+#!/bin/bash
+source=$1
+target=$2
+sed -i s#"meta-data=${source}\\(\\s\\)"#"meta-data=${target}\\1"# "$3"
+echo "<a href="#">link</a>"
+echo "name="foo" done"
+"""
+
+
+def test_a_delimiter_repeated_between_quoted_parts_is_info(tmp_path: Path) -> None:
+    """rear's `sed -i s#"meta-data=${source}\\(\\s\\)"#"meta-data=${target}\\1"#`: the `#` are
+    sed's delimiters, the word is the script meant (SC2140, info). One `#` between two quoted
+    parts (`echo "<a href="#">"`, quotes meant in the HTML) and a word (`"name="foo" done"`)
+    keep the warning."""
+    root = make_repo(tmp_path / "p", {"xfs.sh": DELIMITED_WORDS, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC2140") == {4: "info", 5: "warning", 6: "warning"}
+
+
 FORMAT_BRACES = """\
 #!/bin/bash
 url=$(curl -s -o /dev/null -w %{url_effective} "$1")

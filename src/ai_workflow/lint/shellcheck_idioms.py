@@ -53,6 +53,12 @@ there word for word; the same code elsewhere keeps its level:
   words, where the file reads `$NAME` nowhere (fwanalog's `local tab=$(echo -en "\t\t")`,
   never used): what the shell's echo prints goes nowhere, so how it treats the flags changes
   nothing. The same substitution whose variable is read (`printf "$tab"`) keeps it.
+- SC2140 ("word is of the form "A"B"C"") where B is one punctuation character that the word
+  repeats between all its quoted parts, alone or after sed's command letter (rear's `sed -i
+  s#"meta-data=${source}\\(\\s\\)"#"meta-data=${target}\\1"# file`): the unquoted `#` are sed's
+  delimiters, literal characters nothing splits, so the word is the script meant (shellcheck
+  itself lets `/`, `:` and `=` pass there). One such character alone between two quoted parts
+  (`echo "<a href="#">"`, quotes meant in the output) keeps the warning.
 - SC2218 ("this function is only defined later") on a call of a shell builtin (`cd`, `echo`,
   `read`...) that the file overrides with a function further down (virtualenvwrapper's tests:
   `test_dir=$(cd $(dirname $0) && pwd)` at the top, then `cd () { fail "Should not be using
@@ -298,6 +304,61 @@ def _unread_echo(text: Sequence[str], index: int, column: int) -> str | None:
     return None if _reads(name, text) else UNREAD_ECHO_NOTE.format(name)
 
 
+DELIMITER_NOTE = (
+    "the unquoted `{}` between the quoted parts delimit them (as sed's `s#a#b#` does): literal "
+    "characters nothing splits or globs, so the word is what the quotes around it would make"
+)
+GLOB_OR_SPECIAL = frozenset("*?[]\\$`'\" \t")
+
+
+def _repeated_delimiter(line: str, column: int) -> str | None:
+    """The column is a punctuation character that the word around it repeats, unquoted,
+    between all its quoted parts (after one leading `s` or `y`, sed's command)."""
+    if not 0 < column <= len(line):
+        return None
+    start, unquoted = _word_at(line, column - 1)
+    if start < 0:
+        return None
+    if len(unquoted) > 2 and unquoted[0] in "sy" and not unquoted[1].isalnum():
+        unquoted = unquoted[1:]
+    delimiter = line[column - 1]
+    if (
+        len(unquoted) < 2
+        or set(unquoted) != {delimiter}
+        or delimiter.isalnum()
+        or delimiter in GLOB_OR_SPECIAL
+    ):
+        return None
+    return DELIMITER_NOTE.format(delimiter)
+
+
+def _word_at(line: str, index: int) -> tuple[int, str]:
+    """The start of the shell word holding `index` and its unquoted characters, (-1, "") when
+    the index lies between words or in quotes the line does not close."""
+    start, unquoted, quote, escaped = -1, "", "", False
+    for position, char in enumerate(line):
+        if start < 0 and not char.isspace():
+            start, unquoted = position, ""
+        if escaped:
+            escaped = False
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char == "\\":
+            escaped = True
+        elif char in "'\"":
+            quote = char
+        elif char.isspace() or char in ";&|<>()":
+            if start <= index < position:
+                return start, unquoted
+            start = -1
+            continue
+        else:
+            unquoted += char
+    if quote or not 0 <= start <= index:
+        return -1, ""
+    return start, unquoted
+
+
 CHECKS: dict[str, Check] = {
     "shellcheck/SC2327": _literal_echo_away,
     "shellcheck/SC2328": _literal_echo_away,
@@ -307,6 +368,7 @@ CHECKS: dict[str, Check] = {
     "shellcheck/SC1007": _empty_in_assignments,
     "shellcheck/SC1083": _format_brace,
     "shellcheck/SC2188": _truncation,
+    "shellcheck/SC2140": _repeated_delimiter,
 }
 TextCheck = Callable[[Sequence[str], int, int], str | None]
 SHELL_BUILTINS = frozenset(
