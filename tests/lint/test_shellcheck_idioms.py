@@ -80,6 +80,23 @@ def test_a_delimiter_repeated_between_quoted_parts_is_info(tmp_path: Path) -> No
     assert _levels(root, "SC2140") == {4: "info", 5: "warning", 6: "warning"}
 
 
+STAR_PATTERNS = """\
+#!/bin/bash
+while read KEY VALUE ; do
+    echo "$KEY" | grep -q '*' && continue
+    echo "$KEY" | grep -q \\* && continue
+    ls | grep '*.txt'
+done < /etc/dsm.sys
+"""
+
+
+def test_a_lone_star_as_grep_pattern_is_info(tmp_path: Path) -> None:
+    """rear's `grep -q '*'` looks for a literal asterisk (a leading `*` matches itself): SC2063
+    at info, so for `\\*`. `grep '*.txt'`, a file glob given to grep, keeps the warning."""
+    root = make_repo(tmp_path / "p", {"tsm.sh": STAR_PATTERNS, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC2063") == {3: "info", 4: "info", 5: "warning"}
+
+
 FORMAT_BRACES = """\
 #!/bin/bash
 url=$(curl -s -o /dev/null -w %{url_effective} "$1")

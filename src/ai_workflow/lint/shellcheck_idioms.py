@@ -59,6 +59,11 @@ there word for word; the same code elsewhere keeps its level:
   delimiters, literal characters nothing splits, so the word is the script meant (shellcheck
   itself lets `/`, `:` and `=` pass there). One such character alone between two quoted parts
   (`echo "<a href="#">"`, quotes meant in the output) keeps the warning.
+- SC2063 ("grep uses regex, but this looks like a glob") on a pattern that is a lone `*`
+  (`'*'`, `"*"`, `\\*`; rear's `echo "$KEY" | grep -q '*' && continue`, which skips the
+  comment lines of TSM's dsm.sys): a regular expression's leading `*` is a literal asterisk,
+  so grep finds exactly that, and as a glob a lone `*` would match every line, a filter nobody
+  writes. A pattern with more (`grep '*.txt'`, a file glob) keeps the warning.
 - SC2218 ("this function is only defined later") on a call of a shell builtin (`cd`, `echo`,
   `read`...) that the file overrides with a function further down (virtualenvwrapper's tests:
   `test_dir=$(cd $(dirname $0) && pwd)` at the top, then `cd () { fail "Should not be using
@@ -359,6 +364,20 @@ def _word_at(line: str, index: int) -> tuple[int, str]:
     return start, unquoted
 
 
+LONE_STAR = re.compile(r"""(?:'\*'|"\*"|\\\*)(?=\s|$|[;&|)])""")
+LONE_STAR_NOTE = (
+    "a lone `*` as grep's pattern is a literal asterisk (a leading `*` matches itself), what "
+    "the line looks for: as a glob it would match every line"
+)
+
+
+def _lone_star(line: str, column: int) -> str | None:
+    """The pattern at the column is a lone `*`, quoted or escaped."""
+    if not 0 < column <= len(line) or LONE_STAR.match(line, column - 1) is None:
+        return None
+    return LONE_STAR_NOTE
+
+
 CHECKS: dict[str, Check] = {
     "shellcheck/SC2327": _literal_echo_away,
     "shellcheck/SC2328": _literal_echo_away,
@@ -369,6 +388,7 @@ CHECKS: dict[str, Check] = {
     "shellcheck/SC1083": _format_brace,
     "shellcheck/SC2188": _truncation,
     "shellcheck/SC2140": _repeated_delimiter,
+    "shellcheck/SC2063": _lone_star,
 }
 TextCheck = Callable[[Sequence[str], int, int], str | None]
 SHELL_BUILTINS = frozenset(
