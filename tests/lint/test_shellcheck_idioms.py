@@ -97,6 +97,27 @@ def test_a_lone_star_as_grep_pattern_is_info(tmp_path: Path) -> None:
     assert _levels(root, "SC2063") == {3: "info", 4: "info", 5: "warning"}
 
 
+READ_TARGETS = """\
+#!/bin/bash
+read_options="-r -t 5"
+array_name=$1
+var=$2
+read $read_options reply
+read -a "$array_name" <<<"a b"
+read "$var"
+read -r $var
+echo "$reply"
+"""
+
+
+def test_read_given_its_options_or_a_name_to_read_into_is_info(tmp_path: Path) -> None:
+    """rear's UserInput: `read $read_options_and_arguments input_string` (the options, then
+    the variable) and `read -a "$input_words_array_name"` (the caller's array, by name): SC2229
+    at info. `read "$var"` and `read -r $var` keep the warning."""
+    root = make_repo(tmp_path / "p", {"input.sh": READ_TARGETS, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC2229") == {5: "info", 6: "info", 7: "warning", 8: "warning"}
+
+
 FORMAT_BRACES = """\
 #!/bin/bash
 url=$(curl -s -o /dev/null -w %{url_effective} "$1")

@@ -64,6 +64,12 @@ there word for word; the same code elsewhere keeps its level:
   comment lines of TSM's dsm.sys): a regular expression's leading `*` is a literal asterisk,
   so grep finds exactly that, and as a glob a lone `*` would match every line, a filter nobody
   writes. A pattern with more (`grep '*.txt'`, a file glob) keeps the warning.
+- SC2229 ("this does not read 'x'") on a `read` whose expansion is not the name it reads
+  into: an unquoted expansion followed by a plain name (rear's `read $read_options_and_arguments
+  input_string`: the options it built, `-r -t $timeout`, then the variable), or a quoted
+  variable named for a name (`read -a "$input_words_array_name"`: the caller's array, read into
+  by name on purpose). `read "$var"` and `read -r $var` with nothing after it (the `$` a slip
+  for `read var`?) keep the warning.
 - SC2218 ("this function is only defined later") on a call of a shell builtin (`cd`, `echo`,
   `read`...) that the file overrides with a function further down (virtualenvwrapper's tests:
   `test_dir=$(cd $(dirname $0) && pwd)` at the top, then `cd () { fail "Should not be using
@@ -378,6 +384,32 @@ def _lone_star(line: str, column: int) -> str | None:
     return LONE_STAR_NOTE
 
 
+READ_OPTIONS = re.compile(r"\$\{?[A-Za-z_]\w*\}?(?P<rest>(?:\s+[^\s;&|<>]+)*)")
+PLAIN_NAME = re.compile(r"[A-Za-z_]\w*")
+NAME_HOLDER = re.compile(r'"\$\{?[A-Za-z_]\w*name\}?"', re.IGNORECASE)
+READ_OPTIONS_NOTE = (
+    "the unquoted expansion gives read its options, and the name after it is the variable read into"
+)
+NAME_HOLDER_NOTE = (
+    "the variable holds the name of the variable to read into (its name says so): reading "
+    "into the name it holds is meant"
+)
+
+
+def _read_target(line: str, column: int) -> str | None:
+    """The expansion at the column gives read its options (a plain name follows it), or is
+    a quoted variable named for a name."""
+    if not 0 < column <= len(line):
+        return None
+    if NAME_HOLDER.match(line, column - 1):
+        return NAME_HOLDER_NOTE
+    options = READ_OPTIONS.match(line, column - 1)
+    if options is None:
+        return None
+    words = options.group("rest").split()
+    return READ_OPTIONS_NOTE if any(PLAIN_NAME.fullmatch(w) for w in words) else None
+
+
 CHECKS: dict[str, Check] = {
     "shellcheck/SC2327": _literal_echo_away,
     "shellcheck/SC2328": _literal_echo_away,
@@ -389,6 +421,7 @@ CHECKS: dict[str, Check] = {
     "shellcheck/SC2188": _truncation,
     "shellcheck/SC2140": _repeated_delimiter,
     "shellcheck/SC2063": _lone_star,
+    "shellcheck/SC2229": _read_target,
 }
 TextCheck = Callable[[Sequence[str], int, int], str | None]
 SHELL_BUILTINS = frozenset(
