@@ -155,6 +155,20 @@ def test_an_empty_assignment_before_another_assignment_is_info(tmp_path: Path) -
     assert _levels(root, "SC1007") == {2: "info", 3: "info", 5: "warning"}
 
 
+EMPTY_RUNS = """\
+#!/bin/bash
+LC_ALL= LANG= ip -o link show lo
+LANG=C MODE= value
+"""
+
+
+def test_the_second_of_two_empty_assignments_is_info(tmp_path: Path) -> None:
+    """rear's `LC_ALL= LANG= ip -o link show`: both empty for the command, the second too
+    (SC1007, info). `LANG=C MODE= value`, an empty assignment after a set one, keeps it."""
+    root = make_repo(tmp_path / "p", {"net.sh": EMPTY_RUNS, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC1007") == {2: "info", 3: "warning"}
+
+
 OWN_DIRECTORY = """\
 #!/bin/bash
 cd $(dirname "$0")/.. || exit 1

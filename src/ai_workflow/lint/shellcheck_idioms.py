@@ -16,7 +16,9 @@ there word for word; the same code elsewhere keeps its level:
 - SC1007 ("remove space after =") on `NAME= OTHER=value cmd`, where the word after the space is
   itself an assignment (funcoeszz's `ZZOFF= ZZDIR=../zz ../funcoeszz`, liquidprompt's
   `typeset used= perc=`): a list of assignments whose first is empty on purpose; `NAME=value`
-  joined would make no sense of the next one. `NAME= value` (a value that lost its `=`?) keeps it.
+  joined would make no sense of the next one; so is the last of two empty ones (rear's
+  `LC_ALL= LANG= ip -o link show`, the locale emptied for one command). `NAME= value` (a value
+  that lost its `=`?) keeps it.
 - SC2046 (an unquoted `$(...)`) on `$(dirname $0)` (or `"$0"`, `${BASH_SOURCE[0]}`) as the
   directory `cd`, `pushd`, `.` or `source` takes (`cd $(dirname "$0")/..`: 18 labelled
   findings in funcoeszz, liquidprompt and bash-completion, all noise): the script's own
@@ -111,6 +113,12 @@ FORMAT_NOTE = (
 
 EMPTY_ASSIGNMENT = re.compile(r"(?:^|[\s;&|(])[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=$")  # `NAME=`
 NEXT_ASSIGNMENT = re.compile(r"\s+[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=")  # ` OTHER=`
+# `A= B=` before the column: the empty assignment after another empty one
+EMPTY_RUN = re.compile(r"(?:^|[\s;&|(])[A-Za-z_]\w*=\s+[A-Za-z_]\w*=$")
+EMPTY_RUN_NOTE = (
+    "the assignment before it is empty too (`LC_ALL= LANG= cmd`): empty values meant for the "
+    "command, no value lost its `=`"
+)
 ASSIGNMENTS_NOTE = (
     "the next word is itself an assignment: a list of assignments whose first is empty on "
     "purpose (`A= B=x cmd`), no value lost its `=`"
@@ -178,7 +186,9 @@ def _empty_in_assignments(line: str, column: int) -> str | None:
     """`NAME=` before the column (the space shellcheck points at), an assignment after it."""
     if not 0 < column <= len(line) or EMPTY_ASSIGNMENT.search(line[: column - 1]) is None:
         return None
-    return ASSIGNMENTS_NOTE if NEXT_ASSIGNMENT.match(line, column - 1) else None
+    if NEXT_ASSIGNMENT.match(line, column - 1):
+        return ASSIGNMENTS_NOTE
+    return EMPTY_RUN_NOTE if EMPTY_RUN.search(line[: column - 1]) else None
 
 
 def _own_directory(line: str, column: int) -> str | None:
