@@ -1843,6 +1843,27 @@ def test_shellcheck_trap_of_fixed_values_is_info(tmp_path: Path) -> None:
     assert found == [("fixed.sh", 4, "info"), ("fixed.sh", 5, "info"), ("late.sh", 3, "warning")]
 
 
+def test_shellcheck_trap_value_assigned_later_only_in_a_comment_is_info(tmp_path: Path) -> None:
+    """rear's `builtin trap "... echo '${MESSAGE_PREFIX}Aborting ...' ; kill $MASTER_PID" USR1`,
+    followed later only by the comment `#   # MESSAGE_PREFIX="message prefix "`: no assignment
+    after the trap (SC2064, info). The same trap followed by `MESSAGE_PREFIX="x: "` keeps the
+    warning."""
+    trap = (
+        "#!/bin/bash\nreadonly MASTER_PID=$$\nMESSAGE_PREFIX=\n"
+        "builtin trap \"echo '${MESSAGE_PREFIX}Aborting' ; kill $MASTER_PID\" USR1\n"
+    )
+    commented = trap + '#   # MESSAGE_PREFIX="message prefix "\necho ok\n'
+    assigned = trap + 'MESSAGE_PREFIX="x: "\necho ok\n'
+    files = {"commented.sh": commented, "assigned.sh": assigned, **RUNS_SHELLCHECK}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = sorted(
+        (f.path or "", f.line or 0, f.severity.value)
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2064"
+    )
+    assert found == [("assigned.sh", 4, "warning"), ("commented.sh", 4, "info")]
+
+
 @pytest.mark.parametrize(
     ("lines", "displayed"),
     [

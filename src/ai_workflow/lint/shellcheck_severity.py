@@ -928,8 +928,9 @@ def _trap_values_fixed(script: ScriptTraits, item: dict[str, Any]) -> bool:
     """Whether every variable a double-quoted trap (SC2064) expands is not assigned again on
     any later line of the script (FAI's `trap "rm -f $stamp" INT QUIT EXIT` after the stamp is
     made, `trap "cp -vp x.log $AUTOPKGTEST_ARTIFACTS" EXIT`): expanding when the trap is set
-    gives what expanding when it runs would. `trap "rm -f $tmp" EXIT` before `tmp=$(mktemp)`
-    removes the old value: the warning stays."""
+    gives what expanding when it runs would; a comment line is no assignment (rear's `#   #
+    MESSAGE_PREFIX="message prefix "`, an example in a comment after its trap). `trap "rm -f
+    $tmp" EXIT` before `tmp=$(mktemp)` removes the old value: the warning stays."""
     line = item.get("line")
     if not isinstance(line, int) or not 0 < line <= len(script.lines):
         return False
@@ -949,7 +950,8 @@ def _trap_values_fixed(script: ScriptTraits, item: dict[str, Any]) -> bool:
             rf"|\b(?:read|mapfile|readarray)\b[^;|&]*\s{re.escape(name)}\b"
             rf"|\bfor\s+{re.escape(name)}\b"
         )
-        if any(assigned.search(later) for later in script.lines[line:]):
+        later_code = (text for text in script.lines[line:] if not text.lstrip().startswith("#"))
+        if any(assigned.search(later) for later in later_code):
             return False
     return True
 
