@@ -4938,6 +4938,30 @@ def test_a_substitution_run_for_its_status_alone_is_info(tmp_path: Path) -> None
     }
 
 
+QUIET_SUBSTITUTIONS = """\
+#!/bin/bash
+for nr in 0 1 ; do
+    if $(grep -q ^s$nr: /etc/inittab) ; then
+        echo "serial $nr"
+    fi
+    if $(grep ^s$nr: /etc/inittab) ; then
+        echo "runs the line"
+    fi
+done
+"""
+
+
+def test_a_quiet_grep_substitution_run_for_its_status_is_info(tmp_path: Path) -> None:
+    """rear's run-serial: `if $(grep -q ^s$nr: /etc/inittab)`: grep -q prints nothing, so the
+    substitution runs nothing and `if` takes grep's status (SC2091, info). Without -q the
+    matching line is executed: the warning stays."""
+    root = make_repo(tmp_path / "p", {"serial.sh": QUIET_SUBSTITUTIONS, **RUNS_SHELLCHECK})
+    levels = {
+        f.line: f.severity.value for f in _run(root).findings if f.rule == "shellcheck/SC2091"
+    }
+    assert levels == {3: "info", 6: "warning"}
+
+
 FILE_SUBSTITUTIONS = """\
 #!/bin/bash
 f=/etc/passwd

@@ -101,7 +101,8 @@ so the script translates them on purpose (txt2regex's `$"color"` column label, w
 po/ catalogue holds) and the word is a message, not a misplaced expansion. In a script that
 sets no TEXTDOMAIN nothing is translated and `$"name"` keeps the warning.
 SC2091, SC2092, SC2327 and SC2328 on a `$(...)` or backtick substitution that is a whole command
-in command position (after `!`, `if`, `&&`, `;`...) and sends its output to /dev/null (funcoeszz's
+in command position (after `!`, `if`, `&&`, `;`...) and sends its output to /dev/null, or runs
+only a `grep -q` that prints nothing (rear's `if $(grep -q ^s$nr: /etc/inittab)`; funcoeszz's
 `! $(zztool dump f | grep "^ *$n " >/dev/null)`, abcde's `if $(cd-discid $CDROM > /dev/null 2>&1)`):
 it expands to nothing, so nothing is executed and the command's status is the substitution's,
 a roundabout `grep -q`; or to a file (dvd-slideshow's jigl2slideshow runs
@@ -402,6 +403,14 @@ STATUS_SUBSTITUTION = re.compile(
     + r"(?P<sub>\$\((?P<body>(?:[^()]|\([^()]*\))*?)"
     + OUTPUT_AWAY
     + r"\))"
+    + COMMAND_END
+)
+# a `$(grep -q ...)` in command position: grep -q prints nothing (rear's run-serial:
+# `if $(grep -q ^s$nr: /etc/inittab) ; then`)
+QUIET_STATUS_SUBSTITUTION = re.compile(
+    COMMAND_POSITION
+    + r"(?P<sub>\$\((?P<body>\s*grep(?:\s+-[A-Za-z]*q[A-Za-z]*|\s+--(?:quiet|silent))\b"
+    + r"[^()|;&<>`]*)\))"
     + COMMAND_END
 )
 # the same in backticks: dvd-slideshow's `` `grep -i .jpg f | sed -e ... >> $dir/list.txt` ``
@@ -1056,7 +1065,11 @@ def _status_substitutions(lines: list[str]) -> frozenset[tuple[int, int, int]]:
     return frozenset(
         (n, match.start("sub") + 1, match.end("sub"))
         for n, line in enumerate(lines, 1)
-        for pattern in (STATUS_SUBSTITUTION, BACKTICK_STATUS_SUBSTITUTION)
+        for pattern in (
+            STATUS_SUBSTITUTION,
+            BACKTICK_STATUS_SUBSTITUTION,
+            QUIET_STATUS_SUBSTITUTION,
+        )
         for match in pattern.finditer(line)
         if _only_its_status(match.group("body"))
     )
