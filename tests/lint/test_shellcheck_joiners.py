@@ -187,3 +187,29 @@ def test_a_function_that_joins_its_arguments_again_and_again_is_a_joiner(
         {"lib/io-functions.sh": ERRORS, "stage/run.sh": ERROR_CALLS, **RUNS_SHELLCHECK},
     )
     assert _levels(root) == {3: "info", 4: "warning", 5: "warning"}
+
+
+UNQUOTED_INSIDE = """\
+#!/bin/bash
+for file in /var/log/app/*.log ; do
+    LogPrint "Archiving "$( basename "$file" )" to the restored system as:"
+    cp "$file" "/mnt/"$( basename "$file" )".old"
+done
+"""
+
+
+def test_an_unquoted_part_of_a_joined_argument_is_info(tmp_path: Path) -> None:
+    """rear's `LogPrint "Archiving "$( basename "$file" )" to ..."`: LogPrint joins its
+    arguments again, so the words the unquoted part splits into make the same message (SC2027,
+    info). The same word given to cp (a path split in two) keeps the warning."""
+    root = make_repo(
+        tmp_path / "p",
+        {"lib/io-functions.sh": LIBRARY, "stage/run.sh": UNQUOTED_INSIDE, **RUNS_SHELLCHECK},
+    )
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    levels = {
+        f.line: f.severity.value
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2027" and f.path == "stage/run.sh"
+    }
+    assert levels == {3: "info", 4: "warning"}
