@@ -1591,6 +1591,23 @@ def test_shellcheck_and_or_between_plain_operands_is_info(tmp_path: Path) -> Non
     ]
 
 
+def test_shellcheck_and_or_over_paths_built_on_a_variable_is_info(tmp_path: Path) -> None:
+    """rear's `[ -r /proc/mdstat -a -r $TARGET_FS_ROOT/etc/mdadm/mdadm.conf -a -x ... ]`: an
+    unquoted path of a plain expansion and literal text is never empty, an operand as a literal
+    word is (SC2166, info). `$root` alone (empty: one operand short) and a glob in the path keep
+    the warning."""
+    script = (
+        "#!/bin/bash\nroot=$1\n"
+        "if [ -r /proc/mdstat -a -r $root/etc/mdadm.conf -a -x ${root}/usr/bin/mkconf ]; then\n"
+        "  echo md\nfi\n"
+        "if [ -r $root -a -x /bin/sh ]; then echo root; fi\n"
+        "if [ -r $root/etc/*.conf -a -x /bin/sh ]; then echo glob; fi\n"
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"md.sh": script, **RUNS_SHELLCHECK}))
+    found = _lines_and_levels(outcome, "shellcheck/SC2166")
+    assert found == [(3, "info"), (6, "warning"), (7, "warning")]
+
+
 def test_shellcheck_arguments_joined_then_split_again_are_info(tmp_path: Path) -> None:
     """live-boot's chown_ref: `targets=${@}`, read only as the unquoted `${targets}` of `chown
     -h ${owner} ${targets}`, joins the arguments and splits them again on purpose (SC2124,

@@ -118,7 +118,9 @@ no `!` and no parentheses: the test builtins of bash, dash and busybox ash all e
 test as written (all 44 SC2166 findings labelled in cloud-utils and funcoeszz were noise);
 the precedence of `!` and `( )` next to `-a`/`-o` is where they differ, so `[ !
 -f "$a" -o -d "$b" ]` keeps the warning, and so does an unquoted string operand (`[ $a = x -o
-... ]`, which an empty or spaced value breaks).
+... ]`, which an empty or spaced value breaks). An unquoted path of plain expansions and literal
+text with a `/` (rear's `[ -r /proc/mdstat -a -r $TARGET_FS_ROOT/etc/mdadm/mdadm.conf ]`) is
+never empty, so it is an operand as a literal word is (a blank in the value is SC2086's matter).
 SC2124 ("assigning an array to a string") on `name=${@}` (or `$@`, `"$@"`) whose every read in
 the file is unquoted (`targets=${@}`, then `chown -h ${owner} ${targets}`: live-boot's
 chown_ref): the arguments are joined into one string and split into words again where it is
@@ -1730,11 +1732,22 @@ def _plain_operands(words: list[str]) -> bool:
     for index, word in enumerate(words):
         if word in GROUPING_TOKENS or (word.startswith(("!", "\\(")) and word != "!="):
             return False
-        if "$" in word and not word.startswith('"'):
+        if "$" in word and not word.startswith('"') and not _path_with_expansion(word):
             around = {words[index - 1] if index else "", *words[index + 1 : index + 2]}
             if not around & INTEGER_OPERATORS:
                 return False
     return True
+
+
+SIMPLE_EXPANSION = re.compile(r"\$(?:\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)")
+
+
+def _path_with_expansion(word: str) -> bool:
+    """Whether an unquoted word is a path built from plain `$name`s and literal text with a
+    `/` (`$TARGET_FS_ROOT/etc/mdadm/mdadm.conf`): never empty, so it never leaves the test
+    one operand short; no glob, quote or other expansion in it."""
+    rest = SIMPLE_EXPANSION.sub("", word)
+    return "/" in rest and not re.search(r"[$`'\"*?\[\]\\(){}]", rest)
 
 
 def _resplit_strings(lines: list[str]) -> frozenset[int]:
