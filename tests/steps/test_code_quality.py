@@ -1647,6 +1647,23 @@ def test_shellcheck_and_or_between_plain_operands_is_info(tmp_path: Path) -> Non
     ]
 
 
+def test_shellcheck_and_or_over_paths_built_on_a_variable_is_info(tmp_path: Path) -> None:
+    """rear's `[ -r /proc/mdstat -a -r $TARGET_FS_ROOT/etc/mdadm/mdadm.conf -a -x ... ]`: an
+    unquoted path of a plain expansion and literal text is never empty, an operand as a literal
+    word is (SC2166, info). `$root` alone (empty: one operand short) and a glob in the path keep
+    the warning."""
+    script = (
+        "#!/bin/bash\nroot=$1\n"
+        "if [ -r /proc/mdstat -a -r $root/etc/mdadm.conf -a -x ${root}/usr/bin/mkconf ]; then\n"
+        "  echo md\nfi\n"
+        "if [ -r $root -a -x /bin/sh ]; then echo root; fi\n"
+        "if [ -r $root/etc/*.conf -a -x /bin/sh ]; then echo glob; fi\n"
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"md.sh": script, **RUNS_SHELLCHECK}))
+    found = _lines_and_levels(outcome, "shellcheck/SC2166")
+    assert found == [(3, "info"), (6, "warning"), (7, "warning")]
+
+
 def test_shellcheck_arguments_joined_then_split_again_are_info(tmp_path: Path) -> None:
     """live-boot's chown_ref: `targets=${@}`, read only as the unquoted `${targets}` of `chown
     -h ${owner} ${targets}`, joins the arguments and splits them again on purpose (SC2124,
@@ -1660,6 +1677,61 @@ def test_shellcheck_arguments_joined_then_split_again_are_info(tmp_path: Path) -
     outcome = _run(make_repo(tmp_path / "proj", {"ref.sh": script, **RUNS_SHELLCHECK}))
     found = _lines_and_levels(outcome, "shellcheck/SC2124")
     assert found == [(6, "info"), (12, "warning")]
+
+
+def test_shellcheck_array_joined_into_text_or_words_is_info(tmp_path: Path) -> None:
+    """rear's `recover_date="${NSR_ENDTIME[@]}"`, read only inside longer texts with blanks
+    (`recover_args="-t ${recover_date}"`, a message), and `loaded="${MODULES_LOAD[@]}"`, read
+    only as the unquoted list of a `for`: the elements joined as "${arr[*]}" would, on purpose
+    (SC2124, info). `files="${list[@]}"` read as the word `"$files"`, and `dir="${parts[@]}"`
+    read as `"${dir}/sub"` (a path, no text with a blank), keep it."""
+    script = (
+        "#!/bin/bash\nENDTIME=(2020-01-01 12:00)\nLOAD=(ext4 xfs)\nlist=(a b)\nparts=(c d)\n"
+        'recover_date="${ENDTIME[@]}"\n'
+        'recover_args="-t ${recover_date}"\n'
+        'echo "The recovery date is set to ${recover_date} ." $recover_args\n'
+        'loaded="${LOAD[@]}"\n'
+        "for module in $loaded ; do modprobe $module ; done\n"
+        'files="${list[@]}"\n'
+        'cp "$files" /dst\n'
+        'dir="${parts[@]}"\n'
+        'ls "${dir}/sub"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"restore.sh": script, **RUNS_SHELLCHECK}))
+    found = _lines_and_levels(outcome, "shellcheck/SC2124")
+    assert found == [(6, "info"), (9, "info"), (11, "warning"), (13, "warning")]
+
+
+def test_shellcheck_value_matched_against_itself_is_info(tmp_path: Path) -> None:
+    """rear's `[[ ${Dev/mapper//} != $Dev ]]` and `[[ ${value%\\%} == ${value} ]]` ask whether
+    a substitution changed the value: the unquoted right-hand side is the same variable, a
+    pattern that matches itself (SC2053, info). Another variable on the right, alone or under
+    a transformed left-hand side, keeps the warning."""
+    script = (
+        "#!/bin/bash\nDev=$1\nvalue=$2\nother=$3\n"
+        "if [[ ${Dev/mapper//} != $Dev ]] ; then echo mapper; fi\n"
+        "if [[ ${value%\\%} == ${value} ]] ; then echo number; fi\n"
+        "if [[ ${Dev} == $other ]] ; then echo same; fi\n"
+        "if [[ ${other%x} == $Dev ]] ; then echo cut; fi\n"
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"dev.sh": script, **RUNS_SHELLCHECK}))
+    found = _lines_and_levels(outcome, "shellcheck/SC2053")
+    assert found == [(5, "info"), (6, "info"), (7, "warning"), (8, "warning")]
+
+
+def test_shellcheck_pattern_named_right_hand_side_is_info(tmp_path: Path) -> None:
+    """rear's `[[ "$partition_label" == $write_protected_pattern ]]`, a loop over label
+    patterns: the glob match is meant (SC2053, info). `[[ "$label" == $wanted ]]` keeps it."""
+    script = (
+        "#!/bin/bash\nlabel=$1\nwanted=$2\n"
+        'for write_protected_pattern in "REAR-*" "BACKUP-?" ; do\n'
+        '    if [[ "$label" == $write_protected_pattern ]]; then echo protected; fi\n'
+        "done\n"
+        'if [[ "$label" == $wanted ]]; then echo wanted; fi\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"wp.sh": script, **RUNS_SHELLCHECK}))
+    found = _lines_and_levels(outcome, "shellcheck/SC2053")
+    assert found == [(5, "info"), (7, "warning")]
 
 
 def test_shellcheck_quoted_loop_list_split_again_in_the_body_is_info(tmp_path: Path) -> None:
@@ -1842,6 +1914,27 @@ def test_shellcheck_trap_of_fixed_values_is_info(tmp_path: Path) -> None:
         if f.rule == "shellcheck/SC2064"
     )
     assert found == [("fixed.sh", 4, "info"), ("fixed.sh", 5, "info"), ("late.sh", 3, "warning")]
+
+
+def test_shellcheck_trap_value_assigned_later_only_in_a_comment_is_info(tmp_path: Path) -> None:
+    """rear's `builtin trap "... echo '${MESSAGE_PREFIX}Aborting ...' ; kill $MASTER_PID" USR1`,
+    followed later only by the comment `#   # MESSAGE_PREFIX="message prefix "`: no assignment
+    after the trap (SC2064, info). The same trap followed by `MESSAGE_PREFIX="x: "` keeps the
+    warning."""
+    trap = (
+        "#!/bin/bash\nreadonly MASTER_PID=$$\nMESSAGE_PREFIX=\n"
+        "builtin trap \"echo '${MESSAGE_PREFIX}Aborting' ; kill $MASTER_PID\" USR1\n"
+    )
+    commented = trap + '#   # MESSAGE_PREFIX="message prefix "\necho ok\n'
+    assigned = trap + 'MESSAGE_PREFIX="x: "\necho ok\n'
+    files = {"commented.sh": commented, "assigned.sh": assigned, **RUNS_SHELLCHECK}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = sorted(
+        (f.path or "", f.line or 0, f.severity.value)
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2064"
+    )
+    assert found == [("assigned.sh", 4, "warning"), ("commented.sh", 4, "info")]
 
 
 @pytest.mark.parametrize(
@@ -4979,6 +5072,30 @@ def test_a_substitution_run_for_its_status_alone_is_info(tmp_path: Path) -> None
         ("SC2328", 7): "warning",
         ("SC2091", 9): "warning",
     }
+
+
+QUIET_SUBSTITUTIONS = """\
+#!/bin/bash
+for nr in 0 1 ; do
+    if $(grep -q ^s$nr: /etc/inittab) ; then
+        echo "serial $nr"
+    fi
+    if $(grep ^s$nr: /etc/inittab) ; then
+        echo "runs the line"
+    fi
+done
+"""
+
+
+def test_a_quiet_grep_substitution_run_for_its_status_is_info(tmp_path: Path) -> None:
+    """rear's run-serial: `if $(grep -q ^s$nr: /etc/inittab)`: grep -q prints nothing, so the
+    substitution runs nothing and `if` takes grep's status (SC2091, info). Without -q the
+    matching line is executed: the warning stays."""
+    root = make_repo(tmp_path / "p", {"serial.sh": QUIET_SUBSTITUTIONS, **RUNS_SHELLCHECK})
+    levels = {
+        f.line: f.severity.value for f in _run(root).findings if f.rule == "shellcheck/SC2091"
+    }
+    assert levels == {3: "info", 6: "warning"}
 
 
 FILE_SUBSTITUTIONS = """\
