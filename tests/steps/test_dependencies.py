@@ -2056,3 +2056,24 @@ def test_a_plugin_s_import_of_the_program_that_loads_it_is_information(tmp_path:
         _run(make_repo(tmp_path / "both", both)), "deps/undeclared-import", "checker.py", "'flake8'"
     )
     assert finding.severity == Severity.WARNING  # run.py is no plugin flake8 loads
+
+
+def test_tzdata_read_by_an_imported_zoneinfo_is_info_without_zoneinfo_stays(
+    tmp_path: Path,
+) -> None:
+    """tzlocal 5.2 declares `tzdata; platform_system == 'Windows'`, the IANA database the
+    standard library's `zoneinfo` (which its code imports) reads by resource where the
+    system has none: info naming zoneinfo. A project whose code never imports zoneinfo keeps
+    the warning for the same declaration."""
+    pyproject = (
+        '[project]\nname = "lib"\nversion = "1.0"\n'
+        "dependencies = [\"tzdata; platform_system == 'Windows'\"]\n"
+    )
+    files = {"pyproject.toml": pyproject, "lib/__init__.py": "import zoneinfo\n"}
+    outcome = _run(make_repo(tmp_path / "reads", files))
+    found = _find(outcome, "deps/unused-dependency", "pyproject.toml", "tzdata")
+    assert found.severity is Severity.INFO and "zoneinfo" in found.message
+    files["lib/__init__.py"] = "import time\n"
+    outcome = _run(make_repo(tmp_path / "unread", files))
+    found = _find(outcome, "deps/unused-dependency", "pyproject.toml", "tzdata")
+    assert found.severity is Severity.WARNING
