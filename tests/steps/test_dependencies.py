@@ -2230,3 +2230,24 @@ def test_an_unguarded_python2_standard_module_is_said_to_be_python2s(tmp_path: P
         ),
         ("pkg/win.py", "import 'yaml' is not provided by any declared dependency"),
     }
+
+
+def test_tzdata_read_by_an_imported_zoneinfo_is_info_without_zoneinfo_stays(
+    tmp_path: Path,
+) -> None:
+    """tzlocal 5.2 declares `tzdata; platform_system == 'Windows'`, the IANA database the
+    standard library's `zoneinfo` (which its code imports) reads by resource where the
+    system has none: info naming zoneinfo. A project whose code never imports zoneinfo keeps
+    the warning for the same declaration."""
+    pyproject = (
+        '[project]\nname = "lib"\nversion = "1.0"\n'
+        "dependencies = [\"tzdata; platform_system == 'Windows'\"]\n"
+    )
+    files = {"pyproject.toml": pyproject, "lib/__init__.py": "import zoneinfo\n"}
+    outcome = _run(make_repo(tmp_path / "reads", files))
+    found = _find(outcome, "deps/unused-dependency", "pyproject.toml", "tzdata")
+    assert found.severity is Severity.INFO and "zoneinfo" in found.message
+    files["lib/__init__.py"] = "import time\n"
+    outcome = _run(make_repo(tmp_path / "unread", files))
+    found = _find(outcome, "deps/unused-dependency", "pyproject.toml", "tzdata")
+    assert found.severity is Severity.WARNING

@@ -957,6 +957,14 @@ def _report_unused(facts: _ImportFacts, report: Report) -> list[str]:
             continue
         if modules & facts.scan.runtime_stdlib and _for_some_pythons(dep.markers):
             continue  # a backport of a standard-library module the code imports (`typing`)
+        reader = _data_reader(dep.key, runtime_modules | facts.scan.runtime_stdlib)
+        if reader:
+            message = (
+                f"{dep.name} is declared but never imported: it is data that {reader}, which "
+                "the code imports, reads without an import"
+            )
+            report.add("deps/unused-dependency", Severity.INFO, message, dep.path, dep.line)
+            continue
         if modules & dev_modules:
             message = f"{dep.name} is a runtime dependency but only tests or tooling import it"
             report.add("deps/test-only-dependency", Severity.INFO, message, dep.path, dep.line)
@@ -973,6 +981,18 @@ def _report_unused(facts: _ImportFacts, report: Report) -> list[str]:
         report.add("deps/unused-dependency", severity, message, dep.path, dep.line)
         unused.append(dep.name)
     return unused
+
+
+DATA_PACKAGES: dict[str, tuple[str, ...]] = {"tzdata": ("zoneinfo",)}
+"""Distributions of data that a module loads by resource, never by import: `tzdata`, the
+IANA time zone database that the standard library's `zoneinfo` reads through
+importlib.resources where the system has none (Windows; the zoneinfo documentation's
+"first-party tzdata package"), declared as `tzdata; platform_system == 'Windows'`."""
+
+
+def _data_reader(key: str, imported: set[str]) -> str:
+    """The imported module that reads the data distribution `key` ("" if none is)."""
+    return next((m for m in DATA_PACKAGES.get(key, ()) if m in imported), "")
 
 
 REQUIREMENTS_WORD = re.compile(r"^requirements?(?:[-_.]|$)", re.IGNORECASE)
