@@ -3193,6 +3193,44 @@ def test_unused_imports_re_exported_by_a_packages_init_are_info(tmp_path: Path) 
     assert "public API" in info.message
 
 
+STAR_REEXPORTS = {
+    "pkg/__init__.py": "",
+    "pkg/core.py": "def attr(**kw):\n    return kw\n\n\ndef current():\n    return None\n",
+    # no __all__: a star-import hands over attr, current and os
+    "pkg/tags.py": "from .core import attr, current\nimport os\n\n\nclass div:\n    pass\n",
+    # __all__ leaves helper out of its star-import
+    "pkg/listed.py": (
+        "from .core import attr as helper\n\n__all__ = ['span']\n\n\nclass span:\n    pass\n"
+    ),
+    "tests/test_tags.py": (
+        "from pkg.tags import *\nfrom pkg.listed import *\n\n\n"
+        "def test_attr():\n    with div():\n        attr(id=1)\n    assert helper\n"
+        "    assert span\n\n\n"
+        "def test_os():\n    current = 2\n    assert current\n"
+    ),
+}
+
+
+def test_unused_imports_a_star_importer_reads_are_info(tmp_path: Path) -> None:
+    """dominate 2.9.1's tags.py (held-out 122, two wrong warnings): `from .dom_tag import
+    dom_tag, attr, get_current`, no `__all__`, and its tests call `attr(...)` after `from
+    dominate.tags import *`: a re-export, info. A name the star-importer binds itself
+    (`current = 2`), one it never reads (`os`), and one `__all__` keeps out of the star-import
+    stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", STAR_REEXPORTS))
+    unused = _levels_by_name(outcome, "ruff/F401", key="path")
+    assert unused == {
+        ("pkg/tags.py", ".core.attr"): Severity.INFO,
+        ("pkg/tags.py", ".core.current"): Severity.WARNING,
+        ("pkg/tags.py", "os"): Severity.WARNING,
+        ("pkg/listed.py", ".core.attr"): Severity.WARNING,
+    }
+    info = next(
+        f for f in outcome.findings if f.severity is Severity.INFO and f.rule == "ruff/F401"
+    )
+    assert "tests/test_tags.py (`attr`)" in info.message
+
+
 IMPORT_BINDINGS = {
     "src/pkg/__init__.py": "from functools import partial, reduce\nfrom . import curried\n",
     "src/pkg/curried/__init__.py": (
