@@ -201,8 +201,12 @@ def _reads_unbound(syntax: Syntax, name: str) -> bool:
         return False
     if any(n.id == name and isinstance(n.ctx, ast.Store | ast.Del) for n in names):
         return False
-    defined = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-    if any(node.name == name for kind in defined for node in syntax.nodes(kind)):
+    defined: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = [
+        *syntax.nodes(ast.FunctionDef),
+        *syntax.nodes(ast.AsyncFunctionDef),
+        *syntax.nodes(ast.ClassDef),
+    ]
+    if any(node.name == name for node in defined):
         return False
     imports: list[ast.Import | ast.ImportFrom] = [
         *syntax.nodes(ast.Import),
