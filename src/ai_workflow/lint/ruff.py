@@ -102,6 +102,7 @@ from ai_workflow.lint.ruff_effects import effect_imports_as_info, loaded_modules
 from ai_workflow.lint.ruff_except import raising_bare_excepts_as_info
 from ai_workflow.lint.ruff_exec import exec_definitions_as_info
 from ai_workflow.lint.ruff_expected import expected_names_as_info
+from ai_workflow.lint.ruff_generator import generator_inputs_as_info
 from ai_workflow.lint.ruff_global import declared_global_as_info
 from ai_workflow.lint.ruff_ignored import run_ignored_modules_as_info
 from ai_workflow.lint.ruff_imports import import_bindings_as_info
@@ -259,6 +260,7 @@ def explained_ruff_findings(
     kept = never_run_as_info(kept, files)
     kept = ipython_builtins_as_info(kept, files)
     kept = exec_namespace_as_info(kept, files)
+    kept = generator_inputs_as_info(kept, files)
     kept = expected_names_as_info(kept, files)
     kept = raising_bare_excepts_as_info(kept, files)
     kept = build_time_excepts_as_info(kept, files, python_files)

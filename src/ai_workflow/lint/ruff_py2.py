@@ -110,6 +110,7 @@ def _guard(finding: Finding, tree: ast.Module) -> str | None:
                 or _python2_import_fallback(node, parents)
                 or _after_probe(node, parents)
                 or _python2_module(tree, node)
+                or _print_statement_module(tree)
             )
             if guard:
                 return guard
@@ -144,6 +145,28 @@ def _python2_module(tree: ast.Module, name: ast.Name) -> str | None:
             if module in PY2_STDLIB_MODULES:
                 line = statement.lineno
                 return f"in a Python 2 module: its `import {module}` (line {line}) fails first"
+    return None
+
+
+def _print_statement_module(tree: ast.Module) -> str | None:
+    """How the module is Python 2 code: it writes Python 2's print statement to a stream
+    (`print >>sys.stderr, "..."`, which Python 3 parses as a right shift of the print
+    function, ruff's F633, and fails with TypeError when it runs: cpu-checker's
+    old/check-bios-nx.py, whose `file(...)` is Python 2's builtin). F633 reports the print
+    statements. None where the module has no such statement."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr):
+            value = node.value
+            first = value.elts[0] if isinstance(value, ast.Tuple) and value.elts else value
+            if (
+                isinstance(first, ast.BinOp)
+                and isinstance(first.op, ast.RShift)
+                and isinstance(first.left, ast.Name)
+                and first.left.id == "print"
+            ):
+                return (
+                    f"in a Python 2 module: its print statement `print >>...` (line {node.lineno})"
+                )
     return None
 
 
