@@ -4416,6 +4416,66 @@ def test_names_read_after_an_exec_into_the_module_namespace_are_info(tmp_path: P
     assert any("(line 11), which runs code in the module's namespace" in n for n in notes)
 
 
+NAMESPACE_WRITES = {
+    "pkg/__init__.py": "",
+    "pkg/nodes.py": (
+        "import sys as _sys\n\n\n"
+        "def _make_node(name, fields):\n"
+        "    setattr(_sys.modules[__name__], name, type(name, (), {'_fields': fields}))\n\n\n"
+        "early = Leaf\n"
+        "for name, fields in (('Leaf', ()), ('Pair', ('a', 'b'))):\n"
+        "    _make_node(name, fields)\n\n"
+        "late = Pair\n\n\n"
+        "def is_pair(node):\n"
+        "    return isinstance(node, Pair)\n\n\n"
+        "def typo(node):\n"
+        "    return isinstance(node, Piar)\n"
+    ),
+    "pkg/fixed.py": (
+        "def _register():\n"
+        "    globals()['Known'] = int\n\n\n"
+        "_register()\n\n\n"
+        "def known():\n    return Known\n\n\n"
+        "def other():\n    return Unknown\n"
+    ),
+    "pkg/never.py": (
+        "import sys\n\nNAMES = ('Thing',)\n\n\n"
+        "def _make(name):\n"
+        "    setattr(sys.modules[__name__], name, object())\n\n\n"
+        "def get():\n    return Thing\n"
+    ),
+    "pkg/elsewhere.py": (
+        "class Holder:\n    pass\n\n\n"
+        "for name in ('Spam',):\n"
+        "    setattr(Holder, name, 1)\n\n\n"
+        "def spam():\n    return Spam\n"
+    ),
+}
+
+
+def test_names_the_module_writes_into_its_own_namespace_are_info(tmp_path: Path) -> None:
+    """gast 0.6.0's gast.py: `_make_node(name, *descr)` in a top-level loop does
+    `setattr(_sys.modules[__name__], Name, type(Name, ...))`, so its functions' reads of
+    `FunctionDef`, `Constant`... (spelled in the table the loop reads) find them: info. A name
+    the module never spells (a typo), a read at the top level above the writes, a literal
+    write of another name, a writer function the module never calls and a `setattr` on a
+    class stay errors."""
+    outcome = _run(make_repo(tmp_path / "proj", NAMESPACE_WRITES))
+    graded = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F821"}
+    assert graded == {
+        ("pkg/nodes.py", 8): Severity.ERROR,
+        ("pkg/nodes.py", 12): Severity.INFO,
+        ("pkg/nodes.py", 16): Severity.INFO,
+        ("pkg/nodes.py", 20): Severity.ERROR,
+        ("pkg/fixed.py", 9): Severity.INFO,
+        ("pkg/fixed.py", 13): Severity.ERROR,
+        ("pkg/never.py", 11): Severity.ERROR,
+        ("pkg/elsewhere.py", 10): Severity.ERROR,
+    }
+    notes = [f.message for f in outcome.findings if f.severity is Severity.INFO]
+    assert any("writes computed names into the module" in n for n in notes)
+
+
 GENERATED_SECTIONS = {
     "pkg/__init__.py": "",
     "pkg/tree.py": (

@@ -22,9 +22,11 @@ runs (`F821` under a version test or in the `except ImportError:` of a Python 3-
 `exec(open("pkg/_version.py").read())` defines (`F821`, `ai_workflow.lint.ruff_exec`), a name
 read only in code that never runs (`F821` under `if False:`) or an IPython builtin read where
 only IPython runs (`get_ipython` under `if IS_IPYTHON:`) or read after an `exec` of built code
-into the module's namespace (`ai_workflow.lint.ruff_runtime`), a name a test expects to be
-undefined (`assertRaises(NameError, lambda: name)`) or that a `patch(..., create=True)` of
-builtins or of the module creates around the read (`F821`, `ai_workflow.lint.ruff_expected`),
+into the module's namespace, or after the module writes computed names into its own
+namespace (`setattr(sys.modules[__name__], name, ...)`, `ai_workflow.lint.ruff_runtime`), a name
+a test expects to be undefined (`assertRaises(NameError, lambda: name)`) or that a
+`patch(..., create=True)` of builtins or of the module creates around the read (`F821`,
+`ai_workflow.lint.ruff_expected`),
 a bare `except:` whose handler always raises, or re-raises unless an exit callback handed the
 exception suppresses it, or that is in a `__del__`, or that falls back on another type of an
 argument (`E722`, `ai_workflow.lint.ruff_except`), or
@@ -113,6 +115,7 @@ from ai_workflow.lint.ruff_reexports import reexports_as_info
 from ai_workflow.lint.ruff_runtime import (
     exec_namespace_as_info,
     ipython_builtins_as_info,
+    namespace_writes_as_info,
     never_run_as_info,
 )
 from ai_workflow.lint.ruff_scope import (
@@ -259,6 +262,7 @@ def explained_ruff_findings(
     kept = never_run_as_info(kept, files)
     kept = ipython_builtins_as_info(kept, files)
     kept = exec_namespace_as_info(kept, files)
+    kept = namespace_writes_as_info(kept, files)
     kept = expected_names_as_info(kept, files)
     kept = raising_bare_excepts_as_info(kept, files)
     kept = build_time_excepts_as_info(kept, files, python_files)
