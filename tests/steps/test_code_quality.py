@@ -4228,6 +4228,49 @@ def test_python2_builtins_in_a_python2_module_are_info(tmp_path: Path) -> None:
     assert "`import _winreg` (line 1)" in note.message + str(note.extra)
 
 
+PY2_IMPORTED_MODULES = {
+    "pkg/__init__.py": "from .core import convert\n",
+    "pkg/core.py": (
+        "import sys as _sys\n\n"
+        "if _sys.version_info.major == 2:\n    from .two import convert\n"
+        "if _sys.version_info.major == 3:\n    from .three import convert\n"
+        "    from . import both\n"
+    ),
+    "pkg/two.py": "def convert(v):\n    return long(v)\n",
+    "pkg/three.py": "def convert(v):\n    return long(v)\n",
+    "pkg/both.py": "def convert(v):\n    return long(v)\n",
+    "pkg/py2/__init__.py": "",
+    "pkg/py2/shared.py": "def convert(v):\n    return unicode(v)\n",
+    "pkg/py2/other.py": "def convert(v):\n    return undefined_long(v)\n",
+    "pkg/loader.py": (
+        "import sys\n\n"
+        "if sys.version_info[0] < 3:\n    from pkg.py2 import shared, other\n"
+        "from pkg.py2.shared import convert\n"
+    ),
+    "pkg/lonely.py": "def convert(v):\n    return long(v)\n",
+}
+
+
+def test_python2_builtins_in_a_module_imported_only_on_python2_are_info(tmp_path: Path) -> None:
+    """gast 0.6.0 (held-out 124): gast.py imports ast2.py only under `if
+    _sys.version_info.major == 2:`, so its `long` runs only on Python 2: info. The same builtin
+    in a module imported under a Python 3 test, or also imported without a test elsewhere, or
+    imported by nothing, and another undefined name in a module imported only on Python 2, stay
+    errors."""
+    outcome = _run(make_repo(tmp_path / "proj", PY2_IMPORTED_MODULES))
+    graded = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F821"}
+    assert graded == {
+        ("pkg/two.py", 2): Severity.INFO,
+        ("pkg/three.py", 2): Severity.ERROR,
+        ("pkg/both.py", 2): Severity.ERROR,
+        ("pkg/py2/shared.py", 2): Severity.ERROR,
+        ("pkg/py2/other.py", 2): Severity.ERROR,
+        ("pkg/lonely.py", 2): Severity.ERROR,
+    }
+    note = next(f for f in outcome.findings if f.path == "pkg/two.py" and f.rule == "ruff/F821")
+    assert "major == 2:` (pkg/core.py line 4)" in note.message + str(note.extra)
+
+
 PY2_IMPORT_FALLBACK = {
     "compat.py": (
         "try:\n    from collections.abc import Mapping\n\nexcept ImportError:\n"
