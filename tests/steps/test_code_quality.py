@@ -3193,6 +3193,42 @@ def test_unused_imports_re_exported_by_a_packages_init_are_info(tmp_path: Path) 
     assert "public API" in info.message
 
 
+STAR_IMPORTED = {
+    "pkg/__init__.py": (
+        "from .core import *\nfrom ast import NodeVisitor, iter_fields, walk as _walk\n"
+    ),
+    "pkg/core.py": "def parse(text):\n    return text\n",
+    "pkg/unparser.py": (
+        "from . import *\n\n\nclass Unparser(NodeVisitor):\n    pass\n\n\n"
+        "def fields(node):\n    iter_fields = list\n    return iter_fields(node)\n\n\n"
+        "def walk(node):\n    return _walk(node)\n"
+    ),
+    "listed/__init__.py": "__all__ = ['parse']\nfrom ast import NodeVisitor, parse\n",
+    "listed/unparser.py": "from listed import *\n\n\nclass Unparser(NodeVisitor):\n    pass\n",
+}
+
+
+def test_unused_imports_a_star_import_brings_to_a_reader_are_info(tmp_path: Path) -> None:
+    """gast 0.6.0 (held-out 124): gast/__init__.py's `from ast import NodeVisitor` is read by
+    unparser.py through `from . import *` (`class _Unparser(NodeVisitor)`): info. A name the
+    star-importer binds itself, a private name (the star leaves it out) and a name the
+    package's `__all__` does not list stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", STAR_IMPORTED))
+    graded = {
+        (f.path, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F401"
+    }
+    assert graded[("pkg/__init__.py", "ast.NodeVisitor")] is Severity.INFO
+    assert graded[("pkg/__init__.py", "ast.iter_fields")] is Severity.WARNING
+    assert graded[("pkg/__init__.py", "ast.walk")] is Severity.WARNING
+    assert graded[("listed/__init__.py", "ast.NodeVisitor")] is Severity.WARNING
+    note = next(
+        f for f in outcome.findings if "NodeVisitor" in f.message and f.path == "pkg/__init__.py"
+    )
+    assert "pkg/unparser.py's `from . import *`" in note.message
+
+
 IMPORT_BINDINGS = {
     "src/pkg/__init__.py": "from functools import partial, reduce\nfrom . import curried\n",
     "src/pkg/curried/__init__.py": (

@@ -7,7 +7,9 @@ distribution that the project itself uses through the package (toolz's `from fun
 partial` in `toolz/__init__.py`, used as `toolz.partial` by `toolz.curried`), and a name any
 module imports that another project file imports from that module (jmespath's
 `tests/__init__.py` imports `json` and `OrderedDict`; its test modules do
-`from tests import json, OrderedDict`): removing it breaks them. ruff, one file at a time,
+`from tests import json, OrderedDict`), or that a project file takes with `from module import *`
+and reads (gast 0.6.0's unparser.py does `from . import *` and subclasses `NodeVisitor`, which
+gast/__init__.py imports from ast): removing it breaks them. ruff, one file at a time,
 reports them as F401 ("imported but unused"); there they are info. A module that warns of its
 own deprecation as it is imported (toolz's `compatibility.py`: `warnings.warn(...,
 DeprecationWarning)` at module level) is a shim kept for old importers: its F401 are info too.
@@ -86,6 +88,28 @@ class _Usage:
         for candidate in (*bound, parts[-1], parts[0]):
             if (module, candidate) in self._imports:
                 return self._imports[(module, candidate)]
+        return self.star_reader(path, module, bound[0] if bound else parts[-1])
+
+    def star_reader(self, path: str, module: str, name: str) -> str | None:
+        """The project file that does `from module import *` and reads `name` without binding
+        it itself, when the star brings it (a public name, listed in the module's `__all__`
+        where it has one); None otherwise."""
+        if name.startswith("_") or not _star_exports(self.parsed.tree(path), name):
+            return None
+        for rel in self.files:
+            if rel == path or "import *" not in self.parsed.text(rel):
+                continue
+            syntax = self.parsed.syntax(rel)
+            if syntax is None:
+                continue
+            stars = [
+                node
+                for node in syntax.nodes(ast.ImportFrom)
+                if any(alias.name == "*" for alias in node.names)
+                and _resolved(node, rel, self.target) == module
+            ]
+            if stars and _reads_unbound(syntax.tree, name):
+                return f"{rel}'s `{ast.unparse(stars[0])}`"
         return None
 
     def renamed(self, path: str, line: int | None, name: str) -> str | None:
@@ -123,6 +147,42 @@ class _Usage:
         if path not in self._deprecated:
             self._deprecated[path] = _warns_deprecation(self.parsed.tree(path))
         return self._deprecated[path]
+
+
+def _star_exports(tree: ast.Module | None, name: str) -> bool:
+    """Whether `from module import *` binds `name`: the module has no `__all__`, or lists it."""
+    if tree is None:
+        return False
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+                value = node.value
+                if not isinstance(value, ast.List | ast.Tuple):
+                    return False
+                return any(isinstance(e, ast.Constant) and e.value == name for e in value.elts)
+    return True
+
+
+def _reads_unbound(tree: ast.Module, name: str) -> bool:
+    """Whether the module reads `name` and binds it nowhere itself (no assignment, definition,
+    import or parameter of that name): the read finds what a star import brought."""
+    reads = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                reads = reads or node.id == name
+            elif node.id == name:
+                return False
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if node.name == name:
+                return False
+        elif isinstance(node, ast.alias):
+            if (node.asname or node.name.split(".")[0]) == name:
+                return False
+        elif isinstance(node, ast.arg) and node.arg == name:
+            return False
+    return reads
 
 
 def _warns_deprecation(tree: ast.Module | None) -> bool:
