@@ -3324,6 +3324,42 @@ def test_unused_imports_a_star_importer_reads_are_info(tmp_path: Path) -> None:
     assert "tests/test_tags.py (`attr`)" in info.message
 
 
+STAR_IMPORTED = {
+    "pkg/__init__.py": (
+        "from .core import *\nfrom ast import NodeVisitor, iter_fields, walk as _walk\n"
+    ),
+    "pkg/core.py": "def parse(text):\n    return text\n",
+    "pkg/unparser.py": (
+        "from . import *\n\n\nclass Unparser(NodeVisitor):\n    pass\n\n\n"
+        "def fields(node):\n    iter_fields = list\n    return iter_fields(node)\n\n\n"
+        "def walk(node):\n    return _walk(node)\n"
+    ),
+    "listed/__init__.py": "__all__ = ['parse']\nfrom ast import NodeVisitor, parse\n",
+    "listed/unparser.py": "from listed import *\n\n\nclass Unparser(NodeVisitor):\n    pass\n",
+}
+
+
+def test_unused_imports_a_star_import_brings_to_a_reader_are_info(tmp_path: Path) -> None:
+    """gast 0.6.0 (held-out 124): gast/__init__.py's `from ast import NodeVisitor` is read by
+    unparser.py through `from . import *` (`class _Unparser(NodeVisitor)`): info. A name the
+    star-importer binds itself, a private name (the star leaves it out) and a name the
+    package's `__all__` does not list stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", STAR_IMPORTED))
+    graded = {
+        (f.path, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F401"
+    }
+    assert graded[("pkg/__init__.py", "ast.NodeVisitor")] is Severity.INFO
+    assert graded[("pkg/__init__.py", "ast.iter_fields")] is Severity.WARNING
+    assert graded[("pkg/__init__.py", "ast.walk")] is Severity.WARNING
+    assert graded[("listed/__init__.py", "ast.NodeVisitor")] is Severity.WARNING
+    note = next(
+        f for f in outcome.findings if "NodeVisitor" in f.message and f.path == "pkg/__init__.py"
+    )
+    assert "pkg/unparser.py (`NodeVisitor`)" in note.message
+
+
 IMPORT_BINDINGS = {
     "src/pkg/__init__.py": "from functools import partial, reduce\nfrom . import curried\n",
     "src/pkg/curried/__init__.py": (
@@ -4402,6 +4438,49 @@ def test_python2_builtins_in_a_module_of_print_statements_are_info(tmp_path: Pat
     assert "print statement" in note.message
 
 
+PY2_IMPORTED_MODULES = {
+    "pkg/__init__.py": "from .core import convert\n",
+    "pkg/core.py": (
+        "import sys as _sys\n\n"
+        "if _sys.version_info.major == 2:\n    from .two import convert\n"
+        "if _sys.version_info.major == 3:\n    from .three import convert\n"
+        "    from . import both\n"
+    ),
+    "pkg/two.py": "def convert(v):\n    return long(v)\n",
+    "pkg/three.py": "def convert(v):\n    return long(v)\n",
+    "pkg/both.py": "def convert(v):\n    return long(v)\n",
+    "pkg/py2/__init__.py": "",
+    "pkg/py2/shared.py": "def convert(v):\n    return unicode(v)\n",
+    "pkg/py2/other.py": "def convert(v):\n    return undefined_long(v)\n",
+    "pkg/loader.py": (
+        "import sys\n\n"
+        "if sys.version_info[0] < 3:\n    from pkg.py2 import shared, other\n"
+        "from pkg.py2.shared import convert\n"
+    ),
+    "pkg/lonely.py": "def convert(v):\n    return long(v)\n",
+}
+
+
+def test_python2_builtins_in_a_module_imported_only_on_python2_are_info(tmp_path: Path) -> None:
+    """gast 0.6.0 (held-out 124): gast.py imports ast2.py only under `if
+    _sys.version_info.major == 2:`, so its `long` runs only on Python 2: info. The same builtin
+    in a module imported under a Python 3 test, or also imported without a test elsewhere, or
+    imported by nothing, and another undefined name in a module imported only on Python 2, stay
+    errors."""
+    outcome = _run(make_repo(tmp_path / "proj", PY2_IMPORTED_MODULES))
+    graded = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F821"}
+    assert graded == {
+        ("pkg/two.py", 2): Severity.INFO,
+        ("pkg/three.py", 2): Severity.ERROR,
+        ("pkg/both.py", 2): Severity.ERROR,
+        ("pkg/py2/shared.py", 2): Severity.ERROR,
+        ("pkg/py2/other.py", 2): Severity.ERROR,
+        ("pkg/lonely.py", 2): Severity.ERROR,
+    }
+    note = next(f for f in outcome.findings if f.path == "pkg/two.py" and f.rule == "ruff/F821")
+    assert "major == 2:` (pkg/core.py line 4)" in note.message + str(note.extra)
+
+
 PY2_IMPORT_FALLBACK = {
     "compat.py": (
         "try:\n    from collections.abc import Mapping\n\nexcept ImportError:\n"
@@ -4636,6 +4715,66 @@ def test_names_read_after_an_exec_into_the_module_namespace_are_info(tmp_path: P
     }
     notes = [f.message for f in outcome.findings if f.severity is Severity.INFO]
     assert any("(line 11), which runs code in the module's namespace" in n for n in notes)
+
+
+NAMESPACE_WRITES = {
+    "pkg/__init__.py": "",
+    "pkg/nodes.py": (
+        "import sys as _sys\n\n\n"
+        "def _make_node(name, fields):\n"
+        "    setattr(_sys.modules[__name__], name, type(name, (), {'_fields': fields}))\n\n\n"
+        "early = Leaf\n"
+        "for name, fields in (('Leaf', ()), ('Pair', ('a', 'b'))):\n"
+        "    _make_node(name, fields)\n\n"
+        "late = Pair\n\n\n"
+        "def is_pair(node):\n"
+        "    return isinstance(node, Pair)\n\n\n"
+        "def typo(node):\n"
+        "    return isinstance(node, Piar)\n"
+    ),
+    "pkg/fixed.py": (
+        "def _register():\n"
+        "    globals()['Known'] = int\n\n\n"
+        "_register()\n\n\n"
+        "def known():\n    return Known\n\n\n"
+        "def other():\n    return Unknown\n"
+    ),
+    "pkg/never.py": (
+        "import sys\n\nNAMES = ('Thing',)\n\n\n"
+        "def _make(name):\n"
+        "    setattr(sys.modules[__name__], name, object())\n\n\n"
+        "def get():\n    return Thing\n"
+    ),
+    "pkg/elsewhere.py": (
+        "class Holder:\n    pass\n\n\n"
+        "for name in ('Spam',):\n"
+        "    setattr(Holder, name, 1)\n\n\n"
+        "def spam():\n    return Spam\n"
+    ),
+}
+
+
+def test_names_the_module_writes_into_its_own_namespace_are_info(tmp_path: Path) -> None:
+    """gast 0.6.0's gast.py: `_make_node(name, *descr)` in a top-level loop does
+    `setattr(_sys.modules[__name__], Name, type(Name, ...))`, so its functions' reads of
+    `FunctionDef`, `Constant`... (spelled in the table the loop reads) find them: info. A name
+    the module never spells (a typo), a read at the top level above the writes, a literal
+    write of another name, a writer function the module never calls and a `setattr` on a
+    class stay errors."""
+    outcome = _run(make_repo(tmp_path / "proj", NAMESPACE_WRITES))
+    graded = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F821"}
+    assert graded == {
+        ("pkg/nodes.py", 8): Severity.ERROR,
+        ("pkg/nodes.py", 12): Severity.INFO,
+        ("pkg/nodes.py", 16): Severity.INFO,
+        ("pkg/nodes.py", 20): Severity.ERROR,
+        ("pkg/fixed.py", 9): Severity.INFO,
+        ("pkg/fixed.py", 13): Severity.ERROR,
+        ("pkg/never.py", 11): Severity.ERROR,
+        ("pkg/elsewhere.py", 10): Severity.ERROR,
+    }
+    notes = [f.message for f in outcome.findings if f.severity is Severity.INFO]
+    assert any("writes computed names into the module" in n for n in notes)
 
 
 GENERATED_SECTIONS = {
