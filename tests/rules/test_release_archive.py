@@ -121,7 +121,17 @@ def _artefacts(target: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, di
 def test_in_a_release_archive_the_egg_info_its_build_wrote_is_info(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    found = _artefacts(make_repo(tmp_path / "sdist", {**ARTEFACTS, "PKG-INFO": PKG_INFO}), capsys)
+    fixture = {
+        "tests/test_x.py": 'def test_x():\n    assert open("tests/files/.DS_Store").read()\n',
+        "tests/files/.DS_Store": "Bud1",
+    }
+    found = _artefacts(
+        make_repo(tmp_path / "sdist", {**ARTEFACTS, **fixture, "PKG-INFO": PKG_INFO}), capsys
+    )
+    # a fixture the tests name (binaryornot's tests/files/.DS_Store) is kept: no advice to
+    # exclude it from the archive
+    assert found["tests/files/.DS_Store"]["severity"] == "info"
+    assert "the archive ships it" not in found["tests/files/.DS_Store"]["message"]
     egg = found["demo.egg-info"]
     assert egg["severity"] == "info"
     assert "setuptools writes the *.egg-info metadata" in egg["message"]

@@ -1616,6 +1616,29 @@ def test_the_module_setuptools_test_suite_names_is_the_projects_tests(tmp_path: 
     ]
 
 
+def test_nose_collector_as_test_suite_makes_a_packages_tests_py_a_test_module(
+    tmp_path: Path,
+) -> None:
+    """blessings 1.7: `test_suite='nose.collector'` with `tests_require=['nose']` hands the suite
+    to nose, which collects blessings/tests.py by its name: its imports of the test
+    requirements are test imports. A runtime module of the same package importing a test
+    requirement (pkg/helpers.py) keeps its warning, and so does pkg/tests.py where no nose
+    collects it (the bare package of the test above)."""
+    found = _suite_package(", test_suite='nose.collector', tests_require=['nose']")
+    found["pkg/helpers.py"] = "from mock import MagicMock\n\nSTUB = MagicMock()\n"
+    root = make_repo(tmp_path / "nose", found)
+    assert detect_stack(step_context(root, dependencies.SPEC)).is_test("pkg/tests.py")
+    outcome = _run(root)
+    warned = [
+        (f.path, f.line, f.message)
+        for f in outcome.findings
+        if f.rule == "deps/undeclared-import" and f.severity == Severity.WARNING
+    ]
+    assert warned == [
+        ("pkg/helpers.py", 1, "import 'mock' is declared only as a development dependency")
+    ]
+
+
 def test_test_suite_names_a_module_a_package_or_a_case_in_setup_py_or_setup_cfg(
     tmp_path: Path,
 ) -> None:
@@ -1637,6 +1660,9 @@ def test_test_suite_names_a_module_a_package_or_a_case_in_setup_py_or_setup_cfg(
     computed = "from setuptools import setup\nsetup(test_suite=NAME)\n"
     assert files_of({"setup.py": computed, "pkg/tests.py": ""}) == []
     assert files_of({"setup.py": "setup(test_suite='pkg.none')\n", "pkg/a.py": ""}) == []
+    nose = "from setuptools import setup\nsetup(test_suite='nose.collector')\n"
+    found = {"setup.py": nose, "pkg/tests.py": "", "pkg/contest.py": "", "pkg/a_test.py": ""}
+    assert files_of({**found, "pkg/a.py": "", "tests.txt": ""}) == ["pkg/a_test.py", "pkg/tests.py"]
 
 
 def test_a_distribution_whose_module_differs_only_in_case_is_used(tmp_path: Path) -> None:

@@ -512,3 +512,52 @@ def test_dist_output_a_tracked_page_loads_is_kept_on_purpose(tmp_path: Path) -> 
     )
     stray = _run(make_repo(tmp_path / "stray", files))
     assert _found(stray, "structure/committed-artifact") == {("dist", None, "warning")}
+
+
+def test_junk_file_a_test_names_is_a_fixture(tmp_path: Path) -> None:
+    """binaryornot 0.6.0: tests/files/.DS_Store is what `is_binary("tests/files/.DS_Store")`
+    reads, and pyproject.toml force-includes it in the sdist: a fixture, not Finder litter.
+    Beside it, a `.DS_Store` nothing names, and one whose bare name only a cleaner and
+    .gitignore spell, stay errors; so does bytecode only a generated MANIFEST lists."""
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "README.md": "# p\n",
+            "pyproject.toml": '[project]\nname = "p"\nversion = "1"\n'
+            "[tool.hatch.build.targets.sdist.force-include]\n"
+            '"tests/files/empty.pyc" = "tests/files/empty.pyc"\n',
+            ".gitignore": ".DS_Store\n*.pyc\n",
+            "MANIFEST": "p/__init__.py\np/stale.pyc\n",
+            "p/__init__.py": "",
+            "p/clean.py": 'JUNK = {".DS_Store", "Thumbs.db"}\n',
+            "tests/test_check.py": "from p import is_binary\n\n\ndef test_ds_store():\n"
+            '    assert is_binary("tests/files/.DS_Store")\n\n\ndef test_rel():\n'
+            '    assert is_binary(HERE / "data/x.pyc")\n',
+        },
+    )
+    write_files(
+        root,
+        {
+            "tests/files/.DS_Store": "\0\0\0\1Bud1",
+            "tests/files/empty.pyc": "\0",
+            "tests/data/x.pyc": "\0",
+            "tests/other/.DS_Store": "\0",
+            "p/.DS_Store": "\0",
+            "p/stale.pyc": "\0",
+        },
+    )
+    git(root, "add", "-f", ".")
+    git(root, "commit", "-q", "-m", "fixtures and litter")
+    outcome = _run(root)
+    assert _found(outcome, "structure/committed-artifact") == {
+        ("tests/files/.DS_Store", None, "info"),
+        ("tests/files/empty.pyc", None, "info"),
+        ("tests/data/x.pyc", None, "info"),
+        ("tests/other/.DS_Store", None, "error"),
+        ("p/.DS_Store", None, "error"),
+        ("p/stale.pyc", None, "error"),
+    }
+    fixture = next(f for f in outcome.findings if f.path == "tests/files/.DS_Store")
+    assert "a fixture tests/test_check.py:5 names by its path" in fixture.message
+    pyc = next(f for f in outcome.findings if f.path == "tests/files/empty.pyc")
+    assert "pyproject.toml:5" in pyc.message

@@ -340,6 +340,31 @@ def test_a_readme_in_asciidoc_is_no_missing_readme(tmp_path: Path) -> None:
     assert _found(_run(notes, changed=[]), "docs/missing-readme") == {(None, None, "warning")}
 
 
+GO_DOC = "// Package mtab parses /proc/self/mounts entries on a Linux system.\n"
+
+
+def test_missing_readme_of_a_go_library_with_its_package_doc_comment_is_info(
+    tmp_path: Path,
+) -> None:
+    """artyom/mtab 1.0.0: no README, but mtab.go's `// Package mtab parses ...` above
+    `package mtab` is what go doc and pkg.go.dev show. Without that comment, with a comment
+    that is no package doc, for a command (`package main`) or in a subdirectory's package,
+    the warning stays."""
+    code = 'package mtab // import "github.com/artyom/mtab"\n\nfunc Parse() {}\n'
+    files = {"go.mod": "module github.com/artyom/mtab\n", "mtab.go": GO_DOC + code}
+    outcome = _run(make_repo(tmp_path / "doc", files), changed=[])
+    assert _found(outcome, "docs/missing-readme") == {("mtab.go", None, "info")}
+    for name, found in {
+        "bare": {"mtab.go": code},
+        "other": {"mtab.go": "// Copyright 2020 someone.\n" + code},
+        "command": {"main.go": "// Package main runs it.\npackage main\n"},
+        "nested": {"sub/mtab.go": GO_DOC + code, "main.go": "package main\n"},
+        "test": {"mtab_test.go": GO_DOC + code},
+    }.items():
+        root = make_repo(tmp_path / name, {"go.mod": "module x\n", **found})
+        assert _found(_run(root, changed=[]), "docs/missing-readme") == {(None, None, "warning")}
+
+
 MANUAL_POD = "=encoding utf8\n\n=head1 NAME\n\ntool - do one thing\n\n=head1 USAGE\n\nRun it.\n"
 
 

@@ -181,7 +181,9 @@ class RulePolicy:
             extra["release_archive"] = archive
             message = finding.message + archive_note(archive, finding.rule)
             severity = severity or Severity.INFO
-        elif self.release_archive is not None:
+        elif self.release_archive is not None and finding.severity is not Severity.INFO:
+            # an artefact the step already calls fine to keep (a fixture, published output)
+            # is not to be excluded from the archive either
             note = shipped_artefact_note(self.release_archive, finding.rule, finding.path)
             message = finding.message + note if note else None
         return finding.graded(

@@ -3,12 +3,14 @@ build or cache artefacts; tracked files `.gitignore` excludes; the stack's expec
 
 Severities: committed caches, bytecode, `node_modules`, virtual environments and `.DS_Store` are
 errors (never intended), except a `node_modules` inside a test directory, a fixture of a module
-resolver or bundler (information); `dist/`/`build/` output (information in a published npm
-package whose publish script builds it: `release_archive.published_build`, and when a tracked
-HTML page loads it, md5's demo/index.html `<script src="../dist/md5.min.js">`), tracked-but-ignored
-files, directories the docs do not describe, paths the docs describe that do not exist and a missing
-tests directory are warnings. A `.gitkeep`-style placeholder force-added to keep an ignored
-directory is information: tracking it is the point.
+resolver or bundler, and a `.DS_Store` or bytecode file that a tracked code or configuration
+file names by its path, a fixture the tests read (information); `dist/`/`build/` output
+(information in a published npm package whose publish script builds it:
+`release_archive.published_build`, and when a tracked HTML page loads it, md5's demo/index.html
+`<script src="../dist/md5.min.js">`), tracked-but-ignored files, directories the docs do not
+describe, paths the docs describe that do not exist and a missing tests directory are warnings.
+A `.gitkeep`-style placeholder force-added to keep an ignored directory is information: tracking
+it is the point.
 
 Documented paths come only from what claims something about this project
 (`markdown_docs.classify_docs`): not a changelog, not a tree of a tutorial's or the reader's
@@ -45,7 +47,7 @@ from ai_workflow.project_files import project_files
 from ai_workflow.release_archive import published_build
 from ai_workflow.steps import test_review
 from ai_workflow.techstack import TechStack, detect_stack, is_conventional_dir, is_test_path
-from ai_workflow.textfiles import line_of, read_json, read_text
+from ai_workflow.textfiles import line_of, read_bytes, read_json, read_text
 
 SPEC = StepSpec(
     id="directory_structure",
@@ -452,7 +454,10 @@ def check_artefacts(
     for item in artefacts:
         count = f" ({item.files} files)" if item.files > 1 else ""
         published = _published(target, item, tracked)
-        if item.kind == RECIPES:
+        fixture = _named_fixture(target, item, tracked)
+        if fixture is not None:
+            advice = f"a fixture {fixture} names by its path: fine to keep"
+        elif item.kind == RECIPES:
             advice = "written by hand, not build output: fine to keep"
         elif item.kind.startswith(PUBLISHED):
             advice = "the package serves it: fine to keep"
@@ -464,7 +469,7 @@ def check_artefacts(
             advice = "remove it from git (git rm -r --cached) and add it to .gitignore"
         outcome.add(
             "structure/committed-artifact",
-            "info" if published else item.severity,
+            "info" if published or fixture else item.severity,
             f"committed {item.kind}: {item.path}{count}; {advice}",
             item.path,
         )
@@ -472,6 +477,47 @@ def check_artefacts(
         {"path": a.path, "kind": a.kind, "files": a.files} for a in artefacts
     ]
     outcome.checked.append(f"committed artefacts among {len(tracked)} tracked files")
+
+
+FIXTURE_KINDS = JUNK_FILES | {"bytecode file"}
+NOT_REFERRERS = frozenset({".md", ".rst", ".txt", ".markdown", ".adoc"})  # prose, changelogs
+FILE_LISTS = frozenset({"MANIFEST", "RECORD"})  # generated lists of every file shipped
+MAX_REFERRER_BYTES = 1_000_000
+MAX_REFERRERS = 3000
+
+
+def _named_fixture(target: Path | None, item: Artefact, tracked: list[str]) -> str | None:
+    """Where a committed OS or bytecode file (`.DS_Store`, `x.pyc`) is named as a fixture: the
+    first tracked code or configuration file, with its line, whose text holds the file's
+    repository path or its path from that file's directory (binaryornot's
+    `is_binary("tests/files/.DS_Store")`, a hatch `force-include` of it). A file kept to be read
+    by the tests is test data, not litter; one that nothing names stays an error. A bare name
+    (`".DS_Store"`, as an ignore list or a cleaner writes it) is not a reference to one file;
+    prose, ignore files and generated lists of every file (`MANIFEST`, egg-info's
+    `SOURCES.txt`) are not read."""
+    if target is None or item.kind not in FIXTURE_KINDS or item.files != 1:
+        return None
+    for referrer in tracked[:MAX_REFERRERS]:
+        pure = PurePosixPath(referrer)
+        if referrer == item.path or pure.suffix.lower() in NOT_REFERRERS:
+            continue
+        if pure.name.endswith("ignore") or pure.name in FILE_LISTS or _artefact_of(referrer):
+            continue
+        names = [item.path]
+        folder = str(pure.parent)
+        if folder != "." and item.path.startswith(f"{folder}/"):
+            relative = item.path[len(folder) + 1 :]
+            if "/" in relative:
+                names.append(relative)
+        data = read_bytes(target / referrer, limit=MAX_REFERRER_BYTES, root=target)
+        if data is None or b"\0" in data[:8192]:
+            continue
+        text = data.decode("utf-8", errors="replace")
+        for name in names:
+            line = line_of(text, re.escape(name))
+            if line is not None:
+                return f"{referrer}:{line}"
+    return None
 
 
 def _published(target: Path | None, item: Artefact, tracked: list[str]) -> str | None:

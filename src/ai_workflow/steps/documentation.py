@@ -206,7 +206,7 @@ def check_readme(
         # info where another file says what the project is: the program's own manual at the
         # top, or the README kept in the documentation directory (GitHub shows one from docs/
         # or .github/ on the project's page; doc/README.in is the template the build fills in
-        # and installs)
+        # and installs; a Go library's `// Package x ...` doc comment, which go doc shows)
         manual = top_level_manual(target, files)
         kept = None if manual is not None else docs_dir_readme(target, files)
         if manual is not None:
@@ -239,6 +239,16 @@ def check_readme(
                 f"(debian/source/format): debian/control describes it and its manual pages "
                 f"({shown}) say how to use it",
                 DEBIAN_SOURCE_FORMAT,
+            )
+            return
+        go_doc = go_package_doc(target, files)
+        if go_doc is not None:
+            _readme_elsewhere(
+                outcome,
+                go_doc,
+                "the root Go package's doc comment (`// Package ...`), says what it is; "
+                "go doc and pkg.go.dev show it with each exported name's comment (a README "
+                "would serve readers of the repository page)",
             )
             return
         debian_readme = debian_native_readme(target, files)
@@ -340,6 +350,25 @@ def debian_native(target: Path, files: Iterable[str]) -> bool:
 
 
 _DEBIAN_README_RE = re.compile(r"^debian/(?:[^/]+\.)?README\.Debian$")
+
+
+_GO_PACKAGE_DOC_RE = re.compile(
+    r"^//[ \t]*Package[ \t]+(\w+)[ \t]+\S.*\n(?://.*\n)*package[ \t]+\1\b", re.M
+)
+
+
+def go_package_doc(target: Path, files: Iterable[str]) -> str | None:
+    """The root Go file whose doc comment documents the root package, the Go convention
+    `// Package mtab parses /proc/self/mounts entries...` right above `package mtab` (not
+    `main`, whose comment documents a command; not a test file): what `go doc` and
+    pkg.go.dev show a library's reader. None for a project with no such comment."""
+    for rel in sorted(files):
+        if "/" in rel or not rel.endswith(".go") or rel.endswith("_test.go"):
+            continue
+        match = _GO_PACKAGE_DOC_RE.search(read_text(target / rel, root=target))
+        if match is not None and match.group(1) != "main":
+            return rel
+    return None
 
 
 def debian_native_readme(target: Path, files: Iterable[str]) -> str | None:

@@ -8,12 +8,18 @@ code); the declaration does. `test_suite` is read from a literal string in setup
 call or from setup.cfg's `[options]`; the dotted name is the module (`pkg/tests.py`) or package
 (`pkg/tests/`, every Python file in it) it names, at the root or under `src/`, or, for a name
 that ends in a test case or function (`pkg.tests.MyTestCase`), the module that holds it.
+
+`test_suite='nose.collector'` (blessings 1.7, with `tests_require=['nose']`) names no module: it
+hands the suite to nose, which collects every module whose name matches its default `testMatch`:
+`test` or `Test` at the start or after `_`, `.` or `-` (`tests.py`, `test_x.py`, `x_test.py`; not
+`contest.py`). Under nose a package's `tests.py` is a test module by the runner's own rule.
 """
 
 from __future__ import annotations
 
 import ast
 import configparser
+import re
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
@@ -21,6 +27,8 @@ from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.textfiles import read_text
 
 SOURCE_ROOTS = ("", "src/")
+NOSE_COLLECTORS = frozenset({"nose.collector"})
+NOSE_TEST_MATCH = re.compile(r"(?:^|[_.-])[Tt]est")  # nose's default testMatch, on a module name
 
 
 def test_suite_files(target: Path, files: Sequence[str]) -> list[str]:
@@ -70,7 +78,14 @@ def _setup_cfg_suites(target: Path, files: Sequence[str]) -> list[str]:
 
 
 def _files_of(name: str, files: Sequence[str]) -> list[str]:
-    """The module or package a dotted name (`pkg.tests`, `pkg.tests.Case`) stands for."""
+    """The module or package a dotted name (`pkg.tests`, `pkg.tests.Case`) stands for; for
+    nose's collector, the modules nose collects by name."""
+    if name.strip() in NOSE_COLLECTORS:
+        return sorted(
+            f
+            for f in files
+            if PurePosixPath(f).suffix == ".py" and NOSE_TEST_MATCH.search(PurePosixPath(f).stem)
+        )
     parts = [p for p in name.strip().split(".") if p]
     if not parts or not all(p.isidentifier() for p in parts):
         return []
