@@ -350,3 +350,17 @@ def test_an_init_function_that_only_moved_is_unchanged_and_an_edited_one_is_not(
 
 def test_the_run_pattern_is_anchored() -> None:
     assert run_pattern(["TestB", "TestA", "TestA"]) == "^(TestA|TestB)$"
+
+
+def test_an_old_style_build_constraint_is_a_directive() -> None:
+    # dropping `// +build ignore` puts the file's init in the package: every test runs it
+    tests = {"calc_test.go": CALC_TEST_GO}
+    ignored = '// +build ignore\n\npackage calc\n\nfunc init() { panic("x") }\n'
+    built = ignored.replace("// +build ignore\n\n", "")
+    with pytest.raises(GoWhole, match="outside function bodies"):
+        select_tests({"x.go": ignored}, {"x.go": built}, {**tests, "x.go": built})
+    # an ordinary comment in the same place still changes nothing
+    commented = ignored.replace("+build ignore", "build me")
+    assert (
+        select_tests({"x.go": commented}, {"x.go": built}, {**tests, "x.go": built}).tests == set()
+    )

@@ -13,14 +13,14 @@ A change is compared file by file, the base's text with today's: what differs is
 changed declarations. It selects the tests (`TestX`, `ExampleX`, `FuzzX`) that reach a changed
 function or method; the whole package runs instead (`GoWhole`, with the reason) when anything
 else changed: a type, variable or constant declaration, an import, the package clause, a
-compiler directive (`//go:...`), an `init` function or `TestMain`, a method's receiver or
-signature, a method added or removed (the method sets that interfaces see), a file added or
-deleted, a file tree-sitter cannot parse cleanly, a file with `//go:linkname` (a function
-reached under another name); or when a changed function is reachable from
-package initialisation (a package-level variable's declaration, `init`, `TestMain`), which
-runs for every test. Comments outside declarations change nothing, unless the package asks for
-its own source positions (`runtime.Caller`, `runtime.Stack`...): then a declaration that moved
-to another line counts as changed.
+compiler directive (`//go:...`) or build constraint (`// +build`), an `init` function or
+`TestMain`, a method's receiver or signature, a method added or removed (the method sets that
+interfaces see), a file added or deleted, a file tree-sitter cannot parse cleanly, a file with
+`//go:linkname` (a function reached under another name); or when a changed function is
+reachable from package initialisation (a package-level variable's declaration, `init`,
+`TestMain`), which runs for every test. Comments outside declarations change nothing, unless
+the package asks for its own source positions (`runtime.Caller`, `runtime.Stack`...): then a
+declaration that moved to another line counts as changed.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from ai_workflow.testsource.treesitter import Node
 TEST_NAME = re.compile(r"^(Test|Example|Fuzz)(?![a-z])")
 NAME_NODES = frozenset({"identifier", "field_identifier", "type_identifier"})
 FUNCTION_NODES = frozenset({"function_declaration", "method_declaration"})
-DIRECTIVE = re.compile(r"^//(go:|line |export )")
+DIRECTIVE = re.compile(r"^//(go:|line |export |\s*\+build\b)")  # `// +build`: Go before 1.17
 WALKS = re.compile(r"\b(ReadDir|Readdir|Readdirnames|Walk|WalkDir|Glob|DirFS)\b")
 POSITIONS = re.compile(r"\bruntime\.(Caller|Callers|Stack)\b|\bdebug\.(Stack|PrintStack)\b")
 ALWAYS_WHOLE = frozenset({"init", "TestMain"})
