@@ -364,3 +364,23 @@ def test_an_old_style_build_constraint_is_a_directive() -> None:
     assert (
         select_tests({"x.go": commented}, {"x.go": built}, {**tests, "x.go": built}).tests == set()
     )
+
+
+def test_a_function_literal_called_at_initialisation_runs_the_whole_package() -> None:
+    tests = {"calc_test.go": CALC_TEST_GO}
+    setup = "func setup() int { return 1 }\n"
+    changed = setup.replace("return 1", "return 2")
+    for var in (
+        "var _ = func() int { return setup() }()\n",  # called in place
+        "var _ = apply(func() int { return setup() })\n\nfunc apply(f func() int) int { return f() }\n",
+    ):
+        old = f"package calc\n\n{var}\n{setup}"
+        new = f"package calc\n\n{var}\n{changed}"
+        with pytest.raises(GoWhole, match="runs at package initialisation"):
+            select_tests({"x.go": old}, {"x.go": new}, {**tests, "x.go": new})
+    # a function literal stored, not called, runs only when a test calls it
+    stored = "package calc\n\nvar hook = func() int { return setup() }\n\n"
+    pick = select_tests(
+        {"x.go": stored + setup}, {"x.go": stored + changed}, {**tests, "x.go": stored + changed}
+    )
+    assert pick.tests == set() and pick.changed == {"func setup"}

@@ -122,12 +122,14 @@ def _names(node: Node) -> frozenset[str]:
 
 def _called(node: Node) -> frozenset[str]:
     """The names in the calls of a package-level variable's initialiser (they run at package
-    initialisation, their arguments too), outside function literals (which run when called)."""
+    initialisation, their arguments too), function literals inside a call included (one called
+    in place, `func() T {...}()`, or handed to a function that may call it), but not a function
+    literal outside any call (it runs when called)."""
     names: set[str] = set()
     todo = [(node, False)]
     while todo:
         current, in_call = todo.pop()
-        if current.type == "func_literal":
+        if current.type == "func_literal" and not in_call:
             continue
         in_call = in_call or current.type == "call_expression"
         if in_call and current.type in NAME_NODES:
