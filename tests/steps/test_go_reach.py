@@ -384,3 +384,18 @@ def test_a_function_literal_called_at_initialisation_runs_the_whole_package() ->
         {"x.go": stored + setup}, {"x.go": stored + changed}, {**tests, "x.go": stored + changed}
     )
     assert pick.tests == set() and pick.changed == {"func setup"}
+
+
+def test_a_constant_with_an_implicit_type_reaches_the_methods_of_that_type() -> None:
+    colors = (
+        "package calc\n\ntype Color int\n\nconst (\n\tRed Color = iota\n\tBlue\n)\n\n"
+        'func (c Color) String() string { return [...]string{"red", "blue"}[c] }\n'
+    )
+    changed = colors.replace('"blue"}', '"BLUE"}')
+    test = (
+        'package calc\n\nimport (\n\t"fmt"\n\t"testing"\n)\n\n'
+        'func TestBlue(t *testing.T) {\n\tif fmt.Sprint(Blue) != "blue" {\n\t\tt.Fatal()\n\t}\n}\n\n'
+        "func TestNone(t *testing.T) {}\n"
+    )
+    files = {"c.go": changed, "c_test.go": test}
+    assert select_tests({"c.go": colors}, {"c.go": changed}, files).tests == {"TestBlue"}

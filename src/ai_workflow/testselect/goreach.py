@@ -99,11 +99,18 @@ def parse_file(text: str, path: str) -> GoFile:
                     if name is not None:
                         out.decls.append(_decl(spec, "type", ts.text(name), path))
         elif kind in ("var_declaration", "const_declaration"):
+            repeated: frozenset[str] = frozenset()  # a constant's implicit type and expression
             for spec in _specs(node):
+                if kind == "const_declaration" and spec.child_by_field_name("value") is not None:
+                    type_ = spec.child_by_field_name("type")
+                    repeated = _names(spec.child_by_field_name("value"))
+                    repeated |= _names(type_) if type_ is not None else frozenset()
                 for name in spec.children_by_field_name("name"):
                     decl = _decl(spec, "value", ts.text(name), path)
                     if kind == "var_declaration":
                         decl.init_refs = _called(spec)
+                    else:  # `Blue` after `Red Color = iota` is a Color too
+                        decl.refs |= repeated
                     out.decls.append(decl)
     return out
 
