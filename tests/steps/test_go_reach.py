@@ -399,3 +399,23 @@ def test_a_constant_with_an_implicit_type_reaches_the_methods_of_that_type() -> 
     )
     files = {"c.go": changed, "c_test.go": test}
     assert select_tests({"c.go": colors}, {"c.go": changed}, files).tests == {"TestBlue"}
+
+
+def test_a_package_asking_for_positions_in_another_file_counts_moved_functions() -> None:
+    where = 'package calc\n\nimport "runtime"\n\nfunc where() int {\n\t_, _, l, _ := runtime.Caller(1)\n\treturn l\n}\n'
+    line = "package calc\n\nfunc Line() int { return where() }\n"
+    moved = line.replace("package calc\n", "package calc\n\n// Line is where it is called.\n")
+    test = (
+        'package calc\n\nimport "testing"\n\nfunc TestLine(t *testing.T) {\n'
+        "\tif Line() != 3 {\n\t\tt.Fatal()\n\t}\n}\n\nfunc TestNone(t *testing.T) {}\n"
+    )
+    files = {"line.go": moved, "where.go": where, "line_test.go": test}
+    assert select_tests({"line.go": line}, {"line.go": moved}, files).tests == {"TestLine"}
+    # without the package asking, a moved function is unchanged
+    del files["where.go"]
+    files["line.go"] = moved.replace("return where()", "return 3")
+    old = line.replace("return where()", "return 3")
+    assert select_tests({"line.go": old}, {"line.go": files["line.go"]}, files).tests == set()
+    # the log package's file:line flags ask for positions too
+    logged = 'package calc\n\nimport "log"\n\nvar logger = log.New(nil, "", log.Lshortfile)\n'
+    assert parse_file(logged, "log.go").positions

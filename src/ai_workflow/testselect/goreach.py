@@ -39,7 +39,9 @@ NAME_NODES = frozenset({"identifier", "field_identifier", "type_identifier"})
 FUNCTION_NODES = frozenset({"function_declaration", "method_declaration"})
 DIRECTIVE = re.compile(r"^//(go:|line |export |\s*\+build\b)")  # `// +build`: Go before 1.17
 WALKS = re.compile(r"\b(ReadDir|Readdir|Readdirnames|Walk|WalkDir|Glob|DirFS)\b")
-POSITIONS = re.compile(r"\bruntime\.(Caller|Callers|Stack)\b|\bdebug\.(Stack|PrintStack)\b")
+POSITIONS = re.compile(
+    r"\bruntime\.(Caller|Callers|Stack)\b|\bdebug\.(Stack|PrintStack)\b|\blog\.L(short|long)file\b"
+)
 ALWAYS_WHOLE = frozenset({"init", "TestMain"})
 
 
@@ -181,14 +183,17 @@ def _receiver_type(params: Node | None) -> str:
 # --------------------------------------------------------------------------- the change
 
 
-def changed_decls(old: GoFile | None, new: GoFile | None, path: str) -> set[str]:
+def changed_decls(
+    old: GoFile | None, new: GoFile | None, path: str, positions: bool = False
+) -> set[str]:
     """The keys of the functions and methods whose text differs between the two versions of
-    one file; GoWhole when something else changed."""
+    one file (or, with `positions`, the package asking for source positions, whose line
+    differs); GoWhole when something else changed."""
     if old is None or new is None:
         raise GoWhole(f"{path} was {'added' if old is None else 'deleted'}")
     if old.rest != new.rest:
         raise GoWhole(f"{path} changed outside function bodies (a declaration or an import)")
-    positions = old.positions or new.positions
+    positions = positions or old.positions or new.positions
     before = {d.key: d for d in old.decls if d.kind in ("func", "method")}
     after = {d.key: d for d in new.decls if d.kind in ("func", "method")}
     out: set[str] = set()
@@ -288,6 +293,7 @@ def select_tests(
     package now (path -> text). GoWhole when the whole package must run."""
     changed: set[str] = set()
     parsed = {path: parse_file(text, path) for path, text in files.items()}
+    positions = any(go_file.positions for go_file in parsed.values())  # any file of the package
     for path in sorted(old.keys() | new.keys()):
         if PurePosixPath(path).suffix != ".go":
             raise GoWhole(f"{path} changed (not Go source)")
@@ -296,7 +302,7 @@ def select_tests(
         if after is not None and now is None:
             now = parse_file(after, path)
         was = parse_file(before, path) if before is not None else None
-        changed |= changed_decls(was, now if after is not None else None, path)
+        changed |= changed_decls(was, now if after is not None else None, path, positions)
     if not changed:
         return Pick(set(), changed, set())
     pkg = Package.build(parsed)
