@@ -419,3 +419,23 @@ def test_a_package_asking_for_positions_in_another_file_counts_moved_functions()
     # the log package's file:line flags ask for positions too
     logged = 'package calc\n\nimport "log"\n\nvar logger = log.New(nil, "", log.Lshortfile)\n'
     assert parse_file(logged, "log.go").positions
+
+
+def test_a_change_no_test_reaches_is_still_built_and_vetted(
+    calc: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calc_go = calc / "calc.go"
+    calc_go.write_text(calc_go.read_text(encoding="utf-8") + "\nfunc unused() int { return 1 }\n")
+    commit_all(calc, "a function no test calls")
+    summary = run(calc, capsys)
+    assert packages_run(summary) == {CALC}
+    assert selected_tests(summary) == {""}  # -run '^()$': none of its tests
+    assert summary["steps"][0]["status"] == "passed"
+    assert summary["steps"][0]["findings"] == []  # no tests/none-collected: none was asked for
+    assert "example.com/calc only built and vetted" in summary["selection"]["reason"]
+    # the same function no longer compiling fails the step, as the whole package would
+    edit(calc, "calc.go", "func unused() int { return 1 }", 'func unused() int { return "x" }')
+    commit_all(calc, "a function no test calls, broken")
+    summary = run(calc, capsys)
+    assert summary["steps"][0]["status"] == "failed"
+    assert any("build failed" in f["message"] for f in summary["steps"][0]["findings"])

@@ -358,6 +358,7 @@ class Narrowed:
     packages: list[str]  # import paths, sorted
     names: set[str] | None  # top-level tests for `-run`; None: every test of the packages
     picked: dict[str, int] = field(default_factory=dict)  # package -> tests picked by name
+    built: list[str] = field(default_factory=list)  # changed, no test reaches it: built, vetted
     whole: dict[str, str] = field(default_factory=dict)  # package -> why all its tests run
     note: str = ""  # why no `-run` narrows the packages that run whole
 
@@ -387,7 +388,9 @@ def narrow(
     bodies runs the tests that reach it; a package that depends on it (its tests' imports
     included) runs whole when it names something whose code reaches the change (`mentions`),
     and is left out otherwise; a package that depends on one that runs whole runs whole too, as
-    do the packages that failed last time. `before` and `now` read a file's text (relative to
+    do the packages that failed last time. A changed package none of whose tests reaches the
+    change still runs, for none of its tests, so that `go test` builds and vets it (a change
+    that no longer compiles fails). `before` and `now` read a file's text (relative to
     the target) at the base and today (None: absent)."""
     whole: dict[str, str] = {f: "it failed last time" for f in failed if f in graph.packages}
     picks: dict[str, Pick] = {}
@@ -451,9 +454,10 @@ def narrow(
                 whole[path] = reasons[0]
                 names_of[path] = None
                 moved = True
-    run = {p for p in whole if p in graph.packages} | {p for p, k in picks.items() if k.tests}
+    run = {p for p in whole if p in graph.packages} | {p for p, k in picks.items() if k.changed}
     out = Narrowed(sorted(run), set(), whole=whole)
-    out.picked = {p: len(k.tests) for p, k in picks.items() if k.tests and p not in whole}
+    out.picked = {p: len(k.tests) for p, k in picks.items() if k.changed and p not in whole}
+    out.built = sorted(p for p, n in out.picked.items() if not n)
     assert out.names is not None
     for path in out.picked:
         out.names |= picks[path].tests
@@ -468,6 +472,6 @@ def narrow(
             out.names |= test_names(files)
         except GoWhole as exc:
             out.names, out.note = None, f"the tests of {path} cannot be listed ({exc})"
-            out.picked = {}
+            out.picked, out.built = {}, []
             break
     return out

@@ -301,11 +301,17 @@ def _go(ctx: StepContext, plan: Plan) -> TestRun:
     pattern = goreach.run_pattern(narrowed.names) if narrowed.names is not None else None
     test_run.command = command.with_packages(narrowed.packages, pattern)
     test_run.nothing_to_run = not narrowed.packages
-    if narrowed.picked:
-        count = sum(narrowed.picked.values())
+    reached = {p: n for p, n in narrowed.picked.items() if n}
+    if reached:
+        count = sum(reached.values())
         test_run.reason += (
-            f"; {count} test{'s' if count != 1 else ''} in {len(narrowed.picked)} package"
-            f"{'s' if len(narrowed.picked) != 1 else ''} reach the changed functions"
+            f"; {count} test{'s' if count != 1 else ''} in {len(reached)} package"
+            f"{'s' if len(reached) != 1 else ''} reach the changed functions"
+        )
+    if narrowed.built:
+        more = f" and {len(narrowed.built) - 1} more" if len(narrowed.built) > 1 else ""
+        test_run.reason += (
+            f"; {narrowed.built[0]}{more} only built and vetted: no test reaches its changes"
         )
     elif narrowed.note:
         test_run.reason += f"; {narrowed.note}"
@@ -468,6 +474,12 @@ def finish(
         # every known test deselected and no new one: pytest says "no tests ran"
         outcome.findings = [f for f in outcome.findings if f.rule != "tests/none-collected"]
         outcome.summary = "no test is affected by the change"
+    go_run = test_run.go
+    if go_run is not None and go_run.picked and not any(go_run.picked.values()):
+        # every changed package only built and vetted (`-run` matching none of its tests)
+        outcome.findings = [f for f in outcome.findings if f.rule != "tests/none-collected"]
+        if result is not None and result.returncode == 0:
+            outcome.summary = "no test reaches the change; its packages build"
     if test_run.record is not None:
         _record(ctx, outcome, test_run, result, report)
         prune_marks(ctx)
