@@ -439,3 +439,15 @@ def test_a_change_no_test_reaches_is_still_built_and_vetted(
     summary = run(calc, capsys)
     assert summary["steps"][0]["status"] == "failed"
     assert any("build failed" in f["message"] for f in summary["steps"][0]["findings"])
+
+
+def test_a_removed_function_reaches_what_still_names_it() -> None:
+    # the package's len shadowed the builtin: removing it changes what Size calls
+    shadow = "package calc\n\nfunc Size(s string) int { return len(s) }\n"
+    old = shadow + "\nfunc len(s string) int { return 0 }\n"
+    test = (
+        'package calc\n\nimport "testing"\n\nfunc TestSize(t *testing.T) {\n'
+        '\tif Size("ab") != 0 {\n\t\tt.Fatal()\n\t}\n}\n\nfunc TestNone(t *testing.T) {}\n'
+    )
+    files = {"s.go": shadow, "s_test.go": test}
+    assert select_tests({"s.go": old}, {"s.go": shadow}, files).tests == {"TestSize"}

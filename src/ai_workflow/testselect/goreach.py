@@ -306,7 +306,9 @@ def select_tests(
     if not changed:
         return Pick(set(), changed, set())
     pkg = Package.build(parsed)
-    reaching = pkg.reaching(changed)
+    # a function removed: what still names it now calls another (a builtin it shadowed)
+    gone = {key.split(" ", 1)[1] for key in changed if key.startswith("func ")} - pkg.by_name.keys()
+    reaching = pkg.reaching(changed | {d.key for d in pkg.decls.values() if d.refs & gone})
     for decl in pkg.decls.values():
         called = {k for name in decl.init_refs for k in pkg.by_name.get(name, ())}
         if (decl.initialises and decl.key in reaching) or called & reaching:
