@@ -232,7 +232,7 @@ def score(project: LabelFile, findings: list[dict[str, Any]], target: str) -> Sc
         candidates = pool.get((finding["rule"], finding["path"] or "", dig), [])
         match = _take(candidates, finding.get("line"))
         for _ in _merged_places(finding):
-            _take(candidates, finding.get("line"))
+            _take(candidates, finding.get("line"), same_line=True)
         if match is None or match.label == "?":
             if match is not None:
                 result.listed.add(len(result.unlabelled))
@@ -277,12 +277,14 @@ def _merged_places(finding: dict[str, Any]) -> list[object]:
     return list(columns[1:])
 
 
-def _take(candidates: list[Label], line: int | None) -> Label | None:
-    """The label of this finding: same line first, else any with the same rule/path/message."""
-    if not candidates:
+def _take(candidates: list[Label], line: int | None, same_line: bool = False) -> Label | None:
+    """The label of this finding: same line first, else any with the same rule/path/message
+    (a finding that moved), unless `same_line` (the other columns of a merged finding, which
+    must not take the label of the same message on another line)."""
+    index = next((i for i, c in enumerate(candidates) if c.line == line), None)
+    if index is None and (same_line or not candidates):
         return None
-    index = next((i for i, c in enumerate(candidates) if c.line == line), 0)
-    return candidates.pop(index)
+    return candidates.pop(index or 0)
 
 
 def append_unlabelled(project: LabelFile, result: Score) -> None:
@@ -294,7 +296,8 @@ def append_unlabelled(project: LabelFile, result: Score) -> None:
             message = " ".join(finding["message"].split())[:200]
             line = "" if finding.get("line") is None else str(finding["line"])
             cols = [finding["rule"], finding["path"] or "", line, dig, "?", "", message]
-            handle.write("\t".join(cols) + "\n")
+            for _ in range(1 + len(_merged_places(finding))):  # one row per place it stands for
+                handle.write("\t".join(cols) + "\n")
 
 
 # --------------------------------------------------------------------------- output

@@ -143,3 +143,28 @@ def test_a_project_that_fails_to_prepare_does_not_stop_the_others(
     assert "fetch failed (3)" in err  # a: its fetch fails
     assert "not the labelled one" in err  # b was still tried: its commit is not 0
     assert out.strip().endswith("not measured: a, b")
+
+
+def test_a_merged_finding_takes_no_label_of_the_same_message_on_another_line(
+    precision: ModuleType, tmp_path: Path
+) -> None:
+    """SC2044 at two columns of line 4 and once on line 9: the merged finding takes line 4's
+    labels only, so line 9's finding keeps its own; unlabelled, the merged one gets a row per
+    column."""
+    dig = precision.digest("For loops over find output are fragile", "/t")
+    rows = [precision.Label("shellcheck/SC2044", "s.sh", n, dig, "real", "r") for n in (4, 9)]
+    project = precision.LabelFile(tmp_path / "demo.tsv", {}, rows)
+    finding = {
+        "rule": "shellcheck/SC2044",
+        "path": "s.sh",
+        "severity": "warning",
+        "message": "For loops over find output are fragile",
+    }
+    merged = {**finding, "line": 4, "extra": {"columns": [3, 30]}}
+    result = precision.score(project, [merged, {**finding, "line": 9}], "/t")
+    assert (result.counts["real"], result.counts["unlabelled"], result.lost) == (2, 0, [])
+    path = tmp_path / "new.tsv"
+    path.write_text("# fetch: true\n# commit: 0\n", encoding="utf-8")
+    fresh = precision.read_labels(path)
+    precision.append_unlabelled(fresh, precision.score(fresh, [merged], "/t"))
+    assert len([r for r in path.read_text().splitlines() if not r.startswith("#")]) == 2

@@ -89,3 +89,18 @@ def test_only_the_target_path_is_made_relative(tmp_path: Path) -> None:
     # a checkout reached through a link: its resolved path is the target too
     resolved = (tmp_path / "real").resolve()
     assert relative_to_target(f"{resolved}/a.sh: boom; {link}/b.sh", link) == "a.sh: boom; b.sh"
+
+
+def test_a_path_after_an_escaped_newline_of_a_repr_is_made_relative(tmp_path: Path) -> None:
+    """tzlocal 5.2's test_conflicting fails with pytest's `assert '...' in 'Multiple conflicting
+    time zone configurations found:\\n<target>/tests/test_data/...'`: the `n` of the escaped
+    newline stands before the checkout's path, which is made relative like any other, so the
+    message is the same in every checkout. A letter that is no escape (`n<target>`, part of a
+    longer name) keeps the path as it is."""
+    target = tmp_path / "proj"
+    text = f"'found:\\n{target}/etc/timezone: UTC\\t{target}/etc/clock'"
+    assert relative_to_target(text, target) == "'found:\\netc/timezone: UTC\\tetc/clock'"
+    assert relative_to_target(f"n{target}/x", target) == f"n{target}/x"
+    for checkout in (tmp_path / "w" / "p", tmp_path / "w2" / "p"):
+        message = f"assert 'x' in 'found:\\n{checkout}/tests/data/conflicting/etc/timezone'"
+        assert quote_output(message, checkout, 40) == ("assert 'x' in 'found:\\ntests/data/confli")

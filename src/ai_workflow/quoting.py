@@ -25,12 +25,15 @@ def _forms(target: Path) -> list[str]:
 
 def relative_to_target(text: str, target: Path) -> str:
     """`text` with the target's absolute path made relative: `<target>/src/a.py` → `src/a.py`,
-    `<target>` alone → `.`; a longer name that only starts like it (`<target>2`) is kept."""
+    `<target>` alone → `.`; a longer name that only starts like it (`<target>2`) is kept.
+    A path right after an escaped newline or tab of a quoted repr (`'found:\\n<target>/etc'`,
+    an assertion's message as pytest prints it) is a path too: the letter of the escape is no
+    part of the name."""
     for form in _forms(target):
         if form not in text:
             continue
         pattern = re.compile(
-            rf"(?<!{_PATH_CHAR}){re.escape(form)}"
+            rf"(?:(?<!{_PATH_CHAR})|(?<=\\[ntr])){re.escape(form)}"
             rf"(?:(?P<inside>/+(?={_PATH_CHAR}))|/*(?!{_PATH_CHAR}))"
         )
         text = pattern.sub(lambda m: "" if m["inside"] else ".", text)

@@ -42,6 +42,82 @@ def test_a_line_that_only_truncates_a_file_is_info(tmp_path: Path) -> None:
     }
 
 
+TESTED_TRUNCATIONS = """\
+#!/bin/bash
+dir=/tmp/out
+if test -d "$dir" ; then
+    > "${dir}/.lockfile" || echo "could not create ${dir}/.lockfile" >&2
+fi
+>> "${dir}/log" || echo "cannot append" >&2
+< "${dir}/in" && echo read
+"""
+
+
+def test_a_truncation_whose_status_is_tested_is_info(tmp_path: Path) -> None:
+    """rear's `> "${opath}/.lockfile" || Error ...`: the file is created and the line tests
+    that it was, SC2188 at info. `>> file || ...` and `< file && ...` do nothing whatever
+    follows them: the warning stays."""
+    root = make_repo(tmp_path / "p", {"lock.sh": TESTED_TRUNCATIONS, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC2188") == {4: "info", 6: "warning", 7: "warning"}
+
+
+DELIMITED_WORDS = """\
+#!/bin/bash
+source=$1
+target=$2
+sed -i s#"meta-data=${source}\\(\\s\\)"#"meta-data=${target}\\1"# "$3"
+echo "<a href="#">link</a>"
+echo "name="foo" done"
+"""
+
+
+def test_a_delimiter_repeated_between_quoted_parts_is_info(tmp_path: Path) -> None:
+    """rear's `sed -i s#"meta-data=${source}\\(\\s\\)"#"meta-data=${target}\\1"#`: the `#` are
+    sed's delimiters, the word is the script meant (SC2140, info). One `#` between two quoted
+    parts (`echo "<a href="#">"`, quotes meant in the HTML) and a word (`"name="foo" done"`)
+    keep the warning."""
+    root = make_repo(tmp_path / "p", {"xfs.sh": DELIMITED_WORDS, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC2140") == {4: "info", 5: "warning", 6: "warning"}
+
+
+STAR_PATTERNS = """\
+#!/bin/bash
+while read KEY VALUE ; do
+    echo "$KEY" | grep -q '*' && continue
+    echo "$KEY" | grep -q \\* && continue
+    ls | grep '*.txt'
+done < /etc/dsm.sys
+"""
+
+
+def test_a_lone_star_as_grep_pattern_is_info(tmp_path: Path) -> None:
+    """rear's `grep -q '*'` looks for a literal asterisk (a leading `*` matches itself): SC2063
+    at info, so for `\\*`. `grep '*.txt'`, a file glob given to grep, keeps the warning."""
+    root = make_repo(tmp_path / "p", {"tsm.sh": STAR_PATTERNS, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC2063") == {3: "info", 4: "info", 5: "warning"}
+
+
+READ_TARGETS = """\
+#!/bin/bash
+read_options="-r -t 5"
+array_name=$1
+var=$2
+read $read_options reply
+read -a "$array_name" <<<"a b"
+read "$var"
+read -r $var
+echo "$reply"
+"""
+
+
+def test_read_given_its_options_or_a_name_to_read_into_is_info(tmp_path: Path) -> None:
+    """rear's UserInput: `read $read_options_and_arguments input_string` (the options, then
+    the variable) and `read -a "$input_words_array_name"` (the caller's array, by name): SC2229
+    at info. `read "$var"` and `read -r $var` keep the warning."""
+    root = make_repo(tmp_path / "p", {"input.sh": READ_TARGETS, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC2229") == {5: "info", 6: "info", 7: "warning", 8: "warning"}
+
+
 FORMAT_BRACES = """\
 #!/bin/bash
 url=$(curl -s -o /dev/null -w %{url_effective} "$1")
@@ -77,6 +153,20 @@ def test_an_empty_assignment_before_another_assignment_is_info(tmp_path: Path) -
     at info (so liquidprompt's `typeset a= b=`); `VAR= value`, where a value follows, keeps it."""
     root = make_repo(tmp_path / "p", {"gen.sh": EMPTY_ASSIGNMENTS, **RUNS_SHELLCHECK})
     assert _levels(root, "SC1007") == {2: "info", 3: "info", 5: "warning"}
+
+
+EMPTY_RUNS = """\
+#!/bin/bash
+LC_ALL= LANG= ip -o link show lo
+LANG=C MODE= value
+"""
+
+
+def test_the_second_of_two_empty_assignments_is_info(tmp_path: Path) -> None:
+    """rear's `LC_ALL= LANG= ip -o link show`: both empty for the command, the second too
+    (SC1007, info). `LANG=C MODE= value`, an empty assignment after a set one, keeps it."""
+    root = make_repo(tmp_path / "p", {"net.sh": EMPTY_RUNS, **RUNS_SHELLCHECK})
+    assert _levels(root, "SC1007") == {2: "info", 3: "warning"}
 
 
 OWN_DIRECTORY = """\

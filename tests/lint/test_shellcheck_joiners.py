@@ -137,3 +137,79 @@ def test_quotes_of_a_message_a_joiner_shows_are_info(tmp_path: Path) -> None:
         ("SC2090", 8): "warning",
         ("SC2090", 9): "warning",
     }
+
+
+ERRORS = """\
+# sourced by bin/tool
+function Error () {
+    PrintError "ERROR: $*"
+    Log "ERROR: $*"
+    ( while caller $((c++)) ; do : ; done | awk ' { l[NR]=$3":"$1" "$2 }
+                   END { for (i=NR; i>0;) print l[i--] }
+                 ' ) 1>&2
+    kill -USR1 $MASTER_PID
+}
+function Warn () {
+    echo "WARNING: $*" >&2
+    shift
+    Log "$*"
+}
+function Note () {
+    Log "NOTE: $*"
+    echo "$1" >&2
+}
+function PrintError () {
+    echo "$*" >&2
+}
+function Log () {
+    echo "$*" >>/tmp/log
+}
+"""
+
+ERROR_CALLS = """\
+#!/bin/bash
+missing=(a b c)
+Error "Cannot find required programs: ${missing[@]}"
+Warn "Cannot find ${missing[@]}"
+Note "Cannot find ${missing[@]}"
+"""
+
+
+def test_a_function_that_joins_its_arguments_again_and_again_is_a_joiner(
+    tmp_path: Path,
+) -> None:
+    """rear's Error joins its arguments in three places (`PrintError "ERROR: $*"`, `Log "ERROR:
+    $*"`, `LogToSyslog "ERROR: $*"`) and reads `$1` only as awk's field inside single quotes:
+    the split array makes the same text (SC2145, info). A function that joins, shifts and joins
+    again from another argument, and one that reads `$1` after its join, keep the warning."""
+    root = make_repo(
+        tmp_path / "p",
+        {"lib/io-functions.sh": ERRORS, "stage/run.sh": ERROR_CALLS, **RUNS_SHELLCHECK},
+    )
+    assert _levels(root) == {3: "info", 4: "warning", 5: "warning"}
+
+
+UNQUOTED_INSIDE = """\
+#!/bin/bash
+for file in /var/log/app/*.log ; do
+    LogPrint "Archiving "$( basename "$file" )" to the restored system as:"
+    cp "$file" "/mnt/"$( basename "$file" )".old"
+done
+"""
+
+
+def test_an_unquoted_part_of_a_joined_argument_is_info(tmp_path: Path) -> None:
+    """rear's `LogPrint "Archiving "$( basename "$file" )" to ..."`: LogPrint joins its
+    arguments again, so the words the unquoted part splits into make the same message (SC2027,
+    info). The same word given to cp (a path split in two) keeps the warning."""
+    root = make_repo(
+        tmp_path / "p",
+        {"lib/io-functions.sh": LIBRARY, "stage/run.sh": UNQUOTED_INSIDE, **RUNS_SHELLCHECK},
+    )
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    levels = {
+        f.line: f.severity.value
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2027" and f.path == "stage/run.sh"
+    }
+    assert levels == {3: "info", 4: "warning"}

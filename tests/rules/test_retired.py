@@ -96,3 +96,62 @@ def test_a_python_subpackage_named_for_retired_code_still_ships(tmp_path: Path) 
         ("mypkg/obsolete/api.py", Severity.WARNING),
         ("lib/attic/old.py", Severity.INFO),
     ]
+
+
+SUPERSEDED = {
+    "check-bios-nx": "#!/bin/sh\necho nx\n",
+    "kvm-ok": "#!/bin/sh\necho ok\n",
+    "old/check-bios-nx.sh": "#!/bin/sh\necho $*\n",
+    "old/check-bios-nx.py": "print >>sys.stderr, 'x'\n",
+    "old/notes.sh": "echo $*\n",  # no file beside old/ of that name
+    "db/old/schema.sql": "create table t (a int);\n",
+    "db/new/schema.sql": "create table t (a int, b int);\n",
+    "db/schema.sql": "create table t (a int, b int);\n",
+}
+
+
+def test_an_old_directory_of_earlier_versions_of_files_beside_it(tmp_path: Path) -> None:
+    """cpu-checker 0.7's old/check-bios-nx.py and old/check-bios-nx.sh, the retired versions
+    of its top-level check-bios-nx (held-out 122, eight noise findings): warnings there are
+    info. A file of old/ that replaces nothing, an `old/` beside `new/` (a migration's or a
+    fixture's two sides), and the path alone (no project to look at) are not retired."""
+    root = make_repo(tmp_path / "cpu-checker", SUPERSEDED)
+    assert "earlier versions" in (retired_reason("old/check-bios-nx.sh", root) or "")
+    assert retired_reason("old/check-bios-nx.py", root) is not None
+    assert retired_reason("old/notes.sh", root) is None
+    assert retired_reason("db/old/schema.sql", root) is None
+    assert retired_reason("old/check-bios-nx.sh") is None
+    screen = build_policy(root, RulesConfig()).for_step("s")
+    kept = screen.apply([_warning("old/check-bios-nx.sh"), _warning("old/notes.sh")])
+    assert [(f.path, f.severity) for f in kept] == [
+        ("old/check-bios-nx.sh", Severity.INFO),
+        ("old/notes.sh", Severity.WARNING),
+    ]
+
+
+def test_an_error_in_an_old_copy_of_a_live_file_is_info_in_attic_code_it_stays(
+    tmp_path: Path,
+) -> None:
+    """cpu-checker 0.7's old/check-bios-nx.sh (held-out 122, a false error): `[ $model -ge 3]`,
+    which shellcheck cannot parse, in the retired copy of the live check-bios-nx: info. The
+    same error in an old/ file that replaces nothing, or in attic/ code (no live copy), stays."""
+    files = {**SUPERSEDED, "attic/tool.sh": "echo\n"}
+    root = make_repo(tmp_path / "cpu-checker", files)
+    screen = build_policy(root, RulesConfig()).for_step("s")
+
+    def parse_error(path: str) -> Finding:
+        return Finding("shellcheck/SC1073", Severity.ERROR, "Couldn't parse", path, 92)
+
+    kept = screen.apply(
+        [
+            parse_error("old/check-bios-nx.sh"),
+            parse_error("old/notes.sh"),
+            parse_error("attic/tool.sh"),
+        ]
+    )
+    assert [(f.path, f.severity) for f in kept] == [
+        ("old/check-bios-nx.sh", Severity.INFO),
+        ("old/notes.sh", Severity.ERROR),
+        ("attic/tool.sh", Severity.ERROR),
+    ]
+    assert "earlier version" in kept[0].extra["retired"]

@@ -1647,6 +1647,23 @@ def test_shellcheck_and_or_between_plain_operands_is_info(tmp_path: Path) -> Non
     ]
 
 
+def test_shellcheck_and_or_over_paths_built_on_a_variable_is_info(tmp_path: Path) -> None:
+    """rear's `[ -r /proc/mdstat -a -r $TARGET_FS_ROOT/etc/mdadm/mdadm.conf -a -x ... ]`: an
+    unquoted path of a plain expansion and literal text is never empty, an operand as a literal
+    word is (SC2166, info). `$root` alone (empty: one operand short) and a glob in the path keep
+    the warning."""
+    script = (
+        "#!/bin/bash\nroot=$1\n"
+        "if [ -r /proc/mdstat -a -r $root/etc/mdadm.conf -a -x ${root}/usr/bin/mkconf ]; then\n"
+        "  echo md\nfi\n"
+        "if [ -r $root -a -x /bin/sh ]; then echo root; fi\n"
+        "if [ -r $root/etc/*.conf -a -x /bin/sh ]; then echo glob; fi\n"
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"md.sh": script, **RUNS_SHELLCHECK}))
+    found = _lines_and_levels(outcome, "shellcheck/SC2166")
+    assert found == [(3, "info"), (6, "warning"), (7, "warning")]
+
+
 def test_shellcheck_arguments_joined_then_split_again_are_info(tmp_path: Path) -> None:
     """live-boot's chown_ref: `targets=${@}`, read only as the unquoted `${targets}` of `chown
     -h ${owner} ${targets}`, joins the arguments and splits them again on purpose (SC2124,
@@ -1660,6 +1677,61 @@ def test_shellcheck_arguments_joined_then_split_again_are_info(tmp_path: Path) -
     outcome = _run(make_repo(tmp_path / "proj", {"ref.sh": script, **RUNS_SHELLCHECK}))
     found = _lines_and_levels(outcome, "shellcheck/SC2124")
     assert found == [(6, "info"), (12, "warning")]
+
+
+def test_shellcheck_array_joined_into_text_or_words_is_info(tmp_path: Path) -> None:
+    """rear's `recover_date="${NSR_ENDTIME[@]}"`, read only inside longer texts with blanks
+    (`recover_args="-t ${recover_date}"`, a message), and `loaded="${MODULES_LOAD[@]}"`, read
+    only as the unquoted list of a `for`: the elements joined as "${arr[*]}" would, on purpose
+    (SC2124, info). `files="${list[@]}"` read as the word `"$files"`, and `dir="${parts[@]}"`
+    read as `"${dir}/sub"` (a path, no text with a blank), keep it."""
+    script = (
+        "#!/bin/bash\nENDTIME=(2020-01-01 12:00)\nLOAD=(ext4 xfs)\nlist=(a b)\nparts=(c d)\n"
+        'recover_date="${ENDTIME[@]}"\n'
+        'recover_args="-t ${recover_date}"\n'
+        'echo "The recovery date is set to ${recover_date} ." $recover_args\n'
+        'loaded="${LOAD[@]}"\n'
+        "for module in $loaded ; do modprobe $module ; done\n"
+        'files="${list[@]}"\n'
+        'cp "$files" /dst\n'
+        'dir="${parts[@]}"\n'
+        'ls "${dir}/sub"\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"restore.sh": script, **RUNS_SHELLCHECK}))
+    found = _lines_and_levels(outcome, "shellcheck/SC2124")
+    assert found == [(6, "info"), (9, "info"), (11, "warning"), (13, "warning")]
+
+
+def test_shellcheck_value_matched_against_itself_is_info(tmp_path: Path) -> None:
+    """rear's `[[ ${Dev/mapper//} != $Dev ]]` and `[[ ${value%\\%} == ${value} ]]` ask whether
+    a substitution changed the value: the unquoted right-hand side is the same variable, a
+    pattern that matches itself (SC2053, info). Another variable on the right, alone or under
+    a transformed left-hand side, keeps the warning."""
+    script = (
+        "#!/bin/bash\nDev=$1\nvalue=$2\nother=$3\n"
+        "if [[ ${Dev/mapper//} != $Dev ]] ; then echo mapper; fi\n"
+        "if [[ ${value%\\%} == ${value} ]] ; then echo number; fi\n"
+        "if [[ ${Dev} == $other ]] ; then echo same; fi\n"
+        "if [[ ${other%x} == $Dev ]] ; then echo cut; fi\n"
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"dev.sh": script, **RUNS_SHELLCHECK}))
+    found = _lines_and_levels(outcome, "shellcheck/SC2053")
+    assert found == [(5, "info"), (6, "info"), (7, "warning"), (8, "warning")]
+
+
+def test_shellcheck_pattern_named_right_hand_side_is_info(tmp_path: Path) -> None:
+    """rear's `[[ "$partition_label" == $write_protected_pattern ]]`, a loop over label
+    patterns: the glob match is meant (SC2053, info). `[[ "$label" == $wanted ]]` keeps it."""
+    script = (
+        "#!/bin/bash\nlabel=$1\nwanted=$2\n"
+        'for write_protected_pattern in "REAR-*" "BACKUP-?" ; do\n'
+        '    if [[ "$label" == $write_protected_pattern ]]; then echo protected; fi\n'
+        "done\n"
+        'if [[ "$label" == $wanted ]]; then echo wanted; fi\n'
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {"wp.sh": script, **RUNS_SHELLCHECK}))
+    found = _lines_and_levels(outcome, "shellcheck/SC2053")
+    assert found == [(5, "info"), (7, "warning")]
 
 
 def test_shellcheck_quoted_loop_list_split_again_in_the_body_is_info(tmp_path: Path) -> None:
@@ -1842,6 +1914,27 @@ def test_shellcheck_trap_of_fixed_values_is_info(tmp_path: Path) -> None:
         if f.rule == "shellcheck/SC2064"
     )
     assert found == [("fixed.sh", 4, "info"), ("fixed.sh", 5, "info"), ("late.sh", 3, "warning")]
+
+
+def test_shellcheck_trap_value_assigned_later_only_in_a_comment_is_info(tmp_path: Path) -> None:
+    """rear's `builtin trap "... echo '${MESSAGE_PREFIX}Aborting ...' ; kill $MASTER_PID" USR1`,
+    followed later only by the comment `#   # MESSAGE_PREFIX="message prefix "`: no assignment
+    after the trap (SC2064, info). The same trap followed by `MESSAGE_PREFIX="x: "` keeps the
+    warning."""
+    trap = (
+        "#!/bin/bash\nreadonly MASTER_PID=$$\nMESSAGE_PREFIX=\n"
+        "builtin trap \"echo '${MESSAGE_PREFIX}Aborting' ; kill $MASTER_PID\" USR1\n"
+    )
+    commented = trap + '#   # MESSAGE_PREFIX="message prefix "\necho ok\n'
+    assigned = trap + 'MESSAGE_PREFIX="x: "\necho ok\n'
+    files = {"commented.sh": commented, "assigned.sh": assigned, **RUNS_SHELLCHECK}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = sorted(
+        (f.path or "", f.line or 0, f.severity.value)
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2064"
+    )
+    assert found == [("assigned.sh", 4, "warning"), ("commented.sh", 4, "info")]
 
 
 @pytest.mark.parametrize(
@@ -3193,6 +3286,80 @@ def test_unused_imports_re_exported_by_a_packages_init_are_info(tmp_path: Path) 
     assert "public API" in info.message
 
 
+STAR_REEXPORTS = {
+    "pkg/__init__.py": "",
+    "pkg/core.py": "def attr(**kw):\n    return kw\n\n\ndef current():\n    return None\n",
+    # no __all__: a star-import hands over attr, current and os
+    "pkg/tags.py": "from .core import attr, current\nimport os\n\n\nclass div:\n    pass\n",
+    # __all__ leaves helper out of its star-import
+    "pkg/listed.py": (
+        "from .core import attr as helper\n\n__all__ = ['span']\n\n\nclass span:\n    pass\n"
+    ),
+    "tests/test_tags.py": (
+        "from pkg.tags import *\nfrom pkg.listed import *\n\n\n"
+        "def test_attr():\n    with div():\n        attr(id=1)\n    assert helper\n"
+        "    assert span\n\n\n"
+        "def test_os():\n    current = 2\n    assert current\n"
+    ),
+}
+
+
+def test_unused_imports_a_star_importer_reads_are_info(tmp_path: Path) -> None:
+    """dominate 2.9.1's tags.py (held-out 122, two wrong warnings): `from .dom_tag import
+    dom_tag, attr, get_current`, no `__all__`, and its tests call `attr(...)` after `from
+    dominate.tags import *`: a re-export, info. A name the star-importer binds itself
+    (`current = 2`), one it never reads (`os`), and one `__all__` keeps out of the star-import
+    stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", STAR_REEXPORTS))
+    unused = _levels_by_name(outcome, "ruff/F401", key="path")
+    assert unused == {
+        ("pkg/tags.py", ".core.attr"): Severity.INFO,
+        ("pkg/tags.py", ".core.current"): Severity.WARNING,
+        ("pkg/tags.py", "os"): Severity.WARNING,
+        ("pkg/listed.py", ".core.attr"): Severity.WARNING,
+    }
+    info = next(
+        f for f in outcome.findings if f.severity is Severity.INFO and f.rule == "ruff/F401"
+    )
+    assert "tests/test_tags.py (`attr`)" in info.message
+
+
+STAR_IMPORTED = {
+    "pkg/__init__.py": (
+        "from .core import *\nfrom ast import NodeVisitor, iter_fields, walk as _walk\n"
+    ),
+    "pkg/core.py": "def parse(text):\n    return text\n",
+    "pkg/unparser.py": (
+        "from . import *\n\n\nclass Unparser(NodeVisitor):\n    pass\n\n\n"
+        "def fields(node):\n    iter_fields = list\n    return iter_fields(node)\n\n\n"
+        "def walk(node):\n    return _walk(node)\n"
+    ),
+    "listed/__init__.py": "__all__ = ['parse']\nfrom ast import NodeVisitor, parse\n",
+    "listed/unparser.py": "from listed import *\n\n\nclass Unparser(NodeVisitor):\n    pass\n",
+}
+
+
+def test_unused_imports_a_star_import_brings_to_a_reader_are_info(tmp_path: Path) -> None:
+    """gast 0.6.0 (held-out 124): gast/__init__.py's `from ast import NodeVisitor` is read by
+    unparser.py through `from . import *` (`class _Unparser(NodeVisitor)`): info. A name the
+    star-importer binds itself, a private name (the star leaves it out) and a name the
+    package's `__all__` does not list stay warnings."""
+    outcome = _run(make_repo(tmp_path / "proj", STAR_IMPORTED))
+    graded = {
+        (f.path, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F401"
+    }
+    assert graded[("pkg/__init__.py", "ast.NodeVisitor")] is Severity.INFO
+    assert graded[("pkg/__init__.py", "ast.iter_fields")] is Severity.WARNING
+    assert graded[("pkg/__init__.py", "ast.walk")] is Severity.WARNING
+    assert graded[("listed/__init__.py", "ast.NodeVisitor")] is Severity.WARNING
+    note = next(
+        f for f in outcome.findings if "NodeVisitor" in f.message and f.path == "pkg/__init__.py"
+    )
+    assert "pkg/unparser.py (`NodeVisitor`)" in note.message
+
+
 IMPORT_BINDINGS = {
     "src/pkg/__init__.py": "from functools import partial, reduce\nfrom . import curried\n",
     "src/pkg/curried/__init__.py": (
@@ -3863,6 +4030,15 @@ def test_plain(tmp_path):
     value = int("3")
     with open(tmp_path / "f", "w") as handle:
         written = handle.write("x")
+
+
+def test_item(d):
+    with pytest.raises(KeyError):
+        x = d["id"]
+    with pytest.raises(AttributeError):
+        y = d.missing
+    with pytest.raises(TypeError):
+        z = 3
 """
 
 
@@ -3884,6 +4060,11 @@ def test_an_assignment_a_raises_block_ends_with_is_info_other_unused_locals_stay
     assert unused[15].severity is Severity.WARNING  # another statement follows
     assert unused[20].severity is Severity.WARNING  # no raises block
     assert unused[22].severity is Severity.WARNING  # with open(...)
+    # dominate 2.9.1's `with pytest.raises(AttributeError): x = d['id']` (held-out 122): an
+    # item or attribute read runs code that may raise; a constant cannot
+    assert unused[27].severity is Severity.INFO
+    assert unused[29].severity is Severity.INFO
+    assert unused[31].severity is Severity.WARNING
 
 
 ENTERED_FOR_NOTHING = """\
@@ -4228,6 +4409,78 @@ def test_python2_builtins_in_a_python2_module_are_info(tmp_path: Path) -> None:
     assert "`import _winreg` (line 1)" in note.message + str(note.extra)
 
 
+PY2_PRINT_STATEMENT = {
+    "old/check.py": (
+        "import os\nimport sys\n\nif os.environ.get('VERBOSE'):\n"
+        "    print >>sys.stderr, 'checking', os.uname()[4]\n\n"
+        "for line in file('/proc/cpuinfo'):\n    print(undefined_helper(line))\n"
+    ),
+    "new/check.py": (
+        "import sys\n\nprint('checking', file=sys.stderr)\n\n"
+        "for line in file('/proc/cpuinfo'):\n    print(line >> 1)\n"
+    ),
+}
+
+
+def test_python2_builtins_in_a_module_of_print_statements_are_info(tmp_path: Path) -> None:
+    """cpu-checker 0.7's old/check-bios-nx.py (held-out 122, a false error): Python 2's
+    `print >>sys.stderr, ...` statements (F633), then `file(...)`, Python 2's builtin: info.
+    Another undefined name there, and `file` in a module that prints with Python 3's
+    `print(..., file=...)` and only shifts numbers, stay errors."""
+    outcome = _run(make_repo(tmp_path / "proj", PY2_PRINT_STATEMENT))
+    graded = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F821"}
+    assert graded == {
+        ("old/check.py", 7): Severity.INFO,
+        ("old/check.py", 8): Severity.ERROR,
+        ("new/check.py", 5): Severity.ERROR,
+    }
+    note = next(f for f in outcome.findings if f.path == "old/check.py" and f.line == 7)
+    assert "print statement" in note.message
+
+
+PY2_IMPORTED_MODULES = {
+    "pkg/__init__.py": "from .core import convert\n",
+    "pkg/core.py": (
+        "import sys as _sys\n\n"
+        "if _sys.version_info.major == 2:\n    from .two import convert\n"
+        "if _sys.version_info.major == 3:\n    from .three import convert\n"
+        "    from . import both\n"
+    ),
+    "pkg/two.py": "def convert(v):\n    return long(v)\n",
+    "pkg/three.py": "def convert(v):\n    return long(v)\n",
+    "pkg/both.py": "def convert(v):\n    return long(v)\n",
+    "pkg/py2/__init__.py": "",
+    "pkg/py2/shared.py": "def convert(v):\n    return unicode(v)\n",
+    "pkg/py2/other.py": "def convert(v):\n    return undefined_long(v)\n",
+    "pkg/loader.py": (
+        "import sys\n\n"
+        "if sys.version_info[0] < 3:\n    from pkg.py2 import shared, other\n"
+        "from pkg.py2.shared import convert\n"
+    ),
+    "pkg/lonely.py": "def convert(v):\n    return long(v)\n",
+}
+
+
+def test_python2_builtins_in_a_module_imported_only_on_python2_are_info(tmp_path: Path) -> None:
+    """gast 0.6.0 (held-out 124): gast.py imports ast2.py only under `if
+    _sys.version_info.major == 2:`, so its `long` runs only on Python 2: info. The same builtin
+    in a module imported under a Python 3 test, or also imported without a test elsewhere, or
+    imported by nothing, and another undefined name in a module imported only on Python 2, stay
+    errors."""
+    outcome = _run(make_repo(tmp_path / "proj", PY2_IMPORTED_MODULES))
+    graded = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F821"}
+    assert graded == {
+        ("pkg/two.py", 2): Severity.INFO,
+        ("pkg/three.py", 2): Severity.ERROR,
+        ("pkg/both.py", 2): Severity.ERROR,
+        ("pkg/py2/shared.py", 2): Severity.ERROR,
+        ("pkg/py2/other.py", 2): Severity.ERROR,
+        ("pkg/lonely.py", 2): Severity.ERROR,
+    }
+    note = next(f for f in outcome.findings if f.path == "pkg/two.py" and f.rule == "ruff/F821")
+    assert "major == 2:` (pkg/core.py line 4)" in note.message + str(note.extra)
+
+
 PY2_IMPORT_FALLBACK = {
     "compat.py": (
         "try:\n    from collections.abc import Mapping\n\nexcept ImportError:\n"
@@ -4377,6 +4630,54 @@ def test_ipython_builtins_under_an_ipython_guard_are_info(tmp_path: Path) -> Non
     }
 
 
+PEACHPY_SOURCE = (
+    "import peachpy.x86_64\n"
+    "import os\n\n"
+    "seed = Argument(uint64_t)\n\n\n"
+    "def update(v, r):\n"
+    "    MOV(r, v)\n"
+    "    ADD(v, r)\n\n\n"
+    "with Function('Hash64', (seed,), uint64_t) as function:\n"
+    "    update(GeneralPurposeRegister64(), GeneralPurposeRegister64())\n"
+    "    RETURN(seed)\n"
+)
+GENERATOR_INPUTS = {
+    "metro.py": PEACHPY_SOURCE,
+    "metro_amd64.s": "// +build !noasm\n\n// Generated by PeachPy 0.2.0 from metro.py\n\nTEXT ·Hash64(SB),4,$0-32\n",
+    "metro.go": "package metro\n\nfunc Hash64(seed uint64) uint64\n",
+    # no generated file names this one as its source: a plain module
+    "other/asm.py": PEACHPY_SOURCE,
+    # a generated file names this one, but it does not import the tool its header names
+    "gen/tables.py": "import os\n\nprint(MISSING)\n",
+    "gen/tables.go": "// Code generated by Tablegen from tables.py. DO NOT EDIT.\npackage gen\n",
+}
+
+
+def test_generator_inputs_that_the_generator_runs_are_info(tmp_path: Path) -> None:
+    """dgryski/go-metro's metro.py, the PeachPy program of metro_amd64.s (`// Generated by
+    PeachPy 0.2.0 from metro.py`): PeachPy runs it with its instructions in scope, so its
+    F821 and the unused `import peachpy.x86_64` are info. The same file that no generated file
+    names, another unused import, and an input that does not import the tool its generated
+    file names keep their levels."""
+    outcome = _run(make_repo(tmp_path / "proj", GENERATOR_INPUTS))
+    undefined = _levels_by_name(outcome, "ruff/F821", key="path")
+    assert undefined[("metro.py", "Argument")] is Severity.INFO
+    assert undefined[("metro.py", "MOV")] is Severity.INFO
+    assert undefined[("other/asm.py", "MOV")] is Severity.ERROR
+    assert undefined[("gen/tables.py", "MISSING")] is Severity.ERROR
+    levels = {
+        (f.path, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F401"
+    }
+    assert levels[("metro.py", "peachpy.x86_64")] is Severity.INFO
+    assert levels[("metro.py", "os")] is Severity.WARNING
+    assert levels[("other/asm.py", "peachpy.x86_64")] is Severity.WARNING
+    notes = [f.message for f in outcome.findings if f.path == "metro.py" and f.rule == "ruff/F821"]
+    assert notes
+    assert all("generator PeachPy" in note and "metro_amd64.s" in note for note in notes)
+
+
 EXEC_NAMESPACE = {
     "pkg/wrap.py": (
         "def build(name):\n    return name + ' = print'\n\n\n"
@@ -4414,6 +4715,66 @@ def test_names_read_after_an_exec_into_the_module_namespace_are_info(tmp_path: P
     }
     notes = [f.message for f in outcome.findings if f.severity is Severity.INFO]
     assert any("(line 11), which runs code in the module's namespace" in n for n in notes)
+
+
+NAMESPACE_WRITES = {
+    "pkg/__init__.py": "",
+    "pkg/nodes.py": (
+        "import sys as _sys\n\n\n"
+        "def _make_node(name, fields):\n"
+        "    setattr(_sys.modules[__name__], name, type(name, (), {'_fields': fields}))\n\n\n"
+        "early = Leaf\n"
+        "for name, fields in (('Leaf', ()), ('Pair', ('a', 'b'))):\n"
+        "    _make_node(name, fields)\n\n"
+        "late = Pair\n\n\n"
+        "def is_pair(node):\n"
+        "    return isinstance(node, Pair)\n\n\n"
+        "def typo(node):\n"
+        "    return isinstance(node, Piar)\n"
+    ),
+    "pkg/fixed.py": (
+        "def _register():\n"
+        "    globals()['Known'] = int\n\n\n"
+        "_register()\n\n\n"
+        "def known():\n    return Known\n\n\n"
+        "def other():\n    return Unknown\n"
+    ),
+    "pkg/never.py": (
+        "import sys\n\nNAMES = ('Thing',)\n\n\n"
+        "def _make(name):\n"
+        "    setattr(sys.modules[__name__], name, object())\n\n\n"
+        "def get():\n    return Thing\n"
+    ),
+    "pkg/elsewhere.py": (
+        "class Holder:\n    pass\n\n\n"
+        "for name in ('Spam',):\n"
+        "    setattr(Holder, name, 1)\n\n\n"
+        "def spam():\n    return Spam\n"
+    ),
+}
+
+
+def test_names_the_module_writes_into_its_own_namespace_are_info(tmp_path: Path) -> None:
+    """gast 0.6.0's gast.py: `_make_node(name, *descr)` in a top-level loop does
+    `setattr(_sys.modules[__name__], Name, type(Name, ...))`, so its functions' reads of
+    `FunctionDef`, `Constant`... (spelled in the table the loop reads) find them: info. A name
+    the module never spells (a typo), a read at the top level above the writes, a literal
+    write of another name, a writer function the module never calls and a `setattr` on a
+    class stay errors."""
+    outcome = _run(make_repo(tmp_path / "proj", NAMESPACE_WRITES))
+    graded = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F821"}
+    assert graded == {
+        ("pkg/nodes.py", 8): Severity.ERROR,
+        ("pkg/nodes.py", 12): Severity.INFO,
+        ("pkg/nodes.py", 16): Severity.INFO,
+        ("pkg/nodes.py", 20): Severity.ERROR,
+        ("pkg/fixed.py", 9): Severity.INFO,
+        ("pkg/fixed.py", 13): Severity.ERROR,
+        ("pkg/never.py", 11): Severity.ERROR,
+        ("pkg/elsewhere.py", 10): Severity.ERROR,
+    }
+    notes = [f.message for f in outcome.findings if f.severity is Severity.INFO]
+    assert any("writes computed names into the module" in n for n in notes)
 
 
 GENERATED_SECTIONS = {
@@ -4979,6 +5340,30 @@ def test_a_substitution_run_for_its_status_alone_is_info(tmp_path: Path) -> None
         ("SC2328", 7): "warning",
         ("SC2091", 9): "warning",
     }
+
+
+QUIET_SUBSTITUTIONS = """\
+#!/bin/bash
+for nr in 0 1 ; do
+    if $(grep -q ^s$nr: /etc/inittab) ; then
+        echo "serial $nr"
+    fi
+    if $(grep ^s$nr: /etc/inittab) ; then
+        echo "runs the line"
+    fi
+done
+"""
+
+
+def test_a_quiet_grep_substitution_run_for_its_status_is_info(tmp_path: Path) -> None:
+    """rear's run-serial: `if $(grep -q ^s$nr: /etc/inittab)`: grep -q prints nothing, so the
+    substitution runs nothing and `if` takes grep's status (SC2091, info). Without -q the
+    matching line is executed: the warning stays."""
+    root = make_repo(tmp_path / "p", {"serial.sh": QUIET_SUBSTITUTIONS, **RUNS_SHELLCHECK})
+    levels = {
+        f.line: f.severity.value for f in _run(root).findings if f.rule == "shellcheck/SC2091"
+    }
+    assert levels == {3: "info", 6: "warning"}
 
 
 FILE_SUBSTITUTIONS = """\

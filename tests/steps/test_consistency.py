@@ -1420,3 +1420,38 @@ def test_a_version_file_setuptools_scm_writes_declares_nothing(tmp_path: Path) -
     assert _at(_run(make_repo(tmp_path / "other", other)), "version/changelog-mismatch") == {
         ("CHANGES", 4)
     }
+
+
+def test_readme_section_narrating_older_releases_is_history(tmp_path: Path) -> None:
+    """tzlocal 5.2's README under 'API CHANGE!': "With version 3.0 of tzlocal ...", "Version
+    5.0 removes ...", "stay on version 4.0": a section that names several releases, all older
+    than the declared one, tells their history (info, naming them). A section that names one
+    older version alone, or an older and a newer one, keeps its warnings."""
+    readme = (
+        "mylib\n=====\n\n"  # 1
+        "API change\n----------\n\n"  # 4
+        "With version 3.0 of mylib, it no longer returned pytz objects.\n\n"  # 7
+        "Version 5.0 removes the shim. If you need it,\n"  # 9
+        "stay on version 4.0.\n\n"  # 10
+        "Install\n-------\n\n"  # 12
+        "This is version 1.0 of mylib.\n\n"  # 15: one older version alone, a claim
+        "Plans\n-----\n\n"  # 17
+        "Version 4.0 had bugs;\n"  # 20
+        "version 6.0 will fix them.\n"  # 21: newer than declared, so 20 is a claim too
+    )
+    files = {
+        "pyproject.toml": '[project]\nname = "mylib"\nversion = "5.2"\n',
+        "README.rst": readme,
+    }
+    outcome = _run(make_repo(tmp_path / "py", files))
+    found = {(f.line, f.severity) for f in outcome.findings if f.rule == "version/readme-mismatch"}
+    assert found == {
+        (7, Severity.INFO),
+        (9, Severity.INFO),
+        (10, Severity.INFO),
+        (15, Severity.WARNING),
+        (20, Severity.WARNING),
+        (21, Severity.WARNING),
+    }
+    seven = next(f for f in outcome.findings if f.line == 7)
+    assert "names releases 3.0, 4.0 and 5.0" in seven.message

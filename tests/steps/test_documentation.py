@@ -326,6 +326,20 @@ def test_missing_readme_is_a_warning(tmp_path: Path) -> None:
     assert _found(outcome, "docs/missing-readme") == {(None, None, "warning")}
 
 
+README_ADOC = "Relax-and-Recover\n=================\n\nA disaster recovery tool.\n"
+
+
+def test_a_readme_in_asciidoc_is_no_missing_readme(tmp_path: Path) -> None:
+    """rear's README.adoc at the top says what the project is: no docs/missing-readme. An
+    AsciiDoc file of another name at the top (`NOTES.adoc`) is no README: the warning stays."""
+    root = make_repo(tmp_path / "adoc", {"tool.sh": "echo hi\n", "README.adoc": README_ADOC})
+    outcome = _run(root, changed=[])
+    assert _found(outcome, "docs/missing-readme") == set()
+    assert outcome.data["readme"] == "README.adoc"
+    notes = make_repo(tmp_path / "notes", {"tool.sh": "echo hi\n", "NOTES.adoc": README_ADOC})
+    assert _found(_run(notes, changed=[]), "docs/missing-readme") == {(None, None, "warning")}
+
+
 MANUAL_POD = "=encoding utf8\n\n=head1 NAME\n\ntool - do one thing\n\n=head1 USAGE\n\nRun it.\n"
 
 

@@ -1387,3 +1387,44 @@ def test_a_key_named_make_in_a_listed_configuration_runs_no_make(tmp_path: Path)
     files["README.md"] = NODEENV_README.format(value="gmake", target="gone")
     outcome = _run(make_repo(tmp_path / "bad", files))
     assert _found(outcome, "scripts/missing-make-target") == {("README.md", 15, "error")}
+
+
+EXAMPLE_PACKAGE_README = """\
+# tool
+
+```diff
+package.json
+{{
+  "name": "{name}"
+  "scripts": {{
+    "watch": "parcel index.html",
+-   "start": "tmux new-session 'npm run watch'"
++   "start": "tool -n watch"
+  }}
+}}
+```
+
+With tool, `npm run start` runs `watch` in a pane.
+"""
+
+
+def test_npm_script_of_the_documents_example_package_json_is_info(tmp_path: Path) -> None:
+    """A README that shows the reader's own package.json (another `"name"`) defining a
+    `"start"` script, then says "`npm run start` ...", names the reader's script: info naming
+    the example's line. The same document showing this package's own package.json with a
+    script the real one lacks, or a script no example defines, stays an error."""
+    package = '{"name": "tool", "bin": {"tool": "tool"}, "scripts": {"test": "bats t"}}\n'
+    files = {"package.json": package, "tool": "#!/bin/sh\n"}
+    files["README.md"] = EXAMPLE_PACKAGE_README.format(name="special-project")
+    outcome = _run(make_repo(tmp_path / "example", files))
+    found = [f for f in outcome.findings if f.rule == "scripts/missing-npm-script"]
+    assert [(f.path, f.line, f.severity) for f in found] == [("README.md", 15, Severity.INFO)]
+    assert "example package.json (line 9)" in found[0].message
+    files["README.md"] = EXAMPLE_PACKAGE_README.format(name="tool")
+    outcome = _run(make_repo(tmp_path / "own", files))
+    assert _found(outcome, "scripts/missing-npm-script") == {("README.md", 15, "error")}
+    files["README.md"] = EXAMPLE_PACKAGE_README.format(name="special-project").replace(
+        "`npm run start`", "`npm run serve`"
+    )
+    outcome = _run(make_repo(tmp_path / "other", files))
+    assert _found(outcome, "scripts/missing-npm-script") == {("README.md", 15, "error")}

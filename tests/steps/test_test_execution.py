@@ -3145,3 +3145,36 @@ def test_a_run_stopped_on_a_file_the_release_archive_leaves_out_is_no_error(
         [error] = failed
         assert error.severity == Severity.ERROR and "testlist.txt" in error.message
         assert not incomplete
+
+
+NODE_OPTION_SCRIPT = """#!/bin/sh
+printf 'TAP version 13\\nok 1 - works\\n1..1\\n'
+printf '> lib@1.0.0 test:staging\\n> node {option} test\\n'
+node {option} -e 1
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
+@pytest.mark.parametrize(
+    ("option", "rule"),
+    [
+        ("--harmony --es-staging", "tests/environment-incomplete"),
+        ("--harmony --es-stagign", "tests/command-failed"),
+    ],
+)
+def test_a_node_option_a_newer_node_dropped_is_the_machines(
+    tmp_path: Path, option: str, rule: str
+) -> None:
+    """has-symbols 1.0.3's `npm test` runs `nyc node --harmony --es-staging test` after its
+    tape tests passed; Node.js 20 dropped V8's `--es-staging` and exits 9 (`node: bad option:
+    --es-staging`) before it loads a file: the machine's Node.js, not the project (info, named).
+    A mistyped option is refused the same way and stays an error, which now names it."""
+    if subprocess.run(["node", "--es-staging", "-e", "1"], capture_output=True).returncode == 0:
+        pytest.skip("this Node.js still takes --es-staging")
+    files = {"t.sh": NODE_OPTION_SCRIPT.format(option=option), "test/x.js": ""}
+    outcome = run_step(make_repo(tmp_path / "a", files), cfg(test_command="sh t.sh"))
+    assert [(f.rule, f.severity == Severity.ERROR) for f in outcome.findings] == [
+        (rule, rule == "tests/command-failed")
+    ]
+    bad = option.split()[-1]
+    assert f"refused the option {bad} (`node: bad option: {bad}`)" in outcome.findings[0].message

@@ -257,3 +257,49 @@ def test_coverage_lines_decide_which_definitions_ran(tmp_path: Path) -> None:
     assert found["add"] == "no line ran (coverage.xml)"
     assert found["Calc"] == "no line ran (coverage.xml)"
     assert found["area"] == "no test reaches it"  # geometry.py is not in the report
+
+
+ROUTER = {
+    "package.json": json.dumps({"name": "router", "main": "index.js"}),
+    "index.js": textwrap.dedent(
+        """\
+        const { compileTree } = require('./lib/compiler');
+
+        function Router() {}
+
+        Router.prototype.find = function find(path) {
+          return compileTree(this, path);
+        };
+
+        module.exports = Router;
+        """
+    ),
+    "lib/compiler.js": textwrap.dedent(
+        """\
+        function compileTree(router, path) {
+          return path;
+        }
+
+        function unusedHelper(router) {
+          return router;
+        }
+
+        module.exports = { compileTree, unusedHelper };
+        """
+    ),
+    "test/find.test.js": (
+        "const Router = require('..');\n"
+        "test('find', () => expect(new Router().find('/')).toBe('/'));\n"
+    ),
+}
+
+
+def test_a_helper_the_tested_entry_module_calls_is_reached(tmp_path: Path) -> None:
+    """The package's root index.js, outside the lib/ source directory, is code the tests
+    run: a lib/ helper it calls by name is reached (find-my-way's compileTree, called by
+    `Router.prototype.find`), while a helper nothing calls is still listed."""
+    root = make_repo(tmp_path / "router", ROUTER)
+    outcome = run(root)
+    found = {(c["path"], c["qualname"]) for c in outcome.data["candidates"]}
+    assert ("lib/compiler.js", "compileTree") not in found
+    assert ("lib/compiler.js", "unusedHelper") in found

@@ -121,6 +121,35 @@ def test_js_modules_reached_through_requires(tmp_path: Path) -> None:
     assert not reach.js_reached("lib/view.js", "unused")
 
 
+def test_js_names_used_by_a_reached_module_outside_the_sources(tmp_path: Path) -> None:
+    """A root index.js that is not among the sources (the stack's source dirs are lib/) but
+    that the tests require still reaches the lib/ helpers it calls; an uncalled one is not."""
+    files = {
+        "package.json": json.dumps({"name": "router", "main": "index.js"}),
+        "index.js": "const { compileTree } = require('./lib/compiler');\n"
+        "function Router() {}\n"
+        "Router.prototype.find = function (p) { return compileTree(this, p); };\n"
+        "module.exports = Router;\n",
+        "lib/compiler.js": "function compileTree(r, p) { return p; }\n"
+        "function unusedHelper(r) { return r; }\n"
+        "module.exports = { compileTree, unusedHelper };\n",
+        "test/find.test.js": "const Router = require('..');\n"
+        "test('find', () => new Router().find('/'));\n",
+    }
+    write_files(tmp_path, files)
+    paths = sorted(files)
+    reach = compute_reach(
+        PyIndex.build(tmp_path, paths),
+        JsProject(tmp_path, paths),
+        ["test/find.test.js"],
+        ["lib/compiler.js"],  # index.js is not a source
+        None,
+    )
+    assert reach.module_evidence("lib/compiler.js") is None
+    assert reach.js_reached("lib/compiler.js", "compileTree")
+    assert not reach.js_reached("lib/compiler.js", "unusedHelper")
+
+
 def test_an_unresolvable_path_alias_reports_nothing(tmp_path: Path) -> None:
     files = {**JS_PROJECT, "test/alias.test.js": "import { x } from '@/lib/orphan';\n"}
     reach = reach_of(tmp_path, files)

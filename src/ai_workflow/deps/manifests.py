@@ -1,6 +1,6 @@
 """Read dependency manifests: pyproject.toml, requirements*.txt/.in, setup.cfg, setup.py
-(literal `install_requires`, `extras_require` and `tests_require` only), package.json, go.mod
-and Cargo.toml.
+(`install_requires`, `extras_require` and `tests_require` given as literals or as a
+module-level list of literals only), package.json, go.mod and Cargo.toml.
 
 A manifest that does not parse is `deps/invalid-manifest` and an unparsable requirement is
 `deps/invalid-requirement` (errors), noted in the `Report` the parser is given; each declared
@@ -415,6 +415,7 @@ def parse_setup_py(rel: str, text: str, report: Report) -> Manifest:
     if not isinstance(call, ast.Call):
         return manifest
     lines = _Lines(text)
+    named = _module_lists(tree)
     for keyword in call.keywords:
         if keyword.arg not in SETUP_ARGUMENTS:
             continue
@@ -422,10 +423,14 @@ def parse_setup_py(rel: str, text: str, report: Report) -> Manifest:
             value = ast.literal_eval(keyword.value)
         except (ValueError, TypeError, SyntaxError, RecursionError):
             value = None
+            if isinstance(keyword.value, ast.Name) and keyword.value.id in named:
+                value = named[keyword.value.id]
             if keyword.arg == "extras_require" and isinstance(keyword.value, ast.Dict):
                 value = _literal_extras(rel, keyword.value, report)
             if value is None:
                 report.skipped(f"{rel}: {keyword.arg} is computed, not a literal; not read")
+                if keyword.arg == "install_requires":
+                    manifest.unread.append(f"{rel}'s {keyword.arg}")
                 continue
         if keyword.arg == "name" and isinstance(value, str):
             manifest.project_name = value
@@ -438,6 +443,104 @@ def parse_setup_py(rel: str, text: str, report: Report) -> Manifest:
             if dep:
                 manifest.dependencies.append(dep)
     return manifest
+
+
+def _module_lists(tree: ast.Module) -> dict[str, list[str]]:
+    """Module-level names of setup.py that hold a list of requirement strings built from
+    literals only: `required = ['six>=1.8.0']`, then `required.append('ordereddict')`,
+    `.extend([...])` or `required += [...]`, at the top level or under an `if`/`try`/`with`
+    (orderedmultidict's `install_requires=required`). An item added under
+    `if sys.version_info < (2, 7):` gets that condition as its marker (`python_version < "2.7"`).
+    A name assigned twice, from anything but a literal, or changed in any other way is left out,
+    as computed."""
+    lists: dict[str, list[str]] = {}
+    computed: set[str] = set()
+
+    def add(name: str, node: ast.expr, marker: str) -> None:
+        try:
+            value = ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, RecursionError):
+            value = None
+        items = [value] if isinstance(value, str) else value
+        if name not in lists or not isinstance(items, list | tuple):
+            computed.add(name)
+            return
+        if not all(isinstance(v, str) for v in items):
+            computed.add(name)
+            return
+        lists[name].extend(_with_marker(v, marker) for v in items)
+
+    def visit(body: list[ast.stmt], marker: str) -> None:
+        for stmt in body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target = stmt.targets[0]
+                if isinstance(target, ast.Name):
+                    if target.id in lists or marker:
+                        computed.add(target.id)
+                    lists[target.id] = []
+                    add(target.id, stmt.value, marker)
+            elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+                if isinstance(stmt.op, ast.Add):
+                    add(stmt.target.id, stmt.value, marker)
+                else:
+                    computed.add(stmt.target.id)
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                func = stmt.value.func
+                if (
+                    isinstance(func, ast.Attribute)
+                    and isinstance(func.value, ast.Name)
+                    and func.value.id in lists
+                ):
+                    name, args = func.value.id, stmt.value.args
+                    if func.attr in ("append", "extend") and len(args) == 1:
+                        node = ast.List([args[0]]) if func.attr == "append" else args[0]
+                        add(name, node, marker)
+                    else:
+                        computed.add(name)
+            elif isinstance(stmt, ast.If):
+                visit(stmt.body, _version_marker(stmt.test) or marker or "?")
+                visit(stmt.orelse, marker or "?")
+            elif isinstance(stmt, ast.Try | ast.With):
+                visit(stmt.body, marker)
+
+    visit(tree.body, "")
+    return {
+        name: [v for v in values if v] for name, values in lists.items() if name not in computed
+    }
+
+
+VERSION_OPERATORS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+
+
+def _version_marker(test: ast.expr) -> str:
+    """`sys.version_info < (2, 7)` (or `sys.version_info[:2]`) as the PEP 508 marker
+    `python_version < "2.7"`; "" for any other condition."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return ""
+    left = test.left.value if isinstance(test.left, ast.Subscript) else test.left
+    if not (isinstance(left, ast.Attribute) and left.attr == "version_info"):
+        return ""
+    operator = VERSION_OPERATORS.get(type(test.ops[0]))
+    try:
+        version = ast.literal_eval(test.comparators[0])
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        return ""
+    if operator is None or not isinstance(version, tuple) or not version:
+        return ""
+    if not all(isinstance(v, int) for v in version):
+        return ""
+    return f'python_version {operator} "{".".join(str(v) for v in version[:2])}"'
+
+
+def _with_marker(requirement: str, marker: str) -> str:
+    """The requirement with the marker of the condition it was added under; `?` is a condition
+    that is no Python version test, kept as the requirement alone (declared, whatever it is)."""
+    if not marker or marker == "?":
+        return requirement
+    if ";" in requirement:
+        name, own = requirement.split(";", 1)
+        return f"{name}; ({own.strip()}) and {marker}"
+    return f"{requirement}; {marker}"
 
 
 def _literal_extras(rel: str, node: ast.Dict, report: Report) -> dict[str, Any] | None:

@@ -49,6 +49,9 @@ class Manifest:
     # version), or None for a local directory, which is never fetched, so go.sum has no sum of it
     replacements: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
     requires_python: str = ""  # the Python versions it supports, as declared (">=3.8")
+    # runtime requirement keywords it has but could not read (setup.py's computed
+    # `install_requires`): what it declares is not all known
+    unread: list[str] = field(default_factory=list)
 
 
 class Report:

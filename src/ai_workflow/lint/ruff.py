@@ -17,14 +17,16 @@ re-exporting its own modules (`from .x import y`: its public API) or names the p
 through the package, and on a module that warns of its own deprecation on import
 (`ai_workflow.lint.ruff_reexports`), a package's submodule its `__init__.py` imported (`F821`:
 the import binds it, `ai_workflow.lint.ruff_imports`), a Python 2 builtin where only Python 2
-runs (`F821` under a version test or in the `except ImportError:` of a Python 3-only import,
-`ai_workflow.lint.ruff_py2`), a name that an earlier
-`exec(open("pkg/_version.py").read())` defines (`F821`, `ai_workflow.lint.ruff_exec`), a name
-read only in code that never runs (`F821` under `if False:`) or an IPython builtin read where
+runs (`F821` under a version test, in a module imported only under `if PY2:`, or in the
+`except ImportError:` of a Python 3-only import, `ai_workflow.lint.ruff_py2`), a name that an
+earlier `exec(open("pkg/_version.py").read())` defines (`F821`, `ai_workflow.lint.ruff_exec`), a
+name read only in code that never runs (`F821` under `if False:`) or an IPython builtin read where
 only IPython runs (`get_ipython` under `if IS_IPYTHON:`) or read after an `exec` of built code
-into the module's namespace (`ai_workflow.lint.ruff_runtime`), a name a test expects to be
-undefined (`assertRaises(NameError, lambda: name)`) or that a `patch(..., create=True)` of
-builtins or of the module creates around the read (`F821`, `ai_workflow.lint.ruff_expected`),
+into the module's namespace, or after the module writes computed names into its own
+namespace (`setattr(sys.modules[__name__], name, ...)`, `ai_workflow.lint.ruff_runtime`), a name
+a test expects to be undefined (`assertRaises(NameError, lambda: name)`) or that a
+`patch(..., create=True)` of builtins or of the module creates around the read (`F821`,
+`ai_workflow.lint.ruff_expected`),
 a bare `except:` whose handler always raises, or re-raises unless an exit callback handed the
 exception suppresses it, or that is in a `__del__`, or that falls back on another type of an
 argument (`E722`, `ai_workflow.lint.ruff_except`), or
@@ -102,6 +104,7 @@ from ai_workflow.lint.ruff_effects import effect_imports_as_info, loaded_modules
 from ai_workflow.lint.ruff_except import raising_bare_excepts_as_info
 from ai_workflow.lint.ruff_exec import exec_definitions_as_info
 from ai_workflow.lint.ruff_expected import expected_names_as_info
+from ai_workflow.lint.ruff_generator import generator_inputs_as_info
 from ai_workflow.lint.ruff_global import declared_global_as_info
 from ai_workflow.lint.ruff_ignored import run_ignored_modules_as_info
 from ai_workflow.lint.ruff_imports import import_bindings_as_info
@@ -113,6 +116,7 @@ from ai_workflow.lint.ruff_reexports import reexports_as_info
 from ai_workflow.lint.ruff_runtime import (
     exec_namespace_as_info,
     ipython_builtins_as_info,
+    namespace_writes_as_info,
     never_run_as_info,
 )
 from ai_workflow.lint.ruff_scope import (
@@ -254,11 +258,13 @@ def explained_ruff_findings(
     files = ParsedFiles(scopes.target)
     kept = reexports_as_info(findings, files, python_files)
     kept = import_bindings_as_info(kept, files)
-    kept = py2_builtins_as_info(kept, files)
+    kept = py2_builtins_as_info(kept, files, python_files)
     kept = exec_definitions_as_info(kept, files)
     kept = never_run_as_info(kept, files)
     kept = ipython_builtins_as_info(kept, files)
     kept = exec_namespace_as_info(kept, files)
+    kept = generator_inputs_as_info(kept, files)
+    kept = namespace_writes_as_info(kept, files)
     kept = expected_names_as_info(kept, files)
     kept = raising_bare_excepts_as_info(kept, files)
     kept = build_time_excepts_as_info(kept, files, python_files)

@@ -56,8 +56,10 @@
   a block, or in any other `with` block, keeps the warning.
 - F841 on the last statement of a `with pytest.raises(E):` (or `self.assertRaises(E)`) block
   when it assigns a call's result (`conf = ConfigObj(path, file_error=True)`, configobj 5.0.9's
-  test_validate_errors.py): the call is expected to raise, so the name is never bound when the
-  test passes and nothing could read it; in any project, whatever its linters. So is
+  test_validate_errors.py), or an item or attribute read, which runs the object's code
+  (`x = d['id']`, dominate 2.9.1's test_html.py): the call or read is expected to raise, so
+  the name is never bound when the test passes and nothing could read it; in any project,
+  whatever its linters. A constant (`z = 3`) cannot raise and keeps the warning. So is
   `with f() as x: pass` ending such a block (tinydb 4.9.0's test_storages.py: `with
   pytest.raises(ValueError): with TinyDB(storage=MyStorage) as db: pass`, whose storage's
   `__init__` raises): with nothing in its body, only the call can raise. An unused result
@@ -308,7 +310,8 @@ def _call_name(node: ast.expr) -> str:
 
 def raised_before_binding(tree: Syntax, line: int) -> bool:
     """Whether `line` is the last statement of a `with` block that expects an exception
-    (`with pytest.raises(E):`, `with self.assertRaises(E):`) and assigns a call's result, or
+    (`with pytest.raises(E):`, `with self.assertRaises(E):`) and assigns a call's result or
+    an item or attribute read (`x = d['id']`), or
     is a `with f() as x:` there whose body does nothing (`pass`), so that only the call (or
     its `__enter__`) can raise, before `x` is bound."""
     for block in tree.nodes(ast.With):
@@ -322,7 +325,7 @@ def raised_before_binding(tree: Syntax, line: int) -> bool:
         value = last.value if isinstance(last, (ast.Assign, ast.AnnAssign)) else None
         if isinstance(value, ast.Await):
             value = value.value
-        if isinstance(value, ast.Call):
+        if isinstance(value, ast.Call | ast.Subscript | ast.Attribute):
             return True
     return False
 

@@ -10,7 +10,11 @@ NameError:`), or later in the body of such a `try:`, after its probe of the name
 then `def str_(s): ... unicode ...`, vobject 0.9.8: ruff passes the probe, not a function defined
 after it), or anywhere in a module whose top level first imports, unguarded, a module of
 Python 2's standard library that Python 3 renamed or removed (`import _winreg`, vobject 0.9.8's
-win32tz.py): Python 3 fails at that import, which `deps/undeclared-import` reports.
+win32tz.py): Python 3 fails at that import, which `deps/undeclared-import` reports; or anywhere
+in a module that the project imports only under a Python 2 test (gast 0.6.0's gast.py: `if
+_sys.version_info.major == 2: from .ast2 import ...`, and `long` in ast2.py): Python 3 never
+imports it. A module that some file imports without that test (or under a Python 3 one), or
+that nothing imports, keeps its errors.
 ruff checks with Python 3's builtins and calls them undefined names (F821), an error; there
 they are defined when the line runs (autojump 22.5.1's `bin/autojump_utils.py`). Info. The
 same name outside such a guard stays an error (Python 3 raises NameError there), and so does any
@@ -21,7 +25,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import PurePosixPath
 
 from ai_workflow.deps.imports import PY2_STDLIB_MODULES
 from ai_workflow.findings import Finding
@@ -86,9 +91,90 @@ PY3_ONLY_MODULES = frozenset(
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 
 
-def py2_builtins_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
-    """The findings, with F821 on a Python 2 builtin under a Python 2 guard made info."""
-    return files.explain_rule(findings, UNDEFINED_NAME, NOTE, _guard)
+def py2_builtins_as_info(
+    findings: Iterable[Finding], files: ParsedFiles, python_files: Sequence[str] = ()
+) -> list[Finding]:
+    """The findings, with F821 on a Python 2 builtin under a Python 2 guard, or in a module
+    the project imports only under one, made info."""
+
+    def reason(finding: Finding, tree: ast.Module) -> str | None:
+        return _guard(finding, tree) or _imported_only_on_python2(finding, files, python_files)
+
+    return files.explain_rule(findings, UNDEFINED_NAME, NOTE, reason)
+
+
+# a test that holds on Python 2 alone: `PY2`, `sys.version_info.major == 2`, `[0] < 3`
+_PY2_TEST = re.compile(r"(?i)\bpy(?:thon)?_?2\b|==\s*2\b|<\s*\(?\s*3\b")
+
+
+def _imported_only_on_python2(
+    finding: Finding, files: ParsedFiles, python_files: Sequence[str]
+) -> str | None:
+    """Where the project imports the finding's module, when every import of it is in the
+    body of an `if` whose test holds on Python 2 alone (None: one is not, or none is found)."""
+    found = _UNDEFINED.search(finding.message)
+    path = finding.path
+    if found is None or found.group("name") not in PY2_BUILTINS or not path:
+        return None
+    module = PurePosixPath(path)
+    if module.suffix != ".py" or module.stem == "__init__":
+        return None
+    guards: list[str] = []
+    for rel in python_files:
+        if rel == path or module.stem not in files.text(rel):
+            continue
+        tree = files.tree(rel)
+        if tree is None:
+            continue
+        parents: dict[ast.AST, ast.AST] = {}
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                parents[child] = node
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom) and _imports(node, rel, module):
+                guard = _python2_branch(node, parents)
+                if guard is None:
+                    return None
+                guards.append(f"{guard} ({rel} line {node.lineno})")
+    return f"in a module imported only {guards[0]}" if guards else None
+
+
+def _imports(node: ast.Import | ast.ImportFrom, importer: str, module: PurePosixPath) -> bool:
+    """Whether the import statement in the file `importer` imports `module` (a path)."""
+    dotted = ".".join(module.with_suffix("").parts)
+    if isinstance(node, ast.Import):
+        return any(_same(alias.name, dotted) for alias in node.names)
+    if node.level:
+        base = PurePosixPath(importer).parent
+        for _ in range(node.level - 1):
+            base = base.parent
+        prefix = ".".join(base.parts)
+        source = ".".join(part for part in (prefix, node.module or "") if part)
+    else:
+        source = node.module or ""
+    names = [f"{source}.{alias.name}" if source else alias.name for alias in node.names]
+    return _same(source, dotted) or any(_same(name, dotted) for name in names)
+
+
+def _same(name: str, dotted: str) -> bool:
+    """The imported dotted name is the module, whichever source root it is counted from
+    (`pkg.mod` for `src/pkg/mod.py`)."""
+    return bool(name) and (dotted == name or dotted.endswith("." + name))
+
+
+def _python2_branch(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> str | None:
+    """The Python 2 test whose body holds the node (None: no such `if` around it)."""
+    child, parent = node, parents.get(node)
+    while parent is not None:
+        if (
+            isinstance(parent, ast.If)
+            and child in parent.body
+            and _version_test(parent.test)
+            and _PY2_TEST.search(ast.unparse(parent.test))
+        ):
+            return f"under `if {ast.unparse(parent.test)}:`"
+        child, parent = parent, parents.get(parent)
+    return None
 
 
 def _guard(finding: Finding, tree: ast.Module) -> str | None:
@@ -110,6 +196,7 @@ def _guard(finding: Finding, tree: ast.Module) -> str | None:
                 or _python2_import_fallback(node, parents)
                 or _after_probe(node, parents)
                 or _python2_module(tree, node)
+                or _print_statement_module(tree)
             )
             if guard:
                 return guard
@@ -144,6 +231,28 @@ def _python2_module(tree: ast.Module, name: ast.Name) -> str | None:
             if module in PY2_STDLIB_MODULES:
                 line = statement.lineno
                 return f"in a Python 2 module: its `import {module}` (line {line}) fails first"
+    return None
+
+
+def _print_statement_module(tree: ast.Module) -> str | None:
+    """How the module is Python 2 code: it writes Python 2's print statement to a stream
+    (`print >>sys.stderr, "..."`, which Python 3 parses as a right shift of the print
+    function, ruff's F633, and fails with TypeError when it runs: cpu-checker's
+    old/check-bios-nx.py, whose `file(...)` is Python 2's builtin). F633 reports the print
+    statements. None where the module has no such statement."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr):
+            value = node.value
+            first = value.elts[0] if isinstance(value, ast.Tuple) and value.elts else value
+            if (
+                isinstance(first, ast.BinOp)
+                and isinstance(first.op, ast.RShift)
+                and isinstance(first.left, ast.Name)
+                and first.left.id == "print"
+            ):
+                return (
+                    f"in a Python 2 module: its print statement `print >>...` (line {node.lineno})"
+                )
     return None
 
 

@@ -7,11 +7,15 @@ distribution that the project itself uses through the package (toolz's `from fun
 partial` in `toolz/__init__.py`, used as `toolz.partial` by `toolz.curried`), and a name any
 module imports that another project file imports from that module (jmespath's
 `tests/__init__.py` imports `json` and `OrderedDict`; its test modules do
-`from tests import json, OrderedDict`): removing it breaks them. ruff, one file at a time,
+`from tests import json, OrderedDict`), or that another project file reads after a star-import
+of that module (dominate 2.9.1's tags.py imports `attr` and `get_current` from `.dom_tag`, and
+has no `__all__`; its tests and README's examples do `from dominate.tags import *` and call
+`attr(...)`, `get_current()`): removing it breaks them. ruff, one file at a time,
 reports them as F401 ("imported but unused"); there they are info. A module that warns of its
 own deprecation as it is imported (toolz's `compatibility.py`: `warnings.warn(...,
 DeprecationWarning)` at module level) is a shim kept for old importers: its F401 are info too.
-An unused import nothing takes from its module (`import os`) stays a warning.
+An unused import nothing takes from its module (`import os`) stays a warning, and so does one a
+star-importer never reads, or one the module's `__all__` leaves out of its star-import.
 """
 
 from __future__ import annotations
@@ -22,12 +26,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
 from ai_workflow.findings import Finding, explain_as_info
-from ai_workflow.parsed_files import ParsedFiles
+from ai_workflow.parsed_files import ParsedFiles, Syntax
 
 UNUSED_IMPORT = "ruff/F401"
 _IMPORTED = re.compile(r"`(?P<name>[\w.]+)` imported but unused")
 NOTE = "a re-export of the package's own module in its __init__.py: part of its public API"
 IMPORTED_NOTE = "imported from this module by {}: a re-export the project uses"
+STAR_NOTE = "read by {}, which star-imports this module: a re-export the project uses"
 USED_NOTE = "a re-export in the package's __init__.py that the project uses as {}: public API"
 SHIM_NOTE = "in a module that warns of its deprecation on import: a shim kept for old importers"
 DEPRECATIONS = frozenset({"DeprecationWarning", "PendingDeprecationWarning", "FutureWarning"})
@@ -56,6 +61,9 @@ def _reexport_note(finding: Finding, usage: _Usage) -> str | None:
     importer = usage.importer(finding.path, name, finding.line)
     if importer is not None:
         return IMPORTED_NOTE.format(importer)
+    star = usage.star_reader(finding.path, name, finding.line)
+    if star is not None:
+        return STAR_NOTE.format(star)
     if not init:
         return SHIM_NOTE if usage.deprecated_module(finding.path) else None
     package = dotted_package(target, finding.path)
@@ -72,6 +80,7 @@ class _Usage:
         self.files = [f for f in python_files if f.endswith(".py")]
         self._deprecated: dict[str, bool] = {}
         self._imports: dict[tuple[str, str], str] | None = None
+        self._stars: dict[str, list[str]] | None = None
 
     def importer(self, path: str, name: str, line: int | None = None) -> str | None:
         """The project file that imports the unused `name` (as ruff names it) from the
@@ -87,6 +96,37 @@ class _Usage:
             if (module, candidate) in self._imports:
                 return self._imports[(module, candidate)]
         return None
+
+    def star_reader(self, path: str, name: str, line: int | None = None) -> str | None:
+        """The project file that does `from <the module at path> import *` and reads the name
+        the unused import binds, where the module's `__all__`, if it has one, lists that
+        name; None otherwise."""
+        if self._stars is None:
+            self._stars = _star_importers(self.parsed, self.files)
+        module = module_name(path, self.target)
+        readers = self._stars.get(module, [])
+        if not readers:
+            return None
+        parts = name.split(".")
+        bound = self.renamed(path, line, name) or (
+            parts[-1] if self._from_import(path, line) else parts[0]
+        )
+        exported = _declared_all(self.parsed.tree(path))
+        if bound.startswith("_") or (exported is not None and bound not in exported):
+            return None
+        for reader in readers:
+            syntax = self.parsed.syntax(reader)
+            if syntax is not None and _reads_unbound(syntax, bound):
+                return f"{reader} (`{bound}`)"
+        return None
+
+    def _from_import(self, path: str, line: int | None) -> bool:
+        """Whether the import statement on `line` of the file is a `from ... import`."""
+        syntax = self.parsed.syntax(path) if line is not None else None
+        return syntax is not None and any(
+            node.lineno <= (line or 0) <= (node.end_lineno or node.lineno)
+            for node in syntax.nodes(ast.ImportFrom)
+        )
 
     def renamed(self, path: str, line: int | None, name: str) -> str | None:
         """The `as` name of the import of `name` (ruff's `m.a` or `a.b`) on `line` of the
@@ -151,6 +191,61 @@ def _imports_from(files: ParsedFiles, python_files: Sequence[str]) -> dict[tuple
             for alias in node.names:
                 found.setdefault((module, alias.name), rel)
     return found
+
+
+def _reads_unbound(syntax: Syntax, name: str) -> bool:
+    """Whether the module reads `name` and nothing in it binds the name (so the read takes
+    it from a star-import)."""
+    names = syntax.nodes(ast.Name)
+    if not any(n.id == name and isinstance(n.ctx, ast.Load) for n in names):
+        return False
+    if any(n.id == name and isinstance(n.ctx, ast.Store | ast.Del) for n in names):
+        return False
+    defined: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = [
+        *syntax.nodes(ast.FunctionDef),
+        *syntax.nodes(ast.AsyncFunctionDef),
+        *syntax.nodes(ast.ClassDef),
+    ]
+    if any(node.name == name for node in defined):
+        return False
+    imports: list[ast.Import | ast.ImportFrom] = [
+        *syntax.nodes(ast.Import),
+        *syntax.nodes(ast.ImportFrom),
+    ]
+    return not any(
+        (alias.asname or alias.name.split(".")[0]) == name
+        for node in imports
+        for alias in node.names
+    )
+
+
+def _star_importers(files: ParsedFiles, python_files: Sequence[str]) -> dict[str, list[str]]:
+    """module -> the project files that do `from module import *`, in order."""
+    found: dict[str, list[str]] = {}
+    for rel in python_files:
+        syntax = files.syntax(rel) if rel.endswith((".py", ".pyi")) else None
+        for node in syntax.nodes(ast.ImportFrom) if syntax else []:
+            if any(alias.name == "*" for alias in node.names):
+                readers = found.setdefault(_resolved(node, rel, files.target), [])
+                if rel not in readers:
+                    readers.append(rel)
+    return found
+
+
+def _declared_all(tree: ast.Module | None) -> set[str] | None:
+    """The names a module's top-level `__all__ = [...]` lists (None: it has no such list)."""
+    for node in tree.body if tree is not None else []:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+            and isinstance(node.value, ast.List | ast.Tuple)
+        ):
+            return {
+                e.value
+                for e in node.value.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            }
+    return None
 
 
 def _resolved(node: ast.ImportFrom, rel: str, target: Path) -> str:

@@ -22,6 +22,18 @@ run, and some names are defined by the time they do although no statement ruff r
   then calls `_(*args)`. Info. A name read before the exec, and an exec into a namespace of
   its own (`exec(code, {})`, `exec(code)` inside a function, which writes the function's
   locals()), stay errors.
+- a name the module writes into its own namespace at import, by a name it computes:
+  `setattr(sys.modules[__name__], name, value)`, `globals()[name] = value` or
+  `globals().update(...)`, at its top level or in one of its functions that its top level
+  calls. gast 0.6.0's gast.py makes every node class with `_make_node(name, *descr)` in a
+  top-level loop, whose `setattr(_sys.modules[__name__], Name, type(Name, ...))` defines
+  `FunctionDef`, `Constant`..., which its functions then read. Info, where the read runs after
+  the write (in a function, called once the import is done, or at the top level below the
+  write) and the module spells the name as a string (`('FunctionDef', (...))` in the table
+  the loop reads), where a computed name can come from. A name the module never spells (a
+  typo), a read at the top level above the write, a write of another literal name, a
+  `setattr` on another object and a writer function that the top level never calls stay
+  errors.
 """
 
 from __future__ import annotations
@@ -38,6 +50,7 @@ from ai_workflow.parsed_files import ParsedFiles
 UNDEFINED_NAME = "ruff/F821"
 NEVER_RUNS_NOTE = "in code that never runs ({}): it cannot raise NameError"
 IPYTHON_NOTE = "an IPython builtin, read only where IPython runs ({}): defined there"
+NAMESPACE_NOTE = "may be defined at import by {}, which writes computed names into the module"
 EXEC_NOTE = "may be defined at run time by {}, which runs code in the module's namespace"
 IPYTHON_BUILTINS = frozenset({"get_ipython", "__IPYTHON__", "display"})
 _IPYTHON_TEST = re.compile(r"(?i)ipython")
@@ -176,3 +189,147 @@ def _exec_in_module(call: ast.Call, aliases: set[str], at_top: bool) -> bool:
     return _is_globals_call(namespace) or (
         isinstance(namespace, ast.Name) and namespace.id in aliases
     )
+
+
+def namespace_writes_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
+    """The findings, with F821 on a name read after the module writes names it computes into
+    its own namespace (`setattr(sys.modules[__name__], name, ...)`) made info."""
+    return files.explain_rule(findings, UNDEFINED_NAME, NAMESPACE_NOTE, _written_before)
+
+
+def _written_before(finding: Finding, tree: ast.Module) -> str | None:
+    found = _UNDEFINED.search(finding.message)
+    if found is None or finding.line is None:
+        return None
+    name, line = found.group("name"), finding.line
+    reads = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and node.id == name and node.lineno == line
+    ]
+    if not reads:
+        return None
+    in_function = any(
+        isinstance(node, _FUNCTIONS) and _body_line(node) <= line <= (node.end_lineno or 0)
+        for node in ast.walk(tree)
+    )
+    spelled = name in {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    for write, key, effect in _namespace_writes(tree):
+        if key != name and not (key is None and spelled):
+            continue
+        if in_function or effect < line:
+            return f"`{_short(write)}` (line {getattr(write, 'lineno', 0)})"
+    return None
+
+
+def _body_line(function: ast.AST) -> int:
+    """The first line of a function's body (its signature's defaults run at its definition)."""
+    body = getattr(function, "body", None)
+    first = body[0] if isinstance(body, list) else body
+    return getattr(first, "lineno", 0) or 0
+
+
+def _short(node: ast.AST) -> str:
+    """The write as the note quotes it: a `setattr` call without its value."""
+    if isinstance(node, ast.Call) and len(node.args) == 3:
+        target, key = (ast.unparse(arg) for arg in node.args[:2])
+        return f"{ast.unparse(node.func)}({target}, {key}, ...)"
+    text = ast.unparse(node)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _namespace_writes(tree: ast.Module) -> list[tuple[ast.AST, str | None, int]]:
+    """The module's writes into its own namespace that run at import: each with the name it
+    writes (None: a computed one) and the line from which it has run (the write itself at the
+    top level, the first top-level call of the function that holds it)."""
+    own = _self_module_aliases(tree)
+    top_calls: dict[str, int] = {}
+    for call in _own_calls(tree):
+        if isinstance(call.func, ast.Name):
+            first = top_calls.get(call.func.id, call.lineno)
+            top_calls[call.func.id] = min(first, call.lineno)
+    writes: list[tuple[ast.AST, str | None, int]] = []
+    scopes: list[tuple[ast.AST, int | None]] = [(tree, None)]
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+            scopes.append((statement, top_calls.get(statement.name)))
+    for scope, called in scopes:
+        if scope is not tree and called is None:
+            continue
+        for node in _own_nodes(scope):
+            key = _written_key(node, own)
+            if key is False:
+                continue
+            effect = getattr(node, "lineno", 0) if called is None else called
+            writes.append((node, key if isinstance(key, str) else None, effect))
+    return writes
+
+
+def _own_nodes(scope: ast.AST) -> Iterable[ast.AST]:
+    """The nodes of the scope's own code, not of the functions and classes it defines."""
+    body = getattr(scope, "body", [])
+    nested = (*_FUNCTIONS, ast.ClassDef)
+    stack: list[ast.AST] = [node for node in body if not isinstance(node, nested)]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, nested))
+
+
+def _self_module_aliases(tree: ast.Module) -> set[str]:
+    """Module-level names bound to the module itself (`_self = sys.modules[__name__]`)."""
+    return {
+        target.id
+        for statement in tree.body
+        if isinstance(statement, ast.Assign) and _is_self_module(statement.value, set())
+        for target in statement.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def _is_self_module(node: ast.expr | None, aliases: set[str]) -> bool:
+    """`sys.modules[__name__]` (whatever `sys` is imported as), or a name bound to it."""
+    if isinstance(node, ast.Name):
+        return node.id in aliases
+    return (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "modules"
+        and isinstance(node.slice, ast.Name)
+        and node.slice.id == "__name__"
+    )
+
+
+def _written_key(node: ast.AST, own: set[str]) -> str | bool | None:
+    """What a write into the module's namespace binds: the literal name, None for a computed
+    one, False where the node is no such write."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        if (
+            isinstance(func, ast.Name)
+            and func.id == "setattr"
+            and len(node.args) == 3
+            and _is_self_module(node.args[0], own)
+        ):
+            return _literal(node.args[1])
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "update"
+            and _is_globals_call(func.value)
+        ):
+            return None
+        return False
+    if isinstance(node, ast.Assign | ast.AugAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, ast.Subscript) and _is_globals_call(target.value):
+                return _literal(target.slice)
+    return False
+
+
+def _literal(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None

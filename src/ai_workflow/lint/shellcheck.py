@@ -95,12 +95,14 @@ from ai_workflow.lint.shell_library import (
 )
 from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
 from ai_workflow.lint.shellcheck_alpine import alpine_scripts
+from ai_workflow.lint.shellcheck_eval_strings import eval_of_code_as_info
 from ai_workflow.lint.shellcheck_idioms import idioms_as_info
 from ai_workflow.lint.shellcheck_initramfs import busybox_loops_as_info, busybox_scripts
 from ai_workflow.lint.shellcheck_joined import joined_comparisons_as_info
 from ai_workflow.lint.shellcheck_joiners import joined_again_as_info
 from ai_workflow.lint.shellcheck_kernel_names import kernel_listings_as_info
 from ai_workflow.lint.shellcheck_literal_calls import literal_calls_as_info
+from ai_workflow.lint.shellcheck_nonempty import nonempty_paths_as_info
 from ai_workflow.lint.shellcheck_runs import Dialect, shellcheck_dialect
 from ai_workflow.lint.shellcheck_severity import shellcheck_findings
 from ai_workflow.lint.shellcheck_tests import masked_status_in_tests_as_info
@@ -258,6 +260,8 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings = library_functions_as_info(findings, ctx.target, files, scripts)
     findings = one_argument_joins_as_info(findings, ctx.target, scripts)
     findings = joined_again_as_info(findings, ctx.target, scripts)
+    findings = eval_of_code_as_info(findings, ctx.target, scripts, files)
+    findings = nonempty_paths_as_info(findings, ctx.target, scripts)
     findings = sourcer_assigned_as_info(findings, ctx.target, scripts)
     findings = directive_calls_as_info(findings, ctx.target, files)
     findings = idioms_as_info(findings, ctx.target)

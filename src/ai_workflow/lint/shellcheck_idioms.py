@@ -6,15 +6,19 @@ there word for word; the same code elsewhere keeps its level:
 
 - SC2188 ("this redirection doesn't have a command") on a line that is one output redirection
   to a file and nothing else (`> "$ZZAJUDA"`, funcoeszz): the POSIX way to empty (or create) a
-  file, what `: > file` spells longer. A bare `>> file`, `< file`, `2> file` or `> /dev/null`
-  does nothing and keeps the warning (a command lost to a line break?).
+  file, what `: > file` spells longer; so is that line with its status tested after it (`>
+  "${opath}/.lockfile" || Error "Could not create ..."`: rear's lock and marker files, five
+  times). A bare `>> file`, `< file`, `2> file` or `> /dev/null` does nothing and keeps the
+  warning (a command lost to a line break?), with `|| ...` after it too.
 - SC1083 ("this { is literal") on the braces of an unquoted `%{name}` (funcoeszz's
   `curl -w %{url_effective}`): a format directive of the command, the braces are its text as
   meant, no brace expansion was wanted. A brace of no `%{name}` (`cp src/{a,b "$1"`) keeps it.
 - SC1007 ("remove space after =") on `NAME= OTHER=value cmd`, where the word after the space is
   itself an assignment (funcoeszz's `ZZOFF= ZZDIR=../zz ../funcoeszz`, liquidprompt's
   `typeset used= perc=`): a list of assignments whose first is empty on purpose; `NAME=value`
-  joined would make no sense of the next one. `NAME= value` (a value that lost its `=`?) keeps it.
+  joined would make no sense of the next one; so is the last of two empty ones (rear's
+  `LC_ALL= LANG= ip -o link show`, the locale emptied for one command). `NAME= value` (a value
+  that lost its `=`?) keeps it.
 - SC2046 (an unquoted `$(...)`) on `$(dirname $0)` (or `"$0"`, `${BASH_SOURCE[0]}`) as the
   directory `cd`, `pushd`, `.` or `source` takes (`cd $(dirname "$0")/..`: 18 labelled
   findings in funcoeszz, liquidprompt and bash-completion, all noise): the script's own
@@ -51,6 +55,23 @@ there word for word; the same code elsewhere keeps its level:
   words, where the file reads `$NAME` nowhere (fwanalog's `local tab=$(echo -en "\t\t")`,
   never used): what the shell's echo prints goes nowhere, so how it treats the flags changes
   nothing. The same substitution whose variable is read (`printf "$tab"`) keeps it.
+- SC2140 ("word is of the form "A"B"C"") where B is one punctuation character that the word
+  repeats between all its quoted parts, alone or after sed's command letter (rear's `sed -i
+  s#"meta-data=${source}\\(\\s\\)"#"meta-data=${target}\\1"# file`): the unquoted `#` are sed's
+  delimiters, literal characters nothing splits, so the word is the script meant (shellcheck
+  itself lets `/`, `:` and `=` pass there). One such character alone between two quoted parts
+  (`echo "<a href="#">"`, quotes meant in the output) keeps the warning.
+- SC2063 ("grep uses regex, but this looks like a glob") on a pattern that is a lone `*`
+  (`'*'`, `"*"`, `\\*`; rear's `echo "$KEY" | grep -q '*' && continue`, which skips the
+  comment lines of TSM's dsm.sys): a regular expression's leading `*` is a literal asterisk,
+  so grep finds exactly that, and as a glob a lone `*` would match every line, a filter nobody
+  writes. A pattern with more (`grep '*.txt'`, a file glob) keeps the warning.
+- SC2229 ("this does not read 'x'") on a `read` whose expansion is not the name it reads
+  into: an unquoted expansion followed by a plain name (rear's `read $read_options_and_arguments
+  input_string`: the options it built, `-r -t $timeout`, then the variable), or a quoted
+  variable named for a name (`read -a "$input_words_array_name"`: the caller's array, read into
+  by name on purpose). `read "$var"` and `read -r $var` with nothing after it (the `$` a slip
+  for `read var`?) keep the warning.
 - SC2218 ("this function is only defined later") on a call of a shell builtin (`cd`, `echo`,
   `read`...) that the file overrides with a function further down (virtualenvwrapper's tests:
   `test_dir=$(cd $(dirname $0) && pwd)` at the top, then `cd () { fail "Should not be using
@@ -68,11 +89,19 @@ from pathlib import Path
 from ai_workflow.findings import Finding, Severity, explain_as_info
 from ai_workflow.textfiles import read_text
 
-# a line that is only `> file` (or `>| file`), the file one word that is not /dev/null
-TRUNCATION = re.compile(r"""^\s*>\|?\s*(?P<file>"[^"]+"|'[^']+'|[^\s;&|<>()'"]+)\s*(?:\#.*)?$""")
+# a line that is only `> file` (or `>| file`), the file one word that is not /dev/null, or
+# that and a test of its status (`> "$dir/.lock" || fail ...`)
+TRUNCATION = re.compile(
+    r"""^\s*>\|?\s*(?P<file>"[^"]+"|'[^']+'|[^\s;&|<>()'"]+)\s*"""
+    r"""(?P<tested>(?:\|\||&&)\s*[^\s#].*)?(?:\#.*)?$"""
+)
 TRUNCATION_NOTE = (
     "a line that is only `> file` empties (or creates) the file, the POSIX idiom `: > file` "
     "spells longer: no command was lost"
+)
+TESTED_TRUNCATION_NOTE = (
+    "`> file || ...` empties (or creates) the file and tests whether that worked, the POSIX "
+    "idiom `: > file` spells longer: no command was lost"
 )
 
 FORMAT_OPEN = re.compile(r"\{[\w.:-]+\}")  # from a `{` right after a `%`
@@ -84,6 +113,12 @@ FORMAT_NOTE = (
 
 EMPTY_ASSIGNMENT = re.compile(r"(?:^|[\s;&|(])[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=$")  # `NAME=`
 NEXT_ASSIGNMENT = re.compile(r"\s+[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=")  # ` OTHER=`
+# `A= B=` before the column: the empty assignment after another empty one
+EMPTY_RUN = re.compile(r"(?:^|[\s;&|(])[A-Za-z_]\w*=\s+[A-Za-z_]\w*=$")
+EMPTY_RUN_NOTE = (
+    "the assignment before it is empty too (`LC_ALL= LANG= cmd`): empty values meant for the "
+    "command, no value lost its `=`"
+)
 ASSIGNMENTS_NOTE = (
     "the next word is itself an assignment: a list of assignments whose first is empty on "
     "purpose (`A= B=x cmd`), no value lost its `=`"
@@ -129,7 +164,7 @@ def _truncation(line: str, column: int) -> str | None:
     match = TRUNCATION.match(line)
     if match is None or match.group("file").strip("'\"") == "/dev/null":
         return None
-    return TRUNCATION_NOTE
+    return TESTED_TRUNCATION_NOTE if match.group("tested") else TRUNCATION_NOTE
 
 
 def _format_brace(line: str, column: int) -> str | None:
@@ -151,7 +186,9 @@ def _empty_in_assignments(line: str, column: int) -> str | None:
     """`NAME=` before the column (the space shellcheck points at), an assignment after it."""
     if not 0 < column <= len(line) or EMPTY_ASSIGNMENT.search(line[: column - 1]) is None:
         return None
-    return ASSIGNMENTS_NOTE if NEXT_ASSIGNMENT.match(line, column - 1) else None
+    if NEXT_ASSIGNMENT.match(line, column - 1):
+        return ASSIGNMENTS_NOTE
+    return EMPTY_RUN_NOTE if EMPTY_RUN.search(line[: column - 1]) else None
 
 
 def _own_directory(line: str, column: int) -> str | None:
@@ -288,6 +325,101 @@ def _unread_echo(text: Sequence[str], index: int, column: int) -> str | None:
     return None if _reads(name, text) else UNREAD_ECHO_NOTE.format(name)
 
 
+DELIMITER_NOTE = (
+    "the unquoted `{}` between the quoted parts delimit them (as sed's `s#a#b#` does): literal "
+    "characters nothing splits or globs, so the word is what the quotes around it would make"
+)
+GLOB_OR_SPECIAL = frozenset("*?[]\\$`'\" \t")
+
+
+def _repeated_delimiter(line: str, column: int) -> str | None:
+    """The column is a punctuation character that the word around it repeats, unquoted,
+    between all its quoted parts (after one leading `s` or `y`, sed's command)."""
+    if not 0 < column <= len(line):
+        return None
+    start, unquoted = _word_at(line, column - 1)
+    if start < 0:
+        return None
+    if len(unquoted) > 2 and unquoted[0] in "sy" and not unquoted[1].isalnum():
+        unquoted = unquoted[1:]
+    delimiter = line[column - 1]
+    if (
+        len(unquoted) < 2
+        or set(unquoted) != {delimiter}
+        or delimiter.isalnum()
+        or delimiter in GLOB_OR_SPECIAL
+    ):
+        return None
+    return DELIMITER_NOTE.format(delimiter)
+
+
+def _word_at(line: str, index: int) -> tuple[int, str]:
+    """The start of the shell word holding `index` and its unquoted characters, (-1, "") when
+    the index lies between words or in quotes the line does not close."""
+    start, unquoted, quote, escaped = -1, "", "", False
+    for position, char in enumerate(line):
+        if start < 0 and not char.isspace():
+            start, unquoted = position, ""
+        if escaped:
+            escaped = False
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char == "\\":
+            escaped = True
+        elif char in "'\"":
+            quote = char
+        elif char.isspace() or char in ";&|<>()":
+            if start <= index < position:
+                return start, unquoted
+            start = -1
+            continue
+        else:
+            unquoted += char
+    if quote or not 0 <= start <= index:
+        return -1, ""
+    return start, unquoted
+
+
+LONE_STAR = re.compile(r"""(?:'\*'|"\*"|\\\*)(?=\s|$|[;&|)])""")
+LONE_STAR_NOTE = (
+    "a lone `*` as grep's pattern is a literal asterisk (a leading `*` matches itself), what "
+    "the line looks for: as a glob it would match every line"
+)
+
+
+def _lone_star(line: str, column: int) -> str | None:
+    """The pattern at the column is a lone `*`, quoted or escaped."""
+    if not 0 < column <= len(line) or LONE_STAR.match(line, column - 1) is None:
+        return None
+    return LONE_STAR_NOTE
+
+
+READ_OPTIONS = re.compile(r"\$\{?[A-Za-z_]\w*\}?(?P<rest>(?:\s+[^\s;&|<>]+)*)")
+PLAIN_NAME = re.compile(r"[A-Za-z_]\w*")
+NAME_HOLDER = re.compile(r'"\$\{?[A-Za-z_]\w*name\}?"', re.IGNORECASE)
+READ_OPTIONS_NOTE = (
+    "the unquoted expansion gives read its options, and the name after it is the variable read into"
+)
+NAME_HOLDER_NOTE = (
+    "the variable holds the name of the variable to read into (its name says so): reading "
+    "into the name it holds is meant"
+)
+
+
+def _read_target(line: str, column: int) -> str | None:
+    """The expansion at the column gives read its options (a plain name follows it), or is
+    a quoted variable named for a name."""
+    if not 0 < column <= len(line):
+        return None
+    if NAME_HOLDER.match(line, column - 1):
+        return NAME_HOLDER_NOTE
+    options = READ_OPTIONS.match(line, column - 1)
+    if options is None:
+        return None
+    words = options.group("rest").split()
+    return READ_OPTIONS_NOTE if any(PLAIN_NAME.fullmatch(w) for w in words) else None
+
+
 CHECKS: dict[str, Check] = {
     "shellcheck/SC2327": _literal_echo_away,
     "shellcheck/SC2328": _literal_echo_away,
@@ -297,6 +429,9 @@ CHECKS: dict[str, Check] = {
     "shellcheck/SC1007": _empty_in_assignments,
     "shellcheck/SC1083": _format_brace,
     "shellcheck/SC2188": _truncation,
+    "shellcheck/SC2140": _repeated_delimiter,
+    "shellcheck/SC2063": _lone_star,
+    "shellcheck/SC2229": _read_target,
 }
 TextCheck = Callable[[Sequence[str], int, int], str | None]
 SHELL_BUILTINS = frozenset(

@@ -24,6 +24,11 @@ inside double quotes, or an unquoted argument of a joiner or of `echo`, the quot
 written (the words split, then joined with one space): info. One unquoted read as an argument of
 any other command (zzfeed's `useragent='-u "Mozilla/5.0"'` given to the download command, which
 then sends the quotes) keeps both warnings.
+
+SC2027 ("the surrounding quotes actually unquote this") in an argument of a joiner is info for
+the same reason as SC2145 (rear's `LogPrint "Archiving "$( basename "$file" )" to ..."`): the
+words the unquoted part splits into are joined again with one space. The same word given to
+any other command (`cp "dir/"$name"/x" dst`) keeps it.
 """
 
 from __future__ import annotations
@@ -43,8 +48,9 @@ from ai_workflow.lint.shellcheck_severity import (
 from ai_workflow.textfiles import read_text
 
 MIXED = "shellcheck/SC2145"
+UNQUOTED_INSIDE = "shellcheck/SC2027"  # `"text "$(cmd)" text"`: the inner quotes unquote it
 LITERAL_QUOTES = frozenset({"shellcheck/SC2089", "shellcheck/SC2090"})
-RULES = frozenset({MIXED, *LITERAL_QUOTES})
+RULES = frozenset({MIXED, UNQUOTED_INSIDE, *LITERAL_QUOTES})
 ASSIGNED_AT_START = re.compile(
     r"^\s*(?:(?:local|export|declare|typeset|readonly)\s+)?([A-Za-z_]\w*)="
 )
@@ -76,7 +82,7 @@ def joined_again_as_info(
         line = finding.line if isinstance(finding.line, int) else 0
         if not _wanted(finding) or lines is None or not 0 < line <= len(lines):
             return None
-        if finding.rule == MIXED:
+        if finding.rule in (MIXED, UNQUOTED_INSIDE):
             return _mixed_note(finding, lines, joiners)
         name = _variable_of(finding, lines[line - 1])
         if name is None:
@@ -106,7 +112,7 @@ def _wanted(finding: Finding) -> bool:
 def _mixed_note(
     finding: Finding, lines: list[str], joiners: dict[str, tuple[int, str]]
 ) -> str | None:
-    """Why the SC2145 finding's argument is joined again, or None."""
+    """Why the SC2145 (or SC2027) finding's argument is joined again, or None."""
     column = finding.extra.get("column")
     line = finding.line if isinstance(finding.line, int) else 0
     if not isinstance(column, int):

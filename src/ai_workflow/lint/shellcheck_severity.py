@@ -54,6 +54,15 @@ the brace is literal as meant; a brace after no escaped dollar (`src/{a,b`) keep
 SC2254 (an unquoted expansion in a case pattern globs) on a variable named for a glob
 (`$pattern`, `${patterns[$i]}`, `$file_glob`): the match against a pattern is meant (the stub
 helper of rbenv and ruby-build); another name (`$name`, `$RET_OK`) keeps the warning.
+SC2053 (an unquoted right-hand side of `==`/`!=` in `[[ ]]` globs) where that side is the very
+variable whose transformed expansion is the left-hand side (`[[ ${Dev/mapper//} != $Dev ]]`,
+`[[ ${value%\\%} == ${value} ]]`: rear asks whether a substitution changed the value): a value
+matched against itself as a pattern matches unless its own glob characters stand for the text
+the expansion took away, and the device names and numbers such tests look at hold none; the
+question is the one meant. Another variable on the right (`[[ $a == $b ]]`) keeps it.
+SC2053 on a variable named for a glob is info too, as SC2254 is (rear's `[[ "$partition_label"
+== $write_protected_pattern ]]` over WRITE_PROTECTED_FS_LABEL_PATTERNS, documented as shell
+glob patterns): the match against a pattern is meant; `[[ "$label" == $wanted ]]` keeps it.
 SC2209 (`name=word` where `word` is a command: its output meant?) when the script compares
 the variable with that word, as a pattern of a `case` on it or in a `[ "$name" = word ]` test
 (makeself's `COMPRESS=compress`, one of the names `case $COMPRESS in` matches): the name is
@@ -92,7 +101,8 @@ so the script translates them on purpose (txt2regex's `$"color"` column label, w
 po/ catalogue holds) and the word is a message, not a misplaced expansion. In a script that
 sets no TEXTDOMAIN nothing is translated and `$"name"` keeps the warning.
 SC2091, SC2092, SC2327 and SC2328 on a `$(...)` or backtick substitution that is a whole command
-in command position (after `!`, `if`, `&&`, `;`...) and sends its output to /dev/null (funcoeszz's
+in command position (after `!`, `if`, `&&`, `;`...) and sends its output to /dev/null, or runs
+only a `grep -q` that prints nothing (rear's `if $(grep -q ^s$nr: /etc/inittab)`; funcoeszz's
 `! $(zztool dump f | grep "^ *$n " >/dev/null)`, abcde's `if $(cd-discid $CDROM > /dev/null 2>&1)`):
 it expands to nothing, so nothing is executed and the command's status is the substitution's,
 a roundabout `grep -q`; or to a file (dvd-slideshow's jigl2slideshow runs
@@ -108,12 +118,19 @@ no `!` and no parentheses: the test builtins of bash, dash and busybox ash all e
 test as written (all 44 SC2166 findings labelled in cloud-utils and funcoeszz were noise);
 the precedence of `!` and `( )` next to `-a`/`-o` is where they differ, so `[ !
 -f "$a" -o -d "$b" ]` keeps the warning, and so does an unquoted string operand (`[ $a = x -o
-... ]`, which an empty or spaced value breaks).
+... ]`, which an empty or spaced value breaks). An unquoted path of plain expansions and literal
+text with a `/` (rear's `[ -r /proc/mdstat -a -r $TARGET_FS_ROOT/etc/mdadm/mdadm.conf ]`) is
+never empty, so it is an operand as a literal word is (a blank in the value is SC2086's matter).
 SC2124 ("assigning an array to a string") on `name=${@}` (or `$@`, `"$@"`) whose every read in
 the file is unquoted (`targets=${@}`, then `chown -h ${owner} ${targets}`: live-boot's
 chown_ref): the arguments are joined into one string and split into words again where it is
 read, on purpose, what an unquoted `$*` gives; that splitting is shellcheck's SC2086, an info.
-A read inside double quotes (`cp "$files" /dst`: one word made of all the arguments) keeps it.
+So for an array's elements (`name="${arr[@]}"`, or inside a longer string: `cmd="echo Y | $cmd
+${devices[@]}"`) read that way or as part of a longer quoted text with a blank of its own
+(rear's `recover_date="${NSR_ENDTIME[@]}"`, then `recover_args="-t ${recover_date}"` and a
+message `"... set to ${recover_date} ."`): the text "${arr[*]}" gives, as meant.
+A read that is a double-quoted word of its own (`cp "$files" /dst`: one word made of all the
+arguments where several were meant) keeps it.
 SC2316 ("this applies local to the variable named readonly") on a declaration that names a
 variable called like a declaration keyword (`local fspath module offset readonly`) where the
 file assigns that variable (`readonly=${5}`, then `[ -n "${readonly}" ]`: live-boot's
@@ -322,6 +339,12 @@ SHELLCHECK_ARRAY_TO_STRING = 2124  # `x=$@`: the arguments joined into one strin
 JOINED_ARGUMENTS = re.compile(
     r'^\s*(?:local\s+)?(?P<name>[A-Za-z_]\w*)=(?:"\$\{?@\}?"|\$\{?@\}?)\s*(?:[;#]|$)'
 )
+# `name="... ${array[@]} ..."` (or `$@`): a string assigned the joined elements, alone or
+# inside a longer double-quoted value
+JOINED_ARRAY = re.compile(
+    r'^\s*(?:local\s+)?(?P<name>[A-Za-z_]\w*)=(?:"[^"]*\$\{[A-Za-z_]\w*\[@\]\}[^"]*"'
+    r"|\$\{[A-Za-z_]\w*\[@\]\})\s*(?:[;#]|$)"
+)
 SHELLCHECK_KEYWORD_NAME = 2316  # `local x readonly`: a keyword read as a variable's name
 DECLARATION_KEYWORDS = ("readonly", "export", "local", "declare", "typeset")
 DECLARATION = re.compile(r"^\s*(?:local|declare|typeset|export|readonly)\s+(?P<names>[^#;&|]*)")
@@ -384,6 +407,14 @@ STATUS_SUBSTITUTION = re.compile(
     + r"\))"
     + COMMAND_END
 )
+# a `$(grep -q ...)` in command position: grep -q prints nothing (rear's run-serial:
+# `if $(grep -q ^s$nr: /etc/inittab) ; then`)
+QUIET_STATUS_SUBSTITUTION = re.compile(
+    COMMAND_POSITION
+    + r"(?P<sub>\$\((?P<body>\s*grep(?:\s+-[A-Za-z]*q[A-Za-z]*|\s+--(?:quiet|silent))\b"
+    + r"[^()|;&<>`]*)\))"
+    + COMMAND_END
+)
 # the same in backticks: dvd-slideshow's `` `grep -i .jpg f | sed -e ... >> $dir/list.txt` ``
 BACKTICK_STATUS_SUBSTITUTION = re.compile(
     COMMAND_POSITION + r"(?P<sub>`(?P<body>[^`]*?)" + OUTPUT_AWAY + r"`)" + COMMAND_END
@@ -441,6 +472,9 @@ ARGUMENTS_SAVED = re.compile(
 )
 SHELLCHECK_COMMAND_REDIRECT = 2238  # `cmd > grep`: a redirection to a command's name
 SHELLCHECK_CASE_GLOB = 2254  # `case $x in $p)`: an unquoted expansion in a case pattern globs
+SHELLCHECK_UNQUOTED_RHS = 2053  # `[[ $a == $b ]]`: the right-hand side is a glob
+# the right-hand side alone, one variable: `$Dev`, `${value}`
+RHS_VARIABLE = re.compile(r"^\$\{?(?P<name>[A-Za-z_]\w*)\}?$")
 # a variable named for what it holds, a glob: `$pattern`, `${patterns[$i]}`, `$name_glob`
 GLOB_NAMED = re.compile(
     r"^\$\{?(?:\w+_)?(?:pattern|pat|glob|wildcard)s?(?:_\w+)?(?:\[[^\]]*\])?\}?$", re.I
@@ -553,6 +587,10 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         if code == SHELLCHECK_LS_LOOP and _lists_own_names(scripts[path], item):
             severity = Severity.INFO
         if code == SHELLCHECK_CASE_GLOB and _named_a_glob(scripts[path], item):
+            severity = Severity.INFO
+        if code == SHELLCHECK_UNQUOTED_RHS and (
+            _compared_with_itself(scripts[path], item) or _named_a_glob(scripts[path], item)
+        ):
             severity = Severity.INFO
         if code == SHELLCHECK_COMMAND_REDIRECT and redirects_to_own_file(scripts[path].lines, item):
             severity = Severity.INFO
@@ -722,7 +760,8 @@ def _substitution_context(script: ScriptTraits, item: dict[str, Any]) -> tuple[s
 
 
 def _named_a_glob(script: ScriptTraits, item: dict[str, Any]) -> bool:
-    """Whether the unquoted expansion of a case pattern (SC2254) is a variable named for a glob
+    """Whether the unquoted expansion of a case pattern (SC2254), or the unquoted right-hand side
+    of a `[[ a == b ]]` (SC2053), is a variable named for a glob
     (`GLOB_NAMED`: `$pattern`, `${patterns[$i]}`, `$file_glob`): the script matches against a
     pattern on purpose (ruby-build's and rbenv's test/stubs/stub: `case "$argument" in
     $pattern ) ;;`, the plan's patterns, where `*` matches any argument). Another name (`$name`,
@@ -733,6 +772,23 @@ def _named_a_glob(script: ScriptTraits, item: dict[str, Any]) -> bool:
     if not 0 < line <= len(script.lines):
         return False
     return GLOB_NAMED.match(script.lines[line - 1][column - 1 : end - 1].strip()) is not None
+
+
+def _compared_with_itself(script: ScriptTraits, item: dict[str, Any]) -> bool:
+    """Whether the unquoted right-hand side of an SC2053 comparison is the variable whose
+    transformed expansion (`${name/...}`, `${name%...}`, `${name#...}`, ...) is the left-hand
+    side of the same `[[ ]]` test: the test asks whether the transformation changed it."""
+    around = _substitution_context(script, item)
+    if around is None:
+        return False
+    before, _ = around
+    line, column, end = item["line"], item["column"], item["endColumn"]
+    rhs = RHS_VARIABLE.match(script.lines[line - 1][column - 1 : end - 1].strip())
+    if rhs is None:
+        return False
+    name = re.escape(rhs.group("name"))
+    lhs = re.compile(rf'\[\[\s*"?\$\{{{name}(?:[/%#^,]|:[-=?+]?)[^}}]*\}}"?\s*(?:==?|!=)\s*$')
+    return lhs.search(before) is not None
 
 
 def _lists_own_names(script: ScriptTraits, item: dict[str, Any]) -> bool:
@@ -883,8 +939,9 @@ def _trap_values_fixed(script: ScriptTraits, item: dict[str, Any]) -> bool:
     """Whether every variable a double-quoted trap (SC2064) expands is not assigned again on
     any later line of the script (FAI's `trap "rm -f $stamp" INT QUIT EXIT` after the stamp is
     made, `trap "cp -vp x.log $AUTOPKGTEST_ARTIFACTS" EXIT`): expanding when the trap is set
-    gives what expanding when it runs would. `trap "rm -f $tmp" EXIT` before `tmp=$(mktemp)`
-    removes the old value: the warning stays."""
+    gives what expanding when it runs would; a comment line is no assignment (rear's `#   #
+    MESSAGE_PREFIX="message prefix "`, an example in a comment after its trap). `trap "rm -f
+    $tmp" EXIT` before `tmp=$(mktemp)` removes the old value: the warning stays."""
     line = item.get("line")
     if not isinstance(line, int) or not 0 < line <= len(script.lines):
         return False
@@ -904,7 +961,8 @@ def _trap_values_fixed(script: ScriptTraits, item: dict[str, Any]) -> bool:
             rf"|\b(?:read|mapfile|readarray)\b[^;|&]*\s{re.escape(name)}\b"
             rf"|\bfor\s+{re.escape(name)}\b"
         )
-        if any(assigned.search(later) for later in script.lines[line:]):
+        later_code = (text for text in script.lines[line:] if not text.lstrip().startswith("#"))
+        if any(assigned.search(later) for later in later_code):
             return False
     return True
 
@@ -1009,7 +1067,11 @@ def _status_substitutions(lines: list[str]) -> frozenset[tuple[int, int, int]]:
     return frozenset(
         (n, match.start("sub") + 1, match.end("sub"))
         for n, line in enumerate(lines, 1)
-        for pattern in (STATUS_SUBSTITUTION, BACKTICK_STATUS_SUBSTITUTION)
+        for pattern in (
+            STATUS_SUBSTITUTION,
+            BACKTICK_STATUS_SUBSTITUTION,
+            QUIET_STATUS_SUBSTITUTION,
+        )
         for match in pattern.finditer(line)
         if _only_its_status(match.group("body"))
     )
@@ -1212,9 +1274,11 @@ def _joining_functions(lines: list[str]) -> tuple[tuple[str, int], ...]:
     """The functions of the file that join their arguments from the n-th on into one string
     (recap's `log() { local msg_type=$1; shift; local log_entry="$*"; ...}`: n is 2), as
     (name, n). The body must read the arguments before the join only as `$1`...`$k` that
-    `shift`s drop before it, and join once: one `"$*"`, `"${*}"` or `$@`/`${@:i}` assigned
-    to a variable; any other read of the arguments (`$2`, `"$@"`, after the join too) and the
-    function is left out. The body ends at the first `}` line indented as its definition."""
+    `shift`s drop before it, and join them, once or the same way again (rear's Error: `PrintError
+    "ERROR: $*"`, `Log "ERROR: $*"`, `LogToSyslog "ERROR: $*"`): `"$*"`, `"${*}"` or
+    `$@`/`${@:i}` assigned to a variable; any other read of the arguments (`$2`, `"$@"`, after
+    the join too; not a `$1` inside single quotes, awk's field) and the function is left out.
+    The body ends at the first `}` line indented as its definition."""
     found = []
     for name, first, last in function_bodies(lines):
         first_joined = arguments_joined_from(lines[first - 1 : last])
@@ -1232,20 +1296,28 @@ def arguments_joined_from(body: list[str]) -> int | None:
     for raw in body:
         line = raw.split(" #", 1)[0] if not raw.lstrip().startswith("#") else ""
         join = _join_span(line)
+        line_shift = sum(int(shift.group(1) or 1) for shift in SHIFT.finditer(line))
+        # the same join again (rear's Error: `PrintError "ERROR: $*"`, then `Log "ERROR: $*"`)
+        again = (
+            join is not None
+            and joined_from is not None
+            and shifted + line_shift + join[2] == joined_from
+        )
         for read in POSITIONAL.finditer(line):
             digit = read.group(1) or read.group(2)
             if digit is not None and int(digit) == 0:
                 continue  # `$0`: the script's name
+            if _in_single_quotes(line, read.start()):
+                continue  # `awk '{ print $1 }'`: a field of awk's, no argument
             inside_join = join is not None and join[0] <= read.start() < join[1]
-            if inside_join and joined_from is None:
+            if inside_join and (joined_from is None or again):
                 continue
             if digit is None or joined_from is not None:
                 return None  # `"$@"` passed on, or an argument read after the join
             pending.append(shifted + int(digit))
-        for shift in SHIFT.finditer(line):
-            shifted += int(shift.group(1) or 1)
+        shifted += line_shift
         if join is not None:
-            if joined_from is not None:
+            if joined_from is not None and not again:
                 return None
             joined_from = shifted + join[2]
     if joined_from is None and not pending and not shifted and _ignores_arguments(body):
@@ -1253,6 +1325,22 @@ def arguments_joined_from(body: list[str]) -> int | None:
     if joined_from is None or any(n >= joined_from for n in pending):
         return None
     return joined_from
+
+
+def _in_single_quotes(line: str, position: int) -> bool:
+    """Whether `position` of the line lies inside single quotes opened on the line (quotes
+    inside double quotes and escaped ones not counted)."""
+    single = double = escaped = False
+    for char in line[:position]:
+        if escaped:
+            escaped = False
+        elif char == "\\" and not single:
+            escaped = True
+        elif char == "'" and not double:
+            single = not single
+        elif char == '"' and not single:
+            double = not double
+    return single
 
 
 def _ignores_arguments(body: list[str]) -> bool:
@@ -1644,20 +1732,32 @@ def _plain_operands(words: list[str]) -> bool:
     for index, word in enumerate(words):
         if word in GROUPING_TOKENS or (word.startswith(("!", "\\(")) and word != "!="):
             return False
-        if "$" in word and not word.startswith('"'):
+        if "$" in word and not word.startswith('"') and not _path_with_expansion(word):
             around = {words[index - 1] if index else "", *words[index + 1 : index + 2]}
             if not around & INTEGER_OPERATORS:
                 return False
     return True
 
 
+SIMPLE_EXPANSION = re.compile(r"\$(?:\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)")
+
+
+def _path_with_expansion(word: str) -> bool:
+    """Whether an unquoted word is a path built from plain `$name`s and literal text with a
+    `/` (`$TARGET_FS_ROOT/etc/mdadm/mdadm.conf`): never empty, so it never leaves the test
+    one operand short; no glob, quote or other expansion in it."""
+    rest = SIMPLE_EXPANSION.sub("", word)
+    return "/" in rest and not re.search(r"[$`'\"*?\[\]\\(){}]", rest)
+
+
 def _resplit_strings(lines: list[str]) -> frozenset[int]:
-    """The lines `name=${@}` (or `$@`, `"$@"`) whose name the file reads, and only outside
-    double quotes (an even number of unescaped `"` before each read on its line; comment
-    lines left out)."""
+    """The lines `name=${@}` (or `$@`, `"$@"`, `"${array[@]}"`, or such an expansion inside a
+    longer double-quoted value) whose name the file reads, and only outside double quotes (an
+    even number of unescaped `"` before each read on its line; comment lines left out) or as
+    part of a longer double-quoted text with a blank of its own (`_in_spaced_text`)."""
     found = set()
     for number, line in enumerate(lines, 1):
-        joined = JOINED_ARGUMENTS.match(line)
+        joined = JOINED_ARGUMENTS.match(line) or JOINED_ARRAY.match(line)
         if joined is None:
             continue
         read = re.compile(rf"\$\{{?{re.escape(joined.group('name'))}(?![\w\[])")
@@ -1667,10 +1767,25 @@ def _resplit_strings(lines: list[str]) -> frozenset[int]:
                 continue
             for match in read.finditer(other):
                 before = re.sub(r"\\.", "", other[: match.start()])
-                quoted.append(before.count('"') % 2 == 1 or "'" in before.replace('"', ""))
+                inside = before.count('"') % 2 == 1
+                quoted.append(
+                    "'" in before.replace('"', "")
+                    or (inside and not _in_spaced_text(other, match.start(), match.end()))
+                )
         if quoted and not any(quoted):
             found.add(number)
     return frozenset(found)
+
+
+def _in_spaced_text(line: str, start: int, end: int) -> bool:
+    """Whether the expansion at `start:end`, inside double quotes, is part of a longer quoted
+    string with a blank of its own (`"-t ${date}"`, `"set to ${date} ."`): text, a message or
+    a command line built, not one word that stands for the elements (`"$files"`)."""
+    opening = line.rfind('"', 0, start)
+    closing = line.find('"', end)
+    if opening < 0 or closing < 0:
+        return False
+    return " " in line[opening + 1 : start] + line[end:closing]
 
 
 def _resplit_loops(lines: list[str]) -> frozenset[int]:

@@ -17,7 +17,8 @@ is derived, in this order:
    (`extra.release_archive`);
    a warning in a file of a directory of switched-off code (`off/`, `attic/`...:
    `ai_workflow.retired`), or a broken link there, becomes info, the reason in
-   `extra.retired`;
+   `extra.retired`; so does any error in an `old/` copy of a file that lives beside `old/`
+   (the live file is the one that runs);
    then `rules.severity` re-grades findings (the longest matching id or prefix wins);
 5. `--new-only` drops findings outside the lines changed since the base (`outside_diff`);
 6. every finding gets its fingerprint, and those the baseline knows are marked `baselined`
@@ -41,7 +42,7 @@ from ai_workflow.release_archive import (
     release_archive,
     shipped_artefact_note,
 )
-from ai_workflow.retired import retired_reason
+from ai_workflow.retired import retired_reason, superseded_reason
 
 if TYPE_CHECKING:
     from ai_workflow.config import RulesConfig
@@ -163,8 +164,10 @@ class RulePolicy:
             or (finding.severity is Severity.ERROR and finding.rule.startswith("links/"))
         ):
             retired = retired_reason(finding.path, self.target)
-            if retired is not None and severity is None:
-                severity = Severity.INFO
+        elif vendored is None and finding.severity is Severity.ERROR:
+            retired = superseded_reason(finding.path, self.target)
+        if retired is not None and severity is None:
+            severity = Severity.INFO
         print_ = finding.fingerprint or finding_fingerprint(finding, self.sources)
         known = baseline is not None and baseline[print_] > 0
         if known and baseline is not None:

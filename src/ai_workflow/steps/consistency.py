@@ -34,7 +34,7 @@ from ai_workflow.project_files import project_files
 from ai_workflow.sphinx_docs import BUILTIN_LABELS, SphinxTree, tree_of
 from ai_workflow.steps.documentation import PythonIndex
 from ai_workflow.textfiles import line_of, read_text, read_toml
-from ai_workflow.version_schemes import Scheme, parse_version, same_version
+from ai_workflow.version_schemes import ParsedVersion, Scheme, parse_version, same_version
 
 SPEC = StepSpec(
     id="consistency",
@@ -110,6 +110,8 @@ _ANNOUNCED_AFTER = re.compile(
 release (the one that changed the API), not a claim that the project is at that version."""
 
 ANNOUNCED = "readme (release announcement)"
+PIN = "readme (install pin)"
+"""`pip install name==X`, `name@X`: what the reader is told to install, a claim."""
 NOTES = "readme (version notes)"
 """A mention under one of several headings that each name a release (`### Version 0.2.2`,
 `### Version 0.1.0`, ...): per-version notes, whose older releases are history."""
@@ -188,7 +190,7 @@ def check_versions(
         _compare_changelog(
             project, entries, outcome, lambda path: changelog_generator(target, files, path)
         )
-        _compare_readme(project, readme, outcome)
+        _compare_readme(project, readme, outcome, docs.get(readme[0].path) if readme else None)
     mentions = python + js + [e.mention for e in entries[:2]] + readme
     outcome.checked.append(
         "versions: "
@@ -504,6 +506,8 @@ def _readme_versions(
                     if _ANNOUNCED_AFTER.match(line[m.end() :])
                     else NOTES
                     if number in notes
+                    else PIN
+                    if index > 0
                     else "readme",
                     m.group(1),
                     readme,
@@ -666,24 +670,70 @@ def _feature_releases_only(declared: str, newest: str, entries: list[ChangelogEn
 
 
 def _compare_readme(
-    project: VersionMention, readme: list[VersionMention], outcome: StepOutcome
+    project: VersionMention,
+    readme: list[VersionMention],
+    outcome: StepOutcome,
+    doc: DocFile | None = None,
 ) -> None:
     scheme = _scheme(project)
     declared = parse_version(project.value, scheme)
+    history = _release_history(readme, declared, scheme, doc)
     for mention in readme:
         if mention.source in (ANNOUNCED, NOTES) and declared is not None:
             announced = parse_version(mention.value, scheme)
             if announced is not None and announced < declared:
                 continue  # a past release announced, or its notes: history
         if _differ(mention.value, project.value, scheme):
+            releases = history.get(mention.line)
             outcome.add(
                 "version/readme-mismatch",
-                "warning",
+                "info" if releases else "warning",
                 f"README mentions version {mention.value} but the project declares "
-                f"{project.value} ({project.where()})",
+                f"{project.value} ({project.where()})"
+                + (
+                    f"; its section names releases {releases}, all older than the declared "
+                    "one: a history of changes, not a claim of the current version"
+                    if releases
+                    else ""
+                ),
                 mention.path,
                 mention.line,
             )
+
+
+def _release_history(
+    readme: list[VersionMention],
+    declared: ParsedVersion | None,
+    scheme: Scheme,
+    doc: DocFile | None,
+) -> dict[int | None, str]:
+    """The lines of README version mentions that narrate past releases: a section (from one
+    heading to the next) that names two or more different versions, every one older than the
+    declared version (tzlocal 5.2's 'API CHANGE!': "With version 3.0 ...", "Since 4.0 ...",
+    "Version 5.0 removes ..."). A section naming one older version alone, any version not
+    older than the declared one, or an install pin (`pip install name==X`), keeps its
+    mentions as claims."""
+    if doc is None or declared is None:
+        return {}
+    starts = sorted(h.line for h in doc.headings)
+    sections: dict[int, list[VersionMention]] = {}
+    for mention in readme:
+        if mention.line is None:
+            continue
+        start = max((s for s in starts if s <= mention.line), default=0)
+        sections.setdefault(start, []).append(mention)
+    history: dict[int | None, str] = {}
+    for mentions in sections.values():
+        if any(m.source == PIN for m in mentions):
+            continue  # an install pin beside them tells the reader what to install now
+        parsed = {m.value: parse_version(m.value, scheme) for m in mentions}
+        older = {value: v for value, v in parsed.items() if v is not None and v < declared}
+        if len(older) < 2 or len(older) < len(parsed):
+            continue
+        values = sorted(older, key=lambda value: older[value])
+        names = ", ".join(values[:-1]) + f" and {values[-1]}"
+        history.update((m.line, names) for m in mentions)
+    return history
 
 
 # --------------------------------------------------------------------------- links

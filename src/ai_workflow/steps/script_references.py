@@ -63,6 +63,7 @@ from ai_workflow.markdown_docs import (
     is_shell_block,
     project_docs,
     project_facts,
+    read_doc,
 )
 from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
@@ -1132,11 +1133,48 @@ def _npm_problem(project: Project, ref: Reference) -> tuple[str, str, str] | Non
         return None  # npm's default start script
     if ref.via in ("yarn", "pnpm", "bun") and _is_bin(project, directory, ref.value):
         return None  # `yarn eslint` runs a dependency's binary
+    example = _example_script_line(project, ref, directory)
+    if example is not None:
+        return (
+            "scripts/missing-npm-script",
+            f"{package_path} has no script '{ref.value}'; the document's example package.json "
+            f"(line {example}) defines it: a script of the reader's project, not this one's",
+            "info",
+        )
     return (
         "scripts/missing-npm-script",
         f"{package_path} has no script '{ref.value}'",
         "error",
     )
+
+
+_EXAMPLE_SCRIPTS = re.compile(r"""["']scripts["']\s*:\s*\{(?P<body>[^{}]*)\}""")
+_EXAMPLE_NAME = re.compile(r"""^[ \t+-]*["']name["']\s*:\s*["']([^"']+)["']""", re.MULTILINE)
+
+
+def _example_script_line(project: Project, ref: Reference, directory: str) -> int | None:
+    """The line of a code block in the citing document that shows another package.json (one
+    whose `"name"` is not this package's) with a `"scripts"` object defining the script: the
+    document teaches the reader to write that script in their own project (tmex's README
+    shows a user's package.json whose `"start"` runs tmex, then says "`npm run start`
+    composes ..."). A block that shows this package's own package.json, or none, gives None."""
+    if ref.command.origin != "docs":
+        return None
+    doc = read_doc(project.target, ref.command.path)
+    if doc is None:
+        return None
+    own = _read_json(project.target / _join(directory, "package.json")).get("name")
+    key = re.compile(rf"""^[ \t+-]*["']{re.escape(ref.value)}["']\s*:""", re.MULTILINE)
+    for block in doc.code_blocks:
+        name = _EXAMPLE_NAME.search(block.content)
+        if name is None or name.group(1) == own:
+            continue
+        for scripts in _EXAMPLE_SCRIPTS.finditer(block.content):
+            found = key.search(scripts.group("body"))
+            if found is not None:
+                offset = scripts.start("body") + found.start()
+                return block.line + block.content.count("\n", 0, offset)
+    return None
 
 
 def _is_bin(project: Project, directory: str, name: str) -> bool:

@@ -880,8 +880,46 @@ def _failed_after_tests(
         return
     if _from_unfetched_submodule(outcome, head, output, ctx.target):
         return
+    rejected = NODE_BAD_OPTION.search(output)
+    if rejected is not None:
+        option = rejected.group("option")
+        said = f"`{rejected.group(0).strip()}`"
+        if NODE_REMOVED_OPTION.fullmatch(option):
+            _environment_incomplete(
+                outcome,
+                f"{head}: a step of it stopped before running any test, where this machine's "
+                f"Node.js refused the option {option} ({said}), an option older Node.js "
+                "versions took and later ones dropped; the tests that ran passed. Run it under "
+                f"a Node.js that still takes {option}, or drop the option from the script",
+                f"tests: a step of `{plan.display}` passes {option}, which this Node.js no "
+                "longer has",
+            )
+            return
+        outcome.add(
+            "tests/command-failed",
+            "error",
+            f"{head}: a step of it stopped where Node.js refused the option {option} ({said}), "
+            "which this Node.js does not have: a mistyped option, or one only a newer Node.js "
+            "has; no test ran in that step",
+        )
+        return
     if not _in_dependencies(outcome, head, output):
         outcome.add("tests/command-failed", "error", f"{head}: {_excerpt(output, 3)}")
+
+
+NODE_BAD_OPTION = re.compile(r"\bnode(?:js)?(?:\.exe)?: bad option: (?P<option>--?[\w.=-]+)")
+"""Node.js's words when a command line names an option neither it nor V8 has
+(`/usr/bin/node: bad option: --es-staging`); it exits 9 before it loads any file."""
+NODE_REMOVED_OPTION = re.compile(
+    r"--(?:es[-_]staging|harmony[-_][\w-]+|(?:experimental|es-module)-specifier-resolution)"
+    r"(?:=.*)?"
+)
+"""Options Node.js (or V8 under it) once took and has since dropped: V8's `--es-staging` (gone
+with V8 11, Node.js 20; has-symbols 1.0.3's `test:staging` runs `nyc node --harmony
+--es-staging test`), each `--harmony-<feature>` flag (V8 deletes it once the feature ships;
+`--harmony` alone stays), and `--experimental-specifier-resolution` /
+`--es-module-specifier-resolution` (gone in Node.js 19). A script that names one was written for
+a Node.js before that; any other refused option is the script's own mistake."""
 
 
 def _from_unfetched_submodule(outcome: StepOutcome, head: str, output: str, target: Path) -> bool:

@@ -132,7 +132,10 @@ def compute_reach(
         if language in reach.incomplete:
             reach.modules |= {s for s in sources if s.endswith(suffixes)}
     _python_definitions(index, py_tests, sources, reach, seed_names, units or python_units)
-    for path in [*js_tests, *(s for s in sources if s in reach.modules)]:
+    # Names used by every JS file the tests reach, sources or not: a package's root index.js
+    # that the source directories (lib/) leave out still runs under the tests and calls the
+    # lib/ helpers it requires.
+    for path in sorted({*js_tests, *reach.modules}):
         module = js.module(path) if path.endswith(JS_SUFFIXES) else None
         if module is not None:
             reach.js_names |= module.used
