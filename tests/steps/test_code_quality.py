@@ -4409,6 +4409,26 @@ def test_python2_builtins_in_a_python2_module_are_info(tmp_path: Path) -> None:
     assert "`import _winreg` (line 1)" in note.message + str(note.extra)
 
 
+def test_python2_builtins_below_an_import_python3_finds_stay_errors(tmp_path: Path) -> None:
+    """An import named like a module of Python 2's standard library that Python 3 still finds
+    (the project's own user.py beside the script, the standard library's cProfile) does not make
+    the module Python 2 code: `xrange` and `unicode` below it fail on Python 3, errors. The
+    Python 2 module beside them stays info."""
+    files = {
+        "user.py": "class User:\n    pass\n",
+        "app.py": "from user import User\n\n\ndef names(n):\n    return [User() for i in xrange(n)]\n",
+        "prof.py": "import cProfile\n\n\ndef text(v):\n    return unicode(v)\n",
+        "pkg/win32tz.py": PY2_MODULE["pkg/win32tz.py"],
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    graded = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F821"}
+    assert graded == {
+        ("app.py", 5): Severity.ERROR,
+        ("prof.py", 5): Severity.ERROR,
+        ("pkg/win32tz.py", 6): Severity.INFO,
+    }
+
+
 PY2_PRINT_STATEMENT = {
     "old/check.py": (
         "import os\nimport sys\n\nif os.environ.get('VERBOSE'):\n"
