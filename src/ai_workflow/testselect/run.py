@@ -380,17 +380,15 @@ def _go_changed(ctx: StepContext, base: str) -> dict[str, str | None] | None:
 
 
 def _go_text(ctx: StepContext, base: str, rel: str) -> str | None:
+    """The file's text now, or at the base when it is gone (None: unreadable, or in neither)."""
     path = ctx.target / rel
     if path.is_file() and not path.is_symlink():
-        data = read_bytes(path, root=ctx.target)
-        return None if data is None else data.decode("utf-8", errors="replace")
-    try:
-        return git(ctx.target, "show", f"{base}:./{rel}")
-    except GitError:
-        return None
+        return _go_now_text(ctx, rel)
+    return _go_base_text(ctx, base, rel)
 
 
 def _go_now_text(ctx: StepContext, rel: str) -> str | None:
+    """The file's text now (None: absent, a symlink, or unreadable)."""
     path = ctx.target / rel
     if not path.is_file() or path.is_symlink():
         return None
@@ -399,6 +397,7 @@ def _go_now_text(ctx: StepContext, rel: str) -> str | None:
 
 
 def _go_base_text(ctx: StepContext, base: str, rel: str) -> str | None:
+    """The file's text at the base commit (None: not there)."""
     try:
         return git(ctx.target, "show", f"{base}:./{rel}")
     except GitError:
