@@ -230,7 +230,7 @@ def test_documentation_outside_the_packages_selects_none(
     assert packages_run(summary) == {CART}
 
 
-def test_a_change_no_test_reaches_runs_no_package(
+def test_a_change_no_test_reaches_only_builds_its_package(
     shop: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (shop / "cmd/tool").mkdir(parents=True)
