@@ -4737,6 +4737,28 @@ def test_names_read_after_an_exec_into_the_module_namespace_are_info(tmp_path: P
     assert any("(line 11), which runs code in the module's namespace" in n for n in notes)
 
 
+def test_a_name_an_exec_of_literal_code_does_not_bind_stays_an_error(tmp_path: Path) -> None:
+    """`exec("import os")` at the top level binds os and nothing else: a typo read after it is
+    an error; the name the literal binds, and a name after an exec of built code, are info."""
+    files = {
+        "pkg/lit.py": (
+            'exec("import os")\n\n\ndef where():\n    return os.getcwd(), undefined_typo\n'
+        ),
+        "pkg/built.py": ("CODE = 'x = 1'\nexec(CODE + '\\n')\n\n\ndef value():\n    return x\n"),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    graded = {
+        (f.path, f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F821"
+    }
+    assert graded == {
+        ("pkg/lit.py", 5, "os"): Severity.INFO,
+        ("pkg/lit.py", 5, "undefined_typo"): Severity.ERROR,
+        ("pkg/built.py", 6, "x"): Severity.INFO,
+    }
+
+
 NAMESPACE_WRITES = {
     "pkg/__init__.py": "",
     "pkg/nodes.py": (
