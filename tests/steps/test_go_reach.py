@@ -451,3 +451,14 @@ def test_a_removed_function_reaches_what_still_names_it() -> None:
     )
     files = {"s.go": shadow, "s_test.go": test}
     assert select_tests({"s.go": old}, {"s.go": shadow}, files).tests == {"TestSize"}
+
+
+def test_a_method_declared_on_an_alias_is_reached_through_the_aliased_type() -> None:
+    # `type Alias = Op`: a method declared on Alias is Op's, which fmt calls on an Op
+    aliased = CALC_GO.replace(
+        'func (o Op) String() string { return "op " + o.Name }',
+        'type Alias = Op\n\nfunc (o Alias) String() string { return "op " + o.Name }',
+    )
+    changed = aliased.replace('"op " + o.Name', '"op: " + o.Name')
+    files = {"calc.go": changed, "calc_test.go": CALC_TEST_GO}
+    assert select_tests({"calc.go": aliased}, {"calc.go": changed}, files).tests == {"TestOp"}

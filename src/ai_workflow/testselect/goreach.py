@@ -62,6 +62,7 @@ class Decl:
     path: str = ""
     initialises: bool = False  # init and TestMain: run for every test
     init_refs: frozenset[str] = frozenset()  # vars: the names their initialisers call
+    alias_of: str = ""  # `type A = T`: "T", the type A is another name of
 
 
 @dataclass
@@ -99,7 +100,11 @@ def parse_file(text: str, path: str) -> GoFile:
                 if spec.type in ("type_spec", "type_alias"):
                     name = spec.child_by_field_name("name")
                     if name is not None:
-                        out.decls.append(_decl(spec, "type", ts.text(name), path))
+                        decl = _decl(spec, "type", ts.text(name), path)
+                        aliased = spec.child_by_field_name("type")
+                        if spec.type == "type_alias" and aliased is not None:
+                            decl.alias_of = ts.text(aliased)
+                        out.decls.append(decl)
         elif kind in ("var_declaration", "const_declaration"):
             repeated: frozenset[str] = frozenset()  # a constant's implicit type and expression
             for spec in _specs(node):
@@ -249,6 +254,10 @@ class Package:
                     pkg.methods.setdefault(decl.receiver, set()).add(key)
                 if decl.kind == "func" and path.endswith("_test.go") and TEST_NAME.match(decl.name):
                     pkg.tests[decl.name] = key
+        for decl in pkg.decls.values():  # `type A = T`: A's methods are T's, and T's are A's
+            if decl.alias_of in pkg.by_name:
+                both = pkg.methods.get(decl.name, set()) | pkg.methods.get(decl.alias_of, set())
+                pkg.methods[decl.name] = pkg.methods[decl.alias_of] = both
         return pkg
 
     def edges(self, decl: Decl) -> set[str]:
