@@ -66,3 +66,26 @@ def test_a_variable_that_cannot_be_empty_is_info(tmp_path: Path) -> None:
         17: "info",
         18: "warning",
     }
+
+
+FUNCTIONS = """\
+#!/bin/bash
+check() {
+    test "$work_dir" || return 1
+    rm -rf "$work_dir/"*
+}
+clean() {
+    rm -rf "$work_dir/"*
+}
+rm -rf "$work_dir/"*
+"""
+
+
+def test_a_guard_in_another_function_does_not_make_the_variable_non_empty(
+    tmp_path: Path,
+) -> None:
+    """check() leaves when work_dir is empty, so its own rm is info; clean() can be called
+    without check() running, and the top-level rm after both runs with or without them: they
+    keep the warning."""
+    root = make_repo(tmp_path / "p", {"stages/restore.sh": FUNCTIONS, **RUNS_SHELLCHECK})
+    assert _levels(root) == {4: "info", 7: "warning", 9: "warning"}

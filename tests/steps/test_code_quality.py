@@ -4409,6 +4409,26 @@ def test_python2_builtins_in_a_python2_module_are_info(tmp_path: Path) -> None:
     assert "`import _winreg` (line 1)" in note.message + str(note.extra)
 
 
+def test_python2_builtins_below_an_import_python3_finds_stay_errors(tmp_path: Path) -> None:
+    """An import named like a module of Python 2's standard library that Python 3 still finds
+    (the project's own user.py beside the script, the standard library's cProfile) does not make
+    the module Python 2 code: `xrange` and `unicode` below it fail on Python 3, errors. The
+    Python 2 module beside them stays info."""
+    files = {
+        "user.py": "class User:\n    pass\n",
+        "app.py": "from user import User\n\n\ndef names(n):\n    return [User() for i in xrange(n)]\n",
+        "prof.py": "import cProfile\n\n\ndef text(v):\n    return unicode(v)\n",
+        "pkg/win32tz.py": PY2_MODULE["pkg/win32tz.py"],
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    graded = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F821"}
+    assert graded == {
+        ("app.py", 5): Severity.ERROR,
+        ("prof.py", 5): Severity.ERROR,
+        ("pkg/win32tz.py", 6): Severity.INFO,
+    }
+
+
 PY2_PRINT_STATEMENT = {
     "old/check.py": (
         "import os\nimport sys\n\nif os.environ.get('VERBOSE'):\n"
@@ -4715,6 +4735,28 @@ def test_names_read_after_an_exec_into_the_module_namespace_are_info(tmp_path: P
     }
     notes = [f.message for f in outcome.findings if f.severity is Severity.INFO]
     assert any("(line 11), which runs code in the module's namespace" in n for n in notes)
+
+
+def test_a_name_an_exec_of_literal_code_does_not_bind_stays_an_error(tmp_path: Path) -> None:
+    """`exec("import os")` at the top level binds os and nothing else: a typo read after it is
+    an error; the name the literal binds, and a name after an exec of built code, are info."""
+    files = {
+        "pkg/lit.py": (
+            'exec("import os")\n\n\ndef where():\n    return os.getcwd(), undefined_typo\n'
+        ),
+        "pkg/built.py": ("CODE = 'x = 1'\nexec(CODE + '\\n')\n\n\ndef value():\n    return x\n"),
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    graded = {
+        (f.path, f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F821"
+    }
+    assert graded == {
+        ("pkg/lit.py", 5, "os"): Severity.INFO,
+        ("pkg/lit.py", 5, "undefined_typo"): Severity.ERROR,
+        ("pkg/built.py", 6, "x"): Severity.INFO,
+    }
 
 
 NAMESPACE_WRITES = {

@@ -876,6 +876,35 @@ def test_setup_py_requirements_in_a_module_level_list_are_read(tmp_path: Path) -
     ]
 
 
+def test_setup_py_list_changed_where_it_is_not_read_is_computed(tmp_path: Path) -> None:
+    """A list a loop, a function or a call handed it changes is not read as its literals: the
+    requirements it gains there are unknown (`install_requires` unread, the import info); one
+    changed in an `except` gets what the handler adds, declared."""
+    module = "import six\nimport requests\n"
+    for changed in (
+        "for line in open('requirements.txt'):\n    required.append(line.strip())\n",
+        "def more():\n    required.append('requests')\nmore()\n",
+        "add_from_file(required)\n",
+    ):
+        setup_py = (
+            "from setuptools import setup\n\nrequired = ['six']\n"
+            f"{changed}setup(name='demo', packages=['demo'], install_requires=required)\n"
+        )
+        files = {"setup.py": setup_py, "demo/__init__.py": module, "requirements.txt": "requests\n"}
+        outcome = _run(make_repo(tmp_path / str(len(changed)), files))
+        undeclared = [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+        assert [f.severity for f in undeclared] == [Severity.INFO], changed
+        assert "setup.py's install_requires is computed" in undeclared[0].message
+    handler = "try:\n    import json\nexcept ImportError:\n    required.append('requests')\n"
+    setup_py = (
+        "from setuptools import setup\n\nrequired = ['six']\n"
+        f"{handler}setup(name='demo', packages=['demo'], install_requires=required)\n"
+    )
+    files = {"setup.py": setup_py, "demo/__init__.py": module}
+    outcome = _run(make_repo(tmp_path / "handler", files))
+    assert not [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+
+
 def test_extras_may_repeat_a_requirement_but_a_list_may_not(tmp_path: Path) -> None:
     pyproject = textwrap.dedent(
         """\

@@ -350,3 +350,115 @@ def test_an_init_function_that_only_moved_is_unchanged_and_an_edited_one_is_not(
 
 def test_the_run_pattern_is_anchored() -> None:
     assert run_pattern(["TestB", "TestA", "TestA"]) == "^(TestA|TestB)$"
+
+
+def test_an_old_style_build_constraint_is_a_directive() -> None:
+    # dropping `// +build ignore` puts the file's init in the package: every test runs it
+    tests = {"calc_test.go": CALC_TEST_GO}
+    ignored = '// +build ignore\n\npackage calc\n\nfunc init() { panic("x") }\n'
+    built = ignored.replace("// +build ignore\n\n", "")
+    with pytest.raises(GoWhole, match="outside function bodies"):
+        select_tests({"x.go": ignored}, {"x.go": built}, {**tests, "x.go": built})
+    # an ordinary comment in the same place still changes nothing
+    commented = ignored.replace("+build ignore", "build me")
+    assert (
+        select_tests({"x.go": commented}, {"x.go": built}, {**tests, "x.go": built}).tests == set()
+    )
+
+
+def test_a_function_literal_called_at_initialisation_runs_the_whole_package() -> None:
+    tests = {"calc_test.go": CALC_TEST_GO}
+    setup = "func setup() int { return 1 }\n"
+    changed = setup.replace("return 1", "return 2")
+    for var in (
+        "var _ = func() int { return setup() }()\n",  # called in place
+        "var _ = apply(func() int { return setup() })\n\nfunc apply(f func() int) int { return f() }\n",
+    ):
+        old = f"package calc\n\n{var}\n{setup}"
+        new = f"package calc\n\n{var}\n{changed}"
+        with pytest.raises(GoWhole, match="runs at package initialisation"):
+            select_tests({"x.go": old}, {"x.go": new}, {**tests, "x.go": new})
+    # a function literal stored, not called, runs only when a test calls it
+    stored = "package calc\n\nvar hook = func() int { return setup() }\n\n"
+    pick = select_tests(
+        {"x.go": stored + setup}, {"x.go": stored + changed}, {**tests, "x.go": stored + changed}
+    )
+    assert pick.tests == set() and pick.changed == {"func setup"}
+
+
+def test_a_constant_with_an_implicit_type_reaches_the_methods_of_that_type() -> None:
+    colors = (
+        "package calc\n\ntype Color int\n\nconst (\n\tRed Color = iota\n\tBlue\n)\n\n"
+        'func (c Color) String() string { return [...]string{"red", "blue"}[c] }\n'
+    )
+    changed = colors.replace('"blue"}', '"BLUE"}')
+    test = (
+        'package calc\n\nimport (\n\t"fmt"\n\t"testing"\n)\n\n'
+        'func TestBlue(t *testing.T) {\n\tif fmt.Sprint(Blue) != "blue" {\n\t\tt.Fatal()\n\t}\n}\n\n'
+        "func TestNone(t *testing.T) {}\n"
+    )
+    files = {"c.go": changed, "c_test.go": test}
+    assert select_tests({"c.go": colors}, {"c.go": changed}, files).tests == {"TestBlue"}
+
+
+def test_a_package_asking_for_positions_in_another_file_counts_moved_functions() -> None:
+    where = 'package calc\n\nimport "runtime"\n\nfunc where() int {\n\t_, _, l, _ := runtime.Caller(1)\n\treturn l\n}\n'
+    line = "package calc\n\nfunc Line() int { return where() }\n"
+    moved = line.replace("package calc\n", "package calc\n\n// Line is where it is called.\n")
+    test = (
+        'package calc\n\nimport "testing"\n\nfunc TestLine(t *testing.T) {\n'
+        "\tif Line() != 3 {\n\t\tt.Fatal()\n\t}\n}\n\nfunc TestNone(t *testing.T) {}\n"
+    )
+    files = {"line.go": moved, "where.go": where, "line_test.go": test}
+    assert select_tests({"line.go": line}, {"line.go": moved}, files).tests == {"TestLine"}
+    # without the package asking, a moved function is unchanged
+    del files["where.go"]
+    files["line.go"] = moved.replace("return where()", "return 3")
+    old = line.replace("return where()", "return 3")
+    assert select_tests({"line.go": old}, {"line.go": files["line.go"]}, files).tests == set()
+    # the log package's file:line flags ask for positions too
+    logged = 'package calc\n\nimport "log"\n\nvar logger = log.New(nil, "", log.Lshortfile)\n'
+    assert parse_file(logged, "log.go").positions
+
+
+def test_a_change_no_test_reaches_is_still_built_and_vetted(
+    calc: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calc_go = calc / "calc.go"
+    calc_go.write_text(calc_go.read_text(encoding="utf-8") + "\nfunc unused() int { return 1 }\n")
+    commit_all(calc, "a function no test calls")
+    summary = run(calc, capsys)
+    assert packages_run(summary) == {CALC}
+    assert selected_tests(summary) == {""}  # -run '^()$': none of its tests
+    assert summary["steps"][0]["status"] == "passed"
+    assert summary["steps"][0]["findings"] == []  # no tests/none-collected: none was asked for
+    assert "example.com/calc only built and vetted" in summary["selection"]["reason"]
+    # the same function no longer compiling fails the step, as the whole package would
+    edit(calc, "calc.go", "func unused() int { return 1 }", 'func unused() int { return "x" }')
+    commit_all(calc, "a function no test calls, broken")
+    summary = run(calc, capsys)
+    assert summary["steps"][0]["status"] == "failed"
+    assert any("build failed" in f["message"] for f in summary["steps"][0]["findings"])
+
+
+def test_a_removed_function_reaches_what_still_names_it() -> None:
+    # the package's len shadowed the builtin: removing it changes what Size calls
+    shadow = "package calc\n\nfunc Size(s string) int { return len(s) }\n"
+    old = shadow + "\nfunc len(s string) int { return 0 }\n"
+    test = (
+        'package calc\n\nimport "testing"\n\nfunc TestSize(t *testing.T) {\n'
+        '\tif Size("ab") != 0 {\n\t\tt.Fatal()\n\t}\n}\n\nfunc TestNone(t *testing.T) {}\n'
+    )
+    files = {"s.go": shadow, "s_test.go": test}
+    assert select_tests({"s.go": old}, {"s.go": shadow}, files).tests == {"TestSize"}
+
+
+def test_a_method_declared_on_an_alias_is_reached_through_the_aliased_type() -> None:
+    # `type Alias = Op`: a method declared on Alias is Op's, which fmt calls on an Op
+    aliased = CALC_GO.replace(
+        'func (o Op) String() string { return "op " + o.Name }',
+        'type Alias = Op\n\nfunc (o Alias) String() string { return "op " + o.Name }',
+    )
+    changed = aliased.replace('"op " + o.Name', '"op: " + o.Name')
+    files = {"calc.go": changed, "calc_test.go": CALC_TEST_GO}
+    assert select_tests({"calc.go": aliased}, {"calc.go": changed}, files).tests == {"TestOp"}

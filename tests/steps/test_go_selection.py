@@ -230,7 +230,7 @@ def test_documentation_outside_the_packages_selects_none(
     assert packages_run(summary) == {CART}
 
 
-def test_a_change_no_test_reaches_runs_no_package(
+def test_a_change_no_test_reaches_only_builds_its_package(
     shop: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (shop / "cmd/tool").mkdir(parents=True)
@@ -243,8 +243,10 @@ def test_a_change_no_test_reaches_runs_no_package(
     (shop / "README.md").write_text("# shop\n\nMore.\n", encoding="utf-8")
     commit_all(shop, "tool")
     summary = run(shop, capsys)
-    # the change lies in main's body, which no test reaches: not even its package runs
-    assert summary["selection"]["packages"] == {"total": 4, "selected": 0}
+    # the change lies in main's body, which no test reaches: its package is only built
+    assert summary["selection"]["packages"] == {"total": 4, "selected": 1}
+    assert summary["tests"]["selected"] == 0
+    assert summary["steps"][0]["status"] == "passed"
 
 
 def test_a_changed_test_command_runs_everything(

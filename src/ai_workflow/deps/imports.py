@@ -77,7 +77,7 @@ PY2_STDLIB_MODULES = frozenset(
         "__builtin__", "_winreg", "BaseHTTPServer", "CGIHTTPServer", "ConfigParser", "Cookie",
         "DocXMLRPCServer", "HTMLParser", "Queue", "SimpleHTTPServer", "SimpleXMLRPCServer",
         "SocketServer", "StringIO", "Tkinter", "UserDict", "UserList", "UserString",
-        "anydbm", "commands", "cPickle", "cProfile", "cStringIO", "cookielib", "copy_reg",
+        "anydbm", "commands", "cPickle", "cStringIO", "cookielib", "copy_reg",
         "dbhash", "dircache", "dummy_thread", "exceptions", "future_builtins", "htmlentitydefs",
         "htmllib", "httplib", "md5", "mimetools", "mimify", "multifile", "new", "popen2",
         "repr", "rfc822", "robotparser", "sets", "sha", "statvfs", "thread", "tkMessageBox",

@@ -451,8 +451,8 @@ def _module_lists(tree: ast.Module) -> dict[str, list[str]]:
     `.extend([...])` or `required += [...]`, at the top level or under an `if`/`try`/`with`
     (orderedmultidict's `install_requires=required`). An item added under
     `if sys.version_info < (2, 7):` gets that condition as its marker (`python_version < "2.7"`).
-    A name assigned twice, from anything but a literal, or changed in any other way is left out,
-    as computed."""
+    A name assigned twice, from anything but a literal, or changed in any other way (in a loop,
+    a function, handed to a call) is left out, as computed."""
     lists: dict[str, list[str]] = {}
     computed: set[str] = set()
 
@@ -497,11 +497,22 @@ def _module_lists(tree: ast.Module) -> dict[str, list[str]]:
                         add(name, node, marker)
                     else:
                         computed.add(name)
+                elif not _is_setup_call(stmt.value):
+                    unread(stmt)  # `more(required)` may change the list it is handed
             elif isinstance(stmt, ast.If):
                 visit(stmt.body, _version_marker(stmt.test) or marker or "?")
                 visit(stmt.orelse, marker or "?")
-            elif isinstance(stmt, ast.Try | ast.With):
+            elif isinstance(stmt, ast.Try):
                 visit(stmt.body, marker)
+                for block in (*(h.body for h in stmt.handlers), stmt.orelse, stmt.finalbody):
+                    visit(block, marker or "?")
+            elif isinstance(stmt, ast.With):
+                visit(stmt.body, marker)
+            else:  # a loop, a function, a `del`...: how it changes a list is not read
+                unread(stmt)
+
+    def unread(stmt: ast.stmt) -> None:
+        computed.update(n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id in lists)
 
     visit(tree.body, "")
     return {

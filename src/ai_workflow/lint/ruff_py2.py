@@ -98,7 +98,9 @@ def py2_builtins_as_info(
     the project imports only under one, made info."""
 
     def reason(finding: Finding, tree: ast.Module) -> str | None:
-        return _guard(finding, tree) or _imported_only_on_python2(finding, files, python_files)
+        return _guard(finding, tree, files) or _imported_only_on_python2(
+            finding, files, python_files
+        )
 
     return files.explain_rule(findings, UNDEFINED_NAME, NOTE, reason)
 
@@ -177,7 +179,7 @@ def _python2_branch(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> str | Non
     return None
 
 
-def _guard(finding: Finding, tree: ast.Module) -> str | None:
+def _guard(finding: Finding, tree: ast.Module, files: ParsedFiles | None = None) -> str | None:
     found = _UNDEFINED.search(finding.message)
     if found is None or found.group("name") not in PY2_BUILTINS:
         return None
@@ -195,7 +197,7 @@ def _guard(finding: Finding, tree: ast.Module) -> str | None:
                 guarded(node, parents)
                 or _python2_import_fallback(node, parents)
                 or _after_probe(node, parents)
-                or _python2_module(tree, node)
+                or _python2_module(tree, node, finding.path, files)
                 or _print_statement_module(tree)
             )
             if guard:
@@ -218,20 +220,35 @@ def _python2_import_fallback(name: ast.AST, parents: dict[ast.AST, ast.AST]) -> 
     return None
 
 
-def _python2_module(tree: ast.Module, name: ast.Name) -> str | None:
+def _python2_module(
+    tree: ast.Module, name: ast.Name, path: str | None = None, files: ParsedFiles | None = None
+) -> str | None:
     """How the module is Python 2 code: an unguarded import at its top level, above the name,
     of a standard-library module Python 3 renamed or removed (`import _winreg`, `import
     urllib2`), fails on Python 3 before the name can be read (vobject 0.9.8's win32tz.py and its
     `xrange`). `deps/undeclared-import` reports that import as the module's one problem. None
-    where no such import is."""
+    where no such import is, or where the project has a module of that name beside the file or
+    at its root (a Python 3 script's own `user.py` or `commands.py`), which the import finds."""
     for statement in tree.body:
         if statement.lineno >= name.lineno:
             break
         for module in _top_modules(statement):
-            if module in PY2_STDLIB_MODULES:
+            if module in PY2_STDLIB_MODULES and not _own_module(module, path, files):
                 line = statement.lineno
                 return f"in a Python 2 module: its `import {module}` (line {line}) fails first"
     return None
+
+
+def _own_module(module: str, path: str | None, files: ParsedFiles | None) -> bool:
+    """Whether the project has a module `module` in the file's directory or at its root."""
+    if files is None:
+        return False
+    where = {PurePosixPath(path).parent if path else PurePosixPath("."), PurePosixPath(".")}
+    return any(
+        (files.target / d / f"{module}.py").is_file()
+        or (files.target / d / module / "__init__.py").is_file()
+        for d in where
+    )
 
 
 def _print_statement_module(tree: ast.Module) -> str | None:

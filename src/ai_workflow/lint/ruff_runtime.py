@@ -21,7 +21,8 @@ run, and some names are defined by the time they do although no statement ruff r
   `exec(getimportable(f, alias='_'), __globals__, __locals__)` with `__globals__ = globals()`,
   then calls `_(*args)`. Info. A name read before the exec, and an exec into a namespace of
   its own (`exec(code, {})`, `exec(code)` inside a function, which writes the function's
-  locals()), stay errors.
+  locals()), and one the exec's literal code does not bind (`exec("import os")` binds `os`
+  only), stay errors.
 - a name the module writes into its own namespace at import, by a name it computes:
   `setattr(sys.modules[__name__], name, value)`, `globals()[name] = value` or
   `globals().update(...)`, at its top level or in one of its functions that its top level
@@ -139,9 +140,31 @@ def _exec_before(finding: Finding, tree: ast.Module) -> str | None:
         for call in _own_calls(scope):
             if call.lineno >= line or not _exec_in_module(call, aliases, at_top):
                 continue
+            if not _may_bind(call.args[0], found.group("name")):
+                continue
             if executed_file(call, ast.Expr(call), {}) is None:
                 return f"`{ast.unparse(call)}` (line {call.lineno})"
     return None
+
+
+def _may_bind(code: ast.expr, name: str) -> bool:
+    """Whether the code an `exec` runs may bind `name`: any code it builds may; a string
+    literal only if it binds the name (`exec("import os")` defines `os`, nothing else)."""
+    if not (isinstance(code, ast.Constant) and isinstance(code.value, str)):
+        return True
+    try:
+        tree = ast.parse(code.value)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False  # the exec raises before anything reads the name
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id == name:
+            return True
+        definitions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+        if isinstance(node, definitions) and node.name == name:
+            return True
+        if isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) in (name, "*"):
+            return True
+    return False
 
 
 def _own_calls(scope: ast.AST) -> Iterable[ast.Call]:

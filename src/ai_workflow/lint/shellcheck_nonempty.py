@@ -10,7 +10,8 @@ script can make sure it is not empty in three ways this reads, all in the script
   slash from such a value (`save_original_file_dir="${save_original_file_dir#/}"`), and the
   file neither reads it in (`read`), loops over it (`for`) nor unsets it;
 - an earlier line of the file leaves when it is empty (`test "$move_away_dir" || continue`,
-  `[ -n "$dir" ] || exit 1`, `[ -z "$dir" ] && return`), and no line between assigns it;
+  `[ -n "$dir" ] || exit 1`, `[ -z "$dir" ] && return`), and no line between assigns it,
+  starts the function the line is in, or ends another function (whose guard is its own);
 - the file never assigns it, and a script of the project makes it readonly with such a value
   (rear's usr/sbin/rear: `readonly TARGET_FS_ROOT="/mnt/local"`, before it sources its stage
   scripts): nothing can change it.
@@ -147,11 +148,19 @@ def _guard_before(
         rf"|(?:\btest|\[\[?)\s+-z\s+{expansion}\s*(?:\]\]?)?\s*&&\s*{LEAVE})"
     )
     for number in range(line - 1, 0, -1):
+        if FUNCTION_START.match(code[number - 1]) or code[number - 1].startswith("}"):
+            return None  # the line's function starts, or another one ends: its guards are its own
         if guard.search(code[number - 1]):
             if any(number < at < line for at, _ in assignments):
                 return None
             return number
     return None
+
+
+# a function definition's first line (`name() {`, `function name {`): a guard above it does not
+# run when the function is called, nor does one in another function's body (ended by a `}` at
+# the start of a line)
+FUNCTION_START = re.compile(r"^\s*(?:function\s+[\w.:-]+|[\w.:-]+\s*\(\s*\))")
 
 
 def _readonly_literals(target: Path, scripts: Sequence[str]) -> dict[str, str]:

@@ -13,14 +13,14 @@ A change is compared file by file, the base's text with today's: what differs is
 changed declarations. It selects the tests (`TestX`, `ExampleX`, `FuzzX`) that reach a changed
 function or method; the whole package runs instead (`GoWhole`, with the reason) when anything
 else changed: a type, variable or constant declaration, an import, the package clause, a
-compiler directive (`//go:...`), an `init` function or `TestMain`, a method's receiver or
-signature, a method added or removed (the method sets that interfaces see), a file added or
-deleted, a file tree-sitter cannot parse cleanly, a file with `//go:linkname` (a function
-reached under another name); or when a changed function is reachable from
-package initialisation (a package-level variable's declaration, `init`, `TestMain`), which
-runs for every test. Comments outside declarations change nothing, unless the package asks for
-its own source positions (`runtime.Caller`, `runtime.Stack`...): then a declaration that moved
-to another line counts as changed.
+compiler directive (`//go:...`) or build constraint (`// +build`), an `init` function or
+`TestMain`, a method's receiver or signature, a method added or removed (the method sets that
+interfaces see), a file added or deleted, a file tree-sitter cannot parse cleanly, a file with
+`//go:linkname` (a function reached under another name); or when a changed function is
+reachable from package initialisation (a package-level variable's declaration, `init`,
+`TestMain`), which runs for every test. Comments outside declarations change nothing, unless
+the package asks for its own source positions (`runtime.Caller`, `runtime.Stack`...): then a
+declaration that moved to another line counts as changed.
 """
 
 from __future__ import annotations
@@ -37,9 +37,11 @@ from ai_workflow.testsource.treesitter import Node
 TEST_NAME = re.compile(r"^(Test|Example|Fuzz)(?![a-z])")
 NAME_NODES = frozenset({"identifier", "field_identifier", "type_identifier"})
 FUNCTION_NODES = frozenset({"function_declaration", "method_declaration"})
-DIRECTIVE = re.compile(r"^//(go:|line |export )")
+DIRECTIVE = re.compile(r"^//(go:|line |export |\s*\+build\b)")  # `// +build`: Go before 1.17
 WALKS = re.compile(r"\b(ReadDir|Readdir|Readdirnames|Walk|WalkDir|Glob|DirFS)\b")
-POSITIONS = re.compile(r"\bruntime\.(Caller|Callers|Stack)\b|\bdebug\.(Stack|PrintStack)\b")
+POSITIONS = re.compile(
+    r"\bruntime\.(Caller|Callers|Stack)\b|\bdebug\.(Stack|PrintStack)\b|\blog\.L(short|long)file\b"
+)
 ALWAYS_WHOLE = frozenset({"init", "TestMain"})
 
 
@@ -60,6 +62,7 @@ class Decl:
     path: str = ""
     initialises: bool = False  # init and TestMain: run for every test
     init_refs: frozenset[str] = frozenset()  # vars: the names their initialisers call
+    alias_of: str = ""  # `type A = T`: "T", the type A is another name of
 
 
 @dataclass
@@ -97,13 +100,24 @@ def parse_file(text: str, path: str) -> GoFile:
                 if spec.type in ("type_spec", "type_alias"):
                     name = spec.child_by_field_name("name")
                     if name is not None:
-                        out.decls.append(_decl(spec, "type", ts.text(name), path))
+                        decl = _decl(spec, "type", ts.text(name), path)
+                        aliased = spec.child_by_field_name("type")
+                        if spec.type == "type_alias" and aliased is not None:
+                            decl.alias_of = ts.text(aliased)
+                        out.decls.append(decl)
         elif kind in ("var_declaration", "const_declaration"):
+            repeated: frozenset[str] = frozenset()  # a constant's implicit type and expression
             for spec in _specs(node):
+                if kind == "const_declaration" and spec.child_by_field_name("value") is not None:
+                    type_ = spec.child_by_field_name("type")
+                    repeated = _names(spec.child_by_field_name("value"))
+                    repeated |= _names(type_) if type_ is not None else frozenset()
                 for name in spec.children_by_field_name("name"):
                     decl = _decl(spec, "value", ts.text(name), path)
                     if kind == "var_declaration":
                         decl.init_refs = _called(spec)
+                    else:  # `Blue` after `Red Color = iota` is a Color too
+                        decl.refs |= repeated
                     out.decls.append(decl)
     return out
 
@@ -122,12 +136,14 @@ def _names(node: Node) -> frozenset[str]:
 
 def _called(node: Node) -> frozenset[str]:
     """The names in the calls of a package-level variable's initialiser (they run at package
-    initialisation, their arguments too), outside function literals (which run when called)."""
+    initialisation, their arguments too), function literals inside a call included (one called
+    in place, `func() T {...}()`, or handed to a function that may call it), but not a function
+    literal outside any call (it runs when called)."""
     names: set[str] = set()
     todo = [(node, False)]
     while todo:
         current, in_call = todo.pop()
-        if current.type == "func_literal":
+        if current.type == "func_literal" and not in_call:
             continue
         in_call = in_call or current.type == "call_expression"
         if in_call and current.type in NAME_NODES:
@@ -172,14 +188,17 @@ def _receiver_type(params: Node | None) -> str:
 # --------------------------------------------------------------------------- the change
 
 
-def changed_decls(old: GoFile | None, new: GoFile | None, path: str) -> set[str]:
+def changed_decls(
+    old: GoFile | None, new: GoFile | None, path: str, positions: bool = False
+) -> set[str]:
     """The keys of the functions and methods whose text differs between the two versions of
-    one file; GoWhole when something else changed."""
+    one file (or, with `positions`, the package asking for source positions, whose line
+    differs); GoWhole when something else changed."""
     if old is None or new is None:
         raise GoWhole(f"{path} was {'added' if old is None else 'deleted'}")
     if old.rest != new.rest:
         raise GoWhole(f"{path} changed outside function bodies (a declaration or an import)")
-    positions = old.positions or new.positions
+    positions = positions or old.positions or new.positions
     before = {d.key: d for d in old.decls if d.kind in ("func", "method")}
     after = {d.key: d for d in new.decls if d.kind in ("func", "method")}
     out: set[str] = set()
@@ -235,6 +254,10 @@ class Package:
                     pkg.methods.setdefault(decl.receiver, set()).add(key)
                 if decl.kind == "func" and path.endswith("_test.go") and TEST_NAME.match(decl.name):
                     pkg.tests[decl.name] = key
+        for decl in pkg.decls.values():  # `type A = T`: A's methods are T's, and T's are A's
+            if decl.alias_of in pkg.by_name:
+                both = pkg.methods.get(decl.name, set()) | pkg.methods.get(decl.alias_of, set())
+                pkg.methods[decl.name] = pkg.methods[decl.alias_of] = both
         return pkg
 
     def edges(self, decl: Decl) -> set[str]:
@@ -279,6 +302,7 @@ def select_tests(
     package now (path -> text). GoWhole when the whole package must run."""
     changed: set[str] = set()
     parsed = {path: parse_file(text, path) for path, text in files.items()}
+    positions = any(go_file.positions for go_file in parsed.values())  # any file of the package
     for path in sorted(old.keys() | new.keys()):
         if PurePosixPath(path).suffix != ".go":
             raise GoWhole(f"{path} changed (not Go source)")
@@ -287,11 +311,13 @@ def select_tests(
         if after is not None and now is None:
             now = parse_file(after, path)
         was = parse_file(before, path) if before is not None else None
-        changed |= changed_decls(was, now if after is not None else None, path)
+        changed |= changed_decls(was, now if after is not None else None, path, positions)
     if not changed:
         return Pick(set(), changed, set())
     pkg = Package.build(parsed)
-    reaching = pkg.reaching(changed)
+    # a function removed: what still names it now calls another (a builtin it shadowed)
+    gone = {key.split(" ", 1)[1] for key in changed if key.startswith("func ")} - pkg.by_name.keys()
+    reaching = pkg.reaching(changed | {d.key for d in pkg.decls.values() if d.refs & gone})
     for decl in pkg.decls.values():
         called = {k for name in decl.init_refs for k in pkg.by_name.get(name, ())}
         if (decl.initialises and decl.key in reaching) or called & reaching:
@@ -343,6 +369,7 @@ class Narrowed:
     packages: list[str]  # import paths, sorted
     names: set[str] | None  # top-level tests for `-run`; None: every test of the packages
     picked: dict[str, int] = field(default_factory=dict)  # package -> tests picked by name
+    built: list[str] = field(default_factory=list)  # changed, no test reaches it: built, vetted
     whole: dict[str, str] = field(default_factory=dict)  # package -> why all its tests run
     note: str = ""  # why no `-run` narrows the packages that run whole
 
@@ -372,7 +399,9 @@ def narrow(
     bodies runs the tests that reach it; a package that depends on it (its tests' imports
     included) runs whole when it names something whose code reaches the change (`mentions`),
     and is left out otherwise; a package that depends on one that runs whole runs whole too, as
-    do the packages that failed last time. `before` and `now` read a file's text (relative to
+    do the packages that failed last time. A changed package none of whose tests reaches the
+    change still runs, for none of its tests, so that `go test` builds and vets it (a change
+    that no longer compiles fails). `before` and `now` read a file's text (relative to
     the target) at the base and today (None: absent)."""
     whole: dict[str, str] = {f: "it failed last time" for f in failed if f in graph.packages}
     picks: dict[str, Pick] = {}
@@ -436,9 +465,10 @@ def narrow(
                 whole[path] = reasons[0]
                 names_of[path] = None
                 moved = True
-    run = {p for p in whole if p in graph.packages} | {p for p, k in picks.items() if k.tests}
+    run = {p for p in whole if p in graph.packages} | {p for p, k in picks.items() if k.changed}
     out = Narrowed(sorted(run), set(), whole=whole)
-    out.picked = {p: len(k.tests) for p, k in picks.items() if k.tests and p not in whole}
+    out.picked = {p: len(k.tests) for p, k in picks.items() if k.changed and p not in whole}
+    out.built = sorted(p for p, n in out.picked.items() if not n)
     assert out.names is not None
     for path in out.picked:
         out.names |= picks[path].tests
@@ -453,6 +483,6 @@ def narrow(
             out.names |= test_names(files)
         except GoWhole as exc:
             out.names, out.note = None, f"the tests of {path} cannot be listed ({exc})"
-            out.picked = {}
+            out.picked, out.built = {}, []
             break
     return out

@@ -301,11 +301,17 @@ def _go(ctx: StepContext, plan: Plan) -> TestRun:
     pattern = goreach.run_pattern(narrowed.names) if narrowed.names is not None else None
     test_run.command = command.with_packages(narrowed.packages, pattern)
     test_run.nothing_to_run = not narrowed.packages
-    if narrowed.picked:
-        count = sum(narrowed.picked.values())
+    reached = {p: n for p, n in narrowed.picked.items() if n}
+    if reached:
+        count = sum(reached.values())
         test_run.reason += (
-            f"; {count} test{'s' if count != 1 else ''} in {len(narrowed.picked)} package"
-            f"{'s' if len(narrowed.picked) != 1 else ''} reach the changed functions"
+            f"; {count} test{'s' if count != 1 else ''} in {len(reached)} package"
+            f"{'s' if len(reached) != 1 else ''} reach the changed functions"
+        )
+    if narrowed.built:
+        more = f" and {len(narrowed.built) - 1} more" if len(narrowed.built) > 1 else ""
+        test_run.reason += (
+            f"; {narrowed.built[0]}{more} only built and vetted: no test reaches its changes"
         )
     elif narrowed.note:
         test_run.reason += f"; {narrowed.note}"
@@ -374,17 +380,15 @@ def _go_changed(ctx: StepContext, base: str) -> dict[str, str | None] | None:
 
 
 def _go_text(ctx: StepContext, base: str, rel: str) -> str | None:
+    """The file's text now, or at the base when it is gone (None: unreadable, or in neither)."""
     path = ctx.target / rel
     if path.is_file() and not path.is_symlink():
-        data = read_bytes(path, root=ctx.target)
-        return None if data is None else data.decode("utf-8", errors="replace")
-    try:
-        return git(ctx.target, "show", f"{base}:./{rel}")
-    except GitError:
-        return None
+        return _go_now_text(ctx, rel)
+    return _go_base_text(ctx, base, rel)
 
 
 def _go_now_text(ctx: StepContext, rel: str) -> str | None:
+    """The file's text now (None: absent, a symlink, or unreadable)."""
     path = ctx.target / rel
     if not path.is_file() or path.is_symlink():
         return None
@@ -393,6 +397,7 @@ def _go_now_text(ctx: StepContext, rel: str) -> str | None:
 
 
 def _go_base_text(ctx: StepContext, base: str, rel: str) -> str | None:
+    """The file's text at the base commit (None: not there)."""
     try:
         return git(ctx.target, "show", f"{base}:./{rel}")
     except GitError:
@@ -468,6 +473,12 @@ def finish(
         # every known test deselected and no new one: pytest says "no tests ran"
         outcome.findings = [f for f in outcome.findings if f.rule != "tests/none-collected"]
         outcome.summary = "no test is affected by the change"
+    go_run = test_run.go
+    if go_run is not None and go_run.picked and not any(go_run.picked.values()):
+        # every changed package only built and vetted (`-run` matching none of its tests)
+        outcome.findings = [f for f in outcome.findings if f.rule != "tests/none-collected"]
+        if result is not None and result.returncode == 0:
+            outcome.summary = "no test reaches the change; its packages build"
     if test_run.record is not None:
         _record(ctx, outcome, test_run, result, report)
         prune_marks(ctx)
