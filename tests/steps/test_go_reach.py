@@ -13,13 +13,8 @@ from typing import Any
 import pytest
 
 from ai_workflow.cli import main
-from ai_workflow.testselect.goreach import (
-    GoWhole,
-    changed_decls,
-    parse_file,
-    run_pattern,
-    select_tests,
-)
+from ai_workflow.testselect.gonarrow import run_pattern
+from ai_workflow.testselect.goreach import GoWhole, changed_decls, parse_file, select_tests
 from tests.helpers import commit_all, make_repo
 
 pytestmark = pytest.mark.skipif(shutil.which("go") is None, reason="go is not installed")

@@ -26,7 +26,7 @@ from ai_workflow.gitutil import GitError, git
 from ai_workflow.techstack import TechStack
 from ai_workflow.testcmd.plans import Plan
 from ai_workflow.testcmd.reports import TestReport
-from ai_workflow.testselect import goreach, gotest, node
+from ai_workflow.testselect import gonarrow, gotest, node
 from ai_workflow.testselect.pytest_map import (
     Selection,
     build_map,
@@ -294,11 +294,11 @@ def _go(ctx: StepContext, plan: Plan) -> TestRun:
             before[rel] = _go_base_text(ctx, base, rel)
         return before[rel]
 
-    narrowed = goreach.narrow(
+    narrowed = gonarrow.narrow(
         graph, choice, go_run.state["failed"], at_base, lambda rel: _go_now_text(ctx, rel)
     )
     go_run.selected, go_run.picked = narrowed.packages, narrowed.picked
-    pattern = goreach.run_pattern(narrowed.names) if narrowed.names is not None else None
+    pattern = gonarrow.run_pattern(narrowed.names) if narrowed.names is not None else None
     test_run.command = command.with_packages(narrowed.packages, pattern)
     test_run.nothing_to_run = not narrowed.packages
     reached = {p: n for p, n in narrowed.picked.items() if n}
