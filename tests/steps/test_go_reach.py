@@ -14,7 +14,13 @@ import pytest
 
 from ai_workflow.cli import main
 from ai_workflow.testselect.gonarrow import run_pattern
-from ai_workflow.testselect.goreach import GoWhole, changed_decls, parse_file, select_tests
+from ai_workflow.testselect.goreach import (
+    GoWhole,
+    changed_decls,
+    key_name,
+    parse_file,
+    select_tests,
+)
 from tests.helpers import commit_all, make_repo
 
 pytestmark = pytest.mark.skipif(shutil.which("go") is None, reason="go is not installed")
@@ -457,3 +463,12 @@ def test_a_method_declared_on_an_alias_is_reached_through_the_aliased_type() -> 
     changed = aliased.replace('"op " + o.Name', '"op: " + o.Name')
     files = {"calc.go": changed, "calc_test.go": CALC_TEST_GO}
     assert select_tests({"calc.go": aliased}, {"calc.go": changed}, files).tests == {"TestOp"}
+
+
+def test_the_name_in_a_declarations_key() -> None:
+    """Keys name functions, methods and each `init` of a file; the name is the declared one
+    (an `init` key's file and order are not a name)."""
+    keys = [d.key for d in parse_file(CALC_GO + "\nfunc init() {}\n", "calc.go").decls]
+    assert "func init calc.go#1" in keys
+    assert {key_name(k) for k in keys if k.startswith(("func ", "method "))} >= {"Add", "init"}
+    assert key_name("method Op.String") == "String"

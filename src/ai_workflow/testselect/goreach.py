@@ -282,6 +282,13 @@ class Package:
         return seen
 
 
+def key_name(key: str) -> str:
+    """The declared name in a declaration's key: `func Name`, `method Recv.Name`, and `func
+    init a.go#1` (one per `init` of a file, in order)."""
+    rest = key.split(" ", 1)[1]
+    return "init" if key.startswith("func init ") else rest.split(".")[-1]
+
+
 @dataclass
 class Pick:
     """One package's part in a change: the tests to run, what changed, and the names (of its
@@ -314,7 +321,7 @@ def select_tests(
         return Pick(set(), changed, set())
     pkg = Package.build(parsed)
     # a function removed: what still names it now calls another (a builtin it shadowed)
-    gone = {key.split(" ", 1)[1] for key in changed if key.startswith("func ")} - pkg.by_name.keys()
+    gone = {key_name(key) for key in changed if key.startswith("func ")} - pkg.by_name.keys()
     reaching = pkg.reaching(changed | {d.key for d in pkg.decls.values() if d.refs & gone})
     for decl in pkg.decls.values():
         called = {k for name in decl.init_refs for k in pkg.by_name.get(name, ())}
@@ -322,9 +329,7 @@ def select_tests(
             where = f"{decl.path}:{decl.line}"
             raise GoWhole(f"a changed function runs at package initialisation ({where})")
     tests = {name for name, key in pkg.tests.items() if key in reaching}
-    names = {pkg.decls[key].name for key in reaching} | {
-        key.split(" ", 1)[1].split(".")[-1] for key in changed
-    }
+    names = {pkg.decls[key].name for key in reaching} | {key_name(key) for key in changed}
     return Pick(tests, changed, names)
 
 
