@@ -1571,22 +1571,51 @@ def _suite_package(setup_extra: str) -> dict[str, str]:
 
 def test_the_module_setuptools_test_suite_names_is_the_projects_tests(tmp_path: Path) -> None:
     """setup.py's `test_suite='pkg.tests'` says pkg/tests.py is the test suite: its imports of
-    test requirements are test imports, no undeclared runtime import. Without the declaration
-    the name alone does not tell (Jinja2's jinja2/tests.py is shipped code): the warnings stay."""
+    test requirements are test imports, no undeclared runtime import."""
     declared = make_repo(tmp_path / "declared", _suite_package(", test_suite='pkg.tests'"))
     assert detect_stack(step_context(declared, dependencies.SPEC)).is_test("pkg/tests.py")
     outcome = _run(declared)
     shown = [f for f in outcome.findings if f.severity != Severity.INFO]
     assert [(f.rule, f.path) for f in shown] == []
+
+
+def test_a_tests_module_defining_test_cases_is_the_projects_tests(tmp_path: Path) -> None:
+    """verboselogs 1.7's verboselogs/tests.py, named by no `test_suite`, defines
+    `class VerboseLogsTestCase(unittest.TestCase)` and imports `mock`, which
+    requirements-tests.txt declares: a test suite (unittest's discovery pattern `test*.py`
+    collects it), so its imports are test imports. A tests.py of shipped code, Jinja2's
+    `jinja2/tests.py` with `def test_odd(value): return value % 2 == 1` (template tests that
+    assert nothing), keeps the warning, as does a test-looking module of another name."""
     bare = _run(make_repo(tmp_path / "bare", _suite_package("")))
+    shown = [f for f in bare.findings if f.severity != Severity.INFO]
+    assert [(f.rule, f.path) for f in shown] == []
+    pytest_style = _suite_package("")
+    pytest_style["pkg/tests.py"] = (
+        "from mock import MagicMock\n\n\ndef test_shout():\n    assert MagicMock()\n"
+    )
+    outcome = _run(make_repo(tmp_path / "pytest-style", pytest_style))
+    assert [f for f in outcome.findings if f.severity != Severity.INFO] == []
+    jinja = _suite_package("")
+    jinja["pkg/tests.py"] = (
+        "from mock import MagicMock\n\n\ndef test_odd(value):\n    return value % 2 == 1\n"
+    )
     warned = [
         (f.path, f.line, f.message)
-        for f in bare.findings
+        for f in _run(make_repo(tmp_path / "jinja", jinja)).findings
         if f.rule == "deps/undeclared-import" and f.severity == Severity.WARNING
     ]
-    # (capturer, imported only inside a function of a library requiring nothing, is info)
     assert warned == [
-        ("pkg/tests.py", 2, "import 'mock' is declared only as a development dependency")
+        ("pkg/tests.py", 1, "import 'mock' is declared only as a development dependency")
+    ]
+    helpers = _suite_package("")
+    helpers["pkg/checks.py"] = helpers.pop("pkg/tests.py")
+    warned = [
+        (f.path, f.line, f.message)
+        for f in _run(make_repo(tmp_path / "helpers", helpers)).findings
+        if f.rule == "deps/undeclared-import" and f.severity == Severity.WARNING
+    ]
+    assert warned == [
+        ("pkg/checks.py", 2, "import 'mock' is declared only as a development dependency")
     ]
 
 
