@@ -591,6 +591,44 @@ def test_mypy_imported_by_a_mypy_plugin_is_info_elsewhere_stays(tmp_path: Path) 
     assert registry.severity is Severity.WARNING
 
 
+def test_astroid_imported_by_a_pylint_plugin_is_info_elsewhere_stays(tmp_path: Path) -> None:
+    """verboselogs' verboselogs/pylint.py imports astroid at its top and defines
+    `register(linter)`: a Pylint plugin, loaded only by `pylint --load-plugins`, and Pylint
+    brings astroid; a module that uses astroid with a `register(name)` of its own (a code
+    analyser's registry) keeps the warning, and so does another module the plugin imports."""
+    files = {
+        "pyproject.toml": '[project]\nname = "lib"\ndependencies = ["click"]\n',
+        "requirements-tests.txt": "pylint\nastroid\n",
+        "lib/__init__.py": "import click\n",
+        "lib/pylint.py": "from astroid import MANAGER, scoped_nodes\nimport requests\n\n\n"
+        "def register(linter):\n    pass\n",
+    }
+    outcome = _run(make_repo(tmp_path / "plugin", files))
+    assert _find(outcome, "deps/undeclared-import", "lib/pylint.py", "astroid").severity is (
+        Severity.INFO
+    )
+    assert _find(outcome, "deps/undeclared-import", "lib/pylint.py", "requests").severity is (
+        Severity.WARNING
+    )
+    # a checker plugin naming its parameter otherwise, but importing Pylint itself
+    # (in a module not itself named pylint.py, which would shadow it for its siblings)
+    checker = {k: v for k, v in files.items() if k != "lib/pylint.py"}
+    checker["lib/checker.py"] = (
+        "from pylint.checkers import BaseChecker\n\n\n"
+        "def register(pylinter):\n    pylinter.register_checker(BaseChecker(pylinter))\n"
+    )
+    outcome = _run(make_repo(tmp_path / "checker", checker))
+    assert _find(outcome, "deps/undeclared-import", "lib/checker.py", "pylint").severity is (
+        Severity.INFO
+    )
+    files["lib/pylint.py"] = (
+        "import astroid\n\nRULES = {}\n\n\ndef register(name):\n    RULES[name] = astroid.parse\n"
+    )
+    outcome = _run(make_repo(tmp_path / "registry", files))
+    registry = _find(outcome, "deps/undeclared-import", "lib/pylint.py", "astroid")
+    assert registry.severity is Severity.WARNING
+
+
 def test_helper_script_of_a_project_declaring_no_python_dependency_is_info(
     tmp_path: Path,
 ) -> None:
