@@ -1359,6 +1359,54 @@ def test_tap_output_is_read_when_there_is_no_report_file(tmp_path: Path) -> None
     assert outcome.status() == StepStatus.FAILED
 
 
+TAPE_SCRIPT = """\
+echo 'TAP version 13'
+echo '# unique'
+echo 'ok 1 should be equal'
+echo 'not ok 2 should be equal'
+echo '  ---'
+echo '    operator: equal'
+echo "    expected: '3,1'"
+echo "    actual:   '1,3'"
+echo '    at: Test.<anonymous> (/somewhere/test/test.js:5:5)'
+echo '  ...'
+echo '# second'
+echo 'not ok 3 should be equal'
+echo '  ---'
+echo '    operator: equal'
+echo "    expected: '2,1'"
+echo "    actual:   '1,2'"
+echo '    at: Test.<anonymous> (/somewhere/test/test.js:8:5)'
+echo '  ...'
+echo ''
+echo '1..3'
+echo '# tests 3'
+echo '# pass  1'
+echo '# fail  2'
+exit 1
+"""
+
+
+def test_tape_failures_say_what_was_expected_not_the_runs_summary(tmp_path: Path) -> None:
+    """uniq 1.0.1's `tape test/*.js`: a failed `t.equals` says what it expected and got in its
+    YAML block, and the run's summary follows the last failure (`1..4`, `# tests 4`): the
+    message was "should be equal: tests 4", and a failure followed by the next test's `# name`
+    header took that name. Now each says its comparison; a bats diagnostic (`# ` lines, no
+    YAML) is still the failure's own."""
+    files = {"tap.sh": TAPE_SCRIPT, "test/test.js": "\n" * 10}
+    outcome = run_step(make_repo(tmp_path / "tape", files), cfg(test_command="sh tap.sh"))
+    assert [f.message for f in outcome.findings] == [
+        "should be equal: expected '3,1', actual '1,3'",
+        "should be equal: expected '2,1', actual '1,2'",
+    ]
+    assert all("tests 3" not in f.extra.get("details", "") for f in outcome.findings)
+    assert outcome.data["counts"]["failed"] == 2
+    wanted = "\n  ---\n  wanted: 2\n  found: 1\n  compare: ===\n  ...\n"  # node-tap
+    assert tap_message(wanted).splitlines()[0] == "expected 2, actual 1"
+    multiline = "\n  ---\n  expected: |-\n    a\n  actual: |-\n    b\n  ...\n"
+    assert tap_message(multiline).splitlines()[0] == ""
+
+
 BATS_TAP_SCRIPT = """\
 echo '1..3'
 echo 'ok 1 adds'
