@@ -2322,6 +2322,56 @@ def test_a_pytest_deprecation_under_another_pytest_than_the_pin_is_the_machines(
     assert error.severity == Severity.ERROR and error.path == "tests/test_basic.py"
 
 
+NOSE_SETUP_SUITE = {
+    "pyproject.toml": (
+        '[project]\nname = "calc"\n[tool.pytest.ini_options]\ntestpaths = ["t"]\n'
+        'python_classes = "test_*"\n'
+    ),
+    "calc/__init__.py": "",
+    "t/test_barrier.py": textwrap.dedent(
+        """\
+        class test_barrier:
+
+            def setup(self):
+                self.ps = [1, 2, 3]
+
+            def test_sum(self):
+                assert sum(self.ps) == 6
+
+
+        class test_modern:
+
+            def setup_method(self):
+                self.ps = [1, 2]
+
+            def setup(self):
+                pass
+
+            def test_len(self):
+                assert len(self.ps) == 3
+        """
+    ),
+}
+
+
+def test_a_test_of_a_class_with_a_nose_style_setup_says_pytest_8_no_longer_calls_it(
+    tmp_path: Path,
+) -> None:
+    """vine 5.1.0's test_barrier builds `self.ps` in `def setup(self):`, which pytest 8 and
+    later never call: each test failed with only "'test_barrier' object has no attribute 'ps'".
+    The error stays the project's and now names the method and its new name; a failure in a
+    class that already has `setup_method` gets no such note."""
+    outcome = run_step(make_repo(tmp_path / "nose", NOSE_SETUP_SUITE), cfg())
+    found = {f.extra["test"]: f for f in outcome.findings if f.rule == "tests/failed"}
+    [nose] = [f for name, f in found.items() if "test_sum" in name]
+    assert nose.severity == Severity.ERROR
+    assert "has no attribute 'ps'" in nose.message
+    assert "nose-style `setup` (line 3)" in nose.message
+    assert "rename it `setup_method`" in nose.message
+    [modern] = [f for name, f in found.items() if "test_len" in name]
+    assert modern.severity == Severity.ERROR and "nose" not in modern.message
+
+
 ARCHIVE_SUITE = {
     "pyproject.toml": '[project]\nname = "calc"\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
     "calc/__init__.py": "",
