@@ -4314,6 +4314,50 @@ def test_unused_names_in_tests_stay_warnings_where_the_project_runs_a_linter(
     assert tests[5] is tests[6] is Severity.WARNING  # F841: a call's result, a literal
 
 
+def _notebook(*cells: str) -> str:
+    """A Jupyter notebook (nbformat 4) whose code cells hold `cells`."""
+    return json.dumps(
+        {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "execution_count": None,
+                    "metadata": {},
+                    "outputs": [],
+                    "source": cell.splitlines(keepends=True),
+                }
+                for cell in cells
+            ],
+            "metadata": {"language_info": {"name": "python"}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    )
+
+
+NOTEBOOK_PROJECT = {
+    "pkg/__init__.py": '"""Package."""\n',
+    "pkg/mod.py": "import os\nfrom pkg import helper\n\n\ndef f():\n    return helper\n",
+    "pkg/helper.py": "X = 1\n",
+    "Demo.ipynb": _notebook("from pkg import mod, helper\n", "mod.f()\n"),
+}
+
+
+def test_unused_import_in_a_notebook_is_info_where_no_linter_is_asked(tmp_path: Path) -> None:
+    """wurlitzer 3.1.1's Demo.ipynb imports `PIPE` beside the names it demonstrates: an import
+    cell of a document run cell by cell, info where the project asks for no Python linter; the
+    same unused import in a module keeps its warning, and a project that runs ruff or flake8
+    keeps the notebook's too."""
+    outcome = _run(make_repo(tmp_path / "proj", NOTEBOOK_PROJECT))
+    notebook = _find(outcome, "ruff/F401", "Demo.ipynb")
+    assert notebook.severity is Severity.INFO
+    assert "notebook" in notebook.extra["not_configured"]
+    assert _find(outcome, "ruff/F401", "pkg/mod.py").severity is Severity.WARNING
+    linted = {**NOTEBOOK_PROJECT, "requirements-dev.txt": "ruff==0.6.0\n"}
+    outcome = _run(make_repo(tmp_path / "linted", linted))
+    assert _find(outcome, "ruff/F401", "Demo.ipynb").severity is Severity.WARNING
+
+
 PY2_GUARDED = {
     "compat.py": (
         "import sys\n\nPY2 = sys.version_info[0] == 2\n\n\n"

@@ -617,6 +617,44 @@ def test_mypy_imported_by_a_mypy_plugin_is_info_elsewhere_stays(tmp_path: Path) 
     assert registry.severity is Severity.WARNING
 
 
+def test_astroid_imported_by_a_pylint_plugin_is_info_elsewhere_stays(tmp_path: Path) -> None:
+    """verboselogs' verboselogs/pylint.py imports astroid at its top and defines
+    `register(linter)`: a Pylint plugin, loaded only by `pylint --load-plugins`, and Pylint
+    brings astroid; a module that uses astroid with a `register(name)` of its own (a code
+    analyser's registry) keeps the warning, and so does another module the plugin imports."""
+    files = {
+        "pyproject.toml": '[project]\nname = "lib"\ndependencies = ["click"]\n',
+        "requirements-tests.txt": "pylint\nastroid\n",
+        "lib/__init__.py": "import click\n",
+        "lib/pylint.py": "from astroid import MANAGER, scoped_nodes\nimport requests\n\n\n"
+        "def register(linter):\n    pass\n",
+    }
+    outcome = _run(make_repo(tmp_path / "plugin", files))
+    assert _find(outcome, "deps/undeclared-import", "lib/pylint.py", "astroid").severity is (
+        Severity.INFO
+    )
+    assert _find(outcome, "deps/undeclared-import", "lib/pylint.py", "requests").severity is (
+        Severity.WARNING
+    )
+    # a checker plugin naming its parameter otherwise, but importing Pylint itself
+    # (in a module not itself named pylint.py, which would shadow it for its siblings)
+    checker = {k: v for k, v in files.items() if k != "lib/pylint.py"}
+    checker["lib/checker.py"] = (
+        "from pylint.checkers import BaseChecker\n\n\n"
+        "def register(pylinter):\n    pylinter.register_checker(BaseChecker(pylinter))\n"
+    )
+    outcome = _run(make_repo(tmp_path / "checker", checker))
+    assert _find(outcome, "deps/undeclared-import", "lib/checker.py", "pylint").severity is (
+        Severity.INFO
+    )
+    files["lib/pylint.py"] = (
+        "import astroid\n\nRULES = {}\n\n\ndef register(name):\n    RULES[name] = astroid.parse\n"
+    )
+    outcome = _run(make_repo(tmp_path / "registry", files))
+    registry = _find(outcome, "deps/undeclared-import", "lib/pylint.py", "astroid")
+    assert registry.severity is Severity.WARNING
+
+
 def test_helper_script_of_a_project_declaring_no_python_dependency_is_info(
     tmp_path: Path,
 ) -> None:
@@ -1626,22 +1664,51 @@ def _suite_package(setup_extra: str) -> dict[str, str]:
 
 def test_the_module_setuptools_test_suite_names_is_the_projects_tests(tmp_path: Path) -> None:
     """setup.py's `test_suite='pkg.tests'` says pkg/tests.py is the test suite: its imports of
-    test requirements are test imports, no undeclared runtime import. Without the declaration
-    the name alone does not tell (Jinja2's jinja2/tests.py is shipped code): the warnings stay."""
+    test requirements are test imports, no undeclared runtime import."""
     declared = make_repo(tmp_path / "declared", _suite_package(", test_suite='pkg.tests'"))
     assert detect_stack(step_context(declared, dependencies.SPEC)).is_test("pkg/tests.py")
     outcome = _run(declared)
     shown = [f for f in outcome.findings if f.severity != Severity.INFO]
     assert [(f.rule, f.path) for f in shown] == []
+
+
+def test_a_tests_module_defining_test_cases_is_the_projects_tests(tmp_path: Path) -> None:
+    """verboselogs 1.7's verboselogs/tests.py, named by no `test_suite`, defines
+    `class VerboseLogsTestCase(unittest.TestCase)` and imports `mock`, which
+    requirements-tests.txt declares: a test suite (unittest's discovery pattern `test*.py`
+    collects it), so its imports are test imports. A tests.py of shipped code, Jinja2's
+    `jinja2/tests.py` with `def test_odd(value): return value % 2 == 1` (template tests that
+    assert nothing), keeps the warning, as does a test-looking module of another name."""
     bare = _run(make_repo(tmp_path / "bare", _suite_package("")))
+    shown = [f for f in bare.findings if f.severity != Severity.INFO]
+    assert [(f.rule, f.path) for f in shown] == []
+    pytest_style = _suite_package("")
+    pytest_style["pkg/tests.py"] = (
+        "from mock import MagicMock\n\n\ndef test_shout():\n    assert MagicMock()\n"
+    )
+    outcome = _run(make_repo(tmp_path / "pytest-style", pytest_style))
+    assert [f for f in outcome.findings if f.severity != Severity.INFO] == []
+    jinja = _suite_package("")
+    jinja["pkg/tests.py"] = (
+        "from mock import MagicMock\n\n\ndef test_odd(value):\n    return value % 2 == 1\n"
+    )
     warned = [
         (f.path, f.line, f.message)
-        for f in bare.findings
+        for f in _run(make_repo(tmp_path / "jinja", jinja)).findings
         if f.rule == "deps/undeclared-import" and f.severity == Severity.WARNING
     ]
-    # (capturer, imported only inside a function of a library requiring nothing, is info)
     assert warned == [
-        ("pkg/tests.py", 2, "import 'mock' is declared only as a development dependency")
+        ("pkg/tests.py", 1, "import 'mock' is declared only as a development dependency")
+    ]
+    helpers = _suite_package("")
+    helpers["pkg/checks.py"] = helpers.pop("pkg/tests.py")
+    warned = [
+        (f.path, f.line, f.message)
+        for f in _run(make_repo(tmp_path / "helpers", helpers)).findings
+        if f.rule == "deps/undeclared-import" and f.severity == Severity.WARNING
+    ]
+    assert warned == [
+        ("pkg/checks.py", 2, "import 'mock' is declared only as a development dependency")
     ]
 
 

@@ -1359,6 +1359,54 @@ def test_tap_output_is_read_when_there_is_no_report_file(tmp_path: Path) -> None
     assert outcome.status() == StepStatus.FAILED
 
 
+TAPE_SCRIPT = """\
+echo 'TAP version 13'
+echo '# unique'
+echo 'ok 1 should be equal'
+echo 'not ok 2 should be equal'
+echo '  ---'
+echo '    operator: equal'
+echo "    expected: '3,1'"
+echo "    actual:   '1,3'"
+echo '    at: Test.<anonymous> (/somewhere/test/test.js:5:5)'
+echo '  ...'
+echo '# second'
+echo 'not ok 3 should be equal'
+echo '  ---'
+echo '    operator: equal'
+echo "    expected: '2,1'"
+echo "    actual:   '1,2'"
+echo '    at: Test.<anonymous> (/somewhere/test/test.js:8:5)'
+echo '  ...'
+echo ''
+echo '1..3'
+echo '# tests 3'
+echo '# pass  1'
+echo '# fail  2'
+exit 1
+"""
+
+
+def test_tape_failures_say_what_was_expected_not_the_runs_summary(tmp_path: Path) -> None:
+    """uniq 1.0.1's `tape test/*.js`: a failed `t.equals` says what it expected and got in its
+    YAML block, and the run's summary follows the last failure (`1..4`, `# tests 4`): the
+    message was "should be equal: tests 4", and a failure followed by the next test's `# name`
+    header took that name. Now each says its comparison; a bats diagnostic (`# ` lines, no
+    YAML) is still the failure's own."""
+    files = {"tap.sh": TAPE_SCRIPT, "test/test.js": "\n" * 10}
+    outcome = run_step(make_repo(tmp_path / "tape", files), cfg(test_command="sh tap.sh"))
+    assert [f.message for f in outcome.findings] == [
+        "should be equal: expected '3,1', actual '1,3'",
+        "should be equal: expected '2,1', actual '1,2'",
+    ]
+    assert all("tests 3" not in f.extra.get("details", "") for f in outcome.findings)
+    assert outcome.data["counts"]["failed"] == 2
+    wanted = "\n  ---\n  wanted: 2\n  found: 1\n  compare: ===\n  ...\n"  # node-tap
+    assert tap_message(wanted).splitlines()[0] == "expected 2, actual 1"
+    multiline = "\n  ---\n  expected: |-\n    a\n  actual: |-\n    b\n  ...\n"
+    assert tap_message(multiline).splitlines()[0] == ""
+
+
 BATS_TAP_SCRIPT = """\
 echo '1..3'
 echo 'ok 1 adds'
@@ -2272,6 +2320,56 @@ def test_a_pytest_deprecation_under_another_pytest_than_the_pin_is_the_machines(
     outcome = run_step(current, cfg())
     [error] = [f for f in outcome.findings if f.rule == "tests/error"]
     assert error.severity == Severity.ERROR and error.path == "tests/test_basic.py"
+
+
+NOSE_SETUP_SUITE = {
+    "pyproject.toml": (
+        '[project]\nname = "calc"\n[tool.pytest.ini_options]\ntestpaths = ["t"]\n'
+        'python_classes = "test_*"\n'
+    ),
+    "calc/__init__.py": "",
+    "t/test_barrier.py": textwrap.dedent(
+        """\
+        class test_barrier:
+
+            def setup(self):
+                self.ps = [1, 2, 3]
+
+            def test_sum(self):
+                assert sum(self.ps) == 6
+
+
+        class test_modern:
+
+            def setup_method(self):
+                self.ps = [1, 2]
+
+            def setup(self):
+                pass
+
+            def test_len(self):
+                assert len(self.ps) == 3
+        """
+    ),
+}
+
+
+def test_a_test_of_a_class_with_a_nose_style_setup_says_pytest_8_no_longer_calls_it(
+    tmp_path: Path,
+) -> None:
+    """vine 5.1.0's test_barrier builds `self.ps` in `def setup(self):`, which pytest 8 and
+    later never call: each test failed with only "'test_barrier' object has no attribute 'ps'".
+    The error stays the project's and now names the method and its new name; a failure in a
+    class that already has `setup_method` gets no such note."""
+    outcome = run_step(make_repo(tmp_path / "nose", NOSE_SETUP_SUITE), cfg())
+    found = {f.extra["test"]: f for f in outcome.findings if f.rule == "tests/failed"}
+    [nose] = [f for name, f in found.items() if "test_sum" in name]
+    assert nose.severity == Severity.ERROR
+    assert "has no attribute 'ps'" in nose.message
+    assert "nose-style `setup` (line 3)" in nose.message
+    assert "rename it `setup_method`" in nose.message
+    [modern] = [f for name, f in found.items() if "test_len" in name]
+    assert modern.severity == Severity.ERROR and "nose" not in modern.message
 
 
 ARCHIVE_SUITE = {

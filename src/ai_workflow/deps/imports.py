@@ -475,6 +475,42 @@ def is_dev_file(
     return is_test_path(path, test_dirs)
 
 
+TEST_MODULE_STEMS = frozenset({"test", "tests"})
+"""Module names unittest's default discovery pattern (`test*.py`) collects and Django's
+`app/tests.py` convention uses for a package's own test suite."""
+
+
+def is_test_module(target: Path, rel: str) -> bool:
+    """Whether the module at `rel`, named `tests.py` or `test.py` inside a package, is a test
+    suite: its top level defines a unittest case (a class whose base is `*TestCase` with
+    `test*` methods) or a `test*` function that `assert`s, as verboselogs 1.7's
+    `verboselogs/tests.py` does (`class VerboseLogsTestCase(unittest.TestCase)`). Its imports
+    are the tests' (a `mock` declared in requirements-tests.txt), not the package's. A
+    `tests.py` of shipped code stays runtime: Jinja2's `jinja2/tests.py` defines `test_odd(value)`
+    and its kin, Jinja's template tests, which return a truth value and assert nothing."""
+    pure = PurePosixPath(rel)
+    if pure.suffix != ".py" or pure.stem not in TEST_MODULE_STEMS:
+        return False
+    try:
+        tree = parse_python(read_text(target / rel, root=target), rel)
+    except PySyntaxError:
+        return False
+    return any(_defines_tests(node) for node in tree.body)
+
+
+def _defines_tests(node: ast.stmt) -> bool:
+    """A unittest case with `test*` methods, or a `test*` function holding an `assert`."""
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef)
+    if isinstance(node, functions) and node.name.startswith("test"):
+        return any(isinstance(inner, ast.Assert) for inner in ast.walk(node))
+    if not isinstance(node, ast.ClassDef):
+        return False
+    case = any(ast.unparse(base).endswith("TestCase") for base in node.bases)
+    return case and any(
+        isinstance(child, functions) and child.name.startswith("test") for child in node.body
+    )
+
+
 INVOKE_COLLECTION = "tasks"
 """The module invoke loads its tasks from by default: `tasks.py` (in DEV_FILES) or a `tasks/`
 package whose `__init__.py` builds the collection."""
@@ -611,7 +647,11 @@ def scan_imports(
     shipped = Distribution.of(target, py_files)
 
     def is_dev(rel: str) -> bool:
-        return is_test(rel) or is_dev_file(rel, unshipped=shipped.leaves_out)
+        return (
+            is_test(rel)
+            or is_dev_file(rel, unshipped=shipped.leaves_out)
+            or is_test_module(target, rel)
+        )
 
     on_demand = on_demand_modules(target, py_files, lambda rel: not is_dev(rel), stems)
     scan = ImportScan()

@@ -17,7 +17,11 @@ call is what the test exercises, or the object is kept alive: boltons 26.2.0's
 `tt = TestType()`, colorama's unread `with self.assertRaises(E) as excinfo`) and an unread
 `except E as e` are info too; in the library they keep their level, and so do an unused import
 and an unused local of a computed value in a test (jmespath's leftover `import sys`, toolz's
-`fn_calls = [0]`: a test that never checks what it set up).
+`fn_calls = [0]`: a test that never checks what it set up). An unused import in a Jupyter
+notebook (`NOTEBOOK_RULES`) is info there too: a notebook is a document run cell by cell, whose
+import cell sets up the reader's session (wurlitzer 3.1.1's Demo.ipynb imports `PIPE` beside the
+`pipes`, `sys_pipes` and `STDOUT` it demonstrates; go-colorful's background notebook its unused
+`import matplotlib as mpl`); in a `.py` module of the same project the import keeps its level.
 
 A project asks for them when a ruff configuration applies to the file (it runs ruff's
 defaults, which hold these rules), it has ruff itself (installed in the project or pinned), a
@@ -49,6 +53,7 @@ STYLE_RULES = frozenset(
     | {"E741", "E742", "E743", "F403", "F541"}
 )
 TEST_HYGIENE_RULES = frozenset({"F811", "E722"})
+NOTEBOOK_RULES = frozenset({"F401"})
 NAMES_LINTER = re.compile(r"\b(?:ruff|flake8|pyflakes|pycodestyle)\b", re.IGNORECASE)
 FLAKE8_SECTION = re.compile(r"^\[flake8[^\]\n]*\]", re.MULTILINE)
 NOT_ASKED = "no ruff or flake8 configured by this project: a style rule, shown as info"
@@ -56,6 +61,10 @@ NOT_ASKED_IN_TESTS = (
     "no ruff or flake8 configured by this project: a redefinition, bare except or unused call "
     "result in a test, "
     "shown as info"
+)
+NOT_ASKED_IN_NOTEBOOK = (
+    "no ruff or flake8 configured by this project: an unused import in a Jupyter notebook's "
+    "cell, shown as info"
 )
 _REQUIREMENTS = re.compile(r"(?:^|/)(?:requirements[^/]*\.(?:txt|in)|requirements/[^/]+\.txt)$")
 
@@ -107,7 +116,13 @@ class StyleScope:
                 graded.append(finding)
                 continue
             lowered += 1
-            reason = NOT_ASKED if _style(finding) else NOT_ASKED_IN_TESTS
+            reason = (
+                NOT_ASKED
+                if _style(finding)
+                else NOT_ASKED_IN_NOTEBOOK
+                if _notebook_hygiene(finding)
+                else NOT_ASKED_IN_TESTS
+            )
             graded.append(not_configured_as_info(finding, reason))
         return graded, lowered
 
@@ -119,7 +134,7 @@ class StyleScope:
         if finding.path is None or scopes.for_file(finding.path).config is not None:
             return True
         # last: judging test hygiene may parse the file
-        return not (_style(finding) or _test_hygiene(finding, files))
+        return not (_style(finding) or _notebook_hygiene(finding) or _test_hygiene(finding, files))
 
     def describe(self, lowered: int) -> str:
         """What the grading did, for the step's `checked` line."""
@@ -129,6 +144,15 @@ class StyleScope:
 
 def _style(finding: Finding) -> bool:
     return finding.rule.removeprefix("ruff/") in STYLE_RULES
+
+
+def _notebook_hygiene(finding: Finding) -> bool:
+    """An unused import in a Jupyter notebook (`NOTEBOOK_RULES` on a `.ipynb` file)."""
+    return (
+        finding.path is not None
+        and finding.path.endswith(".ipynb")
+        and finding.rule.removeprefix("ruff/") in NOTEBOOK_RULES
+    )
 
 
 def _test_hygiene(finding: Finding, files: ParsedFiles) -> bool:

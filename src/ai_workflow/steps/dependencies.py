@@ -117,6 +117,11 @@ SPHINX_HOSTED = frozenset({"sphinx", "docutils"})
 # entry point, named by a user's `plugins = ...` setting) is imported only by mypy (tinydb 4.9.0's
 # tinydb/mypy_plugin.py: `from mypy.plugin import Plugin`, `def plugin(_version: str)`).
 MYPY_HOSTED = frozenset({"mypy"})
+# Pylint and the astroid it requires to its plugins: a module whose top level defines
+# `register(linter)` (the function Pylint calls when `--load-plugins` or a `load-plugins =`
+# setting names the module) is imported only by Pylint (verboselogs 1.7's verboselogs/pylint.py:
+# `from astroid import MANAGER, scoped_nodes, nodes`, `def register(linter)`).
+PYLINT_HOSTED = frozenset({"pylint", "astroid"})
 NPM_UNPINNED = frozenset({"", "*", "latest", "x", "next"})
 # The oldest Python any pip since 10.0 (2018: "Dropped support for Python 2.6") installs on:
 # a project that declares no `requires-python` still never has its dependencies installed on
@@ -840,12 +845,14 @@ def _hosted(module: str, uses: list[ImportUse], target: Path | None) -> bool:
     """Whether every import of `module` is in a file the program that provides it loads
     (`HOSTED_IMPORTS`: a PyInstaller hook file importing PyInstaller; `SPHINX_HOSTED`: a
     Sphinx extension importing docutils or Sphinx; `MYPY_HOSTED`: a mypy plugin importing
-    mypy)."""
+    mypy; `PYLINT_HOSTED`: a Pylint plugin importing Pylint or astroid)."""
     root = module.split(".")[0]
     if root in SPHINX_HOSTED and target is not None:
         return all(_sphinx_extension(target, path) for path in {u.path for u in uses})
     if root in MYPY_HOSTED and target is not None:
         return all(_mypy_plugin(target, path) for path in {u.path for u in uses})
+    if root in PYLINT_HOSTED and target is not None:
+        return all(_pylint_plugin(target, path) for path in {u.path for u in uses})
     names = HOSTED_IMPORTS.get(root, ())
     return bool(names) and all(
         any(PurePosixPath(u.path).match(name) for name in names) for u in uses
@@ -874,6 +881,36 @@ def _mypy_plugin(target: Path, path: str) -> bool:
         and node.args.vararg is None
         for node in _top_level_functions(target, path, "plugin")
     )
+
+
+def _pylint_plugin(target: Path, path: str) -> bool:
+    """Whether the module at `path` is a Pylint plugin: its top level defines `register(linter)`,
+    one positional parameter, the function Pylint calls with its linter when it loads the
+    plugin. The parameter is named for the linter (`linter`, `_linter`), or the module imports
+    Pylint itself (`from pylint.checkers import BaseChecker`). A library's own `register(name)`
+    beside a use of astroid (a code analyser of its own) is no plugin: its users need astroid."""
+    for node in _top_level_functions(target, path, "register"):
+        params = node.args.posonlyargs + node.args.args
+        if len(params) != 1 or node.args.kwonlyargs or node.args.vararg is not None:
+            continue
+        if "linter" in params[0].arg.lower() or _imports_root(target, path, "pylint"):
+            return True
+    return False
+
+
+def _imports_root(target: Path, path: str, root: str) -> bool:
+    """Whether the module at `path` imports `root` or a submodule of it (absolute imports)."""
+    tree = _parsed(target, path)
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == root for a in node.names):
+            return True
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and (node.module or "").split(".")[0] == root
+        ):
+            return True
+    return False
 
 
 def _imports_mypy_plugin(target: Path, path: str) -> bool:

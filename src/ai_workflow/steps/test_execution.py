@@ -103,6 +103,7 @@ from ai_workflow.testcmd.environment import (
 from ai_workflow.testcmd.extras import absent_extra_causes
 from ai_workflow.testcmd.gopath import gopath_import_path
 from ai_workflow.testcmd.node_versions import ci_newest_node, node_major
+from ai_workflow.testcmd.nose_setup import nose_setup_note
 from ai_workflow.testcmd.offline import offline_caused
 from ai_workflow.testcmd.plans import Plan, plan_for, unsafe_test_entries
 from ai_workflow.testcmd.pytest_plugins import (
@@ -749,6 +750,11 @@ def _report(
     failures = _without_flaky(ctx, outcome, plan, result, report, failures)
     as_root = running_as_root()
     captured = captured_exceptions(result.stdout) if plan.framework == "pytest" else {}
+    pytest_version = (
+        installed_pytest(result.stdout + "\n" + result.stderr)
+        if plan.framework == "pytest" and failures
+        else None
+    )
     for failure in failures:
         rule = "tests/failed" if failure.kind == "failed" else "tests/error"
         # a blank first line: the report says nothing more than the test's name (TAP)
@@ -758,6 +764,9 @@ def _report(
         if cause and first and cause not in first:
             cause = relative_to_target(cause, ctx.target)
             first = f"{first} (its captured output ends with `{cause}`)"
+        nose = nose_setup_note(ctx.target, failure.path, failure.line, pytest_version)
+        if nose and first:
+            first = f"{first} ({nose})"
         by_root = root_caused(ctx.target, failure, as_root=as_root)
         renamed = None if by_root else checkout_note(ctx.target, failure)
         why = ROOT_NOTE if by_root else renamed or doubt

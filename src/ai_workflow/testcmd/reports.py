@@ -433,16 +433,33 @@ def _timed_out(body: str, subtests: str) -> bool:
     )
 
 
+_TAP_PLAN_LINE = re.compile(r"^1\.\.\d+[ \t]*(?:#.*)?$", re.MULTILINE)
+_TAP_YAML_OPEN = re.compile(r"\A\s*\n?([ \t]+)---[ \t]*\n")
+_TAP_YAML_CLOSE = re.compile(r"^[ \t]+\.\.\.[ \t]*$", re.MULTILINE)
+
+
 def _own_body(body: str) -> str:
     """What follows a failed TAP result up to the next test: node-tap announces each file with
-    a `# Subtest: name` line at the left margin, which begins the next test's output."""
+    a `# Subtest: name` line at the left margin, which begins the next test's output. The
+    run's closing plan (`1..4` at the left margin) ends it too: what follows is the runner's
+    summary (tape's `# tests 4`, `# pass 3`, `# fail 1`), not the last failure's diagnostics.
+    A result whose diagnostics are a YAML block (tape, node-tap) owns that block alone: a `# `
+    line after its `...` is the next test's header (tape's `# name` of each test)."""
     nxt = _TAP_NEXT_SUBTEST.search(body)
-    return body if nxt is None else body[: nxt.start()]
+    body = body if nxt is None else body[: nxt.start()]
+    plan = _TAP_PLAN_LINE.search(body)
+    body = body if plan is None else body[: plan.start()]
+    if _TAP_YAML_OPEN.match(body) and (close := _TAP_YAML_CLOSE.search(body)):
+        body = body[: close.end()]
+    return body
 
 
 _TAP_FAILED_COMMAND = re.compile(r"^`.*' failed\b")  # bats: "`[ "$status" -eq 0 ]' failed"
 _TAP_LOCATION = re.compile(r"^\(?(?:from function|in (?:test|setup_suite|teardown_suite) file)")
 _TAP_YAML_MESSAGE = re.compile(r"^(?:message|error):\s*(['\"]?)(?P<text>[^|>].*?)\1$")
+# A YAML block's one-line compared values: tape's `expected:`/`actual:`, node-tap's
+# `wanted:`/`found:` (a `|` or `>` value spans lines and is left to the details).
+_TAP_YAML_VALUE = re.compile(r"^(?P<key>expected|actual|wanted|found):[ \t]*(?P<value>[^|>\s].*)$")
 
 
 def tap_message(body: str, subtests: str = "") -> str:
@@ -465,11 +482,26 @@ def tap_message(body: str, subtests: str = "") -> str:
     if headline is None:
         useful = (c for c in comments if c and not _TAP_LOCATION.match(c))
         yaml = (m.group("text") for t in texts if (m := _TAP_YAML_MESSAGE.match(t)))
-        headline = next(useful, None) or next(yaml, "")
+        headline = next(useful, None) or next(yaml, "") or _tap_compared(texts)
     rest = [t for t in texts if t]
     if headline in rest:
         rest.remove(headline)  # the details follow the headline, not repeat it
     return "\n".join([headline, *rest]).rstrip()
+
+
+def _tap_compared(texts: list[str]) -> str:
+    """What a failed comparison expected and got, from its YAML block's one-line values
+    (tape's `expected: '2,1'` and `actual: '1,2'`): "expected '2,1', actual '1,2'"; empty
+    when the block does not give both."""
+    values: dict[str, str] = {}
+    for text in texts:
+        if (match := _TAP_YAML_VALUE.match(text)) is not None:
+            values.setdefault(match.group("key"), match.group("value").strip())
+    expected = values.get("expected", values.get("wanted"))
+    actual = values.get("actual", values.get("found"))
+    if expected is None or actual is None:
+        return ""
+    return f"expected {expected}, actual {actual}"
 
 
 def parse_unittest_output(text: str, target: Path) -> TestReport | None:
