@@ -312,6 +312,45 @@ def test_no_tests_collected_is_a_warning(tmp_path: Path) -> None:
     assert outcome.status() == StepStatus.WARNING
     assert [f.rule for f in outcome.findings] == ["tests/none-collected"]
     assert outcome.data["exit_code"] == 5
+    # nothing refused: the message says only that no test ran, at no place
+    [finding] = outcome.findings
+    assert finding.message.endswith("found no tests to run")
+    assert finding.path is None
+
+
+def test_no_tests_collected_names_the_classes_pytest_refused(tmp_path: Path) -> None:
+    """A nose-style suite whose classes set themselves up in `__init__`: pytest warns that it
+    cannot collect them and runs nothing. The finding (still a warning: the suite runs under
+    no current runner) names the classes, pytest's reason, and points at the first class."""
+    base = (
+        "class Base(object):\n"
+        "    def __init__(self):\n"
+        "        self.ready = True\n\n"
+        "    def test_ready(self):\n"
+        "        assert self.ready\n"
+    )
+    root = make_repo(
+        tmp_path / "nosey",
+        {
+            "pyproject.toml": "[tool.pytest.ini_options]\n",
+            "pkg/__init__.py": "",
+            "test/base.py": base,
+            "test/test_kinds.py": (
+                "from base import Base\n\n\n"
+                "class TestOne(Base):\n    pass\n\n\n"
+                "class TestTwo(Base):\n    pass\n"
+            ),
+        },
+    )
+    outcome = run_step(root, cfg())
+    [finding] = outcome.findings
+    assert finding.rule == "tests/none-collected"
+    assert finding.severity == Severity.WARNING
+    assert finding.message.endswith(
+        "found no tests to run: pytest refused the test classes `TestOne`, `TestTwo`: "
+        "it has a __init__ constructor"
+    )
+    assert (finding.path, finding.line) == ("test/test_kinds.py", 4)
 
 
 UNITTEST_FILES = {

@@ -137,6 +137,7 @@ from ai_workflow.testcmd.script_tests import (
 from ai_workflow.testcmd.self_skip import self_skip_message
 from ai_workflow.testcmd.submodules import FILE_MISSING, names_unfetched, unfetched_submodules
 from ai_workflow.testcmd.submodules import describe as describe_submodules
+from ai_workflow.testcmd.uncollected import uncollected_classes
 from ai_workflow.testselect import run as selection
 from ai_workflow.textfiles import read_bytes, read_text
 from ai_workflow.tools import find_tool, tool_version
@@ -795,7 +796,7 @@ def _report(
         plan.framework == "pytest" and result.returncode == PYTEST_NO_TESTS
     )
     if no_tests and missing is None and unbuilt is None:
-        outcome.add("tests/none-collected", "warning", f"`{plan.display}` found no tests to run")
+        _none_collected(outcome, plan, result, ctx.target)
     elif result.returncode != 0 and not report.failures and (unbuilt is None or unbuilt.others):
         _failed_after_tests(ctx, outcome, plan, result)
     xfailed = f", {counts.xfailed} xfailed" if counts.xfailed else ""
@@ -1513,6 +1514,24 @@ def _runner_drift(
     return [f for f in failures if f not in stopped]
 
 
+def _none_collected(outcome: StepOutcome, plan: Plan, result: CommandResult, target: Path) -> None:
+    """No tests ran; under pytest, the test classes it refused and why, when it says so."""
+    message = f"`{plan.display}` found no tests to run"
+    refused = None
+    if plan.framework == "pytest":
+        refused = uncollected_classes(strip_ansi(f"{result.stdout}\n{result.stderr}"), target)
+    if refused is None:
+        outcome.add("tests/none-collected", "warning", message)
+        return
+    outcome.add(
+        "tests/none-collected",
+        "warning",
+        f"{message}: {refused.describe()}",
+        refused.path,
+        refused.line,
+    )
+
+
 def _count(items: list[tuple[FailedTest, MachineCause]]) -> str:
     return f"{len(items)} test{'s' if len(items) != 1 else ''}"
 
@@ -1548,7 +1567,7 @@ def _by_exit_status(
         outcome.summary = f"`{plan.display}` passed (exit 0) in {result.duration_s:.1f}s"
         return
     if plan.framework == "pytest" and result.returncode == PYTEST_NO_TESTS:
-        outcome.add("tests/none-collected", "warning", f"`{plan.display}` found no tests to run")
+        _none_collected(outcome, plan, result, target)
         outcome.summary = "no tests collected"
         return
     output = _quoted(result, target)
