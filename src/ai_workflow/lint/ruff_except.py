@@ -152,22 +152,14 @@ def _type_fallback(finding: Finding, tree: ast.Module) -> str | None:
     reason."""
     if finding.severity is Severity.INFO:
         return None
-    for function in ast.walk(tree):
-        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+    for function, node, handler in _lone_bare_tries(tree, finding.line):
+        if node.finalbody:
             continue
-        for node in own_nodes(function):
-            if not isinstance(node, ast.Try) or len(node.handlers) != 1:
-                continue
-            handler = node.handlers[0]
-            if handler.type is not None or handler.lineno != finding.line:
-                continue
-            if node.finalbody or not all(_simple(s) for s in node.body):
-                continue
-            for name in _arguments(function):
-                probe = _probe_of(node.body, name)
-                use = _plain_use(handler.body, name)
-                if probe is not None and use is not None:
-                    return TYPE_FALLBACK.format(name, probe, use)
+        for name in _arguments(function):
+            probe = _probe_of(node.body, name)
+            use = _plain_use(handler.body, name)
+            if probe is not None and use is not None:
+                return TYPE_FALLBACK.format(name, probe, use)
     return None
 
 
@@ -180,24 +172,32 @@ def _foreign_comparison(finding: Finding, tree: ast.Module) -> str | None:
     its reason."""
     if finding.severity is Severity.INFO:
         return None
-    for function in ast.walk(tree):
+    for function, node, handler in _lone_bare_tries(tree, finding.line):
+        arguments = _arguments(function)
         if not isinstance(function, ast.FunctionDef) or function.name not in EQUALITY_ANSWERS:
             continue
-        arguments = _arguments(function)
-        if len(arguments) != 1:
+        if len(arguments) != 1 or node.finalbody or node.orelse:
+            continue
+        probe = _probe_of(node.body, arguments[0])
+        if probe is not None and _answers(handler.body, function.name):
+            return FOREIGN_COMPARISON.format(function.name, probe, arguments[0])
+    return None
+
+
+def _lone_bare_tries(
+    tree: ast.Module, line: int | None
+) -> Iterable[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.Try, ast.ExceptHandler]]:
+    """Each function's own `try:` whose only handler is the bare `except:` on `line`, with a
+    body of simple statements (`_simple`)."""
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         for node in own_nodes(function):
             if not isinstance(node, ast.Try) or len(node.handlers) != 1:
                 continue
             handler = node.handlers[0]
-            if handler.type is not None or handler.lineno != finding.line:
-                continue
-            if node.finalbody or node.orelse or not all(_simple(s) for s in node.body):
-                continue
-            probe = _probe_of(node.body, arguments[0])
-            if probe is not None and _answers(handler.body, function.name):
-                return FOREIGN_COMPARISON.format(function.name, probe, arguments[0])
-    return None
+            if handler.type is None and handler.lineno == line and all(map(_simple, node.body)):
+                yield function, node, handler
 
 
 def _answers(body: list[ast.stmt], method: str) -> bool:
