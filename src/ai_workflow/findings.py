@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -142,6 +142,16 @@ def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
 def new_findings(findings: Iterable[Finding]) -> list[Finding]:
     """The findings the baseline does not know."""
     return [f for f in findings if not f.baselined]
+
+
+def shown_on_a_line(finding: Finding, rules: Collection[str]) -> bool:
+    """Whether `finding` is one of `rules`, shown (above info) and on a line: one a
+    post-processor may explain as info."""
+    return (
+        finding.rule in rules
+        and finding.severity is not Severity.INFO
+        and isinstance(finding.line, int)
+    )
 
 
 def explained_as_info(finding: Finding, note: str) -> Finding:

@@ -25,7 +25,7 @@ import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
-from ai_workflow.findings import Finding, Severity, explain_as_info
+from ai_workflow.findings import Finding, explain_as_info, shown_on_a_line
 from ai_workflow.textfiles import read_text
 
 RULE = "shellcheck/SC2294"
@@ -70,12 +70,7 @@ def eval_of_code_as_info(
 
 
 def _wanted(finding: Finding) -> bool:
-    return (
-        finding.rule == RULE
-        and finding.severity is not Severity.INFO
-        and isinstance(finding.line, int)
-        and isinstance(finding.extra.get("column"), int)
-    )
+    return shown_on_a_line(finding, (RULE,)) and isinstance(finding.extra.get("column"), int)
 
 
 def _evaluated_array(target: Path, finding: Finding) -> str | None:

@@ -37,7 +37,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from ai_workflow.findings import Finding, Severity, explain_as_info
+from ai_workflow.findings import Finding, explain_as_info, shown_on_a_line
 from ai_workflow.lint.shellcheck_severity import (
     POSITIONAL,
     argument_index,
@@ -102,11 +102,7 @@ def joined_again_as_info(
 
 
 def _wanted(finding: Finding) -> bool:
-    return (
-        finding.rule in RULES
-        and finding.severity is not Severity.INFO
-        and isinstance(finding.line, int)
-    )
+    return shown_on_a_line(finding, RULES)
 
 
 def _mixed_note(

@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from ai_workflow.findings import Finding, Severity, explain_as_info
+from ai_workflow.findings import Finding, explain_as_info, shown_on_a_line
 from ai_workflow.textfiles import read_text
 
 RULE = "shellcheck/SC2115"
@@ -83,11 +83,7 @@ def nonempty_paths_as_info(
 
 
 def _wanted(finding: Finding) -> bool:
-    return (
-        finding.rule == RULE
-        and finding.severity is not Severity.INFO
-        and isinstance(finding.line, int)
-    )
+    return shown_on_a_line(finding, (RULE,))
 
 
 def _code(text: str) -> str:
