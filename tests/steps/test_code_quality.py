@@ -5154,6 +5154,30 @@ def test_a_negation_against_a_subshell_is_information_without_extended_globbing(
     assert shown[("bracket", "shellcheck/SC1035")].severity is Severity.ERROR
 
 
+def test_a_function_named_with_a_bang_is_information_when_bash_reads_the_script(
+    tmp_path: Path,
+) -> None:
+    """strike 0.1.73 (held-out 127, wrong): its sourced bash modules define `script.write!() {`
+    and `exclude!() {`; shellcheck's parser takes the `{` for a literal (SC1083) and reports the
+    function's closing `}` as where parsing stopped (SC1089, an error), while bash accepts a `!`
+    in a function's name and `bash -n` reads the file: info. An unmatched `}` in a file with no
+    such definition keeps its error, as does a `!` definition in a file bash rejects."""
+    bang = '# sourced by bake\nscript.write!() {\n  local file="$1"\n  echo hi > "$file"\n}\n'
+    files = {
+        "deploy.sh": bang,
+        "stray.sh": "# sourced\nwrite() {\n  echo hi\n}\n}\n",
+        "broken.sh": bang + "if true; then\n  echo hi\n",
+    }
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    shown = {(f.path, f.rule): f for f in outcome.findings if f.rule.startswith("shellcheck/SC1")}
+    stopped = shown[("deploy.sh", "shellcheck/SC1089")]
+    assert stopped.severity is Severity.INFO
+    assert "bash accepts a `!` in a function's name" in stopped.message
+    assert shown[("deploy.sh", "shellcheck/SC1083")].severity is Severity.INFO
+    assert shown[("stray.sh", "shellcheck/SC1089")].severity is Severity.ERROR
+    assert shown[("broken.sh", "shellcheck/SC1089")].severity is Severity.ERROR
+
+
 def test_a_failed_parse_inside_arithmetic_stays_an_error(tmp_path: Path) -> None:
     """boot-info-script 0.78 (held-out 103): `$(( {grub_modules_end_offset} - ... ))`, a `$`
     left out, stops shellcheck's parser (SC1073 "Couldn't parse this $((..)) expression");
