@@ -1488,6 +1488,37 @@ def test_shellcheck_unquoted_array_of_split_or_literal_words_is_info(tmp_path: P
     assert severity[("shellcheck/SC2068", "paths.sh", 5)] is Severity.WARNING  # ( $file )
 
 
+def test_shellcheck_literal_array_behind_a_comment_or_another_local_name_is_info(
+    tmp_path: Path,
+) -> None:
+    """strike 0.1.73 (held-out 127, noise): process.sh fills `process_signals=( hup int ... )`
+    with literal words below comments that say a signal is "read." and, lines on, end with
+    an option `-a`: that text is no `read -a` of the array. inet.sh's `local host hosts=( ... )`
+    declares `host` before the literal array. Both arrays hold nothing to split: info. A real
+    `read -a` into a literal-filled array, and an array another `local` fills with a quoted
+    argument, stay warnings."""
+    files = {
+        "signals.sh": (
+            "#!/bin/bash\n"
+            "# SIGTTIN is sent when a process tries to read.\n"
+            "# kill lists them all with -a\n"
+            "sigs=(\n  hup\n  int\n)\n"
+            'for s in ${sigs[@]}; do trap : "$s"; done\n'
+        ),
+        "hosts.sh": (
+            "#!/bin/bash\nping_all() {\n  local host hosts=( example.com example.org )\n"
+            '  for host in ${hosts[@]}; do ping -c1 "$host"; done\n}\n'
+            'args() {\n  local a dirs=( "$1" )\n  for a in ${dirs[@]}; do ls "$a"; done\n}\n'
+        ),
+        "read.sh": "#!/bin/bash\nwords=( a b )\nread -r -a words\necho ${words[@]}\n",
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2068", "signals.sh", 8)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "hosts.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "hosts.sh", 8)] is Severity.WARNING  # "$1" in it
+    assert severity[("shellcheck/SC2068", "read.sh", 4)] is Severity.WARNING  # read -a
+
+
 def test_shellcheck_unquoted_array_filled_from_a_split_loop_variable_is_info(
     tmp_path: Path,
 ) -> None:

@@ -305,10 +305,12 @@ ARRAY_EXPANSION = re.compile(r"^\$\{([A-Za-z_]\w*)\[[@*]\]\}$")
 IMPLICIT_ARGUMENTS = re.compile(r"\$#|\$\{#\}|\bshift\b|\bgetopts\b|\bfor\s+\w+\s*(?:;|$|\bdo\b)")
 POSITIONAL_ALL = re.compile(r"^\$(?:[@*]|\{[@*]\})$")  # an unquoted `$@` (SC2068), `$*` (SC2048)
 PLAIN_WORDS = re.compile(r"^[\w.,:+=/%@-]*(?:\s+[\w.,:+=/%@-]+)*$")  # no quote, glob or `$`
-# an assignment of a whole array: `name=(`, `name+=(`, after `local -a`/`declare`... or none
+# an assignment of a whole array: `name=(`, `name+=(`, after `local -a`/`declare`... or none,
+# and after other names the same `local` declares (`local host hosts=(`)
 ARRAY_ASSIGNMENT = re.compile(
     r"(?:^|[;&|({]|\b(?:then|do|else))\s*"
-    r"(?:(?:local|declare|typeset|readonly|export)(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)\+?=\(",
+    r"(?:(?:local|declare|typeset|readonly|export)(?:\s+-\w+)*(?:\s+[A-Za-z_]\w*)*\s+)?"
+    r"([A-Za-z_]\w*)\+?=\(",
     re.M,
 )
 # a string assigned to a name: `name=x`, `local -a name=${list[@]}` (not `name=(`)
@@ -324,7 +326,7 @@ ELEMENT_VALUE = re.compile(r'"?\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))"?(?=$|[\s
 # `for name in words; do` (or `do` on the next line); `for name; do` (the arguments) has no words
 FOR_LOOP = re.compile(r"\bfor\s+([A-Za-z_]\w*)(?:\s+in\b([^;\n]*)(?=;|\n|$))?", re.M)
 READ_INTO = re.compile(
-    r"\b(?:read\b[^;|&]*?\s-\w*a\w*|mapfile|readarray)(?:\s+-\w+)*\s+([A-Za-z_]\w*)"
+    r"\b(?:read\b[^;|&\n]*?\s-\w*a\w*|mapfile|readarray)(?:\s+-\w+)*\s+([A-Za-z_]\w*)"
 )
 # `${list//,/ }`: a list whose separators become blanks, split on purpose
 SPLIT_SUBSTITUTION = re.compile(r"\$\{[A-Za-z_]\w*//?[^}]*/ \}")
