@@ -2551,6 +2551,33 @@ def test_shellcheck_unbraced_bracket_after_a_plain_string_is_information(tmp_pat
     assert severity[("shellcheck/SC1087", "array.sh", 3)] is Severity.ERROR
 
 
+def test_shellcheck_unbraced_bracket_in_text_for_eval_is_information(tmp_path: Path) -> None:
+    r"""strike 0.1.73 (held-out 127, wrong): its JSON and array-file modules hold an array's name
+    in a variable and build text for `eval`: `eval v="\${$table[$k]}"` (an escaped dollar),
+    `eval "_$table[\"$k\"]=\"$v\""` and `local setter="$table[\"$k\"]=\"$v\";"; eval "$setter"`
+    (element assignments). The `[` is part of the command eval reads (SC1087, an error):
+    info. `eval echo $words[1]` on an array prints its first element and "[1]": the error
+    stays."""
+    files = {
+        "table.sh": (
+            "#!/bin/bash\n"
+            "copy() {\n"
+            '  local table="$1" k="$2" v setter\n'
+            '  eval keys="(\\${!$table[@]})"\n'
+            '  eval v="\\${$table[$k]}"\n'
+            '  eval "_$table[\\"$k\\"]=\\"$v\\""\n'
+            '  setter="$table[\\"$k\\"]=\\"$v\\";"\n'
+            '  eval "$setter"\n'
+            "}\n"
+        ),
+        "array.sh": "#!/bin/bash\nwords=(a b)\neval echo $words[1]\n",
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    for line in (5, 6, 7):
+        assert severity[("shellcheck/SC1087", "table.sh", line)] is Severity.INFO, line
+    assert severity[("shellcheck/SC1087", "array.sh", 3)] is Severity.ERROR
+
+
 def test_shellcheck_unquoted_substitution_in_an_integer_comparison_is_information(
     tmp_path: Path,
 ) -> None:
