@@ -117,6 +117,7 @@ class LinkChecker:
         self.made = MadeByMake(target, self.files)
         self._present = _Present(self.files, self.made)
         self._pages: dict[str, str] | None = None  # a manual page's name -> its source
+        self._repositories: set[str] | None = None  # the project's own `owner/repo`s on GitHub
         self.snippets = project_snippets(target)
 
     def anchors(self, doc: DocFile) -> Anchors:
@@ -164,6 +165,12 @@ class LinkChecker:
                 return None
             message = f"broken link: '{raw}' ({web} does not exist)"
             return LinkProblem("links/broken-link", "error", message + self._suggest(web))
+        own = self._own_web_path(doc, path)
+        if own is not None:  # `/owner/repo/blob/main/X` on github.com: the repository's X
+            if (self.target / own).exists():
+                return None
+            message = f"broken link: '{raw}' ({own} does not exist)"
+            return LinkProblem("links/broken-link", "error", message + self._suggest(own))
         where = self._built_at(doc)
         resolved = self._resolve(doc, link, path, where)
         if resolved is None:
@@ -265,6 +272,30 @@ class LinkChecker:
             f"broken reference: '{raw}' is no file, and no label, document or Python object of "
             "the documentation (MyST reads a link that is not a file as a cross-reference)",
         )
+
+    def _own_web_path(self, doc: DocFile, path: str) -> str | None:
+        """The repository path a Markdown link names in GitHub's site-absolute web form
+        (`/owner/repo/blob/master/LICENSE`), when owner/repo is the project's own repository
+        (a manifest at the root names `github.com/owner/repo`): GitHub renders the document on
+        its site, where the link lands on that file. strike 0.1.73's README ends "Read the
+        [license](/freeformsystems/strike/blob/master/LICENSE)", its package.json's repository
+        being git://github.com/freeformsystems/strike.git. None otherwise: another
+        repository's path, or any other rooted link, stays checked as a path of the tree."""
+        if doc.format != "markdown":
+            return None
+        match = SITE_WEB_PATH.match(path)
+        if match is None:
+            return None
+        if self._repositories is None:
+            self._repositories = set()
+            for name in MANIFESTS:
+                if name in self.files:
+                    text = read_text(self.target / name, root=self.target) or ""
+                    found = GITHUB_REPOSITORY.findall(text)
+                    self._repositories |= {f"{o}/{r}".lower() for o, r in found}
+        if f"{match.group('owner')}/{match.group('repo')}".lower() not in self._repositories:
+            return None
+        return match.group("path").rstrip("/")
 
     def _server_path(self, doc: DocFile, link: Link, path: str) -> bool:
         """A reStructuredText hyperlink of a Sphinx tree whose URI starts with one `/`
@@ -407,6 +438,13 @@ GITHUB_TEMPLATE = re.compile(
     r"(?i)^\.github/(?:(?:issue|pull_request)_template(?:\.\w+)?|"
     r"(?:ISSUE|PULL_REQUEST)_TEMPLATE/[^/]+)$"
 )
+SITE_WEB_PATH = re.compile(
+    r"^/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/(?:blob|tree|raw)/[^/]+/(?P<path>[^?#]+)$"
+)
+GITHUB_REPOSITORY = re.compile(
+    r"github\.com[/:](?P<owner>[\w.-]+)/(?P<repo>[\w-]+(?:\.(?!git\b)[\w-]+)*)"
+)
+MANIFESTS = ("package.json", "pyproject.toml", "setup.cfg", "setup.py", "Cargo.toml", "go.mod")
 WEB_RELATIVE = re.compile(r"^(?:\.\./)+(?:blob|tree)/[^/]+/(?P<path>[^?#]+)$")
 
 

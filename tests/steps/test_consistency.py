@@ -917,6 +917,34 @@ def test_a_reference_to_a_section_of_the_included_text_resolves(tmp_path: Path) 
     }
 
 
+def test_a_site_absolute_link_to_the_projects_own_github_file_lands_on_it(
+    tmp_path: Path,
+) -> None:
+    """strike 0.1.73's README (held-out 127, wrong): "Read the
+    [license](/freeformsystems/strike/blob/master/LICENSE)", its package.json's repository being
+    git://github.com/freeformsystems/strike.git: GitHub renders the README on its site, where
+    the link lands on the repository's LICENSE, which the tree has. The same form naming a file
+    the tree lacks, or another repository, stays a broken link."""
+    package = '{"name": "tool", "repository": {"url": "git://github.com/me/tool.git"}}\n'
+    readme = (
+        "# tool\n\nRead the [license](/me/tool/blob/master/LICENSE).\n\n"
+        "See [guide](/me/tool/blob/master/GUIDE.md) and [theirs](/other/lib/blob/master/LICENSE).\n"
+    )
+    root = make_repo(
+        tmp_path / "own",
+        {"package.json": package, "README.md": readme, "LICENSE": "MIT\n", "index.js": "1;\n"},
+    )
+    broken = {(f.line, f.message) for f in _run(root).findings if f.rule == "links/broken-link"}
+    assert broken == {
+        (5, "broken link: '/me/tool/blob/master/GUIDE.md' (GUIDE.md does not exist)"),
+        (
+            5,
+            "broken link: '/other/lib/blob/master/LICENSE' "
+            "(other/lib/blob/master/LICENSE does not exist)",
+        ),
+    }
+
+
 def test_links_in_github_templates_use_githubs_web_form(tmp_path: Path) -> None:
     """json5's issue and pull-request templates link `../blob/main/SECURITY.md`: GitHub shows
     them at /issues/new, so that is the root's SECURITY.md; a web-form link to a file that

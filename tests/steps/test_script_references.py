@@ -456,6 +456,33 @@ def test_a_configure_of_a_project_without_autoconf_inputs_is_another_packages(
     assert ("README.md", 6, "error") in _found(_run(autoconf), "scripts/missing-script")
 
 
+def test_a_configure_the_ignore_file_leaves_out_beside_its_configure_ac_is_generated(
+    tmp_path: Path,
+) -> None:
+    """strike 0.1.73's INSTALL.md (held-out 127, wrong): "Installation is performed using
+    `./configure`, `make` and `make install`"; the npm package ships configure.ac and
+    Makefile.am, and its .npmignore lists `configure`: Autoconf makes it and the project leaves
+    it out on purpose, so the missing `./configure` is information. The same line where no
+    ignore file lists `configure` stays an error, as does a missing `./install.sh` beside it."""
+    install = "# Installation\n\nRun `./configure`, then `make`.\n\nOr run `./install.sh`.\n"
+    files = {
+        "INSTALL.md": install,
+        "configure.ac": "AC_INIT([s], [1.0])\n",
+        "Makefile.am": "bin_SCRIPTS = s\n",
+        "s": SHEBANG + "echo s\n",
+    }
+    ignored = make_repo(tmp_path / "ignored", {**files, ".npmignore": "node_modules\nconfigure\n"})
+    outcome = _run(ignored)
+    assert _found(outcome, "scripts/missing-script") == {
+        ("INSTALL.md", 3, "info"),
+        ("INSTALL.md", 5, "error"),
+    }
+    note = next(f for f in outcome.findings if f.line == 3).message
+    assert "leaves the generated `configure` out on purpose" in note
+    kept = make_repo(tmp_path / "kept", {**files, ".npmignore": "node_modules\n"})
+    assert ("INSTALL.md", 3, "error") in _found(_run(kept), "scripts/missing-script")
+
+
 def test_a_file_the_code_looks_for_in_a_directory_it_is_given_is_the_users(
     tmp_path: Path,
 ) -> None:

@@ -65,6 +65,15 @@ bash, dash and sh read `!(` as the negation of the subshell when extended globbi
 (or naming no shell: bash is assumed) that never mentions `extglob` and that its shell reads,
 the finding is info. With `shopt -s extglob` `!(...)` is a pattern, and ksh and zsh read it
 as one always: those keep the error.
+
+And a function whose name holds a `!` (strike's `script.write!() {`, `!project.file() {`):
+bash accepts such a name outside POSIX mode, while shellcheck's parser takes the `{` for a
+literal (SC1083) and reports the function's closing `}` as where parsing stopped (SC1089). In
+a script its shell reads (bash when it names none), SC1083 on the `{` of such a definition and
+SC1089 after one in the same file are info. A parse that stopped in a file without such a
+definition keeps its error, as does a file the shell rejects; and a call `!name` (SC1035, a `!`
+missing its space) keeps its error whatever is defined: strike calls a `!project.file` that no
+file of it defines.
 """
 
 from __future__ import annotations
@@ -135,6 +144,17 @@ RESERVED_WORDS = frozenset(
 RESERVED_BEFORE = re.compile(r"(?:^|[\s;&|({])(?P<name>[a-z]+)$")
 SUBSCRIPT_ASSIGNED = re.compile(r"\[[^\]\n]*\]\+?=")
 QUIET_ENV = {"BASH_ENV": "", "ENV": ""}
+BANG_NOTE = (
+    "`{}` reads the script without error: bash accepts a `!` in a function's name, which "
+    "shellcheck's parser does not"
+)
+LITERAL_BRACE = "shellcheck/SC1083"  # "This { is literal"
+PARSING_STOPPED = "shellcheck/SC1089"  # "Parsing stopped here"
+BANG_NAME = r"[\w.:?-]*![\w.:?!-]*"
+# `name!() {`, `!name() {`, `function name!() {` (the `{` on the line or not)
+BANG_DEFINITION = re.compile(
+    rf"^\s*(?:function\s+)?(?P<name>{BANG_NAME})\s*\(\s*\)\s*\{{?\s*(?:#.*)?$"
+)
 
 Runner = Callable[[Sequence[str]], CommandResult]
 
@@ -258,6 +278,11 @@ def shell_parsed_as_info(
         rel: shell_reads(run, target, rel, shells, DEFAULT_SHELL)
         for rel in sorted({f.path for f in negations if f.path is not None})
     }
+    bangs = _bang_functions(findings, target)
+    bang_readers = {
+        rel: shell_reads(run, target, rel, shells, DEFAULT_SHELL)
+        for rel in sorted({f.path for f in bangs if f.path is not None})
+    }
     kept = []
     for finding in findings:
         stop = exits.get(finding.path or "")
@@ -273,8 +298,11 @@ def shell_parsed_as_info(
             continue
         reader, note = readers.get(finding.path or ""), NOTE
         negated = any(finding is f for f in negations)
+        banged = any(finding is f for f in bangs)
         if negated:
             reader, note = negation_readers.get(finding.path or ""), NEGATION_NOTE
+        elif banged:
+            reader, note = bang_readers.get(finding.path or ""), BANG_NOTE
         elif finding in declared:
             reader, note = word_readers.get(finding.path or ""), WORD_NOTE
         elif finding in arguments:
@@ -288,6 +316,7 @@ def shell_parsed_as_info(
             or finding in arguments
             or name is not None
             or negated
+            or banged
         ):
             finding = dataclasses.replace(
                 finding,
@@ -403,4 +432,30 @@ def _reserved_element_assignments(findings: Sequence[Finding], target: Path) -> 
             and SUBSCRIPT_ASSIGNED.match(text, column - 1) is not None
         ):
             found[id(finding)] = before.group("name")
+    return found
+
+
+def _bang_functions(findings: Sequence[Finding], target: Path) -> list[Finding]:
+    """The findings shellcheck's parser makes of function names that hold a `!`: SC1083 on the
+    `{` of such a definition and SC1089 later in a file with one."""
+    cited = CitedLines(target)
+    found = []
+    first_definition: dict[str, int] = {}
+    for finding in findings:
+        position = _position(finding)
+        if finding.rule != LITERAL_BRACE or finding.path is None or position is None:
+            continue
+        text = cited.line(finding.path, position[0])
+        if text is not None and BANG_DEFINITION.match(text) is not None:
+            found.append(finding)
+            line = first_definition.get(finding.path, position[0])
+            first_definition[finding.path] = min(line, position[0])
+    for finding in findings:
+        position = _position(finding)
+        if finding.path is None or position is None:
+            continue
+        if finding.rule == PARSING_STOPPED:
+            start = first_definition.get(finding.path)
+            if start is not None and position[0] > start:
+                found.append(finding)
     return found

@@ -47,7 +47,10 @@ SC1102 (`$((` read as a command substitution) on `$(($a $op $b))`, a parameter b
 two operands: arithmetic whose operator the parameter holds, which the shell computes.
 SC1087 (`$name[` without braces) where the script never uses `name` as an array (no
 `name=(...)`, `name[i]=`, `${name[...]}`, `declare -a`, `read -a`, `mapfile`): a plain
-string followed by a literal `[` (`$esc[31m` in a sed script), as the shell expands it.
+string followed by a literal `[` (`$esc[31m` in a sed script), as the shell expands it; and
+a `$name[` in text written for `eval` (inside an escaped `\\${...}`, or on a line that
+assigns the string a later `eval "$var"` runs: strike's `eval nv="\\${$json_data[$key]}"`),
+where `name` holds the name of an array and the `[` is part of the command eval reads.
 SC1083 ("this { is literal") on the brace of a `\\${...}` whose dollar is escaped (makeself's
 test/variabletest passes `\\${${1}}` so that the archive's own script expands `${ARCHIVE_DIR}`):
 the brace is literal as meant; a brace after no escaped dollar (`src/{a,b`) keeps the warning.
@@ -305,10 +308,12 @@ ARRAY_EXPANSION = re.compile(r"^\$\{([A-Za-z_]\w*)\[[@*]\]\}$")
 IMPLICIT_ARGUMENTS = re.compile(r"\$#|\$\{#\}|\bshift\b|\bgetopts\b|\bfor\s+\w+\s*(?:;|$|\bdo\b)")
 POSITIONAL_ALL = re.compile(r"^\$(?:[@*]|\{[@*]\})$")  # an unquoted `$@` (SC2068), `$*` (SC2048)
 PLAIN_WORDS = re.compile(r"^[\w.,:+=/%@-]*(?:\s+[\w.,:+=/%@-]+)*$")  # no quote, glob or `$`
-# an assignment of a whole array: `name=(`, `name+=(`, after `local -a`/`declare`... or none
+# an assignment of a whole array: `name=(`, `name+=(`, after `local -a`/`declare`... or none,
+# and after other names the same `local` declares (`local host hosts=(`)
 ARRAY_ASSIGNMENT = re.compile(
     r"(?:^|[;&|({]|\b(?:then|do|else))\s*"
-    r"(?:(?:local|declare|typeset|readonly|export)(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)\+?=\(",
+    r"(?:(?:local|declare|typeset|readonly|export)(?:\s+-\w+)*(?:\s+[A-Za-z_]\w*)*\s+)?"
+    r"([A-Za-z_]\w*)\+?=\(",
     re.M,
 )
 # a string assigned to a name: `name=x`, `local -a name=${list[@]}` (not `name=(`)
@@ -324,7 +329,7 @@ ELEMENT_VALUE = re.compile(r'"?\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))"?(?=$|[\s
 # `for name in words; do` (or `do` on the next line); `for name; do` (the arguments) has no words
 FOR_LOOP = re.compile(r"\bfor\s+([A-Za-z_]\w*)(?:\s+in\b([^;\n]*)(?=;|\n|$))?", re.M)
 READ_INTO = re.compile(
-    r"\b(?:read\b[^;|&]*?\s-\w*a\w*|mapfile|readarray)(?:\s+-\w+)*\s+([A-Za-z_]\w*)"
+    r"\b(?:read\b[^;|&\n]*?\s-\w*a\w*|mapfile|readarray)(?:\s+-\w+)*\s+([A-Za-z_]\w*)"
 )
 # `${list//,/ }`: a list whose separators become blanks, split on purpose
 SPLIT_SUBSTITUTION = re.compile(r"\$\{[A-Za-z_]\w*//?[^}]*/ \}")
@@ -482,6 +487,14 @@ GLOB_NAMED = re.compile(
 SHELLCHECK_UNRECOGNIZED_SHEBANG = "shellcheck/SC1008"  # the shebang names no shell it knows
 SHELLCHECK_HASH_SHEBANG = "shellcheck/SC1113"  # `# /bin/sh` on line 1: a `#!` without its `!`?
 ASSIGNED_WORD = re.compile(r"([A-Za-z_]\w*)=([\w.+-]+)(?=\s|;|$)")
+# `eval "$setter"`, `eval $cmd`, `eval "${code}"`: the variable whose text is run
+EVALUATED_VARIABLE = re.compile(r"\beval\s+\"?\$\{?([A-Za-z_]\w*)\}?\"?\s*(?:;|$)")
+SUBSCRIPT_ASSIGNED_TEXT = re.compile(r"[^\]\s]*\]\+?=")  # the rest of `$name[key]=`
+EVAL_COMMAND = re.compile(r"^\s*(?:builtin\s+)?eval\s")  # a line that is an `eval` command
+# `setter="...`, `local setter="...`: a string assigned to a name
+STRING_ASSIGNMENT = re.compile(
+    r"^\s*(?:(?:local|declare|typeset)(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)=\""
+)
 UNBRACED_INDEX = re.compile(r"(?<!\\)\$([A-Za-z_]\w*)\[")  # `$esc[31m`, `$arr[1]`
 ARRAY_NAMES = (
     re.compile(r"\b([A-Za-z_]\w*)\+?=\("),  # `a=(x y)`, `a+=(z)`
@@ -1701,11 +1714,36 @@ def _scalar_brackets(lines: list[str]) -> frozenset[int]:
         for pattern in ARRAY_NAMES:
             arrays.update(pattern.findall(line))
     found = set()
+    evaluated = {
+        name for line in lines for name in EVALUATED_VARIABLE.findall(line)
+    }  # `eval "$setter"`
     for number, line in enumerate(lines, 1):
         names = UNBRACED_INDEX.findall(line)
-        if names and not arrays.intersection(names):
+        if names and (not arrays.intersection(names) or _eval_text(line, evaluated)):
             found.add(number)
     return frozenset(found)
+
+
+def _eval_text(line: str, evaluated: set[str]) -> bool:
+    r"""Whether every `$name[` of `line` writes text for `eval` to read, `name` holding the
+    name of an array: inside `\${...}`, a dollar escaped so that the text `${<array>[<key>]}`
+    is built (strike's `eval nv="\${$json_data[$key]}"`), or an element assignment
+    `$name[key]=` on an `eval` command (strike's `eval "_$k[\"$ak\"]=\"$nv\""`) or on a
+    line that assigns the string a later `eval "$var"` runs (`local
+    setter="$arrayname[\"$__key__\"]=..."; eval "$setter"`). A `$name[1]` that eval only
+    passes on (`eval echo $arr[1]`: the first element and the text "[1]"), and any `$name[`
+    elsewhere, keep the finding."""
+    assigned = STRING_ASSIGNMENT.match(line)
+    for_eval = EVAL_COMMAND.match(line) is not None or (
+        assigned is not None and assigned.group(1) in evaluated
+    )
+    for match in UNBRACED_INDEX.finditer(line):
+        if line[max(match.start() - 3, 0) : match.start()] == "\\${":
+            continue
+        if for_eval and SUBSCRIPT_ASSIGNED_TEXT.match(line, match.end()):
+            continue
+        return False
+    return True
 
 
 def _plain_and_or(line: str) -> bool:

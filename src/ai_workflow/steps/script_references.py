@@ -815,6 +815,13 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
             "another package's source, as a tool that builds other software does"
         )
         return "scripts/missing-script", message, "info"
+    if found is None and _ignored_configure(project, ref):
+        message = (
+            f"{ref.value} is not in the tree: Autoconf makes it from the configure.ac (or "
+            "configure.in) beside it, and the project's ignore file leaves the generated "
+            "`configure` out on purpose (run `autoreconf -i` first in a checkout)"
+        )
+        return "scripts/missing-script", message, "info"
     lookup = _looked_up_elsewhere(project, ref) if found is None else None
     if lookup is not None:
         message = (
@@ -857,6 +864,33 @@ def _foreign_configure(project: Project, ref: Reference) -> bool:
         return False
     names = {"configure", *AUTOCONF_INPUTS}
     return not any(PurePosixPath(f).name in names for f in project.files)
+
+
+IGNORE_FILES = (".gitignore", ".npmignore")
+IGNORED_CONFIGURE = frozenset({"configure", "/configure"})
+
+
+def _ignored_configure(project: Project, ref: Reference) -> bool:
+    """Whether a missing `./configure` a document runs is the project's generated one, left
+    out of the tree on purpose: an Autoconf input (configure.ac, configure.in) sits where the
+    `configure` would, and an ignore file at the root (.gitignore, .npmignore) lists
+    `configure` alone on a line. strike 0.1.73's INSTALL.md says "Installation is performed
+    using `./configure`, `make` and `make install`"; its npm package ships configure.ac and
+    Makefile.am, and its .npmignore lists `configure`. A configure.ac whose `configure` no
+    ignore file lists (a tree that may have lost it) keeps the finding."""
+    if ref.command.origin != "docs" or PurePosixPath(ref.value).name != "configure":
+        return False
+    parent = PurePosixPath(ref.value.removeprefix("./")).parent.as_posix()
+    prefix = "" if parent == "." else f"{parent}/"
+    if not any(f"{prefix}{name}" in project.files for name in AUTOCONF_INPUTS):
+        return False
+    for name in IGNORE_FILES:
+        text = (
+            read_text(project.target / name, root=project.target) if name in project.files else ""
+        )
+        if any(line.strip() in IGNORED_CONFIGURE for line in (text or "").splitlines()):
+            return True
+    return False
 
 
 CODE_SUFFIXES = frozenset({"", ".sh", ".bash", ".zsh", ".ksh", ".fish", ".py", ".js", ".pl", ".rb"})
