@@ -483,6 +483,41 @@ def test_a_configure_the_ignore_file_leaves_out_beside_its_configure_ac_is_gener
     assert ("INSTALL.md", 3, "error") in _found(_run(kept), "scripts/missing-script")
 
 
+def test_a_root_command_package_json_bin_maps_to_a_shipped_file_is_the_packs_lost_link(
+    tmp_path: Path,
+) -> None:
+    """strike 0.1.73 (held-out 127, noise): its README and package.json's `"test": "./bake
+    test"` run `./bake`, a root link to bin/bake in a checkout; package.json maps `"bake":
+    "./bin/bake"` and `npm pack` packs no symbolic link, so the missing `./bake` is
+    information. A missing `./other` no `bin` names stays an error, and so does `./tool`,
+    whose `bin` file is missing too."""
+    readme = "# P\n\nRun `./bake test`.\n\nThen `./other build`.\n\nOr `./tool`.\n"
+    package = {
+        "name": "p",
+        "version": "1.0.0",
+        "scripts": {"test": "./bake test"},
+        "bin": {"bake": "./bin/bake", "tool": "./bin/tool"},
+    }
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "README.md": readme,
+            "package.json": json.dumps(package, indent=2) + "\n",
+            "bin/bake": SHEBANG + "echo bake\n",
+        },
+    )
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-script") == {
+        ("README.md", 3, "info"),
+        ("package.json", 5, "info"),  # the test script's `./bake test`
+        ("README.md", 5, "error"),
+        ("README.md", 7, "error"),
+        ("package.json", 9, "error"),  # bin 'tool' points at a missing file
+    }
+    note = next(f for f in outcome.findings if f.path == "README.md" and f.line == 3).message
+    assert "maps `bake` to bin/bake" in note
+
+
 def test_a_file_the_code_looks_for_in_a_directory_it_is_given_is_the_users(
     tmp_path: Path,
 ) -> None:
