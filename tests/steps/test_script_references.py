@@ -630,6 +630,26 @@ def test_an_install_location_is_not_a_script_to_run(tmp_path: Path) -> None:
     assert _found(outcome, "scripts/missing-script") == {("README.md", 5, "error")}
 
 
+def test_an_options_default_value_is_not_a_script_to_run(tmp_path: Path) -> None:
+    """strike 0.1.73's task-latex(7) (held-out 127, wrong): "`-d | --dir [directory]`:
+    Specifies an alternative directory to search for source `.tex` files. Default is
+    `./doc/latex`.": a place in the reader's project the option names by default, not a
+    script of the repository. A missing `./` script the same page says to run by default
+    stays an error."""
+    files = {
+        "doc/task.md": (
+            "# task\n\n"
+            "* `-d | --dir [directory]`:\n\n"
+            "\tSpecifies an alternative directory. Default is `./doc/latex`.\n\n"
+            "* `-o | --out [dir]`: where output goes (default: `./build/out`).\n\n"
+            "By default, run `./scripts/latex.sh` to compile.\n"
+        ),
+        "p": "#!/bin/sh\n",
+    }
+    outcome = _run(make_repo(tmp_path / "p", files))
+    assert _found(outcome, "scripts/missing-script") == {("doc/task.md", 9, "error")}
+
+
 def test_a_file_the_program_writes_to_is_not_a_script_to_run(tmp_path: Path) -> None:
     """ncp's README: "the error messages will be logged to `stdout` and to
     `./ncp-debug.log`": a file the program creates in the reader's directory when it runs,
