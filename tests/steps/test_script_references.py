@@ -403,6 +403,31 @@ def test_a_fragment_sourced_through_a_variable_that_holds_its_path_needs_no_sheb
     }
 
 
+def test_a_library_a_script_looks_up_on_path_and_sources_needs_no_shebang(
+    tmp_path: Path,
+) -> None:
+    """strike 0.1.73's bin/bake (held-out 127, wrong): `boilerplate=$( command -v
+    boilerplate.sh ) \\` and on the next line `&& . "$boilerplate"`: bin/boilerplate.sh is a
+    library it finds on PATH and sources. tools/run.sh, looked up the same way but run
+    (`"$runner"`), keeps the warning."""
+    files = {
+        "README.md": "# bk\n\nRun `./bin/bk`.\n",
+        "bin/bk": SHEBANG
+        + "boilerplate=$( command -v boilerplate.sh ) \\\n"
+        + '  && . "$boilerplate" && unset boilerplate \\\n'
+        + '  || { echo "fatal"; exit 1; }\n'
+        + 'runner=$(which run.sh)\n"$runner"\n',
+        "bin/boilerplate.sh": "set -o nounset\nboilerplate() { :; }\n",
+        "tools/run.sh": "echo run\n",
+    }
+    root = make_repo(tmp_path / "bk", files)
+    for name in ("bin/bk", "bin/boilerplate.sh", "tools/run.sh"):
+        (root / name).chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-shebang") == {("tools/run.sh", 1, "warning")}
+
+
 def test_an_inline_path_given_as_an_example_is_information_when_missing(tmp_path: Path) -> None:
     """makeself's README: "if you wish to execute a program contained in this directory, you
     must prefix your command with `./`. For example, `./program` will be fine." -- a name the
