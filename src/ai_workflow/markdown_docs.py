@@ -317,9 +317,33 @@ def is_output_location_lead(text: str) -> bool:
     return bool(_OUTPUT_LOCATION_RE.search(sentence))
 
 
+# "Default is", "defaults to", "the default directory is", "(default:"
+_DEFAULT_VALUE_RE = re.compile(
+    r"\bdefault(?:s\s+to|\s+(?:value|directory|dir|folder|path|file|location)\s+is|\s+is)"
+    r"\s*[\"'\u201c(]*$",
+    re.I,
+)
+_DEFAULT_COLON_RE = re.compile(r"\bdefault\s*[:=]\s*[\"'\u201c(]*$", re.I)
+
+
+def is_default_value_lead(text: str) -> bool:
+    """Whether the sentence that `text` ends in gives the value a setting takes by default
+    (strike's task-latex(7): "`-d | --dir [directory]`: Specifies an alternative directory to
+    search for source `.tex` files. Default is `./doc/latex`."): the code that follows is a
+    place in the reader's project the option names, not a file of this repository nor a
+    command to run. "By default, run `./x`" is no such lead."""
+    sentence = _SENTENCE_END_RE.split(text)[-1]
+    return bool(_DEFAULT_VALUE_RE.search(sentence) or _DEFAULT_COLON_RE.search(text))
+
+
 def is_location_lead(text: str) -> bool:
-    """Whether the code after `text` is a place things are installed or written to."""
-    return is_install_location_lead(text) or is_output_location_lead(text)
+    """Whether the code after `text` is a place things are installed or written to, or an
+    option's default value."""
+    return (
+        is_install_location_lead(text)
+        or is_output_location_lead(text)
+        or is_default_value_lead(text)
+    )
 
 
 @dataclass

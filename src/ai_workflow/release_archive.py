@@ -184,6 +184,31 @@ def _script_commands(scripts: dict[str, object], name: str, depth: int = 0) -> I
         yield from _script_commands(scripts, called, depth + 1)
 
 
+def packed_bin_link(target: Path, path: str) -> str | None:
+    """The file the root package.json's `bin` maps the missing root command `path` (`bake`,
+    run as `./bake`) to, when that file exists elsewhere in the tree (None otherwise): a
+    checkout keeps the package's program at its root as a link to it, and `npm pack` packs no
+    symbolic link, so the package runs `./bake` (strike 0.1.73's `"test": "./bake test"`,
+    `"bin": {"bake": "./bin/bake"}`) that only its repository has."""
+    name = path.removeprefix("./")
+    if not name or "/" in name or (target / name).exists():
+        return None
+    try:
+        data = json.loads(read_utf8(target / NPM_MANIFEST, root=target) or "")
+    except ValueError:
+        return None
+    bins = data.get("bin") if isinstance(data, dict) else None
+    if isinstance(bins, str) and isinstance(data.get("name"), str):
+        bins = {str(data["name"]).split("/")[-1]: bins}
+    mapped = bins.get(name) if isinstance(bins, dict) else None
+    if not isinstance(mapped, str):
+        return None
+    cleaned = mapped.removeprefix("./")
+    if not cleaned or cleaned == name or "\0" in cleaned or not (target / cleaned).is_file():
+        return None
+    return cleaned
+
+
 def export_ignored(target: Path, paths: Iterable[str]) -> set[str]:
     """Which of `paths` (files the tree does not have) `git archive` leaves out of every release
     archive: the project's top-level `.gitattributes` marks them `export-ignore` and the tree

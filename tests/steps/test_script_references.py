@@ -403,6 +403,31 @@ def test_a_fragment_sourced_through_a_variable_that_holds_its_path_needs_no_sheb
     }
 
 
+def test_a_library_a_script_looks_up_on_path_and_sources_needs_no_shebang(
+    tmp_path: Path,
+) -> None:
+    """strike 0.1.73's bin/bake (held-out 127, wrong): `boilerplate=$( command -v
+    boilerplate.sh ) \\` and on the next line `&& . "$boilerplate"`: bin/boilerplate.sh is a
+    library it finds on PATH and sources. tools/run.sh, looked up the same way but run
+    (`"$runner"`), keeps the warning."""
+    files = {
+        "README.md": "# bk\n\nRun `./bin/bk`.\n",
+        "bin/bk": SHEBANG
+        + "boilerplate=$( command -v boilerplate.sh ) \\\n"
+        + '  && . "$boilerplate" && unset boilerplate \\\n'
+        + '  || { echo "fatal"; exit 1; }\n'
+        + 'runner=$(which run.sh)\n"$runner"\n',
+        "bin/boilerplate.sh": "set -o nounset\nboilerplate() { :; }\n",
+        "tools/run.sh": "echo run\n",
+    }
+    root = make_repo(tmp_path / "bk", files)
+    for name in ("bin/bk", "bin/boilerplate.sh", "tools/run.sh"):
+        (root / name).chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-shebang") == {("tools/run.sh", 1, "warning")}
+
+
 def test_an_inline_path_given_as_an_example_is_information_when_missing(tmp_path: Path) -> None:
     """makeself's README: "if you wish to execute a program contained in this directory, you
     must prefix your command with `./`. For example, `./program` will be fine." -- a name the
@@ -481,6 +506,62 @@ def test_a_configure_the_ignore_file_leaves_out_beside_its_configure_ac_is_gener
     assert "leaves the generated `configure` out on purpose" in note
     kept = make_repo(tmp_path / "kept", {**files, ".npmignore": "node_modules\n"})
     assert ("INSTALL.md", 3, "error") in _found(_run(kept), "scripts/missing-script")
+
+
+def test_a_script_the_document_calls_generated_is_the_programs_output(tmp_path: Path) -> None:
+    """strike 0.1.73's task-deploy(7) (held-out 127, wrong) lists what its bundle holds
+    ("`install.sh`: The generated deployment script"), says "the deployment may still be
+    performed using `./install.sh`" and "The generated *install.sh* script attempts to
+    rollback": a file the task writes into the archive it builds. A missing `./setup.sh` the
+    same page runs, which it never calls generated, stays an error."""
+    page = (
+        "# deploy\n\n"
+        "A makefile is generated in the archive. Without make use `./install.sh`.\n\n"
+        "Run `./setup.sh` first.\n\n"
+        "The generated *install.sh* script rolls back on failure.\n"
+    )
+    outcome = _run(make_repo(tmp_path / "p", {"doc/deploy.md": page, "p": SHEBANG}))
+    assert _found(outcome, "scripts/missing-script") == {
+        ("doc/deploy.md", 3, "info"),
+        ("doc/deploy.md", 5, "error"),
+    }
+    note = next(f for f in outcome.findings if f.line == 3).message
+    assert "calls `install.sh` generated" in note
+
+
+def test_a_root_command_package_json_bin_maps_to_a_shipped_file_is_the_packs_lost_link(
+    tmp_path: Path,
+) -> None:
+    """strike 0.1.73 (held-out 127, noise): its README and package.json's `"test": "./bake
+    test"` run `./bake`, a root link to bin/bake in a checkout; package.json maps `"bake":
+    "./bin/bake"` and `npm pack` packs no symbolic link, so the missing `./bake` is
+    information. A missing `./other` no `bin` names stays an error, and so does `./tool`,
+    whose `bin` file is missing too."""
+    readme = "# P\n\nRun `./bake test`.\n\nThen `./other build`.\n\nOr `./tool`.\n"
+    package = {
+        "name": "p",
+        "version": "1.0.0",
+        "scripts": {"test": "./bake test"},
+        "bin": {"bake": "./bin/bake", "tool": "./bin/tool"},
+    }
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "README.md": readme,
+            "package.json": json.dumps(package, indent=2) + "\n",
+            "bin/bake": SHEBANG + "echo bake\n",
+        },
+    )
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-script") == {
+        ("README.md", 3, "info"),
+        ("package.json", 5, "info"),  # the test script's `./bake test`
+        ("README.md", 5, "error"),
+        ("README.md", 7, "error"),
+        ("package.json", 9, "error"),  # bin 'tool' points at a missing file
+    }
+    note = next(f for f in outcome.findings if f.path == "README.md" and f.line == 3).message
+    assert "maps `bake` to bin/bake" in note
 
 
 def test_a_file_the_code_looks_for_in_a_directory_it_is_given_is_the_users(
@@ -593,6 +674,26 @@ def test_an_install_location_is_not_a_script_to_run(tmp_path: Path) -> None:
     }
     outcome = _run(make_repo(tmp_path / "p", files))
     assert _found(outcome, "scripts/missing-script") == {("README.md", 5, "error")}
+
+
+def test_an_options_default_value_is_not_a_script_to_run(tmp_path: Path) -> None:
+    """strike 0.1.73's task-latex(7) (held-out 127, wrong): "`-d | --dir [directory]`:
+    Specifies an alternative directory to search for source `.tex` files. Default is
+    `./doc/latex`.": a place in the reader's project the option names by default, not a
+    script of the repository. A missing `./` script the same page says to run by default
+    stays an error."""
+    files = {
+        "doc/task.md": (
+            "# task\n\n"
+            "* `-d | --dir [directory]`:\n\n"
+            "\tSpecifies an alternative directory. Default is `./doc/latex`.\n\n"
+            "* `-o | --out [dir]`: where output goes (default: `./build/out`).\n\n"
+            "By default, run `./scripts/latex.sh` to compile.\n"
+        ),
+        "p": "#!/bin/sh\n",
+    }
+    outcome = _run(make_repo(tmp_path / "p", files))
+    assert _found(outcome, "scripts/missing-script") == {("doc/task.md", 9, "error")}
 
 
 def test_a_file_the_program_writes_to_is_not_a_script_to_run(tmp_path: Path) -> None:

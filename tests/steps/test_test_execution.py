@@ -1709,6 +1709,46 @@ def test_a_repository_whose_test_script_is_missing_still_fails(tmp_path: Path) -
     assert outcome.status() == StepStatus.FAILED
 
 
+BIN_LINK_PACKAGE = {
+    "package.json": json.dumps(
+        {
+            "name": "bk",
+            "version": "1.0.0",
+            "bin": {"bake": "./bin/bake"},
+            "scripts": {"test": "./bake test"},
+        }
+    ),
+    "bin/bake": "#!/usr/bin/env bash\necho baked\n",
+    "test/run.test": "#!/usr/bin/env bash\necho ok\n",
+    ".npmignore": "node_modules\n",
+    "README.md": "# bk\n",
+}
+
+
+@needs_node
+def test_a_test_script_running_the_packages_own_bin_from_the_root_the_pack_left_out(
+    tmp_path: Path,
+) -> None:
+    """strike 0.1.73 (held-out 127, noise): `"test": "./bake test"` runs the root link to
+    bin/bake that its repository keeps; package.json maps `"bake": "./bin/bake"` and `npm pack`
+    packs no symbolic link, so `sh: 1: ./bake: not found` is the package's gap (info, the
+    step incomplete). A test script whose missing `./run` no `bin` maps still fails."""
+    root = make_repo(tmp_path / "bk", BIN_LINK_PACKAGE)
+    outcome = run_step(root, Config())
+    assert outcome.tool_error is None
+    assert [(f.rule, f.severity) for f in outcome.findings] == [
+        ("tests/environment-incomplete", Severity.INFO)
+    ]
+    assert "maps `bake` to bin/bake" in outcome.findings[0].message
+    assert outcome.status() != StepStatus.FAILED
+    package = json.loads(BIN_LINK_PACKAGE["package.json"])
+    package["scripts"]["test"] = "./run test"
+    files = {**BIN_LINK_PACKAGE, "package.json": json.dumps(package)}
+    kept = run_step(make_repo(tmp_path / "kept", files), Config())
+    assert "./run" in (kept.tool_error or "")
+    assert kept.status() == StepStatus.FAILED
+
+
 @pytest.mark.parametrize(
     ("addopts", "environment"),
     [

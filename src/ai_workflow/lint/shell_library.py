@@ -104,6 +104,10 @@ GLOB_CHARS = re.compile(r"[*?\[]")
 VARIABLE_WORD = re.compile(r"""^["']?\$\{?([A-Za-z_]\w*)\}?["']?$""")
 ASSIGNMENT_OF = r"^\s*(?:(?:export|local|readonly|declare|typeset)\s+(?:-\w+\s+)*)?{name}=(.*)$"
 PATH_NAME = re.compile(r"""(?:^|/)([\w+-][\w.+-]*)["'`]?\s*(?:[;&]\s*)?(?:#.*)?$""")
+# `$( command -v boilerplate.sh )`, `$(which x.sh)`, `` `type -p x.sh` ``: a file found on PATH
+PATH_LOOKUP = re.compile(
+    r"""^["']?(?:\$\(|`)\s*(?:command\s+-v|which|type\s+-p)\s+["']?([\w+-][\w.+-]*)["']?\s*(?:\)|`)"""
+)
 ASSIGNS = r"(?:^|[\s;&|({{])(?:(?:export|local|readonly|declare|typeset)\s+(?:-\w+\s+)*)?{name}\+?="
 NAME_IN = {
     UNPASSED: re.compile(r"^([^\s$`'\"();|&]+) references arguments"),
@@ -178,7 +182,9 @@ def sourced_names(text: str) -> set[str]:
     """File names a script loads with `source x` or `. x` (often via a variable, `source
     "$ROOT/lib/common.bash"`, or a quoted directory before the name, kworkflow's `. "$dir"/mk.sh`).
     A word that is one variable (`. "$HEADER"`) names the files its assignments in the same
-    text end in (makeself's `HEADER=`dirname "$0"`/makeself-header.sh`); `HEADER="$2"` none."""
+    text end in (makeself's `HEADER=`dirname "$0"`/makeself-header.sh`), or the file they look
+    up on PATH (strike's bin/bake: `boilerplate=$( command -v boilerplate.sh ) \\` and then
+    `&& . "$boilerplate"`); `HEADER="$2"` none."""
     names = set()
     for match in SOURCE_COMMAND.finditer(text):
         word = match.group(1)
@@ -188,7 +194,8 @@ def sourced_names(text: str) -> set[str]:
             continue
         assigned = re.compile(ASSIGNMENT_OF.format(name=variable.group(1)), re.M)
         for value in assigned.findall(text):
-            named = PATH_NAME.search(value.strip())
+            value = value.strip().removesuffix("\\").strip()  # a line continued after it
+            named = PATH_LOOKUP.match(value) or PATH_NAME.search(value)
             if named is not None:
                 names.add(named.group(1))
     return names

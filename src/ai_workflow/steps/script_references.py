@@ -822,6 +822,23 @@ def _file_problem(project: Project, ref: Reference) -> tuple[str, str, str] | No
             "`configure` out on purpose (run `autoreconf -i` first in a checkout)"
         )
         return "scripts/missing-script", message, "info"
+    if found is None and _called_generated(project, ref):
+        message = (
+            f"{ref.value} is not a file of the project: the document calls "
+            f"`{PurePosixPath(ref.value).name}` generated, a file the documented program writes "
+            "(into what it builds) for its reader to run"
+        )
+        return "scripts/missing-script", message, "info"
+    linked = _bin_link(project, ref) if found is None else None
+    if linked is not None:
+        message = (
+            f"{ref.value} is not in the tree, but package.json's `bin` maps "
+            f"`{PurePosixPath(ref.value).name}` to {linked}, which is: the command is the "
+            "package's own program, which a checkout keeps at the root as a link to it and "
+            "`npm pack` leaves out (npm packs no symbolic link); run "
+            f"`{linked}` here"
+        )
+        return "scripts/missing-script", message, "info"
     lookup = _looked_up_elsewhere(project, ref) if found is None else None
     if lookup is not None:
         message = (
@@ -891,6 +908,50 @@ def _ignored_configure(project: Project, ref: Reference) -> bool:
         if any(line.strip() in IGNORED_CONFIGURE for line in (text or "").splitlines()):
             return True
     return False
+
+
+GENERATED_MARKUP = r"[*_`\"'\u201c\u201d]*"
+
+
+def _called_generated(project: Project, ref: Reference) -> bool:
+    """Whether the document that runs a missing `./NAME` calls NAME generated ("The generated
+    *install.sh* script", "`install.sh` is generated"): a file the documented program writes.
+    strike 0.1.73's task-deploy(7) lists the bundle it builds ("`install.sh`: The generated
+    deployment script"), then says "the deployment may still be performed using
+    `./install.sh`" and "The generated *install.sh* script attempts to rollback". A document
+    that runs `./NAME` without calling it generated keeps the finding."""
+    if ref.command.origin != "docs" or not ref.direct:
+        return False
+    name = PurePosixPath(ref.value).name
+    if not name or name in (".", ".."):
+        return False
+    text = read_text(project.target / ref.command.path, root=project.target) or ""
+    word = re.escape(name)
+    before = rf"\bgenerated\s+{GENERATED_MARKUP}{word}(?![\w.-])"
+    after = (
+        rf"(?<![\w.-]){word}{GENERATED_MARKUP}\s+(?:script\s+|file\s+)?"
+        r"(?:is|are|was|will\s+be|gets)\s+generated\b"
+    )
+    return re.search(f"{before}|{after}", text, re.IGNORECASE) is not None
+
+
+def _bin_link(project: Project, ref: Reference) -> str | None:
+    """The file package.json's `bin` maps a missing root `./NAME` to, when it exists elsewhere
+    (None otherwise): the documented command is the package's own program run from a
+    checkout, whose root keeps a link `NAME` to it, and `npm pack` packs no symbolic link.
+    strike 0.1.73's README and package.json's `"test": "./bake test"` run `./bake`; its
+    package.json maps `"bake": "./bin/bake"`, and the npm package holds bin/bake only. A
+    missing `./NAME` no `bin` names, or whose `bin` file is missing too, keeps its finding."""
+    if not ref.direct:
+        return None
+    path = _join(ref.command.cwd, ref.value)
+    target = project.bins.get(path)
+    if target is None:
+        return None
+    cleaned = _clean_path(target)
+    if not cleaned or cleaned == path or not project.exists(cleaned):
+        return None
+    return cleaned
 
 
 CODE_SUFFIXES = frozenset({"", ".sh", ".bash", ".zsh", ".ksh", ".fish", ".py", ".js", ".pl", ".rb"})

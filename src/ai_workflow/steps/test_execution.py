@@ -67,7 +67,7 @@ from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.project_files import project_files
 from ai_workflow.quoting import relative_to_target
-from ai_workflow.release_archive import release_archive
+from ai_workflow.release_archive import packed_bin_link, release_archive
 from ai_workflow.techstack import CODE_SUFFIXES, TechStack, detect_stack
 from ai_workflow.testcmd import alone
 from ai_workflow.testcmd.as_root import (
@@ -578,6 +578,8 @@ def _interpret(
         _not_run(outcome, unavailable)
         return None
     problem = _cannot_run(plan, result, ctx.target)
+    if problem and _lost_bin_link(outcome, plan, result, ctx.target):
+        return None
     if problem:
         outcome.tool_error = problem
         outcome.summary = "tests could not run"
@@ -711,6 +713,41 @@ def _summarise_environment(outcome: StepOutcome) -> None:
     """The console's line says when some tests could not run here (the findings are info)."""
     if outcome.incomplete:
         outcome.summary += "; some tests could not run on this machine (see skipped checks)"
+
+
+SHELL_NOT_FOUND = re.compile(
+    r"^(?:/bin/)?(?:sh|bash|dash)(?:: line)?:? \d+: (\./[\w.+-]+): "
+    r"(?:not found|No such file or directory)\s*$",
+    re.MULTILINE,
+)
+"""The shell's word for a command it could not find (dash: `sh: 1: ./bake: not found`)."""
+
+
+def _lost_bin_link(outcome: StepOutcome, plan: Plan, result: CommandResult, target: Path) -> bool:
+    """An environment info when a package script could not start the root command `./NAME`
+    the tree lacks and the root package.json's `bin` maps NAME to a file the tree has
+    (`release_archive.packed_bin_link`): strike 0.1.73's `"test": "./bake test"` runs the
+    root link to bin/bake its repository keeps and `npm pack` left out. False when it is not
+    (a missing command no `bin` names stays the step's failure)."""
+    if plan.framework != "npm-script":
+        return False
+    output = strip_ansi(result.stderr + result.stdout)
+    for match in SHELL_NOT_FOUND.finditer(output):
+        linked = packed_bin_link(target, match.group(1))
+        if linked is None:
+            continue
+        name = match.group(1)
+        _environment_incomplete(
+            outcome,
+            f"`{plan.display}` could not start `{name}`, which the tree lacks: package.json's "
+            f"`bin` maps `{name.removeprefix('./')}` to {linked}, so `{name}` is the root link "
+            "to it that the project's checkout keeps and `npm pack` leaves out (npm packs no "
+            "symbolic link); run the tests in the repository, or link it here",
+            f"tests: `{plan.display}` needs `{name}`, a link the npm package leaves out",
+        )
+        outcome.summary = f"tests not run: `{name}` is not in the npm package"
+        return True
+    return False
 
 
 def _cannot_run(plan: Plan, result: CommandResult, target: Path) -> str | None:
