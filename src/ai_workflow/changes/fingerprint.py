@@ -357,7 +357,7 @@ def code_digest(package: Path = PACKAGE_DIR) -> str:
             continue
         sha.update(path.relative_to(package).as_posix().encode() + b"\0")
         try:
-            sha.update(path.read_bytes())
+            sha.update(path.read_bytes())  # raw read: ai-workflow's own installed files
         except OSError:
             sha.update(b"<unreadable>")
         sha.update(b"\0")
