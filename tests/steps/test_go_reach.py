@@ -5,14 +5,11 @@ package; and the declaration diff and reference graph on their own."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from ai_workflow.cli import main
 from ai_workflow.testselect.gonarrow import run_pattern
 from ai_workflow.testselect.goreach import (
     GoWhole,
@@ -22,6 +19,7 @@ from ai_workflow.testselect.goreach import (
     select_tests,
 )
 from tests.helpers import commit_all, make_repo
+from tests.steps.go_runs import command_run, edit, packages_run, run, selected_tests
 
 pytestmark = pytest.mark.skipif(shutil.which("go") is None, reason="go is not installed")
 
@@ -105,47 +103,6 @@ PROJECT = {
         '\tif Total(1, 2) != 3 {\n\t\tt.Fatal("total")\n\t}\n}\n'
     ),
 }
-
-
-def run(repo: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
-    code = main(
-        [
-            *("run", "--target", str(repo), "--steps", "test_execution", "--smart-execution"),
-            *("--auto", "--json"),
-        ]
-    )
-    summary: dict[str, Any] = json.loads(capsys.readouterr().out)
-    assert code in (0, 1)
-    return summary
-
-
-def command_run(summary: dict[str, Any]) -> list[str]:
-    ran = [c for c in summary["steps"][0]["checked"] if c.startswith("ran `go test")]
-    return ran[0].split("`")[1].split()
-
-
-def packages_run(summary: dict[str, Any]) -> set[str]:
-    command = command_run(summary)
-    values = {i + 1 for i, word in enumerate(command) if word == "-run"}
-    return {w for i, w in enumerate(command[2:], 2) if not w.startswith("-") and i not in values}
-
-
-def selected_tests(summary: dict[str, Any]) -> set[str] | None:
-    """The top-level tests the command's `-run` names (None: no `-run`, or the command's own)."""
-    command = command_run(summary)
-    if command.count("-run") != 1:
-        return None
-    pattern = command[command.index("-run") + 1].strip("'")
-    if not (pattern.startswith("^(") and pattern.endswith(")$")):
-        return None
-    return set(pattern[2:-2].split("|"))
-
-
-def edit(repo: Path, path: str, old: str, new: str) -> None:
-    file = repo / path
-    text = file.read_text(encoding="utf-8")
-    assert old in text
-    file.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def make_calc(root: Path, capsys: pytest.CaptureFixture[str], **extra: str) -> Path:

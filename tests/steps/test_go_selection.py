@@ -7,13 +7,11 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ai_workflow.cli import main
 from ai_workflow.testselect.gotest import (
     GoSelectError,
     Graph,
@@ -25,6 +23,7 @@ from ai_workflow.testselect.gotest import (
     words,
 )
 from tests.helpers import commit_all, make_repo
+from tests.steps.go_runs import edit, packages_run, run
 
 pytestmark = pytest.mark.skipif(shutil.which("go") is None, reason="go is not installed")
 
@@ -60,48 +59,6 @@ PROJECT = {
     ),
     "text/testdata/in.txt": "hi\n",
 }
-
-
-def run(repo: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, Any]:
-    code = main(
-        [
-            *("run", "--target", str(repo), "--steps", "test_execution", "--smart-execution"),
-            *("--auto", "--json", *extra),
-        ]
-    )
-    summary: dict[str, Any] = json.loads(capsys.readouterr().out)
-    assert code in (0, 1)
-    return summary
-
-
-def command_run(summary: dict[str, Any]) -> list[str]:
-    """The words of the run's `go test` command line."""
-    ran = [c for c in summary["steps"][0]["checked"] if c.startswith("ran `go test")]
-    return ran[0].split("`")[1].split()
-
-
-def packages_run(summary: dict[str, Any]) -> set[str]:
-    """The packages the run's `go test` ran, from its command line."""
-    command = command_run(summary)
-    values = {i + 1 for i, word in enumerate(command) if word == "-run"}
-    return {w for i, w in enumerate(command[2:], 2) if not w.startswith("-") and i not in values}
-
-
-def selected_tests(summary: dict[str, Any]) -> set[str] | None:
-    """The top-level tests the command's `-run` names (None: no `-run`)."""
-    command = command_run(summary)
-    if "-run" not in command:
-        return None
-    pattern = command[command.index("-run") + 1].strip("'")
-    assert pattern.startswith("^(") and pattern.endswith(")$")
-    return set(pattern[2:-2].split("|"))
-
-
-def edit(repo: Path, path: str, old: str, new: str) -> None:
-    file = repo / path
-    text = file.read_text(encoding="utf-8")
-    assert old in text
-    file.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @pytest.fixture
