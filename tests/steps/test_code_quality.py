@@ -1519,6 +1519,32 @@ def test_shellcheck_literal_array_behind_a_comment_or_another_local_name_is_info
     assert severity[("shellcheck/SC2068", "read.sh", 4)] is Severity.WARNING  # read -a
 
 
+def test_shellcheck_unquoted_keys_of_an_indexed_array_are_info(tmp_path: Path) -> None:
+    """strike 0.1.73 (held-out 127, noise): test.sh's `local suite targets=()`, filled with
+    quoted names, then `for k in ${!targets[@]}`: the keys of an indexed array are integers,
+    nothing to split. The keys of an associative array (`declare -A m; m["$1"]=x`) may hold a
+    blank, and so may those of an array another script of the project declares `-A` (a global
+    `declare -Ag tags` in lib.sh, `tags=()` emptied in use.sh): both stay warnings."""
+    files = {
+        "keys.sh": (
+            "#!/bin/bash\nrun() {\n  local suite targets=()\n"
+            '  for suite in "$@"; do targets+=( "$suite" ); done\n'
+            '  for k in ${!targets[@]}; do echo "$k ${targets[$k]}"; done\n}\n'
+            'names() {\n  declare -A m\n  m["$1"]=x\n'
+            '  for k in ${!m[@]}; do echo "$k"; done\n}\n'
+        ),
+        "lib.sh": (
+            '#!/bin/bash\ndeclare -Ag tags\ntags["$1"]=x\nfor k in ${!tags[@]}; do echo "$k"; done\n'
+        ),
+        "use.sh": '#!/bin/bash\ntags=()\nfor k in ${!tags[@]}; do echo "$k"; done\n',
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2068", "keys.sh", 5)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "keys.sh", 10)] is Severity.WARNING  # declare -A
+    assert severity[("shellcheck/SC2068", "lib.sh", 4)] is Severity.WARNING
+    assert severity[("shellcheck/SC2068", "use.sh", 3)] is Severity.WARNING  # -A in lib.sh
+
+
 def test_shellcheck_unquoted_array_filled_from_a_split_loop_variable_is_info(
     tmp_path: Path,
 ) -> None:
