@@ -303,12 +303,6 @@ SHELLCHECK_UNQUOTED_STAR = 2048  # `cmd $*`: the same splitting ("$@" keeps the 
 EVAL_LINE = re.compile(r"^\s*(?:builtin\s+)?eval\s(?!.*(?:;|&&|\|\|))")
 # `${name[@]}` / `${name[*]}`: the expansion SC2068 covers
 ARRAY_EXPANSION = re.compile(r"^\$\{([A-Za-z_]\w*)\[[@*]\]\}$")
-# `${!name[@]}` / `${!name[*]}`: the keys of an array
-ARRAY_KEYS = re.compile(r"^\$\{!([A-Za-z_]\w*)\[[@*]\]\}$")
-# a declaration with an `A` among its flags (`declare -A m`, `local -gA m`, `typeset -Ag x y`)
-ASSOCIATIVE_DECLARATION = re.compile(
-    r"\b(?:local|declare|typeset)((?:\s+-\w+)+)((?:\s+[A-Za-z_]\w*(?:=\S*)?)+)"
-)
 # what reads a function's arguments without naming one: their count, `shift`, `getopts`, and a
 # `for name` loop without `in` (over "$@")
 IMPLICIT_ARGUMENTS = re.compile(r"\$#|\$\{#\}|\bshift\b|\bgetopts\b|\bfor\s+\w+\s*(?:;|$|\bdo\b)")
@@ -566,11 +560,6 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
     scripts: dict[str, ScriptTraits] = {}
     for item in report.get("comments", []):
         path = relpath(target, str(item["file"]))
-        if path not in scripts:
-            scripts[path] = ScriptTraits.of(target / path)
-    associative = frozenset().union(*(script.associative_arrays for script in scripts.values()))
-    for item in report.get("comments", []):
-        path = relpath(target, str(item["file"]))
         code = int(item["code"])
         if path not in scripts:
             scripts[path] = ScriptTraits.of(target / path)
@@ -585,7 +574,7 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
         if code == SHELLCHECK_MIXED_ARRAY and _joined_by_callee(scripts[path], item):
             severity = Severity.INFO
         if code in (SHELLCHECK_UNQUOTED_ARRAY, SHELLCHECK_UNQUOTED_STAR) and _splits_nothing(
-            scripts[path], item, associative
+            scripts[path], item
         ):
             severity = Severity.INFO
         if code == SHELLCHECK_LITERAL_BRACE and _escaped_expansion_brace(scripts[path], item):
@@ -876,35 +865,11 @@ def _joined_by_callee(script: ScriptTraits, item: dict[str, Any]) -> bool:
     return False
 
 
-def _associative_names(text: str) -> frozenset[str]:
-    """The names a script declares associative (`declare -A m`, `local -gA m`, `typeset -Ag x`)."""
-    names: set[str] = set()
-    for flags, declared in ASSOCIATIVE_DECLARATION.findall(text):
-        if "A" in flags:
-            names.update(re.findall(r"(?<![=\w])([A-Za-z_]\w*)", declared))
-    return frozenset(names)
-
-
-def _indexed_arrays(text: str) -> frozenset[str]:
-    """The arrays a script makes itself as indexed arrays (`name=(`, `local name=()`, `declare
-    -a name`) and never declares associative: the keys `${!name[@]}` gives are integers."""
-    made = {match.group(1) for match in ARRAY_ASSIGNMENT.finditer(text)}
-    for flags, declared in ASSOCIATIVE_DECLARATION.findall(text):
-        if "a" in flags:
-            made.update(re.findall(r"(?<![=\w])([A-Za-z_]\w*)", declared))
-    return frozenset(made - _associative_names(text))
-
-
-def _splits_nothing(
-    script: ScriptTraits, item: dict[str, Any], associative: frozenset[str] = frozenset()
-) -> bool:
+def _splits_nothing(script: ScriptTraits, item: dict[str, Any]) -> bool:
     """Whether an unquoted `${name[@]}` (SC2068; `${name[*]}`, SC2048) expands an array filled
     only by word splitting or with literal words (`ScriptTraits.resplit_arrays`), or an unquoted
     `$@` (`$*`) the arguments of a function every call of which passes plain words
-    (`ScriptTraits.literal_arguments`), or an unquoted `${!name[@]}` the keys of an array the
-    file makes indexed (`ScriptTraits.indexed_arrays`) and that no script of the project
-    declares associative (`associative`): integers, quoting them changes nothing. The keys of
-    an associative array (`declare -A m`, `m["$key"]=x`) may hold a blank: the warning stays."""
+    (`ScriptTraits.literal_arguments`): quoting it changes nothing."""
     line, column, end = item.get("line"), item.get("column"), item.get("endColumn")
     if not isinstance(line, int) or not isinstance(column, int) or not isinstance(end, int):
         return False
@@ -913,10 +878,6 @@ def _splits_nothing(
     covered = script.lines[line - 1][column - 1 : end - 1]
     if POSITIONAL_ALL.match(covered):
         return line in script.literal_arguments
-    keys = ARRAY_KEYS.match(covered)
-    if keys is not None:
-        name = keys.group(1)
-        return name in script.indexed_arrays and name not in associative
     expansion = ARRAY_EXPANSION.match(covered)
     return expansion is not None and expansion.group(1) in script.resplit_arrays
 
@@ -1237,8 +1198,6 @@ class ScriptTraits:
     # (line, first column, last column) of each `! $(grep x f >/dev/null)` (SC2091), 1-based
     status_substitutions: frozenset[tuple[int, int, int]] = frozenset()
     resplit_loops: frozenset[int] = frozenset()  # `for x in "$l"`, `$x` split again (SC2066)
-    indexed_arrays: frozenset[str] = frozenset()  # `name=(`, never `-A` here (SC2068 on keys)
-    associative_arrays: frozenset[str] = frozenset()  # declared with `-A` in this file
 
     @classmethod
     def of(cls, script: Path) -> ScriptTraits:
@@ -1280,8 +1239,6 @@ class ScriptTraits:
             tuple(lines),
             _status_substitutions(lines),
             _resplit_loops(lines),
-            _indexed_arrays(text),
-            _associative_names(text),
         )
 
 
