@@ -2369,6 +2369,29 @@ def test_functions_only(text: str, library: bool) -> None:
     assert shell_library.functions_only(text) is library
 
 
+def test_shellcheck_arithmetic_on_a_dotted_key_of_an_associative_array_is_information(
+    tmp_path: Path,
+) -> None:
+    """strike 0.1.73 (held-out 127, wrong): assert.sh declares `declare -Ag summary` and counts
+    `: $((summary[assertions.pass]++))`; bash reads an associative array's subscript as a
+    string and runs it, shellcheck's parser stops at the dot (SC1102, error): info. The same
+    key on an indexed array is arithmetic (bash fails with "invalid arithmetic operator"): the
+    error stays."""
+    files = {
+        "assoc.sh": (
+            "#!/bin/bash\ndeclare -Ag summary\nsummary[total]=0\n"
+            ': $((summary[assertions.pass]++))\necho "${summary[total]}"\n'
+        ),
+        "indexed.sh": '#!/bin/bash\ncounts=(0)\n: $((counts[assertions.pass]++))\necho "$counts"\n',
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+        assert subprocess.run(["bash", "-n", str(tmp_path / name)], check=False).returncode == 0
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC1102", "assoc.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC1102", "indexed.sh", 3)] is Severity.ERROR
+
+
 def test_shellcheck_arithmetic_with_its_operator_in_a_parameter_is_information(
     tmp_path: Path,
 ) -> None:
