@@ -1519,6 +1519,32 @@ def test_shellcheck_literal_array_behind_a_comment_or_another_local_name_is_info
     assert severity[("shellcheck/SC2068", "read.sh", 4)] is Severity.WARNING  # read -a
 
 
+def test_shellcheck_local_array_of_plain_words_beside_another_functions_local_is_info(
+    tmp_path: Path,
+) -> None:
+    """strike 0.1.73 (held-out 127, noise): method.sh's `local methods=( $(method.list) )`,
+    split from function names, beside another function's `local methods=$(declare -F)`, a
+    string of the same name: each function's local is its own variable, and this one holds
+    nothing to split: info. An array a function declares but another function fills through
+    Bash's dynamic scope with a quoted argument (`suites+=( "$1" )`) stays a warning."""
+    files = {
+        "methods.sh": (
+            "#!/bin/bash\nlist() {\n  local methods=$(declare -F)\n"
+            '  echo "$methods"\n}\n'
+            "each() {\n  local methods=( $(list) )\n"
+            '  for m in ${methods[@]}; do echo "$m"; done\n}\n'
+        ),
+        "suites.sh": (
+            '#!/bin/bash\nadd() {\n  suites+=( "$1" )\n}\n'
+            'run() {\n  local suites=()\n  add "$1"\n'
+            '  for s in ${suites[@]}; do echo "$s"; done\n}\n'
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2068", "methods.sh", 8)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "suites.sh", 8)] is Severity.WARNING
+
+
 def test_shellcheck_unquoted_keys_of_an_indexed_array_are_info(tmp_path: Path) -> None:
     """strike 0.1.73 (held-out 127, noise): test.sh's `local suite targets=()`, filled with
     quoted names, then `for k in ${!targets[@]}`: the keys of an indexed array are integers,

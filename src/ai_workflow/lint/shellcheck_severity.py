@@ -889,7 +889,13 @@ def _splits_nothing(script: ScriptTraits, item: dict[str, Any]) -> bool:
     if POSITIONAL_ALL.match(covered):
         return line in script.literal_arguments
     expansion = ARRAY_EXPANSION.match(covered)
-    return expansion is not None and expansion.group(1) in script.resplit_arrays
+    if expansion is None:
+        return False
+    name = expansion.group(1)
+    return name in script.resplit_arrays or any(
+        first <= line <= last and local == name
+        for first, last, local in script.local_resplit_arrays
+    )
 
 
 def _escaped_expansion_brace(script: ScriptTraits, item: dict[str, Any]) -> bool:
@@ -1209,6 +1215,8 @@ class ScriptTraits:
     status_substitutions: frozenset[tuple[int, int, int]] = frozenset()
     resplit_loops: frozenset[int] = frozenset()  # `for x in "$l"`, `$x` split again (SC2066)
     associative_arithmetic: frozenset[int] = frozenset()  # `$((m[a.b]++))`, m `-A` (SC1102)
+    # (first, last body line, name): a function's local array filled as `resplit_arrays` (SC2068)
+    local_resplit_arrays: frozenset[tuple[int, int, str]] = frozenset()
 
     @classmethod
     def of(cls, script: Path) -> ScriptTraits:
@@ -1251,6 +1259,7 @@ class ScriptTraits:
             _status_substitutions(lines),
             _resplit_loops(lines),
             _associative_arithmetic(text, lines),
+            _local_resplit_arrays(text, lines),
         )
 
 
@@ -1484,6 +1493,58 @@ def _resplit_arrays(text: str) -> frozenset[str]:
         if re.search(rf"(?<![\w$]){name}\+?=(?!\()", text):
             dropped.add(name)  # a string in it too: see `_scalar_arrays`
     return frozenset(kept - dropped) | _scalar_arrays(text, kept | dropped)
+
+
+def _local_resplit_arrays(text: str, lines: list[str]) -> frozenset[tuple[int, int, str]]:
+    """The arrays a function declares its own (`local methods=( $(method.list) )`) and fills
+    as `_resplit_arrays` counts, read in that function's body alone, as (first body line, last
+    body line, name): another function's `local methods=$(declare -F)` is another variable
+    (strike's method.sh, semver.sh's `local keys=( package version semver )` beside another
+    function's `local keys=( ${!semver[@]} )`). Any assignment of the name outside a function
+    that declares it local (a callee filling its caller's array, `suites+=( "$1" )`) leaves the
+    name out, and so does a file that sets IFS."""
+    if re.search(r"\bIFS=", text):
+        return frozenset()
+    bodies = [
+        (first, last, "\n".join(lines[first - 1 : last]))
+        for _, first, last in function_bodies(lines)
+    ]
+    declared = re.compile(r"\b(?:local|declare|typeset)\b(?!\s+-\w*g)")
+    owned: dict[int, set[str]] = {
+        first: {
+            match.group(1)
+            for match in ARRAY_ASSIGNMENT.finditer(body)
+            if declared.search(match.group(0))
+        }
+        for first, _, body in bodies
+    }
+    local_statement = re.compile(
+        r"\b(?:local|declare|typeset)\b(?!\s+-\w*g)(?:\s+-\w+)*((?:\s+[A-Za-z_]\w*(?:=\S*)?)+)"
+    )
+    locals_of: dict[int, set[str]] = {
+        first: owned[first]
+        | {
+            name
+            for names in local_statement.findall(body)
+            for name in re.findall(r"(?:^|\s)([A-Za-z_]\w*)", names)
+        }
+        for first, _, body in bodies
+    }
+    found: set[tuple[int, int, str]] = set()
+    for first, last, body in bodies:
+        for name in owned[first] & _resplit_arrays(body):
+            assigned = re.compile(
+                rf"(?<![\w$]){name}(?:\[[^\]]*\])?\+?=|\b(?:read|mapfile|readarray)\b[^;|&\n]*\s{name}\b"
+            )
+            elsewhere = (
+                n
+                for n, text in enumerate(lines, 1)
+                if assigned.search(text)
+                and not any(f <= n <= end and name in locals_of[f] for f, end, _ in bodies)
+            )
+            if next(elsewhere, None) is None:
+                found.add((first, last, name))
+    return frozenset(found)
 
 
 def _in_split_loop(
