@@ -1519,6 +1519,58 @@ def test_shellcheck_literal_array_behind_a_comment_or_another_local_name_is_info
     assert severity[("shellcheck/SC2068", "read.sh", 4)] is Severity.WARNING  # read -a
 
 
+def test_shellcheck_local_array_of_plain_words_beside_another_functions_local_is_info(
+    tmp_path: Path,
+) -> None:
+    """strike 0.1.73 (held-out 127, noise): method.sh's `local methods=( $(method.list) )`,
+    split from function names, beside another function's `local methods=$(declare -F)`, a
+    string of the same name: each function's local is its own variable, and this one holds
+    nothing to split: info. An array a function declares but another function fills through
+    Bash's dynamic scope with a quoted argument (`suites+=( "$1" )`) stays a warning."""
+    files = {
+        "methods.sh": (
+            "#!/bin/bash\nlist() {\n  local methods=$(declare -F)\n"
+            '  echo "$methods"\n}\n'
+            "each() {\n  local methods=( $(list) )\n"
+            '  for m in ${methods[@]}; do echo "$m"; done\n}\n'
+        ),
+        "suites.sh": (
+            '#!/bin/bash\nadd() {\n  suites+=( "$1" )\n}\n'
+            'run() {\n  local suites=()\n  add "$1"\n'
+            '  for s in ${suites[@]}; do echo "$s"; done\n}\n'
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2068", "methods.sh", 8)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "suites.sh", 8)] is Severity.WARNING
+
+
+def test_shellcheck_unquoted_keys_of_an_indexed_array_are_info(tmp_path: Path) -> None:
+    """strike 0.1.73 (held-out 127, noise): test.sh's `local suite targets=()`, filled with
+    quoted names, then `for k in ${!targets[@]}`: the keys of an indexed array are integers,
+    nothing to split. The keys of an associative array (`declare -A m; m["$1"]=x`) may hold a
+    blank, and so may those of an array another script of the project declares `-A` (a global
+    `declare -Ag tags` in lib.sh, `tags=()` emptied in use.sh): both stay warnings."""
+    files = {
+        "keys.sh": (
+            "#!/bin/bash\nrun() {\n  local suite targets=()\n"
+            '  for suite in "$@"; do targets+=( "$suite" ); done\n'
+            '  for k in ${!targets[@]}; do echo "$k ${targets[$k]}"; done\n}\n'
+            'names() {\n  declare -A m\n  m["$1"]=x\n'
+            '  for k in ${!m[@]}; do echo "$k"; done\n}\n'
+        ),
+        "lib.sh": (
+            '#!/bin/bash\ndeclare -Ag tags\ntags["$1"]=x\nfor k in ${!tags[@]}; do echo "$k"; done\n'
+        ),
+        "use.sh": '#!/bin/bash\ntags=()\nfor k in ${!tags[@]}; do echo "$k"; done\n',
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2068", "keys.sh", 5)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "keys.sh", 10)] is Severity.WARNING  # declare -A
+    assert severity[("shellcheck/SC2068", "lib.sh", 4)] is Severity.WARNING
+    assert severity[("shellcheck/SC2068", "use.sh", 3)] is Severity.WARNING  # -A in lib.sh
+
+
 def test_shellcheck_unquoted_array_filled_from_a_split_loop_variable_is_info(
     tmp_path: Path,
 ) -> None:
@@ -2341,6 +2393,29 @@ def test_shellcheck_unassigned_that_an_evaluated_project_script_prints_is_inform
 )
 def test_functions_only(text: str, library: bool) -> None:
     assert shell_library.functions_only(text) is library
+
+
+def test_shellcheck_arithmetic_on_a_dotted_key_of_an_associative_array_is_information(
+    tmp_path: Path,
+) -> None:
+    """strike 0.1.73 (held-out 127, wrong): assert.sh declares `declare -Ag summary` and counts
+    `: $((summary[assertions.pass]++))`; bash reads an associative array's subscript as a
+    string and runs it, shellcheck's parser stops at the dot (SC1102, error): info. The same
+    key on an indexed array is arithmetic (bash fails with "invalid arithmetic operator"): the
+    error stays."""
+    files = {
+        "assoc.sh": (
+            "#!/bin/bash\ndeclare -Ag summary\nsummary[total]=0\n"
+            ': $((summary[assertions.pass]++))\necho "${summary[total]}"\n'
+        ),
+        "indexed.sh": '#!/bin/bash\ncounts=(0)\n: $((counts[assertions.pass]++))\necho "$counts"\n',
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+        assert subprocess.run(["bash", "-n", str(tmp_path / name)], check=False).returncode == 0
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC1102", "assoc.sh", 4)] is Severity.INFO
+    assert severity[("shellcheck/SC1102", "indexed.sh", 3)] is Severity.ERROR
 
 
 def test_shellcheck_arithmetic_with_its_operator_in_a_parameter_is_information(

@@ -45,7 +45,9 @@ command that prints one word (`stat -c%d`, `blkid -s TYPE -o value`, a function 
 one such command: `ai_workflow.lint.shellcheck_words`).
 SC2068/SC2048 on `$@`/`$*` in a script's function, or a library's `_private` one, that every
 call in the project's scripts passes literal words only is info
-(`ai_workflow.lint.shellcheck_literal_calls`). SC2010 (`ls | grep`) over a /sys or /proc
+(`ai_workflow.lint.shellcheck_literal_calls`), and so is SC2068 on `${!name[@]}`, the integer
+keys of an array the file makes indexed and no script declares `-A`
+(`ai_workflow.lint.shellcheck_array_keys`). SC2010 (`ls | grep`) over a /sys or /proc
 directory, whose entries the kernel names, is info (`ai_workflow.lint.shellcheck_kernel_names`).
 
 A warning code the project gives 20 times or more is its convention, at info
@@ -95,6 +97,7 @@ from ai_workflow.lint.shell_library import (
 )
 from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
 from ai_workflow.lint.shellcheck_alpine import alpine_scripts
+from ai_workflow.lint.shellcheck_array_keys import indexed_keys_as_info
 from ai_workflow.lint.shellcheck_eval_strings import eval_of_code_as_info
 from ai_workflow.lint.shellcheck_idioms import idioms_as_info
 from ai_workflow.lint.shellcheck_initramfs import busybox_loops_as_info, busybox_scripts
@@ -262,6 +265,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings = joined_again_as_info(findings, ctx.target, scripts)
     findings = eval_of_code_as_info(findings, ctx.target, scripts, files)
     findings = nonempty_paths_as_info(findings, ctx.target, scripts)
+    findings = indexed_keys_as_info(findings, ctx.target, scripts)
     findings = sourcer_assigned_as_info(findings, ctx.target, scripts)
     findings = directive_calls_as_info(findings, ctx.target, files)
     findings = idioms_as_info(findings, ctx.target)

@@ -44,7 +44,10 @@ by Bash itself, so there an unassigned `$cur` stays a warning; SC1101
 on a line ending in a word's escaped space (`cut -d\\ `) before a `fi`/`done`/`esac` line,
 which no continuation can precede: a literal space argument, the script parses as meant.
 SC1102 (`$((` read as a command substitution) on `$(($a $op $b))`, a parameter between
-two operands: arithmetic whose operator the parameter holds, which the shell computes.
+two operands: arithmetic whose operator the parameter holds, which the shell computes; and on
+`$((summary[assertions.pass]++))` where the file declares `summary` associative (`declare
+-Ag summary`): bash reads the subscript of an associative array as a string, dots and all (an
+indexed array's `$((a[x.y]))` fails when it runs, and keeps the error).
 SC1087 (`$name[` without braces) where the script never uses `name` as an array (no
 `name=(...)`, `name[i]=`, `${name[...]}`, `declare -a`, `read -a`, `mapfile`): a plain
 string followed by a literal `[` (`$esc[31m` in a sed script), as the shell expands it; and
@@ -518,6 +521,13 @@ SHELL_ARRAYS = frozenset(
 
 ARITHMETIC = re.compile(r"\$\(\(([^()]*)\)\)")  # `$(( ... ))` holding no parenthesis
 PARAMETER_WORD = re.compile(r"^\$(?:\w+|\{\w+\})$")  # `$op`, `${op}`
+# `name[a.b]` in arithmetic: a subscript that is a dotted word, which only a string key can be
+DOTTED_SUBSCRIPT = re.compile(r"(?<![\w$])([A-Za-z_]\w*)\[[A-Za-z_]\w*(?:\.\w+)+\]")
+# `declare -A m`, `local -gA m`, `typeset -Ag a b`: the names a script declares associative
+ASSOCIATIVE_DECLARATION = re.compile(
+    r"(?:^|[\s;&|({])(?:local|declare|typeset)((?:\s+-\w+)+)((?:\s+[A-Za-z_]\w*(?:=\S*)?)+)",
+    re.M,
+)
 OPERAND_WORD = re.compile(r"^(?:\$(?:\w+|\{\w+\})|\w+)$")  # a number, a name, `$x`
 ESCAPED_SPACE_END = re.compile(r"\S\\ $")  # `-d\ `: one escaped space that ends a word
 # what starts a line that cannot be the continuation of the command above it
@@ -879,7 +889,13 @@ def _splits_nothing(script: ScriptTraits, item: dict[str, Any]) -> bool:
     if POSITIONAL_ALL.match(covered):
         return line in script.literal_arguments
     expansion = ARRAY_EXPANSION.match(covered)
-    return expansion is not None and expansion.group(1) in script.resplit_arrays
+    if expansion is None:
+        return False
+    name = expansion.group(1)
+    return name in script.resplit_arrays or any(
+        first <= line <= last and local == name
+        for first, last, local in script.local_resplit_arrays
+    )
 
 
 def _escaped_expansion_brace(script: ScriptTraits, item: dict[str, Any]) -> bool:
@@ -1198,6 +1214,9 @@ class ScriptTraits:
     # (line, first column, last column) of each `! $(grep x f >/dev/null)` (SC2091), 1-based
     status_substitutions: frozenset[tuple[int, int, int]] = frozenset()
     resplit_loops: frozenset[int] = frozenset()  # `for x in "$l"`, `$x` split again (SC2066)
+    associative_arithmetic: frozenset[int] = frozenset()  # `$((m[a.b]++))`, m `-A` (SC1102)
+    # (first, last body line, name): a function's local array filled as `resplit_arrays` (SC2068)
+    local_resplit_arrays: frozenset[tuple[int, int, str]] = frozenset()
 
     @classmethod
     def of(cls, script: Path) -> ScriptTraits:
@@ -1239,6 +1258,8 @@ class ScriptTraits:
             tuple(lines),
             _status_substitutions(lines),
             _resplit_loops(lines),
+            _associative_arithmetic(text, lines),
+            _local_resplit_arrays(text, lines),
         )
 
 
@@ -1472,6 +1493,58 @@ def _resplit_arrays(text: str) -> frozenset[str]:
         if re.search(rf"(?<![\w$]){name}\+?=(?!\()", text):
             dropped.add(name)  # a string in it too: see `_scalar_arrays`
     return frozenset(kept - dropped) | _scalar_arrays(text, kept | dropped)
+
+
+def _local_resplit_arrays(text: str, lines: list[str]) -> frozenset[tuple[int, int, str]]:
+    """The arrays a function declares its own (`local methods=( $(method.list) )`) and fills
+    as `_resplit_arrays` counts, read in that function's body alone, as (first body line, last
+    body line, name): another function's `local methods=$(declare -F)` is another variable
+    (strike's method.sh, semver.sh's `local keys=( package version semver )` beside another
+    function's `local keys=( ${!semver[@]} )`). Any assignment of the name outside a function
+    that declares it local (a callee filling its caller's array, `suites+=( "$1" )`) leaves the
+    name out, and so does a file that sets IFS."""
+    if re.search(r"\bIFS=", text):
+        return frozenset()
+    bodies = [
+        (first, last, "\n".join(lines[first - 1 : last]))
+        for _, first, last in function_bodies(lines)
+    ]
+    declared = re.compile(r"\b(?:local|declare|typeset)\b(?!\s+-\w*g)")
+    owned: dict[int, set[str]] = {
+        first: {
+            match.group(1)
+            for match in ARRAY_ASSIGNMENT.finditer(body)
+            if declared.search(match.group(0))
+        }
+        for first, _, body in bodies
+    }
+    local_statement = re.compile(
+        r"\b(?:local|declare|typeset)\b(?!\s+-\w*g)(?:\s+-\w+)*((?:\s+[A-Za-z_]\w*(?:=\S*)?)+)"
+    )
+    locals_of: dict[int, set[str]] = {
+        first: owned[first]
+        | {
+            name
+            for names in local_statement.findall(body)
+            for name in re.findall(r"(?:^|\s)([A-Za-z_]\w*)", names)
+        }
+        for first, _, body in bodies
+    }
+    found: set[tuple[int, int, str]] = set()
+    for first, last, body in bodies:
+        for name in owned[first] & _resplit_arrays(body):
+            assigned = re.compile(
+                rf"(?<![\w$]){name}(?:\[[^\]]*\])?\+?=|\b(?:read|mapfile|readarray)\b[^;|&\n]*\s{name}\b"
+            )
+            elsewhere = (
+                n
+                for n, text in enumerate(lines, 1)
+                if assigned.search(text)
+                and not any(f <= n <= end and name in locals_of[f] for f, end, _ in bodies)
+            )
+            if next(elsewhere, None) is None:
+                found.add((first, last, name))
+    return frozenset(found)
 
 
 def _in_split_loop(
@@ -1965,6 +2038,27 @@ def _operator_from_parameter(line: str) -> bool:
     return False
 
 
+def _associative_arithmetic(text: str, lines: list[str]) -> frozenset[int]:
+    """The lines computing `$(( ... ))` on an element of an associative array the file
+    declares (`declare -Ag summary`) whose key is a dotted word (strike's `: $((summary[
+    assertions.pass]++))`): bash reads an associative array's subscript as a string, so the
+    line runs, while shellcheck's arithmetic parser stops at the dot and takes `$((` for a
+    command substitution (SC1102). An indexed array's subscript is arithmetic (`$((a[x.y]))`
+    fails when it runs): kept."""
+    associative: set[str] = set()
+    for flags, declared in ASSOCIATIVE_DECLARATION.findall(text):
+        if "A" in flags:
+            associative.update(re.findall(r"(?:^|\s)([A-Za-z_]\w*)", declared))
+    if not associative:
+        return frozenset()
+    return frozenset(
+        number
+        for number, line in enumerate(lines, 1)
+        for match in ARITHMETIC.finditer(line)
+        if any(name in associative for name in DOTTED_SUBSCRIPT.findall(match.group(1)))
+    )
+
+
 def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any) -> Severity:
     if code == SHELLCHECK_SPACE_AFTER_BACKSLASH and line in script.escaped_spaces:
         return Severity.INFO  # the script parses as meant: `\ ` is an argument
@@ -1972,6 +2066,8 @@ def _shellcheck_severity(code: int, level: str, script: ScriptTraits, line: Any)
         return Severity.INFO  # a plain string followed by a literal `[`: expands as meant
     if code == SHELLCHECK_AMBIGUOUS_ARITHMETIC and line in script.operator_parameters:
         return Severity.INFO  # arithmetic whose operator a parameter holds: the shell computes it
+    if code == SHELLCHECK_AMBIGUOUS_ARITHMETIC and line in script.associative_arithmetic:
+        return Severity.INFO  # a dotted string key of an associative array: bash reads it
     if level == "error" and code < 2000:
         return Severity.ERROR  # SC1xxx: the script does not parse
     if (
