@@ -31,6 +31,16 @@ needs_go = pytest.mark.skipif(shutil.which("go") is None, reason="go is not inst
 needs_npm = pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
 
 
+def double_tests(package: str) -> str:
+    """A Go test file of `package`: TestDouble fails on purpose (a planted failure, line 7),
+    TestOk passes."""
+    return (
+        f'package {package}\n\nimport "testing"\n\nfunc TestDouble(t *testing.T) {{\n'
+        '\tif Double(2) != 5 {\n\t\tt.Errorf("planted failure")\n\t}\n}\n\n'
+        "func TestOk(t *testing.T) {}\n"
+    )
+
+
 def run_step(target: Path, config: Config | None = None) -> StepOutcome:
     ctx = step_context(target, test_execution.SPEC, config=config or Config())
     return test_execution.run(ctx)
@@ -927,21 +937,7 @@ def test_a_gopath_package_whose_readme_links_its_godoc_runs_its_tests(tmp_path: 
     files = {
         "README.md": GODOC_README,
         "size.go": "package units\n\nfunc Double(n int) int { return 2 * n }\n",
-        "size_test.go": textwrap.dedent(
-            """\
-            package units
-
-            import "testing"
-
-            func TestDouble(t *testing.T) {
-            \tif Double(2) != 5 {
-            \t\tt.Errorf("planted failure")
-            \t}
-            }
-
-            func TestOk(t *testing.T) {}
-            """
-        ),
+        "size_test.go": double_tests("units"),
     }
     outcome = run_step(make_repo(tmp_path / "units", files))
     assert outcome.data["framework"] == "go-test"
@@ -1018,21 +1014,7 @@ def test_a_gopath_package_whose_readme_imports_it_in_a_block_runs_its_tests(
             func main() { _ = goptions.Double(1) }
             """
         ),
-        "goptions_test.go": textwrap.dedent(
-            """\
-            package goptions
-
-            import "testing"
-
-            func TestDouble(t *testing.T) {
-            \tif Double(2) != 5 {
-            \t\tt.Errorf("planted failure")
-            \t}
-            }
-
-            func TestOk(t *testing.T) {}
-            """
-        ),
+        "goptions_test.go": double_tests("goptions"),
     }
     outcome = run_step(make_repo(tmp_path / "goptions", files))
     assert outcome.data["framework"] == "go-test"
