@@ -2399,3 +2399,36 @@ def test_tzdata_read_by_an_imported_zoneinfo_is_info_without_zoneinfo_stays(
     outcome = _run(make_repo(tmp_path / "unread", files))
     found = _find(outcome, "deps/unused-dependency", "pyproject.toml", "tzdata")
     assert found.severity is Severity.WARNING
+
+
+def test_one_package_with_different_extras_is_no_duplicate(tmp_path: Path) -> None:
+    """docstring_parser 0.18.0's `dev` extra gathers the project's own extras,
+    `docstring_parser[test]` then `docstring_parser[docs]`: each line brings another extra,
+    nothing is declared twice. The same extras again, or a bare line beside them, still is."""
+    pyproject = textwrap.dedent(
+        """\
+        [project]
+        name = "q"
+        version = "1.0"
+
+        [project.optional-dependencies]
+        test = ["pytest"]
+        docs = ["sphinx"]
+        dev = [
+            "q[test]",
+            "q[docs]",
+            "requests[socks]",
+            "requests[security]",
+            "requests[socks]",
+            "pytest-benchmark",
+            "pytest-benchmark[histogram]",
+        ]
+        """
+    )
+    files = {"pyproject.toml": pyproject, "q/__init__.py": "import requests\n"}
+    outcome = _run(make_repo(tmp_path / "q", files))
+    found = [(f.line, f.message) for f in outcome.findings if f.rule == "deps/duplicate"]
+    assert found == [
+        (13, "requests is declared twice (also line 11, without a version)"),
+        (15, "pytest-benchmark is declared twice (also line 14, without a version)"),
+    ]

@@ -23,7 +23,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from ai_workflow.deps.model import Dependency, Manifest, Report
+from ai_workflow.deps.model import Dependency, Manifest, Report, canonical
 from ai_workflow.findings import Severity
 from ai_workflow.nested import dig_table
 from ai_workflow.pysource import PySyntaxError, parse_python
@@ -135,7 +135,8 @@ def _pep508(
         return None
     spec = str(req.specifier) or (f"@ {req.url}" if req.url else "")
     markers = str(req.marker or "")
-    return Dependency(req.name, spec, rel, line, group, "python", markers, section)
+    extras = frozenset(canonical(extra) for extra in req.extras)
+    return Dependency(req.name, spec, rel, line, group, "python", markers, section, extras=extras)
 
 
 # ----- requirements files

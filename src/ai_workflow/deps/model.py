@@ -29,6 +29,7 @@ class Dependency:
     markers: str = ""
     section: str = ""  # where in the manifest: "optional-dependencies.ai", "devDependencies"
     transitive: bool = False  # pinned only for another requirement (pip-compile's `# via pkg`)
+    extras: frozenset[str] = frozenset()  # a Python requirement's `name[extra,...]`
 
     @property
     def key(self) -> str:

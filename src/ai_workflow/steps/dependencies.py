@@ -204,22 +204,31 @@ def _run(ctx: StepContext) -> StepOutcome:
 
 
 def _check_duplicates(manifest: Manifest, report: Report) -> None:
-    seen: dict[tuple[str, str, str], Dependency] = {}
+    seen: dict[tuple[str, str, str], list[Dependency]] = {}
     npm_groups: dict[str, Dependency] = {}
     for dep in manifest.dependencies:
         key = (dep.key, dep.section, dep.markers)
-        if key in seen:
-            first = seen[key]
+        same = [first for first in seen.get(key, []) if not _other_extras(first, dep)]
+        if same:
+            first = same[0]
             spec = f": {first.spec!r}" if first.spec.strip() else ", without a version"
             message = f"{dep.name} is declared twice (also line {first.line}{spec})"
             report.add("deps/duplicate", Severity.WARNING, message, dep.path, dep.line)
-        seen.setdefault(key, dep)
+        seen.setdefault(key, []).append(dep)
         if manifest.kind == "package.json" and dep.group in ("runtime", "dev"):
             other = npm_groups.get(dep.key)
             if other is not None and other.group != dep.group:
                 message = f"{dep.name} is in both {other.group} and {dep.group} dependencies"
                 report.add("deps/duplicate", Severity.WARNING, message, dep.path, dep.line)
             npm_groups.setdefault(dep.key, dep)
+
+
+def _other_extras(first: Dependency, again: Dependency) -> bool:
+    """Whether two requirements of one package each bring an extra the other does not: the
+    `dev` extra of docstring_parser 0.18.0 is `docstring_parser[test]` and
+    `docstring_parser[docs]`, the project's own extras gathered into one, nothing declared
+    twice. The same extras again, or a bare line beside `name[extra]`, stays a duplicate."""
+    return bool(first.extras - again.extras) and bool(again.extras - first.extras)
 
 
 def _check_unpinned(manifest: Manifest, report: Report) -> None:
