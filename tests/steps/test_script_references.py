@@ -1163,6 +1163,38 @@ def test_a_script_that_refuses_to_run_unless_sourced_needs_no_shebang(
     assert _found(outcome, "scripts/missing-shebang") == {("tools/release.sh", 1, "warning")}
 
 
+GOG_COMPLETION = """\
+_gog() {
+  local word=${COMP_WORDS[COMP_CWORD]}
+  local completions=$(ls /usr/local/lib/gog)
+  COMPREPLY=( $(compgen -W "$completions" -- "$word") )
+  return 0
+}
+
+complete -F _gog gog
+"""
+
+
+def test_a_completion_script_needs_no_shebang(tmp_path: Path) -> None:
+    """gog 0.0.12's bin/gog.bash defines _gog and registers it with `complete -F _gog gog`;
+    gog-install appends `source '$bin/gog.bash'` to ~/.bash_profile (a string the sourcing
+    reader cannot follow): completion works only in the shell that sources it, so no shebang
+    is read, even with its executable bit. An executable script in bin/ without one still
+    needs it."""
+    files = {
+        "README.md": "# gog\n\nRun `gog <script>`; completion comes with `gog.bash`.\n",
+        "bin/gog.bash": GOG_COMPLETION,
+        "bin/gog-clean.sh": 'rm -rf "/usr/local/lib/gog/$1"\necho "removed $1"\n',
+        "zsh/_gog.zsh": "_gog() { _files }\ncompdef _gog gog\n",
+    }
+    root = make_repo(tmp_path / "gog", files)
+    for name in ("bin/gog.bash", "bin/gog-clean.sh"):
+        (root / name).chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-shebang") == {("bin/gog-clean.sh", 1, "warning")}
+
+
 SEMVER_DOC_RST = """\
 Documenting semver
 ==================

@@ -1506,8 +1506,17 @@ _SOURCED_ONLY_RE = re.compile(
 `[[ "${BASH_SOURCE[0]}" == "$0" ]] && echo "must be sourced"`): a shebang would never be read."""
 
 
+COMPLETION_RE = re.compile(r"^[ \t]*(?:complete[ \t]+-[A-Za-z]|compdef[ \t]+[\w-])", re.M)
+"""A command that registers shell completion (bash's `complete -F _gog gog`, zsh's `compdef`):
+it only does its work in the interactive shell that sources the file (gog 0.0.12's
+bin/gog.bash, which gog-install adds to ~/.bash_profile as `source '$bin/gog.bash'`); run as a
+program, the completion would die with its process, so no shebang is ever read."""
+
+
 def _refuses_to_run(project: Project, script: str) -> bool:
-    return _SOURCED_ONLY_RE.search(read_text(project.target / script)) is not None
+    """Whether the script says it must be sourced, or is a completion script (COMPLETION_RE)."""
+    text = read_text(project.target / script)
+    return _SOURCED_ONLY_RE.search(text) is not None or COMPLETION_RE.search(text) is not None
 
 
 def _check_script_file(
@@ -1516,7 +1525,7 @@ def _check_script_file(
     if usage and usage <= SOURCING | {"source"}:
         return  # a library that is only ever sourced needs neither
     if "direct" not in usage and _refuses_to_run(project, script):
-        return  # it says it must be sourced: neither a shebang nor an executable bit is read
+        return  # it must be sourced (it says so, or it registers completion): no shebang is read
     shebang = _shebang(project.target / script)
     executable = _is_executable(project, script)
     only_interpreted = bool(usage) and "direct" not in usage
