@@ -818,6 +818,38 @@ def test_a_gopath_package_importing_another_repositorys_absent_package_could_not
     assert not [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
 
 
+def _color_importing(path: str) -> dict[str, str]:
+    """A GOPATH-era package (no go.mod; its import path from the import comment) whose
+    non-test file imports `path`, with one passing test."""
+    name = path.rsplit("/", 1)[-1].replace("-", "")
+    return {
+        "color.go": (
+            f'package color // import "example.com/x/color"\n\nimport {name} "{path}"\n\n'
+            f"var Tty = {name}.IsTerminal\n"
+        ),
+        "color_test.go": 'package color\n\nimport "testing"\n\nfunc TestOne(t *testing.T) {}\n',
+    }
+
+
+@needs_go
+def test_a_gopath_package_whose_code_imports_another_repositorys_absent_package_is_not_run(
+    tmp_path: Path,
+) -> None:
+    """fatih/color 1.7.0's color.go imports github.com/mattn/go-isatty, which its CI fetched
+    (dep's Gopkg.toml): GOPATH mode downloads nothing, and go stopped before any test; the
+    tests could not run here (info), no error of the project's. The same import of a package
+    of the project's own that does not exist stays an error."""
+    outcome = run_step(
+        make_repo(tmp_path / "foreign", _color_importing("github.com/mattn/go-isatty"))
+    )
+    assert shown(outcome) == []
+    [info] = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+    assert "github.com/mattn/go-isatty" in info.message and "GOPATH" in info.message
+    outcome = run_step(make_repo(tmp_path / "own", _color_importing("example.com/x/color/isatty")))
+    assert [(s, r) for s, r, _, _ in shown(outcome)] == [("error", "tests/command-failed")]
+    assert not [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+
+
 def test_a_gopath_packages_import_path_comes_from_the_ci_a_comment_or_its_imports(
     tmp_path: Path,
 ) -> None:

@@ -90,6 +90,7 @@ from ai_workflow.testcmd.environment import (
     Unavailable,
     download_failure,
     go_partial_download,
+    gopath_absent_only,
     machine_cause,
     missing_conftest_module,
     missing_file,
@@ -653,6 +654,7 @@ def _unavailable(
         return missing_node_packages(ctx.target, output) or _program_missing(ctx, plan, quoted)
     return (
         download_failure(framework, quoted)
+        or (gopath_absent_only(output, _gopath_root(ctx, plan)) if framework == "go-test" else None)
         or _program_missing(ctx, plan, quoted)
         or _library_missing(ctx, plan, quoted)
     )
@@ -1043,6 +1045,12 @@ def _environment_failures(
     )
 
 
+def _gopath_root(ctx: StepContext, plan: Plan) -> str | None:
+    """The project's import path when go runs in GOPATH mode (`testcmd.gopath`), else None."""
+    gopath = gopath_import_path(ctx.target, project_files(ctx))
+    return gopath[0] if gopath and plan.env.get("GO111MODULE") == "off" else None
+
+
 def _go_downloads(
     ctx: StepContext, plan: Plan, result: CommandResult, failures: list[FailedTest]
 ) -> tuple[list[FailedTest], GoDownloads | None]:
@@ -1051,8 +1059,7 @@ def _go_downloads(
     per package); a test that ran and failed stays a failure."""
     if plan.framework != "go-test" or result.returncode == 0:
         return failures, None
-    gopath = gopath_import_path(ctx.target, project_files(ctx))
-    root = gopath[0] if gopath and plan.env.get("GO111MODULE") == "off" else None
+    root = _gopath_root(ctx, plan)
     unbuilt = go_partial_download(strip_ansi(result.stderr + "\n" + result.stdout), root)
     if unbuilt is None:
         return failures, None

@@ -371,6 +371,26 @@ GOPATH_MISSING = re.compile(r'cannot find package "(?P<path>[^"]+)" in any of:')
 GO_POSITION = re.compile(r"\.go:\d+(?::\d+)?: ")
 
 
+def gopath_absent_only(output: str, gopath_root: str | None) -> Unavailable | None:
+    """A GOPATH-mode `go test` that stopped before any test because packages of other
+    repositories that the project imports are not in GOPATH (`_gopath_absent`, read over the
+    whole output): Go 1.19 prints the load errors of `go test ./...` with no `# package`
+    header and runs nothing (fatih/color 1.7.0, whose color.go imports go-colorable and
+    go-isatty that its CI fetched). None when a missing package is the project's own, or go
+    reported any other error at a line of a Go file."""
+    if gopath_root is None:
+        return None
+    absent = _gopath_absent(_go_build_text(output).splitlines(), gopath_root)
+    if not absent:
+        return None
+    names = ", ".join(dict.fromkeys(absent))
+    return Unavailable(
+        f"the packages of other repositories that the project imports are not in GOPATH and "
+        f"go (in GOPATH mode) fetches nothing ({names})",
+        GOPATH_FIX,
+    )
+
+
 def _gopath_absent(lines: list[str], root: str) -> list[str]:
     """The packages of other repositories that a GOPATH-mode build of one package (its
     `lines`) found nowhere (`cannot find package "golang.org/x/net/html" in any of: ...
