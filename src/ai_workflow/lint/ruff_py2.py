@@ -14,7 +14,7 @@ win32tz.py): Python 3 fails at that import, which `deps/undeclared-import` repor
 in a module that the project imports only under a Python 2 test (gast 0.6.0's gast.py: `if
 _sys.version_info.major == 2: from .ast2 import ...`, and `long` in ast2.py): Python 3 never
 imports it. A module that some file imports without that test (or under a Python 3 one), or
-that nothing imports, keeps its errors. So is a name in a method that only Python 2 calls, a
+that nothing imports, keeps its errors. Also a name in a method that only Python 2 calls, a
 hook Python 3 dropped (`def __cmp__(self, other): return cmp(...)`, pyxdg 0.28, three times),
 where no file of the project names the hook but its `def` (no `a.__cmp__(b)`, no
 `__bool__ = __nonzero__`).
