@@ -212,9 +212,8 @@ class LinkChecker:
             message = f"broken {kind}: '{raw}' ({resolved} does not exist"
             if where != doc.path:
                 message += f"; the build places this document at {where}"
-            return LinkProblem(
-                "links/broken-link", "error", message + ")" + self._suggest(resolved)
-            )
+            hint = _rst_reference_hint(doc, link, raw) or self._suggest(resolved)
+            return LinkProblem("links/broken-link", "error", message + ")" + hint)
         linked = self.docs.get(built_from or resolved)
         if linked is None or not fragment:
             return None
@@ -446,6 +445,16 @@ GITHUB_REPOSITORY = re.compile(
 )
 MANIFESTS = ("package.json", "pyproject.toml", "setup.cfg", "setup.py", "Cargo.toml", "go.mod")
 WEB_RELATIVE = re.compile(r"^(?:\.\./)+(?:blob|tree)/[^/]+/(?P<path>[^?#]+)$")
+
+
+def _rst_reference_hint(doc: DocFile, link: Link, raw: str) -> str:
+    """docutils reads the embedded target of `` `text <name>`__ `` as a URI, a file beside the
+    page: where the document defines the target or section `name`, the writer meant the
+    reference `<name_>` (bitmath 2.1.1's NEWS.rst: `1.0.4-1 <bitmath-1.0.4-1>`__ above
+    `.. _bitmath-1.0.4-1:`), a better hint than a file of a similar name."""
+    if doc.format != "rst" or link.kind != "rst" or reference_name(raw) not in doc.rst_targets:
+        return ""
+    return f"; {doc.path} defines the target '{raw}': a reference to it is written `<{raw}_>`"
 
 
 def _template_web_path(doc_path: str, path: str) -> str | None:

@@ -1483,3 +1483,24 @@ def test_readme_section_narrating_older_releases_is_history(tmp_path: Path) -> N
     }
     seven = next(f for f in outcome.findings if f.line == 7)
     assert "names releases 3.0, 4.0 and 5.0" in seven.message
+
+
+def test_an_rst_link_to_a_target_name_of_its_own_page_hints_at_the_reference(
+    tmp_path: Path,
+) -> None:
+    """bitmath 2.1.1's NEWS.rst: `1.0.4-1 <bitmath-1.0.4-1>`__ is a link to a file (docutils
+    reads the embedded target as a URI) while the page defines `.. _bitmath-1.0.4-1:`: the hint
+    is the reference `<bitmath-1.0.4-1_>`, not the similar file bitmath.1; a missing file no
+    target names keeps the file hint."""
+    news = (
+        "News\n====\n\nSee `1.0.4-1 <bitmath-1.0.4-1>`__ and `the page <bitmath-1.txt>`__.\n\n"
+        ".. _bitmath-1.0.4-1:\n\nbitmath-1.0.4-1\n---------------\n\nFirst release.\n"
+    )
+    files = {"README.md": "# p\n", "NEWS.rst": news, "bitmath.1": ".TH bitmath 1\n"}
+    outcome = _run(make_repo(tmp_path / "p", files))
+    broken = sorted(f.message for f in outcome.findings if f.rule == "links/broken-link")
+    assert broken == [
+        "broken link: 'bitmath-1.0.4-1' (bitmath-1.0.4-1 does not exist); NEWS.rst defines the "
+        "target 'bitmath-1.0.4-1': a reference to it is written `<bitmath-1.0.4-1_>`",
+        "broken link: 'bitmath-1.txt' (bitmath-1.txt does not exist); did you mean 'bitmath.1'?",
+    ]
