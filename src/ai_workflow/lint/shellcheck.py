@@ -51,7 +51,9 @@ keys of an array the file makes indexed and no script declares `-A`
 directory, whose entries the kernel names, is info (`ai_workflow.lint.shellcheck_kernel_names`).
 SC2086, shellcheck's info, on the word being completed (`$cur` from
 `${COMP_WORDS[COMP_CWORD]}` in a file that fills COMPREPLY) is a warning shown as breakage:
-what the user typed splits and globs (`ai_workflow.lint.shellcheck_completion_word`).
+what the user typed splits and globs (`ai_workflow.lint.shellcheck_completion_word`). So is
+SC2091 on a statement `$(cmd ... 2>&1)`, which runs the command's error messages as a command
+(`ai_workflow.lint.shellcheck_executed_errors`).
 
 A warning code the project gives 20 times or more is its convention, at info
 (`ai_workflow.lint.widespread`). Then the comments shellcheck repeats on one line, with one
@@ -103,6 +105,7 @@ from ai_workflow.lint.shellcheck_alpine import alpine_scripts
 from ai_workflow.lint.shellcheck_array_keys import indexed_keys_as_info
 from ai_workflow.lint.shellcheck_completion_word import completion_words_shown
 from ai_workflow.lint.shellcheck_eval_strings import eval_of_code_as_info
+from ai_workflow.lint.shellcheck_executed_errors import executed_errors_shown
 from ai_workflow.lint.shellcheck_idioms import idioms_as_info
 from ai_workflow.lint.shellcheck_initramfs import busybox_loops_as_info, busybox_scripts
 from ai_workflow.lint.shellcheck_joined import joined_comparisons_as_info
@@ -282,6 +285,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings = literal_calls_as_info(findings, ctx.target, scripts)
     findings = kernel_listings_as_info(findings, ctx.target)
     findings = completion_words_shown(findings, ctx.target)
+    findings = executed_errors_shown(findings, ctx.target)
     findings = debian_sh_as_info(findings, ctx.target, ctx.config.rules.select)
     findings.sort(key=finding_order)
     scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)

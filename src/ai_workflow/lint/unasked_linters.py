@@ -31,7 +31,8 @@ The same principle holds for every linter we run:
   the warnings that are a bug whatever the project's habits (`BREAKS_ANYWAY`, measured in the
   table below), the findings a post-processor shows as breakage by what their line does
   (`findings.shown_as_breakage`: the word being completed left unquoted,
-  `ai_workflow.lint.shellcheck_completion_word`), the parser's other messages in a script
+  `ai_workflow.lint.shellcheck_completion_word`; a statement that runs a command's error
+  messages, `ai_workflow.lint.shellcheck_executed_errors`), the parser's other messages in a script
   that does not parse (SC1010 says why; a script whose failed parse its own shell reads
   without error, `ai_workflow.lint.shell_parse`, counts as parsed: dvd-slideshow's dvd-menu,
   whose `select[$i]=...` stops shellcheck's parser),
