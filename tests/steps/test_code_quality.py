@@ -3966,6 +3966,50 @@ def test_local_a_type_comment_of_its_function_reads_is_info_prose_and_other_func
     assert "type:" in used.message
 
 
+TYPE_TESTS = """\
+from typing_extensions import assert_type
+
+
+def variance() -> None:
+    value: list[object]
+    value_sub: list[int] = [1]
+    value = value_sub  # type: ignore[assignment]
+
+
+def mismatch() -> None:
+    bad_value: float = 48.3
+    assert_type(1, int)
+    plain = [1, 2]
+"""
+
+ANNOTATED_ELSEWHERE = """\
+def variance() -> None:
+    bad_value: float = 48.3
+    plain = [1, 2]
+"""
+
+
+def test_annotated_local_of_a_static_typing_test_is_info_unannotated_and_other_modules_stay(
+    tmp_path: Path,
+) -> None:
+    """outcome 1.3.0's tests/type_tests.py (it imports `assert_type`; mypy checks it, no runner
+    runs it): `value = value_super  # type: ignore[assignment]` on an annotated local and
+    `bad_value: Value[float] = Value(48.3)` are the checks the type checker makes. An
+    unannotated local there, and the same annotated local in a module that does not import
+    `assert_type`, keep the warning."""
+    files = {"tests/type_tests.py": TYPE_TESTS, "pkg/mod.py": ANNOTATED_ELSEWHERE}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    unused = {(f.path, f.line): f for f in outcome.findings if f.rule == "ruff/F841"}
+    assert {key: f.severity for key, f in unused.items()} == {
+        ("tests/type_tests.py", 7): Severity.INFO,
+        ("tests/type_tests.py", 11): Severity.INFO,
+        ("tests/type_tests.py", 13): Severity.WARNING,  # not annotated
+        ("pkg/mod.py", 2): Severity.WARNING,  # no `assert_type`: not a typing test
+        ("pkg/mod.py", 3): Severity.WARNING,
+    }
+    assert "static-typing test" in unused[("tests/type_tests.py", 7)].message
+
+
 @pytest.mark.parametrize(
     ("source", "line", "imported", "used"),
     [
