@@ -49,6 +49,12 @@ class SphinxTree:
             return False
         return self.inventories is None or prefix in self.inventories
 
+    def resolves_labels_elsewhere(self) -> bool:
+        """Whether Sphinx looks up a `:ref:` label it cannot find locally in other projects'
+        inventories: intersphinx resolves an unprefixed `glossary` from any mapped inventory
+        that defines it (outcome's and sniffio's index.rst, mapping python and trio)."""
+        return self.intersphinx and self.inventories != frozenset()
+
     def contains(self, path: str) -> bool:
         return not self.root or path.startswith(self.root + "/")
 

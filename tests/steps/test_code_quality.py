@@ -1488,6 +1488,32 @@ def test_shellcheck_unquoted_array_of_split_or_literal_words_is_info(tmp_path: P
     assert severity[("shellcheck/SC2068", "paths.sh", 5)] is Severity.WARNING  # ( $file )
 
 
+def test_shellcheck_unquoted_slice_of_an_array_of_split_words_is_info(tmp_path: Path) -> None:
+    """npm-start 1.4.2 (held-out 134, noise): on_exit's `local pids=($(subprocs $$))`, PIDs
+    split from a command's output, then `kill ${pids[@]:1}`: a slice gives some of those
+    elements, which hold nothing to split either. A slice of an array that holds a quoted
+    argument, and `${words[@]:-$default}` (not a slice: the default text may split), stay
+    warnings."""
+    files = {
+        "start.sh": (
+            "#!/bin/bash\n"
+            'subprocs() { ps -o pid= --ppid "$1"; }\n'
+            "on_exit() {\n"
+            "  local pids=($(subprocs $$))\n"
+            "  kill ${pids[@]:1} 2>/dev/null\n"
+            "  echo ${pids[@]: -2:1}\n"
+            "}\n"
+            'args() {\n  local dirs=( "$1" a )\n  ls ${dirs[@]:1}\n}\n'
+            "words=( $(ls) )\nls ${words[@]:-$HOME}\n"
+        ),
+    }
+    severity = _shellcheck_severities(tmp_path, files)
+    assert severity[("shellcheck/SC2068", "start.sh", 5)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "start.sh", 6)] is Severity.INFO
+    assert severity[("shellcheck/SC2068", "start.sh", 10)] is Severity.WARNING  # "$1" in it
+    assert severity[("shellcheck/SC2068", "start.sh", 13)] is Severity.WARNING  # a default
+
+
 def test_shellcheck_literal_array_behind_a_comment_or_another_local_name_is_info(
     tmp_path: Path,
 ) -> None:
@@ -3964,6 +3990,50 @@ def test_local_a_type_comment_of_its_function_reads_is_info_prose_and_other_func
     assert levels[18] is Severity.WARNING  # the type comment is another function's
     used = next(f for f in outcome.findings if f.rule == "ruff/F841" and f.line == 5)
     assert "type:" in used.message
+
+
+TYPE_TESTS = """\
+from typing_extensions import assert_type
+
+
+def variance() -> None:
+    value: list[object]
+    value_sub: list[int] = [1]
+    value = value_sub  # type: ignore[assignment]
+
+
+def mismatch() -> None:
+    bad_value: float = 48.3
+    assert_type(1, int)
+    plain = [1, 2]
+"""
+
+ANNOTATED_ELSEWHERE = """\
+def variance() -> None:
+    bad_value: float = 48.3
+    plain = [1, 2]
+"""
+
+
+def test_annotated_local_of_a_static_typing_test_is_info_unannotated_and_other_modules_stay(
+    tmp_path: Path,
+) -> None:
+    """outcome 1.3.0's tests/type_tests.py (it imports `assert_type`; mypy checks it, no runner
+    runs it): `value = value_super  # type: ignore[assignment]` on an annotated local and
+    `bad_value: Value[float] = Value(48.3)` are the checks the type checker makes. An
+    unannotated local there, and the same annotated local in a module that does not import
+    `assert_type`, keep the warning."""
+    files = {"tests/type_tests.py": TYPE_TESTS, "pkg/mod.py": ANNOTATED_ELSEWHERE}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    unused = {(f.path, f.line): f for f in outcome.findings if f.rule == "ruff/F841"}
+    assert {key: f.severity for key, f in unused.items()} == {
+        ("tests/type_tests.py", 7): Severity.INFO,
+        ("tests/type_tests.py", 11): Severity.INFO,
+        ("tests/type_tests.py", 13): Severity.WARNING,  # not annotated
+        ("pkg/mod.py", 2): Severity.WARNING,  # no `assert_type`: not a typing test
+        ("pkg/mod.py", 3): Severity.WARNING,
+    }
+    assert "static-typing test" in unused[("tests/type_tests.py", 7)].message
 
 
 @pytest.mark.parametrize(

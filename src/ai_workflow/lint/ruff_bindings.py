@@ -23,6 +23,13 @@
   which mypy and pyflakes read and ruff does not; removing it breaks the type check. A name
   that only prose or a `# type: ignore` comment mentions, or a type comment of another
   function, keeps the warning.
+- F841 on an assignment to a local its function annotates (`bad_value: Value[float] =
+  Value(48.3)`, or `value: Value[Super]` then `value = value_super  # type: ignore[assignment]`)
+  in a static-typing test, a module that imports `assert_type` (outcome 1.3.0's
+  `tests/type_tests.py`, which mypy checks and no test runner runs): the assignment is the
+  check the type checker makes (a value accepted, or with the ignore a value rejected), so
+  nothing is meant to read it. An unannotated local of such a module, and an annotated one of
+  any other module, keep the warning.
 - F401 on a name a `# type:` comment of the file uses (`x = None  # type: Optional[str]`): the
   comment is PEP 484's annotation syntax, which mypy reads and ruff (unlike pyflakes) does not;
   removing the import breaks the type check (sniffio 1.3.1's `_impl.py`). A name that only a
@@ -111,6 +118,12 @@ LOCAL_TYPE_COMMENT_NOTE = (
     "a later `# type:` comment of the function reads it: a local type alias, which mypy reads "
     "and ruff does not"
 )
+TYPE_CHECK_NOTE = (
+    "an annotated local of a static-typing test (the module imports `assert_type`): the "
+    "assignment is the check the type checker makes"
+)
+TYPE_CHECK_FUNCTIONS = frozenset({"assert_type"})
+TYPING_MODULES = frozenset({"typing", "typing_extensions"})
 TYPE_STRING_NOTE = (
     "imported under `if TYPE_CHECKING:` for a string type expression of the file (a forward "
     "reference the type checker reads, ruff does not)"
@@ -162,6 +175,8 @@ def _note(finding: Finding, files: ParsedFiles) -> str | None:
             tree, files.text(finding.path), finding.line, found.group("name")
         ):
             return LOCAL_TYPE_COMMENT_NOTE
+        if found is not None and annotated_in_type_test(tree, finding.line, found.group("name")):
+            return TYPE_CHECK_NOTE
         return ATTRIBUTE_NOTE if is_attribute_probe(tree, finding.line) else None
     found = _IMPORTED.search(finding.message)
     if found is None:
@@ -458,6 +473,48 @@ def local_in_type_comment(tree: Syntax, text: str, line: int, name: str) -> bool
         word.search(match.group("annotation"))
         for source in lines
         for match in TYPE_COMMENT.finditer(source)
+    )
+
+
+def annotated_in_type_test(tree: Syntax, line: int, name: str) -> bool:
+    """Whether the module is a static-typing test (it imports `assert_type` from typing or
+    typing_extensions, or calls `typing.assert_type`) and the statement at `line` assigns
+    `name`, a local its innermost function annotates (`name: T = v`, or `name: T` then
+    `name = v`)."""
+    if not _checks_types(tree):
+        return False
+    functions = [
+        node
+        for node in tree.nodes(ast.FunctionDef) + tree.nodes(ast.AsyncFunctionDef)
+        if node.lineno < line <= (node.end_lineno or node.lineno)
+    ]
+    if not functions:
+        return False
+    function = max(functions, key=lambda node: node.lineno)  # the innermost one
+    annotated = {
+        node.target.id
+        for node in ast.walk(function)
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    }
+    if name not in annotated:
+        return False
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.lineno == line:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            return any(isinstance(t, ast.Name) and t.id == name for t in targets)
+    return False
+
+
+def _checks_types(tree: Syntax) -> bool:
+    """Whether the module imports `assert_type` (or reads `typing.assert_type`)."""
+    for node in tree.nodes(ast.ImportFrom):
+        if node.module in TYPING_MODULES and any(
+            alias.name in TYPE_CHECK_FUNCTIONS for alias in node.names
+        ):
+            return True
+    return any(
+        node.attr in TYPE_CHECK_FUNCTIONS and dotted_name(node.value) in TYPING_MODULES
+        for node in tree.nodes(ast.Attribute)
     )
 
 

@@ -152,7 +152,8 @@ items=${reports[@]}`: one string, whose unquoted expansion splits a word list on
 it by unquoted word splitting (`items=( $(cmd) )`, `dirs=( ${list//,/ } )`) or with literal
 words that hold no blank nor glob character (`packages=("bash" "make")`): its elements hold
 nothing to split, and what a glob could match was matched when it was filled, so quoting
-changes nothing. An array
+changes nothing; so does a slice of such an array (npm-start 1.4.2's `local pids=($(subprocs $$))`
+then `kill ${pids[@]:1}`: some of those elements). An array
 that receives a quoted expansion anywhere (`dirs+=( "$BASEDIR" )`) keeps it: a path with a space.
 So does an unquoted `$@` in a function of a script (it has a `#!` line, so no other file calls
 its functions) every call of which passes only literal words without blank, glob, quote or
@@ -304,8 +305,9 @@ SHELLCHECK_UNQUOTED_STAR = 2048  # `cmd $*`: the same splitting ("$@" keeps the 
 # `eval $@` alone on its line: eval joins its arguments with one space and parses the result
 # again, so quoting them changes nothing (kworkflow's cmd_manager ends in `eval $@`)
 EVAL_LINE = re.compile(r"^\s*(?:builtin\s+)?eval\s(?!.*(?:;|&&|\|\|))")
-# `${name[@]}` / `${name[*]}`: the expansion SC2068 covers
-ARRAY_EXPANSION = re.compile(r"^\$\{([A-Za-z_]\w*)\[[@*]\]\}$")
+# the expansion SC2068 covers: `${name[@]}` / `${name[*]}`, or a slice of its elements
+# (`${name[@]:1}`, `${name[@]: -2:1}`; not `${name[@]:-default}`, `:+`, `:=`, `:?`: other text)
+ARRAY_EXPANSION = re.compile(r"^\$\{([A-Za-z_]\w*)\[[@*]\](?::(?![-+=?])[^{}]*)?\}$")
 # what reads a function's arguments without naming one: their count, `shift`, `getopts`, and a
 # `for name` loop without `in` (over "$@")
 IMPLICIT_ARGUMENTS = re.compile(r"\$#|\$\{#\}|\bshift\b|\bgetopts\b|\bfor\s+\w+\s*(?:;|$|\bdo\b)")

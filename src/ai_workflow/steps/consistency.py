@@ -829,11 +829,14 @@ def _check_rst_references(
         elif ref.role == "ref" and name not in labels and name not in BUILTIN_LABELS:
             if tree is not None and tree.is_external_label(name):
                 continue  # a label of another project's documentation
-            outcome.add(
-                "links/unknown-label",
-                "warning",
-                f":ref:`{ref.name}` names no label defined in the project's documents",
-                doc.path,
-                ref.line,
-            )
+            elsewhere = tree is not None and tree.resolves_labels_elsewhere()
+            message = f":ref:`{ref.name}` names no label defined in the project's documents"
+            if tree is not None and elsewhere:
+                names = ", ".join(sorted(tree.inventories or ())) or "computed in conf.py"
+                message += (
+                    f", but Sphinx also looks it up in the intersphinx inventories ({names}), "
+                    "which are not read offline"
+                )
+            severity: Level = "info" if elsewhere else "warning"
+            outcome.add("links/unknown-label", severity, message, doc.path, ref.line)
     return broken
