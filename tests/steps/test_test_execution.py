@@ -2138,6 +2138,51 @@ def test_mocha_epilogue_gives_counts_and_each_failure(tmp_path: Path) -> None:
     assert (again.counts.passed, again.counts.failed, again.counts.skipped) == (330, 2, 1)
 
 
+FD_SLICER_EPILOGUE = """\
+  BufferSlicer
+    ✓ createReadStream
+    3) createWriteStream exceed buffer size
+
+
+  15 passing (7s)
+(node:28055) [DEP0005] DeprecationWarning: Buffer() is deprecated due to security and \
+usability issues. Please use the Buffer.alloc(), Buffer.allocUnsafe(), or Buffer.from() methods \
+instead.
+(Use `node --trace-deprecation ...` to show where the warning was created)
+  3 failing
+
+  1) FdSlicer write stream emits error when max size exceeded:
+     Error: timeout of 2000ms exceeded
+      at Timeout.<anonymous> (/w/fd/node_modules/mocha/lib/runnable.js:158:19)
+
+  2) FdSlicer write stream start and end work together:
+     Error: timeout of 2000ms exceeded
+      at Timeout.<anonymous> (/w/fd/node_modules/mocha/lib/runnable.js:158:19)
+
+  3) BufferSlicer createWriteStream exceed buffer size:
+     Error: timeout of 2000ms exceeded
+      at Timeout.<anonymous> (/w/fd/node_modules/mocha/lib/runnable.js:158:19)
+"""
+
+
+def test_node_warnings_inside_a_mocha_epilogue_do_not_hide_its_failures(tmp_path: Path) -> None:
+    """fd-slicer 1.1.0's `npm test` (mocha 2.0 on Node 20): Node's DEP0005 warning, from
+    stderr, came between `15 passing (7s)` and `3 failing`, so the summary read 0 failures and
+    the run was reported as failing with no test failed. Without the warning lines the three
+    failures are read; the same warning anywhere else changes nothing, and a line of the
+    project's own output there still stops the reading."""
+    report = parse_mocha_epilogue(FD_SLICER_EPILOGUE, tmp_path)
+    assert report is not None
+    assert (report.counts.passed, report.counts.failed) == (15, 3)
+    assert [f.name for f in report.failures][
+        2
+    ] == "BufferSlicer createWriteStream exceed buffer size"
+    assert report.failures[0].message.startswith("Error: timeout of 2000ms exceeded")
+    own = FD_SLICER_EPILOGUE.replace("(Use `node", "cleanup done\n(Use `node")
+    stopped = parse_mocha_epilogue(own, tmp_path)
+    assert stopped is not None and stopped.counts.failed == 0
+
+
 @pytest.mark.parametrize(
     "text",
     [
