@@ -1786,6 +1786,7 @@ def test_a_requirements_file_named_after_the_program_it_installs_is_its_environm
         "requirements/common.txt": "pyqwertz\n",
         "requirements/quibbler.txt": "quibbler\nleftpad\n",
         "magic.py": "import pyqwertz\n",
+        ".github/workflows/lint.yml": "steps:\n  - run: pip install -r requirements/quibbler.txt\n",
     }
     outcome = _run(make_repo(tmp_path / "named", files))
     unused = {
@@ -1808,6 +1809,45 @@ def test_a_requirements_file_named_after_the_program_it_installs_is_its_environm
     root = {**files, "requirements.txt": "-r requirements/common.txt\nquibbler\n"}
     del root["requirements/quibbler.txt"]
     outcome = _run(make_repo(tmp_path / "root", root))
+    found = _find(outcome, "deps/unused-dependency", "requirements.txt", "quibbler")
+    assert found.severity == Severity.WARNING
+
+
+def test_a_qualified_requirements_file_no_file_names_is_the_environment_of_absent_code(
+    tmp_path: Path,
+) -> None:
+    """coloredlogs 15.0.1's sdist ships requirements-screenshots.txt (`executor`) for the
+    maintainer's scripts/generate-screenshots.py, which it leaves out, while setup.py installs
+    requirements.txt: a qualified requirements file that no file of the project names (only
+    MANIFEST.in and SOURCES.txt, which package it) serves code that is not here, so its
+    never-imported names are information. Named by a Makefile, by tox.ini through a computed
+    name, or as the plain requirements.txt, they stay warnings."""
+    files = {
+        "setup.py": (
+            "from setuptools import setup\n"
+            "setup(name='paint', install_requires=open('requirements.txt').read().split())\n"
+        ),
+        "requirements.txt": "pyqwertz\n",
+        "requirements-shots.txt": "quibbler\n",
+        "MANIFEST.in": "include requirements-shots.txt\n",
+        "paint.egg-info/SOURCES.txt": "requirements-shots.txt\nrequirements.txt\n",
+        "paint.py": "import pyqwertz\n",
+    }
+    outcome = _run(make_repo(tmp_path / "absent", files))
+    found = _find(outcome, "deps/unused-dependency", "requirements-shots.txt", "quibbler")
+    assert found.severity == Severity.INFO
+    assert "no file of the project names requirements-shots.txt" in found.message
+    named = {**files, "Makefile": "shots:\n\tpip install -r requirements-shots.txt\n"}
+    outcome = _run(make_repo(tmp_path / "named", named))
+    found = _find(outcome, "deps/unused-dependency", "requirements-shots.txt", "quibbler")
+    assert found.severity == Severity.WARNING
+    computed = {**files, "tox.ini": "[testenv]\ndeps = -rrequirements-{envname}.txt\n"}
+    outcome = _run(make_repo(tmp_path / "computed", computed))
+    found = _find(outcome, "deps/unused-dependency", "requirements-shots.txt", "quibbler")
+    assert found.severity == Severity.WARNING
+    plain = {**files, "requirements.txt": "pyqwertz\nquibbler\n"}
+    del plain["requirements-shots.txt"]
+    outcome = _run(make_repo(tmp_path / "plain", plain))
     found = _find(outcome, "deps/unused-dependency", "requirements.txt", "quibbler")
     assert found.severity == Severity.WARNING
 

@@ -182,6 +182,33 @@ def test_js_entry_that_gitignore_excludes_is_build_output(tmp_path: Path) -> Non
     assert _found(_run(other), "structure/missing-entry") == {("package.json", 3, "warning")}
 
 
+def test_npm_inits_default_main_in_a_package_of_shell_commands_is_info(tmp_path: Path) -> None:
+    """djo-shell 1.7.0 ships shell scripts and a `bin` map, and keeps npm init's `"main":
+    "index.js"` with no JavaScript file at all: nothing is there to require (info). A package
+    with JavaScript, a main that is not the default, or no `bin`, keeps the warning."""
+    files = {
+        "README.md": "# tools\n\nRun `browser-list`.\n",
+        "package.json": (
+            '{\n  "name": "tools",\n  "main": "index.js",\n'
+            '  "bin": {"browser-list": "./browser-list.sh"}\n}\n'
+        ),
+        "browser-list.sh": "#!/usr/bin/env bash\necho chrome firefox\n",
+    }
+    outcome = _run(make_repo(tmp_path / "shell", files))
+    assert _found(outcome, "structure/missing-entry") == {("package.json", 3, "info")}
+    entry = next(f for f in outcome.findings if f.rule == "structure/missing-entry")
+    assert "npm init's default" in entry.message
+    with_js = {**files, "lib/list.js": "module.exports = ['chrome'];\n"}
+    outcome = _run(make_repo(tmp_path / "js", with_js))
+    assert _found(outcome, "structure/missing-entry") == {("package.json", 3, "warning")}
+    other = {**files, "package.json": files["package.json"].replace("index.js", "tools.js")}
+    outcome = _run(make_repo(tmp_path / "other", other))
+    assert _found(outcome, "structure/missing-entry") == {("package.json", 3, "warning")}
+    no_bin = {**files, "package.json": '{\n  "name": "tools",\n  "main": "index.js"\n}\n'}
+    outcome = _run(make_repo(tmp_path / "no-bin", no_bin))
+    assert _found(outcome, "structure/missing-entry") == {("package.json", 3, "warning")}
+
+
 def test_not_a_git_repository_skips_git_checks(tmp_path: Path) -> None:
     write_files(tmp_path / "plain", {"README.md": "# p\n", "misc/a.sh": "echo\n"})
     outcome = _run(tmp_path / "plain")

@@ -1224,6 +1224,40 @@ def test_a_completion_script_needs_no_shebang(tmp_path: Path) -> None:
     assert _found(outcome, "scripts/missing-shebang") == {("bin/gog-clean.sh", 1, "warning")}
 
 
+def test_a_session_its_transcript_replays_needs_no_shebang(tmp_path: Path) -> None:
+    """coloredlogs 15.0.1's docs/examples/custom-log-format.sh (mode 755) is fed line by line
+    to `bash -` by the maintainer's screenshot script, which writes each line as `$ <line>`,
+    then the output, into custom-log-format.txt beside it: a session to replay, where a shebang
+    would be one more typed command (info). An executable script whose lines its transcript
+    does not show typed, or with no transcript, still needs one."""
+    files = {
+        "README.md": "# paint\n\nSee docs/examples.\n",
+        "docs/examples/custom.sh": (
+            "export PAINT_FORMAT='%(asctime)s %(message)s'\n\npaint --demo\n"
+        ),
+        "docs/examples/custom.txt": (
+            "$ export PAINT_FORMAT='%(asctime)s %(message)s'\n"
+            "$ paint --demo\n15:45:23 message with level spam (5)\n"
+        ),
+        "docs/examples/other.sh": "paint --demo --all\n",
+        "docs/examples/other.txt": "$ paint --demo\n15:45:23 message with level spam (5)\n",
+        "docs/examples/alone.sh": "paint --demo\n",
+    }
+    root = make_repo(tmp_path / "paint", files)
+    for name in files:
+        if name.endswith(".sh"):
+            (root / name).chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-shebang") == {
+        ("docs/examples/custom.sh", 1, "info"),
+        ("docs/examples/other.sh", 1, "warning"),
+        ("docs/examples/alone.sh", 1, "warning"),
+    }
+    replayed = next(f for f in outcome.findings if f.path == "docs/examples/custom.sh")
+    assert "typed at the prompt of docs/examples/custom.txt" in replayed.message
+
+
 SEMVER_DOC_RST = """\
 Documenting semver
 ==================

@@ -2138,6 +2138,50 @@ def test_mocha_epilogue_gives_counts_and_each_failure(tmp_path: Path) -> None:
     assert (again.counts.passed, again.counts.failed, again.counts.skipped) == (330, 2, 1)
 
 
+FD_SLICER_EPILOGUE = """\
+  BufferSlicer
+    ✓ createReadStream
+    3) createWriteStream exceed buffer size
+
+
+  15 passing (7s)
+(node:28055) [DEP0005] DeprecationWarning: Buffer() is deprecated due to security and \
+usability issues. Please use the Buffer.alloc(), Buffer.allocUnsafe(), or Buffer.from() methods \
+instead.
+(Use `node --trace-deprecation ...` to show where the warning was created)
+  3 failing
+
+  1) FdSlicer write stream emits error when max size exceeded:
+     Error: timeout of 2000ms exceeded
+      at Timeout.<anonymous> (/w/fd/node_modules/mocha/lib/runnable.js:158:19)
+
+  2) FdSlicer write stream start and end work together:
+     Error: timeout of 2000ms exceeded
+      at Timeout.<anonymous> (/w/fd/node_modules/mocha/lib/runnable.js:158:19)
+
+  3) BufferSlicer createWriteStream exceed buffer size:
+     Error: timeout of 2000ms exceeded
+      at Timeout.<anonymous> (/w/fd/node_modules/mocha/lib/runnable.js:158:19)
+"""
+
+
+def test_node_warnings_inside_a_mocha_epilogue_do_not_hide_its_failures(tmp_path: Path) -> None:
+    """fd-slicer 1.1.0's `npm test` (mocha 2.0 on Node 20), its standard error after its
+    output: Node's DEP0005 warning came between `15 passing (7s)` and `3 failing`. Without the
+    warning lines the three failures are read; a line of the project's own output there still
+    stops the reading."""
+    report = parse_mocha_epilogue(FD_SLICER_EPILOGUE, tmp_path)
+    assert report is not None
+    assert (report.counts.passed, report.counts.failed) == (15, 3)
+    assert [f.name for f in report.failures][
+        2
+    ] == "BufferSlicer createWriteStream exceed buffer size"
+    assert report.failures[0].message.startswith("Error: timeout of 2000ms exceeded")
+    own = FD_SLICER_EPILOGUE.replace("(Use `node", "cleanup done\n(Use `node")
+    stopped = parse_mocha_epilogue(own, tmp_path)
+    assert stopped is not None and stopped.counts.failed == 0
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -2170,6 +2214,70 @@ failed.forEach(([file, error], i) => {
 });
 process.exit(failed.length);
 """
+
+FAKE_MOCHA2 = """\
+#!/usr/bin/env node
+const { spawnSync } = require("child_process");
+const files = process.argv.slice(2).filter((a) => a.endsWith(".js"));
+const failed = [];
+let passed = 0;
+for (const file of files) {
+  const run = spawnSync("node", [file], { encoding: "utf8" });
+  if (run.status === 0) { passed += 1; console.log(`    ✓ ${file}`); continue; }
+  failed.push([file, run.stderr.split("\\n").find((line) => /^\\w*Error/.test(line))]);
+  console.log(`    ${failed.length}) ${file}`);
+}
+console.log(`\\n  \\x1b[32m${passed} passing\\x1b[0m (12ms)\\n`);
+process.emitWarning("Buffer() is deprecated", "DeprecationWarning", "DEP0005");
+setImmediate(() => {
+  if (failed.length) console.error(`\\x1b[31m  ${failed.length} failing\\x1b[0m\\n`);
+  failed.forEach(([file, error], i) => {
+    console.error(`  ${i + 1}) suite ${file}:\\n     ${error}\\n`);
+  });
+  process.exit(failed.length);
+});
+"""
+
+
+@needs_node
+def test_mocha_2_failures_on_standard_error_are_read(tmp_path: Path) -> None:
+    """fd-slicer 1.1.0's `npm test` runs mocha 2.0, whose spec reporter prints `15 passing` on
+    stdout and `3 failing` with each failure on stderr, after Node's DEP0005 warning: stdout
+    alone read as a run in which no test failed (tests/command-failed, `exited with 3 although
+    no test failed`). The summary is read on, into the standard error, so each failure is a
+    tests/failed error; a passing run reads the same as before."""
+    package = {
+        "name": "fd",
+        "version": "1.0.0",
+        "scripts": {"test": "mocha test/a.js test/b.js"},
+        "devDependencies": {"mocha": "2.0.1"},
+    }
+    files = {
+        "package.json": json.dumps(package),
+        "index.js": "module.exports = 1;\n",
+        "test/a.js": "process.exit(0);\n",
+        "test/b.js": "throw new Error('ETOOBIG never emitted');\n",
+    }
+    for name, broken in (("broken", True), ("fine", False)):
+        tree = files if broken else {**files, "test/b.js": "process.exit(0);\n"}
+        root = make_repo(tmp_path / name, tree)
+        (root / "node_modules" / "mocha").mkdir(parents=True)
+        (root / "node_modules" / "mocha" / "package.json").write_text(
+            json.dumps({"name": "mocha", "version": "2.0.1"})
+        )
+        fake = root / "node_modules" / ".bin" / "mocha"
+        fake.parent.mkdir()
+        fake.write_text(FAKE_MOCHA2)
+        fake.chmod(0o755)
+        outcome = run_step(root, Config())
+        assert outcome.data["counts"]["total"] == 2
+        if broken:
+            assert errors(outcome) == [("tests/failed", None, None)]
+            [failed] = [f for f in outcome.findings if f.rule == "tests/failed"]
+            assert "ETOOBIG never emitted" in failed.message
+        else:
+            assert errors(outcome) == []
+
 
 ONCE = """\
 const fs = require("fs");

@@ -522,6 +522,7 @@ def analyse_python_imports(
         scripts=scripts,
         target=ctx.target,
         unread=tuple(u for m in roots for u in m.unread),
+        unnamed=_unnamed_requirements(ctx.target, files, roots),
     )
     # The target's interpreter can only resolve more: ask it only when something is unresolved.
     if _import_findings(facts, Report()) != ([], []):
@@ -667,6 +668,8 @@ class _ImportFacts:
     # runtime requirements a root manifest computes and the check could not read
     # (orderedmultidict's `install_requires=required` was one before such lists were read)
     unread: tuple[str, ...] = ()
+    # qualified requirements files (`requirements-screenshots.txt`) no other file names
+    unnamed: frozenset[str] = frozenset()
 
 
 def _only_in_functions(target: Path | None, uses: list[ImportUse]) -> bool:
@@ -1042,9 +1045,71 @@ def _report_unused(facts: _ImportFacts, report: Report) -> list[str]:
                 "to run it as a program)"
             )
             severity = Severity.INFO
+        elif dep.path in facts.unnamed:
+            message += (
+                f" (no file of the project names {dep.path}: the environment of a task whose "
+                "code this tree does not hold)"
+            )
+            severity = Severity.INFO
         report.add("deps/unused-dependency", severity, message, dep.path, dep.line)
         unused.append(dep.name)
     return unused
+
+
+COMPUTED_REQUIREMENTS = re.compile(r"requirements[-_./]?[\w./-]*[{$*%]")
+"""A requirements file's name made at run time (`-r requirements-{envname}.txt` in tox.ini,
+`requirements/*.txt`, `"requirements-%s.txt" % task`): it may name any qualified file."""
+NAMING_SIZE_LIMIT = 1_000_000
+
+
+def _unnamed_requirements(target: Path, files: list[str], roots: list[Manifest]) -> frozenset[str]:
+    """The root's qualified requirements files (`requirements-screenshots.txt`, not
+    `requirements.txt`) that no other file of the project names (setup.py, tox.ini, a Makefile,
+    CI or another requirements file (`-r`) would, to install them), in a project that declares
+    its runtime in another root manifest (setup.py, pyproject.toml, requirements.txt).
+    coloredlogs 15.0.1's sdist ships requirements-screenshots.txt for the maintainer's
+    scripts/generate-screenshots.py, which it leaves out: what such a file lists serves code
+    that is not here, so a name no file imports is no finding against this tree. A file listing
+    files (MANIFEST.in, an egg-info's SOURCES.txt) names it to package it, not to install it."""
+    qualified = {
+        m.path
+        for m in roots
+        if m.kind == "requirements" and _requirements_stem(m.path) != "requirements"
+    }
+    main = [m for m in roots if m.path not in qualified]
+    if not qualified or not main:
+        return frozenset()  # a qualified file is then how the project declares its runtime
+    named: set[str] = set()
+    for rel in files:
+        path = PurePosixPath(rel)
+        if _lists_files(path):
+            continue
+        full = target / rel
+        if not full.is_file() or full.stat().st_size > NAMING_SIZE_LIMIT:
+            continue
+        text = read_utf8(full, root=target)
+        if text is None:
+            continue
+        if COMPUTED_REQUIREMENTS.search(text):
+            return frozenset()  # a name made at run time may be any of them
+        named |= {q for q in qualified if q != rel and PurePosixPath(q).name in text}
+    return frozenset(qualified - named)
+
+
+def _requirements_stem(rel: str) -> str:
+    """`requirements` for `requirements.txt` or `requirements.in`; the qualified name else."""
+    path = PurePosixPath(rel)
+    if path.parent.name in ("requirements", "reqs"):
+        return path.as_posix().rsplit(".", 1)[0]
+    return path.name.rsplit(".", 1)[0].lower()
+
+
+def _lists_files(path: PurePosixPath) -> bool:
+    """A file that lists the project's files to package them: MANIFEST.in, PKG-INFO, an
+    egg-info's SOURCES.txt."""
+    return path.name in ("MANIFEST.in", "PKG-INFO") or any(
+        part.endswith(".egg-info") for part in path.parts[:-1]
+    )
 
 
 DATA_PACKAGES: dict[str, tuple[str, ...]] = {"tzdata": ("zoneinfo",)}

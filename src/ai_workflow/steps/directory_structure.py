@@ -681,10 +681,25 @@ def _check_js_entry(ctx: StepContext, files: list[str], outcome: StepOutcome) ->
     # index.js from a template in `npm run build`)
     candidates = (path, f"{path}.js", f"{path}/index.js")
     if not any((target / c).exists() for c in candidates) and not _ignored(ctx, [path]):
+        leftover = path == "index.js" and bool(data.get("bin")) and not any(map(_javascript, files))
         outcome.add(
             "structure/missing-entry",
-            "warning",
-            f'package.json "main" is {main}, which does not exist',
+            "info" if leftover else "warning",
+            f'package.json "main" is {main}, which does not exist'
+            + (
+                ": npm init's default, in a package with no JavaScript file to require (its "
+                "commands, `bin`, are what it ships)"
+                if leftover
+                else ""
+            ),
             "package.json",
             line_of(text, r'"main"\s*:'),
         )
+
+
+JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx")
+
+
+def _javascript(path: str) -> bool:
+    """A JavaScript or TypeScript file of the package itself (not of node_modules/)."""
+    return path.endswith(JS_SUFFIXES) and "node_modules" not in PurePosixPath(path).parts

@@ -1529,11 +1529,18 @@ def _check_script_file(
     shebang = _shebang(project.target / script)
     executable = _is_executable(project, script)
     only_interpreted = bool(usage) and "direct" not in usage
+    replayed = None if shebang or "direct" in usage else _session_transcript(project, script)
     if shebang is None and not only_interpreted:
         outcome.add(
             "scripts/missing-shebang",
-            "warning" if executable or "direct" in usage else "info",
-            f"{script} has no shebang line (e.g. #!/usr/bin/env bash)",
+            "warning" if (executable or "direct" in usage) and not replayed else "info",
+            f"{script} has no shebang line (e.g. #!/usr/bin/env bash)"
+            + (
+                f": each of its lines is a command typed at the prompt of {replayed} beside it, "
+                "a terminal session it replays (a shebang would show as one more typed command)"
+                if replayed
+                else ""
+            ),
             script,
             1,
         )
@@ -1549,6 +1556,41 @@ def _check_script_file(
             script,
             1,
         )
+
+
+PROMPT_RE = re.compile(r"^[ \t]*(?:\S*[$%>#])[ \t]+(?P<command>\S.*?)[ \t]*$")
+"""A line of a terminal transcript: a prompt (`$`, `%`, `>`, `user@host:~$`) and the command."""
+
+
+def _session_transcript(project: Project, script: str) -> str | None:
+    """The file beside `script` with its stem (`defaults.txt` for `defaults.sh`) that holds each
+    of the script's lines, in order, as a command typed at a prompt, or None. coloredlogs
+    15.0.1's docs/examples/*.sh are sessions its screenshot script feeds to `bash -` line by
+    line, writing `$ <line>` and the output into the .txt the documentation includes: input
+    to replay, not a program to run."""
+    path = PurePosixPath(script)
+    lines = [line.strip() for line in read_text(project.target / script).splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        return None
+    for other in sorted(project.files):
+        candidate = PurePosixPath(other)
+        if candidate.parent != path.parent or candidate.stem != path.stem or other == script:
+            continue
+        typed = [
+            match.group("command")
+            for match in map(PROMPT_RE.match, read_text(project.target / other).splitlines())
+            if match
+        ]
+        if _in_order(lines, typed):
+            return other
+    return None
+
+
+def _in_order(wanted: list[str], typed: list[str]) -> bool:
+    """Whether `wanted` occur in `typed` in that order (other commands between them allowed)."""
+    remaining = iter(typed)
+    return all(any(command == line for command in remaining) for line in wanted)
 
 
 def _sourced_names(texts: Iterable[str]) -> set[str]:

@@ -616,10 +616,22 @@ def _runner_report(plan: Plan, result: CommandResult, target: Path) -> TestRepor
     if report is None:
         report = _tap_report(result, target)
     if report is None and plan.framework == "mocha":
-        report = parse_mocha_epilogue(strip_ansi(result.stdout), target)
+        report = _mocha_report(result, target)
     if report is None and plan.framework in ("npm-script", "node-test"):
         report = parse_line_reporter(strip_ansi(result.stdout), target)
     return report
+
+
+def _mocha_report(result: CommandResult, target: Path) -> TestReport | None:
+    """Mocha's closing summary on stdout; when the command failed and that summary names no
+    failure, with the standard error after it: mocha 2 prints `N passing` with console.log and
+    `N failing` and each failure with console.error (fd-slicer 1.1.0's `npm test`), so stdout
+    alone reads as a run where nothing failed."""
+    report = parse_mocha_epilogue(strip_ansi(result.stdout), target)
+    if report is None or report.failures or result.returncode == 0 or not result.stderr:
+        return report
+    both = parse_mocha_epilogue(strip_ansi(f"{result.stdout.rstrip()}\n{result.stderr}"), target)
+    return both if both is not None and both.failures else report
 
 
 def _tap_report(result: CommandResult, target: Path) -> TestReport | None:

@@ -543,6 +543,14 @@ _MOCHA_PASSING = re.compile(
 )
 _MOCHA_FIGURE = re.compile(r"^ {2}(\d+) (pending|failing)[ \t]*$", re.MULTILINE)
 _MOCHA_FAILURE = re.compile(r"^ {2}(\d+)\) (.*)$", re.MULTILINE)
+_NODE_WARNING = re.compile(
+    r"^\(node:\d+\) (?:\[\w+\] )?\w*Warning: .*\n?"
+    r"|^\(Use `node --trace-[\w-]+ \.\.\.` to show where the warning was created\)[ \t]*\n?",
+    re.MULTILINE,
+)
+"""The lines Node writes to stderr for a process warning (`(node:28055) [DEP0005]
+DeprecationWarning: Buffer() is deprecated ...` and its `(Use `node --trace-deprecation ...` ...)`
+hint), which land anywhere in mocha's output when both streams are read together."""
 
 
 def parse_mocha_epilogue(text: str, target: Path) -> TestReport | None:
@@ -551,7 +559,10 @@ def parse_mocha_epilogue(text: str, target: Path) -> TestReport | None:
     over several lines ending with `:`, then its error and stack. Read when no report file
     was written (a package script run as it is); the epilogues of several mocha runs add up.
     None when there is no epilogue, or when the numbered failures do not match the count
-    `N failing` gives (output we do not read right is not guessed at)."""
+    `N failing` gives (output we do not read right is not guessed at). Node's process warnings
+    are left out first: fd-slicer 1.1.0's DEP0005 lines came between `15 passing (7s)` and
+    `3 failing`, which hid the failures."""
+    text = _NODE_WARNING.sub("", text)
     summaries = list(_MOCHA_PASSING.finditer(text))
     if not summaries:
         return None
