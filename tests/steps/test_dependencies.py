@@ -1607,6 +1607,31 @@ def test_a_tools_requirements_file_is_a_development_environment(tmp_path: Path) 
     ]
 
 
+def test_requirements_files_in_a_requirements_directory_of_another_name_declare(
+    tmp_path: Path,
+) -> None:
+    """parse_type 0.6.4 keeps its requirements in `py.requirements/` (`basic.txt`,
+    `develop.txt`; held-out 121): its files declare what they list, as `requirements/`'s do,
+    by their names (develop.txt is development). A .txt in a directory of another name
+    (`notes/`) declares nothing, and an import no file lists stays undeclared."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='app', py_modules=['app'])\n",
+        "app.py": "import requests\nimport yaml\n",
+        "py.requirements/basic.txt": "requests>=2\n",
+        "py.requirements/develop.txt": "-r basic.txt\ntyper\n",
+        "tasks.py": "import typer\n",
+    }
+    outcome = _run(make_repo(tmp_path / "dir", files))
+    undeclared = [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+    assert [(f.path, f.line, f.severity) for f in undeclared] == [("app.py", 2, Severity.WARNING)]
+    elsewhere = {**files, "notes/basic.txt": "requests>=2\n"}
+    del elsewhere["py.requirements/basic.txt"], elsewhere["py.requirements/develop.txt"]
+    outcome = _run(make_repo(tmp_path / "notes", elsewhere))
+    undeclared = [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+    assert ("app.py", 1) in [(f.path, f.line) for f in undeclared]
+    assert "tasks.py" in [f.path for f in undeclared]
+
+
 def test_a_requirements_file_including_development_requirements_is_development(
     tmp_path: Path,
 ) -> None:

@@ -30,6 +30,10 @@ from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.textfiles import read_utf8, why_unreadable
 
 REQUIREMENTS_NAME = re.compile(r"(^|[-_.])requirements?([-_.][\w.-]*)?\.(txt|in)$")
+REQUIREMENTS_DIR = re.compile(r"(?:^|[-_.])requirements?(?:\.d)?$")
+"""A directory of requirements files: `requirements/`, parse_type's `py.requirements/`
+(`develop.txt`, `docs.txt`...), `requirements.d/`; its `.txt` files are requirements files
+whatever their name."""
 DEV_GROUP_WORDS = re.compile(
     r"dev|test|lint|doc|ci|build|typ(?:e|ing)|check|bench|tools", re.IGNORECASE
 )
@@ -58,9 +62,14 @@ def manifest_kind(path: str) -> str | None:
     if name in ("pyproject.toml", "setup.cfg", "setup.py", "package.json", "go.mod", "Cargo.toml"):
         return name
     parent = PurePosixPath(path).parent.name
-    if REQUIREMENTS_NAME.search(name) or (parent == "requirements" and name.endswith(".txt")):
+    if REQUIREMENTS_NAME.search(name) or (is_requirements_dir(parent) and name.endswith(".txt")):
         return "requirements"
     return None
+
+
+def is_requirements_dir(name: str) -> bool:
+    """Whether a directory named `name` holds requirements files (`REQUIREMENTS_DIR`)."""
+    return bool(REQUIREMENTS_DIR.search(name))
 
 
 def read_manifest(target: Path, rel: str, report: Report) -> Manifest | None:
@@ -218,7 +227,7 @@ def _requirements_label(rel: str) -> str:
     """The part of a requirements file's path that says what it is for."""
     path = PurePosixPath(rel)
     name = path.name.split(".")[0]
-    return f"{path.parent.as_posix()}/{name}" if path.parent.name == "requirements" else name
+    return f"{path.parent.as_posix()}/{name}" if is_requirements_dir(path.parent.name) else name
 
 
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:

@@ -78,7 +78,7 @@ from ai_workflow.deps.lockfiles import (
     remembered_toml,
     yarn_locked,
 )
-from ai_workflow.deps.manifests import python_floor, read_manifest
+from ai_workflow.deps.manifests import is_requirements_dir, python_floor, read_manifest
 from ai_workflow.deps.model import Dependency, Manifest, Report, canonical
 from ai_workflow.deps.package_data import package_data_modules
 from ai_workflow.deps.workspaces import lockfile_declined, serving_lockfile, workspace_root
@@ -452,13 +452,15 @@ def _nested_project_dirs(manifests: list[Manifest]) -> list[str]:
 
 
 def _root_python_manifests(manifests: list[Manifest]) -> list[Manifest]:
-    """Python manifests of the project at the root (requirements in root or requirements/)."""
+    """Python manifests of the project at the root (requirements in the root or in a top-level
+    requirements directory: `requirements/`, `py.requirements/`)."""
     out = []
     for m in manifests:
         if m.kind == "package.json" or m.kind in ("go.mod", "Cargo.toml"):
             continue
         parent = PurePosixPath(m.path).parent.as_posix()
-        in_root = parent == "." or (m.kind == "requirements" and parent == "requirements")
+        top_dir = "/" not in parent and is_requirements_dir(parent)
+        in_root = parent == "." or (m.kind == "requirements" and top_dir)
         dev_requirements = m.kind == "requirements" and parent in DEV_DIRS
         if in_root or dev_requirements:
             out.append(m)
@@ -1065,7 +1067,8 @@ def _named_after(dep: Dependency) -> bool:
         return False
     stem = REQUIREMENTS_WORD.sub("", name.rsplit(".", 1)[0])
     parent = PurePosixPath(dep.path).parent.name.lower()
-    in_requirements = parent in ("requirements", "reqs") or stem != name.rsplit(".", 1)[0]
+    in_requirements = parent == "reqs" or is_requirements_dir(parent)
+    in_requirements = in_requirements or stem != name.rsplit(".", 1)[0]
     return bool(stem) and in_requirements and canonical(stem) == dep.key
 
 
