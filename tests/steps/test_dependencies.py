@@ -820,7 +820,9 @@ def test_the_literal_extras_of_a_partly_computed_extras_require_are_read(tmp_pat
         outcome.skipped_checks
     )
     # nothing literal at all: the whole keyword is skipped, as before
-    files["setup.py"] = "import setuptools\nX = []\nsetuptools.setup(extras_require={'a': X})\n"
+    files["setup.py"] = (
+        "import setuptools\nX = list(open('r.txt'))\nsetuptools.setup(extras_require={'a': X})\n"
+    )
     outcome = _run(make_repo(tmp_path / "computed", files))
     assert "setup.py: extras_require is computed, not a literal; not read" in (
         outcome.skipped_checks
@@ -912,6 +914,38 @@ def test_setup_py_requirements_in_a_module_level_list_are_read(tmp_path: Path) -
     assert [(f.message, f.severity) for f in undeclared] == [
         ("import 'requests' is not provided by any declared dependency", Severity.WARNING)
     ]
+
+
+def test_setup_py_extras_require_in_a_module_level_dict_are_read(tmp_path: Path) -> None:
+    """`extras_require=EXTRAS` with `EXTRAS = {"yaml": ["pyyaml>=6"], "test": TESTS}` above it
+    (or `dict(...)`, a key set below it, a value naming a module-level list): what it lists is
+    declared; an `all` key computed from the others is left out, the others kept. A dict changed
+    where it is not read (`EXTRAS.update(more())`) is computed: not read, its imports unknown."""
+    setup_py = (
+        "from setuptools import setup\n\nTESTS = ['pytest']\n"
+        "EXTRAS = {'yaml': ['pyyaml>=6'], 'test': TESTS}\n"
+        "EXTRAS['fast'] = 'ujson'\n"
+        "EXTRAS['all'] = sum(EXTRAS.values(), [])\n\n"
+        "setup(name='demo', packages=['demo'], extras_require=EXTRAS)\n"
+    )
+    module = "def load():\n    import yaml\n    import ujson\n    import requests\n"
+    files = {"setup.py": setup_py, "demo/__init__.py": module}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert "setup.py: 3 dependencies declared" in outcome.checked
+    undeclared = [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+    assert [f.message.split()[1] for f in undeclared] == ["'requests'"]
+    called = setup_py.replace(
+        "{'yaml': ['pyyaml>=6'], 'test': TESTS}", "dict(yaml=['pyyaml>=6'], test=TESTS)"
+    )
+    outcome = _run(make_repo(tmp_path / "called", {**files, "setup.py": called}))
+    assert "setup.py: 3 dependencies declared" in outcome.checked
+    changed = setup_py.replace("EXTRAS['fast']", "EXTRAS.update(more())\nEXTRAS['fast']")
+    outcome = _run(make_repo(tmp_path / "changed", {**files, "setup.py": changed}))
+    assert "setup.py: extras_require is computed, not a literal; not read" in (
+        outcome.skipped_checks
+    )
+    undeclared = [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+    assert {f.message.split()[1] for f in undeclared} == {"'yaml'", "'ujson'", "'requests'"}
 
 
 def test_setup_py_list_changed_where_it_is_not_read_is_computed(tmp_path: Path) -> None:
