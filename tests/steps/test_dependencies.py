@@ -1666,6 +1666,22 @@ def test_requirements_files_in_a_requirements_directory_of_another_name_declare(
     assert "tasks.py" in [f.path for f in undeclared]
 
 
+def test_a_packaging_requirements_file_is_a_development_environment(tmp_path: Path) -> None:
+    """parse_type 0.6.4's py.requirements/packaging.txt (build, wheel: the tools that build the
+    package, run as commands; held-out 121) is development-only like tests.txt; the same
+    packages in a requirements/main.txt stay unused runtime dependencies."""
+    app = "import os\n"
+    packaging = {"py.requirements/packaging.txt": "build >= 0.5.1\nwheel\n", "app.py": app}
+    outcome = _run(make_repo(tmp_path / "packaging", packaging))
+    assert "deps/unused-dependency" not in {f.rule for f in outcome.findings}
+    runtime = {"requirements/main.txt": "build >= 0.5.1\n", "app.py": app}
+    outcome = _run(make_repo(tmp_path / "runtime", runtime))
+    unused = [f for f in outcome.findings if f.rule == "deps/unused-dependency"]
+    assert [(f.path, f.line, f.severity) for f in unused] == [
+        ("requirements/main.txt", 1, Severity.WARNING)
+    ]
+
+
 def test_a_requirements_file_including_development_requirements_is_development(
     tmp_path: Path,
 ) -> None:

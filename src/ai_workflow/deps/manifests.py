@@ -35,11 +35,14 @@ REQUIREMENTS_DIR = re.compile(r"(?:^|[-_.])requirements?(?:\.d)?$")
 (`develop.txt`, `docs.txt`...), `requirements.d/`; its `.txt` files are requirements files
 whatever their name."""
 DEV_GROUP_WORDS = re.compile(
-    r"dev|test|lint|doc|ci|build|typ(?:e|ing)|check|bench|tools", re.IGNORECASE
+    r"dev|test|lint|doc|ci|build|typ(?:e|ing)|check|bench|tools|packaging|release|publish",
+    re.IGNORECASE,
 )
 """Words in a requirements file's name that make it development-only: `requirements/typing.txt`
 (click's, for tox's typing env: mypy and pyright run as commands), `requirements-types.txt` or
-`requirements/tools.txt` (soupsieve's, pygithub alone: the maintainer's repository tools)."""
+`requirements/tools.txt` (soupsieve's, pygithub alone: the maintainer's repository tools),
+`py.requirements/packaging.txt` (parse_type's: build, setuptools-scm, wheel, which build the
+package as commands and build backends), `requirements-release.txt` (twine and the like)."""
 DEV_DIR_WORDS = frozenset(
     {"dev", "docs", "doc", "documentation", "test", "tests", "testing", "ci", "lint", "bench"}
     | {"benchmark", "benchmarks", "typing", "build"}
