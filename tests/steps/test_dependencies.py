@@ -1666,6 +1666,29 @@ def test_requirements_files_in_a_requirements_directory_of_another_name_declare(
     assert "tasks.py" in [f.path for f in undeclared]
 
 
+def test_the_requirements_file_of_an_invoke_tasks_package_declares_its_imports(
+    tmp_path: Path,
+) -> None:
+    """parse_type 0.6.4's tasks/ is its invoke build script (`tasks/__init__.py` imports invoke)
+    and tasks/py.requirements.txt declares invoke and what the tasks import (held-out 121): read
+    as the development requirements of the root project. A `tasks/` package that does not
+    import invoke is the project's own code, and a requirements file beside it declares nothing
+    for the root: its import stays undeclared."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='app', packages=['app'])\n",
+        "app/__init__.py": "import os\n",
+        "tasks/__init__.py": "from invoke import Collection\nimport path\n",
+        "tasks/py.requirements.txt": "invoke >= 1.4\npath\n",
+    }
+    outcome = _run(make_repo(tmp_path / "invoke", files))
+    assert [f.path for f in outcome.findings if f.rule == "deps/undeclared-import"] == []
+    assert "deps/unused-dependency" not in {f.rule for f in outcome.findings}
+    own = {**files, "tasks/__init__.py": "import celery\n", "tasks/py.requirements.txt": "celery\n"}
+    outcome = _run(make_repo(tmp_path / "own", own))
+    undeclared = [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+    assert [(f.path, f.severity) for f in undeclared] == [("tasks/__init__.py", Severity.WARNING)]
+
+
 def test_a_packaging_requirements_file_is_a_development_environment(tmp_path: Path) -> None:
     """parse_type 0.6.4's py.requirements/packaging.txt (build, wheel: the tools that build the
     package, run as commands; held-out 121) is development-only like tests.txt; the same

@@ -45,10 +45,11 @@ DEV_GROUP_WORDS = re.compile(
 package as commands and build backends), `requirements-release.txt` (twine and the like)."""
 DEV_DIR_WORDS = frozenset(
     {"dev", "docs", "doc", "documentation", "test", "tests", "testing", "ci", "lint", "bench"}
-    | {"benchmark", "benchmarks", "typing", "build"}
+    | {"benchmark", "benchmarks", "typing", "build", "tasks"}
 )
 """Words in a directory name that make the requirements files inside it development-only
-(`docs/source/requirements.txt` builds the documentation, `ci/requirements.txt` runs CI)."""
+(`docs/source/requirements.txt` builds the documentation, `ci/requirements.txt` runs CI,
+`tasks/py.requirements.txt` runs parse_type's invoke build tasks)."""
 INCLUDE_OPTION = re.compile(r"(?:-r|--requirement)(?:\s*=\s*|\s+|(?=[^\s=-]))(?P<path>\S+)")
 """pip's option that includes another requirements file: `-r x.txt`, `-rx.txt`, `--requirement
 x.txt`, `--requirement=x.txt`."""

@@ -63,6 +63,7 @@ from ai_workflow.deps.imports import (
     PY2_STDLIB_MODULES,
     ImportScan,
     ImportUse,
+    invoke_task_packages,
     python_scripts,
     scan_imports,
 )
@@ -451,9 +452,13 @@ def _nested_project_dirs(manifests: list[Manifest]) -> list[str]:
     ]
 
 
-def _root_python_manifests(manifests: list[Manifest]) -> list[Manifest]:
+def _root_python_manifests(
+    manifests: list[Manifest], tooling: frozenset[str] = frozenset()
+) -> list[Manifest]:
     """Python manifests of the project at the root (requirements in the root or in a top-level
-    requirements directory: `requirements/`, `py.requirements/`)."""
+    requirements directory: `requirements/`, `py.requirements/`), and the requirements files of
+    its development directories (`docs/`) and of its invoke build script's `tasks/` package
+    (`tooling`: parse_type's tasks/py.requirements.txt declares invoke and what its tasks use)."""
     out = []
     for m in manifests:
         if m.kind == "package.json" or m.kind in ("go.mod", "Cargo.toml"):
@@ -461,7 +466,7 @@ def _root_python_manifests(manifests: list[Manifest]) -> list[Manifest]:
         parent = PurePosixPath(m.path).parent.as_posix()
         top_dir = "/" not in parent and is_requirements_dir(parent)
         in_root = parent == "." or (m.kind == "requirements" and top_dir)
-        dev_requirements = m.kind == "requirements" and parent in DEV_DIRS
+        dev_requirements = m.kind == "requirements" and (parent in DEV_DIRS or parent in tooling)
         if in_root or dev_requirements:
             out.append(m)
     return out
@@ -491,7 +496,7 @@ def analyse_python_imports(
     if not py_files:
         report.skipped("python imports: no Python files")
         return {}
-    roots = _root_python_manifests(manifests)
+    roots = _root_python_manifests(manifests, invoke_task_packages(ctx.target, py_files))
     declared = [d for m in roots for d in m.dependencies]
     own = {canonical(m.project_name) for m in roots if m.project_name}
     stored = FileResults(ctx, "imports", {"extractor": code_id(import_facts)})
