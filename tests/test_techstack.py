@@ -111,8 +111,8 @@ def test_unittest_discovers_modules_named_after_the_code_they_test(tmp_path: Pat
 def test_a_tests_test_py_of_testcases_is_run_by_unittest_discover(tmp_path: Path) -> None:
     """decorator 5.2.1's only test module is `tests/test.py`, unittest.TestCase classes: no
     pytest module (pytest collects test_*.py and *_test.py), but discover's default pattern
-    `test*.py` finds it, so unittest is the runner. A `tests/test.py` of plain functions is
-    neither runner's, so no framework is claimed (the step says no runner was found)."""
+    `test*.py` finds it, so unittest is the runner. A `tests/test.py` of plain functions that
+    assert is pytest's, its `python_files` extended to name it (`testsource.suite_modules`)."""
     files = {"setup.py": "from setuptools import setup\nsetup(name='m')\n", "m.py": "X = 1\n"}
     case = "import unittest\n\n\nclass T(unittest.TestCase):\n    def test_x(self):\n        pass\n"
     stack = detect(make_repo(tmp_path / "u", {**files, "tests/test.py": case}), config(python="/p"))
@@ -122,8 +122,33 @@ def test_a_tests_test_py_of_testcases_is_run_by_unittest_discover(tmp_path: Path
     stack = detect(
         make_repo(tmp_path / "f", {**files, "tests/test.py": plain}), config(python="/p")
     )
-    assert stack.test_framework is None
-    assert stack.test_argv is None
+    assert stack.test_framework == "pytest"
+    option = "python_files=test_*.py *_test.py tests/test.py"
+    assert stack.test_argv == ["/p", "-m", "pytest", "-o", option]
+    assert stack.named_test_files == ["tests/test.py"]
+
+
+def test_a_root_test_py_is_named_by_its_root_and_template_tests_are_no_suite(
+    tmp_path: Path,
+) -> None:
+    """wurlitzer 3.1.1's root `test.py` (pytest functions) is named `<root>/test.py` in the
+    `python_files` option: a pattern without `/` would match a `test.py` anywhere. A package's
+    `tests.py` of Jinja-style template tests (`def test_odd(value): return ...`, no assert) is
+    no suite and changes nothing; nor does a suite in a project that sets `python_files`."""
+    files = {"setup.py": "from setuptools import setup\nsetup(name='m')\n", "m/__init__.py": ""}
+    suite = "import pytest\n\n\ndef test_x():\n    assert 1\n"
+    root = make_repo(tmp_path / "w", {**files, "test.py": suite})
+    stack = detect(root, config(python="/p"))
+    option = f"python_files=test_*.py *_test.py {root.name}/test.py"
+    assert stack.test_argv == ["/p", "-m", "pytest", "-o", option]
+    jinja = "def test_odd(value):\n    return value % 2 == 1\n"
+    others = {**files, "m/tests.py": jinja, "tests/test_m.py": suite}
+    stack = detect(make_repo(tmp_path / "j", others), config(python="/p"))
+    assert stack.test_argv == ["/p", "-m", "pytest"]
+    own = {**files, "test.py": suite, "tests/test_m.py": suite}
+    own["pytest.ini"] = "[pytest]\npython_files = test_*.py\n"
+    stack = detect(make_repo(tmp_path / "own", own), config(python="/p"))
+    assert stack.test_argv == ["/p", "-m", "pytest"]
 
 
 def test_usual_pytest_command_leaves_fixture_test_modules_out(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ from ai_workflow.testcmd.gopath import gopath_import_path
 from ai_workflow.testcmd.named import named_test_files
 from ai_workflow.testcmd.setuptools_suite import test_suite_files
 from ai_workflow.testsource.pytest_collection import FIXTURE_DIRS, read_collection
+from ai_workflow.testsource.suite_modules import SUITES_OPTION, suites_option, unnamed_suites
 from ai_workflow.textfiles import has_shell_shebang, read_head, read_text
 from ai_workflow.tools import resolve_python
 from ai_workflow.vendored import not_written_here
@@ -670,11 +671,14 @@ def _test_command(
 def _named_test_files(facts: _Facts, command: str | None) -> list[str]:
     """The code files the test command (configured or detected) and the manifests' test entry
     points (`npm test`, `make test`, ...) give a test runner, and the module setuptools'
-    `test_suite` names (`testcmd.setuptools_suite`)."""
+    `test_suite` names (`testcmd.setuptools_suite`), and the `tests.py` suites our pytest
+    command's `python_files` names (`_with_unnamed_suites`)."""
     scripts = [command] if command else []
     scripts += [" ".join(words) for _, words in MANIFEST_ENTRIES]
     named = named_test_files(scripts, facts.sources())
     named += [f for f in test_suite_files(facts.target, facts.files) if f not in named]
+    if command and SUITES_OPTION in command:
+        named += [f for f in _unnamed_suites(facts) if f not in named]
     return [f for f in named if _language_of(facts, f) is not None]
 
 
@@ -821,7 +825,10 @@ def _python_framework(facts: _Facts) -> tuple[str, str] | None:
             return "pytest", f"[{section}] in {ini}"
     tests = [f for f in facts.files if f.endswith(".py") and _is_python_test_file(f)]
     if not tests:
-        return _discover_named_unittest(facts)
+        found = _discover_named_unittest(facts)
+        tests = _unnamed_suites(facts)
+        if found is not None or not tests:
+            return found
     if _mentions_pytest(facts):
         return "pytest", "pytest is a declared dependency"
     sources = [facts.text(f) for f in tests[:50]]
@@ -833,6 +840,23 @@ def _python_framework(facts: _Facts) -> tuple[str, str] | None:
     if any(re.search(r"\bunittest\b", s) for s in sources):
         return "unittest", f"{len(tests)} test file(s) use unittest"
     return "pytest", f"{len(tests)} pytest-style test file(s)"
+
+
+def _unnamed_suites(facts: _Facts) -> list[str]:
+    """`suite_modules.unnamed_suites` of the project (once per detection)."""
+    if "suites" not in facts._cache:
+        collection = read_collection(facts.target)
+        py_files = [f for f in facts.files if f.endswith(".py")]
+        facts._cache["suites"] = unnamed_suites(facts.target, py_files, collection)
+    return list(facts._cache["suites"])
+
+
+def _with_unnamed_suites(facts: _Facts, args: list[str]) -> list[str]:
+    """pytest's arguments `args` with `python_files` extended to the project's `tests.py` and
+    `test.py` suites (`testsource.suite_modules`), so that they run with the other tests.
+    Naming them beside the root does not do: pytest drops a path under another it is given."""
+    suites = _unnamed_suites(facts)
+    return [*suites_option(facts.target, suites), *args] if suites else list(args)
 
 
 def _discover_named_unittest(facts: _Facts) -> tuple[str, str] | None:
@@ -957,7 +981,8 @@ def _argv_for(
             return None
         if framework == "pytest":
             ignores = read_collection(facts.target).fixture_ignores(list(facts.files))
-            return [python, "-m", "pytest", *(f"--ignore={d}" for d in ignores)]
+            ignored = [f"--ignore={d}" for d in ignores]
+            return [python, "-m", "pytest", *ignored, *_with_unnamed_suites(facts, [])]
         return [python, "-m", "unittest", *_unittest_args(facts, test_dirs)]
     if framework in (*JS_FRAMEWORKS, "node-test", "npm-script"):
         script = "test" if _test_script(facts.package_json()) else None
@@ -994,8 +1019,12 @@ def _argv_for_invocation(
     args = list(runner.args)
     if runner.framework == "unittest" and args and runner.program[1:] == (args[0],):
         return None if python is None else [python, args[0]]  # a test file run as a script
-    if runner.framework in ("pytest", "unittest"):
-        return None if python is None else [python, "-m", runner.framework, *args]
+    if runner.framework == "pytest":
+        return (
+            None if python is None else [python, "-m", "pytest", *_with_unnamed_suites(facts, args)]
+        )
+    if runner.framework == "unittest":
+        return None if python is None else [python, "-m", "unittest", *args]
     if runner.framework in (*JS_FRAMEWORKS, "node-test"):
         return _js_argv(runner.framework, facts, package_manager, runner.npm_script, args)
     if runner.framework == "maven":

@@ -820,7 +820,9 @@ def test_the_literal_extras_of_a_partly_computed_extras_require_are_read(tmp_pat
         outcome.skipped_checks
     )
     # nothing literal at all: the whole keyword is skipped, as before
-    files["setup.py"] = "import setuptools\nX = []\nsetuptools.setup(extras_require={'a': X})\n"
+    files["setup.py"] = (
+        "import setuptools\nX = list(open('r.txt'))\nsetuptools.setup(extras_require={'a': X})\n"
+    )
     outcome = _run(make_repo(tmp_path / "computed", files))
     assert "setup.py: extras_require is computed, not a literal; not read" in (
         outcome.skipped_checks
@@ -912,6 +914,38 @@ def test_setup_py_requirements_in_a_module_level_list_are_read(tmp_path: Path) -
     assert [(f.message, f.severity) for f in undeclared] == [
         ("import 'requests' is not provided by any declared dependency", Severity.WARNING)
     ]
+
+
+def test_setup_py_extras_require_in_a_module_level_dict_are_read(tmp_path: Path) -> None:
+    """`extras_require=EXTRAS` with `EXTRAS = {"yaml": ["pyyaml>=6"], "test": TESTS}` above it
+    (or `dict(...)`, a key set below it, a value naming a module-level list): what it lists is
+    declared; an `all` key computed from the others is left out, the others kept. A dict changed
+    where it is not read (`EXTRAS.update(more())`) is computed: not read, its imports unknown."""
+    setup_py = (
+        "from setuptools import setup\n\nTESTS = ['pytest']\n"
+        "EXTRAS = {'yaml': ['pyyaml>=6'], 'test': TESTS}\n"
+        "EXTRAS['fast'] = 'ujson'\n"
+        "EXTRAS['all'] = sum(EXTRAS.values(), [])\n\n"
+        "setup(name='demo', packages=['demo'], extras_require=EXTRAS)\n"
+    )
+    module = "def load():\n    import yaml\n    import ujson\n    import requests\n"
+    files = {"setup.py": setup_py, "demo/__init__.py": module}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    assert "setup.py: 3 dependencies declared" in outcome.checked
+    undeclared = [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+    assert [f.message.split()[1] for f in undeclared] == ["'requests'"]
+    called = setup_py.replace(
+        "{'yaml': ['pyyaml>=6'], 'test': TESTS}", "dict(yaml=['pyyaml>=6'], test=TESTS)"
+    )
+    outcome = _run(make_repo(tmp_path / "called", {**files, "setup.py": called}))
+    assert "setup.py: 3 dependencies declared" in outcome.checked
+    changed = setup_py.replace("EXTRAS['fast']", "EXTRAS.update(more())\nEXTRAS['fast']")
+    outcome = _run(make_repo(tmp_path / "changed", {**files, "setup.py": changed}))
+    assert "setup.py: extras_require is computed, not a literal; not read" in (
+        outcome.skipped_checks
+    )
+    undeclared = [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+    assert {f.message.split()[1] for f in undeclared} == {"'yaml'", "'ujson'", "'requests'"}
 
 
 def test_setup_py_list_changed_where_it_is_not_read_is_computed(tmp_path: Path) -> None:
@@ -1600,6 +1634,70 @@ def test_a_tools_requirements_file_is_a_development_environment(tmp_path: Path) 
     outcome = _run(make_repo(tmp_path / "tools", tools))
     assert "deps/unused-dependency" not in {f.rule for f in outcome.findings}
     runtime = {"requirements/main.txt": "pygithub\n", "app.py": app}
+    outcome = _run(make_repo(tmp_path / "runtime", runtime))
+    unused = [f for f in outcome.findings if f.rule == "deps/unused-dependency"]
+    assert [(f.path, f.line, f.severity) for f in unused] == [
+        ("requirements/main.txt", 1, Severity.WARNING)
+    ]
+
+
+def test_requirements_files_in_a_requirements_directory_of_another_name_declare(
+    tmp_path: Path,
+) -> None:
+    """parse_type 0.6.4 keeps its requirements in `py.requirements/` (`basic.txt`,
+    `develop.txt`; held-out 121): its files declare what they list, as `requirements/`'s do,
+    by their names (develop.txt is development). A .txt in a directory of another name
+    (`notes/`) declares nothing, and an import no file lists stays undeclared."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='app', py_modules=['app'])\n",
+        "app.py": "import requests\nimport yaml\n",
+        "py.requirements/basic.txt": "requests>=2\n",
+        "py.requirements/develop.txt": "-r basic.txt\ntyper\n",
+        "tasks.py": "import typer\n",
+    }
+    outcome = _run(make_repo(tmp_path / "dir", files))
+    undeclared = [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+    assert [(f.path, f.line, f.severity) for f in undeclared] == [("app.py", 2, Severity.WARNING)]
+    elsewhere = {**files, "notes/basic.txt": "requests>=2\n"}
+    del elsewhere["py.requirements/basic.txt"], elsewhere["py.requirements/develop.txt"]
+    outcome = _run(make_repo(tmp_path / "notes", elsewhere))
+    undeclared = [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+    assert ("app.py", 1) in [(f.path, f.line) for f in undeclared]
+    assert "tasks.py" in [f.path for f in undeclared]
+
+
+def test_the_requirements_file_of_an_invoke_tasks_package_declares_its_imports(
+    tmp_path: Path,
+) -> None:
+    """parse_type 0.6.4's tasks/ is its invoke build script (`tasks/__init__.py` imports invoke)
+    and tasks/py.requirements.txt declares invoke and what the tasks import (held-out 121): read
+    as the development requirements of the root project. A `tasks/` package that does not
+    import invoke is the project's own code, and a requirements file beside it declares nothing
+    for the root: its import stays undeclared."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='app', packages=['app'])\n",
+        "app/__init__.py": "import os\n",
+        "tasks/__init__.py": "from invoke import Collection\nimport path\n",
+        "tasks/py.requirements.txt": "invoke >= 1.4\npath\n",
+    }
+    outcome = _run(make_repo(tmp_path / "invoke", files))
+    assert [f.path for f in outcome.findings if f.rule == "deps/undeclared-import"] == []
+    assert "deps/unused-dependency" not in {f.rule for f in outcome.findings}
+    own = {**files, "tasks/__init__.py": "import celery\n", "tasks/py.requirements.txt": "celery\n"}
+    outcome = _run(make_repo(tmp_path / "own", own))
+    undeclared = [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+    assert [(f.path, f.severity) for f in undeclared] == [("tasks/__init__.py", Severity.WARNING)]
+
+
+def test_a_packaging_requirements_file_is_a_development_environment(tmp_path: Path) -> None:
+    """parse_type 0.6.4's py.requirements/packaging.txt (build, wheel: the tools that build the
+    package, run as commands; held-out 121) is development-only like tests.txt; the same
+    packages in a requirements/main.txt stay unused runtime dependencies."""
+    app = "import os\n"
+    packaging = {"py.requirements/packaging.txt": "build >= 0.5.1\nwheel\n", "app.py": app}
+    outcome = _run(make_repo(tmp_path / "packaging", packaging))
+    assert "deps/unused-dependency" not in {f.rule for f in outcome.findings}
+    runtime = {"requirements/main.txt": "build >= 0.5.1\n", "app.py": app}
     outcome = _run(make_repo(tmp_path / "runtime", runtime))
     unused = [f for f in outcome.findings if f.rule == "deps/unused-dependency"]
     assert [(f.path, f.line, f.severity) for f in unused] == [

@@ -409,9 +409,64 @@ def test_unittest_runs_a_tests_test_py_that_pytest_would_not_collect(tmp_path: P
     assert [f.rule for f in outcome.findings if f.rule == "tests/no-runner"] == []
     plain = "from u.core import double\n\n\ndef test_double():\n    assert double(2) == 4\n"
     bare = run_step(make_repo(tmp_path / "f", {**files, "tests/test.py": plain}), cfg())
-    assert [(f.severity, f.rule) for f in bare.findings if f.rule == "tests/no-runner"] == [
-        (Severity.WARNING, "tests/no-runner")
+    assert [f.rule for f in bare.findings if f.rule == "tests/no-runner"] == []
+    assert bare.data["framework"] == "pytest"  # named on its command line (suite_modules)
+    assert bare.data["counts"]["passed"] == 1
+
+
+SUITE_FILES = {
+    "pkg/__init__.py": "def double(x):\n    return 2 * x\n",
+    "pkg/tests.py": textwrap.dedent(
+        """\
+        from pkg import double
+
+
+        def test_double():
+            assert double(2) == 4
+
+
+        def test_double_wrong():
+            assert double(2) == 5
+        """
+    ),
+    "tests/test_more.py": "from pkg import double\n\n\ndef test_zero():\n    assert double(0) == 0\n",
+    "requirements-dev.txt": "pytest\n",
+}
+
+
+def _pytest_counts(target: Path, *args: str) -> tuple[int, int]:
+    """(passed, failed) of `python -m pytest ARGS` run directly in `target`."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+        cwd=target,
+        capture_output=True,
+        text=True,
+        env={"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin"},
+    )
+    found = {w: int(n) for n, w in re.findall(r"(\d+) (\w+)", proc.stdout.splitlines()[-1])}
+    return found.get("passed", 0), found.get("failed", 0)
+
+
+def test_pytest_runs_a_tests_py_suite_its_default_patterns_do_not_collect(tmp_path: Path) -> None:
+    """webencodings 0.5.1's `webencodings/tests.py`, verboselogs 1.7's `verboselogs/tests.py`
+    and wurlitzer 3.1.1's root `test.py` (held-out 115, 125) are suites pytest's default
+    `python_files` (`test_*.py *_test.py`) does not collect: the step reported "no test command".
+    Named on pytest's command line beside the root, they run with the other tests, and the counts
+    are those of running them directly. A project with a `python_files` setting keeps it."""
+    root = make_repo(tmp_path / "suite", SUITE_FILES)
+    outcome = run_step(root, cfg())
+    assert outcome.data["framework"] == "pytest"
+    counts = outcome.data["counts"]
+    direct = [_pytest_counts(root, "pkg/tests.py"), _pytest_counts(root)]
+    assert direct == [(1, 1), (1, 0)]
+    assert (counts["passed"], counts["failed"]) == (2, 1)
+    assert [(f.rule, f.path) for f in outcome.findings if f.severity == Severity.ERROR] == [
+        ("tests/failed", "pkg/tests.py")
     ]
+    own = {**SUITE_FILES, "setup.cfg": "[tool:pytest]\npython_files = test_*.py\n"}
+    kept = run_step(make_repo(tmp_path / "own", own), cfg())
+    assert (kept.data["counts"]["passed"], kept.data["counts"]["failed"]) == (1, 0)
+    assert errors(kept) == []
 
 
 def test_unittest_counts_and_failures(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from ai_workflow.deps.ondemand import IMPORT_ROOTS, ImportStems, on_demand_modul
 from ai_workflow.deps.shipped import EVERY_PACKAGE, shipped_names
 from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.techstack import is_test_path
+from ai_workflow.testsource.suite_modules import is_test_module
 from ai_workflow.textfiles import read_head, read_text, shebang_program
 
 # Files that are development tooling, not shipped code (their imports are checked leniently).
@@ -473,42 +474,6 @@ def is_dev_file(
     if unshipped is not None and unshipped(path):
         return True
     return is_test_path(path, test_dirs)
-
-
-TEST_MODULE_STEMS = frozenset({"test", "tests"})
-"""Module names unittest's default discovery pattern (`test*.py`) collects and Django's
-`app/tests.py` convention uses for a package's own test suite."""
-
-
-def is_test_module(target: Path, rel: str) -> bool:
-    """Whether the module at `rel`, named `tests.py` or `test.py` inside a package, is a test
-    suite: its top level defines a unittest case (a class whose base is `*TestCase` with
-    `test*` methods) or a `test*` function that `assert`s, as verboselogs 1.7's
-    `verboselogs/tests.py` does (`class VerboseLogsTestCase(unittest.TestCase)`). Its imports
-    are the tests' (a `mock` declared in requirements-tests.txt), not the package's. A
-    `tests.py` of shipped code stays runtime: Jinja2's `jinja2/tests.py` defines `test_odd(value)`
-    and its kin, Jinja's template tests, which return a truth value and assert nothing."""
-    pure = PurePosixPath(rel)
-    if pure.suffix != ".py" or pure.stem not in TEST_MODULE_STEMS:
-        return False
-    try:
-        tree = parse_python(read_text(target / rel, root=target), rel)
-    except PySyntaxError:
-        return False
-    return any(_defines_tests(node) for node in tree.body)
-
-
-def _defines_tests(node: ast.stmt) -> bool:
-    """A unittest case with `test*` methods, or a `test*` function holding an `assert`."""
-    functions = (ast.FunctionDef, ast.AsyncFunctionDef)
-    if isinstance(node, functions) and node.name.startswith("test"):
-        return any(isinstance(inner, ast.Assert) for inner in ast.walk(node))
-    if not isinstance(node, ast.ClassDef):
-        return False
-    case = any(ast.unparse(base).endswith("TestCase") for base in node.bases)
-    return case and any(
-        isinstance(child, functions) and child.name.startswith("test") for child in node.body
-    )
 
 
 INVOKE_COLLECTION = "tasks"

@@ -30,18 +30,26 @@ from ai_workflow.pysource import PySyntaxError, parse_python
 from ai_workflow.textfiles import read_utf8, why_unreadable
 
 REQUIREMENTS_NAME = re.compile(r"(^|[-_.])requirements?([-_.][\w.-]*)?\.(txt|in)$")
+REQUIREMENTS_DIR = re.compile(r"(?:^|[-_.])requirements?(?:\.d)?$")
+"""A directory of requirements files: `requirements/`, parse_type's `py.requirements/`
+(`develop.txt`, `docs.txt`...), `requirements.d/`; its `.txt` files are requirements files
+whatever their name."""
 DEV_GROUP_WORDS = re.compile(
-    r"dev|test|lint|doc|ci|build|typ(?:e|ing)|check|bench|tools", re.IGNORECASE
+    r"dev|test|lint|doc|ci|build|typ(?:e|ing)|check|bench|tools|packaging|release|publish",
+    re.IGNORECASE,
 )
 """Words in a requirements file's name that make it development-only: `requirements/typing.txt`
 (click's, for tox's typing env: mypy and pyright run as commands), `requirements-types.txt` or
-`requirements/tools.txt` (soupsieve's, pygithub alone: the maintainer's repository tools)."""
+`requirements/tools.txt` (soupsieve's, pygithub alone: the maintainer's repository tools),
+`py.requirements/packaging.txt` (parse_type's: build, setuptools-scm, wheel, which build the
+package as commands and build backends), `requirements-release.txt` (twine and the like)."""
 DEV_DIR_WORDS = frozenset(
     {"dev", "docs", "doc", "documentation", "test", "tests", "testing", "ci", "lint", "bench"}
-    | {"benchmark", "benchmarks", "typing", "build"}
+    | {"benchmark", "benchmarks", "typing", "build", "tasks"}
 )
 """Words in a directory name that make the requirements files inside it development-only
-(`docs/source/requirements.txt` builds the documentation, `ci/requirements.txt` runs CI)."""
+(`docs/source/requirements.txt` builds the documentation, `ci/requirements.txt` runs CI,
+`tasks/py.requirements.txt` runs parse_type's invoke build tasks)."""
 INCLUDE_OPTION = re.compile(r"(?:-r|--requirement)(?:\s*=\s*|\s+|(?=[^\s=-]))(?P<path>\S+)")
 """pip's option that includes another requirements file: `-r x.txt`, `-rx.txt`, `--requirement
 x.txt`, `--requirement=x.txt`."""
@@ -58,9 +66,14 @@ def manifest_kind(path: str) -> str | None:
     if name in ("pyproject.toml", "setup.cfg", "setup.py", "package.json", "go.mod", "Cargo.toml"):
         return name
     parent = PurePosixPath(path).parent.name
-    if REQUIREMENTS_NAME.search(name) or (parent == "requirements" and name.endswith(".txt")):
+    if REQUIREMENTS_NAME.search(name) or (is_requirements_dir(parent) and name.endswith(".txt")):
         return "requirements"
     return None
+
+
+def is_requirements_dir(name: str) -> bool:
+    """Whether a directory named `name` holds requirements files (`REQUIREMENTS_DIR`)."""
+    return bool(REQUIREMENTS_DIR.search(name))
 
 
 def read_manifest(target: Path, rel: str, report: Report) -> Manifest | None:
@@ -219,7 +232,7 @@ def _requirements_label(rel: str) -> str:
     """The part of a requirements file's path that says what it is for."""
     path = PurePosixPath(rel)
     name = path.name.split(".")[0]
-    return f"{path.parent.as_posix()}/{name}" if path.parent.name == "requirements" else name
+    return f"{path.parent.as_posix()}/{name}" if is_requirements_dir(path.parent.name) else name
 
 
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -416,7 +429,8 @@ def parse_setup_py(rel: str, text: str, report: Report) -> Manifest:
     if not isinstance(call, ast.Call):
         return manifest
     lines = _Lines(text)
-    named = _module_lists(tree)
+    lists = _module_lists(tree)
+    named: dict[str, Any] = {**lists, **_module_dicts(tree, lists)}
     for keyword in call.keywords:
         if keyword.arg not in SETUP_ARGUMENTS:
             continue
@@ -426,8 +440,9 @@ def parse_setup_py(rel: str, text: str, report: Report) -> Manifest:
             value = None
             if isinstance(keyword.value, ast.Name) and keyword.value.id in named:
                 value = named[keyword.value.id]
-            if keyword.arg == "extras_require" and isinstance(keyword.value, ast.Dict):
-                value = _literal_extras(rel, keyword.value, report)
+            extras = _dict_display(keyword.value)
+            if keyword.arg == "extras_require" and extras is not None:
+                value = _literal_extras(rel, extras, report, lists)
             if value is None:
                 report.skipped(f"{rel}: {keyword.arg} is computed, not a literal; not read")
                 if keyword.arg == "install_requires":
@@ -555,24 +570,123 @@ def _with_marker(requirement: str, marker: str) -> str:
     return f"{requirement}; {marker}"
 
 
-def _literal_extras(rel: str, node: ast.Dict, report: Report) -> dict[str, Any] | None:
-    """The extras of an `extras_require={...}` display whose key and value are literals; each
-    computed one (`"docs": docs_requires`, `**more`) is reported skipped. None when no entry is a
-    literal."""
+def _literal_extras(
+    rel: str, node: ast.Dict, report: Report, lists: Mapping[str, list[str]]
+) -> dict[str, Any] | None:
+    """The extras of an `extras_require={...}` display whose key is a literal and whose value is
+    a literal or a module-level list of literals (`"test": TESTS_REQUIRE`, `_module_lists`);
+    each computed one (`"docs": docs_requires` read from a file, `**more`) is reported skipped.
+    None when no entry is read."""
     extras: dict[str, Any] = {}
     for key, value in zip(node.keys, node.values, strict=True):
-        try:
-            name = ast.literal_eval(key) if key is not None else None
-        except (ValueError, TypeError, SyntaxError, RecursionError):
-            name = None
+        name = _literal(key) if key is not None else None
         if not isinstance(name, str):
             report.skipped(f"{rel}: extras_require has a computed key; that entry is not read")
             continue
-        try:
-            extras[name] = ast.literal_eval(value)
-        except (ValueError, TypeError, SyntaxError, RecursionError):
+        found = _extra_value(value, lists)
+        if found is None:
             report.skipped(f"{rel}: extras_require[{name!r}] is computed, not a literal; not read")
+        else:
+            extras[name] = found
     return extras or None
+
+
+def _literal(node: ast.expr) -> Any:
+    """The value of a literal expression; None for anything computed."""
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        return None
+
+
+def _extra_value(node: ast.expr, lists: Mapping[str, list[str]]) -> Any:
+    """An extra's requirements: a literal, or the name of a module-level list of literals."""
+    if isinstance(node, ast.Name):
+        return lists.get(node.id)
+    return _literal(node)
+
+
+def _dict_display(node: ast.expr) -> ast.Dict | None:
+    """`{...}`, or `dict(key=value, ...)` as the display it stands for (None: neither)."""
+    if isinstance(node, ast.Dict):
+        return node
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+        return None
+    if node.func.id != "dict" or node.args:
+        return None
+    keys: list[ast.expr | None] = [
+        ast.Constant(k.arg) if k.arg is not None else None for k in node.keywords
+    ]
+    return ast.Dict(keys=keys, values=[k.value for k in node.keywords])
+
+
+DICT_CHANGES = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__"})
+
+
+def _module_dicts(tree: ast.Module, lists: Mapping[str, list[str]]) -> dict[str, dict[str, Any]]:
+    """Module-level names of setup.py that hold a dict of extras built from literals:
+    `EXTRAS = {"test": ["pytest"], "docs": DOCS}` (or `dict(test=[...])`), then
+    `setup(extras_require=EXTRAS)`; a value may name a module-level list (`_module_lists`). A
+    key set later at the top level (`EXTRAS["all"] = [...]`) is added; one whose value or key is
+    computed (`EXTRAS["all"] = sum(EXTRAS.values(), [])`, the union of the others) is left out
+    and the others kept. A name assigned twice, or changed in any other way (`EXTRAS.update(...)`,
+    `del EXTRAS[k]`, in a function or a loop), is left out, as computed."""
+    dicts: dict[str, dict[str, Any]] = {}
+    computed: set[str] = set()
+    for stmt in tree.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
+            continue
+        target = stmt.targets[0]
+        display = _dict_display(stmt.value)
+        if isinstance(target, ast.Name) and display is not None:
+            if target.id in dicts:
+                computed.add(target.id)
+            dicts[target.id] = _dict_entries(display, lists)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            entries = dicts.get(target.value.id)
+            key, value = _literal(target.slice), _extra_value(stmt.value, lists)
+            if entries is not None and isinstance(key, str) and value is not None:
+                entries[key] = value
+    for node in ast.walk(tree):
+        computed.update(_changed_dict(node, dicts, tree.body))
+    return {name: entries for name, entries in dicts.items() if name not in computed}
+
+
+def _dict_entries(node: ast.Dict, lists: Mapping[str, list[str]]) -> dict[str, Any]:
+    """The entries of a dict display whose key is a literal string and whose value is read."""
+    entries: dict[str, Any] = {}
+    for key, value in zip(node.keys, node.values, strict=True):
+        name = _literal(key) if key is not None else None
+        found = _extra_value(value, lists)
+        if isinstance(name, str) and found is not None:
+            entries[name] = found
+    return entries
+
+
+def _changed_dict(node: ast.AST, dicts: Mapping[str, Any], top: list[ast.stmt]) -> Iterator[str]:
+    """The names of `dicts` that `node` changes in a way `_module_dicts` does not read: a
+    mutating method, `del`, `+=`, a second assignment of the name, or a key set anywhere but at
+    the top level."""
+    if isinstance(node, ast.Attribute) and node.attr in DICT_CHANGES:
+        if isinstance(node.value, ast.Name) and node.value.id in dicts:
+            yield node.value.id
+        return
+    if isinstance(node, ast.Delete | ast.Assign):
+        targets = node.targets
+    elif isinstance(node, ast.AugAssign):
+        targets = [node.target]
+    else:
+        return
+    for target in targets:
+        keyed = isinstance(target, ast.Subscript)
+        inner = target.value if isinstance(target, ast.Subscript) else target
+        if not (isinstance(inner, ast.Name) and inner.id in dicts):
+            continue
+        read = isinstance(node, ast.Assign) and node in top  # a top-level assignment
+        if not keyed:  # of the name: read when it is a dict display
+            read = read and _dict_display(node.value) is not None  # type: ignore[union-attr]
+        if not read:
+            yield inner.id
 
 
 def _is_setup_call(node: ast.AST) -> bool:

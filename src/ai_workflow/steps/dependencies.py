@@ -63,6 +63,7 @@ from ai_workflow.deps.imports import (
     PY2_STDLIB_MODULES,
     ImportScan,
     ImportUse,
+    invoke_task_packages,
     python_scripts,
     scan_imports,
 )
@@ -78,7 +79,7 @@ from ai_workflow.deps.lockfiles import (
     remembered_toml,
     yarn_locked,
 )
-from ai_workflow.deps.manifests import python_floor, read_manifest
+from ai_workflow.deps.manifests import is_requirements_dir, python_floor, read_manifest
 from ai_workflow.deps.model import Dependency, Manifest, Report, canonical
 from ai_workflow.deps.package_data import package_data_modules
 from ai_workflow.deps.workspaces import lockfile_declined, serving_lockfile, workspace_root
@@ -460,15 +461,21 @@ def _nested_project_dirs(manifests: list[Manifest]) -> list[str]:
     ]
 
 
-def _root_python_manifests(manifests: list[Manifest]) -> list[Manifest]:
-    """Python manifests of the project at the root (requirements in root or requirements/)."""
+def _root_python_manifests(
+    manifests: list[Manifest], tooling: frozenset[str] = frozenset()
+) -> list[Manifest]:
+    """Python manifests of the project at the root (requirements in the root or in a top-level
+    requirements directory: `requirements/`, `py.requirements/`), and the requirements files of
+    its development directories (`docs/`) and of its invoke build script's `tasks/` package
+    (`tooling`: parse_type's tasks/py.requirements.txt declares invoke and what its tasks use)."""
     out = []
     for m in manifests:
         if m.kind == "package.json" or m.kind in ("go.mod", "Cargo.toml"):
             continue
         parent = PurePosixPath(m.path).parent.as_posix()
-        in_root = parent == "." or (m.kind == "requirements" and parent == "requirements")
-        dev_requirements = m.kind == "requirements" and parent in DEV_DIRS
+        top_dir = "/" not in parent and is_requirements_dir(parent)
+        in_root = parent == "." or (m.kind == "requirements" and top_dir)
+        dev_requirements = m.kind == "requirements" and (parent in DEV_DIRS or parent in tooling)
         if in_root or dev_requirements:
             out.append(m)
     return out
@@ -498,7 +505,7 @@ def analyse_python_imports(
     if not py_files:
         report.skipped("python imports: no Python files")
         return {}
-    roots = _root_python_manifests(manifests)
+    roots = _root_python_manifests(manifests, invoke_task_packages(ctx.target, py_files))
     declared = [d for m in roots for d in m.dependencies]
     own = {canonical(m.project_name) for m in roots if m.project_name}
     stored = FileResults(ctx, "imports", {"extractor": code_id(import_facts)})
@@ -1139,7 +1146,8 @@ def _named_after(dep: Dependency) -> bool:
         return False
     stem = REQUIREMENTS_WORD.sub("", name.rsplit(".", 1)[0])
     parent = PurePosixPath(dep.path).parent.name.lower()
-    in_requirements = parent in ("requirements", "reqs") or stem != name.rsplit(".", 1)[0]
+    in_requirements = parent == "reqs" or is_requirements_dir(parent)
+    in_requirements = in_requirements or stem != name.rsplit(".", 1)[0]
     return bool(stem) and in_requirements and canonical(stem) == dep.key
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ai_workflow.deps.distributions import IMPORT_ALIASES
-from ai_workflow.deps.manifests import manifest_kind, read_manifest
+from ai_workflow.deps.manifests import is_requirements_dir, manifest_kind, read_manifest
 from ai_workflow.deps.model import Report, canonical
 from ai_workflow.testcmd.ci_packages import COMMAND_NOT_FOUND_STATUS
 from ai_workflow.testcmd.submodules import describe as describe_submodules
@@ -544,9 +544,11 @@ def python_declared(target: Path, files: Iterable[str]) -> set[str]:
 
 
 def _requirements_dir_file(rel: str) -> bool:
-    """A requirements file directly in the top-level `requirements/` directory."""
+    """A requirements file directly in a top-level requirements directory (`requirements/`,
+    `py.requirements/`: `deps.manifests.is_requirements_dir`)."""
     directory, _, name = rel.partition("/")
-    return directory == "requirements" and "/" not in name and manifest_kind(rel) == "requirements"
+    in_dir = is_requirements_dir(directory) and "/" not in name
+    return in_dir and manifest_kind(rel) == "requirements"
 
 
 def missing_python_module(message: str, declared: set[str]) -> str | None:

@@ -46,16 +46,21 @@ class PytestCollection:
     """`addopts`' `--ignore=PATH` and `--ignore-glob=GLOB` options, each as written."""
     source: str = ""
     """The file the settings come from (`pytest.ini`), "" for pytest's defaults."""
+    own_python_files: bool = False
+    """Whether the project sets `python_files` itself (even to pytest's default)."""
 
     def collects(self, path: str) -> bool:
         """True when a bare `pytest` at the root would collect the module at `path` as a test
         of the project (a module under a fixture directory is data: see the module doc)."""
-        pure = PurePosixPath(path)
-        if self.testpaths and not any(_under(pure, p) for p in self.testpaths):
+        if self.testpaths and not self.under_testpaths(path):
             return False
         if self.ignored_by(path):
             return False
         return self.names_test(path) and fixture_dir(path) is None
+
+    def under_testpaths(self, path: str) -> bool:
+        """True when `path` lies under one of the `testpaths` (each may be a glob)."""
+        return any(_under(PurePosixPath(path), p) for p in self.testpaths)
 
     def ignored_by(self, path: str) -> str | None:
         """The project's `--ignore`/`--ignore-glob` option that leaves out the file at `path`
@@ -182,8 +187,10 @@ def _ini(path: Path, section: str) -> PytestCollection | None:
 
 
 def _settings(python_files: Any, testpaths: Any) -> PytestCollection:
-    patterns = _words(python_files) or DEFAULT_PYTHON_FILES
-    return PytestCollection(patterns, _words(testpaths))
+    patterns = _words(python_files)
+    return PytestCollection(
+        patterns or DEFAULT_PYTHON_FILES, _words(testpaths), own_python_files=bool(patterns)
+    )
 
 
 def _words(value: Any) -> tuple[str, ...]:
