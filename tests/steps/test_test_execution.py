@@ -2618,6 +2618,52 @@ def test_when_other_tests_fail_the_second_time_every_failure_stands(tmp_path: Pa
     assert any("other tests failed; no verdict" in c for c in outcome.checked)
 
 
+MARKED_FLAKY_TESTS = """\
+import pytest
+from pytest import mark
+
+
+@pytest.mark.flaky
+def test_linear_fit():
+    assert "Linearithmic" == "Linear", "timing fit on a loaded machine"
+
+
+@mark.flaky(reruns=0)
+class TestGlob:
+    def test_depth(self):
+        assert 2 < 1, "timing fit on a loaded machine"
+
+
+def test_always_broken():
+    assert 1 + 1 == 3, "planted failure"
+"""
+
+
+def test_a_failed_test_the_project_marks_flaky_is_information(tmp_path: Path) -> None:
+    """zipp 3.21.0 (held-out 132, wrong): its big_o complexity tests carry
+    `@pytest.mark.flaky` and two of them failed on a loaded machine: a test the project marks
+    flaky (on the function, or on its class) is a tests/flaky info finding naming the mark; an
+    unmarked failure beside them stays a tests/failed error."""
+    ini = '[tool.pytest.ini_options]\ntestpaths = ["tests"]\nmarkers = ["flaky: may fail"]\n'
+    files = {
+        **PY_FILES,
+        "pyproject.toml": '[project]\nname = "calc"\n' + ini,
+        "tests/test_ops.py": MARKED_FLAKY_TESTS,
+    }
+    root = make_repo(tmp_path / "calc", files)
+    outcome = run_step(root, cfg())
+    assert errors(outcome) == [("tests/failed", "tests/test_ops.py", 17)]
+    flaky = sorted(
+        (f.line, f.severity, f.message) for f in outcome.findings if f.rule == "tests/flaky"
+    )
+    assert [(line, severity) for line, severity, _ in flaky] == [
+        (7, Severity.INFO),
+        (13, Severity.INFO),
+    ]
+    assert "marks this test flaky, `@pytest.mark.flaky`, line 5" in flaky[0][2]
+    assert "`@mark.flaky`, line 10" in flaky[1][2]
+
+
 def _deprecated_suite(pin: str) -> dict[str, str]:
     """click 8.1.7's shape: `filterwarnings = error`, a `parametrize` over an iterator (which
     pytest 9 deprecates with PytestRemovedIn10Warning) and a requirements file pinning pytest."""

@@ -107,3 +107,26 @@ def _files_of(module: str, files: set[str]) -> Iterator[str]:
         for candidate in (f"{stem}.py", f"{stem}/__init__.py"):
             if candidate in files:
                 yield candidate
+
+
+def imported_at_top_level(
+    target: Path, py_files: Iterable[str], wanted: Iterable[str], importers: Iterable[str]
+) -> frozenset[str]:
+    """The files of `wanted` that a file of `importers` (other than itself) imports at its top
+    level, outside any function: what every user of the importer runs."""
+    files, wanted = set(py_files), set(wanted)
+    stems = {PurePosixPath(m).stem for m in wanted} | {PurePosixPath(m).parent.name for m in wanted}
+    found: set[str] = set()
+    for rel in importers:
+        text = read_text(target / rel, root=target)
+        if not text or not any(stem in text for stem in stems):
+            continue
+        imported = _local_imports(import_stems(rel, text), files)
+        found |= {m for m, inside in imported if not inside and m in wanted and m != rel}
+    return frozenset(found)
+
+
+def imports_project_code(target: Path, rel: str, files: set[str]) -> bool:
+    """Whether the file at `rel` imports another file of the project (`files`)."""
+    text = read_text(target / rel, root=target)
+    return any(m != rel for m, _ in _local_imports(import_stems(rel, text), files))

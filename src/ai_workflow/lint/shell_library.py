@@ -88,7 +88,8 @@ COMMAND_START = r"(?:^|[;&|({`]|\$\(|\b(?:then|do|else|if|while|until|!)\s)\s*"
 UNASSIGNED = "shellcheck/SC2154"  # "x is referenced but not assigned"
 UNASSIGNED_NAME = re.compile(r"^([A-Za-z_]\w*) is referenced but not assigned")
 SOURCE_COMMAND = re.compile(
-    r"""(?:^|[;&|{(]|\bthen|\bdo)\s*(?:source|\.)\s+((?:"[^"\n]*"|'[^'\n]*'|[^\s"';&|)])+)""",
+    r"""(?:^|[;&|{(]|\bthen|\bdo)\s*(?:builtin\s+)?(?:source|\.)\s+"""
+    r"""((?:"[^"\n]*"|'[^'\n]*'|[^\s"';&|)])+)""",
     re.M,
 )
 # `eval "$(cmd ...)"`, `eval $(cmd)`, eval `cmd`: the rest of the line after the opening
@@ -218,6 +219,35 @@ def written_source_names(text: str) -> set[str]:
         if FILE_NAME.fullmatch(name):
             names.add(name)
     return names
+
+
+_COMPUTED_PART = re.compile(r"\$\{[^}\n]*\}|\$\([^)\n]*\)|\$(?:[A-Za-z_]\w*|[@*#?0-9])|[*?]")
+_PART_HOLE = "\x00"
+
+
+def sourced_patterns(text: str) -> list[re.Pattern[str]]:
+    """Files a script sources under a computed name, as patterns of the project's paths:
+    spaceship-prompt 4.22.5's lib/core.zsh loads each prompt section with `builtin source
+    "$SPACESHIP_ROOT/sections/$section.zsh"`, so sections/char.zsh is a sourced library. The
+    computed part must be in the file name, after at least one literal directory (`. "$ROOT/$lib"`
+    names no folder); what comes before that directory (`$ROOT`, `..`) is the root, wherever it
+    points, so the pattern matches the end of a path."""
+    patterns = []
+    for match in SOURCE_COMMAND.finditer(text):
+        word = _COMPUTED_PART.sub(_PART_HOLE, re.sub(r"[\"']", "", match.group(1)))
+        *folders, name = word.split("/")
+        if _PART_HOLE not in name:
+            continue  # a plain name: `sourced_names`
+        literal: list[str] = []
+        for folder in folders:
+            literal = (
+                [] if _PART_HOLE in folder or folder in ("", ".", "..") else [*literal, folder]
+            )
+        if not literal:
+            continue  # the trailing literal folders, after the root's variable, `.` or `..`
+        pieces = "[^/]*".join(re.escape(piece) for piece in name.split(_PART_HOLE))
+        patterns.append(re.compile("(?:.*/)?" + "/".join(map(re.escape, literal)) + "/" + pieces))
+    return patterns
 
 
 def sourcer_assigned_as_info(

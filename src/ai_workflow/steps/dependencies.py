@@ -530,6 +530,8 @@ def analyse_python_imports(
         target=ctx.target,
         unread=tuple(u for m in roots for u in m.unread),
         unnamed=_unnamed_requirements(ctx.target, files, roots),
+        py_files=tuple(py_files),
+        shipped=frozenset(f for f in py_files if not is_test(f)),
     )
     # The target's interpreter can only resolve more: ask it only when something is unresolved.
     if _import_findings(facts, Report()) != ([], []):
@@ -677,6 +679,9 @@ class _ImportFacts:
     unread: tuple[str, ...] = ()
     # qualified requirements files (`requirements-screenshots.txt`) no other file names
     unnamed: frozenset[str] = frozenset()
+    # the Python files read, and those of them that ship (no test): who imports an integration
+    py_files: tuple[str, ...] = ()
+    shipped: frozenset[str] = frozenset()
 
 
 def _only_in_functions(target: Path | None, uses: list[ImportUse]) -> bool:
@@ -755,7 +760,10 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
             checkout = all(u.source_checkout for u in runtime[module])
             plugin = _plugin_host(module, runtime[module], facts.target)
             generator = _generator_input(module, runtime[module], facts.target)
-            info = helper or on_demand or hosted or checkout or plugin or generator
+            # the same dependency-free library's module named after the framework it serves
+            # (shortuuid's django_fields.py), which none of its modules imports up front
+            named = not required_keys and _named_integration(module, runtime[module], facts)
+            info = helper or on_demand or hosted or checkout or plugin or generator or named
             # Runtime requirements the check could not read may name it: no verdict (info,
             # saying which); an import only declared as a dev dependency stays a warning.
             unread = "" if dev_only else " and ".join(facts.unread)
@@ -766,6 +774,37 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
             _missing(module, dev[module], Severity.INFO, False, bool(declared), report)
             missing.append(module)
     return missing
+
+
+def _named_integration(module: str, uses: list[ImportUse], facts: _ImportFacts) -> bool:
+    """Whether every import of `module` is in an adapter named after it (`django_fields.py`,
+    `ipython.py`, `flask/__init__.py` for `django`, `IPython`, `flask`) that imports the
+    project's own code and that no shipped module of the project imports at its top level:
+    shortuuid 1.0.13's django_fields.py (`from django.db import models`, `from . import
+    ShortUUID`), the ShortUUIDField its README shows with `from shortuuid.django_fields import
+    ShortUUIDField`, is an opt-in integration that only a user of the framework imports, who
+    has it. A module so named that the package imports up front (every user runs that
+    import), one that uses nothing of the project (vulture's `numpy_whitelist.py`: no adapter),
+    or a module named otherwise, stays reported."""
+    if facts.target is None:
+        return False
+    root = canonical(module.split(".")[0])
+    paths = {u.path for u in uses}
+    if not paths or not all(root in _name_parts(path) for path in paths):
+        return False
+    files = set(facts.py_files)
+    if not all(ondemand.imports_project_code(facts.target, path, files) for path in paths):
+        return False
+    eager = ondemand.imported_at_top_level(facts.target, facts.py_files, paths, facts.shipped)
+    return not eager
+
+
+def _name_parts(path: str) -> set[str]:
+    """The words of a module's name (`django_fields.py`: django, fields; a package's
+    `__init__.py` by its folder), PEP 503 normalised."""
+    pure = PurePosixPath(path)
+    name = pure.parent.name if pure.stem == "__init__" else pure.stem
+    return {canonical(part) for part in re.split(r"[-_.]", name) if part}
 
 
 def _plugin_host(module: str, uses: list[ImportUse], target: Path | None) -> bool:

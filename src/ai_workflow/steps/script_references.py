@@ -54,7 +54,7 @@ from ai_workflow.automation import (
 from ai_workflow.changes.filecache import code_id, read_run_store, write_run_store
 from ai_workflow.deps.imports import STDLIB_MODULES
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
-from ai_workflow.lint.shell_library import sourced_names, written_source_names
+from ai_workflow.lint.shell_library import sourced_names, sourced_patterns, written_source_names
 from ai_workflow.make_outputs import Makefile, MakeOutputs
 from ai_workflow.markdown_docs import (
     DocFile,
@@ -1402,14 +1402,16 @@ def _check_scripts(
     automation = _automation_texts(project.target, files, set(scripts))
     usage = _usage(project, refs)
     sourced = _sourced_names(automation.values())
+    computed = [pattern for text in automation.values() for pattern in sourced_patterns(text)]
     patterns = {path: path_patterns(text) for path, text in automation.items()}
     built = _built_names(project.target, files, set(scripts))
     for script in scripts:
         name = PurePosixPath(script).name
-        how = usage.get(script, set()) | ({"source"} if name in sourced else set())
+        loaded = name in sourced or any(pattern.fullmatch(script) for pattern in computed)
+        how = usage.get(script, set()) | ({"source"} if loaded else set())
         _check_script_file(project, script, how, outcome)
         mention = _mention(name)
-        if script in doc_text or mention.search(doc_text) or name in sourced:
+        if script in doc_text or mention.search(doc_text) or loaded:
             continue  # documented, or a library that other scripts load
         if any(_mention(made).search(doc_text) for made in built.get(script, ())):
             continue  # documented under the name the build makes of it (git-dpm.sh -> git-dpm)

@@ -105,6 +105,7 @@ from ai_workflow.testcmd.environment import (
     python_declared,
 )
 from ai_workflow.testcmd.extras import absent_extra_causes
+from ai_workflow.testcmd.flaky_marks import flaky_mark
 from ai_workflow.testcmd.gopath import gopath_import_path
 from ai_workflow.testcmd.node_versions import ci_newest_node, node_major
 from ai_workflow.testcmd.nose_setup import nose_setup_note
@@ -802,6 +803,7 @@ def _report(
     failures = _self_skipped(ctx, outcome, failures)
     failures = _pass_as_scripts(ctx, outcome, plan, failures)
     failures = _runner_drift(ctx, outcome, plan, result, failures)
+    failures = _marked_flaky(ctx, outcome, plan, failures)
     failures = _without_flaky(ctx, outcome, plan, result, report, failures)
     as_root = running_as_root()
     captured = captured_exceptions(result.stdout) if plan.framework == "pytest" else {}
@@ -860,6 +862,34 @@ def _report(
         f"({plan.framework or 'custom'})"
     )
     _summarise_environment(outcome)
+
+
+def _marked_flaky(
+    ctx: StepContext, outcome: StepOutcome, plan: Plan, failures: list[FailedTest]
+) -> list[FailedTest]:
+    """The failures that are the project's: a failed Python test that the project marks flaky
+    (`@pytest.mark.flaky`, `@flaky`, on it, its class or its module's `pytestmark`;
+    `ai_workflow.testcmd.flaky_marks`) is a `tests/flaky` info finding each, no error."""
+    if plan.framework not in PY_FRAMEWORKS:
+        return failures
+    kept = []
+    for failure in failures:
+        mark = flaky_mark(ctx.target, failure) if failure.kind == "failed" else None
+        if mark is None:
+            kept.append(failure)
+            continue
+        first = relative_to_target(failure.message, ctx.target).split("\n", 1)[0].strip()
+        outcome.add(
+            "tests/flaky",
+            "info",
+            f"{failure.name}: {first} (the project marks this test flaky, {mark}: a result "
+            "that depends on timing or load, which its own mark expects)",
+            failure.path,
+            failure.line,
+            test=failure.name,
+            details=relative_to_target(failure.message, ctx.target)[:MESSAGE_DETAIL_CHARS],
+        )
+    return kept
 
 
 def _without_flaky(
