@@ -1504,3 +1504,21 @@ def test_an_rst_link_to_a_target_name_of_its_own_page_hints_at_the_reference(
         "target 'bitmath-1.0.4-1': a reference to it is written `<bitmath-1.0.4-1_>`",
         "broken link: 'bitmath-1.txt' (bitmath-1.txt does not exist); did you mean 'bitmath.1'?",
     ]
+
+
+def test_a_subpackage_version_is_not_the_projects(tmp_path: Path) -> None:
+    """pycparser 2.22 bundles PLY in pycparser/ply, whose `__init__.py` keeps PLY's own
+    `__version__ = '3.9'`: it was reported as an error against pycparser/__init__.py's 2.22.
+    A package nested in another package of the project declares its own version, not the
+    project's; the top package's `__version__` is still compared with the manifests."""
+    files = {
+        "setup.cfg": "[metadata]\nname = pycparser\nversion = 2.22\n",
+        "pycparser/__init__.py": "__version__ = '2.22'\n",
+        "pycparser/ply/__init__.py": "# PLY package\n\n__version__ = '3.9'\n",
+        "pycparser/ply/lex.py": "x = 1\n",
+    }
+    assert not _at(_run(make_repo(tmp_path / "bundled", files)), "version/mismatch")
+    stale = {**files, "pycparser/__init__.py": "__version__ = '2.21'\n"}
+    outcome = _run(make_repo(tmp_path / "stale", stale))
+    assert _at(outcome, "version/mismatch") == {("pycparser/__init__.py", 1)}
+    assert outcome.data["project_version"] == "2.22"

@@ -307,6 +307,7 @@ def _version_files(files: list[str], pyproject: dict[str, Any]) -> list[str]:
         if PurePosixPath(f).name in _VERSION_FILES
         and len(PurePosixPath(f).parts) <= 3
         and not f.startswith(("tests/", "test/", "docs/", "examples/"))
+        and not _in_subpackage(f, files)
     ]
     if isinstance(name, str):
         wanted = _import_name(name)
@@ -314,6 +315,16 @@ def _version_files(files: list[str], pyproject: dict[str, Any]) -> list[str]:
     if configured and configured in files and configured not in candidates:
         candidates.insert(0, configured)
     return candidates
+
+
+def _in_subpackage(path: str, files: list[str]) -> bool:
+    """Whether `path` lies in a package nested in another package of the project
+    (`pycparser/ply/__init__.py` below `pycparser/__init__.py`). A subpackage's `__version__`
+    is its own, most often that of a library bundled whole (pycparser 2.22 ships PLY in
+    pycparser/ply, `__version__ = '3.9'`), not a declaration of the project's version, which
+    its top package holds."""
+    parent = PurePosixPath(path).parent
+    return len(parent.parts) >= 2 and str(parent.parent / "__init__.py") in files
 
 
 def _dynamic_version_path(pyproject: dict[str, Any], files: list[str]) -> str | None:
