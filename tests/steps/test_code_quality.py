@@ -6224,3 +6224,47 @@ def test_a_bare_except_that_keeps_the_exception_for_a_later_raise_is_info(
     assert graded[10].severity is Severity.INFO
     assert "raises it later (`raise exc_details[1]`)" in graded[10].message
     assert graded[22].severity is Severity.WARNING
+
+
+BUNDLED_YACC = """\
+# ply: yacc.py
+#
+# Copyright (C) 2001-2017
+# David M. Beazley (Dabeaz LLC)
+# All rights reserved.
+
+__version__ = '3.10'
+
+
+class Production(object):
+    # Return the nth lr_item from the production
+    def lr_item(self, n):
+        return Prodnames[n]
+
+    def lr_next(self, n):
+        return Prodlist[n]
+"""
+
+
+def test_undefined_name_in_an_uncalled_function_of_a_vendored_copy_is_info(
+    tmp_path: Path,
+) -> None:
+    """pycparser 2.22 bundles PLY 3.10; its yacc.py's Production.lr_item reads an undefined
+    `Prodnames`, and no file calls lr_item (held-out 135): the error is info. The same name in
+    a method the project calls (`p.lr_next(0)`) stays an error, and so does one in a file of
+    the project's own (no foreign copyright and version in its header)."""
+    files = {
+        "LICENSE": "Copyright (c) 2008-2022, Eli Bendersky\nAll rights reserved.\n",
+        "pycparser/__init__.py": "from .ply import yacc\n\nyacc.Production().lr_next(0)\n",
+        "pycparser/ply/__init__.py": "",
+        "pycparser/ply/yacc.py": BUNDLED_YACC,
+    }
+    outcome = _run(make_repo(tmp_path / "bundled", files))
+    found = {f.line: f for f in outcome.findings if f.rule == "ruff/F821"}
+    assert found[13].severity is Severity.INFO
+    assert "in `lr_item` of a copy of another project" in found[13].message
+    assert found[16].severity is Severity.ERROR
+    own = {**files, "pycparser/ply/yacc.py": BUNDLED_YACC.split("\n", 6)[6]}
+    outcome = _run(make_repo(tmp_path / "own", own))
+    found = {f.line: f for f in outcome.findings if f.rule == "ruff/F821"}
+    assert found[7].severity is Severity.ERROR

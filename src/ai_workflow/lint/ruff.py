@@ -18,7 +18,9 @@ through the package, and on a module that warns of its own deprecation on import
 (`ai_workflow.lint.ruff_reexports`), a package's submodule its `__init__.py` imported (`F821`:
 the import binds it, `ai_workflow.lint.ruff_imports`), a Python 2 builtin where only Python 2
 runs (`F821` under a version test, in a module imported only under `if PY2:`, or in the
-`except ImportError:` of a Python 3-only import, `ai_workflow.lint.ruff_py2`), a name that an
+`except ImportError:` of a Python 3-only import, `ai_workflow.lint.ruff_py2`), an undefined name
+in a function of a vendored copy that no file of the project names (`F821`,
+`ai_workflow.lint.ruff_vendored`), a name that an
 earlier `exec(open("pkg/_version.py").read())` defines (`F821`, `ai_workflow.lint.ruff_exec`), a
 name read only in code that never runs (`F821` under `if False:`) or an IPython builtin read where
 only IPython runs (`get_ipython` under `if IS_IPYTHON:`) or read after an `exec` of built code
@@ -135,6 +137,7 @@ from ai_workflow.lint.ruff_slots import positional_slots_as_info
 from ai_workflow.lint.ruff_sphinx_conf import commented_settings_as_info
 from ai_workflow.lint.ruff_style import StyleScope, read_tooling
 from ai_workflow.lint.ruff_target import ruff_target_version
+from ai_workflow.lint.ruff_vendored import uncalled_vendored_as_info
 from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.project_files import created_since_listing
 from ai_workflow.testsource.data_modules import data_modules_as_info, run_data_modules
@@ -264,6 +267,7 @@ def explained_ruff_findings(
     kept = reexports_as_info(findings, files, python_files)
     kept = import_bindings_as_info(kept, files)
     kept = py2_builtins_as_info(kept, files, python_files)
+    kept = uncalled_vendored_as_info(kept, files, python_files)
     kept = exec_definitions_as_info(kept, files)
     kept = never_run_as_info(kept, files)
     kept = ipython_builtins_as_info(kept, files)
