@@ -21,7 +21,7 @@ from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.vendored import VendoredFiles
 
 UNDEFINED_NAME = "ruff/F821"
-NOTE = "in `{}` of {}, which no file of the project calls"
+NOTE = "in `{}`, which no file of the project calls, in {}"
 _UNDEFINED = re.compile(r"Undefined name `(?P<name>\w+)`")
 
 
