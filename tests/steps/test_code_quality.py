@@ -6243,6 +6243,9 @@ class Production(object):
 
     def lr_next(self, n):
         return Prodlist[n]
+
+    def __len__(self):
+        return Prodsize
 """
 
 
@@ -6251,7 +6254,8 @@ def test_undefined_name_in_an_uncalled_function_of_a_vendored_copy_is_info(
 ) -> None:
     """pycparser 2.22 bundles PLY 3.10; its yacc.py's Production.lr_item reads an undefined
     `Prodnames`, and no file calls lr_item (held-out 135): the error is info. The same name in
-    a method the project calls (`p.lr_next(0)`) stays an error, and so does one in a file of
+    a method the project calls (`p.lr_next(0)`) or a special method stays an error, and so does
+    one in a file of
     the project's own (no foreign copyright and version in its header)."""
     files = {
         "LICENSE": "Copyright (c) 2008-2022, Eli Bendersky\nAll rights reserved.\n",
@@ -6264,6 +6268,7 @@ def test_undefined_name_in_an_uncalled_function_of_a_vendored_copy_is_info(
     assert found[13].severity is Severity.INFO
     assert "in `lr_item`, which no file of the project calls, in a copy of" in found[13].message
     assert found[16].severity is Severity.ERROR
+    assert found[19].severity is Severity.ERROR  # `len(p)` calls it without naming it
     own = {**files, "pycparser/ply/yacc.py": BUNDLED_YACC.split("\n", 6)[6]}
     outcome = _run(make_repo(tmp_path / "own", own))
     found = {f.line: f for f in outcome.findings if f.rule == "ruff/F821"}

@@ -7,7 +7,8 @@ In a vendored file (`ai_workflow.vendored`: its header is another project's) an 
 name inside a function or method that no Python file of the project names other than in its
 `def` (no call, no attribute, no `getattr` string) never runs here: the project's maintainer
 does not change upstream's copy for it. Info, saying so. The same name in a function the
-project names elsewhere, or in a file of the project's own, stays an error.
+project names elsewhere, in a special method (`__init__`, `__len__`) or a decorated function
+(both run without their names written), or in a file of the project's own, stays an error.
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ def uncalled_vendored_as_info(
 
 
 def _enclosing_function(tree: ast.Module, line: int) -> str | None:
-    """The name of the innermost function whose body holds `line` (None: module level)."""
+    """The name of the innermost function whose body holds `line` (None: module level, or a
+    function called without its name being written: a special method such as `__init__`, or
+    one under a decorator, which may register it)."""
     best: ast.FunctionDef | ast.AsyncFunctionDef | None = None
     for node in ast.walk(tree):
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or not node.body:
@@ -57,7 +60,9 @@ def _enclosing_function(tree: ast.Module, line: int) -> str | None:
         inside = node.body[0].lineno <= line <= (node.end_lineno or node.lineno)
         if inside and (best is None or node.lineno > best.lineno):
             best = node
-    return best.name if best is not None else None
+    if best is None or best.decorator_list or re.fullmatch(r"__\w+__", best.name):
+        return None
+    return best.name
 
 
 def _named_beyond_def(function: str, files: ParsedFiles, python_files: Sequence[str]) -> bool:
