@@ -3925,6 +3925,34 @@ def test_import_loaded_for_its_sys_modules_entry_is_info_another_entry_stays(
     assert found[14].severity is Severity.WARNING
 
 
+BUILD_TABLES = """\
+import importlib
+import sys
+import json
+
+sys.path[0:0] = ['.', '..']
+with open('lextab.py', 'w') as out:
+    out.write('tokens = ()\\n')
+
+# Load to compile into .pyc
+importlib.invalidate_caches()
+
+import lextab
+"""
+
+
+def test_import_after_invalidate_caches_is_info_one_before_stays(tmp_path: Path) -> None:
+    """pycparser 2.22's _build_tables.py (held-out 135) writes lextab.py, yacctab.py and
+    c_ast.py, calls `importlib.invalidate_caches()` and imports them to compile them: info.
+    An unused import before the call stays a warning."""
+    files = {"pycparser/__init__.py": "", "pycparser/_build_tables.py": BUILD_TABLES}
+    outcome = _run(make_repo(tmp_path / "proj", files))
+    found = {f.line: f for f in outcome.findings if f.rule == "ruff/F401"}
+    assert found[12].severity is Severity.INFO
+    assert "`importlib.invalidate_caches()` before it (line 10)" in found[12].message
+    assert found[3].severity is Severity.WARNING
+
+
 TYPE_COMMENTS = """\
 from contextvars import ContextVar
 from typing import Optional
@@ -6306,3 +6334,52 @@ def test_a_project_of_zsh_scripts_only_says_why_nothing_was_checked(tmp_path: Pa
         in skipped
         for skipped in outcome.skipped_checks
     )
+
+
+BUNDLED_YACC = """\
+# ply: yacc.py
+#
+# Copyright (C) 2001-2017
+# David M. Beazley (Dabeaz LLC)
+# All rights reserved.
+
+__version__ = '3.10'
+
+
+class Production(object):
+    # Return the nth lr_item from the production
+    def lr_item(self, n):
+        return Prodnames[n]
+
+    def lr_next(self, n):
+        return Prodlist[n]
+
+    def __len__(self):
+        return Prodsize
+"""
+
+
+def test_undefined_name_in_an_uncalled_function_of_a_vendored_copy_is_info(
+    tmp_path: Path,
+) -> None:
+    """pycparser 2.22 bundles PLY 3.10; its yacc.py's Production.lr_item reads an undefined
+    `Prodnames`, and no file calls lr_item (held-out 135): the error is info. The same name in
+    a method the project calls (`p.lr_next(0)`) or a special method stays an error, and so does
+    one in a file of
+    the project's own (no foreign copyright and version in its header)."""
+    files = {
+        "LICENSE": "Copyright (c) 2008-2022, Eli Bendersky\nAll rights reserved.\n",
+        "pycparser/__init__.py": "from .ply import yacc\n\nyacc.Production().lr_next(0)\n",
+        "pycparser/ply/__init__.py": "",
+        "pycparser/ply/yacc.py": BUNDLED_YACC,
+    }
+    outcome = _run(make_repo(tmp_path / "bundled", files))
+    found = {f.line: f for f in outcome.findings if f.rule == "ruff/F821"}
+    assert found[13].severity is Severity.INFO
+    assert "in `lr_item`, which no file of the project calls, in a copy of" in found[13].message
+    assert found[16].severity is Severity.ERROR
+    assert found[19].severity is Severity.ERROR  # `len(p)` calls it without naming it
+    own = {**files, "pycparser/ply/yacc.py": BUNDLED_YACC.split("\n", 6)[6]}
+    outcome = _run(make_repo(tmp_path / "own", own))
+    found = {f.line: f for f in outcome.findings if f.rule == "ruff/F821"}
+    assert found[7].severity is Severity.ERROR

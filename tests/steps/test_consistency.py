@@ -1555,3 +1555,47 @@ def test_an_rst_link_to_a_target_name_of_its_own_page_hints_at_the_reference(
         "target 'bitmath-1.0.4-1': a reference to it is written `<bitmath-1.0.4-1_>`",
         "broken link: 'bitmath-1.txt' (bitmath-1.txt does not exist); did you mean 'bitmath.1'?",
     ]
+
+
+def test_a_subpackage_version_is_not_the_projects(tmp_path: Path) -> None:
+    """pycparser 2.22 bundles PLY in pycparser/ply, whose `__init__.py` keeps PLY's own
+    `__version__ = '3.9'`: it was reported as an error against pycparser/__init__.py's 2.22.
+    A package nested in another package of the project declares its own version, not the
+    project's; the top package's `__version__` is still compared with the manifests."""
+    files = {
+        "setup.cfg": "[metadata]\nname = pycparser\nversion = 2.22\n",
+        "pycparser/__init__.py": "__version__ = '2.22'\n",
+        "pycparser/ply/__init__.py": "# PLY package\n\n__version__ = '3.9'\n",
+        "pycparser/ply/lex.py": "x = 1\n",
+    }
+    assert not _at(_run(make_repo(tmp_path / "bundled", files)), "version/mismatch")
+    stale = {**files, "pycparser/__init__.py": "__version__ = '2.21'\n"}
+    outcome = _run(make_repo(tmp_path / "stale", stale))
+    assert _at(outcome, "version/mismatch") == {("pycparser/__init__.py", 1)}
+    assert outcome.data["project_version"] == "2.22"
+
+
+def test_a_changelog_note_naming_the_declared_version_is_info(tmp_path: Path) -> None:
+    """pycparser 2.22's CHANGES opens with a note that from 2.22 on the changes are the GitHub
+    tags', above `+ Version 2.21`: the newest entry was reported as a warning against 2.22.
+    A changelog whose text above its newest released entry names the declared version says
+    where it stops (info); without such a note the missing entry still warns."""
+    note = (
+        "+ Starting with version 2.22, please use the GitHub UI\n"
+        "  at https://github.com/eliben/pycparser/tags\n"
+        "  to compare tags in order to find out what changed.\n\n"
+    )
+    entry = "+ Version 2.21 (2021.11.06)\n\n  - Much improved support for C11\n"
+    files = {
+        "setup.cfg": "[metadata]\nname = pycparser\nversion = 2.22\n",
+        "pycparser/__init__.py": "__version__ = '2.22'\n",
+        "CHANGES": note + entry,
+    }
+    outcome = _run(make_repo(tmp_path / "note", files))
+    found = [f for f in outcome.findings if f.rule == "version/changelog-mismatch"]
+    assert [(f.path, f.line, f.severity) for f in found] == [("CHANGES", 5, Severity.INFO)]
+    assert "names 2.22 (line 1)" in found[0].message
+    for name, text in (("none", entry), ("other", note.replace("2.22", "2.21") + entry)):
+        outcome = _run(make_repo(tmp_path / name, {**files, "CHANGES": text}))
+        found = [f for f in outcome.findings if f.rule == "version/changelog-mismatch"]
+        assert [f.severity for f in found] == [Severity.WARNING]

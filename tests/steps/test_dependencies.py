@@ -2606,3 +2606,32 @@ def test_one_package_with_different_extras_is_no_duplicate(tmp_path: Path) -> No
         (13, "requests is declared twice (also line 11, without a version)"),
         (15, "pytest-benchmark is declared twice (also line 14, without a version)"),
     ]
+
+
+def test_a_bundled_package_importing_itself_by_its_own_name_is_local(tmp_path: Path) -> None:
+    """pycparser 2.22 bundles PLY in pycparser/ply; ply/cpp.py's `__main__` demo does
+    `import ply.lex`, PLY's own package, which was reported as an undeclared `ply`. An import
+    of a package the importing file lies in is the project's code; the same import from a
+    file outside that package, and a third-party import inside it, are still reported."""
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='pycparser')\n",
+        "pycparser/__init__.py": "from .ply import lex\n",
+        "pycparser/ply/__init__.py": "__version__ = '3.9'\n",
+        "pycparser/ply/lex.py": "x = 1\n",
+        "pycparser/ply/cpp.py": "if __name__ == '__main__':\n    import ply.lex as lex\n",
+    }
+    outcome = _run(make_repo(tmp_path / "bundled", files))
+    assert not [f for f in outcome.findings if f.rule == "deps/undeclared-import"]
+    outside = {
+        **files,
+        "cparse/__init__.py": "",
+        "cparse/lexer.py": "import ply.lex\n",
+        "pycparser/ply/yacc.py": "import yaml\n",
+    }
+    outcome = _run(make_repo(tmp_path / "outside", outside))
+    reported = {
+        (f.path, f.message.split("'")[1])
+        for f in outcome.findings
+        if f.rule == "deps/undeclared-import"
+    }
+    assert reported == {("cparse/lexer.py", "ply"), ("pycparser/ply/yacc.py", "yaml")}

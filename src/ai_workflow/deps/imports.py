@@ -569,6 +569,14 @@ def _sibling_modules(python_files: Iterable[str]) -> dict[str, set[str]]:
     return siblings
 
 
+def _enclosing_packages(rel: str, packages: set[PurePosixPath]) -> set[str]:
+    """The names of the packages the file at `rel` lies in (its directories that hold an
+    `__init__.py`). A library bundled whole imports itself by its own name: pycparser 2.22
+    ships PLY in pycparser/ply, whose cpp.py has `import ply.lex` in its `__main__` demo; that
+    is the package the file belongs to, not a distribution to declare."""
+    return {d.name for d in PurePosixPath(rel).parents if d in packages and d.name}
+
+
 @dataclass
 class ImportScan:
     """Third-party imports of the project, split into shipped code and tests/tooling."""
@@ -609,6 +617,7 @@ def scan_imports(
     `imports` and `stems` read a file's imports and its import stems (`deps.ondemand`)."""
     local = local_modules(py_files) | {n.replace("-", "_") for n in own}
     siblings = _sibling_modules(py_files)
+    packages = {p.parent for p in map(PurePosixPath, py_files) if p.name == "__init__.py"}
     shipped = Distribution.of(target, py_files)
 
     def is_dev(rel: str) -> bool:
@@ -627,6 +636,7 @@ def scan_imports(
         dev = is_dev(rel)
         scan.runtime_files += not dev
         here = siblings.get(PurePosixPath(rel).parent.as_posix(), set())
+        here = here | _enclosing_packages(rel, packages)
         for use in uses:
             if rel in on_demand:
                 use = replace(use, optional=True)  # an optional feature's (`deps.ondemand`)

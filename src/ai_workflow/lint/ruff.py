@@ -18,7 +18,9 @@ through the package, and on a module that warns of its own deprecation on import
 (`ai_workflow.lint.ruff_reexports`), a package's submodule its `__init__.py` imported (`F821`:
 the import binds it, `ai_workflow.lint.ruff_imports`), a Python 2 builtin where only Python 2
 runs (`F821` under a version test, in a module imported only under `if PY2:`, or in the
-`except ImportError:` of a Python 3-only import, `ai_workflow.lint.ruff_py2`), a name that an
+`except ImportError:` of a Python 3-only import, `ai_workflow.lint.ruff_py2`), an undefined name
+in a function of a vendored copy that no file of the project names (`F821`,
+`ai_workflow.lint.ruff_vendored`), a name that an
 earlier `exec(open("pkg/_version.py").read())` defines (`F821`, `ai_workflow.lint.ruff_exec`), a
 name read only in code that never runs (`F821` under `if False:`) or an IPython builtin read where
 only IPython runs (`get_ipython` under `if IS_IPYTHON:`) or read after an `exec` of built code
@@ -45,7 +47,8 @@ expecting a warning (`with self.assertWarns(DeprecationWarning):`), and F841 on
 attributes probed in `try/except AttributeError` (`ai_workflow.lint.ruff_bindings`), F401 on
 `import helper` of a sibling script module whose top level changes `sys.path`, `sys.modules`
 or `os.environ` (imported for that effect), or `import a.b` whose scope then uses
-`sys.modules['a.b']` (imported to load it, `ai_workflow.lint.ruff_effects`), F401 in Sphinx's
+`sys.modules['a.b']` (imported to load it) or that follows `importlib.invalidate_caches()`
+(loading a module just written, `ai_workflow.lint.ruff_effects`), F401 in Sphinx's
 conf.py on an import only a commented-out setting uses (sphinx-quickstart's `import sys, os`
 for `#sys.path.insert(...)`) and E501 on such a setting (`ai_workflow.lint.ruff_sphinx_conf`),
 F401 on an import whose comment keeps it for backward compatibility (`# backwards compat`) or
@@ -100,7 +103,11 @@ from ai_workflow.lint.report import (
 from ai_workflow.lint.ruff_bindings import contradicted_as_info
 from ai_workflow.lint.ruff_build_time import build_time_excepts_as_info
 from ai_workflow.lint.ruff_compat import kept_imports_as_info
-from ai_workflow.lint.ruff_effects import effect_imports_as_info, loaded_modules_as_info
+from ai_workflow.lint.ruff_effects import (
+    effect_imports_as_info,
+    fresh_modules_as_info,
+    loaded_modules_as_info,
+)
 from ai_workflow.lint.ruff_except import raising_bare_excepts_as_info
 from ai_workflow.lint.ruff_exec import exec_definitions_as_info
 from ai_workflow.lint.ruff_expected import expected_names_as_info
@@ -130,6 +137,7 @@ from ai_workflow.lint.ruff_slots import positional_slots_as_info
 from ai_workflow.lint.ruff_sphinx_conf import commented_settings_as_info
 from ai_workflow.lint.ruff_style import StyleScope, read_tooling
 from ai_workflow.lint.ruff_target import ruff_target_version
+from ai_workflow.lint.ruff_vendored import uncalled_vendored_as_info
 from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.project_files import created_since_listing
 from ai_workflow.testsource.data_modules import data_modules_as_info, run_data_modules
@@ -259,6 +267,7 @@ def explained_ruff_findings(
     kept = reexports_as_info(findings, files, python_files)
     kept = import_bindings_as_info(kept, files)
     kept = py2_builtins_as_info(kept, files, python_files)
+    kept = uncalled_vendored_as_info(kept, files, python_files)
     kept = exec_definitions_as_info(kept, files)
     kept = never_run_as_info(kept, files)
     kept = ipython_builtins_as_info(kept, files)
@@ -274,6 +283,7 @@ def explained_ruff_findings(
     kept = contradicted_as_info(kept, files)
     kept = effect_imports_as_info(kept, files)
     kept = loaded_modules_as_info(kept, files)
+    kept = fresh_modules_as_info(kept, files)
     kept = section_imports_as_info(kept, files, python_files)
     kept = commented_settings_as_info(kept, files)
     kept = kept_imports_as_info(kept, files)

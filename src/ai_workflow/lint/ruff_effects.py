@@ -16,6 +16,13 @@ inside `patch.dict('sys.modules')`. An unused `import a.b` whose scope (the func
 module's top level) reads, deletes or tests `sys.modules['a.b']` after it is imported for
 that entry. Info. The same import where the scope touches only other entries of
 `sys.modules` keeps the warning.
+
+An import that follows `importlib.invalidate_caches()` in the same scope loads a module the
+program has just written: the standard library asks for that call before importing modules
+created while the program runs. pycparser 2.22's _build_tables.py writes c_ast.py, lextab.py
+and yacctab.py, calls it under `# Load to compile into .pyc`, then runs `import lextab`,
+`import yacctab`, `import c_ast`, whose names it never reads. Info. An unused import before
+the call, or in a scope that never calls it, keeps the warning.
 """
 
 from __future__ import annotations
@@ -34,6 +41,10 @@ _IMPORTED = re.compile(r"`(?P<name>\w+)` imported but unused")
 EFFECT_NOTE = "`{}.py` beside it changes {} when imported: the import is for that effect"
 ENTRY_NOTE = (
     "the code after it uses `sys.modules[{!r}]` (line {}): the import is there to load the module"
+)
+FRESH_NOTE = (
+    "`importlib.invalidate_caches()` before it (line {}): the import loads a module the "
+    "program has just written"
 )
 _IMPORTED_DOTTED = re.compile(r"`(?P<name>[\w.]+)` imported but unused")
 STATE = ("sys.path", "sys.modules", "os.environ")
@@ -147,3 +158,35 @@ def _entry_key(node: ast.AST) -> str | None:
     else:
         return None
     return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+
+
+def fresh_modules_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
+    """The findings, with F401 on an import that follows `importlib.invalidate_caches()` in its
+    scope made info."""
+    return files.explain_rule(findings, UNUSED_IMPORT, "{}", _after_invalidation)
+
+
+def _after_invalidation(finding: Finding, tree: ast.Module) -> str | None:
+    if finding.line is None:
+        return None
+    line = finding.line
+    for scope in ast.walk(tree):
+        if not isinstance(scope, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        body = list(import_time_statements(scope.body)) if isinstance(scope, ast.Module) else []
+        statements = body or scope.body
+        if not any(
+            isinstance(node, ast.Import | ast.ImportFrom) and node.lineno == line
+            for node in statements
+        ):
+            continue
+        calls = [
+            node.lineno
+            for node in statements
+            if node.lineno < line
+            and isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and dotted_name(node.value.func) in ("importlib.invalidate_caches", "invalidate_caches")
+        ]
+        return FRESH_NOTE.format(calls[-1]) if calls else None
+    return None

@@ -188,7 +188,11 @@ def check_versions(
     readme = _readme_versions(target, files, docs, _project_names(pyproject, target))
     if project is not None:
         _compare_changelog(
-            project, entries, outcome, lambda path: changelog_generator(target, files, path)
+            project,
+            entries,
+            outcome,
+            lambda path: changelog_generator(target, files, path),
+            lambda path: read_text(target / path),
         )
         _compare_readme(project, readme, outcome, docs.get(readme[0].path) if readme else None)
     mentions = python + js + [e.mention for e in entries[:2]] + readme
@@ -307,6 +311,7 @@ def _version_files(files: list[str], pyproject: dict[str, Any]) -> list[str]:
         if PurePosixPath(f).name in _VERSION_FILES
         and len(PurePosixPath(f).parts) <= 3
         and not f.startswith(("tests/", "test/", "docs/", "examples/"))
+        and not _in_subpackage(f, files)
     ]
     if isinstance(name, str):
         wanted = _import_name(name)
@@ -314,6 +319,16 @@ def _version_files(files: list[str], pyproject: dict[str, Any]) -> list[str]:
     if configured and configured in files and configured not in candidates:
         candidates.insert(0, configured)
     return candidates
+
+
+def _in_subpackage(path: str, files: list[str]) -> bool:
+    """Whether `path` lies in a package nested in another package of the project
+    (`pycparser/ply/__init__.py` below `pycparser/__init__.py`). A subpackage's `__version__`
+    is its own, most often that of a library bundled whole (pycparser 2.22 ships PLY in
+    pycparser/ply, `__version__ = '3.9'`), not a declaration of the project's version, which
+    its top package holds."""
+    parent = PurePosixPath(path).parent
+    return len(parent.parts) >= 2 and str(parent.parent / "__init__.py") in files
 
 
 def _dynamic_version_path(pyproject: dict[str, Any], files: list[str]) -> str | None:
@@ -580,6 +595,7 @@ def _compare_changelog(
     entries: list[ChangelogEntry],
     outcome: StepOutcome,
     generated_by: Callable[[str], str | None] | None = None,
+    read: Callable[[str], str] | None = None,
 ) -> None:
     """Report a changelog whose newest released entry does not match the declared version.
 
@@ -591,7 +607,8 @@ def _compare_changelog(
     whose patch releases get no entry of their own (one entry alone shows no such convention).
     A changelog that a script of the project writes from git log (`generated_by` names it) is
     info: its entry is written at release, after the version bump
-    (`ai_workflow.changelog_generation`).
+    (`ai_workflow.changelog_generation`). So is one whose text above its newest released
+    entry names the declared version (`_note_names`): a note that the changelog ends there.
     """
     scheme = _scheme(project)
     declared = parse_version(project.value, scheme)
@@ -617,13 +634,20 @@ def _compare_changelog(
         return
     generator = generated_by(released.mention.path) if generated_by else None
     features = _feature_releases_only(project.value, released.mention.value, entries)
+    note = _note_names(read(released.mention.path), released, project.value) if read else None
     outcome.add(
         "version/changelog-mismatch",
-        "info" if generator or features else "warning",
+        "info" if generator or features or note else "warning",
         f"newest released CHANGELOG entry is {released.mention.value} but the project declares "
         f"{project.value} ({project.where()})"
         + (f"; the changelog is written from git log by {generator}" if generator else "")
-        + (f"; {features}" if features else ""),
+        + (f"; {features}" if features else "")
+        + (
+            f"; the text above its entries names {project.value} (line {note}): "
+            "a note on where the changelog stops"
+            if note
+            else ""
+        ),
         released.mention.path,
         released.mention.line,
     )
@@ -645,6 +669,21 @@ def _series_of(series: str, version: str) -> bool:
 
 
 _TRIPLE = re.compile(r"^[vV]?(\d+)\.(\d+)\.(\d+)$")
+
+
+def _note_names(text: str, released: ChangelogEntry, version: str) -> int | None:
+    """The line of the text above the newest released entry that names `version` (None: no
+    line does). pycparser 2.22's CHANGES opens with `+ Starting with version 2.22, please use
+    the GitHub UI ... to compare tags` above `+ Version 2.21`: the maintainers say where the
+    changelog stops, and the declared release is no missing entry. A changelog whose
+    heading and preamble do not name the version keeps the warning."""
+    if released.mention.line is None:
+        return None
+    token = re.compile(rf"(?<![\w.]){re.escape(version)}(?![\w]|\.\d)")
+    for number, line in enumerate(text.splitlines()[: released.mention.line - 1], 1):
+        if token.search(line):
+            return number
+    return None
 
 
 def _feature_releases_only(declared: str, newest: str, entries: list[ChangelogEntry]) -> str:
