@@ -351,6 +351,34 @@ def test_a_row_whose_extra_cells_are_empty_is_no_broken_table(tmp_path: Path) ->
     assert lines == {6, 7}
 
 
+BADGES = """\
+# Tool
+
+[![](https://img.shields.io/badge/OS-macOS-blue.svg?longCache=True)]()
+
+[![build](https://ci.example.org/badge.svg)](#)
+
+Documentation is published with [mkdocs]().
+
+[![no source]()]()
+"""
+
+
+def test_a_badge_in_an_empty_link_is_no_broken_link_but_an_empty_text_link_is(
+    tmp_path: Path,
+) -> None:
+    """mac-appify's README opens with `[![](https://img.shields.io/badge/OS-macOS-...)]()`: a
+    static badge wrapped in an empty link, as badges are written; the image renders and the
+    empty target keeps the reader on the page. A text link with no target (`[mkdocs]()`, the
+    real finding of an earlier set) and an image with no source stay reported, and a project
+    that configures MD042 gets the badges too."""
+    root = make_repo(tmp_path / "p", {"README.md": BADGES})
+    assert {(f.rule, f.line) for f in _run(root).findings} == {("md/MD042", 7), ("md/MD042", 9)}
+    write_files(root, {".markdownlint.json": '{"default": false, "MD042": true}'})
+    lines = {f.line for f in _run(root).findings if f.rule == "md/MD042"}
+    assert lines == {3, 5, 7, 9}
+
+
 UNEVEN_TABLE = "| One | Two | Three |\n|-----|-----|-------|\n| A   | B+C |\n"
 BASELINE_TEST = """\
 import glob

@@ -648,6 +648,11 @@ _LIKELY_HEADING_RE = re.compile(r"^ {0,3}(?:#{2,6}[^\W\d_]|#[^\W\d_a-z])")
 _CELL_COUNT_RE = re.compile(r"has (\d+) cells?, but expected (\d+)")
 # a row written as one cell between pipes: `| **Group** |` (no other unescaped pipe)
 _ONE_CELL_ROW_RE = re.compile(r"^ {0,3}\|(?:[^|\\]|\\.)*[^|\s\\](?:[^|\\]|\\.)*\|\s*$")
+# rumdl's MD042 message on a link whose whole text is one image with a source: a badge,
+# `Empty link found: [![](https://img.shields.io/badge/OS-macOS-blue.svg)]()`
+_EMPTY_BADGE_LINK_RE = re.compile(
+    r"^Empty link found: \[\s*!\[[^\]]*\]\(\s*[^)\s]+[^)]*\)\s*\]\(\s*#?\s*\)"
+)
 
 
 def _false_alarm(item: LintFinding, text: str, config: LintConfig, closed: set[int]) -> bool:
@@ -666,6 +671,10 @@ def _false_alarm(item: LintFinding, text: str, config: LintConfig, closed: set[i
       stray pipe: powerlevel9k 0.6.7's README row ending `...powerlevel9k`.||`): GFM ignores
       the excess cells, and empty ones lose nothing. A row whose excess cells hold text keeps
       it (the text is dropped on rendering).
+    - MD042 run by default on a link whose whole text is one image with a source (a static
+      badge, `[![](https://img.shields.io/badge/OS-macOS-blue.svg)]()` in mac-appify's README):
+      the image renders and the empty target only keeps the reader on the page. A text link
+      with no target (`[mkdocs]()`) or an image with no source keeps it.
     """
     lines = text.splitlines()
     if item.rule == "MD018" and item.line in closed:
@@ -674,6 +683,8 @@ def _false_alarm(item: LintFinding, text: str, config: LintConfig, closed: set[i
         line = lines[item.line - 1] if 0 < item.line <= len(lines) else ""
         above = lines[item.line - 2] if item.line >= 2 else ""
         return not (_LIKELY_HEADING_RE.match(line) and not above.strip())
+    if item.rule == "MD042" and not config.configured and "MD042" not in config.selected:
+        return _EMPTY_BADGE_LINK_RE.match(item.message) is not None
     if item.rule == "MD041":
         first = next((line for line in lines if line.strip()), "")
         return myst_target(first) is not None
