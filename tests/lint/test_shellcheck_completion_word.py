@@ -115,3 +115,21 @@ def test_an_unquoted_completion_word_globs_in_bash(tmp_path: Path) -> None:
 )
 def test_completion_word_names(text: str, names: set[str]) -> None:
     assert completion_word_names(text) == names
+
+
+def test_the_command_name_stays_information(tmp_path: Path) -> None:
+    """`$COMP_WORDS` (its first element, the command's name) is not the word being completed:
+    it keeps shellcheck's info beside a shown `$cur`."""
+    script = (
+        "_tool() {\n"
+        '  local cur="${COMP_WORDS[COMP_CWORD]}"\n'
+        '  COMPREPLY=( $(compgen -W "$(tool --list)" -- $cur) )\n'
+        "  echo $COMP_WORDS >/dev/null\n"
+        "  echo ${COMP_WORDS} >/dev/null\n"
+        "}\n"
+        "complete -F _tool tool\n"
+    )
+    found = _sc2086(tmp_path, {"completions/tool.bash": script})
+    assert found[("completions/tool.bash", 3)] is Severity.WARNING
+    assert found[("completions/tool.bash", 4)] is Severity.INFO
+    assert found[("completions/tool.bash", 5)] is Severity.INFO

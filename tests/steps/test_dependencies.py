@@ -1986,6 +1986,34 @@ def test_a_qualified_requirements_file_no_file_names_is_the_environment_of_absen
     assert found.severity == Severity.WARNING
 
 
+def test_a_qualified_requirements_file_beside_a_manifest_declaring_nothing_is_the_runtime(
+    tmp_path: Path,
+) -> None:
+    """A pyproject.toml that only configures tools declares no runtime: the qualified
+    requirements-prod.txt, which no file names, is how the project declares it, so a name in it
+    that no file imports stays a warning (while the same file beside a setup.py that declares
+    the runtime, or a [project] that declares none, is information)."""
+    files = {
+        "pyproject.toml": "[tool.black]\nline-length = 100\n",
+        "requirements-prod.txt": "pyqwertz\nquibbler\n",
+        "paint.py": "import pyqwertz\n",
+    }
+    outcome = _run(make_repo(tmp_path / "tools", files))
+    found = _find(outcome, "deps/unused-dependency", "requirements-prod.txt", "quibbler")
+    assert found.severity == Severity.WARNING
+    declared = {
+        **files,
+        "setup.py": "from setuptools import setup\nsetup(name='paint', install_requires=['pyqwertz'])\n",
+    }
+    outcome = _run(make_repo(tmp_path / "declared", declared))
+    found = _find(outcome, "deps/unused-dependency", "requirements-prod.txt", "quibbler")
+    assert found.severity == Severity.INFO
+    package = {**files, "pyproject.toml": '[project]\nname = "paint"\ndependencies = []\n'}
+    outcome = _run(make_repo(tmp_path / "package", package))
+    found = _find(outcome, "deps/unused-dependency", "requirements-prod.txt", "quibbler")
+    assert found.severity == Severity.INFO  # a package that declares no runtime requirement
+
+
 def _extension_package(init: str, test: str = "") -> dict[str, str]:
     return {
         "pyproject.toml": '[project]\nname = "pkg"\ndependencies = []\n',

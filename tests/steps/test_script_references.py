@@ -1252,6 +1252,22 @@ def test_a_completion_script_needs_no_shebang(tmp_path: Path) -> None:
     assert _found(outcome, "scripts/missing-shebang") == {("bin/gog-clean.sh", 1, "warning")}
 
 
+def test_a_file_whose_headings_repeat_a_scripts_lines_is_no_transcript(tmp_path: Path) -> None:
+    """A Markdown file beside an executable script, whose headings (`# make html`) name the
+    script's commands, shows no prompt: the script is no replayed session and still needs a
+    shebang."""
+    files = {
+        "README.md": "# paint\n\nSee docs.\n",
+        "docs/build.sh": "make html\n",
+        "docs/build.md": "# make html\n\nBuilds the pages.\n",
+    }
+    root = make_repo(tmp_path / "paint", files)
+    (root / "docs/build.sh").chmod(0o755)
+    commit_all(root, "modes")
+    outcome = _run(root)
+    assert _found(outcome, "scripts/missing-shebang") == {("docs/build.sh", 1, "warning")}
+
+
 def test_a_session_its_transcript_replays_needs_no_shebang(tmp_path: Path) -> None:
     """coloredlogs 15.0.1's docs/examples/custom-log-format.sh (mode 755) is fed line by line
     to `bash -` by the maintainer's screenshot script, which writes each line as `$ <line>`,

@@ -100,6 +100,6 @@ def _expanded_name(text: str, finding: Finding) -> str | None:
     if re.match(COMP_WORD, line[column - 1 :]):
         return "COMP_WORDS"
     match = EXPANSION.match(line, column - 1)
-    if match is None:
-        return None
+    if match is None or (match.group(1) or match.group(2)) == "COMP_WORDS":
+        return None  # `$COMP_WORDS` is its first element, the command's name
     return match.group(1) or match.group(2)

@@ -1122,7 +1122,13 @@ def _unnamed_requirements(target: Path, files: list[str], roots: list[Manifest])
         for m in roots
         if m.kind == "requirements" and _requirements_stem(m.path) != "requirements"
     }
-    main = [m for m in roots if m.path not in qualified]
+    # a manifest that declares a package or requirements (a pyproject.toml of tool settings
+    # alone declares neither)
+    main = [
+        m
+        for m in roots
+        if m.path not in qualified and (m.project_name or m.dependencies or m.unread)
+    ]
     if not qualified or not main:
         return frozenset()  # a qualified file is then how the project declares its runtime
     named: set[str] = set()

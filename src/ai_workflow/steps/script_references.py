@@ -68,7 +68,15 @@ from ai_workflow.markdown_docs import (
 from ai_workflow.nested import dig
 from ai_workflow.project_files import project_files
 from ai_workflow.release_archive import export_ignored
-from ai_workflow.shell_commands import Command, Session, Splits, join, remembered_splits, split_line
+from ai_workflow.shell_commands import (
+    Command,
+    Session,
+    Splits,
+    join,
+    remembered_splits,
+    split_line,
+    strip_prompt,
+)
 from ai_workflow.shell_commands import unwrap as _unwrap_wrappers
 from ai_workflow.steps.documentation import (
     MANUAL_PAGE,
@@ -1560,10 +1568,6 @@ def _check_script_file(
         )
 
 
-PROMPT_RE = re.compile(r"^[ \t]*(?:\S*[$%>#])[ \t]+(?P<command>\S.*?)[ \t]*$")
-"""A line of a terminal transcript: a prompt (`$`, `%`, `>`, `user@host:~$`) and the command."""
-
-
 def _session_transcript(project: Project, script: str) -> str | None:
     """The file beside `script` with its stem (`defaults.txt` for `defaults.sh`) that holds each
     of the script's lines, in order, as a command typed at a prompt, or None. coloredlogs
@@ -1579,11 +1583,9 @@ def _session_transcript(project: Project, script: str) -> str | None:
         candidate = PurePosixPath(other)
         if candidate.parent != path.parent or candidate.stem != path.stem or other == script:
             continue
-        typed = [
-            match.group("command")
-            for match in map(PROMPT_RE.match, read_text(project.target / other).splitlines())
-            if match
-        ]
+        # the commands of its prompt lines (`$ make`, `user@host:~$ make`: `strip_prompt`)
+        prompted = map(strip_prompt, read_text(project.target / other).splitlines())
+        typed = [command.strip() for command in prompted if command]
         if _in_order(lines, typed):
             return other
     return None
