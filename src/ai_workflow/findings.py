@@ -173,11 +173,13 @@ def explain_as_info(
 
 
 def shown_as_breakage(finding: Finding, reason: str) -> Finding:
-    """`finding` as a warning because what it cites breaks whatever the project's habits (a
-    linter's info a post-processor reads as a bug): why in `extra.breaks`, which keeps it shown
-    where the project does not ask for the linter (`ai_workflow.lint.unasked_linters`)."""
+    """`finding` shown, at least a warning, because what it cites breaks whatever the project's
+    habits (a linter's info a post-processor reads as a bug): why in `extra.breaks`, which keeps
+    it shown where the project does not ask for the linter (`ai_workflow.lint.unasked_linters`).
+    An error stays an error."""
     extra = {**finding.extra, "breaks": reason}
-    return dataclasses.replace(finding, severity=Severity.WARNING, extra=extra)
+    severity = finding.severity if finding.severity == Severity.ERROR else Severity.WARNING
+    return dataclasses.replace(finding, severity=severity, extra=extra)
 
 
 def not_configured_as_info(finding: Finding, reason: str) -> Finding:
