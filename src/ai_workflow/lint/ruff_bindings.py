@@ -456,17 +456,22 @@ def in_type_comment(tree: Syntax, text: str, line: int, imported: str) -> bool:
     return any(word.search(match.group("annotation")) for match in TYPE_COMMENT.finditer(text))
 
 
-def local_in_type_comment(tree: Syntax, text: str, line: int, name: str) -> bool:
-    """Whether a `# type:` comment after `line`, within the innermost function that spans
-    `line`, names `name` (the local assigned there)."""
+def _innermost_function(tree: Syntax, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The innermost function whose body spans `line` (None at module level)."""
     functions = [
         node
         for node in tree.nodes(ast.FunctionDef) + tree.nodes(ast.AsyncFunctionDef)
         if node.lineno < line <= (node.end_lineno or node.lineno)
     ]
-    if not functions:
+    return max(functions, key=lambda node: node.lineno, default=None)
+
+
+def local_in_type_comment(tree: Syntax, text: str, line: int, name: str) -> bool:
+    """Whether a `# type:` comment after `line`, within the innermost function that spans
+    `line`, names `name` (the local assigned there)."""
+    function = _innermost_function(tree, line)
+    if function is None:
         return False
-    function = max(functions, key=lambda node: node.lineno)  # the innermost one
     word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
     lines = text.splitlines()[line : function.end_lineno or line]
     return any(
@@ -483,14 +488,9 @@ def annotated_in_type_test(tree: Syntax, line: int, name: str) -> bool:
     `name = v`)."""
     if not _checks_types(tree):
         return False
-    functions = [
-        node
-        for node in tree.nodes(ast.FunctionDef) + tree.nodes(ast.AsyncFunctionDef)
-        if node.lineno < line <= (node.end_lineno or node.lineno)
-    ]
-    if not functions:
+    function = _innermost_function(tree, line)
+    if function is None:
         return False
-    function = max(functions, key=lambda node: node.lineno)  # the innermost one
     annotated = {
         node.target.id
         for node in ast.walk(function)

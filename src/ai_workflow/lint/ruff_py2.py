@@ -136,22 +136,11 @@ def _in_python2_hook(
     """How the finding's Python 2 builtin sits in a method that only Python 2 calls: its
     innermost function is a hook of PY2_HOOKS defined in a class, and no Python file of the
     project names the hook other than in a `def` (None: not such a method, or named)."""
-    found = _UNDEFINED.search(finding.message)
-    if found is None or found.group("name") not in PY2_BUILTINS:
-        return None
     parents: dict[ast.AST, ast.AST] = {}
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            parents[child] = node
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Name)
-            and node.id == found.group("name")
-            and node.lineno == finding.line
-        ):
-            hook = _enclosing_hook(node, parents)
-            if hook and not _named_beyond_def(hook, files, [*python_files, finding.path or ""]):
-                return f"in `{hook}`, a method only Python 2 calls"
+    for node in _builtin_uses(finding, tree, parents):
+        hook = _enclosing_hook(node, parents)
+        if hook and not _named_beyond_def(hook, files, [*python_files, finding.path or ""]):
+            return f"in `{hook}`, a method only Python 2 calls"
     return None
 
 
@@ -250,29 +239,38 @@ def _python2_branch(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> str | Non
     return None
 
 
-def _guard(finding: Finding, tree: ast.Module, files: ParsedFiles | None = None) -> str | None:
+def _builtin_uses(
+    finding: Finding, tree: ast.Module, parents: dict[ast.AST, ast.AST]
+) -> list[ast.Name]:
+    """The uses, at the finding's line, of the Python 2 builtin its F821 names (none when it
+    names another), filling `parents` (child to parent) over the whole tree."""
     found = _UNDEFINED.search(finding.message)
     if found is None or found.group("name") not in PY2_BUILTINS:
-        return None
-    parents: dict[ast.AST, ast.AST] = {}
+        return []
     for node in ast.walk(tree):
         for child in ast.iter_child_nodes(node):
             parents[child] = node
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Name)
-            and node.id == found.group("name")
-            and node.lineno == finding.line
-        ):
-            guard = (
-                guarded(node, parents)
-                or _python2_import_fallback(node, parents)
-                or _after_probe(node, parents)
-                or _python2_module(tree, node, finding.path, files)
-                or _print_statement_module(tree)
-            )
-            if guard:
-                return guard
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name)
+        and node.id == found.group("name")
+        and node.lineno == finding.line
+    ]
+
+
+def _guard(finding: Finding, tree: ast.Module, files: ParsedFiles | None = None) -> str | None:
+    parents: dict[ast.AST, ast.AST] = {}
+    for node in _builtin_uses(finding, tree, parents):
+        guard = (
+            guarded(node, parents)
+            or _python2_import_fallback(node, parents)
+            or _after_probe(node, parents)
+            or _python2_module(tree, node, finding.path, files)
+            or _print_statement_module(tree)
+        )
+        if guard:
+            return guard
     return None
 
 

@@ -932,7 +932,7 @@ def _without_flaky(
         _setup_state_victims(ctx, outcome, victims)
         passed = [f for f in passed if f not in victims]
     if passed:
-        shown = ", ".join(f.name for f in passed[:5]) + (", ..." if len(passed) > 5 else "")
+        shown = _test_names(passed)
         first = next((f for f in passed if f.path), passed[0])
         outcome.add(
             "tests/flaky",
@@ -948,6 +948,11 @@ def _without_flaky(
     return [f for f in failures if f.name in recurring]
 
 
+def _test_names(failures: list[FailedTest]) -> str:
+    """The first five failed tests' names, for a message."""
+    return ", ".join(f.name for f in failures[:5]) + (", ..." if len(failures) > 5 else "")
+
+
 # pytest's own check, at the setup of a test, that the test before it was torn down: it fails
 # after a test a plugin ran outside pytest's setup state (pytest-forked's `forked` mark in a
 # child process, with pytest 7 or later), whatever the next test does
@@ -960,7 +965,7 @@ def _setup_state_victims(ctx: StepContext, outcome: StepOutcome, victims: list[F
     victim each run (httplib2's test_certs_file_from_builtin, run after a `forked` test of
     another module; in another run the second order picked test_rebuild_uri instead): info,
     as nothing in the cited test is at fault."""
-    shown = ", ".join(f.name for f in victims[:5]) + (", ..." if len(victims) > 5 else "")
+    shown = _test_names(victims)
     first = next((f for f in victims if f.path), victims[0])
     outcome.add(
         "tests/flaky",
