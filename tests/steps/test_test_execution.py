@@ -1427,6 +1427,33 @@ def test_a_module_setup_py_tests_require_declares_is_the_environments_under_unit
     assert "zzqdelegator-py" in missing.message
 
 
+def test_a_module_tox_testenv_deps_declare_is_the_environments(tmp_path: Path) -> None:
+    """honcho 2.0.0 (held-out 136, five false errors): its tests import `mock`, which only
+    tox.ini's `[testenv] deps` declares (setup metadata does not): a machine without it could
+    not collect those files, one environment finding (info), no tests/error. A module that only
+    another tox environment (`[testenv:lint]`) installs, or that nothing declares, stays the
+    project's error."""
+    files = {
+        "pyproject.toml": "[project]\nname = 'p'\nversion = '1'\n[tool.pytest.ini_options]\n",
+        "tox.ini": "[tox]\nenvlist = py3\n\n[testenv]\ndeps =\n  coverage\n  zzqmock>=1.0\n"
+        "  py38: zzqfactor\n  -rrequirements-dev.txt\ncommands = pytest {posargs}\n\n"
+        "[testenv:lint]\ndeps = zzqlint\ncommands = zzqlint .\n",
+        "tests/test_declared.py": "import zzqmock\n\n\ndef test_x():\n    pass\n",
+        "tests/test_factor.py": "import zzqfactor\n\n\ndef test_f():\n    pass\n",
+        "tests/test_lint_env.py": "import zzqlint\n\n\ndef test_y():\n    pass\n",
+        "tests/test_undeclared.py": "import zzqnowhere\n\n\ndef test_z():\n    pass\n",
+    }
+    outcome = run_step(make_repo(tmp_path / "tox", files), cfg())
+    assert sorted((f.path, f.line) for f in outcome.findings if f.rule == "tests/error") == [
+        ("tests/test_lint_env.py", 1),
+        ("tests/test_undeclared.py", 1),
+    ]
+    [missing] = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+    assert missing.severity is Severity.INFO
+    assert "zzqmock" in missing.message
+    assert "zzqfactor" in missing.message
+
+
 TAP_SCRIPT = """\
 echo 'TAP version 13'
 echo '# arithmetic'

@@ -32,6 +32,7 @@ from ai_workflow.deps.model import Report, canonical
 from ai_workflow.testcmd.ci_packages import COMMAND_NOT_FOUND_STATUS
 from ai_workflow.testcmd.submodules import describe as describe_submodules
 from ai_workflow.testcmd.submodules import names_unfetched
+from ai_workflow.testcmd.tox_env import tox_deps
 from ai_workflow.textfiles import read_json
 
 NETWORK = re.compile(
@@ -530,10 +531,11 @@ def _npm_package(specifier: str) -> str:
 def python_declared(target: Path, files: Iterable[str]) -> set[str]:
     """Canonical names of the Python distributions the project's top-level manifests declare,
     and the requirements files of a top-level `requirements/` directory (soupsieve's
-    requirements/tests.txt names beautifulsoup4, which its tests import and tox installs). A
+    requirements/tests.txt names beautifulsoup4, which its tests import and tox installs), and
+    the `deps` of tox's base `[testenv]` (honcho's tox.ini installs `mock` for its tests). A
     manifest deeper in the tree (an example's, a fixture's, a vendored project's) is not the
     project's declaration."""
-    names: set[str] = set()
+    names = {canonical(name) for name in tox_deps(target)}
     for rel in files:
         if "/" in rel and not _requirements_dir_file(rel):
             continue

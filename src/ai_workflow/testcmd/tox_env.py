@@ -7,7 +7,8 @@ zone, 51 of its 1208 tests fail although the project is right. When the tests we
 pytest or unittest are the ones that section's `commands` run, we run them with the same
 variables: literal values, `{toxinidir}` (the project) and `{env:NAME:default}` resolved; a
 value with any other substitution, and a variable the run sets itself (PATH, VIRTUAL_ENV ...),
-is left out. A `[testenv]` whose commands run another program sets nothing for our run.
+is left out. A `[testenv]` whose commands run another program sets nothing for our run. Its
+`deps` name the test requirements tox installs (`tox_deps`), which count as declared.
 """
 
 from __future__ import annotations
@@ -49,6 +50,31 @@ def tox_setenv(target: Path, framework: str | None) -> dict[str, str]:
         value = _resolved(match["value"], target)
         if value is not None:
             found[match["name"]] = value
+    return found
+
+
+DEP_NAME = re.compile(
+    r"^(?:[\w.,!-]+:\s*)?(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:[\[<>=!~;@\s]|$)"
+)
+"""A `deps` line's distribution: `mock`, `pytest>=6`, `py38: mock` (a factor-conditional line)."""
+
+
+def tox_deps(target: Path) -> set[str]:
+    """The names (as written) of the distributions the base `[testenv]` installs with `deps`:
+    honcho 2.0.0's tests import `mock`, which only its tox.ini declares (`deps = coverage, mock,
+    pytest`). Options (`-r file`, `-c file`), paths, URLs and lines with substitutions are left
+    out."""
+    section = _testenv(target)
+    if section is None:
+        return set()
+    found = set()
+    for line in section.get("deps", "").replace("\\\n", " ").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith(("-", ".", "/")) or "{" in line or "://" in line:
+            continue
+        match = DEP_NAME.match(line)
+        if match is not None:
+            found.add(match["name"])
     return found
 
 
