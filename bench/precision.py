@@ -107,7 +107,10 @@ def checkout(project: LabelFile, repos: Path, work: Path) -> Path:
     that unpacks a released source archive from a package registry into the current directory;
     the latter becomes a one-commit repository with a fixed author and date, so its commit id
     is the same on every machine (checked against `commit`). An `origin` header adds that
-    remote, as a clone has it (checks such as npm's template-oss compare it with the manifest).
+    remote, as a clone has it (checks such as npm's template-oss compare it with the manifest),
+    and a `tag` header tags the commit with the release's tag, as the project's repository has
+    it (setuptools_scm then gives the release's version, not `0.1.dev1+g...`: honcho's tests
+    check it).
     """
     name = project.path.stem
     target = work / name
@@ -177,6 +180,8 @@ def _fetch(project: LabelFile, target: Path) -> None:
         )
     if "origin" in project.header:
         subprocess.run([*git, "remote", "add", "origin", project.header["origin"]], check=True)
+    if "tag" in project.header:
+        subprocess.run([*git, "tag", project.header["tag"]], check=True, env=env)
 
 
 def run_workflow(target: Path) -> dict[str, Any]:

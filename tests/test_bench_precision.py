@@ -168,3 +168,15 @@ def test_a_merged_finding_takes_no_label_of_the_same_message_on_another_line(
     fresh = precision.read_labels(path)
     precision.append_unlabelled(fresh, precision.score(fresh, [merged], "/t"))
     assert len([r for r in path.read_text().splitlines() if not r.startswith("#")]) == 2
+
+
+def test_a_tag_header_tags_the_release_commit(precision: ModuleType, tmp_path: Path) -> None:
+    header = {"fetch": "echo 'print(1)' > setup.py", "commit": "0", "tag": "v2.0.0"}
+    project = precision.LabelFile(tmp_path / "demo.tsv", header)
+    target = tmp_path / "w" / "demo"
+    with pytest.raises(SystemExit, match="not the labelled one") as stopped:
+        precision.checkout(project, tmp_path, tmp_path / "w")
+    commit = str(stopped.value).split("commit ")[1].split(",")[0]
+    header["commit"] = commit
+    assert precision.checkout(project, tmp_path, tmp_path / "w") == target
+    assert git(target, "describe", "--tags").strip() == "v2.0.0"
