@@ -51,6 +51,8 @@ call in the project's scripts passes literal words only is info
 keys of an array the file makes indexed and no script declares `-A`
 (`ai_workflow.lint.shellcheck_array_keys`). SC2010 (`ls | grep`) over a /sys or /proc
 directory, whose entries the kernel names, is info (`ai_workflow.lint.shellcheck_kernel_names`).
+SC2262 on an alias whose every use in its parsing unit is in a command substitution (read when
+it runs, so the alias reaches it) is info (`ai_workflow.lint.shellcheck_alias_units`).
 SC2086, shellcheck's info, on the word being completed (`$cur` from
 `${COMP_WORDS[COMP_CWORD]}` in a file that fills COMPREPLY) is a warning shown as breakage:
 what the user typed splits and globs (`ai_workflow.lint.shellcheck_completion_word`). So is

@@ -218,6 +218,7 @@ from typing import Any
 
 from ai_workflow.findings import Finding, Severity
 from ai_workflow.lint.report import relpath
+from ai_workflow.lint.shellcheck_alias_units import ALIAS_SAME_UNIT, alias_read_at_run_time
 from ai_workflow.lint.shellcheck_redirects import redirects_to_own_file
 from ai_workflow.lint.shellcheck_words import one_word_command
 from ai_workflow.textfiles import read_text
@@ -593,6 +594,10 @@ def shellcheck_findings(report: dict[str, Any], target: Path) -> list[Finding]:
             severity = Severity.INFO
         if code == SHELLCHECK_TRAP_EXPANDS_NOW and _trap_values_fixed(scripts[path], item):
             severity = Severity.INFO
+        if code == ALIAS_SAME_UNIT and alias_read_at_run_time(
+            report.get("comments", []), item, read_text(target / path)
+        ):
+            severity = Severity.INFO  # `shellcheck_alias_units`
         if code == SHELLCHECK_INVALID_OPTION_UNHANDLED and _getopts_reports_itself(
             scripts[path], item
         ):
