@@ -70,7 +70,23 @@ def test_unchanged_files_are_reused_and_each_recheck_has_its_reason(tmp_path: Pa
 
     upgraded = FileResults(_ctx(root), "check", {"tool": "2.0"})
     assert upgraded.lookup("b.md", decode_findings, upgraded.ids_of(["c.md"])) is None
-    assert upgraded.stats()["reasons"] == {"tool or configuration changed": 1}
+    assert upgraded.stats()["reasons"] == {"tool, configuration or ai-workflow changed": 1}
+
+
+def test_a_change_of_ai_workflows_own_code_rechecks_every_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo(tmp_path / "p", {"a.md": "a\n"})
+    cache = FileResults(_ctx(root), "check", {"tool": "1.0"})
+    cache.store("a.md", encode_findings([_finding("a.md")]), {})
+    cache.save()
+    same = FileResults(_ctx(root), "check", {"tool": "1.0"})
+    assert same.lookup("a.md", decode_findings) == [_finding("a.md")]
+    # another build of ai-workflow (a development checkout edited, or another release)
+    monkeypatch.setattr("ai_workflow.changes.filecache.code_digest", lambda: "another")
+    changed = FileResults(_ctx(root), "check", {"tool": "1.0"})
+    assert changed.lookup("a.md", decode_findings) is None
+    assert changed.stats()["reasons"] == {"tool, configuration or ai-workflow changed": 1}
 
 
 def test_a_symlink_is_always_rechecked_and_a_regular_file_reused(tmp_path: Path) -> None:

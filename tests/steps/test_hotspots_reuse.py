@@ -57,7 +57,7 @@ def test_other_limits_recheck_every_file(tmp_path: Path) -> None:
     _hotspots(root)
     lenient = ThresholdsConfig(nesting=10)
     found, line = _hotspots(root, lenient)
-    assert "2 of 2 file(s) checked (2 tool or configuration changed)" in line
+    assert "2 of 2 file(s) checked (2 tool, configuration or ai-workflow changed)" in line
     assert found == _full(root, lenient) == []
 
 

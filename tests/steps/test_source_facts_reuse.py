@@ -134,7 +134,7 @@ def test_a_changed_class_hierarchy_derives_every_modules_units_again(tmp_path: P
         "class Root:\n    pass\n\n\nclass Base(Root):\n    def run(self):\n        return 1\n"
     )
     edited = _run(root)
-    assert "(2 tool or configuration changed)" in _line(edited, "units")
+    assert "(2 tool, configuration or ai-workflow changed)" in _line(edited, "units")
     assert _inventory(edited) == _inventory(_run(root, FULL))
 
 

@@ -35,7 +35,7 @@ from types import ModuleType
 from typing import Any, TypeVar, overload
 
 import ai_workflow
-from ai_workflow.changes.fingerprint import blob_id, digest, file_ids
+from ai_workflow.changes.fingerprint import blob_id, code_digest, digest, file_ids
 from ai_workflow.checkout import map_strings, with_checkout, without_checkout
 from ai_workflow.engine import records
 from ai_workflow.engine.artifacts import write_atomic
@@ -56,7 +56,7 @@ their reuse: the documents' parses (`markdown_docs.project_docs`) with documenta
 REASONS = {
     "cold": "no stored results",
     "new": "new file",
-    "context": "tool or configuration changed",
+    "context": "tool, configuration or ai-workflow changed",
     "content": "content changed",
     "depends": "a file it depends on changed",
     "damaged": "stored entry unreadable",
@@ -120,7 +120,9 @@ class FileResults:
         if self.enabled is None:
             self.enabled = self.ctx.config.run.step_cache
         self.shared = self.ctx.shared if self.enabled else None
-        self.context_key = digest(self._portable(self.context))
+        # ai-workflow's own code is part of every context: what a check stores is graded by
+        # our post-processing too (shellcheck's severities), which a development checkout changes
+        self.context_key = digest([code_digest(), self._portable(self.context)])
         self.owner_id = self.owner or self.ctx.spec.id
         self.path = store_path(self.ctx.workspace.step_cache_dir, self.owner_id, self.check)
         self._ids: Mapping[str, str] = file_ids(self.ctx) if self.enabled else {}
