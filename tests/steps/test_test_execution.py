@@ -2847,6 +2847,49 @@ def test_a_file_a_release_archive_leaves_out_is_no_failure_of_the_project(
         assert not incomplete and not outcome.incomplete
 
 
+NAMESPACE_SUITE = {
+    "pyproject.toml": '[project]\nname = "calc"\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+    "calc/__init__.py": "def add(a, b):\n    return a + b\n",
+    # tests/__init__.py, which defines TWO, is not in the tree
+    "tests/test_calc.py": "from calc import add\nfrom tests import TWO\n\n\n"
+    "def test_add():\n    assert add(1, 1) == TWO\n",
+    "tests/test_other.py": "def test_truth():\n    assert True\n",
+}
+
+
+@pytest.mark.parametrize("archive", [True, False])
+def test_a_test_package_init_the_archive_leaves_out_is_no_error(
+    tmp_path: Path, archive: bool
+) -> None:
+    """jdatetime 6.1.1's sdist ships tests/test_*.py but not tests/__init__.py, which defines
+    the helpers they import: `cannot import name 'TehranTime' from 'tests' (unknown location)`.
+    In a source distribution the archive left the file out (info); in a repository the same
+    collection error is a file nobody committed, an error."""
+    files = {**NAMESPACE_SUITE, **({"PKG-INFO": SDIST_METADATA} if archive else {})}
+    outcome = run_step(make_repo(tmp_path / "calc", files), cfg())
+    errors = [f for f in outcome.findings if f.severity == Severity.ERROR]
+    incomplete = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+    if archive:
+        assert not errors
+        [info] = incomplete
+        assert info.severity == Severity.INFO and "`tests/__init__.py`" in info.message
+    else:
+        assert [f.path for f in errors] == ["tests/test_calc.py"]
+        assert "cannot import name 'TWO' from 'tests'" in errors[0].message
+        assert not incomplete
+
+
+def test_an_import_from_a_package_that_has_its_init_is_no_missing_file(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "calc", {**NAMESPACE_SUITE, "PKG-INFO": SDIST_METADATA})
+    absent = test_execution._absent_package_init
+    said = "ImportError: cannot import name 'TWO' from '{}' (unknown location)"
+    assert absent(root, said.format("tests")) == "tests/__init__.py"
+    assert absent(root, said.format("elsewhere")) is None  # not a directory of the project
+    assert absent(root, "ImportError: cannot import name 'TWO' from 'tests'") is None
+    (root / "tests" / "__init__.py").write_text("")
+    assert absent(root, said.format("tests")) is None
+
+
 def test_a_path_the_archive_has_is_no_missing_file(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "calc", {**ARCHIVE_SUITE, "PKG-INFO": SDIST_METADATA})
     (root / "suite").mkdir()

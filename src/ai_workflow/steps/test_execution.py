@@ -1592,7 +1592,7 @@ def _absent_project_path(target: Path, failure: FailedTest) -> str | None:
     lines = failure.message.strip().splitlines()
     named = missing_file(lines[0], failure.message) if lines else None
     if not named:
-        return None
+        return _absent_package_init(target, failure.message)
     root = target.resolve()
     bases = [root]
     if failure.path and not PurePosixPath(failure.path).is_absolute():
@@ -1607,6 +1607,29 @@ def _absent_project_path(target: Path, failure: FailedTest) -> str | None:
             return None
         found = found or place.relative_to(root).as_posix()
     return found
+
+
+# Python's import from a directory with no __init__.py: a namespace package, which has no names
+NAMESPACE_IMPORT = re.compile(
+    r"cannot import name '\w+' from '(?P<package>\w+(?:\.\w+)*)' \(unknown location\)"
+)
+
+
+def _absent_package_init(target: Path, message: str) -> str | None:
+    """The `__init__.py` (relative to `target`) of a project directory that a test imports
+    names from, when the import failed because the file is absent (Python then takes the
+    directory for a namespace package of "unknown location"). jdatetime 6.1.1's sdist ships
+    tests/test_*.py, setuptools' default, but not the tests/__init__.py that defines the
+    `TehranTime` and `load_pickle` they import. None when the message says no such thing or
+    the directory is not the project's."""
+    found = NAMESPACE_IMPORT.search(message)
+    if found is None:
+        return None
+    package = PurePosixPath(*found["package"].split("."))
+    root = target.resolve()
+    if not (root / package).is_dir() or (root / package / "__init__.py").exists():
+        return None
+    return (package / "__init__.py").as_posix()
 
 
 def _runner_drift(

@@ -50,6 +50,8 @@ NO_CRASH_RE = re.compile(
     r"\b(?:not|never|without|\w+n't|cannot)\s+(?:\w+\s+){0,2}?"
     r"(?:throw|raise|crash|panic|fail|error|overflow|hang|blow|blocking|deadlock)"
     r"|\bno\s+(?:panic|crash|throw|raise|exception|deadlock)|\bsmoke\b"
+    # "test for non-panic" (hyphen read as a space): mattn/go-isatty's TestTerminal
+    r"|\bnon\s+(?:panic|crash)"
     # a test that fails by blocking into the timeout: "doesn't block", "never blocks"
     r"|\b(?:not|never|\w+n't)\s+blocks?\b"
     # a termination test ("will complete quickly"): it fails by hanging into the timeout
