@@ -3133,7 +3133,7 @@ def test_a_joined_at_sign_after_a_shift_counts_the_shifted_argument(tmp_path: Pa
     assert "passes at most 2 arguments" in found[6].message
     assert "log shifts 1 away" in found[6].message
     assert found[13].severity is Severity.WARNING  # warn "a" "b": two words after the shift
-    assert found[21].severity is Severity.WARNING  # the shift may not run
+    assert found[20].severity is Severity.WARNING  # the shift may not run
 
 
 def test_a_joined_at_sign_whose_calls_pass_on_a_one_argument_callers_is_information(
