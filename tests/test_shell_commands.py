@@ -103,3 +103,34 @@ def test_here_documents_and_output_lines_are_not_commands() -> None:
 def test_join_never_leaves_the_repository(parts: list[str]) -> None:
     joined = join("x", "/".join(parts))
     assert joined == UNKNOWN_DIR or not joined.startswith(("/", ".."))
+
+
+def test_a_piped_installer_writes_the_program_its_url_names_to_bin() -> None:
+    """stretchr/objx's CI: `curl -sL https://taskfile.dev/install.sh | sh`, then `./bin/task`."""
+    commands = _run(
+        [
+            "curl -sL https://taskfile.dev/install.sh | sh",
+            "./bin/task test-coverage",
+            "curl -sSfL https://x/golangci-lint/install.sh | sh -s -- -b tools v1.55.2",
+            "./tools/golangci-lint run",
+        ]
+    )
+    task = next(c for c in commands if c.argv[0] == "./bin/task")
+    assert task.produced("bin/task")
+    assert not task.produced("bin/lint")  # a name the installer's URL does not hold
+    assert not task.produced("bin/sub/task") and not task.produced("task")
+    assert commands[-1].produced("tools/golangci-lint")
+    assert not commands[-1].produced("bin/golangci-lint")  # `-b tools` put it elsewhere
+
+
+def test_a_download_saved_or_run_as_a_file_installs_nothing_into_bin() -> None:
+    commands = _run(
+        [
+            "curl -sL https://taskfile.dev/install.sh -o install.sh && sh install.sh",
+            "wget https://taskfile.dev/install.sh && sh",
+            "curl -sL https://taskfile.dev/install.sh | sh ./local.sh",
+            "./bin/task",
+        ]
+    )
+    assert not commands[-1].produced("bin/task")
+    assert commands[-1].produced("install.sh")

@@ -58,9 +58,12 @@ class Command:
     made: frozenset[str] = frozenset()  # paths earlier commands of its session produced
     extracted: tuple[tuple[str, str], ...] = ()  # (directory, command) archives unpacked into
     example: bool = False  # inline code a sentence gives as an example ("For example, `./x`")
+    installs: tuple[tuple[str, str], ...] = ()  # (directory, URL) of piped installers run before
 
     def produced(self, path: str) -> bool:
-        return any(path == m or path.startswith(m + "/") for m in self.made)
+        if any(path == m or path.startswith(m + "/") for m in self.made):
+            return True
+        return any(_installed_there(path, where, url) for where, url in self.installs)
 
     def maybe_from(self, path: str, exists: Callable[[str], bool] = lambda p: False) -> str | None:
         """The extraction that may have put `path` there, if one ran before in its directory
@@ -209,6 +212,13 @@ def unwrap(argv: list[str]) -> list[str]:
     return argv
 
 
+def _installed_there(path: str, where: str, url: str) -> bool:
+    """Whether a piped installer run into `where` from `url` wrote `path`: a program straight
+    in that directory whose name the URL holds (`bin/task` from taskfile.dev/install.sh)."""
+    name = path[len(where) + 1 :] if path.startswith(where + "/") else ""
+    return bool(name) and "/" not in name and name.lower() in url.lower()
+
+
 def _basename(url: str) -> str:
     return re.split(r"[/:]", url.rstrip("/"))[-1].split("?")[0].removesuffix(".git")
 
@@ -230,6 +240,7 @@ class Session:
         self._exists = exists  # whether a repository-relative path is in the project
         self._make_outputs = make_outputs  # what `make ARGS` run in a directory writes there
         self.ends_in_cd = False  # the last command was a `cd`: it moved there for what follows
+        self.installs: list[tuple[str, str]] = []  # (directory, URL) of piped installers
 
     def run(
         self,
@@ -274,8 +285,11 @@ class Session:
         text = text.strip()
         if not text or text.startswith("#"):
             return
+        previous: list[str] = []
         for simple in split_line(text):
             argv = unwrap(simple.argv)
+            self._piped_installer(previous, argv)
+            previous = argv
             self.ends_in_cd = bool(argv) and argv[0] in ("cd", "pushd", "popd")
             if self.ends_in_cd:
                 self.cwd = self._cd(argv[1:] if argv[0] != "popd" else ["-"])
@@ -290,8 +304,28 @@ class Session:
                     inline,
                     frozenset(self.made),
                     tuple(self.extracted.items()),
+                    installs=tuple(self.installs),
                 )
             self._record(argv, simple.outputs)
+
+    def _piped_installer(self, download: list[str], argv: list[str]) -> None:
+        """Remember `curl -sL URL | sh` (`sh -s -- -b DIR`): a downloaded installer run from its
+        standard input. The usual one (Task's, golangci-lint's, goreleaser's godownloader)
+        writes its program to ./bin, or to `-b DIR`."""
+        if argv[:1] not in (["sh"], ["bash"]) or download[:1] not in (["curl"], ["wget"]):
+            return
+        if download[0] == "curl" and set(download) & (_OUTPUT_OPTIONS | {"-O", "--remote-name"}):
+            return  # it wrote a file: the shell reads no script from it
+        to_stdout = any(a.endswith("O-") for a in download) or "-" in download
+        if download[0] == "wget" and not to_stdout:
+            return
+        args = argv[1:]
+        if args and not args[0].startswith("-"):
+            return  # `sh script.sh`: the shell runs a file, not the download
+        url = next((w for w in download if "://" in w), "")
+        where = _option_value(args, ("-b",)) or "bin"
+        if url and self.cwd != UNKNOWN_DIR and not where.startswith(("/", "~", "$")):
+            self.installs.append((join(self.cwd, where), url))
 
     def produce(self, paths: Iterable[str]) -> None:
         """Paths made before the next commands (a CI checkout into `path:`)."""

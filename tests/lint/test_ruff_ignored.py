@@ -144,3 +144,40 @@ def test_conftest_ignore_entries_and_what_they_cover(tmp_path: Path) -> None:
     assert covers("tests/a/b.py") is None
     assert covers("tests/test_x.py") is None
     assert covers("other/test_x_async.py") is None
+
+
+POSITIONAL_ONLY = "def f(a, /, b):\n    return a + b\n\n\ndef test_f():\n    assert f(1, 2) == 3\n"
+HOOK_CONFTEST = (
+    "import sys\n\nversion = tuple(sys.version_info[:2])\n\n"
+    "def pytest_pycollect_makemodule(module_path, parent):\n"
+    "    if '_py38' in module_path.name and version < (3, 8):\n        return None\n"
+)
+
+
+def test_a_module_a_conftest_hook_sorts_out_by_the_version_in_its_name(tmp_path: Path) -> None:
+    """wrapt 1.16.0: tests/test_formatargspec_py38.py is about PEP 570's `/` and tests/conftest.py's
+    `pytest_pycollect_makemodule` collects `_py38` modules only on 3.8+: its syntax error is
+    info. The same `/` in a module named for an older Python, or in a project whose conftest
+    names no marker, keeps its severity."""
+    root = make_repo(
+        tmp_path / "p",
+        {
+            "setup.cfg": "[metadata]\nname = p\n\n[options]\npython_requires = >= 3.6\n",
+            "tests/conftest.py": HOOK_CONFTEST,
+            "tests/test_args_py38.py": POSITIONAL_ONLY,
+            "tests/test_args_py36.py": POSITIONAL_ONLY,
+        },
+    )
+    found = _syntax_errors(root)
+    severity, message = found["tests/test_args_py38.py"]
+    assert severity is Severity.INFO and "tests/conftest.py" in message
+    assert found["tests/test_args_py36.py"][0] is not Severity.INFO
+    plain = make_repo(
+        tmp_path / "q",
+        {
+            "setup.cfg": "[metadata]\nname = p\n\n[options]\npython_requires = >= 3.6\n",
+            "tests/conftest.py": "import sys\n\nversion = sys.version_info\n",
+            "tests/test_args_py38.py": POSITIONAL_ONLY,
+        },
+    )
+    assert _syntax_errors(plain)["tests/test_args_py38.py"][0] is not Severity.INFO

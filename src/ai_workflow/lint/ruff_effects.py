@@ -14,8 +14,10 @@ up there by name: mock 5.1.0's test_dotted_but_module_not_loaded runs `import
 mock.tests.support` ("make sure it's there"), then deletes `sys.modules['mock.tests.support']`
 inside `patch.dict('sys.modules')`. An unused `import a.b` whose scope (the function, or the
 module's top level) reads, deletes or tests `sys.modules['a.b']` after it is imported for
-that entry. Info. The same import where the scope touches only other entries of
-`sys.modules` keeps the warning.
+that entry. Info. So is one whose function, or a function enclosing it, looked at that entry
+before it (wrapt 1.16.0: `del sys.modules['this']`, then `import this` again to fire a
+post-import hook). The same import where the scope touches only other entries of
+`sys.modules`, or only at module level before it, keeps the warning.
 
 An import that follows `importlib.invalidate_caches()` in the same scope loads a module the
 program has just written: the standard library asks for that call before importing modules
@@ -41,6 +43,10 @@ _IMPORTED = re.compile(r"`(?P<name>\w+)` imported but unused")
 EFFECT_NOTE = "`{}.py` beside it changes {} when imported: the import is for that effect"
 ENTRY_NOTE = (
     "the code after it uses `sys.modules[{!r}]` (line {}): the import is there to load the module"
+)
+BEFORE_NOTE = (
+    "the code before it looks at `sys.modules[{!r}]` (line {}): the import is there to load "
+    "the module (again)"
 )
 FRESH_NOTE = (
     "`importlib.invalidate_caches()` before it (line {}): the import loads a module the "
@@ -132,6 +138,28 @@ def _entry_used(finding: Finding, tree: ast.Module) -> str | None:
             line = getattr(node, "lineno", 0)
             if line > finding.line and _entry_key(node) == module:
                 return ENTRY_NOTE.format(module, line)
+        return _entry_before(tree, scope, module, finding.line)
+    return None
+
+
+def _entry_before(tree: ast.Module, scope: ast.AST, module: str, line: int) -> str | None:
+    """wrapt 1.16.0's post-import hook tests: `del sys.modules['this']`, then `import this`
+    again to fire the hook; `assert 'wsgiref' not in sys.modules`, then a nested `def worker():
+    import wsgiref` run in a thread. The import's function, or one enclosing it, looked at the
+    module's entry before it: the import is there to load the module (again)."""
+    if isinstance(scope, ast.Module):
+        return None
+    functions = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and any(inner is scope for inner in ast.walk(node))
+    ]
+    for function in functions:
+        for node in ast.walk(function):
+            where = getattr(node, "lineno", 0)
+            if where < line and _entry_key(node) == module:
+                return BEFORE_NOTE.format(module, where)
     return None
 
 

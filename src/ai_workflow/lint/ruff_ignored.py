@@ -22,17 +22,27 @@ on the others: there it covers only an error of a syntax that a newer Python has
 exceptiongroup 1.2.2's tests/test_catch_py311.py, `except*` throughout, which tests/conftest.py
 leaves out with `if sys.version_info < (3, 11): collect_ignore_glob = ["*_py311.py"]`. Any other
 syntax error in such a module fails on the Pythons that collect it, and keeps its severity.
+
+A conftest.py can also sort the modules by a Python version in their name through a hook:
+wrapt 1.16.0's tests/conftest.py has `pytest_pycollect_makemodule` return an empty collector
+`if '_py38' in path.basename and version < (3, 8)`, so tests/test_formatargspec_py38.py, whose
+point is PEP 570's `/`, is collected only on 3.8+. A newer-syntax error in a test module whose
+name ends in `_pyXY` for at least the Python the syntax needs, with a conftest.py on its way
+that names that `_pyXY` in a string and reads the running version, is info too. A module named
+for an older Python (`_py36` with 3.8 syntax), or with no conftest naming its marker, keeps it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from ai_workflow.findings import Finding, explain_as_info
 from ai_workflow.testsource.conftest_ignores import conftest_ignore_of
 from ai_workflow.testsource.pytest_collection import PytestCollection, read_collection
+from ai_workflow.textfiles import read_text
 
 if TYPE_CHECKING:
     from ai_workflow.engine.step import StepContext
@@ -62,7 +72,13 @@ def ignored_modules_as_info(
             )
         entry = conftest_ignore_of(root, finding.path) if root is not None else None
         if entry is None:
-            return None
+            marker = _version_sorted(root, finding.path, finding.message) if root else None
+            if marker is None:
+                return None
+            return (
+                "a module of the tests written for newer Pythons: its name says so and "
+                f"{marker} leaves it out below that version"
+            )
         if not entry.conditional:
             return (
                 "a module of the tests that fails to parse on purpose: pytest never collects "
@@ -76,6 +92,25 @@ def ignored_modules_as_info(
         )
 
     return explain_as_info(findings, note)
+
+
+_NEEDED = re.compile(r"syntax was added in Python 3\.(\d+)")
+_MARKER = re.compile(r"_py3(\d+)$")
+
+
+def _version_sorted(root: Path, path: str, message: str) -> str | None:
+    """The conftest.py (relative to `root`) that sorts the module at `path` out by the
+    `_pyXY` at the end of its name, when that version has the syntax `message` says."""
+    needed, marker = _NEEDED.search(message), _MARKER.search(PurePosixPath(path).stem)
+    if needed is None or marker is None or int(marker.group(1)) < int(needed.group(1)):
+        return None
+    quoted = re.compile(rf"""["'][^"'\n]*_py3{marker.group(1)}\b[^"'\n]*["']""")
+    for directory in PurePosixPath(path).parents:
+        conftest = str(directory / "conftest.py") if str(directory) != "." else "conftest.py"
+        text = read_text(root / conftest) if (root / conftest).is_file() else None
+        if text and quoted.search(text) and re.search(r"version", text):
+            return conftest
+    return None
 
 
 def run_ignored_modules_as_info(ctx: StepContext, findings: Iterable[Finding]) -> list[Finding]:
