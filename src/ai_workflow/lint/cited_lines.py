@@ -3,12 +3,13 @@
 Several context classes of shellcheck's warnings (`shellcheck_traps`, `shellcheck_joined`,
 `shellcheck_kernel_names`) judge a finding by its line alone: this reads each cited file once
 and applies their judgement, so each of them says only what makes its line harmless;
-`CitedLines` serves the other readers of a finding's line (`shell_parse`).
+`graded_by_line` applies another grade the same way (`shellcheck_executed_errors` shows a line
+as breakage); `CitedLines` serves the other readers of a finding's line (`shell_parse`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from ai_workflow.findings import Finding, Severity, explained_as_info
@@ -38,16 +39,28 @@ def lines_as_info(
 ) -> list[Finding]:
     """The findings, with each warning or error of `rule` at info where `note_for` of the line
     it cites gives a note (why the line is harmless, kept in the finding); the order is kept."""
+    return graded_by_line(findings, target, {rule}, note_for, explained_as_info)
+
+
+def graded_by_line(
+    findings: Sequence[Finding],
+    target: Path,
+    rules: Collection[str],
+    note_for: Callable[[str], str | None],
+    grade: Callable[[Finding, str], Finding],
+) -> list[Finding]:
+    """The findings, with each warning or error of `rules` passed to `grade` with the note
+    `note_for` gives of the line it cites (none: kept as it is); the order is kept."""
     cited = CitedLines(target)
     graded = []
     for finding in findings:
         note = None
         if (
-            finding.rule == rule
+            finding.rule in rules
             and finding.severity is not Severity.INFO
             and finding.path
             and isinstance(finding.line, int)
         ):
             note = note_for(cited.line(finding.path, finding.line) or "")
-        graded.append(explained_as_info(finding, note) if note else finding)
+        graded.append(grade(finding, note) if note else finding)
     return graded

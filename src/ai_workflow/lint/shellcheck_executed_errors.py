@@ -18,8 +18,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from ai_workflow.findings import Finding, Severity, shown_as_breakage
-from ai_workflow.lint.cited_lines import CitedLines
+from ai_workflow.findings import Finding, shown_as_breakage
+from ai_workflow.lint.cited_lines import graded_by_line
 
 EXECUTED_OUTPUT = frozenset({"shellcheck/SC2091", "shellcheck/SC2092"})
 # a whole statement: `$(body)` or `` `body` `` alone on the line, a `;` or a comment after it
@@ -35,20 +35,13 @@ WHY = (
 def executed_errors_shown(findings: Sequence[Finding], target: Path) -> list[Finding]:
     """The findings, with SC2091/SC2092 on a statement whose substitution runs its command's
     stderr (see the module docstring) shown as breakage; the order is kept."""
-    cited = CitedLines(target)
-    shown = []
-    for finding in findings:
-        if (
-            finding.rule in EXECUTED_OUTPUT
-            and finding.severity is not Severity.INFO
-            and finding.path
-            and isinstance(finding.line, int)
-            and runs_its_errors(cited.line(finding.path, finding.line) or "")
-        ):
-            shown.append(shown_as_breakage(finding, WHY))
-        else:
-            shown.append(finding)
-    return shown
+    return graded_by_line(
+        findings,
+        target,
+        EXECUTED_OUTPUT,
+        lambda line: WHY if runs_its_errors(line) else None,
+        shown_as_breakage,
+    )
 
 
 def runs_its_errors(line: str) -> bool:
