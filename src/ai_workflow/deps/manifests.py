@@ -473,10 +473,7 @@ def _module_lists(tree: ast.Module) -> dict[str, list[str]]:
     computed: set[str] = set()
 
     def add(name: str, node: ast.expr, marker: str) -> None:
-        try:
-            value = ast.literal_eval(node)
-        except (ValueError, TypeError, SyntaxError, RecursionError):
-            value = None
+        value = _literal(node)
         items = [value] if isinstance(value, str) else value
         if name not in lists or not isinstance(items, list | tuple):
             computed.add(name)
