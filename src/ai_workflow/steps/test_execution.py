@@ -68,6 +68,7 @@ from ai_workflow.ai.redact import redact
 from ai_workflow.automation import automation_blocks
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
+from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.project_files import project_files
 from ai_workflow.quoting import relative_to_target
 from ai_workflow.release_archive import packed_bin_link, release_archive
@@ -873,8 +874,9 @@ def _marked_flaky(
     if plan.framework not in PY_FRAMEWORKS:
         return failures
     kept = []
+    files = ParsedFiles(ctx.target)
     for failure in failures:
-        mark = flaky_mark(ctx.target, failure) if failure.kind == "failed" else None
+        mark = flaky_mark(files, failure) if failure.kind == "failed" else None
         if mark is None:
             kept.append(failure)
             continue

@@ -14,26 +14,26 @@ from __future__ import annotations
 
 import ast
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
+from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.testcmd.reports import FailedTest
-from ai_workflow.textfiles import read_text
 
 FLAKY_MARK = re.compile(r"^(?:(?:pytest\.)?mark\.flaky|flaky(?:\.flaky)?)$")
 """A decorator (or `pytestmark` entry) by its dotted name, without its call's arguments."""
 
 
-def flaky_mark(target: Path, failure: FailedTest) -> str | None:
+def flaky_mark(files: ParsedFiles, failure: FailedTest) -> str | None:
     """`@name` of the flaky mark on the failed test (its function, class or module), with its
-    line; None when the test carries none or cannot be found."""
+    line; None when the test carries none or cannot be found. `files` parses each test module
+    once for all the failures in it."""
     if failure.path is None:
         return None
     rel = PurePosixPath(failure.path)
     if rel.is_absolute() or ".." in rel.parts or rel.suffix != ".py":
         return None
-    try:
-        tree = ast.parse(read_text(target / rel, root=target))
-    except (SyntaxError, ValueError):
+    tree = files.tree(rel.as_posix())
+    if tree is None:
         return None
     name = re.sub(r"\[.*\]$", "", failure.name).replace("::", ".").split(".")[-1]
     for scope in _enclosing(tree, name, failure.line):
