@@ -192,7 +192,7 @@ def check_versions(
             entries,
             outcome,
             lambda path: changelog_generator(target, files, path),
-            lambda path: read_text(target / path),
+            lambda path: read_text(target / path, root=target),
         )
         _compare_readme(project, readme, outcome, docs.get(readme[0].path) if readme else None)
     mentions = python + js + [e.mention for e in entries[:2]] + readme
