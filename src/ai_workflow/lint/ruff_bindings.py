@@ -95,11 +95,11 @@ import re
 from collections.abc import Iterable
 
 from ai_workflow.findings import Finding, Severity, explain_as_info
+from ai_workflow.lint.ruff_codes import UNUSED_IMPORT
 from ai_workflow.parsed_files import ParsedFiles, Syntax
 from ai_workflow.pysource import dotted_name
 
 UNUSED_VARIABLE = "ruff/F841"
-UNUSED_IMPORT = "ruff/F401"
 REDEFINED = "ruff/F811"
 _VARIABLE = re.compile(r"Local variable `(?P<name>\w+)` is assigned to but never used")
 _IMPORTED = re.compile(r"`(?P<name>[\w.]+)` imported but unused")

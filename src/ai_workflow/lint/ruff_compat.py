@@ -26,9 +26,9 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from ai_workflow.findings import Finding, Severity
+from ai_workflow.lint.ruff_codes import UNUSED_IMPORT
 from ai_workflow.parsed_files import ParsedFiles
 
-UNUSED_IMPORT = "ruff/F401"
 _STAR = re.compile(r"\bfrom\s+([A-Za-z_][\w.]*)\s+import\s+\*")
 _BACKWARD = re.compile(r"\bbackwards?[- _]?compat", re.IGNORECASE)
 STAR_NOTE = (

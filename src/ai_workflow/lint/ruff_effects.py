@@ -35,10 +35,10 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from ai_workflow.findings import Finding, Severity, explain_as_info
+from ai_workflow.lint.ruff_codes import UNUSED_IMPORT
 from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.pysource import dotted_name, import_time_statements
 
-UNUSED_IMPORT = "ruff/F401"
 _IMPORTED = re.compile(r"`(?P<name>\w+)` imported but unused")
 EFFECT_NOTE = "`{}.py` beside it changes {} when imported: the import is for that effect"
 ENTRY_NOTE = (

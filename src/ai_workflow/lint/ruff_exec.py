@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import ast
 import posixpath
-import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from ai_workflow.findings import Finding
+from ai_workflow.lint.ruff_codes import UNDEFINED_MESSAGE, UNDEFINED_NAME
 from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.pysource import called_name, module_bindings
 
-UNDEFINED_NAME = "ruff/F821"
 NOTE = "defined at run time by {}"
-_UNDEFINED = re.compile(r"Undefined name `(?P<name>\w+)`")
 _OPENERS = frozenset({"open"})  # open(), io.open(), codecs.open()
 _READERS = frozenset({"read", "read_text", "read_bytes"})
 _JOINERS = frozenset({"join", "Path", "PurePath", "PosixPath", "PurePosixPath"})
@@ -44,7 +42,7 @@ def exec_definitions_as_info(findings: Iterable[Finding], files: ParsedFiles) ->
 
 
 def _defined_by_exec(finding: Finding, tree: ast.Module, files: ParsedFiles) -> str | None:
-    found = _UNDEFINED.search(finding.message)
+    found = UNDEFINED_MESSAGE.search(finding.message)
     if found is None or finding.path is None or finding.line is None:
         return None
     name = found.group("name")

@@ -21,15 +21,13 @@ code that adds and removes names at run time, two such reads are the test itself
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable
 
 from ai_workflow.findings import Finding
+from ai_workflow.lint.ruff_codes import UNDEFINED_MESSAGE, UNDEFINED_NAME
 from ai_workflow.parsed_files import ParsedFiles
 
-UNDEFINED_NAME = "ruff/F821"
 NOTE = "{}: the test itself makes or expects the undefined name"
-_UNDEFINED = re.compile(r"Undefined name `(?P<name>\w+)`")
 _RAISES = frozenset({"assertRaises", "assertRaisesRegex", "assertRaisesRegexp", "raises"})
 _BUILTINS = frozenset({"builtins", "__builtin__"})
 _SELF = "__name__"
@@ -43,7 +41,7 @@ def expected_names_as_info(findings: Iterable[Finding], files: ParsedFiles) -> l
 
 
 def _expected(finding: Finding, tree: ast.Module) -> str | None:
-    found = _UNDEFINED.search(finding.message)
+    found = UNDEFINED_MESSAGE.search(finding.message)
     if found is None or finding.line is None:
         return None
     name = found.group("name")

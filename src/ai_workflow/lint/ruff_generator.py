@@ -24,11 +24,10 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from ai_workflow.findings import Finding, explain_as_info
+from ai_workflow.lint.ruff_codes import UNDEFINED_NAME, UNUSED_IMPORT
 from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.textfiles import read_head
 
-UNDEFINED_NAME = "ruff/F821"
-UNUSED_IMPORT = "ruff/F401"
 NOTE = "{}, which runs this file with its own names in scope: {} (from the header of {})"
 HEAD_BYTES = 1024
 MAX_SIBLINGS = 200  # files read for a header in the input's directory

@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from ai_workflow.findings import Finding, explain_as_info
+from ai_workflow.lint.ruff_codes import UNDEFINED_MESSAGE
 from ai_workflow.lint.ruff_reexports import dotted_package
 from ai_workflow.parsed_files import ParsedFiles
 
 SUBMODULE_NOTE = "bound by the import of the package's submodule `{}` above: defined at run time"
-_UNDEFINED = re.compile(r"Undefined name `(?P<name>\w+)`")
 
 
 def import_bindings_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
@@ -32,7 +32,7 @@ def _submodule_note(finding: Finding, files: ParsedFiles) -> str | None:
     if finding.rule != "ruff/F821":
         return None
     target = files.target
-    found = _UNDEFINED.search(finding.message)
+    found = UNDEFINED_MESSAGE.search(finding.message)
     if found is None or finding.path is None or finding.line is None:
         return None
     init = PurePosixPath(finding.path)

@@ -33,9 +33,9 @@ from pathlib import PurePosixPath
 
 from ai_workflow.deps.imports import PY2_STDLIB_MODULES
 from ai_workflow.findings import Finding
+from ai_workflow.lint.ruff_codes import UNDEFINED_MESSAGE, UNDEFINED_NAME
 from ai_workflow.parsed_files import ParsedFiles
 
-UNDEFINED_NAME = "ruff/F821"
 PY2_BUILTINS = frozenset(
     {
         "unicode",
@@ -57,7 +57,6 @@ PY2_BUILTINS = frozenset(
     }
 )
 NOTE = "a Python 2 builtin, used only where Python 2 runs ({}): defined there"
-_UNDEFINED = re.compile(r"Undefined name `(?P<name>\w+)`")
 # a test of which Python runs: `PY2`, `six.PY3`, `is_python3()`, `sys.version_info[0] == 2`
 _VERSION_TEST = re.compile(
     r"(?i)\bpy(?:thon)?_?[23]\b|_py(?:thon)?_?[23]\b|version_info|sys\.version"
@@ -174,7 +173,7 @@ def _imported_only_on_python2(
 ) -> str | None:
     """Where the project imports the finding's module, when every import of it is in the
     body of an `if` whose test holds on Python 2 alone (None: one is not, or none is found)."""
-    found = _UNDEFINED.search(finding.message)
+    found = UNDEFINED_MESSAGE.search(finding.message)
     path = finding.path
     if found is None or found.group("name") not in PY2_BUILTINS or not path:
         return None
@@ -244,7 +243,7 @@ def _builtin_uses(
 ) -> list[ast.Name]:
     """The uses, at the finding's line, of the Python 2 builtin its F821 names (none when it
     names another), filling `parents` (child to parent) over the whole tree."""
-    found = _UNDEFINED.search(finding.message)
+    found = UNDEFINED_MESSAGE.search(finding.message)
     if found is None or found.group("name") not in PY2_BUILTINS:
         return []
     for node in ast.walk(tree):

@@ -26,9 +26,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
 from ai_workflow.findings import Finding, explain_as_info
+from ai_workflow.lint.ruff_codes import UNUSED_IMPORT
 from ai_workflow.parsed_files import ParsedFiles, Syntax
 
-UNUSED_IMPORT = "ruff/F401"
 _IMPORTED = re.compile(r"`(?P<name>[\w.]+)` imported but unused")
 NOTE = "a re-export of the package's own module in its __init__.py: part of its public API"
 IMPORTED_NOTE = "imported from this module by {}: a re-export the project uses"

@@ -44,18 +44,17 @@ import re
 from collections.abc import Iterable
 
 from ai_workflow.findings import Finding
+from ai_workflow.lint.ruff_codes import UNDEFINED_MESSAGE, UNDEFINED_NAME
 from ai_workflow.lint.ruff_exec import executed_file
 from ai_workflow.lint.ruff_py2 import guarded
 from ai_workflow.parsed_files import ParsedFiles
 
-UNDEFINED_NAME = "ruff/F821"
 NEVER_RUNS_NOTE = "in code that never runs ({}): it cannot raise NameError"
 IPYTHON_NOTE = "an IPython builtin, read only where IPython runs ({}): defined there"
 NAMESPACE_NOTE = "may be defined at import by {}, which writes computed names into the module"
 EXEC_NOTE = "may be defined at run time by {}, which runs code in the module's namespace"
 IPYTHON_BUILTINS = frozenset({"get_ipython", "__IPYTHON__", "display"})
 _IPYTHON_TEST = re.compile(r"(?i)ipython")
-_UNDEFINED = re.compile(r"Undefined name `(?P<name>\w+)`")
 
 
 def never_run_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[Finding]:
@@ -65,7 +64,7 @@ def never_run_as_info(findings: Iterable[Finding], files: ParsedFiles) -> list[F
 
 
 def _never_runs(finding: Finding, tree: ast.Module) -> str | None:
-    found = _UNDEFINED.search(finding.message)
+    found = UNDEFINED_MESSAGE.search(finding.message)
     if found is None or finding.line is None:
         return None
     for node in ast.walk(tree):
@@ -95,7 +94,7 @@ def ipython_builtins_as_info(findings: Iterable[Finding], files: ParsedFiles) ->
 
 
 def _ipython_guard(finding: Finding, tree: ast.Module) -> str | None:
-    found = _UNDEFINED.search(finding.message)
+    found = UNDEFINED_MESSAGE.search(finding.message)
     if found is None or found.group("name") not in IPYTHON_BUILTINS:
         return None
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
@@ -125,7 +124,7 @@ def exec_namespace_as_info(findings: Iterable[Finding], files: ParsedFiles) -> l
 
 
 def _exec_before(finding: Finding, tree: ast.Module) -> str | None:
-    found = _UNDEFINED.search(finding.message)
+    found = UNDEFINED_MESSAGE.search(finding.message)
     if found is None or finding.line is None:
         return None
     line, aliases = finding.line, _globals_aliases(tree)
@@ -221,7 +220,7 @@ def namespace_writes_as_info(findings: Iterable[Finding], files: ParsedFiles) ->
 
 
 def _written_before(finding: Finding, tree: ast.Module) -> str | None:
-    found = _UNDEFINED.search(finding.message)
+    found = UNDEFINED_MESSAGE.search(finding.message)
     if found is None or finding.line is None:
         return None
     name, line = found.group("name"), finding.line

@@ -18,12 +18,11 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ai_workflow.findings import Finding
+from ai_workflow.lint.ruff_codes import UNDEFINED_MESSAGE, UNDEFINED_NAME
 from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.vendored import VendoredFiles
 
-UNDEFINED_NAME = "ruff/F821"
 NOTE = "in `{}`, which no file of the project calls, in {}"
-_UNDEFINED = re.compile(r"Undefined name `(?P<name>\w+)`")
 
 
 def uncalled_vendored_as_info(
@@ -34,7 +33,7 @@ def uncalled_vendored_as_info(
     named: dict[str, bool] = {}
 
     def reason(finding: Finding, tree: ast.Module) -> str | None:
-        if _UNDEFINED.search(finding.message) is None or finding.line is None:
+        if UNDEFINED_MESSAGE.search(finding.message) is None or finding.line is None:
             return None
         function = _enclosing_function(tree, finding.line)
         if function is None:
