@@ -13,7 +13,8 @@ a file that cannot be read or does not parse has the text "" and no tree.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -99,9 +100,36 @@ class ParsedFiles:
 
         return explain_as_info(findings, note_of)
 
+    def named_beyond_def(self, name: str, rels: Sequence[str]) -> bool:
+        """Whether some of the files `rels` names `name` other than in its `def`: a name, an
+        attribute (`a.__cmp__(b)`), an imported name or a string (`getattr(obj, "name")`);
+        comments do not count. In a file that does not parse, any mention but `def name`
+        counts (its text is all there is to read)."""
+        for rel in dict.fromkeys(rels):
+            text = self.text(rel) if rel else ""
+            if name not in text:
+                continue
+            syntax = self.syntax(rel)
+            if syntax is None:
+                mentions = len(re.findall(rf"\b{re.escape(name)}\b", text))
+                if mentions > len(re.findall(rf"\bdef\s+{re.escape(name)}\b", text)):
+                    return True
+            elif any(_names(node, name) for node in syntax.walked):
+                return True
+        return False
+
     def lines(self, rel: str) -> list[str]:
         """The file's lines (without their ends)."""
         return self.text(rel).splitlines()
+
+
+def _names(node: ast.AST, name: str) -> bool:
+    return (
+        (isinstance(node, ast.Name) and node.id == name)
+        or (isinstance(node, ast.Attribute) and node.attr == name)
+        or (isinstance(node, ast.alias) and name in (node.name, node.asname))
+        or (isinstance(node, ast.Constant) and node.value == name)
+    )
 
 
 def _parse(text: str, rel: str) -> ast.Module | None:

@@ -138,7 +138,7 @@ def _in_python2_hook(
     parents: dict[ast.AST, ast.AST] = {}
     for node in _builtin_uses(finding, tree, parents):
         hook = _enclosing_hook(node, parents)
-        if hook and not _named_beyond_def(hook, files, [*python_files, finding.path or ""]):
+        if hook and not files.named_beyond_def(hook, [*python_files, finding.path or ""]):
             return f"in `{hook}`, a method only Python 2 calls"
     return None
 
@@ -151,17 +151,6 @@ def _enclosing_hook(name: ast.AST, parents: dict[ast.AST, ast.AST]) -> str | Non
     if node is None or node.name not in PY2_HOOKS:
         return None
     return node.name if isinstance(parents.get(node), ast.ClassDef) else None
-
-
-def _named_beyond_def(hook: str, files: ParsedFiles, python_files: Sequence[str]) -> bool:
-    """Whether some file names the hook other than in `def hook(`: a call `a.__cmp__(b)`, an
-    alias `__bool__ = __nonzero__`, a `getattr` string."""
-    for rel in dict.fromkeys(python_files):
-        text = files.text(rel) if rel else ""
-        named = len(re.findall(rf"\b{hook}\b", text))
-        if named > len(re.findall(rf"\bdef\s+{hook}\b", text)):
-            return True
-    return False
 
 
 # a test that holds on Python 2 alone: `PY2`, `sys.version_info.major == 2`, `[0] < 3`

@@ -42,7 +42,7 @@ def uncalled_vendored_as_info(
         if why is None:
             return None
         if function not in named:
-            named[function] = _named_beyond_def(function, files, python_files)
+            named[function] = files.named_beyond_def(function, python_files)
         return None if named[function] else NOTE.format(function, why)
 
     return files.explain_rule(findings, UNDEFINED_NAME, "{}", reason)
@@ -62,24 +62,3 @@ def _enclosing_function(tree: ast.Module, line: int) -> str | None:
     if best is None or best.decorator_list or re.fullmatch(r"__\w+__", best.name):
         return None
     return best.name
-
-
-def _named_beyond_def(function: str, files: ParsedFiles, python_files: Sequence[str]) -> bool:
-    """Whether some Python file names `function` in code other than its `def`: a name, an
-    attribute, an imported name or a string (`getattr(obj, "name")`); comments do not count.
-    A file that does not parse counts as naming it (no guess)."""
-    for rel in dict.fromkeys(python_files):
-        if function not in files.text(rel):
-            continue
-        tree = files.tree(rel)
-        if tree is None:
-            return True
-        for node in ast.walk(tree):
-            if (
-                (isinstance(node, ast.Name) and node.id == function)
-                or (isinstance(node, ast.Attribute) and node.attr == function)
-                or (isinstance(node, ast.alias) and function in (node.name, node.asname))
-                or (isinstance(node, ast.Constant) and node.value == function)
-            ):
-                return True
-    return False
