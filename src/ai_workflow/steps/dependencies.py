@@ -1151,9 +1151,16 @@ def _unnamed_requirements(target: Path, files: list[str], roots: list[Manifest])
 def _requirements_stem(rel: str) -> str:
     """`requirements` for `requirements.txt` or `requirements.in`; the qualified name else."""
     path = PurePosixPath(rel)
-    if path.parent.name in ("requirements", "reqs"):
+    if _in_requirements_dir(path):
         return path.as_posix().rsplit(".", 1)[0]
     return path.name.rsplit(".", 1)[0].lower()
+
+
+def _in_requirements_dir(path: PurePosixPath) -> bool:
+    """Whether the file is in a directory of requirements files (`requirements/`, `reqs/`,
+    `requirements.d/`, `py.requirements/`)."""
+    parent = path.parent.name.lower()
+    return parent == "reqs" or is_requirements_dir(parent)
 
 
 def _lists_files(path: PurePosixPath) -> bool:
@@ -1190,8 +1197,7 @@ def _named_after(dep: Dependency) -> bool:
     if not name.lower().endswith((".txt", ".in")):
         return False
     stem = REQUIREMENTS_WORD.sub("", name.rsplit(".", 1)[0])
-    parent = PurePosixPath(dep.path).parent.name.lower()
-    in_requirements = parent == "reqs" or is_requirements_dir(parent)
+    in_requirements = _in_requirements_dir(PurePosixPath(dep.path))
     in_requirements = in_requirements or stem != name.rsplit(".", 1)[0]
     return bool(stem) and in_requirements and canonical(stem) == dep.key
 
