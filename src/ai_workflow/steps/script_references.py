@@ -175,6 +175,7 @@ class Project:
     names: frozenset[str] = frozenset()  # what a clone of this project is called
     make_targets: frozenset[str] = frozenset()  # files the root Makefile can build
     _go_binaries: dict[str, str] | None = None  # name -> its main package's dir, when asked
+    _by_stem: dict[tuple[str, str], list[str]] | None = None  # (dir, stem) -> files, when asked
     producible: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (file, origin)
     ignored: set[str] = field(default_factory=set)  # missing paths .gitignore excludes
     exported: set[str] = field(default_factory=set)  # missing paths `git archive` leaves out
@@ -192,6 +193,17 @@ class Project:
         if self._go_binaries is None:
             self._go_binaries = go_binaries(self.target, self.files)
         return self._go_binaries.get(name)
+
+    def same_stem(self, path: str) -> list[str]:
+        """The project's other files in the directory of `path` with its stem (`defaults.txt`
+        for `defaults.sh`), sorted; the index is made the first time it is asked."""
+        if self._by_stem is None:
+            self._by_stem = {}
+            for rel in sorted(self.files):
+                pure = PurePosixPath(rel)
+                self._by_stem.setdefault((pure.parent.as_posix(), pure.stem), []).append(rel)
+        pure = PurePosixPath(path)
+        return [f for f in self._by_stem.get((pure.parent.as_posix(), pure.stem), []) if f != path]
 
     def is_clone(self, url: str) -> bool:
         """Whether `git clone URL` clones this project (its name is one of the project's)."""
@@ -1574,15 +1586,11 @@ def _session_transcript(project: Project, script: str) -> str | None:
     15.0.1's docs/examples/*.sh are sessions its screenshot script feeds to `bash -` line by
     line, writing `$ <line>` and the output into the .txt the documentation includes: input
     to replay, not a program to run."""
-    path = PurePosixPath(script)
     lines = [line.strip() for line in read_text(project.target / script).splitlines()]
     lines = [line for line in lines if line]
     if not lines:
         return None
-    for other in sorted(project.files):
-        candidate = PurePosixPath(other)
-        if candidate.parent != path.parent or candidate.stem != path.stem or other == script:
-            continue
+    for other in project.same_stem(script):
         # the commands of its prompt lines (`$ make`, `user@host:~$ make`: `strip_prompt`)
         prompted = map(strip_prompt, read_text(project.target / other).splitlines())
         typed = [command.strip() for command in prompted if command]
