@@ -32,6 +32,7 @@ from ai_workflow.testcmd.environment import (
     program_not_on_path,
 )
 from ai_workflow.testcmd.plans import Plan, plan_for
+from ai_workflow.testcmd.tox_env import tox_deps
 from tests.helpers import make_repo, step_context
 
 NO_ENV: dict[str, str] = {"PATH": ""}
@@ -1072,3 +1073,18 @@ def test_a_script_tox_runs_that_runs_no_unittest_suite_is_no_runner(tmp_path: Pa
     root = make_repo(tmp_path / "p", {"tox.ini": TOX_SCRIPT, "strip.py": "", "tests.py": plain})
     assert declared(root)[0] is None
     assert detect(root, python=sys.executable).test_argv != [sys.executable, "tests.py"]
+
+
+def test_tox_deps_reads_each_requirement_name_and_leaves_out_options_paths_and_urls(
+    tmp_path: Path,
+) -> None:
+    """The base `[testenv]`'s `deps`, each line read as a PEP 508 requirement after its factor
+    condition (`py38: mock`); options, paths, URLs and substitutions name no distribution."""
+    (tmp_path / "tox.ini").write_text(
+        "[testenv]\ndeps =\n    coverage\n    pytest[testing] >= 6; python_version > '3'\n"
+        "    py38,!pypy: mock\n    -r requirements-test.txt\n    ./local\n"
+        "    https://example.invalid/pkg.zip\n    {env:EXTRA}\n    not a requirement!\n"
+        "[testenv:lint]\ndeps = flake8\n",
+        encoding="utf-8",
+    )
+    assert tox_deps(tmp_path) == {"coverage", "pytest", "mock"}

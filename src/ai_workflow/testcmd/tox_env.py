@@ -14,11 +14,14 @@ is left out. A `[testenv]` whose commands run another program sets nothing for o
 from __future__ import annotations
 
 import configparser
+import contextlib
 import functools
 import os
 import re
 import shlex
 from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
 
 from ai_workflow.textfiles import read_text
 
@@ -53,10 +56,8 @@ def tox_setenv(target: Path, framework: str | None) -> dict[str, str]:
     return found
 
 
-DEP_NAME = re.compile(
-    r"^(?:[\w.,!-]+:\s*)?(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:[\[<>=!~;@\s]|$)"
-)
-"""A `deps` line's distribution: `mock`, `pytest>=6`, `py38: mock` (a factor-conditional line)."""
+FACTORS = re.compile(r"^[\w.,!-]+:\s+|^[\w.,!-]+:(?=[A-Za-z0-9])(?!//)")
+"""The factor condition before a `deps` line's requirement: `py38: mock`, `!pypy:mock`."""
 
 
 def tox_deps(target: Path) -> set[str]:
@@ -72,9 +73,8 @@ def tox_deps(target: Path) -> set[str]:
         line = line.split("#", 1)[0].strip()
         if not line or line.startswith(("-", ".", "/")) or "{" in line or "://" in line:
             continue
-        match = DEP_NAME.match(line)
-        if match is not None:
-            found.add(match["name"])
+        with contextlib.suppress(InvalidRequirement):
+            found.add(Requirement(FACTORS.sub("", line, count=1)).name)
     return found
 
 
