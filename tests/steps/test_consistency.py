@@ -729,6 +729,35 @@ def test_npms_script_banner_in_a_pasted_run_is_not_the_project_version(tmp_path:
     assert _at(outcome, "version/readme-mismatch") == {("README.md", 4)}
 
 
+def test_an_older_release_for_the_users_of_an_older_platform_is_advice(tmp_path: Path) -> None:
+    """jsmin 3.0.1 (held-out 143, wrong): its README's 'Python 2 support was removed in version
+    3.0.0. If you need to support Python 2, please use version 2.2.2 with setuptools<58.' sends
+    Python 2's users to the last release that ran there, not a claim of jsmin's version; so does
+    a wrapped sentence and a pin after 'Python 2 users:'. A stale version with no platform named
+    (`If you need the old API`), or a platform with no users singled out, is still a claim."""
+    readme = (
+        "mylib\n=====\n\n"
+        "Python 2 support was removed in version 3.0.0. If you need to support Python 2,\n"
+        "please use version 2.2.2 with setuptools<58.\n\n"  # 5: advice, wrapped
+        "If you still run node 0.8, use version 1.1.0.\n\n"  # 7: advice
+        "Python 2 users: ``pip install mylib==2.2.2``\n\n"  # 9: advice, a pin
+        "If you need the old API, please use version 2.2.2.\n\n"  # 11: a claim
+        "Install version 2.2.2 with Python 3.12.\n\n"  # 13: a claim
+        "- Works on Python 2 for old users.\n"
+        "- Install version 2.2.2.\n"  # 16: a list item of its own, a claim
+    )
+    files = {
+        "pyproject.toml": PYPROJECT.format(version="3.0.1").replace("my-pkg", "mylib"),
+        "README.rst": readme,
+    }
+    outcome = _run(make_repo(tmp_path / "py", files))
+    assert _at(outcome, "version/readme-mismatch") == {
+        ("README.rst", 11),
+        ("README.rst", 13),
+        ("README.rst", 16),
+    }
+
+
 def test_a_license_version_in_the_readme_is_not_the_project_version(tmp_path: Path) -> None:
     """rc 1.2.8 (held-out 76, wrong): its README's '## License' says 'Multi-licensed under the
     two-clause BSD License, MIT License, or Apache License, version 2.0', the Apache License's

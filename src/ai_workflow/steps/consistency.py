@@ -82,6 +82,31 @@ _MINIMUM_AFTER = re.compile(
 """`use version 1.2.6 or later`: a minimum for users (minimist's security note), not a claim
 about the project's own version."""
 
+_RUNTIME = (
+    r"(?:python|pypy|node(?:\.js|js)?|php|ruby|perl|java|jdk|go|golang|django|rails|"
+    r"ubuntu|debian|centos|rhel|windows|macos|ios|android|internet explorer|ie)"
+)
+_PLATFORM_RELEASE = re.compile(rf"\b{_RUNTIME}\s*(?:versions?\s*)?(?:[<>=]=?\s*)?v?\d", re.I)
+_FOR_SOME_USERS = re.compile(r"\b(?:if you|still|legacy|older|old|users?)\b", re.I)
+"""jsmin 3.0.1's README: 'Python 2 support was removed in version 3.0.0. If you need to support
+Python 2, please use version 2.2.2 with setuptools<58.': a sentence that sends the users of
+one platform's release (`Python 2`, `node 0.8`) to an older version of the project, advice for
+those users, not a claim of the project's version. Both must be in the sentence: a platform
+with its version number and words that single some users out (`if you`, `still`, `legacy`,
+`users`); `install version 1.9.0 with Python 3.12` is still a claim."""
+
+
+_BLOCK_START = re.compile(r"\s*(?:[-*+]\s|\d+[.)]\s|#|```|~~~)")
+
+
+def _legacy_advice(sentence: str) -> bool:
+    """The text before a version, from the start of its sentence, is advice to the users of an
+    older platform (`_FOR_SOME_USERS`, `_PLATFORM_RELEASE`)."""
+    plain = _INLINE_MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", sentence)
+    plain = re.split(r"[.!?](?:\s|$)", plain)[-1]
+    return bool(_FOR_SOME_USERS.search(plain) and _PLATFORM_RELEASE.search(plain))
+
+
 _LICENSE_BEFORE = re.compile(
     r"\b(?:licen[cs]e|A?GPL(?:v\d)?|LGPL(?:v\d)?|MPL|EPL|EUPL|CDDL|GFDL|FDL)[\s,:]*$", re.I
 )
@@ -498,7 +523,10 @@ def _readme_versions(
         for number, text in block.numbered_lines()
         if _NPM_BANNER.match(text)
     }
+    above = ""  # the lines above in the same paragraph: a sentence may wrap
     for number, line in enumerate(read_text(target / readme).splitlines(), start=1):
+        if _BLOCK_START.match(line):
+            above = ""  # a list item or a heading starts a sentence of its own
         for index, pattern in enumerate(patterns):
             if index == 0 and number in transcript:
                 continue  # sample output quotes whatever project it ran on; pins still count
@@ -512,6 +540,7 @@ def _readme_versions(
                     if index > 0
                     else _version_history(line[: match.start()], line[match.end() :])
                 )
+                and not _legacy_advice(above + line[: match.start()])
             ]
             if index == 0 and len({m.group(1) for m in claims}) > 1:
                 continue  # several versions claimed on one line: a list of sample data
@@ -530,6 +559,7 @@ def _readme_versions(
                 )
                 for m in claims
             )
+        above = f"{above}{line.strip()} " if line.strip() else ""
     return found
 
 
