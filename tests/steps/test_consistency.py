@@ -780,6 +780,28 @@ def test_a_license_version_in_the_readme_is_not_the_project_version(tmp_path: Pa
     assert _at(outcome, "version/readme-mismatch") == {("README.md", 3)}
 
 
+def test_a_version_named_as_another_things_is_not_the_project_version(tmp_path: Path) -> None:
+    """license-expression 30.4.4 (held-out 144, wrong): its README says it ships 'the license
+    keys from SPDX https://spdx.org/licenses/ (version 3.26)' and ScanCode's LicenseDB 'from
+    scancode-toolkit version 32.3.1': the versions of the things named right before `version`
+    (a URL, a hyphenated name, an acronym), not of the project. The project's own name from
+    setup.cfg before `version`, and a plain `version X`, stay claims."""
+    readme = (
+        "license-expression\n==================\n\n"
+        "This is version 29.0.0.\n\n"  # 4: a claim
+        "It includes the license keys from SPDX https://spdx.org/licenses/ (version 3.26)\n"
+        "and LicenseDB (from scancode-toolkit version 32.3.1, published on 2025-01-10).\n\n"
+        "It speaks the SPDX version 2.3 syntax.\n\n"
+        "Read license-expression version 29.1.0 notes.\n"  # 11: the project's own name
+    )
+    files = {
+        "setup.cfg": "[metadata]\nname = license-expression\nversion = 30.4.4\n",
+        "README.rst": readme,
+    }
+    outcome = _run(make_repo(tmp_path / "py", files))
+    assert _at(outcome, "version/readme-mismatch") == {("README.rst", 4), ("README.rst", 11)}
+
+
 def test_a_pin_after_a_phrase_of_history_is_the_release_that_brought_a_change(
     tmp_path: Path,
 ) -> None:

@@ -1035,6 +1035,42 @@ def test_a_test_file_another_test_runs_as_a_child_process_is_a_fixture(tmp_path:
     assert located(outcome, "tests/no-assertions") == [("test/lonely.js", 3)]
 
 
+def test_an_empty_test_named_for_its_module_importing_is_info(tmp_path: Path) -> None:
+    """overrides 7.7.0 (held-out 144): tests/test_signatures.py defines classes whose checks
+    run at import and keeps `def test_that_this_file_is_ok(): pass` to report the import as a
+    pass: info. An empty test named for a behaviour (`test_scopes`) or for importing some data
+    (`test_import_data`) checks nothing: still a warning."""
+    files = dict(PY_FILES)
+    files["tests/test_signatures.py"] = textwrap.dedent(
+        """\
+        from calc.ops import add
+
+        TOTAL = add(1, 2)
+
+
+        def test_that_this_file_is_ok():
+            pass
+
+
+        def test_scopes():
+            pass
+
+
+        def test_import_data():
+            pass
+        """
+    )
+    outcome = run(make_repo(tmp_path / "calc", files))
+    found = {
+        f.line: (f.severity.value, f.message)
+        for f in outcome.findings
+        if f.rule == "tests/no-assertions" and f.path == "tests/test_signatures.py"
+    }
+    assert found[6][0] == "info" and "module imports" in found[6][1]
+    assert found[10][0] == "warning" and "empty body" in found[10][1]
+    assert found[14][0] == "warning" and "empty body" in found[14][1]
+
+
 def test_an_empty_test_that_overrides_an_inherited_one_switches_it_off(tmp_path: Path) -> None:
     """defusedxml 0.7.1: `def test_external_ref(self): pass` in TestDefusedLxml switches off,
     for lxml, the test every parser's class inherits from BaseTests: info. An empty test that

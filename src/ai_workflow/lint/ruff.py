@@ -10,7 +10,9 @@ output, not the project.
 
 Severity mapping: syntax errors (`invalid-syntax`, `E999`; one per file, the first; a warning
 when the code parses but not on the oldest Python the project targets), `E902` (unreadable
-file), undefined names (`F821`-`F823`) and statements outside their block (`F7xx`) are errors;
+file), undefined names (`F821`-`F823`) and statements outside their block (`F7xx`) are errors
+(an undefined name inside a string, a type expression's forward reference that nothing evaluates
+when the module runs, is a warning: `ai_workflow.lint.ruff_forward_refs`);
 `RUF100`/`RUF101` (noqa comments that the running ruff version finds unused or redirected:
 about the linter, not the code) are info, and so is `F401` on a package's `__init__.py`
 re-exporting its own modules (`from .x import y`: its public API) or names the project uses
@@ -111,6 +113,7 @@ from ai_workflow.lint.ruff_effects import (
 from ai_workflow.lint.ruff_except import raising_bare_excepts_as_info
 from ai_workflow.lint.ruff_exec import exec_definitions_as_info
 from ai_workflow.lint.ruff_expected import expected_names_as_info
+from ai_workflow.lint.ruff_forward_refs import string_references_as_warnings
 from ai_workflow.lint.ruff_generator import generator_inputs_as_info
 from ai_workflow.lint.ruff_global import declared_global_as_info
 from ai_workflow.lint.ruff_ignored import run_ignored_modules_as_info
@@ -287,6 +290,7 @@ def explained_ruff_findings(
     kept = section_imports_as_info(kept, files, python_files)
     kept = commented_settings_as_info(kept, files)
     kept = kept_imports_as_info(kept, files)
+    kept = string_references_as_warnings(kept, files)
     return style.grade(kept, scopes, files)
 
 

@@ -126,6 +126,42 @@ def _license_version(before: str, after: str) -> bool:
     return bool(_LICENSE_BEFORE.search(before) or _LICENSE_AFTER.match(after))
 
 
+_NAMED_BEFORE = re.compile(
+    r"(?:(?<![\w-])([A-Za-z][\w]*(?:[-_.][A-Za-z0-9]+)+|[A-Z]{2,}\d*)|(https?://\S+))"
+    r"[\s(]*$"
+)
+"""`from scancode-toolkit version 32.3.1`, `SPDX https://spdx.org/licenses/ (version 3.26)`:
+the name right before `version` (a hyphenated or dotted name, an acronym, or a URL, with an
+optional opening parenthesis) says whose version it is."""
+
+
+def _other_named(before: str, own: set[str]) -> bool:
+    """The `version X` after `before` is named as another thing's version (license-expression
+    30.4.4's README: the SPDX license list's 3.26, scancode-toolkit's 32.3.1). A plain word
+    (`the`, `current`, `mylib`) names nothing, and the project's own name keeps the claim."""
+    plain = _INLINE_MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", before)
+    match = _NAMED_BEFORE.search(plain)
+    if match is None:
+        return False
+    names = {_name_key(name) for name in own}
+    if match.group(2):
+        return not any(name and name in _name_key(match.group(2)) for name in names)
+    return _name_key(match.group(1)) not in names
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name.lower())
+
+
+def _setup_cfg_name(target: Path, files: list[str]) -> set[str]:
+    """The `name` in setup.cfg's [metadata], where a setuptools project declares it."""
+    if "setup.cfg" not in files:
+        return set()
+    cfg = read_text(target / "setup.cfg")
+    match = re.search(r"^\[metadata\][^\[]*?^name\s*=\s*([\w.-]+)\s*$", cfg, re.M | re.S)
+    return {match.group(1).lower()} if match else set()
+
+
 _ANNOUNCED_AFTER = re.compile(
     r"[`*_'\")\]]*\s*(?:has|have|had|was|were)\s+(?:just\s+|now\s+|finally\s+)?"
     r"(?:been\s+)?(?:released|published|shipped)\b",
@@ -508,6 +544,7 @@ def _readme_versions(
     for name in names:
         escaped = "[-_.]".join(re.escape(part) for part in re.split(r"[-_.]", name))
         patterns.append(re.compile(rf"(?<![\w/@-]){escaped}\s*(?:==|@)\s*v?({VERSION})", re.I))
+    own = names | _setup_cfg_name(target, files)
     found: list[VersionMention] = []
     doc = docs.get(readme)
     notes = _version_note_lines(doc) if doc else set()
@@ -539,6 +576,7 @@ def _readme_versions(
                     _pin_history(line[: match.start()])
                     if index > 0
                     else _version_history(line[: match.start()], line[match.end() :])
+                    or _other_named(line[: match.start()], own)
                 )
                 and not _legacy_advice(above + line[: match.start()])
             ]

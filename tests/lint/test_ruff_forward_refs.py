@@ -1,0 +1,56 @@
+"""ruff's F821 on a name inside a string, a forward reference nothing evaluates when the
+module runs, is a warning (ai_workflow.lint.ruff_forward_refs); an undefined name the code
+reads stays an error."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from ai_workflow.findings import Severity
+from ai_workflow.steps import code_quality
+from tests.helpers import make_repo, step_context
+
+GENERIC = """\
+from typing import Generic, TypeVar, cast
+
+TObject = TypeVar("TObject", bound="Foo")
+
+
+class Base(Generic[TObject]):
+    def size(self, other: "Bar") -> int:
+        return cast("Baz", other).total
+
+
+def total():
+    return missing_value + 1
+"""
+
+
+def test_an_undefined_name_in_a_string_is_a_warning_and_a_read_one_an_error(
+    tmp_path: Path,
+) -> None:
+    """overrides 7.7.0 (held-out 144): `TypeVar("TObject", bound="Foo")` with no `Foo`
+    anywhere; the module imports fine, so the string bound, the annotation `"Bar"` and the
+    `cast("Baz", ...)` are warnings. `missing_value`, read when total() runs, stays an
+    error."""
+    root = make_repo(tmp_path / "p", {"pkg/generic.py": GENERIC, "pkg/__init__.py": ""})
+    imported = subprocess.run(
+        [sys.executable, "-c", "import pkg.generic"], cwd=root, capture_output=True, text=True
+    )
+    assert imported.returncode == 0, imported.stderr  # the strings raise nothing at import
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    graded = {
+        (f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F821"
+    }
+    assert graded == {
+        (3, "Foo"): Severity.WARNING,
+        (7, "Bar"): Severity.WARNING,
+        (8, "Baz"): Severity.WARNING,
+        (12, "missing_value"): Severity.ERROR,
+    }
+    notes = [f.extra.get("forward_reference") for f in outcome.findings if f.line == 3]
+    assert notes and "forward reference" in str(notes[0])
