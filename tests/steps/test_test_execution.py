@@ -1454,6 +1454,75 @@ def test_a_module_tox_testenv_deps_declare_is_the_environments(tmp_path: Path) -
     assert "zzqfactor" in missing.message
 
 
+def _integration_package(init: str) -> dict[str, str]:
+    """A package `opt` whose `__init__.py` is `init` and whose `integ.py` is an integration
+    with the third-party framework zzqframework (not installed anywhere), imported at its top,
+    and two tests that need that framework: one imports it, one imports the integration."""
+    return {
+        "pyproject.toml": "[project]\nname = 'opt'\nversion = '1'\n"
+        "[tool.pytest.ini_options]\npythonpath = ['.']\n",
+        "opt/__init__.py": init,
+        "opt/integ.py": "from zzqframework.base import Base\n\n\nclass Backend(Base):\n    pass\n",
+        "tests/test_integ.py": "import zzqframework\n\n\ndef test_x():\n    pass\n",
+        "tests/test_doc.py": "import opt.integ\n\n\ndef test_d():\n    pass\n",
+    }
+
+
+def test_a_module_the_package_imports_only_under_a_guard_is_the_environments(
+    tmp_path: Path,
+) -> None:
+    """diskcache 5.6.3 (held-out 140, two false errors): its `__init__.py` imports the Django
+    backend in `try: from .djangocache import DjangoCache` / `except Exception:`, djangocache.py
+    imports django at its top, and nothing declares Django: tests that cannot import django
+    (directly, or through the backend) tell what this machine lacks, an optional integration;
+    one environment finding (info), no tests/error. So is a module imported directly under
+    `except ImportError`, and an integration imported guarded in the absolute form. A module
+    shipped code imports unguarded, or that only tests import, stays the project's error."""
+    files = _integration_package(
+        "try:\n    from .integ import Backend\nexcept Exception:  # not installed\n    pass\n"
+    )
+    files |= {
+        "opt/direct.py": "try:\n    import zzqdirect\nexcept ImportError:\n    zzqdirect = None\n",
+        "opt/loader.py": "def load():\n    try:\n        import opt.other\n"
+        "    except ImportError:\n        return None\n    return opt.other\n",
+        "opt/other.py": "import zzqother\n",
+        "opt/core.py": "import zzqhard\n",
+        "tests/test_direct.py": "import zzqdirect\n\n\ndef test_a():\n    pass\n",
+        "tests/test_other.py": "import zzqother\n\n\ndef test_o():\n    pass\n",
+        "tests/test_hard.py": "import zzqhard\n\n\ndef test_h():\n    pass\n",
+        "tests/test_tests_only.py": "import zzqtestsonly\n\n\ndef test_t():\n    pass\n",
+    }
+    outcome = run_step(make_repo(tmp_path / "opt", files), cfg())
+    assert sorted((path, line) for rule, path, line in errors(outcome)) == [
+        ("tests/test_hard.py", 1),
+        ("tests/test_tests_only.py", 1),
+    ]
+    [lacking] = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+    assert lacking.severity is Severity.INFO
+    assert lacking.message.startswith(
+        "the tests could not run: 4 test file(s) import zzqdirect (guarded at opt/direct.py:2), "
+        "zzqframework (guarded at opt/__init__.py:2), zzqother (guarded at opt/loader.py:3), "
+        "which the project's own code imports only in a `try` whose `except` catches the "
+        "failed import: optional integrations, not installed for "
+    )
+    assert "optional integrations" in lacking.message
+
+
+def test_an_integration_the_package_imports_unguarded_stays_the_projects_error(
+    tmp_path: Path,
+) -> None:
+    """The same package with `__init__.py` importing its integration without a guard: every
+    user of the package needs zzqframework, which nothing declares, so the tests that cannot
+    import it are the project's errors, not the environment's."""
+    files = _integration_package("from .integ import Backend\n")
+    outcome = run_step(make_repo(tmp_path / "opt", files), cfg())
+    assert sorted((path, line) for rule, path, line in errors(outcome)) == [
+        ("opt/integ.py", 1),
+        ("tests/test_integ.py", 1),
+    ]
+    assert not [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+
+
 TAP_SCRIPT = """\
 echo 'TAP version 13'
 echo '# arithmetic'

@@ -151,11 +151,11 @@ def _visit_statements(
                 module = stmt.module.split(".")[0]
                 uses.append(ImportUse(module, path, stmt.lineno, optional, py2, below))
         elif isinstance(stmt, ast.Try | ast.TryStar):
-            guarded = optional or any(_catches_import_error(h) for h in stmt.handlers)
+            guarded = optional or any(catches_import_error(h) for h in stmt.handlers)
             fallback = py2 or any(_catches(h, PY2_GUARDS) for h in stmt.handlers)
             _visit_statements(stmt.body, path, guarded, uses, fallback, below, imported)
             checkout = _imports_generated_version(stmt.body) and any(
-                _catches_import_error(h) for h in stmt.handlers
+                catches_import_error(h) for h in stmt.handlers
             )
             for handler in stmt.handlers:
                 caught: list[ImportUse] = []
@@ -436,7 +436,9 @@ def _already_loaded(test: ast.expr) -> set[str]:
     return names
 
 
-def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+def catches_import_error(handler: ast.ExceptHandler) -> bool:
+    """A bare `except:` or one that names ImportError, ModuleNotFoundError, Exception or
+    BaseException (`GUARD_EXCEPTIONS`): its `try` survives a failed import."""
     if handler.type is None:
         return True
     names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
@@ -604,6 +606,24 @@ def file_imports(target: Path, rel: str) -> list[ImportUse] | None:
     return imports_of(tree, rel, text)
 
 
+def dev_code(
+    target: Path, py_files: list[str], is_test: Callable[[str], bool]
+) -> Callable[[str], bool]:
+    """Whether a file of `py_files` is no shipped code: one `is_test` (`TechStack.is_test`)
+    says is a test, tooling (`is_dev_file`, with what the manifest leaves out) or a module
+    that is a test suite (`is_test_module`)."""
+    shipped = Distribution.of(target, py_files)
+
+    def is_dev(rel: str) -> bool:
+        return (
+            is_test(rel)
+            or is_dev_file(rel, unshipped=shipped.leaves_out)
+            or is_test_module(target, rel)
+        )
+
+    return is_dev
+
+
 def scan_imports(
     target: Path,
     py_files: list[str],
@@ -618,15 +638,7 @@ def scan_imports(
     local = local_modules(py_files) | {n.replace("-", "_") for n in own}
     siblings = _sibling_modules(py_files)
     packages = {p.parent for p in map(PurePosixPath, py_files) if p.name == "__init__.py"}
-    shipped = Distribution.of(target, py_files)
-
-    def is_dev(rel: str) -> bool:
-        return (
-            is_test(rel)
-            or is_dev_file(rel, unshipped=shipped.leaves_out)
-            or is_test_module(target, rel)
-        )
-
+    is_dev = dev_code(target, py_files, is_test)
     on_demand = on_demand_modules(target, py_files, lambda rel: not is_dev(rel), stems)
     scan = ImportScan()
     for rel in py_files:

@@ -101,6 +101,14 @@ def _modules(node: ast.Import | ast.ImportFrom, rel: str) -> Iterable[str]:
     return [base, *(f"{base}/{a.name}".strip("/") for a in node.names)]
 
 
+def imported_project_files(
+    node: ast.Import | ast.ImportFrom, rel: str, files: set[str]
+) -> list[str]:
+    """The project files (of `files`) the import `node` in the file at `rel` may name,
+    relative (`from .x import y`) or absolute (`import pkg.x`)."""
+    return [path for module in _modules(node, rel) for path in _files_of(module, files)]
+
+
 def _files_of(module: str, files: set[str]) -> Iterator[str]:
     for root in IMPORT_ROOTS:
         stem = f"{root}/{module}".strip("/") if root else module

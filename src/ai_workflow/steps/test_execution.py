@@ -66,6 +66,8 @@ from typing import Any
 
 from ai_workflow.ai.redact import redact
 from ai_workflow.automation import automation_blocks
+from ai_workflow.deps.guarded import GuardedModules
+from ai_workflow.deps.imports import STDLIB_MODULES, dev_code, local_modules
 from ai_workflow.engine.process import CommandResult
 from ai_workflow.engine.step import StepContext, StepOutcome, StepSpec
 from ai_workflow.parsed_files import ParsedFiles
@@ -89,6 +91,7 @@ from ai_workflow.testcmd.declared import ProjectSources
 from ai_workflow.testcmd.dependency_errors import dependency_errors, runner_crash
 from ai_workflow.testcmd.environment import (
     NO_NAME_RESOLUTION,
+    PY_MISSING,
     GoDownloads,
     MachineCause,
     Unavailable,
@@ -845,14 +848,14 @@ def _report(
             test=failure.name,
             details=quoted[:MESSAGE_DETAIL_CHARS],
         )
-    if missing is not None:
-        _not_run(outcome, missing)
+    for unavailable in missing:
+        _not_run(outcome, unavailable)
     if unbuilt is not None:
         _not_run(outcome, unbuilt.unavailable())
     no_tests = counts.total == 0 or (
         plan.framework == "pytest" and result.returncode == PYTEST_NO_TESTS
     )
-    if no_tests and missing is None and unbuilt is None:
+    if no_tests and not missing and unbuilt is None:
         _none_collected(outcome, plan, result, ctx.target)
     elif result.returncode != 0 and not report.failures and (unbuilt is None or unbuilt.others):
         _failed_after_tests(ctx, outcome, plan, result)
@@ -1104,32 +1107,76 @@ def _failure_data(failure: FailedTest) -> dict[str, Any]:
 
 def _environment_failures(
     ctx: StepContext, plan: Plan, stack: TechStack, failures: list[FailedTest]
-) -> tuple[list[FailedTest], Unavailable | None]:
+) -> tuple[list[FailedTest], list[Unavailable]]:
     """The failures that are the project's, and what this machine lacks for the others: a
-    declared dependency that is not installed (an undeclared or the project's own module
-    stays a failure)."""
+    declared dependency that is not installed, or a module the project's code imports only
+    under an import guard (an undeclared or the project's own module stays a failure)."""
     if plan.framework in JS_FRAMEWORKS:
         lacking = [f for f in failures if missing_node_packages(ctx.target, f.message)]
         if lacking:
             found = missing_node_packages(ctx.target, "\n".join(f.message for f in lacking))
-            return [f for f in failures if f not in lacking], found
-        return failures, None
+            return [f for f in failures if f not in lacking], [found] if found else []
+        return failures, []
     if plan.framework not in PY_FRAMEWORKS:
-        return failures, None
+        return failures, []
     if not any("No module named" in f.message for f in failures):
-        return failures, None
+        return failures, []
     declared = python_declared(ctx.target, project_files(ctx))
     missing = {id(f): missing_python_module(f.message, declared) for f in failures}
     names = sorted({name for name in missing.values() if name})
-    if not names:
-        return failures, None
     kept = [f for f in failures if not missing[id(f)]]
+    unavailable = []
+    if names:
+        unavailable.append(
+            Unavailable(
+                f"{len(failures) - len(kept)} test file(s) import declared dependencies that "
+                f"are not installed for {stack.python} ({', '.join(names)})",
+                "install the project's dependencies into that environment (e.g. `pip install "
+                "-e .` or `pip install -r requirements.txt`)",
+            )
+        )
+    kept, optional = _optional_integrations(ctx, stack, kept)
+    unavailable += [optional] if optional else []
+    return kept, unavailable
+
+
+def _optional_integrations(
+    ctx: StepContext, stack: TechStack, failures: list[FailedTest]
+) -> tuple[list[FailedTest], Unavailable | None]:
+    """The failures that are the project's, and the optional integrations this machine lacks:
+    a test that cannot import a third-party module (`No module named 'django'`) which the
+    project's shipped code imports only under an import guard (`deps.guarded`: diskcache's
+    `try: from .djangocache import DjangoCache` / `except Exception:`). A module shipped code
+    imports unguarded, or that only tests import, stays the project's failure."""
+    absent = {id(f): m for f in failures if (m := _absent_top_module(f.message))}
+    if not absent:
+        return failures, None
+    py_files = [rel for rel in project_files(ctx) if rel.endswith(".py")]
+    candidates = set(absent.values()) - local_modules(py_files) - STDLIB_MODULES
+    if not candidates:
+        return failures, None
+    is_dev = dev_code(ctx.target, py_files, stack.is_test)
+    guarded = GuardedModules(ParsedFiles(ctx.target), py_files, lambda rel: not is_dev(rel))
+    where = {m: w for m in sorted(candidates) if (w := guarded.where(m))}
+    if not where:
+        return failures, None
+    kept = [f for f in failures if absent.get(id(f)) not in where]
+    listed = ", ".join(f"{m} (guarded at {w})" for m, w in where.items())
+    what = "an optional integration" if len(where) == 1 else "optional integrations"
     return kept, Unavailable(
-        f"{len(failures) - len(kept)} test file(s) import declared dependencies that are not "
-        f"installed for {stack.python} ({', '.join(names)})",
-        "install the project's dependencies into that environment (e.g. `pip install -e .` "
-        "or `pip install -r requirements.txt`)",
+        f"{len(failures) - len(kept)} test file(s) import {listed}, which the project's own "
+        "code imports only in a `try` whose `except` catches the failed import: "
+        f"{what}, not installed for {stack.python}",
+        f"install {', '.join(where)} into that environment to test {what.removeprefix('an ')}",
     )
+
+
+def _absent_top_module(message: str) -> str | None:
+    """The top-level module a `No module named 'x'` message says is absent; None for another
+    message, or a dotted name (a submodule missing from an installed package)."""
+    found = PY_MISSING.search(message)
+    module = found.group("module") if found else None
+    return module if module and "." not in module else None
 
 
 def _gopath_root(ctx: StepContext, plan: Plan) -> str | None:

@@ -1,0 +1,54 @@
+"""`deps.guarded`: third-party modules shipped code imports only under an import guard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ai_workflow.deps.guarded import GuardedModules
+from ai_workflow.parsed_files import ParsedFiles
+
+
+def guarded(tmp_path: Path, files: dict[str, str]) -> GuardedModules:
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    return GuardedModules(ParsedFiles(tmp_path), files, lambda rel: not rel.startswith("tests/"))
+
+
+def test_only_a_try_body_that_catches_a_failed_import_guards(tmp_path: Path) -> None:
+    """The body of a `try` whose handler catches ImportError (or Exception, or bare) guards
+    its imports; one that catches another error, and the handler, `else` and `finally` of a
+    guarding `try`, do not."""
+    found = guarded(
+        tmp_path,
+        {
+            "pkg/__init__.py": "try:\n    import zzqa\nexcept:\n    pass\n",
+            "pkg/b.py": "try:\n    import zzqb\nexcept ValueError:\n    pass\n",
+            "pkg/c.py": "try:\n    import zzqc\nexcept ImportError:\n    import zzqd\n"
+            "else:\n    import zzqe\nfinally:\n    import zzqf\n",
+            "tests/test_x.py": "import zzqa\nimport zzqg\n",
+        },
+    )
+    assert found.where("zzqa") == "pkg/__init__.py:2"  # a test's unguarded import is no matter
+    assert found.where("zzqc") == "pkg/c.py:2"
+    assert [found.where(m) for m in ("zzqb", "zzqd", "zzqe", "zzqf", "zzqg")] == [None] * 5
+
+
+def test_a_module_imported_only_guarded_makes_its_imports_optional(tmp_path: Path) -> None:
+    """One level: what a project module imports is optional when shipped code imports that
+    module only guarded (relatively or absolutely); an unguarded import of it by another
+    shipped module, or none at all, keeps its imports required."""
+    found = guarded(
+        tmp_path,
+        {
+            "pkg/__init__.py": "try:\n    from .integ import X\nexcept Exception:\n    pass\n",
+            "pkg/integ.py": "import zzqintegration\n",
+            "pkg/loader.py": "try:\n    import pkg.both\nexcept ImportError:\n    pass\n",
+            "pkg/both.py": "import zzqboth\n",
+            "pkg/cli.py": "from pkg import both\n",
+            "pkg/alone.py": "import zzqalone\n",
+        },
+    )
+    assert found.where("zzqintegration") == "pkg/__init__.py:2"
+    assert found.where("zzqboth") is None  # pkg/cli.py imports pkg/both.py unguarded
+    assert found.where("zzqalone") is None  # nothing imports pkg/alone.py
