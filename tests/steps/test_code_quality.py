@@ -4580,6 +4580,30 @@ def test_unused_names_in_tests_stay_warnings_where_the_project_runs_a_linter(
     assert tests[5] is tests[6] is Severity.WARNING  # F841: a call's result, a literal
 
 
+def test_test_hygiene_outside_the_paths_the_projects_linter_runs_on_is_info(
+    tmp_path: Path,
+) -> None:
+    """requests-toolbelt 1.0.0 (held-out 145, noise): tox.ini names flake8 but runs it as
+    `flake8 {posargs} requests_toolbelt` only, so its tests were never linted: an unused call
+    result in a test is info there, as in a project that runs no linter; in the linted package
+    the same rule keeps its warning, and a run that names the tests too keeps theirs."""
+    tox = (
+        "[tox]\nenvlist = py311,py311-flake8\n\n[gh-actions]\npython =\n"
+        "    3.11: py311, py311-flake8\n\n[testenv:py311-flake8]\ndeps =\n    flake8\n"
+        "    flake8-docstrings\ncommands = flake8 {posargs} pkg\n"
+    )
+    outcome = _run(make_repo(tmp_path / "proj", {**TEST_HYGIENE, "tox.ini": tox}))
+    levels = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F841"}
+    assert levels[("tests/test_mod.py", 5)] is Severity.INFO
+    assert levels[("pkg/mod.py", 5)] is Severity.WARNING
+    kept = next(f for f in outcome.findings if (f.path, f.line) == ("tests/test_mod.py", 5))
+    assert "tox.ini runs the linter on pkg only" in kept.extra["not_configured"]
+    both = tox.replace("flake8 {posargs} pkg", "flake8 {posargs} pkg tests")
+    outcome = _run(make_repo(tmp_path / "both", {**TEST_HYGIENE, "tox.ini": both}))
+    levels = {(f.path, f.line): f.severity for f in outcome.findings if f.rule == "ruff/F841"}
+    assert levels[("tests/test_mod.py", 5)] is Severity.WARNING
+
+
 def _notebook(*cells: str) -> str:
     """A Jupyter notebook (nbformat 4) whose code cells hold `cells`."""
     return json.dumps(
@@ -4653,6 +4677,33 @@ def test_python2_builtins_under_a_python2_guard_are_info(tmp_path: Path) -> None
         (24, "basestring"): Severity.INFO,
         (35, "unicode"): Severity.ERROR,
         (40, "undefined_helper"): Severity.ERROR,
+    }
+
+
+PY2_ALIASED = {
+    "test_decoder.py": (
+        "import sys\n\n\n"
+        "def u(content):\n    major = sys.version_info[0]\n    if major == 3:\n"
+        "        return content\n    else:\n        return unicode(content)\n\n\n"
+        "def v(content, major):\n    if major == 3:\n        return content\n"
+        "    return unicode(content)\n\n\n"
+        "def w(content):\n    level = sys.version_info[0]\n    level = len(content)\n"
+        "    if level == 3:\n        return content\n    return unicode(content)\n"
+    ),
+}
+
+
+def test_python2_builtins_under_a_test_of_a_version_alias_are_info(tmp_path: Path) -> None:
+    """requests-toolbelt 1.0.0's tests/test_multipart_decoder.py (held-out 145, a false error):
+    `major = sys.version_info[0]`, `if major == 3: return content`, `else: return
+    unicode(...)`: a test of a name bound only to the version is a version test, info. The
+    same test of a parameter, or of a name also bound to something else, stays an error."""
+    outcome = _run(make_repo(tmp_path / "proj", PY2_ALIASED))
+    graded = _levels_by_name(outcome, "ruff/F821")
+    assert graded == {
+        (9, "unicode"): Severity.INFO,
+        (15, "unicode"): Severity.ERROR,
+        (23, "unicode"): Severity.ERROR,
     }
 
 

@@ -383,6 +383,38 @@ def test_an_import_only_in_the_source_checkout_fallback_of_the_version_is_info(
     assert (finding.line, finding.severity) == (4, Severity.WARNING)
 
 
+def test_the_fallback_to_a_module_a_required_dependency_vendors_is_info(tmp_path: Path) -> None:
+    """requests-toolbelt 1.0.0 (held-out 145, wrong): `_compat.py` imports urllib3 from
+    requests' vendored copy (`from requests.packages.urllib3 import fields`) and, `except
+    ImportError:` (a redistribution of requests that unvendors it), `from urllib3 import
+    fields`: that is requests' own urllib3, which installing the required requests brings.
+    The same fallback behind a package that is not required, or a plain import of the module
+    elsewhere, stays a warning."""
+    compat = (
+        "try:\n"
+        "    from requests.packages.urllib3 import fields\n"
+        "except ImportError:\n"
+        "    from urllib3 import fields\n"
+    )
+    other = "try:\n    from pip._vendor import colorama\nexcept ImportError:\n    import colorama\n"
+    files = {
+        "pyproject.toml": '[project]\nname = "pkg"\ndependencies = ["requests>=2"]\n',
+        "pkg/__init__.py": "import requests\n",
+        "pkg/_compat.py": compat,
+        "pkg/other.py": other,
+    }
+    outcome = _run(make_repo(tmp_path / "vendored", files))
+    finding = _find(outcome, "deps/undeclared-import", "pkg/_compat.py", "'urllib3'")
+    assert (finding.line, finding.severity) == (4, Severity.INFO)
+    finding = _find(outcome, "deps/undeclared-import", "pkg/other.py", "'colorama'")
+    assert (finding.line, finding.severity) == (4, Severity.WARNING)
+
+    files["pkg/direct.py"] = "import urllib3\n"
+    outcome = _run(make_repo(tmp_path / "direct", files))
+    [finding] = [f for f in outcome.findings if "import 'urllib3'" in f.message]
+    assert finding.severity == Severity.WARNING
+
+
 def test_project_without_manifest_reports_third_party_imports(tmp_path: Path) -> None:
     outcome = _run(make_repo(tmp_path / "proj", {"tool.py": "import os\nimport requests\n"}))
     finding = _find(outcome, "deps/undeclared-import", "tool.py", "declares no dependencies")

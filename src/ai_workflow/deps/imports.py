@@ -109,6 +109,15 @@ class ImportUse:
     # in the `except ImportError` fallback of an import of the project's generated version
     # module (`from ._version import version`): it runs only in a source checkout never built
     source_checkout: bool = False
+    # in the `except ImportError` fallback of an import of the same module from another
+    # package's vendored copy (`from requests.packages.urllib3 import fields`, then `from urllib3
+    # import fields`): that package's top-level name ("" when no such import precedes it)
+    vendored_by: str = ""
+
+
+# the directories a package keeps its vendored copies of other distributions in
+# (`requests.packages.urllib3`, `pip._vendor.requests`, `setuptools.extern.packaging`)
+VENDOR_DIRS = frozenset({"packages", "_vendor", "vendor", "vendored", "_vendored", "extern"})
 
 
 # The module a build backend writes the version into (setuptools_scm's `write_to`, hatch-vcs,
@@ -157,9 +166,16 @@ def _visit_statements(
             checkout = _imports_generated_version(stmt.body) and any(
                 catches_import_error(h) for h in stmt.handlers
             )
+            vendors = _vendored_copies(stmt)
             for handler in stmt.handlers:
                 caught: list[ImportUse] = []
                 _visit_statements(handler.body, path, optional, caught, fallback, below, imported)
+                caught = [
+                    replace(u, vendored_by=vendors[u.module])
+                    if u.module in vendors and not u.vendored_by
+                    else u
+                    for u in caught
+                ]
                 uses += [replace(u, source_checkout=True) for u in caught] if checkout else caught
             for part in (stmt.orelse, stmt.finalbody):
                 _visit_statements(part, path, optional, uses, py2, below, imported)
@@ -186,6 +202,33 @@ def _visit_statements(
                 nested = getattr(stmt, field_name, None)
                 if isinstance(nested, list):
                     _visit_statements(nested, path, optional, uses, py2, below, imported)
+
+
+def _vendored_copies(tried: ast.Try | ast.TryStar) -> dict[str, str]:
+    """The modules the `try:` body imports from another package's vendored copy, each with
+    that package's top-level name: `from requests.packages.urllib3 import fields` gives
+    {"urllib3": "requests"}, `from pip._vendor import requests` {"requests": "pip"}."""
+    if not any(_catches_import_error(h) for h in tried.handlers):
+        return {}
+    copies: dict[str, str] = {}
+    for stmt in tried.body:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                copies.update(_copies_in(alias.name.split("."), []))
+        elif isinstance(stmt, ast.ImportFrom) and stmt.level == 0 and stmt.module:
+            copies.update(_copies_in(stmt.module.split("."), [a.name for a in stmt.names]))
+    return copies
+
+
+def _copies_in(parts: list[str], names: list[str]) -> dict[str, str]:
+    """The vendored modules a dotted import path (and the names it imports) reaches below a
+    vendor directory of its package, each with the package's top-level name."""
+    if len(parts) < 2 or parts[0] in VENDOR_DIRS:
+        return {}
+    found = [parts[i + 1] for i in range(1, len(parts) - 1) if parts[i] in VENDOR_DIRS]
+    if parts[-1] in VENDOR_DIRS:
+        found += names
+    return dict.fromkeys(found, parts[0])
 
 
 def _imports_generated_version(body: list[ast.stmt]) -> bool:

@@ -2,7 +2,9 @@
 
 A project that supports Python 2 and 3 from one source names Python 2's builtins (`unicode`,
 `basestring`, `long`, `xrange`, `unichr`, `raw_input`, ...) where only Python 2 runs them:
-under `if PY2:` / `if sys.version_info[0] == 2:`, after an early `if is_python3(): return`,
+under `if PY2:` / `if sys.version_info[0] == 2:` (or a test of a name bound only to the
+version: `major = sys.version_info[0]`, `if major == 3:`), after an early
+`if is_python3(): return`,
 or behind `is_python2() and ...`, or in the `except ImportError:` of a `try:` that only imports
 modules every Python 3 has and Python 2 lacks (`try: from collections.abc import Mapping`
 `except ImportError: ... str = unicode`, jsonpatch 1.33; ruff itself passes `try: unicode except
@@ -250,8 +252,15 @@ def _builtin_uses(
 def _guard(finding: Finding, tree: ast.Module, files: ParsedFiles | None = None) -> str | None:
     parents: dict[ast.AST, ast.AST] = {}
     for node in _builtin_uses(finding, tree, parents):
+        aliases = _version_aliases(node, tree, parents)
+
+        def is_test(test: ast.AST, aliases: set[str] = aliases) -> bool:
+            return _version_test(test) or any(
+                isinstance(n, ast.Name) and n.id in aliases for n in ast.walk(test)
+            )
+
         guard = (
-            guarded(node, parents)
+            guarded(node, parents, is_test)
             or _python2_import_fallback(node, parents)
             or _after_probe(node, parents)
             or _python2_module(tree, node, finding.path, files)
@@ -260,6 +269,47 @@ def _guard(finding: Finding, tree: ast.Module, files: ParsedFiles | None = None)
         if guard:
             return guard
     return None
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _version_aliases(name: ast.AST, tree: ast.Module, parents: dict[ast.AST, ast.AST]) -> set[str]:
+    """The names that, where `name` is read, hold only the running Python's version (`major =
+    sys.version_info[0]`, requests-toolbelt 1.0.0's tests, then `if major == 3: ... else:
+    unicode(...)`): a test of such a name is a version test. The enclosing function's own
+    names are judged by its bindings, the others by the module's; a name also bound there to
+    anything else (another assignment, a loop, a parameter) is no alias."""
+    scope = parents.get(name)
+    while scope is not None and not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+        scope = parents.get(scope)
+    local = _bound_to_version(scope, parents) if scope is not None else {}
+    module = _bound_to_version(tree, parents)
+    aliases = {n for n, versioned in local.items() if versioned}
+    return aliases | {n for n, versioned in module.items() if versioned and n not in local}
+
+
+def _bound_to_version(scope: ast.AST, parents: dict[ast.AST, ast.AST]) -> dict[str, bool]:
+    """Each name the scope binds (not in nested functions or classes): whether every binding
+    assigns it a version expression."""
+    verdict: dict[str, bool] = {}
+    todo = list(ast.iter_child_nodes(scope))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.arg):
+            verdict[node.arg] = False
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            owner = parents.get(node)
+            versioned = (
+                isinstance(owner, ast.Assign | ast.AnnAssign)
+                and owner.value is not None
+                and node in (owner.targets if isinstance(owner, ast.Assign) else [owner.target])
+                and _version_test(owner.value)
+            )
+            verdict[node.id] = verdict.get(node.id, True) and versioned
+        if not isinstance(node, _SCOPES):
+            todo += ast.iter_child_nodes(node)
+    return verdict
 
 
 def _python2_import_fallback(name: ast.AST, parents: dict[ast.AST, ast.AST]) -> str | None:

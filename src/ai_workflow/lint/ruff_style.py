@@ -28,7 +28,10 @@ defaults, which hold these rules), it has ruff itself (installed in the project 
 tooling file (CI, hooks, make, tox, nox, pyproject.toml, setup.cfg, a requirements file) names
 ruff, flake8, pyflakes or pycodestyle, or ruff ran under the project's flake8 configuration
 (`ai_workflow.lint.flake8_config`: what it reports is what flake8 selects, and what it ignores ruff
-did not report); `rules.select` naming the code raises it again.
+did not report); `rules.select` naming the code raises it again. Where every command of the
+tooling that runs the linter names the paths it lints (tox.ini's `flake8 {posargs}
+requests_toolbelt`: `ai_workflow.lint.linter_scope`), a file outside them is judged as in a
+project that asks for none.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from pathlib import Path
 from ai_workflow.automation import is_automation_file
 from ai_workflow.findings import Finding, Severity, not_configured_as_info
 from ai_workflow.lint.flake8_config import FLAKE8_FILES
+from ai_workflow.lint.linter_scope import linted_paths, within
 from ai_workflow.lint.ruff_bindings import binds_call_or_exception
 from ai_workflow.lint.ruff_scope import RuffScopes
 from ai_workflow.parsed_files import ParsedFiles
@@ -56,7 +60,8 @@ TEST_HYGIENE_RULES = frozenset({"F811", "E722"})
 NOTEBOOK_RULES = frozenset({"F401"})
 NAMES_LINTER = re.compile(r"\b(?:ruff|flake8|pyflakes|pycodestyle)\b", re.IGNORECASE)
 FLAKE8_SECTION = re.compile(r"^\[flake8[^\]\n]*\]", re.MULTILINE)
-NOT_ASKED = "no ruff or flake8 configured by this project: a style rule, shown as info"
+NOT_ASKED_PREFIX = "no ruff or flake8 configured by this project"
+NOT_ASKED = f"{NOT_ASKED_PREFIX}: a style rule, shown as info"
 NOT_ASKED_IN_TESTS = (
     "no ruff or flake8 configured by this project: a redefinition, bare except or unused call "
     "result in a test, "
@@ -88,6 +93,8 @@ class StyleScope:
 
     asked_by: str | None  # the file or tool by which it asks for every rule
     selected: tuple[str, ...] = ()
+    # the paths its tooling runs the linter on, when every run names them (None: everywhere)
+    linted: tuple[str, ...] | None = None
 
     @classmethod
     def of(
@@ -99,11 +106,13 @@ class StyleScope:
         selected: Sequence[str] = (),
     ) -> StyleScope:
         """`flake8_source`: the flake8 configuration ruff ran under, if any."""
+        linted = None
         if own_ruff:
             asked_by: str | None = "the project's own ruff"
         else:
             asked_by = flake8_source or linter_named_by(target_text)
-        return cls(asked_by, tuple(selected))
+            linted = None if flake8_source else linted_paths(target_text)
+        return cls(asked_by, tuple(selected), linted if asked_by else None)
 
     def grade(
         self, findings: Iterable[Finding], scopes: RuffScopes, files: ParsedFiles
@@ -123,13 +132,20 @@ class StyleScope:
                 if _notebook_hygiene(finding)
                 else NOT_ASKED_IN_TESTS
             )
+            if self.asked_by is not None and self.linted is not None:
+                where = f"{self.asked_by} runs the linter on {', '.join(self.linted)} only"
+                reason = reason.replace(NOT_ASKED_PREFIX, where, 1)
             graded.append(not_configured_as_info(finding, reason))
         return graded, lowered
 
     def _asked(self, finding: Finding, scopes: RuffScopes, files: ParsedFiles) -> bool:
         if finding.severity is not Severity.WARNING:
             return True
-        if self.asked_by is not None or rule_matches(finding.rule, self.selected):
+        if rule_matches(finding.rule, self.selected):
+            return True
+        if self.asked_by is not None and (
+            self.linted is None or finding.path is None or within(finding.path, self.linted)
+        ):
             return True
         if finding.path is None or scopes.for_file(finding.path).config is not None:
             return True

@@ -22,7 +22,9 @@ Never uses the network. Checks:
   requires nothing imports only inside functions, for PyInstaller in its hook files and for
   docutils and Sphinx in a Sphinx extension, a module defining `setup(app)`, and for the
   program a plugin's entry point registers it with, in the module the entry point names
-  (mccabe's `flake8.extension`, a `pytest11` plugin); a data module, a
+  (mccabe's `flake8.extension`, a `pytest11` plugin), and for the `except ImportError`
+  fallback of a module a required dependency vendors (`requests.packages.urllib3`, then
+  `urllib3`); a data module, a
   sample file the tests hand to the code as input, is not scanned:
   `ai_workflow.testsource.data_modules`, nor is a Python file the package ships as data and
   reads as text: `ai_workflow.deps.package_data`), and
@@ -632,6 +634,7 @@ def _encode_imports(found: tuple[list[ImportUse] | None]) -> dict[str, Any]:
                 u.guarded,
                 None if u.below is None else list(u.below),
                 u.source_checkout,
+                u.vendored_by,
             ]
             for u in uses
         ]
@@ -640,12 +643,12 @@ def _encode_imports(found: tuple[list[ImportUse] | None]) -> dict[str, Any]:
 
 def _decode_imports(rel: str, value: Any) -> tuple[list[ImportUse] | None]:
     """A stored entry: the file's imports (module, line, optional, guarded, version bound,
-    source checkout), None when it does not parse."""
+    source checkout, vendored by), None when it does not parse."""
     raw = value["imports"]
     if raw is None:
         return (None,)
     uses = []
-    for module, line, optional, guarded, below, checkout in raw:
+    for module, line, optional, guarded, below, checkout, vendored in raw:
         bound = None if below is None else tuple(below)
         if not (
             isinstance(module, str)
@@ -653,12 +656,14 @@ def _decode_imports(rel: str, value: Any) -> tuple[list[ImportUse] | None]:
             and type(optional) is bool
             and type(guarded) is bool
             and type(checkout) is bool
+            and isinstance(vendored, str)
             and (bound is None or all(type(n) is int for n in bound))
         ):
             raise TypeError(
-                "stored imports are not (module, line, optional, guarded, bound, checkout)"
+                "stored imports are not (module, line, optional, guarded, bound, checkout, "
+                "vendored by)"
             )
-        uses.append(ImportUse(module, rel, line, optional, guarded, bound, checkout))
+        uses.append(ImportUse(module, rel, line, optional, guarded, bound, checkout, vendored))
     return (uses,)
 
 
@@ -758,12 +763,14 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
             # version module missing: makefun's `except ImportError:` asks setuptools_scm for
             # the version from git): an installed package never runs it.
             checkout = all(u.source_checkout for u in runtime[module])
+            unvendored = _unvendored_copy(runtime[module], required_keys, facts.env)
             plugin = _plugin_host(module, runtime[module], facts.target)
             generator = _generator_input(module, runtime[module], facts.target)
             # the same dependency-free library's module named after the framework it serves
             # (shortuuid's django_fields.py), which none of its modules imports up front
             named = not required_keys and _named_integration(module, runtime[module], facts)
-            info = helper or on_demand or hosted or checkout or plugin or generator or named
+            info = helper or on_demand or hosted or checkout or unvendored or plugin or generator
+            info = info or named
             # Runtime requirements the check could not read may name it: no verdict (info,
             # saying which); an import only declared as a dev dependency stays a warning.
             unread = "" if dev_only else " and ".join(facts.unread)
@@ -774,6 +781,16 @@ def _report_missing(facts: _ImportFacts, report: Report) -> list[str]:
             _missing(module, dev[module], Severity.INFO, False, bool(declared), report)
             missing.append(module)
     return missing
+
+
+def _unvendored_copy(uses: list[ImportUse], required: set[str], env: PythonEnvironment) -> bool:
+    """Whether every import of the module is the `except ImportError` fallback of the same
+    module from the vendored copy that a required dependency ships (requests-toolbelt 1.0.0:
+    `from requests.packages.urllib3 import fields`, then `from urllib3 import fields`, for
+    the redistributions of requests that unvendor urllib3): the fallback finds that
+    dependency's own unvendored copy, which installing it brings. A fallback whose package is
+    not a required dependency, or a plain import of the module, stays reported."""
+    return all(bool(u.vendored_by and providers(u.vendored_by, env) & required) for u in uses)
 
 
 def _named_integration(module: str, uses: list[ImportUse], facts: _ImportFacts) -> bool:
