@@ -208,7 +208,7 @@ def _vendored_copies(tried: ast.Try | ast.TryStar) -> dict[str, str]:
     """The modules the `try:` body imports from another package's vendored copy, each with
     that package's top-level name: `from requests.packages.urllib3 import fields` gives
     {"urllib3": "requests"}, `from pip._vendor import requests` {"requests": "pip"}."""
-    if not any(_catches_import_error(h) for h in tried.handlers):
+    if not any(catches_import_error(h) for h in tried.handlers):
         return {}
     copies: dict[str, str] = {}
     for stmt in tried.body:
