@@ -28,7 +28,9 @@ into the module's namespace, or after the module writes computed names into its 
 namespace (`setattr(sys.modules[__name__], name, ...)`, `ai_workflow.lint.ruff_runtime`), a name
 a test expects to be undefined (`assertRaises(NameError, lambda: name)`) or that a
 `patch(..., create=True)` of builtins or of the module creates around the read (`F821`,
-`ai_workflow.lint.ruff_expected`),
+`ai_workflow.lint.ruff_expected`), a name on a line whose comment silences the type checker's
+own undefined-name error (`# type: ignore[name-defined]`, `F821`,
+`ai_workflow.lint.ruff_type_ignore`),
 a bare `except:` whose handler always raises, or re-raises unless an exit callback handed the
 exception suppresses it, or that is in a `__del__`, or that falls back on another type of an
 argument (`E722`, `ai_workflow.lint.ruff_except`), or
@@ -137,6 +139,7 @@ from ai_workflow.lint.ruff_slots import positional_slots_as_info
 from ai_workflow.lint.ruff_sphinx_conf import commented_settings_as_info
 from ai_workflow.lint.ruff_style import StyleScope, read_tooling
 from ai_workflow.lint.ruff_target import ruff_target_version
+from ai_workflow.lint.ruff_type_ignore import silenced_undefined_as_info
 from ai_workflow.lint.ruff_vendored import uncalled_vendored_as_info
 from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.project_files import created_since_listing
@@ -275,6 +278,7 @@ def explained_ruff_findings(
     kept = generator_inputs_as_info(kept, files)
     kept = namespace_writes_as_info(kept, files)
     kept = expected_names_as_info(kept, files)
+    kept = silenced_undefined_as_info(kept, files)
     kept = raising_bare_excepts_as_info(kept, files)
     kept = build_time_excepts_as_info(kept, files, python_files)
     kept = declared_global_as_info(kept, files)
