@@ -44,7 +44,8 @@ F841 on an `except ... as e` name the handler reads before any unconditional reb
 import probed in `try/except ImportError`, used by a `# type:` comment, imported under
 `if TYPE_CHECKING:` for a string type expression, or a TestCase class a module running
 `unittest.main()` imports for its loader, F401 and F811 on an import in the body of a test
-named for importing (`test_import_moves`: importing is what it tests) or alone in a block
+named for importing (`test_import_moves`: importing is what it tests) or made of imports
+only, or alone in a block
 expecting a warning (`with self.assertWarns(DeprecationWarning):`), and F841 on
 attributes probed in `try/except AttributeError` (`ai_workflow.lint.ruff_bindings`), F401 on
 `import helper` of a sibling script module whose top level changes `sys.path`, `sys.modules`
