@@ -30,7 +30,9 @@ into the module's namespace, or after the module writes computed names into its 
 namespace (`setattr(sys.modules[__name__], name, ...)`, `ai_workflow.lint.ruff_runtime`), a name
 a test expects to be undefined (`assertRaises(NameError, lambda: name)`) or that a
 `patch(..., create=True)` of builtins or of the module creates around the read (`F821`,
-`ai_workflow.lint.ruff_expected`),
+`ai_workflow.lint.ruff_expected`), a name on a line whose comment silences the type checker's
+own undefined-name error (`# type: ignore[name-defined]`, `F821`,
+`ai_workflow.lint.ruff_type_ignore`),
 a bare `except:` whose handler always raises, or re-raises unless an exit callback handed the
 exception suppresses it, or that is in a `__del__`, or that falls back on another type of an
 argument (`E722`, `ai_workflow.lint.ruff_except`), or
@@ -44,7 +46,8 @@ F841 on an `except ... as e` name the handler reads before any unconditional reb
 import probed in `try/except ImportError`, used by a `# type:` comment, imported under
 `if TYPE_CHECKING:` for a string type expression, or a TestCase class a module running
 `unittest.main()` imports for its loader, F401 and F811 on an import in the body of a test
-named for importing (`test_import_moves`: importing is what it tests) or alone in a block
+named for importing (`test_import_moves`: importing is what it tests) or made of imports
+only, or alone in a block
 expecting a warning (`with self.assertWarns(DeprecationWarning):`), and F841 on
 attributes probed in `try/except AttributeError` (`ai_workflow.lint.ruff_bindings`), F401 on
 `import helper` of a sibling script module whose top level changes `sys.path`, `sys.modules`
@@ -140,6 +143,7 @@ from ai_workflow.lint.ruff_slots import positional_slots_as_info
 from ai_workflow.lint.ruff_sphinx_conf import commented_settings_as_info
 from ai_workflow.lint.ruff_style import StyleScope, read_tooling
 from ai_workflow.lint.ruff_target import ruff_target_version
+from ai_workflow.lint.ruff_type_ignore import silenced_undefined_as_info
 from ai_workflow.lint.ruff_vendored import uncalled_vendored_as_info
 from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.project_files import created_since_listing
@@ -278,6 +282,7 @@ def explained_ruff_findings(
     kept = generator_inputs_as_info(kept, files)
     kept = namespace_writes_as_info(kept, files)
     kept = expected_names_as_info(kept, files)
+    kept = silenced_undefined_as_info(kept, files)
     kept = raising_bare_excepts_as_info(kept, files)
     kept = build_time_excepts_as_info(kept, files, python_files)
     kept = declared_global_as_info(kept, files)

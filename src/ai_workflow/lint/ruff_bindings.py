@@ -83,8 +83,11 @@
   of a test whose name says it tests importing (`test_import_moves_error_1`, `testImports`):
   that the import succeeds is what the test checks (six 1.16.0's regression tests of its lazy
   moves: `from six.moves.urllib.parse import urljoin`, then again from `six.moves.urllib_parse`,
-  under a comment quoting the 1.4.1 ImportError), so there is nothing to use. An unused import
-  in any other test (`test_parse`), or nested in a block of an import test, keeps the warning.
+  under a comment quoting the 1.4.1 ImportError), so there is nothing to use. So does a test
+  whose body is nothing but imports, whatever its name: execnet 2.1.2's doc example
+  `def test_function(): import funcmultiplier` checks that the example module runs (held-out
+  142). An unused import in any other test (`test_parse`, or a test that imports and then does
+  something else), or nested in a block of an import test, keeps the warning.
 """
 
 from __future__ import annotations
@@ -132,7 +135,10 @@ GLOBALS_NOTE = "the file reads it back by name from its namespace (`globals()[na
 EXPECTED_FAILURE_NOTE = "a test expects this import to raise ImportError: importing is the test"
 WARNED_IMPORT_NOTE = "a test expects this import to warn: importing is the test"
 WARNS_CALLS = frozenset({"warns", "assertWarns", "assertWarnsRegex", "deprecated_call"})
-IMPORT_TEST_NOTE = "an import in a test named for importing: that it imports is what it tests"
+IMPORT_TEST_NOTE = (
+    "an import in a test named for importing, or made of imports only: that it imports is what "
+    "it tests"
+)
 IMPORT_WORDS = frozenset({"import", "imports", "importing", "importable"})
 RAISES_CALLS = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
 EXPECTED_RAISE_NOTE = (
@@ -364,18 +370,40 @@ def _entered_for_nothing(statement: ast.With, line: int) -> bool:
 def in_import_test(tree: Syntax, line: int) -> bool:
     """Whether the import at `line` is a statement directly in the body of a test function
     whose name has the word import (`test_import_moves_error_1`, `test_imports`,
-    `testImportable`; not `test_importer_reads_csv`)."""
+    `testImportable`; not `test_importer_reads_csv`), or whose body is only imports (after an
+    optional docstring) and that a runner collects: a function of the module or a method of
+    one of its classes, not a `def test():` nested in a test to pass to assertRaises."""
     functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = [
         *tree.nodes(ast.FunctionDef),
         *tree.nodes(ast.AsyncFunctionDef),
     ]
+    collected = _collected_functions(tree.tree)
     for function in functions:
         if not function.name.startswith("test"):
             continue
         words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", function.name)}
-        if words & IMPORT_WORDS and any(_is_import_at(s, line) for s in function.body):
+        tests_importing = bool(words & IMPORT_WORDS) or (
+            function in collected and _only_imports(function.body)
+        )
+        if tests_importing and any(_is_import_at(s, line) for s in function.body):
             return True
     return False
+
+
+def _collected_functions(module: ast.Module) -> list[ast.stmt]:
+    """The functions of the module's top level and the methods of its top-level classes."""
+    found: list[ast.stmt] = []
+    for node in module.body:
+        body = node.body if isinstance(node, ast.ClassDef) else [node]
+        found += [n for n in body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    return found
+
+
+def _only_imports(body: list[ast.stmt]) -> bool:
+    """Whether `body` is import statements only, after an optional docstring."""
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    return bool(body) and all(isinstance(s, ast.Import | ast.ImportFrom) for s in body)
 
 
 def _raises_call(node: ast.expr) -> bool:

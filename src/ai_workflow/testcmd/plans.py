@@ -4,7 +4,11 @@ write a machine-readable report, and the reader of that report.
 Reports go under `.ai_workflow/logs/<run>/`, never into the project, where the runner lets us
 choose (pytest, node, jest, vitest, mocha, bats, CTest, RSpec); Maven and Gradle write theirs
 into their build directories (`target/`, `build/`), read from there. What the project's own test
-tooling would write into the tree goes elsewhere: no bytecode (`PYTHONDONTWRITEBYTECODE=1`),
+tooling would write into the tree goes elsewhere: bytecode in `.ai_workflow/tool_state/pycache/`
+(`PYTHONPYCACHEPREFIX`: the tests still see Python write bytecode as it does by default, where
+`PYTHONDONTWRITEBYTECODE=1` would set `sys.dont_write_bytecode` in every Python they start, and
+execnet 2.1.2's test_dont_write_bytecode, which asks a fresh interpreter for it, failed; an
+interpreter older than 3.8 ignores the prefix and gets that variable instead),
 Hypothesis' database in `.ai_workflow/tool_state/hypothesis/`, cargo's build in
 `.ai_workflow/cargo-target/`, pytest without its cache provider and, when the interpreter has
 pytest-benchmark, with `--benchmark-storage` in `.ai_workflow/tool_state/benchmarks/`; Gradle
@@ -18,6 +22,7 @@ package script's last command: when that is another program than the runner the 
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import time
@@ -158,10 +163,33 @@ def has_pytest_benchmark(python: str) -> bool:
     )
 
 
+def bytecode_elsewhere(python: str | None, prefix: Path) -> dict[str, str]:
+    """The variables that keep the tests' bytecode out of the tree: a cache prefix, or, for an
+    interpreter older than 3.8 (which has none), no bytecode at all."""
+    if python and _before_pycache_prefix(python):
+        return {"PYTHONDONTWRITEBYTECODE": "1"}
+    return {"PYTHONPYCACHEPREFIX": str(prefix)}
+
+
+def _before_pycache_prefix(python: str) -> bool:
+    """Whether the interpreter is known, without starting it, to be older than Python 3.8:
+    its name (`python2.7`, `python3.6`) or its library directory (`lib/python3.7`) says so."""
+    exe = Path(python)
+    real = exe.resolve()
+    names = [exe.name, real.name]
+    for prefix in dict.fromkeys((exe.parent.parent, real.parent.parent)):
+        names += [lib.name for lib in prefix.glob("lib/python[23].*")]
+    for name in names:
+        version = re.fullmatch(r"python(\d)\.(\d+)", name)
+        if version and (int(version[1]), int(version[2])) < (3, 8):
+            return True
+    return False
+
+
 def plan_for(ctx: StepContext, stack: TechStack) -> Plan | None:
     """How to run the stack's test command (None: there is none)."""
     env = {
-        "PYTHONDONTWRITEBYTECODE": "1",
+        **bytecode_elsewhere(stack.python, _tool_state(ctx, "pycache")),
         "HYPOTHESIS_STORAGE_DIRECTORY": str(_tool_state(ctx, "hypothesis")),
         **activated_venv(ctx.target, stack.python),
     }

@@ -29,7 +29,9 @@ TOX_FILES = (("tox.ini", "testenv"), ("setup.cfg", "testenv"))
 """Where tox reads its base environment: tox.ini, else setup.cfg beside a `[tox:tox]`."""
 RUNNERS = {"pytest": re.compile(r"\b(?:py\.?test)\b"), "unittest": re.compile(r"\bunittest\b")}
 """The command word that shows a `[testenv]` runs the framework we run."""
-OWN_VARIABLES = frozenset({"PATH", "VIRTUAL_ENV", "PYTHONHOME", "PYTHONDONTWRITEBYTECODE"})
+OWN_VARIABLES = frozenset(
+    {"PATH", "VIRTUAL_ENV", "PYTHONHOME", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"}
+)
 """Variables our run sets or needs as they are: the project's value would break the run."""
 ENV_REFERENCE = re.compile(r"\{env:(?P<name>[A-Za-z_]\w*)(?::(?P<default>[^{}]*))?\}")
 ASSIGNMENT = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<value>.*?)\s*$")
