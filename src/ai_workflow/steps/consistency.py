@@ -50,7 +50,12 @@ SPEC = StepSpec(
     persona="documentation specialist and information architect",
 )
 
-VERSION = r"\d+\.\d+(?:\.\d+)*(?:[-.]?(?:a|b|c|rc|alpha|beta|pre|preview|dev|post)\.?\d*)*"
+VERSION = (
+    r"\d+\.\d+(?:\.\d+)*"
+    r"(?:[-.]?(?:a|b|c|rc|alpha|beta|pre|preview|dev|post)(?![a-z])\.?\d*)*"
+)
+"""A version and its pre-release tags, each a whole word: in `version-1.0.0-blue.svg`, a
+shields.io badge (label-message-colour), `-blue` is the colour, not a pre-release `-b`."""
 _VERSION_RE = re.compile(rf"(?<![\w.])v?({VERSION})(?![\w.]*\d)", re.I)
 _DUNDER_VERSION_RE = re.compile(r"""^__version__\s*(?::\s*\w+\s*)?=\s*["']([^"']+)["']""", re.M)
 _VERSION_FILES = frozenset({"__init__.py", "_version.py", "version.py", "__about__.py"})
