@@ -780,7 +780,6 @@ def test_a_license_version_in_the_readme_is_not_the_project_version(tmp_path: Pa
     assert _at(outcome, "version/readme-mismatch") == {("README.md", 3)}
 
 
-<<<<<<< HEAD
 def test_a_version_named_as_another_things_is_not_the_project_version(tmp_path: Path) -> None:
     """license-expression 30.4.4 (held-out 144, wrong): its README says it ships 'the license
     keys from SPDX https://spdx.org/licenses/ (version 3.26)' and ScanCode's LicenseDB 'from
@@ -801,7 +800,8 @@ def test_a_version_named_as_another_things_is_not_the_project_version(tmp_path: 
     }
     outcome = _run(make_repo(tmp_path / "py", files))
     assert _at(outcome, "version/readme-mismatch") == {("README.rst", 4), ("README.rst", 11)}
-=======
+
+
 def test_a_badge_colour_after_the_version_is_no_pre_release_tag(tmp_path: Path) -> None:
     """atomic-sleep 1.0.0 (held-out 148, wrong): its README's shields.io badge
     `https://img.shields.io/badge/version-1.0.0-blue.svg` (label-message-colour) shows 1.0.0;
@@ -822,7 +822,6 @@ def test_a_badge_colour_after_the_version_is_no_pre_release_tag(tmp_path: Path) 
     messages = {f.message for f in outcome.findings if f.rule == "version/readme-mismatch"}
     assert any("mentions version 1.9.0 but" in m for m in messages)
     assert any("mentions version 2.0.0-beta1 but" in m for m in messages)
->>>>>>> h-ho148
 
 
 def test_a_pin_after_a_phrase_of_history_is_the_release_that_brought_a_change(
