@@ -132,12 +132,14 @@ def _license_version(before: str, after: str) -> bool:
 
 
 _NAMED_BEFORE = re.compile(
-    r"(?:(?<![\w-])([A-Za-z][\w]*(?:[-_.][A-Za-z0-9]+)+|[A-Z]{2,}\d*)|(https?://\S+))"
-    r"[\s(]*$"
+    r"(?:(?<![\w-])([A-Za-z][\w]*(?:[-_.][A-Za-z0-9]+)+|[A-Z]{2,}\d*)[\s(]*"
+    r"|(https?://\S+)[\s(]+)$"
 )
 """`from scancode-toolkit version 32.3.1`, `SPDX https://spdx.org/licenses/ (version 3.26)`:
 the name right before `version` (a hyphenated or dotted name, an acronym, or a URL, with an
-optional opening parenthesis) says whose version it is."""
+optional opening parenthesis) says whose version it is. A URL must end before `version`: in a
+badge's `https://img.shields.io/badge/version-1.9.0-blue.svg` the word is the URL's own path
+and the version the project's."""
 
 
 def _other_named(before: str, own: set[str]) -> bool:
