@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import textwrap
 from pathlib import Path
 
@@ -132,6 +133,32 @@ def test_unparsable_sample_in_a_test_data_directory_is_info(tmp_path: Path) -> N
     assert levels["tests/test_broken.py"][0] == "warning"
     assert levels["tests/testdata/python2/all.py"][0] == "info"
     assert "under tests/testdata/" in levels["tests/testdata/python2/all.py"][1]
+
+
+def test_test_module_valid_in_a_newer_python_is_info(tmp_path: Path) -> None:
+    """typeguard 4.6.0's tests/dummymodule_py312.py (`type Foo = list[int]`, PEP 695) does not
+    parse on the analyser's 3.11 but is valid Python 3.12: info, naming the version. A file
+    with newer syntax and a syntax error no Python accepts stays a warning."""
+    if sys.version_info[:2] != (3, 11):
+        pytest.skip("the example is syntax Python 3.11 lacks")
+    root = make_repo(
+        tmp_path / "n",
+        {
+            "pkg/__init__.py": "def run():\n    return 1\n",
+            "tests/test_core.py": "from pkg import run\n\ndef test_run():\n    assert run()\n",
+            "tests/dummymodule_py312.py": "type Foo = list[int]\n\ndef f(x: Foo):\n    return 1\n",
+            "tests/test_typed.py": "type Foo = list[int]\n\ndef test_x(:\n    pass\n",
+        },
+    )
+    outcome = run(root)
+    levels = {
+        f.path: (f.severity.value, f.message)
+        for f in outcome.findings
+        if f.rule == "tests/unreadable-test-file"
+    }
+    assert levels["tests/test_typed.py"][0] == "warning"
+    assert levels["tests/dummymodule_py312.py"][0] == "info"
+    assert "valid Python 3.12" in levels["tests/dummymodule_py312.py"][1]
 
 
 def test_unparsable_module_the_project_tells_pytest_to_ignore_is_info(tmp_path: Path) -> None:

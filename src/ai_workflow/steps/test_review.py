@@ -15,6 +15,7 @@ import dataclasses
 import json
 import posixpath
 import re
+import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable
@@ -38,6 +39,7 @@ from ai_workflow.testsource.model import (
     states_it_works,
     states_no_crash,
 )
+from ai_workflow.testsource.newer_syntax import newer_python_version
 from ai_workflow.testsource.pyindex import PyIndex
 from ai_workflow.testsource.pyreach import behaviourless
 from ai_workflow.testsource.pytest_collection import (
@@ -108,6 +110,7 @@ class TestFile:
     tests: list[FoundTest] = field(default_factory=list)
     error: str | None = None
     error_line: int | None = None
+    newer_python: str | None = None  # a newer Python whose syntax it is valid in (`3.12`)
 
 
 @dataclass
@@ -411,6 +414,7 @@ def _read_test_file(target: Path, project: ProjectTests, path: str, language: st
         error = project.index.errors.get(path)
         result.error = error.message if error else "cannot read the file"
         result.error_line = error.line if error else None
+        result.newer_python = newer_python_version(target, path) if error else None
         return result
     tests = project.tests(path, language)
     if tests is not None:
@@ -836,14 +840,18 @@ def _checks_nothing(test: FoundTest) -> tuple[Severity, str] | None:
 
 
 def _report_unreadable(
-    outcome: StepOutcome, path: str, error: str, line: int | None, pytest: PytestCollection
+    outcome: StepOutcome, test_file: TestFile, error: str, pytest: PytestCollection
 ) -> None:
     """A test file that does not parse: a warning, unless it lies in a test-data directory
     or vendored code (`pytest_collection.FIXTURE_DIRS`: asttokens' tests/testdata/python2/
     astroid/*.py, Python 2 samples its tests tokenize), where a file that breaks the language
     may be the input the tests want, and is no test module pytest collects (info), or the
     project's pytest configuration leaves it out (`--ignore=tests/badsyntax.py` in addopts:
-    a module that fails to parse on purpose, `PytestCollection.ignored_by`; info)."""
+    a module that fails to parse on purpose, `PytestCollection.ignored_by`; info), or it is
+    valid Python of a version newer than the analyser's (typeguard's tests/dummymodule_py312.py,
+    `type Foo = list[int]`, read on 3.11: `testsource.newer_syntax`; info): the analyser's
+    interpreter fails, not the file."""
+    path = test_file.path
     data_dir = fixture_dir(path)
     ignored = pytest.ignored_by(path)
     if data_dir:
@@ -853,6 +861,12 @@ def _report_unreadable(
             f" (the project's pytest configuration leaves it out, `{ignored}` in "
             f"{pytest.source}: a module that fails to parse on purpose, not a test module)"
         )
+    elif test_file.newer_python:
+        running = f"{sys.version_info.major}.{sys.version_info.minor}"
+        note = (
+            f" (valid Python {test_file.newer_python}, whose syntax ruff's parser reads: the "
+            f"analyser runs on Python {running}, which lacks it)"
+        )
     else:
         note = ""
     outcome.add(
@@ -860,7 +874,7 @@ def _report_unreadable(
         "info" if note else "warning",
         f"cannot analyse the test file: {error}{note}",
         path,
-        line,
+        test_file.error_line,
     )
 
 
@@ -872,9 +886,7 @@ def _report_tests(
 ) -> None:
     for test_file in inv.test_files:
         if test_file.error:
-            _report_unreadable(
-                outcome, test_file.path, test_file.error, test_file.error_line, inv.pytest
-            )
+            _report_unreadable(outcome, test_file, test_file.error, inv.pytest)
         if test_file.language == "python" and not inv.pytest.collects(test_file.path):
             continue  # not a module of the suite pytest runs (a benchmark, a typing example)
         if test_file.path in programs:
