@@ -358,7 +358,7 @@ def _after_probe(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> str | None:
         ):
             before = node.body[: node.body.index(child)]
             if any(_probes(statement, name.id) for statement in before):
-                return f"after the probe `{name.id}` in a `try:` whose `except NameError:` runs"
+                return f"after the probe `{name.id}` in a `try:` whose handler catches NameError"
         child, node = node, parents.get(node)
     return None
 
