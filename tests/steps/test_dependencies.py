@@ -1650,6 +1650,37 @@ def test_a_setup_cfg_requirement_repeated_in_an_extra_is_located_on_its_own_line
     assert found == [(18, "pytest is declared twice (also line 17, without a version)")]
 
 
+def test_a_one_line_setup_cfg_value_is_split_on_semicolons_as_setuptools_does() -> None:
+    """olefile 0.47 (held-out 149): `tests = pytest; pytest-cov` is two requirements to
+    setuptools (a one-line value is a `;`-separated list; its requires.txt lists both), not one
+    invalid requirement. A marker on a line of a multi-line value stays a marker; a marker on a
+    one-line value is split off by setuptools too, so that part is still an invalid requirement."""
+    text = textwrap.dedent(
+        """\
+        [options]
+        install_requires =
+            attrs; python_version < "3.8"
+        tests_require = mock; python_version<"3"
+
+        [options.extras_require]
+        tests = pytest; pytest-cov
+        """
+    )
+    report = Report()
+    manifest = PARSERS["setup.cfg"]("setup.cfg", text, report)
+    got = [(d.name, d.markers, d.line, d.section) for d in manifest.dependencies]
+    assert got == [
+        ("attrs", 'python_version < "3.8"', 3, "install_requires"),
+        ("mock", "", 4, "tests_require"),
+        ("pytest", "", 7, "extras_require.tests"),
+        ("pytest-cov", "", 7, "extras_require.tests"),
+    ]
+    found = [(f.rule, f.line, f.message) for f in report.outcome.findings]
+    assert len(found) == 1
+    assert found[0][:2] == ("deps/invalid-requirement", 4)
+    assert 'python_version<"3"' in found[0][2]
+
+
 def test_a_requirement_declared_twice_is_one_duplicate_and_one_unused(tmp_path: Path) -> None:
     files = {"requirements.txt": "requests\nrequests\n", "app.py": "import os\n"}
     outcome = _run(make_repo(tmp_path / "twice", files))

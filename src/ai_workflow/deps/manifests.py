@@ -388,13 +388,21 @@ def parse_setup_cfg(rel: str, text: str, report: Report) -> Manifest:
         if block.strip().startswith("file:"):
             report.skipped(f"{rel}: requirements read from a file ({block.strip()})")
             continue
-        for raw in (r.strip() for r in block.splitlines()):
-            if raw and not raw.startswith("#"):
+        for raw in _setup_cfg_list(block):
+            if not raw.startswith("#"):
                 line = lines.find_line(raw, start) or lines.find(raw)
                 dep = _pep508(raw, rel, line, group, section, report)
                 if dep:
                     manifest.dependencies.append(dep)
     return manifest
+
+
+def _setup_cfg_list(block: str) -> list[str]:
+    """The requirements of a setup.cfg value as setuptools reads them (its `list-semi` type): one
+    a line when the value spans lines, else split on `;` (`tests = pytest; pytest-cov` is two
+    requirements, and `foo; python_version<"3"` on one line is two as well, the second invalid)."""
+    parts = block.splitlines() if "\n" in block else block.split(";")
+    return [part.strip() for part in parts if part.strip()]
 
 
 def _ini_error(exc: configparser.Error) -> tuple[int | None, str]:

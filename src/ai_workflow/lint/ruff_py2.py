@@ -8,7 +8,9 @@ version: `major = sys.version_info[0]`, `if major == 3:`), after an early
 or behind `is_python2() and ...`, or in the `except ImportError:` of a `try:` that only imports
 modules every Python 3 has and Python 2 lacks (`try: from collections.abc import Mapping`
 `except ImportError: ... str = unicode`, jsonpatch 1.33; ruff itself passes `try: unicode except
-NameError:`), or later in the body of such a `try:`, after its probe of the name (`try: unicode`
+NameError:`), or as the probe itself of a `try:` whose handler catches NameError through a base
+class (`try: iterrange = xrange` `except Exception: iterrange = range`, olefile 0.47; bare
+`except:` too), or later in the body of such a `try:`, after its probe of the name (`try: unicode`
 then `def str_(s): ... unicode ...`, vobject 0.9.8: ruff passes the probe, not a function defined
 after it), or anywhere in a module whose top level first imports, unguarded, a module of
 Python 2's standard library that Python 3 renamed or removed (`import _winreg`, vobject 0.9.8's
@@ -263,6 +265,7 @@ def _guard(finding: Finding, tree: ast.Module, files: ParsedFiles | None = None)
             guarded(node, parents, is_test)
             or _python2_import_fallback(node, parents)
             or _after_probe(node, parents)
+            or _the_probe(node, parents)
             or _python2_module(tree, node, finding.path, files)
             or _print_statement_module(tree)
         )
@@ -405,8 +408,26 @@ def _after_probe(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> str | None:
         ):
             before = node.body[: node.body.index(child)]
             if any(_probes(statement, name.id) for statement in before):
-                return f"after the probe `{name.id}` in a `try:` whose `except NameError:` runs"
+                return f"after the probe `{name.id}` in a `try:` whose handler catches NameError"
         child, node = node, parents.get(node)
+    return None
+
+
+def _the_probe(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> str | None:
+    """How the name is itself the probe of a `try:` whose handler catches NameError through a
+    base class (`try: iterrange = xrange` `except Exception: iterrange = range`, olefile 0.47;
+    ruff passes the probe only under `except NameError:`): on Python 3 the handler runs. None
+    where it is not."""
+    statement = parents.get(name)
+    tried = parents.get(statement) if statement is not None else None
+    if (
+        isinstance(statement, (ast.Expr, ast.Assign))
+        and isinstance(tried, ast.Try)
+        and statement in tried.body
+        and _probes(statement, name.id)
+        and _catches_name_error(tried)
+    ):
+        return f"the probe `{name.id}` of a `try:` whose handler catches NameError"
     return None
 
 
@@ -416,11 +437,17 @@ def _probes(statement: ast.stmt, name: str) -> bool:
     return isinstance(value, ast.Name) and value.id == name
 
 
+# NameError and the classes it derives from: a handler of any of them catches it
+_NAME_ERRORS = frozenset({"NameError", "Exception", "BaseException", "StandardError"})
+
+
 def _catches_name_error(tried: ast.Try) -> bool:
     for handler in tried.handlers:
         caught = handler.type
+        if caught is None:
+            return True
         names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
-        if any(isinstance(n, ast.Name) and n.id == "NameError" for n in names):
+        if any(isinstance(n, ast.Name) and n.id in _NAME_ERRORS for n in names):
             return True
     return False
 
