@@ -72,9 +72,10 @@ def test_imported_fields_passed_on_unquoted_are_shown(tmp_path: Path) -> None:
 
 def test_fields_of_other_inputs_stay_information(tmp_path: Path) -> None:
     """A loop over a command's output (`ps`), over the project's own data file or over standard
-    input, `set -- $line` (splitting on purpose) and an answer read at a prompt keep
-    shellcheck's info; a field of a file given to a function (`done < $config`, `config=$1`)
-    is shown."""
+    input, `set -- $line` (splitting on purpose), an answer read at a prompt, and a loop over a
+    file a function is given by the project's caller (kworkflow's `parse_configuration`, live-boot's
+    persistence lists: `local config=$1`, `done < $config`) keep shellcheck's info; the same
+    loop over the script's own argument (`list=$1`) is shown."""
     script = (
         "#!/bin/bash\n"
         "ps -e -o pid= | while read pid; do\n"
@@ -96,11 +97,15 @@ def test_fields_of_other_inputs_stay_information(tmp_path: Path) -> None:
         "    key=$(echo $line | cut -d= -f1)\n"
         "  done < $config\n"
         "}\n"
+        "list=$1\n"
+        "while read line; do\n"
+        "  key=$(echo $line | cut -d= -f1)\n"
+        "done < $list\n"
     )
     found = _sc2086(tmp_path, {"tools/run.sh": script})
-    for line in (3, 6, 9, 10, 13):
+    for line in (3, 6, 9, 10, 13, 18):
         assert found[("tools/run.sh", line)] is Severity.INFO, line
-    assert found[("tools/run.sh", 18)] is Severity.WARNING
+    assert found[("tools/run.sh", 23)] is Severity.WARNING
 
 
 def test_an_unquoted_field_globs_and_splits_in_bash(tmp_path: Path) -> None:
@@ -132,8 +137,13 @@ def test_an_unquoted_field_globs_and_splits_in_bash(tmp_path: Path) -> None:
         ('b="x$a"\nwhile read a; do :; done < "$1"\n', {"a"}),  # assigned before the loop
         ("while read a; do :; done < list.txt\n", set()),
         ("ls | while read a; do :; done\n", set()),
+        ('grep -v "^#" "$1" | while read a; do :; done\n', {"a"}),
+        ("get_names $1 $2 | while read a; do :; done\n", set()),  # the function's output
+        ('grep -o . <<< "$1" | while read a; do :; done\n', set()),  # a string, not a file
         ("while read a; do :; done\n", set()),
         ("read a < $1\n", set()),  # no loop: one answer
+        ('f() {\n  while read a; do :; done < "$1"\n}\n', set()),  # the caller's file
+        ('f=$1\ng() {\n  while read a; do :; done < "$f"\n}\n', {"a"}),
     ],
 )
 def test_read_field_names(text: str, names: set[str]) -> None:

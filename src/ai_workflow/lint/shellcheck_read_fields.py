@@ -46,6 +46,12 @@ ASSIGNMENT = re.compile(
 )
 # `$1`, `${2}`, `$@`, `"$*"`: the script's (or function's) arguments
 POSITIONAL = re.compile(r"\$(?:[1-9@*]|\{[1-9@*]\})")
+# a command piped into the loop that prints the files it is given: `cat "$f"`, `grep -v x "$f"`
+FILE_READER = re.compile(
+    r"(?:^|[\s;&|(])(?:z|bz|xz)?(?:cat|tac|sort|uniq|head|tail|e?grep|cut)\s([^|;&]*)\s*$"
+)
+# `name () {`, `name()`, `function name {`: what follows the name and its parentheses
+FUNCTION_HEADER = re.compile(r"^\s*(?:function\s+[\w:.-]+(?:\s*\(\s*\))?|[\w:.-]+\s*\(\s*\))")
 # the input of a loop: `read x < file` on the `while` line, or `done < file`
 REDIRECTED = re.compile(r"\s*<\s*([^\s;&|]+)")
 LOOP_START = re.compile(r"(?:^|[\s;&|])(?:while|until|for)\s")
@@ -101,11 +107,13 @@ def read_fields(text: str) -> dict[str, int]:
         for number, line in enumerate(lines)
         for match in ASSIGNMENT.finditer(line)
     ]
-    given = _given_names(assignments)
+    in_functions = function_lines(lines)
+    given = _given_names(assignments, in_functions)
     names: dict[str, int] = {}  # each name, with the first line it holds a field from
     for number, line in enumerate(lines):
         for match in WHILE_READ.finditer(line):
-            if _is_given(_loop_input(lines, number, match), given):
+            script_level = number not in in_functions
+            if _is_given(_loop_input(lines, number, match), given, script_level):
                 for name in _read_names(match.group(1)):
                     names.setdefault(name, number)
     grown = bool(names)
@@ -120,34 +128,61 @@ def read_fields(text: str) -> dict[str, int]:
     return names
 
 
-def _given_names(assignments: list[tuple[int, str, str]]) -> set[str]:
-    """The variables holding a positional parameter (`export=$1`, `local f="${2}"`), or a
-    value made from one."""
+def _given_names(assignments: list[tuple[int, str, str]], in_functions: set[int]) -> set[str]:
+    """The variables holding one of the script's arguments (`export=$1` outside any function:
+    a function's `$1` is what the project's own caller passes), or a value made from one."""
     given: set[str] = set()
     grown = True
     while grown:
         grown = False
-        for _, name, value in assignments:
-            if name not in given and _is_given(value, given):
+        for number, name, value in assignments:
+            if name not in given and _is_given(value, given, number not in in_functions):
                 given.add(name)
                 grown = True
     return given
 
 
-def _is_given(words: str | None, given: set[str]) -> bool:
+def _is_given(words: str | None, given: set[str], script_level: bool) -> bool:
     if not words:
         return False
-    return POSITIONAL.search(words) is not None or any(_mentions(words, n) for n in given)
+    if script_level and POSITIONAL.search(words) is not None:
+        return True
+    return any(_mentions(words, n) for n in given)
+
+
+def function_lines(lines: list[str]) -> set[int]:
+    """The 0-based lines inside the body of a function (`name () {`, `function name {`, the
+    `{` alone on the next line), by counting braces from the header's."""
+    inside: set[int] = set()
+    depth = 0
+    opening = False  # a header seen, its `{` not yet
+    for number, line in enumerate(lines):
+        code = line.split("#", 1)[0] if line.lstrip().startswith("#") else line
+        if depth == 0 and not opening:
+            header = FUNCTION_HEADER.match(code)
+            if header is None:
+                continue
+            opening = True
+            code = code[header.end() :]
+        if depth > 0:
+            inside.add(number)
+        if opening and "{" in code:
+            opening = False
+            inside.add(number)
+        depth = max(0, depth + code.count("{") - code.count("}"))
+    return inside
 
 
 def _loop_input(lines: list[str], number: int, match: re.Match[str]) -> str | None:
-    """What feeds the `while read` loop starting at `match` on line `number`: the command piped
-    into it (`cat "$export" | while read ...`), a redirection of `read` itself, or the
+    """What feeds the `while read` loop starting at `match` on line `number`: the files a
+    command that reads files pipes into it (`cat "$export" | while read ...`; another command,
+    `get_names $1 | while read`, feeds its own output), a redirection of `read` itself, or the
     redirection after its `done` (`done < "$file"`)."""
     line = lines[number]
     before = line[: match.start()]
     if "|" in before:
-        return before.rsplit("|", 1)[0]
+        piped = FILE_READER.search(before.rsplit("|", 1)[0])
+        return piped.group(1) if piped is not None and "<<" not in piped.group(1) else None
     own = REDIRECTED.match(line, match.end())
     if own is not None:
         return own.group(1)
