@@ -108,54 +108,6 @@ def test_fields_of_other_inputs_stay_information(tmp_path: Path) -> None:
     assert found[("tools/run.sh", 23)] is Severity.WARNING
 
 
-def _sc2162(tmp_path: Path, files: dict[str, str]) -> dict[tuple[str, int | None], Severity]:
-    target = make_repo(tmp_path / "raw", files)
-    outcome = code_quality.run(step_context(target, code_quality.SPEC))
-    return {
-        (f.path or "", f.line): f.severity
-        for f in outcome.findings
-        if f.rule == "shellcheck/SC2162"
-    }
-
-
-def test_read_without_r_over_a_given_file_is_shown(tmp_path: Path) -> None:
-    """pwsafe2pass's `read` without -r over the export it is given is shown (a backslash in a
-    password is dropped); password-store's man/example-filter.sh, a filter of standard input,
-    a prompt's `read` and a function's loop over the file its caller passes keep shellcheck's
-    info."""
-    filter_script = (
-        "#!/bin/bash\n"
-        "while read line; do\n"
-        '\techo "$line" | while read -n 1 char; do printf "%s" "$char"; done\n'
-        "done\n"
-        "read -p 'go? ' answer\n"
-        "load() {\n"
-        "  while read line; do :; done < $1\n"
-        "}\n"
-    )
-    found = _sc2162(
-        tmp_path,
-        {"contrib/importers/pwsafe2pass.sh": PWSAFE2PASS, "man/example-filter.sh": filter_script},
-    )
-    assert found[("contrib/importers/pwsafe2pass.sh", 8)] is Severity.WARNING
-    for line in (2, 3, 5, 7):
-        assert found[("man/example-filter.sh", line)] is Severity.INFO, line
-
-
-def test_read_without_r_drops_a_backslash_in_bash(tmp_path: Path) -> None:
-    """The bug shown: `pass\\word` in the file is read as `password` without -r."""
-    (tmp_path / "export.txt").write_text("pass\\word\n")
-    script = 'while read p; do echo "$p"; done < "$1"; while read -r p; do echo "$p"; done < "$1"'
-    out = subprocess.run(
-        ["bash", "-c", script, "bash", "export.txt"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\n")
-    assert out[:2] == ["password", "pass\\word"]
-
-
 def test_an_unquoted_field_globs_and_splits_in_bash(tmp_path: Path) -> None:
     """The bug shown: a field `a*` read from a file, unquoted, becomes the names of the files of
     the current directory, and two blanks in `x  y` become one."""

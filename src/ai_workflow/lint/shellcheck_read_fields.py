@@ -1,4 +1,4 @@
-"""shellcheck's SC2086/SC2162 on a field read from a file the script was given, unquoted or raw.
+"""shellcheck's SC2086 on a field read from a file the script was given, passed on unquoted.
 
 SC2086 (an unquoted expansion is split and globbed) is shellcheck's info level, and mostly
 harmless where the value is the project's own (an options variable, a number, its own path, a
@@ -11,17 +11,13 @@ read uuid group name login passwd notes`, then runs `echo $passwd | cut ...` and
 | pass insert ...`: an imported password holding `*` is stored as the list of the directory's
 files. So SC2086 on such a field, or on a variable assigned from one after the loop starts
 (`entry="${entry}pass: $passwd\\n"`), is a warning shown as breakage where the project does not
-ask for shellcheck (`findings.shown_as_breakage`). So is SC2162 (`read` without `-r`) on the
-`read` of such a loop: a backslash in the user's data is dropped (`pass\\word` is imported as
-`password`), or a trailing one joins the next line.
+ask for shellcheck (`findings.shown_as_breakage`).
 
 What stays shellcheck's info: the same field in a message printed to the terminal (a line that
 is only `echo`/`printf` with no pipe nor file redirection: `echo Adding entry for $name:`, where
 the glob changes what is shown, not the data), `set -- $line` (splitting on purpose), a field
 of a loop over the project's own data, a command's output or standard input (`ps | while read
-pid`), or a file a function is given (its `$1` is what the project's caller passes), an answer
-`read` outside a `while` condition, and every variable no such loop assigns; SC2162 on every
-other `read` (a filter of standard input, a prompt, a function's loop) too.
+pid`), an answer `read` outside a `while` condition, and every variable no such loop assigns.
 """
 
 from __future__ import annotations
@@ -34,7 +30,6 @@ from ai_workflow.findings import Finding, Severity, shown_as_breakage
 from ai_workflow.textfiles import read_text
 
 UNQUOTED = "shellcheck/SC2086"
-RAW = "shellcheck/SC2162"  # `read` without -r
 NAME = r"[A-Za-z_]\w*"
 # `while read a b`, `while IFS=: read -r a b`, `| while read -d '' f`: the words after `read`
 WHILE_READ = re.compile(
@@ -74,47 +69,28 @@ WHY = (
 )
 
 
-WHY_RAW = (
-    "`read` without -r in a loop over a file the script was given: a backslash in the data is "
-    "dropped or joins the next line"
-)
-
-
 def read_fields_shown(findings: Sequence[Finding], target: Path) -> list[Finding]:
-    """The findings, with SC2086 on a read field passed on, and SC2162 on the `read` of such a
-    loop (see the module docstring), as warnings shown as breakage; the order is kept."""
-    files: dict[str, _ReadFields] = {}
+    """The findings, with SC2086 on a read field passed on (see the module docstring) as a
+    warning shown as breakage; the order is kept."""
+    texts: dict[str, list[str]] = {}
+    fields: dict[str, dict[str, int]] = {}
     shown = []
     for finding in findings:
         path = finding.path
-        rule = finding.rule
-        if rule not in (UNQUOTED, RAW) or finding.severity is not Severity.INFO or not path:
+        if finding.rule != UNQUOTED or finding.severity is not Severity.INFO or not path:
             shown.append(finding)
             continue
-        if path not in files:
-            files[path] = _ReadFields(read_text(target / path, root=target))
-        why = files[path].why(finding)
-        shown.append(shown_as_breakage(finding, why) if why else finding)
+        if path not in texts:
+            text = read_text(target / path, root=target)
+            texts[path] = text.splitlines()
+            fields[path] = read_fields(text)
+        name = _passed_on(texts[path], finding) if fields[path] else None
+        start = fields[path].get(name or "")
+        if start is not None and isinstance(finding.line, int) and finding.line > start:
+            shown.append(shown_as_breakage(finding, WHY.format(name=name)))
+        else:
+            shown.append(finding)
     return shown
-
-
-class _ReadFields:
-    """One file's loops over a file the script was given, and the fields they read."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self.loops = given_file_loops(text)
-        self.fields = read_fields(text) if self.loops else {}
-
-    def why(self, finding: Finding) -> str | None:
-        """Why the finding is breakage (None: it keeps its level)."""
-        if not isinstance(finding.line, int):
-            return None
-        if finding.rule == RAW:
-            return WHY_RAW if finding.line - 1 in self.loops else None
-        name = _passed_on(self.lines, finding) if self.fields else None
-        start = self.fields.get(name or "")
-        return WHY.format(name=name) if start is not None and finding.line > start else None
 
 
 def read_field_names(text: str) -> frozenset[str]:
@@ -123,29 +99,23 @@ def read_field_names(text: str) -> frozenset[str]:
     return frozenset(read_fields(text))
 
 
-def given_file_loops(text: str) -> dict[int, list[str]]:
-    """The 0-based lines of `text` that start a `while read` loop fed a file the script was
-    given, with the words after each such `read`."""
+def read_fields(text: str) -> dict[str, int]:
+    """`read_field_names`, each with the 0-based line from which it holds such a field."""
     lines = text.splitlines()
+    assignments = [
+        (number, match.group(1), match.group(2))
+        for number, line in enumerate(lines)
+        for match in ASSIGNMENT.finditer(line)
+    ]
     in_functions = function_lines(lines)
-    given = _given_names(_assignments(lines), in_functions)
-    loops: dict[int, list[str]] = {}
+    given = _given_names(assignments, in_functions)
+    names: dict[str, int] = {}  # each name, with the first line it holds a field from
     for number, line in enumerate(lines):
         for match in WHILE_READ.finditer(line):
             script_level = number not in in_functions
             if _is_given(_loop_input(lines, number, match), given, script_level):
-                loops.setdefault(number, []).append(match.group(1))
-    return loops
-
-
-def read_fields(text: str) -> dict[str, int]:
-    """`read_field_names`, each with the 0-based line from which it holds such a field."""
-    assignments = _assignments(text.splitlines())
-    names: dict[str, int] = {}  # each name, with the first line it holds a field from
-    for number, words in given_file_loops(text).items():
-        for read_words in words:
-            for name in _read_names(read_words):
-                names.setdefault(name, number)
+                for name in _read_names(match.group(1)):
+                    names.setdefault(name, number)
     grown = bool(names)
     while grown:
         grown = False
@@ -156,14 +126,6 @@ def read_fields(text: str) -> dict[str, int]:
                 names[name] = number
                 grown = True
     return names
-
-
-def _assignments(lines: list[str]) -> list[tuple[int, str, str]]:
-    return [
-        (number, match.group(1), match.group(2))
-        for number, line in enumerate(lines)
-        for match in ASSIGNMENT.finditer(line)
-    ]
 
 
 def _given_names(assignments: list[tuple[int, str, str]], in_functions: set[int]) -> set[str]:
