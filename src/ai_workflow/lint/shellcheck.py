@@ -57,9 +57,8 @@ SC2086, shellcheck's info, on the word being completed (`$cur` from
 `${COMP_WORDS[COMP_CWORD]}` in a file that fills COMPREPLY) is a warning shown as breakage:
 what the user typed splits and globs (`ai_workflow.lint.shellcheck_completion_word`). So is
 SC2086 on a field a `while read` loop took from a file the script was given (its own `$1`...),
-or a variable made from one, passed on unquoted (not a terminal message), and SC2162 on that
-loop's `read` without `-r`: the user's data splits, globs or loses its backslashes
-(`ai_workflow.lint.shellcheck_read_fields`). So is
+or a string made from one, passed on unquoted (not a terminal message): the user's data splits
+and globs (`ai_workflow.lint.shellcheck_read_fields`). So is
 SC2091 on a statement `$(cmd ... 2>&1)`, which runs the command's error messages as a command
 (`ai_workflow.lint.shellcheck_executed_errors`).
 
