@@ -135,6 +135,11 @@ def test_an_unquoted_field_globs_and_splits_in_bash(tmp_path: Path) -> None:
         ("while read -a parts; do :; done < $1\n", {"parts"}),
         ('while read a; do\n  b="x$a"\ndone < "$@"\nc=$b\n', {"a", "b", "c"}),
         ('b="x$a"\nwhile read a; do :; done < "$1"\n', {"a"}),  # assigned before the loop
+        # a command's output (a sub-field, a number) does not hold the field's text
+        (
+            'while read a; do\n  b=$(echo $a | cut -d: -f2)\n  c=`f $a`; d=$(($a+1))\ndone < "$1"\n',
+            {"a"},
+        ),
         ("while read a; do :; done < list.txt\n", set()),
         ("ls | while read a; do :; done\n", set()),
         ('grep -v "^#" "$1" | while read a; do :; done\n', {"a"}),

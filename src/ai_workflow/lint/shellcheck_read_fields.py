@@ -9,9 +9,11 @@ expands against the files of the current directory. password-store 1.7.4's
 contrib/importers/pwsafe2pass.sh reads an export with `export=$1` and `cat "$export" | while
 read uuid group name login passwd notes`, then runs `echo $passwd | cut ...` and `echo -e $entry
 | pass insert ...`: an imported password holding `*` is stored as the list of the directory's
-files. So SC2086 on such a field, or on a variable assigned from one after the loop starts
+files. So SC2086 on such a field, or on a string assembled from one after the loop starts
 (`entry="${entry}pass: $passwd\\n"`), is a warning shown as breakage where the project does not
-ask for shellcheck (`findings.shown_as_breakage`).
+ask for shellcheck (`findings.shown_as_breakage`). A variable assigned a command's output made
+from a field (dvd-slideshow's `kb_duration=$(echo $thisline | awk -F: ...)`, a sub-field the
+script parses: a number, a keyword) does not hold the field's text and keeps the info.
 
 What stays shellcheck's info: the same field in a message printed to the terminal (a line that
 is only `echo`/`printf` with no pipe nor file redirection: `echo Adding entry for $name:`, where
@@ -50,6 +52,8 @@ POSITIONAL = re.compile(r"\$(?:[1-9@*]|\{[1-9@*]\})")
 FILE_READER = re.compile(
     r"(?:^|[\s;&|(])(?:z|bz|xz)?(?:cat|tac|sort|uniq|head|tail|e?grep|cut)\s([^|;&]*)\s*$"
 )
+# an innermost `$(...)`/`$((...))` or a backquoted command
+SUBSTITUTION = re.compile(r"\$\([^()]*\)|`[^`]*`|\$\(\([^()]*\)\)")
 # `name () {`, `name()`, `function name {`: what follows the name and its parentheses
 FUNCTION_HEADER = re.compile(r"^\s*(?:function\s+[\w:.-]+(?:\s*\(\s*\))?|[\w:.-]+\s*\(\s*\))")
 # the input of a loop: `read x < file` on the `while` line, or `done < file`
@@ -121,7 +125,8 @@ def read_fields(text: str) -> dict[str, int]:
         grown = False
         for number, name, value in assignments:
             if name not in names and any(
-                start <= number and _mentions(value, field) for field, start in names.items()
+                start <= number and _mentions(_outside_commands(value), field)
+                for field, start in names.items()
             ):
                 names[name] = number
                 grown = True
@@ -217,6 +222,17 @@ def _read_names(words: str) -> set[str]:
         if re.fullmatch(NAME, token):
             names.add(token)
     return names or {"REPLY"}
+
+
+def _outside_commands(value: str) -> str:
+    """`value` without its command substitutions and arithmetic (`$(...)`, backquotes,
+    `$((...))`): what they give is a command's output (a sub-field `awk` or `cut` picked, a
+    number), not the field's text."""
+    previous = None
+    while previous != value:
+        previous = value
+        value = SUBSTITUTION.sub("", value)
+    return value
 
 
 def _mentions(value: str, name: str) -> bool:
