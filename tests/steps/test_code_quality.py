@@ -2324,6 +2324,51 @@ def test_shellcheck_unassigned_in_a_loop_sourced_component_is_info_when_a_siblin
     assert "assigned by components/0001-vars.sh; frontend/boot sources it" in note
 
 
+def test_shellcheck_unassigned_in_a_loop_sourced_component_assigned_only_in_a_comment(
+    tmp_path: Path,
+) -> None:
+    """funcoeszz's zztop.sh prints `echo "$cache"` and nothing assigns cache: the looping
+    script only shows `# Ex.: local cache=$(zztool cache php)` in a comment. That stays a
+    warning (a comment assigns nothing), a trailing comment too, while `${mountpoint}`, which a
+    sibling does assign, stays info."""
+    files = {
+        **LOOP_SOURCED,
+        "frontend/boot": (
+            "#!/bin/sh\n# Ex.: local cache=$(tool cache php) # the cache's name\n"
+            + LOOP_SOURCED["frontend/boot"].split("\n", 1)[1]
+        ),
+        "components/0001-vars.sh": (
+            '#!/bin/sh\nmountpoint="/run/medium" # later: page="#x" then top=1\n'
+        ),
+        "components/9990-top.sh": '#!/bin/sh\ntop ()\n{\n\techo "$cache" "$top" "$page"\n}\n',
+    }
+    outcome = _run(make_repo(tmp_path / "zz", {**files, **RUNS_SHELLCHECK}))
+    found = {
+        (f.path, f.message.split()[0]): f.severity
+        for f in outcome.findings
+        if f.rule == "shellcheck/SC2154"
+        and f.path in ("components/9990-top.sh", "components/9990-http.sh")
+    }
+    assert found == {
+        ("components/9990-http.sh", "mountpoint"): Severity.INFO,
+        ("components/9990-top.sh", "cache"): Severity.WARNING,
+        ("components/9990-top.sh", "top"): Severity.WARNING,
+        ("components/9990-top.sh", "page"): Severity.WARNING,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("# x=1\ny=2 # z=3\n", "\ny=2 \n"),
+        ("echo '# a=1' \"#b=2\" c#d=3; # e=4\n", "echo '# a=1' \"#b=2\" c#d=3; \n"),
+        ("\t# local cache=$(f)\n", "\t\n"),
+    ],
+)
+def test_without_comments_blanks_shell_comments(text: str, code: str) -> None:
+    assert shell_library.without_comments(text) == code
+
+
 def test_a_glob_of_only_wildcards_groups_files_in_the_directory_it_names() -> None:
     scripts = ["run.sh", "lib/a.sh", "lib/b.sh", "tests/c.sh", "tests/d.sh", "parts/10-x", "y/20-z"]
     groups = shell_library._glob_groups("run.sh", '"$dir"/lib/*.sh', scripts)

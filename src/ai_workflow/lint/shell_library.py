@@ -34,7 +34,9 @@ another of them (or the looping script) assigns the variable without declaring i
 there (live-boot's 9990-overlay.sh reads `${mountpoint}`, which 0001-init-vars.sh assigns),
 shebang or not. A variable only a `local` declaration of a sibling's function assigns
 (live-boot's `extension`, local to do_httpmount, read by copy_live_to) keeps the warning, and
-so does a file the glob does not match. A glob whose name part is only wildcards and an
+so does a file the glob does not match, and one an assignment in a comment names only
+(funcoeszz's `# Ex.: local cache=$(zztool cache php)`: zztop.sh's `echo "$cache"` prints
+nothing; `without_comments`). A glob whose name part is only wildcards and an
 extension (`*`, `*.sh`) counts only in a directory of the name the glob's path gives
 (`"$dir"/lib/*.sh` matches lib/*.sh, not tests/*.sh).
 
@@ -273,6 +275,7 @@ def sourcer_assigned_as_info(
     }
 
     groups = _loop_sourced_groups(texts, scripts)
+    code = {rel: without_comments(text) for rel, text in texts.items()}
 
     def note_of(finding: Finding) -> str | None:
         name = _unassigned_name(finding)
@@ -280,13 +283,13 @@ def sourcer_assigned_as_info(
             return None
         assigns = re.compile(ASSIGNS.format(name=re.escape(name)), re.M)
         for other in sourcers.get(finding.path, []):
-            if assigns.search(texts[other]):
+            if assigns.search(code[other]):
                 return f"{name} is assigned by {other}, which sources {finding.path}"
         for looper, pattern, members in groups:
             if finding.path not in members:
                 continue
             for other in (looper, *members):
-                if other != finding.path and _assigns_globally(texts[other], name, assigns):
+                if other != finding.path and _assigns_globally(code[other], name, assigns):
                     return (
                         f"{name} is assigned by {other}; {looper} sources it with "
                         f"{finding.path} in one loop over {pattern}"
@@ -381,6 +384,25 @@ def _glob_groups(
             continue  # `*`, `*.sh`: only in the directory the glob names
         by_directory.setdefault(directory, []).append(rel)
     return [(looper, glob, tuple(members)) for members in by_directory.values() if len(members) > 1]
+
+
+def without_comments(text: str) -> str:
+    """`text` with its shell comments blanked (lines kept): a whole-line comment, and a `#`
+    after a blank outside quotes to the end of its line. An assignment shown in a comment
+    (funcoeszz's `# Ex.: local cache=$(zztool cache php)`) assigns nothing."""
+    return "\n".join(_code_of(line) for line in text.split("\n"))
+
+
+def _code_of(line: str) -> str:
+    quote = ""
+    for index, char in enumerate(line):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1] in " \t;"):
+            return line[:index]
+    return line
 
 
 def _assigns_globally(text: str, name: str, assigns: re.Pattern[str]) -> bool:

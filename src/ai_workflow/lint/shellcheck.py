@@ -56,6 +56,9 @@ it runs, so the alias reaches it) is info (`ai_workflow.lint.shellcheck_alias_un
 SC2086, shellcheck's info, on the word being completed (`$cur` from
 `${COMP_WORDS[COMP_CWORD]}` in a file that fills COMPREPLY) is a warning shown as breakage:
 what the user typed splits and globs (`ai_workflow.lint.shellcheck_completion_word`). So is
+SC2086 on a field a `while read` loop took from a file the script was given (its own `$1`...),
+or a string made from one, passed on unquoted (not a terminal message): the user's data splits
+and globs (`ai_workflow.lint.shellcheck_read_fields`). So is
 SC2091 on a statement `$(cmd ... 2>&1)`, which runs the command's error messages as a command
 (`ai_workflow.lint.shellcheck_executed_errors`).
 
@@ -117,6 +120,7 @@ from ai_workflow.lint.shellcheck_joiners import joined_again_as_info
 from ai_workflow.lint.shellcheck_kernel_names import kernel_listings_as_info
 from ai_workflow.lint.shellcheck_literal_calls import literal_calls_as_info
 from ai_workflow.lint.shellcheck_nonempty import nonempty_paths_as_info
+from ai_workflow.lint.shellcheck_read_fields import read_fields_shown
 from ai_workflow.lint.shellcheck_runs import Dialect, shellcheck_dialect
 from ai_workflow.lint.shellcheck_severity import shellcheck_findings
 from ai_workflow.lint.shellcheck_tests import masked_status_in_tests_as_info
@@ -339,6 +343,7 @@ def run_shellcheck(ctx: StepContext, files: list[str]) -> LintReport:
     findings = literal_calls_as_info(findings, ctx.target, scripts)
     findings = kernel_listings_as_info(findings, ctx.target)
     findings = completion_words_shown(findings, ctx.target)
+    findings = read_fields_shown(findings, ctx.target)
     findings = executed_errors_shown(findings, ctx.target)
     findings = debian_sh_as_info(findings, ctx.target, ctx.config.rules.select)
     findings.sort(key=finding_order)
