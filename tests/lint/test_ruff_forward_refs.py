@@ -54,3 +54,23 @@ def test_an_undefined_name_in_a_string_is_a_warning_and_a_read_one_an_error(
     }
     notes = [f.extra.get("forward_reference") for f in outcome.findings if f.line == 3]
     assert notes and "forward reference" in str(notes[0])
+
+
+FORMATTED = """\
+def greet(name: "Person") -> str:
+    return f"hello {missing_greeting} {name}, and bye"
+"""
+
+
+def test_an_undefined_name_in_an_f_string_field_stays_an_error(tmp_path: Path) -> None:
+    """An f-string's `{missing_greeting}` is read when the line runs (NameError): an error,
+    though on Python < 3.12 ast gives the f-string's literal parts the whole f-string's span.
+    The annotation `"Person"` next to it stays a warning."""
+    root = make_repo(tmp_path / "p", {"pkg/greet.py": FORMATTED, "pkg/__init__.py": ""})
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    graded = {
+        (f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F821"
+    }
+    assert graded == {(1, "Person"): Severity.WARNING, (2, "missing_greeting"): Severity.ERROR}

@@ -56,9 +56,18 @@ def _in_string(finding: Finding, files: ParsedFiles) -> bool:
     # ruff counts characters from 1, ast counts UTF-8 bytes from 0
     offset = len(lines[finding.line - 1][: column - 1].encode())
     point = (finding.line, offset)
+    # an f-string's literal parts are no forward reference, and before Python 3.12 ast gives
+    # them the whole f-string's span, its `{name}` fields (read when the line runs) included
+    formatted = {
+        id(part)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.JoinedStr)
+        for part in node.values
+    }
     return any(
         isinstance(node, ast.Constant)
         and isinstance(node.value, str)
+        and id(node) not in formatted
         and node.end_lineno is not None
         and node.end_col_offset is not None
         and (node.lineno, node.col_offset) < point < (node.end_lineno, node.end_col_offset)
