@@ -52,3 +52,20 @@ def test_a_module_imported_only_guarded_makes_its_imports_optional(tmp_path: Pat
     assert found.where("zzqintegration") == "pkg/__init__.py:2"
     assert found.where("zzqboth") is None  # pkg/cli.py imports pkg/both.py unguarded
     assert found.where("zzqalone") is None  # nothing imports pkg/alone.py
+
+
+def test_a_handler_that_raises_again_guards_nothing(tmp_path: Path) -> None:
+    """`except ImportError: raise ImportError("pkg needs zzqr")` only rewords the failure:
+    the import is required; a handler that carries on (`zzqo = None`) still guards."""
+    found = guarded(
+        tmp_path,
+        {
+            "pkg/__init__.py": "try:\n    import zzqr\nexcept ImportError as exc:\n"
+            "    raise ImportError('pkg needs zzqr') from exc\n",
+            "pkg/bare.py": "try:\n    import zzqs\nexcept Exception:\n    log()\n    raise\n",
+            "pkg/opt.py": "try:\n    import zzqo\nexcept ImportError:\n    zzqo = None\n",
+        },
+    )
+    assert found.where("zzqr") is None
+    assert found.where("zzqs") is None
+    assert found.where("zzqo") == "pkg/opt.py:2"

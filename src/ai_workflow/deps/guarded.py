@@ -9,9 +9,9 @@ machine has installed, not a defect of the project.
 A module counts when every import of it in shipped code (not tests nor tooling:
 `deps.imports.dev_code`) is in the body of a `try` whose handler catches a failed import
 (`deps.imports.catches_import_error`: ImportError, ModuleNotFoundError, Exception, a bare
-`except`), or is in a project module that shipped code imports only that way (one level, in
-the relative or the absolute form). A module imported without a guard anywhere in shipped
-code, or only by tests, or not at all, does not.
+`except`) and does not raise again, or is in a project module that shipped code imports only
+that way (one level, in the relative or the absolute form). A module imported without a guard
+anywhere in shipped code, or only by tests, or not at all, does not.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ Guarded = tuple[ImportNode, bool]
 
 def guarded_imports(tree: ast.Module) -> Iterator[Guarded]:
     """Every import statement of `tree` (in functions too), with whether a `try` whose handler
-    catches a failed import encloses it in its body (its handlers, `else` and `finally` run
-    unguarded)."""
+    catches a failed import and carries on (`_survives`) encloses it in its body (its handlers,
+    `else` and `finally` run unguarded)."""
     yield from _walk(tree.body, False)
 
 
@@ -41,11 +41,20 @@ def _walk(nodes: Iterable[ast.AST], caught: bool) -> Iterator[Guarded]:
         if isinstance(node, ast.Import | ast.ImportFrom):
             yield node, caught
         elif isinstance(node, ast.Try | ast.TryStar):
-            tried = caught or any(catches_import_error(h) for h in node.handlers)
+            tried = caught or any(_survives(h) for h in node.handlers)
             yield from _walk(node.body, tried)
             yield from _walk([*node.handlers, *node.orelse, *node.finalbody], caught)
         else:
             yield from _walk(ast.iter_child_nodes(node), caught)
+
+
+def _survives(handler: ast.ExceptHandler) -> bool:
+    """Whether the handler catches a failed import and carries on: one that always raises
+    again (`raise ImportError("pkg needs numpy") from exc`, a bare `raise`) only rewords the
+    failure, the import stays required."""
+    return catches_import_error(handler) and not any(
+        isinstance(stmt, ast.Raise) for stmt in handler.body
+    )
 
 
 def _top_names(node: ImportNode) -> set[str]:
