@@ -108,9 +108,12 @@ def _command_paths(line: str) -> list[str]:
             if "=" not in arg and arg not in ("--", "-q", "-v", "--quiet", "--verbose"):
                 return []  # an option that may take the next word: the paths are unsure
             continue
-        if arg.startswith("{"):  # tox's {posargs}: the default run names the rest
+        if arg == "{posargs}":  # the default run names the rest
             continue
-        if any(c in arg for c in "$*?[;|&><`"):
+        # tox's `{toxinidir}/tests` is tests; another substitution (`{posargs:src tests}`,
+        # whose default names the paths, `{env:X}`) is not read
+        arg = arg.removeprefix("{toxinidir}/")
+        if any(c in arg for c in "{}$*?[;|&><`"):
             return []
         path = PurePosixPath(arg).as_posix().removeprefix("./").rstrip("/")
         if path in ("", "."):
