@@ -46,3 +46,11 @@ def test_a_tox_substitution_is_read_or_makes_the_paths_unsure() -> None:
     )
     assert linted_paths({"tox.ini": run.format("{posargs:src tests}")}) is None
     assert linted_paths({"tox.ini": run.format("pkg {env:EXTRA}")}) is None
+
+
+def test_ruff_format_lints_nothing() -> None:
+    """`ruff format tests` formats, it is no lint run: `format` is no path, and tests are
+    not linted for it; a `ruff format` line with no lint run anywhere leaves no limit."""
+    make = {"Makefile": "lint:\n\truff check src\n\truff format src tests\n"}
+    assert linted_paths(make) == ("src",)
+    assert linted_paths({"Makefile": "fmt:\n\truff format src\n"}) is None
