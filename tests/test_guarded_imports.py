@@ -52,3 +52,46 @@ def test_a_module_imported_only_guarded_makes_its_imports_optional(tmp_path: Pat
     assert found.where("zzqintegration") == "pkg/__init__.py:2"
     assert found.where("zzqboth") is None  # pkg/cli.py imports pkg/both.py unguarded
     assert found.where("zzqalone") is None  # nothing imports pkg/alone.py
+
+
+def test_a_handler_that_raises_again_guards_nothing(tmp_path: Path) -> None:
+    """`except ImportError: raise ImportError("pkg needs zzqr")` only rewords the failure:
+    the import is required; a handler that carries on (`zzqo = None`) still guards."""
+    found = guarded(
+        tmp_path,
+        {
+            "pkg/__init__.py": "try:\n    import zzqr\nexcept ImportError as exc:\n"
+            "    raise ImportError('pkg needs zzqr') from exc\n",
+            "pkg/bare.py": "try:\n    import zzqs\nexcept Exception:\n    log()\n    raise\n",
+            "pkg/opt.py": "try:\n    import zzqo\nexcept ImportError:\n    zzqo = None\n",
+        },
+    )
+    assert found.where("zzqr") is None
+    assert found.where("zzqs") is None
+    assert found.where("zzqo") == "pkg/opt.py:2"
+
+
+def test_a_package_init_runs_whenever_its_package_is_imported(tmp_path: Path) -> None:
+    """The top-level package's `__init__.py` runs on any import of the package: its imports
+    are required, though the one absolute import naming it is guarded (`from pkg import
+    speedups`). A subpackage's `__init__.py` runs when a module under it is imported
+    (`from .integ.views import V`, unguarded); a subpackage imported only guarded stays
+    optional."""
+    found = guarded(
+        tmp_path,
+        {
+            "pkg/__init__.py": "import zzqreq\n",
+            "pkg/loader.py": "try:\n    from pkg import speedups\nexcept ImportError:\n"
+            "    speedups = None\n",
+            "pkg/speedups.py": "y = 1\n",
+            "pkg/app.py": "try:\n    from .integ import X\nexcept ImportError:\n    X = None\n"
+            "from .integ.views import V\n",
+            "pkg/integ/__init__.py": "import zzqinteg\n",
+            "pkg/integ/views.py": "V = 1\n",
+            "pkg/opt.py": "try:\n    from .extra import E\nexcept ImportError:\n    E = None\n",
+            "pkg/extra/__init__.py": "import zzqextra\n",
+        },
+    )
+    assert found.where("zzqreq") is None
+    assert found.where("zzqinteg") is None
+    assert found.where("zzqextra") == "pkg/opt.py:2"

@@ -33,3 +33,24 @@ def test_a_run_on_the_whole_project_or_an_unread_mention_means_everywhere() -> N
     assert linted_paths({"tox.ini": TOX + "\n[flake8]\nmax-line-length = 100\n"}) is None
     assert linted_paths({"Makefile": "lint:\n\tflake8 --config setup.cfg pkg\n"}) is None
     assert linted_paths({"requirements-dev.txt": "flake8\n"}) is None
+
+
+def test_a_tox_substitution_is_read_or_makes_the_paths_unsure() -> None:
+    """`{posargs}` alone adds no path and `{toxinidir}/tests` is tests; `{posargs:src tests}`
+    (its default names the paths: not `tests}`), or another substitution, is not read: the
+    linter may cover any file (None)."""
+    run = "[testenv:lint]\ncommands = flake8 {}\n"
+    assert linted_paths({"tox.ini": run.format("{posargs} pkg {toxinidir}/tests")}) == (
+        "pkg",
+        "tests",
+    )
+    assert linted_paths({"tox.ini": run.format("{posargs:src tests}")}) is None
+    assert linted_paths({"tox.ini": run.format("pkg {env:EXTRA}")}) is None
+
+
+def test_ruff_format_lints_nothing() -> None:
+    """`ruff format tests` formats, it is no lint run: `format` is no path, and tests are
+    not linted for it; a `ruff format` line with no lint run anywhere leaves no limit."""
+    make = {"Makefile": "lint:\n\truff check src\n\truff format src tests\n"}
+    assert linted_paths(make) == ("src",)
+    assert linted_paths({"Makefile": "fmt:\n\truff format src\n"}) is None

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from ai_workflow.findings import Severity
+from ai_workflow.findings import Finding, Severity
+from ai_workflow.lint.ruff_forward_refs import string_references_as_warnings
+from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.steps import code_quality
 from tests.helpers import make_repo, step_context
 
@@ -54,3 +57,57 @@ def test_an_undefined_name_in_a_string_is_a_warning_and_a_read_one_an_error(
     }
     notes = [f.extra.get("forward_reference") for f in outcome.findings if f.line == 3]
     assert notes and "forward reference" in str(notes[0])
+
+
+FORMATTED = """\
+def greet(name: "Person") -> str:
+    return f"hello {missing_greeting} {name}, and bye"
+"""
+
+
+def test_an_undefined_name_in_an_f_string_field_stays_an_error(tmp_path: Path) -> None:
+    """An f-string's `{missing_greeting}` is read when the line runs (NameError): an error,
+    though on Python < 3.12 ast gives the f-string's literal parts the whole f-string's span.
+    The annotation `"Person"` next to it stays a warning."""
+    root = make_repo(tmp_path / "p", {"pkg/greet.py": FORMATTED, "pkg/__init__.py": ""})
+    outcome = code_quality.run(step_context(root, code_quality.SPEC))
+    graded = {
+        (f.line, f.message.split("`")[1]): f.severity
+        for f in outcome.findings
+        if f.rule == "ruff/F821"
+    }
+    assert graded == {(1, "Person"): Severity.WARNING, (2, "missing_greeting"): Severity.ERROR}
+
+
+def test_many_undefined_names_in_a_long_module_are_placed_in_one_pass(tmp_path: Path) -> None:
+    """1000 F821s in a 1000-line module (a Python 2 module's `unicode`s): each is placed
+    against the module's strings found once, not by walking the whole tree per finding (once
+    over 40 s). The name in the string annotation is a warning, the reads stay errors."""
+    lines = [f"x{i} = [unicode(a) for a in range({i})]\n" for i in range(1000)]
+    lines.append('def f(v: "Missing") -> None: ...\n')
+    (tmp_path / "m.py").write_text("".join(lines), encoding="utf-8")
+    findings = [
+        Finding(
+            "ruff/F821",
+            Severity.ERROR,
+            "Undefined name `unicode`",
+            "m.py",
+            i + 1,
+            extra={"column": 7},
+        )
+        for i in range(1000)
+    ]
+    findings.append(
+        Finding(
+            "ruff/F821",
+            Severity.ERROR,
+            "Undefined name `Missing`",
+            "m.py",
+            1001,
+            extra={"column": 11},
+        )
+    )
+    started = time.monotonic()
+    graded = string_references_as_warnings(findings, ParsedFiles(tmp_path))
+    assert time.monotonic() - started < 10
+    assert [f.severity for f in graded] == [Severity.ERROR] * 1000 + [Severity.WARNING]

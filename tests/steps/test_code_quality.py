@@ -4752,6 +4752,32 @@ def test_python2_builtins_under_a_test_of_a_version_alias_are_info(tmp_path: Pat
     }
 
 
+PY2_PICKED = {
+    "compat.py": (
+        "import sys\n\n"
+        "string_types = (str,) if sys.version_info[0] >= 3 else (basestring,)\n"
+        "PY3 = sys.version_info[0] >= 3\n\n\n"
+        "def text(value):\n    if isinstance(value, string_types):\n"
+        "        return unicode(value)\n    return value\n\n\n"
+        "def legacy(value):\n    if not PY3:\n        return unicode(value)\n    return value\n"
+    ),
+}
+
+
+def test_a_name_picked_by_the_version_is_no_version_alias(tmp_path: Path) -> None:
+    """`string_types = (str,) if sys.version_info[0] >= 3 else (basestring,)` holds a type,
+    not the version: `if isinstance(value, string_types): return unicode(value)` runs on
+    Python 3 (NameError), an error. `PY3 = sys.version_info[0] >= 3`, a version alone, still
+    guards (info)."""
+    outcome = _run(make_repo(tmp_path / "proj", PY2_PICKED))
+    graded = _levels_by_name(outcome, "ruff/F821")
+    assert graded == {
+        (3, "basestring"): Severity.INFO,
+        (9, "unicode"): Severity.ERROR,
+        (15, "unicode"): Severity.INFO,
+    }
+
+
 PY2_PROBED = {
     "compat.py": (
         "try:\n    unicode\n\n    def str_(s):\n        if type(s) == unicode:\n"

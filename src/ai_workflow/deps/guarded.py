@@ -9,8 +9,10 @@ machine has installed, not a defect of the project.
 A module counts when every import of it in shipped code (not tests nor tooling:
 `deps.imports.dev_code`) is in the body of a `try` whose handler catches a failed import
 (`deps.imports.catches_import_error`: ImportError, ModuleNotFoundError, Exception, a bare
-`except`), or is in a project module that shipped code imports only that way (one level, in
-the relative or the absolute form). A module imported without a guard anywhere in shipped
+`except`) and does not raise again, or is in a project module that shipped code imports only
+that way (one level, in the relative or the absolute form; importing a module of a subpackage
+runs its `__init__.py`, and a top-level package's `__init__.py`, which any import of the
+package runs, is never such a module). A module imported without a guard anywhere in shipped
 code, or only by tests, or not at all, does not.
 """
 
@@ -31,8 +33,8 @@ Guarded = tuple[ImportNode, bool]
 
 def guarded_imports(tree: ast.Module) -> Iterator[Guarded]:
     """Every import statement of `tree` (in functions too), with whether a `try` whose handler
-    catches a failed import encloses it in its body (its handlers, `else` and `finally` run
-    unguarded)."""
+    catches a failed import and carries on (`_survives`) encloses it in its body (its handlers,
+    `else` and `finally` run unguarded)."""
     yield from _walk(tree.body, False)
 
 
@@ -41,11 +43,20 @@ def _walk(nodes: Iterable[ast.AST], caught: bool) -> Iterator[Guarded]:
         if isinstance(node, ast.Import | ast.ImportFrom):
             yield node, caught
         elif isinstance(node, ast.Try | ast.TryStar):
-            tried = caught or any(catches_import_error(h) for h in node.handlers)
+            tried = caught or any(_survives(h) for h in node.handlers)
             yield from _walk(node.body, tried)
             yield from _walk([*node.handlers, *node.orelse, *node.finalbody], caught)
         else:
             yield from _walk(ast.iter_child_nodes(node), caught)
+
+
+def _survives(handler: ast.ExceptHandler) -> bool:
+    """Whether the handler catches a failed import and carries on: one that always raises
+    again (`raise ImportError("pkg needs numpy") from exc`, a bare `raise`) only rewords the
+    failure, the import stays required."""
+    return catches_import_error(handler) and not any(
+        isinstance(stmt, ast.Raise) for stmt in handler.body
+    )
 
 
 def _top_names(node: ImportNode) -> set[str]:
@@ -90,18 +101,29 @@ class GuardedModules:
 
     def _imported_guarded(self, rel: str) -> str | None:
         """`path:line` of an import of the project file at `rel` by shipped code when every
-        such import (by a file other than itself) is guarded; None otherwise, or when no
-        shipped file imports it."""
+        such import (by a file other than itself) is guarded; None otherwise, when no
+        shipped file imports it, or when it is the `__init__.py` of a top-level package."""
         pure = PurePosixPath(rel)
-        stem = pure.parent.name if pure.name == "__init__.py" else pure.stem
+        init = pure.name == "__init__.py"
+        if init and (pure.parent.parent / "__init__.py").as_posix() not in self.files:
+            return None  # the top-level package's own: it runs on any import of the package
+        stem = pure.parent.name if init else pure.stem
         first: str | None = None
         for other in self.shipped:
             if other == rel:
                 continue
             for node, caught in self._imports(other, stem):
-                if rel not in imported_project_files(node, other, self.files):
+                if not self._runs(rel, imported_project_files(node, other, self.files)):
                     continue
                 if not caught:
                     return None
                 first = first or f"{other}:{node.lineno}"
         return first
+
+    @staticmethod
+    def _runs(rel: str, imported: list[str]) -> bool:
+        """Whether importing the files `imported` runs the file at `rel`: one of them, or a
+        module under the package whose `__init__.py` it is (`from .integ.views import V`)."""
+        pure = PurePosixPath(rel)
+        package = f"{pure.parent.as_posix()}/" if pure.name == "__init__.py" else None
+        return any(f == rel or (package and f.startswith(package)) for f in imported)

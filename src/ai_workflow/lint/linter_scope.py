@@ -32,6 +32,8 @@ _REQUIREMENTS = re.compile(
 _LAUNCHERS = frozenset({"python", "python3", "-m", "{envpython}", "uv", "run", "poetry", "pipx"})
 # tox.ini keys whose values name the linter as a dependency or an environment, not a run
 _TOX_NEUTRAL = frozenset({"deps", "envlist", "env_list", "depends", "extras", "labels"})
+# ruff's commands that lint nothing
+_RUFF_OTHER = frozenset({"format", "clean", "rule", "config", "version", "server", "analyze"})
 _TOX_COMMANDS = frozenset({"commands", "commands_pre", "commands_post"})
 
 
@@ -83,15 +85,19 @@ def _line_paths(text: str) -> list[str] | None:
         if not _MENTION.search(line):
             continue
         found = _command_paths(line)
+        if found is None:
+            continue  # `ruff format src`: no lint run
         if not found:
             return None
         paths += found
     return paths
 
 
-def _command_paths(line: str) -> list[str]:
+def _command_paths(line: str) -> list[str] | None:
     """The paths a command line runs the linter on (`flake8 {posargs} pkg`, `python -m flake8
-    pkg tests`, `ruff check src`); [] when it is no such command or names none (or `.`)."""
+    pkg tests`, `ruff check src`); [] when it is no such command or names none (or `.`); None
+    when it runs ruff for something else than linting (`ruff format src`) and names no other
+    linter."""
     try:
         words = shlex.split(line.strip().removeprefix("-").strip().removeprefix("run:"))
     except ValueError:
@@ -102,15 +108,20 @@ def _command_paths(line: str) -> list[str]:
     args = words[at + 1 :]
     if words[at].lower() == "ruff" and args[:1] == ["check"]:
         args = args[1:]
+    elif words[at].lower() == "ruff" and args[:1] and args[0] in _RUFF_OTHER:
+        return None if not _MENTION.search(" ".join(args)) else []
     paths = []
     for arg in args:
         if arg.startswith("-"):
             if "=" not in arg and arg not in ("--", "-q", "-v", "--quiet", "--verbose"):
                 return []  # an option that may take the next word: the paths are unsure
             continue
-        if arg.startswith("{"):  # tox's {posargs}: the default run names the rest
+        if arg == "{posargs}":  # the default run names the rest
             continue
-        if any(c in arg for c in "$*?[;|&><`"):
+        # tox's `{toxinidir}/tests` is tests; another substitution (`{posargs:src tests}`,
+        # whose default names the paths, `{env:X}`) is not read
+        arg = arg.removeprefix("{toxinidir}/")
+        if any(c in arg for c in "{}$*?[;|&><`"):
             return []
         path = PurePosixPath(arg).as_posix().removeprefix("./").rstrip("/")
         if path in ("", "."):

@@ -307,12 +307,24 @@ def _bound_to_version(scope: ast.AST, parents: dict[ast.AST, ast.AST]) -> dict[s
                 isinstance(owner, ast.Assign | ast.AnnAssign)
                 and owner.value is not None
                 and node in (owner.targets if isinstance(owner, ast.Assign) else [owner.target])
-                and _version_test(owner.value)
+                and _version_value(owner.value)
             )
             verdict[node.id] = verdict.get(node.id, True) and versioned
         if not isinstance(node, _SCOPES):
             todo += ast.iter_child_nodes(node)
     return verdict
+
+
+def _version_value(value: ast.expr) -> bool:
+    """Whether the expression is the version alone (`sys.version_info[0]`, `version_info >=
+    (3,)`): no other name, and no choice of something else by it (`(str,) if
+    sys.version_info[0] >= 3 else (basestring,)` holds a type, which a test on does not
+    keep a line to Python 2)."""
+    return _version_test(value) and not any(
+        isinstance(node, ast.IfExp)
+        or (isinstance(node, ast.Name) and node.id != "sys" and not _version_test(node))
+        for node in ast.walk(value)
+    )
 
 
 def _python2_import_fallback(name: ast.AST, parents: dict[ast.AST, ast.AST]) -> str | None:

@@ -104,11 +104,22 @@ with its version number and words that single some users out (`if you`, `still`,
 _BLOCK_START = re.compile(r"\s*(?:[-*+]\s|\d+[.)]\s|#|```|~~~)")
 
 
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+_SENTENCE_CHARS = 1000  # a sentence that wraps longer is read from its last ones
+
+
+def _sentence_tail(text: str) -> str:
+    """The text after its last sentence end, at most `_SENTENCE_CHARS` long: what
+    `_legacy_advice` reads of the lines above, kept short so that a long paragraph (or
+    fenced block) is read in one pass."""
+    return _SENTENCE_END.split(text)[-1][-_SENTENCE_CHARS:]
+
+
 def _legacy_advice(sentence: str) -> bool:
     """The text before a version, from the start of its sentence, is advice to the users of an
     older platform (`_FOR_SOME_USERS`, `_PLATFORM_RELEASE`)."""
     plain = _INLINE_MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", sentence)
-    plain = re.split(r"[.!?](?:\s|$)", plain)[-1]
+    plain = _SENTENCE_END.split(plain)[-1]
     return bool(_FOR_SOME_USERS.search(plain) and _PLATFORM_RELEASE.search(plain))
 
 
@@ -604,7 +615,7 @@ def _readme_versions(
                 )
                 for m in claims
             )
-        above = f"{above}{line.strip()} " if line.strip() else ""
+        above = _sentence_tail(f"{above}{line.strip()} ") if line.strip() else ""
     return found
 
 
