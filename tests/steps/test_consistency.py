@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from hypothesis import given
@@ -759,17 +758,15 @@ def test_an_older_release_for_the_users_of_an_older_platform_is_advice(tmp_path:
     }
 
 
-def test_a_long_paragraph_of_versions_is_read_in_linear_time(tmp_path: Path) -> None:
+def test_a_long_paragraph_of_versions_is_read_whole(tmp_path: Path) -> None:
     """The sentence before a version is what `_legacy_advice` reads: a README whose paragraph
     (or fenced block) runs 3000 lines, each with a `version X`, is read in one pass, not by
-    re-reading the whole paragraph at each version (once 40 s). Each line stays a claim; one
-    after a new sentence of advice is none."""
+    re-reading the whole paragraph at each version (no time is asserted: timings belong in
+    bench/). Each line stays a claim; one after a new sentence of advice is none."""
     lines = [f"Release version 1.{i}.0 fixed a bug in the parser" for i in range(3000)]
     lines.append("That is all. If you still run Python 2.7, use version 0.9.0 instead.")
     root = make_repo(tmp_path / "p", {"README.md": "# mylib\n\n" + "\n".join(lines) + "\n"})
-    started = time.monotonic()
     found = consistency._readme_versions(root, ["README.md"], {}, {"mylib"})
-    assert time.monotonic() - started < 10
     assert len(found) == 3000
     assert {m.line for m in found} == set(range(3, 3003))
 
