@@ -225,7 +225,9 @@ def inject(repo: Path, path: str, qualname: str, kind: str) -> bool:
         fault = "return 0"
     if kind == "harmless":
         fault = "pass"  # changes the body's digest, not what it does
-    lines.insert(first.lineno - 1, f"{indent}{fault}\n")
+    # above a nested definition's decorators, not between them and its `def`
+    start = min([first.lineno, *(d.lineno for d in getattr(first, "decorator_list", []))])
+    lines.insert(start - 1, f"{indent}{fault}\n")
     file.write_text("".join(lines), encoding="utf-8")
     return True
 

@@ -3,6 +3,7 @@ into a repository, and the functions faults may go into."""
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import tarfile
@@ -64,3 +65,23 @@ def test_faults_go_into_the_package_functions_tests_ran_not_its_test_modules(
     raw = {"units": units, "outside": [3], "tests": {"t1": [0, 1, 2], "t2": [3, 4, 5]}}
     (maps / "abc.json").write_text(json.dumps(raw))
     assert bench.candidates(tmp_path, "abc", "nx/") == [("nx/algorithms/core.py", "k_core")]
+
+
+def test_a_fault_goes_above_the_decorators_of_a_nested_function(
+    bench: ModuleType, tmp_path: Path
+) -> None:
+    source = (
+        "from functools import wraps\n\n\n"
+        "def maker(cmp):\n"
+        "    @wraps(cmp)\n"
+        "    def comparer(a, b):\n"
+        "        return cmp(a, b)\n\n"
+        "    return comparer\n"
+    )
+    (tmp_path / "m.py").write_text(source)
+    assert bench.inject(tmp_path, "m.py", "maker", "raise")
+    text = (tmp_path / "m.py").read_text()
+    body = ast.parse(text).body[1]
+    assert isinstance(body, ast.FunctionDef)
+    assert isinstance(body.body[0], ast.Raise)  # the fault runs first; the file still parses
+    assert "    @wraps(cmp)\n    def comparer" in text
