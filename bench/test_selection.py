@@ -1,4 +1,4 @@
-"""Test selection against injected faults on a real Python project (flask).
+"""Test selection against injected faults on a real Python project (flask, networkx).
 
 Clones the flask bundle, prepares a virtual environment with flask installed editable and the
 test dependencies its uv.lock pins (pytest, asgiref, python-dotenv), and records the test map
@@ -16,6 +16,12 @@ full test time, faults and the recording overhead (full run recording the map vs
 `--harmless` edits the same functions without changing what they do (a `pass` before the
 first statement): a code-only change after which every test passes, the common commit.
 
+`--project networkx` does the same on networkx 3.4.2, whose suite (~4,700 tests, about a
+minute of CPU here without numpy and scipy, whose tests skip) is long beside pytest's start: its
+source archive from PyPI (`pip download --no-binary`) becomes a one-commit repository with a
+fixed author and date, tagged `sdist`, installed editable in a venv with pytest and its
+dependencies at pinned versions; the faults go into `networkx/`, its test modules aside.
+
 `--project cobra` does the same on cobra (Go; the bundle's main branch, its modules from
 Debian's packages through a go.work as bench_replay.py builds them, and the two tests that fail
 only on this machine left out through its `go test -exec` wrapper): a first run records the
@@ -26,6 +32,7 @@ suite and the selected packages run for it. cobra has two packages and `doc` imp
 root one, so a fault in the root package selects both.
 
     .venv-test/bin/python bench/test_selection.py [--faults 30] [--seed 7] [--harmless]
+    .venv-test/bin/python bench/test_selection.py --project networkx [--faults 20] [--harmless]
     .venv-test/bin/python bench/test_selection.py --project cobra [--faults 20] [--seed 7]
 """
 
@@ -43,24 +50,41 @@ import resource
 import shutil
 import subprocess
 import sys
+import tarfile
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine
 from bench_replay import go_machine_fixes, go_modules, go_workspace
+from precision import FIXED_AUTHOR
 
 from ai_workflow.cli import main
 
 BUNDLE = Path("/work/shared/data/repos/flask.bundle")
 COBRA_BUNDLE = Path("/work/shared/data/repos/cobra.bundle")
 PINNED = ("pytest", "asgiref", "python-dotenv")
+NETWORKX = "networkx==3.4.2"
+# pytest and what it needs, at the versions this bench was measured with
+NETWORKX_PINS = ("pytest==8.3.4", "iniconfig==2.3.1", "packaging==26.4", "pluggy==1.7.0")
 
 
 def sh(*args: str, cwd: Path | None = None) -> str:
     return subprocess.run(args, cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+@dataclass(frozen=True)
+class PyProject:
+    """A Python project the faults go into: how to prepare it, where its code is."""
+
+    name: str
+    package: str  # the directory of the code the faults go into, with its slash
+    base: str  # the revision every fault is committed on top of
+    prepare: Callable[[Path, Path], tuple[Path, Path]]  # (work, bundle) -> (repo, venv)
 
 
 def prepare(work: Path, bundle: Path) -> tuple[Path, Path]:
@@ -74,6 +98,43 @@ def prepare(work: Path, bundle: Path) -> tuple[Path, Path]:
         sh(str(venv / "bin" / "pip"), "install", "-q", "-e", str(repo), *pins)
     (repo / ".git" / "info" / "exclude").write_text(".ai_workflow/\n", encoding="utf-8")
     return repo, venv
+
+
+def prepare_networkx(work: Path, _bundle: Path) -> tuple[Path, Path]:
+    """networkx's source archive as a repository, and a venv with it installed editable."""
+    repo, venv = work / "networkx", work / "venv"
+    if not repo.exists():
+        downloads = work / "downloads"
+        sh(sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
+           "-d", str(downloads), NETWORKX)  # fmt: skip
+        sdist_repo(next(downloads.glob("networkx-*.tar.gz")), repo)
+    if not (venv / "bin" / "python").exists():
+        sh(sys.executable, "-m", "venv", str(venv))
+        sh(str(venv / "bin" / "pip"), "install", "-q", "-e", str(repo), *NETWORKX_PINS)
+    (repo / ".git" / "info" / "exclude").write_text(".ai_workflow/\n", encoding="utf-8")
+    return repo, venv
+
+
+def sdist_repo(archive: Path, repo: Path) -> None:
+    """A source archive (`NAME-VERSION.tar.gz`, one top directory) as a one-commit repository
+    with a fixed author and date (the same commit id on every machine), tagged `sdist`."""
+    with tarfile.open(archive) as tar:
+        tar.extractall(repo.parent / f"{repo.name}.unpacked", filter="data")
+    (top,) = (repo.parent / f"{repo.name}.unpacked").iterdir()
+    top.rename(repo)
+    top.parent.rmdir()
+    env = {**os.environ, **FIXED_AUTHOR}
+    git = ["git", "-C", str(repo)]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "--no-gpg-sign", "-m", archive.name], check=True, env=env)
+    subprocess.run([*git, "tag", "sdist"], check=True, env=env)
+
+
+PROJECTS = {
+    "flask": PyProject("flask", "src/flask/", "origin/main", prepare),  # the bundle's tip
+    "networkx": PyProject("networkx", "networkx/", "sdist", prepare_networkx),
+}
 
 
 def _locked(lock: str, name: str) -> str:
@@ -121,7 +182,9 @@ def _cpu() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
-def candidates(repo: Path, base: str) -> list[tuple[str, str]]:
+def candidates(repo: Path, base: str, package: str = "src/flask/") -> list[tuple[str, str]]:
+    """The functions of `package` (its test modules aside) that some test ran, not outside
+    the tests."""
     raw = json.loads(
         (repo / ".ai_workflow/step_cache/test_execution.testmap" / f"{base}.json").read_text()
     )
@@ -131,12 +194,18 @@ def candidates(repo: Path, base: str) -> list[tuple[str, str]]:
     found = set()
     for i in ran:
         path, name = units[i]
-        if not path.startswith("src/flask/") or (path, name) in outside:
+        if not path.startswith(package) or _test_module(path) or (path, name) in outside:
             continue
         if name == "*" or "<" in name:
             continue
         found.add((path, name))
     return sorted(found)
+
+
+def _test_module(path: str) -> bool:
+    parts = path.split("/")
+    name = parts[-1]
+    return "tests" in parts[:-1] or name.startswith("test_") or name == "conftest.py"
 
 
 def inject(repo: Path, path: str, qualname: str, kind: str) -> bool:
@@ -156,7 +225,9 @@ def inject(repo: Path, path: str, qualname: str, kind: str) -> bool:
         fault = "return 0"
     if kind == "harmless":
         fault = "pass"  # changes the body's digest, not what it does
-    lines.insert(first.lineno - 1, f"{indent}{fault}\n")
+    # above a nested definition's decorators, not between them and its `def`
+    start = min([first.lineno, *(d.lineno for d in getattr(first, "decorator_list", []))])
+    lines.insert(start - 1, f"{indent}{fault}\n")
     file.write_text("".join(lines), encoding="utf-8")
     return True
 
@@ -195,10 +266,12 @@ def caught(data: dict[str, Any]) -> bool:
 
 def main_bench() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--project", choices=("flask", "cobra"), default="flask")
+    parser.add_argument("--project", choices=(*PROJECTS, "cobra"), default="flask")
     parser.add_argument("--faults", type=int, default=30)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/bench-test-selection"))
+    parser.add_argument(
+        "--work", type=Path, default=None, help="default: /tmp/bench-test-selection[-PROJECT]"
+    )
     parser.add_argument("--bundle", type=Path, default=BUNDLE)
     parser.add_argument(
         "--harmless",
@@ -206,23 +279,29 @@ def main_bench() -> None:
         help="edit each function without changing what it does (a passing code-only change)",
     )
     args = parser.parse_args()
+    if args.work is None:
+        suffix = "" if args.project == "flask" else f"-{args.project}"
+        args.work = Path(f"/tmp/bench-test-selection{suffix}")
     if args.project == "cobra":
         go_bench(args)
         return
-    repo, venv = prepare(args.work, args.bundle)
+    project = PROJECTS[args.project]
+    repo, venv = project.prepare(args.work, args.bundle)
     python = venv / "bin" / "python"
     os.environ["AI_WORKFLOW_TECH_STACK_PYTHON"] = str(python)
-    base = sh("git", "rev-parse", "origin/main", cwd=repo).strip()  # the bundle's tip
+    base = sh("git", "rev-parse", project.base, cwd=repo).strip()
     sh("git", "reset", "-q", "--hard", base, cwd=repo)
     shutil.rmtree(repo / ".ai_workflow", ignore_errors=True)
     maps = repo / ".ai_workflow/step_cache/test_execution.testmap"
     plain = run_step(repo, "--all-tests", "--base", base)
+    if caught(plain):
+        raise SystemExit(f"{project.name}'s tests fail at {base[:7]} here: {plain['summary']}")
     for old in maps.glob("*.json") if maps.is_dir() else []:
         old.unlink()
     recorded = run_step(repo, "--base", base)
     if not (maps / f"{base}.json").exists():
         raise SystemExit(f"no test map recorded: {recorded.get('selection')}")
-    pool = candidates(repo, base)
+    pool = candidates(repo, base, project.package)
     rng = random.Random(args.seed)
     rng.shuffle(pool)
     rows = []
@@ -255,10 +334,11 @@ def main_bench() -> None:
             file=sys.stderr,
         )
         print(
-            "  so far: " + summary_line(rows, plain, recorded, args.seed, started), file=sys.stderr
+            "  so far: " + summary_line(rows, plain, recorded, args.seed, started, project.name),
+            file=sys.stderr,
         )
     sh("git", "reset", "-q", "--hard", base, cwd=repo)
-    print(summary_line(rows, plain, recorded, args.seed, started))
+    print(summary_line(rows, plain, recorded, args.seed, started, project.name))
 
 
 def summary_line(
@@ -284,7 +364,7 @@ def summary_line(
         f"in the tests themselves {chosen_tests:.1f}s / {full_tests:.1f}s "
         f"({100 * chosen_tests / max(full_tests, 1e-9):.1f}%); "
     )
-    if project == "flask":
+    if project != "cobra":
         extra += f"tests run {selected}/{total}; map recording overhead {100 * overhead:+.0f}% "
         extra += f"(CPU {plain['cpu_s']:.1f}s -> {recorded['cpu_s']:.1f}s); "
     else:
@@ -417,9 +497,7 @@ def warm_build(repo: Path) -> None:
 
 def go_bench(args: argparse.Namespace) -> None:
     bundle = COBRA_BUNDLE if args.bundle == BUNDLE else args.bundle
-    work = args.work if args.work != Path("/tmp/bench-test-selection") else Path(
-        "/tmp/bench-test-selection-cobra")  # fmt: skip
-    repo = prepare_cobra(work, bundle)
+    repo = prepare_cobra(args.work, bundle)
     base = sh("git", "rev-parse", "origin/main", cwd=repo).strip()
     sh("git", "reset", "-q", "--hard", base, cwd=repo)
     shutil.rmtree(repo / ".ai_workflow", ignore_errors=True)
