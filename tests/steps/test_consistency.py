@@ -793,6 +793,29 @@ def test_a_license_version_in_the_readme_is_not_the_project_version(tmp_path: Pa
     assert _at(outcome, "version/readme-mismatch") == {("README.md", 3)}
 
 
+def test_a_license_version_after_its_abbreviation_is_not_the_project_version(
+    tmp_path: Path,
+) -> None:
+    """nocasedict 2.0.4 (held-out 154, wrong): its README says it is licensed under the
+    `[GNU Lesser General Public License (LGPL) version 2.1](...)`, the license's version with its
+    abbreviation in parentheses before it, not nocasedict's. The project's name followed by a
+    parenthesis (`mylib (LGPL) version 1.9.0`) is still a claim about the project."""
+    readme = (
+        "# mylib\n\n"
+        "mylib (LGPL) version 1.9.0 is out.\n\n"  # 3: a claim about the project
+        "## License\n\n"
+        "Licensed under the [GNU Lesser General Public License (LGPL) version 2.1]"
+        "(https://example.org/mylib/LICENSE),\n"
+        "see the Mozilla Public License (MPL-2.0) version 2.0 too.\n"
+    )
+    files = {
+        "pyproject.toml": '[project]\nname = "mylib"\nversion = "2.0.4"\n',
+        "README.md": readme,
+    }
+    outcome = _run(make_repo(tmp_path / "py", files))
+    assert _at(outcome, "version/readme-mismatch") == {("README.md", 3)}
+
+
 def test_a_version_named_as_another_things_is_not_the_project_version(tmp_path: Path) -> None:
     """license-expression 30.4.4 (held-out 144, wrong): its README says it ships 'the license
     keys from SPDX https://spdx.org/licenses/ (version 3.26)' and ScanCode's LicenseDB 'from

@@ -2959,6 +2959,62 @@ def test_an_import_from_a_package_that_has_its_init_is_no_missing_file(tmp_path:
     assert absent(root, said.format("tests")) is None
 
 
+RELATIVE_SUITE = {
+    "pyproject.toml": '[project]\nname = "calc"\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+    "calc/__init__.py": "def add(a, b):\n    return a + b\n",
+    # neither tests/__init__.py nor the tests/helper.py that defines TWO is in the tree
+    "tests/test_calc.py": "from calc import add\n\nfrom .helper import TWO\n\n\n"
+    "def test_add():\n    assert add(1, 1) == TWO\n",
+    "tests/test_other.py": "def test_truth():\n    assert True\n",
+}
+
+
+@pytest.mark.parametrize("archive", [True, False])
+def test_a_test_helper_the_archive_leaves_out_is_no_error(tmp_path: Path, archive: bool) -> None:
+    """objprint 0.3.0's sdist ships tests/test_*.py, each `from .objtest import
+    ObjprintTestCase`, without tests/__init__.py or tests/objtest.py (held-out 154: six
+    `attempted relative import with no known parent package` errors). In a source distribution
+    the archive left the files out (info); in a repository the same error is the project's."""
+    files = {**RELATIVE_SUITE, **({"PKG-INFO": SDIST_METADATA} if archive else {})}
+    outcome = run_step(make_repo(tmp_path / "calc", files), cfg())
+    errors = [f for f in outcome.findings if f.severity == Severity.ERROR]
+    incomplete = [f for f in outcome.findings if f.rule == "tests/environment-incomplete"]
+    if archive:
+        assert not errors
+        [info] = incomplete
+        assert info.severity == Severity.INFO and "`tests/__init__.py`" in info.message
+    else:
+        assert [f.path for f in errors] == ["tests/test_calc.py"]
+        assert "attempted relative import" in errors[0].message
+        assert not incomplete
+
+
+def test_only_a_sibling_module_of_the_test_is_a_left_out_helper(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "calc", {**RELATIVE_SUITE, "PKG-INFO": SDIST_METADATA})
+    (root / "tests" / "unit").mkdir()
+    (root / "tests" / "unit" / "test_deep.py").write_text("from ..helper import TWO\n")
+
+    def absent(message: str, path: str | None = "tests/test_calc.py") -> str | None:
+        return test_execution._absent_test_helper(root, FailedTest("t", "error", message, path))
+
+    relative = "ImportError: attempted relative import with no known parent package"
+    assert absent(relative) == "tests/__init__.py"
+    assert absent(relative, "tests/unit/test_deep.py") == "tests/unit/__init__.py"
+    assert absent(relative, "test_top.py") is None  # no directory to be a package
+    assert absent(relative, "tests/test_gone.py") is None  # not a file of the project
+    assert absent(relative, None) is None
+    sibling = "ModuleNotFoundError: No module named '{}'"
+    assert absent(sibling.format("tests.helper")) is None  # tests/ is no package here
+    (root / "tests" / "__init__.py").write_text("")
+    assert absent(relative) is None  # the package is there: another cause
+    assert absent(sibling.format("tests.helper")) == "tests/helper.py"
+    assert absent(sibling.format("numpy.testing")) is None  # a dependency, not a sibling
+    assert absent(sibling.format("numpy")) is None
+    assert absent(sibling.format("tests.helper"), "tests/unit/test_deep.py") is None
+    (root / "tests" / "helper.py").write_text("TWO = 2\n")
+    assert absent(sibling.format("tests.helper")) is None  # it exists
+
+
 def test_a_path_the_archive_has_is_no_missing_file(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "calc", {**ARCHIVE_SUITE, "PKG-INFO": SDIST_METADATA})
     (root / "suite").mkdir()

@@ -32,7 +32,9 @@ a test expects to be undefined (`assertRaises(NameError, lambda: name)`) or that
 `patch(..., create=True)` of builtins or of the module creates around the read (`F821`,
 `ai_workflow.lint.ruff_expected`), a name on a line whose comment silences the type checker's
 own undefined-name error (`# type: ignore[name-defined]`, `F821`,
-`ai_workflow.lint.ruff_type_ignore`),
+`ai_workflow.lint.ruff_type_ignore`), a name a loop binds later in its body, read under a guard
+that is false on the loop's first pass (`if previous:` with `previous = None` before the loop,
+`F821`, `ai_workflow.lint.ruff_loop_carried`),
 a bare `except:` whose handler always raises, or re-raises unless an exit callback handed the
 exception suppresses it, or that is in a `__del__`, or that falls back on another type of an
 argument (`E722`, `ai_workflow.lint.ruff_except`), or
@@ -121,6 +123,7 @@ from ai_workflow.lint.ruff_generator import generator_inputs_as_info
 from ai_workflow.lint.ruff_global import declared_global_as_info
 from ai_workflow.lint.ruff_ignored import run_ignored_modules_as_info
 from ai_workflow.lint.ruff_imports import import_bindings_as_info
+from ai_workflow.lint.ruff_loop_carried import loop_carried_names_as_info
 from ai_workflow.lint.ruff_loop_shadow import loop_only_shadowing_as_info
 from ai_workflow.lint.ruff_newer import newer_rules_as_info, rule_stages
 from ai_workflow.lint.ruff_pin import RuffPin, ruff_pin
@@ -277,6 +280,7 @@ def explained_ruff_findings(
     kept = uncalled_vendored_as_info(kept, files, python_files)
     kept = exec_definitions_as_info(kept, files)
     kept = never_run_as_info(kept, files)
+    kept = loop_carried_names_as_info(kept, files)
     kept = ipython_builtins_as_info(kept, files)
     kept = exec_namespace_as_info(kept, files)
     kept = generator_inputs_as_info(kept, files)

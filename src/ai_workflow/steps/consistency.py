@@ -124,8 +124,12 @@ def _legacy_advice(sentence: str) -> bool:
 
 
 _LICENSE_BEFORE = re.compile(
-    r"\b(?:licen[cs]e|A?GPL(?:v\d)?|LGPL(?:v\d)?|MPL|EPL|EUPL|CDDL|GFDL|FDL)[\s,:]*$", re.I
+    r"\b(?:licen[cs]e|A?GPL(?:v\d)?|LGPL(?:v\d)?|MPL|EPL|EUPL|CDDL|GFDL|FDL)"
+    r"(?:\s*\((?-i:[A-Z])[\w.+-]{0,15}\))?[\s,:]*$",
+    re.I,
 )
+"""The name of a license right before `version`, with its abbreviation in parentheses after it
+if any (nocasedict 2.0.4's README: `GNU Lesser General Public License (LGPL) version 2.1`)."""
 _LICENSE_AFTER = re.compile(
     r"\s+(?i:or\s+(?:\(at\s+your\s+option\)\s+)?any\s+later\s+version\s+)?(?i:of\s+the)\s+"
     r"(?:[A-Z][\w-]*\s+){0,5}?(?i:licen[cs]e|A?GPL|LGPL|MPL)\b"

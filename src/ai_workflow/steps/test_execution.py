@@ -1641,7 +1641,7 @@ def _absent_project_path(target: Path, failure: FailedTest) -> str | None:
     lines = failure.message.strip().splitlines()
     named = missing_file(lines[0], failure.message) if lines else None
     if not named:
-        return _absent_package_init(target, failure.message)
+        return _absent_package_init(target, failure.message) or _absent_test_helper(target, failure)
     root = target.resolve()
     bases = [root]
     if failure.path and not PurePosixPath(failure.path).is_absolute():
@@ -1679,6 +1679,38 @@ def _absent_package_init(target: Path, message: str) -> str | None:
     if not (root / package).is_dir() or (root / package / "__init__.py").exists():
         return None
     return (package / "__init__.py").as_posix()
+
+
+RELATIVE_WITHOUT_PACKAGE = re.compile(r"attempted relative import with no known parent package")
+MISSING_MODULE = re.compile(r"No module named '(?P<module>\w+(?:\.\w+)+)'")
+
+
+def _absent_test_helper(target: Path, failure: FailedTest) -> str | None:
+    """The file (relative to `target`) whose absence stops a test module's import of a module
+    beside it: the `__init__.py` of its directory when a relative import finds no parent
+    package (objprint 0.3.0's sdist ships tests/test_*.py, each `from .objtest import
+    ObjprintTestCase`, without tests/__init__.py nor tests/objtest.py), or the sibling module
+    `No module named 'tests.helper'` names when the package is there. None when the test file
+    is not the project's, lies at its top level, or the file exists; a module of another
+    directory (a dependency) is no sibling."""
+    if not failure.path or PurePosixPath(failure.path).is_absolute():
+        return None
+    root = target.resolve()
+    folder = PurePosixPath(failure.path).parent
+    if folder == PurePosixPath(".") or not (root / failure.path).is_file():
+        return None
+    if RELATIVE_WITHOUT_PACKAGE.search(failure.message):
+        init = folder / "__init__.py"
+        return None if (root / init).exists() else init.as_posix()
+    found = MISSING_MODULE.search(failure.message)
+    if found is None:
+        return None
+    module = PurePosixPath(*found["module"].split("."))
+    if module.parent != folder or not (root / folder / "__init__.py").is_file():
+        return None
+    if (root / module).exists() or (root / f"{module}.py").exists():
+        return None
+    return f"{module}.py"
 
 
 def _runner_drift(
