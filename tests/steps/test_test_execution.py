@@ -3899,3 +3899,20 @@ def test_isolation_is_read_from_options_not_look_alikes(tmp_path: Path) -> None:
         isolation_note(tmp_path)
         == ".github/workflows/ci.yml: `- run: python -m pytest --boxed tests`"
     )
+
+
+def test_failures_past_the_bound_are_not_run_again_alone_and_the_step_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At most ALONE_MAX_FAILURES failed tests run again alone (here 1): the first passes
+    alone and is judged, the one past the bound stays an error, and the checks say why."""
+    monkeypatch.setattr(test_execution, "ALONE_MAX_FAILURES", 1)
+    root = make_repo(tmp_path / "lazy", SHARED_STATE_FILES)
+    outcome = run_step(root, cfg())
+    assert [r["selector"] for r in outcome.data["failed_reruns"]] == [
+        "tests/test_lazy.py::test_b_heavy_not_loaded_yet"
+    ]
+    assert [f.extra["test"] for f in outcome.findings if f.rule == "tests/failed"] == [
+        "tests.test_lazy.test_c_broken_alone_too"
+    ]
+    assert "1 of 2 failed tests were not run again alone: at most 1 are" in outcome.checked
