@@ -3874,9 +3874,9 @@ def test_a_failure_that_passes_alone_is_no_error_one_that_fails_alone_stays(
 
 
 def test_no_rerun_budget_keeps_every_failure(tmp_path: Path) -> None:
-    """tech_stack.timeout_rerun_s 0 runs nothing again: both failures stay errors."""
+    """tech_stack.failed_rerun_s 0 runs nothing again: both failures stay errors."""
     root = make_repo(tmp_path / "lazy", SHARED_STATE_FILES)
-    outcome = run_step(root, cfg(timeout_rerun_s=0))
+    outcome = run_step(root, cfg(failed_rerun_s=0))
     assert sorted(f.extra["test"] for f in outcome.findings if f.rule == "tests/failed") == [
         "tests.test_lazy.test_b_heavy_not_loaded_yet",
         "tests.test_lazy.test_c_broken_alone_too",

@@ -181,7 +181,7 @@ RERUN_MAX_FAILURES = 5
 # (less would stop the runner before it has loaded the test on a busy machine).
 ALONE_MIN_S = 10.0
 # At most this many failed tests run again alone, each in a process of its own (within
-# tech_stack.timeout_rerun_s); the others stay as they are.
+# tech_stack.failed_rerun_s); the others stay as they are.
 ALONE_MAX_FAILURES = 60
 # The test map's recording and selection stay off in a run of one test alone.
 ALONE_DROPPED_ENV = frozenset({"AI_WORKFLOW_TESTMAP_OUT", "AI_WORKFLOW_TESTMAP_SELECT"})
@@ -966,13 +966,13 @@ def _passing_alone(
     ctx: StepContext, outcome: StepOutcome, plan: Plan, failures: list[FailedTest]
 ) -> list[FailedTest]:
     """The failures that come back when each test runs again alone, in a process of its own
-    (`testcmd.alone`, at most ALONE_MAX_FAILURES within tech_stack.timeout_rerun_s). The others
+    (`testcmd.alone`, at most ALONE_MAX_FAILURES within tech_stack.failed_rerun_s). The others
     failed only beside the rest of the suite, on what other tests left behind: lazy_import's
     tests check that a module is not yet in `sys.modules`, and its README runs them with
     `pytest --boxed`, a fresh process per test. They are one finding, info when the project
     says it runs its tests isolated (`testcmd.isolation`), else a warning (an order
     dependence); a test that fails alone too, or was not run again, stays as it is."""
-    if not failures or ctx.config.tech_stack.timeout_rerun_s <= 0:
+    if not failures or ctx.config.tech_stack.failed_rerun_s <= 0:
         return failures
     tried = failures[:ALONE_MAX_FAILURES]
     if len(failures) > len(tried):
@@ -1404,10 +1404,12 @@ def _run_alone(
     why: str = "timed out",
 ) -> dict[int, str]:
     """Each test run again alone, one after the other, while tech_stack.timeout_rerun_s lasts
-    (each run gets what is left of it): the verdict of each (`alone.verdict`) by the test's
-    id(); what ran, and why a test did not, in the step's checks and in `data`'s
-    `timed_out_reruns` or `failed_reruns` (`why`: what the test did, "timed out" or "failed")."""
-    budget = ctx.config.tech_stack.timeout_rerun_s
+    (failed_rerun_s for failed tests; each run gets what is left of it): the verdict of each
+    (`alone.verdict`) by the test's id(); what ran, and why a test did not, in the step's checks
+    and in `data`'s `timed_out_reruns` or `failed_reruns` (`why`: what the test did, "timed
+    out" or "failed")."""
+    knob = "timeout_rerun_s" if why == "timed out" else "failed_rerun_s"
+    budget = getattr(ctx.config.tech_stack, knob)
     reruns: list[dict[str, Any]] = []
     outcome.data["timed_out_reruns" if why == "timed out" else "failed_reruns"] = reruns
     verdicts: dict[int, str] = {}
@@ -1434,7 +1436,7 @@ def _run_alone(
         if left < ALONE_MIN_S:
             outcome.checked.append(
                 f"{test.name} {why} and was not run again alone: the "
-                f"tech_stack.timeout_rerun_s budget ({budget:g}s) is spent"
+                f"tech_stack.{knob} budget ({budget:g}s) is spent"
             )
             continue
         absent = [name for name in plan.side_files if not (ctx.target / name).exists()]
