@@ -989,7 +989,7 @@ def _passing_alone(
         f"the project runs them isolated, a fresh process per test ({note}), which this run "
         "does not"
         if note
-        else "they depend on what other tests leave behind (shared state or order)"
+        else "they depend on what other tests leave behind (shared state or order), or on timing"
     )
     first = next((f for f in passed if f.path), passed[0])
     outcome.add(
