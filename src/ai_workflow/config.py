@@ -77,6 +77,10 @@ class TechStackConfig(_Section):
     # seconds the tests that ended on a timeout of their own may take, together, when run
     # again alone to tell a loaded machine from a hang (test_execution); 0: never run again
     timeout_rerun_s: Annotated[float, Field(ge=0, le=WEEK_S)] = 180.0
+    # seconds the failed tests may take, together, when run again alone, each in a process of
+    # its own, to tell a failure from one that comes only beside the other tests (a suite
+    # meant to run with `pytest --boxed`; test_execution); 0: never run again
+    failed_rerun_s: Annotated[float, Field(ge=0, le=WEEK_S)] = 300.0
 
 
 class StructureConfig(_Section):

@@ -17,6 +17,7 @@ from ai_workflow.engine.step import StepOutcome, StepStatus
 from ai_workflow.findings import Severity
 from ai_workflow.steps import test_execution
 from ai_workflow.testcmd import plans
+from ai_workflow.testcmd.isolation import isolation_note
 from ai_workflow.testcmd.reports import (
     FailedTest,
     ReportError,
@@ -2668,7 +2669,8 @@ def test_a_setup_state_victim_that_moves_to_another_test_is_still_info(tmp_path:
     """pytest-randomly's second order put httplib2's forked test before another module, whose
     first test (test_rebuild_uri) failed the same check: the same cause under another name,
     not another failure that leaves no verdict; one test that fails the check in both runs
-    stays an error."""
+    and passes run again alone, in a process of its own, is a tests/failed-passed-alone
+    warning (the test before it is at fault), no error."""
     files = _isolating_suite(
         test_b=(
             "import pytest\n\n\ndef test_next_module():\n    assert 2 * 2 == 4\n\n\n"
@@ -2691,13 +2693,19 @@ def test_a_setup_state_victim_that_moves_to_another_test_is_still_info(tmp_path:
     )
     root = make_repo(tmp_path / "same" / "calc", both)
     outcome = run_step(root, cfg())
-    assert errors(outcome) == [("tests/error", "tests/test_b.py", 1)]
+    assert errors(outcome) == []
     assert not [f for f in outcome.findings if f.rule == "tests/flaky"]
+    [alone] = [f for f in outcome.findings if f.rule == "tests/failed-passed-alone"]
+    assert alone.severity == Severity.WARNING
+    assert (alone.path, alone.line) == ("tests/test_b.py", 1)
+    assert "tests.test_b.test_next_module" in alone.message
 
 
 def test_when_other_tests_fail_the_second_time_every_failure_stands(tmp_path: Path) -> None:
     """A second run that fails tests the first one passed (or never reached, as after mocha's
-    `--bail`) gives no verdict: the first run's failure stays an error, nothing is flaky."""
+    `--bail`) gives no verdict: nothing is flaky; run again alone, the test that failed on the
+    first run only passes (a tests/failed-passed-alone warning), the broken one stays an
+    error."""
     flip = FLAKY_TESTS + (
         "\n\ndef test_fails_on_the_second_run_only():\n"
         '    assert not (MARK.parent / "second").exists()\n'
@@ -2706,11 +2714,11 @@ def test_when_other_tests_fail_the_second_time_every_failure_stands(tmp_path: Pa
     files = {**PY_FILES, "tests/test_ops.py": flip}
     root = make_repo(tmp_path / "calc", files)
     outcome = run_step(root, cfg())
-    assert sorted(errors(outcome)) == [
-        ("tests/failed", "tests/test_ops.py", 9),
-        ("tests/failed", "tests/test_ops.py", 13),
-    ]
+    assert errors(outcome) == [("tests/failed", "tests/test_ops.py", 13)]
     assert not [f for f in outcome.findings if f.rule == "tests/flaky"]
+    [alone] = [f for f in outcome.findings if f.rule == "tests/failed-passed-alone"]
+    assert (alone.severity, alone.path, alone.line) == (Severity.WARNING, "tests/test_ops.py", 9)
+    assert "test_fails_on_the_first_run_only" in alone.message
     assert any("other tests failed; no verdict" in c for c in outcome.checked)
 
 
@@ -3859,3 +3867,115 @@ def test_a_node_option_a_newer_node_dropped_is_the_machines(
     ]
     bad = option.split()[-1]
     assert f"refused the option {bad} (`node: bad option: {bad}`)" in outcome.findings[0].message
+
+
+# lazy_import's suite: a test checks that a module is not yet imported, which another test of
+# the same process did; its README runs the suite with `pytest --boxed`, a process per test.
+SHARED_STATE_FILES = {
+    "pyproject.toml": '[project]\nname = "lazy"\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+    "lazy/__init__.py": "",
+    "lazy/heavy.py": "LOADED = True\n",
+    "tests/test_lazy.py": textwrap.dedent(
+        """\
+        import sys
+
+
+        def test_a_loads_heavy():
+            import lazy.heavy
+
+            assert lazy.heavy.LOADED
+
+
+        def test_b_heavy_not_loaded_yet():
+            assert "lazy.heavy" not in sys.modules, "use pytest --boxed"
+
+
+        def test_c_broken_alone_too():
+            assert 1 + 1 == 3, "planted failure"
+        """
+    ),
+}
+
+
+@pytest.mark.parametrize("readme", ["Run the tests with `pytest -n 4 --boxed`.\n", None])
+def test_a_failure_that_passes_alone_is_no_error_one_that_fails_alone_stays(
+    tmp_path: Path, readme: str | None
+) -> None:
+    """Each failed test runs again alone, in a process of its own: test_b fails only after
+    test_a imported the module it checks is not loaded (lazy_import's 48 tests at
+    test_lazy.py:155), one finding that names it, info when the project says it runs its tests
+    isolated (`--boxed`), else a warning; test_c fails alone too and stays an error."""
+    files = dict(SHARED_STATE_FILES)
+    if readme is not None:
+        files["README.rst"] = readme
+    root = make_repo(tmp_path / "lazy", files)
+    outcome = run_step(root, cfg())
+    assert outcome.data["counts"]["failed"] == 2
+    failed = [f for f in outcome.findings if f.rule == "tests/failed"]
+    assert [(f.severity, f.extra["test"]) for f in failed] == [
+        (Severity.ERROR, "tests.test_lazy.test_c_broken_alone_too")
+    ]
+    [alone] = [f for f in outcome.findings if f.rule == "tests/failed-passed-alone"]
+    assert alone.severity == (Severity.INFO if readme else Severity.WARNING)
+    assert alone.message.startswith(
+        "1 test(s) fail only when run in one process with the others, and pass when run again "
+        "alone: tests.test_lazy.test_b_heavy_not_loaded_yet; "
+    )
+    if readme:
+        assert "(README.rst: `Run the tests with `pytest -n 4 --boxed`.`)" in alone.message
+    else:
+        assert "shared state or order" in alone.message
+    assert (alone.path, alone.extra["test"]) == (
+        "tests/test_lazy.py",
+        "tests.test_lazy.test_b_heavy_not_loaded_yet",
+    )
+    reruns = {r["selector"]: r["verdict"] for r in outcome.data["failed_reruns"]}
+    assert reruns == {
+        "tests/test_lazy.py::test_b_heavy_not_loaded_yet": "passed",
+        "tests/test_lazy.py::test_c_broken_alone_too": "failed",
+    }
+
+
+def test_no_rerun_budget_keeps_every_failure(tmp_path: Path) -> None:
+    """tech_stack.failed_rerun_s 0 runs nothing again: both failures stay errors."""
+    root = make_repo(tmp_path / "lazy", SHARED_STATE_FILES)
+    outcome = run_step(root, cfg(failed_rerun_s=0))
+    assert sorted(f.extra["test"] for f in outcome.findings if f.rule == "tests/failed") == [
+        "tests.test_lazy.test_b_heavy_not_loaded_yet",
+        "tests.test_lazy.test_c_broken_alone_too",
+    ]
+    assert {f.severity for f in outcome.findings if f.rule == "tests/failed"} == {Severity.ERROR}
+    assert "failed_reruns" not in outcome.data
+
+
+def test_isolation_is_read_from_options_not_look_alikes(tmp_path: Path) -> None:
+    """`--forked` in a tox.ini's addopts says so; `--forked-only` or `---boxed` do not."""
+    (tmp_path / "tox.ini").write_text("[pytest]\naddopts = --forked-only ---boxed\n")
+    assert isolation_note(tmp_path) is None
+    (tmp_path / "tox.ini").write_text("[pytest]\naddopts = -ra --forked\n")
+    assert isolation_note(tmp_path) == "tox.ini: `addopts = -ra --forked`"
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text("    - run: python -m pytest --boxed tests\n")
+    (tmp_path / "tox.ini").unlink()
+    assert (
+        isolation_note(tmp_path)
+        == ".github/workflows/ci.yml: `- run: python -m pytest --boxed tests`"
+    )
+
+
+def test_failures_past_the_bound_are_not_run_again_alone_and_the_step_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At most ALONE_MAX_FAILURES failed tests run again alone (here 1): the first passes
+    alone and is judged, the one past the bound stays an error, and the checks say why."""
+    monkeypatch.setattr(test_execution, "ALONE_MAX_FAILURES", 1)
+    root = make_repo(tmp_path / "lazy", SHARED_STATE_FILES)
+    outcome = run_step(root, cfg())
+    assert [r["selector"] for r in outcome.data["failed_reruns"]] == [
+        "tests/test_lazy.py::test_b_heavy_not_loaded_yet"
+    ]
+    assert [f.extra["test"] for f in outcome.findings if f.rule == "tests/failed"] == [
+        "tests.test_lazy.test_c_broken_alone_too"
+    ]
+    assert "1 of 2 failed tests were not run again alone: at most 1 are" in outcome.checked

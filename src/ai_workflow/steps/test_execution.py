@@ -46,7 +46,11 @@ the project's own is run once more: a failure that does not come back is a flaky
 load), a `tests/flaky` warning, not an error; one that comes back stays an error. One that
 failed at setup on pytest's own check that the test before it was torn down, a state a plugin
 left behind (pytest-forked), is that warning lowered to info, also when the second run's order
-moves that failure to another test. A test that
+moves that failure to another test. The failures left then run again each alone, in a process of
+its own (at most `ALONE_MAX_FAILURES`): one that passes then failed only beside the other tests,
+on state they left behind (`tests/failed-passed-alone`, info when the project says it runs its
+tests isolated, `pytest --boxed`/`--forked`, else a warning); one that fails alone too stays
+an error. A test that
 ended on a timeout of its own (mocha's 2000 ms, node-tap's 30 s per file, pytest-timeout) runs
 again alone, picked by its runner's own selection (`ai_workflow.testcmd.alone`), within
 `tech_stack.timeout_rerun_s`: passing then, it timed out because the machine was loaded
@@ -111,6 +115,7 @@ from ai_workflow.testcmd.environment import (
 from ai_workflow.testcmd.extras import absent_extra_causes
 from ai_workflow.testcmd.flaky_marks import flaky_mark
 from ai_workflow.testcmd.gopath import gopath_import_path
+from ai_workflow.testcmd.isolation import isolation_note
 from ai_workflow.testcmd.node_versions import ci_newest_node, node_major
 from ai_workflow.testcmd.nose_setup import nose_setup_note
 from ai_workflow.testcmd.offline import offline_caused
@@ -175,6 +180,9 @@ RERUN_MAX_FAILURES = 5
 # A test that timed out runs again alone only when at least this much of the budget is left
 # (less would stop the runner before it has loaded the test on a busy machine).
 ALONE_MIN_S = 10.0
+# At most this many failed tests run again alone, each in a process of its own (within
+# tech_stack.failed_rerun_s); the others stay as they are.
+ALONE_MAX_FAILURES = 60
 # The test map's recording and selection stay off in a run of one test alone.
 ALONE_DROPPED_ENV = frozenset({"AI_WORKFLOW_TESTMAP_OUT", "AI_WORKFLOW_TESTMAP_SELECT"})
 
@@ -809,6 +817,7 @@ def _report(
     failures = _runner_drift(ctx, outcome, plan, result, failures)
     failures = _marked_flaky(ctx, outcome, plan, failures)
     failures = _without_flaky(ctx, outcome, plan, result, report, failures)
+    failures = _passing_alone(ctx, outcome, plan, failures)
     as_root = running_as_root()
     captured = captured_exceptions(result.stdout) if plan.framework == "pytest" else {}
     pytest_version = (
@@ -951,6 +960,52 @@ def _without_flaky(
             details=relative_to_target(first.message, ctx.target)[:MESSAGE_DETAIL_CHARS],
         )
     return [f for f in failures if f.name in recurring]
+
+
+def _passing_alone(
+    ctx: StepContext, outcome: StepOutcome, plan: Plan, failures: list[FailedTest]
+) -> list[FailedTest]:
+    """The failures that come back when each test runs again alone, in a process of its own
+    (`testcmd.alone`, at most ALONE_MAX_FAILURES within tech_stack.failed_rerun_s). The others
+    failed only beside the rest of the suite, on what other tests left behind: lazy_import's
+    tests check that a module is not yet in `sys.modules`, and its README runs them with
+    `pytest --boxed`, a fresh process per test. They are one finding, info when the project
+    says it runs its tests isolated (`testcmd.isolation`), else a warning (an order
+    dependence); a test that fails alone too, or was not run again, stays as it is."""
+    if not failures or ctx.config.tech_stack.failed_rerun_s <= 0:
+        return failures
+    tried = failures[:ALONE_MAX_FAILURES]
+    if len(failures) > len(tried):
+        outcome.checked.append(
+            f"{len(failures) - len(tried)} of {len(failures)} failed tests were not run again "
+            f"alone: at most {ALONE_MAX_FAILURES} are"
+        )
+    verdicts = _run_alone(ctx, outcome, plan, tried, why="failed")
+    passed = [f for f in tried if verdicts.get(id(f)) == alone.PASSED]
+    if not passed:
+        return failures
+    note = isolation_note(ctx.target)
+    why = (
+        f"the project runs them isolated, a fresh process per test ({note}), which this run "
+        "does not"
+        if note
+        else "they depend on what other tests leave behind (shared state or order), or on timing"
+    )
+    first = next((f for f in passed if f.path), passed[0])
+    outcome.add(
+        "tests/failed-passed-alone",
+        "info" if note else "warning",
+        f"{len(passed)} test(s) fail only when run in one process with the others, and pass "
+        f"when run again alone: {_test_names(passed)}; {why}",
+        first.path,
+        first.line,
+        test=first.name,
+        details="\n".join(f.name for f in passed)
+        + "\n\n"
+        + relative_to_target(first.message, ctx.target)[:MESSAGE_DETAIL_CHARS],
+    )
+    gone = {id(f) for f in passed}
+    return [f for f in failures if id(f) not in gone]
 
 
 def _test_names(failures: list[FailedTest]) -> str:
@@ -1342,14 +1397,21 @@ def _timed_out(
 
 
 def _run_alone(
-    ctx: StepContext, outcome: StepOutcome, plan: Plan, tests: list[FailedTest]
+    ctx: StepContext,
+    outcome: StepOutcome,
+    plan: Plan,
+    tests: list[FailedTest],
+    why: str = "timed out",
 ) -> dict[int, str]:
     """Each test run again alone, one after the other, while tech_stack.timeout_rerun_s lasts
-    (each run gets what is left of it): the verdict of each (`alone.verdict`) by the test's
-    id(); what ran, and why a test did not, in the step's checks and `data["timed_out_reruns"]`."""
-    budget = ctx.config.tech_stack.timeout_rerun_s
+    (failed_rerun_s for failed tests; each run gets what is left of it): the verdict of each
+    (`alone.verdict`) by the test's id(); what ran, and why a test did not, in the step's checks
+    and in `data`'s `timed_out_reruns` or `failed_reruns` (`why`: what the test did, "timed
+    out" or "failed")."""
+    knob = "timeout_rerun_s" if why == "timed out" else "failed_rerun_s"
+    budget = getattr(ctx.config.tech_stack, knob)
     reruns: list[dict[str, Any]] = []
-    outcome.data["timed_out_reruns"] = reruns
+    outcome.data["timed_out_reruns" if why == "timed out" else "failed_reruns"] = reruns
     verdicts: dict[int, str] = {}
     by_command: dict[tuple[str, ...], str] = {}  # two tests of one file: one run
     spent = 0.0
@@ -1362,7 +1424,7 @@ def _run_alone(
         picked = alone.alone_command(plan, test, ctx.target, report)
         if picked is None:
             outcome.checked.append(
-                f"{test.name} timed out and was not run again alone: "
+                f"{test.name} {why} and was not run again alone: "
                 f"{plan.framework or 'this command'} gives no way to pick it here"
             )
             continue
@@ -1373,8 +1435,8 @@ def _run_alone(
         left = min(budget - spent, ctx.config.tech_stack.test_timeout_s)
         if left < ALONE_MIN_S:
             outcome.checked.append(
-                f"{test.name} timed out and was not run again alone: the "
-                f"tech_stack.timeout_rerun_s budget ({budget:g}s) is spent"
+                f"{test.name} {why} and was not run again alone: the "
+                f"tech_stack.{knob} budget ({budget:g}s) is spent"
             )
             continue
         absent = [name for name in plan.side_files if not (ctx.target / name).exists()]
