@@ -13,6 +13,7 @@ from ai_workflow.lint.ruff_forward_refs import string_references_as_warnings
 from ai_workflow.parsed_files import ParsedFiles
 from ai_workflow.steps import code_quality
 from tests.helpers import make_repo, step_context
+from tests.lint.undefined_names import undefined_name_severities
 
 GENERIC = """\
 from typing import Generic, TypeVar, cast
@@ -43,11 +44,7 @@ def test_an_undefined_name_in_a_string_is_a_warning_and_a_read_one_an_error(
     )
     assert imported.returncode == 0, imported.stderr  # the strings raise nothing at import
     outcome = code_quality.run(step_context(root, code_quality.SPEC))
-    graded = {
-        (f.line, f.message.split("`")[1]): f.severity
-        for f in outcome.findings
-        if f.rule == "ruff/F821"
-    }
+    graded = undefined_name_severities(outcome)
     assert graded == {
         (3, "Foo"): Severity.WARNING,
         (7, "Bar"): Severity.WARNING,
@@ -70,11 +67,7 @@ def test_an_undefined_name_in_an_f_string_field_stays_an_error(tmp_path: Path) -
     The annotation `"Person"` next to it stays a warning."""
     root = make_repo(tmp_path / "p", {"pkg/greet.py": FORMATTED, "pkg/__init__.py": ""})
     outcome = code_quality.run(step_context(root, code_quality.SPEC))
-    graded = {
-        (f.line, f.message.split("`")[1]): f.severity
-        for f in outcome.findings
-        if f.rule == "ruff/F821"
-    }
+    graded = undefined_name_severities(outcome)
     assert graded == {(1, "Person"): Severity.WARNING, (2, "missing_greeting"): Severity.ERROR}
 
 

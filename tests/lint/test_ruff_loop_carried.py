@@ -9,6 +9,7 @@ from pathlib import Path
 from ai_workflow.findings import Severity
 from ai_workflow.steps import code_quality
 from tests.helpers import make_repo, step_context
+from tests.lint.undefined_names import undefined_name_severities
 
 LOOPS = """\
 import sys
@@ -90,11 +91,7 @@ def test_a_loop_carried_name_read_only_after_the_first_pass_is_info(tmp_path: Pa
     or `is not None` on a guard that starts False, is a real NameError: an error."""
     root = make_repo(tmp_path / "p", {"pkg/loops.py": LOOPS})
     outcome = code_quality.run(step_context(root, code_quality.SPEC))
-    graded = {
-        (f.line, f.message.split("`")[1]): f.severity
-        for f in outcome.findings
-        if f.rule == "ruff/F821"
-    }
+    graded = undefined_name_severities(outcome)
     assert graded == {
         (13, "submodname"): Severity.INFO,
         (22, "label"): Severity.INFO,

@@ -9,6 +9,7 @@ from pathlib import Path
 from ai_workflow.findings import Severity
 from ai_workflow.steps import code_quality
 from tests.helpers import make_repo, step_context
+from tests.lint.undefined_names import undefined_name_severities
 
 REMOTE_MODULE = """\
 import os
@@ -37,11 +38,7 @@ def test_an_undefined_name_the_line_silences_for_mypy_is_info(tmp_path: Path) ->
     string keep the error."""
     root = make_repo(tmp_path / "p", {"doc/example/remotecmd.py": REMOTE_MODULE})
     outcome = code_quality.run(step_context(root, code_quality.SPEC))
-    graded = {
-        (f.line, f.message.split("`")[1]): f.severity
-        for f in outcome.findings
-        if f.rule == "ruff/F821"
-    }
+    graded = undefined_name_severities(outcome)
     assert graded == {
         (9, "channel"): Severity.INFO,
         (10, "channel"): Severity.INFO,
