@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ai_workflow.textfiles import read_text
+
 # pytest-xdist's `--boxed` and pytest-forked's `--forked`, as whole options
 ISOLATED = re.compile(r"(?<![\w-])--(?:boxed|forked)(?![\w-])")
 PLACES = (
@@ -36,21 +38,21 @@ def isolation_note(target: Path) -> str | None:
     file and the line, clipped); None when no file of it says so."""
     for pattern in PLACES:
         for path in sorted(target.glob(pattern)):
-            line = _isolating_line(path)
+            line = _isolating_line(path, target)
             if line is not None:
                 return f"{path.relative_to(target).as_posix()}: `{line}`"
     return None
 
 
-def _isolating_line(path: Path) -> str | None:
+def _isolating_line(path: Path, target: Path) -> str | None:
     if not path.is_file() or path.is_symlink():
         return None
     try:
         if path.stat().st_size > MAX_BYTES:
             return None
-        text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
+    text = read_text(path, root=target)
     for line in text.splitlines():
         if ISOLATED.search(line):
             line = line.strip()
