@@ -482,13 +482,7 @@ def _already_loaded(test: ast.expr) -> set[str]:
 def catches_import_error(handler: ast.ExceptHandler) -> bool:
     """A bare `except:` or one that names ImportError, ModuleNotFoundError, Exception or
     BaseException (`GUARD_EXCEPTIONS`): its `try` survives a failed import."""
-    if handler.type is None:
-        return True
-    names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(
-        (n.id if isinstance(n, ast.Name) else getattr(n, "attr", "")) in GUARD_EXCEPTIONS
-        for n in names
-    )
+    return _catches(handler, GUARD_EXCEPTIONS)
 
 
 def _dynamic_import(node: ast.AST, path: str) -> ImportUse | None:
